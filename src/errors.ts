@@ -1,0 +1,69 @@
+/**
+ * Stable codes carried by every {@link SessionError}.
+ *
+ * - `STORE_UNAVAILABLE`: the store could not be reached or timed out. Nothing was decided;
+ *   the HTTP layer answers `503` and keeps the cookie.
+ * - `INVALID_INPUT`: an argument has the wrong shape (empty user id, unknown kind, ...).
+ * - `INVALID_CONFIGURATION`: options that contradict themselves, found at startup.
+ * - `NOT_FOUND`: the session named does not exist or belongs to someone else.
+ * - `UNAUTHENTICATED`: an action that needs a signed-in request was called without one.
+ * - `STORE_ERROR`: the store failed in a way that is not an outage (a bug or a schema problem).
+ * - `CLOSED`: the manager or store was closed.
+ */
+export type SessionErrorCode =
+  | 'STORE_UNAVAILABLE'
+  | 'INVALID_INPUT'
+  | 'INVALID_CONFIGURATION'
+  | 'NOT_FOUND'
+  | 'UNAUTHENTICATED'
+  | 'STORE_ERROR'
+  | 'CLOSED';
+
+const marker = Symbol.for('session-revocation.SessionError');
+
+/**
+ * The one error type this library throws. Narrow on {@link SessionError.code}, never on the
+ * message.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await sessions.revokeAll(userId);
+ * } catch (error) {
+ *   if (isSessionError(error) && error.code === 'STORE_UNAVAILABLE') retryLater();
+ *   else throw error;
+ * }
+ * ```
+ */
+export class SessionError extends Error {
+  /** Stable machine-readable code. */
+  readonly code: SessionErrorCode;
+
+  /**
+   * @param code - The stable code callers narrow on.
+   * @param message - A sentence for humans; it may change between versions.
+   * @param options - `cause` keeps the underlying error (a driver error, for example).
+   */
+  constructor(code: SessionErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SessionError';
+    this.code = code;
+    Object.defineProperty(this, marker, { value: true });
+  }
+}
+
+/**
+ * `true` when `value` is a {@link SessionError}, even one created by another copy of this
+ * package (a bundled and an installed copy, for example), where `instanceof` would fail.
+ *
+ * @param value - Anything caught.
+ * @returns Whether it is a SessionError.
+ */
+export function isSessionError(value: unknown): value is SessionError {
+  return value instanceof SessionError || (typeof value === 'object' && value !== null && marker in value);
+}
+
+/** Builds the INVALID_INPUT error used by argument checks. */
+export function invalidInput(message: string): SessionError {
+  return new SessionError('INVALID_INPUT', message);
+}

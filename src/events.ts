@@ -1,0 +1,130 @@
+/** Why one session was revoked (`session.revoked`). */
+export type SessionRevokedReason = 'sign_out' | 'revoked' | 'replaced' | 'expired';
+
+/** Why many sessions of a user were invalidated (`user.session_invalidated`). */
+export type InvalidationReason =
+  | 'sign_out_everywhere'
+  | 'sign_out_others'
+  | 'global_logout'
+  | 'password_changed'
+  | 'password_reset'
+  | 'email_changed'
+  | 'admin';
+
+/** Fields every user event carries. */
+export interface SessionEventBase {
+  /** When it happened (ms, the manager's clock). */
+  readonly at: number;
+  /** The user concerned. */
+  readonly userId: string;
+  /** The user's tenant, when known. */
+  readonly tenantId?: string | undefined;
+  /** The sessions concerned, when known (bulk revocations by epoch do not list them). */
+  readonly sessionIds?: readonly string[] | undefined;
+  /** Who acted, when it was not the user (an admin id, a job name). */
+  readonly by?: string | undefined;
+}
+
+/** A session was created by a sign-in. */
+export interface SessionCreatedEvent extends SessionEventBase {
+  /** The event type. */
+  readonly type: 'session.created';
+  /** A sign-in, or the fresh session of a device kept through a credential change. */
+  readonly reason: 'sign_in' | 'password_changed' | 'email_changed';
+  /** Device label of the new session, e.g. `"Chrome on Mac OS"`. */
+  readonly deviceLabel: string;
+  /** The new session's kind. */
+  readonly kind: string;
+}
+
+/** One session was revoked. */
+export interface SessionRevokedEvent extends SessionEventBase {
+  /** The event type. */
+  readonly type: 'session.revoked';
+  /** `sign_out`, `revoked`, `replaced`, or the reason the app gave. */
+  readonly reason: SessionRevokedReason | (string & {});
+}
+
+/** Several (or all) sessions of a user were invalidated. */
+export interface UserSessionInvalidatedEvent extends SessionEventBase {
+  /** The event type. */
+  readonly type: 'user.session_invalidated';
+  /** What triggered it, e.g. `sign_out_everywhere`, `password_changed`, `admin`. */
+  readonly reason: InvalidationReason | (string & {});
+  /** Kinds whose sessions were invalidated. */
+  readonly kinds: readonly string[];
+}
+
+/** Expired rows were pruned. */
+export interface SessionsPrunedEvent {
+  /** The event type. */
+  readonly type: 'sessions.pruned';
+  /** When the prune ran (ms). */
+  readonly at: number;
+  /** Always `expired`. */
+  readonly reason: 'expired';
+  /** Rows deleted. */
+  readonly count: number;
+}
+
+/** Every audit event the manager emits. Narrow on `type`. */
+export type SessionEvent = SessionCreatedEvent | SessionRevokedEvent | UserSessionInvalidatedEvent | SessionsPrunedEvent;
+
+/** Event type names, for {@link SessionManager.on}. */
+export type SessionEventType = SessionEvent['type'];
+
+/** A listener; it may be async. Its errors never reach the caller of the action. */
+export type SessionEventListener<E extends SessionEvent = SessionEvent> = (event: E) => void | Promise<void>;
+
+/**
+ * Calls listeners after the store has acknowledged the change, so a failing or slow listener
+ * can neither undo a revocation nor break the request: errors (thrown or rejected) go to
+ * `onError`.
+ */
+export class EventHub {
+  readonly #listeners = new Map<string, Set<SessionEventListener>>();
+  readonly #onError: (error: unknown, event: SessionEvent) => void;
+
+  constructor(onError: (error: unknown, event: SessionEvent) => void) {
+    this.#onError = onError;
+  }
+
+  on(type: SessionEventType | '*', listener: SessionEventListener): () => void {
+    let set = this.#listeners.get(type);
+    if (set === undefined) {
+      set = new Set();
+      this.#listeners.set(type, set);
+    }
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+    };
+  }
+
+  emit(event: SessionEvent): void {
+    this.#deliver(this.#listeners.get(event.type), event);
+    this.#deliver(this.#listeners.get('*'), event);
+  }
+
+  #deliver(listeners: Set<SessionEventListener> | undefined, event: SessionEvent): void {
+    if (listeners === undefined) return;
+    for (const listener of listeners) {
+      try {
+        const result = listener(event);
+        if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
+          (result as Promise<void>).then(undefined, (error: unknown) => this.#report(error, event));
+        }
+      } catch (error) {
+        this.#report(error, event);
+      }
+    }
+  }
+
+  #report(error: unknown, event: SessionEvent): void {
+    try {
+      this.#onError(error, event);
+    } catch {
+      // The error reporter itself failed; there is nowhere left to report to.
+    }
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * The framework-agnostic core: the session manager, the embedded memory store, device
+ * labels and the error type.
+ *
+ * @example
+ * ```ts
+ * import { createSessionManager } from 'session-revocation';
+ * const sessions = createSessionManager();
+ * const { token, session } = await sessions.create({ userId: 'u1', userAgent });
+ * ```
+ *
+ * @module session-revocation
+ */
+export { createSessionManager } from './manager.js';
+export type {
+  ActorOptions,
+  CreatedSession,
+  CreateSessionInput,
+  CreateSessionManagerOptions,
+  CredentialChangeOptions,
+  CredentialChangeResult,
+  ListOptions,
+  RevokeAllResult,
+  RevokeAllSessionsOptions,
+  RevokeOthersResult,
+  RevokeOthersSessionsOptions,
+  RevokeSessionOptions,
+  SessionManager,
+  SignOutResult,
+  ValidateOptions,
+} from './manager.js';
+export type { KindOptions, PolicyContext, SessionManagerOptions, SessionPolicy } from './options.js';
+export type { Session, SessionView, ValidationFailureReason, ValidationResult } from './session.js';
+export { SessionError, isSessionError } from './errors.js';
+export type { SessionErrorCode } from './errors.js';
+export { memoryStore } from './stores/memory.js';
+export type { MemoryStoreOptions } from './stores/memory.js';
+export { deviceLabel, uaParserDeviceParser, MAX_USER_AGENT_LENGTH } from './device.js';
+export type { DeviceInfo, DeviceParser } from './device.js';
+export { formatLastUsed } from './relative-time.js';
+export type {
+  InvalidationReason,
+  SessionCreatedEvent,
+  SessionEvent,
+  SessionEventBase,
+  SessionEventListener,
+  SessionEventType,
+  SessionRevokedEvent,
+  SessionRevokedReason,
+  SessionsPrunedEvent,
+  UserSessionInvalidatedEvent,
+} from './events.js';
+export { ACCESS_TOKEN_TYPE } from './access-tokens/index.js';
+export type {
+  AccessTokenAlgorithm,
+  AccessTokenClaims,
+  AccessTokenFailureReason,
+  AccessTokenKey,
+  AccessTokenOptions,
+  AccessTokenVerification,
+  IssueAccessTokenOptions,
+  KeyLike,
+} from './access-tokens/index.js';
+export type {
+  CreateOptions,
+  CreateResult,
+  Epochs,
+  JsonValue,
+  NewSessionRecord,
+  PruneOptions,
+  RevocationNotice,
+  RevocationState,
+  RevokeAllOptions,
+  RevokeOptions,
+  RevokeOthersOptions,
+  SessionKind,
+  SessionLookup,
+  SessionRecord,
+  SessionStore,
+  UserSessions,
+} from './store.js';

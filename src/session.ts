@@ -1,0 +1,111 @@
+import { deviceLabel } from './device.js';
+import { formatLastUsed } from './relative-time.js';
+import type { Epochs, SessionRecord } from './store.js';
+
+/** A session as the app sees it: the stored record without the secret hash. */
+export type Session = Omit<SessionRecord, 'secretHash'>;
+
+/** Why a token was refused by {@link SessionManager.validate}. */
+export type ValidationFailureReason = 'missing' | 'malformed' | 'not_found' | 'expired' | 'idle' | 'revoked';
+
+/** The result of {@link SessionManager.validate}: never thrown, always returned. */
+export type ValidationResult =
+  | {
+      /** The token is live. */
+      readonly ok: true;
+      /** Its session. */
+      readonly session: Session;
+    }
+  | {
+      /** The token is refused. */
+      readonly ok: false;
+      /** Why: `missing`, `malformed`, `not_found`, `expired`, `idle` or `revoked`. */
+      readonly reason: ValidationFailureReason;
+    };
+
+/** One row of the "Login management" list. */
+export interface SessionView {
+  /** The session id: pass it to `revoke()` for a "Log out" button. */
+  readonly id: string;
+  /** `browser`, `remember`, `api` or an app kind. */
+  readonly kind: string;
+  /** `"Chrome on Mac OS"`, `"Unknown device"`. */
+  readonly deviceLabel: string;
+  /** Browser name, e.g. `"Chrome"`, when known. */
+  readonly browser?: string | undefined;
+  /** Operating system, e.g. `"Mac OS"`, when known. */
+  readonly os?: string | undefined;
+  /** `"desktop" | "mobile" | "tablet"` when known, for an icon. */
+  readonly deviceType?: string | undefined;
+  /** Sign-in time (ms). */
+  readonly createdAt: number;
+  /** Last use (ms), accurate to the touch interval. */
+  readonly lastUsedAt: number;
+  /** `"Just now"`, `"3 hours ago"`, in the requested locale. */
+  readonly lastUsed: string;
+  /** Absolute expiry (ms). */
+  readonly expiresAt: number;
+  /** `true` for the caller's own session. */
+  readonly current: boolean;
+  /** The IP address at sign-in, when the app gave one. */
+  readonly ip?: string | undefined;
+  /** The session's tenant, when it has one. */
+  readonly tenantId?: string | undefined;
+}
+
+/**
+ * Strips the secret hash: nothing outside the manager needs it. Fields are copied one by one
+ * because this runs on every validation and an object-rest copy costs several times more.
+ */
+export function toSession(record: SessionRecord, lastUsedAt = record.lastUsedAt): Session {
+  return {
+    id: record.id,
+    userId: record.userId,
+    tenantId: record.tenantId,
+    kind: record.kind,
+    createdAt: record.createdAt,
+    expiresAt: record.expiresAt,
+    lastUsedAt,
+    deviceKey: record.deviceKey,
+    browser: record.browser,
+    os: record.os,
+    deviceType: record.deviceType,
+    userAgent: record.userAgent,
+    ip: record.ip,
+    data: record.data,
+    revokedAt: record.revokedAt,
+    revokedReason: record.revokedReason,
+  };
+}
+
+/** Liveness check shared by validation and listing. */
+export function refusal(
+  record: Pick<SessionRecord, 'kind' | 'createdAt' | 'expiresAt' | 'lastUsedAt' | 'revokedAt'>,
+  epochs: Epochs,
+  now: number,
+  idleTimeout: number,
+): 'expired' | 'idle' | 'revoked' | undefined {
+  if (now >= record.expiresAt) return 'expired';
+  if (record.revokedAt !== undefined || record.createdAt <= (epochs[record.kind] ?? 0)) return 'revoked';
+  if (idleTimeout > 0 && now - record.lastUsedAt >= idleTimeout) return 'idle';
+  return undefined;
+}
+
+/** A stored record as a list row. */
+export function toView(record: SessionRecord, currentSessionId: string | undefined, now: number, locale: string | undefined): SessionView {
+  return {
+    id: record.id,
+    kind: record.kind,
+    deviceLabel: deviceLabel(record),
+    browser: record.browser,
+    os: record.os,
+    deviceType: record.deviceType,
+    createdAt: record.createdAt,
+    lastUsedAt: record.lastUsedAt,
+    lastUsed: formatLastUsed(record.lastUsedAt, now, locale),
+    expiresAt: record.expiresAt,
+    current: record.id === currentSessionId,
+    ip: record.ip,
+    tenantId: record.tenantId,
+  };
+}

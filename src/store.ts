@@ -1,0 +1,269 @@
+/**
+ * The storage contract. This is the one file a storage adapter author needs to read.
+ *
+ * A store is dumb on purpose: it never reads a clock. Every time it needs comes in as an
+ * argument, in absolute milliseconds since the epoch, so the manager's injectable clock rules
+ * everything and two servers with different clocks still agree.
+ *
+ * Semantics every store keeps (the conformance suite in `session-revocation/testing` checks
+ * each of them):
+ *
+ * 1. **Tombstones.** A revoked session is never deleted by a revocation. Its row stays, with
+ *    `revokedAt` and `revokedReason`, until `prune()` removes it after `expiresAt`.
+ * 2. **Update-only writes.** After `create`, nothing recreates a row: `touch` and `revoke` on a
+ *    missing (pruned, never created) session do nothing, and `touch` never clears a revocation.
+ * 3. **Monotonic epochs.** A user's epoch for a kind only moves forward; concurrent raises
+ *    leave the maximum.
+ * 4. **Sessions are born after the epoch.** `create` stores
+ *    `createdAt = max(requested createdAt, epoch(user, kind) + 1)`, read and written
+ *    atomically, so a sign-in right after "sign out everywhere" always works.
+ * 5. **Epochs cover what they revoke.** `revokeAll` sets the epoch to at least the newest
+ *    `createdAt` the store has seen for that user and kind (the *high-water mark*), so a server
+ *    whose clock runs behind cannot leave a session alive.
+ *
+ * @module
+ */
+
+/**
+ * A session kind. `browser` (default), `remember` (remember-me cookie) and `api` (bearer
+ * tokens) are built in; apps may declare more in the manager's `kinds` option.
+ */
+export type SessionKind = 'browser' | 'remember' | 'api' | (string & {});
+
+/** A JSON value an app may attach to a session in `data`. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * Revocation epochs of one user: kind to timestamp (ms). A session of that kind whose
+ * `createdAt <= epoch` is revoked. A kind that is absent has never been revoked.
+ */
+export type Epochs = Readonly<Record<string, number>>;
+
+/**
+ * One stored session, as a store keeps it. The raw secret is never here: only
+ * `SHA-256(secret)`.
+ */
+export interface SessionRecord {
+  /** 22 base64url characters (16 random bytes). */
+  readonly id: string;
+  /** The owner. */
+  readonly userId: string;
+  /** The owner's tenant, when the app gave one. */
+  readonly tenantId?: string | undefined;
+  /** The session kind. */
+  readonly kind: SessionKind;
+  /** SHA-256 of the token's secret part, 32 bytes. */
+  readonly secretHash: Uint8Array;
+  /** When the session was created (ms). Always greater than the user's epoch at creation. */
+  readonly createdAt: number;
+  /** Absolute expiry (ms): `createdAt + maxAge`. Never extended by activity. */
+  readonly expiresAt: number;
+  /** Last time the session was used (ms), written at most once per touch interval. */
+  readonly lastUsedAt: number;
+  /** `"<browser>|<os>"`, the key of "one session per browser and OS". */
+  readonly deviceKey?: string | undefined;
+  /** Browser name, e.g. `"Chrome"`. */
+  readonly browser?: string | undefined;
+  /** Operating system name, e.g. `"Mac OS"`. */
+  readonly os?: string | undefined;
+  /** `"desktop" | "mobile" | "tablet"` or another parser-given type. */
+  readonly deviceType?: string | undefined;
+  /** The User-Agent header, capped in length by the manager. */
+  readonly userAgent?: string | undefined;
+  /** The client IP at sign-in, capped by the manager. */
+  readonly ip?: string | undefined;
+  /** App data, JSON only. */
+  readonly data?: { readonly [key: string]: JsonValue } | undefined;
+  /** Set when this one session was revoked (sign out, replaced, revoked by id). */
+  readonly revokedAt?: number | undefined;
+  /** Why it was revoked: `sign_out`, `revoked`, `replaced`, or another event reason. */
+  readonly revokedReason?: string | undefined;
+}
+
+/** What the manager hands to {@link SessionStore.create}: a record before the epoch check. */
+export interface NewSessionRecord extends Omit<SessionRecord, 'revokedAt' | 'revokedReason' | 'lastUsedAt' | 'expiresAt'> {
+  /** Lifetime in ms; the store sets `expiresAt = createdAt + maxAge` after adjusting `createdAt`. */
+  readonly maxAge: number;
+}
+
+/** Options of {@link SessionStore.create}. */
+export interface CreateOptions {
+  /**
+   * When true and the record has a `deviceKey`, every live (not revoked, not expired at
+   * `createdAt`) session of the same user, kind and deviceKey is revoked with reason
+   * `replaced`, in the same atomic step as the insert.
+   */
+  readonly replaceDevice: boolean;
+  /** Forwarded to {@link RevokeOptions.denyUntil} for every replaced session. */
+  readonly denyUntil?: number | undefined;
+}
+
+/** Result of {@link SessionStore.create}. */
+export interface CreateResult {
+  /** The stored record, with the `createdAt`, `expiresAt` and `lastUsedAt` the store chose. */
+  readonly session: SessionRecord;
+  /** Ids of the sessions this insert replaced (revoked with reason `replaced`). */
+  readonly replacedIds: readonly string[];
+}
+
+/** A session read together with the epochs of its user: one round trip. */
+export interface SessionLookup {
+  /** The row, tombstones included. */
+  readonly session: SessionRecord;
+  /** The epochs of the row's user. */
+  readonly epochs: Epochs;
+}
+
+/** Options of {@link SessionStore.revoke} and {@link SessionStore.revokeOthers}. */
+export interface RevokeOptions {
+  /** Revocation time (ms). */
+  readonly at: number;
+  /** Stored as `revokedReason`. */
+  readonly reason: string;
+  /**
+   * When set, also record the session id in the user's deny-list until this time (ms), so
+   * stateless access tokens minted for it are refused. Unset when access tokens are off.
+   */
+  readonly denyUntil?: number | undefined;
+}
+
+/** Options of {@link SessionStore.revokeAll}. */
+export interface RevokeAllOptions {
+  /** Kinds whose epochs are raised. Never empty. */
+  readonly kinds: readonly string[];
+  /** The requested epoch (ms), usually "now". */
+  readonly at: number;
+}
+
+/** Options of {@link SessionStore.revokeOthers}. */
+export interface RevokeOthersOptions extends RevokeOptions {
+  /** The session that stays. */
+  readonly keepSessionId: string;
+  /** Only sessions of these kinds are revoked. */
+  readonly kinds: readonly string[];
+}
+
+/** All sessions a store holds for one user, with the user's epochs. */
+export interface UserSessions {
+  /** Every row the store still holds for the user, tombstones and expired rows included. */
+  readonly sessions: readonly SessionRecord[];
+  /** The user's epochs. */
+  readonly epochs: Epochs;
+}
+
+/** What access-token verification needs about a user: epochs and the deny-list. */
+export interface RevocationState {
+  /** The user's epochs. */
+  readonly epochs: Epochs;
+  /** Session id to "deny until" (ms) for individually revoked sessions. */
+  readonly denied: Readonly<Record<string, number>>;
+}
+
+/** Options of {@link SessionStore.prune}. */
+export interface PruneOptions {
+  /** Rows with `expiresAt <= now` are deleted, and deny-list entries with `until <= now`. */
+  readonly now: number;
+  /** Upper bound on rows deleted by this call (one bounded batch). */
+  readonly limit: number;
+}
+
+/** A notification that a user's revocation state changed, sent by stores that publish. */
+export interface RevocationNotice {
+  /** The user whose sessions were revoked. */
+  readonly userId: string;
+}
+
+/**
+ * The interface a storage adapter implements. All methods are async and reject with a
+ * `SessionError` of code `STORE_UNAVAILABLE` when the backing service cannot be reached (never
+ * hang: use a timeout), so the HTTP layer can answer 503. A store must never swallow an error
+ * and report success: for a revocation library that is failing open.
+ */
+export interface SessionStore {
+  /**
+   * Inserts a new session, atomically with three things:
+   * - `createdAt` becomes `max(record.createdAt, epoch(userId, kind) + 1)`, `expiresAt`
+   *   becomes `createdAt + maxAge`, `lastUsedAt` becomes `createdAt`;
+   * - the user's high-water mark for the kind becomes `max(mark, createdAt)`;
+   * - with `replaceDevice`, older live sessions of the same user, kind and deviceKey become
+   *   tombstones with reason `replaced` (two concurrent creates for one device leave one live row).
+   *
+   * Ids are unique (128 random bits); a store may reject a duplicate id.
+   */
+  create(record: NewSessionRecord, options: CreateOptions): Promise<CreateResult>;
+
+  /**
+   * Reads one session and its user's epochs in one round trip. Returns tombstones and rows
+   * past `expiresAt` that are not yet pruned (the manager decides); `null` only when no row
+   * exists. Never writes.
+   */
+  get(sessionId: string): Promise<SessionLookup | null>;
+
+  /**
+   * Sets `lastUsedAt` to `max(lastUsedAt, at)` on an existing, non-revoked session.
+   * A missing or revoked session is left exactly as it is (never recreated, never un-revoked).
+   * @returns Whether a row was updated.
+   */
+  touch(sessionId: string, at: number): Promise<boolean>;
+
+  /**
+   * Turns a live session into a tombstone (`revokedAt`, `revokedReason`), keeping the row
+   * until its expiry. Revoking a tombstone again changes nothing (the first reason stays).
+   * @returns The record as it was before this call if this call revoked it, otherwise `null`
+   * (missing, or already revoked).
+   */
+  revoke(sessionId: string, options: RevokeOptions): Promise<SessionRecord | null>;
+
+  /**
+   * Raises the user's epoch of each kind to `max(epoch, at, high-water mark)`. Never lowers
+   * an epoch. O(1) in the number of sessions: rows are not touched.
+   * @returns The user's epochs of the named kinds after the raise.
+   */
+  revokeAll(userId: string, options: RevokeAllOptions): Promise<Epochs>;
+
+  /**
+   * Makes tombstones of every live session of the user of the given kinds except
+   * `keepSessionId`, in one atomic step.
+   * @returns The ids revoked by this call.
+   */
+  revokeOthers(userId: string, options: RevokeOthersOptions): Promise<readonly string[]>;
+
+  /** Every row held for the user, plus the user's epochs, in one round trip. Never writes. */
+  listByUser(userId: string): Promise<UserSessions>;
+
+  /** The user's epochs and deny-list (for stateless access tokens). Never writes. */
+  getRevocationState(userId: string): Promise<RevocationState>;
+
+  /**
+   * Deletes up to `limit` rows whose `expiresAt <= now` (revoked or not) and deny-list entries
+   * that ran out. Must not hold a lock for long: one bounded batch per call. A store that
+   * can lock across instances returns 0 at once when another instance is pruning.
+   * Epochs are never deleted by pruning.
+   * @returns The number of session rows deleted.
+   */
+  prune(options: PruneOptions): Promise<number>;
+
+  /**
+   * Optional: subscribe to revocation notices published by any instance sharing this store
+   * (Redis pub/sub, PostgreSQL LISTEN/NOTIFY). The manager uses it to drop cached epochs at
+   * once. Stores without it rely on the cache TTL.
+   *
+   * Notices sent while the subscription is down are lost, so a store calls `onResync` each
+   * time its subscription becomes active (first connect and every reconnect): the manager
+   * then drops its whole cache rather than trust entries that may have missed a notice.
+   * @returns A function that unsubscribes.
+   */
+  subscribe?(listener: (notice: RevocationNotice) => void, onResync?: () => void): () => void;
+
+  /**
+   * Optional: a routing prefix for new session ids. The manager starts every new session id
+   * of `userId` with the returned text (at most 4 base64url characters; the rest of the 22
+   * stay random), so a sharded store (Redis Cluster) can put a session in its user's shard
+   * from the id alone and read session and epochs in one round trip. Must be a pure function
+   * of `userId`.
+   */
+  sessionIdPrefix?(userId: string): string;
+
+  /** Optional: releases what the store opened itself (not the client the app passed in). */
+  close?(): Promise<void>;
+}

@@ -1,0 +1,304 @@
+import type {
+  CreateOptions,
+  CreateResult,
+  Epochs,
+  NewSessionRecord,
+  PruneOptions,
+  RevocationNotice,
+  RevocationState,
+  RevokeAllOptions,
+  RevokeOptions,
+  RevokeOthersOptions,
+  SessionLookup,
+  SessionRecord,
+  SessionStore,
+  UserSessions,
+} from '../store.js';
+import { SessionError } from '../errors.js';
+import { ExpiryIndex } from './expiry-index.js';
+import { addId, eachId, isEmpty, removeId, type IdSet } from './id-set.js';
+import { Interner } from './interner.js';
+
+/** Options of {@link memoryStore}. */
+export interface MemoryStoreOptions {
+  /**
+   * Bucket width of the expiry index in ms: pruning visits only buckets that ended.
+   * @default 60_000
+   */
+  readonly expiryBucketMs?: number;
+}
+
+// A row keeps the hash as a 32-character latin1 string: far smaller on the heap than a
+// Buffer per session, and it is not the secret, only its SHA-256.
+interface Row {
+  readonly id: string;
+  readonly userId: string;
+  readonly tenantId: string | undefined;
+  readonly kind: string;
+  readonly hash: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  lastUsedAt: number;
+  readonly deviceKey: string | undefined;
+  readonly browser: string | undefined;
+  readonly os: string | undefined;
+  readonly deviceType: string | undefined;
+  readonly userAgent: string | undefined;
+  readonly ip: string | undefined;
+  readonly data: SessionRecord['data'];
+  revokedAt: number | undefined;
+  revokedReason: string | undefined;
+}
+
+interface UserState {
+  ids: IdSet;
+  epochs: Record<string, number> | undefined;
+  highWater: Record<string, number> | undefined;
+  denied: Map<string, number> | undefined;
+}
+
+const NO_EPOCHS: Epochs = Object.freeze({});
+
+/**
+ * The embedded default store: sessions in this process's memory, lost on restart. Fits one
+ * process (tests, demos, single-instance apps); use the SQLite, Redis or PostgreSQL store to
+ * survive restarts or share sessions between instances.
+ *
+ * Every operation is synchronous inside, so each is atomic. Pruning visits only the expiry
+ * buckets that have ended, never the whole map.
+ *
+ * @param options - Tuning, rarely needed.
+ * @returns A {@link SessionStore}.
+ *
+ * @example
+ * ```ts
+ * import { createSessionManager, memoryStore } from 'session-revocation';
+ * const sessions = createSessionManager({ store: memoryStore() });
+ * ```
+ */
+export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
+  const rows = new Map<string, Row>();
+  const users = new Map<string, UserState>();
+  const expiry = new ExpiryIndex(options.expiryBucketMs ?? 60_000);
+  const strings = new Interner();
+  const listeners = new Set<(notice: RevocationNotice) => void>();
+  // Users holding deny-list entries, so pruning them never walks every user.
+  const usersWithDenied = new Set<string>();
+  let closed = false;
+
+  const ensureOpen = (): void => {
+    if (closed) throw new SessionError('CLOSED', 'The memory store was closed.');
+  };
+  const userState = (userId: string): UserState => {
+    let state = users.get(userId);
+    if (state === undefined) {
+      state = { ids: undefined, epochs: undefined, highWater: undefined, denied: undefined };
+      users.set(userId, state);
+    }
+    return state;
+  };
+  const notify = (userId: string): void => {
+    for (const listener of listeners) listener({ userId });
+  };
+  const markRevoked = (row: Row, options: RevokeOptions): void => {
+    row.revokedAt = options.at;
+    row.revokedReason = options.reason;
+    if (options.denyUntil !== undefined) {
+      const state = userState(row.userId);
+      (state.denied ??= new Map()).set(row.id, options.denyUntil);
+      usersWithDenied.add(row.userId);
+    }
+  };
+  const deleteRow = (row: Row): void => {
+    rows.delete(row.id);
+    const state = users.get(row.userId);
+    if (state === undefined) return;
+    state.ids = removeId(state.ids, row.id);
+    if (isEmpty(state.ids) && state.epochs === undefined && state.denied === undefined) users.delete(row.userId);
+  };
+
+  return {
+    async create(record: NewSessionRecord, createOptions: CreateOptions): Promise<CreateResult> {
+      ensureOpen();
+      if (rows.has(record.id)) throw new SessionError('INVALID_INPUT', 'A session with this id already exists.');
+      const state = userState(record.userId);
+      const epoch = state.epochs?.[record.kind] ?? 0;
+      const createdAt = Math.max(record.createdAt, epoch + 1);
+      const replacedIds: string[] = [];
+      if (createOptions.replaceDevice && record.deviceKey !== undefined) {
+        for (const id of eachId(state.ids)) {
+          const other = rows.get(id)!;
+          if (
+            other.kind === record.kind &&
+            other.deviceKey === record.deviceKey &&
+            other.revokedAt === undefined &&
+            other.createdAt > epoch &&
+            other.expiresAt > createdAt
+          ) {
+            markRevoked(other, { at: createdAt, reason: 'replaced', denyUntil: createOptions.denyUntil });
+            replacedIds.push(id);
+          }
+        }
+      }
+      const row: Row = {
+        id: record.id,
+        userId: strings.intern(record.userId),
+        tenantId: strings.intern(record.tenantId),
+        kind: strings.intern(record.kind),
+        hash: Buffer.from(record.secretHash).toString('latin1'),
+        createdAt,
+        expiresAt: createdAt + record.maxAge,
+        lastUsedAt: createdAt,
+        deviceKey: strings.intern(record.deviceKey),
+        browser: strings.intern(record.browser),
+        os: strings.intern(record.os),
+        deviceType: strings.intern(record.deviceType),
+        userAgent: strings.intern(record.userAgent),
+        ip: record.ip,
+        data: record.data === undefined ? undefined : structuredClone(record.data),
+        revokedAt: undefined,
+        revokedReason: undefined,
+      };
+      rows.set(row.id, row);
+      state.ids = addId(state.ids, row.id);
+      const marks = (state.highWater ??= {});
+      marks[row.kind] = Math.max(marks[row.kind] ?? 0, createdAt);
+      expiry.add(row.expiresAt, row.id);
+      if (replacedIds.length > 0) notify(row.userId);
+      return { session: toRecord(row), replacedIds };
+    },
+
+    async get(sessionId: string): Promise<SessionLookup | null> {
+      ensureOpen();
+      const row = rows.get(sessionId);
+      if (row === undefined) return null;
+      return { session: toRecord(row), epochs: users.get(row.userId)?.epochs ?? NO_EPOCHS };
+    },
+
+    async touch(sessionId: string, at: number): Promise<boolean> {
+      ensureOpen();
+      const row = rows.get(sessionId);
+      if (row === undefined || row.revokedAt !== undefined) return false;
+      if (at > row.lastUsedAt) row.lastUsedAt = at;
+      return true;
+    },
+
+    async revoke(sessionId: string, revokeOptions: RevokeOptions): Promise<SessionRecord | null> {
+      ensureOpen();
+      const row = rows.get(sessionId);
+      if (row === undefined || row.revokedAt !== undefined) return null;
+      const before = toRecord(row);
+      markRevoked(row, revokeOptions);
+      notify(row.userId);
+      return before;
+    },
+
+    async revokeAll(userId: string, revokeOptions: RevokeAllOptions): Promise<Epochs> {
+      ensureOpen();
+      const state = userState(userId);
+      const epochs = (state.epochs ??= {});
+      const result: Record<string, number> = {};
+      for (const kind of revokeOptions.kinds) {
+        const raised = Math.max(epochs[kind] ?? 0, revokeOptions.at, state.highWater?.[kind] ?? 0);
+        epochs[kind] = raised;
+        result[kind] = raised;
+      }
+      notify(userId);
+      return result;
+    },
+
+    async revokeOthers(userId: string, revokeOptions: RevokeOthersOptions): Promise<readonly string[]> {
+      ensureOpen();
+      const state = users.get(userId);
+      if (state === undefined) return [];
+      const kinds = new Set(revokeOptions.kinds);
+      const revoked: string[] = [];
+      for (const id of eachId(state.ids)) {
+        const row = rows.get(id)!;
+        if (id === revokeOptions.keepSessionId || row.revokedAt !== undefined || !kinds.has(row.kind)) continue;
+        if (row.createdAt <= (state.epochs?.[row.kind] ?? 0) || row.expiresAt <= revokeOptions.at) continue;
+        markRevoked(row, revokeOptions);
+        revoked.push(id);
+      }
+      if (revoked.length > 0) notify(userId);
+      return revoked;
+    },
+
+    async listByUser(userId: string): Promise<UserSessions> {
+      ensureOpen();
+      const state = users.get(userId);
+      if (state === undefined) return { sessions: [], epochs: NO_EPOCHS };
+      const sessions: SessionRecord[] = [];
+      for (const id of eachId(state.ids)) sessions.push(toRecord(rows.get(id)!));
+      return { sessions, epochs: { ...state.epochs } };
+    },
+
+    async getRevocationState(userId: string): Promise<RevocationState> {
+      ensureOpen();
+      const state = users.get(userId);
+      return {
+        epochs: { ...state?.epochs },
+        denied: state?.denied === undefined ? {} : Object.fromEntries(state.denied),
+      };
+    },
+
+    async prune(pruneOptions: PruneOptions): Promise<number> {
+      ensureOpen();
+      let deleted = 0;
+      expiry.takeExpired(pruneOptions.now, pruneOptions.limit, (id) => {
+        const row = rows.get(id);
+        if (row === undefined) return 'gone';
+        if (row.expiresAt > pruneOptions.now) return 'keep';
+        deleteRow(row);
+        deleted++;
+        return 'deleted';
+      });
+      for (const userId of usersWithDenied) {
+        const state = users.get(userId);
+        if (state?.denied === undefined) {
+          usersWithDenied.delete(userId);
+          continue;
+        }
+        for (const [id, until] of state.denied) if (until <= pruneOptions.now) state.denied.delete(id);
+        if (state.denied.size === 0) {
+          state.denied = undefined;
+          usersWithDenied.delete(userId);
+          if (isEmpty(state.ids) && state.epochs === undefined) users.delete(userId);
+        }
+      }
+      return deleted;
+    },
+
+    subscribe(listener: (notice: RevocationNotice) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    async close(): Promise<void> {
+      closed = true;
+      listeners.clear();
+    },
+  };
+}
+
+function toRecord(row: Row): SessionRecord {
+  return {
+    id: row.id,
+    userId: row.userId,
+    tenantId: row.tenantId,
+    kind: row.kind,
+    secretHash: Buffer.from(row.hash, 'latin1'),
+    createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
+    lastUsedAt: row.lastUsedAt,
+    deviceKey: row.deviceKey,
+    browser: row.browser,
+    os: row.os,
+    deviceType: row.deviceType,
+    userAgent: row.userAgent,
+    ip: row.ip,
+    data: row.data,
+    revokedAt: row.revokedAt,
+    revokedReason: row.revokedReason,
+  };
+}

@@ -1,0 +1,110 @@
+import { freshUser, inBatches, insert, isLive, newRecord } from './fixtures.js';
+import type { StoreSuiteContext } from './context.js';
+
+/** Revocation epochs: monotonic, per user and kind, covering every session they revoke. */
+export function describeEpochs({ runner, store, slowTimeout }: StoreSuiteContext): void {
+  const { describe, it, expect } = runner;
+  describe('epochs', () => {
+    it('revokeAll raises the epoch of the named kinds only', async () => {
+      const user = freshUser();
+      const at = Date.now() + 1_000;
+      const epochs = await store().revokeAll(user, { kinds: ['browser', 'remember'], at });
+      expect(epochs).toEqual({ browser: at, remember: at });
+      const state = await store().getRevocationState(user);
+      expect(state.epochs['browser']).toBe(at);
+      expect(state.epochs['remember']).toBe(at);
+      expect(state.epochs['api']).toBeUndefined();
+    });
+
+    it('epochs never move backwards', async () => {
+      const user = freshUser();
+      const at = Date.now() + 5_000;
+      await store().revokeAll(user, { kinds: ['browser'], at });
+      const after = await store().revokeAll(user, { kinds: ['browser'], at: at - 4_000 });
+      expect(after['browser']).toBe(at);
+    });
+
+    it('concurrent raises leave the maximum', async () => {
+      const user = freshUser();
+      const base = Date.now();
+      const ats = Array.from({ length: 25 }, (_, index) => base + ((index * 7919) % 25) * 10);
+      await Promise.all(ats.map((at) => store().revokeAll(user, { kinds: ['browser'], at })));
+      expect((await store().getRevocationState(user)).epochs['browser']).toBe(Math.max(...ats));
+    });
+
+    it('epochs belong to one user', async () => {
+      const alice = freshUser('alice');
+      const bob = freshUser('bob');
+      const bobSession = await insert(store(), bob);
+      await store().revokeAll(alice, { kinds: ['browser'], at: Date.now() + 1_000 });
+      const found = await store().get(bobSession.id);
+      expect(isLive(found!.session, found!.epochs, Date.now())).toBe(true);
+    });
+
+    it('get returns the epochs of the session user with the session', async () => {
+      const user = freshUser();
+      const session = await insert(store(), user);
+      const epochs = await store().revokeAll(user, { kinds: ['browser'], at: Date.now() });
+      const found = await store().get(session.id);
+      expect(found!.epochs['browser']).toBe(epochs['browser']);
+      expect(isLive(found!.session, found!.epochs, Date.now())).toBe(false);
+    });
+
+    it('a session created after a revocation is born after the epoch, even with a clock behind', async () => {
+      const user = freshUser();
+      const epoch = Date.now() + 60_000;
+      await store().revokeAll(user, { kinds: ['browser'], at: epoch });
+      const record = newRecord(store(), user, { createdAt: epoch - 30_000 });
+      const { session } = await store().create(record, { replaceDevice: false });
+      expect(session.createdAt).toBe(epoch + 1);
+      expect(session.expiresAt).toBe(epoch + 1 + record.maxAge);
+      const found = await store().get(session.id);
+      expect(found!.session.createdAt).toBe(epoch + 1);
+      expect(isLive(found!.session, found!.epochs, epoch + 2)).toBe(true);
+    });
+
+    it('a session created in the same millisecond as the revocation is live', async () => {
+      const user = freshUser();
+      const at = Date.now();
+      await store().revokeAll(user, { kinds: ['browser'], at });
+      const session = await insert(store(), user, { createdAt: at });
+      expect(session.createdAt).toBe(at + 1);
+    });
+
+    it('the epoch covers sessions created by a server whose clock runs ahead', async () => {
+      const user = freshUser();
+      const ahead = await insert(store(), user, { createdAt: Date.now() + 5_000 });
+      const epochs = await store().revokeAll(user, { kinds: ['browser'], at: Date.now() });
+      expect(epochs['browser']).toBeGreaterThanOrEqual(ahead.createdAt);
+      const found = await store().get(ahead.id);
+      expect(isLive(found!.session, found!.epochs, Date.now())).toBe(false);
+    });
+
+    it('revokeAll racing with sign-ins revokes everything created before it started', async () => {
+      const user = freshUser();
+      const before: string[] = [];
+      await inBatches(30, 10, async () => before.push((await insert(store(), user)).id));
+      const racing: Promise<unknown>[] = [];
+      for (let index = 0; index < 20; index++) racing.push(insert(store(), user));
+      const epochs = await Promise.all([store().revokeAll(user, { kinds: ['browser'], at: Date.now() }), ...racing]);
+      const epoch = (epochs[0] as Record<string, number>)['browser']!;
+      const { sessions } = await store().listByUser(user);
+      for (const session of sessions) if (before.includes(session.id)) expect(session.createdAt).toBeLessThanOrEqual(epoch);
+      const after = await insert(store(), user, { createdAt: epoch });
+      expect(after.createdAt).toBeGreaterThan(epoch);
+    }, slowTimeout);
+
+    it('revokes 10,000 sessions of one user with one raise', async () => {
+      const user = freshUser('large');
+      await inBatches(10_000, 200, () => insert(store(), user));
+      const at = Date.now();
+      await store().revokeAll(user, { kinds: ['browser', 'remember'], at });
+      const { sessions, epochs } = await store().listByUser(user);
+      expect(sessions).toHaveLength(10_000);
+      expect(sessions.filter((session) => isLive(session, epochs, at))).toHaveLength(0);
+      const fresh = await insert(store(), user, { createdAt: at });
+      const found = await store().get(fresh.id);
+      expect(isLive(found!.session, found!.epochs, at + 1)).toBe(true);
+    }, slowTimeout);
+  });
+}

@@ -1,0 +1,82 @@
+import { SessionError } from '../../errors.js';
+import type { SessionStore } from '../../store.js';
+import { resolveRunner, type TestRunner } from '../runner.js';
+import type { StoreSuiteContext } from './context.js';
+import { describeDeviceReplacement } from './devices.js';
+import { describeEpochs } from './epochs.js';
+import { describeLifecycle } from './lifecycle.js';
+import { describeManagerOverStore } from './manager.js';
+import { describePruning } from './pruning.js';
+import { describeRaces } from './races.js';
+
+/** Options of {@link describeStoreConformance}. */
+export interface StoreConformanceOptions {
+  /**
+   * The runner to register tests with. Defaults to the runner's globals (vitest with
+   * `globals: true`, jest); pass vitest's functions explicitly otherwise.
+   */
+  readonly runner?: TestRunner;
+  /**
+   * Timeout in ms for the heavy tests (10,000 sessions of one user, races).
+   * @default 60_000
+   */
+  readonly slowTimeout?: number;
+}
+
+/**
+ * Registers the store conformance suite: every behaviour `src/store.ts` promises, split by
+ * concern (lifecycle, epochs, one session per device, pruning, races, and the manager's
+ * promises over this store). Every store shipped
+ * with this package runs it; run it on yours with one line.
+ *
+ * `makeStore` is called before each test and must return an empty store (a fresh key prefix,
+ * schema or file); the suite calls `close()` after each test when the store has one.
+ *
+ * @param name - Shown in the test report.
+ * @param makeStore - Returns a new, empty store.
+ * @param options - The runner and timeouts.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when no runner is given and none is global.
+ *
+ * @example
+ * ```ts
+ * import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+ * import { describeStoreConformance } from 'session-revocation/testing';
+ * import { myStore } from '../src/my-store.js';
+ *
+ * describeStoreConformance('my-store', () => myStore({ prefix: crypto.randomUUID() }), {
+ *   runner: { describe, it, expect, beforeEach, afterEach },
+ * });
+ * ```
+ */
+export function describeStoreConformance(
+  name: string,
+  makeStore: () => SessionStore | Promise<SessionStore>,
+  options: StoreConformanceOptions = {},
+): void {
+  const runner = resolveRunner(options.runner);
+  let current: SessionStore | undefined;
+  const context: StoreSuiteContext = {
+    runner,
+    slowTimeout: options.slowTimeout ?? 60_000,
+    store: () => {
+      if (current === undefined) throw new SessionError('INVALID_CONFIGURATION', 'The store is only available inside a test.');
+      return current;
+    },
+  };
+  runner.describe(`store conformance: ${name}`, () => {
+    runner.beforeEach(async () => {
+      current = await makeStore();
+    });
+    runner.afterEach(async () => {
+      const store = current;
+      current = undefined;
+      await store?.close?.();
+    });
+    describeLifecycle(context);
+    describeEpochs(context);
+    describeDeviceReplacement(context);
+    describePruning(context);
+    describeRaces(context);
+    describeManagerOverStore(context);
+  });
+}

@@ -1,0 +1,165 @@
+import { freshUser, insert, MAX_AGE, newRecord } from './fixtures.js';
+import type { StoreSuiteContext } from './context.js';
+
+/** Create, read, touch, revoke and list: the row-level contract. */
+export function describeLifecycle({ runner, store }: StoreSuiteContext): void {
+  const { describe, it, expect } = runner;
+  describe('lifecycle', () => {
+    it('stores a session and reads it back with its epochs in one call', async () => {
+      const user = freshUser();
+      const record = newRecord(store(), user, {
+        tenantId: 'tenant-a',
+        deviceKey: 'Chrome|Mac OS',
+        browser: 'Chrome',
+        os: 'Mac OS',
+        deviceType: 'desktop',
+        userAgent: 'Mozilla/5.0 (Macintosh)',
+        ip: '203.0.113.7',
+        data: { plan: 'pro', seats: 3, nested: { ok: true, list: [1, 'two', null] } },
+      });
+      const { session, replacedIds } = await store().create(record, { replaceDevice: true });
+      expect(replacedIds).toEqual([]);
+      expect(session.createdAt).toBe(record.createdAt);
+      expect(session.expiresAt).toBe(record.createdAt + MAX_AGE);
+      expect(session.lastUsedAt).toBe(record.createdAt);
+      const found = await store().get(record.id);
+      expect(found).not.toBeNull();
+      const read = found!.session;
+      expect(read.id).toBe(record.id);
+      expect(read.userId).toBe(user);
+      expect(read.tenantId).toBe('tenant-a');
+      expect(read.kind).toBe('browser');
+      expect(Buffer.from(read.secretHash).equals(Buffer.from(record.secretHash))).toBe(true);
+      expect(read.createdAt).toBe(session.createdAt);
+      expect(read.expiresAt).toBe(session.expiresAt);
+      expect(read.lastUsedAt).toBe(session.createdAt);
+      expect(read.deviceKey).toBe('Chrome|Mac OS');
+      expect(read.browser).toBe('Chrome');
+      expect(read.os).toBe('Mac OS');
+      expect(read.deviceType).toBe('desktop');
+      expect(read.userAgent).toBe('Mozilla/5.0 (Macintosh)');
+      expect(read.ip).toBe('203.0.113.7');
+      expect(read.data).toEqual({ plan: 'pro', seats: 3, nested: { ok: true, list: [1, 'two', null] } });
+      expect(read.revokedAt).toBeUndefined();
+      expect(found!.epochs).toEqual({});
+    });
+
+    it('keeps optional fields absent when they were not given', async () => {
+      const record = newRecord(store(), freshUser());
+      await store().create(record, { replaceDevice: false });
+      const read = (await store().get(record.id))!.session;
+      expect(read.tenantId ?? undefined).toBeUndefined();
+      expect(read.deviceKey ?? undefined).toBeUndefined();
+      expect(read.userAgent ?? undefined).toBeUndefined();
+      expect(read.data ?? undefined).toBeUndefined();
+    });
+
+    it('returns null for a session that never existed', async () => {
+      expect(await store().get('AAAAAAAAAAAAAAAAAAAAAA')).toBeNull();
+    });
+
+    it('lists every row of one user and none of another', async () => {
+      const alice = freshUser('alice');
+      const bob = freshUser('bob');
+      const a1 = await insert(store(), alice);
+      const a2 = await insert(store(), alice, { kind: 'api' });
+      await insert(store(), bob);
+      const { sessions, epochs } = await store().listByUser(alice);
+      expect(sessions.map((s) => s.id).sort()).toEqual([a1.id, a2.id].sort());
+      expect(epochs).toEqual({});
+      expect((await store().listByUser(freshUser('nobody'))).sessions).toEqual([]);
+    });
+
+    it('touch moves lastUsedAt forward only', async () => {
+      const session = await insert(store(), freshUser());
+      expect(await store().touch(session.id, session.createdAt + 60_000)).toBe(true);
+      expect((await store().get(session.id))!.session.lastUsedAt).toBe(session.createdAt + 60_000);
+      await store().touch(session.id, session.createdAt + 30_000);
+      expect((await store().get(session.id))!.session.lastUsedAt).toBe(session.createdAt + 60_000);
+    });
+
+    it('touch never extends the absolute expiry', async () => {
+      const session = await insert(store(), freshUser());
+      await store().touch(session.id, session.createdAt + 10 * 60_000);
+      expect((await store().get(session.id))!.session.expiresAt).toBe(session.expiresAt);
+    });
+
+    it('touch never recreates a session that does not exist', async () => {
+      const missing = newRecord(store(), freshUser());
+      expect(await store().touch(missing.id, Date.now())).toBe(false);
+      expect(await store().get(missing.id)).toBeNull();
+    });
+
+    it('revoke leaves a tombstone with time and reason', async () => {
+      const session = await insert(store(), freshUser());
+      const at = session.createdAt + 1_000;
+      const before = await store().revoke(session.id, { at, reason: 'sign_out' });
+      expect(before?.id).toBe(session.id);
+      expect(before?.revokedAt).toBeUndefined();
+      const read = (await store().get(session.id))!.session;
+      expect(read.revokedAt).toBe(at);
+      expect(read.revokedReason).toBe('sign_out');
+      expect(read.expiresAt).toBe(session.expiresAt);
+    });
+
+    it('revoking twice keeps the first reason and reports nothing new', async () => {
+      const session = await insert(store(), freshUser());
+      await store().revoke(session.id, { at: session.createdAt + 1, reason: 'sign_out' });
+      expect(await store().revoke(session.id, { at: session.createdAt + 2, reason: 'revoked' })).toBeNull();
+      const read = (await store().get(session.id))!.session;
+      expect(read.revokedAt).toBe(session.createdAt + 1);
+      expect(read.revokedReason).toBe('sign_out');
+    });
+
+    it('revoking a missing session does nothing and creates nothing', async () => {
+      const missing = newRecord(store(), freshUser());
+      expect(await store().revoke(missing.id, { at: Date.now(), reason: 'revoked' })).toBeNull();
+      expect(await store().get(missing.id)).toBeNull();
+    });
+
+    it('touch never clears a revocation', async () => {
+      const session = await insert(store(), freshUser());
+      await store().revoke(session.id, { at: session.createdAt + 1, reason: 'revoked' });
+      expect(await store().touch(session.id, session.createdAt + 120_000)).toBe(false);
+      const read = (await store().get(session.id))!.session;
+      expect(read.revokedAt).toBe(session.createdAt + 1);
+      expect(read.revokedReason).toBe('revoked');
+    });
+
+    it('revokeOthers keeps one session and the kinds not named', async () => {
+      const user = freshUser();
+      const keep = await insert(store(), user);
+      const other = await insert(store(), user);
+      const remember = await insert(store(), user, { kind: 'remember' });
+      const api = await insert(store(), user, { kind: 'api' });
+      const stranger = await insert(store(), freshUser('stranger'));
+      const revoked = await store().revokeOthers(user, {
+        keepSessionId: keep.id,
+        kinds: ['browser', 'remember'],
+        at: Date.now(),
+        reason: 'sign_out_others',
+      });
+      expect([...revoked].sort()).toEqual([other.id, remember.id].sort());
+      expect((await store().get(keep.id))!.session.revokedAt).toBeUndefined();
+      expect((await store().get(api.id))!.session.revokedAt).toBeUndefined();
+      expect((await store().get(stranger.id))!.session.revokedAt).toBeUndefined();
+      expect((await store().get(other.id))!.session.revokedReason).toBe('sign_out_others');
+    });
+
+    it('records deny-list entries for revoked sessions when asked', async () => {
+      const user = freshUser();
+      const one = await insert(store(), user);
+      const two = await insert(store(), user);
+      const three = await insert(store(), user);
+      const until = Date.now() + 10 * 60_000;
+      await store().revoke(one.id, { at: Date.now(), reason: 'revoked', denyUntil: until });
+      await store().revoke(two.id, { at: Date.now(), reason: 'revoked' });
+      await store().revokeOthers(user, { keepSessionId: two.id, kinds: ['browser'], at: Date.now(), reason: 'sign_out_others', denyUntil: until });
+      const state = await store().getRevocationState(user);
+      expect(state.denied[one.id]).toBe(until);
+      expect(state.denied[two.id]).toBeUndefined();
+      expect(state.denied[three.id]).toBe(until);
+      expect(state.epochs).toEqual({});
+    });
+  });
+}

@@ -1,0 +1,124 @@
+import { createSessionManager } from '../../manager.js';
+import type { SessionStore } from '../../store.js';
+import type { StoreSuiteContext } from './context.js';
+import { freshUser } from './fixtures.js';
+
+const CHROME_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+const SAFARI_IPHONE =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
+const FIREFOX_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0';
+
+/** Counts store calls by method, passing everything through. */
+function counting(store: SessionStore): { store: SessionStore; calls: Map<string, number> } {
+  const calls = new Map<string, number>();
+  const proxy = new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value !== 'function' || typeof property !== 'string') return value;
+      return (...args: unknown[]) => {
+        calls.set(property, (calls.get(property) ?? 0) + 1);
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { store: proxy, calls };
+}
+
+/** The manager's promises, kept by this store: exact boundaries and the Security page flows. */
+export function describeManagerOverStore({ runner, store }: StoreSuiteContext): void {
+  const { describe, it, expect } = runner;
+  describe('the manager over this store', () => {
+    const setup = () => {
+      let now = Date.now();
+      const counted = counting(store());
+      const sessions = createSessionManager({ store: counted.store, clock: () => now, touchInterval: 60_000 });
+      return { sessions, calls: counted.calls, setNow: (value: number) => (now = value), now: () => now };
+    };
+
+    it('validates with one store read and writes only a throttled touch', async () => {
+      const { sessions, calls, setNow } = setup();
+      const { token, session } = await sessions.create({ userId: freshUser(), userAgent: CHROME_MAC });
+      calls.clear();
+      for (let second = 0; second < 60; second += 15) {
+        setNow(session.createdAt + second * 1_000);
+        expect((await sessions.validate(token)).ok).toBe(true);
+      }
+      expect([...calls.entries()]).toEqual([['get', 4]]);
+      setNow(session.createdAt + 60_000);
+      expect((await sessions.validate(token)).ok).toBe(true);
+      expect(calls.get('touch')).toBe(1);
+      expect((await store().get(session.id))!.session.lastUsedAt).toBe(session.createdAt + 60_000);
+    });
+
+    it('refuses exactly at expiresAt and accepts 1 ms before', async () => {
+      const { sessions, setNow } = setup();
+      const { token, session } = await sessions.create({ userId: freshUser() });
+      setNow(session.expiresAt - 1);
+      expect((await sessions.validate(token)).ok).toBe(true);
+      setNow(session.expiresAt);
+      expect(await sessions.validate(token)).toEqual({ ok: false, reason: 'expired' });
+    });
+
+    it('refuses at createdAt == epoch and lets a sign-in in the same millisecond through', async () => {
+      const { sessions } = setup();
+      const user = freshUser();
+      const before = await sessions.create({ userId: user });
+      const { epochs } = await sessions.revokeAll(user);
+      expect(epochs['browser']).toBe(before.session.createdAt);
+      expect(await sessions.validate(before.token)).toEqual({ ok: false, reason: 'revoked' });
+      const after = await sessions.create({ userId: user });
+      expect(after.session.createdAt).toBe(epochs['browser']! + 1);
+      expect((await sessions.validate(after.token)).ok).toBe(true);
+    });
+
+    it('reports a revoked session as revoked, not unknown', async () => {
+      const { sessions } = setup();
+      const { token, session } = await sessions.create({ userId: freshUser() });
+      await sessions.revoke(session.id);
+      expect(await sessions.validate(token)).toEqual({ ok: false, reason: 'revoked' });
+    });
+
+    it('runs the Security page: list, log out one, log out others, sign out everywhere', async () => {
+      const { sessions } = setup();
+      const user = freshUser();
+      const laptop = await sessions.create({ userId: user, userAgent: CHROME_MAC });
+      const phone = await sessions.create({ userId: user, userAgent: SAFARI_IPHONE });
+      const work = await sessions.create({ userId: user, userAgent: FIREFOX_WINDOWS });
+      const api = await sessions.create({ userId: user, kind: 'api' });
+      const list = await sessions.list(user, { currentSessionId: laptop.session.id, kinds: ['browser'] });
+      expect([list[0]!.deviceLabel, list[0]!.current]).toEqual(['Chrome on Mac OS', true]);
+      expect(list.slice(1).map((row) => `${row.deviceLabel}:${String(row.current)}`).sort()).toEqual(['Firefox on Windows:false', 'Safari on iOS:false']);
+      expect(list).toHaveLength(3);
+      expect(await sessions.revoke(phone.session.id, { userId: user })).toBe(true);
+      expect((await sessions.validate(phone.token)).ok).toBe(false);
+      await sessions.revokeOthers(user, laptop.session.id);
+      expect((await sessions.validate(work.token)).ok).toBe(false);
+      expect((await sessions.validate(laptop.token)).ok).toBe(true);
+      await sessions.revokeAll(user);
+      expect((await sessions.validate(laptop.token)).ok).toBe(false);
+      expect((await sessions.validate(api.token)).ok).toBe(true);
+      expect((await sessions.list(user)).map((row) => row.kind)).toEqual(['api']);
+    });
+
+    it('password change keeps this device with a fresh token and ends the others', async () => {
+      const { sessions } = setup();
+      const user = freshUser();
+      const laptop = await sessions.create({ userId: user, userAgent: CHROME_MAC });
+      const phone = await sessions.create({ userId: user, userAgent: SAFARI_IPHONE });
+      const { token } = await sessions.passwordChanged(user, { currentSessionId: laptop.session.id });
+      expect((await sessions.validate(token)).ok).toBe(true);
+      expect((await sessions.validate(laptop.token)).ok).toBe(false);
+      expect((await sessions.validate(phone.token)).ok).toBe(false);
+    });
+
+    it('replaces the older session of the same browser and OS', async () => {
+      const { sessions } = setup();
+      const user = freshUser();
+      const first = await sessions.create({ userId: user, userAgent: CHROME_MAC });
+      const second = await sessions.create({ userId: user, userAgent: CHROME_MAC });
+      expect(await sessions.validate(first.token)).toEqual({ ok: false, reason: 'revoked' });
+      expect((await sessions.validate(second.token)).ok).toBe(true);
+      expect(await sessions.list(user)).toHaveLength(1);
+    });
+  });
+}

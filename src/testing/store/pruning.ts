@@ -1,0 +1,96 @@
+import { freshUser, inBatches, insert, newRecord } from './fixtures.js';
+import type { StoreSuiteContext } from './context.js';
+
+const HOUR = 60 * 60 * 1000;
+
+/** Pruning: bounded batches, tombstones included, epochs kept. */
+export function describePruning({ runner, store, slowTimeout }: StoreSuiteContext): void {
+  const { describe, it, expect } = runner;
+  describe('pruning', () => {
+    it('deletes expired rows in bounded batches and keeps the rest', async () => {
+      const user = freshUser();
+      const base = Date.now();
+      const expired: string[] = [];
+      await inBatches(25, 25, async (index) => {
+        expired.push((await insert(store(), user, { createdAt: base + index, maxAge: HOUR })).id);
+      });
+      const kept = await insert(store(), user, { createdAt: base, maxAge: 3 * HOUR });
+      const now = base + 2 * HOUR;
+      const batches: number[] = [];
+      for (let round = 0; round < 10; round++) {
+        const deleted = await store().prune({ now, limit: 10 });
+        batches.push(deleted);
+        if (deleted === 0) break;
+      }
+      expect(batches).toEqual([10, 10, 5, 0]);
+      for (const id of expired) expect(await store().get(id)).toBeNull();
+      expect(await store().get(kept.id)).not.toBeNull();
+      expect((await store().listByUser(user)).sessions.map((s) => s.id)).toEqual([kept.id]);
+    });
+
+    it('deletes a row exactly at its expiry and not 1 ms before', async () => {
+      const session = await insert(store(), freshUser(), { maxAge: HOUR });
+      expect(await store().prune({ now: session.expiresAt - 1, limit: 100 })).toBe(0);
+      expect(await store().get(session.id)).not.toBeNull();
+      expect(await store().prune({ now: session.expiresAt, limit: 100 })).toBeGreaterThanOrEqual(1);
+      expect(await store().get(session.id)).toBeNull();
+    });
+
+    it('prunes tombstones after their expiry, keeps them before', async () => {
+      const session = await insert(store(), freshUser(), { maxAge: HOUR });
+      await store().revoke(session.id, { at: session.createdAt + 1, reason: 'sign_out' });
+      await store().prune({ now: session.createdAt + HOUR / 2, limit: 100 });
+      expect((await store().get(session.id))!.session.revokedReason).toBe('sign_out');
+      await store().prune({ now: session.expiresAt, limit: 100 });
+      expect(await store().get(session.id)).toBeNull();
+    });
+
+    it('never deletes epochs, and a pruned session is not recreated by a late touch or revoke', async () => {
+      const user = freshUser();
+      const session = await insert(store(), user, { maxAge: HOUR });
+      const epochs = await store().revokeAll(user, { kinds: ['browser'], at: session.createdAt + 10 });
+      await store().prune({ now: session.expiresAt + 1, limit: 100 });
+      expect(await store().touch(session.id, session.expiresAt + 2)).toBe(false);
+      expect(await store().revoke(session.id, { at: session.expiresAt + 3, reason: 'revoked' })).toBeNull();
+      expect(await store().get(session.id)).toBeNull();
+      expect((await store().getRevocationState(user)).epochs['browser']).toBe(epochs['browser']);
+    });
+
+    it('drops deny-list entries only once they ran out', async () => {
+      const user = freshUser();
+      const session = await insert(store(), user);
+      const until = Date.now() + HOUR;
+      await store().revoke(session.id, { at: Date.now(), reason: 'revoked', denyUntil: until });
+      await store().prune({ now: until - 1, limit: 100 });
+      expect((await store().getRevocationState(user)).denied[session.id]).toBe(until);
+      await store().prune({ now: until, limit: 100 });
+      expect((await store().getRevocationState(user)).denied[session.id]).toBeUndefined();
+    });
+
+    it('pruning twice changes nothing more', async () => {
+      const user = freshUser();
+      const base = Date.now();
+      await insert(store(), user, { createdAt: base, maxAge: HOUR });
+      const live = await insert(store(), user, { createdAt: base, maxAge: 5 * HOUR });
+      const now = base + 2 * HOUR;
+      while ((await store().prune({ now, limit: 1_000 })) > 0);
+      expect(await store().prune({ now, limit: 1_000 })).toBe(0);
+      expect(await store().get(live.id)).not.toBeNull();
+    });
+
+    it('prunes across many users', async () => {
+      const base = Date.now();
+      const users = Array.from({ length: 40 }, () => freshUser('many'));
+      await inBatches(users.length, 20, (index) => store().create(newRecord(store(), users[index]!, { createdAt: base, maxAge: HOUR }), { replaceDevice: false }));
+      let total = 0;
+      for (let round = 0; round < 20; round++) {
+        const deleted = await store().prune({ now: base + 2 * HOUR, limit: 15 });
+        expect(deleted).toBeLessThanOrEqual(15);
+        total += deleted;
+        if (deleted === 0) break;
+      }
+      expect(total).toBeGreaterThanOrEqual(40);
+      for (const user of users) expect((await store().listByUser(user)).sessions).toHaveLength(0);
+    }, slowTimeout);
+  });
+}

@@ -1,0 +1,46 @@
+import { freshUser, insert } from './fixtures.js';
+import type { StoreSuiteContext } from './context.js';
+
+/** Defined outcomes when writes race each other. */
+export function describeRaces({ runner, store }: StoreSuiteContext): void {
+  const { describe, it, expect } = runner;
+  describe('races', () => {
+    it('touch racing with revoke always ends revoked', async () => {
+      const user = freshUser();
+      const sessions = await Promise.all(Array.from({ length: 10 }, () => insert(store(), user)));
+      await Promise.all(
+        sessions.flatMap((session) => [
+          store().touch(session.id, session.createdAt + 61_000),
+          store().revoke(session.id, { at: session.createdAt + 1, reason: 'revoked' }),
+          store().touch(session.id, session.createdAt + 62_000),
+        ]),
+      );
+      for (const session of sessions) {
+        const read = (await store().get(session.id))!.session;
+        expect(read.revokedAt).toBe(session.createdAt + 1);
+        expect(read.revokedReason).toBe('revoked');
+      }
+    });
+
+    it('concurrent revokes of one session report exactly one winner', async () => {
+      const session = await insert(store(), freshUser());
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, index) => store().revoke(session.id, { at: session.createdAt + index + 1, reason: `r${index}` })),
+      );
+      expect(results.filter((result) => result !== null)).toHaveLength(1);
+    });
+
+    it('revokeOthers racing with revokeAll leaves nothing but the kept session live by row', async () => {
+      const user = freshUser();
+      const keep = await insert(store(), user);
+      await Promise.all(Array.from({ length: 10 }, () => insert(store(), user)));
+      const [revoked] = await Promise.all([
+        store().revokeOthers(user, { keepSessionId: keep.id, kinds: ['browser'], at: Date.now(), reason: 'sign_out_others' }),
+        store().revokeAll(user, { kinds: ['remember'], at: Date.now() }),
+      ]);
+      expect(revoked).toHaveLength(10);
+      const { sessions } = await store().listByUser(user);
+      expect(sessions.filter((session) => session.revokedAt === undefined).map((session) => session.id)).toEqual([keep.id]);
+    });
+  });
+}
