@@ -1,0 +1,123 @@
+import UAParser from 'ua-parser-js';
+
+/** What a device parser extracts from a User-Agent string. Unknown parts stay undefined. */
+export interface DeviceInfo {
+  /** Browser name, e.g. `"Chrome"`, `"Safari"`. */
+  readonly browser?: string | undefined;
+  /** Operating system name, e.g. `"Mac OS"`, `"iOS"`. */
+  readonly os?: string | undefined;
+  /** `"desktop"`, `"mobile"`, `"tablet"`, or another type the parser knows. */
+  readonly deviceType?: string | undefined;
+}
+
+/**
+ * Turns a User-Agent string into {@link DeviceInfo}. The default uses ua-parser-js 1.0.x
+ * (MIT). Plug in bowser or a licensed parser through the manager's `deviceParser` option.
+ * A parser must not throw; if it does, the device counts as unknown.
+ */
+export type DeviceParser = (userAgent: string) => DeviceInfo;
+
+/** Longest User-Agent kept in the store or handed to a parser. */
+export const MAX_USER_AGENT_LENGTH = 512;
+
+// ua-parser-js names a few mobile browsers differently from how people name them.
+const BROWSER_NAMES: Readonly<Record<string, string>> = {
+  'Mobile Safari': 'Safari',
+  'Mobile Chrome': 'Chrome',
+  'Mobile Firefox': 'Firefox',
+  'Chrome Headless': 'Chrome',
+  'Chrome WebView': 'Chrome',
+  'Samsung Browser': 'Samsung Internet',
+};
+const OS_NAMES: Readonly<Record<string, string>> = { 'Chromium OS': 'ChromeOS', macOS: 'Mac OS' };
+const MOBILE_OS = new Set(['iOS', 'Android']);
+const DESKTOP_OS = new Set(['Mac OS', 'Windows', 'Linux', 'Ubuntu', 'Debian', 'Fedora', 'ChromeOS', 'FreeBSD']);
+
+/**
+ * The default {@link DeviceParser}, over ua-parser-js 1.0.x.
+ *
+ * @param userAgent - The User-Agent header (already capped by the manager).
+ * @returns Browser, OS and device type, each undefined when not recognised.
+ */
+export const uaParserDeviceParser: DeviceParser = (userAgent) => {
+  // Parsing costs tens of microseconds, and the same few hundred User-Agents sign in again and again.
+  const known = PARSED.get(userAgent);
+  if (known !== undefined) return known;
+  const parsed = parseWithUaParser(userAgent);
+  if (PARSED.size >= PARSED_CAPACITY) PARSED.delete(PARSED.keys().next().value!);
+  PARSED.set(userAgent, parsed);
+  return parsed;
+};
+
+const PARSED_CAPACITY = 1_000;
+const PARSED = new Map<string, DeviceInfo>();
+
+function parseWithUaParser(userAgent: string): DeviceInfo {
+  const result = new UAParser(userAgent).getResult();
+  const browser = normaliseName(result.browser.name, BROWSER_NAMES);
+  const os = normaliseName(result.os.name, OS_NAMES);
+  let deviceType: string | undefined = result.device.type;
+  if (deviceType === undefined && os !== undefined) {
+    deviceType = MOBILE_OS.has(os) ? 'mobile' : DESKTOP_OS.has(os) ? 'desktop' : undefined;
+  }
+  return Object.freeze({ browser, os, deviceType });
+}
+
+function normaliseName(name: string | undefined, renames: Readonly<Record<string, string>>): string | undefined {
+  if (name === undefined || name.length === 0) return undefined;
+  return renames[name] ?? name;
+}
+
+/** Device fields the manager stores for a new session. */
+export interface DeviceFields extends DeviceInfo {
+  readonly deviceKey?: string | undefined;
+  readonly userAgent?: string | undefined;
+}
+
+/**
+ * Parses and caps a User-Agent for storage. Never throws: anything odd becomes an unknown
+ * device with no deviceKey (and so no replacement).
+ */
+export function describeDevice(userAgent: unknown, parser: DeviceParser): DeviceFields {
+  if (typeof userAgent !== 'string') return {};
+  // Printable ASCII only: a header can carry nothing else, and a stored label must not
+  // carry control characters into an HTML page or a log line.
+  const capped = userAgent.slice(0, MAX_USER_AGENT_LENGTH).replace(/[^\x20-\x7e]/g, '').trim();
+  if (capped.length === 0) return {};
+  let info: DeviceInfo;
+  try {
+    info = parser(capped);
+  } catch {
+    info = {};
+  }
+  const browser = cleanName(info.browser);
+  const os = cleanName(info.os);
+  const deviceType = cleanName(info.deviceType);
+  return {
+    browser,
+    os,
+    deviceType,
+    deviceKey: browser !== undefined && os !== undefined ? `${browser}|${os}` : undefined,
+    userAgent: capped,
+  };
+}
+
+function cleanName(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim().slice(0, 64);
+  return trimmed.length > 0 ? trimmed : undefined;
+}
+
+/**
+ * The label a person reads: `"Chrome on Mac OS"`, `"Unknown browser on Linux"`,
+ * `"Chrome"` (OS unknown) or `"Unknown device"`.
+ *
+ * @param device - Browser and OS names, either may be missing.
+ * @returns The label.
+ */
+export function deviceLabel(device: DeviceInfo): string {
+  if (device.browser !== undefined && device.os !== undefined) return `${device.browser} on ${device.os}`;
+  if (device.os !== undefined) return `Unknown browser on ${device.os}`;
+  if (device.browser !== undefined) return device.browser;
+  return 'Unknown device';
+}

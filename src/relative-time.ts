@@ -1,0 +1,49 @@
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const MONTH = 30 * DAY;
+const YEAR = 365 * DAY;
+
+const formatters = new Map<string, Intl.RelativeTimeFormat>();
+
+// Intl formatters are costly to build; a list page formats many rows in a few locales.
+function formatter(locale: string, numeric: 'always' | 'auto'): Intl.RelativeTimeFormat {
+  const key = `${numeric}:${locale}`;
+  let cached = formatters.get(key);
+  if (cached === undefined) {
+    cached = new Intl.RelativeTimeFormat(locale, { numeric });
+    if (formatters.size < 200) formatters.set(key, cached);
+  }
+  return cached;
+}
+
+/**
+ * "Last used" text: `"Just now"` under a minute, then `"3 minutes ago"`, `"3 hours ago"`,
+ * `"5 days ago"`, months and years, through `Intl.RelativeTimeFormat` in `locale`.
+ *
+ * @param then - The past moment (ms).
+ * @param now - The present (ms).
+ * @param locale - A BCP 47 locale; an invalid one falls back to `"en"`.
+ * @returns The phrase.
+ */
+export function formatLastUsed(then: number, now: number, locale = 'en'): string {
+  let rtf: Intl.RelativeTimeFormat;
+  try {
+    rtf = formatter(locale, 'always');
+  } catch {
+    locale = 'en';
+    rtf = formatter(locale, 'always');
+  }
+  const elapsed = Math.max(0, now - then);
+  if (elapsed < MINUTE) {
+    if (rtf.resolvedOptions().locale.startsWith('en')) return 'Just now';
+    const text = formatter(locale, 'auto').format(0, 'second');
+    return text.charAt(0).toLocaleUpperCase(locale) + text.slice(1);
+  }
+  const numeric = (value: number, unit: Intl.RelativeTimeFormatUnit): string => rtf.format(-value, unit);
+  if (elapsed < HOUR) return numeric(Math.floor(elapsed / MINUTE), 'minute');
+  if (elapsed < DAY) return numeric(Math.floor(elapsed / HOUR), 'hour');
+  if (elapsed < MONTH) return numeric(Math.floor(elapsed / DAY), 'day');
+  if (elapsed < YEAR) return numeric(Math.floor(elapsed / MONTH), 'month');
+  return numeric(Math.floor(elapsed / YEAR), 'year');
+}
