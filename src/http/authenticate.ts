@@ -1,0 +1,46 @@
+import type { AccessTokenClaims, AccessTokenFailureReason } from '../access-tokens/index.js';
+import { isSessionError } from '../errors.js';
+import type { SessionManager } from '../manager.js';
+import type { Session, ValidationFailureReason } from '../session.js';
+import type { Credential } from './credentials.js';
+
+/** The outcome of checking a request's credential. */
+export type Authentication =
+  | { readonly status: 'authenticated'; readonly session: Session | null; readonly claims: AccessTokenClaims | null }
+  | { readonly status: 'anonymous'; readonly reason: ValidationFailureReason | AccessTokenFailureReason }
+  | { readonly status: 'unavailable'; readonly error: unknown };
+
+const MISSING: Authentication = { status: 'anonymous', reason: 'missing' };
+const MALFORMED: Authentication = { status: 'anonymous', reason: 'malformed' };
+
+/**
+ * Checks a credential against the manager. A failure of the store (any error thrown while
+ * checking) is `unavailable`, never anonymous and never authenticated: fail closed, sign
+ * nobody out. A misconfiguration (access tokens accepted by the middleware but not enabled
+ * on the manager) is thrown.
+ */
+export async function authenticate(manager: SessionManager, credential: Credential, onError: ((error: unknown) => void) | undefined): Promise<Authentication> {
+  if (credential.from === 'none') return MISSING;
+  if (credential.value === undefined) return MALFORMED;
+  try {
+    if (credential.type === 'access') {
+      const verified = await manager.verifyAccessToken(credential.value);
+      return verified.ok ? { status: 'authenticated', session: null, claims: verified.claims } : { status: 'anonymous', reason: verified.reason };
+    }
+    const validated = await manager.validate(credential.value);
+    return validated.ok ? { status: 'authenticated', session: validated.session, claims: null } : { status: 'anonymous', reason: validated.reason };
+  } catch (error) {
+    if (isSessionError(error) && error.code === 'INVALID_CONFIGURATION') throw error;
+    report(onError, error);
+    return { status: 'unavailable', error };
+  }
+}
+
+/** Hands an error to the app's `onError`; a throwing logger must not turn a 503 into a 500. */
+export function report(onError: ((error: unknown) => void) | undefined, error: unknown): void {
+  try {
+    onError?.(error);
+  } catch {
+    // The 503 is the answer either way.
+  }
+}

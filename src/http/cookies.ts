@@ -1,0 +1,109 @@
+import { parseToken } from '../token.js';
+
+/** Attributes every session cookie carries; resolved once from the options. */
+export interface CookieAttributes {
+  readonly sameSite: 'Lax' | 'Strict' | 'None';
+  readonly domain: string | undefined;
+}
+
+/**
+ * Every value the Cookie header carries for `name`, in order, with optional double quotes
+ * removed. Never decoded: a session token is plain base64url, so a `%` can only be junk.
+ * One pass over the header, no allocation for the other cookies.
+ */
+export function cookieValues(header: string | undefined, name: string): string[] {
+  const values: string[] = [];
+  if (header === undefined || header.length === 0) return values;
+  let start = 0;
+  // The next "=" is remembered across segments, so a header of many ";" without "=" stays
+  // linear.
+  let equals = header.indexOf('=');
+  while (start < header.length && equals !== -1) {
+    let end = header.indexOf(';', start);
+    if (end === -1) end = header.length;
+    if (equals < start) equals = header.indexOf('=', start);
+    if (equals !== -1 && equals < end && header.slice(start, equals).trim() === name) {
+      let value = header.slice(equals + 1, end).trim();
+      if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+      values.push(value);
+    }
+    start = end + 1;
+  }
+  return values;
+}
+
+/** Distinct tokens kept from one header: enough to refuse and to revoke at sign-in, bounded. */
+const MAX_CANDIDATES = 4;
+
+/** What the session cookie of a request holds. */
+export type CookieToken =
+  /** No cookie of that name. */
+  | { readonly state: 'absent' }
+  /** One session token (possibly repeated with the same value, or beside junk values). */
+  | { readonly state: 'token'; readonly token: string }
+  /** Present but unusable: no value of the token shape, or two different tokens. */
+  | { readonly state: 'invalid'; readonly candidates: readonly string[] };
+
+/**
+ * Picks the session token out of the Cookie header.
+ *
+ * Duplicate names (a cookie planted for a parent domain or a longer path sits beside ours,
+ * and browsers send both) follow one rule an attacker cannot win with: only values with the
+ * exact token shape count, so planted junk is ignored; if two *different* well-shaped tokens
+ * are present the request is treated as unauthenticated, so a planted token (the attacker's
+ * own session, a login-CSRF trick) is never used and never shadows the genuine one. Order
+ * does not matter, so a longer `Path` wins nothing either. Over HTTPS the default name
+ * `__Host-session` cannot be set by a subdomain or by plain HTTP at all.
+ */
+export function readCookieToken(header: string | undefined, name: string): CookieToken {
+  const values = cookieValues(header, name);
+  if (values.length === 0) return { state: 'absent' };
+  const candidates: string[] = [];
+  for (const value of values) {
+    if (parseToken(value) !== undefined && !candidates.includes(value)) candidates.push(value);
+    if (candidates.length === MAX_CANDIDATES) break;
+  }
+  const [token] = candidates;
+  return candidates.length === 1 && token !== undefined ? { state: 'token', token } : { state: 'invalid', candidates };
+}
+
+/** `Set-Cookie` value that stores `token` for `maxAgeSeconds`. */
+export function serializeSessionCookie(
+  name: string,
+  token: string,
+  maxAgeSeconds: number,
+  secure: boolean,
+  attributes: CookieAttributes,
+): string {
+  const maxAge = Math.max(0, Math.floor(maxAgeSeconds));
+  return `${name}=${token}; Max-Age=${maxAge}; Path=/${tail(secure, attributes)}`;
+}
+
+/** `Set-Cookie` value that deletes the session cookie (same name, path and domain, `Max-Age=0`). */
+export function serializeClearedCookie(name: string, secure: boolean, attributes: CookieAttributes): string {
+  return `${name}=; Max-Age=0; Path=/${tail(secure, attributes)}`;
+}
+
+function tail(secure: boolean, { sameSite, domain }: CookieAttributes): string {
+  return `${domain === undefined ? '' : `; Domain=${domain}`}; HttpOnly${secure ? '; Secure' : ''}; SameSite=${sameSite}`;
+}
+
+/** Which cookie a request uses: its name and whether it is `Secure`. */
+export interface SessionCookie {
+  readonly name: string;
+  readonly secure: boolean;
+}
+
+/**
+ * The cookie of a request. `Secure` follows the `secure` option, else the request's scheme
+ * (a prefixed name forces it); the default name follows `Secure`, so `__Host-session` is
+ * only ever read and written over HTTPS and a plain-HTTP `session` cookie is never read there.
+ */
+export function sessionCookieFor(
+  options: { readonly cookieName: string | undefined; readonly secure: boolean | undefined; readonly securePrefix: boolean; readonly cookie: CookieAttributes },
+  https: boolean,
+): SessionCookie {
+  const secure = options.secure ?? (https || options.securePrefix);
+  const name = options.cookieName ?? (secure ? (options.cookie.domain === undefined ? '__Host-session' : '__Secure-session') : 'session');
+  return { name, secure };
+}

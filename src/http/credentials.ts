@@ -1,0 +1,44 @@
+import { parseToken } from '../token.js';
+import { readCookieToken } from './cookies.js';
+import type { HttpRequest } from './request.js';
+
+/** What a request presents to authenticate with. */
+export interface Credential {
+  /** Where it came from: the `Authorization: Bearer` header wins over the cookie. */
+  readonly from: 'none' | 'cookie' | 'bearer';
+  /** The value to check; `undefined` when one was presented but is unusable. */
+  readonly value: string | undefined;
+  /** `"access"` for a JWT to verify as an access token, else a session token. */
+  readonly type: 'session' | 'access';
+  /** Session tokens presented (for revocation at sign-in). */
+  readonly presented: readonly string[];
+}
+
+const NONE: Credential = { from: 'none', value: undefined, type: 'session', presented: [] };
+// RFC 6750 b64token after "Bearer" and at least one space.
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+/** Longest Authorization header looked at; a session token is 66 characters, an access token well under 2 KiB. */
+const MAX_AUTHORIZATION_LENGTH = 8 * 1024;
+
+/**
+ * Reads the credential of a request. Never from the URL. Rule: an `Authorization` header with
+ * the `Bearer` scheme is the credential (a junk one is refused, the cookie is not consulted);
+ * any other scheme is ignored. Otherwise the session cookie, under the duplicate-name rule of
+ * {@link readCookieToken}. With `accessTokens`, a JWT-shaped Bearer value is an access token;
+ * anything else is checked as a session token.
+ */
+export function readCredential(request: HttpRequest, cookieName: string, accessTokens: boolean): Credential {
+  const authorization = request.header('authorization');
+  if (authorization !== undefined && /^bearer(?: |$)/i.test(authorization.trimStart())) {
+    const match = authorization.length <= MAX_AUTHORIZATION_LENGTH ? BEARER.exec(authorization.trim()) : null;
+    const value = match?.[1];
+    if (value === undefined) return { from: 'bearer', value: undefined, type: 'session', presented: [] };
+    const type = accessTokens && JWT_SHAPE.test(value) ? 'access' : 'session';
+    return { from: 'bearer', value, type, presented: parseToken(value) === undefined ? [] : [value] };
+  }
+  const cookie = readCookieToken(request.header('cookie'), cookieName);
+  if (cookie.state === 'absent') return NONE;
+  if (cookie.state === 'token') return { from: 'cookie', value: cookie.token, type: 'session', presented: [cookie.token] };
+  return { from: 'cookie', value: undefined, type: 'session', presented: cookie.candidates };
+}

@@ -1,0 +1,102 @@
+import { SessionError } from '../errors.js';
+import type { SessionManager } from '../manager.js';
+import { authenticate } from './authenticate.js';
+import { serializeClearedCookie, sessionCookieFor } from './cookies.js';
+import { readCredential } from './credentials.js';
+import { unauthenticatedError, unauthenticatedResponse, unavailableResponse } from './failure.js';
+import { resolveHttpOptions, type SessionHttpOptions } from './options.js';
+import { isHttps } from './proxy.js';
+import type { HttpRequest } from './request.js';
+import { createRequestSessions, stateOf, type RequestSessions } from './request-sessions.js';
+import type { HttpResponse, ResponseTarget } from './response.js';
+
+/** The HTTP layer bound to one manager and one set of options; see {@link createSessionHttp}. */
+export interface SessionHttp {
+  /**
+   * Reads the request's cookie or Bearer token, checks it, and returns the object to attach
+   * to the request. A store failure does not throw: the object's `status` is `"unavailable"`.
+   * @param request - The request accessor.
+   * @param target - Where cookie changes made later (sign-in, sign-out) are written.
+   * @returns The request's `sessions` object.
+   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when `accessTokens` is on but the
+   * manager has no `accessTokens` option.
+   */
+  attach(request: HttpRequest, target: ResponseTarget): Promise<RequestSessions>;
+}
+
+/** Refuses anything that is not a session manager, at startup. */
+export function checkManager(manager: unknown, caller: string): asserts manager is SessionManager {
+  const candidate = manager as Partial<SessionManager> | null | undefined;
+  if (typeof candidate?.validate !== 'function' || typeof candidate.create !== 'function' || typeof candidate.verifyAccessToken !== 'function') {
+    throw new SessionError('INVALID_CONFIGURATION', `${caller} needs the manager returned by createSessionManager() as its first argument.`);
+  }
+}
+
+/**
+ * Creates the framework-neutral HTTP layer every wrapper stands on: one call per request to
+ * `attach`, then {@link requireSessionResponse} and the session routes decide what to answer.
+ * A wrapper for another framework is a translation of its request and response to
+ * {@link HttpRequest}, {@link ResponseTarget} and {@link HttpResponse}.
+ *
+ * @param manager - From `createSessionManager()`.
+ * @param options - Login path, cookie, proxy and access-token options.
+ * @returns The layer.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a configuration that contradicts
+ * itself (a `__Host-` cookie name with a `domain` or `secure: false`, `sameSite: "none"`
+ * without `secure: true`, a `loginPath` that is not a same-origin path...).
+ *
+ * @example
+ * ```ts
+ * import { createSessionHttp, fromNodeRequest, requireSessionResponse, writeHeaders } from 'session-revocation/http';
+ *
+ * const http = createSessionHttp(sessions, { loginPath: '/login' });
+ * server.on('request', async (req, res) => {
+ *   const target = { setHeader: (n, v) => res.setHeader(n, v), appendSetCookie: (v) => res.appendHeader('set-cookie', v) };
+ *   const requestSessions = await http.attach(fromNodeRequest(req), target);
+ *   const denied = requireSessionResponse(requestSessions);
+ *   if (denied) {
+ *     writeHeaders(denied, target);
+ *     res.writeHead(denied.status).end(denied.body);
+ *     return;
+ *   }
+ *   res.end(`Hello ${requestSessions.userId}`);
+ * });
+ * ```
+ */
+export function createSessionHttp(manager: SessionManager, options: SessionHttpOptions = {}): SessionHttp {
+  checkManager(manager, 'The session middleware');
+  const resolved = resolveHttpOptions(options);
+  if (resolved.accessTokens && !manager.accessTokensEnabled) {
+    throw new SessionError('INVALID_CONFIGURATION', "accessTokens: true needs a manager created with the accessTokens option.");
+  }
+  return {
+    async attach(request, target) {
+      const cookie = sessionCookieFor(resolved, isHttps(request, resolved.trustProxy));
+      const credential = readCredential(request, cookie.name, resolved.accessTokens);
+      const auth = await authenticate(manager, credential, resolved.onError);
+      return createRequestSessions({ manager, options: resolved, request, target, cookie, credential, auth });
+    },
+  };
+}
+
+/**
+ * What `requireSession` answers: `undefined` when the request is signed in (go on), else the
+ * response to send — a relative `303` to the login page for a page navigation (a page load or
+ * an HTML form `POST`: {@link isPageNavigation}), `401` JSON
+ * (`unauthenticated`, `session_expired`, `session_revoked`) otherwise, with a dead cookie
+ * cleared; `503` with `Retry-After` and the cookie kept when the store is unavailable.
+ *
+ * @param sessions - The request's `sessions` object from {@link SessionHttp.attach}.
+ * @returns The refusal, or `undefined`.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the session middleware did not
+ * run before (no `sessions` object on the request).
+ */
+export function requireSessionResponse(sessions: RequestSessions | undefined): HttpResponse | undefined {
+  const state = stateOf(sessions);
+  if (state === undefined) throw new SessionError('INVALID_CONFIGURATION', 'requireSession() needs the session middleware mounted before it.');
+  const { auth, request, options, cookie, credential } = state;
+  if (auth.status === 'authenticated') return undefined;
+  if (auth.status === 'unavailable') return unavailableResponse(request, options.retryAfter);
+  const clear = credential.from === 'cookie' ? serializeClearedCookie(cookie.name, cookie.secure, options.cookie) : undefined;
+  return unauthenticatedResponse(request, options, unauthenticatedError(auth.reason), clear);
+}

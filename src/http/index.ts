@@ -1,0 +1,33 @@
+/**
+ * The framework-neutral HTTP layer: where the token is read from, how the cookie is written,
+ * what a refused request is answered, the cross-site check and the JSON session routes. The
+ * Express, Fastify and Koa wrappers only translate their request and response to it; a
+ * wrapper for another framework (Hono, Next.js) stands on the same functions.
+ *
+ * @example
+ * ```ts
+ * import { safeNextPath } from 'session-revocation/http';
+ *
+ * // In a login handler, after checking the password:
+ * await req.sessions.signIn({ userId: user.id });
+ * res.redirect(303, safeNextPath(req.query.next, '/'));
+ * ```
+ *
+ * @module session-revocation/http
+ */
+export { createSessionHttp, requireSessionResponse } from './handler.js';
+export type { SessionHttp } from './handler.js';
+export { requireSameOriginResponse } from './same-origin.js';
+export { errorResponse } from './error-response.js';
+export { createSessionRoutes } from './routes.js';
+export type { SessionRoutes } from './routes.js';
+export type { RequestSessions, SignInInput } from './request-sessions.js';
+export type { SessionHttpOptions, SessionRoutesOptions } from './options.js';
+export { fromNodeRequest } from './request.js';
+export type { HttpRequest } from './request.js';
+export { writeHeaders } from './response.js';
+export type { HttpResponse, ResponseTarget } from './response.js';
+export { safeNextPath } from './next-path.js';
+export { isPageNavigation } from './classify.js';
+export { isCrossSiteRequest } from './cross-site.js';
+export type { UnauthenticatedError } from './failure.js';

@@ -1,0 +1,170 @@
+import { SessionError } from '../errors.js';
+import type { CookieAttributes } from './cookies.js';
+import { isSafePath } from './next-path.js';
+
+/**
+ * Options of the session middleware (`sessionMiddleware` in Express and Koa, `sessionPlugin`
+ * in Fastify) and of {@link createSessionHttp}. All optional; checked once, at startup.
+ */
+export interface SessionHttpOptions {
+  /**
+   * Where a page navigation without a valid session is sent, as a relative `303` with
+   * `?next=` the page it came from. A same-origin path, a query allowed, no fragment.
+   * @default "/login"
+   */
+  readonly loginPath?: string;
+  /**
+   * The session cookie's name. The default is the safest one each scheme allows. A
+   * `__Host-` or `__Secure-` name always gets `Secure`. When a request carries several cookies
+   * of this name (one planted for a parent domain or a longer path, say), only values shaped
+   * like a session token count, and two different ones make the request anonymous: a planted
+   * cookie is never used and never hides the real one.
+   * @default "__Host-session" over HTTPS ("__Secure-session" with a `domain`), "session" over plain HTTP
+   */
+  readonly cookieName?: string;
+  /**
+   * The cookie's `Secure` attribute: `true` always, `false` never, unset follows the request
+   * (HTTPS, or `X-Forwarded-Proto: https` with `trustProxy`).
+   * @default undefined
+   */
+  readonly secure?: boolean;
+  /**
+   * The cookie's `SameSite` attribute. `"none"` needs `secure: true`.
+   * @default "lax"
+   */
+  readonly sameSite?: 'lax' | 'strict' | 'none';
+  /**
+   * The cookie's `Domain` attribute. Leave it unset: a host-only cookie is not sent to, nor
+   * replaceable from, sibling subdomains. Refused with a `__Host-` name.
+   * @default undefined
+   */
+  readonly domain?: string;
+  /**
+   * Read `X-Forwarded-Proto`, `X-Forwarded-Host` and `X-Forwarded-For` (left-most value) for
+   * HTTPS detection, the same-origin check and the IP stored with a session. Only turn it on
+   * behind a proxy that overwrites those headers.
+   * @default false
+   */
+  readonly trustProxy?: boolean;
+  /**
+   * Also accept stateless access tokens (from `sessions.issueAccessToken`) as
+   * `Authorization: Bearer <jwt>`, verified by `sessions.verifyAccessToken`. The manager needs
+   * its `accessTokens` option.
+   * @default false
+   */
+  readonly accessTokens?: boolean;
+  /**
+   * Seconds in the `Retry-After` header of a `503` (store unavailable).
+   * @default 5
+   */
+  readonly retryAfter?: number;
+  /**
+   * Receives every error that was answered with a `503`, for logging. It must not throw.
+   * @default none
+   */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** Options of the built-in JSON session routes. */
+export interface SessionRoutesOptions {
+  /**
+   * Path the routes are mounted under, from the root of the app.
+   * @default "/sessions"
+   */
+  readonly prefix?: string;
+}
+
+/** Seconds in `Retry-After` when the options say nothing. */
+export const DEFAULT_RETRY_AFTER = 5;
+
+/** Options after defaults. */
+export interface ResolvedHttpOptions {
+  readonly loginPath: string;
+  readonly cookieName: string | undefined;
+  readonly secure: boolean | undefined;
+  /** The configured name has a `__Host-` or `__Secure-` prefix, so `Secure` is always set. */
+  readonly securePrefix: boolean;
+  readonly cookie: CookieAttributes;
+  readonly trustProxy: boolean;
+  readonly accessTokens: boolean;
+  readonly retryAfter: number;
+  readonly onError: ((error: unknown) => void) | undefined;
+}
+
+// RFC 6265 cookie-name (an RFC 7230 token), kept short.
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/;
+const DOMAIN = /^\.?[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}))*$/;
+const SAME_SITE = { lax: 'Lax', strict: 'Strict', none: 'None' } as const;
+
+function isSameSite(value: string): value is keyof typeof SAME_SITE {
+  return Object.hasOwn(SAME_SITE, value);
+}
+
+function invalid(message: string): SessionError {
+  return new SessionError('INVALID_CONFIGURATION', message);
+}
+
+function optionalBoolean(name: string, value: unknown): boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') throw invalid(`${name} must be true or false (got ${String(value)}).`);
+  return value;
+}
+
+/**
+ * Fills defaults and refuses a configuration that contradicts itself, with a message that
+ * says what to change.
+ *
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`
+ */
+export function resolveHttpOptions(options: SessionHttpOptions = {}): ResolvedHttpOptions {
+  if (typeof options !== 'object' || options === null) throw invalid('The session middleware options must be an object.');
+  const loginPath = options.loginPath ?? '/login';
+  if (typeof loginPath !== 'string' || !isSafePath(loginPath) || loginPath.includes('#')) {
+    throw invalid(`loginPath must be a path on this site such as "/login" (got ${JSON.stringify(loginPath)}): never a URL, "//host", "\\" or a "#fragment".`);
+  }
+  const secure = optionalBoolean('secure', options.secure);
+  const trustProxy = optionalBoolean('trustProxy', options.trustProxy) ?? false;
+  const accessTokens = optionalBoolean('accessTokens', options.accessTokens) ?? false;
+  const { cookieName, domain } = options;
+  if (cookieName !== undefined && (typeof cookieName !== 'string' || !COOKIE_NAME.test(cookieName))) {
+    throw invalid(`cookieName ${JSON.stringify(cookieName)} is not a valid cookie name (1-64 letters, digits or !#$%&'*+-.^_\`|~).`);
+  }
+  if (domain !== undefined && (typeof domain !== 'string' || !DOMAIN.test(domain))) {
+    throw invalid(`domain ${JSON.stringify(domain)} is not a host name.`);
+  }
+  const sameSiteOption = typeof options.sameSite === 'string' ? options.sameSite.toLowerCase() : (options.sameSite ?? 'lax');
+  if (typeof sameSiteOption !== 'string' || !isSameSite(sameSiteOption)) throw invalid(`sameSite must be "lax", "strict" or "none" (got ${JSON.stringify(sameSiteOption)}).`);
+  const sameSite = SAME_SITE[sameSiteOption];
+  // Browsers match the prefixes case-insensitively.
+  const lowerName = cookieName?.toLowerCase() ?? '';
+  if (lowerName.startsWith('__host-')) {
+    if (domain !== undefined) throw invalid(`cookieName "${cookieName}" has the __Host- prefix, which forbids a Domain: remove the domain option or rename the cookie.`);
+    if (secure === false) throw invalid(`cookieName "${cookieName}" has the __Host- prefix, which needs Secure: remove secure: false or rename the cookie.`);
+  }
+  if (lowerName.startsWith('__secure-') && secure === false) {
+    throw invalid(`cookieName "${cookieName}" has the __Secure- prefix, which needs Secure: remove secure: false or rename the cookie.`);
+  }
+  if (sameSite === 'None' && secure !== true) {
+    throw invalid('sameSite "none" needs secure: true (browsers drop SameSite=None cookies without Secure).');
+  }
+  const retryAfter = options.retryAfter ?? DEFAULT_RETRY_AFTER;
+  if (typeof retryAfter !== 'number' || !Number.isInteger(retryAfter) || retryAfter < 1 || retryAfter > 86_400) {
+    throw invalid(`retryAfter must be a whole number of seconds between 1 and 86400 (got ${String(retryAfter)}).`);
+  }
+  if (options.onError !== undefined && typeof options.onError !== 'function') throw invalid('onError must be a function.');
+  return { loginPath, cookieName, secure, securePrefix: lowerName.startsWith('__host-') || lowerName.startsWith('__secure-'), cookie: { sameSite, domain }, trustProxy, accessTokens, retryAfter, onError: options.onError };
+}
+
+/**
+ * Checks the routes' prefix: a same-origin path other than `/`, without query; a trailing
+ * slash is dropped.
+ *
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`
+ */
+export function resolveRoutePrefix(options: SessionRoutesOptions = {}): string {
+  const prefix = options.prefix ?? '/sessions';
+  const trimmed = typeof prefix === 'string' && prefix.length > 1 && prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
+  if (typeof trimmed !== 'string' || trimmed === '/' || !isSafePath(trimmed) || /[?#%]/.test(trimmed)) {
+    throw invalid(`The session routes prefix must be a path such as "/sessions", without query (got ${JSON.stringify(prefix)}).`);
+  }
+  return trimmed;
+}

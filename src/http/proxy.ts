@@ -1,0 +1,54 @@
+import { isIP } from 'node:net';
+import type { HttpRequest } from './request.js';
+
+// Proxy headers are read only with `trustProxy`: without a proxy in front that overwrites
+// them, any client could claim HTTPS, another host or another address. With several proxies
+// the left-most value is the client-facing one (Express's `trust proxy: true` reads them the
+// same way).
+
+/** The first comma-separated value of a header, trimmed. */
+function firstValue(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const comma = value.indexOf(',');
+  const first = (comma === -1 ? value : value.slice(0, comma)).trim();
+  return first === '' ? undefined : first;
+}
+
+/** Whether the client reached us over HTTPS. */
+export function isHttps(request: HttpRequest, trustProxy: boolean): boolean {
+  if (trustProxy) {
+    const proto = firstValue(request.header('x-forwarded-proto'));
+    if (proto !== undefined) return proto.toLowerCase() === 'https';
+  }
+  return request.encrypted;
+}
+
+/** The client's IP address: the socket's peer, or the left-most `X-Forwarded-For` behind a trusted proxy. */
+export function clientIp(request: HttpRequest, trustProxy: boolean): string | undefined {
+  if (trustProxy) {
+    const forwarded = firstValue(request.header('x-forwarded-for'));
+    if (forwarded !== undefined && isIP(forwarded) !== 0) return unmapped(forwarded);
+  }
+  return request.remoteAddress === undefined ? undefined : unmapped(request.remoteAddress);
+}
+
+function unmapped(ip: string): string {
+  return ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip;
+}
+
+const HOST_SHAPE = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * The request's own origin (`https://app.example`) from the scheme and `Host` (or
+ * `X-Forwarded-Host` behind a trusted proxy), for comparing with `Origin`. Never used to build
+ * a URL sent back to the client. `undefined` when the host is missing or not a host.
+ */
+export function ownOrigin(request: HttpRequest, trustProxy: boolean): string | undefined {
+  const host = (trustProxy ? firstValue(request.header('x-forwarded-host')) : undefined) ?? request.header('host')?.trim();
+  if (host === undefined || !HOST_SHAPE.test(host)) return undefined;
+  try {
+    return new URL(`${isHttps(request, trustProxy) ? 'https' : 'http'}://${host}`).origin;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,273 @@
+import type { AccessTokenClaims } from '../access-tokens/index.js';
+import { isSessionError, SessionError } from '../errors.js';
+import type { CreatedSession, CreateSessionInput, CredentialChangeResult, SessionManager, SignOutResult } from '../manager.js';
+import type { Session, SessionView } from '../session.js';
+import type { Authentication } from './authenticate.js';
+import { serializeClearedCookie, serializeSessionCookie, type SessionCookie } from './cookies.js';
+import type { Credential } from './credentials.js';
+import type { ResolvedHttpOptions } from './options.js';
+import { clientIp } from './proxy.js';
+import type { HttpRequest } from './request.js';
+import { NO_STORE, type ResponseTarget } from './response.js';
+
+/** What an app passes to {@link RequestSessions.signIn}; User-Agent and IP come from the request. */
+export type SignInInput = Omit<CreateSessionInput, 'userAgent' | 'ip' | 'previousToken'>;
+
+/**
+ * The one object every wrapper attaches to a request (`req.sessions`, `request.sessions`,
+ * `ctx.sessions`): the request's session and the actions bound to it. Call the actions as
+ * methods (`req.sessions.signOut()`). Cookie changes are written on the response at once,
+ * with `Cache-Control: no-store`.
+ */
+export interface RequestSessions {
+  /** The validated session of the cookie (or Bearer session token), or `null`. */
+  readonly current: Session | null;
+  /** The claims of a verified Bearer access token (middleware option `accessTokens`), or `null`. */
+  readonly accessToken: AccessTokenClaims | null;
+  /** The signed-in user: from {@link current} or {@link accessToken}, else `null`. */
+  readonly userId: string | null;
+  /**
+   * `"authenticated"`, `"anonymous"`, or `"unavailable"` when the store could not be read:
+   * then `current` is `null` but nobody was signed out, and `requireSession` answers `503`.
+   */
+  readonly status: 'authenticated' | 'anonymous' | 'unavailable';
+  /**
+   * Signs in: mints a new session (User-Agent and IP taken from the request), sets the
+   * cookie, and revokes any session token the request presented (no fixation).
+   * @param input - The user and, optionally, kind, tenant and app data.
+   * @returns The new token and session.
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT`, `STORE_UNAVAILABLE`
+   */
+  signIn(input: SignInInput): Promise<CreatedSession>;
+  /**
+   * Signs this device out (every device when the manager's `globalLogout` policy says so)
+   * and clears the cookie. Without a session it only clears the cookie.
+   * @returns Whether the global-logout policy applied.
+   * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE` (the cookie is kept, so the user can retry)
+   */
+  signOut(): Promise<SignOutResult>;
+  /**
+   * Signs the user out of every device, this one included, and clears the cookie: every
+   * session of the manager's `everywhereKinds` (browser and remember-me by default; API
+   * tokens stay).
+   * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`
+   */
+  signOutEverywhere(): Promise<void>;
+  /**
+   * Signs out every other device of the user; this one stays.
+   * @returns The ids revoked.
+   * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `STORE_UNAVAILABLE`
+   */
+  signOutOthers(): Promise<{
+    /** Ids of the sessions signed out. */
+    readonly revokedIds: readonly string[];
+  }>;
+  /**
+   * The user's live sessions, this one first and marked `current`.
+   * @param options - `locale` of the "3 hours ago" texts. @default "en"
+   * @returns The list rows.
+   * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `STORE_UNAVAILABLE`
+   */
+  list(options?: { readonly locale?: string | undefined }): Promise<SessionView[]>;
+  /**
+   * After the signed-in user changed their password: every other device is signed out and,
+   * unless the manager's `onPasswordChange` policy is `"all"`, this device gets a fresh
+   * session and cookie (the old token is refused like the others); otherwise its cookie is
+   * cleared.
+   * @returns The fresh token and session when this device stays signed in.
+   * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `STORE_UNAVAILABLE`
+   */
+  passwordChanged(): Promise<CredentialChangeResult>;
+  /**
+   * After the signed-in user changed their email address: every other device is signed out;
+   * this one gets a fresh session and cookie.
+   * @returns The fresh token and session.
+   * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `STORE_UNAVAILABLE`
+   */
+  emailChanged(): Promise<CredentialChangeResult>;
+  /**
+   * Revokes one of the user's own sessions (another user's counts as not found). Revoking
+   * this device's session also clears the cookie.
+   * @param sessionId - The id from {@link list}.
+   * @returns Whether a session was revoked.
+   * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `STORE_UNAVAILABLE`
+   */
+  revoke(sessionId: string): Promise<boolean>;
+}
+
+/** Everything the layer knows about one request; kept beside its {@link RequestSessions}. */
+export interface RequestState {
+  readonly manager: SessionManager;
+  readonly options: ResolvedHttpOptions;
+  readonly request: HttpRequest;
+  readonly target: ResponseTarget;
+  readonly cookie: SessionCookie;
+  readonly credential: Credential;
+  auth: Authentication;
+}
+
+type Identity = { readonly id: string; readonly userId: string; readonly tenantId?: string | undefined };
+
+const SIGNED_OUT: Authentication = { status: 'anonymous', reason: 'missing' };
+
+function writeCookie({ target }: RequestState, value: string): void {
+  target.appendSetCookie(value);
+  target.setHeader('cache-control', NO_STORE);
+}
+
+function clearCookie(state: RequestState): void {
+  writeCookie(state, serializeClearedCookie(state.cookie.name, state.cookie.secure, state.options.cookie));
+}
+
+// An outage must not look like "nobody is signed in": actions refuse instead.
+function ensureKnown({ auth }: RequestState): void {
+  if (auth.status !== 'unavailable') return;
+  throw isSessionError(auth.error) ? auth.error : new SessionError('STORE_UNAVAILABLE', 'The session store could not be read for this request.', { cause: auth.error });
+}
+
+function identity({ auth }: RequestState): Identity | undefined {
+  if (auth.status !== 'authenticated') return undefined;
+  if (auth.session !== null) return auth.session;
+  return auth.claims === null ? undefined : { id: auth.claims.sid, userId: auth.claims.sub, tenantId: auth.claims.tid };
+}
+
+function signedIn(state: RequestState, action: string): Identity {
+  ensureKnown(state);
+  const who = identity(state);
+  if (who === undefined) throw new SessionError('UNAUTHENTICATED', `${action}() needs a signed-in request: put requireSession() in front of it.`);
+  return who;
+}
+
+function setCookie(state: RequestState, created: CreatedSession): void {
+  const { cookie, options } = state;
+  const { session } = created;
+  writeCookie(state, serializeSessionCookie(cookie.name, created.token, (session.expiresAt - session.createdAt) / 1000, cookie.secure, options.cookie));
+  state.auth = { status: 'authenticated', session, claims: null };
+}
+
+// A credential change signs every other device out; this one keeps going on a fresh token
+// when the manager hands one back, else it is signed out too.
+async function credentialChanged(state: RequestState, change: 'passwordChanged' | 'emailChanged'): Promise<CredentialChangeResult> {
+  const who = signedIn(state, change);
+  const result = await state.manager[change](who.userId, { currentSessionId: who.id, tenantId: who.tenantId });
+  if (result.token !== undefined && result.session !== undefined) {
+    setCookie(state, { token: result.token, session: result.session });
+  } else {
+    state.auth = SIGNED_OUT;
+    clearCookie(state);
+  }
+  return result;
+}
+
+// One allocation per request and methods on the prototype: this object is built for every
+// request that reaches the middleware, so it stays cheap (no closures, no WeakMap).
+class BoundSessions implements RequestSessions {
+  readonly #state: RequestState;
+
+  constructor(state: RequestState) {
+    this.#state = state;
+  }
+
+  static stateOf(value: unknown): RequestState | undefined {
+    return typeof value === 'object' && value !== null && #state in value ? (value as BoundSessions).#state : undefined;
+  }
+
+  get current(): Session | null {
+    const { auth } = this.#state;
+    return auth.status === 'authenticated' ? auth.session : null;
+  }
+
+  get accessToken(): AccessTokenClaims | null {
+    const { auth } = this.#state;
+    return auth.status === 'authenticated' ? auth.claims : null;
+  }
+
+  get userId(): string | null {
+    return identity(this.#state)?.userId ?? null;
+  }
+
+  get status(): RequestSessions['status'] {
+    return this.#state.auth.status;
+  }
+
+  async signIn(input: SignInInput): Promise<CreatedSession> {
+    const state = this.#state;
+    const { manager, request, options } = state;
+    if (typeof input !== 'object' || input === null) throw new SessionError('INVALID_INPUT', 'signIn() needs an object with a userId.');
+    const [previousToken, ...others] = state.credential.presented;
+    // Several different tokens were presented (a duplicate cookie): each genuine one goes.
+    for (const token of others) {
+      const found = await manager.validate(token);
+      if (found.ok) await manager.revoke(found.session.id, { reason: 'sign_out' });
+    }
+    const created = await manager.create({
+      userId: input.userId,
+      kind: input.kind,
+      tenantId: input.tenantId,
+      data: input.data,
+      userAgent: request.header('user-agent'),
+      ip: clientIp(request, options.trustProxy),
+      previousToken,
+    });
+    setCookie(state, created);
+    return created;
+  }
+
+  async signOut(): Promise<SignOutResult> {
+    const state = this.#state;
+    ensureKnown(state);
+    const who = identity(state);
+    const result = who === undefined ? { global: false } : await state.manager.signOut(who);
+    state.auth = SIGNED_OUT;
+    clearCookie(state);
+    return result;
+  }
+
+  async signOutEverywhere(): Promise<void> {
+    const state = this.#state;
+    ensureKnown(state);
+    const who = identity(state);
+    if (who !== undefined) await state.manager.revokeAll(who.userId, { tenantId: who.tenantId });
+    state.auth = SIGNED_OUT;
+    clearCookie(state);
+  }
+
+  async signOutOthers(): Promise<{ readonly revokedIds: readonly string[] }> {
+    const who = signedIn(this.#state, 'signOutOthers');
+    return this.#state.manager.revokeOthers(who.userId, who.id, { tenantId: who.tenantId });
+  }
+
+  async list(listOptions: { readonly locale?: string | undefined } = {}): Promise<SessionView[]> {
+    const who = signedIn(this.#state, 'list');
+    return this.#state.manager.list(who.userId, { currentSessionId: who.id, locale: listOptions.locale });
+  }
+
+  passwordChanged(): Promise<CredentialChangeResult> {
+    return credentialChanged(this.#state, 'passwordChanged');
+  }
+
+  emailChanged(): Promise<CredentialChangeResult> {
+    return credentialChanged(this.#state, 'emailChanged');
+  }
+
+  async revoke(sessionId: string): Promise<boolean> {
+    const state = this.#state;
+    const who = signedIn(state, 'revoke');
+    const revoked = await state.manager.revoke(sessionId, { userId: who.userId });
+    if (revoked && sessionId === who.id) {
+      state.auth = SIGNED_OUT;
+      clearCookie(state);
+    }
+    return revoked;
+  }
+}
+
+/** The state behind a {@link RequestSessions}; `undefined` when it was not made here. */
+export function stateOf(sessions: RequestSessions | undefined): RequestState | undefined {
+  return BoundSessions.stateOf(sessions);
+}
+
+/** Builds the per-request object over its state. */
+export function createRequestSessions(state: RequestState): RequestSessions {
+  return new BoundSessions(state);
+}

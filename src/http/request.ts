@@ -1,0 +1,83 @@
+import type { IncomingMessage } from 'node:http';
+
+/**
+ * The few facts the HTTP layer reads from a request, whatever the framework: a wrapper fills
+ * this in and nothing else (in the spirit of hono's `GetConnInfo`). Every decision is taken
+ * from these fields only.
+ *
+ * @example
+ * ```ts
+ * // A Fetch API runtime (Hono, Next.js route handlers) in a few lines:
+ * const url = new URL(request.url);
+ * const httpRequest: HttpRequest = {
+ *   method: request.method,
+ *   url: url.pathname + url.search,
+ *   header: (name) => request.headers.get(name) ?? undefined,
+ *   remoteAddress: info.remote.address,
+ *   encrypted: url.protocol === 'https:',
+ * };
+ * ```
+ */
+export interface HttpRequest {
+  /** The request method, upper case: `"GET"`, `"POST"`. */
+  readonly method: string;
+  /** The request target as received from the client: path and query, e.g. `"/dashboard?tab=2"`. */
+  readonly url: string;
+  /**
+   * Looks up a header by its lower-case name. Repeated headers come back joined (`", "`, or
+   * `"; "` for `cookie`), as Node.js joins them.
+   */
+  header(name: string): string | undefined;
+  /** The peer address of the connection (the proxy's, behind one). */
+  readonly remoteAddress?: string | undefined;
+  /** Whether the connection itself is TLS (not what a proxy says it was). */
+  readonly encrypted: boolean;
+}
+
+/**
+ * Builds an {@link HttpRequest} from a Node.js request: what Express, Fastify (`request.raw`)
+ * and Koa (`ctx.req`) all run on.
+ *
+ * @param raw - The Node.js request.
+ * @param url - The request target when the framework rewrote `raw.url` (Express's
+ * `req.originalUrl` inside a mounted router). @default raw.url
+ * @returns The accessor the HTTP layer reads.
+ */
+export function fromNodeRequest(raw: IncomingMessage, url: string = raw.url ?? '/'): HttpRequest {
+  const { headers, socket } = raw;
+  return {
+    method: raw.method ?? 'GET',
+    url,
+    header(name) {
+      const value = headers[name];
+      return Array.isArray(value) ? value.join(', ') : value;
+    },
+    remoteAddress: socket.remoteAddress,
+    encrypted: 'encrypted' in socket && socket.encrypted === true,
+  };
+}
+
+/**
+ * The origin-form of a request target (`/path?query`). An absolute-form target
+ * (`http://host/path`, which a client may send to any server) keeps only its path and query;
+ * anything else becomes `"/"`.
+ */
+export function originForm(url: string): string {
+  if (url.startsWith('/')) return url;
+  if (/^https?:\/\//i.test(url)) {
+    try {
+      const parsed = new URL(url);
+      return parsed.pathname + parsed.search;
+    } catch {
+      return '/';
+    }
+  }
+  return '/';
+}
+
+/** The path of a request target, without query or fragment. */
+export function requestPath(url: string): string {
+  const target = originForm(url);
+  const end = target.search(/[?#]/);
+  return end === -1 ? target : target.slice(0, end);
+}

@@ -1,0 +1,139 @@
+import { SessionError } from '../errors.js';
+import type { SessionManager } from '../manager.js';
+import { isSessionId } from '../token.js';
+import { report } from './authenticate.js';
+import { isCrossSiteRequest } from './cross-site.js';
+import { crossSiteResponse, methodNotAllowedResponse, notFoundResponse, unavailableResponse } from './failure.js';
+import { checkManager, requireSessionResponse } from './handler.js';
+import { resolveRoutePrefix, type SessionRoutesOptions } from './options.js';
+import { requestPath, type HttpRequest } from './request.js';
+import { stateOf, type RequestSessions } from './request-sessions.js';
+import { emptyResponse, jsonResponse, type HttpResponse } from './response.js';
+
+/** The built-in JSON session routes; see {@link createSessionRoutes}. */
+export interface SessionRoutes {
+  /** The checked prefix, without a trailing slash: `"/sessions"`. */
+  readonly prefix: string;
+  /**
+   * Answers a request to the session routes, or returns `undefined` when the request is not
+   * for one of them (the wrapper passes it on).
+   * @param sessions - The request's `sessions` object.
+   * @returns The response to send, or `undefined`.
+   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the session middleware of the
+   * same manager did not run before.
+   */
+  respond(sessions: RequestSessions | undefined): Promise<HttpResponse | undefined>;
+}
+
+interface Route {
+  readonly methods: readonly string[];
+  /** State-changing routes get the cross-site check. */
+  readonly changesState: boolean;
+  run(sessions: RequestSessions, request: HttpRequest, segment: string): Promise<HttpResponse>;
+}
+
+const list: Route = {
+  methods: ['GET', 'HEAD'],
+  changesState: false,
+  run: async (sessions, request) => jsonResponse(200, await sessions.list({ locale: preferredLocale(request.header('accept-language')) })),
+};
+const signOut: Route = {
+  methods: ['POST'],
+  changesState: true,
+  run: async (sessions) => jsonResponse(200, await sessions.signOut()),
+};
+const signOutOthers: Route = {
+  methods: ['POST'],
+  changesState: true,
+  run: async (sessions) => jsonResponse(200, { revoked: (await sessions.signOutOthers()).revokedIds.length }),
+};
+const signOutEverywhere: Route = {
+  methods: ['POST'],
+  changesState: true,
+  run: async (sessions) => {
+    await sessions.signOutEverywhere();
+    return emptyResponse(204);
+  },
+};
+// Own sessions only; an id of the wrong shape, unknown, or someone else's: the same 404.
+const revokeOne: Route = {
+  methods: ['DELETE'],
+  changesState: true,
+  run: async (sessions, _request, segment) => (isSessionId(segment) && (await sessions.revoke(segment)) ? emptyResponse(204) : notFoundResponse()),
+};
+const NAMED: ReadonlyMap<string, Route> = new Map([
+  ['sign-out', signOut],
+  ['sign-out-others', signOutOthers],
+  ['sign-out-everywhere', signOutEverywhere],
+]);
+
+/** The route of the path below the prefix (`""`, `"/"`, `"/sign-out"`, `"/<id>"`), if any. */
+function routeOf(rest: string): { readonly route: Route; readonly segment: string } | undefined {
+  if (rest === '' || rest === '/') return { route: list, segment: '' };
+  const segment = rest.slice(1);
+  if (segment.includes('/')) return undefined;
+  return { route: NAMED.get(segment) ?? revokeOne, segment };
+}
+
+/** The first language tag of Accept-Language when it is a valid locale, for "3 hours ago". */
+function preferredLocale(header: string | undefined): string | undefined {
+  const tag = header?.split(',')[0]?.split(';')[0]?.trim();
+  if (tag === undefined || tag === '' || tag === '*' || tag.length > 35) return undefined;
+  try {
+    return Intl.getCanonicalLocales(tag)[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Creates the handler of the built-in JSON session routes, mounted under `prefix`:
+ *
+ * | Route | Answer |
+ * | --- | --- |
+ * | `GET /` | `200` the user's `SessionView[]`, this session first |
+ * | `DELETE /:id` | `204`; `404` for an id that is not one of the user's live sessions |
+ * | `POST /sign-out` | `200` `{ global }`, cookie cleared |
+ * | `POST /sign-out-others` | `200` `{ revoked }` (how many) |
+ * | `POST /sign-out-everywhere` | `204`, cookie cleared |
+ *
+ * Every route needs a session (`401`, or the login redirect for a page navigation); another
+ * method gets `405` with `Allow`; state-changing routes refuse cross-site requests (`403`);
+ * a store failure gives `503`. Responses are never cached.
+ *
+ * @param manager - The manager the session middleware was given.
+ * @param options - `prefix`, the full path from the app's root. @default "/sessions"
+ * @returns The routes.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a prefix that is not a path.
+ */
+export function createSessionRoutes(manager: SessionManager, options: SessionRoutesOptions = {}): SessionRoutes {
+  checkManager(manager, 'The session routes');
+  const prefix = resolveRoutePrefix(options);
+  const respond = async (sessions: RequestSessions | undefined): Promise<HttpResponse | undefined> => {
+    const state = stateOf(sessions);
+    if (state === undefined || sessions === undefined) {
+      throw new SessionError('INVALID_CONFIGURATION', 'The session routes need the session middleware mounted before them.');
+    }
+    if (state.manager !== manager) {
+      throw new SessionError('INVALID_CONFIGURATION', 'The session routes and the session middleware were given different session managers.');
+    }
+    const { request, options: resolved } = state;
+    const path = requestPath(request.url);
+    if (!path.startsWith(prefix) || (path.length > prefix.length && path[prefix.length] !== '/')) return undefined;
+    const matched = routeOf(path.slice(prefix.length));
+    if (matched === undefined) return undefined;
+    const { route, segment } = matched;
+    if (!route.methods.includes(request.method)) return methodNotAllowedResponse(route.methods.join(', '));
+    if (route.changesState && isCrossSiteRequest(request, resolved.trustProxy)) return crossSiteResponse();
+    const denied = requireSessionResponse(sessions);
+    if (denied !== undefined) return denied;
+    try {
+      return await route.run(sessions, request, segment);
+    } catch (error) {
+      // The manager only throws for store trouble here (inputs were checked): fail closed.
+      report(resolved.onError, error);
+      return unavailableResponse(request, resolved.retryAfter);
+    }
+  };
+  return { prefix, respond };
+}

@@ -1,0 +1,136 @@
+import { request as httpRequest } from 'node:http';
+
+/** A `Set-Cookie` header taken apart; attribute names in lower case. */
+export interface SetCookie {
+  readonly name: string;
+  readonly value: string;
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+/** A response as the scenarios read it. */
+export interface Reply {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly cookies: readonly SetCookie[];
+  readonly body: string;
+  /** The body parsed as JSON (`undefined` when it is not JSON). */
+  readonly json: unknown;
+}
+
+/** What a scenario sends. */
+export interface RequestInit {
+  readonly method?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+  /**
+   * Send exactly these headers, as a browser would, over `node:http`: `fetch()` always adds
+   * `Sec-Fetch-Mode: cors` (replacing `navigate`), which makes every request look like an API
+   * call. For HTML form submissions.
+   */
+  readonly browser?: boolean;
+}
+
+export function parseSetCookie(header: string): SetCookie {
+  const [pair = '', ...parts] = header.split(';');
+  const equals = pair.indexOf('=');
+  const attributes: Record<string, string> = {};
+  for (const part of parts) {
+    const [key = '', ...rest] = part.split('=');
+    attributes[key.trim().toLowerCase()] = rest.join('=').trim();
+  }
+  return { name: pair.slice(0, equals).trim(), value: pair.slice(equals + 1).trim(), attributes };
+}
+
+type RawReply = { readonly status: number; readonly headers: Headers; readonly body: string };
+
+async function sendFetch(url: URL, init: RequestInit): Promise<RawReply> {
+  const response = await fetch(url, { method: init.method ?? 'GET', headers: init.headers, body: init.body, redirect: 'manual' });
+  return { status: response.status, headers: response.headers, body: await response.text() };
+}
+
+/** One request over `node:http` with exactly the headers given. */
+function sendRaw(url: URL, init: RequestInit): Promise<RawReply> {
+  const headers: Record<string, string> = { ...init.headers };
+  if (init.body !== undefined) headers['content-length'] = String(Buffer.byteLength(init.body));
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method: init.method ?? 'GET', headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(response.headers)) {
+          for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, one);
+        }
+        resolve({ status: response.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    request.on('error', reject);
+    request.end(init.body);
+  });
+}
+
+/** One real HTTP request with fetch (`node:http` with `browser`), redirects not followed. */
+export async function send(base: string, path: string, init: RequestInit = {}): Promise<Reply> {
+  const url = new URL(path, base);
+  const response = init.browser === true ? await sendRaw(url, init) : await sendFetch(url, init);
+  const { body } = response;
+  let json: unknown;
+  try {
+    json = body === '' ? undefined : JSON.parse(body);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, cookies: response.headers.getSetCookie().map(parseSetCookie), body, json };
+}
+
+/** User-Agents of distinct browsers, so sessions of one user do not replace each other. */
+export const BROWSERS = {
+  chromeMac: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
+  firefoxWindows: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0',
+  safariIphone: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+  edgeWindows: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Edg/124.0.0.0',
+} as const;
+
+/** What a browser sends for a top-level page load. */
+export const NAVIGATION = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' } as const;
+
+/** What a browser sends with an HTML form submission (with `browser: true`, see {@link RequestInit.browser}). */
+export const FORM_POST = { ...NAVIGATION, 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', 'content-type': 'application/x-www-form-urlencoded' } as const;
+
+/** A browser: a User-Agent and the session cookie it holds. */
+export class Device {
+  /** The session token in its cookie, once signed in. */
+  token: string | undefined;
+  /** The session id of {@link token}. */
+  sessionId: string | undefined;
+
+  constructor(
+    private readonly base: string,
+    readonly userAgent: string,
+    readonly cookieName = 'session',
+  ) {}
+
+  /** Headers of a request from this device: its User-Agent and its cookie. */
+  headers(extra: Readonly<Record<string, string>> = {}): Record<string, string> {
+    const headers: Record<string, string> = { 'user-agent': this.userAgent, ...extra };
+    if (this.token !== undefined && headers['cookie'] === undefined) headers['cookie'] = `${this.cookieName}=${this.token}`;
+    return headers;
+  }
+
+  /** A request with this device's cookie. */
+  request(path: string, init: RequestInit = {}): Promise<Reply> {
+    return send(this.base, path, { ...init, headers: this.headers(init.headers) });
+  }
+
+  /** `POST /login?user=<userId>`; keeps the cookie it sets. */
+  async signIn(userId: string, headers: Readonly<Record<string, string>> = {}): Promise<Reply> {
+    const reply = await this.request(`/login?user=${encodeURIComponent(userId)}`, { method: 'POST', headers });
+    const cookie = reply.cookies.find((candidate) => candidate.name === this.cookieName && candidate.value !== '');
+    if (cookie !== undefined) {
+      this.token = cookie.value;
+      this.sessionId = cookie.value.split('.')[0];
+    }
+    return reply;
+  }
+}

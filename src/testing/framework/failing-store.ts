@@ -1,0 +1,28 @@
+import { SessionError } from '../../errors.js';
+import type { SessionStore } from '../../store.js';
+
+/** A store whose every call can be made to fail, as a store does when its server is down. */
+export interface SwitchableStore extends SessionStore {
+  /** While true, every call rejects with `SessionError` `STORE_UNAVAILABLE`. */
+  failing: boolean;
+}
+
+/** Wraps `inner` so that a flag turns it into an unreachable store; nothing is lost meanwhile. */
+export function switchableStore(inner: SessionStore): SwitchableStore {
+  const guard = <T>(call: () => Promise<T>): Promise<T> =>
+    wrapper.failing ? Promise.reject(new SessionError('STORE_UNAVAILABLE', 'The store is down (simulated).')) : call();
+  const wrapper: SwitchableStore = {
+    failing: false,
+    create: (record, options) => guard(() => inner.create(record, options)),
+    get: (sessionId) => guard(() => inner.get(sessionId)),
+    touch: (sessionId, at) => guard(() => inner.touch(sessionId, at)),
+    revoke: (sessionId, options) => guard(() => inner.revoke(sessionId, options)),
+    revokeAll: (userId, options) => guard(() => inner.revokeAll(userId, options)),
+    revokeOthers: (userId, options) => guard(() => inner.revokeOthers(userId, options)),
+    listByUser: (userId) => guard(() => inner.listByUser(userId)),
+    getRevocationState: (userId) => guard(() => inner.getRevocationState(userId)),
+    prune: (options) => guard(() => inner.prune(options)),
+    close: () => inner.close?.() ?? Promise.resolve(),
+  };
+  return wrapper;
+}

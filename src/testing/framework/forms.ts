@@ -1,0 +1,69 @@
+import { BROWSERS, FORM_POST, NAVIGATION } from './client.js';
+import type { FrameworkSuiteContext } from './context.js';
+import { clearsCookie } from './revocation.js';
+
+/** HTML forms posted without a valid session: the login page, like a page load; API calls keep their 401. */
+export function describeForms({ runner, scenario }: FrameworkSuiteContext): void {
+  const { describe, it, expect } = runner;
+  // A device whose session ended elsewhere, posting a form from its account page.
+  const endedDevice = async () => {
+    const device = scenario().device(BROWSERS.chromeMac);
+    await device.signIn('alice');
+    await scenario().sessions.revokeAll('alice');
+    return device;
+  };
+
+  describe('form posts without a session', () => {
+    it('an HTML form post is sent to the login page with next = the page it came from, the cookie cleared', async () => {
+      const device = await endedDevice();
+      const referer = `${scenario().url}/account?tab=security`;
+      const reply = await device.request('/account', { method: 'POST', headers: { ...FORM_POST, referer }, body: 'name=Alice', browser: true });
+      expect(reply.status).toBe(303);
+      expect(reply.headers.get('location')).toBe('/login?next=%2Faccount%3Ftab%3Dsecurity');
+      expect(reply.headers.get('cache-control')).toBe('no-store');
+      expect(clearsCookie(reply)).toBe(true);
+    });
+
+    it('so is a form post from a browser that sends no Sec-Fetch headers', async () => {
+      const device = await endedDevice();
+      const headers = { ...NAVIGATION, 'content-type': 'application/x-www-form-urlencoded', referer: `${scenario().url}/account` };
+      const reply = await device.request('/account', { method: 'POST', headers, body: 'name=Alice', browser: true });
+      expect(reply.status).toBe(303);
+      expect(reply.headers.get('location')).toBe('/login?next=%2Faccount');
+    });
+
+    it('next is left out without a Referer, or with one from another origin', async () => {
+      const device = await endedDevice();
+      for (const referer of [undefined, 'https://evil.example/account', scenario().url.replace('http://', 'https://') + '/account']) {
+        const headers = referer === undefined ? FORM_POST : { ...FORM_POST, referer };
+        const reply = await device.request('/account', { method: 'POST', headers, body: 'name=Alice', browser: true });
+        expect(reply.status).toBe(303);
+        expect(reply.headers.get('location')).toBe('/login');
+      }
+    });
+
+    it('fetch() and JSON posts still get 401 JSON', async () => {
+      const device = await endedDevice();
+      const referer = `${scenario().url}/account`;
+      for (const init of [
+        // fetch() of a form body: Sec-Fetch-Mode: cors.
+        { headers: { ...NAVIGATION, 'content-type': 'application/x-www-form-urlencoded', referer }, body: 'name=Alice' },
+        { headers: { 'content-type': 'application/json', referer }, body: '{"name":"Alice"}' },
+        { headers: { ...NAVIGATION, 'content-type': 'application/json', referer }, body: '{"name":"Alice"}', browser: true },
+      ]) {
+        const reply = await device.request('/account', { method: 'POST', ...init });
+        expect(reply.status).toBe(401);
+        expect(reply.json).toEqual({ error: 'session_revoked' });
+        expect(clearsCookie(reply)).toBe(true);
+      }
+    });
+
+    it('a signed-in form post goes through', async () => {
+      const device = scenario().device(BROWSERS.chromeMac);
+      await device.signIn('alice');
+      const reply = await device.request('/account', { method: 'POST', headers: { ...FORM_POST, referer: `${scenario().url}/account` }, body: 'name=Alice', browser: true });
+      expect(reply.status).toBe(200);
+      expect(reply.json).toEqual({ userId: 'alice' });
+    });
+  });
+}

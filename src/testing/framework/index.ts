@@ -1,0 +1,157 @@
+import { randomBytes } from 'node:crypto';
+import { SessionError } from '../../errors.js';
+import type { SessionHttpOptions } from '../../http/options.js';
+import { createSessionManager, type SessionManager } from '../../manager.js';
+import { memoryStore } from '../../stores/memory.js';
+import { resolveRunner, type TestRunner } from '../runner.js';
+import { describeAccessTokens } from './access-tokens.js';
+import { describeAnonymous } from './anonymous.js';
+import { scenarioOf, type FrameworkSuiteContext, type Scenario } from './context.js';
+import { describeCrossSite } from './cross-site.js';
+import { switchableStore } from './failing-store.js';
+import { describeForms } from './forms.js';
+import { describeMalformed } from './malformed.js';
+import { describeOutage } from './outage.js';
+import { describeRevocation } from './revocation.js';
+import { describeRoutes } from './routes.js';
+import { describeSignIn } from './sign-in.js';
+
+/** What `makeApp` receives: the manager and the options to hand to the wrapper as they are. */
+export interface FrameworkAppContext {
+  /** The session manager to give the wrapper (its store can be made to fail). */
+  readonly sessions: SessionManager;
+  /**
+   * Options for the session middleware, to pass unchanged:
+   * `{ loginPath: "/login", trustProxy: true, accessTokens: true }`.
+   */
+  readonly middlewareOptions: SessionHttpOptions;
+  /** Where to mount the JSON session routes: `"/sessions"`. */
+  readonly routesPrefix: string;
+}
+
+/** A started app. */
+export interface FrameworkApp {
+  /** Its base URL, on 127.0.0.1: `"http://127.0.0.1:41234"`. */
+  readonly url: string;
+  /** Stops it, closing idle keep-alive connections too, so it resolves promptly. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link describeFrameworkConformance}. */
+export interface FrameworkConformanceOptions {
+  /**
+   * The runner to register tests with. Defaults to the runner's globals (vitest with
+   * `globals: true`, jest); pass vitest's functions explicitly otherwise.
+   */
+  readonly runner?: TestRunner;
+}
+
+const ROUTES_PREFIX = '/sessions';
+
+/**
+ * Registers the framework conformance suite: the HTTP behaviour every wrapper must have,
+ * checked over a real server with real `fetch` (redirects not followed), and `node:http` for
+ * HTML form submissions (`fetch` cannot send `Sec-Fetch-Mode: navigate`). Express, Fastify and
+ * Koa pass it; an adapter for Hono, Next.js or anything else runs it with one call.
+ *
+ * Before each test `makeApp(context)` must start a server on 127.0.0.1 (any free port) and
+ * return its URL and a `close` function. The app mounts, with the wrapper under test:
+ *
+ * - the session middleware with `context.sessions` and `context.middlewareOptions`, on every
+ *   request;
+ * - the JSON session routes under `context.routesPrefix` (`/sessions`);
+ * - `POST /login?user=<userId>` (the body, if any, ignored), behind `requireSameOrigin`:
+ *   `await sessions.signIn({ userId })`, then `200` JSON `{ "sessionId": <the new session's id> }`;
+ * - `POST /account` (the body, if any, ignored), behind `requireSameOrigin` then
+ *   `requireSession`: `200` JSON `{ "userId": sessions.userId }`;
+ * - `GET /api/me`, behind `requireSession`: `200` JSON
+ *   `{ "userId": sessions.userId, "sessionId": sessions.current?.id ?? sessions.accessToken?.sid }`;
+ * - `GET /dashboard`, behind `requireSession`: `200` HTML (any);
+ * - `GET /api/public`, without `requireSession`: `200` JSON
+ *   `{ "userId": sessions.userId, "status": sessions.status }`;
+ * - the wrapper's answer to errors the routes throw, so that a `SessionError`
+ *   `STORE_UNAVAILABLE` is the library's `503` (`errorResponse` from
+ *   `session-revocation/http`): Express `app.use(sessionErrorHandler())` after the routes,
+ *   Fastify `replyToSessionError` in `setErrorHandler`, Koa's `sessionMiddleware` by itself.
+ *
+ * (`sessions` is the request's object: `req.sessions`, `request.sessions`, `ctx.sessions`;
+ * `requireSession` and `requireSameOrigin` are the wrapper's guards.)
+ *
+ * Scenarios: the sign-in cookie and its attributes; anonymous API calls and page navigations;
+ * revoked and expired devices; HTML form posts without a session (the login redirect, `next`
+ * from the `Referer`); the JSON routes (list, revoke one, sign out, sign out others, sign out
+ * everywhere, 404 for another user's session, 405); the cross-site check on the session
+ * routes and on the app's own routes (a forged sign-in); a store outage (503, cookie kept,
+ * nobody let in), also inside the app's own sign-in; malformed cookies and Bearer values;
+ * duplicate cookies; stateless access tokens as Bearer.
+ *
+ * @param name - Shown in the test report.
+ * @param makeApp - Starts the app for one test.
+ * @param options - The runner.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when no runner is given and none is global.
+ *
+ * @example
+ * ```ts
+ * import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+ * import { describeFrameworkConformance } from 'session-revocation/testing';
+ *
+ * describeFrameworkConformance('hono', async ({ sessions, middlewareOptions, routesPrefix }) => {
+ *   const app = makeMyHonoApp(sessions, middlewareOptions, routesPrefix);
+ *   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
+ *   await once(server, 'listening');
+ *   return { url: `http://127.0.0.1:${server.address().port}`, close: () => closeServer(server) };
+ * }, { runner: { describe, it, expect, beforeEach, afterEach } });
+ * ```
+ */
+export function describeFrameworkConformance(
+  name: string,
+  makeApp: (context: FrameworkAppContext) => FrameworkApp | Promise<FrameworkApp>,
+  options: FrameworkConformanceOptions = {},
+): void {
+  const runner = resolveRunner(options.runner);
+  let current: { readonly scenario: Scenario; readonly app: FrameworkApp } | undefined;
+  const context: FrameworkSuiteContext = {
+    runner,
+    scenario: () => {
+      if (current === undefined) throw new SessionError('INVALID_CONFIGURATION', 'The app is only available inside a test.');
+      return current.scenario;
+    },
+  };
+  runner.describe(`framework conformance: ${name}`, () => {
+    runner.beforeEach(async () => {
+      const store = switchableStore(memoryStore());
+      const policy = { globalLogout: false };
+      const clock = { now: Date.now() };
+      const sessions = createSessionManager({
+        store,
+        clock: () => clock.now,
+        policy: { globalLogout: () => policy.globalLogout },
+        accessTokens: { secret: randomBytes(32) },
+        epochCacheTtl: 0,
+      });
+      const app = await makeApp({
+        sessions,
+        middlewareOptions: { loginPath: '/login', trustProxy: true, accessTokens: true },
+        routesPrefix: ROUTES_PREFIX,
+      });
+      current = { scenario: scenarioOf(app.url, sessions, store, policy, clock), app };
+    });
+    runner.afterEach(async () => {
+      const ended = current;
+      current = undefined;
+      if (ended === undefined) return;
+      ended.scenario.store.failing = false;
+      await ended.app.close();
+      await ended.scenario.sessions.close();
+    });
+    describeSignIn(context);
+    describeAnonymous(context);
+    describeRevocation(context);
+    describeForms(context);
+    describeRoutes(context);
+    describeCrossSite(context);
+    describeOutage(context);
+    describeMalformed(context);
+    describeAccessTokens(context);
+  });
+}

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import {
+  cookieValues,
+  readCookieToken,
+  serializeClearedCookie,
+  serializeSessionCookie,
+  sessionCookieFor,
+} from '../../src/http/cookies.js';
+import { resolveHttpOptions } from '../../src/http/options.js';
+import { mintToken } from '../../src/token.js';
+
+const lax = { sameSite: 'Lax', domain: undefined } as const;
+
+describe('cookie parsing', () => {
+  it('finds every value of one name, trimmed, quotes removed, nothing decoded', () => {
+    expect(cookieValues('a=1; session=x; b=2', 'session')).toEqual(['x']);
+    expect(cookieValues('session=x;session=y', 'session')).toEqual(['x', 'y']);
+    expect(cookieValues('  session =  "x"  ; other=1', 'session')).toEqual(['x']);
+    expect(cookieValues('session=%41', 'session')).toEqual(['%41']);
+    expect(cookieValues('Session=x; SESSION=y', 'session')).toEqual([]);
+    expect(cookieValues('__Host-session=x; session=y', 'session')).toEqual(['y']);
+    expect(cookieValues('session=a=b', 'session')).toEqual(['a=b']);
+  });
+
+  it('copes with junk headers', () => {
+    expect(cookieValues(undefined, 'session')).toEqual([]);
+    expect(cookieValues('', 'session')).toEqual([]);
+    expect(cookieValues(';;;;', 'session')).toEqual([]);
+    expect(cookieValues('session', 'session')).toEqual([]);
+    expect(cookieValues('session=', 'session')).toEqual(['']);
+    expect(cookieValues('=session', 'session')).toEqual([]);
+    expect(cookieValues(`${';'.repeat(10_000)}session=x`, 'session')).toEqual(['x']);
+  });
+});
+
+describe('duplicate cookie names', () => {
+  const genuine = mintToken().token;
+  const planted = mintToken().token;
+
+  it('reads one token', () => {
+    expect(readCookieToken(`session=${genuine}`, 'session')).toEqual({ state: 'token', token: genuine });
+  });
+
+  it('reports an absent cookie', () => {
+    expect(readCookieToken('other=1', 'session')).toEqual({ state: 'absent' });
+    expect(readCookieToken(undefined, 'session')).toEqual({ state: 'absent' });
+  });
+
+  it('ignores junk values beside a token, in any order', () => {
+    for (const header of [`session=junk; session=${genuine}`, `session=${genuine}; session=`, `session=${genuine}; session=${genuine}`]) {
+      expect(readCookieToken(header, 'session')).toEqual({ state: 'token', token: genuine });
+    }
+  });
+
+  it('treats two different tokens as no session at all, whichever comes first', () => {
+    for (const header of [`session=${planted}; session=${genuine}`, `session=${genuine}; session=${planted}`]) {
+      const read = readCookieToken(header, 'session');
+      expect(read.state).toBe('invalid');
+      expect(read.state === 'invalid' ? [...read.candidates].sort() : []).toEqual([genuine, planted].sort());
+    }
+  });
+
+  it('keeps at most four candidates', () => {
+    const header = Array.from({ length: 50 }, () => `session=${mintToken().token}`).join('; ');
+    const read = readCookieToken(header, 'session');
+    expect(read.state === 'invalid' ? read.candidates.length : 0).toBe(4);
+  });
+
+  it('reports a cookie with no usable value as invalid', () => {
+    expect(readCookieToken('session=', 'session')).toEqual({ state: 'invalid', candidates: [] });
+    expect(readCookieToken(`session=${'a'.repeat(8192)}`, 'session')).toEqual({ state: 'invalid', candidates: [] });
+  });
+});
+
+describe('cookie serialising', () => {
+  it('writes HttpOnly, SameSite=Lax, Path=/, Max-Age in whole seconds, no Domain', () => {
+    expect(serializeSessionCookie('session', 'tok', 2_592_000.9, false, lax)).toBe('session=tok; Max-Age=2592000; Path=/; HttpOnly; SameSite=Lax');
+    expect(serializeSessionCookie('__Host-session', 'tok', 60, true, lax)).toBe('__Host-session=tok; Max-Age=60; Path=/; HttpOnly; Secure; SameSite=Lax');
+    expect(serializeSessionCookie('session', 'tok', -5, false, lax)).toBe('session=tok; Max-Age=0; Path=/; HttpOnly; SameSite=Lax');
+  });
+
+  it('clears with Max-Age=0 and the same attributes', () => {
+    expect(serializeClearedCookie('__Host-session', true, lax)).toBe('__Host-session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax');
+    expect(serializeClearedCookie('sid', false, { sameSite: 'Strict', domain: 'example.com' })).toBe(
+      'sid=; Max-Age=0; Path=/; Domain=example.com; HttpOnly; SameSite=Strict',
+    );
+  });
+});
+
+describe('which cookie a request uses', () => {
+  it('defaults to __Host-session over HTTPS and session over plain HTTP', () => {
+    const options = resolveHttpOptions({});
+    expect(sessionCookieFor(options, true)).toEqual({ name: '__Host-session', secure: true });
+    expect(sessionCookieFor(options, false)).toEqual({ name: 'session', secure: false });
+  });
+
+  it('follows a forced secure option', () => {
+    expect(sessionCookieFor(resolveHttpOptions({ secure: true }), false)).toEqual({ name: '__Host-session', secure: true });
+    expect(sessionCookieFor(resolveHttpOptions({ secure: false }), true)).toEqual({ name: 'session', secure: false });
+  });
+
+  it('uses __Secure-session with a domain, and always Secure for a prefixed name', () => {
+    expect(sessionCookieFor(resolveHttpOptions({ domain: 'example.com' }), true)).toEqual({ name: '__Secure-session', secure: true });
+    expect(sessionCookieFor(resolveHttpOptions({ cookieName: '__Host-sid' }), false)).toEqual({ name: '__Host-sid', secure: true });
+    expect(sessionCookieFor(resolveHttpOptions({ cookieName: 'sid' }), true)).toEqual({ name: 'sid', secure: true });
+  });
+});

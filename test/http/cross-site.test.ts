@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { isCrossSiteRequest } from '../../src/http/index.js';
+import { fakeRequest } from './fake-request.js';
+
+const post = (headers: Record<string, string>, encrypted = false) => fakeRequest({ method: 'POST', headers: { host: 'app.example', ...headers }, encrypted });
+
+describe('cross-site check', () => {
+  it.each([
+    ['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site' }],
+    ['Sec-Fetch-Site: cross-site with a matching Origin', { 'sec-fetch-site': 'Cross-Site', origin: 'http://app.example' }],
+    ['a foreign Origin', { origin: 'https://evil.example' }],
+    ['a sibling subdomain', { origin: 'http://evil.app.example', 'sec-fetch-site': 'same-site' }],
+    ['another scheme', { origin: 'https://app.example' }],
+    ['another port', { origin: 'http://app.example:8080' }],
+    ['Origin: null', { origin: 'null' }],
+    ['an empty Origin', { origin: '' }],
+    ['a junk Origin', { origin: 'not a url' }],
+  ])('refuses %s', (_name, headers) => {
+    expect(isCrossSiteRequest(post(headers))).toBe(true);
+  });
+
+  it.each([
+    ['the same origin', { origin: 'http://app.example', 'sec-fetch-site': 'same-origin' }],
+    ['the same origin, explicit default port', { origin: 'http://app.example:80' }],
+    ['the same origin, other case', { origin: 'HTTP://APP.EXAMPLE' }],
+    ['no Origin and no Sec-Fetch-Site (curl, a server)', {}],
+    ['Sec-Fetch-Site: none (typed in the address bar)', { 'sec-fetch-site': 'none' }],
+    // A form on a page with `Referrer-Policy: no-referrer` (helmet's default): the browser
+    // sends `Origin: null` for its own site's POST, and Sec-Fetch-Site says what it is.
+    ['a same-origin form under Referrer-Policy: no-referrer', { origin: 'null', 'sec-fetch-site': 'same-origin' }],
+    ['Sec-Fetch-Site: same-origin behind a proxy that changes the scheme', { origin: 'https://app.example', 'sec-fetch-site': 'same-origin' }],
+  ])('lets %s through', (_name, headers) => {
+    expect(isCrossSiteRequest(post(headers))).toBe(false);
+  });
+
+  it('refuses an Origin when the request has no usable Host', () => {
+    expect(isCrossSiteRequest(fakeRequest({ method: 'POST', headers: { origin: 'http://app.example' } }))).toBe(true);
+    expect(isCrossSiteRequest(fakeRequest({ method: 'POST', headers: { origin: 'http://app.example', host: 'app.example/x' } }))).toBe(true);
+  });
+
+  it('compares with the HTTPS origin on a TLS connection', () => {
+    expect(isCrossSiteRequest(post({ origin: 'https://app.example' }, true))).toBe(false);
+    expect(isCrossSiteRequest(post({ origin: 'http://app.example' }, true))).toBe(true);
+  });
+
+  it('reads X-Forwarded-Proto and X-Forwarded-Host only with trustProxy', () => {
+    const request = post({ origin: 'https://public.example', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'public.example' });
+    expect(isCrossSiteRequest(request, true)).toBe(false);
+    expect(isCrossSiteRequest(request, false)).toBe(true);
+  });
+});

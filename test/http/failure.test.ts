@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { loginLocation, unauthenticatedError, unauthenticatedResponse, unavailableResponse } from '../../src/http/failure.js';
+import { fakeRequest } from './fake-request.js';
+
+const NAVIGATION = { accept: 'text/html' };
+const LOGIN = { loginPath: '/login', trustProxy: false };
+
+describe('the login redirect', () => {
+  it.each([
+    ['/dashboard?tab=2', '/login?next=%2Fdashboard%3Ftab%3D2'],
+    ['//evil.example/x', '/login?next=%2F'],
+    ['/\\evil.example', '/login?next=%2F'],
+    ['/%2F%2Fevil.example', '/login?next=%2F'],
+    ['http://evil.example/account', '/login?next=%2Faccount'],
+    ['*', '/login?next=%2F'],
+  ])('for a request to %s goes to %s', (url, location) => {
+    expect(loginLocation(LOGIN, fakeRequest({ url, headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example' } }))).toBe(location);
+  });
+
+  it('appends next to a login path that has a query', () => {
+    expect(loginLocation({ loginPath: '/auth?app=1', trustProxy: false }, fakeRequest({ url: '/x' }))).toBe('/auth?app=1&next=%2Fx');
+  });
+
+  const formPost = (referer: string | undefined, extra: Record<string, string> = {}) =>
+    fakeRequest({ method: 'POST', url: '/profile/password', headers: { host: 'app.example', ...(referer === undefined ? {} : { referer }), ...extra } });
+
+  it.each([
+    ['a same-origin page', 'http://app.example/profile?tab=security', '/login?next=%2Fprofile%3Ftab%3Dsecurity'],
+    ['a same-origin page, fragment dropped', 'http://app.example/profile#password', '/login?next=%2Fprofile'],
+    ['no Referer', undefined, '/login'],
+    ['another site', 'https://evil.example/profile', '/login'],
+    ['another scheme of this host', 'https://app.example/profile', '/login'],
+    ['another port of this host', 'http://app.example:8080/profile', '/login'],
+    ['a junk Referer', 'not a url', '/login'],
+    ['a Referer that is only a path', '/profile', '/login'],
+    ['a same-origin path that is not safe', 'http://app.example//evil.example', '/login'],
+    ['a same-origin path encoding a second slash', 'http://app.example/%2F%2Fevil.example', '/login'],
+  ])('for a form POST from %s goes to %s', (_name, referer, location) => {
+    expect(loginLocation(LOGIN, formPost(referer))).toBe(location);
+  });
+
+  it('for a form POST reads the origin behind a trusted proxy only, and never puts the host in the Location', () => {
+    const request = formPost('https://public.example/profile', { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'public.example' });
+    expect(loginLocation({ loginPath: '/login', trustProxy: true }, request)).toBe('/login?next=%2Fprofile');
+    expect(loginLocation(LOGIN, request)).toBe('/login');
+  });
+});
+
+describe('failure responses', () => {
+  it('maps refusal reasons to the three public errors', () => {
+    expect(unauthenticatedError('missing')).toBe('unauthenticated');
+    expect(unauthenticatedError('malformed')).toBe('unauthenticated');
+    expect(unauthenticatedError('not_found')).toBe('unauthenticated');
+    expect(unauthenticatedError('invalid_signature')).toBe('unauthenticated');
+    expect(unauthenticatedError('expired')).toBe('session_expired');
+    expect(unauthenticatedError('idle')).toBe('session_expired');
+    expect(unauthenticatedError('revoked')).toBe('session_revoked');
+  });
+
+  it('answers an API call with 401 JSON, not cached, clearing the dead cookie', () => {
+    const clear = 'session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax';
+    expect(unauthenticatedResponse(fakeRequest({ url: '/api' }), LOGIN, 'session_revoked', clear)).toEqual({
+      status: 401,
+      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+      setCookies: [clear],
+      body: '{"error":"session_revoked"}',
+    });
+  });
+
+  it('answers a page navigation with a relative 303, not cached', () => {
+    const response = unauthenticatedResponse(fakeRequest({ url: '/a', headers: NAVIGATION }), LOGIN, 'unauthenticated', undefined);
+    expect(response).toEqual({ status: 303, headers: { 'cache-control': 'no-store', location: '/login?next=%2Fa' }, setCookies: [], body: '' });
+  });
+
+  it('answers an HTML form POST with a relative 303 too, clearing the dead cookie', () => {
+    const clear = 'session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax';
+    const request = fakeRequest({
+      method: 'POST',
+      url: '/profile/password',
+      headers: { host: 'app.example', 'sec-fetch-mode': 'navigate', referer: 'http://app.example/profile', 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(unauthenticatedResponse(request, LOGIN, 'session_revoked', clear)).toEqual({
+      status: 303,
+      headers: { 'cache-control': 'no-store', location: '/login?next=%2Fprofile' },
+      setCookies: [clear],
+      body: '',
+    });
+  });
+
+  it('answers a fetch() POST with 401 JSON', () => {
+    const request = fakeRequest({ method: 'POST', headers: { 'sec-fetch-mode': 'cors', accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(unauthenticatedResponse(request, LOGIN, 'session_revoked', undefined).status).toBe(401);
+  });
+
+  it('answers an outage with 503, Retry-After and no cookie change', () => {
+    for (const headers of [{}, NAVIGATION]) {
+      const response = unavailableResponse(fakeRequest({ headers }), 5);
+      expect(response.status).toBe(503);
+      expect(response.headers['retry-after']).toBe('5');
+      expect(response.headers['cache-control']).toBe('no-store');
+      expect(response.setCookies).toEqual([]);
+    }
+  });
+
+  it('answers an outage on a form POST with a plain-text page, on an API call with JSON', () => {
+    const form = unavailableResponse(fakeRequest({ method: 'POST', headers: { 'sec-fetch-mode': 'navigate' } }), 5);
+    expect(form.headers['content-type']).toMatch(/^text\/plain/);
+    const api = unavailableResponse(fakeRequest({ method: 'POST', headers: { 'content-type': 'application/json' } }), 5);
+    expect(api.headers['content-type']).toMatch(/^application\/json/);
+    expect(api.body).toBe('{"error":"unavailable"}');
+  });
+});

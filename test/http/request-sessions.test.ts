@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import { createSessionManager, isSessionError, memoryStore, SessionError, type SessionManager } from '../../src/index.js';
+import { switchableStore } from '../../src/testing/framework/failing-store.js';
+import { createSessionHttp, createSessionRoutes, requireSessionResponse, type ResponseTarget } from '../../src/http/index.js';
+import { fakeRequest } from './fake-request.js';
+
+const CHROME = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
+
+/** A response target that records what was written. */
+function recorder(): ResponseTarget & { cookies: string[]; headers: Map<string, string> } {
+  const cookies: string[] = [];
+  const headers = new Map<string, string>();
+  return { cookies, headers, setHeader: (name, value) => void headers.set(name, value), appendSetCookie: (value) => void cookies.push(value) };
+}
+
+async function signedIn(manager: SessionManager, userId = 'alice') {
+  const http = createSessionHttp(manager);
+  const target = recorder();
+  const sessions = await http.attach(fakeRequest({ method: 'POST', url: '/login', headers: { 'user-agent': CHROME } }), target);
+  const created = await sessions.signIn({ userId });
+  return { http, created, cookie: `session=${created.token}` };
+}
+
+describe('the per-request sessions object', () => {
+  it('signIn takes User-Agent and IP from the request and writes the cookie with no-store', async () => {
+    const manager = createSessionManager();
+    const http = createSessionHttp(manager);
+    const target = recorder();
+    const sessions = await http.attach(fakeRequest({ headers: { 'user-agent': CHROME }, remoteAddress: '::ffff:198.51.100.4' }), target);
+    expect(sessions.status).toBe('anonymous');
+    const { session, token } = await sessions.signIn({ userId: 'alice', data: { plan: 'pro' } });
+    expect(session.browser).toBe('Chrome');
+    expect(session.ip).toBe('198.51.100.4');
+    expect(target.cookies).toEqual([`session=${token}; Max-Age=2592000; Path=/; HttpOnly; SameSite=Lax`]);
+    expect(target.headers.get('cache-control')).toBe('no-store');
+    expect(sessions.current?.id).toBe(session.id);
+    expect(sessions.userId).toBe('alice');
+    expect(sessions.status).toBe('authenticated');
+  });
+
+  it('signIn with two different tokens presented revokes both', async () => {
+    const manager = createSessionManager();
+    const first = await manager.create({ userId: 'alice' });
+    const second = await manager.create({ userId: 'mallory' });
+    const http = createSessionHttp(manager);
+    const sessions = await http.attach(fakeRequest({ headers: { cookie: `session=${first.token}; session=${second.token}` } }), recorder());
+    expect(sessions.status).toBe('anonymous');
+    await sessions.signIn({ userId: 'alice' });
+    expect(await manager.validate(first.token)).toEqual({ ok: false, reason: 'revoked' });
+    expect(await manager.validate(second.token)).toEqual({ ok: false, reason: 'revoked' });
+  });
+
+  it('current, userId and status follow sign-out in the same request', async () => {
+    const manager = createSessionManager();
+    const { http, cookie } = await signedIn(manager);
+    const sessions = await http.attach(fakeRequest({ headers: { cookie } }), recorder());
+    expect(sessions.status).toBe('authenticated');
+    expect(sessions.userId).toBe('alice');
+    expect(sessions.accessToken).toBeNull();
+    expect(await sessions.signOut()).toEqual({ global: false });
+    expect(sessions.current).toBeNull();
+    expect(sessions.userId).toBeNull();
+    expect(sessions.status).toBe('anonymous');
+    expect(requireSessionResponse(sessions)?.status).toBe(401);
+  });
+
+  it('passwordChanged signs out the other devices and moves this one to a fresh cookie', async () => {
+    const manager = createSessionManager();
+    const other = await manager.create({ userId: 'alice', userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) Safari/604.1' });
+    const { http, cookie, created } = await signedIn(manager);
+    const target = recorder();
+    const sessions = await http.attach(fakeRequest({ method: 'POST', headers: { cookie } }), target);
+    const fresh = await sessions.passwordChanged();
+    expect(fresh.token).toBeDefined();
+    expect(target.cookies).toEqual([`session=${fresh.token}; Max-Age=2592000; Path=/; HttpOnly; SameSite=Lax`]);
+    expect(target.headers.get('cache-control')).toBe('no-store');
+    expect(sessions.current?.id).toBe(fresh.session?.id);
+    expect((await manager.validate(created.token)).ok).toBe(false);
+    expect((await manager.validate(other.token)).ok).toBe(false);
+    expect((await manager.validate(fresh.token)).ok).toBe(true);
+  });
+
+  it('passwordChanged under the "all" policy signs this device out too', async () => {
+    const manager = createSessionManager({ policy: { onPasswordChange: 'all' } });
+    const { http, cookie } = await signedIn(manager);
+    const target = recorder();
+    const sessions = await http.attach(fakeRequest({ method: 'POST', headers: { cookie } }), target);
+    expect(await sessions.passwordChanged()).toEqual({});
+    expect(target.cookies).toEqual(['session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax']);
+    expect(sessions.status).toBe('anonymous');
+  });
+
+  it('emailChanged keeps this device on a fresh cookie', async () => {
+    const manager = createSessionManager();
+    const { http, cookie, created } = await signedIn(manager);
+    const target = recorder();
+    const sessions = await http.attach(fakeRequest({ method: 'POST', headers: { cookie } }), target);
+    const fresh = await sessions.emailChanged();
+    expect(target.cookies).toHaveLength(1);
+    expect((await manager.validate(created.token)).ok).toBe(false);
+    expect((await manager.validate(fresh.token)).ok).toBe(true);
+  });
+
+  it('signOut without a session only clears the cookie', async () => {
+    const http = createSessionHttp(createSessionManager());
+    const target = recorder();
+    const sessions = await http.attach(fakeRequest(), target);
+    expect(await sessions.signOut()).toEqual({ global: false });
+    expect(target.cookies).toEqual(['session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax']);
+  });
+
+  it('list, revoke, signOutOthers and passwordChanged refuse a request without a session', async () => {
+    const http = createSessionHttp(createSessionManager());
+    const sessions = await http.attach(fakeRequest(), recorder());
+    for (const action of [() => sessions.list(), () => sessions.revoke('AAAAAAAAAAAAAAAAAAAAAA'), () => sessions.signOutOthers(), () => sessions.passwordChanged()]) {
+      const error = await action().catch((caught: unknown) => caught);
+      expect(isSessionError(error) && error.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('during an outage: status "unavailable", 503, actions throw STORE_UNAVAILABLE and the cookie stays', async () => {
+    const store = switchableStore(memoryStore());
+    const manager = createSessionManager({ store });
+    const { cookie, created } = await signedIn(manager);
+    const errors: unknown[] = [];
+    const http = createSessionHttp(manager, { onError: (error) => errors.push(error), retryAfter: 7 });
+    store.failing = true;
+    const target = recorder();
+    const sessions = await http.attach(fakeRequest({ headers: { cookie } }), target);
+    expect(sessions.status).toBe('unavailable');
+    expect(sessions.current).toBeNull();
+    expect(errors).toHaveLength(1);
+    const denied = requireSessionResponse(sessions);
+    expect(denied?.status).toBe(503);
+    expect(denied?.headers['retry-after']).toBe('7');
+    expect(denied?.setCookies).toEqual([]);
+    for (const action of [() => sessions.signOut(), () => sessions.signOutEverywhere(), () => sessions.list()]) {
+      const error = await action().catch((caught: unknown) => caught);
+      expect(isSessionError(error) && error.code).toBe('STORE_UNAVAILABLE');
+    }
+    expect(target.cookies).toEqual([]);
+    store.failing = false;
+    expect((await manager.validate(created.token)).ok).toBe(true);
+  });
+
+  it('a throwing onError still gives a 503', async () => {
+    const store = switchableStore(memoryStore());
+    const manager = createSessionManager({ store });
+    const { cookie } = await signedIn(manager);
+    const http = createSessionHttp(manager, {
+      onError: () => {
+        throw new SessionError('INVALID_INPUT', 'logger broke');
+      },
+    });
+    store.failing = true;
+    const sessions = await http.attach(fakeRequest({ headers: { cookie } }), recorder());
+    expect(requireSessionResponse(sessions)?.status).toBe(503);
+  });
+
+  it('accessTokens: true on a manager without access tokens throws INVALID_CONFIGURATION at startup', () => {
+    let error: unknown;
+    try {
+      createSessionHttp(createSessionManager(), { accessTokens: true });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isSessionError(error) && error.code).toBe('INVALID_CONFIGURATION');
+  });
+
+  it('refuses anything but a manager at startup', () => {
+    expect(() => createSessionHttp({} as SessionManager)).toThrow(/createSessionManager/);
+    expect(() => createSessionRoutes(null as unknown as SessionManager)).toThrow(/createSessionManager/);
+  });
+
+  it('requireSession and the routes need the middleware of the same manager', async () => {
+    const manager = createSessionManager();
+    expect(() => requireSessionResponse(undefined)).toThrow(/middleware/);
+    const sessions = await createSessionHttp(manager).attach(fakeRequest({ url: '/sessions' }), recorder());
+    await expect(createSessionRoutes(createSessionManager()).respond(sessions)).rejects.toThrow(/different session managers/);
+    await expect(createSessionRoutes(manager).respond(undefined)).rejects.toThrow(/middleware/);
+  });
+});
+
+describe('session routes', () => {
+  it('lists in the Accept-Language locale and passes other paths on', async () => {
+    const manager = createSessionManager();
+    const { http, cookie } = await signedIn(manager);
+    const routes = createSessionRoutes(manager);
+    const listed = await routes.respond(await http.attach(fakeRequest({ url: '/sessions/?x=1', headers: { cookie, 'accept-language': 'fr-FR,fr;q=0.9' } }), recorder()));
+    expect(listed?.status).toBe(200);
+    const [view] = JSON.parse(listed?.body ?? '[]') as { lastUsed: string }[];
+    expect(view?.lastUsed).not.toBe('Just now');
+    for (const url of ['/', '/sessionsx', '/sessions/a/b', '/api/sessions']) {
+      expect(await routes.respond(await http.attach(fakeRequest({ url, headers: { cookie } }), recorder()))).toBeUndefined();
+    }
+  });
+
+  it('answers a route that fails in the store with 503', async () => {
+    const store = switchableStore(memoryStore());
+    const manager = createSessionManager({ store });
+    const { http, cookie } = await signedIn(manager);
+    const sessions = await http.attach(fakeRequest({ method: 'POST', url: '/sessions/sign-out-others', headers: { cookie } }), recorder());
+    store.failing = true;
+    const response = await createSessionRoutes(manager).respond(sessions);
+    expect(response?.status).toBe(503);
+    expect(response?.setCookies).toEqual([]);
+  });
+});
