@@ -1,0 +1,150 @@
+/**
+ * Express 5 wrapper: translates Express's request and response to `session-revocation/http`,
+ * where every decision is taken.
+ *
+ * @example
+ * ```ts
+ * import { requireSameOrigin, requireSession, sessionErrorHandler, sessionMiddleware, sessionRoutes } from 'session-revocation/express';
+ * import { safeNextPath } from 'session-revocation/http';
+ *
+ * const app = express();
+ * app.use(sessionMiddleware(sessions, { loginPath: '/login' })); // sessions = createSessionManager()
+ * app.use(sessionRoutes(sessions)); // GET /sessions, DELETE /sessions/:id, POST /sessions/sign-out...
+ * app.use(requireSameOrigin()); // 403 for a POST, PUT, PATCH or DELETE sent from another site
+ * app.post('/login', express.urlencoded(), async (req, res) => {
+ *   const user = await checkPassword(req.body.email, req.body.password);
+ *   await req.sessions.signIn({ userId: user.id });
+ *   res.redirect(303, safeNextPath(req.query.next, '/'));
+ * });
+ * app.get('/dashboard', requireSession(), (req, res) => res.send(`Hello ${req.sessions.userId}`));
+ * app.use(sessionErrorHandler()); // after the routes: a store outage is a 503, not a 500
+ * ```
+ *
+ * @module session-revocation/express
+ */
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import type { SessionManager } from '../../src/manager.js';
+import {
+  createSessionHttp,
+  createSessionRoutes,
+  errorResponse,
+  fromNodeRequest,
+  requireSameOriginResponse,
+  requireSessionResponse,
+  writeHeaders,
+  type HttpResponse,
+  type RequestSessions,
+  type ResponseTarget,
+  type SessionHttpOptions,
+  type SessionRoutesOptions,
+} from '../../src/http/index.js';
+
+declare global {
+  // Express types its request through this global namespace.
+  namespace Express {
+    interface Request {
+      /** This request's session and the actions bound to it, set by `sessionMiddleware()`. */
+      sessions: RequestSessions;
+    }
+  }
+}
+
+export type { RequestSessions, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
+
+function target(res: Response): ResponseTarget {
+  return {
+    setHeader: (name, value) => void res.setHeader(name, value),
+    appendSetCookie: (value) => void res.append('Set-Cookie', value),
+  };
+}
+
+// `originalUrl`: inside a mounted router `req.url` is cut down to the router's part.
+const httpRequest = (req: Request) => fromNodeRequest(req, req.originalUrl);
+
+function send(res: Response, response: HttpResponse): void {
+  writeHeaders(response, target(res));
+  res.status(response.status).end(response.body);
+}
+
+/** Sends what `decide` answers, or goes on when it answers nothing. */
+function guard(decide: (sessions: RequestSessions | undefined) => HttpResponse | undefined): RequestHandler {
+  return function sessionGuard(req, res, next) {
+    const denied = decide(req.sessions);
+    if (denied === undefined) next();
+    else send(res, denied);
+  };
+}
+
+/**
+ * Reads the session cookie (or `Authorization: Bearer`) of every request and attaches
+ * `req.sessions`. It never refuses a request itself: put {@link requireSession} on the routes
+ * that need a session.
+ *
+ * @param sessions - The manager from `createSessionManager()`.
+ * @param options - Login path, cookie, proxy and access-token options.
+ * @returns The middleware, for `app.use()`.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for options that contradict themselves.
+ */
+export function sessionMiddleware(sessions: SessionManager, options: SessionHttpOptions = {}): RequestHandler {
+  const http = createSessionHttp(sessions, options);
+  return async function sessionMiddleware(req, res, next) {
+    req.sessions = await http.attach(httpRequest(req), target(res));
+    next();
+  };
+}
+
+/**
+ * Lets signed-in requests through; answers the others: a relative `303` to the login page for
+ * a page navigation (a page load or a form post), `401` JSON otherwise, `503` when the store is
+ * unavailable.
+ *
+ * @returns The middleware, for a route: `app.get('/dashboard', requireSession(), handler)`.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`, to the error handlers, without {@link sessionMiddleware} before it.
+ */
+export function requireSession(): RequestHandler {
+  return guard(requireSessionResponse);
+}
+
+/**
+ * Refuses a `POST`, `PUT`, `PATCH` or `DELETE` sent from another site with `403` JSON
+ * `{ "error": "cross_site_request" }`. For the app's own state-changing routes, sign-in and
+ * sign-out first: they carry no session, so `SameSite` cannot protect them.
+ *
+ * @returns The middleware, for `app.use()` or a route.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`, to the error handlers, without {@link sessionMiddleware} before it.
+ */
+export function requireSameOrigin(): RequestHandler {
+  return guard(requireSameOriginResponse);
+}
+
+/**
+ * Answers a `SessionError` `STORE_UNAVAILABLE` thrown by the app's own routes (`signIn()` while
+ * the store is down) with the library's `503` instead of a `500`; passes other errors on.
+ *
+ * @returns The error handler, for `app.use()` after the routes, before the app's own.
+ */
+export function sessionErrorHandler(): ErrorRequestHandler {
+  return function sessionErrorHandler(error: unknown, req, res, next) {
+    const response = res.headersSent ? undefined : errorResponse(error, httpRequest(req), req.sessions);
+    if (response === undefined) next(error);
+    else send(res, response);
+  };
+}
+
+/**
+ * The JSON session routes under `prefix` (list, revoke one, sign out, sign out others, sign out
+ * everywhere); other requests pass through. Mount after {@link sessionMiddleware}, at the root.
+ *
+ * @param sessions - The manager given to {@link sessionMiddleware}.
+ * @param options - `prefix`. @default "/sessions"
+ * @returns The middleware, for `app.use()`.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a prefix that is not a path.
+ */
+export function sessionRoutes(sessions: SessionManager, options: SessionRoutesOptions = {}): RequestHandler {
+  const routes = createSessionRoutes(sessions, options);
+  return async function sessionRoutes(req, res, next) {
+    const response = await routes.respond(req.sessions);
+    if (response === undefined) next();
+    else send(res, response);
+  };
+}

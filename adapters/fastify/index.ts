@@ -1,0 +1,150 @@
+/**
+ * Fastify 5 plugin: translates Fastify's request and reply to `session-revocation/http`,
+ * where every decision is taken. No cookie plugin needed.
+ *
+ * @example
+ * ```ts
+ * import Fastify from 'fastify';
+ * import { replyToSessionError, sessionPlugin } from 'session-revocation/fastify';
+ * import { safeNextPath } from 'session-revocation/http';
+ *
+ * const app = Fastify();
+ * await app.register(sessionPlugin, { sessions, loginPath: '/login', routes: { prefix: '/sessions' } });
+ * app.post('/login', { onRequest: app.requireSameOrigin }, async (request, reply) => {
+ *   const user = await checkPassword(request.body);
+ *   await request.sessions.signIn({ userId: user.id });
+ *   return reply.redirect(safeNextPath(request.query.next, '/'), 303);
+ * });
+ * app.get('/dashboard', { preHandler: app.requireSession }, async (request) => `Hello ${request.sessions.userId}`);
+ * app.setErrorHandler((error, request, reply) => {
+ *   if (!replyToSessionError(error, request, reply)) reply.send(error); // a store outage is a 503, not a 500
+ * });
+ * ```
+ *
+ * @module session-revocation/fastify
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestAsyncHookHandler, preHandlerAsyncHookHandler } from 'fastify';
+import fp from 'fastify-plugin';
+import type { SessionManager } from '../../src/manager.js';
+import {
+  createSessionHttp,
+  createSessionRoutes,
+  errorResponse,
+  fromNodeRequest,
+  requireSameOriginResponse,
+  requireSessionResponse,
+  writeHeaders,
+  type HttpResponse,
+  type RequestSessions,
+  type ResponseTarget,
+  type SessionHttpOptions,
+  type SessionRoutesOptions,
+} from '../../src/http/index.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** This request's session and the actions bound to it, set by `sessionPlugin`. */
+    sessions: RequestSessions;
+  }
+  interface FastifyInstance {
+    /** A preHandler that lets signed-in requests through and answers the others (303, 401, 503). */
+    requireSession: preHandlerAsyncHookHandler;
+    /**
+     * A hook refusing a `POST`, `PUT`, `PATCH` or `DELETE` sent from another site (`403`), for
+     * the app's own state-changing routes. As `onRequest` it runs before the body is parsed.
+     */
+    requireSameOrigin: preHandlerAsyncHookHandler;
+  }
+}
+
+export type { RequestSessions, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
+
+/** Options of {@link sessionPlugin}: the manager, the middleware options and, to mount them, the routes. */
+export interface SessionPluginOptions extends SessionHttpOptions {
+  /** The manager from `createSessionManager()`. */
+  readonly sessions: SessionManager;
+  /** Mounts the JSON session routes under `prefix` (default `"/sessions"`). @default off */
+  readonly routes?: SessionRoutesOptions;
+}
+
+function target(reply: FastifyReply): ResponseTarget {
+  return {
+    setHeader: (name, value) => void reply.header(name, value),
+    // Fastify appends repeated set-cookie values.
+    appendSetCookie: (value) => void reply.header('set-cookie', value),
+  };
+}
+
+function send(reply: FastifyReply, response: HttpResponse): FastifyReply {
+  writeHeaders(response, target(reply));
+  return reply.code(response.status).send(response.body === '' ? undefined : response.body);
+}
+
+/** A hook that sends what `decide` answers, or lets the request go on when it answers nothing. */
+function guard(decide: (sessions: RequestSessions | undefined) => HttpResponse | undefined): preHandlerAsyncHookHandler {
+  return async function sessionGuard(request, reply) {
+    const denied = decide(request.sessions);
+    if (denied !== undefined) return send(reply, denied);
+  };
+}
+
+const plugin: FastifyPluginAsync<SessionPluginOptions> = async (fastify, { sessions, routes, ...options }) => {
+  const http = createSessionHttp(sessions, options);
+  fastify.decorateRequest('sessions');
+  fastify.addHook('onRequest', async (request, reply) => {
+    request.sessions = await http.attach(fromNodeRequest(request.raw), target(reply));
+  });
+  fastify.decorate('requireSession', guard(requireSessionResponse));
+  fastify.decorate('requireSameOrigin', guard(requireSameOriginResponse));
+  if (routes === undefined) return;
+  const sessionRoutes = createSessionRoutes(sessions, routes);
+  // Answered in onRequest, before any body parser can turn a cross-site form post into a 415.
+  const onRequest: onRequestAsyncHookHandler = async (request, reply) => {
+    const response = await sessionRoutes.respond(request.sessions);
+    if (response !== undefined) return send(reply, response);
+  };
+  // Every method, so the 405s come from the routes themselves as in the other frameworks.
+  for (const url of [sessionRoutes.prefix, `${sessionRoutes.prefix}/*`]) fastify.all(url, { onRequest }, (_request, reply) => reply.callNotFound());
+};
+
+/**
+ * The Fastify plugin: attaches `request.sessions` to every request (from the session cookie or
+ * `Authorization: Bearer`), decorates `fastify.requireSession` (a preHandler answering
+ * `303` / `401` / `503` for requests without a valid session) and `fastify.requireSameOrigin`
+ * (`403` for a state-changing request from another site) and, with `routes`, mounts the JSON
+ * session routes. Not encapsulated: it applies to the whole app.
+ *
+ * @param fastify - The Fastify instance (given by `register`).
+ * @param options - {@link SessionPluginOptions}.
+ * @returns A promise settled once registered.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` at registration for options that
+ * contradict themselves.
+ */
+export const sessionPlugin = fp(plugin, { fastify: '5.x', name: 'session-revocation' });
+
+/**
+ * For the app's `setErrorHandler`: answers a `SessionError` `STORE_UNAVAILABLE` thrown by its
+ * own routes (`signIn()` while the store is down) with the library's `503` (`Retry-After`,
+ * cookie kept) instead of a `500`. The plugin installs no error handler itself: Fastify keeps
+ * one per scope, so it would replace the app's, or be replaced by it.
+ *
+ * @param error - The error the handler received.
+ * @param request - The request.
+ * @param reply - Its reply.
+ * @returns `true` when it sent the `503`; `false` for any other error, left to the app.
+ *
+ * @example
+ * ```ts
+ * app.setErrorHandler((error, request, reply) => {
+ *   if (replyToSessionError(error, request, reply)) return;
+ *   request.log.error(error);
+ *   reply.code(500).send({ error: 'internal' });
+ * });
+ * ```
+ */
+export function replyToSessionError(error: unknown, request: FastifyRequest, reply: FastifyReply): boolean {
+  const response = reply.sent ? undefined : errorResponse(error, fromNodeRequest(request.raw), request.sessions);
+  if (response === undefined) return false;
+  send(reply, response);
+  return true;
+}

@@ -1,0 +1,143 @@
+/**
+ * Koa 3 wrapper: translates Koa's context to `session-revocation/http`, where every decision
+ * is taken (routes included: no router needed).
+ *
+ * @example
+ * ```ts
+ * import Koa from 'koa';
+ * import { safeNextPath } from 'session-revocation/http';
+ * import { requireSameOrigin, requireSession, sessionMiddleware, sessionRoutes } from 'session-revocation/koa';
+ *
+ * const app = new Koa();
+ * app.use(sessionMiddleware(sessions, { loginPath: '/login' })); // sessions = createSessionManager()
+ * app.use(sessionRoutes(sessions)); // GET /sessions, DELETE /sessions/:id, POST /sessions/sign-out...
+ * app.use(requireSameOrigin()); // 403 for a POST, PUT, PATCH or DELETE sent from another site
+ * app.use(async (ctx, next) => {
+ *   if (ctx.path === '/login' && ctx.method === 'POST') {
+ *     await ctx.sessions.signIn({ userId: await checkPassword(ctx) }); // store down: 503, not 500
+ *     ctx.redirect(safeNextPath(ctx.query.next, '/'));
+ *   } else await next();
+ * });
+ * app.use(requireSession()); // everything below needs a session
+ * ```
+ *
+ * @module session-revocation/koa
+ */
+import type { DefaultContext, DefaultState, Middleware, ParameterizedContext } from 'koa';
+import type { SessionManager } from '../../src/manager.js';
+import {
+  createSessionHttp,
+  createSessionRoutes,
+  errorResponse,
+  fromNodeRequest,
+  requireSameOriginResponse,
+  requireSessionResponse,
+  writeHeaders,
+  type HttpResponse,
+  type RequestSessions,
+  type ResponseTarget,
+  type SessionHttpOptions,
+  type SessionRoutesOptions,
+} from '../../src/http/index.js';
+
+declare module 'koa' {
+  interface ExtendableContext {
+    /** This request's session and the actions bound to it, set by `sessionMiddleware()`. */
+    sessions: RequestSessions;
+  }
+}
+
+export type { RequestSessions, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
+
+type Context = ParameterizedContext;
+
+function target(ctx: Context): ResponseTarget {
+  return {
+    setHeader: (name, value) => ctx.set(name, value),
+    appendSetCookie: (value) => ctx.append('Set-Cookie', value),
+  };
+}
+
+function send(ctx: Context, response: HttpResponse): void {
+  writeHeaders(response, target(ctx));
+  ctx.status = response.status;
+  ctx.body = response.body;
+}
+
+/** Sends what `decide` answers, or goes on when it answers nothing. */
+function guard(decide: (sessions: RequestSessions | undefined) => HttpResponse | undefined): Middleware<DefaultState, DefaultContext, unknown> {
+  return async function sessionGuard(ctx, next) {
+    const denied = decide(ctx.sessions);
+    if (denied === undefined) await next();
+    else send(ctx, denied);
+  };
+}
+
+/**
+ * Reads the session cookie (or `Authorization: Bearer`) of every request and attaches
+ * `ctx.sessions`. It never refuses a request itself: put {@link requireSession} in front of
+ * what needs a session. A `SessionError` `STORE_UNAVAILABLE` thrown further down (the app's
+ * login calling `signIn()` while the store is down) is answered with the library's `503`
+ * (`Retry-After`, cookie kept) instead of a `500`; every other error is rethrown.
+ *
+ * @param sessions - The manager from `createSessionManager()`.
+ * @param options - Login path, cookie, proxy and access-token options.
+ * @returns The middleware, for `app.use()`, before the routes.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for options that contradict themselves.
+ */
+export function sessionMiddleware(sessions: SessionManager, options: SessionHttpOptions = {}): Middleware<DefaultState, DefaultContext, unknown> {
+  const http = createSessionHttp(sessions, options);
+  return async function sessionMiddleware(ctx, next) {
+    const request = fromNodeRequest(ctx.req, ctx.originalUrl);
+    ctx.sessions = await http.attach(request, target(ctx));
+    try {
+      await next();
+    } catch (error) {
+      const response = ctx.headerSent ? undefined : errorResponse(error, request, ctx.sessions);
+      if (response === undefined) throw error;
+      send(ctx, response);
+    }
+  };
+}
+
+/**
+ * Lets signed-in requests through; answers the others: a relative `303` to the login page for
+ * a page navigation (a page load or a form post), `401` JSON otherwise, `503` when the store is
+ * unavailable.
+ *
+ * @returns The middleware, for `app.use()` or a router's route.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without {@link sessionMiddleware} before it.
+ */
+export function requireSession(): Middleware<DefaultState, DefaultContext, unknown> {
+  return guard(requireSessionResponse);
+}
+
+/**
+ * Refuses a `POST`, `PUT`, `PATCH` or `DELETE` sent from another site with `403` JSON
+ * `{ "error": "cross_site_request" }`. For the app's own state-changing routes, sign-in and
+ * sign-out first: they carry no session, so `SameSite` cannot protect them.
+ *
+ * @returns The middleware, for `app.use()` or a router's route.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without {@link sessionMiddleware} before it.
+ */
+export function requireSameOrigin(): Middleware<DefaultState, DefaultContext, unknown> {
+  return guard(requireSameOriginResponse);
+}
+
+/**
+ * The JSON session routes under `prefix` (list, revoke one, sign out, sign out others, sign
+ * out everywhere); other requests pass through. Mount after {@link sessionMiddleware}.
+ *
+ * @param sessions - The manager given to {@link sessionMiddleware}.
+ * @param options - `prefix`, from the app's root. @default "/sessions"
+ * @returns The middleware, for `app.use()`.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a prefix that is not a path.
+ */
+export function sessionRoutes(sessions: SessionManager, options: SessionRoutesOptions = {}): Middleware<DefaultState, DefaultContext, unknown> {
+  const routes = createSessionRoutes(sessions, options);
+  return async function sessionRoutes(ctx, next) {
+    const response = await routes.respond(ctx.sessions);
+    if (response === undefined) await next();
+    else send(ctx, response);
+  };
+}

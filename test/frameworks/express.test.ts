@@ -1,0 +1,34 @@
+import { createServer } from 'node:http';
+import express from 'express';
+import { requireSameOrigin, requireSession, sessionErrorHandler, sessionMiddleware, sessionRoutes } from '../../adapters/express/index.js';
+import { describeFrameworkConformance } from '../../src/testing/index.js';
+import { vitestRunner } from '../runner.js';
+import { listen } from './listen.js';
+
+describeFrameworkConformance(
+  'express',
+  ({ sessions, middlewareOptions, routesPrefix }) => {
+    const app = express();
+    app.use(sessionMiddleware(sessions, middlewareOptions));
+    app.use(sessionRoutes(sessions, { prefix: routesPrefix }));
+    app.post('/login', requireSameOrigin(), async (req, res) => {
+      const { session } = await req.sessions.signIn({ userId: String(req.query['user']) });
+      res.json({ sessionId: session.id });
+    });
+    app.post('/account', requireSameOrigin(), requireSession(), (req, res) => {
+      res.json({ userId: req.sessions.userId });
+    });
+    app.get('/api/me', requireSession(), (req, res) => {
+      res.json({ userId: req.sessions.userId, sessionId: req.sessions.current?.id ?? req.sessions.accessToken?.sid });
+    });
+    app.get('/dashboard', requireSession(), (_req, res) => {
+      res.type('html').send('<h1>Dashboard</h1>');
+    });
+    app.get('/api/public', (req, res) => {
+      res.json({ userId: req.sessions.userId, status: req.sessions.status });
+    });
+    app.use(sessionErrorHandler());
+    return listen(createServer(app));
+  },
+  { runner: vitestRunner },
+);

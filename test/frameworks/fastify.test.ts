@@ -1,0 +1,31 @@
+import Fastify from 'fastify';
+import { replyToSessionError, sessionPlugin } from '../../adapters/fastify/index.js';
+import { describeFrameworkConformance } from '../../src/testing/index.js';
+import { vitestRunner } from '../runner.js';
+
+describeFrameworkConformance(
+  'fastify',
+  async ({ sessions, middlewareOptions, routesPrefix }) => {
+    const app = Fastify();
+    await app.register(sessionPlugin, { sessions, ...middlewareOptions, routes: { prefix: routesPrefix } });
+    // Fastify parses form bodies only with @fastify/formbody: take them as text here.
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    app.setErrorHandler((error, request, reply) => {
+      if (!replyToSessionError(error, request, reply)) reply.send(error);
+    });
+    app.post<{ Querystring: { user?: string } }>('/login', { onRequest: app.requireSameOrigin }, async (request) => {
+      const { session } = await request.sessions.signIn({ userId: String(request.query.user) });
+      return { sessionId: session.id };
+    });
+    app.post('/account', { preHandler: [app.requireSameOrigin, app.requireSession] }, async (request) => ({ userId: request.sessions.userId }));
+    app.get('/api/me', { preHandler: app.requireSession }, async (request) => ({
+      userId: request.sessions.userId,
+      sessionId: request.sessions.current?.id ?? request.sessions.accessToken?.sid,
+    }));
+    app.get('/dashboard', { preHandler: app.requireSession }, async (_request, reply) => reply.type('text/html').send('<h1>Dashboard</h1>'));
+    app.get('/api/public', async (request) => ({ userId: request.sessions.userId, status: request.sessions.status }));
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    return { url, close: () => app.close() };
+  },
+  { runner: vitestRunner },
+);

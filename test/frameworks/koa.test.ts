@@ -1,0 +1,47 @@
+import { createServer } from 'node:http';
+import Koa from 'koa';
+import { requireSameOrigin, requireSession, sessionMiddleware, sessionRoutes } from '../../adapters/koa/index.js';
+import { describeFrameworkConformance } from '../../src/testing/index.js';
+import { vitestRunner } from '../runner.js';
+import { listen } from './listen.js';
+
+describeFrameworkConformance(
+  'koa',
+  ({ sessions, middlewareOptions, routesPrefix }) => {
+    const app = new Koa();
+    const guard = requireSession();
+    const sameOrigin = requireSameOrigin();
+    app.use(sessionMiddleware(sessions, middlewareOptions));
+    app.use(sessionRoutes(sessions, { prefix: routesPrefix }));
+    app.use(async (ctx, next) => {
+      const route = `${ctx.method} ${ctx.path}`;
+      if (route === 'POST /login') {
+        await sameOrigin(ctx, async () => {
+          const { session } = await ctx.sessions.signIn({ userId: String(ctx.query['user']) });
+          ctx.body = { sessionId: session.id };
+        });
+      } else if (route === 'POST /account') {
+        await sameOrigin(ctx, () =>
+          guard(ctx, async () => {
+            ctx.body = { userId: ctx.sessions.userId };
+          }),
+        );
+      } else if (route === 'GET /api/me' || route === 'HEAD /api/me') {
+        await guard(ctx, async () => {
+          ctx.body = { userId: ctx.sessions.userId, sessionId: ctx.sessions.current?.id ?? ctx.sessions.accessToken?.sid };
+        });
+      } else if (route === 'GET /dashboard' || route === 'HEAD /dashboard') {
+        await guard(ctx, async () => {
+          ctx.type = 'html';
+          ctx.body = '<h1>Dashboard</h1>';
+        });
+      } else if (route === 'GET /api/public') {
+        ctx.body = { userId: ctx.sessions.userId, status: ctx.sessions.status };
+      } else {
+        await next();
+      }
+    });
+    return listen(createServer(app.callback()));
+  },
+  { runner: vitestRunner },
+);
