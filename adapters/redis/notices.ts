@@ -1,0 +1,101 @@
+import type { RevocationNotice } from '../../src/store.js';
+import type { Driver, OwnedSubscriber } from './client.js';
+
+/** Fans revocation notices from one pub/sub connection out to the store's listeners. */
+export interface Notices {
+  add(listener: (notice: RevocationNotice) => void, onResync?: () => void): () => void;
+  /** Closes the subscriber connection if one is open. */
+  close(): Promise<void>;
+}
+
+// A message no instance publishes as a notice (user ids are never empty): the store publishes
+// it itself after an interruption, to learn when its subscription delivers again.
+const PROBE = '';
+const PROBE_INTERVAL = 250;
+
+/**
+ * The subscriber connection opens with the first listener and closes with the last, so a
+ * store nobody subscribes to never holds a second connection (and never keeps a process
+ * alive on one).
+ *
+ * Notices published while the connection is down are lost, so listeners' `onResync` runs
+ * once the subscription is known to be active: at the first SUBSCRIBE acknowledgement, and
+ * after an interruption at the first message received again. The clients resubscribe on their
+ * own but do not say exactly when, so until a notice arrives the store publishes a probe every
+ * 250 ms (one at a time) and counts its echo as that first message.
+ */
+export function createNotices(driver: Driver, channel: string, onError: (error: unknown) => void): Notices {
+  const listeners = new Map<(notice: RevocationNotice) => void, (() => void) | undefined>();
+  let subscriber: OwnedSubscriber | undefined;
+  let active = false;
+  let probeTimer: NodeJS.Timeout | undefined;
+  let probeInFlight = false;
+
+  const safely = (callback: () => void): void => {
+    try {
+      callback();
+    } catch (error) {
+      onError(error);
+    }
+  };
+  const stopProbing = (): void => {
+    clearInterval(probeTimer);
+    probeTimer = undefined;
+  };
+  // Probe failures are expected while Redis is down and say nothing new: the subscriber's
+  // own errors already reported the outage. The next tick tries again.
+  const probe = (): void => {
+    if (probeInFlight) return;
+    probeInFlight = true;
+    driver
+      .send(channel, ['PUBLISH', channel, PROBE])
+      .catch(() => undefined)
+      .finally(() => {
+        probeInFlight = false;
+      });
+  };
+  const resync = (): void => {
+    active = true;
+    stopProbing();
+    for (const onResync of listeners.values()) if (onResync !== undefined) safely(onResync);
+  };
+  const open = (): OwnedSubscriber =>
+    driver.subscribe(channel, {
+      message(message) {
+        if (!active) resync();
+        if (message === PROBE) return;
+        for (const listener of listeners.keys()) safely(() => listener({ userId: message }));
+      },
+      error: onError,
+      interrupted() {
+        active = false;
+        if (probeTimer !== undefined) return;
+        probe();
+        probeTimer = setInterval(probe, PROBE_INTERVAL);
+        probeTimer.unref();
+      },
+      subscribed: resync,
+    });
+  const release = (): void => {
+    stopProbing();
+    active = false;
+    subscriber?.close();
+    subscriber = undefined;
+  };
+
+  return {
+    add(listener, onResync) {
+      listeners.set(listener, onResync);
+      if (subscriber === undefined) subscriber = open();
+      else if (active && onResync !== undefined) safely(onResync);
+      return () => {
+        if (!listeners.delete(listener) || listeners.size > 0) return;
+        release();
+      };
+    },
+    async close() {
+      listeners.clear();
+      release();
+    },
+  };
+}

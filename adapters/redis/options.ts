@@ -1,0 +1,98 @@
+import { SessionError } from '../../src/errors.js';
+import type { RedisClientLike } from './client.js';
+
+/** Options of {@link redisStore}. */
+export interface RedisStoreOptions {
+  /**
+   * A connected node-redis 5 client (`createClient()` or `createCluster()` from `redis`; the
+   * recommended one) or an ioredis 5 client (`new Redis()` or `new Cluster()`). The app owns
+   * it: the store never connects or closes it. Recommended settings, so an outage fails
+   * requests fast with 503 and heals by itself:
+   * - node-redis: `disableOfflineQueue: true` (commands fail at once while disconnected instead
+   *   of waiting in a queue); keep the default `reconnectStrategy`; add an `'error'` listener.
+   * - ioredis: `enableOfflineQueue: false` once connected, or `maxRetriesPerRequest: 1`.
+   */
+  readonly client: RedisClientLike;
+  /**
+   * Prefix of every key and of the pub/sub channel, so the store can share a Redis with other
+   * data. Instances that share sessions must use the same prefix. No `{` or `}`: the store
+   * puts its own hash tags right after it.
+   * @default "sr:"
+   */
+  readonly prefix?: string;
+  /**
+   * Longest wait (ms) for one store operation before it fails with `STORE_UNAVAILABLE`.
+   * @default 2000
+   */
+  readonly commandTimeout?: number;
+  /**
+   * How long (ms) the prune lock lives if its holder dies mid-prune. One `prune()` call renews
+   * it between pages, so it only needs to outlast one page of work.
+   * @default 30000
+   */
+  readonly pruneLockTtl?: number;
+  /**
+   * Receives errors of the store's background work, which never fail a request: the pub/sub
+   * connection it opens for `subscribe()` (a lost connection, a failed reconnect; notices
+   * published while it is down are lost, and the manager's `epochCacheTtl` bounds how stale a
+   * cache gets meanwhile), and the prune bookkeeping sent after sign-ins and revocations.
+   * @default a process warning, at most one a minute
+   */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** Options after defaults and checks. */
+export interface ResolvedRedisOptions {
+  readonly client: RedisClientLike;
+  readonly prefix: string;
+  readonly commandTimeout: number;
+  readonly pruneLockTtl: number;
+  readonly onError: (error: unknown) => void;
+}
+
+export const DEFAULT_PREFIX = 'sr:';
+export const DEFAULT_COMMAND_TIMEOUT = 2_000;
+const DEFAULT_PRUNE_LOCK_TTL = 30_000;
+const PREFIX_SHAPE = /^[^{}\s]{0,64}$/;
+
+/** Fills defaults and refuses what cannot work, before any command is sent. */
+export function resolveOptions(options: RedisStoreOptions): ResolvedRedisOptions {
+  if (typeof options !== 'object' || options === null || typeof options.client !== 'object' || options.client === null) {
+    throw new SessionError('INVALID_CONFIGURATION', 'redisStore() needs { client }: a node-redis 5 or ioredis 5 client.');
+  }
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  if (typeof prefix !== 'string' || !PREFIX_SHAPE.test(prefix)) {
+    throw new SessionError('INVALID_CONFIGURATION', 'redisStore(): prefix must be at most 64 characters, without "{", "}" or spaces.');
+  }
+  if (options.onError !== undefined && typeof options.onError !== 'function') {
+    throw new SessionError('INVALID_CONFIGURATION', 'redisStore(): onError must be a function.');
+  }
+  return {
+    client: options.client,
+    prefix,
+    commandTimeout: milliseconds('commandTimeout', options.commandTimeout, DEFAULT_COMMAND_TIMEOUT),
+    pruneLockTtl: milliseconds('pruneLockTtl', options.pruneLockTtl, DEFAULT_PRUNE_LOCK_TTL),
+    onError: options.onError ?? warnAtMostOnceAMinute(),
+  };
+}
+
+function milliseconds(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 2 ** 31 - 1) {
+    throw new SessionError('INVALID_CONFIGURATION', `redisStore(): ${name} must be a whole number of milliseconds, 1 or more.`);
+  }
+  return value;
+}
+
+// A client reports every failed reconnect attempt; one warning a minute says enough.
+function warnAtMostOnceAMinute(): (error: unknown) => void {
+  let last = -Infinity;
+  return (error) => {
+    const now = Date.now();
+    if (now - last < 60_000) return;
+    last = now;
+    process.emitWarning(`session-revocation: background work of the Redis store failed: ${error instanceof Error ? error.message : String(error)}`, {
+      code: 'SESSION_REVOCATION_REDIS',
+    });
+  };
+}

@@ -1,0 +1,98 @@
+import { defineScript } from './script.js';
+
+// Pruning works bucket by bucket, because a cluster script cannot reach two slots: each
+// bucket keeps a queue of what it must delete and when, and a small directory (its own slot)
+// says which buckets have something due. See prune.ts for why the directory stays exact.
+
+/**
+ * Deletes what is due in one bucket: session rows (and their index entries) whose expiresAt
+ * <= now, up to `limit`, and deny-list entries that ran out. Looks at `budget` queue entries
+ * at most, so one call never holds Redis for long.
+ * KEYS: bucket queue. ARGV: now, limit, budget, `<prefix>{bucket}:`.
+ * Returns `{deleted, queue entries removed, earliest score left or nil}`.
+ */
+export const pruneBucketScript = defineScript(
+  'pruneBucket',
+  `
+local now, limit = tonumber(ARGV[1]), tonumber(ARGV[2])
+local deleted, removed = 0, 0
+for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))) do
+  local entry, id, user = string.match(member, '^(%a) (%S+) (.*)$')
+  if entry == 's' then
+    if deleted >= limit then break end
+    redis.call('DEL', ARGV[4] .. 's:' .. id)
+    redis.call('ZREM', ARGV[4] .. 'u:' .. user .. ':s', id)
+    deleted = deleted + 1
+  elseif entry == 'd' then
+    local denied = ARGV[4] .. 'u:' .. user .. ':d'
+    local till = redis.call('ZSCORE', denied, id)
+    if till and tonumber(till) <= now then redis.call('ZREM', denied, id) end
+  end
+  redis.call('ZREM', KEYS[1], member)
+  removed = removed + 1
+end
+local head = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return {deleted, removed, head[2] or false}
+`,
+);
+
+/**
+ * Records that a bucket's queue got an entry at `score`: lowers the bucket's due time and
+ * bumps its version, so a pruner that read the directory before cannot settle over it.
+ * KEYS: directory due, directory versions. ARGV: bucket, score.
+ */
+export const markScript = defineScript(
+  'markDue',
+  `
+redis.call('ZADD', KEYS[1], 'LT', ARGV[2], ARGV[1])
+return redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
+`,
+);
+
+/**
+ * Takes (first page) or checks and extends (later pages) the prune lock, then lists up to
+ * `count` buckets due at `now` with their versions.
+ * KEYS: directory due, directory versions, lock. ARGV: now, count, token, lock ttl, "1" to take.
+ * Returns nil when another instance holds the lock, else `{bucket, version, ...}`.
+ */
+export const dueScript = defineScript(
+  'listDue',
+  `
+if ARGV[5] == '1' then
+  if not redis.call('SET', KEYS[3], ARGV[3], 'NX', 'PX', ARGV[4]) then return false end
+else
+  if redis.call('GET', KEYS[3]) ~= ARGV[3] then return false end
+  redis.call('PEXPIRE', KEYS[3], ARGV[4])
+end
+local result = {}
+for _, bucket in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))) do
+  result[#result + 1] = bucket
+  result[#result + 1] = redis.call('HGET', KEYS[2], bucket) or '0'
+end
+return result
+`,
+);
+
+/**
+ * Moves a pruned bucket's due time to its earliest remaining entry (or drops it when empty),
+ * unless its version moved since the pruner read it: then a write raced the prune and the
+ * lower due time it left must stay. KEYS: directory due, directory versions.
+ * ARGV: bucket, version read, earliest score or "". Returns 1 when settled.
+ */
+export const settleScript = defineScript(
+  'settleDue',
+  `
+if (redis.call('HGET', KEYS[2], ARGV[1]) or '0') ~= ARGV[2] then return 0 end
+if ARGV[3] == '' then redis.call('ZREM', KEYS[1], ARGV[1]) else redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1]) end
+return 1
+`,
+);
+
+/** Releases the prune lock if this pruner still holds it. KEYS: lock. ARGV: token. */
+export const unlockScript = defineScript(
+  'unlockPrune',
+  `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`,
+);

@@ -1,0 +1,228 @@
+import { invalidInput, SessionError } from '../../src/errors.js';
+import type { NewSessionRecord, SessionRecord, SessionStore } from '../../src/store.js';
+import { createDriver } from './client.js';
+import { decodeEpochs, decodeSession, encodeFields, list, numeric, pairs, text } from './codec.js';
+import { bucketOfSession, bucketOfUser, createLayout } from './layout.js';
+import { createNotices } from './notices.js';
+import { resolveOptions, type RedisStoreOptions } from './options.js';
+import { markDue, prune, type PruneContext } from './prune.js';
+import { createScriptRunner } from './scripts/run.js';
+import { createScript, getScript, revokeScript, touchScript } from './scripts/sessions.js';
+import { listScript, revocationStateScript, revokeAllScript, revokeOthersScript } from './scripts/users.js';
+
+/**
+ * A session store in Redis, for apps that run more than one instance. Takes a client the app
+ * already has: node-redis 5 (`createClient` / `createCluster`, recommended: it costs less CPU
+ * per command) or ioredis 5 (`Redis` / `Cluster`). Neither is imported by this module; the
+ * app installs the one it uses.
+ *
+ * How it works:
+ * - Each operation is one Lua script called by EVALSHA (EVAL once per server when the script
+ *   is not cached yet, after a restart for example): atomic, and one round trip. Validating a
+ *   request reads the session and its user's epochs in one EVALSHA_RO (Redis refuses any write
+ *   in it); only sign-in, revocation and the throttled touch write. Sign-in and revocations
+ *   that add deny-list entries send one more small command (the prune directory), not awaited.
+ * - A session is a hash that Redis expires at the session's absolute expiry (PEXPIREAT).
+ *   Revoking leaves it as a tombstone until then. "Sign out everywhere" raises the user's
+ *   epoch: O(1) however many sessions the user has.
+ * - Redis Cluster: all keys of a user and of the user's sessions share one hash tag, taken
+ *   from the first characters of the session id (see `sessionIdPrefix`), so every script
+ *   stays on one slot. Commands always go to masters.
+ * - Revocations are published on `<prefix>revocations`; `subscribe()` opens one duplicate
+ *   connection of the app's client to listen, so every instance's manager drops cached epochs
+ *   at once (about a millisecond on one host). Notices sent while that connection is down are
+ *   lost, so once it delivers again the store calls `onResync` and the manager drops its whole
+ *   cache. Without a subscription, `epochCacheTtl` bounds the staleness.
+ * - Requires Redis 7.0 or later (PEXPIRETIME, ZADD GT/LT).
+ *
+ * @param options - The client, and optionally `prefix`, `commandTimeout`, `pruneLockTtl`, `onError`.
+ * @returns A {@link SessionStore} with `subscribe`, `sessionIdPrefix` and `close` (which closes
+ * only the pub/sub connection the store opened, never the app's client).
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when `client` is not a node-redis 5 or
+ * ioredis 5 client, or an option is out of range. Operations reject with `STORE_UNAVAILABLE`
+ * when Redis cannot be reached or does not answer within `commandTimeout` (they succeed again
+ * by themselves once the client has reconnected), `CLOSED` after `close()`, `INVALID_INPUT`
+ * for a session id that does not start with its user's prefix, and `STORE_ERROR` when Redis
+ * answers with an error.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'redis';
+ * import { createSessionManager } from 'session-revocation';
+ * import { redisStore } from 'session-revocation/redis';
+ *
+ * const client = createClient({ url: process.env.REDIS_URL, disableOfflineQueue: true });
+ * client.on('error', (error) => console.error('redis', error));
+ * await client.connect();
+ *
+ * const sessions = createSessionManager({ store: redisStore({ client }) });
+ * sessions.startPruning();
+ * ```
+ */
+export function redisStore(options: RedisStoreOptions): SessionStore {
+  const resolved = resolveOptions(options);
+  const driver = createDriver(resolved.client, resolved.commandTimeout);
+  const layout = createLayout(resolved.prefix);
+  const notices = createNotices(driver, layout.channel, resolved.onError);
+  let closed = false;
+
+  const run = createScriptRunner(driver, resolved.commandTimeout, () => closed);
+  const pruning: PruneContext = { run, layout, lockTtl: resolved.pruneLockTtl, onError: resolved.onError };
+  // Bookkeeping for the pruner after a write that queued something (see prune.ts): sent at
+  // once, so a prune this client runs next is queued behind it, but not awaited. If it fails,
+  // the write still happened and nothing is let in: the entry is pruned on its bucket's next
+  // visit or leaves with its key's TTL. So the failure goes to onError, not to the caller.
+  const noteDue = (bucket: string, score: number): void => {
+    markDue(pruning, bucket, score).catch(resolved.onError);
+  };
+
+  return {
+    async create(record, createOptions) {
+      checkRecord(record);
+      const bucket = bucketOfUser(record.userId);
+      if (bucketOfSession(record.id) !== bucket) {
+        throw invalidInput('A Redis session id must start with sessionIdPrefix(userId) so it lives on its user\'s slot.');
+      }
+      const user = layout.user(bucket, record.userId);
+      const denyUntil = createOptions.denyUntil;
+      const reply = list(
+        await run(
+          createScript,
+          [
+            layout.session(bucket, record.id),
+            user.index,
+            user.epochs,
+            user.marks,
+            record.deviceKey === undefined ? user.index : user.device(record.kind, record.deviceKey),
+            layout.queue(bucket),
+          ],
+          [
+            record.id,
+            record.userId,
+            record.kind,
+            String(record.createdAt),
+            String(record.maxAge),
+            createOptions.replaceDevice ? '1' : '0',
+            denyUntil === undefined ? '' : String(denyUntil),
+            record.deviceKey === undefined ? '' : '1',
+            layout.sessionPrefix(bucket),
+            layout.userPrefix(bucket),
+            layout.channel,
+            ...encodeFields(record),
+          ],
+        ),
+        'create',
+      );
+      if (numeric(reply[0], 'create') === 0) throw invalidInput('A session with this id already exists.');
+      const createdAt = numeric(reply[1], 'create');
+      const expiresAt = numeric(reply[2], 'create');
+      const replacedIds = list(reply[3], 'create').map((id) => text(id, 'create'));
+      const earliest = replacedIds.length > 0 && denyUntil !== undefined ? Math.min(expiresAt, denyUntil) : expiresAt;
+      noteDue(bucket, earliest);
+      const { maxAge: _maxAge, ...fields } = record;
+      const session: SessionRecord = { ...fields, secretHash: Buffer.from(record.secretHash), createdAt, expiresAt, lastUsedAt: createdAt };
+      return { session, replacedIds };
+    },
+
+    async get(sessionId) {
+      const bucket = bucketOfSession(sessionId);
+      if (bucket === undefined) return null;
+      const reply = await run(getScript, [layout.session(bucket, sessionId)], [layout.userPrefix(bucket)]);
+      if (reply === null || reply === undefined) return null;
+      const [row, epochs] = list(reply, 'get');
+      return { session: decodeSession(sessionId, row), epochs: decodeEpochs(epochs) };
+    },
+
+    async touch(sessionId, at) {
+      const bucket = bucketOfSession(sessionId);
+      if (bucket === undefined) return false;
+      return numeric(await run(touchScript, [layout.session(bucket, sessionId)], [String(at)]), 'touch') === 1;
+    },
+
+    async revoke(sessionId, revokeOptions) {
+      const bucket = bucketOfSession(sessionId);
+      if (bucket === undefined) return null;
+      const { at, reason, denyUntil } = revokeOptions;
+      const reply = await run(
+        revokeScript,
+        [layout.session(bucket, sessionId), layout.queue(bucket)],
+        [String(at), reason, denyUntil === undefined ? '' : String(denyUntil), layout.userPrefix(bucket), layout.channel, sessionId],
+      );
+      if (reply === null || reply === undefined) return null;
+      if (denyUntil !== undefined) noteDue(bucket, denyUntil);
+      return decodeSession(sessionId, reply);
+    },
+
+    async revokeAll(userId, revokeOptions) {
+      const bucket = bucketOfUser(userId);
+      const user = layout.user(bucket, userId);
+      const reply = await run(revokeAllScript, [user.epochs, user.marks], [String(revokeOptions.at), layout.channel, userId, ...revokeOptions.kinds]);
+      return decodeEpochs(reply);
+    },
+
+    async revokeOthers(userId, revokeOptions) {
+      const bucket = bucketOfUser(userId);
+      const user = layout.user(bucket, userId);
+      const { keepSessionId, at, reason, denyUntil, kinds } = revokeOptions;
+      const reply = await run(
+        revokeOthersScript,
+        [user.index, user.epochs, layout.queue(bucket)],
+        [
+          keepSessionId,
+          String(at),
+          reason,
+          denyUntil === undefined ? '' : String(denyUntil),
+          layout.sessionPrefix(bucket),
+          layout.userPrefix(bucket),
+          layout.channel,
+          userId,
+          ...kinds,
+        ],
+      );
+      const revoked = list(reply, 'revokeOthers').map((id) => text(id, 'revokeOthers'));
+      if (revoked.length > 0 && denyUntil !== undefined) noteDue(bucket, denyUntil);
+      return revoked;
+    },
+
+    async listByUser(userId) {
+      const bucket = bucketOfUser(userId);
+      const user = layout.user(bucket, userId);
+      const [epochs, rows] = list(await run(listScript, [user.index, user.epochs], [layout.sessionPrefix(bucket)]), 'listByUser');
+      const items = list(rows, 'listByUser');
+      const sessions: SessionRecord[] = [];
+      for (let index = 0; index + 1 < items.length; index += 2) sessions.push(decodeSession(text(items[index], 'listByUser'), items[index + 1]));
+      return { sessions, epochs: decodeEpochs(epochs) };
+    },
+
+    async getRevocationState(userId) {
+      const bucket = bucketOfUser(userId);
+      const user = layout.user(bucket, userId);
+      const [epochs, denied] = list(await run(revocationStateScript, [user.epochs, user.denied], []), 'getRevocationState');
+      const deniedUntil: Record<string, number> = {};
+      for (const [id, until] of pairs(denied, 'getRevocationState')) deniedUntil[id] = numeric(until, 'getRevocationState');
+      return { epochs: decodeEpochs(epochs), denied: deniedUntil };
+    },
+
+    prune: (pruneOptions) => prune(pruning, pruneOptions),
+
+    subscribe(listener, onResync) {
+      if (closed) throw new SessionError('CLOSED', 'The Redis session store was closed.');
+      return notices.add(listener, onResync);
+    },
+
+    sessionIdPrefix: bucketOfUser,
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await notices.close();
+    },
+  };
+}
+
+// Numbers go to Lua as text; a NaN would only surface there as an obscure script error.
+function checkRecord(record: NewSessionRecord): void {
+  if (!Number.isFinite(record.createdAt) || !Number.isFinite(record.maxAge) || record.maxAge <= 0) {
+    throw invalidInput('createdAt and maxAge must be finite numbers, maxAge above 0.');
+  }
+}

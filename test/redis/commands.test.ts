@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { RedisClientType } from 'redis';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { redisStore } from '../../adapters/redis/index.js';
+import { getScript, touchScript } from '../../adapters/redis/scripts/sessions.js';
+import { createSessionManager } from '../../src/index.js';
+import { TestClock, UA } from '../support/clock.js';
+import { connectIoredis, connectNodeRedis, deleteRunKeys, freshPrefix } from '../support/redis-clients.js';
+import { requireService } from '../support/services.js';
+
+const redisUp = await requireService('Redis', 6379);
+
+/** Commands one connection sends, seen through MONITOR on another connection. */
+class CommandLog {
+  readonly #lines: string[] = [];
+  #address = '';
+  #marker = '';
+
+  constructor(private readonly monitor: RedisClientType, private readonly echo: (text: string) => Promise<unknown>) {}
+
+  async start(address: string): Promise<void> {
+    this.#address = address;
+    await this.monitor.monitor((line) => {
+      if (line.includes(` ${this.#address}]`)) this.#lines.push(line);
+    });
+  }
+
+  /**
+   * The commands since the last call. MONITOR reports commands in the order Redis ran them,
+   * so once an ECHO sent after them shows up, every earlier one has.
+   */
+  async take(): Promise<string[]> {
+    this.#marker = `marker-${randomUUID()}`;
+    await this.echo(this.#marker);
+    const deadline = Date.now() + 5_000;
+    while (!this.#lines.some((line) => line.includes(this.#marker))) {
+      if (Date.now() > deadline) throw new Error('MONITOR did not report the marker within 5 s.');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const taken = this.#lines.splice(0).filter((line) => !line.includes(this.#marker));
+    return taken.map((line) => line.slice(line.indexOf(']') + 2));
+  }
+}
+
+const addressOf = (clientInfo: unknown): string => /addr=(\S+)/.exec(String(clientInfo))![1]!;
+
+describe.skipIf(!redisUp)('Redis commands per request', () => {
+  let nodeRedis: RedisClientType;
+  let ioredis: Redis;
+
+  beforeAll(async () => {
+    nodeRedis = await connectNodeRedis(6379);
+    ioredis = await connectIoredis(6379);
+    // A server that has not run a script yet answers NOSCRIPT and the store falls back to
+    // EVAL once; the counts below are about a warm server, so its cache is filled first.
+    for (const script of [getScript, touchScript]) await nodeRedis.sendCommand(['SCRIPT', 'LOAD', script.source]);
+  });
+  afterAll(async () => {
+    await deleteRunKeys(nodeRedis);
+    await nodeRedis.close();
+    await ioredis.quit();
+  });
+
+  const flavours = [
+    {
+      name: 'node-redis',
+      client: () => nodeRedis,
+      address: async () => addressOf(await nodeRedis.sendCommand(['CLIENT', 'INFO'])),
+      echo: (text: string) => nodeRedis.sendCommand(['ECHO', text]),
+    },
+    {
+      name: 'ioredis',
+      client: () => ioredis,
+      address: async () => addressOf(await ioredis.call('CLIENT', ['INFO'])),
+      echo: (text: string) => ioredis.call('ECHO', [text]),
+    },
+  ];
+
+  for (const flavour of flavours) {
+    it(`validates with one read-only command and writes only for the throttled touch (${flavour.name})`, async () => {
+      const watcher = await connectNodeRedis(6379);
+      onTestFinished(() => watcher.destroy());
+      const log = new CommandLog(watcher, flavour.echo);
+      await log.start(await flavour.address());
+      const clock = new TestClock();
+      const sessions = createSessionManager({ store: redisStore({ client: flavour.client(), prefix: freshPrefix('cmd') }), clock: clock.read, touchInterval: 60_000 });
+      const { token } = await sessions.create({ userId: 'counted', userAgent: UA.chromeMac });
+      expect((await sessions.validate(token)).ok).toBe(true);
+      // Sign-in: the create script and the prune directory mark; then the first validation.
+      // On a server that had not cached a script yet, its EVALSHA is followed by one EVAL.
+      const warmUp = (await log.take()).filter((command) => !/^"eval(_ro)?" /i.test(command));
+      expect(warmUp).toHaveLength(3);
+
+      for (let index = 0; index < 25; index++) {
+        clock.advance(1_000);
+        expect((await sessions.validate(token)).ok).toBe(true);
+      }
+      const reads = await log.take();
+      expect(reads).toHaveLength(25);
+      for (const command of reads) expect(command.toLowerCase()).toMatch(new RegExp(`^"evalsha_ro" "${getScript.sha}" "1" `));
+
+      clock.advance(60_000);
+      expect((await sessions.validate(token)).ok).toBe(true);
+      const touched = (await log.take()).map((command) => command.toLowerCase());
+      expect(touched).toHaveLength(2);
+      expect(touched[0]).toMatch(new RegExp(`^"evalsha_ro" "${getScript.sha}"`));
+      expect(touched[1]).toMatch(new RegExp(`^"evalsha" "${touchScript.sha}"`));
+
+      clock.advance(1_000);
+      expect((await sessions.validate(token)).ok).toBe(true);
+      expect(await log.take()).toHaveLength(1);
+      await sessions.close();
+    });
+  }
+});

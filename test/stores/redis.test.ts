@@ -1,0 +1,32 @@
+import type { Redis } from 'ioredis';
+import type { RedisClientType } from 'redis';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { redisStore } from '../../adapters/redis/index.js';
+import { describeStoreConformance } from '../../src/testing/index.js';
+import { vitestRunner } from '../runner.js';
+import { connectIoredis, connectNodeRedis, connectNodeRedisResp3, deleteRunKeys, freshPrefix } from '../support/redis-clients.js';
+import { requireService } from '../support/services.js';
+
+const redisUp = await requireService('Redis', 6379);
+
+describe.skipIf(!redisUp)('redis store on 127.0.0.1:6379', () => {
+  let nodeRedis: RedisClientType;
+  let nodeRedisResp3: Awaited<ReturnType<typeof connectNodeRedisResp3>>;
+  let ioredis: Redis;
+
+  beforeAll(async () => {
+    nodeRedis = await connectNodeRedis(6379);
+    nodeRedisResp3 = await connectNodeRedisResp3(6379);
+    ioredis = await connectIoredis(6379);
+  });
+  afterAll(async () => {
+    await deleteRunKeys(nodeRedis);
+    await nodeRedis.close();
+    await nodeRedisResp3.close();
+    await ioredis.quit();
+  });
+
+  describeStoreConformance('redis (node-redis)', () => redisStore({ client: nodeRedis, prefix: freshPrefix('n') }), { runner: vitestRunner });
+  describeStoreConformance('redis (node-redis, RESP3)', () => redisStore({ client: nodeRedisResp3, prefix: freshPrefix('n3') }), { runner: vitestRunner });
+  describeStoreConformance('redis (ioredis)', () => redisStore({ client: ioredis, prefix: freshPrefix('i') }), { runner: vitestRunner });
+});
