@@ -1,0 +1,22 @@
+/**
+ * PostgreSQL storage for session-revocation, on the app's node-postgres (`pg` 8) pool.
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * import { createSessionManager } from 'session-revocation';
+ * import { postgresStore } from 'session-revocation/postgres';
+ *
+ * const store = postgresStore({ pool: new pg.Pool({ connectionString: process.env.DATABASE_URL }) });
+ * await store.migrate();
+ * const sessions = createSessionManager({ store });
+ * ```
+ *
+ * @module session-revocation/postgres
+ */
+export { postgresStore } from './store.js';
+export type { PostgresStore } from './store.js';
+export { postgresSchemaSql } from './schema-sql.js';
+export type { PostgresSchemaOptions } from './schema-sql.js';
+export type { PostgresStoreOptions } from './options.js';
+export type { PostgresNotification, PostgresPool, PostgresPoolClient, PostgresQueryConfig, PostgresQueryResult } from './types.js';

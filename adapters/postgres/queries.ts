@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto';
+import type { Statement } from './connection.js';
+import type { TableNames } from './identifiers.js';
+
+/** Every statement the store runs, written once per store for its table names. */
+export interface Queries {
+  readonly get: Statement;
+  readonly lockEpoch: Statement;
+  readonly insert: Statement;
+  readonly touch: Statement;
+  readonly revoke: Statement;
+  readonly revokeAll: Statement;
+  readonly revokeOthers: Statement;
+  readonly list: Statement;
+  readonly revocationState: Statement;
+  readonly tryPruneLock: Statement;
+  readonly prune: Statement;
+}
+
+/** The session columns, in the shape `rows.ts` parses (the hash as hex: independent of bytea_output). */
+const COLUMNS = `s.id, s.user_id, s.tenant_id, s.kind, encode(s.secret_hash, 'hex') AS secret_hash, s.created_at,
+  s.last_used_at, s.expires_at, s.device_key, s.browser, s.os, s.device_type, s.user_agent, s.ip, s.data,
+  s.revoked_at, s.revoked_reason`;
+
+/** Writes the store's statements for one set of table names. */
+export function queries(names: TableNames): Queries {
+  const { sessions, epochs, denied } = names;
+  // Epoch 0 is the "no revocation yet" row that create writes to keep the high-water mark.
+  const epochsOf = (userId: string): string =>
+    `(SELECT json_object_agg(e.kind, e.epoch) FROM ${epochs} AS e WHERE e.user_id = ${userId} AND e.epoch > 0)`;
+  const denyInsert = (from: string, userId: string, until: string): string =>
+    `INSERT INTO ${denied} AS d (user_id, session_id, until)
+    SELECT ${userId}, id, ${until} FROM ${from} WHERE ${until}::bigint IS NOT NULL
+    ON CONFLICT (user_id, session_id) DO UPDATE SET until = GREATEST(d.until, EXCLUDED.until)`;
+
+  return {
+    // Validation: the session and its user's epochs in one round trip.
+    get: named('get', `SELECT ${COLUMNS}, ${epochsOf('s.user_id')} AS epochs FROM ${sessions} AS s WHERE s.id = $1`),
+
+    // First statement of create. Takes the row lock on (user, kind) that serialises creates
+    // and revokeAll for that user and kind, raises the high-water mark, and returns the epoch
+    // and the createdAt the new session gets: max(requested, epoch + 1).
+    lockEpoch: named(
+      'lock_epoch',
+      `INSERT INTO ${epochs} AS e (user_id, kind, epoch, high_water) VALUES ($1, $2, 0, GREATEST($3::bigint, 1))
+  ON CONFLICT (user_id, kind) DO UPDATE SET high_water = GREATEST(e.high_water, $3::bigint, e.epoch + 1)
+  RETURNING e.epoch, GREATEST($3::bigint, e.epoch + 1) AS created_at`,
+    ),
+
+    // Second statement of create, under that lock and with a fresh snapshot (READ COMMITTED),
+    // so it sees the session a concurrent create for the same device just committed: replace
+    // the device's live sessions, deny-list them, insert, notify.
+    // $15 is the device key to replace (NULL: no replacement), $16 the epoch, $17 denyUntil.
+    insert: named(
+      'insert',
+      `WITH replaced AS (
+    UPDATE ${sessions} SET revoked_at = $6, revoked_reason = 'replaced'
+    WHERE user_id = $2 AND kind = $4 AND device_key = $15 AND revoked_at IS NULL
+      AND created_at > $16 AND expires_at > $6
+    RETURNING id
+  ), denied AS (
+    ${denyInsert('replaced', '$2', '$17')}
+  ), inserted AS (
+    INSERT INTO ${sessions} (id, user_id, tenant_id, kind, secret_hash, created_at, last_used_at, expires_at,
+      device_key, browser, os, device_type, user_agent, ip, data)
+    VALUES ($1, $2, $3, $4, decode($5, 'hex'), $6, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb)
+  )
+  SELECT id, pg_notify($18, $2) AS notified FROM replaced`,
+    ),
+
+    // Never inserts, never touches a tombstone.
+    touch: named('touch', `UPDATE ${sessions} SET last_used_at = GREATEST(last_used_at, $2) WHERE id = $1 AND revoked_at IS NULL`),
+
+    // Only the first revocation wins: the row lock and the re-checked "revoked_at IS NULL"
+    // make concurrent revokes of one session report exactly one winner.
+    revoke: named(
+      'revoke',
+      `WITH revoked AS (
+    UPDATE ${sessions} AS s SET revoked_at = $2, revoked_reason = $3 WHERE s.id = $1 AND s.revoked_at IS NULL
+    RETURNING ${COLUMNS}
+  ), denied AS (
+    ${denyInsert('revoked', 'revoked.user_id', '$4')}
+  )
+  SELECT revoked.*, pg_notify($5, revoked.user_id) AS notified FROM revoked`,
+    ),
+
+    // A monotonic raise: never below the current epoch, the requested time or the high-water
+    // mark. Kinds arrive sorted, so concurrent calls lock rows in the same order.
+    revokeAll: named(
+      'revoke_all',
+      `WITH raised AS (
+    INSERT INTO ${epochs} AS e (user_id, kind, epoch, high_water)
+    SELECT $1, kinds.kind, $3, 0 FROM unnest($2::text[]) AS kinds(kind)
+    ON CONFLICT (user_id, kind) DO UPDATE SET epoch = GREATEST(e.epoch, EXCLUDED.epoch, e.high_water)
+    RETURNING e.kind, e.epoch
+  )
+  SELECT kind, epoch, pg_notify($4, $1) AS notified FROM raised`,
+    ),
+
+    // Rows already revoked by an epoch or expired are left alone, so the ids returned are
+    // exactly the sessions this call signed out.
+    revokeOthers: named(
+      'revoke_others',
+      `WITH revoked AS (
+    UPDATE ${sessions} AS s SET revoked_at = $3, revoked_reason = $4
+    WHERE s.user_id = $1 AND s.kind = ANY($2::text[]) AND s.id <> $5 AND s.revoked_at IS NULL AND s.expires_at > $3
+      AND s.created_at > COALESCE((SELECT e.epoch FROM ${epochs} AS e WHERE e.user_id = $1 AND e.kind = s.kind), 0)
+    RETURNING s.id
+  ), denied AS (
+    ${denyInsert('revoked', '$1', '$6')}
+  )
+  SELECT id, pg_notify($7, $1) AS notified FROM revoked`,
+    ),
+
+    // One row even when the user has no session, so the epochs always come back.
+    list: named(
+      'list',
+      `SELECT u.epochs, ${COLUMNS} FROM (SELECT ${epochsOf('$1')} AS epochs) AS u LEFT JOIN ${sessions} AS s ON s.user_id = $1`,
+    ),
+
+    revocationState: named(
+      'revocation_state',
+      `SELECT ${epochsOf('$1')} AS epochs,
+    (SELECT json_object_agg(d.session_id, d.until) FROM ${denied} AS d WHERE d.user_id = $1) AS denied`,
+    ),
+
+    // Held until the batch's transaction ends: one pruner at a time, and a lock that cannot
+    // outlive its batch on a pooled connection.
+    tryPruneLock: named('try_prune_lock', `SELECT pg_try_advisory_xact_lock($1::bigint) AS locked`),
+
+    // One bounded batch, oldest first; rows another transaction holds are skipped, not waited
+    // for. Rows are deleted by ctid: the subquery locked them, so they cannot move before the
+    // DELETE reaches them, and a TID scan costs nothing. (`id IN (subquery)` is planned as a
+    // hash join over a sequential scan of the whole table: every batch would cost O(table).)
+    prune: named(
+      'prune',
+      `WITH gone AS (
+    DELETE FROM ${sessions} WHERE ctid = ANY(ARRAY(
+      SELECT ctid FROM ${sessions} WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED
+    )) RETURNING 1
+  ), denied_gone AS (
+    DELETE FROM ${denied} WHERE ctid = ANY(ARRAY(
+      SELECT ctid FROM ${denied} WHERE until <= $1 ORDER BY until LIMIT $2 FOR UPDATE SKIP LOCKED
+    )) RETURNING 1
+  )
+  SELECT (SELECT count(*) FROM gone) AS deleted, (SELECT count(*) FROM denied_gone) AS denied_deleted`,
+    ),
+  };
+}
+
+// Statement names must be unique per text on a connection; the hash keeps stores with
+// different table names from colliding on a shared pool.
+function named(operation: string, text: string): Statement {
+  const digest = createHash('sha256').update(text).digest('hex').slice(0, 12);
+  return { name: `session_revocation_${operation}_${digest}`, text };
+}

@@ -1,0 +1,83 @@
+import { SessionError } from '../../src/errors.js';
+import type { Epochs, JsonValue, SessionRecord } from '../../src/store.js';
+import type { TextRow } from './connection.js';
+
+/** A session row as `queries.ts` selects it, every column as text. */
+export function toRecord(row: TextRow): SessionRecord {
+  return {
+    id: required(row, 'id'),
+    userId: required(row, 'user_id'),
+    tenantId: optional(row, 'tenant_id'),
+    kind: required(row, 'kind'),
+    secretHash: Buffer.from(required(row, 'secret_hash'), 'hex'),
+    createdAt: toMillis(required(row, 'created_at')),
+    lastUsedAt: toMillis(required(row, 'last_used_at')),
+    expiresAt: toMillis(required(row, 'expires_at')),
+    deviceKey: optional(row, 'device_key'),
+    browser: optional(row, 'browser'),
+    os: optional(row, 'os'),
+    deviceType: optional(row, 'device_type'),
+    userAgent: optional(row, 'user_agent'),
+    ip: optional(row, 'ip'),
+    data: toData(optional(row, 'data')),
+    revokedAt: toOptionalMillis(optional(row, 'revoked_at')),
+    revokedReason: optional(row, 'revoked_reason'),
+  };
+}
+
+/** A `json_object_agg(key, bigint)` column: NULL (no rows) is an empty map. */
+export function toNumberMap(text: string | null | undefined): Epochs {
+  if (text === null || text === undefined) return {};
+  const parsed: unknown = JSON.parse(text);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw unexpected('a JSON object of numbers');
+  const map: Record<string, number> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (typeof value !== 'number') throw unexpected('a JSON object of numbers');
+    map[key] = value;
+  }
+  return map;
+}
+
+/** A bigint column of milliseconds. Values up to 2^53 round-trip exactly. */
+export function toMillis(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw unexpected(`milliseconds within Number.MAX_SAFE_INTEGER, got ${text}`);
+  return value;
+}
+
+/**
+ * Caps text to `max` characters as PostgreSQL counts them (code points), so the record the
+ * store returns from create is exactly what a later read sees.
+ */
+export function capText(value: string | undefined, max: number): string | undefined {
+  if (value === undefined || value.length <= max) return value;
+  const points = Array.from(value);
+  return points.length <= max ? value : points.slice(0, max).join('');
+}
+
+function toOptionalMillis(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : toMillis(text);
+}
+
+function toData(text: string | undefined): SessionRecord['data'] {
+  if (text === undefined) return undefined;
+  const parsed: unknown = JSON.parse(text);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  // jsonb holds JSON only, and create accepts objects only.
+  return parsed as { readonly [key: string]: JsonValue };
+}
+
+function required(row: TextRow, column: string): string {
+  const value = row[column];
+  if (typeof value !== 'string') throw unexpected(`a value in column ${column}`);
+  return value;
+}
+
+function optional(row: TextRow, column: string): string | undefined {
+  const value = row[column];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function unexpected(what: string): SessionError {
+  return new SessionError('STORE_ERROR', `PostgreSQL session store read an unexpected row: expected ${what}.`);
+}

@@ -1,0 +1,97 @@
+import { advisoryLockKey, quoteIdentifier, type TableNames } from './identifiers.js';
+
+/** Bumped when a release changes the tables; recorded in the tables' comments. */
+export const SCHEMA_VERSION = 1;
+
+/** One key for every migration in the database: migrations are rare, serialising them all is fine. */
+export const MIGRATION_LOCK_KEY = advisoryLockKey('migrate');
+
+/**
+ * The migration script for one schema and table name: the exact text `migrate()` sends (as one
+ * simple query) and `schema.sql` holds for the default names.
+ */
+export function schemaSql(names: TableNames): string {
+  const { schema, table, sessions, epochs, denied } = names;
+  return `-- session-revocation: PostgreSQL tables for schema "${schema}", table "${table}" (schema version ${SCHEMA_VERSION}).
+--
+-- This is the exact script postgresStore({ pool, schema: '${schema}', table: '${table}' }).migrate()
+-- runs. Teams that run migrations themselves apply it with
+--   psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f schema.sql
+-- and print it for other names with postgresSchemaSql({ schema, table }) from
+-- 'session-revocation/postgres'. Every statement is idempotent, and the whole script is one
+-- transaction under an advisory lock, so running it again, or from several instances at once,
+-- is safe. A later schema version appends statements (ADD COLUMN IF NOT EXISTS, ...) here.
+--
+-- Times are absolute milliseconds since 1970-01-01 UTC (bigint), as the library uses them.
+
+BEGIN;
+
+-- CREATE ... IF NOT EXISTS alone still races between two sessions; the lock serialises them.
+SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY});
+
+CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)};
+
+-- One row per session. A revoked session keeps its row as a tombstone (revoked_at,
+-- revoked_reason) until pruning deletes it after expires_at, so a revoked device is told
+-- "revoked" and an audit can still read it. The token itself is never stored.
+CREATE TABLE IF NOT EXISTS ${sessions} (
+  id             text   PRIMARY KEY,
+  user_id        text   NOT NULL,
+  tenant_id      text,
+  kind           text   NOT NULL,
+  secret_hash    bytea  NOT NULL,
+  created_at     bigint NOT NULL,
+  last_used_at   bigint NOT NULL,
+  expires_at     bigint NOT NULL,
+  device_key     text,
+  browser        text,
+  os             text,
+  device_type    text,
+  user_agent     text   CHECK (char_length(user_agent) <= 512),
+  ip             text   CHECK (char_length(ip) <= 64),
+  data           jsonb,
+  revoked_at     bigint,
+  revoked_reason text
+);
+
+-- A user's sessions: listing, "log out other devices", one session per browser and OS.
+CREATE INDEX IF NOT EXISTS ${names.userKindIndex} ON ${sessions} (user_id, kind);
+-- Pruning walks rows in expiry order, a bounded batch at a time.
+CREATE INDEX IF NOT EXISTS ${names.expiresIndex} ON ${sessions} (expires_at);
+
+-- Revocation epochs per user and kind: a session with created_at <= epoch is revoked.
+-- high_water is the newest created_at seen, so "sign out everywhere" covers sessions made by a
+-- server whose clock runs ahead. Epochs only move forward and are never pruned.
+CREATE TABLE IF NOT EXISTS ${epochs} (
+  user_id    text   NOT NULL,
+  kind       text   NOT NULL,
+  epoch      bigint NOT NULL DEFAULT 0,
+  high_water bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (user_id, kind)
+);
+
+-- Individually revoked sessions, kept until the last access token minted for them expires.
+CREATE TABLE IF NOT EXISTS ${denied} (
+  user_id    text   NOT NULL,
+  session_id text   NOT NULL,
+  until      bigint NOT NULL,
+  PRIMARY KEY (user_id, session_id)
+);
+CREATE INDEX IF NOT EXISTS ${names.deniedUntilIndex} ON ${denied} (until);
+
+COMMENT ON TABLE ${sessions} IS 'session-revocation sessions (schema version ${SCHEMA_VERSION})';
+COMMENT ON TABLE ${epochs} IS 'session-revocation revocation epochs (schema version ${SCHEMA_VERSION})';
+COMMENT ON TABLE ${denied} IS 'session-revocation access-token deny-list (schema version ${SCHEMA_VERSION})';
+
+-- Fails (and rolls everything back) when a table of the same name already exists with
+-- another shape, instead of failing later on the first sign-in.
+SELECT id, user_id, tenant_id, kind, secret_hash, created_at, last_used_at, expires_at, device_key,
+       browser, os, device_type, user_agent, ip, data, revoked_at, revoked_reason
+  FROM ${sessions} LIMIT 0;
+SELECT user_id, kind, epoch, high_water FROM ${epochs} LIMIT 0;
+SELECT user_id, session_id, until FROM ${denied} LIMIT 0;
+
+COMMIT;
+`;
+}
+

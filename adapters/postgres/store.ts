@@ -1,0 +1,231 @@
+import { SessionError } from '../../src/errors.js';
+import { MAX_USER_AGENT_LENGTH } from '../../src/device.js';
+import type {
+  CreateOptions,
+  CreateResult,
+  Epochs,
+  NewSessionRecord,
+  PruneOptions,
+  RevocationState,
+  RevokeAllOptions,
+  RevokeOptions,
+  RevokeOthersOptions,
+  SessionLookup,
+  SessionRecord,
+  SessionStore,
+  UserSessions,
+} from '../../src/store.js';
+import { database } from './connection.js';
+import { sqlState } from './errors.js';
+import { migrate } from './migrate.js';
+import { notifications } from './notifications.js';
+import { resolvePostgresOptions, type PostgresStoreOptions } from './options.js';
+import { queries } from './queries.js';
+import { capText, toMillis, toNumberMap, toRecord } from './rows.js';
+
+/** A {@link SessionStore} on PostgreSQL, with the migration that creates its tables. */
+export interface PostgresStore extends SessionStore {
+  /**
+   * Creates or upgrades the schema, tables and indexes. Idempotent, and safe to run from
+   * several instances at once (it takes an advisory lock). The same SQL ships as
+   * `schema.sql` for teams that run migrations themselves.
+   * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE` when PostgreSQL cannot be reached,
+   * `STORE_ERROR` when the script fails (no privilege to create the schema, a table of the
+   * same name with another shape).
+   */
+  migrate(): Promise<void>;
+  /** Stops listening for revocations. The app's pool stays open: it belongs to the app. */
+  close(): Promise<void>;
+}
+
+/** The IP column's cap: the manager keeps 64 characters. */
+const MAX_IP_LENGTH = 64;
+
+/**
+ * A session store on PostgreSQL (node-postgres `pg` 8), for apps that already run it and
+ * several instances sharing sessions.
+ *
+ * Validation is one round trip (the session and its user's epochs in one statement); sign-in
+ * is one short transaction; revocations are single statements that also `pg_notify`, so every
+ * instance's manager drops its cached epochs at once. Pruning deletes one bounded batch per
+ * call, one instance at a time.
+ *
+ * @param options - The app's `pg.Pool`, and optionally schema, table, statement timeout, LISTEN.
+ * @returns A {@link PostgresStore}. Call `migrate()` once at startup (or apply `schema.sql`).
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a missing pool, a schema or table
+ * name that is not a plain lower-case identifier, or a bad `statementTimeout`. Its methods
+ * reject with `STORE_UNAVAILABLE` when PostgreSQL is unreachable or slower than the timeout.
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * import { createSessionManager } from 'session-revocation';
+ * import { postgresStore } from 'session-revocation/postgres';
+ *
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * const store = postgresStore({ pool });
+ * await store.migrate();
+ * const sessions = createSessionManager({ store });
+ * ```
+ */
+export function postgresStore(options: PostgresStoreOptions): PostgresStore {
+  const { pool, names, statementTimeout, listen } = resolvePostgresOptions(options);
+  const db = database(pool, statementTimeout);
+  const sql = queries(names);
+  const notices = listen ? notifications(pool, names.channel, statementTimeout) : undefined;
+  let closed = false;
+
+  const ensureOpen = (): void => {
+    if (closed) throw new SessionError('CLOSED', 'The PostgreSQL session store was closed.');
+  };
+
+  const store: PostgresStore = {
+    async migrate() {
+      ensureOpen();
+      await migrate(db, names);
+    },
+
+    async create(record: NewSessionRecord, createOptions: CreateOptions): Promise<CreateResult> {
+      ensureOpen();
+      const userAgent = capText(record.userAgent, MAX_USER_AGENT_LENGTH);
+      const ip = capText(record.ip, MAX_IP_LENGTH);
+      return db.run('create', (connection) =>
+        connection.transaction(async () => {
+          const { rows } = await connection.query(sql.lockEpoch, [record.userId, record.kind, record.createdAt]);
+          const epoch = toMillis(rows[0]!['epoch']!);
+          const createdAt = toMillis(rows[0]!['created_at']!);
+          const expiresAt = createdAt + record.maxAge;
+          const replaceKey = createOptions.replaceDevice && record.deviceKey !== undefined ? record.deviceKey : null;
+          const replaced = await connection
+            .query(sql.insert, [
+              record.id,
+              record.userId,
+              record.tenantId ?? null,
+              record.kind,
+              Buffer.from(record.secretHash).toString('hex'),
+              createdAt,
+              expiresAt,
+              record.deviceKey ?? null,
+              record.browser ?? null,
+              record.os ?? null,
+              record.deviceType ?? null,
+              userAgent ?? null,
+              ip ?? null,
+              record.data === undefined ? null : JSON.stringify(record.data),
+              replaceKey,
+              epoch,
+              createOptions.denyUntil ?? null,
+              names.channel,
+            ])
+            .catch((error: unknown) => {
+              // The only unique key the insert can break is the session id.
+              if (sqlState(error) === '23505') throw new SessionError('INVALID_INPUT', 'A session with this id already exists.', { cause: error });
+              throw error;
+            });
+          const session: SessionRecord = {
+            id: record.id,
+            userId: record.userId,
+            tenantId: record.tenantId,
+            kind: record.kind,
+            secretHash: record.secretHash,
+            createdAt,
+            expiresAt,
+            lastUsedAt: createdAt,
+            deviceKey: record.deviceKey,
+            browser: record.browser,
+            os: record.os,
+            deviceType: record.deviceType,
+            userAgent,
+            ip,
+            data: record.data === undefined ? undefined : structuredClone(record.data),
+          };
+          return { session, replacedIds: replaced.rows.map((row) => row['id']!) };
+        }),
+      );
+    },
+
+    async get(sessionId: string): Promise<SessionLookup | null> {
+      ensureOpen();
+      const { rows } = await db.run('get', (connection) => connection.query(sql.get, [sessionId]));
+      const row = rows[0];
+      return row === undefined ? null : { session: toRecord(row), epochs: toNumberMap(row['epochs']) };
+    },
+
+    async touch(sessionId: string, at: number): Promise<boolean> {
+      ensureOpen();
+      const { rowCount } = await db.run('touch', (connection) => connection.query(sql.touch, [sessionId, at]));
+      return rowCount > 0;
+    },
+
+    async revoke(sessionId: string, revokeOptions: RevokeOptions): Promise<SessionRecord | null> {
+      ensureOpen();
+      const { rows } = await db.run('revoke', (connection) =>
+        connection.query(sql.revoke, [sessionId, revokeOptions.at, revokeOptions.reason, revokeOptions.denyUntil ?? null, names.channel]),
+      );
+      const row = rows[0];
+      // RETURNING shows the row after the update; before it, it was not revoked.
+      return row === undefined ? null : { ...toRecord(row), revokedAt: undefined, revokedReason: undefined };
+    },
+
+    async revokeAll(userId: string, revokeOptions: RevokeAllOptions): Promise<Epochs> {
+      ensureOpen();
+      const kinds = [...new Set(revokeOptions.kinds)].sort();
+      const { rows } = await db.run('revokeAll', (connection) => connection.query(sql.revokeAll, [userId, kinds, revokeOptions.at, names.channel]));
+      const epochs: Record<string, number> = {};
+      for (const row of rows) epochs[row['kind']!] = toMillis(row['epoch']!);
+      return epochs;
+    },
+
+    async revokeOthers(userId: string, revokeOptions: RevokeOthersOptions): Promise<readonly string[]> {
+      ensureOpen();
+      const { rows } = await db.run('revokeOthers', (connection) =>
+        connection.query(sql.revokeOthers, [
+          userId,
+          [...revokeOptions.kinds],
+          revokeOptions.at,
+          revokeOptions.reason,
+          revokeOptions.keepSessionId,
+          revokeOptions.denyUntil ?? null,
+          names.channel,
+        ]),
+      );
+      return rows.map((row) => row['id']!);
+    },
+
+    async listByUser(userId: string): Promise<UserSessions> {
+      ensureOpen();
+      const { rows } = await db.run('listByUser', (connection) => connection.query(sql.list, [userId]));
+      const sessions: SessionRecord[] = [];
+      for (const row of rows) if (row['id'] !== null) sessions.push(toRecord(row));
+      return { sessions, epochs: toNumberMap(rows[0]?.['epochs']) };
+    },
+
+    async getRevocationState(userId: string): Promise<RevocationState> {
+      ensureOpen();
+      const { rows } = await db.run('getRevocationState', (connection) => connection.query(sql.revocationState, [userId]));
+      return { epochs: toNumberMap(rows[0]?.['epochs']), denied: toNumberMap(rows[0]?.['denied']) };
+    },
+
+    async prune(pruneOptions: PruneOptions): Promise<number> {
+      ensureOpen();
+      const limit = Math.floor(pruneOptions.limit);
+      if (!(limit > 0)) return 0;
+      return db.run('prune', (connection) =>
+        connection.transaction(async () => {
+          const { rows } = await connection.query(sql.tryPruneLock, [names.pruneLockKey]);
+          // Another instance is pruning these tables right now: leave the work to it.
+          if (rows[0]?.['locked'] !== 't') return 0;
+          const deleted = await connection.query(sql.prune, [pruneOptions.now, limit]);
+          return Number(deleted.rows[0]?.['deleted'] ?? 0);
+        }),
+      );
+    },
+
+    async close() {
+      closed = true;
+      await notices?.close();
+    },
+  };
+  if (notices !== undefined) store.subscribe = (listener, onResync) => notices.subscribe(listener, onResync);
+  return store;
+}

@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresStore, type PostgresStore } from '../../adapters/postgres/index.js';
+import { createSessionManager, type SessionManager } from '../../src/index.js';
+import type { RevocationNotice } from '../../src/store.js';
+import { UA } from '../support/clock.js';
+import { dropSchemas, freshSchema, postgresUp, testPool } from '../support/postgres-database.js';
+
+const up = await postgresUp();
+
+const managerOptions = { accessTokens: { secret: 'x'.repeat(32) }, epochCacheTtl: 60_000 } as const;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` until it returns true; the time it took, in ms. */
+async function timeUntil(check: () => Promise<boolean>, limitMs: number): Promise<number> {
+  const started = performance.now();
+  while (!(await check())) {
+    if (performance.now() - started > limitMs) throw new Error(`not within ${limitMs} ms`);
+    await sleep(1);
+  }
+  return performance.now() - started;
+}
+
+let probes = 0;
+/**
+ * Waits until `listener` (subscribed on one store) hears a revocation published by `publisher`:
+ * the LISTEN connection is up. A store starts listening when the first subscriber arrives.
+ */
+async function listening(publisher: PostgresStore, subscriber: PostgresStore): Promise<void> {
+  const heard = new Set<string>();
+  const unsubscribe = subscriber.subscribe!((notice: RevocationNotice) => heard.add(notice.userId));
+  try {
+    probes += 1;
+    const probe = `probe-${process.pid}-${probes}`;
+    await timeUntil(async () => {
+      await publisher.revokeAll(probe, { kinds: ['browser'], at: Date.now() });
+      await sleep(20);
+      return heard.has(probe);
+    }, 10_000);
+  } finally {
+    unsubscribe();
+  }
+}
+
+describe.skipIf(!up)('postgres store: two instances on one database', () => {
+  const poolA = testPool();
+  const poolB = testPool();
+  const schema = freshSchema('prop');
+  let storeA: PostgresStore;
+  let storeB: PostgresStore;
+  let a: SessionManager;
+  let b: SessionManager;
+  const closers: (() => Promise<void>)[] = [];
+
+  beforeAll(async () => {
+    storeA = postgresStore({ pool: poolA, schema });
+    await storeA.migrate();
+    storeB = postgresStore({ pool: poolB, schema });
+    a = createSessionManager({ store: storeA, ...managerOptions });
+    b = createSessionManager({ store: storeB, ...managerOptions });
+    // The managers subscribe (access tokens are on); wait until B's LISTEN is up.
+    await listening(storeA, storeB);
+  });
+
+  afterAll(async () => {
+    for (const close of closers) await close();
+    await a.close();
+    await b.close();
+    await dropSchemas(poolA, [schema]);
+    await poolA.end();
+    await poolB.end();
+  });
+
+  it('a session revoked on one instance is refused by the other on its next request', async () => {
+    const first = await a.create({ userId: 'cookie-user', userAgent: UA.chromeMac });
+    const second = await a.create({ userId: 'cookie-user', userAgent: UA.firefoxWindows });
+    expect((await b.validate(first.token)).ok).toBe(true);
+    expect(await a.revoke(first.session.id)).toBe(true);
+    expect(await b.validate(first.token)).toEqual({ ok: false, reason: 'revoked' });
+    expect((await b.validate(second.token)).ok).toBe(true);
+    await a.revokeAll('cookie-user');
+    expect(await b.validate(second.token)).toEqual({ ok: false, reason: 'revoked' });
+    const again = await b.create({ userId: 'cookie-user', userAgent: UA.chromeMac });
+    expect((await a.validate(again.token)).ok).toBe(true);
+  });
+
+  it('sign out everywhere on one instance reaches the other\'s cached access tokens in < 50 ms', async () => {
+    const { session } = await a.create({ userId: 'jwt-user', userAgent: UA.chromeMac });
+    const jwt = await a.issueAccessToken(session);
+    // B now holds the user's epochs in its cache, trusted for 60 s without a notice.
+    expect((await b.verifyAccessToken(jwt)).ok).toBe(true);
+    const called = performance.now();
+    await a.revokeAll('jwt-user');
+    const returned = performance.now();
+    const elapsed = await timeUntil(async () => !(await b.verifyAccessToken(jwt)).ok, 1_000);
+    console.info(`revokeAll seen by the other instance ${elapsed.toFixed(1)} ms after it returned (${(returned - called).toFixed(1)} ms call)`);
+    expect(await b.verifyAccessToken(jwt)).toEqual({ ok: false, reason: 'revoked' });
+    expect(elapsed).toBeLessThan(50);
+  });
+
+  it('revoking one session reaches the other instance\'s deny-list cache in < 50 ms', async () => {
+    const { session } = await a.create({ userId: 'deny-user', userAgent: UA.safariMac });
+    const kept = await a.create({ userId: 'deny-user', userAgent: UA.firefoxWindows });
+    const jwt = await a.issueAccessToken(session);
+    const keptJwt = await a.issueAccessToken(kept.session);
+    expect((await b.verifyAccessToken(jwt)).ok).toBe(true);
+    await a.revoke(session.id);
+    const elapsed = await timeUntil(async () => !(await b.verifyAccessToken(jwt)).ok, 1_000);
+    expect(elapsed).toBeLessThan(50);
+    expect((await b.verifyAccessToken(keptJwt)).ok).toBe(true);
+  });
+
+  it('without LISTEN the other instance trusts its cache until the TTL (the contrast)', async () => {
+    const poolC = testPool({ max: 2 });
+    const quiet = createSessionManager({ store: postgresStore({ pool: poolC, schema, listen: false }), ...managerOptions });
+    closers.push(async () => {
+      await quiet.close();
+      await poolC.end();
+    });
+    const { session } = await a.create({ userId: 'quiet-user' });
+    const jwt = await a.issueAccessToken(session);
+    expect((await quiet.verifyAccessToken(jwt)).ok).toBe(true);
+    await a.revokeAll('quiet-user');
+    await sleep(100);
+    expect((await quiet.verifyAccessToken(jwt)).ok).toBe(true);
+    expect((await b.verifyAccessToken(jwt)).ok).toBe(false);
+  });
+
+  it('listens again after its LISTEN connection is killed', async () => {
+    const { rows } = await poolA.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = $1 AND pid <> pg_backend_pid()`,
+      [`LISTEN "${schema}.sessions"`],
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(1);
+    for (const { pid } of rows) await poolA.query('SELECT pg_terminate_backend($1)', [pid]);
+    await listening(storeA, storeB);
+    const { session } = await a.create({ userId: 'reconnect-user' });
+    const jwt = await a.issueAccessToken(session);
+    expect((await b.verifyAccessToken(jwt)).ok).toBe(true);
+    await a.revokeAll('reconnect-user');
+    expect(await timeUntil(async () => !(await b.verifyAccessToken(jwt)).ok, 1_000)).toBeLessThan(50);
+  }, 20_000);
+});

@@ -1,0 +1,89 @@
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { postgresStore } from '../../adapters/postgres/index.js';
+import { createSessionManager, type SessionManager } from '../../src/index.js';
+import { TestClock, MINUTE, UA } from '../support/clock.js';
+import { countingPool, operationOf, type CountingPool } from '../support/postgres-counting.js';
+import { dropSchemas, freshSchema, postgresUp, testPool } from '../support/postgres-database.js';
+
+const up = await postgresUp();
+
+describe.skipIf(!up)('postgres store: statements per request', () => {
+  const pool = testPool();
+  const schema = freshSchema('rt');
+  let counting: CountingPool;
+  let clock: TestClock;
+  let sessions: SessionManager;
+
+  beforeEach(async () => {
+    counting = countingPool(pool);
+    const store = postgresStore({ pool: counting, schema });
+    await store.migrate();
+    counting.statements.length = 0;
+    clock = new TestClock();
+    sessions = createSessionManager({ store, clock: clock.read });
+  });
+
+  afterAll(async () => {
+    await dropSchemas(pool, [schema]);
+    await pool.end();
+  });
+
+  const sent = (): string[] => counting.statements.splice(0).map(operationOf);
+
+  it('validates a session with one statement and writes nothing', async () => {
+    const { token } = await sessions.create({ userId: 'u-validate', userAgent: UA.chromeMac });
+    sent();
+    for (let index = 0; index < 20; index++) {
+      clock.advance(1_000);
+      expect((await sessions.validate(token)).ok).toBe(true);
+    }
+    expect(sent()).toEqual(Array.from({ length: 20 }, () => 'get'));
+  });
+
+  it('writes only the throttled touch, once per touch interval', async () => {
+    const { token } = await sessions.create({ userId: 'u-touch' });
+    sent();
+    clock.advance(MINUTE);
+    expect((await sessions.validate(token)).ok).toBe(true);
+    expect(sent()).toEqual(['get', 'touch']);
+    clock.advance(MINUTE / 2);
+    expect((await sessions.validate(token)).ok).toBe(true);
+    expect(sent()).toEqual(['get']);
+  });
+
+  it('reads the epochs in the same statement: a revoked session is refused with one statement', async () => {
+    const { token } = await sessions.create({ userId: 'u-epoch' });
+    await sessions.revokeAll('u-epoch');
+    sent();
+    expect(await sessions.validate(token)).toEqual({ ok: false, reason: 'revoked' });
+    expect(sent()).toEqual(['get']);
+  });
+
+  it('refuses unknown tokens with one statement and malformed ones with none', async () => {
+    expect(await sessions.validate(`${'A'.repeat(22)}.${'B'.repeat(43)}`)).toEqual({ ok: false, reason: 'not_found' });
+    expect(await sessions.validate('not-a-token')).toEqual({ ok: false, reason: 'malformed' });
+    expect(sent()).toEqual(['get']);
+  });
+
+  it('lists, signs out everywhere and signs out one device with one statement each', async () => {
+    const { session } = await sessions.create({ userId: 'u-list', userAgent: UA.chromeMac });
+    await sessions.create({ userId: 'u-list', userAgent: UA.firefoxWindows });
+    sent();
+    expect(await sessions.list('u-list')).toHaveLength(2);
+    expect(sent()).toEqual(['list']);
+    await sessions.revoke(session.id);
+    expect(sent()).toEqual(['revoke']);
+    await sessions.revokeAll('u-list');
+    expect(sent()).toEqual(['revoke_all']);
+  });
+
+  it('signs in with one short transaction', async () => {
+    await sessions.create({ userId: 'u-create', userAgent: UA.safariMac });
+    expect(sent()).toEqual([
+      'BEGIN; SET LOCAL statement_timeout = 2000',
+      'lock_epoch',
+      'insert',
+      'COMMIT',
+    ]);
+  });
+});

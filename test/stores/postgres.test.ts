@@ -1,0 +1,36 @@
+import { afterAll, describe } from 'vitest';
+import { postgresStore } from '../../adapters/postgres/index.js';
+import { describeStoreConformance } from '../../src/testing/index.js';
+import { vitestRunner } from '../runner.js';
+import { dropSchemas, freshSchema, postgresUp, testPool } from '../support/postgres-database.js';
+
+const up = await postgresUp();
+
+describe.skipIf(!up)('postgres store', () => {
+  const pool = testPool({ max: 12 });
+  const created: string[] = [];
+
+  afterAll(async () => {
+    await dropSchemas(pool, created);
+    await pool.end();
+  });
+
+  // A fresh schema per test: makeStore must hand out an empty store.
+  describeStoreConformance(
+    'postgres',
+    async () => {
+      const schema = freshSchema('conf');
+      created.push(schema);
+      // The suite fires 200 sign-ins for one user at once through a 12-connection pool; they
+      // queue for the pool and for the user's epoch row, which on a busy CI box can take longer
+      // than the 2 s default deadline. This run checks semantics; outage.test.ts checks timeouts.
+      const store = postgresStore({ pool, schema, statementTimeout: 15_000 });
+      await store.migrate();
+      return store;
+    },
+    // Creates for one user serialise on that user's epoch row (that is what makes them atomic
+    // with "sign out everywhere"), so the 10,000-sessions-of-one-user test needs a while on a
+    // busy machine.
+    { runner: vitestRunner, slowTimeout: 180_000 },
+  );
+});
