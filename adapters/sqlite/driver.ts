@@ -1,0 +1,38 @@
+import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
+import { SessionError } from '../../src/errors.js';
+
+type Driver = typeof BetterSqlite3;
+
+/**
+ * Loads better-sqlite3 only when the store opens a file itself: it is an optional peer
+ * dependency, and an app passing its own connection (or importing another subpath) must not
+ * need it installed.
+ */
+function loadDriver(): Driver {
+  try {
+    return createRequire(import.meta.url)('better-sqlite3') as Driver;
+  } catch (error) {
+    const missing = error instanceof Error && 'code' in error && error.code === 'MODULE_NOT_FOUND';
+    throw new SessionError(
+      'INVALID_CONFIGURATION',
+      missing
+        ? 'sqliteStore({ filename }) needs better-sqlite3: install better-sqlite3 (npm install better-sqlite3), or pass { database }.'
+        : 'better-sqlite3 is installed but could not be loaded (its native module may need a rebuild: npm rebuild better-sqlite3).',
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Opens the database file. A file that cannot be opened (missing directory, no permission)
+ * is a configuration problem found at startup, not an outage.
+ */
+export function openDatabase(filename: string, busyTimeout: number): BetterSqlite3.Database {
+  const Database = loadDriver();
+  try {
+    return new Database(filename, { timeout: busyTimeout });
+  } catch (error) {
+    throw new SessionError('INVALID_CONFIGURATION', `sqliteStore(): cannot open the SQLite database "${filename}".`, { cause: error });
+  }
+}

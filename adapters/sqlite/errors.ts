@@ -1,0 +1,28 @@
+import { isSessionError, SessionError } from '../../src/errors.js';
+
+// SQLite result codes (primary part, before any "_EXTENDED" suffix) that mean "try again
+// later" rather than "something is wrong": the lock stayed taken past the busy timeout, or
+// the disk failed or filled up. Nothing was written in either case (the transaction rolled
+// back), so the HTTP layer can answer 503.
+const UNAVAILABLE = new Set(['SQLITE_BUSY', 'SQLITE_IOERR', 'SQLITE_FULL', 'SQLITE_CANTOPEN']);
+
+/** The primary SQLite result code of a better-sqlite3 error (`SQLITE_BUSY_SNAPSHOT` -> `SQLITE_BUSY`). */
+function primaryCode(error: unknown): string | undefined {
+  if (!(error instanceof Error) || !('code' in error) || typeof error.code !== 'string') return undefined;
+  const match = /^SQLITE_[A-Z]+/.exec(error.code);
+  return match?.[0];
+}
+
+/** Maps anything an operation threw to the SessionError the contract promises. */
+export function toSessionError(error: unknown): SessionError {
+  if (isSessionError(error)) return error;
+  const code = primaryCode(error);
+  const detail = error instanceof Error ? error.message : String(error);
+  if (code !== undefined && UNAVAILABLE.has(code)) {
+    return new SessionError('STORE_UNAVAILABLE', `The SQLite session store is unavailable (${code}): ${detail}`, { cause: error });
+  }
+  if (error instanceof Error && 'code' in error && error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+    return new SessionError('INVALID_INPUT', 'A session with this id already exists.', { cause: error });
+  }
+  return new SessionError('STORE_ERROR', `The SQLite session store failed: ${detail}`, { cause: error });
+}

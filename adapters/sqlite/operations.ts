@@ -1,0 +1,148 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type {
+  CreateOptions,
+  CreateResult,
+  Epochs,
+  NewSessionRecord,
+  PruneOptions,
+  RevocationState,
+  RevokeAllOptions,
+  RevokeOptions,
+  RevokeOthersOptions,
+  SessionLookup,
+  SessionRecord,
+  UserSessions,
+} from '../../src/store.js';
+import { asBuffer, parseData, parseEpochs, toRecord } from './rows.js';
+import type { Statements } from './statements.js';
+
+/** The store's operations, synchronous: each one statement or one transaction. */
+export interface Operations {
+  create(record: NewSessionRecord, options: CreateOptions): CreateResult;
+  get(sessionId: string): SessionLookup | null;
+  touch(sessionId: string, at: number): boolean;
+  revoke(sessionId: string, options: RevokeOptions): SessionRecord | null;
+  revokeAll(userId: string, options: RevokeAllOptions): Epochs;
+  revokeOthers(userId: string, options: RevokeOthersOptions): readonly string[];
+  listByUser(userId: string): UserSessions;
+  getRevocationState(userId: string): RevocationState;
+  prune(options: PruneOptions): number;
+}
+
+/**
+ * Builds the operations over prepared statements. Writes that take more than one statement
+ * run in `BEGIN IMMEDIATE` transactions: the write lock is taken before the first read, so
+ * what is read (an epoch, a live row) cannot change before the write, in this process or
+ * any other, and a waiting writer goes through the busy timeout instead of failing at once on
+ * a stale snapshot. Multi-statement reads share one deferred transaction (one snapshot).
+ */
+export function createOperations(db: BetterSqlite3.Database, s: Statements): Operations {
+  const deny = (ids: readonly string[], userId: string, until: number | undefined): void => {
+    if (until === undefined) return;
+    for (const id of ids) s.deny.run(id, userId, until);
+  };
+
+  const create = db.transaction((record: NewSessionRecord, options: CreateOptions): CreateResult => {
+    const epoch = s.epochOf.get(record.userId, record.kind) ?? 0;
+    const createdAt = Math.max(record.createdAt, epoch + 1);
+    const expiresAt = createdAt + record.maxAge;
+    const replacedIds =
+      options.replaceDevice && record.deviceKey !== undefined
+        ? s.replaceDevice.all({ at: createdAt, userId: record.userId, kind: record.kind, deviceKey: record.deviceKey, epoch })
+        : [];
+    deny(replacedIds, record.userId, options.denyUntil);
+    const data = record.data === undefined ? null : JSON.stringify(record.data);
+    s.insert.run({
+      id: record.id,
+      userId: record.userId,
+      tenantId: record.tenantId ?? null,
+      kind: record.kind,
+      secretHash: asBuffer(record.secretHash),
+      createdAt,
+      expiresAt,
+      deviceKey: record.deviceKey ?? null,
+      browser: record.browser ?? null,
+      os: record.os ?? null,
+      deviceType: record.deviceType ?? null,
+      userAgent: record.userAgent ?? null,
+      ip: record.ip ?? null,
+      data,
+    });
+    s.raiseHighWater.run(record.userId, record.kind, createdAt);
+    const { maxAge: _maxAge, ...fields } = record;
+    const session: SessionRecord = {
+      ...fields,
+      secretHash: Buffer.from(record.secretHash),
+      data: data === null ? undefined : parseData(data),
+      createdAt,
+      expiresAt,
+      lastUsedAt: createdAt,
+      revokedAt: undefined,
+      revokedReason: undefined,
+    };
+    return { session, replacedIds };
+  });
+
+  const revoke = db.transaction((sessionId: string, options: RevokeOptions): SessionRecord | null => {
+    const row = s.revoke.all(options.at, options.reason, sessionId)[0];
+    if (row === undefined) return null;
+    deny([row.id], row.user_id, options.denyUntil);
+    // The WHERE clause matched only a live row, so "before" is the row without the revocation.
+    return { ...toRecord(row), revokedAt: undefined, revokedReason: undefined };
+  });
+
+  const revokeOthers = db.transaction((userId: string, options: RevokeOthersOptions): readonly string[] => {
+    const ids = s.revokeOthers.all({
+      at: options.at,
+      reason: options.reason,
+      userId,
+      keep: options.keepSessionId,
+      kinds: JSON.stringify(options.kinds),
+    });
+    deny(ids, userId, options.denyUntil);
+    return ids;
+  });
+
+  const listByUser = db.transaction((userId: string): UserSessions => ({
+    sessions: s.sessionsOf.all(userId).map(toRecord),
+    epochs: epochsOf(userId),
+  }));
+
+  const getRevocationState = db.transaction((userId: string): RevocationState => {
+    const denied: Record<string, number> = {};
+    for (const row of s.deniedOf.all(userId)) denied[row.session_id] = row.until;
+    return { epochs: epochsOf(userId), denied };
+  });
+
+  const prune = db.transaction((options: PruneOptions): number => {
+    const deleted = s.pruneSessions.run(options.now, options.limit).changes;
+    s.pruneDenied.run(options.now, options.limit);
+    return deleted;
+  });
+
+  const epochsOf = (userId: string): Record<string, number> => {
+    const epochs: Record<string, number> = {};
+    for (const row of s.epochsOf.all(userId)) epochs[row.kind] = row.epoch;
+    return epochs;
+  };
+
+  return {
+    create: (record, options) => create.immediate(record, options),
+    get(sessionId) {
+      const row = s.get.get(sessionId);
+      return row === undefined ? null : { session: toRecord(row), epochs: parseEpochs(row.epochs) };
+    },
+    touch: (sessionId, at) => s.touch.run(at, sessionId).changes > 0,
+    revoke: (sessionId, options) => revoke.immediate(sessionId, options),
+    // One upsert over json_each: every named kind raised to max(epoch, at, high-water mark).
+    revokeAll(userId, options) {
+      const epochs: Record<string, number> = {};
+      for (const row of s.raiseEpochs.all(userId, options.at, JSON.stringify(options.kinds))) epochs[row.kind] = row.epoch;
+      return epochs;
+    },
+    revokeOthers: (userId, options) => revokeOthers.immediate(userId, options),
+    listByUser: (userId) => listByUser.deferred(userId),
+    getRevocationState: (userId) => getRevocationState.deferred(userId),
+    prune: (options) => prune.immediate(options),
+  };
+}

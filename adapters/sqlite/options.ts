@@ -1,0 +1,88 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { SessionError } from '../../src/errors.js';
+
+/** Options both forms of {@link SqliteStoreOptions} share. */
+export interface SqliteStoreCommonOptions {
+  /**
+   * Prefix of the store's table names (`<prefix>sessions`, `<prefix>epochs`,
+   * `<prefix>denied`, `<prefix>meta`), so the store can live in a database the app also uses.
+   * Letters, digits and `_`, starting with a letter or `_`, at most 48 characters.
+   * @default "session_revocation_"
+   */
+  readonly tablePrefix?: string;
+  /**
+   * How long (ms) a write waits for another connection's write lock before it fails with
+   * `STORE_UNAVAILABLE`. better-sqlite3 waits synchronously, so this is also the longest time
+   * one store call can hold this process's event loop. With `database`, the connection's own
+   * setting stays unless this option is given.
+   * @default 5000
+   */
+  readonly busyTimeout?: number;
+}
+
+/** {@link sqliteStore} opening (and later closing) a database file itself. */
+export interface SqliteFileStoreOptions extends SqliteStoreCommonOptions {
+  /**
+   * Path of the database file, created when missing; `":memory:"` for a private in-memory
+   * database (gone on close, one connection only).
+   */
+  readonly filename: string;
+  /** Not with `filename`: the store opens its own connection. */
+  readonly database?: undefined;
+}
+
+/** {@link sqliteStore} on a better-sqlite3 connection the app opened and keeps owning. */
+export interface SqliteDatabaseStoreOptions extends SqliteStoreCommonOptions {
+  /** An open, writable better-sqlite3 connection. The store never closes it. */
+  readonly database: BetterSqlite3.Database;
+  /** Not with `database`: the app's connection already names its file. */
+  readonly filename?: undefined;
+}
+
+/** Options of {@link sqliteStore}: a `filename` to open, or a `database` already open. */
+export type SqliteStoreOptions = SqliteFileStoreOptions | SqliteDatabaseStoreOptions;
+
+/** Options after validation. */
+export interface ResolvedSqliteOptions {
+  readonly tablePrefix: string;
+  /** `undefined` when the option was not given. */
+  readonly busyTimeout: number | undefined;
+}
+
+/** Long enough not to clash with an app's own tables in a shared database. */
+export const DEFAULT_TABLE_PREFIX = 'session_revocation_';
+/** better-sqlite3's own default, kept so both forms behave alike. */
+export const DEFAULT_BUSY_TIMEOUT = 5_000;
+// The prefix is spliced into SQL text (identifiers cannot be bound), so only a plain
+// identifier is accepted.
+const PREFIX_SHAPE = /^[A-Za-z_][A-Za-z0-9_]{0,47}$/;
+
+/** Checks what can be checked before touching the database. */
+export function resolveOptions(options: SqliteStoreOptions): ResolvedSqliteOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new SessionError('INVALID_CONFIGURATION', 'sqliteStore() needs { filename } or { database }.');
+  }
+  const hasFile = options.filename !== undefined;
+  const hasDatabase = options.database !== undefined;
+  if (hasFile === hasDatabase) {
+    throw new SessionError('INVALID_CONFIGURATION', 'sqliteStore() needs exactly one of { filename } or { database }.');
+  }
+  if (hasFile && typeof options.filename !== 'string') {
+    throw new SessionError('INVALID_CONFIGURATION', 'sqliteStore(): filename must be a string.');
+  }
+  if (hasDatabase && typeof options.database?.prepare !== 'function') {
+    throw new SessionError('INVALID_CONFIGURATION', 'sqliteStore(): database must be a better-sqlite3 Database.');
+  }
+  const tablePrefix = options.tablePrefix ?? DEFAULT_TABLE_PREFIX;
+  if (typeof tablePrefix !== 'string' || !PREFIX_SHAPE.test(tablePrefix)) {
+    throw new SessionError(
+      'INVALID_CONFIGURATION',
+      'sqliteStore(): tablePrefix must be letters, digits and "_", start with a letter or "_", and be at most 48 characters.',
+    );
+  }
+  const busyTimeout = options.busyTimeout;
+  if (busyTimeout !== undefined && (typeof busyTimeout !== 'number' || !Number.isInteger(busyTimeout) || busyTimeout < 0 || busyTimeout > 2 ** 31 - 1)) {
+    throw new SessionError('INVALID_CONFIGURATION', 'sqliteStore(): busyTimeout must be a whole number of milliseconds, 0 or more.');
+  }
+  return { tablePrefix, busyTimeout };
+}

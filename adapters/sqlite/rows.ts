@@ -1,0 +1,73 @@
+import type { Epochs, SessionRecord } from '../../src/store.js';
+
+/** One row of the sessions table as better-sqlite3 returns it. */
+export interface SessionRow {
+  readonly id: string;
+  readonly user_id: string;
+  readonly tenant_id: string | null;
+  readonly kind: string;
+  readonly secret_hash: Buffer;
+  readonly created_at: number;
+  readonly expires_at: number;
+  readonly last_used_at: number;
+  readonly device_key: string | null;
+  readonly browser: string | null;
+  readonly os: string | null;
+  readonly device_type: string | null;
+  readonly user_agent: string | null;
+  readonly ip: string | null;
+  readonly data: string | null;
+  readonly revoked_at: number | null;
+  readonly revoked_reason: string | null;
+}
+
+/** A session row with its user's epochs as a JSON object (the one-statement read). */
+export interface SessionRowWithEpochs extends SessionRow {
+  readonly epochs: string;
+}
+
+/** The columns of a session row, in table order, for SELECT and RETURNING lists. */
+export const SESSION_COLUMNS =
+  'id, user_id, tenant_id, kind, secret_hash, created_at, expires_at, last_used_at, device_key, browser, os, ' +
+  'device_type, user_agent, ip, data, revoked_at, revoked_reason';
+
+// NULL must read back as undefined: the manager treats any defined `revokedAt` as revoked.
+const optional = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
+
+/** A row as the contract's record; the hash Buffer is the row's own copy. */
+export function toRecord(row: SessionRow): SessionRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    tenantId: optional(row.tenant_id),
+    kind: row.kind,
+    secretHash: row.secret_hash,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    lastUsedAt: row.last_used_at,
+    deviceKey: optional(row.device_key),
+    browser: optional(row.browser),
+    os: optional(row.os),
+    deviceType: optional(row.device_type),
+    userAgent: optional(row.user_agent),
+    ip: optional(row.ip),
+    data: row.data === null ? undefined : parseData(row.data),
+    revokedAt: optional(row.revoked_at),
+    revokedReason: optional(row.revoked_reason),
+  };
+}
+
+/** `data` is stored as the JSON text the manager already checked to be a JSON object. */
+export function parseData(text: string): SessionRecord['data'] {
+  return JSON.parse(text) as SessionRecord['data'];
+}
+
+/** The JSON object built by `json_group_object(kind, epoch)`. */
+export function parseEpochs(text: string): Epochs {
+  return JSON.parse(text) as Epochs;
+}
+
+/** A Uint8Array as a Buffer over the same memory (better-sqlite3 binds Buffers as BLOBs). */
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}

@@ -1,0 +1,129 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { SessionError } from '../../src/errors.js';
+
+/** The schema this version of the store reads and writes. */
+export const SCHEMA_VERSION = 1;
+
+/** Quoted table and index names of one store (one `tablePrefix`). */
+export interface TableNames {
+  readonly sessions: string;
+  readonly epochs: string;
+  readonly denied: string;
+  readonly meta: string;
+  /** The unquoted prefix, for index names. */
+  readonly prefix: string;
+}
+
+/** Table names for a prefix already checked to be a plain identifier. */
+export function tableNames(prefix: string): TableNames {
+  return {
+    sessions: `"${prefix}sessions"`,
+    epochs: `"${prefix}epochs"`,
+    denied: `"${prefix}denied"`,
+    meta: `"${prefix}meta"`,
+    prefix,
+  };
+}
+
+// Times are INTEGER milliseconds. `epochs` holds one row per user and kind with both the
+// epoch (NULL until the first revokeAll) and the high-water mark of created_at, so create and
+// revokeAll each touch one row; pruning never deletes from it. `denied` is the access-token
+// deny-list, keyed by session id alone because ids are unique across users.
+function schemaSql(t: TableNames): string {
+  const p = t.prefix;
+  return `
+    CREATE TABLE IF NOT EXISTS ${t.meta} (
+      key TEXT PRIMARY KEY,
+      value INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS ${t.sessions} (
+      id TEXT PRIMARY KEY,
+      user_id TEXT NOT NULL,
+      tenant_id TEXT,
+      kind TEXT NOT NULL,
+      secret_hash BLOB NOT NULL,
+      created_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL,
+      last_used_at INTEGER NOT NULL,
+      device_key TEXT,
+      browser TEXT,
+      os TEXT,
+      device_type TEXT,
+      user_agent TEXT,
+      ip TEXT,
+      data TEXT,
+      revoked_at INTEGER,
+      revoked_reason TEXT
+    );
+    CREATE INDEX IF NOT EXISTS "${p}sessions_user" ON ${t.sessions} (user_id, kind, device_key);
+    CREATE INDEX IF NOT EXISTS "${p}sessions_expiry" ON ${t.sessions} (expires_at);
+    CREATE TABLE IF NOT EXISTS ${t.epochs} (
+      user_id TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      epoch INTEGER,
+      high_water INTEGER NOT NULL DEFAULT 0,
+      PRIMARY KEY (user_id, kind)
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS ${t.denied} (
+      session_id TEXT PRIMARY KEY,
+      user_id TEXT NOT NULL,
+      until INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS "${p}denied_user" ON ${t.denied} (user_id);
+    CREATE INDEX IF NOT EXISTS "${p}denied_until" ON ${t.denied} (until);
+  `;
+}
+
+/**
+ * Creates the tables when missing and records the schema version, in one write transaction
+ * so processes starting together do not race. A database written by a newer schema is
+ * refused rather than misread; an older one would be upgraded here, step by step.
+ */
+export function ensureSchema(db: BetterSqlite3.Database, names: TableNames): void {
+  const apply = db.transaction((): number => {
+    db.exec(schemaSql(names));
+    db.prepare(`INSERT OR IGNORE INTO ${names.meta} (key, value) VALUES ('schema_version', ?)`).run(SCHEMA_VERSION);
+    return db.prepare<[], number>(`SELECT value FROM ${names.meta} WHERE key = 'schema_version'`).pluck().get() ?? SCHEMA_VERSION;
+  });
+  const version = apply.immediate();
+  if (version > SCHEMA_VERSION) {
+    throw new SessionError(
+      'STORE_ERROR',
+      `The SQLite session tables (prefix "${names.prefix}") use schema version ${version}; this version of session-revocation reads version ${SCHEMA_VERSION}. Upgrade session-revocation.`,
+    );
+  }
+}
+
+/**
+ * Settings for a file the store opened itself: WAL lets readers go on while one process
+ * writes, and `synchronous = NORMAL` is durable across application crashes in WAL (only a
+ * power loss may drop the last commits) while sparing an fsync per write. In-memory
+ * databases have no WAL.
+ *
+ * Switching a new file to WAL upgrades a read lock to an exclusive one. When several
+ * processes open the same new file at once, SQLite answers `SQLITE_BUSY` at once instead of
+ * waiting (waiting could deadlock two upgrading readers), so the busy timeout does not
+ * help: the switch is retried with a short random pause until `busyTimeout` has passed.
+ */
+export async function configureOwnedDatabase(db: BetterSqlite3.Database, busyTimeout: number): Promise<void> {
+  if (db.memory) return;
+  const deadline = Date.now() + busyTimeout;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const mode = db.pragma('journal_mode = WAL', { simple: true });
+      if (mode === 'wal') db.pragma('synchronous = NORMAL');
+      return;
+    } catch (error) {
+      if (!isBusy(error) || Date.now() >= deadline) throw error;
+      await pause(Math.random() * Math.min(100, 2 ** attempt));
+    }
+  }
+}
+
+function isBusy(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('SQLITE_BUSY');
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,117 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { SessionError } from '../../src/errors.js';
+import type { SessionStore } from '../../src/store.js';
+import { openDatabase } from './driver.js';
+import { toSessionError } from './errors.js';
+import { createOperations, type Operations } from './operations.js';
+import { DEFAULT_BUSY_TIMEOUT, resolveOptions, type SqliteStoreOptions } from './options.js';
+import { configureOwnedDatabase, ensureSchema, tableNames } from './schema.js';
+import { prepareStatements } from './statements.js';
+
+/**
+ * A session store in an SQLite database through better-sqlite3: sessions survive restarts
+ * with no server to run. Fits apps on one machine, including several processes (a cluster,
+ * a CLI next to the server) sharing one database file.
+ *
+ * What it does:
+ * - Creates its tables on first use (`CREATE TABLE IF NOT EXISTS`, names prefixed by
+ *   `tablePrefix`) and records a schema version for later upgrades.
+ * - Opening a file itself, it switches the file to WAL (readers never wait for a writer) with
+ *   `synchronous = NORMAL`, and sets the busy timeout. With `database`, the connection is the
+ *   app's: the store changes none of its settings except `busy_timeout` when `busyTimeout`
+ *   is given. Enable WAL on it yourself when several processes share the file.
+ * - Prepares its statements once. Each call is one statement or one transaction (writes take
+ *   the write lock up front with `BEGIN IMMEDIATE`); validation is one indexed read.
+ *
+ * Limits of sharing one file:
+ * - One machine, a local disk. WAL needs shared memory between the processes, so a network
+ *   filesystem (NFS, SMB) or processes on different hosts are not supported; use the Redis
+ *   or PostgreSQL store for those.
+ * - Writers take turns. A write waits up to `busyTimeout` for another connection's write,
+ *   then fails with `STORE_UNAVAILABLE` (HTTP 503; nothing was written).
+ * - better-sqlite3 is synchronous: a call blocks this process's event loop while it runs and
+ *   while it waits for the lock. Calls are short (pruning deletes one bounded batch per
+ *   call); keep `busyTimeout` near the longest wait you accept on a request.
+ * - Pruning takes no lock of its own: processes pruning at once take turns batch by batch
+ *   (each finds what the other left) instead of skipping.
+ * - No cross-process notifications: access-token verification in another process sees a
+ *   revocation when its `epochCacheTtl` runs out. Cookie sessions read the store on every
+ *   request, so they are refused at once.
+ *
+ * @param options - `{ filename }` to open a file (better-sqlite3 loaded on demand), or
+ * `{ database }` for a connection the app opened; plus `tablePrefix` and `busyTimeout`.
+ * @returns A {@link SessionStore}. `close()` closes the database only if the store opened it.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the options are wrong, when
+ * better-sqlite3 is not installed (`filename` form) or when the file cannot be opened.
+ * Operations reject with `STORE_UNAVAILABLE` (lock held past `busyTimeout`, disk failure, the
+ * app closed its connection), `CLOSED` (this store was closed) or `STORE_ERROR` (anything
+ * else, with the SQLite error as `cause`).
+ *
+ * @example
+ * ```ts
+ * import { createSessionManager } from 'session-revocation';
+ * import { sqliteStore } from 'session-revocation/sqlite';
+ *
+ * const sessions = createSessionManager({ store: sqliteStore({ filename: 'data/sessions.db' }) });
+ * sessions.startPruning();
+ * ```
+ */
+export function sqliteStore(options: SqliteStoreOptions): SessionStore {
+  const resolved = resolveOptions(options);
+  const owned = options.database === undefined;
+  const busyTimeout = resolved.busyTimeout ?? DEFAULT_BUSY_TIMEOUT;
+  const db: BetterSqlite3.Database = options.database ?? openDatabase(options.filename, busyTimeout);
+  const names = tableNames(resolved.tablePrefix);
+  let operations: Operations | undefined;
+  let initialising: Promise<Operations> | undefined;
+  let closed = false;
+
+  // Schema and statements on first use, so a failure (a busy lock at startup) rejects that
+  // call like any other and the next call tries again. Calls arriving meanwhile share it.
+  const initialise = async (): Promise<Operations> => {
+    if (owned) await configureOwnedDatabase(db, busyTimeout);
+    else if (resolved.busyTimeout !== undefined) db.pragma(`busy_timeout = ${resolved.busyTimeout}`);
+    if (closed) throw new SessionError('CLOSED', 'The SQLite session store was closed.');
+    ensureSchema(db, names);
+    return createOperations(db, prepareStatements(db, names));
+  };
+  const ready = (): Promise<Operations> =>
+    (initialising ??= initialise().then(
+      (ops) => (operations = ops),
+      (error: unknown) => {
+        initialising = undefined;
+        throw error;
+      },
+    ));
+
+  const run = async <T>(operation: (ops: Operations) => T): Promise<T> => {
+    if (closed) throw new SessionError('CLOSED', 'The SQLite session store was closed.');
+    if (!db.open) throw new SessionError('STORE_UNAVAILABLE', 'The SQLite database connection given to the session store is closed.');
+    try {
+      const ops = operations ?? (await ready());
+      if (closed) throw new SessionError('CLOSED', 'The SQLite session store was closed.');
+      return operation(ops);
+    } catch (error) {
+      throw toSessionError(error);
+    }
+  };
+
+  return {
+    create: (record, createOptions) => run((ops) => ops.create(record, createOptions)),
+    get: (sessionId) => run((ops) => ops.get(sessionId)),
+    touch: (sessionId, at) => run((ops) => ops.touch(sessionId, at)),
+    revoke: (sessionId, revokeOptions) => run((ops) => ops.revoke(sessionId, revokeOptions)),
+    revokeAll: (userId, revokeOptions) => run((ops) => ops.revokeAll(userId, revokeOptions)),
+    revokeOthers: (userId, revokeOptions) => run((ops) => ops.revokeOthers(userId, revokeOptions)),
+    listByUser: (userId) => run((ops) => ops.listByUser(userId)),
+    getRevocationState: (userId) => run((ops) => ops.getRevocationState(userId)),
+    prune: (pruneOptions) => run((ops) => ops.prune(pruneOptions)),
+    async close() {
+      if (closed) return;
+      closed = true;
+      operations = undefined;
+      initialising = undefined;
+      if (owned && db.open) db.close();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+// A child process of processes.test.ts: one more process writing to the same database file
+// through the SQLite store, started by a "go" message so every writer overlaps.
+import { createHash, randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+
+const [bundle, filename, name, roundsText] = process.argv.slice(2);
+const rounds = Number(roundsText);
+const { sqliteStore } = await import(pathToFileURL(bundle).href);
+const store = sqliteStore({ filename, busyTimeout: 10_000 });
+// Create the schema before the race too: several processes doing it at once is part of the test.
+await store.getRevocationState('warm-up');
+
+const newRecord = (userId, extra = {}) => ({
+  id: randomBytes(16).toString('base64url'),
+  userId,
+  kind: 'browser',
+  secretHash: createHash('sha256').update(randomBytes(32)).digest(),
+  createdAt: Date.now(),
+  maxAge: 60_000_000,
+  ...extra,
+});
+
+process.send({ type: 'ready' });
+await new Promise((resolve) => process.once('message', resolve));
+
+const errors = [];
+const created = [];
+const replaced = [];
+const epochsAsked = [];
+for (let round = 0; round < rounds; round++) {
+  try {
+    const { session } = await store.create(newRecord('shared'), { replaceDevice: false });
+    created.push(session.id);
+    const device = await store.create(newRecord('one-device', { deviceKey: 'Chrome|Mac OS' }), { replaceDevice: true });
+    replaced.push(...device.replacedIds);
+    created.push(device.session.id);
+    await store.touch(session.id, Date.now() + 60_000);
+    if (round % 5 === 0) await store.revoke(session.id, { at: Date.now(), reason: `by-${name}`, denyUntil: Date.now() + 60_000 });
+    if (round % 10 === 0) {
+      const at = Date.now() + (round % 7);
+      epochsAsked.push(at);
+      await store.revokeAll('epochs', { kinds: ['remember'], at });
+    }
+    if (round % 50 === 0) await store.prune({ now: Date.now(), limit: 100 });
+  } catch (error) {
+    errors.push({ code: error?.code, message: String(error?.message ?? error) });
+  }
+}
+await store.close();
+process.send({ type: 'done', name, errors, created, replaced, epochsAsked }, () => process.exit(0));
