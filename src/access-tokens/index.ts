@@ -1,0 +1,253 @@
+import { randomBytes } from 'node:crypto';
+import { decodeProtectedHeader, errors, jwtVerify, SignJWT, type JSONWebKeySet, type JWTPayload } from 'jose';
+import { SessionError } from '../errors.js';
+import { EpochCache } from '../epoch-cache.js';
+import type { RevocationState } from '../store.js';
+import { isSessionId } from '../token.js';
+import { checkKeys, resolveKeys, toJwks, type AccessTokenAlgorithm, type AccessTokenKey, type KeyLike, type ResolvedKey } from './keys.js';
+import { VerifiedTokenCache } from './verified-cache.js';
+
+export type { AccessTokenAlgorithm, AccessTokenKey, KeyLike } from './keys.js';
+
+/** Options of stateless access tokens (the manager's `accessTokens`). Durations in ms. */
+export interface AccessTokenOptions {
+  /** HS256 shared secret, at least 32 bytes. Shorthand for one HS256 key. */
+  readonly secret?: string | Uint8Array;
+  /** Private key (omit on services that only verify). Shorthand for one key pair. */
+  readonly privateKey?: KeyLike;
+  /** Public key of `privateKey`. */
+  readonly publicKey?: KeyLike;
+  /** Algorithm of the key pair. @default "EdDSA" */
+  readonly alg?: 'EdDSA' | 'ES256';
+  /** Key rotation: newest first; the first key signs, every key verifies. */
+  readonly keys?: readonly AccessTokenKey[];
+  /** Default lifetime of an access token. @default 300_000 (5 minutes) */
+  readonly ttl?: number;
+  /** Longest lifetime `issueAccessToken` accepts; bounds how long deny-list entries live. @default 3_600_000 */
+  readonly maxTtl?: number;
+  /** `iss` claim set and required. */
+  readonly issuer?: string;
+  /** `aud` claim set and required. */
+  readonly audience?: string;
+  /** Allowed clock skew, at most 60_000. @default 5_000 */
+  readonly clockTolerance?: number;
+  /** Tokens whose signature check is remembered until their `exp`. @default 10_000 */
+  readonly verifiedCacheSize?: number;
+}
+
+/** Options of {@link SessionManager.issueAccessToken}. */
+export interface IssueAccessTokenOptions {
+  /** Lifetime in ms, at most `maxTtl`. @default the `ttl` option */
+  readonly ttl?: number;
+}
+
+/** Claims of an access token. `sct` is the session's `createdAt` in ms, for an exact epoch check. */
+export interface AccessTokenClaims {
+  /** The user id. */
+  readonly sub: string;
+  /** The session id the token was minted for. */
+  readonly sid: string;
+  /** The session's kind; its epoch is the one compared. */
+  readonly kind: string;
+  /** The session's `createdAt` in milliseconds: compared with the epoch exactly. */
+  readonly sct: number;
+  /** Issued at, in seconds. */
+  readonly iat: number;
+  /** Expiry, in seconds. */
+  readonly exp: number;
+  /** A random token id. */
+  readonly jti: string;
+  /** The session's tenant, when it has one. */
+  readonly tid?: string;
+  /** Issuer, when the `issuer` option is set. */
+  readonly iss?: string;
+  /** Audience, when the `audience` option is set. */
+  readonly aud?: string | string[];
+}
+
+/** Why an access token was refused. */
+export type AccessTokenFailureReason = 'missing' | 'malformed' | 'unsupported' | 'invalid_signature' | 'expired' | 'invalid_claims' | 'revoked';
+
+/** The result of {@link SessionManager.verifyAccessToken}: never thrown, always returned. */
+export type AccessTokenVerification =
+  | {
+      /** The token is genuine, unexpired and not revoked. */
+      readonly ok: true;
+      /** Its verified claims. */
+      readonly claims: AccessTokenClaims;
+    }
+  | {
+      /** The token is refused. */
+      readonly ok: false;
+      /** Why. */
+      readonly reason: AccessTokenFailureReason;
+    };
+
+/** The JWT `typ` header; tokens without it (any other JWT signed with the same key) are refused. */
+export const ACCESS_TOKEN_TYPE = 'session-access+jwt';
+const MAX_JWT_LENGTH = 8 * 1024;
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/** Dependencies the manager hands to {@link AccessTokens}. */
+export interface AccessTokenDependencies {
+  readonly clock: () => number;
+  readonly loadState: (userId: string) => Promise<RevocationState>;
+  readonly cacheTtl: number;
+  readonly cacheSize: number;
+}
+
+/** Issues and verifies access tokens; used through the manager. */
+export class AccessTokens {
+  /** How long (ms) a deny-list entry must live: the longest token lifetime plus clock tolerance. */
+  readonly denyWindow: number;
+  readonly #ttl: number;
+  readonly #maxTtl: number;
+  readonly #tolerance: number;
+  readonly #issuer: string | undefined;
+  readonly #audience: string | undefined;
+  readonly #keys: Promise<ResolvedKey[]>;
+  readonly #algorithms: ReadonlySet<AccessTokenAlgorithm>;
+  readonly #clock: () => number;
+  readonly #states: EpochCache;
+  readonly #verified: VerifiedTokenCache<AccessTokenClaims>;
+
+  constructor(options: AccessTokenOptions, dependencies: AccessTokenDependencies) {
+    const keys = keyList(options);
+    checkKeys(keys);
+    this.#ttl = bounded('accessTokens.ttl', options.ttl ?? 300_000, 1_000, Number.MAX_SAFE_INTEGER);
+    this.#maxTtl = bounded('accessTokens.maxTtl', options.maxTtl ?? Math.max(3_600_000, this.#ttl), this.#ttl, Number.MAX_SAFE_INTEGER);
+    this.#tolerance = bounded('accessTokens.clockTolerance', options.clockTolerance ?? 5_000, 0, 60_000);
+    // A token minted by an instance whose clock runs up to the tolerance ahead can be presented
+    // until revocation + maxTtl + tolerance, and verification still honours an entry until
+    // its end + tolerance: the entry must outlive both.
+    this.denyWindow = this.#maxTtl + 2 * this.#tolerance;
+    this.#issuer = options.issuer;
+    this.#audience = options.audience;
+    this.#algorithms = new Set(keys.map((key) => key.alg));
+    this.#keys = resolveKeys(keys);
+    // Surface a bad key at startup through the first call rather than an unhandled rejection.
+    this.#keys.catch(() => undefined);
+    this.#clock = dependencies.clock;
+    this.#states = new EpochCache({ ttl: dependencies.cacheTtl, capacity: dependencies.cacheSize, load: dependencies.loadState, clock: dependencies.clock });
+    this.#verified = new VerifiedTokenCache(options.verifiedCacheSize ?? 10_000);
+  }
+
+  /** Drops a user's cached revocation state (a revocation happened). */
+  invalidate(userId: string): void {
+    this.#states.invalidate(userId);
+  }
+
+  /** Drops every cached revocation state (a store's subscription may have missed notices). */
+  clear(): void {
+    this.#states.clear();
+  }
+
+  /** The public keys as a JSON Web Key Set (HS256 secrets are never included). */
+  async jwks(): Promise<JSONWebKeySet> {
+    return toJwks(await this.#keys);
+  }
+
+  async issue(
+    session: { readonly id: string; readonly userId: string; readonly kind: string; readonly createdAt: number; readonly tenantId?: string | undefined },
+    options: IssueAccessTokenOptions = {},
+  ): Promise<string> {
+    const ttl = bounded('ttl', options.ttl ?? this.#ttl, 1_000, this.#maxTtl, 'INVALID_INPUT');
+    if (!isSessionId(session?.id) || typeof session.userId !== 'string' || typeof session.createdAt !== 'number') {
+      throw new SessionError('INVALID_INPUT', 'issueAccessToken needs a session from create() or validate().');
+    }
+    const [key] = await this.#keys;
+    if (key?.signingKey === undefined) throw new SessionError('INVALID_CONFIGURATION', 'No private key configured: this service can only verify access tokens.');
+    const now = this.#clock();
+    const claims: Record<string, unknown> = { sid: session.id, kind: session.kind, sct: session.createdAt };
+    if (session.tenantId !== undefined) claims['tid'] = session.tenantId;
+    const jwt = new SignJWT(claims)
+      .setProtectedHeader({ alg: key.alg, typ: ACCESS_TOKEN_TYPE, kid: key.kid })
+      .setSubject(session.userId)
+      .setIssuedAt(Math.floor(now / 1000))
+      .setExpirationTime(Math.floor((now + ttl) / 1000))
+      .setJti(randomBytes(16).toString('base64url'));
+    if (this.#issuer !== undefined) jwt.setIssuer(this.#issuer);
+    if (this.#audience !== undefined) jwt.setAudience(this.#audience);
+    return jwt.sign(key.signingKey);
+  }
+
+  async verify(jwt: unknown): Promise<AccessTokenVerification> {
+    if (jwt === undefined || jwt === null || jwt === '') return { ok: false, reason: 'missing' };
+    if (typeof jwt !== 'string' || jwt.length > MAX_JWT_LENGTH) return { ok: false, reason: 'malformed' };
+    // Five segments is an encrypted token: refused before any key work.
+    if (!JWT_SHAPE.test(jwt)) return { ok: false, reason: 'malformed' };
+    const now = this.#clock();
+    let claims = this.#verified.get(jwt, now - this.#tolerance);
+    if (claims === undefined) {
+      const checked = await this.#verifySignature(jwt, now);
+      if (!checked.ok) return checked;
+      claims = checked.claims;
+      this.#verified.set(jwt, claims, claims.exp * 1000);
+    }
+    if (now - this.#tolerance >= claims.exp * 1000) return { ok: false, reason: 'expired' };
+    const state = await this.#states.get(claims.sub);
+    if (claims.sct <= (state.epochs[claims.kind] ?? 0)) return { ok: false, reason: 'revoked' };
+    const deniedUntil = state.denied[claims.sid];
+    if (deniedUntil !== undefined && deniedUntil > now - this.#tolerance) return { ok: false, reason: 'revoked' };
+    return { ok: true, claims };
+  }
+
+  async #verifySignature(jwt: string, now: number): Promise<AccessTokenVerification> {
+    let header: ReturnType<typeof decodeProtectedHeader>;
+    try {
+      header = decodeProtectedHeader(jwt);
+    } catch {
+      return { ok: false, reason: 'malformed' };
+    }
+    if (typeof header.alg !== 'string' || !this.#algorithms.has(header.alg as AccessTokenAlgorithm)) return { ok: false, reason: 'unsupported' };
+    if (header.typ !== ACCESS_TOKEN_TYPE) return { ok: false, reason: 'invalid_claims' };
+    // Keys come from configuration only: `jwk`, `jku`, `x5u` and `x5c` headers are never read,
+    // and `kid` only picks among configured keys of the header's algorithm.
+    const keys = (await this.#keys).filter((key) => key.alg === header.alg && (header.kid === undefined || key.kid === header.kid));
+    if (keys.length === 0) return { ok: false, reason: 'invalid_signature' };
+    for (const key of keys) {
+      try {
+        const { payload } = await jwtVerify(jwt, key.verificationKey, {
+          algorithms: [key.alg],
+          typ: ACCESS_TOKEN_TYPE,
+          issuer: this.#issuer,
+          audience: this.#audience,
+          clockTolerance: this.#tolerance / 1000,
+          currentDate: new Date(now),
+          requiredClaims: ['sub', 'exp', 'iat', 'jti'],
+        });
+        const claims = readClaims(payload);
+        return claims === undefined ? { ok: false, reason: 'invalid_claims' } : { ok: true, claims };
+      } catch (error) {
+        if (error instanceof errors.JWSSignatureVerificationFailed) continue;
+        if (error instanceof errors.JWTExpired) return { ok: false, reason: 'expired' };
+        if (error instanceof errors.JWTClaimValidationFailed) return { ok: false, reason: 'invalid_claims' };
+        return { ok: false, reason: 'malformed' };
+      }
+    }
+    return { ok: false, reason: 'invalid_signature' };
+  }
+}
+
+function readClaims(payload: JWTPayload): AccessTokenClaims | undefined {
+  const { sub, sid, kind, sct, iat, exp, jti } = payload as Record<string, unknown>;
+  if (typeof sub !== 'string' || sub.length === 0 || !isSessionId(sid) || typeof kind !== 'string') return undefined;
+  if (typeof sct !== 'number' || !Number.isSafeInteger(sct) || typeof iat !== 'number' || typeof exp !== 'number' || typeof jti !== 'string') return undefined;
+  return payload as unknown as AccessTokenClaims;
+}
+
+function keyList(options: AccessTokenOptions): AccessTokenKey[] {
+  const shorthand: AccessTokenKey[] = [];
+  if (options.secret !== undefined) shorthand.push({ alg: 'HS256', secret: options.secret });
+  if (options.publicKey !== undefined || options.privateKey !== undefined) {
+    shorthand.push({ alg: options.alg ?? 'EdDSA', privateKey: options.privateKey, publicKey: options.publicKey });
+  }
+  return [...shorthand, ...(options.keys ?? [])];
+}
+
+function bounded(name: string, value: number, min: number, max: number, code: 'INVALID_CONFIGURATION' | 'INVALID_INPUT' = 'INVALID_CONFIGURATION'): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new SessionError(code, `${name} must be between ${min} and ${max} ms.`);
+  }
+  return value;
+}

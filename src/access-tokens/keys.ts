@@ -1,0 +1,108 @@
+import { createHash, KeyObject } from 'node:crypto';
+import { exportJWK, importJWK, type CryptoKey, type JSONWebKeySet, type JWK } from 'jose';
+import { SessionError } from '../errors.js';
+
+/** Signing algorithms accepted. `none` and every other algorithm are refused. */
+export type AccessTokenAlgorithm = 'HS256' | 'EdDSA' | 'ES256';
+
+/** Key material jose accepts: a WebCrypto key, a Node KeyObject or a JWK. */
+export type KeyLike = CryptoKey | KeyObject | JWK;
+
+/**
+ * One key of a rotation list. HS256 keys have a `secret`; EdDSA and ES256 keys have a
+ * `publicKey` and, on the service that signs, a `privateKey`.
+ */
+export interface AccessTokenKey {
+  /** Key id put in the `kid` header. @default derived from the key */
+  readonly kid?: string;
+  /** The algorithm this key signs and verifies with. */
+  readonly alg: AccessTokenAlgorithm;
+  /** HS256 shared secret, at least 32 bytes. */
+  readonly secret?: string | Uint8Array;
+  /** EdDSA / ES256 private key; only on the service that issues tokens. */
+  readonly privateKey?: KeyLike;
+  /** EdDSA / ES256 public key. */
+  readonly publicKey?: KeyLike;
+}
+
+/** A key ready for jose. */
+export interface ResolvedKey {
+  readonly kid: string;
+  readonly alg: AccessTokenAlgorithm;
+  readonly signingKey: CryptoKey | KeyObject | Uint8Array | undefined;
+  readonly verificationKey: CryptoKey | KeyObject | Uint8Array;
+  readonly publicJwk: JWK | undefined;
+}
+
+const ALGORITHMS = new Set<AccessTokenAlgorithm>(['HS256', 'EdDSA', 'ES256']);
+const MIN_SECRET_BYTES = 32;
+
+/** Checks and imports the configured keys; the first one signs. */
+export async function resolveKeys(keys: readonly AccessTokenKey[]): Promise<ResolvedKey[]> {
+  return Promise.all(keys.map(resolveKey));
+}
+
+/** Synchronous shape checks, so bad configuration fails at startup, not on first use. */
+export function checkKeys(keys: readonly AccessTokenKey[]): void {
+  if (keys.length === 0) throw config('accessTokens needs a secret, a key pair or a non-empty keys list.');
+  const kids = new Set<string>();
+  for (const key of keys) {
+    if (!ALGORITHMS.has(key.alg)) throw config(`Access-token algorithm "${String(key.alg)}" is not allowed (HS256, EdDSA, ES256).`);
+    if (key.alg === 'HS256') {
+      if (key.secret === undefined) throw config('An HS256 access-token key needs a secret.');
+      if (secretBytes(key.secret).byteLength < MIN_SECRET_BYTES) {
+        throw config(`The HS256 access-token secret must be at least ${MIN_SECRET_BYTES} bytes.`);
+      }
+      if (key.privateKey !== undefined || key.publicKey !== undefined) throw config('An HS256 key takes a secret, not a key pair.');
+    } else {
+      if (key.secret !== undefined) throw config(`An ${key.alg} key takes a key pair, not a secret.`);
+      if (key.publicKey === undefined) throw config(`An ${key.alg} access-token key needs a publicKey.`);
+    }
+    if (key.kid !== undefined) {
+      if (kids.has(key.kid)) throw config(`Two access-token keys share kid "${key.kid}".`);
+      kids.add(key.kid);
+    }
+  }
+}
+
+async function resolveKey(key: AccessTokenKey): Promise<ResolvedKey> {
+  if (key.alg === 'HS256') {
+    const secret = secretBytes(key.secret!);
+    return {
+      kid: key.kid ?? `hs-${createHash('sha256').update(secret).digest('base64url').slice(0, 16)}`,
+      alg: 'HS256',
+      signingKey: secret,
+      verificationKey: secret,
+      publicJwk: undefined,
+    };
+  }
+  const publicKey = await importKey(key.publicKey!, key.alg);
+  const signingKey = key.privateKey === undefined ? undefined : await importKey(key.privateKey, key.alg);
+  const jwk = await exportJWK(publicKey);
+  if ('d' in jwk) throw config(`The ${key.alg} publicKey is a private key.`);
+  const kid = key.kid ?? `${key.alg.toLowerCase()}-${createHash('sha256').update(JSON.stringify([jwk.crv, jwk.x, jwk.y])).digest('base64url').slice(0, 16)}`;
+  return { kid, alg: key.alg, signingKey, verificationKey: publicKey, publicJwk: { ...jwk, kid, alg: key.alg, use: 'sig' } };
+}
+
+async function importKey(key: KeyLike, alg: AccessTokenAlgorithm): Promise<CryptoKey | KeyObject> {
+  if (key instanceof KeyObject) return key;
+  if (isJwk(key)) return (await importJWK(key, alg)) as CryptoKey;
+  return key as CryptoKey;
+}
+
+function isJwk(key: KeyLike): key is JWK {
+  return typeof key === 'object' && key !== null && 'kty' in key && !(key instanceof KeyObject);
+}
+
+function secretBytes(secret: string | Uint8Array): Uint8Array {
+  return typeof secret === 'string' ? new TextEncoder().encode(secret) : secret;
+}
+
+function config(message: string): SessionError {
+  return new SessionError('INVALID_CONFIGURATION', message);
+}
+
+/** The public keys as a JWKS, for services that verify with public keys only. */
+export function toJwks(keys: readonly ResolvedKey[]): JSONWebKeySet {
+  return { keys: keys.flatMap((key) => (key.publicJwk === undefined ? [] : [key.publicJwk])) };
+}

@@ -1,0 +1,35 @@
+interface Entry<T> {
+  readonly value: T;
+  readonly until: number;
+}
+
+/**
+ * Remembers tokens whose signature was verified, keyed by the exact token text, until the
+ * token's expiry: a client re-presents one token for minutes, and a WebCrypto verification
+ * costs a thread-pool hop each time. Bounded; the oldest entries leave first. Revocation is
+ * still checked on every call by the caller; only the signature work is saved.
+ */
+export class VerifiedTokenCache<T> {
+  readonly #entries = new Map<string, Entry<T>>();
+  readonly #capacity: number;
+
+  constructor(capacity: number) {
+    this.#capacity = capacity;
+  }
+
+  get(token: string, now: number): T | undefined {
+    const entry = this.#entries.get(token);
+    if (entry === undefined) return undefined;
+    if (now >= entry.until) {
+      this.#entries.delete(token);
+      return undefined;
+    }
+    return entry.value;
+  }
+
+  set(token: string, value: T, until: number): void {
+    if (this.#capacity <= 0) return;
+    this.#entries.set(token, { value, until });
+    if (this.#entries.size > this.#capacity) this.#entries.delete(this.#entries.keys().next().value!);
+  }
+}
