@@ -1,0 +1,134 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import { requireSameOrigin, sessionErrorHandler, sessionMiddleware, sessionRoutes } from '../../adapters/express/index.js';
+import { sqliteStore } from '../../adapters/sqlite/index.js';
+import { createSessionManager, memoryStore, type SessionManager } from '../../src/index.js';
+import { createAccounts, type Accounts } from './accounts.js';
+import { createActivity } from './activity.js';
+import { openDatabase } from './database.js';
+import { createResetLinks } from './reset-links.js';
+import { adminRoutes } from './routes/admin.js';
+import { authRoutes } from './routes/auth.js';
+import type { Deps } from './routes/context.js';
+import { pageRoutes } from './routes/pages.js';
+import { profileRoutes } from './routes/profile.js';
+import { errorPage } from './views/errors.js';
+
+export interface DemoOptions {
+  /**
+   * `"sqlite"`: sessions and app data in `<dataDir>/demo.sqlite`, surviving a restart.
+   * `"memory"`: the memory store and an in-memory database, gone when the process ends.
+   */
+  readonly store: 'sqlite' | 'memory';
+  /** Folder of the SQLite file; created when missing. Required with `store: "sqlite"`. */
+  readonly dataDir?: string;
+  /**
+   * The manager's `policy.onPasswordChange`: `"others"` keeps the device that changed the
+   * password signed in, `"all"` signs it out too. @default "others"
+   */
+  readonly onPasswordChange?: 'others' | 'all';
+  /** Where audit lines go. @default console.log */
+  readonly log?: (line: string) => void;
+}
+
+export interface Demo {
+  readonly app: Express;
+  readonly sessions: SessionManager;
+  readonly accounts: Accounts;
+  /** The SQLite file, when there is one. */
+  readonly filename: string | undefined;
+  /** Stops pruning and closes the store and the database. */
+  close(): Promise<void>;
+}
+
+/** Security headers for every response: the pages load only their own CSS and script. */
+const securityHeaders: express.RequestHandler = (_req, res, next) => {
+  res.set({
+    'Content-Security-Policy': "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'same-origin',
+  });
+  next();
+};
+
+/** Builds the demo app: the session manager on the chosen store, the accounts, and every page. */
+export async function createDemo(options: DemoOptions): Promise<Demo> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  let filename: string | undefined;
+  if (options.store === 'sqlite') {
+    if (options.dataDir === undefined) throw new Error('The SQLite store needs dataDir.');
+    mkdirSync(options.dataDir, { recursive: true });
+    filename = join(options.dataDir, 'demo.sqlite');
+  }
+  const db = openDatabase(filename ?? ':memory:');
+  const accounts = createAccounts(db);
+  await accounts.seed();
+  const activity = createActivity(db, log);
+  const onPasswordChange = options.onPasswordChange ?? 'others';
+
+  const sessions = createSessionManager({
+    // One file for everything: the store's tables carry their own prefix.
+    store: filename === undefined ? memoryStore() : sqliteStore({ database: db }),
+    policy: {
+      // Read at every sign-out, so the Settings toggle applies from the next click on.
+      globalLogout: ({ tenantId }) => tenantId !== undefined && accounts.tenant(tenantId)?.globalLogout === true,
+      onPasswordChange,
+    },
+  });
+  sessions.on('*', (event) => activity.record(event));
+  const stopPruning = sessions.startPruning();
+
+  const deps: Deps = {
+    sessions,
+    accounts,
+    activity,
+    resetLinks: createResetLinks(db),
+    keepsThisDevice: onPasswordChange === 'others',
+    clock: Date.now,
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(securityHeaders);
+  app.use(sessionMiddleware(sessions, { loginPath: '/login' }));
+  // The library's JSON routes, for scripts and single-page apps: GET /api/sessions, DELETE /api/sessions/:id...
+  app.use(sessionRoutes(sessions, { prefix: '/api/sessions' }));
+  // The library's cross-site check on the demo's own forms too (its JSON routes apply it
+  // themselves): SameSite=Lax already keeps the session cookie off cross-site posts, and this
+  // also stops forged sign-ins and sign-outs, which need no cookie.
+  app.use(requireSameOrigin());
+  app.use(express.urlencoded({ extended: false, limit: '16kb' }));
+  app.use(pageRoutes(deps));
+  app.use(authRoutes(deps));
+  app.use(profileRoutes(deps));
+  app.use(adminRoutes(deps));
+  app.use((_req, res) => {
+    res.status(404).set('Cache-Control', 'no-store').type('html').send(errorPage('Page not found', 'There is nothing at this address.').value);
+  });
+  const onError: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
+    const status = typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 500;
+    if (status >= 500) console.error(error);
+    res
+      .status(status)
+      .set('Cache-Control', 'no-store')
+      .type('html')
+      .send(errorPage('Something went wrong', status >= 500 ? 'The server could not finish that. Try again in a moment.' : 'That request could not be read.').value);
+  };
+  // A store outage inside a route (signing in while the store is down) is the library's 503,
+  // cookie kept, rather than the 500 below.
+  app.use(sessionErrorHandler());
+  app.use(onError);
+
+  return {
+    app,
+    sessions,
+    accounts,
+    filename,
+    async close() {
+      stopPruning();
+      await sessions.close();
+      db.close();
+    },
+  };
+}

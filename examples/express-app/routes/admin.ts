@@ -1,0 +1,66 @@
+import { Router } from 'express';
+import { requireSession } from '../../../adapters/express/index.js';
+import { canManage } from '../../shared/demo-users.js';
+import type { User } from '../accounts.js';
+import { errorPage } from '../views/errors.js';
+import type { Viewer } from '../views/layout.js';
+import { noticeFor } from '../views/notices.js';
+import { settingsPage } from '../views/settings.js';
+import { teamPage, type TeamMember } from '../views/team.js';
+import { field, managersOnly, nameLookup, sendPage, viewerOf, type Deps } from './context.js';
+
+/** Owners sign anyone else out; admins sign out members. Nobody does it to themselves here. */
+function maySignOut(viewer: Viewer, member: User): boolean {
+  if (member.id === viewer.user.id || member.tenantId !== viewer.user.tenantId || !canManage(viewer.user.role)) return false;
+  return viewer.user.role === 'owner' || member.role === 'member';
+}
+
+/** Settings (the tenant's "Enable global logout") and Team (sign a teammate out everywhere). */
+export function adminRoutes({ sessions, accounts, activity, clock }: Deps): Router {
+  const router = Router();
+  for (const path of ['/settings', '/team']) router.use(path, requireSession(), managersOnly(accounts));
+
+  router.get('/settings', (req, res) => {
+    sendPage(res, settingsPage({ viewer: viewerOf(req, accounts), notice: noticeFor(req.query.notice) }));
+  });
+
+  // The manager's globalLogout policy reads this setting at each sign-out: no restart, no cache.
+  router.post('/settings', (req, res) => {
+    const { tenant } = viewerOf(req, accounts);
+    accounts.setGlobalLogout(tenant.id, field(req, 'globalLogout') === 'on');
+    res.redirect(303, '/settings?notice=settings-saved');
+  });
+
+  router.get('/team', async (req, res) => {
+    const viewer = viewerOf(req, accounts);
+    const members: TeamMember[] = await Promise.all(
+      accounts.usersOf(viewer.tenant.id).map(async (user) => {
+        const devices = await sessions.list(user.id);
+        return { user, deviceCount: devices.length, lastUsed: devices[0]?.lastUsed, canSignOut: maySignOut(viewer, user) };
+      }),
+    );
+    sendPage(
+      res,
+      teamPage({
+        viewer,
+        members,
+        activity: activity.forTenant(viewer.tenant.id),
+        nameOf: nameLookup(accounts),
+        now: clock(),
+        notice: noticeFor(req.query.notice),
+      }),
+    );
+  });
+
+  router.post('/team/:userId/sign-out', async (req, res) => {
+    const viewer = viewerOf(req, accounts);
+    const member = accounts.userById(req.params.userId);
+    if (member === undefined || !maySignOut(viewer, member)) {
+      return sendPage(res, errorPage('Not found', 'There is no teammate you can sign out at that address.'), 404);
+    }
+    await sessions.revokeAll(member.id, { kinds: 'all', by: viewer.user.id, reason: 'admin', tenantId: member.tenantId });
+    res.redirect(303, '/team?notice=member-signed-out');
+  });
+
+  return router;
+}

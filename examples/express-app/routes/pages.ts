@@ -1,0 +1,36 @@
+import { Router } from 'express';
+import { requireSession } from '../../../adapters/express/index.js';
+import { CLIENT_SCRIPT } from '../assets/client.js';
+import { STYLES } from '../assets/styles.js';
+import { dashboardPage } from '../views/dashboard.js';
+import { noticeFor } from '../views/notices.js';
+import { nameLookup, sendPage, viewerOf, type Deps } from './context.js';
+
+/** The dashboard and the two static assets. */
+export function pageRoutes({ accounts, activity, clock }: Deps): Router {
+  const router = Router();
+
+  router.get('/assets/styles.css', (_req, res) => {
+    res.type('css').set('Cache-Control', 'no-cache').send(STYLES);
+  });
+  router.get('/assets/app.js', (_req, res) => {
+    res.type('js').set('Cache-Control', 'no-cache').send(CLIENT_SCRIPT);
+  });
+
+  router.get('/', requireSession(), async (req, res) => {
+    const viewer = viewerOf(req, accounts);
+    sendPage(
+      res,
+      dashboardPage({
+        viewer,
+        deviceCount: (await req.sessions.list()).length,
+        activity: activity.forUser(viewer.user.id, 5),
+        nameOf: nameLookup(accounts),
+        now: clock(),
+        notice: noticeFor(req.query.notice),
+      }),
+    );
+  });
+
+  return router;
+}

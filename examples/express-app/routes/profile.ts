@@ -1,0 +1,75 @@
+import { Router, type Request } from 'express';
+import { requireSession } from '../../../adapters/express/index.js';
+import { hashPassword, verifyPassword } from '../../shared/passwords.js';
+import { noticeFor } from '../views/notices.js';
+import { profilePage } from '../views/profile.js';
+import { emailProblem, field, nameLookup, passwordProblem, sendPage, viewerOf, type Deps } from './context.js';
+
+/** The Profile page: Login management, Email, Password, Activity and the red Sessions card. */
+export function profileRoutes(deps: Deps): Router {
+  const { accounts, activity, keepsThisDevice, clock } = deps;
+  const router = Router();
+  router.use('/profile', requireSession());
+
+  const render = async (req: Request, errors: { password?: string; email?: string } = {}) => {
+    const viewer = viewerOf(req, accounts);
+    return profilePage({
+      viewer,
+      sessions: await req.sessions.list(),
+      activity: activity.forUser(viewer.user.id, 10),
+      nameOf: nameLookup(accounts),
+      now: clock(),
+      keepsThisDevice,
+      notice: errors.password === undefined && errors.email === undefined ? noticeFor(req.query.notice) : undefined,
+      passwordError: errors.password,
+      emailError: errors.email,
+    });
+  };
+
+  router.get('/profile', async (req, res) => sendPage(res, await render(req)));
+
+  router.post('/profile/sessions/log-out-others', async (req, res) => {
+    await req.sessions.signOutOthers();
+    res.redirect(303, '/profile?notice=others-logged-out');
+  });
+
+  router.post('/profile/sessions/:id/log-out', async (req, res) => {
+    const revoked = await req.sessions.revoke(req.params.id);
+    res.redirect(303, `/profile?notice=${revoked ? 'device-logged-out' : 'device-gone'}`);
+  });
+
+  router.post('/profile/sign-out-everywhere', async (req, res) => {
+    await req.sessions.signOutEverywhere();
+    res.redirect(303, '/login?notice=signed-out-everywhere');
+  });
+
+  router.post('/profile/password', async (req, res) => {
+    const { user } = viewerOf(req, accounts);
+    if (!(await verifyPassword(field(req, 'current'), user.passwordHash))) {
+      return sendPage(res, await render(req, { password: 'Your current password is not right.' }), 422);
+    }
+    const problem = passwordProblem(field(req, 'password'), field(req, 'confirm'));
+    if (problem !== undefined) return sendPage(res, await render(req, { password: problem }), 422);
+    const passwordHash = await hashPassword(field(req, 'password'));
+    // Sessions first: if the store fails, the old password still stands and nothing changed.
+    // Every other device is signed out; this one gets a fresh cookie unless the policy is "all".
+    const { token } = await req.sessions.passwordChanged();
+    accounts.setPasswordHash(user.id, passwordHash);
+    res.redirect(303, token === undefined ? '/login?notice=password-changed-everywhere' : '/profile?notice=password-changed');
+  });
+
+  router.post('/profile/email', async (req, res) => {
+    const { user } = viewerOf(req, accounts);
+    const email = field(req, 'email').trim();
+    if (!(await verifyPassword(field(req, 'current'), user.passwordHash))) {
+      return sendPage(res, await render(req, { email: 'Your current password is not right.' }), 422);
+    }
+    const problem = emailProblem(email, user.email, accounts);
+    if (problem !== undefined) return sendPage(res, await render(req, { email: problem }), 422);
+    await req.sessions.emailChanged();
+    accounts.setEmail(user.id, email);
+    res.redirect(303, '/profile?notice=email-changed');
+  });
+
+  return router;
+}

@@ -1,0 +1,64 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEMO_PASSWORD, DEMO_TENANTS, DEMO_USERS } from '../shared/demo-users.js';
+import { createDemo } from './app.js';
+
+// Usage: node <built server.js> [--memory | --data <folder>] [--port 3000] [--host localhost] [--password-change others|all]
+// `npm run demo` builds this file and passes --data examples/express-app/data.
+const { values } = parseArgs({
+  options: {
+    memory: { type: 'boolean', default: false },
+    port: { type: 'string', default: process.env.PORT ?? '3000' },
+    host: { type: 'string', default: process.env.HOST ?? 'localhost' },
+    data: { type: 'string' },
+    'password-change': { type: 'string', default: 'others' },
+  },
+});
+
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+  console.error(`--port must be a port number (got ${values.port}).`);
+  process.exit(1);
+}
+const onPasswordChange = values['password-change'];
+if (onPasswordChange !== 'others' && onPasswordChange !== 'all') {
+  console.error(`--password-change must be "others" or "all" (got ${onPasswordChange}).`);
+  process.exit(1);
+}
+if (!values.memory && values.data === undefined) {
+  console.error('Pass --data <folder> for the SQLite file, or --memory.');
+  process.exit(1);
+}
+
+const demo = await createDemo(values.memory ? { store: 'memory', onPasswordChange } : { store: 'sqlite', dataDir: values.data!, onPasswordChange });
+const server = demo.app.listen(port, values.host);
+await once(server, 'listening');
+const { port: actualPort } = server.address() as AddressInfo;
+const url = `http://${values.host.includes(':') ? `[${values.host}]` : values.host}:${actualPort}`;
+
+const tenantName = (id: string): string => DEMO_TENANTS.find((tenant) => tenant.id === id)?.name ?? id;
+const shortPath = (path: string): string => (relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path));
+console.log(`
+Keystone: the session-revocation demo is running at ${url}
+
+Store: ${demo.filename === undefined ? 'memory (everything is gone when this process stops)' : `SQLite, ${shortPath(demo.filename)} (sessions survive a restart)`}
+Demo accounts, all with the password "${DEMO_PASSWORD}":
+${DEMO_USERS.map((user) => `  ${user.email.padEnd(20)} ${user.name.padEnd(14)} ${user.role} of ${tenantName(user.tenantId)}`).join('\n')}
+
+Sign in as the same person in two browsers (or a normal and a private window) and open
+Profile. Audit events are printed below as they happen. Ctrl+C stops the demo.
+`);
+
+let stopping = false;
+const stop = async (): Promise<void> => {
+  if (stopping) return;
+  stopping = true;
+  server.closeAllConnections();
+  server.close();
+  await demo.close();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

@@ -1,0 +1,51 @@
+import { DEMO_PASSWORD, DEMO_TENANTS, DEMO_USERS } from '../../shared/demo-users.js';
+import { html, type SafeHtml } from './html.js';
+import { publicPage } from './layout.js';
+import type { Notice } from './notices.js';
+
+const tenantName = (id: string): string => DEMO_TENANTS.find((tenant) => tenant.id === id)?.name ?? id;
+const roleName = (role: string): string => role[0]!.toUpperCase() + role.slice(1);
+
+function demoAccounts(): SafeHtml {
+  return html`<section class="card demo-accounts" aria-labelledby="demo-accounts-title">
+  <h2 id="demo-accounts-title">Demo accounts</h2>
+  <p class="muted">Every account's password is <code class="password">${DEMO_PASSWORD}</code>. Sign in as the same person in two browsers to see both devices listed.</p>
+  <table class="table">
+    <thead><tr><th>Email</th><th>Name</th><th>Role</th><th><span class="visually-hidden">Fill in</span></th></tr></thead>
+    <tbody>
+      ${DEMO_USERS.map(
+        (user) => html`<tr>
+        <td><code>${user.email}</code></td>
+        <td>${user.name}</td>
+        <td>${roleName(user.role)}, ${tenantName(user.tenantId)}</td>
+        <td class="align-end"><button type="button" class="button button-small" data-fill-email="${user.email}" data-fill-password="${DEMO_PASSWORD}">Use</button></td>
+      </tr>`,
+      )}
+    </tbody>
+  </table>
+</section>`;
+}
+
+export function loginPage(options: { email?: string; next?: string; error?: string; notice?: Notice | undefined }): SafeHtml {
+  const { email = '', next = '', error, notice } = options;
+  return publicPage({
+    title: 'Sign in',
+    notice,
+    wide: true,
+    content: html`<div class="auth-grid">
+  <section class="card">
+    <h1>Sign in</h1>
+    <p class="muted">Welcome back. Sign in to your Keystone workspace.</p>
+    ${error === undefined ? '' : html`<div class="notice notice-error" role="alert">${error}</div>`}
+    <form method="post" action="/login" class="form" id="login-form">
+      <input type="hidden" name="next" value="${next}">
+      <label>Email<input type="email" name="email" value="${email}" autocomplete="username" required autofocus></label>
+      <label>Password<input type="password" name="password" autocomplete="current-password" required></label>
+      <button type="submit" class="button button-primary button-block">Sign in</button>
+    </form>
+    <p class="form-footer"><a href="/forgot-password">Forgot password?</a></p>
+  </section>
+  ${demoAccounts()}
+</div>`,
+  });
+}

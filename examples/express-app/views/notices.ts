@@ -1,0 +1,26 @@
+/**
+ * Messages shown after a redirect, chosen by key (`?notice=signed-out`): only these fixed
+ * texts can appear, so a crafted link cannot put words on the page.
+ */
+const NOTICES = {
+  'signed-out': { tone: 'info', text: 'You are signed out of this device. Your other devices stay signed in.' },
+  'global-logout': { tone: 'info', text: 'You are signed out. Your organization has global logout on, so every device you used was signed out too.' },
+  'signed-out-everywhere': { tone: 'info', text: 'You were signed out of every device, including this one. Sign in again to continue.' },
+  'password-reset': { tone: 'success', text: 'Your password was reset and every device was signed out. Sign in with your new password.' },
+  'password-changed-everywhere': { tone: 'success', text: 'Password changed. Every device was signed out, this one too. Sign in with your new password.' },
+  'password-changed': { tone: 'success', text: 'Password changed. Your other devices were signed out; this one stays signed in.' },
+  'email-changed': { tone: 'success', text: 'Email address changed. Your other devices were signed out; this one stays signed in.' },
+  'device-logged-out': { tone: 'success', text: 'That device was logged out. Its next request goes to the login page.' },
+  'device-gone': { tone: 'info', text: 'That device was already signed out.' },
+  'others-logged-out': { tone: 'success', text: 'Every other device was logged out. Only this one is still signed in.' },
+  'settings-saved': { tone: 'success', text: 'Settings saved. They apply to everyone in your organization from now on.' },
+  'member-signed-out': { tone: 'success', text: 'Your teammate was signed out of every device.' },
+} as const satisfies Record<string, { tone: 'info' | 'success'; text: string }>;
+
+export type NoticeKey = keyof typeof NOTICES;
+export type Notice = (typeof NOTICES)[NoticeKey];
+
+/** The notice for a query value, if it names one. */
+export function noticeFor(key: unknown): Notice | undefined {
+  return typeof key === 'string' && Object.hasOwn(NOTICES, key) ? NOTICES[key as NoticeKey] : undefined;
+}

@@ -1,0 +1,75 @@
+import type { ActivityEntry } from '../activity.js';
+import type { User } from '../accounts.js';
+import { activityList } from './activity.js';
+import { html, initials, type SafeHtml } from './html.js';
+import { appPage, type Viewer } from './layout.js';
+import type { Notice } from './notices.js';
+
+/** One teammate with what the session manager knows about their devices. */
+export interface TeamMember {
+  readonly user: User;
+  readonly deviceCount: number;
+  readonly lastUsed: string | undefined;
+  /** Whether the viewer may sign this person out. */
+  readonly canSignOut: boolean;
+}
+
+function memberRow(member: TeamMember, viewer: Viewer): SafeHtml {
+  const { user } = member;
+  const you = user.id === viewer.user.id;
+  return html`<tr data-testid="member-row" data-user-id="${user.id}">
+  <td>
+    <div class="person">
+      <span class="avatar avatar-small">${initials(user.name)}</span>
+      <div><strong>${user.name}</strong>${you ? html` <span class="badge">You</span>` : ''}<div class="muted">${user.email}</div></div>
+    </div>
+  </td>
+  <td><span class="role role-${user.role}">${user.role}</span></td>
+  <td data-testid="member-devices">${member.deviceCount === 0 ? html`<span class="muted">Signed out</span>` : `${member.deviceCount} ${member.deviceCount === 1 ? 'device' : 'devices'}`}</td>
+  <td class="muted">${member.lastUsed ?? '—'}</td>
+  <td class="align-end">${
+    member.canSignOut && member.deviceCount > 0
+      ? html`<form method="post" action="/team/${encodeURIComponent(user.id)}/sign-out"
+        data-confirm-title="Sign ${user.name} out of every device?"
+        data-confirm-body="Every session of ${user.name} ends on its next request. They can sign in again with their password."
+        data-confirm-action="Sign out everywhere">
+        <button type="submit" class="button button-small button-danger-outline">Remove access</button>
+      </form>`
+      : ''
+  }</td>
+</tr>`;
+}
+
+export function teamPage(options: {
+  viewer: Viewer;
+  members: readonly TeamMember[];
+  activity: readonly ActivityEntry[];
+  nameOf: (userId: string) => string;
+  now: number;
+  notice?: Notice | undefined;
+}): SafeHtml {
+  const { viewer, members, activity, nameOf, now, notice } = options;
+  return appPage({
+    title: 'Team',
+    viewer,
+    active: 'team',
+    notice,
+    content: html`<div class="page-header">
+  <h1>Team</h1>
+  <p class="muted">People in ${viewer.tenant.name}. "Remove access" signs a teammate out of every device at once, API tokens included.</p>
+</div>
+<section class="card card-flush">
+  <table class="table">
+    <thead><tr><th>Person</th><th>Role</th><th>Signed in on</th><th>Last active</th><th><span class="visually-hidden">Actions</span></th></tr></thead>
+    <tbody>${members.map((member) => memberRow(member, viewer))}</tbody>
+  </table>
+</section>
+<section class="card">
+  <div class="card-header">
+    <h2>Team activity</h2>
+    <p class="muted">Audit events of everyone in ${viewer.tenant.name}.</p>
+  </div>
+  ${activityList(activity, { nameOf, now, showWho: true })}
+</section>`,
+  });
+}

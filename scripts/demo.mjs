@@ -1,0 +1,11 @@
+// `npm run demo`: the Express demo app on http://localhost:3000, its data (sessions, accounts,
+// settings) in examples/express-app/data/demo.sqlite. `npm run demo -- --memory` keeps
+// everything in memory; `--port` (or PORT) and `--host` (or HOST) change where it listens.
+import { fileURLToPath } from 'node:url';
+import { runExample } from './example.mjs';
+
+const args = process.argv.slice(2);
+if (!args.includes('--memory') && !args.some((arg) => arg === '--data' || arg.startsWith('--data='))) {
+  args.push('--data', fileURLToPath(new URL('../examples/express-app/data', import.meta.url)));
+}
+await runExample('express', args);

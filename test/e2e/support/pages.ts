@@ -1,0 +1,75 @@
+import type { Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { DEMO_PASSWORD } from '../../../examples/shared/demo-users.js';
+
+/** Signs in through the login form and waits for the dashboard. */
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.getByRole('button', { name: 'Sign in' }).click()]);
+}
+
+/** The path (and query) the page shows now. */
+export function location(page: Page): string {
+  const url = new URL(page.url());
+  return url.pathname + url.search;
+}
+
+/** Loads `path` and asserts the device was sent to the login page instead. */
+export async function expectSignedOut(page: Page, path = '/profile'): Promise<void> {
+  await page.goto(path);
+  const url = new URL(page.url());
+  expect({ path: url.pathname, next: url.searchParams.get('next') }).toEqual({ path: '/login', next: path });
+  await expect.poll(() => page.getByRole('heading', { name: 'Sign in' }).isVisible()).toBe(true);
+}
+
+/** Loads `path` and asserts the device is still signed in there. */
+export async function expectSignedIn(page: Page, path = '/profile'): Promise<void> {
+  await page.goto(path);
+  expect(location(page)).toBe(path);
+}
+
+export function sessionRows(page: Page): Locator {
+  return page.getByTestId('session-row');
+}
+
+export function sessionRow(page: Page, deviceLabel: string): Locator {
+  return sessionRows(page).filter({ has: page.locator('.device-label', { hasText: deviceLabel }) });
+}
+
+/** The labels of the Login management rows, in page order. */
+export async function deviceLabels(page: Page): Promise<string[]> {
+  return page.locator('[data-testid="session-row"] .device-label').allTextContents();
+}
+
+/** Answers the confirmation dialog a form opened. */
+export async function answerDialog(page: Page, answer: 'confirm' | 'cancel', expectedTitle?: string): Promise<void> {
+  const dialog = page.locator('#confirm-dialog');
+  await dialog.waitFor({ state: 'visible' });
+  if (expectedTitle !== undefined) expect(await dialog.locator('h2').textContent()).toBe(expectedTitle);
+  await dialog.locator(`button[value="${answer}"]`).click();
+}
+
+/** Clicks a button whose form asks for confirmation, confirms, and waits for the next page. */
+export async function clickAndConfirm(page: Page, button: Locator, expectedTitle?: string): Promise<void> {
+  await button.click();
+  await Promise.all([page.waitForEvent('load'), answerDialog(page, 'confirm', expectedTitle)]);
+}
+
+/** Signs out from the account menu in the top-right corner. */
+export async function signOutFromMenu(page: Page): Promise<void> {
+  await page.locator('.account-menu summary').click();
+  await Promise.all([page.waitForURL((url) => url.pathname === '/login'), page.getByRole('menuitem', { name: 'Sign out' }).click()]);
+}
+
+/** The text of the page's notice banner. */
+export async function noticeText(page: Page): Promise<string> {
+  return (await page.locator('.notice').first().textContent())?.trim() ?? '';
+}
+
+/** The cookie value holding this device's session token. */
+export async function sessionCookie(page: Page): Promise<string | undefined> {
+  const cookies = await page.context().cookies();
+  return cookies.find((cookie) => cookie.name === 'session')?.value;
+}

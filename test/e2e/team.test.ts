@@ -1,0 +1,48 @@
+import { expect, it } from 'vitest';
+import { describeInBrowser, DEVICES, screenshot } from './support/browser.js';
+import { useDemoInBrowser } from './support/fixture.js';
+import { clickAndConfirm, expectSignedIn, expectSignedOut, noticeText } from './support/pages.js';
+
+describeInBrowser('Team page', () => {
+  const { device, server } = useDemoInBrowser();
+
+  it('an owner removes a teammate\'s access: every device of theirs goes to the login page', async () => {
+    const laptop = await device(DEVICES.macChrome, 'ben@acme.test');
+    const phone = await device(DEVICES.iphoneSafari, 'ben@acme.test');
+    const owner = await device(DEVICES.windowsFirefox, 'ada@acme.test');
+
+    await owner.goto('/team');
+    const ben = owner.locator('[data-testid="member-row"][data-user-id="u-ben"]');
+    expect(await ben.getByTestId('member-devices').textContent()).toBe('2 devices');
+    // Owners do not sign themselves out here, and people of another tenant are not listed.
+    expect(await owner.locator('[data-testid="member-row"][data-user-id="u-ada"] button').count()).toBe(0);
+    expect(await owner.locator('[data-testid="member-row"][data-user-id="u-otto"]').count()).toBe(0);
+    await screenshot(owner, 'team-before-removing-access');
+
+    await clickAndConfirm(owner, ben.getByRole('button', { name: 'Remove access' }), 'Sign Ben Carter out of every device?');
+    expect(await noticeText(owner)).toContain('signed out of every device');
+    expect(await ben.getByTestId('member-devices').textContent()).toBe('Signed out');
+    expect(await owner.getByTestId('activity').first().textContent()).toContain('Signed out of every device by Ada Lovelace');
+    expect(server().log.some((line) => /user\.session_invalidated\s+reason=admin user=u-ben tenant=acme by=u-ada kinds=browser,remember,api/.test(line))).toBe(true);
+
+    await expectSignedOut(laptop, '/');
+    await expectSignedOut(phone, '/profile');
+    await expectSignedIn(owner, '/team');
+    await owner.goto('/');
+    await screenshot(owner, 'dashboard');
+  });
+
+  it('members do not see Team; an admin cannot sign out the owner', async () => {
+    const member = await device(DEVICES.macChrome, 'ben@acme.test');
+    expect(await member.getByRole('link', { name: 'Team' }).count()).toBe(0);
+    expect((await member.goto('/team'))?.status()).toBe(403);
+
+    const admin = await device(DEVICES.windowsFirefox, 'alan@acme.test');
+    await device(DEVICES.iphoneSafari, 'ada@acme.test');
+    await admin.goto('/team');
+    expect(await admin.locator('[data-testid="member-row"][data-user-id="u-ada"] button').count()).toBe(0);
+    const ownerAddress = await admin.request.post('/team/u-ada/sign-out', { headers: { origin: new URL(admin.url()).origin }, maxRedirects: 0 });
+    expect(ownerAddress.status()).toBe(404);
+    expect(await admin.locator('[data-testid="member-row"][data-user-id="u-ben"] button').count()).toBe(1);
+  });
+});

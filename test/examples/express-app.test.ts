@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../examples/shared/demo-users.js';
+import { startDemo, type RunningDemo } from '../e2e/support/demo-server.js';
+import { UA } from './api-smoke.js';
+
+const PAGE = { accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8', 'sec-fetch-mode': 'navigate' };
+
+/** The demo over plain HTTP (the browser tests drive it in Chromium). */
+describe('examples/express-app', () => {
+  let server: RunningDemo;
+
+  beforeAll(async () => {
+    server = await startDemo({ store: 'memory' });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const post = (path: string, form: Record<string, string>, headers: Record<string, string> = {}) =>
+    fetch(`${server.url}${path}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': UA.macChrome, ...headers },
+      body: new URLSearchParams(form),
+    });
+  const signIn = async (next = '/') => {
+    const response = await post('/login', { email: 'ada@acme.test', password: DEMO_PASSWORD, next });
+    return { response, cookie: response.headers.getSetCookie()[0]?.split(';')[0] ?? '' };
+  };
+
+  it('sends a page navigation without a session to the login page, and back after signing in', async () => {
+    const denied = await fetch(`${server.url}/profile`, { headers: PAGE, redirect: 'manual' });
+    expect(denied.status).toBe(303);
+    expect(denied.headers.get('location')).toBe('/login?next=%2Fprofile');
+
+    const { response, cookie } = await signIn('/profile');
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/profile');
+    const profile = await fetch(`${server.url}/profile`, { headers: { ...PAGE, cookie } });
+    expect(profile.status).toBe(200);
+    expect(profile.headers.get('cache-control')).toBe('no-store');
+    const html = await profile.text();
+    expect(html).toContain('Login management');
+    expect(html).toContain('Current session');
+    expect(html).toContain('Chrome on Mac OS');
+  });
+
+  it('never redirects off-site after sign-in', async () => {
+    for (const next of ['//evil.example', 'https://evil.example', '/\\evil.example']) {
+      const { response } = await signIn(next);
+      expect(response.headers.get('location')).toBe('/');
+    }
+  });
+
+  it('escapes what it echoes back', async () => {
+    const response = await post('/login', { email: '"><script>alert(1)</script>', password: 'x' });
+    expect(response.status).toBe(401);
+    const html = await response.text();
+    expect(html).not.toContain('<script>alert(1)</script>');
+    expect(html).toContain('&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  it('mounts the library JSON routes, which refuse cross-site posts', async () => {
+    const { cookie } = await signIn();
+    const list = await fetch(`${server.url}/api/sessions`, { headers: { cookie } });
+    expect(list.status).toBe(200);
+    const crossSite = await fetch(`${server.url}/api/sessions/sign-out-everywhere`, { method: 'POST', headers: { cookie, origin: 'https://evil.example' } });
+    expect(crossSite.status).toBe(403);
+  });
+
+  it('refuses its own forms when posted from another site', async () => {
+    const { cookie } = await signIn();
+    for (const [path, form] of [
+      ['/login', { email: 'ada@acme.test', password: DEMO_PASSWORD }],
+      ['/logout', {}],
+      ['/profile/sign-out-everywhere', {}],
+    ] as const) {
+      const response = await post(path, form, { cookie, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
+      expect(response.status).toBe(403);
+      expect(response.headers.getSetCookie()).toEqual([]);
+    }
+    expect((await fetch(`${server.url}/api/sessions`, { headers: { cookie } })).status).toBe(200);
+    const sameOrigin = await post('/logout', {}, { cookie, origin: server.url, 'sec-fetch-site': 'same-origin' });
+    expect(sameOrigin.status).toBe(303);
+  });
+
+  it('accepts state changes only as POST', async () => {
+    const { cookie } = await signIn();
+    for (const path of ['/logout', '/profile/sign-out-everywhere', '/profile/sessions/log-out-others']) {
+      const response = await fetch(`${server.url}${path}`, { headers: { ...PAGE, cookie }, redirect: 'manual' });
+      expect(response.status).toBe(404);
+    }
+    expect((await fetch(`${server.url}/`, { headers: { ...PAGE, cookie }, redirect: 'manual' })).status).toBe(200);
+  });
+
+  it('with onPasswordChange "all", a password change signs out this device too', async () => {
+    const strict = await startDemo({ store: 'memory', onPasswordChange: 'all' });
+    try {
+      const signedIn = await fetch(`${strict.url}/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': UA.macChrome },
+        body: new URLSearchParams({ email: 'ben@acme.test', password: DEMO_PASSWORD }),
+      });
+      const cookie = signedIn.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+      const profile = await fetch(`${strict.url}/profile`, { headers: { ...PAGE, cookie } });
+      expect(await profile.text()).toContain('Changing your password signs out every device, this one included.');
+      const changed = await fetch(`${strict.url}/profile/password`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+        body: new URLSearchParams({ current: DEMO_PASSWORD, password: 'another-secret-1', confirm: 'another-secret-1' }),
+      });
+      expect(changed.status).toBe(303);
+      expect(changed.headers.get('location')).toBe('/login?notice=password-changed-everywhere');
+      // This browser's cookie is cleared as well.
+      expect(changed.headers.getSetCookie()).toEqual([expect.stringMatching(/^session=;.*Max-Age=0/)]);
+      const after = await fetch(`${strict.url}/api/sessions`, { headers: { cookie } });
+      expect(after.status).toBe(401);
+      expect(strict.log.some((line) => /user\.session_invalidated\s+reason=password_changed user=u-ben/.test(line))).toBe(true);
+    } finally {
+      await strict.close();
+    }
+  });
+});
