@@ -19,6 +19,23 @@ export interface PruneContext {
 const PAGE = 256;
 const BUDGET = 1_000;
 const MAX_PAGES = 64;
+// Buckets pruned at once. Both clients pipeline concurrent commands on one connection (and a
+// cluster client sends each to its own key's node), so a wave of buckets costs the two round
+// trips one bucket did; more would only queue longer behind each other under commandTimeout.
+const CONCURRENCY = 64;
+
+/** A bucket the directory listed, with the version the settle step checks. */
+interface DueBucket {
+  readonly bucket: string;
+  readonly version: string;
+}
+
+/** What pruning one bucket did. */
+interface BucketOutcome {
+  readonly deleted: number;
+  /** Whether its due time moved forward (or it left the directory). */
+  readonly settled: boolean;
+}
 
 /**
  * Records that `bucket`'s prune queue holds something due at `score`. Called after every
@@ -31,7 +48,8 @@ export async function markDue(context: PruneContext, bucket: string, score: numb
 
 /**
  * Deletes up to `limit` expired rows across all users: reads the directory of buckets with
- * something due, prunes each bucket's queue, then moves the bucket's due time forward.
+ * something due, prunes the buckets' queues (up to 64 at once, each with an equal share of
+ * what is left of `limit`), then moves each bucket's due time forward.
  *
  * Why the directory never misses an entry: writers add to a bucket's queue first and mark the
  * directory after (lowering its due time, bumping its version); a pruner reads the version
@@ -40,6 +58,8 @@ export async function markDue(context: PruneContext, bucket: string, score: numb
  * it; a write whose mark came after makes the settle fail or lands after it; either way the
  * due time stays at or below the new entry. Only a writer dying between its write and its mark
  * can leave an entry unlisted, until another write to the bucket or the key's own TTL.
+ * Buckets pruned at once share nothing: each one's prune and settle touch its own queue and
+ * its own directory entry.
  *
  * Only one instance prunes at a time (a lock with a TTL): another caller gets 0 at once.
  */
@@ -55,15 +75,19 @@ export async function prune(context: PruneContext, options: PruneOptions): Promi
       const reply = await run(dueScript, [due, versions, lock], [now, String(PAGE), token, String(context.lockTtl), locked ? '0' : '1']);
       if (reply === null || reply === undefined) break;
       locked = true;
-      const items = list(reply, 'the prune directory');
-      if (items.length === 0) break;
+      const listed = dueBuckets(reply);
+      if (listed.length === 0) break;
       let progress = false;
-      for (let index = 0; index + 1 < items.length && deleted < options.limit; index += 2) {
-        const bucket = text(items[index], 'the prune directory');
-        const version = text(items[index + 1], 'the prune directory');
-        const outcome = await pruneBucket(context, bucket, version, options.now, options.limit - deleted);
-        deleted += outcome.deleted;
-        progress ||= outcome.deleted > 0 || outcome.settled;
+      for (let start = 0; start < listed.length; ) {
+        // Whole rows only: a fractional limit must not let a bucket delete one row too many.
+        const room = Math.floor(options.limit - deleted);
+        if (room < 1) break;
+        const wave = listed.slice(start, start + Math.min(CONCURRENCY, room));
+        start += wave.length;
+        for (const outcome of await pruneWave(context, wave, options.now, room)) {
+          deleted += outcome.deleted;
+          progress ||= outcome.deleted > 0 || outcome.settled;
+        }
       }
       // Every bucket listed lost its race with a writer: the next page would list them again.
       if (!progress) break;
@@ -74,13 +98,45 @@ export async function prune(context: PruneContext, options: PruneOptions): Promi
   return deleted;
 }
 
+function dueBuckets(reply: unknown): DueBucket[] {
+  const items = list(reply, 'the prune directory');
+  const buckets: DueBucket[] = [];
+  for (let index = 0; index + 1 < items.length; index += 2) {
+    buckets.push({ bucket: text(items[index], 'the prune directory'), version: text(items[index + 1], 'the prune directory') });
+  }
+  return buckets;
+}
+
+/**
+ * Prunes `buckets` at once, each with an equal share of `room` (the first ones get one row
+ * more when it does not divide evenly), so together they never delete more than `room`, and
+ * the caller passes no more buckets than `room` so that every share is at least one row. A
+ * bucket with more due than its share stays due, and a later page or call comes back to it.
+ * On a failure it still waits for every bucket before rejecting with the first error: the
+ * lock must outlive all of them, and none may run on behind a call that already returned.
+ * Nothing is lost meanwhile: a bucket that did not settle stays due for the next prune.
+ */
+async function pruneWave(context: PruneContext, buckets: readonly DueBucket[], now: number, room: number): Promise<BucketOutcome[]> {
+  const share = Math.floor(room / buckets.length);
+  const extra = room % buckets.length;
+  const results = await Promise.allSettled(
+    buckets.map(({ bucket, version }, index) => pruneBucket(context, bucket, version, now, share + (index < extra ? 1 : 0))),
+  );
+  const outcomes: BucketOutcome[] = [];
+  for (const result of results) {
+    if (result.status === 'rejected') throw result.reason;
+    outcomes.push(result.value);
+  }
+  return outcomes;
+}
+
 async function pruneBucket(
   context: PruneContext,
   bucket: string,
   version: string,
   now: number,
   room: number,
-): Promise<{ deleted: number; settled: boolean }> {
+): Promise<BucketOutcome> {
   const { run, layout } = context;
   let deleted = 0;
   for (;;) {
