@@ -15,6 +15,7 @@ import type {
   UserSessions,
 } from '../store.js';
 import { SessionError } from '../errors.js';
+import { DeviceTable, type Device } from './device-table.js';
 import { ExpiryIndex } from './expiry-index.js';
 import { addId, eachId, isEmpty, removeId, type IdSet } from './id-set.js';
 import { Interner } from './interner.js';
@@ -29,7 +30,9 @@ export interface MemoryStoreOptions {
 }
 
 // A row keeps the hash as a 32-character latin1 string: far smaller on the heap than a
-// Buffer per session, and it is not the secret, only its SHA-256.
+// Buffer per session, and it is not the secret, only its SHA-256. Every field costs heap in
+// every session, so the device fields share one object per browser and the revocation
+// fields exist only once a session is revoked.
 interface Row {
   readonly id: string;
   readonly userId: string;
@@ -39,15 +42,15 @@ interface Row {
   readonly createdAt: number;
   readonly expiresAt: number;
   lastUsedAt: number;
-  readonly deviceKey: string | undefined;
-  readonly browser: string | undefined;
-  readonly os: string | undefined;
-  readonly deviceType: string | undefined;
-  readonly userAgent: string | undefined;
+  readonly device: Device;
   readonly ip: string | undefined;
   readonly data: SessionRecord['data'];
-  revokedAt: number | undefined;
-  revokedReason: string | undefined;
+  revoked: Revocation | undefined;
+}
+
+interface Revocation {
+  readonly at: number;
+  readonly reason: string;
 }
 
 interface UserState {
@@ -81,6 +84,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
   const users = new Map<string, UserState>();
   const expiry = new ExpiryIndex(options.expiryBucketMs ?? 60_000);
   const strings = new Interner();
+  const devices = new DeviceTable(strings);
   const listeners = new Set<(notice: RevocationNotice) => void>();
   // Users holding deny-list entries, so pruning them never walks every user.
   const usersWithDenied = new Set<string>();
@@ -101,8 +105,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
     for (const listener of listeners) listener({ userId });
   };
   const markRevoked = (row: Row, options: RevokeOptions): void => {
-    row.revokedAt = options.at;
-    row.revokedReason = options.reason;
+    row.revoked = { at: options.at, reason: options.reason };
     if (options.denyUntil !== undefined) {
       const state = userState(row.userId);
       (state.denied ??= new Map()).set(row.id, options.denyUntil);
@@ -130,8 +133,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
           const other = rows.get(id)!;
           if (
             other.kind === record.kind &&
-            other.deviceKey === record.deviceKey &&
-            other.revokedAt === undefined &&
+            other.device.deviceKey === record.deviceKey &&
+            other.revoked === undefined &&
             other.createdAt > epoch &&
             other.expiresAt > createdAt
           ) {
@@ -149,15 +152,10 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
         createdAt,
         expiresAt: createdAt + record.maxAge,
         lastUsedAt: createdAt,
-        deviceKey: strings.intern(record.deviceKey),
-        browser: strings.intern(record.browser),
-        os: strings.intern(record.os),
-        deviceType: strings.intern(record.deviceType),
-        userAgent: strings.intern(record.userAgent),
+        device: devices.intern(record),
         ip: record.ip,
         data: record.data === undefined ? undefined : structuredClone(record.data),
-        revokedAt: undefined,
-        revokedReason: undefined,
+        revoked: undefined,
       };
       rows.set(row.id, row);
       state.ids = addId(state.ids, row.id);
@@ -178,7 +176,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
     async touch(sessionId: string, at: number): Promise<boolean> {
       ensureOpen();
       const row = rows.get(sessionId);
-      if (row === undefined || row.revokedAt !== undefined) return false;
+      if (row === undefined || row.revoked !== undefined) return false;
       if (at > row.lastUsedAt) row.lastUsedAt = at;
       return true;
     },
@@ -186,7 +184,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
     async revoke(sessionId: string, revokeOptions: RevokeOptions): Promise<SessionRecord | null> {
       ensureOpen();
       const row = rows.get(sessionId);
-      if (row === undefined || row.revokedAt !== undefined) return null;
+      if (row === undefined || row.revoked !== undefined) return null;
       const before = toRecord(row);
       markRevoked(row, revokeOptions);
       notify(row.userId);
@@ -215,7 +213,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
       const revoked: string[] = [];
       for (const id of eachId(state.ids)) {
         const row = rows.get(id)!;
-        if (id === revokeOptions.keepSessionId || row.revokedAt !== undefined || !kinds.has(row.kind)) continue;
+        if (id === revokeOptions.keepSessionId || row.revoked !== undefined || !kinds.has(row.kind)) continue;
         if (row.createdAt <= (state.epochs?.[row.kind] ?? 0) || row.expiresAt <= revokeOptions.at) continue;
         markRevoked(row, revokeOptions);
         revoked.push(id);
@@ -282,6 +280,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
 }
 
 function toRecord(row: Row): SessionRecord {
+  const { device, revoked } = row;
   return {
     id: row.id,
     userId: row.userId,
@@ -291,14 +290,14 @@ function toRecord(row: Row): SessionRecord {
     createdAt: row.createdAt,
     expiresAt: row.expiresAt,
     lastUsedAt: row.lastUsedAt,
-    deviceKey: row.deviceKey,
-    browser: row.browser,
-    os: row.os,
-    deviceType: row.deviceType,
-    userAgent: row.userAgent,
+    deviceKey: device.deviceKey,
+    browser: device.browser,
+    os: device.os,
+    deviceType: device.deviceType,
+    userAgent: device.userAgent,
     ip: row.ip,
     data: row.data,
-    revokedAt: row.revokedAt,
-    revokedReason: row.revokedReason,
+    revokedAt: revoked?.at,
+    revokedReason: revoked?.reason,
   };
 }

@@ -1,5 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { DeviceTable } from '../../src/stores/device-table.js';
+import { Interner } from '../../src/stores/interner.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { describeStoreConformance } from '../../src/testing/index.js';
+import { newRecord } from '../../src/testing/store/fixtures.js';
 import { vitestRunner } from '../runner.js';
 
 describeStoreConformance('memory', () => memoryStore(), { runner: vitestRunner });
+
+const chrome = { deviceKey: 'Chrome|Mac OS', browser: 'Chrome', os: 'Mac OS', deviceType: 'desktop' };
+const deviceOf = (session: object) =>
+  Object.fromEntries(['deviceKey', 'browser', 'os', 'deviceType', 'userAgent'].map((field) => [field, (session as Record<string, unknown>)[field]]));
+
+describe('memory store device table', () => {
+  it('shares one device per tuple and stays bounded under many distinct User-Agents', () => {
+    const table = new DeviceTable(new Interner(), 3);
+    const first = table.intern({ ...chrome, userAgent: 'ua-0' });
+    expect(table.intern({ ...chrome, userAgent: 'ua-0' })).toBe(first);
+    for (let index = 1; index < 100; index++) {
+      const input = { ...chrome, userAgent: `ua-${index}` };
+      expect(table.intern(input)).toEqual(input);
+    }
+    expect(table.size).toBe(3);
+  });
+
+  it('tells apart tuples that share a User-Agent (another parser, direct store use)', () => {
+    const table = new DeviceTable(new Interner());
+    const parsed = table.intern({ ...chrome, userAgent: 'ua' });
+    const other = table.intern({ deviceKey: 'Custom|Mac OS', browser: 'Custom', os: 'Mac OS', userAgent: 'ua' });
+    expect(other).not.toBe(parsed);
+    expect(other).toEqual({ deviceKey: 'Custom|Mac OS', browser: 'Custom', os: 'Mac OS', deviceType: undefined, userAgent: 'ua' });
+    expect(table.intern({ ...chrome, userAgent: 'ua' })).toBe(parsed);
+  });
+
+  it('gives back exactly the stored device fields, past the table bound too', async () => {
+    const store = memoryStore();
+    const inputs = [
+      { ...chrome, userAgent: 'shared' },
+      { deviceKey: 'Other|Linux', browser: 'Other', os: 'Linux', deviceType: undefined, userAgent: 'shared' },
+      { deviceKey: undefined, browser: undefined, os: undefined, deviceType: undefined, userAgent: 'shared' },
+      { deviceKey: undefined, browser: undefined, os: undefined, deviceType: undefined, userAgent: undefined },
+    ];
+    // More distinct User-Agents than the table keeps, so the last rows hold their own device.
+    for (let index = 0; index < 10_050; index++) inputs.push({ ...chrome, userAgent: `Mozilla/5.0 (${index})` });
+    const ids: string[] = [];
+    for (const [index, input] of inputs.entries()) {
+      const { session } = await store.create(newRecord(store, `user-${index}`, input), { replaceDevice: false });
+      expect(deviceOf(session)).toEqual(input);
+      ids.push(session.id);
+    }
+    for (const [index, id] of ids.entries()) expect(deviceOf((await store.get(id))!.session)).toEqual(inputs[index]);
+  });
+});
