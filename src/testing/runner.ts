@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { SessionError } from '../errors.js';
 
 /** The assertion surface the conformance suites use: a subset shared by vitest and jest. */
@@ -41,22 +43,100 @@ export interface TestRunner {
   it(name: string, body: () => Promise<void> | void, timeout?: number): void;
   /** Starts an assertion. */
   expect(actual: unknown): Expectation;
-  /** Runs before each test of the enclosing group. */
-  beforeEach(body: () => Promise<void> | void): void;
-  /** Runs after each test of the enclosing group. */
-  afterEach(body: () => Promise<void> | void): void;
+  /**
+   * Runs before each test of the enclosing group. Optional: without it, the suite runs its
+   * set-up inside each test.
+   */
+  beforeEach?(body: () => Promise<void> | void): void;
+  /**
+   * Runs after each test of the enclosing group, even when the test failed. Optional:
+   * without it, the suite runs its tear-down inside each test, in a `finally`.
+   */
+  afterEach?(body: () => Promise<void> | void): void;
 }
 
-/** Uses the runner given, else the runner's globals (vitest `globals: true`, jest). */
-export function resolveRunner(runner: TestRunner | undefined): TestRunner {
-  if (runner !== undefined) return runner;
-  const globals = globalThis as Partial<TestRunner>;
-  if (globals.describe && globals.it && globals.expect && globals.beforeEach && globals.afterEach) {
-    return globals as TestRunner;
+/** A runner with both hooks, as the suites use it. */
+export type CompleteTestRunner = Required<TestRunner>;
+
+type Hook = () => Promise<void> | void;
+
+/**
+ * The runner the suites register with: the one given; else the runner's globals (vitest
+ * with `globals: true`, jest); else vitest, loaded from the project that runs the suite. A
+ * runner without `beforeEach`/`afterEach` gets them emulated around each test.
+ */
+export function resolveRunner(runner: TestRunner | undefined): CompleteTestRunner {
+  const chosen = runner ?? globalRunner() ?? projectVitest();
+  if (typeof chosen?.describe !== 'function' || typeof chosen.it !== 'function' || typeof chosen.expect !== 'function') {
+    throw new SessionError(
+      'INVALID_CONFIGURATION',
+      'No test runner found: pass { describe, it, expect } (and beforeEach, afterEach) from your runner ' +
+        "as the runner option (import them from 'vitest'), or enable its globals.",
+    );
   }
-  throw new SessionError(
-    'INVALID_CONFIGURATION',
-    'No test runner found: pass { describe, it, expect, beforeEach, afterEach } from your runner ' +
-      "(import them from 'vitest'), or enable its globals.",
-  );
+  return typeof chosen.beforeEach === 'function' && typeof chosen.afterEach === 'function'
+    ? (chosen as CompleteTestRunner)
+    : withEmulatedHooks(chosen);
+}
+
+function globalRunner(): TestRunner | undefined {
+  const globals = globalThis as Partial<TestRunner>;
+  return globals.describe && globals.it && globals.expect && globals.beforeEach && globals.afterEach ? (globals as TestRunner) : undefined;
+}
+
+/**
+ * vitest as the project running the suite installed it. Loaded by its ES module entry, the
+ * same instance the test file imported: its CommonJS entry only throws. Synchronous, so this
+ * subpath stays loadable by `require()`, and vitest is never a dependency of the package.
+ */
+function projectVitest(): TestRunner | undefined {
+  try {
+    const require = createRequire(import.meta.url);
+    const manifestPath = require.resolve('vitest/package.json');
+    const manifest = require(manifestPath) as { exports?: { '.'?: { import?: string | { default?: string } } } };
+    const entry = manifest.exports?.['.']?.import;
+    const file = typeof entry === 'string' ? entry : entry?.default;
+    return file === undefined ? undefined : (require(join(dirname(manifestPath), file)) as TestRunner);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Hooks for a runner without them: each test runs the set-ups registered in its enclosing
+ * groups before its body and the tear-downs after it, even when the body throws.
+ */
+function withEmulatedHooks(runner: TestRunner): CompleteTestRunner {
+  const scopes: { readonly before: Hook[]; readonly after: Hook[] }[] = [{ before: [], after: [] }];
+  const current = () => scopes[scopes.length - 1]!;
+  return {
+    describe(name, body) {
+      // The enclosing group is known now; the runner may run the body later (vitest does).
+      const parent = current();
+      runner.describe(name, () => {
+        scopes.push({ before: [...parent.before], after: [...parent.after] });
+        try {
+          body();
+        } finally {
+          scopes.pop();
+        }
+      });
+    },
+    it(name, body, timeout) {
+      const { before, after } = current();
+      const wrapped = async (): Promise<void> => {
+        for (const hook of before) await hook();
+        try {
+          await body();
+        } finally {
+          for (const hook of [...after].reverse()) await hook();
+        }
+      };
+      if (timeout === undefined) runner.it(name, wrapped);
+      else runner.it(name, wrapped, timeout);
+    },
+    expect: (actual) => runner.expect(actual),
+    beforeEach: (hook) => void current().before.push(hook),
+    afterEach: (hook) => void current().after.push(hook),
+  };
 }

@@ -1,5 +1,5 @@
 import type { SessionManager } from '../../manager.js';
-import type { TestRunner } from '../runner.js';
+import type { CompleteTestRunner } from '../runner.js';
 import { Device, send, type Reply, type RequestInit } from './client.js';
 import type { SwitchableStore } from './failing-store.js';
 
@@ -24,7 +24,7 @@ export interface Scenario {
 
 /** What each concern of the framework suite receives. */
 export interface FrameworkSuiteContext {
-  readonly runner: TestRunner;
+  readonly runner: CompleteTestRunner;
   /** The scenario of the running test. */
   readonly scenario: () => Scenario;
 }

@@ -40,8 +40,9 @@ export interface FrameworkApp {
 /** Options of {@link describeFrameworkConformance}. */
 export interface FrameworkConformanceOptions {
   /**
-   * The runner to register tests with. Defaults to the runner's globals (vitest with
-   * `globals: true`, jest); pass vitest's functions explicitly otherwise.
+   * The runner to register tests with: `{ describe, it, expect }`, and `beforeEach` and
+   * `afterEach` when it has them. Defaults to the runner's globals (vitest with
+   * `globals: true`, jest), else to vitest as installed in the project.
    */
   readonly runner?: TestRunner;
 }
@@ -88,11 +89,12 @@ const ROUTES_PREFIX = '/sessions';
  * @param name - Shown in the test report.
  * @param makeApp - Starts the app for one test.
  * @param options - The runner.
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when no runner is given and none is global.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when no runner is given, none is
+ * global and vitest is not installed.
  *
  * @example
  * ```ts
- * import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+ * // A vitest test file; with another runner, pass { runner: { describe, it, expect } }.
  * import { describeFrameworkConformance } from 'session-revocation/testing';
  *
  * describeFrameworkConformance('hono', async ({ sessions, middlewareOptions, routesPrefix }) => {
@@ -100,7 +102,7 @@ const ROUTES_PREFIX = '/sessions';
  *   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
  *   await once(server, 'listening');
  *   return { url: `http://127.0.0.1:${server.address().port}`, close: () => closeServer(server) };
- * }, { runner: { describe, it, expect, beforeEach, afterEach } });
+ * });
  * ```
  */
 export function describeFrameworkConformance(

@@ -1,9 +1,9 @@
 import type { SessionStore } from '../../store.js';
-import type { TestRunner } from '../runner.js';
+import type { CompleteTestRunner } from '../runner.js';
 
 /** What each concern of the store suite receives. */
 export interface StoreSuiteContext {
-  readonly runner: TestRunner;
+  readonly runner: CompleteTestRunner;
   /** The store of the running test, made fresh by `makeStore` before each test. */
   readonly store: () => SessionStore;
   /** Per-test timeout for the heavier tests, in ms. */

@@ -12,8 +12,9 @@ import { describeRaces } from './races.js';
 /** Options of {@link describeStoreConformance}. */
 export interface StoreConformanceOptions {
   /**
-   * The runner to register tests with. Defaults to the runner's globals (vitest with
-   * `globals: true`, jest); pass vitest's functions explicitly otherwise.
+   * The runner to register tests with: `{ describe, it, expect }`, and `beforeEach` and
+   * `afterEach` when it has them. Defaults to the runner's globals (vitest with
+   * `globals: true`, jest), else to vitest as installed in the project.
    */
   readonly runner?: TestRunner;
   /**
@@ -35,17 +36,16 @@ export interface StoreConformanceOptions {
  * @param name - Shown in the test report.
  * @param makeStore - Returns a new, empty store.
  * @param options - The runner and timeouts.
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when no runner is given and none is global.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when no runner is given, none is
+ * global and vitest is not installed.
  *
  * @example
  * ```ts
- * import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+ * // A vitest test file; with another runner, pass { runner: { describe, it, expect } }.
  * import { describeStoreConformance } from 'session-revocation/testing';
  * import { myStore } from '../src/my-store.js';
  *
- * describeStoreConformance('my-store', () => myStore({ prefix: crypto.randomUUID() }), {
- *   runner: { describe, it, expect, beforeEach, afterEach },
- * });
+ * describeStoreConformance('my-store', () => myStore({ prefix: crypto.randomUUID() }));
  * ```
  */
 export function describeStoreConformance(
