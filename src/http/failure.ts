@@ -53,7 +53,8 @@ export function loginLocation(options: LoginRedirectOptions, request: HttpReques
   const { loginPath } = options;
   const next = nextPath(request, options.trustProxy);
   if (next === undefined) return loginPath;
-  return `${loginPath}${loginPath.includes('?') ? '&' : '?'}next=${encodeURIComponent(next)}`;
+  // Slashes may stay as they are in a query (RFC 3986 section 3.4): `?next=/account` reads well.
+  return `${loginPath}${loginPath.includes('?') ? '&' : '?'}next=${encodeURIComponent(next).replaceAll('%2F', '/')}`;
 }
 
 /**

@@ -31,7 +31,7 @@ describe('examples/express-app', () => {
   it('sends a page navigation without a session to the login page, and back after signing in', async () => {
     const denied = await fetch(`${server.url}/profile`, { headers: PAGE, redirect: 'manual' });
     expect(denied.status).toBe(303);
-    expect(denied.headers.get('location')).toBe('/login?next=%2Fprofile');
+    expect(denied.headers.get('location')).toBe('/login?next=/profile');
 
     const { response, cookie } = await signIn('/profile');
     expect(response.status).toBe(303);

@@ -33,7 +33,7 @@ export function describeRevocation({ runner, scenario }: FrameworkSuiteContext):
       await scenario().sessions.revokeAll('alice');
       const reply = await device.request('/dashboard', { headers: NAVIGATION });
       expect(reply.status).toBe(303);
-      expect(reply.headers.get('location')).toBe('/login?next=%2Fdashboard');
+      expect(reply.headers.get('location')).toBe('/login?next=/dashboard');
       expect(clearsCookie(reply)).toBe(true);
     });
 
