@@ -8,6 +8,7 @@ const steps = [
   ['publint', 'npx', ['publint', '--strict']],
   ['are the types wrong', 'npx', ['attw', '--pack', '.', '--profile', 'esm-only']],
   ['browser tests of the demo', 'npx', ['vitest', 'run', '--config', 'vitest.e2e.config.ts']],
+  ['reliability: faults, load with revocations, races and hostile input', 'npx', ['vitest', 'run', '--config', 'vitest.reliability.config.ts']],
 ];
 
 for (const [name, command, args] of steps) {

@@ -48,7 +48,6 @@ declare global {
     }
   }
 }
-
 export type { RequestSessions, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
 
 function target(res: Response): ResponseTarget {

@@ -56,7 +56,6 @@ declare module 'fastify' {
     requireSameOrigin: preHandlerAsyncHookHandler;
   }
 }
-
 export type { RequestSessions, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
 
 /** Options of {@link sessionPlugin}: the manager, the middleware options and, to mount them, the routes. */
