@@ -7,7 +7,7 @@ import { memoryStore } from './stores/memory.js';
 import type { Epochs, JsonValue, SessionLookup, SessionRecord, SessionStore } from './store.js';
 import { isSessionId, mintToken, parseToken, secretMatches } from './token.js';
 import type { JSONWebKeySet } from 'jose';
-import { AccessTokens, type AccessTokenOptions, type AccessTokenVerification, type IssueAccessTokenOptions } from './access-tokens/index.js';
+import { AccessTokens, bounded, DEFAULT_DENY_WINDOW, type AccessTokenOptions, type AccessTokenVerification, type IssueAccessTokenOptions } from './access-tokens/index.js';
 
 /** What the app knows at sign-in. */
 export interface CreateSessionInput {
@@ -123,45 +123,171 @@ export interface SignOutResult {
   readonly global: boolean;
 }
 
-/** The session lifecycle: create, validate, revoke, list, prune. See {@link createSessionManager}. */
+/**
+ * The session lifecycle: create, validate, revoke, list, prune. See {@link createSessionManager}.
+ *
+ * Methods that reach the store reject with a {@link session-revocation!SessionError}: `STORE_UNAVAILABLE`
+ * when the store cannot be reached or timed out (nothing was decided), `STORE_ERROR` for any
+ * other store failure, `CLOSED` after {@link SessionManager.close}. The access-token methods also
+ * reject on first use of a configured key that turns out unusable (`INVALID_CONFIGURATION`, or
+ * jose's error for a key it cannot import).
+ */
 export interface SessionManager {
   /** The store in use. */
   readonly store: SessionStore;
   /** Whether the manager was given `accessTokens` (so it can issue and verify access tokens). */
   readonly accessTokensEnabled: boolean;
-  /** Signs in: mints a token and stores a new session. @throws SessionError INVALID_INPUT, STORE_UNAVAILABLE */
+  /**
+   * Signs in: mints a token and stores a new session.
+   * @param input - The user and, optionally, kind, device, tenant, app data and a token to revoke.
+   * @returns The token to hand to the client (it is not stored) and the stored session.
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user or tenant id, an
+   * undeclared kind, or `data` that is not a JSON object within 8 KiB; `STORE_UNAVAILABLE`,
+   * `STORE_ERROR`, `CLOSED`.
+   */
   create(input: CreateSessionInput): Promise<CreatedSession>;
-  /** Checks a token: one store read, a write only when the touch interval passed. Never throws for bad input. @throws SessionError STORE_UNAVAILABLE */
+  /**
+   * Checks a token: one store read, a write only when the touch interval passed. Never throws
+   * for a bad token: it returns a refusal.
+   * @param token - The presented token, of any type.
+   * @param options - Accepted for adapters that pass request fields along; it never changes the result.
+   * @returns `{ ok: true, session }`, or `{ ok: false, reason }` for a missing, malformed, unknown,
+   * expired, idle or revoked token.
+   * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`; `CLOSED` for a
+   * well-formed token after {@link SessionManager.close}.
+   */
   validate(token: unknown, options?: ValidateOptions): Promise<ValidationResult>;
-  /** Revokes one session (a tombstone stays until expiry). @returns whether this call revoked it */
+  /**
+   * Revokes one session (a tombstone stays until expiry).
+   * @param sessionId - The session's id; an id of another shape revokes nothing.
+   * @param options - The reason and actor, and `userId` to revoke only a session of that user.
+   * @returns Whether this call revoked it (`false` when unknown, already revoked or another user's).
+   * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   */
   revoke(sessionId: string, options?: RevokeSessionOptions): Promise<boolean>;
-  /** Signs a user out everywhere by raising epochs: O(1) for any number of sessions. */
+  /**
+   * Signs a user out everywhere by raising epochs: O(1) for any number of sessions.
+   * @param userId - The user.
+   * @param options - The kinds to sign out (default: the `everywhereKinds` option), reason and actor.
+   * @returns The user's epochs of those kinds after the raise.
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id, or kinds that are
+   * neither `"all"` nor a non-empty list of declared kinds; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   */
   revokeAll(userId: string, options?: RevokeAllSessionsOptions): Promise<RevokeAllResult>;
-  /** Logs out every other device of the user. @returns the ids revoked */
+  /**
+   * Logs out every other device of the user.
+   * @param userId - The user.
+   * @param keepSessionId - The session that stays signed in.
+   * @param options - The kinds to sign out (default: the `everywhereKinds` option), reason and actor.
+   * @returns The ids revoked by this call.
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user or session id, or bad
+   * kinds (as {@link SessionManager.revokeAll}); `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   */
   revokeOthers(userId: string, keepSessionId: string, options?: RevokeOthersSessionsOptions): Promise<RevokeOthersResult>;
-  /** Signs this device out, or every device when the global-logout policy says so. */
+  /**
+   * Signs this device out, or every device when the global-logout policy says so.
+   * @param session - The signed-in session, as `validate` returned it.
+   * @param options - The actor, and the tenant when the session has none.
+   * @returns Whether the global-logout policy signed out every device.
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad `session.userId`;
+   * `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`. An error of a `globalLogout` policy function
+   * propagates as is, after this device was signed out.
+   */
   signOut(session: Pick<Session, 'id' | 'userId' | 'tenantId'>, options?: ActorOptions): Promise<SignOutResult>;
-  /** A password change: other devices out; this one kept with a fresh token unless the policy is "all". */
+  /**
+   * A password change: other devices out; this one kept with a fresh token unless the policy is "all".
+   * @param userId - The user whose password changed.
+   * @param options - `currentSessionId`, the device that made the change, and the actor.
+   * @returns The fresh token and session of the device that stays, or `{}` when none stays (policy
+   * `"all"`, or `currentSessionId` names no live session of this user).
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`,
+   * `STORE_ERROR`, `CLOSED`.
+   */
   passwordChanged(userId: string, options?: CredentialChangeOptions): Promise<CredentialChangeResult>;
-  /** A password reset: every device out. */
+  /**
+   * A password reset: every device out (the sessions of the `everywhereKinds` option).
+   * @param userId - The user whose password was reset.
+   * @param options - The actor and tenant, for the audit event.
+   * @returns Resolves once the epochs are raised.
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`,
+   * `STORE_ERROR`, `CLOSED`.
+   */
   passwordReset(userId: string, options?: ActorOptions): Promise<void>;
-  /** An email change: other devices out; this one kept with a fresh token. */
+  /**
+   * An email change: other devices out; this one kept with a fresh token.
+   * @param userId - The user whose email address changed.
+   * @param options - `currentSessionId`, the device that made the change, and the actor.
+   * @returns The fresh token and session, or `{}` when `currentSessionId` names no live session of
+   * this user.
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`,
+   * `STORE_ERROR`, `CLOSED`.
+   */
   emailChanged(userId: string, options?: CredentialChangeOptions): Promise<CredentialChangeResult>;
-  /** The live sessions of a user for a "Login management" list: current first, then most recently used. */
+  /**
+   * The live sessions of a user for a "Login management" list: current first, then most recently used.
+   * @param userId - The user.
+   * @param options - The current session, the locale and clock for `lastUsed`, and the kinds to list.
+   * @returns One row per live session (revoked, expired and idle ones are left out).
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`,
+   * `STORE_ERROR`, `CLOSED`.
+   */
   list(userId: string, options?: ListOptions): Promise<SessionView[]>;
-  /** Deletes expired rows in bounded batches. @returns rows deleted */
+  /**
+   * Deletes expired rows in bounded batches.
+   * @param options - `limit`: the most rows this call deletes. Default: every expired row.
+   * @returns The number of session rows deleted.
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a `limit` that is not a positive
+   * number; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   */
   prune(options?: { readonly limit?: number }): Promise<number>;
-  /** Prunes every `pruneInterval` on an unref'd timer. @returns a function that stops it */
+  /**
+   * Prunes every `pruneInterval` on an unref'd timer; a second call restarts it. A failed run
+   * goes to the `onError` option.
+   * @returns A function that stops it.
+   * @throws {@link session-revocation!SessionError} `CLOSED` after {@link SessionManager.close} (thrown, not
+   * rejected).
+   */
   startPruning(): () => void;
-  /** Stops pruning and subscriptions and closes the store. */
+  /**
+   * Stops pruning and subscriptions and closes the store. A second call does nothing.
+   * @returns Resolves once the store is closed.
+   * @throws What the store's `close()` rejects with, unchanged.
+   */
   close(): Promise<void>;
-  /** Mints a short-lived JWT for the session. @throws SessionError INVALID_CONFIGURATION without `accessTokens` */
+  /**
+   * Mints a short-lived JWT for the session.
+   * @param session - The session, as `create` or `validate` returned it.
+   * @param options - `ttl`: the lifetime in ms, at most the `maxTtl` option.
+   * @returns The signed JWT.
+   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without `accessTokens` or
+   * without a private key (a verify-only service); `INVALID_INPUT` for a `ttl` outside 1 s to `maxTtl`
+   * or a session without a session id, a string `userId` and a numeric `createdAt`; `CLOSED`.
+   */
   issueAccessToken(session: Pick<Session, 'id' | 'userId' | 'kind' | 'createdAt' | 'tenantId'>, options?: IssueAccessTokenOptions): Promise<string>;
-  /** Verifies a JWT: signature, expiry, epoch and deny-list. Never throws for bad input. */
+  /**
+   * Verifies a JWT: signature, expiry, epoch and deny-list. Never throws for a bad token: it
+   * returns a refusal.
+   * @param jwt - The presented token, of any type.
+   * @returns `{ ok: true, claims }`, or `{ ok: false, reason }`.
+   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without `accessTokens`;
+   * `STORE_UNAVAILABLE` or `STORE_ERROR` (the store's `CLOSED` after close) when the revocation state of
+   * a genuine token's user is not cached and cannot be read.
+   */
   verifyAccessToken(jwt: unknown): Promise<AccessTokenVerification>;
-  /** The public keys of the access-token signer as a JWKS, for services that verify with public keys only (HS256 secrets are never listed). */
+  /**
+   * The public keys of the access-token signer as a JWKS, for services that verify with public keys only (HS256 secrets are never listed).
+   * @returns The key set; its `keys` list is empty when only HS256 secrets are configured.
+   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without `accessTokens`.
+   */
   accessTokenJwks(): Promise<JSONWebKeySet>;
-  /** Listens to audit events (`"*"` for all). @returns a function that unsubscribes */
+  /**
+   * Listens to audit events (`"*"` for all), sent once the store has acknowledged the change.
+   * @typeParam T - The event type, or `"*"`.
+   * @param type - The event type to listen to, or `"*"` for every event.
+   * @param listener - Called with each event; it may be async. Its errors go to the `onError`
+   * option, never to the caller of the action.
+   * @returns A function that unsubscribes.
+   */
   on<T extends SessionEventType | '*'>(
     type: T,
     listener: SessionEventListener<T extends '*' ? SessionEvent : Extract<SessionEvent, { type: T }>>,
@@ -175,10 +301,10 @@ export interface CreateSessionManagerOptions extends SessionManagerOptions {
   /**
    * How long (ms) access-token verification may trust a cached copy of a user's epochs and
    * deny-list: the propagation window for stores that do not publish revocations. 0 reads
-   * the store every time. @default 1_000
+   * the store every time; at most one day. @default 1_000
    */
   readonly epochCacheTtl?: number;
-  /** Users kept in the epoch cache (least recently used leave first). @default 10_000 */
+  /** Users kept in the epoch cache (least recently used leave first); a whole number, 0 keeps none. @default 10_000 */
   readonly epochCacheSize?: number;
 }
 
@@ -209,14 +335,19 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
   const store = options.store ?? memoryStore();
   const { clock } = config;
   const hub = new EventHub(config.onError);
+  const cacheTtl = bounded('epochCacheTtl', options.epochCacheTtl ?? 1_000, 0, 86_400_000);
+  const cacheSize = options.epochCacheSize ?? 10_000;
+  if (!Number.isSafeInteger(cacheSize) || cacheSize < 0) {
+    throw new SessionError('INVALID_CONFIGURATION', 'epochCacheSize must be a whole number of users, 0 or more.');
+  }
   const accessTokens =
     options.accessTokens === undefined
       ? undefined
       : new AccessTokens(options.accessTokens, {
           clock,
           loadState: (userId) => callStore(() => store.getRevocationState(userId)),
-          cacheTtl: options.epochCacheTtl ?? 1_000,
-          cacheSize: options.epochCacheSize ?? 10_000,
+          cacheTtl,
+          cacheSize,
         });
   const unsubscribe =
     accessTokens !== undefined && store.subscribe
@@ -225,7 +356,9 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
           () => accessTokens.clear(),
         )
       : undefined;
-  const denyUntil = (at: number): number | undefined => (accessTokens === undefined ? undefined : at + accessTokens.denyWindow);
+  // Written whether or not this manager issues tokens: another instance on the store may.
+  const denyWindow = accessTokens?.denyWindow ?? DEFAULT_DENY_WINDOW;
+  const denyUntil = (at: number): number => at + denyWindow;
   const afterRevocation = (userId: string): void => accessTokens?.invalidate(userId);
   let stopPruning: (() => void) | undefined;
   let closed = false;
@@ -375,14 +508,19 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
   ): Promise<CredentialChangeResult> => {
     checkId('userId', userId);
     let current: SessionRecord | undefined;
-    if (keepCurrent && changeOptions.currentSessionId !== undefined) {
+    if (changeOptions.currentSessionId !== undefined) {
       const found = await callStore(() => store.get(changeOptions.currentSessionId!));
       if (found !== null && found.session.userId === userId && refusal(found.session, found.epochs, clock(), 0) === undefined) {
         current = found.session;
       }
     }
     await revokeAll(userId, { reason, by: changeOptions.by, tenantId: changeOptions.tenantId ?? current?.tenantId });
-    if (current === undefined) return {};
+    // A current session of a kind the epoch did not cover (an API token) goes on its own:
+    // the old token must stop working whether or not this device stays signed in.
+    if (current !== undefined && !config.everywhereKinds.includes(current.kind)) {
+      await revokeOne(current.id, { reason, by: changeOptions.by });
+    }
+    if (!keepCurrent || current === undefined) return {};
     const fresh = await create(
       {
         userId,

@@ -122,7 +122,8 @@ export interface RevokeOptions {
   readonly reason: string;
   /**
    * When set, also record the session id in the user's deny-list until this time (ms), so
-   * stateless access tokens minted for it are refused. Unset when access tokens are off.
+   * stateless access tokens minted for it are refused. The manager always sets it (another
+   * instance on the store may issue tokens); a store must honour it whenever it is given.
    */
   readonly denyUntil?: number | undefined;
 }
@@ -178,6 +179,10 @@ export interface RevocationNotice {
  * `SessionError` of code `STORE_UNAVAILABLE` when the backing service cannot be reached (never
  * hang: use a timeout), so the HTTP layer can answer 503. A store must never swallow an error
  * and report success: for a revocation library that is failing open.
+ *
+ * Any other failure rejects with `STORE_ERROR` (the driver error as `cause`), and the data
+ * methods reject with `CLOSED` once `close()` was called. The manager passes a store's
+ * `SessionError` through and reports anything else a store throws as `STORE_ERROR`.
  */
 export interface SessionStore {
   /**
@@ -189,6 +194,11 @@ export interface SessionStore {
    *   tombstones with reason `replaced` (two concurrent creates for one device leave one live row).
    *
    * Ids are unique (128 random bits); a store may reject a duplicate id.
+   * @param record - The session to insert; its `createdAt` is the requested one.
+   * @param options - Whether to replace the device's older sessions, and their deny-list end.
+   * @returns The record as stored and the ids of the sessions it replaced.
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a duplicate id (when the store
+   * checks); `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   create(record: NewSessionRecord, options: CreateOptions): Promise<CreateResult>;
 
@@ -196,42 +206,67 @@ export interface SessionStore {
    * Reads one session and its user's epochs in one round trip. Returns tombstones and rows
    * past `expiresAt` that are not yet pruned (the manager decides); `null` only when no row
    * exists. Never writes.
+   * @param sessionId - The session's id.
+   * @returns The row and its user's epochs, or `null`.
+   * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   get(sessionId: string): Promise<SessionLookup | null>;
 
   /**
    * Sets `lastUsedAt` to `max(lastUsedAt, at)` on an existing, non-revoked session.
    * A missing or revoked session is left exactly as it is (never recreated, never un-revoked).
+   * @param sessionId - The session's id.
+   * @param at - When it was used (ms).
    * @returns Whether a row was updated.
+   * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   touch(sessionId: string, at: number): Promise<boolean>;
 
   /**
    * Turns a live session into a tombstone (`revokedAt`, `revokedReason`), keeping the row
    * until its expiry. Revoking a tombstone again changes nothing (the first reason stays).
+   * @param sessionId - The session's id.
+   * @param options - Revocation time, reason and deny-list end.
    * @returns The record as it was before this call if this call revoked it, otherwise `null`
    * (missing, or already revoked).
+   * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   revoke(sessionId: string, options: RevokeOptions): Promise<SessionRecord | null>;
 
   /**
    * Raises the user's epoch of each kind to `max(epoch, at, high-water mark)`. Never lowers
    * an epoch. O(1) in the number of sessions: rows are not touched.
+   * @param userId - The user.
+   * @param options - The kinds and the requested epoch.
    * @returns The user's epochs of the named kinds after the raise.
+   * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   revokeAll(userId: string, options: RevokeAllOptions): Promise<Epochs>;
 
   /**
    * Makes tombstones of every live session of the user of the given kinds except
    * `keepSessionId`, in one atomic step.
+   * @param userId - The user.
+   * @param options - The session kept, the kinds, and revocation time, reason and deny-list end.
    * @returns The ids revoked by this call.
+   * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   revokeOthers(userId: string, options: RevokeOthersOptions): Promise<readonly string[]>;
 
-  /** Every row held for the user, plus the user's epochs, in one round trip. Never writes. */
+  /**
+   * Every row held for the user, plus the user's epochs, in one round trip. Never writes.
+   * @param userId - The user.
+   * @returns The rows (tombstones and expired rows included) and the epochs.
+   * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   */
   listByUser(userId: string): Promise<UserSessions>;
 
-  /** The user's epochs and deny-list (for stateless access tokens). Never writes. */
+  /**
+   * The user's epochs and deny-list (for stateless access tokens). Never writes.
+   * @param userId - The user.
+   * @returns The epochs and the deny-list.
+   * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   */
   getRevocationState(userId: string): Promise<RevocationState>;
 
   /**
@@ -239,7 +274,9 @@ export interface SessionStore {
    * that ran out. Must not hold a lock for long: one bounded batch per call. A store that
    * can lock across instances returns 0 at once when another instance is pruning.
    * Epochs are never deleted by pruning.
+   * @param options - The present and the batch size.
    * @returns The number of session rows deleted.
+   * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   prune(options: PruneOptions): Promise<number>;
 
@@ -251,7 +288,11 @@ export interface SessionStore {
    * Notices sent while the subscription is down are lost, so a store calls `onResync` each
    * time its subscription becomes active (first connect and every reconnect): the manager
    * then drops its whole cache rather than trust entries that may have missed a notice.
+   * @param listener - Called with each notice.
+   * @param onResync - Called each time the subscription becomes active.
    * @returns A function that unsubscribes.
+   * @throws {@link session-revocation!SessionError} `CLOSED` after `close()` (synchronously), in stores
+   * that refuse a late subscription.
    */
   subscribe?(listener: (notice: RevocationNotice) => void, onResync?: () => void): () => void;
 
@@ -261,9 +302,14 @@ export interface SessionStore {
    * stay random), so a sharded store (Redis Cluster) can put a session in its user's shard
    * from the id alone and read session and epochs in one round trip. Must be a pure function
    * of `userId`.
+   * @param userId - The owner of the new session.
+   * @returns The prefix.
    */
   sessionIdPrefix?(userId: string): string;
 
-  /** Optional: releases what the store opened itself (not the client the app passed in). */
+  /**
+   * Optional: releases what the store opened itself (not the client the app passed in).
+   * @returns Resolves once released.
+   */
   close?(): Promise<void>;
 }

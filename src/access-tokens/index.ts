@@ -29,7 +29,7 @@ export interface AccessTokenOptions {
   readonly issuer?: string;
   /** `aud` claim set and required. */
   readonly audience?: string;
-  /** Allowed clock skew, at most 60_000. @default 5_000 */
+  /** Allowed clock skew in ms (not seconds, unlike jose's option of that name), at most 60_000. @default 5_000 */
   readonly clockTolerance?: number;
   /** Tokens whose signature check is remembered until their `exp`. @default 10_000 */
   readonly verifiedCacheSize?: number;
@@ -96,6 +96,16 @@ export interface AccessTokenDependencies {
   readonly cacheSize: number;
 }
 
+const DEFAULT_MAX_TTL = 3_600_000;
+const DEFAULT_TOLERANCE = 5_000;
+
+/**
+ * The deny-list lifetime under the default access-token options. A manager without the
+ * `accessTokens` option still writes deny-list entries this long, because another instance
+ * sharing the store may issue tokens for the session it revokes.
+ */
+export const DEFAULT_DENY_WINDOW = DEFAULT_MAX_TTL + 2 * DEFAULT_TOLERANCE;
+
 /** Issues and verifies access tokens; used through the manager. */
 export class AccessTokens {
   /** How long (ms) a deny-list entry must live: the longest token lifetime plus clock tolerance. */
@@ -115,8 +125,8 @@ export class AccessTokens {
     const keys = keyList(options);
     checkKeys(keys);
     this.#ttl = bounded('accessTokens.ttl', options.ttl ?? 300_000, 1_000, Number.MAX_SAFE_INTEGER);
-    this.#maxTtl = bounded('accessTokens.maxTtl', options.maxTtl ?? Math.max(3_600_000, this.#ttl), this.#ttl, Number.MAX_SAFE_INTEGER);
-    this.#tolerance = bounded('accessTokens.clockTolerance', options.clockTolerance ?? 5_000, 0, 60_000);
+    this.#maxTtl = bounded('accessTokens.maxTtl', options.maxTtl ?? Math.max(DEFAULT_MAX_TTL, this.#ttl), this.#ttl, Number.MAX_SAFE_INTEGER);
+    this.#tolerance = bounded('accessTokens.clockTolerance', options.clockTolerance ?? DEFAULT_TOLERANCE, 0, 60_000);
     // A token minted by an instance whose clock runs up to the tolerance ahead can be presented
     // until revocation + maxTtl + tolerance, and verification still honours an entry until
     // its end + tolerance: the entry must outlive both.
@@ -245,7 +255,7 @@ function keyList(options: AccessTokenOptions): AccessTokenKey[] {
   return [...shorthand, ...(options.keys ?? [])];
 }
 
-function bounded(name: string, value: number, min: number, max: number, code: 'INVALID_CONFIGURATION' | 'INVALID_INPUT' = 'INVALID_CONFIGURATION'): number {
+export function bounded(name: string, value: number, min: number, max: number, code: 'INVALID_CONFIGURATION' | 'INVALID_INPUT' = 'INVALID_CONFIGURATION'): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
     throw new SessionError(code, `${name} must be between ${min} and ${max} ms.`);
   }

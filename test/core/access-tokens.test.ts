@@ -28,6 +28,31 @@ describe('access tokens', () => {
     expect(result.ok && result.claims.sid).toBe(session.id);
   });
 
+  it('is refused after its session is revoked by an instance without the accessTokens option', async () => {
+    const clock = new TestClock();
+    const store = memoryStore();
+    const api = createSessionManager({ store, clock: clock.read, epochCacheTtl: 0, accessTokens: { secret: SECRET } });
+    const admin = createSessionManager({ store, clock: clock.read });
+    const { session } = await api.create({ userId: 'u' });
+    const other = await api.create({ userId: 'u', userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0' });
+    const jwt = await api.issueAccessToken(session);
+    const otherJwt = await api.issueAccessToken(other.session);
+    expect(await admin.revoke(session.id)).toBe(true);
+    expect(await api.verifyAccessToken(jwt)).toEqual({ ok: false, reason: 'revoked' });
+    await admin.revokeOthers('u', session.id);
+    expect(await api.verifyAccessToken(otherJwt)).toEqual({ ok: false, reason: 'revoked' });
+  });
+
+  it('refuses epoch-cache options that are not a duration or a count', () => {
+    for (const epochCacheTtl of [-1, Number.NaN, Number.POSITIVE_INFINITY, 86_400_001]) {
+      expect(() => createSessionManager({ epochCacheTtl, accessTokens: { secret: SECRET } })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION' }));
+    }
+    for (const epochCacheSize of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => createSessionManager({ epochCacheSize, accessTokens: { secret: SECRET } })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION' }));
+    }
+    expect(() => createSessionManager({ epochCacheTtl: 0, epochCacheSize: 0, accessTokens: { secret: SECRET } })).not.toThrow();
+  });
+
   it('is refused after revokeAll, with a cache TTL of 0 at once', async () => {
     const { sessions } = setup();
     const { session } = await sessions.create({ userId: 'u' });

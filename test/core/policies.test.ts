@@ -87,6 +87,31 @@ describe('credential changes', () => {
     expect((await sessions.validate(changed.token)).ok).toBe(false);
   });
 
+  it('a change made from an API session ends that token too and keeps the other API tokens', async () => {
+    const sessions = createSessionManager();
+    const current = await sessions.create({ userId: 'u', kind: 'api' });
+    const otherApi = await sessions.create({ userId: 'u', kind: 'api' });
+    const laptop = await sessions.create({ userId: 'u', userAgent: UA.chromeMac });
+    for (const change of ['passwordChanged', 'emailChanged'] as const) {
+      const presented = change === 'passwordChanged' ? current : await sessions.create({ userId: 'u', kind: 'api' });
+      const result = await sessions[change]('u', { currentSessionId: presented.session.id });
+      expect(await sessions.validate(presented.token)).toEqual({ ok: false, reason: 'revoked' });
+      expect(result.session?.kind).toBe('api');
+      expect((await sessions.validate(result.token)).ok).toBe(true);
+    }
+    expect((await sessions.validate(laptop.token)).ok).toBe(false);
+    expect((await sessions.validate(otherApi.token)).ok).toBe(true);
+    // The two fresh API sessions and the untouched one; no duplicate of an ended token.
+    expect((await sessions.list('u')).map((row) => row.kind)).toEqual(['api', 'api', 'api']);
+  });
+
+  it('the "all" policy ends an API session the change was made from', async () => {
+    const sessions = createSessionManager({ policy: { onPasswordChange: 'all' } });
+    const current = await sessions.create({ userId: 'u', kind: 'api' });
+    expect(await sessions.passwordChanged('u', { currentSessionId: current.session.id })).toEqual({});
+    expect(await sessions.validate(current.token)).toEqual({ ok: false, reason: 'revoked' });
+  });
+
   it('API tokens survive a password change unless the app names them', async () => {
     const sessions = createSessionManager();
     const api = await sessions.create({ userId: 'u', kind: 'api' });
