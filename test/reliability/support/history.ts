@@ -182,6 +182,19 @@ const inside = (windows: readonly Window[] | undefined, start: number, end: numb
 const ms = (value: number): string => value.toFixed(1);
 
 /**
+ * Until when a revocation may still take effect. One that failed for want of the store
+ * (503, or no answer) during an outage may have been sent before a frozen server stopped
+ * reading: the server runs it when it resumes, after the request was answered, possibly after
+ * sessions signed in on other connections in the meantime. So it may cover sessions started
+ * until the end of that outage.
+ */
+function mayRunUntil(revocation: RevocationEntry, outages: readonly Window[] | undefined): number {
+  if (revocation.ok || (revocation.status >= 400 && revocation.status < 500)) return revocation.end;
+  const during = (outages ?? []).filter((window) => revocation.start <= window.end && revocation.end >= window.start);
+  return Math.max(revocation.end, ...during.map((window) => window.end));
+}
+
+/**
  * Holds a run to the promises:
  * - **stale_success**: no request that started after an acknowledged revocation returned
  *   succeeds with a session it covered (an access token on another instance gets the documented
@@ -205,8 +218,9 @@ export function check(history: History, options: CheckOptions): Violation[] {
       revocation.type === 'sign_out' || revocation.type === 'presented' || revocation.type === 'revoke'
         ? [history.sessions.get(revocation.sessionId ?? '')].filter((entry) => entry !== undefined)
         : (history.byUser.get(revocation.userId) ?? []);
+    const uncertain = { ...revocation, end: mayRunUntil(revocation, options.outages) };
     for (const entry of candidates) {
-      if (!history.mayCover(revocation, entry)) continue;
+      if (!history.mayCover(uncertain, entry)) continue;
       mayFrom.set(entry.id, Math.min(mayFrom.get(entry.id) ?? Infinity, revocation.start));
       attempts.set(entry.id, [...(attempts.get(entry.id) ?? []), revocation]);
     }
