@@ -143,7 +143,8 @@ for (const [name, up] of stores) {
     });
 
     it('a token with the right id and a wrong secret is not_found, exactly like an unknown id: the stored hash itself, one character off, all zeros', async () => {
-      // The comparison of hashes is constant-time (crypto.timingSafeEqual in src/token.ts);
+      // The comparison of hashes is constant-time (crypto.timingSafeEqual in src/token.ts, counted
+      // by test/core/constant-time.test.ts);
       // what a test can check without timing anything is that every wrong secret for a real id
       // gets the very answer an unknown id gets, so the answer says nothing about the id.
       const sessions: SessionManager = createSessionManager({ store: await (await kits.open(name)).store(), onError: () => undefined });
