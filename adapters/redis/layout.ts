@@ -8,7 +8,7 @@ import { hash } from 'node:crypto';
  * Cluster slot, in one round trip.
  *
  * ```
- * <p>{b}:s:<sessionId>   hash   one session (see codec.ts), PEXPIREAT its absolute expiry
+ * <p>{b}:s:<sessionId>   hash   one session (see codec.ts), PEXPIREAT a day past its expiry
  * <p>{b}:u:<userId>:s    zset   the user's session ids by expiresAt
  * <p>{b}:u:<userId>:e    hash   kind -> revocation epoch (never expires)
  * <p>{b}:u:<userId>:h    hash   kind -> high-water mark (newest createdAt seen)

@@ -22,8 +22,9 @@ import { listScript, revocationStateScript, revokeAllScript, revokeOthersScript 
  *   request reads the session and its user's epochs in one EVALSHA_RO (Redis refuses any write
  *   in it); only sign-in, revocation and the throttled touch write. Sign-in and revocations
  *   that add deny-list entries send one more small command (the prune directory), not awaited.
- * - A session is a hash that Redis expires at the session's absolute expiry (PEXPIREAT).
- *   Revoking leaves it as a tombstone until then. "Sign out everywhere" raises the user's
+ * - A session is a hash. Revoking leaves it as a tombstone until its absolute expiry; pruning
+ *   deletes it after that, and Redis expires it a day later at the latest (PEXPIREAT), for
+ *   apps that never prune. "Sign out everywhere" raises the user's
  *   epoch: O(1) however many sessions the user has.
  * - Redis Cluster: all keys of a user and of the user's sessions share one hash tag, taken
  *   from the first characters of the session id (see `sessionIdPrefix`), so every script

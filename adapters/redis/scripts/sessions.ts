@@ -40,7 +40,9 @@ if ARGV[8] == '1' then
   keepUntil(KEYS[5], expiresAt)
 end
 redis.call('HSET', KEYS[1], 'c', created, 'e', expires, 'l', created, unpack(ARGV, 12))
-redis.call('PEXPIREAT', KEYS[1], expires)
+-- Kept a day past its expiry, so a late cookie reads as expired (as in every store) until
+-- pruning deletes it; the TTL only cleans up after an app that never prunes.
+redis.call('PEXPIREAT', KEYS[1], fmt(expiresAt + 86400000))
 redis.call('ZADD', KEYS[2], expires, id)
 keepUntil(KEYS[2], expiresAt)
 if createdAt > tonumber(redis.call('HGET', KEYS[4], kind) or '0') then redis.call('HSET', KEYS[4], kind, created) end
