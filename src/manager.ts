@@ -1,13 +1,13 @@
 import { describeDevice, deviceLabel } from './device.js';
 import { invalidInput, isSessionError, SessionError } from './errors.js';
 import { EventHub, type InvalidationReason, type SessionEventListener, type SessionEventType, type SessionEvent } from './events.js';
-import { resolveOptions, type ResolvedOptions, type SessionManagerOptions } from './options.js';
+import { duration, resolveOptions, type ResolvedOptions, type SessionManagerOptions } from './options.js';
 import { refusal, toSession, toView, type Session, type SessionView, type ValidationResult } from './session.js';
 import { memoryStore } from './stores/memory.js';
 import type { Epochs, JsonValue, SessionLookup, SessionRecord, SessionStore } from './store.js';
 import { isSessionId, mintToken, parseToken, secretMatches } from './token.js';
 import type { JSONWebKeySet } from 'jose';
-import { AccessTokens, bounded, DEFAULT_DENY_WINDOW, type AccessTokenOptions, type AccessTokenVerification, type IssueAccessTokenOptions } from './access-tokens/index.js';
+import { AccessTokens, DEFAULT_DENY_WINDOW, type AccessTokenOptions, type AccessTokenVerification, type IssueAccessTokenOptions } from './access-tokens/index.js';
 
 /** What the app knows at sign-in. */
 export interface CreateSessionInput {
@@ -301,7 +301,7 @@ export interface CreateSessionManagerOptions extends SessionManagerOptions {
   /**
    * How long (ms) access-token verification may trust a cached copy of a user's epochs and
    * deny-list: the propagation window for stores that do not publish revocations. 0 reads
-   * the store every time; at most one day. @default 1_000
+   * the store every time. @default 1_000
    */
   readonly epochCacheTtl?: number;
   /** Users kept in the epoch cache (least recently used leave first); a whole number, 0 keeps none. @default 10_000 */
@@ -335,11 +335,8 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
   const store = options.store ?? memoryStore();
   const { clock } = config;
   const hub = new EventHub(config.onError);
-  const cacheTtl = bounded('epochCacheTtl', options.epochCacheTtl ?? 1_000, 0, 86_400_000);
-  const cacheSize = options.epochCacheSize ?? 10_000;
-  if (!Number.isSafeInteger(cacheSize) || cacheSize < 0) {
-    throw new SessionError('INVALID_CONFIGURATION', 'epochCacheSize must be a whole number of users, 0 or more.');
-  }
+  const cacheTtl = duration('epochCacheTtl', options.epochCacheTtl, 1_000, { min: 0 });
+  const cacheSize = duration('epochCacheSize', options.epochCacheSize, 10_000, { min: 0 });
   const accessTokens =
     options.accessTokens === undefined
       ? undefined

@@ -136,7 +136,8 @@ export function resolveOptions(options: SessionManagerOptions): ResolvedOptions 
   };
 }
 
-function duration(name: string, value: number | undefined, fallback: number, limits: { min: number }): number {
+/** A whole, finite number of at least `limits.min` (ms, or a count), else `fallback` when unset. */
+export function duration(name: string, value: number | undefined, fallback: number, limits: { min: number }): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < limits.min || !Number.isInteger(value)) {
     throw new SessionError('INVALID_CONFIGURATION', `${name} must be a finite integer >= ${limits.min} (got ${String(value)}).`);

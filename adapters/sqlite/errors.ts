@@ -7,7 +7,7 @@ import { isSessionError, SessionError } from '../../src/errors.js';
 const UNAVAILABLE = new Set(['SQLITE_BUSY', 'SQLITE_IOERR', 'SQLITE_FULL', 'SQLITE_CANTOPEN']);
 
 /** The primary SQLite result code of a better-sqlite3 error (`SQLITE_BUSY_SNAPSHOT` -> `SQLITE_BUSY`). */
-function primaryCode(error: unknown): string | undefined {
+export function primaryCode(error: unknown): string | undefined {
   if (!(error instanceof Error) || !('code' in error) || typeof error.code !== 'string') return undefined;
   const match = /^SQLITE_[A-Z]+/.exec(error.code);
   return match?.[0];

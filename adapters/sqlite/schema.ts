@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { SessionError } from '../../src/errors.js';
+import { primaryCode } from './errors.js';
 
 /** The schema this version of the store reads and writes. */
 export const SCHEMA_VERSION = 1;
@@ -114,14 +115,10 @@ export async function configureOwnedDatabase(db: BetterSqlite3.Database, busyTim
       if (mode === 'wal') db.pragma('synchronous = NORMAL');
       return;
     } catch (error) {
-      if (!isBusy(error) || Date.now() >= deadline) throw error;
+      if (primaryCode(error) !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
       await pause(Math.random() * Math.min(100, 2 ** attempt));
     }
   }
-}
-
-function isBusy(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('SQLITE_BUSY');
 }
 
 function pause(ms: number): Promise<void> {

@@ -255,7 +255,7 @@ function keyList(options: AccessTokenOptions): AccessTokenKey[] {
   return [...shorthand, ...(options.keys ?? [])];
 }
 
-export function bounded(name: string, value: number, min: number, max: number, code: 'INVALID_CONFIGURATION' | 'INVALID_INPUT' = 'INVALID_CONFIGURATION'): number {
+function bounded(name: string, value: number, min: number, max: number, code: 'INVALID_CONFIGURATION' | 'INVALID_INPUT' = 'INVALID_CONFIGURATION'): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
     throw new SessionError(code, `${name} must be between ${min} and ${max} ms.`);
   }

@@ -44,7 +44,7 @@ describe('access tokens', () => {
   });
 
   it('refuses epoch-cache options that are not a duration or a count', () => {
-    for (const epochCacheTtl of [-1, Number.NaN, Number.POSITIVE_INFINITY, 86_400_001]) {
+    for (const epochCacheTtl of [-1, 0.5, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(() => createSessionManager({ epochCacheTtl, accessTokens: { secret: SECRET } })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION' }));
     }
     for (const epochCacheSize of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
