@@ -5,16 +5,15 @@
  *   the HTTP layer answers `503` and keeps the cookie.
  * - `INVALID_INPUT`: an argument has the wrong shape (empty user id, unknown kind, ...).
  * - `INVALID_CONFIGURATION`: options that contradict themselves, found at startup.
- * - `NOT_FOUND`: the session named does not exist or belongs to someone else.
  * - `UNAUTHENTICATED`: an action that needs a signed-in request was called without one.
- * - `STORE_ERROR`: the store failed in a way that is not an outage (a bug or a schema problem).
+ * - `STORE_ERROR`: the store failed in a way that is not an outage (a bug, a schema problem,
+ *   or an answer of the wrong shape, which is never taken for a session).
  * - `CLOSED`: the manager or store was closed.
  */
 export type SessionErrorCode =
   | 'STORE_UNAVAILABLE'
   | 'INVALID_INPUT'
   | 'INVALID_CONFIGURATION'
-  | 'NOT_FOUND'
   | 'UNAUTHENTICATED'
   | 'STORE_ERROR'
   | 'CLOSED';
@@ -66,4 +65,18 @@ export function isSessionError(value: unknown): value is SessionError {
 /** Builds the INVALID_INPUT error used by argument checks. */
 export function invalidInput(message: string): SessionError {
   return new SessionError('INVALID_INPUT', message);
+}
+
+/**
+ * What a store's failure becomes once it leaves the store: a {@link SessionError} passes
+ * through unchanged (a store's `STORE_UNAVAILABLE` stays an outage), anything else becomes
+ * `STORE_ERROR` with the original as `cause`. Store adapters may use it to wrap driver errors
+ * they do not classify themselves.
+ *
+ * @param error - What the store threw or rejected with.
+ * @returns The error to throw.
+ */
+export function storeFailure(error: unknown): SessionError {
+  if (isSessionError(error)) return error;
+  return new SessionError('STORE_ERROR', `The session store failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 }

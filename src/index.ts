@@ -11,12 +11,11 @@
  *
  * @module session-revocation
  */
-export { createSessionManager } from './manager.js';
+export { createSessionManager } from './manager/index.js';
 export type {
   ActorOptions,
   CreatedSession,
   CreateSessionInput,
-  CreateSessionManagerOptions,
   CredentialChangeOptions,
   CredentialChangeResult,
   ListOptions,
@@ -27,11 +26,10 @@ export type {
   RevokeSessionOptions,
   SessionManager,
   SignOutResult,
-  ValidateOptions,
-} from './manager.js';
-export type { KindOptions, PolicyContext, SessionManagerOptions, SessionPolicy } from './options.js';
+} from './manager/api.js';
+export type { CreateSessionManagerOptions, KindOptions, PolicyContext, SessionManagerOptions, SessionPolicy } from './options.js';
 export type { Session, SessionView, ValidationFailureReason, ValidationResult } from './session.js';
-export { SessionError, isSessionError } from './errors.js';
+export { SessionError, isSessionError, storeFailure } from './errors.js';
 export type { SessionErrorCode } from './errors.js';
 export { memoryStore } from './stores/memory.js';
 export type { MemoryStoreOptions } from './stores/memory.js';

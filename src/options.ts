@@ -1,6 +1,8 @@
-import { SessionError } from './errors.js';
+import type { AccessTokenOptions } from './access-tokens/index.js';
+import { checkAccessTokenOptions } from './access-tokens/check-options.js';
 import { uaParserDeviceParser, type DeviceParser } from './device.js';
 import type { SessionEvent } from './events.js';
+import { boolean, callable, duration, integer, invalidConfiguration, oneOf, optionsObject } from './option-checks.js';
 import type { SessionStore } from './store.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -67,6 +69,13 @@ export interface SessionManagerOptions {
   readonly policy?: SessionPolicy;
   /** Turns a User-Agent into browser, OS and device type. @default ua-parser-js 1.0.x */
   readonly deviceParser?: DeviceParser;
+  /**
+   * The longest the manager waits for any one store call. Past it the call rejects with
+   * `STORE_UNAVAILABLE` (HTTP 503, cookie kept, nobody let in), so a store that hangs cannot
+   * hold a request. The built-in stores have shorter deadlines of their own; this one protects
+   * against any store. 0 turns it off. @default 5_000
+   */
+  readonly storeTimeout?: number;
   /** The time source; inject one in tests. @default Date.now */
   readonly clock?: () => number;
   /**
@@ -74,6 +83,20 @@ export interface SessionManagerOptions {
    * action that emitted the event. @default a process warning
    */
   readonly onError?: (error: unknown, event?: SessionEvent) => void;
+}
+
+/** Options of {@link createSessionManager}, including stateless access tokens. */
+export interface CreateSessionManagerOptions extends SessionManagerOptions {
+  /** Enables `issueAccessToken` / `verifyAccessToken`. */
+  readonly accessTokens?: AccessTokenOptions;
+  /**
+   * How long (ms) access-token verification may trust a cached copy of a user's epochs and
+   * deny-list: the propagation window for stores that do not publish revocations. 0 reads
+   * the store every time. @default 1_000
+   */
+  readonly epochCacheTtl?: number;
+  /** Users kept in the epoch cache (least recently used leave first); a whole number, 0 keeps none. @default 10_000 */
+  readonly epochCacheSize?: number;
 }
 
 /** Options after defaults, checked once at startup. */
@@ -88,61 +111,89 @@ export interface ResolvedOptions {
   readonly deviceParser: DeviceParser;
   readonly clock: () => number;
   readonly onError: (error: unknown, event?: SessionEvent) => void;
+  readonly storeTimeout: number;
+  readonly epochCacheTtl: number;
+  readonly epochCacheSize: number;
 }
 
 export const BUILT_IN_KINDS = ['browser', 'remember', 'api'] as const;
 
-/** Fills defaults and refuses contradictions with INVALID_CONFIGURATION. */
-export function resolveOptions(options: SessionManagerOptions): ResolvedOptions {
+const MANAGER_OPTIONS = [
+  'store',
+  'maxAge',
+  'idleTimeout',
+  'touchInterval',
+  'pruneInterval',
+  'pruneBatchSize',
+  'kinds',
+  'everywhereKinds',
+  'policy',
+  'deviceParser',
+  'storeTimeout',
+  'clock',
+  'onError',
+  'accessTokens',
+  'epochCacheTtl',
+  'epochCacheSize',
+];
+const POLICY_OPTIONS = ['globalLogout', 'onPasswordChange'];
+const KIND_OPTIONS = ['maxAge', 'idleTimeout', 'replaceDevice'];
+const KIND_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
+const STORE_METHODS = ['create', 'get', 'touch', 'revoke', 'revokeAll', 'revokeOthers', 'listByUser', 'getRevocationState', 'prune'] as const;
+
+/**
+ * Fills defaults and checks every option's type and range, refusing unknown keys and
+ * contradictions with `INVALID_CONFIGURATION`: nothing wrong is found later, on first use.
+ */
+export function resolveOptions(input: CreateSessionManagerOptions | undefined): ResolvedOptions {
+  const options = optionsObject('createSessionManager() options', input, MANAGER_OPTIONS);
+  if (options.store !== undefined) checkStore(options.store);
   const maxAge = duration('maxAge', options.maxAge, 30 * DAY, { min: 1 });
   const idleTimeout = duration('idleTimeout', options.idleTimeout, 0, { min: 0 });
+  const kindOptions = optionsObject<Readonly<Record<string, KindOptions>>>('kinds', options.kinds, Object.keys(options.kinds ?? {}));
   const kinds = new Map<string, Required<KindOptions>>();
-  const declared = new Set<string>([...BUILT_IN_KINDS, ...Object.keys(options.kinds ?? {})]);
-  for (const kind of declared) {
-    if (!/^[a-z][a-z0-9_-]{0,31}$/.test(kind)) {
-      throw new SessionError('INVALID_CONFIGURATION', `Kind "${kind}" must be 1-32 lowercase letters, digits, "_" or "-".`);
-    }
-    const own = options.kinds?.[kind] ?? {};
+  for (const kind of new Set<string>([...BUILT_IN_KINDS, ...Object.keys(kindOptions)])) {
+    if (!KIND_NAME.test(kind)) throw invalidConfiguration(`Kind "${kind}" must be 1-32 lowercase letters, digits, "_" or "-".`);
+    const own = optionsObject<KindOptions>(`kinds.${kind}`, Object.hasOwn(kindOptions, kind) ? kindOptions[kind] : undefined, KIND_OPTIONS);
     kinds.set(kind, {
       maxAge: duration(`kinds.${kind}.maxAge`, own.maxAge, maxAge, { min: 1 }),
       idleTimeout: duration(`kinds.${kind}.idleTimeout`, own.idleTimeout, idleTimeout, { min: 0 }),
-      replaceDevice: own.replaceDevice ?? kind !== 'api',
+      replaceDevice: boolean(`kinds.${kind}.replaceDevice`, own.replaceDevice, kind !== 'api'),
     });
   }
   const everywhereKinds = options.everywhereKinds ?? ['browser', 'remember'];
+  if (!Array.isArray(everywhereKinds) || everywhereKinds.length === 0) throw invalidConfiguration('everywhereKinds must be a non-empty list of kinds.');
   for (const kind of everywhereKinds) {
-    if (!kinds.has(kind)) throw new SessionError('INVALID_CONFIGURATION', `everywhereKinds names unknown kind "${kind}".`);
+    if (typeof kind !== 'string' || !kinds.has(kind)) throw invalidConfiguration(`everywhereKinds names unknown kind "${String(kind)}".`);
   }
-  const policy = options.policy ?? {};
+  const policy = optionsObject<SessionPolicy>('policy', options.policy, POLICY_OPTIONS);
   const globalLogout = policy.globalLogout ?? false;
   if (typeof globalLogout !== 'boolean' && typeof globalLogout !== 'function') {
-    throw new SessionError('INVALID_CONFIGURATION', 'policy.globalLogout must be a boolean or a function.');
+    throw invalidConfiguration('policy.globalLogout must be a boolean or a function.');
   }
-  const onPasswordChange = policy.onPasswordChange ?? 'others';
-  if (onPasswordChange !== 'others' && onPasswordChange !== 'all') {
-    throw new SessionError('INVALID_CONFIGURATION', 'policy.onPasswordChange must be "others" or "all".');
-  }
+  if (options.accessTokens !== undefined) checkAccessTokenOptions(options.accessTokens);
   return {
     touchInterval: duration('touchInterval', options.touchInterval, 60_000, { min: 0 }),
     pruneInterval: duration('pruneInterval', options.pruneInterval, 60 * 60 * 1000, { min: 1_000 }),
-    pruneBatchSize: duration('pruneBatchSize', options.pruneBatchSize, 10_000, { min: 1 }),
+    pruneBatchSize: integer('pruneBatchSize', options.pruneBatchSize, 10_000, { min: 1 }),
     kinds,
     everywhereKinds,
     globalLogout: typeof globalLogout === 'boolean' ? () => globalLogout : globalLogout,
-    onPasswordChange,
-    deviceParser: options.deviceParser ?? uaParserDeviceParser,
-    clock: options.clock ?? Date.now,
-    onError: options.onError ?? defaultOnError,
+    onPasswordChange: oneOf('policy.onPasswordChange', policy.onPasswordChange, ['others', 'all'], 'others'),
+    deviceParser: callable('deviceParser', options.deviceParser, uaParserDeviceParser),
+    clock: callable('clock', options.clock, Date.now),
+    onError: callable('onError', options.onError, defaultOnError),
+    storeTimeout: duration('storeTimeout', options.storeTimeout, 5_000, { min: 0 }),
+    epochCacheTtl: duration('epochCacheTtl', options.epochCacheTtl, 1_000, { min: 0 }),
+    epochCacheSize: integer('epochCacheSize', options.epochCacheSize, 10_000, { min: 0 }),
   };
 }
 
-/** A whole, finite number of at least `limits.min` (ms, or a count), else `fallback` when unset. */
-export function duration(name: string, value: number | undefined, fallback: number, limits: { min: number }): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < limits.min || !Number.isInteger(value)) {
-    throw new SessionError('INVALID_CONFIGURATION', `${name} must be a finite integer >= ${limits.min} (got ${String(value)}).`);
-  }
-  return value;
+// A store missing a method would fail on first use, perhaps in a revocation: refuse it now.
+function checkStore(store: unknown): void {
+  const candidate = store as Partial<Record<string, unknown>> | null;
+  const missing = typeof candidate === 'object' && candidate !== null ? STORE_METHODS.filter((name) => typeof candidate[name] !== 'function') : STORE_METHODS;
+  if (missing.length > 0) throw invalidConfiguration(`store must implement the SessionStore interface; missing: ${missing.join(', ')}.`);
 }
 
 function defaultOnError(error: unknown, event?: SessionEvent): void {

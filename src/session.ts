@@ -1,6 +1,6 @@
 import { deviceLabel } from './device.js';
 import { formatLastUsed } from './relative-time.js';
-import type { Epochs, SessionRecord } from './store.js';
+import type { SessionRecord } from './store.js';
 
 /** A session as the app sees it: the stored record without the secret hash. */
 export type Session = Omit<SessionRecord, 'secretHash'>;
@@ -78,15 +78,18 @@ export function toSession(record: SessionRecord, lastUsedAt = record.lastUsedAt)
   };
 }
 
-/** Liveness check shared by validation and listing. */
+/**
+ * Liveness check shared by validation and listing: past its absolute expiry, revoked on its
+ * own or by its kind's `epoch` (0 when never revoked), or idle.
+ */
 export function refusal(
-  record: Pick<SessionRecord, 'kind' | 'createdAt' | 'expiresAt' | 'lastUsedAt' | 'revokedAt'>,
-  epochs: Epochs,
+  record: Pick<SessionRecord, 'createdAt' | 'expiresAt' | 'lastUsedAt' | 'revokedAt'>,
+  epoch: number,
   now: number,
   idleTimeout: number,
 ): 'expired' | 'idle' | 'revoked' | undefined {
   if (now >= record.expiresAt) return 'expired';
-  if (record.revokedAt !== undefined || record.createdAt <= (epochs[record.kind] ?? 0)) return 'revoked';
+  if (record.revokedAt !== undefined || record.createdAt <= epoch) return 'revoked';
   if (idleTimeout > 0 && now - record.lastUsedAt >= idleTimeout) return 'idle';
   return undefined;
 }

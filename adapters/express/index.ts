@@ -23,7 +23,7 @@
  * @module session-revocation/express
  */
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import type { SessionManager } from '../../src/manager.js';
+import type { SessionManager } from '../../src/manager/api.js';
 import {
   createSessionHttp,
   createSessionRoutes,

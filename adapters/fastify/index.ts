@@ -25,7 +25,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestAsyncHookHandler, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import type { SessionManager } from '../../src/manager.js';
+import type { SessionManager } from '../../src/manager/api.js';
 import {
   createSessionHttp,
   createSessionRoutes,

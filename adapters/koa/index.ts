@@ -24,7 +24,7 @@
  * @module session-revocation/koa
  */
 import type { DefaultContext, DefaultState, Middleware, ParameterizedContext } from 'koa';
-import type { SessionManager } from '../../src/manager.js';
+import type { SessionManager } from '../../src/manager/api.js';
 import {
   createSessionHttp,
   createSessionRoutes,

@@ -1,6 +1,6 @@
 import type { AccessTokenClaims, AccessTokenFailureReason } from '../access-tokens/index.js';
 import { isSessionError } from '../errors.js';
-import type { SessionManager } from '../manager.js';
+import type { SessionManager } from '../manager/api.js';
 import type { Session, ValidationFailureReason } from '../session.js';
 import type { Credential } from './credentials.js';
 

@@ -1,5 +1,5 @@
 import { SessionError } from '../errors.js';
-import type { SessionManager } from '../manager.js';
+import type { SessionManager } from '../manager/api.js';
 import { authenticate } from './authenticate.js';
 import { serializeClearedCookie, sessionCookieFor } from './cookies.js';
 import { readCredential } from './credentials.js';

@@ -1,6 +1,6 @@
 import type { AccessTokenClaims } from '../access-tokens/index.js';
 import { isSessionError, SessionError } from '../errors.js';
-import type { CreatedSession, CreateSessionInput, CredentialChangeResult, SessionManager, SignOutResult } from '../manager.js';
+import type { CreatedSession, CreateSessionInput, CredentialChangeResult, SessionManager, SignOutResult } from '../manager/api.js';
 import type { Session, SessionView } from '../session.js';
 import type { Authentication } from './authenticate.js';
 import { serializeClearedCookie, serializeSessionCookie, type SessionCookie } from './cookies.js';

@@ -1,5 +1,5 @@
 import { SessionError } from '../errors.js';
-import type { SessionManager } from '../manager.js';
+import type { SessionManager } from '../manager/api.js';
 import { isSessionId } from '../token.js';
 import { report } from './authenticate.js';
 import { isCrossSiteRequest } from './cross-site.js';

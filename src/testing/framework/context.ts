@@ -1,4 +1,4 @@
-import type { SessionManager } from '../../manager.js';
+import type { SessionManager } from '../../manager/api.js';
 import type { CompleteTestRunner } from '../runner.js';
 import { Device, send, type Reply, type RequestInit } from './client.js';
 import type { SwitchableStore } from './failing-store.js';

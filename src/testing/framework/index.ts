@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { SessionError } from '../../errors.js';
 import type { SessionHttpOptions } from '../../http/options.js';
-import { createSessionManager, type SessionManager } from '../../manager.js';
+import type { SessionManager } from '../../manager/api.js';
+import { createSessionManager } from '../../manager/index.js';
 import { memoryStore } from '../../stores/memory.js';
 import { resolveRunner, type TestRunner } from '../runner.js';
 import { describeAccessTokens } from './access-tokens.js';

@@ -1,4 +1,4 @@
-import { createSessionManager } from '../../manager.js';
+import { createSessionManager } from '../../manager/index.js';
 import type { SessionStore } from '../../store.js';
 import type { StoreSuiteContext } from './context.js';
 import { freshUser } from './fixtures.js';

@@ -1,0 +1,289 @@
+import type { JSONWebKeySet } from 'jose';
+import type { AccessTokenVerification, IssueAccessTokenOptions } from '../access-tokens/index.js';
+import type { InvalidationReason, SessionEvent, SessionEventListener, SessionEventType } from '../events.js';
+import type { Session, SessionView, ValidationResult } from '../session.js';
+import type { Epochs, JsonValue, SessionStore } from '../store.js';
+
+/**
+ * The manager's public face: the {@link SessionManager} interface and every type its methods
+ * take and return. The HTTP layer and the wrappers import from here only.
+ *
+ * @module
+ */
+
+/** What the app knows at sign-in. */
+export interface CreateSessionInput {
+  /** Who signed in: any string id of at most 256 characters. */
+  readonly userId: string;
+  /** @default "browser" */
+  readonly kind?: string;
+  /** The User-Agent header; parsed for the device label and capped before storing. */
+  readonly userAgent?: string | undefined;
+  /** The client's IP address, shown in the session list (capped at 64 characters). */
+  readonly ip?: string | undefined;
+  /** The user's tenant (account, organisation), copied into the session and its events. */
+  readonly tenantId?: string | undefined;
+  /** App data, JSON only, at most 8 KiB serialised. */
+  readonly data?: { readonly [key: string]: JsonValue } | undefined;
+  /**
+   * The session token (or tokens, when a browser sent two cookies of the name) the client
+   * presented at sign-in. Each genuine one is revoked (reason `sign_out`) once the new session
+   * is stored, so a sign-in never keeps an old token alive (no session fixation), and a sign-in
+   * that fails in the store signs nobody out.
+   */
+  readonly previousToken?: string | readonly string[] | undefined;
+}
+
+/** A new session and the token to hand to the client (once: it is not stored). */
+export interface CreatedSession {
+  /** `<id>.<secret>`: give it to the client (cookie or bearer); only its hash is stored. */
+  readonly token: string;
+  /** The stored session. */
+  readonly session: Session;
+}
+
+/** Who acted, for the audit trail. */
+export interface ActorOptions {
+  /** The actor when it is not the user: an admin's id, a job name. */
+  readonly by?: string | undefined;
+  /** Tenant, copied into events. */
+  readonly tenantId?: string | undefined;
+}
+
+/** Options of {@link SessionManager.revoke}. */
+export interface RevokeSessionOptions extends ActorOptions {
+  /** Event and tombstone reason. @default "revoked" */
+  readonly reason?: string;
+  /** When set, only a session of this user is revoked (others count as not found). */
+  readonly userId?: string;
+}
+
+/** Options of {@link SessionManager.revokeAll}. */
+export interface RevokeAllSessionsOptions extends ActorOptions {
+  /** Kinds to sign out, or `"all"`. @default the `everywhereKinds` option: browser and remember */
+  readonly kinds?: readonly string[] | 'all';
+  /** @default "sign_out_everywhere", or "admin" when `by` is set */
+  readonly reason?: InvalidationReason | (string & {});
+}
+
+/** Options of {@link SessionManager.revokeOthers}. */
+export interface RevokeOthersSessionsOptions extends ActorOptions {
+  /** @default the `everywhereKinds` option */
+  readonly kinds?: readonly string[] | 'all';
+  /** @default "sign_out_others" */
+  readonly reason?: InvalidationReason | (string & {});
+}
+
+/** Options of {@link SessionManager.passwordChanged} and {@link SessionManager.emailChanged}. */
+export interface CredentialChangeOptions extends ActorOptions {
+  /** The session that made the change; it stays signed in with a fresh token (policy allowing). */
+  readonly currentSessionId?: string | undefined;
+}
+
+/** The fresh session of the device that changed a credential, when it stays signed in. */
+export interface CredentialChangeResult {
+  /** The fresh token of the device that stays signed in; absent when none stays. */
+  readonly token?: string;
+  /** Its session. */
+  readonly session?: Session;
+}
+
+/** Options of {@link SessionManager.list}. */
+export interface ListOptions {
+  /** Marked `current: true` and listed first. */
+  readonly currentSessionId?: string | undefined;
+  /** Locale of `lastUsed`. @default "en" */
+  readonly locale?: string | undefined;
+  /** The present, for `lastUsed` and liveness. @default the manager's clock */
+  readonly now?: number | undefined;
+  /** Only these kinds. @default every kind */
+  readonly kinds?: readonly string[] | undefined;
+}
+
+/** The result of {@link SessionManager.revokeAll}. */
+export interface RevokeAllResult {
+  /** The user's epochs of the revoked kinds after the raise (ms). */
+  readonly epochs: Epochs;
+}
+
+/** The result of {@link SessionManager.revokeOthers}. */
+export interface RevokeOthersResult {
+  /** The sessions this call revoked. */
+  readonly revokedIds: readonly string[];
+}
+
+/** The result of {@link SessionManager.signOut}. */
+export interface SignOutResult {
+  /** Whether the global-logout policy signed out every device of the user. */
+  readonly global: boolean;
+}
+
+/**
+ * The session lifecycle: create, validate, revoke, list, prune. See {@link createSessionManager}.
+ *
+ * Methods that reach the store reject with a {@link session-revocation!SessionError}: `STORE_UNAVAILABLE`
+ * when the store cannot be reached or timed out (nothing was decided), `STORE_ERROR` for any
+ * other store failure, `CLOSED` after {@link SessionManager.close}. The access-token methods also
+ * reject on first use of a configured key that turns out unusable (`INVALID_CONFIGURATION`, or
+ * jose's error for a key it cannot import).
+ */
+export interface SessionManager {
+  /** The store in use. */
+  readonly store: SessionStore;
+  /** Whether the manager was given `accessTokens` (so it can issue and verify access tokens). */
+  readonly accessTokensEnabled: boolean;
+  /**
+   * Signs in: mints a token and stores a new session.
+   * @param input - The user and, optionally, kind, device, tenant, app data and a token to revoke.
+   * @returns The token to hand to the client (it is not stored) and the stored session.
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user or tenant id, an
+   * undeclared kind, or `data` that is not a JSON object within 8 KiB; `STORE_UNAVAILABLE`,
+   * `STORE_ERROR`, `CLOSED`.
+   */
+  create(input: CreateSessionInput): Promise<CreatedSession>;
+  /**
+   * Checks a token: one store read, a write only when the touch interval passed. Never throws
+   * for a bad token: it returns a refusal.
+   * @param token - The presented token, of any type.
+   * @returns `{ ok: true, session }`, or `{ ok: false, reason }` for a missing, malformed, unknown,
+   * expired, idle or revoked token.
+   * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`; `CLOSED` for a
+   * well-formed token after {@link SessionManager.close}.
+   */
+  validate(token: unknown): Promise<ValidationResult>;
+  /**
+   * Revokes one session (a tombstone stays until expiry).
+   * @param sessionId - The session's id; an id of another shape revokes nothing.
+   * @param options - The reason and actor, and `userId` to revoke only a session of that user.
+   * @returns Whether this call revoked it (`false` when unknown, already revoked or another user's).
+   * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   */
+  revoke(sessionId: string, options?: RevokeSessionOptions): Promise<boolean>;
+  /**
+   * Signs a user out everywhere by raising epochs: O(1) for any number of sessions.
+   * @param userId - The user.
+   * @param options - The kinds to sign out (default: the `everywhereKinds` option), reason and actor.
+   * @returns The user's epochs of those kinds after the raise.
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id, or kinds that are
+   * neither `"all"` nor a non-empty list of declared kinds; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   */
+  revokeAll(userId: string, options?: RevokeAllSessionsOptions): Promise<RevokeAllResult>;
+  /**
+   * Logs out every other device of the user.
+   * @param userId - The user.
+   * @param keepSessionId - The session that stays signed in.
+   * @param options - The kinds to sign out (default: the `everywhereKinds` option), reason and actor.
+   * @returns The ids revoked by this call.
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user or session id, or bad
+   * kinds (as {@link SessionManager.revokeAll}); `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   */
+  revokeOthers(userId: string, keepSessionId: string, options?: RevokeOthersSessionsOptions): Promise<RevokeOthersResult>;
+  /**
+   * Signs this device out, or every device when the global-logout policy says so.
+   * @param session - The signed-in session, as `validate` returned it.
+   * @param options - The actor, and the tenant when the session has none.
+   * @returns Whether the global-logout policy signed out every device.
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad `session.userId`;
+   * `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`. An error of a `globalLogout` policy function
+   * propagates as is, after this device was signed out.
+   */
+  signOut(session: Pick<Session, 'id' | 'userId' | 'tenantId'>, options?: ActorOptions): Promise<SignOutResult>;
+  /**
+   * A password change: other devices out; this one kept with a fresh token unless the policy is "all".
+   * @param userId - The user whose password changed.
+   * @param options - `currentSessionId`, the device that made the change, and the actor.
+   * @returns The fresh token and session of the device that stays, or `{}` when none stays (policy
+   * `"all"`, or `currentSessionId` names no live session of this user).
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`,
+   * `STORE_ERROR`, `CLOSED`.
+   */
+  passwordChanged(userId: string, options?: CredentialChangeOptions): Promise<CredentialChangeResult>;
+  /**
+   * A password reset: every device out (the sessions of the `everywhereKinds` option).
+   * @param userId - The user whose password was reset.
+   * @param options - The actor and tenant, for the audit event.
+   * @returns Resolves once the epochs are raised.
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`,
+   * `STORE_ERROR`, `CLOSED`.
+   */
+  passwordReset(userId: string, options?: ActorOptions): Promise<void>;
+  /**
+   * An email change: other devices out; this one kept with a fresh token.
+   * @param userId - The user whose email address changed.
+   * @param options - `currentSessionId`, the device that made the change, and the actor.
+   * @returns The fresh token and session, or `{}` when `currentSessionId` names no live session of
+   * this user.
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`,
+   * `STORE_ERROR`, `CLOSED`.
+   */
+  emailChanged(userId: string, options?: CredentialChangeOptions): Promise<CredentialChangeResult>;
+  /**
+   * The live sessions of a user for a "Login management" list: current first, then most recently used.
+   * @param userId - The user.
+   * @param options - The current session, the locale and clock for `lastUsed`, and the kinds to list.
+   * @returns One row per live session (revoked, expired and idle ones are left out).
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`,
+   * `STORE_ERROR`, `CLOSED`.
+   */
+  list(userId: string, options?: ListOptions): Promise<SessionView[]>;
+  /**
+   * Deletes expired rows in bounded batches.
+   * @param options - `limit`: the most rows this call deletes. Default: every expired row.
+   * @returns The number of session rows deleted.
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a `limit` that is not a positive
+   * number; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   */
+  prune(options?: { readonly limit?: number }): Promise<number>;
+  /**
+   * Prunes every `pruneInterval` on an unref'd timer; a second call restarts it. A failed run
+   * goes to the `onError` option.
+   * @returns A function that stops it.
+   * @throws {@link session-revocation!SessionError} `CLOSED` after {@link SessionManager.close} (thrown, not
+   * rejected).
+   */
+  startPruning(): () => void;
+  /**
+   * Stops pruning and subscriptions and closes the store. A second call does nothing.
+   * @returns Resolves once the store is closed.
+   * @throws What the store's `close()` rejects with, unchanged.
+   */
+  close(): Promise<void>;
+  /**
+   * Mints a short-lived JWT for the session.
+   * @param session - The session, as `create` or `validate` returned it.
+   * @param options - `ttl`: the lifetime in ms, at most the `maxTtl` option.
+   * @returns The signed JWT.
+   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without `accessTokens` or
+   * without a private key (a verify-only service); `INVALID_INPUT` for a `ttl` outside 1 s to `maxTtl`
+   * or a session without a session id, a string `userId` and a numeric `createdAt`; `CLOSED`.
+   */
+  issueAccessToken(session: Pick<Session, 'id' | 'userId' | 'kind' | 'createdAt' | 'tenantId'>, options?: IssueAccessTokenOptions): Promise<string>;
+  /**
+   * Verifies a JWT: signature, expiry, epoch and deny-list. Never throws for a bad token: it
+   * returns a refusal.
+   * @param jwt - The presented token, of any type.
+   * @returns `{ ok: true, claims }`, or `{ ok: false, reason }`.
+   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without `accessTokens`;
+   * `STORE_UNAVAILABLE` or `STORE_ERROR` (the store's `CLOSED` after close) when the revocation state of
+   * a genuine token's user is not cached and cannot be read.
+   */
+  verifyAccessToken(jwt: unknown): Promise<AccessTokenVerification>;
+  /**
+   * The public keys of the access-token signer as a JWKS, for services that verify with public keys only (HS256 secrets are never listed).
+   * @returns The key set; its `keys` list is empty when only HS256 secrets are configured.
+   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without `accessTokens`.
+   */
+  accessTokenJwks(): Promise<JSONWebKeySet>;
+  /**
+   * Listens to audit events (`"*"` for all), sent once the store has acknowledged the change.
+   * @typeParam T - The event type, or `"*"`.
+   * @param type - The event type to listen to, or `"*"` for every event.
+   * @param listener - Called with each event; it may be async. Its errors go to the `onError`
+   * option, never to the caller of the action.
+   * @returns A function that unsubscribes.
+   */
+  on<T extends SessionEventType | '*'>(
+    type: T,
+    listener: SessionEventListener<T extends '*' ? SessionEvent : Extract<SessionEvent, { type: T }>>,
+  ): () => void;
+}

@@ -1,0 +1,27 @@
+import type { AccessTokens } from '../access-tokens/index.js';
+import type { EventHub } from '../events.js';
+import type { ResolvedOptions } from '../options.js';
+import type { StoreCalls } from '../store-calls.js';
+import type { SessionStore } from '../store.js';
+
+/**
+ * What every part of the manager shares, wired once by `createSessionManager`: the store and
+ * how to call it, the checked options, the event hub, and the access-token side that must
+ * hear of every revocation.
+ */
+export interface ManagerContext {
+  readonly store: SessionStore;
+  readonly config: ResolvedOptions;
+  /** Every store call goes through here: a deadline, and errors as `SessionError`. */
+  readonly calls: StoreCalls;
+  readonly hub: EventHub;
+  readonly accessTokens: AccessTokens | undefined;
+  /** Until when a revoked session's id stays on the access-token deny-list. */
+  denyUntil(at: number): number;
+  /** Drops this process's cached revocation state of the user. */
+  afterRevocation(userId: string): void;
+  /** Throws `CLOSED` once the manager was closed. */
+  ensureOpen(): void;
+  /** Whether the manager was closed. */
+  isClosed(): boolean;
+}

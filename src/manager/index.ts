@@ -1,0 +1,112 @@
+import { AccessTokens, DEFAULT_DENY_WINDOW } from '../access-tokens/index.js';
+import { SessionError } from '../errors.js';
+import { EventHub, type SessionEventListener } from '../events.js';
+import { resolveOptions, type CreateSessionManagerOptions } from '../options.js';
+import { checkRevocationState } from '../store-answers.js';
+import { StoreCalls } from '../store-calls.js';
+import { memoryStore } from '../stores/memory.js';
+import type { SessionManager } from './api.js';
+import type { ManagerContext } from './context.js';
+import { createCredentials } from './credentials.js';
+import { createLifecycle } from './lifecycle.js';
+import { createPruning } from './pruning.js';
+
+/**
+ * Creates the session manager: the framework-agnostic heart of the library.
+ *
+ * @param options - Store, lifetimes, kinds, policies, access tokens. All optional.
+ * @returns A {@link SessionManager}.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for an option it does not know
+ * (named in the message), of the wrong type or out of range, or options that cannot work
+ * together (an infinite `maxAge`, an HMAC secret shorter than 32 bytes, an unknown kind...).
+ *
+ * @example
+ * ```ts
+ * import { createSessionManager } from 'session-revocation';
+ *
+ * const sessions = createSessionManager(); // memory store, 30-day sessions
+ * const { token } = await sessions.create({ userId: 'u1', userAgent: req.headers['user-agent'] });
+ * const result = await sessions.validate(token);
+ * if (result.ok) console.log(result.session.userId);
+ * await sessions.revokeAll('u1'); // sign out everywhere
+ * ```
+ */
+export function createSessionManager(options: CreateSessionManagerOptions = {}): SessionManager {
+  const config = resolveOptions(options);
+  const store = options.store ?? memoryStore();
+  const calls = new StoreCalls(config.storeTimeout);
+  const accessTokens =
+    options.accessTokens === undefined
+      ? undefined
+      : new AccessTokens(options.accessTokens, {
+          clock: config.clock,
+          loadState: async (userId) => checkRevocationState(await calls.call('getRevocationState', () => store.getRevocationState(userId))),
+          cacheTtl: config.epochCacheTtl,
+          cacheSize: config.epochCacheSize,
+        });
+  // Written whether or not this manager issues tokens: another instance on the store may.
+  const denyWindow = accessTokens?.denyWindow ?? DEFAULT_DENY_WINDOW;
+  let closed = false;
+  const context: ManagerContext = {
+    store,
+    config,
+    calls,
+    hub: new EventHub(config.onError),
+    accessTokens,
+    denyUntil: (at) => at + denyWindow,
+    afterRevocation: (userId) => accessTokens?.invalidate(userId),
+    ensureOpen: () => {
+      if (closed) throw new SessionError('CLOSED', 'The session manager was closed.');
+    },
+    isClosed: () => closed,
+  };
+  const unsubscribe =
+    accessTokens !== undefined && store.subscribe
+      ? store.subscribe(
+          (notice) => accessTokens.invalidate(notice.userId),
+          () => accessTokens.clear(),
+        )
+      : undefined;
+  const lifecycle = createLifecycle(context);
+  const credentials = createCredentials(context, lifecycle);
+  const pruning = createPruning(context);
+
+  const enabledAccessTokens = (): AccessTokens => {
+    if (accessTokens === undefined) throw new SessionError('INVALID_CONFIGURATION', 'Access tokens are off: pass the accessTokens option.');
+    return accessTokens;
+  };
+
+  return {
+    store,
+    accessTokensEnabled: accessTokens !== undefined,
+    create: (input) => lifecycle.create(input),
+    validate: (token) => lifecycle.validate(token),
+    revoke: (sessionId, revokeOptions) => lifecycle.revoke(sessionId, revokeOptions),
+    revokeAll: (userId, revokeOptions) => lifecycle.revokeAll(userId, revokeOptions),
+    revokeOthers: (userId, keepSessionId, revokeOptions) => lifecycle.revokeOthers(userId, keepSessionId, revokeOptions),
+    list: (userId, listOptions) => lifecycle.list(userId, listOptions),
+    ...credentials,
+    prune: (pruneOptions) => pruning.prune(pruneOptions),
+    startPruning: () => pruning.start(),
+    async close() {
+      if (closed) return;
+      closed = true;
+      pruning.stop();
+      unsubscribe?.();
+      await store.close?.();
+    },
+    async issueAccessToken(session, issueOptions) {
+      context.ensureOpen();
+      return enabledAccessTokens().issue(session, issueOptions);
+    },
+    async verifyAccessToken(jwt) {
+      return enabledAccessTokens().verify(jwt);
+    },
+    async accessTokenJwks() {
+      return enabledAccessTokens().jwks();
+    },
+    on(type, listener) {
+      return context.hub.on(type, listener as SessionEventListener);
+    },
+  };
+}

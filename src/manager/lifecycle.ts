@@ -1,0 +1,178 @@
+import { describeDevice, deviceLabel } from '../device.js';
+import { refusal, toSession, toView, type SessionView, type ValidationResult } from '../session.js';
+import { checkCreated, checkIds, checkLookup, checkRaisedEpochs, checkRevoked, checkUserSessions, epochOf } from '../store-answers.js';
+import { isSessionId, mintToken, parseToken, secretMatches } from '../token.js';
+import type {
+  CreatedSession,
+  CreateSessionInput,
+  ListOptions,
+  RevokeAllResult,
+  RevokeAllSessionsOptions,
+  RevokeOthersResult,
+  RevokeOthersSessionsOptions,
+  RevokeSessionOptions,
+} from './api.js';
+import { sessionsRevoked, userInvalidated } from './audit.js';
+import type { ManagerContext } from './context.js';
+import { checkCreateInput, checkId, cleanIp, kindsOf, presentedTokens } from './input.js';
+
+/** Why a session was created: a sign-in, or the fresh session of a credential change. */
+export type CreateReason = 'sign_in' | 'password_changed' | 'email_changed';
+
+/** The session lifecycle: sign in, validate, revoke one, many or all, and list. */
+export interface Lifecycle {
+  create(input: CreateSessionInput, reason?: CreateReason): Promise<CreatedSession>;
+  validate(token: unknown): Promise<ValidationResult>;
+  revoke(sessionId: string, options?: RevokeSessionOptions): Promise<boolean>;
+  revokeAll(userId: string, options?: RevokeAllSessionsOptions): Promise<RevokeAllResult>;
+  revokeOthers(userId: string, keepSessionId: string, options?: RevokeOthersSessionsOptions): Promise<RevokeOthersResult>;
+  list(userId: string, options?: ListOptions): Promise<SessionView[]>;
+}
+
+// Failure results are shared frozen objects so a flood of junk tokens allocates nothing.
+const REFUSED = {
+  missing: Object.freeze({ ok: false, reason: 'missing' }),
+  malformed: Object.freeze({ ok: false, reason: 'malformed' }),
+  not_found: Object.freeze({ ok: false, reason: 'not_found' }),
+  expired: Object.freeze({ ok: false, reason: 'expired' }),
+  idle: Object.freeze({ ok: false, reason: 'idle' }),
+  revoked: Object.freeze({ ok: false, reason: 'revoked' }),
+} as const satisfies Record<string, ValidationResult>;
+
+/** Builds the lifecycle over the manager's shared context. */
+export function createLifecycle(context: ManagerContext): Lifecycle {
+  const { store, config, calls, hub, ensureOpen } = context;
+  const { clock } = config;
+  const idleTimeoutOf = (kind: string): number => config.kinds.get(kind)?.idleTimeout ?? 0;
+
+  // Only a genuine token (its secret matches) counts, so a client cannot revoke someone
+  // else's session by sending a guessed id. A read only: nothing is revoked before the new
+  // session exists.
+  const genuineSessionIds = async (tokens: readonly unknown[]): Promise<string[]> => {
+    const ids: string[] = [];
+    for (const token of tokens) {
+      const parsed = parseToken(token);
+      if (parsed === undefined || ids.includes(parsed.id)) continue;
+      const found = checkLookup(await calls.call('get', () => store.get(parsed.id)), parsed.id);
+      if (found !== null && secretMatches(parsed.secret, found.session.secretHash)) ids.push(parsed.id);
+    }
+    return ids;
+  };
+
+  const create = async (input: CreateSessionInput, reason: CreateReason = 'sign_in'): Promise<CreatedSession> => {
+    ensureOpen();
+    checkCreateInput(input, config);
+    const kind = input.kind ?? 'browser';
+    const kindOptions = config.kinds.get(kind)!;
+    const presented = await genuineSessionIds(presentedTokens(input.previousToken));
+    const device = describeDevice(input.userAgent, config.deviceParser);
+    const minted = mintToken(store.sessionIdPrefix?.(input.userId));
+    const now = clock();
+    const record = {
+      id: minted.id,
+      userId: input.userId,
+      tenantId: input.tenantId,
+      kind,
+      secretHash: minted.secretHash,
+      createdAt: now,
+      maxAge: kindOptions.maxAge,
+      deviceKey: device.deviceKey,
+      browser: device.browser,
+      os: device.os,
+      deviceType: device.deviceType,
+      userAgent: device.userAgent,
+      ip: cleanIp(input.ip),
+      data: input.data,
+    };
+    const created = await calls.call('create', () => store.create(record, { replaceDevice: kindOptions.replaceDevice, denyUntil: context.denyUntil(now) }));
+    const { session, replacedIds } = checkCreated(created, record);
+    if (replacedIds.length > 0) {
+      context.afterRevocation(input.userId);
+      sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'replaced' }, replacedIds);
+    }
+    hub.emit({ type: 'session.created', at: now, userId: input.userId, tenantId: input.tenantId, sessionIds: [session.id], reason, kind, deviceLabel: deviceLabel(session) });
+    // The presented tokens end only now that the new session exists: a sign-in that fails in
+    // the store signs nobody out.
+    for (const id of presented) await revoke(id, { reason: 'sign_out' });
+    return { token: minted.token, session: toSession(session) };
+  };
+
+  // The hot path: one store read, a write only when the touch interval has passed.
+  const validate = async (token: unknown): Promise<ValidationResult> => {
+    if (token === undefined || token === null || token === '') return REFUSED.missing;
+    const parsed = parseToken(token);
+    if (parsed === undefined) return REFUSED.malformed;
+    ensureOpen();
+    const found = checkLookup(await calls.call('get', () => store.get(parsed.id)), parsed.id);
+    if (found === null || !secretMatches(parsed.secret, found.session.secretHash)) return REFUSED.not_found;
+    const record = found.session;
+    const now = clock();
+    const refused = refusal(record, epochOf(found.epochs, record.kind, 'get'), now, idleTimeoutOf(record.kind));
+    if (refused !== undefined) return REFUSED[refused];
+    if (now - record.lastUsedAt >= config.touchInterval && now > record.lastUsedAt) {
+      await calls.call('touch', () => store.touch(record.id, now));
+      return { ok: true, session: toSession(record, now) };
+    }
+    return { ok: true, session: toSession(record) };
+  };
+
+  const revoke = async (sessionId: string, options: RevokeSessionOptions = {}): Promise<boolean> => {
+    ensureOpen();
+    // No session can have an id of another shape: nothing to look up.
+    if (!isSessionId(sessionId)) return false;
+    if (options.userId !== undefined) {
+      const found = checkLookup(await calls.call('get', () => store.get(sessionId)), sessionId);
+      if (found === null || found.session.userId !== options.userId) return false;
+    }
+    const at = clock();
+    const reason = options.reason ?? 'revoked';
+    const before = checkRevoked(await calls.call('revoke', () => store.revoke(sessionId, { at, reason, denyUntil: context.denyUntil(at) })));
+    if (before === null) return false;
+    context.afterRevocation(before.userId);
+    sessionsRevoked(hub, { at, userId: before.userId, tenantId: before.tenantId, reason, by: options.by }, [before.id]);
+    return true;
+  };
+
+  const revokeAll = async (userId: string, options: RevokeAllSessionsOptions = {}): Promise<RevokeAllResult> => {
+    ensureOpen();
+    checkId('userId', userId);
+    const kinds = kindsOf(options.kinds, config);
+    const at = clock();
+    const epochs = checkRaisedEpochs(await calls.call('revokeAll', () => store.revokeAll(userId, { kinds, at })), kinds);
+    context.afterRevocation(userId);
+    const reason = options.reason ?? (options.by !== undefined ? 'admin' : 'sign_out_everywhere');
+    userInvalidated(hub, { at, userId, tenantId: options.tenantId, reason, by: options.by }, kinds);
+    return { epochs };
+  };
+
+  const revokeOthers = async (userId: string, keepSessionId: string, options: RevokeOthersSessionsOptions = {}): Promise<RevokeOthersResult> => {
+    ensureOpen();
+    checkId('userId', userId);
+    checkId('keepSessionId', keepSessionId);
+    const kinds = kindsOf(options.kinds, config);
+    const at = clock();
+    const reason = options.reason ?? 'sign_out_others';
+    const answer = await calls.call('revokeOthers', () => store.revokeOthers(userId, { keepSessionId, kinds, at, reason, denyUntil: context.denyUntil(at) }));
+    const revokedIds = checkIds(answer, 'revokeOthers');
+    context.afterRevocation(userId);
+    userInvalidated(hub, { at, userId, tenantId: options.tenantId, reason, by: options.by }, kinds, revokedIds);
+    return { revokedIds };
+  };
+
+  const list = async (userId: string, options: ListOptions = {}): Promise<SessionView[]> => {
+    ensureOpen();
+    checkId('userId', userId);
+    const now = options.now ?? clock();
+    const kinds = options.kinds === undefined ? undefined : new Set(options.kinds);
+    const { sessions, epochs } = checkUserSessions(await calls.call('listByUser', () => store.listByUser(userId)), userId);
+    const views: SessionView[] = [];
+    for (const record of sessions) {
+      if (kinds !== undefined && !kinds.has(record.kind)) continue;
+      if (refusal(record, epochOf(epochs, record.kind, 'listByUser'), now, idleTimeoutOf(record.kind)) !== undefined) continue;
+      views.push(toView(record, options.currentSessionId, now, options.locale));
+    }
+    return views.sort((a, b) => Number(b.current) - Number(a.current) || b.lastUsedAt - a.lastUsedAt || b.createdAt - a.createdAt);
+  };
+
+  return { create, validate, revoke, revokeAll, revokeOthers, list };
+}

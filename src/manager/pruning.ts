@@ -1,0 +1,64 @@
+import { invalidInput } from '../errors.js';
+import { checkCount } from '../store-answers.js';
+import type { ManagerContext } from './context.js';
+
+/** Deleting expired rows: once on demand, or on a timer. */
+export interface Pruning {
+  /** Deletes expired rows in bounded batches, up to `limit`; resolves with the count. */
+  prune(options?: { readonly limit?: number }): Promise<number>;
+  /** Prunes every `pruneInterval` on an unref'd timer; a second call restarts it. */
+  start(): () => void;
+  /** Stops the timer, if running. */
+  stop(): void;
+}
+
+/** Builds the pruner over the manager's shared context. */
+export function createPruning(context: ManagerContext): Pruning {
+  const { store, config, calls, ensureOpen } = context;
+  let stopTimer: (() => void) | undefined;
+
+  const prune = async (options: { readonly limit?: number } = {}): Promise<number> => {
+    ensureOpen();
+    const limit = options?.limit ?? Number.MAX_SAFE_INTEGER;
+    if (typeof limit !== 'number' || !(limit > 0)) throw invalidInput('prune limit must be a positive number.');
+    const now = config.clock();
+    let total = 0;
+    // One bounded batch per store call, so no call holds the store for long.
+    while (total < limit) {
+      const batch = Math.min(config.pruneBatchSize, limit - total);
+      const deleted = checkCount(await calls.call('prune', () => store.prune({ now, limit: batch })), 'prune');
+      total += deleted;
+      if (deleted < batch) break;
+    }
+    if (total > 0) context.hub.emit({ type: 'sessions.pruned', at: now, reason: 'expired', count: total });
+    return total;
+  };
+
+  const start = (): (() => void) => {
+    ensureOpen();
+    stopTimer?.();
+    let running = false;
+    // A run still going when the next tick comes is not doubled.
+    const run = (): void => {
+      if (running || context.isClosed()) return;
+      running = true;
+      prune()
+        .catch((error: unknown) => config.onError(error))
+        .finally(() => {
+          running = false;
+        });
+    };
+    const first = setTimeout(run, 0);
+    const timer = setInterval(run, config.pruneInterval);
+    first.unref();
+    timer.unref();
+    stopTimer = () => {
+      clearTimeout(first);
+      clearInterval(timer);
+      stopTimer = undefined;
+    };
+    return stopTimer;
+  };
+
+  return { prune, start, stop: () => stopTimer?.() };
+}

@@ -1,0 +1,132 @@
+import { SessionError } from './errors.js';
+import type { CreateResult, Epochs, RevocationState, SessionLookup, SessionRecord, UserSessions } from './store.js';
+
+/**
+ * Shape checks on what a store answers, before the manager decides anything from it. A store
+ * is outside the manager's control (a third-party adapter, corrupted data, a half-applied
+ * migration): an epoch that is not a number, a `createdAt` read back as text or a missing
+ * `expiresAt` would otherwise compare as "not revoked" and "not expired" and let a dead session
+ * in. Anything malformed is a `STORE_ERROR` (HTTP 503), never a session.
+ *
+ * The checks on the validation path are `typeof` and `Number.isFinite` tests only: they cost a
+ * few tens of nanoseconds.
+ */
+
+function malformed(what: string, detail: string): SessionError {
+  return new SessionError('STORE_ERROR', `The session store answered ${what}() with ${detail}; it is not taken for a session.`);
+}
+
+function isTime(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The epoch of one kind in a user's epochs: 0 when the kind was never revoked. Only the
+ * object's own keys count, so a kind named like an `Object.prototype` member (`constructor`,
+ * `toString`) reads its own epoch, never an inherited function.
+ */
+export function epochOf(epochs: Epochs, kind: string, what: string): number {
+  if (!Object.hasOwn(epochs, kind)) return 0;
+  const epoch = epochs[kind];
+  if (!isTime(epoch)) throw malformed(what, `an epoch of kind "${kind}" that is not a finite number`);
+  return epoch;
+}
+
+/** Checks a user's epochs object (not each value: {@link epochOf} checks the one it reads). */
+export function checkEpochs(epochs: unknown, what: string): Epochs {
+  if (!isObject(epochs)) throw malformed(what, 'epochs that are not an object');
+  return epochs as Epochs;
+}
+
+/** Checks every value of an epochs object, for answers handed to the caller as they are. */
+export function checkAllEpochs(epochs: unknown, what: string): Epochs {
+  const checked = checkEpochs(epochs, what);
+  for (const kind of Object.keys(checked)) epochOf(checked, kind, what);
+  return checked;
+}
+
+/** Checks the fields of a record that liveness and identity are decided from. */
+export function checkRecord(record: unknown, what: string): SessionRecord {
+  if (!isObject(record)) throw malformed(what, 'a session that is not an object');
+  const { id, userId, kind, tenantId, secretHash, createdAt, expiresAt, lastUsedAt, revokedAt } = record;
+  if (typeof id !== 'string' || typeof userId !== 'string' || typeof kind !== 'string') {
+    throw malformed(what, 'a session whose id, userId or kind is not a string');
+  }
+  if (tenantId !== undefined && typeof tenantId !== 'string') throw malformed(what, 'a session whose tenantId is not a string');
+  if (!(secretHash instanceof Uint8Array)) throw malformed(what, 'a session whose secretHash is not bytes');
+  if (!isTime(createdAt) || !isTime(expiresAt) || !isTime(lastUsedAt)) {
+    throw malformed(what, 'a session whose createdAt, expiresAt or lastUsedAt is not a finite number');
+  }
+  if (revokedAt !== undefined && !isTime(revokedAt)) throw malformed(what, 'a session whose revokedAt is neither absent nor a finite number');
+  return record as unknown as SessionRecord;
+}
+
+/** Checks the answer of `get(sessionId)`: `null`, or that very session and its user's epochs. */
+export function checkLookup(found: unknown, sessionId: string): SessionLookup | null {
+  if (found === null) return null;
+  if (!isObject(found)) throw malformed('get', 'neither null nor an object');
+  const session = checkRecord(found['session'], 'get');
+  if (session.id !== sessionId) throw malformed('get', 'another session than the one asked for');
+  checkEpochs(found['epochs'], 'get');
+  return found as unknown as SessionLookup;
+}
+
+/** Checks the answer of `listByUser(userId)`: that user's rows only, and the epochs. */
+export function checkUserSessions(answer: unknown, userId: string): UserSessions {
+  if (!isObject(answer) || !Array.isArray(answer['sessions'])) throw malformed('listByUser', 'no list of sessions');
+  for (const record of answer['sessions'] as unknown[]) {
+    if (checkRecord(record, 'listByUser').userId !== userId) throw malformed('listByUser', "another user's session");
+  }
+  checkEpochs(answer['epochs'], 'listByUser');
+  return answer as unknown as UserSessions;
+}
+
+/** Checks the answer of `create(record)`: the stored record of that id and user, and the replaced ids. */
+export function checkCreated(answer: unknown, record: { readonly id: string; readonly userId: string }): CreateResult {
+  if (!isObject(answer)) throw malformed('create', 'something that is not an object');
+  const session = checkRecord(answer['session'], 'create');
+  if (session.id !== record.id || session.userId !== record.userId) throw malformed('create', 'another session than the one created');
+  checkIds(answer['replacedIds'], 'create');
+  return answer as unknown as CreateResult;
+}
+
+/** Checks the answer of `revoke(sessionId)`: `null`, or the record as it was. */
+export function checkRevoked(answer: unknown): SessionRecord | null {
+  if (answer === null) return null;
+  return checkRecord(answer, 'revoke');
+}
+
+/** Checks a list of session ids (`revokeOthers`, `replacedIds`). */
+export function checkIds(ids: unknown, what: string): readonly string[] {
+  if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) throw malformed(what, 'session ids that are not a list of strings');
+  return ids as readonly string[];
+}
+
+/** Checks the answer of `revokeAll`: an epoch for every kind raised. */
+export function checkRaisedEpochs(epochs: unknown, kinds: readonly string[]): Epochs {
+  const checked = checkAllEpochs(epochs, 'revokeAll');
+  for (const kind of kinds) if (!Object.hasOwn(checked, kind)) throw malformed('revokeAll', `no epoch for kind "${kind}"`);
+  return checked;
+}
+
+/** Checks the answer of `getRevocationState`: epochs and a deny-list of finite times. */
+export function checkRevocationState(state: unknown): RevocationState {
+  if (!isObject(state)) throw malformed('getRevocationState', 'something that is not an object');
+  checkAllEpochs(state['epochs'], 'getRevocationState');
+  const denied = state['denied'];
+  if (!isObject(denied)) throw malformed('getRevocationState', 'a deny-list that is not an object');
+  for (const id of Object.keys(denied)) {
+    if (!isTime(denied[id])) throw malformed('getRevocationState', 'a deny-list time that is not a finite number');
+  }
+  return state as unknown as RevocationState;
+}
+
+/** Checks the answer of `prune`: a count. */
+export function checkCount(count: unknown, what: string): number {
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) throw malformed(what, 'a count that is not a whole number >= 0');
+  return count;
+}
