@@ -65,13 +65,10 @@ function send(res: Response, response: HttpResponse): void {
   res.status(response.status).end(response.body);
 }
 
-/** Sends what `decide` answers, or goes on when it answers nothing. */
-function guard(decide: (sessions: RequestSessions | undefined) => HttpResponse | undefined): RequestHandler {
-  return function sessionGuard(req, res, next) {
-    const denied = decide(req.sessions);
-    if (denied === undefined) next();
-    else send(res, denied);
-  };
+/** Sends what a guard answered, or goes on when it answered nothing. */
+function proceedOrSend(res: Response, next: () => void, denied: HttpResponse | undefined): void {
+  if (denied === undefined) next();
+  else send(res, denied);
 }
 
 /**
@@ -85,7 +82,7 @@ function guard(decide: (sessions: RequestSessions | undefined) => HttpResponse |
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for options that contradict themselves.
  */
 export function sessionMiddleware(sessions: SessionManager, options: SessionHttpOptions = {}): RequestHandler {
-  const http = createSessionHttp(sessions, options);
+  const http = createSessionHttp(sessions, options, 'sessionMiddleware()');
   return async function sessionMiddleware(req, res, next) {
     req.sessions = await http.attach(httpRequest(req), target(res));
     next();
@@ -101,7 +98,9 @@ export function sessionMiddleware(sessions: SessionManager, options: SessionHttp
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`, to the error handlers, without {@link sessionMiddleware} before it.
  */
 export function requireSession(): RequestHandler {
-  return guard(requireSessionResponse);
+  return function requireSession(req, res, next) {
+    proceedOrSend(res, next, requireSessionResponse(req.sessions));
+  };
 }
 
 /**
@@ -113,7 +112,9 @@ export function requireSession(): RequestHandler {
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`, to the error handlers, without {@link sessionMiddleware} before it.
  */
 export function requireSameOrigin(): RequestHandler {
-  return guard(requireSameOriginResponse);
+  return function requireSameOrigin(req, res, next) {
+    proceedOrSend(res, next, requireSameOriginResponse(req.sessions));
+  };
 }
 
 /**

@@ -80,30 +80,42 @@ function send(reply: FastifyReply, response: HttpResponse): FastifyReply {
 }
 
 /** A hook that sends what `decide` answers, or lets the request go on when it answers nothing. */
-function guard(decide: (sessions: RequestSessions | undefined) => HttpResponse | undefined): preHandlerAsyncHookHandler {
-  return async function sessionGuard(request, reply) {
-    const denied = decide(request.sessions);
-    if (denied !== undefined) return send(reply, denied);
-  };
+async function requireSession(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const denied = requireSessionResponse(request.sessions);
+  if (denied !== undefined) send(reply, denied);
 }
 
-const plugin: FastifyPluginAsync<SessionPluginOptions> = async (fastify, { sessions, routes, ...options }) => {
-  const http = createSessionHttp(sessions, options);
-  fastify.decorateRequest('sessions');
-  fastify.addHook('onRequest', async (request, reply) => {
+async function requireSameOrigin(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const denied = requireSameOriginResponse(request.sessions);
+  if (denied !== undefined) send(reply, denied);
+}
+
+// Options Fastify itself reads at `register` (not the plugin's): left out of the check.
+const REGISTER_OPTIONS = new Set(['prefix', 'logLevel', 'logSerializers']);
+
+const plugin: FastifyPluginAsync<SessionPluginOptions> = async (fastify, { sessions, routes, ...rest }) => {
+  const options = Object.fromEntries(Object.entries(rest).filter(([key]) => !REGISTER_OPTIONS.has(key)));
+  const http = createSessionHttp(sessions, options, 'sessionPlugin');
+  // A null placeholder keeps every request object the same shape (fastify's own plugins do this).
+  fastify.decorateRequest('sessions', null as unknown as RequestSessions);
+  fastify.addHook('onRequest', async function attachSessions(request, reply) {
     request.sessions = await http.attach(fromNodeRequest(request.raw), target(reply));
   });
-  fastify.decorate('requireSession', guard(requireSessionResponse));
-  fastify.decorate('requireSameOrigin', guard(requireSameOriginResponse));
+  fastify.decorate('requireSession', requireSession);
+  fastify.decorate('requireSameOrigin', requireSameOrigin);
   if (routes === undefined) return;
   const sessionRoutes = createSessionRoutes(sessions, routes);
   // Answered in onRequest, before any body parser can turn a cross-site form post into a 415.
-  const onRequest: onRequestAsyncHookHandler = async (request, reply) => {
+  const onRequest: onRequestAsyncHookHandler = async function answerSessionRoutes(request, reply) {
     const response = await sessionRoutes.respond(request.sessions);
     if (response !== undefined) return send(reply, response);
   };
   // Every method, so the 405s come from the routes themselves as in the other frameworks.
-  for (const url of [sessionRoutes.prefix, `${sessionRoutes.prefix}/*`]) fastify.all(url, { onRequest }, (_request, reply) => reply.callNotFound());
+  for (const url of [sessionRoutes.prefix, `${sessionRoutes.prefix}/*`]) {
+    fastify.all(url, { onRequest }, function sessionRouteNotFound(_request, reply) {
+      return reply.callNotFound();
+    });
+  }
 };
 
 /**
@@ -146,4 +158,28 @@ export function replyToSessionError(error: unknown, request: FastifyRequest, rep
   if (response === undefined) return false;
   send(reply, response);
   return true;
+}
+
+/**
+ * The same answer as Express's `sessionErrorHandler()`, as a Fastify error handler: a
+ * `SessionError` `STORE_UNAVAILABLE` thrown by the app's routes becomes the library's `503`;
+ * any other error goes to `fallback`, or, without one, on to Fastify's default handling.
+ *
+ * @param fallback - The app's own error handler, for every other error.
+ * @returns The handler, for `app.setErrorHandler()`.
+ *
+ * @example
+ * ```ts
+ * app.setErrorHandler(sessionErrorHandler((error, request, reply) => reply.code(500).send({ error: 'internal' })));
+ * ```
+ */
+export function sessionErrorHandler(
+  fallback?: (error: unknown, request: FastifyRequest, reply: FastifyReply) => unknown,
+): (error: unknown, request: FastifyRequest, reply: FastifyReply) => unknown {
+  return function sessionErrorHandler(error, request, reply) {
+    if (replyToSessionError(error, request, reply)) return reply;
+    if (fallback !== undefined) return fallback(error, request, reply);
+    // Thrown on: Fastify's own handling answers it (500, or the error's statusCode).
+    throw error;
+  };
 }

@@ -64,13 +64,10 @@ function send(ctx: Context, response: HttpResponse): void {
   ctx.body = response.body;
 }
 
-/** Sends what `decide` answers, or goes on when it answers nothing. */
-function guard(decide: (sessions: RequestSessions | undefined) => HttpResponse | undefined): Middleware<DefaultState, DefaultContext, unknown> {
-  return async function sessionGuard(ctx, next) {
-    const denied = decide(ctx.sessions);
-    if (denied === undefined) await next();
-    else send(ctx, denied);
-  };
+/** Sends what a guard answered, or goes on when it answered nothing. */
+async function proceedOrSend(ctx: Context, next: () => Promise<unknown>, denied: HttpResponse | undefined): Promise<void> {
+  if (denied === undefined) await next();
+  else send(ctx, denied);
 }
 
 /**
@@ -86,7 +83,7 @@ function guard(decide: (sessions: RequestSessions | undefined) => HttpResponse |
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for options that contradict themselves.
  */
 export function sessionMiddleware(sessions: SessionManager, options: SessionHttpOptions = {}): Middleware<DefaultState, DefaultContext, unknown> {
-  const http = createSessionHttp(sessions, options);
+  const http = createSessionHttp(sessions, options, 'sessionMiddleware()');
   return async function sessionMiddleware(ctx, next) {
     const request = fromNodeRequest(ctx.req, ctx.originalUrl);
     ctx.sessions = await http.attach(request, target(ctx));
@@ -109,7 +106,9 @@ export function sessionMiddleware(sessions: SessionManager, options: SessionHttp
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without {@link sessionMiddleware} before it.
  */
 export function requireSession(): Middleware<DefaultState, DefaultContext, unknown> {
-  return guard(requireSessionResponse);
+  return function requireSession(ctx, next) {
+    return proceedOrSend(ctx, next, requireSessionResponse(ctx.sessions));
+  };
 }
 
 /**
@@ -121,7 +120,9 @@ export function requireSession(): Middleware<DefaultState, DefaultContext, unkno
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without {@link sessionMiddleware} before it.
  */
 export function requireSameOrigin(): Middleware<DefaultState, DefaultContext, unknown> {
-  return guard(requireSameOriginResponse);
+  return function requireSameOrigin(ctx, next) {
+    return proceedOrSend(ctx, next, requireSameOriginResponse(ctx.sessions));
+  };
 }
 
 /**

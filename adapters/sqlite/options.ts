@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { SessionError } from '../../src/errors.js';
+import { optionsObject } from '../../src/option-checks.js';
 
 /** Options both forms of {@link SqliteStoreOptions} share. */
 export interface SqliteStoreCommonOptions {
@@ -62,6 +63,7 @@ export function resolveOptions(options: SqliteStoreOptions): ResolvedSqliteOptio
   if (typeof options !== 'object' || options === null) {
     throw new SessionError('INVALID_CONFIGURATION', 'sqliteStore() needs { filename } or { database }.');
   }
+  optionsObject('sqliteStore() options', options, ['filename', 'database', 'tablePrefix', 'busyTimeout']);
   const hasFile = options.filename !== undefined;
   const hasDatabase = options.database !== undefined;
   if (hasFile === hasDatabase) {

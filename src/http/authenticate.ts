@@ -3,6 +3,7 @@ import { isSessionError } from '../errors.js';
 import type { SessionManager } from '../manager/api.js';
 import type { Session, ValidationFailureReason } from '../session.js';
 import type { Credential } from './credentials.js';
+import { report } from './report.js';
 
 /** The outcome of checking a request's credential. */
 export type Authentication =
@@ -33,14 +34,5 @@ export async function authenticate(manager: SessionManager, credential: Credenti
     if (isSessionError(error) && error.code === 'INVALID_CONFIGURATION') throw error;
     report(onError, error);
     return { status: 'unavailable', error };
-  }
-}
-
-/** Hands an error to the app's `onError`; a throwing logger must not turn a 503 into a 500. */
-export function report(onError: ((error: unknown) => void) | undefined, error: unknown): void {
-  try {
-    onError?.(error);
-  } catch {
-    // The 503 is the answer either way.
   }
 }

@@ -15,19 +15,19 @@
  *
  * @module session-revocation/http
  */
-export { createSessionHttp, requireSessionResponse } from './handler.js';
-export type { SessionHttp } from './handler.js';
-export { requireSameOriginResponse } from './same-origin.js';
-export { errorResponse } from './error-response.js';
+export { createSessionHttp } from './session-http.js';
+export type { SessionHttp } from './session-http.js';
+export { errorResponse, requireSameOriginResponse, requireSessionResponse } from './guards.js';
 export { createSessionRoutes } from './routes.js';
 export type { SessionRoutes } from './routes.js';
 export type { RequestSessions, SignInInput } from './request-sessions.js';
 export type { SessionHttpOptions, SessionRoutesOptions } from './options.js';
-export { fromNodeRequest } from './request.js';
+export { fromFetchRequest, fromNodeRequest } from './request.js';
+export type { FetchRequestInfo } from './request.js';
 export type { HttpRequest } from './request.js';
 export { writeHeaders } from './response.js';
 export type { HttpResponse, ResponseTarget } from './response.js';
 export { safeNextPath } from './next-path.js';
 export { isPageNavigation } from './classify.js';
 export { isCrossSiteRequest } from './cross-site.js';
-export type { UnauthenticatedError } from './failure.js';
+export type { UnauthenticatedError } from './response.js';

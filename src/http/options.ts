@@ -1,4 +1,4 @@
-import { SessionError } from '../errors.js';
+import { boolean, callable, integer, invalidConfiguration as invalid, optionsObject } from '../option-checks.js';
 import type { CookieAttributes } from './cookies.js';
 import { isSafePath } from './next-path.js';
 
@@ -100,14 +100,8 @@ function isSameSite(value: string): value is keyof typeof SAME_SITE {
   return Object.hasOwn(SAME_SITE, value);
 }
 
-function invalid(message: string): SessionError {
-  return new SessionError('INVALID_CONFIGURATION', message);
-}
-
-function optionalBoolean(name: string, value: unknown): boolean | undefined {
-  if (value !== undefined && typeof value !== 'boolean') throw invalid(`${name} must be true or false (got ${String(value)}).`);
-  return value;
-}
+/** Every option of {@link SessionHttpOptions}: anything else is refused. */
+export const HTTP_OPTIONS = ['loginPath', 'cookieName', 'secure', 'sameSite', 'domain', 'trustProxy', 'accessTokens', 'retryAfter', 'onError'];
 
 /**
  * Fills defaults and refuses a configuration that contradicts itself, with a message that
@@ -115,15 +109,15 @@ function optionalBoolean(name: string, value: unknown): boolean | undefined {
  *
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`
  */
-export function resolveHttpOptions(options: SessionHttpOptions = {}): ResolvedHttpOptions {
-  if (typeof options !== 'object' || options === null) throw invalid('The session middleware options must be an object.');
+export function resolveHttpOptions(input: SessionHttpOptions = {}, caller = 'The session middleware'): ResolvedHttpOptions {
+  const options = optionsObject(`${caller} options`, input, HTTP_OPTIONS);
   const loginPath = options.loginPath ?? '/login';
   if (typeof loginPath !== 'string' || !isSafePath(loginPath) || loginPath.includes('#')) {
     throw invalid(`loginPath must be a path on this site such as "/login" (got ${JSON.stringify(loginPath)}): never a URL, "//host", "\\" or a "#fragment".`);
   }
-  const secure = optionalBoolean('secure', options.secure);
-  const trustProxy = optionalBoolean('trustProxy', options.trustProxy) ?? false;
-  const accessTokens = optionalBoolean('accessTokens', options.accessTokens) ?? false;
+  const secure = boolean('secure', options.secure, undefined);
+  const trustProxy = boolean('trustProxy', options.trustProxy, false);
+  const accessTokens = boolean('accessTokens', options.accessTokens, false);
   const { cookieName, domain } = options;
   if (cookieName !== undefined && (typeof cookieName !== 'string' || !COOKIE_NAME.test(cookieName))) {
     throw invalid(`cookieName ${JSON.stringify(cookieName)} is not a valid cookie name (1-64 letters, digits or !#$%&'*+-.^_\`|~).`);
@@ -146,12 +140,10 @@ export function resolveHttpOptions(options: SessionHttpOptions = {}): ResolvedHt
   if (sameSite === 'None' && secure !== true) {
     throw invalid('sameSite "none" needs secure: true (browsers drop SameSite=None cookies without Secure).');
   }
-  const retryAfter = options.retryAfter ?? DEFAULT_RETRY_AFTER;
-  if (typeof retryAfter !== 'number' || !Number.isInteger(retryAfter) || retryAfter < 1 || retryAfter > 86_400) {
-    throw invalid(`retryAfter must be a whole number of seconds between 1 and 86400 (got ${String(retryAfter)}).`);
-  }
-  if (options.onError !== undefined && typeof options.onError !== 'function') throw invalid('onError must be a function.');
-  return { loginPath, cookieName, secure, securePrefix: lowerName.startsWith('__host-') || lowerName.startsWith('__secure-'), cookie: { sameSite, domain }, trustProxy, accessTokens, retryAfter, onError: options.onError };
+  const retryAfter = integer('retryAfter (seconds)', options.retryAfter, DEFAULT_RETRY_AFTER, { min: 1, max: 86_400 });
+  const onError = callable<(error: unknown) => void, undefined>('onError', options.onError, undefined);
+  const securePrefix = lowerName.startsWith('__host-') || lowerName.startsWith('__secure-');
+  return { loginPath, cookieName, secure, securePrefix, cookie: { sameSite, domain }, trustProxy, accessTokens, retryAfter, onError };
 }
 
 /**
@@ -160,7 +152,8 @@ export function resolveHttpOptions(options: SessionHttpOptions = {}): ResolvedHt
  *
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`
  */
-export function resolveRoutePrefix(options: SessionRoutesOptions = {}): string {
+export function resolveRoutePrefix(input: SessionRoutesOptions = {}): string {
+  const options = optionsObject('The session routes options', input, ['prefix']);
   const prefix = options.prefix ?? '/sessions';
   const trimmed = typeof prefix === 'string' && prefix.length > 1 && prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
   if (typeof trimmed !== 'string' || trimmed === '/' || !isSafePath(trimmed) || /[?#%]/.test(trimmed)) {

@@ -3,12 +3,10 @@ import { isSessionError, SessionError } from '../errors.js';
 import type { CreatedSession, CreateSessionInput, CredentialChangeResult, SessionManager, SignOutResult } from '../manager/api.js';
 import type { Session, SessionView } from '../session.js';
 import type { Authentication } from './authenticate.js';
-import { serializeClearedCookie, serializeSessionCookie, type SessionCookie } from './cookies.js';
-import type { Credential } from './credentials.js';
-import type { ResolvedHttpOptions } from './options.js';
+import { serializeClearedCookie, serializeSessionCookie } from './cookies.js';
 import { clientIp } from './proxy.js';
-import type { HttpRequest } from './request.js';
-import { NO_STORE, type ResponseTarget } from './response.js';
+import type { RequestState } from './request-state.js';
+import { NO_STORE } from './response.js';
 
 /** What an app passes to {@link RequestSessions.signIn}; User-Agent and IP come from the request. */
 export type SignInInput = Omit<CreateSessionInput, 'userAgent' | 'ip' | 'previousToken'>;
@@ -93,17 +91,6 @@ export interface RequestSessions {
    * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `STORE_UNAVAILABLE`
    */
   revoke(sessionId: string): Promise<boolean>;
-}
-
-/** Everything the layer knows about one request; kept beside its {@link RequestSessions}. */
-export interface RequestState {
-  readonly manager: SessionManager;
-  readonly options: ResolvedHttpOptions;
-  readonly request: HttpRequest;
-  readonly target: ResponseTarget;
-  readonly cookie: SessionCookie;
-  readonly credential: Credential;
-  auth: Authentication;
 }
 
 type Identity = { readonly id: string; readonly userId: string; readonly tenantId?: string | undefined };
@@ -194,12 +181,6 @@ class BoundSessions implements RequestSessions {
     const state = this.#state;
     const { manager, request, options } = state;
     if (typeof input !== 'object' || input === null) throw new SessionError('INVALID_INPUT', 'signIn() needs an object with a userId.');
-    const [previousToken, ...others] = state.credential.presented;
-    // Several different tokens were presented (a duplicate cookie): each genuine one goes.
-    for (const token of others) {
-      const found = await manager.validate(token);
-      if (found.ok) await manager.revoke(found.session.id, { reason: 'sign_out' });
-    }
     const created = await manager.create({
       userId: input.userId,
       kind: input.kind,
@@ -207,7 +188,8 @@ class BoundSessions implements RequestSessions {
       data: input.data,
       userAgent: request.header('user-agent'),
       ip: clientIp(request, options.trustProxy),
-      previousToken,
+      // Every session token this request presented ends once the new session exists.
+      previousToken: state.credential.presented,
     });
     setCookie(state, created);
     return created;

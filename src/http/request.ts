@@ -5,18 +5,8 @@ import type { IncomingMessage } from 'node:http';
  * this in and nothing else (in the spirit of hono's `GetConnInfo`). Every decision is taken
  * from these fields only.
  *
- * @example
- * ```ts
- * // A Fetch API runtime (Hono, Next.js route handlers) in a few lines:
- * const url = new URL(request.url);
- * const httpRequest: HttpRequest = {
- *   method: request.method,
- *   url: url.pathname + url.search,
- *   header: (name) => request.headers.get(name) ?? undefined,
- *   remoteAddress: info.remote.address,
- *   encrypted: url.protocol === 'https:',
- * };
- * ```
+ * {@link fromNodeRequest} builds one from a Node.js request (Express, Fastify, Koa),
+ * {@link fromFetchRequest} from a Web `Request` (Hono, Next.js route handlers, Bun, Deno).
  */
 export interface HttpRequest {
   /** The request method, upper case: `"GET"`, `"POST"`. */
@@ -54,6 +44,55 @@ export function fromNodeRequest(raw: IncomingMessage, url: string = raw.url ?? '
     },
     remoteAddress: socket.remoteAddress,
     encrypted: 'encrypted' in socket && socket.encrypted === true,
+  };
+}
+
+/** What a Fetch runtime knows about the connection that the `Request` itself does not carry. */
+export interface FetchRequestInfo {
+  /**
+   * The client's address as the runtime reports it (Hono's `getConnInfo(c).remote.address`,
+   * Bun's `server.requestIP(request)?.address`, Deno's `info.remoteAddr.hostname`). A `Request`
+   * has no socket: without it the IP stored with a session is only what `X-Forwarded-For` says,
+   * and only with `trustProxy`.
+   */
+  readonly remoteAddress?: string | undefined;
+  /**
+   * Whether the connection itself is TLS.
+   * @default the request URL's scheme is `https:`
+   */
+  readonly encrypted?: boolean | undefined;
+}
+
+/**
+ * Builds an {@link HttpRequest} from a Web `Request`, for Fetch runtimes: the method, the
+ * request target as path and query, and header lookups. Several cookies in one `Cookie`
+ * header are read as a browser sends them. (A Fetch `Headers` object joins repeated headers
+ * with `", "`; a browser sends one `Cookie` header per request, and HTTP/2 servers join the
+ * pieces with `"; "` before the runtime sees them.)
+ *
+ * @param request - The Web request.
+ * @param info - What the runtime knows of the connection: the client address, and TLS.
+ * @returns The accessor the HTTP layer reads.
+ *
+ * @example
+ * ```ts
+ * import { fromFetchRequest } from 'session-revocation/http';
+ *
+ * export async function GET(request: Request) {
+ *   const httpRequest = fromFetchRequest(request, { remoteAddress: clientAddressFromYourRuntime });
+ *   // ... createSessionHttp(sessions).attach(httpRequest, target)
+ * }
+ * ```
+ */
+export function fromFetchRequest(request: Request, info: FetchRequestInfo = {}): HttpRequest {
+  const url = new URL(request.url);
+  const { headers } = request;
+  return {
+    method: request.method.toUpperCase(),
+    url: url.pathname + url.search,
+    header: (name) => headers.get(name) ?? undefined,
+    remoteAddress: info.remoteAddress,
+    encrypted: info.encrypted ?? url.protocol === 'https:',
   };
 }
 

@@ -1,3 +1,9 @@
+import type { AccessTokenFailureReason } from '../access-tokens/index.js';
+import type { ValidationFailureReason } from '../session.js';
+import { isPageNavigation } from './classify.js';
+import { loginLocation, type LoginRedirectOptions } from './login-redirect.js';
+import type { HttpRequest } from './request.js';
+
 /**
  * A response decided by the HTTP layer, for a wrapper to copy onto its framework's response
  * as it is: status, headers, `Set-Cookie` values, body.
@@ -60,4 +66,62 @@ export function emptyResponse(
   extra: { readonly headers?: Readonly<Record<string, string>>; readonly setCookies?: readonly string[] } = {},
 ): HttpResponse {
   return { status, headers: { 'cache-control': NO_STORE, ...extra.headers }, setCookies: extra.setCookies ?? [], body: '' };
+}
+
+/** The `error` of a `401` body. */
+export type UnauthenticatedError = 'unauthenticated' | 'session_expired' | 'session_revoked';
+
+/** Maps why a credential was refused to the `error` a client sees. */
+export function unauthenticatedError(reason: ValidationFailureReason | AccessTokenFailureReason): UnauthenticatedError {
+  if (reason === 'expired' || reason === 'idle') return 'session_expired';
+  if (reason === 'revoked') return 'session_revoked';
+  return 'unauthenticated';
+}
+
+/**
+ * The answer to a request that needs a session and has none: a relative `303` to the login
+ * page for a page navigation (a form `POST` included), otherwise `401` JSON. `clearCookie`
+ * (the `Set-Cookie` that deletes a dead cookie) is sent with either. Never cached.
+ */
+export function unauthenticatedResponse(
+  request: HttpRequest,
+  options: LoginRedirectOptions,
+  error: UnauthenticatedError,
+  clearCookie: string | undefined,
+): HttpResponse {
+  const setCookies = clearCookie === undefined ? [] : [clearCookie];
+  if (isPageNavigation(request)) return emptyResponse(303, { headers: { location: loginLocation(options, request) }, setCookies });
+  return jsonResponse(401, { error }, { setCookies });
+}
+
+/**
+ * The answer when the store could not be read or written: `503` with `Retry-After`, and no
+ * `Set-Cookie` at all, so an outage signs nobody out and lets nobody in.
+ */
+export function unavailableResponse(request: HttpRequest, retryAfter: number): HttpResponse {
+  const headers = { 'retry-after': String(retryAfter) };
+  if (isPageNavigation(request)) {
+    return {
+      status: 503,
+      headers: { ...headers, 'content-type': 'text/plain; charset=utf-8', 'cache-control': NO_STORE },
+      setCookies: [],
+      body: 'Service temporarily unavailable. Please try again in a moment.',
+    };
+  }
+  return jsonResponse(503, { error: 'unavailable' }, { headers });
+}
+
+/** `403` for a state-changing request from another site. */
+export function crossSiteResponse(): HttpResponse {
+  return jsonResponse(403, { error: 'cross_site_request' });
+}
+
+/** `404` for a session that does not exist or is not the caller's. */
+export function notFoundResponse(): HttpResponse {
+  return jsonResponse(404, { error: 'not_found' });
+}
+
+/** `405` with `Allow`, for a method a session route does not take. */
+export function methodNotAllowedResponse(allow: string): HttpResponse {
+  return jsonResponse(405, { error: 'method_not_allowed' }, { headers: { allow } });
 }

@@ -1,14 +1,22 @@
 import { SessionError } from '../errors.js';
 import type { SessionManager } from '../manager/api.js';
 import { isSessionId } from '../token.js';
-import { report } from './authenticate.js';
 import { isCrossSiteRequest } from './cross-site.js';
-import { crossSiteResponse, methodNotAllowedResponse, notFoundResponse, unavailableResponse } from './failure.js';
-import { checkManager, requireSessionResponse } from './handler.js';
+import { requestStateOf, requireSessionResponse } from './guards.js';
 import { resolveRoutePrefix, type SessionRoutesOptions } from './options.js';
+import { report } from './report.js';
 import { requestPath, type HttpRequest } from './request.js';
-import { stateOf, type RequestSessions } from './request-sessions.js';
-import { emptyResponse, jsonResponse, type HttpResponse } from './response.js';
+import type { RequestSessions } from './request-sessions.js';
+import {
+  crossSiteResponse,
+  emptyResponse,
+  jsonResponse,
+  methodNotAllowedResponse,
+  notFoundResponse,
+  unavailableResponse,
+  type HttpResponse,
+} from './response.js';
+import { checkManager } from './session-http.js';
 
 /** The built-in JSON session routes; see {@link createSessionRoutes}. */
 export interface SessionRoutes {
@@ -110,10 +118,7 @@ export function createSessionRoutes(manager: SessionManager, options: SessionRou
   checkManager(manager, 'The session routes');
   const prefix = resolveRoutePrefix(options);
   const respond = async (sessions: RequestSessions | undefined): Promise<HttpResponse | undefined> => {
-    const state = stateOf(sessions);
-    if (state === undefined || sessions === undefined) {
-      throw new SessionError('INVALID_CONFIGURATION', 'The session routes need the session middleware mounted before them.');
-    }
+    const state = requestStateOf(sessions, 'The session routes');
     if (state.manager !== manager) {
       throw new SessionError('INVALID_CONFIGURATION', 'The session routes and the session middleware were given different session managers.');
     }
@@ -128,7 +133,7 @@ export function createSessionRoutes(manager: SessionManager, options: SessionRou
     const denied = requireSessionResponse(sessions);
     if (denied !== undefined) return denied;
     try {
-      return await route.run(sessions, request, segment);
+      return await route.run(sessions!, request, segment);
     } catch (error) {
       // The manager only throws for store trouble here (inputs were checked): fail closed.
       report(resolved.onError, error);

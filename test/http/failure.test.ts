@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loginLocation, unauthenticatedError, unauthenticatedResponse, unavailableResponse } from '../../src/http/failure.js';
+import { loginLocation } from '../../src/http/login-redirect.js';
+import { unauthenticatedError, unauthenticatedResponse, unavailableResponse } from '../../src/http/response.js';
 import { fakeRequest } from './fake-request.js';
 
 const NAVIGATION = { accept: 'text/html' };

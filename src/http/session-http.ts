@@ -1,14 +1,13 @@
 import { SessionError } from '../errors.js';
 import type { SessionManager } from '../manager/api.js';
 import { authenticate } from './authenticate.js';
-import { serializeClearedCookie, sessionCookieFor } from './cookies.js';
+import { sessionCookieFor } from './cookies.js';
 import { readCredential } from './credentials.js';
-import { unauthenticatedError, unauthenticatedResponse, unavailableResponse } from './failure.js';
 import { resolveHttpOptions, type SessionHttpOptions } from './options.js';
 import { isHttps } from './proxy.js';
 import type { HttpRequest } from './request.js';
-import { createRequestSessions, stateOf, type RequestSessions } from './request-sessions.js';
-import type { HttpResponse, ResponseTarget } from './response.js';
+import { createRequestSessions, type RequestSessions } from './request-sessions.js';
+import type { ResponseTarget } from './response.js';
 
 /** The HTTP layer bound to one manager and one set of options; see {@link createSessionHttp}. */
 export interface SessionHttp {
@@ -34,12 +33,15 @@ export function checkManager(manager: unknown, caller: string): asserts manager 
 
 /**
  * Creates the framework-neutral HTTP layer every wrapper stands on: one call per request to
- * `attach`, then {@link requireSessionResponse} and the session routes decide what to answer.
+ * `attach` (request), then the guards ({@link requireSessionResponse},
+ * {@link requireSameOriginResponse}) and the session routes decide (decide) what the wrapper
+ * sends (respond).
  * A wrapper for another framework is a translation of its request and response to
  * {@link HttpRequest}, {@link ResponseTarget} and {@link HttpResponse}.
  *
  * @param manager - From `createSessionManager()`.
  * @param options - Login path, cookie, proxy and access-token options.
+ * @param caller - How error messages name the factory (`"sessionMiddleware()"`).
  * @returns The layer.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a configuration that contradicts
  * itself (a `__Host-` cookie name with a `domain` or `secure: false`, `sameSite: "none"`
@@ -63,9 +65,9 @@ export function checkManager(manager: unknown, caller: string): asserts manager 
  * });
  * ```
  */
-export function createSessionHttp(manager: SessionManager, options: SessionHttpOptions = {}): SessionHttp {
-  checkManager(manager, 'The session middleware');
-  const resolved = resolveHttpOptions(options);
+export function createSessionHttp(manager: SessionManager, options: SessionHttpOptions = {}, caller = 'The session middleware'): SessionHttp {
+  checkManager(manager, caller);
+  const resolved = resolveHttpOptions(options, caller);
   if (resolved.accessTokens && !manager.accessTokensEnabled) {
     throw new SessionError('INVALID_CONFIGURATION', "accessTokens: true needs a manager created with the accessTokens option.");
   }
@@ -77,26 +79,4 @@ export function createSessionHttp(manager: SessionManager, options: SessionHttpO
       return createRequestSessions({ manager, options: resolved, request, target, cookie, credential, auth });
     },
   };
-}
-
-/**
- * What `requireSession` answers: `undefined` when the request is signed in (go on), else the
- * response to send — a relative `303` to the login page for a page navigation (a page load or
- * an HTML form `POST`: {@link isPageNavigation}), `401` JSON
- * (`unauthenticated`, `session_expired`, `session_revoked`) otherwise, with a dead cookie
- * cleared; `503` with `Retry-After` and the cookie kept when the store is unavailable.
- *
- * @param sessions - The request's `sessions` object from {@link SessionHttp.attach}.
- * @returns The refusal, or `undefined`.
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the session middleware did not
- * run before (no `sessions` object on the request).
- */
-export function requireSessionResponse(sessions: RequestSessions | undefined): HttpResponse | undefined {
-  const state = stateOf(sessions);
-  if (state === undefined) throw new SessionError('INVALID_CONFIGURATION', 'requireSession() needs the session middleware mounted before it.');
-  const { auth, request, options, cookie, credential } = state;
-  if (auth.status === 'authenticated') return undefined;
-  if (auth.status === 'unavailable') return unavailableResponse(request, options.retryAfter);
-  const clear = credential.from === 'cookie' ? serializeClearedCookie(cookie.name, cookie.secure, options.cookie) : undefined;
-  return unauthenticatedResponse(request, options, unauthenticatedError(auth.reason), clear);
 }

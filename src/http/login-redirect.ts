@@ -1,0 +1,44 @@
+import { isSafePath, safeNextPath } from './next-path.js';
+import { ownOrigin } from './proxy.js';
+import { originForm, type HttpRequest } from './request.js';
+
+/** What a login redirect needs from the options. */
+export interface LoginRedirectOptions {
+  readonly loginPath: string;
+  readonly trustProxy: boolean;
+}
+
+/**
+ * The page a refused navigation came from, for `next`: a `GET` or `HEAD` was for the page
+ * itself (its request target; one that is not a safe path gives `"/"`); a form `POST` came
+ * from the page in `Referer`, used only when it is on this same origin and a safe path.
+ * `undefined` when there is none to go back to.
+ */
+function nextPath(request: HttpRequest, trustProxy: boolean): string | undefined {
+  if (request.method === 'GET' || request.method === 'HEAD') return safeNextPath(originForm(request.url), '/');
+  const referer = request.header('referer');
+  if (referer === undefined) return undefined;
+  let page: URL;
+  try {
+    page = new URL(referer);
+  } catch {
+    return undefined;
+  }
+  const path = page.pathname + page.search;
+  return page.origin === ownOrigin(request, trustProxy) && isSafePath(path) ? path : undefined;
+}
+
+/**
+ * The login redirect target: `loginPath?next=<the page the request came from>`, relative, so
+ * the browser stays on the host it used. `next` is the request's own path for a `GET`, the
+ * same-origin `Referer` path for a form `POST` (none without one). The `Location` is built
+ * from the request target or `Referer` path only, never from `Host` or `X-Forwarded-Host`
+ * (`Host` only serves to check that a `Referer` is on this origin).
+ */
+export function loginLocation(options: LoginRedirectOptions, request: HttpRequest): string {
+  const { loginPath } = options;
+  const next = nextPath(request, options.trustProxy);
+  if (next === undefined) return loginPath;
+  // Slashes may stay as they are in a query (RFC 3986 section 3.4): `?next=/account` reads well.
+  return `${loginPath}${loginPath.includes('?') ? '&' : '?'}next=${encodeURIComponent(next).replaceAll('%2F', '/')}`;
+}
