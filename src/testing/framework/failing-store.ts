@@ -5,15 +5,27 @@ import type { SessionStore } from '../../store.js';
 export interface SwitchableStore extends SessionStore {
   /** While true, every call rejects with `SessionError` `STORE_UNAVAILABLE`. */
   failing: boolean;
+  /**
+   * While true, only `create` rejects (`STORE_UNAVAILABLE`) and reads and revocations work: a
+   * partial outage, as a write timeout or a lock timeout on the write alone gives.
+   */
+  failingCreate: boolean;
+  /** While true, every call never settles: a store that hangs. */
+  hanging: boolean;
 }
 
 /** Wraps `inner` so that a flag turns it into an unreachable store; nothing is lost meanwhile. */
 export function switchableStore(inner: SessionStore): SwitchableStore {
-  const guard = <T>(call: () => Promise<T>): Promise<T> =>
-    wrapper.failing ? Promise.reject(new SessionError('STORE_UNAVAILABLE', 'The store is down (simulated).')) : call();
+  const down = (): Promise<never> => Promise.reject(new SessionError('STORE_UNAVAILABLE', 'The store is down (simulated).'));
+  const guard = <T>(call: () => Promise<T>): Promise<T> => {
+    if (wrapper.hanging) return new Promise<T>(() => undefined);
+    return wrapper.failing ? down() : call();
+  };
   const wrapper: SwitchableStore = {
     failing: false,
-    create: (record, options) => guard(() => inner.create(record, options)),
+    failingCreate: false,
+    hanging: false,
+    create: (record, options) => guard(() => (wrapper.failingCreate ? down() : inner.create(record, options))),
     get: (sessionId) => guard(() => inner.get(sessionId)),
     touch: (sessionId, at) => guard(() => inner.touch(sessionId, at)),
     revoke: (sessionId, options) => guard(() => inner.revoke(sessionId, options)),

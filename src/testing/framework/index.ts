@@ -49,6 +49,8 @@ export interface FrameworkConformanceOptions {
 }
 
 const ROUTES_PREFIX = '/sessions';
+/** The manager's `storeTimeout` in the suite (ms). */
+export const STORE_TIMEOUT = 300;
 
 /**
  * Registers the framework conformance suite: the HTTP behaviour every wrapper must have,
@@ -131,6 +133,8 @@ export function describeFrameworkConformance(
         policy: { globalLogout: () => policy.globalLogout },
         accessTokens: { secret: randomBytes(32) },
         epochCacheTtl: 0,
+        // Short, so the hanging-store case answers 503 quickly.
+        storeTimeout: STORE_TIMEOUT,
       });
       const app = await makeApp({
         sessions,
@@ -144,6 +148,8 @@ export function describeFrameworkConformance(
       current = undefined;
       if (ended === undefined) return;
       ended.scenario.store.failing = false;
+      ended.scenario.store.failingCreate = false;
+      ended.scenario.store.hanging = false;
       await ended.app.close();
       await ended.scenario.sessions.close();
     });

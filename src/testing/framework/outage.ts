@@ -67,6 +67,39 @@ export function describeOutage({ runner, scenario }: FrameworkSuiteContext): voi
       expect((await device.request('/api/me')).status).toBe(200);
     });
 
+    it('a sign-in whose write fails while reads work signs nobody out: 503, and the old cookie still works', async () => {
+      const device = scenario().device(BROWSERS.chromeMac);
+      await device.signIn('alice');
+      const before = device.token;
+      scenario().store.failingCreate = true;
+      const reply = await device.signIn('alice');
+      expect(reply.status).toBe(503);
+      expect(reply.cookies).toHaveLength(0);
+      scenario().store.failingCreate = false;
+      expect(device.token).toBe(before);
+      const me = await device.request('/api/me');
+      expect(me.status).toBe(200);
+      expect((me.json as { readonly userId?: unknown }).userId).toBe('alice');
+      expect(await scenario().sessions.list('alice')).toHaveLength(1);
+    });
+
+    it('a store that hangs gives 503 after the storeTimeout, keeps the cookie and lets nobody in', async () => {
+      const device = scenario().device(BROWSERS.chromeMac);
+      await device.signIn('alice');
+      scenario().store.hanging = true;
+      const started = Date.now();
+      const api = await device.request('/api/me');
+      expect(api.status).toBe(503);
+      expect(api.cookies).toHaveLength(0);
+      // Bounded: the deadline, plus the sweep's quarter and scheduling slack on a loaded machine.
+      expect(Date.now() - started).toBeLessThan(10_000);
+      const page = await device.request('/dashboard', { headers: NAVIGATION });
+      expect(page.status).toBe(503);
+      expect(page.cookies).toHaveLength(0);
+      scenario().store.hanging = false;
+      expect((await device.request('/api/me')).status).toBe(200);
+    });
+
     it('an anonymous API call still gets 401 (no store needed to know that)', async () => {
       scenario().store.failing = true;
       expect((await scenario().request('/api/me')).status).toBe(401);

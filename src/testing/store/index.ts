@@ -2,6 +2,7 @@ import { SessionError } from '../../errors.js';
 import type { SessionStore } from '../../store.js';
 import { resolveRunner, type TestRunner } from '../runner.js';
 import type { StoreSuiteContext } from './context.js';
+import { describeCorruptedAnswers } from './corrupted.js';
 import { describeDeviceReplacement } from './devices.js';
 import { describeEpochs } from './epochs.js';
 import { describeLifecycle } from './lifecycle.js';
@@ -26,8 +27,8 @@ export interface StoreConformanceOptions {
 
 /**
  * Registers the store conformance suite: every behaviour `src/store.ts` promises, split by
- * concern (lifecycle, epochs, one session per device, pruning, races, and the manager's
- * promises over this store). Every store shipped
+ * concern (lifecycle, epochs, one session per device, pruning, races, the manager's promises
+ * over this store, and malformed answers refused). Every store shipped
  * with this package runs it; run it on yours with one line.
  *
  * `makeStore` is called before each test and must return an empty store (a fresh key prefix,
@@ -78,5 +79,6 @@ export function describeStoreConformance(
     describePruning(context);
     describeRaces(context);
     describeManagerOverStore(context);
+    describeCorruptedAnswers(context);
   });
 }

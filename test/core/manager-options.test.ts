@@ -1,0 +1,101 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { createSessionManager, isSessionError, memoryStore, type SessionStore } from '../../src/index.js';
+
+function refusal(make: () => unknown): { code: string; message: string } {
+  try {
+    make();
+  } catch (error) {
+    if (isSessionError(error)) return { code: error.code, message: error.message };
+    throw error;
+  }
+  throw new Error('accepted');
+}
+
+describe('createSessionManager refuses what it cannot honour, at startup', () => {
+  it.each([
+    [{ maxSession: 3 }, 'maxSession'],
+    [{ policy: { globalLogut: true } }, 'globalLogut'],
+    [{ kinds: { api: { maxAge: 60_000, idle: 5 } } }, 'idle'],
+    [{ accessTokens: { secrt: 'x'.repeat(40) } }, 'secrt'],
+  ])('an unknown option %j is refused by name', (options, name) => {
+    const refused = refusal(() => createSessionManager(options as never));
+    expect(refused.code).toBe('INVALID_CONFIGURATION');
+    expect(refused.message).toContain(`"${name}"`);
+  });
+
+  it.each([
+    [{ accessTokens: { secret: 12345 } }, 'accessTokens.secret'],
+    [{ accessTokens: { privateKey: 'PEM text', publicKey: 'PEM text' } }, 'accessTokens.privateKey'],
+    [{ accessTokens: { secret: 'x'.repeat(40), ttl: '5m' } }, 'accessTokens.ttl'],
+    [{ accessTokens: { keys: [{ alg: 'none', secret: 'x'.repeat(40) }] } }, 'accessTokens.keys[0].alg'],
+    [{ accessTokens: { secret: 'x'.repeat(40), issuer: 7 } }, 'accessTokens.issuer'],
+    [{ storeTimeout: -1 }, 'storeTimeout'],
+    [{ storeTimeout: 1.5 }, 'storeTimeout'],
+    [{ clock: 'now' }, 'clock'],
+    [{ onError: true }, 'onError'],
+    [{ deviceParser: {} }, 'deviceParser'],
+    [{ kinds: { api: { replaceDevice: 'yes' } } }, 'kinds.api.replaceDevice'],
+    [{ kinds: [] }, 'kinds'],
+    [{ policy: { onPasswordChange: 'some' } }, 'policy.onPasswordChange'],
+    [{ everywhereKinds: [] }, 'everywhereKinds'],
+    [{ store: { get: () => null } }, 'store'],
+  ])('%j is refused, naming %s', (options, name) => {
+    const refused = refusal(() => createSessionManager(options as never));
+    expect(refused.code).toBe('INVALID_CONFIGURATION');
+    expect(refused.message).toContain(name);
+  });
+
+  it('accepts key objects and JWKs for key pairs', () => {
+    const pair = generateKeyPairSync('ed25519');
+    expect(() => createSessionManager({ accessTokens: { privateKey: pair.privateKey, publicKey: pair.publicKey } })).not.toThrow();
+    const jwk = pair.publicKey.export({ format: 'jwk' });
+    expect(() => createSessionManager({ accessTokens: { publicKey: jwk } })).not.toThrow();
+  });
+});
+
+describe('storeTimeout', () => {
+  const hanging = (inner: SessionStore): SessionStore => ({ ...bindAll(inner), get: () => new Promise(() => undefined) });
+
+  it('a store that never answers is STORE_UNAVAILABLE after the deadline, not a hung request', async () => {
+    const inner = memoryStore();
+    const { token } = await createSessionManager({ store: inner }).create({ userId: 'u1' });
+    const sessions = createSessionManager({ store: hanging(inner), storeTimeout: 100 });
+    const started = performance.now();
+    await expect(sessions.validate(token)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringContaining('storeTimeout') });
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(99);
+    expect(elapsed).toBeLessThan(5_000);
+  });
+
+  it('0 turns the deadline off; a store error still becomes a SessionError', async () => {
+    const failing: SessionStore = { ...bindAll(memoryStore()), get: () => Promise.reject(new TypeError('driver bug')) };
+    const sessions = createSessionManager({ store: failing, storeTimeout: 0 });
+    await expect(sessions.validate(`${'a'.repeat(22)}.${'b'.repeat(43)}`)).rejects.toMatchObject({ code: 'STORE_ERROR' });
+  });
+
+  it('a store method that throws synchronously is a STORE_ERROR, not a bare throw', async () => {
+    const throwing: SessionStore = {
+      ...bindAll(memoryStore()),
+      get: () => {
+        throw new RangeError('sync');
+      },
+    };
+    const sessions = createSessionManager({ store: throwing });
+    await expect(sessions.validate(`${'a'.repeat(22)}.${'b'.repeat(43)}`)).rejects.toMatchObject({ code: 'STORE_ERROR' });
+  });
+});
+
+function bindAll(store: SessionStore): SessionStore {
+  return {
+    create: (record, options) => store.create(record, options),
+    get: (sessionId) => store.get(sessionId),
+    touch: (sessionId, at) => store.touch(sessionId, at),
+    revoke: (sessionId, options) => store.revoke(sessionId, options),
+    revokeAll: (userId, options) => store.revokeAll(userId, options),
+    revokeOthers: (userId, options) => store.revokeOthers(userId, options),
+    listByUser: (userId) => store.listByUser(userId),
+    getRevocationState: (userId) => store.getRevocationState(userId),
+    prune: (options) => store.prune(options),
+  };
+}

@@ -1,0 +1,69 @@
+import Fastify from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { sessionMiddleware as expressMiddleware, sessionRoutes as expressRoutes } from '../../adapters/express/index.js';
+import { sessionPlugin } from '../../adapters/fastify/index.js';
+import { sessionMiddleware as koaMiddleware, sessionRoutes as koaRoutes } from '../../adapters/koa/index.js';
+import { sqliteStore } from '../../adapters/sqlite/index.js';
+import { createSessionHttp, createSessionRoutes } from '../../src/http/index.js';
+import { createSessionManager, isSessionError } from '../../src/index.js';
+
+async function refusal(make: () => unknown): Promise<{ code: string; message: string }> {
+  try {
+    await make();
+  } catch (error) {
+    if (isSessionError(error)) return { code: error.code, message: error.message };
+    throw error;
+  }
+  throw new Error('accepted');
+}
+
+describe('every factory refuses an option it does not know, naming it', () => {
+  const sessions = createSessionManager();
+  const cases: readonly [string, () => unknown, string][] = [
+    ['express sessionMiddleware', () => expressMiddleware(sessions, { loginPth: '/login' } as never), 'loginPth'],
+    ['express sessionRoutes', () => expressRoutes(sessions, { prefx: '/s' } as never), 'prefx'],
+    ['koa sessionMiddleware', () => koaMiddleware(sessions, { trustProxi: true } as never), 'trustProxi'],
+    ['koa sessionRoutes', () => koaRoutes(sessions, { prefx: '/s' } as never), 'prefx'],
+    ['createSessionHttp', () => createSessionHttp(sessions, { secur: true } as never), 'secur'],
+    ['createSessionRoutes', () => createSessionRoutes(sessions, { path: '/s' } as never), 'path'],
+    ['sqliteStore', () => sqliteStore({ filename: ':memory:', busyTimout: 10 } as never), 'busyTimout'],
+    [
+      'fastify sessionPlugin',
+      async () => {
+        const app = Fastify();
+        try {
+          await app.register(sessionPlugin, { sessions, cookiName: 'sid' } as never);
+          await app.ready();
+        } finally {
+          await app.close();
+        }
+      },
+      'cookiName',
+    ],
+    [
+      'fastify sessionPlugin routes',
+      async () => {
+        const app = Fastify();
+        try {
+          await app.register(sessionPlugin, { sessions, routes: { prefx: '/s' } } as never);
+          await app.ready();
+        } finally {
+          await app.close();
+        }
+      },
+      'prefx',
+    ],
+  ];
+  it.each(cases)('%s', async (_name, make, key) => {
+    const refused = await refusal(make);
+    expect(refused.code).toBe('INVALID_CONFIGURATION');
+    expect(refused.message).toContain(`"${key}"`);
+  });
+
+  it('Fastify register options (prefix, logLevel) are not the plugin options and pass', async () => {
+    const app = Fastify();
+    await app.register(sessionPlugin, { sessions, prefix: '/ignored', logLevel: 'warn' } as never);
+    await app.ready();
+    await app.close();
+  });
+});
