@@ -1,4 +1,5 @@
 import UAParser from 'ua-parser-js';
+import { STORE_LIMITS } from './store.js';
 
 /** What a device parser extracts from a User-Agent string. Unknown parts stay undefined. */
 export interface DeviceInfo {
@@ -18,7 +19,7 @@ export interface DeviceInfo {
 export type DeviceParser = (userAgent: string) => DeviceInfo;
 
 /** Longest User-Agent kept in the store or handed to a parser. */
-export const MAX_USER_AGENT_LENGTH = 512;
+export const MAX_USER_AGENT_LENGTH = STORE_LIMITS.userAgentLength;
 
 // ua-parser-js names a few mobile browsers differently from how people name them.
 const BROWSER_NAMES: Readonly<Record<string, string>> = {

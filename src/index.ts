@@ -59,6 +59,7 @@ export type {
   IssueAccessTokenOptions,
   KeyLike,
 } from './access-tokens/index.js';
+export { STORE_LIMITS } from './store.js';
 export type {
   CreateOptions,
   CreateResult,

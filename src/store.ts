@@ -20,9 +20,48 @@
  * 5. **Epochs cover what they revoke.** `revokeAll` sets the epoch to at least the newest
  *    `createdAt` the store has seen for that user and kind (the *high-water mark*), so a server
  *    whose clock runs behind cannot leave a session alive.
+ * 6. **"Live" means three things at once**: not revoked on its own (`revokedAt` unset), not
+ *    past its absolute expiry (`expiresAt > now`), and created after its kind's epoch
+ *    (`createdAt > epochs[kind]`, a missing epoch counting as 0). Wherever a store decides
+ *    liveness itself (device replacement in `create`, `revokeOthers`), it applies all three;
+ *    the manager applies them again to every row it reads.
+ * 7. **Keys are data.** User ids, tenant ids, kinds and device keys are arbitrary text:
+ *    `__proto__`, `constructor` and `toString` are ordinary names. Keep them in `Map`s or
+ *    prototype-free objects, never as keys of a plain `{}`.
+ * 8. **Every revocation is published** by a store that has `subscribe`: `revoke`,
+ *    `revokeAll`, `revokeOthers`, and a `create` that replaced sessions each notify the
+ *    listeners of every instance (with the user id) once the change is durable.
+ * 9. **Answers are checked.** The manager reads every answer's shape before deciding: a
+ *    non-finite time, an epoch that is not a number, a row of another id or user is a
+ *    `STORE_ERROR` (HTTP 503), never a session. A store must return exactly the types below.
+ *
+ * **Errors.** A store rejects with `SessionError` from this package (`import { SessionError }
+ * from 'session-revocation'`): `STORE_UNAVAILABLE` when its server cannot be reached or did
+ * not answer in time (nothing was decided; the HTTP layer answers 503 and keeps the cookie),
+ * `STORE_ERROR` for anything else (pass the driver's error as `cause`; `storeFailure(error)`
+ * wraps one for you), `CLOSED` after `close()`, and `INVALID_INPUT` for a duplicate id. The
+ * manager also puts its own deadline (`storeTimeout`) on every call, but a store should have
+ * its own, shorter one.
+ *
+ * **Bounds.** The manager checks and caps what it hands a store: ids of at most
+ * {@link STORE_LIMITS}.`idLength` characters, a User-Agent of at most `userAgentLength`, an IP
+ * of at most `ipLength`, `data` of at most `dataBytes` as JSON. A store with fixed-width
+ * columns sizes them from these numbers.
  *
  * @module
  */
+
+/** The sizes the manager guarantees for what it hands a store (characters, or bytes for `data`). */
+export const STORE_LIMITS = Object.freeze({
+  /** User, tenant and session ids. */
+  idLength: 256,
+  /** The User-Agent header, cut to this length before parsing and storing. */
+  userAgentLength: 512,
+  /** The client IP. */
+  ipLength: 64,
+  /** App data, serialised as JSON. */
+  dataBytes: 8 * 1024,
+});
 
 /**
  * A session kind. `browser` (default), `remember` (remember-me cookie) and `api` (bearer

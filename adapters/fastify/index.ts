@@ -5,7 +5,7 @@
  * @example
  * ```ts
  * import Fastify from 'fastify';
- * import { replyToSessionError, sessionPlugin } from 'session-revocation/fastify';
+ * import { sessionErrorHandler, sessionPlugin } from 'session-revocation/fastify';
  * import { safeNextPath } from 'session-revocation/http';
  *
  * const app = Fastify();
@@ -16,9 +16,7 @@
  *   return reply.redirect(safeNextPath(request.query.next, '/'), 303);
  * });
  * app.get('/dashboard', { preHandler: app.requireSession }, async (request) => `Hello ${request.sessions.userId}`);
- * app.setErrorHandler((error, request, reply) => {
- *   if (!replyToSessionError(error, request, reply)) reply.send(error); // a store outage is a 503, not a 500
- * });
+ * app.setErrorHandler(sessionErrorHandler()); // a store outage in a handler is a 503, not a 500
  * ```
  *
  * @module session-revocation/fastify

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { replyToSessionError, sessionPlugin } from '../../adapters/fastify/index.js';
+import { sessionErrorHandler, sessionPlugin } from '../../adapters/fastify/index.js';
 import { createSessionManager, type SessionManager } from '../../src/index.js';
 import { formatEventLine } from '../shared/audit.js';
 import { createUserDirectory } from '../shared/user-directory.js';
@@ -23,9 +23,7 @@ export async function createFastifyApi(options: { log?: (line: string) => void }
   const app = Fastify();
   await app.register(sessionPlugin, { sessions, routes: { prefix: '/api/sessions' } });
   // A store outage inside a route (signing in while the store is down) is the library's 503.
-  app.setErrorHandler((error, request, reply) => {
-    if (!replyToSessionError(error, request, reply)) reply.send(error);
-  });
+  app.setErrorHandler(sessionErrorHandler());
 
   app.post<{ Body: { email: string; password: string } }>(
     '/api/sign-in',

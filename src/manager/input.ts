@@ -1,5 +1,6 @@
 import { invalidInput } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
+import { STORE_LIMITS } from '../store.js';
 import type { CreateSessionInput } from './api.js';
 
 /**
@@ -8,9 +9,9 @@ import type { CreateSessionInput } from './api.js';
  */
 
 /** Longest user, tenant or session id accepted. */
-export const MAX_ID_LENGTH = 256;
+const MAX_ID_LENGTH = STORE_LIMITS.idLength;
 /** Largest `data` accepted, serialised as JSON. */
-export const MAX_DATA_BYTES = 8 * 1024;
+const MAX_DATA_BYTES = STORE_LIMITS.dataBytes;
 
 // U+0000 and unpaired surrogates cannot be stored faithfully by every store (PostgreSQL
 // refuses them, others replace them with U+FFFD and so merge two different ids).
@@ -36,7 +37,7 @@ function holdsUnstorable(value: unknown): boolean {
 /** The IP as shown in the session list: printable ASCII, at most 64 characters. */
 export function cleanIp(ip: unknown): string | undefined {
   if (typeof ip !== 'string') return undefined;
-  const cleaned = ip.replace(/[^\x20-\x7e]/g, '').trim().slice(0, 64);
+  const cleaned = ip.replace(/[^\x20-\x7e]/g, '').trim().slice(0, STORE_LIMITS.ipLength);
   return cleaned.length > 0 ? cleaned : undefined;
 }
 

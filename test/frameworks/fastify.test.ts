@@ -1,5 +1,5 @@
 import Fastify from 'fastify';
-import { replyToSessionError, sessionPlugin } from '../../adapters/fastify/index.js';
+import { sessionErrorHandler, sessionPlugin } from '../../adapters/fastify/index.js';
 import { describeFrameworkConformance } from '../../src/testing/index.js';
 import { vitestRunner } from '../runner.js';
 
@@ -10,9 +10,7 @@ describeFrameworkConformance(
     await app.register(sessionPlugin, { sessions, ...middlewareOptions, routes: { prefix: routesPrefix } });
     // Fastify parses form bodies only with @fastify/formbody: take them as text here.
     app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, body));
-    app.setErrorHandler((error, request, reply) => {
-      if (!replyToSessionError(error, request, reply)) reply.send(error);
-    });
+    app.setErrorHandler(sessionErrorHandler());
     app.post<{ Querystring: { user?: string } }>('/login', { onRequest: app.requireSameOrigin }, async (request) => {
       const { session } = await request.sessions.signIn({ userId: String(request.query.user) });
       return { sessionId: session.id };

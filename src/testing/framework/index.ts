@@ -76,7 +76,7 @@ export const STORE_TIMEOUT = 300;
  * - the wrapper's answer to errors the routes throw, so that a `SessionError`
  *   `STORE_UNAVAILABLE` is the library's `503` (`errorResponse` from
  *   `session-revocation/http`): Express `app.use(sessionErrorHandler())` after the routes,
- *   Fastify `replyToSessionError` in `setErrorHandler`, Koa's `sessionMiddleware` by itself.
+ *   Fastify `sessionErrorHandler()` as its error handler, Koa's `sessionMiddleware` by itself.
  *
  * (`sessions` is the request's object: `req.sessions`, `request.sessions`, `ctx.sessions`;
  * `requireSession` and `requireSameOrigin` are the wrapper's guards.)
