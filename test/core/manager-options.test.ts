@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { overriding } from '../../src/testing/store/corrupted.js';
 import { createSessionManager, isSessionError, memoryStore, type SessionStore } from '../../src/index.js';
 
 function refusal(make: () => unknown): { code: string; message: string } {
@@ -55,7 +56,7 @@ describe('createSessionManager refuses what it cannot honour, at startup', () =>
 });
 
 describe('storeTimeout', () => {
-  const hanging = (inner: SessionStore): SessionStore => ({ ...bindAll(inner), get: () => new Promise(() => undefined) });
+  const hanging = (inner: SessionStore): SessionStore => overriding(inner, { get: () => new Promise(() => undefined) });
 
   it('a store that never answers is STORE_UNAVAILABLE after the deadline, not a hung request', async () => {
     const inner = memoryStore();
@@ -69,33 +70,18 @@ describe('storeTimeout', () => {
   });
 
   it('0 turns the deadline off; a store error still becomes a SessionError', async () => {
-    const failing: SessionStore = { ...bindAll(memoryStore()), get: () => Promise.reject(new TypeError('driver bug')) };
+    const failing: SessionStore = overriding(memoryStore(), { get: () => Promise.reject(new TypeError('driver bug')) });
     const sessions = createSessionManager({ store: failing, storeTimeout: 0 });
     await expect(sessions.validate(`${'a'.repeat(22)}.${'b'.repeat(43)}`)).rejects.toMatchObject({ code: 'STORE_ERROR' });
   });
 
   it('a store method that throws synchronously is a STORE_ERROR, not a bare throw', async () => {
-    const throwing: SessionStore = {
-      ...bindAll(memoryStore()),
+    const throwing: SessionStore = overriding(memoryStore(), {
       get: () => {
         throw new RangeError('sync');
       },
-    };
+    });
     const sessions = createSessionManager({ store: throwing });
     await expect(sessions.validate(`${'a'.repeat(22)}.${'b'.repeat(43)}`)).rejects.toMatchObject({ code: 'STORE_ERROR' });
   });
 });
-
-function bindAll(store: SessionStore): SessionStore {
-  return {
-    create: (record, options) => store.create(record, options),
-    get: (sessionId) => store.get(sessionId),
-    touch: (sessionId, at) => store.touch(sessionId, at),
-    revoke: (sessionId, options) => store.revoke(sessionId, options),
-    revokeAll: (userId, options) => store.revokeAll(userId, options),
-    revokeOthers: (userId, options) => store.revokeOthers(userId, options),
-    listByUser: (userId) => store.listByUser(userId),
-    getRevocationState: (userId) => store.getRevocationState(userId),
-    prune: (options) => store.prune(options),
-  };
-}

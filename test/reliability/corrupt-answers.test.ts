@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { overriding } from '../../src/testing/store/corrupted.js';
 import { createSessionManager, isSessionError, memoryStore, type SessionStore } from '../../src/index.js';
 import type { SessionLookup } from '../../src/store.js';
 import { record } from './support/figures.js';
@@ -66,7 +67,7 @@ describe('a store answering malformed data never lets a dead session in', () => 
     const dead = [byEpoch.token, byId.token, expired.token];
 
     let current: Damage = (found) => found;
-    const damaged: SessionStore = { ...bound(inner), get: async (sessionId) => (await inner.get(sessionId).then((found) => (found === null ? null : current(found)))) as SessionLookup | null };
+    const damaged: SessionStore = overriding(inner, { get: async (sessionId) => (await inner.get(sessionId).then((found) => (found === null ? null : current(found)))) as SessionLookup | null });
     const sessions = createSessionManager({ store: damaged, clock: () => now, maxAge: 60_000 });
     let tried = 0;
     const violations: string[] = [];
@@ -90,7 +91,7 @@ describe('a store answering malformed data never lets a dead session in', () => 
   it(`verifyAccessToken over ${RUNS / 4} fuzzed revocation states`, async () => {
     const inner = memoryStore();
     let answer: unknown;
-    const damaged: SessionStore = { ...bound(inner), getRevocationState: async () => answer as never };
+    const damaged: SessionStore = overriding(inner, { getRevocationState: async () => answer as never });
     const sessions = createSessionManager({ store: damaged, accessTokens: { secret: SECRET }, epochCacheTtl: 0 });
     const { session } = await sessions.create({ userId: 'token-user' });
     const jwt = await sessions.issueAccessToken(session);
@@ -113,17 +114,3 @@ describe('a store answering malformed data never lets a dead session in', () => 
     expect(violations).toEqual([]);
   });
 });
-
-function bound(store: SessionStore): SessionStore {
-  return {
-    create: (input, options) => store.create(input, options),
-    get: (sessionId) => store.get(sessionId),
-    touch: (sessionId, at) => store.touch(sessionId, at),
-    revoke: (sessionId, options) => store.revoke(sessionId, options),
-    revokeAll: (userId, options) => store.revokeAll(userId, options),
-    revokeOthers: (userId, options) => store.revokeOthers(userId, options),
-    listByUser: (userId) => store.listByUser(userId),
-    getRevocationState: (userId) => store.getRevocationState(userId),
-    prune: (options) => store.prune(options),
-  };
-}

@@ -41,16 +41,11 @@ export const CORRUPTIONS: readonly Corruption[] = [
 
 /** Wraps a store so that `get()` (and the other reads) answer what `damage` makes of the truth. */
 export function corruptingStore(inner: SessionStore, damage: (found: SessionLookup) => unknown): SessionStore {
-  return {
-    create: (record, options) => inner.create(record, options),
+  return overriding(inner, {
     get: async (sessionId) => {
       const found = await inner.get(sessionId);
       return (found === null ? null : damage(found)) as SessionLookup | null;
     },
-    touch: (sessionId, at) => inner.touch(sessionId, at),
-    revoke: (sessionId, options) => inner.revoke(sessionId, options),
-    revokeAll: (userId, options) => inner.revokeAll(userId, options),
-    revokeOthers: (userId, options) => inner.revokeOthers(userId, options),
     listByUser: async (userId) => {
       const listed = await inner.listByUser(userId);
       const first = listed.sessions[0];
@@ -60,9 +55,7 @@ export function corruptingStore(inner: SessionStore, damage: (found: SessionLook
       const epochs = typeof damaged === 'object' && damaged !== null ? damaged['epochs'] : damaged;
       return { sessions: [session, ...listed.sessions.slice(1)], epochs } as never;
     },
-    getRevocationState: (userId) => inner.getRevocationState(userId),
-    prune: (options) => inner.prune(options),
-  };
+  });
 }
 
 async function outcome(action: () => Promise<unknown>): Promise<string> {
@@ -111,7 +104,7 @@ export function describeCorruptedAnswers({ runner, store }: StoreSuiteContext): 
       const answers: readonly unknown[] = ['garbage', null, { epochs: null, denied: {} }, { epochs: { browser: Number.NaN }, denied: {} }, { epochs: {}, denied: 'x' }, { epochs: {}, denied: { a: 'soon' } }];
       const results: string[] = [];
       for (const answer of answers) {
-        const damaged: SessionStore = { ...bind(inner), getRevocationState: async () => answer as never, revokeAll: async () => answer as never };
+        const damaged = overriding(inner, { getRevocationState: async () => answer as never, revokeAll: async () => answer as never });
         const sessions = createSessionManager({ store: damaged, accessTokens: { secret: 'a-test-secret-of-at-least-32-bytes!!' }, epochCacheTtl: 0 });
         const { session } = await createSessionManager({ store: inner }).create({ userId });
         const jwt = await sessions.issueAccessToken(session);
@@ -123,17 +116,21 @@ export function describeCorruptedAnswers({ runner, store }: StoreSuiteContext): 
   });
 }
 
-// The store's methods bound to it, so a spread copy still works on class-based stores.
-function bind(store: SessionStore): SessionStore {
+/**
+ * A store that answers through `inner`, except for the methods in `overrides`. Every method is
+ * called on `inner` itself, so class-based stores keep their `this`.
+ */
+export function overriding(inner: SessionStore, overrides: Partial<SessionStore>): SessionStore {
   return {
-    create: (record, options) => store.create(record, options),
-    get: (sessionId) => store.get(sessionId),
-    touch: (sessionId, at) => store.touch(sessionId, at),
-    revoke: (sessionId, options) => store.revoke(sessionId, options),
-    revokeAll: (userId, options) => store.revokeAll(userId, options),
-    revokeOthers: (userId, options) => store.revokeOthers(userId, options),
-    listByUser: (userId) => store.listByUser(userId),
-    getRevocationState: (userId) => store.getRevocationState(userId),
-    prune: (options) => store.prune(options),
+    create: (record, options) => inner.create(record, options),
+    get: (sessionId) => inner.get(sessionId),
+    touch: (sessionId, at) => inner.touch(sessionId, at),
+    revoke: (sessionId, options) => inner.revoke(sessionId, options),
+    revokeAll: (userId, options) => inner.revokeAll(userId, options),
+    revokeOthers: (userId, options) => inner.revokeOthers(userId, options),
+    listByUser: (userId) => inner.listByUser(userId),
+    getRevocationState: (userId) => inner.getRevocationState(userId),
+    prune: (options) => inner.prune(options),
+    ...overrides,
   };
 }
