@@ -40,7 +40,19 @@ export class StoreCalls {
     } catch (error) {
       return Promise.reject(storeFailure(error));
     }
-    if (this.#timeout === 0) return started.then(undefined, rethrowAsStoreFailure);
+    return this.within(what, started).then(undefined, rethrowAsStoreFailure);
+  }
+
+  /**
+   * The deadline alone, for the validation path: `started` itself when deadlines are off (no
+   * extra promise), else a promise that rejects with `STORE_UNAVAILABLE` past the deadline. The
+   * caller turns other failures into `SessionError`s with `storeFailure`.
+   * @param what - The store method, for the timeout message.
+   * @param started - The store call in flight.
+   * @returns What the store answers, or the timeout.
+   */
+  within<T>(what: string, started: Promise<T>): Promise<T> {
+    if (this.#timeout === 0) return started;
     return new Promise<T>((resolve, reject) => {
       const entry: Pending = { due: performance.now() + this.#timeout, reject, what };
       this.#pending.add(entry);
@@ -52,7 +64,7 @@ export class StoreCalls {
         },
         (error: unknown) => {
           this.#pending.delete(entry);
-          reject(storeFailure(error));
+          reject(error);
         },
       );
     });

@@ -336,6 +336,14 @@ export interface SessionStore {
   subscribe?(listener: (notice: RevocationNotice) => void, onResync?: () => void): () => void;
 
   /**
+   * Optional: `true` when the store answers from this process's memory, with no I/O, so a
+   * call cannot hang (the memory store). The manager then puts no `storeTimeout` deadline on
+   * its calls, which would only cost time on every validation. Leave it unset for any store
+   * that talks to a server, a file or another process.
+   */
+  readonly inProcess?: boolean;
+
+  /**
    * Optional: a routing prefix for new session ids. The manager starts every new session id
    * of `userId` with the returned text (at most 4 base64url characters; the rest of the 22
    * stay random), so a sharded store (Redis Cluster) can put a session in its user's shard

@@ -34,7 +34,8 @@ import { createPruning } from './pruning.js';
 export function createSessionManager(options: CreateSessionManagerOptions = {}): SessionManager {
   const config = resolveOptions(options);
   const store = options.store ?? memoryStore();
-  const calls = new StoreCalls(config.storeTimeout);
+  // A store that cannot hang (it does no I/O) gets no deadline: it would only cost time.
+  const calls = new StoreCalls(store.inProcess === true ? 0 : config.storeTimeout);
   const accessTokens =
     options.accessTokens === undefined
       ? undefined

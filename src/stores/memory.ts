@@ -121,6 +121,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
   };
 
   return {
+    inProcess: true,
     async create(record: NewSessionRecord, createOptions: CreateOptions): Promise<CreateResult> {
       ensureOpen();
       if (rows.has(record.id)) throw new SessionError('INVALID_INPUT', 'A session with this id already exists.');
