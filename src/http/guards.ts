@@ -1,3 +1,6 @@
+// The guards: given a request's `sessions` object, each decides whether the request goes on
+// (`undefined`) or what it is answered. A wrapper turns each into its framework's middleware
+// or hook and sends the answer as it is.
 import { isSessionError, SessionError } from '../errors.js';
 import { isCrossSiteRequest } from './cross-site.js';
 import { DEFAULT_RETRY_AFTER } from './options.js';
@@ -7,14 +10,6 @@ import { stateOf, type RequestSessions } from './request-sessions.js';
 import type { RequestState } from './request-state.js';
 import { serializeClearedCookie } from './cookies.js';
 import { crossSiteResponse, unauthenticatedError, unauthenticatedResponse, unavailableResponse, type HttpResponse } from './response.js';
-
-/**
- * The guards: given a request's `sessions` object, each decides whether the request goes on
- * (`undefined`) or what it is answered. A wrapper turns each into its framework's middleware
- * or hook and sends the answer as it is.
- *
- * @module
- */
 
 /**
  * The state behind a request's `sessions` object, for the guards and the session routes.
