@@ -18,10 +18,12 @@ import type {
 import { database } from './connection.js';
 import { sqlState } from './errors.js';
 import { migrate } from './migrate.js';
-import { notifications } from './notifications.js';
-import { resolvePostgresOptions, type PostgresStoreOptions } from './options.js';
+import { notifications, type Notifications } from './notifications.js';
+import { notifications as postgresJsNotifications } from './notifications-postgres-js.js';
+import { isPostgresJs, resolvePostgresOptions, type PostgresClient, type PostgresStoreOptions } from './options.js';
+import { postgresJsPool } from './postgres-js.js';
 import { queries } from './queries.js';
-import { capText, toMillis, toNumberMap, toRecord } from './rows.js';
+import { capText, requiredText, toMillis, toNumberMap, toRecord, toStringList } from './rows.js';
 
 /** A {@link SessionStore} on PostgreSQL, with the migration that creates its tables. */
 export interface PostgresStore extends SessionStore {
@@ -69,10 +71,10 @@ const MAX_IP_LENGTH = 64;
  * ```
  */
 export function postgresStore(options: PostgresStoreOptions): PostgresStore {
-  const { pool, names, statementTimeout, listen } = resolvePostgresOptions(options);
-  const db = database(pool, statementTimeout);
+  const { pool, names, statementTimeout, preparedStatements, listenPool } = resolvePostgresOptions(options);
+  const db = database(isPostgresJs(pool) ? postgresJsPool(pool) : pool, { timeoutMs: statementTimeout, preparedStatements });
   const sql = queries(names);
-  const notices = listen ? notifications(pool, names.channel, statementTimeout) : undefined;
+  const notices = listenerOn(listenPool, names.channel, statementTimeout);
   let closed = false;
 
   const ensureOpen = (): void => {
@@ -89,59 +91,54 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       ensureOpen();
       const userAgent = capText(record.userAgent, MAX_USER_AGENT_LENGTH);
       const ip = capText(record.ip, MAX_IP_LENGTH);
-      return db.run('create', (connection) =>
-        connection.transaction(async () => {
-          const { rows } = await connection.query(sql.lockEpoch, [record.userId, record.kind, record.createdAt]);
-          const epoch = toMillis(rows[0]!['epoch']!);
-          const createdAt = toMillis(rows[0]!['created_at']!);
-          const expiresAt = createdAt + record.maxAge;
-          const replaceKey = createOptions.replaceDevice && record.deviceKey !== undefined ? record.deviceKey : null;
-          const replaced = await connection
-            .query(sql.insert, [
-              record.id,
-              record.userId,
-              record.tenantId ?? null,
-              record.kind,
-              Buffer.from(record.secretHash).toString('hex'),
-              createdAt,
-              expiresAt,
-              record.deviceKey ?? null,
-              record.browser ?? null,
-              record.os ?? null,
-              record.deviceType ?? null,
-              userAgent ?? null,
-              ip ?? null,
-              record.data === undefined ? null : JSON.stringify(record.data),
-              replaceKey,
-              epoch,
-              createOptions.denyUntil ?? null,
-              names.channel,
-            ])
-            .catch((error: unknown) => {
-              // The only unique key the insert can break is the session id.
-              if (sqlState(error) === '23505') throw new SessionError('INVALID_INPUT', 'A session with this id already exists.', { cause: error });
-              throw error;
-            });
-          const session: SessionRecord = {
-            id: record.id,
-            userId: record.userId,
-            tenantId: record.tenantId,
-            kind: record.kind,
-            secretHash: record.secretHash,
-            createdAt,
-            expiresAt,
-            lastUsedAt: createdAt,
-            deviceKey: record.deviceKey,
-            browser: record.browser,
-            os: record.os,
-            deviceType: record.deviceType,
-            userAgent,
-            ip,
-            data: record.data === undefined ? undefined : structuredClone(record.data),
-          };
-          return { session, replacedIds: replaced.rows.map((row) => row['id']!) };
-        }),
+      const replaceKey = createOptions.replaceDevice && record.deviceKey !== undefined ? record.deviceKey : null;
+      const { rows } = await db.run('create', (connection) =>
+        connection
+          .query(sql.create, [
+            record.id,
+            record.userId,
+            record.tenantId ?? null,
+            record.kind,
+            Buffer.from(record.secretHash).toString('hex'),
+            record.createdAt,
+            record.maxAge,
+            record.deviceKey ?? null,
+            record.browser ?? null,
+            record.os ?? null,
+            record.deviceType ?? null,
+            userAgent ?? null,
+            ip ?? null,
+            record.data === undefined ? null : JSON.stringify(record.data),
+            replaceKey,
+            createOptions.denyUntil ?? null,
+            names.channel,
+            statementTimeout,
+          ])
+          .catch((error: unknown) => {
+            // The only unique key the insert can break is the session id.
+            if (sqlState(error) === '23505') throw new SessionError('INVALID_INPUT', 'A session with this id already exists.', { cause: error });
+            throw error;
+          }),
       );
+      const createdAt = toMillis(requiredText(rows[0], 'session_created_at'));
+      const session: SessionRecord = {
+        id: record.id,
+        userId: record.userId,
+        tenantId: record.tenantId,
+        kind: record.kind,
+        secretHash: record.secretHash,
+        createdAt,
+        expiresAt: createdAt + record.maxAge,
+        lastUsedAt: createdAt,
+        deviceKey: record.deviceKey,
+        browser: record.browser,
+        os: record.os,
+        deviceType: record.deviceType,
+        userAgent,
+        ip,
+        data: record.data === undefined ? undefined : structuredClone(record.data),
+      };
+      return { session, replacedIds: toStringList(rows[0]?.['replaced_ids']) };
     },
 
     async get(sessionId: string): Promise<SessionLookup | null> {
@@ -228,4 +225,10 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   };
   if (notices !== undefined) store.subscribe = (listener, onResync) => notices.subscribe(listener, onResync);
   return store;
+}
+
+/** LISTEN on the pool the options name, with the client's own mechanism; none when not listening. */
+function listenerOn(pool: PostgresClient | undefined, channel: string, timeoutMs: number): Notifications | undefined {
+  if (pool === undefined) return undefined;
+  return isPostgresJs(pool) ? postgresJsNotifications(pool, channel, timeoutMs) : notifications(pool, channel, timeoutMs);
 }
