@@ -39,10 +39,12 @@ export function queries(names: TableNames): Queries {
     // Sign-in, one round trip: the function migrate() installs (see schema.ts) locks the
     // user's epoch row, picks createdAt = max(requested, epoch + 1), replaces the device's live
     // sessions, inserts and notifies. $15 is the device key to replace (NULL: no replacement).
+    // The data is cast from text: a client that serialises by the parameter's type (postgres.js)
+    // would otherwise encode the JSON text once more, as a JSON string.
     create: named(
       'create',
       `SELECT session_created_at, replaced_ids FROM ${names.createFunction}($1::text, $2::text, $3::text, $4::text, $5::text,
-    $6::bigint, $7::bigint, $8::text, $9::text, $10::text, $11::text, $12::text, $13::text, $14::jsonb, $15::text, $16::bigint,
+    $6::bigint, $7::bigint, $8::text, $9::text, $10::text, $11::text, $12::text, $13::text, $14::text::jsonb, $15::text, $16::bigint,
     $17::text, $18::integer)`,
     ),
 
