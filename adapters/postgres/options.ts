@@ -55,7 +55,13 @@ export interface PostgresStoreOptions {
    *   only when its manager's `epochCacheTtl` runs out.
    * @default true
    */
-  readonly listen?: boolean | { readonly pool: PostgresClient };
+  readonly listen?: boolean | PostgresListenOptions;
+}
+
+/** `listen: { pool }`: where the store LISTENs when `pool` cannot (a transaction pooler). */
+export interface PostgresListenOptions {
+  /** A `pg.Pool` or postgres.js client of direct (session) connections, used only for LISTEN. */
+  readonly pool: PostgresClient;
 }
 
 /** Options after defaults and checks. */

@@ -83,7 +83,13 @@ export interface PostgresJsSql {
    * LISTENs on a dedicated connection; `onlisten` runs each time LISTEN is (re)established,
    * as postgres.js reconnects by itself.
    */
-  listen(channel: string, onnotify: (payload: string) => void, onlisten?: () => void): Promise<{ unlisten(): Promise<unknown> }>;
+  listen(channel: string, onnotify: (payload: string) => void, onlisten?: () => void): Promise<PostgresJsListening>;
+}
+
+/** What postgres.js `listen` resolves to. */
+export interface PostgresJsListening {
+  /** Stops this listener; postgres.js UNLISTENs once a channel has no listener left. */
+  unlisten(): Promise<unknown>;
 }
 
 /** A connection reserved out of a postgres.js client (`await sql.reserve()`). */
@@ -102,10 +108,16 @@ export interface PostgresJsQuery extends PromiseLike<unknown> {
   cancel(): unknown;
 }
 
+/** A column of a postgres.js result; only the name is read. */
+export interface PostgresJsColumn {
+  /** The column's name (its alias in the statement). */
+  readonly name: string;
+}
+
 /** What a raw postgres.js query resolves to; only these fields are read. */
 export interface PostgresJsRawResult extends ReadonlyArray<ReadonlyArray<Uint8Array | null>> {
   /** The columns of the rows, in order. */
-  readonly columns?: ReadonlyArray<{ readonly name: string }> | null;
+  readonly columns?: ReadonlyArray<PostgresJsColumn> | null;
   /** Rows affected (or returned). */
   readonly count: number | null;
 }
