@@ -28,9 +28,11 @@ import { capText, requiredText, toMillis, toNumberMap, toRecord, toStringList } 
 /** A {@link SessionStore} on PostgreSQL, with the migration that creates its tables. */
 export interface PostgresStore extends SessionStore {
   /**
-   * Creates or upgrades the schema, tables and indexes. Idempotent, and safe to run from
-   * several instances at once (it takes an advisory lock). The same SQL ships as
-   * `schema.sql` for teams that run migrations themselves.
+   * Creates or upgrades the schema, tables, indexes and the sign-in function. Idempotent, and
+   * safe to run from several instances at once (it takes a transaction-scoped advisory lock).
+   * One simple query, so it also runs through a transaction pooler. The same SQL ships as
+   * `schema.sql` for teams that run migrations themselves; run it again after upgrading
+   * this package.
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE` when PostgreSQL cannot be reached,
    * `STORE_ERROR` when the script fails (no privilege to create the schema, a table of the
    * same name with another shape).
@@ -44,18 +46,22 @@ export interface PostgresStore extends SessionStore {
 const MAX_IP_LENGTH = 64;
 
 /**
- * A session store on PostgreSQL (node-postgres `pg` 8), for apps that already run it and
- * several instances sharing sessions.
+ * A session store on PostgreSQL (node-postgres `pg` 8 or postgres.js 3.4), for apps that
+ * already run it and several instances sharing sessions.
  *
- * Validation is one round trip (the session and its user's epochs in one statement); sign-in
- * is one short transaction; revocations are single statements that also `pg_notify`, so every
- * instance's manager drops its cached epochs at once. Pruning deletes one bounded batch per
- * call, one instance at a time.
+ * Validation is one statement (the session and its user's epochs); sign-in is one statement
+ * (a function `migrate()` installs); revocations are single statements that also
+ * `pg_notify`, so every instance's manager drops its cached epochs at once. Pruning deletes one
+ * bounded batch per call, one instance at a time. Behind a transaction pooler (PgBouncer
+ * `pool_mode = transaction`), pass `preparedStatements: false` and `listen: { pool }` or
+ * `listen: false`.
  *
- * @param options - The app's `pg.Pool`, and optionally schema, table, statement timeout, LISTEN.
+ * @param options - The app's `pg.Pool` or postgres.js client, and optionally schema, table,
+ * statement timeout, prepared statements, LISTEN.
  * @returns A {@link PostgresStore}. Call `migrate()` once at startup (or apply `schema.sql`).
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a missing pool, a schema or table
- * name that is not a plain lower-case identifier, or a bad `statementTimeout`. Its methods
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for an unknown option, a missing
+ * client, a schema or table name that is not a plain lower-case identifier, a bad
+ * `statementTimeout`, or a `listen` / `preparedStatements` of the wrong type. Its methods
  * reject with `STORE_UNAVAILABLE` when PostgreSQL is unreachable or slower than the timeout.
  *
  * @example

@@ -4,7 +4,7 @@
  * `new pg.Pool(...)` and the clients it hands out fit them as they are.
  */
 
-/** A query as the store sends it: parameterised, optionally a named (prepared) statement. */
+/** A query as the store sends it: parameterised, a named (prepared) statement unless `preparedStatements: false`. */
 export interface PostgresQueryConfig {
   /** The SQL text with `$1`-style placeholders. */
   readonly text: string;
