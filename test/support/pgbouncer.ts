@@ -22,11 +22,11 @@ const PORTS = [6432, 6433, 6434, 6435, 6436, 6437, 6438, 6439];
 const START_TIMEOUT_MS = 5_000;
 const STOP_TIMEOUT_MS = 3_000;
 
-/** Where the binary is: `PGBOUNCER` if set, else Debian's path. */
+/** Where the binary is: `PGBOUNCER` if set (and only there), else Debian's path. */
 function binary(): string | undefined {
-  const candidates = [process.env['PGBOUNCER'], '/usr/sbin/pgbouncer', '/usr/bin/pgbouncer'];
+  const chosen = process.env['PGBOUNCER'];
+  const candidates = chosen === undefined ? ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer'] : [chosen];
   for (const candidate of candidates) {
-    if (candidate === undefined) continue;
     try {
       accessSync(candidate, constants.X_OK);
       return candidate;
