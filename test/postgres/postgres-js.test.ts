@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStore, type PostgresStore } from '../../adapters/postgres/index.js';
 import { tableNames } from '../../adapters/postgres/identifiers.js';
@@ -18,6 +19,42 @@ async function failure(promise: Promise<unknown>): Promise<{ code: string; ms: n
     return { code: isSessionError(error) ? error.code : 'other', ms: performance.now() - started };
   }
 }
+
+/** A local port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+describe('postgres store on postgres.js: PostgreSQL down', () => {
+  it('answers STORE_UNAVAILABLE within the deadline when nothing listens on the port', async () => {
+    const sql = testPostgresJs(`postgres://postgres@127.0.0.1:${await closedPort()}/test`, { max: 1 });
+    const store = postgresStore({ pool: sql, listen: false, statementTimeout: 1_000 });
+    try {
+      for (const attempt of [
+        () => store.get('AAAAAAAAAAAAAAAAAAAAAA'),
+        () => store.create(newRecord(store, 'down-user'), { replaceDevice: true }),
+        () => store.revokeAll('down-user', { kinds: ['browser'], at: Date.now() }),
+        () => store.prune({ now: Date.now(), limit: 10 }),
+      ]) {
+        const { code, ms } = await failure(attempt());
+        expect(code).toBe('STORE_UNAVAILABLE');
+        // postgres.js waits a growing back-off between reconnection attempts (tens of ms, then
+        // seconds); the store's deadline bounds every call.
+        expect(ms).toBeLessThan(1_500);
+      }
+      // migrate() has no deadline (it may wait for another instance's migration): it fails
+      // once postgres.js gives up connecting.
+      expect((await failure(store.migrate())).code).toBe('STORE_UNAVAILABLE');
+    } finally {
+      await sql.end({ timeout: 0 });
+    }
+  });
+});
 
 describe.skipIf(!up)('postgres store on postgres.js: timeouts and LISTEN', () => {
   // One connection: what the store gives back after a timeout is what the next call gets.
