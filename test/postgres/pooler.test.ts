@@ -146,6 +146,34 @@ describe.skipIf(!up)('postgres store through PgBouncer in transaction mode', () 
     expect((await store.create(newRecord(store, 'stuck-user'), { replaceDevice: true })).session.userId).toBe('stuck-user');
   });
 
+  it.each(['pg', 'postgres.js'] as const)('%s: pruning holds its lock for one batch only, never on a server connection the pooler lends on', async (client) => {
+    const schema = fresh();
+    const names = tableNames(schema, 'sessions');
+    const store = postgresStore({ pool: pooledClient(client), schema, preparedStatements: false, listen: false });
+    await store.migrate();
+    const expire = async (count: number): Promise<void> => {
+      await direct.query(
+        `INSERT INTO ${names.sessions} (id, user_id, kind, secret_hash, created_at, last_used_at, expires_at)
+         SELECT 'x' || g || '-' || $1::text, 'u', 'browser', '\\x00'::bytea, 1, 1, 2 FROM generate_series(1, $2::int) AS g`,
+        [`${Date.now()}`, count],
+      );
+    };
+    await expire(30);
+    expect(await store.prune({ now: 10, limit: 20 })).toBe(20);
+    // The batch's lock ended with its transaction: nobody holds it now.
+    const probe = await direct.connect();
+    try {
+      await probe.query('BEGIN');
+      expect((await probe.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1::bigint) AS locked', [names.pruneLockKey])).rows[0]!.locked).toBe(true);
+      // While another instance holds it, a prune through the pooler leaves the work to it.
+      expect(await store.prune({ now: 10, limit: 20 })).toBe(0);
+      await probe.query('COMMIT');
+    } finally {
+      probe.release();
+    }
+    expect(await store.prune({ now: 10, limit: 20 })).toBe(10);
+  });
+
   describe.each(['pg', 'postgres.js'] as const)('%s: LISTEN on a direct pool while queries go through the pooler', (client) => {
     let storeA: PostgresStore;
     let storeB: PostgresStore;
@@ -164,26 +192,42 @@ describe.skipIf(!up)('postgres store through PgBouncer in transaction mode', () 
       await listening(storeA, storeB);
     });
 
+    // The tests may share a busy machine, where one sample can stall behind other processes:
+    // the median of five is held to the 50 ms budget, and every sample to 1 s, far below the
+    // 60 s the other instance would trust its cache for without the notice.
+    const SAMPLES = 5;
+    const median = (values: number[]): number => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
+
     it('sign out everywhere on one instance reaches the other\'s cached access tokens in < 50 ms', async () => {
-      const { session } = await a.create({ userId: `jwt-${client}`, userAgent: UA.chromeMac });
-      const jwt = await a.issueAccessToken(session);
-      expect((await b.verifyAccessToken(jwt)).ok).toBe(true);
-      await a.revokeAll(`jwt-${client}`);
-      const elapsed = await timeUntil(async () => !(await b.verifyAccessToken(jwt)).ok, 1_000);
-      console.info(`${client} through PgBouncer: revokeAll seen by the other instance ${elapsed.toFixed(1)} ms after it returned`);
-      expect(await b.verifyAccessToken(jwt)).toEqual({ ok: false, reason: 'revoked' });
-      expect(elapsed).toBeLessThan(50);
+      const elapsed: number[] = [];
+      for (let sample = 0; sample < SAMPLES; sample++) {
+        const userId = `jwt-${client}-${sample}`;
+        const { session } = await a.create({ userId, userAgent: UA.chromeMac });
+        const jwt = await a.issueAccessToken(session);
+        // B now holds the user's epochs in its cache, trusted for 60 s without a notice.
+        expect((await b.verifyAccessToken(jwt)).ok).toBe(true);
+        await a.revokeAll(userId);
+        elapsed.push(await timeUntil(async () => !(await b.verifyAccessToken(jwt)).ok, 1_000));
+        expect(await b.verifyAccessToken(jwt)).toEqual({ ok: false, reason: 'revoked' });
+      }
+      console.info(`${client} through PgBouncer: revokeAll seen by the other instance after ${elapsed.map((ms) => ms.toFixed(1)).join(', ')} ms`);
+      expect(median(elapsed)).toBeLessThan(50);
     });
 
     it('revoking one session reaches the other instance\'s deny-list cache in < 50 ms', async () => {
-      const { session } = await a.create({ userId: `deny-${client}`, userAgent: UA.safariMac });
-      const kept = await a.create({ userId: `deny-${client}`, userAgent: UA.firefoxWindows });
-      const jwt = await a.issueAccessToken(session);
-      const keptJwt = await a.issueAccessToken(kept.session);
-      expect((await b.verifyAccessToken(jwt)).ok).toBe(true);
-      await a.revoke(session.id);
-      expect(await timeUntil(async () => !(await b.verifyAccessToken(jwt)).ok, 1_000)).toBeLessThan(50);
-      expect((await b.verifyAccessToken(keptJwt)).ok).toBe(true);
+      const elapsed: number[] = [];
+      for (let sample = 0; sample < SAMPLES; sample++) {
+        const userId = `deny-${client}-${sample}`;
+        const { session } = await a.create({ userId, userAgent: UA.safariMac });
+        const kept = await a.create({ userId, userAgent: UA.firefoxWindows });
+        const jwt = await a.issueAccessToken(session);
+        const keptJwt = await a.issueAccessToken(kept.session);
+        expect((await b.verifyAccessToken(jwt)).ok).toBe(true);
+        await a.revoke(session.id);
+        elapsed.push(await timeUntil(async () => !(await b.verifyAccessToken(jwt)).ok, 1_000));
+        expect((await b.verifyAccessToken(keptJwt)).ok).toBe(true);
+      }
+      expect(median(elapsed)).toBeLessThan(50);
     });
   });
 });
