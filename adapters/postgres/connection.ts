@@ -39,12 +39,24 @@ export interface Database {
 // (bigint as BigInt, say) must not change what a session read looks like.
 const TEXT_TYPES = { getTypeParser: () => (value: string) => value };
 
+/** How {@link database} talks to the server. */
+export interface DatabaseOptions {
+  /** Deadline of every operation that does not name its own. */
+  readonly timeoutMs: number;
+  /** Whether statements with a name are sent as named (prepared) statements. */
+  readonly preparedStatements: boolean;
+}
+
 /**
- * Binds a pool and a default deadline.
+ * Binds a pool, a default deadline and the statement mode.
  * @param pool - The app's pool.
- * @param defaultTimeoutMs - Deadline of every operation that does not name its own.
  */
-export function database(pool: PostgresPool, defaultTimeoutMs: number): Database {
+export function database(pool: PostgresPool, options: DatabaseOptions): Database {
+  const defaultTimeoutMs = options.timeoutMs;
+  // Through a transaction pooler (the reason to turn prepared statements off) the process id
+  // a client reports is the pooler's: pg_cancel_backend on it would cancel nothing, or some
+  // stranger's statement. There the server-side timeouts bound an abandoned statement instead.
+  const cancelsByProcessId = options.preparedStatements;
   const cancelBackend = (pid: number): void => {
     // Best effort: the caller already has its STORE_UNAVAILABLE. This only stops the abandoned
     // statement from holding a server process (and its locks) until it finishes on its own.
@@ -78,7 +90,7 @@ export function database(pool: PostgresPool, defaultTimeoutMs: number): Database
               const pid = client?.processID;
               const busy = inFlight > 0 && !released;
               release(true);
-              if (busy && typeof pid === 'number') cancelBackend(pid);
+              if (busy && cancelsByProcessId && typeof pid === 'number') cancelBackend(pid);
               reject(timedOut(operation, timeoutMs));
             }, timeoutMs);
       const settle = (outcome: () => void): void => {
@@ -92,7 +104,8 @@ export function database(pool: PostgresPool, defaultTimeoutMs: number): Database
         const checkedOut = client!;
         inFlight += 1;
         try {
-          const result = await checkedOut.query({ text: statement.text, name: statement.name, values, types: TEXT_TYPES });
+          const name = options.preparedStatements ? statement.name : undefined;
+          const result = await checkedOut.query({ text: statement.text, name, values, types: TEXT_TYPES });
           // TEXT_TYPES turns every value into a string; NULL stays null.
           return { rows: result.rows as readonly TextRow[], rowCount: result.rowCount ?? 0 };
         } finally {

@@ -27,7 +27,16 @@ const SOCKET_CODES = new Set([
   'ENETUNREACH',
   'ENETDOWN',
   'ENOENT', // a Unix socket path that does not exist: the server is not running
+  // postgres.js's own codes for a connection that closed, ended or never opened in time.
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
 ]);
+// A named statement the server does not know, or already has: the connection the client
+// prepared it on is not the one answering, the mark of a transaction pooler.
+const PREPARED_STATEMENT_MIXUP = new Set(['26000', '42P05']);
+const UNDEFINED_FUNCTION = '42883';
 const SQLSTATE = /^[0-9A-Z]{5}$/;
 
 /** Where a failure happened, which decides what a code-less driver error means. */
@@ -67,12 +76,22 @@ export function toSessionError(error: unknown, context: FailureContext): Session
   if (isUnavailable(error, context)) {
     return new SessionError('STORE_UNAVAILABLE', `PostgreSQL session store unavailable during ${context.operation}: ${detail}`, { cause: error });
   }
-  return new SessionError('STORE_ERROR', `PostgreSQL session store failed during ${context.operation}: ${detail}`, { cause: error });
+  return new SessionError('STORE_ERROR', `PostgreSQL session store failed during ${context.operation}: ${detail}${hintFor(error)}`, { cause: error });
 }
 
 /** The error of an operation that ran past its deadline. */
 export function timedOut(operation: string, timeoutMs: number): SessionError {
   return new SessionError('STORE_UNAVAILABLE', `PostgreSQL session store did not answer ${operation} within ${timeoutMs} ms.`);
+}
+
+/** What the user can do about a failure whose cause is the setup rather than the statement. */
+function hintFor(error: unknown): string {
+  const state = sqlState(error);
+  if (state !== undefined && PREPARED_STATEMENT_MIXUP.has(state)) {
+    return ' (the pool seems to go through a pooler in transaction mode, such as PgBouncer: pass preparedStatements: false to postgresStore)';
+  }
+  if (state === UNDEFINED_FUNCTION) return ' (the tables are older than this version of the store: run store.migrate())';
+  return '';
 }
 
 function codeOf(error: unknown): string | undefined {

@@ -26,6 +26,8 @@ export interface TableNames {
   readonly userKindIndex: string;
   readonly expiresIndex: string;
   readonly deniedUntilIndex: string;
+  /** Quoted and schema-qualified name of the sign-in function `migrate()` installs. */
+  readonly createFunction: string;
   /** The LISTEN/NOTIFY channel, unquoted: `<schema>.<table>`. */
   readonly channel: string;
   /** Advisory lock key (a bigint, as text) held by the instance that prunes these tables. */
@@ -65,6 +67,7 @@ export function tableNames(schema: string, table: string): TableNames {
     userKindIndex: quoteIdentifier(`${table}_user_kind_idx`),
     expiresIndex: quoteIdentifier(`${table}_expires_at_idx`),
     deniedUntilIndex: quoteIdentifier(`${table}_denied_until_idx`),
+    createFunction: qualified(`${table}_create_session`),
     channel,
     pruneLockKey: advisoryLockKey(`prune:${channel}`),
   };

@@ -1,5 +1,7 @@
 /**
- * PostgreSQL storage for session-revocation, on the app's node-postgres (`pg` 8) pool.
+ * PostgreSQL storage for session-revocation, on the app's node-postgres (`pg` 8) pool or
+ * postgres.js (`postgres` 3.4) client, directly or through a transaction pooler such as
+ * PgBouncer (`preparedStatements: false`, `listen: { pool }`).
  *
  * @example
  * ```ts
@@ -18,5 +20,17 @@ export { postgresStore } from './store.js';
 export type { PostgresStore } from './store.js';
 export { postgresSchemaSql } from './schema-sql.js';
 export type { PostgresSchemaOptions } from './schema-sql.js';
-export type { PostgresStoreOptions } from './options.js';
-export type { PostgresNotification, PostgresPool, PostgresPoolClient, PostgresQueryConfig, PostgresQueryResult } from './types.js';
+export type { PostgresClient, PostgresListenOptions, PostgresStoreOptions } from './options.js';
+export type {
+  PostgresJsColumn,
+  PostgresJsListening,
+  PostgresJsQuery,
+  PostgresJsRawResult,
+  PostgresJsReservedSql,
+  PostgresJsSql,
+  PostgresNotification,
+  PostgresPool,
+  PostgresPoolClient,
+  PostgresQueryConfig,
+  PostgresQueryResult,
+} from './types.js';

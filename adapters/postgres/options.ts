@@ -1,15 +1,19 @@
 import { SessionError } from '../../src/errors.js';
 import { DEFAULT_SCHEMA, DEFAULT_TABLE, tableNames, type TableNames } from './identifiers.js';
-import type { PostgresPool } from './types.js';
+import type { PostgresJsSql, PostgresPool } from './types.js';
+
+/** A client the store accepts: a node-postgres `pg.Pool` or a postgres.js `postgres(...)` client. */
+export type PostgresClient = PostgresPool | PostgresJsSql;
 
 /** Options of {@link postgresStore}. */
 export interface PostgresStoreOptions {
   /**
-   * The app's pool, `new pg.Pool(...)`. The store checks a client out per operation and gives
-   * it back; it never ends the pool. While anyone subscribes to revocations (the manager does
-   * when access tokens are on), one client stays checked out in `LISTEN`.
+   * The app's client: `new pg.Pool(...)` or postgres.js `postgres(...)`. The store checks a
+   * connection out per operation and gives it back; it never ends the pool. While anyone
+   * subscribes to revocations (the manager does when access tokens are on) and `listen` names
+   * no pool of its own, one connection of this pool stays in `LISTEN`.
    */
-  readonly pool: PostgresPool;
+  readonly pool: PostgresClient;
   /**
    * Schema holding the tables; `migrate()` creates it. Lower-case letters, digits and `_`.
    * @default "session_revocation"
@@ -24,46 +28,106 @@ export interface PostgresStoreOptions {
   /**
    * Deadline in ms of every store operation, waiting for a pooled client included. Past it the
    * call rejects with `STORE_UNAVAILABLE`, the client is closed rather than reused, and the
-   * statement is cancelled on the server; transactions also carry it as `SET LOCAL
-   * statement_timeout`. `migrate()` has no deadline (it may wait for another instance).
+   * statement is cancelled on the server; sign-in carries it as the server's `lock_timeout`,
+   * transactions as `SET LOCAL statement_timeout`. `migrate()` has no deadline (it may wait
+   * for another instance).
    * @default 2_000
    */
   readonly statementTimeout?: number;
   /**
-   * Whether the store offers `subscribe` (PostgreSQL LISTEN), so managers drop cached epochs
-   * the moment any instance revokes. Revocations are always published with `pg_notify`.
+   * Whether the store's hot statements are named (prepared once per connection). Set `false`
+   * when `pool` connects through a pooler in transaction mode (PgBouncer
+   * `pool_mode = transaction`, the poolers of managed services): a named statement lives on
+   * one server connection, and such a pooler hands the next query to another. With `false`
+   * every statement is unnamed and parsed each time (a little more server CPU).
    * @default true
    */
-  readonly listen?: boolean;
+  readonly preparedStatements?: boolean;
+  /**
+   * How the store hears other instances' revocations (PostgreSQL LISTEN), so managers drop
+   * cached epochs the moment any instance revokes. Revocations are always published with
+   * `pg_notify`, whatever this says.
+   * - `true`: one connection of `pool` LISTENs while anyone subscribes.
+   * - `{ pool }`: LISTEN on a connection of this pool instead, for apps whose `pool` goes
+   *   through a transaction pooler, where LISTEN does not work: give it a small pool (one
+   *   connection is enough) of direct (session) connections to the server.
+   * - `false`: no `subscribe`; another instance's revocation reaches this one's cached epochs
+   *   only when its manager's `epochCacheTtl` runs out.
+   * @default true
+   */
+  readonly listen?: boolean | PostgresListenOptions;
+}
+
+/** `listen: { pool }`: where the store LISTENs when `pool` cannot (a transaction pooler). */
+export interface PostgresListenOptions {
+  /** A `pg.Pool` or postgres.js client of direct (session) connections, used only for LISTEN. */
+  readonly pool: PostgresClient;
 }
 
 /** Options after defaults and checks. */
 export interface ResolvedPostgresOptions {
-  readonly pool: PostgresPool;
+  readonly pool: PostgresClient;
   readonly names: TableNames;
   readonly statementTimeout: number;
-  readonly listen: boolean;
+  readonly preparedStatements: boolean;
+  /** Where LISTEN runs; `undefined` when the store does not listen. */
+  readonly listenPool: PostgresClient | undefined;
 }
 
 /** The largest value PostgreSQL accepts for statement_timeout (ms). */
 const MAX_TIMEOUT = 2_147_483_647;
 
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['pool', 'schema', 'table', 'statementTimeout', 'preparedStatements', 'listen']);
+
 /**
  * Applies defaults and checks the options.
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a missing pool, bad names or timeout.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for an unknown option, a missing pool,
+ * bad names, a bad timeout or a `listen` / `preparedStatements` of the wrong type.
  */
 export function resolvePostgresOptions(options: PostgresStoreOptions): ResolvedPostgresOptions {
-  if (typeof options !== 'object' || options === null || typeof options.pool?.connect !== 'function') {
-    throw new SessionError('INVALID_CONFIGURATION', 'postgresStore needs { pool }: a pg.Pool (npm install pg).');
+  if (typeof options !== 'object' || options === null || !isClient(options.pool)) {
+    throw invalid('postgresStore needs { pool }: a pg.Pool (npm install pg) or a postgres.js client (npm install postgres).');
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) throw invalid(`postgresStore: unknown option "${key}" (known: ${[...KNOWN_OPTIONS].join(', ')}).`);
   }
   const statementTimeout = options.statementTimeout ?? 2_000;
   if (!Number.isInteger(statementTimeout) || statementTimeout < 1 || statementTimeout > MAX_TIMEOUT) {
-    throw new SessionError('INVALID_CONFIGURATION', `postgresStore: statementTimeout must be a whole number of ms from 1 to ${MAX_TIMEOUT}.`);
+    throw invalid(`postgresStore: statementTimeout must be a whole number of ms from 1 to ${MAX_TIMEOUT}.`);
   }
+  const preparedStatements = options.preparedStatements ?? true;
+  if (typeof preparedStatements !== 'boolean') throw invalid('postgresStore: preparedStatements must be true or false.');
   return {
     pool: options.pool,
     names: tableNames(options.schema ?? DEFAULT_SCHEMA, options.table ?? DEFAULT_TABLE),
     statementTimeout,
-    listen: options.listen ?? true,
+    preparedStatements,
+    listenPool: listenPoolOf(options.pool, options.listen ?? true),
   };
+}
+
+/** Whether `value` is a `pg.Pool` or a postgres.js client, told apart by what they can do. */
+export function isPostgresJs(value: PostgresClient): value is PostgresJsSql {
+  return typeof value === 'function' && typeof (value as Partial<PostgresJsSql>).reserve === 'function';
+}
+
+function isClient(value: unknown): value is PostgresClient {
+  if (typeof value === 'function') {
+    const sql = value as unknown as Partial<PostgresJsSql>;
+    return typeof sql.reserve === 'function' && typeof sql.unsafe === 'function' && typeof sql.listen === 'function';
+  }
+  return typeof value === 'object' && value !== null && typeof (value as Partial<PostgresPool>).connect === 'function';
+}
+
+function listenPoolOf(pool: PostgresClient, listen: unknown): PostgresClient | undefined {
+  if (listen === true) return pool;
+  if (listen === false) return undefined;
+  if (typeof listen === 'object' && listen !== null && Object.keys(listen).every((key) => key === 'pool') && isClient((listen as { pool?: unknown }).pool)) {
+    return (listen as { pool: PostgresClient }).pool;
+  }
+  throw invalid('postgresStore: listen must be true, false or { pool } with a pg.Pool or postgres.js client of direct connections.');
+}
+
+function invalid(message: string): SessionError {
+  return new SessionError('INVALID_CONFIGURATION', message);
 }

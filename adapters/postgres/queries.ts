@@ -5,8 +5,7 @@ import type { TableNames } from './identifiers.js';
 /** Every statement the store runs, written once per store for its table names. */
 export interface Queries {
   readonly get: Statement;
-  readonly lockEpoch: Statement;
-  readonly insert: Statement;
+  readonly create: Statement;
   readonly touch: Statement;
   readonly revoke: Statement;
   readonly revokeAll: Statement;
@@ -37,35 +36,16 @@ export function queries(names: TableNames): Queries {
     // Validation: the session and its user's epochs in one round trip.
     get: named('get', `SELECT ${COLUMNS}, ${epochsOf('s.user_id')} AS epochs FROM ${sessions} AS s WHERE s.id = $1`),
 
-    // First statement of create. Takes the row lock on (user, kind) that serialises creates
-    // and revokeAll for that user and kind, raises the high-water mark, and returns the epoch
-    // and the createdAt the new session gets: max(requested, epoch + 1).
-    lockEpoch: named(
-      'lock_epoch',
-      `INSERT INTO ${epochs} AS e (user_id, kind, epoch, high_water) VALUES ($1, $2, 0, GREATEST($3::bigint, 1))
-  ON CONFLICT (user_id, kind) DO UPDATE SET high_water = GREATEST(e.high_water, $3::bigint, e.epoch + 1)
-  RETURNING e.epoch, GREATEST($3::bigint, e.epoch + 1) AS created_at`,
-    ),
-
-    // Second statement of create, under that lock and with a fresh snapshot (READ COMMITTED),
-    // so it sees the session a concurrent create for the same device just committed: replace
-    // the device's live sessions, deny-list them, insert, notify.
-    // $15 is the device key to replace (NULL: no replacement), $16 the epoch, $17 denyUntil.
-    insert: named(
-      'insert',
-      `WITH replaced AS (
-    UPDATE ${sessions} SET revoked_at = $6, revoked_reason = 'replaced'
-    WHERE user_id = $2 AND kind = $4 AND device_key = $15 AND revoked_at IS NULL
-      AND created_at > $16 AND expires_at > $6
-    RETURNING id
-  ), denied AS (
-    ${denyInsert('replaced', '$2', '$17')}
-  ), inserted AS (
-    INSERT INTO ${sessions} (id, user_id, tenant_id, kind, secret_hash, created_at, last_used_at, expires_at,
-      device_key, browser, os, device_type, user_agent, ip, data)
-    VALUES ($1, $2, $3, $4, decode($5, 'hex'), $6, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb)
-  )
-  SELECT id, pg_notify($18, $2) AS notified FROM replaced`,
+    // Sign-in, one round trip: the function migrate() installs (see schema.ts) locks the
+    // user's epoch row, picks createdAt = max(requested, epoch + 1), replaces the device's live
+    // sessions, inserts and notifies. $15 is the device key to replace (NULL: no replacement).
+    // The data is cast from text: a client that serialises by the parameter's type (postgres.js)
+    // would otherwise encode the JSON text once more, as a JSON string.
+    create: named(
+      'create',
+      `SELECT session_created_at, replaced_ids FROM ${names.createFunction}($1::text, $2::text, $3::text, $4::text, $5::text,
+    $6::bigint, $7::bigint, $8::text, $9::text, $10::text, $11::text, $12::text, $13::text, $14::text::jsonb, $15::text, $16::bigint,
+    $17::text, $18::integer)`,
     ),
 
     // Never inserts, never touches a tombstone.

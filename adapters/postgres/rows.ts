@@ -38,6 +38,20 @@ export function toNumberMap(text: string | null | undefined): Epochs {
   return map;
 }
 
+/** A column that must hold a value, of a row that must exist. */
+export function requiredText(row: TextRow | undefined, column: string): string {
+  if (row === undefined) throw unexpected('a row');
+  return required(row, column);
+}
+
+/** A JSON array of strings (`json_agg` of ids). */
+export function toStringList(text: string | null | undefined): string[] {
+  if (text === null || text === undefined) return [];
+  const parsed: unknown = JSON.parse(text);
+  if (!Array.isArray(parsed) || !parsed.every((item) => typeof item === 'string')) throw unexpected('a JSON array of strings');
+  return parsed;
+}
+
 /** A bigint column of milliseconds. Values up to 2^53 round-trip exactly. */
 export function toMillis(text: string): number {
   const value = Number(text);

@@ -1,4 +1,4 @@
--- session-revocation: PostgreSQL tables for schema "session_revocation", table "sessions" (schema version 1).
+-- session-revocation: PostgreSQL tables for schema "session_revocation", table "sessions" (schema version 2).
 --
 -- This is the exact script postgresStore({ pool, schema: 'session_revocation', table: 'sessions' }).migrate()
 -- runs. Teams that run migrations themselves apply it with
@@ -65,9 +65,54 @@ CREATE TABLE IF NOT EXISTS "session_revocation"."sessions_denied" (
 );
 CREATE INDEX IF NOT EXISTS "sessions_denied_until_idx" ON "session_revocation"."sessions_denied" (until);
 
-COMMENT ON TABLE "session_revocation"."sessions" IS 'session-revocation sessions (schema version 1)';
-COMMENT ON TABLE "session_revocation"."sessions_epochs" IS 'session-revocation revocation epochs (schema version 1)';
-COMMENT ON TABLE "session_revocation"."sessions_denied" IS 'session-revocation access-token deny-list (schema version 1)';
+-- Sign-in in one round trip (schema version 2). Locks the user's epoch row for the kind (which
+-- serialises sign-ins with "sign out everywhere" for that user and kind), raises the high-water
+-- mark, gives the session createdAt = max(requested, epoch + 1), then replaces the device's
+-- live sessions, deny-lists them, inserts the new one and notifies. Each statement of a
+-- PL/pgSQL function takes a fresh snapshot (READ COMMITTED), so the replacement sees the
+-- session a concurrent sign-in for the same device committed while this one waited for the
+-- row lock. lock_timeout (transaction-local) lets the server give up a wait the caller would.
+CREATE OR REPLACE FUNCTION "session_revocation"."sessions_create_session"(
+  p_id text, p_user_id text, p_tenant_id text, p_kind text, p_secret_hash text, p_requested_at bigint,
+  p_max_age bigint, p_device_key text, p_browser text, p_os text, p_device_type text, p_user_agent text,
+  p_ip text, p_data jsonb, p_replace_device_key text, p_deny_until bigint, p_channel text, p_lock_timeout_ms integer,
+  OUT session_created_at bigint, OUT replaced_ids json
+) LANGUAGE plpgsql VOLATILE AS $function$
+#variable_conflict use_column
+DECLARE
+  v_epoch bigint;
+BEGIN
+  IF p_lock_timeout_ms IS NOT NULL THEN
+    PERFORM set_config('lock_timeout', p_lock_timeout_ms || 'ms', true);
+  END IF;
+  INSERT INTO "session_revocation"."sessions_epochs" AS e (user_id, kind, epoch, high_water) VALUES (p_user_id, p_kind, 0, GREATEST(p_requested_at, 1))
+    ON CONFLICT (user_id, kind) DO UPDATE SET high_water = GREATEST(e.high_water, p_requested_at, e.epoch + 1)
+    RETURNING e.epoch, GREATEST(p_requested_at, e.epoch + 1) INTO v_epoch, session_created_at;
+  WITH replaced AS (
+    UPDATE "session_revocation"."sessions" SET revoked_at = session_created_at, revoked_reason = 'replaced'
+    WHERE user_id = p_user_id AND kind = p_kind AND device_key = p_replace_device_key AND revoked_at IS NULL
+      AND created_at > v_epoch AND expires_at > session_created_at
+    RETURNING id
+  ), denied AS (
+    INSERT INTO "session_revocation"."sessions_denied" AS d (user_id, session_id, until)
+    SELECT p_user_id, id, p_deny_until FROM replaced WHERE p_deny_until IS NOT NULL
+    ON CONFLICT (user_id, session_id) DO UPDATE SET until = GREATEST(d.until, EXCLUDED.until)
+  ), inserted AS (
+    INSERT INTO "session_revocation"."sessions" (id, user_id, tenant_id, kind, secret_hash, created_at, last_used_at, expires_at,
+      device_key, browser, os, device_type, user_agent, ip, data)
+    VALUES (p_id, p_user_id, p_tenant_id, p_kind, decode(p_secret_hash, 'hex'), session_created_at, session_created_at,
+      session_created_at + p_max_age, p_device_key, p_browser, p_os, p_device_type, p_user_agent, p_ip, p_data)
+  )
+  SELECT COALESCE(json_agg(id), '[]'::json) INTO replaced_ids FROM replaced;
+  IF json_array_length(replaced_ids) > 0 THEN
+    PERFORM pg_notify(p_channel, p_user_id);
+  END IF;
+END
+$function$;
+
+COMMENT ON TABLE "session_revocation"."sessions" IS 'session-revocation sessions (schema version 2)';
+COMMENT ON TABLE "session_revocation"."sessions_epochs" IS 'session-revocation revocation epochs (schema version 2)';
+COMMENT ON TABLE "session_revocation"."sessions_denied" IS 'session-revocation access-token deny-list (schema version 2)';
 
 -- Fails (and rolls everything back) when a table of the same name already exists with
 -- another shape, instead of failing later on the first sign-in.

@@ -18,17 +18,21 @@ import type {
 import { database } from './connection.js';
 import { sqlState } from './errors.js';
 import { migrate } from './migrate.js';
-import { notifications } from './notifications.js';
-import { resolvePostgresOptions, type PostgresStoreOptions } from './options.js';
+import { notifications, type Notifications } from './notifications.js';
+import { notifications as postgresJsNotifications } from './notifications-postgres-js.js';
+import { isPostgresJs, resolvePostgresOptions, type PostgresClient, type PostgresStoreOptions } from './options.js';
+import { postgresJsPool } from './postgres-js.js';
 import { queries } from './queries.js';
-import { capText, toMillis, toNumberMap, toRecord } from './rows.js';
+import { capText, requiredText, toMillis, toNumberMap, toRecord, toStringList } from './rows.js';
 
 /** A {@link SessionStore} on PostgreSQL, with the migration that creates its tables. */
 export interface PostgresStore extends SessionStore {
   /**
-   * Creates or upgrades the schema, tables and indexes. Idempotent, and safe to run from
-   * several instances at once (it takes an advisory lock). The same SQL ships as
-   * `schema.sql` for teams that run migrations themselves.
+   * Creates or upgrades the schema, tables, indexes and the sign-in function. Idempotent, and
+   * safe to run from several instances at once (it takes a transaction-scoped advisory lock).
+   * One simple query, so it also runs through a transaction pooler. The same SQL ships as
+   * `schema.sql` for teams that run migrations themselves; run it again after upgrading
+   * this package.
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE` when PostgreSQL cannot be reached,
    * `STORE_ERROR` when the script fails (no privilege to create the schema, a table of the
    * same name with another shape).
@@ -42,18 +46,22 @@ export interface PostgresStore extends SessionStore {
 const MAX_IP_LENGTH = 64;
 
 /**
- * A session store on PostgreSQL (node-postgres `pg` 8), for apps that already run it and
- * several instances sharing sessions.
+ * A session store on PostgreSQL (node-postgres `pg` 8 or postgres.js 3.4), for apps that
+ * already run it and several instances sharing sessions.
  *
- * Validation is one round trip (the session and its user's epochs in one statement); sign-in
- * is one short transaction; revocations are single statements that also `pg_notify`, so every
- * instance's manager drops its cached epochs at once. Pruning deletes one bounded batch per
- * call, one instance at a time.
+ * Validation is one statement (the session and its user's epochs); sign-in is one statement
+ * (a function `migrate()` installs); revocations are single statements that also
+ * `pg_notify`, so every instance's manager drops its cached epochs at once. Pruning deletes one
+ * bounded batch per call, one instance at a time. Behind a transaction pooler (PgBouncer
+ * `pool_mode = transaction`), pass `preparedStatements: false` and `listen: { pool }` or
+ * `listen: false`.
  *
- * @param options - The app's `pg.Pool`, and optionally schema, table, statement timeout, LISTEN.
+ * @param options - The app's `pg.Pool` or postgres.js client, and optionally schema, table,
+ * statement timeout, prepared statements, LISTEN.
  * @returns A {@link PostgresStore}. Call `migrate()` once at startup (or apply `schema.sql`).
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a missing pool, a schema or table
- * name that is not a plain lower-case identifier, or a bad `statementTimeout`. Its methods
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for an unknown option, a missing
+ * client, a schema or table name that is not a plain lower-case identifier, a bad
+ * `statementTimeout`, or a `listen` / `preparedStatements` of the wrong type. Its methods
  * reject with `STORE_UNAVAILABLE` when PostgreSQL is unreachable or slower than the timeout.
  *
  * @example
@@ -69,10 +77,10 @@ const MAX_IP_LENGTH = 64;
  * ```
  */
 export function postgresStore(options: PostgresStoreOptions): PostgresStore {
-  const { pool, names, statementTimeout, listen } = resolvePostgresOptions(options);
-  const db = database(pool, statementTimeout);
+  const { pool, names, statementTimeout, preparedStatements, listenPool } = resolvePostgresOptions(options);
+  const db = database(isPostgresJs(pool) ? postgresJsPool(pool) : pool, { timeoutMs: statementTimeout, preparedStatements });
   const sql = queries(names);
-  const notices = listen ? notifications(pool, names.channel, statementTimeout) : undefined;
+  const notices = listenerOn(listenPool, names.channel, statementTimeout);
   let closed = false;
 
   const ensureOpen = (): void => {
@@ -89,59 +97,54 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       ensureOpen();
       const userAgent = capText(record.userAgent, MAX_USER_AGENT_LENGTH);
       const ip = capText(record.ip, MAX_IP_LENGTH);
-      return db.run('create', (connection) =>
-        connection.transaction(async () => {
-          const { rows } = await connection.query(sql.lockEpoch, [record.userId, record.kind, record.createdAt]);
-          const epoch = toMillis(rows[0]!['epoch']!);
-          const createdAt = toMillis(rows[0]!['created_at']!);
-          const expiresAt = createdAt + record.maxAge;
-          const replaceKey = createOptions.replaceDevice && record.deviceKey !== undefined ? record.deviceKey : null;
-          const replaced = await connection
-            .query(sql.insert, [
-              record.id,
-              record.userId,
-              record.tenantId ?? null,
-              record.kind,
-              Buffer.from(record.secretHash).toString('hex'),
-              createdAt,
-              expiresAt,
-              record.deviceKey ?? null,
-              record.browser ?? null,
-              record.os ?? null,
-              record.deviceType ?? null,
-              userAgent ?? null,
-              ip ?? null,
-              record.data === undefined ? null : JSON.stringify(record.data),
-              replaceKey,
-              epoch,
-              createOptions.denyUntil ?? null,
-              names.channel,
-            ])
-            .catch((error: unknown) => {
-              // The only unique key the insert can break is the session id.
-              if (sqlState(error) === '23505') throw new SessionError('INVALID_INPUT', 'A session with this id already exists.', { cause: error });
-              throw error;
-            });
-          const session: SessionRecord = {
-            id: record.id,
-            userId: record.userId,
-            tenantId: record.tenantId,
-            kind: record.kind,
-            secretHash: record.secretHash,
-            createdAt,
-            expiresAt,
-            lastUsedAt: createdAt,
-            deviceKey: record.deviceKey,
-            browser: record.browser,
-            os: record.os,
-            deviceType: record.deviceType,
-            userAgent,
-            ip,
-            data: record.data === undefined ? undefined : structuredClone(record.data),
-          };
-          return { session, replacedIds: replaced.rows.map((row) => row['id']!) };
-        }),
+      const replaceKey = createOptions.replaceDevice && record.deviceKey !== undefined ? record.deviceKey : null;
+      const { rows } = await db.run('create', (connection) =>
+        connection
+          .query(sql.create, [
+            record.id,
+            record.userId,
+            record.tenantId ?? null,
+            record.kind,
+            Buffer.from(record.secretHash).toString('hex'),
+            record.createdAt,
+            record.maxAge,
+            record.deviceKey ?? null,
+            record.browser ?? null,
+            record.os ?? null,
+            record.deviceType ?? null,
+            userAgent ?? null,
+            ip ?? null,
+            record.data === undefined ? null : JSON.stringify(record.data),
+            replaceKey,
+            createOptions.denyUntil ?? null,
+            names.channel,
+            statementTimeout,
+          ])
+          .catch((error: unknown) => {
+            // The only unique key the insert can break is the session id.
+            if (sqlState(error) === '23505') throw new SessionError('INVALID_INPUT', 'A session with this id already exists.', { cause: error });
+            throw error;
+          }),
       );
+      const createdAt = toMillis(requiredText(rows[0], 'session_created_at'));
+      const session: SessionRecord = {
+        id: record.id,
+        userId: record.userId,
+        tenantId: record.tenantId,
+        kind: record.kind,
+        secretHash: record.secretHash,
+        createdAt,
+        expiresAt: createdAt + record.maxAge,
+        lastUsedAt: createdAt,
+        deviceKey: record.deviceKey,
+        browser: record.browser,
+        os: record.os,
+        deviceType: record.deviceType,
+        userAgent,
+        ip,
+        data: record.data === undefined ? undefined : structuredClone(record.data),
+      };
+      return { session, replacedIds: toStringList(rows[0]?.['replaced_ids']) };
     },
 
     async get(sessionId: string): Promise<SessionLookup | null> {
@@ -228,4 +231,10 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   };
   if (notices !== undefined) store.subscribe = (listener, onResync) => notices.subscribe(listener, onResync);
   return store;
+}
+
+/** LISTEN on the pool the options name, with the client's own mechanism; none when not listening. */
+function listenerOn(pool: PostgresClient | undefined, channel: string, timeoutMs: number): Notifications | undefined {
+  if (pool === undefined) return undefined;
+  return isPostgresJs(pool) ? postgresJsNotifications(pool, channel, timeoutMs) : notifications(pool, channel, timeoutMs);
 }

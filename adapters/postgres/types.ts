@@ -4,7 +4,7 @@
  * `new pg.Pool(...)` and the clients it hands out fit them as they are.
  */
 
-/** A query as the store sends it: parameterised, optionally a named (prepared) statement. */
+/** A query as the store sends it: parameterised, a named (prepared) statement unless `preparedStatements: false`. */
 export interface PostgresQueryConfig {
   /** The SQL text with `$1`-style placeholders. */
   readonly text: string;
@@ -67,4 +67,57 @@ export interface PostgresPoolClient {
 export interface PostgresPool {
   /** Checks a client out of the pool. */
   connect(): Promise<PostgresPoolClient>;
+}
+
+/**
+ * The few shapes of a postgres.js (`postgres` 3.4) client the store relies on. The function
+ * `postgres(url)` returns fits it as it is; the store reads results in raw form and parses
+ * every column itself, so the client's own type parsers never change what it sees.
+ */
+export interface PostgresJsSql {
+  /** Runs a statement with `$1`-style placeholders; `prepare` names it on the connection. */
+  unsafe(text: string, values?: unknown[], options?: { prepare?: boolean }): PostgresJsQuery;
+  /** Checks one connection out until `release()`. */
+  reserve(): Promise<PostgresJsReservedSql>;
+  /**
+   * LISTENs on a dedicated connection; `onlisten` runs each time LISTEN is (re)established,
+   * as postgres.js reconnects by itself.
+   */
+  listen(channel: string, onnotify: (payload: string) => void, onlisten?: () => void): Promise<PostgresJsListening>;
+}
+
+/** What postgres.js `listen` resolves to. */
+export interface PostgresJsListening {
+  /** Stops this listener; postgres.js UNLISTENs once a channel has no listener left. */
+  unlisten(): Promise<unknown>;
+}
+
+/** A connection reserved out of a postgres.js client (`await sql.reserve()`). */
+export interface PostgresJsReservedSql {
+  /** Runs a statement on this connection. */
+  unsafe(text: string, values?: unknown[], options?: { prepare?: boolean }): PostgresJsQuery;
+  /** Gives the connection back to the client's pool. */
+  release(): void;
+}
+
+/** A pending postgres.js query: a promise that can be switched to raw rows and cancelled. */
+export interface PostgresJsQuery extends PromiseLike<unknown> {
+  /** Rows as arrays of the server's bytes (text format), untouched by type parsers. */
+  raw(): PromiseLike<PostgresJsRawResult>;
+  /** Asks the server to cancel the statement (a protocol cancel request, which poolers forward). */
+  cancel(): unknown;
+}
+
+/** A column of a postgres.js result; only the name is read. */
+export interface PostgresJsColumn {
+  /** The column's name (its alias in the statement). */
+  readonly name: string;
+}
+
+/** What a raw postgres.js query resolves to; only these fields are read. */
+export interface PostgresJsRawResult extends ReadonlyArray<ReadonlyArray<Uint8Array | null>> {
+  /** The columns of the rows, in order. */
+  readonly columns?: ReadonlyArray<PostgresJsColumn> | null;
+  /** Rows affected (or returned). */
+  readonly count: number | null;
 }

@@ -99,6 +99,26 @@ describe.skipIf(!up)('postgres migrate()', () => {
     expect(await tablesOf(schema)).toHaveLength(9);
   });
 
+  it('upgrades tables made by schema version 1 (before the sign-in function), keeping their rows', async () => {
+    const schema = fresh();
+    const v1 = (await readFile(new URL('fixtures/schema-v1.sql', import.meta.url), 'utf8')).replaceAll('"session_revocation"', `"${schema}"`);
+    await pool.query(v1);
+    const store = postgresStore({ pool, schema, listen: false });
+    await store.revokeAll('old-user', { kinds: ['browser'], at: 1_000 });
+    const record = { id: 'BBBBBBBBBBBBBBBBBBBBBB', userId: 'old-user', kind: 'browser', secretHash: new Uint8Array(32), createdAt: 500, maxAge: 10_000 };
+    // Before the upgrade, sign-in fails and says what to do.
+    const error: unknown = await store.create(record, { replaceDevice: false }).catch((caught: unknown) => caught);
+    expect(isSessionError(error) && error.code).toBe('STORE_ERROR');
+    expect((error as Error).message).toContain('run store.migrate()');
+    await store.migrate();
+    const { session } = await store.create(record, { replaceDevice: false });
+    // The epoch written before the upgrade still holds: the session starts after it.
+    expect(session.createdAt).toBe(1_001);
+    expect((await store.getRevocationState('old-user')).epochs).toEqual({ browser: 1_000 });
+    const { rows } = await pool.query<{ comment: string }>(`SELECT obj_description('"${schema}".sessions'::regclass) AS comment`);
+    expect(rows[0]!.comment).toContain('schema version 2');
+  });
+
   it('honours a custom table name', async () => {
     const schema = fresh();
     const store = postgresStore({ pool, schema, table: 'logins', listen: false });

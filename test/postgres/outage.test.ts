@@ -112,7 +112,7 @@ describe.skipIf(!up)('postgres store: a stuck or failing database', () => {
     expect((await store.get(session.id))?.session.id).toBe(session.id);
   });
 
-  it('a sign-in stuck on the user\'s epoch row fails with STORE_UNAVAILABLE (server-side statement_timeout)', async () => {
+  it('a sign-in stuck on the user\'s epoch row fails with STORE_UNAVAILABLE (server-side lock_timeout)', async () => {
     await store.revokeAll('epoch-user', { kinds: ['browser'], at: 1 });
     await whileLocked(`SELECT * FROM ${names.epochs} WHERE user_id = $1 FOR UPDATE`, ['epoch-user'], async () => {
       const { code, ms } = await failure(store.create(newRecord(store, 'epoch-user'), { replaceDevice: true }));

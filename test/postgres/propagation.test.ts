@@ -1,45 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStore, type PostgresStore } from '../../adapters/postgres/index.js';
 import { createSessionManager, type SessionManager } from '../../src/index.js';
-import type { RevocationNotice } from '../../src/store.js';
 import { UA } from '../support/clock.js';
 import { dropSchemas, freshSchema, postgresUp, testPool } from '../support/postgres-database.js';
+import { listening, sleep, timeUntil } from '../support/postgres-listening.js';
 
 const up = await postgresUp();
 
 const managerOptions = { accessTokens: { secret: 'x'.repeat(32) }, epochCacheTtl: 60_000 } as const;
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `check` until it returns true; the time it took, in ms. */
-async function timeUntil(check: () => Promise<boolean>, limitMs: number): Promise<number> {
-  const started = performance.now();
-  while (!(await check())) {
-    if (performance.now() - started > limitMs) throw new Error(`not within ${limitMs} ms`);
-    await sleep(1);
-  }
-  return performance.now() - started;
-}
-
-let probes = 0;
-/**
- * Waits until `listener` (subscribed on one store) hears a revocation published by `publisher`:
- * the LISTEN connection is up. A store starts listening when the first subscriber arrives.
- */
-async function listening(publisher: PostgresStore, subscriber: PostgresStore): Promise<void> {
-  const heard = new Set<string>();
-  const unsubscribe = subscriber.subscribe!((notice: RevocationNotice) => heard.add(notice.userId));
-  try {
-    probes += 1;
-    const probe = `probe-${process.pid}-${probes}`;
-    await timeUntil(async () => {
-      await publisher.revokeAll(probe, { kinds: ['browser'], at: Date.now() });
-      await sleep(20);
-      return heard.has(probe);
-    }, 10_000);
-  } finally {
-    unsubscribe();
-  }
-}
 
 describe.skipIf(!up)('postgres store: two instances on one database', () => {
   const poolA = testPool();

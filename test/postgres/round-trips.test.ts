@@ -1,9 +1,9 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { postgresStore } from '../../adapters/postgres/index.js';
 import { createSessionManager, type SessionManager } from '../../src/index.js';
 import { TestClock, MINUTE, UA } from '../support/clock.js';
 import { countingPool, operationOf, type CountingPool } from '../support/postgres-counting.js';
-import { dropSchemas, freshSchema, postgresUp, testPool } from '../support/postgres-database.js';
+import { dropSchemas, freshSchema, postgresUp, testPool, testPostgresJs } from '../support/postgres-database.js';
 
 const up = await postgresUp();
 
@@ -77,13 +77,84 @@ describe.skipIf(!up)('postgres store: statements per request', () => {
     expect(sent()).toEqual(['revoke_all']);
   });
 
-  it('signs in with one short transaction', async () => {
-    await sessions.create({ userId: 'u-create', userAgent: UA.safariMac });
-    expect(sent()).toEqual([
-      'BEGIN; SET LOCAL statement_timeout = 2000',
-      'lock_epoch',
-      'insert',
-      'COMMIT',
-    ]);
+  it('signs in with one statement, with and without replacing the device\'s session', async () => {
+    const first = await sessions.create({ userId: 'u-create', userAgent: UA.safariMac });
+    expect(sent()).toEqual(['create']);
+    // Same browser and OS: the manager replaces the device's session (browser kind).
+    const second = await sessions.create({ userId: 'u-create', userAgent: UA.safariMac });
+    expect(sent()).toEqual(['create']);
+    expect(await sessions.validate(first.token)).toEqual({ ok: false, reason: 'revoked' });
+    expect((await sessions.validate(second.token)).ok).toBe(true);
+    // After sign out everywhere, the next sign-in lands after the epoch, still in one statement.
+    await sessions.revokeAll('u-create');
+    sent();
+    const third = await sessions.create({ userId: 'u-create', userAgent: UA.safariMac });
+    expect(sent()).toEqual(['create']);
+    expect((await sessions.validate(third.token)).ok).toBe(true);
+  });
+});
+
+describe.skipIf(!up)('postgres store without prepared statements: statements per request', () => {
+  const pool = testPool();
+  const schema = freshSchema('rtu');
+  let counting: CountingPool;
+  let sessions: SessionManager;
+
+  beforeEach(async () => {
+    counting = countingPool(pool);
+    const store = postgresStore({ pool: counting, schema, preparedStatements: false });
+    await store.migrate();
+    counting.statements.length = 0;
+    sessions = createSessionManager({ store });
+  });
+
+  afterAll(async () => {
+    await dropSchemas(pool, [schema]);
+    await pool.end();
+  });
+
+  it('sends unnamed statements, one per sign-in and one per validation', async () => {
+    const first = await sessions.create({ userId: 'u-unnamed', userAgent: UA.chromeMac });
+    const second = await sessions.create({ userId: 'u-unnamed', userAgent: UA.chromeMac });
+    expect(await sessions.validate(first.token)).toEqual({ ok: false, reason: 'revoked' });
+    expect((await sessions.validate(second.token)).ok).toBe(true);
+    const statements = counting.statements.splice(0);
+    expect(statements).toHaveLength(4);
+    // countingPool records the name when a statement has one, else the SQL text.
+    for (const statement of statements) expect(statement).toMatch(/^SELECT /);
+    expect(statements.filter((text) => text.includes('_create_session"('))).toHaveLength(2);
+  });
+});
+
+describe.skipIf(!up)('postgres store on postgres.js: statements per request', () => {
+  const statements: string[] = [];
+  // postgres.js calls `debug` once for every statement it sends.
+  const sql = testPostgresJs(undefined, { debug: (_connection, text) => statements.push(text) });
+  const schema = freshSchema('rtjs');
+  let sessions: SessionManager;
+
+  beforeAll(async () => {
+    const store = postgresStore({ pool: sql, schema });
+    await store.migrate();
+    sessions = createSessionManager({ store });
+  });
+
+  afterAll(async () => {
+    await sessions.close();
+    await sql.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await sql.end();
+  });
+
+  const sent = (): string[] => statements.splice(0);
+
+  it('signs in with one statement, with and without replacement, and validates with one', async () => {
+    sent();
+    const first = await sessions.create({ userId: 'u-js', userAgent: UA.chromeMac });
+    expect(sent()).toEqual([expect.stringContaining('_create_session"(')]);
+    const second = await sessions.create({ userId: 'u-js', userAgent: UA.chromeMac });
+    expect(sent()).toEqual([expect.stringContaining('_create_session"(')]);
+    expect(await sessions.validate(first.token)).toEqual({ ok: false, reason: 'revoked' });
+    expect((await sessions.validate(second.token)).ok).toBe(true);
+    expect(sent()).toHaveLength(2);
   });
 });

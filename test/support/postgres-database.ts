@@ -1,4 +1,5 @@
 import pg from 'pg';
+import postgres from 'postgres';
 import { requireService } from './services.js';
 
 /** Where the adapter tests find PostgreSQL: trust auth on 127.0.0.1, database `test`. */
@@ -26,4 +27,9 @@ export function freshSchema(label = 't'): string {
 /** Drops the schemas a test file created. */
 export async function dropSchemas(pool: pg.Pool, names: Iterable<string>): Promise<void> {
   for (const name of names) await pool.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
+}
+
+/** A postgres.js client on the test database (or `url`), quiet about server notices. */
+export function testPostgresJs(url = POSTGRES_URL, options: postgres.Options<Record<string, postgres.PostgresType>> = {}): postgres.Sql {
+  return postgres(url, { max: 10, onnotice: () => undefined, ...options });
 }

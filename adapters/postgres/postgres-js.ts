@@ -1,0 +1,77 @@
+import type { PostgresJsQuery, PostgresJsRawResult, PostgresJsSql, PostgresPool, PostgresPoolClient, PostgresQueryConfig, PostgresQueryResult } from './types.js';
+
+/**
+ * Presents a postgres.js client as the pool shape the store runs on: `connect()` reserves one
+ * of its connections, `query` runs a statement there and reads the rows raw (the server's text,
+ * as the store parses it), named statements become postgres.js prepared ones.
+ */
+export function postgresJsPool(sql: PostgresJsSql): PostgresPool {
+  return {
+    async connect(): Promise<PostgresPoolClient> {
+      const reserved = await sql.reserve();
+      const pending = new Set<PostgresJsQuery>();
+      let released = false;
+      const client: PostgresPoolClient = {
+        async query(config: PostgresQueryConfig): Promise<PostgresQueryResult> {
+          const query = reserved.unsafe(config.text, (config.values ?? []).map(toParameter), { prepare: config.name !== undefined });
+          pending.add(query);
+          try {
+            const result = await query.raw();
+            return { rows: toRows(result), rowCount: typeof result.count === 'number' ? result.count : null };
+          } finally {
+            pending.delete(query);
+          }
+        },
+        release(destroy?: Error | boolean) {
+          if (released) return;
+          released = true;
+          if (destroy === undefined || destroy === false) {
+            reserved.release();
+            return;
+          }
+          // postgres.js cannot close one connection of its pool. A connection given up on may be
+          // mid-statement or inside a transaction: cancel what runs, roll back whatever is left
+          // open, and only then hand it back, so the next borrower never inherits our transaction.
+          const running = [...pending];
+          for (const query of running) query.cancel();
+          void Promise.allSettled(running)
+            .then(() => reserved.unsafe('ROLLBACK'))
+            .then(
+              () => reserved.release(),
+              () => reserved.release(),
+            );
+        },
+        // postgres.js reports a lost connection by rejecting the query that was using it.
+        on: () => client,
+        removeListener: () => client,
+        processID: undefined,
+      };
+      return client;
+    },
+  };
+}
+
+/** Rows of a raw result as the store reads them: column name to text (or null). */
+function toRows(result: PostgresJsRawResult): Record<string, string | null>[] {
+  const columns = result.columns;
+  // A statement without a result set (UPDATE without RETURNING, BEGIN) has no columns.
+  if (columns === null || columns === undefined || !Array.isArray(result)) return [];
+  return result.map((values) => {
+    const row: Record<string, string | null> = {};
+    columns.forEach((column, index) => {
+      const value = values[index];
+      row[column.name] = value === null || value === undefined ? null : Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
+    });
+    return row;
+  });
+}
+
+/**
+ * A parameter as text the server parses by the statement's own casts. Arrays become array
+ * literals, as `pg` writes them, so both clients send the store's `text[]` parameters alike.
+ */
+function toParameter(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (Array.isArray(value)) return `{${value.map((item) => (item === null ? 'NULL' : `"${String(item).replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`)).join(',')}}`;
+  return typeof value === 'string' ? value : String(value);
+}

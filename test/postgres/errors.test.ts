@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { toSessionError } from '../../adapters/postgres/errors.js';
+
+/** A driver error as pg and postgres.js report a server error: a message and its SQLSTATE. */
+const serverError = (code: string, message: string): Error => Object.assign(new Error(message), { code });
+
+describe('postgres store errors', () => {
+  it('tells the user about preparedStatements: false when a named statement is missing or already there', () => {
+    for (const [code, message] of [
+      ['26000', 'prepared statement "session_revocation_get_0123456789ab" does not exist'],
+      ['42P05', 'prepared statement "session_revocation_get_0123456789ab" already exists'],
+    ] as const) {
+      const error = toSessionError(serverError(code, message), { operation: 'get' });
+      expect(error.code).toBe('STORE_ERROR');
+      expect(error.message).toContain(message);
+      expect(error.message).toContain('preparedStatements: false');
+    }
+  });
+
+  it('tells the user to run migrate() when the sign-in function is missing', () => {
+    const error = toSessionError(serverError('42883', 'function session_revocation.sessions_create_session(...) does not exist'), { operation: 'create' });
+    expect(error.code).toBe('STORE_ERROR');
+    expect(error.message).toContain('run store.migrate()');
+  });
+
+  it('reads postgres.js connection codes as an outage', () => {
+    for (const code of ['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT']) {
+      expect(toSessionError(serverError(code, 'write CONNECTION_CLOSED'), { operation: 'get' }).code).toBe('STORE_UNAVAILABLE');
+    }
+  });
+
+  it('adds no hint to other errors', () => {
+    expect(toSessionError(serverError('42P01', 'relation "x" does not exist'), { operation: 'get' }).message).not.toContain('(');
+  });
+});

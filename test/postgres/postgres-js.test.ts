@@ -1,0 +1,155 @@
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresStore, type PostgresStore } from '../../adapters/postgres/index.js';
+import { tableNames } from '../../adapters/postgres/identifiers.js';
+import { createSessionManager, isSessionError } from '../../src/index.js';
+import { newRecord } from '../../src/testing/store/fixtures.js';
+import { dropSchemas, freshSchema, postgresUp, testPool, testPostgresJs } from '../support/postgres-database.js';
+import { listening, timeUntil } from '../support/postgres-listening.js';
+
+const up = await postgresUp();
+
+/** The code of the SessionError `promise` rejects with, and how long it took. */
+async function failure(promise: Promise<unknown>): Promise<{ code: string; ms: number }> {
+  const started = performance.now();
+  try {
+    await promise;
+    return { code: 'resolved', ms: performance.now() - started };
+  } catch (error) {
+    return { code: isSessionError(error) ? error.code : 'other', ms: performance.now() - started };
+  }
+}
+
+/** A local port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+describe('postgres store on postgres.js: PostgreSQL down', () => {
+  it('answers STORE_UNAVAILABLE within the deadline when nothing listens on the port', async () => {
+    const sql = testPostgresJs(`postgres://postgres@127.0.0.1:${await closedPort()}/test`, { max: 1 });
+    const store = postgresStore({ pool: sql, listen: false, statementTimeout: 1_000 });
+    try {
+      for (const attempt of [
+        () => store.get('AAAAAAAAAAAAAAAAAAAAAA'),
+        () => store.create(newRecord(store, 'down-user'), { replaceDevice: true }),
+        () => store.revokeAll('down-user', { kinds: ['browser'], at: Date.now() }),
+        () => store.prune({ now: Date.now(), limit: 10 }),
+      ]) {
+        const { code, ms } = await failure(attempt());
+        expect(code).toBe('STORE_UNAVAILABLE');
+        // postgres.js waits a growing back-off between reconnection attempts (tens of ms, then
+        // seconds); the store's deadline bounds every call.
+        expect(ms).toBeLessThan(1_500);
+      }
+      // migrate() has no deadline (it may wait for another instance's migration): it fails
+      // once postgres.js gives up connecting.
+      expect((await failure(store.migrate())).code).toBe('STORE_UNAVAILABLE');
+    } finally {
+      await sql.end({ timeout: 0 });
+    }
+  });
+});
+
+describe.skipIf(!up)('postgres store on postgres.js: timeouts and LISTEN', () => {
+  // One connection: what the store gives back after a timeout is what the next call gets.
+  const sql = testPostgresJs(undefined, { max: 1 });
+  const direct = testPool({ max: 3 });
+  const schema = freshSchema('pjs');
+  const names = tableNames(schema, 'sessions');
+  let store: PostgresStore;
+
+  beforeAll(async () => {
+    store = postgresStore({ pool: sql, schema, statementTimeout: 300, listen: false });
+    await store.migrate();
+  });
+
+  afterAll(async () => {
+    await dropSchemas(direct, [schema]);
+    await direct.end();
+    await sql.end();
+  });
+
+  /** Holds `lock` in a transaction on a direct connection while `body` runs. */
+  async function whileLocked(lock: string, body: () => Promise<void>): Promise<void> {
+    const holder = await direct.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(lock);
+      await body();
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+  }
+
+  const waitingOnLocks = async (): Promise<number> => {
+    const { rows } = await direct.query<{ n: string }>(
+      `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`,
+      [`%${schema}%`],
+    );
+    return Number(rows[0]!.n);
+  };
+
+  /** Whether the client's connection is outside any transaction block. */
+  const outsideTransaction = async (): Promise<boolean> => {
+    const [row] = await sql.unsafe<{ fresh: boolean }[]>('SELECT now() = statement_timestamp() AS fresh');
+    return row!.fresh;
+  };
+
+  it('a read stuck behind a lock fails near the deadline, is cancelled on the server, and the connection stays usable', async () => {
+    const { session } = await store.create(newRecord(store, 'stuck-user'), { replaceDevice: false });
+    await whileLocked(`LOCK TABLE ${names.sessions} IN ACCESS EXCLUSIVE MODE`, async () => {
+      const { code, ms } = await failure(store.get(session.id));
+      expect(code).toBe('STORE_UNAVAILABLE');
+      expect(ms).toBeGreaterThanOrEqual(290);
+      expect(ms).toBeLessThan(1_500);
+      // postgres.js's cancel request reached the server while the lock is still held.
+      await timeUntil(async () => (await waitingOnLocks()) === 0, 2_000);
+    });
+    expect((await store.get(session.id))?.session.id).toBe(session.id);
+    expect(await outsideTransaction()).toBe(true);
+  });
+
+  it('a prune stuck inside its transaction leaves no transaction open on the connection it gives back', async () => {
+    await whileLocked(`LOCK TABLE ${names.sessions} IN ACCESS EXCLUSIVE MODE`, async () => {
+      const { code } = await failure(store.prune({ now: Date.now(), limit: 100 }));
+      expect(code).toBe('STORE_UNAVAILABLE');
+    });
+    expect(await outsideTransaction()).toBe(true);
+    expect(await store.prune({ now: Date.now(), limit: 100 })).toBe(0);
+  });
+
+  it('listens again after its LISTEN connection is killed', async () => {
+    const listenSql = testPostgresJs(undefined, { max: 1 });
+    const managerOptions = { accessTokens: { secret: 'x'.repeat(32) }, epochCacheTtl: 60_000 } as const;
+    const publisher = postgresStore({ pool: sql, schema, listen: false, statementTimeout: 2_000 });
+    const subscriber = postgresStore({ pool: sql, schema, listen: { pool: listenSql }, statementTimeout: 2_000 });
+    const a = createSessionManager({ store: publisher, ...managerOptions });
+    const b = createSessionManager({ store: subscriber, ...managerOptions });
+    try {
+      await listening(publisher, subscriber);
+      const { rows } = await direct.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND lower(query) = $1`,
+        [`listen "${schema}.sessions"`],
+      );
+      expect(rows.length).toBeGreaterThanOrEqual(1);
+      for (const { pid } of rows) await direct.query('SELECT pg_terminate_backend($1)', [pid]);
+      await listening(publisher, subscriber);
+      const { session } = await a.create({ userId: 'reconnect-user' });
+      const jwt = await a.issueAccessToken(session);
+      expect((await b.verifyAccessToken(jwt)).ok).toBe(true);
+      await a.revokeAll('reconnect-user');
+      expect(await timeUntil(async () => !(await b.verifyAccessToken(jwt)).ok, 1_000)).toBeLessThan(50);
+    } finally {
+      await a.close();
+      await b.close();
+      await listenSql.end();
+    }
+  }, 20_000);
+});
