@@ -1,4 +1,5 @@
 import { SessionError } from '../../src/errors.js';
+import { boolean, duration, invalidConfiguration as invalid, optionsObject } from '../../src/option-checks.js';
 import { DEFAULT_SCHEMA, DEFAULT_TABLE, tableNames, type TableNames } from './identifiers.js';
 import type { PostgresJsSql, PostgresPool } from './types.js';
 
@@ -77,7 +78,7 @@ export interface ResolvedPostgresOptions {
 /** The largest value PostgreSQL accepts for statement_timeout (ms). */
 const MAX_TIMEOUT = 2_147_483_647;
 
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['pool', 'schema', 'table', 'statementTimeout', 'preparedStatements', 'listen']);
+const KNOWN_OPTIONS = ['pool', 'schema', 'table', 'statementTimeout', 'preparedStatements', 'listen'];
 
 /**
  * Applies defaults and checks the options.
@@ -88,15 +89,9 @@ export function resolvePostgresOptions(options: PostgresStoreOptions): ResolvedP
   if (typeof options !== 'object' || options === null || !isClient(options.pool)) {
     throw invalid('postgresStore needs { pool }: a pg.Pool (npm install pg) or a postgres.js client (npm install postgres).');
   }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key)) throw invalid(`postgresStore: unknown option "${key}" (known: ${[...KNOWN_OPTIONS].join(', ')}).`);
-  }
-  const statementTimeout = options.statementTimeout ?? 2_000;
-  if (!Number.isInteger(statementTimeout) || statementTimeout < 1 || statementTimeout > MAX_TIMEOUT) {
-    throw invalid(`postgresStore: statementTimeout must be a whole number of ms from 1 to ${MAX_TIMEOUT}.`);
-  }
-  const preparedStatements = options.preparedStatements ?? true;
-  if (typeof preparedStatements !== 'boolean') throw invalid('postgresStore: preparedStatements must be true or false.');
+  optionsObject('postgresStore() options', options, KNOWN_OPTIONS);
+  const statementTimeout = duration('postgresStore: statementTimeout', options.statementTimeout, 2_000, { min: 1, max: MAX_TIMEOUT });
+  const preparedStatements = boolean('postgresStore: preparedStatements', options.preparedStatements, true);
   return {
     pool: options.pool,
     names: tableNames(options.schema ?? DEFAULT_SCHEMA, options.table ?? DEFAULT_TABLE),
@@ -128,6 +123,4 @@ function listenPoolOf(pool: PostgresClient, listen: unknown): PostgresClient | u
   throw invalid('postgresStore: listen must be true, false or { pool } with a pg.Pool or postgres.js client of direct connections.');
 }
 
-function invalid(message: string): SessionError {
-  return new SessionError('INVALID_CONFIGURATION', message);
-}
+

@@ -1,5 +1,5 @@
 import { SessionError } from '../../src/errors.js';
-import { MAX_USER_AGENT_LENGTH } from '../../src/device.js';
+import { STORE_LIMITS } from '../../src/store.js';
 import type {
   CreateOptions,
   CreateResult,
@@ -42,8 +42,6 @@ export interface PostgresStore extends SessionStore {
   close(): Promise<void>;
 }
 
-/** The IP column's cap: the manager keeps 64 characters. */
-const MAX_IP_LENGTH = 64;
 
 /**
  * A session store on PostgreSQL (node-postgres `pg` 8 or postgres.js 3.4), for apps that
@@ -95,8 +93,8 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
 
     async create(record: NewSessionRecord, createOptions: CreateOptions): Promise<CreateResult> {
       ensureOpen();
-      const userAgent = capText(record.userAgent, MAX_USER_AGENT_LENGTH);
-      const ip = capText(record.ip, MAX_IP_LENGTH);
+      const userAgent = capText(record.userAgent, STORE_LIMITS.userAgentLength);
+      const ip = capText(record.ip, STORE_LIMITS.ipLength);
       const replaceKey = createOptions.replaceDevice && record.deviceKey !== undefined ? record.deviceKey : null;
       const { rows } = await db.run('create', (connection) =>
         connection
