@@ -45,21 +45,27 @@ function nextPath(request: HttpRequest, trustProxy: boolean): string | undefined
 /**
  * The login redirect target: `loginPath?next=<the page the request came from>`, relative, so
  * the browser stays on the host it used. `next` is the request's own path for a `GET`, the
- * same-origin `Referer` path for a form `POST` (none without one). The `Location` is built
- * from the request target or `Referer` path only, never from `Host` or `X-Forwarded-Host`
- * (`Host` only serves to check that a `Referer` is on this origin).
+ * same-origin `Referer` path for a form `POST` (none without one). `reason=session_revoked` or
+ * `reason=session_expired` follows when the session presented was ended, so the login page can
+ * say why ("You were signed out from another device"); a request with no session gets none.
+ * The `Location` is built from the request target or `Referer` path only, never from `Host` or
+ * `X-Forwarded-Host` (`Host` only serves to check that a `Referer` is on this origin).
  */
-export function loginLocation(options: LoginRedirectOptions, request: HttpRequest): string {
+export function loginLocation(options: LoginRedirectOptions, request: HttpRequest, error: UnauthenticatedError = 'unauthenticated'): string {
   const { loginPath } = options;
   const next = nextPath(request, options.trustProxy);
-  if (next === undefined) return loginPath;
+  const query: string[] = [];
   // Slashes may stay as they are in a query (RFC 3986 section 3.4): `?next=/account` reads well.
-  return `${loginPath}${loginPath.includes('?') ? '&' : '?'}next=${encodeURIComponent(next).replaceAll('%2F', '/')}`;
+  if (next !== undefined) query.push(`next=${encodeURIComponent(next).replaceAll('%2F', '/')}`);
+  if (error !== 'unauthenticated') query.push(`reason=${error}`);
+  if (query.length === 0) return loginPath;
+  return `${loginPath}${loginPath.includes('?') ? '&' : '?'}${query.join('&')}`;
 }
 
 /**
  * The answer to a request that needs a session and has none: a relative `303` to the login
- * page for a page navigation (a form `POST` included), otherwise `401` JSON. `clearCookie`
+ * page for a page navigation (a form `POST` included; its `reason` tells a revoked or expired
+ * session from none at all), otherwise `401` JSON. `clearCookie`
  * (the `Set-Cookie` that deletes a dead cookie) is sent with either. Never cached.
  */
 export function unauthenticatedResponse(
@@ -69,7 +75,7 @@ export function unauthenticatedResponse(
   clearCookie: string | undefined,
 ): HttpResponse {
   const setCookies = clearCookie === undefined ? [] : [clearCookie];
-  if (isPageNavigation(request)) return emptyResponse(303, { headers: { location: loginLocation(options, request) }, setCookies });
+  if (isPageNavigation(request)) return emptyResponse(303, { headers: { location: loginLocation(options, request, error) }, setCookies });
   return jsonResponse(401, { error }, { setCookies });
 }
 
