@@ -43,8 +43,10 @@ export async function buildExample(name) {
 
 /**
  * Calls `onOrphaned` once this process loses its parent. `npm run` starts scripts through
- * `sh -c`; a SIGTERM or SIGINT sent to npm reaches that shell, which dies without passing it
- * on, and this script (with the server it started) would keep running, holding the port.
+ * `sh -c`, and passes a SIGTERM or SIGINT it gets to that shell only. package.json's scripts
+ * `exec` node so that the signal reaches this script; where a shell still stands in between (a
+ * script run another way), a SIGTERM kills the shell without passing it on, and this script
+ * with the server it started would keep running, holding the port.
  * @returns The polling timer, to clear when the server has exited.
  */
 function watchParent(onOrphaned) {
