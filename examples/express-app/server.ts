@@ -57,10 +57,10 @@ Store: ${demo.filename === undefined ? 'memory (everything is gone when this pro
 Demo accounts, all with the password "${DEMO_PASSWORD}":
 ${DEMO_USERS.map((user) => `  ${user.email.padEnd(20)} ${user.name.padEnd(14)} ${user.role} of ${tenantName(user.tenantId)}`).join('\n')}
 
-Open ${url}/login and sign in as the same person in two different browsers (say Chrome and
-Firefox, or a laptop and a phone), then open Profile. Each browser keeps one session: a
-private window of the same browser looks like the same device and replaces the first one.
-Audit events are printed below as they happen. Ctrl+C stops the demo.
+Open ${url} in a browser. Sign in as the same person in two different browsers
+(say Chrome and Firefox, or a laptop and a phone), then open Profile. Each browser keeps one
+session: a private window of the same browser looks like the same device and replaces the
+first one. Audit events are printed below as they happen. Ctrl+C stops the demo.
 `);
 
 let stopping = false;
