@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // A TypeScript app installs the packed package and only what the README's "TypeScript" section
@@ -145,8 +145,8 @@ async function typecheck(folder: string): Promise<{ status: number | null; error
   const [status] = (await once(child, 'exit')) as [number | null];
   clearTimeout(timer);
   const errors = output.split(/\n(?=\S)/).map((error) => error.trim()).filter((error) => error !== '');
-  const linked = `${root}/node_modules/`.replace(/^\//, '');
-  const ours = errors.filter((error) => !error.split('(')[0]!.includes(linked));
+  const linked = join(root, 'node_modules') + sep;
+  const ours = errors.filter((error) => !resolve(folder, error.split('(')[0]!).startsWith(linked));
   return { status: ours.length === 0 ? 0 : status, errors: ours };
 }
 
