@@ -41,14 +41,34 @@ export async function buildExample(name) {
   return { outDir, server: join(outDir, 'server.js') };
 }
 
+/**
+ * Calls `onOrphaned` once this process loses its parent. `npm run` starts scripts through
+ * `sh -c`, and passes a SIGTERM or SIGINT it gets to that shell only. package.json's scripts
+ * `exec` node so that the signal reaches this script; where a shell still stands in between (a
+ * script run another way), a SIGTERM kills the shell without passing it on, and this script
+ * with the server it started would keep running, holding the port.
+ * @returns The polling timer, to clear when the server has exited.
+ */
+function watchParent(onOrphaned) {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    onOrphaned();
+  }, 200);
+  return timer;
+}
+
 /** Builds, then runs the example in a child process until it exits; signals are passed on. */
 export async function runExample(name, args) {
   const { outDir, server } = await buildExample(name);
   try {
     const child = spawn(process.execPath, ['--enable-source-maps', server, ...args], { stdio: 'inherit', cwd: root });
-    for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+    const stopWithParent = watchParent(() => child.kill('SIGTERM'));
     const [code, signal] = await new Promise((resolve) => child.on('exit', (...result) => resolve(result)));
-    process.exitCode = code ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1);
+    clearInterval(stopWithParent);
+    process.exitCode = code ?? (signal === 'SIGINT' || signal === 'SIGTERM' || signal === 'SIGHUP' ? 0 : 1);
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }

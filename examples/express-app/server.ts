@@ -34,7 +34,17 @@ if (!values.memory && values.data === undefined) {
 
 const demo = await createDemo(values.memory ? { store: 'memory', onPasswordChange } : { store: 'sqlite', dataDir: values.data!, onPasswordChange });
 const server = demo.app.listen(port, values.host);
-await once(server, 'listening');
+try {
+  await once(server, 'listening');
+} catch (error) {
+  await demo.close();
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code !== 'EADDRINUSE' && code !== 'EACCES') throw error;
+  // One line a person can act on, not a stack trace: the usual cause is a demo already running.
+  const problem = code === 'EADDRINUSE' ? 'is already in use (is the demo already running?)' : 'cannot be opened by this user';
+  console.error(`Port ${port} on ${values.host} ${problem}. Pick another one: npm run demo -- --port ${port === 3000 ? 3001 : 3000}`);
+  process.exit(1);
+}
 const { port: actualPort } = server.address() as AddressInfo;
 const url = `http://${values.host.includes(':') ? `[${values.host}]` : values.host}:${actualPort}`;
 
@@ -47,8 +57,10 @@ Store: ${demo.filename === undefined ? 'memory (everything is gone when this pro
 Demo accounts, all with the password "${DEMO_PASSWORD}":
 ${DEMO_USERS.map((user) => `  ${user.email.padEnd(20)} ${user.name.padEnd(14)} ${user.role} of ${tenantName(user.tenantId)}`).join('\n')}
 
-Sign in as the same person in two browsers (or a normal and a private window) and open
-Profile. Audit events are printed below as they happen. Ctrl+C stops the demo.
+Open ${url} in a browser. Sign in as the same person in two different browsers
+(say Chrome and Firefox, or a laptop and a phone), then open Profile. Each browser keeps one
+session: a private window of the same browser looks like the same device and replaces the
+first one. Audit events are printed below as they happen. Ctrl+C stops the demo.
 `);
 
 let stopping = false;

@@ -31,14 +31,19 @@ function nextPath(request: HttpRequest, trustProxy: boolean): string | undefined
 /**
  * The login redirect target: `loginPath?next=<the page the request came from>`, relative, so
  * the browser stays on the host it used. `next` is the request's own path for a `GET`, the
- * same-origin `Referer` path for a form `POST` (none without one). The `Location` is built
- * from the request target or `Referer` path only, never from `Host` or `X-Forwarded-Host`
- * (`Host` only serves to check that a `Referer` is on this origin).
+ * same-origin `Referer` path for a form `POST` (none without one). `reason=session_revoked` or
+ * `reason=session_expired` follows when the session presented was ended, so the login page can
+ * say why ("You were signed out from another device"); a request with no session gets none.
+ * The `Location` is built from the request target or `Referer` path only, never from `Host` or
+ * `X-Forwarded-Host` (`Host` only serves to check that a `Referer` is on this origin).
  */
-export function loginLocation(options: LoginRedirectOptions, request: HttpRequest): string {
+export function loginLocation(options: LoginRedirectOptions, request: HttpRequest, reason?: 'session_revoked' | 'session_expired'): string {
   const { loginPath } = options;
   const next = nextPath(request, options.trustProxy);
-  if (next === undefined) return loginPath;
+  const query: string[] = [];
   // Slashes may stay as they are in a query (RFC 3986 section 3.4): `?next=/account` reads well.
-  return `${loginPath}${loginPath.includes('?') ? '&' : '?'}next=${encodeURIComponent(next).replaceAll('%2F', '/')}`;
+  if (next !== undefined) query.push(`next=${encodeURIComponent(next).replaceAll('%2F', '/')}`);
+  if (reason !== undefined) query.push(`reason=${reason}`);
+  if (query.length === 0) return loginPath;
+  return `${loginPath}${loginPath.includes('?') ? '&' : '?'}${query.join('&')}`;
 }

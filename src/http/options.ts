@@ -4,12 +4,13 @@ import { isSafePath } from './next-path.js';
 
 /**
  * Options of the session middleware (`sessionMiddleware` in Express and Koa, `sessionPlugin`
- * in Fastify) and of {@link createSessionHttp}. All optional; checked once, at startup.
+ * in Fastify) and of {@link session-revocation/http!createSessionHttp}. All optional; checked once, at startup.
  */
 export interface SessionHttpOptions {
   /**
    * Where a page navigation without a valid session is sent, as a relative `303` with
-   * `?next=` the page it came from. A same-origin path, a query allowed, no fragment.
+   * `?next=` the page it came from, and `reason=session_revoked` or `reason=session_expired`
+   * when the session it carried was ended. A same-origin path, a query allowed, no fragment.
    * @default "/login"
    */
   readonly loginPath?: string;

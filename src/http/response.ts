@@ -80,7 +80,8 @@ export function unauthenticatedError(reason: ValidationFailureReason | AccessTok
 
 /**
  * The answer to a request that needs a session and has none: a relative `303` to the login
- * page for a page navigation (a form `POST` included), otherwise `401` JSON. `clearCookie`
+ * page for a page navigation (a form `POST` included; its `reason` tells a revoked or expired
+ * session from none at all), otherwise `401` JSON. `clearCookie`
  * (the `Set-Cookie` that deletes a dead cookie) is sent with either. Never cached.
  */
 export function unauthenticatedResponse(
@@ -90,7 +91,10 @@ export function unauthenticatedResponse(
   clearCookie: string | undefined,
 ): HttpResponse {
   const setCookies = clearCookie === undefined ? [] : [clearCookie];
-  if (isPageNavigation(request)) return emptyResponse(303, { headers: { location: loginLocation(options, request) }, setCookies });
+  if (isPageNavigation(request)) {
+    const location = loginLocation(options, request, error === 'unauthenticated' ? undefined : error);
+    return emptyResponse(303, { headers: { location }, setCookies });
+  }
   return jsonResponse(401, { error }, { setCookies });
 }
 

@@ -6,7 +6,7 @@ import { clickAndConfirm, expectSignedIn, expectSignedOut, noticeText } from './
 describeInBrowser('Team page', () => {
   const { device, server } = useDemoInBrowser();
 
-  it('an owner removes a teammate\'s access: every device of theirs goes to the login page', async () => {
+  it('an owner signs a teammate out everywhere: every device of theirs goes to the login page', async () => {
     const laptop = await device(DEVICES.macChrome, 'ben@acme.test');
     const phone = await device(DEVICES.iphoneSafari, 'ben@acme.test');
     const owner = await device(DEVICES.windowsFirefox, 'ada@acme.test');
@@ -17,19 +17,33 @@ describeInBrowser('Team page', () => {
     // Owners do not sign themselves out here, and people of another tenant are not listed.
     expect(await owner.locator('[data-testid="member-row"][data-user-id="u-ada"] button').count()).toBe(0);
     expect(await owner.locator('[data-testid="member-row"][data-user-id="u-otto"]').count()).toBe(0);
-    await screenshot(owner, 'team-before-removing-access');
+    await screenshot(owner, 'team-before-signing-out');
 
-    await clickAndConfirm(owner, ben.getByRole('button', { name: 'Remove access' }), 'Sign Ben Carter out of every device?');
+    await clickAndConfirm(owner, ben.getByRole('button', { name: 'Sign out everywhere' }), 'Sign Ben Carter out of every device?');
     expect(await noticeText(owner)).toContain('signed out of every device');
     expect(await ben.getByTestId('member-devices').textContent()).toBe('Signed out');
     expect(await owner.getByTestId('activity').first().textContent()).toContain('Signed out of every device by Ada Lovelace');
-    expect(server().log.some((line) => /user\.session_invalidated\s+reason=admin user=u-ben tenant=acme by=u-ada kinds=browser,remember,api/.test(line))).toBe(true);
+    expect(server().log.some((line) => /user\.session_invalidated\s+reason=admin user=u-ben tenant=acme by=u-ada kinds=browser,remember(?:\s|$)/.test(line))).toBe(true);
 
     await expectSignedOut(laptop, '/');
     await expectSignedOut(phone, '/profile');
+    expect(await noticeText(phone)).toBe('You were signed out from another device (or by an administrator). Sign in again to continue.');
     await expectSignedIn(owner, '/team');
     await owner.goto('/');
     await screenshot(owner, 'dashboard');
+  });
+
+  it('revoking a teammate\'s API tokens is its own action and leaves their browsers signed in', async () => {
+    const laptop = await device(DEVICES.macChrome, 'ben@acme.test');
+    const owner = await device(DEVICES.windowsFirefox, 'ada@acme.test');
+    await owner.goto('/team');
+    const ben = owner.locator('[data-testid="member-row"][data-user-id="u-ben"]');
+    await clickAndConfirm(owner, ben.getByRole('button', { name: 'Revoke API tokens' }), 'Revoke every API token of Ben Carter?');
+    expect(await noticeText(owner)).toBe("Your teammate's API tokens were revoked. Their browser sessions are unchanged.");
+    expect(await ben.getByTestId('member-devices').textContent()).toBe('1 device');
+    expect(await owner.getByTestId('activity').first().textContent()).toContain('API tokens revoked by Ada Lovelace');
+    expect(server().log.some((line) => /user\.session_invalidated\s+reason=admin_api_tokens user=u-ben tenant=acme by=u-ada kinds=api(?:\s|$)/.test(line))).toBe(true);
+    await expectSignedIn(laptop, '/profile');
   });
 
   it('members do not see Team; an admin cannot sign out the owner', async () => {
@@ -43,6 +57,6 @@ describeInBrowser('Team page', () => {
     expect(await admin.locator('[data-testid="member-row"][data-user-id="u-ada"] button').count()).toBe(0);
     const ownerAddress = await admin.request.post('/team/u-ada/sign-out', { headers: { origin: new URL(admin.url()).origin }, maxRedirects: 0 });
     expect(ownerAddress.status()).toBe(404);
-    expect(await admin.locator('[data-testid="member-row"][data-user-id="u-ben"] button').count()).toBe(1);
+    expect(await admin.locator('[data-testid="member-row"][data-user-id="u-ben"] button').allTextContents()).toEqual(['Sign out everywhere', 'Revoke API tokens']);
   });
 });

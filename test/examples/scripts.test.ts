@@ -1,9 +1,16 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 
 /** Runs `node scripts/<script> <args>` until it prints its address, calls `check`, then stops it. */
-async function withScript(args: readonly string[], check: (baseUrl: string) => Promise<void>): Promise<void> {
-  const child = spawn(process.execPath, args, { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
+async function withScript(
+  args: readonly string[],
+  check: (baseUrl: string, child: ChildProcess) => Promise<void>,
+  command: string = process.execPath,
+): Promise<void> {
+  const child = spawn(command, args, { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -22,7 +29,7 @@ async function withScript(args: readonly string[], check: (baseUrl: string) => P
         reject(new Error(`Exited with ${code}:\n${output}`));
       });
     });
-    await check(baseUrl);
+    await check(baseUrl, child);
   } finally {
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
@@ -49,4 +56,58 @@ describe('the example scripts build and start each app', () => {
       });
     });
   }
+});
+
+/** Whether anything still accepts connections at `baseUrl`, asked every 100 ms for up to 10 s. */
+async function stillServing(baseUrl: string): Promise<boolean> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    try {
+      await fetch(`${baseUrl}/login`, { signal: AbortSignal.timeout(1_000) });
+    } catch {
+      return false;
+    }
+    await sleep(100);
+  }
+  return true;
+}
+
+describe('npm run demo, as a person runs it', () => {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`stops the server when npm gets ${signal}`, async () => {
+      await withScript(
+        ['run', '--silent', 'demo', '--', '--memory', '--port', '0', '--host', '127.0.0.1'],
+        async (baseUrl, npm) => {
+          expect((await fetch(`${baseUrl}/login`)).status).toBe(200);
+          const exited = once(npm, 'exit');
+          npm.kill(signal);
+          await exited;
+          expect(await stillServing(baseUrl)).toBe(false);
+        },
+        'npm',
+      );
+    });
+  }
+
+  it('says in one line that the port is taken, without a stack trace', async () => {
+    const blocker = createServer();
+    blocker.listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const child = spawn(process.execPath, ['scripts/demo.mjs', '--memory', '--port', String(port), '--host', '127.0.0.1'], {
+        cwd: process.cwd(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      const [code] = (await once(child, 'exit')) as [number | null];
+      clearTimeout(timer);
+      expect(code).toBe(1);
+      expect(output.trim()).toBe(`Port ${port} on 127.0.0.1 is already in use (is the demo already running?). Pick another one: npm run demo -- --port 3000`);
+    } finally {
+      blocker.close();
+    }
+  });
 });

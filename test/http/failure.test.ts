@@ -22,6 +22,18 @@ describe('the login redirect', () => {
     expect(loginLocation({ loginPath: '/auth?app=1', trustProxy: false }, fakeRequest({ url: '/x' }))).toBe('/auth?app=1&next=/x');
   });
 
+  it.each([
+    ['unauthenticated', '/login?next=/x'],
+    ['session_revoked', '/login?next=/x&reason=session_revoked'],
+    ['session_expired', '/login?next=/x&reason=session_expired'],
+  ] as const)('for a %s request says why only when a session was ended: %s', (error, location) => {
+    expect(loginLocation(LOGIN, fakeRequest({ url: '/x' }), error === 'unauthenticated' ? undefined : error)).toBe(location);
+  });
+
+  it('gives the reason alone when there is no page to go back to', () => {
+    expect(loginLocation({ loginPath: '/auth?app=1', trustProxy: false }, fakeRequest({ method: 'POST', url: '/x' }), 'session_revoked')).toBe('/auth?app=1&reason=session_revoked');
+  });
+
   const formPost = (referer: string | undefined, extra: Record<string, string> = {}) =>
     fakeRequest({ method: 'POST', url: '/profile/password', headers: { host: 'app.example', ...(referer === undefined ? {} : { referer }), ...extra } });
 
@@ -82,7 +94,7 @@ describe('failure responses', () => {
     });
     expect(unauthenticatedResponse(request, LOGIN, 'session_revoked', clear)).toEqual({
       status: 303,
-      headers: { 'cache-control': 'no-store', location: '/login?next=/profile' },
+      headers: { 'cache-control': 'no-store', location: '/login?next=/profile&reason=session_revoked' },
       setCookies: [clear],
       body: '',
     });

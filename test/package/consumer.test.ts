@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, posix, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // These tests install the packed tarball the way a user would get it from the registry and
 // load it from a separate folder, under CommonJS and ESM. They need `npm run build` first,
-// which `npm test` runs before them.
+// which `npm test` runs before them: packing here skips `prepack`, so that no test rebuilds
+// dist/ while another reads it (clean-checkout.test.ts packs a copy, with its scripts).
 const root = resolve(import.meta.dirname, '../..');
 const manifest = (await import('../../package.json', { with: { type: 'json' } })).default as { exports: Record<string, unknown> };
 const subpaths = Object.keys(manifest.exports).filter((key) => key !== './package.json');
@@ -40,7 +41,7 @@ function run(consumer: string, file: string, source: string): string {
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'session-revocation-consumer-'));
-  const output = execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' });
+  const output = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: root, encoding: 'utf8' });
   tarball = join(work, (JSON.parse(output) as Array<{ filename: string }>)[0]!.filename);
 }, 60_000);
 
@@ -49,9 +50,25 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('the packed package', () => {
   it('ships the build and docs, not tests, sources or source maps', () => {
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n');
-    expect(files.filter((file) => !/^package\/(dist\/.+\.(js|d\.ts)|package\.json|README\.md|LICENSE|CHANGELOG\.md|adapters\/postgres\/schema\.sql)$/.test(file))).toEqual([]);
+    expect(files.filter((file) => !/^package\/(dist\/.+\.(js|d\.ts)|package\.json|README\.md|LICENSE|CHANGELOG\.md|adapters\/postgres\/schema\.sql|docs\/[a-z-]+\.md)$/.test(file))).toEqual([]);
     expect(files).toContain('package/dist/index.js');
     expect(files).toContain('package/dist/index.d.ts');
+  });
+
+  it('every relative link of the README and the guides points at a file the package ships', () => {
+    const files = new Set(execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n'));
+    const documents = [...files].filter((file) => /^package\/(README\.md|docs\/[a-z-]+\.md)$/.test(file));
+    expect(documents.length).toBeGreaterThan(5);
+    const broken: string[] = [];
+    for (const document of documents) {
+      const text = execFileSync('tar', ['-xzOf', tarball, document], { encoding: 'utf8' });
+      for (const [, target] of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+        if (/^[a-z]+:/.test(target!)) continue;
+        const resolved = posix.normalize(posix.join(posix.dirname(document), target!));
+        if (!files.has(resolved)) broken.push(`${document} -> ${target}`);
+      }
+    }
+    expect(broken).toEqual([]);
   });
 
   it('loads the core by import and by require without loading any framework or client', () => {

@@ -11,9 +11,15 @@ describe('core dependencies', () => {
     expect(manifest.version).toMatch(/^1\.0\.\d+$/);
   });
 
-  it('the package depends on jose and ua-parser-js ~1.0.41 only', () => {
+  it('the package depends on jose, ua-parser-js ~1.0.41 and fastify-plugin only', () => {
     const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> };
-    expect(Object.keys(manifest.dependencies).sort()).toEqual(['jose', 'ua-parser-js']);
+    expect(Object.keys(manifest.dependencies).sort()).toEqual(['fastify-plugin', 'jose', 'ua-parser-js']);
     expect(manifest.dependencies['ua-parser-js']).toBe('~1.0.41');
+  });
+
+  it('fastify-plugin, a dependency the way Fastify\'s own plugins have it, is MIT and brings nothing else', () => {
+    const manifest = JSON.parse(readFileSync(require.resolve('fastify-plugin/package.json'), 'utf8')) as { license: string; dependencies?: Record<string, string> };
+    expect(manifest.license).toBe('MIT');
+    expect(manifest.dependencies ?? {}).toEqual({});
   });
 });

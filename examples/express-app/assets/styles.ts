@@ -94,6 +94,8 @@ code { font: 0.86em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace
 .button-danger:hover { background: #a92816; }
 .button-danger-outline { color: var(--danger); border-color: var(--danger-border); }
 .button-danger-outline:hover { background: var(--danger-bg); }
+.button-ghost { box-shadow: none; color: var(--muted); }
+.button-ghost:hover { color: var(--text); }
 .button-small { padding: 4px 12px; font-size: 0.875rem; }
 .button-block { width: 100%; }
 .form { display: flex; flex-direction: column; gap: 14px; margin: 0; }
@@ -132,6 +134,7 @@ code { font: 0.86em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace
 .table td { padding: 12px 16px; border-bottom: 1px solid var(--border); vertical-align: middle; }
 .table tr:last-child td { border-bottom: 0; }
 .table form { margin: 0; }
+.row-actions { display: flex; flex-wrap: wrap; justify-content: flex-end; gap: 6px; }
 .person { display: flex; align-items: center; gap: 10px; }
 .role { text-transform: capitalize; font-weight: 500; }
 .role-owner { color: var(--primary-dark); }
@@ -179,5 +182,24 @@ code { font: 0.86em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace
   .card { padding: 20px; }
   .card-footer { margin: 16px -20px -20px; padding: 14px 20px; }
   .container { padding: 24px 16px 48px; }
+  .auth { padding: 32px 16px; }
+}
+
+/* Phones: a table row becomes a small card of its cells, so no page scrolls sideways. */
+@media (max-width: 560px) {
+  .table thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  .table, .table tbody, .table tr, .table td { display: block; width: 100%; }
+  .table tr { padding: 12px 16px; border-bottom: 1px solid var(--border); }
+  .table tr:last-child { border-bottom: 0; }
+  .table td, .table tr:last-child td { padding: 2px 0; border: 0; text-align: left; overflow-wrap: anywhere; }
+  .table td.align-end { padding-top: 8px; }
+  .row-actions { justify-content: flex-start; }
+  .demo-accounts .table { margin: 0; width: 100%; }
+  .demo-accounts .table tr { padding: 10px 0; }
+  .demo-accounts .table td, .demo-accounts .table th { padding: 2px 0; }
+  .setting { flex-direction: column; gap: 10px; }
+  .activity-item { flex-direction: column; gap: 2px; }
+  .activity-meta { flex-wrap: wrap; }
+  .session-row { flex-wrap: wrap; }
 }
 `;

@@ -52,15 +52,24 @@ export function adminRoutes({ sessions, accounts, activity, clock }: Deps): Rout
     );
   });
 
-  router.post('/team/:userId/sign-out', async (req, res) => {
-    const viewer = viewerOf(req, accounts);
-    const member = accounts.userById(req.params.userId);
-    if (member === undefined || !maySignOut(viewer, member)) {
-      return sendPage(res, errorPage('Not found', 'There is no teammate you can sign out at that address.'), 404);
-    }
-    await sessions.revokeAll(member.id, { kinds: 'all', by: viewer.user.id, reason: 'admin', tenantId: member.tenantId });
-    res.redirect(303, '/team?notice=member-signed-out');
-  });
+  // Two separate actions, each saying what it ends: "Sign out everywhere" ends the browser and
+  // remember-me sessions (what a person thinks of as their devices); API tokens, used by
+  // scripts and integrations, are revoked only when the admin asks for that by name.
+  const teammateActions = [
+    { path: 'sign-out', kinds: ['browser', 'remember'], reason: 'admin', notice: 'member-signed-out' },
+    { path: 'revoke-api-tokens', kinds: ['api'], reason: 'admin_api_tokens', notice: 'member-api-tokens-revoked' },
+  ] as const;
+  for (const action of teammateActions) {
+    router.post(`/team/:userId/${action.path}`, async (req, res) => {
+      const viewer = viewerOf(req, accounts);
+      const member = accounts.userById(req.params.userId);
+      if (member === undefined || !maySignOut(viewer, member)) {
+        return sendPage(res, errorPage('Not found', 'There is no teammate you can sign out at that address.'), 404);
+      }
+      await sessions.revokeAll(member.id, { kinds: action.kinds, by: viewer.user.id, reason: action.reason, tenantId: member.tenantId });
+      res.redirect(303, `/team?notice=${action.notice}`);
+    });
+  }
 
   return router;
 }

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { safeNextPath } from '../../../src/http/index.js';
 import { hashPassword, verifyNobody, verifyPassword } from '../../shared/passwords.js';
 import { loginPage } from '../views/login.js';
-import { noticeFor } from '../views/notices.js';
+import { noticeFor, noticeForLoginReason } from '../views/notices.js';
 import { forgotPasswordPage, resetLinkInvalidPage, resetLinkSentPage, resetPasswordPage } from '../views/password-reset.js';
 import { field, passwordProblem, sendPage, type Deps } from './context.js';
 
@@ -13,7 +13,7 @@ export function authRoutes({ sessions, accounts, resetLinks }: Deps): Router {
   router.get('/login', (req, res) => {
     const next = safeNextPath(req.query.next, '/');
     if (req.sessions.current !== null) return res.redirect(303, next);
-    sendPage(res, loginPage({ next, notice: noticeFor(req.query.notice) }));
+    sendPage(res, loginPage({ next, notice: noticeFor(req.query.notice) ?? noticeForLoginReason(req.query.reason) }));
   });
 
   router.post('/login', async (req, res) => {

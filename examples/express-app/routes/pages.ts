@@ -1,12 +1,13 @@
 import { Router } from 'express';
 import { requireSession } from '../../../adapters/express/index.js';
 import { CLIENT_SCRIPT } from '../assets/client.js';
+import { FAVICON } from '../assets/favicon.js';
 import { STYLES } from '../assets/styles.js';
 import { dashboardPage } from '../views/dashboard.js';
 import { noticeFor } from '../views/notices.js';
 import { nameLookup, sendPage, viewerOf, type Deps } from './context.js';
 
-/** The dashboard and the two static assets. */
+/** The dashboard and the static assets (stylesheet, script, icon). */
 export function pageRoutes({ accounts, activity, clock }: Deps): Router {
   const router = Router();
 
@@ -16,6 +17,12 @@ export function pageRoutes({ accounts, activity, clock }: Deps): Router {
   router.get('/assets/app.js', (_req, res) => {
     res.type('js').set('Cache-Control', 'no-cache').send(CLIENT_SCRIPT);
   });
+  // Browsers ask for /favicon.ico whatever the page says; both answer with the logo.
+  for (const path of ['/assets/favicon.svg', '/favicon.ico']) {
+    router.get(path, (_req, res) => {
+      res.type('image/svg+xml').set('Cache-Control', 'public, max-age=86400').send(FAVICON);
+    });
+  }
 
   router.get('/', requireSession(), async (req, res) => {
     const viewer = viewerOf(req, accounts);

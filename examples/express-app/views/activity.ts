@@ -14,7 +14,7 @@ export function describeActivity(entry: ActivityEntry, nameOf: (userId: string) 
       return `Signed in on ${device}`;
     case 'session.revoked':
       if (entry.reason === 'sign_out') return 'Signed out of one device';
-      if (entry.reason === 'replaced') return 'An older session of the same browser was replaced';
+      if (entry.reason === 'replaced') return 'Signed in again on the same browser, ending its previous session there';
       if (entry.reason === 'expired') return 'A session expired';
       return by === undefined ? 'Logged out one device from the device list' : `${by} logged out one device`;
     case 'user.session_invalidated':
@@ -33,12 +33,53 @@ export function describeActivity(entry: ActivityEntry, nameOf: (userId: string) 
           return 'Email changed: every other device signed out';
         case 'admin':
           return `Signed out of every device by ${by ?? 'an administrator'}`;
+        case 'admin_api_tokens':
+          return `API tokens revoked by ${by ?? 'an administrator'}`;
         default:
           return `Sessions invalidated (${entry.reason})`;
       }
     case 'sessions.pruned':
       return `${count} expired sessions pruned`;
   }
+}
+
+/** One line of the Activity list: an event, or a run of identical ones shown once. */
+interface ActivityLine {
+  readonly entry: ActivityEntry;
+  readonly text: string;
+  /** The `replaced` revocation folded into this sign-in, if any. */
+  readonly replaced: ActivityEntry | undefined;
+  readonly count: number;
+}
+
+const isReplacement = (entry: ActivityEntry | undefined): entry is ActivityEntry =>
+  entry !== undefined && entry.type === 'session.revoked' && entry.reason === 'replaced';
+
+/**
+ * Turns events into lines a person reads at a glance. Signing in again from the same browser
+ * ends its previous session: the manager reports a `replaced` revocation and the sign-in at the
+ * same instant, shown as one line. Then identical consecutive lines (the same person signing in
+ * again and again) are shown once, with how many times.
+ */
+function activityLines(entries: readonly ActivityEntry[], nameOf: (userId: string) => string, showWho: boolean): ActivityLine[] {
+  const lines: ActivityLine[] = [];
+  for (let index = 0; index < entries.length; index += 1) {
+    const entry = entries[index]!;
+    const older = entries[index + 1];
+    const folds = entry.type === 'session.created' && isReplacement(older) && older.userId === entry.userId && older.at === entry.at;
+    const text = folds
+      ? `Signed in again on ${entry.detail ?? 'an unknown device'}, ending its previous session there`
+      : isReplacement(entry)
+        ? 'Signed in again on the same browser, ending its previous session there'
+        : describeActivity(entry, nameOf);
+    if (folds) index += 1;
+    const previous = lines.at(-1);
+    const sameAsPrevious =
+      previous !== undefined && previous.text === text && previous.entry.type === entry.type && (!showWho || previous.entry.userId === entry.userId);
+    if (sameAsPrevious) lines[lines.length - 1] = { ...previous, count: previous.count + 1 };
+    else lines.push({ entry, text, replaced: folds ? older : undefined, count: 1 });
+  }
+  return lines;
 }
 
 /** The "Activity" list: what the session manager's audit events say, newest first. */
@@ -49,11 +90,13 @@ export function activityList(
   const { nameOf, now, showWho = false } = options;
   if (entries.length === 0) return html`<p class="muted empty">Nothing yet.</p>`;
   return html`<ol class="activity" data-testid="activity">
-  ${entries.map(
-    (entry) => html`<li class="activity-item activity-${entry.type.replace(/[^a-z]/g, '-')}">
+  ${activityLines(entries, nameOf, showWho).map(
+    ({ entry, text, replaced, count }) => html`<li class="activity-item activity-${entry.type.replace(/[^a-z]/g, '-')}">
     <div class="activity-text">
-      ${showWho && entry.userId !== null ? html`<strong>${nameOf(entry.userId)}</strong> · ` : ''}${describeActivity(entry, nameOf)}
-      <div class="activity-meta"><code class="event-type">${entry.type}</code> <code class="event-reason">${entry.reason}</code></div>
+      ${showWho && entry.userId !== null ? html`<strong>${nameOf(entry.userId)}</strong> · ` : ''}${text}${count > 1 ? html` <span class="badge" title="The same event, ${count} times in a row">${count} times</span>` : ''}
+      <div class="activity-meta"><code class="event-type">${entry.type}</code> <code class="event-reason">${entry.reason}</code>${
+        replaced === undefined ? '' : html` <code class="event-type">${replaced.type}</code> <code class="event-reason">${replaced.reason}</code>`
+      }</div>
     </div>
     <time datetime="${new Date(entry.at).toISOString()}" class="muted">${formatLastUsed(entry.at, now)}</time>
   </li>`,

@@ -20,6 +20,7 @@ function document(title: string, bodyClass: string, content: SafeHtml): SafeHtml
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · Keystone</title>
+<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/styles.css">
 <script src="/assets/app.js" defer></script>
 </head>

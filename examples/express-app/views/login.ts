@@ -9,7 +9,7 @@ const roleName = (role: string): string => role[0]!.toUpperCase() + role.slice(1
 function demoAccounts(): SafeHtml {
   return html`<section class="card demo-accounts" aria-labelledby="demo-accounts-title">
   <h2 id="demo-accounts-title">Demo accounts</h2>
-  <p class="muted">Every account's password is <code class="password">${DEMO_PASSWORD}</code>. Sign in as the same person in two browsers to see both devices listed.</p>
+  <p class="muted">Every account's password is <code class="password">${DEMO_PASSWORD}</code>. Sign in as the same person in two different browsers, or on a laptop and a phone, to see both devices listed. A private window of this browser counts as the same device: its sign-in replaces this one's session.</p>
   <table class="table">
     <thead><tr><th>Email</th><th>Name</th><th>Role</th><th><span class="visually-hidden">Fill in</span></th></tr></thead>
     <tbody>

@@ -14,7 +14,10 @@ const NOTICES = {
   'device-gone': { tone: 'info', text: 'That device was already signed out.' },
   'others-logged-out': { tone: 'success', text: 'Every other device was logged out. Only this one is still signed in.' },
   'settings-saved': { tone: 'success', text: 'Settings saved. They apply to everyone in your organization from now on.' },
-  'member-signed-out': { tone: 'success', text: 'Your teammate was signed out of every device.' },
+  'member-signed-out': { tone: 'success', text: 'Your teammate was signed out of every device. Their API tokens still work.' },
+  'member-api-tokens-revoked': { tone: 'success', text: "Your teammate's API tokens were revoked. Their browser sessions are unchanged." },
+  'session-revoked': { tone: 'info', text: 'You were signed out from another device (or by an administrator). Sign in again to continue.' },
+  'session-expired': { tone: 'info', text: 'Your session expired. Sign in again to continue.' },
 } as const satisfies Record<string, { tone: 'info' | 'success'; text: string }>;
 
 export type NoticeKey = keyof typeof NOTICES;
@@ -23,4 +26,14 @@ export type Notice = (typeof NOTICES)[NoticeKey];
 /** The notice for a query value, if it names one. */
 export function noticeFor(key: unknown): Notice | undefined {
   return typeof key === 'string' && Object.hasOwn(NOTICES, key) ? NOTICES[key as NoticeKey] : undefined;
+}
+
+/**
+ * The notice for the login redirect's `reason` (`/login?next=/profile&reason=session_revoked`),
+ * which the session middleware adds when the session a page was loaded with had been ended.
+ */
+export function noticeForLoginReason(reason: unknown): Notice | undefined {
+  if (reason === 'session_revoked') return NOTICES['session-revoked'];
+  if (reason === 'session_expired') return NOTICES['session-expired'];
+  return undefined;
 }

@@ -28,13 +28,22 @@ function memberRow(member: TeamMember, viewer: Viewer): SafeHtml {
   <td data-testid="member-devices">${member.deviceCount === 0 ? html`<span class="muted">Signed out</span>` : `${member.deviceCount} ${member.deviceCount === 1 ? 'device' : 'devices'}`}</td>
   <td class="muted">${member.lastUsed ?? '—'}</td>
   <td class="align-end">${
-    member.canSignOut && member.deviceCount > 0
-      ? html`<form method="post" action="/team/${encodeURIComponent(user.id)}/sign-out"
+    member.canSignOut
+      ? html`<div class="row-actions">${
+          member.deviceCount > 0
+            ? html`<form method="post" action="/team/${encodeURIComponent(user.id)}/sign-out"
         data-confirm-title="Sign ${user.name} out of every device?"
-        data-confirm-body="Every session of ${user.name} ends on its next request. They can sign in again with their password."
+        data-confirm-body="Every browser and remember-me session of ${user.name} ends on its next request. They can sign in again with their password. Their API tokens keep working."
         data-confirm-action="Sign out everywhere">
-        <button type="submit" class="button button-small button-danger-outline">Remove access</button>
+        <button type="submit" class="button button-small button-danger-outline">Sign out everywhere</button>
       </form>`
+            : ''
+        }<form method="post" action="/team/${encodeURIComponent(user.id)}/revoke-api-tokens"
+        data-confirm-title="Revoke every API token of ${user.name}?"
+        data-confirm-body="Scripts and integrations using ${user.name}'s API tokens are refused from their next request. Their browser sessions are not affected."
+        data-confirm-action="Revoke API tokens">
+        <button type="submit" class="button button-small button-ghost">Revoke API tokens</button>
+      </form></div>`
       : ''
   }</td>
 </tr>`;
@@ -56,7 +65,7 @@ export function teamPage(options: {
     notice,
     content: html`<div class="page-header">
   <h1>Team</h1>
-  <p class="muted">People in ${viewer.tenant.name}. "Remove access" signs a teammate out of every device at once, API tokens included.</p>
+  <p class="muted">People in ${viewer.tenant.name}. "Sign out everywhere" ends a teammate's browser and remember-me sessions on every device at once; "Revoke API tokens" ends only the tokens their scripts and integrations use.</p>
 </div>
 <section class="card card-flush">
   <table class="table">

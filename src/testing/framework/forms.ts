@@ -19,7 +19,7 @@ export function describeForms({ runner, scenario }: FrameworkSuiteContext): void
       const referer = `${scenario().url}/account?tab=security`;
       const reply = await device.request('/account', { method: 'POST', headers: { ...FORM_POST, referer }, body: 'name=Alice', browser: true });
       expect(reply.status).toBe(303);
-      expect(reply.headers.get('location')).toBe('/login?next=/account%3Ftab%3Dsecurity');
+      expect(reply.headers.get('location')).toBe('/login?next=/account%3Ftab%3Dsecurity&reason=session_revoked');
       expect(reply.headers.get('cache-control')).toBe('no-store');
       expect(clearsCookie(reply)).toBe(true);
     });
@@ -29,7 +29,7 @@ export function describeForms({ runner, scenario }: FrameworkSuiteContext): void
       const headers = { ...NAVIGATION, 'content-type': 'application/x-www-form-urlencoded', referer: `${scenario().url}/account` };
       const reply = await device.request('/account', { method: 'POST', headers, body: 'name=Alice', browser: true });
       expect(reply.status).toBe(303);
-      expect(reply.headers.get('location')).toBe('/login?next=/account');
+      expect(reply.headers.get('location')).toBe('/login?next=/account&reason=session_revoked');
     });
 
     it('next is left out without a Referer, or with one from another origin', async () => {
@@ -38,7 +38,7 @@ export function describeForms({ runner, scenario }: FrameworkSuiteContext): void
         const headers = referer === undefined ? FORM_POST : { ...FORM_POST, referer };
         const reply = await device.request('/account', { method: 'POST', headers, body: 'name=Alice', browser: true });
         expect(reply.status).toBe(303);
-        expect(reply.headers.get('location')).toBe('/login');
+        expect(reply.headers.get('location')).toBe('/login?reason=session_revoked');
       }
     });
 

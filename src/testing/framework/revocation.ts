@@ -27,14 +27,33 @@ export function describeRevocation({ runner, scenario }: FrameworkSuiteContext):
       expect((await laptop.request('/api/me')).status).toBe(200);
     });
 
-    it('a revoked device loading a page is sent to the login page, with the cookie cleared', async () => {
+    it('a revoked device loading a page is sent to the login page with reason=session_revoked, the cookie cleared', async () => {
       const device = scenario().device(BROWSERS.chromeMac);
       await device.signIn('alice');
       await scenario().sessions.revokeAll('alice');
       const reply = await device.request('/dashboard', { headers: NAVIGATION });
       expect(reply.status).toBe(303);
-      expect(reply.headers.get('location')).toBe('/login?next=/dashboard');
+      expect(reply.headers.get('location')).toBe('/login?next=/dashboard&reason=session_revoked');
       expect(clearsCookie(reply)).toBe(true);
+    });
+
+    it('an expired session loading a page is sent to the login page with reason=session_expired', async () => {
+      const device = scenario().device(BROWSERS.chromeMac);
+      await device.signIn('alice');
+      scenario().advance(30 * DAY + 1_000);
+      const reply = await device.request('/dashboard?tab=2', { headers: NAVIGATION });
+      expect(reply.status).toBe(303);
+      expect(reply.headers.get('location')).toBe('/login?next=/dashboard%3Ftab%3D2&reason=session_expired');
+      expect(clearsCookie(reply)).toBe(true);
+    });
+
+    it('a cookie the store does not know carries no reason: nothing was ended, there was no session', async () => {
+      const device = scenario().device(BROWSERS.chromeMac);
+      await device.signIn('alice');
+      const unknown = `${'A'.repeat(device.token!.split('.')[0]!.length)}.${device.token!.split('.')[1]}`;
+      const reply = await device.request('/dashboard', { headers: { ...NAVIGATION, cookie: `session=${unknown}` } });
+      expect(reply.status).toBe(303);
+      expect(reply.headers.get('location')).toBe('/login?next=/dashboard');
     });
 
     it('an expired session gets 401 "session_expired"', async () => {

@@ -1,0 +1,2 @@
+/** The Keystone shield as the tab icon, served at /assets/favicon.svg and /favicon.ico. */
+export const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M12 2 3 6.5v5.8c0 5 3.8 9.4 9 10.7 5.2-1.3 9-5.7 9-10.7V6.5L12 2Z" fill="#3b4fd8"/><path d="M8.5 12.2 11 14.7l4.8-5" fill="none" stroke="#fff" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"/></svg>`;
