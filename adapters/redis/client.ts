@@ -1,5 +1,6 @@
 import { SessionError } from '../../src/errors.js';
-import { ioredisSubscriber, nodeRedisSubscriber } from './subscribers.js';
+import { malformedReply } from './errors.js';
+import { ioredisSubscriber, nodeRedisSentinelSubscriber, nodeRedisSubscriber } from './subscribers.js';
 
 /**
  * The part of a node-redis 5 client (`createClient()`, connected) the store uses. Typed by
@@ -22,6 +23,41 @@ export interface NodeRedisClusterLike {
   readonly masters: readonly unknown[];
   /** Opens a second cluster connection with the same options, used for pub/sub. */
   duplicate(): NodeRedisSubscriberLike;
+  /**
+   * A batch routed to the master of `routing`'s slot; sent with `execAsPipeline()`, so a
+   * revocation and its `WAIT` go down the same connection to the same node.
+   */
+  multi(routing: string): NodeRedisPipelineLike;
+}
+
+/** A node-redis batch, sent as a plain pipeline (no MULTI/EXEC). */
+export interface NodeRedisPipelineLike {
+  /** Queues one raw command (`firstKey` and `isReadonly` only matter when no routing was given). */
+  addCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[]): NodeRedisPipelineLike;
+  /** Sends the queued commands in one write and resolves with their replies. */
+  execAsPipeline(): Promise<unknown[]>;
+}
+
+/**
+ * The part of a node-redis 5 Sentinel client (`createSentinel()` from `redis`, connected) the
+ * store uses. It follows failovers by itself; the store subscribes through its own pub/sub
+ * connection instead of duplicating it.
+ */
+export interface NodeRedisSentinelLike {
+  /** Sends one raw command to the current master (`isReadonly` false). */
+  sendCommand(isReadonly: boolean | undefined, args: string[]): Promise<unknown>;
+  /** Runs `fn` on one leased master connection: a revocation and its `WAIT` must share it. */
+  use<T>(fn: (client: { sendCommand(args: string[]): Promise<unknown> }) => Promise<T>): Promise<T>;
+  /** Present on Sentinel clients only; how the store tells them apart. */
+  getMasterNode(): unknown;
+  /** Subscribes through the Sentinel client's pub/sub connection. */
+  subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
+  /** Removes the store's listener. */
+  unsubscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
+  /** `topology-change` (a failover), `error`. */
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  /** Removes a listener added with `on`. */
+  off(event: string, listener: (...args: never[]) => void): unknown;
 }
 
 /** What the store does with the node-redis connection it opens for pub/sub (`duplicate()`). */
@@ -46,6 +82,19 @@ export interface IoRedisLike {
   readonly isCluster: boolean;
   /** Opens a second connection with the same options, used for pub/sub. */
   duplicate(): IoRedisSubscriberLike;
+  /**
+   * A batch sent in one write; on a Cluster it goes to the master of its keys' slot, keyless
+   * commands (`WAIT`) included, so a revocation and its `WAIT` reach the same node.
+   */
+  pipeline(): IoRedisPipelineLike;
+}
+
+/** An ioredis pipeline. */
+export interface IoRedisPipelineLike {
+  /** Queues one raw command. */
+  call(command: string, ...args: string[]): IoRedisPipelineLike;
+  /** Sends the batch; each reply comes as `[error, result]`. */
+  exec(): Promise<Array<[Error | null, unknown]> | null>;
 }
 
 /** What the store does with the ioredis connection it opens for pub/sub (`duplicate()`). */
@@ -73,10 +122,10 @@ export interface IoRedisSubscriberLike {
  * first-class choice) or ioredis 5 (`Redis`, `Cluster`). The app creates, connects and closes
  * it; the store only sends commands through it and duplicates it once for pub/sub.
  */
-export type RedisClientLike = NodeRedisClientLike | NodeRedisClusterLike | IoRedisLike;
+export type RedisClientLike = NodeRedisClientLike | NodeRedisClusterLike | NodeRedisSentinelLike | IoRedisLike;
 
 /** Which library a client comes from, as the store detected it. */
-export type RedisClientKind = 'node-redis' | 'node-redis-cluster' | 'ioredis' | 'ioredis-cluster';
+export type RedisClientKind = 'node-redis' | 'node-redis-cluster' | 'node-redis-sentinel' | 'ioredis' | 'ioredis-cluster';
 
 /** What a subscriber connection reports to the store. */
 export interface SubscriberEvents {
@@ -101,8 +150,54 @@ export interface Driver {
   readonly kind: RedisClientKind;
   /** Sends one command; `key` routes it to its slot's master on a cluster. */
   send(key: string, args: string[]): Promise<unknown>;
+  /**
+   * Sends `args` and, pipelined behind it on the same connection to the same node,
+   * `WAIT replicas timeout`; resolves with the command's reply and how many replicas
+   * acknowledged every write of that connection so far.
+   */
+  sendAndWait(key: string, args: string[], replicas: number, timeout: number): Promise<{ reply: unknown; acknowledged: number }>;
   /** Opens a duplicate connection subscribed to `channel`. */
   subscribe(channel: string, events: SubscriberEvents): OwnedSubscriber;
+  /**
+   * Calls `listener` once the app closes its client, so the store's own pub/sub connection
+   * ends with it and never keeps the process alive alone. Returns the unsubscribe function.
+   */
+  onClientEnd(listener: () => void): () => void;
+}
+
+/** The events a client emits when the app closed it (not on a reconnect). */
+interface Closable {
+  on(event: string, listener: () => void): unknown;
+  off?(event: string, listener: () => void): unknown;
+  removeListener?(event: string, listener: () => void): unknown;
+}
+
+function onceClosed(client: unknown, event: string, listener: () => void): () => void {
+  const emitter = client as Closable;
+  if (typeof emitter.on !== 'function') return () => undefined;
+  emitter.on(event, listener);
+  return () => {
+    if (typeof emitter.off === 'function') emitter.off(event, listener);
+    else emitter.removeListener?.(event, listener);
+  };
+}
+
+function waitArgs(replicas: number, timeout: number): string[] {
+  return ['WAIT', String(replicas), String(timeout)];
+}
+
+function acknowledgedCount(reply: unknown): number {
+  const count = Number(reply);
+  if (!Number.isInteger(count) || count < 0) throw malformedReply('WAIT');
+  return count;
+}
+
+// A pipeline's replies: the first failure is the one that matters (a WAIT after a failed
+// write proves nothing).
+function ioredisReplies(replies: Array<[Error | null, unknown]> | null): { reply: unknown; acknowledged: number } {
+  if (replies === null || replies.length !== 2) throw malformedReply('WAIT');
+  for (const [error] of replies) if (error) throw error;
+  return { reply: replies[0]![1], acknowledged: acknowledgedCount(replies[1]![1]) };
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
@@ -113,11 +208,12 @@ export function detectClient(client: unknown): RedisClientKind {
     return client['isCluster'] ? 'ioredis-cluster' : 'ioredis';
   }
   if (isObject(client) && typeof client['sendCommand'] === 'function') {
+    if (typeof client['getMasterNode'] === 'function' && typeof client['use'] === 'function') return 'node-redis-sentinel';
     return 'masters' in client ? 'node-redis-cluster' : 'node-redis';
   }
   throw new SessionError(
     'INVALID_CONFIGURATION',
-    'redisStore(): client must be a node-redis 5 client (createClient / createCluster from "redis") or an ioredis 5 client (Redis / Cluster from "ioredis").',
+    'redisStore(): client must be a node-redis 5 client (createClient / createCluster / createSentinel from "redis") or an ioredis 5 client (Redis / Cluster from "ioredis").',
   );
 }
 
@@ -135,7 +231,16 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
       return {
         kind,
         send: (_key, args) => io.call(args[0]!, args.slice(1)),
+        sendAndWait: async (_key, args, replicas, timeout) =>
+          ioredisReplies(
+            await io
+              .pipeline()
+              .call(args[0]!, ...args.slice(1))
+              .call(...(waitArgs(replicas, timeout) as [string, ...string[]]))
+              .exec(),
+          ),
         subscribe: (channel, events) => ioredisSubscriber(io.duplicate(), channel, events),
+        onClientEnd: (listener) => onceClosed(io, 'end', listener),
       };
     }
     case 'node-redis-cluster': {
@@ -144,7 +249,32 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
         kind,
         // Never a replica (isReadonly false): a replica may not have a revocation yet.
         send: (key, args) => cluster.sendCommand(key, false, args),
+        // Not two sendCommand calls: a MOVED would redirect the write but not its WAIT.
+        sendAndWait: async (key, args, replicas, timeout) => {
+          const [reply, acknowledged] = await cluster
+            .multi(key)
+            .addCommand(key, false, args)
+            .addCommand(undefined, false, waitArgs(replicas, timeout))
+            .execAsPipeline();
+          return { reply, acknowledged: acknowledgedCount(acknowledged) };
+        },
         subscribe: (channel, events) => nodeRedisSubscriber(cluster.duplicate(), channel, events),
+        onClientEnd: (listener) => onceClosed(cluster, 'disconnect', listener),
+      };
+    }
+    case 'node-redis-sentinel': {
+      const sentinel = client as NodeRedisSentinelLike;
+      return {
+        kind,
+        send: (_key, args) => sentinel.sendCommand(false, args),
+        sendAndWait: (_key, args, replicas, timeout) =>
+          sentinel.use(async (leased) => {
+            const [reply, acknowledged] = await Promise.all([leased.sendCommand(args), leased.sendCommand(waitArgs(replicas, timeout))]);
+            return { reply, acknowledged: acknowledgedCount(acknowledged) };
+          }),
+        subscribe: (channel, events) => nodeRedisSentinelSubscriber(sentinel, channel, events),
+        // Its pub/sub connection is its own and closes with it.
+        onClientEnd: () => () => undefined,
       };
     }
     case 'node-redis': {
@@ -153,7 +283,14 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
       return {
         kind,
         send: (_key, args) => single.sendCommand(args, single.isReady ? undefined : offline),
+        // Both written in the same tick, so node-redis sends them in one write, in order.
+        sendAndWait: async (_key, args, replicas, timeout) => {
+          const options = single.isReady ? undefined : offline;
+          const [reply, acknowledged] = await Promise.all([single.sendCommand(args, options), single.sendCommand(waitArgs(replicas, timeout), options)]);
+          return { reply, acknowledged: acknowledgedCount(acknowledged) };
+        },
         subscribe: (channel, events) => nodeRedisSubscriber(single.duplicate(), channel, events),
+        onClientEnd: (listener) => onceClosed(single, 'end', listener),
       };
     }
   }
