@@ -145,22 +145,58 @@ export interface OwnedSubscriber {
   close(): void;
 }
 
-/** One client library's way of sending commands and opening a subscriber, behind one shape. */
-export interface Driver {
-  readonly kind: RedisClientKind;
+/** A reply and how many replicas acknowledged the connection's writes (`WAIT`). */
+export interface Acknowledged {
+  readonly reply: unknown;
+  readonly acknowledged: number;
+}
+
+/** Sending on one connection (or one node's connection, on a cluster). */
+export interface Connection {
   /** Sends one command; `key` routes it to its slot's master on a cluster. */
   send(key: string, args: string[]): Promise<unknown>;
   /**
    * Sends `args` and, pipelined behind it on the same connection to the same node,
-   * `WAIT replicas timeout`; resolves with the command's reply and how many replicas
-   * acknowledged every write of that connection so far.
+   * `WAIT replicas timeout`: one round trip. `acknowledged` counts the replicas that hold
+   * every write this connection sent so far.
    */
-  sendAndWait(key: string, args: string[], replicas: number, timeout: number): Promise<{ reply: unknown; acknowledged: number }>;
+  sendAndWait(key: string, args: string[], replicas: number, timeout: number): Promise<Acknowledged>;
+}
+
+/**
+ * The connection revocations go through when `durability` is on. `WAIT` blocks the connection
+ * it is sent on until the replicas answer, so it is never the app's: a lagging replica must
+ * not hold up validations. And WAIT only counts its own connection's writes, so each write
+ * and its WAIT share one.
+ */
+export interface DurableWriter {
+  /** Sends a revocation with WAIT pipelined behind it. */
+  sendAndWait(key: string, args: string[], replicas: number, timeout: number): Promise<Acknowledged>;
+  /**
+   * Sends `args`; if `needsWait(reply)`, then waits for the replicas on the same connection
+   * (for a sign-in, which only needs to wait when it replaced a session).
+   */
+  sendThenWaitIf(
+    key: string,
+    args: string[],
+    needsWait: (reply: unknown) => boolean,
+    replicas: number,
+    timeout: number,
+  ): Promise<{ reply: unknown; acknowledged: number | undefined }>;
+  /** Closes the connection the store opened (at once: nothing in it is worth a QUIT). */
+  close(): void;
+}
+
+/** One client library's way of sending commands and opening a subscriber, behind one shape. */
+export interface Driver extends Connection {
+  readonly kind: RedisClientKind;
   /** Opens a duplicate connection subscribed to `channel`. */
   subscribe(channel: string, events: SubscriberEvents): OwnedSubscriber;
+  /** The store's own connection for durable revocations (see {@link DurableWriter}), opened on first use. */
+  openWriter(onError: (error: unknown) => void): DurableWriter;
   /**
-   * Calls `listener` once the app closes its client, so the store's own pub/sub connection
-   * ends with it and never keeps the process alive alone. Returns the unsubscribe function.
+   * Calls `listener` once the app closes its client, so the connections the store opened end
+   * with it and never keep the process alive alone. Returns the unsubscribe function.
    */
   onClientEnd(listener: () => void): () => void;
 }
@@ -217,6 +253,95 @@ export function detectClient(client: unknown): RedisClientKind {
   );
 }
 
+// A sign-in's WAIT needs a command with the key only to reach the key's node.
+const routeTo = (key: string): string[] => ['PEXPIRETIME', key];
+
+/** Wraps a connection the store opened: sends wait for it to connect, first use connects it. */
+function writerOver(connection: Connection, ready: () => Promise<unknown>, close: () => void): DurableWriter {
+  return {
+    sendAndWait: async (key, args, replicas, timeout) => {
+      await ready();
+      return connection.sendAndWait(key, args, replicas, timeout);
+    },
+    sendThenWaitIf: async (key, args, needsWait, replicas, timeout) => {
+      await ready();
+      const reply = await connection.send(key, args);
+      if (!needsWait(reply)) return { reply, acknowledged: undefined };
+      return { reply, acknowledged: (await connection.sendAndWait(key, routeTo(key), replicas, timeout)).acknowledged };
+    },
+    close,
+  };
+}
+
+function ioredisConnection(io: IoRedisLike): Connection {
+  return {
+    send: (_key, args) => io.call(args[0]!, args.slice(1)),
+    sendAndWait: async (_key, args, replicas, timeout) =>
+      ioredisReplies(
+        await io
+          .pipeline()
+          .call(args[0]!, ...args.slice(1))
+          .call(...(waitArgs(replicas, timeout) as [string, ...string[]]))
+          .exec(),
+      ),
+  };
+}
+
+function nodeRedisClusterConnection(cluster: NodeRedisClusterLike): Connection {
+  return {
+    // Never a replica (isReadonly false): a replica may not have a revocation yet.
+    send: (key, args) => cluster.sendCommand(key, false, args),
+    // Not two sendCommand calls: a MOVED would redirect the write but not its WAIT.
+    sendAndWait: async (key, args, replicas, timeout) => {
+      const [reply, acknowledged] = await cluster
+        .multi(key)
+        .addCommand(key, false, args)
+        .addCommand(undefined, false, waitArgs(replicas, timeout))
+        .execAsPipeline();
+      return { reply, acknowledged: acknowledgedCount(acknowledged) };
+    },
+  };
+}
+
+function nodeRedisConnection(single: { sendCommand(args: string[], options?: { timeout?: number }): Promise<unknown> }, options: () => { timeout?: number } | undefined): Connection {
+  return {
+    send: (_key, args) => single.sendCommand(args, options()),
+    // Both written in the same tick, so node-redis sends them in one write, in order.
+    sendAndWait: async (_key, args, replicas, timeout) => {
+      const [reply, acknowledged] = await Promise.all([single.sendCommand(args, options()), single.sendCommand(waitArgs(replicas, timeout), options())]);
+      return { reply, acknowledged: acknowledgedCount(acknowledged) };
+    },
+  };
+}
+
+/** A node-redis duplicate the store owns: connected once, on first use; errors to `onError`. */
+function ownNodeRedis<T extends { connect(): Promise<unknown>; destroy(): void; on(event: 'error', listener: (error: Error) => void): unknown }>(
+  duplicate: T,
+  onError: (error: unknown) => void,
+): { client: T; ready: () => Promise<unknown>; close: () => void } {
+  let connecting: Promise<unknown> | undefined;
+  let closed = false;
+  // Without an 'error' listener, node-redis' first connection error would crash the process.
+  duplicate.on('error', (error) => {
+    if (!closed) onError(error);
+  });
+  return {
+    client: duplicate,
+    ready: () => {
+      connecting ??= duplicate.connect().catch((error: unknown) => {
+        connecting = undefined;
+        throw error;
+      });
+      return connecting;
+    },
+    close: () => {
+      if (closed) return;
+      closed = true;
+      if (connecting !== undefined) duplicate.destroy();
+    },
+  };
+}
+
 /**
  * Wraps the app's client. `offlineTimeout` is handed to node-redis for commands sent while it
  * is not ready, so a command the store gave up on is dropped from the offline queue instead of
@@ -230,16 +355,26 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
       const io = client as IoRedisLike;
       return {
         kind,
-        send: (_key, args) => io.call(args[0]!, args.slice(1)),
-        sendAndWait: async (_key, args, replicas, timeout) =>
-          ioredisReplies(
-            await io
-              .pipeline()
-              .call(args[0]!, ...args.slice(1))
-              .call(...(waitArgs(replicas, timeout) as [string, ...string[]]))
-              .exec(),
-          ),
+        ...ioredisConnection(io),
         subscribe: (channel, events) => ioredisSubscriber(io.duplicate(), channel, events),
+        openWriter(onError) {
+          // A duplicate connects by itself (unless the app set lazyConnect: then on first use).
+          const writer = io.duplicate() as unknown as IoRedisLike & IoRedisSubscriberLike;
+          let closed = false;
+          writer.on('error', (error) => {
+            if (!closed) onError(error);
+          });
+          return writerOver(
+            ioredisConnection(writer),
+            async () => {
+              if (writer.status === 'wait') await writer.connect();
+            },
+            () => {
+              closed = true;
+              writer.disconnect();
+            },
+          );
+        },
         onClientEnd: (listener) => onceClosed(io, 'end', listener),
       };
     }
@@ -247,32 +382,29 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
       const cluster = client as NodeRedisClusterLike;
       return {
         kind,
-        // Never a replica (isReadonly false): a replica may not have a revocation yet.
-        send: (key, args) => cluster.sendCommand(key, false, args),
-        // Not two sendCommand calls: a MOVED would redirect the write but not its WAIT.
-        sendAndWait: async (key, args, replicas, timeout) => {
-          const [reply, acknowledged] = await cluster
-            .multi(key)
-            .addCommand(key, false, args)
-            .addCommand(undefined, false, waitArgs(replicas, timeout))
-            .execAsPipeline();
-          return { reply, acknowledged: acknowledgedCount(acknowledged) };
-        },
+        ...nodeRedisClusterConnection(cluster),
         subscribe: (channel, events) => nodeRedisSubscriber(cluster.duplicate(), channel, events),
+        openWriter(onError) {
+          const own = ownNodeRedis(cluster.duplicate() as unknown as NodeRedisClusterLike & NodeRedisSubscriberLike, onError);
+          return writerOver(nodeRedisClusterConnection(own.client), own.ready, own.close);
+        },
         onClientEnd: (listener) => onceClosed(cluster, 'disconnect', listener),
       };
     }
     case 'node-redis-sentinel': {
       const sentinel = client as NodeRedisSentinelLike;
+      // The Sentinel client leases its master connections: a write and its WAIT take one lease.
       return {
         kind,
         send: (_key, args) => sentinel.sendCommand(false, args),
-        sendAndWait: (_key, args, replicas, timeout) =>
-          sentinel.use(async (leased) => {
-            const [reply, acknowledged] = await Promise.all([leased.sendCommand(args), leased.sendCommand(waitArgs(replicas, timeout))]);
-            return { reply, acknowledged: acknowledgedCount(acknowledged) };
-          }),
+        sendAndWait: (key, args, replicas, timeout) => sentinel.use((leased) => nodeRedisConnection(leased, () => undefined).sendAndWait(key, args, replicas, timeout)),
         subscribe: (channel, events) => nodeRedisSentinelSubscriber(sentinel, channel, events),
+        openWriter: () => ({
+          sendAndWait: (key, args, replicas, timeout) => sentinel.use((leased) => nodeRedisConnection(leased, () => undefined).sendAndWait(key, args, replicas, timeout)),
+          sendThenWaitIf: (key, args, needsWait, replicas, timeout) =>
+            sentinel.use((leased) => writerOver(nodeRedisConnection(leased, () => undefined), async () => undefined, () => undefined).sendThenWaitIf(key, args, needsWait, replicas, timeout)),
+          close: () => undefined,
+        }),
         // Its pub/sub connection is its own and closes with it.
         onClientEnd: () => () => undefined,
       };
@@ -282,14 +414,16 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
       const offline = { timeout: offlineTimeout };
       return {
         kind,
-        send: (_key, args) => single.sendCommand(args, single.isReady ? undefined : offline),
-        // Both written in the same tick, so node-redis sends them in one write, in order.
-        sendAndWait: async (_key, args, replicas, timeout) => {
-          const options = single.isReady ? undefined : offline;
-          const [reply, acknowledged] = await Promise.all([single.sendCommand(args, options), single.sendCommand(waitArgs(replicas, timeout), options)]);
-          return { reply, acknowledged: acknowledgedCount(acknowledged) };
-        },
+        ...nodeRedisConnection(single, () => (single.isReady ? undefined : offline)),
         subscribe: (channel, events) => nodeRedisSubscriber(single.duplicate(), channel, events),
+        openWriter(onError) {
+          const own = ownNodeRedis(single.duplicate() as unknown as NodeRedisClientLike & NodeRedisSubscriberLike, onError);
+          return writerOver(
+            nodeRedisConnection(own.client, () => (own.client.isReady ? undefined : offline)),
+            own.ready,
+            own.close,
+          );
+        },
         onClientEnd: (listener) => onceClosed(single, 'end', listener),
       };
     }

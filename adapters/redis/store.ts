@@ -76,7 +76,14 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
 
   const run = createScriptRunner(driver, resolved.commandTimeout, () => closed);
   // Revocation writes go through this one: with `durability`, they wait for the replicas.
-  const durable = createDurableRunner(driver, run, { timeoutMs: resolved.commandTimeout, durability: resolved.durability, isClosed: () => closed });
+  const durable = createDurableRunner(driver, run, {
+    timeoutMs: resolved.commandTimeout,
+    durability: resolved.durability,
+    isClosed: () => closed,
+    onError: resolved.onError,
+  });
+  // The app closed its client: the connection the store opened for revocations goes with it.
+  const stopWatchingClient = resolved.durability === undefined ? () => undefined : driver.onClientEnd(() => durable.close());
   const pruning: PruneContext = { run, layout, lockTtl: resolved.pruneLockTtl, onError: resolved.onError };
   // Bookkeeping for the pruner after a write that queued something (see prune.ts): sent at
   // once, so a prune this client runs next is queued behind it, but not awaited. If it fails,
@@ -96,7 +103,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
       const user = layout.user(bucket, record.userId);
       const denyUntil = createOptions.denyUntil;
       const reply = list(
-        await run(
+        await durable.runSignIn(
           createScript,
           [
             layout.session(bucket, record.id),
@@ -120,6 +127,8 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
             layout.channel,
             ...encodeFields(record),
           ],
+          // A sign-in that replaced a session is a revocation: it must hold like one.
+          (raw) => Array.isArray(raw) && Array.isArray(raw[3]) && raw[3].length > 0,
         ),
         'create',
       );
@@ -127,8 +136,6 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
       const createdAt = numeric(reply[1], 'create');
       const expiresAt = numeric(reply[2], 'create');
       const replacedIds = list(reply[3], 'create').map((id) => text(id, 'create'));
-      // A sign-in that replaced a session is a revocation: it must hold like one.
-      if (replacedIds.length > 0) await durable.settle(layout.session(bucket, record.id));
       const earliest = replacedIds.length > 0 && denyUntil !== undefined ? Math.min(expiresAt, denyUntil) : expiresAt;
       noteDue(bucket, earliest);
       const { maxAge: _maxAge, ...fields } = record;
@@ -227,6 +234,8 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
     async close() {
       if (closed) return;
       closed = true;
+      stopWatchingClient();
+      durable.close();
       await notices.close();
     },
   };

@@ -1,5 +1,5 @@
 import { SessionError } from '../../../src/errors.js';
-import type { Driver } from '../client.js';
+import type { Driver, DurableWriter } from '../client.js';
 import { replyCode, withTimeout } from '../errors.js';
 import type { RedisDurability } from '../options.js';
 import type { Script } from './script.js';
@@ -8,25 +8,35 @@ import type { Script } from './script.js';
 export type RunScript = (script: Script, keys: string[], args: string[]) => Promise<unknown>;
 
 /**
- * Makes the writes a connection sent so far durable: `send` runs with `WAIT` pipelined behind
- * it (see `RedisDurability`), and too few acknowledgements reject with `STORE_UNAVAILABLE`.
+ * Runs the scripts that revoke. With `durability`, they go through the store's own
+ * connection (see `DurableWriter`) with `WAIT` pipelined behind them, and too few
+ * acknowledgements reject with `STORE_UNAVAILABLE`.
  */
 export interface DurableRunner {
-  /** Runs a script that writes a revocation, then waits for the replicas. */
+  /** Runs a script that revokes, then waits for the replicas. */
   run: RunScript;
-  /** Waits for the replicas to hold what this connection wrote to `key`'s node (one round trip). */
-  settle(key: string): Promise<void>;
+  /** Runs a sign-in script; waits for the replicas only if `replaced(reply)`. */
+  runSignIn(script: Script, keys: string[], args: string[], replaced: (reply: unknown) => boolean): Promise<unknown>;
+  /** Closes the store's own connection, if one was opened. */
+  close(): void;
 }
 
-/** Creates the runner for revocation writes: plain `run` when no durability is asked for. */
+/** Creates the runner for revocation writes: the plain one when no durability is asked for. */
 export function createDurableRunner(
   driver: Driver,
   plain: RunScript,
-  options: { timeoutMs: number; durability: RedisDurability | undefined; isClosed: () => boolean },
+  options: { timeoutMs: number; durability: RedisDurability | undefined; isClosed: () => boolean; onError: (error: unknown) => void },
 ): DurableRunner {
   const { durability } = options;
-  if (durability === undefined) return { run: plain, settle: async () => undefined };
+  if (durability === undefined) return { run: plain, runSignIn: (script, keys, args) => plain(script, keys, args), close: () => undefined };
   const { replicas, timeout } = durability;
+  let writer: DurableWriter | undefined;
+  let ended = false;
+  const open = (): DurableWriter => {
+    // Never reopened once closed: a new duplicate of a closed client would keep the process alive.
+    if (ended) throw new SessionError('STORE_UNAVAILABLE', 'The Redis client was closed.');
+    return (writer ??= driver.openWriter(options.onError));
+  };
   // The replicas' wait comes on top of the command's own budget.
   const budget = options.timeoutMs + timeout;
   const check = (acknowledged: number): void => {
@@ -36,32 +46,39 @@ export function createDurableRunner(
       `Only ${acknowledged} of ${replicas} Redis replicas acknowledged the revocation within ${timeout} ms: it might not survive a failover, so it is not reported as done. Try again.`,
     );
   };
-  const closedError = (): Promise<never> => Promise.reject(new SessionError('CLOSED', 'The Redis session store was closed.'));
-  const evaluate = async (script: Script, keys: string[], args: string[]): Promise<unknown> => {
-    const routing = keys[0]!;
+  // A new primary after a failover has no scripts cached: NOSCRIPT, then the source runs.
+  const withScript = async <T>(script: Script, keys: string[], args: string[], send: (command: string[]) => Promise<T>): Promise<T> => {
     const command = [script.evalsha, script.sha, String(keys.length), ...keys, ...args];
-    let result: { reply: unknown; acknowledged: number };
     try {
-      result = await driver.sendAndWait(routing, command, replicas, timeout);
+      return await send(command);
     } catch (error) {
-      // A new primary after a failover has no scripts cached: run the source, WAIT again.
       if (replyCode(error) !== 'NOSCRIPT') throw error;
       command[0] = script.eval;
       command[1] = script.source;
-      result = await driver.sendAndWait(routing, command, replicas, timeout);
+      return send(command);
     }
-    check(result.acknowledged);
-    return result.reply;
+  };
+  const guarded = <T>(operation: () => Promise<T>): Promise<T> => {
+    if (options.isClosed()) return Promise.reject(new SessionError('CLOSED', 'The Redis session store was closed.'));
+    return withTimeout(operation(), budget);
   };
   return {
-    run: (script, keys, args) => (options.isClosed() ? closedError() : withTimeout(evaluate(script, keys, args), budget)),
-    settle: (key) => {
-      if (options.isClosed()) return closedError();
-      // A read of the key only routes the WAIT to its node; what WAIT counts is the connection's writes.
-      return withTimeout(
-        driver.sendAndWait(key, ['PEXPIRETIME', key], replicas, timeout).then((result) => check(result.acknowledged)),
-        budget,
-      );
+    run: (script, keys, args) =>
+      guarded(async () => {
+        const result = await withScript(script, keys, args, (command) => open().sendAndWait(keys[0]!, command, replicas, timeout));
+        check(result.acknowledged);
+        return result.reply;
+      }),
+    runSignIn: (script, keys, args, replaced) =>
+      guarded(async () => {
+        const result = await withScript(script, keys, args, (command) => open().sendThenWaitIf(keys[0]!, command, replaced, replicas, timeout));
+        if (result.acknowledged !== undefined) check(result.acknowledged);
+        return result.reply;
+      }),
+    close() {
+      ended = true;
+      writer?.close();
+      writer = undefined;
     },
   };
 }
