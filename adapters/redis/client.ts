@@ -47,7 +47,7 @@ export interface NodeRedisSentinelLike {
   /** Sends one raw command to the current master (`isReadonly` false). */
   sendCommand(isReadonly: boolean | undefined, args: string[]): Promise<unknown>;
   /** Runs `fn` on one leased master connection: a revocation and its `WAIT` must share it. */
-  use<T>(fn: (client: { sendCommand(args: string[]): Promise<unknown> }) => Promise<T>): Promise<T>;
+  use<T>(fn: (client: { sendCommand(isReadonly: boolean | undefined, args: string[]): Promise<unknown> }) => Promise<T>): Promise<T>;
   /** Present on Sentinel clients only; how the store tells them apart. */
   getMasterNode(): unknown;
   /** Subscribes through the Sentinel client's pub/sub connection. */
@@ -307,9 +307,13 @@ function nodeRedisConnection(single: { sendCommand(args: string[], options?: { t
   return {
     send: (_key, args) => single.sendCommand(args, options()),
     // Both written in the same tick, so node-redis sends them in one write, in order.
+    // Settled together: a leased Sentinel connection must not go back to its pool with the
+    // WAIT still pending after the write failed (NOSCRIPT).
     sendAndWait: async (_key, args, replicas, timeout) => {
-      const [reply, acknowledged] = await Promise.all([single.sendCommand(args, options()), single.sendCommand(waitArgs(replicas, timeout), options())]);
-      return { reply, acknowledged: acknowledgedCount(acknowledged) };
+      const [reply, acknowledged] = await Promise.allSettled([single.sendCommand(args, options()), single.sendCommand(waitArgs(replicas, timeout), options())]);
+      if (reply.status === 'rejected') throw reply.reason;
+      if (acknowledged.status === 'rejected') throw acknowledged.reason;
+      return { reply: reply.value, acknowledged: acknowledgedCount(acknowledged.value) };
     },
   };
 }
@@ -394,15 +398,18 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
     case 'node-redis-sentinel': {
       const sentinel = client as NodeRedisSentinelLike;
       // The Sentinel client leases its master connections: a write and its WAIT take one lease.
+      const leased = (lease: { sendCommand(isReadonly: boolean | undefined, args: string[]): Promise<unknown> }): Connection =>
+        nodeRedisConnection({ sendCommand: (args) => lease.sendCommand(false, args) }, () => undefined);
+      const sendAndWait: Connection['sendAndWait'] = (key, args, replicas, timeout) => sentinel.use((lease) => leased(lease).sendAndWait(key, args, replicas, timeout));
       return {
         kind,
         send: (_key, args) => sentinel.sendCommand(false, args),
-        sendAndWait: (key, args, replicas, timeout) => sentinel.use((leased) => nodeRedisConnection(leased, () => undefined).sendAndWait(key, args, replicas, timeout)),
+        sendAndWait,
         subscribe: (channel, events) => nodeRedisSentinelSubscriber(sentinel, channel, events),
         openWriter: () => ({
-          sendAndWait: (key, args, replicas, timeout) => sentinel.use((leased) => nodeRedisConnection(leased, () => undefined).sendAndWait(key, args, replicas, timeout)),
+          sendAndWait,
           sendThenWaitIf: (key, args, needsWait, replicas, timeout) =>
-            sentinel.use((leased) => writerOver(nodeRedisConnection(leased, () => undefined), async () => undefined, () => undefined).sendThenWaitIf(key, args, needsWait, replicas, timeout)),
+            sentinel.use((lease) => writerOver(leased(lease), async () => undefined, () => undefined).sendThenWaitIf(key, args, needsWait, replicas, timeout)),
           close: () => undefined,
         }),
         // Its pub/sub connection is its own and closes with it.
