@@ -29,7 +29,7 @@ async function slotRanges(port: number): Promise<Array<[number, number]>> {
 
 const PORTS = [7140, 7141, 7142, 7143, 7144, 7145] as const;
 const COMMAND_TIMEOUT = 500;
-/** The instance (Koa) that uses node-redis `createCluster`; the others use ioredis `Cluster`. */
+/** The instance (Fastify) that uses node-redis `createCluster`; the others use ioredis `Cluster`. */
 const NODE_REDIS_INSTANCE = 1;
 const DURABILITY = { replicas: 1, timeout: 500 } as const;
 /** How long before the kill a sign-in may have ended and still be lost: sign-ins do not wait for replicas. */
