@@ -1,5 +1,5 @@
 import { SessionError } from '../../src/errors.js';
-import { malformedReply } from './errors.js';
+import { malformedReply, replyCode } from './errors.js';
 import { ioredisSubscriber, nodeRedisSentinelSubscriber, nodeRedisSubscriber } from './subscribers.js';
 
 /**
@@ -291,14 +291,23 @@ function nodeRedisClusterConnection(cluster: NodeRedisClusterLike): Connection {
   return {
     // Never a replica (isReadonly false): a replica may not have a revocation yet.
     send: (key, args) => cluster.sendCommand(key, false, args),
-    // Not two sendCommand calls: a MOVED would redirect the write but not its WAIT.
+    // Not two sendCommand calls: a MOVED would redirect the write but not its WAIT. A
+    // pipeline does not follow MOVED itself: after a failover the key is read once through
+    // sendCommand, which does and refreshes the slot map, and the pipeline is sent again (the
+    // node that answered MOVED ran nothing).
     sendAndWait: async (key, args, replicas, timeout) => {
-      const [reply, acknowledged] = await cluster
-        .multi(key)
-        .addCommand(key, false, args)
-        .addCommand(undefined, false, waitArgs(replicas, timeout))
-        .execAsPipeline();
-      return { reply, acknowledged: acknowledgedCount(acknowledged) };
+      const pipeline = (): Promise<unknown[]> =>
+        cluster.multi(key).addCommand(key, false, args).addCommand(undefined, false, waitArgs(replicas, timeout)).execAsPipeline();
+      let replies: unknown[];
+      try {
+        replies = await pipeline();
+      } catch (error) {
+        const code = replyCode(error);
+        if (code !== 'MOVED' && code !== 'ASK') throw error;
+        await cluster.sendCommand(key, false, ['PEXPIRETIME', key]);
+        replies = await pipeline();
+      }
+      return { reply: replies[0], acknowledged: acknowledgedCount(replies[1]) };
     },
   };
 }

@@ -28,7 +28,8 @@ async function slotRanges(port: number): Promise<Array<[number, number]>> {
 }
 
 const PORTS = [7140, 7141, 7142, 7143, 7144, 7145] as const;
-const COMMAND_TIMEOUT = 500;
+// Generous: the machine running the suite may be loaded, and a slow answer is not an outage.
+const COMMAND_TIMEOUT = 2_000;
 /** The instance (Fastify) that uses node-redis `createCluster`; the others use ioredis `Cluster`. */
 const NODE_REDIS_INSTANCE = 1;
 const DURABILITY = { replicas: 1, timeout: 500 } as const;
@@ -114,7 +115,7 @@ describe.skipIf(!canStart)(`Redis Cluster failover under load (127.0.0.1:${PORTS
         },
       },
     ];
-    const result = await runFaults(apps, managers, faults, { clients: 24, warmupMs: 2_000, recoveryTimeoutMs: 20_000, settleMs: 2_500 });
+    const result = await runFaults(apps, managers, faults, { clients: 16, warmupMs: 2_000, recoveryTimeoutMs: 20_000, settleMs: 2_500 });
 
     const counts = tally(result.history);
     const lostSignIns = new Set(result.lost.filter((id) => (result.history.sessions.get(id)?.end ?? 0) > killedAt - SIGN_IN_LOSS_WINDOW));

@@ -14,7 +14,8 @@ const canStart = await requireSentinelBinaries();
 
 const SERVERS = [7130, 7131] as const;
 const SENTINELS = [7135, 7136, 7137] as const;
-const COMMAND_TIMEOUT = 500;
+// Generous: the machine running the suite may be loaded, and a slow answer is not an outage.
+const COMMAND_TIMEOUT = 2_000;
 const DURABILITY = { replicas: 1, timeout: 500 } as const;
 /** How long before the kill a sign-in may have ended and still be lost: sign-ins do not wait for replicas. */
 const SIGN_IN_LOSS_WINDOW = 1_000;
@@ -85,7 +86,7 @@ describe.skipIf(!canStart)(`Redis Sentinel failover under load (servers ${SERVER
         },
       },
     ];
-    const result = await runFaults(apps, managers, faults, { clients: 24, warmupMs: 2_000, recoveryTimeoutMs: 20_000, settleMs: 2_500 });
+    const result = await runFaults(apps, managers, faults, { clients: 16, warmupMs: 2_000, recoveryTimeoutMs: 20_000, settleMs: 2_500 });
 
     const counts = tally(result.history);
     // A sign-in does not wait for replicas (documented): one that ended just before the kill may
