@@ -14,6 +14,14 @@ import { tally } from './support/workload.js';
 
 const canStart = await requireRedisBinaries();
 
+/** The master, among `masters`, that serves `slot`. */
+async function ownerOf(masters: readonly number[], slot: number): Promise<number | undefined> {
+  for (const port of masters) {
+    if ((await slotRanges(port)).some(([from, to]) => slot >= from && slot <= to)) return port;
+  }
+  return undefined;
+}
+
 /** The slot ranges the node on `port` serves as a master (from its own CLUSTER NODES line). */
 async function slotRanges(port: number): Promise<Array<[number, number]>> {
   const self = (await redisCli(port, ['cluster', 'nodes'])).split('\n').find((line) => line.includes('myself'));
@@ -91,6 +99,25 @@ describe.skipIf(!canStart)(`Redis Cluster failover under load (127.0.0.1:${PORTS
       });
       managers.push(manager);
       apps.push(await startApp(framework, manager));
+    }
+
+    // Each revocation's WAIT reaches the master that owns the user's slot, with either library:
+    // WAIT anywhere else would count replicas for a connection that wrote nothing, and lie.
+    const masters = await cluster.masters();
+    const waits = async (): Promise<number[]> =>
+      Promise.all(masters.map(async (port) => Number(/cmdstat_wait:calls=(\d+)/.exec(await redisCli(port, ['info', 'commandstats']))?.[1] ?? 0)));
+    for (const [instance, manager] of managers.entries()) {
+      for (let index = 0; index < 6; index++) {
+        const userId = `routing-${instance}-${index}`;
+        const slot = Number(await redisCli(masters[0]!, ['cluster', 'keyslot', `{${manager.store.sessionIdPrefix!(userId)}}`]));
+        const owner = await ownerOf(masters, slot);
+        const before = await waits();
+        await manager.revokeAll(userId);
+        const after = await waits();
+        // One WAIT, or two when the script was not cached there yet (NOSCRIPT, then EVAL + WAIT).
+        const sent = after.map((count, at) => (count - before[at]! > 0 ? masters[at] : undefined)).filter((port) => port !== undefined);
+        expect(sent, `WAIT of ${userId} (slot ${slot}) on instance ${instance}`).toEqual([owner]);
+      }
     }
 
     const [victim] = await cluster.masters();
