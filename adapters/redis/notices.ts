@@ -1,5 +1,6 @@
 import type { RevocationNotice } from '../../src/store.js';
-import type { Driver, OwnedSubscriber } from './client.js';
+import type { OwnedSubscriber } from './client.js';
+import type { Driver } from './driver.js';
 
 /** Fans revocation notices from one pub/sub connection out to the store's listeners. */
 export interface Notices {

@@ -1,6 +1,6 @@
 import { invalidInput, SessionError } from '../../src/errors.js';
 import type { NewSessionRecord, SessionRecord, SessionStore } from '../../src/store.js';
-import { createDriver } from './client.js';
+import { createDriver } from './driver.js';
 import { decodeEpochs, decodeSession, encodeFields, list, numeric, pairs, text } from './codec.js';
 import { bucketOfSession, bucketOfUser, createLayout } from './layout.js';
 import { createNotices } from './notices.js';

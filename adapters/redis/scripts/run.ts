@@ -1,5 +1,6 @@
 import { SessionError } from '../../../src/errors.js';
-import type { Driver, DurableWriter } from '../client.js';
+import type { DurableWriter } from '../connections.js';
+import type { Driver } from '../driver.js';
 import { replyCode, withTimeout } from '../errors.js';
 import type { RedisDurability } from '../options.js';
 import type { Script } from './script.js';
