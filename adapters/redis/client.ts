@@ -1,5 +1,4 @@
 import { SessionError } from '../../src/errors.js';
-import { ioredisSubscriber, nodeRedisSubscriber } from './subscribers.js';
 
 /**
  * The part of a node-redis 5 client (`createClient()`, connected) the store uses. Typed by
@@ -22,6 +21,41 @@ export interface NodeRedisClusterLike {
   readonly masters: readonly unknown[];
   /** Opens a second cluster connection with the same options, used for pub/sub. */
   duplicate(): NodeRedisSubscriberLike;
+  /**
+   * A batch routed to the master of `routing`'s slot; sent with `execAsPipeline()`, so a
+   * revocation and its `WAIT` go down the same connection to the same node.
+   */
+  multi(routing: string): NodeRedisPipelineLike;
+}
+
+/** A node-redis batch, sent as a plain pipeline (no MULTI/EXEC). */
+export interface NodeRedisPipelineLike {
+  /** Queues one raw command (`firstKey` and `isReadonly` only matter when no routing was given). */
+  addCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[]): NodeRedisPipelineLike;
+  /** Sends the queued commands in one write and resolves with their replies. */
+  execAsPipeline(): Promise<unknown[]>;
+}
+
+/**
+ * The part of a node-redis 5 Sentinel client (`createSentinel()` from `redis`, connected) the
+ * store uses. It follows failovers by itself; the store subscribes through its own pub/sub
+ * connection instead of duplicating it.
+ */
+export interface NodeRedisSentinelLike {
+  /** Sends one raw command to the current master (`isReadonly` false). */
+  sendCommand(isReadonly: boolean | undefined, args: string[]): Promise<unknown>;
+  /** Runs `fn` on one leased master connection: a revocation and its `WAIT` must share it. */
+  use<T>(fn: (client: { sendCommand(isReadonly: boolean | undefined, args: string[]): Promise<unknown> }) => Promise<T>): Promise<T>;
+  /** Present on Sentinel clients only; how the store tells them apart. */
+  getMasterNode(): unknown;
+  /** Subscribes through the Sentinel client's pub/sub connection. */
+  subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
+  /** Removes the store's listener. */
+  unsubscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
+  /** `topology-change` (a failover), `error`. */
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  /** Removes a listener added with `on`. */
+  off(event: string, listener: (...args: never[]) => void): unknown;
 }
 
 /** What the store does with the node-redis connection it opens for pub/sub (`duplicate()`). */
@@ -46,6 +80,19 @@ export interface IoRedisLike {
   readonly isCluster: boolean;
   /** Opens a second connection with the same options, used for pub/sub. */
   duplicate(): IoRedisSubscriberLike;
+  /**
+   * A batch sent in one write; on a Cluster it goes to the master of its keys' slot, keyless
+   * commands (`WAIT`) included, so a revocation and its `WAIT` reach the same node.
+   */
+  pipeline(): IoRedisPipelineLike;
+}
+
+/** An ioredis pipeline. */
+export interface IoRedisPipelineLike {
+  /** Queues one raw command. */
+  call(command: string, ...args: string[]): IoRedisPipelineLike;
+  /** Sends the batch; each reply comes as `[error, result]`. */
+  exec(): Promise<Array<[Error | null, unknown]> | null>;
 }
 
 /** What the store does with the ioredis connection it opens for pub/sub (`duplicate()`). */
@@ -73,10 +120,10 @@ export interface IoRedisSubscriberLike {
  * first-class choice) or ioredis 5 (`Redis`, `Cluster`). The app creates, connects and closes
  * it; the store only sends commands through it and duplicates it once for pub/sub.
  */
-export type RedisClientLike = NodeRedisClientLike | NodeRedisClusterLike | IoRedisLike;
+export type RedisClientLike = NodeRedisClientLike | NodeRedisClusterLike | NodeRedisSentinelLike | IoRedisLike;
 
 /** Which library a client comes from, as the store detected it. */
-export type RedisClientKind = 'node-redis' | 'node-redis-cluster' | 'ioredis' | 'ioredis-cluster';
+export type RedisClientKind = 'node-redis' | 'node-redis-cluster' | 'node-redis-sentinel' | 'ioredis' | 'ioredis-cluster';
 
 /** What a subscriber connection reports to the store. */
 export interface SubscriberEvents {
@@ -96,15 +143,6 @@ export interface OwnedSubscriber {
   close(): void;
 }
 
-/** One client library's way of sending commands and opening a subscriber, behind one shape. */
-export interface Driver {
-  readonly kind: RedisClientKind;
-  /** Sends one command; `key` routes it to its slot's master on a cluster. */
-  send(key: string, args: string[]): Promise<unknown>;
-  /** Opens a duplicate connection subscribed to `channel`. */
-  subscribe(channel: string, events: SubscriberEvents): OwnedSubscriber;
-}
-
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
 /** Tells the client libraries apart by the members each one is known to have. */
@@ -113,48 +151,11 @@ export function detectClient(client: unknown): RedisClientKind {
     return client['isCluster'] ? 'ioredis-cluster' : 'ioredis';
   }
   if (isObject(client) && typeof client['sendCommand'] === 'function') {
+    if (typeof client['getMasterNode'] === 'function' && typeof client['use'] === 'function') return 'node-redis-sentinel';
     return 'masters' in client ? 'node-redis-cluster' : 'node-redis';
   }
   throw new SessionError(
     'INVALID_CONFIGURATION',
-    'redisStore(): client must be a node-redis 5 client (createClient / createCluster from "redis") or an ioredis 5 client (Redis / Cluster from "ioredis").',
+    'redisStore(): client must be a node-redis 5 client (createClient / createCluster / createSentinel from "redis") or an ioredis 5 client (Redis / Cluster from "ioredis").',
   );
-}
-
-/**
- * Wraps the app's client. `offlineTimeout` is handed to node-redis for commands sent while it
- * is not ready, so a command the store gave up on is dropped from the offline queue instead of
- * running late (node-redis' per-command timer costs too much to arm on every command).
- */
-export function createDriver(client: RedisClientLike, offlineTimeout: number): Driver {
-  const kind = detectClient(client);
-  switch (kind) {
-    case 'ioredis':
-    case 'ioredis-cluster': {
-      const io = client as IoRedisLike;
-      return {
-        kind,
-        send: (_key, args) => io.call(args[0]!, args.slice(1)),
-        subscribe: (channel, events) => ioredisSubscriber(io.duplicate(), channel, events),
-      };
-    }
-    case 'node-redis-cluster': {
-      const cluster = client as NodeRedisClusterLike;
-      return {
-        kind,
-        // Never a replica (isReadonly false): a replica may not have a revocation yet.
-        send: (key, args) => cluster.sendCommand(key, false, args),
-        subscribe: (channel, events) => nodeRedisSubscriber(cluster.duplicate(), channel, events),
-      };
-    }
-    case 'node-redis': {
-      const single = client as NodeRedisClientLike;
-      const offline = { timeout: offlineTimeout };
-      return {
-        kind,
-        send: (_key, args) => single.sendCommand(args, single.isReady ? undefined : offline),
-        subscribe: (channel, events) => nodeRedisSubscriber(single.duplicate(), channel, events),
-      };
-    }
-  }
 }

@@ -1,6 +1,7 @@
 /**
  * Redis storage for sessions shared by many instances: one round trip per validated request,
- * Redis Cluster support and instant revocation across instances through pub/sub. Works with
+ * Redis Cluster and Sentinel support, revocations that survive a failover (`durability`) and
+ * instant revocation across instances through pub/sub. Works with
  * node-redis 5 (recommended) or ioredis 5, both optional peer dependencies: install the one
  * your app uses.
  *
@@ -19,12 +20,15 @@
  * @module session-revocation/redis
  */
 export { redisStore } from './store.js';
-export type { RedisStoreOptions } from './options.js';
+export type { RedisDurability, RedisStoreOptions } from './options.js';
 export type {
   IoRedisLike,
+  IoRedisPipelineLike,
   IoRedisSubscriberLike,
   NodeRedisClientLike,
   NodeRedisClusterLike,
+  NodeRedisPipelineLike,
+  NodeRedisSentinelLike,
   NodeRedisSubscriberLike,
   RedisClientLike,
 } from './client.js';

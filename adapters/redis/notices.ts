@@ -1,5 +1,6 @@
 import type { RevocationNotice } from '../../src/store.js';
-import type { Driver, OwnedSubscriber } from './client.js';
+import type { OwnedSubscriber } from './client.js';
+import type { Driver } from './driver.js';
 
 /** Fans revocation notices from one pub/sub connection out to the store's listeners. */
 export interface Notices {
@@ -14,9 +15,9 @@ const PROBE = '';
 const PROBE_INTERVAL = 250;
 
 /**
- * The subscriber connection opens with the first listener and closes with the last, so a
- * store nobody subscribes to never holds a second connection (and never keeps a process
- * alive on one).
+ * The subscriber connection opens with the first listener and closes with the last, or when
+ * the app closes its own client, so a store nobody subscribes to never holds a second
+ * connection and the store's connection never keeps a process alive on its own.
  *
  * Notices published while the connection is down are lost, so listeners' `onResync` runs
  * once the subscription is known to be active: at the first SUBSCRIBE acknowledgement, and
@@ -30,6 +31,7 @@ export function createNotices(driver: Driver, channel: string, onError: (error: 
   let active = false;
   let probeTimer: NodeJS.Timeout | undefined;
   let probeInFlight = false;
+  let stopWatchingClient: (() => void) | undefined;
 
   const safely = (callback: () => void): void => {
     try {
@@ -79,6 +81,8 @@ export function createNotices(driver: Driver, channel: string, onError: (error: 
   const release = (): void => {
     stopProbing();
     active = false;
+    stopWatchingClient?.();
+    stopWatchingClient = undefined;
     subscriber?.close();
     subscriber = undefined;
   };
@@ -86,8 +90,12 @@ export function createNotices(driver: Driver, channel: string, onError: (error: 
   return {
     add(listener, onResync) {
       listeners.set(listener, onResync);
-      if (subscriber === undefined) subscriber = open();
-      else if (active && onResync !== undefined) safely(onResync);
+      if (subscriber === undefined) {
+        subscriber = open();
+        // The app closed its client (maybe without closing the manager): the connection the
+        // store opened would otherwise keep the process running on its own.
+        stopWatchingClient = driver.onClientEnd(release);
+      } else if (active && onResync !== undefined) safely(onResync);
       return () => {
         if (!listeners.delete(listener) || listeners.size > 0) return;
         release();

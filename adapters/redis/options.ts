@@ -39,6 +39,35 @@ export interface RedisStoreOptions {
    * @default a process warning, at most one a minute
    */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Makes every revocation survive a failover, or fail. Redis replicates asynchronously: a
+   * primary acknowledges a write before any replica has it, so if it dies and a replica is
+   * promoted (by Sentinel, by Redis Cluster, by an operator), a revocation the app was told
+   * succeeded can be gone and the stolen sessions valid again. With `durability`, each
+   * revocation write (`revoke`, `revokeAll`, `revokeOthers`, and a sign-in that replaced a
+   * session) is followed on the same connection by `WAIT replicas timeout`; fewer
+   * acknowledgements reject with `STORE_UNAVAILABLE` (503, "try again"), never a silent
+   * success. See {@link RedisDurability}.
+   * @default undefined: revocations return once the primary has them
+   */
+  readonly durability?: RedisDurability;
+}
+
+/**
+ * How many replicas must hold a revocation before it is reported as done. What it costs: a
+ * revocation's reply waits for the replicas' acknowledgement (about one more round trip to
+ * them; `WAIT` is pipelined behind the script, so no extra round trip from the app). A
+ * sign-in that replaced a session sends one more small round trip; other sign-ins, touches
+ * and validations never wait. What it does not promise: a replica that acknowledged and then
+ * also died before the failover takes the revocation with it; and with Redis Sentinel or
+ * Cluster, only a replica that acknowledged is safe to promote (Redis picks the most
+ * up-to-date one, which is).
+ */
+export interface RedisDurability {
+  /** Replicas that must acknowledge each revocation (1 or more; at most the number you run). */
+  readonly replicas: number;
+  /** Longest wait (ms) for them; fewer acknowledgements by then reject with `STORE_UNAVAILABLE`. */
+  readonly timeout: number;
 }
 
 /** Options after defaults and checks. */
@@ -48,18 +77,22 @@ export interface ResolvedRedisOptions {
   readonly commandTimeout: number;
   readonly pruneLockTtl: number;
   readonly onError: (error: unknown) => void;
+  readonly durability: RedisDurability | undefined;
 }
 
 export const DEFAULT_PREFIX = 'sr:';
 export const DEFAULT_COMMAND_TIMEOUT = 2_000;
 const DEFAULT_PRUNE_LOCK_TTL = 30_000;
 const PREFIX_SHAPE = /^[^{}\s]{0,64}$/;
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['client', 'prefix', 'commandTimeout', 'pruneLockTtl', 'onError', 'durability']);
+const KNOWN_DURABILITY: ReadonlySet<string> = new Set(['replicas', 'timeout']);
 
 /** Fills defaults and refuses what cannot work, before any command is sent. */
 export function resolveOptions(options: RedisStoreOptions): ResolvedRedisOptions {
   if (typeof options !== 'object' || options === null || typeof options.client !== 'object' || options.client === null) {
     throw new SessionError('INVALID_CONFIGURATION', 'redisStore() needs { client }: a node-redis 5 or ioredis 5 client.');
   }
+  refuseUnknown('redisStore()', options, KNOWN_OPTIONS);
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   if (typeof prefix !== 'string' || !PREFIX_SHAPE.test(prefix)) {
     throw new SessionError('INVALID_CONFIGURATION', 'redisStore(): prefix must be at most 64 characters, without "{", "}" or spaces.');
@@ -73,7 +106,31 @@ export function resolveOptions(options: RedisStoreOptions): ResolvedRedisOptions
     commandTimeout: milliseconds('commandTimeout', options.commandTimeout, DEFAULT_COMMAND_TIMEOUT),
     pruneLockTtl: milliseconds('pruneLockTtl', options.pruneLockTtl, DEFAULT_PRUNE_LOCK_TTL),
     onError: options.onError ?? warnAtMostOnceAMinute(),
+    durability: resolveDurability(options.durability),
   };
+}
+
+// A mistyped security option (`durabilty`) silently ignored would leave revocations unsafe.
+function refuseUnknown(where: string, options: object, known: ReadonlySet<string>): void {
+  for (const key of Object.keys(options)) {
+    if (!known.has(key)) {
+      throw new SessionError('INVALID_CONFIGURATION', `${where}: unknown option "${key}" (known: ${[...known].join(', ')}).`);
+    }
+  }
+}
+
+function resolveDurability(value: RedisDurability | undefined): RedisDurability | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null) {
+    throw new SessionError('INVALID_CONFIGURATION', 'redisStore(): durability must be { replicas, timeout }.');
+  }
+  refuseUnknown('redisStore() durability', value, KNOWN_DURABILITY);
+  const { replicas } = value;
+  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 1 || replicas > 1_000) {
+    throw new SessionError('INVALID_CONFIGURATION', 'redisStore(): durability.replicas must be a whole number from 1 to 1000.');
+  }
+  if (value.timeout === undefined) throw new SessionError('INVALID_CONFIGURATION', 'redisStore(): durability.timeout is required (ms).');
+  return { replicas, timeout: milliseconds('durability.timeout', value.timeout, 0) };
 }
 
 function milliseconds(name: string, value: number | undefined, fallback: number): number {

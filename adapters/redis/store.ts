@@ -1,12 +1,12 @@
 import { invalidInput, SessionError } from '../../src/errors.js';
 import type { NewSessionRecord, SessionRecord, SessionStore } from '../../src/store.js';
-import { createDriver } from './client.js';
+import { createDriver } from './driver.js';
 import { decodeEpochs, decodeSession, encodeFields, list, numeric, pairs, text } from './codec.js';
 import { bucketOfSession, bucketOfUser, createLayout } from './layout.js';
 import { createNotices } from './notices.js';
 import { resolveOptions, type RedisStoreOptions } from './options.js';
 import { markDue, prune, type PruneContext } from './prune.js';
-import { createScriptRunner } from './scripts/run.js';
+import { createDurableRunner, createScriptRunner } from './scripts/run.js';
 import { createScript, getScript, revokeScript, touchScript } from './scripts/sessions.js';
 import { listScript, revocationStateScript, revokeAllScript, revokeOthersScript } from './scripts/users.js';
 
@@ -36,7 +36,14 @@ import { listScript, revocationStateScript, revokeAllScript, revokeOthersScript 
  *   cache. Without a subscription, `epochCacheTtl` bounds the staleness.
  * - Requires Redis 7.0 or later (PEXPIRETIME, ZADD GT/LT).
  *
- * @param options - The client, and optionally `prefix`, `commandTimeout`, `pruneLockTtl`, `onError`.
+ * - Failover: Redis replicates asynchronously, so without `durability` a revocation the
+ *   primary acknowledged can be lost when a replica is promoted. With `durability`, every
+ *   revocation waits for that many replicas (`WAIT`) or rejects with `STORE_UNAVAILABLE`.
+ * - Redis Sentinel clients (ioredis `new Redis({ sentinels, name })`, node-redis
+ *   `createSentinel`) work like the others: after a failover, scripts are loaded again on the
+ *   new primary and the subscription follows it.
+ *
+ * @param options - The client, and optionally `prefix`, `commandTimeout`, `pruneLockTtl`, `onError`, `durability`.
  * @returns A {@link SessionStore} with `subscribe`, `sessionIdPrefix` and `close` (which closes
  * only the pub/sub connection the store opened, never the app's client).
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when `client` is not a node-redis 5 or
@@ -68,6 +75,15 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
   let closed = false;
 
   const run = createScriptRunner(driver, resolved.commandTimeout, () => closed);
+  // Revocation writes go through this one: with `durability`, they wait for the replicas.
+  const durable = createDurableRunner(driver, run, {
+    timeoutMs: resolved.commandTimeout,
+    durability: resolved.durability,
+    isClosed: () => closed,
+    onError: resolved.onError,
+  });
+  // The app closed its client: the connection the store opened for revocations goes with it.
+  const stopWatchingClient = resolved.durability === undefined ? () => undefined : driver.onClientEnd(() => durable.close());
   const pruning: PruneContext = { run, layout, lockTtl: resolved.pruneLockTtl, onError: resolved.onError };
   // Bookkeeping for the pruner after a write that queued something (see prune.ts): sent at
   // once, so a prune this client runs next is queued behind it, but not awaited. If it fails,
@@ -87,7 +103,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
       const user = layout.user(bucket, record.userId);
       const denyUntil = createOptions.denyUntil;
       const reply = list(
-        await run(
+        await durable.runSignIn(
           createScript,
           [
             layout.session(bucket, record.id),
@@ -111,6 +127,8 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
             layout.channel,
             ...encodeFields(record),
           ],
+          // A sign-in that replaced a session is a revocation: it must hold like one.
+          (raw) => Array.isArray(raw) && Array.isArray(raw[3]) && raw[3].length > 0,
         ),
         'create',
       );
@@ -144,7 +162,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
       const bucket = bucketOfSession(sessionId);
       if (bucket === undefined) return null;
       const { at, reason, denyUntil } = revokeOptions;
-      const reply = await run(
+      const reply = await durable.run(
         revokeScript,
         [layout.session(bucket, sessionId), layout.queue(bucket)],
         [String(at), reason, denyUntil === undefined ? '' : String(denyUntil), layout.userPrefix(bucket), layout.channel, sessionId],
@@ -157,7 +175,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
     async revokeAll(userId, revokeOptions) {
       const bucket = bucketOfUser(userId);
       const user = layout.user(bucket, userId);
-      const reply = await run(revokeAllScript, [user.epochs, user.marks], [String(revokeOptions.at), layout.channel, userId, ...revokeOptions.kinds]);
+      const reply = await durable.run(revokeAllScript, [user.epochs, user.marks], [String(revokeOptions.at), layout.channel, userId, ...revokeOptions.kinds]);
       return decodeEpochs(reply);
     },
 
@@ -165,7 +183,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
       const bucket = bucketOfUser(userId);
       const user = layout.user(bucket, userId);
       const { keepSessionId, at, reason, denyUntil, kinds } = revokeOptions;
-      const reply = await run(
+      const reply = await durable.run(
         revokeOthersScript,
         [user.index, user.epochs, layout.queue(bucket)],
         [
@@ -216,6 +234,8 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
     async close() {
       if (closed) return;
       closed = true;
+      stopWatchingClient();
+      durable.close();
       await notices.close();
     },
   };

@@ -1,4 +1,4 @@
-import type { IoRedisSubscriberLike, NodeRedisSubscriberLike, OwnedSubscriber, SubscriberEvents } from './client.js';
+import type { IoRedisSubscriberLike, NodeRedisSentinelLike, NodeRedisSubscriberLike, OwnedSubscriber, SubscriberEvents } from './client.js';
 
 // The pub/sub side of each client library. A subscriber connection is the store's own: it is
 // dropped with destroy()/disconnect() (nothing in it is worth a graceful QUIT), and its errors
@@ -70,6 +70,39 @@ export function ioredisSubscriber(subscriber: IoRedisSubscriberLike, channel: st
     close() {
       closed = true;
       subscriber.disconnect();
+    },
+  };
+}
+
+/**
+ * Subscribes through a node-redis Sentinel client's own pub/sub connection, which follows the
+ * master across failovers and resubscribes there. A `topology-change` (a failover) may have
+ * lost notices, so it counts as an interruption.
+ */
+export function nodeRedisSentinelSubscriber(sentinel: NodeRedisSentinelLike, channel: string, events: SubscriberEvents): OwnedSubscriber {
+  let closed = false;
+  const listener = (message: string): void => {
+    if (!closed) events.message(message);
+  };
+  const interrupted = (): void => {
+    if (!closed) events.interrupted();
+  };
+  sentinel.on('topology-change', interrupted);
+  sentinel.subscribe(channel, listener).then(
+    () => {
+      if (!closed) events.subscribed();
+    },
+    (error: unknown) => {
+      if (closed) return;
+      events.error(error);
+      events.interrupted();
+    },
+  );
+  return {
+    close() {
+      closed = true;
+      sentinel.off('topology-change', interrupted);
+      sentinel.unsubscribe(channel, listener).catch(() => undefined);
     },
   };
 }

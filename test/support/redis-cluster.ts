@@ -42,3 +42,115 @@ async function waitForClusterOk(ports: readonly number[], timeoutMs: number): Pr
   }
   throw new Error(`The cluster on ports ${ports.join(', ')} did not reach cluster_state:ok within ${timeoutMs} ms.`);
 }
+
+/** A Redis Cluster whose masters each have a replica, for failover tests. */
+export interface ReplicatedCluster extends LocalCluster {
+  /** The masters' ports right now (from CLUSTER NODES on a live node). */
+  masters(): Promise<number[]>;
+  /** The port of the replica of the master on `port` (from CLUSTER NODES), if any. */
+  replicaOf(port: number): Promise<number | undefined>;
+  /** SIGKILL to the node on `port`; resolves once its port is closed. */
+  kill(port: number): Promise<void>;
+  /** Starts the node on `port` again with its nodes file: it rejoins, as a replica if it was replaced. */
+  restart(port: number): Promise<void>;
+  /** Waits until the node on `port` is a master that every live node sees as one. */
+  waitForMaster(port: number, timeoutMs: number): Promise<void>;
+  /** Waits until every live node reports cluster_state:ok with all slots served. */
+  waitForOk(timeoutMs: number): Promise<void>;
+  /** Waits until every master has a replica whose link is up and in sync. */
+  waitForReplicas(timeoutMs: number): Promise<void>;
+}
+
+/**
+ * Starts `ports.length` nodes joined as `ports.length / 2` masters with one replica each, with
+ * a short `cluster-node-timeout`, so a replica takes over a killed master within seconds.
+ */
+export async function startReplicatedCluster(ports: readonly number[], options: { nodeTimeoutMs?: number } = {}): Promise<ReplicatedCluster> {
+  const dir = await makeServerDir('cluster-replicated');
+  const pids = new Map<number, number>();
+  const live = new Set<number>();
+  const args = (port: number): string[] => [
+    '--cluster-enabled', 'yes',
+    '--cluster-config-file', `${dir}/nodes-${port}.conf`,
+    '--cluster-node-timeout', String(options.nodeTimeoutMs ?? 1_000),
+    // A replica may take over however long it was cut off: the test decides what is safe.
+    '--cluster-replica-validity-factor', '0',
+  ];
+  const launch = async (port: number): Promise<void> => {
+    pids.set(port, await launchRedis(port, dir, args(port)));
+    live.add(port);
+  };
+  const nodes = async (): Promise<Array<{ port: number; master: boolean; masterId: string; id: string; failed: boolean }>> => {
+    const from = [...live][0]!;
+    return (await redisCli(from, ['cluster', 'nodes']))
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => {
+        const [id, address, flags, masterId] = line.split(' ');
+        return { id: id!, port: Number(address!.split(':')[1]!.split('@')[0]), master: flags!.includes('master'), masterId: masterId!, failed: flags!.includes('fail') };
+      });
+  };
+  const until = async (what: string, timeoutMs: number, done: () => Promise<boolean>): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (await done().catch(() => false)) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`${what} did not happen within ${timeoutMs} ms.`);
+  };
+  const cluster: ReplicatedCluster = {
+    ports,
+    async stop() {
+      await Promise.all([...pids].map(([port, pid]) => stopRedis(pid, port).catch(() => undefined)));
+      pids.clear();
+      await removeServerDir(dir);
+    },
+    masters: async () => (await nodes()).filter((node) => node.master && !node.failed).map((node) => node.port),
+    async replicaOf(port) {
+      const all = await nodes();
+      const master = all.find((node) => node.port === port);
+      return all.find((node) => !node.master && node.masterId === master?.id)?.port;
+    },
+    async kill(port) {
+      const pid = pids.get(port);
+      if (pid === undefined) return;
+      live.delete(port);
+      pids.delete(port);
+      await stopRedis(pid, port, 'SIGKILL');
+    },
+    restart: launch,
+    waitForMaster: (port, timeoutMs) =>
+      until(`${port} becoming a master`, timeoutMs, async () => {
+        const views = await Promise.all(
+          [...live].map(async (from) => (await redisCli(from, ['cluster', 'nodes'])).split('\n').find((line) => line.includes(`:${port}@`)) ?? ''),
+        );
+        return views.every((line) => / master /.test(` ${line.split(' ')[2]?.replace(/,/g, ' ')} `));
+      }),
+    waitForOk: (timeoutMs) =>
+      until('cluster_state:ok on every live node', timeoutMs, async () => {
+        const infos = await Promise.all([...live].map((port) => redisCli(port, ['cluster', 'info'])));
+        return infos.every((info) => info.includes('cluster_state:ok') && info.includes('cluster_slots_ok:16384'));
+      }),
+    waitForReplicas: (timeoutMs) =>
+      until('a replica in sync for every master', timeoutMs, async () => {
+        const masters = await cluster.masters();
+        if (masters.length !== ports.length / 2) return false;
+        for (const master of masters) {
+          const info = await redisCli(master, ['info', 'replication']);
+          if (!/^slave0:.*state=online/m.test(info)) return false;
+          if (Number(await redisCli(master, ['wait', '1', '500'])) < 1) return false;
+        }
+        return true;
+      }),
+  };
+  try {
+    for (const port of ports) await launch(port);
+    await redisCli(ports[0]!, ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '1', '--cluster-yes'], 30_000);
+    await cluster.waitForOk(30_000);
+    await cluster.waitForReplicas(30_000);
+    return cluster;
+  } catch (error) {
+    await cluster.stop().catch(() => undefined);
+    throw error;
+  }
+}

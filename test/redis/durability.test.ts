@@ -1,0 +1,86 @@
+import type { RedisClientType } from 'redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redisStore } from '../../adapters/redis/index.js';
+import { createSessionManager, isSessionError } from '../../src/index.js';
+import { connectIoredis, connectNodeRedis, freshPrefix } from '../support/redis-clients.js';
+import { requireService } from '../support/services.js';
+
+const redisUp = await requireService('Redis', 6379);
+
+/** The SessionError code `operation` rejects with, or "resolved". */
+async function outcome(operation: () => Promise<unknown>): Promise<string> {
+  try {
+    await operation();
+    return 'resolved';
+  } catch (error) {
+    return isSessionError(error) ? error.code : String(error);
+  }
+}
+
+describe('redisStore() options', () => {
+  const client = { call: async () => null, isCluster: false, duplicate: () => ({}), pipeline: () => ({}) } as never;
+
+  it('refuses an option it does not know, naming it (a mistyped durability must not be ignored)', () => {
+    for (const [options, name] of [
+      [{ client, durabilty: { replicas: 1, timeout: 100 } }, 'durabilty'],
+      [{ client, prefx: 'a:' }, 'prefx'],
+      [{ client, durability: { replicas: 1, timeout: 100, replica: 2 } }, 'replica'],
+    ] as const) {
+      expect(() => redisStore(options as never)).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION', message: expect.stringContaining(`"${name}"`) }));
+    }
+  });
+
+  it('checks durability when the store is made: replicas a whole number from 1, timeout in ms', () => {
+    for (const durability of [null, 1, {}, { replicas: 0, timeout: 100 }, { replicas: 1.5, timeout: 100 }, { replicas: '1', timeout: 100 }, { replicas: 1 }, { replicas: 1, timeout: -1 }, { replicas: 1, timeout: 0 }]) {
+      expect(() => redisStore({ client, durability } as never)).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION', message: expect.stringContaining('durability') }));
+    }
+    expect(() => redisStore({ client, durability: { replicas: 2, timeout: 500 } })).not.toThrow();
+  });
+});
+
+describe.skipIf(!redisUp)('durability on a Redis without replicas (127.0.0.1:6379)', () => {
+  let nodeRedis: RedisClientType;
+  let ioredis: Awaited<ReturnType<typeof connectIoredis>>;
+  beforeAll(async () => {
+    nodeRedis = await connectNodeRedis(6379);
+    ioredis = await connectIoredis(6379);
+  });
+  afterAll(async () => {
+    await nodeRedis?.close();
+    await ioredis?.quit();
+  });
+
+  for (const [name, client] of [
+    ['node-redis', () => nodeRedis],
+    ['ioredis', () => ioredis],
+  ] as const) {
+    it(`never reports a revocation as done when no replica acknowledged it; sign-ins and reads do not wait (${name})`, async () => {
+      const sessions = createSessionManager({ store: redisStore({ client: client(), prefix: freshPrefix('dur'), durability: { replicas: 1, timeout: 50 } }) });
+      const chrome = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
+      const { token, session } = await sessions.create({ userId: 'u1', userAgent: chrome });
+      expect((await sessions.validate(token)).ok).toBe(true);
+      expect(await outcome(() => sessions.revokeAll('u1'))).toBe('STORE_UNAVAILABLE');
+      expect(await outcome(() => sessions.revoke(session.id))).toBe('STORE_UNAVAILABLE');
+      const other = await sessions.create({ userId: 'u1' });
+      expect(await outcome(() => sessions.revokeOthers('u1', other.session.id))).toBe('STORE_UNAVAILABLE');
+      // Signing in again from the same browser replaces the session there: a revocation, so it
+      // waits too. (u1's writes above reached the primary, just not a replica: u2 is fresh.)
+      await sessions.create({ userId: 'u2', userAgent: chrome });
+      expect(await outcome(() => sessions.create({ userId: 'u2', userAgent: chrome }))).toBe('STORE_UNAVAILABLE');
+      await sessions.close();
+    });
+
+    it(`never holds up validations while a revocation waits for replicas (${name})`, async () => {
+      const sessions = createSessionManager({ store: redisStore({ client: client(), prefix: freshPrefix('durv'), durability: { replicas: 1, timeout: 1_500 } }) });
+      const { token } = await sessions.create({ userId: 'v1' });
+      const waiting = outcome(() => sessions.revokeAll('v2'));
+      await new Promise((resolve) => setTimeout(resolve, 50)); // the WAIT is on the server now
+      const started = performance.now();
+      expect((await sessions.validate(token)).ok).toBe(true);
+      // WAIT blocks the connection it is sent on; the store sends it on its own.
+      expect(performance.now() - started).toBeLessThan(500);
+      expect(await waiting).toBe('STORE_UNAVAILABLE');
+      await sessions.close();
+    });
+  }
+});

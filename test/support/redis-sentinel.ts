@@ -1,0 +1,187 @@
+import { execFile } from 'node:child_process';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { portOpen } from './services.js';
+import { launchRedis, makeServerDir, redisCli, removeServerDir, requireRedisBinaries, stopRedis, waitForPort } from './redis-server.js';
+
+const run = promisify(execFile);
+
+// Every process this file starts, so a test process that dies mid-test still takes them down.
+const started = new Set<number>();
+process.once('exit', () => {
+  for (const pid of started) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+});
+
+/** Whether redis-server, redis-cli and redis-sentinel can run here (skip on a laptop, an error under CI=true). */
+export async function requireSentinelBinaries(): Promise<boolean> {
+  if (!(await requireRedisBinaries())) return false;
+  try {
+    await run('redis-sentinel', ['--version'], { timeout: 5_000 });
+    return true;
+  } catch {
+    const message = 'redis-sentinel is not installed (apt-get install redis-sentinel)';
+    if (process.env['CI'] === 'true') throw new Error(`${message}, and CI=true: the Sentinel suite must run in CI.`);
+    console.warn(`${message}: skipping the Sentinel suite.`);
+    return false;
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    await sleep(100);
+  }
+  throw new Error(`${what} did not happen within ${timeoutMs} ms.`);
+}
+
+/** A primary, its replica and three Sentinels watching them, all on loopback ports. */
+export interface LocalSentinelGroup {
+  /** The master name the Sentinels know the group by. */
+  readonly name: string;
+  readonly sentinelPorts: readonly number[];
+  /** The data servers' ports: [first primary, first replica]. */
+  readonly serverPorts: readonly number[];
+  /** The port of the master the Sentinels report now. */
+  master(): Promise<number>;
+  /** SIGKILL to the data server on `port`; resolves once its port is closed. */
+  kill(port: number): Promise<void>;
+  /** Starts the data server on `port` again, empty: the Sentinels make it a replica of the current master. */
+  restart(port: number): Promise<void>;
+  /** Waits until the Sentinels report a master other than `port`, and returns it. */
+  waitForFailover(from: number, timeoutMs: number): Promise<number>;
+  /** Waits until `master` has `replicas` replicas with their link up and in sync. */
+  waitForReplicas(master: number, replicas: number, timeoutMs: number): Promise<void>;
+  /** Stops every process and removes the directory. Never throws. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts redis-server on `serverPorts[0]` (primary) and `serverPorts[1]` (its replica), and a
+ * redis-sentinel on each of `sentinelPorts` (quorum 2) with short timings, so a failover takes
+ * a few seconds: the primary is judged down after `downAfterMs` without an answer.
+ */
+export async function startSentinelGroup(options: {
+  serverPorts: readonly [number, number];
+  sentinelPorts: readonly [number, number, number];
+  name?: string;
+  downAfterMs?: number;
+}): Promise<LocalSentinelGroup> {
+  const name = options.name ?? 'sr-main';
+  const [primary, replica] = options.serverPorts;
+  const dir = await makeServerDir('sentinel');
+  const pids = new Map<number, number>();
+  const launchServer = async (port: number, extra: readonly string[] = []): Promise<void> => {
+    const pid = await launchRedis(port, dir, extra);
+    pids.set(port, pid);
+    started.add(pid);
+  };
+  const group: LocalSentinelGroup = {
+    name,
+    sentinelPorts: options.sentinelPorts,
+    serverPorts: options.serverPorts,
+    async master() {
+      const reply = await redisCli(options.sentinelPorts[0], ['sentinel', 'get-master-addr-by-name', name]);
+      return Number(reply.split('\n')[1]);
+    },
+    async kill(port) {
+      const pid = pids.get(port);
+      if (pid === undefined) return;
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+      pids.delete(port);
+      started.delete(pid);
+      await waitForPort(port, false);
+    },
+    // Started as a replica of the current master: an operator restarting a dead node with the
+    // configuration Sentinel rewrote would get the same. Sentinel then reconfigures it anyway.
+    restart: async (port) => launchServer(port, ['--replicaof', '127.0.0.1', String(await group.master())]),
+    waitForFailover: (from, timeoutMs) =>
+      until(`A failover away from ${from}`, timeoutMs, async () => {
+        const now = await group.master();
+        if (now === from || !Number.isInteger(now)) return undefined;
+        const role = await redisCli(now, ['role']);
+        return role.startsWith('master') ? now : undefined;
+      }),
+    waitForReplicas: async (master, replicas, timeoutMs) => {
+      await until(`${replicas} replicas in sync with ${master}`, timeoutMs, async () => {
+        const info = await redisCli(master, ['info', 'replication']);
+        const online = info.split('\n').filter((line) => /^slave\d+:.*state=online/.test(line)).length;
+        if (online < replicas) return undefined;
+        // WAIT on a fresh connection returns at once when every replica acknowledged everything.
+        const acknowledged = Number(await redisCli(master, ['wait', String(replicas), '500']));
+        return acknowledged >= replicas ? true : undefined;
+      });
+    },
+    async stop() {
+      for (const [port, pid] of pids) {
+        await stopRedis(pid, port).catch(() => undefined);
+        started.delete(pid);
+      }
+      pids.clear();
+      await removeServerDir(dir).catch(() => undefined);
+    },
+  };
+  try {
+    await launchServer(primary);
+    await launchServer(replica, ['--replicaof', '127.0.0.1', String(primary)]);
+    await group.waitForReplicas(primary, 1, 20_000);
+    for (const port of options.sentinelPorts) {
+      if (await portOpen(port, '127.0.0.1', 300)) throw new Error(`127.0.0.1:${port} is already in use; free it to run this suite.`);
+      const conf = join(dir, `sentinel-${port}.conf`);
+      const pidfile = join(dir, `sentinel-${port}.pid`);
+      await rm(pidfile, { force: true });
+      await writeFile(
+        conf,
+        [
+          `port ${port}`,
+          'bind 127.0.0.1',
+          'daemonize yes',
+          `pidfile ${pidfile}`,
+          `logfile ${join(dir, `sentinel-${port}.log`)}`,
+          `dir ${dir}`,
+          `sentinel monitor ${name} 127.0.0.1 ${primary} 2`,
+          `sentinel down-after-milliseconds ${name} ${options.downAfterMs ?? 1_000}`,
+          `sentinel failover-timeout ${name} 10000`,
+          `sentinel parallel-syncs ${name} 1`,
+          '',
+        ].join('\n'),
+      );
+      await run('redis-sentinel', [conf], { timeout: 10_000 });
+      await waitForPort(port, true);
+      const pid = await until(`redis-sentinel ${port} writing its pid`, 5_000, async () => {
+        const value = Number((await readFile(pidfile, 'utf8')).trim());
+        return Number.isInteger(value) && value > 0 ? value : undefined;
+      });
+      pids.set(port, pid);
+      started.add(pid);
+    }
+    // Every Sentinel knows the replica and the other Sentinels before any test kills anything.
+    await until('the Sentinels discovering each other and the replica', 30_000, async () => {
+      const states = await Promise.all(options.sentinelPorts.map((port) => redisCli(port, ['sentinel', 'master', name])));
+      const ready = states.every((state) => {
+        const fields = state.split('\n');
+        const field = (key: string): string | undefined => fields[fields.indexOf(key) + 1];
+        return field('num-slaves') === '1' && field('num-other-sentinels') === '2';
+      });
+      return ready ? true : undefined;
+    });
+    return group;
+  } catch (error) {
+    await group.stop();
+    throw error;
+  }
+}

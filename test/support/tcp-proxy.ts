@@ -1,0 +1,69 @@
+import { createServer, Socket, type Server } from 'node:net';
+
+/**
+ * A TCP proxy a test owns, to make a real network partition between two servers on loopback:
+ * while cut, it keeps every connection open but delivers nothing in either direction, like a
+ * link whose packets are dropped. (Freezing a process is not a partition: the kernel still
+ * accepts and delivers what was sent, and the peer sees it all on resume.)
+ */
+export interface TcpProxy {
+  readonly port: number;
+  /** Drops every byte from now on, both ways, on open and new connections; nothing is closed. */
+  cut(): void;
+  /** Forwards again. Connections open during the cut are reset, since bytes were lost in them. */
+  heal(): void;
+  /** Closes the listener and every connection. */
+  close(): Promise<void>;
+}
+
+/** Listens on 127.0.0.1:`port` and forwards each connection to 127.0.0.1:`target`. */
+export async function startTcpProxy(port: number, target: number): Promise<TcpProxy> {
+  let cut = false;
+  const pairs = new Set<[Socket, Socket]>();
+  const server: Server = createServer((client) => {
+    const upstream = new Socket();
+    const pair: [Socket, Socket] = [client, upstream];
+    pairs.add(pair);
+    const end = (): void => {
+      pairs.delete(pair);
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+    // Forward by hand rather than pipe(): a cut must drop data, not buffer it for later.
+    client.on('data', (chunk) => {
+      if (!cut) upstream.write(chunk);
+    });
+    upstream.on('data', (chunk) => {
+      if (!cut) client.write(chunk);
+    });
+    upstream.connect(target, '127.0.0.1');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return {
+    port,
+    cut() {
+      cut = true;
+    },
+    heal() {
+      cut = false;
+      for (const [client, upstream] of pairs) {
+        client.destroy();
+        upstream.destroy();
+      }
+      pairs.clear();
+    },
+    async close() {
+      for (const [client, upstream] of pairs) {
+        client.destroy();
+        upstream.destroy();
+      }
+      pairs.clear();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
