@@ -35,8 +35,22 @@ export function send(
   headers: Readonly<Record<string, string>> = {},
   timeoutMs = 10_000,
 ): Promise<Reply> {
+  return attempt(port, method, path, headers, timeoutMs).catch((error: unknown) => {
+    // A kept-alive socket the server closed just as this request was written on it: the
+    // request never reached the app, so Node's documented answer is to send it once more on a
+    // new socket.
+    if (error instanceof StaleSocketError) return attempt(port, method, path, headers, timeoutMs);
+    throw error;
+  });
+}
+
+class StaleSocketError extends Error {}
+
+function attempt(port: number, method: string, path: string, headers: Readonly<Record<string, string>>, timeoutMs: number): Promise<Reply> {
   return new Promise((resolve, reject) => {
+    let answered = false;
     const req = httpRequest({ host: '127.0.0.1', port, method, path, headers, agent }, (res) => {
+      answered = true;
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);
@@ -50,9 +64,10 @@ export function send(
     const timer = setTimeout(() => {
       req.destroy(new Error(`timeout after ${timeoutMs} ms: ${method} ${path}`));
     }, timeoutMs);
-    req.on('error', (error) => {
+    req.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(error);
+      const stale = req.reusedSocket && !answered && error.code === 'ECONNRESET';
+      reject(stale ? new StaleSocketError(error.message, { cause: error }) : error);
     });
     req.end();
   });
