@@ -10,19 +10,30 @@ import { pendingHeaders, toResponse } from './response.js';
  *
  * @typeParam Args - What the runtime passes after the request: nothing in a Next.js route
  * handler that ignores its context, `[server]` in Bun, `[info]` in Deno.
+ * @typeParam R - The runtime's request type: `NextRequest` in Next.js middleware.
  */
-export type HandlerWithSessions<Args extends unknown[]> = (request: Request, sessions: RequestSessions, ...args: Args) => Response | Promise<Response>;
+export type HandlerWithSessions<Args extends unknown[], R extends Request = Request> = (
+  request: R,
+  sessions: RequestSessions,
+  ...args: Args
+) => Response | Promise<Response>;
 
 /**
  * What the runtime knows of the connection, for the handler: the client's address and whether
  * the connection is TLS. A `Request` has no socket, so only the caller can tell.
  *
  * @typeParam Args - What the runtime passes after the request.
+ * @typeParam R - The runtime's request type.
  */
-export type ConnectionInfo<Args extends unknown[]> = (request: Request, ...args: Args) => FetchRequestInfo;
+export type ConnectionInfo<Args extends unknown[], R extends Request = Request> = (request: R, ...args: Args) => FetchRequestInfo;
 
-/** A Fetch handler with the runtime's own signature: `(request, ...args) => Promise<Response>`. */
-export type FetchHandler<Args extends unknown[]> = (request: Request, ...args: Args) => Promise<Response>;
+/**
+ * A Fetch handler with the runtime's own signature: `(request, ...args) => Promise<Response>`.
+ *
+ * @typeParam Args - What the runtime passes after the request.
+ * @typeParam R - The runtime's request type.
+ */
+export type FetchHandler<Args extends unknown[], R extends Request = Request> = (request: R, ...args: Args) => Promise<Response>;
 
 /**
  * Wraps one handler; see {@link sessionHandler}. The wrapped handler has the runtime's
@@ -34,7 +45,7 @@ export interface WithSessions {
    * @param handler - The app's handler, given the request's `sessions` object second.
    * @returns The handler for the runtime.
    */
-  <Args extends unknown[]>(handler: HandlerWithSessions<Args>): FetchHandler<Args>;
+  <Args extends unknown[], R extends Request = Request>(handler: HandlerWithSessions<Args, R>): FetchHandler<Args, R>;
   /**
    * @param handler - The app's handler, given the request's `sessions` object second.
    * @param connectionInfo - The client's address (and TLS) from the runtime's arguments:
@@ -43,7 +54,7 @@ export interface WithSessions {
    * IP stored with a session is only what `X-Forwarded-For` says, with `trustProxy`.
    * @returns The handler for the runtime.
    */
-  <Args extends unknown[]>(handler: NoInfer<HandlerWithSessions<Args>>, connectionInfo: ConnectionInfo<Args>): FetchHandler<Args>;
+  <Args extends unknown[], R extends Request = Request>(handler: NoInfer<HandlerWithSessions<Args, R>>, connectionInfo: ConnectionInfo<Args, R>): FetchHandler<Args, R>;
 }
 
 /**
@@ -73,7 +84,7 @@ export interface WithSessions {
  */
 export function sessionHandler(sessions: SessionManager, options: SessionHttpOptions = {}): WithSessions {
   const http = createSessionHttp(sessions, options, 'sessionHandler()');
-  return function withSessions<Args extends unknown[]>(handler: HandlerWithSessions<Args>, connectionInfo?: ConnectionInfo<Args>): FetchHandler<Args> {
+  return function withSessions<Args extends unknown[], R extends Request>(handler: HandlerWithSessions<Args, R>, connectionInfo?: ConnectionInfo<Args, R>): FetchHandler<Args, R> {
     if (typeof handler !== 'function') throw invalidConfiguration('withSessions() needs the handler to wrap, a function.');
     callable('withSessions() connectionInfo', connectionInfo, undefined);
     return async function handleWithSessions(request, ...args) {

@@ -21,6 +21,10 @@ describe('typed request properties on Web-standard runtimes', () => {
     expectTypeOf<ReturnType<typeof bun>>().toEqualTypeOf<FetchHandler<[server: Server]>>();
     const next = () => withSessions(async (_request, sessions) => Response.json({ userId: sessions.userId }));
     expectTypeOf<ReturnType<typeof next>>().toEqualTypeOf<FetchHandler<[]>>();
+    // Next.js middleware gets a NextRequest: the handler may say so.
+    type NextLikeRequest = Request & { readonly nextUrl: URL };
+    const middleware = () => withSessions((request: NextLikeRequest) => new Response(request.nextUrl.pathname));
+    expectTypeOf<ReturnType<typeof middleware>>().toEqualTypeOf<FetchHandler<[], NextLikeRequest>>();
     expectTypeOf<typeof fetchRequireSession>().toEqualTypeOf<(request: Request) => Response | undefined>();
     expectTypeOf<ReturnType<typeof fetchSessionRoutes>>().returns.toEqualTypeOf<Promise<Response | undefined>>();
   });

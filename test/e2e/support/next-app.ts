@@ -1,0 +1,79 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/**
+ * The Next.js example (`examples/next-app`) for its browser test: installed from its own
+ * lockfile when its node_modules are missing, built with `next build` when a source (or the
+ * library's build it imports) is newer than its last build, then served by `next start` on an
+ * ephemeral port of 127.0.0.1. Next.js stays out of the library's own dependencies.
+ */
+const root = resolve(import.meta.dirname, '../../..');
+export const NEXT_APP = join(root, 'examples', 'next-app');
+const NEXT_BIN = join(NEXT_APP, 'node_modules', 'next', 'dist', 'bin', 'next');
+const SOURCES = ['app', 'lib', 'middleware.ts', 'next.config.mjs', 'tsconfig.json', 'package-lock.json'];
+const ENV = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NEXT_IGNORE_INCORRECT_LOCKFILE: '1' };
+
+function newestChange(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestChange(join(path, name))));
+}
+
+function run(command: string, args: readonly string[], cwd: string, timeout: number): void {
+  execFileSync(command, args, { cwd, env: ENV, stdio: ['ignore', 'inherit', 'inherit'], timeout });
+}
+
+/** Installs and builds the example when needed (the library's build first, when missing). */
+export function prepareNextApp(): void {
+  if (!existsSync(join(root, 'dist', 'fetch.js'))) run('npx', ['tsup'], root, 120_000);
+  if (!existsSync(NEXT_BIN)) run('npm', ['ci', '--no-audit', '--no-fund', '--engine-strict'], NEXT_APP, 300_000);
+  const built = newestChange(join(NEXT_APP, '.next', 'BUILD_ID'));
+  const changed = Math.max(...SOURCES.map((name) => newestChange(join(NEXT_APP, name))), newestChange(join(root, 'dist')));
+  if (built < changed) run(process.execPath, [NEXT_BIN, 'build'], NEXT_APP, 420_000);
+}
+
+/** A running `next start`. */
+export interface RunningNextApp {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the built example on 127.0.0.1, a port the system picks; resolves once it listens. */
+export function startNextApp(): Promise<RunningNextApp> {
+  const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, 'start', '--hostname', '127.0.0.1', '--port', '0'], {
+    cwd: NEXT_APP,
+    env: ENV,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const close = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  let output = '';
+  return new Promise((resolveStarted, reject) => {
+    const timer = setTimeout(() => {
+      void close();
+      reject(new Error(`next start did not report its address within 60 s:\n${output}`));
+    }, 60_000);
+    const read = (chunk: Buffer): void => {
+      output += chunk.toString('utf8');
+      const match = /Local:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match !== null && /Ready in/.test(output)) {
+        clearTimeout(timer);
+        resolveStarted({ url: match[1]!, close });
+      }
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      process.stderr.write(chunk);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`next start exited (${code}) before it was ready:\n${output}`));
+    });
+  });
+}
