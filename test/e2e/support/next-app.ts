@@ -28,7 +28,9 @@ function run(command: string, args: readonly string[], cwd: string, timeout: num
 /** Installs and builds the example when needed (the library's build first, when missing). */
 export function prepareNextApp(): void {
   if (!existsSync(join(root, 'dist', 'fetch.js'))) run('npx', ['tsup'], root, 120_000);
-  if (!existsSync(NEXT_BIN)) run('npm', ['ci', '--no-audit', '--no-fund', '--engine-strict'], NEXT_APP, 300_000);
+  // `npm install --no-save` from the lockfile rather than `npm ci`, which refuses a lockfile
+  // without the other platforms' optional SWC binaries (a registry mirror may not carry them).
+  if (!existsSync(NEXT_BIN)) run('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--engine-strict'], NEXT_APP, 300_000);
   const built = newestChange(join(NEXT_APP, '.next', 'BUILD_ID'));
   const changed = Math.max(...SOURCES.map((name) => newestChange(join(NEXT_APP, name))), newestChange(join(root, 'dist')));
   if (built < changed) run(process.execPath, [NEXT_BIN, 'build'], NEXT_APP, 420_000);
