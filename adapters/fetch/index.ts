@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { requireSameOrigin, requireSession, sessionHandler, sessionRoutes } from 'session-revocation/fetch';
+ * import { requireSameOrigin, requireSession, sessionHandler, sessionRoutes, type RequestSessions } from 'session-revocation/fetch';
  *
  * const withSessions = sessionHandler(sessions, { loginPath: '/login' }); // sessions = createSessionManager()
  * const routes = sessionRoutes(sessions); // GET /sessions, DELETE /sessions/:id, POST /sessions/sign-out...

@@ -1,12 +1,13 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 
 /**
  * The Next.js example (`examples/next-app`) for its browser test: installed from its own
- * lockfile when its node_modules are missing, built with `next build` when a source (or the
- * library's build it imports) is newer than its last build, then served by `next start` on an
- * ephemeral port of 127.0.0.1. Next.js stays out of the library's own dependencies.
+ * lockfile when its node_modules are missing, built with `next build` when its sources (or the
+ * library's build it imports) differ from those of its last build, then served by `next start`
+ * on an ephemeral port of 127.0.0.1. Next.js stays out of the library's own dependencies.
  */
 const root = resolve(import.meta.dirname, '../../..');
 export const NEXT_APP = join(root, 'examples', 'next-app');
@@ -14,11 +15,23 @@ const NEXT_BIN = join(NEXT_APP, 'node_modules', 'next', 'dist', 'bin', 'next');
 const SOURCES = ['app', 'lib', 'middleware.ts', 'next.config.mjs', 'tsconfig.json', 'package-lock.json'];
 const ENV = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NEXT_IGNORE_INCORRECT_LOCKFILE: '1' };
 
-function newestChange(path: string): number {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestChange(join(path, name))));
+/** Every file under `path` (or `path` itself), in a stable order. */
+function filesUnder(path: string): string[] {
+  if (!existsSync(path)) return [];
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path)
+    .sort()
+    .flatMap((name) => filesUnder(join(path, name)));
+}
+
+// By content, not dates: `npm test` rebuilds the library before the browser tests, which
+// changes every date in dist/ and nothing else.
+function fingerprint(): string {
+  const hash = createHash('sha256');
+  for (const file of [...SOURCES.map((name) => join(NEXT_APP, name)), join(root, 'dist')].flatMap(filesUnder)) {
+    hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
+  }
+  return hash.digest('hex');
 }
 
 function run(command: string, args: readonly string[], cwd: string, timeout: number): void {
@@ -31,9 +44,12 @@ export function prepareNextApp(): void {
   // `npm install --no-save` from the lockfile rather than `npm ci`, which refuses a lockfile
   // without the other platforms' optional SWC binaries (a registry mirror may not carry them).
   if (!existsSync(NEXT_BIN)) run('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--engine-strict'], NEXT_APP, 300_000);
-  const built = newestChange(join(NEXT_APP, '.next', 'BUILD_ID'));
-  const changed = Math.max(...SOURCES.map((name) => newestChange(join(NEXT_APP, name))), newestChange(join(root, 'dist')));
-  if (built < changed) run(process.execPath, [NEXT_BIN, 'build'], NEXT_APP, 420_000);
+  const stamp = join(NEXT_APP, '.next', 'sources.sha256');
+  const sources = fingerprint();
+  const built = existsSync(join(NEXT_APP, '.next', 'BUILD_ID')) && existsSync(stamp) ? readFileSync(stamp, 'utf8') : undefined;
+  if (built === sources) return;
+  run(process.execPath, [NEXT_BIN, 'build'], NEXT_APP, 420_000);
+  writeFileSync(stamp, sources);
 }
 
 /** A running `next start`. */
