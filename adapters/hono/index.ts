@@ -62,10 +62,34 @@ export interface SessionMiddlewareOptions extends SessionHttpOptions {
   readonly getConnInfo?: GetConnInfo;
 }
 
-function target(c: Context): ResponseTarget {
+/** What the HTTP layer wrote for one request, so it can be checked on the final response. */
+interface Written extends ResponseTarget {
+  /** Puts back on `c.res` the cookies a handler's raw `new Response()` left out. */
+  ensureOn(c: Context): void;
+}
+
+function target(c: Context): Written {
+  const headers = new Map<string, string>();
+  const cookies: string[] = [];
   return {
-    setHeader: (name, value) => c.header(name, value),
-    appendSetCookie: (value) => c.header('set-cookie', value, { append: true }),
+    setHeader(name, value) {
+      headers.set(name, value);
+      c.header(name, value);
+    },
+    appendSetCookie(value) {
+      cookies.push(value);
+      c.header('set-cookie', value, { append: true });
+    },
+    // Hono puts prepared headers only on responses built by the context (`c.json()`,
+    // `c.redirect()`...): a session cookie must not vanish because a handler built its own.
+    ensureOn(c) {
+      if (cookies.length === 0) return;
+      const sent = new Set(c.res.headers.getSetCookie());
+      const missing = cookies.filter((cookie) => !sent.has(cookie));
+      if (missing.length === 0) return;
+      for (const [name, value] of headers) c.header(name, value);
+      for (const cookie of missing) c.header('set-cookie', cookie, { append: true });
+    },
   };
 }
 
@@ -99,12 +123,14 @@ export function sessionMiddleware(sessions: SessionManager, options: SessionMidd
   const http = createSessionHttp(sessions, httpOptions, 'sessionMiddleware()');
   return async function sessionMiddleware(c, next) {
     const request = fromFetchRequest(c.req.raw, { remoteAddress: getConnInfo?.(c).remote.address });
-    const requestSessions = await http.attach(request, target(c));
+    const written = target(c);
+    const requestSessions = await http.attach(request, written);
     c.set('sessions', requestSessions);
     await next();
     // Hono hands a thrown error to `app.onError` before this middleware sees it: replace that answer.
     const unavailable = c.error === undefined ? undefined : errorResponse(c.error, request, requestSessions);
     if (unavailable !== undefined) c.res = send(c, unavailable);
+    else written.ensureOn(c);
   };
 }
 

@@ -67,6 +67,31 @@ describe('the client address comes from the runtime', () => {
   });
 });
 
+describe('Hono responses', () => {
+  it("the cookie set by signIn reaches a handler's own new Response() too", async () => {
+    const sessions = createSessionManager();
+    const app = new Hono();
+    app.use(sessionMiddleware(sessions));
+    app.post('/login', async (c) => {
+      await c.var.sessions.signIn({ userId: 'dave' });
+      return new Response(null, { status: 303, headers: { location: '/' } });
+    });
+    app.post('/twice', async (c) => {
+      await c.var.sessions.signIn({ userId: 'erin' });
+      return c.json({ ok: true });
+    });
+    const raw = await app.request('/login', { method: 'POST' });
+    expect(raw.status).toBe(303);
+    expect(raw.headers.get('location')).toBe('/');
+    expect(raw.headers.getSetCookie()).toHaveLength(1);
+    expect(raw.headers.getSetCookie()[0]).toMatch(/^session=[\w-]+\.[\w-]+;/);
+    expect(raw.headers.get('cache-control')).toBe('no-store');
+    // Through the context the cookie is there once, not twice.
+    const built = await app.request('/twice', { method: 'POST' });
+    expect(built.headers.getSetCookie()).toHaveLength(1);
+  });
+});
+
 describe('Fetch responses', () => {
   it('the cookie set by signIn reaches a Response.redirect (immutable headers)', async () => {
     const sessions = createSessionManager();
