@@ -11,6 +11,8 @@ export const entries = {
   express: 'adapters/express/index.ts',
   fastify: 'adapters/fastify/index.ts',
   koa: 'adapters/koa/index.ts',
+  fetch: 'adapters/fetch/index.ts',
+  hono: 'adapters/hono/index.ts',
 };
 
 export default defineConfig({

@@ -1,0 +1,43 @@
+import type { HttpResponse, ResponseTarget } from '../../src/http/index.js';
+
+/** A decided {@link HttpResponse} as a Web `Response`; each `Set-Cookie` its own header. */
+export function toResponse(decided: HttpResponse): Response {
+  const headers = new Headers(decided.headers);
+  for (const cookie of decided.setCookies) headers.append('set-cookie', cookie);
+  return new Response(decided.body === '' ? null : decided.body, { status: decided.status, headers });
+}
+
+/**
+ * Where `signIn()`, `signOut()`... write their cookie while the handler runs: a `Response`
+ * does not exist yet, so the headers wait here and are copied onto the one the handler returns.
+ */
+export interface PendingHeaders extends ResponseTarget {
+  /** The handler's response with the waiting headers on it (a copy when its headers are immutable). */
+  applyTo(response: Response): Response;
+}
+
+export function pendingHeaders(): PendingHeaders {
+  const replaced = new Map<string, string>();
+  const cookies: string[] = [];
+  const write = (headers: Headers): void => {
+    // The library's headers win: a response that sets a cookie must stay `no-store` whatever the handler said.
+    for (const [name, value] of replaced) headers.set(name, value);
+    for (const cookie of cookies) headers.append('set-cookie', cookie);
+  };
+  return {
+    setHeader: (name, value) => void replaced.set(name.toLowerCase(), value),
+    appendSetCookie: (value) => void cookies.push(value),
+    applyTo(response) {
+      if (replaced.size === 0 && cookies.length === 0) return response;
+      try {
+        write(response.headers);
+        return response;
+      } catch {
+        // `Response.redirect()` and `fetch()` answers have immutable headers: copy, then write.
+        const copy = new Response(response.body, response);
+        write(copy.headers);
+        return copy;
+      }
+    },
+  };
+}

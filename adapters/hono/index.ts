@@ -1,0 +1,185 @@
+/**
+ * Hono 4 wrapper: translates Hono's context to `session-revocation/http`, where every decision
+ * is taken. Runs wherever Hono runs on a server with `node:crypto` (Node.js, Bun, Deno).
+ *
+ * @example
+ * ```ts
+ * import { Hono } from 'hono';
+ * import { serve } from '@hono/node-server';
+ * import { getConnInfo } from '@hono/node-server/conninfo'; // or from 'hono/bun', 'hono/deno'
+ * import { safeNextPath } from 'session-revocation/http';
+ * import { requireSameOrigin, requireSession, sessionMiddleware, sessionRoutes } from 'session-revocation/hono';
+ *
+ * const app = new Hono();
+ * app.use(sessionMiddleware(sessions, { loginPath: '/login', getConnInfo })); // sessions = createSessionManager()
+ * app.use(sessionRoutes(sessions)); // GET /sessions, DELETE /sessions/:id, POST /sessions/sign-out...
+ * app.post('/login', requireSameOrigin(), async (c) => {
+ *   await c.var.sessions.signIn({ userId: await checkPassword(c) }); // store down: 503, not 500
+ *   return c.redirect(safeNextPath(c.req.query('next'), '/'), 303);
+ * });
+ * app.get('/dashboard', requireSession(), (c) => c.text(`Hello ${c.var.sessions.userId}`));
+ * serve(app);
+ * ```
+ *
+ * @module session-revocation/hono
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import type { GetConnInfo } from 'hono/conninfo';
+import type { StatusCode } from 'hono/utils/http-status';
+import type { SessionManager } from '../../src/manager/api.js';
+import { callable } from '../../src/option-checks.js';
+import {
+  createSessionHttp,
+  createSessionRoutes,
+  errorResponse,
+  fromFetchRequest,
+  requireSameOriginResponse,
+  requireSessionResponse,
+  type HttpResponse,
+  type RequestSessions,
+  type ResponseTarget,
+  type SessionHttpOptions,
+  type SessionRoutesOptions,
+} from '../../src/http/index.js';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** This request's session and the actions bound to it, set by `sessionMiddleware()`. */
+    sessions: RequestSessions;
+  }
+}
+
+export type { RequestSessions, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
+
+/** Options of {@link sessionMiddleware}: the HTTP layer's, and where the client's address comes from. */
+export interface SessionMiddlewareOptions extends SessionHttpOptions {
+  /**
+   * The runtime adapter's `getConnInfo` (`@hono/node-server/conninfo`, `hono/bun`,
+   * `hono/deno`...), for the IP stored with each session. Without it the IP is only what
+   * `X-Forwarded-For` says, with `trustProxy`.
+   * @default none
+   */
+  readonly getConnInfo?: GetConnInfo;
+}
+
+/** What the HTTP layer wrote for one request, so it can be checked on the final response. */
+interface Written extends ResponseTarget {
+  /** Puts back on `c.res` the cookies a handler's raw `new Response()` left out. */
+  ensureOn(c: Context): void;
+}
+
+function target(c: Context): Written {
+  const headers = new Map<string, string>();
+  const cookies: string[] = [];
+  return {
+    setHeader(name, value) {
+      headers.set(name, value);
+      c.header(name, value);
+    },
+    appendSetCookie(value) {
+      cookies.push(value);
+      c.header('set-cookie', value, { append: true });
+    },
+    // Hono puts prepared headers only on responses built by the context (`c.json()`,
+    // `c.redirect()`...): a session cookie must not vanish because a handler built its own.
+    ensureOn(c) {
+      if (cookies.length === 0) return;
+      const sent = new Set(c.res.headers.getSetCookie());
+      const missing = cookies.filter((cookie) => !sent.has(cookie));
+      if (missing.length === 0) return;
+      for (const [name, value] of headers) c.header(name, value);
+      for (const cookie of missing) c.header('set-cookie', cookie, { append: true });
+    },
+  };
+}
+
+function send(c: Context, response: HttpResponse): Response {
+  for (const cookie of response.setCookies) c.header('set-cookie', cookie, { append: true });
+  return c.newResponse(response.body === '' ? null : response.body, response.status as StatusCode, response.headers);
+}
+
+/** Splits off the option only this wrapper reads; the HTTP layer checks (and refuses) the rest. */
+function splitOptions(options: SessionMiddlewareOptions): { http: SessionHttpOptions; getConnInfo: GetConnInfo | undefined } {
+  if (typeof options !== 'object' || options === null) return { http: options, getConnInfo: undefined };
+  const { getConnInfo, ...http } = options;
+  return { http, getConnInfo: callable<GetConnInfo, undefined>('sessionMiddleware() option getConnInfo', getConnInfo, undefined) };
+}
+
+/**
+ * Reads the session cookie (or `Authorization: Bearer`) of every request and sets
+ * `c.var.sessions`. It never refuses a request itself: put {@link requireSession} on what needs
+ * a session. A `SessionError` `STORE_UNAVAILABLE` thrown further down (the app's login calling
+ * `signIn()` while the store is down) is answered with the library's `503` (`Retry-After`,
+ * cookie kept) instead of the error handler's `500`; other errors are left to `app.onError`.
+ *
+ * @param sessions - The manager from `createSessionManager()`.
+ * @param options - Login path, cookie, proxy and access-token options, and `getConnInfo`.
+ * @returns The middleware, for `app.use()`, before the routes.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for an unknown option or options that
+ * contradict themselves.
+ */
+export function sessionMiddleware(sessions: SessionManager, options: SessionMiddlewareOptions = {}): MiddlewareHandler {
+  const { http: httpOptions, getConnInfo } = splitOptions(options);
+  const http = createSessionHttp(sessions, httpOptions, 'sessionMiddleware()');
+  return async function sessionMiddleware(c, next) {
+    const request = fromFetchRequest(c.req.raw, { remoteAddress: getConnInfo?.(c).remote.address });
+    const written = target(c);
+    const requestSessions = await http.attach(request, written);
+    c.set('sessions', requestSessions);
+    await next();
+    // Hono hands a thrown error to `app.onError` before this middleware sees it: replace that answer.
+    const unavailable = c.error === undefined ? undefined : errorResponse(c.error, request, requestSessions);
+    if (unavailable !== undefined) c.res = send(c, unavailable);
+    else written.ensureOn(c);
+  };
+}
+
+/**
+ * Lets signed-in requests through; answers the others: a relative `303` to the login page for
+ * a page navigation (a page load or a form post), `401` JSON otherwise, `503` when the store is
+ * unavailable.
+ *
+ * @returns The middleware, for a route: `app.get('/dashboard', requireSession(), handler)`.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without {@link sessionMiddleware} before it.
+ */
+export function requireSession(): MiddlewareHandler {
+  return async function requireSession(c, next) {
+    const denied = requireSessionResponse(c.get('sessions'));
+    if (denied !== undefined) return send(c, denied);
+    await next();
+  };
+}
+
+/**
+ * Refuses a `POST`, `PUT`, `PATCH` or `DELETE` sent from another site with `403` JSON
+ * `{ "error": "cross_site_request" }`. For the app's own state-changing routes, sign-in and
+ * sign-out first: they carry no session, so `SameSite` cannot protect them.
+ *
+ * @returns The middleware, for `app.use()` or a route.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without {@link sessionMiddleware} before it.
+ */
+export function requireSameOrigin(): MiddlewareHandler {
+  return async function requireSameOrigin(c, next) {
+    const denied = requireSameOriginResponse(c.get('sessions'));
+    if (denied !== undefined) return send(c, denied);
+    await next();
+  };
+}
+
+/**
+ * The JSON session routes under `prefix` (list, revoke one, sign out, sign out others, sign out
+ * everywhere); other requests pass through. Mount after {@link sessionMiddleware}, at the root.
+ *
+ * @param sessions - The manager given to {@link sessionMiddleware}.
+ * @param options - `prefix`, from the app's root. @default "/sessions"
+ * @returns The middleware, for `app.use()`.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a prefix that is not a path.
+ */
+export function sessionRoutes(sessions: SessionManager, options: SessionRoutesOptions = {}): MiddlewareHandler {
+  const routes = createSessionRoutes(sessions, options);
+  return async function sessionRoutes(c, next) {
+    const response = await routes.respond(c.get('sessions'));
+    if (response === undefined) return next();
+    return send(c, response);
+  };
+}

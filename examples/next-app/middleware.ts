@@ -1,0 +1,20 @@
+import { NextResponse, type NextRequest } from 'next/server';
+import { requireSession } from 'session-revocation/fetch';
+import { withSessions } from './lib/sessions';
+
+// The account page needs a session: a signed-out or revoked device is sent to /login?next=/
+// with a 303 (its dead cookie cleared) before the page renders.
+export default withSessions((request: NextRequest) => {
+  const refused = requireSession(request);
+  if (refused === undefined) return NextResponse.next();
+  // Next.js middleware parses a redirect's Location as an absolute URL (and sends it back
+  // relative when it stays on this host), while the library answers a relative one.
+  const location = refused.headers.get('location');
+  if (location !== null) refused.headers.set('location', new URL(location, request.nextUrl).href);
+  return refused;
+});
+
+export const config = {
+  runtime: 'nodejs',
+  matcher: ['/'],
+};

@@ -1,0 +1,27 @@
+import { Hono } from 'hono';
+import { getConnInfo } from 'hono/bun';
+import { requireSameOrigin, requireSession, sessionMiddleware, sessionRoutes } from '../../adapters/hono/index.js';
+import { describeFrameworkConformance } from '../../src/testing/index.js';
+import { runner, serveOnBun } from './runner.js';
+
+describeFrameworkConformance(
+  'hono on Bun',
+  ({ sessions, middlewareOptions, routesPrefix }) => {
+    const app = new Hono();
+    app.onError((_error, c) => c.text('Internal Server Error', 500));
+    app.use(sessionMiddleware(sessions, { ...middlewareOptions, getConnInfo }));
+    app.use(sessionRoutes(sessions, { prefix: routesPrefix }));
+    app.post('/login', requireSameOrigin(), async (c) => {
+      const { session } = await c.var.sessions.signIn({ userId: String(c.req.query('user')) });
+      return c.json({ sessionId: session.id });
+    });
+    app.post('/account', requireSameOrigin(), requireSession(), (c) => c.json({ userId: c.var.sessions.userId }));
+    app.get('/api/me', requireSession(), (c) =>
+      c.json({ userId: c.var.sessions.userId, sessionId: c.var.sessions.current?.id ?? c.var.sessions.accessToken?.sid }),
+    );
+    app.get('/dashboard', requireSession(), (c) => c.html('<h1>Dashboard</h1>'));
+    app.get('/api/public', (c) => c.json({ userId: c.var.sessions.userId, status: c.var.sessions.status }));
+    return serveOnBun(app.fetch);
+  },
+  { runner },
+);

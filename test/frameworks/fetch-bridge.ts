@@ -1,0 +1,42 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+/**
+ * Serves a Fetch handler on `node:http`, as Bun, Deno or Next.js would: the Node request becomes
+ * a Web `Request`, the `Response` is written back. The client address is handed over the way
+ * those runtimes hand theirs (the handler's second argument).
+ */
+export type FetchApp = (request: Request, connection: { readonly remoteAddress: string | undefined }) => Promise<Response>;
+
+async function toRequest(req: IncomingMessage): Promise<Request> {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, one);
+  }
+  const method = req.method ?? 'GET';
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const body = method === 'GET' || method === 'HEAD' ? undefined : Buffer.concat(chunks);
+  return new Request(new URL(req.url ?? '/', 'http://127.0.0.1'), { method, headers, body });
+}
+
+async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
+  res.statusCode = response.status;
+  for (const [name, value] of response.headers) if (name !== 'set-cookie') res.setHeader(name, value);
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) res.setHeader('set-cookie', cookies);
+  const body = Buffer.from(await response.arrayBuffer());
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+/** A `node:http` server running `app`; a thrown error is a `500`, as in every runtime. */
+export function serveFetch(app: FetchApp): Server {
+  return createServer(async (req, res) => {
+    try {
+      const response = await app(await toRequest(req), { remoteAddress: req.socket.remoteAddress });
+      await writeResponse(req, res, response);
+    } catch {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('Internal Server Error');
+    }
+  });
+}

@@ -1,0 +1,45 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono } from 'hono';
+import type { AddressInfo } from 'node:net';
+import { requireSameOrigin, requireSession, sessionMiddleware, sessionRoutes } from '../../adapters/hono/index.js';
+import { describeFrameworkConformance, type FrameworkApp } from '../../src/testing/index.js';
+import { vitestRunner } from '../runner.js';
+
+function start(app: Hono): Promise<FrameworkApp> {
+  return new Promise((resolve) => {
+    const server: ServerType = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => {
+      resolve({
+        url: `http://127.0.0.1:${info.port}`,
+        close: () =>
+          new Promise<void>((done, fail) => {
+            server.close((error) => (error ? fail(error) : done()));
+            if ('closeAllConnections' in server) server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}
+
+describeFrameworkConformance(
+  'hono',
+  ({ sessions, middlewareOptions, routesPrefix }) => {
+    const app = new Hono();
+    // The default error handler logs a thrown store outage before the middleware answers 503.
+    app.onError((_error, c) => c.text('Internal Server Error', 500));
+    app.use(sessionMiddleware(sessions, { ...middlewareOptions, getConnInfo }));
+    app.use(sessionRoutes(sessions, { prefix: routesPrefix }));
+    app.post('/login', requireSameOrigin(), async (c) => {
+      const { session } = await c.var.sessions.signIn({ userId: String(c.req.query('user')) });
+      return c.json({ sessionId: session.id });
+    });
+    app.post('/account', requireSameOrigin(), requireSession(), (c) => c.json({ userId: c.var.sessions.userId }));
+    app.get('/api/me', requireSession(), (c) =>
+      c.json({ userId: c.var.sessions.userId, sessionId: c.var.sessions.current?.id ?? c.var.sessions.accessToken?.sid }),
+    );
+    app.get('/dashboard', requireSession(), (c) => c.html('<h1>Dashboard</h1>'));
+    app.get('/api/public', (c) => c.json({ userId: c.var.sessions.userId, status: c.var.sessions.status }));
+    return start(app);
+  },
+  { runner: vitestRunner },
+);
