@@ -78,6 +78,14 @@ export function toSession(record: SessionRecord, lastUsedAt = record.lastUsedAt)
   };
 }
 
+/**
+ * The epoch of `kind`, 0 when never raised. Own properties only: a store may answer with a
+ * plain object, where "constructor" would read `Object` and "__proto__" its prototype.
+ */
+export function epochOf(epochs: Epochs, kind: string): number {
+  return (Object.hasOwn(epochs, kind) ? epochs[kind] : undefined) ?? 0;
+}
+
 /** Liveness check shared by validation and listing. */
 export function refusal(
   record: Pick<SessionRecord, 'kind' | 'createdAt' | 'expiresAt' | 'lastUsedAt' | 'revokedAt'>,
@@ -86,7 +94,7 @@ export function refusal(
   idleTimeout: number,
 ): 'expired' | 'idle' | 'revoked' | undefined {
   if (now >= record.expiresAt) return 'expired';
-  if (record.revokedAt !== undefined || record.createdAt <= (epochs[record.kind] ?? 0)) return 'revoked';
+  if (record.revokedAt !== undefined || record.createdAt <= epochOf(epochs, record.kind)) return 'revoked';
   if (idleTimeout > 0 && now - record.lastUsedAt >= idleTimeout) return 'idle';
   return undefined;
 }

@@ -3,6 +3,7 @@ import { decodeProtectedHeader, errors, jwtVerify, SignJWT, type JSONWebKeySet, 
 import { SessionError } from '../errors.js';
 import { EpochCache } from '../epoch-cache.js';
 import type { RevocationState } from '../store.js';
+import { epochOf } from '../session.js';
 import { isSessionId } from '../token.js';
 import { checkKeys, resolveKeys, toJwks, type AccessTokenAlgorithm, type AccessTokenKey, type KeyLike, type ResolvedKey } from './keys.js';
 import { VerifiedTokenCache } from './verified-cache.js';
@@ -196,8 +197,8 @@ export class AccessTokens {
     }
     if (now - this.#tolerance >= claims.exp * 1000) return { ok: false, reason: 'expired' };
     const state = await this.#states.get(claims.sub);
-    if (claims.sct <= (state.epochs[claims.kind] ?? 0)) return { ok: false, reason: 'revoked' };
-    const deniedUntil = state.denied[claims.sid];
+    if (claims.sct <= epochOf(state.epochs, claims.kind)) return { ok: false, reason: 'revoked' };
+    const deniedUntil = Object.hasOwn(state.denied, claims.sid) ? state.denied[claims.sid] : undefined;
     if (deniedUntil !== undefined && deniedUntil > now - this.#tolerance) return { ok: false, reason: 'revoked' };
     return { ok: true, claims };
   }

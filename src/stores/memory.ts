@@ -53,6 +53,10 @@ interface Revocation {
   readonly reason: string;
 }
 
+// Kinds are the application's text, and a caller's `revokeAll({ kinds })`: the per-kind records
+// have no prototype, so "__proto__", "constructor" or "toString" are kinds like any other,
+// never an inherited property (a plain `{}` would read `Object` as the epoch of "constructor"
+// and drop an assignment to "__proto__").
 interface UserState {
   ids: IdSet;
   epochs: Record<string, number> | undefined;
@@ -60,7 +64,14 @@ interface UserState {
   denied: Map<string, number> | undefined;
 }
 
-const NO_EPOCHS: Epochs = Object.freeze({});
+/** A record keyed by caller-chosen text: no prototype, so every key is an own property. */
+function keyedByText(entries?: Iterable<readonly [string, number]>): Record<string, number> {
+  const record = Object.create(null) as Record<string, number>;
+  if (entries !== undefined) for (const [key, value] of entries) record[key] = value;
+  return record;
+}
+
+const NO_EPOCHS: Epochs = Object.freeze(keyedByText());
 
 /**
  * The embedded default store: sessions in this process's memory, lost on restart. Fits one
@@ -159,7 +170,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
       };
       rows.set(row.id, row);
       state.ids = addId(state.ids, row.id);
-      const marks = (state.highWater ??= {});
+      const marks = (state.highWater ??= keyedByText());
       marks[row.kind] = Math.max(marks[row.kind] ?? 0, createdAt);
       expiry.add(row.expiresAt, row.id);
       if (replacedIds.length > 0) notify(row.userId);
@@ -194,8 +205,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
     async revokeAll(userId: string, revokeOptions: RevokeAllOptions): Promise<Epochs> {
       ensureOpen();
       const state = userState(userId);
-      const epochs = (state.epochs ??= {});
-      const result: Record<string, number> = {};
+      const epochs = (state.epochs ??= keyedByText());
+      const result = keyedByText();
       for (const kind of revokeOptions.kinds) {
         const raised = Math.max(epochs[kind] ?? 0, revokeOptions.at, state.highWater?.[kind] ?? 0);
         epochs[kind] = raised;
@@ -228,15 +239,15 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
       if (state === undefined) return { sessions: [], epochs: NO_EPOCHS };
       const sessions: SessionRecord[] = [];
       for (const id of eachId(state.ids)) sessions.push(toRecord(rows.get(id)!));
-      return { sessions, epochs: { ...state.epochs } };
+      return { sessions, epochs: keyedByText(Object.entries(state.epochs ?? NO_EPOCHS)) };
     },
 
     async getRevocationState(userId: string): Promise<RevocationState> {
       ensureOpen();
       const state = users.get(userId);
       return {
-        epochs: { ...state?.epochs },
-        denied: state?.denied === undefined ? {} : Object.fromEntries(state.denied),
+        epochs: keyedByText(Object.entries(state?.epochs ?? NO_EPOCHS)),
+        denied: keyedByText(state?.denied),
       };
     },
 
