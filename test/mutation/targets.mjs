@@ -13,7 +13,7 @@ export const targets = [
   {
     name: 'access-tokens',
     mutate: ['src/access-tokens/**/*.ts'],
-    tests: ['test/core/access-tokens.test.ts', 'test/core/access-token-hostile.test.ts'],
+    tests: ['test/core/access-tokens.test.ts', 'test/core/access-token-hostile.test.ts', 'test/core/access-token-verify.test.ts'],
   },
   { name: 'memory-store', mutate: ['src/stores/memory.ts'], tests: ['test/stores/memory.test.ts'] },
 ];
