@@ -125,8 +125,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
   };
   const deleteRow = (row: Row): void => {
     rows.delete(row.id);
-    const state = users.get(row.userId);
-    if (state === undefined) return;
+    // A row's user state lives as long as the row.
+    const state = users.get(row.userId)!;
     state.ids = removeId(state.ids, row.id);
     if (isEmpty(state.ids) && state.epochs === undefined && state.denied === undefined) users.delete(row.userId);
   };
@@ -165,7 +165,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
         lastUsedAt: createdAt,
         device: devices.intern(record),
         ip: record.ip,
-        data: record.data === undefined ? undefined : structuredClone(record.data),
+        data: structuredClone(record.data),
         revoked: undefined,
       };
       rows.set(row.id, row);
@@ -181,13 +181,15 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
       ensureOpen();
       const row = rows.get(sessionId);
       if (row === undefined) return null;
-      return { session: toRecord(row), epochs: users.get(row.userId)?.epochs ?? NO_EPOCHS };
+      // A row's user state lives as long as the row.
+      return { session: toRecord(row), epochs: users.get(row.userId)!.epochs ?? NO_EPOCHS };
     },
 
     async touch(sessionId: string, at: number): Promise<boolean> {
       ensureOpen();
       const row = rows.get(sessionId);
       if (row === undefined || row.revoked !== undefined) return false;
+      // Stryker disable next-line EqualityOperator: at === lastUsedAt writes the same value
       if (at > row.lastUsedAt) row.lastUsedAt = at;
       return true;
     },
@@ -263,13 +265,11 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
         return 'deleted';
       });
       for (const userId of usersWithDenied) {
-        const state = users.get(userId);
-        if (state?.denied === undefined) {
-          usersWithDenied.delete(userId);
-          continue;
-        }
-        for (const [id, until] of state.denied) if (until <= pruneOptions.now) state.denied.delete(id);
-        if (state.denied.size === 0) {
+        // A user is listed here exactly while it holds deny-list entries, so its state exists.
+        const state = users.get(userId)!;
+        const denied = state.denied!;
+        for (const [id, until] of denied) if (until <= pruneOptions.now) denied.delete(id);
+        if (denied.size === 0) {
           state.denied = undefined;
           usersWithDenied.delete(userId);
           if (isEmpty(state.ids) && state.epochs === undefined) users.delete(userId);

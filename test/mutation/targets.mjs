@@ -15,5 +15,5 @@ export const targets = [
     mutate: ['src/access-tokens/**/*.ts'],
     tests: ['test/core/access-tokens.test.ts', 'test/core/access-token-hostile.test.ts', 'test/core/access-token-verify.test.ts'],
   },
-  { name: 'memory-store', mutate: ['src/stores/memory.ts'], tests: ['test/stores/memory.test.ts'] },
+  { name: 'memory-store', mutate: ['src/stores/memory.ts'], tests: ['test/stores/memory.test.ts', 'test/stores/memory-store.test.ts'] },
 ];
