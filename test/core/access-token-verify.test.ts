@@ -150,7 +150,7 @@ describe('access-token verification, case by case', () => {
     expect(configError({ secret: SECRET, ttl: 7_200_000 })).toBeUndefined();
     const { sessions } = setup({ secret: SECRET, ttl: 5_000, maxTtl: 10_000 });
     const { session } = await sessions.create({ userId: 'u' });
-    await expect(sessions.issueAccessToken(session, { ttl: 10_001 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(sessions.issueAccessToken(session, { ttl: 10_001 })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'ttl must be between 1000 and 10000 ms.' });
     expect(decodeJwt(await sessions.issueAccessToken(session, { ttl: 10_000 })).exp! - decodeJwt(await sessions.issueAccessToken(session, { ttl: 1_000 })).exp!).toBe(9);
   });
 
@@ -177,6 +177,7 @@ describe('access-token keys', () => {
     expect(configError({ keys: [{ alg: 'HS256', secret: SECRET, privateKey: pair.privateKey }] })).toBe('An HS256 key takes a secret, not a key pair.');
     expect(configError({ keys: [{ alg: 'EdDSA', secret: SECRET, publicKey: pair.publicKey }] })).toBe('An EdDSA key takes a key pair, not a secret.');
     expect(configError({ keys: [{ alg: 'ES256', privateKey: pair.privateKey }] })).toBe('An ES256 access-token key needs a publicKey.');
+    expect(configError({ privateKey: pair.privateKey })).toBe('An EdDSA access-token key needs a publicKey.');
     expect(configError({ keys: [{ alg: 'HS256', kid: 'a', secret: SECRET }, { alg: 'HS256', kid: 'a', secret: OTHER_SECRET }] })).toBe('Two access-token keys share kid "a".');
     expect(configError({ keys: [{ alg: 'HS256', kid: 'a', secret: SECRET }, { alg: 'HS256', kid: 'b', secret: OTHER_SECRET }] })).toBeUndefined();
   });
@@ -196,8 +197,21 @@ describe('access-token keys', () => {
     for (const publicKey of [pair.publicKey, await exportJWK(pair.publicKey)]) {
       const verifier = createSessionManager({ store: issuer.sessions.store, clock: issuer.clock.read, epochCacheTtl: 0, accessTokens: { publicKey } });
       expect((await verifier.verifyAccessToken(jwt)).ok).toBe(true);
-      await expect(verifier.issueAccessToken(session)).rejects.toMatchObject({ code: 'INVALID_CONFIGURATION' });
+      await expect(verifier.issueAccessToken(session)).rejects.toMatchObject({
+        code: 'INVALID_CONFIGURATION',
+        message: 'No private key configured: this service can only verify access tokens.',
+      });
     }
+  });
+
+  it('accepts WebCrypto keys', async () => {
+    const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify'])) as { privateKey: CryptoKey; publicKey: CryptoKey };
+    const { sessions } = setup({ privateKey: pair.privateKey, publicKey: pair.publicKey });
+    const { session } = await sessions.create({ userId: 'u' });
+    const jwt = await sessions.issueAccessToken(session);
+    expect(decodeProtectedHeader(jwt)).toMatchObject({ alg: 'EdDSA', typ: 'session-access+jwt' });
+    expect(ACCESS_TOKEN_TYPE).toBe('session-access+jwt');
+    expect((await sessions.verifyAccessToken(jwt)).ok).toBe(true);
   });
 
   it('names keys by a hash of the key when no kid is given, and publishes only public keys', async () => {
