@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, webcrypto } from 'node:crypto';
 import { CompactSign, decodeJwt, decodeProtectedHeader, exportJWK, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DENY_WINDOW } from '../../src/access-tokens/index.js';
@@ -205,7 +205,7 @@ describe('access-token keys', () => {
   });
 
   it('accepts WebCrypto keys', async () => {
-    const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify'])) as { privateKey: CryptoKey; publicKey: CryptoKey };
+    const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
     const { sessions } = setup({ privateKey: pair.privateKey, publicKey: pair.publicKey });
     const { session } = await sessions.create({ userId: 'u' });
     const jwt = await sessions.issueAccessToken(session);
