@@ -148,7 +148,10 @@ describe('memory store', () => {
     await store.revokeAll('w', { kinds: ['browser'], at: T });
     expect(await store.revoke(first.id, { at: T, reason: 'x' })).toBeNull();
     const third = (await create(store, 'x')).session;
+    expect(Object.keys((await store.getRevocationState('x')).denied)).toEqual([]);
     await store.revoke(third.id, { at: T, reason: 'x' });
+    // Revoked without denyUntil: no deny-list entry at all.
+    expect(Object.keys((await store.getRevocationState('x')).denied)).toEqual([]);
     expect(notices).toEqual(['u', 'v', 'w', 'x']);
     unsubscribe();
     await store.revokeAll('u', { kinds: ['browser'], at: T });
