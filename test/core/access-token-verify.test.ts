@@ -188,6 +188,12 @@ describe('access-token keys', () => {
     await expect(sessions.accessTokenJwks()).rejects.toMatchObject({ code: 'INVALID_CONFIGURATION', message: 'The EdDSA publicKey is a private key.' });
   });
 
+  it('refuses a private JWK given as the public key with INVALID_CONFIGURATION, not a TypeError', async () => {
+    const pair = generateKeyPairSync('ed25519');
+    const { sessions } = setup({ privateKey: pair.privateKey, publicKey: await exportJWK(pair.privateKey) });
+    await expect(sessions.accessTokenJwks()).rejects.toMatchObject({ code: 'INVALID_CONFIGURATION', message: 'The EdDSA publicKey cannot be exported as a public JWK.' });
+  });
+
   it('verifies with a public key alone, as a JWK or a key object, defaulting to EdDSA', async () => {
     const pair = generateKeyPairSync('ed25519');
     const issuer = setup({ privateKey: pair.privateKey, publicKey: pair.publicKey });
