@@ -27,10 +27,11 @@ export function toRecord(row: TextRow): SessionRecord {
 
 /** A `json_object_agg(key, bigint)` column: NULL (no rows) is an empty map. */
 export function toNumberMap(text: string | null | undefined): Epochs {
-  if (text === null || text === undefined) return {};
+  if (text === null || text === undefined) return Object.create(null) as Record<string, number>;
   const parsed: unknown = JSON.parse(text);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw unexpected('a JSON object of numbers');
-  const map: Record<string, number> = {};
+  // No prototype: a kind named `__proto__` is a key like any other.
+  const map: Record<string, number> = Object.create(null) as Record<string, number>;
   for (const [key, value] of Object.entries(parsed)) {
     if (typeof value !== 'number') throw unexpected('a JSON object of numbers');
     map[key] = value;

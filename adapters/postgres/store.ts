@@ -172,7 +172,8 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       ensureOpen();
       const kinds = [...new Set(revokeOptions.kinds)].sort();
       const { rows } = await db.run('revokeAll', (connection) => connection.query(sql.revokeAll, [userId, kinds, revokeOptions.at, names.channel]));
-      const epochs: Record<string, number> = {};
+      // No prototype: a kind named `__proto__` is a key like any other.
+      const epochs: Record<string, number> = Object.create(null) as Record<string, number>;
       for (const row of rows) epochs[row['kind']!] = toMillis(row['epoch']!);
       return epochs;
     },

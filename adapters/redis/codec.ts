@@ -66,7 +66,8 @@ export function pairs(flat: unknown, what: string): Map<string, string> {
 
 /** Epochs from `[kind, epoch, ...]`. */
 export function decodeEpochs(flat: unknown): Epochs {
-  const epochs: Record<string, number> = {};
+  // No prototype: a kind named `__proto__` or `constructor` is a key like any other.
+  const epochs: Record<string, number> = Object.create(null) as Record<string, number>;
   for (const [kind, value] of pairs(flat, 'epochs')) epochs[kind] = numeric(value, 'epochs');
   return epochs;
 }

@@ -217,7 +217,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
       const bucket = bucketOfUser(userId);
       const user = layout.user(bucket, userId);
       const [epochs, denied] = list(await run(revocationStateScript, [user.epochs, user.denied], []), 'getRevocationState');
-      const deniedUntil: Record<string, number> = {};
+      const deniedUntil: Record<string, number> = Object.create(null) as Record<string, number>;
       for (const [id, until] of pairs(denied, 'getRevocationState')) deniedUntil[id] = numeric(until, 'getRevocationState');
       return { epochs: decodeEpochs(epochs), denied: deniedUntil };
     },

@@ -109,7 +109,7 @@ export function createOperations(db: BetterSqlite3.Database, s: Statements): Ope
   }));
 
   const getRevocationState = db.transaction((userId: string): RevocationState => {
-    const denied: Record<string, number> = {};
+    const denied = keyedByText();
     for (const row of s.deniedOf.all(userId)) denied[row.session_id] = row.until;
     return { epochs: epochsOf(userId), denied };
   });
@@ -121,7 +121,7 @@ export function createOperations(db: BetterSqlite3.Database, s: Statements): Ope
   });
 
   const epochsOf = (userId: string): Record<string, number> => {
-    const epochs: Record<string, number> = {};
+    const epochs = keyedByText();
     for (const row of s.epochsOf.all(userId)) epochs[row.kind] = row.epoch;
     return epochs;
   };
@@ -136,7 +136,7 @@ export function createOperations(db: BetterSqlite3.Database, s: Statements): Ope
     revoke: (sessionId, options) => revoke.immediate(sessionId, options),
     // One upsert over json_each: every named kind raised to max(epoch, at, high-water mark).
     revokeAll(userId, options) {
-      const epochs: Record<string, number> = {};
+      const epochs = keyedByText();
       for (const row of s.raiseEpochs.all(userId, options.at, JSON.stringify(options.kinds))) epochs[row.kind] = row.epoch;
       return epochs;
     },
@@ -145,4 +145,10 @@ export function createOperations(db: BetterSqlite3.Database, s: Statements): Ope
     getRevocationState: (userId) => getRevocationState.deferred(userId),
     prune: (options) => prune.immediate(options),
   };
+}
+
+// Kinds are the application's text: with no prototype, "__proto__" is a key like any other
+// (a plain `{}` drops it) and "constructor" is never read from Object.prototype.
+function keyedByText(): Record<string, number> {
+  return Object.create(null) as Record<string, number>;
 }

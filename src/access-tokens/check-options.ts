@@ -1,5 +1,5 @@
 import { KeyObject } from 'node:crypto';
-import { duration, integer, invalidConfiguration, oneOf, optionsObject, text } from '../option-checks.js';
+import { integer, invalidConfiguration, optionsObject, text } from '../option-checks.js';
 import type { AccessTokenOptions } from './index.js';
 
 const OPTIONS = ['secret', 'privateKey', 'publicKey', 'alg', 'keys', 'ttl', 'maxTtl', 'issuer', 'audience', 'clockTolerance', 'verifiedCacheSize'];
@@ -24,8 +24,9 @@ function checkKey(name: string, value: unknown): void {
 }
 
 /**
- * Checks every field of the `accessTokens` option when the manager is created: the types and
- * ranges here, the keys' coherence in the access-token module. A secret given as a number, a
+ * Checks the `accessTokens` option when the manager is created: unknown keys and the types of
+ * key material here; algorithms, lifetimes and the keys' coherence where the access tokens are
+ * built, also at startup. A secret given as a number, a
  * key given as text or a misspelt option is refused at startup, never on first use.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`
  */
@@ -34,22 +35,17 @@ export function checkAccessTokenOptions(value: AccessTokenOptions): void {
   checkSecret('accessTokens.secret', options.secret);
   checkKey('accessTokens.privateKey', options.privateKey);
   checkKey('accessTokens.publicKey', options.publicKey);
-  if (options.alg !== undefined) oneOf('accessTokens.alg', options.alg, ['EdDSA', 'ES256'], 'EdDSA');
   if (options.keys !== undefined) {
     if (!Array.isArray(options.keys)) throw invalidConfiguration('accessTokens.keys must be a list of keys, newest first.');
     options.keys.forEach((key: unknown, index: number) => {
       const name = `accessTokens.keys[${index}]`;
       const checked = optionsObject(name, key as Record<string, unknown>, KEY_OPTIONS);
-      oneOf(`${name}.alg`, checked['alg'] ?? '', ['HS256', 'EdDSA', 'ES256'], 'HS256');
       text(`${name}.kid`, checked['kid'], undefined, 256);
       checkSecret(`${name}.secret`, checked['secret']);
       checkKey(`${name}.privateKey`, checked['privateKey']);
       checkKey(`${name}.publicKey`, checked['publicKey']);
     });
   }
-  duration('accessTokens.ttl', options.ttl, 0, { min: 1_000 });
-  duration('accessTokens.maxTtl', options.maxTtl, 0, { min: 1_000 });
-  duration('accessTokens.clockTolerance', options.clockTolerance, 0, { min: 0, max: 60_000 });
   integer('accessTokens.verifiedCacheSize', options.verifiedCacheSize, 0, { min: 0 });
   text('accessTokens.issuer', options.issuer, undefined);
   text('accessTokens.audience', options.audience, undefined);

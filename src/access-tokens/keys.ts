@@ -77,21 +77,30 @@ async function resolveKey(key: AccessTokenKey): Promise<ResolvedKey> {
     };
   }
   const publicKey = await importKey(key.publicKey!, key.alg);
+  // Stryker disable next-line ConditionalExpression: importKey hands undefined back unchanged
   const signingKey = key.privateKey === undefined ? undefined : await importKey(key.privateKey, key.alg);
-  const jwk = await exportJWK(publicKey);
+  let jwk: JWK;
+  try {
+    jwk = await exportJWK(publicKey);
+  } catch {
+    // A non-extractable CryptoKey (a private JWK imported as the public key) cannot be read.
+    throw config(`The ${key.alg} publicKey cannot be exported as a public JWK.`);
+  }
   if ('d' in jwk) throw config(`The ${key.alg} publicKey is a private key.`);
   const kid = key.kid ?? `${key.alg.toLowerCase()}-${createHash('sha256').update(JSON.stringify([jwk.crv, jwk.x, jwk.y])).digest('base64url').slice(0, 16)}`;
   return { kid, alg: key.alg, signingKey, verificationKey: publicKey, publicJwk: { ...jwk, kid, alg: key.alg, use: 'sig' } };
 }
 
 async function importKey(key: KeyLike, alg: AccessTokenAlgorithm): Promise<CryptoKey | KeyObject> {
+  // Stryker disable next-line ConditionalExpression: isJwk refuses a KeyObject too; this reads plainer
   if (key instanceof KeyObject) return key;
   if (isJwk(key)) return (await importJWK(key, alg)) as CryptoKey;
   return key as CryptoKey;
 }
 
-function isJwk(key: KeyLike): key is JWK {
-  return typeof key === 'object' && key !== null && 'kty' in key && !(key instanceof KeyObject);
+// A KeyLike is an object: a CryptoKey has no `kty`, a JWK always has one.
+function isJwk(key: CryptoKey | JWK): key is JWK {
+  return 'kty' in key;
 }
 
 function secretBytes(secret: string | Uint8Array): Uint8Array {

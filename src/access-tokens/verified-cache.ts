@@ -28,6 +28,7 @@ export class VerifiedTokenCache<T> {
   }
 
   set(token: string, value: T, until: number): void {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: with capacity 0 the bound below evicts the entry at once
     if (this.#capacity <= 0) return;
     this.#entries.set(token, { value, until });
     if (this.#entries.size > this.#capacity) this.#entries.delete(this.#entries.keys().next().value!);

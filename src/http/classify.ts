@@ -3,28 +3,29 @@ import type { HttpRequest } from './request.js';
 /** Longest Accept header looked at; browsers send about 150 characters. */
 const MAX_ACCEPT_LENGTH = 1024;
 
-/** The `q` of each media range in an Accept header, by lower-case type. */
+/** The `q` of each media range in an Accept header, by lower-case type; the first one counts. */
 function acceptWeights(accept: string): Map<string, number> {
   const weights = new Map<string, number>();
   for (const range of accept.slice(0, MAX_ACCEPT_LENGTH).split(',')) {
-    const [type = '', ...params] = range.split(';');
+    const [type, ...params] = range.split(';') as [string, ...string[]];
     let q = 1;
     for (const param of params) {
-      const [key, value] = param.split('=');
-      if (key?.trim().toLowerCase() === 'q' && value !== undefined) {
-        const parsed = Number(value.trim());
+      const equals = param.indexOf('=');
+      if (equals !== -1 && param.slice(0, equals).trim().toLowerCase() === 'q') {
+        // Number() ignores surrounding spaces and reads "" as 0.
+        const parsed = Number(param.slice(equals + 1));
         q = Number.isFinite(parsed) ? Math.min(1, Math.max(0, parsed)) : 0;
       }
     }
     const name = type.trim().toLowerCase();
-    if (name !== '' && !weights.has(name)) weights.set(name, q);
+    if (!weights.has(name)) weights.set(name, q);
   }
   return weights;
 }
 
 /** Whether an Accept header names HTML explicitly and ranks it at least as high as JSON. */
 export function prefersHtml(accept: string | undefined): boolean {
-  if (accept === undefined || !/html/i.test(accept)) return false;
+  if (accept === undefined) return false;
   const weights = acceptWeights(accept);
   const html = Math.max(weights.get('text/html') ?? 0, weights.get('application/xhtml+xml') ?? 0);
   return html > 0 && html >= (weights.get('application/json') ?? 0);

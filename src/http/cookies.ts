@@ -13,21 +13,24 @@ export interface CookieAttributes {
  */
 export function cookieValues(header: string | undefined, name: string): string[] {
   const values: string[] = [];
-  if (header === undefined || header.length === 0) return values;
+  if (header === undefined) return values;
   let start = 0;
-  // The next "=" is remembered across segments, so a header of many ";" without "=" stays
-  // linear.
+  // The next "=" at or after `start`; none left means no cookie further on.
   let equals = header.indexOf('=');
-  while (start < header.length && equals !== -1) {
+  while (equals !== -1) {
     let end = header.indexOf(';', start);
     if (end === -1) end = header.length;
-    if (equals < start) equals = header.indexOf('=', start);
-    if (equals !== -1 && equals < end && header.slice(start, equals).trim() === name) {
+    // A segment without "=" reads up to a later one, across a ";" that no cookie name (an
+    // RFC 6265 token) contains: it never matches.
+    if (header.slice(start, equals).trim() === name) {
       let value = header.slice(equals + 1, end).trim();
       if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
       values.push(value);
     }
     start = end + 1;
+    // Remembered across segments, searched again only once passed: linear in the header.
+    // Stryker disable next-line EqualityOperator: `<=` is equivalent (an "=" at `start` is found again); `>=` is killed by the tests
+    if (equals < start) equals = header.indexOf('=', start);
   }
   return values;
 }
@@ -63,8 +66,7 @@ export function readCookieToken(header: string | undefined, name: string): Cooki
     if (parseToken(value) !== undefined && !candidates.includes(value)) candidates.push(value);
     if (candidates.length === MAX_CANDIDATES) break;
   }
-  const [token] = candidates;
-  return candidates.length === 1 && token !== undefined ? { state: 'token', token } : { state: 'invalid', candidates };
+  return candidates.length === 1 ? { state: 'token', token: candidates[0]! } : { state: 'invalid', candidates };
 }
 
 /** `Set-Cookie` value that stores `token` for `maxAgeSeconds`. */

@@ -32,8 +32,9 @@ export function readCredential(request: HttpRequest, cookieName: string, accessT
   const authorization = request.header('authorization');
   if (authorization !== undefined && /^bearer(?: |$)/i.test(authorization.trimStart())) {
     const match = authorization.length <= MAX_AUTHORIZATION_LENGTH ? BEARER.exec(authorization.trim()) : null;
-    const value = match?.[1];
-    if (value === undefined) return { from: 'bearer', value: undefined, type: 'session', presented: [] };
+    if (match === null) return { from: 'bearer', value: undefined, type: 'session', presented: [] };
+    // The group is not optional: a match always has it.
+    const value = match[1]!;
     const type = accessTokens && JWT_SHAPE.test(value) ? 'access' : 'session';
     return { from: 'bearer', value, type, presented: parseToken(value) === undefined ? [] : [value] };
   }

@@ -21,13 +21,12 @@ import type { HttpRequest } from './request.js';
 export function isCrossSiteRequest(request: HttpRequest, trustProxy = false): boolean {
   const site = request.header('sec-fetch-site')?.trim().toLowerCase();
   if (site !== undefined && site !== '') return site !== 'same-origin' && site !== 'none';
-  const origin = request.header('origin')?.trim();
+  const origin = request.header('origin');
   if (origin === undefined) return false;
-  if (origin === '' || origin === 'null') return true;
-  const own = ownOrigin(request, trustProxy);
-  if (own === undefined) return true;
+  // "null", an empty value and junk do not parse, and are refused; without a usable Host the
+  // own origin is undefined, which no parsed origin equals.
   try {
-    return new URL(origin).origin !== own;
+    return new URL(origin).origin !== ownOrigin(request, trustProxy);
   } catch {
     return true;
   }

@@ -1,3 +1,4 @@
+import { duration, optionsObject } from '../option-checks.js';
 import type {
   CreateOptions,
   CreateResult,
@@ -53,6 +54,10 @@ interface Revocation {
   readonly reason: string;
 }
 
+// Kinds are the application's text, and a caller's `revokeAll({ kinds })`: the per-kind records
+// have no prototype, so "__proto__", "constructor" or "toString" are kinds like any other,
+// never an inherited property (a plain `{}` would read `Object` as the epoch of "constructor"
+// and drop an assignment to "__proto__").
 interface UserState {
   ids: IdSet;
   epochs: Record<string, number> | undefined;
@@ -60,7 +65,14 @@ interface UserState {
   denied: Map<string, number> | undefined;
 }
 
-const NO_EPOCHS: Epochs = Object.freeze({});
+/** A record keyed by caller-chosen text: no prototype, so every key is an own property. */
+function keyedByText(entries: Iterable<readonly [string, number]> = []): Record<string, number> {
+  const record = Object.create(null) as Record<string, number>;
+  for (const [key, value] of entries) record[key] = value;
+  return record;
+}
+
+const NO_EPOCHS: Epochs = Object.freeze(keyedByText());
 
 /**
  * The embedded default store: sessions in this process's memory, lost on restart. Fits one
@@ -70,8 +82,10 @@ const NO_EPOCHS: Epochs = Object.freeze({});
  * Every operation is synchronous inside, so each is atomic. Pruning visits only the expiry
  * buckets that have ended, never the whole map.
  *
- * @param options - Tuning, rarely needed.
+ * @param input - Tuning, rarely needed.
  * @returns A {@link SessionStore}.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for an unknown option or an
+ * `expiryBucketMs` that is not a whole number of ms >= 1.
  *
  * @example
  * ```ts
@@ -79,10 +93,11 @@ const NO_EPOCHS: Epochs = Object.freeze({});
  * const sessions = createSessionManager({ store: memoryStore() });
  * ```
  */
-export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
+export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
+  const options = optionsObject('memoryStore() options', input, ['expiryBucketMs']);
   const rows = new Map<string, Row>();
   const users = new Map<string, UserState>();
-  const expiry = new ExpiryIndex(options.expiryBucketMs ?? 60_000);
+  const expiry = new ExpiryIndex(duration('memoryStore: expiryBucketMs', options.expiryBucketMs, 60_000, { min: 1 }));
   const strings = new Interner();
   const devices = new DeviceTable(strings);
   const listeners = new Set<(notice: RevocationNotice) => void>();
@@ -96,6 +111,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
   const userState = (userId: string): UserState => {
     let state = users.get(userId);
     if (state === undefined) {
+      // Stryker disable next-line ObjectLiteral: absent and undefined fields read the same; listing them keeps one object shape
       state = { ids: undefined, epochs: undefined, highWater: undefined, denied: undefined };
       users.set(userId, state);
     }
@@ -114,9 +130,11 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
   };
   const deleteRow = (row: Row): void => {
     rows.delete(row.id);
-    const state = users.get(row.userId);
-    if (state === undefined) return;
+    // A row's user state lives as long as the row.
+    const state = users.get(row.userId)!;
     state.ids = removeId(state.ids, row.id);
+    // Dropping a user state with nothing left in it only frees memory (never marked equivalent:
+    // the same line's mutant that always drops it is a real one).
     if (isEmpty(state.ids) && state.epochs === undefined && state.denied === undefined) users.delete(row.userId);
   };
 
@@ -155,12 +173,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
         lastUsedAt: createdAt,
         device: devices.intern(record),
         ip: record.ip,
-        data: record.data === undefined ? undefined : structuredClone(record.data),
+        data: structuredClone(record.data),
         revoked: undefined,
       };
       rows.set(row.id, row);
       state.ids = addId(state.ids, row.id);
-      const marks = (state.highWater ??= {});
+      const marks = (state.highWater ??= keyedByText());
       marks[row.kind] = Math.max(marks[row.kind] ?? 0, createdAt);
       expiry.add(row.expiresAt, row.id);
       if (replacedIds.length > 0) notify(row.userId);
@@ -171,13 +189,15 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
       ensureOpen();
       const row = rows.get(sessionId);
       if (row === undefined) return null;
-      return { session: toRecord(row), epochs: users.get(row.userId)?.epochs ?? NO_EPOCHS };
+      // A row's user state lives as long as the row.
+      return { session: toRecord(row), epochs: users.get(row.userId)!.epochs ?? NO_EPOCHS };
     },
 
     async touch(sessionId: string, at: number): Promise<boolean> {
       ensureOpen();
       const row = rows.get(sessionId);
       if (row === undefined || row.revoked !== undefined) return false;
+      // Stryker disable next-line EqualityOperator: at === lastUsedAt writes the same value
       if (at > row.lastUsedAt) row.lastUsedAt = at;
       return true;
     },
@@ -195,8 +215,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
     async revokeAll(userId: string, revokeOptions: RevokeAllOptions): Promise<Epochs> {
       ensureOpen();
       const state = userState(userId);
-      const epochs = (state.epochs ??= {});
-      const result: Record<string, number> = {};
+      const epochs = (state.epochs ??= keyedByText());
+      const result = keyedByText();
       for (const kind of revokeOptions.kinds) {
         const raised = Math.max(epochs[kind] ?? 0, revokeOptions.at, state.highWater?.[kind] ?? 0);
         epochs[kind] = raised;
@@ -229,15 +249,15 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
       if (state === undefined) return { sessions: [], epochs: NO_EPOCHS };
       const sessions: SessionRecord[] = [];
       for (const id of eachId(state.ids)) sessions.push(toRecord(rows.get(id)!));
-      return { sessions, epochs: { ...state.epochs } };
+      return { sessions, epochs: keyedByText(Object.entries(state.epochs ?? NO_EPOCHS)) };
     },
 
     async getRevocationState(userId: string): Promise<RevocationState> {
       ensureOpen();
       const state = users.get(userId);
       return {
-        epochs: { ...state?.epochs },
-        denied: state?.denied === undefined ? {} : Object.fromEntries(state.denied),
+        epochs: keyedByText(Object.entries(state?.epochs ?? NO_EPOCHS)),
+        denied: keyedByText(state?.denied),
       };
     },
 
@@ -246,6 +266,9 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
       let deleted = 0;
       expiry.takeExpired(pruneOptions.now, pruneOptions.limit, (id) => {
         const row = rows.get(id);
+        // Rows leave only through this callback, so the index never holds a gone id; kept so that
+        // another way to delete a row can never make pruning throw.
+        // Stryker disable next-line ConditionalExpression,StringLiteral: see above
         if (row === undefined) return 'gone';
         if (row.expiresAt > pruneOptions.now) return 'keep';
         deleteRow(row);
@@ -253,13 +276,13 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
         return 'deleted';
       });
       for (const userId of usersWithDenied) {
-        const state = users.get(userId);
-        if (state?.denied === undefined) {
-          usersWithDenied.delete(userId);
-          continue;
-        }
-        for (const [id, until] of state.denied) if (until <= pruneOptions.now) state.denied.delete(id);
-        if (state.denied.size === 0) {
+        // A user is listed here exactly while it holds deny-list entries, so its state exists.
+        const state = users.get(userId)!;
+        const denied = state.denied!;
+        for (const [id, until] of denied) if (until <= pruneOptions.now) denied.delete(id);
+        // Dropping emptied deny-lists and user states only frees memory: answers are the same.
+        // Stryker disable next-line BlockStatement: see above
+        if (denied.size === 0) {
           state.denied = undefined;
           usersWithDenied.delete(userId);
           if (isEmpty(state.ids) && state.epochs === undefined) users.delete(userId);

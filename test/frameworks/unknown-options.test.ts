@@ -5,7 +5,7 @@ import { sessionPlugin } from '../../adapters/fastify/index.js';
 import { sessionMiddleware as koaMiddleware, sessionRoutes as koaRoutes } from '../../adapters/koa/index.js';
 import { sqliteStore } from '../../adapters/sqlite/index.js';
 import { createSessionHttp, createSessionRoutes } from '../../src/http/index.js';
-import { createSessionManager, isSessionError } from '../../src/index.js';
+import { createSessionManager, isSessionError, memoryStore } from '../../src/index.js';
 
 async function refusal(make: () => unknown): Promise<{ code: string; message: string }> {
   try {
@@ -27,6 +27,7 @@ describe('every factory refuses an option it does not know, naming it', () => {
     ['createSessionHttp', () => createSessionHttp(sessions, { secur: true } as never), 'secur'],
     ['createSessionRoutes', () => createSessionRoutes(sessions, { path: '/s' } as never), 'path'],
     ['sqliteStore', () => sqliteStore({ filename: ':memory:', busyTimout: 10 } as never), 'busyTimout'],
+    ['memoryStore', () => memoryStore({ expiryBucket: 10 } as never), 'expiryBucket'],
     [
       'fastify sessionPlugin',
       async () => {

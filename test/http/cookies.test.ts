@@ -31,6 +31,40 @@ describe('cookie parsing', () => {
     expect(cookieValues('=session', 'session')).toEqual([]);
     expect(cookieValues(`${';'.repeat(10_000)}session=x`, 'session')).toEqual(['x']);
   });
+
+  it('takes a value out of double quotes only when it has both', () => {
+    expect(cookieValues('session="abc"', 'session')).toEqual(['abc']);
+    expect(cookieValues('session=""', 'session')).toEqual(['']);
+    expect(cookieValues('session="', 'session')).toEqual(['"']);
+    expect(cookieValues('session=abc"', 'session')).toEqual(['abc"']);
+    expect(cookieValues('session="abc', 'session')).toEqual(['"abc']);
+    expect(cookieValues('session=a"b"', 'session')).toEqual(['a"b"']);
+  });
+
+  it('skips a cookie without "=" wherever it stands', () => {
+    expect(cookieValues('a=1; session;', 'session')).toEqual([]);
+    expect(cookieValues('a=1; session', 'session')).toEqual([]);
+    expect(cookieValues('session; session=x', 'session')).toEqual(['x']);
+    expect(cookieValues('session; a=1; session=y', 'session')).toEqual(['y']);
+    expect(cookieValues('s=1; x; s=2', 's')).toEqual(['1', '2']);
+    expect(cookieValues('=1; s=2', 's')).toEqual(['2']);
+  });
+
+  it('reads the last cookie of a header ending in ";" or spaces', () => {
+    expect(cookieValues('a=1; session=x;', 'session')).toEqual(['x']);
+    expect(cookieValues('a=1; session=x ; ', 'session')).toEqual(['x']);
+  });
+
+  it('stays linear on a million ";" before or after the cookie', () => {
+    const many = ';'.repeat(1_000_000);
+    const started = performance.now();
+    expect(cookieValues(`${many}session=x`, 'session')).toEqual(['x']);
+    expect(cookieValues(`session=x${many}`, 'session')).toEqual(['x']);
+    expect(cookieValues(`${many}a${many}session=x`, 'session')).toEqual(['x']);
+    expect(cookieValues(`a=1${many}`, 'session')).toEqual([]);
+    // Linear work takes tens of ms (seconds under a coverage tool); a quadratic loop, minutes.
+    expect(performance.now() - started).toBeLessThan(15_000);
+  }, 60_000);
 });
 
 describe('duplicate cookie names', () => {

@@ -43,6 +43,31 @@ describe('cross-site check', () => {
     expect(isCrossSiteRequest(post({ origin: 'http://app.example' }, true))).toBe(true);
   });
 
+  it('does not trust X-Forwarded-* unless asked to', () => {
+    const request = post({ origin: 'https://public.example', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'public.example' });
+    expect(isCrossSiteRequest(request)).toBe(true);
+    expect(isCrossSiteRequest(post({ origin: 'http://app.example', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'public.example' }))).toBe(false);
+  });
+
+  it('falls back to Origin when Sec-Fetch-Site is empty', () => {
+    expect(isCrossSiteRequest(post({ 'sec-fetch-site': '', origin: 'http://app.example' }))).toBe(false);
+    expect(isCrossSiteRequest(post({ 'sec-fetch-site': '  ', origin: 'http://app.example' }))).toBe(false);
+    expect(isCrossSiteRequest(post({ 'sec-fetch-site': '', origin: 'https://evil.example' }))).toBe(true);
+    expect(isCrossSiteRequest(post({ 'sec-fetch-site': '' }))).toBe(false);
+  });
+
+  it('reads Sec-Fetch-Site with surrounding spaces and in any case', () => {
+    expect(isCrossSiteRequest(post({ 'sec-fetch-site': ' same-origin ', origin: 'https://evil.example' }))).toBe(false);
+    expect(isCrossSiteRequest(post({ 'sec-fetch-site': 'NONE' }))).toBe(false);
+    expect(isCrossSiteRequest(post({ 'sec-fetch-site': ' same-site ' }))).toBe(true);
+  });
+
+  it('refuses Origin values that are no origin at all', () => {
+    for (const origin of ['null', ' null ', '', '   ', 'file:///etc/passwd', 'data:text/html,x', 'app.example']) {
+      expect(isCrossSiteRequest(post({ origin }))).toBe(true);
+    }
+  });
+
   it('reads X-Forwarded-Proto and X-Forwarded-Host only with trustProxy', () => {
     const request = post({ origin: 'https://public.example', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'public.example' });
     expect(isCrossSiteRequest(request, true)).toBe(false);

@@ -45,6 +45,13 @@ describe('safeNextPath', () => {
     ['empty', ''],
     ['overlong', `/${'a'.repeat(3000)}`],
     ['deep nesting of encodings', '/%2525252525252F'],
+    ['a dot segment before a second slash', '/.//evil.example'],
+    ['a parent segment before a second slash', '/..//evil.example'],
+    ['a parent segment deeper in the path', '/a/..//evil.example'],
+    ['an encoded parent segment', '/%2e%2e//evil.example'],
+    ['an upper-case encoded dot segment', '/%2E//evil.example'],
+    ['a double-encoded parent segment', '/%252e%252e//evil.example'],
+    ['a parent segment and an encoded slash', '/..%2F/evil.example'],
   ])('refuses %s', (_name, value) => {
     expect(safeNextPath(value, '/home')).toBe('/home');
   });
@@ -59,5 +66,36 @@ describe('safeNextPath', () => {
     expect(safeNextPath('//evil', '//evil')).toBe('/');
     expect(safeNextPath('//evil', 'https://evil.example')).toBe('/');
     expect(safeNextPath('//evil')).toBe('/');
+  });
+
+  it('keeps a path up to 2,048 characters and refuses one longer', () => {
+    const longest = `/${'a'.repeat(2047)}`;
+    expect(safeNextPath(longest, '/home')).toBe(longest);
+    expect(safeNextPath(`${longest}a`, '/home')).toBe('/home');
+  });
+
+  it('decodes a harmless value up to four times and refuses one still encoded after that', () => {
+    // "/%2541" decodes to "/%41", then to "/A": three different forms, kept.
+    expect(safeNextPath('/%252541', '/home')).toBe('/%252541');
+    // Four decodings, each changing it, end in "/A": a value still changing after four
+    // decodings is refused, whatever it ends as.
+    expect(safeNextPath('/%25252541', '/home')).toBe('/home');
+    expect(safeNextPath('/%2525252541', '/home')).toBe('/home');
+  });
+
+  it('keeps "//" and dot segments inside a path, where they cannot change the host', () => {
+    for (const value of ['/a//b', '/a/%2F/b', '/a/./b', '/a/b/../c', '/..', '/./a', '/a/..']) {
+      expect(safeNextPath(value, '/home')).toBe(value);
+    }
+  });
+
+  it('gives "/" when the fallback is not a string', () => {
+    for (const fallback of [42, null, ['/home'], { toString: () => '/home' }]) {
+      expect(safeNextPath('//evil', fallback as unknown as string)).toBe('/');
+    }
+  });
+
+  it('keeps a safe fallback as given', () => {
+    expect(safeNextPath(undefined, '/a/b?c=d')).toBe('/a/b?c=d');
   });
 });

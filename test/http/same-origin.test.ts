@@ -47,5 +47,6 @@ describe('requireSameOriginResponse', () => {
       thrown = error;
     }
     expect(isSessionError(thrown) && thrown.code).toBe('INVALID_CONFIGURATION');
+    expect((thrown as Error).message).toBe('requireSameOrigin() needs the session middleware mounted before it.');
   });
 });

@@ -13,6 +13,7 @@ import { switchableStore } from './failing-store.js';
 import { describeForms } from './forms.js';
 import { describeMalformed } from './malformed.js';
 import { describeOutage } from './outage.js';
+import { describePathVariants } from './path-variants.js';
 import { describeRevocation } from './revocation.js';
 import { describeRoutes } from './routes.js';
 import { describeSignIn } from './sign-in.js';
@@ -162,5 +163,6 @@ export function describeFrameworkConformance(
     describeOutage(context);
     describeMalformed(context);
     describeAccessTokens(context);
+    describePathVariants(context);
   });
 }

@@ -9,6 +9,7 @@ import { describeLifecycle } from './lifecycle.js';
 import { describeManagerOverStore } from './manager.js';
 import { describePruning } from './pruning.js';
 import { describeRaces } from './races.js';
+import { describeTextKeys } from './text-keys.js';
 
 /** Options of {@link describeStoreConformance}. */
 export interface StoreConformanceOptions {
@@ -28,7 +29,8 @@ export interface StoreConformanceOptions {
 /**
  * Registers the store conformance suite: every behaviour `src/store.ts` promises, split by
  * concern (lifecycle, epochs, one session per device, pruning, races, the manager's promises
- * over this store, and malformed answers refused). Every store shipped
+ * over this store, malformed answers refused, and kinds and user ids named like `Object`
+ * properties). Every store shipped
  * with this package runs it; run it on yours with one line.
  *
  * `makeStore` is called before each test and must return an empty store (a fresh key prefix,
@@ -80,5 +82,6 @@ export function describeStoreConformance(
     describeRaces(context);
     describeManagerOverStore(context);
     describeCorruptedAnswers(context);
+    describeTextKeys(context);
   });
 }

@@ -1,0 +1,105 @@
+import { request as httpRequest } from 'node:http';
+import { BROWSERS } from './client.js';
+import type { FrameworkSuiteContext } from './context.js';
+
+/** One request with the path sent exactly as written: `fetch()` and `new URL()` would normalise it. */
+function sendExact(base: string, path: string, method: string, cookie?: string): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(base);
+  const headers: Record<string, string> = { 'user-agent': BROWSERS.chromeMac, accept: 'application/json' };
+  if (cookie !== undefined) headers['cookie'] = cookie;
+  return new Promise((resolve, reject) => {
+    const request = httpRequest({ host: hostname, port, path, method, headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+/** Other spellings of a path that a router, a proxy or a browser may read as the same route. */
+function spellings(path: string): string[] {
+  const [first = '', ...rest] = path.slice(1).split('/');
+  const tail = rest.length === 0 ? '' : `/${rest.join('/')}`;
+  const encodedFirstLetter = `%${first.charCodeAt(0).toString(16)}${first.slice(1)}`;
+  return [
+    `/${path}`,
+    `//${path}`,
+    path.toUpperCase(),
+    `/${first[0]!.toUpperCase()}${first.slice(1)}${tail}`,
+    `/${encodedFirstLetter}${tail}`,
+    `/${encodedFirstLetter.toUpperCase()}${tail}`,
+    `${path}/`,
+    `${path}//`,
+    `/.${path}`,
+    `/x/..${path}`,
+    `/%2e${path}`,
+    `${path};x`,
+    `${path}%00`,
+    `${path}%20`,
+    ...(rest.length === 0 ? [] : [`/${first}%2F${rest.join('/')}`, `/${first}%2f${rest.join('%2f')}`, `/${first}//${rest.join('/')}`, `/${first}/./${rest.join('/')}`]),
+  ];
+}
+
+const PROTECTED = ['/api/me', '/dashboard', '/sessions'];
+
+/**
+ * Route guards hold for every spelling of a protected path: doubled or encoded slashes, dot
+ * segments, another case, a trailing slash. Whatever the router makes of such a path (the same
+ * route, or none), it never answers with a user's data without a live session.
+ */
+export function describePathVariants({ runner, scenario }: FrameworkSuiteContext): void {
+  const { describe, it, expect } = runner;
+  describe('protected routes under other spellings of their path', () => {
+    const refused = async (path: string, method: string, cookie?: string) => {
+      const reply = await sendExact(scenario().url, path, method, cookie);
+      return { path, status: reply.status, leaked: reply.status >= 200 && reply.status < 300 };
+    };
+
+    it('answer no request without a session', async () => {
+      const leaks = [];
+      for (const path of PROTECTED) {
+        for (const variant of [path, ...spellings(path)]) {
+          const result = await refused(variant, 'GET');
+          if (result.leaked) leaks.push(result);
+        }
+      }
+      expect(leaks).toEqual([]);
+    });
+
+    it('answer no request with a revoked session', async () => {
+      const laptop = scenario().device(BROWSERS.chromeMac);
+      await laptop.signIn('alice');
+      const cookie = `session=${laptop.token!}`;
+      expect((await refused('/api/me', 'GET', cookie)).leaked).toBe(true);
+      await scenario().sessions.revokeAll('alice');
+      const leaks = [];
+      for (const path of PROTECTED) {
+        for (const variant of [path, ...spellings(path)]) {
+          const result = await refused(variant, 'GET', cookie);
+          if (result.leaked) leaks.push(result);
+        }
+      }
+      expect(leaks).toEqual([]);
+    });
+
+    it('sign out no device without a session, and never another user\'s device', async () => {
+      const alice = scenario().device(BROWSERS.chromeMac);
+      const bob = scenario().device(BROWSERS.firefoxWindows);
+      await alice.signIn('alice');
+      await bob.signIn('bob');
+      const target = `/sessions/${bob.sessionId!}`;
+      const leaks = [];
+      for (const variant of [target, ...spellings(target)]) {
+        for (const cookie of [undefined, `session=${alice.token!}`]) {
+          const result = await refused(variant, 'DELETE', cookie);
+          if (result.leaked) leaks.push(result);
+        }
+      }
+      expect(leaks).toEqual([]);
+      expect((await bob.request('/api/me')).status).toBe(200);
+    });
+  });
+}

@@ -1,0 +1,105 @@
+import { createSessionManager } from '../../manager/index.js';
+import type { StoreSuiteContext } from './context.js';
+import { insert, isLive } from './fixtures.js';
+
+/**
+ * Names an object literal already has: a store keeping kinds or users in a plain `{}` reads
+ * `Object` as the epoch of "constructor" and drops an epoch written to "__proto__".
+ */
+const OBJECT_KEYS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'] as const;
+
+/** The epoch of `kind` when the store set one: an inherited property is no epoch. */
+const own = (epochs: Readonly<Record<string, number>>, kind: string): number | undefined => (Object.hasOwn(epochs, kind) ? epochs[kind] : undefined);
+
+/**
+ * Kinds, user ids and tenant ids are the application's text: names that are also properties
+ * of `Object.prototype` must behave like any other name, and a revocation in such a kind must
+ * revoke (failing open on a name is a bypass an attacker can choose).
+ */
+export function describeTextKeys({ runner, store }: StoreSuiteContext): void {
+  const { describe, it, expect } = runner;
+  describe('kinds, user ids and tenant ids named like Object properties', () => {
+    it('revokeAll raises and returns exactly the epochs of those kinds', async () => {
+      const at = Date.now() + 1_000;
+      const epochs = await store().revokeAll('user-a', { kinds: [...OBJECT_KEYS], at });
+      expect(Object.keys(epochs).sort()).toEqual([...OBJECT_KEYS].sort());
+      for (const kind of OBJECT_KEYS) {
+        expect(Object.hasOwn(epochs, kind)).toBe(true);
+        expect(epochs[kind]).toBe(at);
+      }
+      const state = await store().getRevocationState('user-a');
+      for (const kind of OBJECT_KEYS) expect(own(state.epochs, kind)).toBe(at);
+    });
+
+    it('a kind never revoked has no epoch, whatever its name', async () => {
+      const state = await store().getRevocationState('user-b');
+      for (const kind of OBJECT_KEYS) expect(Object.hasOwn(state.epochs, kind)).toBe(false);
+      await store().revokeAll('user-b', { kinds: ['browser'], at: Date.now() });
+      const after = await store().getRevocationState('user-b');
+      for (const kind of OBJECT_KEYS) expect(Object.hasOwn(after.epochs, kind)).toBe(false);
+    });
+
+    it('sessions of those kinds are revoked by their epoch, and later ones are born after it', async () => {
+      for (const kind of OBJECT_KEYS) {
+        const before = await insert(store(), 'user-c', { kind, tenantId: kind });
+        expect(Number.isSafeInteger(before.createdAt)).toBe(true);
+        expect(before.kind).toBe(kind);
+        expect(before.tenantId).toBe(kind);
+        const epochs = await store().revokeAll('user-c', { kinds: [kind], at: Date.now() });
+        expect(own(epochs, kind)).toBeGreaterThanOrEqual(before.createdAt);
+        const found = await store().get(before.id);
+        expect(own(found!.epochs, kind)).toBe(epochs[kind]);
+        expect(found!.session.createdAt).toBeLessThanOrEqual(epochs[kind]!);
+        const after = await insert(store(), 'user-c', { kind, tenantId: kind });
+        expect(Number.isSafeInteger(after.createdAt)).toBe(true);
+        expect(Number.isSafeInteger(after.expiresAt)).toBe(true);
+        expect(after.createdAt).toBeGreaterThan(epochs[kind]!);
+      }
+      const { sessions, epochs } = await store().listByUser('user-c');
+      expect(sessions).toHaveLength(2 * OBJECT_KEYS.length);
+      for (const kind of OBJECT_KEYS) {
+        const ofKind = sessions.filter((session) => session.kind === kind);
+        const epoch = own(epochs, kind);
+        expect(epoch).toBeGreaterThan(0);
+        expect(ofKind.map((session) => session.createdAt > epoch!)).toEqual([false, true]);
+      }
+    });
+
+    it('user ids named like Object properties are users like any other', async () => {
+      const ids: string[] = [];
+      for (const user of OBJECT_KEYS) ids.push((await insert(store(), user, { tenantId: user })).id);
+      const epochs = await store().revokeAll('constructor', { kinds: ['browser'], at: Date.now() });
+      for (const [index, user] of OBJECT_KEYS.entries()) {
+        const { sessions, epochs: listed } = await store().listByUser(user);
+        expect(sessions.map((session) => [session.id, session.userId, session.tenantId])).toEqual([[ids[index], user, user]]);
+        const found = await store().get(ids[index]!);
+        expect(found!.session.userId).toBe(user);
+        expect(isLive(found!.session, found!.epochs, Date.now())).toBe(user !== 'constructor');
+        expect(own(listed, 'browser')).toBe(user === 'constructor' ? epochs['browser'] : undefined);
+      }
+    });
+
+    it('through the manager: signing out everywhere in such a kind signs out, and lists stay readable', async () => {
+      let now = Date.now();
+      // The kind names a manager accepts (lowercase, starting with a letter).
+      const kinds = { constructor: {} };
+      const sessions = createSessionManager({ store: store(), clock: () => now, kinds });
+      for (const kind of ['constructor', 'browser']) {
+        const user = `${kind}-user`;
+        const first = await sessions.create({ userId: user, kind, tenantId: kind });
+        expect((await sessions.validate(first.token)).ok).toBe(true);
+        now += 10;
+        const result = await sessions.revokeAll(user, { kinds: [kind] });
+        expect(Number.isSafeInteger(result.epochs[kind])).toBe(true);
+        expect(await sessions.validate(first.token)).toEqual({ ok: false, reason: 'revoked' });
+        now += 10;
+        const second = await sessions.create({ userId: user, kind, tenantId: kind });
+        expect(Number.isSafeInteger(second.session.createdAt)).toBe(true);
+        expect(Number.isSafeInteger(second.session.expiresAt)).toBe(true);
+        expect((await sessions.validate(second.token)).ok).toBe(true);
+        const listed = await sessions.list(user);
+        expect(listed.map((view) => view.id)).toEqual([second.session.id]);
+      }
+    });
+  });
+}

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkAllEpochs,
+  checkCount,
+  checkCreated,
+  checkIds,
+  checkLookup,
+  checkRaisedEpochs,
+  checkRecord,
+  checkRevocationState,
+  checkRevoked,
+  checkUserSessions,
+  epochOf,
+} from '../../src/store-answers.js';
+import type { SessionRecord } from '../../src/store.js';
+
+const record: SessionRecord = {
+  id: 'AbCdEfGhIjKlMnOpQrSt-_',
+  userId: 'alice',
+  kind: 'browser',
+  secretHash: new Uint8Array(32),
+  createdAt: 1_000,
+  expiresAt: 2_000,
+  lastUsedAt: 1_500,
+};
+
+function refusal(check: () => unknown): string {
+  try {
+    check();
+  } catch (error) {
+    return `${(error as { code?: string }).code}: ${(error as Error).message}`;
+  }
+  return 'accepted';
+}
+
+describe('what the manager accepts from a store', () => {
+  it('a well-formed answer passes through as it is', () => {
+    const lookup = { session: record, epochs: { browser: 5 } };
+    expect(checkLookup(lookup, record.id)).toBe(lookup);
+    expect(checkLookup(null, record.id)).toBeNull();
+    expect(checkRecord({ ...record, revokedAt: 1_200, tenantId: 'acme' }, 'get')).toEqual({ ...record, revokedAt: 1_200, tenantId: 'acme' });
+    const listed = { sessions: [record], epochs: {} };
+    expect(checkUserSessions(listed, 'alice')).toBe(listed);
+    const created = { session: record, replacedIds: ['x'] };
+    expect(checkCreated(created, record)).toBe(created);
+    expect(checkRevoked(null)).toBeNull();
+    expect(checkRevoked(record)).toBe(record);
+    expect(checkIds([], 'revokeOthers')).toEqual([]);
+    expect(checkRaisedEpochs({ browser: 3, remember: 3 }, ['browser', 'remember'])).toEqual({ browser: 3, remember: 3 });
+    expect(checkRevocationState({ epochs: { api: 1 }, denied: { [record.id]: 9 } })).toEqual({ epochs: { api: 1 }, denied: { [record.id]: 9 } });
+    expect(checkCount(0, 'prune')).toBe(0);
+    expect(checkCount(7, 'prune')).toBe(7);
+    expect(checkAllEpochs({}, 'get')).toEqual({});
+  });
+
+  it('an epoch is read from the object itself: never inherited, 0 when absent, a store error when not a number', () => {
+    expect(epochOf({}, 'browser', 'get')).toBe(0);
+    expect(epochOf({ browser: 0 }, 'browser', 'get')).toBe(0);
+    expect(epochOf({ browser: -5 }, 'browser', 'get')).toBe(-5);
+    for (const kind of ['constructor', 'toString', '__proto__', 'valueOf']) expect(epochOf({}, kind, 'get')).toBe(0);
+    expect(epochOf(JSON.parse('{"__proto__": 7}') as Record<string, number>, '__proto__', 'get')).toBe(7);
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, '5', null, undefined]) {
+      expect(refusal(() => epochOf({ browser: bad as number }, 'browser', 'get'))).toBe(
+        'STORE_ERROR: The session store answered get() with an epoch of kind "browser" that is not a finite number; it is not taken for a session.',
+      );
+    }
+  });
+
+  it.each([
+    ['not an object', 'garbage', 'a session that is not an object'],
+    ['null', null, 'a session that is not an object'],
+    ['an array', [record], 'a session that is not an object'],
+    ['a numeric id', { ...record, id: 5 }, 'a session whose id, userId or kind is not a string'],
+    ['no userId', { ...record, userId: undefined }, 'a session whose id, userId or kind is not a string'],
+    ['a numeric kind', { ...record, kind: 1 }, 'a session whose id, userId or kind is not a string'],
+    ['a numeric tenant', { ...record, tenantId: 3 }, 'a session whose tenantId is not a string'],
+    ['a text hash', { ...record, secretHash: 'ab' }, 'a session whose secretHash is not bytes'],
+    ['createdAt as text', { ...record, createdAt: '1000' }, 'a session whose createdAt, expiresAt or lastUsedAt is not a finite number'],
+    ['expiresAt NaN', { ...record, expiresAt: Number.NaN }, 'a session whose createdAt, expiresAt or lastUsedAt is not a finite number'],
+    ['lastUsedAt missing', { ...record, lastUsedAt: undefined }, 'a session whose createdAt, expiresAt or lastUsedAt is not a finite number'],
+    ['revokedAt null', { ...record, revokedAt: null }, 'a session whose revokedAt is neither absent nor a finite number'],
+  ])('a row with %s is a store error', (_name, row, detail) => {
+    expect(refusal(() => checkRecord(row, 'get'))).toBe(`STORE_ERROR: The session store answered get() with ${detail}; it is not taken for a session.`);
+  });
+
+  it.each([
+    ['get', () => checkLookup('x', record.id), 'neither null nor an object'],
+    ['get', () => checkLookup([], record.id), 'neither null nor an object'],
+    ['get', () => checkLookup({ session: { ...record, id: 'B'.repeat(22) }, epochs: {} }, record.id), 'another session than the one asked for'],
+    ['get', () => checkLookup({ session: record, epochs: null }, record.id), 'epochs that are not an object'],
+    ['get', () => checkLookup({ session: record, epochs: [] }, record.id), 'epochs that are not an object'],
+    ['listByUser', () => checkUserSessions({ sessions: 'x', epochs: {} }, 'alice'), 'no list of sessions'],
+    ['listByUser', () => checkUserSessions(null, 'alice'), 'no list of sessions'],
+    ['listByUser', () => checkUserSessions({ sessions: [record], epochs: {} }, 'bob'), "another user's session"],
+    ['listByUser', () => checkUserSessions({ sessions: [], epochs: 5 }, 'alice'), 'epochs that are not an object'],
+    ['create', () => checkCreated(null, record), 'something that is not an object'],
+    ['create', () => checkCreated({ session: { ...record, id: 'B'.repeat(22) }, replacedIds: [] }, record), 'another session than the one created'],
+    ['create', () => checkCreated({ session: { ...record, userId: 'bob' }, replacedIds: [] }, record), 'another session than the one created'],
+    ['create', () => checkCreated({ session: record, replacedIds: [1] }, record), 'session ids that are not a list of strings'],
+    ['create', () => checkCreated({ session: record }, record), 'session ids that are not a list of strings'],
+    ['revokeOthers', () => checkIds('a,b', 'revokeOthers'), 'session ids that are not a list of strings'],
+    ['revoke', () => checkRevoked(7), 'a session that is not an object'],
+    ['revokeAll', () => checkRaisedEpochs({ browser: 3 }, ['browser', 'remember']), 'no epoch for kind "remember"'],
+    ['revokeAll', () => checkRaisedEpochs({ browser: Number.NaN }, ['browser']), 'an epoch of kind "browser" that is not a finite number'],
+    ['getRevocationState', () => checkRevocationState('x'), 'something that is not an object'],
+    ['getRevocationState', () => checkRevocationState({ epochs: 'x', denied: {} }), 'epochs that are not an object'],
+    ['getRevocationState', () => checkRevocationState({ epochs: { api: '1' }, denied: {} }), 'an epoch of kind "api" that is not a finite number'],
+    ['getRevocationState', () => checkRevocationState({ epochs: {}, denied: null }), 'a deny-list that is not an object'],
+    ['getRevocationState', () => checkRevocationState({ epochs: {}, denied: { x: Number.NaN } }), 'a deny-list time that is not a finite number'],
+    ['prune', () => checkCount(-1, 'prune'), 'a count that is not a whole number >= 0'],
+    ['prune', () => checkCount(1.5, 'prune'), 'a count that is not a whole number >= 0'],
+    ['prune', () => checkCount('3', 'prune'), 'a count that is not a whole number >= 0'],
+  ] as const)('%s: %s', (what, check, detail) => {
+    expect(refusal(check)).toBe(`STORE_ERROR: The session store answered ${what}() with ${detail}; it is not taken for a session.`);
+  });
+});

@@ -1,0 +1,31 @@
+// The security-critical files under mutation testing, each with only its own unit tests: a
+// mutant must be killed by the tests written for that file, not by an end-to-end test that
+// happens to pass through it.
+export const targets = [
+  { name: 'session', mutate: ['src/session.ts'], tests: ['test/core/session.test.ts'] },
+  { name: 'token', mutate: ['src/token.ts'], tests: ['test/core/token.test.ts'] },
+  { name: 'next-path', mutate: ['src/http/next-path.ts'], tests: ['test/http/next-path.test.ts'] },
+  { name: 'cookies', mutate: ['src/http/cookies.ts'], tests: ['test/http/cookies.test.ts'] },
+  { name: 'cross-site', mutate: ['src/http/cross-site.ts'], tests: ['test/http/cross-site.test.ts'] },
+  {
+    name: 'guards',
+    mutate: ['src/http/guards.ts'],
+    tests: ['test/http/same-origin.test.ts', 'test/http/error-response.test.ts', 'test/http/request-sessions.test.ts', 'test/http/failure.test.ts'],
+  },
+  { name: 'credentials', mutate: ['src/http/credentials.ts'], tests: ['test/http/credentials.test.ts'] },
+  { name: 'classify', mutate: ['src/http/classify.ts'], tests: ['test/http/classify.test.ts'] },
+  {
+    name: 'access-tokens',
+    // Verification; the option checks at startup are the manager's options' concern.
+    mutate: ['src/access-tokens/**/*.ts', '!src/access-tokens/check-options.ts'],
+    tests: ['test/core/access-tokens.test.ts', 'test/core/access-token-hostile.test.ts', 'test/core/access-token-verify.test.ts'],
+  },
+  // The manager's validation path: the lines of validate() in the lifecycle.
+  {
+    name: 'manager-validate',
+    mutate: ['src/manager/lifecycle.ts:102-125'],
+    tests: ['test/core/validate.test.ts', 'test/core/manager-options.test.ts', 'test/core/non-string-tokens.test.ts'],
+  },
+  { name: 'store-answers', mutate: ['src/store-answers.ts'], tests: ['test/core/store-answers.test.ts'] },
+  { name: 'memory-store', mutate: ['src/stores/memory.ts'], tests: ['test/stores/memory.test.ts', 'test/stores/memory-store.test.ts'] },
+];
