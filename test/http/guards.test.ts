@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { createSessionManager, isSessionError } from '../../src/index.js';
+import { createSessionHttp, errorResponse, requireSameOriginResponse, requireSessionResponse, type ResponseTarget } from '../../src/http/index.js';
+import { fakeRequest } from './fake-request.js';
+
+const target: ResponseTarget = { setHeader: () => undefined, appendSetCookie: () => undefined };
+
+function thrown(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+describe('the guards', () => {
+  it('name themselves when the session middleware did not run before them', () => {
+    const session = thrown(() => requireSessionResponse(undefined));
+    expect(isSessionError(session) && session.code).toBe('INVALID_CONFIGURATION');
+    expect((session as Error).message).toBe('requireSession() needs the session middleware mounted before it.');
+    const origin = thrown(() => requireSameOriginResponse(undefined));
+    expect((origin as Error).message).toBe('requireSameOrigin() needs the session middleware mounted before it.');
+  });
+
+  it('clear the cookie of a refused cookie session, and set no cookie for a refused bearer token', async () => {
+    const sessions = createSessionManager();
+    const http = createSessionHttp(sessions);
+    const { token, session } = await sessions.create({ userId: 'alice' });
+    await sessions.revoke(session.id);
+    const byCookie = requireSessionResponse(await http.attach(fakeRequest({ headers: { cookie: `session=${token}` } }), target));
+    expect(byCookie?.status).toBe(401);
+    expect(byCookie?.setCookies).toHaveLength(1);
+    expect(byCookie?.setCookies[0]).toMatch(/^session=; .*Max-Age=0/);
+    const byBearer = requireSessionResponse(await http.attach(fakeRequest({ headers: { authorization: `Bearer ${token}` } }), target));
+    expect(byBearer?.status).toBe(401);
+    expect(byBearer?.setCookies).toEqual([]);
+  });
+
+  it('errorResponse reports an outage once, also when the middleware saw it as the cause of the error thrown later', async () => {
+    const errors: unknown[] = [];
+    const broken = new TypeError('driver bug');
+    const real = createSessionManager();
+    // A manager whose validation fails with a plain error: the request is "unavailable" and
+    // an action later throws a SessionError caused by that same error.
+    const manager = { ...real, validate: () => Promise.reject(broken) };
+    const http = createSessionHttp(manager, { onError: (error) => errors.push(error) });
+    const request = fakeRequest({ method: 'POST', headers: { cookie: `session=${'a'.repeat(22)}.${'b'.repeat(43)}` } });
+    const requestSessions = await http.attach(request, target);
+    expect(errors).toEqual([broken]);
+    const error = await requestSessions.signOut().then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    expect((error as { cause?: unknown }).cause).toBe(broken);
+    expect(errorResponse(error, request, requestSessions)?.status).toBe(503);
+    expect(errors).toEqual([broken]);
+  });
+});
