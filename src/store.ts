@@ -344,6 +344,15 @@ export interface SessionStore {
   readonly inProcess?: boolean;
 
   /**
+   * Optional: the longest (ms) any call of this store takes before it rejects by itself with
+   * `STORE_UNAVAILABLE` (its own timeouts: a command timeout, plus a wait for replicas). The
+   * manager then waits at least this long plus a second before its own `storeTimeout`
+   * deadline gives up, so a call that will still succeed in the store (a revocation waiting for
+   * its replicas) is never reported as failed by the manager first.
+   */
+  readonly callTimeout?: number;
+
+  /**
    * Optional: a routing prefix for new session ids. The manager starts every new session id
    * of `userId` with the returned text (at most 4 base64url characters; the rest of the 22
    * stay random), so a sharded store (Redis Cluster) can put a session in its user's shard

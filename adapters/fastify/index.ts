@@ -23,6 +23,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestAsyncHookHandler, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
+import { SessionError } from '../../src/errors.js';
 import type { SessionManager } from '../../src/manager/api.js';
 import {
   createSessionHttp,
@@ -77,21 +78,26 @@ function send(reply: FastifyReply, response: HttpResponse): FastifyReply {
   return reply.code(response.status).send(response.body === '' ? undefined : response.body);
 }
 
-/** A hook that sends what `decide` answers, or lets the request go on when it answers nothing. */
+/** The preHandler behind `fastify.requireSession`: the guard's answer, or on to the route. */
 async function requireSession(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const denied = requireSessionResponse(request.sessions);
   if (denied !== undefined) send(reply, denied);
 }
 
+/** The hook behind `fastify.requireSameOrigin`: `403` for a cross-site state change, or on. */
 async function requireSameOrigin(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const denied = requireSameOriginResponse(request.sessions);
   if (denied !== undefined) send(reply, denied);
 }
 
 // Options Fastify itself reads at `register` (not the plugin's): left out of the check.
-const REGISTER_OPTIONS = new Set(['prefix', 'logLevel', 'logSerializers']);
+const REGISTER_OPTIONS = new Set(['logLevel', 'logSerializers']);
 
 const plugin: FastifyPluginAsync<SessionPluginOptions> = async (fastify, { sessions, routes, ...rest }) => {
+  // The plugin is not encapsulated, so Fastify would ignore a register prefix: say where it goes.
+  if ('prefix' in rest) {
+    throw new SessionError('INVALID_CONFIGURATION', 'sessionPlugin applies to the whole app and takes no register prefix: for the session routes use routes: { prefix }.');
+  }
   const options = Object.fromEntries(Object.entries(rest).filter(([key]) => !REGISTER_OPTIONS.has(key)));
   const http = createSessionHttp(sessions, options, 'sessionPlugin');
   // A null placeholder keeps every request object the same shape (fastify's own plugins do this).

@@ -86,6 +86,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   };
 
   const store: PostgresStore = {
+    callTimeout: statementTimeout,
     async migrate() {
       ensureOpen();
       await migrate(db, names);

@@ -94,6 +94,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
   };
 
   return {
+    callTimeout: resolved.commandTimeout + (resolved.durability?.timeout ?? 0),
     async create(record, createOptions) {
       checkRecord(record);
       const bucket = bucketOfUser(record.userId);

@@ -57,7 +57,9 @@ export interface FetchRequestInfo {
    */
   readonly remoteAddress?: string | undefined;
   /**
-   * Whether the connection itself is TLS.
+   * Whether the connection itself is TLS. Pass it when the runtime knows: some frameworks build
+   * `request.url` from `X-Forwarded-Proto`, a header any client can send, and the scheme then
+   * decides the cookie's name and `Secure` without `trustProxy`.
    * @default the request URL's scheme is `https:`
    */
   readonly encrypted?: boolean | undefined;

@@ -5,11 +5,21 @@ import { resolveOptions, type CreateSessionManagerOptions } from '../options.js'
 import { checkRevocationState } from '../store-answers.js';
 import { StoreCalls } from '../store-calls.js';
 import { memoryStore } from '../stores/memory.js';
+import type { SessionStore } from '../store.js';
 import type { SessionManager } from './api.js';
 import type { ManagerContext } from './context.js';
 import { createCredentials } from './credentials.js';
 import { createLifecycle } from './lifecycle.js';
 import { createPruning } from './pruning.js';
+
+// A store that cannot hang (it does no I/O) gets no deadline: it would only cost time. A store
+// with deadlines of its own longer than storeTimeout gets a second more than its own, so its
+// answer (even "done") always arrives before the manager gives up.
+function deadlineFor(store: SessionStore, storeTimeout: number): number {
+  if (store.inProcess === true || storeTimeout === 0) return 0;
+  const own = store.callTimeout;
+  return typeof own === 'number' && Number.isFinite(own) && own > 0 ? Math.max(storeTimeout, own + 1_000) : storeTimeout;
+}
 
 /**
  * Creates the session manager: the framework-agnostic heart of the library.
@@ -34,8 +44,7 @@ import { createPruning } from './pruning.js';
 export function createSessionManager(options: CreateSessionManagerOptions = {}): SessionManager {
   const config = resolveOptions(options);
   const store = options.store ?? memoryStore();
-  // A store that cannot hang (it does no I/O) gets no deadline: it would only cost time.
-  const calls = new StoreCalls(store.inProcess === true ? 0 : config.storeTimeout);
+  const calls = new StoreCalls(deadlineFor(store, config.storeTimeout));
   const accessTokens =
     options.accessTokens === undefined
       ? undefined

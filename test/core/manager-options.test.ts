@@ -70,6 +70,16 @@ describe('storeTimeout', () => {
     expect(elapsed).toBeLessThan(5_000);
   });
 
+  it("waits for a store's own longer deadline (plus a second): a slow answer that comes is taken", async () => {
+    const inner = memoryStore();
+    const { token } = await createSessionManager({ store: inner }).create({ userId: 'u1' });
+    const slow = (ms: number) => ({ ...overriding(inner, { get: (id) => new Promise((resolve) => setTimeout(() => resolve(inner.get(id)), ms)) }) });
+    const patient = createSessionManager({ store: { ...slow(300), callTimeout: 500 }, storeTimeout: 100 });
+    await expect(patient.validate(token)).resolves.toMatchObject({ ok: true });
+    const impatient = createSessionManager({ store: slow(300), storeTimeout: 100 });
+    await expect(impatient.validate(token)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+  });
+
   it('0 turns the deadline off; a store error still becomes a SessionError', async () => {
     const failing: SessionStore = overriding(memoryStore(), { get: () => Promise.reject(new TypeError('driver bug')) });
     const sessions = createSessionManager({ store: failing, storeTimeout: 0 });

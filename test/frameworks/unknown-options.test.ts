@@ -61,10 +61,21 @@ describe('every factory refuses an option it does not know, naming it', () => {
     expect(refused.message).toContain(`"${key}"`);
   });
 
-  it('Fastify register options (prefix, logLevel) are not the plugin options and pass', async () => {
+  it('Fastify register options (logLevel) are not the plugin options and pass; a register prefix is refused', async () => {
     const app = Fastify();
-    await app.register(sessionPlugin, { sessions, prefix: '/ignored', logLevel: 'warn' } as never);
+    await app.register(sessionPlugin, { sessions, logLevel: 'warn' } as never);
     await app.ready();
     await app.close();
+    const refused = await refusal(async () => {
+      const prefixed = Fastify();
+      try {
+        await prefixed.register(sessionPlugin, { sessions, prefix: '/auth' } as never);
+        await prefixed.ready();
+      } finally {
+        await prefixed.close();
+      }
+    });
+    expect(refused.code).toBe('INVALID_CONFIGURATION');
+    expect(refused.message).toContain('routes: { prefix }');
   });
 });

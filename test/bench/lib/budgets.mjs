@@ -1,4 +1,4 @@
-// The budgets of DESIGN.md section 5 (and issue 9's access-token budget), judged from a run's
+// The library's performance budgets (listed with their numbers in the report), judged from a run's
 // results. Each: { id, text, status: 'met' | 'missed' | 'not measured', measured }.
 import { int, ms, percent } from './format.mjs';
 import { median } from './load.mjs';

@@ -38,7 +38,7 @@ export function renderReport({ facts, options, results, budgets, tableText, load
     '',
     tableText,
     '',
-    '## Budgets (DESIGN.md section 5)',
+    '## Budgets',
     '',
     ...budgets.map((budget) => `- **${budget.status}** — ${budget.text}: ${budget.measured}`),
     '',

@@ -68,7 +68,10 @@ export function startNextApp(): Promise<RunningNextApp> {
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const close = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    // Bounded: a server that ignores SIGTERM is killed after 5 s.
+    const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
     await exited;
+    clearTimeout(killer);
   };
   let output = '';
   return new Promise((resolveStarted, reject) => {
