@@ -1,3 +1,4 @@
+import { callable, duration, integer, optionsObject } from '../../src/option-checks.js';
 import { SessionError } from '../../src/errors.js';
 import type { RedisClientLike } from './client.js';
 
@@ -84,39 +85,30 @@ export const DEFAULT_PREFIX = 'sr:';
 export const DEFAULT_COMMAND_TIMEOUT = 2_000;
 const DEFAULT_PRUNE_LOCK_TTL = 30_000;
 const PREFIX_SHAPE = /^[^{}\s]{0,64}$/;
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['client', 'prefix', 'commandTimeout', 'pruneLockTtl', 'onError', 'durability']);
-const KNOWN_DURABILITY: ReadonlySet<string> = new Set(['replicas', 'timeout']);
+const KNOWN_OPTIONS = ['client', 'prefix', 'commandTimeout', 'pruneLockTtl', 'onError', 'durability'];
+const KNOWN_DURABILITY = ['replicas', 'timeout'];
+/** The longest timeout Node's timers take. */
+const MAX_MS = 2 ** 31 - 1;
 
 /** Fills defaults and refuses what cannot work, before any command is sent. */
 export function resolveOptions(options: RedisStoreOptions): ResolvedRedisOptions {
   if (typeof options !== 'object' || options === null || typeof options.client !== 'object' || options.client === null) {
     throw new SessionError('INVALID_CONFIGURATION', 'redisStore() needs { client }: a node-redis 5 or ioredis 5 client.');
   }
-  refuseUnknown('redisStore()', options, KNOWN_OPTIONS);
+  // A mistyped security option (`durabilty`) silently ignored would leave revocations unsafe.
+  optionsObject('redisStore() options', options, KNOWN_OPTIONS);
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   if (typeof prefix !== 'string' || !PREFIX_SHAPE.test(prefix)) {
     throw new SessionError('INVALID_CONFIGURATION', 'redisStore(): prefix must be at most 64 characters, without "{", "}" or spaces.');
   }
-  if (options.onError !== undefined && typeof options.onError !== 'function') {
-    throw new SessionError('INVALID_CONFIGURATION', 'redisStore(): onError must be a function.');
-  }
   return {
     client: options.client,
     prefix,
-    commandTimeout: milliseconds('commandTimeout', options.commandTimeout, DEFAULT_COMMAND_TIMEOUT),
-    pruneLockTtl: milliseconds('pruneLockTtl', options.pruneLockTtl, DEFAULT_PRUNE_LOCK_TTL),
-    onError: options.onError ?? warnAtMostOnceAMinute(),
+    commandTimeout: duration('redisStore(): commandTimeout', options.commandTimeout, DEFAULT_COMMAND_TIMEOUT, { min: 1, max: MAX_MS }),
+    pruneLockTtl: duration('redisStore(): pruneLockTtl', options.pruneLockTtl, DEFAULT_PRUNE_LOCK_TTL, { min: 1, max: MAX_MS }),
+    onError: callable('redisStore(): onError', options.onError, undefined) ?? warnAtMostOnceAMinute(),
     durability: resolveDurability(options.durability),
   };
-}
-
-// A mistyped security option (`durabilty`) silently ignored would leave revocations unsafe.
-function refuseUnknown(where: string, options: object, known: ReadonlySet<string>): void {
-  for (const key of Object.keys(options)) {
-    if (!known.has(key)) {
-      throw new SessionError('INVALID_CONFIGURATION', `${where}: unknown option "${key}" (known: ${[...known].join(', ')}).`);
-    }
-  }
 }
 
 function resolveDurability(value: RedisDurability | undefined): RedisDurability | undefined {
@@ -124,21 +116,12 @@ function resolveDurability(value: RedisDurability | undefined): RedisDurability 
   if (typeof value !== 'object' || value === null) {
     throw new SessionError('INVALID_CONFIGURATION', 'redisStore(): durability must be { replicas, timeout }.');
   }
-  refuseUnknown('redisStore() durability', value, KNOWN_DURABILITY);
-  const { replicas } = value;
-  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 1 || replicas > 1_000) {
-    throw new SessionError('INVALID_CONFIGURATION', 'redisStore(): durability.replicas must be a whole number from 1 to 1000.');
+  optionsObject('redisStore() durability', value, KNOWN_DURABILITY);
+  if (value.replicas === undefined || value.timeout === undefined) {
+    throw new SessionError('INVALID_CONFIGURATION', 'redisStore(): durability needs both replicas and timeout (ms).');
   }
-  if (value.timeout === undefined) throw new SessionError('INVALID_CONFIGURATION', 'redisStore(): durability.timeout is required (ms).');
-  return { replicas, timeout: milliseconds('durability.timeout', value.timeout, 0) };
-}
-
-function milliseconds(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 2 ** 31 - 1) {
-    throw new SessionError('INVALID_CONFIGURATION', `redisStore(): ${name} must be a whole number of milliseconds, 1 or more.`);
-  }
-  return value;
+  const replicas = integer('redisStore(): durability.replicas', value.replicas, 0, { min: 1, max: 1_000 });
+  return { replicas, timeout: duration('redisStore(): durability.timeout', value.timeout, 0, { min: 1, max: MAX_MS }) };
 }
 
 // A client reports every failed reconnect attempt; one warning a minute says enough.

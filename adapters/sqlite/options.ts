@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { SessionError } from '../../src/errors.js';
-import { optionsObject } from '../../src/option-checks.js';
+import { duration, optionsObject } from '../../src/option-checks.js';
 
 /** Options both forms of {@link SqliteStoreOptions} share. */
 export interface SqliteStoreCommonOptions {
@@ -82,9 +82,7 @@ export function resolveOptions(options: SqliteStoreOptions): ResolvedSqliteOptio
       'sqliteStore(): tablePrefix must be letters, digits and "_", start with a letter or "_", and be at most 48 characters.',
     );
   }
-  const busyTimeout = options.busyTimeout;
-  if (busyTimeout !== undefined && (typeof busyTimeout !== 'number' || !Number.isInteger(busyTimeout) || busyTimeout < 0 || busyTimeout > 2 ** 31 - 1)) {
-    throw new SessionError('INVALID_CONFIGURATION', 'sqliteStore(): busyTimeout must be a whole number of milliseconds, 0 or more.');
-  }
+  // undefined stays undefined: with `database`, the connection's own setting is kept.
+  const busyTimeout = options.busyTimeout === undefined ? undefined : duration('sqliteStore(): busyTimeout', options.busyTimeout, 0, { min: 0, max: 2 ** 31 - 1 });
   return { tablePrefix, busyTimeout };
 }
