@@ -16,10 +16,11 @@ import type {
   UserSessions,
 } from '../store.js';
 import { SessionError } from '../errors.js';
-import { DeviceTable, type Device } from './device-table.js';
+import { DeviceTable } from './device-table.js';
 import { ExpiryIndex } from './expiry-index.js';
 import { addId, eachId, isEmpty, removeId, type IdSet } from './id-set.js';
 import { Interner } from './interner.js';
+import { keyedByText, NO_EPOCHS, type Row, type UserState } from './memory-rows.js';
 
 /** Options of {@link memoryStore}. */
 export interface MemoryStoreOptions {
@@ -29,50 +30,6 @@ export interface MemoryStoreOptions {
    */
   readonly expiryBucketMs?: number;
 }
-
-// A row keeps the hash as a 32-character latin1 string: far smaller on the heap than a
-// Buffer per session, and it is not the secret, only its SHA-256. Every field costs heap in
-// every session, so the device fields share one object per browser and the revocation
-// fields exist only once a session is revoked.
-interface Row {
-  readonly id: string;
-  readonly userId: string;
-  readonly tenantId: string | undefined;
-  readonly kind: string;
-  readonly hash: string;
-  readonly createdAt: number;
-  readonly expiresAt: number;
-  lastUsedAt: number;
-  readonly device: Device;
-  readonly ip: string | undefined;
-  readonly data: SessionRecord['data'];
-  revoked: Revocation | undefined;
-}
-
-interface Revocation {
-  readonly at: number;
-  readonly reason: string;
-}
-
-// Kinds are the application's text, and a caller's `revokeAll({ kinds })`: the per-kind records
-// have no prototype, so "__proto__", "constructor" or "toString" are kinds like any other,
-// never an inherited property (a plain `{}` would read `Object` as the epoch of "constructor"
-// and drop an assignment to "__proto__").
-interface UserState {
-  ids: IdSet;
-  epochs: Record<string, number> | undefined;
-  highWater: Record<string, number> | undefined;
-  denied: Map<string, number> | undefined;
-}
-
-/** A record keyed by caller-chosen text: no prototype, so every key is an own property. */
-function keyedByText(entries: Iterable<readonly [string, number]> = []): Record<string, number> {
-  const record = Object.create(null) as Record<string, number>;
-  for (const [key, value] of entries) record[key] = value;
-  return record;
-}
-
-const NO_EPOCHS: Epochs = Object.freeze(keyedByText());
 
 /**
  * The embedded default store: sessions in this process's memory, lost on restart. Fits one

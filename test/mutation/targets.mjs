@@ -27,5 +27,5 @@ export const targets = [
     tests: ['test/core/validate.test.ts', 'test/core/validate-path.test.ts', 'test/core/manager-options.test.ts', 'test/core/non-string-tokens.test.ts'],
   },
   { name: 'store-answers', mutate: ['src/store-answers.ts'], tests: ['test/core/store-answers.test.ts'] },
-  { name: 'memory-store', mutate: ['src/stores/memory.ts'], tests: ['test/stores/memory.test.ts', 'test/stores/memory-store.test.ts'] },
+  { name: 'memory-store', mutate: ['src/stores/memory.ts', 'src/stores/memory-rows.ts'], tests: ['test/stores/memory.test.ts', 'test/stores/memory-store.test.ts'] },
 ];
