@@ -6,9 +6,11 @@ import { ReflectionGroup, ReflectionKind, RendererEvent } from 'typedoc';
 export const START_HERE = {
   'session-revocation': ['createSessionManager', 'SessionManager', 'CreateSessionManagerOptions', 'memoryStore', 'SessionError', 'isSessionError'],
   'session-revocation/express': ['sessionMiddleware', 'requireSession', 'sessionRoutes', 'requireSameOrigin', 'sessionErrorHandler'],
-  'session-revocation/fastify': ['sessionPlugin', 'replyToSessionError'],
+  'session-revocation/fastify': ['sessionPlugin', 'sessionErrorHandler', 'replyToSessionError'],
   'session-revocation/koa': ['sessionMiddleware', 'requireSession', 'sessionRoutes', 'requireSameOrigin'],
-  'session-revocation/http': ['safeNextPath', 'createSessionHttp', 'SessionHttpOptions'],
+  'session-revocation/hono': ['sessionMiddleware', 'requireSession', 'sessionRoutes', 'requireSameOrigin'],
+  'session-revocation/fetch': ['sessionHandler', 'requireSession', 'sessionRoutes', 'requireSameOrigin'],
+  'session-revocation/http': ['safeNextPath', 'createSessionHttp', 'fromFetchRequest', 'SessionHttpOptions'],
   'session-revocation/sqlite': ['sqliteStore'],
   'session-revocation/redis': ['redisStore'],
   'session-revocation/postgres': ['postgresStore'],
