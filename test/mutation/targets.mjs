@@ -18,7 +18,7 @@ export const targets = [
     name: 'access-tokens',
     // Verification; the option checks at startup are the manager's options' concern.
     mutate: ['src/access-tokens/**/*.ts', '!src/access-tokens/check-options.ts'],
-    tests: ['test/core/access-tokens.test.ts', 'test/core/access-token-hostile.test.ts', 'test/core/access-token-verify.test.ts'],
+    tests: ['test/core/access-tokens.test.ts', 'test/core/access-token-hostile.test.ts', 'test/core/access-token-verify.test.ts', 'test/core/access-token-state.test.ts'],
   },
   // The manager's validation path: the lines of validate() in the lifecycle.
   {

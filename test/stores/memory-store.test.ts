@@ -189,3 +189,17 @@ describe('memory store', () => {
     expect((await store.listByUser('u')).epochs).toEqual({ browser: T + 5 });
   });
 });
+
+describe('memoryStore options', () => {
+  it('refuses an unknown option or a bucket width that is not a whole number of ms, by name', () => {
+    expect(() => memoryStore({ expiryBucket: 10 } as never)).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION', message: expect.stringContaining('memoryStore() options: unknown option "expiryBucket"') }));
+    for (const expiryBucketMs of [0, -1, 1.5]) {
+      expect(() => memoryStore({ expiryBucketMs })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION', message: expect.stringContaining('memoryStore: expiryBucketMs') }));
+    }
+    expect(() => memoryStore({ expiryBucketMs: 1 })).not.toThrow();
+  });
+
+  it('declares that it answers in process, so the manager puts no deadline on its calls', () => {
+    expect(memoryStore().inProcess).toBe(true);
+  });
+});
