@@ -213,7 +213,8 @@ export class AccessTokens {
     if (now - this.#tolerance >= claims.exp * 1000) return { ok: false, reason: 'expired' };
     const state = await this.#states.get(claims.sub);
     // Stryker disable next-line StringLiteral: the manager checked this state's epochs when it loaded them, so the label is never shown from here.
-    if (claims.sct <= epochOf(state.epochs, claims.kind, 'getRevocationState')) return { ok: false, reason: 'revoked' };
+    const epoch = epochOf(state.epochs, claims.kind, 'getRevocationState');
+    if (claims.sct <= epoch) return { ok: false, reason: 'revoked' };
     // `sid` has the session-id shape (readClaims), which no Object property name has.
     if ((state.denied[claims.sid] ?? Number.NEGATIVE_INFINITY) > now - this.#tolerance) return { ok: false, reason: 'revoked' };
     return { ok: true, claims };
