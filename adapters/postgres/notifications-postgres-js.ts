@@ -1,9 +1,6 @@
-import type { RevocationNotice } from '../../src/store.js';
+import { noticeFanOut, retryBackoff } from './fan-out.js';
 import type { Notifications } from './notifications.js';
 import type { PostgresJsSql } from './types.js';
-
-const FIRST_RETRY_MS = 100;
-const MAX_RETRY_MS = 5_000;
 
 /**
  * LISTEN through postgres.js's own `listen`, which keeps a dedicated connection and
@@ -16,40 +13,16 @@ const MAX_RETRY_MS = 5_000;
  * @param timeoutMs - Deadline of establishing LISTEN.
  */
 export function notifications(sql: PostgresJsSql, channel: string, timeoutMs: number): Notifications {
-  const listeners = new Set<(notice: RevocationNotice) => void>();
-  const resyncs = new Map<(notice: RevocationNotice) => void, () => void>();
   let active: Promise<{ unlisten(): Promise<unknown> }> | undefined;
-  let retry: NodeJS.Timeout | undefined;
-  let failures = 0;
   let closed = false;
-
-  const deliver = (payload: string): void => {
-    if (payload === '') return;
-    const notice: RevocationNotice = { userId: payload };
-    for (const listener of listeners) {
-      try {
-        listener(notice);
-      } catch (error) {
-        // Surface a listener's bug outside the loop, as an EventEmitter listener's error would.
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    }
-  };
-  const resync = (): void => {
-    for (const onResync of resyncs.values()) onResync();
-  };
+  const listeners = noticeFanOut(() => stop());
+  const backoff = retryBackoff();
+  const deliver = (payload: string): void => listeners.deliver(payload);
+  const resync = (): void => listeners.resync();
 
   const scheduleRetry = (): void => {
-    if (closed || listeners.size === 0 || retry !== undefined) return;
-    const delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** failures);
-    failures += 1;
-    retry = setTimeout(() => {
-      retry = undefined;
-      start();
-    }, delay);
-    retry.unref();
+    if (closed || listeners.size === 0) return;
+    backoff.schedule(() => start());
   };
 
   const start = (): void => {
@@ -65,7 +38,7 @@ export function notifications(sql: PostgresJsSql, channel: string, timeoutMs: nu
     attempt.then(
       (handle) => {
         clearTimeout(timer);
-        if (active === attempt) failures = 0;
+        if (active === attempt) backoff.succeeded();
         else void handle.unlisten().catch(() => undefined);
       },
       () => {
@@ -77,32 +50,24 @@ export function notifications(sql: PostgresJsSql, channel: string, timeoutMs: nu
     );
   };
 
-  const stop = (): void => {
-    clearTimeout(retry);
-    retry = undefined;
+  function stop(): void {
+    backoff.cancel();
     const current = active;
     active = undefined;
     if (current !== undefined) release(current);
-  };
+  }
 
   return {
     subscribe(listener, onResync) {
-      listeners.add(listener);
-      if (onResync !== undefined) resyncs.set(listener, onResync);
+      const remove = listeners.add(listener, onResync);
       start();
-      return () => {
-        listeners.delete(listener);
-        resyncs.delete(listener);
-        if (listeners.size === 0) stop();
-      };
+      return remove;
     },
     async close() {
       closed = true;
       listeners.clear();
-      resyncs.clear();
       const current = active;
-      clearTimeout(retry);
-      retry = undefined;
+      backoff.cancel();
       active = undefined;
       await current?.then(
         (handle) => handle.unlisten(),

@@ -1,4 +1,5 @@
 import type { RevocationNotice } from '../../src/store.js';
+import { noticeFanOut, retryBackoff } from './fan-out.js';
 import { quoteIdentifier } from './identifiers.js';
 import type { PostgresNotification, PostgresPool, PostgresPoolClient } from './types.js';
 
@@ -10,9 +11,6 @@ export interface Notifications {
   close(): Promise<void>;
 }
 
-const FIRST_RETRY_MS = 100;
-const MAX_RETRY_MS = 5_000;
-
 /**
  * Keeps one pooled connection in `LISTEN <channel>` while anyone is subscribed, and opens a
  * new one (after a growing pause) whenever it fails: notices published while it is down are
@@ -23,28 +21,15 @@ const MAX_RETRY_MS = 5_000;
  * @param timeoutMs - Deadline of connecting and of the LISTEN statement.
  */
 export function notifications(pool: PostgresPool, channel: string, timeoutMs: number): Notifications {
-  const listeners = new Set<(notice: RevocationNotice) => void>();
-  const resyncs = new Map<(notice: RevocationNotice) => void, () => void>();
   let client: PostgresPoolClient | undefined;
   let connecting: Promise<void> | undefined;
-  let retry: NodeJS.Timeout | undefined;
-  let failures = 0;
   let closed = false;
+  const listeners = noticeFanOut(() => stop());
+  const backoff = retryBackoff();
 
   const deliver = (message: PostgresNotification): void => {
-    if (message.channel !== channel || message.payload === undefined || message.payload === '') return;
-    const notice: RevocationNotice = { userId: message.payload };
-    for (const listener of listeners) {
-      try {
-        listener(notice);
-      } catch (error) {
-        // A listener's bug must not stop the others or the LISTEN loop, nor vanish: rethrow
-        // outside this loop, as an EventEmitter listener's error would surface.
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    }
+    if (message.channel !== channel || message.payload === undefined) return;
+    listeners.deliver(message.payload);
   };
 
   const drop = (failed: PostgresPoolClient): void => {
@@ -63,14 +48,8 @@ export function notifications(pool: PostgresPool, channel: string, timeoutMs: nu
   };
 
   const scheduleRetry = (): void => {
-    if (closed || listeners.size === 0 || retry !== undefined) return;
-    const delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** failures);
-    failures += 1;
-    retry = setTimeout(() => {
-      retry = undefined;
-      start();
-    }, delay);
-    retry.unref();
+    if (closed || listeners.size === 0) return;
+    backoff.schedule(() => start());
   };
 
   const connect = async (): Promise<void> => {
@@ -84,9 +63,9 @@ export function notifications(pool: PostgresPool, channel: string, timeoutMs: nu
     checkedOut.on('error', onFailure);
     checkedOut.on('end', onFailure);
     await withDeadline(checkedOut.query({ text: `LISTEN ${quoteIdentifier(channel)}` }), timeoutMs);
-    failures = 0;
+    backoff.succeeded();
     // Whatever was published before LISTEN took effect never reached this instance.
-    for (const resync of resyncs.values()) resync();
+    listeners.resync();
   };
 
   const start = (): void => {
@@ -101,27 +80,20 @@ export function notifications(pool: PostgresPool, channel: string, timeoutMs: nu
       });
   };
 
-  const stop = (): void => {
-    clearTimeout(retry);
-    retry = undefined;
+  function stop(): void {
+    backoff.cancel();
     if (client !== undefined) drop(client);
-  };
+  }
 
   return {
     subscribe(listener, onResync) {
-      listeners.add(listener);
-      if (onResync !== undefined) resyncs.set(listener, onResync);
+      const remove = listeners.add(listener, onResync);
       start();
-      return () => {
-        listeners.delete(listener);
-        resyncs.delete(listener);
-        if (listeners.size === 0) stop();
-      };
+      return remove;
     },
     async close() {
       closed = true;
       listeners.clear();
-      resyncs.clear();
       await connecting;
       stop();
     },
