@@ -1,3 +1,5 @@
+import type { SessionView } from './session.js';
+
 /**
  * Stable codes carried by every {@link SessionError}.
  *
@@ -9,6 +11,9 @@
  * - `STORE_ERROR`: the store failed in a way that is not an outage (a bug, a schema problem,
  *   or an answer of the wrong shape, which is never taken for a session).
  * - `CLOSED`: the manager or store was closed.
+ * - `SESSION_LIMIT`: a sign-in refused because the user already has `maxSessions` live
+ *   sessions of that kind (`onMaxSessions: "refuse"`); {@link SessionError.sessions} lists them
+ *   so the app can ask which one to end.
  */
 export type SessionErrorCode =
   | 'STORE_UNAVAILABLE'
@@ -16,7 +21,8 @@ export type SessionErrorCode =
   | 'INVALID_CONFIGURATION'
   | 'UNAUTHENTICATED'
   | 'STORE_ERROR'
-  | 'CLOSED';
+  | 'CLOSED'
+  | 'SESSION_LIMIT';
 
 const marker = Symbol.for('session-revocation.SessionError');
 
@@ -37,16 +43,23 @@ const marker = Symbol.for('session-revocation.SessionError');
 export class SessionError extends Error {
   /** Stable machine-readable code. */
   readonly code: SessionErrorCode;
+  /**
+   * With `SESSION_LIMIT` from the manager: the user's live sessions of the refused kind, most
+   * recently used first, as the "Login management" list shows them.
+   */
+  readonly sessions?: readonly SessionView[];
 
   /**
    * @param code - The stable code callers narrow on.
    * @param message - A sentence for humans; it may change between versions.
-   * @param options - `cause` keeps the underlying error (a driver error, for example).
+   * @param options - `cause` keeps the underlying error (a driver error, for example);
+   * `sessions` the live sessions behind a `SESSION_LIMIT`.
    */
-  constructor(code: SessionErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: SessionErrorCode, message: string, options?: { cause?: unknown; sessions?: readonly SessionView[] }) {
     super(message, options);
     this.name = 'SessionError';
     this.code = code;
+    if (options?.sessions !== undefined) this.sessions = options.sessions;
     Object.defineProperty(this, marker, { value: true });
   }
 }

@@ -1,5 +1,5 @@
 /** Why one session was revoked (`session.revoked`). */
-export type SessionRevokedReason = 'sign_out' | 'revoked' | 'replaced' | 'expired';
+export type SessionRevokedReason = 'sign_out' | 'revoked' | 'replaced' | 'expired' | 'session_limit';
 
 /** Why many sessions of a user were invalidated (`user.session_invalidated`). */
 export type InvalidationReason =
@@ -37,11 +37,21 @@ export interface SessionCreatedEvent extends SessionEventBase {
   readonly kind: string;
 }
 
+/** The user proved who they are again on a session (`reauthenticated`): it is fresh. */
+export interface SessionReauthenticatedEvent extends SessionEventBase {
+  /** The event type. */
+  readonly type: 'session.reauthenticated';
+  /** Device label of the session, e.g. `"Chrome on Mac OS"`. */
+  readonly deviceLabel: string;
+  /** The session's kind. */
+  readonly kind: string;
+}
+
 /** One session was revoked. */
 export interface SessionRevokedEvent extends SessionEventBase {
   /** The event type. */
   readonly type: 'session.revoked';
-  /** `sign_out`, `revoked`, `replaced`, or the reason the app gave. */
+  /** `sign_out`, `revoked`, `replaced`, `session_limit` (evicted by `maxSessions`), or the reason the app gave. */
   readonly reason: SessionRevokedReason | (string & {});
 }
 
@@ -68,7 +78,7 @@ export interface SessionsPrunedEvent {
 }
 
 /** Every audit event the manager emits. Narrow on `type`. */
-export type SessionEvent = SessionCreatedEvent | SessionRevokedEvent | UserSessionInvalidatedEvent | SessionsPrunedEvent;
+export type SessionEvent = SessionCreatedEvent | SessionReauthenticatedEvent | SessionRevokedEvent | UserSessionInvalidatedEvent | SessionsPrunedEvent;
 
 /** Event type names, for {@link SessionManager.on}. */
 export type SessionEventType = SessionEvent['type'];

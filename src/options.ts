@@ -76,6 +76,25 @@ export interface SessionManagerOptions {
    * against any store. 0 turns it off. @default 5_000
    */
   readonly storeTimeout?: number;
+  /**
+   * How long after the user last proved who they are (sign-in or `reauthenticated`) a
+   * session counts as fresh for sensitive actions (`isFresh`, `requireFresh`).
+   * @default 600_000 (10 minutes)
+   */
+  readonly freshAge?: number;
+  /**
+   * The most live sessions a user may have of each kind: a number caps every kind, an object
+   * caps the kinds it names (`{ browser: 3 }`). Enforced atomically by the store at sign-in;
+   * what happens at the cap is `onMaxSessions`. @default no cap
+   */
+  readonly maxSessions?: number | Readonly<Record<string, number>>;
+  /**
+   * At the `maxSessions` cap, a sign-in either revokes the least recently used session of the
+   * kind (`"evict-oldest"`, reason `session_limit`) or is refused with `SESSION_LIMIT`
+   * (`"refuse"`), the error listing the live sessions so the user can choose one to end.
+   * @default "evict-oldest"
+   */
+  readonly onMaxSessions?: 'evict-oldest' | 'refuse';
   /** The time source; inject one in tests. @default Date.now */
   readonly clock?: () => number;
   /**
@@ -110,6 +129,10 @@ export interface ResolvedOptions {
   readonly onPasswordChange: 'others' | 'all';
   readonly deviceParser: DeviceParser;
   readonly clock: () => number;
+  readonly freshAge: number;
+  /** The cap per kind; a kind without one is absent. */
+  readonly maxSessions: ReadonlyMap<string, number>;
+  readonly onMaxSessions: 'evict-oldest' | 'refuse';
   readonly onError: (error: unknown, event?: SessionEvent) => void;
   readonly storeTimeout: number;
   readonly epochCacheTtl: number;
@@ -130,6 +153,9 @@ const MANAGER_OPTIONS = [
   'policy',
   'deviceParser',
   'storeTimeout',
+  'freshAge',
+  'maxSessions',
+  'onMaxSessions',
   'clock',
   'onError',
   'accessTokens',
@@ -139,7 +165,7 @@ const MANAGER_OPTIONS = [
 const POLICY_OPTIONS = ['globalLogout', 'onPasswordChange'];
 const KIND_OPTIONS = ['maxAge', 'idleTimeout', 'replaceDevice'];
 const KIND_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
-const STORE_METHODS = ['create', 'get', 'touch', 'revoke', 'revokeAll', 'revokeOthers', 'listByUser', 'getRevocationState', 'prune'] as const;
+const STORE_METHODS = ['create', 'get', 'touch', 'reauthenticate', 'revoke', 'revokeAll', 'revokeOthers', 'listByUser', 'getRevocationState', 'prune'] as const;
 
 /**
  * Fills defaults and checks every option's type and range, refusing unknown keys and
@@ -182,11 +208,33 @@ export function resolveOptions(input: CreateSessionManagerOptions | undefined): 
     onPasswordChange: oneOf('policy.onPasswordChange', policy.onPasswordChange, ['others', 'all'], 'others'),
     deviceParser: callable('deviceParser', options.deviceParser, uaParserDeviceParser),
     clock: callable('clock', options.clock, Date.now),
+    freshAge: duration('freshAge', options.freshAge, 10 * 60 * 1000, { min: 1 }),
+    maxSessions: resolveMaxSessions(options.maxSessions, kinds),
+    onMaxSessions: oneOf('onMaxSessions', options.onMaxSessions, ['evict-oldest', 'refuse'], 'evict-oldest'),
     onError: callable('onError', options.onError, defaultOnError),
     storeTimeout: duration('storeTimeout', options.storeTimeout, 5_000, { min: 0 }),
     epochCacheTtl: duration('epochCacheTtl', options.epochCacheTtl, 1_000, { min: 0 }),
     epochCacheSize: integer('epochCacheSize', options.epochCacheSize, 10_000, { min: 0 }),
   };
+}
+
+// A number caps every kind; an object caps the declared kinds it names.
+function resolveMaxSessions(value: unknown, kinds: ReadonlyMap<string, unknown>): ReadonlyMap<string, number> {
+  const caps = new Map<string, number>();
+  if (value === undefined) return caps;
+  if (typeof value === 'number') {
+    const max = integer('maxSessions', value, 0, { min: 1 });
+    for (const kind of kinds.keys()) caps.set(kind, max);
+    return caps;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalidConfiguration('maxSessions must be a whole number >= 1 or an object of kind to number.');
+  }
+  for (const [kind, max] of Object.entries(value)) {
+    if (!kinds.has(kind)) throw invalidConfiguration(`maxSessions names unknown kind "${kind}".`);
+    caps.set(kind, integer(`maxSessions.${kind}`, max, 0, { min: 1 }));
+  }
+  return caps;
 }
 
 // A store missing a method would fail on first use, perhaps in a revocation: refuse it now.

@@ -41,6 +41,8 @@ export interface SessionView {
   readonly createdAt: number;
   /** Last use (ms), accurate to the touch interval. */
   readonly lastUsedAt: number;
+  /** When the user last proved who they are on this session (ms): sign-in or re-authentication. */
+  readonly authenticatedAt: number;
   /** `"Just now"`, `"3 hours ago"`, in the requested locale. */
   readonly lastUsed: string;
   /** Absolute expiry (ms). */
@@ -66,6 +68,8 @@ export function toSession(record: SessionRecord, lastUsedAt = record.lastUsedAt)
     createdAt: record.createdAt,
     expiresAt: record.expiresAt,
     lastUsedAt,
+    authenticatedAt: record.authenticatedAt,
+    persistent: record.persistent,
     deviceKey: record.deviceKey,
     browser: record.browser,
     os: record.os,
@@ -105,6 +109,7 @@ export function toView(record: SessionRecord, currentSessionId: string | undefin
     deviceType: record.deviceType,
     createdAt: record.createdAt,
     lastUsedAt: record.lastUsedAt,
+    authenticatedAt: record.authenticatedAt,
     lastUsed: formatLastUsed(record.lastUsedAt, now, locale),
     expiresAt: record.expiresAt,
     current: record.id === currentSessionId,

@@ -53,15 +53,16 @@ export function checkAllEpochs(epochs: unknown, what: string): Epochs {
 /** Checks the fields of a record that liveness and identity are decided from. */
 export function checkRecord(record: unknown, what: string): SessionRecord {
   if (!isObject(record)) throw malformed(what, 'a session that is not an object');
-  const { id, userId, kind, tenantId, secretHash, createdAt, expiresAt, lastUsedAt, revokedAt } = record;
+  const { id, userId, kind, tenantId, secretHash, createdAt, expiresAt, lastUsedAt, authenticatedAt, revokedAt, persistent } = record;
   if (typeof id !== 'string' || typeof userId !== 'string' || typeof kind !== 'string') {
     throw malformed(what, 'a session whose id, userId or kind is not a string');
   }
   if (tenantId !== undefined && typeof tenantId !== 'string') throw malformed(what, 'a session whose tenantId is not a string');
   if (!(secretHash instanceof Uint8Array)) throw malformed(what, 'a session whose secretHash is not bytes');
-  if (!isTime(createdAt) || !isTime(expiresAt) || !isTime(lastUsedAt)) {
-    throw malformed(what, 'a session whose createdAt, expiresAt or lastUsedAt is not a finite number');
+  if (!isTime(createdAt) || !isTime(expiresAt) || !isTime(lastUsedAt) || !isTime(authenticatedAt)) {
+    throw malformed(what, 'a session whose createdAt, expiresAt, lastUsedAt or authenticatedAt is not a finite number');
   }
+  if (persistent !== undefined && typeof persistent !== 'boolean') throw malformed(what, 'a session whose persistent is neither absent nor a boolean');
   if (revokedAt !== undefined && !isTime(revokedAt)) throw malformed(what, 'a session whose revokedAt is neither absent nor a finite number');
   return record as unknown as SessionRecord;
 }
@@ -86,13 +87,20 @@ export function checkUserSessions(answer: unknown, userId: string): UserSessions
   return answer as unknown as UserSessions;
 }
 
-/** Checks the answer of `create(record)`: the stored record of that id and user, and the replaced ids. */
-export function checkCreated(answer: unknown, record: { readonly id: string; readonly userId: string }): CreateResult {
+/**
+ * Checks the answer of `create(record)`: the stored record of that id and user, the replaced
+ * ids and, when a cap was asked for, the evicted ids (a store that leaves them out did not
+ * enforce the cap). The answer's `evictedIds` is always a list afterwards.
+ */
+export function checkCreated(answer: unknown, record: { readonly id: string; readonly userId: string }, limited: boolean): Required<CreateResult> {
   if (!isObject(answer)) throw malformed('create', 'something that is not an object');
   const session = checkRecord(answer['session'], 'create');
   if (session.id !== record.id || session.userId !== record.userId) throw malformed('create', 'another session than the one created');
-  checkIds(answer['replacedIds'], 'create');
-  return answer as unknown as CreateResult;
+  const replacedIds = checkIds(answer['replacedIds'], 'create');
+  const evicted = answer['evictedIds'];
+  if (evicted === undefined && limited) throw malformed('create', 'no evictedIds though a session limit was asked for (the store does not enforce maxSessions)');
+  const evictedIds = evicted === undefined ? [] : checkIds(evicted, 'create');
+  return { session, replacedIds, evictedIds };
 }
 
 /** Checks the answer of `revoke(sessionId)`: `null`, or the record as it was. */
@@ -131,4 +139,10 @@ export function checkCount(count: unknown, what: string): number {
   // Stryker disable next-line ConditionalExpression,LogicalOperator: Number.isInteger never coerces, the typeof only narrows the type.
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) throw malformed(what, 'a count that is not a whole number >= 0');
   return count;
+}
+
+/** Checks a yes/no answer (`reauthenticate`). */
+export function checkFlag(answer: unknown, what: string): boolean {
+  if (typeof answer !== 'boolean') throw malformed(what, 'something that is not a boolean');
+  return answer;
 }

@@ -29,17 +29,22 @@
  *    `__proto__`, `constructor` and `toString` are ordinary names. Keep them in `Map`s or
  *    prototype-free objects, never as keys of a plain `{}`.
  * 8. **Every revocation is published** by a store that has `subscribe`: `revoke`,
- *    `revokeAll`, `revokeOthers`, and a `create` that replaced sessions each notify the
+ *    `revokeAll`, `revokeOthers`, and a `create` that replaced or evicted sessions each notify the
  *    listeners of every instance (with the user id) once the change is durable.
  * 9. **Answers are checked.** The manager reads every answer's shape before deciding: a
  *    non-finite time, an epoch that is not a number, a row of another id or user is a
  *    `STORE_ERROR` (HTTP 503), never a session. A store must return exactly the types below.
+ * 10. **The session cap is atomic.** With `limit`, counting the live sessions, evicting the
+ *    least recently used and inserting are one step: concurrent creates from several
+ *    instances never leave more than `max` live sessions of a user and kind.
  *
  * **Errors.** A store rejects with `SessionError` from this package (`import { SessionError }
  * from 'session-revocation'`): `STORE_UNAVAILABLE` when its server cannot be reached or did
  * not answer in time (nothing was decided; the HTTP layer answers 503 and keeps the cookie),
  * `STORE_ERROR` for anything else (pass the driver's error as `cause`; `storeFailure(error)`
- * wraps one for you), `CLOSED` after `close()`, and `INVALID_INPUT` for a duplicate id. The
+ * wraps one for you), `CLOSED` after `close()`, `INVALID_INPUT` for a duplicate id, and
+ * `SESSION_LIMIT` from a `create` refused by its `limit` (the manager adds the list of live
+ * sessions). The
  * manager also puts its own deadline (`storeTimeout`) on every call, but a store should have
  * its own, shorter one.
  *
@@ -99,6 +104,18 @@ export interface SessionRecord {
   readonly expiresAt: number;
   /** Last time the session was used (ms), written at most once per touch interval. */
   readonly lastUsedAt: number;
+  /**
+   * When the user last proved who they are on this session (ms): the sign-in, or the latest
+   * {@link SessionStore.reauthenticate}. A store that holds rows written before this field
+   * existed answers their `createdAt`.
+   */
+  readonly authenticatedAt: number;
+  /**
+   * `false` for a session-only cookie (the browser forgets it when it closes); absent means
+   * `true`. Stored so that a fresh token for the same device (after a password change) keeps
+   * the choice. The server-side expiry is the same either way.
+   */
+  readonly persistent?: boolean | undefined;
   /** `"<browser>|<os>"`, the key of "one session per browser and OS". */
   readonly deviceKey?: string | undefined;
   /** Browser name, e.g. `"Chrome"`. */
@@ -119,10 +136,35 @@ export interface SessionRecord {
   readonly revokedReason?: string | undefined;
 }
 
-/** What the manager hands to {@link SessionStore.create}: a record before the epoch check. */
+/**
+ * What the manager hands to {@link SessionStore.create}: a record before the epoch check. Its
+ * `authenticatedAt` is stored as given (a fresh token after a password change keeps the old
+ * session's).
+ */
 export interface NewSessionRecord extends Omit<SessionRecord, 'revokedAt' | 'revokedReason' | 'lastUsedAt' | 'expiresAt'> {
   /** Lifetime in ms; the store sets `expiresAt = createdAt + maxAge` after adjusting `createdAt`. */
   readonly maxAge: number;
+}
+
+/**
+ * The cap on live sessions per user and kind that {@link SessionStore.create} enforces in the
+ * same atomic step as the insert.
+ */
+export interface SessionLimit {
+  /** At most this many live sessions of the user and kind once the new one is in (>= 1). */
+  readonly max: number;
+  /**
+   * `"evict-oldest"`: the least recently used live sessions of the kind (smallest `lastUsedAt`,
+   * then smallest `createdAt`, then smallest id) become tombstones with reason `session_limit`,
+   * as many as needed. `"refuse"`: nothing is written and `create` rejects with
+   * `SESSION_LIMIT`.
+   */
+  readonly onLimit: 'evict-oldest' | 'refuse';
+  /**
+   * A session last used at or before this time (ms) is idle: it does not count, and is not
+   * evicted. 0 when the kind has no idle timeout.
+   */
+  readonly idleBefore: number;
 }
 
 /** Options of {@link SessionStore.create}. */
@@ -133,8 +175,14 @@ export interface CreateOptions {
    * `replaced`, in the same atomic step as the insert.
    */
   readonly replaceDevice: boolean;
-  /** Forwarded to {@link RevokeOptions.denyUntil} for every replaced session. */
+  /** Forwarded to {@link RevokeOptions.denyUntil} for every replaced or evicted session. */
   readonly denyUntil?: number | undefined;
+  /**
+   * The cap on live sessions of the user and kind, when the manager has one. Live is the
+   * three conditions of semantics 6 at `createdAt`, and not idle. Sessions this insert
+   * replaces are not counted.
+   */
+  readonly limit?: SessionLimit | undefined;
 }
 
 /** Result of {@link SessionStore.create}. */
@@ -143,6 +191,11 @@ export interface CreateResult {
   readonly session: SessionRecord;
   /** Ids of the sessions this insert replaced (revoked with reason `replaced`). */
   readonly replacedIds: readonly string[];
+  /**
+   * Ids of the sessions the `limit` evicted (revoked with reason `session_limit`). Required
+   * when `limit` was given: an answer without it is taken for a store that ignored the cap.
+   */
+  readonly evictedIds?: readonly string[];
 }
 
 /** A session read together with the epochs of its user: one round trip. */
@@ -230,14 +283,16 @@ export interface SessionStore {
    *   becomes `createdAt + maxAge`, `lastUsedAt` becomes `createdAt`;
    * - the user's high-water mark for the kind becomes `max(mark, createdAt)`;
    * - with `replaceDevice`, older live sessions of the same user, kind and deviceKey become
-   *   tombstones with reason `replaced` (two concurrent creates for one device leave one live row).
+   *   tombstones with reason `replaced` (two concurrent creates for one device leave one live row);
+   * - with `limit`, the cap on live sessions of the user and kind (see {@link SessionLimit}).
    *
    * Ids are unique (128 random bits); a store may reject a duplicate id.
    * @param record - The session to insert; its `createdAt` is the requested one.
    * @param options - Whether to replace the device's older sessions, and their deny-list end.
-   * @returns The record as stored and the ids of the sessions it replaced.
+   * @returns The record as stored and the ids of the sessions it replaced and evicted.
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a duplicate id (when the store
-   * checks); `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   * checks); `SESSION_LIMIT` when `limit.onLimit` is `"refuse"` and the cap is reached (nothing
+   * written); `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   create(record: NewSessionRecord, options: CreateOptions): Promise<CreateResult>;
 
@@ -260,6 +315,16 @@ export interface SessionStore {
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   touch(sessionId: string, at: number): Promise<boolean>;
+
+  /**
+   * Sets `authenticatedAt` to `max(authenticatedAt, at)` on an existing, non-revoked session
+   * (the user proved who they are again). A missing or revoked session is left as it is.
+   * @param sessionId - The session's id.
+   * @param at - When the user re-authenticated (ms).
+   * @returns Whether a row was updated.
+   * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   */
+  reauthenticate(sessionId: string, at: number): Promise<boolean>;
 
   /**
    * Turns a live session into a tombstone (`revokedAt`, `revokedReason`), keeping the row

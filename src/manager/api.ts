@@ -32,6 +32,12 @@ export interface CreateSessionInput {
    * that fails in the store signs nobody out.
    */
   readonly previousToken?: string | readonly string[] | undefined;
+  /**
+   * `false` for "don't remember me": the HTTP layer writes a session-only cookie (no
+   * `Max-Age`), which the browser drops when it closes. The server-side expiry is the same.
+   * @default true
+   */
+  readonly persistent?: boolean | undefined;
 }
 
 /** A new session and the token to hand to the client (once: it is not stored). */
@@ -48,6 +54,12 @@ export interface ActorOptions {
   readonly by?: string | undefined;
   /** Tenant, copied into events. */
   readonly tenantId?: string | undefined;
+}
+
+/** Options of {@link SessionManager.reauthenticated}. */
+export interface ReauthenticateOptions {
+  /** The actor when it is not the user, for the audit event. */
+  readonly by?: string | undefined;
 }
 
 /** Options of {@link SessionManager.revoke}. */
@@ -137,8 +149,9 @@ export interface SessionManager {
    * @param input - The user and, optionally, kind, device, tenant, app data and a token to revoke.
    * @returns The token to hand to the client (it is not stored) and the stored session.
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user or tenant id, an
-   * undeclared kind, or `data` that is not a JSON object within 8 KiB; `STORE_UNAVAILABLE`,
-   * `STORE_ERROR`, `CLOSED`.
+   * undeclared kind, or `data` that is not a JSON object within 8 KiB; `SESSION_LIMIT` when the
+   * user has `maxSessions` live sessions of the kind and `onMaxSessions` is `"refuse"` (the
+   * error's `sessions` lists them); `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   create(input: CreateSessionInput): Promise<CreatedSession>;
   /**
@@ -151,6 +164,26 @@ export interface SessionManager {
    * well-formed token after {@link SessionManager.close}.
    */
   validate(token: unknown): Promise<ValidationResult>;
+  /**
+   * Records that the user proved who they are again on this session (asked for the password
+   * before a sensitive action): its `authenticatedAt` becomes now, so it is fresh for
+   * `freshAge`. One store write; no new session, no new token. Event `session.reauthenticated`.
+   * @param sessionId - The session's id.
+   * @param options - The actor, for the audit event.
+   * @returns Whether a live session was updated (`false` for an unknown, revoked or expired one).
+   * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   */
+  reauthenticated(sessionId: string, options?: ReauthenticateOptions): Promise<boolean>;
+  /**
+   * Whether the user proved who they are on this session recently enough for a sensitive
+   * action: `now - session.authenticatedAt < maxAge`. Synchronous, no store call.
+   * @param session - The session, as `validate` returned it.
+   * @param maxAge - How recent (ms). @default the `freshAge` option (10 minutes)
+   * @returns `true` when fresh.
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a session without a numeric
+   * `authenticatedAt`, or a `maxAge` that is not a whole number of ms >= 1.
+   */
+  isFresh(session: Pick<Session, 'authenticatedAt'>, maxAge?: number): boolean;
   /**
    * Revokes one session (a tombstone stays until expiry).
    * @param sessionId - The session's id; an id of another shape revokes nothing.
@@ -257,7 +290,7 @@ export interface SessionManager {
    * without a private key (a verify-only service); `INVALID_INPUT` for a `ttl` outside 1 s to `maxTtl`
    * or a session without a session id, a string `userId` and a numeric `createdAt`; `CLOSED`.
    */
-  issueAccessToken(session: Pick<Session, 'id' | 'userId' | 'kind' | 'createdAt' | 'tenantId'>, options?: IssueAccessTokenOptions): Promise<string>;
+  issueAccessToken(session: Pick<Session, 'id' | 'userId' | 'kind' | 'createdAt' | 'tenantId'> & Partial<Pick<Session, 'authenticatedAt'>>, options?: IssueAccessTokenOptions): Promise<string>;
   /**
    * Verifies a JWT: signature, expiry, epoch and deny-list. Never throws for a bad token: it
    * returns a refusal.

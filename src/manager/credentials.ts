@@ -39,8 +39,11 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
       await lifecycle.revoke(current.id, { reason, by: options.by });
     }
     if (!keepCurrent || current === undefined) return {};
-    const { userAgent, ip, tenantId, data, kind } = current;
-    return lifecycle.create({ userId, kind, userAgent, ip, tenantId, data }, reason);
+    // The fresh token is the same device, not a new proof of identity: it keeps the old
+    // session's authenticatedAt (a changed password must not make a stolen session "fresh")
+    // and its cookie choice.
+    const { userAgent, ip, tenantId, data, kind, persistent, authenticatedAt } = current;
+    return lifecycle.create({ userId, kind, userAgent, ip, tenantId, data, persistent }, reason, authenticatedAt);
   };
 
   return {

@@ -21,6 +21,13 @@ function deadlineFor(store: SessionStore, storeTimeout: number): number {
   return typeof own === 'number' && Number.isFinite(own) && own > 0 ? Math.max(storeTimeout, own + 1_000) : storeTimeout;
 }
 
+function checkMaxAge(maxAge: unknown): number {
+  if (typeof maxAge !== 'number' || !Number.isInteger(maxAge) || maxAge < 1) {
+    throw new SessionError('INVALID_INPUT', 'isFresh(): maxAge must be a whole number of ms >= 1.');
+  }
+  return maxAge;
+}
+
 /**
  * Creates the session manager: the framework-agnostic heart of the library.
  *
@@ -90,6 +97,15 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
     store,
     accessTokensEnabled: accessTokens !== undefined,
     create: (input) => lifecycle.create(input),
+    reauthenticated: (sessionId, reauthOptions) => lifecycle.reauthenticated(sessionId, reauthOptions),
+    isFresh(session, maxAge) {
+      const authenticatedAt = (session as { authenticatedAt?: unknown } | null)?.authenticatedAt;
+      if (typeof authenticatedAt !== 'number' || !Number.isFinite(authenticatedAt)) {
+        throw new SessionError('INVALID_INPUT', 'isFresh() needs a session with a numeric authenticatedAt, as validate() returns it.');
+      }
+      const limit = maxAge === undefined ? config.freshAge : checkMaxAge(maxAge);
+      return config.clock() - authenticatedAt < limit;
+    },
     validate: (token) => lifecycle.validate(token),
     revoke: (sessionId, revokeOptions) => lifecycle.revoke(sessionId, revokeOptions),
     revokeAll: (userId, revokeOptions) => lifecycle.revokeAll(userId, revokeOptions),

@@ -48,6 +48,7 @@ export function checkCreateInput(input: CreateSessionInput, config: ResolvedOpti
   if (input.tenantId !== undefined) checkId('tenantId', input.tenantId);
   const kind = input.kind ?? 'browser';
   if (typeof kind !== 'string' || !config.kinds.has(kind)) throw invalidInput(`Unknown session kind "${String(kind)}": declare it in the kinds option.`);
+  if (input.persistent !== undefined && typeof input.persistent !== 'boolean') throw invalidInput('persistent must be a boolean.');
   if (input.data !== undefined) {
     let serialised: string | undefined;
     try {

@@ -1,12 +1,13 @@
 import { describeDevice, deviceLabel } from '../device.js';
-import { storeFailure } from '../errors.js';
+import { SessionError, storeFailure } from '../errors.js';
 import { refusal, toSession, toView, type SessionView, type ValidationResult } from '../session.js';
-import { checkCreated, checkIds, checkLookup, checkRaisedEpochs, checkRevoked, checkUserSessions, epochOf } from '../store-answers.js';
+import { checkCreated, checkFlag, checkIds, checkLookup, checkRaisedEpochs, checkRevoked, checkUserSessions, epochOf } from '../store-answers.js';
 import { isSessionId, mintToken, parseToken, secretMatches } from '../token.js';
 import type {
   CreatedSession,
   CreateSessionInput,
   ListOptions,
+  ReauthenticateOptions,
   RevokeAllResult,
   RevokeAllSessionsOptions,
   RevokeOthersResult,
@@ -14,6 +15,7 @@ import type {
   RevokeSessionOptions,
 } from './api.js';
 import { sessionsRevoked, userInvalidated } from './audit.js';
+import type { SessionLimit } from '../store.js';
 import type { ManagerContext } from './context.js';
 import { checkCreateInput, checkId, cleanIp, kindsOf, presentedTokens } from './input.js';
 
@@ -22,7 +24,9 @@ export type CreateReason = 'sign_in' | 'password_changed' | 'email_changed';
 
 /** The session lifecycle: sign in, validate, revoke one, many or all, and list. */
 export interface Lifecycle {
-  create(input: CreateSessionInput, reason?: CreateReason): Promise<CreatedSession>;
+  /** `authenticatedAt`: kept from the session a credential change replaces; else the sign-in time. */
+  create(input: CreateSessionInput, reason?: CreateReason, authenticatedAt?: number): Promise<CreatedSession>;
+  reauthenticated(sessionId: string, options?: ReauthenticateOptions): Promise<boolean>;
   validate(token: unknown): Promise<ValidationResult>;
   revoke(sessionId: string, options?: RevokeSessionOptions): Promise<boolean>;
   revokeAll(userId: string, options?: RevokeAllSessionsOptions): Promise<RevokeAllResult>;
@@ -46,6 +50,23 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
   const { clock } = config;
   const idleTimeoutOf = (kind: string): number => config.kinds.get(kind)?.idleTimeout ?? 0;
 
+  // The cap the store enforces in the same atomic step as the insert, when the kind has one.
+  const limitOf = (kind: string, now: number): SessionLimit | undefined => {
+    const max = config.maxSessions.get(kind);
+    if (max === undefined) return undefined;
+    const idleTimeout = idleTimeoutOf(kind);
+    return { max, onLimit: config.onMaxSessions, idleBefore: idleTimeout > 0 ? now - idleTimeout : 0 };
+  };
+
+  // A refused sign-in lists what is in the way, so the app can ask which session to end.
+  const limitReached = async (error: SessionError, userId: string, kind: string): Promise<SessionError> => {
+    const sessions = await list(userId, { kinds: [kind] });
+    return new SessionError('SESSION_LIMIT', `This user already has ${sessions.length} live ${kind} sessions, the maxSessions limit: end one first.`, {
+      cause: error,
+      sessions,
+    });
+  };
+
   // Only a genuine token (its secret matches) counts, so a client cannot revoke someone
   // else's session by sending a guessed id. A read only: nothing is revoked before the new
   // session exists.
@@ -60,7 +81,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     return ids;
   };
 
-  const create = async (input: CreateSessionInput, reason: CreateReason = 'sign_in'): Promise<CreatedSession> => {
+  const create = async (input: CreateSessionInput, reason: CreateReason = 'sign_in', authenticatedAt?: number): Promise<CreatedSession> => {
     ensureOpen();
     checkCreateInput(input, config);
     const kind = input.kind ?? 'browser';
@@ -76,6 +97,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       kind,
       secretHash: minted.secretHash,
       createdAt: now,
+      authenticatedAt: authenticatedAt ?? now,
       maxAge: kindOptions.maxAge,
       deviceKey: device.deviceKey,
       browser: device.browser,
@@ -84,13 +106,21 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       userAgent: device.userAgent,
       ip: cleanIp(input.ip),
       data: input.data,
+      // Only "don't remember me" is stored: absent means persistent.
+      persistent: input.persistent === false ? false : undefined,
     };
-    const created = await calls.call('create', () => store.create(record, { replaceDevice: kindOptions.replaceDevice, denyUntil: context.denyUntil(now) }));
-    const { session, replacedIds } = checkCreated(created, record);
-    if (replacedIds.length > 0) {
-      context.afterRevocation(input.userId);
-      sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'replaced' }, replacedIds);
+    const limit = limitOf(kind, now);
+    let created: unknown;
+    try {
+      created = await calls.call('create', () => store.create(record, { replaceDevice: kindOptions.replaceDevice, denyUntil: context.denyUntil(now), limit }));
+    } catch (error) {
+      if (limit !== undefined && error instanceof SessionError && error.code === 'SESSION_LIMIT') throw await limitReached(error, input.userId, kind);
+      throw error;
     }
+    const { session, replacedIds, evictedIds } = checkCreated(created, record, limit !== undefined);
+    if (replacedIds.length > 0 || evictedIds.length > 0) context.afterRevocation(input.userId);
+    if (replacedIds.length > 0) sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'replaced' }, replacedIds);
+    if (evictedIds.length > 0) sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'session_limit' }, evictedIds);
     hub.emit({ type: 'session.created', at: now, userId: input.userId, tenantId: input.tenantId, sessionIds: [session.id], reason, kind, deviceLabel: deviceLabel(session) });
     // The presented tokens end only now that the new session exists: a sign-in that fails in
     // the store signs nobody out.
@@ -122,6 +152,30 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       return { ok: true, session: toSession(record, now) };
     }
     return { ok: true, session: toSession(record) };
+  };
+
+  // Two round trips: the liveness check (the manager's three conditions plus idleness), then
+  // the one write.
+  const reauthenticated = async (sessionId: string, options: ReauthenticateOptions = {}): Promise<boolean> => {
+    ensureOpen();
+    if (!isSessionId(sessionId)) return false;
+    const found = checkLookup(await calls.call('get', () => store.get(sessionId)), sessionId);
+    if (found === null) return false;
+    const record = found.session;
+    const at = clock();
+    if (refusal(record, epochOf(found.epochs, record.kind, 'get'), at, idleTimeoutOf(record.kind)) !== undefined) return false;
+    if (!checkFlag(await calls.call('reauthenticate', () => store.reauthenticate(sessionId, at)), 'reauthenticate')) return false;
+    hub.emit({
+      type: 'session.reauthenticated',
+      at,
+      userId: record.userId,
+      tenantId: record.tenantId,
+      sessionIds: [record.id],
+      by: options.by,
+      kind: record.kind,
+      deviceLabel: deviceLabel(record),
+    });
+    return true;
   };
 
   const revoke = async (sessionId: string, options: RevokeSessionOptions = {}): Promise<boolean> => {
@@ -182,5 +236,5 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     return views.sort((a, b) => Number(b.current) - Number(a.current) || b.lastUsedAt - a.lastUsedAt || b.createdAt - a.createdAt);
   };
 
-  return { create, validate, revoke, revokeAll, revokeOthers, list };
+  return { create, reauthenticated, validate, revoke, revokeAll, revokeOthers, list };
 }

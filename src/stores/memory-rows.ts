@@ -21,6 +21,14 @@ export interface Row {
   readonly ip: string | undefined;
   readonly data: SessionRecord['data'];
   revoked: Revocation | undefined;
+  // Set only for the few sessions that differ from the defaults: re-authenticated (or signed in
+  // at another time than their createdAt) or session-only cookies. One slot for both.
+  rare: Rare | undefined;
+}
+
+export interface Rare {
+  readonly authenticatedAt: number | undefined;
+  readonly persistent: false | undefined;
 }
 
 export interface Revocation {

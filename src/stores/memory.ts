@@ -20,7 +20,7 @@ import { DeviceTable } from './device-table.js';
 import { ExpiryIndex } from './expiry-index.js';
 import { addId, eachId, isEmpty, removeId, type IdSet } from './id-set.js';
 import { Interner } from './interner.js';
-import { keyedByText, NO_EPOCHS, type Row, type UserState } from './memory-rows.js';
+import { keyedByText, NO_EPOCHS, type Rare, type Row, type UserState } from './memory-rows.js';
 
 /** Options of {@link memoryStore}. */
 export interface MemoryStoreOptions {
@@ -103,22 +103,36 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
       const state = userState(record.userId);
       const epoch = state.epochs?.[record.kind] ?? 0;
       const createdAt = Math.max(record.createdAt, epoch + 1);
-      const replacedIds: string[] = [];
+      const isLive = (other: Row): boolean => other.kind === record.kind && other.revoked === undefined && other.createdAt > epoch && other.expiresAt > createdAt;
+      const replaced: Row[] = [];
       if (createOptions.replaceDevice && record.deviceKey !== undefined) {
         for (const id of eachId(state.ids)) {
           const other = rows.get(id)!;
-          if (
-            other.kind === record.kind &&
-            other.device.deviceKey === record.deviceKey &&
-            other.revoked === undefined &&
-            other.createdAt > epoch &&
-            other.expiresAt > createdAt
-          ) {
-            markRevoked(other, { at: createdAt, reason: 'replaced', denyUntil: createOptions.denyUntil });
-            replacedIds.push(id);
-          }
+          if (other.device.deviceKey === record.deviceKey && isLive(other)) replaced.push(other);
         }
       }
+      // Decided before anything is written, so a refused sign-in changes nothing.
+      const evicted: Row[] = [];
+      const { limit } = createOptions;
+      if (limit !== undefined) {
+        const counted: Row[] = [];
+        for (const id of eachId(state.ids)) {
+          const other = rows.get(id)!;
+          if (isLive(other) && other.lastUsedAt > limit.idleBefore && !replaced.includes(other)) counted.push(other);
+        }
+        const excess = counted.length - limit.max + 1;
+        if (excess > 0) {
+          if (limit.onLimit === 'refuse') throw new SessionError('SESSION_LIMIT', 'The session limit of this user and kind is reached.');
+          counted.sort(leastRecentlyUsedFirst);
+          evicted.push(...counted.slice(0, excess));
+        }
+      }
+      for (const other of replaced) markRevoked(other, { at: createdAt, reason: 'replaced', denyUntil: createOptions.denyUntil });
+      for (const other of evicted) markRevoked(other, { at: createdAt, reason: 'session_limit', denyUntil: createOptions.denyUntil });
+      const rare: Rare | undefined =
+        record.authenticatedAt !== createdAt || record.persistent === false
+          ? { authenticatedAt: record.authenticatedAt === createdAt ? undefined : record.authenticatedAt, persistent: record.persistent === false ? false : undefined }
+          : undefined;
       const row: Row = {
         id: record.id,
         userId: strings.intern(record.userId),
@@ -132,14 +146,15 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
         ip: record.ip,
         data: structuredClone(record.data),
         revoked: undefined,
+        rare,
       };
       rows.set(row.id, row);
       state.ids = addId(state.ids, row.id);
       const marks = (state.highWater ??= keyedByText());
       marks[row.kind] = Math.max(marks[row.kind] ?? 0, createdAt);
       expiry.add(row.expiresAt, row.id);
-      if (replacedIds.length > 0) notify(row.userId);
-      return { session: toRecord(row), replacedIds };
+      if (replaced.length > 0 || evicted.length > 0) notify(row.userId);
+      return { session: toRecord(row), replacedIds: replaced.map((other) => other.id), evictedIds: evicted.map((other) => other.id) };
     },
 
     async get(sessionId: string): Promise<SessionLookup | null> {
@@ -156,6 +171,15 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
       if (row === undefined || row.revoked !== undefined) return false;
       // Stryker disable next-line EqualityOperator: at === lastUsedAt writes the same value
       if (at > row.lastUsedAt) row.lastUsedAt = at;
+      return true;
+    },
+
+    async reauthenticate(sessionId: string, at: number): Promise<boolean> {
+      ensureOpen();
+      const row = rows.get(sessionId);
+      if (row === undefined || row.revoked !== undefined) return false;
+      const current = row.rare?.authenticatedAt ?? row.createdAt;
+      if (at > current) row.rare = { authenticatedAt: at, persistent: row.rare?.persistent };
       return true;
     },
 
@@ -260,6 +284,12 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
   };
 }
 
+// The order of eviction: least recently used first, then oldest, then by id, so two stores
+// (and two runs) always pick the same session.
+function leastRecentlyUsedFirst(a: Row, b: Row): number {
+  return a.lastUsedAt - b.lastUsedAt || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
 function toRecord(row: Row): SessionRecord {
   const { device, revoked } = row;
   return {
@@ -271,6 +301,8 @@ function toRecord(row: Row): SessionRecord {
     createdAt: row.createdAt,
     expiresAt: row.expiresAt,
     lastUsedAt: row.lastUsedAt,
+    authenticatedAt: row.rare?.authenticatedAt ?? row.createdAt,
+    persistent: row.rare?.persistent,
     deviceKey: device.deviceKey,
     browser: device.browser,
     os: device.os,

@@ -17,6 +17,7 @@ const record: SessionRecord = {
   createdAt: 1_000_000,
   expiresAt: 2_000_000,
   lastUsedAt: 1_500_000,
+  authenticatedAt: 1_000_000,
   deviceKey: 'Chrome|Mac OS',
   browser: 'Chrome',
   os: 'Mac OS',
@@ -71,8 +72,9 @@ describe('liveness of a stored session', () => {
 describe('what the app sees of a session', () => {
   it('is the record without the secret hash', () => {
     const { secretHash: _hash, ...rest } = record;
-    expect(toSession(record)).toStrictEqual(rest);
-    expect(toSession(record, 1_600_000)).toStrictEqual({ ...rest, lastUsedAt: 1_600_000 });
+    expect(toSession(record)).toStrictEqual({ ...rest, persistent: undefined });
+    expect(toSession(record, 1_600_000)).toStrictEqual({ ...rest, persistent: undefined, lastUsedAt: 1_600_000 });
+    expect(toSession({ ...record, persistent: false }).persistent).toBe(false);
   });
 
   it('lists a session with its device label, relative last use and whether it is the current one', () => {
@@ -85,6 +87,7 @@ describe('what the app sees of a session', () => {
       deviceType: 'desktop',
       createdAt: record.createdAt,
       lastUsedAt: record.lastUsedAt,
+      authenticatedAt: record.authenticatedAt,
       lastUsed: '3 hours ago',
       expiresAt: record.expiresAt,
       current: true,

@@ -14,6 +14,9 @@ import {
 } from '../../src/store-answers.js';
 import type { SessionRecord } from '../../src/store.js';
 
+// Most cases ask for no cap; the cap's own cases pass `limited` themselves.
+const checkCreatedOf = (answer: unknown, created: { id: string; userId: string }, limited = false) => checkCreated(answer, created, limited);
+
 const record: SessionRecord = {
   id: 'AbCdEfGhIjKlMnOpQrSt-_',
   userId: 'alice',
@@ -22,6 +25,7 @@ const record: SessionRecord = {
   createdAt: 1_000,
   expiresAt: 2_000,
   lastUsedAt: 1_500,
+  authenticatedAt: 1_000,
 };
 
 function refusal(check: () => unknown): string {
@@ -42,7 +46,9 @@ describe('what the manager accepts from a store', () => {
     const listed = { sessions: [record], epochs: {} };
     expect(checkUserSessions(listed, 'alice')).toBe(listed);
     const created = { session: record, replacedIds: ['x'] };
-    expect(checkCreated(created, record)).toBe(created);
+    expect(checkCreatedOf(created, record, false)).toEqual({ ...created, evictedIds: [] });
+    expect(checkCreatedOf({ ...created, evictedIds: ['y'] }, record, true)).toEqual({ ...created, evictedIds: ['y'] });
+    expect(checkRecord({ ...record, persistent: false }, 'get').persistent).toBe(false);
     expect(checkRevoked(null)).toBeNull();
     expect(checkRevoked(record)).toBe(record);
     expect(checkIds([], 'revokeOthers')).toEqual([]);
@@ -75,9 +81,12 @@ describe('what the manager accepts from a store', () => {
     ['a numeric kind', { ...record, kind: 1 }, 'a session whose id, userId or kind is not a string'],
     ['a numeric tenant', { ...record, tenantId: 3 }, 'a session whose tenantId is not a string'],
     ['a text hash', { ...record, secretHash: 'ab' }, 'a session whose secretHash is not bytes'],
-    ['createdAt as text', { ...record, createdAt: '1000' }, 'a session whose createdAt, expiresAt or lastUsedAt is not a finite number'],
-    ['expiresAt NaN', { ...record, expiresAt: Number.NaN }, 'a session whose createdAt, expiresAt or lastUsedAt is not a finite number'],
-    ['lastUsedAt missing', { ...record, lastUsedAt: undefined }, 'a session whose createdAt, expiresAt or lastUsedAt is not a finite number'],
+    ['createdAt as text', { ...record, createdAt: '1000' }, 'a session whose createdAt, expiresAt, lastUsedAt or authenticatedAt is not a finite number'],
+    ['expiresAt NaN', { ...record, expiresAt: Number.NaN }, 'a session whose createdAt, expiresAt, lastUsedAt or authenticatedAt is not a finite number'],
+    ['lastUsedAt missing', { ...record, lastUsedAt: undefined }, 'a session whose createdAt, expiresAt, lastUsedAt or authenticatedAt is not a finite number'],
+    ['authenticatedAt missing', { ...record, authenticatedAt: undefined }, 'a session whose createdAt, expiresAt, lastUsedAt or authenticatedAt is not a finite number'],
+    ['authenticatedAt Infinity', { ...record, authenticatedAt: Number.POSITIVE_INFINITY }, 'a session whose createdAt, expiresAt, lastUsedAt or authenticatedAt is not a finite number'],
+    ['persistent as text', { ...record, persistent: 'false' }, 'a session whose persistent is neither absent nor a boolean'],
     ['revokedAt null', { ...record, revokedAt: null }, 'a session whose revokedAt is neither absent nor a finite number'],
   ])('a row with %s is a store error', (_name, row, detail) => {
     expect(refusal(() => checkRecord(row, 'get'))).toBe(`STORE_ERROR: The session store answered get() with ${detail}; it is not taken for a session.`);
@@ -93,11 +102,13 @@ describe('what the manager accepts from a store', () => {
     ['listByUser', () => checkUserSessions(null, 'alice'), 'no list of sessions'],
     ['listByUser', () => checkUserSessions({ sessions: [record], epochs: {} }, 'bob'), "another user's session"],
     ['listByUser', () => checkUserSessions({ sessions: [], epochs: 5 }, 'alice'), 'epochs that are not an object'],
-    ['create', () => checkCreated(null, record), 'something that is not an object'],
-    ['create', () => checkCreated({ session: { ...record, id: 'B'.repeat(22) }, replacedIds: [] }, record), 'another session than the one created'],
-    ['create', () => checkCreated({ session: { ...record, userId: 'bob' }, replacedIds: [] }, record), 'another session than the one created'],
-    ['create', () => checkCreated({ session: record, replacedIds: [1] }, record), 'session ids that are not a list of strings'],
-    ['create', () => checkCreated({ session: record }, record), 'session ids that are not a list of strings'],
+    ['create', () => checkCreatedOf(null, record), 'something that is not an object'],
+    ['create', () => checkCreatedOf({ session: { ...record, id: 'B'.repeat(22) }, replacedIds: [] }, record), 'another session than the one created'],
+    ['create', () => checkCreatedOf({ session: { ...record, userId: 'bob' }, replacedIds: [] }, record), 'another session than the one created'],
+    ['create', () => checkCreatedOf({ session: record, replacedIds: [1] }, record), 'session ids that are not a list of strings'],
+    ['create', () => checkCreatedOf({ session: record }, record), 'session ids that are not a list of strings'],
+    ['create', () => checkCreatedOf({ session: record, replacedIds: [] }, record, true), 'no evictedIds though a session limit was asked for (the store does not enforce maxSessions)'],
+    ['create', () => checkCreatedOf({ session: record, replacedIds: [], evictedIds: [3] }, record, true), 'session ids that are not a list of strings'],
     ['revokeOthers', () => checkIds('a,b', 'revokeOthers'), 'session ids that are not a list of strings'],
     ['revoke', () => checkRevoked(7), 'a session that is not an object'],
     ['revokeAll', () => checkRaisedEpochs({ browser: 3 }, ['browser', 'remember']), 'no epoch for kind "remember"'],
@@ -109,7 +120,7 @@ describe('what the manager accepts from a store', () => {
     ['getRevocationState', () => checkRevocationState({ epochs: {}, denied: { x: Number.NaN } }), 'a deny-list time that is not a finite number'],
     ['get', () => checkLookup({ session: 'x', epochs: {} }, record.id), 'a session that is not an object'],
     ['listByUser', () => checkUserSessions({ sessions: ['x'], epochs: {} }, 'alice'), 'a session that is not an object'],
-    ['create', () => checkCreated({ session: 'x', replacedIds: [] }, record), 'a session that is not an object'],
+    ['create', () => checkCreatedOf({ session: 'x', replacedIds: [] }, record), 'a session that is not an object'],
     ['prune', () => checkCount(-1, 'prune'), 'a count that is not a whole number >= 0'],
     ['prune', () => checkCount(1.5, 'prune'), 'a count that is not a whole number >= 0'],
     ['prune', () => checkCount('3', 'prune'), 'a count that is not a whole number >= 0'],

@@ -28,6 +28,7 @@ export function switchableStore(inner: SessionStore): SwitchableStore {
     create: (record, options) => guard(() => (wrapper.failingCreate ? down() : inner.create(record, options))),
     get: (sessionId) => guard(() => inner.get(sessionId)),
     touch: (sessionId, at) => guard(() => inner.touch(sessionId, at)),
+    reauthenticate: (sessionId, at) => guard(() => inner.reauthenticate(sessionId, at)),
     revoke: (sessionId, options) => guard(() => inner.revoke(sessionId, options)),
     revokeAll: (userId, options) => guard(() => inner.revokeAll(userId, options)),
     revokeOthers: (userId, options) => guard(() => inner.revokeOthers(userId, options)),

@@ -8,4 +8,10 @@ export interface StoreSuiteContext {
   readonly store: () => SessionStore;
   /** Per-test timeout for the heavier tests, in ms. */
   readonly slowTimeout: number;
+  /**
+   * A second instance over the running test's data (its own client or connection, as a
+   * second app server has), closed after the test; the same store when the suite was given
+   * no `sibling`.
+   */
+  readonly sibling: () => Promise<SessionStore>;
 }

@@ -30,6 +30,9 @@ export const CORRUPTIONS: readonly Corruption[] = [
   { name: 'expiresAt NaN', damage: (found) => withSession(found, { expiresAt: Number.NaN }) },
   { name: 'expiresAt Infinity', damage: (found) => withSession(found, { expiresAt: Number.POSITIVE_INFINITY }) },
   { name: 'lastUsedAt null', damage: (found) => withSession(found, { lastUsedAt: null }) },
+  { name: 'authenticatedAt missing', damage: (found) => withSession(found, { authenticatedAt: undefined }) },
+  { name: 'authenticatedAt as text', damage: (found) => withSession(found, { authenticatedAt: String(found.session.authenticatedAt) }) },
+  { name: 'persistent as text', damage: (found) => withSession(found, { persistent: 'false' }) },
   { name: 'revokedAt as text', damage: (found) => withSession(found, { revokedAt: 'yes' }) },
   { name: 'the session null', damage: (found) => ({ ...found, session: null }) },
   { name: 'the session as a string', damage: (found) => ({ ...found, session: 'garbage' }) },
@@ -98,6 +101,23 @@ export function describeCorruptedAnswers({ runner, store }: StoreSuiteContext): 
       await honest.close();
     });
 
+    it('a store that ignores the session cap, or answers reauthenticate with no yes or no, is a store error', async () => {
+      const inner = store();
+      const userId = freshUser('corrupted-cap');
+      const careless = overriding(inner, {
+        create: async (record, options) => {
+          const { session, replacedIds } = await inner.create(record, { ...options, limit: undefined });
+          return { session, replacedIds };
+        },
+        reauthenticate: async () => 'yes' as never,
+      });
+      const capped = createSessionManager({ store: careless, maxSessions: 1 });
+      const uncapped = createSessionManager({ store: careless });
+      const { session } = await uncapped.create({ userId });
+      expect(await outcome(() => capped.create({ userId }))).toBe('STORE_ERROR');
+      expect(await outcome(() => uncapped.reauthenticated(session.id))).toBe('STORE_ERROR');
+    });
+
     it('a malformed revocation state or epochs answer is a store error too', async () => {
       const inner = store();
       const userId = freshUser('corrupted-state');
@@ -125,6 +145,7 @@ export function overriding(inner: SessionStore, overrides: Partial<SessionStore>
     create: (record, options) => inner.create(record, options),
     get: (sessionId) => inner.get(sessionId),
     touch: (sessionId, at) => inner.touch(sessionId, at),
+    reauthenticate: (sessionId, at) => inner.reauthenticate(sessionId, at),
     revoke: (sessionId, options) => inner.revoke(sessionId, options),
     revokeAll: (userId, options) => inner.revokeAll(userId, options),
     revokeOthers: (userId, options) => inner.revokeOthers(userId, options),

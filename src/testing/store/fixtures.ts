@@ -19,12 +19,14 @@ export function freshUser(label = 'user'): string {
 /** A new session record near the real clock (Redis expires keys by the real clock). */
 export function newRecord(store: SessionStore, userId: string, overrides: Partial<NewSessionRecord> = {}): NewSessionRecord {
   const { id, secretHash } = mintToken(store.sessionIdPrefix?.(userId));
+  const createdAt = overrides.createdAt ?? Date.now();
   return {
     id,
     userId,
     kind: 'browser',
     secretHash,
-    createdAt: Date.now(),
+    createdAt,
+    authenticatedAt: createdAt,
     maxAge: MAX_AGE,
     ...overrides,
   };

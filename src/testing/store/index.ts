@@ -5,6 +5,8 @@ import type { StoreSuiteContext } from './context.js';
 import { describeCorruptedAnswers } from './corrupted.js';
 import { describeDeviceReplacement } from './devices.js';
 import { describeEpochs } from './epochs.js';
+import { describeFreshSignIn } from './fresh-sign-in.js';
+import { describeSessionLimit } from './session-limit.js';
 import { describeLifecycle } from './lifecycle.js';
 import { describeManagerOverStore } from './manager.js';
 import { describePruning } from './pruning.js';
@@ -24,11 +26,19 @@ export interface StoreConformanceOptions {
    * @default 60_000
    */
   readonly slowTimeout?: number;
+  /**
+   * Opens a second instance of the store over the same data as the one given (another
+   * client or connection, the same key prefix, schema or file), for the cases where two app
+   * servers act at once (the session cap under concurrent sign-ins). It is closed after the
+   * test. Without it those cases run two managers over the one store.
+   */
+  readonly sibling?: (store: SessionStore) => SessionStore | Promise<SessionStore>;
 }
 
 /**
  * Registers the store conformance suite: every behaviour `src/store.ts` promises, split by
- * concern (lifecycle, epochs, one session per device, pruning, races, the manager's promises
+ * concern (lifecycle, epochs, one session per device, re-authentication and session-only
+ * cookies, the atomic session cap, pruning, races, the manager's promises
  * over this store, malformed answers refused, and kinds and user ids named like `Object`
  * properties). Every store shipped
  * with this package runs it; run it on yours with one line.
@@ -58,12 +68,20 @@ export function describeStoreConformance(
 ): void {
   const runner = resolveRunner(options.runner);
   let current: SessionStore | undefined;
+  const siblings: SessionStore[] = [];
+  const store = (): SessionStore => {
+    if (current === undefined) throw new SessionError('INVALID_CONFIGURATION', 'The store is only available inside a test.');
+    return current;
+  };
   const context: StoreSuiteContext = {
     runner,
     slowTimeout: options.slowTimeout ?? 60_000,
-    store: () => {
-      if (current === undefined) throw new SessionError('INVALID_CONFIGURATION', 'The store is only available inside a test.');
-      return current;
+    store,
+    sibling: async () => {
+      if (options.sibling === undefined) return store();
+      const opened = await options.sibling(store());
+      siblings.push(opened);
+      return opened;
     },
   };
   runner.describe(`store conformance: ${name}`, () => {
@@ -71,13 +89,16 @@ export function describeStoreConformance(
       current = await makeStore();
     });
     runner.afterEach(async () => {
-      const store = current;
+      const closing = current;
       current = undefined;
-      await store?.close?.();
+      for (const opened of siblings.splice(0)) await opened.close?.();
+      await closing?.close?.();
     });
     describeLifecycle(context);
     describeEpochs(context);
     describeDeviceReplacement(context);
+    describeFreshSignIn(context);
+    describeSessionLimit(context);
     describePruning(context);
     describeRaces(context);
     describeManagerOverStore(context);

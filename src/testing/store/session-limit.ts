@@ -1,0 +1,206 @@
+import { isSessionError } from '../../errors.js';
+import { createSessionManager } from '../../manager/index.js';
+import type { SessionLimit, SessionRecord, SessionStore } from '../../store.js';
+import type { StoreSuiteContext } from './context.js';
+import { freshUser, insert, newRecord } from './fixtures.js';
+
+const CHROME_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+const SAFARI_IPHONE =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
+const FIREFOX_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0';
+const chromeMac = { deviceKey: 'Chrome|Mac OS', browser: 'Chrome', os: 'Mac OS' };
+
+const evictOldest = (max: number, idleBefore = 0): SessionLimit => ({ max, onLimit: 'evict-oldest', idleBefore });
+const refuse = (max: number): SessionLimit => ({ max, onLimit: 'refuse', idleBefore: 0 });
+
+async function liveIds(store: SessionStore, userId: string, kind = 'browser'): Promise<string[]> {
+  const { sessions, epochs } = await store.listByUser(userId);
+  const epoch = epochs[kind] ?? 0;
+  const now = Date.now();
+  return sessions
+    .filter((session: SessionRecord) => session.kind === kind && session.revokedAt === undefined && session.createdAt > epoch && session.expiresAt > now)
+    .map((session) => session.id)
+    .sort();
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'created';
+  } catch (error) {
+    return isSessionError(error) ? error.code : String(error);
+  }
+}
+
+/** `maxSessions`: the cap on live sessions per user and kind, enforced inside `create`. */
+export function describeSessionLimit({ runner, store, sibling, slowTimeout }: StoreSuiteContext): void {
+  const { describe, it, expect } = runner;
+  describe('the session cap', () => {
+    it('evicts the least recently used session of the kind, not the oldest, and deny-lists it', async () => {
+      const user = freshUser();
+      const t = Date.now();
+      const a = await insert(store(), user, { createdAt: t });
+      const b = await insert(store(), user, { createdAt: t + 1 });
+      const c = await insert(store(), user, { createdAt: t + 2 });
+      await store().touch(a.id, t + 50_000);
+      await store().touch(c.id, t + 40_000);
+      const result = await store().create(newRecord(store(), user, { createdAt: t + 3 }), { replaceDevice: false, limit: evictOldest(3), denyUntil: t + 900_000 });
+      expect(result.evictedIds).toEqual([b.id]);
+      expect(result.replacedIds).toEqual([]);
+      const evicted = (await store().get(b.id))!.session;
+      expect(evicted.revokedReason).toBe('session_limit');
+      expect(evicted.revokedAt).toBeDefined();
+      expect((await store().getRevocationState(user)).denied[b.id]).toBe(t + 900_000);
+      expect(await liveIds(store(), user)).toEqual([a.id, c.id, result.session.id].sort());
+    });
+
+    it('under the cap evicts nothing and says so with an empty list', async () => {
+      const user = freshUser();
+      await insert(store(), user);
+      const result = await store().create(newRecord(store(), user), { replaceDevice: false, limit: evictOldest(2) });
+      expect(result.evictedIds).toEqual([]);
+      expect(await liveIds(store(), user)).toHaveLength(2);
+    });
+
+    it('breaks ties on last use by sign-in time', async () => {
+      const user = freshUser();
+      const t = Date.now();
+      const a = await insert(store(), user, { createdAt: t + 1 });
+      const b = await insert(store(), user, { createdAt: t });
+      await store().touch(a.id, t + 10_000);
+      await store().touch(b.id, t + 10_000);
+      const result = await store().create(newRecord(store(), user, { createdAt: t + 2 }), { replaceDevice: false, limit: evictOldest(2) });
+      expect(result.evictedIds).toEqual([b.id]);
+    });
+
+    it('evicts as many as it takes to get under the cap', async () => {
+      const user = freshUser();
+      const t = Date.now();
+      const made: SessionRecord[] = [];
+      for (let index = 0; index < 5; index++) made.push(await insert(store(), user, { createdAt: t + index }));
+      const result = await store().create(newRecord(store(), user, { createdAt: t + 10 }), { replaceDevice: false, limit: evictOldest(2) });
+      expect([...(result.evictedIds ?? [])].sort()).toEqual(made.slice(0, 4).map((session) => session.id).sort());
+      expect(await liveIds(store(), user)).toEqual([made[4]!.id, result.session.id].sort());
+    });
+
+    it('counts only live, non-idle sessions of the same user and kind', async () => {
+      const user = freshUser();
+      const t = Date.now();
+      // Dead or elsewhere: revoked, expired, before the epoch, another kind, another user.
+      const revoked = await insert(store(), user, { createdAt: t });
+      await store().revoke(revoked.id, { at: t + 1, reason: 'revoked' });
+      await insert(store(), user, { createdAt: t, maxAge: 1 });
+      await insert(store(), user, { createdAt: t });
+      await store().revokeAll(user, { kinds: ['browser'], at: t + 5 });
+      await insert(store(), user, { kind: 'remember', createdAt: t + 10 });
+      for (let index = 0; index < 3; index++) await insert(store(), freshUser('other'), { createdAt: t + 10 });
+      // Idle: last used at or before idleBefore.
+      const idle = await insert(store(), user, { createdAt: t + 10 });
+      const live = await insert(store(), user, { createdAt: t + 11 });
+      await store().touch(live.id, t + 100);
+      const second = await store().create(newRecord(store(), user, { createdAt: t + 20 }), { replaceDevice: false, limit: evictOldest(2, t + 15) });
+      expect(second.evictedIds).toEqual([]);
+      const third = await store().create(newRecord(store(), user, { createdAt: t + 30 }), { replaceDevice: false, limit: evictOldest(2, t + 15) });
+      expect(third.evictedIds).toEqual([second.session.id]);
+      expect((await store().get(idle.id))!.session.revokedAt).toBeUndefined();
+      expect(await liveIds(store(), user, 'remember')).toHaveLength(1);
+    });
+
+    it('a session this sign-in replaces frees its place', async () => {
+      const user = freshUser();
+      const first = await store().create(newRecord(store(), user, chromeMac), { replaceDevice: true, limit: evictOldest(1) });
+      const second = await store().create(newRecord(store(), user, chromeMac), { replaceDevice: true, limit: evictOldest(1) });
+      expect(second.replacedIds).toEqual([first.session.id]);
+      expect(second.evictedIds).toEqual([]);
+      expect((await store().get(first.session.id))!.session.revokedReason).toBe('replaced');
+    });
+
+    it('"refuse" writes nothing at all: no session, no replacement', async () => {
+      const user = freshUser();
+      const device = await store().create(newRecord(store(), user, chromeMac), { replaceDevice: true });
+      await insert(store(), user);
+      await insert(store(), user);
+      const record = newRecord(store(), user, chromeMac);
+      expect(await codeOf(store().create(record, { replaceDevice: true, limit: refuse(2) }))).toBe('SESSION_LIMIT');
+      expect(await store().get(record.id)).toBeNull();
+      expect((await store().get(device.session.id))!.session.revokedAt).toBeUndefined();
+      expect(await liveIds(store(), user)).toHaveLength(3);
+    });
+
+    it(
+      'never leaves more than the cap alive under 20 concurrent sign-ins from two instances',
+      async () => {
+        const other = await sibling();
+        const user = freshUser();
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, index) => (index % 2 === 0 ? store() : other).create(newRecord(store(), user), { replaceDevice: false, limit: evictOldest(3) })),
+        );
+        const live = await liveIds(store(), user);
+        expect(live).toHaveLength(3);
+        const evicted = new Set(results.flatMap((result) => result.evictedIds ?? []));
+        expect(evicted.size).toBe(17);
+        for (const id of live) expect(evicted.has(id)).toBe(false);
+      },
+      slowTimeout,
+    );
+
+    it(
+      'refuses all but the cap under 20 concurrent sign-ins from two instances',
+      async () => {
+        const other = await sibling();
+        const user = freshUser();
+        const codes = await Promise.all(
+          Array.from({ length: 20 }, (_, index) => codeOf((index % 2 === 0 ? store() : other).create(newRecord(store(), user), { replaceDevice: false, limit: refuse(3) }))),
+        );
+        expect(codes.filter((code) => code === 'created')).toHaveLength(3);
+        expect(codes.filter((code) => code === 'SESSION_LIMIT')).toHaveLength(17);
+        expect(await liveIds(store(), user)).toHaveLength(3);
+      },
+      slowTimeout,
+    );
+
+    it('the manager: a sign-in over maxSessions signs the least recently used device out, on every instance', async () => {
+      let now = Date.now();
+      const options = { clock: () => now, maxSessions: { browser: 2 } };
+      const one = createSessionManager({ ...options, store: store() });
+      const two = createSessionManager({ ...options, store: await sibling() });
+      const user = freshUser();
+      const laptop = await one.create({ userId: user, userAgent: CHROME_MAC });
+      now += 1_000;
+      const desktop = await two.create({ userId: user, userAgent: FIREFOX_WINDOWS });
+      now += 61_000;
+      expect((await one.validate(laptop.token)).ok).toBe(true);
+      const revoked: Array<{ reason: string; ids: readonly string[] | undefined }> = [];
+      one.on('session.revoked', (event) => void revoked.push({ reason: event.reason, ids: event.sessionIds }));
+      const phone = await one.create({ userId: user, userAgent: SAFARI_IPHONE });
+      expect(revoked).toEqual([{ reason: 'session_limit', ids: [desktop.session.id] }]);
+      expect(await two.validate(desktop.token)).toEqual({ ok: false, reason: 'revoked' });
+      expect((await two.validate(laptop.token)).ok).toBe(true);
+      expect((await one.list(user)).map((view) => view.id).sort()).toEqual([laptop.session.id, phone.session.id].sort());
+    });
+
+    it('the manager: "refuse" lists the live sessions, and other kinds have their own cap', async () => {
+      let now = Date.now();
+      const sessions = createSessionManager({ store: store(), clock: () => now, maxSessions: 2, onMaxSessions: 'refuse' });
+      const user = freshUser();
+      const laptop = await sessions.create({ userId: user, userAgent: CHROME_MAC });
+      now += 1_000;
+      const desktop = await sessions.create({ userId: user, userAgent: FIREFOX_WINDOWS });
+      now += 1_000;
+      let refused: unknown;
+      try {
+        await sessions.create({ userId: user, userAgent: SAFARI_IPHONE });
+      } catch (error) {
+        refused = error;
+      }
+      expect(isSessionError(refused) && refused.code).toBe('SESSION_LIMIT');
+      const listed = isSessionError(refused) ? (refused.sessions ?? []) : [];
+      expect(listed.map((view) => view.id)).toEqual([desktop.session.id, laptop.session.id]);
+      expect(listed[0]!.deviceLabel).toBe('Firefox on Windows');
+      // The refused sign-in changed nothing; the API kind is capped on its own.
+      expect((await sessions.validate(laptop.token)).ok).toBe(true);
+      await sessions.create({ userId: user, kind: 'api' });
+      expect(await sessions.list(user)).toHaveLength(3);
+    });
+  });
+}
