@@ -41,6 +41,8 @@ export interface SessionCreatedEvent extends SessionEventBase {
 export interface SessionReauthenticatedEvent extends SessionEventBase {
   /** The event type. */
   readonly type: 'session.reauthenticated';
+  /** Always `reauthenticated`, so every event has a reason. */
+  readonly reason: 'reauthenticated';
   /** Device label of the session, e.g. `"Chrome on Mac OS"`. */
   readonly deviceLabel: string;
   /** The session's kind. */

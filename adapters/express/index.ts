@@ -28,12 +28,15 @@ import {
   createSessionHttp,
   createSessionRoutes,
   errorResponse,
+  freshMaxAge,
   fromNodeRequest,
+  requireFreshResponse,
   requireSameOriginResponse,
   requireSessionResponse,
   writeHeaders,
   type HttpResponse,
   type RequestSessions,
+  type RequireFreshOptions,
   type ResponseTarget,
   type SessionHttpOptions,
   type SessionRoutesOptions,
@@ -48,7 +51,7 @@ declare global {
     }
   }
 }
-export type { RequestSessions, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
+export type { RequestSessions, RequireFreshOptions, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
 
 function target(res: Response): ResponseTarget {
   return {
@@ -100,6 +103,25 @@ export function sessionMiddleware(sessions: SessionManager, options: SessionHttp
 export function requireSession(): RequestHandler {
   return function requireSession(req, res, next) {
     proceedOrSend(res, next, requireSessionResponse(req.sessions));
+  };
+}
+
+/**
+ * Lets a request go on when its session proved who it is recently (signed in or
+ * re-authenticated within `maxAge`); answers the others: what {@link requireSession} answers
+ * without a session, else a relative `303` to the `reauthPath` option (`/login?reauth=1&next=…`)
+ * for a page navigation, `403` JSON `{ "error": "reauthentication_required" }` otherwise. For
+ * sensitive actions: changing the email or password, ending other sessions, deleting the account.
+ *
+ * @param options - `maxAge` in ms. @default the manager's `freshAge` (10 minutes)
+ * @returns The middleware, for a route: `app.post('/email', requireFresh(), handler)`.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a `maxAge` that is not a
+ * whole number of ms >= 1 (at once), or without {@link sessionMiddleware} before it (to the error handlers).
+ */
+export function requireFresh(options?: RequireFreshOptions): RequestHandler {
+  const maxAge = freshMaxAge(options, 'requireFresh()');
+  return function requireFresh(req, res, next) {
+    proceedOrSend(res, next, requireFreshResponse(req.sessions, maxAge));
   };
 }
 

@@ -32,12 +32,15 @@ import {
   fromNodeRequest,
   requireSameOriginResponse,
   requireSessionResponse,
+  requireFreshResponse,
+  freshMaxAge,
   writeHeaders,
   type HttpResponse,
   type RequestSessions,
   type ResponseTarget,
   type SessionHttpOptions,
   type SessionRoutesOptions,
+  type RequireFreshOptions,
 } from '../../src/http/index.js';
 
 declare module 'fastify' {
@@ -53,9 +56,20 @@ declare module 'fastify' {
      * the app's own state-changing routes. As `onRequest` it runs before the body is parsed.
      */
     requireSameOrigin: preHandlerAsyncHookHandler;
+    /**
+     * A preHandler that lets a request go on when its session proved who it is recently
+     * (within the route's `config.requireFresh.maxAge`, else the manager's `freshAge`); answers
+     * the others like `requireSession`, or `303` to `reauthPath` for a page, `403`
+     * `{ "error": "reauthentication_required" }` for an API call.
+     */
+    requireFresh: preHandlerAsyncHookHandler;
+  }
+  interface FastifyContextConfig {
+    /** `maxAge` (ms) for `fastify.requireFresh` on this route. */
+    requireFresh?: RequireFreshOptions;
   }
 }
-export type { RequestSessions, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
+export type { RequestSessions, RequireFreshOptions, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
 
 /** Options of {@link sessionPlugin}: the manager, the middleware options and, to mount them, the routes. */
 export interface SessionPluginOptions extends SessionHttpOptions {
@@ -84,6 +98,29 @@ async function requireSession(request: FastifyRequest, reply: FastifyReply): Pro
   if (denied !== undefined) send(reply, denied);
 }
 
+/** The preHandler behind `fastify.requireFresh`: `maxAge` from the route's config, checked when the route was added. */
+async function requireFreshOfRoute(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const denied = requireFreshResponse(request.sessions, request.routeOptions.config.requireFresh?.maxAge);
+  if (denied !== undefined) send(reply, denied);
+}
+
+/**
+ * A preHandler like `fastify.requireFresh`, with its own `maxAge`, for routes that do not set
+ * `config.requireFresh`.
+ *
+ * @param options - `maxAge` in ms. @default the manager's `freshAge` (10 minutes)
+ * @returns The preHandler: `app.post('/email', { preHandler: requireFresh({ maxAge: 300_000 }) }, handler)`.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a `maxAge` that is not a whole
+ * number of ms >= 1.
+ */
+export function requireFresh(options?: RequireFreshOptions): preHandlerAsyncHookHandler {
+  const maxAge = freshMaxAge(options, 'requireFresh()');
+  return async function requireFresh(request, reply) {
+    const denied = requireFreshResponse(request.sessions, maxAge);
+    if (denied !== undefined) send(reply, denied);
+  };
+}
+
 /** The hook behind `fastify.requireSameOrigin`: `403` for a cross-site state change, or on. */
 async function requireSameOrigin(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const denied = requireSameOriginResponse(request.sessions);
@@ -107,6 +144,12 @@ const plugin: FastifyPluginAsync<SessionPluginOptions> = async (fastify, { sessi
   });
   fastify.decorate('requireSession', requireSession);
   fastify.decorate('requireSameOrigin', requireSameOrigin);
+  fastify.decorate('requireFresh', requireFreshOfRoute);
+  // A route's requireFresh config is checked when the route is added, not on its first request.
+  fastify.addHook('onRoute', function checkRequireFresh(route) {
+    const config = route.config as { requireFresh?: RequireFreshOptions } | undefined;
+    if (config?.requireFresh !== undefined) freshMaxAge(config.requireFresh, `config.requireFresh of ${route.method} ${route.url}`);
+  });
   if (routes === undefined) return;
   const sessionRoutes = createSessionRoutes(sessions, routes);
   // Answered in onRequest, before any body parser can turn a cross-site form post into a 415.

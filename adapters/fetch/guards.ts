@@ -1,5 +1,13 @@
 import type { SessionManager } from '../../src/manager/api.js';
-import { createSessionRoutes, requireSameOriginResponse, requireSessionResponse, type SessionRoutesOptions } from '../../src/http/index.js';
+import {
+  createSessionRoutes,
+  freshMaxAge,
+  requireFreshResponse,
+  requireSameOriginResponse,
+  requireSessionResponse,
+  type RequireFreshOptions,
+  type SessionRoutesOptions,
+} from '../../src/http/index.js';
 import { sessionsOf } from './attached.js';
 import { toResponse } from './response.js';
 
@@ -19,6 +27,30 @@ import { toResponse } from './response.js';
  */
 export function requireSession(request: Request): Response | undefined {
   const denied = requireSessionResponse(sessionsOf(request));
+  return denied && toResponse(denied);
+}
+
+/**
+ * Lets a request go on (`undefined`) when its session proved who it is recently (signed in or
+ * re-authenticated within `maxAge`); answers the others: what {@link requireSession} answers
+ * without a session, else a relative `303` to the `reauthPath` option
+ * (`/login?reauth=1&next=…`) for a page navigation, `403` JSON
+ * `{ "error": "reauthentication_required" }` otherwise. For sensitive actions: changing the
+ * email or password, ending other sessions, deleting the account.
+ *
+ * @param request - A request inside a handler wrapped by `withSessions` (see {@link sessionHandler}).
+ * @param options - `maxAge` in ms. @default the manager's `freshAge` (10 minutes)
+ * @returns The refusal to return, or `undefined`.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a request the wrapper did not
+ * see, or a `maxAge` that is not a whole number of ms >= 1.
+ *
+ * @example
+ * ```ts
+ * export const POST = withSessions(async (request, sessions) => requireFresh(request) ?? changeEmail(request, sessions));
+ * ```
+ */
+export function requireFresh(request: Request, options?: RequireFreshOptions): Response | undefined {
+  const denied = requireFreshResponse(sessionsOf(request), freshMaxAge(options, 'requireFresh()'));
   return denied && toResponse(denied);
 }
 

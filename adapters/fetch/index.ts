@@ -31,7 +31,7 @@
  */
 export { sessionHandler } from './handler.js';
 export type { ConnectionInfo, FetchHandler, HandlerWithSessions, WithSessions } from './handler.js';
-export { requireSameOrigin, requireSession, sessionRoutes } from './guards.js';
+export { requireFresh, requireSameOrigin, requireSession, sessionRoutes } from './guards.js';
 export type { SessionRoutesHandler } from './guards.js';
 export { fromFetchRequest } from '../../src/http/index.js';
-export type { FetchRequestInfo, RequestSessions, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
+export type { FetchRequestInfo, RequestSessions, RequireFreshOptions, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';

@@ -35,8 +35,11 @@ import {
   fromFetchRequest,
   requireSameOriginResponse,
   requireSessionResponse,
+  requireFreshResponse,
+  freshMaxAge,
   type HttpResponse,
   type RequestSessions,
+  type RequireFreshOptions,
   type ResponseTarget,
   type SessionHttpOptions,
   type SessionRoutesOptions,
@@ -49,7 +52,7 @@ declare module 'hono' {
   }
 }
 
-export type { RequestSessions, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
+export type { RequestSessions, RequireFreshOptions, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
 
 /** Options of {@link sessionMiddleware}: the HTTP layer's, and where the client's address comes from. */
 export interface SessionMiddlewareOptions extends SessionHttpOptions {
@@ -145,6 +148,27 @@ export function sessionMiddleware(sessions: SessionManager, options: SessionMidd
 export function requireSession(): MiddlewareHandler {
   return async function requireSession(c, next) {
     const denied = requireSessionResponse(c.get('sessions'));
+    if (denied !== undefined) return send(c, denied);
+    await next();
+  };
+}
+
+/**
+ * Lets a request go on when its session proved who it is recently (signed in or
+ * re-authenticated within `maxAge`); answers the others: what {@link requireSession} answers
+ * without a session, else a relative `303` to the `reauthPath` option (`/login?reauth=1&next=…`)
+ * for a page navigation, `403` JSON `{ "error": "reauthentication_required" }` otherwise. For
+ * sensitive actions: changing the email or password, ending other sessions, deleting the account.
+ *
+ * @param options - `maxAge` in ms. @default the manager's `freshAge` (10 minutes)
+ * @returns The middleware, for a route: `app.post('/email', requireFresh(), handler)`.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a `maxAge` that is not a
+ * whole number of ms >= 1 (at once), or without {@link sessionMiddleware} before it (when a request arrives).
+ */
+export function requireFresh(options?: RequireFreshOptions): MiddlewareHandler {
+  const maxAge = freshMaxAge(options, 'requireFresh()');
+  return async function requireFresh(c, next) {
+    const denied = requireFreshResponse(c.get('sessions'), maxAge);
     if (denied !== undefined) return send(c, denied);
     await next();
   };

@@ -32,9 +32,12 @@ import {
   fromNodeRequest,
   requireSameOriginResponse,
   requireSessionResponse,
+  requireFreshResponse,
+  freshMaxAge,
   writeHeaders,
   type HttpResponse,
   type RequestSessions,
+  type RequireFreshOptions,
   type ResponseTarget,
   type SessionHttpOptions,
   type SessionRoutesOptions,
@@ -47,7 +50,7 @@ declare module 'koa' {
   }
 }
 
-export type { RequestSessions, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
+export type { RequestSessions, RequireFreshOptions, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
 
 type Context = ParameterizedContext;
 
@@ -108,6 +111,25 @@ export function sessionMiddleware(sessions: SessionManager, options: SessionHttp
 export function requireSession(): Middleware<DefaultState, DefaultContext, unknown> {
   return function requireSession(ctx, next) {
     return proceedOrSend(ctx, next, requireSessionResponse(ctx.sessions));
+  };
+}
+
+/**
+ * Lets a request go on when its session proved who it is recently (signed in or
+ * re-authenticated within `maxAge`); answers the others: what {@link requireSession} answers
+ * without a session, else a relative `303` to the `reauthPath` option (`/login?reauth=1&next=…`)
+ * for a page navigation, `403` JSON `{ "error": "reauthentication_required" }` otherwise. For
+ * sensitive actions: changing the email or password, ending other sessions, deleting the account.
+ *
+ * @param options - `maxAge` in ms. @default the manager's `freshAge` (10 minutes)
+ * @returns The middleware, for a route: `router.post('/email', requireFresh(), handler)`.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a `maxAge` that is not a
+ * whole number of ms >= 1 (at once), or without {@link sessionMiddleware} before it (when a request arrives).
+ */
+export function requireFresh(options?: RequireFreshOptions): Middleware<DefaultState, DefaultContext, unknown> {
+  const maxAge = freshMaxAge(options, 'requireFresh()');
+  return function requireFresh(ctx, next) {
+    return proceedOrSend(ctx, next, requireFreshResponse(ctx.sessions, maxAge));
   };
 }
 

@@ -47,6 +47,7 @@ const toEntry = (row: ActivityRow): ActivityEntry => ({
 function detailOf(event: SessionEvent): string | null {
   switch (event.type) {
     case 'session.created':
+    case 'session.reauthenticated':
       return event.deviceLabel;
     case 'sessions.pruned':
       return String(event.count);

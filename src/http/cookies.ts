@@ -69,14 +69,18 @@ export function readCookieToken(header: string | undefined, name: string): Cooki
   return candidates.length === 1 ? { state: 'token', token: candidates[0]! } : { state: 'invalid', candidates };
 }
 
-/** `Set-Cookie` value that stores `token` for `maxAgeSeconds`. */
+/**
+ * `Set-Cookie` value that stores `token` for `maxAgeSeconds`, or until the browser closes
+ * (a session-only cookie, no `Max-Age`) when it is `undefined`.
+ */
 export function serializeSessionCookie(
   name: string,
   token: string,
-  maxAgeSeconds: number,
+  maxAgeSeconds: number | undefined,
   secure: boolean,
   attributes: CookieAttributes,
 ): string {
+  if (maxAgeSeconds === undefined) return `${name}=${token}; Path=/${tail(secure, attributes)}`;
   const maxAge = Math.max(0, Math.floor(maxAgeSeconds));
   return `${name}=${token}; Max-Age=${maxAge}; Path=/${tail(secure, attributes)}`;
 }

@@ -9,7 +9,8 @@ import type { HttpRequest } from './request.js';
 import { stateOf, type RequestSessions } from './request-sessions.js';
 import type { RequestState } from './request-state.js';
 import { serializeClearedCookie } from './cookies.js';
-import { crossSiteResponse, unauthenticatedError, unauthenticatedResponse, unavailableResponse, type HttpResponse } from './response.js';
+import { isFreshRequest } from './freshness.js';
+import { crossSiteResponse, reauthenticationResponse, unauthenticatedError, unauthenticatedResponse, unavailableResponse, type HttpResponse } from './response.js';
 
 /**
  * The state behind a request's `sessions` object, for the guards and the session routes.
@@ -40,6 +41,26 @@ export function requireSessionResponse(sessions: RequestSessions | undefined): H
   if (auth.status === 'unavailable') return unavailableResponse(request, options.retryAfter);
   const clear = credential.from === 'cookie' ? serializeClearedCookie(cookie.name, cookie.secure, options.cookie) : undefined;
   return unauthenticatedResponse(request, options, unauthenticatedError(auth.reason), clear);
+}
+
+/**
+ * What `requireFresh` answers: what {@link requireSessionResponse} answers to a request that
+ * is not signed in; `undefined` for a session that proved who it is within `maxAge` (go on);
+ * otherwise a relative `303` to the `reauthPath` option for a page navigation, `403` JSON
+ * `{ "error": "reauthentication_required" }` for an API call. Put it in front of sensitive
+ * actions: changing the email or password, ending other sessions, deleting the account.
+ *
+ * @param sessions - The request's `sessions` object from {@link SessionHttp.attach}.
+ * @param maxAge - From {@link freshMaxAge}; `undefined` for the manager's `freshAge`.
+ * @returns The refusal, or `undefined`.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the session middleware did not
+ * run before (no `sessions` object on the request).
+ */
+export function requireFreshResponse(sessions: RequestSessions | undefined, maxAge?: number): HttpResponse | undefined {
+  const denied = requireSessionResponse(sessions);
+  if (denied !== undefined) return denied;
+  const state = requestStateOf(sessions, 'requireFresh()');
+  return isFreshRequest(state, maxAge) ? undefined : reauthenticationResponse(state.request, state.options);
 }
 
 /** RFC 9110 safe methods: they change nothing, so a link from another site may use them. */

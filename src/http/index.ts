@@ -17,7 +17,9 @@
  */
 export { createSessionHttp } from './session-http.js';
 export type { SessionHttp } from './session-http.js';
-export { errorResponse, requireSameOriginResponse, requireSessionResponse } from './guards.js';
+export { errorResponse, requireFreshResponse, requireSameOriginResponse, requireSessionResponse } from './guards.js';
+export { freshMaxAge } from './freshness.js';
+export type { RequireFreshOptions } from './freshness.js';
 export { createSessionRoutes } from './routes.js';
 export type { SessionRoutes } from './routes.js';
 export type { RequestSessions, SignInInput } from './request-sessions.js';

@@ -38,12 +38,22 @@ function nextPath(request: HttpRequest, trustProxy: boolean): string | undefined
  * `X-Forwarded-Host` (`Host` only serves to check that a `Referer` is on this origin).
  */
 export function loginLocation(options: LoginRedirectOptions, request: HttpRequest, reason?: 'session_revoked' | 'session_expired'): string {
-  const { loginPath } = options;
-  const next = nextPath(request, options.trustProxy);
+  return withReturn(options.loginPath, nextPath(request, options.trustProxy), reason);
+}
+
+/**
+ * The re-authentication redirect target of `requireFresh`: `reauthPath` (`/login?reauth=1`)
+ * with `next=` the page the request came from, built like {@link loginLocation}.
+ */
+export function reauthLocation(options: { readonly reauthPath: string; readonly trustProxy: boolean }, request: HttpRequest): string {
+  return withReturn(options.reauthPath, nextPath(request, options.trustProxy), undefined);
+}
+
+function withReturn(path: string, next: string | undefined, reason: string | undefined): string {
   const query: string[] = [];
   // Slashes may stay as they are in a query (RFC 3986 section 3.4): `?next=/account` reads well.
   if (next !== undefined) query.push(`next=${encodeURIComponent(next).replaceAll('%2F', '/')}`);
   if (reason !== undefined) query.push(`reason=${reason}`);
-  if (query.length === 0) return loginPath;
-  return `${loginPath}${loginPath.includes('?') ? '&' : '?'}${query.join('&')}`;
+  if (query.length === 0) return path;
+  return `${path}${path.includes('?') ? '&' : '?'}${query.join('&')}`;
 }

@@ -15,6 +15,14 @@ export interface SessionHttpOptions {
    */
   readonly loginPath?: string;
   /**
+   * Where `requireFresh` sends a page navigation whose session is not fresh (the user must
+   * prove who they are again), as a relative `303` with `next=` the page it came from. The
+   * login page then re-authenticates the same session (`req.sessions.reauthenticated()`),
+   * with no new session and no sign-out. A same-origin path, a query allowed, no fragment.
+   * @default "/login?reauth=1"
+   */
+  readonly reauthPath?: string;
+  /**
    * The session cookie's name. The default is the safest one each scheme allows. A
    * `__Host-` or `__Secure-` name always gets `Secure`. When a request carries several cookies
    * of this name (one planted for a parent domain or a longer path, say), only values shaped
@@ -73,6 +81,19 @@ export interface SessionRoutesOptions {
    * @default "/sessions"
    */
   readonly prefix?: string;
+  /**
+   * When set, the routes that end other sessions (`POST /sign-out-others`,
+   * `POST /sign-out-everywhere`, `DELETE /:id` of another session) need a session that proved
+   * who it is within this many ms (see `requireFresh`): `403`
+   * `{ "error": "reauthentication_required" }` otherwise. Off by default.
+   */
+  readonly requireFresh?: number;
+}
+
+/** The routes' options after checks. */
+export interface ResolvedRoutesOptions {
+  readonly prefix: string;
+  readonly requireFresh: number | undefined;
 }
 
 /** Seconds in `Retry-After` when the options say nothing. */
@@ -81,6 +102,7 @@ export const DEFAULT_RETRY_AFTER = 5;
 /** Options after defaults. */
 export interface ResolvedHttpOptions {
   readonly loginPath: string;
+  readonly reauthPath: string;
   readonly cookieName: string | undefined;
   readonly secure: boolean | undefined;
   /** The configured name has a `__Host-` or `__Secure-` prefix, so `Secure` is always set. */
@@ -102,7 +124,7 @@ function isSameSite(value: string): value is keyof typeof SAME_SITE {
 }
 
 /** Every option of {@link SessionHttpOptions}: anything else is refused. */
-export const HTTP_OPTIONS = ['loginPath', 'cookieName', 'secure', 'sameSite', 'domain', 'trustProxy', 'accessTokens', 'retryAfter', 'onError'];
+export const HTTP_OPTIONS = ['loginPath', 'reauthPath', 'cookieName', 'secure', 'sameSite', 'domain', 'trustProxy', 'accessTokens', 'retryAfter', 'onError'];
 
 /**
  * Fills defaults and refuses a configuration that contradicts itself, with a message that
@@ -112,10 +134,8 @@ export const HTTP_OPTIONS = ['loginPath', 'cookieName', 'secure', 'sameSite', 'd
  */
 export function resolveHttpOptions(input: SessionHttpOptions = {}, caller = 'The session middleware'): ResolvedHttpOptions {
   const options = optionsObject(`${caller} options`, input, HTTP_OPTIONS);
-  const loginPath = options.loginPath ?? '/login';
-  if (typeof loginPath !== 'string' || !isSafePath(loginPath) || loginPath.includes('#')) {
-    throw invalid(`loginPath must be a path on this site such as "/login" (got ${JSON.stringify(loginPath)}): never a URL, "//host", "\\" or a "#fragment".`);
-  }
+  const loginPath = sitePath('loginPath', options.loginPath, '/login');
+  const reauthPath = sitePath('reauthPath', options.reauthPath, '/login?reauth=1');
   const secure = boolean('secure', options.secure, undefined);
   const trustProxy = boolean('trustProxy', options.trustProxy, false);
   const accessTokens = boolean('accessTokens', options.accessTokens, false);
@@ -144,8 +164,31 @@ export function resolveHttpOptions(input: SessionHttpOptions = {}, caller = 'The
   const retryAfter = integer('retryAfter (seconds)', options.retryAfter, DEFAULT_RETRY_AFTER, { min: 1, max: 86_400 });
   const onError = callable<(error: unknown) => void, undefined>('onError', options.onError, undefined);
   const securePrefix = lowerName.startsWith('__host-') || lowerName.startsWith('__secure-');
-  return { loginPath, cookieName, secure, securePrefix, cookie: { sameSite, domain }, trustProxy, accessTokens, retryAfter, onError };
+  return { loginPath, reauthPath, cookieName, secure, securePrefix, cookie: { sameSite, domain }, trustProxy, accessTokens, retryAfter, onError };
 }
+
+// A redirect target on this site: never a URL, "//host", "\\" or a fragment.
+function sitePath(name: string, value: unknown, fallback: string): string {
+  const path = value ?? fallback;
+  if (typeof path !== 'string' || !isSafePath(path) || path.includes('#')) {
+    throw invalid(`${name} must be a path on this site such as "${fallback}" (got ${JSON.stringify(path)}): never a URL, "//host", "\\" or a "#fragment".`);
+  }
+  return path;
+}
+
+/**
+ * Checks the routes' options: the prefix (see {@link resolveRoutePrefix}) and `requireFresh`,
+ * a whole number of ms >= 1.
+ *
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`
+ */
+export function resolveRoutesOptions(input: SessionRoutesOptions = {}): ResolvedRoutesOptions {
+  const options = optionsObject('The session routes options', input, ROUTES_OPTIONS);
+  const requireFresh = options.requireFresh === undefined ? undefined : integer('requireFresh (ms)', options.requireFresh, 0, { min: 1 });
+  return { prefix: resolveRoutePrefix({ prefix: options.prefix }), requireFresh };
+}
+
+const ROUTES_OPTIONS = ['prefix', 'requireFresh'];
 
 /**
  * Checks the routes' prefix: a same-origin path other than `/`, without query; a trailing
@@ -154,7 +197,7 @@ export function resolveHttpOptions(input: SessionHttpOptions = {}, caller = 'The
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`
  */
 export function resolveRoutePrefix(input: SessionRoutesOptions = {}): string {
-  const options = optionsObject('The session routes options', input, ['prefix']);
+  const options = optionsObject('The session routes options', input, ROUTES_OPTIONS);
   const prefix = options.prefix ?? '/sessions';
   const trimmed = typeof prefix === 'string' && prefix.length > 1 && prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
   if (typeof trimmed !== 'string' || trimmed === '/' || !isSafePath(trimmed) || /[?#%]/.test(trimmed)) {

@@ -6,6 +6,7 @@ import type { Authentication } from './authenticate.js';
 import { serializeClearedCookie, serializeSessionCookie } from './cookies.js';
 import { clientIp } from './proxy.js';
 import type { RequestState } from './request-state.js';
+import { isFreshRequest } from './freshness.js';
 import { NO_STORE } from './response.js';
 
 /** What an app passes to {@link RequestSessions.signIn}; User-Agent and IP come from the request. */
@@ -32,11 +33,28 @@ export interface RequestSessions {
   /**
    * Signs in: mints a new session (User-Agent and IP taken from the request), sets the
    * cookie, and revokes any session token the request presented (no fixation).
-   * @param input - The user and, optionally, kind, tenant and app data.
+   * `persistent: false` ("keep me signed in" unticked) sets a session-only cookie, dropped
+   * when the browser closes.
+   * @param input - The user and, optionally, kind, tenant, app data and `persistent`.
    * @returns The new token and session.
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT`, `STORE_UNAVAILABLE`
    */
   signIn(input: SignInInput): Promise<CreatedSession>;
+  /**
+   * Whether this request's session proved who it is recently enough for a sensitive action:
+   * signed in or re-authenticated within `maxAge`. `false` without a session.
+   * @param maxAge - How recent (ms). @default the manager's `freshAge` (10 minutes)
+   * @returns `true` when fresh.
+   */
+  isFresh(maxAge?: number): boolean;
+  /**
+   * Records that the user of this session just proved who they are again (the app checked
+   * the password, a passkey, a one-time code): the session is fresh for `freshAge`. The same
+   * session and cookie go on; nothing is signed out. For the login page's `reauth=1` form.
+   * @returns The session with its new `authenticatedAt`, or `null` when it is no longer live.
+   * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `STORE_UNAVAILABLE`
+   */
+  reauthenticated(): Promise<Session | null>;
   /**
    * Signs this device out (every device when the manager's `globalLogout` policy says so)
    * and clears the cookie. Without a session it only clears the cookie.
@@ -128,7 +146,9 @@ function signedIn(state: RequestState, action: string): Identity {
 function setCookie(state: RequestState, created: CreatedSession): void {
   const { cookie, options } = state;
   const { session } = created;
-  writeCookie(state, serializeSessionCookie(cookie.name, created.token, (session.expiresAt - session.createdAt) / 1000, cookie.secure, options.cookie));
+  // A session-only cookie has no Max-Age; the server-side expiry is the same either way.
+  const maxAge = session.persistent === false ? undefined : (session.expiresAt - session.createdAt) / 1000;
+  writeCookie(state, serializeSessionCookie(cookie.name, created.token, maxAge, cookie.secure, options.cookie));
   state.auth = { status: 'authenticated', session, claims: null };
 }
 
@@ -186,6 +206,7 @@ class BoundSessions implements RequestSessions {
       kind: input.kind,
       tenantId: input.tenantId,
       data: input.data,
+      persistent: input.persistent,
       userAgent: request.header('user-agent'),
       ip: clientIp(request, options.trustProxy),
       // Every session token this request presented ends once the new session exists.
@@ -193,6 +214,19 @@ class BoundSessions implements RequestSessions {
     });
     setCookie(state, created);
     return created;
+  }
+
+  isFresh(maxAge?: number): boolean {
+    return isFreshRequest(this.#state, maxAge);
+  }
+
+  async reauthenticated(): Promise<Session | null> {
+    const state = this.#state;
+    const who = signedIn(state, 'reauthenticated');
+    const session = await state.manager.reauthenticated(who.id);
+    // Guards later in this same request see the fresh session.
+    if (session !== null && state.auth.status === 'authenticated' && state.auth.session !== null) state.auth = { status: 'authenticated', session, claims: null };
+    return session;
   }
 
   async signOut(): Promise<SignOutResult> {

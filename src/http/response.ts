@@ -1,7 +1,7 @@
 import type { AccessTokenFailureReason } from '../access-tokens/index.js';
 import type { ValidationFailureReason } from '../session.js';
 import { isPageNavigation } from './classify.js';
-import { loginLocation, type LoginRedirectOptions } from './login-redirect.js';
+import { loginLocation, reauthLocation, type LoginRedirectOptions } from './login-redirect.js';
 import type { HttpRequest } from './request.js';
 
 /**
@@ -113,6 +113,17 @@ export function unavailableResponse(request: HttpRequest, retryAfter: number): H
     };
   }
   return jsonResponse(503, { error: 'unavailable' }, { headers });
+}
+
+/**
+ * The answer of `requireFresh` to a signed-in request whose session did not prove who it is
+ * recently enough: a relative `303` to `reauthPath` (with `next=`) for a page navigation,
+ * otherwise `403` JSON `{ "error": "reauthentication_required" }`. The session stays signed
+ * in: no `Set-Cookie`. Never cached.
+ */
+export function reauthenticationResponse(request: HttpRequest, options: { readonly reauthPath: string; readonly trustProxy: boolean }): HttpResponse {
+  if (isPageNavigation(request)) return emptyResponse(303, { headers: { location: reauthLocation(options, request) } });
+  return jsonResponse(403, { error: 'reauthentication_required' });
 }
 
 /** `403` for a state-changing request from another site. */

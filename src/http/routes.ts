@@ -3,13 +3,15 @@ import type { SessionManager } from '../manager/api.js';
 import { isSessionId } from '../token.js';
 import { isCrossSiteRequest } from './cross-site.js';
 import { requestStateOf, requireSessionResponse } from './guards.js';
-import { resolveRoutePrefix, type SessionRoutesOptions } from './options.js';
+import { isFreshRequest } from './freshness.js';
+import { resolveRoutesOptions, type SessionRoutesOptions } from './options.js';
 import { report } from './report.js';
 import { requestPath, type HttpRequest } from './request.js';
 import type { RequestSessions } from './request-sessions.js';
 import {
   crossSiteResponse,
   emptyResponse,
+  reauthenticationResponse,
   jsonResponse,
   methodNotAllowedResponse,
   notFoundResponse,
@@ -37,27 +39,33 @@ interface Route {
   readonly methods: readonly string[];
   /** State-changing routes get the cross-site check. */
   readonly changesState: boolean;
+  /** Whether this request ends sessions other than its own (the `requireFresh` option applies). */
+  endsOthers(sessions: RequestSessions, segment: string): boolean;
   run(sessions: RequestSessions, request: HttpRequest, segment: string): Promise<HttpResponse>;
 }
 
 const list: Route = {
   methods: ['GET', 'HEAD'],
   changesState: false,
+  endsOthers: () => false,
   run: async (sessions, request) => jsonResponse(200, await sessions.list({ locale: preferredLocale(request.header('accept-language')) })),
 };
 const signOut: Route = {
   methods: ['POST'],
   changesState: true,
+  endsOthers: () => false,
   run: async (sessions) => jsonResponse(200, await sessions.signOut()),
 };
 const signOutOthers: Route = {
   methods: ['POST'],
   changesState: true,
+  endsOthers: () => true,
   run: async (sessions) => jsonResponse(200, { revoked: (await sessions.signOutOthers()).revokedIds.length }),
 };
 const signOutEverywhere: Route = {
   methods: ['POST'],
   changesState: true,
+  endsOthers: () => true,
   run: async (sessions) => {
     await sessions.signOutEverywhere();
     return emptyResponse(204);
@@ -67,6 +75,8 @@ const signOutEverywhere: Route = {
 const revokeOne: Route = {
   methods: ['DELETE'],
   changesState: true,
+  // Ending this very session is a sign-out, which never needs a fresh session.
+  endsOthers: (sessions, segment) => segment !== sessions.current?.id,
   run: async (sessions, _request, segment) => (isSessionId(segment) && (await sessions.revoke(segment)) ? emptyResponse(204) : notFoundResponse()),
 };
 const NAMED: ReadonlyMap<string, Route> = new Map([
@@ -107,16 +117,21 @@ function preferredLocale(header: string | undefined): string | undefined {
  *
  * Every route needs a session (`401`, or the login redirect for a page navigation); another
  * method gets `405` with `Allow`; state-changing routes refuse cross-site requests (`403`);
- * a store failure gives `503`. Responses are never cached.
+ * a store failure gives `503`. Responses are never cached. With `requireFresh`, the routes
+ * that end other sessions answer `403` `{ "error": "reauthentication_required" }` (a `303`
+ * to `reauthPath` for a page navigation) unless the session proved who it is within that
+ * many ms.
  *
  * @param manager - The manager the session middleware was given.
- * @param options - `prefix`, the full path from the app's root. @default "/sessions"
+ * @param options - `prefix`, the full path from the app's root (default `"/sessions"`), and
+ * `requireFresh` (ms, off by default).
  * @returns The routes.
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a prefix that is not a path.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a prefix that is not a path
+ * or a `requireFresh` that is not a whole number of ms >= 1.
  */
 export function createSessionRoutes(manager: SessionManager, options: SessionRoutesOptions = {}): SessionRoutes {
   checkManager(manager, 'The session routes');
-  const prefix = resolveRoutePrefix(options);
+  const { prefix, requireFresh } = resolveRoutesOptions(options);
   const respond = async (sessions: RequestSessions | undefined): Promise<HttpResponse | undefined> => {
     const state = requestStateOf(sessions, 'The session routes');
     if (state.manager !== manager) {
@@ -132,6 +147,9 @@ export function createSessionRoutes(manager: SessionManager, options: SessionRou
     if (route.changesState && isCrossSiteRequest(request, resolved.trustProxy)) return crossSiteResponse();
     const denied = requireSessionResponse(sessions);
     if (denied !== undefined) return denied;
+    if (requireFresh !== undefined && route.endsOthers(sessions!, segment) && !isFreshRequest(state, requireFresh)) {
+      return reauthenticationResponse(request, resolved);
+    }
     try {
       return await route.run(sessions!, request, segment);
     } catch (error) {

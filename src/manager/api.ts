@@ -170,10 +170,11 @@ export interface SessionManager {
    * `freshAge`. One store write; no new session, no new token. Event `session.reauthenticated`.
    * @param sessionId - The session's id.
    * @param options - The actor, for the audit event.
-   * @returns Whether a live session was updated (`false` for an unknown, revoked or expired one).
+   * @returns The session with its new `authenticatedAt`, or `null` for an unknown, revoked,
+   * expired or idle one (nothing written).
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
-  reauthenticated(sessionId: string, options?: ReauthenticateOptions): Promise<boolean>;
+  reauthenticated(sessionId: string, options?: ReauthenticateOptions): Promise<Session | null>;
   /**
    * Whether the user proved who they are on this session recently enough for a sensitive
    * action: `now - session.authenticatedAt < maxAge`. Synchronous, no store call.

@@ -1,6 +1,6 @@
 import { describeDevice, deviceLabel } from '../device.js';
 import { SessionError, storeFailure } from '../errors.js';
-import { refusal, toSession, toView, type SessionView, type ValidationResult } from '../session.js';
+import { refusal, toSession, toView, type Session, type SessionView, type ValidationResult } from '../session.js';
 import { checkCreated, checkFlag, checkIds, checkLookup, checkRaisedEpochs, checkRevoked, checkUserSessions, epochOf } from '../store-answers.js';
 import { isSessionId, mintToken, parseToken, secretMatches } from '../token.js';
 import type {
@@ -26,7 +26,7 @@ export type CreateReason = 'sign_in' | 'password_changed' | 'email_changed';
 export interface Lifecycle {
   /** `authenticatedAt`: kept from the session a credential change replaces; else the sign-in time. */
   create(input: CreateSessionInput, reason?: CreateReason, authenticatedAt?: number): Promise<CreatedSession>;
-  reauthenticated(sessionId: string, options?: ReauthenticateOptions): Promise<boolean>;
+  reauthenticated(sessionId: string, options?: ReauthenticateOptions): Promise<Session | null>;
   validate(token: unknown): Promise<ValidationResult>;
   revoke(sessionId: string, options?: RevokeSessionOptions): Promise<boolean>;
   revokeAll(userId: string, options?: RevokeAllSessionsOptions): Promise<RevokeAllResult>;
@@ -156,17 +156,18 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
 
   // Two round trips: the liveness check (the manager's three conditions plus idleness), then
   // the one write.
-  const reauthenticated = async (sessionId: string, options: ReauthenticateOptions = {}): Promise<boolean> => {
+  const reauthenticated = async (sessionId: string, options: ReauthenticateOptions = {}): Promise<Session | null> => {
     ensureOpen();
-    if (!isSessionId(sessionId)) return false;
+    if (!isSessionId(sessionId)) return null;
     const found = checkLookup(await calls.call('get', () => store.get(sessionId)), sessionId);
-    if (found === null) return false;
+    if (found === null) return null;
     const record = found.session;
     const at = clock();
-    if (refusal(record, epochOf(found.epochs, record.kind, 'get'), at, idleTimeoutOf(record.kind)) !== undefined) return false;
-    if (!checkFlag(await calls.call('reauthenticate', () => store.reauthenticate(sessionId, at)), 'reauthenticate')) return false;
+    if (refusal(record, epochOf(found.epochs, record.kind, 'get'), at, idleTimeoutOf(record.kind)) !== undefined) return null;
+    if (!checkFlag(await calls.call('reauthenticate', () => store.reauthenticate(sessionId, at)), 'reauthenticate')) return null;
     hub.emit({
       type: 'session.reauthenticated',
+      reason: 'reauthenticated',
       at,
       userId: record.userId,
       tenantId: record.tenantId,
@@ -175,7 +176,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       kind: record.kind,
       deviceLabel: deviceLabel(record),
     });
-    return true;
+    return toSession({ ...record, authenticatedAt: Math.max(record.authenticatedAt, at) });
   };
 
   const revoke = async (sessionId: string, options: RevokeSessionOptions = {}): Promise<boolean> => {

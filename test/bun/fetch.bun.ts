@@ -1,4 +1,4 @@
-import { requireSameOrigin, requireSession, sessionHandler, sessionRoutes, type RequestSessions } from '../../adapters/fetch/index.js';
+import { requireFresh, requireSameOrigin, requireSession, sessionHandler, sessionRoutes, type RequestSessions } from '../../adapters/fetch/index.js';
 import { describeFrameworkConformance } from '../../src/testing/index.js';
 import { runner, serveOnBun, type BunServer } from './runner.js';
 
@@ -13,8 +13,18 @@ describeFrameworkConformance(
       const url = new URL(request.url);
       const route = `${request.method} ${url.pathname}`;
       if (route === 'POST /login') {
-        return requireSameOrigin(request) ?? Response.json({ sessionId: (await sessions.signIn({ userId: String(url.searchParams.get('user')) })).session.id });
+        const input = { userId: String(url.searchParams.get('user')), persistent: url.searchParams.get('remember') !== '0' };
+        return requireSameOrigin(request) ?? Response.json({ sessionId: (await sessions.signIn(input)).session.id });
       }
+      if (route === 'POST /reauthenticate') {
+        const denied = requireSession(request);
+        if (denied !== undefined) return denied;
+        const session = await sessions.reauthenticated();
+        return Response.json({ fresh: sessions.isFresh(), authenticatedAt: session?.authenticatedAt });
+      }
+      if (route === 'GET /api/sensitive') return requireFresh(request) ?? Response.json({ userId: sessions.userId });
+      if (route === 'GET /api/sensitive-hour') return requireFresh(request, { maxAge: 3_600_000 }) ?? Response.json({ userId: sessions.userId });
+      if (route === 'GET /security') return requireFresh(request) ?? html('<h1>Security</h1>');
       if (route === 'POST /account') return requireSameOrigin(request) ?? requireSession(request) ?? Response.json({ userId: sessions.userId });
       if (route === 'GET /api/me' || route === 'HEAD /api/me') {
         return requireSession(request) ?? Response.json({ userId: sessions.userId, sessionId: sessions.current?.id ?? sessions.accessToken?.sid });

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { getConnInfo } from 'hono/bun';
-import { requireSameOrigin, requireSession, sessionMiddleware, sessionRoutes } from '../../adapters/hono/index.js';
+import { requireFresh, requireSameOrigin, requireSession, sessionMiddleware, sessionRoutes } from '../../adapters/hono/index.js';
 import { describeFrameworkConformance } from '../../src/testing/index.js';
 import { runner, serveOnBun } from './runner.js';
 
@@ -12,9 +12,16 @@ describeFrameworkConformance(
     app.use(sessionMiddleware(sessions, { ...middlewareOptions, getConnInfo }));
     app.use(sessionRoutes(sessions, { prefix: routesPrefix }));
     app.post('/login', requireSameOrigin(), async (c) => {
-      const { session } = await c.var.sessions.signIn({ userId: String(c.req.query('user')) });
+      const { session } = await c.var.sessions.signIn({ userId: String(c.req.query('user')), persistent: c.req.query('remember') !== '0' });
       return c.json({ sessionId: session.id });
     });
+    app.post('/reauthenticate', requireSession(), async (c) => {
+      const session = await c.var.sessions.reauthenticated();
+      return c.json({ fresh: c.var.sessions.isFresh(), authenticatedAt: session?.authenticatedAt });
+    });
+    app.get('/api/sensitive', requireFresh(), (c) => c.json({ userId: c.var.sessions.userId }));
+    app.get('/api/sensitive-hour', requireFresh({ maxAge: 3_600_000 }), (c) => c.json({ userId: c.var.sessions.userId }));
+    app.get('/security', requireFresh(), (c) => c.html('<h1>Security</h1>'));
     app.post('/account', requireSameOrigin(), requireSession(), (c) => c.json({ userId: c.var.sessions.userId }));
     app.get('/api/me', requireSession(), (c) =>
       c.json({ userId: c.var.sessions.userId, sessionId: c.var.sessions.current?.id ?? c.var.sessions.accessToken?.sid }),

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import express from 'express';
-import { requireSameOrigin, requireSession, sessionErrorHandler, sessionMiddleware, sessionRoutes } from '../../adapters/express/index.js';
+import { requireFresh, requireSameOrigin, requireSession, sessionErrorHandler, sessionMiddleware, sessionRoutes } from '../../adapters/express/index.js';
 import { describeFrameworkConformance } from '../../src/testing/index.js';
 import { vitestRunner } from '../runner.js';
 import { listen } from './listen.js';
@@ -12,8 +12,21 @@ describeFrameworkConformance(
     app.use(sessionMiddleware(sessions, middlewareOptions));
     app.use(sessionRoutes(sessions, { prefix: routesPrefix }));
     app.post('/login', requireSameOrigin(), async (req, res) => {
-      const { session } = await req.sessions.signIn({ userId: String(req.query['user']) });
+      const { session } = await req.sessions.signIn({ userId: String(req.query['user']), persistent: req.query['remember'] !== '0' });
       res.json({ sessionId: session.id });
+    });
+    app.post('/reauthenticate', requireSession(), async (req, res) => {
+      const session = await req.sessions.reauthenticated();
+      res.json({ fresh: req.sessions.isFresh(), authenticatedAt: session?.authenticatedAt });
+    });
+    app.get('/api/sensitive', requireFresh(), (req, res) => {
+      res.json({ userId: req.sessions.userId });
+    });
+    app.get('/api/sensitive-hour', requireFresh({ maxAge: 3_600_000 }), (req, res) => {
+      res.json({ userId: req.sessions.userId });
+    });
+    app.get('/security', requireFresh(), (_req, res) => {
+      res.type('html').send('<h1>Security</h1>');
     });
     app.post('/account', requireSameOrigin(), requireSession(), (req, res) => {
       res.json({ userId: req.sessions.userId });

@@ -1,4 +1,4 @@
-import { requireSameOrigin, requireSession, sessionHandler, sessionRoutes } from '../../adapters/fetch/index.js';
+import { requireFresh, requireSameOrigin, requireSession, sessionHandler, sessionRoutes } from '../../adapters/fetch/index.js';
 import type { RequestSessions } from '../../adapters/fetch/index.js';
 import { describeFrameworkConformance } from '../../src/testing/index.js';
 import { vitestRunner } from '../runner.js';
@@ -15,12 +15,22 @@ describeFrameworkConformance(
     async function app(request: Request, sessions: RequestSessions): Promise<Response> {
       const { pathname } = new URL(request.url);
       const route = `${request.method} ${pathname}`;
+      const query = new URL(request.url).searchParams;
       if (route === 'POST /login') {
         return (
           requireSameOrigin(request) ??
-          Response.json({ sessionId: (await sessions.signIn({ userId: String(new URL(request.url).searchParams.get('user')) })).session.id })
+          Response.json({ sessionId: (await sessions.signIn({ userId: String(query.get('user')), persistent: query.get('remember') !== '0' })).session.id })
         );
       }
+      if (route === 'POST /reauthenticate') {
+        const denied = requireSession(request);
+        if (denied !== undefined) return denied;
+        const session = await sessions.reauthenticated();
+        return Response.json({ fresh: sessions.isFresh(), authenticatedAt: session?.authenticatedAt });
+      }
+      if (route === 'GET /api/sensitive') return requireFresh(request) ?? Response.json({ userId: sessions.userId });
+      if (route === 'GET /api/sensitive-hour') return requireFresh(request, { maxAge: 3_600_000 }) ?? Response.json({ userId: sessions.userId });
+      if (route === 'GET /security') return requireFresh(request) ?? html('<h1>Security</h1>');
       if (route === 'POST /account') return requireSameOrigin(request) ?? requireSession(request) ?? Response.json({ userId: sessions.userId });
       if (route === 'GET /api/me' || route === 'HEAD /api/me') {
         return requireSession(request) ?? Response.json({ userId: sessions.userId, sessionId: sessions.current?.id ?? sessions.accessToken?.sid });

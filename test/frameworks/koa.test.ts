@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import Koa from 'koa';
-import { requireSameOrigin, requireSession, sessionMiddleware, sessionRoutes } from '../../adapters/koa/index.js';
+import { requireFresh, requireSameOrigin, requireSession, sessionMiddleware, sessionRoutes } from '../../adapters/koa/index.js';
 import { describeFrameworkConformance } from '../../src/testing/index.js';
 import { vitestRunner } from '../runner.js';
 import { listen } from './listen.js';
@@ -11,14 +11,30 @@ describeFrameworkConformance(
     const app = new Koa();
     const guard = requireSession();
     const sameOrigin = requireSameOrigin();
+    const fresh = requireFresh();
+    const freshHour = requireFresh({ maxAge: 3_600_000 });
     app.use(sessionMiddleware(sessions, middlewareOptions));
     app.use(sessionRoutes(sessions, { prefix: routesPrefix }));
     app.use(async (ctx, next) => {
       const route = `${ctx.method} ${ctx.path}`;
       if (route === 'POST /login') {
         await sameOrigin(ctx, async () => {
-          const { session } = await ctx.sessions.signIn({ userId: String(ctx.query['user']) });
+          const { session } = await ctx.sessions.signIn({ userId: String(ctx.query['user']), persistent: ctx.query['remember'] !== '0' });
           ctx.body = { sessionId: session.id };
+        });
+      } else if (route === 'POST /reauthenticate') {
+        await guard(ctx, async () => {
+          const session = await ctx.sessions.reauthenticated();
+          ctx.body = { fresh: ctx.sessions.isFresh(), authenticatedAt: session?.authenticatedAt };
+        });
+      } else if (route === 'GET /api/sensitive' || route === 'GET /api/sensitive-hour') {
+        await (route === 'GET /api/sensitive' ? fresh : freshHour)(ctx, async () => {
+          ctx.body = { userId: ctx.sessions.userId };
+        });
+      } else if (route === 'GET /security') {
+        await fresh(ctx, async () => {
+          ctx.type = 'html';
+          ctx.body = '<h1>Security</h1>';
         });
       } else if (route === 'POST /account') {
         await sameOrigin(ctx, () =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SessionError } from '../../src/errors.js';
-import { resolveHttpOptions, resolveRoutePrefix, type SessionHttpOptions } from '../../src/http/options.js';
+import { resolveHttpOptions, resolveRoutePrefix, resolveRoutesOptions, type SessionHttpOptions } from '../../src/http/options.js';
 
 function configurationError(options: unknown): SessionError | undefined {
   try {
@@ -15,6 +15,7 @@ describe('middleware options', () => {
   it('fills defaults', () => {
     expect(resolveHttpOptions()).toEqual({
       loginPath: '/login',
+      reauthPath: '/login?reauth=1',
       cookieName: undefined,
       secure: undefined,
       securePrefix: false,
@@ -39,6 +40,9 @@ describe('middleware options', () => {
     ['a relative login path', { loginPath: 'login' }, /loginPath/],
     // "/login#top?next=/x" would put next in the fragment, where the server never sees it.
     ['a login path with a fragment', { loginPath: '/login#top' }, /loginPath/],
+    ['a re-authentication URL', { reauthPath: 'https://evil.example/confirm' }, /reauthPath/],
+    ['a protocol-relative re-authentication path', { reauthPath: '//evil.example/confirm' }, /reauthPath/],
+    ['a re-authentication path with a fragment', { reauthPath: '/confirm#now' }, /reauthPath/],
     ['a cookie name with a space', { cookieName: 'my session' }, /cookieName/],
     ['a cookie name with "="', { cookieName: 'a=b' }, /cookieName/],
     ['a domain with a path', { domain: 'example.com/x' }, /domain/],
@@ -59,7 +63,19 @@ describe('middleware options', () => {
     expect(configurationError({ cookieName: '__Host-sid' })).toBeUndefined();
     expect(configurationError({ cookieName: '__Secure-sid', domain: 'example.com' })).toBeUndefined();
     expect(configurationError({ loginPath: '/auth/login?from=app' })).toBeUndefined();
+    expect(configurationError({ reauthPath: '/confirm-password' })).toBeUndefined();
     expect(configurationError({ sameSite: 'strict', trustProxy: true, accessTokens: true, retryAfter: 30 })).toBeUndefined();
+  });
+});
+
+describe('routes options', () => {
+  it('take requireFresh in whole ms, off by default', () => {
+    expect(resolveRoutesOptions()).toEqual({ prefix: '/sessions', requireFresh: undefined });
+    expect(resolveRoutesOptions({ prefix: '/me/sessions', requireFresh: 300_000 })).toEqual({ prefix: '/me/sessions', requireFresh: 300_000 });
+    for (const requireFresh of [0, -1, 1.5, '600000', true]) {
+      expect(() => resolveRoutesOptions({ requireFresh } as never)).toThrow(/requireFresh/);
+    }
+    expect(() => resolveRoutesOptions({ requireFreshness: 1 } as never)).toThrow(/requireFreshness/);
   });
 });
 

@@ -12,8 +12,11 @@ export function describeActivity(entry: ActivityEntry, nameOf: (userId: string) 
       if (entry.reason === 'password_changed') return `Stayed signed in on ${device} with a fresh session after the password change`;
       if (entry.reason === 'email_changed') return `Stayed signed in on ${device} with a fresh session after the email change`;
       return `Signed in on ${device}`;
+    case 'session.reauthenticated':
+      return `Confirmed the password on ${device}`;
     case 'session.revoked':
       if (entry.reason === 'sign_out') return 'Signed out of one device';
+      if (entry.reason === 'session_limit') return 'Signed in on one device too many: the least recently used one was signed out';
       if (entry.reason === 'replaced') return 'Signed in again on the same browser, ending its previous session there';
       if (entry.reason === 'expired') return 'A session expired';
       return by === undefined ? 'Logged out one device from the device list' : `${by} logged out one device`;

@@ -11,6 +11,7 @@ import { scenarioOf, type FrameworkSuiteContext, type Scenario } from './context
 import { describeCrossSite } from './cross-site.js';
 import { switchableStore } from './failing-store.js';
 import { describeForms } from './forms.js';
+import { describeFreshness } from './freshness.js';
 import { describeMalformed } from './malformed.js';
 import { describeOutage } from './outage.js';
 import { describePathVariants } from './path-variants.js';
@@ -66,7 +67,17 @@ export const STORE_TIMEOUT = 300;
  *   request;
  * - the JSON session routes under `context.routesPrefix` (`/sessions`);
  * - `POST /login?user=<userId>` (the body, if any, ignored), behind `requireSameOrigin`:
- *   `await sessions.signIn({ userId })`, then `200` JSON `{ "sessionId": <the new session's id> }`;
+ *   `await sessions.signIn({ userId, persistent })`, `persistent` being `false` when the query
+ *   has `remember=0` and `true` otherwise, then `200` JSON
+ *   `{ "sessionId": <the new session's id> }`;
+ * - `POST /reauthenticate`, behind `requireSession`: `const session = await
+ *   sessions.reauthenticated()`, then `200` JSON
+ *   `{ "fresh": sessions.isFresh(), "authenticatedAt": session?.authenticatedAt }`;
+ * - `GET /api/sensitive`, behind `requireFresh()`: `200` JSON `{ "userId": sessions.userId }`;
+ * - `GET /api/sensitive-hour`, behind `requireFresh({ maxAge: 3_600_000 })` (Fastify:
+ *   `fastify.requireFresh` with the route's `config: { requireFresh: { maxAge: 3_600_000 } }`):
+ *   `200` JSON `{ "userId": sessions.userId }`;
+ * - `GET /security`, behind `requireFresh()`: `200` HTML (any);
  * - `POST /account` (the body, if any, ignored), behind `requireSameOrigin` then
  *   `requireSession`: `200` JSON `{ "userId": sessions.userId }`;
  * - `GET /api/me`, behind `requireSession`: `200` JSON
@@ -80,7 +91,7 @@ export const STORE_TIMEOUT = 300;
  *   Fastify `sessionErrorHandler()` as its error handler, Koa's `sessionMiddleware` by itself.
  *
  * (`sessions` is the request's object: `req.sessions`, `request.sessions`, `ctx.sessions`;
- * `requireSession` and `requireSameOrigin` are the wrapper's guards.)
+ * `requireSession`, `requireSameOrigin` and `requireFresh` are the wrapper's guards.)
  *
  * Scenarios: the sign-in cookie and its attributes; anonymous API calls and page navigations;
  * revoked and expired devices; HTML form posts without a session (the login redirect, `next`
@@ -88,7 +99,9 @@ export const STORE_TIMEOUT = 300;
  * everywhere, 404 for another user's session, 405); the cross-site check on the session
  * routes and on the app's own routes (a forged sign-in); a store outage (503, cookie kept,
  * nobody let in), also inside the app's own sign-in; malformed cookies and Bearer values;
- * duplicate cookies; stateless access tokens as Bearer.
+ * duplicate cookies; stateless access tokens as Bearer; sensitive actions (`requireFresh`:
+ * `403`, the `303` to the re-authentication page, re-authenticating the same session) and
+ * session-only cookies.
  *
  * @param name - Shown in the test report.
  * @param makeApp - Starts the app for one test.
@@ -164,5 +177,6 @@ export function describeFrameworkConformance(
     describeMalformed(context);
     describeAccessTokens(context);
     describePathVariants(context);
+    describeFreshness(context);
   });
 }

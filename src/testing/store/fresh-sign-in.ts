@@ -70,7 +70,7 @@ export function describeFreshSignIn({ runner, store }: StoreSuiteContext): void 
 
       const events: string[] = [];
       sessions.on('session.reauthenticated', (event) => void events.push(`${event.sessionIds?.[0]} ${event.deviceLabel}`));
-      expect(await sessions.reauthenticated(session.id)).toBe(true);
+      expect((await sessions.reauthenticated(session.id))?.authenticatedAt).toBe(now);
       expect(events).toEqual([`${session.id} Chrome on Mac OS`]);
       const renewed = await sessions.validate(token);
       expect(renewed.ok && renewed.session.authenticatedAt).toBe(now);
@@ -85,7 +85,7 @@ export function describeFreshSignIn({ runner, store }: StoreSuiteContext): void 
       expect(changed.session!.persistent).toBe(false);
       expect(sessions.isFresh(changed.session!)).toBe(false);
       // A revoked session cannot be made fresh.
-      expect(await sessions.reauthenticated(session.id)).toBe(false);
+      expect(await sessions.reauthenticated(session.id)).toBeNull();
       expect(events).toHaveLength(1);
     });
   });

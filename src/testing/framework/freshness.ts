@@ -1,0 +1,99 @@
+import { BROWSERS, NAVIGATION, type Device } from './client.js';
+import type { FrameworkSuiteContext } from './context.js';
+
+const TEN_MINUTES = 10 * 60 * 1000;
+
+/** Signs `device` in through `POST /login?user=<userId>&remember=0`: "keep me signed in" unticked. */
+async function signInForgetful(device: Device, userId: string) {
+  const reply = await device.request(`/login?user=${encodeURIComponent(userId)}&remember=0`, { method: 'POST' });
+  const cookie = reply.cookies.find((candidate) => candidate.name === device.cookieName && candidate.value !== '');
+  device.token = cookie?.value;
+  device.sessionId = cookie?.value.split('.')[0];
+  return reply;
+}
+
+/** Sensitive actions (`requireFresh`, re-authentication) and session-only cookies. */
+export function describeFreshness({ runner, scenario }: FrameworkSuiteContext): void {
+  const { describe, it, expect } = runner;
+  describe('sensitive actions and session-only cookies', () => {
+    it('lets a session signed in moments ago through requireFresh, on API routes and pages', async () => {
+      const device = scenario().device(BROWSERS.chromeMac);
+      await device.signIn('alice');
+      scenario().advance(TEN_MINUTES - 1);
+      const api = await device.request('/api/sensitive');
+      expect(api.status).toBe(200);
+      expect(api.json).toEqual({ userId: 'alice' });
+      expect((await device.request('/security', { headers: NAVIGATION })).status).toBe(200);
+    });
+
+    it('asks an older session to prove who it is: 403 for an API call, 303 to the re-authentication page, still signed in', async () => {
+      const device = scenario().device(BROWSERS.chromeMac);
+      await device.signIn('alice');
+      scenario().advance(TEN_MINUTES);
+      const api = await device.request('/api/sensitive');
+      expect(api.status).toBe(403);
+      expect(api.json).toEqual({ error: 'reauthentication_required' });
+      expect(api.headers.get('cache-control')).toBe('no-store');
+      expect(api.cookies).toEqual([]);
+      const page = await device.request('/security?tab=devices', { headers: NAVIGATION });
+      expect(page.status).toBe(303);
+      expect(page.headers.get('location')).toBe('/login?reauth=1&next=/security%3Ftab%3Ddevices');
+      expect(page.cookies).toEqual([]);
+      // Not fresh is not signed out.
+      expect((await device.request('/api/me')).status).toBe(200);
+    });
+
+    it('re-authenticating the same session makes it fresh again, with no new session or cookie', async () => {
+      const device = scenario().device(BROWSERS.chromeMac);
+      await device.signIn('alice');
+      scenario().advance(2 * TEN_MINUTES);
+      expect((await device.request('/api/sensitive')).status).toBe(403);
+      const confirmed = await device.request('/reauthenticate', { method: 'POST' });
+      expect(confirmed.status).toBe(200);
+      expect(confirmed.json).toEqual({ fresh: true, authenticatedAt: scenario().now() });
+      expect(confirmed.cookies).toEqual([]);
+      expect((await device.request('/api/sensitive')).status).toBe(200);
+      expect((await scenario().sessions.list('alice')).map((view) => view.id)).toEqual([device.sessionId]);
+    });
+
+    it('takes a route maxAge over the manager freshAge', async () => {
+      const device = scenario().device(BROWSERS.chromeMac);
+      await device.signIn('alice');
+      scenario().advance(30 * 60 * 1000);
+      expect((await device.request('/api/sensitive')).status).toBe(403);
+      expect((await device.request('/api/sensitive-hour')).status).toBe(200);
+      scenario().advance(30 * 60 * 1000);
+      expect((await device.request('/api/sensitive-hour')).status).toBe(403);
+    });
+
+    it('answers a request without a session as requireSession does, and a store outage with 503', async () => {
+      const anonymous = await scenario().request('/api/sensitive');
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.json).toEqual({ error: 'unauthenticated' });
+      const page = await scenario().request('/security', { headers: NAVIGATION });
+      expect(page.status).toBe(303);
+      expect(page.headers.get('location')).toBe('/login?next=/security');
+      const device = scenario().device(BROWSERS.chromeMac);
+      await device.signIn('alice');
+      scenario().store.failing = true;
+      const down = await device.request('/api/sensitive');
+      expect(down.status).toBe(503);
+      expect(down.cookies).toEqual([]);
+    });
+
+    it('"keep me signed in" unticked sets a session-only cookie; the session lasts as long on the server', async () => {
+      const device = scenario().device(BROWSERS.chromeMac);
+      const reply = await signInForgetful(device, 'alice');
+      expect(reply.status).toBe(200);
+      const [cookie] = reply.cookies;
+      expect(cookie?.attributes['max-age']).toBeUndefined();
+      expect(cookie?.attributes['expires']).toBeUndefined();
+      expect(cookie?.attributes['httponly']).toBe('');
+      expect(cookie?.attributes['path']).toBe('/');
+      const [view] = await scenario().sessions.list('alice');
+      expect(view!.expiresAt - view!.createdAt).toBe(30 * 24 * 60 * 60 * 1000);
+      scenario().advance(29 * 24 * 60 * 60 * 1000);
+      expect((await device.request('/api/me')).status).toBe(200);
+    });
+  });
+}
