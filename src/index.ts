@@ -25,6 +25,7 @@ export type {
   RevokeOthersResult,
   RevokeOthersSessionsOptions,
   RevokeSessionOptions,
+  RevokeUserOutcome,
   SessionManager,
   SignOutResult,
 } from './manager/api.js';
@@ -32,6 +33,7 @@ export type { CreateSessionManagerOptions, KindOptions, PolicyContext, SessionMa
 export type { Session, SessionView, ValidationFailureReason, ValidationResult } from './session.js';
 export { SessionError, isSessionError, storeFailure } from './errors.js';
 export type { SessionErrorCode } from './errors.js';
+export type { IpPolicy } from './ip-policy.js';
 export { memoryStore } from './stores/memory.js';
 export type { MemoryStoreOptions } from './stores/memory.js';
 export { deviceLabel, uaParserDeviceParser, MAX_USER_AGENT_LENGTH } from './device.js';

@@ -3,6 +3,7 @@ import { checkAccessTokenOptions } from './access-tokens/check-options.js';
 import { uaParserDeviceParser, type DeviceParser } from './device.js';
 import type { SessionEvent } from './events.js';
 import { boolean, callable, duration, integer, invalidConfiguration, oneOf, optionsObject } from './option-checks.js';
+import type { IpPolicy } from './ip-policy.js';
 import type { SessionStore } from './store.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -95,6 +96,11 @@ export interface SessionManagerOptions {
    * @default "evict-oldest"
    */
   readonly onMaxSessions?: 'evict-oldest' | 'refuse';
+  /**
+   * What is kept of a client's IP before anything is stored (sessions, events): `"full"`,
+   * `"truncate"` (IPv4 /24, IPv6 /48) or `"none"`. @default "full"
+   */
+  readonly ipPolicy?: IpPolicy;
   /** The time source; inject one in tests. @default Date.now */
   readonly clock?: () => number;
   /**
@@ -133,6 +139,7 @@ export interface ResolvedOptions {
   /** The cap per kind; a kind without one is absent. */
   readonly maxSessions: ReadonlyMap<string, number>;
   readonly onMaxSessions: 'evict-oldest' | 'refuse';
+  readonly ipPolicy: IpPolicy;
   readonly onError: (error: unknown, event?: SessionEvent) => void;
   readonly storeTimeout: number;
   readonly epochCacheTtl: number;
@@ -156,6 +163,7 @@ const MANAGER_OPTIONS = [
   'freshAge',
   'maxSessions',
   'onMaxSessions',
+  'ipPolicy',
   'clock',
   'onError',
   'accessTokens',
@@ -211,6 +219,7 @@ export function resolveOptions(input: CreateSessionManagerOptions | undefined): 
     freshAge: duration('freshAge', options.freshAge, 10 * 60 * 1000, { min: 1 }),
     maxSessions: resolveMaxSessions(options.maxSessions, kinds),
     onMaxSessions: oneOf('onMaxSessions', options.onMaxSessions, ['evict-oldest', 'refuse'], 'evict-oldest'),
+    ipPolicy: oneOf<IpPolicy>('ipPolicy', options.ipPolicy, ['full', 'truncate', 'none'], 'full'),
     onError: callable('onError', options.onError, defaultOnError),
     storeTimeout: duration('storeTimeout', options.storeTimeout, 5_000, { min: 0 }),
     epochCacheTtl: duration('epochCacheTtl', options.epochCacheTtl, 1_000, { min: 0 }),

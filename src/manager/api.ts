@@ -2,6 +2,7 @@ import type { JSONWebKeySet } from 'jose';
 import type { AccessTokenVerification, IssueAccessTokenOptions } from '../access-tokens/index.js';
 import type { InvalidationReason, SessionEvent, SessionEventListener, SessionEventType } from '../events.js';
 import type { Session, SessionView, ValidationResult } from '../session.js';
+import type { SessionError } from '../errors.js';
 import type { Epochs, JsonValue, SessionStore } from '../store.js';
 
 /**
@@ -118,6 +119,25 @@ export interface RevokeAllResult {
   readonly epochs: Epochs;
 }
 
+/** What {@link SessionManager.revokeUsers} did for one user. */
+export type RevokeUserOutcome =
+  | {
+      /** The user. */
+      readonly userId: string;
+      /** Signed out everywhere. */
+      readonly ok: true;
+      /** The user's epochs of the revoked kinds after the raise (ms). */
+      readonly epochs: Epochs;
+    }
+  | {
+      /** The user. */
+      readonly userId: string;
+      /** Not signed out: retry this user. */
+      readonly ok: false;
+      /** Why: `STORE_UNAVAILABLE`, `STORE_ERROR` or `CLOSED`. */
+      readonly error: SessionError;
+    };
+
 /** The result of {@link SessionManager.revokeOthers}. */
 export interface RevokeOthersResult {
   /** The sessions this call revoked. */
@@ -202,6 +222,17 @@ export interface SessionManager {
    * neither `"all"` nor a non-empty list of declared kinds; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   revokeAll(userId: string, options?: RevokeAllSessionsOptions): Promise<RevokeAllResult>;
+  /**
+   * Signs many users out everywhere, as {@link SessionManager.revokeAll} for each (a breach
+   * response, an offboarding script), at most 16 store calls at once. Duplicates count once.
+   * @param userIds - At most 10,000 user ids.
+   * @param options - The kinds, reason and actor, the same for every user.
+   * @returns One outcome per distinct user, in order: its epochs, or the error that stopped it
+   * (the others go on).
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` (before anything is revoked) for a list
+   * that is not one of valid ids, or bad kinds.
+   */
+  revokeUsers(userIds: readonly string[], options?: RevokeAllSessionsOptions): Promise<RevokeUserOutcome[]>;
   /**
    * Logs out every other device of the user.
    * @param userId - The user.

@@ -11,6 +11,7 @@ import type { ManagerContext } from './context.js';
 import { createCredentials } from './credentials.js';
 import { createLifecycle } from './lifecycle.js';
 import { createPruning } from './pruning.js';
+import { revokeUsers } from './bulk.js';
 
 // A store that cannot hang (it does no I/O) gets no deadline: it would only cost time. A store
 // with deadlines of its own longer than storeTimeout gets a second more than its own, so its
@@ -109,6 +110,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
     validate: (token) => lifecycle.validate(token),
     revoke: (sessionId, revokeOptions) => lifecycle.revoke(sessionId, revokeOptions),
     revokeAll: (userId, revokeOptions) => lifecycle.revokeAll(userId, revokeOptions),
+    revokeUsers: (userIds, revokeOptions) => revokeUsers(lifecycle, userIds, revokeOptions),
     revokeOthers: (userId, keepSessionId, revokeOptions) => lifecycle.revokeOthers(userId, keepSessionId, revokeOptions),
     list: (userId, listOptions) => lifecycle.list(userId, listOptions),
     ...credentials,

@@ -15,6 +15,7 @@ import type {
   RevokeSessionOptions,
 } from './api.js';
 import { sessionsRevoked, userInvalidated } from './audit.js';
+import { applyIpPolicy } from '../ip-policy.js';
 import type { SessionLimit } from '../store.js';
 import type { ManagerContext } from './context.js';
 import { checkCreateInput, checkId, cleanIp, kindsOf, presentedTokens } from './input.js';
@@ -104,7 +105,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       os: device.os,
       deviceType: device.deviceType,
       userAgent: device.userAgent,
-      ip: cleanIp(input.ip),
+      ip: applyIpPolicy(cleanIp(input.ip), config.ipPolicy),
       data: input.data,
       // Only "don't remember me" is stored: absent means persistent.
       persistent: input.persistent === false ? false : undefined,

@@ -1,0 +1,39 @@
+import { isIPv4, isIPv6 } from 'node:net';
+
+/**
+ * What is kept of a client's IP address before anything is stored: `"full"` the address as
+ * given, `"truncate"` its network only (IPv4 /24, IPv6 /48: enough to tell "at home" from
+ * "abroad", not to point at one household), `"none"` nothing.
+ */
+export type IpPolicy = 'full' | 'truncate' | 'none';
+
+/**
+ * Applies an {@link IpPolicy} to an address. Under `"truncate"`, text that is not an IP
+ * address is dropped rather than stored as it is: what cannot be truncated is not kept.
+ *
+ * @param ip - The address, already cleaned of unprintable characters.
+ * @param policy - The policy.
+ * @returns What may be stored, or `undefined`.
+ */
+export function applyIpPolicy(ip: string | undefined, policy: IpPolicy): string | undefined {
+  if (ip === undefined || policy === 'none') return undefined;
+  if (policy === 'full') return ip;
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
+  const v4 = mapped?.[1] ?? ip;
+  if (isIPv4(v4)) return `${v4.slice(0, v4.lastIndexOf('.'))}.0`;
+  // A zone (fe80::1%eth0) names an interface of the client's host: never kept.
+  const address = ip.split('%')[0]!;
+  if (!isIPv6(address)) return undefined;
+  return `${expandIPv6(address).slice(0, 3).join(':')}::`;
+}
+
+// The eight groups of an IPv6 address. The WHATWG URL parser writes it in canonical form
+// first: lower case, no leading zeros, an embedded IPv4 tail as two hex groups.
+function expandIPv6(address: string): string[] {
+  const canonical = new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  const [head = '', tail] = canonical.split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  const zeros = tail === undefined ? [] : Array.from({ length: 8 - left.length - right.length }, () => '0');
+  return [...left, ...zeros, ...right];
+}

@@ -1,0 +1,35 @@
+import { invalidInput, isSessionError, SessionError } from '../errors.js';
+import type { RevokeAllSessionsOptions, RevokeUserOutcome } from './api.js';
+import { checkId } from './input.js';
+import type { Lifecycle } from './lifecycle.js';
+
+/** Users signed out at once by `revokeUsers`: enough to overlap round trips, few enough not to flood the store. */
+const IN_FLIGHT = 16;
+/** The most users one `revokeUsers` call takes: a bigger list is the caller's loop to page. */
+export const MAX_BULK_USERS = 10_000;
+
+/**
+ * Signs many users out everywhere (one epoch raise each, as `revokeAll`), in bounded batches:
+ * at most {@link IN_FLIGHT} store calls at once. A failure for one user is that user's
+ * result; the others go on. Every id is checked before anything is revoked.
+ */
+export async function revokeUsers(lifecycle: Lifecycle, userIds: unknown, options: RevokeAllSessionsOptions = {}): Promise<RevokeUserOutcome[]> {
+  if (!Array.isArray(userIds) || userIds.length > MAX_BULK_USERS) throw invalidInput(`userIds must be a list of at most ${MAX_BULK_USERS} user ids.`);
+  const unique = [...new Set(userIds as unknown[])];
+  unique.forEach((userId, index) => checkId(`userIds[${index}]`, userId));
+  const outcomes: RevokeUserOutcome[] = [];
+  for (let start = 0; start < unique.length; start += IN_FLIGHT) {
+    const batch = (unique.slice(start, start + IN_FLIGHT) as string[]).map(async (userId): Promise<RevokeUserOutcome> => {
+      try {
+        const { epochs } = await lifecycle.revokeAll(userId, options);
+        return { userId, ok: true, epochs };
+      } catch (error) {
+        // Bad options fail every user alike: that is the caller's error, not a result.
+        if (isSessionError(error) && error.code === 'INVALID_INPUT') throw error;
+        return { userId, ok: false, error: isSessionError(error) ? error : new SessionError('STORE_ERROR', String(error), { cause: error }) };
+      }
+    });
+    outcomes.push(...(await Promise.all(batch)));
+  }
+  return outcomes;
+}
