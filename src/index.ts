@@ -18,6 +18,7 @@ export type {
   CreateSessionInput,
   CredentialChangeOptions,
   CredentialChangeResult,
+  ExportedSession,
   ListOptions,
   ReauthenticateOptions,
   RevokeAllResult,
@@ -28,6 +29,7 @@ export type {
   RevokeUserOutcome,
   SessionManager,
   SignOutResult,
+  UserExport,
 } from './manager/api.js';
 export type { CreateSessionManagerOptions, KindOptions, PolicyContext, SessionManagerOptions, SessionPolicy } from './options.js';
 export type { Session, SessionView, ValidationFailureReason, ValidationResult } from './session.js';

@@ -119,6 +119,26 @@ export interface RevokeAllResult {
   readonly epochs: Epochs;
 }
 
+/** One session in a {@link UserExport}: every stored field but the secret hash, and its state now. */
+export type ExportedSession = Session & {
+  /** `live`, or why it no longer is: `revoked`, `expired` or `idle`. */
+  readonly status: 'live' | 'revoked' | 'expired' | 'idle';
+};
+
+/** What {@link SessionManager.exportUser} returns: plain JSON, no token secret or hash. */
+export interface UserExport {
+  /** The user. */
+  readonly userId: string;
+  /** When the export was made (ms). */
+  readonly exportedAt: number;
+  /** Every session row the store holds for the user, oldest first, tombstones included. */
+  readonly sessions: readonly ExportedSession[];
+  /** The user's revocation epochs: kind to time (ms). */
+  readonly epochs: Readonly<Record<string, number>>;
+  /** Individually revoked sessions still refused to access tokens: session id to "until" (ms). */
+  readonly denied: Readonly<Record<string, number>>;
+}
+
 /** What {@link SessionManager.revokeUsers} did for one user. */
 export type RevokeUserOutcome =
   | {
@@ -291,6 +311,16 @@ export interface SessionManager {
    * `STORE_ERROR`, `CLOSED`.
    */
   list(userId: string, options?: ListOptions): Promise<SessionView[]>;
+  /**
+   * Everything stored about a user, for a data-access request (GDPR article 15 and the
+   * like): every session row with its device, IP, times and revocation, the epochs and the
+   * deny-list, as plain JSON. Never a token secret or its hash.
+   * @param userId - The user.
+   * @returns The export.
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`,
+   * `STORE_ERROR`, `CLOSED`.
+   */
+  exportUser(userId: string): Promise<UserExport>;
   /**
    * Deletes expired rows in bounded batches.
    * @param options - `limit`: the most rows this call deletes. Default: every expired row.

@@ -9,6 +9,7 @@ import { describeFreshSignIn } from './fresh-sign-in.js';
 import { describeSessionLimit } from './session-limit.js';
 import { describeLifecycle } from './lifecycle.js';
 import { describeManagerOverStore } from './manager.js';
+import { describePrivacy } from './privacy.js';
 import { describePruning } from './pruning.js';
 import { describeRaces } from './races.js';
 import { describeTextKeys } from './text-keys.js';
@@ -38,7 +39,7 @@ export interface StoreConformanceOptions {
 /**
  * Registers the store conformance suite: every behaviour `src/store.ts` promises, split by
  * concern (lifecycle, epochs, one session per device, re-authentication and session-only
- * cookies, the atomic session cap, pruning, races, the manager's promises
+ * cookies, the atomic session cap, a user's data export, pruning, races, the manager's promises
  * over this store, malformed answers refused, and kinds and user ids named like `Object`
  * properties). Every store shipped
  * with this package runs it; run it on yours with one line.
@@ -99,6 +100,7 @@ export function describeStoreConformance(
     describeDeviceReplacement(context);
     describeFreshSignIn(context);
     describeSessionLimit(context);
+    describePrivacy(context);
     describePruning(context);
     describeRaces(context);
     describeManagerOverStore(context);
