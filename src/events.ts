@@ -9,7 +9,8 @@ export type InvalidationReason =
   | 'password_changed'
   | 'password_reset'
   | 'email_changed'
-  | 'admin';
+  | 'admin'
+  | 'user_erased';
 
 /** Fields every user event carries. */
 export interface SessionEventBase {

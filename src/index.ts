@@ -29,6 +29,7 @@ export type {
   RevokeUserOutcome,
   SessionManager,
   SignOutResult,
+  UserErasure,
   UserExport,
 } from './manager/api.js';
 export type { CreateSessionManagerOptions, KindOptions, PolicyContext, SessionManagerOptions, SessionPolicy } from './options.js';

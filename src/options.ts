@@ -173,7 +173,7 @@ const MANAGER_OPTIONS = [
 const POLICY_OPTIONS = ['globalLogout', 'onPasswordChange'];
 const KIND_OPTIONS = ['maxAge', 'idleTimeout', 'replaceDevice'];
 const KIND_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
-const STORE_METHODS = ['create', 'get', 'touch', 'reauthenticate', 'revoke', 'revokeAll', 'revokeOthers', 'listByUser', 'getRevocationState', 'prune'] as const;
+const STORE_METHODS = ['create', 'get', 'touch', 'reauthenticate', 'revoke', 'revokeAll', 'revokeOthers', 'listByUser', 'getRevocationState', 'eraseUser', 'prune'] as const;
 
 /**
  * Fills defaults and checks every option's type and range, refusing unknown keys and

@@ -374,6 +374,17 @@ export interface SessionStore {
   getRevocationState(userId: string): Promise<RevocationState>;
 
   /**
+   * Deletes every session row of the user (live ones and tombstones) and the user's deny-list,
+   * for a "delete my data" request. Keeps the user's epochs and high-water marks: they hold no
+   * personal data beyond the id, and they keep every old token refused. The manager raises the
+   * epochs of every kind first, so nothing the deny-list refused comes back.
+   * @param userId - The user.
+   * @returns The number of session rows deleted.
+   * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   */
+  eraseUser(userId: string): Promise<number>;
+
+  /**
    * Deletes up to `limit` rows whose `expiresAt <= now` (revoked or not) and deny-list entries
    * that ran out. Must not hold a lock for long: one bounded batch per call. A store that
    * can lock across instances returns 0 at once when another instance is pruning.

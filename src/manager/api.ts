@@ -139,6 +139,12 @@ export interface UserExport {
   readonly denied: Readonly<Record<string, number>>;
 }
 
+/** What {@link SessionManager.eraseUser} did. */
+export interface UserErasure {
+  /** Session rows deleted, tombstones included. */
+  readonly deletedSessions: number;
+}
+
 /** What {@link SessionManager.revokeUsers} did for one user. */
 export type RevokeUserOutcome =
   | {
@@ -321,6 +327,20 @@ export interface SessionManager {
    * `STORE_ERROR`, `CLOSED`.
    */
   exportUser(userId: string): Promise<UserExport>;
+  /**
+   * Erases what is stored about a user, for a deletion request: every session (live ones
+   * and tombstones), with its device, IP and data, and the deny-list. The user's revocation
+   * epochs stay (a user id and times, nothing more): they are raised for every kind first, so
+   * every token ever issued to the user stays refused, access tokens included. Emits
+   * `user.session_invalidated` with reason `user_erased`. Sign-ins after it work as usual.
+   * @param userId - The user.
+   * @param options - The actor and tenant, for the audit event.
+   * @returns How many session rows were deleted.
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`,
+   * `STORE_ERROR`, `CLOSED` (when the store fails after the epochs were raised, every session is
+   * already refused: call it again to delete the rows).
+   */
+  eraseUser(userId: string, options?: ActorOptions): Promise<UserErasure>;
   /**
    * Deletes expired rows in bounded batches.
    * @param options - `limit`: the most rows this call deletes. Default: every expired row.

@@ -12,7 +12,7 @@ import { createCredentials } from './credentials.js';
 import { createLifecycle } from './lifecycle.js';
 import { createPruning } from './pruning.js';
 import { revokeUsers } from './bulk.js';
-import { exportUser } from './export.js';
+import { eraseUser, exportUser } from './privacy.js';
 
 // A store that cannot hang (it does no I/O) gets no deadline: it would only cost time. A store
 // with deadlines of its own longer than storeTimeout gets a second more than its own, so its
@@ -115,6 +115,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
     revokeOthers: (userId, keepSessionId, revokeOptions) => lifecycle.revokeOthers(userId, keepSessionId, revokeOptions),
     list: (userId, listOptions) => lifecycle.list(userId, listOptions),
     exportUser: (userId) => exportUser(context, userId),
+    eraseUser: (userId, eraseOptions) => eraseUser(context, lifecycle, userId, eraseOptions),
     ...credentials,
     prune: (pruneOptions) => pruning.prune(pruneOptions),
     startPruning: () => pruning.start(),

@@ -15,7 +15,7 @@ export function instrument(inner: SessionStore): InstrumentedStore {
     failing: false,
     total: () => [...calls.values()].reduce((sum, count) => sum + count, 0),
   } as InstrumentedStore;
-  for (const method of ['create', 'get', 'touch', 'reauthenticate', 'revoke', 'revokeAll', 'revokeOthers', 'listByUser', 'getRevocationState', 'prune'] as const) {
+  for (const method of ['create', 'get', 'touch', 'reauthenticate', 'revoke', 'revokeAll', 'revokeOthers', 'listByUser', 'getRevocationState', 'eraseUser', 'prune'] as const) {
     (wrapper as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
       calls.set(method, (calls.get(method) ?? 0) + 1);
       if (wrapper.failing) throw new SessionError('STORE_UNAVAILABLE', 'The test store is down.');

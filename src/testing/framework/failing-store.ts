@@ -34,6 +34,7 @@ export function switchableStore(inner: SessionStore): SwitchableStore {
     revokeOthers: (userId, options) => guard(() => inner.revokeOthers(userId, options)),
     listByUser: (userId) => guard(() => inner.listByUser(userId)),
     getRevocationState: (userId) => guard(() => inner.getRevocationState(userId)),
+    eraseUser: (userId) => guard(() => inner.eraseUser(userId)),
     prune: (options) => guard(() => inner.prune(options)),
     close: () => inner.close?.() ?? Promise.resolve(),
   };

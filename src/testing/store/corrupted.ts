@@ -151,6 +151,7 @@ export function overriding(inner: SessionStore, overrides: Partial<SessionStore>
     revokeOthers: (userId, options) => inner.revokeOthers(userId, options),
     listByUser: (userId) => inner.listByUser(userId),
     getRevocationState: (userId) => inner.getRevocationState(userId),
+    eraseUser: (userId) => inner.eraseUser(userId),
     prune: (options) => inner.prune(options),
     ...overrides,
   };

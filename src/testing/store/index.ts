@@ -39,7 +39,7 @@ export interface StoreConformanceOptions {
 /**
  * Registers the store conformance suite: every behaviour `src/store.ts` promises, split by
  * concern (lifecycle, epochs, one session per device, re-authentication and session-only
- * cookies, the atomic session cap, a user's data export, pruning, races, the manager's promises
+ * cookies, the atomic session cap, a user's data export and erasure, pruning, races, the manager's promises
  * over this store, malformed answers refused, and kinds and user ids named like `Object`
  * properties). Every store shipped
  * with this package runs it; run it on yours with one line.
