@@ -5,11 +5,11 @@ import { ReflectionGroup, ReflectionKind, RendererEvent } from 'typedoc';
 
 export const START_HERE = {
   'session-revocation': ['createSessionManager', 'SessionManager', 'CreateSessionManagerOptions', 'memoryStore', 'SessionError', 'isSessionError'],
-  'session-revocation/express': ['sessionMiddleware', 'requireSession', 'sessionRoutes', 'requireSameOrigin', 'sessionErrorHandler'],
-  'session-revocation/fastify': ['sessionPlugin', 'sessionErrorHandler', 'replyToSessionError'],
-  'session-revocation/koa': ['sessionMiddleware', 'requireSession', 'sessionRoutes', 'requireSameOrigin'],
-  'session-revocation/hono': ['sessionMiddleware', 'requireSession', 'sessionRoutes', 'requireSameOrigin'],
-  'session-revocation/fetch': ['sessionHandler', 'requireSession', 'sessionRoutes', 'requireSameOrigin'],
+  'session-revocation/express': ['sessionMiddleware', 'requireSession', 'sessionRoutes', 'requireSameOrigin', 'requireFresh', 'sessionErrorHandler'],
+  'session-revocation/fastify': ['sessionPlugin', 'sessionErrorHandler', 'requireFresh', 'replyToSessionError'],
+  'session-revocation/koa': ['sessionMiddleware', 'requireSession', 'sessionRoutes', 'requireSameOrigin', 'requireFresh'],
+  'session-revocation/hono': ['sessionMiddleware', 'requireSession', 'sessionRoutes', 'requireSameOrigin', 'requireFresh'],
+  'session-revocation/fetch': ['sessionHandler', 'requireSession', 'sessionRoutes', 'requireSameOrigin', 'requireFresh'],
   'session-revocation/http': ['safeNextPath', 'createSessionHttp', 'fromFetchRequest', 'SessionHttpOptions'],
   'session-revocation/sqlite': ['sqliteStore'],
   'session-revocation/redis': ['redisStore'],
