@@ -2,7 +2,8 @@ import type { Epochs, JsonValue, NewSessionRecord, SessionRecord } from '../../s
 import { malformedReply } from './errors.js';
 
 // A session hash keeps as separate fields only what the scripts read or write: u (userId),
-// k (kind), c, e, l (createdAt, expiresAt, lastUsedAt, written by the create script), ra, rr
+// k (kind), c, e, l (createdAt, expiresAt, lastUsedAt, written by the create script), a
+// (authenticatedAt, only when it is not createdAt: a missing one reads as createdAt), ra, rr
 // (revocation). Everything else is written once and only read back whole, so it travels as
 // one JSON field, p: validation reads the hash inside a script on every request, and each
 // field costs Redis a Lua string there, about as much as the rest of the call.
@@ -17,6 +18,8 @@ interface Packed {
   ua?: string;
   ip?: string;
   d?: { readonly [key: string]: JsonValue };
+  /** `false` for a session-only cookie; absent means persistent. */
+  pe?: false;
 }
 
 /** The field/value pairs the create script stores besides the times it computes. */
@@ -31,6 +34,7 @@ export function encodeFields(record: NewSessionRecord): string[] {
     ua: record.userAgent,
     ip: record.ip,
     d: record.data,
+    pe: record.persistent === false ? false : undefined,
   };
   // JSON.stringify leaves out the undefined ones: absent stays absent.
   return ['u', record.userId, 'k', record.kind, 'p', JSON.stringify(packed)];
@@ -77,20 +81,23 @@ export function decodeSession(id: string, flat: unknown): SessionRecord {
   const items = list(flat, 'a session');
   const fields: Record<string, string | undefined> = {};
   for (let index = 0; index + 1 < items.length; index += 2) fields[text(items[index], 'a session')] = text(items[index + 1], 'a session');
-  const { u, k, c, e, l, p, ra, rr } = fields;
+  const { u, k, c, e, l, a, p, ra, rr } = fields;
   if (u === undefined || k === undefined || c === undefined || e === undefined || l === undefined || p === undefined) {
     throw malformedReply('a session (a field is missing)');
   }
   const packed = JSON.parse(p) as Packed;
+  const createdAt = numeric(c, 'a session');
   return {
     id,
     userId: u,
     tenantId: packed.t,
     kind: k,
     secretHash: Buffer.from(packed.h, 'base64'),
-    createdAt: numeric(c, 'a session'),
+    createdAt,
     expiresAt: numeric(e, 'a session'),
     lastUsedAt: numeric(l, 'a session'),
+    authenticatedAt: a === undefined ? createdAt : numeric(a, 'a session'),
+    persistent: packed.pe,
     deviceKey: packed.dk,
     browser: packed.br,
     os: packed.os,

@@ -1,5 +1,5 @@
 import { invalidInput, SessionError } from '../../src/errors.js';
-import type { NewSessionRecord, SessionRecord, SessionStore } from '../../src/store.js';
+import type { NewSessionRecord, SessionLimit, SessionRecord, SessionStore } from '../../src/store.js';
 import { createDriver } from './driver.js';
 import { decodeEpochs, decodeSession, encodeFields, list, numeric, pairs, text } from './codec.js';
 import { bucketOfSession, bucketOfUser, createLayout } from './layout.js';
@@ -7,7 +7,7 @@ import { createNotices } from './notices.js';
 import { resolveOptions, type RedisStoreOptions } from './options.js';
 import { markDue, prune, type PruneContext } from './prune.js';
 import { createDurableRunner, createScriptRunner } from './scripts/run.js';
-import { createScript, getScript, revokeScript, touchScript } from './scripts/sessions.js';
+import { createScript, getScript, reauthenticateScript, revokeScript, touchScript } from './scripts/sessions.js';
 import { listScript, revocationStateScript, revokeAllScript, revokeOthersScript } from './scripts/users.js';
 
 /**
@@ -26,6 +26,9 @@ import { listScript, revocationStateScript, revokeAllScript, revokeOthersScript 
  *   deletes it after that, and Redis expires it a day later at the latest (PEXPIREAT), for
  *   apps that never prune. "Sign out everywhere" raises the user's
  *   epoch: O(1) however many sessions the user has.
+ * - The session cap (`maxSessions`) is decided inside the sign-in script: it counts the user's
+ *   live sessions of the kind, evicts the least recently used or refuses, and inserts, in one
+ *   atomic step, so sign-ins racing on several instances never leave more than the cap alive.
  * - Redis Cluster: all keys of a user and of the user's sessions share one hash tag, taken
  *   from the first characters of the session id (see `sessionIdPrefix`), so every script
  *   stays on one slot. Commands always go to masters.
@@ -97,12 +100,13 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
     callTimeout: resolved.commandTimeout + (resolved.durability?.timeout ?? 0),
     async create(record, createOptions) {
       checkRecord(record);
+      const { denyUntil, limit } = createOptions;
+      if (limit !== undefined) checkLimit(limit);
       const bucket = bucketOfUser(record.userId);
       if (bucketOfSession(record.id) !== bucket) {
         throw invalidInput('A Redis session id must start with sessionIdPrefix(userId) so it lives on its user\'s slot.');
       }
       const user = layout.user(bucket, record.userId);
-      const denyUntil = createOptions.denyUntil;
       const reply = list(
         await durable.runSignIn(
           createScript,
@@ -126,22 +130,36 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
             layout.sessionPrefix(bucket),
             layout.userPrefix(bucket),
             layout.channel,
+            String(record.authenticatedAt),
+            limit === undefined ? '' : String(limit.max),
+            limit?.onLimit === 'refuse' ? '1' : '',
+            limit === undefined ? '' : String(limit.idleBefore),
             ...encodeFields(record),
           ],
-          // A sign-in that replaced a session is a revocation: it must hold like one.
-          (raw) => Array.isArray(raw) && Array.isArray(raw[3]) && raw[3].length > 0,
+          // A sign-in that replaced or evicted a session is a revocation: it must hold like one.
+          (raw) => Array.isArray(raw) && [raw[3], raw[4]].some((ids) => Array.isArray(ids) && ids.length > 0),
         ),
         'create',
       );
-      if (numeric(reply[0], 'create') === 0) throw invalidInput('A session with this id already exists.');
+      const outcome = numeric(reply[0], 'create');
+      if (outcome === 0) throw invalidInput('A session with this id already exists.');
+      if (outcome === 2) throw new SessionError('SESSION_LIMIT', 'The session limit of this user and kind is reached.');
       const createdAt = numeric(reply[1], 'create');
       const expiresAt = numeric(reply[2], 'create');
       const replacedIds = list(reply[3], 'create').map((id) => text(id, 'create'));
-      const earliest = replacedIds.length > 0 && denyUntil !== undefined ? Math.min(expiresAt, denyUntil) : expiresAt;
-      noteDue(bucket, earliest);
-      const { maxAge: _maxAge, ...fields } = record;
-      const session: SessionRecord = { ...fields, secretHash: Buffer.from(record.secretHash), createdAt, expiresAt, lastUsedAt: createdAt };
-      return { session, replacedIds };
+      const evictedIds = list(reply[4], 'create').map((id) => text(id, 'create'));
+      const revoked = replacedIds.length > 0 || evictedIds.length > 0;
+      noteDue(bucket, revoked && denyUntil !== undefined ? Math.min(expiresAt, denyUntil) : expiresAt);
+      const { maxAge: _maxAge, persistent, ...fields } = record;
+      const session: SessionRecord = {
+        ...fields,
+        secretHash: Buffer.from(record.secretHash),
+        createdAt,
+        expiresAt,
+        lastUsedAt: createdAt,
+        persistent: persistent === false ? false : undefined,
+      };
+      return { session, replacedIds, evictedIds };
     },
 
     async get(sessionId) {
@@ -157,6 +175,13 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
       const bucket = bucketOfSession(sessionId);
       if (bucket === undefined) return false;
       return numeric(await run(touchScript, [layout.session(bucket, sessionId)], [String(at)]), 'touch') === 1;
+    },
+
+    async reauthenticate(sessionId, at) {
+      const bucket = bucketOfSession(sessionId);
+      if (bucket === undefined) return false;
+      if (!Number.isFinite(at)) throw invalidInput('at must be a finite number.');
+      return numeric(await run(reauthenticateScript, [layout.session(bucket, sessionId)], [String(at)]), 'reauthenticate') === 1;
     },
 
     async revoke(sessionId, revokeOptions) {
@@ -244,7 +269,13 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
 
 // Numbers go to Lua as text; a NaN would only surface there as an obscure script error.
 function checkRecord(record: NewSessionRecord): void {
-  if (!Number.isFinite(record.createdAt) || !Number.isFinite(record.maxAge) || record.maxAge <= 0) {
-    throw invalidInput('createdAt and maxAge must be finite numbers, maxAge above 0.');
+  if (!Number.isFinite(record.createdAt) || !Number.isFinite(record.authenticatedAt) || !Number.isFinite(record.maxAge) || record.maxAge <= 0) {
+    throw invalidInput('createdAt, authenticatedAt and maxAge must be finite numbers, maxAge above 0.');
+  }
+}
+
+function checkLimit(limit: SessionLimit): void {
+  if (!Number.isInteger(limit.max) || limit.max < 1 || !Number.isFinite(limit.idleBefore)) {
+    throw invalidInput('A session limit needs a whole max of at least 1 and a finite idleBefore.');
   }
 }

@@ -75,7 +75,8 @@ describe('redisStore without a server', () => {
     const store = redisStore({ client: idle.nodeRedis });
     const { id, secretHash } = mintToken('zzz');
     const userId = Array.from({ length: 50 }, (_, index) => `u${index}`).find((candidate) => store.sessionIdPrefix!(candidate) !== 'zzz')!;
-    const record = { id, userId, kind: 'browser', secretHash, createdAt: Date.now(), maxAge: 60_000 };
+    const now = Date.now();
+    const record = { id, userId, kind: 'browser', secretHash, createdAt: now, authenticatedAt: now, maxAge: 60_000 };
     expect(await codeOf(() => store.create(record, { replaceDevice: false }))).toBe('INVALID_INPUT');
   });
 
@@ -124,7 +125,8 @@ describe.skipIf(!redisUp)('redisStore on 127.0.0.1:6379', () => {
 
   const newSession = async (store: SessionStore, userId: string, secretHash: Uint8Array) => {
     const { id } = mintToken(store.sessionIdPrefix!(userId));
-    return store.create({ id, userId, kind: 'browser', secretHash, createdAt: Date.now(), maxAge: 60_000 }, { replaceDevice: false });
+    const now = Date.now();
+    return store.create({ id, userId, kind: 'browser', secretHash, createdAt: now, authenticatedAt: now, maxAge: 60_000 }, { replaceDevice: false });
   };
 
   it('keeps binary secret hashes byte for byte', async () => {
@@ -171,7 +173,8 @@ describe.skipIf(!redisUp)('redisStore on 127.0.0.1:6379', () => {
     const device = { deviceKey: 'Chrome|Mac OS', browser: 'Chrome', os: 'Mac OS' };
     const make = (replaceDevice: boolean, kind = 'browser') => {
       const { id, secretHash } = mintToken(store.sessionIdPrefix!(userId));
-      return store.create({ id, userId, kind, secretHash, createdAt: Date.now(), maxAge: 60_000, ...device }, { replaceDevice });
+      const now = Date.now();
+      return store.create({ id, userId, kind, secretHash, createdAt: now, authenticatedAt: now, maxAge: 60_000, ...device }, { replaceDevice });
     };
     const kept = await Promise.all([make(false), make(false), make(false)]);
     const revokedOne = kept[0]!.session.id;

@@ -55,7 +55,8 @@ describe.skipIf(!redisUp)('durability on a Redis without replicas (127.0.0.1:637
     ['ioredis', () => ioredis],
   ] as const) {
     it(`never reports a revocation as done when no replica acknowledged it; sign-ins and reads do not wait (${name})`, async () => {
-      const sessions = createSessionManager({ store: redisStore({ client: client(), prefix: freshPrefix('dur'), durability: { replicas: 1, timeout: 50 } }) });
+      const store = redisStore({ client: client(), prefix: freshPrefix('dur'), durability: { replicas: 1, timeout: 50 } });
+      const sessions = createSessionManager({ store });
       const chrome = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
       const { token, session } = await sessions.create({ userId: 'u1', userAgent: chrome });
       expect((await sessions.validate(token)).ok).toBe(true);
@@ -67,6 +68,14 @@ describe.skipIf(!redisUp)('durability on a Redis without replicas (127.0.0.1:637
       // waits too. (u1's writes above reached the primary, just not a replica: u2 is fresh.)
       await sessions.create({ userId: 'u2', userAgent: chrome });
       expect(await outcome(() => sessions.create({ userId: 'u2', userAgent: chrome }))).toBe('STORE_UNAVAILABLE');
+      // So does a sign-in over maxSessions that signs the least recently used device out; one
+      // under the cap does not, and one refused at the cap wrote nothing to wait for.
+      const capped = createSessionManager({ store, maxSessions: 1 });
+      await capped.create({ userId: 'u3' });
+      expect(await outcome(() => capped.create({ userId: 'u3' }))).toBe('STORE_UNAVAILABLE');
+      const refusing = createSessionManager({ store, maxSessions: 1, onMaxSessions: 'refuse' });
+      await refusing.create({ userId: 'u4' });
+      expect(await outcome(() => refusing.create({ userId: 'u4' }))).toBe('SESSION_LIMIT');
       await sessions.close();
     });
 

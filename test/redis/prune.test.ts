@@ -41,7 +41,7 @@ describe.skipIf(!redisUp)('Redis pruning across buckets', () => {
 
   const insert = (store: SessionStore, userId: string, createdAt: number, maxAge = HOUR) => {
     const { id, secretHash } = mintToken(store.sessionIdPrefix!(userId));
-    return store.create({ id, userId, kind: 'browser', secretHash, createdAt, maxAge }, { replaceDevice: false });
+    return store.create({ id, userId, kind: 'browser', secretHash, createdAt, authenticatedAt: createdAt, maxAge }, { replaceDevice: false });
   };
 
   /** Signs in `users` users with one session each and `heavy` more with `perHeavy` each; returns the session keys. */

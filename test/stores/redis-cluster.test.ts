@@ -15,20 +15,31 @@ describe.skipIf(!canStart)('redis store on a 3-master Redis Cluster (127.0.0.1:7
   let cluster: LocalCluster;
   let nodeRedis: RedisClusterType;
   let ioredis: Cluster;
+  // The sibling stores' own cluster clients: two app servers never share one.
+  let nodeRedis2: RedisClusterType;
+  let ioredis2: Cluster;
 
   beforeAll(async () => {
     cluster = await startCluster([7101, 7102, 7103]);
-    nodeRedis = await connectNodeRedisCluster(7101);
-    ioredis = await connectIoredisCluster(7101);
+    [nodeRedis, nodeRedis2] = await Promise.all([connectNodeRedisCluster(7101), connectNodeRedisCluster(7101)]);
+    [ioredis, ioredis2] = await Promise.all([connectIoredisCluster(7101), connectIoredisCluster(7101)]);
   }, 60_000);
   afterAll(async () => {
-    await nodeRedis?.close();
-    await ioredis?.quit();
+    await Promise.all([nodeRedis?.close(), nodeRedis2?.close()]);
+    await Promise.all([ioredis?.quit(), ioredis2?.quit()]);
     await cluster?.stop();
   }, 30_000);
 
-  describeStoreConformance('redis cluster (node-redis)', () => redisStore({ client: nodeRedis, prefix: freshPrefix('cn') }), { runner: vitestRunner });
-  describeStoreConformance('redis cluster (ioredis)', () => redisStore({ client: ioredis, prefix: freshPrefix('ci') }), { runner: vitestRunner });
+  // Each store gets a fresh prefix; its sibling is a store over the second client with that prefix.
+  let prefix = '';
+  describeStoreConformance('redis cluster (node-redis)', () => redisStore({ client: nodeRedis, prefix: (prefix = freshPrefix('cn')) }), {
+    runner: vitestRunner,
+    sibling: () => redisStore({ client: nodeRedis2, prefix }),
+  });
+  describeStoreConformance('redis cluster (ioredis)', () => redisStore({ client: ioredis, prefix: (prefix = freshPrefix('ci')) }), {
+    runner: vitestRunner,
+    sibling: () => redisStore({ client: ioredis2, prefix }),
+  });
 
   it('spreads users over every master and validates with the session and epochs on one node', async () => {
     const store = redisStore({ client: nodeRedis, prefix: freshPrefix('spread') });

@@ -153,6 +153,8 @@ export function overriding(inner: SessionStore, overrides: Partial<SessionStore>
     getRevocationState: (userId) => inner.getRevocationState(userId),
     eraseUser: (userId) => inner.eraseUser(userId),
     prune: (options) => inner.prune(options),
+    // A store that places a user's sessions by their id (Redis Cluster) needs its own ids.
+    ...(inner.sessionIdPrefix === undefined ? {} : { sessionIdPrefix: (userId: string) => inner.sessionIdPrefix!(userId) }),
     ...overrides,
   };
 }
