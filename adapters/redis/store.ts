@@ -8,7 +8,7 @@ import { resolveOptions, type RedisStoreOptions } from './options.js';
 import { markDue, prune, type PruneContext } from './prune.js';
 import { createDurableRunner, createScriptRunner } from './scripts/run.js';
 import { createScript, getScript, reauthenticateScript, revokeScript, touchScript } from './scripts/sessions.js';
-import { listScript, revocationStateScript, revokeAllScript, revokeOthersScript } from './scripts/users.js';
+import { eraseUserScript, listScript, revocationStateScript, revokeAllScript, revokeOthersScript } from './scripts/users.js';
 
 /**
  * A session store in Redis, for apps that run more than one instance. Takes a client the app
@@ -246,6 +246,13 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
       const deniedUntil: Record<string, number> = Object.create(null) as Record<string, number>;
       for (const [id, until] of pairs(denied, 'getRevocationState')) deniedUntil[id] = numeric(until, 'getRevocationState');
       return { epochs: decodeEpochs(epochs), denied: deniedUntil };
+    },
+
+    async eraseUser(userId) {
+      const bucket = bucketOfUser(userId);
+      const user = layout.user(bucket, userId);
+      const base = user.index.slice(0, -1);
+      return numeric(await run(eraseUserScript, [user.index, user.denied, layout.queue(bucket)], [layout.sessionPrefix(bucket), base, userId]), 'eraseUser');
     },
 
     prune: (pruneOptions) => prune(pruning, pruneOptions),

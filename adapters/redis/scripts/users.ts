@@ -90,3 +90,34 @@ return {redis.call('HGETALL', KEYS[1]), redis.call('ZRANGE', KEYS[2], 0, -1, 'WI
 `,
   { readOnly: true },
 );
+
+/**
+ * Erases a user's sessions (live and tombstones), their device sets, the deny-list and the
+ * user's entries in the bucket's prune queue (they name the user); keeps epochs and marks.
+ * KEYS: user index, user deny-list, bucket queue.
+ * ARGV: session key prefix, the user's key base (\`<p>{b}:u:<userId>:\`), userId.
+ * Returns the number of session rows deleted.
+ */
+export const eraseUserScript = defineScript(
+  'eraseUser',
+  `
+local deleted = 0
+for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local key = ARGV[1] .. id
+  local row = redis.call('HMGET', key, 'k', 'p')
+  if row[1] and row[2] then
+    local ok, packed = pcall(cjson.decode, row[2])
+    if ok and type(packed) == 'table' and type(packed.dk) == 'string' then
+      redis.call('DEL', ARGV[2] .. 'v:' .. redis.sha1hex(row[1] .. '\\n' .. packed.dk))
+    end
+  end
+  deleted = deleted + redis.call('DEL', key)
+  redis.call('ZREM', KEYS[3], 's ' .. id .. ' ' .. ARGV[3])
+end
+for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  redis.call('ZREM', KEYS[3], 'd ' .. id .. ' ' .. ARGV[3])
+end
+redis.call('DEL', KEYS[1], KEYS[2])
+return deleted
+`,
+);
