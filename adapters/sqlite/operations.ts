@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { SessionError } from '../../src/errors.js';
 import type {
   CreateOptions,
   CreateResult,
@@ -9,6 +10,7 @@ import type {
   RevokeAllOptions,
   RevokeOptions,
   RevokeOthersOptions,
+  SessionLimit,
   SessionLookup,
   SessionRecord,
   UserSessions,
@@ -21,6 +23,7 @@ export interface Operations {
   create(record: NewSessionRecord, options: CreateOptions): CreateResult;
   get(sessionId: string): SessionLookup | null;
   touch(sessionId: string, at: number): boolean;
+  reauthenticate(sessionId: string, at: number): boolean;
   revoke(sessionId: string, options: RevokeOptions): SessionRecord | null;
   revokeAll(userId: string, options: RevokeAllOptions): Epochs;
   revokeOthers(userId: string, options: RevokeOthersOptions): readonly string[];
@@ -42,6 +45,19 @@ export function createOperations(db: BetterSqlite3.Database, s: Statements): Ope
     for (const id of ids) s.deny.run(id, userId, until);
   };
 
+  // Runs inside create's transaction, after the device replacement: the rows it replaced are
+  // revoked already, so they do not count, and a refusal thrown here rolls the replacement
+  // back with everything else, so a refused sign-in writes nothing.
+  const evictOverLimit = (record: NewSessionRecord, limit: SessionLimit, epoch: number, at: number): string[] => {
+    const counted = s.counted.all({ userId: record.userId, kind: record.kind, epoch, at, idleBefore: limit.idleBefore });
+    const excess = counted.length - limit.max + 1;
+    if (excess <= 0) return [];
+    if (limit.onLimit === 'refuse') throw new SessionError('SESSION_LIMIT', 'The session limit of this user and kind is reached.');
+    const evicted = counted.slice(0, excess);
+    for (const id of evicted) s.evict.run(at, id);
+    return evicted;
+  };
+
   const create = db.transaction((record: NewSessionRecord, options: CreateOptions): CreateResult => {
     const epoch = s.epochOf.get(record.userId, record.kind) ?? 0;
     const createdAt = Math.max(record.createdAt, epoch + 1);
@@ -51,6 +67,8 @@ export function createOperations(db: BetterSqlite3.Database, s: Statements): Ope
         ? s.replaceDevice.all({ at: createdAt, userId: record.userId, kind: record.kind, deviceKey: record.deviceKey, epoch })
         : [];
     deny(replacedIds, record.userId, options.denyUntil);
+    const evictedIds = options.limit === undefined ? [] : evictOverLimit(record, options.limit, epoch, createdAt);
+    deny(evictedIds, record.userId, options.denyUntil);
     const data = record.data === undefined ? null : JSON.stringify(record.data);
     s.insert.run({
       id: record.id,
@@ -60,6 +78,8 @@ export function createOperations(db: BetterSqlite3.Database, s: Statements): Ope
       secretHash: asBuffer(record.secretHash),
       createdAt,
       expiresAt,
+      authenticatedAt: record.authenticatedAt,
+      persistent: record.persistent === false ? 0 : null,
       deviceKey: record.deviceKey ?? null,
       browser: record.browser ?? null,
       os: record.os ?? null,
@@ -77,10 +97,11 @@ export function createOperations(db: BetterSqlite3.Database, s: Statements): Ope
       createdAt,
       expiresAt,
       lastUsedAt: createdAt,
+      persistent: record.persistent === false ? false : undefined,
       revokedAt: undefined,
       revokedReason: undefined,
     };
-    return { session, replacedIds };
+    return { session, replacedIds, evictedIds };
   });
 
   const revoke = db.transaction((sessionId: string, options: RevokeOptions): SessionRecord | null => {
@@ -133,6 +154,7 @@ export function createOperations(db: BetterSqlite3.Database, s: Statements): Ope
       return row === undefined ? null : { session: toRecord(row), epochs: parseEpochs(row.epochs) };
     },
     touch: (sessionId, at) => s.touch.run(at, sessionId).changes > 0,
+    reauthenticate: (sessionId, at) => s.reauthenticate.run(at, sessionId).changes > 0,
     revoke: (sessionId, options) => revoke.immediate(sessionId, options),
     // One upsert over json_each: every named kind raised to max(epoch, at, high-water mark).
     revokeAll(userId, options) {

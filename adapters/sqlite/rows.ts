@@ -19,6 +19,10 @@ export interface SessionRow {
   readonly data: string | null;
   readonly revoked_at: number | null;
   readonly revoked_reason: string | null;
+  /** NULL in rows written before the column existed (or by an older version still running): created_at. */
+  readonly authenticated_at: number | null;
+  /** 0 for a session-only cookie; NULL (persistent) otherwise. */
+  readonly persistent: number | null;
 }
 
 /** A session row with its user's epochs as a JSON object (the one-statement read). */
@@ -29,7 +33,7 @@ export interface SessionRowWithEpochs extends SessionRow {
 /** The columns of a session row, in table order, for SELECT and RETURNING lists. */
 export const SESSION_COLUMNS =
   'id, user_id, tenant_id, kind, secret_hash, created_at, expires_at, last_used_at, device_key, browser, os, ' +
-  'device_type, user_agent, ip, data, revoked_at, revoked_reason';
+  'device_type, user_agent, ip, data, revoked_at, revoked_reason, authenticated_at, persistent';
 
 // NULL must read back as undefined: the manager treats any defined `revokedAt` as revoked.
 const optional = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
@@ -45,6 +49,8 @@ export function toRecord(row: SessionRow): SessionRecord {
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     lastUsedAt: row.last_used_at,
+    authenticatedAt: row.authenticated_at ?? row.created_at,
+    persistent: row.persistent === 0 ? false : undefined,
     deviceKey: optional(row.device_key),
     browser: optional(row.browser),
     os: optional(row.os),

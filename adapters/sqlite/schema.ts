@@ -3,7 +3,7 @@ import { SessionError } from '../../src/errors.js';
 import { primaryCode } from './errors.js';
 
 /** The schema this version of the store reads and writes. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Quoted table and index names of one store (one `tablePrefix`). */
 export interface TableNames {
@@ -29,7 +29,9 @@ export function tableNames(prefix: string): TableNames {
 // Times are INTEGER milliseconds. `epochs` holds one row per user and kind with both the
 // epoch (NULL until the first revokeAll) and the high-water mark of created_at, so create and
 // revokeAll each touch one row; pruning never deletes from it. `denied` is the access-token
-// deny-list, keyed by session id alone because ids are unique across users.
+// deny-list, keyed by session id alone because ids are unique across users. The columns an
+// upgrade added come last, in the order ALTER TABLE appends them, so a new file and an
+// upgraded one have the same columns.
 function schemaSql(t: TableNames): string {
   const p = t.prefix;
   return `
@@ -54,7 +56,9 @@ function schemaSql(t: TableNames): string {
       ip TEXT,
       data TEXT,
       revoked_at INTEGER,
-      revoked_reason TEXT
+      revoked_reason TEXT,
+      authenticated_at INTEGER,
+      persistent INTEGER
     );
     CREATE INDEX IF NOT EXISTS "${p}sessions_user" ON ${t.sessions} (user_id, kind, device_key);
     CREATE INDEX IF NOT EXISTS "${p}sessions_expiry" ON ${t.sessions} (expires_at);
@@ -75,16 +79,34 @@ function schemaSql(t: TableNames): string {
   `;
 }
 
+// UPGRADES[n - 1] takes the tables from version n to n + 1.
+const UPGRADES: ReadonlyArray<(t: TableNames) => string> = [
+  // 1 -> 2: when the user last proved who they are, and the session-only cookie flag (0; NULL
+  // is persistent). The rows already there keep NULL, read as their created_at: adding a
+  // column this way rewrites no row, so the upgrade holds the write lock for an instant
+  // however many sessions there are, and rows a process of the older version still running
+  // goes on writing read the same way.
+  (t) => `
+    ALTER TABLE ${t.sessions} ADD COLUMN authenticated_at INTEGER;
+    ALTER TABLE ${t.sessions} ADD COLUMN persistent INTEGER;
+  `,
+];
+
 /**
- * Creates the tables when missing and records the schema version, in one write transaction
- * so processes starting together do not race. A database written by a newer schema is
- * refused rather than misread; an older one would be upgraded here, step by step.
+ * Creates the tables when missing, upgrades tables of an older version step by step and
+ * records the schema version, in one write transaction so processes starting together do not
+ * race (the second one finds the work done). A database written by a newer schema is refused
+ * rather than misread.
  */
 export function ensureSchema(db: BetterSqlite3.Database, names: TableNames): void {
   const apply = db.transaction((): number => {
     db.exec(schemaSql(names));
     db.prepare(`INSERT OR IGNORE INTO ${names.meta} (key, value) VALUES ('schema_version', ?)`).run(SCHEMA_VERSION);
-    return db.prepare<[], number>(`SELECT value FROM ${names.meta} WHERE key = 'schema_version'`).pluck().get() ?? SCHEMA_VERSION;
+    const found = db.prepare<[], number>(`SELECT value FROM ${names.meta} WHERE key = 'schema_version'`).pluck().get() ?? SCHEMA_VERSION;
+    if (found >= SCHEMA_VERSION) return found;
+    for (let version = found; version < SCHEMA_VERSION; version++) db.exec(UPGRADES[version - 1]!(names));
+    db.prepare(`UPDATE ${names.meta} SET value = ? WHERE key = 'schema_version'`).run(SCHEMA_VERSION);
+    return SCHEMA_VERSION;
   });
   const version = apply.immediate();
   if (version > SCHEMA_VERSION) {

@@ -16,6 +16,9 @@ export interface InsertParams {
   readonly secretHash: Buffer;
   readonly createdAt: number;
   readonly expiresAt: number;
+  readonly authenticatedAt: number;
+  /** 0 for a session-only cookie, NULL otherwise. */
+  readonly persistent: 0 | null;
   readonly deviceKey: string | null;
   readonly browser: string | null;
   readonly os: string | null;
@@ -32,6 +35,15 @@ export interface ReplaceParams {
   readonly kind: string;
   readonly deviceKey: string;
   readonly epoch: number;
+}
+
+/** Named parameters of the session cap's read inside create. */
+export interface CountedParams {
+  readonly userId: string;
+  readonly kind: string;
+  readonly epoch: number;
+  readonly at: number;
+  readonly idleBefore: number;
 }
 
 /** Named parameters of revokeOthers. */
@@ -51,9 +63,12 @@ export interface Statements {
   readonly epochOf: Statement<[userId: string, kind: string], number | null>;
   readonly insert: Statement<InsertParams>;
   readonly replaceDevice: Statement<ReplaceParams, string>;
+  readonly counted: Statement<CountedParams, string>;
+  readonly evict: Statement<[at: number, id: string]>;
   readonly raiseHighWater: Statement<[userId: string, kind: string, createdAt: number]>;
   readonly raiseEpochs: Statement<[userId: string, at: number, kinds: string], { kind: string; epoch: number }>;
   readonly touch: Statement<[at: number, id: string]>;
+  readonly reauthenticate: Statement<[at: number, id: string]>;
   readonly revoke: Statement<[at: number, reason: string, id: string], SessionRow>;
   readonly revokeOthers: Statement<RevokeOthersParams, string>;
   readonly deny: Statement<[sessionId: string, userId: string, until: number]>;
@@ -72,9 +87,9 @@ export function prepareStatements(db: BetterSqlite3.Database, t: TableNames): St
     epochOf: db.prepare<[string, string], number | null>(`SELECT epoch FROM ${t.epochs} WHERE user_id = ? AND kind = ?`).pluck(),
     insert: db.prepare<InsertParams>(
       `INSERT INTO ${t.sessions} (id, user_id, tenant_id, kind, secret_hash, created_at, expires_at, last_used_at,
-         device_key, browser, os, device_type, user_agent, ip, data)
+         device_key, browser, os, device_type, user_agent, ip, data, authenticated_at, persistent)
        VALUES (@id, @userId, @tenantId, @kind, @secretHash, @createdAt, @expiresAt, @createdAt,
-         @deviceKey, @browser, @os, @deviceType, @userAgent, @ip, @data)`,
+         @deviceKey, @browser, @os, @deviceType, @userAgent, @ip, @data, @authenticatedAt, @persistent)`,
     ),
     // Live rows only: not revoked by row or by epoch, not expired when the new one starts.
     replaceDevice: db
@@ -85,6 +100,17 @@ export function prepareStatements(db: BetterSqlite3.Database, t: TableNames): St
          RETURNING id`,
       )
       .pluck(),
+    // The live, non-idle sessions of the user and kind, in eviction order (least recently
+    // used, then oldest, then id in byte order). Rows replaced just before are revoked already.
+    counted: db
+      .prepare<CountedParams, string>(
+        `SELECT id FROM ${t.sessions}
+         WHERE user_id = @userId AND kind = @kind AND revoked_at IS NULL
+           AND created_at > @epoch AND expires_at > @at AND last_used_at > @idleBefore
+         ORDER BY last_used_at, created_at, id`,
+      )
+      .pluck(),
+    evict: db.prepare<[number, string]>(`UPDATE ${t.sessions} SET revoked_at = ?, revoked_reason = 'session_limit' WHERE id = ?`),
     raiseHighWater: db.prepare<[string, string, number]>(
       `INSERT INTO ${t.epochs} (user_id, kind, epoch, high_water) VALUES (?, ?, NULL, ?)
        ON CONFLICT (user_id, kind) DO UPDATE SET high_water = max(high_water, excluded.high_water)`,
@@ -97,6 +123,10 @@ export function prepareStatements(db: BetterSqlite3.Database, t: TableNames): St
        RETURNING kind, epoch`,
     ),
     touch: db.prepare<[number, string]>(`UPDATE ${t.sessions} SET last_used_at = max(last_used_at, ?) WHERE id = ? AND revoked_at IS NULL`),
+    // A row an older version wrote may hold NULL (its created_at), and max() with a NULL is NULL.
+    reauthenticate: db.prepare<[number, string]>(
+      `UPDATE ${t.sessions} SET authenticated_at = max(coalesce(authenticated_at, created_at), ?) WHERE id = ? AND revoked_at IS NULL`,
+    ),
     revoke: db.prepare<[number, string, string], SessionRow>(
       `UPDATE ${t.sessions} SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL RETURNING ${SESSION_COLUMNS}`,
     ),

@@ -15,13 +15,19 @@ import { prepareStatements } from './statements.js';
  *
  * What it does:
  * - Creates its tables on first use (`CREATE TABLE IF NOT EXISTS`, names prefixed by
- *   `tablePrefix`) and records a schema version for later upgrades.
+ *   `tablePrefix`) and records a schema version. Tables of an older version are upgraded
+ *   on first use, in the same transaction (version 2 adds when the user last proved who
+ *   they are, read as the sign-in time for sessions already there, and the session-only
+ *   cookie flag); a process still running the older version keeps working on them until it
+ *   restarts. Tables of a newer version are refused with `STORE_ERROR`.
  * - Opening a file itself, it switches the file to WAL (readers never wait for a writer) with
  *   `synchronous = NORMAL`, and sets the busy timeout. With `database`, the connection is the
  *   app's: the store changes none of its settings except `busy_timeout` when `busyTimeout`
  *   is given. Enable WAL on it yourself when several processes share the file.
  * - Prepares its statements once. Each call is one statement or one transaction (writes take
- *   the write lock up front with `BEGIN IMMEDIATE`); validation is one indexed read.
+ *   the write lock up front with `BEGIN IMMEDIATE`); validation is one indexed read. The
+ *   session cap (`maxSessions`) is counted, enforced and the new session inserted in one such
+ *   transaction, so processes and connections signing in at once never exceed it.
  *
  * Limits of sharing one file:
  * - One machine, a local disk. WAL needs shared memory between the processes, so a network
@@ -100,6 +106,7 @@ export function sqliteStore(options: SqliteStoreOptions): SessionStore {
     create: (record, createOptions) => run((ops) => ops.create(record, createOptions)),
     get: (sessionId) => run((ops) => ops.get(sessionId)),
     touch: (sessionId, at) => run((ops) => ops.touch(sessionId, at)),
+    reauthenticate: (sessionId, at) => run((ops) => ops.reauthenticate(sessionId, at)),
     revoke: (sessionId, revokeOptions) => run((ops) => ops.revoke(sessionId, revokeOptions)),
     revokeAll: (userId, revokeOptions) => run((ops) => ops.revokeAll(userId, revokeOptions)),
     revokeOthers: (userId, revokeOptions) => run((ops) => ops.revokeOthers(userId, revokeOptions)),

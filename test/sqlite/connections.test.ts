@@ -11,7 +11,8 @@ afterAll(() => files.removeAll());
 
 const record = (userId: string): NewSessionRecord => {
   const { id, secretHash } = mintToken();
-  return { id, userId, kind: 'browser', secretHash, createdAt: Date.now(), maxAge: 3_600_000 };
+  const createdAt = Date.now();
+  return { id, userId, kind: 'browser', secretHash, createdAt, authenticatedAt: createdAt, maxAge: 3_600_000 };
 };
 
 describe('sqlite store: two connections on one file', () => {

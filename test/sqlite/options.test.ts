@@ -11,7 +11,8 @@ afterAll(() => files.removeAll());
 
 const record = (userId: string, overrides: Partial<NewSessionRecord> = {}): NewSessionRecord => {
   const { id, secretHash } = mintToken();
-  return { id, userId, kind: 'browser', secretHash, createdAt: Date.now(), maxAge: 3_600_000, ...overrides };
+  const createdAt = Date.now();
+  return { id, userId, kind: 'browser', secretHash, createdAt, authenticatedAt: createdAt, maxAge: 3_600_000, ...overrides };
 };
 
 const configurationError = (options: unknown): void => {
@@ -128,7 +129,7 @@ describe('sqlite store: data and errors', () => {
   it('refuses tables written by a newer schema version', async () => {
     const database = new Database(':memory:');
     await sqliteStore({ database }).getRevocationState('u');
-    database.prepare("UPDATE session_revocation_meta SET value = 2 WHERE key = 'schema_version'").run();
+    database.prepare("UPDATE session_revocation_meta SET value = 3 WHERE key = 'schema_version'").run();
     await expect(sqliteStore({ database }).getRevocationState('u')).rejects.toMatchObject({ code: 'STORE_ERROR' });
     database.close();
   });

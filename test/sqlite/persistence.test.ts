@@ -14,7 +14,8 @@ describe('sqlite store: close and reopen', () => {
   it('keeps sessions, epochs, tombstones and deny-list entries, and the manager reads them after a restart', async () => {
     const filename = files.next();
     const before = createSessionManager({ store: sqliteStore({ filename }), accessTokens: { secret } });
-    const kept = await before.create({ userId: 'alice', userAgent: chromeMac, ip: '203.0.113.7', tenantId: 't1', data: { plan: 'pro', seats: 3 } });
+    const kept = await before.create({ userId: 'alice', userAgent: chromeMac, ip: '203.0.113.7', tenantId: 't1', data: { plan: 'pro', seats: 3 }, persistent: false });
+    expect(await before.reauthenticated(kept.session.id)).toBe(true);
     const revoked = await before.create({ userId: 'alice', kind: 'api' });
     const revokedJwt = await before.issueAccessToken(revoked.session);
     expect(await before.revoke(revoked.session.id)).toBe(true);
@@ -30,6 +31,7 @@ describe('sqlite store: close and reopen', () => {
     const store = sqliteStore({ filename });
     const reread = (await store.get(kept.session.id))!;
     expect(reread.session).toEqual(stored);
+    expect(reread.session.persistent).toBe(false);
     expect(Buffer.from(reread.session.secretHash).equals(Buffer.from(stored.secretHash))).toBe(true);
     const tombstone = (await store.get(revoked.session.id))!.session;
     expect(tombstone.revokedReason).toBe('revoked');
@@ -65,7 +67,7 @@ describe('sqlite store: close and reopen', () => {
     const raw = new Database(filename, { readonly: true });
     try {
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(raw.prepare("SELECT value FROM session_revocation_meta WHERE key = 'schema_version'").pluck().get()).toBe(1);
+      expect(raw.prepare("SELECT value FROM session_revocation_meta WHERE key = 'schema_version'").pluck().get()).toBe(2);
       expect(raw.prepare('SELECT epoch FROM session_revocation_epochs').pluck().all()).toEqual([1_000]);
     } finally {
       raw.close();

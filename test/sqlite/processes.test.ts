@@ -14,6 +14,8 @@ interface WriterReport {
   readonly created: readonly string[];
   readonly replaced: readonly string[];
   readonly epochsAsked: readonly number[];
+  /** The evicted ids of each capped sign-in, in order. */
+  readonly evicted: readonly (readonly string[])[];
 }
 
 const root = resolve(import.meta.dirname, '../..');
@@ -123,6 +125,22 @@ describe('sqlite store: several processes on one file', () => {
     const replaced = reports.flatMap((report) => report.replaced);
     expect(replaced).toHaveLength(3 * rounds - 1);
     expect(new Set(replaced).size).toBe(3 * rounds - 1);
+
+    // The session cap holds across processes at every sign-in: each one found exactly three
+    // live sessions once three existed (evicting one), so none ever saw a fourth; every
+    // session but the last three evicted exactly once.
+    const capped = await store.listByUser('capped');
+    expect(capped.sessions).toHaveLength(3 * rounds);
+    const live = capped.sessions.filter((session) => session.revokedAt === undefined).map((session) => session.id);
+    expect(live).toHaveLength(3);
+    const perSignIn = reports.flatMap((report) => report.evicted.map((ids) => ids.length));
+    expect(perSignIn.filter((count) => count === 0)).toHaveLength(3);
+    expect(perSignIn.filter((count) => count === 1)).toHaveLength(3 * rounds - 3);
+    const evicted = reports.flatMap((report) => report.evicted.flat());
+    expect(new Set(evicted).size).toBe(3 * rounds - 3);
+    expect(evicted).toHaveLength(3 * rounds - 3);
+    for (const id of live) expect(evicted).not.toContain(id);
+    expect(capped.sessions.filter((session) => session.revokedReason === 'session_limit')).toHaveLength(3 * rounds - 3);
 
     // Epochs are monotonic whichever process raised last.
     const asked = reports.flatMap((report) => report.epochsAsked);

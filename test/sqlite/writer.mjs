@@ -10,15 +10,20 @@ const store = sqliteStore({ filename, busyTimeout: 10_000 });
 // Create the schema before the race too: several processes doing it at once is part of the test.
 await store.getRevocationState('warm-up');
 
-const newRecord = (userId, extra = {}) => ({
-  id: randomBytes(16).toString('base64url'),
-  userId,
-  kind: 'browser',
-  secretHash: createHash('sha256').update(randomBytes(32)).digest(),
-  createdAt: Date.now(),
-  maxAge: 60_000_000,
-  ...extra,
-});
+const newRecord = (userId, extra = {}) => {
+  const createdAt = Date.now();
+  return {
+    id: randomBytes(16).toString('base64url'),
+    userId,
+    kind: 'browser',
+    secretHash: createHash('sha256').update(randomBytes(32)).digest(),
+    createdAt,
+    authenticatedAt: createdAt,
+    maxAge: 60_000_000,
+    ...extra,
+  };
+};
+const capped = { max: 3, onLimit: 'evict-oldest', idleBefore: 0 };
 
 process.send({ type: 'ready' });
 await new Promise((resolve) => process.once('message', resolve));
@@ -27,6 +32,7 @@ const errors = [];
 const created = [];
 const replaced = [];
 const epochsAsked = [];
+const evicted = [];
 for (let round = 0; round < rounds; round++) {
   try {
     const { session } = await store.create(newRecord('shared'), { replaceDevice: false });
@@ -34,6 +40,8 @@ for (let round = 0; round < rounds; round++) {
     const device = await store.create(newRecord('one-device', { deviceKey: 'Chrome|Mac OS' }), { replaceDevice: true });
     replaced.push(...device.replacedIds);
     created.push(device.session.id);
+    const limited = await store.create(newRecord('capped'), { replaceDevice: false, limit: capped });
+    evicted.push(limited.evictedIds);
     await store.touch(session.id, Date.now() + 60_000);
     if (round % 5 === 0) await store.revoke(session.id, { at: Date.now(), reason: `by-${name}`, denyUntil: Date.now() + 60_000 });
     if (round % 10 === 0) {
@@ -47,4 +55,4 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 await store.close();
-process.send({ type: 'done', name, errors, created, replaced, epochsAsked }, () => process.exit(0));
+process.send({ type: 'done', name, errors, created, replaced, epochsAsked, evicted }, () => process.exit(0));

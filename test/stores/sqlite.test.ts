@@ -8,18 +8,28 @@ import { tempDatabases } from '../sqlite/temp.js';
 const files = tempDatabases();
 afterAll(() => files.removeAll());
 
+const filenames = new WeakMap<SessionStore, string>();
+
 /** A store on a fresh file that deletes its file when the suite closes it. */
 function fileStore(): SessionStore {
   const filename = files.next();
   const store = sqliteStore({ filename });
-  return {
+  const wrapped: SessionStore = {
     ...store,
     async close() {
       await store.close?.();
       files.remove(filename);
     },
   };
+  filenames.set(wrapped, filename);
+  return wrapped;
 }
 
-describeStoreConformance('sqlite (file)', fileStore, { runner: vitestRunner });
+// A second app server on the same file: its own connection, so the session cap is tested
+// across two connections taking turns for the write lock. The suite closes it before the
+// first store removes the file.
+const secondConnection = (store: SessionStore): SessionStore => sqliteStore({ filename: filenames.get(store)! });
+
+describeStoreConformance('sqlite (file)', fileStore, { runner: vitestRunner, sibling: secondConnection });
+// A private in-memory database has one connection only: no sibling.
 describeStoreConformance('sqlite (:memory:)', () => sqliteStore({ filename: ':memory:' }), { runner: vitestRunner });

@@ -1,0 +1,138 @@
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sqliteStore } from '../../adapters/sqlite/index.js';
+import { createSessionManager } from '../../src/index.js';
+import { mintToken } from '../../src/token.js';
+import { tempDatabases } from './temp.js';
+
+const files = tempDatabases();
+afterAll(() => files.removeAll());
+
+// The tables as the first release of the store created them (schema version 1), before
+// sessions recorded when the user last proved who they are and the session-only cookie flag.
+const VERSION_1 = `
+  CREATE TABLE session_revocation_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE TABLE session_revocation_sessions (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    tenant_id TEXT,
+    kind TEXT NOT NULL,
+    secret_hash BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    last_used_at INTEGER NOT NULL,
+    device_key TEXT,
+    browser TEXT,
+    os TEXT,
+    device_type TEXT,
+    user_agent TEXT,
+    ip TEXT,
+    data TEXT,
+    revoked_at INTEGER,
+    revoked_reason TEXT
+  );
+  CREATE INDEX session_revocation_sessions_user ON session_revocation_sessions (user_id, kind, device_key);
+  CREATE INDEX session_revocation_sessions_expiry ON session_revocation_sessions (expires_at);
+  CREATE TABLE session_revocation_epochs (
+    user_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    epoch INTEGER,
+    high_water INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (user_id, kind)
+  ) WITHOUT ROWID;
+  CREATE TABLE session_revocation_denied (session_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, until INTEGER NOT NULL);
+  CREATE INDEX session_revocation_denied_user ON session_revocation_denied (user_id);
+  CREATE INDEX session_revocation_denied_until ON session_revocation_denied (until);
+  INSERT INTO session_revocation_meta (key, value) VALUES ('schema_version', 1);
+`;
+
+// The insert of the first release: it names only its own columns, as a process still
+// running that release does after another one upgraded the file.
+const INSERT_VERSION_1 = `INSERT INTO session_revocation_sessions
+  (id, user_id, kind, secret_hash, created_at, expires_at, last_used_at, revoked_at, revoked_reason)
+  VALUES (?, ?, 'browser', ?, ?, ?, ?, ?, ?)`;
+
+/** Writes one session the way the first release did; returns its token. */
+function insertOld(database: Database.Database, userId: string, createdAt: number, revoked?: { at: number; reason: string }): { token: string; id: string } {
+  const { token, id, secretHash } = mintToken();
+  database.prepare(INSERT_VERSION_1).run(id, userId, secretHash, createdAt, createdAt + 86_400_000, createdAt, revoked?.at ?? null, revoked?.reason ?? null);
+  return { token, id };
+}
+
+function schemaVersion(filename: string): unknown {
+  const raw = new Database(filename, { readonly: true });
+  try {
+    return raw.prepare("SELECT value FROM session_revocation_meta WHERE key = 'schema_version'").pluck().get();
+  } finally {
+    raw.close();
+  }
+}
+
+describe('sqlite store: tables of an older version', () => {
+  it('upgrades them on first use: existing sessions stay valid, proven at their sign-in, and persistent', async () => {
+    const filename = files.next();
+    const createdAt = Date.now() - 60_000;
+    const old = new Database(filename);
+    old.exec(VERSION_1);
+    const alice = insertOld(old, 'alice', createdAt);
+    const gone = insertOld(old, 'alice', createdAt - 1, { at: createdAt, reason: 'revoked' });
+    old.close();
+
+    const sessions = createSessionManager({ store: sqliteStore({ filename }), freshAge: 600_000 });
+    const valid = await sessions.validate(alice.token);
+    expect(valid.ok).toBe(true);
+    if (!valid.ok) return;
+    expect(valid.session.createdAt).toBe(createdAt);
+    expect(valid.session.authenticatedAt).toBe(createdAt);
+    expect(valid.session.persistent).toBeUndefined();
+    expect(sessions.isFresh(valid.session)).toBe(true);
+    expect(await sessions.validate(gone.token)).toEqual({ ok: false, reason: 'revoked' });
+    expect(schemaVersion(filename)).toBe(2);
+
+    // The upgraded tables take what this version writes.
+    expect(await sessions.reauthenticated(alice.id)).toBe(true);
+    const renewed = await sessions.validate(alice.token);
+    expect(renewed.ok && renewed.session.authenticatedAt).toBeGreaterThan(createdAt);
+    const forgetful = await sessions.create({ userId: 'alice', persistent: false });
+    expect((await sessions.store.get(forgetful.session.id))!.session.persistent).toBe(false);
+    await sessions.close();
+  });
+
+  it('two connections opening the old file at once upgrade it once', async () => {
+    const filename = files.next();
+    const createdAt = Date.now();
+    const old = new Database(filename);
+    old.exec(VERSION_1);
+    const bob = insertOld(old, 'bob', createdAt);
+    old.close();
+
+    const first = sqliteStore({ filename });
+    const second = sqliteStore({ filename });
+    const [one, two] = await Promise.all([first.get(bob.id), second.get(bob.id)]);
+    expect(one!.session.authenticatedAt).toBe(createdAt);
+    expect(two!.session.authenticatedAt).toBe(createdAt);
+    expect(schemaVersion(filename)).toBe(2);
+    await first.close?.();
+    await second.close?.();
+  });
+
+  it('reads a session written by an older process after the upgrade as proven at its sign-in', async () => {
+    const filename = files.next();
+    const store = sqliteStore({ filename });
+    await store.getRevocationState('warm-up');
+    // A process of the first release, started before the upgrade, keeps writing its columns only.
+    const older = new Database(filename);
+    const createdAt = Date.now();
+    const carol = insertOld(older, 'carol', createdAt);
+    older.close();
+
+    const read = (await store.get(carol.id))!.session;
+    expect(read.authenticatedAt).toBe(createdAt);
+    expect(read.persistent).toBeUndefined();
+    expect(await store.reauthenticate(carol.id, createdAt - 1_000)).toBe(true);
+    expect((await store.get(carol.id))!.session.authenticatedAt).toBe(createdAt);
+    expect(await store.reauthenticate(carol.id, createdAt + 5_000)).toBe(true);
+    expect((await store.get(carol.id))!.session.authenticatedAt).toBe(createdAt + 5_000);
+    await store.close?.();
+  });
+});
