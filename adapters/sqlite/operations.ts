@@ -29,6 +29,7 @@ export interface Operations {
   revokeOthers(userId: string, options: RevokeOthersOptions): readonly string[];
   listByUser(userId: string): UserSessions;
   getRevocationState(userId: string): RevocationState;
+  eraseUser(userId: string): number;
   prune(options: PruneOptions): number;
 }
 
@@ -135,6 +136,13 @@ export function createOperations(db: BetterSqlite3.Database, s: Statements): Ope
     return { epochs: epochsOf(userId), denied };
   });
 
+  // Sessions and deny-list in one transaction; epochs (and high-water marks) stay.
+  const eraseUser = db.transaction((userId: string): number => {
+    const deleted = s.eraseSessions.run(userId).changes;
+    s.eraseDenied.run(userId);
+    return deleted;
+  });
+
   const prune = db.transaction((options: PruneOptions): number => {
     const deleted = s.pruneSessions.run(options.now, options.limit).changes;
     s.pruneDenied.run(options.now, options.limit);
@@ -165,6 +173,7 @@ export function createOperations(db: BetterSqlite3.Database, s: Statements): Ope
     revokeOthers: (userId, options) => revokeOthers.immediate(userId, options),
     listByUser: (userId) => listByUser.deferred(userId),
     getRevocationState: (userId) => getRevocationState.deferred(userId),
+    eraseUser: (userId) => eraseUser.immediate(userId),
     prune: (options) => prune.immediate(options),
   };
 }

@@ -75,6 +75,8 @@ export interface Statements {
   readonly sessionsOf: Statement<[userId: string], SessionRow>;
   readonly epochsOf: Statement<[userId: string], { kind: string; epoch: number }>;
   readonly deniedOf: Statement<[userId: string], { session_id: string; until: number }>;
+  readonly eraseSessions: Statement<[userId: string]>;
+  readonly eraseDenied: Statement<[userId: string]>;
   readonly pruneSessions: Statement<[now: number, limit: number]>;
   readonly pruneDenied: Statement<[now: number, limit: number]>;
 }
@@ -147,6 +149,8 @@ export function prepareStatements(db: BetterSqlite3.Database, t: TableNames): St
     sessionsOf: db.prepare<[string], SessionRow>(`SELECT ${SESSION_COLUMNS} FROM ${t.sessions} WHERE user_id = ?`),
     epochsOf: db.prepare<[string], { kind: string; epoch: number }>(`SELECT kind, epoch FROM ${t.epochs} WHERE user_id = ? AND epoch IS NOT NULL`),
     deniedOf: db.prepare<[string], { session_id: string; until: number }>(`SELECT session_id, until FROM ${t.denied} WHERE user_id = ?`),
+    eraseSessions: db.prepare<[string]>(`DELETE FROM ${t.sessions} WHERE user_id = ?`),
+    eraseDenied: db.prepare<[string]>(`DELETE FROM ${t.denied} WHERE user_id = ?`),
     // Oldest expiry first through the expiry index; LIMIT keeps each call one short batch.
     pruneSessions: db.prepare<[number, number]>(
       `DELETE FROM ${t.sessions} WHERE rowid IN (SELECT rowid FROM ${t.sessions} WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)`,

@@ -112,6 +112,7 @@ export function sqliteStore(options: SqliteStoreOptions): SessionStore {
     revokeOthers: (userId, revokeOptions) => run((ops) => ops.revokeOthers(userId, revokeOptions)),
     listByUser: (userId) => run((ops) => ops.listByUser(userId)),
     getRevocationState: (userId) => run((ops) => ops.getRevocationState(userId)),
+    eraseUser: (userId) => run((ops) => ops.eraseUser(userId)),
     prune: (pruneOptions) => run((ops) => ops.prune(pruneOptions)),
     async close() {
       if (closed) return;

@@ -15,7 +15,7 @@ describe('sqlite store: close and reopen', () => {
     const filename = files.next();
     const before = createSessionManager({ store: sqliteStore({ filename }), accessTokens: { secret } });
     const kept = await before.create({ userId: 'alice', userAgent: chromeMac, ip: '203.0.113.7', tenantId: 't1', data: { plan: 'pro', seats: 3 }, persistent: false });
-    expect(await before.reauthenticated(kept.session.id)).toBe(true);
+    expect((await before.reauthenticated(kept.session.id))?.id).toBe(kept.session.id);
     const revoked = await before.create({ userId: 'alice', kind: 'api' });
     const revokedJwt = await before.issueAccessToken(revoked.session);
     expect(await before.revoke(revoked.session.id)).toBe(true);

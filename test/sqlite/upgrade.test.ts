@@ -90,7 +90,7 @@ describe('sqlite store: tables of an older version', () => {
     expect(schemaVersion(filename)).toBe(2);
 
     // The upgraded tables take what this version writes.
-    expect(await sessions.reauthenticated(alice.id)).toBe(true);
+    expect((await sessions.reauthenticated(alice.id))?.id).toBe(alice.id);
     const renewed = await sessions.validate(alice.token);
     expect(renewed.ok && renewed.session.authenticatedAt).toBeGreaterThan(createdAt);
     const forgetful = await sessions.create({ userId: 'alice', persistent: false });
