@@ -7,6 +7,7 @@ import { createSessionManager, memoryStore, type SessionManager } from '../../sr
 import { createAccounts, type Accounts } from './accounts.js';
 import { createActivity } from './activity.js';
 import { openDatabase } from './database.js';
+import { FRESH_AGE_MINUTES, MAX_BROWSER_SESSIONS } from './limits.js';
 import { createResetLinks } from './reset-links.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
@@ -30,6 +31,12 @@ export interface DemoOptions {
   readonly onPasswordChange?: 'others' | 'all';
   /** Where audit lines go. @default console.log */
   readonly log?: (line: string) => void;
+  /**
+   * The session manager's time source, also used by the pages for "5 minutes ago": a browser
+   * test passes one it can move forward, to make a session "old" (older than `freshAge`, or
+   * last used minutes ago) without waiting. @default Date.now
+   */
+  readonly clock?: () => number;
 }
 
 export interface Demo {
@@ -41,6 +48,8 @@ export interface Demo {
   /** Stops pruning and closes the store and the database. */
   close(): Promise<void>;
 }
+
+const FRESH_AGE = FRESH_AGE_MINUTES * 60 * 1000;
 
 /** Security headers for every response: the pages load only their own CSS and script. */
 const securityHeaders: express.RequestHandler = (_req, res, next) => {
@@ -66,6 +75,7 @@ export async function createDemo(options: DemoOptions): Promise<Demo> {
   await accounts.seed();
   const activity = createActivity(db, log);
   const onPasswordChange = options.onPasswordChange ?? 'others';
+  const clock = options.clock ?? Date.now;
 
   const sessions = createSessionManager({
     // One file for everything: the store's tables carry their own prefix.
@@ -75,6 +85,14 @@ export async function createDemo(options: DemoOptions): Promise<Demo> {
       globalLogout: ({ tenantId }) => tenantId !== undefined && accounts.tenant(tenantId)?.globalLogout === true,
       onPasswordChange,
     },
+    // At most three browsers signed in per person: a fourth sign-in signs out the least
+    // recently used one (reason "session_limit"), which lands on the login page next time.
+    maxSessions: { browser: MAX_BROWSER_SESSIONS },
+    onMaxSessions: 'evict-oldest',
+    // Ending other sessions or changing the email or password needs a password typed within
+    // the last 10 minutes: requireFresh() on those routes.
+    freshAge: FRESH_AGE,
+    clock,
   });
   sessions.on('*', (event) => activity.record(event));
   const stopPruning = sessions.startPruning();
@@ -85,7 +103,7 @@ export async function createDemo(options: DemoOptions): Promise<Demo> {
     activity,
     resetLinks: createResetLinks(db),
     keepsThisDevice: onPasswordChange === 'others',
-    clock: Date.now,
+    clock,
   };
 
   const app = express();
@@ -93,7 +111,8 @@ export async function createDemo(options: DemoOptions): Promise<Demo> {
   app.use(securityHeaders);
   app.use(sessionMiddleware(sessions, { loginPath: '/login' }));
   // The library's JSON routes, for scripts and single-page apps: GET /api/sessions, DELETE /api/sessions/:id...
-  app.use(sessionRoutes(sessions, { prefix: '/api/sessions' }));
+  // Those ending other sessions need a fresh sign-in too, as the Profile page's forms do.
+  app.use(sessionRoutes(sessions, { prefix: '/api/sessions', requireFresh: FRESH_AGE }));
   // The library's cross-site check on the demo's own forms too (its JSON routes apply it
   // themselves): SameSite=Lax already keeps the session cookie off cross-site posts, and this
   // also stops forged sign-ins and sign-outs, which need no cookie.

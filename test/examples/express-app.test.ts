@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../examples/shared/demo-users.js';
-import { startDemo, type RunningDemo } from '../e2e/support/demo-server.js';
+import { startDemo, testClock, type RunningDemo } from '../e2e/support/demo-server.js';
 import { UA } from './api-smoke.js';
 
 const PAGE = { accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8', 'sec-fetch-mode': 'navigate' };
@@ -121,5 +121,66 @@ describe('examples/express-app', () => {
     } finally {
       await strict.close();
     }
+  });
+});
+
+describe('examples/express-app: actions that need a recent password', () => {
+  const clock = testClock();
+  let server: RunningDemo;
+
+  beforeAll(async () => {
+    server = await startDemo({ store: 'memory', clock: clock.now });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const form = (path: string, body: Record<string, string>, cookie = '', userAgent = UA.macChrome) =>
+    fetch(`${server.url}${path}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': userAgent, cookie },
+      body: new URLSearchParams(body),
+    });
+  const signIn = async (userAgent: string) => {
+    const response = await form('/login', { email: 'grace@globex.test', password: DEMO_PASSWORD, remember: 'on' }, '', userAgent);
+    return response.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+  };
+
+  it('the JSON routes refuse an old session, and "Confirm it\'s you" never leaves the site', async () => {
+    const cookie = await signIn(UA.macChrome);
+    await signIn(UA.iphoneSafari);
+    clock.advance(11 * 60_000);
+
+    const refused = await fetch(`${server.url}/api/sessions/sign-out-others`, { method: 'POST', headers: { cookie } });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toEqual({ error: 'reauthentication_required' });
+
+    const page = await fetch(`${server.url}/login?reauth=1&next=https://evil.example`, { headers: { ...PAGE, cookie } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<input type="hidden" name="next" value="/">');
+
+    const wrong = await form('/login', { reauth: '1', password: 'not-my-password', next: '/profile' }, cookie);
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.getSetCookie()).toEqual([]);
+    expect((await fetch(`${server.url}/api/sessions/sign-out-others`, { method: 'POST', headers: { cookie } })).status).toBe(403);
+
+    for (const next of ['//evil.example', 'https://evil.example']) {
+      const confirmed = await form('/login', { reauth: '1', password: DEMO_PASSWORD, next }, cookie);
+      expect(confirmed.status).toBe(303);
+      expect(confirmed.headers.get('location')).toBe('/');
+      // The same session goes on: no new cookie.
+      expect(confirmed.headers.getSetCookie()).toEqual([]);
+    }
+    const allowed = await fetch(`${server.url}/api/sessions/sign-out-others`, { method: 'POST', headers: { cookie } });
+    expect(allowed.status).toBe(200);
+    const list = (await (await fetch(`${server.url}/api/sessions`, { headers: { cookie } })).json()) as unknown[];
+    expect(list).toHaveLength(1);
+  });
+
+  it('a reauth form without a session asks to sign in from scratch', async () => {
+    const response = await form('/login', { reauth: '1', password: DEMO_PASSWORD, next: '/profile' });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/login?next=/profile');
   });
 });

@@ -104,6 +104,8 @@ code { font: 0.86em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace
 .form input[type="email"], .form input[type="password"], .form input[type="text"] { font: inherit; font-weight: 400; padding: 9px 12px; border: 1px solid #cfd5dd; border-radius: 8px; background: #fff; }
 .form input:focus-visible, .button:focus-visible { outline: 3px solid #c7cffb; outline-offset: 1px; border-color: var(--primary); }
 .form-footer { margin: 16px 0 0; text-align: center; font-size: 0.9rem; }
+.form label.check { flex-direction: row; align-items: center; gap: 8px; font-weight: 500; }
+.form-hint { margin: -8px 0 0; font-size: 0.85rem; }
 
 /* Login management */
 .session-list { list-style: none; margin: 0; padding: 0; }

@@ -1,7 +1,7 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { safeNextPath } from '../../../src/http/index.js';
 import { hashPassword, verifyNobody, verifyPassword } from '../../shared/passwords.js';
-import { loginPage } from '../views/login.js';
+import { loginPage, reauthPage } from '../views/login.js';
 import { noticeFor, noticeForLoginReason } from '../views/notices.js';
 import { forgotPasswordPage, resetLinkInvalidPage, resetLinkSentPage, resetPasswordPage } from '../views/password-reset.js';
 import { field, passwordProblem, sendPage, type Deps } from './context.js';
@@ -10,22 +10,47 @@ import { field, passwordProblem, sendPage, type Deps } from './context.js';
 export function authRoutes({ sessions, accounts, resetLinks }: Deps): Router {
   const router = Router();
 
+  // The signed-in user, for the "Confirm it's you" form; undefined without a session.
+  const signedInUser = (req: Request) => (req.sessions.userId === null ? undefined : accounts.userById(req.sessions.userId));
+
+  // Slashes may stay as they are in a query, as in the library's own login redirects.
+  const signInAgain = (next: string): string => `/login?next=${encodeURIComponent(next).replaceAll('%2F', '/')}`;
+
+  // The "Confirm it's you" form: the same session proves who it is again. No new session, so
+  // no new row in Login management and nothing signed out; a wrong password changes nothing.
+  const confirmPassword = async (req: Request, res: Response, next: string): Promise<void> => {
+    const user = signedInUser(req);
+    // The session ended meanwhile (signed out from another device): sign in from scratch.
+    if (user === undefined) return res.redirect(303, signInAgain(next));
+    if (!(await verifyPassword(field(req, 'password'), user.passwordHash))) {
+      return sendPage(res, reauthPage({ email: user.email, next, error: "That password isn't right." }), 401);
+    }
+    const session = await req.sessions.reauthenticated();
+    res.redirect(303, session === null ? signInAgain(next) : next);
+  };
+
+  // `reauth=1` is where requireFresh() sends a signed-in user whose password is too old for a
+  // sensitive action: the same page asks only for the password, for the same session.
   router.get('/login', (req, res) => {
     const next = safeNextPath(req.query.next, '/');
+    const user = signedInUser(req);
+    if (user !== undefined && req.query.reauth === '1') return sendPage(res, reauthPage({ email: user.email, next }));
     if (req.sessions.current !== null) return res.redirect(303, next);
     sendPage(res, loginPage({ next, notice: noticeFor(req.query.notice) ?? noticeForLoginReason(req.query.reason) }));
   });
 
   router.post('/login', async (req, res) => {
+    const next = safeNextPath(field(req, 'next'), '/');
+    if (field(req, 'reauth') === '1') return confirmPassword(req, res, next);
     const email = field(req, 'email').trim();
     const password = field(req, 'password');
-    const next = safeNextPath(field(req, 'next'), '/');
     const user = email === '' ? undefined : accounts.userByEmail(email);
     const ok = user === undefined ? await verifyNobody(password) : await verifyPassword(password, user.passwordHash);
     if (!ok || user === undefined) {
       return sendPage(res, loginPage({ email, next, error: "That email and password don't match an account." }), 401);
     }
-    await req.sessions.signIn({ userId: user.id, tenantId: user.tenantId });
+    // "Keep me signed in" unticked: a cookie without an expiry, gone when the browser closes.
+    await req.sessions.signIn({ userId: user.id, tenantId: user.tenantId, persistent: field(req, 'remember') === 'on' });
     res.redirect(303, next);
   });
 

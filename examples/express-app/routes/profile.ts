@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import { requireSession } from '../../../adapters/express/index.js';
+import { requireFresh, requireSession } from '../../../adapters/express/index.js';
 import { hashPassword, verifyPassword } from '../../shared/passwords.js';
 import { noticeFor } from '../views/notices.js';
 import { profilePage } from '../views/profile.js';
@@ -27,6 +27,12 @@ export function profileRoutes(deps: Deps): Router {
   };
 
   router.get('/profile', async (req, res) => sendPage(res, await render(req)));
+
+  // Someone at an unlocked computer must not lock the owner out or take the account over:
+  // ending other sessions and changing the email or password need the password typed within
+  // the manager's freshAge. An older session is sent to "Confirm it's you" (/login?reauth=1),
+  // then back to this page, where the user clicks again.
+  router.post(['/profile/sessions/log-out-others', '/profile/sessions/:id/log-out', '/profile/password', '/profile/email'], requireFresh());
 
   router.post('/profile/sessions/log-out-others', async (req, res) => {
     await req.sessions.signOutOthers();

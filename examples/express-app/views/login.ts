@@ -1,4 +1,5 @@
 import { DEMO_PASSWORD, DEMO_TENANTS, DEMO_USERS } from '../../shared/demo-users.js';
+import { FRESH_AGE_MINUTES } from '../limits.js';
 import { html, type SafeHtml } from './html.js';
 import { publicPage } from './layout.js';
 import type { Notice } from './notices.js';
@@ -41,11 +42,39 @@ export function loginPage(options: { email?: string; next?: string; error?: stri
       <input type="hidden" name="next" value="${next}">
       <label>Email<input type="email" name="email" value="${email}" autocomplete="username" required autofocus></label>
       <label>Password<input type="password" name="password" autocomplete="current-password" required></label>
+      <label class="check"><input type="checkbox" name="remember" value="on" checked>Keep me signed in</label>
+      <p class="muted form-hint">Untick on a shared computer: closing the browser then signs you out.</p>
       <button type="submit" class="button button-primary button-block">Sign in</button>
     </form>
     <p class="form-footer"><a href="/forgot-password">Forgot password?</a></p>
   </section>
   ${demoAccounts()}
 </div>`,
+  });
+}
+
+/**
+ * "Confirm it's you": where a signed-in user whose password is too old for a sensitive action
+ * (logging out other devices, changing the email or password) types it again, then goes back
+ * to `next`. Only the password: the account is the one signed in.
+ */
+export function reauthPage(options: { email: string; next: string; error?: string }): SafeHtml {
+  const { email, next, error } = options;
+  return publicPage({
+    title: "Confirm it's you",
+    content: html`<section class="card">
+  <h1>Confirm it's you</h1>
+  <p class="muted">Logging out other devices and changing your email or password need your password from the last ${FRESH_AGE_MINUTES} minutes. Enter it again to continue as <strong data-testid="reauth-email">${email}</strong>.</p>
+  ${error === undefined ? '' : html`<div class="notice notice-error" role="alert">${error}</div>`}
+  <form method="post" action="/login" class="form" id="reauth-form">
+    <input type="hidden" name="reauth" value="1">
+    <input type="hidden" name="next" value="${next}">
+    <input type="email" name="email" value="${email}" autocomplete="username" hidden>
+    <label>Password<input type="password" name="password" autocomplete="current-password" required autofocus></label>
+    <p class="muted form-hint">In this demo the password is <code class="password">${DEMO_PASSWORD}</code>.</p>
+    <button type="submit" class="button button-primary button-block">Confirm</button>
+  </form>
+  <p class="form-footer"><a href="${next}">Cancel</a></p>
+</section>`,
   });
 }

@@ -1,5 +1,6 @@
 import type { SessionView } from '../../../src/index.js';
 import type { ActivityEntry } from '../activity.js';
+import { FRESH_AGE_MINUTES, MAX_BROWSER_SESSIONS } from '../limits.js';
 import { activityList } from './activity.js';
 import { html, type SafeHtml } from './html.js';
 import { appPage, type Viewer } from './layout.js';
@@ -39,7 +40,7 @@ function loginManagement(views: readonly SessionView[]): SafeHtml {
   return html`<section class="card" id="login-management" aria-labelledby="login-management-title">
   <div class="card-header">
     <h2 id="login-management-title">Login management</h2>
-    <p class="muted">Every device signed in to your account, with when it was last used. Log out any device you don't recognise.</p>
+    <p class="muted">Every device signed in to your account, with when it was last used. Log out any device you don't recognise. At most ${MAX_BROWSER_SESSIONS} browsers stay signed in: signing in on another one signs out the one used least recently. Logging out devices asks for your password again when you last typed it more than ${FRESH_AGE_MINUTES} minutes ago.</p>
   </div>
   <ul class="session-list">
     ${views.map(sessionRow)}

@@ -66,6 +66,11 @@ export const DEVICES = {
     userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0',
     viewport: { width: 1280, height: 900 },
   },
+  androidChrome: {
+    label: 'Chrome on Android',
+    userAgent: 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36',
+    viewport: { width: 412, height: 915 },
+  },
 } as const satisfies Record<string, Device>;
 
 /** A browser context standing in for one device, with its own cookie jar. */

@@ -29,3 +29,21 @@ export async function startDemo(options: Omit<DemoOptions, 'log'> = { store: 'me
     },
   };
 }
+
+/** A clock the test moves forward: the demo's sessions age without waiting. */
+export interface TestClock {
+  readonly now: () => number;
+  /** Moves the clock `ms` forward. */
+  advance(ms: number): void;
+}
+
+/** Real time plus whatever the test added with `advance`. */
+export function testClock(): TestClock {
+  let offset = 0;
+  return {
+    now: () => Date.now() + offset,
+    advance(ms) {
+      offset += ms;
+    },
+  };
+}

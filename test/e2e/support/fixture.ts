@@ -1,14 +1,15 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { launchBrowser, openDevice, type Device } from './browser.js';
+import type { DemoOptions } from '../../../examples/express-app/app.js';
 import { startDemo, type RunningDemo } from './demo-server.js';
 import { signIn } from './pages.js';
 
 /**
- * One browser and one in-process demo (memory store) per test file; the devices a test opens
- * are closed after it.
+ * One browser and one in-process demo (memory store unless `options` say otherwise) per test
+ * file; the devices a test opens are closed after it.
  */
-export function useDemoInBrowser(): {
+export function useDemoInBrowser(options: Omit<DemoOptions, 'log'> = { store: 'memory' }): {
   readonly server: () => RunningDemo;
   /** Opens a device (its own cookie jar) and, given an email, signs in there. */
   readonly device: (which: Device, email?: string) => Promise<Page>;
@@ -19,7 +20,7 @@ export function useDemoInBrowser(): {
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    server = await startDemo({ store: 'memory' });
+    server = await startDemo(options);
   });
   afterEach(async () => {
     await Promise.all(contexts.splice(0).map((context) => context.close()));
