@@ -37,6 +37,12 @@ const SOCKET_CODES = new Set([
 // prepared it on is not the one answering, the mark of a transaction pooler.
 const PREPARED_STATEMENT_MIXUP = new Set(['26000', '42P05']);
 const UNDEFINED_FUNCTION = '42883';
+
+/**
+ * The SQLSTATE the sign-in function raises when the session cap refuses a sign-in (a class of
+ * our own, outside the standard ones). The raise rolls the whole statement back.
+ */
+export const SESSION_LIMIT_STATE = 'SRLIM';
 const SQLSTATE = /^[0-9A-Z]{5}$/;
 
 /** Where a failure happened, which decides what a code-less driver error means. */

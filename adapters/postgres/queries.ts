@@ -7,6 +7,7 @@ export interface Queries {
   readonly get: Statement;
   readonly create: Statement;
   readonly touch: Statement;
+  readonly reauthenticate: Statement;
   readonly revoke: Statement;
   readonly revokeAll: Statement;
   readonly revokeOthers: Statement;
@@ -16,10 +17,14 @@ export interface Queries {
   readonly prune: Statement;
 }
 
-/** The session columns, in the shape `rows.ts` parses (the hash as hex: independent of bytea_output). */
+/**
+ * The session columns, in the shape `rows.ts` parses (the hash as hex: independent of
+ * bytea_output). A row written before schema version 3 has no authenticated_at: its sign-in is
+ * the last proof.
+ */
 const COLUMNS = `s.id, s.user_id, s.tenant_id, s.kind, encode(s.secret_hash, 'hex') AS secret_hash, s.created_at,
   s.last_used_at, s.expires_at, s.device_key, s.browser, s.os, s.device_type, s.user_agent, s.ip, s.data,
-  s.revoked_at, s.revoked_reason`;
+  s.revoked_at, s.revoked_reason, COALESCE(s.authenticated_at, s.created_at) AS authenticated_at, s.persistent`;
 
 /** Writes the store's statements for one set of table names. */
 export function queries(names: TableNames): Queries {
@@ -37,19 +42,27 @@ export function queries(names: TableNames): Queries {
     get: named('get', `SELECT ${COLUMNS}, ${epochsOf('s.user_id')} AS epochs FROM ${sessions} AS s WHERE s.id = $1`),
 
     // Sign-in, one round trip: the function migrate() installs (see schema.ts) locks the
-    // user's epoch row, picks createdAt = max(requested, epoch + 1), replaces the device's live
-    // sessions, inserts and notifies. $15 is the device key to replace (NULL: no replacement).
-    // The data is cast from text: a client that serialises by the parameter's type (postgres.js)
-    // would otherwise encode the JSON text once more, as a JSON string.
+    // user's epoch row, picks createdAt = max(requested, epoch + 1), enforces the session cap,
+    // replaces the device's live sessions, inserts and notifies. $17 is the device key to
+    // replace (NULL: no replacement), $19 the cap (NULL: none). The data and the flags are cast
+    // from text: a client that serialises by the parameter's type (postgres.js) would otherwise
+    // encode the JSON text once more, as a JSON string, and send the text "true" as false.
     create: named(
       'create',
-      `SELECT session_created_at, replaced_ids FROM ${names.createFunction}($1::text, $2::text, $3::text, $4::text, $5::text,
-    $6::bigint, $7::bigint, $8::text, $9::text, $10::text, $11::text, $12::text, $13::text, $14::text::jsonb, $15::text, $16::bigint,
-    $17::text, $18::integer)`,
+      `SELECT session_created_at, replaced_ids, evicted_ids FROM ${names.createFunction}($1::text, $2::text, $3::text, $4::text,
+    $5::text, $6::bigint, $7::bigint, $8::bigint, $9::text, $10::text, $11::text, $12::text, $13::text, $14::text,
+    $15::text::jsonb, $16::text::boolean, $17::text, $18::bigint, $19::integer, $20::text::boolean, $21::bigint, $22::text, $23::integer)`,
     ),
 
     // Never inserts, never touches a tombstone.
     touch: named('touch', `UPDATE ${sessions} SET last_used_at = GREATEST(last_used_at, $2) WHERE id = $1 AND revoked_at IS NULL`),
+
+    // Like touch: one write that never inserts and never moves the time back or touches a
+    // tombstone. It updates even when the time does not move, so the row count says "exists".
+    reauthenticate: named(
+      'reauthenticate',
+      `UPDATE ${sessions} SET authenticated_at = GREATEST(COALESCE(authenticated_at, created_at), $2::bigint) WHERE id = $1 AND revoked_at IS NULL`,
+    ),
 
     // Only the first revocation wins: the row lock and the re-checked "revoked_at IS NULL"
     // make concurrent revokes of one session report exactly one winner.

@@ -22,6 +22,9 @@ export function toRecord(row: TextRow): SessionRecord {
     data: toData(optional(row, 'data')),
     revokedAt: toOptionalMillis(optional(row, 'revoked_at')),
     revokedReason: optional(row, 'revoked_reason'),
+    authenticatedAt: toMillis(required(row, 'authenticated_at')),
+    // Stored only when false; NULL (and true) is the default, answered as absent.
+    persistent: optional(row, 'persistent') === 'f' ? false : undefined,
   };
 }
 

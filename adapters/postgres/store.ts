@@ -16,7 +16,7 @@ import type {
   UserSessions,
 } from '../../src/store.js';
 import { database } from './connection.js';
-import { sqlState } from './errors.js';
+import { SESSION_LIMIT_STATE, sqlState } from './errors.js';
 import { migrate } from './migrate.js';
 import { notifications, type Notifications } from './notifications.js';
 import { notifications as postgresJsNotifications } from './notifications-postgres-js.js';
@@ -48,9 +48,10 @@ export interface PostgresStore extends SessionStore {
  * already run it and several instances sharing sessions.
  *
  * Validation is one statement (the session and its user's epochs); sign-in is one statement
- * (a function `migrate()` installs); revocations are single statements that also
- * `pg_notify`, so every instance's manager drops its cached epochs at once. Pruning deletes one
- * bounded batch per call, one instance at a time. Behind a transaction pooler (PgBouncer
+ * (a function `migrate()` installs, which also enforces `maxSessions` under the lock on the
+ * user's epoch row); revocations are single statements that also `pg_notify`, so every
+ * instance's manager drops its cached epochs at once; re-authentication is one `UPDATE`.
+ * Pruning deletes one bounded batch per call, one instance at a time. Behind a transaction pooler (PgBouncer
  * `pool_mode = transaction`), pass `preparedStatements: false` and `listen: { pool }` or
  * `listen: false`.
  *
@@ -97,6 +98,8 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       const userAgent = capText(record.userAgent, STORE_LIMITS.userAgentLength);
       const ip = capText(record.ip, STORE_LIMITS.ipLength);
       const replaceKey = createOptions.replaceDevice && record.deviceKey !== undefined ? record.deviceKey : null;
+      const { limit } = createOptions;
+      const persistent = record.persistent === false ? false : undefined;
       const { rows } = await db.run('create', (connection) =>
         connection
           .query(sql.create, [
@@ -106,6 +109,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
             record.kind,
             Buffer.from(record.secretHash).toString('hex'),
             record.createdAt,
+            record.authenticatedAt,
             record.maxAge,
             record.deviceKey ?? null,
             record.browser ?? null,
@@ -114,14 +118,20 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
             userAgent ?? null,
             ip ?? null,
             record.data === undefined ? null : JSON.stringify(record.data),
+            persistent ?? null,
             replaceKey,
             createOptions.denyUntil ?? null,
+            limit?.max ?? null,
+            limit === undefined ? null : limit.onLimit === 'refuse',
+            limit?.idleBefore ?? null,
             names.channel,
             statementTimeout,
           ])
           .catch((error: unknown) => {
+            const state = sqlState(error);
             // The only unique key the insert can break is the session id.
-            if (sqlState(error) === '23505') throw new SessionError('INVALID_INPUT', 'A session with this id already exists.', { cause: error });
+            if (state === '23505') throw new SessionError('INVALID_INPUT', 'A session with this id already exists.', { cause: error });
+            if (state === SESSION_LIMIT_STATE) throw new SessionError('SESSION_LIMIT', 'The session limit of this user and kind is reached.', { cause: error });
             throw error;
           }),
       );
@@ -135,6 +145,8 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
         createdAt,
         expiresAt: createdAt + record.maxAge,
         lastUsedAt: createdAt,
+        authenticatedAt: record.authenticatedAt,
+        persistent,
         deviceKey: record.deviceKey,
         browser: record.browser,
         os: record.os,
@@ -143,7 +155,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
         ip,
         data: record.data === undefined ? undefined : structuredClone(record.data),
       };
-      return { session, replacedIds: toStringList(rows[0]?.['replaced_ids']) };
+      return { session, replacedIds: toStringList(rows[0]?.['replaced_ids']), evictedIds: toStringList(rows[0]?.['evicted_ids']) };
     },
 
     async get(sessionId: string): Promise<SessionLookup | null> {
@@ -156,6 +168,12 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     async touch(sessionId: string, at: number): Promise<boolean> {
       ensureOpen();
       const { rowCount } = await db.run('touch', (connection) => connection.query(sql.touch, [sessionId, at]));
+      return rowCount > 0;
+    },
+
+    async reauthenticate(sessionId: string, at: number): Promise<boolean> {
+      ensureOpen();
+      const { rowCount } = await db.run('reauthenticate', (connection) => connection.query(sql.reauthenticate, [sessionId, at]));
       return rowCount > 0;
     },
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { postgresStore } from '../../adapters/postgres/index.js';
-import { createSessionManager, type SessionManager } from '../../src/index.js';
+import { createSessionManager, isSessionError, type SessionManager } from '../../src/index.js';
 import { TestClock, MINUTE, UA } from '../support/clock.js';
 import { countingPool, operationOf, type CountingPool } from '../support/postgres-counting.js';
 import { dropSchemas, freshSchema, postgresUp, testPool, testPostgresJs } from '../support/postgres-database.js';
@@ -91,6 +91,28 @@ describe.skipIf(!up)('postgres store: statements per request', () => {
     const third = await sessions.create({ userId: 'u-create', userAgent: UA.safariMac });
     expect(sent()).toEqual(['create']);
     expect((await sessions.validate(third.token)).ok).toBe(true);
+  });
+
+  it('signs in over the session cap with one statement, evicting or refusing, and re-authenticates with one write', async () => {
+    const capped = createSessionManager({ store: sessions.store, clock: clock.read, maxSessions: 1 });
+    const first = await capped.create({ userId: 'u-cap', userAgent: UA.safariMac });
+    clock.advance(1_000);
+    sent();
+    await capped.create({ userId: 'u-cap', userAgent: UA.firefoxWindows });
+    expect(sent()).toEqual(['create']);
+    expect(await capped.validate(first.token)).toEqual({ ok: false, reason: 'revoked' });
+    sent();
+    const refusing = createSessionManager({ store: sessions.store, clock: clock.read, maxSessions: 1, onMaxSessions: 'refuse' });
+    const refused: unknown = await refusing.create({ userId: 'u-cap', userAgent: UA.chromeMac }).catch((caught: unknown) => caught);
+    expect(isSessionError(refused) && refused.code).toBe('SESSION_LIMIT');
+    // The refused statement, then the list of live sessions the error carries.
+    expect(sent()).toEqual(['create', 'list']);
+    const { session } = await sessions.create({ userId: 'u-reauth' });
+    sent();
+    clock.advance(MINUTE);
+    expect(await sessions.reauthenticated(session.id)).toBe(true);
+    // The manager reads the session to check it is live, then writes once.
+    expect(sent()).toEqual(['get', 'reauthenticate']);
   });
 });
 

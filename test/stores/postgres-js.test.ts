@@ -8,6 +8,9 @@ const up = await postgresUp();
 
 describe.skipIf(!up)('postgres store on postgres.js', () => {
   const sql = testPostgresJs(undefined, { max: 12 });
+  // A second app server: its own connections, the same schema as the running test's store
+  // (makeStore runs before each test, so the last schema created is that test's).
+  const siblingSql = testPostgresJs(undefined, { max: 6 });
   const created: string[] = [];
 
   afterAll(async () => {
@@ -15,6 +18,7 @@ describe.skipIf(!up)('postgres store on postgres.js', () => {
     await dropSchemas(pool, created);
     await pool.end();
     await sql.end();
+    await siblingSql.end();
   });
 
   describeStoreConformance(
@@ -27,6 +31,10 @@ describe.skipIf(!up)('postgres store on postgres.js', () => {
       await store.migrate();
       return store;
     },
-    { runner: vitestRunner, slowTimeout: 180_000 },
+    {
+      runner: vitestRunner,
+      slowTimeout: 180_000,
+      sibling: () => postgresStore({ pool: siblingSql, schema: created.at(-1)!, statementTimeout: 15_000 }),
+    },
   );
 });

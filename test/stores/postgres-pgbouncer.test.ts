@@ -14,6 +14,7 @@ const up = (await postgresUp()) && pgBouncerInstalled();
 describe.skipIf(!up)('postgres store through PgBouncer in transaction mode', () => {
   let bouncer: PgBouncer;
   const direct = testPool({ max: 2 });
+  // fresh() runs in makeStore, before each test: the last schema is the running test's.
   const created: string[] = [];
   const fresh = (): string => {
     const schema = freshSchema('pgb');
@@ -33,11 +34,15 @@ describe.skipIf(!up)('postgres store through PgBouncer in transaction mode', () 
 
   describe('with pg', () => {
     let pooled: pg.Pool;
+    // A second app server through the same PgBouncer: its own client connections.
+    let siblingPool: pg.Pool;
     beforeAll(() => {
       pooled = testPool({ connectionString: bouncer.url, max: 12 });
+      siblingPool = testPool({ connectionString: bouncer.url, max: 6 });
     });
     afterAll(async () => {
       await pooled.end();
+      await siblingPool.end();
     });
 
     describeStoreConformance(
@@ -48,18 +53,25 @@ describe.skipIf(!up)('postgres store through PgBouncer in transaction mode', () 
         await store.migrate();
         return store;
       },
-      { runner: vitestRunner, slowTimeout: 180_000 },
+      {
+        runner: vitestRunner,
+        slowTimeout: 180_000,
+        sibling: () => postgresStore({ pool: siblingPool, schema: created.at(-1)!, preparedStatements: false, listen: false, statementTimeout: 15_000 }),
+      },
     );
   });
 
   describe('with postgres.js', () => {
     let pooled: postgres.Sql;
+    let siblingSql: postgres.Sql;
     const directJs = testPostgresJs(undefined, { max: 1 });
     beforeAll(() => {
       pooled = testPostgresJs(bouncer.url, { max: 12 });
+      siblingSql = testPostgresJs(bouncer.url, { max: 6 });
     });
     afterAll(async () => {
       await pooled.end();
+      await siblingSql.end();
       await directJs.end();
     });
 
@@ -70,7 +82,11 @@ describe.skipIf(!up)('postgres store through PgBouncer in transaction mode', () 
         await store.migrate();
         return store;
       },
-      { runner: vitestRunner, slowTimeout: 180_000 },
+      {
+        runner: vitestRunner,
+        slowTimeout: 180_000,
+        sibling: () => postgresStore({ pool: siblingSql, schema: created.at(-1)!, preparedStatements: false, listen: false, statementTimeout: 15_000 }),
+      },
     );
   });
 });

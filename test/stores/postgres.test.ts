@@ -8,11 +8,15 @@ const up = await postgresUp();
 
 describe.skipIf(!up)('postgres store', () => {
   const pool = testPool({ max: 12 });
+  // A second app server: its own connections, the same schema as the running test's store
+  // (makeStore runs before each test, so the last schema created is that test's).
+  const siblingPool = testPool({ max: 6 });
   const created: string[] = [];
 
   afterAll(async () => {
     await dropSchemas(pool, created);
     await pool.end();
+    await siblingPool.end();
   });
 
   // A fresh schema per test: makeStore must hand out an empty store.
@@ -31,6 +35,10 @@ describe.skipIf(!up)('postgres store', () => {
     // Creates for one user serialise on that user's epoch row (that is what makes them atomic
     // with "sign out everywhere"), so the 10,000-sessions-of-one-user test needs a while on a
     // busy machine.
-    { runner: vitestRunner, slowTimeout: 180_000 },
+    {
+      runner: vitestRunner,
+      slowTimeout: 180_000,
+      sibling: () => postgresStore({ pool: siblingPool, schema: created.at(-1)!, statementTimeout: 15_000 }),
+    },
   );
 });
