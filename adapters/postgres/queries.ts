@@ -13,6 +13,7 @@ export interface Queries {
   readonly revokeOthers: Statement;
   readonly list: Statement;
   readonly revocationState: Statement;
+  readonly eraseUser: Statement;
   readonly tryPruneLock: Statement;
   readonly prune: Statement;
 }
@@ -115,6 +116,17 @@ export function queries(names: TableNames): Queries {
       'revocation_state',
       `SELECT ${epochsOf('$1')} AS epochs,
     (SELECT json_object_agg(d.session_id, d.until) FROM ${denied} AS d WHERE d.user_id = $1) AS denied`,
+    ),
+
+    // Sessions (tombstones too) and deny-list in one statement; the epochs rows stay.
+    eraseUser: named(
+      'erase_user',
+      `WITH gone AS (
+    DELETE FROM ${sessions} WHERE user_id = $1 RETURNING 1
+  ), denied_gone AS (
+    DELETE FROM ${denied} WHERE user_id = $1 RETURNING 1
+  )
+  SELECT (SELECT count(*) FROM gone) AS deleted, (SELECT count(*) FROM denied_gone) AS denied_deleted`,
     ),
 
     // Held until the batch's transaction ends: one pruner at a time, and a lock that cannot

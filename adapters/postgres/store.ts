@@ -227,6 +227,12 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       return { epochs: toNumberMap(rows[0]?.['epochs']), denied: toNumberMap(rows[0]?.['denied']) };
     },
 
+    async eraseUser(userId: string): Promise<number> {
+      ensureOpen();
+      const { rows } = await db.run('eraseUser', (connection) => connection.query(sql.eraseUser, [userId]));
+      return Number(rows[0]?.['deleted'] ?? 0);
+    },
+
     async prune(pruneOptions: PruneOptions): Promise<number> {
       ensureOpen();
       const limit = Math.floor(pruneOptions.limit);

@@ -1,0 +1,45 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { postgresStore } from '../../adapters/postgres/index.js';
+import { createSessionManager } from '../../src/index.js';
+import { UA } from '../support/clock.js';
+import { dropSchemas, freshSchema, postgresUp, testPool } from '../support/postgres-database.js';
+
+const up = await postgresUp();
+
+describe.skipIf(!up)('postgres store: a user erased', () => {
+  const pool = testPool();
+  const schema = freshSchema('erase');
+
+  afterAll(async () => {
+    await dropSchemas(pool, [schema]);
+    await pool.end();
+  });
+
+  it('leaves nothing of the user in any table of the schema but its epochs rows, in one statement', async () => {
+    const store = postgresStore({ pool, schema, listen: false });
+    await store.migrate();
+    const sessions = createSessionManager({ store });
+    const user = 'erased-user@example.com';
+    const laptop = await sessions.create({ userId: user, userAgent: UA.chromeMac, ip: '203.0.113.7' });
+    const api = await sessions.create({ userId: user, kind: 'api' });
+    await sessions.revoke(api.session.id);
+    await sessions.create({ userId: 'bystander', userAgent: UA.chromeMac });
+    expect(await sessions.eraseUser(user)).toEqual({ deletedSessions: 2 });
+    const { rows: tables } = await pool.query<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`,
+      [schema],
+    );
+    const left: string[] = [];
+    for (const { table_name: table } of tables) {
+      const { rows } = await pool.query(`SELECT * FROM "${schema}"."${table}"`);
+      for (const row of rows) {
+        const text = JSON.stringify(row);
+        if (text.includes(user) || text.includes(laptop.session.id) || text.includes('203.0.113.7')) left.push(table);
+      }
+    }
+    expect([...new Set(left)]).toEqual(['sessions_epochs']);
+    expect((await sessions.validate(laptop.token)).ok).toBe(false);
+    expect(await sessions.list('bystander')).toHaveLength(1);
+    await sessions.close();
+  });
+});
