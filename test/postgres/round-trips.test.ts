@@ -110,7 +110,7 @@ describe.skipIf(!up)('postgres store: statements per request', () => {
     const { session } = await sessions.create({ userId: 'u-reauth' });
     sent();
     clock.advance(MINUTE);
-    expect(await sessions.reauthenticated(session.id)).toBe(true);
+    expect((await sessions.reauthenticated(session.id))?.id).toBe(session.id);
     // The manager reads the session to check it is live, then writes once.
     expect(sent()).toEqual(['get', 'reauthenticate']);
   });
