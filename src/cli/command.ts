@@ -36,6 +36,11 @@ export interface Command {
   readonly options: OptionTable;
   /** Help lines of those flags: the flag as typed, and what it does. */
   readonly optionHelp: ReadonlyArray<readonly [string, string]>;
+  /**
+   * Whether the command may create the store's database (`migrate`). Others refuse an SQLite
+   * file that does not exist: a mistyped path must not become a new, empty database.
+   */
+  readonly createsDatabase?: boolean;
   /** A few lines for the command's `--help`, after the summary. */
   readonly details?: string;
   /** Does the work. Throws a `CliError` or `SessionError` to fail. */

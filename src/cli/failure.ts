@@ -33,7 +33,8 @@ export function describeFailure(error: unknown): { message: string; exitCode: nu
     const exitCode = error.code === 'INVALID_INPUT' ? EXIT.usage : EXIT.failed;
     return { message: oneLine(withCause(error.message, error.cause)), exitCode };
   }
-  return { message: oneLine(withCause(error instanceof Error ? error.message : String(error), error instanceof Error ? error.cause : undefined)), exitCode: EXIT.failed };
+  if (error instanceof Error) return { message: oneLine(withCause(error.message, error.cause)), exitCode: EXIT.failed };
+  return { message: oneLine(String(error)), exitCode: EXIT.failed };
 }
 
 // The driver's own words ("connect ECONNREFUSED 127.0.0.1:1") say what to fix; keep them.

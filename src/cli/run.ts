@@ -37,7 +37,7 @@ export async function runCli(commands: readonly Command[], environment: RunEnvir
       return EXIT.done;
     }
     const spec = parseStoreSpec(invocation.store);
-    const store = await openStore(spec, invocation.flags);
+    const store = await openStore(spec, invocation.flags, { create: invocation.command.createsDatabase === true });
     opened = store;
     await invocation.command.run({
       args: invocation.args,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -63,7 +63,24 @@ describe.concurrent('bad usage exits 2 with one line', () => {
   it('a store option the store refuses is bad usage, in the store\'s words', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'session-revocation-cli-'));
     try {
-      expectOneLine(await cli(['list', 'u1', '--store', `sqlite:${join(directory, 's.db')}`, '--table-prefix', 'no-dashes']), 2, /tablePrefix must be letters, digits and "_"/);
+      expectOneLine(await cli(['migrate', '--store', `sqlite:${join(directory, 's.db')}`, '--table-prefix', 'no-dashes']), 2, /tablePrefix must be letters, digits and "_"/);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('an SQLite file that is not there', () => {
+  it('is created by migrate only: other commands refuse it (exit 1) rather than create an empty database', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'session-revocation-cli-'));
+    try {
+      const filename = join(directory, 'typo.db');
+      for (const args of [['list', 'u1'], ['prune'], ['revoke-user', 'u1'], ['export-user', 'u1']]) {
+        expectOneLine(await cli([...args, '--store', `sqlite:${filename}`]), 1, /no SQLite database at .+typo\.db: run session-revocation migrate first, or check the path/);
+      }
+      expect(existsSync(filename)).toBe(false);
+      expect((await cli(['migrate', '--store', `sqlite:${filename}`])).code).toBe(0);
+      expect(await cli(['export-user', 'u1', '--store', `sqlite:${filename}`])).toMatchObject({ code: 0, stderr: '' });
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }
@@ -77,7 +94,7 @@ describe('the memory store', () => {
     expect(await cli(['list', 'u1', '--store', 'memory', '--json'])).toMatchObject({ code: 0, stdout: '[]\n' });
     expect(await cli(['prune', '--store', 'memory'])).toMatchObject({ code: 0, stdout: 'Deleted 0 expired sessions.\n' });
     const exported = await cli(['export-user', 'u1', '--store', 'memory']);
-    expect(JSON.parse(exported.stdout)).toEqual({ userId: 'u1', sessions: [], epochs: {}, denied: {} });
+    expect(JSON.parse(exported.stdout)).toEqual({ userId: 'u1', exportedAt: expect.any(Number), sessions: [], epochs: {}, denied: {} });
     const revoked = await cli(['revoke-user', 'u1', '--store', 'memory', '--kinds', 'all']);
     expect(revoked).toMatchObject({ code: 0, stderr: '' });
     expect(revoked.stdout).toMatch(/^Signed out user u1 everywhere \(api, browser, remember\)/);

@@ -18,6 +18,7 @@ export const exportUser: Command = {
     output.line(
       json({
         userId,
+        exportedAt: Date.now(),
         sessions: held.sessions.map(withoutSecret),
         epochs: held.epochs,
         denied: state.denied,

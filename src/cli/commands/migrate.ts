@@ -5,6 +5,7 @@ export const migrate: Command = {
   name: 'migrate',
   summary: "Create or upgrade the store's tables (PostgreSQL, SQLite); Redis needs none",
   args: [],
+  createsDatabase: true,
   options: {},
   optionHelp: [],
   details: 'Safe to run again, and while apps are running: instances migrating at once take turns.',

@@ -17,8 +17,11 @@ const FLAG_OWNERS: ReadonlyArray<readonly [keyof StoreFlags, string, StoreSpec['
 
 const STORE_NAMES: Readonly<Record<StoreSpec['type'], string>> = { memory: 'memory', sqlite: 'SQLite', redis: 'Redis', postgres: 'PostgreSQL' };
 
-/** Opens the store `--store` names, through its client; the caller closes it. */
-export async function openStore(spec: StoreSpec, flags: StoreFlags): Promise<OpenedStore> {
+/**
+ * Opens the store `--store` names, through its client; the caller closes it. `create`: the
+ * command may create a database that is not there yet (SQLite).
+ */
+export async function openStore(spec: StoreSpec, flags: StoreFlags, options: { readonly create: boolean }): Promise<OpenedStore> {
   for (const [key, flag, owner] of FLAG_OWNERS) {
     if (flags[key] !== undefined && owner !== spec.type) {
       throw usageError(`${flag} is an option of the ${STORE_NAMES[owner]} store, not of --store ${spec.type === 'memory' ? 'memory' : STORE_NAMES[spec.type]}`);
@@ -28,7 +31,7 @@ export async function openStore(spec: StoreSpec, flags: StoreFlags): Promise<Ope
     case 'memory':
       return openMemory();
     case 'sqlite':
-      return openSqlite(spec.filename, flags);
+      return openSqlite(spec.filename, flags, options);
     case 'redis':
       return openRedis(spec.url, describeStore(spec), flags);
     case 'postgres':

@@ -20,6 +20,8 @@ export async function openRedis(url: string, label: string, flags: StoreFlags): 
   const connected = (await connectIoredis(url, label)) ?? (await connectNodeRedis(url, label));
   if (connected === undefined) throw new CliError('the Redis store needs a client: npm install ioredis (or npm install redis)');
   try {
+    // The store's background bookkeeping never decides a command's outcome, and its default
+    // (a process warning) would break the one-line output.
     const store = storeOptions(() => redisStore({ client: connected.client, prefix, onError: () => {} }));
     return {
       store,

@@ -7,9 +7,15 @@ import { CliError } from '../failure.js';
 import { storeOptions } from './checked.js';
 import type { OpenedStore, StoreFlags } from './types.js';
 
-/** An SQLite file through better-sqlite3 (loaded here only to say what to install when missing). */
-export function openSqlite(filename: string, flags: StoreFlags): OpenedStore {
+/**
+ * An SQLite file through better-sqlite3 (loaded here only to say what to install when
+ * missing). Without `create`, a file that does not exist is refused.
+ */
+export function openSqlite(filename: string, flags: StoreFlags, options: { readonly create: boolean }): OpenedStore {
   const Database = loadBetterSqlite3();
+  if (!options.create && filename !== ':memory:' && !existsSync(filename)) {
+    throw new CliError(`no SQLite database at ${filename}: run session-revocation migrate first, or check the path`);
+  }
   const tablePrefix = flags.tablePrefix ?? DEFAULT_TABLE_PREFIX;
   const store = storeOptions(() => sqliteStore({ filename, tablePrefix }));
   return {
