@@ -15,10 +15,16 @@ export const entries = {
   hono: 'adapters/hono/index.ts',
 };
 
+/** The `session-revocation` command (package.json `bin`): no subpath export, no types. */
+const bin = {
+  cli: 'src/cli/main.ts',
+};
+
 export default defineConfig({
-  entry: entries,
+  // tsup keeps the bin's `#!/usr/bin/env node` line and makes the file executable.
+  entry: { ...entries, ...bin },
   format: ['esm'],
-  dts: true,
+  dts: { entry: entries },
   clean: true,
   splitting: true,
   sourcemap: false,

@@ -1,0 +1,103 @@
+import { parseArgs } from 'node:util';
+import type { Command, OptionTable } from './command.js';
+import { usageError } from './failure.js';
+import type { StoreFlags } from './stores/types.js';
+
+/** Flags every command takes: where the store is, and the store's own options. */
+export const GLOBAL_OPTIONS = {
+  store: { type: 'string' },
+  prefix: { type: 'string' },
+  schema: { type: 'string' },
+  table: { type: 'string' },
+  'prepared-statements': { type: 'string' },
+  'table-prefix': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies OptionTable;
+
+/** Help lines of {@link GLOBAL_OPTIONS}. */
+export const GLOBAL_HELP: ReadonlyArray<readonly [string, string]> = [
+  ['--store <where>', 'memory | sqlite:<file> | redis://… | rediss://… | postgres://… | postgresql://… (or SESSION_REVOCATION_STORE)'],
+  ['--prefix <prefix>', 'Redis: key prefix (default sr:)'],
+  ['--schema <name>', 'PostgreSQL: schema (default session_revocation)'],
+  ['--table <name>', 'PostgreSQL: sessions table (default sessions)'],
+  ['--prepared-statements=false', 'PostgreSQL: unnamed statements only, behind a transaction pooler (PgBouncer)'],
+  ['--table-prefix <prefix>', 'SQLite: table name prefix (default session_revocation_)'],
+  ['-h, --help', 'Show help'],
+];
+
+/** The command line, read. */
+export type Invocation =
+  | { readonly kind: 'program-help' }
+  | { readonly kind: 'command-help'; readonly command: Command }
+  | {
+      readonly kind: 'run';
+      readonly command: Command;
+      readonly args: readonly string[];
+      readonly values: Readonly<Record<string, string | boolean | undefined>>;
+      readonly store: string | undefined;
+      readonly flags: StoreFlags;
+    };
+
+/**
+ * Reads argv with `parseArgs`, twice: a lenient pass finds the command wherever the flags
+ * are, then a strict pass with exactly the flags of that command refuses anything else.
+ */
+export function readCommandLine(argv: readonly string[], commands: readonly Command[], env: NodeJS.ProcessEnv): Invocation {
+  const everyOption: OptionTable = Object.assign({}, ...commands.map((command) => command.options), GLOBAL_OPTIONS);
+  const first = parseArgs({ args: [...argv], options: everyOption, strict: false, allowPositionals: true });
+  const name = first.positionals[0];
+  if (name === undefined) {
+    if (first.values['help'] === true) return { kind: 'program-help' };
+    throw usageError('missing command');
+  }
+  const command = commands.find((candidate) => candidate.name === name);
+  if (command === undefined) throw usageError(`unknown command "${name}"`);
+
+  const { values, positionals } = strictParse(argv, { ...GLOBAL_OPTIONS, ...command.options });
+  if (values['help'] === true) return { kind: 'command-help', command };
+  const args = positionals.slice(1);
+  if (args.length < command.args.length) throw usageError(`${command.name} needs <${command.args[args.length]}>`);
+  if (args.length > command.args.length) throw usageError(`unexpected argument "${args[command.args.length]}" for ${command.name}`);
+  for (const [index, arg] of args.entries()) if (arg === '') throw usageError(`<${command.args[index]}> must not be empty`);
+
+  return {
+    kind: 'run',
+    command,
+    args,
+    values,
+    store: text(values['store']) ?? env['SESSION_REVOCATION_STORE'],
+    flags: {
+      prefix: text(values['prefix']),
+      schema: text(values['schema']),
+      table: text(values['table']),
+      tablePrefix: text(values['table-prefix']),
+      preparedStatements: preparedStatements(values['prepared-statements']),
+    },
+  };
+}
+
+function strictParse(argv: readonly string[], options: OptionTable): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
+    return { values: values as Record<string, string | boolean | undefined>, positionals };
+  } catch (error) {
+    const code = error instanceof Error && 'code' in error ? error.code : undefined;
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      // Node's message goes on about "--" for positionals; the flag is what matters.
+      const flag = /'([^']+)'/.exec((error as Error).message)?.[1];
+      throw usageError(`unknown option ${flag ?? ''}`.trim());
+    }
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) throw usageError((error as Error).message);
+    throw error;
+  }
+}
+
+function text(value: string | boolean | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function preparedStatements(value: string | boolean | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw usageError('--prepared-statements takes true or false');
+}

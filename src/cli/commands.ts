@@ -1,0 +1,9 @@
+import type { Command } from './command.js';
+import { exportUser } from './commands/export-user.js';
+import { list } from './commands/list.js';
+import { migrate } from './commands/migrate.js';
+import { prune } from './commands/prune.js';
+import { revokeUser } from './commands/revoke-user.js';
+
+/** Every command, in the order the help lists them. A new command is one file and one line here. */
+export const COMMANDS: readonly Command[] = [migrate, list, revokeUser, prune, exportUser];

@@ -1,0 +1,15 @@
+import type { Command } from '../command.js';
+
+/** `migrate`: creates or upgrades the store's tables, and says what it did. */
+export const migrate: Command = {
+  name: 'migrate',
+  summary: "Create or upgrade the store's tables (PostgreSQL, SQLite); Redis needs none",
+  args: [],
+  createsDatabase: true,
+  options: {},
+  optionHelp: [],
+  details: 'Safe to run again, and while apps are running: instances migrating at once take turns.',
+  async run({ store, output }) {
+    output.line(await store.migrate());
+  },
+};

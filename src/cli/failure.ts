@@ -1,0 +1,55 @@
+import { isSessionError } from '../errors.js';
+
+/** Exit codes of the CLI: the contract scripts rely on. */
+export const EXIT = Object.freeze({ done: 0, failed: 1, usage: 2 });
+
+/**
+ * An error the CLI reports as one line and an exit code: `usage` for a command line that
+ * cannot be right (exit 2), `failed` for a refusal or a failure (exit 1).
+ */
+export class CliError extends Error {
+  readonly exitCode: number;
+
+  constructor(message: string, exitCode: number = EXIT.failed, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CliError';
+    this.exitCode = exitCode;
+  }
+}
+
+/** A command line that cannot be right: unknown command or flag, missing argument, bad --store. */
+export function usageError(message: string): CliError {
+  return new CliError(`${message} (see session-revocation --help)`, EXIT.usage);
+}
+
+/**
+ * The line and exit code for anything a command threw. An argument the manager refuses
+ * (`INVALID_INPUT`: a user id too long, an unknown kind) is bad usage; everything else is a
+ * failure. Never a stack trace: an operator reads this line, a script reads the exit code.
+ */
+export function describeFailure(error: unknown): { message: string; exitCode: number } {
+  if (error instanceof CliError) return { message: oneLine(withCause(error.message, error.cause)), exitCode: error.exitCode };
+  if (isSessionError(error)) {
+    const exitCode = error.code === 'INVALID_INPUT' ? EXIT.usage : EXIT.failed;
+    return { message: oneLine(withCause(error.message, error.cause)), exitCode };
+  }
+  if (error instanceof Error) return { message: oneLine(withCause(error.message, error.cause)), exitCode: EXIT.failed };
+  return { message: oneLine(String(error)), exitCode: EXIT.failed };
+}
+
+// The driver's own words ("connect ECONNREFUSED 127.0.0.1:1") say what to fix; keep them.
+function withCause(message: string, cause: unknown): string {
+  const detail = causeMessage(cause);
+  return detail === undefined || message.includes(detail) ? message : `${message} (${detail})`;
+}
+
+function causeMessage(cause: unknown): string | undefined {
+  if (cause instanceof AggregateError && cause.errors.length > 0) return causeMessage(cause.errors[0]);
+  if (cause instanceof Error && cause.message !== '') return cause.message;
+  if (cause instanceof Error && 'code' in cause && typeof cause.code === 'string') return cause.code;
+  return undefined;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}

@@ -1,0 +1,49 @@
+/** Where the CLI writes: results on stdout, progress and errors on stderr. */
+export interface Output {
+  /** One line of the result, on stdout. */
+  line(text: string): void;
+  /** A progress report on stderr: rewritten in place on a terminal, one line each otherwise. */
+  progress(): Progress;
+}
+
+/** A progress report of a long command. */
+export interface Progress {
+  /** The latest state. */
+  update(text: string): void;
+  /** Ends the report (on a terminal, moves past the rewritten line). */
+  done(): void;
+}
+
+/** The process's own streams. */
+export function processOutput(): Output {
+  return {
+    line: (text) => {
+      process.stdout.write(`${text}\n`);
+    },
+    progress: () => (process.stderr.isTTY ? terminalProgress(process.stderr) : lineProgress(process.stderr)),
+  };
+}
+
+// A terminal: one line, redrawn ("\r" then clear to the end of the line).
+function terminalProgress(stream: NodeJS.WriteStream): Progress {
+  let shown = false;
+  return {
+    update: (text) => {
+      shown = true;
+      stream.write(`\r\x1b[2K${text}`);
+    },
+    done: () => {
+      if (shown) stream.write('\n');
+    },
+  };
+}
+
+// A pipe or a log file: control characters would garble it, so plain lines.
+function lineProgress(stream: NodeJS.WritableStream): Progress {
+  return {
+    update: (text) => {
+      stream.write(`${text}\n`);
+    },
+    done: () => {},
+  };
+}

@@ -1,0 +1,48 @@
+import { usageError } from './failure.js';
+
+/** What `--store` names: where the sessions are. */
+export type StoreSpec =
+  | { readonly type: 'memory' }
+  | { readonly type: 'sqlite'; readonly filename: string }
+  | { readonly type: 'redis'; readonly url: string }
+  | { readonly type: 'postgres'; readonly url: string };
+
+const SHAPES = 'memory, sqlite:<file>, redis://…, rediss://…, postgres://… or postgresql://…';
+
+/** Reads `--store`; anything else than the forms in {@link SHAPES} is bad usage. */
+export function parseStoreSpec(value: string | undefined): StoreSpec {
+  if (value === undefined || value === '') {
+    throw usageError(`--store is required: ${SHAPES} (or set SESSION_REVOCATION_STORE)`);
+  }
+  if (value === 'memory') return { type: 'memory' };
+  if (value.startsWith('sqlite:')) {
+    const filename = value.slice('sqlite:'.length);
+    if (filename === '') throw usageError('--store sqlite:<file> needs a file name');
+    return { type: 'sqlite', filename };
+  }
+  const scheme = /^([a-z]+):\/\//.exec(value)?.[1];
+  if (scheme === 'redis' || scheme === 'rediss' || scheme === 'postgres' || scheme === 'postgresql') {
+    if (!URL.canParse(value)) throw usageError(`--store ${redact(value)} is not a valid URL`);
+    return { type: scheme.startsWith('redis') ? 'redis' : 'postgres', url: value };
+  }
+  throw usageError(`--store must be ${SHAPES}, not "${redact(value)}"`);
+}
+
+/** The store for messages: a URL's password never reaches a terminal or a log. */
+export function describeStore(spec: StoreSpec): string {
+  switch (spec.type) {
+    case 'memory':
+      return 'memory';
+    case 'sqlite':
+      return `sqlite:${spec.filename}`;
+    default:
+      return redact(spec.url);
+  }
+}
+
+function redact(value: string): string {
+  if (!URL.canParse(value)) return value.replace(/\/\/[^@/]*@/, '//***@');
+  const url = new URL(value);
+  if (url.password !== '') url.password = '***';
+  return url.toString();
+}

@@ -1,0 +1,97 @@
+import { DEFAULT_SCHEMA, DEFAULT_TABLE } from '../../../adapters/postgres/identifiers.js';
+import type { PostgresClient } from '../../../adapters/postgres/options.js';
+import { postgresStore } from '../../../adapters/postgres/store.js';
+import { CliError } from '../failure.js';
+import { storeOptions } from './checked.js';
+import { optionalImport } from './optional.js';
+import type { OpenedStore, StoreFlags } from './types.js';
+
+/** How long the CLI waits for PostgreSQL to accept a connection. */
+const CONNECT_TIMEOUT = 5_000;
+
+interface Connected {
+  readonly pool: PostgresClient;
+  /** One value of a one-row query, for `migrate`'s look before it writes. */
+  readonly scalar: (text: string, values: unknown[]) => Promise<unknown>;
+  readonly close: () => Promise<void>;
+}
+
+/** PostgreSQL through a `pg` pool when installed, else postgres.js; two connections at most. */
+export async function openPostgres(url: string, label: string, flags: StoreFlags): Promise<OpenedStore> {
+  const schema = flags.schema ?? DEFAULT_SCHEMA;
+  const table = flags.table ?? DEFAULT_TABLE;
+  const connected = (await connectPg(url, label)) ?? (await connectPostgresJs(url, label));
+  if (connected === undefined) throw new CliError('the PostgreSQL store needs a client: npm install pg (or npm install postgres)');
+  try {
+    const store = storeOptions(() =>
+      postgresStore({
+        pool: connected.pool,
+        schema,
+        table,
+        // The CLI needs no notices from other instances: nothing to LISTEN for.
+        listen: false,
+        ...(flags.preparedStatements === undefined ? {} : { preparedStatements: flags.preparedStatements }),
+      }),
+    );
+    return {
+      store,
+      async migrate() {
+        const existed = (await connected.scalar('SELECT to_regclass($1) IS NOT NULL AS present', [`${schema}.${table}`])) === true;
+        await store.migrate();
+        return existed
+          ? `The PostgreSQL session tables in schema "${schema}" (${table}, ${table}_epochs, ${table}_denied) were already there; migrations are up to date.`
+          : `Created the PostgreSQL session tables in schema "${schema}": ${table}, ${table}_epochs, ${table}_denied.`;
+      },
+      close: connected.close,
+    };
+  } catch (error) {
+    await connected.close();
+    throw error;
+  }
+}
+
+async function connectPg(url: string, label: string): Promise<Connected | undefined> {
+  const module = await optionalImport('pg', () => import('pg'));
+  if (module === undefined) return undefined;
+  const pool = new module.default.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: CONNECT_TIMEOUT });
+  pool.on('error', () => {});
+  const close = async (): Promise<void> => {
+    await pool.end().catch(() => {});
+  };
+  try {
+    await pool.query('SELECT 1');
+  } catch (error) {
+    await close();
+    throw unreachable(label, error);
+  }
+  return {
+    pool,
+    scalar: async (text, values) => Object.values((await pool.query(text, values)).rows[0] ?? {})[0],
+    close,
+  };
+}
+
+async function connectPostgresJs(url: string, label: string): Promise<Connected | undefined> {
+  const module = await optionalImport('postgres', () => import('postgres'));
+  if (module === undefined) return undefined;
+  // postgres.js prints the server's notices by default ("schema exists, skipping").
+  const sql = module.default(url, { max: 2, connect_timeout: CONNECT_TIMEOUT / 1_000, onnotice: () => {} });
+  const close = async (): Promise<void> => {
+    await sql.end({ timeout: 5 }).catch(() => {});
+  };
+  try {
+    await sql.unsafe('SELECT 1');
+  } catch (error) {
+    await close();
+    throw unreachable(label, error);
+  }
+  return {
+    pool: sql as unknown as PostgresClient,
+    scalar: async (text, values) => Object.values((await sql.unsafe(text, values as never[]))[0] ?? {})[0],
+    close,
+  };
+}
+
+function unreachable(label: string, cause: unknown): CliError {
+  return new CliError(`cannot connect to PostgreSQL at ${label}`, undefined, { cause });
+}

@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
+import { DEFAULT_TABLE_PREFIX } from '../../../adapters/sqlite/options.js';
+import { sqliteStore } from '../../../adapters/sqlite/store.js';
+import { CliError } from '../failure.js';
+import { storeOptions } from './checked.js';
+import type { OpenedStore, StoreFlags } from './types.js';
+
+/**
+ * An SQLite file through better-sqlite3 (loaded here only to say what to install when
+ * missing). Without `create`, a file that does not exist is refused.
+ */
+export function openSqlite(filename: string, flags: StoreFlags, options: { readonly create: boolean }): OpenedStore {
+  const Database = loadBetterSqlite3();
+  if (!options.create && filename !== ':memory:' && !existsSync(filename)) {
+    throw new CliError(`no SQLite database at ${filename}: run session-revocation migrate first, or check the path`);
+  }
+  const tablePrefix = flags.tablePrefix ?? DEFAULT_TABLE_PREFIX;
+  const store = storeOptions(() => sqliteStore({ filename, tablePrefix }));
+  return {
+    store,
+    async migrate() {
+      const existed = tablesExist(Database, filename, tablePrefix);
+      // The store creates or upgrades its tables on first use, in one write transaction;
+      // a read is the smallest first use.
+      await store.getRevocationState('session-revocation-cli');
+      return existed
+        ? `The SQLite session tables (prefix "${tablePrefix}") in ${filename} were already there; they are up to date.`
+        : `Created the SQLite session tables (prefix "${tablePrefix}") in ${filename}.`;
+    },
+    // The store opened the file and closes it itself.
+    close: async () => {},
+  };
+}
+
+function loadBetterSqlite3(): typeof BetterSqlite3 {
+  try {
+    return createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+  } catch (error) {
+    const missing = error instanceof Error && 'code' in error && error.code === 'MODULE_NOT_FOUND';
+    throw new CliError(
+      missing ? 'the SQLite store needs better-sqlite3: npm install better-sqlite3' : 'better-sqlite3 is installed but could not be loaded (npm rebuild better-sqlite3)',
+      undefined,
+      { cause: error },
+    );
+  }
+}
+
+// A read-only look before the store writes anything, so `migrate` can say what it did.
+function tablesExist(Database: typeof BetterSqlite3, filename: string, tablePrefix: string): boolean {
+  if (filename === ':memory:' || !existsSync(filename)) return false;
+  const db = new Database(filename, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(`${tablePrefix}sessions`) !== undefined;
+  } finally {
+    db.close();
+  }
+}

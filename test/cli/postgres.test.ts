@@ -1,0 +1,25 @@
+import { postgresStore } from '../../adapters/postgres/index.js';
+import type { SessionStore } from '../../src/index.js';
+import { dropSchemas, freshSchema, POSTGRES_URL, postgresUp, testPool } from '../support/postgres-database.js';
+import { describeCliOnStore } from './scenarios.js';
+
+const up = await postgresUp();
+
+describeCliOnStore('PostgreSQL', up, async () => {
+  const schema = freshSchema('cli');
+  const pool = testPool({ max: 4 });
+  let store: SessionStore | undefined;
+  return {
+    args: ['--store', POSTGRES_URL, '--schema', schema, '--prepared-statements=false'],
+    migrated: [
+      new RegExp(`^Created the PostgreSQL session tables in schema "${schema}": sessions, sessions_epochs, sessions_denied\\.\\n$`),
+      new RegExp(`^The PostgreSQL session tables in schema "${schema}" \\(sessions, sessions_epochs, sessions_denied\\) were already there; migrations are up to date\\.\\n$`),
+    ],
+    store: async () => (store ??= postgresStore({ pool, schema, listen: false })),
+    async cleanup() {
+      await store?.close?.();
+      await dropSchemas(pool, [schema]);
+      await pool.end();
+    },
+  };
+}, { otherClient: 'postgres' });

@@ -1,0 +1,185 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSessionManager, type SessionManager, type SessionStore } from '../../src/index.js';
+import { DAY, UA } from '../support/clock.js';
+import { barePackage, cli } from './bin.js';
+
+/** One kind of store under the CLI: how to name it on the command line and reach its data. */
+export interface CliStoreHarness {
+  /** `--store …` and the store's own flags, naming a namespace of this run only. */
+  readonly args: readonly string[];
+  /** What `migrate` prints the first time, then the second. */
+  readonly migrated: readonly [RegExp, RegExp];
+  /** A store on the same data, for putting sessions in and reading them back. */
+  store(): Promise<SessionStore>;
+  /** Removes everything this run wrote (the namespace) and closes what it opened. */
+  cleanup(): Promise<void>;
+}
+
+/**
+ * Every command of the built bin against one real store: what an operator sees on stdout and
+ * stderr, and the exit code. Sessions are put in with the library, as an app would.
+ */
+export function describeCliOnStore(
+  name: string,
+  enabled: boolean,
+  makeHarness: () => Promise<CliStoreHarness>,
+  options: {
+    /** The store's second client package (node-redis, postgres.js), used when the first is not installed. */
+    readonly otherClient?: string;
+  } = {},
+): void {
+  const { otherClient } = options;
+  describe.skipIf(!enabled)(`session-revocation CLI on ${name}`, () => {
+    let harness: CliStoreHarness;
+    const managers: SessionManager[] = [];
+    const run = (...args: string[]) => cli([...args, ...harness.args]);
+    const manager = async (options: { past?: number; kinds?: Record<string, object> } = {}): Promise<SessionManager> => {
+      const past = options.past ?? 0;
+      const sessions = createSessionManager({ store: await harness.store(), clock: () => Date.now() - past, ...(options.kinds ? { kinds: options.kinds } : {}) });
+      managers.push(sessions);
+      return sessions;
+    };
+
+    beforeAll(async () => {
+      harness = await makeHarness();
+    });
+    afterAll(async () => {
+      // The harness closes the stores; managers only hold timers and caches.
+      await harness?.cleanup();
+    });
+
+    it('migrate says what it did, the first time and the second (exit 0 both times)', async () => {
+      const first = await run('migrate');
+      expect(first).toMatchObject({ code: 0, stderr: '' });
+      expect(first.stdout).toMatch(harness.migrated[0]);
+      const second = await run('migrate');
+      expect(second).toMatchObject({ code: 0, stderr: '' });
+      expect(second.stdout).toMatch(harness.migrated[1]);
+    });
+
+    it('list prints the live sessions like the Security page, and as JSON with --json', async () => {
+      const sessions = await manager();
+      const mac = await sessions.create({ userId: 'alice', userAgent: UA.chromeMac, ip: '203.0.113.9' });
+      const windows = await sessions.create({ userId: 'alice', userAgent: UA.firefoxWindows });
+      await sessions.revoke((await sessions.create({ userId: 'alice', kind: 'api' })).session.id);
+
+      const table = await run('list', 'alice');
+      expect(table).toMatchObject({ code: 0, stderr: '' });
+      const lines = table.stdout.trimEnd().split('\n');
+      expect(lines).toHaveLength(3);
+      expect(lines[0]).toMatch(/^DEVICE +LAST USED +CREATED +IP +KIND +ID$/);
+      const macLine = lines.find((line) => line.includes(mac.session.id));
+      expect(macLine).toMatch(/^Chrome on Mac OS +Just now +\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ +203\.0\.113\.9 +browser +/);
+      expect(lines.find((line) => line.includes(windows.session.id))).toMatch(/^Firefox on Windows +Just now +\S+ +- +browser +/);
+
+      const json = await run('list', 'alice', '--json');
+      expect(json.code).toBe(0);
+      const listed = JSON.parse(json.stdout) as Array<{ id: string; deviceLabel: string; ip?: string }>;
+      expect(listed.map((session) => session.id).sort()).toEqual([mac.session.id, windows.session.id].sort());
+      expect(listed.find((session) => session.id === mac.session.id)).toMatchObject({ deviceLabel: 'Chrome on Mac OS', ip: '203.0.113.9' });
+
+      expect(await run('list', 'nobody')).toMatchObject({ code: 0, stdout: 'No live sessions for user nobody.\n' });
+    });
+
+    it('revoke-user signs out everywhere: browser and remember by default, every kind with --kinds all', async () => {
+      const sessions = await manager({ kinds: { kiosk: {} } });
+      const browser = await sessions.create({ userId: 'bob', userAgent: UA.chromeMac });
+      const api = await sessions.create({ userId: 'bob', kind: 'api' });
+      const kiosk = await sessions.create({ userId: 'bob', kind: 'kiosk' });
+
+      const everywhere = await run('revoke-user', 'bob');
+      expect(everywhere).toMatchObject({ code: 0, stderr: '' });
+      expect(everywhere.stdout).toMatch(/^Signed out user bob everywhere \(browser, remember\): sessions created until \S+Z are refused\.\n$/);
+      expect(await sessions.validate(browser.token)).toMatchObject({ ok: false });
+      expect(await sessions.validate(api.token)).toMatchObject({ ok: true });
+
+      const all = await run('revoke-user', 'bob', '--kinds', 'all', '--by', 'ops');
+      expect(all.code).toBe(0);
+      // "all" covers the app's own kinds the store holds for the user, not only the built-in ones.
+      expect(all.stdout).toMatch(/^Signed out user bob everywhere \(api, browser, kiosk, remember\)/);
+      expect(await sessions.validate(api.token)).toMatchObject({ ok: false });
+      expect(await sessions.validate(kiosk.token)).toMatchObject({ ok: false });
+      expect(await run('list', 'bob')).toMatchObject({ code: 0, stdout: 'No live sessions for user bob.\n' });
+
+      const named = await run('revoke-user', 'bob', '--kinds', 'api');
+      expect(named.stdout).toMatch(/^Signed out user bob everywhere \(api\)/);
+    });
+
+    it('export-user prints every stored field of every session, the epochs and the deny-list, never a secret or its hash', async () => {
+      const sessions = await manager();
+      const kept = await sessions.create({ userId: 'carol', userAgent: UA.chromeMac, ip: '198.51.100.7', tenantId: 'acme', data: { plan: 'pro' } });
+      const gone = await sessions.create({ userId: 'carol', kind: 'api' });
+      await sessions.revoke(gone.session.id);
+      await sessions.revokeAll('carol', { kinds: ['remember'] });
+
+      const exported = await run('export-user', 'carol');
+      expect(exported).toMatchObject({ code: 0, stderr: '' });
+      const body = JSON.parse(exported.stdout) as {
+        userId: string;
+        sessions: Array<Record<string, unknown>>;
+        epochs: Record<string, number>;
+        denied: Record<string, number>;
+      };
+      expect(body.userId).toBe('carol');
+      expect(body.sessions).toHaveLength(2);
+      expect(body.sessions.find((session) => session['id'] === kept.session.id)).toMatchObject({
+        userId: 'carol',
+        tenantId: 'acme',
+        kind: 'browser',
+        ip: '198.51.100.7',
+        browser: 'Chrome',
+        os: 'Mac OS',
+        data: { plan: 'pro' },
+        createdAt: kept.session.createdAt,
+        expiresAt: kept.session.expiresAt,
+      });
+      expect(body.sessions.find((session) => session['id'] === gone.session.id)).toMatchObject({ revokedReason: 'revoked', revokedAt: expect.any(Number) });
+      expect(Object.keys(body.epochs)).toEqual(['remember']);
+      expect(Object.keys(body.denied)).toEqual([gone.session.id]);
+      expect(exported.stdout).not.toMatch(/secret/i);
+      for (const { token } of [kept, gone]) expect(exported.stdout).not.toContain(token.split('.')[1]);
+    });
+
+    it('prune deletes expired sessions in batches, with one plain progress line per batch when stderr is no terminal', async () => {
+      const expired = await manager({ past: 31 * DAY });
+      for (let index = 0; index < 5; index++) await expired.create({ userId: 'dave', kind: 'api' });
+      const live = await (await manager()).create({ userId: 'dave', kind: 'api' });
+
+      const pruned = await run('prune', '--batch-size', '2');
+      expect(pruned.code).toBe(0);
+      expect(pruned.stdout).toBe('Deleted 5 expired sessions.\n');
+      expect(pruned.stderr.split('\n')).toEqual([
+        'pruning: 2 expired sessions deleted (1 batch of up to 2)',
+        'pruning: 4 expired sessions deleted (2 batches of up to 2)',
+        'pruning: 5 expired sessions deleted (3 batches of up to 2)',
+        '',
+      ]);
+      const left = JSON.parse((await run('export-user', 'dave')).stdout) as { sessions: Array<{ id: string }> };
+      expect(left.sessions.map((session) => session.id)).toEqual([live.session.id]);
+
+      expect(await run('prune')).toMatchObject({ code: 0, stdout: 'Deleted 0 expired sessions.\n' });
+    });
+
+    if (otherClient !== undefined) {
+      it(`works the same through ${otherClient} when only that client is installed`, async () => {
+        const bare = barePackage([otherClient]);
+        try {
+          const sessions = await manager();
+          const created = await sessions.create({ userId: 'erin', userAgent: UA.chromeMac });
+          const other = (...args: string[]) => cli([...args, ...harness.args], { bin: bare.bin });
+          expect((await other('migrate')).code).toBe(0);
+          const listed = await other('list', 'erin', '--json');
+          expect(listed).toMatchObject({ code: 0, stderr: '' });
+          expect((JSON.parse(listed.stdout) as Array<{ id: string }>).map((session) => session.id)).toEqual([created.session.id]);
+          expect((await other('revoke-user', 'erin')).code).toBe(0);
+          expect(await sessions.validate(created.token)).toMatchObject({ ok: false });
+          const exported = JSON.parse((await other('export-user', 'erin')).stdout) as { epochs: Record<string, number> };
+          expect(Object.keys(exported.epochs).sort()).toEqual(['browser', 'remember']);
+          expect(await other('prune')).toMatchObject({ code: 0, stdout: 'Deleted 0 expired sessions.\n' });
+        } finally {
+          bare.remove();
+        }
+      });
+    }
+  });
+}

@@ -1,0 +1,146 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { barePackage, cli, type CliRun } from './bin.js';
+
+const COMMANDS = ['migrate', 'list', 'revoke-user', 'prune', 'export-user'];
+
+/** An error as the CLI must print it: one line, the program's name first, no stack trace. */
+function expectOneLine(run: CliRun, code: number, message: RegExp): void {
+  expect(run.code).toBe(code);
+  expect(run.stdout).toBe('');
+  expect(run.stderr).toMatch(/^session-revocation: [^\n]+\n$/);
+  expect(run.stderr).toMatch(message);
+}
+
+describe('session-revocation --help', () => {
+  it('lists every command, the store flags and the exit codes (exit 0)', async () => {
+    for (const args of [['--help'], ['-h']]) {
+      const run = await cli(args);
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      expect(run.stdout).toMatch(/^Usage: session-revocation <command>/);
+      for (const command of COMMANDS) expect(run.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+      for (const flag of ['--store', '--prefix', '--schema', '--table', '--prepared-statements=false', '--table-prefix']) expect(run.stdout).toContain(flag);
+      expect(run.stdout).toContain('Exit codes: 0 done, 1 refused or failed');
+    }
+  });
+
+  it('each command has its own help, with no store needed (exit 0)', async () => {
+    const runs = await Promise.all(COMMANDS.map((command) => cli([command, '--help'])));
+    for (const [index, run] of runs.entries()) {
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      expect(run.stdout).toMatch(new RegExp(`^Usage: session-revocation ${COMMANDS[index]}( <userId>)? --store <where>`));
+    }
+    expect((await cli(['list', '--help'])).stdout).toContain('--json');
+    expect((await cli(['revoke-user', '--help'])).stdout).toMatch(/--kinds all\|<kind>.*\n.*--by <actor>/);
+    expect((await cli(['prune', '--help'])).stdout).toContain('--batch-size <n>');
+  });
+});
+
+describe.concurrent('bad usage exits 2 with one line', () => {
+  it.each([
+    [[], /missing command/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['list', 'u1', '--store', 'memory', '--nope'], /unknown option --nope/],
+    [['list', '--store', 'memory'], /list needs <userId>/],
+    [['list', 'u1', 'u2', '--store', 'memory'], /unexpected argument "u2" for list/],
+    [['prune', '--store'], /--store/],
+    [['list', 'u1'], /--store is required/],
+    [['list', 'u1', '--store', 'mysql://127.0.0.1/db'], /--store must be memory, sqlite:<file>, redis:\/\/…/],
+    [['list', 'u1', '--store', 'sqlite:'], /sqlite:<file> needs a file name/],
+    [['list', 'u1', '--store', 'memory', '--prefix', 'x:'], /--prefix is an option of the Redis store/],
+    [['list', 'u1', '--store', 'memory', '--schema', 'x'], /--schema is an option of the PostgreSQL store/],
+    [['list', 'u1', '--store', 'memory', '--prepared-statements=maybe'], /--prepared-statements takes true or false/],
+    [['prune', '--store', 'memory', '--batch-size', '0'], /--batch-size must be a whole number from 1 to 100000/],
+    [['prune', '--store', 'memory', '--json'], /unknown option --json/],
+    [['revoke-user', 'u1', '--store', 'memory', '--kinds', 'browser,'], /--kinds takes "all" or a comma-separated list/],
+    [['list', 'x'.repeat(300), '--store', 'memory'], /user/i],
+  ])('%j', async (args, message) => {
+    expectOneLine(await cli(args), 2, message);
+  });
+
+  it('a store option the store refuses is bad usage, in the store\'s words', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'session-revocation-cli-'));
+    try {
+      expectOneLine(await cli(['migrate', '--store', `sqlite:${join(directory, 's.db')}`, '--table-prefix', 'no-dashes']), 2, /tablePrefix must be letters, digits and "_"/);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('an SQLite file that is not there', () => {
+  it('is created by migrate only: other commands refuse it (exit 1) rather than create an empty database', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'session-revocation-cli-'));
+    try {
+      const filename = join(directory, 'typo.db');
+      for (const args of [['list', 'u1'], ['prune'], ['revoke-user', 'u1'], ['export-user', 'u1']]) {
+        expectOneLine(await cli([...args, '--store', `sqlite:${filename}`]), 1, /no SQLite database at .+typo\.db: run session-revocation migrate first, or check the path/);
+      }
+      expect(existsSync(filename)).toBe(false);
+      expect((await cli(['migrate', '--store', `sqlite:${filename}`])).code).toBe(0);
+      expect(await cli(['export-user', 'u1', '--store', `sqlite:${filename}`])).toMatchObject({ code: 0, stderr: '' });
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the memory store', () => {
+  it('runs every command on an empty store: nothing to migrate, no sessions, nothing to prune', async () => {
+    expect(await cli(['migrate', '--store', 'memory'])).toMatchObject({ code: 0, stdout: 'The memory store keeps nothing between runs: nothing to migrate.\n', stderr: '' });
+    expect(await cli(['list', 'u1', '--store', 'memory'])).toMatchObject({ code: 0, stdout: 'No live sessions for user u1.\n' });
+    expect(await cli(['list', 'u1', '--store', 'memory', '--json'])).toMatchObject({ code: 0, stdout: '[]\n' });
+    expect(await cli(['prune', '--store', 'memory'])).toMatchObject({ code: 0, stdout: 'Deleted 0 expired sessions.\n' });
+    const exported = await cli(['export-user', 'u1', '--store', 'memory']);
+    expect(JSON.parse(exported.stdout)).toEqual({ userId: 'u1', exportedAt: expect.any(Number), sessions: [], epochs: {}, denied: {} });
+    const revoked = await cli(['revoke-user', 'u1', '--store', 'memory', '--kinds', 'all']);
+    expect(revoked).toMatchObject({ code: 0, stderr: '' });
+    expect(revoked.stdout).toMatch(/^Signed out user u1 everywhere \(api, browser, remember\)/);
+  });
+
+  it('takes the store from SESSION_REVOCATION_STORE when --store is not given', async () => {
+    expect(await cli(['list', 'u1'], { env: { SESSION_REVOCATION_STORE: 'memory' } })).toMatchObject({ code: 0, stdout: 'No live sessions for user u1.\n' });
+  });
+});
+
+describe('a store that is down', () => {
+  it('Redis: exit 1, one line naming the server without its password', async () => {
+    const run = await cli(['list', 'u1', '--store', 'redis://:hunter2@127.0.0.1:1']);
+    expectOneLine(run, 1, /^session-revocation: cannot connect to Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1 \(.*ECONNREFUSED.*\)\n$/);
+    expect(run.stderr).not.toContain('hunter2');
+  });
+
+  it('PostgreSQL: exit 1, one line naming the server without its password', async () => {
+    const run = await cli(['migrate', '--store', 'postgres://postgres:hunter2@127.0.0.1:1/test']);
+    expectOneLine(run, 1, /^session-revocation: cannot connect to PostgreSQL at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/test \(.*ECONNREFUSED.*\)\n$/);
+    expect(run.stderr).not.toContain('hunter2');
+  });
+});
+
+describe('without the optional client packages', () => {
+  const bare = barePackage();
+  afterAll(() => bare.remove());
+
+  it.each([
+    ['redis://127.0.0.1:6379', /the Redis store needs a client: npm install ioredis \(or npm install redis\)/],
+    ['postgres://postgres@127.0.0.1:5432/test', /the PostgreSQL store needs a client: npm install pg \(or npm install postgres\)/],
+    [`sqlite:${join(bare.folder, 'sessions.db')}`, /the SQLite store needs better-sqlite3: npm install better-sqlite3/],
+  ])('%s says which package to install (exit 1)', async (store, message) => {
+    expectOneLine(await cli(['list', 'u1', '--store', store], { bin: bare.bin }), 1, message);
+  });
+});
+
+describe('with the other client of each server (node-redis, postgres.js)', () => {
+  const bare = barePackage(['redis', 'postgres']);
+  afterAll(() => bare.remove());
+
+  it('a Redis that is down: exit 1, one line', async () => {
+    expectOneLine(await cli(['list', 'u1', '--store', 'redis://127.0.0.1:1'], { bin: bare.bin }), 1, /^session-revocation: cannot connect to Redis at redis:\/\/127\.0\.0\.1:1 \(.*ECONNREFUSED.*\)\n$/);
+  });
+
+  it('a PostgreSQL that is down: exit 1, one line', async () => {
+    expectOneLine(await cli(['list', 'u1', '--store', 'postgresql://127.0.0.1:1/test'], { bin: bare.bin }), 1, /^session-revocation: cannot connect to PostgreSQL at postgresql:\/\/127\.0\.0\.1:1\/test \(.*ECONNREFUSED.*\)\n$/);
+  });
+});
