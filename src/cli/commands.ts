@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { eraseUser } from './commands/erase-user.js';
 import { exportUser } from './commands/export-user.js';
 import { list } from './commands/list.js';
 import { migrate } from './commands/migrate.js';
@@ -6,4 +7,4 @@ import { prune } from './commands/prune.js';
 import { revokeUser } from './commands/revoke-user.js';
 
 /** Every command, in the order the help lists them. A new command is one file and one line here. */
-export const COMMANDS: readonly Command[] = [migrate, list, revokeUser, prune, exportUser];
+export const COMMANDS: readonly Command[] = [migrate, list, revokeUser, prune, exportUser, eraseUser];

@@ -1,9 +1,16 @@
+import { createInterface } from 'node:readline';
+
 /** Where the CLI writes: results on stdout, progress and errors on stderr. */
 export interface Output {
   /** One line of the result, on stdout. */
   line(text: string): void;
   /** A progress report on stderr: rewritten in place on a terminal, one line each otherwise. */
   progress(): Progress;
+  /**
+   * Asks a yes/no question on stderr and reads the answer from stdin (a terminal, or a line
+   * piped in). Only "y" or "yes" (any case) is a yes; no answer at all is a no.
+   */
+  confirm(question: string): Promise<boolean>;
 }
 
 /** A progress report of a long command. */
@@ -21,7 +28,20 @@ export function processOutput(): Output {
       process.stdout.write(`${text}\n`);
     },
     progress: () => (process.stderr.isTTY ? terminalProgress(process.stderr) : lineProgress(process.stderr)),
+    confirm: (question) => confirmOn(process.stdin, process.stderr, question),
   };
+}
+
+async function confirmOn(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, question: string): Promise<boolean> {
+  const lines = createInterface({ input, output, terminal: false });
+  output.write(`${question} [y/N] `);
+  try {
+    for await (const answer of lines) return /^\s*y(es)?\s*$/i.test(answer);
+    return false;
+  } finally {
+    lines.close();
+    output.write('\n');
+  }
 }
 
 // A terminal: one line, redrawn ("\r" then clear to the end of the line).

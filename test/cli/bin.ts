@@ -19,15 +19,17 @@ export interface CliRun {
  * Runs the bin with `args` and no TTY (pipes), and waits for the process to end by itself: a
  * client left open would keep it alive until the timeout kills it (code null).
  */
-export function cli(args: readonly string[], options: { env?: NodeJS.ProcessEnv; bin?: string; timeout?: number } = {}): Promise<CliRun> {
+export function cli(args: readonly string[], options: { env?: NodeJS.ProcessEnv; bin?: string; timeout?: number; input?: string } = {}): Promise<CliRun> {
   const env = { ...process.env, ...options.env };
   delete env['SESSION_REVOCATION_STORE'];
   if (options.env?.['SESSION_REVOCATION_STORE'] !== undefined) env['SESSION_REVOCATION_STORE'] = options.env['SESSION_REVOCATION_STORE'];
   return new Promise((done) => {
-    execFile(process.execPath, [options.bin ?? BIN, ...args], { env, timeout: options.timeout ?? 15_000, encoding: 'utf8' }, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, [options.bin ?? BIN, ...args], { env, timeout: options.timeout ?? 15_000, encoding: 'utf8' }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
       done({ code, stdout, stderr });
     });
+    // What a user would type, then end of input: a command that asks never waits for more.
+    child.stdin?.end(options.input ?? '');
   });
 }
 

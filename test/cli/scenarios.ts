@@ -160,6 +160,35 @@ export function describeCliOnStore(
       expect(await run('prune')).toMatchObject({ code: 0, stdout: 'Deleted 0 expired sessions.\n' });
     });
 
+    it('erase-user asks first, erases on "y" or --yes, and keeps every old token refused', async () => {
+      const sessions = await manager();
+      const laptop = await sessions.create({ userId: 'frank', userAgent: UA.chromeMac, ip: '198.51.100.8' });
+      await sessions.revoke((await sessions.create({ userId: 'frank', kind: 'api' })).session.id);
+      const bystander = await sessions.create({ userId: 'grace', userAgent: UA.chromeMac });
+
+      const declined = await cli(['erase-user', 'frank', ...harness.args], { input: 'n\n' });
+      expect(declined.code).toBe(1);
+      expect(declined.stderr).toContain('Erase every session of user frank? This cannot be undone. [y/N]');
+      expect(declined.stderr).toContain('session-revocation: Nothing erased: user frank was not confirmed (answer "y", or pass --yes).');
+      expect(await sessions.validate(laptop.token)).toMatchObject({ ok: true });
+      // No answer at all (a script without --yes) is a no too.
+      expect((await run('erase-user', 'frank')).code).toBe(1);
+
+      const confirmed = await cli(['erase-user', 'frank', ...harness.args], { input: 'yes\n' });
+      expect(confirmed).toMatchObject({ code: 0, stdout: 'Erased user frank: 2 sessions deleted, every token refused; the revocation epochs stay.\n' });
+      expect(await sessions.validate(laptop.token)).toMatchObject({ ok: false });
+      const left = JSON.parse((await run('export-user', 'frank')).stdout) as { sessions: unknown[]; epochs: Record<string, number>; denied: Record<string, number> };
+      expect(left.sessions).toEqual([]);
+      expect(left.denied).toEqual({});
+      expect(Object.keys(left.epochs).sort()).toEqual(['api', 'browser', 'remember']);
+      expect(await sessions.validate(bystander.token)).toMatchObject({ ok: true });
+
+      expect(await run('erase-user', 'frank', '--yes', '--by', 'privacy-desk')).toMatchObject({
+        code: 0,
+        stdout: 'Erased user frank: 0 sessions deleted, every token refused; the revocation epochs stay.\n',
+      });
+    });
+
     if (otherClient !== undefined) {
       it(`works the same through ${otherClient} when only that client is installed`, async () => {
         const bare = barePackage([otherClient]);

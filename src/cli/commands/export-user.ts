@@ -1,4 +1,3 @@
-import type { SessionRecord } from '../../store.js';
 import type { Command } from '../command.js';
 import { json } from '../format.js';
 
@@ -10,25 +9,11 @@ export const exportUser: Command = {
   options: {},
   optionHelp: [],
   details:
-    'Every session row (revoked and expired ones too) with every field except the hash of its secret, the\n' +
-    'revocation epochs per kind and the deny-list of revoked sessions. Times are milliseconds since 1970.',
-  async run({ args, store: { store }, output }) {
+    'Every session row (revoked and expired ones too) with every field except the hash of its secret and its\n' +
+    'state now (live, revoked, expired), the revocation epochs per kind and the deny-list of revoked sessions.\n' +
+    'Times are milliseconds since 1970.',
+  async run({ args, manager, output }) {
     const [userId] = args as [string];
-    const [held, state] = await Promise.all([store.listByUser(userId), store.getRevocationState(userId)]);
-    output.line(
-      json({
-        userId,
-        exportedAt: Date.now(),
-        sessions: held.sessions.map(withoutSecret),
-        epochs: held.epochs,
-        denied: state.denied,
-      }),
-    );
+    output.line(json(await manager().exportUser(userId)));
   },
 };
-
-// The hash of a token's secret is all it takes to check a stolen guess offline: never exported.
-function withoutSecret(record: SessionRecord): Omit<SessionRecord, 'secretHash'> {
-  const { secretHash: _secretHash, ...rest } = record;
-  return rest;
-}
