@@ -64,7 +64,9 @@ export function createOperations(db: BetterSqlite3.Database, s: Statements): Ope
     const createdAt = Math.max(record.createdAt, epoch + 1);
     const expiresAt = createdAt + record.maxAge;
     const replacedIds =
-      options.replaceDevice && record.deviceKey !== undefined
+      options.replaceDevice &&
+      // Stryker disable next-line ConditionalExpression: without a deviceKey the statement binds NULL, and `device_key = NULL` matches no row
+      record.deviceKey !== undefined
         ? s.replaceDevice.all({ at: createdAt, userId: record.userId, kind: record.kind, deviceKey: record.deviceKey, epoch })
         : [];
     deny(replacedIds, record.userId, options.denyUntil);

@@ -28,4 +28,13 @@ export const targets = [
   },
   { name: 'store-answers', mutate: ['src/store-answers.ts'], tests: ['test/core/store-answers.test.ts'] },
   { name: 'memory-store', mutate: ['src/stores/memory.ts', 'src/stores/memory-rows.ts'], tests: ['test/stores/memory.test.ts', 'test/stores/memory-store.test.ts'] },
+  // The SQLite store's reads and writes: its statements, the operations over them and the
+  // decoding of the rows validation reads. Every test database is a temporary file or
+  // :memory:, so concurrent runners never share one. test/sqlite/processes.test.ts is left
+  // out: its child processes run a bundle of their own, where no mutant is ever switched on.
+  {
+    name: 'sqlite-store',
+    mutate: ['adapters/sqlite/operations.ts', 'adapters/sqlite/statements.ts', 'adapters/sqlite/rows.ts'],
+    tests: ['test/stores/sqlite.test.ts', 'test/sqlite/persistence.test.ts', 'test/sqlite/connections.test.ts', 'test/sqlite/options.test.ts'],
+  },
 ];

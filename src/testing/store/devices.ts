@@ -33,6 +33,32 @@ export function describeDeviceReplacement({ runner, store }: StoreSuiteContext):
       expect((await store().get(bare1.session.id))!.session.revokedAt).toBeUndefined();
     });
 
+    it('replaces only live sessions: signed out, revoked by an epoch or expired, they keep their state and are not reported', async () => {
+      const start = Date.now();
+      const signedOutUser = freshUser('signed-out');
+      const signedOut = await store().create(newRecord(store(), signedOutUser, { ...chromeMac, createdAt: start }), { replaceDevice: true });
+      await store().revoke(signedOut.session.id, { at: start + 1, reason: 'sign_out' });
+      const afterSignOut = await store().create(newRecord(store(), signedOutUser, { ...chromeMac, createdAt: start + 2 }), { replaceDevice: true });
+      expect(afterSignOut.replacedIds).toEqual([]);
+      const tombstone = (await store().get(signedOut.session.id))!.session;
+      expect([tombstone.revokedAt, tombstone.revokedReason]).toEqual([start + 1, 'sign_out']);
+
+      // A clock behind: the epoch becomes the newest session's createdAt, which it covers.
+      const epochUser = freshUser('epoch');
+      const covered = await store().create(newRecord(store(), epochUser, { ...chromeMac, createdAt: start }), { replaceDevice: true });
+      expect((await store().revokeAll(epochUser, { kinds: ['browser'], at: start - 1_000 }))['browser']).toBe(start);
+      const afterEpoch = await store().create(newRecord(store(), epochUser, { ...chromeMac, createdAt: start + 5 }), { replaceDevice: true });
+      expect(afterEpoch.replacedIds).toEqual([]);
+      expect((await store().get(covered.session.id))!.session.revokedAt).toBeUndefined();
+
+      // The new session starts exactly when the old one expires (a server whose clock runs ahead).
+      const expiredUser = freshUser('expired');
+      const expired = await store().create(newRecord(store(), expiredUser, { ...chromeMac, createdAt: start, maxAge: 60_000 }), { replaceDevice: true });
+      const afterExpiry = await store().create(newRecord(store(), expiredUser, { ...chromeMac, createdAt: start + 60_000 }), { replaceDevice: true });
+      expect(afterExpiry.replacedIds).toEqual([]);
+      expect((await store().get(expired.session.id))?.session.revokedAt).toBeUndefined();
+    });
+
     it('does not replace when the caller asks not to', async () => {
       const user = freshUser();
       const first = await store().create(newRecord(store(), user, chromeMac), { replaceDevice: false });

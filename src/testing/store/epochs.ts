@@ -80,6 +80,16 @@ export function describeEpochs({ runner, store, slowTimeout }: StoreSuiteContext
       expect(isLive(found!.session, found!.epochs, Date.now())).toBe(false);
     });
 
+    it('the epoch covers the newest session even when an older one is stored after it', async () => {
+      const user = freshUser();
+      const ahead = await insert(store(), user, { createdAt: Date.now() + 5_000 });
+      await insert(store(), user, { createdAt: Date.now() - 5_000 });
+      const epochs = await store().revokeAll(user, { kinds: ['browser'], at: Date.now() });
+      expect(epochs['browser']).toBeGreaterThanOrEqual(ahead.createdAt);
+      const found = await store().get(ahead.id);
+      expect(isLive(found!.session, found!.epochs, Date.now())).toBe(false);
+    });
+
     it('revokeAll racing with sign-ins revokes everything created before it started', async () => {
       const user = freshUser();
       const before: string[] = [];

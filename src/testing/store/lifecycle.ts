@@ -146,6 +146,43 @@ export function describeLifecycle({ runner, store }: StoreSuiteContext): void {
       expect((await store().get(other.id))!.session.revokedReason).toBe('sign_out_others');
     });
 
+    it('revokeOthers revokes and reports only live sessions: signed out, expired or revoked by an epoch, they keep their state', async () => {
+      const user = freshUser();
+      const start = Date.now();
+      // Revoked by the epoch: a clock behind makes the epoch this session's createdAt.
+      const covered = await insert(store(), user, { createdAt: start });
+      expect((await store().revokeAll(user, { kinds: ['browser'], at: start - 1_000 }))['browser']).toBe(start);
+      const expiring = await insert(store(), user, { createdAt: start + 1, maxAge: 60_000 });
+      const signedOut = await insert(store(), user, { createdAt: start + 1 });
+      await store().revoke(signedOut.id, { at: start + 2, reason: 'sign_out' });
+      const keep = await insert(store(), user, { createdAt: start + 1 });
+      const live = await insert(store(), user, { createdAt: start + 1 });
+      // At the very millisecond `expiring` runs out.
+      const at = expiring.expiresAt;
+      const revoked = await store().revokeOthers(user, { keepSessionId: keep.id, kinds: ['browser'], at, reason: 'sign_out_others', denyUntil: at + 60_000 });
+      expect(revoked).toEqual([live.id]);
+      expect((await store().get(covered.id))!.session.revokedAt).toBeUndefined();
+      expect((await store().get(expiring.id))?.session.revokedAt).toBeUndefined();
+      const tombstone = (await store().get(signedOut.id))!.session;
+      expect([tombstone.revokedAt, tombstone.revokedReason]).toEqual([start + 2, 'sign_out']);
+      expect(Object.keys((await store().getRevocationState(user)).denied)).toEqual([live.id]);
+    });
+
+    it("revokeOthers weighs each session against its own user's epoch of its own kind", async () => {
+      const start = Date.now();
+      // Epochs far ahead in another kind of this user and in this kind of another user.
+      const other = freshUser('aaron');
+      await insert(store(), other, { createdAt: start });
+      await store().revokeAll(other, { kinds: ['browser'], at: start + 600_000 });
+      const user = freshUser('zoe');
+      const keep = await insert(store(), user, { createdAt: start });
+      const live = await insert(store(), user, { createdAt: start });
+      await store().revokeAll(user, { kinds: ['api'], at: start + 600_000 });
+      const revoked = await store().revokeOthers(user, { keepSessionId: keep.id, kinds: ['browser'], at: start + 1, reason: 'sign_out_others' });
+      expect(revoked).toEqual([live.id]);
+      expect((await store().get(live.id))!.session.revokedReason).toBe('sign_out_others');
+    });
+
     it('records deny-list entries for revoked sessions when asked', async () => {
       const user = freshUser();
       const one = await insert(store(), user);

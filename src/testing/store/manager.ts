@@ -59,6 +59,20 @@ export function describeManagerOverStore({ runner, store }: StoreSuiteContext): 
       expect(await sessions.validate(token)).toEqual({ ok: false, reason: 'expired' });
     });
 
+    it('hands back the app data at sign-in as validate reads it later, and none when none was given', async () => {
+      const { sessions } = setup();
+      const data = { plan: 'pro', seats: 3, nested: { list: [1, 'two', null] } };
+      const withData = await sessions.create({ userId: freshUser(), data });
+      expect(withData.session.data).toEqual(data);
+      const validated = await sessions.validate(withData.token);
+      expect(validated.ok ? validated.session.data : validated).toEqual(data);
+
+      const withoutData = await sessions.create({ userId: freshUser() });
+      expect(withoutData.session.data).toBeUndefined();
+      const validatedWithout = await sessions.validate(withoutData.token);
+      expect(validatedWithout.ok ? validatedWithout.session.data : validatedWithout).toBeUndefined();
+    });
+
     it('refuses at createdAt == epoch and lets a sign-in in the same millisecond through', async () => {
       const { sessions } = setup();
       const user = freshUser();
