@@ -11,6 +11,7 @@ import type { ManagerContext } from './context.js';
 import { createCredentials } from './credentials.js';
 import { createLifecycle } from './lifecycle.js';
 import { createPruning } from './pruning.js';
+import { validateParsed } from './validate-parsed.js';
 
 // A store that cannot hang (it does no I/O) gets no deadline: it would only cost time. A store
 // with deadlines of its own longer than storeTimeout gets a second more than its own, so its
@@ -86,7 +87,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
     return accessTokens;
   };
 
-  return {
+  const manager: SessionManager = {
     store,
     accessTokensEnabled: accessTokens !== undefined,
     create: (input) => lifecycle.create(input),
@@ -119,4 +120,8 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
       return context.hub.on(type, listener as SessionEventListener);
     },
   };
+  // Not enumerable: a wrapper built by spreading the manager (`{ ...sessions, validate }`)
+  // does not carry it, so the HTTP layer then calls the wrapper's validate().
+  Object.defineProperty(manager, validateParsed, { configurable: true, value: lifecycle.validateParsed });
+  return manager;
 }
