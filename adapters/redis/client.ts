@@ -34,6 +34,8 @@ export interface NodeRedisPipelineLike {
   addCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[]): NodeRedisPipelineLike;
   /** Sends the queued commands in one write and resolves with their replies. */
   execAsPipeline(): Promise<unknown[]>;
+  /** Sends the queued commands in one write as MULTI ... EXEC and resolves with their replies. */
+  exec(): Promise<unknown[]>;
 }
 
 /**
@@ -41,6 +43,12 @@ export interface NodeRedisPipelineLike {
  * store uses. It follows failovers by itself; the store subscribes through its own pub/sub
  * connection instead of duplicating it.
  */
+/** A node-redis (single client) transaction. */
+export interface NodeRedisMultiLike {
+  addCommand(args: string[]): NodeRedisMultiLike;
+  exec(): Promise<unknown[]>;
+}
+
 export interface NodeRedisSentinelLike {
   /** Sends one raw command to the current master (`isReadonly` false). */
   sendCommand(isReadonly: boolean | undefined, args: string[]): Promise<unknown>;
@@ -85,6 +93,8 @@ export interface IoRedisLike {
    * commands (`WAIT`) included, so a revocation and its `WAIT` reach the same node.
    */
   pipeline(): IoRedisPipelineLike;
+  /** MULTI ... EXEC, with the replies as a pipeline's. */
+  multi?(): IoRedisPipelineLike;
 }
 
 /** An ioredis pipeline. */
