@@ -43,12 +43,6 @@ export interface NodeRedisPipelineLike {
  * store uses. It follows failovers by itself; the store subscribes through its own pub/sub
  * connection instead of duplicating it.
  */
-/** A node-redis (single client) transaction. */
-export interface NodeRedisMultiLike {
-  addCommand(args: string[]): NodeRedisMultiLike;
-  exec(): Promise<unknown[]>;
-}
-
 export interface NodeRedisSentinelLike {
   /** Sends one raw command to the current master (`isReadonly` false). */
   sendCommand(isReadonly: boolean | undefined, args: string[]): Promise<unknown>;

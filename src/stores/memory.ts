@@ -16,7 +16,7 @@ import type {
   UserSessions,
 } from '../store.js';
 import { SessionError } from '../errors.js';
-import { getNow, type AnswersNow, type LookupNow } from '../get-now.js';
+import { getNow, type LookupNow } from '../get-now.js';
 import type { Session } from '../session.js';
 import { DeviceTable } from './device-table.js';
 import { ExpiryIndex } from './expiry-index.js';
@@ -52,7 +52,7 @@ export interface MemoryStoreOptions {
  * const sessions = createSessionManager({ store: memoryStore() });
  * ```
  */
-export function memoryStore(input: MemoryStoreOptions = {}): SessionStore & AnswersNow {
+export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
   const options = optionsObject('memoryStore() options', input, ['expiryBucketMs']);
   const rows = new Map<string, Row>();
   const users = new Map<string, UserState>();
@@ -274,7 +274,7 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore & Answ
       return { session: toSession(row), secretHash: row.hash, epochs: users.get(row.userId)!.epochs ?? NO_EPOCHS };
     },
   });
-  return store as SessionStore & AnswersNow;
+  return store;
 }
 
 // The fields of get() but the hash, in the field order of toRecord (one object shape per kind of answer).
