@@ -1,4 +1,5 @@
 import { SessionError } from './errors.js';
+import type { LookupNow } from './get-now.js';
 import type { CreateResult, Epochs, RevocationState, SessionLookup, SessionRecord, UserSessions } from './store.js';
 
 /**
@@ -52,19 +53,37 @@ export function checkAllEpochs(epochs: unknown, what: string): Epochs {
 
 /** Checks the fields of a record that liveness and identity are decided from. */
 export function checkRecord(record: unknown, what: string): SessionRecord {
+  const checked = checkSessionFields(record, what);
+  if (!(checked['secretHash'] instanceof Uint8Array)) throw malformed(what, 'a session whose secretHash is not bytes');
+  return checked as unknown as SessionRecord;
+}
+
+// Every field liveness and identity are decided from, but the hash (bytes in a record, text in
+// a synchronous answer).
+function checkSessionFields(record: unknown, what: string): Record<string, unknown> {
   if (!isObject(record)) throw malformed(what, 'a session that is not an object');
-  const { id, userId, kind, tenantId, secretHash, createdAt, expiresAt, lastUsedAt, authenticatedAt, revokedAt, persistent } = record;
+  const { id, userId, kind, tenantId, createdAt, expiresAt, lastUsedAt, authenticatedAt, revokedAt, persistent } = record;
   if (typeof id !== 'string' || typeof userId !== 'string' || typeof kind !== 'string') {
     throw malformed(what, 'a session whose id, userId or kind is not a string');
   }
   if (tenantId !== undefined && typeof tenantId !== 'string') throw malformed(what, 'a session whose tenantId is not a string');
-  if (!(secretHash instanceof Uint8Array)) throw malformed(what, 'a session whose secretHash is not bytes');
   if (!isTime(createdAt) || !isTime(expiresAt) || !isTime(lastUsedAt) || !isTime(authenticatedAt)) {
     throw malformed(what, 'a session whose createdAt, expiresAt, lastUsedAt or authenticatedAt is not a finite number');
   }
   if (persistent !== undefined && typeof persistent !== 'boolean') throw malformed(what, 'a session whose persistent is neither absent nor a boolean');
   if (revokedAt !== undefined && !isTime(revokedAt)) throw malformed(what, 'a session whose revokedAt is neither absent nor a finite number');
-  return record as unknown as SessionRecord;
+  return record;
+}
+
+/** Checks a synchronous answer of a store's `getNow` (see get-now.ts) as {@link checkLookup} checks `get`'s. */
+export function checkLookupNow(found: unknown, sessionId: string): LookupNow | null {
+  if (found === null) return null;
+  if (!isObject(found)) throw malformed('get', 'neither null nor an object');
+  const session = checkSessionFields(found['session'], 'get');
+  if (session['id'] !== sessionId) throw malformed('get', 'another session than the one asked for');
+  if (typeof found['secretHash'] !== 'string') throw malformed('get', 'a session whose secretHash is not text');
+  checkEpochs(found['epochs'], 'get');
+  return found as unknown as LookupNow;
 }
 
 /** Checks the answer of `get(sessionId)`: `null`, or that very session and its user's epochs. */

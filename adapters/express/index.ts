@@ -24,8 +24,8 @@
  */
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { SessionManager } from '../../src/manager/api.js';
+import { createSessionHttpLayer } from '../../src/http/session-http.js';
 import {
-  createSessionHttp,
   createSessionRoutes,
   errorResponse,
   freshMaxAge,
@@ -53,12 +53,24 @@ declare global {
 }
 export type { RequestSessions, RequireFreshOptions, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
 
-function target(res: Response): ResponseTarget {
-  return {
-    setHeader: (name, value) => void res.setHeader(name, value),
-    appendSetCookie: (value) => void res.append('Set-Cookie', value),
-  };
+// One object per request, its methods on the prototype: no closures built for every request.
+class ResTarget implements ResponseTarget {
+  readonly #res: Response;
+
+  constructor(res: Response) {
+    this.#res = res;
+  }
+
+  setHeader(name: string, value: string): void {
+    this.#res.setHeader(name, value);
+  }
+
+  appendSetCookie(value: string): void {
+    this.#res.append('Set-Cookie', value);
+  }
 }
+
+const target = (res: Response): ResponseTarget => new ResTarget(res);
 
 // `originalUrl`: inside a mounted router `req.url` is cut down to the router's part.
 const httpRequest = (req: Request) => fromNodeRequest(req, req.originalUrl);
@@ -85,10 +97,20 @@ function proceedOrSend(res: Response, next: () => void, denied: HttpResponse | u
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for options that contradict themselves.
  */
 export function sessionMiddleware(sessions: SessionManager, options: SessionHttpOptions = {}): RequestHandler {
-  const http = createSessionHttp(sessions, options, 'sessionMiddleware()');
-  return async function sessionMiddleware(req, res, next) {
-    req.sessions = await http.attach(httpRequest(req), target(res));
-    next();
+  const http = createSessionHttpLayer(sessions, options, 'sessionMiddleware()');
+  // Not an async function: with the memory store the session is checked at once (see
+  // attachNow) and next() runs in the same tick. A failure goes to next(error).
+  return function sessionMiddleware(req, res, next) {
+    const attached = http.attachNow(httpRequest(req), target(res));
+    if (attached instanceof Promise) {
+      attached.then((sessions) => {
+        req.sessions = sessions;
+        next();
+      }, next);
+    } else {
+      req.sessions = attached;
+      next();
+    }
   };
 }
 

@@ -25,8 +25,8 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestAsyncHo
 import fp from 'fastify-plugin';
 import { SessionError } from '../../src/errors.js';
 import type { SessionManager } from '../../src/manager/api.js';
+import { createSessionHttpLayer } from '../../src/http/session-http.js';
 import {
-  createSessionHttp,
   createSessionRoutes,
   errorResponse,
   fromNodeRequest,
@@ -79,13 +79,25 @@ export interface SessionPluginOptions extends SessionHttpOptions {
   readonly routes?: SessionRoutesOptions;
 }
 
-function target(reply: FastifyReply): ResponseTarget {
-  return {
-    setHeader: (name, value) => void reply.header(name, value),
-    // Fastify appends repeated set-cookie values.
-    appendSetCookie: (value) => void reply.header('set-cookie', value),
-  };
+// One object per request, its methods on the prototype: no closures built for every request.
+class ReplyTarget implements ResponseTarget {
+  readonly #reply: FastifyReply;
+
+  constructor(reply: FastifyReply) {
+    this.#reply = reply;
+  }
+
+  setHeader(name: string, value: string): void {
+    this.#reply.header(name, value);
+  }
+
+  // Fastify appends repeated set-cookie values.
+  appendSetCookie(value: string): void {
+    this.#reply.header('set-cookie', value);
+  }
 }
+
+const target = (reply: FastifyReply): ResponseTarget => new ReplyTarget(reply);
 
 function send(reply: FastifyReply, response: HttpResponse): FastifyReply {
   writeHeaders(response, target(reply));
@@ -136,11 +148,28 @@ const plugin: FastifyPluginAsync<SessionPluginOptions> = async (fastify, { sessi
     throw new SessionError('INVALID_CONFIGURATION', 'sessionPlugin applies to the whole app and takes no register prefix: for the session routes use routes: { prefix }.');
   }
   const options = Object.fromEntries(Object.entries(rest).filter(([key]) => !REGISTER_OPTIONS.has(key)));
-  const http = createSessionHttp(sessions, options, 'sessionPlugin');
+  const http = createSessionHttpLayer(sessions, options, 'sessionPlugin');
   // A null placeholder keeps every request object the same shape (fastify's own plugins do this).
   fastify.decorateRequest('sessions', null as unknown as RequestSessions);
-  fastify.addHook('onRequest', async function attachSessions(request, reply) {
-    request.sessions = await http.attach(fromNodeRequest(request.raw), target(reply));
+  // A callback hook, not an async one: with the memory store the session is checked at once,
+  // and the request goes on in the same tick without a promise (see attachNow).
+  fastify.addHook('onRequest', function attachSessions(request, reply, done) {
+    let attached: RequestSessions | Promise<RequestSessions>;
+    try {
+      attached = http.attachNow(fromNodeRequest(request.raw), target(reply));
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    if (attached instanceof Promise) {
+      attached.then((sessions) => {
+        request.sessions = sessions;
+        done();
+      }, done);
+    } else {
+      request.sessions = attached;
+      done();
+    }
   });
   fastify.decorate('requireSession', requireSession);
   fastify.decorate('requireSameOrigin', requireSameOrigin);

@@ -25,8 +25,8 @@
  */
 import type { DefaultContext, DefaultState, Middleware, ParameterizedContext } from 'koa';
 import type { SessionManager } from '../../src/manager/api.js';
+import { createSessionHttpLayer } from '../../src/http/session-http.js';
 import {
-  createSessionHttp,
   createSessionRoutes,
   errorResponse,
   fromNodeRequest,
@@ -35,6 +35,7 @@ import {
   requireFreshResponse,
   freshMaxAge,
   writeHeaders,
+  type HttpRequest,
   type HttpResponse,
   type RequestSessions,
   type RequireFreshOptions,
@@ -54,12 +55,24 @@ export type { RequestSessions, RequireFreshOptions, SessionHttpOptions, SessionR
 
 type Context = ParameterizedContext;
 
-function target(ctx: Context): ResponseTarget {
-  return {
-    setHeader: (name, value) => ctx.set(name, value),
-    appendSetCookie: (value) => ctx.append('Set-Cookie', value),
-  };
+// One object per request, its methods on the prototype: no closures built for every request.
+class ContextTarget implements ResponseTarget {
+  readonly #ctx: Context;
+
+  constructor(ctx: Context) {
+    this.#ctx = ctx;
+  }
+
+  setHeader(name: string, value: string): void {
+    this.#ctx.set(name, value);
+  }
+
+  appendSetCookie(value: string): void {
+    this.#ctx.append('Set-Cookie', value);
+  }
 }
+
+const target = (ctx: Context): ResponseTarget => new ContextTarget(ctx);
 
 function send(ctx: Context, response: HttpResponse): void {
   writeHeaders(response, target(ctx));
@@ -68,9 +81,20 @@ function send(ctx: Context, response: HttpResponse): void {
 }
 
 /** Sends what a guard answered, or goes on when it answered nothing. */
-async function proceedOrSend(ctx: Context, next: () => Promise<unknown>, denied: HttpResponse | undefined): Promise<void> {
-  if (denied === undefined) await next();
-  else send(ctx, denied);
+// Not an async function: the next middleware's own promise is handed back, no extra one.
+function proceedOrSend(ctx: Context, next: () => Promise<unknown>, denied: HttpResponse | undefined): Promise<unknown> {
+  if (denied === undefined) return next();
+  send(ctx, denied);
+  return Promise.resolve();
+}
+
+// The rest of the chain, with a SessionError it throws answered as the HTTP layer says.
+function proceed(ctx: Context, next: () => Promise<unknown>, request: HttpRequest): Promise<unknown> {
+  return next().then(undefined, (error: unknown) => {
+    const response = ctx.headerSent ? undefined : errorResponse(error, request, ctx.sessions);
+    if (response === undefined) throw error;
+    send(ctx, response);
+  });
 }
 
 /**
@@ -86,17 +110,25 @@ async function proceedOrSend(ctx: Context, next: () => Promise<unknown>, denied:
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for options that contradict themselves.
  */
 export function sessionMiddleware(sessions: SessionManager, options: SessionHttpOptions = {}): Middleware<DefaultState, DefaultContext, unknown> {
-  const http = createSessionHttp(sessions, options, 'sessionMiddleware()');
-  return async function sessionMiddleware(ctx, next) {
+  const http = createSessionHttpLayer(sessions, options, 'sessionMiddleware()');
+  // Not an async function: with the memory store the session is checked at once (see
+  // attachNow) and the chain goes on in the same tick.
+  return function sessionMiddleware(ctx, next) {
     const request = fromNodeRequest(ctx.req, ctx.originalUrl);
-    ctx.sessions = await http.attach(request, target(ctx));
+    let attached: RequestSessions | Promise<RequestSessions>;
     try {
-      await next();
+      attached = http.attachNow(request, target(ctx));
     } catch (error) {
-      const response = ctx.headerSent ? undefined : errorResponse(error, request, ctx.sessions);
-      if (response === undefined) throw error;
-      send(ctx, response);
+      return Promise.reject(error);
     }
+    if (attached instanceof Promise) {
+      return attached.then((sessions) => {
+        ctx.sessions = sessions;
+        return proceed(ctx, next, request);
+      });
+    }
+    ctx.sessions = attached;
+    return proceed(ctx, next, request);
   };
 }
 

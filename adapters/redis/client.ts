@@ -34,6 +34,8 @@ export interface NodeRedisPipelineLike {
   addCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[]): NodeRedisPipelineLike;
   /** Sends the queued commands in one write and resolves with their replies. */
   execAsPipeline(): Promise<unknown[]>;
+  /** Sends the queued commands in one write as MULTI ... EXEC and resolves with their replies. */
+  exec(): Promise<unknown[]>;
 }
 
 /**
@@ -85,6 +87,8 @@ export interface IoRedisLike {
    * commands (`WAIT`) included, so a revocation and its `WAIT` reach the same node.
    */
   pipeline(): IoRedisPipelineLike;
+  /** MULTI ... EXEC, with the replies as a pipeline's. */
+  multi?(): IoRedisPipelineLike;
 }
 
 /** An ioredis pipeline. */

@@ -15,6 +15,11 @@ export interface Connection {
   /** Sends one command; `key` routes it to its slot's master on a cluster. */
   send(key: string, args: string[]): Promise<unknown>;
   /**
+   * Optional: the commands (every key in `key`'s slot) as one MULTI ... EXEC on `key`'s
+   * master, sent in one write: one round trip, run as one. Resolves with their replies in order.
+   */
+  transaction?(key: string, commands: readonly string[][]): Promise<unknown[]>;
+  /**
    * Sends `args` and, pipelined behind it on the same connection to the same node,
    * `WAIT replicas timeout`: one round trip. `acknowledged` counts the replicas that hold
    * every write this connection sent so far.
@@ -84,9 +89,39 @@ export function writerOver(connection: Connection, ready: () => Promise<unknown>
   };
 }
 
+// EXEC's reply (the commands' replies) once every command of a plain MULTI ... EXEC settled:
+// each has a handler, so a failed MULTI or a command refused while queued is never unhandled
+// (EXEC then fails as well, with EXECABORT or "EXEC without MULTI").
+async function lastReply(sent: readonly Promise<unknown>[]): Promise<unknown[]> {
+  const replies = await Promise.all(sent);
+  const exec = replies[replies.length - 1];
+  if (!Array.isArray(exec)) throw malformedReply('EXEC');
+  return exec;
+}
+
+// A transaction's replies from ioredis: [error, reply] pairs, null when EXEC was aborted.
+function ioredisTransactionReplies(replies: Array<[Error | null, unknown]> | null, count: number): unknown[] {
+  if (replies === null || replies.length !== count) throw malformedReply('EXEC');
+  return replies.map(([error, reply]) => {
+    if (error) throw error;
+    return reply;
+  });
+}
+
 export function ioredisConnection(io: IoRedisLike): Connection {
+  const multi = io.multi?.bind(io);
   return {
     send: (_key, args) => io.call(args[0]!, args.slice(1)),
+    // A multi() batch, written in one go (plain io.call()s would be four writes, and Redis
+    // would spend several times the CPU reading them); on a Cluster it goes to the keys' node.
+    transaction:
+      multi === undefined
+        ? undefined
+        : async (_key, commands) => {
+            let batch = multi();
+            for (const [name, ...args] of commands) batch = batch.call(name!, ...args);
+            return ioredisTransactionReplies(await batch.exec(), commands.length);
+          },
     sendAndWait: async (_key, args, replicas, timeout) =>
       ioredisReplies(
         await io
@@ -102,6 +137,11 @@ export function nodeRedisClusterConnection(cluster: NodeRedisClusterLike): Conne
   return {
     // Never a replica (isReadonly false): a replica may not have a revocation yet.
     send: (key, args) => cluster.sendCommand(key, false, args),
+    transaction: (key, commands) => {
+      let batch = cluster.multi(key);
+      for (const command of commands) batch = batch.addCommand(key, false, command);
+      return batch.exec();
+    },
     // Not two sendCommand calls: a MOVED would redirect the write but not its WAIT. A
     // pipeline does not follow MOVED itself: after a failover the key is read once through
     // sendCommand, which does and refreshes the slot map, and the pipeline is sent again (the
@@ -123,9 +163,20 @@ export function nodeRedisClusterConnection(cluster: NodeRedisClusterLike): Conne
   };
 }
 
-export function nodeRedisConnection(single: { sendCommand(args: string[], options?: { timeout?: number }): Promise<unknown> }, options: () => { timeout?: number } | undefined): Connection {
+export function nodeRedisConnection(
+  single: { sendCommand(args: string[], options?: { timeout?: number }): Promise<unknown> },
+  options: () => { timeout?: number } | undefined,
+): Connection {
   return {
     send: (_key, args) => single.sendCommand(args, options()),
+    // MULTI, the commands and EXEC as four plain commands written in the same tick: node-redis
+    // queues them in order on the one connection, so nothing comes between them, and it costs
+    // the client far less than its multi() object. Only while connected: offline, they would
+    // wait in node-redis' queue without sendCommand's timeout (the caller then sends its script).
+    transaction: (_key, commands) => {
+      if (options() !== undefined) return Promise.reject(new Error('OFFLINE the client is not connected'));
+      return lastReply([single.sendCommand(['MULTI']), ...commands.map((command) => single.sendCommand(command)), single.sendCommand(['EXEC'])]);
+    },
     // Both written in the same tick, so node-redis sends them in one write, in order.
     // Settled together: a leased Sentinel connection must not go back to its pool with the
     // WAIT still pending after the write failed (NOSCRIPT).

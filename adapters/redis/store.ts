@@ -7,7 +7,8 @@ import { createNotices } from './notices.js';
 import { resolveOptions, type RedisStoreOptions } from './options.js';
 import { markDue, prune, type PruneContext } from './prune.js';
 import { createDurableRunner, createScriptRunner } from './scripts/run.js';
-import { createScript, getScript, reauthenticateScript, revokeScript, touchScript } from './scripts/sessions.js';
+import { createScript, reauthenticateScript, revokeScript, touchScript } from './scripts/sessions.js';
+import { createSessionReader } from './read-session.js';
 import { eraseUserScript, listScript, revocationStateScript, revokeAllScript, revokeOthersScript } from './scripts/users.js';
 
 /**
@@ -78,6 +79,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
   let closed = false;
 
   const run = createScriptRunner(driver, resolved.commandTimeout, () => closed);
+  const readSession = createSessionReader({ driver, layout, run, timeoutMs: resolved.commandTimeout, isClosed: () => closed });
   // Revocation writes go through this one: with `durability`, they wait for the replicas.
   const durable = createDurableRunner(driver, run, {
     timeoutMs: resolved.commandTimeout,
@@ -162,14 +164,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
       return { session, replacedIds, evictedIds };
     },
 
-    async get(sessionId) {
-      const bucket = bucketOfSession(sessionId);
-      if (bucket === undefined) return null;
-      const reply = await run(getScript, [layout.session(bucket, sessionId)], [layout.userPrefix(bucket)]);
-      if (reply === null || reply === undefined) return null;
-      const [row, epochs] = list(reply, 'get');
-      return { session: decodeSession(sessionId, row), epochs: decodeEpochs(epochs) };
-    },
+    get: readSession,
 
     async touch(sessionId, at) {
       const bucket = bucketOfSession(sessionId);

@@ -1,7 +1,8 @@
 import type { AccessTokenClaims, AccessTokenFailureReason } from '../access-tokens/index.js';
 import { isSessionError } from '../errors.js';
 import type { SessionManager } from '../manager/api.js';
-import type { Session, ValidationFailureReason } from '../session.js';
+import { validateParsed, validatesParsed } from '../manager/validate-parsed.js';
+import type { Session, ValidationFailureReason, ValidationResult } from '../session.js';
 import type { Credential } from './credentials.js';
 import { report } from './report.js';
 
@@ -19,20 +20,52 @@ const MALFORMED: Authentication = { status: 'anonymous', reason: 'malformed' };
  * checking) is `unavailable`, never anonymous and never authenticated: fail closed, sign
  * nobody out. A misconfiguration (access tokens accepted by the middleware but not enabled
  * on the manager) is thrown.
+ *
+ * Answers at once (no promise) when the manager does: a session token already split by the
+ * HTTP layer, on a store that answers synchronously (see manager/validate-parsed.ts).
  */
-export async function authenticate(manager: SessionManager, credential: Credential, onError: ((error: unknown) => void) | undefined): Promise<Authentication> {
+export function authenticate(
+  manager: SessionManager,
+  credential: Credential,
+  onError: ((error: unknown) => void) | undefined,
+): Authentication | Promise<Authentication> {
   if (credential.from === 'none') return MISSING;
   if (credential.value === undefined) return MALFORMED;
+  if (credential.type === 'access') return verifyAccess(manager, credential.value, onError);
+  const { parsed } = credential;
+  if (parsed === undefined || !validatesParsed(manager)) return validateToken(manager, credential.value, onError);
+  let validated: ValidationResult | Promise<ValidationResult>;
   try {
-    if (credential.type === 'access') {
-      const verified = await manager.verifyAccessToken(credential.value);
-      return verified.ok ? { status: 'authenticated', session: null, claims: verified.claims } : { status: 'anonymous', reason: verified.reason };
-    }
-    const validated = await manager.validate(credential.value);
-    return validated.ok ? { status: 'authenticated', session: validated.session, claims: null } : { status: 'anonymous', reason: validated.reason };
+    validated = manager[validateParsed](parsed);
   } catch (error) {
-    if (isSessionError(error) && error.code === 'INVALID_CONFIGURATION') throw error;
-    report(onError, error);
-    return { status: 'unavailable', error };
+    return unavailable(error, onError);
+  }
+  return validated instanceof Promise ? validated.then(fromValidation, (error: unknown) => unavailable(error, onError)) : fromValidation(validated);
+}
+
+function fromValidation(validated: ValidationResult): Authentication {
+  return validated.ok ? { status: 'authenticated', session: validated.session, claims: null } : { status: 'anonymous', reason: validated.reason };
+}
+
+function unavailable(error: unknown, onError: ((error: unknown) => void) | undefined): Authentication {
+  if (isSessionError(error) && error.code === 'INVALID_CONFIGURATION') throw error;
+  report(onError, error);
+  return { status: 'unavailable', error };
+}
+
+async function validateToken(manager: SessionManager, token: string, onError: ((error: unknown) => void) | undefined): Promise<Authentication> {
+  try {
+    return fromValidation(await manager.validate(token));
+  } catch (error) {
+    return unavailable(error, onError);
+  }
+}
+
+async function verifyAccess(manager: SessionManager, jwt: string, onError: ((error: unknown) => void) | undefined): Promise<Authentication> {
+  try {
+    const verified = await manager.verifyAccessToken(jwt);
+    return verified.ok ? { status: 'authenticated', session: null, claims: verified.claims } : { status: 'anonymous', reason: verified.reason };
+  } catch (error) {
+    return unavailable(error, onError);
   }
 }

@@ -1,4 +1,4 @@
-import { parseToken } from '../token.js';
+import { parseToken, type ParsedToken } from '../token.js';
 
 /** Attributes every session cookie carries; resolved once from the options. */
 export interface CookieAttributes {
@@ -42,10 +42,12 @@ const MAX_CANDIDATES = 4;
 export type CookieToken =
   /** No cookie of that name. */
   | { readonly state: 'absent' }
-  /** One session token (possibly repeated with the same value, or beside junk values). */
-  | { readonly state: 'token'; readonly token: string }
+  /** One session token (possibly repeated with the same value, or beside junk values), and its parts. */
+  | { readonly state: 'token'; readonly token: string; readonly parsed: ParsedToken }
   /** Present but unusable: no value of the token shape, or two different tokens. */
   | { readonly state: 'invalid'; readonly candidates: readonly string[] };
+
+const ABSENT: CookieToken = { state: 'absent' };
 
 /**
  * Picks the session token out of the Cookie header.
@@ -60,13 +62,19 @@ export type CookieToken =
  */
 export function readCookieToken(header: string | undefined, name: string): CookieToken {
   const values = cookieValues(header, name);
-  if (values.length === 0) return { state: 'absent' };
+  if (values.length === 0) return ABSENT;
   const candidates: string[] = [];
+  // The parts of the first token: validation uses them, so the token is shape-checked once.
+  let first: ParsedToken | undefined;
   for (const value of values) {
-    if (parseToken(value) !== undefined && !candidates.includes(value)) candidates.push(value);
+    if (candidates.includes(value)) continue;
+    const parsed = parseToken(value);
+    if (parsed === undefined) continue;
+    first ??= parsed;
+    candidates.push(value);
     if (candidates.length === MAX_CANDIDATES) break;
   }
-  return candidates.length === 1 ? { state: 'token', token: candidates[0]! } : { state: 'invalid', candidates };
+  return candidates.length === 1 ? { state: 'token', token: candidates[0]!, parsed: first! } : { state: 'invalid', candidates };
 }
 
 /**

@@ -34,17 +34,35 @@ export interface HttpRequest {
  * @returns The accessor the HTTP layer reads.
  */
 export function fromNodeRequest(raw: IncomingMessage, url: string = raw.url ?? '/'): HttpRequest {
-  const { headers, socket } = raw;
-  return {
-    method: raw.method ?? 'GET',
-    url,
-    header(name) {
-      const value = headers[name];
-      return Array.isArray(value) ? value.join(', ') : value;
-    },
-    remoteAddress: socket.remoteAddress,
-    encrypted: 'encrypted' in socket && socket.encrypted === true,
-  };
+  return new NodeRequest(raw, url);
+}
+
+// One object per request with its methods on the prototype (no closure per request), and the
+// peer address read only when asked: most requests never need it.
+class NodeRequest implements HttpRequest {
+  readonly #raw: IncomingMessage;
+  readonly method: string;
+  readonly url: string;
+
+  constructor(raw: IncomingMessage, url: string) {
+    this.#raw = raw;
+    this.method = raw.method ?? 'GET';
+    this.url = url;
+  }
+
+  header(name: string): string | undefined {
+    const value = this.#raw.headers[name];
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+
+  get remoteAddress(): string | undefined {
+    return this.#raw.socket.remoteAddress;
+  }
+
+  get encrypted(): boolean {
+    const { socket } = this.#raw;
+    return 'encrypted' in socket && socket.encrypted === true;
+  }
 }
 
 /** What a Fetch runtime knows about the connection that the `Request` itself does not carry. */

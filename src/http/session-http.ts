@@ -1,6 +1,6 @@
 import { SessionError } from '../errors.js';
 import type { SessionManager } from '../manager/api.js';
-import { authenticate } from './authenticate.js';
+import { authenticate, type Authentication } from './authenticate.js';
 import { sessionCookieFor } from './cookies.js';
 import { readCredential } from './credentials.js';
 import { resolveHttpOptions, type SessionHttpOptions } from './options.js';
@@ -21,6 +21,20 @@ export interface SessionHttp {
    * manager has no `accessTokens` option.
    */
   attach(request: HttpRequest, target: ResponseTarget): Promise<RequestSessions>;
+}
+
+/**
+ * What the wrappers of this package use: {@link SessionHttp.attach} that returns the object
+ * itself, without a promise, when the session was checked at once (a memory-store validation
+ * with no touch due), so a framework hook can go on in the same tick. Not exported from the
+ * package: a wrapper written elsewhere awaits `attach`.
+ */
+export interface SessionHttpLayer extends SessionHttp {
+  /**
+   * {@link SessionHttp.attach}, answering at once when it can.
+   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`, synchronously or as a rejection.
+   */
+  attachNow(request: HttpRequest, target: ResponseTarget): RequestSessions | Promise<RequestSessions>;
 }
 
 /** Refuses anything that is not a session manager, at startup. */
@@ -66,17 +80,33 @@ export function checkManager(manager: unknown, caller: string): asserts manager 
  * ```
  */
 export function createSessionHttp(manager: SessionManager, options: SessionHttpOptions = {}, caller = 'The session middleware'): SessionHttp {
+  return createSessionHttpLayer(manager, options, caller);
+}
+
+/** {@link createSessionHttp} with the `attachNow` the wrappers of this package use. */
+export function createSessionHttpLayer(manager: SessionManager, options: SessionHttpOptions, caller: string): SessionHttpLayer {
   checkManager(manager, caller);
   const resolved = resolveHttpOptions(options, caller);
   if (resolved.accessTokens && !manager.accessTokensEnabled) {
     throw new SessionError('INVALID_CONFIGURATION', "accessTokens: true needs a manager created with the accessTokens option.");
   }
+  // The two cookies a request can use, decided once: only the request's scheme picks one.
+  const plainCookie = sessionCookieFor(resolved, false);
+  const httpsCookie = sessionCookieFor(resolved, true);
+  const { trustProxy, accessTokens, onError } = resolved;
+  const attachNow = (request: HttpRequest, target: ResponseTarget): RequestSessions | Promise<RequestSessions> => {
+    const cookie = isHttps(request, trustProxy) ? httpsCookie : plainCookie;
+    const credential = readCredential(request, cookie.name, accessTokens);
+    const auth = authenticate(manager, credential, onError);
+    const state = { manager, options: resolved, request, target, cookie, credential, auth: auth as Authentication };
+    if (!(auth instanceof Promise)) return createRequestSessions(state);
+    return auth.then((settled) => {
+      state.auth = settled;
+      return createRequestSessions(state);
+    });
+  };
   return {
-    async attach(request, target) {
-      const cookie = sessionCookieFor(resolved, isHttps(request, resolved.trustProxy));
-      const credential = readCredential(request, cookie.name, resolved.accessTokens);
-      const auth = await authenticate(manager, credential, resolved.onError);
-      return createRequestSessions({ manager, options: resolved, request, target, cookie, credential, auth });
-    },
+    attach: async (request, target) => attachNow(request, target),
+    attachNow,
   };
 }

@@ -13,6 +13,7 @@ import { createLifecycle } from './lifecycle.js';
 import { createPruning } from './pruning.js';
 import { revokeUsers } from './bulk.js';
 import { eraseUser, exportUser } from './privacy.js';
+import { validateParsed } from './validate-parsed.js';
 
 // A store that cannot hang (it does no I/O) gets no deadline: it would only cost time. A store
 // with deadlines of its own longer than storeTimeout gets a second more than its own, so its
@@ -95,7 +96,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
     return accessTokens;
   };
 
-  return {
+  const manager: SessionManager = {
     store,
     accessTokensEnabled: accessTokens !== undefined,
     create: (input) => lifecycle.create(input),
@@ -140,4 +141,8 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
       return context.hub.on(type, listener as SessionEventListener);
     },
   };
+  // Not enumerable: a wrapper built by spreading the manager (`{ ...sessions, validate }`)
+  // does not carry it, so the HTTP layer then calls the wrapper's validate().
+  Object.defineProperty(manager, validateParsed, { configurable: true, value: lifecycle.validateParsed });
+  return manager;
 }

@@ -1,8 +1,10 @@
 import { describeDevice, deviceLabel } from '../device.js';
 import { SessionError, storeFailure } from '../errors.js';
+import { answersNow, getNow, type AnswersNow } from '../get-now.js';
 import { refusal, toSession, toView, type Session, type SessionView, type ValidationResult } from '../session.js';
-import { checkCreated, checkFlag, checkIds, checkLookup, checkRaisedEpochs, checkRevoked, checkUserSessions, epochOf } from '../store-answers.js';
-import { isSessionId, mintToken, parseToken, secretMatches } from '../token.js';
+import { checkCreated, checkFlag, checkIds, checkLookup, checkLookupNow, checkRaisedEpochs, checkRevoked, checkUserSessions, epochOf } from '../store-answers.js';
+import type { Epochs, SessionLimit, SessionRecord, SessionStore } from '../store.js';
+import { isSessionId, mintToken, parseToken, secretMatches, secretMatchesText, type ParsedToken } from '../token.js';
 import type {
   CreatedSession,
   CreateSessionInput,
@@ -16,7 +18,6 @@ import type {
 } from './api.js';
 import { sessionsRevoked, userInvalidated } from './audit.js';
 import { applyIpPolicy } from '../ip-policy.js';
-import type { SessionLimit } from '../store.js';
 import type { ManagerContext } from './context.js';
 import { checkCreateInput, checkId, cleanIp, kindsOf, presentedTokens } from './input.js';
 
@@ -29,6 +30,8 @@ export interface Lifecycle {
   create(input: CreateSessionInput, reason?: CreateReason, authenticatedAt?: number): Promise<CreatedSession>;
   reauthenticated(sessionId: string, options?: ReauthenticateOptions): Promise<Session | null>;
   validate(token: unknown): Promise<ValidationResult>;
+  /** {@link validate} of a token already parsed; a value at once when the store answers at once. */
+  validateParsed(parsed: ParsedToken): ValidationResult | Promise<ValidationResult>;
   revoke(sessionId: string, options?: RevokeSessionOptions): Promise<boolean>;
   revokeAll(userId: string, options?: RevokeAllSessionsOptions): Promise<RevokeAllResult>;
   revokeOthers(userId: string, keepSessionId: string, options?: RevokeOthersSessionsOptions): Promise<RevokeOthersResult>;
@@ -44,6 +47,11 @@ const REFUSED = {
   idle: Object.freeze({ ok: false, reason: 'idle' }),
   revoked: Object.freeze({ ok: false, reason: 'revoked' }),
 } as const satisfies Record<string, ValidationResult>;
+
+/** Marks a live session whose touch is due. */
+const TOUCH_DUE = Symbol('touch due');
+
+type LivenessFields = Pick<SessionRecord, 'kind' | 'createdAt' | 'expiresAt' | 'lastUsedAt' | 'revokedAt'>;
 
 /** Builds the lifecycle over the manager's shared context. */
 export function createLifecycle(context: ManagerContext): Lifecycle {
@@ -129,12 +137,39 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     return { token: minted.token, session: toSession(session) };
   };
 
-  // The hot path: one store read, a write only when the touch interval has passed.
-  const validate = async (token: unknown): Promise<ValidationResult> => {
-    if (token === undefined || token === null || token === '') return REFUSED.missing;
-    const parsed = parseToken(token);
-    if (parsed === undefined) return REFUSED.malformed;
-    ensureOpen();
+  // Liveness of a found session whose secret matched: a refusal, TOUCH_DUE when the touch
+  // interval has passed (a write), or undefined (live, a read only).
+  const liveness = (record: LivenessFields, epochs: Epochs, now: number): ValidationResult | typeof TOUCH_DUE | undefined => {
+    const refused = refusal(record, epochOf(epochs, record.kind, 'get'), now, idleTimeoutOf(record.kind));
+    if (refused !== undefined) return REFUSED[refused];
+    if (now - record.lastUsedAt >= config.touchInterval && now > record.lastUsedAt) return TOUCH_DUE;
+    return undefined;
+  };
+
+  const touched = async (session: Session, now: number): Promise<ValidationResult> => {
+    await calls.call('touch', () => store.touch(session.id, now));
+    return { ok: true, session: { ...session, lastUsedAt: now } };
+  };
+
+  // A store that answers at once (the memory store, see get-now.ts): no promise unless a touch
+  // is due, so the HTTP layer can attach the session in the same tick.
+  const validateNow = (store: SessionStore & AnswersNow, parsed: ParsedToken): ValidationResult | Promise<ValidationResult> => {
+    let answer: unknown;
+    try {
+      answer = store[getNow](parsed.id);
+    } catch (error) {
+      throw storeFailure(error);
+    }
+    const found = checkLookupNow(answer, parsed.id);
+    if (found === null || !secretMatchesText(parsed.secret, found.secretHash)) return REFUSED.not_found;
+    const now = clock();
+    const verdict = liveness(found.session, found.epochs, now);
+    if (verdict === TOUCH_DUE) return touched(found.session, now);
+    // The session is a fresh object of the store's: handed on without a copy.
+    return verdict ?? { ok: true, session: found.session };
+  };
+
+  const validateFromStore = async (parsed: ParsedToken): Promise<ValidationResult> => {
     let answer: unknown;
     // Written out rather than through calls.call(): no closure and no extra promise per request.
     try {
@@ -144,15 +179,26 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     }
     const found = checkLookup(answer, parsed.id);
     if (found === null || !secretMatches(parsed.secret, found.session.secretHash)) return REFUSED.not_found;
-    const record = found.session;
     const now = clock();
-    const refused = refusal(record, epochOf(found.epochs, record.kind, 'get'), now, idleTimeoutOf(record.kind));
-    if (refused !== undefined) return REFUSED[refused];
-    if (now - record.lastUsedAt >= config.touchInterval && now > record.lastUsedAt) {
-      await calls.call('touch', () => store.touch(record.id, now));
-      return { ok: true, session: toSession(record, now) };
-    }
-    return { ok: true, session: toSession(record) };
+    const verdict = liveness(found.session, found.epochs, now);
+    if (verdict === TOUCH_DUE) return touched(toSession(found.session), now);
+    return verdict ?? { ok: true, session: toSession(found.session) };
+  };
+
+  // The hot path: one store read, a write only when the touch interval has passed. Takes a
+  // token that passed the shape check (the HTTP layer's, which already split it); answers at
+  // once, without a promise, when the store does (see get-now.ts). Throws a SessionError on a
+  // store failure or a malformed answer.
+  const validateParsed = (parsed: ParsedToken): ValidationResult | Promise<ValidationResult> => {
+    ensureOpen();
+    return answersNow(store) ? validateNow(store, parsed) : validateFromStore(parsed);
+  };
+
+  const validate = async (token: unknown): Promise<ValidationResult> => {
+    if (token === undefined || token === null || token === '') return REFUSED.missing;
+    const parsed = parseToken(token);
+    if (parsed === undefined) return REFUSED.malformed;
+    return validateParsed(parsed);
   };
 
   // Two round trips: the liveness check (the manager's three conditions plus idleness), then
@@ -238,5 +284,5 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     return views.sort((a, b) => Number(b.current) - Number(a.current) || b.lastUsedAt - a.lastUsedAt || b.createdAt - a.createdAt);
   };
 
-  return { create, reauthenticated, validate, revoke, revokeAll, revokeOthers, list };
+  return { create, reauthenticated, validate, validateParsed, revoke, revokeAll, revokeOthers, list };
 }

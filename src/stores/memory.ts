@@ -16,6 +16,8 @@ import type {
   UserSessions,
 } from '../store.js';
 import { SessionError } from '../errors.js';
+import { getNow, type LookupNow } from '../get-now.js';
+import type { Session } from '../session.js';
 import { DeviceTable } from './device-table.js';
 import { ExpiryIndex } from './expiry-index.js';
 import { addId, eachId, isEmpty, removeId, type IdSet } from './id-set.js';
@@ -95,7 +97,7 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
     if (isEmpty(state.ids) && state.epochs === undefined && state.denied === undefined) users.delete(row.userId);
   };
 
-  return {
+  const store: SessionStore = {
     inProcess: true,
     async create(record: NewSessionRecord, createOptions: CreateOptions): Promise<CreateResult> {
       ensureOpen();
@@ -164,6 +166,7 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
       // A row's user state lives as long as the row.
       return { session: toRecord(row), epochs: users.get(row.userId)!.epochs ?? NO_EPOCHS };
     },
+
 
     async touch(sessionId: string, at: number): Promise<boolean> {
       ensureOpen();
@@ -297,6 +300,45 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
       closed = true;
       listeners.clear();
     },
+  };
+  // The validation path (see get-now.ts): get()'s answer at once, the hash as kept. Not
+  // enumerable, so a wrapper built by spreading this store (`{ ...store, get }`) does not
+  // carry it: the manager then calls the wrapper's get().
+  Object.defineProperty(store, getNow, {
+    configurable: true,
+    value: function getSessionNow(sessionId: string): LookupNow | null {
+      ensureOpen();
+      const row = rows.get(sessionId);
+      if (row === undefined) return null;
+      // A row's user state lives as long as the row.
+      return { session: toSession(row), secretHash: row.hash, epochs: users.get(row.userId)!.epochs ?? NO_EPOCHS };
+    },
+  });
+  return store;
+}
+
+// The fields of get() but the hash, in the field order of toRecord (one object shape per kind of answer).
+function toSession(row: Row): Session {
+  const { device, revoked } = row;
+  return {
+    id: row.id,
+    userId: row.userId,
+    tenantId: row.tenantId,
+    kind: row.kind,
+    createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
+    lastUsedAt: row.lastUsedAt,
+    authenticatedAt: row.rare?.authenticatedAt ?? row.createdAt,
+    persistent: row.rare?.persistent,
+    deviceKey: device.deviceKey,
+    browser: device.browser,
+    os: device.os,
+    deviceType: device.deviceType,
+    userAgent: device.userAgent,
+    ip: row.ip,
+    data: row.data,
+    revokedAt: revoked?.at,
+    revokedReason: revoked?.reason,
   };
 }
 

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBuilt, snapshotDist } from './lib/build.mjs';
-import { evaluateBudgets, title } from './lib/budgets.mjs';
+import { BASELINE_LABEL, evaluateBudgets, title } from './lib/budgets.mjs';
 import { HAS_TASKSET, runChild } from './lib/child.mjs';
 import { table } from './lib/format.mjs';
 import { machineFacts, uptime } from './lib/machine.mjs';
@@ -46,10 +46,10 @@ for (const [name, state] of Object.entries(services)) if (state !== true) log(st
 const results = { skipped: [] };
 const { profile } = options;
 
-async function inProcess(area, label, script, args, { nodeFlags, timeoutMs = 300_000 } = {}) {
+async function inProcess(area, label, script, args, { nodeFlags, timeoutMs = 300_000, env } = {}) {
   log(`${area}: ${label}`);
   try {
-    return await runChild(join(HERE, script), args.map(String), { core: IN_PROCESS_CORE, nodeFlags, timeoutMs });
+    return await runChild(join(HERE, script), args.map(String), { core: IN_PROCESS_CORE, nodeFlags, timeoutMs, env });
   } catch (error) {
     const reason = error.message.split('\n').find((line) => /Error|failed/.test(line)) ?? error.message.split('\n')[0];
     log(`${area} ${label} failed: ${error.message}`);
@@ -84,6 +84,11 @@ try {
     for (const kind of storesFor('validate')) {
       const value = await inProcess('validate', STORE_LABELS[kind], 'inproc/validate.mjs', [kind, profile.validateSeconds, profile.validateWarmupSeconds, profile.inFlight]);
       if (value !== undefined) results.validate[kind] = value;
+      if (options.baseline === undefined || !['memory', 'redis', 'ioredis'].includes(kind)) continue;
+      const before = await inProcess('validate', `${STORE_LABELS[kind]}, baseline build`, 'inproc/validate.mjs', [kind, profile.validateSeconds, profile.validateWarmupSeconds, profile.inFlight], {
+        env: { BENCH_DIST: options.baseline },
+      });
+      if (before !== undefined) (results.validateBaseline ??= {})[kind] = before;
     }
   }
   if (options.sections.includes('roundtrips')) {
@@ -118,6 +123,7 @@ try {
     results.http = {};
     for (const framework of options.frameworks) {
       const { VARIANTS, CONTROLS } = await import(`./http/apps/${framework}.mjs`);
+      const baseline = options.baseline === undefined || !options.stores.includes('memory') ? [] : [{ variant: 'lib:memory', label: BASELINE_LABEL, env: { BENCH_DIST: options.baseline } }];
       const variants = [...VARIANTS.slice(0, 1), ...(options.controls ? CONTROLS : []), ...VARIANTS.slice(1)].filter((variant) => {
         const kind = variant.startsWith('lib:') ? variant.slice(4) : variant.endsWith(':redis') ? 'redis' : undefined;
         if (variant.startsWith('lib:') && !options.stores.includes(kind)) return false;
@@ -126,7 +132,7 @@ try {
         return state === true;
       });
       try {
-        results.http[framework] = await measureFramework(framework, variants, profile, { log, runId });
+        results.http[framework] = await measureFramework(framework, [...variants, ...baseline], profile, { log, runId });
       } catch (error) {
         log(`HTTP ${framework} failed: ${error.message}`);
         results.skipped.push({ area: `HTTP ${title(framework)}`, case: 'all rows', reason: error.message.split('\n')[0].slice(0, 200) });
@@ -144,7 +150,7 @@ try {
       results.profiles['Memory-store validation, one call at a time (inproc/validate.mjs memory)'] = await profileValidation(3);
     }
     for (const framework of options.frameworks) {
-      if (!missed(`ratio-${framework}`) && !profileRequested) continue;
+      if (!missed(`added-${framework}`) && !profileRequested && !options.complete) continue;
       log(`profiling ${framework} with this library under load`);
       results.profiles[`${framework} server with this library (memory store) under autocannon load`] = await profileFramework(framework, 'lib:memory', 5, { runId, connections: profile.httpConnections });
       results.profiles[`${framework} bare server under the same load`] = await profileFramework(framework, 'bare', 5, { runId, connections: profile.httpConnections });

@@ -78,7 +78,7 @@ describe.skipIf(!redisUp)('Redis commands per request', () => {
   ];
 
   for (const flavour of flavours) {
-    it(`validates with one read-only command and writes only for the throttled touch (${flavour.name})`, async () => {
+    it(`validates in one round trip, by script on first sight and then by MULTI/EXEC, and writes only for the throttled touch (${flavour.name})`, async () => {
       const watcher = await connectNodeRedis(6379);
       onTestFinished(() => watcher.destroy());
       const log = new CommandLog(watcher, flavour.echo);
@@ -96,20 +96,23 @@ describe.skipIf(!redisUp)('Redis commands per request', () => {
         clock.advance(1_000);
         expect((await sessions.validate(token)).ok).toBe(true);
       }
-      const reads = await log.take();
-      expect(reads).toHaveLength(25);
-      for (const command of reads) expect(command.toLowerCase()).toMatch(new RegExp(`^"evalsha_ro" "${getScript.sha}" "1" `));
+      // The store now knows the session's user: the session and the user's epochs are read by
+      // two HGETALLs in one MULTI/EXEC, written together (one round trip), no script.
+      const transaction = [/^"multi"$/, /^"hgetall" ".*:s:[^"]+"$/, /^"hgetall" ".*:u:counted:e"$/, /^"exec"$/];
+      const reads = (await log.take()).map((command) => command.toLowerCase());
+      expect(reads).toHaveLength(25 * 4);
+      reads.forEach((command, index) => expect(command).toMatch(transaction[index % 4]!));
 
       clock.advance(60_000);
       expect((await sessions.validate(token)).ok).toBe(true);
       const touched = (await log.take()).map((command) => command.toLowerCase());
-      expect(touched).toHaveLength(2);
-      expect(touched[0]).toMatch(new RegExp(`^"evalsha_ro" "${getScript.sha}"`));
-      expect(touched[1]).toMatch(new RegExp(`^"evalsha" "${touchScript.sha}"`));
+      expect(touched).toHaveLength(5);
+      touched.slice(0, 4).forEach((command, index) => expect(command).toMatch(transaction[index]!));
+      expect(touched[4]).toMatch(new RegExp(`^"evalsha" "${touchScript.sha}"`));
 
       clock.advance(1_000);
       expect((await sessions.validate(token)).ok).toBe(true);
-      expect(await log.take()).toHaveLength(1);
+      expect(await log.take()).toHaveLength(4);
       await sessions.close();
     });
   }

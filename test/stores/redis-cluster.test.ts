@@ -85,4 +85,40 @@ describe.skipIf(!canStart)('redis store on a 3-master Redis Cluster (127.0.0.1:7
       expect(performance.now() - started).toBeLessThan(10_000);
     });
   }
+
+  // Moves the slot of `key` to another master, keys included, as a resharding does.
+  async function moveSlotOf(key: string): Promise<void> {
+    const slot = await redisCli(cluster.ports[0]!, ['cluster', 'keyslot', key]);
+    const owners = await Promise.all(cluster.ports.map(async (port) => ({ port, id: await redisCli(port, ['cluster', 'myid']), keys: Number(await redisCli(port, ['cluster', 'countkeysinslot', slot])) })));
+    const source = owners.find((owner) => owner.keys > 0)!;
+    const target = owners.find((owner) => owner.port !== source.port)!;
+    await redisCli(target.port, ['cluster', 'setslot', slot, 'importing', source.id]);
+    await redisCli(source.port, ['cluster', 'setslot', slot, 'migrating', target.id]);
+    const keys = (await redisCli(source.port, ['cluster', 'getkeysinslot', slot, '1000'])).split('\n').filter(Boolean);
+    await redisCli(source.port, ['migrate', '127.0.0.1', String(target.port), '', '0', '5000', 'keys', ...keys]);
+    for (const port of cluster.ports) await redisCli(port, ['cluster', 'setslot', slot, 'node', target.id]);
+  }
+
+  for (const [name, client] of [
+    ['node-redis', () => nodeRedis],
+    ['ioredis', () => ioredis],
+  ] as const) {
+    it(`still validates in one answer after the session's slot moved to another node (${name})`, async () => {
+      const prefix = freshPrefix('moved');
+      const sessions = createSessionManager({ store: redisStore({ client: client(), prefix }) });
+      onTestFinished(() => sessions.close());
+      const { token, session } = await sessions.create({ userId: `moved-${name}` });
+      const other = await sessions.create({ userId: `moved-${name}` });
+      // The second validation reads by MULTI/EXEC: the store knows the session's user.
+      for (let round = 0; round < 2; round++) expect((await sessions.validate(token)).ok).toBe(true);
+      await moveSlotOf(`${prefix}{${session.id.slice(0, 3)}}:s:${session.id}`);
+      // The transaction reaches the old node (MOVED); the read goes by script, which follows it.
+      expect((await sessions.validate(token)).ok).toBe(true);
+      expect((await sessions.validate(token)).ok).toBe(true);
+      await sessions.revoke(other.session.id);
+      expect(await sessions.validate(other.token)).toEqual({ ok: false, reason: 'revoked' });
+      await sessions.revokeAll(`moved-${name}`);
+      expect(await sessions.validate(token)).toEqual({ ok: false, reason: 'revoked' });
+    });
+  }
 });

@@ -1,3 +1,4 @@
+import { getNow } from '../../get-now.js';
 import { createSessionManager } from '../../manager/index.js';
 import type { SessionStore } from '../../store.js';
 import type { StoreSuiteContext } from './context.js';
@@ -14,9 +15,11 @@ function counting(store: SessionStore): { store: SessionStore; calls: Map<string
   const proxy = new Proxy(store, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver) as unknown;
-      if (typeof value !== 'function' || typeof property !== 'string') return value;
+      // The built-in memory store's synchronous read is its get().
+      const name = property === getNow ? 'get' : property;
+      if (typeof value !== 'function' || typeof name !== 'string') return value;
       return (...args: unknown[]) => {
-        calls.set(property, (calls.get(property) ?? 0) + 1);
+        calls.set(name, (calls.get(name) ?? 0) + 1);
         return (value as (...a: unknown[]) => unknown).apply(target, args);
       };
     },

@@ -57,14 +57,27 @@ async function redisCounter(opened) {
       const names = {};
       let calls = 0;
       let writes = 0;
+      // MULTI, its commands and EXEC are written together: one round trip, named by what it holds.
+      let transaction;
       for (const line of lines) {
         const at = line.indexOf('] ');
         const source = line.slice(line.indexOf('['), at + 1);
         const command = line.slice(at + 2);
         if (source === own) {
-          calls++;
           const name = /^"([^"]+)"/.exec(command)?.[1]?.toUpperCase();
-          names[name] = (names[name] ?? 0) + 1;
+          if (name === 'MULTI') {
+            transaction = [];
+            continue;
+          }
+          if (transaction !== undefined && name !== 'EXEC') {
+            transaction.push(name);
+            if (WRITES.test(command)) writes++;
+            continue;
+          }
+          const label = name === 'EXEC' && transaction !== undefined ? `MULTI ${transaction.join(' ')} EXEC` : name;
+          transaction = undefined;
+          calls++;
+          names[label] = (names[label] ?? 0) + 1;
         } else if (source === '[0 lua]' && command.includes(prefix) && WRITES.test(command)) {
           writes++;
         }

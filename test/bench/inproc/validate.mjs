@@ -1,12 +1,14 @@
 // Cookie-token validations per second on one store: 1,000 users with one session each, each
 // token re-presented in turn, the default touchInterval (reads stay reads). Measured with 50
 // calls in flight (as a server with 50 connections) and one at a time; per second of wall-clock
-// time and per second of CPU time (see lib/load.mjs).
+// time and per second of CPU time (see lib/load.mjs). On Redis, also the server's own time per
+// validation: INFO commandstats before and after the 50-in-flight run (see lib/redis-time.mjs).
 //   node test/bench/inproc/validate.mjs <store> <seconds> <warmupSeconds> <inFlight>
 import { join } from 'node:path';
 import { DIST } from '../lib/build.mjs';
 import { report } from '../lib/child.mjs';
 import { forEachConcurrently, throughput, UAS } from '../lib/load.mjs';
+import { redisTime } from '../lib/redis-time.mjs';
 import { openStore } from '../lib/stores.mjs';
 
 const [kind, seconds = '3', warmup = '1', inFlight = '50'] = process.argv.slice(2);
@@ -23,10 +25,13 @@ try {
     if (!result.ok) throw new Error(`a valid token was refused (${result.reason})`);
   };
   await throughput(validate, { seconds: Number(warmup), inFlight: Number(inFlight) });
+  const server = kind === 'redis' || kind === 'ioredis' ? await redisTime() : undefined;
   const concurrent = await throughput(validate, { seconds: Number(seconds), inFlight: Number(inFlight) });
+  const redis = await server?.per(concurrent.count);
   const serial = await throughput(validate, { seconds: Number(seconds), inFlight: 1 });
   await sessions.close();
-  report({ kind, concurrent, serial, inFlight: Number(inFlight) });
+  await server?.close();
+  report({ kind, concurrent, serial, inFlight: Number(inFlight), redis });
 } finally {
   await opened.close();
 }

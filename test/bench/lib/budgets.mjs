@@ -9,9 +9,39 @@ const PEER_OF = { 'express-session:memory': 'lib:memory', 'express-session:redis
 
 const judge = (ok) => (ok ? 'met' : 'missed');
 
-export function httpRow(results, framework, variant) {
-  return results.http?.[framework]?.find((row) => row.variant === variant);
+/** The row of `variant` on the build measured (not a `--baseline` row). */
+export function httpRow(results, framework, variant, label = variant) {
+  return results.http?.[framework]?.find((row) => row.variant === variant && (row.label ?? row.variant) === label);
 }
+
+/** The label of a row measured on the `--baseline` build. */
+export const BASELINE_LABEL = 'lib:memory (baseline build)';
+
+/** Server CPU per request `row` adds to `bare`: the median over rounds of the difference (µs). */
+export function addedMicros(row, bare) {
+  const rounds = Math.min(row.cpuRuns?.length ?? 0, bare.cpuRuns?.length ?? 0);
+  const added = [];
+  for (let round = 0; round < rounds; round++) {
+    if (row.cpuRuns[round] !== undefined && bare.cpuRuns[round] !== undefined) added.push(row.cpuRuns[round] - bare.cpuRuns[round]);
+  }
+  return added.length > 0 ? median(added) : undefined;
+}
+
+/**
+ * The budgets, stated here with their numbers (the report lists each as met or missed):
+ * - memory-store validation: at least 600,000 per CPU-second, one call at a time, in-process;
+ * - each framework with the middleware (memory store) adds at most ADDED_BUDGET µs of server
+ *   CPU per request to the same framework without sessions, and beats its peer session
+ *   libraries measured in the same run;
+ * - Redis: at most 3 µs of Redis's own time per validation (INFO commandstats);
+ * - Redis and PostgreSQL: one round trip per validation, no write but the throttled touch;
+ * - sign out everywhere of 10,000 sessions: < 5 ms in memory, < 50 ms in Redis or PostgreSQL;
+ * - memory store: at most 500 B of heap per session at 1,000,000 sessions;
+ * - access tokens: at least 100,000 verifications per CPU-second of a re-presented token.
+ */
+export const VALIDATE_BUDGET = 600_000;
+export const ADDED_BUDGET = { express: 10, fastify: 4, koa: 4 };
+export const REDIS_TIME_BUDGET = 3;
 
 /**
  * How `row` compares with `base`, round by round (the two ran minutes apart at most, under the
@@ -39,20 +69,32 @@ export function evaluateBudgets(results) {
   const edge = (value, limit) => (Math.abs(value - limit) / limit < 0.1 ? ' — within 10% of the budget: at its edge on this machine' : '');
   add(
     'validate',
-    'Cookie validation with the memory store >= 400,000/s on one core, in-process',
-    memory && `${int(memory.serial.cpuRate)} per CPU-second one at a time (${int(memory.serial.rate)}/s wall clock); ${int(memory.concurrent.cpuRate)} per CPU-second with ${memory.inFlight} in flight${edge(memory.serial.cpuRate, 400_000)}`,
-    memory && memory.serial.cpuRate >= 400_000,
+    `Cookie validation with the memory store >= ${int(VALIDATE_BUDGET)} per CPU-second on one core, in-process`,
+    memory && `${int(memory.serial.cpuRate)} per CPU-second one at a time (${int(memory.serial.rate)}/s wall clock); ${int(memory.concurrent.cpuRate)} per CPU-second with ${memory.inFlight} in flight${edge(memory.serial.cpuRate, VALIDATE_BUDGET)}`,
+    memory && memory.serial.cpuRate >= VALIDATE_BUDGET,
   );
+
+  for (const kind of ['redis', 'ioredis']) {
+    const time = results.validate?.[kind]?.redis;
+    const calls = time && Object.entries(time.commands).map(([name, value]) => `${name} ${value.calls.toFixed(2)} calls, ${value.usec.toFixed(2)} µs`).join('; ');
+    add(
+      `redis-time-${kind}`,
+      `Redis (${kind === 'redis' ? 'node-redis' : 'ioredis'}): <= ${REDIS_TIME_BUDGET} µs of Redis server time per validation (INFO commandstats, 50 in flight)`,
+      time && `${time.usec.toFixed(2)} µs per validation (${calls} per validation)`,
+      time && time.usec <= REDIS_TIME_BUDGET,
+    );
+  }
 
   for (const framework of ['express', 'fastify', 'koa']) {
     const bare = httpRow(results, framework, 'bare');
     const lib = httpRow(results, framework, 'lib:memory');
     const ratio = bare && lib ? pairedRatios(lib, bare) : undefined;
+    const added = bare && lib ? addedMicros(lib, bare) : undefined;
     add(
-      `ratio-${framework}`,
-      `${title(framework)} with the middleware (memory store) >= 90% of bare ${title(framework)}`,
-      ratio === undefined ? undefined : `${percent(ratio.rps)} of bare's req/s; by server CPU per request ${percent(ratio.cpu)} (bare's cost over ours; medians of per-round ratios)`,
-      ratio?.rps >= 0.9,
+      `added-${framework}`,
+      `${title(framework)} with the middleware (memory store) adds <= ${ADDED_BUDGET[framework]} µs of server CPU per request to bare ${title(framework)}`,
+      added === undefined ? undefined : `+${added.toFixed(1)} µs (median over rounds of the per-round difference); ${percent(ratio.rps)} of bare's req/s`,
+      added <= ADDED_BUDGET[framework],
     );
     for (const peer of PEERS[framework]) {
       const peerRow = httpRow(results, framework, peer);

@@ -3,16 +3,24 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { ROOT } from './build.mjs';
 
-/** Self time per frame (idle left out): `{ frames: Map<frame, µs>, groups: Map<group, µs>, total }`. */
+/**
+ * Self time per frame (idle left out): `{ frames: Map<frame, µs>, groups: Map<group, µs>, total }`.
+ * V8 samples on a wall-clock interval and gives each sample the time since the previous one; on
+ * a shared machine a process held off its core for 50 ms would put those 50 ms on whatever frame
+ * ran next (a quarter of a profile's time, seen here). Each sample counts at most the median
+ * interval, so a frame's time is what the process spent in it, not what it waited.
+ */
 function selfTimes(file) {
   const profile = JSON.parse(readFileSync(file, 'utf8'));
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const sorted = [...profile.timeDeltas].sort((a, b) => a - b);
+  const interval = sorted[sorted.length >> 1] ?? 0;
   const self = new Map();
   const groups = new Map();
   let total = 0;
   for (let index = 0; index < profile.samples.length; index++) {
     const node = byId.get(profile.samples[index]);
-    const delta = profile.timeDeltas[index] ?? 0;
+    const delta = Math.min(profile.timeDeltas[index] ?? 0, interval);
     const { functionName, url, lineNumber } = node.callFrame;
     if (functionName === '(idle)') continue;
     const where = url ? `${shorten(url)}:${lineNumber + 1}` : '';

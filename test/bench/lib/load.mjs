@@ -30,7 +30,7 @@ export async function throughput(operation, { seconds, inFlight = 1 }) {
   const cpu = process.cpuUsage();
   await Promise.all(Array.from({ length: inFlight }, loop));
   const used = process.cpuUsage(cpu);
-  return { rate: count / ((performance.now() - started) / 1_000), cpuRate: count / ((used.user + used.system) / 1e6) };
+  return { rate: count / ((performance.now() - started) / 1_000), cpuRate: count / ((used.user + used.system) / 1e6), count };
 }
 
 /** Runs `task(index)` for every index below `count`, `inFlight` at a time. */

@@ -10,11 +10,17 @@
 //                                          that attaches a user and does nothing else
 //   npm run bench -- --render              rewrite latest.md from the last run (results/last-run.json)
 //   npm run bench -- --profile             CPU-profile the validation loop and each framework's
-//                                          server (a full run profiles whatever missed its budget)
+//                                          server (a full run profiles every framework's server)
+//   npm run bench -- --baseline=<dir>      also measure another build in the same run (a copy of
+//                                          its dist/ under the repository, e.g. test/bench/.dist-baseline):
+//                                          memory and Redis validation, and each framework's
+//                                          lib:memory row, for a before/after table
 //
 // Environment: BENCH_ONLY, BENCH_QUICK=1, BENCH_STORES, BENCH_FRAMEWORKS, REDIS_URL
 // (default redis://127.0.0.1:6379), PGHOST/PGPORT/PGUSER/PGDATABASE (default 127.0.0.1:5432,
 // postgres, test).
+
+import { resolve } from 'node:path';
 
 export const SECTIONS = ['validate', 'roundtrips', 'tokens', 'heap', 'signout', 'prune', 'http'];
 export const STORES = ['memory', 'sqlite', 'redis', 'ioredis', 'postgres'];
@@ -87,6 +93,7 @@ export function parseOptions(argv = process.argv.slice(2), env = process.env) {
     cpuProfile: flags.has('profile'),
     controls: flags.has('controls'),
     render: flags.has('render'),
+    baseline: flags.has('baseline') ? resolve(flags.get('baseline')) : undefined,
     profile,
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     pg: {

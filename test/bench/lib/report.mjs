@@ -3,7 +3,48 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixed, int, percent } from './format.mjs';
-import { title } from './budgets.mjs';
+import { addedMicros, ADDED_BUDGET, BASELINE_LABEL, httpRow, REDIS_TIME_BUDGET, title, VALIDATE_BUDGET } from './budgets.mjs';
+
+// With --baseline: the same rows on the build before and the build measured, side by side.
+function beforeAfter(results, options) {
+  const lines = [];
+  const frameworks = Object.keys(results.http ?? {}).filter((framework) => httpRow(results, framework, 'lib:memory', BASELINE_LABEL) !== undefined);
+  const baseline = results.validateBaseline ?? {};
+  if (frameworks.length === 0 && Object.keys(baseline).length === 0) return lines;
+  lines.push(
+    '## Before and after',
+    '',
+    `The baseline build (\`${options.baseline?.split('/').slice(-3).join('/')}\`, the code before this change) measured in this same run, with the same method, beside the build measured above. Server CPU per request: medians of the runs; "added" is the median over rounds of the per-round difference with bare (the rows of one round ran within a minute of each other).`,
+    '',
+  );
+  if (frameworks.length > 0) {
+    lines.push('| framework | bare µs/req | with the library, before | added, before | with the library, after | added, after | budget |', '|---|---|---|---|---|---|---|');
+    for (const framework of frameworks) {
+      const bare = httpRow(results, framework, 'bare');
+      const before = httpRow(results, framework, 'lib:memory', BASELINE_LABEL);
+      const after = httpRow(results, framework, 'lib:memory');
+      const added = (row) => (row && bare ? addedMicros(row, bare) : undefined);
+      const signed = (value) => (value === undefined ? '—' : `${value >= 0 ? '+' : ''}${fixed(value)}`);
+      lines.push(`| ${title(framework)} | ${fixed(bare?.cpuPerRequest)} | ${fixed(before?.cpuPerRequest)} | ${signed(added(before))} | ${fixed(after?.cpuPerRequest)} | ${signed(added(after))} | ≤ ${ADDED_BUDGET[framework]} |`);
+    }
+    lines.push('');
+  }
+  const validate = results.validate ?? {};
+  if (Object.keys(baseline).length > 0) {
+    lines.push('| validation | before | after | budget |', '|---|---|---|---|');
+    if (baseline.memory && validate.memory) lines.push(`| memory store, per CPU-second, one at a time | ${int(baseline.memory.serial.cpuRate)} | ${int(validate.memory.serial.cpuRate)} | ≥ ${int(VALIDATE_BUDGET)} |`);
+    for (const kind of ['redis', 'ioredis']) {
+      const name = kind === 'redis' ? 'node-redis' : 'ioredis';
+      if (baseline[kind]?.redis && validate[kind]?.redis) {
+        const commands = (time) => Object.entries(time.commands).map(([command, value]) => `${command} ${value.usec.toFixed(2)}`).join(', ');
+        lines.push(`| Redis server µs per validation, ${name} (INFO commandstats) | ${baseline[kind].redis.usec.toFixed(2)} (${commands(baseline[kind].redis)}) | ${validate[kind].redis.usec.toFixed(2)} (${commands(validate[kind].redis)}) | ≤ ${REDIS_TIME_BUDGET} |`);
+      }
+      if (baseline[kind] && validate[kind]) lines.push(`| ${name}: validations per client CPU-second, 50 in flight | ${int(baseline[kind].concurrent.cpuRate)} | ${int(validate[kind].concurrent.cpuRate)} | |`);
+    }
+    lines.push('');
+  }
+  return lines;
+}
 
 const RESULTS = new URL('../results/', import.meta.url).pathname;
 export const LATEST = join(RESULTS, 'latest.md');
@@ -40,9 +81,12 @@ export function renderReport({ facts, options, results, budgets, tableText, load
     '',
     '## Budgets',
     '',
+    "This project's own performance budgets, each with its number, judged from this run:",
+    '',
     ...budgets.map((budget) => `- **${budget.status}** — ${budget.text}: ${budget.measured}`),
     '',
   ];
+  lines.push(...beforeAfter(results, options));
   if (results.http !== undefined) {
     lines.push(
       '## HTTP runs',
@@ -60,7 +104,12 @@ export function renderReport({ facts, options, results, budgets, tableText, load
     lines.push('');
   }
   if (results.profiles !== undefined && Object.keys(results.profiles).length > 0) {
-    lines.push('## CPU profiles of missed budgets', '', "Self time from V8's sampling profiler (what `node --cpu-prof` records); servers are profiled after their warm-up, during one load run, so time per request is exact. Shares are of non-idle samples.", '');
+    lines.push(
+      '## CPU profiles',
+      '',
+      "Self time from V8's sampling profiler (what `node --cpu-prof` records); servers are profiled after their warm-up, during one load run, so time per request is exact. Shares are of non-idle samples. V8 samples on a wall-clock interval: each sample counts at most the median interval, so time the process spent waiting for a core (other processes held it) is not put on the frame that ran next.",
+      '',
+    );
     for (const [name, profiled] of Object.entries(results.profiles)) {
       const perRequest = profiled.requests !== undefined;
       lines.push(`### ${name}`, '');

@@ -1,5 +1,5 @@
 // A run's results as the rows of the one table.
-import { httpRow, pairedRatios, title } from './budgets.mjs';
+import { addedMicros, ADDED_BUDGET, BASELINE_LABEL, httpRow, pairedRatios, REDIS_TIME_BUDGET, title, VALIDATE_BUDGET } from './budgets.mjs';
 import { fixed, int, ms, percent } from './format.mjs';
 import { STORE_LABELS } from './stores.mjs';
 
@@ -15,6 +15,7 @@ const VARIANT_LABELS = {
   'express-session:redis': 'express-session + connect-redis',
   '@fastify/session:memory': '@fastify/session, MemoryStore',
   'koa-session:store': 'koa-session, external store (Map)',
+  [BASELINE_LABEL]: 'this library, memory, baseline build (before)',
 };
 
 function ratioText(row, bare) {
@@ -35,12 +36,20 @@ export function toRows(results, budgets) {
   };
   const rows = [];
 
+  const redisTime = (value) => (value.redis === undefined ? '' : `; Redis server ${value.redis.usec.toFixed(2)} µs per validation`);
   for (const [kind, value] of Object.entries(results.validate ?? {})) {
     rows.push({
       area: 'validate',
       case: `cookie token, ${STORE_LABELS[kind]}`,
-      result: `${rate(value.serial)} one at a time; ${rate(value.concurrent)} with ${value.inFlight} in flight`,
-      budget: kind === 'memory' ? mark('validate', '>= 400k/s') : '',
+      result: `${rate(value.serial)} one at a time; ${rate(value.concurrent)} with ${value.inFlight} in flight${redisTime(value)}`,
+      budget: kind === 'memory' ? mark('validate', `>= ${VALIDATE_BUDGET / 1000}k/CPU-s`) : kind === 'redis' || kind === 'ioredis' ? mark(`redis-time-${kind}`, `<= ${REDIS_TIME_BUDGET} µs Redis`) : '',
+    });
+  }
+  for (const [kind, value] of Object.entries(results.validateBaseline ?? {})) {
+    rows.push({
+      area: 'validate',
+      case: `cookie token, ${STORE_LABELS[kind]}, baseline build (before)`,
+      result: `${rate(value.serial)} one at a time; ${rate(value.concurrent)} with ${value.inFlight} in flight${redisTime(value)}`,
     });
   }
   for (const [kind, value] of Object.entries(results.roundtrips ?? {})) {
@@ -88,16 +97,19 @@ export function toRows(results, budgets) {
     const bare = httpRow(results, framework, 'bare');
     for (const row of measured) {
       const budget = [];
-      if (row.variant === 'lib:memory') budget.push(mark(`ratio-${framework}`, '>= 90% of bare'));
+      const label = row.label ?? row.variant;
+      const measuredBuild = label === row.variant;
+      if (row.variant === 'lib:memory' && measuredBuild) budget.push(mark(`added-${framework}`, `adds <= ${ADDED_BUDGET[framework]} µs`));
       for (const [peer, ours] of Object.entries({ 'express-session:memory': 'lib:memory', 'express-session:redis': 'lib:redis', '@fastify/session:memory': 'lib:memory', 'koa-session:store': 'lib:memory' })) {
-        if (row.variant === ours && httpRow(results, framework, peer) !== undefined) budget.push(mark(`peer-${peer}`, `faster than ${peer.split(':')[0]}${peer.endsWith(':redis') ? '+redis' : ''}`));
+        if (measuredBuild && row.variant === ours && httpRow(results, framework, peer) !== undefined) budget.push(mark(`peer-${peer}`, `faster than ${peer.split(':')[0]}${peer.endsWith(':redis') ? '+redis' : ''}`));
       }
+      const added = bare !== undefined && row.variant !== 'bare' ? addedMicros(row, bare) : undefined;
       rows.push({
         area: `HTTP ${title(framework)}`,
-        case: VARIANT_LABELS[row.variant] ?? row.variant,
+        case: VARIANT_LABELS[label] ?? label,
         result: `${int(row.rps)} req/s${row.problems.length > 0 ? ` (${[...new Set(row.problems)].join(', ')})` : ''}`,
         p99: `${row.p99} ms`,
-        cpu: row.cpuPerRequest === undefined ? '—' : `${fixed(row.cpuPerRequest)} µs`,
+        cpu: row.cpuPerRequest === undefined ? '—' : `${fixed(row.cpuPerRequest)} µs${added === undefined ? '' : ` (${added >= 0 ? '+' : ''}${fixed(added)})`}`,
         ratio: ratioText(row, bare),
         budget: budget.filter(Boolean).join('; '),
       });
