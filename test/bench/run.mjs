@@ -108,6 +108,14 @@ try {
       if (value !== undefined) results.signout[kind] = value;
     }
   }
+  if (options.sections.includes('propagation')) {
+    results.propagation = {};
+    // Only the stores that publish revocations to other instances.
+    for (const kind of storesFor('propagation', options.stores.filter((kind) => kind === 'redis' || kind === 'postgres'))) {
+      const value = await inProcess('propagation', STORE_LABELS[kind], 'inproc/propagation.mjs', [kind, 40]);
+      if (value !== undefined) results.propagation[kind] = value;
+    }
+  }
   if (options.sections.includes('prune')) {
     results.prune = {};
     for (const kind of storesFor('prune')) {

@@ -23,7 +23,7 @@ export const targets = [
   // The manager's validation path: the lines of validate() in the lifecycle.
   {
     name: 'manager-validate',
-    mutate: ['src/manager/lifecycle.ts:110-172'],
+    mutate: ['src/manager/lifecycle.ts:140-202'],
     tests: ['test/core/validate.test.ts', 'test/core/validate-path.test.ts', 'test/core/manager-options.test.ts', 'test/core/non-string-tokens.test.ts'],
   },
   { name: 'store-answers', mutate: ['src/store-answers.ts'], tests: ['test/core/store-answers.test.ts'] },

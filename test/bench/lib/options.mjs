@@ -2,7 +2,7 @@
 //
 //   npm run bench                          everything, written to test/bench/results/latest.md
 //   npm run bench -- --quick               a short smoke run of everything (printed, not written)
-//   npm run bench -- --only=http           sections: validate, roundtrips, tokens, heap, signout, prune, http
+//   npm run bench -- --only=http           sections: validate, roundtrips, tokens, heap, signout, propagation, prune, http
 //   npm run bench -- --only=http --frameworks=fastify,koa
 //   npm run bench -- --stores=memory,sqlite
 //   npm run bench -- --write               also write latest.md for a quick or partial run
@@ -22,7 +22,7 @@
 
 import { resolve } from 'node:path';
 
-export const SECTIONS = ['validate', 'roundtrips', 'tokens', 'heap', 'signout', 'prune', 'http'];
+export const SECTIONS = ['validate', 'roundtrips', 'tokens', 'heap', 'signout', 'propagation', 'prune', 'http'];
 export const STORES = ['memory', 'sqlite', 'redis', 'ioredis', 'postgres'];
 export const FRAMEWORKS = ['express', 'fastify', 'koa'];
 

@@ -86,6 +86,14 @@ export function toRows(results, budgets) {
       budget: limit === undefined ? '' : mark(`signout-${kind}`, `< ${limit} ms`),
     });
   }
+  for (const [kind, value] of Object.entries(results.propagation ?? {})) {
+    rows.push({
+      area: 'propagation',
+      case: `revocation seen by a second instance's access-token cache, ${STORE_LABELS[kind]}`,
+      result: `${ms(value.median)} median, ${ms(value.p95)} p95, ${ms(value.max)} max of ${int(value.samples)} (sign out everywhere ${ms(value.everywhere)}, one session ${ms(value.single)}, medians)`,
+      budget: mark('propagation', '< 50 ms'),
+    });
+  }
   for (const [kind, value] of Object.entries(results.prune ?? {})) {
     rows.push({
       area: 'prune',
