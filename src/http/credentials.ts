@@ -38,8 +38,9 @@ export function readCredential(request: HttpRequest, cookieName: string, accessT
     // The group is not optional: a match always has it.
     const value = match[1]!;
     const type = accessTokens && JWT_SHAPE.test(value) ? 'access' : 'session';
+    // A JWT has three dot-separated parts, a session token two: an access token never parses here.
     const parsed = parseToken(value);
-    return { from: 'bearer', value, type, presented: parsed === undefined ? [] : [value], parsed: type === 'session' ? parsed : undefined };
+    return { from: 'bearer', value, type, presented: parsed === undefined ? [] : [value], parsed };
   }
   const cookie = readCookieToken(request.header('cookie'), cookieName);
   if (cookie.state === 'absent') return NONE;

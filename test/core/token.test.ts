@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isSessionError } from '../../src/errors.js';
-import { hashSecret, isSessionId, mintToken, parseToken, secretMatches, TOKEN_LENGTH } from '../../src/token.js';
+import { hashSecret, isSessionId, mintToken, parseToken, secretMatches, secretMatchesText, TOKEN_LENGTH } from '../../src/token.js';
 
 const ID = 'AbCdEfGhIjKlMnOpQrSt-_';
 const SECRET = '0123456789abcdefghijklmnopqrstuvwxyzABCD-_0';
@@ -105,5 +105,23 @@ describe('session tokens', () => {
     for (const hash of [new Uint8Array(0), stored.subarray(0, 31), Buffer.concat([stored, Buffer.from([0])]), Buffer.from(stored.toString('hex'))]) {
       expect(secretMatches(SECRET, hash)).toBe(false);
     }
+  });
+
+  it('matches a secret against a hash kept as text (the memory store) exactly as against bytes', () => {
+    const stored = Buffer.from(hashSecret(SECRET)).toString('latin1');
+    expect(stored).toHaveLength(32);
+    expect(secretMatchesText(SECRET, stored)).toBe(true);
+    expect(secretMatchesText(`${SECRET.slice(0, -1)}1`, stored)).toBe(false);
+    expect(secretMatchesText('', stored)).toBe(false);
+    // One bit off, in the first character, in the last, in every position.
+    for (let index = 0; index < 32; index++) {
+      const flipped = stored.slice(0, index) + String.fromCharCode(stored.charCodeAt(index) ^ 1) + stored.slice(index + 1);
+      expect(secretMatchesText(SECRET, flipped)).toBe(false);
+    }
+    // The hex or base64 of the right hash is not the hash: no "match" by another encoding.
+    expect(secretMatchesText(SECRET, Buffer.from(hashSecret(SECRET)).toString('hex'))).toBe(false);
+    expect(secretMatchesText(SECRET, stored.slice(0, 31))).toBe(false);
+    expect(secretMatchesText(SECRET, `${stored}x`)).toBe(false);
+    expect(secretMatchesText(SECRET, '')).toBe(false);
   });
 });

@@ -116,6 +116,11 @@ describe('cookie serialising', () => {
     expect(serializeSessionCookie('session', 'tok', -5, false, lax)).toBe('session=tok; Max-Age=0; Path=/; HttpOnly; SameSite=Lax');
   });
 
+  it('writes a session-only cookie (no Max-Age, no Expires: gone when the browser closes) with the same attributes', () => {
+    expect(serializeSessionCookie('session', 'tok', undefined, false, lax)).toBe('session=tok; Path=/; HttpOnly; SameSite=Lax');
+    expect(serializeSessionCookie('__Host-session', 'tok', undefined, true, lax)).toBe('__Host-session=tok; Path=/; HttpOnly; Secure; SameSite=Lax');
+  });
+
   it('clears with Max-Age=0 and the same attributes', () => {
     expect(serializeClearedCookie('__Host-session', true, lax)).toBe('__Host-session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax');
     expect(serializeClearedCookie('sid', false, { sameSite: 'Strict', domain: 'example.com' })).toBe(

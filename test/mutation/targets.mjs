@@ -10,7 +10,7 @@ export const targets = [
   {
     name: 'guards',
     mutate: ['src/http/guards.ts'],
-    tests: ['test/http/guards.test.ts', 'test/http/same-origin.test.ts', 'test/http/error-response.test.ts', 'test/http/request-sessions.test.ts', 'test/http/failure.test.ts'],
+    tests: ['test/http/guards.test.ts', 'test/http/same-origin.test.ts', 'test/http/error-response.test.ts', 'test/http/request-sessions.test.ts', 'test/http/failure.test.ts', 'test/http/freshness.test.ts'],
   },
   { name: 'credentials', mutate: ['src/http/credentials.ts'], tests: ['test/http/credentials.test.ts'] },
   { name: 'classify', mutate: ['src/http/classify.ts'], tests: ['test/http/classify.test.ts'] },
