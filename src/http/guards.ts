@@ -57,9 +57,10 @@ export function requireSessionResponse(sessions: RequestSessions | undefined): H
  * run before (no `sessions` object on the request).
  */
 export function requireFreshResponse(sessions: RequestSessions | undefined, maxAge?: number): HttpResponse | undefined {
+  // First, so a missing middleware is reported under this guard's own name.
+  const state = requestStateOf(sessions, 'requireFresh()');
   const denied = requireSessionResponse(sessions);
   if (denied !== undefined) return denied;
-  const state = requestStateOf(sessions, 'requireFresh()');
   return isFreshRequest(state, maxAge) ? undefined : reauthenticationResponse(state.request, state.options);
 }
 

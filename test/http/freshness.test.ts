@@ -82,6 +82,16 @@ describe('requireFresh in the HTTP layer', () => {
     expect(requireFreshResponse(await attach({ authorization: `Bearer ${jwt}` }))).toMatchObject({ status: 403, body: '{"error":"reauthentication_required"}' });
   });
 
+  it('names itself when the session middleware did not run before it', () => {
+    let error: unknown;
+    try {
+      requireFreshResponse(undefined);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isSessionError(error) && [error.code, error.message]).toEqual(['INVALID_CONFIGURATION', 'requireFresh() needs the session middleware mounted before it.']);
+  });
+
   it('reauthenticated() without a session is refused, like every action that needs one', async () => {
     const { attach } = setup();
     const anonymous = await attach({});
