@@ -30,13 +30,27 @@
  *    prototype-free objects, never as keys of a plain `{}`.
  * 8. **Every revocation is published** by a store that has `subscribe`: `revoke`,
  *    `revokeAll`, `revokeOthers`, and a `create` that replaced or evicted sessions each notify the
- *    listeners of every instance (with the user id) once the change is durable.
+ *    listeners of every instance (with the user id) once the change is durable; `revokeTenant`
+ *    notifies with the tenant id.
  * 9. **Answers are checked.** The manager reads every answer's shape before deciding: a
  *    non-finite time, an epoch that is not a number, a row of another id or user is a
  *    `STORE_ERROR` (HTTP 503), never a session. A store must return exactly the types below.
  * 10. **The session cap is atomic.** With `limit`, counting the live sessions, evicting the
  *    least recently used and inserting are one step: concurrent creates from several
  *    instances never leave more than `max` live sessions of a user and kind.
+ * 11. **Tenant epochs** (stores with `revokeTenant`). A tenant has epochs per kind like a
+ *    user. A session with a `tenantId` is live only if also `createdAt > tenantEpochs[kind]`;
+ *    `create` stores `createdAt = max(requested, userEpoch + 1, tenantEpoch + 1)` and raises
+ *    the tenant's high-water mark for the kind, and `revokeTenant` raises the tenant's epochs
+ *    to `max(epoch, at, tenant high-water mark)` in O(1) writes. `get` answers the row's
+ *    tenant epochs in the same round trip as the row and the user's epochs.
+ * 12. **Activity is written with what it records** (stores with `listActivity`). A write
+ *    that carries an `activity` entry (`create`, `revoke`, `revokeAll`, `revokeOthers`,
+ *    `revokeTenant`) stores it in the same atomic step as the change, and only when the change
+ *    happened (a `revoke` of a tombstone writes nothing). A `create` that replaced or evicted
+ *    sessions also stores one entry per such session, derived from its own entry (see
+ *    {@link ActivityRecord}). Entries, known devices and revocation links are personal data:
+ *    `eraseUser` deletes them and `prune` removes what ran out.
  *
  * **Errors.** A store rejects with `SessionError` from this package (`import { SessionError }
  * from 'session-revocation'`): `STORE_UNAVAILABLE` when its server cannot be reached or did
@@ -130,6 +144,11 @@ export interface SessionRecord {
   readonly ip?: string | undefined;
   /** App data, JSON only. */
   readonly data?: { readonly [key: string]: JsonValue } | undefined;
+  /**
+   * Set on a support session (kind `impersonation`): the id of the person acting as the
+   * user. Stored and answered as given.
+   */
+  readonly impersonatorId?: string | undefined;
   /** Set when this one session was revoked (sign out, replaced, revoked by id). */
   readonly revokedAt?: number | undefined;
   /** Why it was revoked: `sign_out`, `revoked`, `replaced`, or another event reason. */
@@ -167,6 +186,86 @@ export interface SessionLimit {
   readonly idleBefore: number;
 }
 
+/**
+ * One entry of a user's account activity (stores with {@link SessionStore.listActivity}).
+ * Written by the manager, read back newest first. An entry is about a user (`userId`) or, for
+ * a tenant-wide revocation, about a tenant (`userId` absent, `tenantId` set).
+ */
+export interface ActivityRecord {
+  /**
+   * Unique, and ordered like time: the manager makes ids that sort (as byte strings) in the
+   * order the entries were written, so a store orders entries by `id` alone. At most 64
+   * characters of `[0-9A-Za-z._-]`.
+   */
+  readonly id: string;
+  /** The user the entry is about; absent for a tenant's entry. */
+  readonly userId?: string | undefined;
+  /** The tenant: on a tenant's entry always, on a user's entry when the session had one. */
+  readonly tenantId?: string | undefined;
+  /** The event type, e.g. `session.created`, `session.revoked`, `user.session_invalidated`. */
+  readonly type: string;
+  /** When it happened (ms). */
+  readonly at: number;
+  /** Why, e.g. `sign_in`, `sign_out`, `password_changed`, `not_me`. */
+  readonly reason: string;
+  /** The session concerned, when there is one. */
+  readonly sessionId?: string | undefined;
+  /** The device, e.g. `"Chrome on Mac OS"`, when known. */
+  readonly deviceLabel?: string | undefined;
+  /** The client IP, after the manager's IP policy. */
+  readonly ip?: string | undefined;
+  /** Who acted, when it was not the user (an admin, a support agent, a job). */
+  readonly by?: string | undefined;
+}
+
+/**
+ * Options of {@link SessionStore.listActivity}: one page, newest first.
+ */
+export interface ListActivityOptions {
+  /** The tenant whose own entries (tenant-wide revocations) are merged in, when given. */
+  readonly tenantId?: string | undefined;
+  /** At most this many entries (1..1000). */
+  readonly limit: number;
+  /** Only entries whose `id` sorts before this one (the last id of the previous page). */
+  readonly before?: string | undefined;
+}
+
+/**
+ * A "This wasn't me" link as a store keeps it: like a session, only the hash of its secret.
+ */
+export interface RevocationLinkRecord {
+  /** 22 base64url characters. */
+  readonly id: string;
+  /** SHA-256 of the link token's secret part, 32 bytes. */
+  readonly secretHash: Uint8Array;
+  /** The user whose session the link revokes. */
+  readonly userId: string;
+  /** The session the link revokes. */
+  readonly sessionId: string;
+  /** After this time (ms) the link is refused; `prune` deletes it. */
+  readonly expiresAt: number;
+}
+
+/** Counts of one kind's rows, for operators ({@link SessionStore.stats}). */
+export interface KindStats {
+  /** Rows neither revoked on their own nor past `expiresAt` (epochs not applied). */
+  readonly live: number;
+  /** Tombstones not yet past `expiresAt`. */
+  readonly revoked: number;
+  /** Rows past `expiresAt`, waiting for `prune`. */
+  readonly expired: number;
+}
+
+/** Options of {@link SessionStore.revokeTenant}. */
+export interface RevokeTenantOptions {
+  /** Kinds whose tenant epochs are raised. Never empty. */
+  readonly kinds: readonly string[];
+  /** The requested epoch (ms), usually "now". */
+  readonly at: number;
+  /** The tenant's activity entry, written in the same step (stores with activity). */
+  readonly activity?: ActivityRecord | undefined;
+}
+
 /** Options of {@link SessionStore.create}. */
 export interface CreateOptions {
   /**
@@ -183,6 +282,13 @@ export interface CreateOptions {
    * replaces are not counted.
    */
   readonly limit?: SessionLimit | undefined;
+  /**
+   * Stores with activity: the sign-in's entry, written in the same step. For the `i`-th
+   * (from 0) session the insert replaced or evicted, the store also writes
+   * `{ id: activity.id + "." + i, userId, tenantId, type: "session.revoked", at: activity.at,
+   * reason: "replaced" | "session_limit", sessionId: <that id> }`.
+   */
+  readonly activity?: ActivityRecord | undefined;
 }
 
 /** Result of {@link SessionStore.create}. */
@@ -204,6 +310,11 @@ export interface SessionLookup {
   readonly session: SessionRecord;
   /** The epochs of the row's user. */
   readonly epochs: Epochs;
+  /**
+   * The epochs of the row's tenant (semantics 11), from stores with `revokeTenant`; absent
+   * or empty when the row has no tenant or the tenant was never revoked.
+   */
+  readonly tenantEpochs?: Epochs | undefined;
 }
 
 /** Options of {@link SessionStore.revoke} and {@link SessionStore.revokeOthers}. */
@@ -218,6 +329,11 @@ export interface RevokeOptions {
    * instance on the store may issue tokens); a store must honour it whenever it is given.
    */
   readonly denyUntil?: number | undefined;
+  /**
+   * Stores with activity: written in the same step, only if this call revoked something
+   * (`revokeOthers`: one entry for the whole call, written even when it revoked none).
+   */
+  readonly activity?: ActivityRecord | undefined;
 }
 
 /** Options of {@link SessionStore.revokeAll}. */
@@ -226,6 +342,8 @@ export interface RevokeAllOptions {
   readonly kinds: readonly string[];
   /** The requested epoch (ms), usually "now". */
   readonly at: number;
+  /** Stores with activity: the entry, written in the same step. */
+  readonly activity?: ActivityRecord | undefined;
 }
 
 /** Options of {@link SessionStore.revokeOthers}. */
@@ -242,6 +360,11 @@ export interface UserSessions {
   readonly sessions: readonly SessionRecord[];
   /** The user's epochs. */
   readonly epochs: Epochs;
+  /**
+   * Stores with `revokeTenant`: the epochs of every tenant named by one of the rows (tenant
+   * id to epochs); a tenant never revoked may be absent.
+   */
+  readonly tenantEpochs?: Readonly<Record<string, Epochs>> | undefined;
 }
 
 /** What access-token verification needs about a user: epochs and the deny-list. */
@@ -250,6 +373,8 @@ export interface RevocationState {
   readonly epochs: Epochs;
   /** Session id to "deny until" (ms) for individually revoked sessions. */
   readonly denied: Readonly<Record<string, number>>;
+  /** Stores with `revokeTenant`, when asked with a tenant id: that tenant's epochs. */
+  readonly tenantEpochs?: Epochs | undefined;
 }
 
 /** Options of {@link SessionStore.prune}. */
@@ -258,12 +383,22 @@ export interface PruneOptions {
   readonly now: number;
   /** Upper bound on rows deleted by this call (one bounded batch). */
   readonly limit: number;
+  /**
+   * Stores with activity: entries with `at <= activityBefore` and known devices last seen at
+   * or before `devicesBefore` are deleted too, within the same bound; revocation links past
+   * `expiresAt <= now` as well. They do not count in the returned number.
+   */
+  readonly activityBefore?: number | undefined;
+  /** See {@link PruneOptions.activityBefore}. */
+  readonly devicesBefore?: number | undefined;
 }
 
 /** A notification that a user's revocation state changed, sent by stores that publish. */
 export interface RevocationNotice {
-  /** The user whose sessions were revoked. */
+  /** The user whose sessions were revoked; an empty string for a tenant's notice. */
   readonly userId: string;
+  /** Set (and `userId` empty) when a whole tenant was revoked by `revokeTenant`. */
+  readonly tenantId?: string | undefined;
 }
 
 /**
@@ -366,16 +501,19 @@ export interface SessionStore {
   listByUser(userId: string): Promise<UserSessions>;
 
   /**
-   * The user's epochs and deny-list (for stateless access tokens). Never writes.
+   * The user's epochs and deny-list (for stateless access tokens), and with `tenantId` (stores
+   * with `revokeTenant`) that tenant's epochs, in one round trip. Never writes.
    * @param userId - The user.
+   * @param tenantId - The token's tenant, when it has one.
    * @returns The epochs and the deny-list.
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
-  getRevocationState(userId: string): Promise<RevocationState>;
+  getRevocationState(userId: string, tenantId?: string): Promise<RevocationState>;
 
   /**
    * Deletes every session row of the user (live ones and tombstones) and the user's deny-list,
-   * for a "delete my data" request. Keeps the user's epochs and high-water marks: they hold no
+   * and in stores with activity the user's activity entries, known devices and revocation
+   * links, for a "delete my data" request. Keeps the user's epochs and high-water marks: they hold no
    * personal data beyond the id, and they keep every old token refused. The manager raises the
    * epochs of every kind first, so nothing the deny-list refused comes back.
    * @param userId - The user.
@@ -394,6 +532,87 @@ export interface SessionStore {
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   prune(options: PruneOptions): Promise<number>;
+
+  /**
+   * Optional (tenant-wide revocation): raises the tenant's epoch of each kind to
+   * `max(epoch, at, tenant high-water mark)` (semantics 11), O(1) writes however many users and
+   * sessions the tenant has, and publishes a notice with `tenantId`. A store with this method
+   * answers `tenantEpochs` from `get`, `listByUser` and `getRevocationState`.
+   * @param tenantId - The tenant.
+   * @param options - The kinds, the requested epoch, the activity entry.
+   * @returns The tenant's epochs of the named kinds after the raise.
+   * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   */
+  revokeTenant?(tenantId: string, options: RevokeTenantOptions): Promise<Epochs>;
+
+  /**
+   * Optional (activity; a store has all of `appendActivity`, `listActivity`,
+   * `rememberDevice`, `listDevices`, `saveRevocationLink` and `consumeRevocationLink`, or none):
+   * stores entries that record no revocation (a re-authentication), in one step.
+   * @param entries - The entries.
+   * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   */
+  appendActivity?(entries: readonly ActivityRecord[]): Promise<void>;
+
+  /**
+   * Optional (activity): one page of a user's entries (and with `tenantId` that tenant's own
+   * entries), ordered by `id`, newest (greatest) first. Never writes.
+   * @param userId - The user.
+   * @param options - The tenant, the page size, the cursor.
+   * @returns At most `limit` entries.
+   * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   */
+  listActivity?(userId: string, options: ListActivityOptions): Promise<readonly ActivityRecord[]>;
+
+  /**
+   * Optional (activity): records that the user signed in from a device (a hash the manager
+   * made of browser, OS and network) at `at`, keeping the latest time, and answers when it was
+   * seen before this call. Known devices outlive the sessions; `prune` drops those last seen
+   * at or before `devicesBefore`.
+   * @param userId - The user.
+   * @param deviceHash - 43 base64url characters.
+   * @param at - When (ms).
+   * @returns The previous last-seen time, or `null` for a device never seen (or pruned).
+   * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   */
+  rememberDevice?(userId: string, deviceHash: string, at: number): Promise<number | null>;
+
+  /**
+   * Optional (activity): the user's known devices, for an export. Never writes.
+   * @param userId - The user.
+   * @returns Each device's hash and last-seen time, in any order.
+   * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   */
+  listDevices?(userId: string): Promise<readonly { readonly deviceHash: string; readonly lastSeenAt: number }[]>;
+
+  /**
+   * Optional (activity): stores a "This wasn't me" link. Ids are unique.
+   * @param link - The link, with the hash of its secret.
+   * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   */
+  saveRevocationLink?(link: RevocationLinkRecord): Promise<void>;
+
+  /**
+   * Optional (activity): uses a link once. When a link with this id exists, its hash equals
+   * `secretHash` and `expiresAt > now`, deletes it and answers it, atomically (two concurrent
+   * calls: one gets the link, the other `null`). Otherwise changes nothing and answers `null`:
+   * a forged secret does not use up the genuine link.
+   * @param id - The link's id.
+   * @param secretHash - SHA-256 of the presented secret.
+   * @param now - The present (ms).
+   * @returns The link, or `null`.
+   * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   */
+  consumeRevocationLink?(id: string, secretHash: Uint8Array, now: number): Promise<RevocationLinkRecord | null>;
+
+  /**
+   * Optional: row counts by kind at `now`, for operators (the CLI's `stats`). May scan; never
+   * on a request path.
+   * @param now - The present (ms).
+   * @returns Kind to counts.
+   * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   */
+  stats?(now: number): Promise<Readonly<Record<string, KindStats>>>;
 
   /**
    * Optional: subscribe to revocation notices published by any instance sharing this store
