@@ -110,10 +110,18 @@ export function sqliteStore(options: SqliteStoreOptions): SessionStore {
     revoke: (sessionId, revokeOptions) => run((ops) => ops.revoke(sessionId, revokeOptions)),
     revokeAll: (userId, revokeOptions) => run((ops) => ops.revokeAll(userId, revokeOptions)),
     revokeOthers: (userId, revokeOptions) => run((ops) => ops.revokeOthers(userId, revokeOptions)),
+    revokeTenant: (tenantId, revokeOptions) => run((ops) => ops.revokeTenant(tenantId, revokeOptions)),
     listByUser: (userId) => run((ops) => ops.listByUser(userId)),
-    getRevocationState: (userId) => run((ops) => ops.getRevocationState(userId)),
+    getRevocationState: (userId, tenantId) => run((ops) => ops.getRevocationState(userId, tenantId)),
     eraseUser: (userId) => run((ops) => ops.eraseUser(userId)),
     prune: (pruneOptions) => run((ops) => ops.prune(pruneOptions)),
+    appendActivity: (entries) => run((ops) => ops.appendActivity(entries)),
+    listActivity: (userId, listOptions) => run((ops) => ops.listActivity(userId, listOptions)),
+    rememberDevice: (userId, deviceHash, at) => run((ops) => ops.rememberDevice(userId, deviceHash, at)),
+    listDevices: (userId) => run((ops) => ops.listDevices(userId)),
+    saveRevocationLink: (link) => run((ops) => ops.saveRevocationLink(link)),
+    consumeRevocationLink: (id, secretHash, now) => run((ops) => ops.consumeRevocationLink(id, secretHash, now)),
+    stats: (now) => run((ops) => ops.stats(now)),
     async close() {
       if (closed) return;
       closed = true;

@@ -87,7 +87,7 @@ describe('sqlite store: tables of an older version', () => {
     expect(valid.session.persistent).toBeUndefined();
     expect(sessions.isFresh(valid.session)).toBe(true);
     expect(await sessions.validate(gone.token)).toEqual({ ok: false, reason: 'revoked' });
-    expect(schemaVersion(filename)).toBe(2);
+    expect(schemaVersion(filename)).toBe(3);
 
     // The upgraded tables take what this version writes.
     expect((await sessions.reauthenticated(alice.id))?.id).toBe(alice.id);
@@ -111,7 +111,7 @@ describe('sqlite store: tables of an older version', () => {
     const [one, two] = await Promise.all([first.get(bob.id), second.get(bob.id)]);
     expect(one!.session.authenticatedAt).toBe(createdAt);
     expect(two!.session.authenticatedAt).toBe(createdAt);
-    expect(schemaVersion(filename)).toBe(2);
+    expect(schemaVersion(filename)).toBe(3);
     await first.close?.();
     await second.close?.();
   });
