@@ -14,6 +14,15 @@ describe('sqlite store: a user erased', () => {
     const phone = await sessions.create({ userId: user, kind: 'api' });
     await sessions.revoke(phone.session.id);
     await sessions.create({ userId: 'bystander', userAgent: CHROME });
+    // What the store keeps beside the sessions: activity, known devices, a revocation link,
+    // and a tenant revoked (its epochs name the tenant, never the user).
+    const store = sessions.store;
+    const at = Date.now();
+    await store.appendActivity!([{ id: 'erase-1', userId: user, tenantId: 'acme', type: 'session.reauthenticated', at, reason: 'password', sessionId: laptop.session.id, ip: '203.0.113.7' }]);
+    await store.rememberDevice!(user, 'k'.repeat(43), at);
+    await store.saveRevocationLink!({ id: 'l'.repeat(22), secretHash: new Uint8Array(32), userId: user, sessionId: laptop.session.id, expiresAt: at + 60_000 });
+    await store.revokeTenant!('acme', { kinds: ['browser'], at, activity: { id: 'erase-2', tenantId: 'acme', type: 'tenant.revoked', at, reason: 'admin' } });
+    await store.rememberDevice!('bystander', 'k'.repeat(43), at);
     expect(await sessions.eraseUser(user)).toEqual({ deletedSessions: 2 });
     // Every table, every row, as text: only the epochs rows may still name the user.
     const tables = database.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").all();
@@ -27,6 +36,8 @@ describe('sqlite store: a user erased', () => {
     expect([...new Set(left)]).toEqual(['session_revocation_epochs']);
     expect((await sessions.validate(laptop.token)).ok).toBe(false);
     expect(await sessions.list('bystander')).toHaveLength(1);
+    expect(await store.listDevices!('bystander')).toHaveLength(1);
+    expect((await store.listActivity!(user, { limit: 10, tenantId: 'acme' })).map((entry) => entry.id)).toEqual(['erase-2']);
     await sessions.close();
     database.close();
   });
