@@ -261,7 +261,8 @@ export function createOperations(db: BetterSqlite3.Database, s: Statements): Ope
     getRevocationState: (userId, tenantId) => getRevocationState.deferred(userId, tenantId),
     eraseUser: (userId) => eraseUser.immediate(userId),
     prune: (options) => prune.immediate(options),
-    appendActivity: (entries) => appendActivity.immediate(entries),
+    // Nothing to write takes no write lock.
+    appendActivity: (entries) => (entries.length === 0 ? undefined : appendActivity.immediate(entries)),
     listActivity(userId, options) {
       const withTenant = options.tenantId === undefined ? 0 : 1;
       const withCursor = options.before === undefined ? 0 : 1;
