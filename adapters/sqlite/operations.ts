@@ -210,14 +210,16 @@ export function createOperations(db: BetterSqlite3.Database, s: Statements): Ope
     return deleted;
   });
 
-  // Each table gets at most `limit` rows deleted: the write lock is held for a handful of
+  // Sessions and deny-list entries get `limit` each, as before; entries, devices and links
+  // share one more `limit` between them, in that order. The write lock is held for a few
   // bounded batches, never for a whole table.
   const prune = db.transaction((options: PruneOptions): number => {
     const deleted = s.pruneSessions.run(options.now, options.limit).changes;
     s.pruneDenied.run(options.now, options.limit);
-    s.pruneLinks.run(options.now, options.limit);
-    if (options.activityBefore !== undefined) s.pruneActivity.run(options.activityBefore, options.limit);
-    if (options.devicesBefore !== undefined) s.pruneDevices.run(options.devicesBefore, options.limit);
+    let left = options.limit;
+    if (options.activityBefore !== undefined) left -= s.pruneActivity.run(options.activityBefore, left).changes;
+    if (options.devicesBefore !== undefined && left > 0) left -= s.pruneDevices.run(options.devicesBefore, left).changes;
+    if (left > 0) s.pruneLinks.run(options.now, left);
     return deleted;
   });
 

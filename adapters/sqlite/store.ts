@@ -33,9 +33,9 @@ import { prepareStatements } from './statements.js';
  *   me" links live in their own tables; a link is used (checked and deleted) in one write
  *   transaction, so of two processes using it at once one gets it. `eraseUser` deletes the
  *   user's entries, devices and links with the sessions.
- * - `prune` deletes at most `limit` rows of each table per call (sessions, deny-list, links
- *   past their expiry, and with `activityBefore` / `devicesBefore` entries and devices),
- *   oldest first through an index, in one short write transaction.
+ * - `prune` deletes, per call, at most `limit` sessions, `limit` deny-list entries, and
+ *   `limit` of the entries (with `activityBefore`), devices (with `devicesBefore`) and expired
+ *   links together, oldest first through an index, in one short write transaction.
  * - Opening a file itself, it switches the file to WAL (readers never wait for a writer) with
  *   `synchronous = NORMAL`, and sets the busy timeout. With `database`, the connection is the
  *   app's: the store changes none of its settings except `busy_timeout` when `busyTimeout`
