@@ -22,7 +22,10 @@ describe('sqlite store: a user erased', () => {
     await store.rememberDevice!(user, 'k'.repeat(43), at);
     await store.saveRevocationLink!({ id: 'l'.repeat(22), secretHash: new Uint8Array(32), userId: user, sessionId: laptop.session.id, expiresAt: at + 60_000 });
     await store.revokeTenant!('acme', { kinds: ['browser'], at, activity: { id: 'erase-2', tenantId: 'acme', type: 'tenant.revoked', at, reason: 'admin' } });
-    await store.rememberDevice!('bystander', 'k'.repeat(43), at);
+    const bystanderDevices = await store.listDevices!('bystander');
+    const bystanderActivity = await store.listActivity!('bystander', { limit: 100 });
+    expect(bystanderDevices.length).toBeGreaterThan(0);
+    expect(bystanderActivity.length).toBeGreaterThan(0);
     expect(await sessions.eraseUser(user)).toEqual({ deletedSessions: 2 });
     // Every table, every row, as text: only the epochs rows may still name the user.
     const tables = database.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").all();
@@ -36,7 +39,8 @@ describe('sqlite store: a user erased', () => {
     expect([...new Set(left)]).toEqual(['session_revocation_epochs']);
     expect((await sessions.validate(laptop.token)).ok).toBe(false);
     expect(await sessions.list('bystander')).toHaveLength(1);
-    expect(await store.listDevices!('bystander')).toHaveLength(1);
+    expect(await store.listDevices!('bystander')).toEqual(bystanderDevices);
+    expect(await store.listActivity!('bystander', { limit: 100 })).toEqual(bystanderActivity);
     expect((await store.listActivity!(user, { limit: 10, tenantId: 'acme' })).map((entry) => entry.id)).toEqual(['erase-2']);
     await sessions.close();
     database.close();
