@@ -59,6 +59,10 @@ import { prepareStatements } from './statements.js';
  * - No cross-process notifications: access-token verification in another process sees a
  *   revocation (of a user or of a tenant) when its `epochCacheTtl` runs out. Cookie sessions
  *   read the store on every request, so they are refused at once.
+ * - `eraseUser` deletes rows; like any SQLite delete, their bytes may stay in the file's free
+ *   pages and in the WAL until SQLite reuses them. Where the bytes themselves must go, turn
+ *   on `PRAGMA secure_delete` on the connection (pass your own `database`) and checkpoint
+ *   the WAL (`PRAGMA wal_checkpoint(TRUNCATE)`) after the erase.
  * - During a rolling upgrade from version 2, the processes still on version 2 neither see
  *   tenant epochs nor write activity, and their sign-ins do not raise a tenant's high-water
  *   mark: revoke tenants once every process runs this version.
