@@ -64,8 +64,9 @@ import { prepareStatements } from './statements.js';
  *   on `PRAGMA secure_delete` on the connection (pass your own `database`) and checkpoint
  *   the WAL (`PRAGMA wal_checkpoint(TRUNCATE)`) after the erase.
  * - During a rolling upgrade from version 2, the processes still on version 2 neither see
- *   tenant epochs nor write activity, and their sign-ins do not raise a tenant's high-water
- *   mark: revoke tenants once every process runs this version.
+ *   tenant epochs nor write activity, their sign-ins do not raise a tenant's high-water mark,
+ *   and their `eraseUser` leaves the user's activity, devices and links: revoke tenants and
+ *   erase users once every process runs this version.
  *
  * @param options - `{ filename }` to open a file (better-sqlite3 loaded on demand), or
  * `{ database }` for a connection the app opened; plus `tablePrefix` and `busyTimeout`.
