@@ -25,12 +25,18 @@ export function keepsActivity(store: SessionStore): boolean {
   );
 }
 
+// Entries of one millisecond from this process keep the order they were written in.
+let sequence = 0;
+const SEQUENCE_SPAN = 36 ** 6;
+
 /**
- * An entry id that sorts like time: the time in 15 decimal digits, then randomness, so a store
- * orders entries by id alone and two entries of one millisecond never collide.
+ * An entry id that sorts like time: the time in 15 decimal digits, a counter of this process
+ * (entries of one millisecond stay in order), then randomness (two processes never collide),
+ * so a store orders entries by id alone.
  */
 export function activityId(at: number): string {
-  return `${String(Math.max(0, Math.floor(at))).padStart(15, '0')}-${randomBytes(9).toString('base64url')}`;
+  sequence = (sequence + 1) % SEQUENCE_SPAN;
+  return `${String(Math.max(0, Math.floor(at))).padStart(15, '0')}-${sequence.toString(36).padStart(6, '0')}${randomBytes(6).toString('base64url')}`;
 }
 
 /** The fields of an entry before its id. */
