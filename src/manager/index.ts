@@ -14,6 +14,7 @@ import { createPruning } from './pruning.js';
 import { revokeUsers } from './bulk.js';
 import { eraseUser, exportUser } from './privacy.js';
 import { validateParsed } from './validate-parsed.js';
+import { createRevocationWatch, sessionLiveness } from './watch.js';
 
 // A store that cannot hang (it does no I/O) gets no deadline: it would only cost time. A store
 // with deadlines of its own longer than storeTimeout gets a second more than its own, so its
@@ -74,7 +75,10 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
     hub: new EventHub(config.onError),
     accessTokens,
     denyUntil: (at) => at + denyWindow,
-    afterRevocation: (userId) => accessTokens?.invalidate(userId),
+    afterRevocation: (userId) => {
+      accessTokens?.invalidate(userId);
+      revocations.revoked(userId);
+    },
     ensureOpen: () => {
       if (closed) throw new SessionError('CLOSED', 'The session manager was closed.');
     },
@@ -87,6 +91,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
           () => accessTokens.clear(),
         )
       : undefined;
+  const revocations = createRevocationWatch(context);
   const lifecycle = createLifecycle(context);
   const credentials = createCredentials(context, lifecycle);
   const pruning = createPruning(context);
@@ -99,6 +104,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
   const manager: SessionManager = {
     store,
     accessTokensEnabled: accessTokens !== undefined,
+    revocationsPublished: typeof store.subscribe === 'function',
     create: (input) => lifecycle.create(input),
     reauthenticated: (sessionId, reauthOptions) => lifecycle.reauthenticated(sessionId, reauthOptions),
     isFresh(session, maxAge) {
@@ -125,6 +131,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
       closed = true;
       pruning.stop();
       unsubscribe?.();
+      revocations.close();
       await store.close?.();
     },
     async issueAccessToken(session, issueOptions) {
@@ -140,9 +147,11 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
     on(type, listener) {
       return context.hub.on(type, listener as SessionEventListener);
     },
+    watchRevocations: (listener) => revocations.watch(listener),
   };
   // Not enumerable: a wrapper built by spreading the manager (`{ ...sessions, validate }`)
   // does not carry it, so the HTTP layer then calls the wrapper's validate().
   Object.defineProperty(manager, validateParsed, { configurable: true, value: lifecycle.validateParsed });
+  Object.defineProperty(manager, sessionLiveness, { configurable: true, value: revocations.liveness });
   return manager;
 }
