@@ -17,6 +17,8 @@ import { jsonResponse, NO_STORE, type HttpResponse, type StreamSink } from './re
 //   out), the client reconnects and gets a stream or a 503;
 // - expiry and the idle timeout are not published by anyone: each stream sets one timer for
 //   the moment its session would run out, then reads it again.
+// Timers are not unref'd: each lives exactly as long as a stream, whose socket keeps the process
+// up anyway, and a leaked one would show (the process would not exit), not hide.
 
 /** What a closed stream says: `event: revoked` with `data: {"reason":…}`. */
 export type LiveEndReason = EndedReason;
@@ -103,7 +105,6 @@ class LiveStream {
     if (remaining === undefined) return;
     // A millisecond past the boundary: the session is then refused, not live for one more turn.
     this.#expiry = setTimeout(() => this.check(), Math.min(Math.max(remaining + 1, 1), MAX_DELAY));
-    this.#expiry.unref?.();
   }
 
   /** Ends the stream from the server's side (idempotent). */
@@ -140,11 +141,6 @@ export class LiveEventsHub {
     this.#manager = manager;
     this.#options = options;
     this.#check = livenessOf(manager);
-  }
-
-  /** How many streams are open (for tests and metrics). */
-  get size(): number {
-    return this.#all.size;
   }
 
   /** The answer to `GET <prefix>/events` of a signed-in request. */
@@ -214,12 +210,10 @@ export class LiveEventsHub {
     this.#heartbeat = setInterval(() => {
       for (const open of this.#all) open.send(HEARTBEAT);
     }, this.#options.heartbeat);
-    this.#heartbeat.unref?.();
     if (!this.#manager.revocationsPublished) {
       this.#poll = setInterval(() => {
         for (const open of this.#all) open.check();
       }, this.#options.pollInterval);
-      this.#poll.unref?.();
     }
   }
 

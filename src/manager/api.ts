@@ -192,7 +192,7 @@ export interface SessionManager {
   readonly accessTokensEnabled: boolean;
   /**
    * Whether the store publishes revocations to every instance (it has `subscribe`: Redis,
-   * PostgreSQL). When it does not (SQLite, the memory store shared by nobody), what
+   * PostgreSQL, and the memory store within its process). When it does not (SQLite), what
    * {@link SessionManager.watchRevocations} hears is only this manager's own revocations, so
    * a listener that must see every instance's polls the store instead.
    */

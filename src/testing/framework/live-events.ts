@@ -5,13 +5,13 @@ import type { FrameworkSuiteContext } from './context.js';
 const PATIENCE = 5_000;
 
 /** One Server-Sent Event, or a comment line (`event` then `"comment"`). */
-interface StreamEvent {
+export interface StreamEvent {
   readonly event: string;
   readonly data: string;
 }
 
 /** An open `text/event-stream` response, read event by event. */
-class EventReader {
+export class EventReader {
   readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
   readonly #decoder = new TextDecoder();
   #buffer = '';

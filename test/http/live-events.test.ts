@@ -1,0 +1,267 @@
+import { createServer } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import express from 'express';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sessionMiddleware, sessionRoutes } from '../../adapters/express/index.js';
+import { sqliteStore } from '../../adapters/sqlite/index.js';
+import { createSessionManager, memoryStore, SessionError, type CreateSessionManagerOptions, type SessionManager, type SessionStore } from '../../src/index.js';
+import type { LiveEventsOptions } from '../../src/http/index.js';
+import type { RevocationNotice } from '../../src/store.js';
+import { EventReader } from '../../src/testing/framework/live-events.js';
+import { listen } from '../frameworks/listen.js';
+
+/**
+ * A memory store that publishes only what the test publishes, as a store shared with other
+ * instances would: `publish` is a notice from "another instance", `resync` a subscription
+ * that came back after a drop. It counts its subscribers, so a leak shows.
+ */
+function publishingStore(): SessionStore & { publish(notice: RevocationNotice): void; resync(): void; readonly subscribers: number } {
+  const inner = memoryStore();
+  const listeners = new Set<{ listener: (notice: RevocationNotice) => void; onResync: (() => void) | undefined }>();
+  const store = Object.create(inner) as SessionStore;
+  // A getter through defineProperty: Object.assign would copy its value once.
+  Object.defineProperty(store, 'subscribers', { get: () => listeners.size });
+  return Object.assign(store as SessionStore & { readonly subscribers: number }, {
+    subscribe(listener: (notice: RevocationNotice) => void, onResync?: () => void) {
+      const entry = { listener, onResync };
+      listeners.add(entry);
+      return () => void listeners.delete(entry);
+    },
+    publish(notice: RevocationNotice) {
+      for (const entry of [...listeners]) entry.listener(notice);
+    },
+    resync() {
+      for (const entry of [...listeners]) entry.onResync?.();
+    },
+  });
+}
+
+interface Running {
+  readonly url: string;
+  readonly sessions: SessionManager;
+  signIn(userId: string, tenantId?: string): Promise<{ cookie: string; sessionId: string }>;
+  /** `events` reads the stream of a `200`; the body of another answer is left to `response`. */
+  open(cookie: string): Promise<{ response: Response; events: EventReader }>;
+}
+
+const opened: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of opened.splice(0).reverse()) await close();
+});
+
+async function start(events: LiveEventsOptions, managerOptions: CreateSessionManagerOptions, ownsManager = true): Promise<Running> {
+  const sessions = createSessionManager(managerOptions);
+  const app = express();
+  app.use(sessionMiddleware(sessions));
+  app.use(sessionRoutes(sessions, { events }));
+  app.post('/login', async (req, res) => {
+    const tenant = req.query['tenant'];
+    const { session } = await req.sessions.signIn({ userId: String(req.query['user']), tenantId: typeof tenant === 'string' ? tenant : undefined });
+    res.json({ sessionId: session.id });
+  });
+  const server = await listen(createServer(app));
+  const readers: EventReader[] = [];
+  opened.push(async () => {
+    for (const reader of readers) await reader.cancel();
+    await server.close();
+    if (ownsManager) await sessions.close();
+  });
+  return {
+    url: server.url,
+    sessions,
+    async signIn(userId, tenantId) {
+      const query = tenantId === undefined ? '' : `&tenant=${tenantId}`;
+      const response = await fetch(`${server.url}/login?user=${userId}${query}`, { method: 'POST' });
+      const cookie = response.headers.getSetCookie()[0]!.split(';')[0]!;
+      return { cookie, sessionId: ((await response.json()) as { sessionId: string }).sessionId };
+    },
+    async open(cookie) {
+      const response = await fetch(`${server.url}/sessions/events`, { headers: { cookie } });
+      if (response.status !== 200) return { response, events: new EventReader(new ReadableStream()) };
+      const events = new EventReader(response.body!);
+      readers.push(events);
+      expect((await events.next())?.event).toBe('comment');
+      return { response, events };
+    },
+  };
+}
+
+const QUIET: LiveEventsOptions = { heartbeat: 60_000, pollInterval: 600_000 };
+const REVOKED = { event: 'revoked', data: '{"reason":"revoked"}' };
+
+/** Active timers and intervals of this process. Not unref'd in the events code, so they count here. */
+const timers = (): number => process.getActiveResourcesInfo().filter((type) => type === 'Timeout').length;
+
+async function eventually(condition: () => boolean): Promise<void> {
+  const until = Date.now() + 5_000;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('The condition never held.');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('the live sign-out stream', () => {
+  it('holds the store subscription and its timers only while streams are open: a client leaving frees them', async () => {
+    const store = publishingStore();
+    const app = await start({ heartbeat: 50, pollInterval: 600_000 }, { store });
+    const { cookie } = await app.signIn('alice');
+    // After the server started and a first request: those have timers of their own.
+    const before = timers();
+    expect(store.subscribers).toBe(0);
+    const streams = [await app.open(cookie), await app.open(cookie), await app.open(cookie)];
+    expect(store.subscribers).toBe(1);
+    expect(timers()).toBeGreaterThan(before);
+    for (const { events } of streams) await events.cancel();
+    await eventually(() => store.subscribers === 0);
+    await eventually(() => timers() === before);
+    // A new stream starts again from nothing.
+    const again = await app.open(cookie);
+    expect(again.response.status).toBe(200);
+    expect(store.subscribers).toBe(1);
+  });
+
+  it('refuses a stream beyond maxPerUser with 429 and Retry-After; the open ones keep going, a closed one frees its place', async () => {
+    const app = await start({ ...QUIET, maxPerUser: 2 }, { store: memoryStore() });
+    const alice = await app.signIn('alice');
+    const bob = await app.signIn('bob');
+    const first = await app.open(alice.cookie);
+    await app.open(alice.cookie);
+    const third = await app.open(alice.cookie);
+    expect(third.response.status).toBe(429);
+    expect(third.response.headers.get('retry-after')).toBe('60');
+    expect(await third.response.json()).toEqual({ error: 'too_many_streams' });
+    // Per user: bob is not counted with alice.
+    expect((await app.open(bob.cookie)).response.status).toBe(200);
+    await first.events.cancel();
+    let fourth = await app.open(alice.cookie);
+    for (let tries = 0; fourth.response.status === 429 && tries < 50; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      fourth = await app.open(alice.cookie);
+    }
+    expect(fourth.response.status).toBe(200);
+  });
+
+  it("a tenant-wide notice (empty user id) re-reads every stream of that tenant, and only those", async () => {
+    const store = publishingStore();
+    const app = await start(QUIET, { store });
+    const acme = await app.signIn('alice', 'acme');
+    const globex = await app.signIn('otto', 'globex');
+    const acmeStream = await app.open(acme.cookie);
+    const globexStream = await app.open(globex.cookie);
+    // Another instance revoked the tenant: here, the row is ended in the store directly, and the notice says the tenant.
+    await store.revoke(acme.sessionId, { at: Date.now(), reason: 'admin', denyUntil: Date.now() });
+    await store.revoke(globex.sessionId, { at: Date.now(), reason: 'admin', denyUntil: Date.now() });
+    store.publish({ userId: '', tenantId: 'acme' });
+    expect(await acmeStream.events.nextEvent()).toEqual(REVOKED);
+    expect(await acmeStream.events.nextEvent()).toBeUndefined();
+    // globex's stream heard nothing for itself: it ends only at its own tenant's notice.
+    store.publish({ userId: '', tenantId: 'globex' });
+    expect(await globexStream.events.nextEvent()).toEqual(REVOKED);
+  });
+
+  it('a resync (notices may have been lost) re-reads every stream', async () => {
+    const store = publishingStore();
+    const app = await start(QUIET, { store });
+    const { cookie, sessionId } = await app.signIn('alice');
+    const stream = await app.open(cookie);
+    await store.revoke(sessionId, { at: Date.now(), reason: 'revoked', denyUntil: Date.now() });
+    store.resync();
+    expect(await stream.events.nextEvent()).toEqual(REVOKED);
+  });
+
+  it('a notice about a user whose session is still live changes nothing: the stream stays open', async () => {
+    const store = publishingStore();
+    const app = await start({ heartbeat: 50, pollInterval: 600_000 }, { store });
+    const { cookie } = await app.signIn('alice');
+    const stream = await app.open(cookie);
+    store.publish({ userId: 'alice' });
+    expect(await stream.events.next()).toEqual({ event: 'comment', data: ': heartbeat' });
+    expect(await stream.events.next()).toEqual({ event: 'comment', data: ': heartbeat' });
+  });
+
+  it('ends with reason "expired" when the session runs out, and "idle" after the idle timeout, with nobody revoking', async () => {
+    const app = await start(QUIET, { store: memoryStore(), kinds: { browser: { maxAge: 1_500 }, api: { maxAge: 60_000, idleTimeout: 1_500 } } });
+    const { cookie } = await app.signIn('alice');
+    const stream = await app.open(cookie);
+    expect(await stream.events.nextEvent()).toEqual({ event: 'revoked', data: '{"reason":"expired"}' });
+
+    const idleApp = await start(QUIET, { store: memoryStore(), idleTimeout: 1_500 });
+    const idle = await idleApp.signIn('bob');
+    const idleStream = await idleApp.open(idle.cookie);
+    expect(await idleStream.events.nextEvent()).toEqual({ event: 'revoked', data: '{"reason":"idle"}' });
+  });
+
+  it('a store error while re-reading ends the stream without "revoked": an outage signs nobody out', async () => {
+    const store = publishingStore();
+    const app = await start(QUIET, { store });
+    const { cookie } = await app.signIn('alice');
+    const stream = await app.open(cookie);
+    (store as { get: SessionStore['get'] }).get = async () => {
+      throw new SessionError('STORE_UNAVAILABLE', 'down');
+    };
+    store.publish({ userId: 'alice' });
+    expect(await stream.events.nextEvent()).toBeUndefined();
+  });
+
+  it('closing the manager ends every stream', async () => {
+    const app = await start(QUIET, { store: memoryStore() }, false);
+    const { cookie } = await app.signIn('alice');
+    const stream = await app.open(cookie);
+    await app.sessions.close();
+    expect(await stream.events.nextEvent()).toBeUndefined();
+  });
+
+  describe('on a store that does not publish (SQLite)', () => {
+    const dirs: string[] = [];
+    afterEach(() => {
+      for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('polls each stream: a revocation by another process sharing the file reaches it within pollInterval', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'live-events-'));
+      dirs.push(dir);
+      const filename = join(dir, 'sessions.sqlite');
+      const app = await start({ heartbeat: 60_000, pollInterval: 100 }, { store: sqliteStore({ filename }) });
+      expect(app.sessions.revocationsPublished).toBe(false);
+      const { cookie, sessionId } = await app.signIn('alice');
+      const stream = await app.open(cookie);
+      // Another process: its own manager on the same file; its revocation publishes nothing.
+      const other = createSessionManager({ store: sqliteStore({ filename }) });
+      try {
+        expect(await other.revoke(sessionId)).toBe(true);
+        expect(await stream.events.nextEvent()).toEqual(REVOKED);
+      } finally {
+        await other.close();
+      }
+    });
+  });
+});
+
+describe('the events option', () => {
+  it('is off by default: GET /sessions/events is not a route', async () => {
+    const sessions = createSessionManager();
+    const app = express();
+    app.use(sessionMiddleware(sessions));
+    app.use(sessionRoutes(sessions));
+    const server = await listen(createServer(app));
+    try {
+      expect((await fetch(`${server.url}/sessions/events`)).status).toBe(405);
+    } finally {
+      await server.close();
+      await sessions.close();
+    }
+  });
+
+  it.each([
+    [{ heartbeat: 0 }, 'events.heartbeat'],
+    [{ maxPerUser: 0 }, 'events.maxPerUser'],
+    [{ pollInterval: 1.5 }, 'events.pollInterval'],
+    [{ heartbeats: 10 }, 'heartbeats'],
+    ['yes', 'events must be an object'],
+  ])('refuses events %j at startup', (events, message) => {
+    const sessions = createSessionManager();
+    expect(() => sessionRoutes(sessions, { events } as never)).toThrow(message);
+  });
+});
