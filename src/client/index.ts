@@ -59,11 +59,6 @@ interface Browser {
   readonly AbortController: new () => { readonly signal: unknown; abort(): void };
 }
 
-/** First wait before reconnecting, then doubled up to {@link MAX_BACKOFF} (ms). */
-const FIRST_BACKOFF = 1_000;
-const MAX_BACKOFF = 30_000;
-const REASONS: readonly string[] = ['revoked', 'expired', 'idle'];
-
 /**
  * Watches the page's session: opens an `EventSource` on the events route (cookies sent),
  * and calls `onRevoked` once when the server says the session ended. When the stream fails
@@ -75,6 +70,12 @@ const REASONS: readonly string[] = ['revoked', 'expired', 'idle'];
  * @returns A function that stops watching.
  */
 export function watchSession(options: WatchSessionOptions = {}): () => void {
+  // Everything inside the function, nothing from the module around it: the function's own
+  // source is a complete script (the demo serves it as it is).
+  /** First wait before reconnecting (ms), then doubled up to MAX_BACKOFF. */
+  const FIRST_BACKOFF = 1_000;
+  const MAX_BACKOFF = 30_000;
+  const REASONS: readonly string[] = ['revoked', 'expired', 'idle'];
   const browser = globalThis as unknown as Browser;
   const url = options.url ?? '/sessions/events';
   const loginUrl = options.loginUrl ?? '/login';

@@ -1,5 +1,5 @@
 import type { SessionManager } from '../manager/api.js';
-import { sessionLiveness, type ChecksLiveness, type EndedReason, type SessionLiveness } from '../manager/watch.js';
+import { sessionLiveness, type ChecksLiveness, type SessionLiveness } from '../manager/watch.js';
 import type { RevocationNotice } from '../store.js';
 import type { ResolvedLiveEventsOptions } from './options.js';
 import { report } from './report.js';
@@ -20,8 +20,11 @@ import { jsonResponse, NO_STORE, type HttpResponse, type StreamSink } from './re
 // Timers are not unref'd: each lives exactly as long as a stream, whose socket keeps the process
 // up anyway, and a leaked one would show (the process would not exit), not hide.
 
-/** What a closed stream says: `event: revoked` with `data: {"reason":…}`. */
-export type LiveEndReason = EndedReason;
+/**
+ * The `reason` of `event: revoked`: `revoked` (ended by a revocation, or gone from the
+ * store), `expired` (its lifetime ran out), `idle` (the idle timeout).
+ */
+export type LiveEndReason = 'revoked' | 'expired' | 'idle';
 
 /** `setTimeout`'s ceiling: a longer delay fires at once. */
 const MAX_DELAY = 2 ** 31 - 1;

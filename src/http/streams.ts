@@ -8,7 +8,9 @@ import type { HttpStream } from './response.js';
 export interface NodeStreamTarget {
   /** Sends the status line and headers now, before the first chunk. */
   flushHeaders(): void;
+  /** Sends a chunk of the body. */
   write(chunk: string): unknown;
+  /** Ends the response. */
   end(): unknown;
   /** `"close"` once the response ended or the client went away. */
   once(event: 'close', listener: () => void): unknown;
