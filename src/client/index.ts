@@ -57,6 +57,8 @@ interface Browser {
   readonly location: { readonly pathname: string; readonly search: string; assign(url: string): void };
   fetch(url: string, init: { credentials: 'include'; headers: Record<string, string>; signal: unknown }): Promise<{ readonly status: number; json(): Promise<unknown> }>;
   readonly AbortController: new () => { readonly signal: unknown; abort(): void };
+  addEventListener(type: 'beforeunload' | 'pageshow', listener: () => void): void;
+  removeEventListener(type: 'beforeunload' | 'pageshow', listener: () => void): void;
 }
 
 /**
@@ -76,6 +78,8 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
   const FIRST_BACKOFF = 1_000;
   const MAX_BACKOFF = 30_000;
   const REASONS: readonly string[] = ['revoked', 'expired', 'idle'];
+  /** How long a page already on its way elsewhere gets before the end is acted on anyway (ms). */
+  const LEAVING_GRACE = 3_000;
   const browser = globalThis as unknown as Browser;
   const url = options.url ?? '/sessions/events';
   const loginUrl = options.loginUrl ?? '/login';
@@ -84,9 +88,20 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
   let probing: { abort(): void } | undefined;
   let attempts = 0;
   let stopped = false;
+  // Set from the moment this page starts navigating away (a form posted, a link followed).
+  let leaving = false;
+  const onLeave = (): void => {
+    leaving = true;
+  };
+  // Back from the back-forward cache, or a navigation that did not happen after all.
+  const onShow = (): void => {
+    leaving = false;
+  };
 
   const stop = (): void => {
     stopped = true;
+    browser.removeEventListener('beforeunload', onLeave);
+    browser.removeEventListener('pageshow', onShow);
     source?.close();
     source = undefined;
     if (timer !== undefined) clearTimeout(timer);
@@ -103,8 +118,15 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
 
   const ended = (reason: SessionEndReason): void => {
     if (stopped) return;
+    const wasLeaving = leaving;
     stop();
-    (options.onRevoked ?? toLogin)(reason);
+    const act = (): void => (options.onRevoked ?? toLogin)(reason);
+    // A page whose own request ended its session (its sign-out form, a password change that
+    // keeps this device on a fresh cookie) hears that end too, while the answer is on its
+    // way: that answer says what happened, not "signed out elsewhere". Should the page stay
+    // after all (the navigation was a download), the end is acted on then.
+    if (wasLeaving) setTimeout(act, LEAVING_GRACE);
+    else act();
   };
 
   const later = (): void => {
@@ -163,6 +185,8 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
     };
   };
 
+  browser.addEventListener('beforeunload', onLeave);
+  browser.addEventListener('pageshow', onShow);
   connect();
   return stop;
 }
