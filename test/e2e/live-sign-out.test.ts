@@ -50,6 +50,21 @@ describeInBrowser('live sign-out: an open page leaves by itself when its session
       // The laptop, which did it, stays signed in and on its page.
       expect(location(laptop)).toBe('/profile?notice=device-logged-out');
     });
+
+    it('a page that was not listening when its session ended (its stream cut) finds out when it reconnects', async () => {
+      const laptop = await device(DEVICES.macChrome, 'ben@acme.test');
+      const phone = await device(DEVICES.iphoneSafari, 'ben@acme.test');
+      // The phone's stream cannot connect (a network cut, a restarting server): it keeps trying.
+      await phone.route('**/api/sessions/events', (route) => route.abort('connectionreset'));
+      await phone.goto('/profile');
+      await laptop.goto('/profile');
+      await Promise.all([laptop.waitForURL('**/profile?notice=device-logged-out'), sessionRow(laptop, 'Safari on iOS').getByRole('button', { name: 'Log out' }).click()]);
+      expect(location(phone)).toBe('/profile');
+      // Back online: its next try asks the route, which answers 401 "session_revoked".
+      await phone.unroute('**/api/sessions/events');
+      await phone.waitForURL((url) => url.pathname === '/login', { timeout: 15_000 });
+      await expectRemoteSignOutNotice(phone);
+    });
   });
 
   describe('two instances on Redis', () => {
