@@ -89,6 +89,13 @@ export interface SessionRoutesOptions {
    */
   readonly requireFresh?: number;
   /**
+   * Serves the "This wasn't me" page at `<prefix>/not-me?token=<link token>` (tokens from
+   * `sessions.issueRevocationLink`): `GET` only shows a confirmation (mail scanners and link
+   * previews follow links), `POST` signs out the session the email was about, or every session
+   * with `everywhere=1`. Needs no session: the link is the proof. Off by default.
+   */
+  readonly revocationLinks?: boolean;
+  /**
    * Mounts `GET <prefix>/events`, a Server-Sent Events stream that tells an open page the
    * moment its session ends (`event: revoked`), for live sign-out (`watchSession()` of
    * `session-revocation/client` is its browser side). `true` for the defaults, or
@@ -131,6 +138,7 @@ export interface ResolvedLiveEventsOptions {
 export interface ResolvedRoutesOptions {
   readonly prefix: string;
   readonly requireFresh: number | undefined;
+  readonly revocationLinks: boolean;
   /** `undefined` when the events route is off. */
   readonly events: ResolvedLiveEventsOptions | undefined;
 }
@@ -224,10 +232,11 @@ function sitePath(name: string, value: unknown, fallback: string): string {
 export function resolveRoutesOptions(input: SessionRoutesOptions = {}): ResolvedRoutesOptions {
   const options = optionsObject('The session routes options', input, ROUTES_OPTIONS);
   const requireFresh = options.requireFresh === undefined ? undefined : integer('requireFresh (ms)', options.requireFresh, 0, { min: 1 });
-  return { prefix: resolveRoutePrefix({ prefix: options.prefix }), requireFresh, events: resolveEventsOptions(options.events) };
+  const revocationLinks = boolean('revocationLinks', options.revocationLinks, false);
+  return { prefix: resolveRoutePrefix({ prefix: options.prefix }), requireFresh, revocationLinks, events: resolveEventsOptions(options.events) };
 }
 
-const ROUTES_OPTIONS = ['prefix', 'requireFresh', 'events'];
+const ROUTES_OPTIONS = ['prefix', 'requireFresh', 'revocationLinks', 'events'];
 const EVENTS_OPTIONS = ['heartbeat', 'maxPerUser', 'pollInterval'];
 
 function resolveEventsOptions(value: unknown): ResolvedLiveEventsOptions | undefined {

@@ -1,6 +1,6 @@
 import { refusal } from '../session.js';
-import { checkEpochs, checkLookup, epochOf } from '../store-answers.js';
-import type { Epochs, RevocationNotice } from '../store.js';
+import { checkLookup, sessionEpoch } from '../store-answers.js';
+import type { RevocationNotice } from '../store.js';
 import type { ManagerContext } from './context.js';
 
 // Live sign-out of open pages: the HTTP layer's event streams hear of every revocation through
@@ -27,6 +27,8 @@ export interface RevocationWatch {
   watch(listener: (notice: RevocationNotice | null) => void): () => void;
   /** Called where this manager revoked sessions of `userId`. */
   revoked(userId: string): void;
+  /** Called where this manager revoked every session of a tenant (`revokeTenant`). */
+  revokedTenant(tenantId: string): void;
   /**
    * One store read, no write: whether the session is live now (the manager's three conditions,
    * the tenant's epoch and idleness) and for how long it stays so unless revoked. Never touches
@@ -41,11 +43,6 @@ const ENDED = {
   expired: Object.freeze({ live: false, reason: 'expired' }),
   idle: Object.freeze({ live: false, reason: 'idle' }),
 } as const satisfies Record<EndedReason, SessionLiveness>;
-
-// Checked like the user's epochs: a malformed answer is a store error, never a live session.
-function tenantEpoch(tenantEpochs: Epochs | undefined, kind: string): number {
-  return tenantEpochs === undefined ? 0 : epochOf(checkEpochs(tenantEpochs, 'get'), kind, 'get');
-}
 
 /** Builds the feed over the manager's context. The store is subscribed only while someone watches. */
 export function createRevocationWatch(context: ManagerContext): RevocationWatch {
@@ -86,12 +83,17 @@ export function createRevocationWatch(context: ManagerContext): RevocationWatch 
     revoked(userId) {
       if (!closed) emit({ userId });
     },
+    revokedTenant(tenantId) {
+      // Shaped as the store's own tenant notice: an empty user id.
+      if (!closed) emit({ userId: '', tenantId });
+    },
     async liveness(sessionId) {
       context.ensureOpen();
       const found = checkLookup(await calls.call('get', () => store.get(sessionId)), sessionId);
       if (found === null) return ENDED.revoked;
       const { session, epochs, tenantEpochs } = found;
-      const epoch = Math.max(epochOf(epochs, session.kind, 'get'), session.tenantId === undefined ? 0 : tenantEpoch(tenantEpochs, session.kind));
+      // Judged as validate() judges it: the user's epoch, or the tenant's when later.
+      const epoch = sessionEpoch(session, epochs, tenantEpochs, 'get');
       const idleTimeout = config.kinds.get(session.kind)?.idleTimeout ?? 0;
       const now = config.clock();
       const refused = refusal(session, epoch, now, idleTimeout);

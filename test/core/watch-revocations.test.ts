@@ -31,10 +31,11 @@ describe('sessions.watchRevocations', () => {
     await sessions.revoke(third.session.id);
     await sessions.revokeOthers('carol', first.session.id);
     await sessions.revokeAll('dave');
-    expect(heard).toEqual([{ userId: 'alice' }, { userId: 'bob' }, { userId: 'carol' }, { userId: 'dave' }]);
+    await sessions.revokeTenant('acme');
+    expect(heard).toEqual([{ userId: 'alice' }, { userId: 'bob' }, { userId: 'carol' }, { userId: 'dave' }, { userId: '', tenantId: 'acme' }]);
     // A revocation that changed nothing (a tombstone) is not heard.
     await sessions.revoke(third.session.id);
-    expect(heard).toHaveLength(4);
+    expect(heard).toHaveLength(5);
     await sessions.close();
   });
 

@@ -163,6 +163,20 @@ describe('the live sign-out stream', () => {
     expect(await globexStream.events.nextEvent()).toEqual(REVOKED);
   });
 
+  it("sessions.revokeTenant() on this instance ends every stream of the tenant's sessions; another tenant's stays", async () => {
+    const app = await start(QUIET, { store: memoryStore() });
+    const acme = await app.signIn('alice', 'acme');
+    const acmeToo = await app.signIn('ben', 'acme');
+    const globex = await app.signIn('otto', 'globex');
+    const streams = [await app.open(acme.cookie), await app.open(acmeToo.cookie)];
+    const globexStream = await app.open(globex.cookie);
+    await app.sessions.revokeTenant('acme');
+    for (const stream of streams) expect(await stream.events.nextEvent()).toEqual(REVOKED);
+    await app.sessions.revoke(globex.sessionId);
+    // globex's stream is still open, and ends at its own revocation.
+    expect(await globexStream.events.nextEvent()).toEqual(REVOKED);
+  });
+
   it('a resync (notices may have been lost) re-reads every stream', async () => {
     const store = publishingStore();
     const app = await start(QUIET, { store });

@@ -17,6 +17,7 @@ import { describeMalformed } from './malformed.js';
 import { describeOutage } from './outage.js';
 import { describePathVariants } from './path-variants.js';
 import { describeRevocation } from './revocation.js';
+import { describeRevocationLinks } from './revocation-links.js';
 import { describeRoutes } from './routes.js';
 import { describeSignIn } from './sign-in.js';
 
@@ -29,11 +30,11 @@ export interface FrameworkAppContext {
    * `{ loginPath: "/login", trustProxy: true, accessTokens: true }`.
    */
   readonly middlewareOptions: SessionHttpOptions;
-  /** Where to mount the JSON session routes: `"/sessions"`. */
+  /** Where to mount the JSON session routes: `"/sessions"` (also in `routesOptions`). */
   readonly routesPrefix: string;
   /**
-   * The options to mount the session routes with, to pass unchanged: the prefix and the live
-   * sign-out stream (`{ prefix: "/sessions", events: { heartbeat: 100, ... } }`).
+   * Options for the session routes, to pass unchanged: the prefix, the "This wasn't me" page
+   * and the live sign-out stream (`{ prefix: "/sessions", revocationLinks: true, events: { heartbeat: 100, ... } }`).
    */
   readonly routesOptions: SessionRoutesOptions;
 }
@@ -71,8 +72,8 @@ export const STORE_TIMEOUT = 300;
  *
  * - the session middleware with `context.sessions` and `context.middlewareOptions`, on every
  *   request;
- * - the JSON session routes with `context.routesOptions` (under `/sessions`, with the live
- *   sign-out stream `GET /sessions/events`);
+ * - the session routes with `context.routesOptions` (under `/sessions`, with the "This wasn't
+ *   me" page and the live sign-out stream `GET /sessions/events`);
  * - `POST /login?user=<userId>` (the body, if any, ignored), behind `requireSameOrigin`:
  *   `await sessions.signIn({ userId, persistent })`, `persistent` being `false` when the query
  *   has `remember=0` and `true` otherwise, then `200` JSON
@@ -163,7 +164,7 @@ export function describeFrameworkConformance(
         middlewareOptions: { loginPath: '/login', trustProxy: true, accessTokens: true },
         routesPrefix: ROUTES_PREFIX,
         // No polling in the suite (a long interval): a revocation must reach the stream by itself.
-        routesOptions: { prefix: ROUTES_PREFIX, events: { heartbeat: 100, pollInterval: 600_000 } },
+        routesOptions: { prefix: ROUTES_PREFIX, revocationLinks: true, events: { heartbeat: 100, pollInterval: 600_000 } },
       });
       current = { scenario: scenarioOf(app.url, sessions, store, policy, clock), app };
     });
@@ -188,6 +189,7 @@ export function describeFrameworkConformance(
     describeAccessTokens(context);
     describePathVariants(context);
     describeFreshness(context);
+    describeRevocationLinks(context);
     describeLiveEvents(context);
   });
 }
