@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { sessionMiddleware, sessionRoutes } from '../../adapters/express/index.js';
 import { sqliteStore } from '../../adapters/sqlite/index.js';
 import { createSessionManager, memoryStore, SessionError, type CreateSessionManagerOptions, type SessionManager, type SessionStore } from '../../src/index.js';
@@ -91,8 +91,46 @@ async function start(events: LiveEventsOptions, managerOptions: CreateSessionMan
 const QUIET: LiveEventsOptions = { heartbeat: 60_000, pollInterval: 600_000 };
 const REVOKED = { event: 'revoked', data: '{"reason":"revoked"}' };
 
-/** Active timers and intervals of this process. Not unref'd in the events code, so they count here. */
-const timers = (): number => process.getActiveResourcesInfo().filter((type) => type === 'Timeout').length;
+/**
+ * Counts the timers and intervals the events code holds: those created from live-events.ts and
+ * neither cleared nor (for a timeout) fired. The process's own timer count would also move with
+ * the HTTP client's and server's, which a loaded machine makes noisy.
+ */
+function trackEventTimers(): { readonly live: () => number; restore(): void } {
+  const held = new Set<unknown>();
+  const original = { setTimeout, setInterval, clearTimeout, clearInterval };
+  const fromEvents = (): boolean => (new Error().stack ?? '').includes('live-events.ts');
+  globalThis.setTimeout = ((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    if (!fromEvents()) return original.setTimeout(callback, ms, ...args);
+    const handle = original.setTimeout(
+      (...given: unknown[]) => {
+        held.delete(handle);
+        callback(...given);
+      },
+      ms,
+      ...args,
+    );
+    held.add(handle);
+    return handle;
+  }) as typeof setTimeout;
+  globalThis.setInterval = ((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    const handle = original.setInterval(callback, ms, ...args);
+    if (fromEvents()) held.add(handle);
+    return handle;
+  }) as typeof setInterval;
+  globalThis.clearTimeout = ((handle: Parameters<typeof clearTimeout>[0]) => {
+    held.delete(handle);
+    original.clearTimeout(handle);
+  }) as typeof clearTimeout;
+  globalThis.clearInterval = ((handle: Parameters<typeof clearInterval>[0]) => {
+    held.delete(handle);
+    original.clearInterval(handle);
+  }) as typeof clearInterval;
+  return {
+    live: () => held.size,
+    restore: () => void Object.assign(globalThis, original),
+  };
+}
 
 async function eventually(condition: () => boolean): Promise<void> {
   const until = Date.now() + 5_000;
@@ -104,20 +142,20 @@ async function eventually(condition: () => boolean): Promise<void> {
 
 describe('the live sign-out stream', () => {
   it('holds the store subscription and its timers only while streams are open: a client leaving frees them', async () => {
+    const timers = trackEventTimers();
+    onTestFinished(() => timers.restore());
     const store = publishingStore();
     const app = await start({ heartbeat: 50, pollInterval: 600_000 }, { store });
     const { cookie } = await app.signIn('alice');
-    // After the server started and a first request: those have timers of their own.
-    const before = timers();
     expect(store.subscribers).toBe(0);
+    expect(timers.live()).toBe(0);
     const streams = [await app.open(cookie), await app.open(cookie), await app.open(cookie)];
     expect(store.subscribers).toBe(1);
     // The heartbeat, and one expiry timer per stream once its first check answered.
-    await eventually(() => timers() >= before + 4);
+    await eventually(() => timers.live() === 4);
     for (const { events } of streams) await events.cancel();
     await eventually(() => store.subscribers === 0);
-    // At most as many as before (a connection's own timer may have gone meanwhile).
-    await eventually(() => timers() <= before);
+    await eventually(() => timers.live() === 0);
     // A new stream starts again from nothing.
     const again = await app.open(cookie);
     expect(again.response.status).toBe(200);
