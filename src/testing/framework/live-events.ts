@@ -134,6 +134,17 @@ export function describeLiveEvents({ runner, scenario }: FrameworkSuiteContext):
       expect(await response.json()).toEqual({ error: 'unauthenticated' });
     });
 
+    it('an access token alone gets 403 "session_required": there is no session to watch', async () => {
+      const device = scenario().device(BROWSERS.chromeMac);
+      await device.signIn('dora');
+      const validated = await scenario().sessions.validate(device.token);
+      if (!validated.ok) throw new Error('The sign-in did not give a live session.');
+      const jwt = await scenario().sessions.issueAccessToken(validated.session);
+      const response = await fetch(new URL('/sessions/events', scenario().url), { headers: { authorization: `Bearer ${jwt}` } });
+      expect(response.status).toBe(403);
+      expect(await response.json()).toEqual({ error: 'session_required' });
+    });
+
     it('a revoked session gets 401 "session_revoked", not a stream', async () => {
       const phone = scenario().device(BROWSERS.safariIphone);
       await phone.signIn('carol');
