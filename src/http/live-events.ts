@@ -1,3 +1,4 @@
+import { SessionError } from '../errors.js';
 import type { SessionManager } from '../manager/api.js';
 import { sessionLiveness, type ChecksLiveness, type SessionLiveness } from '../manager/watch.js';
 import type { RevocationNotice } from '../store.js';
@@ -96,7 +97,8 @@ class LiveStream {
       },
       (error: unknown) => {
         this.#checking = false;
-        report(this.hub.onError, error);
+        // The manager closing (the app shutting down) ends every stream: nothing to report.
+        if (!(error instanceof SessionError && error.code === 'CLOSED')) report(this.hub.onError, error);
         this.close();
       },
     );

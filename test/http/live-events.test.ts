@@ -18,7 +18,7 @@ import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { sessionMiddleware, sessionRoutes } from '../../adapters/express/index.js';
 import { sqliteStore } from '../../adapters/sqlite/index.js';
 import { createSessionManager, memoryStore, SessionError, type CreateSessionManagerOptions, type SessionManager, type SessionStore } from '../../src/index.js';
-import type { LiveEventsOptions, RequestSessions } from '../../src/http/index.js';
+import type { LiveEventsOptions, RequestSessions, SessionHttpOptions } from '../../src/http/index.js';
 import type { RevocationNotice } from '../../src/store.js';
 import { EventReader } from '../../src/testing/framework/live-events.js';
 import { listen } from '../frameworks/listen.js';
@@ -66,13 +66,13 @@ const FRAMEWORKS = ['express', 'fastify', 'koa', 'hono', 'fetch'] as const;
 type Framework = (typeof FRAMEWORKS)[number];
 
 /** `POST /login?user=&tenant=` signs in; the session routes with `events`; nothing else. */
-async function serveApp(framework: Framework, sessions: SessionManager, events: LiveEventsOptions): Promise<FrameworkApp> {
+async function serveApp(framework: Framework, sessions: SessionManager, events: LiveEventsOptions, http: SessionHttpOptions = {}): Promise<FrameworkApp> {
   const signIn = (requestSessions: { signIn: RequestSessions['signIn'] }, query: URLSearchParams) =>
     requestSessions.signIn({ userId: String(query.get('user')), tenantId: query.get('tenant') ?? undefined }).then(({ session }) => ({ sessionId: session.id }));
   const queryOf = (url: string) => new URL(url, 'http://localhost').searchParams;
   if (framework === 'express') {
     const app = express();
-    app.use(sessionMiddleware(sessions));
+    app.use(sessionMiddleware(sessions, http));
     app.use(sessionRoutes(sessions, { events }));
     app.post('/login', async (req, res) => void res.json(await signIn(req.sessions, queryOf(req.originalUrl))));
     return listen(createServer(app));
@@ -130,9 +130,15 @@ async function serveApp(framework: Framework, sessions: SessionManager, events: 
   );
 }
 
-async function start(events: LiveEventsOptions, managerOptions: CreateSessionManagerOptions, ownsManager = true, framework: Framework = 'express'): Promise<Running> {
+async function start(
+  events: LiveEventsOptions,
+  managerOptions: CreateSessionManagerOptions,
+  ownsManager = true,
+  framework: Framework = 'express',
+  http: SessionHttpOptions = {},
+): Promise<Running> {
   const sessions = createSessionManager(managerOptions);
-  const server = await serveApp(framework, sessions, events);
+  const server = await serveApp(framework, sessions, events, http);
   const readers: EventReader[] = [];
   opened.push(async () => {
     for (const reader of readers) await reader.cancel();
@@ -330,12 +336,28 @@ describe('the live sign-out stream', () => {
     expect(await stream.events.nextEvent()).toBeUndefined();
   });
 
-  it('closing the manager ends every stream', async () => {
-    const app = await start(QUIET, { store: memoryStore() }, false);
+  it('closing the manager ends every stream, and reports nothing (it is no failure)', async () => {
+    const reported: unknown[] = [];
+    const app = await start(QUIET, { store: memoryStore() }, false, 'express', { onError: (error) => reported.push(error) });
     const { cookie } = await app.signIn('alice');
     const stream = await app.open(cookie);
     await app.sessions.close();
     expect(await stream.events.nextEvent()).toBeUndefined();
+    expect(reported).toEqual([]);
+  });
+
+  it("a store error while re-reading is reported to the middleware's onError", async () => {
+    const reported: unknown[] = [];
+    const store = publishingStore();
+    const app = await start(QUIET, { store }, true, 'express', { onError: (error) => reported.push(error) });
+    const { cookie } = await app.signIn('alice');
+    const stream = await app.open(cookie);
+    (store as { get: SessionStore['get'] }).get = async () => {
+      throw new SessionError('STORE_UNAVAILABLE', 'down');
+    };
+    store.publish({ userId: 'alice' });
+    expect(await stream.events.nextEvent()).toBeUndefined();
+    expect(reported).toEqual([expect.objectContaining({ code: 'STORE_UNAVAILABLE' })]);
   });
 
   describe('on a store that does not publish (SQLite)', () => {
