@@ -360,6 +360,34 @@ describe('the live sign-out stream', () => {
     expect(reported).toEqual([expect.objectContaining({ code: 'STORE_UNAVAILABLE' })]);
   });
 
+  it("a manager wrapped by spreading it (no internal entry) is re-read through its own validate()", async () => {
+    const inner = createSessionManager();
+    let validations = 0;
+    const sessions: SessionManager = {
+      ...inner,
+      validate: (token) => {
+        validations += 1;
+        return inner.validate(token);
+      },
+    };
+    const server = await serveApp('express', sessions, QUIET);
+    opened.push(async () => {
+      await server.close();
+      await inner.close();
+    });
+    const login = await fetch(`${server.url}/login?user=alice`, { method: 'POST' });
+    const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+    const { sessionId } = (await login.json()) as { sessionId: string };
+    const response = await fetch(`${server.url}/sessions/events`, { headers: { cookie } });
+    const events = new EventReader(response.body!);
+    opened.push(() => events.cancel());
+    expect((await events.next())?.event).toBe('comment');
+    const before = validations;
+    await inner.revoke(sessionId);
+    expect(await events.nextEvent()).toEqual(REVOKED);
+    expect(validations).toBeGreaterThan(before);
+  });
+
   describe('on a store that does not publish (SQLite)', () => {
     const dirs: string[] = [];
     afterEach(() => {
