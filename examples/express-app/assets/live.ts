@@ -11,7 +11,8 @@ import { watchSession } from '../../../src/client/index.js';
  * no build step for the browser, so it serves the function as it is: it is self-contained
  * (no imports, no module state) for exactly this.
  */
-export const SESSION_CLIENT_SCRIPT = `${watchSession.toString()}\nexport { watchSession };\n`;
+// As an expression: whatever name a bundler gave the function, the export is `watchSession`.
+export const SESSION_CLIENT_SCRIPT = `export const watchSession = ${watchSession.toString()};\n`;
 
 export const LIVE_SCRIPT = `import { watchSession } from '/assets/session-client.js';
 watchSession({ url: '/api/sessions/events', loginUrl: '/login' });
