@@ -71,7 +71,10 @@ export interface AccessTokenClaims {
    * On a token of a support session (`impersonate`): who acts as the user (OAuth token
    * exchange's actor claim). Such a token has no `auth_time`: it is never fresh.
    */
-  readonly act?: { readonly sub: string };
+  readonly act?: {
+    /** The impersonator's user id. */
+    readonly sub: string;
+  };
   /** Issuer, when the `issuer` option is set. */
   readonly iss?: string;
   /** Audience, when the `audience` option is set. */

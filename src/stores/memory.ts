@@ -3,6 +3,7 @@ import type {
   ActivityRecord,
   CreateOptions,
   KindStats,
+  KnownDevice,
   ListActivityOptions,
   RevocationLinkRecord,
   RevokeTenantOptions,
@@ -326,7 +327,7 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
       return activity.rememberDevice(userId, deviceHash, at);
     },
 
-    async listDevices(userId: string): Promise<readonly { readonly deviceHash: string; readonly lastSeenAt: number }[]> {
+    async listDevices(userId: string): Promise<readonly KnownDevice[]> {
       ensureOpen();
       return activity.devices(userId);
     },
