@@ -23,6 +23,25 @@ describe('the validation path', () => {
     expect(result.ok && result.session.lastUsedAt).toBe(clock.now);
   });
 
+  it('on the memory store too, a validation past the touch interval touches and answers the new last use', async () => {
+    const clock = new TestClock();
+    const store = memoryStore();
+    const sessions = createSessionManager({ store, clock: clock.read, touchInterval: 60_000 });
+    const { token, session } = await sessions.create({ userId: 'alice' });
+    clock.advance(60_000);
+    const result = await sessions.validate(token);
+    expect(result).toMatchObject({ ok: true, session: { id: session.id, lastUsedAt: clock.now } });
+    expect((await store.get(session.id))!.session.lastUsedAt).toBe(clock.now);
+  });
+
+  it("a memory store closed under the manager fails the validation with the store's own error", async () => {
+    const store = memoryStore();
+    const sessions = createSessionManager({ store });
+    const { token } = await sessions.create({ userId: 'alice' });
+    await store.close!();
+    await expect(sessions.validate(token)).rejects.toMatchObject({ code: 'CLOSED', message: 'The memory store was closed.' });
+  });
+
   it('names the store call that ran out of time', async () => {
     const inner = memoryStore();
     const { token } = await createSessionManager({ store: inner }).create({ userId: 'alice' });
