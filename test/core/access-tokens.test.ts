@@ -311,9 +311,35 @@ describe("access tokens of a tenant's sessions and of support sessions", () => {
     const base = { sub: 'u', sid: session.id, kind: 'browser', sct: session.createdAt, iat: now, exp: now + 60, jti: 'j' };
     const sign = (claims: Record<string, unknown>) =>
       new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: ACCESS_TOKEN_TYPE }).sign(new TextEncoder().encode(SECRET));
-    for (const act of ['agent', null, {}, { sub: 7 }]) {
+    for (const act of ['agent', 7, null, {}, { sub: 7 }]) {
       expect(await sessions.verifyAccessToken(await sign({ ...base, act }))).toEqual({ ok: false, reason: 'invalid_claims' });
     }
     expect((await sessions.verifyAccessToken(await sign({ ...base, act: { sub: 'agent' } }))).ok).toBe(true);
+    for (const authTime of [1.5, '5', null]) {
+      expect(await sessions.verifyAccessToken(await sign({ ...base, auth_time: authTime }))).toEqual({ ok: false, reason: 'invalid_claims' });
+    }
+    expect((await sessions.verifyAccessToken(await sign({ ...base, auth_time: now }))).ok).toBe(true);
+  });
+
+  it('minted for a session object without a usable authenticatedAt carry no auth_time, and verify', async () => {
+    const { sessions } = setup();
+    const { session } = await sessions.create({ userId: 'u' });
+    const { id, userId, kind, createdAt } = session;
+    for (const authenticatedAt of [undefined, Number.NaN, Number.POSITIVE_INFINITY]) {
+      const jwt = await sessions.issueAccessToken({ id, userId, kind, createdAt, authenticatedAt } as typeof session);
+      expect(decodeJwt(jwt).auth_time).toBeUndefined();
+      expect((await sessions.verifyAccessToken(jwt)).ok).toBe(true);
+    }
+  });
+
+  it("a revocation drops only that user's cached state: other users' tokens verify without a store read", async () => {
+    const { sessions, store } = setup({ epochCacheTtl: 60_000 });
+    const alice = await sessions.create({ userId: 'alice' });
+    const bob = await sessions.issueAccessToken((await sessions.create({ userId: 'bob' })).session);
+    expect((await sessions.verifyAccessToken(bob)).ok).toBe(true);
+    const reads = store.calls.get('getRevocationState');
+    await sessions.revoke(alice.session.id);
+    expect((await sessions.verifyAccessToken(bob)).ok).toBe(true);
+    expect(store.calls.get('getRevocationState')).toBe(reads);
   });
 });
