@@ -217,7 +217,8 @@ export class AccessTokens {
     // Stryker disable next-line ConditionalExpression: an undefined claim is left out of the JSON either way
     if (session.tenantId !== undefined) claims['tid'] = session.tenantId;
     if (typeof session.impersonatorId === 'string') claims['act'] = { sub: session.impersonatorId };
-    else if (typeof session.authenticatedAt === 'number' && Number.isFinite(session.authenticatedAt)) claims['auth_time'] = Math.floor(session.authenticatedAt / 1000);
+    // Number.isFinite never coerces: false for anything but a finite number.
+    else if (Number.isFinite(session.authenticatedAt)) claims['auth_time'] = Math.floor((session.authenticatedAt as number) / 1000);
     const jwt = new SignJWT(claims)
       .setProtectedHeader({ alg: key.alg, typ: ACCESS_TOKEN_TYPE, kid: key.kid })
       .setSubject(session.userId)
