@@ -8,6 +8,9 @@ describe('the validation path', () => {
   it('a well-shaped token the store does not know is not_found', async () => {
     const sessions = createSessionManager();
     await expect(sessions.validate(`${'a'.repeat(22)}.${'b'.repeat(43)}`)).resolves.toEqual({ ok: false, reason: 'not_found' });
+    // A store that answers only through get() (a wrapper, any other store) says the same.
+    const wrapped = createSessionManager({ store: instrument(memoryStore()) });
+    await expect(wrapped.validate(`${'a'.repeat(22)}.${'b'.repeat(43)}`)).resolves.toEqual({ ok: false, reason: 'not_found' });
   });
 
   it('touches only once the clock has moved past the last use, even with a touch interval of 0', async () => {
