@@ -7,6 +7,7 @@ import type {
   CreateResult,
   Epochs,
   KindStats,
+  KnownDevice,
   ListActivityOptions,
   NewSessionRecord,
   PruneOptions,
@@ -23,12 +24,6 @@ import type {
 } from '../../src/store.js';
 import { activityParams, asBuffer, parseData, parseEpochs, toActivity, toLink, toRecord } from './rows.js';
 import type { Statements } from './statements.js';
-
-/** A known device as {@link Operations.listDevices} answers it. */
-export interface KnownDevice {
-  readonly deviceHash: string;
-  readonly lastSeenAt: number;
-}
 
 /** The store's operations, synchronous: each one statement or one transaction. */
 export interface Operations {
