@@ -6,7 +6,7 @@ import { defineScript } from './script.js';
 
 /**
  * Deletes what is due in one bucket: session rows (and their index entries) whose expiresAt
- * <= now, up to `limit`, and deny-list entries that ran out. Looks at `budget` queue entries
+ * <= now, up to `limit`, and deny-list entries and revocation links that ran out. Looks at `budget` queue entries
  * at most, so one call never holds Redis for long.
  * KEYS: bucket queue. ARGV: now, limit, budget, `<prefix>{bucket}:`.
  * Returns `{deleted, queue entries removed, earliest score left or nil}`.
@@ -27,12 +27,52 @@ for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'L
     local denied = ARGV[4] .. 'u:' .. user .. ':d'
     local till = redis.call('ZSCORE', denied, id)
     if till and tonumber(till) <= now then redis.call('ZREM', denied, id) end
+  elseif entry == 'l' then
+    local link = ARGV[4] .. 'l:' .. id
+    local till = redis.call('HGET', link, 'e')
+    if till and tonumber(till) <= now then redis.call('DEL', link) end
   end
   redis.call('ZREM', KEYS[1], member)
   removed = removed + 1
 end
 local head = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return {deleted, removed, head[2] or false}
+`,
+);
+
+/**
+ * Deletes what is due in one bucket's activity or device queue, whose members are owners
+ * (`u:<userId>`, `t:<tenantId>`) scored by their earliest entry: the owner's activity entries
+ * with at <= cutoff (mode "a") or known devices last seen <= cutoff (mode "v"), up to `limit`,
+ * then scores the owner by what is left. Looks at `budget` owners at most.
+ * KEYS: the queue. ARGV: cutoff, limit, budget, `<prefix>{bucket}:`, mode.
+ * Returns `{deleted, owners visited, earliest score left or nil}`.
+ */
+export const pruneOwnersScript = defineScript(
+  'pruneOwners',
+  `
+local limit = tonumber(ARGV[2])
+local activity = ARGV[5] == 'a'
+local deleted, visited = 0, 0
+for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))) do
+  if deleted >= limit then break end
+  local base = ARGV[4] .. member .. ':'
+  local index = base .. (activity and 'at' or 'k')
+  local due = redis.call('ZRANGEBYSCORE', index, '-inf', ARGV[1], 'LIMIT', 0, limit - deleted)
+  if #due > 0 then
+    redis.call('ZREM', index, unpack(due))
+    if activity then
+      redis.call('ZREM', base .. 'a', unpack(due))
+      redis.call('HDEL', base .. 'A', unpack(due))
+    end
+    deleted = deleted + #due
+  end
+  local first = redis.call('ZRANGE', index, 0, 0, 'WITHSCORES')
+  if first[2] then redis.call('ZADD', KEYS[1], first[2], member) else redis.call('ZREM', KEYS[1], member) end
+  visited = visited + 1
+end
+local head = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return {deleted, visited, head[2] or false}
 `,
 );
 
