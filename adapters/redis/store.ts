@@ -376,7 +376,14 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
       // a failure here leaves them listed for the next eraseUser.
       const linkIds = list(foreign, 'eraseUser').map((id) => text(id, 'eraseUser'));
       if (linkIds.length > 0) {
-        await Promise.all(linkIds.map((id) => layout.link(id)).filter((key): key is string => key !== undefined).map((key) => command(key, ['DEL', key])));
+        await Promise.all(
+          linkIds.flatMap((id) => {
+            const key = layout.link(id);
+            if (key === undefined) return [];
+            const queue = layout.queue(bucketOfSession(id)!);
+            return [command(key, ['DEL', key]), command(queue, ['ZREM', queue, `l ${id} -`])];
+          }),
+        );
         await command(user.links, ['ZREM', user.links, ...linkIds]);
       }
       return numeric(deleted, 'eraseUser');

@@ -170,6 +170,22 @@ export function describeCapabilities(label: string, makeStore: () => SessionStor
       await store.close?.();
     });
 
+    it('erases the user\'s activity, known devices and links, in the user\'s slot and elsewhere', async () => {
+      const store = makeStore();
+      const userId = freshUser('erased');
+      const now = Date.now();
+      const session = await insert(store, userId);
+      await required(store.appendActivity)([entry('c001', { userId })]);
+      await required(store.rememberDevice)(userId, 'e'.repeat(43), now);
+      const links = [`${session.id.slice(0, 3)}eeeeeeeeeeeeeeeeeee`, 'zzzeeeeeeeeeeeeeeeeeee', '000eeeeeeeeeeeeeeeeeee'];
+      for (const id of links) await required(store.saveRevocationLink)({ id, secretHash: sha('s'), userId, sessionId: session.id, expiresAt: now + DAY });
+      expect(await store.eraseUser(userId)).toBe(1);
+      expect(await required(store.listActivity)(userId, { limit: 10 })).toEqual([]);
+      expect(await required(store.listDevices)(userId)).toEqual([]);
+      for (const id of links) expect(await required(store.consumeRevocationLink)(id, sha('s'), now)).toBeNull();
+      await store.close?.();
+    });
+
     it('publishes a tenant revocation as a notice with the tenant id and an empty user id', async () => {
       const store = makeStore();
       const tenant = `tenant-${freshUser('t')}`;

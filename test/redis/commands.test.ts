@@ -115,5 +115,31 @@ describe.skipIf(!redisUp)('Redis commands per request', () => {
       expect(await log.take()).toHaveLength(4);
       await sessions.close();
     });
+
+    it(`validates a session with a tenant in one round trip too, its tenant's epochs read with the session and the user's (${flavour.name})`, async () => {
+      const watcher = await connectNodeRedis(6379);
+      onTestFinished(() => watcher.destroy());
+      const log = new CommandLog(watcher, flavour.echo);
+      await log.start(await flavour.address());
+      const clock = new TestClock();
+      const sessions = createSessionManager({ store: redisStore({ client: flavour.client(), prefix: freshPrefix('cmdt') }), clock: clock.read, touchInterval: 60_000 });
+      const { token } = await sessions.create({ userId: 'counted', tenantId: 'acme', userAgent: UA.chromeMac });
+      await log.take();
+      // First sight: the script reads the row, the user's epochs and the tenant's, by the row's tenant.
+      expect((await sessions.validate(token)).ok).toBe(true);
+      const first = (await log.take()).filter((command) => !/^"eval(_ro)?" /i.test(command));
+      expect(first).toHaveLength(1);
+      expect(first[0]).toMatch(new RegExp(`^"evalsha_ro" "${getScript.sha}"`, 'i'));
+
+      for (let index = 0; index < 10; index++) {
+        clock.advance(1_000);
+        expect((await sessions.validate(token)).ok).toBe(true);
+      }
+      const transaction = [/^"multi"$/, /^"hgetall" ".*:s:[^"]+"$/, /^"hgetall" ".*:u:counted:e"$/, /^"hgetall" ".*\{~[0-9a-f]{4}\}:t:acme:e"$/, /^"exec"$/];
+      const reads = (await log.take()).map((command) => command.toLowerCase());
+      expect(reads).toHaveLength(10 * 5);
+      reads.forEach((command, index) => expect(command).toMatch(transaction[index % 5]!));
+      await sessions.close();
+    });
   }
 });

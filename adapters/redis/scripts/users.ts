@@ -158,6 +158,7 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[10], 0, -1)) do
   if bucket == ARGV[4] or ARGV[5] ~= '' then
     local prefix = string.sub(ARGV[1], 1, #ARGV[1] - #ARGV[4] - 5)
     redis.call('DEL', prefix .. '{' .. bucket .. '}:l:' .. id)
+    redis.call('ZREM', prefix .. '{' .. bucket .. '}:x', 'l ' .. id .. ' -')
     redis.call('ZREM', KEYS[10], id)
   else
     foreign[#foreign + 1] = id
