@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { ActivityRecord, SessionStore } from '../../src/index.js';
+import type { ActivityRecord, SessionStore } from '../../src/store.js';
 import { freshUser, insert, newRecord } from '../../src/testing/store/fixtures.js';
 
 const DAY = 24 * 60 * 60 * 1000;
