@@ -48,6 +48,14 @@ import {
  * - Redis Cluster: all keys of a user and of the user's sessions share one hash tag, taken
  *   from the first characters of the session id (see `sessionIdPrefix`), so every script
  *   stays on one slot. Commands always go to masters.
+ * - Tenants (`revokeTenant`): a tenant's epochs have their own hash tag. On a single server or
+ *   Sentinel, a session with a tenant is still validated in one round trip (its tenant's
+ *   epochs read in the same transaction or script). On Redis Cluster that key is on another
+ *   slot: the tenant's read is a second command sent at the same time, and a sign-in with a
+ *   tenant reads the tenant's epoch before its script and raises the tenant's high-water mark
+ *   after it (see docs/multi-instance.md). A tenant check is never skipped.
+ * - Activity entries are written by the same script as the change they record; activity,
+ *   known devices and revocation links are pruned in bounded batches like sessions.
  * - Revocations are published on `<prefix>revocations`; `subscribe()` opens one duplicate
  *   connection of the app's client to listen, so every instance's manager drops cached epochs
  *   at once (about a millisecond on one host). Notices sent while that connection is down are
