@@ -79,9 +79,10 @@ export async function prune(context: PruneContext, options: PruneOptions): Promi
   let deleted = 0;
   try {
     deleted = await pruneLane(context, 'main', options.now, options.limit, lock);
-    // Activity entries and known devices: each within the same bound, under the same lock.
-    if (lock.held && options.activityBefore !== undefined) await pruneLane(context, 'activity', options.activityBefore, options.limit, lock);
-    if (lock.held && options.devicesBefore !== undefined) await pruneLane(context, 'devices', options.devicesBefore, options.limit, lock);
+    // Activity entries, then known devices, share one more bound of `limit`, under the same lock.
+    let left = options.limit;
+    if (lock.held && options.activityBefore !== undefined) left -= await pruneLane(context, 'activity', options.activityBefore, left, lock);
+    if (lock.held && options.devicesBefore !== undefined && left >= 1) await pruneLane(context, 'devices', options.devicesBefore, left, lock);
   } finally {
     if (lock.held) await context.run(unlockScript, [context.layout.directory.lock], [token]).catch(context.onError);
   }

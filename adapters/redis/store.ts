@@ -404,6 +404,8 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
       // usual case, is one step.
       const byOwner = new Map<string, { owner: ActivityKeys; args: string[]; entries: ActivityRecord[] }>();
       for (const entry of entries) {
+        // An entry about nobody has no owner to be listed under: nothing to keep.
+        if (entry.userId === undefined && entry.tenantId === undefined) continue;
         const owner = ownerOf(entry);
         const group = byOwner.get(owner.base) ?? { owner, args: [owner.base, owner.owner], entries: [] };
         group.args.push(...activityArgs(entry));
