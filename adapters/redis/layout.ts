@@ -50,6 +50,7 @@ import { hash } from 'node:crypto';
  */
 export interface Layout {
   readonly channel: string;
+  /** The store's key prefix, for scripts that build a tenant's key names themselves. */
   readonly prefix: string;
   readonly directory: { readonly due: string; readonly versions: string; readonly lock: string };
   /** The directories of the activity (`a`) and device (`v`) queues: same shape as the main one. */
@@ -90,7 +91,9 @@ export interface ActivityKeys {
 
 /** The keys of one tenant. */
 export interface TenantKeys extends ActivityKeys {
+  /** kind -> epoch. */
   readonly epochs: string;
+  /** kind -> high-water mark. */
   readonly marks: string;
 }
 
@@ -100,8 +103,11 @@ export interface UserKeys {
   readonly epochs: string;
   readonly marks: string;
   readonly denied: string;
+  /** Known devices: device hash -> last seen. */
   readonly devices: string;
+  /** The user's revocation link ids -> expiresAt. */
   readonly links: string;
+  /** The user as an owner of activity entries. */
   readonly activity: ActivityKeys;
   /** The set of session ids of one device (kind + deviceKey) of this user. */
   device(kind: string, deviceKey: string): string;
