@@ -51,9 +51,23 @@ interface BucketOutcome {
  * Records that `bucket`'s prune queue holds something due at `score`. Called after every
  * write that adds to a queue (a session, a deny-list entry), never before: see {@link prune}.
  */
-export async function markDue(context: PruneContext, bucket: string, score: number, lane: Lane = 'main'): Promise<void> {
-  const { due, versions } = directoryOf(context.layout, lane);
-  await context.run(markScript, [due, versions], [bucket, String(score)]);
+export async function markDue(context: PruneContext, marks: readonly DueMark[]): Promise<void> {
+  if (marks.length === 0) return;
+  const keys: string[] = [];
+  const args: string[] = [];
+  for (const { bucket, score, lane } of marks) {
+    const { due, versions } = directoryOf(context.layout, lane);
+    keys.push(due, versions);
+    args.push(bucket, String(score));
+  }
+  await context.run(markScript, keys, args);
+}
+
+/** Something queued in `bucket`'s queue of `lane`, due at `score`. */
+export interface DueMark {
+  readonly bucket: string;
+  readonly score: number;
+  readonly lane: Lane;
 }
 
 /**

@@ -6,7 +6,7 @@ import { withTimeout } from './errors.js';
 import { bucketOfSession, bucketOfUser, createLayout, type ActivityKeys } from './layout.js';
 import { createNotices, tenantMessage } from './notices.js';
 import { resolveOptions, type RedisStoreOptions } from './options.js';
-import { markDue, prune, type Lane, type PruneContext } from './prune.js';
+import { markDue, prune, type DueMark, type PruneContext } from './prune.js';
 import { createDurableRunner, createScriptRunner } from './scripts/run.js';
 import { createScript, reauthenticateScript, revokeScript, tenantMarkScript, touchScript } from './scripts/sessions.js';
 import { createSessionReader, flatHash } from './read-session.js';
@@ -121,9 +121,14 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
   // once, so a prune this client runs next is queued behind it, but not awaited. If it fails,
   // the write still happened and nothing is let in: the entry is pruned on its bucket's next
   // visit or leaves with its key's TTL. So the failure goes to onError, not to the caller.
-  const noteDue = (bucket: string, score: number, lane?: Lane): void => {
-    markDue(pruning, bucket, score, lane).catch(resolved.onError);
+  // One call for everything a write queued (the directories share one slot).
+  const noteDue = (...marks: (DueMark | undefined)[]): void => {
+    markDue(
+      pruning,
+      marks.filter((mark): mark is DueMark => mark !== undefined),
+    ).catch(resolved.onError);
   };
+  const due = (bucket: string, score: number): DueMark => ({ bucket, score, lane: 'main' });
   // One plain command, with the store's timeout and error mapping.
   const command = (key: string, args: string[]): Promise<unknown> => {
     if (closed) return Promise.reject(new SessionError('CLOSED', 'The Redis session store was closed.'));
@@ -140,9 +145,8 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
     return [entry.id, encodeActivity(entry), String(entry.at)];
   };
   // The prune queues learn about an owner's activity after the write, like every other queue.
-  const noteActivity = (owner: ActivityKeys, entry: ActivityRecord | undefined): void => {
-    if (entry !== undefined) noteDue(owner.bucket, entry.at, 'activity');
-  };
+  const activityDue = (owner: ActivityKeys, entry: ActivityRecord | undefined): DueMark | undefined =>
+    entry === undefined ? undefined : { bucket: owner.bucket, score: entry.at, lane: 'activity' };
   const ownerOf = (entry: ActivityRecord): ActivityKeys => {
     if (entry.userId !== undefined) return layout.user(bucketOfUser(entry.userId), entry.userId).activity;
     if (entry.tenantId !== undefined) return layout.tenant(entry.tenantId);
@@ -225,8 +229,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
       const evictedIds = list(reply[4], 'create').map((id) => text(id, 'create'));
       if (tenant !== undefined && clustered) await run(tenantMarkScript, [tenant.marks], [record.kind, String(createdAt), String(expiresAt)]);
       const revoked = replacedIds.length > 0 || evictedIds.length > 0;
-      noteDue(bucket, revoked && denyUntil !== undefined ? Math.min(expiresAt, denyUntil) : expiresAt);
-      noteActivity(user.activity, activity);
+      noteDue(due(bucket, revoked && denyUntil !== undefined ? Math.min(expiresAt, denyUntil) : expiresAt), activityDue(user.activity, activity));
       const { maxAge: _maxAge, persistent, ...fields } = record;
       const session: SessionRecord = {
         ...fields,
@@ -264,9 +267,8 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
         [String(at), reason, denyUntil === undefined ? '' : String(denyUntil), layout.userPrefix(bucket), layout.channel, sessionId, ...activityArgs(activity)],
       );
       if (reply === null || reply === undefined) return null;
-      if (denyUntil !== undefined) noteDue(bucket, denyUntil);
       const before = decodeSession(sessionId, reply);
-      noteActivity(layout.user(bucket, before.userId).activity, activity);
+      noteDue(denyUntil === undefined ? undefined : due(bucket, denyUntil), activityDue(layout.user(bucket, before.userId).activity, activity));
       return before;
     },
 
@@ -279,7 +281,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
         [user.epochs, user.marks, layout.activityQueue(bucket)],
         [String(revokeOptions.at), layout.channel, userId, user.activity.base, user.activity.owner, ...activityArgs(activity), ...revokeOptions.kinds],
       );
-      noteActivity(user.activity, activity);
+      noteDue(activityDue(user.activity, activity));
       return decodeEpochs(reply);
     },
 
@@ -292,7 +294,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
         [tenant.epochs, tenant.marks, layout.activityQueue(tenant.bucket)],
         [String(at), layout.channel, tenantMessage(tenantId), tenant.base, tenant.owner, ...activityArgs(activity), ...kinds],
       );
-      noteActivity(tenant, activity);
+      noteDue(activityDue(tenant, activity));
       return decodeEpochs(reply);
     },
 
@@ -318,8 +320,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
         ],
       );
       const revoked = list(reply, 'revokeOthers').map((id) => text(id, 'revokeOthers'));
-      if (revoked.length > 0 && denyUntil !== undefined) noteDue(bucket, denyUntil);
-      noteActivity(user.activity, activity);
+      noteDue(revoked.length > 0 && denyUntil !== undefined ? due(bucket, denyUntil) : undefined, activityDue(user.activity, activity));
       return revoked;
     },
 
@@ -415,7 +416,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
       await Promise.all(
         [...byOwner.values()].map(async ({ owner, args, entries: written }) => {
           await run(appendActivityScript, [layout.activityQueue(owner.bucket)], args);
-          noteDue(owner.bucket, Math.min(...written.map((entry) => entry.at)), 'activity');
+          noteDue({ bucket: owner.bucket, score: Math.min(...written.map((entry) => entry.at)), lane: 'activity' });
         }),
       );
     },
@@ -441,7 +442,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
       const bucket = bucketOfUser(userId);
       const user = layout.user(bucket, userId);
       const previous = await run(rememberDeviceScript, [user.devices, layout.deviceQueue(bucket)], [deviceHash, String(at), user.activity.owner]);
-      noteDue(bucket, at, 'devices');
+      noteDue({ bucket, score: at, lane: 'devices' });
       return previous === null || previous === undefined || previous === false ? null : numeric(previous, 'rememberDevice');
     },
 
@@ -466,7 +467,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
         [Buffer.from(link.secretHash).toString('base64'), link.userId, link.sessionId, String(link.expiresAt), link.id],
       );
       if (numeric(saved, 'saveRevocationLink') === 0) throw invalidInput('A revocation link with this id already exists.');
-      noteDue(bucket, link.expiresAt);
+      noteDue(due(bucket, link.expiresAt));
     },
 
     async consumeRevocationLink(id, secretHash, now) {

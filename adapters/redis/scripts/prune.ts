@@ -77,15 +77,19 @@ return {deleted, visited, head[2] or false}
 );
 
 /**
- * Records that a bucket's queue got an entry at `score`: lowers the bucket's due time and
- * bumps its version, so a pruner that read the directory before cannot settle over it.
- * KEYS: directory due, directory versions. ARGV: bucket, score.
+ * Records that buckets' queues got an entry at a score: lowers each bucket's due time and
+ * bumps its version, so a pruner that read the directory before cannot settle over it. One
+ * call marks several directories (a sign-in queues a session and an activity entry).
+ * KEYS: directory due, directory versions, for each mark. ARGV: bucket, score, for each mark.
  */
 export const markScript = defineScript(
   'markDue',
   `
-redis.call('ZADD', KEYS[1], 'LT', ARGV[2], ARGV[1])
-return redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
+for i = 1, #KEYS, 2 do
+  redis.call('ZADD', KEYS[i], 'LT', ARGV[i + 1], ARGV[i])
+  redis.call('HINCRBY', KEYS[i + 1], ARGV[i], 1)
+end
+return #KEYS
 `,
 );
 
