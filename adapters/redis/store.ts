@@ -24,6 +24,7 @@ import {
   revokeOthersScript,
   saveLinkScript,
   statsScript,
+  tenantsOfScript,
 } from './scripts/users.js';
 
 /**
@@ -302,6 +303,13 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
       const bucket = bucketOfUser(userId);
       const user = layout.user(bucket, userId);
       const { keepSessionId, at, reason, denyUntil, kinds, activity } = revokeOptions;
+      // On a cluster the script cannot reach the tenants' slots: their epochs are read first
+      // (a tenant revoked in between only makes a tombstone of a session that was dead already).
+      const given = Object.create(null) as Record<string, Epochs>;
+      if (clustered) {
+        const named = list(await run(tenantsOfScript, [user.index], [String(at), layout.sessionPrefix(bucket)]), 'revokeOthers').map((id) => text(id, 'revokeOthers'));
+        for (const [index, epochs] of (await Promise.all(named.map(readTenantEpochs))).entries()) given[named[index]!] = epochs;
+      }
       const reply = await durable.run(
         revokeOthersScript,
         [user.index, user.epochs, layout.queue(bucket), layout.activityQueue(bucket)],
@@ -316,6 +324,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
           userId,
           crossSlot,
           ...activityArgs(activity),
+          JSON.stringify(given),
           ...kinds,
         ],
       );

@@ -37,20 +37,26 @@ return result
  * KEYS: user index, user epochs, bucket queue, bucket activity queue.
  * ARGV: keepId, at, reason, denyUntil or "", session key prefix, user key prefix, channel,
  * userId, the store prefix when the script may read tenants' epochs (a single server) else "",
- * activity id or "", activity JSON, activity at, kinds... Returns the revoked ids.
+ * activity id or "", activity JSON, activity at, the tenants' epochs read beforehand as JSON
+ * (\`{tenant: {kind: epoch}}\`, a cluster) or "{}", kinds... Returns the revoked ids.
  */
 export const revokeOthersScript = defineScript(
   'revokeOthers',
   `
 local kinds = {}
-for i = 13, #ARGV do kinds[ARGV[i]] = true end
+for i = 14, #ARGV do kinds[ARGV[i]] = true end
+local given = cjson.decode(ARGV[13])
 local epochs = {}
 local flat = redis.call('HGETALL', KEYS[2])
 for i = 1, #flat, 2 do epochs[flat[i]] = tonumber(flat[i + 1]) end
 -- A row of a revoked tenant is not live: it is left as it is (read where the script may).
 local tenants = {}
 local function tenantEpoch(tenant, kind)
-  if not tenant or ARGV[9] == '' then return 0 end
+  if not tenant then return 0 end
+  if ARGV[9] == '' then
+    local known = given[tenant]
+    return (type(known) == 'table' and tonumber(known[kind])) or 0
+  end
   local known = tenants[tenant]
   if known == nil then
     known = {}
@@ -76,6 +82,27 @@ if ARGV[10] ~= '' then note(ARGV[6] .. ARGV[8] .. ':', KEYS[4], 'u:' .. ARGV[8],
 if #revoked > 0 then redis.call('PUBLISH', ARGV[7], ARGV[8]) end
 return revoked
 `,
+);
+
+/**
+ * The tenants named by the user's rows that outlive `at` (a cluster reads their epochs before
+ * `revokeOthers`, whose script cannot reach their slots). KEYS: user index.
+ * ARGV: at, session key prefix. Returns the distinct tenant ids.
+ */
+export const tenantsOfScript = defineScript(
+  'tenantsOf',
+  `
+local seen, tenants = {}, {}
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[1], '+inf')) do
+  local tenant = redis.call('HGET', ARGV[2] .. id, 't')
+  if tenant and not seen[tenant] then
+    seen[tenant] = true
+    tenants[#tenants + 1] = tenant
+  end
+end
+return tenants
+`,
+  { readOnly: true },
 );
 
 /**
