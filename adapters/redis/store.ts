@@ -177,7 +177,17 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
       // cluster it cannot reach the tenant's slot: the epoch is read before, and the mark raised
       // after, the insert (see tenantMarkScript for why that order keeps semantics 11).
       let tenantSource = '';
-      if (tenant !== undefined) tenantSource = clustered ? String((await readTenantEpochs(record.tenantId!))[record.kind] ?? 0) : 'k';
+      const given = Object.create(null) as Record<string, Epochs>;
+      if (tenant !== undefined && !clustered) tenantSource = 'k';
+      if (tenant !== undefined && clustered) {
+        // Device replacement and the cap judge the user's other rows, whose tenants may differ:
+        // their epochs are read here too (a tenant revoked in between only keeps a dead row dead).
+        const judged = limit !== undefined || (createOptions.replaceDevice && record.deviceKey !== undefined);
+        const named = judged ? list(await run(tenantsOfScript, [user.index], [String(record.createdAt), layout.sessionPrefix(bucket)]), 'create').map((id) => text(id, 'create')) : [];
+        const tenants = [...new Set([record.tenantId!, ...named])];
+        for (const [index, epochs] of (await Promise.all(tenants.map(readTenantEpochs))).entries()) given[tenants[index]!] = epochs;
+        tenantSource = String(given[record.tenantId!]![record.kind] ?? 0);
+      }
       const sameSlot = tenant !== undefined && !clustered;
       const reply = list(
         await durable.runSignIn(
@@ -214,6 +224,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
             crossSlot,
             ...written,
             derived,
+            JSON.stringify(given),
             ...encodeFields(record),
           ],
           // A sign-in that replaced or evicted a session is a revocation: it must hold like one.

@@ -60,6 +60,11 @@ export function describeCapabilities(label: string, makeStore: () => SessionStor
       expect(created.replacedIds).toEqual([]);
       expect(created.evictedIds).toEqual([]);
       expect((await store.get(old.id))?.session.revokedAt).toBeUndefined();
+      // The same user signing in for another tenant: the first tenant's dead rows do not count.
+      const elsewhere = await store.create(newRecord(store, userId, { tenantId: `${tenant}-b`, deviceKey: 'Chrome|Mac OS' }), { replaceDevice: true, limit: { ...limit, max: 2 } });
+      expect(elsewhere.replacedIds).toEqual([created.session.id]);
+      expect(await store.revokeOthers(userId, { keepSessionId: elsewhere.session.id, kinds: ['browser'], at: Date.now(), reason: 'revoked' })).toEqual([]);
+      expect((await store.get(old.id))?.session.revokedAt).toBeUndefined();
       await store.close?.();
     });
 

@@ -18,8 +18,9 @@ import { defineScript } from './script.js';
  * idleBefore, the tenant's epoch source ("" no tenant, "k" read from KEYS 8 and 9, else the
  * epoch itself, read beforehand on a cluster), tenantId or "", the store prefix when the
  * script may read other tenants' epochs (a single server) else "", activity id or "",
- * activity JSON, activity at, the JSON fields shared by the derived entries, then field/value
- * pairs.
+ * activity JSON, activity at, the JSON fields shared by the derived entries, other tenants'
+ * epochs read beforehand as JSON (\`{tenant: {kind: epoch}}\`, a cluster) or "{}", then
+ * field/value pairs.
  * Returns `{0}` for a duplicate id, `{2}` when the cap refused, else
  * `{1, createdAt, expiresAt, replacedIds, evictedIds}`.
  */
@@ -51,7 +52,7 @@ local createdAt = math.max(tonumber(ARGV[4]), epoch + 1, tenantEpoch + 1)
 local expiresAt = createdAt + tonumber(ARGV[5])
 local created, expires = fmt(createdAt), fmt(expiresAt)
 -- Another row's tenant epoch for this kind: the own tenant's is known; another tenant's is
--- read where the script may reach it (a single server), else counts as 0 (a cluster).
+-- read where the script may reach it (a single server), else taken from what the caller read.
 local tenantEpochs = {}
 local function tenantEpochOf(tenant)
   if not tenant then return 0 end
@@ -59,7 +60,12 @@ local function tenantEpochOf(tenant)
   local known = tenantEpochs[tenant]
   if known == nil then
     known = 0
-    if ARGV[18] ~= '' then known = tonumber(redis.call('HGET', tenantKey(ARGV[18], tenant, 'e'), kind) or '0') end
+    if ARGV[18] ~= '' then
+      known = tonumber(redis.call('HGET', tenantKey(ARGV[18], tenant, 'e'), kind) or '0')
+    else
+      local given = cjson.decode(ARGV[23])[tenant]
+      known = (type(given) == 'table' and tonumber(given[kind])) or 0
+    end
     tenantEpochs[tenant] = known
   end
   return known
@@ -117,7 +123,7 @@ if ARGV[8] == '1' then
   redis.call('SADD', KEYS[5], id)
   keepUntil(KEYS[5], expiresAt)
 end
-redis.call('HSET', KEYS[1], 'c', created, 'e', expires, 'l', created, unpack(ARGV, 23))
+redis.call('HSET', KEYS[1], 'c', created, 'e', expires, 'l', created, unpack(ARGV, 24))
 -- authenticatedAt is kept as given, not moved with createdAt; a row without the field reads
 -- it as createdAt, so the field (one more string for every validation) is only written when
 -- the two differ.
@@ -142,7 +148,11 @@ return {1, created, expires, replaced, evicted}
 
 /**
  * Raises a tenant's high-water mark for a kind to a new session's createdAt (Redis Cluster,
- * where the sign-in script cannot reach the tenant's slot).
+ * where the sign-in script cannot reach the tenant's slot). It runs after the sign-in script
+ * and before `create` answers, the tenant's epoch having been read before the script: a
+ * `revokeTenant` over before that read is in the epoch (the session is born after it); one
+ * that starts after this mark covers the session; one in between overlaps the sign-in, which
+ * nobody could use yet (its token is not out), so either order of the two is a valid outcome.
  * KEYS: tenant marks. ARGV: kind, createdAt, expiresAt.
  */
 export const tenantMarkScript = defineScript(
