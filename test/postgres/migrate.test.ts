@@ -68,13 +68,27 @@ describe.skipIf(!up)('postgres migrate()', () => {
     const first = await tablesOf(schema);
     expect(first).toEqual([
       'sessions',
+      'sessions_activity',
+      'sessions_activity_at_idx',
+      'sessions_activity_pkey',
+      'sessions_activity_tenant_idx',
+      'sessions_activity_user_idx',
       'sessions_denied',
       'sessions_denied_pkey',
       'sessions_denied_until_idx',
+      'sessions_devices',
+      'sessions_devices_pkey',
+      'sessions_devices_seen_idx',
       'sessions_epochs',
       'sessions_epochs_pkey',
       'sessions_expires_at_idx',
+      'sessions_links',
+      'sessions_links_expires_idx',
+      'sessions_links_pkey',
+      'sessions_links_user_idx',
       'sessions_pkey',
+      'sessions_tenant_epochs',
+      'sessions_tenant_epochs_pkey',
       'sessions_user_kind_idx',
     ]);
     const user = 'u1';
@@ -100,7 +114,7 @@ describe.skipIf(!up)('postgres migrate()', () => {
     await pool.query(text);
     const store = postgresStore({ pool, schema, listen: false });
     await store.migrate();
-    expect(await tablesOf(schema)).toHaveLength(9);
+    expect(await tablesOf(schema)).toHaveLength(23);
   });
 
   it('upgrades tables made by schema version 1 (before the sign-in function), keeping their rows', async () => {
@@ -108,7 +122,8 @@ describe.skipIf(!up)('postgres migrate()', () => {
     const v1 = (await readFile(new URL('fixtures/schema-v1.sql', import.meta.url), 'utf8')).replaceAll('"session_revocation"', `"${schema}"`);
     await pool.query(v1);
     const store = postgresStore({ pool, schema, listen: false });
-    await store.revokeAll('old-user', { kinds: ['browser'], at: 1_000 });
+    // "Sign out everywhere" as the version 1 release wrote it.
+    await pool.query(`INSERT INTO "${schema}".sessions_epochs (user_id, kind, epoch, high_water) VALUES ('old-user', 'browser', 1000, 0)`);
     const record = { id: 'BBBBBBBBBBBBBBBBBBBBBB', userId: 'old-user', kind: 'browser', secretHash: new Uint8Array(32), createdAt: 500, authenticatedAt: 500, maxAge: 10_000 };
     // Before the upgrade, sign-in fails and says what to do.
     const error: unknown = await store.create(record, { replaceDevice: false }).catch((caught: unknown) => caught);
@@ -120,7 +135,7 @@ describe.skipIf(!up)('postgres migrate()', () => {
     expect(session.createdAt).toBe(1_001);
     expect((await store.getRevocationState('old-user')).epochs).toEqual({ browser: 1_000 });
     const { rows } = await pool.query<{ comment: string }>(`SELECT obj_description('"${schema}".sessions'::regclass) AS comment`);
-    expect(rows[0]!.comment).toContain('schema version 3');
+    expect(rows[0]!.comment).toContain('schema version 4');
   });
 
   it('upgrades tables made by schema version 2, keeping their sessions valid', async () => {
@@ -150,7 +165,7 @@ describe.skipIf(!up)('postgres migrate()', () => {
     const refused: unknown = await store.create(record, { replaceDevice: false, limit: { max: 1, onLimit: 'refuse', idleBefore: 0 } }).catch((caught: unknown) => caught);
     expect(isSessionError(refused) && refused.code).toBe('SESSION_LIMIT');
     const { rows } = await pool.query<{ comment: string }>(`SELECT obj_description('"${schema}".sessions'::regclass) AS comment`);
-    expect(rows[0]!.comment).toContain('schema version 3');
+    expect(rows[0]!.comment).toContain('schema version 4');
   });
 
   it('leaves the previous release\'s sign-in function working, for a rolling upgrade', async () => {
@@ -166,6 +181,70 @@ describe.skipIf(!up)('postgres migrate()', () => {
       [secret.hash, createdAt],
     );
     expect((await store.get('EEEEEEEEEEEEEEEEEEEEEE'))?.session).toMatchObject({ userId: 'rolling-user', createdAt, authenticatedAt: createdAt });
+  });
+
+  // The previous release's sign-in function: 23 arguments, the last ones the cap, the channel
+  // and the lock timeout.
+  const signInV3 = (schema: string, id: string, userId: string, tenantId: string | null, createdAt: number): Promise<unknown> =>
+    pool.query(
+      `SELECT * FROM "${schema}".sessions_create_session($1, $2, $3, 'browser', $4, $5, $5, 3600000, NULL, NULL, NULL, NULL,
+        NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'unused', NULL)`,
+      [id, userId, tenantId, secret.hash, createdAt],
+    );
+  const loadV3 = async (schema: string): Promise<void> => {
+    const v3 = (await readFile(new URL('fixtures/schema-v3.sql', import.meta.url), 'utf8')).replaceAll('"session_revocation"', `"${schema}"`);
+    await pool.query(v3);
+  };
+  const relfilenode = async (schema: string): Promise<string> =>
+    (await pool.query<{ node: string }>(`SELECT relfilenode::text AS node FROM pg_class WHERE oid = '"${schema}".sessions'::regclass`)).rows[0]!.node;
+
+  it('upgrades tables made by schema version 3 without rewriting them, keeping their sessions valid', async () => {
+    const schema = fresh();
+    await loadV3(schema);
+    const createdAt = Date.now();
+    await signInV3(schema, 'GGGGGGGGGGGGGGGGGGGGGG', 'v3-user', 'acme', createdAt);
+    const before = await relfilenode(schema);
+    const store = postgresStore({ pool, schema, listen: false });
+    await store.migrate();
+    // The same table file: the new column was added without touching a row.
+    expect(await relfilenode(schema)).toBe(before);
+    const found = await store.get('GGGGGGGGGGGGGGGGGGGGGG');
+    expect(found?.session).toMatchObject({ userId: 'v3-user', tenantId: 'acme', createdAt, authenticatedAt: createdAt });
+    expect(found?.session.impersonatorId).toBeUndefined();
+    expect(found?.tenantEpochs).toEqual({});
+    const sessions = createSessionManager({ store });
+    expect((await sessions.validate(`GGGGGGGGGGGGGGGGGGGGGG.${secret.text}`)).ok).toBe(true);
+    // The tenant's high-water mark starts at the upgrade: a tenant revocation covers the
+    // sessions signed in before it by the epoch it writes.
+    await store.revokeTenant('acme', { kinds: ['browser'], at: createdAt });
+    expect((await store.get('GGGGGGGGGGGGGGGGGGGGGG'))?.tenantEpochs).toEqual({ browser: createdAt });
+    const { rows } = await pool.query<{ comment: string }>(`SELECT obj_description('"${schema}".sessions_activity'::regclass) AS comment`);
+    expect(rows[0]!.comment).toContain('schema version 4');
+  });
+
+  it('keeps the previous release\'s sign-in working during a rolling upgrade, after the tenant\'s epoch and under its mark', async () => {
+    const schema = fresh();
+    await loadV3(schema);
+    const store = postgresStore({ pool, schema, listen: false });
+    await store.migrate();
+    const now = Date.now();
+    // A server of the new release revoked the tenant with a clock a minute ahead...
+    await store.revokeTenant('acme', { kinds: ['browser'], at: now + 60_000 });
+    // ...an old one signs in right after: its session starts after the tenant's epoch.
+    await signInV3(schema, 'HHHHHHHHHHHHHHHHHHHHHH', 'old-server-user', 'acme', now);
+    const signedIn = await store.get('HHHHHHHHHHHHHHHHHHHHHH');
+    expect(signedIn?.session.createdAt).toBe(now + 60_001);
+    expect(signedIn?.session.createdAt).toBeGreaterThan(signedIn?.tenantEpochs?.['browser'] ?? Infinity);
+    // An old server whose clock runs ahead raises the tenant's mark, so the next tenant
+    // revocation, from a server behind it, still covers its session.
+    await signInV3(schema, 'IIIIIIIIIIIIIIIIIIIIII', 'old-server-user', 'acme', now + 120_000);
+    const epochs = await store.revokeTenant('acme', { kinds: ['browser'], at: now });
+    expect(epochs['browser']).toBeGreaterThanOrEqual(now + 120_000);
+    const late = await store.get('IIIIIIIIIIIIIIIIIIIIII');
+    expect(late!.session.createdAt).toBeLessThanOrEqual(late!.tenantEpochs!['browser']!);
+    // Sessions without a tenant sign in as before.
+    await signInV3(schema, 'JJJJJJJJJJJJJJJJJJJJJJ', 'old-server-user', null, now);
+    expect((await store.get('JJJJJJJJJJJJJJJJJJJJJJ'))?.session).toMatchObject({ createdAt: now, tenantId: undefined });
   });
 
   it('runs again without locking readers out of the sessions table', async () => {
