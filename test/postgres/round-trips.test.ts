@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { postgresStore } from '../../adapters/postgres/index.js';
+import { postgresStore, type PostgresStore } from '../../adapters/postgres/index.js';
 import { createSessionManager, isSessionError, type SessionManager } from '../../src/index.js';
 import { TestClock, MINUTE, UA } from '../support/clock.js';
 import { countingPool, operationOf, type CountingPool } from '../support/postgres-counting.js';
@@ -13,10 +13,11 @@ describe.skipIf(!up)('postgres store: statements per request', () => {
   let counting: CountingPool;
   let clock: TestClock;
   let sessions: SessionManager;
+  let store: PostgresStore;
 
   beforeEach(async () => {
     counting = countingPool(pool);
-    const store = postgresStore({ pool: counting, schema });
+    store = postgresStore({ pool: counting, schema });
     await store.migrate();
     counting.statements.length = 0;
     clock = new TestClock();
@@ -57,6 +58,23 @@ describe.skipIf(!up)('postgres store: statements per request', () => {
     sent();
     expect(await sessions.validate(token)).toEqual({ ok: false, reason: 'revoked' });
     expect(sent()).toEqual(['get']);
+  });
+
+  it('reads a tenant\'s session with its user\'s and its tenant\'s epochs in one statement', async () => {
+    const { token, session } = await sessions.create({ userId: 'u-tenant', tenantId: 'acme-rt', userAgent: UA.chromeMac });
+    sent();
+    expect((await sessions.validate(token)).ok).toBe(true);
+    expect(sent()).toEqual(['get']);
+    await store.revokeAll('u-tenant', { kinds: ['api'], at: clock.now });
+    await store.revokeTenant('acme-rt', { kinds: ['browser'], at: clock.now + 1 });
+    expect(sent()).toEqual(['revoke_all', 'revoke_tenant']);
+    const lookup = await store.get(session.id);
+    expect(sent()).toEqual(['get']);
+    expect(lookup).toMatchObject({ epochs: { api: clock.now }, tenantEpochs: { browser: clock.now + 1 } });
+    expect(lookup!.session.createdAt).toBeLessThanOrEqual(lookup!.tenantEpochs!['browser']!);
+    // Access-token verification: the user's state and the tenant's, one statement too.
+    expect((await store.getRevocationState('u-tenant', 'acme-rt')).tenantEpochs).toEqual({ browser: clock.now + 1 });
+    expect(sent()).toEqual(['revocation_state']);
   });
 
   it('refuses unknown tokens with one statement and malformed ones with none', async () => {
