@@ -75,10 +75,11 @@ export interface PostgresStore extends Omit<SessionStore, PostgresOptionalMethod
  * A session store on PostgreSQL (node-postgres `pg` 8 or postgres.js 3.4), for apps that
  * already run it and several instances sharing sessions.
  *
- * Validation is one statement (the session and its user's epochs); sign-in is one statement
- * (a function `migrate()` installs, which also enforces `maxSessions` under the lock on the
- * user's epoch row); revocations are single statements that also `pg_notify`, so every
- * instance's manager drops its cached epochs at once; re-authentication is one `UPDATE`.
+ * Validation is one statement (the session, its user's epochs and its tenant's); sign-in is
+ * one statement (a function `migrate()` installs, which also enforces `maxSessions` under the
+ * lock on the user's epoch row); revocations are single statements that also `pg_notify`, so
+ * every instance's manager drops its cached epochs at once, and write their activity entry in
+ * the same statement; re-authentication is one `UPDATE`.
  * Pruning deletes one bounded batch per call, one instance at a time. Behind a transaction pooler (PgBouncer
  * `pool_mode = transaction`), pass `preparedStatements: false` and `listen: { pool }` or
  * `listen: false`.

@@ -316,8 +316,29 @@ describe.skipIf(!up)('postgres store capabilities: pruning and notices', () => {
     expect(await count('sessions_links')).toBe(1);
   });
 
-  it('publishes a tenant revocation as a tenant notice, and still reads a bare user id', async () => {
-    const listener = postgresStore({ pool, schema });
+  it('serialises concurrent sign-ins of a tenant with its revocations, without deadlock, and covers them all', async () => {
+    // Clocks up to a minute apart; users sign in twice each, with "sign out everywhere" and
+    // tenant revocations in between, all at once over several connections.
+    const skew = (index: number): number => T + ((index * 7919) % 60_000);
+    const work: Promise<unknown>[] = [];
+    for (let index = 0; index < 40; index++) {
+      const userId = `tenant-user-${index % 10}`;
+      work.push(store.create(record(userId, { tenantId: 'busy', createdAt: skew(index), deviceKey: `d${index % 3}` }), { replaceDevice: true }));
+      if (index % 8 === 0) work.push(store.revokeTenant('busy', { kinds: ['browser'], at: skew(index + 1) }));
+      if (index % 10 === 0) work.push(store.revokeAll(userId, { kinds: ['browser'], at: skew(index + 2) }));
+    }
+    await Promise.all(work);
+    // Every session signed in so far is covered by a revocation from a clock behind them all.
+    const epochs = await store.revokeTenant('busy', { kinds: ['browser'], at: T });
+    const { rows } = await pool.query<{ newest: string }>(`SELECT max(created_at)::text AS newest FROM "${schema}".sessions`);
+    expect(epochs['browser']).toBeGreaterThanOrEqual(Number(rows[0]!.newest));
+    // And the next sign-in starts after it.
+    const next = await store.create(record('tenant-user-0', { tenantId: 'busy', createdAt: T }), { replaceDevice: false });
+    expect(next.session.createdAt).toBe(epochs['browser']! + 1);
+  });
+
+  it.each(['pg', 'postgres.js'] as const)('publishes a tenant revocation as a tenant notice, and still reads a bare user id (LISTEN on %s)', async (client) => {
+    const listener = postgresStore({ pool: client === 'pg' ? pool : pools.js, schema });
     const heard: RevocationNotice[] = [];
     const unsubscribe = listener.subscribe!((notice) => heard.push(notice));
     try {
