@@ -17,7 +17,7 @@
  * @module session-revocation/postgres
  */
 export { postgresStore } from './store.js';
-export type { PostgresOptionalMethods, PostgresStore } from './store.js';
+export type { PostgresStore } from './store.js';
 export { postgresSchemaSql } from './schema-sql.js';
 export type { PostgresSchemaOptions } from './schema-sql.js';
 export type { PostgresClient, PostgresListenOptions, PostgresStoreOptions } from './options.js';

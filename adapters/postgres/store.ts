@@ -42,19 +42,31 @@ import {
   toStringList,
 } from './rows.js';
 
-/** The optional methods of {@link SessionStore} the PostgreSQL store always has. */
-export type PostgresOptionalMethods =
-  | 'revokeTenant'
-  | 'appendActivity'
-  | 'listActivity'
-  | 'rememberDevice'
-  | 'listDevices'
-  | 'saveRevocationLink'
-  | 'consumeRevocationLink'
-  | 'stats';
-
-/** A {@link SessionStore} on PostgreSQL, with the migration that creates its tables. */
-export interface PostgresStore extends Omit<SessionStore, PostgresOptionalMethods>, Required<Pick<SessionStore, PostgresOptionalMethods>> {
+export interface PostgresStore extends SessionStore {
+  // The optional capabilities of the contract, which this store always has.
+  /** {@inheritDoc session-revocation!SessionStore.revokeTenant} */
+  revokeTenant(tenantId: string, options: RevokeTenantOptions): Promise<Epochs>;
+  /** {@inheritDoc session-revocation!SessionStore.appendActivity} */
+  appendActivity(entries: readonly ActivityRecord[]): Promise<void>;
+  /** {@inheritDoc session-revocation!SessionStore.listActivity} */
+  listActivity(userId: string, options: ListActivityOptions): Promise<readonly ActivityRecord[]>;
+  /** {@inheritDoc session-revocation!SessionStore.rememberDevice} */
+  rememberDevice(userId: string, deviceHash: string, at: number): Promise<number | null>;
+  /** {@inheritDoc session-revocation!SessionStore.listDevices} */
+  listDevices(userId: string): Promise<
+    readonly {
+      /** The hash the manager made of the device. */
+      readonly deviceHash: string;
+      /** When it was last seen (ms). */
+      readonly lastSeenAt: number;
+    }[]
+  >;
+  /** {@inheritDoc session-revocation!SessionStore.saveRevocationLink} */
+  saveRevocationLink(link: RevocationLinkRecord): Promise<void>;
+  /** {@inheritDoc session-revocation!SessionStore.consumeRevocationLink} */
+  consumeRevocationLink(id: string, secretHash: Uint8Array, now: number): Promise<RevocationLinkRecord | null>;
+  /** {@inheritDoc session-revocation!SessionStore.stats} */
+  stats(now: number): Promise<Readonly<Record<string, KindStats>>>;
   /**
    * Creates or upgrades the schema, tables, indexes and the sign-in function. Idempotent, and
    * safe to run from several instances at once (it takes a transaction-scoped advisory lock).
