@@ -42,6 +42,7 @@ import {
   toStringList,
 } from './rows.js';
 
+/** A {@link SessionStore} on PostgreSQL, with the migration that creates its tables. */
 export interface PostgresStore extends SessionStore {
   // The optional capabilities of the contract, which this store always has.
   /** {@inheritDoc session-revocation!SessionStore.revokeTenant} */
