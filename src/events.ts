@@ -1,5 +1,5 @@
-/** Why one session was revoked (`session.revoked`). */
-export type SessionRevokedReason = 'sign_out' | 'revoked' | 'replaced' | 'expired' | 'session_limit';
+/** Why one session was revoked (`session.revoked`); `not_me` from a "This wasn't me" link. */
+export type SessionRevokedReason = 'sign_out' | 'revoked' | 'replaced' | 'expired' | 'session_limit' | 'not_me';
 
 /** Why many sessions of a user were invalidated (`user.session_invalidated`). */
 export type InvalidationReason =
@@ -10,7 +10,8 @@ export type InvalidationReason =
   | 'password_reset'
   | 'email_changed'
   | 'admin'
-  | 'user_erased';
+  | 'user_erased'
+  | 'not_me';
 
 /** Fields every user event carries. */
 export interface SessionEventBase {
@@ -22,20 +23,33 @@ export interface SessionEventBase {
   readonly tenantId?: string | undefined;
   /** The sessions concerned, when known (bulk revocations by epoch do not list them). */
   readonly sessionIds?: readonly string[] | undefined;
-  /** Who acted, when it was not the user (an admin id, a job name). */
+  /** Who acted, when it was not the user (an admin id, a job name, a support agent). */
   readonly by?: string | undefined;
+  /** The client IP of the session concerned (after the IP policy), when known. */
+  readonly ip?: string | undefined;
+  /** The device of the session concerned, e.g. `"Chrome on Mac OS"`, when known. */
+  readonly deviceLabel?: string | undefined;
 }
 
 /** A session was created by a sign-in. */
 export interface SessionCreatedEvent extends SessionEventBase {
   /** The event type. */
   readonly type: 'session.created';
-  /** A sign-in, or the fresh session of a device kept through a credential change. */
-  readonly reason: 'sign_in' | 'password_changed' | 'email_changed';
+  /**
+   * A sign-in, the fresh session of a device kept through a credential change, or a support
+   * session (`impersonate`, with `by` the impersonator).
+   */
+  readonly reason: 'sign_in' | 'password_changed' | 'email_changed' | 'impersonation';
   /** Device label of the new session, e.g. `"Chrome on Mac OS"`. */
   readonly deviceLabel: string;
   /** The new session's kind. */
   readonly kind: string;
+  /**
+   * True when this user has not signed in from this browser, OS and network within
+   * `knownDeviceWindow`: the moment for a "new sign-in" email. Always false with a store that
+   * keeps no activity.
+   */
+  readonly newDevice: boolean;
 }
 
 /** The user proved who they are again on a session (`reauthenticated`): it is fresh. */
@@ -68,6 +82,22 @@ export interface UserSessionInvalidatedEvent extends SessionEventBase {
   readonly kinds: readonly string[];
 }
 
+/** Every session of a tenant's users was invalidated (`revokeTenant`), by epoch. */
+export interface TenantSessionsInvalidatedEvent {
+  /** The event type. */
+  readonly type: 'tenant.sessions_invalidated';
+  /** When it happened (ms). */
+  readonly at: number;
+  /** The tenant. */
+  readonly tenantId: string;
+  /** Why: `admin` unless the caller gave another reason. */
+  readonly reason: string;
+  /** Who acted. */
+  readonly by?: string | undefined;
+  /** Kinds whose sessions were invalidated. */
+  readonly kinds: readonly string[];
+}
+
 /** Expired rows were pruned. */
 export interface SessionsPrunedEvent {
   /** The event type. */
@@ -81,7 +111,13 @@ export interface SessionsPrunedEvent {
 }
 
 /** Every audit event the manager emits. Narrow on `type`. */
-export type SessionEvent = SessionCreatedEvent | SessionReauthenticatedEvent | SessionRevokedEvent | UserSessionInvalidatedEvent | SessionsPrunedEvent;
+export type SessionEvent =
+  | SessionCreatedEvent
+  | SessionReauthenticatedEvent
+  | SessionRevokedEvent
+  | UserSessionInvalidatedEvent
+  | TenantSessionsInvalidatedEvent
+  | SessionsPrunedEvent;
 
 /** Event type names, for {@link SessionManager.on}. */
 export type SessionEventType = SessionEvent['type'];

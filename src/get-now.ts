@@ -17,6 +17,8 @@ export interface LookupNow {
   /** SHA-256 of the secret as 32 latin1 characters. */
   readonly secretHash: string;
   readonly epochs: Epochs;
+  /** The epochs of the session's tenant, when it has a tenant that was ever revoked. */
+  readonly tenantEpochs?: Epochs | undefined;
 }
 
 /** A store that can answer `get` synchronously. */

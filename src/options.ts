@@ -64,7 +64,10 @@ export interface SessionManagerOptions {
    * of them. A session's kind must be declared here or built in.
    */
   readonly kinds?: Readonly<Record<string, KindOptions>>;
-  /** Kinds "sign out everywhere" covers by default. @default ["browser", "remember"] */
+  /**
+   * Kinds "sign out everywhere" covers by default (support sessions from `impersonate` among
+   * them, so the user can end one). @default ["browser", "remember", "impersonation"]
+   */
   readonly everywhereKinds?: readonly string[];
   /** Revocation policies. */
   readonly policy?: SessionPolicy;
@@ -101,6 +104,17 @@ export interface SessionManagerOptions {
    * `"truncate"` (IPv4 /24, IPv6 /48) or `"none"`. @default "full"
    */
   readonly ipPolicy?: IpPolicy;
+  /**
+   * How long account activity (`activity()`) is kept before pruning removes it.
+   * @default 7_776_000_000 (90 days)
+   */
+  readonly activityRetention?: number;
+  /**
+   * A sign-in from a browser, OS and network the user has not used within this window is a
+   * new device (`session.created` with `newDevice: true`). Known devices not seen for this
+   * long are forgotten by pruning. @default 7_776_000_000 (90 days)
+   */
+  readonly knownDeviceWindow?: number;
   /** The time source; inject one in tests. @default Date.now */
   readonly clock?: () => number;
   /**
@@ -140,13 +154,18 @@ export interface ResolvedOptions {
   readonly maxSessions: ReadonlyMap<string, number>;
   readonly onMaxSessions: 'evict-oldest' | 'refuse';
   readonly ipPolicy: IpPolicy;
+  readonly activityRetention: number;
+  readonly knownDeviceWindow: number;
   readonly onError: (error: unknown, event?: SessionEvent) => void;
   readonly storeTimeout: number;
   readonly epochCacheTtl: number;
   readonly epochCacheSize: number;
 }
 
-export const BUILT_IN_KINDS = ['browser', 'remember', 'api'] as const;
+export const BUILT_IN_KINDS = ['browser', 'remember', 'api', 'impersonation'] as const;
+
+/** A support session (`impersonate`) lasts an hour unless its kind or the call says otherwise. */
+const IMPERSONATION_MAX_AGE = 60 * 60 * 1000;
 
 const MANAGER_OPTIONS = [
   'store',
@@ -164,6 +183,8 @@ const MANAGER_OPTIONS = [
   'maxSessions',
   'onMaxSessions',
   'ipPolicy',
+  'activityRetention',
+  'knownDeviceWindow',
   'clock',
   'onError',
   'accessTokens',
@@ -190,12 +211,13 @@ export function resolveOptions(input: CreateSessionManagerOptions | undefined): 
     if (!KIND_NAME.test(kind)) throw invalidConfiguration(`Kind "${kind}" must be 1-32 lowercase letters, digits, "_" or "-".`);
     const own = optionsObject<KindOptions>(`kinds.${kind}`, Object.hasOwn(kindOptions, kind) ? kindOptions[kind] : undefined, KIND_OPTIONS);
     kinds.set(kind, {
-      maxAge: duration(`kinds.${kind}.maxAge`, own.maxAge, maxAge, { min: 1 }),
+      maxAge: duration(`kinds.${kind}.maxAge`, own.maxAge, kind === 'impersonation' ? Math.min(maxAge, IMPERSONATION_MAX_AGE) : maxAge, { min: 1 }),
       idleTimeout: duration(`kinds.${kind}.idleTimeout`, own.idleTimeout, idleTimeout, { min: 0 }),
-      replaceDevice: boolean(`kinds.${kind}.replaceDevice`, own.replaceDevice, kind !== 'api'),
+      // A support session is never "the same device" as the user's own.
+      replaceDevice: boolean(`kinds.${kind}.replaceDevice`, own.replaceDevice, kind !== 'api' && kind !== 'impersonation'),
     });
   }
-  const everywhereKinds = options.everywhereKinds ?? ['browser', 'remember'];
+  const everywhereKinds = options.everywhereKinds ?? ['browser', 'remember', 'impersonation'];
   if (!Array.isArray(everywhereKinds) || everywhereKinds.length === 0) throw invalidConfiguration('everywhereKinds must be a non-empty list of kinds.');
   for (const kind of everywhereKinds) {
     if (typeof kind !== 'string' || !kinds.has(kind)) throw invalidConfiguration(`everywhereKinds names unknown kind "${String(kind)}".`);
@@ -220,6 +242,8 @@ export function resolveOptions(input: CreateSessionManagerOptions | undefined): 
     maxSessions: resolveMaxSessions(options.maxSessions, kinds),
     onMaxSessions: oneOf('onMaxSessions', options.onMaxSessions, ['evict-oldest', 'refuse'], 'evict-oldest'),
     ipPolicy: oneOf<IpPolicy>('ipPolicy', options.ipPolicy, ['full', 'truncate', 'none'], 'full'),
+    activityRetention: duration('activityRetention', options.activityRetention, 90 * DAY, { min: 1 }),
+    knownDeviceWindow: duration('knownDeviceWindow', options.knownDeviceWindow, 90 * DAY, { min: 1 }),
     onError: callable('onError', options.onError, defaultOnError),
     storeTimeout: duration('storeTimeout', options.storeTimeout, 5_000, { min: 0 }),
     epochCacheTtl: duration('epochCacheTtl', options.epochCacheTtl, 1_000, { min: 0 }),

@@ -29,7 +29,10 @@ export interface SessionView {
   readonly id: string;
   /** `browser`, `remember`, `api` or an app kind. */
   readonly kind: string;
-  /** `"Chrome on Mac OS"`, `"Unknown device"`. */
+  /**
+   * `"Chrome on Mac OS"`, `"Unknown device"`; for a support session (`impersonatorId` set)
+   * `"Support access by <impersonatorId>"`, so the user sees who it is.
+   */
   readonly deviceLabel: string;
   /** Browser name, e.g. `"Chrome"`, when known. */
   readonly browser?: string | undefined;
@@ -53,6 +56,8 @@ export interface SessionView {
   readonly ip?: string | undefined;
   /** The session's tenant, when it has one. */
   readonly tenantId?: string | undefined;
+  /** Set on a support session (`impersonate`): who is acting as the user. */
+  readonly impersonatorId?: string | undefined;
 }
 
 /**
@@ -77,6 +82,7 @@ export function toSession(record: SessionRecord, lastUsedAt = record.lastUsedAt)
     userAgent: record.userAgent,
     ip: record.ip,
     data: record.data,
+    impersonatorId: record.impersonatorId,
     revokedAt: record.revokedAt,
     revokedReason: record.revokedReason,
   };
@@ -103,7 +109,7 @@ export function toView(record: SessionRecord, currentSessionId: string | undefin
   return {
     id: record.id,
     kind: record.kind,
-    deviceLabel: deviceLabel(record),
+    deviceLabel: record.impersonatorId === undefined ? deviceLabel(record) : `Support access by ${record.impersonatorId}`,
     browser: record.browser,
     os: record.os,
     deviceType: record.deviceType,
@@ -115,5 +121,6 @@ export function toView(record: SessionRecord, currentSessionId: string | undefin
     current: record.id === currentSessionId,
     ip: record.ip,
     tenantId: record.tenantId,
+    impersonatorId: record.impersonatorId,
   };
 }

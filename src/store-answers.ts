@@ -1,6 +1,6 @@
 import { SessionError } from './errors.js';
 import type { LookupNow } from './get-now.js';
-import type { CreateResult, Epochs, RevocationState, SessionLookup, SessionRecord, UserSessions } from './store.js';
+import type { ActivityRecord, CreateResult, Epochs, RevocationLinkRecord, RevocationState, SessionLookup, SessionRecord, UserSessions } from './store.js';
 
 /**
  * Shape checks on what a store answers, before the manager decides anything from it. A store
@@ -71,6 +71,7 @@ function checkSessionFields(record: unknown, what: string): Record<string, unkno
     throw malformed(what, 'a session whose createdAt, expiresAt, lastUsedAt or authenticatedAt is not a finite number');
   }
   if (persistent !== undefined && typeof persistent !== 'boolean') throw malformed(what, 'a session whose persistent is neither absent nor a boolean');
+  if (record['impersonatorId'] !== undefined && typeof record['impersonatorId'] !== 'string') throw malformed(what, 'a session whose impersonatorId is not a string');
   if (revokedAt !== undefined && !isTime(revokedAt)) throw malformed(what, 'a session whose revokedAt is neither absent nor a finite number');
   return record;
 }
@@ -83,6 +84,7 @@ export function checkLookupNow(found: unknown, sessionId: string): LookupNow | n
   if (session['id'] !== sessionId) throw malformed('get', 'another session than the one asked for');
   if (typeof found['secretHash'] !== 'string') throw malformed('get', 'a session whose secretHash is not text');
   checkEpochs(found['epochs'], 'get');
+  if (found['tenantEpochs'] !== undefined) checkEpochs(found['tenantEpochs'], 'get');
   return found as unknown as LookupNow;
 }
 
@@ -93,6 +95,7 @@ export function checkLookup(found: unknown, sessionId: string): SessionLookup | 
   const session = checkRecord(found['session'], 'get');
   if (session.id !== sessionId) throw malformed('get', 'another session than the one asked for');
   checkEpochs(found['epochs'], 'get');
+  if (found['tenantEpochs'] !== undefined) checkEpochs(found['tenantEpochs'], 'get');
   return found as unknown as SessionLookup;
 }
 
@@ -103,6 +106,11 @@ export function checkUserSessions(answer: unknown, userId: string): UserSessions
     if (checkRecord(record, 'listByUser').userId !== userId) throw malformed('listByUser', "another user's session");
   }
   checkEpochs(answer['epochs'], 'listByUser');
+  const tenants = answer['tenantEpochs'];
+  if (tenants !== undefined) {
+    if (!isObject(tenants)) throw malformed('listByUser', 'tenant epochs that are not an object');
+    for (const tenantId of Object.keys(tenants)) checkEpochs(tenants[tenantId], 'listByUser');
+  }
   return answer as unknown as UserSessions;
 }
 
@@ -135,9 +143,9 @@ export function checkIds(ids: unknown, what: string): readonly string[] {
 }
 
 /** Checks the answer of `revokeAll`: an epoch for every kind raised. */
-export function checkRaisedEpochs(epochs: unknown, kinds: readonly string[]): Epochs {
-  const checked = checkAllEpochs(epochs, 'revokeAll');
-  for (const kind of kinds) if (!Object.hasOwn(checked, kind)) throw malformed('revokeAll', `no epoch for kind "${kind}"`);
+export function checkRaisedEpochs(epochs: unknown, kinds: readonly string[], what = 'revokeAll'): Epochs {
+  const checked = checkAllEpochs(epochs, what);
+  for (const kind of kinds) if (!Object.hasOwn(checked, kind)) throw malformed(what, `no epoch for kind "${kind}"`);
   return checked;
 }
 
@@ -150,6 +158,7 @@ export function checkRevocationState(state: unknown): RevocationState {
   for (const id of Object.keys(denied)) {
     if (!isTime(denied[id])) throw malformed('getRevocationState', 'a deny-list time that is not a finite number');
   }
+  if (state['tenantEpochs'] !== undefined) checkAllEpochs(state['tenantEpochs'], 'getRevocationState');
   return state as unknown as RevocationState;
 }
 
@@ -163,5 +172,56 @@ export function checkCount(count: unknown, what: string): number {
 /** Checks a yes/no answer (`reauthenticate`). */
 export function checkFlag(answer: unknown, what: string): boolean {
   if (typeof answer !== 'boolean') throw malformed(what, 'something that is not a boolean');
+  return answer;
+}
+
+/**
+ * The epoch a row is judged by: its user's epoch of the kind, or its tenant's when that is
+ * later (semantics 11). A row without a tenant, or a store without tenant epochs, has only the
+ * user's.
+ */
+export function sessionEpoch(
+  record: { readonly kind: string; readonly tenantId?: string | undefined },
+  epochs: Epochs,
+  tenantEpochs: Epochs | undefined,
+  what: string,
+): number {
+  const own = epochOf(epochs, record.kind, what);
+  if (record.tenantId === undefined || tenantEpochs === undefined) return own;
+  return Math.max(own, epochOf(tenantEpochs, record.kind, what));
+}
+
+/**
+ * Checks a page of `listActivity`: entries of that user (or the tenant's own, when asked with
+ * one), each with an id, type, reason and time, at most `limit` of them.
+ */
+export function checkActivity(answer: unknown, userId: string, tenantId: string | undefined, limit: number): readonly ActivityRecord[] {
+  if (!Array.isArray(answer)) throw malformed('listActivity', 'something that is not a list');
+  if (answer.length > limit) throw malformed('listActivity', 'more entries than the limit');
+  for (const entry of answer as unknown[]) {
+    if (!isObject(entry)) throw malformed('listActivity', 'an entry that is not an object');
+    const owned = entry['userId'] === userId || (entry['userId'] === undefined && tenantId !== undefined && entry['tenantId'] === tenantId);
+    if (!owned) throw malformed('listActivity', "another user's entry");
+    if (typeof entry['id'] !== 'string' || typeof entry['type'] !== 'string' || typeof entry['reason'] !== 'string' || !isTime(entry['at'])) {
+      throw malformed('listActivity', 'an entry without a text id, type and reason and a finite time');
+    }
+  }
+  return answer as readonly ActivityRecord[];
+}
+
+/** Checks the answer of `consumeRevocationLink(id)`: `null`, or that link. */
+export function checkLink(answer: unknown, id: string): RevocationLinkRecord | null {
+  if (answer === null) return null;
+  if (!isObject(answer) || answer['id'] !== id) throw malformed('consumeRevocationLink', 'another link than the one asked for');
+  if (typeof answer['userId'] !== 'string' || typeof answer['sessionId'] !== 'string' || !isTime(answer['expiresAt'])) {
+    throw malformed('consumeRevocationLink', 'a link without a text userId and sessionId and a finite expiry');
+  }
+  return answer as unknown as RevocationLinkRecord;
+}
+
+/** Checks the answer of `rememberDevice`: `null` or a finite time. */
+export function checkSighting(answer: unknown): number | null {
+  if (answer === null) return null;
+  if (!isTime(answer)) throw malformed('rememberDevice', 'a last-seen time that is neither null nor a finite number');
   return answer;
 }

@@ -51,6 +51,8 @@ function detailOf(event: SessionEvent): string | null {
       return event.deviceLabel;
     case 'sessions.pruned':
       return String(event.count);
+    case 'tenant.sessions_invalidated':
+      return null;
     default:
       return event.sessionIds === undefined ? null : String(event.sessionIds.length);
   }
@@ -68,7 +70,7 @@ export function createActivity(db: Database.Database, log: (line: string) => voi
   return {
     record(event) {
       log(formatEventLine(event));
-      const userId = event.type === 'sessions.pruned' ? null : event.userId;
+      const userId = event.type === 'sessions.pruned' || event.type === 'tenant.sessions_invalidated' ? null : event.userId;
       const tenantId = event.type === 'sessions.pruned' ? null : (event.tenantId ?? null);
       const by = event.type === 'sessions.pruned' ? null : (event.by ?? null);
       insert.run(event.at, event.type, event.reason, userId, tenantId, by, detailOf(event));

@@ -5,6 +5,9 @@ export function formatEventLine(event: SessionEvent): string {
   const fields: string[] = [new Date(event.at).toISOString(), event.type.padEnd(24), `reason=${event.reason}`];
   if (event.type === 'sessions.pruned') {
     fields.push(`count=${event.count}`);
+  } else if (event.type === 'tenant.sessions_invalidated') {
+    fields.push(`tenant=${event.tenantId}`, `kinds=${event.kinds.join(',')}`);
+    if (event.by !== undefined) fields.push(`by=${event.by}`);
   } else {
     fields.push(`user=${event.userId}`);
     if (event.tenantId !== undefined) fields.push(`tenant=${event.tenantId}`);

@@ -67,6 +67,11 @@ export interface AccessTokenClaims {
    * minted for a session object without `authenticatedAt`.
    */
   readonly auth_time?: number;
+  /**
+   * On a token of a support session (`impersonate`): who acts as the user (OAuth token
+   * exchange's actor claim). Such a token has no `auth_time`: it is never fresh.
+   */
+  readonly act?: { readonly sub: string };
   /** Issuer, when the `issuer` option is set. */
   readonly iss?: string;
   /** Audience, when the `audience` option is set. */
@@ -100,7 +105,8 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 /** Dependencies the manager hands to {@link AccessTokens}. */
 export interface AccessTokenDependencies {
   readonly clock: () => number;
-  readonly loadState: (userId: string) => Promise<RevocationState>;
+  /** The user's state; with a tenant id, that tenant's epochs too, in the same read. */
+  readonly loadState: (userId: string, tenantId?: string) => Promise<RevocationState>;
   readonly cacheTtl: number;
   readonly cacheSize: number;
 }
@@ -128,6 +134,9 @@ export class AccessTokens {
   readonly #algorithms: ReadonlySet<AccessTokenAlgorithm>;
   readonly #clock: () => number;
   readonly #states: EpochCache;
+  // Tokens of a tenant's session: the user's state with the tenant's epochs, keyed by user and
+  // tenant (a JSON pair, so no id can forge another's key).
+  readonly #tenantStates: EpochCache;
   readonly #verified: VerifiedTokenCache<AccessTokenClaims>;
 
   constructor(options: AccessTokenOptions, dependencies: AccessTokenDependencies) {
@@ -147,7 +156,16 @@ export class AccessTokens {
     // Surface a bad key at startup through the first call rather than an unhandled rejection.
     this.#keys.catch(() => undefined);
     this.#clock = dependencies.clock;
-    this.#states = new EpochCache({ ttl: dependencies.cacheTtl, capacity: dependencies.cacheSize, load: dependencies.loadState, clock: dependencies.clock });
+    this.#states = new EpochCache({ ttl: dependencies.cacheTtl, capacity: dependencies.cacheSize, load: (userId) => dependencies.loadState(userId), clock: dependencies.clock });
+    this.#tenantStates = new EpochCache({
+      ttl: dependencies.cacheTtl,
+      capacity: dependencies.cacheSize,
+      load: (key) => {
+        const [userId, tenantId] = JSON.parse(key) as [string, string];
+        return dependencies.loadState(userId, tenantId);
+      },
+      clock: dependencies.clock,
+    });
     // Stryker disable next-line LogicalOperator: the cache size shows only as speed, never in an answer
     this.#verified = new VerifiedTokenCache(options.verifiedCacheSize ?? 10_000);
   }
@@ -155,11 +173,18 @@ export class AccessTokens {
   /** Drops a user's cached revocation state (a revocation happened). */
   invalidate(userId: string): void {
     this.#states.invalidate(userId);
+    // Revocations are rare next to verifications: the tenant-keyed copies go all at once
+    // rather than keeping an index of them per user.
+    this.#tenantStates.clear();
   }
 
-  /** Drops every cached revocation state (a store's subscription may have missed notices). */
+  /**
+   * Drops every cached revocation state (a store's subscription may have missed notices, or a
+   * whole tenant was revoked).
+   */
   clear(): void {
     this.#states.clear();
+    this.#tenantStates.clear();
   }
 
   /** The public keys as a JSON Web Key Set (HS256 secrets are never included). */
@@ -175,6 +200,7 @@ export class AccessTokens {
       readonly createdAt: number;
       readonly tenantId?: string | undefined;
       readonly authenticatedAt?: number | undefined;
+      readonly impersonatorId?: string | undefined;
     },
     options: IssueAccessTokenOptions = {},
   ): Promise<string> {
@@ -190,7 +216,8 @@ export class AccessTokens {
     const claims: Record<string, unknown> = { sid: session.id, kind: session.kind, sct: session.createdAt };
     // Stryker disable next-line ConditionalExpression: an undefined claim is left out of the JSON either way
     if (session.tenantId !== undefined) claims['tid'] = session.tenantId;
-    if (typeof session.authenticatedAt === 'number' && Number.isFinite(session.authenticatedAt)) claims['auth_time'] = Math.floor(session.authenticatedAt / 1000);
+    if (typeof session.impersonatorId === 'string') claims['act'] = { sub: session.impersonatorId };
+    else if (typeof session.authenticatedAt === 'number' && Number.isFinite(session.authenticatedAt)) claims['auth_time'] = Math.floor(session.authenticatedAt / 1000);
     const jwt = new SignJWT(claims)
       .setProtectedHeader({ alg: key.alg, typ: ACCESS_TOKEN_TYPE, kid: key.kid })
       .setSubject(session.userId)
@@ -226,13 +253,18 @@ export class AccessTokens {
     // check keeps the rule in one readable place.
     // Stryker disable next-line ConditionalExpression,EqualityOperator,BooleanLiteral,ObjectLiteral,StringLiteral: see above
     if (now - this.#tolerance >= claims.exp * 1000) return { ok: false, reason: 'expired' };
-    const state = await this.#states.get(claims.sub);
+    const state = claims.tid === undefined ? await this.#states.get(claims.sub) : await this.#stateWithTenant(claims.sub, claims.tid);
     // Stryker disable next-line StringLiteral: the manager checked this state's epochs when it loaded them, so the label is never shown from here.
     const epoch = epochOf(state.epochs, claims.kind, 'getRevocationState');
     if (claims.sct <= epoch) return { ok: false, reason: 'revoked' };
+    if (claims.sct <= (state.tenantEpochs === undefined ? 0 : epochOf(state.tenantEpochs, claims.kind, 'getRevocationState'))) return { ok: false, reason: 'revoked' };
     // `sid` has the session-id shape (readClaims), which no Object property name has.
     if ((state.denied[claims.sid] ?? Number.NEGATIVE_INFINITY) > now - this.#tolerance) return { ok: false, reason: 'revoked' };
     return { ok: true, claims };
+  }
+
+  #stateWithTenant(userId: string, tenantId: string): Promise<RevocationState> {
+    return this.#tenantStates.get(JSON.stringify([userId, tenantId]));
   }
 
   async #verifySignature(jwt: string, now: number): Promise<AccessTokenVerification> {
@@ -275,7 +307,8 @@ export class AccessTokens {
 }
 
 function readClaims(payload: JWTPayload): AccessTokenClaims | undefined {
-  const { sub, sid, kind, sct, iat, exp, jti, auth_time: authTime } = payload as Record<string, unknown>;
+  const { sub, sid, kind, sct, iat, exp, jti, auth_time: authTime, act } = payload as Record<string, unknown>;
+  if (act !== undefined && (typeof act !== 'object' || act === null || typeof (act as { sub?: unknown }).sub !== 'string')) return undefined;
   if (typeof sub !== 'string' || sub.length === 0 || !isSessionId(sid) || typeof kind !== 'string') return undefined;
   if (!Number.isSafeInteger(sct) || typeof jti !== 'string') return undefined;
   if (authTime !== undefined && !Number.isSafeInteger(authTime)) return undefined;

@@ -88,12 +88,20 @@ export interface SessionRoutesOptions {
    * `{ "error": "reauthentication_required" }` otherwise. Off by default.
    */
   readonly requireFresh?: number;
+  /**
+   * Serves the "This wasn't me" page at `<prefix>/not-me?token=<link token>` (tokens from
+   * `sessions.issueRevocationLink`): `GET` only shows a confirmation (mail scanners and link
+   * previews follow links), `POST` signs out the session the email was about, or every session
+   * with `everywhere=1`. Needs no session: the link is the proof. Off by default.
+   */
+  readonly revocationLinks?: boolean;
 }
 
 /** The routes' options after checks. */
 export interface ResolvedRoutesOptions {
   readonly prefix: string;
   readonly requireFresh: number | undefined;
+  readonly revocationLinks: boolean;
 }
 
 /** Seconds in `Retry-After` when the options say nothing. */
@@ -185,10 +193,11 @@ function sitePath(name: string, value: unknown, fallback: string): string {
 export function resolveRoutesOptions(input: SessionRoutesOptions = {}): ResolvedRoutesOptions {
   const options = optionsObject('The session routes options', input, ROUTES_OPTIONS);
   const requireFresh = options.requireFresh === undefined ? undefined : integer('requireFresh (ms)', options.requireFresh, 0, { min: 1 });
-  return { prefix: resolveRoutePrefix({ prefix: options.prefix }), requireFresh };
+  const revocationLinks = boolean('revocationLinks', options.revocationLinks, false);
+  return { prefix: resolveRoutePrefix({ prefix: options.prefix }), requireFresh, revocationLinks };
 }
 
-const ROUTES_OPTIONS = ['prefix', 'requireFresh'];
+const ROUTES_OPTIONS = ['prefix', 'requireFresh', 'revocationLinks'];
 
 /**
  * Checks the routes' prefix: a same-origin path other than `/`, without query; a trailing

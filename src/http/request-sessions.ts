@@ -111,7 +111,7 @@ export interface RequestSessions {
   revoke(sessionId: string): Promise<boolean>;
 }
 
-type Identity = { readonly id: string; readonly userId: string; readonly tenantId?: string | undefined };
+type Identity = { readonly id: string; readonly userId: string; readonly tenantId?: string | undefined; readonly impersonatorId?: string | undefined };
 
 const SIGNED_OUT: Authentication = { status: 'anonymous', reason: 'missing' };
 
@@ -133,7 +133,7 @@ function ensureKnown({ auth }: RequestState): void {
 function identity({ auth }: RequestState): Identity | undefined {
   if (auth.status !== 'authenticated') return undefined;
   if (auth.session !== null) return auth.session;
-  return auth.claims === null ? undefined : { id: auth.claims.sid, userId: auth.claims.sub, tenantId: auth.claims.tid };
+  return auth.claims === null ? undefined : { id: auth.claims.sid, userId: auth.claims.sub, tenantId: auth.claims.tid, impersonatorId: auth.claims.act?.sub };
 }
 
 function signedIn(state: RequestState, action: string): Identity {
@@ -156,7 +156,7 @@ function setCookie(state: RequestState, created: CreatedSession): void {
 // when the manager hands one back, else it is signed out too.
 async function credentialChanged(state: RequestState, change: 'passwordChanged' | 'emailChanged'): Promise<CredentialChangeResult> {
   const who = signedIn(state, change);
-  const result = await state.manager[change](who.userId, { currentSessionId: who.id, tenantId: who.tenantId });
+  const result = await state.manager[change](who.userId, { currentSessionId: who.id, tenantId: who.tenantId, by: who.impersonatorId });
   if (result.token !== undefined && result.session !== undefined) {
     setCookie(state, { token: result.token, session: result.session });
   } else {
@@ -233,7 +233,7 @@ class BoundSessions implements RequestSessions {
     const state = this.#state;
     ensureKnown(state);
     const who = identity(state);
-    const result = who === undefined ? { global: false } : await state.manager.signOut(who);
+    const result = who === undefined ? { global: false } : await state.manager.signOut(who, { by: who.impersonatorId });
     state.auth = SIGNED_OUT;
     clearCookie(state);
     return result;
@@ -243,14 +243,14 @@ class BoundSessions implements RequestSessions {
     const state = this.#state;
     ensureKnown(state);
     const who = identity(state);
-    if (who !== undefined) await state.manager.revokeAll(who.userId, { tenantId: who.tenantId });
+    if (who !== undefined) await state.manager.revokeAll(who.userId, { tenantId: who.tenantId, by: who.impersonatorId, reason: 'sign_out_everywhere' });
     state.auth = SIGNED_OUT;
     clearCookie(state);
   }
 
   async signOutOthers(): Promise<{ readonly revokedIds: readonly string[] }> {
     const who = signedIn(this.#state, 'signOutOthers');
-    return this.#state.manager.revokeOthers(who.userId, who.id, { tenantId: who.tenantId });
+    return this.#state.manager.revokeOthers(who.userId, who.id, { tenantId: who.tenantId, by: who.impersonatorId });
   }
 
   async list(listOptions: { readonly locale?: string | undefined } = {}): Promise<SessionView[]> {
@@ -269,7 +269,7 @@ class BoundSessions implements RequestSessions {
   async revoke(sessionId: string): Promise<boolean> {
     const state = this.#state;
     const who = signedIn(state, 'revoke');
-    const revoked = await state.manager.revoke(sessionId, { userId: who.userId });
+    const revoked = await state.manager.revoke(sessionId, { userId: who.userId, by: who.impersonatorId });
     if (revoked && sessionId === who.id) {
       state.auth = SIGNED_OUT;
       clearCookie(state);

@@ -4,6 +4,7 @@ import { isSessionId } from '../token.js';
 import { isCrossSiteRequest } from './cross-site.js';
 import { requestStateOf, requireSessionResponse } from './guards.js';
 import { isFreshRequest } from './freshness.js';
+import { notMePage } from './not-me-page.js';
 import { resolveRoutesOptions, type SessionRoutesOptions } from './options.js';
 import { report } from './report.js';
 import { requestPath, type HttpRequest } from './request.js';
@@ -93,6 +94,24 @@ function routeOf(rest: string): { readonly route: Route; readonly segment: strin
   return { route: NAMED.get(segment) ?? revokeOne, segment };
 }
 
+// "This wasn't me": no session needed (the link is the proof); GET asks, POST acts, and only
+// a same-origin POST (the page's own form).
+async function revocationLinkPage(
+  manager: SessionManager,
+  request: HttpRequest,
+  selfPath: string,
+  resolved: { readonly trustProxy: boolean; readonly onError: ((error: unknown) => void) | undefined; readonly retryAfter: number },
+): Promise<HttpResponse> {
+  if (!['GET', 'HEAD', 'POST'].includes(request.method)) return methodNotAllowedResponse('GET, HEAD, POST');
+  if (request.method === 'POST' && isCrossSiteRequest(request, resolved.trustProxy)) return crossSiteResponse();
+  try {
+    return await notMePage(manager, request, selfPath);
+  } catch (error) {
+    report(resolved.onError, error);
+    return unavailableResponse(request, resolved.retryAfter);
+  }
+}
+
 /** The first language tag of Accept-Language when it is a valid locale, for "3 hours ago". */
 function preferredLocale(header: string | undefined): string | undefined {
   const tag = header?.split(',')[0]?.split(';')[0]?.trim();
@@ -114,6 +133,7 @@ function preferredLocale(header: string | undefined): string | undefined {
  * | `POST /sign-out` | `200` `{ global }`, cookie cleared |
  * | `POST /sign-out-others` | `200` `{ revoked }` (how many) |
  * | `POST /sign-out-everywhere` | `204`, cookie cleared |
+ * | `GET`, `POST /not-me?token=` | with `revocationLinks`: the "This wasn't me" page (no session needed) |
  *
  * Every route needs a session (`401`, or the login redirect for a page navigation); another
  * method gets `405` with `Allow`; state-changing routes refuse cross-site requests (`403`);
@@ -123,15 +143,15 @@ function preferredLocale(header: string | undefined): string | undefined {
  * many ms.
  *
  * @param manager - The manager the session middleware was given.
- * @param options - `prefix`, the full path from the app's root (default `"/sessions"`), and
- * `requireFresh` (ms, off by default).
+ * @param options - `prefix`, the full path from the app's root (default `"/sessions"`),
+ * `requireFresh` (ms, off by default) and `revocationLinks` (off by default).
  * @returns The routes.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a prefix that is not a path
  * or a `requireFresh` that is not a whole number of ms >= 1.
  */
 export function createSessionRoutes(manager: SessionManager, options: SessionRoutesOptions = {}): SessionRoutes {
   checkManager(manager, 'The session routes');
-  const { prefix, requireFresh } = resolveRoutesOptions(options);
+  const { prefix, requireFresh, revocationLinks } = resolveRoutesOptions(options);
   const respond = async (sessions: RequestSessions | undefined): Promise<HttpResponse | undefined> => {
     const state = requestStateOf(sessions, 'The session routes');
     if (state.manager !== manager) {
@@ -143,6 +163,7 @@ export function createSessionRoutes(manager: SessionManager, options: SessionRou
     const matched = routeOf(path.slice(prefix.length));
     if (matched === undefined) return undefined;
     const { route, segment } = matched;
+    if (segment === 'not-me' && revocationLinks) return revocationLinkPage(manager, request, `${prefix}/not-me`, resolved);
     if (!route.methods.includes(request.method)) return methodNotAllowedResponse(route.methods.join(', '));
     if (route.changesState && isCrossSiteRequest(request, resolved.trustProxy)) return crossSiteResponse();
     const denied = requireSessionResponse(sessions);

@@ -137,6 +137,10 @@ export interface UserExport {
   readonly epochs: Readonly<Record<string, number>>;
   /** Individually revoked sessions still refused to access tokens: session id to "until" (ms). */
   readonly denied: Readonly<Record<string, number>>;
+  /** The account activity kept for the user, newest first (empty with a store that keeps none). */
+  readonly activity: readonly ActivityEntry[];
+  /** The devices the user signed in from, as kept for new-device alerts. */
+  readonly devices: readonly ExportedDevice[];
 }
 
 /** What {@link SessionManager.eraseUser} did. */
@@ -168,6 +172,99 @@ export type RevokeUserOutcome =
 export interface RevokeOthersResult {
   /** The sessions this call revoked. */
   readonly revokedIds: readonly string[];
+}
+
+/** A user's known devices in a {@link UserExport}. */
+export interface ExportedDevice {
+  /** The hash the store keeps (browser, OS and network, hashed with the user id). */
+  readonly deviceHash: string;
+  /** When it was last used to sign in (ms). */
+  readonly lastSeenAt: number;
+}
+
+/** One entry of a user's account activity ({@link SessionManager.activity}). */
+export interface ActivityEntry {
+  /** Unique; pass the last one's as `before` to read the next page. */
+  readonly id: string;
+  /**
+   * What happened: `session.created`, `session.revoked`, `session.reauthenticated`,
+   * `user.session_invalidated` or, for the tenant's own entries, `tenant.sessions_invalidated`.
+   */
+  readonly type: string;
+  /** When (ms). */
+  readonly at: number;
+  /** Why: `sign_in`, `sign_out`, `replaced`, `password_changed`, `not_me`, `admin`... */
+  readonly reason: string;
+  /** The session concerned, when there is one. */
+  readonly sessionId?: string;
+  /** The device, e.g. `"Chrome on Mac OS"`, when known. */
+  readonly deviceLabel?: string;
+  /** The client IP as the IP policy kept it, when known. */
+  readonly ip?: string;
+  /** Who acted when it was not the user: an admin, a support agent, a job. */
+  readonly by?: string;
+  /** The tenant, when the session had one (always on a tenant's own entry). */
+  readonly tenantId?: string;
+}
+
+/** Options of {@link SessionManager.activity}. */
+export interface ActivityOptions {
+  /** At most this many entries, 1 to 1,000. @default 50 */
+  readonly limit?: number | undefined;
+  /** Entries older than this one (the `id` of the last entry of the previous page). */
+  readonly before?: string | undefined;
+  /** Also the tenant's own entries (tenant-wide sign-outs), merged in order. */
+  readonly tenantId?: string | undefined;
+}
+
+/** Options of {@link SessionManager.revokeTenant}. */
+export interface RevokeTenantSessionsOptions {
+  /** Kinds to sign out, or `"all"`. @default the `everywhereKinds` option */
+  readonly kinds?: readonly string[] | 'all';
+  /** Who acted, for the event and the activity entry. */
+  readonly by?: string | undefined;
+  /** @default "admin" */
+  readonly reason?: string | undefined;
+}
+
+/** The result of {@link SessionManager.revokeTenant}. */
+export interface RevokeTenantResult {
+  /** The tenant's epochs of the revoked kinds after the raise (ms). */
+  readonly epochs: Epochs;
+}
+
+/** Options of {@link SessionManager.impersonate}. */
+export interface ImpersonateOptions {
+  /** Lifetime of the support session in ms. @default the `impersonation` kind's maxAge: 1 hour */
+  readonly ttl?: number | undefined;
+  /** The user's tenant, copied into the session. */
+  readonly tenantId?: string | undefined;
+  /** The support agent's User-Agent, for the device shown in the user's list. */
+  readonly userAgent?: string | undefined;
+  /** The support agent's IP. */
+  readonly ip?: string | undefined;
+}
+
+/** Options of {@link SessionManager.issueRevocationLink}. */
+export interface RevocationLinkOptions {
+  /** How long the link works, in ms (1 minute to 30 days). @default 7 days */
+  readonly ttl?: number | undefined;
+}
+
+/** Options of {@link SessionManager.redeemRevocationLink}. */
+export interface RedeemRevocationLinkOptions {
+  /** Also sign the user out of every session of every kind. @default false */
+  readonly everywhere?: boolean | undefined;
+}
+
+/** What a redeemed "This wasn't me" link did. */
+export interface RedeemedRevocationLink {
+  /** The user whose session it was. */
+  readonly userId: string;
+  /** The session the link named; revoked unless it had ended already. */
+  readonly sessionId: string;
+  /** Whether every session of the user was signed out too. */
+  readonly everywhere: boolean;
 }
 
 /** The result of {@link SessionManager.signOut}. */
@@ -269,6 +366,69 @@ export interface SessionManager {
    * kinds (as {@link SessionManager.revokeAll}); `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   revokeOthers(userId: string, keepSessionId: string, options?: RevokeOthersSessionsOptions): Promise<RevokeOthersResult>;
+  /**
+   * Signs out every user of a tenant (an organization's breach response): one tenant epoch per
+   * kind, O(1) writes however many users and sessions, checked on every validation in the same
+   * store read as the user's epochs, and refusing access tokens minted before it too. A sign-in
+   * right after works. Event `tenant.sessions_invalidated`, and an entry in the tenant's
+   * activity (read with `activity(userId, { tenantId })`).
+   * @param tenantId - The tenant.
+   * @param options - The kinds (default: the `everywhereKinds` option), actor and reason.
+   * @returns The tenant's epochs of those kinds after the raise.
+   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the store keeps no
+   * tenant epochs; `INVALID_INPUT` for a bad tenant id or kinds; `STORE_UNAVAILABLE`,
+   * `STORE_ERROR`, `CLOSED`.
+   */
+  revokeTenant(tenantId: string, options?: RevokeTenantSessionsOptions): Promise<RevokeTenantResult>;
+  /**
+   * Starts a support session: a session of kind `impersonation` for `userId`, carrying
+   * `impersonatorId` (the admin's user id), which lasts an hour by default, is never fresh
+   * (`isFresh` is false, `requireFresh` refuses), is listed to the user as support access, ends
+   * with the user's "sign out everywhere", and makes every event it causes carry `by`. The app
+   * decides who may impersonate whom before calling this.
+   * @param adminSession - The admin's live session, as `validate` returned it.
+   * @param userId - The user to act as.
+   * @param options - Lifetime, tenant, the admin's device.
+   * @returns The support session's token and session.
+   * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` when the admin session is not
+   * live, or is itself a support session; `INVALID_INPUT` for bad ids or ttl;
+   * `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   */
+  impersonate(adminSession: Pick<Session, 'id' | 'userId'>, userId: string, options?: ImpersonateOptions): Promise<CreatedSession>;
+  /**
+   * A user's account activity, newest first: sign-ins (with device and IP), sign-outs,
+   * revocations and who made them, kept `activityRetention` (90 days) by the store. Every
+   * acknowledged revocation has its entry.
+   * @param userId - The user.
+   * @param options - Page size, the cursor (`before`), the tenant whose own entries to merge.
+   * @returns One page of entries.
+   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the store keeps no
+   * activity; `INVALID_INPUT` for a bad id, limit or cursor; `STORE_UNAVAILABLE`,
+   * `STORE_ERROR`, `CLOSED`.
+   */
+  activity(userId: string, options?: ActivityOptions): Promise<ActivityEntry[]>;
+  /**
+   * Makes a "This wasn't me" link for an email about a new sign-in: a one-time opaque token of
+   * which the store keeps only a hash. Put it in a URL to the session routes' `/not-me` page
+   * (`?token=`), which asks for confirmation and acts only on POST.
+   * @param sessionId - The session the email is about.
+   * @param options - How long the link works.
+   * @returns The token, or `null` when no such session exists.
+   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the store keeps no
+   * activity; `INVALID_INPUT` for a bad ttl; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   */
+  issueRevocationLink(sessionId: string, options?: RevocationLinkOptions): Promise<string | null>;
+  /**
+   * Uses a "This wasn't me" link once: revokes its session (reason `not_me`) and, with
+   * `everywhere`, every session of the user. Needs no session: the link is the proof.
+   * @param token - The link's token.
+   * @param options - Whether to sign out everywhere.
+   * @returns What was done, or `null` when the link is refused: used before, altered, expired,
+   * or not a link at all.
+   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the store keeps no
+   * activity; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   */
+  redeemRevocationLink(token: unknown, options?: RedeemRevocationLinkOptions): Promise<RedeemedRevocationLink | null>;
   /**
    * Signs this device out, or every device when the global-logout policy says so.
    * @param session - The signed-in session, as `validate` returned it.
@@ -372,7 +532,7 @@ export interface SessionManager {
    * without a private key (a verify-only service); `INVALID_INPUT` for a `ttl` outside 1 s to `maxTtl`
    * or a session without a session id, a string `userId` and a numeric `createdAt`; `CLOSED`.
    */
-  issueAccessToken(session: Pick<Session, 'id' | 'userId' | 'kind' | 'createdAt' | 'tenantId'> & Partial<Pick<Session, 'authenticatedAt'>>, options?: IssueAccessTokenOptions): Promise<string>;
+  issueAccessToken(session: Pick<Session, 'id' | 'userId' | 'kind' | 'createdAt' | 'tenantId'> & Partial<Pick<Session, 'authenticatedAt' | 'impersonatorId'>>, options?: IssueAccessTokenOptions): Promise<string>;
   /**
    * Verifies a JWT: signature, expiry, epoch and deny-list. Never throws for a bad token: it
    * returns a refusal.

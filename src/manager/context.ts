@@ -18,8 +18,12 @@ export interface ManagerContext {
   readonly accessTokens: AccessTokens | undefined;
   /** Until when a revoked session's id stays on the access-token deny-list. */
   denyUntil(at: number): number;
-  /** Drops this process's cached revocation state of the user. */
+  /** Whether the store keeps account activity, known devices and revocation links. */
+  readonly keepsActivity: boolean;
+  /** Drops this process's cached revocation state of the user (and tells the watchers). */
   afterRevocation(userId: string): void;
+  /** Drops this process's cached revocation state of a tenant's users (and tells the watchers). */
+  afterTenantRevocation(tenantId: string): void;
   /** Throws `CLOSED` once the manager was closed. */
   ensureOpen(): void;
   /** Whether the manager was closed. */

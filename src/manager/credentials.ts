@@ -1,5 +1,5 @@
 import { refusal } from '../session.js';
-import { checkLookup, epochOf } from '../store-answers.js';
+import { checkLookup, sessionEpoch } from '../store-answers.js';
 import type { SessionRecord } from '../store.js';
 import type { ActorOptions, CredentialChangeOptions, CredentialChangeResult, SessionManager, SignOutResult } from './api.js';
 import type { ManagerContext } from './context.js';
@@ -19,7 +19,7 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
     const found = checkLookup(await calls.call('get', () => store.get(sessionId)), sessionId);
     if (found === null || found.session.userId !== userId) return undefined;
     const { session } = found;
-    return refusal(session, epochOf(found.epochs, session.kind, 'get'), config.clock(), 0) === undefined ? session : undefined;
+    return refusal(session, sessionEpoch(session, found.epochs, found.tenantEpochs, 'get'), config.clock(), 0) === undefined ? session : undefined;
   };
 
   // Other devices out through the epoch (O(1), reaches access tokens and caches), then this
@@ -43,7 +43,7 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
     // session's authenticatedAt (a changed password must not make a stolen session "fresh")
     // and its cookie choice.
     const { userAgent, ip, tenantId, data, kind, persistent, authenticatedAt } = current;
-    return lifecycle.create({ userId, kind, userAgent, ip, tenantId, data, persistent }, reason, authenticatedAt);
+    return lifecycle.create({ userId, kind, userAgent, ip, tenantId, data, persistent }, { reason, authenticatedAt });
   };
 
   return {

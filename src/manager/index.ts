@@ -13,6 +13,10 @@ import { createLifecycle } from './lifecycle.js';
 import { createPruning } from './pruning.js';
 import { revokeUsers } from './bulk.js';
 import { eraseUser, exportUser } from './privacy.js';
+import { keepsActivity, listActivity } from './activity.js';
+import { impersonate } from './impersonation.js';
+import { issueRevocationLink, redeemRevocationLink } from './revocation-links.js';
+import { revokeTenant } from './tenants.js';
 import { validateParsed } from './validate-parsed.js';
 
 // A store that cannot hang (it does no I/O) gets no deadline: it would only cost time. A store
@@ -60,7 +64,8 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
       ? undefined
       : new AccessTokens(options.accessTokens, {
           clock: config.clock,
-          loadState: async (userId) => checkRevocationState(await calls.call('getRevocationState', () => store.getRevocationState(userId))),
+          loadState: async (userId, tenantId) =>
+            checkRevocationState(await calls.call('getRevocationState', () => (tenantId === undefined ? store.getRevocationState(userId) : store.getRevocationState(userId, tenantId)))),
           cacheTtl: config.epochCacheTtl,
           cacheSize: config.epochCacheSize,
         });
@@ -73,8 +78,10 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
     calls,
     hub: new EventHub(config.onError),
     accessTokens,
+    keepsActivity: keepsActivity(store),
     denyUntil: (at) => at + denyWindow,
     afterRevocation: (userId) => accessTokens?.invalidate(userId),
+    afterTenantRevocation: () => accessTokens?.clear(),
     ensureOpen: () => {
       if (closed) throw new SessionError('CLOSED', 'The session manager was closed.');
     },
@@ -83,7 +90,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
   const unsubscribe =
     accessTokens !== undefined && store.subscribe
       ? store.subscribe(
-          (notice) => accessTokens.invalidate(notice.userId),
+          (notice) => (notice.tenantId !== undefined ? accessTokens.clear() : accessTokens.invalidate(notice.userId)),
           () => accessTokens.clear(),
         )
       : undefined;
@@ -102,6 +109,8 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
     create: (input) => lifecycle.create(input),
     reauthenticated: (sessionId, reauthOptions) => lifecycle.reauthenticated(sessionId, reauthOptions),
     isFresh(session, maxAge) {
+      // A support session is never fresh: whoever acts cannot prove to be the user.
+      if (typeof (session as { impersonatorId?: unknown } | null)?.impersonatorId === 'string') return false;
       const authenticatedAt = (session as { authenticatedAt?: unknown } | null)?.authenticatedAt;
       if (typeof authenticatedAt !== 'number' || !Number.isFinite(authenticatedAt)) {
         throw new SessionError('INVALID_INPUT', 'isFresh() needs a session with a numeric authenticatedAt, as validate() returns it.');
@@ -114,6 +123,11 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
     revokeAll: (userId, revokeOptions) => lifecycle.revokeAll(userId, revokeOptions),
     revokeUsers: (userIds, revokeOptions) => revokeUsers(lifecycle, userIds, revokeOptions),
     revokeOthers: (userId, keepSessionId, revokeOptions) => lifecycle.revokeOthers(userId, keepSessionId, revokeOptions),
+    revokeTenant: (tenantId, revokeOptions) => revokeTenant(context, tenantId, revokeOptions),
+    impersonate: (adminSession, userId, impersonateOptions) => impersonate(context, lifecycle, adminSession, userId, impersonateOptions),
+    activity: (userId, activityOptions) => listActivity(context, userId, activityOptions),
+    issueRevocationLink: (sessionId, linkOptions) => issueRevocationLink(context, sessionId, linkOptions),
+    redeemRevocationLink: (token, redeemOptions) => redeemRevocationLink(context, lifecycle, token, redeemOptions),
     list: (userId, listOptions) => lifecycle.list(userId, listOptions),
     exportUser: (userId) => exportUser(context, userId),
     eraseUser: (userId, eraseOptions) => eraseUser(context, lifecycle, userId, eraseOptions),

@@ -2,7 +2,7 @@ import { describeDevice, deviceLabel } from '../device.js';
 import { SessionError, storeFailure } from '../errors.js';
 import { answersNow, getNow, type AnswersNow } from '../get-now.js';
 import { refusal, toSession, toView, type Session, type SessionView, type ValidationResult } from '../session.js';
-import { checkCreated, checkFlag, checkIds, checkLookup, checkLookupNow, checkRaisedEpochs, checkRevoked, checkUserSessions, epochOf } from '../store-answers.js';
+import { checkCreated, checkFlag, checkIds, checkLookup, checkLookupNow, checkRaisedEpochs, checkRevoked, checkUserSessions, sessionEpoch } from '../store-answers.js';
 import type { Epochs, SessionLimit, SessionRecord, SessionStore } from '../store.js';
 import { isSessionId, mintToken, parseToken, secretMatches, secretMatchesText, type ParsedToken } from '../token.js';
 import type {
@@ -16,18 +16,30 @@ import type {
   RevokeOthersSessionsOptions,
   RevokeSessionOptions,
 } from './api.js';
+import { entryFor, sawDevice } from './activity.js';
 import { sessionsRevoked, userInvalidated } from './audit.js';
 import { applyIpPolicy } from '../ip-policy.js';
 import type { ManagerContext } from './context.js';
 import { checkCreateInput, checkId, cleanIp, kindsOf, presentedTokens } from './input.js';
 
-/** Why a session was created: a sign-in, or the fresh session of a credential change. */
-export type CreateReason = 'sign_in' | 'password_changed' | 'email_changed';
+/** Why a session was created: a sign-in, the fresh session of a credential change, support access. */
+export type CreateReason = 'sign_in' | 'password_changed' | 'email_changed' | 'impersonation';
+
+/** How a session other than a plain sign-in is made. */
+export interface CreateHow {
+  /** @default "sign_in" */
+  readonly reason?: CreateReason;
+  /** Kept from the session a credential change replaces; else the sign-in time. */
+  readonly authenticatedAt?: number | undefined;
+  /** A support session: who acts as the user (also the events' `by`). */
+  readonly impersonatorId?: string | undefined;
+  /** A lifetime other than the kind's. */
+  readonly maxAge?: number | undefined;
+}
 
 /** The session lifecycle: sign in, validate, revoke one, many or all, and list. */
 export interface Lifecycle {
-  /** `authenticatedAt`: kept from the session a credential change replaces; else the sign-in time. */
-  create(input: CreateSessionInput, reason?: CreateReason, authenticatedAt?: number): Promise<CreatedSession>;
+  create(input: CreateSessionInput, how?: CreateHow): Promise<CreatedSession>;
   reauthenticated(sessionId: string, options?: ReauthenticateOptions): Promise<Session | null>;
   validate(token: unknown): Promise<ValidationResult>;
   /** {@link validate} of a token already parsed; a value at once when the store answers at once. */
@@ -51,7 +63,7 @@ const REFUSED = {
 /** Marks a live session whose touch is due. */
 const TOUCH_DUE = Symbol('touch due');
 
-type LivenessFields = Pick<SessionRecord, 'kind' | 'createdAt' | 'expiresAt' | 'lastUsedAt' | 'revokedAt'>;
+type LivenessFields = Pick<SessionRecord, 'kind' | 'tenantId' | 'createdAt' | 'expiresAt' | 'lastUsedAt' | 'revokedAt'>;
 
 /** Builds the lifecycle over the manager's shared context. */
 export function createLifecycle(context: ManagerContext): Lifecycle {
@@ -90,7 +102,9 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     return ids;
   };
 
-  const create = async (input: CreateSessionInput, reason: CreateReason = 'sign_in', authenticatedAt?: number): Promise<CreatedSession> => {
+  const create = async (input: CreateSessionInput, how: CreateHow = {}): Promise<CreatedSession> => {
+    const { reason = 'sign_in', authenticatedAt, impersonatorId } = how;
+    const by = impersonatorId;
     ensureOpen();
     checkCreateInput(input, config);
     const kind = input.kind ?? 'browser';
@@ -107,7 +121,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       secretHash: minted.secretHash,
       createdAt: now,
       authenticatedAt: authenticatedAt ?? now,
-      maxAge: kindOptions.maxAge,
+      maxAge: how.maxAge ?? kindOptions.maxAge,
       deviceKey: device.deviceKey,
       browser: device.browser,
       os: device.os,
@@ -117,30 +131,57 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       data: input.data,
       // Only "don't remember me" is stored: absent means persistent.
       persistent: input.persistent === false ? false : undefined,
+      impersonatorId,
     };
+    const label = deviceLabel(record);
+    const activity = entryFor(context, {
+      userId: input.userId,
+      tenantId: input.tenantId,
+      type: 'session.created',
+      at: now,
+      reason,
+      sessionId: record.id,
+      deviceLabel: label,
+      ip: record.ip,
+      by,
+    });
     const limit = limitOf(kind, now);
     let created: unknown;
     try {
-      created = await calls.call('create', () => store.create(record, { replaceDevice: kindOptions.replaceDevice, denyUntil: context.denyUntil(now), limit }));
+      created = await calls.call('create', () => store.create(record, { replaceDevice: kindOptions.replaceDevice, denyUntil: context.denyUntil(now), limit, activity }));
     } catch (error) {
       if (limit !== undefined && error instanceof SessionError && error.code === 'SESSION_LIMIT') throw await limitReached(error, input.userId, kind);
       throw error;
     }
     const { session, replacedIds, evictedIds } = checkCreated(created, record, limit !== undefined);
     if (replacedIds.length > 0 || evictedIds.length > 0) context.afterRevocation(input.userId);
-    if (replacedIds.length > 0) sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'replaced' }, replacedIds);
-    if (evictedIds.length > 0) sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'session_limit' }, evictedIds);
-    hub.emit({ type: 'session.created', at: now, userId: input.userId, tenantId: input.tenantId, sessionIds: [session.id], reason, kind, deviceLabel: deviceLabel(session) });
+    if (replacedIds.length > 0) sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'replaced', by }, replacedIds);
+    if (evictedIds.length > 0) sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'session_limit', by }, evictedIds);
+    // A support session is not the user's device: it neither counts as one nor raises an alert.
+    const newDevice = impersonatorId === undefined && (await sawDevice(context, input.userId, device, record.ip, now));
+    hub.emit({
+      type: 'session.created',
+      at: now,
+      userId: input.userId,
+      tenantId: input.tenantId,
+      sessionIds: [session.id],
+      reason,
+      kind,
+      deviceLabel: deviceLabel(session),
+      ip: session.ip,
+      by,
+      newDevice,
+    });
     // The presented tokens end only now that the new session exists: a sign-in that fails in
     // the store signs nobody out.
-    for (const id of presented) await revoke(id, { reason: 'sign_out' });
+    for (const id of presented) await revoke(id, { reason: 'sign_out', by });
     return { token: minted.token, session: toSession(session) };
   };
 
   // Liveness of a found session whose secret matched: a refusal, TOUCH_DUE when the touch
   // interval has passed (a write), or undefined (live, a read only).
-  const liveness = (record: LivenessFields, epochs: Epochs, now: number): ValidationResult | typeof TOUCH_DUE | undefined => {
-    const refused = refusal(record, epochOf(epochs, record.kind, 'get'), now, idleTimeoutOf(record.kind));
+  const liveness = (record: LivenessFields, epochs: Epochs, tenantEpochs: Epochs | undefined, now: number): ValidationResult | typeof TOUCH_DUE | undefined => {
+    const refused = refusal(record, sessionEpoch(record, epochs, tenantEpochs, 'get'), now, idleTimeoutOf(record.kind));
     if (refused !== undefined) return REFUSED[refused];
     if (now - record.lastUsedAt >= config.touchInterval && now > record.lastUsedAt) return TOUCH_DUE;
     return undefined;
@@ -163,7 +204,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const found = checkLookupNow(answer, parsed.id);
     if (found === null || !secretMatchesText(parsed.secret, found.secretHash)) return REFUSED.not_found;
     const now = clock();
-    const verdict = liveness(found.session, found.epochs, now);
+    const verdict = liveness(found.session, found.epochs, found.tenantEpochs, now);
     if (verdict === TOUCH_DUE) return touched(found.session, now);
     // The session is a fresh object of the store's: handed on without a copy.
     return verdict ?? { ok: true, session: found.session };
@@ -180,7 +221,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const found = checkLookup(answer, parsed.id);
     if (found === null || !secretMatches(parsed.secret, found.session.secretHash)) return REFUSED.not_found;
     const now = clock();
-    const verdict = liveness(found.session, found.epochs, now);
+    const verdict = liveness(found.session, found.epochs, found.tenantEpochs, now);
     if (verdict === TOUCH_DUE) return touched(toSession(found.session), now);
     return verdict ?? { ok: true, session: toSession(found.session) };
   };
@@ -209,9 +250,15 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const found = checkLookup(await calls.call('get', () => store.get(sessionId)), sessionId);
     if (found === null) return null;
     const record = found.session;
+    // A support session is never fresh: the support agent cannot prove to be the user.
+    if (record.impersonatorId !== undefined) return null;
     const at = clock();
-    if (refusal(record, epochOf(found.epochs, record.kind, 'get'), at, idleTimeoutOf(record.kind)) !== undefined) return null;
+    if (refusal(record, sessionEpoch(record, found.epochs, found.tenantEpochs, 'get'), at, idleTimeoutOf(record.kind)) !== undefined) return null;
     if (!checkFlag(await calls.call('reauthenticate', () => store.reauthenticate(sessionId, at)), 'reauthenticate')) return null;
+    const label = deviceLabel(record);
+    const entry = entryFor(context, { userId: record.userId, tenantId: record.tenantId, type: 'session.reauthenticated', at, reason: 'reauthenticated', sessionId, deviceLabel: label, ip: record.ip, by: options.by });
+    // Not a revocation: written after the change, and a failure to write it is reported, not thrown.
+    if (entry !== undefined) await calls.call('appendActivity', () => store.appendActivity!([entry])).catch((error: unknown) => config.onError(error));
     hub.emit({
       type: 'session.reauthenticated',
       reason: 'reauthenticated',
@@ -221,7 +268,8 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       sessionIds: [record.id],
       by: options.by,
       kind: record.kind,
-      deviceLabel: deviceLabel(record),
+      deviceLabel: label,
+      ip: record.ip,
     });
     return toSession({ ...record, authenticatedAt: Math.max(record.authenticatedAt, at) });
   };
@@ -230,16 +278,33 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     ensureOpen();
     // No session can have an id of another shape: nothing to look up.
     if (!isSessionId(sessionId)) return false;
-    if (options.userId !== undefined) {
+    // The activity entry is written with the revocation, so its owner and device are read first.
+    let known: SessionRecord | undefined;
+    if (options.userId !== undefined || context.keepsActivity) {
       const found = checkLookup(await calls.call('get', () => store.get(sessionId)), sessionId);
-      if (found === null || found.session.userId !== options.userId) return false;
+      if (found === null || (options.userId !== undefined && found.session.userId !== options.userId)) return false;
+      known = found.session;
     }
     const at = clock();
     const reason = options.reason ?? 'revoked';
-    const before = checkRevoked(await calls.call('revoke', () => store.revoke(sessionId, { at, reason, denyUntil: context.denyUntil(at) })));
+    const activity =
+      known === undefined
+        ? undefined
+        : entryFor(context, {
+            userId: known.userId,
+            tenantId: known.tenantId,
+            type: 'session.revoked',
+            at,
+            reason,
+            sessionId,
+            deviceLabel: deviceLabel(known),
+            ip: known.ip,
+            by: options.by,
+          });
+    const before = checkRevoked(await calls.call('revoke', () => store.revoke(sessionId, { at, reason, denyUntil: context.denyUntil(at), activity })));
     if (before === null) return false;
     context.afterRevocation(before.userId);
-    sessionsRevoked(hub, { at, userId: before.userId, tenantId: before.tenantId, reason, by: options.by }, [before.id]);
+    hub.emit({ type: 'session.revoked', at, userId: before.userId, tenantId: before.tenantId, sessionIds: [before.id], reason, by: options.by, ip: before.ip, deviceLabel: deviceLabel(before) });
     return true;
   };
 
@@ -248,9 +313,10 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     checkId('userId', userId);
     const kinds = kindsOf(options.kinds, config);
     const at = clock();
-    const epochs = checkRaisedEpochs(await calls.call('revokeAll', () => store.revokeAll(userId, { kinds, at })), kinds);
-    context.afterRevocation(userId);
     const reason = options.reason ?? (options.by !== undefined ? 'admin' : 'sign_out_everywhere');
+    const activity = entryFor(context, { userId, tenantId: options.tenantId, type: 'user.session_invalidated', at, reason, by: options.by });
+    const epochs = checkRaisedEpochs(await calls.call('revokeAll', () => store.revokeAll(userId, { kinds, at, activity })), kinds);
+    context.afterRevocation(userId);
     userInvalidated(hub, { at, userId, tenantId: options.tenantId, reason, by: options.by }, kinds);
     return { epochs };
   };
@@ -262,7 +328,8 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const kinds = kindsOf(options.kinds, config);
     const at = clock();
     const reason = options.reason ?? 'sign_out_others';
-    const answer = await calls.call('revokeOthers', () => store.revokeOthers(userId, { keepSessionId, kinds, at, reason, denyUntil: context.denyUntil(at) }));
+    const activity = entryFor(context, { userId, tenantId: options.tenantId, type: 'user.session_invalidated', at, reason, sessionId: keepSessionId, by: options.by });
+    const answer = await calls.call('revokeOthers', () => store.revokeOthers(userId, { keepSessionId, kinds, at, reason, denyUntil: context.denyUntil(at), activity }));
     const revokedIds = checkIds(answer, 'revokeOthers');
     context.afterRevocation(userId);
     userInvalidated(hub, { at, userId, tenantId: options.tenantId, reason, by: options.by }, kinds, revokedIds);
@@ -274,11 +341,12 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     checkId('userId', userId);
     const now = options.now ?? clock();
     const kinds = options.kinds === undefined ? undefined : new Set(options.kinds);
-    const { sessions, epochs } = checkUserSessions(await calls.call('listByUser', () => store.listByUser(userId)), userId);
+    const { sessions, epochs, tenantEpochs } = checkUserSessions(await calls.call('listByUser', () => store.listByUser(userId)), userId);
     const views: SessionView[] = [];
     for (const record of sessions) {
       if (kinds !== undefined && !kinds.has(record.kind)) continue;
-      if (refusal(record, epochOf(epochs, record.kind, 'listByUser'), now, idleTimeoutOf(record.kind)) !== undefined) continue;
+      const ofTenant = record.tenantId === undefined || tenantEpochs === undefined || !Object.hasOwn(tenantEpochs, record.tenantId) ? undefined : tenantEpochs[record.tenantId];
+      if (refusal(record, sessionEpoch(record, epochs, ofTenant, 'listByUser'), now, idleTimeoutOf(record.kind)) !== undefined) continue;
       views.push(toView(record, options.currentSessionId, now, options.locale));
     }
     return views.sort((a, b) => Number(b.current) - Number(a.current) || b.lastUsedAt - a.lastUsedAt || b.createdAt - a.createdAt);

@@ -1,6 +1,8 @@
+import { SessionError } from '../errors.js';
 import { refusal, toSession, type Session } from '../session.js';
-import { checkCount, checkRevocationState, checkUserSessions, epochOf } from '../store-answers.js';
-import type { ActorOptions, ExportedSession, UserErasure, UserExport } from './api.js';
+import { checkCount, checkRevocationState, checkUserSessions, sessionEpoch } from '../store-answers.js';
+import { listActivity } from './activity.js';
+import type { ActivityEntry, ActorOptions, ExportedDevice, ExportedSession, UserErasure, UserExport } from './api.js';
 import type { ManagerContext } from './context.js';
 import { checkId } from './input.js';
 import type { Lifecycle } from './lifecycle.js';
@@ -16,7 +18,7 @@ export async function exportUser(context: ManagerContext, userId: string): Promi
   context.ensureOpen();
   checkId('userId', userId);
   const { store, calls, config } = context;
-  const { sessions, epochs } = checkUserSessions(await calls.call('listByUser', () => store.listByUser(userId)), userId);
+  const { sessions, epochs, tenantEpochs } = checkUserSessions(await calls.call('listByUser', () => store.listByUser(userId)), userId);
   const { denied } = checkRevocationState(await calls.call('getRevocationState', () => store.getRevocationState(userId)));
   const now = config.clock();
   const idleTimeoutOf = (kind: string): number => config.kinds.get(kind)?.idleTimeout ?? 0;
@@ -26,13 +28,37 @@ export async function exportUser(context: ManagerContext, userId: string): Promi
     sessions: sessions
       .map((record): ExportedSession => ({
         ...withoutUndefined(toSession(record)),
-        status: refusal(record, epochOf(epochs, record.kind, 'listByUser'), now, idleTimeoutOf(record.kind)) ?? 'live',
+        status:
+          refusal(
+            record,
+            sessionEpoch(record, epochs, record.tenantId !== undefined && tenantEpochs !== undefined && Object.hasOwn(tenantEpochs, record.tenantId) ? tenantEpochs[record.tenantId] : undefined, 'listByUser'),
+            now,
+            idleTimeoutOf(record.kind),
+          ) ?? 'live',
       }))
       .sort((a, b) => a.createdAt - b.createdAt),
     // Copied into plain objects: a store may answer prototype-free ones.
     epochs: { ...epochs },
     denied: { ...denied },
+    activity: context.keepsActivity ? await allActivity(context, userId) : [],
+    devices: context.keepsActivity ? await devicesOf(context, userId) : [],
   };
+}
+
+// Every page of the user's activity (bounded by the retention, pruned by the store).
+async function allActivity(context: ManagerContext, userId: string): Promise<ActivityEntry[]> {
+  const entries: ActivityEntry[] = [];
+  for (;;) {
+    const page = await listActivity(context, userId, { limit: 1_000, before: entries.at(-1)?.id });
+    entries.push(...page);
+    if (page.length < 1_000) return entries;
+  }
+}
+
+async function devicesOf(context: ManagerContext, userId: string): Promise<ExportedDevice[]> {
+  const answer: unknown = await context.calls.call('listDevices', () => context.store.listDevices!(userId));
+  if (!Array.isArray(answer)) throw new SessionError('STORE_ERROR', 'The session store answered listDevices() with something that is not a list.');
+  return answer.map((device: { deviceHash: string; lastSeenAt: number }) => ({ deviceHash: device.deviceHash, lastSeenAt: device.lastSeenAt }));
 }
 
 // Fields the session does not have are left out of the export rather than listed as undefined.

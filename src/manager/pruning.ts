@@ -26,7 +26,13 @@ export function createPruning(context: ManagerContext): Pruning {
     // One bounded batch per store call, so no call holds the store for long.
     while (total < limit) {
       const batch = Math.min(config.pruneBatchSize, limit - total);
-      const deleted = checkCount(await calls.call('prune', () => store.prune({ now, limit: batch })), 'prune');
+      // Activity and known devices run out with the same batches (stores that keep them).
+      const deleted = checkCount(
+        await calls.call('prune', () =>
+          store.prune(context.keepsActivity ? { now, limit: batch, activityBefore: now - config.activityRetention, devicesBefore: now - config.knownDeviceWindow } : { now, limit: batch }),
+        ),
+        'prune',
+      );
       total += deleted;
       if (deleted < batch) break;
     }

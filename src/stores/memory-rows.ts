@@ -22,13 +22,20 @@ export interface Row {
   readonly data: SessionRecord['data'];
   revoked: Revocation | undefined;
   // Set only for the few sessions that differ from the defaults: re-authenticated (or signed in
-  // at another time than their createdAt) or session-only cookies. One slot for both.
+  // at another time than their createdAt), session-only cookies, support sessions. One slot.
   rare: Rare | undefined;
 }
 
 export interface Rare {
   readonly authenticatedAt: number | undefined;
   readonly persistent: false | undefined;
+  readonly impersonatorId?: string | undefined;
+}
+
+/** A tenant's epochs and high-water marks per kind (prototype-free records). */
+export interface TenantState {
+  epochs: Record<string, number> | undefined;
+  readonly highWater: Record<string, number>;
 }
 
 export interface Revocation {

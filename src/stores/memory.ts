@@ -1,6 +1,11 @@
 import { duration, optionsObject } from '../option-checks.js';
 import type {
+  ActivityRecord,
   CreateOptions,
+  KindStats,
+  ListActivityOptions,
+  RevocationLinkRecord,
+  RevokeTenantOptions,
   CreateResult,
   Epochs,
   NewSessionRecord,
@@ -22,7 +27,8 @@ import { DeviceTable } from './device-table.js';
 import { ExpiryIndex } from './expiry-index.js';
 import { addId, eachId, isEmpty, removeId, type IdSet } from './id-set.js';
 import { Interner } from './interner.js';
-import { keyedByText, NO_EPOCHS, type Rare, type Row, type UserState } from './memory-rows.js';
+import { MemoryActivity } from './memory-activity.js';
+import { keyedByText, NO_EPOCHS, type Rare, type Row, type TenantState, type UserState } from './memory-rows.js';
 
 /** Options of {@link memoryStore}. */
 export interface MemoryStoreOptions {
@@ -62,6 +68,8 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
   const listeners = new Set<(notice: RevocationNotice) => void>();
   // Users holding deny-list entries, so pruning them never walks every user.
   const usersWithDenied = new Set<string>();
+  const tenants = new Map<string, TenantState>();
+  const activity = new MemoryActivity();
   let closed = false;
 
   const ensureOpen = (): void => {
@@ -76,8 +84,22 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
     }
     return state;
   };
-  const notify = (userId: string): void => {
-    for (const listener of listeners) listener({ userId });
+  const notify = (userId: string, tenantId?: string): void => {
+    for (const listener of listeners) listener(tenantId === undefined ? { userId } : { userId: '', tenantId });
+  };
+  const tenantEpochsOf = (tenantId: string | undefined): Record<string, number> | undefined => (tenantId === undefined ? undefined : tenants.get(tenantId)?.epochs);
+  // Entries derived from a create's own, one per session it replaced or evicted (see CreateOptions.activity).
+  const derivedEntries = (entry: ActivityRecord, replaced: readonly Row[], evicted: readonly Row[]): ActivityRecord[] => {
+    const derived: ActivityRecord[] = [];
+    for (const [rowsOf, reason] of [
+      [replaced, 'replaced'],
+      [evicted, 'session_limit'],
+    ] as const) {
+      for (const row of rowsOf) {
+        derived.push({ id: `${entry.id}.${derived.length}`, userId: entry.userId, tenantId: entry.tenantId, type: 'session.revoked', at: entry.at, reason, sessionId: row.id });
+      }
+    }
+    return derived;
   };
   const markRevoked = (row: Row, options: RevokeOptions): void => {
     row.revoked = { at: options.at, reason: options.reason };
@@ -104,8 +126,14 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
       if (rows.has(record.id)) throw new SessionError('INVALID_INPUT', 'A session with this id already exists.');
       const state = userState(record.userId);
       const epoch = state.epochs?.[record.kind] ?? 0;
-      const createdAt = Math.max(record.createdAt, epoch + 1);
-      const isLive = (other: Row): boolean => other.kind === record.kind && other.revoked === undefined && other.createdAt > epoch && other.expiresAt > createdAt;
+      const tenantEpoch = tenantEpochsOf(record.tenantId)?.[record.kind] ?? 0;
+      const createdAt = Math.max(record.createdAt, epoch + 1, tenantEpoch + 1);
+      const isLive = (other: Row): boolean =>
+        other.kind === record.kind &&
+        other.revoked === undefined &&
+        other.createdAt > epoch &&
+        other.createdAt > (tenantEpochsOf(other.tenantId)?.[other.kind] ?? 0) &&
+        other.expiresAt > createdAt;
       const replaced: Row[] = [];
       if (createOptions.replaceDevice && record.deviceKey !== undefined) {
         for (const id of eachId(state.ids)) {
@@ -132,8 +160,12 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
       for (const other of replaced) markRevoked(other, { at: createdAt, reason: 'replaced', denyUntil: createOptions.denyUntil });
       for (const other of evicted) markRevoked(other, { at: createdAt, reason: 'session_limit', denyUntil: createOptions.denyUntil });
       const rare: Rare | undefined =
-        record.authenticatedAt !== createdAt || record.persistent === false
-          ? { authenticatedAt: record.authenticatedAt === createdAt ? undefined : record.authenticatedAt, persistent: record.persistent === false ? false : undefined }
+        record.authenticatedAt !== createdAt || record.persistent === false || record.impersonatorId !== undefined
+          ? {
+              authenticatedAt: record.authenticatedAt === createdAt ? undefined : record.authenticatedAt,
+              persistent: record.persistent === false ? false : undefined,
+              impersonatorId: record.impersonatorId,
+            }
           : undefined;
       const row: Row = {
         id: record.id,
@@ -155,6 +187,12 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
       const marks = (state.highWater ??= keyedByText());
       marks[row.kind] = Math.max(marks[row.kind] ?? 0, createdAt);
       expiry.add(row.expiresAt, row.id);
+      if (row.tenantId !== undefined) {
+        let tenant = tenants.get(row.tenantId);
+        if (tenant === undefined) tenants.set(row.tenantId, (tenant = { epochs: undefined, highWater: keyedByText() }));
+        tenant.highWater[row.kind] = Math.max(tenant.highWater[row.kind] ?? 0, createdAt);
+      }
+      if (createOptions.activity !== undefined) activity.append([createOptions.activity, ...derivedEntries(createOptions.activity, replaced, evicted)]);
       if (replaced.length > 0 || evicted.length > 0) notify(row.userId);
       return { session: toRecord(row), replacedIds: replaced.map((other) => other.id), evictedIds: evicted.map((other) => other.id) };
     },
@@ -164,7 +202,7 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
       const row = rows.get(sessionId);
       if (row === undefined) return null;
       // A row's user state lives as long as the row.
-      return { session: toRecord(row), epochs: users.get(row.userId)!.epochs ?? NO_EPOCHS };
+      return { session: toRecord(row), epochs: users.get(row.userId)!.epochs ?? NO_EPOCHS, tenantEpochs: tenantEpochsOf(row.tenantId) };
     },
 
 
@@ -182,7 +220,7 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
       const row = rows.get(sessionId);
       if (row === undefined || row.revoked !== undefined) return false;
       const current = row.rare?.authenticatedAt ?? row.createdAt;
-      if (at > current) row.rare = { authenticatedAt: at, persistent: row.rare?.persistent };
+      if (at > current) row.rare = { authenticatedAt: at, persistent: row.rare?.persistent, impersonatorId: row.rare?.impersonatorId };
       return true;
     },
 
@@ -192,6 +230,7 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
       if (row === undefined || row.revoked !== undefined) return null;
       const before = toRecord(row);
       markRevoked(row, revokeOptions);
+      if (revokeOptions.activity !== undefined) activity.append([revokeOptions.activity]);
       notify(row.userId);
       return before;
     },
@@ -206,12 +245,30 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
         epochs[kind] = raised;
         result[kind] = raised;
       }
+      if (revokeOptions.activity !== undefined) activity.append([revokeOptions.activity]);
       notify(userId);
+      return result;
+    },
+
+    async revokeTenant(tenantId: string, revokeOptions: RevokeTenantOptions): Promise<Epochs> {
+      ensureOpen();
+      let tenant = tenants.get(tenantId);
+      if (tenant === undefined) tenants.set(tenantId, (tenant = { epochs: undefined, highWater: keyedByText() }));
+      const epochs = (tenant.epochs ??= keyedByText());
+      const result = keyedByText();
+      for (const kind of revokeOptions.kinds) {
+        const raised = Math.max(epochs[kind] ?? 0, revokeOptions.at, tenant.highWater[kind] ?? 0);
+        epochs[kind] = raised;
+        result[kind] = raised;
+      }
+      if (revokeOptions.activity !== undefined) activity.append([revokeOptions.activity]);
+      notify('', tenantId);
       return result;
     },
 
     async revokeOthers(userId: string, revokeOptions: RevokeOthersOptions): Promise<readonly string[]> {
       ensureOpen();
+      if (revokeOptions.activity !== undefined) activity.append([revokeOptions.activity]);
       const state = users.get(userId);
       if (state === undefined) return [];
       const kinds = new Set(revokeOptions.kinds);
@@ -220,6 +277,7 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
         const row = rows.get(id)!;
         if (id === revokeOptions.keepSessionId || row.revoked !== undefined || !kinds.has(row.kind)) continue;
         if (row.createdAt <= (state.epochs?.[row.kind] ?? 0) || row.expiresAt <= revokeOptions.at) continue;
+        if (row.createdAt <= (tenantEpochsOf(row.tenantId)?.[row.kind] ?? 0)) continue;
         markRevoked(row, revokeOptions);
         revoked.push(id);
       }
@@ -232,21 +290,73 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
       const state = users.get(userId);
       if (state === undefined) return { sessions: [], epochs: NO_EPOCHS };
       const sessions: SessionRecord[] = [];
-      for (const id of eachId(state.ids)) sessions.push(toRecord(rows.get(id)!));
-      return { sessions, epochs: keyedByText(Object.entries(state.epochs ?? NO_EPOCHS)) };
+      const tenantEpochs = new Map<string, Epochs>();
+      for (const id of eachId(state.ids)) {
+        const row = rows.get(id)!;
+        sessions.push(toRecord(row));
+        const ofTenant = tenantEpochsOf(row.tenantId);
+        if (ofTenant !== undefined) tenantEpochs.set(row.tenantId!, keyedByText(Object.entries(ofTenant)));
+      }
+      return { sessions, epochs: keyedByText(Object.entries(state.epochs ?? NO_EPOCHS)), tenantEpochs: Object.assign(Object.create(null), Object.fromEntries(tenantEpochs)) };
     },
 
-    async getRevocationState(userId: string): Promise<RevocationState> {
+    async getRevocationState(userId: string, tenantId?: string): Promise<RevocationState> {
       ensureOpen();
       const state = users.get(userId);
+      const ofTenant = tenantEpochsOf(tenantId);
       return {
         epochs: keyedByText(Object.entries(state?.epochs ?? NO_EPOCHS)),
         denied: keyedByText(state?.denied),
+        tenantEpochs: ofTenant === undefined ? undefined : keyedByText(Object.entries(ofTenant)),
       };
+    },
+
+    async appendActivity(entries: readonly ActivityRecord[]): Promise<void> {
+      ensureOpen();
+      activity.append(entries);
+    },
+
+    async listActivity(userId: string, listOptions: ListActivityOptions): Promise<readonly ActivityRecord[]> {
+      ensureOpen();
+      return activity.list(userId, listOptions);
+    },
+
+    async rememberDevice(userId: string, deviceHash: string, at: number): Promise<number | null> {
+      ensureOpen();
+      return activity.rememberDevice(userId, deviceHash, at);
+    },
+
+    async listDevices(userId: string): Promise<readonly { readonly deviceHash: string; readonly lastSeenAt: number }[]> {
+      ensureOpen();
+      return activity.devices(userId);
+    },
+
+    async saveRevocationLink(link: RevocationLinkRecord): Promise<void> {
+      ensureOpen();
+      activity.saveLink(link);
+    },
+
+    async consumeRevocationLink(id: string, secretHash: Uint8Array, now: number): Promise<RevocationLinkRecord | null> {
+      ensureOpen();
+      return activity.consumeLink(id, secretHash, now);
+    },
+
+    async stats(now: number): Promise<Readonly<Record<string, KindStats>>> {
+      ensureOpen();
+      const counts = new Map<string, { live: number; revoked: number; expired: number }>();
+      for (const row of rows.values()) {
+        let count = counts.get(row.kind);
+        if (count === undefined) counts.set(row.kind, (count = { live: 0, revoked: 0, expired: 0 }));
+        if (row.expiresAt <= now) count.expired++;
+        else if (row.revoked !== undefined) count.revoked++;
+        else count.live++;
+      }
+      return Object.assign(Object.create(null) as Record<string, KindStats>, Object.fromEntries(counts));
     },
 
     async eraseUser(userId: string): Promise<number> {
       ensureOpen();
+      activity.erase(userId);
       const state = users.get(userId);
       if (state === undefined) return 0;
       let deleted = 0;
@@ -288,6 +398,7 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
           if (isEmpty(state.ids) && state.epochs === undefined) users.delete(userId);
         }
       }
+      activity.prune(pruneOptions.now, pruneOptions.limit, pruneOptions.activityBefore, pruneOptions.devicesBefore);
       return deleted;
     },
 
@@ -299,6 +410,7 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
     async close(): Promise<void> {
       closed = true;
       listeners.clear();
+      activity.clear();
     },
   };
   // The validation path (see get-now.ts): get()'s answer at once, the hash as kept. Not
@@ -311,7 +423,7 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
       const row = rows.get(sessionId);
       if (row === undefined) return null;
       // A row's user state lives as long as the row.
-      return { session: toSession(row), secretHash: row.hash, epochs: users.get(row.userId)!.epochs ?? NO_EPOCHS };
+      return { session: toSession(row), secretHash: row.hash, epochs: users.get(row.userId)!.epochs ?? NO_EPOCHS, tenantEpochs: tenantEpochsOf(row.tenantId) };
     },
   });
   return store;
@@ -337,6 +449,7 @@ function toSession(row: Row): Session {
     userAgent: device.userAgent,
     ip: row.ip,
     data: row.data,
+    impersonatorId: row.rare?.impersonatorId,
     revokedAt: revoked?.at,
     revokedReason: revoked?.reason,
   };
@@ -368,6 +481,7 @@ function toRecord(row: Row): SessionRecord {
     userAgent: device.userAgent,
     ip: row.ip,
     data: row.data,
+    impersonatorId: row.rare?.impersonatorId,
     revokedAt: revoked?.at,
     revokedReason: revoked?.reason,
   };

@@ -6,9 +6,9 @@ const html = (body: string) => new Response(body, { headers: { 'content-type': '
 
 describeFrameworkConformance(
   'fetch on Bun',
-  ({ sessions, middlewareOptions, routesPrefix }) => {
+  ({ sessions, middlewareOptions, routesOptions }) => {
     const withSessions = sessionHandler(sessions, middlewareOptions);
-    const routes = sessionRoutes(sessions, { prefix: routesPrefix });
+    const routes = sessionRoutes(sessions, routesOptions);
     async function app(request: Request, sessions: RequestSessions): Promise<Response> {
       const url = new URL(request.url);
       const route = `${request.method} ${url.pathname}`;

@@ -6,11 +6,11 @@ import { runner, serveOnBun } from './runner.js';
 
 describeFrameworkConformance(
   'hono on Bun',
-  ({ sessions, middlewareOptions, routesPrefix }) => {
+  ({ sessions, middlewareOptions, routesOptions }) => {
     const app = new Hono();
     app.onError((_error, c) => c.text('Internal Server Error', 500));
     app.use(sessionMiddleware(sessions, { ...middlewareOptions, getConnInfo }));
-    app.use(sessionRoutes(sessions, { prefix: routesPrefix }));
+    app.use(sessionRoutes(sessions, routesOptions));
     app.post('/login', requireSameOrigin(), async (c) => {
       const { session } = await c.var.sessions.signIn({ userId: String(c.req.query('user')), persistent: c.req.query('remember') !== '0' });
       return c.json({ sessionId: session.id });

@@ -180,7 +180,7 @@ export function describeCliOnStore(
       const left = JSON.parse((await run('export-user', 'frank')).stdout) as { sessions: unknown[]; epochs: Record<string, number>; denied: Record<string, number> };
       expect(left.sessions).toEqual([]);
       expect(left.denied).toEqual({});
-      expect(Object.keys(left.epochs).sort()).toEqual(['api', 'browser', 'remember']);
+      expect(Object.keys(left.epochs).sort()).toEqual(['api', 'browser', 'impersonation', 'remember']);
       expect(await sessions.validate(bystander.token)).toMatchObject({ ok: true });
 
       expect(await run('erase-user', 'frank', '--yes', '--by', 'privacy-desk')).toMatchObject({
@@ -203,7 +203,7 @@ export function describeCliOnStore(
           expect((await other('revoke-user', 'erin')).code).toBe(0);
           expect(await sessions.validate(created.token)).toMatchObject({ ok: false });
           const exported = JSON.parse((await other('export-user', 'erin')).stdout) as { epochs: Record<string, number> };
-          expect(Object.keys(exported.epochs).sort()).toEqual(['browser', 'remember']);
+          expect(Object.keys(exported.epochs).sort()).toEqual(['browser', 'impersonation', 'remember']);
           expect(await other('prune')).toMatchObject({ code: 0, stdout: 'Deleted 0 expired sessions.\n' });
         } finally {
           bare.remove();

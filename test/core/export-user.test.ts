@@ -38,7 +38,7 @@ describe('exportUser', () => {
     await sessions.revokeAll('ada');
     const after = await sessions.exportUser('ada');
     expect(after.sessions.map((session) => session.status)).toEqual(['revoked', 'revoked']);
-    expect(Object.keys(after.epochs).sort()).toEqual(['browser', 'remember']);
+    expect(Object.keys(after.epochs).sort()).toEqual(['browser', 'impersonation', 'remember']);
   });
 
   it('of an unknown user is empty; a bad id is refused', async () => {

@@ -128,7 +128,7 @@ describe('credential changes', () => {
     await sessions.revokeAll('tm', { by: 'admin', tenantId: 't1' });
     expect((await sessions.validate(teammate.token)).ok).toBe(false);
     expect((await sessions.validate(admin.token)).ok).toBe(true);
-    expect(events).toEqual([expect.objectContaining({ userId: 'tm', tenantId: 't1', by: 'admin', reason: 'admin', kinds: ['browser', 'remember'] })]);
+    expect(events).toEqual([expect.objectContaining({ userId: 'tm', tenantId: 't1', by: 'admin', reason: 'admin', kinds: ['browser', 'remember', 'impersonation'] })]);
   });
 
   it('revoke by id can be limited to the sessions of one user', async () => {

@@ -16,7 +16,7 @@ describe('revokeUsers', () => {
       ['grace', true],
       ['linus', true],
     ]);
-    expect(outcomes[0]!.ok && Object.keys(outcomes[0]!.epochs).sort()).toEqual(['browser', 'remember']);
+    expect(outcomes[0]!.ok && Object.keys(outcomes[0]!.epochs).sort()).toEqual(['browser', 'impersonation', 'remember']);
     for (const userId of ['ada', 'grace', 'linus']) expect((await sessions.validate(tokens.get(userId)))).toEqual({ ok: false, reason: 'revoked' });
     expect((await sessions.validate(tokens.get('ken'))).ok).toBe(true);
     expect(events.sort()).toEqual(['ada admin security-team', 'grace admin security-team', 'linus admin security-team']);

@@ -72,8 +72,8 @@ describe('liveness of a stored session', () => {
 describe('what the app sees of a session', () => {
   it('is the record without the secret hash', () => {
     const { secretHash: _hash, ...rest } = record;
-    expect(toSession(record)).toStrictEqual({ ...rest, persistent: undefined });
-    expect(toSession(record, 1_600_000)).toStrictEqual({ ...rest, persistent: undefined, lastUsedAt: 1_600_000 });
+    expect(toSession(record)).toStrictEqual({ ...rest, persistent: undefined, impersonatorId: undefined });
+    expect(toSession(record, 1_600_000)).toStrictEqual({ ...rest, persistent: undefined, impersonatorId: undefined, lastUsedAt: 1_600_000 });
     expect(toSession({ ...record, persistent: false }).persistent).toBe(false);
   });
 
@@ -93,6 +93,7 @@ describe('what the app sees of a session', () => {
       current: true,
       ip: '203.0.113.7',
       tenantId: 'acme',
+      impersonatorId: undefined,
     });
     expect(toView(record, 'another', record.lastUsedAt, 'en').current).toBe(false);
     expect(toView(record, undefined, record.lastUsedAt, 'en').current).toBe(false);

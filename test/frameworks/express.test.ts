@@ -7,10 +7,10 @@ import { listen } from './listen.js';
 
 describeFrameworkConformance(
   'express',
-  ({ sessions, middlewareOptions, routesPrefix }) => {
+  ({ sessions, middlewareOptions, routesOptions }) => {
     const app = express();
     app.use(sessionMiddleware(sessions, middlewareOptions));
-    app.use(sessionRoutes(sessions, { prefix: routesPrefix }));
+    app.use(sessionRoutes(sessions, routesOptions));
     app.post('/login', requireSameOrigin(), async (req, res) => {
       const { session } = await req.sessions.signIn({ userId: String(req.query['user']), persistent: req.query['remember'] !== '0' });
       res.json({ sessionId: session.id });

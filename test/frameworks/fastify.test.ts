@@ -5,9 +5,9 @@ import { vitestRunner } from '../runner.js';
 
 describeFrameworkConformance(
   'fastify',
-  async ({ sessions, middlewareOptions, routesPrefix }) => {
+  async ({ sessions, middlewareOptions, routesOptions }) => {
     const app = Fastify();
-    await app.register(sessionPlugin, { sessions, ...middlewareOptions, routes: { prefix: routesPrefix } });
+    await app.register(sessionPlugin, { sessions, ...middlewareOptions, routes: routesOptions });
     // Fastify parses form bodies only with @fastify/formbody: take them as text here.
     app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, body));
     app.setErrorHandler(sessionErrorHandler());

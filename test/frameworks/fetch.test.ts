@@ -9,9 +9,9 @@ const html = (body: string) => new Response(body, { headers: { 'content-type': '
 
 describeFrameworkConformance(
   'fetch',
-  ({ sessions, middlewareOptions, routesPrefix }) => {
+  ({ sessions, middlewareOptions, routesOptions }) => {
     const withSessions = sessionHandler(sessions, middlewareOptions);
-    const routes = sessionRoutes(sessions, { prefix: routesPrefix });
+    const routes = sessionRoutes(sessions, routesOptions);
     async function app(request: Request, sessions: RequestSessions): Promise<Response> {
       const { pathname } = new URL(request.url);
       const route = `${request.method} ${pathname}`;

@@ -7,14 +7,14 @@ import { listen } from './listen.js';
 
 describeFrameworkConformance(
   'koa',
-  ({ sessions, middlewareOptions, routesPrefix }) => {
+  ({ sessions, middlewareOptions, routesOptions }) => {
     const app = new Koa();
     const guard = requireSession();
     const sameOrigin = requireSameOrigin();
     const fresh = requireFresh();
     const freshHour = requireFresh({ maxAge: 3_600_000 });
     app.use(sessionMiddleware(sessions, middlewareOptions));
-    app.use(sessionRoutes(sessions, { prefix: routesPrefix }));
+    app.use(sessionRoutes(sessions, routesOptions));
     app.use(async (ctx, next) => {
       const route = `${ctx.method} ${ctx.path}`;
       if (route === 'POST /login') {

@@ -43,6 +43,8 @@ export function describeActivity(entry: ActivityEntry, nameOf: (userId: string) 
       }
     case 'sessions.pruned':
       return `${count} expired sessions pruned`;
+    case 'tenant.sessions_invalidated':
+      return `Everyone in the organization was signed out by ${by ?? 'an administrator'}`;
   }
 }
 

@@ -33,10 +33,23 @@ export function switchableStore(inner: SessionStore): SwitchableStore {
     revokeAll: (userId, options) => guard(() => inner.revokeAll(userId, options)),
     revokeOthers: (userId, options) => guard(() => inner.revokeOthers(userId, options)),
     listByUser: (userId) => guard(() => inner.listByUser(userId)),
-    getRevocationState: (userId) => guard(() => inner.getRevocationState(userId)),
+    getRevocationState: (userId, tenantId) => guard(() => (tenantId === undefined ? inner.getRevocationState(userId) : inner.getRevocationState(userId, tenantId))),
     eraseUser: (userId) => guard(() => inner.eraseUser(userId)),
     prune: (options) => guard(() => inner.prune(options)),
     close: () => inner.close?.() ?? Promise.resolve(),
   };
+  // The optional capabilities, forwarded when the inner store has them (and failing with it).
+  const optional = {
+    revokeTenant: inner.revokeTenant && ((tenantId, options) => guard(() => inner.revokeTenant!(tenantId, options))),
+    appendActivity: inner.appendActivity && ((entries) => guard(() => inner.appendActivity!(entries))),
+    listActivity: inner.listActivity && ((userId, options) => guard(() => inner.listActivity!(userId, options))),
+    rememberDevice: inner.rememberDevice && ((userId, hash, at) => guard(() => inner.rememberDevice!(userId, hash, at))),
+    listDevices: inner.listDevices && ((userId) => guard(() => inner.listDevices!(userId))),
+    saveRevocationLink: inner.saveRevocationLink && ((link) => guard(() => inner.saveRevocationLink!(link))),
+    consumeRevocationLink: inner.consumeRevocationLink && ((id, hash, now) => guard(() => inner.consumeRevocationLink!(id, hash, now))),
+    stats: inner.stats && ((now) => guard(() => inner.stats!(now))),
+    subscribe: inner.subscribe && ((listener, onResync) => inner.subscribe!(listener, onResync)),
+  } satisfies Partial<SessionStore>;
+  for (const [name, method] of Object.entries(optional)) if (method !== undefined) Object.assign(wrapper, { [name]: method });
   return wrapper;
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SessionError } from '../../errors.js';
-import type { SessionHttpOptions } from '../../http/options.js';
+import type { SessionHttpOptions, SessionRoutesOptions } from '../../http/options.js';
 import type { SessionManager } from '../../manager/api.js';
 import { createSessionManager } from '../../manager/index.js';
 import { memoryStore } from '../../stores/memory.js';
@@ -16,6 +16,7 @@ import { describeMalformed } from './malformed.js';
 import { describeOutage } from './outage.js';
 import { describePathVariants } from './path-variants.js';
 import { describeRevocation } from './revocation.js';
+import { describeRevocationLinks } from './revocation-links.js';
 import { describeRoutes } from './routes.js';
 import { describeSignIn } from './sign-in.js';
 
@@ -28,8 +29,13 @@ export interface FrameworkAppContext {
    * `{ loginPath: "/login", trustProxy: true, accessTokens: true }`.
    */
   readonly middlewareOptions: SessionHttpOptions;
-  /** Where to mount the JSON session routes: `"/sessions"`. */
+  /** Where to mount the JSON session routes: `"/sessions"` (also in `routesOptions`). */
   readonly routesPrefix: string;
+  /**
+   * Options for the session routes, to pass unchanged:
+   * `{ prefix: "/sessions", revocationLinks: true }`.
+   */
+  readonly routesOptions: SessionRoutesOptions;
 }
 
 /** A started app. */
@@ -65,7 +71,8 @@ export const STORE_TIMEOUT = 300;
  *
  * - the session middleware with `context.sessions` and `context.middlewareOptions`, on every
  *   request;
- * - the JSON session routes under `context.routesPrefix` (`/sessions`);
+ * - the session routes with `context.routesOptions` (under `/sessions`, with the "This wasn't
+ *   me" page);
  * - `POST /login?user=<userId>` (the body, if any, ignored), behind `requireSameOrigin`:
  *   `await sessions.signIn({ userId, persistent })`, `persistent` being `false` when the query
  *   has `remember=0` and `true` otherwise, then `200` JSON
@@ -154,6 +161,7 @@ export function describeFrameworkConformance(
         sessions,
         middlewareOptions: { loginPath: '/login', trustProxy: true, accessTokens: true },
         routesPrefix: ROUTES_PREFIX,
+        routesOptions: { prefix: ROUTES_PREFIX, revocationLinks: true },
       });
       current = { scenario: scenarioOf(app.url, sessions, store, policy, clock), app };
     });
@@ -178,5 +186,6 @@ export function describeFrameworkConformance(
     describeAccessTokens(context);
     describePathVariants(context);
     describeFreshness(context);
+    describeRevocationLinks(context);
   });
 }

@@ -2,6 +2,8 @@ import { SessionError } from '../../errors.js';
 import type { SessionStore } from '../../store.js';
 import { resolveRunner, type TestRunner } from '../runner.js';
 import type { StoreSuiteContext } from './context.js';
+import { describeAccountActivity } from './account-activity.js';
+import { describeActivity } from './activity.js';
 import { describeCorruptedAnswers } from './corrupted.js';
 import { describeDeviceReplacement } from './devices.js';
 import { describeEpochs } from './epochs.js';
@@ -12,6 +14,7 @@ import { describeManagerOverStore } from './manager.js';
 import { describePrivacy } from './privacy.js';
 import { describePruning } from './pruning.js';
 import { describeRaces } from './races.js';
+import { describeTenants } from './tenants.js';
 import { describeTextKeys } from './text-keys.js';
 
 /** Options of {@link describeStoreConformance}. */
@@ -39,7 +42,8 @@ export interface StoreConformanceOptions {
 /**
  * Registers the store conformance suite: every behaviour `src/store.ts` promises, split by
  * concern (lifecycle, epochs, one session per device, re-authentication and session-only
- * cookies, the atomic session cap, a user's data export and erasure, pruning, races, the manager's promises
+ * cookies, the atomic session cap, tenant epochs, activity with known devices and revocation
+ * links, a user's data export and erasure, pruning, races, the manager's promises
  * over this store, malformed answers refused, and kinds and user ids named like `Object`
  * properties). Every store shipped
  * with this package runs it; run it on yours with one line.
@@ -100,6 +104,9 @@ export function describeStoreConformance(
     describeDeviceReplacement(context);
     describeFreshSignIn(context);
     describeSessionLimit(context);
+    describeTenants(context);
+    describeActivity(context);
+    describeAccountActivity(context);
     describePrivacy(context);
     describePruning(context);
     describeRaces(context);

@@ -52,7 +52,7 @@ export function describePrivacy({ runner, store }: StoreSuiteContext): void {
       // Nothing of the user is left but the epochs.
       const { sessions: rows, epochs } = await store().listByUser(user);
       expect(rows).toEqual([]);
-      expect(Object.keys(epochs).sort()).toEqual(['api', 'browser', 'remember']);
+      expect(Object.keys(epochs).sort()).toEqual(['api', 'browser', 'impersonation', 'remember']);
       expect(Object.keys((await store().getRevocationState(user)).denied)).toEqual([]);
       for (const { session } of [live, api, revoked]) expect(await store().get(session.id)).toBeNull();
       expect((await sessions.exportUser(user)).sessions).toEqual([]);

@@ -1,0 +1,66 @@
+import type { SessionManager } from '../manager/api.js';
+import type { HttpRequest } from './request.js';
+import type { HttpResponse } from './response.js';
+
+// The "This wasn't me" page of a revocation link. GET only asks: a mail scanner or a link
+// preview that follows the link must not sign anyone out. POST acts. The link token rides in
+// the query string of both, so no body parser is needed in any framework, and the page sends
+// no Referer (the token must not leak to another site).
+
+const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+} as const;
+
+/** The query parameters of the page. */
+function queryOf(url: string): URLSearchParams {
+  const start = url.indexOf('?');
+  return new URLSearchParams(start === -1 ? '' : url.slice(start + 1).split('#')[0]);
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+function page(status: number, title: string, body: string): HttpResponse {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${title}</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}button{font:inherit;padding:.5rem 1rem;margin:.25rem 0}</style></head><body><h1>${title}</h1>${body}</body></html>`;
+  return { status, headers: PAGE_HEADERS, setCookies: [], body: html };
+}
+
+const REFUSED = (): HttpResponse =>
+  page(410, 'This link no longer works', '<p>It was used already, has expired, or was changed on the way. If you still think someone else signed in, change your password and sign out every device from your security page.</p>');
+
+/**
+ * Answers `GET` and `POST <prefix>/not-me?token=…`.
+ * @param manager - The session manager.
+ * @param request - The request.
+ * @param selfPath - The page's own path, for the form.
+ * @returns The page.
+ */
+export async function notMePage(manager: SessionManager, request: HttpRequest, selfPath: string): Promise<HttpResponse> {
+  const query = queryOf(request.url);
+  const token = query.get('token') ?? '';
+  if (request.method !== 'POST') {
+    if (token === '') return REFUSED();
+    const action = `${selfPath}?token=${encodeURIComponent(token)}`;
+    return page(
+      200,
+      "Wasn't you?",
+      `<p>If you did not sign in, sign that device out now. Then change your password.</p>` +
+        `<form method="post" action="${escapeHtml(action)}"><button type="submit">Sign out that device</button></form>` +
+        `<form method="post" action="${escapeHtml(`${action}&everywhere=1`)}"><button type="submit">Sign out every device</button></form>`,
+    );
+  }
+  const everywhere = query.get('everywhere') === '1';
+  const done = await manager.redeemRevocationLink(token, { everywhere });
+  if (done === null) return REFUSED();
+  return page(
+    200,
+    everywhere ? 'Every device was signed out' : 'That device was signed out',
+    '<p>Change your password now, so whoever signed in cannot do it again.</p>',
+  );
+}

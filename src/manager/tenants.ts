@@ -1,0 +1,27 @@
+import { SessionError } from '../errors.js';
+import { checkRaisedEpochs } from '../store-answers.js';
+import { entryFor } from './activity.js';
+import type { RevokeTenantResult, RevokeTenantSessionsOptions } from './api.js';
+import type { ManagerContext } from './context.js';
+import { checkId, kindsOf } from './input.js';
+
+/**
+ * Tenant-wide sign-out: one epoch per kind for the whole tenant, raised in O(1) writes, which
+ * every validation reads with the session (semantics 11 of the store contract).
+ */
+export async function revokeTenant(context: ManagerContext, tenantId: string, options: RevokeTenantSessionsOptions = {}): Promise<RevokeTenantResult> {
+  context.ensureOpen();
+  checkId('tenantId', tenantId);
+  const { store, calls, config, hub } = context;
+  if (typeof store.revokeTenant !== 'function') {
+    throw new SessionError('INVALID_CONFIGURATION', 'revokeTenant() needs a store that keeps tenant epochs; this store has no revokeTenant.');
+  }
+  const kinds = kindsOf(options.kinds, config);
+  const at = config.clock();
+  const reason = options.reason ?? 'admin';
+  const activity = entryFor(context, { tenantId, type: 'tenant.sessions_invalidated', at, reason, by: options.by });
+  const epochs = checkRaisedEpochs(await calls.call('revokeTenant', () => store.revokeTenant!(tenantId, { kinds, at, activity })), kinds, 'revokeTenant');
+  context.afterTenantRevocation(tenantId);
+  hub.emit({ type: 'tenant.sessions_invalidated', at, tenantId, reason, by: options.by, kinds });
+  return { epochs };
+}

@@ -1,0 +1,87 @@
+import { BROWSERS, NAVIGATION } from './client.js';
+import type { FrameworkSuiteContext } from './context.js';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** The "This wasn't me" page of a new-sign-in email: GET asks, POST acts, once. */
+export function describeRevocationLinks({ runner, scenario }: FrameworkSuiteContext): void {
+  const { describe, it, expect } = runner;
+  describe('"This wasn\'t me" links', () => {
+    const linkFor = async (sessionId: string | undefined) => (await scenario().sessions.issueRevocationLink(sessionId!))!;
+    const page = (token: string, extra = '') => `/sessions/not-me?token=${encodeURIComponent(token)}${extra}`;
+
+    it('GET only shows a confirmation, never signs out, and sends no Referer; POST signs the device out, from a browser with no session', async () => {
+      const stranger = scenario().device(BROWSERS.firefoxWindows);
+      await stranger.signIn('alice');
+      const link = await linkFor(stranger.sessionId);
+      for (const method of ['GET', 'HEAD', 'GET']) {
+        const shown = await scenario().request(page(link), { method, headers: NAVIGATION });
+        expect(shown.status).toBe(200);
+        expect(shown.headers.get('cache-control')).toBe('no-store');
+        expect(shown.headers.get('referrer-policy')).toBe('no-referrer');
+        if (method === 'GET') expect(shown.body).toContain('method="post"');
+      }
+      expect((await stranger.request('/api/me')).status).toBe(200);
+      const done = await scenario().request(page(link), { method: 'POST' });
+      expect(done.status).toBe(200);
+      expect(done.body).toContain('That device was signed out');
+      expect((await stranger.request('/api/me')).status).toBe(401);
+      const [entry] = await scenario().sessions.activity('alice', { limit: 1 });
+      expect([entry?.type, entry?.reason, entry?.sessionId]).toEqual(['session.revoked', 'not_me', stranger.sessionId]);
+    });
+
+    it('a link works once: used again it is refused and signs out nothing more', async () => {
+      const stranger = scenario().device(BROWSERS.firefoxWindows);
+      const laptop = scenario().device(BROWSERS.chromeMac);
+      await stranger.signIn('alice');
+      const link = await linkFor(stranger.sessionId);
+      expect((await scenario().request(page(link), { method: 'POST' })).status).toBe(200);
+      await laptop.signIn('alice');
+      const again = await scenario().request(page(link, '&everywhere=1'), { method: 'POST' });
+      expect(again.status).toBe(410);
+      expect((await laptop.request('/api/me')).status).toBe(200);
+    });
+
+    it('everywhere=1 signs out every device of the user', async () => {
+      const stranger = scenario().device(BROWSERS.firefoxWindows);
+      const laptop = scenario().device(BROWSERS.chromeMac);
+      const phone = scenario().device(BROWSERS.safariIphone);
+      for (const device of [stranger, laptop, phone]) await device.signIn('alice');
+      const bob = scenario().device(BROWSERS.chromeMac);
+      await bob.signIn('bob');
+      const link = await linkFor(stranger.sessionId);
+      const done = await scenario().request(page(link, '&everywhere=1'), { method: 'POST' });
+      expect(done.status).toBe(200);
+      expect(done.body).toContain('Every device was signed out');
+      for (const device of [stranger, laptop, phone]) expect((await device.request('/api/me')).status).toBe(401);
+      expect((await bob.request('/api/me')).status).toBe(200);
+    });
+
+    it('an altered, made-up or expired link is refused, and the genuine one still works until it expires', async () => {
+      const stranger = scenario().device(BROWSERS.firefoxWindows);
+      await stranger.signIn('alice');
+      const link = await linkFor(stranger.sessionId);
+      const [id, secret] = link.split('.') as [string, string];
+      const altered = `${id}.${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`;
+      for (const forged of [altered, `${stranger.token}`, 'nothing', '']) {
+        expect((await scenario().request(page(forged), { method: 'POST' })).status).toBe(410);
+      }
+      expect((await stranger.request('/api/me')).status).toBe(200);
+      const expiring = await linkFor(stranger.sessionId);
+      scenario().advance(7 * DAY);
+      expect((await scenario().request(page(expiring), { method: 'POST' })).status).toBe(410);
+      expect((await scenario().request(page(link), { method: 'POST' })).status).toBe(410);
+      expect((await stranger.request('/api/me')).status).toBe(200);
+    });
+
+    it('a cross-site POST is refused and signs out nothing', async () => {
+      const stranger = scenario().device(BROWSERS.firefoxWindows);
+      await stranger.signIn('alice');
+      const link = await linkFor(stranger.sessionId);
+      const forged = await scenario().request(page(link), { method: 'POST', headers: { origin: 'https://evil.example' } });
+      expect(forged.status).toBe(403);
+      expect((await stranger.request('/api/me')).status).toBe(200);
+      expect((await scenario().request(page(link), { method: 'POST' })).status).toBe(200);
+    });
+  });
+}

@@ -1,0 +1,241 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { ActivityRecord, SessionStore } from '../../store.js';
+import type { StoreSuiteContext } from './context.js';
+import { freshUser, insert, newRecord } from './fixtures.js';
+
+let entries = 0;
+
+/** An entry id that sorts like time, as the manager makes them. */
+function entryId(at: number): string {
+  entries += 1;
+  return `${String(at).padStart(15, '0')}-${String(entries).padStart(6, '0')}`;
+}
+
+function entry(userId: string | undefined, type: string, at: number, fields: Partial<ActivityRecord> = {}): ActivityRecord {
+  return { id: entryId(at), userId, type, at, reason: type === 'session.created' ? 'sign_in' : 'revoked', ...fields };
+}
+
+/** The activity capability is all or nothing: a store has every method or none. */
+function hasActivity(store: SessionStore): boolean {
+  const methods = [store.appendActivity, store.listActivity, store.rememberDevice, store.listDevices, store.saveRevocationLink, store.consumeRevocationLink];
+  const present = methods.filter((method) => typeof method === 'function').length;
+  if (present !== 0 && present !== methods.length) throw new Error(`The store has ${present} of the ${methods.length} activity methods: all or none.`);
+  return present === methods.length;
+}
+
+const list = (store: SessionStore, userId: string, options: { limit?: number; before?: string; tenantId?: string } = {}) =>
+  store.listActivity!(userId, { limit: options.limit ?? 100, before: options.before, tenantId: options.tenantId });
+
+const ids = (found: readonly ActivityRecord[]) => found.map((item) => item.id);
+
+/** Account activity, known devices and revocation links, as a store keeps them (semantics 12). */
+export function describeActivity({ runner, store, sibling }: StoreSuiteContext): void {
+  const { describe, it, expect } = runner;
+  describe('activity, known devices and revocation links', () => {
+    it('a store has all the activity methods or none', () => {
+      expect(typeof hasActivity(store())).toBe('boolean');
+    });
+
+    it('writes a create\'s entry with it, and one derived entry per session it replaced or evicted', async () => {
+      if (!hasActivity(store())) return;
+      const user = freshUser();
+      const t = Date.now();
+      const device = { deviceKey: 'Chrome|Mac OS', browser: 'Chrome', os: 'Mac OS' };
+      const old = await insert(store(), user, { createdAt: t, ...device });
+      const idle = await insert(store(), user, { createdAt: t + 1, kind: 'browser' });
+      const busy = await insert(store(), user, { createdAt: t + 2 });
+      await store().touch(busy.id, t + 50);
+      const signIn = entry(user, 'session.created', t + 100, { deviceLabel: 'Chrome on Mac OS', ip: '203.0.113.0' });
+      const created = await store().create(newRecord(store(), user, { createdAt: t + 100, ...device }), {
+        replaceDevice: true,
+        limit: { max: 2, onLimit: 'evict-oldest', idleBefore: 0 },
+        activity: { ...signIn, sessionId: 'will-be-the-new-one' },
+      });
+      expect(created.replacedIds).toEqual([old.id]);
+      expect(created.evictedIds).toEqual([idle.id]);
+      const found = await list(store(), user);
+      expect(found).toEqual([
+        { id: `${signIn.id}.1`, userId: user, type: 'session.revoked', at: t + 100, reason: 'session_limit', sessionId: idle.id },
+        { id: `${signIn.id}.0`, userId: user, type: 'session.revoked', at: t + 100, reason: 'replaced', sessionId: old.id },
+        { ...signIn, sessionId: 'will-be-the-new-one' },
+      ]);
+    });
+
+    it('a refused create writes no entry', async () => {
+      if (!hasActivity(store())) return;
+      const user = freshUser();
+      await insert(store(), user);
+      const refused = await store()
+        .create(newRecord(store(), user), { replaceDevice: false, limit: { max: 1, onLimit: 'refuse', idleBefore: 0 }, activity: entry(user, 'session.created', Date.now()) })
+        .then(() => 'created', (error: { code?: string }) => error.code);
+      expect(refused).toBe('SESSION_LIMIT');
+      expect(await list(store(), user)).toEqual([]);
+    });
+
+    it('revoke writes its entry only when it revoked; revokeAll and revokeOthers always write theirs', async () => {
+      if (!hasActivity(store())) return;
+      const user = freshUser();
+      const t = Date.now();
+      const a = await insert(store(), user, { createdAt: t, tenantId: 'acme' });
+      const first = entry(user, 'session.revoked', t + 1, { sessionId: a.id, reason: 'sign_out', tenantId: 'acme', by: 'support-7' });
+      expect((await store().revoke(a.id, { at: t + 1, reason: 'sign_out', activity: first }))?.id).toBe(a.id);
+      expect(await store().revoke(a.id, { at: t + 2, reason: 'sign_out', activity: entry(user, 'session.revoked', t + 2) })).toBeNull();
+      expect(await store().revoke('AAAAAAAAAAAAAAAAAAAAAA', { at: t + 2, reason: 'sign_out', activity: entry(user, 'session.revoked', t + 2) })).toBeNull();
+      const everywhere = entry(user, 'user.session_invalidated', t + 3, { reason: 'sign_out_everywhere' });
+      await store().revokeAll(user, { kinds: ['browser'], at: t + 3, activity: everywhere });
+      const others = entry(user, 'user.session_invalidated', t + 4, { reason: 'sign_out_others', sessionId: a.id });
+      expect(await store().revokeOthers(user, { keepSessionId: a.id, kinds: ['browser'], at: t + 4, reason: 'sign_out_others', activity: others })).toEqual([]);
+      expect(await list(store(), user)).toEqual([others, everywhere, first]);
+    });
+
+    it('lists newest first by id, pages with before and limit, and never shows another user', async () => {
+      if (!hasActivity(store())) return;
+      const user = freshUser();
+      const other = freshUser('other');
+      const t = Date.now();
+      const written = Array.from({ length: 7 }, (_, index) => entry(user, 'session.reauthenticated', t + index, { reason: 'reauthenticated', sessionId: `s${index}` }));
+      // Appended out of order, and in two calls: the order comes from the ids.
+      await store().appendActivity!([written[3]!, written[0]!, written[6]!]);
+      await store().appendActivity!([written[1]!, written[5]!, written[2]!, written[4]!, entry(other, 'session.created', t + 3)]);
+      const newestFirst = [...written].reverse();
+      const page1 = await list(store(), user, { limit: 3 });
+      expect(ids(page1)).toEqual(ids(newestFirst.slice(0, 3)));
+      const page2 = await list(store(), user, { limit: 3, before: page1.at(-1)!.id });
+      expect(ids(page2)).toEqual(ids(newestFirst.slice(3, 6)));
+      const page3 = await list(store(), user, { limit: 3, before: page2.at(-1)!.id });
+      expect(ids(page3)).toEqual(ids(newestFirst.slice(6)));
+      expect(await list(store(), user, { limit: 3, before: page3.at(-1)!.id })).toEqual([]);
+      expect(page1[0]).toEqual(newestFirst[0]);
+      expect((await list(store(), other)).map((item) => item.userId)).toEqual([other]);
+      expect(await list(store(), freshUser('nobody'))).toEqual([]);
+    });
+
+    it('merges the tenant\'s own entries only when asked with the tenant', async () => {
+      if (!hasActivity(store()) || store().revokeTenant === undefined) return;
+      const tenant = freshUser('tenant');
+      const user = freshUser();
+      const t = Date.now();
+      const mine = entry(user, 'session.created', t, { tenantId: tenant });
+      await store().appendActivity!([mine]);
+      const tenantWide = entry(undefined, 'tenant.sessions_invalidated', t + 1, { tenantId: tenant, reason: 'admin', by: 'owner-1' });
+      await store().revokeTenant!(tenant, { kinds: ['browser'], at: t + 1, activity: tenantWide });
+      await store().appendActivity!([entry(undefined, 'tenant.sessions_invalidated', t + 2, { tenantId: freshUser('tenant') })]);
+      expect(await list(store(), user, { tenantId: tenant })).toEqual([tenantWide, mine]);
+      expect(await list(store(), user)).toEqual([mine]);
+      expect(ids(await list(store(), user, { tenantId: tenant, limit: 1 }))).toEqual([tenantWide.id]);
+      expect(ids(await list(store(), user, { tenantId: tenant, before: tenantWide.id }))).toEqual([mine.id]);
+    });
+
+    it('remembers known devices: null the first time, then the previous sighting, keeping the latest', async () => {
+      if (!hasActivity(store())) return;
+      const user = freshUser();
+      const hash = createHash('sha256').update(`Chrome|Mac OS|${user}`).digest('base64url');
+      const t = Date.now();
+      expect(await store().rememberDevice!(user, hash, t)).toBeNull();
+      expect(await store().rememberDevice!(user, hash, t + 10)).toBe(t);
+      expect(await store().rememberDevice!(user, hash, t + 5)).toBe(t + 10);
+      expect(await store().rememberDevice!(freshUser('other'), hash, t)).toBeNull();
+      expect(await store().listDevices!(user)).toEqual([{ deviceHash: hash, lastSeenAt: t + 10 }]);
+      expect(await store().listDevices!(freshUser('nobody'))).toEqual([]);
+    });
+
+    it('a revocation link is used once, only with its secret and before its expiry', async () => {
+      if (!hasActivity(store())) return;
+      const user = freshUser();
+      const secret = randomBytes(32);
+      const hashOf = (bytes: Buffer) => createHash('sha256').update(bytes).digest();
+      const t = Date.now();
+      const link = { id: 'LLLLLLLLLLLLLLLLLLLLL1', secretHash: hashOf(secret), userId: user, sessionId: 'SSSSSSSSSSSSSSSSSSSSS1', expiresAt: t + 60_000 };
+      const linkId = `${freshUser('l').replace(/[^A-Za-z0-9]/g, '').slice(-10)}`.padStart(22, 'L');
+      await store().saveRevocationLink!({ ...link, id: linkId });
+      expect(await store().consumeRevocationLink!(linkId, hashOf(randomBytes(32)), t)).toBeNull();
+      expect(await store().consumeRevocationLink!(linkId, hashOf(secret), t + 60_000)).toBeNull();
+      const used = await store().consumeRevocationLink!(linkId, hashOf(secret), t);
+      expect(used === null ? null : [used.id, used.userId, used.sessionId, used.expiresAt]).toEqual([linkId, user, link.sessionId, link.expiresAt]);
+      expect(Buffer.from(used!.secretHash).equals(link.secretHash)).toBe(true);
+      expect(await store().consumeRevocationLink!(linkId, hashOf(secret), t)).toBeNull();
+      expect(await store().consumeRevocationLink!('NNNNNNNNNNNNNNNNNNNNNN', hashOf(secret), t)).toBeNull();
+    });
+
+    it('two instances using one link at once: exactly one gets it', async () => {
+      if (!hasActivity(store())) return;
+      const other = await sibling();
+      const secret = randomBytes(32);
+      const secretHash = createHash('sha256').update(secret).digest();
+      const linkId = `${Date.now().toString(36)}${randomBytes(8).toString('hex')}`.slice(0, 22).padEnd(22, 'x');
+      await store().saveRevocationLink!({ id: linkId, secretHash, userId: freshUser(), sessionId: 'SSSSSSSSSSSSSSSSSSSSS2', expiresAt: Date.now() + 60_000 });
+      const answers = await Promise.all([0, 1, 2, 3].map((index) => (index % 2 === 0 ? store() : other).consumeRevocationLink!(linkId, secretHash, Date.now())));
+      expect(answers.filter((answer) => answer !== null)).toHaveLength(1);
+    });
+
+    it('prune drops old entries, devices not seen in the window and expired links, and keeps the rest', async () => {
+      if (!hasActivity(store())) return;
+      const user = freshUser();
+      const t = Date.now();
+      const old = entry(user, 'session.created', t - 100_000);
+      const recent = entry(user, 'session.created', t - 10);
+      await store().appendActivity!([old, recent]);
+      await store().rememberDevice!(user, 'd'.repeat(43), t - 100_000);
+      await store().rememberDevice!(user, 'e'.repeat(43), t - 10);
+      const secretHash = createHash('sha256').update('x').digest();
+      await store().saveRevocationLink!({ id: 'EXPIREDEXPIREDEXPIRED1', secretHash, userId: user, sessionId: 'SSSSSSSSSSSSSSSSSSSSS3', expiresAt: t - 1 });
+      await store().saveRevocationLink!({ id: 'LIVELINKLIVELINKLIVEL1', secretHash, userId: user, sessionId: 'SSSSSSSSSSSSSSSSSSSSS3', expiresAt: t + 60_000 });
+      for (let round = 0; round < 5; round++) await store().prune({ now: t, limit: 1_000, activityBefore: t - 50_000, devicesBefore: t - 50_000 });
+      expect(await list(store(), user)).toEqual([recent]);
+      expect(await store().listDevices!(user)).toEqual([{ deviceHash: 'e'.repeat(43), lastSeenAt: t - 10 }]);
+      // The expired link is gone, even for a caller whose clock says it is still valid.
+      expect(await store().consumeRevocationLink!('EXPIREDEXPIREDEXPIRED1', secretHash, t - 1_000)).toBeNull();
+      expect(await store().consumeRevocationLink!('LIVELINKLIVELINKLIVEL1', secretHash, t)).not.toBeNull();
+    });
+
+    it('eraseUser deletes the user\'s entries, devices and links, and nobody else\'s', async () => {
+      if (!hasActivity(store())) return;
+      const user = freshUser();
+      const other = freshUser('other');
+      const t = Date.now();
+      await insert(store(), user);
+      await store().appendActivity!([entry(user, 'session.created', t), entry(other, 'session.created', t)]);
+      await store().rememberDevice!(user, 'f'.repeat(43), t);
+      await store().rememberDevice!(other, 'f'.repeat(43), t);
+      const secretHash = createHash('sha256').update('y').digest();
+      const mine = `${Date.now().toString(36)}${randomBytes(8).toString('hex')}`.slice(0, 22).padEnd(22, 'm');
+      const theirs = `${Date.now().toString(36)}${randomBytes(8).toString('hex')}`.slice(0, 22).padEnd(22, 't');
+      await store().saveRevocationLink!({ id: mine, secretHash, userId: user, sessionId: 'SSSSSSSSSSSSSSSSSSSSS4', expiresAt: t + 60_000 });
+      await store().saveRevocationLink!({ id: theirs, secretHash, userId: other, sessionId: 'SSSSSSSSSSSSSSSSSSSSS5', expiresAt: t + 60_000 });
+      await store().eraseUser(user);
+      expect(await list(store(), user)).toEqual([]);
+      expect(await store().listDevices!(user)).toEqual([]);
+      expect(await store().consumeRevocationLink!(mine, secretHash, t)).toBeNull();
+      expect(await list(store(), other)).toHaveLength(1);
+      expect(await store().listDevices!(other)).toHaveLength(1);
+      expect(await store().consumeRevocationLink!(theirs, secretHash, t)).not.toBeNull();
+    });
+  });
+
+  describe('impersonation and stats', () => {
+    it('keeps impersonatorId on the row through every answer', async () => {
+      const user = freshUser();
+      const support = await insert(store(), user, { kind: 'impersonation', impersonatorId: 'admin-42' });
+      const plain = await insert(store(), user);
+      expect(support.impersonatorId).toBe('admin-42');
+      expect(plain.impersonatorId).toBeUndefined();
+      expect((await store().get(support.id))!.session.impersonatorId).toBe('admin-42');
+      expect((await store().listByUser(user)).sessions.find((row) => row.id === support.id)!.impersonatorId).toBe('admin-42');
+      expect((await store().revoke(support.id, { at: Date.now(), reason: 'sign_out' }))!.impersonatorId).toBe('admin-42');
+    });
+
+    it('stats counts live, revoked and expired rows per kind', async () => {
+      if (store().stats === undefined) return expect(store().stats).toBeUndefined();
+      const before = await store().stats!(Date.now());
+      const user = freshUser();
+      const t = Date.now();
+      await insert(store(), user, { kind: 'api' });
+      const revoked = await insert(store(), user, { kind: 'api' });
+      await store().revoke(revoked.id, { at: t, reason: 'revoked' });
+      await insert(store(), user, { kind: 'api', createdAt: t - 10_000, maxAge: 5_000 });
+      const after = await store().stats!(Date.now());
+      const delta = (field: 'live' | 'revoked' | 'expired') => (after['api']?.[field] ?? 0) - (before['api']?.[field] ?? 0);
+      expect([delta('live'), delta('revoked'), delta('expired')]).toEqual([1, 1, 1]);
+    });
+  });
+}

@@ -1,0 +1,119 @@
+import { createSessionManager } from '../../manager/index.js';
+import type { Epochs, RevocationNotice, SessionStore } from '../../store.js';
+import type { StoreSuiteContext } from './context.js';
+import { freshUser, insert, newRecord } from './fixtures.js';
+
+const tenantEpochOf = (epochs: Epochs | undefined, kind: string): number => epochs?.[kind] ?? 0;
+
+/** Whether the store keeps tenant epochs; when not, the manager must refuse tenant revocation. */
+async function supportsTenants(store: SessionStore, expect: StoreSuiteContext['runner']['expect']): Promise<boolean> {
+  if (typeof store.revokeTenant === 'function') return true;
+  const sessions = createSessionManager({ store });
+  const refused = await sessions.revokeTenant('acme').then(
+    () => 'revoked',
+    (error: { code?: string }) => error.code,
+  );
+  expect(refused).toBe('INVALID_CONFIGURATION');
+  return false;
+}
+
+/** Tenant-wide revocation: one epoch per tenant and kind, read with every session (semantics 11). */
+export function describeTenants({ runner, store }: StoreSuiteContext): void {
+  const { describe, it, expect } = runner;
+  describe('tenant epochs', () => {
+    it('revokeTenant raises the tenant epoch of the kinds named, never lowers it, and get() answers it with the row', async () => {
+      if (!(await supportsTenants(store(), expect))) return;
+      const tenant = freshUser('tenant');
+      const user = freshUser();
+      const t = Date.now();
+      const member = await insert(store(), user, { tenantId: tenant, createdAt: t });
+      const outsider = await insert(store(), freshUser(), { tenantId: freshUser('tenant'), createdAt: t });
+      const loner = await insert(store(), freshUser(), { createdAt: t });
+      const raised = await store().revokeTenant!(tenant, { kinds: ['browser', 'api'], at: t + 10 });
+      expect([raised['browser'], raised['api']]).toEqual([t + 10, t + 10]);
+      expect((await store().revokeTenant!(tenant, { kinds: ['browser'], at: t + 5 }))['browser']).toBe(t + 10);
+      const found = (await store().get(member.id))!;
+      expect(tenantEpochOf(found.tenantEpochs, 'browser')).toBe(t + 10);
+      // The row itself is untouched: the epoch does the work (O(1) writes).
+      expect(found.session.revokedAt).toBeUndefined();
+      expect(found.epochs['browser'] ?? 0).toBe(0);
+      expect(tenantEpochOf((await store().get(outsider.id))!.tenantEpochs, 'browser')).toBe(0);
+      expect(tenantEpochOf((await store().get(loner.id))!.tenantEpochs, 'browser')).toBe(0);
+    });
+
+    it('a session created right after a tenant revocation is born after it, even from a clock that runs behind', async () => {
+      if (!(await supportsTenants(store(), expect))) return;
+      const tenant = freshUser('tenant');
+      const t = Date.now();
+      await store().revokeTenant!(tenant, { kinds: ['browser'], at: t + 60_000 });
+      const { session } = await store().create(newRecord(store(), freshUser(), { tenantId: tenant, createdAt: t }), { replaceDevice: false });
+      expect(session.createdAt).toBe(t + 60_001);
+      expect(session.expiresAt - session.createdAt).toBe(30 * 24 * 60 * 60 * 1000);
+      const other = await insert(store(), freshUser(), { tenantId: tenant, kind: 'api', createdAt: t });
+      expect(other.createdAt).toBe(t);
+    });
+
+    it('the tenant epoch covers a session created by a clock that runs ahead (the tenant high-water mark)', async () => {
+      if (!(await supportsTenants(store(), expect))) return;
+      const tenant = freshUser('tenant');
+      const t = Date.now();
+      const ahead = await insert(store(), freshUser(), { tenantId: tenant, createdAt: t + 120_000 });
+      const raised = await store().revokeTenant!(tenant, { kinds: ['browser'], at: t });
+      expect(raised['browser']).toBeGreaterThanOrEqual(ahead.createdAt);
+      expect(tenantEpochOf((await store().get(ahead.id))!.tenantEpochs, 'browser')).toBeGreaterThanOrEqual(ahead.createdAt);
+    });
+
+    it('listByUser and getRevocationState answer the tenant epochs beside the user epochs', async () => {
+      if (!(await supportsTenants(store(), expect))) return;
+      const tenant = freshUser('tenant');
+      const user = freshUser();
+      const t = Date.now();
+      await insert(store(), user, { tenantId: tenant, createdAt: t });
+      await store().revokeTenant!(tenant, { kinds: ['browser'], at: t + 10 });
+      const listed = await store().listByUser(user);
+      expect(tenantEpochOf(listed.tenantEpochs?.[tenant], 'browser')).toBe(t + 10);
+      expect(tenantEpochOf((await store().getRevocationState(user, tenant)).tenantEpochs, 'browser')).toBe(t + 10);
+      expect(tenantEpochOf((await store().getRevocationState(user, freshUser('tenant'))).tenantEpochs, 'browser')).toBe(0);
+      expect(tenantEpochOf((await store().getRevocationState(user)).tenantEpochs, 'browser')).toBe(0);
+    });
+
+    it('a tenant-revoked session is not live for device replacement, revokeOthers or the cap', async () => {
+      if (!(await supportsTenants(store(), expect))) return;
+      const tenant = freshUser('tenant');
+      const user = freshUser();
+      const t = Date.now();
+      const device = { deviceKey: 'Chrome|Mac OS', browser: 'Chrome', os: 'Mac OS' };
+      const old = await insert(store(), user, { tenantId: tenant, createdAt: t, ...device });
+      const other = await insert(store(), user, { tenantId: tenant, createdAt: t + 1 });
+      await store().revokeTenant!(tenant, { kinds: ['browser'], at: t + 10 });
+      const created = await store().create(newRecord(store(), user, { tenantId: tenant, createdAt: t + 20, ...device }), {
+        replaceDevice: true,
+        limit: { max: 1, onLimit: 'refuse', idleBefore: 0 },
+      });
+      expect(created.replacedIds).toEqual([]);
+      expect(created.evictedIds).toEqual([]);
+      expect(await store().revokeOthers(user, { keepSessionId: created.session.id, kinds: ['browser'], at: t + 30, reason: 'sign_out_others' })).toEqual([]);
+      for (const id of [old.id, other.id]) expect((await store().get(id))!.session.revokedAt).toBeUndefined();
+    });
+
+    it('publishes a tenant notice to every instance', async () => {
+      if (!(await supportsTenants(store(), expect))) return;
+      if (store().subscribe === undefined) return expect(store().subscribe).toBeUndefined();
+      const tenant = freshUser('tenant');
+      const heard: RevocationNotice[] = [];
+      const stop = store().subscribe!((notice) => void heard.push(notice));
+      const heardTenant = () => heard.filter((notice) => notice.tenantId === tenant);
+      try {
+        // A subscription may take a moment to become active: revoke again until a notice arrives.
+        for (let attempt = 0; attempt < 20 && heardTenant().length === 0; attempt++) {
+          await store().revokeTenant!(tenant, { kinds: ['browser'], at: Date.now() });
+          for (let waited = 0; waited < 500 && heardTenant().length === 0; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        expect(heardTenant().length).toBeGreaterThan(0);
+        for (const notice of heardTenant()) expect(notice).toEqual({ userId: '', tenantId: tenant });
+      } finally {
+        stop();
+      }
+    });
+  });
+}
