@@ -51,7 +51,12 @@ describe.skipIf(!up)('postgres store: a user erased', () => {
     expect([...new Set(left)]).toEqual(['sessions_epochs']);
     expect((await sessions.validate(laptop.token)).ok).toBe(false);
     expect(await sessions.list('bystander')).toHaveLength(1);
-    expect((await store.listActivity('bystander', { limit: 10, tenantId: 'acme' })).map((entry) => entry.id)).toEqual(['e4', 'e2']);
+    // The bystander keeps its entries (its sign-in's, written by the manager, and e2), and the
+    // tenant's own entry stays.
+    expect((await store.listActivity('bystander', { limit: 10, tenantId: 'acme' })).map((entry) => entry.id)).toEqual(
+      expect.arrayContaining(['e4', 'e2']),
+    );
+    expect(await store.listActivity('bystander', { limit: 10 })).toHaveLength(2);
     expect(await store.listActivity(user, { limit: 10 })).toEqual([]);
     expect(await store.listDevices(user)).toEqual([]);
     await sessions.close();
