@@ -4,7 +4,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { postgresSchemaSql, postgresStore } from '../../adapters/postgres/index.js';
 import { isSessionError } from '../../src/errors.js';
 import { createSessionManager } from '../../src/index.js';
+import { tableNames } from '../../adapters/postgres/identifiers.js';
 import { dropSchemas, freshSchema, postgresUp, testPool } from '../support/postgres-database.js';
+import { queries as queriesV3 } from './fixtures/queries-v3.js';
 
 const up = await postgresUp();
 // A token's secret and its stored hash, for rows written by hand as an older release would.
@@ -245,6 +247,55 @@ describe.skipIf(!up)('postgres migrate()', () => {
     // Sessions without a tenant sign in as before.
     await signInV3(schema, 'JJJJJJJJJJJJJJJJJJJJJJ', 'old-server-user', null, now);
     expect((await store.get('JJJJJJJJJJJJJJJJJJJJJJ'))?.session).toMatchObject({ createdAt: now, tenantId: undefined });
+  });
+
+  it('answers every statement of the previous release on upgraded tables, beside the new release', async () => {
+    const schema = fresh();
+    await loadV3(schema);
+    const store = postgresStore({ pool, schema, listen: false });
+    await store.migrate();
+    const old = queriesV3(tableNames(schema, 'sessions'));
+    const channel = `${schema}.sessions`;
+    const run = async (statement: { readonly text: string; readonly name?: string }, values: unknown[]): Promise<Record<string, unknown>[]> =>
+      (await pool.query<Record<string, unknown>>({ text: statement.text, name: statement.name, values })).rows;
+    const now = Date.now();
+    // An old instance signs a user in twice, a new one once, on the same tables.
+    const oldSignIn = (id: string, at: number): Promise<Record<string, unknown>[]> =>
+      run(old.create, [id, 'mixed-user', 'acme', 'browser', secret.hash, at, at, 3_600_000, null, null, null, null, null, null, null, null, null, null, null, null, null, channel, 2_000]);
+    await oldSignIn('KKKKKKKKKKKKKKKKKKKKKK', now);
+    await oldSignIn('LLLLLLLLLLLLLLLLLLLLLL', now + 1);
+    const { session: latest } = await store.create(
+      { id: 'MMMMMMMMMMMMMMMMMMMMMM', userId: 'mixed-user', tenantId: 'acme', kind: 'browser', secretHash: new Uint8Array(32), createdAt: now + 2, authenticatedAt: now + 2, maxAge: 3_600_000, impersonatorId: 'agent' },
+      { replaceDevice: false, activity: { id: 'x1', userId: 'mixed-user', tenantId: 'acme', type: 'session.created', at: now + 2, reason: 'sign_in' } },
+    );
+    // The old instance reads every row, the new one's included, as it always did.
+    expect((await run(old.get, [latest.id]))[0]).toMatchObject({ id: latest.id, user_id: 'mixed-user', tenant_id: 'acme' });
+    expect(await run(old.list, ['mixed-user'])).toHaveLength(3);
+    expect(await run(old.touch, ['KKKKKKKKKKKKKKKKKKKKKK', now + 10])).toEqual([]);
+    expect(await run(old.reauthenticate, ['KKKKKKKKKKKKKKKKKKKKKK', now + 10])).toEqual([]);
+    expect(await run(old.revoke, ['KKKKKKKKKKKKKKKKKKKKKK', now + 20, 'sign_out', now + 60_000, channel])).toHaveLength(1);
+    expect(await run(old.revokeOthers, ['mixed-user', ['browser'], now + 30, 'revoked', latest.id, now + 60_000, channel])).toEqual([
+      expect.objectContaining({ id: 'LLLLLLLLLLLLLLLLLLLLLL' }),
+    ]);
+    expect((await run(old.revocationState, ['mixed-user']))[0]!['denied']).toBeTruthy();
+    // The new one sees what the old one did.
+    expect((await store.get('KKKKKKKKKKKKKKKKKKKKKK'))?.session).toMatchObject({ revokedReason: 'sign_out', lastUsedAt: now + 10 });
+    expect((await store.get(latest.id))?.session).toMatchObject({ impersonatorId: 'agent' });
+    await run(old.revokeAll, ['mixed-user', ['browser'], now + 40, channel]);
+    expect((await store.getRevocationState('mixed-user')).epochs).toEqual({ browser: now + 40 });
+    // The old prune and erase work on the tables they know; the new erase takes the rest.
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      expect((await client.query({ text: old.prune.text, values: [now + 10 * 3_600_000, 100] })).rows[0]).toMatchObject({ deleted: '3' });
+      await client.query('ROLLBACK');
+    } finally {
+      client.release();
+    }
+    expect((await run(old.eraseUser, ['mixed-user']))[0]).toMatchObject({ deleted: '3' });
+    expect(await store.listActivity('mixed-user', { limit: 10 })).toHaveLength(1);
+    await store.eraseUser('mixed-user');
+    expect(await store.listActivity('mixed-user', { limit: 10 })).toEqual([]);
   });
 
   it('runs again without locking readers out of the sessions table', async () => {
