@@ -260,17 +260,15 @@ export function queries(names: TableNames): Queries {
   ) AS a ORDER BY a.id COLLATE "C" DESC LIMIT $4::integer`,
     ),
 
-    // Keeps the latest time and answers the one before this call, as of the statement's
-    // snapshot: two calls at the same instant may both answer the older time.
+    // Keeps the latest time and answers the one before this call: the conflict branch sees
+    // the row as the last committed sighting left it (it waits for a concurrent one), so of
+    // two first sightings at once exactly one answers NULL.
     rememberDevice: named(
       'remember_device',
-      `WITH saved AS (
-    INSERT INTO ${devices} AS d (user_id, device_hash, last_seen_at) VALUES ($1, $2, $3)
-    ON CONFLICT (user_id, device_hash) DO UPDATE SET last_seen_at = GREATEST(d.last_seen_at, EXCLUDED.last_seen_at)
-    RETURNING 1
-  )
-  SELECT (SELECT d.last_seen_at FROM ${devices} AS d WHERE d.user_id = $1 AND d.device_hash = $2) AS previous,
-    (SELECT count(*) FROM saved) AS saved`,
+      `INSERT INTO ${devices} AS d (user_id, device_hash, last_seen_at) VALUES ($1, $2, $3)
+  ON CONFLICT (user_id, device_hash) DO UPDATE
+    SET previous_seen_at = d.last_seen_at, last_seen_at = GREATEST(d.last_seen_at, EXCLUDED.last_seen_at)
+  RETURNING d.previous_seen_at AS previous`,
     ),
 
     listDevices: named('list_devices', `SELECT d.device_hash, d.last_seen_at FROM ${devices} AS d WHERE d.user_id = $1`),

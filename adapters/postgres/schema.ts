@@ -148,11 +148,15 @@ CREATE INDEX IF NOT EXISTS ${names.activityTenantIndex} ON ${activity} (tenant_i
 CREATE INDEX IF NOT EXISTS ${names.activityAtIndex} ON ${activity} (at);
 
 -- Schema version 4. Devices a user signed in from (a hash of browser, OS and network), kept
--- beyond the sessions so that a sign-in from a new one can be told apart.
+-- beyond the sessions so that a sign-in from a new one can be told apart. previous_seen_at is
+-- last_seen_at before the latest sighting: an upsert's RETURNING shows only the row it leaves,
+-- so the sighting writes the time it replaces there and reads it back, exact however many
+-- sign-ins from the device run at once.
 CREATE TABLE IF NOT EXISTS ${devices} (
-  user_id      text   NOT NULL,
-  device_hash  text   NOT NULL,
-  last_seen_at bigint NOT NULL,
+  user_id          text   NOT NULL,
+  device_hash      text   NOT NULL,
+  last_seen_at     bigint NOT NULL,
+  previous_seen_at bigint,
   PRIMARY KEY (user_id, device_hash)
 );
 CREATE INDEX IF NOT EXISTS ${names.devicesSeenIndex} ON ${devices} (last_seen_at);
@@ -306,7 +310,7 @@ SELECT user_id, kind, epoch, high_water FROM ${epochs} LIMIT 0;
 SELECT user_id, session_id, until FROM ${denied} LIMIT 0;
 SELECT tenant_id, kind, epoch, high_water FROM ${tenantEpochs} LIMIT 0;
 SELECT id, user_id, tenant_id, type, at, reason, session_id, device_label, ip, actor FROM ${activity} LIMIT 0;
-SELECT user_id, device_hash, last_seen_at FROM ${devices} LIMIT 0;
+SELECT user_id, device_hash, last_seen_at, previous_seen_at FROM ${devices} LIMIT 0;
 SELECT id, secret_hash, user_id, session_id, expires_at FROM ${links} LIMIT 0;
 
 COMMIT;

@@ -232,6 +232,15 @@ describe.skipIf(!up)('postgres store capabilities', () => describe.each(clients)
     expect(await store.listDevices('nobody')).toEqual([]);
   });
 
+  it('tells exactly one of many concurrent first sightings of a device that it is new', async () => {
+    const device = 'c'.repeat(43);
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, index) => store.rememberDevice('u-burst', device, T + index)));
+    expect(answers.filter((answer) => answer === null)).toHaveLength(1);
+    // Every other one was told a time an earlier sighting wrote.
+    for (const answer of answers) if (answer !== null) expect(answer).toBeGreaterThanOrEqual(T);
+    expect(await store.listDevices('u-burst')).toEqual([{ deviceHash: device, lastSeenAt: T + 7 }]);
+  });
+
   it('uses a revocation link once, and only with its secret before it expires', async () => {
     const link = { id: newId(), secretHash: hashOf('link-secret'), userId: 'u-link', sessionId: 's-1', expiresAt: T + HOUR };
     await store.saveRevocationLink(link);
