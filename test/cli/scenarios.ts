@@ -89,14 +89,14 @@ export function describeCliOnStore(
 
       const everywhere = await run('revoke-user', 'bob');
       expect(everywhere).toMatchObject({ code: 0, stderr: '' });
-      expect(everywhere.stdout).toMatch(/^Signed out user bob everywhere \(browser, remember\): sessions created until \S+Z are refused\.\n$/);
+      expect(everywhere.stdout).toMatch(/^Signed out user bob everywhere \(browser, impersonation, remember\): sessions created until \S+Z are refused\.\n$/);
       expect(await sessions.validate(browser.token)).toMatchObject({ ok: false });
       expect(await sessions.validate(api.token)).toMatchObject({ ok: true });
 
       const all = await run('revoke-user', 'bob', '--kinds', 'all', '--by', 'ops');
       expect(all.code).toBe(0);
       // "all" covers the app's own kinds the store holds for the user, not only the built-in ones.
-      expect(all.stdout).toMatch(/^Signed out user bob everywhere \(api, browser, kiosk, remember\)/);
+      expect(all.stdout).toMatch(/^Signed out user bob everywhere \(api, browser, impersonation, kiosk, remember\)/);
       expect(await sessions.validate(api.token)).toMatchObject({ ok: false });
       expect(await sessions.validate(kiosk.token)).toMatchObject({ ok: false });
       expect(await run('list', 'bob')).toMatchObject({ code: 0, stdout: 'No live sessions for user bob.\n' });
