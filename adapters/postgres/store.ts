@@ -6,6 +6,7 @@ import type {
   CreateResult,
   Epochs,
   KindStats,
+  KnownDevice,
   ListActivityOptions,
   NewSessionRecord,
   PruneOptions,
@@ -54,14 +55,7 @@ export interface PostgresStore extends SessionStore {
   /** {@inheritDoc session-revocation!SessionStore.rememberDevice} */
   rememberDevice(userId: string, deviceHash: string, at: number): Promise<number | null>;
   /** {@inheritDoc session-revocation!SessionStore.listDevices} */
-  listDevices(userId: string): Promise<
-    readonly {
-      /** The hash the manager made of the device. */
-      readonly deviceHash: string;
-      /** When it was last seen (ms). */
-      readonly lastSeenAt: number;
-    }[]
-  >;
+  listDevices(userId: string): Promise<readonly KnownDevice[]>;
   /** {@inheritDoc session-revocation!SessionStore.saveRevocationLink} */
   saveRevocationLink(link: RevocationLinkRecord): Promise<void>;
   /** {@inheritDoc session-revocation!SessionStore.consumeRevocationLink} */
@@ -344,7 +338,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       return previous === null || previous === undefined ? null : toMillis(previous);
     },
 
-    async listDevices(userId: string): Promise<readonly { readonly deviceHash: string; readonly lastSeenAt: number }[]> {
+    async listDevices(userId: string): Promise<readonly KnownDevice[]> {
       ensureOpen();
       const { rows } = await db.run('listDevices', (connection) => connection.query(sql.listDevices, [userId]));
       return rows.map((row) => ({ deviceHash: requiredText(row, 'device_hash'), lastSeenAt: toMillis(requiredText(row, 'last_seen_at')) }));
