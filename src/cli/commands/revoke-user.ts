@@ -4,7 +4,8 @@ import type { Command } from '../command.js';
 import { usageError } from '../failure.js';
 import { isoTime } from '../format.js';
 
-const BUILT_IN_KINDS = ['browser', 'remember', 'api'];
+/** The kinds every manager knows; others are the app's own and must be declared for a run. */
+export const BUILT_IN_KINDS: readonly string[] = ['browser', 'remember', 'api', 'impersonation'];
 
 /** `revoke-user <userId>`: sign out everywhere, by raising the user's epochs. */
 export const revokeUser: Command = {
@@ -13,7 +14,7 @@ export const revokeUser: Command = {
   args: ['userId'],
   options: { kinds: { type: 'string' }, by: { type: 'string' } },
   optionHelp: [
-    ['--kinds all|<kind>,<kind>…', 'Session kinds to sign out (default: browser,remember, as "sign out everywhere" in the app)'],
+    ['--kinds all|<kind>,<kind>…', 'Session kinds to sign out (default: browser,remember,impersonation, as "sign out everywhere" in the app)'],
     ['--by <actor>', 'Who did it, for the audit trail (default: cli)'],
   ],
   details:
@@ -35,7 +36,8 @@ export const revokeUser: Command = {
   },
 };
 
-function parseKinds(value: string | boolean | undefined): readonly string[] | 'all' | undefined {
+/** Reads `--kinds`: `all`, or a comma-separated list (no empty item), without repeats. */
+export function parseKinds(value: string | boolean | undefined): readonly string[] | 'all' | undefined {
   if (value === undefined) return undefined;
   if (value === 'all') return 'all';
   const kinds = String(value)
