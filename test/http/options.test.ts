@@ -70,12 +70,17 @@ describe('middleware options', () => {
 
 describe('routes options', () => {
   it('take requireFresh in whole ms, off by default', () => {
-    expect(resolveRoutesOptions()).toEqual({ prefix: '/sessions', requireFresh: undefined });
-    expect(resolveRoutesOptions({ prefix: '/me/sessions', requireFresh: 300_000 })).toEqual({ prefix: '/me/sessions', requireFresh: 300_000 });
+    expect(resolveRoutesOptions()).toEqual({ prefix: '/sessions', requireFresh: undefined, revocationLinks: false });
+    expect(resolveRoutesOptions({ prefix: '/me/sessions', requireFresh: 300_000 })).toEqual({ prefix: '/me/sessions', requireFresh: 300_000, revocationLinks: false });
     for (const requireFresh of [0, -1, 1.5, '600000', true]) {
       expect(() => resolveRoutesOptions({ requireFresh } as never)).toThrow(/requireFresh/);
     }
     expect(() => resolveRoutesOptions({ requireFreshness: 1 } as never)).toThrow(/requireFreshness/);
+  });
+
+  it('take revocationLinks as a boolean, off by default', () => {
+    expect(resolveRoutesOptions({ revocationLinks: true }).revocationLinks).toBe(true);
+    for (const revocationLinks of ['yes', 1, null]) expect(() => resolveRoutesOptions({ revocationLinks } as never)).toThrow(/revocationLinks/);
   });
 });
 

@@ -2,6 +2,7 @@ import { SessionError } from '../../errors.js';
 import type { SessionStore } from '../../store.js';
 import { resolveRunner, type TestRunner } from '../runner.js';
 import type { StoreSuiteContext } from './context.js';
+import { describeAccountActivity } from './account-activity.js';
 import { describeActivity } from './activity.js';
 import { describeCorruptedAnswers } from './corrupted.js';
 import { describeDeviceReplacement } from './devices.js';
@@ -105,6 +106,7 @@ export function describeStoreConformance(
     describeSessionLimit(context);
     describeTenants(context);
     describeActivity(context);
+    describeAccountActivity(context);
     describePrivacy(context);
     describePruning(context);
     describeRaces(context);

@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { createSessionManager, memoryStore, type SessionStore } from '../../src/index.js';
+import { checkActivity, checkLink, checkLookup, checkSighting, checkUserSessions, sessionEpoch } from '../../src/store-answers.js';
+
+const CHROME = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+const SECRET = 'a-test-secret-of-at-least-32-bytes!!';
+
+/** A store without the optional capabilities, as a third-party store may be. */
+function basicStore(): SessionStore {
+  const inner = memoryStore();
+  const { create, get, touch, reauthenticate, revoke, revokeAll, revokeOthers, listByUser, getRevocationState, eraseUser, prune, close } = inner;
+  return { create, get, touch, reauthenticate, revoke, revokeAll, revokeOthers, listByUser, getRevocationState, eraseUser, prune, close };
+}
+
+const codeOf = (promise: Promise<unknown>) => promise.then(() => 'done', (error: { code?: string; message?: string }) => error.code);
+
+describe('a store without the optional capabilities', () => {
+  it('refuses tenant revocation, activity and revocation links with a clear configuration error, and never flags a new device', async () => {
+    const sessions = createSessionManager({ store: basicStore() });
+    const events: boolean[] = [];
+    sessions.on('session.created', (event) => void events.push(event.newDevice));
+    const { session, token } = await sessions.create({ userId: 'ada', userAgent: CHROME, tenantId: 'acme' });
+    expect(await codeOf(sessions.revokeTenant('acme'))).toBe('INVALID_CONFIGURATION');
+    expect(await codeOf(sessions.activity('ada'))).toBe('INVALID_CONFIGURATION');
+    expect(await codeOf(sessions.issueRevocationLink(session.id))).toBe('INVALID_CONFIGURATION');
+    expect(await codeOf(sessions.redeemRevocationLink(token))).toBe('INVALID_CONFIGURATION');
+    expect(events).toEqual([false]);
+    // Everything else works, support sessions included.
+    expect(await sessions.revoke(session.id)).toBe(true);
+    const admin = await sessions.create({ userId: 'root' });
+    expect((await sessions.impersonate(admin.session, 'ada')).session.impersonatorId).toBe('root');
+    expect((await sessions.exportUser('ada')).activity).toEqual([]);
+  });
+});
+
+describe('activity()', () => {
+  it('checks its options', async () => {
+    const sessions = createSessionManager();
+    for (const limit of [0, 1_001, 1.5, '5']) expect(await codeOf(sessions.activity('ada', { limit: limit as number }))).toBe('INVALID_INPUT');
+    for (const before of ['', 'a b', 'x'.repeat(65), 5]) expect(await codeOf(sessions.activity('ada', { before: before as string }))).toBe('INVALID_INPUT');
+    expect(await codeOf(sessions.activity(''))).toBe('INVALID_INPUT');
+    expect(await sessions.activity('ada', { limit: 1_000 })).toEqual([]);
+  });
+
+  it('keeps the order of entries written in the same millisecond', async () => {
+    const sessions = createSessionManager({ clock: () => 1_700_000_000_000 });
+    const ids: string[] = [];
+    for (let index = 0; index < 20; index++) ids.push((await sessions.create({ userId: 'ada', kind: 'api' })).session.id);
+    expect((await sessions.activity('ada')).map((entry) => entry.sessionId)).toEqual(ids.reverse());
+  });
+
+  it('writes a re-authentication entry, with who did it', async () => {
+    const sessions = createSessionManager();
+    const { session } = await sessions.create({ userId: 'ada', userAgent: CHROME });
+    await sessions.reauthenticated(session.id, { by: 'helpdesk' });
+    const [entry] = await sessions.activity('ada');
+    expect([entry?.type, entry?.reason, entry?.by, entry?.deviceLabel]).toEqual(['session.reauthenticated', 'reauthenticated', 'helpdesk', 'Chrome on Mac OS']);
+  });
+});
+
+describe('support sessions', () => {
+  it('check the admin session and the ttl', async () => {
+    const sessions = createSessionManager();
+    const admin = await sessions.create({ userId: 'root' });
+    expect(await codeOf(sessions.impersonate({ id: admin.session.id, userId: 'someone-else' }, 'ada'))).toBe('UNAUTHENTICATED');
+    expect(await codeOf(sessions.impersonate({ id: 'not-an-id', userId: 'root' }, 'ada'))).toBe('UNAUTHENTICATED');
+    expect(await codeOf(sessions.impersonate(null as never, 'ada'))).toBe('UNAUTHENTICATED');
+    for (const ttl of [999, 86_400_001, 1.5, '60000']) expect(await codeOf(sessions.impersonate(admin.session, 'ada', { ttl: ttl as number }))).toBe('INVALID_INPUT');
+    expect(await codeOf(sessions.impersonate(admin.session, ''))).toBe('INVALID_INPUT');
+    const short = await sessions.impersonate(admin.session, 'ada', { ttl: 5 * 60_000, tenantId: 'acme' });
+    expect([short.session.expiresAt - short.session.createdAt, short.session.tenantId]).toEqual([5 * 60_000, 'acme']);
+  });
+
+  it('get access tokens with the actor claim and no auth_time, which are never fresh', async () => {
+    const sessions = createSessionManager({ accessTokens: { secret: SECRET } });
+    const admin = await sessions.create({ userId: 'root' });
+    const support = await sessions.impersonate(admin.session, 'ada');
+    const verified = await sessions.verifyAccessToken(await sessions.issueAccessToken(support.session));
+    expect(verified.ok && [verified.claims.act, verified.claims.auth_time]).toEqual([{ sub: 'root' }, undefined]);
+    expect(sessions.isFresh(support.session)).toBe(false);
+    const own = await sessions.verifyAccessToken(await sessions.issueAccessToken(admin.session));
+    expect(own.ok && [own.claims.act, typeof own.claims.auth_time]).toEqual([undefined, 'number']);
+  });
+});
+
+describe('revocation links', () => {
+  it('check the ttl, answer null for an unknown session, and expire', async () => {
+    let now = 1_700_000_000_000;
+    const sessions = createSessionManager({ clock: () => now });
+    const { session } = await sessions.create({ userId: 'ada' });
+    for (const ttl of [59_999, 30 * 86_400_000 + 1, 1.5]) expect(await codeOf(sessions.issueRevocationLink(session.id, { ttl }))).toBe('INVALID_INPUT');
+    expect(await sessions.issueRevocationLink('AAAAAAAAAAAAAAAAAAAAAA')).toBeNull();
+    expect(await sessions.issueRevocationLink('nope')).toBeNull();
+    const link = (await sessions.issueRevocationLink(session.id, { ttl: 60_000 }))!;
+    now += 60_000;
+    expect(await sessions.redeemRevocationLink(link)).toBeNull();
+    for (const junk of [undefined, null, 42, '', 'a.b', [link]]) expect(await sessions.redeemRevocationLink(junk)).toBeNull();
+    expect(await codeOf(sessions.redeemRevocationLink(link, { everywhere: 'yes' as never }))).toBe('INVALID_INPUT');
+  });
+
+  it('are put back when the sign-out fails in the store, so the user can try again', async () => {
+    const inner = memoryStore();
+    let failRevoke = false;
+    const store: SessionStore = Object.assign(Object.create(inner) as SessionStore, {
+      revoke: (...args: Parameters<SessionStore['revoke']>) => (failRevoke ? Promise.reject(new Error('disk full')) : inner.revoke(...args)),
+    });
+    const errors: unknown[] = [];
+    const sessions = createSessionManager({ store, onError: (error) => void errors.push(error) });
+    const { session, token } = await sessions.create({ userId: 'ada' });
+    const link = (await sessions.issueRevocationLink(session.id))!;
+    failRevoke = true;
+    expect(await codeOf(sessions.redeemRevocationLink(link))).toBe('STORE_ERROR');
+    failRevoke = false;
+    expect(await sessions.redeemRevocationLink(link)).toEqual({ userId: 'ada', sessionId: session.id, everywhere: false });
+    expect((await sessions.validate(token)).ok).toBe(false);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('what the manager accepts from a store: the new answers', () => {
+  const refusal = (check: () => unknown) => {
+    try {
+      check();
+      return 'accepted';
+    } catch (error) {
+      return (error as { code?: string }).code;
+    }
+  };
+
+  it('tenant epochs are read with the row and never trusted when malformed', () => {
+    const row = { id: 'AbCdEfGhIjKlMnOpQrSt-_', userId: 'ada', tenantId: 'acme', kind: 'browser', secretHash: new Uint8Array(32), createdAt: 5, expiresAt: 50, lastUsedAt: 5, authenticatedAt: 5 };
+    expect(refusal(() => checkLookup({ session: row, epochs: {}, tenantEpochs: 'soon' }, row.id))).toBe('STORE_ERROR');
+    expect(refusal(() => checkLookup({ session: { ...row, impersonatorId: 7 }, epochs: {} }, row.id))).toBe('STORE_ERROR');
+    expect(refusal(() => checkUserSessions({ sessions: [row], epochs: {}, tenantEpochs: { acme: 3 } }, 'ada'))).toBe('STORE_ERROR');
+    expect(sessionEpoch(row, { browser: 3 }, { browser: 9 }, 'get')).toBe(9);
+    expect(sessionEpoch(row, { browser: 12 }, { browser: 9 }, 'get')).toBe(12);
+    expect(sessionEpoch({ ...row, tenantId: undefined }, { browser: 3 }, { browser: 9 }, 'get')).toBe(3);
+    expect(refusal(() => sessionEpoch(row, {}, { browser: '9' } as never, 'get'))).toBe('STORE_ERROR');
+  });
+
+  it('activity pages, links and sightings are checked', () => {
+    const entry = { id: 'e1', userId: 'ada', type: 'session.created', reason: 'sign_in', at: 5 };
+    expect(checkActivity([entry], 'ada', undefined, 5)).toEqual([entry]);
+    expect(refusal(() => checkActivity([entry], 'bob', undefined, 5))).toBe('STORE_ERROR');
+    expect(refusal(() => checkActivity([entry, entry], 'ada', undefined, 1))).toBe('STORE_ERROR');
+    expect(refusal(() => checkActivity([{ ...entry, at: 'now' }], 'ada', undefined, 5))).toBe('STORE_ERROR');
+    expect(refusal(() => checkActivity({ 0: entry }, 'ada', undefined, 5))).toBe('STORE_ERROR');
+    const tenantEntry = { ...entry, userId: undefined, tenantId: 'acme' };
+    expect(checkActivity([tenantEntry], 'ada', 'acme', 5)).toHaveLength(1);
+    expect(refusal(() => checkActivity([tenantEntry], 'ada', 'other', 5))).toBe('STORE_ERROR');
+    expect(refusal(() => checkActivity([tenantEntry], 'ada', undefined, 5))).toBe('STORE_ERROR');
+    const link = { id: 'L1', userId: 'ada', sessionId: 'S1', expiresAt: 9, secretHash: new Uint8Array(32) };
+    expect(checkLink(link, 'L1')).toBe(link);
+    expect(checkLink(null, 'L1')).toBeNull();
+    expect(refusal(() => checkLink(link, 'L2'))).toBe('STORE_ERROR');
+    expect(refusal(() => checkLink({ ...link, expiresAt: Infinity }, 'L1'))).toBe('STORE_ERROR');
+    expect(checkSighting(null)).toBeNull();
+    expect(checkSighting(5)).toBe(5);
+    expect(refusal(() => checkSighting('5'))).toBe('STORE_ERROR');
+  });
+});
