@@ -1,4 +1,4 @@
-import type { ActivityEntry as StoredEntry, SessionManager } from '../../src/index.js';
+import { isSessionError, type ActivityEntry as StoredEntry, type SessionManager } from '../../src/index.js';
 
 /** One entry of an Activity list, as the views read it. */
 export interface ActivityEntry {
@@ -42,8 +42,16 @@ const toEntry = (userId: string, entry: StoredEntry): ActivityEntry => ({
 });
 
 export function createActivity(sessions: SessionManager): Activity {
-  const forUser: Activity['forUser'] = async (userId, { tenantId, limit }) =>
-    (await sessions.activity(userId, { limit, tenantId })).map((entry) => toEntry(userId, entry));
+  const forUser: Activity['forUser'] = async (userId, { tenantId, limit }) => {
+    try {
+      return (await sessions.activity(userId, { limit, tenantId })).map((entry) => toEntry(userId, entry));
+    } catch (error) {
+      // A store that keeps no activity (an older adapter): the lists stay empty, the pages work.
+      // Any other failure (the store is down) is the error page's, as for every other read.
+      if (isSessionError(error) && error.code === 'INVALID_CONFIGURATION') return [];
+      throw error;
+    }
+  };
   return {
     forUser,
     async forTeam(tenantId, userIds, limit) {
