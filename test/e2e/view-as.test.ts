@@ -22,7 +22,7 @@ describeInBrowser('"View as": an owner sees the app as a teammate (support acces
     // The owner's own token waits in its own HttpOnly cookie, out of the page's reach.
     const kept = (await owner.context().cookies()).find((cookie) => cookie.name === 'keystone_own_session');
     expect(kept).toMatchObject({ value: ownCookie, httpOnly: true, sameSite: 'Lax' });
-    expect(await owner.evaluate(() => document.cookie)).toBe('');
+    expect(await owner.evaluate('document.cookie')).toBe('');
 
     await owner.goto('/profile');
     expect(await deviceLabels(owner)).toEqual(['Support access by Ada Lovelace', 'Firefox on Windows']);
