@@ -26,6 +26,11 @@ export interface RequestSessions {
   /** The signed-in user: from {@link current} or {@link accessToken}, else `null`. */
   readonly userId: string | null;
   /**
+   * Who is acting as the user on a support session (`impersonate`, or an access token with the
+   * `act` claim), for a "you are viewing as …" banner; `null` otherwise.
+   */
+  readonly impersonatorId: string | null;
+  /**
    * `"authenticated"`, `"anonymous"`, or `"unavailable"` when the store could not be read:
    * then `current` is `null` but nobody was signed out, and `requireSession` answers `503`.
    */
@@ -191,6 +196,10 @@ class BoundSessions implements RequestSessions {
 
   get userId(): string | null {
     return identity(this.#state)?.userId ?? null;
+  }
+
+  get impersonatorId(): string | null {
+    return identity(this.#state)?.impersonatorId ?? null;
   }
 
   get status(): RequestSessions['status'] {

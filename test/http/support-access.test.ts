@@ -24,7 +24,8 @@ describe('a support session on a request', () => {
   it('tells the app who is acting, is never fresh, and every change it makes carries by', async () => {
     const { support, own, events, attach } = await setup();
     const sessions = await attach({ cookie: `session=${support.token}` });
-    expect(sessions.current?.impersonatorId).toBe('root');
+    expect([sessions.current?.impersonatorId, sessions.impersonatorId]).toEqual(['root', 'root']);
+    expect((await attach({ cookie: `session=${own.token}` })).impersonatorId).toBeNull();
     expect(sessions.isFresh()).toBe(false);
     expect(requireFreshResponse(sessions)?.status).toBe(403);
     expect(await sessions.reauthenticated()).toBeNull();
@@ -43,6 +44,7 @@ describe('a support session on a request', () => {
     const jwt = await manager.issueAccessToken(support.session);
     const sessions = await attach({ authorization: `Bearer ${jwt}` });
     expect(sessions.accessToken?.act).toEqual({ sub: 'root' });
+    expect(sessions.impersonatorId).toBe('root');
     expect(sessions.isFresh()).toBe(false);
   });
 
