@@ -27,8 +27,9 @@ export function viewerOf(req: Request, accounts: Accounts): Viewer {
   const user = userId === null ? undefined : accounts.userById(userId);
   const tenant = user === undefined ? undefined : accounts.tenant(user.tenantId);
   if (user === undefined || tenant === undefined) throw new Error('A signed-in request has no account: was requireSession() mounted on this route?');
-  const impersonatorId = req.sessions.current?.impersonatorId;
-  return { user, tenant, supportBy: impersonatorId === undefined ? undefined : accounts.userById(impersonatorId) };
+  // Set during support access ("View as"), from the session or an access token's `act` claim.
+  const { impersonatorId } = req.sessions;
+  return { user, tenant, supportBy: impersonatorId === null ? undefined : accounts.userById(impersonatorId) };
 }
 
 /** A form field as a string: missing, repeated or non-string values read as "". */

@@ -46,7 +46,7 @@ function clearCookie(res: Response, req: Request, name: string): void {
  */
 export function refuseDuringSupportAccess(deps: Pick<Deps, 'accounts'>): RequestHandler {
   return function refuseDuringSupportAccess(req, res, next) {
-    if (req.sessions.current?.impersonatorId === undefined) return next();
+    if (req.sessions.impersonatorId === null) return next();
     sendPage(res, supportAccessRefusedPage(viewerOf(req, deps.accounts)), 403);
   };
 }
