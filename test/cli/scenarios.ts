@@ -167,9 +167,9 @@ export function describeCliOnStore(
 
     it('stats counts the rows of each kind: live, revoked, expired (a table, or JSON with --json)', async () => {
       const counts = async (): Promise<Record<string, { live: number; revoked: number; expired: number }>> => {
-        const run_ = await run('stats', '--json');
-        expect(run_).toMatchObject({ code: 0, stderr: '' });
-        return JSON.parse(run_.stdout) as Record<string, { live: number; revoked: number; expired: number }>;
+        const answer = await run('stats', '--json');
+        expect(answer).toMatchObject({ code: 0, stderr: '' });
+        return JSON.parse(answer.stdout) as Record<string, { live: number; revoked: number; expired: number }>;
       };
       const zero = { live: 0, revoked: 0, expired: 0 };
       const before = await counts();

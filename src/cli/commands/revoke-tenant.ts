@@ -1,8 +1,8 @@
-import type { KindOptions } from '../../options.js';
+import { BUILT_IN_KINDS, type KindOptions } from '../../options.js';
 import type { Command } from '../command.js';
 import { CliError } from '../failure.js';
 import { isoTime } from '../format.js';
-import { BUILT_IN_KINDS, parseKinds } from './revoke-user.js';
+import { parseKinds } from './revoke-user.js';
 
 /** `revoke-tenant <tenantId>`: sign out every user of a tenant, by raising the tenant's epochs. */
 export const revokeTenant: Command = {
@@ -28,7 +28,7 @@ export const revokeTenant: Command = {
       throw new CliError(`Nothing signed out: tenant ${tenantId} was not confirmed (answer "y", or pass --yes).`);
     }
     // The app's own kinds are not declared here: declare the ones named for this run.
-    const own = requested === undefined || requested === 'all' ? [] : requested.filter((kind) => !BUILT_IN_KINDS.includes(kind));
+    const own = requested === undefined || requested === 'all' ? [] : requested.filter((kind) => !(BUILT_IN_KINDS as readonly string[]).includes(kind));
     const sessions = manager({ kinds: Object.fromEntries(own.map((kind): [string, KindOptions] => [kind, {}])) });
     const { epochs } = await sessions.revokeTenant(tenantId, { kinds: requested, by });
     const names = Object.keys(epochs).sort();

@@ -1,11 +1,8 @@
-import type { KindOptions } from '../../options.js';
+import { BUILT_IN_KINDS, type KindOptions } from '../../options.js';
 import type { SessionStore } from '../../store.js';
 import type { Command } from '../command.js';
 import { usageError } from '../failure.js';
 import { isoTime } from '../format.js';
-
-/** The kinds every manager knows; others are the app's own and must be declared for a run. */
-export const BUILT_IN_KINDS: readonly string[] = ['browser', 'remember', 'api', 'impersonation'];
 
 /** `revoke-user <userId>`: sign out everywhere, by raising the user's epochs. */
 export const revokeUser: Command = {
@@ -27,7 +24,7 @@ export const revokeUser: Command = {
     const requested = parseKinds(values['kinds']);
     // The app's own kinds are not declared here: declare the ones this run needs.
     const own = requested === 'all' ? await kindsHeldFor(userId, store.store) : (requested ?? []);
-    const kinds = Object.fromEntries(own.filter((kind) => !BUILT_IN_KINDS.includes(kind)).map((kind): [string, KindOptions] => [kind, {}]));
+    const kinds = Object.fromEntries(own.filter((kind) => !(BUILT_IN_KINDS as readonly string[]).includes(kind)).map((kind): [string, KindOptions] => [kind, {}]));
     const sessions = manager({ kinds });
     const { epochs } = await sessions.revokeAll(userId, { kinds: requested === 'all' ? 'all' : requested, by });
     const names = Object.keys(epochs).sort();
