@@ -13,6 +13,8 @@ export const entries = {
   koa: 'adapters/koa/index.ts',
   fetch: 'adapters/fetch/index.ts',
   hono: 'adapters/hono/index.ts',
+  // For the browser: imports nothing, so it gets no shared chunk.
+  client: 'src/client/index.ts',
 };
 
 /** The `session-revocation` command (package.json `bin`): no subpath export, no types. */

@@ -15,6 +15,7 @@ export const START_HERE = {
   'session-revocation/redis': ['redisStore'],
   'session-revocation/postgres': ['postgresStore'],
   'session-revocation/testing': ['describeStoreConformance', 'describeFrameworkConformance'],
+  'session-revocation/client': ['watchSession', 'WatchSessionOptions'],
 };
 
 const TITLE = 'Start here';

@@ -83,6 +83,7 @@ export type {
   CreateResult,
   Epochs,
   KindStats,
+  KnownDevice,
   ListActivityOptions,
   JsonValue,
   NewSessionRecord,

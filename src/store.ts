@@ -246,6 +246,14 @@ export interface RevocationLinkRecord {
   readonly expiresAt: number;
 }
 
+/** A device a user signed in from, as {@link SessionStore.listDevices} answers it. */
+export interface KnownDevice {
+  /** The hash the manager made of browser, OS and network (43 base64url characters). */
+  readonly deviceHash: string;
+  /** The latest sign-in from it (ms). */
+  readonly lastSeenAt: number;
+}
+
 /** Counts of one kind's rows, for operators ({@link SessionStore.stats}). */
 export interface KindStats {
   /** Rows neither revoked on their own nor past `expiresAt` (epochs not applied). */
@@ -583,7 +591,7 @@ export interface SessionStore {
    * @returns Each device's hash and last-seen time, in any order.
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
-  listDevices?(userId: string): Promise<readonly { readonly deviceHash: string; readonly lastSeenAt: number }[]>;
+  listDevices?(userId: string): Promise<readonly KnownDevice[]>;
 
   /**
    * Optional (activity): stores a "This wasn't me" link. Ids are unique.

@@ -33,6 +33,7 @@ import {
   requireFreshResponse,
   requireSameOriginResponse,
   requireSessionResponse,
+  streamToNode,
   writeHeaders,
   type HttpResponse,
   type RequestSessions,
@@ -77,7 +78,8 @@ const httpRequest = (req: Request) => fromNodeRequest(req, req.originalUrl);
 
 function send(res: Response, response: HttpResponse): void {
   writeHeaders(response, target(res));
-  res.status(response.status).end(response.body);
+  if (response.stream !== undefined) streamToNode(response.stream, res.status(response.status));
+  else res.status(response.status).end(response.body);
 }
 
 /** Sends what a guard answered, or goes on when it answered nothing. */

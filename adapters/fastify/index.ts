@@ -34,6 +34,7 @@ import {
   requireSessionResponse,
   requireFreshResponse,
   freshMaxAge,
+  streamToNode,
   writeHeaders,
   type HttpResponse,
   type RequestSessions,
@@ -101,7 +102,13 @@ const target = (reply: FastifyReply): ResponseTarget => new ReplyTarget(reply);
 
 function send(reply: FastifyReply, response: HttpResponse): FastifyReply {
   writeHeaders(response, target(reply));
-  return reply.code(response.status).send(response.body === '' ? undefined : response.body);
+  if (response.stream === undefined) return reply.code(response.status).send(response.body === '' ? undefined : response.body);
+  // Fastify would end a response it sends itself: the stream writes on the raw one.
+  reply.hijack();
+  for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) reply.raw.setHeader(name, value);
+  reply.raw.statusCode = response.status;
+  streamToNode(response.stream, reply.raw);
+  return reply;
 }
 
 /** The preHandler behind `fastify.requireSession`: the guard's answer, or on to the route. */

@@ -1,10 +1,11 @@
-import type { HttpResponse, ResponseTarget } from '../../src/http/index.js';
+import { streamToWeb, type HttpResponse, type ResponseTarget } from '../../src/http/index.js';
 
 /** A decided {@link HttpResponse} as a Web `Response`; each `Set-Cookie` its own header. */
 export function toResponse(decided: HttpResponse): Response {
   const headers = new Headers(decided.headers);
   for (const cookie of decided.setCookies) headers.append('set-cookie', cookie);
-  return new Response(decided.body === '' ? null : decided.body, { status: decided.status, headers });
+  const body = decided.stream !== undefined ? streamToWeb(decided.stream) : decided.body === '' ? null : decided.body;
+  return new Response(body, { status: decided.status, headers });
 }
 
 /**

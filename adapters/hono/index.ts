@@ -37,6 +37,7 @@ import {
   requireSessionResponse,
   requireFreshResponse,
   freshMaxAge,
+  streamToWeb,
   type HttpResponse,
   type RequestSessions,
   type RequireFreshOptions,
@@ -98,7 +99,8 @@ function target(c: Context): Written {
 
 function send(c: Context, response: HttpResponse): Response {
   for (const cookie of response.setCookies) c.header('set-cookie', cookie, { append: true });
-  return c.newResponse(response.body === '' ? null : response.body, response.status as StatusCode, response.headers);
+  const body = response.stream !== undefined ? streamToWeb(response.stream) : response.body === '' ? null : response.body;
+  return c.newResponse(body, response.status as StatusCode, response.headers);
 }
 
 /** Splits off the option only this wrapper reads; the HTTP layer checks (and refuses) the rest. */

@@ -34,6 +34,7 @@ import {
   requireSessionResponse,
   requireFreshResponse,
   freshMaxAge,
+  streamToNode,
   writeHeaders,
   type HttpRequest,
   type HttpResponse,
@@ -77,7 +78,13 @@ const target = (ctx: Context): ResponseTarget => new ContextTarget(ctx);
 function send(ctx: Context, response: HttpResponse): void {
   writeHeaders(response, target(ctx));
   ctx.status = response.status;
-  ctx.body = response.body;
+  if (response.stream === undefined) {
+    ctx.body = response.body;
+    return;
+  }
+  // Koa would end a response it sends itself: the stream writes on the raw one.
+  ctx.respond = false;
+  streamToNode(response.stream, ctx.res);
 }
 
 /** Sends what a guard answered, or goes on when it answered nothing. */

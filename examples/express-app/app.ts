@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { requireSameOrigin, sessionErrorHandler, sessionMiddleware, sessionRoutes } from '../../adapters/express/index.js';
 import { sqliteStore } from '../../adapters/sqlite/index.js';
-import { createSessionManager, memoryStore, type SessionManager } from '../../src/index.js';
+import { createSessionManager, memoryStore, type SessionManager, type SessionStore } from '../../src/index.js';
 import { createAccounts, type Accounts } from './accounts.js';
 import { createActivity } from './activity.js';
 import { openDatabase } from './database.js';
@@ -40,6 +40,11 @@ export interface DemoOptions {
    * last used minutes ago) without waiting. @default Date.now
    */
   readonly clock?: () => number;
+  /**
+   * The session store to use instead of the one `store` picks (the app data stays where `store`
+   * says): a browser test runs two demos on one Redis, as two instances of one app.
+   */
+  readonly sessionStore?: SessionStore;
 }
 
 export interface Demo {
@@ -59,7 +64,7 @@ const SESSION_ROUTES = '/api/sessions';
 /** Security headers for every response: the pages load only their own CSS and script. */
 const securityHeaders: express.RequestHandler = (_req, res, next) => {
   res.set({
-    'Content-Security-Policy': "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    'Content-Security-Policy': "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'same-origin',
   });
@@ -83,7 +88,7 @@ export async function createDemo(options: DemoOptions): Promise<Demo> {
 
   const sessions = createSessionManager({
     // One file for everything: the store's tables carry their own prefix.
-    store: filename === undefined ? memoryStore() : sqliteStore({ database: db }),
+    store: options.sessionStore ?? (filename === undefined ? memoryStore() : sqliteStore({ database: db })),
     policy: {
       // Read at every sign-out, so the Settings toggle applies from the next click on.
       globalLogout: ({ tenantId }) => tenantId !== undefined && accounts.tenant(tenantId)?.globalLogout === true,
@@ -117,8 +122,10 @@ export async function createDemo(options: DemoOptions): Promise<Demo> {
   app.use(sessionMiddleware(sessions, { loginPath: '/login' }));
   // The library's JSON routes, for scripts and single-page apps: GET /api/sessions, DELETE /api/sessions/:id...
   // Those ending other sessions need a fresh sign-in too, as the Profile page's forms do.
-  // revocationLinks: the "This wasn't me" page of the new-sign-in emails, /api/sessions/not-me.
-  app.use(sessionRoutes(sessions, { prefix: SESSION_ROUTES, requireFresh: FRESH_AGE, revocationLinks: true }));
+  // `events` adds GET /api/sessions/events, the stream every signed-in page listens to (see
+  // assets/live.ts): a device signed out elsewhere goes to the login page at once, unclicked.
+  // `revocationLinks` adds /api/sessions/not-me, the "This wasn't me" page of the new-sign-in emails.
+  app.use(sessionRoutes(sessions, { prefix: SESSION_ROUTES, requireFresh: FRESH_AGE, events: true, revocationLinks: true }));
   // The library's cross-site check on the demo's own forms too (its JSON routes apply it
   // themselves): SameSite=Lax already keeps the session cookie off cross-site posts, and this
   // also stops forged sign-ins and sign-outs, which need no cookie.

@@ -71,7 +71,10 @@ export interface AccessTokenClaims {
    * On a token of a support session (`impersonate`): who acts as the user (OAuth token
    * exchange's actor claim). Such a token has no `auth_time`: it is never fresh.
    */
-  readonly act?: { readonly sub: string };
+  readonly act?: {
+    /** The impersonator's user id. */
+    readonly sub: string;
+  };
   /** Issuer, when the `issuer` option is set. */
   readonly iss?: string;
   /** Audience, when the `audience` option is set. */
@@ -217,7 +220,8 @@ export class AccessTokens {
     // Stryker disable next-line ConditionalExpression: an undefined claim is left out of the JSON either way
     if (session.tenantId !== undefined) claims['tid'] = session.tenantId;
     if (typeof session.impersonatorId === 'string') claims['act'] = { sub: session.impersonatorId };
-    else if (typeof session.authenticatedAt === 'number' && Number.isFinite(session.authenticatedAt)) claims['auth_time'] = Math.floor(session.authenticatedAt / 1000);
+    // Number.isFinite never coerces: false for anything but a finite number.
+    else if (Number.isFinite(session.authenticatedAt)) claims['auth_time'] = Math.floor((session.authenticatedAt as number) / 1000);
     const jwt = new SignJWT(claims)
       .setProtectedHeader({ alg: key.alg, typ: ACCESS_TOKEN_TYPE, kid: key.kid })
       .setSubject(session.userId)
@@ -257,6 +261,7 @@ export class AccessTokens {
     // Stryker disable next-line StringLiteral: the manager checked this state's epochs when it loaded them, so the label is never shown from here.
     const epoch = epochOf(state.epochs, claims.kind, 'getRevocationState');
     if (claims.sct <= epoch) return { ok: false, reason: 'revoked' };
+    // Stryker disable next-line StringLiteral: as above, the manager checked the tenant's epochs when it loaded them.
     if (claims.sct <= (state.tenantEpochs === undefined ? 0 : epochOf(state.tenantEpochs, claims.kind, 'getRevocationState'))) return { ok: false, reason: 'revoked' };
     // `sid` has the session-id shape (readClaims), which no Object property name has.
     if ((state.denied[claims.sid] ?? Number.NEGATIVE_INFINITY) > now - this.#tolerance) return { ok: false, reason: 'revoked' };
@@ -308,7 +313,8 @@ export class AccessTokens {
 
 function readClaims(payload: JWTPayload): AccessTokenClaims | undefined {
   const { sub, sid, kind, sct, iat, exp, jti, auth_time: authTime, act } = payload as Record<string, unknown>;
-  if (act !== undefined && (typeof act !== 'object' || act === null || typeof (act as { sub?: unknown }).sub !== 'string')) return undefined;
+  // An actor is an object with a text `sub`: text, a number or null has none.
+  if (act !== undefined && typeof (act as { sub?: unknown } | null)?.sub !== 'string') return undefined;
   if (typeof sub !== 'string' || sub.length === 0 || !isSessionId(sid) || typeof kind !== 'string') return undefined;
   if (!Number.isSafeInteger(sct) || typeof jti !== 'string') return undefined;
   if (authTime !== undefined && !Number.isSafeInteger(authTime)) return undefined;

@@ -95,6 +95,43 @@ export interface SessionRoutesOptions {
    * with `everywhere=1`. Needs no session: the link is the proof. Off by default.
    */
   readonly revocationLinks?: boolean;
+  /**
+   * Mounts `GET <prefix>/events`, a Server-Sent Events stream that tells an open page the
+   * moment its session ends (`event: revoked`), for live sign-out (`watchSession()` of
+   * `session-revocation/client` is its browser side). `true` for the defaults, or
+   * {@link LiveEventsOptions}. Off by default.
+   */
+  readonly events?: boolean | LiveEventsOptions;
+}
+
+/** Options of the live sign-out stream, `GET <prefix>/events` (the routes' `events` option). */
+export interface LiveEventsOptions {
+  /**
+   * Ms between two heartbeat comments, which keep proxies from closing a quiet stream and
+   * find a client that went away.
+   * @default 25000
+   */
+  readonly heartbeat?: number;
+  /**
+   * Open streams per user on this instance; one more is refused with `429` and `Retry-After`
+   * (the open pages keep theirs; `watchSession()` tries again later).
+   * @default 5
+   */
+  readonly maxPerUser?: number;
+  /**
+   * Ms between two reads of each stream's session when the store does not publish
+   * revocations (SQLite: another process may have revoked it). With a store that publishes
+   * (Redis, PostgreSQL) nothing is polled.
+   * @default 5000
+   */
+  readonly pollInterval?: number;
+}
+
+/** The live events' options after checks. */
+export interface ResolvedLiveEventsOptions {
+  readonly heartbeat: number;
+  readonly maxPerUser: number;
+  readonly pollInterval: number;
 }
 
 /** The routes' options after checks. */
@@ -102,6 +139,8 @@ export interface ResolvedRoutesOptions {
   readonly prefix: string;
   readonly requireFresh: number | undefined;
   readonly revocationLinks: boolean;
+  /** `undefined` when the events route is off. */
+  readonly events: ResolvedLiveEventsOptions | undefined;
 }
 
 /** Seconds in `Retry-After` when the options say nothing. */
@@ -194,10 +233,21 @@ export function resolveRoutesOptions(input: SessionRoutesOptions = {}): Resolved
   const options = optionsObject('The session routes options', input, ROUTES_OPTIONS);
   const requireFresh = options.requireFresh === undefined ? undefined : integer('requireFresh (ms)', options.requireFresh, 0, { min: 1 });
   const revocationLinks = boolean('revocationLinks', options.revocationLinks, false);
-  return { prefix: resolveRoutePrefix({ prefix: options.prefix }), requireFresh, revocationLinks };
+  return { prefix: resolveRoutePrefix({ prefix: options.prefix }), requireFresh, revocationLinks, events: resolveEventsOptions(options.events) };
 }
 
-const ROUTES_OPTIONS = ['prefix', 'requireFresh', 'revocationLinks'];
+const ROUTES_OPTIONS = ['prefix', 'requireFresh', 'revocationLinks', 'events'];
+const EVENTS_OPTIONS = ['heartbeat', 'maxPerUser', 'pollInterval'];
+
+function resolveEventsOptions(value: unknown): ResolvedLiveEventsOptions | undefined {
+  if (value === undefined || value === false) return undefined;
+  const options = optionsObject<LiveEventsOptions>('The session routes option events', value === true ? {} : (value as LiveEventsOptions), EVENTS_OPTIONS);
+  return {
+    heartbeat: integer('events.heartbeat (ms)', options.heartbeat, 25_000, { min: 10, max: 3_600_000 }),
+    maxPerUser: integer('events.maxPerUser', options.maxPerUser, 5, { min: 1, max: 1_000 }),
+    pollInterval: integer('events.pollInterval (ms)', options.pollInterval, 5_000, { min: 10, max: 3_600_000 }),
+  };
+}
 
 /**
  * Checks the routes' prefix: a same-origin path other than `/`, without query; a trailing

@@ -17,6 +17,32 @@ export interface HttpResponse {
   readonly setCookies: readonly string[];
   /** The body, already serialised (`""` for none). */
   readonly body: string;
+  /**
+   * Set for a streaming response (the live sign-out events): the wrapper sends the status and
+   * headers at once, then hands the stream a {@link StreamSink} instead of sending `body`.
+   */
+  readonly stream?: HttpStream | undefined;
+}
+
+/**
+ * The body of a streaming response. A wrapper calls {@link HttpStream.open} once the status
+ * and headers are sent, and the function it returns when the client goes away.
+ */
+export interface HttpStream {
+  /**
+   * Starts the stream.
+   * @param sink - Where the text chunks go, and how the stream ends from the server's side.
+   * @returns The function to call when the client disconnected; harmless after the end.
+   */
+  open(sink: StreamSink): () => void;
+}
+
+/** Where a {@link HttpStream} writes: the wrapper's response body, written as it comes. */
+export interface StreamSink {
+  /** Sends one chunk of text now (no buffering: it is an event). */
+  write(chunk: string): void;
+  /** Ends the response; nothing is written after. */
+  end(): void;
 }
 
 /**

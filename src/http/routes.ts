@@ -4,6 +4,7 @@ import { isSessionId } from '../token.js';
 import { isCrossSiteRequest } from './cross-site.js';
 import { requestStateOf, requireSessionResponse } from './guards.js';
 import { isFreshRequest } from './freshness.js';
+import { LiveEventsHub } from './live-events.js';
 import { notMePage } from './not-me-page.js';
 import { resolveRoutesOptions, type SessionRoutesOptions } from './options.js';
 import { report } from './report.js';
@@ -86,11 +87,22 @@ const NAMED: ReadonlyMap<string, Route> = new Map([
   ['sign-out-everywhere', signOutEverywhere],
 ]);
 
+/** The live sign-out stream, `GET /events`, when the `events` option mounts it. */
+function eventsRoute(hub: LiveEventsHub): Route {
+  return {
+    methods: ['GET'],
+    changesState: false,
+    endsOthers: () => false,
+    run: async (sessions) => hub.respond(requestStateOf(sessions, 'The session routes')),
+  };
+}
+
 /** The route of the path below the prefix (`""`, `"/"`, `"/sign-out"`, `"/<id>"`), if any. */
-function routeOf(rest: string): { readonly route: Route; readonly segment: string } | undefined {
+function routeOf(rest: string, events: Route | undefined): { readonly route: Route; readonly segment: string } | undefined {
   if (rest === '' || rest === '/') return { route: list, segment: '' };
   const segment = rest.slice(1);
   if (segment.includes('/')) return undefined;
+  if (segment === 'events' && events !== undefined) return { route: events, segment };
   return { route: NAMED.get(segment) ?? revokeOne, segment };
 }
 
@@ -134,6 +146,7 @@ function preferredLocale(header: string | undefined): string | undefined {
  * | `POST /sign-out-others` | `200` `{ revoked }` (how many) |
  * | `POST /sign-out-everywhere` | `204`, cookie cleared |
  * | `GET`, `POST /not-me?token=` | with `revocationLinks`: the "This wasn't me" page (no session needed) |
+ * | `GET /events` (with `events`) | `200` `text/event-stream`: `event: revoked` the moment the session ends |
  *
  * Every route needs a session (`401`, or the login redirect for a page navigation); another
  * method gets `405` with `Allow`; state-changing routes refuse cross-site requests (`403`);
@@ -142,16 +155,24 @@ function preferredLocale(header: string | undefined): string | undefined {
  * to `reauthPath` for a page navigation) unless the session proved who it is within that
  * many ms.
  *
+ * With `events`, `GET /events` is a Server-Sent Events stream for live sign-out: heartbeat
+ * comments, and `event: revoked` with `data: {"reason":"revoked"|"expired"|"idle"}` once the
+ * session is no longer live (checked again at every revocation of its user or tenant, at its
+ * expiry, and every `pollInterval` where the store does not publish), then the end. A request
+ * without a session gets the usual `401`; more than `maxPerUser` streams of a user, `429`.
+ *
  * @param manager - The manager the session middleware was given.
  * @param options - `prefix`, the full path from the app's root (default `"/sessions"`),
- * `requireFresh` (ms, off by default) and `revocationLinks` (off by default).
+ * `requireFresh` (ms, off by default), `revocationLinks` (off by default) and `events` (off
+ * by default).
  * @returns The routes.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a prefix that is not a path
- * or a `requireFresh` that is not a whole number of ms >= 1.
+ * or a `requireFresh` that is not a whole number of ms >= 1, or `events` options out of range.
  */
 export function createSessionRoutes(manager: SessionManager, options: SessionRoutesOptions = {}): SessionRoutes {
   checkManager(manager, 'The session routes');
-  const { prefix, requireFresh, revocationLinks } = resolveRoutesOptions(options);
+  const { prefix, requireFresh, revocationLinks, events } = resolveRoutesOptions(options);
+  const eventsOf = events === undefined ? undefined : eventsRoute(new LiveEventsHub(manager, events));
   const respond = async (sessions: RequestSessions | undefined): Promise<HttpResponse | undefined> => {
     const state = requestStateOf(sessions, 'The session routes');
     if (state.manager !== manager) {
@@ -160,7 +181,7 @@ export function createSessionRoutes(manager: SessionManager, options: SessionRou
     const { request, options: resolved } = state;
     const path = requestPath(request.url);
     if (!path.startsWith(prefix) || (path.length > prefix.length && path[prefix.length] !== '/')) return undefined;
-    const matched = routeOf(path.slice(prefix.length));
+    const matched = routeOf(path.slice(prefix.length), eventsOf);
     if (matched === undefined) return undefined;
     const { route, segment } = matched;
     if (segment === 'not-me' && revocationLinks) return revocationLinkPage(manager, request, `${prefix}/not-me`, resolved);

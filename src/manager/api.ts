@@ -3,7 +3,7 @@ import type { AccessTokenVerification, IssueAccessTokenOptions } from '../access
 import type { InvalidationReason, SessionEvent, SessionEventListener, SessionEventType } from '../events.js';
 import type { Session, SessionView, ValidationResult } from '../session.js';
 import type { SessionError } from '../errors.js';
-import type { Epochs, JsonValue, SessionStore } from '../store.js';
+import type { Epochs, JsonValue, RevocationNotice, SessionStore } from '../store.js';
 
 /**
  * The manager's public face: the {@link SessionManager} interface and every type its methods
@@ -288,6 +288,13 @@ export interface SessionManager {
   /** Whether the manager was given `accessTokens` (so it can issue and verify access tokens). */
   readonly accessTokensEnabled: boolean;
   /**
+   * Whether the store publishes revocations to every instance (it has `subscribe`: Redis,
+   * PostgreSQL, and the memory store within its process). When it does not (SQLite), what
+   * {@link SessionManager.watchRevocations} hears is only this manager's own revocations, so
+   * a listener that must see every instance's polls the store instead.
+   */
+  readonly revocationsPublished: boolean;
+  /**
    * Signs in: mints a token and stores a new session.
    * @param input - The user and, optionally, kind, device, tenant, app data and a token to revoke.
    * @returns The token to hand to the client (it is not stored) and the stored session.
@@ -561,4 +568,18 @@ export interface SessionManager {
     type: T,
     listener: SessionEventListener<T extends '*' ? SessionEvent : Extract<SessionEvent, { type: T }>>,
   ): () => void;
+  /**
+   * Listens to revocations, for live sign-out of open pages: `listener` is called with a
+   * notice for every revocation this manager makes (`revoke`, `revokeAll`, `revokeOthers`, a
+   * sign-in that replaced or evicted sessions...) and for every notice the store publishes
+   * from other instances ({@link SessionManager.revocationsPublished}), and with `null` when
+   * anything may have changed unheard (the store's subscription came back after a drop, or
+   * the manager was closed). A notice with a `tenantId` and an empty `userId` concerns every
+   * session of that tenant. A notice says whom to check again, not what happened: read the
+   * session again before acting. The store is subscribed only while someone listens.
+   * @param listener - Called synchronously; its errors go to the `onError` option.
+   * @returns A function that stops listening.
+   * @throws {@link session-revocation!SessionError} `CLOSED` once the manager was closed.
+   */
+  watchRevocations(listener: (notice: RevocationNotice | null) => void): () => void;
 }

@@ -18,6 +18,7 @@ import { impersonate } from './impersonation.js';
 import { issueRevocationLink, redeemRevocationLink } from './revocation-links.js';
 import { revokeTenant } from './tenants.js';
 import { validateParsed } from './validate-parsed.js';
+import { createRevocationWatch, sessionLiveness } from './watch.js';
 
 // A store that cannot hang (it does no I/O) gets no deadline: it would only cost time. A store
 // with deadlines of its own longer than storeTimeout gets a second more than its own, so its
@@ -80,8 +81,14 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
     accessTokens,
     keepsActivity: keepsActivity(store),
     denyUntil: (at) => at + denyWindow,
-    afterRevocation: (userId) => accessTokens?.invalidate(userId),
-    afterTenantRevocation: () => accessTokens?.clear(),
+    afterRevocation: (userId) => {
+      accessTokens?.invalidate(userId);
+      revocations.revoked(userId);
+    },
+    afterTenantRevocation: (tenantId) => {
+      accessTokens?.clear();
+      revocations.revokedTenant(tenantId);
+    },
     ensureOpen: () => {
       if (closed) throw new SessionError('CLOSED', 'The session manager was closed.');
     },
@@ -94,6 +101,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
           () => accessTokens.clear(),
         )
       : undefined;
+  const revocations = createRevocationWatch(context);
   const lifecycle = createLifecycle(context);
   const credentials = createCredentials(context, lifecycle);
   const pruning = createPruning(context);
@@ -106,6 +114,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
   const manager: SessionManager = {
     store,
     accessTokensEnabled: accessTokens !== undefined,
+    revocationsPublished: typeof store.subscribe === 'function',
     create: (input) => lifecycle.create(input),
     reauthenticated: (sessionId, reauthOptions) => lifecycle.reauthenticated(sessionId, reauthOptions),
     isFresh(session, maxAge) {
@@ -139,6 +148,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
       closed = true;
       pruning.stop();
       unsubscribe?.();
+      revocations.close();
       await store.close?.();
     },
     async issueAccessToken(session, issueOptions) {
@@ -154,9 +164,11 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
     on(type, listener) {
       return context.hub.on(type, listener as SessionEventListener);
     },
+    watchRevocations: (listener) => revocations.watch(listener),
   };
   // Not enumerable: a wrapper built by spreading the manager (`{ ...sessions, validate }`)
   // does not carry it, so the HTTP layer then calls the wrapper's validate().
   Object.defineProperty(manager, validateParsed, { configurable: true, value: lifecycle.validateParsed });
+  Object.defineProperty(manager, sessionLiveness, { configurable: true, value: revocations.liveness });
   return manager;
 }

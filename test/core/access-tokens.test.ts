@@ -262,3 +262,84 @@ describe('access tokens', () => {
     await expect(sessions.issueAccessToken(session)).rejects.toMatchObject({ code: 'INVALID_CONFIGURATION' });
   });
 });
+
+describe("access tokens of a tenant's sessions and of support sessions", () => {
+  it("are refused once the tenant is signed out, while other tenants' and tenant-less tokens still verify", async () => {
+    const { sessions } = setup({ store: memoryStore() });
+    const acme = await sessions.issueAccessToken((await sessions.create({ userId: 'u', tenantId: 'acme' })).session);
+    const globex = await sessions.issueAccessToken((await sessions.create({ userId: 'u', tenantId: 'globex', kind: 'api' })).session);
+    const own = await sessions.issueAccessToken((await sessions.create({ userId: 'u', kind: 'api' })).session);
+    const otherKind = await sessions.issueAccessToken((await sessions.create({ userId: 'v', tenantId: 'acme', kind: 'api' })).session);
+    expect((await sessions.verifyAccessToken(acme)).ok).toBe(true);
+    await sessions.revokeTenant('acme', { kinds: ['browser'] });
+    expect(await sessions.verifyAccessToken(acme)).toEqual({ ok: false, reason: 'revoked' });
+    for (const jwt of [globex, own, otherKind]) expect((await sessions.verifyAccessToken(jwt)).ok).toBe(true);
+  });
+
+  it("with a cache TTL, the instance that revokes refuses a tenant session's token at once", async () => {
+    const { sessions } = setup({ store: memoryStore(), epochCacheTtl: 60_000 });
+    const { session } = await sessions.create({ userId: 'u', tenantId: 'acme' });
+    const other = await sessions.create({ userId: 'u', tenantId: 'acme', kind: 'api' });
+    const jwt = await sessions.issueAccessToken(session);
+    const otherJwt = await sessions.issueAccessToken(other.session);
+    expect((await sessions.verifyAccessToken(jwt)).ok).toBe(true);
+    expect((await sessions.verifyAccessToken(otherJwt)).ok).toBe(true);
+    await sessions.revoke(session.id);
+    expect(await sessions.verifyAccessToken(jwt)).toEqual({ ok: false, reason: 'revoked' });
+    await sessions.revokeTenant('acme', { kinds: 'all' });
+    expect(await sessions.verifyAccessToken(otherJwt)).toEqual({ ok: false, reason: 'revoked' });
+  });
+
+  it('of a support session name the agent as the actor and carry no auth_time', async () => {
+    const { sessions } = setup();
+    const admin = await sessions.create({ userId: 'agent' });
+    const { session } = await sessions.impersonate(admin.session, 'ada');
+    const jwt = await sessions.issueAccessToken(session);
+    expect(decodeJwt(jwt)).toMatchObject({ sub: 'ada', act: { sub: 'agent' } });
+    expect(decodeJwt(jwt).auth_time).toBeUndefined();
+    const result = await sessions.verifyAccessToken(jwt);
+    expect(result.ok && result.claims.act).toEqual({ sub: 'agent' });
+    const own = decodeJwt(await sessions.issueAccessToken(admin.session));
+    expect(own.act).toBeUndefined();
+    expect(own.auth_time).toBe(Math.floor(admin.session.authenticatedAt / 1000));
+  });
+
+  it('with an actor claim that is not an object with a text sub are invalid_claims', async () => {
+    const { sessions } = setup();
+    const { session } = await sessions.create({ userId: 'u' });
+    const now = Math.floor(Date.now() / 1000);
+    const base = { sub: 'u', sid: session.id, kind: 'browser', sct: session.createdAt, iat: now, exp: now + 60, jti: 'j' };
+    const sign = (claims: Record<string, unknown>) =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: ACCESS_TOKEN_TYPE }).sign(new TextEncoder().encode(SECRET));
+    for (const act of ['agent', 7, null, {}, { sub: 7 }]) {
+      expect(await sessions.verifyAccessToken(await sign({ ...base, act }))).toEqual({ ok: false, reason: 'invalid_claims' });
+    }
+    expect((await sessions.verifyAccessToken(await sign({ ...base, act: { sub: 'agent' } }))).ok).toBe(true);
+    for (const authTime of [1.5, '5', null]) {
+      expect(await sessions.verifyAccessToken(await sign({ ...base, auth_time: authTime }))).toEqual({ ok: false, reason: 'invalid_claims' });
+    }
+    expect((await sessions.verifyAccessToken(await sign({ ...base, auth_time: now }))).ok).toBe(true);
+  });
+
+  it('minted for a session object without a usable authenticatedAt carry no auth_time, and verify', async () => {
+    const { sessions } = setup();
+    const { session } = await sessions.create({ userId: 'u' });
+    const { id, userId, kind, createdAt } = session;
+    for (const authenticatedAt of [undefined, Number.NaN, Number.POSITIVE_INFINITY]) {
+      const jwt = await sessions.issueAccessToken({ id, userId, kind, createdAt, authenticatedAt } as typeof session);
+      expect(decodeJwt(jwt).auth_time).toBeUndefined();
+      expect((await sessions.verifyAccessToken(jwt)).ok).toBe(true);
+    }
+  });
+
+  it("a revocation drops only that user's cached state: other users' tokens verify without a store read", async () => {
+    const { sessions, store } = setup({ epochCacheTtl: 60_000 });
+    const alice = await sessions.create({ userId: 'alice' });
+    const bob = await sessions.issueAccessToken((await sessions.create({ userId: 'bob' })).session);
+    expect((await sessions.verifyAccessToken(bob)).ok).toBe(true);
+    const reads = store.calls.get('getRevocationState');
+    await sessions.revoke(alice.session.id);
+    expect((await sessions.verifyAccessToken(bob)).ok).toBe(true);
+    expect(store.calls.get('getRevocationState')).toBe(reads);
+  });
+});

@@ -98,4 +98,10 @@ describe('what the app sees of a session', () => {
     expect(toView(record, 'another', record.lastUsedAt, 'en').current).toBe(false);
     expect(toView(record, undefined, record.lastUsedAt, 'en').current).toBe(false);
   });
+
+  it('lists a support session as support access by the agent, whatever the device', () => {
+    const view = toView({ ...record, impersonatorId: 'agent-7' }, undefined, record.lastUsedAt, 'en');
+    expect([view.deviceLabel, view.impersonatorId, view.browser]).toEqual(['Support access by agent-7', 'agent-7', 'Chrome']);
+    expect(toSession({ ...record, impersonatorId: 'agent-7' }).impersonatorId).toBe('agent-7');
+  });
 });

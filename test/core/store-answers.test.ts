@@ -1,16 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import {
+  checkActivity,
   checkAllEpochs,
   checkCount,
   checkCreated,
+  checkFlag,
   checkIds,
+  checkLink,
   checkLookup,
+  checkLookupNow,
   checkRaisedEpochs,
   checkRecord,
   checkRevocationState,
   checkRevoked,
+  checkSighting,
   checkUserSessions,
   epochOf,
+  sessionEpoch,
 } from '../../src/store-answers.js';
 import type { SessionRecord } from '../../src/store.js';
 
@@ -124,6 +130,89 @@ describe('what the manager accepts from a store', () => {
     ['prune', () => checkCount(-1, 'prune'), 'a count that is not a whole number >= 0'],
     ['prune', () => checkCount(1.5, 'prune'), 'a count that is not a whole number >= 0'],
     ['prune', () => checkCount('3', 'prune'), 'a count that is not a whole number >= 0'],
+  ] as const)('%s: %s', (what, check, detail) => {
+    expect(refusal(check)).toBe(`STORE_ERROR: The session store answered ${what}() with ${detail}; it is not taken for a session.`);
+  });
+});
+
+describe('what the manager accepts from the newer store answers', () => {
+  const { secretHash: _bytes, ...session } = record;
+  const now = { session, secretHash: 'h'.repeat(32), epochs: { browser: 1 } };
+  const entry = { id: '0001', userId: 'alice', type: 'session.created', reason: 'sign_in', at: 1_000 };
+  const link = { id: record.id, secretHash: new Uint8Array(32), userId: 'alice', sessionId: 'S'.repeat(22), expiresAt: 5_000 };
+
+  it('a well-formed answer passes through as it is', () => {
+    expect(checkLookupNow(now, record.id)).toBe(now);
+    expect(checkLookupNow(null, record.id)).toBeNull();
+    const inTenant = { ...now, session: { ...session, tenantId: 'acme' }, tenantEpochs: { browser: 4 } };
+    expect(checkLookupNow(inTenant, record.id)).toBe(inTenant);
+    const lookup = { session: { ...record, tenantId: 'acme', impersonatorId: 'agent' }, epochs: {}, tenantEpochs: { browser: 4 } };
+    expect(checkLookup(lookup, record.id)).toBe(lookup);
+    const listed = { sessions: [{ ...record, tenantId: 'acme' }], epochs: {}, tenantEpochs: { acme: { browser: 4 } } };
+    expect(checkUserSessions(listed, 'alice')).toBe(listed);
+    const state = { epochs: {}, denied: {}, tenantEpochs: { browser: 4 } };
+    expect(checkRevocationState(state)).toBe(state);
+    expect(checkFlag(true, 'reauthenticate')).toBe(true);
+    expect(checkFlag(false, 'reauthenticate')).toBe(false);
+    const page = [entry, { id: '0002', tenantId: 'acme', type: 'tenant.sessions_revoked', reason: 'breach', at: 2_000 }];
+    expect(checkActivity(page, 'alice', 'acme', 2)).toBe(page);
+    expect(checkActivity([], 'alice', undefined, 0)).toEqual([]);
+    expect(checkLink(link, link.id)).toBe(link);
+    expect(checkLink(null, link.id)).toBeNull();
+    expect(checkSighting(null)).toBeNull();
+    expect(checkSighting(0)).toBe(0);
+    expect(checkSighting(1_234)).toBe(1_234);
+  });
+
+  it("a row is judged by its user's epoch, or its tenant's when that is later", () => {
+    const alone = { kind: 'browser' };
+    const inTenant = { kind: 'browser', tenantId: 'acme' };
+    expect(sessionEpoch(alone, { browser: 3 }, { browser: 9 }, 'get')).toBe(3);
+    expect(sessionEpoch(inTenant, { browser: 3 }, undefined, 'get')).toBe(3);
+    expect(sessionEpoch(inTenant, { browser: 3 }, { browser: 9 }, 'get')).toBe(9);
+    expect(sessionEpoch(inTenant, { browser: 12 }, { browser: 9 }, 'get')).toBe(12);
+    expect(sessionEpoch(inTenant, { browser: 3 }, { api: 9 }, 'get')).toBe(3);
+    expect(sessionEpoch(inTenant, {}, {}, 'get')).toBe(0);
+    expect(refusal(() => sessionEpoch(inTenant, { browser: 3 }, { browser: '9' as unknown as number }, 'listByUser'))).toBe(
+      'STORE_ERROR: The session store answered listByUser() with an epoch of kind "browser" that is not a finite number; it is not taken for a session.',
+    );
+  });
+
+  it.each([
+    ['get', () => checkLookupNow('x', record.id), 'neither null nor an object'],
+    ['get', () => checkLookupNow([now], record.id), 'neither null nor an object'],
+    ['get', () => checkLookupNow({ ...now, session: null }, record.id), 'a session that is not an object'],
+    ['get', () => checkLookupNow({ ...now, session: { ...session, expiresAt: '2000' } }, record.id), 'a session whose createdAt, expiresAt, lastUsedAt or authenticatedAt is not a finite number'],
+    ['get', () => checkLookupNow({ ...now, session: { ...session, id: 'B'.repeat(22) } }, record.id), 'another session than the one asked for'],
+    ['get', () => checkLookupNow({ ...now, secretHash: new Uint8Array(32) }, record.id), 'a session whose secretHash is not text'],
+    ['get', () => checkLookupNow({ ...now, epochs: undefined }, record.id), 'epochs that are not an object'],
+    ['get', () => checkLookupNow({ ...now, tenantEpochs: 'x' }, record.id), 'epochs that are not an object'],
+    ['get', () => checkLookup({ session: record, epochs: {}, tenantEpochs: [] }, record.id), 'epochs that are not an object'],
+    ['get', () => checkRecord({ ...record, impersonatorId: 7 }, 'get'), 'a session whose impersonatorId is not a string'],
+    ['listByUser', () => checkUserSessions({ sessions: [], epochs: {}, tenantEpochs: 'x' }, 'alice'), 'tenant epochs that are not an object'],
+    ['listByUser', () => checkUserSessions({ sessions: [], epochs: {}, tenantEpochs: { acme: 4 } }, 'alice'), 'epochs that are not an object'],
+    ['getRevocationState', () => checkRevocationState({ epochs: {}, denied: {}, tenantEpochs: { browser: '4' } }), 'an epoch of kind "browser" that is not a finite number'],
+    ['reauthenticate', () => checkFlag('true', 'reauthenticate'), 'something that is not a boolean'],
+    ['reauthenticate', () => checkFlag(undefined, 'reauthenticate'), 'something that is not a boolean'],
+    ['listActivity', () => checkActivity({ 0: entry }, 'alice', undefined, 10), 'something that is not a list'],
+    ['listActivity', () => checkActivity([entry, entry], 'alice', undefined, 1), 'more entries than the limit'],
+    ['listActivity', () => checkActivity([null], 'alice', undefined, 10), 'an entry that is not an object'],
+    ['listActivity', () => checkActivity([entry], 'bob', undefined, 10), "another user's entry"],
+    ['listActivity', () => checkActivity([{ ...entry, tenantId: 'acme' }], 'bob', 'acme', 10), "another user's entry"],
+    ['listActivity', () => checkActivity([{ ...entry, userId: undefined }], 'alice', undefined, 10), "another user's entry"],
+    ['listActivity', () => checkActivity([{ ...entry, userId: undefined, tenantId: 'globex' }], 'alice', 'acme', 10), "another user's entry"],
+    ['listActivity', () => checkActivity([{ ...entry, id: 1 }], 'alice', undefined, 10), 'an entry without a text id, type and reason and a finite time'],
+    ['listActivity', () => checkActivity([{ ...entry, type: undefined }], 'alice', undefined, 10), 'an entry without a text id, type and reason and a finite time'],
+    ['listActivity', () => checkActivity([{ ...entry, reason: null }], 'alice', undefined, 10), 'an entry without a text id, type and reason and a finite time'],
+    ['listActivity', () => checkActivity([{ ...entry, at: '1000' }], 'alice', undefined, 10), 'an entry without a text id, type and reason and a finite time'],
+    ['consumeRevocationLink', () => checkLink('x', link.id), 'another link than the one asked for'],
+    ['consumeRevocationLink', () => checkLink({ ...link, id: 'B'.repeat(22) }, link.id), 'another link than the one asked for'],
+    ['consumeRevocationLink', () => checkLink({ ...link, userId: 5 }, link.id), 'a link without a text userId and sessionId and a finite expiry'],
+    ['consumeRevocationLink', () => checkLink({ ...link, sessionId: undefined }, link.id), 'a link without a text userId and sessionId and a finite expiry'],
+    ['consumeRevocationLink', () => checkLink({ ...link, expiresAt: Number.NaN }, link.id), 'a link without a text userId and sessionId and a finite expiry'],
+    ['rememberDevice', () => checkSighting('1000'), 'a last-seen time that is neither null nor a finite number'],
+    ['rememberDevice', () => checkSighting(undefined), 'a last-seen time that is neither null nor a finite number'],
+    ['rememberDevice', () => checkSighting(Number.POSITIVE_INFINITY), 'a last-seen time that is neither null nor a finite number'],
   ] as const)('%s: %s', (what, check, detail) => {
     expect(refusal(check)).toBe(`STORE_ERROR: The session store answered ${what}() with ${detail}; it is not taken for a session.`);
   });

@@ -8,6 +8,9 @@ describe('the validation path', () => {
   it('a well-shaped token the store does not know is not_found', async () => {
     const sessions = createSessionManager();
     await expect(sessions.validate(`${'a'.repeat(22)}.${'b'.repeat(43)}`)).resolves.toEqual({ ok: false, reason: 'not_found' });
+    // A store that answers only through get() (a wrapper, any other store) says the same.
+    const wrapped = createSessionManager({ store: instrument(memoryStore()) });
+    await expect(wrapped.validate(`${'a'.repeat(22)}.${'b'.repeat(43)}`)).resolves.toEqual({ ok: false, reason: 'not_found' });
   });
 
   it('touches only once the clock has moved past the last use, even with a touch interval of 0', async () => {
@@ -21,6 +24,25 @@ describe('the validation path', () => {
     const result = await sessions.validate(token);
     expect(store.calls.get('touch')).toBe(1);
     expect(result.ok && result.session.lastUsedAt).toBe(clock.now);
+  });
+
+  it('on the memory store too, a validation past the touch interval touches and answers the new last use', async () => {
+    const clock = new TestClock();
+    const store = memoryStore();
+    const sessions = createSessionManager({ store, clock: clock.read, touchInterval: 60_000 });
+    const { token, session } = await sessions.create({ userId: 'alice' });
+    clock.advance(60_000);
+    const result = await sessions.validate(token);
+    expect(result).toMatchObject({ ok: true, session: { id: session.id, lastUsedAt: clock.now } });
+    expect((await store.get(session.id))!.session.lastUsedAt).toBe(clock.now);
+  });
+
+  it("a memory store closed under the manager fails the validation with the store's own error", async () => {
+    const store = memoryStore();
+    const sessions = createSessionManager({ store });
+    const { token } = await sessions.create({ userId: 'alice' });
+    await store.close!();
+    await expect(sessions.validate(token)).rejects.toMatchObject({ code: 'CLOSED', message: 'The memory store was closed.' });
   });
 
   it('names the store call that ran out of time', async () => {

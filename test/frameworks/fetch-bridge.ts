@@ -24,8 +24,22 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
   for (const [name, value] of response.headers) if (name !== 'set-cookie') res.setHeader(name, value);
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) res.setHeader('set-cookie', cookies);
-  const body = Buffer.from(await response.arrayBuffer());
-  res.end(req.method === 'HEAD' ? undefined : body);
+  if (req.method === 'HEAD' || response.body === null) {
+    await response.body?.cancel();
+    res.end();
+    return;
+  }
+  // Streamed as it comes, as the runtimes do (a Server-Sent Events body never ends by itself);
+  // a client that leaves cancels the body.
+  res.flushHeaders();
+  const reader = response.body.getReader();
+  res.once('close', () => void reader.cancel().catch(() => undefined));
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    res.write(value);
+  }
+  res.end();
 }
 
 /** A `node:http` server running `app`; a thrown error is a `500`, as in every runtime. */

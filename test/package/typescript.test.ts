@@ -38,6 +38,11 @@ export const userId: string | undefined = result.ok ? result.session.userId : un
     source: `import { safeNextPath } from 'session-revocation/http';
 export const next: string = safeNextPath('/profile', '/');`,
   },
+  client: {
+    install: [],
+    source: `import { watchSession, type SessionEndReason } from 'session-revocation/client';
+export const stop: () => void = watchSession({ url: '/sessions/events', onRevoked: (reason: SessionEndReason) => void reason });`,
+  },
   testing: {
     install: [],
     source: `import { describeStoreConformance } from 'session-revocation/testing';

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { isSessionError } from '../../src/errors.js';
-import type { RevocationNotice, SessionStore } from '../../src/store.js';
+import { answersNow, getNow } from '../../src/get-now.js';
+import type { ActivityRecord, RevocationNotice, SessionLimit, SessionStore } from '../../src/store.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { newRecord } from '../../src/testing/store/fixtures.js';
 
@@ -187,6 +189,158 @@ describe('memory store', () => {
     expect(await store.get(session.id)).toBeNull();
     expect((await store.getRevocationState('u')).epochs).toEqual({ browser: T + 5 });
     expect((await store.listByUser('u')).epochs).toEqual({ browser: T + 5 });
+  });
+});
+
+describe('memory store: session caps, tenants and rare fields', () => {
+  const capped = (store: SessionStore, userId: string, limit: SessionLimit, overrides: Parameters<typeof newRecord>[2] = {}) =>
+    store.create(newRecord(store, userId, { createdAt: T, ...overrides }), { replaceDevice: false, limit });
+
+  it('counts toward the cap only sessions used after idleBefore, and refuses by name', async () => {
+    const store = memoryStore();
+    const idle = (await create(store, 'u')).session;
+    // Last used exactly at idleBefore: idle, not counted.
+    const { evictedIds } = await capped(store, 'u', { max: 1, onLimit: 'refuse', idleBefore: T }, { createdAt: T + 1 });
+    expect(evictedIds).toEqual([]);
+    expect(await codeOf(() => capped(store, 'u', { max: 2, onLimit: 'refuse', idleBefore: T - 1 }, { createdAt: T + 2 }))).toBe(
+      'SESSION_LIMIT: The session limit of this user and kind is reached.',
+    );
+    expect((await store.get(idle.id))!.session.revokedAt).toBeUndefined();
+  });
+
+  it('evicts the least recently used, then the oldest, then the smallest id, and notifies subscribers', async () => {
+    const store = memoryStore();
+    const notices: string[] = [];
+    store.subscribe!((notice) => notices.push(notice.userId));
+    // Same last use and creation time: the id decides, whatever the order of sign-in.
+    for (const letter of ['E', 'B', 'F', 'A', 'D', 'C']) await create(store, 'u', { id: letter.repeat(22) });
+    expect(notices).toEqual([]);
+    const { evictedIds } = await capped(store, 'u', { max: 4, onLimit: 'evict-oldest', idleBefore: 0 }, { createdAt: T + 1 });
+    expect([...(evictedIds ?? [])].sort()).toEqual(['A', 'B', 'C'].map((letter) => letter.repeat(22)));
+    expect(notices).toEqual(['u']);
+    const evicted = (await store.listByUser('u')).sessions.filter((session) => session.revokedReason === 'session_limit').map((session) => session.id);
+    expect(evicted.sort()).toEqual([...(evictedIds ?? [])].sort());
+  });
+
+  it('treats a session born at its tenant epoch as signed out: never replaced, never revoked again', async () => {
+    const store = memoryStore();
+    const device = { deviceKey: 'Chrome|Mac OS', tenantId: 'acme' };
+    const old = (await create(store, 'u', device)).session;
+    await store.revokeTenant!('acme', { kinds: ['browser'], at: T });
+    const { session, replacedIds } = await create(store, 'u', device, true);
+    expect(replacedIds).toEqual([]);
+    expect(session.createdAt).toBe(T + 1);
+    expect(await store.revokeOthers('u', { kinds: ['browser'], keepSessionId: session.id, at: T + 2, reason: 'others' })).toEqual([]);
+    expect((await store.get(old.id))!.session.revokedAt).toBeUndefined();
+    expect((await store.get(old.id))!.tenantEpochs).toEqual({ browser: T });
+  });
+
+  it('keeps a sign-in time other than the creation time without making the session session-only', async () => {
+    const store = memoryStore();
+    for (const persistent of [undefined, true]) {
+      const { session } = await create(store, 'u', { authenticatedAt: T - 1_000, persistent });
+      const read = (await store.get(session.id))!.session;
+      expect(read.authenticatedAt).toBe(T - 1_000);
+      expect(read.persistent).not.toBe(false);
+    }
+  });
+
+  it('answers a lookup at once, as get() does but with the hash as text', async () => {
+    const store = memoryStore();
+    expect(answersNow(store)).toBe(true);
+    const { session } = await create(store, 'u', { tenantId: 'acme' });
+    await store.revokeTenant!('acme', { kinds: ['api'], at: T });
+    const now = (store as SessionStore & { [getNow]: (id: string) => unknown })[getNow];
+    const { secretHash, ...fields } = (await store.get(session.id))!.session;
+    expect(now(session.id)).toEqual({ session: fields, secretHash: Buffer.from(secretHash).toString('latin1'), epochs: {}, tenantEpochs: { api: T } });
+    expect(now('AAAAAAAAAAAAAAAAAAAAAA')).toBeNull();
+  });
+
+  it('counts live, revoked and expired rows per kind, a row ending now as expired', async () => {
+    const store = memoryStore();
+    for (let index = 0; index < 3; index++) await create(store, 'u');
+    const revoked = (await create(store, 'u')).session;
+    await store.revoke(revoked.id, { at: T, reason: 'x' });
+    await create(store, 'u', { maxAge: 1_000 });
+    const revokedThenExpired = (await create(store, 'u', { maxAge: 500 })).session;
+    await store.revoke(revokedThenExpired.id, { at: T, reason: 'x' });
+    expect({ ...(await store.stats!(T + 1_000)) }).toEqual({ browser: { live: 3, revoked: 1, expired: 2 } });
+  });
+
+  it('prunes after eraseUser, skipping the erased sessions and deleting the others that ended', async () => {
+    const store = memoryStore();
+    await create(store, 'u', { maxAge: 1_000 });
+    await create(store, 'v', { maxAge: 1_000 });
+    expect(await store.eraseUser('u')).toBe(1);
+    expect(await store.prune({ now: T + 2_000, limit: 10 })).toBe(1);
+    expect((await store.listByUser('v')).sessions).toEqual([]);
+  });
+});
+
+describe('memory store: activity, devices and links', () => {
+  const t = T;
+  const entry = (id: string, owner: { userId?: string; tenantId?: string }, at = t): ActivityRecord => ({ id, ...owner, type: 'session.created', at, reason: 'sign_in' });
+  const ids = (entries: readonly ActivityRecord[]) => entries.map((one) => one.id);
+  const hash = createHash('sha256').update('link').digest();
+  const link = (id: string, expiresAt: number) => ({ id: id.repeat(22), secretHash: hash, userId: 'u', sessionId: 'S'.repeat(22), expiresAt });
+
+  it("merges the tenant's entries with the user's, newest first, cut to the limit", async () => {
+    const store = memoryStore();
+    await store.appendActivity!(['01', '03', '05', '07'].map((id) => entry(id, { userId: 'u', tenantId: 'acme' })));
+    await store.appendActivity!(['02', '04', '06', '08'].map((id) => entry(id, { tenantId: 'acme' })));
+    expect(ids(await store.listActivity!('u', { limit: 5, tenantId: 'acme' }))).toEqual(['08', '07', '06', '05', '04']);
+    expect(ids(await store.listActivity!('u', { limit: 10, tenantId: 'acme', before: '04' }))).toEqual(['03', '02', '01']);
+    expect(ids(await store.listActivity!('u', { limit: 10 }))).toEqual(['07', '05', '03', '01']);
+  });
+
+  it('prunes entries at or before activityBefore, within the budget, across users', async () => {
+    const store = memoryStore();
+    await store.appendActivity!([entry('01', { userId: 'u' }, t - 10), entry('02', { userId: 'u' }, t - 5), entry('03', { userId: 'u' }, t - 4)]);
+    await store.appendActivity!([entry('04', { userId: 'v' }, t - 10), entry('05', { userId: 'v' }, t - 10)]);
+    await store.prune({ now: t, limit: 3, activityBefore: t - 5 });
+    const left = [...ids(await store.listActivity!('u', { limit: 10 })), ...ids(await store.listActivity!('v', { limit: 10 }))];
+    expect(left).toHaveLength(2);
+    expect(left).toContain('03');
+    await store.prune({ now: t, limit: 10, activityBefore: t - 5 });
+    expect(ids(await store.listActivity!('u', { limit: 10 }))).toEqual(['03']);
+    expect(await store.listActivity!('v', { limit: 10 })).toEqual([]);
+  });
+
+  it('prunes devices last seen at or before devicesBefore, within the budget', async () => {
+    const store = memoryStore();
+    for (const [index, device] of ['a', 'b', 'c'].entries()) await store.rememberDevice!('u', device.repeat(43), t - 10 + index);
+    await store.rememberDevice!('u', 'd'.repeat(43), t - 7);
+    await store.prune({ now: t, limit: 2, devicesBefore: t - 8 });
+    expect(await store.listDevices!('u')).toHaveLength(2);
+    await store.prune({ now: t, limit: 10, devicesBefore: t - 8 });
+    expect(await store.listDevices!('u')).toEqual([{ deviceHash: 'd'.repeat(43), lastSeenAt: t - 7 }]);
+  });
+
+  it('shares one budget between entries, devices and links, links last', async () => {
+    const store = memoryStore();
+    await store.appendActivity!([entry('01', { userId: 'u' }, t - 10)]);
+    await store.rememberDevice!('u', 'a'.repeat(43), t - 10);
+    await store.rememberDevice!('u', 'b'.repeat(43), t - 10);
+    await store.saveRevocationLink!(link('L', t));
+    await store.prune({ now: t, limit: 2, activityBefore: t - 5, devicesBefore: t - 5 });
+    expect(await store.listActivity!('u', { limit: 10 })).toEqual([]);
+    expect(await store.listDevices!('u')).toHaveLength(1);
+    // Not pruned yet: a caller whose clock is behind still gets it.
+    expect(await store.consumeRevocationLink!('L'.repeat(22), hash, t - 1)).not.toBeNull();
+  });
+
+  it('prunes links ending at or before now, within the budget', async () => {
+    const store = memoryStore();
+    for (const [index, id] of ['A', 'B', 'C'].entries()) await store.saveRevocationLink!(link(id, t - index));
+    await store.saveRevocationLink!(link('D', t + 1));
+    await store.prune({ now: t, limit: 2 });
+    let kept = 0;
+    for (const id of ['A', 'B', 'C']) if ((await store.consumeRevocationLink!(id.repeat(22), hash, t - 100)) !== null) kept++;
+    expect(kept).toBe(1);
+    await store.saveRevocationLink!(link('E', t));
+    await store.prune({ now: t, limit: 10 });
+    expect(await store.consumeRevocationLink!('E'.repeat(22), hash, t - 100)).toBeNull();
+    expect(await store.consumeRevocationLink!('D'.repeat(22), hash, t)).not.toBeNull();
   });
 });
 

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { requireSession } from '../../../adapters/express/index.js';
 import { CLIENT_SCRIPT } from '../assets/client.js';
 import { FAVICON } from '../assets/favicon.js';
+import { LIVE_SCRIPT, SESSION_CLIENT_SCRIPT } from '../assets/live.js';
 import { STYLES } from '../assets/styles.js';
 import { dashboardPage } from '../views/dashboard.js';
 import { noticeFor } from '../views/notices.js';
@@ -17,6 +18,12 @@ export function pageRoutes({ accounts, activity, outbox, clock }: Deps): Router 
   });
   router.get('/assets/app.js', (_req, res) => {
     res.type('js').set('Cache-Control', 'no-cache').send(CLIENT_SCRIPT);
+  });
+  router.get('/assets/live.js', (_req, res) => {
+    res.type('js').set('Cache-Control', 'no-cache').send(LIVE_SCRIPT);
+  });
+  router.get('/assets/session-client.js', (_req, res) => {
+    res.type('js').set('Cache-Control', 'no-cache').send(SESSION_CLIENT_SCRIPT);
   });
   // Browsers ask for /favicon.ico whatever the page says; both answer with the logo.
   for (const path of ['/assets/favicon.svg', '/favicon.ico']) {

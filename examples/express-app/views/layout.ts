@@ -15,7 +15,7 @@ type Section = 'dashboard' | 'profile' | 'team' | 'settings';
 
 const LOGO = html`<svg class="logo" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 2 3 6.5v5.8c0 5 3.8 9.4 9 10.7 5.2-1.3 9-5.7 9-10.7V6.5L12 2Z" fill="currentColor"/><path d="M8.5 12.2 11 14.7l4.8-5" fill="none" stroke="#fff" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"/></svg>`;
 
-function document(title: string, bodyClass: string, content: SafeHtml): SafeHtml {
+function document(title: string, bodyClass: string, content: SafeHtml, signedIn = false): SafeHtml {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -25,6 +25,7 @@ function document(title: string, bodyClass: string, content: SafeHtml): SafeHtml
 <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/styles.css">
 <script src="/assets/app.js" defer></script>
+${signedIn ? html`<script type="module" src="/assets/live.js"></script>` : ''}
 </head>
 <body class="${bodyClass}">
 ${content}
@@ -115,6 +116,8 @@ ${noticeBanner(notice)}
 ${content}
 </main>
 ${CONFIRM_DIALOG}`,
+    // Signed-in pages listen for their session's end (live sign-out).
+    true,
   );
 }
 

@@ -12,6 +12,7 @@ import { describeCrossSite } from './cross-site.js';
 import { switchableStore } from './failing-store.js';
 import { describeForms } from './forms.js';
 import { describeFreshness } from './freshness.js';
+import { describeLiveEvents } from './live-events.js';
 import { describeMalformed } from './malformed.js';
 import { describeOutage } from './outage.js';
 import { describePathVariants } from './path-variants.js';
@@ -32,8 +33,8 @@ export interface FrameworkAppContext {
   /** Where to mount the JSON session routes: `"/sessions"` (also in `routesOptions`). */
   readonly routesPrefix: string;
   /**
-   * Options for the session routes, to pass unchanged:
-   * `{ prefix: "/sessions", revocationLinks: true }`.
+   * Options for the session routes, to pass unchanged: the prefix, the "This wasn't me" page
+   * and the live sign-out stream (`{ prefix: "/sessions", revocationLinks: true, events: { heartbeat: 100, ... } }`).
    */
   readonly routesOptions: SessionRoutesOptions;
 }
@@ -72,7 +73,7 @@ export const STORE_TIMEOUT = 300;
  * - the session middleware with `context.sessions` and `context.middlewareOptions`, on every
  *   request;
  * - the session routes with `context.routesOptions` (under `/sessions`, with the "This wasn't
- *   me" page);
+ *   me" page and the live sign-out stream `GET /sessions/events`);
  * - `POST /login?user=<userId>` (the body, if any, ignored), behind `requireSameOrigin`:
  *   `await sessions.signIn({ userId, persistent })`, `persistent` being `false` when the query
  *   has `remember=0` and `true` otherwise, then `200` JSON
@@ -108,7 +109,8 @@ export const STORE_TIMEOUT = 300;
  * nobody let in), also inside the app's own sign-in; malformed cookies and Bearer values;
  * duplicate cookies; stateless access tokens as Bearer; sensitive actions (`requireFresh`:
  * `403`, the `303` to the re-authentication page, re-authenticating the same session) and
- * session-only cookies.
+ * session-only cookies; the live sign-out stream (`event: revoked` when another request revokes
+ * the session, heartbeats, `401` without a session).
  *
  * @param name - Shown in the test report.
  * @param makeApp - Starts the app for one test.
@@ -121,8 +123,8 @@ export const STORE_TIMEOUT = 300;
  * // A vitest test file; with another runner, pass { runner: { describe, it, expect } }.
  * import { describeFrameworkConformance } from 'session-revocation/testing';
  *
- * describeFrameworkConformance('hono', async ({ sessions, middlewareOptions, routesPrefix }) => {
- *   const app = makeMyHonoApp(sessions, middlewareOptions, routesPrefix);
+ * describeFrameworkConformance('hono', async ({ sessions, middlewareOptions, routesOptions }) => {
+ *   const app = makeMyHonoApp(sessions, middlewareOptions, routesOptions);
  *   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
  *   await once(server, 'listening');
  *   return { url: `http://127.0.0.1:${server.address().port}`, close: () => closeServer(server) };
@@ -161,7 +163,8 @@ export function describeFrameworkConformance(
         sessions,
         middlewareOptions: { loginPath: '/login', trustProxy: true, accessTokens: true },
         routesPrefix: ROUTES_PREFIX,
-        routesOptions: { prefix: ROUTES_PREFIX, revocationLinks: true },
+        // No polling in the suite (a long interval): a revocation must reach the stream by itself.
+        routesOptions: { prefix: ROUTES_PREFIX, revocationLinks: true, events: { heartbeat: 100, pollInterval: 600_000 } },
       });
       current = { scenario: scenarioOf(app.url, sessions, store, policy, clock), app };
     });
@@ -187,5 +190,6 @@ export function describeFrameworkConformance(
     describePathVariants(context);
     describeFreshness(context);
     describeRevocationLinks(context);
+    describeLiveEvents(context);
   });
 }

@@ -1,0 +1,192 @@
+/**
+ * The browser side of live sign-out: an open page hears the moment its session ends (revoked
+ * from another device, by an administrator, expired) and goes to the login page by itself,
+ * without waiting for the next click. It listens to `GET <prefix>/events` of the session routes
+ * (the routes' `events` option). No dependencies; an ES module for the browser.
+ *
+ * @example
+ * ```ts
+ * import { watchSession } from 'session-revocation/client';
+ *
+ * // On every signed-in page: to /login?next=<this page>&reason=session_revoked when it ends.
+ * watchSession({ url: '/sessions/events', loginUrl: '/login' });
+ * ```
+ *
+ * @module session-revocation/client
+ */
+
+/**
+ * Why the page's session ended: `revoked` (signed out elsewhere, by an administrator, by a
+ * password change...), `expired` (its lifetime), `idle` (the idle timeout), or
+ * `unauthenticated` (the server knows no session for the page: it was signed out before the
+ * page could listen).
+ */
+export type SessionEndReason = 'revoked' | 'expired' | 'idle' | 'unauthenticated';
+
+/** Options of {@link watchSession}. All optional. */
+export interface WatchSessionOptions {
+  /**
+   * The events route: the session routes' prefix followed by `/events`.
+   * @default "/sessions/events"
+   */
+  readonly url?: string;
+  /**
+   * Where the default {@link WatchSessionOptions.onRevoked} sends the page: with `next=` the
+   * page's path and `reason=session_revoked` (or `session_expired`), as the session
+   * middleware's own login redirect, so a login page shows the same notice either way.
+   * @default "/login"
+   */
+  readonly loginUrl?: string;
+  /**
+   * Called once when the session ended; watching stops. Replaces the default, which sends
+   * the page to {@link WatchSessionOptions.loginUrl}.
+   */
+  readonly onRevoked?: (reason: SessionEndReason) => void;
+}
+
+// The few browser globals used, typed here: the package compiles without the DOM library.
+interface EventSourceLike {
+  readonly readyState: number;
+  onopen: (() => void) | null;
+  onerror: (() => void) | null;
+  addEventListener(type: string, listener: (event: { readonly data?: unknown }) => void): void;
+  close(): void;
+}
+interface Browser {
+  readonly EventSource: new (url: string, init: { withCredentials: boolean }) => EventSourceLike;
+  readonly location: { readonly pathname: string; readonly search: string; assign(url: string): void };
+  fetch(url: string, init: { credentials: 'include'; headers: Record<string, string>; signal: unknown }): Promise<{ readonly status: number; json(): Promise<unknown> }>;
+  readonly AbortController: new () => { readonly signal: unknown; abort(): void };
+  addEventListener(type: 'beforeunload' | 'pageshow', listener: () => void): void;
+  removeEventListener(type: 'beforeunload' | 'pageshow', listener: () => void): void;
+}
+
+/**
+ * Watches the page's session: opens an `EventSource` on the events route (cookies sent),
+ * and calls `onRevoked` once when the server says the session ended. When the stream fails
+ * (the server restarted, the network dropped, too many open pages), it waits (1 s, doubling to
+ * 30 s, with jitter), asks the route once with `fetch` to tell a dead session (`401`, which
+ * ends the watch with its reason) from a passing failure, and reconnects.
+ *
+ * @param options - The route, the login page, what to do when the session ends.
+ * @returns A function that stops watching.
+ */
+export function watchSession(options: WatchSessionOptions = {}): () => void {
+  // Everything inside the function, nothing from the module around it: the function's own
+  // source is a complete script (the demo serves it as it is).
+  /** First wait before reconnecting (ms), then doubled up to MAX_BACKOFF. */
+  const FIRST_BACKOFF = 1_000;
+  const MAX_BACKOFF = 30_000;
+  const REASONS: readonly string[] = ['revoked', 'expired', 'idle'];
+  /** How long a page already on its way elsewhere gets before the end is acted on anyway (ms). */
+  const LEAVING_GRACE = 3_000;
+  const browser = globalThis as unknown as Browser;
+  const url = options.url ?? '/sessions/events';
+  const loginUrl = options.loginUrl ?? '/login';
+  let source: EventSourceLike | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let probing: { abort(): void } | undefined;
+  let attempts = 0;
+  let stopped = false;
+  // Set from the moment this page starts navigating away (a form posted, a link followed).
+  let leaving = false;
+  const onLeave = (): void => {
+    leaving = true;
+  };
+  // Back from the back-forward cache, or a navigation that did not happen after all.
+  const onShow = (): void => {
+    leaving = false;
+  };
+
+  const stop = (): void => {
+    stopped = true;
+    browser.removeEventListener('beforeunload', onLeave);
+    browser.removeEventListener('pageshow', onShow);
+    source?.close();
+    source = undefined;
+    if (timer !== undefined) clearTimeout(timer);
+    probing?.abort();
+  };
+
+  const toLogin = (reason: SessionEndReason): void => {
+    const { pathname, search } = browser.location;
+    // As the session middleware writes it: slashes of `next` kept.
+    const next = encodeURIComponent(pathname + search).replaceAll('%2F', '/');
+    const why = reason === 'unauthenticated' ? '' : `&reason=${reason === 'revoked' ? 'session_revoked' : 'session_expired'}`;
+    browser.location.assign(`${loginUrl}${loginUrl.includes('?') ? '&' : '?'}next=${next}${why}`);
+  };
+
+  const ended = (reason: SessionEndReason): void => {
+    if (stopped) return;
+    const wasLeaving = leaving;
+    stop();
+    const act = (): void => (options.onRevoked ?? toLogin)(reason);
+    // A page whose own request ended its session (its sign-out form, a password change that
+    // keeps this device on a fresh cookie) hears that end too, while the answer is on its
+    // way: that answer says what happened, not "signed out elsewhere". Should the page stay
+    // after all (the navigation was a download), the end is acted on then.
+    if (wasLeaving) setTimeout(act, LEAVING_GRACE);
+    else act();
+  };
+
+  const later = (): void => {
+    if (stopped) return;
+    const delay = Math.min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** attempts);
+    attempts += 1;
+    timer = setTimeout(() => void probe(), delay / 2 + Math.random() * (delay / 2));
+  };
+
+  // An EventSource does not tell why it failed: one fetch of the route does.
+  const probe = async (): Promise<void> => {
+    timer = undefined;
+    if (stopped) return;
+    const controller = new browser.AbortController();
+    probing = controller;
+    try {
+      const response = await browser.fetch(url, { credentials: 'include', headers: { accept: 'text/event-stream' }, signal: controller.signal });
+      if (response.status === 401) {
+        const body = (await response.json().catch(() => undefined)) as { error?: unknown } | undefined;
+        ended(body?.error === 'session_revoked' ? 'revoked' : body?.error === 'session_expired' ? 'expired' : 'unauthenticated');
+        return;
+      }
+      controller.abort();
+      if (response.status === 200) connect();
+      else later();
+    } catch {
+      later();
+    } finally {
+      probing = undefined;
+    }
+  };
+
+  const connect = (): void => {
+    if (stopped) return;
+    const opened = new browser.EventSource(url, { withCredentials: true });
+    source = opened;
+    opened.onopen = () => {
+      attempts = 0;
+    };
+    opened.addEventListener('revoked', (event) => {
+      let reason: unknown;
+      try {
+        reason = (JSON.parse(String(event.data)) as { reason?: unknown }).reason;
+      } catch {
+        reason = undefined;
+      }
+      ended(typeof reason === 'string' && REASONS.includes(reason) ? (reason as SessionEndReason) : 'revoked');
+    });
+    // Handled here rather than by the browser's own retry, which never backs off and cannot
+    // tell a signed-out page from a restarting server.
+    opened.onerror = () => {
+      if (source !== opened) return;
+      opened.close();
+      source = undefined;
+      later();
+    };
+  };
+
+  browser.addEventListener('beforeunload', onLeave);
+  browser.addEventListener('pageshow', onShow);
+  connect();
+  return stop;
+}

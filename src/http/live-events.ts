@@ -1,0 +1,263 @@
+import { SessionError } from '../errors.js';
+import type { SessionManager } from '../manager/api.js';
+import { sessionLiveness, type ChecksLiveness, type SessionLiveness } from '../manager/watch.js';
+import type { RevocationNotice } from '../store.js';
+import type { ResolvedLiveEventsOptions } from './options.js';
+import { report } from './report.js';
+import type { RequestState } from './request-state.js';
+import { jsonResponse, NO_STORE, type HttpResponse, type StreamSink } from './response.js';
+
+// Live sign-out: `GET <prefix>/events` keeps a Server-Sent Events stream open per page. It
+// does not trust notices for the verdict: a notice about the stream's user or tenant (or
+// `null`, "anything may have changed") makes it read its one session again, and only the
+// store's answer ends it. The decisions, once:
+// - no live session: the usual 401 (a stream is only ever opened for a live session);
+// - more than `maxPerUser` streams of a user on this instance: 429 with Retry-After, the open
+//   pages keep theirs (closing the oldest would make two pages take turns forever);
+// - a store error while re-reading: the stream ends without `revoked` (an outage signs nobody
+//   out), the client reconnects and gets a stream or a 503;
+// - expiry and the idle timeout are not published by anyone: each stream sets one timer for
+//   the moment its session would run out, then reads it again.
+// Timers are not unref'd: each lives exactly as long as a stream, whose socket keeps the process
+// up anyway, and a leaked one would show (the process would not exit), not hide.
+
+/**
+ * The `reason` of `event: revoked`: `revoked` (ended by a revocation, or gone from the
+ * store), `expired` (its lifetime ran out), `idle` (the idle timeout).
+ */
+export type LiveEndReason = 'revoked' | 'expired' | 'idle';
+
+/** `setTimeout`'s ceiling: a longer delay fires at once. */
+const MAX_DELAY = 2 ** 31 - 1;
+/** The first bytes: the browser's own reconnection delay, and a comment that flushes the headers. */
+const OPENING = 'retry: 3000\n: live\n\n';
+const HEARTBEAT = ': heartbeat\n\n';
+
+function revokedEvent(reason: LiveEndReason): string {
+  return `event: revoked\ndata: ${JSON.stringify({ reason })}\n\n`;
+}
+
+function livenessOf(manager: SessionManager): ((sessionId: string) => Promise<SessionLiveness>) | undefined {
+  const check = (manager as Partial<ChecksLiveness>)[sessionLiveness];
+  return typeof check === 'function' ? check : undefined;
+}
+
+/** One open stream: its session, its sink and its pending expiry timer. */
+class LiveStream {
+  #checking = false;
+  #again = false;
+  #expiry: ReturnType<typeof setTimeout> | undefined;
+  #closed = false;
+
+  constructor(
+    readonly hub: LiveEventsHub,
+    readonly sessionId: string,
+    readonly userId: string,
+    readonly tenantId: string | undefined,
+    readonly token: string | undefined,
+    readonly sink: StreamSink,
+  ) {}
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  send(chunk: string): void {
+    if (this.#closed) return;
+    try {
+      this.sink.write(chunk);
+    } catch {
+      // A stream the client already left: the disconnect cleans up too; this is sooner.
+      this.close();
+    }
+  }
+
+  /** Reads the session again; a notice arriving meanwhile makes it read once more after. */
+  check(): void {
+    if (this.#closed) return;
+    if (this.#checking) {
+      this.#again = true;
+      return;
+    }
+    this.#checking = true;
+    this.hub.liveness(this).then(
+      (answer) => {
+        this.#checking = false;
+        if (this.#closed) return;
+        if (!answer.live) {
+          this.send(revokedEvent(answer.reason));
+          this.close();
+          return;
+        }
+        this.#scheduleExpiry(answer.remaining);
+        if (this.#again) {
+          this.#again = false;
+          this.check();
+        }
+      },
+      (error: unknown) => {
+        this.#checking = false;
+        // The manager closing (the app shutting down) ends every stream: nothing to report.
+        if (!(error instanceof SessionError && error.code === 'CLOSED')) report(this.hub.onError, error);
+        this.close();
+      },
+    );
+  }
+
+  #scheduleExpiry(remaining: number | undefined): void {
+    if (this.#expiry !== undefined) clearTimeout(this.#expiry);
+    this.#expiry = undefined;
+    if (remaining === undefined) return;
+    // A millisecond past the boundary: the session is then refused, not live for one more turn.
+    this.#expiry = setTimeout(() => this.check(), Math.min(Math.max(remaining + 1, 1), MAX_DELAY));
+  }
+
+  /** Ends the stream from the server's side (idempotent). */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#expiry !== undefined) clearTimeout(this.#expiry);
+    this.#expiry = undefined;
+    this.hub.remove(this);
+    try {
+      this.sink.end();
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/** The streams of one `createSessionRoutes`: who is watched, the shared timers, the subscription. */
+export class LiveEventsHub {
+  readonly #manager: SessionManager;
+  readonly #options: ResolvedLiveEventsOptions;
+  readonly #check: ((sessionId: string) => Promise<SessionLiveness>) | undefined;
+  readonly #byUser = new Map<string, Set<LiveStream>>();
+  readonly #byTenant = new Map<string, Set<LiveStream>>();
+  readonly #all = new Set<LiveStream>();
+  /** Streams answered but not opened yet count against the user's limit too. */
+  readonly #reserved = new Map<string, number>();
+  #unwatch: (() => void) | undefined;
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
+  #poll: ReturnType<typeof setInterval> | undefined;
+  onError: ((error: unknown) => void) | undefined;
+
+  constructor(manager: SessionManager, options: ResolvedLiveEventsOptions) {
+    this.#manager = manager;
+    this.#options = options;
+    this.#check = livenessOf(manager);
+  }
+
+  /** The answer to `GET <prefix>/events` of a signed-in request. */
+  respond(state: RequestState): HttpResponse {
+    const { auth, credential, options } = state;
+    if (auth.status !== 'authenticated' || auth.session === null) {
+      // An access token is no session a page holds: nothing to watch.
+      return jsonResponse(403, { error: 'session_required' });
+    }
+    const session = auth.session;
+    const userId = session.userId;
+    const open = (this.#byUser.get(userId)?.size ?? 0) + (this.#reserved.get(userId) ?? 0);
+    if (open >= this.#options.maxPerUser) {
+      return jsonResponse(429, { error: 'too_many_streams' }, { headers: { 'retry-after': String(Math.ceil(this.#options.heartbeat / 1000)) } });
+    }
+    this.onError ??= options.onError;
+    this.#reserved.set(userId, (this.#reserved.get(userId) ?? 0) + 1);
+    let reserved = true;
+    const release = (): void => {
+      if (!reserved) return;
+      reserved = false;
+      const left = (this.#reserved.get(userId) ?? 1) - 1;
+      if (left > 0) this.#reserved.set(userId, left);
+      else this.#reserved.delete(userId);
+    };
+    return {
+      status: 200,
+      headers: {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': NO_STORE,
+        // Proxies such as nginx would otherwise hold the events back in a buffer.
+        'x-accel-buffering': 'no',
+      },
+      setCookies: [],
+      body: '',
+      stream: {
+        open: (sink) => {
+          release();
+          const stream = new LiveStream(this, session.id, userId, session.tenantId, credential.value, sink);
+          this.#add(stream);
+          stream.send(OPENING);
+          // Closes the gap between the middleware's validation and the subscription above.
+          stream.check();
+          return () => stream.close();
+        },
+      },
+    };
+  }
+
+  /** The session's state, by the manager's read-only check (or `validate` for a manager without it). */
+  async liveness(stream: LiveStream): Promise<{ live: true; remaining: number | undefined } | { live: false; reason: LiveEndReason }> {
+    if (this.#check !== undefined) {
+      const answer = await this.#check(stream.sessionId);
+      return answer.live ? { live: true, remaining: answer.remaining } : answer;
+    }
+    const result = await this.#manager.validate(stream.token);
+    if (result.ok) return { live: true, remaining: undefined };
+    return { live: false, reason: result.reason === 'expired' || result.reason === 'idle' ? result.reason : 'revoked' };
+  }
+
+  #add(stream: LiveStream): void {
+    this.#all.add(stream);
+    addTo(this.#byUser, stream.userId, stream);
+    if (stream.tenantId !== undefined) addTo(this.#byTenant, stream.tenantId, stream);
+    if (this.#all.size > 1) return;
+    this.#unwatch = this.#manager.watchRevocations((notice) => this.#notice(notice));
+    this.#heartbeat = setInterval(() => {
+      for (const open of this.#all) open.send(HEARTBEAT);
+    }, this.#options.heartbeat);
+    if (!this.#manager.revocationsPublished) {
+      this.#poll = setInterval(() => {
+        for (const open of this.#all) open.check();
+      }, this.#options.pollInterval);
+    }
+  }
+
+  /** Called by a stream as it closes. */
+  remove(stream: LiveStream): void {
+    if (!this.#all.delete(stream)) return;
+    removeFrom(this.#byUser, stream.userId, stream);
+    if (stream.tenantId !== undefined) removeFrom(this.#byTenant, stream.tenantId, stream);
+    if (this.#all.size > 0) return;
+    this.#unwatch?.();
+    this.#unwatch = undefined;
+    clearInterval(this.#heartbeat);
+    clearInterval(this.#poll);
+    this.#heartbeat = undefined;
+    this.#poll = undefined;
+  }
+
+  #notice(notice: RevocationNotice | null): void {
+    // Copies: a check that answers at once may close a stream, changing the sets.
+    if (notice === null) {
+      for (const stream of [...this.#all]) stream.check();
+      return;
+    }
+    // A tenant's notice has an empty user id: every stream of the tenant.
+    const ofUser = notice.userId === '' ? undefined : this.#byUser.get(notice.userId);
+    const ofTenant = notice.tenantId === undefined ? undefined : this.#byTenant.get(notice.tenantId);
+    for (const stream of [...(ofUser ?? []), ...(ofTenant ?? [])]) stream.check();
+  }
+}
+
+function addTo(map: Map<string, Set<LiveStream>>, key: string, stream: LiveStream): void {
+  const set = map.get(key);
+  if (set === undefined) map.set(key, new Set([stream]));
+  else set.add(stream);
+}
+
+function removeFrom(map: Map<string, Set<LiveStream>>, key: string, stream: LiveStream): void {
+  const set = map.get(key);
+  if (set === undefined) return;
+  set.delete(stream);
+  if (set.size === 0) map.delete(key);
+}

@@ -1,0 +1,72 @@
+import type { HttpStream } from './response.js';
+
+// The two shapes a wrapper's response body takes, so the wrappers only pick one: Node's
+// `ServerResponse` (Express, Koa, Fastify's raw reply) and the Web `ReadableStream` (Fetch,
+// Hono, Next.js). Structural types: nothing here imports `node:*`, so the Web runtimes load it.
+
+/** The part of Node's `ServerResponse` a stream is written to. */
+export interface NodeStreamTarget {
+  /** Sends the status line and headers now, before the first chunk. */
+  flushHeaders(): void;
+  /** Sends a chunk of the body. */
+  write(chunk: string): unknown;
+  /** Ends the response. */
+  end(): unknown;
+  /** `"close"` once the response ended or the client went away. */
+  once(event: 'close', listener: () => void): unknown;
+}
+
+/**
+ * Writes a streaming response's body on a Node response whose status and headers are set:
+ * sends the headers at once, opens the stream, and stops it when the connection closes.
+ *
+ * @param stream - The response's `stream`.
+ * @param res - The Node response (`res`, `ctx.res`, `reply.raw`).
+ */
+export function streamToNode(stream: HttpStream, res: NodeStreamTarget): void {
+  res.flushHeaders();
+  let ended = false;
+  const stop = stream.open({
+    write: (chunk) => void (ended || res.write(chunk)),
+    end: () => {
+      if (ended) return;
+      ended = true;
+      res.end();
+    },
+  });
+  res.once('close', () => {
+    ended = true;
+    stop();
+  });
+}
+
+/**
+ * A streaming response's body as a Web `ReadableStream` of UTF-8 bytes, for `new Response()`.
+ * The stream stops when the reader cancels (the client went away).
+ *
+ * @param stream - The response's `stream`.
+ * @returns The body.
+ */
+export function streamToWeb(stream: HttpStream): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let stop: (() => void) | undefined;
+  let ended = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      stop = stream.open({
+        write: (chunk) => {
+          if (!ended) controller.enqueue(encoder.encode(chunk));
+        },
+        end: () => {
+          if (ended) return;
+          ended = true;
+          controller.close();
+        },
+      });
+    },
+    cancel() {
+      ended = true;
+      stop?.();
+    },
+  });
+}

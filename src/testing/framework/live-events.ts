@@ -1,0 +1,157 @@
+import { BROWSERS } from './client.js';
+import type { FrameworkSuiteContext } from './context.js';
+
+/** How long a stream may take to say something before the case fails (generous: shared CI machines). */
+const PATIENCE = 5_000;
+
+/** One Server-Sent Event, or a comment line (`event` then `"comment"`). */
+export interface StreamEvent {
+  readonly event: string;
+  readonly data: string;
+}
+
+/** An open `text/event-stream` response, read event by event. */
+export class EventReader {
+  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
+  readonly #decoder = new TextDecoder();
+  #buffer = '';
+  #done = false;
+
+  constructor(body: ReadableStream<Uint8Array>) {
+    this.#reader = body.getReader();
+  }
+
+  /** The next event or comment block; `undefined` once the server ended the stream. */
+  async next(): Promise<StreamEvent | undefined> {
+    for (;;) {
+      const end = this.#buffer.indexOf('\n\n');
+      if (end !== -1) {
+        const block = this.#buffer.slice(0, end);
+        this.#buffer = this.#buffer.slice(end + 2);
+        return parseBlock(block);
+      }
+      if (this.#done) return undefined;
+      const { value, done } = await withPatience(this.#reader.read());
+      if (done) this.#done = true;
+      else this.#buffer += this.#decoder.decode(value, { stream: true });
+    }
+  }
+
+  /** Skips comments and reads the next real event (`undefined` at the end of the stream). */
+  async nextEvent(): Promise<StreamEvent | undefined> {
+    for (;;) {
+      const next = await this.next();
+      if (next === undefined || next.event !== 'comment') return next;
+    }
+  }
+
+  /** Leaves: the client goes away. */
+  async cancel(): Promise<void> {
+    await this.#reader.cancel().catch(() => undefined);
+  }
+}
+
+function parseBlock(block: string): StreamEvent {
+  let event = 'message';
+  const data: string[] = [];
+  let fields = 0;
+  for (const line of block.split('\n')) {
+    if (line.startsWith(':')) continue;
+    fields += 1;
+    const colon = line.indexOf(':');
+    const name = colon === -1 ? line : line.slice(0, colon);
+    const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
+    if (name === 'event') event = value;
+    else if (name === 'data') data.push(value);
+  }
+  // A block of comments only, or `retry:` alone: no event is dispatched for it.
+  if (fields === 0 || (event === 'message' && data.length === 0)) return { event: 'comment', data: block };
+  return { event, data: data.join('\n') };
+}
+
+function withPatience<T>(promise: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`The events stream said nothing for ${PATIENCE} ms.`)), PATIENCE);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Live sign-out: `GET /sessions/events` (the routes' `events` option) streams `event: revoked`
+ * to an open page the moment its session is revoked by another request.
+ */
+export function describeLiveEvents({ runner, scenario }: FrameworkSuiteContext): void {
+  const { describe, it, expect } = runner;
+  describe('live sign-out events', () => {
+    it('an open events stream hears "revoked" when another device revokes its session, then ends', async () => {
+      const laptop = scenario().device(BROWSERS.chromeMac);
+      const phone = scenario().device(BROWSERS.safariIphone);
+      await laptop.signIn('alice');
+      await phone.signIn('alice');
+      const response = await fetch(new URL('/sessions/events', scenario().url), { headers: phone.headers({ accept: 'text/event-stream' }) });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      const events = new EventReader(response.body!);
+      try {
+        // The first bytes come once the stream listens: nothing after them can be missed.
+        expect((await events.next())?.event).toBe('comment');
+        const revoked = await laptop.request(`/sessions/${phone.sessionId}`, { method: 'DELETE' });
+        expect(revoked.status).toBe(204);
+        expect(await events.nextEvent()).toEqual({ event: 'revoked', data: '{"reason":"revoked"}' });
+        expect(await events.nextEvent()).toBeUndefined();
+        // The laptop's own stream is not ended by the phone's revocation.
+        expect((await laptop.request('/api/me')).status).toBe(200);
+      } finally {
+        await events.cancel();
+      }
+    });
+
+    it('"sign out everywhere" from one device ends the streams of the others, and heartbeats keep a quiet stream going', async () => {
+      const laptop = scenario().device(BROWSERS.chromeMac);
+      const phone = scenario().device(BROWSERS.safariIphone);
+      await laptop.signIn('bob');
+      await phone.signIn('bob');
+      const response = await fetch(new URL('/sessions/events', scenario().url), { headers: phone.headers() });
+      const events = new EventReader(response.body!);
+      try {
+        expect((await events.next())?.event).toBe('comment');
+        // The suite's heartbeat is 100 ms: a comment arrives on a stream with nothing to say.
+        expect(await events.next()).toEqual({ event: 'comment', data: ': heartbeat' });
+        expect((await laptop.request('/sessions/sign-out-everywhere', { method: 'POST' })).status).toBe(204);
+        expect(await events.nextEvent()).toEqual({ event: 'revoked', data: '{"reason":"revoked"}' });
+        expect(await events.nextEvent()).toBeUndefined();
+      } finally {
+        await events.cancel();
+      }
+    });
+
+    it('a request without a session gets 401 JSON, not a stream', async () => {
+      const response = await fetch(new URL('/sessions/events', scenario().url), { headers: { accept: 'text/event-stream' } });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await response.json()).toEqual({ error: 'unauthenticated' });
+    });
+
+    it('an access token alone gets 403 "session_required": there is no session to watch', async () => {
+      const device = scenario().device(BROWSERS.chromeMac);
+      await device.signIn('dora');
+      const validated = await scenario().sessions.validate(device.token);
+      if (!validated.ok) throw new Error('The sign-in did not give a live session.');
+      const jwt = await scenario().sessions.issueAccessToken(validated.session);
+      const response = await fetch(new URL('/sessions/events', scenario().url), { headers: { authorization: `Bearer ${jwt}` } });
+      expect(response.status).toBe(403);
+      expect(await response.json()).toEqual({ error: 'session_required' });
+    });
+
+    it('a revoked session gets 401 "session_revoked", not a stream', async () => {
+      const phone = scenario().device(BROWSERS.safariIphone);
+      await phone.signIn('carol');
+      await scenario().sessions.revoke(phone.sessionId!);
+      const response = await fetch(new URL('/sessions/events', scenario().url), { headers: phone.headers() });
+      expect(response.status).toBe(401);
+      expect(await response.json()).toEqual({ error: 'session_revoked' });
+    });
+  });
+}
