@@ -1,4 +1,4 @@
-import type { RevocationNotice } from '../../src/store.js';
+import { STORE_LIMITS, type RevocationNotice } from '../../src/store.js';
 
 const FIRST_RETRY_MS = 100;
 const MAX_RETRY_MS = 5_000;
@@ -9,8 +9,8 @@ export interface NoticeFanOut {
   readonly size: number;
   /** Adds a listener (and its resync callback); returns its removal. */
   add(listener: (notice: RevocationNotice) => void, onResync?: () => void): () => void;
-  /** Hands a notified user id to every listener; a listener's error never stops the others. */
-  deliver(userId: string): void;
+  /** Hands a notification's payload to every listener; a listener's error never stops the others. */
+  deliver(payload: string): void;
   /** LISTEN (re)started: notices published before it were missed. */
   resync(): void;
   /** Drops every listener. */
@@ -34,9 +34,9 @@ export function noticeFanOut(onEmpty: () => void): NoticeFanOut {
         if (listeners.size === 0) onEmpty();
       };
     },
-    deliver(userId) {
-      if (userId === '') return;
-      const notice: RevocationNotice = { userId };
+    deliver(payload) {
+      const notice = parseNotice(payload);
+      if (notice === undefined) return;
       for (const listener of listeners) {
         try {
           listener(notice);
@@ -57,6 +57,27 @@ export function noticeFanOut(onEmpty: () => void): NoticeFanOut {
       resyncs.clear();
     },
   };
+}
+
+/**
+ * A payload as `queries.ts` and the sign-in function send it: a user's id as it is (what every
+ * release sends), or a tenant's notice, JSON longer than any id (see `tenantPayload`). Anything
+ * else is taken for a user id: a notice too many only drops a cache entry.
+ */
+export function parseNotice(payload: string): RevocationNotice | undefined {
+  if (payload === '') return undefined;
+  if (payload.length > STORE_LIMITS.idLength && payload.startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(payload);
+    } catch {
+      parsed = undefined;
+    }
+    if (typeof parsed === 'object' && parsed !== null && 'tenantId' in parsed && typeof parsed.tenantId === 'string' && parsed.tenantId !== '') {
+      return { userId: '', tenantId: parsed.tenantId };
+    }
+  }
+  return { userId: payload };
 }
 
 /** A growing pause between LISTEN attempts (100 ms doubling to 5 s), reset by a success. */

@@ -4,7 +4,10 @@ import { SessionError } from '../../src/errors.js';
 // Lower-case letters, digits and underscores only: the names work quoted (as the store always
 // writes them) and unquoted (as a DBA types them in psql), with no case-folding surprise.
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
-/** Longest table name: the derived index names (`<table>_denied_until_idx`) must fit in 63 bytes. */
+/**
+ * Longest table name: the derived names (`<table>_activity_tenant_idx`, `<table>_tenant_epochs_pkey`)
+ * must fit in 63 bytes.
+ */
 const MAX_TABLE_LENGTH = 40;
 /** PostgreSQL truncates identifiers (and refuses NOTIFY channels) longer than this. */
 const MAX_IDENTIFIER_LENGTH = 63;
@@ -22,10 +25,21 @@ export interface TableNames {
   readonly sessions: string;
   readonly epochs: string;
   readonly denied: string;
+  /** Schema version 4: tenant epochs, activity entries, known devices, revocation links. */
+  readonly tenantEpochs: string;
+  readonly activity: string;
+  readonly devices: string;
+  readonly links: string;
   /** Quoted index names (an index lives in its table's schema). */
   readonly userKindIndex: string;
   readonly expiresIndex: string;
   readonly deniedUntilIndex: string;
+  readonly activityUserIndex: string;
+  readonly activityTenantIndex: string;
+  readonly activityAtIndex: string;
+  readonly devicesSeenIndex: string;
+  readonly linksUserIndex: string;
+  readonly linksExpiresIndex: string;
   /** Quoted and schema-qualified name of the sign-in function `migrate()` installs. */
   readonly createFunction: string;
   /** The LISTEN/NOTIFY channel, unquoted: `<schema>.<table>`. */
@@ -64,9 +78,19 @@ export function tableNames(schema: string, table: string): TableNames {
     sessions: qualified(table),
     epochs: qualified(`${table}_epochs`),
     denied: qualified(`${table}_denied`),
+    tenantEpochs: qualified(`${table}_tenant_epochs`),
+    activity: qualified(`${table}_activity`),
+    devices: qualified(`${table}_devices`),
+    links: qualified(`${table}_links`),
     userKindIndex: quoteIdentifier(`${table}_user_kind_idx`),
     expiresIndex: quoteIdentifier(`${table}_expires_at_idx`),
     deniedUntilIndex: quoteIdentifier(`${table}_denied_until_idx`),
+    activityUserIndex: quoteIdentifier(`${table}_activity_user_idx`),
+    activityTenantIndex: quoteIdentifier(`${table}_activity_tenant_idx`),
+    activityAtIndex: quoteIdentifier(`${table}_activity_at_idx`),
+    devicesSeenIndex: quoteIdentifier(`${table}_devices_seen_idx`),
+    linksUserIndex: quoteIdentifier(`${table}_links_user_idx`),
+    linksExpiresIndex: quoteIdentifier(`${table}_links_expires_idx`),
     createFunction: qualified(`${table}_create_session`),
     channel,
     pruneLockKey: advisoryLockKey(`prune:${channel}`),

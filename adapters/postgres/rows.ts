@@ -1,5 +1,5 @@
 import { SessionError } from '../../src/errors.js';
-import type { Epochs, JsonValue, SessionRecord } from '../../src/store.js';
+import type { ActivityRecord, Epochs, JsonValue, RevocationLinkRecord, SessionRecord } from '../../src/store.js';
 import type { TextRow } from './connection.js';
 
 /** A session row as `queries.ts` selects it, every column as text. */
@@ -25,13 +25,70 @@ export function toRecord(row: TextRow): SessionRecord {
     authenticatedAt: toMillis(required(row, 'authenticated_at')),
     // Stored only when false; NULL (and true) is the default, answered as absent.
     persistent: optional(row, 'persistent') === 'f' ? false : undefined,
+    // NULL in every row written before schema version 4, and on every session but a support one.
+    impersonatorId: optional(row, 'impersonator_id'),
   };
+}
+
+/** An activity row as `queries.ts` selects it. */
+export function toActivity(row: TextRow): ActivityRecord {
+  return {
+    id: required(row, 'id'),
+    userId: optional(row, 'user_id'),
+    tenantId: optional(row, 'tenant_id'),
+    type: required(row, 'type'),
+    at: toMillis(required(row, 'at')),
+    reason: required(row, 'reason'),
+    sessionId: optional(row, 'session_id'),
+    deviceLabel: optional(row, 'device_label'),
+    ip: optional(row, 'ip'),
+    by: optional(row, 'actor'),
+  };
+}
+
+/**
+ * An activity entry as the statements read it (`jsonb_to_record` with the contract's field
+ * names), or `null` for none. Only the contract's fields are sent, whatever else the object
+ * carries.
+ */
+export function activityJson(entry: ActivityRecord | undefined): string | null {
+  return entry === undefined ? null : JSON.stringify(activityFields(entry));
+}
+
+/** Several entries as one JSON array, for `jsonb_to_recordset`. */
+export function activityListJson(entries: readonly ActivityRecord[]): string {
+  return JSON.stringify(entries.map(activityFields));
+}
+
+/** A revocation link row as `queries.ts` returns it. */
+export function toLink(row: TextRow): RevocationLinkRecord {
+  return {
+    id: required(row, 'id'),
+    secretHash: Buffer.from(required(row, 'secret_hash'), 'hex'),
+    userId: required(row, 'user_id'),
+    sessionId: required(row, 'session_id'),
+    expiresAt: toMillis(required(row, 'expires_at')),
+  };
+}
+
+/** A `json_object_agg(tenant, json_object_agg(kind, bigint))` column: NULL is an empty map. */
+export function toNestedNumberMap(text: string | null | undefined): Readonly<Record<string, Epochs>> {
+  // No prototype: a tenant named `__proto__` is a key like any other.
+  const map: Record<string, Epochs> = Object.create(null) as Record<string, Epochs>;
+  if (text === null || text === undefined) return map;
+  const parsed: unknown = JSON.parse(text);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw unexpected('a JSON object of epochs');
+  for (const [key, value] of Object.entries(parsed)) map[key] = numberMapOf(value);
+  return map;
 }
 
 /** A `json_object_agg(key, bigint)` column: NULL (no rows) is an empty map. */
 export function toNumberMap(text: string | null | undefined): Epochs {
   if (text === null || text === undefined) return Object.create(null) as Record<string, number>;
-  const parsed: unknown = JSON.parse(text);
+  return numberMapOf(JSON.parse(text));
+}
+
+function numberMapOf(parsed: unknown): Epochs {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw unexpected('a JSON object of numbers');
   // No prototype: a kind named `__proto__` is a key like any other.
   const map: Record<string, number> = Object.create(null) as Record<string, number>;
@@ -71,6 +128,21 @@ export function capText(value: string | undefined, max: number): string | undefi
   if (value === undefined || value.length <= max) return value;
   const points = Array.from(value);
   return points.length <= max ? value : points.slice(0, max).join('');
+}
+
+function activityFields(entry: ActivityRecord): Record<string, string | number | undefined> {
+  return {
+    id: entry.id,
+    userId: entry.userId,
+    tenantId: entry.tenantId,
+    type: entry.type,
+    at: entry.at,
+    reason: entry.reason,
+    sessionId: entry.sessionId,
+    deviceLabel: entry.deviceLabel,
+    ip: entry.ip,
+    by: entry.by,
+  };
 }
 
 function toOptionalMillis(text: string | undefined): number | undefined {

@@ -1,21 +1,27 @@
 import { SessionError } from '../../src/errors.js';
 import { STORE_LIMITS } from '../../src/store.js';
 import type {
+  ActivityRecord,
   CreateOptions,
   CreateResult,
   Epochs,
+  KindStats,
+  KnownDevice,
+  ListActivityOptions,
   NewSessionRecord,
   PruneOptions,
+  RevocationLinkRecord,
   RevocationState,
   RevokeAllOptions,
   RevokeOptions,
   RevokeOthersOptions,
+  RevokeTenantOptions,
   SessionLookup,
   SessionRecord,
   SessionStore,
   UserSessions,
 } from '../../src/store.js';
-import { database } from './connection.js';
+import { database, type TextRow } from './connection.js';
 import { SESSION_LIMIT_STATE, sqlState } from './errors.js';
 import { migrate } from './migrate.js';
 import { notifications, type Notifications } from './notifications.js';
@@ -23,10 +29,39 @@ import { notifications as postgresJsNotifications } from './notifications-postgr
 import { isPostgresJs, resolvePostgresOptions, type PostgresClient, type PostgresStoreOptions } from './options.js';
 import { postgresJsPool } from './postgres-js.js';
 import { queries } from './queries.js';
-import { capText, requiredText, toMillis, toNumberMap, toRecord, toStringList } from './rows.js';
+import {
+  activityJson,
+  activityListJson,
+  capText,
+  requiredText,
+  toActivity,
+  toLink,
+  toMillis,
+  toNestedNumberMap,
+  toNumberMap,
+  toRecord,
+  toStringList,
+} from './rows.js';
 
 /** A {@link SessionStore} on PostgreSQL, with the migration that creates its tables. */
 export interface PostgresStore extends SessionStore {
+  // The optional capabilities of the contract, which this store always has.
+  /** {@inheritDoc session-revocation!SessionStore.revokeTenant} */
+  revokeTenant(tenantId: string, options: RevokeTenantOptions): Promise<Epochs>;
+  /** {@inheritDoc session-revocation!SessionStore.appendActivity} */
+  appendActivity(entries: readonly ActivityRecord[]): Promise<void>;
+  /** {@inheritDoc session-revocation!SessionStore.listActivity} */
+  listActivity(userId: string, options: ListActivityOptions): Promise<readonly ActivityRecord[]>;
+  /** {@inheritDoc session-revocation!SessionStore.rememberDevice} */
+  rememberDevice(userId: string, deviceHash: string, at: number): Promise<number | null>;
+  /** {@inheritDoc session-revocation!SessionStore.listDevices} */
+  listDevices(userId: string): Promise<readonly KnownDevice[]>;
+  /** {@inheritDoc session-revocation!SessionStore.saveRevocationLink} */
+  saveRevocationLink(link: RevocationLinkRecord): Promise<void>;
+  /** {@inheritDoc session-revocation!SessionStore.consumeRevocationLink} */
+  consumeRevocationLink(id: string, secretHash: Uint8Array, now: number): Promise<RevocationLinkRecord | null>;
+  /** {@inheritDoc session-revocation!SessionStore.stats} */
+  stats(now: number): Promise<Readonly<Record<string, KindStats>>>;
   /**
    * Creates or upgrades the schema, tables, indexes and the sign-in function. Idempotent, and
    * safe to run from several instances at once (it takes a transaction-scoped advisory lock).
@@ -47,10 +82,11 @@ export interface PostgresStore extends SessionStore {
  * A session store on PostgreSQL (node-postgres `pg` 8 or postgres.js 3.4), for apps that
  * already run it and several instances sharing sessions.
  *
- * Validation is one statement (the session and its user's epochs); sign-in is one statement
- * (a function `migrate()` installs, which also enforces `maxSessions` under the lock on the
- * user's epoch row); revocations are single statements that also `pg_notify`, so every
- * instance's manager drops its cached epochs at once; re-authentication is one `UPDATE`.
+ * Validation is one statement (the session, its user's epochs and its tenant's); sign-in is
+ * one statement (a function `migrate()` installs, which also enforces `maxSessions` under the
+ * lock on the user's epoch row); revocations are single statements that also `pg_notify`, so
+ * every instance's manager drops its cached epochs at once, and write their activity entry in
+ * the same statement; re-authentication is one `UPDATE`.
  * Pruning deletes one bounded batch per call, one instance at a time. Behind a transaction pooler (PgBouncer
  * `pool_mode = transaction`), pass `preparedStatements: false` and `listen: { pool }` or
  * `listen: false`.
@@ -126,10 +162,13 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
             limit?.idleBefore ?? null,
             names.channel,
             statementTimeout,
+            record.impersonatorId ?? null,
+            activityJson(createOptions.activity),
           ])
           .catch((error: unknown) => {
             const state = sqlState(error);
-            // The only unique key the insert can break is the session id.
+            // The only unique key the insert can break is the session id (an entry whose id is
+            // there already is left as it is).
             if (state === '23505') throw new SessionError('INVALID_INPUT', 'A session with this id already exists.', { cause: error });
             if (state === SESSION_LIMIT_STATE) throw new SessionError('SESSION_LIMIT', 'The session limit of this user and kind is reached.', { cause: error });
             throw error;
@@ -154,6 +193,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
         userAgent,
         ip,
         data: record.data === undefined ? undefined : structuredClone(record.data),
+        impersonatorId: record.impersonatorId,
       };
       return { session, replacedIds: toStringList(rows[0]?.['replaced_ids']), evictedIds: toStringList(rows[0]?.['evicted_ids']) };
     },
@@ -162,7 +202,10 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       ensureOpen();
       const { rows } = await db.run('get', (connection) => connection.query(sql.get, [sessionId]));
       const row = rows[0];
-      return row === undefined ? null : { session: toRecord(row), epochs: toNumberMap(row['epochs']) };
+      if (row === undefined) return null;
+      const session = toRecord(row);
+      const lookup: SessionLookup = { session, epochs: toNumberMap(row['epochs']) };
+      return session.tenantId === undefined ? lookup : { ...lookup, tenantEpochs: toNumberMap(row['tenant_epochs']) };
     },
 
     async touch(sessionId: string, at: number): Promise<boolean> {
@@ -180,7 +223,14 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     async revoke(sessionId: string, revokeOptions: RevokeOptions): Promise<SessionRecord | null> {
       ensureOpen();
       const { rows } = await db.run('revoke', (connection) =>
-        connection.query(sql.revoke, [sessionId, revokeOptions.at, revokeOptions.reason, revokeOptions.denyUntil ?? null, names.channel]),
+        connection.query(sql.revoke, [
+          sessionId,
+          revokeOptions.at,
+          revokeOptions.reason,
+          revokeOptions.denyUntil ?? null,
+          names.channel,
+          activityJson(revokeOptions.activity),
+        ]),
       );
       const row = rows[0];
       // RETURNING shows the row after the update; before it, it was not revoked.
@@ -190,11 +240,19 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     async revokeAll(userId: string, revokeOptions: RevokeAllOptions): Promise<Epochs> {
       ensureOpen();
       const kinds = [...new Set(revokeOptions.kinds)].sort();
-      const { rows } = await db.run('revokeAll', (connection) => connection.query(sql.revokeAll, [userId, kinds, revokeOptions.at, names.channel]));
-      // No prototype: a kind named `__proto__` is a key like any other.
-      const epochs: Record<string, number> = Object.create(null) as Record<string, number>;
-      for (const row of rows) epochs[row['kind']!] = toMillis(row['epoch']!);
-      return epochs;
+      const { rows } = await db.run('revokeAll', (connection) =>
+        connection.query(sql.revokeAll, [userId, kinds, revokeOptions.at, names.channel, activityJson(revokeOptions.activity)]),
+      );
+      return epochsOf(rows);
+    },
+
+    async revokeTenant(tenantId: string, revokeOptions: RevokeTenantOptions): Promise<Epochs> {
+      ensureOpen();
+      const kinds = [...new Set(revokeOptions.kinds)].sort();
+      const { rows } = await db.run('revokeTenant', (connection) =>
+        connection.query(sql.revokeTenant, [tenantId, kinds, revokeOptions.at, names.channel, activityJson(revokeOptions.activity)]),
+      );
+      return epochsOf(rows);
     },
 
     async revokeOthers(userId: string, revokeOptions: RevokeOthersOptions): Promise<readonly string[]> {
@@ -208,6 +266,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
           revokeOptions.keepSessionId,
           revokeOptions.denyUntil ?? null,
           names.channel,
+          activityJson(revokeOptions.activity),
         ]),
       );
       return rows.map((row) => row['id']!);
@@ -218,13 +277,14 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       const { rows } = await db.run('listByUser', (connection) => connection.query(sql.list, [userId]));
       const sessions: SessionRecord[] = [];
       for (const row of rows) if (row['id'] !== null) sessions.push(toRecord(row));
-      return { sessions, epochs: toNumberMap(rows[0]?.['epochs']) };
+      return { sessions, epochs: toNumberMap(rows[0]?.['epochs']), tenantEpochs: toNestedNumberMap(rows[0]?.['tenant_epochs']) };
     },
 
-    async getRevocationState(userId: string): Promise<RevocationState> {
+    async getRevocationState(userId: string, tenantId?: string): Promise<RevocationState> {
       ensureOpen();
-      const { rows } = await db.run('getRevocationState', (connection) => connection.query(sql.revocationState, [userId]));
-      return { epochs: toNumberMap(rows[0]?.['epochs']), denied: toNumberMap(rows[0]?.['denied']) };
+      const { rows } = await db.run('getRevocationState', (connection) => connection.query(sql.revocationState, [userId, tenantId ?? null]));
+      const state: RevocationState = { epochs: toNumberMap(rows[0]?.['epochs']), denied: toNumberMap(rows[0]?.['denied']) };
+      return tenantId === undefined ? state : { ...state, tenantEpochs: toNumberMap(rows[0]?.['tenant_epochs']) };
     },
 
     async eraseUser(userId: string): Promise<number> {
@@ -242,10 +302,82 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
           const { rows } = await connection.query(sql.tryPruneLock, [names.pruneLockKey]);
           // Another instance is pruning these tables right now: leave the work to it.
           if (rows[0]?.['locked'] !== 't') return 0;
-          const deleted = await connection.query(sql.prune, [pruneOptions.now, limit]);
+          const deleted = await connection.query(sql.prune, [
+            pruneOptions.now,
+            limit,
+            pruneOptions.activityBefore ?? null,
+            pruneOptions.devicesBefore ?? null,
+          ]);
           return Number(deleted.rows[0]?.['deleted'] ?? 0);
         }),
       );
+    },
+
+    async appendActivity(entries: readonly ActivityRecord[]): Promise<void> {
+      ensureOpen();
+      if (entries.length === 0) return;
+      await db.run('appendActivity', (connection) => connection.query(sql.appendActivity, [activityListJson(entries)]));
+    },
+
+    async listActivity(userId: string, listOptions: ListActivityOptions): Promise<readonly ActivityRecord[]> {
+      ensureOpen();
+      const limit = Math.floor(listOptions.limit);
+      if (!(limit > 0)) return [];
+      // No cursor: from above every id (ids are short ASCII; U+10FFFF sorts after them in "C").
+      const before = listOptions.before ?? '\u{10FFFF}';
+      const { rows } = await db.run('listActivity', (connection) =>
+        connection.query(sql.listActivity, [userId, listOptions.tenantId ?? null, before, limit]),
+      );
+      return rows.map(toActivity);
+    },
+
+    async rememberDevice(userId: string, deviceHash: string, at: number): Promise<number | null> {
+      ensureOpen();
+      const { rows } = await db.run('rememberDevice', (connection) => connection.query(sql.rememberDevice, [userId, deviceHash, at]));
+      const previous = rows[0]?.['previous'];
+      return previous === null || previous === undefined ? null : toMillis(previous);
+    },
+
+    async listDevices(userId: string): Promise<readonly KnownDevice[]> {
+      ensureOpen();
+      const { rows } = await db.run('listDevices', (connection) => connection.query(sql.listDevices, [userId]));
+      return rows.map((row) => ({ deviceHash: requiredText(row, 'device_hash'), lastSeenAt: toMillis(requiredText(row, 'last_seen_at')) }));
+    },
+
+    async saveRevocationLink(link: RevocationLinkRecord): Promise<void> {
+      ensureOpen();
+      await db.run('saveRevocationLink', (connection) =>
+        connection
+          .query(sql.saveLink, [link.id, Buffer.from(link.secretHash).toString('hex'), link.userId, link.sessionId, link.expiresAt])
+          .catch((error: unknown) => {
+            if (sqlState(error) === '23505') throw new SessionError('INVALID_INPUT', 'A revocation link with this id already exists.', { cause: error });
+            throw error;
+          }),
+      );
+    },
+
+    async consumeRevocationLink(id: string, secretHash: Uint8Array, now: number): Promise<RevocationLinkRecord | null> {
+      ensureOpen();
+      const { rows } = await db.run('consumeRevocationLink', (connection) =>
+        connection.query(sql.consumeLink, [id, Buffer.from(secretHash).toString('hex'), now]),
+      );
+      const row = rows[0];
+      return row === undefined ? null : toLink(row);
+    },
+
+    async stats(now: number): Promise<Readonly<Record<string, KindStats>>> {
+      ensureOpen();
+      const { rows } = await db.run('stats', (connection) => connection.query(sql.stats, [now]));
+      // No prototype: a kind named `__proto__` is a key like any other.
+      const counts: Record<string, KindStats> = Object.create(null) as Record<string, KindStats>;
+      for (const row of rows) {
+        counts[requiredText(row, 'kind')] = {
+          live: Number(requiredText(row, 'live')),
+          revoked: Number(requiredText(row, 'revoked')),
+          expired: Number(requiredText(row, 'expired')),
+        };
+      }
+      return counts;
     },
 
     async close() {
@@ -255,6 +387,14 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   };
   if (notices !== undefined) store.subscribe = (listener, onResync) => notices.subscribe(listener, onResync);
   return store;
+}
+
+/** Kind to epoch from `RETURNING kind, epoch` rows. */
+function epochsOf(rows: readonly TextRow[]): Epochs {
+  // No prototype: a kind named `__proto__` is a key like any other.
+  const epochs: Record<string, number> = Object.create(null) as Record<string, number>;
+  for (const row of rows) epochs[requiredText(row, 'kind')] = toMillis(requiredText(row, 'epoch'));
+  return epochs;
 }
 
 /** LISTEN on the pool the options name, with the client's own mechanism; none when not listening. */

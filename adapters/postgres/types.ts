@@ -34,7 +34,7 @@ export interface PostgresQueryResult {
 export interface PostgresNotification {
   /** The channel notified. */
   readonly channel: string;
-  /** The payload: the user id whose sessions were revoked. */
+  /** The payload: the user id whose sessions were revoked, or a tenant's notice (JSON). */
   readonly payload?: string | undefined;
 }
 

@@ -1,10 +1,11 @@
-import type { Epochs, JsonValue, NewSessionRecord, SessionRecord } from '../../src/store.js';
+import type { ActivityRecord, Epochs, JsonValue, NewSessionRecord, SessionRecord } from '../../src/store.js';
 import { malformedReply } from './errors.js';
 
 // A session hash keeps as separate fields only what the scripts read or write: u (userId),
 // k (kind), c, e, l (createdAt, expiresAt, lastUsedAt, written by the create script), a
 // (authenticatedAt, only when it is not createdAt: a missing one reads as createdAt), ra, rr
-// (revocation). Everything else is written once and only read back whole, so it travels as
+// (revocation), t (tenantId, on rows with a tenant: validation reads the tenant's epochs by it;
+// also kept in p, where processes of the previous version read it). Everything else is written once and only read back whole, so it travels as
 // one JSON field, p: validation reads the hash inside a script on every request, and each
 // field costs Redis a Lua string there, about as much as the rest of the call.
 interface Packed {
@@ -20,6 +21,8 @@ interface Packed {
   d?: { readonly [key: string]: JsonValue };
   /** `false` for a session-only cookie; absent means persistent. */
   pe?: false;
+  /** impersonatorId. */
+  im?: string;
 }
 
 /** The field/value pairs the create script stores besides the times it computes. */
@@ -35,9 +38,12 @@ export function encodeFields(record: NewSessionRecord): string[] {
     ip: record.ip,
     d: record.data,
     pe: record.persistent === false ? false : undefined,
+    im: record.impersonatorId,
   };
   // JSON.stringify leaves out the undefined ones: absent stays absent.
-  return ['u', record.userId, 'k', record.kind, 'p', JSON.stringify(packed)];
+  const fields = ['u', record.userId, 'k', record.kind, 'p', JSON.stringify(packed)];
+  if (record.tenantId !== undefined) fields.push('t', record.tenantId);
+  return fields;
 }
 
 /** A reply element as text: clients answer strings, or Buffers when set to return bytes. */
@@ -81,7 +87,7 @@ export function decodeSession(id: string, flat: unknown): SessionRecord {
   const items = list(flat, 'a session');
   const fields: Record<string, string | undefined> = {};
   for (let index = 0; index + 1 < items.length; index += 2) fields[text(items[index], 'a session')] = text(items[index + 1], 'a session');
-  const { u, k, c, e, l, a, p, ra, rr } = fields;
+  const { u, k, c, e, l, a, p, ra, rr, t } = fields;
   if (u === undefined || k === undefined || c === undefined || e === undefined || l === undefined || p === undefined) {
     throw malformedReply('a session (a field is missing)');
   }
@@ -90,7 +96,7 @@ export function decodeSession(id: string, flat: unknown): SessionRecord {
   return {
     id,
     userId: u,
-    tenantId: packed.t,
+    tenantId: t ?? packed.t,
     kind: k,
     secretHash: Buffer.from(packed.h, 'base64'),
     createdAt,
@@ -105,7 +111,39 @@ export function decodeSession(id: string, flat: unknown): SessionRecord {
     userAgent: packed.ua,
     ip: packed.ip,
     data: packed.d,
+    impersonatorId: packed.im,
     revokedAt: ra === undefined ? undefined : numeric(ra, 'a session'),
     revokedReason: rr,
   };
+}
+
+/** An activity entry as stored (JSON of the record's defined fields only). */
+export function encodeActivity(entry: ActivityRecord): string {
+  const { id, userId, tenantId, type, at, reason, sessionId, deviceLabel, ip, by } = entry;
+  return JSON.stringify({ id, userId, tenantId, type, at, reason, sessionId, deviceLabel, ip, by });
+}
+
+const OPTIONAL_TEXT = ['userId', 'tenantId', 'sessionId', 'deviceLabel', 'ip', 'by'] as const;
+
+/** An activity entry read back: its shape is checked, so a damaged entry is an error, not a record. */
+export function decodeActivity(value: unknown): ActivityRecord {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text(value, 'an activity entry'));
+  } catch {
+    throw malformedReply('an activity entry');
+  }
+  if (typeof parsed !== 'object' || parsed === null) throw malformedReply('an activity entry');
+  const raw = parsed as Record<string, unknown>;
+  if (typeof raw.id !== 'string' || typeof raw.type !== 'string' || typeof raw.reason !== 'string' || typeof raw.at !== 'number' || !Number.isFinite(raw.at)) {
+    throw malformedReply('an activity entry');
+  }
+  const entry: Record<string, unknown> = { id: raw.id, type: raw.type, at: raw.at, reason: raw.reason };
+  for (const name of OPTIONAL_TEXT) {
+    const field = raw[name];
+    if (field === undefined || field === null) continue;
+    if (typeof field !== 'string') throw malformedReply('an activity entry');
+    entry[name] = field;
+  }
+  return entry as unknown as ActivityRecord;
 }

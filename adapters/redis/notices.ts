@@ -14,6 +14,21 @@ export interface Notices {
 const PROBE = '';
 const PROBE_INTERVAL = 250;
 
+// A tenant's notice: NUL, "t", then the tenant id. The manager refuses a NUL in a user id, so
+// no user's notice starts like this, and every other message reads as a user id, as before.
+const TENANT_MARK = '\u0000t';
+
+/** The message that announces a tenant-wide revocation. */
+export function tenantMessage(tenantId: string): string {
+  return `${TENANT_MARK}${tenantId}`;
+}
+
+/** A message as a notice: a tenant's, or (anything else, as always) a user id. */
+export function parseNotice(message: string): RevocationNotice {
+  if (message.startsWith(TENANT_MARK)) return { userId: '', tenantId: message.slice(TENANT_MARK.length) };
+  return { userId: message };
+}
+
 /**
  * The subscriber connection opens with the first listener and closes with the last, or when
  * the app closes its own client, so a store nobody subscribes to never holds a second
@@ -66,7 +81,7 @@ export function createNotices(driver: Driver, channel: string, onError: (error: 
       message(message) {
         if (!active) resync();
         if (message === PROBE) return;
-        for (const listener of listeners.keys()) safely(() => listener({ userId: message }));
+        for (const listener of listeners.keys()) safely(() => listener(parseNotice(message)));
       },
       error: onError,
       interrupted() {

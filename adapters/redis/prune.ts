@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { PruneOptions } from '../../src/store.js';
 import { list, numeric, text } from './codec.js';
-import type { Layout } from './layout.js';
-import { dueScript, markScript, pruneBucketScript, settleScript, unlockScript } from './scripts/prune.js';
+import type { Directory, Layout } from './layout.js';
+import { dueScript, markScript, pruneBucketScript, pruneOwnersScript, settleScript, unlockScript } from './scripts/prune.js';
 import type { RunScript } from './scripts/run.js';
 
 /** What pruning needs from the store. */
@@ -24,6 +24,16 @@ const MAX_PAGES = 64;
 // trips one bucket did; more would only queue longer behind each other under commandTimeout.
 const CONCURRENCY = 64;
 
+/**
+ * One kind of queue with its directory: the main one (sessions, deny-list, links, due at
+ * `now`), activity entries (due at `activityBefore`) and known devices (due at `devicesBefore`).
+ */
+export type Lane = 'main' | 'activity' | 'devices';
+
+function directoryOf(layout: Layout, lane: Lane): Directory {
+  return lane === 'main' ? layout.directory : lane === 'activity' ? layout.lanes.a : layout.lanes.v;
+}
+
 /** A bucket the directory listed, with the version the settle step checks. */
 interface DueBucket {
   readonly bucket: string;
@@ -41,9 +51,23 @@ interface BucketOutcome {
  * Records that `bucket`'s prune queue holds something due at `score`. Called after every
  * write that adds to a queue (a session, a deny-list entry), never before: see {@link prune}.
  */
-export async function markDue(context: PruneContext, bucket: string, score: number): Promise<void> {
-  const { due, versions } = context.layout.directory;
-  await context.run(markScript, [due, versions], [bucket, String(score)]);
+export async function markDue(context: PruneContext, marks: readonly DueMark[]): Promise<void> {
+  if (marks.length === 0) return;
+  const keys: string[] = [];
+  const args: string[] = [];
+  for (const { bucket, score, lane } of marks) {
+    const { due, versions } = directoryOf(context.layout, lane);
+    keys.push(due, versions);
+    args.push(bucket, String(score));
+  }
+  await context.run(markScript, keys, args);
+}
+
+/** Something queued in `bucket`'s queue of `lane`, due at `score`. */
+export interface DueMark {
+  readonly bucket: string;
+  readonly score: number;
+  readonly lane: Lane;
 }
 
 /**
@@ -64,36 +88,50 @@ export async function markDue(context: PruneContext, bucket: string, score: numb
  * Only one instance prunes at a time (a lock with a TTL): another caller gets 0 at once.
  */
 export async function prune(context: PruneContext, options: PruneOptions): Promise<number> {
-  const { run, layout } = context;
-  const { due, versions, lock } = layout.directory;
   const token = randomUUID();
-  const now = String(options.now);
+  const lock = { token, held: false };
   let deleted = 0;
-  let locked = false;
   try {
-    for (let page = 0; page < MAX_PAGES && deleted < options.limit; page++) {
-      const reply = await run(dueScript, [due, versions, lock], [now, String(PAGE), token, String(context.lockTtl), locked ? '0' : '1']);
-      if (reply === null || reply === undefined) break;
-      locked = true;
-      const listed = dueBuckets(reply);
-      if (listed.length === 0) break;
-      let progress = false;
-      for (let start = 0; start < listed.length; ) {
-        // Whole rows only: a fractional limit must not let a bucket delete one row too many.
-        const room = Math.floor(options.limit - deleted);
-        if (room < 1) break;
-        const wave = listed.slice(start, start + Math.min(CONCURRENCY, room));
-        start += wave.length;
-        for (const outcome of await pruneWave(context, wave, options.now, room)) {
-          deleted += outcome.deleted;
-          progress ||= outcome.deleted > 0 || outcome.settled;
-        }
-      }
-      // Every bucket listed lost its race with a writer: the next page would list them again.
-      if (!progress) break;
-    }
+    deleted = await pruneLane(context, 'main', options.now, options.limit, lock);
+    // Activity entries, then known devices, share one more bound of `limit`, under the same lock.
+    let left = options.limit;
+    if (lock.held && options.activityBefore !== undefined) left -= await pruneLane(context, 'activity', options.activityBefore, left, lock);
+    if (lock.held && options.devicesBefore !== undefined && left >= 1) await pruneLane(context, 'devices', options.devicesBefore, left, lock);
   } finally {
-    if (locked) await run(unlockScript, [lock], [token]).catch(context.onError);
+    if (lock.held) await context.run(unlockScript, [context.layout.directory.lock], [token]).catch(context.onError);
+  }
+  return deleted;
+}
+
+/** Prunes one lane up to `limit` entries due at `cutoff`; takes the lock on its first page if not held yet. */
+async function pruneLane(context: PruneContext, lane: Lane, cutoff: number, limit: number, lock: { readonly token: string; held: boolean }): Promise<number> {
+  const { run, layout } = context;
+  const { due, versions } = directoryOf(layout, lane);
+  let deleted = 0;
+  for (let page = 0; page < MAX_PAGES && deleted < limit; page++) {
+    const reply = await run(dueScript, [due, versions, layout.directory.lock], [String(cutoff), String(PAGE), lock.token, String(context.lockTtl), lock.held ? '0' : '1']);
+    if (reply === null || reply === undefined) {
+      // Another instance holds the lock (or took it over after ours ran out): stop here.
+      lock.held = false;
+      break;
+    }
+    lock.held = true;
+    const listed = dueBuckets(reply);
+    if (listed.length === 0) break;
+    let progress = false;
+    for (let start = 0; start < listed.length; ) {
+      // Whole rows only: a fractional limit must not let a bucket delete one row too many.
+      const room = Math.floor(limit - deleted);
+      if (room < 1) break;
+      const wave = listed.slice(start, start + Math.min(CONCURRENCY, room));
+      start += wave.length;
+      for (const outcome of await pruneWave(context, lane, wave, cutoff, room)) {
+        deleted += outcome.deleted;
+        progress ||= outcome.deleted > 0 || outcome.settled;
+      }
+    }
+    // Every bucket listed lost its race with a writer: the next page would list them again.
+    if (!progress) break;
   }
   return deleted;
 }
@@ -116,11 +154,11 @@ function dueBuckets(reply: unknown): DueBucket[] {
  * lock must outlive all of them, and none may run on behind a call that already returned.
  * Nothing is lost meanwhile: a bucket that did not settle stays due for the next prune.
  */
-async function pruneWave(context: PruneContext, buckets: readonly DueBucket[], now: number, room: number): Promise<BucketOutcome[]> {
+async function pruneWave(context: PruneContext, lane: Lane, buckets: readonly DueBucket[], now: number, room: number): Promise<BucketOutcome[]> {
   const share = Math.floor(room / buckets.length);
   const extra = room % buckets.length;
   const results = await Promise.allSettled(
-    buckets.map(({ bucket, version }, index) => pruneBucket(context, bucket, version, now, share + (index < extra ? 1 : 0))),
+    buckets.map(({ bucket, version }, index) => pruneBucket(context, lane, bucket, version, now, share + (index < extra ? 1 : 0))),
   );
   const outcomes: BucketOutcome[] = [];
   for (const result of results) {
@@ -132,6 +170,7 @@ async function pruneWave(context: PruneContext, buckets: readonly DueBucket[], n
 
 async function pruneBucket(
   context: PruneContext,
+  lane: Lane,
   bucket: string,
   version: string,
   now: number,
@@ -140,14 +179,19 @@ async function pruneBucket(
   const { run, layout } = context;
   let deleted = 0;
   for (;;) {
+    const batch = [String(now), String(Math.min(room - deleted, BUDGET)), String(BUDGET), layout.bucketPrefix(bucket)];
     const reply = list(
-      await run(pruneBucketScript, [layout.queue(bucket)], [String(now), String(Math.min(room - deleted, BUDGET)), String(BUDGET), layout.bucketPrefix(bucket)]),
+      lane === 'main'
+        ? await run(pruneBucketScript, [layout.queue(bucket)], batch)
+        : lane === 'activity'
+          ? await run(pruneOwnersScript, [layout.activityQueue(bucket)], [...batch, 'a'])
+          : await run(pruneOwnersScript, [layout.deviceQueue(bucket)], [...batch, 'v']),
       'a bucket prune',
     );
     deleted += numeric(reply[0], 'a bucket prune');
     const earliest = reply[2] === null || reply[2] === undefined ? undefined : text(reply[2], 'a bucket prune');
     if (earliest === undefined || Number(earliest) > now) {
-      const { due, versions } = layout.directory;
+      const { due, versions } = directoryOf(layout, lane);
       const settled = await run(settleScript, [due, versions], [bucket, version, earliest ?? '']);
       return { deleted, settled: numeric(settled, 'a directory settle') === 1 };
     }

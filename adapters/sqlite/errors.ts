@@ -22,7 +22,15 @@ export function toSessionError(error: unknown): SessionError {
     return new SessionError('STORE_UNAVAILABLE', `The SQLite session store is unavailable (${code}): ${detail}`, { cause: error });
   }
   if (error instanceof Error && 'code' in error && error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-    return new SessionError('INVALID_INPUT', 'A session with this id already exists.', { cause: error });
+    return new SessionError('INVALID_INPUT', `${duplicated(detail)} with this id already exists.`, { cause: error });
   }
   return new SessionError('STORE_ERROR', `The SQLite session store failed: ${detail}`, { cause: error });
+}
+
+// SQLite names the column, "UNIQUE constraint failed: <prefix>activity.id": the table's name
+// ends with what it holds whatever the prefix.
+function duplicated(detail: string): string {
+  if (/activity\.id$/.test(detail)) return 'An activity entry';
+  if (/links\.id$/.test(detail)) return 'A revocation link';
+  return 'A session';
 }

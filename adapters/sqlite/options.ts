@@ -6,7 +6,8 @@ import { duration, optionsObject } from '../../src/option-checks.js';
 export interface SqliteStoreCommonOptions {
   /**
    * Prefix of the store's table names (`<prefix>sessions`, `<prefix>epochs`,
-   * `<prefix>denied`, `<prefix>meta`), so the store can live in a database the app also uses.
+   * `<prefix>denied`, `<prefix>meta`, `<prefix>tenant_epochs`, `<prefix>activity`,
+   * `<prefix>devices`, `<prefix>links`), so the store can live in a database the app also uses.
    * Letters, digits and `_`, starting with a letter or `_`, at most 48 characters.
    * @default "session_revocation_"
    */

@@ -1,4 +1,4 @@
-import type { Epochs, SessionRecord } from '../../src/store.js';
+import type { ActivityRecord, Epochs, RevocationLinkRecord, SessionRecord } from '../../src/store.js';
 
 /** One row of the sessions table as better-sqlite3 returns it. */
 export interface SessionRow {
@@ -23,17 +23,47 @@ export interface SessionRow {
   readonly authenticated_at: number | null;
   /** 0 for a session-only cookie; NULL (persistent) otherwise. */
   readonly persistent: number | null;
+  /** Set on a support session; NULL otherwise (and in rows an older version wrote). */
+  readonly impersonator_id: string | null;
 }
 
-/** A session row with its user's epochs as a JSON object (the one-statement read). */
+/** A session row with its user's and its tenant's epochs as JSON objects (the one-statement read). */
 export interface SessionRowWithEpochs extends SessionRow {
   readonly epochs: string;
+  /** `{}` when the row has no tenant or the tenant was never revoked. */
+  readonly tenant_epochs: string;
+}
+
+/** One row of the activity table. */
+export interface ActivityRow {
+  readonly id: string;
+  readonly user_id: string | null;
+  readonly tenant_id: string | null;
+  readonly type: string;
+  readonly at: number;
+  readonly reason: string;
+  readonly session_id: string | null;
+  readonly device_label: string | null;
+  readonly ip: string | null;
+  readonly by: string | null;
+}
+
+/** One row of the revocation links table. */
+export interface LinkRow {
+  readonly id: string;
+  readonly secret_hash: Buffer;
+  readonly user_id: string;
+  readonly session_id: string;
+  readonly expires_at: number;
 }
 
 /** The columns of a session row, in table order, for SELECT and RETURNING lists. */
 export const SESSION_COLUMNS =
   'id, user_id, tenant_id, kind, secret_hash, created_at, expires_at, last_used_at, device_key, browser, os, ' +
-  'device_type, user_agent, ip, data, revoked_at, revoked_reason, authenticated_at, persistent';
+  'device_type, user_agent, ip, data, revoked_at, revoked_reason, authenticated_at, persistent, impersonator_id';
+
+/** The columns of an activity row, for SELECT lists. */
+export const ACTIVITY_COLUMNS = 'id, user_id, tenant_id, type, at, reason, session_id, device_label, ip, by';
 
 // NULL must read back as undefined: the manager treats any defined `revokedAt` as revoked.
 const optional = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
@@ -58,9 +88,47 @@ export function toRecord(row: SessionRow): SessionRecord {
     userAgent: optional(row.user_agent),
     ip: optional(row.ip),
     data: row.data === null ? undefined : parseData(row.data),
+    impersonatorId: optional(row.impersonator_id),
     revokedAt: optional(row.revoked_at),
     revokedReason: optional(row.revoked_reason),
   };
+}
+
+/** An activity row as the contract's entry. */
+export function toActivity(row: ActivityRow): ActivityRecord {
+  return {
+    id: row.id,
+    userId: optional(row.user_id),
+    tenantId: optional(row.tenant_id),
+    type: row.type,
+    at: row.at,
+    reason: row.reason,
+    sessionId: optional(row.session_id),
+    deviceLabel: optional(row.device_label),
+    ip: optional(row.ip),
+    by: optional(row.by),
+  };
+}
+
+/** An entry as the named parameters of the activity insert (NULL for what it lacks). */
+export function activityParams(entry: ActivityRecord): ActivityRow {
+  return {
+    id: entry.id,
+    user_id: entry.userId ?? null,
+    tenant_id: entry.tenantId ?? null,
+    type: entry.type,
+    at: entry.at,
+    reason: entry.reason,
+    session_id: entry.sessionId ?? null,
+    device_label: entry.deviceLabel ?? null,
+    ip: entry.ip ?? null,
+    by: entry.by ?? null,
+  };
+}
+
+/** A link row as the contract's record. */
+export function toLink(row: LinkRow): RevocationLinkRecord {
+  return { id: row.id, secretHash: row.secret_hash, userId: row.user_id, sessionId: row.session_id, expiresAt: row.expires_at };
 }
 
 /** `data` is stored as the JSON text the manager already checked to be a JSON object. */

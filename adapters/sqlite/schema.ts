@@ -3,7 +3,7 @@ import { SessionError } from '../../src/errors.js';
 import { primaryCode } from './errors.js';
 
 /** The schema this version of the store reads and writes. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Quoted table and index names of one store (one `tablePrefix`). */
 export interface TableNames {
@@ -11,6 +11,10 @@ export interface TableNames {
   readonly epochs: string;
   readonly denied: string;
   readonly meta: string;
+  readonly tenantEpochs: string;
+  readonly activity: string;
+  readonly devices: string;
+  readonly links: string;
   /** The unquoted prefix, for index names. */
   readonly prefix: string;
 }
@@ -22,6 +26,10 @@ export function tableNames(prefix: string): TableNames {
     epochs: `"${prefix}epochs"`,
     denied: `"${prefix}denied"`,
     meta: `"${prefix}meta"`,
+    tenantEpochs: `"${prefix}tenant_epochs"`,
+    activity: `"${prefix}activity"`,
+    devices: `"${prefix}devices"`,
+    links: `"${prefix}links"`,
     prefix,
   };
 }
@@ -32,6 +40,14 @@ export function tableNames(prefix: string): TableNames {
 // deny-list, keyed by session id alone because ids are unique across users. The columns an
 // upgrade added come last, in the order ALTER TABLE appends them, so a new file and an
 // upgraded one have the same columns.
+//
+// `tenant_epochs` is `epochs` for tenants (epoch and high-water mark in one row per tenant and
+// kind): revokeTenant writes one row per kind, however many users and sessions the tenant
+// has. `activity` ids sort like time (the manager makes them so); the default BINARY
+// collation compares them byte by byte, so ORDER BY id is the contract's order. A user's
+// entries are read through (user_id, id), a tenant's own entries (no user) through the
+// partial index on (tenant_id, id), and pruning goes through `at`. `devices` and `links` are
+// read by user (export, erase) and pruned by time.
 function schemaSql(t: TableNames): string {
   const p = t.prefix;
   return `
@@ -58,7 +74,8 @@ function schemaSql(t: TableNames): string {
       revoked_at INTEGER,
       revoked_reason TEXT,
       authenticated_at INTEGER,
-      persistent INTEGER
+      persistent INTEGER,
+      impersonator_id TEXT
     );
     CREATE INDEX IF NOT EXISTS "${p}sessions_user" ON ${t.sessions} (user_id, kind, device_key);
     CREATE INDEX IF NOT EXISTS "${p}sessions_expiry" ON ${t.sessions} (expires_at);
@@ -76,6 +93,44 @@ function schemaSql(t: TableNames): string {
     );
     CREATE INDEX IF NOT EXISTS "${p}denied_user" ON ${t.denied} (user_id);
     CREATE INDEX IF NOT EXISTS "${p}denied_until" ON ${t.denied} (until);
+    CREATE TABLE IF NOT EXISTS ${t.tenantEpochs} (
+      tenant_id TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      epoch INTEGER,
+      high_water INTEGER NOT NULL DEFAULT 0,
+      PRIMARY KEY (tenant_id, kind)
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS ${t.activity} (
+      id TEXT PRIMARY KEY,
+      user_id TEXT,
+      tenant_id TEXT,
+      type TEXT NOT NULL,
+      at INTEGER NOT NULL,
+      reason TEXT NOT NULL,
+      session_id TEXT,
+      device_label TEXT,
+      ip TEXT,
+      by TEXT
+    );
+    CREATE INDEX IF NOT EXISTS "${p}activity_user" ON ${t.activity} (user_id, id);
+    CREATE INDEX IF NOT EXISTS "${p}activity_tenant" ON ${t.activity} (tenant_id, id) WHERE user_id IS NULL;
+    CREATE INDEX IF NOT EXISTS "${p}activity_at" ON ${t.activity} (at);
+    CREATE TABLE IF NOT EXISTS ${t.devices} (
+      user_id TEXT NOT NULL,
+      device_hash TEXT NOT NULL,
+      last_seen_at INTEGER NOT NULL,
+      PRIMARY KEY (user_id, device_hash)
+    );
+    CREATE INDEX IF NOT EXISTS "${p}devices_seen" ON ${t.devices} (last_seen_at);
+    CREATE TABLE IF NOT EXISTS ${t.links} (
+      id TEXT PRIMARY KEY,
+      secret_hash BLOB NOT NULL,
+      user_id TEXT NOT NULL,
+      session_id TEXT NOT NULL,
+      expires_at INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS "${p}links_user" ON ${t.links} (user_id);
+    CREATE INDEX IF NOT EXISTS "${p}links_expiry" ON ${t.links} (expires_at);
   `;
 }
 
@@ -89,6 +144,14 @@ const UPGRADES: ReadonlyArray<(t: TableNames) => string> = [
   (t) => `
     ALTER TABLE ${t.sessions} ADD COLUMN authenticated_at INTEGER;
     ALTER TABLE ${t.sessions} ADD COLUMN persistent INTEGER;
+  `,
+  // 2 -> 3: who acts on a support session. The tenant epochs, activity, known devices and
+  // revocation links are new tables, created (empty) by the schema above before this step
+  // runs, so the rows already there are neither read nor rewritten. A process of version 2
+  // still running goes on reading and writing the sessions, epochs and deny-list it knows;
+  // it neither sees tenant epochs nor writes activity until it restarts on this version.
+  (t) => `
+    ALTER TABLE ${t.sessions} ADD COLUMN impersonator_id TEXT;
   `,
 ];
 

@@ -16,10 +16,26 @@ import { prepareStatements } from './statements.js';
  * What it does:
  * - Creates its tables on first use (`CREATE TABLE IF NOT EXISTS`, names prefixed by
  *   `tablePrefix`) and records a schema version. Tables of an older version are upgraded
- *   on first use, in the same transaction (version 2 adds when the user last proved who
- *   they are, read as the sign-in time for sessions already there, and the session-only
- *   cookie flag); a process still running the older version keeps working on them until it
- *   restarts. Tables of a newer version are refused with `STORE_ERROR`.
+ *   on first use, in the same transaction, without rewriting a row (version 2 adds when the
+ *   user last proved who they are, read as the sign-in time for sessions already there, and
+ *   the session-only cookie flag; version 3 adds who acts on a support session, and the
+ *   tenant epochs, activity, known devices and revocation links tables); a process still
+ *   running the older version keeps working on them until it restarts. Tables of a newer
+ *   version are refused with `STORE_ERROR`.
+ * - Tenant-wide revocation (`revokeTenant`) writes one row per kind, however many users and
+ *   sessions the tenant has, and validation reads the session, its user's epochs and its
+ *   tenant's epochs in one statement. Each sign-in of a session with a tenant also raises the
+ *   tenant's high-water mark: one more row written in its transaction.
+ * - Account activity is written in the transaction of the change it records (a sign-in, a
+ *   revocation), so an entry is never missing for a change made, nor present for one rolled
+ *   back. Entries are listed newest first by their id in byte order through an index, a
+ *   tenant's own entries merged from a second index. Known devices and one-time "This wasn't
+ *   me" links live in their own tables; a link is used (checked and deleted) in one write
+ *   transaction, so of two processes using it at once one gets it. `eraseUser` deletes the
+ *   user's entries, devices and links with the sessions.
+ * - `prune` deletes, per call, at most `limit` sessions, `limit` deny-list entries, and
+ *   `limit` of the entries (with `activityBefore`), devices (with `devicesBefore`) and expired
+ *   links together, oldest first through an index, in one short write transaction.
  * - Opening a file itself, it switches the file to WAL (readers never wait for a writer) with
  *   `synchronous = NORMAL`, and sets the busy timeout. With `database`, the connection is the
  *   app's: the store changes none of its settings except `busy_timeout` when `busyTimeout`
@@ -41,8 +57,16 @@ import { prepareStatements } from './statements.js';
  * - Pruning takes no lock of its own: processes pruning at once take turns batch by batch
  *   (each finds what the other left) instead of skipping.
  * - No cross-process notifications: access-token verification in another process sees a
- *   revocation when its `epochCacheTtl` runs out. Cookie sessions read the store on every
- *   request, so they are refused at once.
+ *   revocation (of a user or of a tenant) when its `epochCacheTtl` runs out. Cookie sessions
+ *   read the store on every request, so they are refused at once.
+ * - `eraseUser` deletes rows; like any SQLite delete, their bytes may stay in the file's free
+ *   pages and in the WAL until SQLite reuses them. Where the bytes themselves must go, turn
+ *   on `PRAGMA secure_delete` on the connection (pass your own `database`) and checkpoint
+ *   the WAL (`PRAGMA wal_checkpoint(TRUNCATE)`) after the erase.
+ * - During a rolling upgrade from version 2, the processes still on version 2 neither see
+ *   tenant epochs nor write activity, their sign-ins do not raise a tenant's high-water mark,
+ *   and their `eraseUser` leaves the user's activity, devices and links: revoke tenants and
+ *   erase users once every process runs this version.
  *
  * @param options - `{ filename }` to open a file (better-sqlite3 loaded on demand), or
  * `{ database }` for a connection the app opened; plus `tablePrefix` and `busyTimeout`.
@@ -110,10 +134,18 @@ export function sqliteStore(options: SqliteStoreOptions): SessionStore {
     revoke: (sessionId, revokeOptions) => run((ops) => ops.revoke(sessionId, revokeOptions)),
     revokeAll: (userId, revokeOptions) => run((ops) => ops.revokeAll(userId, revokeOptions)),
     revokeOthers: (userId, revokeOptions) => run((ops) => ops.revokeOthers(userId, revokeOptions)),
+    revokeTenant: (tenantId, revokeOptions) => run((ops) => ops.revokeTenant(tenantId, revokeOptions)),
     listByUser: (userId) => run((ops) => ops.listByUser(userId)),
-    getRevocationState: (userId) => run((ops) => ops.getRevocationState(userId)),
+    getRevocationState: (userId, tenantId) => run((ops) => ops.getRevocationState(userId, tenantId)),
     eraseUser: (userId) => run((ops) => ops.eraseUser(userId)),
     prune: (pruneOptions) => run((ops) => ops.prune(pruneOptions)),
+    appendActivity: (entries) => run((ops) => ops.appendActivity(entries)),
+    listActivity: (userId, listOptions) => run((ops) => ops.listActivity(userId, listOptions)),
+    rememberDevice: (userId, deviceHash, at) => run((ops) => ops.rememberDevice(userId, deviceHash, at)),
+    listDevices: (userId) => run((ops) => ops.listDevices(userId)),
+    saveRevocationLink: (link) => run((ops) => ops.saveRevocationLink(link)),
+    consumeRevocationLink: (id, secretHash, now) => run((ops) => ops.consumeRevocationLink(id, secretHash, now)),
+    stats: (now) => run((ops) => ops.stats(now)),
     async close() {
       if (closed) return;
       closed = true;

@@ -14,6 +14,8 @@ export interface NodeStreamTarget {
   end(): unknown;
   /** `"close"` once the response ended or the client went away. */
   once(event: 'close', listener: () => void): unknown;
+  /** True once the connection is gone (it may have gone before the listener was added). */
+  readonly destroyed?: boolean;
 }
 
 /**
@@ -34,10 +36,13 @@ export function streamToNode(stream: HttpStream, res: NodeStreamTarget): void {
       res.end();
     },
   });
-  res.once('close', () => {
+  const close = (): void => {
     ended = true;
     stop();
-  });
+  };
+  res.once('close', close);
+  // A client that left while the middleware was still working has already fired "close".
+  if (res.destroyed === true) close();
 }
 
 /**

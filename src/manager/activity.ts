@@ -86,8 +86,9 @@ function toEntry(record: ActivityRecord): ActivityEntry {
 
 /**
  * What identifies "this device" for new-device alerts: the browser and OS, and the network
- * (IPv4 /24, IPv6 /48) when the IP is known, hashed with the user id so the store never holds
- * them in the clear.
+ * (IPv4 /24, IPv6 /48) when the IP is known, hashed with the user id. The hash is a key, not a
+ * secret: the few browsers, systems and networks can be tried one by one, so it is personal
+ * data like the sessions' own fields (exported, erased with the user).
  */
 export function deviceHash(userId: string, device: { readonly browser?: string | undefined; readonly os?: string | undefined }, ip: string | undefined): string {
   return createHash('sha256')

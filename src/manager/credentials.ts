@@ -38,7 +38,8 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
     if (current !== undefined && !config.everywhereKinds.includes(current.kind)) {
       await lifecycle.revoke(current.id, { reason, by: options.by });
     }
-    if (!keepCurrent || current === undefined) return {};
+    // A support session is not kept: its fresh token would no longer say who acts, nor end on time.
+    if (!keepCurrent || current === undefined || current.impersonatorId !== undefined) return {};
     // The fresh token is the same device, not a new proof of identity: it keeps the old
     // session's authenticatedAt (a changed password must not make a stolen session "fresh")
     // and its cookie choice.

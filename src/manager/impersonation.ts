@@ -43,7 +43,9 @@ export async function impersonate(
     throw new SessionError('INVALID_INPUT', 'impersonate(): ttl must be a whole number of ms from 1,000 to 86,400,000 (a day).');
   }
   return lifecycle.create(
-    { userId, kind: 'impersonation', tenantId: options.tenantId, userAgent: options.userAgent, ip: options.ip },
+    // The admin acts inside their own organization unless told otherwise, so a tenant-wide
+    // sign-out of it ends the support session too.
+    { userId, kind: 'impersonation', tenantId: options.tenantId ?? admin.tenantId, userAgent: options.userAgent, ip: options.ip },
     { reason: 'impersonation', impersonatorId: admin.userId, maxAge: ttl },
   );
 }

@@ -78,3 +78,19 @@ export function presentedTokens(previousToken: unknown): readonly unknown[] {
   if (previousToken === undefined) return [];
   return Array.isArray(previousToken) ? previousToken : [previousToken];
 }
+
+const MAX_REASON_LENGTH = 64;
+
+/**
+ * Checks what a caller says about a change before it is stored with the change (the activity
+ * entry is written in the same step as the revocation): `by` and `tenantId` are ids, `reason`
+ * a short text. A bad value is refused before anything is revoked.
+ */
+export function checkActor(options: { readonly by?: unknown; readonly tenantId?: unknown; readonly reason?: unknown }): void {
+  if (options.by !== undefined) checkId('by', options.by);
+  if (options.tenantId !== undefined) checkId('tenantId', options.tenantId);
+  const { reason } = options;
+  if (reason !== undefined && (typeof reason !== 'string' || reason.length === 0 || reason.length > MAX_REASON_LENGTH || UNSTORABLE.test(reason))) {
+    throw invalidInput(`reason must be a non-empty string of at most ${MAX_REASON_LENGTH} characters.`);
+  }
+}

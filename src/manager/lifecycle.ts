@@ -20,7 +20,7 @@ import { entryFor, sawDevice } from './activity.js';
 import { sessionsRevoked, userInvalidated } from './audit.js';
 import { applyIpPolicy } from '../ip-policy.js';
 import type { ManagerContext } from './context.js';
-import { checkCreateInput, checkId, cleanIp, kindsOf, presentedTokens } from './input.js';
+import { checkActor, checkCreateInput, checkId, cleanIp, kindsOf, presentedTokens } from './input.js';
 
 /** Why a session was created: a sign-in, the fresh session of a credential change, support access. */
 export type CreateReason = 'sign_in' | 'password_changed' | 'email_changed' | 'impersonation';
@@ -108,6 +108,10 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     ensureOpen();
     checkCreateInput(input, config);
     const kind = input.kind ?? 'browser';
+    // Support sessions only come from impersonate(): one made by hand would carry no actor.
+    if ((kind === 'impersonation') !== (impersonatorId !== undefined)) {
+      throw new SessionError('INVALID_INPUT', 'Sessions of kind "impersonation" are made by impersonate(), and only those.');
+    }
     const kindOptions = config.kinds.get(kind)!;
     const presented = await genuineSessionIds(presentedTokens(input.previousToken));
     const device = describeDevice(input.userAgent, config.deviceParser);
@@ -158,7 +162,14 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     if (replacedIds.length > 0) sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'replaced', by }, replacedIds);
     if (evictedIds.length > 0) sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'session_limit', by }, evictedIds);
     // A support session is not the user's device: it neither counts as one nor raises an alert.
-    const newDevice = impersonatorId === undefined && (await sawDevice(context, input.userId, device, record.ip, now));
+    // The session exists now: a failure to remember the device is reported, never thrown, so
+    // the caller gets its token and the presented tokens still end.
+    const newDevice =
+      impersonatorId === undefined &&
+      (await sawDevice(context, input.userId, device, record.ip, now).catch((error: unknown) => {
+        config.onError(error);
+        return false;
+      }));
     hub.emit({
       type: 'session.created',
       at: now,
@@ -246,6 +257,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
   // the one write.
   const reauthenticated = async (sessionId: string, options: ReauthenticateOptions = {}): Promise<Session | null> => {
     ensureOpen();
+    checkActor(options);
     if (!isSessionId(sessionId)) return null;
     const found = checkLookup(await calls.call('get', () => store.get(sessionId)), sessionId);
     if (found === null) return null;
@@ -276,6 +288,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
 
   const revoke = async (sessionId: string, options: RevokeSessionOptions = {}): Promise<boolean> => {
     ensureOpen();
+    checkActor(options);
     // No session can have an id of another shape: nothing to look up.
     if (!isSessionId(sessionId)) return false;
     // The activity entry is written with the revocation, so its owner and device are read first.
@@ -311,6 +324,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
   const revokeAll = async (userId: string, options: RevokeAllSessionsOptions = {}): Promise<RevokeAllResult> => {
     ensureOpen();
     checkId('userId', userId);
+    checkActor(options);
     const kinds = kindsOf(options.kinds, config);
     const at = clock();
     const reason = options.reason ?? (options.by !== undefined ? 'admin' : 'sign_out_everywhere');
@@ -325,6 +339,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     ensureOpen();
     checkId('userId', userId);
     checkId('keepSessionId', keepSessionId);
+    checkActor(options);
     const kinds = kindsOf(options.kinds, config);
     const at = clock();
     const reason = options.reason ?? 'sign_out_others';

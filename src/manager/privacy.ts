@@ -11,8 +11,8 @@ import type { Lifecycle } from './lifecycle.js';
 
 /**
  * Everything the store holds about one user, for a data-access request: every session row
- * (tombstones and expired rows too) without its secret hash, the user's epochs and deny-list.
- * Two reads; nothing is written.
+ * (tombstones and expired rows too) without its secret hash, the user's epochs and deny-list,
+ * and with a store that keeps them the activity entries and known devices. Reads only.
  */
 export async function exportUser(context: ManagerContext, userId: string): Promise<UserExport> {
   context.ensureOpen();

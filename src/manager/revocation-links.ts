@@ -24,7 +24,8 @@ export async function issueRevocationLink(context: ManagerContext, sessionId: st
   const { store, calls, config } = context;
   const found = checkLookup(await calls.call('get', () => store.get(sessionId)), sessionId);
   if (found === null) return null;
-  const minted = mintToken();
+  // Routed like the user's session ids, so a sharded store keeps the link in the user's shard.
+  const minted = mintToken(store.sessionIdPrefix?.(found.session.userId));
   const now = config.clock();
   await calls.call('saveRevocationLink', () =>
     store.saveRevocationLink!({ id: minted.id, secretHash: minted.secretHash, userId: found.session.userId, sessionId, expiresAt: now + ttl }),

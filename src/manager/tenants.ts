@@ -3,7 +3,7 @@ import { checkRaisedEpochs } from '../store-answers.js';
 import { entryFor } from './activity.js';
 import type { RevokeTenantResult, RevokeTenantSessionsOptions } from './api.js';
 import type { ManagerContext } from './context.js';
-import { checkId, kindsOf } from './input.js';
+import { checkActor, checkId, kindsOf } from './input.js';
 
 /**
  * Tenant-wide sign-out: one epoch per kind for the whole tenant, raised in O(1) writes, which
@@ -12,6 +12,7 @@ import { checkId, kindsOf } from './input.js';
 export async function revokeTenant(context: ManagerContext, tenantId: string, options: RevokeTenantSessionsOptions = {}): Promise<RevokeTenantResult> {
   context.ensureOpen();
   checkId('tenantId', tenantId);
+  checkActor(options);
   const { store, calls, config, hub } = context;
   if (typeof store.revokeTenant !== 'function') {
     throw new SessionError('INVALID_CONFIGURATION', 'revokeTenant() needs a store that keeps tenant epochs; this store has no revokeTenant.');

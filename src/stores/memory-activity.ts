@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { ActivityRecord, ListActivityOptions, RevocationLinkRecord } from '../store.js';
 
 // The memory store's personal data beside the sessions: activity entries, known devices and
@@ -72,7 +73,7 @@ export class MemoryActivity {
   /** Deletes and answers the link when the hash matches and it has not run out. */
   consumeLink(id: string, secretHash: Uint8Array, now: number): RevocationLinkRecord | null {
     const link = this.#links.get(id);
-    if (link === undefined || link.expiresAt <= now || !Buffer.from(link.secretHash).equals(Buffer.from(secretHash))) return null;
+    if (link === undefined || link.expiresAt <= now || link.secretHash.length !== secretHash.length || !timingSafeEqual(link.secretHash, secretHash)) return null;
     this.#links.delete(id);
     return link;
   }

@@ -12,8 +12,8 @@ describeCliOnStore('PostgreSQL', up, async () => {
   return {
     args: ['--store', POSTGRES_URL, '--schema', schema, '--prepared-statements=false'],
     migrated: [
-      new RegExp(`^Created the PostgreSQL session tables in schema "${schema}": sessions, sessions_epochs, sessions_denied\\.\\n$`),
-      new RegExp(`^The PostgreSQL session tables in schema "${schema}" \\(sessions, sessions_epochs, sessions_denied\\) were already there; migrations are up to date\\.\\n$`),
+      new RegExp(`^Created the PostgreSQL session tables in schema "${schema}": sessions, sessions_epochs, sessions_denied, sessions_tenant_epochs, sessions_activity, sessions_devices, sessions_links\\.\\n$`),
+      new RegExp(`^The PostgreSQL session tables in schema "${schema}" \\(sessions, sessions_epochs, sessions_denied, sessions_tenant_epochs, sessions_activity, sessions_devices, sessions_links\\) were already there; migrations are up to date\\.\\n$`),
     ],
     store: async () => (store ??= postgresStore({ pool, schema, listen: false })),
     async cleanup() {

@@ -159,3 +159,48 @@ describe('what the manager accepts from a store: the new answers', () => {
     expect(refusal(() => checkSighting('5'))).toBe('STORE_ERROR');
   });
 });
+
+describe('fixes from review: support sessions stay support sessions', () => {
+  it('a credential change made from a support session does not keep it, and create() refuses the kind by hand', async () => {
+    const sessions = createSessionManager();
+    const admin = await sessions.create({ userId: 'root', tenantId: 'acme' });
+    const support = await sessions.impersonate(admin.session, 'ada');
+    expect(support.session.tenantId).toBe('acme');
+    expect(await sessions.emailChanged('ada', { currentSessionId: support.session.id, by: 'root' })).toEqual({});
+    expect((await sessions.validate(support.token)).ok).toBe(false);
+    expect(await codeOf(sessions.create({ userId: 'ada', kind: 'impersonation' }))).toBe('INVALID_INPUT');
+    // A tenant-wide sign-out of the admin's organization ends the support session.
+    const again = await sessions.impersonate(admin.session, 'ada');
+    await sessions.revokeTenant('acme', { kinds: ['impersonation'] });
+    expect((await sessions.validate(again.token)).ok).toBe(false);
+  });
+
+  it('a sign-in whose device could not be remembered still succeeds, reported to onError', async () => {
+    const inner = memoryStore();
+    const store: SessionStore = Object.assign(Object.create(inner) as SessionStore, {
+      rememberDevice: () => Promise.reject(new Error('devices table locked')),
+    });
+    const errors: unknown[] = [];
+    const sessions = createSessionManager({ store, onError: (error) => void errors.push(error) });
+    const created: boolean[] = [];
+    sessions.on('session.created', (event) => void created.push(event.newDevice));
+    const { token } = await sessions.create({ userId: 'ada', userAgent: CHROME });
+    expect((await sessions.validate(token)).ok).toBe(true);
+    expect(created).toEqual([false]);
+    expect(errors).toHaveLength(1);
+  });
+
+  it('refuses a reason, actor or tenant a store could not keep, before anything is revoked', async () => {
+    const sessions = createSessionManager();
+    const { session, token } = await sessions.create({ userId: 'ada' });
+    expect(await codeOf(sessions.revokeAll('ada', { reason: 123 as never }))).toBe('INVALID_INPUT');
+    expect(await codeOf(sessions.revokeAll('ada', { by: 'x'.repeat(257) }))).toBe('INVALID_INPUT');
+    expect(await codeOf(sessions.revoke(session.id, { reason: 'r'.repeat(65) }))).toBe('INVALID_INPUT');
+    expect(await codeOf(sessions.revokeOthers('ada', session.id, { tenantId: '' }))).toBe('INVALID_INPUT');
+    expect(await codeOf(sessions.revokeTenant('acme', { by: '\u0000' }))).toBe('INVALID_INPUT');
+    expect(await codeOf(sessions.revokeUsers(['ada'], { reason: '' }))).toBe('INVALID_INPUT');
+    expect(await codeOf(sessions.reauthenticated(session.id, { by: 7 as never }))).toBe('INVALID_INPUT');
+    expect((await sessions.validate(token)).ok).toBe(true);
+    expect(await sessions.activity('ada')).toHaveLength(1);
+  });
+});

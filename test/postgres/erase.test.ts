@@ -24,6 +24,17 @@ describe.skipIf(!up)('postgres store: a user erased', () => {
     const api = await sessions.create({ userId: user, kind: 'api' });
     await sessions.revoke(api.session.id);
     await sessions.create({ userId: 'bystander', userAgent: UA.chromeMac });
+    // What the user's activity page, new-device check and "This wasn't me" link keep.
+    const at = Date.now();
+    await store.appendActivity([
+      { id: 'e1', userId: user, type: 'session.created', at, reason: 'sign_in', sessionId: laptop.session.id, ip: '203.0.113.7', deviceLabel: 'Chrome on Mac OS' },
+      { id: 'e2', userId: 'bystander', type: 'session.created', at, reason: 'sign_in' },
+    ]);
+    await store.revokeAll(user, { kinds: ['remember'], at, activity: { id: 'e3', userId: user, type: 'user.session_invalidated', at, reason: 'password_changed' } });
+    await store.rememberDevice(user, 'h'.repeat(43), at);
+    await store.saveRevocationLink({ id: 'L'.repeat(22), secretHash: new Uint8Array(32), userId: user, sessionId: laptop.session.id, expiresAt: at + 60_000 });
+    // A tenant's own entry names no user: it stays.
+    await store.revokeTenant('acme', { kinds: ['browser'], at, activity: { id: 'e4', tenantId: 'acme', type: 'tenant.sessions_revoked', at, reason: 'admin' } });
     expect(await sessions.eraseUser(user)).toEqual({ deletedSessions: 2 });
     const { rows: tables } = await pool.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`,
@@ -40,6 +51,14 @@ describe.skipIf(!up)('postgres store: a user erased', () => {
     expect([...new Set(left)]).toEqual(['sessions_epochs']);
     expect((await sessions.validate(laptop.token)).ok).toBe(false);
     expect(await sessions.list('bystander')).toHaveLength(1);
+    // The bystander keeps its entries (its sign-in's, written by the manager, and e2), and the
+    // tenant's own entry stays.
+    expect((await store.listActivity('bystander', { limit: 10, tenantId: 'acme' })).map((entry) => entry.id)).toEqual(
+      expect.arrayContaining(['e4', 'e2']),
+    );
+    expect(await store.listActivity('bystander', { limit: 10 })).toHaveLength(2);
+    expect(await store.listActivity(user, { limit: 10 })).toEqual([]);
+    expect(await store.listDevices(user)).toEqual([]);
     await sessions.close();
   });
 });

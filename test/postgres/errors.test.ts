@@ -23,6 +23,17 @@ describe('postgres store errors', () => {
     expect(error.message).toContain('run store.migrate()');
   });
 
+  it('tells the user to run migrate() when a table or column of a newer schema version is missing', () => {
+    for (const [code, message] of [
+      ['42P01', 'relation "session_revocation.sessions_activity" does not exist'],
+      ['42703', 'column s.impersonator_id does not exist'],
+    ] as const) {
+      const error = toSessionError(serverError(code, message), { operation: 'get' });
+      expect(error.code).toBe('STORE_ERROR');
+      expect(error.message).toContain('run store.migrate()');
+    }
+  });
+
   it('reads postgres.js connection codes as an outage', () => {
     for (const code of ['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT']) {
       expect(toSessionError(serverError(code, 'write CONNECTION_CLOSED'), { operation: 'get' }).code).toBe('STORE_UNAVAILABLE');
@@ -30,6 +41,6 @@ describe('postgres store errors', () => {
   });
 
   it('adds no hint to other errors', () => {
-    expect(toSessionError(serverError('42P01', 'relation "x" does not exist'), { operation: 'get' }).message).not.toContain('(');
+    expect(toSessionError(serverError('23502', 'null value in column "kind" violates not-null constraint'), { operation: 'get' }).message).not.toContain('(');
   });
 });

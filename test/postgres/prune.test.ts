@@ -98,6 +98,42 @@ describe.skipIf(!up)('postgres store: pruning', () => {
     expect(await count(names.sessions)).toBe(LIVE);
   }, 120_000);
 
+  it('deletes old activity, known devices and expired links in the same bounded batches, sessions counted alone', async () => {
+    await pool.query(`TRUNCATE ${names.sessions}, ${names.activity}, ${names.devices}, ${names.links}`);
+    const OLD = 60_000;
+    // Entries and devices of 5,000 users, half of them past the cut-off; links of which 40,000 ran out.
+    await pool.query(
+      `INSERT INTO ${names.activity} (id, user_id, type, at, reason)
+       SELECT lpad(g::text, 15, '0'), 'user-' || (g % 5000), 'session.created', CASE WHEN g <= $2 THEN $1::bigint - g ELSE $1::bigint + g END, 'sign_in'
+       FROM generate_series(1, $2::int * 2) AS g`,
+      [base, OLD],
+    );
+    await pool.query(
+      `INSERT INTO ${names.devices} (user_id, device_hash, last_seen_at)
+       SELECT 'user-' || g, 'd' || g, CASE WHEN g <= $2 THEN $1::bigint - g ELSE $1::bigint + g END FROM generate_series(1, $2::int * 2) AS g`,
+      [base, OLD],
+    );
+    await pool.query(
+      `INSERT INTO ${names.links} (id, secret_hash, user_id, session_id, expires_at)
+       SELECT 'l' || g, '\\x00'::bytea, 'user-' || g, 's' || g, CASE WHEN g <= 40000 THEN $1::bigint ELSE $1::bigint + 1 END FROM generate_series(1, 40010) AS g`,
+      [base],
+    );
+    await pool.query(`ANALYZE ${names.activity}; ANALYZE ${names.devices}; ANALYZE ${names.links}`);
+    const batches: number[][] = [];
+    for (;;) {
+      const before = [await count(names.activity), await count(names.devices), await count(names.links)];
+      expect(await store.prune({ now: base, limit: BATCH, activityBefore: base, devicesBefore: base })).toBe(0);
+      const after = [await count(names.activity), await count(names.devices), await count(names.links)];
+      const deleted = before.map((value, index) => value - after[index]!);
+      if (deleted.every((value) => value === 0)) break;
+      batches.push(deleted);
+    }
+    // Every call ran under the store's 2 s deadline, and deleted at most one batch per table.
+    expect(batches.every((deleted) => deleted.every((value) => value <= BATCH))).toBe(true);
+    expect(batches).toHaveLength(OLD / BATCH);
+    expect([await count(names.activity), await count(names.devices), await count(names.links)]).toEqual([OLD, OLD, 10]);
+  }, 120_000);
+
   it('returns 0 at once while another instance holds the pruning lock', async () => {
     await pool.query(`TRUNCATE ${names.sessions}`);
     await pool.query(

@@ -3,7 +3,9 @@ import type { Redis } from 'ioredis';
 import type { RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { redisStore } from '../../adapters/redis/index.js';
-import { getScript, touchScript } from '../../adapters/redis/scripts/sessions.js';
+import { markScript } from '../../adapters/redis/scripts/prune.js';
+import { createScript, getScript, touchScript } from '../../adapters/redis/scripts/sessions.js';
+import { rememberDeviceScript } from '../../adapters/redis/scripts/users.js';
 import { createSessionManager } from '../../src/index.js';
 import { TestClock, UA } from '../support/clock.js';
 import { connectIoredis, connectNodeRedis, deleteRunKeys, freshPrefix } from '../support/redis-clients.js';
@@ -87,10 +89,12 @@ describe.skipIf(!redisUp)('Redis commands per request', () => {
       const sessions = createSessionManager({ store: redisStore({ client: flavour.client(), prefix: freshPrefix('cmd') }), clock: clock.read, touchInterval: 60_000 });
       const { token } = await sessions.create({ userId: 'counted', userAgent: UA.chromeMac });
       expect((await sessions.validate(token)).ok).toBe(true);
-      // Sign-in: the create script and the prune directory mark; then the first validation.
+      // Sign-in: the create script (which writes the sign-in's activity entry too) and one mark
+      // of the prune directories, the known device and its mark; then the first validation.
       // On a server that had not cached a script yet, its EVALSHA is followed by one EVAL.
       const warmUp = (await log.take()).filter((command) => !/^"eval(_ro)?" /i.test(command));
-      expect(warmUp).toHaveLength(3);
+      const scripts = warmUp.map((command) => /^"(evalsha(?:_ro)?)" "([0-9a-f]{40})"/i.exec(command)?.[2]);
+      expect(scripts.sort()).toEqual([createScript.sha, markScript.sha, markScript.sha, rememberDeviceScript.sha, getScript.sha].sort());
 
       for (let index = 0; index < 25; index++) {
         clock.advance(1_000);
@@ -113,6 +117,32 @@ describe.skipIf(!redisUp)('Redis commands per request', () => {
       clock.advance(1_000);
       expect((await sessions.validate(token)).ok).toBe(true);
       expect(await log.take()).toHaveLength(4);
+      await sessions.close();
+    });
+
+    it(`validates a session with a tenant in one round trip too, its tenant's epochs read with the session and the user's (${flavour.name})`, async () => {
+      const watcher = await connectNodeRedis(6379);
+      onTestFinished(() => watcher.destroy());
+      const log = new CommandLog(watcher, flavour.echo);
+      await log.start(await flavour.address());
+      const clock = new TestClock();
+      const sessions = createSessionManager({ store: redisStore({ client: flavour.client(), prefix: freshPrefix('cmdt') }), clock: clock.read, touchInterval: 60_000 });
+      const { token } = await sessions.create({ userId: 'counted', tenantId: 'acme', userAgent: UA.chromeMac });
+      await log.take();
+      // First sight: the script reads the row, the user's epochs and the tenant's, by the row's tenant.
+      expect((await sessions.validate(token)).ok).toBe(true);
+      const first = (await log.take()).filter((command) => !/^"eval(_ro)?" /i.test(command));
+      expect(first).toHaveLength(1);
+      expect(first[0]).toMatch(new RegExp(`^"evalsha_ro" "${getScript.sha}"`, 'i'));
+
+      for (let index = 0; index < 10; index++) {
+        clock.advance(1_000);
+        expect((await sessions.validate(token)).ok).toBe(true);
+      }
+      const transaction = [/^"multi"$/, /^"hgetall" ".*:s:[^"]+"$/, /^"hgetall" ".*:u:counted:e"$/, /^"hgetall" ".*\{~[0-9a-f]{4}\}:t:acme:e"$/, /^"exec"$/];
+      const reads = (await log.take()).map((command) => command.toLowerCase());
+      expect(reads).toHaveLength(10 * 5);
+      reads.forEach((command, index) => expect(command).toMatch(transaction[index % 5]!));
       await sessions.close();
     });
   }

@@ -34,16 +34,26 @@ describe.skipIf(!redisUp)('Redis store: a user erased', () => {
 
   it('leaves nothing of the user in the database but its epochs and high-water marks', async () => {
     const prefix = freshPrefix('erase');
-    const sessions = createSessionManager({ store: redisStore({ client, prefix }) });
+    const store = redisStore({ client, prefix });
+    const sessions = createSessionManager({ store });
     const user = 'erased-user@example.com';
     const laptop = await sessions.create({ userId: user, userAgent: CHROME, ip: '203.0.113.7', data: { plan: 'pro' } });
     const desktop = await sessions.create({ userId: user, userAgent: FIREFOX });
     await sessions.revoke(desktop.session.id);
     await sessions.create({ userId: 'bystander', userAgent: CHROME });
-    expect((await dump(prefix)).filter((line) => line.includes(user)).length).toBeGreaterThan(3);
+    // Activity, a known device and "This wasn't me" links: one in the user's slot, one elsewhere.
+    const now = Date.now();
+    await store.appendActivity!([{ id: 'e001', userId: user, type: 'session.reauthenticated', at: now, reason: 'password', ip: '203.0.113.7', sessionId: laptop.session.id }]);
+    await store.rememberDevice!(user, 'h'.repeat(43), now);
+    const hash = new Uint8Array(32);
+    await store.saveRevocationLink!({ id: `${laptop.session.id.slice(0, 3)}linklinklinklinklink`, secretHash: hash, userId: user, sessionId: laptop.session.id, expiresAt: now + 60_000 });
+    await store.saveRevocationLink!({ id: 'zzzlinklinklinklinklin', secretHash: hash, userId: user, sessionId: laptop.session.id, expiresAt: now + 60_000 });
+    expect((await dump(prefix)).filter((line) => line.includes(user)).length).toBeGreaterThan(7);
 
     expect(await sessions.eraseUser(user)).toEqual({ deletedSessions: 2 });
-    const left = (await dump(prefix)).filter((line) => line.includes(user) || line.includes(laptop.session.id) || line.includes(desktop.session.id) || line.includes('203.0.113.7'));
+    const left = (await dump(prefix)).filter(
+      (line) => line.includes(user) || line.includes(laptop.session.id) || line.includes(desktop.session.id) || line.includes('203.0.113.7') || line.includes('linklink'),
+    );
     expect(left.map((line) => line.split(' ')[0]!.replace(/^.*:u:erased-user@example\.com:/, 'u:'))).toEqual(['u:e', 'u:h']);
     expect((await sessions.validate(laptop.token)).ok).toBe(false);
     expect((await sessions.list('bystander')).length).toBe(1);

@@ -229,4 +229,39 @@ describe.skipIf(!redisUp)('Redis pruning across buckets', () => {
     expect(await existing(keys)).toBe(0);
     expect(await dueCount(prefix, now)).toBe(0);
   });
+
+  it('deletes old activity entries and devices of many users within one bound per call, and leaves the directories empty', async () => {
+    const prefix = freshPrefix('lanes');
+    const store = redisStore({ client, prefix });
+    const now = Date.now();
+    const old = now - 48 * HOUR;
+    const users = Array.from({ length: 120 }, (_, index) => `lane-${index}`);
+    for (let start = 0; start < users.length; start += 40) {
+      await Promise.all(
+        users.slice(start, start + 40).map(async (userId, index) => {
+          await store.appendActivity!([
+            { id: `o${index}`, userId, type: 'session.created', at: old, reason: 'sign_in' },
+            { id: `n${index}`, userId, type: 'session.created', at: now, reason: 'sign_in' },
+          ]);
+          await store.rememberDevice!(userId, 'a'.repeat(43), old);
+        }),
+      );
+    }
+    const remaining = async (): Promise<number> => {
+      let count = 0;
+      for (const userId of users) count += (await store.listActivity!(userId, { limit: 10 })).length + (await store.listDevices!(userId)).length;
+      return count;
+    };
+    expect(await remaining()).toBe(360);
+    const cutoff = { activityBefore: now - HOUR, devicesBefore: now - HOUR };
+    expect(await store.prune({ now, limit: 50, ...cutoff })).toBe(0);
+    expect(await remaining()).toBe(310);
+    for (let call = 0; call < 10; call++) await store.prune({ now, limit: 50, ...cutoff });
+    expect(await remaining()).toBe(120);
+    const layout = createLayout(prefix);
+    expect(await client.sendCommand(['ZCARD', layout.lanes.v.due])).toBe(0);
+    // Every user still has a new entry: their buckets stay listed, due only at that entry's time.
+    const due = (await client.sendCommand(['ZRANGE', layout.lanes.a.due, '0', '-1', 'WITHSCORES'])) as string[];
+    for (let index = 1; index < due.length; index += 2) expect(Number(due[index])).toBe(now);
+  });
 });

@@ -1,7 +1,13 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { sqliteStore } from '../../adapters/sqlite/index.js';
 import { createSessionManager } from '../../src/index.js';
+import { tempDatabases } from './temp.js';
+
+const files = tempDatabases();
+afterAll(() => files.removeAll());
 
 const CHROME = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 
@@ -14,6 +20,18 @@ describe('sqlite store: a user erased', () => {
     const phone = await sessions.create({ userId: user, kind: 'api' });
     await sessions.revoke(phone.session.id);
     await sessions.create({ userId: 'bystander', userAgent: CHROME });
+    // What the store keeps beside the sessions: activity, known devices, a revocation link,
+    // and a tenant revoked (its epochs name the tenant, never the user).
+    const store = sessions.store;
+    const at = Date.now();
+    await store.appendActivity!([{ id: 'erase-1', userId: user, tenantId: 'acme', type: 'session.reauthenticated', at, reason: 'password', sessionId: laptop.session.id, ip: '203.0.113.7' }]);
+    await store.rememberDevice!(user, 'k'.repeat(43), at);
+    await store.saveRevocationLink!({ id: 'l'.repeat(22), secretHash: new Uint8Array(32), userId: user, sessionId: laptop.session.id, expiresAt: at + 60_000 });
+    await store.revokeTenant!('acme', { kinds: ['browser'], at, activity: { id: 'erase-2', tenantId: 'acme', type: 'tenant.revoked', at, reason: 'admin' } });
+    const bystanderDevices = await store.listDevices!('bystander');
+    const bystanderActivity = await store.listActivity!('bystander', { limit: 100 });
+    expect(bystanderDevices.length).toBeGreaterThan(0);
+    expect(bystanderActivity.length).toBeGreaterThan(0);
     expect(await sessions.eraseUser(user)).toEqual({ deletedSessions: 2 });
     // Every table, every row, as text: only the epochs rows may still name the user.
     const tables = database.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").all();
@@ -27,6 +45,28 @@ describe('sqlite store: a user erased', () => {
     expect([...new Set(left)]).toEqual(['session_revocation_epochs']);
     expect((await sessions.validate(laptop.token)).ok).toBe(false);
     expect(await sessions.list('bystander')).toHaveLength(1);
+    expect(await store.listDevices!('bystander')).toEqual(bystanderDevices);
+    expect(await store.listActivity!('bystander', { limit: 100 })).toEqual(bystanderActivity);
+    expect((await store.listActivity!(user, { limit: 10, tenantId: 'acme' })).map((entry) => entry.id)).toEqual(['erase-2']);
+    await sessions.close();
+    database.close();
+  });
+
+  it("leaves none of the erased rows in the file's bytes with secure_delete and a truncating checkpoint, as documented", async () => {
+    const filename = files.next();
+    const database = new Database(filename);
+    database.pragma('journal_mode = WAL');
+    database.pragma('secure_delete = ON');
+    const sessions = createSessionManager({ store: sqliteStore({ database }) });
+    const marker = 'Mozilla/5.0 (X11; Linux x86_64) ErasedMarker/1.0';
+    for (let index = 0; index < 5; index++) await sessions.create({ userId: 'raw-erased', userAgent: marker, ip: '198.51.100.23' });
+    await sessions.create({ userId: 'raw-bystander' });
+    await sessions.eraseUser('raw-erased');
+    database.pragma('wal_checkpoint(TRUNCATE)');
+    const bytes = Buffer.concat(readdirSync(dirname(filename)).map((file) => readFileSync(join(dirname(filename), file))));
+    expect(bytes.includes(Buffer.from('raw-bystander'))).toBe(true);
+    expect(bytes.includes(Buffer.from('ErasedMarker'))).toBe(false);
+    expect(bytes.includes(Buffer.from('198.51.100.23'))).toBe(false);
     await sessions.close();
     database.close();
   });

@@ -53,7 +53,10 @@ describe('sqlite store: options', () => {
     expect(await two.get(session.id)).toBeNull();
     expect((await one.get(session.id))?.epochs).toEqual({});
     const tables = database.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['one_denied', 'one_epochs', 'one_meta', 'one_sessions', 'two_denied', 'two_epochs', 'two_meta', 'two_sessions']);
+    expect(tables).toEqual([
+      ...['activity', 'denied', 'devices', 'epochs', 'links', 'meta', 'sessions', 'tenant_epochs'].map((name) => `one_${name}`),
+      ...['activity', 'denied', 'devices', 'epochs', 'links', 'meta', 'sessions', 'tenant_epochs'].map((name) => `two_${name}`),
+    ]);
     database.close();
   });
 });
@@ -129,7 +132,7 @@ describe('sqlite store: data and errors', () => {
   it('refuses tables written by a newer schema version', async () => {
     const database = new Database(':memory:');
     await sqliteStore({ database }).getRevocationState('u');
-    database.prepare("UPDATE session_revocation_meta SET value = 3 WHERE key = 'schema_version'").run();
+    database.prepare("UPDATE session_revocation_meta SET value = 4 WHERE key = 'schema_version'").run();
     await expect(sqliteStore({ database }).getRevocationState('u')).rejects.toMatchObject({ code: 'STORE_ERROR' });
     database.close();
   });

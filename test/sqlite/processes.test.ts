@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,6 +17,8 @@ interface WriterReport {
   readonly epochsAsked: readonly number[];
   /** The evicted ids of each capped sign-in, in order. */
   readonly evicted: readonly (readonly string[])[];
+  /** The revocation links this writer used. */
+  readonly consumed: readonly string[];
 }
 
 const root = resolve(import.meta.dirname, '../..');
@@ -108,6 +111,12 @@ describe('sqlite store: several processes on one file', () => {
   it('writes from concurrent processes all succeed and keep the store invariants', async () => {
     const filename = files.next();
     const rounds = 300;
+    const linked = sqliteStore({ filename });
+    for (let round = 0; round < rounds; round++) {
+      const secretHash = createHash('sha256').update(`secret-${round}`).digest();
+      await linked.saveRevocationLink!({ id: `link-${round}`.padEnd(22, '.'), secretHash, userId: 'linked', sessionId: 'S'.repeat(22), expiresAt: Date.now() + 3_600_000 });
+    }
+    await linked.close?.();
     const reports = await runWriters(filename, ['a', 'b', 'c'], rounds);
     for (const report of reports) expect(report.errors).toEqual([]);
 
@@ -147,6 +156,22 @@ describe('sqlite store: several processes on one file', () => {
     expect((await store.getRevocationState('epochs')).epochs['remember']).toBe(Math.max(...asked));
     const denied = Object.keys((await store.getRevocationState('shared')).denied);
     expect(denied).toHaveLength(3 * (rounds / 5));
+
+    // Every link used exactly once, by one of the processes.
+    const consumed = reports.flatMap((report) => report.consumed);
+    expect(consumed).toHaveLength(rounds);
+    expect(new Set(consumed).size).toBe(rounds);
+
+    // Each entry written with its change: one per sign-in and one per revocation, none lost.
+    const ids: string[] = [];
+    for (let before: string | undefined; ; ) {
+      const page = await store.listActivity!('shared', { limit: 1000, before });
+      if (page.length === 0) break;
+      ids.push(...page.map((entry) => entry.id));
+      before = page.at(-1)!.id;
+    }
+    expect(ids).toHaveLength(3 * rounds + 3 * (rounds / 5));
+    expect(ids).toEqual([...ids].sort().reverse());
     await store.close?.();
   }, 120_000);
 });

@@ -87,7 +87,7 @@ describe('sqlite store: tables of an older version', () => {
     expect(valid.session.persistent).toBeUndefined();
     expect(sessions.isFresh(valid.session)).toBe(true);
     expect(await sessions.validate(gone.token)).toEqual({ ok: false, reason: 'revoked' });
-    expect(schemaVersion(filename)).toBe(2);
+    expect(schemaVersion(filename)).toBe(3);
 
     // The upgraded tables take what this version writes.
     expect((await sessions.reauthenticated(alice.id))?.id).toBe(alice.id);
@@ -111,7 +111,7 @@ describe('sqlite store: tables of an older version', () => {
     const [one, two] = await Promise.all([first.get(bob.id), second.get(bob.id)]);
     expect(one!.session.authenticatedAt).toBe(createdAt);
     expect(two!.session.authenticatedAt).toBe(createdAt);
-    expect(schemaVersion(filename)).toBe(2);
+    expect(schemaVersion(filename)).toBe(3);
     await first.close?.();
     await second.close?.();
   });
@@ -133,6 +133,103 @@ describe('sqlite store: tables of an older version', () => {
     expect((await store.get(carol.id))!.session.authenticatedAt).toBe(createdAt);
     expect(await store.reauthenticate(carol.id, createdAt + 5_000)).toBe(true);
     expect((await store.get(carol.id))!.session.authenticatedAt).toBe(createdAt + 5_000);
+    await store.close?.();
+  });
+});
+
+// The tables as schema version 2 left them: version 1 and the two columns its upgrade
+// appended, with no tenant epochs, activity, known devices or revocation links yet.
+const VERSION_2 = `${VERSION_1.replace("VALUES ('schema_version', 1)", "VALUES ('schema_version', 2)")}
+  ALTER TABLE session_revocation_sessions ADD COLUMN authenticated_at INTEGER;
+  ALTER TABLE session_revocation_sessions ADD COLUMN persistent INTEGER;
+`;
+
+// What a process of version 2 runs: its insert names its own columns, its validation read
+// selects them.
+const INSERT_VERSION_2 = `INSERT INTO session_revocation_sessions
+  (id, user_id, tenant_id, kind, secret_hash, created_at, expires_at, last_used_at, authenticated_at, persistent)
+  VALUES (?, ?, ?, 'browser', ?, ?, ?, ?, ?, NULL)`;
+const GET_VERSION_2 = `SELECT s.id, s.user_id, s.tenant_id, s.created_at, s.authenticated_at, s.persistent, s.revoked_at,
+  (SELECT json_group_object(e.kind, e.epoch) FROM session_revocation_epochs AS e WHERE e.user_id = s.user_id AND e.epoch IS NOT NULL) AS epochs
+  FROM session_revocation_sessions AS s WHERE s.id = ?`;
+
+function insertVersion2(database: Database.Database, userId: string, tenantId: string | null, createdAt: number): { token: string; id: string } {
+  const { token, id, secretHash } = mintToken();
+  database.prepare(INSERT_VERSION_2).run(id, userId, tenantId, secretHash, createdAt, createdAt + 86_400_000, createdAt, createdAt - 1_000);
+  return { token, id };
+}
+
+describe('sqlite store: tables of schema version 2', () => {
+  it('upgrades them with their rows: sessions stay valid, tenants can be revoked, the new tables start empty', async () => {
+    const filename = files.next();
+    const createdAt = Date.now() - 60_000;
+    const old = new Database(filename);
+    old.exec(VERSION_2);
+    const alice = insertVersion2(old, 'alice', 'acme', createdAt);
+    const bob = insertVersion2(old, 'bob', null, createdAt);
+    const tombstone = insertVersion2(old, 'bob', null, createdAt - 1);
+    old.prepare("UPDATE session_revocation_sessions SET revoked_at = ?, revoked_reason = 'revoked' WHERE id = ?").run(createdAt, tombstone.id);
+    old.prepare("INSERT INTO session_revocation_epochs (user_id, kind, epoch, high_water) VALUES ('bob', 'api', 7, 7)").run();
+    old.prepare("INSERT INTO session_revocation_denied (session_id, user_id, until) VALUES (?, 'bob', ?)").run(tombstone.id, createdAt + 60_000);
+    old.close();
+
+    const sessions = createSessionManager({ store: sqliteStore({ filename }) });
+    const valid = await sessions.validate(alice.token);
+    expect(valid.ok && valid.session.authenticatedAt).toBe(createdAt - 1_000);
+    expect((await sessions.validate(bob.token)).ok).toBe(true);
+    expect(await sessions.validate(tombstone.token)).toEqual({ ok: false, reason: 'revoked' });
+    expect(schemaVersion(filename)).toBe(3);
+    expect(await sessions.store.getRevocationState('bob')).toEqual({ epochs: { api: 7 }, denied: { [tombstone.id]: createdAt + 60_000 } });
+    const row = (await sessions.store.get(alice.id))!;
+    expect(row.session.impersonatorId).toBeUndefined();
+    expect(row.tenantEpochs).toEqual({});
+    expect(await sessions.store.listActivity!('alice', { limit: 10 })).toEqual([]);
+    expect(await sessions.store.listDevices!('alice')).toEqual([]);
+
+    // A tenant revoked after the upgrade covers the sessions written before it.
+    expect(await sessions.store.revokeTenant!('acme', { kinds: ['browser'], at: createdAt })).toEqual({ browser: createdAt });
+    expect((await sessions.store.get(alice.id))!.tenantEpochs).toEqual({ browser: createdAt });
+    expect((await sessions.validate(bob.token)).ok).toBe(true);
+    await sessions.close();
+
+    // Upgraded tables and the tables of a new file hold the same columns, in the same order.
+    const upgraded = new Database(filename, { readonly: true });
+    const fresh = new Database(':memory:');
+    await sqliteStore({ database: fresh }).getRevocationState('u');
+    const shape = (database: Database.Database): unknown =>
+      database
+        .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type IN ('table', 'index') ORDER BY name")
+        .all()
+        .map(({ name }) => [name, database.pragma(`table_info("${name}")`)]);
+    expect(shape(upgraded)).toEqual(shape(fresh));
+    upgraded.close();
+    fresh.close();
+  });
+
+  it('keeps a process of version 2 working on the upgraded tables until it restarts', async () => {
+    const filename = files.next();
+    const old = new Database(filename);
+    old.exec(VERSION_2);
+    const store = sqliteStore({ filename });
+    await store.getRevocationState('warm-up');
+    expect(schemaVersion(filename)).toBe(3);
+
+    // The older process writes and reads its own columns; this version reads its rows.
+    const createdAt = Date.now();
+    const carol = insertVersion2(old, 'carol', 'acme', createdAt);
+    expect(old.prepare(GET_VERSION_2).get(carol.id)).toMatchObject({ id: carol.id, tenant_id: 'acme', epochs: '{}' });
+    const read = (await store.get(carol.id))!;
+    expect(read.session.authenticatedAt).toBe(createdAt - 1_000);
+    expect(read.session.impersonatorId).toBeUndefined();
+    // And the older process reads the rows this version writes, impersonator and all.
+    const { id, secretHash } = mintToken();
+    const { session } = await store.create(
+      { id, secretHash, userId: 'carol', kind: 'impersonation', createdAt, authenticatedAt: createdAt, maxAge: 60_000, impersonatorId: 'agent' },
+      { replaceDevice: false, activity: { id: 'act-1', userId: 'carol', type: 'session.created', at: createdAt, reason: 'impersonation' } },
+    );
+    expect(old.prepare(GET_VERSION_2).get(session.id)).toMatchObject({ id: session.id, created_at: session.createdAt, revoked_at: null });
+    expect((await store.listActivity!('carol', { limit: 5 })).map((entry) => entry.id)).toEqual(['act-1']);
+    old.close();
     await store.close?.();
   });
 });

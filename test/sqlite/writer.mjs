@@ -24,6 +24,10 @@ const newRecord = (userId, extra = {}) => {
   };
 };
 const capped = { max: 3, onLimit: 'evict-oldest', idleBefore: 0 };
+// The test saved one revocation link per round, derived the same way; every writer tries
+// to use each one.
+const linkOf = (round) => ({ id: `link-${round}`.padEnd(22, '.'), secretHash: createHash('sha256').update(`secret-${round}`).digest() });
+const activity = (id, type, reason) => ({ id, userId: 'shared', type, at: Date.now(), reason });
 
 process.send({ type: 'ready' });
 await new Promise((resolve) => process.once('message', resolve));
@@ -33,9 +37,10 @@ const created = [];
 const replaced = [];
 const epochsAsked = [];
 const evicted = [];
+const consumed = [];
 for (let round = 0; round < rounds; round++) {
   try {
-    const { session } = await store.create(newRecord('shared'), { replaceDevice: false });
+    const { session } = await store.create(newRecord('shared'), { replaceDevice: false, activity: activity(`${name}-${round}-in`, 'session.created', 'sign_in') });
     created.push(session.id);
     const device = await store.create(newRecord('one-device', { deviceKey: 'Chrome|Mac OS' }), { replaceDevice: true });
     replaced.push(...device.replacedIds);
@@ -43,16 +48,30 @@ for (let round = 0; round < rounds; round++) {
     const limited = await store.create(newRecord('capped'), { replaceDevice: false, limit: capped });
     evicted.push(limited.evictedIds);
     await store.touch(session.id, Date.now() + 60_000);
-    if (round % 5 === 0) await store.revoke(session.id, { at: Date.now(), reason: `by-${name}`, denyUntil: Date.now() + 60_000 });
+    if (round % 5 === 0) {
+      const out = activity(`${name}-${round}-out`, 'session.revoked', 'sign_out');
+      await store.revoke(session.id, { at: Date.now(), reason: `by-${name}`, denyUntil: Date.now() + 60_000, activity: out });
+    }
+    const link = linkOf(round);
+    if ((await store.consumeRevocationLink(link.id, link.secretHash, Date.now())) !== null) consumed.push(link.id);
+    if (round % 10 === 5) {
+      // The tenant's epoch covers every sign-in made before the raise, whichever process made
+      // it, and every sign-in after it is born after it.
+      const before = await store.create(newRecord('tenant-user', { tenantId: 'tenant' }), { replaceDevice: false });
+      const epochs = await store.revokeTenant('tenant', { kinds: ['browser'], at: before.session.createdAt - 60_000 });
+      if (!(epochs.browser >= before.session.createdAt)) errors.push({ message: `tenant epoch ${epochs.browser} below ${before.session.createdAt}` });
+      const after = await store.create(newRecord('tenant-user', { tenantId: 'tenant' }), { replaceDevice: false });
+      if (!(after.session.createdAt > epochs.browser)) errors.push({ message: `sign-in at ${after.session.createdAt} not after ${epochs.browser}` });
+    }
     if (round % 10 === 0) {
       const at = Date.now() + (round % 7);
       epochsAsked.push(at);
       await store.revokeAll('epochs', { kinds: ['remember'], at });
     }
-    if (round % 50 === 0) await store.prune({ now: Date.now(), limit: 100 });
+    if (round % 50 === 0) await store.prune({ now: Date.now(), limit: 100, activityBefore: 0, devicesBefore: 0 });
   } catch (error) {
     errors.push({ code: error?.code, message: String(error?.message ?? error) });
   }
 }
 await store.close();
-process.send({ type: 'done', name, errors, created, replaced, epochsAsked, evicted }, () => process.exit(0));
+process.send({ type: 'done', name, errors, created, replaced, epochsAsked, evicted, consumed }, () => process.exit(0));

@@ -8,6 +8,7 @@ import { vitestRunner } from '../runner.js';
 import { connectIoredisCluster, connectNodeRedisCluster, freshPrefix } from '../support/redis-clients.js';
 import { startCluster, type LocalCluster } from '../support/redis-cluster.js';
 import { redisCli, requireRedisBinaries } from '../support/redis-server.js';
+import { describeCapabilities } from '../redis/capabilities.js';
 
 const canStart = await requireRedisBinaries();
 
@@ -40,6 +41,10 @@ describe.skipIf(!canStart)('redis store on a 3-master Redis Cluster (127.0.0.1:7
     runner: vitestRunner,
     sibling: () => redisStore({ client: ioredis2, prefix }),
   });
+
+  // A tenant's keys sit on another slot than its users': the reads and writes that reach both.
+  describeCapabilities('cluster, node-redis', () => redisStore({ client: nodeRedis, prefix: freshPrefix('ccn') }));
+  describeCapabilities('cluster, ioredis', () => redisStore({ client: ioredis, prefix: freshPrefix('cci') }));
 
   it('spreads users over every master and validates with the session and epochs on one node', async () => {
     const store = redisStore({ client: nodeRedis, prefix: freshPrefix('spread') });

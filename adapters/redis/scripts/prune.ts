@@ -6,7 +6,7 @@ import { defineScript } from './script.js';
 
 /**
  * Deletes what is due in one bucket: session rows (and their index entries) whose expiresAt
- * <= now, up to `limit`, and deny-list entries that ran out. Looks at `budget` queue entries
+ * <= now, up to `limit`, and deny-list entries and revocation links that ran out. Looks at `budget` queue entries
  * at most, so one call never holds Redis for long.
  * KEYS: bucket queue. ARGV: now, limit, budget, `<prefix>{bucket}:`.
  * Returns `{deleted, queue entries removed, earliest score left or nil}`.
@@ -27,6 +27,10 @@ for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'L
     local denied = ARGV[4] .. 'u:' .. user .. ':d'
     local till = redis.call('ZSCORE', denied, id)
     if till and tonumber(till) <= now then redis.call('ZREM', denied, id) end
+  elseif entry == 'l' then
+    local link = ARGV[4] .. 'l:' .. id
+    local till = redis.call('HGET', link, 'e')
+    if till and tonumber(till) <= now then redis.call('DEL', link) end
   end
   redis.call('ZREM', KEYS[1], member)
   removed = removed + 1
@@ -37,15 +41,55 @@ return {deleted, removed, head[2] or false}
 );
 
 /**
- * Records that a bucket's queue got an entry at `score`: lowers the bucket's due time and
- * bumps its version, so a pruner that read the directory before cannot settle over it.
- * KEYS: directory due, directory versions. ARGV: bucket, score.
+ * Deletes what is due in one bucket's activity or device queue, whose members are owners
+ * (`u:<userId>`, `t:<tenantId>`) scored by their earliest entry: the owner's activity entries
+ * with at <= cutoff (mode "a") or known devices last seen <= cutoff (mode "v"), up to `limit`,
+ * then scores the owner by what is left. Looks at `budget` owners at most.
+ * KEYS: the queue. ARGV: cutoff, limit, budget, `<prefix>{bucket}:`, mode.
+ * Returns `{deleted, owners visited, earliest score left or nil}`.
+ */
+export const pruneOwnersScript = defineScript(
+  'pruneOwners',
+  `
+local limit = tonumber(ARGV[2])
+local activity = ARGV[5] == 'a'
+local deleted, visited = 0, 0
+for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))) do
+  if deleted >= limit then break end
+  local base = ARGV[4] .. member .. ':'
+  local index = base .. (activity and 'at' or 'k')
+  local due = redis.call('ZRANGEBYSCORE', index, '-inf', ARGV[1], 'LIMIT', 0, limit - deleted)
+  if #due > 0 then
+    redis.call('ZREM', index, unpack(due))
+    if activity then
+      redis.call('ZREM', base .. 'a', unpack(due))
+      redis.call('HDEL', base .. 'A', unpack(due))
+    end
+    deleted = deleted + #due
+  end
+  local first = redis.call('ZRANGE', index, 0, 0, 'WITHSCORES')
+  if first[2] then redis.call('ZADD', KEYS[1], first[2], member) else redis.call('ZREM', KEYS[1], member) end
+  visited = visited + 1
+end
+local head = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return {deleted, visited, head[2] or false}
+`,
+);
+
+/**
+ * Records that buckets' queues got an entry at a score: lowers each bucket's due time and
+ * bumps its version, so a pruner that read the directory before cannot settle over it. One
+ * call marks several directories (a sign-in queues a session and an activity entry).
+ * KEYS: directory due, directory versions, for each mark. ARGV: bucket, score, for each mark.
  */
 export const markScript = defineScript(
   'markDue',
   `
-redis.call('ZADD', KEYS[1], 'LT', ARGV[2], ARGV[1])
-return redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
+for i = 1, #KEYS, 2 do
+  redis.call('ZADD', KEYS[i], 'LT', ARGV[i + 1], ARGV[i])
+  redis.call('HINCRBY', KEYS[i + 1], ARGV[i], 1)
+end
+return #KEYS
 `,
 );
 

@@ -28,6 +28,18 @@ local function deny(userPrefix, queue, id, user, till)
   keepUntil(denied, tonumber(till))
   redis.call('ZADD', queue, 'GT', till, 'd ' .. id .. ' ' .. user)
 end
+-- An activity entry of one owner (base = the owner's key prefix, owner = its member in the
+-- bucket's activity queue): ordered by id in :a, kept in :A, by time in :at for prune.
+local function note(base, queue, owner, id, json, at)
+  redis.call('ZADD', base .. 'a', 0, id)
+  redis.call('HSET', base .. 'A', id, json)
+  redis.call('ZADD', base .. 'at', at, id)
+  redis.call('ZADD', queue, 'LT', at, owner)
+end
+-- A tenant's epochs key (see layout.ts), for scripts that meet a tenant in a row.
+local function tenantKey(prefix, tenant, suffix)
+  return prefix .. '{~' .. string.sub(redis.sha1hex(tenant), 1, 4) .. '}:t:' .. tenant .. ':' .. suffix
+end
 `;
 
 /** Wraps a script body with the shared helpers and computes its SHA-1 once. */

@@ -5,15 +5,22 @@ import { defineScript } from './script.js';
 // session id) share the declared keys' hash tag, so they live on the same cluster slot.
 
 /**
- * Insert with the epoch check, the high-water mark, device replacement and the session cap,
+ * Insert with the epoch checks (the user's and, for a row with a tenant, the tenant's), the
+ * high-water marks, device replacement, the session cap and the activity entries,
  * atomically: every decision is taken before the first write, so a refused sign-in writes
  * nothing.
  * KEYS: session, user index, user epochs, user marks, the device's set (any key of the tag
- * when there is no deviceKey), bucket queue.
+ * when there is no deviceKey), bucket queue, bucket activity queue, tenant epochs, tenant
+ * marks (any key of the tag unless ARGV[16] is "k").
  * ARGV: id, userId, kind, createdAt, maxAge, replace ("1"/"0"), denyUntil or "",
  * "1" when there is a deviceKey else "", session key prefix, user key prefix, channel,
  * authenticatedAt, the cap or "" for none, "1" to refuse at the cap else "" (evict),
- * idleBefore, then field/value pairs.
+ * idleBefore, the tenant's epoch source ("" no tenant, "k" read from KEYS 8 and 9, else the
+ * epoch itself, read beforehand on a cluster), tenantId or "", the store prefix when the
+ * script may read other tenants' epochs (a single server) else "", activity id or "",
+ * activity JSON, activity at, the JSON fields shared by the derived entries, other tenants'
+ * epochs read beforehand as JSON (\`{tenant: {kind: epoch}}\`, a cluster) or "{}", then
+ * field/value pairs.
  * Returns `{0}` for a duplicate id, `{2}` when the cap refused, else
  * `{1, createdAt, expiresAt, replacedIds, evictedIds}`.
  */
@@ -35,14 +42,39 @@ end
 if redis.call('EXISTS', KEYS[1]) == 1 then return {0} end
 local id, user, kind = ARGV[1], ARGV[2], ARGV[3]
 local epoch = tonumber(redis.call('HGET', KEYS[3], kind) or '0')
-local createdAt = math.max(tonumber(ARGV[4]), epoch + 1)
+local ownTenant, tenantEpoch = ARGV[17], 0
+if ARGV[16] == 'k' then
+  tenantEpoch = tonumber(redis.call('HGET', KEYS[8], kind) or '0')
+elseif ARGV[16] ~= '' then
+  tenantEpoch = tonumber(ARGV[16])
+end
+local createdAt = math.max(tonumber(ARGV[4]), epoch + 1, tenantEpoch + 1)
 local expiresAt = createdAt + tonumber(ARGV[5])
 local created, expires = fmt(createdAt), fmt(expiresAt)
+-- Another row's tenant epoch for this kind: the own tenant's is known; another tenant's is
+-- read where the script may reach it (a single server), else taken from what the caller read.
+local tenantEpochs = {}
+local function tenantEpochOf(tenant)
+  if not tenant then return 0 end
+  if tenant == ownTenant and ARGV[16] ~= '' then return tenantEpoch end
+  local known = tenantEpochs[tenant]
+  if known == nil then
+    known = 0
+    if ARGV[18] ~= '' then
+      known = tonumber(redis.call('HGET', tenantKey(ARGV[18], tenant, 'e'), kind) or '0')
+    else
+      local given = cjson.decode(ARGV[23])[tenant]
+      known = (type(given) == 'table' and tonumber(given[kind])) or 0
+    end
+    tenantEpochs[tenant] = known
+  end
+  return known
+end
 local replaced, replacing = {}, {}
 if ARGV[8] == '1' and ARGV[6] == '1' then
   for _, other in ipairs(redis.call('SMEMBERS', KEYS[5])) do
-    local row = redis.call('HMGET', ARGV[9] .. other, 'c', 'e', 'ra')
-    if row[1] and not row[3] and tonumber(row[1]) > epoch and tonumber(row[2]) > createdAt then
+    local row = redis.call('HMGET', ARGV[9] .. other, 'c', 'e', 'ra', 't')
+    if row[1] and not row[3] and tonumber(row[1]) > epoch and tonumber(row[2]) > createdAt and tonumber(row[1]) > tenantEpochOf(row[4]) then
       replaced[#replaced + 1] = other
       replacing[other] = true
     end
@@ -54,8 +86,8 @@ if ARGV[13] ~= '' then
   local counted = {}
   -- The index is scored by expiresAt: only rows that outlive the new createdAt can count.
   for _, other in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. created, '+inf')) do
-    local row = redis.call('HMGET', ARGV[9] .. other, 'k', 'c', 'l', 'ra')
-    if row[2] and row[1] == kind and not row[4] and not replacing[other] and tonumber(row[2]) > epoch and tonumber(row[3]) > idleBefore then
+    local row = redis.call('HMGET', ARGV[9] .. other, 'k', 'c', 'l', 'ra', 't')
+    if row[2] and row[1] == kind and not row[4] and not replacing[other] and tonumber(row[2]) > epoch and tonumber(row[3]) > idleBefore and tonumber(row[2]) > tenantEpochOf(row[5]) then
       counted[#counted + 1] = {tonumber(row[3]), tonumber(row[2]), other}
     end
   end
@@ -66,13 +98,24 @@ if ARGV[13] ~= '' then
     for i = 1, excess do evicted[i] = counted[i][3] end
   end
 end
+local activityBase, owner = ARGV[10] .. user .. ':', 'u:' .. user
+local derived = 0
+-- The i-th (from 0) session replaced or evicted gets an entry derived from the sign-in's.
+local function noteRevoked(other, reason)
+  if ARGV[19] == '' then return end
+  local entryId = ARGV[19] .. '.' .. derived
+  derived = derived + 1
+  note(activityBase, KEYS[7], owner, entryId, '{"id":"' .. entryId .. '",' .. ARGV[22] .. '"reason":"' .. reason .. '","sessionId":"' .. other .. '"}', ARGV[21])
+end
 for _, other in ipairs(replaced) do
   redis.call('HSET', ARGV[9] .. other, 'ra', created, 'rr', 'replaced')
   if ARGV[7] ~= '' then deny(ARGV[10], KEYS[6], other, user, ARGV[7]) end
+  noteRevoked(other, 'replaced')
 end
 for _, other in ipairs(evicted) do
   redis.call('HSET', ARGV[9] .. other, 'ra', created, 'rr', 'session_limit')
   if ARGV[7] ~= '' then deny(ARGV[10], KEYS[6], other, user, ARGV[7]) end
+  noteRevoked(other, 'session_limit')
 end
 if ARGV[8] == '1' then
   -- Every live member was just replaced; the others are tombstones or gone.
@@ -80,7 +123,7 @@ if ARGV[8] == '1' then
   redis.call('SADD', KEYS[5], id)
   keepUntil(KEYS[5], expiresAt)
 end
-redis.call('HSET', KEYS[1], 'c', created, 'e', expires, 'l', created, unpack(ARGV, 16))
+redis.call('HSET', KEYS[1], 'c', created, 'e', expires, 'l', created, unpack(ARGV, 24))
 -- authenticatedAt is kept as given, not moved with createdAt; a row without the field reads
 -- it as createdAt, so the field (one more string for every validation) is only written when
 -- the two differ.
@@ -92,26 +135,54 @@ redis.call('ZADD', KEYS[2], expires, id)
 keepUntil(KEYS[2], expiresAt)
 if createdAt > tonumber(redis.call('HGET', KEYS[4], kind) or '0') then redis.call('HSET', KEYS[4], kind, created) end
 keepUntil(KEYS[4], expiresAt)
+if ARGV[16] == 'k' then
+  if createdAt > tonumber(redis.call('HGET', KEYS[9], kind) or '0') then redis.call('HSET', KEYS[9], kind, created) end
+  keepUntil(KEYS[9], expiresAt)
+end
 redis.call('ZADD', KEYS[6], expires, 's ' .. id .. ' ' .. user)
+if ARGV[19] ~= '' then note(activityBase, KEYS[7], owner, ARGV[19], ARGV[20], ARGV[21]) end
 if #replaced > 0 or #evicted > 0 then redis.call('PUBLISH', ARGV[11], user) end
 return {1, created, expires, replaced, evicted}
 `,
 );
 
 /**
- * The session and its user's epochs: the one command of a validated request.
- * KEYS: session. ARGV: user key prefix. Returns nil or `{sessionFields, epochFields}`.
+ * Raises a tenant's high-water mark for a kind to a new session's createdAt (Redis Cluster,
+ * where the sign-in script cannot reach the tenant's slot). It runs after the sign-in script
+ * and before `create` answers, the tenant's epoch having been read before the script: a
+ * `revokeTenant` over before that read is in the epoch (the session is born after it); one
+ * that starts after this mark covers the session; one in between overlaps the sign-in, which
+ * nobody could use yet (its token is not out), so either order of the two is a valid outcome.
+ * KEYS: tenant marks. ARGV: kind, createdAt, expiresAt.
+ */
+export const tenantMarkScript = defineScript(
+  'tenantMark',
+  `
+if tonumber(ARGV[2]) > tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0') then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
+keepUntil(KEYS[1], tonumber(ARGV[3]))
+return 1
+`,
+);
+
+/**
+ * The session, its user's epochs and, for a row with a tenant, the tenant's epochs: the one
+ * command of a validated request seen for the first time by this process.
+ * KEYS: session. ARGV: user key prefix, the store prefix when the script may read the tenant's
+ * key (a single server) else "" (a cluster: the tenant's slot is another one).
+ * Returns nil or `{sessionFields, epochFields, tenantEpochFields or false}`.
  */
 export const getScript = defineScript(
   'get',
   `
 local row = redis.call('HGETALL', KEYS[1])
 if #row == 0 then return false end
-local user
+local user, tenant
 for i = 1, #row, 2 do
-  if row[i] == 'u' then user = row[i + 1] break end
+  if row[i] == 'u' then user = row[i + 1] elseif row[i] == 't' then tenant = row[i + 1] end
 end
-return {row, redis.call('HGETALL', ARGV[1] .. user .. ':e')}
+local tenantEpochs = false
+if tenant and ARGV[2] ~= '' then tenantEpochs = redis.call('HGETALL', tenantKey(ARGV[2], tenant, 'e')) end
+return {row, redis.call('HGETALL', ARGV[1] .. user .. ':e'), tenantEpochs}
 `,
   { readOnly: true },
 );
@@ -148,8 +219,10 @@ return 1
 );
 
 /**
- * A live row becomes a tombstone; the key keeps its TTL (its absolute expiry).
- * KEYS: session, bucket queue. ARGV: at, reason, denyUntil or "", user key prefix, channel, id.
+ * A live row becomes a tombstone; the key keeps its TTL (its absolute expiry). The activity
+ * entry, when given, is written only if this call revoked.
+ * KEYS: session, bucket queue, bucket activity queue. ARGV: at, reason, denyUntil or "", user
+ * key prefix, channel, id, activity id or "", activity JSON, activity at.
  * Returns the fields as they were, or nil when missing or already revoked.
  */
 export const revokeScript = defineScript(
@@ -164,6 +237,7 @@ for i = 1, #row, 2 do
 end
 redis.call('HSET', KEYS[1], 'ra', ARGV[1], 'rr', ARGV[2])
 if ARGV[3] ~= '' then deny(ARGV[4], KEYS[2], ARGV[6], user, ARGV[3]) end
+if ARGV[7] ~= '' then note(ARGV[4] .. user .. ':', KEYS[3], 'u:' .. user, ARGV[7], ARGV[8], ARGV[9]) end
 redis.call('PUBLISH', ARGV[5], user)
 return row
 `,

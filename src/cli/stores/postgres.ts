@@ -38,9 +38,10 @@ export async function openPostgres(url: string, label: string, flags: StoreFlags
       async migrate() {
         const existed = (await connected.scalar('SELECT to_regclass($1) IS NOT NULL AS present', [`${schema}.${table}`])) === true;
         await store.migrate();
+        const tables = ['', '_epochs', '_denied', '_tenant_epochs', '_activity', '_devices', '_links'].map((suffix) => `${table}${suffix}`).join(', ');
         return existed
-          ? `The PostgreSQL session tables in schema "${schema}" (${table}, ${table}_epochs, ${table}_denied) were already there; migrations are up to date.`
-          : `Created the PostgreSQL session tables in schema "${schema}": ${table}, ${table}_epochs, ${table}_denied.`;
+          ? `The PostgreSQL session tables in schema "${schema}" (${tables}) were already there; migrations are up to date.`
+          : `Created the PostgreSQL session tables in schema "${schema}": ${tables}.`;
       },
       close: connected.close,
     };

@@ -1,0 +1,56 @@
+import type { RedisClientType } from 'redis';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { redisStore } from '../../adapters/redis/index.js';
+import type { RevocationNotice } from '../../src/store.js';
+import { freshUser, insert } from '../../src/testing/store/fixtures.js';
+import { connectNodeRedis, deleteRunKeys, freshPrefix } from '../support/redis-clients.js';
+import { requireService } from '../support/services.js';
+
+const redisUp = await requireService('Redis', 6379);
+
+describe.skipIf(!redisUp)('Redis store: data and messages of the previous version', () => {
+  let client: RedisClientType;
+  beforeAll(async () => {
+    client = await connectNodeRedis(6379);
+  });
+  afterAll(async () => {
+    await deleteRunKeys(client);
+    await client.close();
+  });
+
+  it('checks the tenant of a row written before the tenant had its own field, on first sight and after', async () => {
+    const prefix = freshPrefix('old-row');
+    const store = redisStore({ client, prefix });
+    const userId = freshUser('old-row');
+    const row = await insert(store, userId, { tenantId: 'acme' });
+    // The previous version kept the tenant only among the packed fields.
+    await client.sendCommand(['HDEL', `${prefix}{${row.id.slice(0, 3)}}:s:${row.id}`, 't']);
+    const epochs = await store.revokeTenant!('acme', { kinds: ['browser'], at: row.createdAt + 5 });
+    for (const reader of [redisStore({ client, prefix }), store]) {
+      for (let round = 0; round < 2; round++) {
+        const lookup = await reader.get(row.id);
+        expect(lookup?.session.tenantId).toBe('acme');
+        expect({ ...lookup?.tenantEpochs }).toEqual({ ...epochs });
+      }
+    }
+    expect((await store.listByUser(userId)).tenantEpochs?.['acme']).toEqual(epochs);
+  });
+
+  it('reads a message of the previous version as a user id, and a tenant notice as a tenant', async () => {
+    const prefix = freshPrefix('old-message');
+    const store = redisStore({ client, prefix });
+    const notices: RevocationNotice[] = [];
+    let ready!: () => void;
+    const subscribed = new Promise<void>((resolve) => (ready = resolve));
+    const stop = store.subscribe!((notice) => notices.push(notice), () => ready());
+    onTestFinished(async () => {
+      stop();
+      await store.close?.();
+    });
+    await subscribed;
+    for (const message of ['alice', 't:acme', 'tacme', '\u0000tacme']) await client.sendCommand(['PUBLISH', `${prefix}revocations`, message]);
+    const deadline = Date.now() + 5_000;
+    while (notices.length < 4 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(notices).toEqual([{ userId: 'alice' }, { userId: 't:acme' }, { userId: 'tacme' }, { userId: '', tenantId: 'acme' }]);
+  });
+});
