@@ -1,5 +1,8 @@
 import type { Page } from 'playwright-core';
-import { expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
 import { describeInBrowser, DEVICES, screenshot } from './support/browser.js';
 import { useDemoInBrowser } from './support/fixture.js';
 import { expectSignedIn, expectSignedOut, signIn } from './support/pages.js';
@@ -16,7 +19,10 @@ async function emailsTo(page: Page, to: string): Promise<Array<{ text: string; l
 }
 
 describeInBrowser('"This wasn\'t me": the new-sign-in email and its one-time link', () => {
-  const { device } = useDemoInBrowser();
+  // On the demo's default store, SQLite: support sessions, activity and links as `npm run demo` keeps them.
+  const dataDir = mkdtempSync(join(tmpdir(), 'session-revocation-demo-'));
+  const { device } = useDemoInBrowser({ store: 'sqlite', dataDir });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('GET asks and signs nothing out; the button signs that device out; the link then no longer works', async () => {
     const laptop = await device(DEVICES.windowsFirefox, 'otto@globex.test');
@@ -38,6 +44,8 @@ describeInBrowser('"This wasn\'t me": the new-sign-in email and its one-time lin
     await mail.goto(email!.link);
     await Promise.all([mail.waitForLoadState('load'), mail.getByRole('button', { name: 'Sign out that device' }).click()]);
     expect(await mail.getByRole('heading', { level: 1 }).textContent()).toBe('That device was signed out');
+    // The page open there leaves by itself (live sign-out), then every navigation is refused.
+    await laptop.waitForURL((url) => url.pathname === '/login');
     await expectSignedOut(laptop, '/profile');
 
     // Once only: the same link is refused, and signs out nothing more.
