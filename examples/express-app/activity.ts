@@ -1,82 +1,66 @@
-import type Database from 'better-sqlite3';
-import type { SessionEvent } from '../../src/index.js';
-import { formatEventLine } from '../shared/audit.js';
+import { isSessionError, type ActivityEntry as StoredEntry, type SessionManager } from '../../src/index.js';
 
-/** One audit event as the Activity lists show it. */
+/** One entry of an Activity list, as the views read it. */
 export interface ActivityEntry {
-  readonly id: number;
+  readonly id: string;
   readonly at: number;
-  readonly type: SessionEvent['type'];
+  readonly type: string;
   readonly reason: string;
+  /** Whose activity it is; `null` for a tenant's own entry (everyone signed out). */
   readonly userId: string | null;
   readonly tenantId: string | null;
+  /** Who acted, when it was not the user: an admin, or a teammate with support access. */
   readonly by: string | null;
-  /** A device label, or how many sessions an action ended. */
-  readonly detail: string | null;
+  /** The device, e.g. "Chrome on Mac OS", when the entry names one. */
+  readonly device: string | null;
+  readonly ip: string | null;
 }
 
+/**
+ * The Activity lists read the session manager's account activity: the store writes each entry
+ * in the same step as the change it records, so the list survives a restart and never misses
+ * a sign-out, whichever instance made it.
+ */
 export interface Activity {
-  /** Stores the event and prints it: the session manager's `"*"` listener. */
-  record(event: SessionEvent): void;
-  forUser(userId: string, limit?: number): ActivityEntry[];
-  forTenant(tenantId: string, limit?: number): ActivityEntry[];
+  /** The user's entries and, with `tenantId`, the tenant's own (everyone signed out), newest first. */
+  forUser(userId: string, options: { tenantId?: string | undefined; limit: number }): Promise<ActivityEntry[]>;
+  /** Everyone's entries in a team, newest first: each member's, and the tenant's own once. */
+  forTeam(tenantId: string, userIds: readonly string[], limit: number): Promise<ActivityEntry[]>;
 }
 
-interface ActivityRow {
-  id: number;
-  at: number;
-  type: SessionEvent['type'];
-  reason: string;
-  user_id: string | null;
-  tenant_id: string | null;
-  by: string | null;
-  detail: string | null;
-}
-
-const toEntry = (row: ActivityRow): ActivityEntry => ({
-  id: row.id,
-  at: row.at,
-  type: row.type,
-  reason: row.reason,
-  userId: row.user_id,
-  tenantId: row.tenant_id,
-  by: row.by,
-  detail: row.detail,
+const toEntry = (userId: string, entry: StoredEntry): ActivityEntry => ({
+  id: entry.id,
+  at: entry.at,
+  type: entry.type,
+  reason: entry.reason,
+  // A tenant's own entry is merged into every member's page; it belongs to none of them.
+  userId: entry.type === 'tenant.sessions_invalidated' ? null : userId,
+  tenantId: entry.tenantId ?? null,
+  by: entry.by ?? null,
+  device: entry.deviceLabel ?? null,
+  ip: entry.ip ?? null,
 });
 
-function detailOf(event: SessionEvent): string | null {
-  switch (event.type) {
-    case 'session.created':
-    case 'session.reauthenticated':
-      return event.deviceLabel;
-    case 'sessions.pruned':
-      return String(event.count);
-    case 'tenant.sessions_invalidated':
-      return null;
-    default:
-      return event.sessionIds === undefined ? null : String(event.sessionIds.length);
-  }
-}
-
-/** Keeps the last events in the demo database and hands each one to `log`. */
-export function createActivity(db: Database.Database, log: (line: string) => void): Activity {
-  const insert = db.prepare<[number, string, string, string | null, string | null, string | null, string | null]>(
-    'INSERT INTO demo_activity (at, type, reason, user_id, tenant_id, by, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  );
-  const ofUser = db.prepare<[string, number], ActivityRow>('SELECT * FROM demo_activity WHERE user_id = ? ORDER BY id DESC LIMIT ?');
-  const ofTenant = db.prepare<[string, number], ActivityRow>('SELECT * FROM demo_activity WHERE tenant_id = ? ORDER BY id DESC LIMIT ?');
-  const trim = db.prepare('DELETE FROM demo_activity WHERE id <= (SELECT max(id) FROM demo_activity) - 5000');
-
+export function createActivity(sessions: SessionManager): Activity {
+  const forUser: Activity['forUser'] = async (userId, { tenantId, limit }) => {
+    try {
+      return (await sessions.activity(userId, { limit, tenantId })).map((entry) => toEntry(userId, entry));
+    } catch (error) {
+      // A store that keeps no activity (an older adapter): the lists stay empty, the pages work.
+      // Any other failure (the store is down) is the error page's, as for every other read.
+      if (isSessionError(error) && error.code === 'INVALID_CONFIGURATION') return [];
+      throw error;
+    }
+  };
   return {
-    record(event) {
-      log(formatEventLine(event));
-      const userId = event.type === 'sessions.pruned' || event.type === 'tenant.sessions_invalidated' ? null : event.userId;
-      const tenantId = event.type === 'sessions.pruned' ? null : (event.tenantId ?? null);
-      const by = event.type === 'sessions.pruned' ? null : (event.by ?? null);
-      insert.run(event.at, event.type, event.reason, userId, tenantId, by, detailOf(event));
-      trim.run();
+    forUser,
+    async forTeam(tenantId, userIds, limit) {
+      // Only this tenant's entries: a member's sessions elsewhere are not the team's business.
+      const pages = await Promise.all(userIds.map((userId) => forUser(userId, { tenantId, limit })));
+      const merged = new Map<string, ActivityEntry>();
+      for (const entry of pages.flat()) if (entry.tenantId === tenantId) merged.set(entry.id, entry);
+      // Ids sort like time (the manager makes them so): newest first, across members.
+      return [...merged.values()].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).slice(0, limit);
     },
-    forUser: (userId, limit = 8) => ofUser.all(userId, limit).map(toEntry),
-    forTenant: (tenantId, limit = 12) => ofTenant.all(tenantId, limit).map(toEntry),
   };
 }

@@ -7,6 +7,7 @@ import { createSessionManager, memoryStore, type SessionManager, type SessionSto
 import { createAccounts, type Accounts } from './accounts.js';
 import { createActivity } from './activity.js';
 import { openDatabase } from './database.js';
+import { createOutbox } from './outbox.js';
 import { FRESH_AGE_MINUTES, MAX_BROWSER_SESSIONS } from './limits.js';
 import { createResetLinks } from './reset-links.js';
 import { adminRoutes } from './routes/admin.js';
@@ -14,7 +15,9 @@ import { authRoutes } from './routes/auth.js';
 import type { Deps } from './routes/context.js';
 import { pageRoutes } from './routes/pages.js';
 import { profileRoutes } from './routes/profile.js';
+import { supportRoutes } from './routes/support.js';
 import { errorPage } from './views/errors.js';
+import { formatEventLine } from '../shared/audit.js';
 
 export interface DemoOptions {
   /**
@@ -55,6 +58,8 @@ export interface Demo {
 }
 
 const FRESH_AGE = FRESH_AGE_MINUTES * 60 * 1000;
+/** Where the library's session routes are mounted. */
+const SESSION_ROUTES = '/api/sessions';
 
 /** Security headers for every response: the pages load only their own CSS and script. */
 const securityHeaders: express.RequestHandler = (_req, res, next) => {
@@ -78,7 +83,6 @@ export async function createDemo(options: DemoOptions): Promise<Demo> {
   const db = openDatabase(filename ?? ':memory:');
   const accounts = createAccounts(db);
   await accounts.seed();
-  const activity = createActivity(db, log);
   const onPasswordChange = options.onPasswordChange ?? 'others';
   const clock = options.clock ?? Date.now;
 
@@ -99,14 +103,15 @@ export async function createDemo(options: DemoOptions): Promise<Demo> {
     freshAge: FRESH_AGE,
     clock,
   });
-  sessions.on('*', (event) => activity.record(event));
+  sessions.on('*', (event) => log(formatEventLine(event)));
   const stopPruning = sessions.startPruning();
 
   const deps: Deps = {
     sessions,
     accounts,
-    activity,
+    activity: createActivity(sessions),
     resetLinks: createResetLinks(db),
+    outbox: createOutbox(db, { sessions, accounts, notMePath: `${SESSION_ROUTES}/not-me` }),
     keepsThisDevice: onPasswordChange === 'others',
     clock,
   };
@@ -119,7 +124,8 @@ export async function createDemo(options: DemoOptions): Promise<Demo> {
   // Those ending other sessions need a fresh sign-in too, as the Profile page's forms do.
   // `events` adds GET /api/sessions/events, the stream every signed-in page listens to (see
   // assets/live.ts): a device signed out elsewhere goes to the login page at once, unclicked.
-  app.use(sessionRoutes(sessions, { prefix: '/api/sessions', requireFresh: FRESH_AGE, events: true }));
+  // `revocationLinks` adds /api/sessions/not-me, the "This wasn't me" page of the new-sign-in emails.
+  app.use(sessionRoutes(sessions, { prefix: SESSION_ROUTES, requireFresh: FRESH_AGE, events: true, revocationLinks: true }));
   // The library's cross-site check on the demo's own forms too (its JSON routes apply it
   // themselves): SameSite=Lax already keeps the session cookie off cross-site posts, and this
   // also stops forged sign-ins and sign-outs, which need no cookie.
@@ -129,6 +135,7 @@ export async function createDemo(options: DemoOptions): Promise<Demo> {
   app.use(authRoutes(deps));
   app.use(profileRoutes(deps));
   app.use(adminRoutes(deps));
+  app.use(supportRoutes(deps));
   app.use((_req, res) => {
     res.status(404).set('Cache-Control', 'no-store').type('html').send(errorPage('Page not found', 'There is nothing at this address.').value);
   });

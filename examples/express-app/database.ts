@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 
 /**
- * The demo's own tables (accounts, tenant settings, reset links, activity). They sit in the
+ * The demo's own tables (accounts, tenant settings, reset links, the outbox). They sit in the
  * same SQLite file as the session store's tables, which use their own prefix.
  */
 const SCHEMA = `
@@ -24,18 +24,17 @@ CREATE TABLE IF NOT EXISTS demo_reset_links (
   expires_at INTEGER NOT NULL,
   used_at INTEGER
 );
-CREATE TABLE IF NOT EXISTS demo_activity (
+CREATE TABLE IF NOT EXISTS demo_outbox (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   at INTEGER NOT NULL,
-  type TEXT NOT NULL,
-  reason TEXT NOT NULL,
-  user_id TEXT,
-  tenant_id TEXT,
-  by TEXT,
-  detail TEXT
+  to_email TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  text TEXT NOT NULL,
+  link TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS demo_activity_user ON demo_activity (user_id, id);
-CREATE INDEX IF NOT EXISTS demo_activity_tenant ON demo_activity (tenant_id, id);
+-- The Activity lists read the session store's own account activity now; the demo's copy of
+-- the audit events, kept by earlier versions, goes.
+DROP TABLE IF EXISTS demo_activity;
 `;
 
 /** Opens the demo database (a file, or `":memory:"`) with the app's tables in place. */

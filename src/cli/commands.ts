@@ -4,7 +4,9 @@ import { exportUser } from './commands/export-user.js';
 import { list } from './commands/list.js';
 import { migrate } from './commands/migrate.js';
 import { prune } from './commands/prune.js';
+import { revokeTenant } from './commands/revoke-tenant.js';
 import { revokeUser } from './commands/revoke-user.js';
+import { stats } from './commands/stats.js';
 
 /** Every command, in the order the help lists them. A new command is one file and one line here. */
-export const COMMANDS: readonly Command[] = [migrate, list, revokeUser, prune, exportUser, eraseUser];
+export const COMMANDS: readonly Command[] = [migrate, list, revokeUser, revokeTenant, prune, stats, exportUser, eraseUser];

@@ -13,6 +13,11 @@ export interface CliStoreHarness {
   store(): Promise<SessionStore>;
   /** Removes everything this run wrote (the namespace) and closes what it opened. */
   cleanup(): Promise<void>;
+  /**
+   * The store deletes a row once it expires, so `stats` never counts one as expired (Redis: a
+   * session's keys expire with it). @default false
+   */
+  readonly dropsExpiredRows?: boolean;
 }
 
 /**
@@ -81,7 +86,7 @@ export function describeCliOnStore(
       expect(await run('list', 'nobody')).toMatchObject({ code: 0, stdout: 'No live sessions for user nobody.\n' });
     });
 
-    it('revoke-user signs out everywhere: browser and remember by default, every kind with --kinds all', async () => {
+    it('revoke-user signs out everywhere: browser, remember and support sessions by default, every kind with --kinds all', async () => {
       const sessions = await manager({ kinds: { kiosk: {} } });
       const browser = await sessions.create({ userId: 'bob', userAgent: UA.chromeMac });
       const api = await sessions.create({ userId: 'bob', kind: 'api' });
@@ -158,6 +163,81 @@ export function describeCliOnStore(
       expect(left.sessions.map((session) => session.id)).toEqual([live.session.id]);
 
       expect(await run('prune')).toMatchObject({ code: 0, stdout: 'Deleted 0 expired sessions.\n' });
+    });
+
+    it('stats counts the rows of each kind: live, revoked, expired (a table, or JSON with --json)', async () => {
+      const counts = async (): Promise<Record<string, { live: number; revoked: number; expired: number }>> => {
+        const answer = await run('stats', '--json');
+        expect(answer).toMatchObject({ code: 0, stderr: '' });
+        return JSON.parse(answer.stdout) as Record<string, { live: number; revoked: number; expired: number }>;
+      };
+      const zero = { live: 0, revoked: 0, expired: 0 };
+      const before = await counts();
+      const sessions = await manager({ kinds: { kiosk: {} } });
+      await sessions.create({ userId: 'kim', userAgent: UA.chromeMac });
+      await sessions.create({ userId: 'kim', userAgent: UA.firefoxWindows });
+      await sessions.revoke((await sessions.create({ userId: 'kim', kind: 'api' })).session.id);
+      await sessions.create({ userId: 'kim', kind: 'kiosk' });
+      await (await manager({ past: 31 * DAY })).create({ userId: 'kim', kind: 'api' });
+
+      const after = await counts();
+      const change = (kind: string) => {
+        const [now, then] = [after[kind] ?? zero, before[kind] ?? zero];
+        return { live: now.live - then.live, revoked: now.revoked - then.revoked, expired: now.expired - then.expired };
+      };
+      const expired = harness.dropsExpiredRows === true ? 0 : 1;
+      expect(change('browser')).toEqual({ live: 2, revoked: 0, expired: 0 });
+      expect(change('api')).toEqual({ live: 0, revoked: 1, expired });
+      expect(change('kiosk')).toEqual({ live: 1, revoked: 0, expired: 0 });
+
+      const table = await run('stats');
+      expect(table).toMatchObject({ code: 0, stderr: '' });
+      const lines = table.stdout.trimEnd().split('\n');
+      expect(lines[0]).toMatch(/^KIND +LIVE +REVOKED +EXPIRED$/);
+      expect(lines).toContain(lines.find((line) => /^kiosk +\d+ +\d+ +\d+$/.test(line)));
+      const kiosk = after['kiosk']!;
+      expect(lines.find((line) => line.startsWith('kiosk '))?.split(/ +/)).toEqual(['kiosk', String(kiosk.live), String(kiosk.revoked), String(kiosk.expired)]);
+      const total = Object.values(after).reduce((sum, count) => sum + count.live, 0);
+      expect(lines.at(-1)?.split(/ +/).slice(0, 2)).toEqual(['TOTAL', String(total)]);
+
+      // After prune, nothing counts as expired any more (and the next test starts clean).
+      expect((await run('prune')).code).toBe(0);
+      const pruned = await counts();
+      expect(pruned['api']?.expired ?? 0).toBe(before['api']?.expired ?? 0);
+    });
+
+    it('revoke-tenant asks first, then signs out every user of the tenant and no one else; the tenant\'s activity says who', async () => {
+      const sessions = await manager();
+      const henry = await sessions.create({ userId: 'henry', tenantId: 'globex', userAgent: UA.chromeMac });
+      const iris = await sessions.create({ userId: 'iris', tenantId: 'globex', userAgent: UA.firefoxWindows });
+      const henryApi = await sessions.create({ userId: 'henry', tenantId: 'globex', kind: 'api' });
+      const outsider = await sessions.create({ userId: 'jack', tenantId: 'initech', userAgent: UA.chromeMac });
+
+      const declined = await cli(['revoke-tenant', 'globex', ...harness.args], { input: 'n\n' });
+      expect(declined.code).toBe(1);
+      expect(declined.stderr).toContain('Sign out every user of tenant globex? [y/N]');
+      expect(declined.stderr).toContain('session-revocation: Nothing signed out: tenant globex was not confirmed (answer "y", or pass --yes).');
+      expect(await sessions.validate(henry.token)).toMatchObject({ ok: true });
+      // No answer at all (a script without --yes) is a no too.
+      expect((await run('revoke-tenant', 'globex')).code).toBe(1);
+
+      const confirmed = await cli(['revoke-tenant', 'globex', '--by', 'ops', ...harness.args], { input: 'y\n' });
+      expect(confirmed.code).toBe(0);
+      expect(confirmed.stdout).toMatch(/^Signed out tenant globex \(browser, impersonation, remember\): its sessions created until \S+Z are refused\.\n$/);
+      expect(await sessions.validate(henry.token)).toMatchObject({ ok: false });
+      expect(await sessions.validate(iris.token)).toMatchObject({ ok: false });
+      expect(await sessions.validate(henryApi.token)).toMatchObject({ ok: true });
+      expect(await sessions.validate(outsider.token)).toMatchObject({ ok: true });
+      const entries = await sessions.activity('henry', { tenantId: 'globex' });
+      expect(entries[0]).toMatchObject({ type: 'tenant.sessions_invalidated', by: 'ops', tenantId: 'globex' });
+      // A sign-in after it is not refused.
+      const later = await sessions.create({ userId: 'henry', tenantId: 'globex', userAgent: UA.chromeMac });
+      expect(await sessions.validate(later.token)).toMatchObject({ ok: true });
+
+      const all = await run('revoke-tenant', 'globex', '--kinds', 'all', '--yes');
+      expect(all.stdout).toMatch(/^Signed out tenant globex \(api, browser, impersonation, remember\)/);
+      expect(await sessions.validate(henryApi.token)).toMatchObject({ ok: false });
+      expect(await sessions.validate(outsider.token)).toMatchObject({ ok: true });
     });
 
     it('erase-user asks first, erases on "y" or --yes, and keeps every old token refused', async () => {

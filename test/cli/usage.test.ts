@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { barePackage, cli, type CliRun } from './bin.js';
 
-const COMMANDS = ['migrate', 'list', 'revoke-user', 'prune', 'export-user'];
+const COMMANDS = ['migrate', 'list', 'revoke-user', 'revoke-tenant', 'prune', 'stats', 'export-user', 'erase-user'];
 
 /** An error as the CLI must print it: one line, the program's name first, no stack trace. */
 function expectOneLine(run: CliRun, code: number, message: RegExp): void {
@@ -30,11 +30,13 @@ describe('session-revocation --help', () => {
     const runs = await Promise.all(COMMANDS.map((command) => cli([command, '--help'])));
     for (const [index, run] of runs.entries()) {
       expect(run).toMatchObject({ code: 0, stderr: '' });
-      expect(run.stdout).toMatch(new RegExp(`^Usage: session-revocation ${COMMANDS[index]}( <userId>)? --store <where>`));
+      expect(run.stdout).toMatch(new RegExp(`^Usage: session-revocation ${COMMANDS[index]}( <(userId|tenantId)>)? --store <where>`));
     }
     expect((await cli(['list', '--help'])).stdout).toContain('--json');
     expect((await cli(['revoke-user', '--help'])).stdout).toMatch(/--kinds all\|<kind>.*\n.*--by <actor>/);
     expect((await cli(['prune', '--help'])).stdout).toContain('--batch-size <n>');
+    expect((await cli(['revoke-tenant', '--help'])).stdout).toMatch(/--kinds all\|<kind>.*\n.*--by <actor>.*\n.*--yes/);
+    expect((await cli(['stats', '--help'])).stdout).toMatch(/^Count the stored sessions per kind: live, revoked, expired\.$[\s\S]*--json/m);
   });
 });
 
@@ -56,6 +58,12 @@ describe.concurrent('bad usage exits 2 with one line', () => {
     [['prune', '--store', 'memory', '--json'], /unknown option --json/],
     [['revoke-user', 'u1', '--store', 'memory', '--kinds', 'browser,'], /--kinds takes "all" or a comma-separated list/],
     [['list', 'x'.repeat(300), '--store', 'memory'], /user/i],
+    [['revoke-tenant', '--store', 'memory'], /revoke-tenant needs <tenantId>/],
+    [['revoke-tenant', 't1', '--store', 'memory', '--kinds', ',browser'], /--kinds takes "all" or a comma-separated list/],
+    [['revoke-tenant', 't1', '--store', 'memory', '--yes=no'], /--yes/],
+    [['revoke-tenant', 'x'.repeat(300), '--yes', '--store', 'memory'], /tenant/i],
+    [['stats', 'sessions', '--store', 'memory'], /unexpected argument "sessions" for stats/],
+    [['stats', '--store', 'memory', '--kinds', 'all'], /unknown option --kinds/],
   ])('%j', async (args, message) => {
     expectOneLine(await cli(args), 2, message);
   });
@@ -98,6 +106,14 @@ describe('the memory store', () => {
     const revoked = await cli(['revoke-user', 'u1', '--store', 'memory', '--kinds', 'all']);
     expect(revoked).toMatchObject({ code: 0, stderr: '' });
     expect(revoked.stdout).toMatch(/^Signed out user u1 everywhere \(api, browser, impersonation, remember\)/);
+    expect(await cli(['stats', '--store', 'memory'])).toMatchObject({ code: 0, stdout: 'No sessions in the store.\n', stderr: '' });
+    expect(await cli(['stats', '--store', 'memory', '--json'])).toMatchObject({ code: 0, stdout: '{}\n' });
+    const tenant = await cli(['revoke-tenant', 't1', '--store', 'memory', '--yes', '--kinds', 'browser,kiosk']);
+    expect(tenant).toMatchObject({ code: 0, stderr: '' });
+    expect(tenant.stdout).toMatch(/^Signed out tenant t1 \(browser, kiosk\): its sessions created until \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ are refused\.\n$/);
+    const declined = await cli(['revoke-tenant', 't1', '--store', 'memory'], { input: 'no\n' });
+    expect(declined).toMatchObject({ code: 1, stdout: '' });
+    expect(declined.stderr).toMatch(/^Sign out every user of tenant t1\? \[y\/N\] \nsession-revocation: Nothing signed out: tenant t1 was not confirmed \(answer "y", or pass --yes\)\.\n$/);
   });
 
   it('takes the store from SESSION_REVOCATION_STORE when --store is not given', async () => {

@@ -56,7 +56,7 @@ describeInBrowser('sensitive actions: password confirmation, the session cap and
     expect(await noticeText(laptop)).toContain('Every other device was logged out');
     expect(await deviceLabels(laptop)).toEqual(['Chrome on Mac OS']);
     const activity = await laptop.getByTestId('activity').textContent();
-    expect(activity).toContain('Logged out 1 other device');
+    expect(activity).toContain('Logged out every other device');
     expect(activity).toContain('Confirmed the password on Chrome on Mac OS');
     expect(await activityTypes(laptop)).toEqual(['user.session_invalidated', 'session.reauthenticated', 'session.created', 'session.created']);
     expect(server().log.filter((line) => line.includes('user=u-ben') && line.includes('session.reauthenticated'))).toHaveLength(1);

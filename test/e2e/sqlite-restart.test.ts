@@ -74,7 +74,7 @@ describeInBrowser('npm run demo on the SQLite store', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('keeps sessions and the global logout setting across a restart, and prints audit events', async () => {
+  it('keeps sessions, their activity and the global logout setting across a restart, and prints audit events', async () => {
     const port = await freePort();
     const first = await runDemo(dataDir, port);
     running.push(first);
@@ -97,6 +97,9 @@ describeInBrowser('npm run demo on the SQLite store', () => {
 
       await expectSignedIn(laptop.page, '/profile');
       expect(await deviceLabels(laptop.page)).toEqual(['Chrome on Mac OS', 'Safari on iOS']);
+      // The Activity list is the store's own account activity: it survived the restart too.
+      const activity = await laptop.page.locator('[data-testid="activity"] .activity-text').allTextContents();
+      expect(activity.map((line) => line.replace(/\s+/g, ' ').trim().replace(/ (session|user)\..*$/, ''))).toEqual(['Signed in on Safari on iOS', 'Signed in on Chrome on Mac OS']);
       await expectSignedIn(phone.page, '/');
       await laptop.page.goto('/settings');
       expect(await laptop.page.getByLabel('Enable global logout').isChecked()).toBe(true);

@@ -84,6 +84,48 @@ describe('examples/express-app', () => {
     expect(sameOrigin.status).toBe(303);
   });
 
+  it('View as: only an owner, only for a teammate of their tenant; End revokes the support session', async () => {
+    const cookieOf = (response: Response, name: string) => response.headers.getSetCookie().find((line) => line.startsWith(`${name}=`))?.split(';')[0] ?? '';
+    const as = async (email: string) => cookieOf(await post('/login', { email, password: DEMO_PASSWORD }), 'session');
+    const viewAs = (userId: string, cookie: string) => post(`/team/${userId}/view-as`, {}, { cookie, ...PAGE });
+
+    // An admin is not an owner; a member does not reach the Team routes at all.
+    expect((await viewAs('u-ben', await as('alan@acme.test'))).status).toBe(404);
+    expect((await viewAs('u-alan', await as('ben@acme.test'))).status).toBe(403);
+    const owner = await as('ada@acme.test');
+    for (const userId of ['u-otto', 'u-ada', 'nobody']) expect((await viewAs(userId, owner)).status).toBe(404);
+
+    const started = await viewAs('u-ben', owner);
+    expect(started.status).toBe(303);
+    const support = cookieOf(started, 'session');
+    expect(cookieOf(started, 'keystone_own_session')).toBe(owner.replace(/^session=/, 'keystone_own_session='));
+    for (const line of started.headers.getSetCookie()) expect(line).toMatch(/; HttpOnly;.*SameSite=Lax/i);
+    const page = await (await fetch(`${server.url}/`, { headers: { ...PAGE, cookie: support } })).text();
+    expect(page).toContain('You are viewing as Ben Carter — support access by Ada Lovelace');
+    // The JSON routes refuse it too: a support session is never fresh.
+    expect((await fetch(`${server.url}/api/sessions/sign-out-others`, { method: 'POST', headers: { cookie: support } })).status).toBe(403);
+    expect((await post('/profile/password', { current: DEMO_PASSWORD, password: 'x'.repeat(12), confirm: 'x'.repeat(12) }, { cookie: support, ...PAGE })).status).toBe(403);
+
+    // Without the owner's cookie (another browser), End still ends the support session.
+    const ended = await post('/support-access/end', {}, { cookie: support, ...PAGE });
+    expect(ended.headers.get('location')).toBe('/login?notice=support-access-ended');
+    expect((await fetch(`${server.url}/api/sessions`, { headers: { cookie: support } })).status).toBe(401);
+    expect((await fetch(`${server.url}/api/sessions`, { headers: { cookie: owner } })).status).toBe(200);
+  });
+
+  it('shows the new-sign-in emails on /outbox to anyone, each with its one-time "This wasn\'t me" link', async () => {
+    await post('/login', { email: 'grace@globex.test', password: DEMO_PASSWORD });
+    const outbox = await fetch(`${server.url}/outbox`, { headers: PAGE });
+    expect(outbox.status).toBe(200);
+    const html = await outbox.text();
+    expect(html).toMatch(/To grace@globex\.test · New sign-in to your Keystone account/);
+    const link = /href="(\/api\/sessions\/not-me\?token=[^"]+)"/.exec(html)?.[1];
+    expect(link).toBeDefined();
+    const asked = await fetch(`${server.url}${link!.replaceAll('&amp;', '&')}`, { headers: PAGE });
+    expect(asked.status).toBe(200);
+    expect(await asked.text()).toContain('Sign out that device');
+  });
+
   it('accepts state changes only as POST', async () => {
     const { cookie } = await signIn();
     for (const path of ['/logout', '/profile/sign-out-everywhere', '/profile/sessions/log-out-others']) {

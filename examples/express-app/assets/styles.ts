@@ -136,6 +136,7 @@ code { font: 0.86em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace
 .table td { padding: 12px 16px; border-bottom: 1px solid var(--border); vertical-align: middle; }
 .table tr:last-child td { border-bottom: 0; }
 .table form { margin: 0; }
+.inline-form { display: inline-block; margin: 0 6px 6px 0; }
 .row-actions { display: flex; flex-wrap: wrap; justify-content: flex-end; gap: 6px; }
 .person { display: flex; align-items: center; gap: 10px; }
 .role { text-transform: capitalize; font-weight: 500; }
@@ -166,6 +167,11 @@ code { font: 0.86em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace
 .password { background: var(--bg); border: 1px solid var(--border); border-radius: 5px; padding: 1px 6px; color: var(--text); }
 .demo-mail { border: 1px dashed #b9c2f5; background: var(--info-bg); border-radius: 10px; padding: 16px; margin: 16px 0; }
 .demo-label { display: block; font-size: 0.75rem; font-weight: 700; text-transform: uppercase; letter-spacing: 0.05em; color: var(--primary-dark); margin-bottom: 8px; }
+.outbox { list-style: none; margin: 0; padding: 0; }
+/* Support access ("View as") */
+.support-banner { background: #fff4d6; border-bottom: 1px solid #f0c36d; color: #5c3b00; padding: 8px 16px; text-align: center; font-weight: 600; }
+.support-banner form { display: inline; }
+.link-button { background: none; border: 0; padding: 0; font: inherit; color: var(--primary-dark); text-decoration: underline; cursor: pointer; }
 .footnote { text-align: center; color: var(--muted); font-size: 0.85rem; margin-top: 28px; }
 
 /* Confirmation dialog */

@@ -15,6 +15,11 @@ function maySignOut(viewer: Viewer, member: User): boolean {
   return viewer.user.role === 'owner' || member.role === 'member';
 }
 
+/** Owners may view the app as anyone else of their tenant ("View as", support access). */
+function mayViewAs(viewer: Viewer, member: User): boolean {
+  return viewer.user.role === 'owner' && viewer.supportBy === undefined && member.id !== viewer.user.id && member.tenantId === viewer.user.tenantId;
+}
+
 /** Settings (the tenant's "Enable global logout") and Team (sign a teammate out everywhere). */
 export function adminRoutes({ sessions, accounts, activity, clock }: Deps): Router {
   const router = Router();
@@ -36,7 +41,7 @@ export function adminRoutes({ sessions, accounts, activity, clock }: Deps): Rout
     const members: TeamMember[] = await Promise.all(
       accounts.usersOf(viewer.tenant.id).map(async (user) => {
         const devices = await sessions.list(user.id);
-        return { user, deviceCount: devices.length, lastUsed: devices[0]?.lastUsed, canSignOut: maySignOut(viewer, user) };
+        return { user, deviceCount: devices.length, lastUsed: devices[0]?.lastUsed, canSignOut: maySignOut(viewer, user), canViewAs: mayViewAs(viewer, user) };
       }),
     );
     sendPage(
@@ -44,7 +49,7 @@ export function adminRoutes({ sessions, accounts, activity, clock }: Deps): Rout
       teamPage({
         viewer,
         members,
-        activity: activity.forTenant(viewer.tenant.id),
+        activity: await activity.forTeam(viewer.tenant.id, accounts.usersOf(viewer.tenant.id).map((user) => user.id), 12),
         nameOf: nameLookup(accounts),
         now: clock(),
         notice: noticeFor(req.query.notice),

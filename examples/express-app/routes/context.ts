@@ -3,6 +3,7 @@ import type { SessionManager } from '../../../src/index.js';
 import { canManage } from '../../shared/demo-users.js';
 import type { Accounts } from '../accounts.js';
 import type { Activity } from '../activity.js';
+import type { Outbox } from '../outbox.js';
 import type { ResetLinks } from '../reset-links.js';
 import { forbiddenPage } from '../views/errors.js';
 import type { SafeHtml } from '../views/html.js';
@@ -14,6 +15,7 @@ export interface Deps {
   readonly accounts: Accounts;
   readonly activity: Activity;
   readonly resetLinks: ResetLinks;
+  readonly outbox: Outbox;
   /** `policy.onPasswordChange === "others"`: the device that changes the password stays signed in. */
   readonly keepsThisDevice: boolean;
   readonly clock: () => number;
@@ -25,7 +27,9 @@ export function viewerOf(req: Request, accounts: Accounts): Viewer {
   const user = userId === null ? undefined : accounts.userById(userId);
   const tenant = user === undefined ? undefined : accounts.tenant(user.tenantId);
   if (user === undefined || tenant === undefined) throw new Error('A signed-in request has no account: was requireSession() mounted on this route?');
-  return { user, tenant };
+  // Set during support access ("View as"), from the session or an access token's `act` claim.
+  const { impersonatorId } = req.sessions;
+  return { user, tenant, supportBy: impersonatorId === null ? undefined : accounts.userById(impersonatorId) };
 }
 
 /** A form field as a string: missing, repeated or non-string values read as "". */

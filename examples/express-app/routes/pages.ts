@@ -6,10 +6,11 @@ import { LIVE_SCRIPT, SESSION_CLIENT_SCRIPT } from '../assets/live.js';
 import { STYLES } from '../assets/styles.js';
 import { dashboardPage } from '../views/dashboard.js';
 import { noticeFor } from '../views/notices.js';
+import { outboxPage } from '../views/outbox.js';
 import { nameLookup, sendPage, viewerOf, type Deps } from './context.js';
 
 /** The dashboard and the static assets (stylesheet, script, icon). */
-export function pageRoutes({ accounts, activity, clock }: Deps): Router {
+export function pageRoutes({ accounts, activity, outbox, clock }: Deps): Router {
   const router = Router();
 
   router.get('/assets/styles.css', (_req, res) => {
@@ -31,6 +32,9 @@ export function pageRoutes({ accounts, activity, clock }: Deps): Router {
     });
   }
 
+  // The emails the demo would have sent (new sign-ins), for anyone: there is no mail server.
+  router.get('/outbox', (_req, res) => sendPage(res, outboxPage({ emails: outbox.latest() })));
+
   router.get('/', requireSession(), async (req, res) => {
     const viewer = viewerOf(req, accounts);
     sendPage(
@@ -38,7 +42,7 @@ export function pageRoutes({ accounts, activity, clock }: Deps): Router {
       dashboardPage({
         viewer,
         deviceCount: (await req.sessions.list()).length,
-        activity: activity.forUser(viewer.user.id, 5),
+        activity: await activity.forUser(viewer.user.id, { tenantId: viewer.tenant.id, limit: 5 }),
         nameOf: nameLookup(accounts),
         now: clock(),
         notice: noticeFor(req.query.notice),

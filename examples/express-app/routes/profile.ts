@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import { requireFresh, requireSession } from '../../../adapters/express/index.js';
 import { hashPassword, verifyPassword } from '../../shared/passwords.js';
 import { noticeFor } from '../views/notices.js';
+import { refuseDuringSupportAccess } from './support.js';
 import { profilePage } from '../views/profile.js';
 import { emailProblem, field, nameLookup, passwordProblem, sendPage, viewerOf, type Deps } from './context.js';
 
@@ -16,7 +17,7 @@ export function profileRoutes(deps: Deps): Router {
     return profilePage({
       viewer,
       sessions: await req.sessions.list(),
-      activity: activity.forUser(viewer.user.id, 10),
+      activity: await activity.forUser(viewer.user.id, { tenantId: viewer.tenant.id, limit: 10 }),
       nameOf: nameLookup(accounts),
       now: clock(),
       keepsThisDevice,
@@ -32,6 +33,8 @@ export function profileRoutes(deps: Deps): Router {
   // ending other sessions and changing the email or password need the password typed within
   // the manager's freshAge. An older session is sent to "Confirm it's you" (/login?reauth=1),
   // then back to this page, where the user clicks again.
+  // During support access ("View as") they are refused outright, and so is signing out everywhere.
+  router.post(['/profile/sessions/log-out-others', '/profile/sessions/:id/log-out', '/profile/password', '/profile/email', '/profile/sign-out-everywhere'], refuseDuringSupportAccess(deps));
   router.post(['/profile/sessions/log-out-others', '/profile/sessions/:id/log-out', '/profile/password', '/profile/email'], requireFresh());
 
   router.post('/profile/sessions/log-out-others', async (req, res) => {

@@ -2,20 +2,22 @@ import { formatLastUsed } from '../../../src/index.js';
 import type { ActivityEntry } from '../activity.js';
 import { html, type SafeHtml } from './html.js';
 
-/** A sentence for an audit event; `nameOf` turns user ids into names. */
+/** A sentence for an activity entry; `nameOf` turns user ids into names. */
 export function describeActivity(entry: ActivityEntry, nameOf: (userId: string) => string): string {
-  const device = entry.detail ?? 'an unknown device';
-  const count = Number(entry.detail ?? 0);
+  const device = entry.device ?? 'an unknown device';
   const by = entry.by === null ? undefined : nameOf(entry.by);
   switch (entry.type) {
     case 'session.created':
+      if (entry.reason === 'impersonation') return `Support access by ${by ?? 'a teammate'} began`;
       if (entry.reason === 'password_changed') return `Stayed signed in on ${device} with a fresh session after the password change`;
       if (entry.reason === 'email_changed') return `Stayed signed in on ${device} with a fresh session after the email change`;
       return `Signed in on ${device}`;
     case 'session.reauthenticated':
       return `Confirmed the password on ${device}`;
     case 'session.revoked':
-      if (entry.reason === 'sign_out') return 'Signed out of one device';
+      if (entry.reason === 'support_access_ended') return `Support access by ${by ?? 'a teammate'} ended`;
+      if (entry.reason === 'not_me') return `Signed out ${entry.device ?? 'a device'} from a "This wasn't me" link`;
+      if (entry.reason === 'sign_out') return by === undefined ? 'Signed out of one device' : `${by} signed out of one device`;
       if (entry.reason === 'session_limit') return 'Signed in on one device too many: the least recently used one was signed out';
       if (entry.reason === 'replaced') return 'Signed in again on the same browser, ending its previous session there';
       if (entry.reason === 'expired') return 'A session expired';
@@ -25,7 +27,7 @@ export function describeActivity(entry: ActivityEntry, nameOf: (userId: string) 
         case 'sign_out_everywhere':
           return 'Signed out everywhere';
         case 'sign_out_others':
-          return count === 1 ? 'Logged out 1 other device' : `Logged out ${count} other devices`;
+          return by === undefined ? 'Logged out every other device' : `${by} logged out every other device`;
         case 'global_logout':
           return 'Global logout: signing out ended every device';
         case 'password_changed':
@@ -34,6 +36,8 @@ export function describeActivity(entry: ActivityEntry, nameOf: (userId: string) 
           return 'Password reset: every device signed out';
         case 'email_changed':
           return 'Email changed: every other device signed out';
+        case 'not_me':
+          return 'Signed out of every device from a "This wasn\'t me" link';
         case 'admin':
           return `Signed out of every device by ${by ?? 'an administrator'}`;
         case 'admin_api_tokens':
@@ -41,10 +45,10 @@ export function describeActivity(entry: ActivityEntry, nameOf: (userId: string) 
         default:
           return `Sessions invalidated (${entry.reason})`;
       }
-    case 'sessions.pruned':
-      return `${count} expired sessions pruned`;
     case 'tenant.sessions_invalidated':
       return `Everyone in the organization was signed out by ${by ?? 'an administrator'}`;
+    default:
+      return `${entry.type} (${entry.reason})`;
   }
 }
 
@@ -66,14 +70,25 @@ const isReplacement = (entry: ActivityEntry | undefined): entry is ActivityEntry
  * same instant, shown as one line. Then identical consecutive lines (the same person signing in
  * again and again) are shown once, with how many times.
  */
-function activityLines(entries: readonly ActivityEntry[], nameOf: (userId: string) => string, showWho: boolean): ActivityLine[] {
+function activityLines(stored: readonly ActivityEntry[], nameOf: (userId: string) => string, showWho: boolean): ActivityLine[] {
+  // The store lists a sign-in's `replaced` entry just before the sign-in itself (its id is the
+  // sign-in's id plus a suffix): put the sign-in first, so the two read as one line.
+  const entries = [...stored];
+  for (let index = 0; index + 1 < entries.length; index += 1) {
+    const [first, second] = [entries[index]!, entries[index + 1]!];
+    if (isReplacement(first) && second.type === 'session.created' && second.userId === first.userId && second.at === first.at) {
+      entries[index] = second;
+      entries[index + 1] = first;
+      index += 1;
+    }
+  }
   const lines: ActivityLine[] = [];
   for (let index = 0; index < entries.length; index += 1) {
     const entry = entries[index]!;
     const older = entries[index + 1];
     const folds = entry.type === 'session.created' && isReplacement(older) && older.userId === entry.userId && older.at === entry.at;
     const text = folds
-      ? `Signed in again on ${entry.detail ?? 'an unknown device'}, ending its previous session there`
+      ? `Signed in again on ${entry.device ?? 'an unknown device'}, ending its previous session there`
       : isReplacement(entry)
         ? 'Signed in again on the same browser, ending its previous session there'
         : describeActivity(entry, nameOf);
@@ -87,7 +102,7 @@ function activityLines(entries: readonly ActivityEntry[], nameOf: (userId: strin
   return lines;
 }
 
-/** The "Activity" list: what the session manager's audit events say, newest first. */
+/** The "Activity" list: the account activity the store keeps, newest first. */
 export function activityList(
   entries: readonly ActivityEntry[],
   options: { nameOf: (userId: string) => string; now: number; showWho?: boolean },

@@ -9,6 +9,16 @@ export function forbiddenPage(viewer: Viewer): SafeHtml {
   });
 }
 
+/** A sensitive action tried during support access ("View as"): refused, whoever asks. */
+export function supportAccessRefusedPage(viewer: Viewer): SafeHtml {
+  const by = viewer.supportBy?.name ?? 'A teammate';
+  return appPage({
+    title: 'Not during support access',
+    viewer,
+    content: html`<section class="card" data-testid="support-refused"><h1>Not during support access</h1><p>${by} is viewing as ${viewer.user.name}. Changing the password or email and signing devices out need ${viewer.user.name}'s own password, typed on their own device, so they are refused here.</p><p><a href="/">Back to the dashboard</a></p></section>`,
+  });
+}
+
 export function errorPage(title: string, message: string): SafeHtml {
   return publicPage({ title, content: html`<section class="card"><h1>${title}</h1><p>${message}</p><p><a href="/">Back to Keystone</a></p></section>` });
 }

@@ -7,6 +7,8 @@ import type { Notice } from './notices.js';
 export interface Viewer {
   readonly user: User;
   readonly tenant: Tenant;
+  /** During support access ("View as"): the teammate viewing the app as {@link user}. */
+  readonly supportBy?: User | undefined;
 }
 
 type Section = 'dashboard' | 'profile' | 'team' | 'settings';
@@ -40,7 +42,7 @@ function navLink(href: string, label: string, section: Section, active: Section 
 }
 
 /** The account menu in the top-right corner: profile links and the one-device "Sign out". */
-function accountMenu({ user, tenant }: Viewer): SafeHtml {
+function accountMenu({ user, tenant, supportBy }: Viewer): SafeHtml {
   return html`<details class="account-menu">
   <summary aria-label="Account menu">
     <span class="avatar">${initials(user.name)}</span>
@@ -55,11 +57,26 @@ function accountMenu({ user, tenant }: Viewer): SafeHtml {
     </div>
     <a role="menuitem" href="/profile">Profile</a>
     ${canManage(user.role) ? html`<a role="menuitem" href="/team">Team</a><a role="menuitem" href="/settings">Settings</a>` : ''}
-    <form method="post" action="/logout" class="menu-signout">
+    ${
+      supportBy === undefined
+        ? html`<form method="post" action="/logout" class="menu-signout">
       <button type="submit" role="menuitem">Sign out</button>
-    </form>
+    </form>`
+        : html`<form method="post" action="/support-access/end" class="menu-signout">
+      <button type="submit" role="menuitem">End support access</button>
+    </form>`
+    }
   </div>
 </details>`;
+}
+
+/** Shown on every page during support access: whose account this is, who is looking, and the way back. */
+function supportBanner({ user, supportBy }: Viewer): SafeHtml {
+  if (supportBy === undefined) return html``;
+  return html`<div class="support-banner" role="status" data-testid="support-banner">
+  <span>You are viewing as ${user.name} — support access by ${supportBy.name}</span> ·
+  <form method="post" action="/support-access/end"><button type="submit" class="link-button">End</button></form>
+</div>`;
 }
 
 /** The shared confirmation dialog; app.js fills it from a form's data-confirm-* attributes. */
@@ -93,6 +110,7 @@ export function appPage(options: { title: string; viewer: Viewer; active?: Secti
     ${accountMenu(viewer)}
   </div>
 </header>
+${supportBanner(viewer)}
 <main class="container">
 ${noticeBanner(notice)}
 ${content}

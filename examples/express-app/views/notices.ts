@@ -16,6 +16,7 @@ const NOTICES = {
   'settings-saved': { tone: 'success', text: 'Settings saved. They apply to everyone in your organization from now on.' },
   'member-signed-out': { tone: 'success', text: 'Your teammate was signed out of every device. Their API tokens still work.' },
   'member-api-tokens-revoked': { tone: 'success', text: "Your teammate's API tokens were revoked. Their browser sessions are unchanged." },
+  'support-access-ended': { tone: 'info', text: 'Support access ended. Your teammate sees it in their activity.' },
   'session-revoked': { tone: 'info', text: 'You were signed out from another device (or by an administrator). Sign in again to continue.' },
   'session-expired': { tone: 'info', text: 'Your session expired. Sign in again to continue.' },
 } as const satisfies Record<string, { tone: 'info' | 'success'; text: string }>;

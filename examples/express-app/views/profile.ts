@@ -16,11 +16,13 @@ function deviceIcon(deviceType: string | undefined): SafeHtml {
   return deviceType === 'mobile' ? ICONS.mobile : deviceType === 'tablet' ? ICONS.tablet : ICONS.desktop;
 }
 
-function sessionRow(view: SessionView): SafeHtml {
+function sessionRow(view: SessionView, nameOf: (userId: string) => string): SafeHtml {
+  // A teammate's "View as" is listed as support access, with their name rather than their id.
+  const label = view.impersonatorId === undefined ? view.deviceLabel : `Support access by ${nameOf(view.impersonatorId)}`;
   return html`<li class="session-row${view.current ? ' is-current' : ''}" data-testid="session-row" data-session-id="${view.id}">
   <span class="device-icon">${deviceIcon(view.deviceType)}</span>
   <div class="session-text">
-    <span class="device-label">${view.deviceLabel}</span>
+    <span class="device-label">${label}</span>
     <span class="muted last-used">${view.current ? 'Active now' : `Last used: ${view.lastUsed}`}</span>
   </div>
   <div class="session-status">
@@ -28,14 +30,14 @@ function sessionRow(view: SessionView): SafeHtml {
       view.current
         ? html`<span class="badge badge-current">Current session</span>`
         : html`<form method="post" action="/profile/sessions/${encodeURIComponent(view.id)}/log-out">
-      <button type="submit" class="button button-small" aria-label="Log out ${view.deviceLabel}">Log out</button>
+      <button type="submit" class="button button-small" aria-label="Log out ${label}">Log out</button>
     </form>`
     }
   </div>
 </li>`;
 }
 
-function loginManagement(views: readonly SessionView[]): SafeHtml {
+function loginManagement(views: readonly SessionView[], nameOf: (userId: string) => string): SafeHtml {
   const others = views.filter((view) => !view.current).length;
   return html`<section class="card" id="login-management" aria-labelledby="login-management-title">
   <div class="card-header">
@@ -43,7 +45,7 @@ function loginManagement(views: readonly SessionView[]): SafeHtml {
     <p class="muted">Every device signed in to your account, with when it was last used. Log out any device you don't recognise. At most ${MAX_BROWSER_SESSIONS} browsers stay signed in: signing in on another one signs out the one used least recently. Logging out devices asks for your password again when you last typed it more than ${FRESH_AGE_MINUTES} minutes ago.</p>
   </div>
   <ul class="session-list">
-    ${views.map(sessionRow)}
+    ${views.map((view) => sessionRow(view, nameOf))}
   </ul>
   <div class="card-footer">
     <form method="post" action="/profile/sessions/log-out-others"
@@ -128,7 +130,7 @@ export function profilePage(options: {
   <h1>Profile</h1>
   <p class="muted">${viewer.user.name} · ${viewer.user.email} · ${viewer.tenant.name}</p>
 </div>
-${loginManagement(sessions)}
+${loginManagement(sessions, nameOf)}
 ${emailCard({ email: viewer.user.email, error: emailError })}
 ${passwordCard({ error: passwordError, keepsThisDevice })}
 <section class="card" id="activity" aria-labelledby="activity-title">

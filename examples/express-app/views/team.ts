@@ -12,6 +12,8 @@ export interface TeamMember {
   readonly lastUsed: string | undefined;
   /** Whether the viewer may sign this person out. */
   readonly canSignOut: boolean;
+  /** Whether the viewer (an owner) may view the app as this person: support access. */
+  readonly canViewAs: boolean;
 }
 
 function memberRow(member: TeamMember, viewer: Viewer): SafeHtml {
@@ -28,6 +30,12 @@ function memberRow(member: TeamMember, viewer: Viewer): SafeHtml {
   <td data-testid="member-devices">${member.deviceCount === 0 ? html`<span class="muted">Signed out</span>` : `${member.deviceCount} ${member.deviceCount === 1 ? 'device' : 'devices'}`}</td>
   <td class="muted">${member.lastUsed ?? '—'}</td>
   <td class="align-end">${
+    member.canViewAs
+      ? html`<form method="post" action="/team/${encodeURIComponent(user.id)}/view-as" class="inline-form">
+        <button type="submit" class="button button-small button-ghost" aria-label="View as ${user.name}">View as</button>
+      </form>`
+      : ''
+  }${
     member.canSignOut
       ? html`<div class="row-actions">${
           member.deviceCount > 0
@@ -65,7 +73,7 @@ export function teamPage(options: {
     notice,
     content: html`<div class="page-header">
   <h1>Team</h1>
-  <p class="muted">People in ${viewer.tenant.name}. "Sign out everywhere" ends a teammate's browser and remember-me sessions on every device at once; "Revoke API tokens" ends only the tokens their scripts and integrations use.</p>
+  <p class="muted">People in ${viewer.tenant.name}. "Sign out everywhere" ends a teammate's browser and remember-me sessions on every device at once; "Revoke API tokens" ends only the tokens their scripts and integrations use. An owner can "View as" a teammate to see what they see: a support session of an hour at most, listed on their Security page, which cannot change their password or email or sign devices out.</p>
 </div>
 <section class="card card-flush">
   <table class="table">

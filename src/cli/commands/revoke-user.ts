@@ -11,7 +11,7 @@ export const revokeUser: Command = {
   args: ['userId'],
   options: { kinds: { type: 'string' }, by: { type: 'string' } },
   optionHelp: [
-    ['--kinds all|<kind>,<kind>…', 'Session kinds to sign out (default: browser,remember, as "sign out everywhere" in the app)'],
+    ['--kinds all|<kind>,<kind>…', 'Session kinds to sign out (default: browser,remember,impersonation, as "sign out everywhere" in the app)'],
     ['--by <actor>', 'Who did it, for the audit trail (default: cli)'],
   ],
   details:
@@ -33,7 +33,8 @@ export const revokeUser: Command = {
   },
 };
 
-function parseKinds(value: string | boolean | undefined): readonly string[] | 'all' | undefined {
+/** Reads `--kinds`: `all`, or a comma-separated list (no empty item), without repeats. */
+export function parseKinds(value: string | boolean | undefined): readonly string[] | 'all' | undefined {
   if (value === undefined) return undefined;
   if (value === 'all') return 'all';
   const kinds = String(value)
