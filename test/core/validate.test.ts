@@ -154,3 +154,27 @@ describe('input and configuration errors', () => {
     expect(isSessionError(new Error('x'))).toBe(false);
   });
 });
+
+describe('validate: idle timeouts', () => {
+  it('refuses a session idle for its kind\'s idleTimeout, on the synchronous and the store path', async () => {
+    for (const wrap of [(store: ReturnType<typeof memoryStore>) => store, (store: ReturnType<typeof memoryStore>) => ({ ...store })]) {
+      const clock = new TestClock();
+      const sessions = createSessionManager({ store: wrap(memoryStore()), clock: clock.read, idleTimeout: 30 * MINUTE, touchInterval: MINUTE });
+      const { token } = await sessions.create({ userId: 'alice' });
+      clock.advance(30 * MINUTE - 1);
+      expect((await sessions.validate(token)).ok).toBe(true);
+      clock.advance(30 * MINUTE);
+      expect(await sessions.validate(token)).toEqual({ ok: false, reason: 'idle' });
+    }
+  });
+
+  it('judges a stored session of a kind this instance does not declare without an idle timeout', async () => {
+    const clock = new TestClock();
+    const store = memoryStore();
+    const other = createSessionManager({ store, clock: clock.read, kinds: { kiosk: {} } });
+    const { token } = await other.create({ userId: 'alice', kind: 'kiosk' });
+    const sessions = createSessionManager({ store, clock: clock.read, idleTimeout: MINUTE, touchInterval: 0 });
+    clock.advance(10 * MINUTE);
+    expect((await sessions.validate(token)).ok).toBe(true);
+  });
+});

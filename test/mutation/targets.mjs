@@ -20,10 +20,10 @@ export const targets = [
     mutate: ['src/access-tokens/**/*.ts', '!src/access-tokens/check-options.ts'],
     tests: ['test/core/access-tokens.test.ts', 'test/core/access-token-hostile.test.ts', 'test/core/access-token-verify.test.ts', 'test/core/access-token-state.test.ts'],
   },
-  // The manager's validation path: the lines of liveness() to validate() in the lifecycle.
+  // The manager's validation path: the synchronous (memory store) and the store path.
   {
     name: 'manager-validate',
-    mutate: ['src/manager/lifecycle.ts:181-243'],
+    mutate: ['src/manager/validate.ts'],
     tests: ['test/core/validate.test.ts', 'test/core/validate-path.test.ts', 'test/core/manager-options.test.ts', 'test/core/non-string-tokens.test.ts'],
   },
   { name: 'store-answers', mutate: ['src/store-answers.ts'], tests: ['test/core/store-answers.test.ts'] },
