@@ -225,7 +225,7 @@ export function prepareStatements(db: BetterSqlite3.Database, t: TableNames): St
        VALUES (@id, @user_id, @tenant_id, @type, @at, @reason, @session_id, @device_label, @ip, @by)`,
     ),
     activityPage: [
-      // Stryker disable next-line BooleanLiteral: a page with a tenant of NULL merges no entry, so it answers the same (the tests kill the cursor literals on this line).
+      // Stryker disable next-line BooleanLiteral: the first page with a tenant of NULL merges no entry, so it answers the same (the tests kill the other three literals on this line).
       [prepareActivityPage(db, t, false, false), prepareActivityPage(db, t, false, true)],
       [prepareActivityPage(db, t, true, false), prepareActivityPage(db, t, true, true)],
     ],
