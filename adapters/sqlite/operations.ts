@@ -91,6 +91,7 @@ export function createOperations(db: BetterSqlite3.Database, s: Statements): Ope
 
   const create = db.transaction((created: NewSessionRecord, options: CreateOptions): CreateResult => {
     const epoch = s.epochOf.get(created.userId, created.kind) ?? 0;
+    // Stryker disable next-line ConditionalExpression: without a tenant the lookup binds NULL, which matches no row, and answers 0 as well (the tests kill the opposite, tenant epochs never read).
     const tenantEpoch = created.tenantId === undefined ? 0 : (s.tenantEpochOf.get(created.tenantId, created.kind) ?? 0);
     const createdAt = Math.max(created.createdAt, epoch + 1, tenantEpoch + 1);
     const expiresAt = createdAt + created.maxAge;
@@ -212,8 +213,15 @@ export function createOperations(db: BetterSqlite3.Database, s: Statements): Ope
     const deleted = s.pruneSessions.run(options.now, options.limit).changes;
     s.pruneDenied.run(options.now, options.limit);
     let left = options.limit;
+    // The checks below only skip a statement that would delete nothing: a cut-off of NULL
+    // matches no row, and `left` is never below 0 (the limit is positive and no batch deletes
+    // more than it), so a batch of LIMIT 0 is empty. The same lines hold the mutants that never
+    // run a statement or run it only when the budget is spent: the tests kill those.
+    // Stryker disable next-line ConditionalExpression: skips a statement that would delete nothing (see above).
     if (options.activityBefore !== undefined) left -= s.pruneActivity.run(options.activityBefore, left).changes;
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: skips a statement that would delete nothing (see above).
     if (options.devicesBefore !== undefined && left > 0) left -= s.pruneDevices.run(options.devicesBefore, left).changes;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: skips a statement that would delete nothing (see above).
     if (left > 0) s.pruneLinks.run(options.now, left);
     return deleted;
   });
@@ -261,6 +269,7 @@ export function createOperations(db: BetterSqlite3.Database, s: Statements): Ope
     // Nothing to write takes no write lock.
     appendActivity: (entries) => (entries.length === 0 ? undefined : appendActivity.immediate(entries)),
     listActivity(userId, options) {
+      // Stryker disable next-line ConditionalExpression: the page with a tenant binds NULL for none, which matches no entry, so it answers the same (the tests kill the opposite, tenant entries never merged).
       const withTenant = options.tenantId === undefined ? 0 : 1;
       const withCursor = options.before === undefined ? 0 : 1;
       const page = s.activityPage[withTenant][withCursor];

@@ -35,6 +35,7 @@ export const targets = [
   {
     name: 'sqlite-store',
     mutate: ['adapters/sqlite/operations.ts', 'adapters/sqlite/statements.ts', 'adapters/sqlite/rows.ts'],
-    tests: ['test/stores/sqlite.test.ts', 'test/sqlite/persistence.test.ts', 'test/sqlite/connections.test.ts', 'test/sqlite/options.test.ts'],
+    tests: ['test/stores/sqlite.test.ts', 'test/sqlite/persistence.test.ts', 'test/sqlite/connections.test.ts', 'test/sqlite/options.test.ts',
+      'test/sqlite/activity.test.ts', 'test/sqlite/tenants.test.ts', 'test/sqlite/erase.test.ts'],
   },
 ];

@@ -56,7 +56,7 @@ describe('sqlite store: activity written with what it records', () => {
     const { session } = await store.create(record('bea'), { replaceDevice: false, activity: entry('bea', { id: 'first' }) });
     // A refused sign-in: no session, no entry.
     const refused = store.create(record('bea'), { replaceDevice: false, limit: { max: 1, onLimit: 'refuse', idleBefore: 0 }, activity: entry('bea', { id: 'refused' }) });
-    await expect(refused).rejects.toMatchObject({ code: 'SESSION_LIMIT' });
+    await expect(refused).rejects.toMatchObject({ code: 'SESSION_LIMIT', message: 'The session limit of this user and kind is reached.' });
     // Revoking a tombstone writes no second entry.
     expect(await store.revoke(session.id, { at: Date.now(), reason: 'sign_out', activity: entry('bea', { id: 'revoked' }) })).not.toBeNull();
     expect(await store.revoke(session.id, { at: Date.now(), reason: 'sign_out', activity: entry('bea', { id: 'again' }) })).toBeNull();
@@ -108,6 +108,8 @@ describe('sqlite store: activity written with what it records', () => {
       ['0'],
     ]);
     expect((await store.listActivity!('dan', { limit: 2, before: 'a' })).map((row) => row.id)).toEqual(['_', 'Z']);
+    // The tenant's entries are merged on a page after a cursor as well.
+    expect((await store.listActivity!('dan', { limit: 2, tenantId: 't', before: 'z' })).map((row) => row.id)).toEqual(['b-tenant', 'a']);
     await store.close?.();
   });
 
@@ -135,6 +137,25 @@ describe('sqlite store: activity written with what it records', () => {
       expect({ sql, scans }).toEqual({ sql, scans: [] });
     }
     database.close();
+  });
+});
+
+describe('sqlite store: appending nothing', () => {
+  it('takes no write lock, so it answers at once while another connection writes', async () => {
+    const filename = files.next();
+    const store = sqliteStore({ filename, busyTimeout: 200 });
+    await store.appendActivity!([entry('kit')]);
+    const writer = new Database(filename);
+    writer.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(store.appendActivity!([])).resolves.toBeUndefined();
+      // A real entry waits for the lock and, still taken past the busy timeout, is refused.
+      await expect(store.appendActivity!([entry('kit')])).rejects.toThrow();
+    } finally {
+      writer.exec('ROLLBACK');
+      writer.close();
+      await store.close?.();
+    }
   });
 });
 
