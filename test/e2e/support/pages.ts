@@ -16,9 +16,26 @@ export function location(page: Page): string {
   return url.pathname + url.search;
 }
 
+/**
+ * Loads `path`. A page that watches its session (live sign-out) may be on its way to the login
+ * page by itself when the revocation happened elsewhere: that navigation is let finish, then
+ * `path` is loaded again.
+ */
+export async function visit(page: Page, path: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.goto(path);
+      return;
+    } catch (error) {
+      if (attempt >= 3 || !/interrupted by another navigation/.test(String(error))) throw error;
+      await page.waitForLoadState();
+    }
+  }
+}
+
 /** Loads `path` and asserts the device was sent to the login page instead. */
 export async function expectSignedOut(page: Page, path = '/profile'): Promise<void> {
-  await page.goto(path);
+  await visit(page, path);
   const url = new URL(page.url());
   expect({ path: url.pathname, next: url.searchParams.get('next') }).toEqual({ path: '/login', next: path });
   await expect.poll(() => page.getByRole('heading', { name: 'Sign in' }).isVisible()).toBe(true);
@@ -26,7 +43,7 @@ export async function expectSignedOut(page: Page, path = '/profile'): Promise<vo
 
 /** Loads `path` and asserts the device is still signed in there. */
 export async function expectSignedIn(page: Page, path = '/profile'): Promise<void> {
-  await page.goto(path);
+  await visit(page, path);
   expect(location(page)).toBe(path);
 }
 
