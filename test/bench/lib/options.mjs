@@ -16,6 +16,9 @@
 //                                          memory and Redis validation, and each framework's
 //                                          lib:memory row, for a before/after table
 //
+// Instructions per request of one server under callgrind (not part of `npm run bench`):
+//   node test/bench/http/instructions.mjs <framework> <variant>
+//
 // Environment: BENCH_ONLY, BENCH_QUICK=1, BENCH_STORES, BENCH_FRAMEWORKS, REDIS_URL
 // (default redis://127.0.0.1:6379), PGHOST/PGPORT/PGUSER/PGDATABASE (default 127.0.0.1:5432,
 // postgres, test).
