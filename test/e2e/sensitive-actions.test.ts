@@ -88,6 +88,8 @@ describeInBrowser('sensitive actions: password confirmation, the session cap and
   it('a fourth browser signs out the least recently used of the first three', async () => {
     const laptop = await device(DEVICES.macChrome, 'alan@acme.test');
     const phone = await device(DEVICES.iphoneSafari, 'alan@acme.test');
+    // The phone's tab is closed (nothing watches its session there): it learns why at its next visit.
+    await phone.goto('about:blank');
     const office = await device(DEVICES.windowsFirefox, 'alan@acme.test');
     // The laptop, signed in first, is used again two minutes later: the phone is now the one
     // used least recently.
