@@ -36,7 +36,9 @@ const SEQUENCE_SPAN = 36 ** 6;
  */
 export function activityId(at: number): string {
   sequence = (sequence + 1) % SEQUENCE_SPAN;
-  return `${String(Math.max(0, Math.floor(at))).padStart(15, '0')}-${sequence.toString(36).padStart(6, '0')}${randomBytes(6).toString('base64url')}`;
+  // join() builds one flat string; a template literal (and padStart) leaves a tree of pieces
+  // that stays that size in every store that keeps the id in memory.
+  return [String(Math.max(0, Math.floor(at))).padStart(15, '0'), '-', sequence.toString(36).padStart(6, '0'), randomBytes(6).toString('base64url')].join('');
 }
 
 /** The fields of an entry before its id. */

@@ -1,35 +1,109 @@
 import type { Epochs, SessionRecord } from '../store.js';
 import type { Device } from './device-table.js';
 import type { IdSet } from './id-set.js';
+import type { TextMarks } from './text-marks.js';
 
 // What the memory store keeps per session and per user, shaped for heap size.
 
 // A row keeps the hash as a 32-character latin1 string: far smaller on the heap than a
 // Buffer per session, and it is not the secret, only its SHA-256. Every field costs heap in
-// every session, so the device fields share one object per browser and the revocation
-// fields exist only once a session is revoked.
-export interface Row {
+// every session, so the device fields share one object per browser, and what most sessions
+// do not have (revocation, data, re-authentication...) lives in one optional `rare` object.
+//
+// Times: V8 boxes every field that holds a number beyond a small integer (16 bytes per field
+// and row), so only `createdAt` is a full timestamp. The expiry is kept as whole seconds after
+// it and the last use as ms after it, both small integers that sit in the row itself; a value
+// that does not fit (a lifetime that is not whole seconds, a session used more than 24 days
+// after its creation) goes to `rare`. The accessors answer the same numbers either way.
+
+/**
+ * Largest small integer Node's V8 keeps in a field without a box (32-bit signed). Where V8
+ * compresses pointers the limit is 31 bits, and larger offsets are boxed like any timestamp.
+ */
+const SMALL = 0x7fff_ffff;
+
+/** `to - from` when it is a whole number of `unit` ms that fits a small integer and decodes exactly; else -1. */
+function smallOffset(from: number, to: number, unit: number): number {
+  const offset = (to - from) / unit;
+  return Number.isInteger(offset) && offset >= 0 && offset <= SMALL && from + offset * unit === to ? offset : -1;
+}
+
+/** The fields a row is created with: its own and those it keeps in other forms. */
+export type RowFields = Pick<Row, 'id' | 'userId' | 'tenantId' | 'kind' | 'hash' | 'createdAt' | 'expiresAt' | 'device' | 'ip' | 'rare'> & {
+  readonly data: SessionRecord['data'];
+};
+
+/** One session in the memory store (see above for its layout). */
+export class Row {
   readonly id: string;
   readonly userId: string;
   readonly tenantId: string | undefined;
   readonly kind: string;
   readonly hash: string;
   readonly createdAt: number;
-  readonly expiresAt: number;
-  lastUsedAt: number;
+  /** Seconds from `createdAt` to the expiry, or -1: in `rare.expiresAt`. */
+  readonly #expiresIn: number;
+  /** Ms from `createdAt` to the last use, or -1: in `rare.lastUsedAt`. */
+  #lastUsedIn: number;
   readonly device: Device;
   readonly ip: string | undefined;
-  readonly data: SessionRecord['data'];
-  revoked: Revocation | undefined;
-  // Set only for the few sessions that differ from the defaults: re-authenticated (or signed in
-  // at another time than their createdAt), session-only cookies, support sessions. One slot.
   rare: Rare | undefined;
+
+  constructor(fields: RowFields) {
+    this.id = fields.id;
+    this.userId = fields.userId;
+    this.tenantId = fields.tenantId;
+    this.kind = fields.kind;
+    this.hash = fields.hash;
+    this.createdAt = fields.createdAt;
+    this.#expiresIn = smallOffset(fields.createdAt, fields.expiresAt, 1_000);
+    this.#lastUsedIn = 0;
+    this.device = fields.device;
+    this.ip = fields.ip;
+    let rare = fields.rare;
+    if (this.#expiresIn === -1) rare = { ...rare, expiresAt: fields.expiresAt };
+    if (fields.data !== undefined) rare = { ...rare, data: fields.data };
+    this.rare = rare;
+  }
+
+  get expiresAt(): number {
+    return this.#expiresIn === -1 ? this.rare!.expiresAt! : this.createdAt + this.#expiresIn * 1_000;
+  }
+
+  get lastUsedAt(): number {
+    return this.#lastUsedIn === -1 ? this.rare!.lastUsedAt! : this.createdAt + this.#lastUsedIn;
+  }
+
+  set lastUsedAt(at: number) {
+    this.#lastUsedIn = smallOffset(this.createdAt, at, 1);
+    if (this.#lastUsedIn === -1) this.rare = { ...this.rare, lastUsedAt: at };
+  }
+
+  get revoked(): Revocation | undefined {
+    return this.rare?.revoked;
+  }
+
+  set revoked(revocation: Revocation | undefined) {
+    this.rare = { ...this.rare, revoked: revocation };
+  }
 }
 
+/** What few sessions have; absent fields are the defaults. */
 export interface Rare {
-  readonly authenticatedAt: number | undefined;
-  readonly persistent: false | undefined;
+  /** Re-authenticated, or signed in at another time than `createdAt`. */
+  readonly authenticatedAt?: number | undefined;
+  /** A session-only cookie. */
+  readonly persistent?: false | undefined;
+  /** A support session. */
   readonly impersonatorId?: string | undefined;
+  /** The app's data. */
+  readonly data?: SessionRecord['data'];
+  /** Set once the session is revoked. */
+  readonly revoked?: Revocation | undefined;
+  /** The expiry, when it is not a whole number of seconds after `createdAt`. */
+  readonly expiresAt?: number | undefined;
+  /** The last use, when it is more than 24 days after `createdAt` or not a whole ms after it. */
+  readonly lastUsedAt?: number | undefined;
 }
 
 /** A tenant's epochs and high-water marks per kind (prototype-free records). */
@@ -50,7 +124,8 @@ export interface Revocation {
 export interface UserState {
   ids: IdSet;
   epochs: Record<string, number> | undefined;
-  highWater: Record<string, number> | undefined;
+  /** The latest `createdAt` per kind (see text-marks.ts). */
+  highWater: TextMarks | undefined;
   denied: Map<string, number> | undefined;
 }
 

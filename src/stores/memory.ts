@@ -29,7 +29,8 @@ import { ExpiryIndex } from './expiry-index.js';
 import { addId, eachId, isEmpty, removeId, type IdSet } from './id-set.js';
 import { Interner } from './interner.js';
 import { MemoryActivity } from './memory-activity.js';
-import { keyedByText, NO_EPOCHS, type Rare, type Row, type TenantState, type UserState } from './memory-rows.js';
+import { keyedByText, NO_EPOCHS, Row, type Rare, type TenantState, type UserState } from './memory-rows.js';
+import { findMark, raiseMark } from './text-marks.js';
 
 /** Options of {@link memoryStore}. */
 export interface MemoryStoreOptions {
@@ -169,7 +170,7 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
               impersonatorId: record.impersonatorId,
             }
           : undefined;
-      const row: Row = {
+      const row = new Row({
         id: record.id,
         userId: strings.intern(record.userId),
         tenantId: strings.intern(record.tenantId),
@@ -177,17 +178,14 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
         hash: Buffer.from(record.secretHash).toString('latin1'),
         createdAt,
         expiresAt: createdAt + record.maxAge,
-        lastUsedAt: createdAt,
         device: devices.intern(record),
         ip: record.ip,
         data: structuredClone(record.data),
-        revoked: undefined,
         rare,
-      };
+      });
       rows.set(row.id, row);
       state.ids = addId(state.ids, row.id);
-      const marks = (state.highWater ??= keyedByText());
-      marks[row.kind] = Math.max(marks[row.kind] ?? 0, createdAt);
+      state.highWater = raiseMark(state.highWater, row.kind, createdAt);
       expiry.add(row.expiresAt, row.id);
       if (row.tenantId !== undefined) {
         let tenant = tenants.get(row.tenantId);
@@ -223,7 +221,7 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
       if (row === undefined || row.revoked !== undefined) return false;
       const current = row.rare?.authenticatedAt ?? row.createdAt;
       // Stryker disable next-line EqualityOperator: at === current writes the same values
-      if (at > current) row.rare = { authenticatedAt: at, persistent: row.rare?.persistent, impersonatorId: row.rare?.impersonatorId };
+      if (at > current) row.rare = { ...row.rare, authenticatedAt: at };
       return true;
     },
 
@@ -244,7 +242,7 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
       const epochs = (state.epochs ??= keyedByText());
       const result = keyedByText();
       for (const kind of revokeOptions.kinds) {
-        const raised = Math.max(epochs[kind] ?? 0, revokeOptions.at, state.highWater?.[kind] ?? 0);
+        const raised = Math.max(epochs[kind] ?? 0, revokeOptions.at, findMark(state.highWater, kind) ?? 0);
         epochs[kind] = raised;
         result[kind] = raised;
       }
@@ -436,7 +434,8 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
 
 // The fields of get() but the hash, in the field order of toRecord (one object shape per kind of answer).
 function toSession(row: Row): Session {
-  const { device, revoked } = row;
+  // `rare` read once: most rows have none, and what they lack is the default.
+  const { device, rare } = row;
   return {
     id: row.id,
     userId: row.userId,
@@ -445,18 +444,18 @@ function toSession(row: Row): Session {
     createdAt: row.createdAt,
     expiresAt: row.expiresAt,
     lastUsedAt: row.lastUsedAt,
-    authenticatedAt: row.rare?.authenticatedAt ?? row.createdAt,
-    persistent: row.rare?.persistent,
+    authenticatedAt: rare?.authenticatedAt ?? row.createdAt,
+    persistent: rare?.persistent,
     deviceKey: device.deviceKey,
     browser: device.browser,
     os: device.os,
     deviceType: device.deviceType,
     userAgent: device.userAgent,
     ip: row.ip,
-    data: row.data,
-    impersonatorId: row.rare?.impersonatorId,
-    revokedAt: revoked?.at,
-    revokedReason: revoked?.reason,
+    data: rare?.data,
+    impersonatorId: rare?.impersonatorId,
+    revokedAt: rare?.revoked?.at,
+    revokedReason: rare?.revoked?.reason,
   };
 }
 
@@ -468,7 +467,8 @@ function leastRecentlyUsedFirst(a: Row, b: Row): number {
 }
 
 function toRecord(row: Row): SessionRecord {
-  const { device, revoked } = row;
+  // `rare` read once: most rows have none, and what they lack is the default.
+  const { device, rare } = row;
   return {
     id: row.id,
     userId: row.userId,
@@ -478,17 +478,17 @@ function toRecord(row: Row): SessionRecord {
     createdAt: row.createdAt,
     expiresAt: row.expiresAt,
     lastUsedAt: row.lastUsedAt,
-    authenticatedAt: row.rare?.authenticatedAt ?? row.createdAt,
-    persistent: row.rare?.persistent,
+    authenticatedAt: rare?.authenticatedAt ?? row.createdAt,
+    persistent: rare?.persistent,
     deviceKey: device.deviceKey,
     browser: device.browser,
     os: device.os,
     deviceType: device.deviceType,
     userAgent: device.userAgent,
     ip: row.ip,
-    data: row.data,
-    impersonatorId: row.rare?.impersonatorId,
-    revokedAt: revoked?.at,
-    revokedReason: revoked?.reason,
+    data: rare?.data,
+    impersonatorId: rare?.impersonatorId,
+    revokedAt: rare?.revoked?.at,
+    revokedReason: rare?.revoked?.reason,
   };
 }

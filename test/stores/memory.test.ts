@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DeviceTable } from '../../src/stores/device-table.js';
 import { Interner } from '../../src/stores/interner.js';
 import { memoryStore } from '../../src/stores/memory.js';
+import { findMark, raiseMark } from '../../src/stores/text-marks.js';
 import { describeStoreConformance } from '../../src/testing/index.js';
 import { newRecord } from '../../src/testing/store/fixtures.js';
 import { vitestRunner } from '../runner.js';
@@ -50,5 +51,48 @@ describe('memory store device table', () => {
       ids.push(session.id);
     }
     for (const [index, id] of ids.entries()) expect(deviceOf((await store.get(id))!.session)).toEqual(inputs[index]);
+  });
+});
+
+describe('memory store rows', () => {
+  const day = 86_400_000;
+
+  it('keeps what a re-authentication does not change: data, a far last use, an odd expiry', async () => {
+    const store = memoryStore();
+    const record = newRecord(store, 'ada', { createdAt: 1_700_000_000_123, maxAge: 30 * day + 500, data: { theme: 'dark' } });
+    await store.create(record, { replaceDevice: false });
+    await store.touch(record.id, record.createdAt + 28 * day);
+    expect(await store.reauthenticate(record.id, record.createdAt + 29 * day)).toBe(true);
+    const read = (await store.get(record.id))!.session;
+    expect(read).toMatchObject({
+      createdAt: 1_700_000_000_123,
+      expiresAt: 1_700_000_000_123 + 30 * day + 500,
+      lastUsedAt: 1_700_000_000_123 + 28 * day,
+      authenticatedAt: 1_700_000_000_123 + 29 * day,
+      data: { theme: 'dark' },
+    });
+    expect(read.revokedAt).toBeUndefined();
+  });
+
+  it('answers times that are not whole milliseconds exactly', async () => {
+    const store = memoryStore();
+    const record = newRecord(store, 'bob', { createdAt: 1_700_000_000_000.25, maxAge: 1_000.5 });
+    await store.create(record, { replaceDevice: false });
+    await store.touch(record.id, 1_700_000_000_000.75);
+    const read = (await store.get(record.id))!.session;
+    expect([read.createdAt, read.expiresAt, read.lastUsedAt]).toEqual([1_700_000_000_000.25, 1_700_000_001_000.75, 1_700_000_000_000.75]);
+  });
+});
+
+describe('memory store text marks', () => {
+  it('keeps the latest time per key, any text a key, never lowered', () => {
+    let marks = raiseMark(undefined, 'browser', 10);
+    for (const [kind, at] of [['__proto__', 5], ['constructor', 7], ['browser', 8], ['toString', 3], ['browser', 12], ['__proto__', 4]] as const) {
+      marks = raiseMark(marks, kind, at);
+    }
+    expect([findMark(marks, 'browser'), findMark(marks, '__proto__'), findMark(marks, 'constructor'), findMark(marks, 'toString')]).toEqual([12, 5, 7, 3]);
+    expect(findMark(marks, 'remember')).toBeUndefined();
+    expect(findMark(undefined, 'browser')).toBeUndefined();
+    expect(marks).toHaveLength(8);
   });
 });
