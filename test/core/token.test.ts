@@ -70,6 +70,20 @@ describe('session tokens', () => {
     expect(parseToken(token)).toBeUndefined();
   });
 
+  it('takes every base64url character and no other at every position of the id and the secret', () => {
+    const alphabet = new Set('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_');
+    const token = `${ID}.${SECRET}`;
+    const codes = [...Array.from({ length: 256 }, (_, code) => code), 0x100, 0x2028, 0xd800, 0xff0d];
+    for (let position = 0; position < TOKEN_LENGTH; position++) {
+      if (position === ID.length) continue;
+      for (const code of codes) {
+        const char = String.fromCharCode(code);
+        const changed = token.slice(0, position) + char + token.slice(position + 1);
+        expect(parseToken(changed) !== undefined, `${JSON.stringify(char)} at ${position}`).toBe(alphabet.has(char));
+      }
+    }
+  });
+
   it('answers undefined, never throws, for anything that is not a string', () => {
     const minted = mintToken().token;
     for (const value of [undefined, null, 42, true, [minted], { toString: () => minted }, Buffer.from(minted)]) {

@@ -1,0 +1,142 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import express, { type Request, type Response } from 'express';
+import { afterEach, describe, expect, it } from 'vitest';
+import { requireSession, sessionMiddleware } from '../../adapters/express/index.js';
+import { createSessionManager, type SessionManager } from '../../src/index.js';
+import { listen } from './listen.js';
+
+// `req.sessions` as the app sees it wherever Express puts the request: mounted apps, apps
+// without the middleware in the same process, apps that assign it themselves, plain Node.
+
+const opened: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((app) => app.close()));
+});
+
+async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
+  const app = await listen(createServer(handler));
+  opened.push(app);
+  return app.url;
+}
+
+async function signIn(url: string, userId: string): Promise<string> {
+  const response = await fetch(`${url}/login?user=${userId}`, { method: 'POST', headers: { origin: url } });
+  expect(response.status).toBe(200);
+  return response.headers.getSetCookie()[0]!.split(';')[0]!;
+}
+
+const json = async (url: string, cookie?: string): Promise<unknown> => {
+  const response = await fetch(url, cookie === undefined ? {} : { headers: { cookie } });
+  return response.json();
+};
+
+function withLogin(app: express.Express): express.Express {
+  app.post('/login', async (req, res) => {
+    await req.sessions.signIn({ userId: String(req.query['user']) });
+    res.json({ ok: true });
+  });
+  return app;
+}
+
+const me = (req: Request, res: Response) => res.json({ userId: req.sessions.userId, status: req.sessions.status });
+
+describe('express: req.sessions', () => {
+  let sessions: SessionManager;
+
+  it('is each request’s own, also when requests of two users interleave', async () => {
+    sessions = createSessionManager();
+    const app = withLogin(express().use(sessionMiddleware(sessions)));
+    app.get('/slow', requireSession(), async (req, res) => {
+      const before = req.sessions.userId;
+      await new Promise((resolve) => setTimeout(resolve, Number(req.query['wait'])));
+      res.json({ before, after: req.sessions.userId });
+    });
+    const url = await serve(app);
+    const [ada, bob] = [await signIn(url, 'ada'), await signIn(url, 'bob')];
+    const answers = await Promise.all([
+      json(`${url}/slow?wait=60`, ada),
+      json(`${url}/slow?wait=0`, bob),
+      json(`${url}/slow?wait=30`, ada),
+    ]);
+    expect(answers).toEqual([
+      { before: 'ada', after: 'ada' },
+      { before: 'bob', after: 'bob' },
+      { before: 'ada', after: 'ada' },
+    ]);
+  });
+
+  it('is there in a mounted app, and in the parent again after it', async () => {
+    sessions = createSessionManager();
+    const admin = express();
+    admin.get('/me', me);
+    // Falls through: the parent's next route runs after Express has left the mounted app.
+    admin.use((_req, _res, next) => next());
+    const app = withLogin(express().use(sessionMiddleware(sessions)));
+    app.use('/admin', admin);
+    app.get('/admin/after', me);
+    const url = await serve(app);
+    const cookie = await signIn(url, 'ada');
+    expect(await json(`${url}/admin/me`, cookie)).toEqual({ userId: 'ada', status: 'authenticated' });
+    expect(await json(`${url}/admin/after`, cookie)).toEqual({ userId: 'ada', status: 'authenticated' });
+    expect(await json(`${url}/admin/me`)).toEqual({ userId: null, status: 'anonymous' });
+  });
+
+  it('stays set in the parent when the middleware runs inside a mounted app', async () => {
+    sessions = createSessionManager();
+    const inner = withLogin(express().use(sessionMiddleware(sessions)));
+    const app = express();
+    app.use('/app', inner);
+    app.get('/app/me', me);
+    const url = await serve(app);
+    const cookie = await signIn(`${url}/app`, 'ada');
+    expect(await json(`${url}/app/me`, cookie)).toEqual({ userId: 'ada', status: 'authenticated' });
+  });
+
+  it('is not added to another app in the same process', async () => {
+    sessions = createSessionManager();
+    const url = await serve(withLogin(express().use(sessionMiddleware(sessions))).get('/me', me));
+    const cookie = await signIn(url, 'ada');
+    expect(await json(`${url}/me`, cookie)).toEqual({ userId: 'ada', status: 'authenticated' });
+    const other = express().get('/probe', (req, res) => {
+      res.json({ present: 'sessions' in req, value: (req as { sessions?: unknown }).sessions ?? null });
+    });
+    expect(await json(`${await serve(other)}/probe`, cookie)).toEqual({ present: false, value: null });
+  });
+
+  it('can be assigned by the app, for that request only', async () => {
+    sessions = createSessionManager();
+    const app = withLogin(express().use(sessionMiddleware(sessions)));
+    app.get('/me', (req, _res, next) => {
+      if (req.query['replace'] === '1') req.sessions = { userId: 'replaced', status: 'stubbed' } as unknown as typeof req.sessions;
+      next();
+    }, me);
+    const url = await serve(app);
+    const cookie = await signIn(url, 'ada');
+    expect(await json(`${url}/me?replace=1`, cookie)).toEqual({ userId: 'replaced', status: 'stubbed' });
+    expect(await json(`${url}/me`, cookie)).toEqual({ userId: 'ada', status: 'authenticated' });
+  });
+
+  it('is set after a validation that waits for the store (a touch due)', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    sessions = createSessionManager({ clock: () => now, touchInterval: 1_000 });
+    const url = await serve(withLogin(express().use(sessionMiddleware(sessions))).get('/me', me));
+    const cookie = await signIn(url, 'ada');
+    now += 5_000;
+    expect(await json(`${url}/me`, cookie)).toEqual({ userId: 'ada', status: 'authenticated' });
+    const [listed] = await sessions.list('ada');
+    expect(listed?.lastUsedAt).toBe(now);
+  });
+
+  it('is set on a plain Node request handed to the middleware', async () => {
+    sessions = createSessionManager();
+    const middleware = sessionMiddleware(sessions);
+    const url = await serve((req, res) => {
+      const request = req as unknown as Request;
+      middleware(request, res as unknown as Response, () => {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ own: Object.hasOwn(request, 'sessions'), status: request.sessions.status }));
+      });
+    });
+    expect(await json(url)).toEqual({ own: true, status: 'anonymous' });
+  });
+});
