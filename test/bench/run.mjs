@@ -17,6 +17,7 @@ import { dropRunSchemas, deleteRedisPrefix, STORE_LABELS } from './lib/stores.mj
 
 const HERE = new URL('.', import.meta.url).pathname;
 const LAST_RUN = join(HERE, 'results/last-run.json');
+const LAST_PARTIAL_RUN = join(HERE, 'results/last-partial-run.json');
 const IN_PROCESS_CORE = 1;
 const log = (line) => console.error(`bench: ${line}`);
 
@@ -125,6 +126,10 @@ try {
   }
   if (options.sections.includes('heap')) {
     results.heap = await inProcess('heap', `memory store, ${profile.heapSessions} sessions`, 'inproc/heap.mjs', [profile.heapSessions], { nodeFlags: ['--expose-gc'], timeoutMs: 600_000 });
+    results.heapSessions = await inProcess('heap', `memory store, ${profile.heapSessions} sessions, no activity`, 'inproc/heap.mjs', [profile.heapSessions, 'sessions-only'], {
+      nodeFlags: ['--expose-gc'],
+      timeoutMs: 600_000,
+    });
   }
   if (options.sections.includes('http')) {
     const { measureFramework } = await import('./http/measure.mjs');
@@ -172,8 +177,11 @@ try {
   const loadAfter = uptime();
   console.log(`\nload before: ${loadBefore}\nload after:  ${loadAfter}`);
   const run = { facts: machineFacts(), options, results, budgets, tableText, loadBefore, loadAfter, elapsedSeconds: (performance.now() - started) / 1_000 };
-  writeFileSync(LAST_RUN, JSON.stringify(run, null, 1));
+  // Only a run that writes the report is the one `--render` renders again: a partial run keeps
+  // its results apart, so rendering after it never replaces a full report with a part of one.
+  writeFileSync(options.write ? LAST_RUN : LAST_PARTIAL_RUN, JSON.stringify(run, null, 1));
   if (options.write) log(`wrote ${writeReport(renderReport(run))}`);
+  else log(`results of this partial run in ${LAST_PARTIAL_RUN} (latest.md unchanged; --write writes it)`);
 } finally {
   await cleanup();
 }

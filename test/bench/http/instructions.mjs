@@ -8,8 +8,11 @@
 //   node test/bench/http/instructions.mjs fastify bare
 //   node test/bench/http/instructions.mjs fastify lib:memory
 //
-// Prints one JSON line: { framework, variant, requests, instructionsPerRequest, file }. The
-// callgrind file is kept (in the system's temporary folder) for `callgrind_annotate`.
+// Prints one JSON line: { framework, variant, requests, instructionsPerRequest (all threads),
+// mainThreadPerRequest (the JavaScript's thread alone: V8's compiler and garbage collector run
+// beside it), file (the main thread's callgrind file, kept in the system's temporary folder for
+// `callgrind_annotate`) }. With NODE_OPTIONS=--perf-basic-prof, /tmp/perf-<pid>.map names the
+// compiled JavaScript behind callgrind's bare addresses.
 // Needs valgrind (Debian's package) and a built dist/ (`npm run build`); runs for about a
 // minute: the server under valgrind answers about a thousand requests per second. The warm-up
 // matters: with fewer than 20,000 requests V8 is still compiling, and its compiler is counted.
@@ -30,7 +33,7 @@ const prefix = join(directory, 'callgrind.out');
 // Instrumentation starts off: start-up and the warm-up (V8 compiling the hot code) are not counted.
 const server = spawn(
   'valgrind',
-  ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${prefix}.%p`, 'node', join(HERE, 'server.mjs'), framework, variant, `callgrind_${process.pid}`],
+  ['--tool=callgrind', '--instr-atstart=no', '--separate-threads=yes', `--callgrind-out-file=${prefix}.%p`, 'node', join(HERE, 'server.mjs'), framework, variant, `callgrind_${process.pid}`],
   { stdio: ['ignore', 'pipe', 'ignore'] },
 );
 const stopServer = () => server.exitCode === null && server.kill('SIGTERM');
@@ -72,10 +75,15 @@ execFileSync('callgrind_control', ['--instr=off', String(server.pid)], { stdio: 
 execFileSync('callgrind_control', ['--dump', String(server.pid)], { stdio: 'ignore' });
 stopServer();
 await new Promise((resolve) => server.once('exit', resolve));
+// One file per thread (`-01` is the main thread, the others V8's compiler and GC helpers).
 let instructions = 0;
+let mainThread = 0;
 for (const name of readdirSync(directory)) {
   const summary = /^totals: (\d+)/m.exec(readFileSync(join(directory, name), 'utf8'));
-  if (summary !== null) instructions += Number(summary[1]);
+  if (summary === null) continue;
+  instructions += Number(summary[1]);
+  if (name.endsWith('-01')) mainThread += Number(summary[1]);
 }
-const file = readdirSync(directory).map((name) => join(directory, name)).find((name) => /\.\d+\.1$/.test(name));
-console.log(JSON.stringify({ framework, variant, requests, instructionsPerRequest: Math.round(instructions / requests), file }));
+const file = readdirSync(directory).map((name) => join(directory, name)).find((name) => /\.\d+\.1-01$/.test(name));
+const perRequest = (count) => Math.round(count / requests);
+console.log(JSON.stringify({ framework, variant, requests, instructionsPerRequest: perRequest(instructions), mainThreadPerRequest: perRequest(mainThread), file }));

@@ -2,8 +2,11 @@
 // devices each, so no sign-in replaces another), real User-Agents, a distinct IP each.
 // Measured after full garbage collections (run with --expose-gc), against a baseline taken
 // with the package loaded. heapUsed is the JS heap; external and arrayBuffers count memory
-// outside it (Buffers), which a per-session Buffer would show.
-//   node --expose-gc test/bench/inproc/heap.mjs <count>
+// outside it (Buffers), which a per-session Buffer would show. With `sessions-only`, the store
+// is handed to the manager without its account-activity methods, so each sign-in keeps its
+// session row and no activity entry or known device: the two runs tell the rows' share from
+// the activity log's.
+//   node --expose-gc test/bench/inproc/heap.mjs <count> [sessions-only]
 import { join } from 'node:path';
 import { DIST } from '../lib/build.mjs';
 import { report } from '../lib/child.mjs';
@@ -11,6 +14,8 @@ import { UAS } from '../lib/load.mjs';
 
 if (typeof global.gc !== 'function') throw new Error('Run with --expose-gc.');
 const count = Number(process.argv[2] ?? 1_000_000);
+const sessionsOnly = process.argv[3] === 'sessions-only';
+const ACTIVITY_METHODS = ['appendActivity', 'listActivity', 'rememberDevice', 'listDevices', 'saveRevocationLink', 'consumeRevocationLink'];
 const { createSessionManager, memoryStore } = await import(join(DIST, 'index.js'));
 
 const settle = () => {
@@ -25,7 +30,9 @@ await scratch.close();
 
 const before = settle();
 const store = memoryStore();
-const sessions = createSessionManager({ store });
+const sessions = createSessionManager({
+  store: sessionsOnly ? Object.fromEntries(Object.entries(store).filter(([name]) => !ACTIVITY_METHODS.includes(name))) : store,
+});
 const started = performance.now();
 for (let index = 0; index < count; index++) {
   await sessions.create({
@@ -40,6 +47,7 @@ const per = (field) => (after[field] - before[field]) / count;
 report({
   count,
   users: count / 2,
+  activity: !sessionsOnly,
   heapUsed: per('heapUsed'),
   external: per('external'),
   arrayBuffers: per('arrayBuffers'),

@@ -8,7 +8,8 @@
 //   npm run bench -- --write               also write latest.md for a quick or partial run
 //   npm run bench -- --only=http --controls  add each framework's control row: an async hook
 //                                          that attaches a user and does nothing else
-//   npm run bench -- --render              rewrite latest.md from the last run (results/last-run.json)
+//   npm run bench -- --render              rewrite latest.md from the last run that wrote it (results/last-run.json;
+//                                          a partial run without --write keeps its results in last-partial-run.json)
 //   npm run bench -- --profile             CPU-profile the validation loop and each framework's
 //                                          server (a full run profiles every framework's server)
 //   npm run bench -- --baseline=<dir>      also measure another build in the same run (a copy of
