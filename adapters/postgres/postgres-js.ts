@@ -32,9 +32,11 @@ export function postgresJsPool(sql: PostgresJsSql): PostgresPool {
           // postgres.js cannot close one connection of its pool. A connection given up on may be
           // mid-statement or inside a transaction: cancel what runs, roll back whatever is left
           // open, and only then hand it back, so the next borrower never inherits our transaction.
+          // A cancel request travels on a connection of its own and cancels whatever the server
+          // process runs when it arrives: the connection waits for the server to have taken it.
           const running = [...pending];
-          for (const query of running) query.cancel();
-          void Promise.allSettled(running)
+          const requests = running.map(cancelRequest);
+          void Promise.allSettled([...running, ...requests])
             .then(() => reserved.unsafe('ROLLBACK'))
             .then(
               () => reserved.release(),
@@ -49,6 +51,21 @@ export function postgresJsPool(sql: PostgresJsSql): PostgresPool {
       return client;
     },
   };
+}
+
+/**
+ * Sends `query` a cancel request; resolves once the server has taken it (it closes the request's
+ * connection), when a statement that starts later can no longer be the one cancelled.
+ * `query.cancel()` drops that promise; the canceller it calls returns it. A client without one
+ * (another postgres.js version) gets the plain `cancel()`, and the connection waits for nothing.
+ */
+function cancelRequest(query: PostgresJsQuery): Promise<unknown> {
+  const { canceller } = query as { canceller?: unknown };
+  if (typeof canceller !== 'function') {
+    query.cancel();
+    return Promise.resolve();
+  }
+  return Promise.resolve(canceller(query));
 }
 
 /** Rows of a raw result as the store reads them: column name to text (or null). */

@@ -6,6 +6,7 @@ import { createSessionManager, isSessionError } from '../../src/index.js';
 import { newRecord } from '../../src/testing/store/fixtures.js';
 import { dropSchemas, freshSchema, postgresUp, testPool, testPostgresJs } from '../support/postgres-database.js';
 import { listening, timeUntil } from '../support/postgres-listening.js';
+import { startTcpProxy } from '../support/tcp-proxy.js';
 
 const up = await postgresUp();
 
@@ -124,6 +125,31 @@ describe.skipIf(!up)('postgres store on postgres.js: timeouts and LISTEN', () =>
     expect(await outsideTransaction()).toBe(true);
     expect(await store.prune({ now: Date.now(), limit: 100 })).toBe(0);
   });
+
+  it('a cancel request that reaches the server late never cancels what runs next on that connection', async () => {
+    // The store's one connection goes straight through; the cancel request it sends when a
+    // read passes its deadline opens a new connection, held back 700 ms, as on a slow path.
+    const proxy = await startTcpProxy(await closedPort(), 5432);
+    const slowSql = testPostgresJs(`postgres://postgres@127.0.0.1:${proxy.port}/test`, { max: 1 });
+    const slowStore = postgresStore({ pool: slowSql, schema, statementTimeout: 300, listen: false });
+    try {
+      const { session } = await store.create(newRecord(store, 'late-cancel-user'), { replaceDevice: false });
+      expect((await slowStore.get(session.id))?.session.id).toBe(session.id);
+      proxy.delayNewConnections(700);
+      await whileLocked(`LOCK TABLE ${names.sessions} IN ACCESS EXCLUSIVE MODE`, async () => {
+        expect((await failure(slowStore.get(session.id))).code).toBe('STORE_UNAVAILABLE');
+      });
+      // The lock is gone: the read the store gave up on finishes by itself before the cancel
+      // request arrives. The same connection then runs this statement, which must not be the
+      // one the late request cancels.
+      const [row] = await slowSql.unsafe<{ slept: string }[]>("SELECT pg_sleep(1.2)::text AS slept");
+      expect(row?.slept).toBe('');
+      expect((await slowStore.get(session.id))?.session.id).toBe(session.id);
+    } finally {
+      await slowSql.end({ timeout: 0 });
+      await proxy.close();
+    }
+  }, 15_000);
 
   it('listens again after its LISTEN connection is killed', async () => {
     const listenSql = testPostgresJs(undefined, { max: 1 });

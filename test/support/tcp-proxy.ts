@@ -12,6 +12,12 @@ export interface TcpProxy {
   cut(): void;
   /** Forwards again. Connections open during the cut are reset, since bytes were lost in them. */
   heal(): void;
+  /**
+   * Connections opened from now on reach the target `ms` late: what their client sends is held
+   * (in order, nothing lost) until `ms` after the connection opened. Connections already open
+   * are not affected: a slow path for new connections only, such as a cancel request.
+   */
+  delayNewConnections(ms: number): void;
   /** Closes the listener and every connection. */
   close(): Promise<void>;
 }
@@ -19,6 +25,7 @@ export interface TcpProxy {
 /** Listens on 127.0.0.1:`port` and forwards each connection to 127.0.0.1:`target`. */
 export async function startTcpProxy(port: number, target: number): Promise<TcpProxy> {
   let cut = false;
+  let newConnectionDelayMs = 0;
   const pairs = new Set<[Socket, Socket]>();
   const server: Server = createServer((client) => {
     const upstream = new Socket();
@@ -32,9 +39,23 @@ export async function startTcpProxy(port: number, target: number): Promise<TcpPr
     client.on('error', end).on('close', end);
     upstream.on('error', end).on('close', end);
     // Forward by hand rather than pipe(): a cut must drop data, not buffer it for later.
-    client.on('data', (chunk) => {
+    const forward = (chunk: Buffer): void => {
       if (!cut) upstream.write(chunk);
-    });
+    };
+    const delayMs = newConnectionDelayMs;
+    if (delayMs === 0) {
+      client.on('data', forward);
+    } else {
+      let held: Buffer[] | undefined = [];
+      setTimeout(() => {
+        for (const chunk of held ?? []) forward(chunk);
+        held = undefined;
+      }, delayMs);
+      client.on('data', (chunk: Buffer) => {
+        if (held === undefined) forward(chunk);
+        else held.push(chunk);
+      });
+    }
     upstream.on('data', (chunk) => {
       if (!cut) client.write(chunk);
     });
@@ -48,6 +69,9 @@ export async function startTcpProxy(port: number, target: number): Promise<TcpPr
     port,
     cut() {
       cut = true;
+    },
+    delayNewConnections(ms) {
+      newConnectionDelayMs = ms;
     },
     heal() {
       cut = false;
