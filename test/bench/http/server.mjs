@@ -1,6 +1,8 @@
 // One benchmark server: `node test/bench/http/server.mjs <framework> <variant> <name>`.
 // Listens on 127.0.0.1 (a free port), reports { port }, and on SIGTERM closes and removes
 // its data (Redis keys, PostgreSQL schema, SQLite file).
+// First, before anything else runs: see the module.
+import './steady-ticks.mjs';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { report } from '../lib/child.mjs';
