@@ -21,7 +21,7 @@
  *
  * @module session-revocation/fastify
  */
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestAsyncHookHandler, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestAsyncHookHandler, preHandlerAsyncHookHandler, preHandlerHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { SessionError } from '../../src/errors.js';
 import type { SessionManager } from '../../src/manager/api.js';
@@ -50,8 +50,11 @@ declare module 'fastify' {
     sessions: RequestSessions;
   }
   interface FastifyInstance {
-    /** A preHandler that lets signed-in requests through and answers the others (303, 401, 503). */
-    requireSession: preHandlerAsyncHookHandler;
+    /**
+     * A preHandler that lets signed-in requests through and answers the others (303, 401, 503).
+     * A callback hook (it runs on every request it guards, and a promise per request costs).
+     */
+    requireSession: preHandlerHookHandler;
     /**
      * A hook refusing a `POST`, `PUT`, `PATCH` or `DELETE` sent from another site (`403`), for
      * the app's own state-changing routes. As `onRequest` it runs before the body is parsed.
@@ -111,10 +114,15 @@ function send(reply: FastifyReply, response: HttpResponse): FastifyReply {
   return reply;
 }
 
-/** The preHandler behind `fastify.requireSession`: the guard's answer, or on to the route. */
-async function requireSession(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+/**
+ * The preHandler behind `fastify.requireSession`: the guard's answer, or on to the route. A
+ * callback hook: the answer is known at once, and an async hook would cost a promise and a
+ * microtask on every request it guards. A hook that answers does not call `done`.
+ */
+function requireSession(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
   const denied = requireSessionResponse(request.sessions);
-  if (denied !== undefined) send(reply, denied);
+  if (denied === undefined) done();
+  else send(reply, denied);
 }
 
 /** The preHandler behind `fastify.requireFresh`: `maxAge` from the route's config, checked when the route was added. */

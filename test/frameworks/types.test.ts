@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, Request as ExpressRequest, RequestHandler } from 'express';
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler, preHandlerAsyncHookHandler, preHandlerHookHandler } from 'fastify';
 import type { Context as KoaContext, Middleware, ParameterizedContext } from 'koa';
 import { describe, expectTypeOf, it } from 'vitest';
 import type {
@@ -23,7 +23,7 @@ describe('typed request properties', () => {
 
   it('Fastify: request.sessions and fastify.requireSession', () => {
     expectTypeOf<FastifyRequest['sessions']>().toEqualTypeOf<RequestSessions>();
-    expectTypeOf<FastifyInstance['requireSession']>().toEqualTypeOf<preHandlerAsyncHookHandler>();
+    expectTypeOf<FastifyInstance['requireSession']>().toEqualTypeOf<preHandlerHookHandler>();
     expectTypeOf<FastifyInstance['requireSameOrigin']>().toEqualTypeOf<preHandlerAsyncHookHandler>();
     // Usable as onRequest too, to refuse before the body is parsed.
     expectTypeOf<FastifyInstance['requireSameOrigin']>().toExtend<onRequestAsyncHookHandler>();
