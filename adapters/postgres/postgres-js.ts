@@ -36,7 +36,7 @@ export function postgresJsPool(sql: PostgresJsSql): PostgresPool {
           // process runs when it arrives: the connection waits for the server to have taken it.
           const running = [...pending];
           const requests = running.map(cancelRequest);
-          void Promise.allSettled([...running, ...requests])
+          void Promise.allSettled([...running, boundedWait(requests)])
             .then(() => reserved.unsafe('ROLLBACK'))
             .then(
               () => reserved.release(),
@@ -51,6 +51,26 @@ export function postgresJsPool(sql: PostgresJsSql): PostgresPool {
       return client;
     },
   };
+}
+
+/**
+ * How long a connection given up on waits for its cancel requests to be taken before it goes
+ * back to the pool anyway: they take milliseconds, but one may never report (postgres.js loses
+ * the request's promise on a TLS connection, and one that cannot connect waits for its
+ * `connect_timeout`), and a connection must not be held out of the pool for good.
+ */
+const CANCEL_WAIT_MS = 2_000;
+
+/** Settles when every request has, or after {@link CANCEL_WAIT_MS}, whichever comes first. */
+function boundedWait(requests: readonly Promise<unknown>[]): Promise<unknown> {
+  if (requests.length === 0) return Promise.resolve();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, CANCEL_WAIT_MS);
+    // A pending wait alone does not keep the process running.
+    timer.unref();
+  });
+  return Promise.race([Promise.allSettled(requests), deadline]).finally(() => clearTimeout(timer));
 }
 
 /**

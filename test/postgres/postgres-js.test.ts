@@ -151,6 +151,29 @@ describe.skipIf(!up)('postgres store on postgres.js: timeouts and LISTEN', () =>
     }
   }, 15_000);
 
+  it('a cancel request that does not report holds its connection back 2 s at most', async () => {
+    const proxy = await startTcpProxy(await closedPort(), 5432);
+    const slowSql = testPostgresJs(`postgres://postgres@127.0.0.1:${proxy.port}/test`, { max: 1 });
+    const slowStore = postgresStore({ pool: slowSql, schema, statementTimeout: 300, listen: false });
+    try {
+      const { session } = await store.create(newRecord(store, 'silent-cancel-user'), { replaceDevice: false });
+      expect((await slowStore.get(session.id))?.session.id).toBe(session.id);
+      // Held far longer than the store waits for it: as good as a request that never reports.
+      proxy.delayNewConnections(30_000);
+      await whileLocked(`LOCK TABLE ${names.sessions} IN ACCESS EXCLUSIVE MODE`, async () => {
+        expect((await failure(slowStore.get(session.id))).code).toBe('STORE_UNAVAILABLE');
+      });
+      // The connection is back in the pool within the store's 2 s wait, not after 30 s.
+      const started = performance.now();
+      await slowSql.unsafe('SELECT 1');
+      expect(performance.now() - started).toBeLessThan(3_000);
+      expect((await slowStore.get(session.id))?.session.id).toBe(session.id);
+    } finally {
+      await slowSql.end({ timeout: 0 });
+      await proxy.close();
+    }
+  }, 15_000);
+
   it('listens again after its LISTEN connection is killed', async () => {
     const listenSql = testPostgresJs(undefined, { max: 1 });
     const managerOptions = { accessTokens: { secret: 'x'.repeat(32) }, epochCacheTtl: 60_000 } as const;
