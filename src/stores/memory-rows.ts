@@ -13,7 +13,7 @@ import type { TextMarks } from './text-marks.js';
 // Times: V8 boxes every field that holds a number beyond a small integer (16 bytes per field
 // and row), so only `createdAt` is a full timestamp. The expiry is kept as whole seconds after
 // it and the last use as ms after it, both small integers that sit in the row itself; a value
-// that does not fit (a lifetime that is not whole seconds, a session used more than 24 days
+// that does not fit (a lifetime that is not whole seconds, a session used more than 49 days
 // after its creation) goes to `rare`. The accessors answer the same numbers either way.
 
 /**
@@ -22,10 +22,17 @@ import type { TextMarks } from './text-marks.js';
  */
 const SMALL = 0x7fff_ffff;
 
-/** `to - from` when it is a whole number of `unit` ms that fits a small integer and decodes exactly; else -1. */
+/**
+ * An offset is kept minus {@link SMALL}, so the whole signed range serves offsets from 0 to
+ * twice SMALL (in ms, 49.7 days: a 30-day session's last use fits); the one value left below
+ * the range marks an offset kept in `rare`.
+ */
+const IN_RARE = -SMALL - 1;
+
+/** `to - from`, less SMALL, when it is a whole number of `unit` ms that fits and decodes exactly; else {@link IN_RARE}. */
 function smallOffset(from: number, to: number, unit: number): number {
   const offset = (to - from) / unit;
-  return Number.isInteger(offset) && offset >= 0 && offset <= SMALL && from + offset * unit === to ? offset : -1;
+  return Number.isInteger(offset) && offset >= 0 && offset <= 2 * SMALL && from + offset * unit === to ? offset - SMALL : IN_RARE;
 }
 
 /** The fields a row is created with: its own and those it keeps in other forms. */
@@ -41,9 +48,9 @@ export class Row {
   readonly kind: string;
   readonly hash: string;
   readonly createdAt: number;
-  /** Seconds from `createdAt` to the expiry, or -1: in `rare.expiresAt`. */
+  /** Seconds from `createdAt` to the expiry less SMALL, or IN_RARE: in `rare.expiresAt`. */
   readonly #expiresIn: number;
-  /** Ms from `createdAt` to the last use, or -1: in `rare.lastUsedAt`. */
+  /** Ms from `createdAt` to the last use less SMALL, or IN_RARE: in `rare.lastUsedAt`. */
   #lastUsedIn: number;
   readonly device: Device;
   readonly ip: string | undefined;
@@ -57,26 +64,26 @@ export class Row {
     this.hash = fields.hash;
     this.createdAt = fields.createdAt;
     this.#expiresIn = smallOffset(fields.createdAt, fields.expiresAt, 1_000);
-    this.#lastUsedIn = 0;
+    this.#lastUsedIn = -SMALL;
     this.device = fields.device;
     this.ip = fields.ip;
     let rare = fields.rare;
-    if (this.#expiresIn === -1) rare = { ...rare, expiresAt: fields.expiresAt };
+    if (this.#expiresIn === IN_RARE) rare = { ...rare, expiresAt: fields.expiresAt };
     if (fields.data !== undefined) rare = { ...rare, data: fields.data };
     this.rare = rare;
   }
 
   get expiresAt(): number {
-    return this.#expiresIn === -1 ? this.rare!.expiresAt! : this.createdAt + this.#expiresIn * 1_000;
+    return this.#expiresIn === IN_RARE ? this.rare!.expiresAt! : this.createdAt + (this.#expiresIn + SMALL) * 1_000;
   }
 
   get lastUsedAt(): number {
-    return this.#lastUsedIn === -1 ? this.rare!.lastUsedAt! : this.createdAt + this.#lastUsedIn;
+    return this.#lastUsedIn === IN_RARE ? this.rare!.lastUsedAt! : this.createdAt + (this.#lastUsedIn + SMALL);
   }
 
   set lastUsedAt(at: number) {
     this.#lastUsedIn = smallOffset(this.createdAt, at, 1);
-    if (this.#lastUsedIn === -1) this.rare = { ...this.rare, lastUsedAt: at };
+    if (this.#lastUsedIn === IN_RARE) this.rare = { ...this.rare, lastUsedAt: at };
   }
 
   get revoked(): Revocation | undefined {
@@ -102,7 +109,7 @@ export interface Rare {
   readonly revoked?: Revocation | undefined;
   /** The expiry, when it is not a whole number of seconds after `createdAt`. */
   readonly expiresAt?: number | undefined;
-  /** The last use, when it is more than 24 days after `createdAt` or not a whole ms after it. */
+  /** The last use, when it is more than 49 days after `createdAt` or not a whole ms after it. */
   readonly lastUsedAt?: number | undefined;
 }
 

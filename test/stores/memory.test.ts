@@ -74,6 +74,19 @@ describe('memory store rows', () => {
     expect(read.revokedAt).toBeUndefined();
   });
 
+  it('answers every last use exactly, in the row and past it: 0, 2^32 - 2 and 2^32 - 1 ms after sign-in', async () => {
+    const store = memoryStore();
+    const createdAt = 1_700_000_000_000;
+    const record = newRecord(store, 'cy', { createdAt, maxAge: 60 * day });
+    await store.create(record, { replaceDevice: false });
+    const seen: number[] = [];
+    for (const after of [0, 1, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 2, 2 ** 32 - 1, 55 * day]) {
+      await store.touch(record.id, createdAt + after);
+      seen.push((await store.get(record.id))!.session.lastUsedAt - createdAt);
+    }
+    expect(seen).toEqual([0, 1, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 2, 2 ** 32 - 1, 55 * day]);
+  });
+
   it('answers times that are not whole milliseconds exactly', async () => {
     const store = memoryStore();
     const record = newRecord(store, 'bob', { createdAt: 1_700_000_000_000.25, maxAge: 1_000.5 });

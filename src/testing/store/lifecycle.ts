@@ -86,16 +86,18 @@ export function describeLifecycle({ runner, store }: StoreSuiteContext): void {
 
     it('keeps every time to the millisecond: a lifetime of no whole seconds, a last use weeks after sign-in', async () => {
       const day = 86_400_000;
-      const record = newRecord(store(), freshUser(), { maxAge: 40 * day + 1, data: { plan: 'pro' } });
+      const record = newRecord(store(), freshUser(), { maxAge: 60 * day + 1, data: { plan: 'pro' } });
       const { session } = await store().create(record, { replaceDevice: false });
-      expect(session.expiresAt).toBe(record.createdAt + 40 * day + 1);
+      expect(session.expiresAt).toBe(record.createdAt + 60 * day + 1);
       expect(await store().touch(session.id, record.createdAt + 25 * day + 7)).toBe(true);
-      await store().revoke(session.id, { at: record.createdAt + 26 * day + 3, reason: 'sign_out' });
+      expect((await store().get(session.id))!.session.lastUsedAt).toBe(record.createdAt + 25 * day + 7);
+      expect(await store().touch(session.id, record.createdAt + 55 * day + 7)).toBe(true);
+      await store().revoke(session.id, { at: record.createdAt + 56 * day + 3, reason: 'sign_out' });
       const read = (await store().get(session.id))!.session;
       expect(read.createdAt).toBe(record.createdAt);
-      expect(read.expiresAt).toBe(record.createdAt + 40 * day + 1);
-      expect(read.lastUsedAt).toBe(record.createdAt + 25 * day + 7);
-      expect(read.revokedAt).toBe(record.createdAt + 26 * day + 3);
+      expect(read.expiresAt).toBe(record.createdAt + 60 * day + 1);
+      expect(read.lastUsedAt).toBe(record.createdAt + 55 * day + 7);
+      expect(read.revokedAt).toBe(record.createdAt + 56 * day + 3);
       expect(read.data).toEqual({ plan: 'pro' });
     });
 
