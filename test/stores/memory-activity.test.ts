@@ -75,7 +75,7 @@ describe('memory activity log', () => {
     expect(all(activity, 's').map((item) => item.at)).toEqual([T + 50]);
   });
 
-  it('makes ids that are flat strings of the documented shape, in order', () => {
+  it('makes ids of the documented shape, in order', () => {
     const first = activityId(T);
     const second = activityId(T);
     expect(first).toMatch(/^0*1700000000000-[0-9a-z]{6}[A-Za-z0-9_-]{8}$/);
