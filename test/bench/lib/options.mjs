@@ -19,6 +19,8 @@
 //
 // Instructions per request of one server under callgrind (not part of `npm run bench`):
 //   node test/bench/http/instructions.mjs <framework> <variant>
+// Redis time per validation by the shape of the read, at two keyspace sizes (not part of it either):
+//   taskset -c 1 node test/bench/redis-shapes.mjs
 //
 // Environment: BENCH_ONLY, BENCH_QUICK=1, BENCH_STORES, BENCH_FRAMEWORKS, REDIS_URL
 // (default redis://127.0.0.1:6379), PGHOST/PGPORT/PGUSER/PGDATABASE (default 127.0.0.1:5432,

@@ -9,7 +9,8 @@ import { nodeRedisClient } from './stores.mjs';
 
 const TOP_LEVEL = new Set(['evalsha_ro', 'evalsha', 'eval_ro', 'eval', 'multi', 'exec', 'fcall', 'fcall_ro']);
 
-function parse(info) {
+/** INFO commandstats as a map of command name to `{ calls, usec }`. */
+export function commandstats(info) {
   const stats = new Map();
   for (const line of String(info).split('\r\n')) {
     const match = /^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/.exec(line);
@@ -21,10 +22,10 @@ function parse(info) {
 /** Starts counting; `per(count)` returns `{ usec, commands: { name: { calls, usec } } }` per operation. */
 export async function redisTime() {
   const client = await nodeRedisClient();
-  const before = parse(await client.sendCommand(['INFO', 'commandstats']));
+  const before = commandstats(await client.sendCommand(['INFO', 'commandstats']));
   return {
     async per(count) {
-      const after = parse(await client.sendCommand(['INFO', 'commandstats']));
+      const after = commandstats(await client.sendCommand(['INFO', 'commandstats']));
       const commands = {};
       let usec = 0;
       for (const [name, stat] of after) {
