@@ -87,8 +87,6 @@ export interface IoRedisLike {
    * commands (`WAIT`) included, so a revocation and its `WAIT` reach the same node.
    */
   pipeline(): IoRedisPipelineLike;
-  /** MULTI ... EXEC, with the replies as a pipeline's. */
-  multi?(): IoRedisPipelineLike;
 }
 
 /** An ioredis pipeline. */

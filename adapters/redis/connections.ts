@@ -99,29 +99,13 @@ async function lastReply(sent: readonly Promise<unknown>[]): Promise<unknown[]> 
   return exec;
 }
 
-// A transaction's replies from ioredis: [error, reply] pairs, null when EXEC was aborted.
-function ioredisTransactionReplies(replies: Array<[Error | null, unknown]> | null, count: number): unknown[] {
-  if (replies === null || replies.length !== count) throw malformedReply('EXEC');
-  return replies.map(([error, reply]) => {
-    if (error) throw error;
-    return reply;
-  });
-}
-
 export function ioredisConnection(io: IoRedisLike): Connection {
-  const multi = io.multi?.bind(io);
   return {
     send: (_key, args) => io.call(args[0]!, args.slice(1)),
-    // A multi() batch, written in one go (plain io.call()s would be four writes, and Redis
-    // would spend several times the CPU reading them); on a Cluster it goes to the keys' node.
-    transaction:
-      multi === undefined
-        ? undefined
-        : async (_key, commands) => {
-            let batch = multi();
-            for (const [name, ...args] of commands) batch = batch.call(name!, ...args);
-            return ioredisTransactionReplies(await batch.exec(), commands.length);
-          },
+    // No transaction: ioredis spends about 10 µs of the app's CPU on every command it sends,
+    // batched or not, so MULTI, two reads and EXEC cost the app three times the one script
+    // call, and Redis, which gets them a few at a time, more CPU reading them than the script
+    // costs it (test/bench/capacity.mjs). Sessions are read by the script, one command.
     sendAndWait: async (_key, args, replicas, timeout) =>
       ioredisReplies(
         await io

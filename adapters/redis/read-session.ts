@@ -35,13 +35,15 @@ interface Owner {
  * they sit on one Cluster slot): the same two reads at one point in time, without the Lua call
  * that costs Redis several times the reads themselves. The row's user is checked against the
  * remembered one; a mismatch (which a random 128-bit id never meets) falls back to the script.
+ * A connection without transactions (ioredis: see connections.ts) reads by script every time;
+ * it remembers owners only on a Cluster, for the tenant's read below.
  *
  * A row with a tenant needs the tenant's epochs too. On a single server (and Sentinel) they
  * come in the same round trip: a third HGETALL in the transaction, or read by the script from
  * the row's `t` field. On Redis Cluster the tenant's key sits on another slot, which neither
  * a transaction nor a script may reach: the tenant's HGETALL is a second command, sent at the
- * same time as the transaction once the session is remembered (after the script the first
- * time). Either read failing fails the validation: a tenant check is never skipped. A row
+ * same time as the transaction or the script once the session is remembered (after the script
+ * the first time). Either read failing fails the validation: a tenant check is never skipped. A row
  * written before the `t` field existed (its tenant only in the packed fields) gets its tenant
  * read the same way, once, the first time.
  */
@@ -57,6 +59,8 @@ export function createSessionReader(options: {
   const { driver, layout, run, timeoutMs, isClosed, clustered } = options;
   const owners = new Map<string, Owner>();
   const transaction = driver.transaction?.bind(driver);
+  // Owners are what the transaction needs, and what lets a Cluster read a tenant beside the script.
+  const remembers = transaction !== undefined || clustered;
 
   const remember = (sessionId: string, session: SessionRecord): void => {
     if (owners.size >= OWNERS_KEPT) owners.delete(owners.keys().next().value!);
@@ -89,22 +93,31 @@ export function createSessionReader(options: {
     }
   };
 
-  const byScript = async (sessionId: string, bucket: string): Promise<SessionLookup | null> => {
+  // The script; `known`, the session's owner when remembered, lets a Cluster read the tenant's
+  // epochs beside it rather than after it.
+  const byScript = async (sessionId: string, bucket: string, known?: Owner): Promise<SessionLookup | null> => {
+    const apart = clustered && known?.tenantId !== undefined ? readTenant(known.tenantId) : undefined;
+    // Never left unhandled if the script fails first: its own error is the one reported.
+    apart?.catch(() => undefined);
     const reply = await run(getScript, [layout.session(bucket, sessionId)], [layout.userPrefix(bucket), clustered ? '' : layout.prefix]);
-    if (reply === null || reply === undefined) return null;
+    if (reply === null || reply === undefined) {
+      if (known !== undefined) owners.delete(sessionId);
+      return null;
+    }
     const [row, epochs, tenantEpochs] = list(reply, 'get');
     const session = decodeSession(sessionId, row);
-    remember(sessionId, session);
+    if (remembers && (known?.userId !== session.userId || known.tenantId !== session.tenantId)) remember(sessionId, session);
     if (session.tenantId === undefined) return { session, epochs: decodeEpochs(epochs) };
-    const tenant = tenantEpochs === null || tenantEpochs === undefined || tenantEpochs === false ? await readTenant(session.tenantId) : decodeEpochs(tenantEpochs);
+    const inReply = tenantEpochs !== null && tenantEpochs !== undefined && tenantEpochs !== false;
+    const tenant = inReply ? decodeEpochs(tenantEpochs) : apart !== undefined && known?.tenantId === session.tenantId ? await apart : await readTenant(session.tenantId);
     return { session, epochs: decodeEpochs(epochs), tenantEpochs: tenant };
   };
 
   return async function readSession(sessionId) {
     const bucket = bucketOfSession(sessionId);
     if (bucket === undefined) return null;
-    const owner = transaction === undefined ? undefined : owners.get(sessionId);
-    if (owner === undefined) return byScript(sessionId, bucket);
+    const owner = remembers ? owners.get(sessionId) : undefined;
+    if (owner === undefined || transaction === undefined) return byScript(sessionId, bucket, owner);
     const keys = [layout.session(bucket, sessionId), layout.user(bucket, owner.userId).epochs];
     const { tenantId } = owner;
     // On a single server the tenant's epochs join the transaction; on a cluster they are read
