@@ -96,6 +96,10 @@ async function lastReply(sent: readonly Promise<unknown>[]): Promise<unknown[]> 
   const replies = await Promise.all(sent);
   const exec = replies[replies.length - 1];
   if (!Array.isArray(exec)) throw malformedReply('EXEC');
+  // A command that failed inside EXEC (WRONGTYPE) is an error object among the replies, not a
+  // rejection: read as a hash it would be an empty one, epochs nobody raised.
+  const failed = exec.find((reply) => reply instanceof Error);
+  if (failed !== undefined) throw failed;
   return exec;
 }
 

@@ -2,7 +2,7 @@ import { SessionError } from '../../src/errors.js';
 import type { Epochs, SessionLookup, SessionRecord } from '../../src/store.js';
 import { decodeEpochs, decodeSession, list } from './codec.js';
 import type { Driver } from './driver.js';
-import { malformedReply, replyCode, withTimeout } from './errors.js';
+import { malformedReply, replyCode, toSessionError, withTimeout } from './errors.js';
 import { bucketOfSession, type Layout } from './layout.js';
 import type { RunScript } from './scripts/run.js';
 import { getScript } from './scripts/sessions.js';
@@ -35,8 +35,9 @@ interface Owner {
  * they sit on one Cluster slot): the same two reads at one point in time, without the Lua call
  * that costs Redis several times the reads themselves. The row's user is checked against the
  * remembered one; a mismatch (which a random 128-bit id never meets) falls back to the script.
- * A connection without transactions (ioredis: see connections.ts) reads by script every time;
- * it remembers owners only on a Cluster, for the tenant's read below.
+ * A connection without transactions (ioredis, see connections.ts; node-redis through Sentinel,
+ * whose leased connections take one command at a time) reads by script every time; it
+ * remembers owners only on a Cluster, for the tenant's read below.
  *
  * A row with a tenant needs the tenant's epochs too. On a single server (and Sentinel) they
  * come in the same round trip: a third HGETALL in the transaction, or read by the script from
@@ -45,7 +46,8 @@ interface Owner {
  * same time as the transaction or the script once the session is remembered (after the script
  * the first time). Either read failing fails the validation: a tenant check is never skipped. A row
  * written before the `t` field existed (its tenant only in the packed fields) gets its tenant
- * read the same way, once, the first time.
+ * read the same way: once, the first time, with a transaction; after each script without one
+ * (two round trips for such a row, until it expires).
  */
 export function createSessionReader(options: {
   readonly driver: Driver;
@@ -106,7 +108,9 @@ export function createSessionReader(options: {
     }
     const [row, epochs, tenantEpochs] = list(reply, 'get');
     const session = decodeSession(sessionId, row);
-    if (remembers && (known?.userId !== session.userId || known.tenantId !== session.tenantId)) remember(sessionId, session);
+    // Without a transaction only a tenant's read needs the owner (a Cluster's, beside the script).
+    const needed = transaction !== undefined || session.tenantId !== undefined;
+    if (remembers && needed && (known?.userId !== session.userId || known.tenantId !== session.tenantId)) remember(sessionId, session);
     if (session.tenantId === undefined) return { session, epochs: decodeEpochs(epochs) };
     const inReply = tenantEpochs !== null && tenantEpochs !== undefined && tenantEpochs !== false;
     const tenant = inReply ? decodeEpochs(tenantEpochs) : apart !== undefined && known?.tenantId === session.tenantId ? await apart : await readTenant(session.tenantId);
@@ -150,6 +154,8 @@ export function createSessionReader(options: {
  */
 export function flatHash(reply: unknown): readonly unknown[] {
   if (Array.isArray(reply)) return reply;
+  // An error reply is no hash: as an object it would read as an empty one.
+  if (reply instanceof Error) throw toSessionError(reply);
   if (reply instanceof Map) return [...reply].flat();
   if (typeof reply === 'object' && reply !== null) return Object.entries(reply).flat();
   return list(reply, 'get');

@@ -7,7 +7,7 @@ import { redisStore } from '../../adapters/redis/index.js';
 import { detectClient } from '../../adapters/redis/client.js';
 import { toSessionError } from '../../adapters/redis/errors.js';
 import { createLayout } from '../../adapters/redis/layout.js';
-import { isSessionError, type SessionStore } from '../../src/index.js';
+import { createSessionManager, isSessionError, type SessionStore } from '../../src/index.js';
 import { mintToken } from '../../src/token.js';
 import { connectIoredis, connectNodeRedis, deleteRunKeys, freshPrefix } from '../support/redis-clients.js';
 import { requireService } from '../support/services.js';
@@ -166,6 +166,35 @@ describe.skipIf(!redisUp)('redisStore on 127.0.0.1:6379', () => {
     await nodeRedis.sendCommand(['SET', createLayout(prefix).user(bucket, userId).epochs, 'not a hash']);
     expect(await codeOf(() => store.revokeAll(userId, { kinds: ['browser'], at: Date.now() }))).toBe('STORE_ERROR');
   });
+
+  for (const [name, client] of [
+    ['node-redis', () => nodeRedis],
+    ['ioredis', () => ioredis],
+  ] as const) {
+    it(`a read that meets a key of the wrong type fails with STORE_ERROR, never reads as no revocation (${name})`, async () => {
+      const prefix = freshPrefix('wrongread');
+      const sessions = createSessionManager({ store: redisStore({ client: client(), prefix }) });
+      try {
+        const userId = 'typed-read';
+        const { token, session } = await sessions.create({ userId, tenantId: 'typed-tenant' });
+        // Twice: the second read is the one a store that knows the session's user makes.
+        for (let round = 0; round < 2; round++) expect((await sessions.validate(token)).ok).toBe(true);
+        const layout = createLayout(prefix);
+        const epochs = layout.user(session.id.slice(0, 3), userId).epochs;
+        const tenantEpochs = layout.tenant('typed-tenant').epochs;
+        for (const key of [epochs, tenantEpochs]) {
+          // Neither has been raised: no key at all reads as no revocation, as before.
+          expect(await nodeRedis.sendCommand(['EXISTS', key])).toBe(0);
+          await nodeRedis.sendCommand(['SET', key, 'not a hash']);
+          expect(await codeOf(() => sessions.validate(token))).toBe('STORE_ERROR');
+          await nodeRedis.sendCommand(['DEL', key]);
+          expect((await sessions.validate(token)).ok).toBe(true);
+        }
+      } finally {
+        await sessions.close();
+      }
+    });
+  }
 
   it('a replacing sign-in replaces every live session of the device, also those made without replacement', async () => {
     const store = redisStore({ client: nodeRedis, prefix: freshPrefix('dev') });

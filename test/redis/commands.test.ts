@@ -108,8 +108,8 @@ describe.skipIf(!redisUp)('Redis commands per request', () => {
         clock.advance(1_000);
         expect((await sessions.validate(token)).ok).toBe(true);
       }
-      // The store now knows the session's user: one round trip per validation, the commands
-      // of flavour.read (written together), nothing else.
+      // Every later validation: one round trip, the commands of flavour.read (written
+      // together), nothing else; node-redis's transaction needs the user the store now knows.
       const { read } = flavour;
       const reads = (await log.take()).map((command) => command.toLowerCase());
       expect(reads).toHaveLength(25 * read.length);
