@@ -2,7 +2,7 @@ import { invalidInput, SessionError } from '../../src/errors.js';
 import type { ActivityRecord, Epochs, KindStats, NewSessionRecord, SessionLimit, SessionRecord, SessionStore } from '../../src/store.js';
 import { createDriver } from './driver.js';
 import { decodeActivity, decodeEpochs, decodeSession, encodeActivity, encodeFields, list, numeric, pairs, text } from './codec.js';
-import { withTimeout } from './errors.js';
+import { malformedReply, withTimeout } from './errors.js';
 import { bucketOfSession, bucketOfUser, createLayout, type ActivityKeys } from './layout.js';
 import { createNotices, tenantMessage } from './notices.js';
 import { resolveOptions, type RedisStoreOptions } from './options.js';
@@ -180,58 +180,67 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
       const given = Object.create(null) as Record<string, Epochs>;
       if (tenant !== undefined && !clustered) tenantSource = 'k';
       if (tenant !== undefined && clustered) {
-        // Device replacement and the cap judge the user's other rows, whose tenants may differ:
-        // their epochs are read here too (a tenant revoked in between only keeps a dead row dead).
-        const judged = limit !== undefined || (createOptions.replaceDevice && record.deviceKey !== undefined);
-        const named = judged ? list(await run(tenantsOfScript, [user.index], [String(record.createdAt), layout.sessionPrefix(bucket)]), 'create').map((id) => text(id, 'create')) : [];
-        const tenants = [...new Set([record.tenantId!, ...named])];
-        for (const [index, epochs] of (await Promise.all(tenants.map(readTenantEpochs))).entries()) given[tenants[index]!] = epochs;
+        given[record.tenantId!] = await readTenantEpochs(record.tenantId!);
         tenantSource = String(given[record.tenantId!]![record.kind] ?? 0);
       }
       const sameSlot = tenant !== undefined && !clustered;
-      const reply = list(
-        await durable.runSignIn(
-          createScript,
-          [
-            layout.session(bucket, record.id),
-            user.index,
-            user.epochs,
-            user.marks,
-            record.deviceKey === undefined ? user.index : user.device(record.kind, record.deviceKey),
-            layout.queue(bucket),
-            layout.activityQueue(bucket),
-            sameSlot ? tenant.epochs : user.epochs,
-            sameSlot ? tenant.marks : user.marks,
-          ],
-          [
-            record.id,
-            record.userId,
-            record.kind,
-            String(record.createdAt),
-            String(record.maxAge),
-            createOptions.replaceDevice ? '1' : '0',
-            denyUntil === undefined ? '' : String(denyUntil),
-            record.deviceKey === undefined ? '' : '1',
-            layout.sessionPrefix(bucket),
-            layout.userPrefix(bucket),
-            layout.channel,
-            String(record.authenticatedAt),
-            limit === undefined ? '' : String(limit.max),
-            limit?.onLimit === 'refuse' ? '1' : '',
-            limit === undefined ? '' : String(limit.idleBefore),
-            tenantSource,
-            record.tenantId ?? '',
-            crossSlot,
-            ...written,
-            derived,
-            JSON.stringify(given),
-            ...encodeFields(record),
-          ],
-          // A sign-in that replaced or evicted a session is a revocation: it must hold like one.
-          (raw) => Array.isArray(raw) && [raw[3], raw[4]].some((ids) => Array.isArray(ids) && ids.length > 0),
-        ),
-        'create',
-      );
+      const signIn = async (): Promise<readonly unknown[]> =>
+        list(
+          await durable.runSignIn(
+            createScript,
+            [
+              layout.session(bucket, record.id),
+              user.index,
+              user.epochs,
+              user.marks,
+              record.deviceKey === undefined ? user.index : user.device(record.kind, record.deviceKey),
+              layout.queue(bucket),
+              layout.activityQueue(bucket),
+              sameSlot ? tenant.epochs : user.epochs,
+              sameSlot ? tenant.marks : user.marks,
+            ],
+            [
+              record.id,
+              record.userId,
+              record.kind,
+              String(record.createdAt),
+              String(record.maxAge),
+              createOptions.replaceDevice ? '1' : '0',
+              denyUntil === undefined ? '' : String(denyUntil),
+              record.deviceKey === undefined ? '' : '1',
+              layout.sessionPrefix(bucket),
+              layout.userPrefix(bucket),
+              layout.channel,
+              String(record.authenticatedAt),
+              limit === undefined ? '' : String(limit.max),
+              limit?.onLimit === 'refuse' ? '1' : '',
+              limit === undefined ? '' : String(limit.idleBefore),
+              tenantSource,
+              record.tenantId ?? '',
+              crossSlot,
+              ...written,
+              derived,
+              JSON.stringify(given),
+              ...encodeFields(record),
+            ],
+            // A sign-in that replaced or evicted a session is a revocation: it must hold like one.
+            (raw) => Array.isArray(raw) && [raw[3], raw[4]].some((ids) => Array.isArray(ids) && ids.length > 0),
+          ),
+          'create',
+        );
+      // Device replacement and the cap judge the user's other rows, whose tenants may differ
+      // from this sign-in's (or be there when it has none). On a cluster the script cannot read
+      // their epochs: it names the ones it met and were not given, before writing anything, and
+      // runs again with them (a tenant revoked in between only keeps a dead row dead). Rows
+      // that keep naming new tenants (each retry reads what the last one named) give up after a few.
+      let reply = await signIn();
+      for (let retries = 0; numeric(reply[0], 'create') === 3; retries++) {
+        if (retries === 3) throw new SessionError('STORE_UNAVAILABLE', 'The user\'s sessions kept changing tenants during the sign-in: try again.');
+        const missing = list(reply[1], 'create').map((id) => text(id, 'create'));
+        if (missing.length === 0) throw malformedReply('create');
+        for (const [index, epochs] of (await Promise.all(missing.map(readTenantEpochs))).entries()) given[missing[index]!] = epochs;
+        reply = await signIn();
+      }
       const outcome = numeric(reply[0], 'create');
       if (outcome === 0) throw invalidInput('A session with this id already exists.');
       if (outcome === 2) throw new SessionError('SESSION_LIMIT', 'The session limit of this user and kind is reached.');

@@ -21,7 +21,8 @@ import { defineScript } from './script.js';
  * activity JSON, activity at, the JSON fields shared by the derived entries, other tenants'
  * epochs read beforehand as JSON (\`{tenant: {kind: epoch}}\`, a cluster) or "{}", then
  * field/value pairs.
- * Returns `{0}` for a duplicate id, `{2}` when the cap refused, else
+ * Returns `{0}` for a duplicate id, `{2}` when the cap refused, `{3, tenantIds}` on a cluster
+ * when the user's other rows name tenants whose epochs were not given (nothing written), else
  * `{1, createdAt, expiresAt, replacedIds, evictedIds}`.
  */
 export const createScript = defineScript(
@@ -53,7 +54,10 @@ local expiresAt = createdAt + tonumber(ARGV[5])
 local created, expires = fmt(createdAt), fmt(expiresAt)
 -- Another row's tenant epoch for this kind: the own tenant's is known; another tenant's is
 -- read where the script may reach it (a single server), else taken from what the caller read.
-local tenantEpochs = {}
+-- On a cluster, a tenant the caller did not read is noted as missing: the script then answers
+-- {3, missing} before any write, and the caller reads them and runs it again.
+local tenantEpochs, missing = {}, {}
+local given = ARGV[18] == '' and cjson.decode(ARGV[23]) or {}
 local function tenantEpochOf(tenant)
   if not tenant then return 0 end
   if tenant == ownTenant and ARGV[16] ~= '' then return tenantEpoch end
@@ -62,9 +66,10 @@ local function tenantEpochOf(tenant)
     known = 0
     if ARGV[18] ~= '' then
       known = tonumber(redis.call('HGET', tenantKey(ARGV[18], tenant, 'e'), kind) or '0')
+    elseif type(given[tenant]) == 'table' then
+      known = tonumber(given[tenant][kind]) or 0
     else
-      local given = cjson.decode(ARGV[23])[tenant]
-      known = (type(given) == 'table' and tonumber(given[kind])) or 0
+      missing[#missing + 1] = tenant
     end
     tenantEpochs[tenant] = known
   end
@@ -91,6 +96,7 @@ if ARGV[13] ~= '' then
       counted[#counted + 1] = {tonumber(row[3]), tonumber(row[2]), other}
     end
   end
+  if #missing > 0 then return {3, missing} end
   local excess = #counted - tonumber(ARGV[13]) + 1
   if excess > 0 then
     if ARGV[14] == '1' then return {2} end
@@ -98,6 +104,7 @@ if ARGV[13] ~= '' then
     for i = 1, excess do evicted[i] = counted[i][3] end
   end
 end
+if #missing > 0 then return {3, missing} end
 local activityBase, owner = ARGV[10] .. user .. ':', 'u:' .. user
 local derived = 0
 -- The i-th (from 0) session replaced or evicted gets an entry derived from the sign-in's.

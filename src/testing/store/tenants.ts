@@ -96,6 +96,31 @@ export function describeTenants({ runner, store }: StoreSuiteContext): void {
       for (const id of [old.id, other.id]) expect((await store().get(id))!.session.revokedAt).toBeUndefined();
     });
 
+    it('a sign-in without a tenant still judges the user\'s other rows by their own tenant\'s epochs', async () => {
+      if (!(await supportsTenants(store(), expect))) return;
+      const tenant = freshUser('tenant');
+      const user = freshUser();
+      const t = Date.now();
+      const device = { deviceKey: 'Chrome|Mac OS', browser: 'Chrome', os: 'Mac OS' };
+      const dead = await insert(store(), user, { tenantId: tenant, createdAt: t, ...device });
+      await store().revokeTenant!(tenant, { kinds: ['browser'], at: t + 10 });
+      // The tenant's row is dead: it is neither replaced nor counted, so the cap of one lets
+      // this sign-in through instead of refusing it.
+      const created = await store().create(newRecord(store(), user, { createdAt: t + 20, ...device }), {
+        replaceDevice: true,
+        limit: { max: 1, onLimit: 'refuse', idleBefore: 0 },
+      });
+      expect(created.replacedIds).toEqual([]);
+      expect(created.evictedIds).toEqual([]);
+      expect((await store().get(dead.id))!.session.revokedAt).toBeUndefined();
+      // And the same rows judged by a sign-in of another tenant, evicting rather than refusing.
+      const second = await store().create(newRecord(store(), user, { tenantId: freshUser('tenant'), createdAt: t + 30 }), {
+        replaceDevice: false,
+        limit: { max: 1, onLimit: 'evict-oldest', idleBefore: 0 },
+      });
+      expect(second.evictedIds).toEqual([created.session.id]);
+    });
+
     it('publishes a tenant notice to every instance', async () => {
       if (!(await supportsTenants(store(), expect))) return;
       if (store().subscribe === undefined) return expect(store().subscribe).toBeUndefined();
