@@ -109,10 +109,14 @@ export async function startSentinelGroup(options: {
     // Started as a replica of the current master: an operator restarting a dead node with the
     // configuration Sentinel rewrote would get the same. Sentinel then reconfigures it anyway.
     restart: async (port) => launchServer(port, ['--replicaof', '127.0.0.1', String(await group.master())]),
+    // Every Sentinel must name the new master, not only the first: a client that asks one still
+    // naming the old master once that server is back (a replica, empty while it syncs) would
+    // read from it.
     waitForFailover: (from, timeoutMs) =>
       until(`A failover away from ${from}`, timeoutMs, async () => {
-        const now = await group.master();
-        if (now === from || !Number.isInteger(now)) return undefined;
+        const named = await Promise.all(options.sentinelPorts.map(async (port) => Number((await redisCli(port, ['sentinel', 'get-master-addr-by-name', name])).split('\n')[1])));
+        const now = named[0]!;
+        if (now === from || !Number.isInteger(now) || named.some((port) => port !== now)) return undefined;
         const role = await redisCli(now, ['role']);
         return role.startsWith('master') ? now : undefined;
       }),
