@@ -105,7 +105,9 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
   const run = createScriptRunner(driver, resolved.commandTimeout, () => closed);
   // Redis Cluster: a tenant's keys are on another slot than its users' (see layout.ts).
   const clustered = driver.kind === 'node-redis-cluster' || driver.kind === 'ioredis-cluster';
-  // The store prefix handed to scripts that may reach a tenant's keys from a user's: "" on a cluster.
+  // The store prefix handed to scripts that may reach a tenant's keys from a user's: "" on a
+  // cluster. The scripts read "" as "cannot reach them", so a single server with the empty
+  // prefix is served as a cluster is: the tenants' epochs read by the store and given.
   const crossSlot = clustered ? '' : layout.prefix;
   const readSession = createSessionReader({ driver, layout, run, timeoutMs: resolved.commandTimeout, isClosed: () => closed, clustered });
   // Revocation writes go through this one: with `durability`, they wait for the replicas.
@@ -326,7 +328,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
       // On a cluster the script cannot reach the tenants' slots: their epochs are read first
       // (a tenant revoked in between only makes a tombstone of a session that was dead already).
       const given = Object.create(null) as Record<string, Epochs>;
-      if (clustered) {
+      if (crossSlot === '') {
         const named = list(await run(tenantsOfScript, [user.index], [String(at), layout.sessionPrefix(bucket)]), 'revokeOthers').map((id) => text(id, 'revokeOthers'));
         for (const [index, epochs] of (await Promise.all(named.map(readTenantEpochs))).entries()) given[named[index]!] = epochs;
       }

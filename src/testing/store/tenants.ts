@@ -121,6 +121,31 @@ export function describeTenants({ runner, store }: StoreSuiteContext): void {
       expect(second.evictedIds).toEqual([created.session.id]);
     });
 
+    it('a sign-in without a tenant neither counts toward the cap nor evicts a session its tenant ended', async () => {
+      if (!(await supportsTenants(store(), expect))) return;
+      const tenant = freshUser('tenant');
+      const t = Date.now();
+      // Refused at the cap only if the dead row counted.
+      const lone = freshUser();
+      await insert(store(), lone, { tenantId: tenant, createdAt: t });
+      // Evicted (the least recently used) only if the dead row counted.
+      const pair = freshUser();
+      await insert(store(), pair, { tenantId: tenant, createdAt: t + 1 });
+      const live = await insert(store(), pair, { createdAt: t + 2 });
+      await store().revokeTenant!(tenant, { kinds: ['browser'], at: t + 10 });
+      const refused = await store().create(newRecord(store(), lone, { createdAt: t + 20 }), {
+        replaceDevice: false,
+        limit: { max: 1, onLimit: 'refuse', idleBefore: 0 },
+      });
+      expect(refused.evictedIds).toEqual([]);
+      const evicting = await store().create(newRecord(store(), pair, { createdAt: t + 20 }), {
+        replaceDevice: false,
+        limit: { max: 2, onLimit: 'evict-oldest', idleBefore: 0 },
+      });
+      expect(evicting.evictedIds).toEqual([]);
+      expect((await store().get(live.id))!.session.revokedAt).toBeUndefined();
+    });
+
     it('publishes a tenant notice to every instance', async () => {
       if (!(await supportsTenants(store(), expect))) return;
       if (store().subscribe === undefined) return expect(store().subscribe).toBeUndefined();
