@@ -63,6 +63,7 @@ export function createSessionReader(options: {
   const transaction = driver.transaction?.bind(driver);
   // Owners are what the transaction needs, and what lets a Cluster read a tenant beside the script.
   const remembers = transaction !== undefined || clustered;
+  const worthRemembering = (session: SessionRecord): boolean => transaction !== undefined || (clustered && session.tenantId !== undefined);
 
   const remember = (sessionId: string, session: SessionRecord): void => {
     if (owners.size >= OWNERS_KEPT) owners.delete(owners.keys().next().value!);
@@ -108,9 +109,7 @@ export function createSessionReader(options: {
     }
     const [row, epochs, tenantEpochs] = list(reply, 'get');
     const session = decodeSession(sessionId, row);
-    // Without a transaction only a tenant's read needs the owner (a Cluster's, beside the script).
-    const needed = transaction !== undefined || session.tenantId !== undefined;
-    if (remembers && needed && (known?.userId !== session.userId || known.tenantId !== session.tenantId)) remember(sessionId, session);
+    if (worthRemembering(session) && (known?.userId !== session.userId || known.tenantId !== session.tenantId)) remember(sessionId, session);
     if (session.tenantId === undefined) return { session, epochs: decodeEpochs(epochs) };
     const inReply = tenantEpochs !== null && tenantEpochs !== undefined && tenantEpochs !== false;
     const tenant = inReply ? decodeEpochs(tenantEpochs) : apart !== undefined && known?.tenantId === session.tenantId ? await apart : await readTenant(session.tenantId);
