@@ -87,6 +87,22 @@ export interface IoRedisLike {
    * commands (`WAIT`) included, so a revocation and its `WAIT` reach the same node.
    */
   pipeline(): IoRedisPipelineLike;
+  /** ioredis' connection status: the store batches its writes only while it is `ready`. */
+  readonly status?: string;
+  /**
+   * ioredis' socket to the server (a plain client's, not a Cluster's). When the store sends, it
+   * corks the socket until the event loop's current round is over, so that what is sent in one
+   * round leaves in one write.
+   */
+  readonly stream?: Corkable;
+}
+
+/** A socket's cork and uncork (Node.js `stream.Writable`). */
+export interface Corkable {
+  /** Holds writes in memory. */
+  cork(): void;
+  /** Sends what `cork()` held, in one write. */
+  uncork(): void;
 }
 
 /** An ioredis pipeline. */

@@ -1,4 +1,5 @@
-import type { IoRedisLike, IoRedisSubscriberLike, NodeRedisClusterLike } from './client.js';
+import { setImmediate } from 'node:timers';
+import type { Corkable, IoRedisLike, IoRedisSubscriberLike, NodeRedisClusterLike } from './client.js';
 import { malformedReply, replyCode } from './errors.js';
 
 // How each client library sends a command, and a command with WAIT behind it on the same
@@ -103,13 +104,46 @@ async function lastReply(sent: readonly Promise<unknown>[]): Promise<unknown[]> 
   return exec;
 }
 
+/**
+ * Corks a socket until the event loop has run the rest of its current round: every command
+ * written in the meantime (the validations of the requests that came in together, the app's
+ * own commands) leaves in one write, as node-redis batches its own writes. ioredis writes each
+ * command to the socket as it is called, one system call each, and Redis then reads them one at
+ * a time: batched, both pay for a write and a read once per round instead of once per command
+ * (test/bench/capacity.mjs).
+ */
+export function writeBatcher(): (stream: Corkable) => void {
+  let corked: Corkable | undefined;
+  const release = (): void => {
+    const stream = corked;
+    corked = undefined;
+    stream?.uncork();
+  };
+  return (stream) => {
+    if (corked === stream) return;
+    // Another socket (ioredis reconnected): the old one's writes go now.
+    release();
+    corked = stream;
+    stream.cork();
+    // After the I/O callbacks of this round (the other requests read with this one), as
+    // node-redis does. node:timers' own function: a test's fake timers replace the global one,
+    // and the socket would stay corked.
+    setImmediate(release);
+  };
+}
+
 export function ioredisConnection(io: IoRedisLike): Connection {
+  const batch = writeBatcher();
   return {
-    send: (_key, args) => io.call(args[0]!, args.slice(1)),
-    // No transaction: ioredis spends about 10 µs of the app's CPU on every command it sends,
-    // batched or not, so MULTI, two reads and EXEC cost the app three times the one script
-    // call, and Redis, which gets them a few at a time, more CPU reading them than the script
-    // costs it (test/bench/capacity.mjs). Sessions are read by the script, one command.
+    send: (_key, args) => {
+      // Only a connected client's socket: offline, ioredis queues commands itself.
+      if (io.status === 'ready' && typeof io.stream?.cork === 'function') batch(io.stream);
+      return io.call(args[0]!, args.slice(1));
+    },
+    // No transaction: ioredis spends far more of the app's CPU on each command it sends than
+    // node-redis does, so MULTI, two reads and EXEC cost the app two to three times the one
+    // script call, batched or not, for a few µs of Redis's CPU (test/bench/capacity.mjs).
+    // Sessions are read by the script, one command.
     sendAndWait: async (_key, args, replicas, timeout) =>
       ioredisReplies(
         await io

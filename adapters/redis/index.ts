@@ -22,6 +22,7 @@
 export { redisStore } from './store.js';
 export type { RedisDurability, RedisStoreOptions } from './options.js';
 export type {
+  Corkable,
   IoRedisLike,
   IoRedisPipelineLike,
   IoRedisSubscriberLike,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import type { Redis } from 'ioredis';
 import type { RedisClientType } from 'redis';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { redisStore } from '../../adapters/redis/index.js';
 import { markScript } from '../../adapters/redis/scripts/prune.js';
 import { createScript, getScript, touchScript } from '../../adapters/redis/scripts/sessions.js';
@@ -86,6 +87,36 @@ describe.skipIf(!redisUp)('Redis commands per request', () => {
       readWithTenant: byScript,
     },
   ];
+
+  // ioredis writes every command to its socket as it is called: one system call per command for
+  // the app, and one read per command for Redis, unless the store batches them.
+  it('sends the validations of requests that came in together in one socket write (ioredis)', async () => {
+    const sessions = createSessionManager({ store: redisStore({ client: ioredis, prefix: freshPrefix('cmdw') }) });
+    const tokens: string[] = [];
+    for (let index = 0; index < 10; index++) tokens.push((await sessions.create({ userId: `batched-${index}`, userAgent: UA.chromeMac })).token);
+    // Each seen once, one at a time: what sign-in sends after it answers has gone too.
+    for (const token of tokens) expect((await sessions.validate(token)).ok).toBe(true);
+    const socket = (ioredis as unknown as { stream: Socket }).stream;
+    // The socket's own write hooks: one call per write it makes (_writev for several chunks).
+    const single = vi.spyOn(socket as unknown as { _write: (...args: unknown[]) => void }, '_write');
+    const batched = vi.spyOn(socket as unknown as { _writev: (chunks: unknown[], callback: unknown) => void }, '_writev');
+    onTestFinished(() => {
+      single.mockRestore();
+      batched.mockRestore();
+    });
+    // Ten requests that came in together: ten validations started at once.
+    const results = await Promise.all(tokens.map((token) => sessions.validate(token)));
+    expect(results.map((result) => result.ok)).toEqual(tokens.map(() => true));
+    expect(single).not.toHaveBeenCalled();
+    expect(batched).toHaveBeenCalledTimes(1);
+    expect(batched.mock.calls[0]![0]).toHaveLength(10);
+    // One at a time, each still one write.
+    single.mockClear();
+    batched.mockClear();
+    for (const token of tokens.slice(0, 3)) expect((await sessions.validate(token)).ok).toBe(true);
+    expect(single.mock.calls.length + batched.mock.calls.length).toBe(3);
+    await sessions.close();
+  });
 
   for (const flavour of flavours) {
     it(`validates in one round trip, by script on first sight and then as the client reads cheapest, and writes only for the throttled touch (${flavour.name})`, async () => {
