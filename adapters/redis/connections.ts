@@ -104,13 +104,16 @@ async function lastReply(sent: readonly Promise<unknown>[]): Promise<unknown[]> 
   return exec;
 }
 
+// node:timers' own function, taken once at load: a test's fake timers replace the global
+// setImmediate (and some replace this module's export later), and the socket would stay corked.
+const releaseLater = setImmediate;
+
 /**
  * Corks a socket until the event loop has run the rest of its current round: every command
- * written in the meantime (the validations of the requests that came in together, the app's
- * own commands) leaves in one write, as node-redis batches its own writes. ioredis writes each
- * command to the socket as it is called, one system call each, and Redis then reads them one at
- * a time: batched, both pay for a write and a read once per round instead of once per command
- * (test/bench/capacity.mjs).
+ * written in the meantime (the validations of the requests read together, the app's own
+ * commands) leaves in one write, as node-redis batches its own writes. ioredis writes each
+ * command to the socket as it is called, one system call each: batched, the app pays for one
+ * write per round instead of one per command (test/bench/capacity.mjs).
  */
 export function writeBatcher(): (stream: Corkable) => void {
   let corked: Corkable | undefined;
@@ -123,12 +126,11 @@ export function writeBatcher(): (stream: Corkable) => void {
     if (corked === stream) return;
     // Another socket (ioredis reconnected): the old one's writes go now.
     release();
-    corked = stream;
     stream.cork();
     // After the I/O callbacks of this round (the other requests read with this one), as
-    // node-redis does. node:timers' own function: a test's fake timers replace the global one,
-    // and the socket would stay corked.
-    setImmediate(release);
+    // node-redis does.
+    releaseLater(release);
+    corked = stream;
   };
 }
 
@@ -141,9 +143,9 @@ export function ioredisConnection(io: IoRedisLike): Connection {
       return io.call(args[0]!, args.slice(1));
     },
     // No transaction: ioredis spends far more of the app's CPU on each command it sends than
-    // node-redis does, so MULTI, two reads and EXEC cost the app two to three times the one
-    // script call, batched or not, for a few µs of Redis's CPU (test/bench/capacity.mjs).
-    // Sessions are read by the script, one command.
+    // node-redis does, so MULTI, two reads and EXEC cost the app about twice the one script
+    // call, more than they save Redis (test/bench/capacity.mjs, docs/capacity.md). Sessions
+    // are read by the script, one command.
     sendAndWait: async (_key, args, replicas, timeout) =>
       ioredisReplies(
         await io

@@ -37,6 +37,23 @@ describe('writeBatcher: the Redis store\'s batching of ioredis socket writes', (
     expect(stream.writableCorked).toBe(0);
   });
 
+  it('waits for the other callbacks of the round (the other requests read with this one), not only this tick', async () => {
+    const { stream, writes } = recordingStream();
+    const batch = writeBatcher();
+    const later = new Promise<void>((resolve) =>
+      realSetImmediate(() => {
+        batch(stream);
+        stream.write('b');
+        resolve();
+      }),
+    );
+    batch(stream);
+    stream.write('a');
+    await later;
+    await endOfRound();
+    expect(writes).toEqual([['a', 'b']]);
+  });
+
   it('corks again in the next round', async () => {
     const { stream, writes } = recordingStream();
     const batch = writeBatcher();

@@ -92,6 +92,7 @@ describe.skipIf(!redisUp)('Redis commands per request', () => {
   // the app, and one read per command for Redis, unless the store batches them.
   it('sends the validations of requests that came in together in one socket write (ioredis)', async () => {
     const sessions = createSessionManager({ store: redisStore({ client: ioredis, prefix: freshPrefix('cmdw') }) });
+    onTestFinished(() => sessions.close());
     const tokens: string[] = [];
     for (let index = 0; index < 10; index++) tokens.push((await sessions.create({ userId: `batched-${index}`, userAgent: UA.chromeMac })).token);
     // Each seen once, one at a time: what sign-in sends after it answers has gone too.
@@ -115,7 +116,6 @@ describe.skipIf(!redisUp)('Redis commands per request', () => {
     batched.mockClear();
     for (const token of tokens.slice(0, 3)) expect((await sessions.validate(token)).ok).toBe(true);
     expect(single.mock.calls.length + batched.mock.calls.length).toBe(3);
-    await sessions.close();
   });
 
   for (const flavour of flavours) {
