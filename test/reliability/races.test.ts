@@ -45,12 +45,18 @@ for (const [name, up] of stores) {
       const outcomes = { live: 0, refused: 0 };
       for (let round = 0; round < 5; round++) {
         const userId = user('everywhere');
+        // Anchors on both sides of the race, without a User-Agent so nothing replaces them: one
+        // sign-in that returns before "sign out everywhere" starts, one that starts after it
+        // returns. However the timers of the racing ones fall, each outcome is exercised.
+        const before = await timed(() => a.create({ userId }));
         const creates = Array.from({ length: 24 }, (_, index) =>
           pause(index % 12).then(() => timed(() => (index % 2 === 0 ? a : b).create({ userId, userAgent: index % 3 === 0 ? UA.chromeMac : undefined }))),
         );
         // Through B, whose clock is behind every session A creates: the high-water mark must cover them.
         const everywhere = pause(5).then(() => timed(() => b.revokeAll(userId)));
-        const [signOut, ...signIns] = await Promise.all([everywhere, ...creates]);
+        const after = everywhere.then(() => timed(() => a.create({ userId })));
+        const [signOut, ...signIns] = await Promise.all([everywhere, after, ...creates]);
+        signIns.push(before);
         const epoch = signOut.value.epochs['browser']!;
         for (const signIn of signIns) {
           const { token, session } = signIn.value;
@@ -68,11 +74,11 @@ for (const [name, up] of stores) {
         }
         const listed = await a.list(userId);
         if (listed.some((view) => view.createdAt <= epoch)) broken.push(`round ${round}: list shows a session at or before the epoch`);
-        operations += 26;
+        operations += 28;
       }
       record(`races ${name}: revokeAll vs sign-ins`, { requests: operations, revocations: 5, violations: broken.length });
       expect(broken).toEqual([]);
-      // The race happened: sign-ins landed on both sides of the epoch.
+      // Both outcomes were checked (the anchors alone give one of each per round).
       expect(outcomes.live).toBeGreaterThan(0);
       expect(outcomes.refused).toBeGreaterThan(0);
     });
@@ -88,10 +94,18 @@ for (const [name, up] of stores) {
       await Promise.all(
         created.map(async ({ token, session }, index) => {
           const revoker = index % 2 === 0 ? a : b;
+          const other = revoker === a ? b : a;
+          // Anchors: a validation that returns before the revoke starts (its touch may still be
+          // in flight) and one that starts on the other instance once the revoke has returned,
+          // so both outcomes are checked however the timers of the racing ones fall.
+          const first = await timed(() => other.validate(token));
           const validations = Array.from({ length: 6 }, (_, k) => pause(k).then(() => timed(() => (k % 2 === 0 ? a : b).validate(token))));
           const revoke = pause(2).then(() => timed(() => revoker.revoke(session.id)));
-          const [revoked, ...checks] = await Promise.all([revoke, ...validations]);
-          operations += 7;
+          const last = revoke.then(() => timed(() => other.validate(token)));
+          const [revoked, ...checks] = await Promise.all([revoke, last, ...validations]);
+          checks.push(first);
+          operations += 9;
+          if (!first.value.ok) broken.push(`${session.id}: refused before the revoke started (${first.value.reason})`);
           if (revoked.value !== true) broken.push(`${session.id}: revoke reported ${revoked.value}`);
           for (const check of checks) {
             outcomes[check.value.ok ? 'accepted' : 'refused'] += 1;
@@ -154,9 +168,14 @@ for (const [name, up] of stores) {
         const userId = user('others');
         const kept = await a.create({ userId, userAgent: UA.chromeMac });
         // No User-Agent: no device, so none of these replaces another.
+        // Anchors: one sign-in that returns before "log out other devices" starts, one that
+        // starts after it returns, so both outcomes are checked however the timers fall.
+        const before = await timed(() => b.create({ userId }));
         const creates = Array.from({ length: 16 }, (_, index) => pause(index % 8).then(() => timed(() => (index % 2 === 0 ? a : b).create({ userId }))));
         const others = pause(3).then(() => timed(() => b.revokeOthers(userId, kept.session.id)));
-        const [outcome, ...signIns] = await Promise.all([others, ...creates]);
+        const after = others.then(() => timed(() => a.create({ userId })));
+        const [outcome, ...signIns] = await Promise.all([others, after, ...creates]);
+        signIns.push(before);
         const revoked = new Set(outcome.value.revokedIds);
         if (!(await a.validate(kept.token)).ok) broken.push(`round ${round}: the kept session was signed out`);
         for (const signIn of signIns) {
@@ -167,7 +186,7 @@ for (const [name, up] of stores) {
           if (signIn.end < outcome.start && result.ok) broken.push(`round ${round}: a session signed in before "log out other devices" started is still live`);
           if (signIn.start > outcome.end && !result.ok) broken.push(`round ${round}: a session signed in after "log out other devices" returned is refused`);
         }
-        operations += 18;
+        operations += 20;
       }
       record(`races ${name}: revokeOthers vs sign-ins`, { requests: operations, revocations: 5, violations: broken.length });
       expect(broken).toEqual([]);
