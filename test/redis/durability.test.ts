@@ -2,7 +2,7 @@ import type { RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisStore } from '../../adapters/redis/index.js';
 import { createSessionManager, isSessionError } from '../../src/index.js';
-import { connectIoredis, connectNodeRedis, freshPrefix } from '../support/redis-clients.js';
+import { connectIoredis, connectNodeRedis, deleteRunKeys, freshPrefix } from '../support/redis-clients.js';
 import { requireService } from '../support/services.js';
 
 const redisUp = await requireService('Redis', 6379);
@@ -46,6 +46,7 @@ describe.skipIf(!redisUp)('durability on a Redis without replicas (127.0.0.1:637
     ioredis = await connectIoredis(6379);
   });
   afterAll(async () => {
+    if (nodeRedis !== undefined) await deleteRunKeys(nodeRedis);
     await nodeRedis?.close();
     await ioredis?.quit();
   });

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshPrefix } from '../support/redis-clients.js';
+import { connectNodeRedis, deleteRunKeys, freshPrefix } from '../support/redis-clients.js';
 import { requireService } from '../support/services.js';
 
 const redisUp = await requireService('Redis', 6379);
@@ -48,6 +48,13 @@ describe.skipIf(!redisUp)('a process using the Redis store exits once the app cl
   }, 60_000);
   afterAll(async () => {
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+    // The children's keys, which they leave on purpose (they exit without sessions.close()).
+    const client = await connectNodeRedis(6379);
+    try {
+      await deleteRunKeys(client);
+    } finally {
+      await client.close();
+    }
   });
 
   for (const client of ['node-redis', 'ioredis']) {
