@@ -18,7 +18,18 @@
 //     epochs, EXEC (a copy of each row written for this measurement: what a change of the
 //     row's layout would gain);
 //   - session row as a listpack hash: the same, with a copy of the row's hash whose values are
-//     cut to at most 60 bytes, so that Redis keeps it as one listpack and not a hash table.
+//     cut to at most 60 bytes, so that Redis keeps it as one listpack and not a hash table;
+//   - the row as shipped on a server tuned for it: a copy of the row's hash, the same fields
+//     and values, written while the server's hash-max-listpack-value is 512, so that Redis
+//     keeps it as one listpack: what that setting gains a deployment without a change of the
+//     row's layout.
+// Memory: one row (MEMORY USAGE) as written and as the tuned copy; and a whole session
+// (used_memory over 20,000 sessions of 10,000 users signed in through the store, as
+// test/bench/capacity.mjs measures it) on the server as it is and with the setting.
+// The script raises hash-max-listpack-value on the server for those writes and sets it back
+// after them (also when it fails): run it on a Redis no other benchmark or app is writing to.
+// It refuses to start unless the setting is Redis's default (64), which a run stopped by force
+// in the middle could leave raised.
 // Writes test/bench/results/redis-shapes.md. Needs Redis at REDIS_URL (default 127.0.0.1:6379).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,6 +50,26 @@ ensureBuilt();
 const { createSessionManager } = await import(join(DIST, 'index.js'));
 const { redisStore } = await import(join(DIST, 'redis.js'));
 
+const DEFAULT_LISTPACK_VALUE = '64';
+const TUNED_LISTPACK_VALUE = '512';
+
+async function listpackValue(client) {
+  const [, value] = await client.sendCommand(['CONFIG', 'GET', 'hash-max-listpack-value']);
+  return String(value);
+}
+
+/** Runs `write` with the server's hash-max-listpack-value at 512, then sets the default back. */
+async function withTunedServer(client, write) {
+  await client.sendCommand(['CONFIG', 'SET', 'hash-max-listpack-value', TUNED_LISTPACK_VALUE]);
+  try {
+    return await write();
+  } finally {
+    await client.sendCommand(['CONFIG', 'SET', 'hash-max-listpack-value', DEFAULT_LISTPACK_VALUE]);
+  }
+}
+
+const encoding = async (client, key) => String(await client.sendCommand(['OBJECT', 'ENCODING', key]));
+
 /** Signs in `users` users on a fresh prefix; returns each session's keys and a cleanup. */
 async function populate(client, users) {
   const { redisPrefix: prefix } = namespace(`shapes_${users}`);
@@ -48,6 +79,16 @@ async function populate(client, users) {
     ids[index] = (await sessions.create({ userId: `user-${index}`, userAgent: UAS[index % UAS.length], ip: '10.0.0.1' })).session.id;
   });
   await sessions.close();
+  try {
+    return await copies(client, prefix, ids, () => deleteRedisPrefix(prefix));
+  } catch (error) {
+    await deleteRedisPrefix(prefix);
+    throw error;
+  }
+}
+
+/** The copies of each row the shapes read, and the memory of a row as written and tuned. */
+async function copies(client, prefix, ids, cleanup) {
   const rows = [];
   for (const [index, id] of ids.entries()) {
     // The layout of adapters/redis/layout.ts: a session's and its user's keys share its {bucket}.
@@ -66,12 +107,32 @@ async function populate(client, users) {
       for (let from = 0, part = 0; from < value.length; from += 60, part++) cut.push(`${flat[at]}${part}`, value.slice(from, from + 60));
     }
     await client.sendCommand(['HSET', small, ...cut]);
-    if (index === 0) console.error(`redis-shapes: the row's hash is a ${await client.sendCommand(['OBJECT', 'ENCODING', session])}, the cut copy a ${await client.sendCommand(['OBJECT', 'ENCODING', small])}`);
-    rows.push({ session, epochs: `${prefix}{${bucket}}:u:user-${index}:e`, copy, small });
+    rows.push({ session, flat, epochs: `${prefix}{${bucket}}:u:user-${index}:e`, copy, small, tuned: `${prefix}{${bucket}}:tuned:${id}` });
+  }
+  // The same fields and values written on a server tuned to keep them in a listpack, all in
+  // one window of the raised setting.
+  await withTunedServer(client, async () => {
+    for (const row of rows) await client.sendCommand(['HSET', row.tuned, ...row.flat.map(String)]);
+  });
+  const [first] = rows;
+  const encodings = { row: await encoding(client, first.session), small: await encoding(client, first.small), tuned: await encoding(client, first.tuned) };
+  if (encodings.row !== 'hashtable' || encodings.small !== 'listpack' || encodings.tuned !== 'listpack') {
+    throw new Error(`unexpected encodings (row ${encodings.row}, cut copy ${encodings.small}, tuned copy ${encodings.tuned}): the shapes would not measure what they say`);
   }
   const keys = Number(await client.sendCommand(['DBSIZE']));
-  const cleanup = () => deleteRedisPrefix(prefix);
-  return { rows, keys, cleanup };
+  // Memory of one row as the store writes it and as the tuned server keeps it (the first 1,000).
+  const sample = rows.slice(0, 1_000);
+  const usage = async (key) => {
+    const bytes = Number(await client.sendCommand(['MEMORY', 'USAGE', key, 'SAMPLES', '0']));
+    if (!(bytes > 0)) throw new Error(`MEMORY USAGE ${key} answered no size`);
+    return bytes;
+  };
+  const bytes = { row: 0, tuned: 0 };
+  for (const row of sample) {
+    bytes.row += await usage(row.session);
+    bytes.tuned += await usage(row.tuned);
+  }
+  return { rows, keys, cleanup, rowBytes: bytes.row / sample.length, tunedBytes: bytes.tuned / sample.length };
 }
 
 /** Redis µs per validation and validations per second of one shape, `seconds` long. */
@@ -103,7 +164,30 @@ async function measure(client, rows, shape) {
   return { usec: usec > 0 ? usec / count : plain / count, rate: count / elapsed };
 }
 
+/** used_memory per session: 20,000 sessions of 10,000 users signed in through the store. */
+async function memoryPerSession(client, label) {
+  const { redisPrefix: prefix } = namespace(`shapes_memory_${label}`);
+  const sessions = createSessionManager({ store: redisStore({ client, prefix }) });
+  const count = 20_000;
+  const usedMemory = async () => Number(/used_memory:(\d+)/.exec(String(await client.sendCommand(['INFO', 'memory'])))[1]);
+  try {
+    const before = await usedMemory();
+    await forEachConcurrently(count, 20, async (index) => {
+      await sessions.create({ userId: `user-${index % (count / 2)}`, userAgent: UAS[index % UAS.length], ip: `10.0.${(index >> 8) & 255}.${index & 255}` });
+    });
+    return ((await usedMemory()) - before) / count;
+  } finally {
+    await sessions.close();
+    await deleteRedisPrefix(prefix);
+  }
+}
+
 const client = await nodeRedisClient();
+const startingValue = await listpackValue(client);
+if (startingValue !== DEFAULT_LISTPACK_VALUE) {
+  await client.close();
+  throw new Error(`hash-max-listpack-value is ${startingValue}, not Redis's default ${DEFAULT_LISTPACK_VALUE}: set it back (CONFIG SET hash-max-listpack-value 64) to measure the store as shipped`);
+}
 const sha = String(await client.sendCommand(['SCRIPT', 'LOAD', BOTH_SCRIPT]));
 const SHAPES = [
   ['transaction (as shipped): MULTI, HGETALL, HGETALL, EXEC', (row) => [['MULTI'], ['HGETALL', row.session], ['HGETALL', row.epochs], ['EXEC']]],
@@ -111,14 +195,19 @@ const SHAPES = [
   ['two plain HGETALLs, pipelined, no transaction (not one point in time)', (row) => [['HGETALL', row.session], ['HGETALL', row.epochs]]],
   ['session row as one string: MULTI, GET, HGETALL, EXEC', (row) => [['MULTI'], ['GET', row.copy], ['HGETALL', row.epochs], ['EXEC']]],
   ['session row as a listpack hash (values cut to 60 bytes): MULTI, HGETALL, HGETALL, EXEC', (row) => [['MULTI'], ['HGETALL', row.small], ['HGETALL', row.epochs], ['EXEC']]],
+  ['the row as shipped, on a server with hash-max-listpack-value 512 (a listpack): MULTI, HGETALL, HGETALL, EXEC', (row) => [['MULTI'], ['HGETALL', row.tuned], ['HGETALL', row.epochs], ['EXEC']]],
 ];
 
 const results = [];
+const memory = {};
 const load = { before: uptime() };
 try {
+  console.error('redis-shapes: memory per session, as the server is and with hash-max-listpack-value 512');
+  memory.plain = await memoryPerSession(client, 'plain');
+  memory.tuned = await withTunedServer(client, () => memoryPerSession(client, 'tuned'));
   for (const users of SIZES) {
     console.error(`redis-shapes: signing in ${users.toLocaleString('en-US')} users`);
-    const { rows, keys, cleanup } = await populate(client, users);
+    const { rows, keys, cleanup, rowBytes, tunedBytes } = await populate(client, users);
     try {
       for (const [, shape] of SHAPES) await measure(client, rows, shape); // warm-up, each shape once
       const runs = SHAPES.map(() => []);
@@ -129,7 +218,7 @@ try {
           console.error(`redis-shapes: ${users} users, round ${round + 1}: ${label}: ${result.usec.toFixed(2)} µs, ${Math.round(result.rate)}/s`);
         }
       }
-      results.push({ users, keys, shapes: SHAPES.map(([label], index) => ({ label, usec: runs[index].map((run) => run.usec), rate: median(runs[index].map((run) => run.rate)) })) });
+      results.push({ users, keys, rowBytes, tunedBytes, shapes: SHAPES.map(([label], index) => ({ label, usec: runs[index].map((run) => run.usec), rate: median(runs[index].map((run) => run.rate)) })) });
     } finally {
       await cleanup();
     }
@@ -161,6 +250,15 @@ for (const { users, keys, shapes } of results) {
     lines.push(`| ${users.toLocaleString('en-US')} (${keys.toLocaleString('en-US')}) | ${label} | ${usec.map(format).join(', ')} | ${format(median(usec))} | ${Math.round(rate).toLocaleString('en-US')} |`);
   }
 }
+lines.push('', 'Memory of one session row (MEMORY USAGE, the first 1,000 rows): as the store writes it on a default server, and the same fields on a server with hash-max-listpack-value 512.', '');
+lines.push('| users | row as written (hash table) | row on the tuned server (listpack) |', '|---|---|---|');
+for (const { users, rowBytes, tunedBytes } of results) lines.push(`| ${users.toLocaleString('en-US')} | ${Math.round(rowBytes)} B | ${Math.round(tunedBytes)} B |`);
+lines.push(
+  '',
+  'Memory of a whole session (used_memory over 20,000 sessions of 10,000 users signed in through the store: the row, its',
+  "entries in the user's index, device set and prune queue, the sign-in's activity entry and device sighting, the user's",
+  `keys shared by their sessions): ${Math.round(memory.plain).toLocaleString('en-US')} B on the server as it is, ${Math.round(memory.tuned).toLocaleString('en-US')} B with hash-max-listpack-value 512.`,
+);
 writeFileSync(new URL('./results/redis-shapes.md', import.meta.url), `${lines.join('\n')}\n`);
 console.log(lines.join('\n'));
 
