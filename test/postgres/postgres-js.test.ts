@@ -134,6 +134,8 @@ describe.skipIf(!up)('postgres store on postgres.js: timeouts and LISTEN', () =>
     const slowStore = postgresStore({ pool: slowSql, schema, statementTimeout: 300, listen: false });
     try {
       const { session } = await store.create(newRecord(store, 'late-cancel-user'), { replaceDevice: false });
+      // Connected before the store's 300 ms deadline counts: only the locked read may run out.
+      await slowSql.unsafe('SELECT 1');
       expect((await slowStore.get(session.id))?.session.id).toBe(session.id);
       proxy.delayNewConnections(700);
       await whileLocked(`LOCK TABLE ${names.sessions} IN ACCESS EXCLUSIVE MODE`, async () => {
@@ -157,6 +159,8 @@ describe.skipIf(!up)('postgres store on postgres.js: timeouts and LISTEN', () =>
     const slowStore = postgresStore({ pool: slowSql, schema, statementTimeout: 300, listen: false });
     try {
       const { session } = await store.create(newRecord(store, 'silent-cancel-user'), { replaceDevice: false });
+      // Connected before the store's 300 ms deadline counts: only the locked read may run out.
+      await slowSql.unsafe('SELECT 1');
       expect((await slowStore.get(session.id))?.session.id).toBe(session.id);
       // Held far longer than the store waits for it: as good as a request that never reports.
       proxy.delayNewConnections(30_000);
