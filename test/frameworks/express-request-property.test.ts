@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { setFlagsFromString } from 'node:v8';
 import express, { type Request, type Response } from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { requireSession, sessionMiddleware } from '../../adapters/express/index.js';
@@ -138,5 +139,39 @@ describe('express: req.sessions', () => {
       });
     });
     expect(await json(url)).toEqual({ own: true, status: 'anonymous' });
+  });
+});
+
+// V8's own test function, compiled once the flag allows its syntax.
+setFlagsFromString('--allow-natives-syntax');
+const hasFastProperties = new Function('object', 'return %HasFastProperties(object)') as (object: object) => boolean;
+
+describe('express: the request and response objects', () => {
+  it('keep their own properties (only req.sessions is added) and leave the middleware in dictionary mode', async () => {
+    const sessions = createSessionManager();
+    const middleware = sessionMiddleware(sessions);
+    const seen: unknown[] = [];
+    const app = express();
+    app.use((req, res, next) => {
+      const before = { req: Reflect.ownKeys(req), res: Reflect.ownKeys(res) };
+      middleware(req, res, (error?: unknown) => {
+        seen.push({
+          added: { req: Reflect.ownKeys(req).filter((key) => !before.req.includes(key)), res: Reflect.ownKeys(res).filter((key) => !before.res.includes(key)) },
+          removed: [...before.req.filter((key) => !Reflect.ownKeys(req).includes(key)), ...before.res.filter((key) => !Reflect.ownKeys(res).includes(key))],
+          fastAfter: { req: hasFastProperties(req), res: hasFastProperties(res) },
+        });
+        next(error);
+      });
+    });
+    withLogin(app).get('/me', me);
+    const url = await serve(app);
+    const cookie = await signIn(url, 'ada');
+    seen.length = 0;
+    expect(await json(`${url}/me`, cookie)).toEqual({ userId: 'ada', status: 'authenticated' });
+    expect(await json(`${url}/me`)).toEqual({ userId: null, status: 'anonymous' });
+    // Express gives each request's properties hidden classes no other request shares; in
+    // dictionary mode they share one, and V8's caches work again for the rest of the request.
+    const expected = { added: { req: ['sessions'], res: [] }, removed: [], fastAfter: { req: false, res: false } };
+    expect(seen).toEqual([expected, expected]);
   });
 });

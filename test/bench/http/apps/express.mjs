@@ -4,14 +4,38 @@ import session from 'express-session';
 import { RedisStore } from 'connect-redis';
 import { USER_ID, PEER_SECRET, THIRTY_DAYS, dist, libraryFor, peerRedis } from './common.mjs';
 
-/** Diagnosis only (`--controls`): an async middleware that attaches a user and does nothing else. */
-export const CONTROLS = ['control:hook'];
+/**
+ * Diagnosis only (`--controls`): an async middleware that attaches a user and does nothing else;
+ * and the bare app behind a middleware that puts the request and response in V8's dictionary
+ * mode the way the library's middleware does (what that alone saves Express, apart from the
+ * library's own work).
+ */
+export const CONTROLS = ['control:hook', 'control:dictionary'];
+
+const FIRST = Symbol('first');
+const SECOND = Symbol('second');
+function toDictionaryMode(object) {
+  object[FIRST] = undefined;
+  object[SECOND] = undefined;
+  delete object[FIRST];
+  delete object[SECOND];
+}
 export const VARIANTS = ['bare', 'lib:memory', 'lib:redis', 'lib:ioredis', 'lib:postgres', 'lib:sqlite', 'express-session:memory', 'express-session:redis'];
 
 export async function createApp(variant, name) {
   const app = express();
   app.disable('x-powered-by');
   if (variant === 'bare') {
+    app.get('/api/me', (req, res) => res.json({ userId: USER_ID }));
+    app.post('/login', (req, res) => res.json({ ok: true }));
+    return { app, close: async () => {} };
+  }
+  if (variant === 'control:dictionary') {
+    app.use(function dictionaryMode(req, res, next) {
+      toDictionaryMode(req);
+      toDictionaryMode(res);
+      next();
+    });
     app.get('/api/me', (req, res) => res.json({ userId: USER_ID }));
     app.post('/login', (req, res) => res.json({ ok: true }));
     return { app, close: async () => {} };
