@@ -77,22 +77,31 @@ const ADDED_FIRST = Symbol('session-revocation.dictionary-mode');
 const ADDED_SECOND = Symbol('session-revocation.dictionary-mode.second');
 
 /**
- * Puts an object in V8's dictionary mode, changing nothing else: two properties of its own
- * added, the first deleted (deleting the last one added would only take the class back), then
- * the second. Why: Express sets the prototype of every request and response, and V8 gives each
- * property added after that (Express's `baseUrl`, `params`, `originalUrl`..., and `sessions`) a
- * hidden class of that one object, so no two requests share a class and every property read or
- * write on them, Express's own and the app's, misses V8's caches. Objects in dictionary mode
- * with the same prototype share one class: the reads and writes after this middleware hit the
- * caches again (counted by `test/bench/http/instructions.mjs`: a third fewer instructions per
- * request in a bare Express app).
+ * Whether this V8 gives each Express request and response a hidden class of its own: Express
+ * sets their prototype, and V8 before version 13 (Node 20 and 22) then gives every property added
+ * to one of them (Express's `baseUrl`, `params`, `originalUrl`..., and `sessions`) a class no
+ * other request shares, so every property read or write on them misses V8's caches. V8 13
+ * (Node 24) shares those classes itself.
+ */
+const EXPRESS_OBJECTS_SHARE_NO_CLASS = Number(process.versions.v8.split('.')[0]) < 13;
+
+/**
+ * Puts an object in V8's dictionary mode, where objects of one prototype share one class again,
+ * so the property accesses of the rest of the request, Express's and the app's, hit V8's
+ * caches (counted by `test/bench/http/instructions.mjs` on Node 20: a third fewer instructions
+ * per request in a bare Express app behind this step). Two properties of its own are added, the
+ * first deleted (deleting the last one added would only take the class back), then the second.
+ * Only a speed hint: an object that refuses it (frozen, or a Proxy whose traps say no) is left
+ * as it was.
  */
 function toDictionaryMode(object: object): void {
-  const own = object as Record<symbol, unknown>;
-  own[ADDED_FIRST] = undefined;
-  own[ADDED_SECOND] = undefined;
-  delete own[ADDED_FIRST];
-  delete own[ADDED_SECOND];
+  try {
+    Reflect.set(object, ADDED_FIRST, undefined);
+    Reflect.set(object, ADDED_SECOND, undefined);
+  } finally {
+    Reflect.deleteProperty(object, ADDED_FIRST);
+    Reflect.deleteProperty(object, ADDED_SECOND);
+  }
 }
 
 // `originalUrl`: inside a mounted router `req.url` is cut down to the router's part.
@@ -115,10 +124,12 @@ function proceedOrSend(res: Response, next: () => void, denied: HttpResponse | u
  * `req.sessions`. It never refuses a request itself: put {@link requireSession} on the routes
  * that need a session.
  *
- * It also puts `req` and `res` in V8's dictionary mode (their properties and behaviour
- * unchanged): Express's requests otherwise share no hidden class with one another, and every
- * property access on them after this middleware, Express's own and the app's, gets cheaper. Put
- * it first among the app's middlewares to gain the most.
+ * On Node 20 and 22 it also puts `req` and `res` in V8's dictionary mode (their properties
+ * unchanged): there Express's requests share no hidden class with one another, and every
+ * property access on them after this middleware, Express's own and the app's, gets cheaper, up
+ * to an app mounted with `app.use(path, app)` (Express sets the prototype again on the way in
+ * and out; `express.Router()` does not). Put it early: after `express.static` and whatever else
+ * answers without a session, before the rest.
  *
  * @param sessions - The manager from `createSessionManager()`.
  * @param options - Login path, cookie, proxy and access-token options.
@@ -130,8 +141,10 @@ export function sessionMiddleware(sessions: SessionManager, options: SessionHttp
   // Not an async function: with the memory store the session is checked at once (see
   // attachNow) and next() runs in the same tick. A failure goes to next(error).
   return function sessionMiddleware(req, res, next) {
-    toDictionaryMode(req);
-    toDictionaryMode(res);
+    if (EXPRESS_OBJECTS_SHARE_NO_CLASS) {
+      toDictionaryMode(req);
+      toDictionaryMode(res);
+    }
     const attached = http.attachNow(httpRequest(req), target(res));
     if (attached instanceof Promise) {
       attached.then((sessions) => {

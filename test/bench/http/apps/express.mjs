@@ -7,14 +7,16 @@ import { USER_ID, PEER_SECRET, THIRTY_DAYS, dist, libraryFor, peerRedis } from '
 /**
  * Diagnosis only (`--controls`): an async middleware that attaches a user and does nothing else;
  * and the bare app behind a middleware that puts the request and response in V8's dictionary
- * mode the way the library's middleware does (what that alone saves Express, apart from the
- * library's own work).
+ * mode the way the library's middleware does, on the same V8 versions (before 13: Node 20 and
+ * 22), to tell what that alone saves Express from the library's own work.
  */
 export const CONTROLS = ['control:hook', 'control:dictionary'];
 
 const FIRST = Symbol('first');
 const SECOND = Symbol('second');
+const NEEDED = Number(process.versions.v8.split('.')[0]) < 13;
 function toDictionaryMode(object) {
+  if (!NEEDED) return;
   object[FIRST] = undefined;
   object[SECOND] = undefined;
   delete object[FIRST];
