@@ -87,6 +87,14 @@ export interface IoRedisLike {
    * commands (`WAIT`) included, so a revocation and its `WAIT` reach the same node.
    */
   pipeline(): IoRedisPipelineLike;
+  /**
+   * ioredis' options. With `enableAutoPipelining` ioredis sends some commands at once and
+   * others a tick later, so the store never splits a transaction into plain calls there.
+   */
+  readonly options?: {
+    /** ioredis' auto-pipelining: with it on, the store reads sessions by script. */
+    readonly enableAutoPipelining?: boolean;
+  };
   /** ioredis' connection status: the store batches its writes only while it is `ready`. */
   readonly status?: string;
   /**

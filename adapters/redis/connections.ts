@@ -136,16 +136,31 @@ export function writeBatcher(): (stream: Corkable) => void {
 
 export function ioredisConnection(io: IoRedisLike): Connection {
   const batch = writeBatcher();
+  // Only a connected client's socket: offline, ioredis queues commands itself.
+  const batchWrites = (): void => {
+    if (io.status === 'ready' && typeof io.stream?.cork === 'function') batch(io.stream);
+  };
   return {
     send: (_key, args) => {
-      // Only a connected client's socket: offline, ioredis queues commands itself.
-      if (io.status === 'ready' && typeof io.stream?.cork === 'function') batch(io.stream);
+      batchWrites();
       return io.call(args[0]!, args.slice(1));
     },
-    // No transaction: ioredis spends far more of the app's CPU on each command it sends than
-    // node-redis does, so MULTI, two reads and EXEC cost the app about twice the one script
-    // call, more than they save Redis (test/bench/capacity.mjs, docs/capacity.md). Sessions
+    // MULTI, the commands and EXEC as plain calls in one tick, in one write (corked): ioredis
+    // queues them in order on its one connection, so nothing comes between them. Each costs
+    // ioredis a few µs of the app's CPU: the transaction costs the app about 5 µs more than the
+    // one script call and saves Redis about half its CPU per validation (test/bench/capacity.mjs,
+    // docs/capacity.md); app servers are added at will, a Redis shard's core is the ceiling.
+    // Not on a Cluster (MULTI names no key: ioredis would send it to any node) nor with
+    // auto-pipelining (ioredis then sends some commands at once, `multi` among them, and the
+    // others a tick later, where another request's MULTI could come between): there sessions
     // are read by the script, one command.
+    transaction:
+      io.isCluster || io.options?.enableAutoPipelining === true
+        ? undefined
+        : (_key, commands) => {
+            batchWrites();
+            return lastReply([io.call('MULTI', []), ...commands.map(([name, ...args]) => io.call(name!, args)), io.call('EXEC', [])]);
+          },
     sendAndWait: async (_key, args, replicas, timeout) =>
       ioredisReplies(
         await io

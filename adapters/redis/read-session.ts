@@ -18,6 +18,17 @@ const OWNERS_KEPT = 20_000;
 // moved or is moving (the script's sendCommand follows the redirect and refreshes the slot map).
 const BY_SCRIPT_AFTER = new Set(['MOVED', 'ASK', 'TRYAGAIN', 'EXECABORT', 'CROSSSLOT', 'OFFLINE']);
 
+/**
+ * Whether a failed transaction is read again by script rather than failing the validation: a
+ * slot that moved (above), or an EXEC that found no MULTI: ioredis sends again, on its new
+ * connection, the commands a lost connection left unanswered, and a MULTI answered before the
+ * loss is not among them.
+ */
+export function readsByScriptAfter(error: unknown): boolean {
+  if (BY_SCRIPT_AFTER.has(replyCode(error) ?? '')) return true;
+  return error instanceof Error && /^ERR EXEC without MULTI/.test(error.message);
+}
+
 /** Whom a remembered session belongs to. */
 interface Owner {
   readonly userId: string;
@@ -35,9 +46,10 @@ interface Owner {
  * they sit on one Cluster slot): the same two reads at one point in time, without the Lua call
  * that costs Redis several times the reads themselves. The row's user is checked against the
  * remembered one; a mismatch (which a random 128-bit id never meets) falls back to the script.
- * A connection without transactions (ioredis, see connections.ts; node-redis through Sentinel,
- * whose leased connections take one command at a time) reads by script every time; it
- * remembers owners only on a Cluster, for the tenant's read below.
+ * A connection without transactions (ioredis on a Cluster or with auto-pipelining, see
+ * connections.ts; node-redis through Sentinel, whose leased connections take one command at a
+ * time) reads by script every time; it remembers owners only on a Cluster, for the tenant's
+ * read below.
  *
  * A row with a tenant needs the tenant's epochs too. On a single server (and Sentinel) they
  * come in the same round trip: a third HGETALL in the transaction, or read by the script from
@@ -91,7 +103,7 @@ export function createSessionReader(options: {
       return replies;
     } catch (error) {
       const cause = error instanceof SessionError && error.cause !== undefined ? error.cause : error;
-      if (BY_SCRIPT_AFTER.has(replyCode(cause) ?? '')) return undefined;
+      if (readsByScriptAfter(cause)) return undefined;
       throw error;
     }
   };

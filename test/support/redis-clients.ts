@@ -35,7 +35,7 @@ export async function connectNodeRedisResp3(port: number) {
 }
 
 /** ioredis, connected before it is handed to a store. */
-export async function connectIoredis(port: number, options: { enableOfflineQueue?: boolean } = {}): Promise<Redis> {
+export async function connectIoredis(port: number, options: { enableOfflineQueue?: boolean; enableAutoPipelining?: boolean } = {}): Promise<Redis> {
   const client = new Redis({
     host,
     port,
@@ -43,6 +43,7 @@ export async function connectIoredis(port: number, options: { enableOfflineQueue
     connectTimeout: 1_000,
     maxRetriesPerRequest: 1,
     enableOfflineQueue: options.enableOfflineQueue ?? true,
+    enableAutoPipelining: options.enableAutoPipelining ?? false,
     retryStrategy: (times) => Math.min(50 * 2 ** times, 500),
   });
   client.on('error', () => undefined);
