@@ -96,6 +96,9 @@ export function writerOver(connection: Connection, ready: () => Promise<unknown>
 async function lastReply(sent: readonly Promise<unknown>[]): Promise<unknown[]> {
   const replies = await Promise.all(sent);
   const exec = replies[replies.length - 1];
+  // EXEC discards a transaction when a key the connection WATCHes changed: the app's own WATCH
+  // on the client it shares with the store (the reader then goes by script).
+  if (exec === null) throw new Error('DISCARDED EXEC answered null: a key watched on this connection changed');
   if (!Array.isArray(exec)) throw malformedReply('EXEC');
   // A command that failed inside EXEC (WRONGTYPE) is an error object among the replies, not a
   // rejection: read as a hash it would be an empty one, epochs nobody raised.
@@ -146,18 +149,22 @@ export function ioredisConnection(io: IoRedisLike): Connection {
       return io.call(args[0]!, args.slice(1));
     },
     // MULTI, the commands and EXEC as plain calls in one tick, in one write (corked): ioredis
-    // queues them in order on its one connection, so nothing comes between them. Each costs
-    // ioredis a few µs of the app's CPU: the transaction costs the app about 5 µs more than the
+    // writes them in order on its one connection, so nothing comes between them. Each costs
+    // ioredis a few µs of the app's CPU: the transaction costs the app 5-10 µs more than the
     // one script call and saves Redis about half its CPU per validation (test/bench/capacity.mjs,
     // docs/capacity.md); app servers are added at will, a Redis shard's core is the ceiling.
+    // Only while ready: connected but not yet ready, ioredis writes MULTI and EXEC at once (they
+    // may run while Redis loads its data) and queues the reads for later; offline, the caller
+    // sends its script, which ioredis queues whole.
     // Not on a Cluster (MULTI names no key: ioredis would send it to any node) nor with
-    // auto-pipelining (ioredis then sends some commands at once, `multi` among them, and the
-    // others a tick later, where another request's MULTI could come between): there sessions
-    // are read by the script, one command.
+    // auto-pipelining (ioredis then decides by each command's name, compared as spelt, and by
+    // the app's autoPipeliningIgnoredCommands whether to send it at once or a tick later:
+    // nothing the four could rely on to stay together): there sessions are read by the script.
     transaction:
       io.isCluster || io.options?.enableAutoPipelining === true
         ? undefined
         : (_key, commands) => {
+            if (io.status !== 'ready') return Promise.reject(new Error('OFFLINE the client is not ready'));
             batchWrites();
             return lastReply([io.call('MULTI', []), ...commands.map(([name, ...args]) => io.call(name!, args)), io.call('EXEC', [])]);
           },

@@ -12,6 +12,11 @@ export interface RedisStoreOptions {
    * - node-redis: `disableOfflineQueue: true` (commands fail at once while disconnected instead
    *   of waiting in a queue); keep the default `reconnectStrategy`; add an `'error'` listener.
    * - ioredis: `enableOfflineQueue: false` once connected, or `maxRetriesPerRequest: 1`.
+   *
+   * The store reads sessions with `MULTI` ... `EXEC` on this client's connection, and an `EXEC`
+   * ends every `WATCH` of its connection: if the app uses `WATCH` (optimistic locking) or an
+   * ioredis `multi({ pipeline: false })` on a client, give the store another one
+   * (`client.duplicate()`).
    */
   readonly client: RedisClientLike;
   /**

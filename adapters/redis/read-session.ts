@@ -15,8 +15,10 @@ import { getScript } from './scripts/sessions.js';
 const OWNERS_KEPT = 20_000;
 
 // Replies after which the transaction is not retried but the read goes by script: the slot
-// moved or is moving (the script's sendCommand follows the redirect and refreshes the slot map).
-const BY_SCRIPT_AFTER = new Set(['MOVED', 'ASK', 'TRYAGAIN', 'EXECABORT', 'CROSSSLOT', 'OFFLINE']);
+// moved or is moving (the script's sendCommand follows the redirect and refreshes the slot map),
+// the client is not ready for one (OFFLINE), or EXEC discarded it for a WATCH of the app's on
+// the shared connection (DISCARDED).
+const BY_SCRIPT_AFTER = new Set(['MOVED', 'ASK', 'TRYAGAIN', 'EXECABORT', 'CROSSSLOT', 'OFFLINE', 'DISCARDED']);
 
 /**
  * Whether a failed transaction is read again by script rather than failing the validation: a

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { redisStore } from '../../adapters/redis/index.js';
 import { createSessionManager } from '../../src/index.js';
 import { UA } from '../support/clock.js';
-import { connectNodeRedis, deleteRunKeys, freshPrefix } from '../support/redis-clients.js';
+import { connectIoredis, connectNodeRedis, deleteRunKeys, freshPrefix, RUN_PREFIX } from '../support/redis-clients.js';
 import { requireService } from '../support/services.js';
 
 const redisUp = await requireService('Redis', 6379);
@@ -92,4 +92,74 @@ describe.skipIf(!redisUp)('Redis store with ioredis: a transaction cut by a lost
     // And the store goes on reading by transaction on the new connection.
     expect((await sessions.validate(token)).ok).toBe(true);
   });
+
+  // Connected again but not yet ready (its ready check, or Redis loading its data), ioredis
+  // writes MULTI and EXEC at once and queues the reads: an empty transaction, then the reads.
+  it('validates a session seen before while ioredis is connected but not yet ready', async () => {
+    const client = new Redis({ host: '127.0.0.1', port: proxy.port, lazyConnect: true, connectTimeout: 1_000, retryStrategy: () => 20 });
+    client.on('error', () => undefined);
+    await client.connect();
+    onTestFinished(() => client.disconnect());
+    const sessions = createSessionManager({ store: redisStore({ client, prefix: freshPrefix('notready') }) });
+    onTestFinished(() => sessions.close());
+    const { token } = await sessions.create({ userId: 'not-ready-user', userAgent: UA.chromeMac });
+    expect((await sessions.validate(token)).ok).toBe(true);
+    expect((await sessions.validate(token)).ok).toBe(true);
+
+    const during = new Promise<{ status: string; result: Promise<{ ok: boolean }> }>((resolve) => {
+      client.once('connect', () => resolve({ status: client.status, result: sessions.validate(token) }));
+    });
+    (client as unknown as { stream: Socket }).stream.destroy();
+    const { status, result } = await during;
+
+    expect(status).toBe('connect');
+    expect((await result).ok).toBe(true);
+  });
+});
+
+describe.skipIf(!redisUp)('Redis store: the app WATCHes a key on the client it shares with the store', () => {
+  afterAll(async () => {
+    const admin = await connectNodeRedis(6379);
+    await deleteRunKeys(admin);
+    await admin.close();
+  });
+
+  const flavours = [
+    {
+      name: 'ioredis',
+      open: async () => {
+        const client = await connectIoredis(6379);
+        return { client, watch: (key: string) => client.watch(key), close: () => client.disconnect() };
+      },
+    },
+    {
+      name: 'node-redis',
+      open: async () => {
+        const client = await connectNodeRedis(6379);
+        return { client, watch: (key: string) => client.sendCommand(['WATCH', key]), close: () => client.destroy() };
+      },
+    },
+  ] as const;
+
+  for (const flavour of flavours) {
+    // The store's EXEC then answers null (Redis discarded the transaction): the read goes by
+    // script, never reads as no session.
+    it(`validates when a key the app watches changed (${flavour.name})`, async () => {
+      const { client, watch, close } = await flavour.open();
+      onTestFinished(close);
+      const other = await connectNodeRedis(6379);
+      onTestFinished(() => other.destroy());
+      const sessions = createSessionManager({ store: redisStore({ client, prefix: freshPrefix('watched') }) });
+      onTestFinished(() => sessions.close());
+      const { token } = await sessions.create({ userId: 'watching-user', userAgent: UA.chromeMac });
+      expect((await sessions.validate(token)).ok).toBe(true);
+
+      const key = `${RUN_PREFIX}watched-by-app`;
+      await watch(key);
+      await other.sendCommand(['SET', key, 'changed']);
+
+      expect((await sessions.validate(token)).ok).toBe(true);
+      expect((await sessions.validate(token)).ok).toBe(true);
+    });
+  }
 });
