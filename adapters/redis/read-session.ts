@@ -20,13 +20,11 @@ const OWNERS_KEPT = 20_000;
 // the shared connection (DISCARDED).
 const BY_SCRIPT_AFTER = new Set(['MOVED', 'ASK', 'TRYAGAIN', 'EXECABORT', 'CROSSSLOT', 'OFFLINE', 'DISCARDED']);
 
-/**
- * Whether a failed transaction is read again by script rather than failing the validation: a
- * slot that moved (above), or an EXEC that found no MULTI: ioredis sends again, on its new
- * connection, the commands a lost connection left unanswered, and a MULTI answered before the
- * loss is not among them.
- */
-export function readsByScriptAfter(error: unknown): boolean {
+// Whether a failed transaction is read again by script rather than failing the validation: one
+// of the replies above, or an EXEC that found no MULTI (ioredis sends again, on its new
+// connection, the commands a lost connection left unanswered, and a MULTI answered before the
+// loss is not among them).
+function readsByScriptAfter(error: unknown): boolean {
   if (BY_SCRIPT_AFTER.has(replyCode(error) ?? '')) return true;
   return error instanceof Error && /^ERR EXEC without MULTI/.test(error.message);
 }

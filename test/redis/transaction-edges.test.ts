@@ -70,13 +70,19 @@ describe.skipIf(!redisUp)('Redis store with ioredis: a transaction cut by a lost
     await proxy.close();
   });
 
-  // ioredis sends again, on its new connection, the commands the lost one left unanswered: the
-  // reads and EXEC, without the MULTI that was answered. EXEC then finds no transaction.
-  it('validates after the connection was lost between MULTI and EXEC, by script on the new connection', async () => {
+  // An ioredis client through the proxy that reconnects at once, closed when the test ends.
+  const connectThroughProxy = async (): Promise<Redis> => {
     const client = new Redis({ host: '127.0.0.1', port: proxy.port, lazyConnect: true, connectTimeout: 1_000, retryStrategy: () => 20 });
     client.on('error', () => undefined);
     await client.connect();
     onTestFinished(() => client.disconnect());
+    return client;
+  };
+
+  // ioredis sends again, on its new connection, the commands the lost one left unanswered: the
+  // reads and EXEC, without the MULTI that was answered. EXEC then finds no transaction.
+  it('validates after the connection was lost between MULTI and EXEC, by script on the new connection', async () => {
+    const client = await connectThroughProxy();
     const sessions = createSessionManager({ store: redisStore({ client, prefix: freshPrefix('cut') }) });
     onTestFinished(() => sessions.close());
     const { token } = await sessions.create({ userId: 'cut-user', userAgent: UA.chromeMac });
@@ -96,10 +102,7 @@ describe.skipIf(!redisUp)('Redis store with ioredis: a transaction cut by a lost
   // Connected again but not yet ready (its ready check, or Redis loading its data), ioredis
   // writes MULTI and EXEC at once and queues the reads: an empty transaction, then the reads.
   it('validates a session seen before while ioredis is connected but not yet ready', async () => {
-    const client = new Redis({ host: '127.0.0.1', port: proxy.port, lazyConnect: true, connectTimeout: 1_000, retryStrategy: () => 20 });
-    client.on('error', () => undefined);
-    await client.connect();
-    onTestFinished(() => client.disconnect());
+    const client = await connectThroughProxy();
     const sessions = createSessionManager({ store: redisStore({ client, prefix: freshPrefix('notready') }) });
     onTestFinished(() => sessions.close());
     const { token } = await sessions.create({ userId: 'not-ready-user', userAgent: UA.chromeMac });
