@@ -95,7 +95,7 @@ describe.skipIf(!redisUp)('Redis store with ioredis: a transaction cut by a lost
 
     expect(proxy.connections()).toBe(before + 1);
     expect(result.ok).toBe(true);
-    // And the store goes on reading by transaction on the new connection.
+    // And the next validation on the new connection is answered too.
     expect((await sessions.validate(token)).ok).toBe(true);
   });
 
