@@ -26,6 +26,9 @@ function ratioText(row, bare) {
   return `${percent(rps)} (CPU ${percent(cpu)})`;
 }
 
+/** ` (median of 2.71, 2.80, 2.72)` for Redis time measured in rounds; nothing for a run of one. */
+const roundsText = (time) => (time.rounds === undefined ? '' : ` (median of ${time.rounds.map((usec) => usec.toFixed(2)).join(', ')})`);
+
 /** `{ rate, cpuRate }` as "123,456/s (234,567 per CPU-s)". */
 const rate = (value) => `${int(value.rate)}/s (${int(value.cpuRate)} per CPU-s)`;
 
@@ -37,7 +40,7 @@ export function toRows(results, budgets) {
   };
   const rows = [];
 
-  const redisTime = (value) => (value.redis === undefined ? '' : `; Redis server ${value.redis.usec.toFixed(2)} µs per validation`);
+  const redisTime = (value) => (value.redis === undefined ? '' : `; Redis server ${value.redis.usec.toFixed(2)} µs per validation${roundsText(value.redis)}`);
   for (const [kind, value] of Object.entries(results.validate ?? {})) {
     rows.push({
       area: 'validate',
