@@ -94,7 +94,7 @@ export function evaluateBudgets(results) {
     add(
       `added-${framework}`,
       `${title(framework)} with the middleware (memory store) adds <= ${ADDED_BUDGET[framework]} µs of server CPU per request to bare ${title(framework)}`,
-      added === undefined ? undefined : `+${added.toFixed(1)} µs (median over rounds of the per-round difference); ${percent(ratio.rps)} of bare's req/s`,
+      added === undefined ? undefined : `${added < 0 ? '−' : '+'}${Math.abs(added).toFixed(1)} µs (median over rounds of the per-round difference); ${percent(ratio.rps)} of bare's req/s`,
       added <= ADDED_BUDGET[framework],
     );
     for (const peer of PEERS[framework]) {
