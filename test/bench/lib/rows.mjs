@@ -1,5 +1,5 @@
 // A run's results as the rows of the one table.
-import { addedMicros, ADDED_BUDGET, BASELINE_LABEL, httpRow, pairedRatios, REDIS_TIME_BUDGET, title, VALIDATE_BUDGET } from './budgets.mjs';
+import { addedMicros, ADDED_BUDGET, BASELINE_LABEL, httpRow, pairedRatios, REDIS_TIME_BUDGET, redisRuns, title, VALIDATE_BUDGET } from './budgets.mjs';
 import { fixed, int, ms, percent } from './format.mjs';
 import { STORE_LABELS } from './stores.mjs';
 
@@ -27,7 +27,7 @@ function ratioText(row, bare) {
 }
 
 /** ` (median of 2.71, 2.80, 2.72)` for Redis time measured in rounds; nothing for a run of one. */
-const roundsText = (time) => (time.rounds === undefined ? '' : ` (median of ${time.rounds.map((usec) => usec.toFixed(2)).join(', ')})`);
+const roundsText = (time) => (time.rounds === undefined ? '' : ` (median of ${redisRuns(time)})`);
 
 /** `{ rate, cpuRate }` as "123,456/s (234,567 per CPU-s)". */
 const rate = (value) => `${int(value.rate)}/s (${int(value.cpuRate)} per CPU-s)`;
