@@ -45,6 +45,12 @@ async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T 
   throw new Error(`${what} did not happen within ${timeoutMs} ms.`);
 }
 
+// A replica syncs at once (no wait for other replicas to share the transfer), and a link that
+// stalls is dropped and started again after 10 s rather than Redis's default 60, which is
+// longer than any wait of these suites (the primary pings its replicas every second, so an idle
+// link is never taken for a stalled one).
+const REPLICATION_TIMINGS = ['--repl-diskless-sync-delay', '0', '--repl-ping-replica-period', '1', '--repl-timeout', '10'];
+
 /** A primary, its replica and three Sentinels watching them, all on loopback ports. */
 export interface LocalSentinelGroup {
   /** The master name the Sentinels know the group by. */
@@ -82,9 +88,27 @@ export async function startSentinelGroup(options: {
   const dir = await makeServerDir('sentinel');
   const pids = new Map<number, number>();
   const launchServer = async (port: number, extra: readonly string[] = []): Promise<void> => {
-    const pid = await launchRedis(port, dir, extra);
+    const pid = await launchRedis(port, dir, [...REPLICATION_TIMINGS, ...extra]);
     pids.set(port, pid);
     started.add(pid);
+  };
+  // What each server and Sentinel says: a wait that times out on a loaded machine explains itself.
+  const describeGroup = async (): Promise<string> => {
+    const lines: string[] = [];
+    for (const port of options.serverPorts) {
+      const info = await redisCli(port, ['info', 'replication']).catch((error: Error) => `unreachable: ${error.message}`);
+      const wanted = info.split('\n').filter((line) => /^(role|master_port|master_link_status|master_sync_in_progress|master_link_down_since_seconds|connected_slaves|slave\d+|unreachable)/.test(line));
+      lines.push(`server ${port}: ${wanted.map((line) => line.trim()).join('; ')}`);
+      const log = await readFile(join(dir, `redis-${port}.log`), 'utf8').catch(() => '');
+      lines.push(...log.trim().split('\n').slice(-12).map((line) => `  ${port}.log ${line}`));
+    }
+    for (const port of options.sentinelPorts) {
+      const named = await redisCli(port, ['sentinel', 'get-master-addr-by-name', name]).catch((error: Error) => `unreachable: ${error.message}`);
+      lines.push(`sentinel ${port}: master ${named.split('\n').join(':')}`);
+      const log = await readFile(join(dir, `sentinel-${port}.log`), 'utf8').catch(() => '');
+      lines.push(...log.trim().split('\n').slice(-8).map((line) => `  sentinel-${port}.log ${line}`));
+    }
+    return lines.join('\n');
   };
   const group: LocalSentinelGroup = {
     name,
@@ -121,14 +145,18 @@ export async function startSentinelGroup(options: {
         return role.startsWith('master') ? now : undefined;
       }),
     waitForReplicas: async (master, replicas, timeoutMs) => {
-      await until(`${replicas} replicas in sync with ${master}`, timeoutMs, async () => {
-        const info = await redisCli(master, ['info', 'replication']);
-        const online = info.split('\n').filter((line) => /^slave\d+:.*state=online/.test(line)).length;
-        if (online < replicas) return undefined;
-        // WAIT on a fresh connection returns at once when every replica acknowledged everything.
-        const acknowledged = Number(await redisCli(master, ['wait', String(replicas), '500']));
-        return acknowledged >= replicas ? true : undefined;
-      });
+      try {
+        await until(`${replicas} replicas in sync with ${master}`, timeoutMs, async () => {
+          const info = await redisCli(master, ['info', 'replication']);
+          const online = info.split('\n').filter((line) => /^slave\d+:.*state=online/.test(line)).length;
+          if (online < replicas) return undefined;
+          // WAIT on a fresh connection returns at once when every replica acknowledged everything.
+          const acknowledged = Number(await redisCli(master, ['wait', String(replicas), '500']));
+          return acknowledged >= replicas ? true : undefined;
+        });
+      } catch (error) {
+        throw new Error(`${(error as Error).message}\n${await describeGroup()}`);
+      }
     },
     async stop() {
       for (const [port, pid] of pids) {

@@ -64,6 +64,10 @@ export async function launchRedis(port: number, dir: string, extra: readonly str
       '--dir', dir,
       '--pidfile', pidfile,
       '--logfile', join(dir, `redis-${port}.log`),
+      // Its own file: servers share the directory, and a replica writes there the RDB it syncs.
+      // With one name for all, a server started again would load another server's file and
+      // resume replication from that file's offset instead of starting empty.
+      '--dbfilename', `redis-${port}.rdb`,
       ...extra,
     ],
     { timeout: 10_000 },
