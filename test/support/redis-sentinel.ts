@@ -45,12 +45,6 @@ async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T 
   throw new Error(`${what} did not happen within ${timeoutMs} ms.`);
 }
 
-// A replica syncs at once (no wait for other replicas to share the transfer), and a link that
-// stalls is dropped and started again after 10 s rather than Redis's default 60, which is
-// longer than any wait of these suites (the primary pings its replicas every second, so an idle
-// link is never taken for a stalled one).
-const REPLICATION_TIMINGS = ['--repl-diskless-sync-delay', '0', '--repl-ping-replica-period', '1', '--repl-timeout', '10'];
-
 /** A primary, its replica and three Sentinels watching them, all on loopback ports. */
 export interface LocalSentinelGroup {
   /** The master name the Sentinels know the group by. */
@@ -88,7 +82,7 @@ export async function startSentinelGroup(options: {
   const dir = await makeServerDir('sentinel');
   const pids = new Map<number, number>();
   const launchServer = async (port: number, extra: readonly string[] = []): Promise<void> => {
-    const pid = await launchRedis(port, dir, [...REPLICATION_TIMINGS, ...extra]);
+    const pid = await launchRedis(port, dir, extra);
     pids.set(port, pid);
     started.add(pid);
   };
