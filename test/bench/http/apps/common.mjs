@@ -33,3 +33,35 @@ export async function peerRedis(name) {
 export async function dist(entry) {
   return import(join(DIST, `${entry}.js`));
 }
+
+// The budget control (`control:budget`): bare plus a hook that computes for a known time, the
+// framework's budget, so the report shows what exactly that much work measures as on this machine
+// and load generator (server CPU per request also pays for the kernel waking the load generator,
+// and that grows as a server gets slower, whatever it computes).
+let spun = 0;
+// Pure arithmetic: no allocation, no memory beyond registers, so it costs the same inside a
+// server as in the calibration below. Never inlined differently: one function, one call site shape.
+function spin(iterations) {
+  let value = spun;
+  for (let i = 0; i < iterations; i++) value = (value * 31 + i) | 0;
+  spun = value;
+}
+
+/**
+ * A function that computes for about `micros` µs of CPU time, calibrated in this process at
+ * start-up: the least CPU time per iteration of five timed batches (interference only adds).
+ */
+export function computeFor(micros) {
+  const batch = 20_000;
+  const perCall = 1_000;
+  for (let warm = 0; warm < batch; warm++) spin(perCall);
+  let least = Infinity;
+  for (let round = 0; round < 5; round++) {
+    const start = process.cpuUsage();
+    for (let call = 0; call < batch; call++) spin(perCall);
+    const used = process.cpuUsage(start);
+    least = Math.min(least, (used.user + used.system) / (batch * perCall));
+  }
+  const iterations = Math.max(1, Math.round(micros / least));
+  return () => spin(iterations);
+}

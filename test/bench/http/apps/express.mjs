@@ -2,15 +2,17 @@
 import express from 'express';
 import session from 'express-session';
 import { RedisStore } from 'connect-redis';
-import { USER_ID, PEER_SECRET, THIRTY_DAYS, dist, libraryFor, peerRedis } from './common.mjs';
+import { ADDED_BUDGET } from '../../lib/budgets.mjs';
+import { USER_ID, PEER_SECRET, THIRTY_DAYS, computeFor, dist, libraryFor, peerRedis } from './common.mjs';
 
 /**
  * Diagnosis only (`--controls`): an async middleware that attaches a user and does nothing else;
  * and the bare app behind a middleware that puts the request and response in V8's dictionary
  * mode the way the library's middleware does, on the same V8 versions (before 13: Node 20 and
- * 22), to tell what that alone saves Express from the library's own work.
+ * 22), to tell what that alone saves Express from the library's own work; and bare behind a
+ * middleware that computes for the budget's time (`computeFor`).
  */
-export const CONTROLS = ['control:hook', 'control:dictionary'];
+export const CONTROLS = ['control:hook', 'control:dictionary', 'control:budget'];
 
 const FIRST = Symbol('first');
 const SECOND = Symbol('second');
@@ -40,6 +42,16 @@ export async function createApp(variant, name) {
     });
     app.get('/api/me', (req, res) => res.json({ userId: USER_ID }));
     app.post('/login', (req, res) => res.json({ ok: true }));
+    return { app, close: async () => {} };
+  }
+  if (variant === 'control:budget') {
+    const compute = computeFor(ADDED_BUDGET.express);
+    app.use(function attach(req, res, next) {
+      compute();
+      req.sessions = { userId: USER_ID };
+      next();
+    });
+    app.get('/api/me', (req, res) => res.json({ userId: req.sessions.userId }));
     return { app, close: async () => {} };
   }
   if (variant === 'control:hook') {

@@ -2,14 +2,29 @@
 import Fastify from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifySession from '@fastify/session';
-import { USER_ID, PEER_SECRET, THIRTY_DAYS, dist, libraryFor } from './common.mjs';
+import { ADDED_BUDGET } from '../../lib/budgets.mjs';
+import { USER_ID, PEER_SECRET, THIRTY_DAYS, computeFor, dist, libraryFor } from './common.mjs';
 
-/** Diagnosis only (`--controls`): an async onRequest hook that attaches a user and does nothing else. */
-export const CONTROLS = ['control:hook'];
+/**
+ * Diagnosis only (`--controls`): an async onRequest hook that attaches a user and does nothing
+ * else; and a callback hook that computes for the budget's time (`computeFor`) and attaches a user.
+ */
+export const CONTROLS = ['control:hook', 'control:budget'];
 export const VARIANTS = ['bare', 'lib:memory', '@fastify/session:memory'];
 
 export async function createApp(variant, name) {
   const app = Fastify({ logger: false });
+  if (variant === 'control:budget') {
+    const compute = computeFor(ADDED_BUDGET.fastify);
+    app.decorateRequest('sessions', null);
+    app.addHook('onRequest', (request, reply, done) => {
+      compute();
+      request.sessions = { userId: USER_ID };
+      done();
+    });
+    app.get('/api/me', async (request) => ({ userId: request.sessions.userId }));
+    return { app, close: async () => {} };
+  }
   if (variant === 'control:hook') {
     app.decorateRequest('sessions', null);
     app.addHook('onRequest', async (request) => {

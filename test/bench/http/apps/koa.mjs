@@ -1,10 +1,14 @@
 // Koa 3: GET /api/me answering { userId } for a signed-in user, POST /login signing in.
 import Koa from 'koa';
 import session from 'koa-session';
-import { USER_ID, PEER_SECRET, THIRTY_DAYS, dist, libraryFor } from './common.mjs';
+import { ADDED_BUDGET } from '../../lib/budgets.mjs';
+import { USER_ID, PEER_SECRET, THIRTY_DAYS, computeFor, dist, libraryFor } from './common.mjs';
 
-/** Diagnosis only (`--controls`): an async middleware that attaches a user and does nothing else. */
-export const CONTROLS = ['control:hook'];
+/**
+ * Diagnosis only (`--controls`): an async middleware that attaches a user and does nothing else;
+ * and a plain middleware that computes for the budget's time (`computeFor`) and attaches a user.
+ */
+export const CONTROLS = ['control:hook', 'control:budget'];
 export const VARIANTS = ['bare', 'lib:memory', 'koa-session:store'];
 
 const me = (userId) => async (ctx) => {
@@ -19,6 +23,20 @@ export async function createApp(variant, name) {
       else await next();
     });
     app.use(me(() => USER_ID));
+    return { app, close: async () => {} };
+  }
+  if (variant === 'control:budget') {
+    const compute = computeFor(ADDED_BUDGET.koa);
+    app.use((ctx, next) => {
+      compute();
+      ctx.sessions = { userId: USER_ID };
+      return next();
+    });
+    app.use(async (ctx, next) => {
+      if (ctx.path === '/login' && ctx.method === 'POST') ctx.body = { ok: true };
+      else await next();
+    });
+    app.use(me((ctx) => ctx.sessions.userId));
     return { app, close: async () => {} };
   }
   if (variant === 'control:hook') {
