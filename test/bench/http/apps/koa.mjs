@@ -17,39 +17,32 @@ const me = (userId) => async (ctx) => {
 
 export async function createApp(variant, name) {
   const app = new Koa();
-  if (variant === 'bare') {
+  // The sessionless variants: an optional first middleware, then the bare app's routes.
+  const sessionless = (first, userId) => {
+    if (first !== undefined) app.use(first);
     app.use(async (ctx, next) => {
       if (ctx.path === '/login' && ctx.method === 'POST') ctx.body = { ok: true };
       else await next();
     });
-    app.use(me(() => USER_ID));
+    app.use(me(userId));
     return { app, close: async () => {} };
-  }
+  };
+  if (variant === 'bare') return sessionless(undefined, () => USER_ID);
   if (variant === 'control:budget') {
     const compute = computeFor(ADDED_BUDGET.koa);
-    app.use((ctx, next) => {
+    const attach = (ctx, next) => {
       compute();
       ctx.sessions = { userId: USER_ID };
       return next();
-    });
-    app.use(async (ctx, next) => {
-      if (ctx.path === '/login' && ctx.method === 'POST') ctx.body = { ok: true };
-      else await next();
-    });
-    app.use(me((ctx) => ctx.sessions.userId));
-    return { app, close: async () => {} };
+    };
+    return sessionless(attach, (ctx) => ctx.sessions.userId);
   }
   if (variant === 'control:hook') {
-    app.use(async (ctx, next) => {
+    const attach = async (ctx, next) => {
       ctx.sessions = { userId: USER_ID };
       await next();
-    });
-    app.use(async (ctx, next) => {
-      if (ctx.path === '/login' && ctx.method === 'POST') ctx.body = { ok: true };
-      else await next();
-    });
-    app.use(me((ctx) => ctx.sessions.userId));
-    return { app, close: async () => {} };
+    };
+    return sessionless(attach, (ctx) => ctx.sessions.userId);
   }
   if (variant.startsWith('lib:')) {
     const { sessionMiddleware, requireSession } = await dist('koa');
