@@ -29,7 +29,10 @@ const SIGN_IN_LOSS_WINDOW = 1_000;
  */
 describe.skipIf(!canStart)(`Redis Sentinel failover under load (servers ${SERVERS.join(', ')}, sentinels ${SENTINELS.join(', ')})`, () => {
   it('kills the primary: no request accepted after its revocation returned, no acknowledged revocation lost, only 503 during the switch, back by itself', async () => {
-    const group = await startSentinelGroup({ serverPorts: SERVERS, sentinelPorts: SENTINELS });
+    // Down after 3 s without an answer: this suite runs its files side by side on two cores, and
+    // with 1 s a loaded machine once made the Sentinels fail over a second time, from a primary
+    // that had not died (seen in CI).
+    const group = await startSentinelGroup({ serverPorts: SERVERS, sentinelPorts: SENTINELS, downAfterMs: 3_000 });
     const managers: SessionManager[] = [];
     const apps: RunningApp[] = [];
     const closers: Array<() => Promise<unknown> | void> = [];
@@ -82,8 +85,10 @@ describe.skipIf(!canStart)(`Redis Sentinel failover under load (servers ${SERVER
         heal: async () => {
           promoted = await group.waitForFailover(primary, 30_000);
           await group.restart(primary);
-          // Revocations need one replica again before they can be acknowledged.
-          await group.waitForReplicas(promoted, 1, 30_000);
+          // Revocations need one replica again before they can be acknowledged. The master the
+          // Sentinels name at each look: on a loaded machine they may fail over once more while
+          // the restarted node syncs (seen in CI), which the run must survive as well.
+          await group.waitForReplicas('current', 1, 30_000);
         },
       },
     ];

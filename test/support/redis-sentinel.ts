@@ -60,8 +60,12 @@ export interface LocalSentinelGroup {
   restart(port: number): Promise<void>;
   /** Waits until the Sentinels report a master other than `port`, and returns it. */
   waitForFailover(from: number, timeoutMs: number): Promise<number>;
-  /** Waits until `master` has `replicas` replicas with their link up and in sync. */
-  waitForReplicas(master: number, replicas: number, timeoutMs: number): Promise<void>;
+  /**
+   * Waits until `master` has `replicas` replicas with their link up and in sync. With
+   * `'current'`, the master is the one the Sentinels name at each look: on a loaded machine they
+   * may fail over once more while a restarted node syncs, and the wait then follows the new one.
+   */
+  waitForReplicas(master: number | 'current', replicas: number, timeoutMs: number): Promise<void>;
   /** Stops every process and removes the directory. Never throws. */
   stop(): Promise<void>;
 }
@@ -140,12 +144,14 @@ export async function startSentinelGroup(options: {
       }),
     waitForReplicas: async (master, replicas, timeoutMs) => {
       try {
-        await until(`${replicas} replicas in sync with ${master}`, timeoutMs, async () => {
-          const info = await redisCli(master, ['info', 'replication']);
+        await until(`${replicas} replicas in sync with ${master === 'current' ? 'the current master' : master}`, timeoutMs, async () => {
+          const port = master === 'current' ? await group.master() : master;
+          const info = await redisCli(port, ['info', 'replication']);
+          if (!info.includes('role:master')) return undefined;
           const online = info.split('\n').filter((line) => /^slave\d+:.*state=online/.test(line)).length;
           if (online < replicas) return undefined;
           // WAIT on a fresh connection returns at once when every replica acknowledged everything.
-          const acknowledged = Number(await redisCli(master, ['wait', String(replicas), '500']));
+          const acknowledged = Number(await redisCli(port, ['wait', String(replicas), '500']));
           return acknowledged >= replicas ? true : undefined;
         });
       } catch (error) {
