@@ -138,4 +138,23 @@ describe('session tokens', () => {
     expect(secretMatchesText(SECRET, `${stored}x`)).toBe(false);
     expect(secretMatchesText(SECRET, '')).toBe(false);
   });
+
+  it('refuses a kept text with a character above 0xff, which is no digest, even where its low byte is right', () => {
+    const stored = Buffer.from(hashSecret(SECRET)).toString('latin1');
+    // Shifted into the first byte of a 32-bit word, the extra bit of 0x100 falls off the end.
+    for (const index of [0, 1, 4, 31]) {
+      const widened = stored.slice(0, index) + String.fromCharCode(stored.charCodeAt(index) | 0x100) + stored.slice(index + 1);
+      expect(secretMatchesText(SECRET, widened)).toBe(false);
+    }
+  });
+
+  it('matches secrets no token carries (longer than 55 characters, or not ASCII) by their SHA-256 all the same', () => {
+    for (const secret of ['x'.repeat(56), 'x'.repeat(200), 'mot de passe é', '\u{1F511}']) {
+      const stored = hashSecret(secret);
+      expect(secretMatches(secret, stored)).toBe(true);
+      expect(secretMatchesText(secret, Buffer.from(stored).toString('latin1'))).toBe(true);
+      expect(secretMatches(`${secret}.`, stored)).toBe(false);
+      expect(secretMatchesText(`${secret}.`, Buffer.from(stored).toString('latin1'))).toBe(false);
+    }
+  });
 });
