@@ -3,7 +3,7 @@
 // about 0.26 µs in a tight loop but about 1 µs per request inside an HTTP server, where the OpenSSL
 // code it runs through (an EVP context set up and freed, provider dispatch, a string made of the
 // result) has left the CPU caches by the next request. This is one loop over 512 bytes of tables,
-// allocates nothing, and costs about 0.45 µs in both. (@noble/hashes, general and streaming, costs
+// allocates nothing, and costs about 0.37 µs in both. (@noble/hashes, general and streaming, costs
 // 1.7 µs per call here.) node:crypto still hashes at minting, and the tests hold the two equal for
 // every length and character this function takes.
 
@@ -37,19 +37,33 @@ export function sha256ShortText(text: string): Int32Array | undefined {
   const length = text.length;
   if (length > SHORT_TEXT_MAX) return undefined;
   // The padded block: the text, 0x80, zeros, and the length in bits in the last word (the
-  // word before it is always 0 here: 55 characters are 440 bits).
-  let seen = 0;
-  // Stryker disable next-line EqualityOperator: a 17th word would be 0, written where round 16 writes its own
-  for (let word = 0; word < 16; word++) {
-    let value = 0;
-    for (let byte = word * 4; byte < word * 4 + 4; byte++) {
-      const code = byte < length ? text.charCodeAt(byte) : byte === length ? 0x80 : 0;
-      if (byte < length) seen |= code;
-      value = (value << 8) | code;
-    }
-    schedule[word] = value;
+  // word before it is always 0 here: 55 characters are 440 bits). Whole words of text first,
+  // four characters at a time; every character's code or-ed into `codes` to tell ASCII.
+  const whole = length >> 2;
+  let codes = 0;
+  let word = 0;
+  for (; word < whole; word++) {
+    const at = word * 4;
+    const first = text.charCodeAt(at);
+    const second = text.charCodeAt(at + 1);
+    const third = text.charCodeAt(at + 2);
+    const fourth = text.charCodeAt(at + 3);
+    codes |= first | second | third | fourth;
+    schedule[word] = (first << 24) | (second << 16) | (third << 8) | fourth;
   }
-  if (seen > 0x7f) return undefined;
+  // The word of the last 0-3 characters and the marker after them.
+  let last = 0;
+  // Stryker disable next-line ArithmeticOperator: starting earlier re-reads whole words' characters, which the shifts below push out
+  for (let at = word * 4; at < length; at++) {
+    const code = text.charCodeAt(at);
+    codes |= code;
+    last = (last << 8) | code;
+  }
+  const filled = length & 3;
+  schedule[word] = ((last << 8) | 0x80) << ((3 - filled) * 8);
+  // Stryker disable next-line EqualityOperator: a 17th word would be 0, written where round 16 writes its own
+  for (word++; word < 16; word++) schedule[word] = 0;
+  if (codes > 0x7f) return undefined;
   schedule[15] = length * 8;
   compress();
   return digest;
