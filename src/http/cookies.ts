@@ -6,14 +6,17 @@ export interface CookieAttributes {
   readonly domain: string | undefined;
 }
 
+const NO_VALUES: readonly string[] = Object.freeze([]);
+
 /**
  * Every value the Cookie header carries for `name`, in order, with optional double quotes
  * removed. Never decoded: a session token is plain base64url, so a `%` can only be junk.
  * One pass over the header, no allocation for the other cookies.
  */
-export function cookieValues(header: string | undefined, name: string): string[] {
-  const values: string[] = [];
-  if (header === undefined) return values;
+export function cookieValues(header: string | undefined, name: string): readonly string[] {
+  if (header === undefined) return NO_VALUES;
+  // Made at the first value, with room for it alone: a request carries its cookie once.
+  let values: string[] | undefined;
   let start = 0;
   // The next "=" at or after `start`; none left means no cookie further on.
   let equals = header.indexOf('=');
@@ -25,14 +28,15 @@ export function cookieValues(header: string | undefined, name: string): string[]
     if (header.slice(start, equals).trim() === name) {
       let value = header.slice(equals + 1, end).trim();
       if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-      values.push(value);
+      if (values === undefined) values = [value];
+      else values.push(value);
     }
     start = end + 1;
     // Remembered across segments, searched again only once passed: linear in the header.
     // Stryker disable next-line EqualityOperator: `<=` is equivalent (an "=" at `start` is found again); `>=` is killed by the tests
     if (equals < start) equals = header.indexOf('=', start);
   }
-  return values;
+  return values ?? NO_VALUES;
 }
 
 /** Distinct tokens kept from one header: enough to refuse and to revoke at sign-in, bounded. */
@@ -63,18 +67,26 @@ const ABSENT: CookieToken = { state: 'absent' };
 export function readCookieToken(header: string | undefined, name: string): CookieToken {
   const values = cookieValues(header, name);
   if (values.length === 0) return ABSENT;
-  const candidates: string[] = [];
-  // The parts of the first token: validation uses them, so the token is shape-checked once.
-  let first: ParsedToken | undefined;
+  // The first token and its parts (validation uses them, so the token is shape-checked once);
+  // a list only once a second, different token turns up.
+  let first: string | undefined;
+  let parsed: ParsedToken | undefined;
+  let candidates: string[] | undefined;
   for (const value of values) {
-    if (candidates.includes(value)) continue;
-    const parsed = parseToken(value);
-    if (parsed === undefined) continue;
-    first ??= parsed;
+    if (value === first || candidates?.includes(value) === true) continue;
+    const parts = parseToken(value);
+    if (parts === undefined) continue;
+    if (first === undefined) {
+      first = value;
+      parsed = parts;
+      continue;
+    }
+    candidates ??= [first];
     candidates.push(value);
     if (candidates.length === MAX_CANDIDATES) break;
   }
-  return candidates.length === 1 ? { state: 'token', token: candidates[0]!, parsed: first! } : { state: 'invalid', candidates };
+  if (first === undefined) return { state: 'invalid', candidates: [] };
+  return candidates === undefined ? { state: 'token', token: first, parsed: parsed! } : { state: 'invalid', candidates };
 }
 
 /**

@@ -97,6 +97,12 @@ describe('duplicate cookie names', () => {
     }
   });
 
+  it('lists each different token once, however often and in whatever order it repeats', () => {
+    const third = mintToken().token;
+    const header = [genuine, planted, planted, genuine, third, planted, third].map((token) => `session=${token}`).join('; ');
+    expect(readCookieToken(header, 'session')).toEqual({ state: 'invalid', candidates: [genuine, planted, third] });
+  });
+
   it('keeps at most four candidates', () => {
     const header = Array.from({ length: 50 }, () => `session=${mintToken().token}`).join('; ');
     const read = readCookieToken(header, 'session');
