@@ -155,6 +155,8 @@ describe('session tokens', () => {
       expect(secretMatchesText(secret, Buffer.from(stored).toString('latin1'))).toBe(true);
       expect(secretMatches(`${secret}.`, stored)).toBe(false);
       expect(secretMatchesText(`${secret}.`, Buffer.from(stored).toString('latin1'))).toBe(false);
+      const kept = Buffer.from(stored).toString('latin1');
+      expect(secretMatchesText(secret, String.fromCharCode(kept.charCodeAt(0) | 0x100) + kept.slice(1))).toBe(false);
     }
   });
 });
