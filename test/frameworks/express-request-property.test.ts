@@ -181,10 +181,18 @@ describe('express: the request and response objects', () => {
       Object.assign(second.req, { probe: 1 });
       return haveSameMap(first.req, second.req);
     });
-    const withLibrary = await heldTogether(express().use(sessionMiddleware(createSessionManager())), (first, second) => ({
-      shared: haveSameMap(first.req, second.req) && haveSameMap(first.res, second.res),
-      dictionaryMode: !hasFastProperties(first.req) && !hasFastProperties(first.res),
-    }));
+    // Objects in dictionary mode share a class through a small cache of V8's, one class per slot:
+    // another object put in dictionary mode between the two requests (the test's own HTTP client
+    // runs in this process) can take the slot, and the second request then gets a class of its
+    // own (the requests after it share again); a CI run saw that once. So a pair that shares is
+    // looked for in up to three.
+    let withLibrary: { shared: boolean; dictionaryMode: boolean } | undefined;
+    for (let attempt = 0; attempt < 3 && withLibrary?.shared !== true; attempt++) {
+      withLibrary = (await heldTogether(express().use(sessionMiddleware(createSessionManager())), (first, second) => ({
+        shared: haveSameMap(first.req, second.req) && haveSameMap(first.res, second.res),
+        dictionaryMode: !hasFastProperties(first.req) && !hasFastProperties(first.res),
+      }))) as { shared: boolean; dictionaryMode: boolean };
+    }
     // V8's caches work for the rest of the request either way; the step runs only where needed.
     expect(withLibrary).toEqual({ shared: true, dictionaryMode: withoutLibrary === false });
   });
