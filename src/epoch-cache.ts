@@ -5,53 +5,111 @@ interface Entry {
   readonly fetchedAt: number;
 }
 
+/** How an {@link EpochCache} is built. */
+export interface EpochCacheOptions {
+  /** How long an entry is trusted, in ms; 0 or less: never cached. */
+  readonly ttl: number;
+  /** The most entries kept; the least recently used leave first. */
+  readonly capacity: number;
+  /** Reads one key's state from the store. */
+  readonly load: (key: string) => Promise<RevocationState>;
+  readonly clock: () => number;
+  /**
+   * The groups a key belongs to, for {@link EpochCache.invalidateGroup} (for a user-and-tenant
+   * key: its user and its tenant). Asked when a key enters the cache and when it leaves, so a key
+   * must always answer the same groups.
+   */
+  readonly groupsOf?: (key: string) => readonly string[];
+}
+
 /**
  * Per-process cache of users' revocation state for stateless access tokens: bounded (least
  * recently used entries leave first), each entry trusted for `ttl` ms — the documented
- * propagation window — and dropped at once by {@link EpochCache.invalidate} when the store
- * publishes a revocation or this process revokes.
+ * propagation window — and dropped at once by {@link EpochCache.invalidate} (or, for every key
+ * of a group, {@link EpochCache.invalidateGroup}) when the store publishes a revocation or this
+ * process revokes.
  */
 export class EpochCache {
   readonly #entries = new Map<string, Entry>();
+  // Group -> the keys in the cache that belong to it; kept in step with #entries, so it never
+  // holds a key the cache has let go.
+  readonly #groups = new Map<string, Set<string>>();
   readonly #ttl: number;
   readonly #capacity: number;
-  readonly #load: (userId: string) => Promise<RevocationState>;
+  readonly #load: (key: string) => Promise<RevocationState>;
   readonly #clock: () => number;
+  readonly #groupsOf: ((key: string) => readonly string[]) | undefined;
 
-  constructor(options: { ttl: number; capacity: number; load: (userId: string) => Promise<RevocationState>; clock: () => number }) {
+  constructor(options: EpochCacheOptions) {
     this.#ttl = options.ttl;
     this.#capacity = options.capacity;
     this.#load = options.load;
     this.#clock = options.clock;
+    this.#groupsOf = options.groupsOf;
   }
 
-  get(userId: string): Promise<RevocationState> {
-    if (this.#ttl <= 0) return this.#load(userId);
+  get(key: string): Promise<RevocationState> {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: without it an entry would be kept but never served (its age is never below a TTL of 0 or less): only memory, never an answer
+    if (this.#ttl <= 0) return this.#load(key);
     const now = this.#clock();
-    const entry = this.#entries.get(userId);
+    const entry = this.#entries.get(key);
     if (entry !== undefined && now - entry.fetchedAt < this.#ttl && now >= entry.fetchedAt) {
       // Re-insert to mark it most recently used.
-      this.#entries.delete(userId);
-      this.#entries.set(userId, entry);
+      this.#entries.delete(key);
+      this.#entries.set(key, entry);
       return entry.state;
     }
-    const state = this.#load(userId);
+    const state = this.#load(key);
     const fresh: Entry = { state, fetchedAt: now };
-    this.#entries.delete(userId);
-    this.#entries.set(userId, fresh);
+    if (entry !== undefined) this.#entries.delete(key);
+    else this.#join(key);
+    this.#entries.set(key, fresh);
     // A failed load must not be served from the cache.
     state.catch(() => {
-      if (this.#entries.get(userId) === fresh) this.#entries.delete(userId);
+      if (this.#entries.get(key) === fresh) this.#remove(key);
     });
-    while (this.#entries.size > this.#capacity) this.#entries.delete(this.#entries.keys().next().value!);
+    while (this.#entries.size > this.#capacity) this.#remove(this.#entries.keys().next().value!);
     return state;
   }
 
-  invalidate(userId: string): void {
-    this.#entries.delete(userId);
+  invalidate(key: string): void {
+    if (this.#entries.has(key)) this.#remove(key);
+  }
+
+  /** Drops every key of `group` (see `groupsOf`). */
+  invalidateGroup(group: string): void {
+    const keys = this.#groups.get(group);
+    if (keys === undefined) return;
+    for (const key of [...keys]) this.#remove(key);
+  }
+
+  /** How many groups hold a key: never more than the keys held call for. */
+  get groupCount(): number {
+    return this.#groups.size;
   }
 
   clear(): void {
     this.#entries.clear();
+    this.#groups.clear();
+  }
+
+  #join(key: string): void {
+    if (this.#groupsOf === undefined) return;
+    for (const group of this.#groupsOf(key)) {
+      let keys = this.#groups.get(group);
+      if (keys === undefined) this.#groups.set(group, (keys = new Set()));
+      keys.add(key);
+    }
+  }
+
+  #remove(key: string): void {
+    this.#entries.delete(key);
+    if (this.#groupsOf === undefined) return;
+    for (const group of this.#groupsOf(key)) {
+      // In step with #entries: a key held there is in every one of its groups.
+      const keys = this.#groups.get(group)!;
+      keys.delete(key);
+      if (keys.size === 0) this.#groups.delete(group);
+    }
   }
 }

@@ -124,6 +124,10 @@ const DEFAULT_TOLERANCE = 5_000;
  */
 export const DEFAULT_DENY_WINDOW = DEFAULT_MAX_TTL + 2 * DEFAULT_TOLERANCE;
 
+// Group names of the tenant-keyed cache: a user's and a tenant's never collide.
+const userGroup = (userId: string): string => `u:${userId}`;
+const tenantGroup = (tenantId: string): string => `t:${tenantId}`;
+
 /** Issues and verifies access tokens; used through the manager. */
 export class AccessTokens {
   /** How long (ms) a deny-list entry must live: the longest token lifetime plus clock tolerance. */
@@ -168,23 +172,31 @@ export class AccessTokens {
         return dependencies.loadState(userId, tenantId);
       },
       clock: dependencies.clock,
+      // A user's revocation drops that user's copies, a tenant's that tenant's: the others stay.
+      groupsOf: (key) => {
+        const [userId, tenantId] = JSON.parse(key) as [string, string];
+        return [userGroup(userId), tenantGroup(tenantId)];
+      },
     });
     // Stryker disable next-line LogicalOperator: the cache size shows only as speed, never in an answer
     this.#verified = new VerifiedTokenCache(options.verifiedCacheSize ?? 10_000);
   }
 
-  /** Drops a user's cached revocation state (a revocation happened). */
+  /** Drops a user's cached revocation state, with or without a tenant (a revocation happened). */
   invalidate(userId: string): void {
     this.#states.invalidate(userId);
-    // Revocations are rare next to verifications: the tenant-keyed copies go all at once
-    // rather than keeping an index of them per user.
-    this.#tenantStates.clear();
+    this.#tenantStates.invalidateGroup(userGroup(userId));
   }
 
   /**
-   * Drops every cached revocation state (a store's subscription may have missed notices, or a
-   * whole tenant was revoked).
+   * Drops the cached state of every user of a tenant read with that tenant's epochs (the whole
+   * tenant was revoked). States read without a tenant hold no tenant epoch and stay.
    */
+  invalidateTenant(tenantId: string): void {
+    this.#tenantStates.invalidateGroup(tenantGroup(tenantId));
+  }
+
+  /** Drops every cached revocation state (a store's subscription may have missed notices). */
   clear(): void {
     this.#states.clear();
     this.#tenantStates.clear();

@@ -86,7 +86,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
       revocations.revoked(userId);
     },
     afterTenantRevocation: (tenantId) => {
-      accessTokens?.clear();
+      accessTokens?.invalidateTenant(tenantId);
       revocations.revokedTenant(tenantId);
     },
     ensureOpen: () => {
@@ -97,7 +97,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
   const unsubscribe =
     accessTokens !== undefined && store.subscribe
       ? store.subscribe(
-          (notice) => (notice.tenantId !== undefined ? accessTokens.clear() : accessTokens.invalidate(notice.userId)),
+          (notice) => (notice.tenantId !== undefined ? accessTokens.invalidateTenant(notice.tenantId) : accessTokens.invalidate(notice.userId)),
           () => accessTokens.clear(),
         )
       : undefined;

@@ -17,9 +17,9 @@ export const targets = [
   { name: 'classify', mutate: ['src/http/classify.ts'], tests: ['test/http/classify.test.ts'] },
   {
     name: 'access-tokens',
-    // Verification; the option checks at startup are the manager's options' concern.
-    mutate: ['src/access-tokens/**/*.ts', '!src/access-tokens/check-options.ts'],
-    tests: ['test/core/access-tokens.test.ts', 'test/core/access-token-hostile.test.ts', 'test/core/access-token-verify.test.ts', 'test/core/access-token-state.test.ts'],
+    // Verification and the revocation-state cache; the option checks at startup are the manager's options' concern.
+    mutate: ['src/access-tokens/**/*.ts', '!src/access-tokens/check-options.ts', 'src/epoch-cache.ts'],
+    tests: ['test/core/access-tokens.test.ts', 'test/core/access-token-hostile.test.ts', 'test/core/access-token-verify.test.ts', 'test/core/access-token-state.test.ts', 'test/core/access-token-cache.test.ts'],
   },
   // The manager's validation path: the synchronous (memory store) and the store path.
   {
