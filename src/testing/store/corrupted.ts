@@ -150,7 +150,7 @@ export function overriding(inner: SessionStore, overrides: Partial<SessionStore>
     revokeAll: (userId, options) => inner.revokeAll(userId, options),
     revokeOthers: (userId, options) => inner.revokeOthers(userId, options),
     listByUser: (userId) => inner.listByUser(userId),
-    getRevocationState: (userId) => inner.getRevocationState(userId),
+    getRevocationState: (userId, tenantId) => inner.getRevocationState(userId, tenantId),
     eraseUser: (userId) => inner.eraseUser(userId),
     prune: (options) => inner.prune(options),
     // A store that places a user's sessions by their id (Redis Cluster) needs its own ids.
