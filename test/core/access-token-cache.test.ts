@@ -17,9 +17,14 @@ function countingStore() {
   return { store, reads };
 }
 
-async function signedIn(sessions: ReturnType<typeof createSessionManager>, userId: string, tenantId?: string) {
-  const { session } = await sessions.create({ userId, tenantId });
-  return sessions.issueAccessToken(session);
+// Signs each name's user in (with its tenant, if any) and answers each name's access token.
+async function signedIn(sessions: ReturnType<typeof createSessionManager>, who: Record<string, readonly [string, string?]>) {
+  const tokens: Record<string, string> = {};
+  for (const [name, [userId, tenantId]] of Object.entries(who)) {
+    const { session } = await sessions.create({ userId, tenantId });
+    tokens[name] = await sessions.issueAccessToken(session);
+  }
+  return tokens;
 }
 
 // Verifies every token; answers each one's outcome and the reads it took.
@@ -37,12 +42,7 @@ describe('the revocation state cached for access tokens is dropped only where a 
   it("a user's revocation drops that user's copies, with and without a tenant; the others stay cached", async () => {
     const { store, reads } = countingStore();
     const sessions = createSessionManager({ store, accessTokens: { secret: SECRET } });
-    const tokens = {
-      adaAcme: await signedIn(sessions, 'ada', 'acme'),
-      ada: await signedIn(sessions, 'ada'),
-      bobAcme: await signedIn(sessions, 'bob', 'acme'),
-      bob: await signedIn(sessions, 'bob'),
-    };
+    const tokens = await signedIn(sessions, { adaAcme: ['ada', 'acme'], ada: ['ada'], bobAcme: ['bob', 'acme'], bob: ['bob'] });
     expect((await verifyAll(sessions, reads, tokens)).reads).toEqual(['ada', 'ada@acme', 'bob', 'bob@acme']);
     expect((await verifyAll(sessions, reads, tokens)).reads).toEqual([]);
 
@@ -57,12 +57,7 @@ describe('the revocation state cached for access tokens is dropped only where a 
   it("a tenant's revocation drops that tenant's copies only: another tenant's and tenantless states stay cached", async () => {
     const { store, reads } = countingStore();
     const sessions = createSessionManager({ store, accessTokens: { secret: SECRET } });
-    const tokens = {
-      adaAcme: await signedIn(sessions, 'ada', 'acme'),
-      ada: await signedIn(sessions, 'ada'),
-      bobAcme: await signedIn(sessions, 'bob', 'acme'),
-      bobGlobex: await signedIn(sessions, 'bob', 'globex'),
-    };
+    const tokens = await signedIn(sessions, { adaAcme: ['ada', 'acme'], ada: ['ada'], bobAcme: ['bob', 'acme'], bobGlobex: ['bob', 'globex'] });
     await verifyAll(sessions, reads, tokens);
 
     await sessions.revokeTenant('acme');
@@ -77,12 +72,7 @@ describe('the revocation state cached for access tokens is dropped only where a 
     const { store, reads } = countingStore();
     const issuer = createSessionManager({ store, accessTokens: { secret: SECRET } });
     const verifier = createSessionManager({ store, accessTokens: { secret: SECRET } });
-    const tokens = {
-      adaAcme: await signedIn(issuer, 'ada', 'acme'),
-      ada: await signedIn(issuer, 'ada'),
-      bobAcme: await signedIn(issuer, 'bob', 'acme'),
-      carolGlobex: await signedIn(issuer, 'carol', 'globex'),
-    };
+    const tokens = await signedIn(issuer, { adaAcme: ['ada', 'acme'], ada: ['ada'], bobAcme: ['bob', 'acme'], carolGlobex: ['carol', 'globex'] });
     await verifyAll(verifier, reads, tokens);
 
     await issuer.revokeAll('ada');
