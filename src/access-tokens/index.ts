@@ -6,98 +6,12 @@ import type { RevocationState } from '../store.js';
 import { epochOf } from '../store-answers.js';
 import { isSessionId } from '../token.js';
 import { checkKeys, resolveKeys, toJwks, type AccessTokenAlgorithm, type AccessTokenKey, type KeyLike, type ResolvedKey } from './keys.js';
+import type { AccessTokenClaims, AccessTokenOptions, AccessTokenVerification, IssueAccessTokenOptions } from './types.js';
 import { VerifiedTokenCache } from './verified-cache.js';
 
 export type { AccessTokenAlgorithm, AccessTokenKey, KeyLike } from './keys.js';
 
-/** Options of stateless access tokens (the manager's `accessTokens`). Durations in ms. */
-export interface AccessTokenOptions {
-  /** HS256 shared secret, at least 32 bytes. Shorthand for one HS256 key. */
-  readonly secret?: string | Uint8Array;
-  /** Private key (omit on services that only verify). Shorthand for one key pair. */
-  readonly privateKey?: KeyLike;
-  /** Public key of `privateKey`. */
-  readonly publicKey?: KeyLike;
-  /** Algorithm of the key pair. @default "EdDSA" */
-  readonly alg?: 'EdDSA' | 'ES256';
-  /** Key rotation: newest first; the first key signs, every key verifies. */
-  readonly keys?: readonly AccessTokenKey[];
-  /** Default lifetime of an access token. @default 300_000 (5 minutes) */
-  readonly ttl?: number;
-  /** Longest lifetime `issueAccessToken` accepts; bounds how long deny-list entries live. @default 3_600_000 */
-  readonly maxTtl?: number;
-  /** `iss` claim set and required. */
-  readonly issuer?: string;
-  /** `aud` claim set and required. */
-  readonly audience?: string;
-  /** Allowed clock skew in ms (not seconds, unlike jose's option of that name), at most 60_000. @default 5_000 */
-  readonly clockTolerance?: number;
-  /** Tokens whose signature check is remembered until their `exp`. @default 10_000 */
-  readonly verifiedCacheSize?: number;
-}
-
-/** Options of {@link SessionManager.issueAccessToken}. */
-export interface IssueAccessTokenOptions {
-  /** Lifetime in ms, at most `maxTtl`. @default the `ttl` option */
-  readonly ttl?: number;
-}
-
-/** Claims of an access token. `sct` is the session's `createdAt` in ms, for an exact epoch check. */
-export interface AccessTokenClaims {
-  /** The user id. */
-  readonly sub: string;
-  /** The session id the token was minted for. */
-  readonly sid: string;
-  /** The session's kind; its epoch is the one compared. */
-  readonly kind: string;
-  /** The session's `createdAt` in milliseconds: compared with the epoch exactly. */
-  readonly sct: number;
-  /** Issued at, in seconds. */
-  readonly iat: number;
-  /** Expiry, in seconds. */
-  readonly exp: number;
-  /** A random token id. */
-  readonly jti: string;
-  /** The session's tenant, when it has one. */
-  readonly tid?: string;
-  /**
-   * When the user last proved who they are on the session, in seconds (OpenID Connect's
-   * `auth_time`): a resource server can demand a fresh session for a sensitive call with
-   * `sessions.isFresh({ authenticatedAt: claims.auth_time * 1000 })`. Absent from tokens
-   * minted for a session object without `authenticatedAt`.
-   */
-  readonly auth_time?: number;
-  /**
-   * On a token of a support session (`impersonate`): who acts as the user (OAuth token
-   * exchange's actor claim). Such a token has no `auth_time`: it is never fresh.
-   */
-  readonly act?: {
-    /** The impersonator's user id. */
-    readonly sub: string;
-  };
-  /** Issuer, when the `issuer` option is set. */
-  readonly iss?: string;
-  /** Audience, when the `audience` option is set. */
-  readonly aud?: string | string[];
-}
-
-/** Why an access token was refused. */
-export type AccessTokenFailureReason = 'missing' | 'malformed' | 'unsupported' | 'invalid_signature' | 'expired' | 'invalid_claims' | 'revoked';
-
-/** The result of {@link SessionManager.verifyAccessToken}: never thrown, always returned. */
-export type AccessTokenVerification =
-  | {
-      /** The token is genuine, unexpired and not revoked. */
-      readonly ok: true;
-      /** Its verified claims. */
-      readonly claims: AccessTokenClaims;
-    }
-  | {
-      /** The token is refused. */
-      readonly ok: false;
-      /** Why. */
-      readonly reason: AccessTokenFailureReason;
-    };
+export type { AccessTokenClaims, AccessTokenFailureReason, AccessTokenOptions, AccessTokenVerification, IssueAccessTokenOptions } from './types.js';
 
 /** The JWT `typ` header; tokens without it (any other JWT signed with the same key) are refused. */
 export const ACCESS_TOKEN_TYPE = 'session-access+jwt';
