@@ -454,7 +454,8 @@ export interface SessionStore {
    * A missing or revoked session is left exactly as it is (never recreated, never un-revoked).
    * @param sessionId - The session's id.
    * @param at - When it was used (ms).
-   * @returns Whether a row was updated.
+   * @returns Whether a live row was found: `true` also when `at` is not newer and nothing moved,
+   * `false` for a missing or revoked session.
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   touch(sessionId: string, at: number): Promise<boolean>;
@@ -464,7 +465,8 @@ export interface SessionStore {
    * (the user proved who they are again). A missing or revoked session is left as it is.
    * @param sessionId - The session's id.
    * @param at - When the user re-authenticated (ms).
-   * @returns Whether a row was updated.
+   * @returns Whether a live row was found: `true` also when `at` is not newer and nothing moved,
+   * `false` for a missing or revoked session.
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   reauthenticate(sessionId: string, at: number): Promise<boolean>;

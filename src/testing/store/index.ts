@@ -11,6 +11,7 @@ import { describeFreshSignIn } from './fresh-sign-in.js';
 import { describeSessionLimit } from './session-limit.js';
 import { describeLifecycle } from './lifecycle.js';
 import { describeManagerOverStore } from './manager.js';
+import { describeNotices } from './notices.js';
 import { describePrivacy } from './privacy.js';
 import { describePruning } from './pruning.js';
 import { describeRaces } from './races.js';
@@ -42,7 +43,8 @@ export interface StoreConformanceOptions {
 /**
  * Registers the store conformance suite: every behaviour `src/store.ts` promises, split by
  * concern (lifecycle, epochs, one session per device, re-authentication and session-only
- * cookies, the atomic session cap, tenant epochs, activity with known devices and revocation
+ * cookies, the atomic session cap, tenant epochs, every revocation published to every instance
+ * (stores with `subscribe`), activity with known devices and revocation
  * links, a user's data export and erasure, pruning, races, the manager's promises
  * over this store, malformed answers refused, and kinds and user ids named like `Object`
  * properties). Every store shipped
@@ -105,6 +107,7 @@ export function describeStoreConformance(
     describeFreshSignIn(context);
     describeSessionLimit(context);
     describeTenants(context);
+    describeNotices(context);
     describeActivity(context);
     describeAccountActivity(context);
     describePrivacy(context);

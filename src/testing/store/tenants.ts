@@ -18,7 +18,7 @@ async function supportsTenants(store: SessionStore, expect: StoreSuiteContext['r
 }
 
 /** Tenant-wide revocation: one epoch per tenant and kind, read with every session (semantics 11). */
-export function describeTenants({ runner, store }: StoreSuiteContext): void {
+export function describeTenants({ runner, store, slowTimeout }: StoreSuiteContext): void {
   const { describe, it, expect } = runner;
   describe('tenant epochs', () => {
     it('revokeTenant raises the tenant epoch of the kinds named, never lowers it, and get() answers it with the row', async () => {
@@ -164,6 +164,7 @@ export function describeTenants({ runner, store }: StoreSuiteContext): void {
       } finally {
         stop();
       }
-    });
+      // Twenty tries of half a second each: longer than a runner's default timeout.
+    }, slowTimeout);
   });
 }

@@ -1,0 +1,104 @@
+import type { RevocationNotice, SessionStore } from '../../store.js';
+import type { StoreSuiteContext } from './context.js';
+import { freshUser, insert, newRecord } from './fixtures.js';
+
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+// How long a notice may take to reach another instance once the subscription is active: far
+// above a pub/sub hop on one machine, well under the heavy tests' timeout.
+const DELIVERY_WITHIN = 3_000;
+
+/** Polls every 10 ms until `done()` or `within` ms have passed; answers `done()`. */
+async function waitFor(done: () => boolean, within: number): Promise<boolean> {
+  for (let waited = 0; waited < within && !done(); waited += 10) await pause(10);
+  return done();
+}
+
+/** What another instance heard, from a subscription known to be active. */
+interface Listening {
+  readonly heard: RevocationNotice[];
+  readonly stop: () => void;
+}
+
+/**
+ * Subscribes on `listener` and waits until its subscription carries notices: a subscription may take a moment to become
+ * active, so a probe user of its own is signed out everywhere until that notice arrives.
+ */
+async function listen(writer: SessionStore, listener: SessionStore): Promise<Listening | undefined> {
+  if (listener.subscribe === undefined) return undefined;
+  const heard: RevocationNotice[] = [];
+  const stop = listener.subscribe((notice) => void heard.push(notice));
+  const probe = freshUser('probe');
+  const probed = () => heard.some((notice) => notice.userId === probe);
+  for (let attempt = 0; attempt < 20 && !probed(); attempt++) {
+    await writer.revokeAll(probe, { kinds: ['browser'], at: Date.now() });
+    await waitFor(probed, 250);
+  }
+  if (!probed()) {
+    stop();
+    throw new Error('No revocation notice reached the subscribed instance within 5 s of revokeAll(), tried 20 times.');
+  }
+  return { heard, stop };
+}
+
+/** Every revocation is published to every instance, with the user's id (semantics 8). */
+export function describeNotices({ runner, store, sibling, slowTimeout }: StoreSuiteContext): void {
+  const { describe, it, expect } = runner;
+
+  // Runs `revocation` for a fresh user while another instance listens, and expects exactly that
+  // user's notice there. A store without `subscribe` publishes nothing and has nothing to check.
+  const publishes = (name: string, revocation: (userId: string) => Promise<unknown>) =>
+    it(
+      `${name} publishes the user's notice to every instance`,
+      async () => {
+        // Another instance when it subscribes (one opened without notices, say behind a
+        // pooler, does not), else the store itself.
+        const other = await sibling();
+        const listening = await listen(store(), other.subscribe === undefined ? store() : other);
+        if (listening === undefined) return expect(store().subscribe).toBeUndefined();
+        try {
+          const userId = freshUser();
+          const mine = () => listening.heard.filter((notice) => notice.userId === userId);
+          await revocation(userId);
+          const delivered = await waitFor(() => mine().length > 0, DELIVERY_WITHIN);
+          expect(delivered ? 'a notice with the user id' : `no notice with the user id within ${DELIVERY_WITHIN} ms`).toBe('a notice with the user id');
+          for (const notice of mine()) expect(notice).toEqual({ userId });
+        } finally {
+          listening.stop();
+        }
+      },
+      slowTimeout,
+    );
+
+  describe('revocation notices', () => {
+    publishes('revoke', async (userId) => {
+      const session = await insert(store(), userId);
+      await store().revoke(session.id, { at: Date.now(), reason: 'logout' });
+    });
+
+    publishes('revokeAll', (userId) => store().revokeAll(userId, { kinds: ['browser'], at: Date.now() }));
+
+    publishes('revokeOthers', async (userId) => {
+      const kept = await insert(store(), userId);
+      await insert(store(), userId);
+      await store().revokeOthers(userId, { keepSessionId: kept.id, kinds: ['browser'], at: Date.now(), reason: 'others' });
+    });
+
+    publishes('create replacing the same device', async (userId) => {
+      const device = { deviceKey: 'Chrome|Mac OS', browser: 'Chrome', os: 'Mac OS' };
+      await store().create(newRecord(store(), userId, device), { replaceDevice: false });
+      const { replacedIds } = await store().create(newRecord(store(), userId, device), { replaceDevice: true });
+      expect(replacedIds).toHaveLength(1);
+    });
+
+    publishes('create evicting past the session cap', async (userId) => {
+      const t = Date.now();
+      await insert(store(), userId, { createdAt: t - 10 });
+      const { evictedIds } = await store().create(newRecord(store(), userId, { createdAt: t }), {
+        replaceDevice: false,
+        limit: { max: 1, onLimit: 'evict-oldest', idleBefore: 0 },
+      });
+      expect(evictedIds).toHaveLength(1);
+    });
+  });
+}
