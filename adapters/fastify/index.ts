@@ -163,7 +163,7 @@ const plugin: FastifyPluginAsync<SessionPluginOptions> = async (fastify, { sessi
     throw new SessionError('INVALID_CONFIGURATION', 'sessionPlugin applies to the whole app and takes no register prefix: for the session routes use routes: { prefix }.');
   }
   const options = Object.fromEntries(Object.entries(rest).filter(([key]) => !REGISTER_OPTIONS.has(key)));
-  const http = createSessionHttpLayer(sessions, options, 'sessionPlugin');
+  const http = createSessionHttpLayer(sessions, options, 'sessionPlugin', ['sessions', 'routes']);
   // A null placeholder keeps every request object the same shape (fastify's own plugins do this).
   fastify.decorateRequest('sessions', null as unknown as RequestSessions);
   // A callback hook, not an async one: with the memory store the session is checked at once,

@@ -28,8 +28,8 @@ import type { GetConnInfo } from 'hono/conninfo';
 import type { StatusCode } from 'hono/utils/http-status';
 import type { SessionManager } from '../../src/manager/api.js';
 import { callable } from '../../src/option-checks.js';
+import { createSessionHttpLayer } from '../../src/http/session-http.js';
 import {
-  createSessionHttp,
   createSessionRoutes,
   errorResponse,
   fromFetchRequest,
@@ -125,7 +125,7 @@ function splitOptions(options: SessionMiddlewareOptions): { http: SessionHttpOpt
  */
 export function sessionMiddleware(sessions: SessionManager, options: SessionMiddlewareOptions = {}): MiddlewareHandler {
   const { http: httpOptions, getConnInfo } = splitOptions(options);
-  const http = createSessionHttp(sessions, httpOptions, 'sessionMiddleware()');
+  const http = createSessionHttpLayer(sessions, httpOptions, 'sessionMiddleware()', ['getConnInfo']);
   return async function sessionMiddleware(c, next) {
     const request = fromFetchRequest(c.req.raw, { remoteAddress: getConnInfo?.(c).remote.address });
     const written = target(c);

@@ -83,10 +83,13 @@ export function createSessionHttp(manager: SessionManager, options: SessionHttpO
   return createSessionHttpLayer(manager, options, caller);
 }
 
-/** {@link createSessionHttp} with the `attachNow` the wrappers of this package use. */
-export function createSessionHttpLayer(manager: SessionManager, options: SessionHttpOptions, caller: string): SessionHttpLayer {
+/**
+ * {@link createSessionHttp} with the `attachNow` the wrappers of this package use. `ownOptions`
+ * names the wrapper's own options, taken out of `options` before, for the message of a typo.
+ */
+export function createSessionHttpLayer(manager: SessionManager, options: SessionHttpOptions, caller: string, ownOptions: readonly string[] = []): SessionHttpLayer {
   checkManager(manager, caller);
-  const resolved = resolveHttpOptions(options, caller);
+  const resolved = resolveHttpOptions(options, caller, ownOptions);
   if (resolved.accessTokens && !manager.accessTokensEnabled) {
     throw new SessionError('INVALID_CONFIGURATION', "accessTokens: true needs a manager created with the accessTokens option.");
   }

@@ -2,6 +2,7 @@ import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { sessionMiddleware as expressMiddleware, sessionRoutes as expressRoutes } from '../../adapters/express/index.js';
 import { sessionPlugin } from '../../adapters/fastify/index.js';
+import { sessionMiddleware as honoMiddleware } from '../../adapters/hono/index.js';
 import { sessionMiddleware as koaMiddleware, sessionRoutes as koaRoutes } from '../../adapters/koa/index.js';
 import { sqliteStore } from '../../adapters/sqlite/index.js';
 import { createSessionHttp, createSessionRoutes } from '../../src/http/index.js';
@@ -77,5 +78,22 @@ describe('every factory refuses an option it does not know, naming it', () => {
     });
     expect(refused.code).toBe('INVALID_CONFIGURATION');
     expect(refused.message).toContain('routes: { prefix }');
+  });
+
+  it("a wrapper's message lists its own options beside the HTTP ones (Fastify's sessions and routes, Hono's getConnInfo)", async () => {
+    const fastify = await refusal(async () => {
+      const app = Fastify();
+      try {
+        await app.register(sessionPlugin, { sessions, loginPth: '/login' } as never);
+        await app.ready();
+      } finally {
+        await app.close();
+      }
+    });
+    expect(fastify.message).toMatch(/Known options: sessions, routes, loginPath, /);
+    const hono = await refusal(() => honoMiddleware(sessions, { loginPth: '/login' } as never));
+    expect(hono.message).toMatch(/Known options: getConnInfo, loginPath, /);
+    const express = await refusal(() => expressMiddleware(sessions, { loginPth: '/login' } as never));
+    expect(express.message).toMatch(/Known options: loginPath, /);
   });
 });
