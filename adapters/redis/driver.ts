@@ -67,16 +67,24 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
           writer.on('error', (error) => {
             if (!closed) onError(error);
           });
-          return writerOver(
-            ioredisConnection(writer),
-            async () => {
-              if (writer.status === 'wait') await writer.connect();
-            },
-            () => {
-              closed = true;
-              writer.disconnect();
-            },
-          );
+          // With enableOfflineQueue: false, ioredis refuses a command sent before 'ready' at once:
+          // a use waits for it (the store's timeout bounds the wait), all uses on one listener.
+          let becomingReady: Promise<void> | undefined;
+          const ready = (): Promise<unknown> => {
+            if (writer.status === 'ready') return Promise.resolve();
+            // lazyConnect: the first use connects it, and connect() settles once it is ready.
+            if (writer.status === 'wait') return writer.connect();
+            return (becomingReady ??= new Promise<void>((resolve) => {
+              writer.once('ready', () => {
+                becomingReady = undefined;
+                resolve();
+              });
+            }));
+          };
+          return writerOver(ioredisConnection(writer), ready, () => {
+            closed = true;
+            writer.disconnect();
+          });
         },
         onClientEnd: (listener) => onceClosed(io, 'end', listener),
       };

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { Redis } from 'ioredis';
 import type { RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisStore } from '../../adapters/redis/index.js';
@@ -94,4 +96,27 @@ describe.skipIf(!redisUp)('durability on a Redis without replicas (127.0.0.1:637
       await sessions.close();
     });
   }
+
+  it("waits for its own connection to be ready with ioredis's enableOfflineQueue: false (the first write after start-up does not fail)", async () => {
+    // Connecting by itself, as an app's client does (no lazyConnect): the store's duplicate is
+    // still connecting when the first sign-in uses it, and without an offline queue ioredis
+    // refuses a command sent before 'ready' at once.
+    const app = new Redis({ host: '127.0.0.1', port: 6379, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    app.on('error', () => undefined);
+    await once(app, 'ready');
+    try {
+      const sessions = createSessionManager({ store: redisStore({ client: app, prefix: freshPrefix('durq'), durability: { replicas: 1, timeout: 50 } }) });
+      const { token } = await sessions.create({ userId: 'q1' });
+      expect((await sessions.validate(token)).ok).toBe(true);
+      // A revocation on the same, now ready, connection: refused for want of a replica, not
+      // for a connection that was not ready.
+      expect(await outcome(() => sessions.revokeAll('q1'))).toBe('STORE_UNAVAILABLE');
+      const second = createSessionManager({ store: redisStore({ client: app, prefix: freshPrefix('durq'), durability: { replicas: 1, timeout: 50 } }) });
+      await expect(second.revokeAll('q2')).rejects.toThrow(/replicas acknowledged/);
+      await sessions.close();
+      await second.close();
+    } finally {
+      app.disconnect();
+    }
+  });
 });
