@@ -193,7 +193,8 @@ const MANAGER_OPTIONS = [
 ];
 const POLICY_OPTIONS = ['globalLogout', 'onPasswordChange'];
 const KIND_OPTIONS = ['maxAge', 'idleTimeout', 'replaceDevice'];
-const KIND_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
+/** What a kind's name may be: a lowercase letter, then up to 31 lowercase letters, digits, `_` or `-`. */
+export const KIND_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 const STORE_METHODS = ['create', 'get', 'touch', 'reauthenticate', 'revoke', 'revokeAll', 'revokeOthers', 'listByUser', 'getRevocationState', 'eraseUser', 'prune'] as const;
 
 /**

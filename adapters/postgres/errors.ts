@@ -98,7 +98,7 @@ function hintFor(error: unknown): string {
   if (state !== undefined && PREPARED_STATEMENT_MIXUP.has(state)) {
     return ' (the pool seems to go through a pooler in transaction mode, such as PgBouncer: pass preparedStatements: false to postgresStore)';
   }
-  if (state !== undefined && UNDEFINED_OBJECT.has(state)) return ' (the tables are older than this version of the store: run store.migrate())';
+  if (state !== undefined && UNDEFINED_OBJECT.has(state)) return ' (the tables are missing or older than this version of the store: run store.migrate(), or `session-revocation migrate`)';
   return '';
 }
 

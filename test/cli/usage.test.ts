@@ -57,6 +57,8 @@ describe.concurrent('bad usage exits 2 with one line', () => {
     [['prune', '--store', 'memory', '--batch-size', '0'], /--batch-size must be a whole number from 1 to 100000/],
     [['prune', '--store', 'memory', '--json'], /unknown option --json/],
     [['revoke-user', 'u1', '--store', 'memory', '--kinds', 'browser,'], /--kinds takes "all" or a comma-separated list/],
+    [['revoke-user', 'u1', '--store', 'memory', '--kinds', 'browser,Bogus!'], /--kinds: kind "Bogus!" must be 1-32 lowercase letters/],
+    [['revoke-tenant', 'acme', '--store', 'memory', '--kinds', 'BAD', '--yes'], /--kinds: kind "BAD" must be 1-32 lowercase letters/],
     [['list', 'x'.repeat(300), '--store', 'memory'], /user/i],
     [['revoke-tenant', '--store', 'memory'], /revoke-tenant needs <tenantId>/],
     [['revoke-tenant', 't1', '--store', 'memory', '--kinds', ',browser'], /--kinds takes "all" or a comma-separated list/],
