@@ -85,11 +85,13 @@ export interface RequestSessions {
   }>;
   /**
    * The user's live sessions, this one first and marked `current`.
-   * @param options - `locale` of the "3 hours ago" texts. @default "en"
+   * @param options - `locale` of the "3 hours ago" texts (default "en"); `kinds`, only these
+   * kinds (a page of the user's devices: `['browser', 'remember']`, leaving API tokens to a
+   * page of their own; default every kind).
    * @returns The list rows.
    * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `STORE_UNAVAILABLE`
    */
-  list(options?: { readonly locale?: string | undefined }): Promise<SessionView[]>;
+  list(options?: { readonly locale?: string | undefined; readonly kinds?: readonly string[] | undefined }): Promise<SessionView[]>;
   /**
    * After the signed-in user changed their password: every other device is signed out and,
    * unless the manager's `onPasswordChange` policy is `"all"`, this device gets a fresh
@@ -262,9 +264,9 @@ class BoundSessions implements RequestSessions {
     return this.#state.manager.revokeOthers(who.userId, who.id, { tenantId: who.tenantId, by: who.impersonatorId });
   }
 
-  async list(listOptions: { readonly locale?: string | undefined } = {}): Promise<SessionView[]> {
+  async list(listOptions: { readonly locale?: string | undefined; readonly kinds?: readonly string[] | undefined } = {}): Promise<SessionView[]> {
     const who = signedIn(this.#state, 'list');
-    return this.#state.manager.list(who.userId, { currentSessionId: who.id, locale: listOptions.locale });
+    return this.#state.manager.list(who.userId, { currentSessionId: who.id, locale: listOptions.locale, kinds: listOptions.kinds });
   }
 
   passwordChanged(): Promise<CredentialChangeResult> {

@@ -50,6 +50,20 @@ describe('the per-request sessions object', () => {
     expect(await manager.validate(second.token)).toEqual({ ok: false, reason: 'revoked' });
   });
 
+  it('list() names this session current, and with kinds lists only those (API tokens left out)', async () => {
+    const manager = createSessionManager();
+    const { http, created, cookie } = await signedIn(manager);
+    const api = await manager.create({ userId: 'alice', kind: 'api' });
+    const sessions = await http.attach(fakeRequest({ headers: { cookie } }), recorder());
+    const every = await sessions.list();
+    expect(every.map((row) => [row.id, row.kind, row.current])).toEqual([
+      [created.session.id, 'browser', true],
+      [api.session.id, 'api', false],
+    ]);
+    const devices = await sessions.list({ kinds: ['browser', 'remember'], locale: 'de' });
+    expect(devices.map((row) => [row.id, row.current])).toEqual([[created.session.id, true]]);
+  });
+
   it('current, userId and status follow sign-out in the same request', async () => {
     const manager = createSessionManager();
     const { http, cookie } = await signedIn(manager);
