@@ -18,6 +18,17 @@ async function refusal(make: () => unknown): Promise<{ code: string; message: st
   throw new Error('accepted');
 }
 
+// Registers the plugin with `options` on a new app and starts it, closing the app either way.
+async function registerPlugin(options: unknown): Promise<void> {
+  const app = Fastify();
+  try {
+    await app.register(sessionPlugin, options as never);
+    await app.ready();
+  } finally {
+    await app.close();
+  }
+}
+
 describe('every factory refuses an option it does not know, naming it', () => {
   const sessions = createSessionManager();
   const cases: readonly [string, () => unknown, string][] = [
@@ -29,32 +40,8 @@ describe('every factory refuses an option it does not know, naming it', () => {
     ['createSessionRoutes', () => createSessionRoutes(sessions, { path: '/s' } as never), 'path'],
     ['sqliteStore', () => sqliteStore({ filename: ':memory:', busyTimout: 10 } as never), 'busyTimout'],
     ['memoryStore', () => memoryStore({ expiryBucket: 10 } as never), 'expiryBucket'],
-    [
-      'fastify sessionPlugin',
-      async () => {
-        const app = Fastify();
-        try {
-          await app.register(sessionPlugin, { sessions, cookiName: 'sid' } as never);
-          await app.ready();
-        } finally {
-          await app.close();
-        }
-      },
-      'cookiName',
-    ],
-    [
-      'fastify sessionPlugin routes',
-      async () => {
-        const app = Fastify();
-        try {
-          await app.register(sessionPlugin, { sessions, routes: { prefx: '/s' } } as never);
-          await app.ready();
-        } finally {
-          await app.close();
-        }
-      },
-      'prefx',
-    ],
+    ['fastify sessionPlugin', () => registerPlugin({ sessions, cookiName: 'sid' }), 'cookiName'],
+    ['fastify sessionPlugin routes', () => registerPlugin({ sessions, routes: { prefx: '/s' } }), 'prefx'],
   ];
   it.each(cases)('%s', async (_name, make, key) => {
     const refused = await refusal(make);
@@ -63,33 +50,14 @@ describe('every factory refuses an option it does not know, naming it', () => {
   });
 
   it('Fastify register options (logLevel) are not the plugin options and pass; a register prefix is refused', async () => {
-    const app = Fastify();
-    await app.register(sessionPlugin, { sessions, logLevel: 'warn' } as never);
-    await app.ready();
-    await app.close();
-    const refused = await refusal(async () => {
-      const prefixed = Fastify();
-      try {
-        await prefixed.register(sessionPlugin, { sessions, prefix: '/auth' } as never);
-        await prefixed.ready();
-      } finally {
-        await prefixed.close();
-      }
-    });
+    await registerPlugin({ sessions, logLevel: 'warn' });
+    const refused = await refusal(() => registerPlugin({ sessions, prefix: '/auth' }));
     expect(refused.code).toBe('INVALID_CONFIGURATION');
     expect(refused.message).toContain('routes: { prefix }');
   });
 
   it("a wrapper's message lists its own options beside the HTTP ones (Fastify's sessions and routes, Hono's getConnInfo)", async () => {
-    const fastify = await refusal(async () => {
-      const app = Fastify();
-      try {
-        await app.register(sessionPlugin, { sessions, loginPth: '/login' } as never);
-        await app.ready();
-      } finally {
-        await app.close();
-      }
-    });
+    const fastify = await refusal(() => registerPlugin({ sessions, loginPth: '/login' }));
     expect(fastify.message).toMatch(/Known options: sessions, routes, loginPath, /);
     const hono = await refusal(() => honoMiddleware(sessions, { loginPth: '/login' } as never));
     expect(hono.message).toMatch(/Known options: getConnInfo, loginPath, /);
