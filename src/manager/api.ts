@@ -483,8 +483,8 @@ export interface SessionManager {
    * @param userId - The user.
    * @param options - The current session, the locale and clock for `lastUsed`, and the kinds to list.
    * @returns One row per live session (revoked, expired and idle ones are left out).
-   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`,
-   * `STORE_ERROR`, `CLOSED`.
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id, or `kinds`
+   * that is not a non-empty list of the manager's kinds; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   list(userId: string, options?: ListOptions): Promise<SessionView[]>;
   /**

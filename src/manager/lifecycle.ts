@@ -278,7 +278,8 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     ensureOpen();
     checkId('userId', userId);
     const now = options.now ?? clock();
-    const kinds = options.kinds === undefined ? undefined : new Set(options.kinds);
+    // Checked as revokeAll checks them: a kind misspelt (or one string for a list) lists nothing.
+    const kinds = options.kinds === undefined ? undefined : new Set(kindsOf(options.kinds, config));
     const { sessions, epochs, tenantEpochs } = checkUserSessions(await calls.call('listByUser', () => store.listByUser(userId)), userId);
     const views: SessionView[] = [];
     for (const record of sessions) {
