@@ -1,6 +1,7 @@
 import { setImmediate } from 'node:timers';
 import type { Corkable, IoRedisLike, IoRedisSubscriberLike, NodeRedisClusterLike } from './client.js';
-import { malformedReply, replyCode } from './errors.js';
+import { SessionError } from '../../src/errors.js';
+import { malformedReply, replyCode, withTimeout } from './errors.js';
 
 // How each client library sends a command, and a command with WAIT behind it on the same
 // connection; and the connection the store opens for durable revocations.
@@ -235,10 +236,50 @@ export function nodeRedisConnection(
   };
 }
 
-/** A node-redis duplicate the store owns: connected once, on first use; errors to `onError`. */
+/**
+ * The wait before a write on a connection the store opened: nothing is sent on it before it is
+ * ready, for at most `within` ms. A command sent earlier is refused at once by a client without
+ * an offline queue, and one with a queue runs it when the connection comes back: after the store
+ * reported the write as failed (a sign-in the user was told failed would become a device on
+ * their list). One `ready` listener serves every wait, and a wait that ran out leaves nothing.
+ */
+export function readiness(connection: { isReady(): boolean; onReady(listener: () => void): void; start(): void }, within: number): () => Promise<void> {
+  const waiting = new Set<() => void>();
+  connection.onReady(() => {
+    for (const proceed of waiting) proceed();
+    waiting.clear();
+  });
+  return () => {
+    if (connection.isReady()) return Promise.resolve();
+    connection.start();
+    return new Promise<void>((resolve, reject) => {
+      const proceed = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        waiting.delete(proceed);
+        reject(new SessionError('STORE_UNAVAILABLE', `The store's own Redis connection was not ready within ${within} ms.`));
+      }, within);
+      waiting.add(proceed);
+    });
+  };
+}
+
+/** What a node-redis duplicate tells of its connection: a single client's, not a cluster's. */
+interface ReadyEvents {
+  readonly isReady?: boolean;
+  on(event: 'ready', listener: () => void): unknown;
+}
+
+/**
+ * A node-redis duplicate the store owns: connected on first use, a write waiting for it at most
+ * `within` ms (see {@link readiness}); errors to `onError`.
+ */
 export function ownNodeRedis<T extends { connect(): Promise<unknown>; destroy(): void; on(event: 'error', listener: (error: Error) => void): unknown }>(
   duplicate: T,
   onError: (error: unknown) => void,
+  within: number,
 ): { client: T; ready: () => Promise<unknown>; close: () => void } {
   let connecting: Promise<unknown> | undefined;
   let closed = false;
@@ -246,15 +287,20 @@ export function ownNodeRedis<T extends { connect(): Promise<unknown>; destroy():
   duplicate.on('error', (error) => {
     if (!closed) onError(error);
   });
+  const start = (): Promise<unknown> =>
+    (connecting ??= duplicate.connect().catch((error: unknown) => {
+      connecting = undefined;
+      throw error;
+    }));
+  const events = duplicate as unknown as ReadyEvents;
+  // A single client says when it is ready; a cluster only settles its connect().
+  const ready =
+    typeof events.isReady === 'boolean'
+      ? readiness({ isReady: () => events.isReady === true, onReady: (listener) => events.on('ready', listener), start: () => void start().catch(() => undefined) }, within)
+      : () => withTimeout(start(), within);
   return {
     client: duplicate,
-    ready: () => {
-      connecting ??= duplicate.connect().catch((error: unknown) => {
-        connecting = undefined;
-        throw error;
-      });
-      return connecting;
-    },
+    ready,
     close: () => {
       if (closed) return;
       closed = true;

@@ -11,7 +11,7 @@ import {
   type RedisClientLike,
   type SubscriberEvents,
 } from './client.js';
-import { ioredisConnection, nodeRedisClusterConnection, nodeRedisConnection, ownNodeRedis, writerOver, type Connection, type DurableWriter } from './connections.js';
+import { ioredisConnection, nodeRedisClusterConnection, nodeRedisConnection, ownNodeRedis, readiness, writerOver, type Connection, type DurableWriter } from './connections.js';
 import { ioredisSubscriber, nodeRedisSentinelSubscriber, nodeRedisSubscriber } from './subscribers.js';
 
 /** One client library's way of sending commands and opening a subscriber, behind one shape. */
@@ -67,20 +67,17 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
           writer.on('error', (error) => {
             if (!closed) onError(error);
           });
-          // With enableOfflineQueue: false, ioredis refuses a command sent before 'ready' at once:
-          // a use waits for it (the store's timeout bounds the wait), all uses on one listener.
-          let becomingReady: Promise<void> | undefined;
-          const ready = (): Promise<unknown> => {
-            if (writer.status === 'ready') return Promise.resolve();
-            // lazyConnect: the first use connects it, and connect() settles once it is ready.
-            if (writer.status === 'wait') return writer.connect();
-            return (becomingReady ??= new Promise<void>((resolve) => {
-              writer.once('ready', () => {
-                becomingReady = undefined;
-                resolve();
-              });
-            }));
-          };
+          const ready = readiness(
+            {
+              isReady: () => writer.status === 'ready',
+              onReady: (listener) => writer.on('ready', listener),
+              // lazyConnect: the first use connects it (a failure comes as an 'error' event).
+              start: () => {
+                if (writer.status === 'wait') writer.connect().catch(() => undefined);
+              },
+            },
+            offlineTimeout,
+          );
           return writerOver(ioredisConnection(writer), ready, () => {
             closed = true;
             writer.disconnect();
@@ -96,7 +93,7 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
         ...nodeRedisClusterConnection(cluster),
         subscribe: (channel, events) => nodeRedisSubscriber(cluster.duplicate(), channel, events),
         openWriter(onError) {
-          const own = ownNodeRedis(cluster.duplicate() as unknown as NodeRedisClusterLike & NodeRedisSubscriberLike, onError);
+          const own = ownNodeRedis(cluster.duplicate() as unknown as NodeRedisClusterLike & NodeRedisSubscriberLike, onError, offlineTimeout);
           return writerOver(nodeRedisClusterConnection(own.client), own.ready, own.close);
         },
         onClientEnd: (listener) => onceClosed(cluster, 'disconnect', listener),
@@ -131,7 +128,7 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
         ...nodeRedisConnection(single, () => (single.isReady ? undefined : offline)),
         subscribe: (channel, events) => nodeRedisSubscriber(single.duplicate(), channel, events),
         openWriter(onError) {
-          const own = ownNodeRedis(single.duplicate() as unknown as NodeRedisClientLike & NodeRedisSubscriberLike, onError);
+          const own = ownNodeRedis(single.duplicate() as unknown as NodeRedisClientLike & NodeRedisSubscriberLike, onError, offlineTimeout);
           return writerOver(
             nodeRedisConnection(own.client, () => (own.client.isReady ? undefined : offline)),
             own.ready,

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStore, type PostgresStore } from '../../adapters/postgres/index.js';
@@ -8,6 +7,7 @@ import { createSessionManager, isSessionError } from '../../src/index.js';
 import type { SessionErrorCode } from '../../src/errors.js';
 import { newRecord } from '../../src/testing/store/fixtures.js';
 import { dropSchemas, freshSchema, POSTGRES_URL, postgresUp, testPool } from '../support/postgres-database.js';
+import { closedPort } from '../support/tcp-proxy.js';
 
 const up = await postgresUp();
 
@@ -22,15 +22,6 @@ async function failure(promise: Promise<unknown>): Promise<{ code: SessionErrorC
   }
 }
 
-/** A local port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 describe('postgres store: PostgreSQL down', () => {
   it('answers STORE_UNAVAILABLE at once when nothing listens on the port', async () => {

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStore, type PostgresStore } from '../../adapters/postgres/index.js';
 import { tableNames } from '../../adapters/postgres/identifiers.js';
@@ -6,7 +5,7 @@ import { createSessionManager, isSessionError } from '../../src/index.js';
 import { newRecord } from '../../src/testing/store/fixtures.js';
 import { dropSchemas, freshSchema, postgresUp, testPool, testPostgresJs } from '../support/postgres-database.js';
 import { listening, timeUntil } from '../support/postgres-listening.js';
-import { startTcpProxy } from '../support/tcp-proxy.js';
+import { closedPort, startTcpProxy } from '../support/tcp-proxy.js';
 
 const up = await postgresUp();
 
@@ -21,15 +20,6 @@ async function failure(promise: Promise<unknown>): Promise<{ code: string; ms: n
   }
 }
 
-/** A local port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 describe('postgres store on postgres.js: PostgreSQL down', () => {
   it('answers STORE_UNAVAILABLE within the deadline when nothing listens on the port', async () => {

@@ -6,6 +6,7 @@ import { redisStore } from '../../adapters/redis/index.js';
 import { createSessionManager, isSessionError } from '../../src/index.js';
 import { connectIoredis, connectNodeRedis, deleteRunKeys, freshPrefix } from '../support/redis-clients.js';
 import { requireService } from '../support/services.js';
+import { closedPort, startTcpProxy } from '../support/tcp-proxy.js';
 
 const redisUp = await requireService('Redis', 6379);
 
@@ -119,4 +120,56 @@ describe.skipIf(!redisUp)('durability on a Redis without replicas (127.0.0.1:637
       app.disconnect();
     }
   });
+
+  // The app's client reaches Redis through a proxy that then drops everything: the store's own
+  // connection, opened by the first write, cannot become ready. Writes refused meanwhile must
+  // stay refused once the link is back, not run then (a sign-in the user was told failed would
+  // become a device on their list, and count against a session cap).
+  const throughProxy: readonly [string, (port: number) => Promise<{ client: RedisClientType | Redis; close: () => void }>][] = [
+    ...[false, true].map((enableOfflineQueue): [string, (port: number) => Promise<{ client: Redis; close: () => void }>] => [
+      `ioredis, enableOfflineQueue: ${enableOfflineQueue}`,
+      async (port) => {
+        const client = new Redis({ host: '127.0.0.1', port, enableOfflineQueue, maxRetriesPerRequest: 1, retryStrategy: () => 50 });
+        client.on('error', () => undefined);
+        await once(client, 'ready');
+        return { client, close: () => client.disconnect() };
+      },
+    ]),
+    ...[true, false].map((disableOfflineQueue): [string, (port: number) => Promise<{ client: RedisClientType; close: () => void }>] => [
+      `node-redis, disableOfflineQueue: ${disableOfflineQueue}`,
+      async (port) => {
+        const client = await connectNodeRedis(port, { disableOfflineQueue });
+        return { client, close: () => client.destroy() };
+      },
+    ]),
+  ];
+  for (const [name, connect] of throughProxy) {
+    it(`a write refused while the store's own connection is not ready is never sent later (${name})`, async () => {
+      const proxy = await startTcpProxy(await closedPort(), 6379);
+      const app = await connect(proxy.port);
+      try {
+        const prefix = freshPrefix('durl');
+        const store = redisStore({ client: app.client, prefix, commandTimeout: 200, durability: { replicas: 1, timeout: 50 } });
+        const sessions = createSessionManager({ store });
+        proxy.cut();
+        for (let attempt = 0; attempt < 3; attempt++) expect(await outcome(() => sessions.create({ userId: 'late' }))).toBe('STORE_UNAVAILABLE');
+        proxy.heal();
+        // Once a sign-in goes through, the store's connection is ready: anything it held was sent.
+        let probed = 'not tried';
+        for (let attempt = 0; attempt < 50 && probed !== 'resolved'; attempt++) {
+          probed = await outcome(() => sessions.create({ userId: 'probe' }));
+          if (probed !== 'resolved') await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        expect(probed).toBe('resolved');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const reader = createSessionManager({ store: redisStore({ client: nodeRedis, prefix }) });
+        expect(await reader.list('late')).toEqual([]);
+        expect(await reader.list('probe')).not.toEqual([]);
+        await sessions.close();
+      } finally {
+        app.close();
+        await proxy.close();
+      }
+    });
+  }
 });

@@ -1,5 +1,15 @@
 import { createServer, Socket, type Server } from 'node:net';
 
+/** A local port nothing listens on (for a proxy to listen on, or a server that is down). */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
 /**
  * A TCP proxy a test owns, to make a real network partition between two servers on loopback:
  * while cut, it keeps every connection open but delivers nothing in either direction, like a
