@@ -454,8 +454,8 @@ export interface SessionStore {
    * A missing or revoked session is left exactly as it is (never recreated, never un-revoked).
    * @param sessionId - The session's id.
    * @param at - When it was used (ms).
-   * @returns Whether a live row was found: `true` also when `at` is not newer and nothing moved,
-   * `false` for a missing or revoked session.
+   * @returns Whether a live row was found (`true` also when `at` is not newer and nothing
+   * moved), `false` for a missing or revoked session. The manager does not act on it.
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   touch(sessionId: string, at: number): Promise<boolean>;

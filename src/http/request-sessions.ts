@@ -89,7 +89,8 @@ export interface RequestSessions {
    * kinds (a page of the user's devices: `['browser', 'remember']`, leaving API tokens to a
    * page of their own; default every kind).
    * @returns The list rows.
-   * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `STORE_UNAVAILABLE`
+   * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `INVALID_INPUT` for
+   * `kinds` that is not a non-empty list of the manager's kinds, `STORE_UNAVAILABLE`
    */
   list(options?: { readonly locale?: string | undefined; readonly kinds?: readonly string[] | undefined }): Promise<SessionView[]>;
   /**
