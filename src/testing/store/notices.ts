@@ -1,6 +1,7 @@
 import type { RevocationNotice, SessionStore } from '../../store.js';
 import type { StoreSuiteContext } from './context.js';
 import { freshUser, insert, newRecord } from './fixtures.js';
+import { supportsTenants } from './tenants.js';
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -43,58 +44,67 @@ async function listen(writer: SessionStore, listener: SessionStore): Promise<Lis
   return { heard, stop };
 }
 
-/** Every revocation is published to every instance, with the user's id (semantics 8). */
+/** Every revocation is published to every instance, with the user's id or the tenant's (semantics 8). */
 export function describeNotices({ runner, store, sibling, slowTimeout }: StoreSuiteContext): void {
   const { describe, it, expect } = runner;
 
-  // Runs `revocation` for a fresh user while another instance listens, and expects that user's
-  // notice there, counting only what was heard after `revoking()`: the sign-ins that set the
-  // case up may publish too. A store without `subscribe` publishes nothing and has nothing to check.
-  const publishes = (name: string, revocation: (userId: string, revoking: () => Promise<void>) => Promise<unknown>) =>
+  // Runs `revocation` on a fresh user or tenant while another instance listens, and expects its
+  // notice there (`expected`), counting only what was heard after `revoking()`: the sign-ins
+  // that set the case up may publish too. A store without `subscribe` publishes nothing and has
+  // nothing to check.
+  const publishes = (
+    name: string,
+    expected: (subject: string) => RevocationNotice,
+    revocation: (subject: string, revoking: () => Promise<void>) => Promise<unknown>,
+    applies: () => Promise<boolean> = async () => true,
+  ) =>
     it(
-      `${name} publishes the user's notice to every instance`,
+      `${name} publishes its notice to every instance`,
       async () => {
+        if (!(await applies())) return;
         // Another instance when it subscribes (one opened without notices, say behind a
         // pooler, does not), else the store itself.
         const other = await sibling();
         const listening = await listen(store(), other.subscribe === undefined ? store() : other);
         if (listening === undefined) return expect(store().subscribe).toBeUndefined();
         try {
-          const userId = freshUser();
+          const notice = expected(freshUser('subject'));
+          const about = (heard: RevocationNotice) => (notice.tenantId === undefined ? heard.userId === notice.userId : heard.tenantId === notice.tenantId);
           let from = listening.heard.length;
-          const mine = () => listening.heard.slice(from).filter((notice) => notice.userId === userId);
-          await revocation(userId, async () => {
+          const mine = () => listening.heard.slice(from).filter(about);
+          await revocation(notice.tenantId ?? notice.userId, async () => {
             // What the set-up published has a moment to arrive before counting starts.
             await pause(SETTLE);
             from = listening.heard.length;
           });
           const delivered = await waitFor(() => mine().length > 0, DELIVERY_WITHIN);
-          expect(delivered ? 'a notice with the user id' : `no notice with the user id within ${DELIVERY_WITHIN} ms`).toBe('a notice with the user id');
-          for (const notice of mine()) expect(notice).toEqual({ userId });
+          expect(delivered ? 'a notice' : `no notice within ${DELIVERY_WITHIN} ms`).toBe('a notice');
+          for (const heard of mine()) expect(heard).toEqual(notice);
         } finally {
           listening.stop();
         }
       },
       slowTimeout,
     );
+  const user = (userId: string): RevocationNotice => ({ userId });
 
   describe('revocation notices', () => {
-    publishes('revoke', async (userId, revoking) => {
+    publishes('revoke', user, async (userId, revoking) => {
       const session = await insert(store(), userId);
       await revoking();
       await store().revoke(session.id, { at: Date.now(), reason: 'logout' });
     });
 
-    publishes('revokeAll', (userId) => store().revokeAll(userId, { kinds: ['browser'], at: Date.now() }));
+    publishes('revokeAll', user, (userId) => store().revokeAll(userId, { kinds: ['browser'], at: Date.now() }));
 
-    publishes('revokeOthers', async (userId, revoking) => {
+    publishes('revokeOthers', user, async (userId, revoking) => {
       const kept = await insert(store(), userId);
       await insert(store(), userId);
       await revoking();
       await store().revokeOthers(userId, { keepSessionId: kept.id, kinds: ['browser'], at: Date.now(), reason: 'others' });
     });
 
-    publishes('create replacing the same device', async (userId, revoking) => {
+    publishes('create replacing the same device', user, async (userId, revoking) => {
       const device = { deviceKey: 'Chrome|Mac OS', browser: 'Chrome', os: 'Mac OS' };
       await store().create(newRecord(store(), userId, device), { replaceDevice: false });
       await revoking();
@@ -102,7 +112,7 @@ export function describeNotices({ runner, store, sibling, slowTimeout }: StoreSu
       expect(replacedIds).toHaveLength(1);
     });
 
-    publishes('create evicting past the session cap', async (userId, revoking) => {
+    publishes('create evicting past the session cap', user, async (userId, revoking) => {
       const t = Date.now();
       await insert(store(), userId, { createdAt: t - 10 });
       await revoking();
@@ -112,5 +122,12 @@ export function describeNotices({ runner, store, sibling, slowTimeout }: StoreSu
       });
       expect(evictedIds).toHaveLength(1);
     });
+
+    publishes(
+      'revokeTenant',
+      (tenantId) => ({ userId: '', tenantId }),
+      (tenantId) => store().revokeTenant!(tenantId, { kinds: ['browser'], at: Date.now() }),
+      () => supportsTenants(store(), expect),
+    );
   });
 }
