@@ -195,6 +195,8 @@ const POLICY_OPTIONS = ['globalLogout', 'onPasswordChange'];
 const KIND_OPTIONS = ['maxAge', 'idleTimeout', 'replaceDevice'];
 /** What a kind's name may be: a lowercase letter, then up to 31 lowercase letters, digits, `_` or `-`. */
 export const KIND_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
+/** {@link KIND_NAME} in words, for the messages that refuse a name. */
+export const KIND_NAME_RULE = 'must be 1-32 lowercase letters, digits, "_" or "-"';
 const STORE_METHODS = ['create', 'get', 'touch', 'reauthenticate', 'revoke', 'revokeAll', 'revokeOthers', 'listByUser', 'getRevocationState', 'eraseUser', 'prune'] as const;
 
 /**
@@ -209,7 +211,7 @@ export function resolveOptions(input: CreateSessionManagerOptions | undefined): 
   const kindOptions = optionsObject<Readonly<Record<string, KindOptions>>>('kinds', options.kinds, Object.keys(options.kinds ?? {}));
   const kinds = new Map<string, Required<KindOptions>>();
   for (const kind of new Set<string>([...BUILT_IN_KINDS, ...Object.keys(kindOptions)])) {
-    if (!KIND_NAME.test(kind)) throw invalidConfiguration(`Kind "${kind}" must be 1-32 lowercase letters, digits, "_" or "-".`);
+    if (!KIND_NAME.test(kind)) throw invalidConfiguration(`Kind "${kind}" ${KIND_NAME_RULE}.`);
     const own = optionsObject<KindOptions>(`kinds.${kind}`, Object.hasOwn(kindOptions, kind) ? kindOptions[kind] : undefined, KIND_OPTIONS);
     kinds.set(kind, {
       maxAge: duration(`kinds.${kind}.maxAge`, own.maxAge, kind === 'impersonation' ? Math.min(maxAge, IMPERSONATION_MAX_AGE) : maxAge, { min: 1 }),

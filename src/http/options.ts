@@ -182,7 +182,7 @@ export const HTTP_OPTIONS = ['loginPath', 'reauthPath', 'cookieName', 'secure', 
 export function resolveHttpOptions(input: SessionHttpOptions = {}, caller = 'The session middleware', ownOptions: readonly string[] = []): ResolvedHttpOptions {
   // A wrapper's own options (Fastify's `sessions`, Hono's `getConnInfo`) were taken out before:
   // they are named among the known ones so that a typo's message lists every option there is.
-  const options = optionsObject(`${caller} options`, input, ownOptions.length === 0 ? HTTP_OPTIONS : [...ownOptions, ...HTTP_OPTIONS]);
+  const options = optionsObject(`${caller} options`, input, [...ownOptions, ...HTTP_OPTIONS]);
   const loginPath = sitePath('loginPath', options.loginPath, '/login');
   const reauthPath = sitePath('reauthPath', options.reauthPath, '/login?reauth=1');
   const secure = boolean('secure', options.secure, undefined);

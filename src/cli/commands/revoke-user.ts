@@ -1,4 +1,4 @@
-import { BUILT_IN_KINDS, KIND_NAME, type KindOptions } from '../../options.js';
+import { BUILT_IN_KINDS, KIND_NAME, KIND_NAME_RULE, type KindOptions } from '../../options.js';
 import type { SessionStore } from '../../store.js';
 import type { Command } from '../command.js';
 import { usageError } from '../failure.js';
@@ -43,7 +43,7 @@ export function parseKinds(value: string | boolean | undefined): readonly string
   if (kinds.some((kind) => kind === '')) throw usageError('--kinds takes "all" or a comma-separated list of kinds');
   // Checked here, not only by the manager the command makes: a mistyped kind is bad usage.
   const misnamed = kinds.find((kind) => !KIND_NAME.test(kind));
-  if (misnamed !== undefined) throw usageError(`--kinds: kind "${misnamed}" must be 1-32 lowercase letters, digits, "_" or "-", starting with a letter`);
+  if (misnamed !== undefined) throw usageError(`--kinds: kind "${misnamed}" ${KIND_NAME_RULE}`);
   return [...new Set(kinds)];
 }
 
