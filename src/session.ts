@@ -88,22 +88,6 @@ export function toSession(record: SessionRecord, lastUsedAt = record.lastUsedAt)
   };
 }
 
-/**
- * Liveness check shared by validation and listing: past its absolute expiry, revoked on its
- * own or by its kind's `epoch` (0 when never revoked), or idle.
- */
-export function refusal(
-  record: Pick<SessionRecord, 'createdAt' | 'expiresAt' | 'lastUsedAt' | 'revokedAt'>,
-  epoch: number,
-  now: number,
-  idleTimeout: number,
-): 'expired' | 'idle' | 'revoked' | undefined {
-  if (now >= record.expiresAt) return 'expired';
-  if (record.revokedAt !== undefined || record.createdAt <= epoch) return 'revoked';
-  if (idleTimeout > 0 && now - record.lastUsedAt >= idleTimeout) return 'idle';
-  return undefined;
-}
-
 /** A stored record as a list row. */
 export function toView(record: SessionRecord, currentSessionId: string | undefined, now: number, locale: string | undefined): SessionView {
   return {

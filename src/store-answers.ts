@@ -1,5 +1,4 @@
 import { SessionError } from './errors.js';
-import type { LookupNow } from './get-now.js';
 import type { ActivityRecord, CreateResult, Epochs, RevocationLinkRecord, RevocationState, SessionLookup, SessionRecord, UserSessions } from './store.js';
 
 /**
@@ -74,18 +73,6 @@ function checkSessionFields(record: unknown, what: string): Record<string, unkno
   if (record['impersonatorId'] !== undefined && typeof record['impersonatorId'] !== 'string') throw malformed(what, 'a session whose impersonatorId is not a string');
   if (revokedAt !== undefined && !isTime(revokedAt)) throw malformed(what, 'a session whose revokedAt is neither absent nor a finite number');
   return record;
-}
-
-/** Checks a synchronous answer of a store's `getNow` (see get-now.ts) as {@link checkLookup} checks `get`'s. */
-export function checkLookupNow(found: unknown, sessionId: string): LookupNow | null {
-  if (found === null) return null;
-  if (!isObject(found)) throw malformed('get', 'neither null nor an object');
-  const session = checkSessionFields(found['session'], 'get');
-  if (session['id'] !== sessionId) throw malformed('get', 'another session than the one asked for');
-  if (typeof found['secretHash'] !== 'string') throw malformed('get', 'a session whose secretHash is not text');
-  checkEpochs(found['epochs'], 'get');
-  if (found['tenantEpochs'] !== undefined) checkEpochs(found['tenantEpochs'], 'get');
-  return found as unknown as LookupNow;
 }
 
 /** Checks the answer of `get(sessionId)`: `null`, or that very session and its user's epochs. */
@@ -173,22 +160,6 @@ export function checkCount(count: unknown, what: string): number {
 export function checkFlag(answer: unknown, what: string): boolean {
   if (typeof answer !== 'boolean') throw malformed(what, 'something that is not a boolean');
   return answer;
-}
-
-/**
- * The epoch a row is judged by: its user's epoch of the kind, or its tenant's when that is
- * later (semantics 11). A row without a tenant, or a store without tenant epochs, has only the
- * user's.
- */
-export function sessionEpoch(
-  record: { readonly kind: string; readonly tenantId?: string | undefined },
-  epochs: Epochs,
-  tenantEpochs: Epochs | undefined,
-  what: string,
-): number {
-  const own = epochOf(epochs, record.kind, what);
-  if (record.tenantId === undefined || tenantEpochs === undefined) return own;
-  return Math.max(own, epochOf(tenantEpochs, record.kind, what));
 }
 
 /**

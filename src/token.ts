@@ -1,6 +1,5 @@
-import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { SessionError } from './errors.js';
-import { sha256ShortText } from './sha256.js';
 
 /** Bytes of randomness in a session id (128 bits). */
 const ID_BYTES = 16;
@@ -58,54 +57,17 @@ export function isSessionId(value: unknown): value is string {
 
 /** SHA-256 of the secret's text. */
 export function hashSecret(secret: string): Buffer {
-  return hash('sha256', secret, 'buffer') as unknown as Buffer;
+  return createHash('sha256').update(secret, 'utf8').digest();
 }
 
 /** Bytes of a SHA-256 digest. */
 const DIGEST_BYTES = 32;
-const NOT_LATIN1 = /[^\u0000-\u00ff]/;
 
 /**
- * {@link secretMatches} for a hash kept as a 32-character latin1 string (the memory store's
- * rows): the digest's words are compared with the stored characters in constant time (one XOR
- * per word, no early exit), with no digest string or Buffer made per request.
+ * Whether the presented secret hashes to the stored hash, compared in constant time
+ * (`timingSafeEqual` on two 32-byte digests; a stored hash of another length never matches).
  */
-export function secretMatchesText(secret: string, storedHash: string): boolean {
-  if (storedHash.length !== DIGEST_BYTES) return false;
-  const words = sha256ShortText(secret);
-  // Stryker disable next-line ConditionalExpression: that path gives every secret the same answer, only slower
-  if (words === undefined) return matchesTextByBytes(secret, storedHash);
-  let difference = 0;
-  // Every character's code, or-ed: above 0xff, one is no latin1 byte and the text is no digest.
-  let codes = 0;
-  // Stryker disable next-line EqualityOperator: a ninth step reads past both ends (undefined and NaN), which xor to 0
-  for (let word = 0; word < 8; word++) {
-    const at = word * 4;
-    const first = storedHash.charCodeAt(at);
-    const second = storedHash.charCodeAt(at + 1);
-    const third = storedHash.charCodeAt(at + 2);
-    const fourth = storedHash.charCodeAt(at + 3);
-    codes |= first | second | third | fourth;
-    difference |= words[word]! ^ ((first << 24) | (second << 16) | (third << 8) | fourth);
-  }
-  return difference === 0 && codes <= 0xff;
-}
-
-// Only a secret that is no token's (too long, or not ASCII) is compared this way; a kept text with
-// a character above 0xff is no digest here either (latin1 would drop its high bits).
-function matchesTextByBytes(secret: string, storedHash: string): boolean {
-  return !NOT_LATIN1.test(storedHash) && secretMatches(secret, Buffer.from(storedHash, 'latin1'));
-}
-
-// The presented digest of secretMatches(), rewritten by each call (calls never overlap).
-const presented = Buffer.alloc(DIGEST_BYTES);
-
-/** Constant-time comparison of the stored hash with the hash of the presented secret. */
 export function secretMatches(secret: string, storedHash: Uint8Array): boolean {
   if (storedHash.byteLength !== DIGEST_BYTES) return false;
-  const words = sha256ShortText(secret);
-  // Stryker disable next-line ConditionalExpression: node:crypto gives every secret the same digest, only slower
-  if (words === undefined) return timingSafeEqual(hash('sha256', secret, 'buffer') as unknown as Buffer, storedHash);
-  for (let word = 0; word < 8; word++) presented.writeInt32BE(words[word]!, word * 4);
-  return timingSafeEqual(presented, storedHash);
+  return timingSafeEqual(hashSecret(secret), storedHash);
 }

@@ -25,7 +25,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { SessionManager } from '../../src/manager/api.js';
 import { createSessionHttpLayer } from '../../src/http/session-http.js';
-import { EXPRESS_OBJECTS_SHARE_NO_CLASS, toDictionaryMode } from './dictionary-mode.js';
 import {
   createSessionRoutes,
   errorResponse,
@@ -94,12 +93,8 @@ function proceedOrSend(res: Response, next: () => void, denied: HttpResponse | u
  * `req.sessions`. It never refuses a request itself: put {@link requireSession} on the routes
  * that need a session.
  *
- * On Node 20 and 22 it also puts `req` and `res` in V8's dictionary mode (their properties
- * unchanged): there Express's requests share no hidden class with one another, and every
- * property access on them after this middleware, Express's own and the app's, gets cheaper, up
- * to an app mounted with `app.use(path, app)` (Express sets the prototype again on the way in
- * and out; `express.Router()` does not). Put it early: after `express.static` and whatever else
- * answers without a session, before the rest.
+ * Put it early: after `express.static` and whatever else answers without a session, before
+ * the rest.
  *
  * @param sessions - The manager from `createSessionManager()`.
  * @param options - Login path, cookie, proxy and access-token options.
@@ -108,23 +103,12 @@ function proceedOrSend(res: Response, next: () => void, denied: HttpResponse | u
  */
 export function sessionMiddleware(sessions: SessionManager, options: SessionHttpOptions = {}): RequestHandler {
   const http = createSessionHttpLayer(sessions, options, 'sessionMiddleware()');
-  // Not an async function: with the memory store the session is checked at once (see
-  // attachNow) and next() runs in the same tick. A failure goes to next(error).
+  // A failure (a misconfiguration; a store outage is an answer, not an error) goes to next(error).
   return function sessionMiddleware(req, res, next) {
-    if (EXPRESS_OBJECTS_SHARE_NO_CLASS) {
-      toDictionaryMode(req);
-      toDictionaryMode(res);
-    }
-    const attached = http.attachNow(httpRequest(req), target(res));
-    if (attached instanceof Promise) {
-      attached.then((sessions) => {
-        req.sessions = sessions;
-        next();
-      }, next);
-    } else {
-      req.sessions = attached;
+    http.attach(httpRequest(req), target(res)).then((sessions) => {
+      req.sessions = sessions;
       next();
-    }
+    }, next);
   };
 }
 

@@ -166,25 +166,8 @@ const plugin: FastifyPluginAsync<SessionPluginOptions> = async (fastify, { sessi
   const http = createSessionHttpLayer(sessions, options, 'sessionPlugin', ['sessions', 'routes']);
   // A null placeholder keeps every request object the same shape (fastify's own plugins do this).
   fastify.decorateRequest('sessions', null as unknown as RequestSessions);
-  // A callback hook, not an async one: with the memory store the session is checked at once,
-  // and the request goes on in the same tick without a promise (see attachNow).
-  fastify.addHook('onRequest', function attachSessions(request, reply, done) {
-    let attached: RequestSessions | Promise<RequestSessions>;
-    try {
-      attached = http.attachNow(fromNodeRequest(request.raw), target(reply));
-    } catch (error) {
-      done(error as Error);
-      return;
-    }
-    if (attached instanceof Promise) {
-      attached.then((sessions) => {
-        request.sessions = sessions;
-        done();
-      }, done);
-    } else {
-      request.sessions = attached;
-      done();
-    }
+  fastify.addHook('onRequest', async function attachSessions(request, reply) {
+    request.sessions = await http.attach(fromNodeRequest(request.raw), target(reply));
   });
   fastify.decorate('requireSession', requireSession);
   fastify.decorate('requireSameOrigin', requireSameOrigin);

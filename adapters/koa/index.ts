@@ -118,23 +118,9 @@ function proceed(ctx: Context, next: () => Promise<unknown>, request: HttpReques
  */
 export function sessionMiddleware(sessions: SessionManager, options: SessionHttpOptions = {}): Middleware<DefaultState, DefaultContext, unknown> {
   const http = createSessionHttpLayer(sessions, options, 'sessionMiddleware()');
-  // Not an async function: with the memory store the session is checked at once (see
-  // attachNow) and the chain goes on in the same tick.
-  return function sessionMiddleware(ctx, next) {
+  return async function sessionMiddleware(ctx, next) {
     const request = fromNodeRequest(ctx.req, ctx.originalUrl);
-    let attached: RequestSessions | Promise<RequestSessions>;
-    try {
-      attached = http.attachNow(request, target(ctx));
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    if (attached instanceof Promise) {
-      return attached.then((sessions) => {
-        ctx.sessions = sessions;
-        return proceed(ctx, next, request);
-      });
-    }
-    ctx.sessions = attached;
+    ctx.sessions = await http.attach(request, target(ctx));
     return proceed(ctx, next, request);
   };
 }

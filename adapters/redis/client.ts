@@ -9,7 +9,7 @@ export interface NodeRedisClientLike {
   sendCommand(args: string[], options?: { timeout?: number }): Promise<unknown>;
   /** node-redis' own flag: connected and ready for commands. */
   readonly isReady: boolean;
-  /** Opens a second connection with the same options, used for pub/sub. */
+  /** Opens a connection with the same options, for the store's own use: pub/sub, durable writes. */
   duplicate(): NodeRedisSubscriberLike;
 }
 
@@ -19,11 +19,12 @@ export interface NodeRedisClusterLike {
   sendCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[], options?: { timeout?: number }): Promise<unknown>;
   /** Present on cluster clients only; how the store tells them from single-node clients. */
   readonly masters: readonly unknown[];
-  /** Opens a second cluster connection with the same options, used for pub/sub. */
+  /** Opens a cluster client with the same options, for the store's own use: pub/sub, durable writes. */
   duplicate(): NodeRedisSubscriberLike;
   /**
-   * A batch routed to the master of `routing`'s slot; sent with `execAsPipeline()`, so a
-   * revocation and its `WAIT` go down the same connection to the same node.
+   * A batch routed to the master of `routing`'s slot; sent with `execAsPipeline()` (never as
+   * MULTI ... EXEC), so a revocation and its `WAIT` go down the same connection to the same
+   * node. Only used on the cluster client the store opened for durable writes.
    */
   multi(routing: string): NodeRedisPipelineLike;
 }
@@ -34,8 +35,6 @@ export interface NodeRedisPipelineLike {
   addCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[]): NodeRedisPipelineLike;
   /** Sends the queued commands in one write and resolves with their replies. */
   execAsPipeline(): Promise<unknown[]>;
-  /** Sends the queued commands in one write as MULTI ... EXEC and resolves with their replies. */
-  exec(): Promise<unknown[]>;
 }
 
 /**
@@ -80,37 +79,14 @@ export interface IoRedisLike {
   call(command: string, args: string[]): Promise<unknown>;
   /** ioredis' own flag; its presence is how the store tells ioredis from node-redis. */
   readonly isCluster: boolean;
-  /** Opens a second connection with the same options, used for pub/sub. */
+  /** Opens a connection with the same options, for the store's own use: pub/sub, durable writes. */
   duplicate(): IoRedisSubscriberLike;
   /**
-   * A batch sent in one write; on a Cluster it goes to the master of its keys' slot, keyless
-   * commands (`WAIT`) included, so a revocation and its `WAIT` reach the same node.
+   * A batch sent in one write (a plain pipeline, not `multi()`); on a Cluster it goes to the
+   * master of its keys' slot, keyless commands (`WAIT`) included, so a revocation and its
+   * `WAIT` reach the same node. Only used on the connection the store opened for durable writes.
    */
   pipeline(): IoRedisPipelineLike;
-  /**
-   * ioredis' options. With `enableAutoPipelining` ioredis sends some commands at once and
-   * others a tick later, so the store never splits a transaction into plain calls there.
-   */
-  readonly options?: {
-    /** ioredis' auto-pipelining: with it on, the store reads sessions by script. */
-    readonly enableAutoPipelining?: boolean;
-  };
-  /** ioredis' connection status: the store batches its writes only while it is `ready`. */
-  readonly status?: string;
-  /**
-   * ioredis' socket to the server (a plain client's, not a Cluster's). When the store sends, it
-   * corks the socket until the event loop's current round is over, so that what is sent in one
-   * round leaves in one write.
-   */
-  readonly stream?: Corkable;
-}
-
-/** A socket's cork and uncork (Node.js `stream.Writable`). */
-export interface Corkable {
-  /** Holds writes in memory. */
-  cork(): void;
-  /** Sends what `cork()` held, in one write. */
-  uncork(): void;
 }
 
 /** An ioredis pipeline. */
@@ -142,9 +118,15 @@ export interface IoRedisSubscriberLike {
 }
 
 /**
- * A Redis client the store accepts: node-redis 5 (`createClient`, `createCluster`; the
- * first-class choice) or ioredis 5 (`Redis`, `Cluster`). The app creates, connects and closes
- * it; the store only sends commands through it and duplicates it once for pub/sub.
+ * A Redis client the store accepts: node-redis 5 (`createClient`, `createCluster`,
+ * `createSentinel`; the first-class choice) or ioredis 5 (`Redis`, `Cluster`, Sentinel). The
+ * app creates, connects and closes it. On it the store only sends self-contained commands
+ * (Lua scripts by `EVALSHA`, a few plain reads, deletes and `PUBLISH`), never one that changes
+ * the connection's state (`MULTI`/`EXEC`, `WATCH`, `SELECT`, `CLIENT`, a corked socket), so
+ * the app's own commands on it, a `WATCH` included, are undisturbed. The store's own
+ * connections are duplicates of it (one for pub/sub, one for `durability`'s writes), except
+ * with a node-redis Sentinel client, whose pub/sub connection and leased master connections
+ * the store uses instead.
  */
 export type RedisClientLike = NodeRedisClientLike | NodeRedisClusterLike | NodeRedisSentinelLike | IoRedisLike;
 

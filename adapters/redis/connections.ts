@@ -1,10 +1,11 @@
-import { setImmediate } from 'node:timers';
-import type { Corkable, IoRedisLike, IoRedisSubscriberLike, NodeRedisClusterLike } from './client.js';
+import type { IoRedisLike, NodeRedisClusterLike } from './client.js';
 import { SessionError } from '../../src/errors.js';
 import { malformedReply, replyCode, withTimeout } from './errors.js';
 
 // How each client library sends a command, and a command with WAIT behind it on the same
-// connection; and the connection the store opens for durable revocations.
+// connection; and the connection the store opens for durable revocations. Nothing here changes
+// the state of a connection (no MULTI, WATCH, SELECT, CLIENT, no corked socket): the app's
+// client is shared with the app's own commands.
 
 /** A reply and how many replicas acknowledged the connection's writes (`WAIT`). */
 export interface Acknowledged {
@@ -16,11 +17,6 @@ export interface Acknowledged {
 export interface Connection {
   /** Sends one command; `key` routes it to its slot's master on a cluster. */
   send(key: string, args: string[]): Promise<unknown>;
-  /**
-   * Optional: the commands (every key in `key`'s slot) as one MULTI ... EXEC on `key`'s
-   * master, sent in one write: one round trip, run as one. Resolves with their replies in order.
-   */
-  transaction?(key: string, commands: readonly string[][]): Promise<unknown[]>;
   /**
    * Sends `args` and, pipelined behind it on the same connection to the same node,
    * `WAIT replicas timeout`: one round trip. `acknowledged` counts the replicas that hold
@@ -91,84 +87,9 @@ export function writerOver(connection: Connection, ready: () => Promise<unknown>
   };
 }
 
-// EXEC's reply (the commands' replies) once every command of a plain MULTI ... EXEC settled:
-// each has a handler, so a failed MULTI or a command refused while queued is never unhandled
-// (EXEC then fails as well, with EXECABORT or "EXEC without MULTI").
-async function lastReply(sent: readonly Promise<unknown>[]): Promise<unknown[]> {
-  const replies = await Promise.all(sent);
-  const exec = replies[replies.length - 1];
-  // EXEC discards a transaction when a key the connection WATCHes changed: the app's own WATCH
-  // on the client it shares with the store (the reader then goes by script).
-  if (exec === null) throw new Error('DISCARDED EXEC answered null: a key watched on this connection changed');
-  if (!Array.isArray(exec)) throw malformedReply('EXEC');
-  // A command that failed inside EXEC (WRONGTYPE) is an error object among the replies, not a
-  // rejection: read as a hash it would be an empty one, epochs nobody raised.
-  const failed = exec.find((reply) => reply instanceof Error);
-  if (failed !== undefined) throw failed;
-  return exec;
-}
-
-// node:timers' own function, taken once at load: a test's fake timers replace the global
-// setImmediate (and some replace this module's export later), and the socket would stay corked.
-const releaseLater = setImmediate;
-
-/**
- * Corks a socket until the event loop has run the rest of its current round: every command
- * written in the meantime (the validations of the requests read together, the app's own
- * commands) leaves in one write, as node-redis batches its own writes. ioredis writes each
- * command to the socket as it is called, one system call each: batched, the app pays for one
- * write per round instead of one per command (test/bench/capacity.mjs).
- */
-export function writeBatcher(): (stream: Corkable) => void {
-  let corked: Corkable | undefined;
-  const release = (): void => {
-    const stream = corked;
-    corked = undefined;
-    stream?.uncork();
-  };
-  return (stream) => {
-    if (corked === stream) return;
-    // Another socket (ioredis reconnected): the old one's writes go now.
-    release();
-    stream.cork();
-    // After the I/O callbacks of this round (the other requests read with this one), as
-    // node-redis does.
-    releaseLater(release);
-    corked = stream;
-  };
-}
-
 export function ioredisConnection(io: IoRedisLike): Connection {
-  const batch = writeBatcher();
-  // Only a connected client's socket: offline, ioredis queues commands itself.
-  const batchWrites = (): void => {
-    if (io.status === 'ready' && typeof io.stream?.cork === 'function') batch(io.stream);
-  };
   return {
-    send: (_key, args) => {
-      batchWrites();
-      return io.call(args[0]!, args.slice(1));
-    },
-    // MULTI, the commands and EXEC as plain calls in one tick, in one write (corked): ioredis
-    // writes them in order on its one connection, so nothing comes between them. Each costs
-    // ioredis a few µs of the app's CPU: the transaction costs the app 5-10 µs more than the
-    // one script call and saves Redis about half its CPU per validation (test/bench/capacity.mjs,
-    // docs/capacity.md); app servers are added at will, a Redis shard's core is the ceiling.
-    // Only while ready: connected but not yet ready, ioredis writes MULTI and EXEC at once (they
-    // may run while Redis loads its data) and queues the reads for later; offline, the caller
-    // sends its script, which ioredis queues whole.
-    // Not on a Cluster (MULTI names no key: ioredis would send it to any node) nor with
-    // auto-pipelining (ioredis then decides by each command's name, compared as spelt, and by
-    // the app's autoPipeliningIgnoredCommands whether to send it at once or a tick later:
-    // nothing the four could rely on to stay together): there sessions are read by the script.
-    transaction:
-      io.isCluster || io.options?.enableAutoPipelining === true
-        ? undefined
-        : (_key, commands) => {
-            if (io.status !== 'ready') return Promise.reject(new Error('OFFLINE the client is not ready'));
-            batchWrites();
-            return lastReply([io.call('MULTI', []), ...commands.map(([name, ...args]) => io.call(name!, args)), io.call('EXEC', [])]);
-          },
+    send: (_key, args) => io.call(args[0]!, args.slice(1)),
     sendAndWait: async (_key, args, replicas, timeout) =>
       ioredisReplies(
         await io
@@ -184,11 +105,6 @@ export function nodeRedisClusterConnection(cluster: NodeRedisClusterLike): Conne
   return {
     // Never a replica (isReadonly false): a replica may not have a revocation yet.
     send: (key, args) => cluster.sendCommand(key, false, args),
-    transaction: (key, commands) => {
-      let batch = cluster.multi(key);
-      for (const command of commands) batch = batch.addCommand(key, false, command);
-      return batch.exec();
-    },
     // Not two sendCommand calls: a MOVED would redirect the write but not its WAIT. A
     // pipeline does not follow MOVED itself: after a failover the key is read once through
     // sendCommand, which does and refreshes the slot map, and the pipeline is sent again (the
@@ -216,14 +132,6 @@ export function nodeRedisConnection(
 ): Connection {
   return {
     send: (_key, args) => single.sendCommand(args, options()),
-    // MULTI, the commands and EXEC as four plain commands written in the same tick: node-redis
-    // queues them in order on the one connection, so nothing comes between them, and it costs
-    // the client far less than its multi() object. Only while connected: offline, they would
-    // wait in node-redis' queue without sendCommand's timeout (the caller then sends its script).
-    transaction: (_key, commands) => {
-      if (options() !== undefined) return Promise.reject(new Error('OFFLINE the client is not connected'));
-      return lastReply([single.sendCommand(['MULTI']), ...commands.map((command) => single.sendCommand(command)), single.sendCommand(['EXEC'])]);
-    },
     // Both written in the same tick, so node-redis sends them in one write, in order.
     // Settled together: a leased Sentinel connection must not go back to its pool with the
     // WAIT still pending after the write failed (NOSCRIPT).

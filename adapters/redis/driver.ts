@@ -14,9 +14,14 @@ import {
 import { ioredisConnection, nodeRedisClusterConnection, nodeRedisConnection, ownNodeRedis, readiness, writerOver, type Connection, type DurableWriter } from './connections.js';
 import { ioredisSubscriber, nodeRedisSentinelSubscriber, nodeRedisSubscriber } from './subscribers.js';
 
-/** One client library's way of sending commands and opening a subscriber, behind one shape. */
-export interface Driver extends Connection {
+/**
+ * One client library's way of sending commands on the app's client and of opening the store's
+ * own connections, behind one shape.
+ */
+export interface Driver {
   readonly kind: RedisClientKind;
+  /** Sends one command on the app's client; `key` routes it to its slot's master on a cluster. */
+  send: Connection['send'];
   /** Opens a duplicate connection subscribed to `channel`. */
   subscribe(channel: string, events: SubscriberEvents): OwnedSubscriber;
   /** The store's own connection for durable revocations (see {@link DurableWriter}), opened on first use. */
@@ -58,7 +63,7 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
       const io = client as IoRedisLike;
       return {
         kind,
-        ...ioredisConnection(io),
+        send: ioredisConnection(io).send,
         subscribe: (channel, events) => ioredisSubscriber(io.duplicate(), channel, events),
         openWriter(onError) {
           // A duplicate connects by itself (unless the app set lazyConnect: then on first use).
@@ -90,7 +95,7 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
       const cluster = client as NodeRedisClusterLike;
       return {
         kind,
-        ...nodeRedisClusterConnection(cluster),
+        send: nodeRedisClusterConnection(cluster).send,
         subscribe: (channel, events) => nodeRedisSubscriber(cluster.duplicate(), channel, events),
         openWriter(onError) {
           const own = ownNodeRedis(cluster.duplicate() as unknown as NodeRedisClusterLike & NodeRedisSubscriberLike, onError, offlineTimeout);
@@ -108,7 +113,6 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
       return {
         kind,
         send: (_key, args) => sentinel.sendCommand(false, args),
-        sendAndWait,
         subscribe: (channel, events) => nodeRedisSentinelSubscriber(sentinel, channel, events),
         openWriter: () => ({
           sendAndWait,
@@ -125,7 +129,7 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
       const offline = { timeout: offlineTimeout };
       return {
         kind,
-        ...nodeRedisConnection(single, () => (single.isReady ? undefined : offline)),
+        send: nodeRedisConnection(single, () => (single.isReady ? undefined : offline)).send,
         subscribe: (channel, events) => nodeRedisSubscriber(single.duplicate(), channel, events),
         openWriter(onError) {
           const own = ownNodeRedis(single.duplicate() as unknown as NodeRedisClientLike & NodeRedisSubscriberLike, onError, offlineTimeout);

@@ -22,7 +22,6 @@
 export { redisStore } from './store.js';
 export type { RedisDurability, RedisStoreOptions } from './options.js';
 export type {
-  Corkable,
   IoRedisLike,
   IoRedisPipelineLike,
   IoRedisSubscriberLike,

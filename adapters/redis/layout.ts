@@ -40,9 +40,9 @@ import { hash } from 'node:crypto';
  *
  * A tenant's keys carry their own tag `{~T}`: a tenant's users are spread over every bucket,
  * so no bucket could hold them. `~` is not a base64url character, so the tag is never a
- * user's bucket nor the directory's `{~}`. On a single server (or Sentinel) scripts and
- * transactions reach them together with a user's keys; on Redis Cluster they sit on another
- * slot, which the store reaches by a separate command.
+ * user's bucket nor the directory's `{~}`. On a single server (or Sentinel) scripts reach them
+ * together with a user's keys; on Redis Cluster they sit on another slot, which the store
+ * reaches by a separate command.
  *
  * A user id may hold any character: it always comes after the hash tag, and what follows the
  * last `:` of a key (one letter, or 40 hex digits for a device) says which key it is, so two

@@ -13,10 +13,12 @@ export interface RedisStoreOptions {
    *   of waiting in a queue); keep the default `reconnectStrategy`; add an `'error'` listener.
    * - ioredis: `enableOfflineQueue: false` once connected, or `maxRetriesPerRequest: 1`.
    *
-   * The store reads sessions with `MULTI` ... `EXEC` on this client's connection, and an `EXEC`
-   * ends every `WATCH` of its connection: if the app uses `WATCH` (optimistic locking) or an
-   * ioredis `multi({ pipeline: false })` on a client, give the store another one
-   * (`client.duplicate()`).
+   * What the store sends on this client is self-contained: Lua scripts (`EVALSHA`, `EVAL` once
+   * per script a server has not cached) and a few plain commands (`HGETALL`, `ZRANGE`, `DEL`,
+   * `ZREM`, `PUBLISH`). Never `MULTI`/`EXEC`, `WATCH`, `SELECT` or `CLIENT`, and it
+   * never holds back the socket's writes: the app's own commands on the same client, a
+   * `WATCH` and its transaction included, see the connection as they left it. The store's
+   * own connections are duplicates of this client (see {@link redisStore}).
    */
   readonly client: RedisClientLike;
   /**
@@ -51,7 +53,9 @@ export interface RedisStoreOptions {
    * promoted (by Sentinel, by Redis Cluster, by an operator), a revocation the app was told
    * succeeded can be gone and the stolen sessions valid again. With `durability`, each
    * revocation write (`revoke`, `revokeAll`, `revokeOthers`, and a sign-in that replaced a
-   * session) is followed on the same connection by `WAIT replicas timeout`; fewer
+   * session) goes through a connection the store opens for them (a duplicate of `client`,
+   * opened on the first one; a node-redis Sentinel client's leased master connection) and is
+   * followed on it by `WAIT replicas timeout`; fewer
    * acknowledgements reject with `STORE_UNAVAILABLE` (503, "try again"), never a silent
    * success. See {@link RedisDurability}.
    * @default undefined: revocations return once the primary has them

@@ -51,7 +51,7 @@ import {
  *   stays on one slot. Commands always go to masters.
  * - Tenants (`revokeTenant`): a tenant's epochs have their own hash tag. On a single server or
  *   Sentinel, a session with a tenant is still validated in one round trip (its tenant's
- *   epochs read in the same transaction or script). On Redis Cluster that key is on another
+ *   epochs read in the same script). On Redis Cluster that key is on another
  *   slot: the tenant's read is a second command sent at the same time, and a sign-in with a
  *   tenant reads the tenant's epoch before its script and raises the tenant's high-water mark
  *   after it (see docs/multi-instance.md). A tenant check is never skipped.
@@ -63,6 +63,16 @@ import {
  *   lost, so once it delivers again the store calls `onResync` and the manager drops its whole
  *   cache. Without a subscription, `epochCacheTtl` bounds the staleness.
  * - Requires Redis 7.0 or later (PEXPIRETIME, ZADD GT/LT).
+ * - Connections: on the app's client the store sends only self-contained commands (scripts,
+ *   and a few plain reads, deletes and `PUBLISH`), never one that changes the
+ *   connection's state (`MULTI`/`EXEC`, `WATCH`, `SELECT`, `CLIENT`), and it never holds back
+ *   the socket's writes: an app may `WATCH` on the client it gave the store. The store opens
+ *   connections of its own, duplicates of the app's client: one for pub/sub when the first
+ *   listener subscribes (closed with the last, by `close()`, or when the app closes its
+ *   client), and with `durability` one for revocations and their `WAIT`, on the first
+ *   revocation (closed by `close()` or with the app's client). A node-redis Sentinel client
+ *   is never duplicated: the store subscribes through its pub/sub connection, and a
+ *   revocation and its `WAIT` share one master connection it leases (`use()`).
  *
  * - Failover: Redis replicates asynchronously, so without `durability` a revocation the
  *   primary acknowledged can be lost when a replica is promoted. With `durability`, every
@@ -73,7 +83,7 @@ import {
  *
  * @param options - The client, and optionally `prefix`, `commandTimeout`, `pruneLockTtl`, `onError`, `durability`.
  * @returns A {@link SessionStore} with `subscribe`, `sessionIdPrefix` and `close` (which closes
- * only the pub/sub connection the store opened, never the app's client).
+ * only the connections the store opened, never the app's client).
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when `client` is not a node-redis 5 or
  * ioredis 5 client, or an option is out of range. Operations reject with `STORE_UNAVAILABLE`
  * when Redis cannot be reached or does not answer within `commandTimeout` (they succeed again

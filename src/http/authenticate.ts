@@ -1,7 +1,6 @@
 import type { AccessTokenClaims, AccessTokenFailureReason } from '../access-tokens/index.js';
 import { isSessionError } from '../errors.js';
 import type { SessionManager } from '../manager/api.js';
-import { validateParsed, validatesParsed } from '../manager/validate-parsed.js';
 import type { Session, ValidationFailureReason, ValidationResult } from '../session.js';
 import type { Credential } from './credentials.js';
 import { report } from './report.js';
@@ -20,27 +19,12 @@ const MALFORMED: Authentication = { status: 'anonymous', reason: 'malformed' };
  * checking) is `unavailable`, never anonymous and never authenticated: fail closed, sign
  * nobody out. A misconfiguration (access tokens accepted by the middleware but not enabled
  * on the manager) is thrown.
- *
- * Answers at once (no promise) when the manager does: a session token already split by the
- * HTTP layer, on a store that answers synchronously (see manager/validate-parsed.ts).
  */
-export function authenticate(
-  manager: SessionManager,
-  credential: Credential,
-  onError: ((error: unknown) => void) | undefined,
-): Authentication | Promise<Authentication> {
+export async function authenticate(manager: SessionManager, credential: Credential, onError: ((error: unknown) => void) | undefined): Promise<Authentication> {
   if (credential.from === 'none') return MISSING;
   if (credential.value === undefined) return MALFORMED;
   if (credential.type === 'access') return verifyAccess(manager, credential.value, onError);
-  const { parsed } = credential;
-  if (parsed === undefined || !validatesParsed(manager)) return validateToken(manager, credential.value, onError);
-  let validated: ValidationResult | Promise<ValidationResult>;
-  try {
-    validated = manager[validateParsed](parsed);
-  } catch (error) {
-    return unavailable(error, onError);
-  }
-  return validated instanceof Promise ? validated.then(fromValidation, (error: unknown) => unavailable(error, onError)) : fromValidation(validated);
+  return validateToken(manager, credential.value, onError);
 }
 
 function fromValidation(validated: ValidationResult): Authentication {

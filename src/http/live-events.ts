@@ -1,6 +1,5 @@
 import { SessionError } from '../errors.js';
 import type { SessionManager } from '../manager/api.js';
-import { sessionLiveness, type ChecksLiveness, type SessionLiveness } from '../manager/watch.js';
 import type { RevocationNotice } from '../store.js';
 import type { ResolvedLiveEventsOptions } from './options.js';
 import { report } from './report.js';
@@ -35,11 +34,6 @@ const HEARTBEAT = ': heartbeat\n\n';
 
 function revokedEvent(reason: LiveEndReason): string {
   return `event: revoked\ndata: ${JSON.stringify({ reason })}\n\n`;
-}
-
-function livenessOf(manager: SessionManager): ((sessionId: string) => Promise<SessionLiveness>) | undefined {
-  const check = (manager as Partial<ChecksLiveness>)[sessionLiveness];
-  return typeof check === 'function' ? check : undefined;
 }
 
 /** One open stream: its session, its sink and its pending expiry timer. */
@@ -131,7 +125,6 @@ class LiveStream {
 export class LiveEventsHub {
   readonly #manager: SessionManager;
   readonly #options: ResolvedLiveEventsOptions;
-  readonly #check: ((sessionId: string) => Promise<SessionLiveness>) | undefined;
   readonly #byUser = new Map<string, Set<LiveStream>>();
   readonly #byTenant = new Map<string, Set<LiveStream>>();
   readonly #all = new Set<LiveStream>();
@@ -145,7 +138,6 @@ export class LiveEventsHub {
   constructor(manager: SessionManager, options: ResolvedLiveEventsOptions) {
     this.#manager = manager;
     this.#options = options;
-    this.#check = livenessOf(manager);
   }
 
   /** The answer to `GET <prefix>/events` of a signed-in request. */
@@ -195,15 +187,9 @@ export class LiveEventsHub {
     };
   }
 
-  /** The session's state, by the manager's read-only check (or `validate` for a manager without it). */
-  async liveness(stream: LiveStream): Promise<{ live: true; remaining: number | undefined } | { live: false; reason: LiveEndReason }> {
-    if (this.#check !== undefined) {
-      const answer = await this.#check(stream.sessionId);
-      return answer.live ? { live: true, remaining: answer.remaining } : answer;
-    }
-    const result = await this.#manager.validate(stream.token);
-    if (result.ok) return { live: true, remaining: undefined };
-    return { live: false, reason: result.reason === 'expired' || result.reason === 'idle' ? result.reason : 'revoked' };
+  /** The session's state, by the manager's read-only check. */
+  async liveness(stream: LiveStream): Promise<{ live: true; remaining: number } | { live: false; reason: LiveEndReason }> {
+    return this.#manager.liveness(stream.sessionId);
   }
 
   #add(stream: LiveStream): void {

@@ -58,9 +58,7 @@ export async function notMePage(manager: SessionManager, request: HttpRequest, s
   const everywhere = query.get('everywhere') === '1';
   const done = await manager.redeemRevocationLink(token, { everywhere });
   if (done === null) return REFUSED();
-  return page(
-    200,
-    everywhere ? 'Every device was signed out' : 'That device was signed out',
-    '<p>Change your password now, so whoever signed in cannot do it again.</p>',
-  );
+  // Said only when it is true: a device with nothing live left was signed out before.
+  const title = everywhere ? 'Every device was signed out' : done.revokedIds.length > 0 ? 'That device was signed out' : 'That device was already signed out';
+  return page(200, title, '<p>Change your password now, so whoever signed in cannot do it again.</p>');
 }

@@ -255,7 +255,8 @@ class BoundSessions implements RequestSessions {
     const state = this.#state;
     ensureKnown(state);
     const who = identity(state);
-    if (who !== undefined) await state.manager.revokeAll(who.userId, { tenantId: who.tenantId, by: who.impersonatorId, reason: 'sign_out_everywhere' });
+    // The user's own "everywhere" covers every organization: a tenantId would limit it to one.
+    if (who !== undefined) await state.manager.revokeAll(who.userId, { by: who.impersonatorId, reason: 'sign_out_everywhere' });
     state.auth = SIGNED_OUT;
     clearCookie(state);
   }

@@ -1,6 +1,6 @@
 import { SessionError } from '../errors.js';
 import type { SessionManager } from '../manager/api.js';
-import { authenticate, type Authentication } from './authenticate.js';
+import { authenticate } from './authenticate.js';
 import { sessionCookieFor } from './cookies.js';
 import { readCredential } from './credentials.js';
 import { resolveHttpOptions, type SessionHttpOptions } from './options.js';
@@ -21,20 +21,6 @@ export interface SessionHttp {
    * manager has no `accessTokens` option.
    */
   attach(request: HttpRequest, target: ResponseTarget): Promise<RequestSessions>;
-}
-
-/**
- * What the wrappers of this package use: {@link SessionHttp.attach} that returns the object
- * itself, without a promise, when the session was checked at once (a memory-store validation
- * with no touch due), so a framework hook can go on in the same tick. Not exported from the
- * package: a wrapper written elsewhere awaits `attach`.
- */
-export interface SessionHttpLayer extends SessionHttp {
-  /**
-   * {@link SessionHttp.attach}, answering at once when it can.
-   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`, synchronously or as a rejection.
-   */
-  attachNow(request: HttpRequest, target: ResponseTarget): RequestSessions | Promise<RequestSessions>;
 }
 
 /** Refuses anything that is not a session manager, at startup. */
@@ -84,10 +70,10 @@ export function createSessionHttp(manager: SessionManager, options: SessionHttpO
 }
 
 /**
- * {@link createSessionHttp} with the `attachNow` the wrappers of this package use. `ownOptions`
- * names the wrapper's own options, taken out of `options` before, for the message of a typo.
+ * {@link createSessionHttp}, for the wrappers of this package: `ownOptions` names the wrapper's
+ * own options, taken out of `options` before, for the message of a typo.
  */
-export function createSessionHttpLayer(manager: SessionManager, options: SessionHttpOptions, caller: string, ownOptions: readonly string[] = []): SessionHttpLayer {
+export function createSessionHttpLayer(manager: SessionManager, options: SessionHttpOptions, caller: string, ownOptions: readonly string[] = []): SessionHttp {
   checkManager(manager, caller);
   const resolved = resolveHttpOptions(options, caller, ownOptions);
   if (resolved.accessTokens && !manager.accessTokensEnabled) {
@@ -97,19 +83,12 @@ export function createSessionHttpLayer(manager: SessionManager, options: Session
   const plainCookie = sessionCookieFor(resolved, false);
   const httpsCookie = sessionCookieFor(resolved, true);
   const { trustProxy, accessTokens, onError } = resolved;
-  const attachNow = (request: HttpRequest, target: ResponseTarget): RequestSessions | Promise<RequestSessions> => {
-    const cookie = isHttps(request, trustProxy) ? httpsCookie : plainCookie;
-    const credential = readCredential(request, cookie.name, accessTokens);
-    const auth = authenticate(manager, credential, onError);
-    const state = { manager, options: resolved, request, target, cookie, credential, auth: auth as Authentication };
-    if (!(auth instanceof Promise)) return createRequestSessions(state);
-    return auth.then((settled) => {
-      state.auth = settled;
-      return createRequestSessions(state);
-    });
-  };
   return {
-    attach: async (request, target) => attachNow(request, target),
-    attachNow,
+    async attach(request, target) {
+      const cookie = isHttps(request, trustProxy) ? httpsCookie : plainCookie;
+      const credential = readCredential(request, cookie.name, accessTokens);
+      const auth = await authenticate(manager, credential, onError);
+      return createRequestSessions({ manager, options: resolved, request, target, cookie, credential, auth });
+    },
   };
 }

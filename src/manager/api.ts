@@ -5,6 +5,20 @@ import type { Session, SessionView, ValidationResult } from '../session.js';
 import type { SessionError } from '../errors.js';
 import type { Epochs, JsonValue, RevocationNotice, SessionStore } from '../store.js';
 
+import type { ActivityActions } from '../activity/api.js';
+import type { ImpersonationActions } from '../impersonation/api.js';
+import type { LiveEventActions } from '../live-events/api.js';
+import type { PrivacyActions } from '../privacy/api.js';
+import type { RevocationLinkActions } from '../revocation-links/api.js';
+import type { TenantActions } from '../tenants/api.js';
+
+export type { ActivityActions, ActivityEntry, ActivityOptions } from '../activity/api.js';
+export type { ImpersonateOptions, ImpersonationActions } from '../impersonation/api.js';
+export type { LiveEventActions, SessionLiveness } from '../live-events/api.js';
+export type { ExportedDevice, ExportedSession, PrivacyActions, UserErasure, UserExport } from '../privacy/api.js';
+export type { RedeemedRevocationLink, RedeemRevocationLinkOptions, RevocationLinkActions, RevocationLinkOptions } from '../revocation-links/api.js';
+export type { RevokeTenantResult, RevokeTenantSessionsOptions, RevokeUserOutcome, TenantActions } from '../tenants/api.js';
+
 /**
  * The manager's public face: the {@link SessionManager} interface and every type its methods
  * take and return. The HTTP layer and the wrappers import from here only.
@@ -73,6 +87,12 @@ export interface RevokeSessionOptions extends ActorOptions {
 
 /** Options of {@link SessionManager.revokeAll}. */
 export interface RevokeAllSessionsOptions extends ActorOptions {
+  /**
+   * A tenant admin's action: only this tenant's sessions of the user end (each live one is
+   * revoked on its own, and no epoch moves), so the user stays signed in to other
+   * organizations. Without it, every session of the kinds ends.
+   */
+  readonly tenantId?: string | undefined;
   /** Kinds to sign out, or `"all"`. @default the `everywhereKinds` option: browser and remember */
   readonly kinds?: readonly string[] | 'all';
   /** @default "sign_out_everywhere", or "admin" when `by` is set */
@@ -115,159 +135,16 @@ export interface ListOptions {
 
 /** The result of {@link SessionManager.revokeAll}. */
 export interface RevokeAllResult {
-  /** The user's epochs of the revoked kinds after the raise (ms). */
+  /** The user's epochs of the revoked kinds after the raise (ms); empty with a `tenantId`, which raises none. */
   readonly epochs: Epochs;
+  /** With a `tenantId`: the sessions this call ended. */
+  readonly revokedIds?: readonly string[];
 }
-
-/** One session in a {@link UserExport}: every stored field but the secret hash, and its state now. */
-export type ExportedSession = Session & {
-  /** `live`, or why it no longer is: `revoked`, `expired` or `idle`. */
-  readonly status: 'live' | 'revoked' | 'expired' | 'idle';
-};
-
-/** What {@link SessionManager.exportUser} returns: plain JSON, no token secret or hash. */
-export interface UserExport {
-  /** The user. */
-  readonly userId: string;
-  /** When the export was made (ms). */
-  readonly exportedAt: number;
-  /** Every session row the store holds for the user, oldest first, tombstones included. */
-  readonly sessions: readonly ExportedSession[];
-  /** The user's revocation epochs: kind to time (ms). */
-  readonly epochs: Readonly<Record<string, number>>;
-  /** Individually revoked sessions still refused to access tokens: session id to "until" (ms). */
-  readonly denied: Readonly<Record<string, number>>;
-  /** The account activity kept for the user, newest first (empty with a store that keeps none). */
-  readonly activity: readonly ActivityEntry[];
-  /** The devices the user signed in from, as kept for new-device alerts. */
-  readonly devices: readonly ExportedDevice[];
-}
-
-/** What {@link SessionManager.eraseUser} did. */
-export interface UserErasure {
-  /** Session rows deleted, tombstones included. */
-  readonly deletedSessions: number;
-}
-
-/** What {@link SessionManager.revokeUsers} did for one user. */
-export type RevokeUserOutcome =
-  | {
-      /** The user. */
-      readonly userId: string;
-      /** Signed out everywhere. */
-      readonly ok: true;
-      /** The user's epochs of the revoked kinds after the raise (ms). */
-      readonly epochs: Epochs;
-    }
-  | {
-      /** The user. */
-      readonly userId: string;
-      /** Not signed out: retry this user. */
-      readonly ok: false;
-      /** Why: `STORE_UNAVAILABLE`, `STORE_ERROR` or `CLOSED`. */
-      readonly error: SessionError;
-    };
 
 /** The result of {@link SessionManager.revokeOthers}. */
 export interface RevokeOthersResult {
   /** The sessions this call revoked. */
   readonly revokedIds: readonly string[];
-}
-
-/** A user's known devices in a {@link UserExport}. */
-export interface ExportedDevice {
-  /** The hash the store keeps (browser, OS and network, hashed with the user id). */
-  readonly deviceHash: string;
-  /** When it was last used to sign in (ms). */
-  readonly lastSeenAt: number;
-}
-
-/** One entry of a user's account activity ({@link SessionManager.activity}). */
-export interface ActivityEntry {
-  /** Unique; pass the last one's as `before` to read the next page. */
-  readonly id: string;
-  /**
-   * What happened: `session.created`, `session.revoked`, `session.reauthenticated`,
-   * `user.session_invalidated` or, for the tenant's own entries, `tenant.sessions_invalidated`.
-   */
-  readonly type: string;
-  /** When (ms). */
-  readonly at: number;
-  /** Why: `sign_in`, `sign_out`, `replaced`, `password_changed`, `not_me`, `admin`... */
-  readonly reason: string;
-  /** The session concerned, when there is one. */
-  readonly sessionId?: string;
-  /** The device, e.g. `"Chrome on Mac OS"`, when known. */
-  readonly deviceLabel?: string;
-  /** The client IP as the IP policy kept it, when known. */
-  readonly ip?: string;
-  /** Who acted when it was not the user: an admin, a support agent, a job. */
-  readonly by?: string;
-  /** The tenant, when the session had one (always on a tenant's own entry). */
-  readonly tenantId?: string;
-}
-
-/** Options of {@link SessionManager.activity}. */
-export interface ActivityOptions {
-  /** At most this many entries, 1 to 1,000. @default 50 */
-  readonly limit?: number | undefined;
-  /** Entries older than this one (the `id` of the last entry of the previous page). */
-  readonly before?: string | undefined;
-  /** Also the tenant's own entries (tenant-wide sign-outs), merged in order. */
-  readonly tenantId?: string | undefined;
-}
-
-/** Options of {@link SessionManager.revokeTenant}. */
-export interface RevokeTenantSessionsOptions {
-  /** Kinds to sign out, or `"all"`. @default the `everywhereKinds` option */
-  readonly kinds?: readonly string[] | 'all';
-  /** Who acted, for the event and the activity entry. */
-  readonly by?: string | undefined;
-  /** @default "admin" */
-  readonly reason?: string | undefined;
-}
-
-/** The result of {@link SessionManager.revokeTenant}. */
-export interface RevokeTenantResult {
-  /** The tenant's epochs of the revoked kinds after the raise (ms). */
-  readonly epochs: Epochs;
-}
-
-/** Options of {@link SessionManager.impersonate}. */
-export interface ImpersonateOptions {
-  /** Lifetime of the support session in ms. @default the `impersonation` kind's maxAge: 1 hour */
-  readonly ttl?: number | undefined;
-  /**
-   * The user's tenant, copied into the session (so `revokeTenant` ends it).
-   * @default the admin session's tenant
-   */
-  readonly tenantId?: string | undefined;
-  /** The support agent's User-Agent, for the device shown in the user's list. */
-  readonly userAgent?: string | undefined;
-  /** The support agent's IP. */
-  readonly ip?: string | undefined;
-}
-
-/** Options of {@link SessionManager.issueRevocationLink}. */
-export interface RevocationLinkOptions {
-  /** How long the link works, in ms (1 minute to 30 days). @default 7 days */
-  readonly ttl?: number | undefined;
-}
-
-/** Options of {@link SessionManager.redeemRevocationLink}. */
-export interface RedeemRevocationLinkOptions {
-  /** Also sign the user out of every session of every kind. @default false */
-  readonly everywhere?: boolean | undefined;
-}
-
-/** What a redeemed "This wasn't me" link did. */
-export interface RedeemedRevocationLink {
-  /** The user whose session it was. */
-  readonly userId: string;
-  /** The session the link named; revoked unless it had ended already. */
-  readonly sessionId: string;
-  /** Whether every session of the user was signed out too. */
-  readonly everywhere: boolean;
 }
 
 /** The result of {@link SessionManager.signOut}. */
@@ -285,7 +162,7 @@ export interface SignOutResult {
  * reject on first use of a configured key that turns out unusable (`INVALID_CONFIGURATION`, or
  * jose's error for a key it cannot import).
  */
-export interface SessionManager {
+export interface SessionManager extends TenantActions, ImpersonationActions, ActivityActions, RevocationLinkActions, PrivacyActions, LiveEventActions {
   /** The store in use. */
   readonly store: SessionStore;
   /** Whether the manager was given `accessTokens` (so it can issue and verify access tokens). */
@@ -356,17 +233,6 @@ export interface SessionManager {
    */
   revokeAll(userId: string, options?: RevokeAllSessionsOptions): Promise<RevokeAllResult>;
   /**
-   * Signs many users out everywhere, as {@link SessionManager.revokeAll} for each (a breach
-   * response, an offboarding script), at most 16 store calls at once. Duplicates count once.
-   * @param userIds - At most 10,000 user ids.
-   * @param options - The kinds, reason and actor, the same for every user.
-   * @returns One outcome per distinct user, in order: its epochs, or the error that stopped it
-   * (the others go on).
-   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` (before anything is revoked) for a list
-   * that is not one of valid ids, or bad kinds.
-   */
-  revokeUsers(userIds: readonly string[], options?: RevokeAllSessionsOptions): Promise<RevokeUserOutcome[]>;
-  /**
    * Logs out every other device of the user.
    * @param userId - The user.
    * @param keepSessionId - The session that stays signed in.
@@ -376,69 +242,6 @@ export interface SessionManager {
    * kinds (as {@link SessionManager.revokeAll}); `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   revokeOthers(userId: string, keepSessionId: string, options?: RevokeOthersSessionsOptions): Promise<RevokeOthersResult>;
-  /**
-   * Signs out every user of a tenant (an organization's breach response): one tenant epoch per
-   * kind, O(1) writes however many users and sessions, checked on every validation in the same
-   * store read as the user's epochs, and refusing access tokens minted before it too. A sign-in
-   * right after works. Event `tenant.sessions_invalidated`, and an entry in the tenant's
-   * activity (read with `activity(userId, { tenantId })`).
-   * @param tenantId - The tenant.
-   * @param options - The kinds (default: the `everywhereKinds` option), actor and reason.
-   * @returns The tenant's epochs of those kinds after the raise.
-   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the store keeps no
-   * tenant epochs; `INVALID_INPUT` for a bad tenant id or kinds; `STORE_UNAVAILABLE`,
-   * `STORE_ERROR`, `CLOSED`.
-   */
-  revokeTenant(tenantId: string, options?: RevokeTenantSessionsOptions): Promise<RevokeTenantResult>;
-  /**
-   * Starts a support session: a session of kind `impersonation` for `userId`, carrying
-   * `impersonatorId` (the admin's user id), which lasts an hour by default, is never fresh
-   * (`isFresh` is false, `requireFresh` refuses), is listed to the user as support access, ends
-   * with the user's "sign out everywhere", and makes every event it causes carry `by`. The app
-   * decides who may impersonate whom before calling this.
-   * @param adminSession - The admin's live session, as `validate` returned it.
-   * @param userId - The user to act as.
-   * @param options - Lifetime, tenant, the admin's device.
-   * @returns The support session's token and session.
-   * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` when the admin session is not
-   * live, or is itself a support session; `INVALID_INPUT` for bad ids or ttl;
-   * `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
-   */
-  impersonate(adminSession: Pick<Session, 'id' | 'userId'>, userId: string, options?: ImpersonateOptions): Promise<CreatedSession>;
-  /**
-   * A user's account activity, newest first: sign-ins (with device and IP), sign-outs,
-   * revocations and who made them, kept `activityRetention` (90 days) by the store. Every
-   * acknowledged revocation has its entry.
-   * @param userId - The user.
-   * @param options - Page size, the cursor (`before`), the tenant whose own entries to merge.
-   * @returns One page of entries.
-   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the store keeps no
-   * activity; `INVALID_INPUT` for a bad id, limit or cursor; `STORE_UNAVAILABLE`,
-   * `STORE_ERROR`, `CLOSED`.
-   */
-  activity(userId: string, options?: ActivityOptions): Promise<ActivityEntry[]>;
-  /**
-   * Makes a "This wasn't me" link for an email about a new sign-in: a one-time opaque token of
-   * which the store keeps only a hash. Put it in a URL to the session routes' `/not-me` page
-   * (`?token=`), which asks for confirmation and acts only on POST.
-   * @param sessionId - The session the email is about.
-   * @param options - How long the link works.
-   * @returns The token, or `null` when no such session exists.
-   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the store keeps no
-   * activity; `INVALID_INPUT` for a bad ttl; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
-   */
-  issueRevocationLink(sessionId: string, options?: RevocationLinkOptions): Promise<string | null>;
-  /**
-   * Uses a "This wasn't me" link once: revokes its session (reason `not_me`) and, with
-   * `everywhere`, every session of the user. Needs no session: the link is the proof.
-   * @param token - The link's token.
-   * @param options - Whether to sign out everywhere.
-   * @returns What was done, or `null` when the link is refused: used before, altered, expired,
-   * or not a link at all.
-   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the store keeps no
-   * activity; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
-   */
-  redeemRevocationLink(token: unknown, options?: RedeemRevocationLinkOptions): Promise<RedeemedRevocationLink | null>;
   /**
    * Signs this device out, or every device when the global-logout policy says so.
    * @param session - The signed-in session, as `validate` returned it.
@@ -487,30 +290,6 @@ export interface SessionManager {
    * that is not a non-empty list of the manager's kinds; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   list(userId: string, options?: ListOptions): Promise<SessionView[]>;
-  /**
-   * Everything stored about a user, for a data-access request (GDPR article 15 and the
-   * like): every session row with its device, IP, times and revocation, the epochs and the
-   * deny-list, as plain JSON. Never a token secret or its hash.
-   * @param userId - The user.
-   * @returns The export.
-   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`,
-   * `STORE_ERROR`, `CLOSED`.
-   */
-  exportUser(userId: string): Promise<UserExport>;
-  /**
-   * Erases what is stored about a user, for a deletion request: every session (live ones
-   * and tombstones), with its device, IP and data, and the deny-list. The user's revocation
-   * epochs stay (a user id and times, nothing more): they are raised for every kind first, so
-   * every token ever issued to the user stays refused, access tokens included. Emits
-   * `user.session_invalidated` with reason `user_erased`. Sign-ins after it work as usual.
-   * @param userId - The user.
-   * @param options - The actor and tenant, for the audit event.
-   * @returns How many session rows were deleted.
-   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`,
-   * `STORE_ERROR`, `CLOSED` (when the store fails after the epochs were raised, every session is
-   * already refused: call it again to delete the rows).
-   */
-  eraseUser(userId: string, options?: ActorOptions): Promise<UserErasure>;
   /**
    * Deletes expired rows in bounded batches.
    * @param options - `limit`: the most rows this call deletes. Default: every expired row.
@@ -571,18 +350,4 @@ export interface SessionManager {
     type: T,
     listener: SessionEventListener<T extends '*' ? SessionEvent : Extract<SessionEvent, { type: T }>>,
   ): () => void;
-  /**
-   * Listens to revocations, for live sign-out of open pages: `listener` is called with a
-   * notice for every revocation this manager makes (`revoke`, `revokeAll`, `revokeOthers`, a
-   * sign-in that replaced or evicted sessions...) and for every notice the store publishes
-   * from other instances ({@link SessionManager.revocationsPublished}), and with `null` when
-   * anything may have changed unheard (the store's subscription came back after a drop, or
-   * the manager was closed). A notice with a `tenantId` and an empty `userId` concerns every
-   * session of that tenant. A notice says whom to check again, not what happened: read the
-   * session again before acting. The store is subscribed only while someone listens.
-   * @param listener - Called synchronously; its errors go to the `onError` option.
-   * @returns A function that stops listening.
-   * @throws {@link session-revocation!SessionError} `CLOSED` once the manager was closed.
-   */
-  watchRevocations(listener: (notice: RevocationNotice | null) => void): () => void;
 }

@@ -1,26 +1,15 @@
-import { refusal } from '../session.js';
-import { checkLookup, sessionEpoch } from '../store-answers.js';
-import type { SessionRecord } from '../store.js';
 import type { ActorOptions, CredentialChangeOptions, CredentialChangeResult, SessionManager, SignOutResult } from './api.js';
 import type { ManagerContext } from './context.js';
 import { checkId } from './input.js';
 import type { Lifecycle } from './lifecycle.js';
+import { liveSessionOf } from './live-session.js';
 
 /** Sign-out policies and what a password or email change does to the user's sessions. */
 export type Credentials = Pick<SessionManager, 'signOut' | 'passwordChanged' | 'passwordReset' | 'emailChanged'>;
 
 /** Builds the policy side of the manager on top of the lifecycle. */
 export function createCredentials(context: ManagerContext, lifecycle: Lifecycle): Credentials {
-  const { store, config, calls } = context;
-
-  // The session that made a credential change, when it is a live session of that user.
-  const liveSessionOf = async (userId: string, sessionId: string | undefined): Promise<SessionRecord | undefined> => {
-    if (sessionId === undefined) return undefined;
-    const found = checkLookup(await calls.call('get', () => store.get(sessionId)), sessionId);
-    if (found === null || found.session.userId !== userId) return undefined;
-    const { session } = found;
-    return refusal(session, sessionEpoch(session, found.epochs, found.tenantEpochs, 'get'), config.clock(), 0) === undefined ? session : undefined;
-  };
+  const { config } = context;
 
   // Other devices out through the epoch (O(1), reaches access tokens and caches), then this
   // device back in with a fresh token: the old token is refused like every other.
@@ -31,7 +20,8 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
     keepCurrent: boolean,
   ): Promise<CredentialChangeResult> => {
     checkId('userId', userId);
-    const current = await liveSessionOf(userId, options.currentSessionId);
+    // The session that made the change counts only when it is a live session of that user.
+    const current = await liveSessionOf(context, userId, options.currentSessionId, config.clock());
     await lifecycle.revokeAll(userId, { reason, by: options.by, tenantId: options.tenantId ?? current?.tenantId });
     // A current session of a kind the epoch did not cover (an API token) goes on its own:
     // the old token must stop working whether or not this device stays signed in.

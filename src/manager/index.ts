@@ -11,20 +11,18 @@ import type { ManagerContext } from './context.js';
 import { createCredentials } from './credentials.js';
 import { createLifecycle } from './lifecycle.js';
 import { createPruning } from './pruning.js';
-import { revokeUsers } from './bulk.js';
-import { eraseUser, exportUser } from './privacy.js';
-import { keepsActivity, listActivity } from './activity.js';
-import { impersonate } from './impersonation.js';
-import { issueRevocationLink, redeemRevocationLink } from './revocation-links.js';
-import { revokeTenant } from './tenants.js';
-import { validateParsed } from './validate-parsed.js';
-import { createRevocationWatch, sessionLiveness } from './watch.js';
+import { revokeUsers } from '../tenants/revoke-users.js';
+import { eraseUser, exportUser } from '../privacy/privacy.js';
+import { keepsActivity, listActivity } from '../activity/activity.js';
+import { impersonate } from '../impersonation/impersonate.js';
+import { issueRevocationLink, redeemRevocationLink } from '../revocation-links/links.js';
+import { revokeTenant } from '../tenants/revoke-tenant.js';
+import { createRevocationWatch } from '../live-events/watch.js';
 
-// A store that cannot hang (it does no I/O) gets no deadline: it would only cost time. A store
-// with deadlines of its own longer than storeTimeout gets a second more than its own, so its
-// answer (even "done") always arrives before the manager gives up.
+// A store with deadlines of its own longer than storeTimeout gets a second more than its own,
+// so its answer (even "done") always arrives before the manager gives up.
 function deadlineFor(store: SessionStore, storeTimeout: number): number {
-  if (store.inProcess === true || storeTimeout === 0) return 0;
+  if (storeTimeout === 0) return 0;
   const own = store.callTimeout;
   return typeof own === 'number' && Number.isFinite(own) && own > 0 ? Math.max(storeTimeout, own + 1_000) : storeTimeout;
 }
@@ -129,7 +127,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
     },
     validate: (token) => lifecycle.validate(token),
     revoke: (sessionId, revokeOptions) => lifecycle.revoke(sessionId, revokeOptions),
-    revokeAll: (userId, revokeOptions) => lifecycle.revokeAll(userId, revokeOptions),
+    revokeAll: (userId, revokeOptions) => lifecycle.revokeAll(userId, revokeOptions, true),
     revokeUsers: (userIds, revokeOptions) => revokeUsers(lifecycle, userIds, revokeOptions),
     revokeOthers: (userId, keepSessionId, revokeOptions) => lifecycle.revokeOthers(userId, keepSessionId, revokeOptions),
     revokeTenant: (tenantId, revokeOptions) => revokeTenant(context, tenantId, revokeOptions),
@@ -165,10 +163,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
       return context.hub.on(type, listener as SessionEventListener);
     },
     watchRevocations: (listener) => revocations.watch(listener),
+    liveness: (sessionId) => revocations.liveness(sessionId),
   };
-  // Not enumerable: a wrapper built by spreading the manager (`{ ...sessions, validate }`)
-  // does not carry it, so the HTTP layer then calls the wrapper's validate().
-  Object.defineProperty(manager, validateParsed, { configurable: true, value: lifecycle.validateParsed });
-  Object.defineProperty(manager, sessionLiveness, { configurable: true, value: revocations.liveness });
   return manager;
 }

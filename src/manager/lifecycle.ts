@@ -1,9 +1,9 @@
 import { describeDevice, deviceLabel } from '../device.js';
 import { SessionError } from '../errors.js';
-import { refusal, toSession, toView, type Session, type SessionView, type ValidationResult } from '../session.js';
-import { checkCreated, checkFlag, checkIds, checkLookup, checkRaisedEpochs, checkRevoked, checkUserSessions, sessionEpoch } from '../store-answers.js';
+import { toSession, toView, type Session, type SessionView, type ValidationResult } from '../session.js';
+import { checkCreated, checkFlag, checkIds, checkRaisedEpochs, checkRevoked, checkUserSessions } from '../store-answers.js';
 import type { SessionLimit, SessionRecord } from '../store.js';
-import { isSessionId, mintToken, parseToken, secretMatches, type ParsedToken } from '../token.js';
+import { isSessionId, mintToken, parseToken, secretMatches } from '../token.js';
 import type {
   CreatedSession,
   CreateSessionInput,
@@ -15,11 +15,12 @@ import type {
   RevokeOthersSessionsOptions,
   RevokeSessionOptions,
 } from './api.js';
-import { entryFor, sawDevice } from './activity.js';
+import { entryFor, sawDevice } from '../activity/activity.js';
 import { sessionsRevoked, userInvalidated } from './audit.js';
 import { applyIpPolicy } from '../ip-policy.js';
 import type { ManagerContext } from './context.js';
-import { createValidation } from './validate.js';
+import { createValidate } from './validate.js';
+import { idleTimeoutOf, judgeAll, judgeLookup, readSession } from './live-session.js';
 import { checkActor, checkCreateInput, checkId, cleanIp, kindsOf, presentedTokens } from './input.js';
 
 /** Why a session was created: a sign-in, the fresh session of a credential change, support access. */
@@ -42,10 +43,12 @@ export interface Lifecycle {
   create(input: CreateSessionInput, how?: CreateHow): Promise<CreatedSession>;
   reauthenticated(sessionId: string, options?: ReauthenticateOptions): Promise<Session | null>;
   validate(token: unknown): Promise<ValidationResult>;
-  /** {@link validate} of a token already parsed; a value at once when the store answers at once. */
-  validateParsed(parsed: ParsedToken): ValidationResult | Promise<ValidationResult>;
   revoke(sessionId: string, options?: RevokeSessionOptions): Promise<boolean>;
-  revokeAll(userId: string, options?: RevokeAllSessionsOptions): Promise<RevokeAllResult>;
+  /**
+   * With `inTenantOnly` (the public method), a `tenantId` limits the revocation to that tenant's
+   * sessions; the manager's own callers pass a tenant only to label the event.
+   */
+  revokeAll(userId: string, options?: RevokeAllSessionsOptions, inTenantOnly?: boolean): Promise<RevokeAllResult>;
   revokeOthers(userId: string, keepSessionId: string, options?: RevokeOthersSessionsOptions): Promise<RevokeOthersResult>;
   list(userId: string, options?: ListOptions): Promise<SessionView[]>;
 }
@@ -54,13 +57,11 @@ export interface Lifecycle {
 export function createLifecycle(context: ManagerContext): Lifecycle {
   const { store, config, calls, hub, ensureOpen } = context;
   const { clock } = config;
-  const idleTimeoutOf = (kind: string): number => config.kinds.get(kind)?.idleTimeout ?? 0;
-
   // The cap the store enforces in the same atomic step as the insert, when the kind has one.
   const limitOf = (kind: string, now: number): SessionLimit | undefined => {
     const max = config.maxSessions.get(kind);
     if (max === undefined) return undefined;
-    const idleTimeout = idleTimeoutOf(kind);
+    const idleTimeout = idleTimeoutOf(config, kind);
     return { max, onLimit: config.onMaxSessions, idleBefore: idleTimeout > 0 ? now - idleTimeout : 0 };
   };
 
@@ -81,7 +82,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     for (const token of tokens) {
       const parsed = parseToken(token);
       if (parsed === undefined || ids.includes(parsed.id)) continue;
-      const found = checkLookup(await calls.call('get', () => store.get(parsed.id)), parsed.id);
+      const found = await readSession(context, parsed.id);
       if (found !== null && secretMatches(parsed.secret, found.session.secretHash)) ids.push(parsed.id);
     }
     return ids;
@@ -174,21 +175,20 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     return { token: minted.token, session: toSession(session) };
   };
 
-  const { validate, validateParsed } = createValidation(context);
+  const validate = createValidate(context);
 
-  // Two round trips: the liveness check (the manager's three conditions plus idleness), then
-  // the one write.
+  // Two round trips: the liveness check, then the one write.
   const reauthenticated = async (sessionId: string, options: ReauthenticateOptions = {}): Promise<Session | null> => {
     ensureOpen();
     checkActor(options);
     if (!isSessionId(sessionId)) return null;
-    const found = checkLookup(await calls.call('get', () => store.get(sessionId)), sessionId);
+    const found = await readSession(context, sessionId);
     if (found === null) return null;
     const record = found.session;
     // A support session is never fresh: the support agent cannot prove to be the user.
     if (record.impersonatorId !== undefined) return null;
     const at = clock();
-    if (refusal(record, sessionEpoch(record, found.epochs, found.tenantEpochs, 'get'), at, idleTimeoutOf(record.kind)) !== undefined) return null;
+    if ((await judgeLookup(context, found, at)) !== undefined) return null;
     if (!checkFlag(await calls.call('reauthenticate', () => store.reauthenticate(sessionId, at)), 'reauthenticate')) return null;
     const label = deviceLabel(record);
     const entry = entryFor(context, { userId: record.userId, tenantId: record.tenantId, type: 'session.reauthenticated', at, reason: 'reauthenticated', sessionId, deviceLabel: label, ip: record.ip, by: options.by });
@@ -217,7 +217,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     // The activity entry is written with the revocation, so its owner and device are read first.
     let known: SessionRecord | undefined;
     if (options.userId !== undefined || context.keepsActivity) {
-      const found = checkLookup(await calls.call('get', () => store.get(sessionId)), sessionId);
+      const found = await readSession(context, sessionId);
       if (found === null || (options.userId !== undefined && found.session.userId !== options.userId)) return false;
       known = found.session;
     }
@@ -244,18 +244,41 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     return true;
   };
 
-  const revokeAll = async (userId: string, options: RevokeAllSessionsOptions = {}): Promise<RevokeAllResult> => {
+  const revokeAll = async (userId: string, options: RevokeAllSessionsOptions = {}, inTenantOnly = false): Promise<RevokeAllResult> => {
     ensureOpen();
     checkId('userId', userId);
     checkActor(options);
     const kinds = kindsOf(options.kinds, config);
     const at = clock();
     const reason = options.reason ?? (options.by !== undefined ? 'admin' : 'sign_out_everywhere');
+    if (inTenantOnly && options.tenantId !== undefined) return revokeInTenant(userId, options.tenantId, { kinds, at, reason, by: options.by });
     const activity = entryFor(context, { userId, tenantId: options.tenantId, type: 'user.session_invalidated', at, reason, by: options.by });
     const epochs = checkRaisedEpochs(await calls.call('revokeAll', () => store.revokeAll(userId, { kinds, at, activity })), kinds);
     context.afterRevocation(userId);
     userInvalidated(hub, { at, userId, tenantId: options.tenantId, reason, by: options.by }, kinds);
     return { epochs };
+  };
+
+  // A tenant admin's action ends only that tenant's sessions of the user: no epoch moves (the
+  // user's other organizations keep theirs), so each live session of the tenant is revoked on its own.
+  const revokeInTenant = async (
+    userId: string,
+    tenantId: string,
+    { kinds, at, reason, by }: { kinds: readonly string[]; at: number; reason: string; by: string | undefined },
+  ): Promise<RevokeAllResult> => {
+    const answer = checkUserSessions(await calls.call('listByUser', () => store.listByUser(userId)), userId);
+    const revokedIds: string[] = [];
+    for (const { record, refusal } of await judgeAll(context, answer, at)) {
+      if (refusal !== undefined || record.tenantId !== tenantId || !kinds.includes(record.kind)) continue;
+      const before = checkRevoked(await calls.call('revoke', () => store.revoke(record.id, { at, reason, denyUntil: context.denyUntil(at) })));
+      if (before !== null) revokedIds.push(record.id);
+    }
+    const entry = entryFor(context, { userId, tenantId, type: 'user.session_invalidated', at, reason, by });
+    // Written after the revocations, which are each durable on their own; a failure is reported.
+    if (entry !== undefined) await calls.call('appendActivity', () => store.appendActivity!([entry])).catch((error: unknown) => config.onError(error));
+    context.afterRevocation(userId);
+    userInvalidated(hub, { at, userId, tenantId, reason, by }, kinds, revokedIds);
+    return { epochs: {}, revokedIds };
   };
 
   const revokeOthers = async (userId: string, keepSessionId: string, options: RevokeOthersSessionsOptions = {}): Promise<RevokeOthersResult> => {
@@ -280,16 +303,14 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const now = options.now ?? clock();
     // Checked as revokeAll checks them: a kind misspelt (or one string for a list) lists nothing.
     const kinds = options.kinds === undefined ? undefined : new Set(kindsOf(options.kinds, config));
-    const { sessions, epochs, tenantEpochs } = checkUserSessions(await calls.call('listByUser', () => store.listByUser(userId)), userId);
+    const answer = checkUserSessions(await calls.call('listByUser', () => store.listByUser(userId)), userId);
+    const wanted = { ...answer, sessions: kinds === undefined ? answer.sessions : answer.sessions.filter((record) => kinds.has(record.kind)) };
     const views: SessionView[] = [];
-    for (const record of sessions) {
-      if (kinds !== undefined && !kinds.has(record.kind)) continue;
-      const ofTenant = record.tenantId === undefined || tenantEpochs === undefined || !Object.hasOwn(tenantEpochs, record.tenantId) ? undefined : tenantEpochs[record.tenantId];
-      if (refusal(record, sessionEpoch(record, epochs, ofTenant, 'listByUser'), now, idleTimeoutOf(record.kind)) !== undefined) continue;
-      views.push(toView(record, options.currentSessionId, now, options.locale));
+    for (const { record, refusal } of await judgeAll(context, wanted, now)) {
+      if (refusal === undefined) views.push(toView(record, options.currentSessionId, now, options.locale));
     }
     return views.sort((a, b) => Number(b.current) - Number(a.current) || b.lastUsedAt - a.lastUsedAt || b.createdAt - a.createdAt);
   };
 
-  return { create, reauthenticated, validate, validateParsed, revoke, revokeAll, revokeOthers, list };
+  return { create, reauthenticated, validate, revoke, revokeAll, revokeOthers, list };
 }

@@ -22,7 +22,6 @@ import type {
   UserSessions,
 } from '../store.js';
 import { SessionError } from '../errors.js';
-import { getNow, type LookupNow } from '../get-now.js';
 import type { Session } from '../session.js';
 import { DeviceTable } from './device-table.js';
 import { ExpiryIndex } from './expiry-index.js';
@@ -123,7 +122,6 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
   };
 
   const store: SessionStore = {
-    inProcess: true,
     async create(record: NewSessionRecord, createOptions: CreateOptions): Promise<CreateResult> {
       ensureOpen();
       if (rows.has(record.id)) throw new SessionError('INVALID_INPUT', 'A session with this id already exists.');
@@ -416,19 +414,6 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
       activity.clear();
     },
   };
-  // The validation path (see get-now.ts): get()'s answer at once, the hash as kept. Not
-  // enumerable, so a wrapper built by spreading this store (`{ ...store, get }`) does not
-  // carry it: the manager then calls the wrapper's get().
-  Object.defineProperty(store, getNow, {
-    configurable: true,
-    value: function getSessionNow(sessionId: string): LookupNow | null {
-      ensureOpen();
-      const row = rows.get(sessionId);
-      if (row === undefined) return null;
-      // A row's user state lives as long as the row.
-      return { session: toSession(row), secretHash: row.hash, epochs: users.get(row.userId)!.epochs ?? NO_EPOCHS, tenantEpochs: tenantEpochsOf(row.tenantId) };
-    },
-  });
   return store;
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSessionManager, memoryStore, type SessionStore } from '../../src/index.js';
-import { checkActivity, checkLink, checkLookup, checkSighting, checkUserSessions, sessionEpoch } from '../../src/store-answers.js';
+import { checkActivity, checkLink, checkLookup, checkSighting, checkUserSessions } from '../../src/store-answers.js';
+import { refusalOf } from '../../src/liveness.js';
 
 const CHROME = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const SECRET = 'a-test-secret-of-at-least-32-bytes!!';
@@ -111,7 +112,7 @@ describe('revocation links', () => {
     failRevoke = true;
     expect(await codeOf(sessions.redeemRevocationLink(link))).toBe('STORE_ERROR');
     failRevoke = false;
-    expect(await sessions.redeemRevocationLink(link)).toEqual({ userId: 'ada', sessionId: session.id, everywhere: false });
+    expect(await sessions.redeemRevocationLink(link)).toEqual({ userId: 'ada', sessionId: session.id, everywhere: false, revokedIds: [session.id] });
     expect((await sessions.validate(token)).ok).toBe(false);
     expect(errors).toEqual([]);
   });
@@ -132,10 +133,11 @@ describe('what the manager accepts from a store: the new answers', () => {
     expect(refusal(() => checkLookup({ session: row, epochs: {}, tenantEpochs: 'soon' }, row.id))).toBe('STORE_ERROR');
     expect(refusal(() => checkLookup({ session: { ...row, impersonatorId: 7 }, epochs: {} }, row.id))).toBe('STORE_ERROR');
     expect(refusal(() => checkUserSessions({ sessions: [row], epochs: {}, tenantEpochs: { acme: 3 } }, 'ada'))).toBe('STORE_ERROR');
-    expect(sessionEpoch(row, { browser: 3 }, { browser: 9 }, 'get')).toBe(9);
-    expect(sessionEpoch(row, { browser: 12 }, { browser: 9 }, 'get')).toBe(12);
-    expect(sessionEpoch({ ...row, tenantId: undefined }, { browser: 3 }, { browser: 9 }, 'get')).toBe(3);
-    expect(refusal(() => sessionEpoch(row, {}, { browser: '9' } as never, 'get'))).toBe('STORE_ERROR');
+    // createdAt 5: the tenant's epoch 9 revokes it, its user's 3 alone does not.
+    expect(refusalOf(row, { epochs: { browser: 3 }, tenantEpochs: { browser: 9 } }, 6, 0, 'get')).toBe('revoked');
+    expect(refusalOf(row, { epochs: { browser: 3 }, tenantEpochs: { browser: 4 } }, 6, 0, 'get')).toBeUndefined();
+    expect(refusalOf({ ...row, tenantId: undefined }, { epochs: { browser: 3 }, tenantEpochs: { browser: 9 } }, 6, 0, 'get')).toBeUndefined();
+    expect(refusal(() => refusalOf(row, { epochs: {}, tenantEpochs: { browser: '9' } as never }, 6, 0, 'get'))).toBe('STORE_ERROR');
   });
 
   it('activity pages, links and sightings are checked', () => {

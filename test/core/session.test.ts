@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { refusal, toSession, toView } from '../../src/session.js';
+import { refusalOf } from '../../src/liveness.js';
+import { toSession, toView } from '../../src/session.js';
 import { epochOf as epochOfAnswer } from '../../src/store-answers.js';
 import type { Epochs } from '../../src/store.js';
-import type { SessionRecord } from '../../src/store.js';
 
 const epochOf = (epochs: Epochs, kind: string): number => epochOfAnswer(epochs, kind, 'get');
-// Liveness as the manager decides it: the epoch of the record's kind read from the user's epochs.
-const liveness = (row: SessionRecord, epochs: Epochs, now: number, idleTimeout: number) => refusal(row, epochOf(epochs, row.kind), now, idleTimeout);
+import type { SessionRecord } from '../../src/store.js';
+
+// Liveness as the manager decides it: the row against its user's epochs.
+const liveness = (row: SessionRecord, epochs: Epochs, now: number, idleTimeout: number) => refusalOf(row, { epochs }, now, idleTimeout, 'get');
 
 const record: SessionRecord = {
   id: 'AbCdEfGhIjKlMnOpQrSt-_',

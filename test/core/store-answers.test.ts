@@ -8,7 +8,6 @@ import {
   checkIds,
   checkLink,
   checkLookup,
-  checkLookupNow,
   checkRaisedEpochs,
   checkRecord,
   checkRevocationState,
@@ -16,8 +15,8 @@ import {
   checkSighting,
   checkUserSessions,
   epochOf,
-  sessionEpoch,
 } from '../../src/store-answers.js';
+import { refusalOf } from '../../src/liveness.js';
 import type { SessionRecord } from '../../src/store.js';
 
 // Most cases ask for no cap; the cap's own cases pass `limited` themselves.
@@ -136,16 +135,10 @@ describe('what the manager accepts from a store', () => {
 });
 
 describe('what the manager accepts from the newer store answers', () => {
-  const { secretHash: _bytes, ...session } = record;
-  const now = { session, secretHash: 'h'.repeat(32), epochs: { browser: 1 } };
   const entry = { id: '0001', userId: 'alice', type: 'session.created', reason: 'sign_in', at: 1_000 };
   const link = { id: record.id, secretHash: new Uint8Array(32), userId: 'alice', sessionId: 'S'.repeat(22), expiresAt: 5_000 };
 
   it('a well-formed answer passes through as it is', () => {
-    expect(checkLookupNow(now, record.id)).toBe(now);
-    expect(checkLookupNow(null, record.id)).toBeNull();
-    const inTenant = { ...now, session: { ...session, tenantId: 'acme' }, tenantEpochs: { browser: 4 } };
-    expect(checkLookupNow(inTenant, record.id)).toBe(inTenant);
     const lookup = { session: { ...record, tenantId: 'acme', impersonatorId: 'agent' }, epochs: {}, tenantEpochs: { browser: 4 } };
     expect(checkLookup(lookup, record.id)).toBe(lookup);
     const listed = { sessions: [{ ...record, tenantId: 'acme' }], epochs: {}, tenantEpochs: { acme: { browser: 4 } } };
@@ -165,28 +158,21 @@ describe('what the manager accepts from the newer store answers', () => {
   });
 
   it("a row is judged by its user's epoch, or its tenant's when that is later", () => {
-    const alone = { kind: 'browser' };
-    const inTenant = { kind: 'browser', tenantId: 'acme' };
-    expect(sessionEpoch(alone, { browser: 3 }, { browser: 9 }, 'get')).toBe(3);
-    expect(sessionEpoch(inTenant, { browser: 3 }, undefined, 'get')).toBe(3);
-    expect(sessionEpoch(inTenant, { browser: 3 }, { browser: 9 }, 'get')).toBe(9);
-    expect(sessionEpoch(inTenant, { browser: 12 }, { browser: 9 }, 'get')).toBe(12);
-    expect(sessionEpoch(inTenant, { browser: 3 }, { api: 9 }, 'get')).toBe(3);
-    expect(sessionEpoch(inTenant, {}, {}, 'get')).toBe(0);
-    expect(refusal(() => sessionEpoch(inTenant, { browser: 3 }, { browser: '9' as unknown as number }, 'listByUser'))).toBe(
+    // createdAt 1,000: an epoch at or after it revokes the row.
+    const alone = record;
+    const inTenant = { ...record, tenantId: 'acme' };
+    expect(refusalOf(alone, { epochs: { browser: 999 }, tenantEpochs: { browser: 1_000 } }, 1_500, 0, 'get')).toBeUndefined();
+    expect(refusalOf(inTenant, { epochs: { browser: 999 } }, 1_500, 0, 'get')).toBeUndefined();
+    expect(refusalOf(inTenant, { epochs: { browser: 999 }, tenantEpochs: { browser: 1_000 } }, 1_500, 0, 'get')).toBe('revoked');
+    expect(refusalOf(inTenant, { epochs: { browser: 1_000 }, tenantEpochs: { browser: 9 } }, 1_500, 0, 'get')).toBe('revoked');
+    expect(refusalOf(inTenant, { epochs: { browser: 999 }, tenantEpochs: { api: 5_000 } }, 1_500, 0, 'get')).toBeUndefined();
+    expect(refusalOf(inTenant, { epochs: {}, tenantEpochs: {} }, 0, 0, 'get')).toBeUndefined();
+    expect(refusal(() => refusalOf(inTenant, { epochs: { browser: 3 }, tenantEpochs: { browser: '9' as unknown as number } }, 0, 0, 'listByUser'))).toBe(
       'STORE_ERROR: The session store answered listByUser() with an epoch of kind "browser" that is not a finite number; it is not taken for a session.',
     );
   });
 
   it.each([
-    ['get', () => checkLookupNow('x', record.id), 'neither null nor an object'],
-    ['get', () => checkLookupNow([now], record.id), 'neither null nor an object'],
-    ['get', () => checkLookupNow({ ...now, session: null }, record.id), 'a session that is not an object'],
-    ['get', () => checkLookupNow({ ...now, session: { ...session, expiresAt: '2000' } }, record.id), 'a session whose createdAt, expiresAt, lastUsedAt or authenticatedAt is not a finite number'],
-    ['get', () => checkLookupNow({ ...now, session: { ...session, id: 'B'.repeat(22) } }, record.id), 'another session than the one asked for'],
-    ['get', () => checkLookupNow({ ...now, secretHash: new Uint8Array(32) }, record.id), 'a session whose secretHash is not text'],
-    ['get', () => checkLookupNow({ ...now, epochs: undefined }, record.id), 'epochs that are not an object'],
-    ['get', () => checkLookupNow({ ...now, tenantEpochs: 'x' }, record.id), 'epochs that are not an object'],
     ['get', () => checkLookup({ session: record, epochs: {}, tenantEpochs: [] }, record.id), 'epochs that are not an object'],
     ['get', () => checkRecord({ ...record, impersonatorId: 7 }, 'get'), 'a session whose impersonatorId is not a string'],
     ['listByUser', () => checkUserSessions({ sessions: [], epochs: {}, tenantEpochs: 'x' }, 'alice'), 'tenant epochs that are not an object'],

@@ -1,27 +1,17 @@
-import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
+import { createServer } from 'node:http';
 import express from 'express';
-import Fastify from 'fastify';
-import { Hono } from 'hono';
-import Koa from 'koa';
-import type { AddressInfo } from 'node:net';
-import * as fastifyAdapter from '../../adapters/fastify/index.js';
-import * as fetchAdapter from '../../adapters/fetch/index.js';
-import * as honoAdapter from '../../adapters/hono/index.js';
-import * as koaAdapter from '../../adapters/koa/index.js';
-import type { FrameworkApp } from '../../src/testing/index.js';
-import { serveFetch } from '../frameworks/fetch-bridge.js';
-import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { sessionMiddleware, sessionRoutes } from '../../adapters/express/index.js';
+import { FRAMEWORKS, serveApp, type Framework } from '../frameworks/five-apps.js';
+import { listen } from '../frameworks/listen.js';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { sqliteStore } from '../../adapters/sqlite/index.js';
 import { createSessionManager, memoryStore, SessionError, type CreateSessionManagerOptions, type SessionManager, type SessionStore } from '../../src/index.js';
-import type { LiveEventsOptions, RequestSessions, SessionHttpOptions } from '../../src/http/index.js';
+import type { LiveEventsOptions, SessionHttpOptions } from '../../src/http/index.js';
 import type { RevocationNotice } from '../../src/store.js';
 import { EventReader } from '../../src/testing/framework/live-events.js';
-import { listen } from '../frameworks/listen.js';
 
 /**
  * A memory store that publishes only what the test publishes, as a store shared with other
@@ -61,74 +51,6 @@ const opened: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const close of opened.splice(0).reverse()) await close();
 });
-
-const FRAMEWORKS = ['express', 'fastify', 'koa', 'hono', 'fetch'] as const;
-type Framework = (typeof FRAMEWORKS)[number];
-
-/** `POST /login?user=&tenant=` signs in; the session routes with `events`; nothing else. */
-async function serveApp(framework: Framework, sessions: SessionManager, events: LiveEventsOptions, http: SessionHttpOptions = {}): Promise<FrameworkApp> {
-  const signIn = (requestSessions: { signIn: RequestSessions['signIn'] }, query: URLSearchParams) =>
-    requestSessions.signIn({ userId: String(query.get('user')), tenantId: query.get('tenant') ?? undefined }).then(({ session }) => ({ sessionId: session.id }));
-  const queryOf = (url: string) => new URL(url, 'http://localhost').searchParams;
-  if (framework === 'express') {
-    const app = express();
-    app.use(sessionMiddleware(sessions, http));
-    app.use(sessionRoutes(sessions, { events }));
-    app.post('/login', async (req, res) => void res.json(await signIn(req.sessions, queryOf(req.originalUrl))));
-    return listen(createServer(app));
-  }
-  if (framework === 'fastify') {
-    const app = Fastify();
-    await app.register(fastifyAdapter.sessionPlugin, { sessions, routes: { events } });
-    app.post('/login', async (request) => signIn(request.sessions, queryOf(request.url)));
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    // An open stream is an active connection, which close() waits for: end them, as the other servers' close does.
-    return {
-      url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
-      close: async () => {
-        app.server.closeAllConnections();
-        await app.close();
-      },
-    };
-  }
-  if (framework === 'koa') {
-    const app = new Koa();
-    app.use(koaAdapter.sessionMiddleware(sessions));
-    app.use(koaAdapter.sessionRoutes(sessions, { events }));
-    app.use(async (ctx) => {
-      if (ctx.path === '/login') ctx.body = await signIn(ctx.sessions, queryOf(ctx.url));
-    });
-    return listen(createServer(app.callback()));
-  }
-  if (framework === 'hono') {
-    const app = new Hono();
-    app.use(honoAdapter.sessionMiddleware(sessions));
-    app.use(honoAdapter.sessionRoutes(sessions, { events }));
-    app.post('/login', async (c) => c.json(await signIn(c.var.sessions, queryOf(c.req.url))));
-    return new Promise((resolve) => {
-      const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => {
-        resolve({
-          url: `http://127.0.0.1:${info.port}`,
-          close: () =>
-            new Promise<void>((done) => {
-              server.close(() => done());
-              if ('closeAllConnections' in server) server.closeAllConnections();
-            }),
-        });
-      });
-    });
-  }
-  const withSessions = fetchAdapter.sessionHandler(sessions);
-  const routes = fetchAdapter.sessionRoutes(sessions, { events });
-  return listen(
-    serveFetch(
-      withSessions(async (request, requestSessions) => {
-        if (new URL(request.url).pathname === '/login') return Response.json(await signIn(requestSessions, queryOf(request.url)));
-        return (await routes(request)) ?? new Response(null, { status: 404 });
-      }),
-    ),
-  );
-}
 
 async function start(
   events: LiveEventsOptions,
@@ -360,14 +282,14 @@ describe('the live sign-out stream', () => {
     expect(reported).toEqual([expect.objectContaining({ code: 'STORE_UNAVAILABLE' })]);
   });
 
-  it("a manager wrapped by spreading it (no internal entry) is re-read through its own validate()", async () => {
+  it("a manager wrapped by spreading it is re-read through the wrapper's own liveness()", async () => {
     const inner = createSessionManager();
     let validations = 0;
     const sessions: SessionManager = {
       ...inner,
-      validate: (token) => {
+      liveness: (sessionId) => {
         validations += 1;
-        return inner.validate(token);
+        return inner.liveness(sessionId);
       },
     };
     const server = await serveApp('express', sessions, QUIET);

@@ -4,7 +4,7 @@
 export const targets = [
   { name: 'session', mutate: ['src/session.ts'], tests: ['test/core/session.test.ts'] },
   { name: 'token', mutate: ['src/token.ts'], tests: ['test/core/token.test.ts'] },
-  { name: 'sha256', mutate: ['src/sha256.ts'], tests: ['test/core/sha256.test.ts'] },
+  { name: 'liveness', mutate: ['src/liveness.ts', 'src/manager/live-session.ts'], tests: ['test/core/liveness-callers.test.ts', 'test/core/session.test.ts', 'test/core/store-answers.test.ts'] },
   { name: 'next-path', mutate: ['src/http/next-path.ts'], tests: ['test/http/next-path.test.ts'] },
   { name: 'cookies', mutate: ['src/http/cookies.ts'], tests: ['test/http/cookies.test.ts'] },
   { name: 'cross-site', mutate: ['src/http/cross-site.ts'], tests: ['test/http/cross-site.test.ts'] },
@@ -21,7 +21,7 @@ export const targets = [
     mutate: ['src/access-tokens/**/*.ts', '!src/access-tokens/check-options.ts', 'src/epoch-cache.ts'],
     tests: ['test/core/access-tokens.test.ts', 'test/core/access-token-hostile.test.ts', 'test/core/access-token-verify.test.ts', 'test/core/access-token-state.test.ts', 'test/core/access-token-cache.test.ts'],
   },
-  // The manager's validation path: the synchronous (memory store) and the store path.
+  // The manager's validation path.
   {
     name: 'manager-validate',
     mutate: ['src/manager/validate.ts'],

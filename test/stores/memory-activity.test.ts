@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activityId } from '../../src/manager/activity.js';
+import { activityId } from '../../src/activity/activity.js';
 import { MemoryActivity } from '../../src/stores/memory-activity.js';
 import type { ActivityRecord } from '../../src/store.js';
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { isSessionError } from '../../src/errors.js';
-import { answersNow, getNow } from '../../src/get-now.js';
 import type { ActivityRecord, RevocationNotice, SessionLimit, SessionStore } from '../../src/store.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { newRecord } from '../../src/testing/store/fixtures.js';
@@ -245,17 +244,6 @@ describe('memory store: session caps, tenants and rare fields', () => {
     }
   });
 
-  it('answers a lookup at once, as get() does but with the hash as text', async () => {
-    const store = memoryStore();
-    expect(answersNow(store)).toBe(true);
-    const { session } = await create(store, 'u', { tenantId: 'acme' });
-    await store.revokeTenant!('acme', { kinds: ['api'], at: T });
-    const now = (store as SessionStore & { [getNow]: (id: string) => unknown })[getNow];
-    const { secretHash, ...fields } = (await store.get(session.id))!.session;
-    expect(now(session.id)).toEqual({ session: fields, secretHash: Buffer.from(secretHash).toString('latin1'), epochs: {}, tenantEpochs: { api: T } });
-    expect(now('AAAAAAAAAAAAAAAAAAAAAA')).toBeNull();
-  });
-
   it('counts live, revoked and expired rows per kind, a row ending now as expired', async () => {
     const store = memoryStore();
     for (let index = 0; index < 3; index++) await create(store, 'u');
@@ -353,7 +341,4 @@ describe('memoryStore options', () => {
     expect(() => memoryStore({ expiryBucketMs: 1 })).not.toThrow();
   });
 
-  it('declares that it answers in process, so the manager puts no deadline on its calls', () => {
-    expect(memoryStore().inProcess).toBe(true);
-  });
 });

@@ -9,6 +9,8 @@ import { connectIoredisCluster, connectNodeRedisCluster, freshPrefix } from '../
 import { startCluster, type LocalCluster } from '../support/redis-cluster.js';
 import { redisCli, requireRedisBinaries } from '../support/redis-server.js';
 import { describeCapabilities } from '../redis/capabilities.js';
+import { CommandLog, CONNECTION_STATE, connectedAddresses, exercise, TOUCH_INTERVAL } from '../redis/command-log.js';
+import { TestClock } from '../support/clock.js';
 
 const canStart = await requireRedisBinaries();
 
@@ -114,11 +116,9 @@ describe.skipIf(!canStart)('redis store on a 3-master Redis Cluster (127.0.0.1:7
       onTestFinished(() => sessions.close());
       const { token, session } = await sessions.create({ userId: `moved-${name}` });
       const other = await sessions.create({ userId: `moved-${name}` });
-      // With node-redis the second validation reads by MULTI/EXEC (the store knows the
-      // session's user); ioredis reads by script every time.
       for (let round = 0; round < 2; round++) expect((await sessions.validate(token)).ok).toBe(true);
       await moveSlotOf(`${prefix}{${session.id.slice(0, 3)}}:s:${session.id}`);
-      // The transaction or the script reaches the old node (MOVED); the script follows it.
+      // The script reaches the old node (MOVED); the client follows the redirect.
       expect((await sessions.validate(token)).ok).toBe(true);
       expect((await sessions.validate(token)).ok).toBe(true);
       await sessions.revoke(other.session.id);
@@ -127,4 +127,26 @@ describe.skipIf(!canStart)('redis store on a 3-master Redis Cluster (127.0.0.1:7
       expect(await sessions.validate(token)).toEqual({ ok: false, reason: 'revoked' });
     });
   }
+
+  // The app's cluster clients carry its own commands too: on every node, what the store sends
+  // through them is self-contained (scripts, and the tenant's reads on its own slot).
+  it('sends no command that changes the state of the app\'s connections, on any node (node-redis and ioredis)', async () => {
+    // The connections open now are the app's; those the store opens later are its own.
+    const logs = await Promise.all(cluster.ports.map(async (port) => CommandLog.start(port, await connectedAddresses(port))));
+    onTestFinished(() => {
+      for (const log of logs) log.stop();
+    });
+    for (const [name, client] of [
+      ['node-redis', nodeRedis],
+      ['ioredis', ioredis],
+    ] as const) {
+      const clock = new TestClock();
+      const sessions = createSessionManager({ store: redisStore({ client, prefix: freshPrefix('cstate') }), clock: clock.read, touchInterval: TOUCH_INTERVAL });
+      onTestFinished(() => sessions.close());
+      await exercise(sessions, clock, `cluster-state-${name}`);
+    }
+    const sent = (await Promise.all(logs.map((log) => log.take()))).flat();
+    expect(sent.filter((command) => CONNECTION_STATE.test(command))).toEqual([]);
+    expect(sent.filter((command) => command.startsWith('"evalsha_ro"')).length).toBeGreaterThanOrEqual(8);
+  });
 });

@@ -15,6 +15,7 @@ import { describeNotices } from './notices.js';
 import { describePrivacy } from './privacy.js';
 import { describePruning } from './pruning.js';
 import { describeRaces } from './races.js';
+import { describeSupportAccess } from './support-access.js';
 import { describeTenants } from './tenants.js';
 import { describeTextKeys } from './text-keys.js';
 
@@ -107,6 +108,7 @@ export function describeStoreConformance(
     describeFreshSignIn(context);
     describeSessionLimit(context);
     describeTenants(context);
+    describeSupportAccess(context);
     describeNotices(context);
     describeActivity(context);
     describeAccountActivity(context);

@@ -1,4 +1,3 @@
-import { getNow } from '../../get-now.js';
 import { createSessionManager } from '../../manager/index.js';
 import type { SessionStore } from '../../store.js';
 import type { StoreSuiteContext } from './context.js';
@@ -15,8 +14,7 @@ function counting(store: SessionStore): { store: SessionStore; calls: Map<string
   const proxy = new Proxy(store, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver) as unknown;
-      // The built-in memory store's synchronous read is its get().
-      const name = property === getNow ? 'get' : property;
+      const name = property;
       if (typeof value !== 'function' || typeof name !== 'string') return value;
       return (...args: unknown[]) => {
         calls.set(name, (calls.get(name) ?? 0) + 1);

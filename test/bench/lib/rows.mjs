@@ -6,7 +6,6 @@ import { STORE_LABELS } from './stores.mjs';
 const VARIANT_LABELS = {
   bare: 'bare (no session)',
   'control:hook': 'control: async hook attaching a user, no session',
-  'control:dictionary': 'control: bare behind the library\'s dictionary-mode step, no session',
   'control:budget': 'control: a hook computing for the budget\'s time (calibrated at start-up), no session',
   'lib:memory': 'this library, memory',
   'lib:redis': 'this library, Redis (node-redis)',

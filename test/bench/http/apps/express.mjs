@@ -7,39 +7,16 @@ import { USER_ID, PEER_SECRET, THIRTY_DAYS, computeFor, dist, libraryFor, peerRe
 
 /**
  * Diagnosis only (`--controls`): an async middleware that attaches a user and does nothing else;
- * and the bare app behind a middleware that puts the request and response in V8's dictionary
- * mode the way the library's middleware does, on the same V8 versions (before 13: Node 20 and
- * 22), to tell what that alone saves Express from the library's own work; and bare behind a
- * middleware that computes for the budget's time (`computeFor`).
+ * and bare behind a middleware that computes for the budget's time (`computeFor`).
  */
-export const CONTROLS = ['control:hook', 'control:dictionary', 'control:budget'];
+export const CONTROLS = ['control:hook', 'control:budget'];
 
-const FIRST = Symbol('first');
-const SECOND = Symbol('second');
-const NEEDED = Number(process.versions.v8.split('.')[0]) < 13;
-function toDictionaryMode(object) {
-  if (!NEEDED) return;
-  object[FIRST] = undefined;
-  object[SECOND] = undefined;
-  delete object[FIRST];
-  delete object[SECOND];
-}
 export const VARIANTS = ['bare', 'lib:memory', 'lib:redis', 'lib:ioredis', 'lib:postgres', 'lib:sqlite', 'express-session:memory', 'express-session:redis'];
 
 export async function createApp(variant, name) {
   const app = express();
   app.disable('x-powered-by');
   if (variant === 'bare') {
-    app.get('/api/me', (req, res) => res.json({ userId: USER_ID }));
-    app.post('/login', (req, res) => res.json({ ok: true }));
-    return { app, close: async () => {} };
-  }
-  if (variant === 'control:dictionary') {
-    app.use(function dictionaryMode(req, res, next) {
-      toDictionaryMode(req);
-      toDictionaryMode(res);
-      next();
-    });
     app.get('/api/me', (req, res) => res.json({ userId: USER_ID }));
     app.post('/login', (req, res) => res.json({ ok: true }));
     return { app, close: async () => {} };

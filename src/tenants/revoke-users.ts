@@ -1,7 +1,7 @@
 import { invalidInput, isSessionError, SessionError } from '../errors.js';
-import type { RevokeAllSessionsOptions, RevokeUserOutcome } from './api.js';
-import { checkActor, checkId } from './input.js';
-import type { Lifecycle } from './lifecycle.js';
+import type { RevokeAllSessionsOptions, RevokeUserOutcome } from '../manager/api.js';
+import { checkActor, checkId } from '../manager/input.js';
+import type { Lifecycle } from '../manager/lifecycle.js';
 
 /** Users signed out at once by `revokeUsers`: enough to overlap round trips, few enough not to flood the store. */
 const IN_FLIGHT = 16;
@@ -22,7 +22,7 @@ export async function revokeUsers(lifecycle: Lifecycle, userIds: unknown, option
   for (let start = 0; start < unique.length; start += IN_FLIGHT) {
     const batch = (unique.slice(start, start + IN_FLIGHT) as string[]).map(async (userId): Promise<RevokeUserOutcome> => {
       try {
-        const { epochs } = await lifecycle.revokeAll(userId, options);
+        const { epochs } = await lifecycle.revokeAll(userId, options, true);
         return { userId, ok: true, epochs };
       } catch (error) {
         // Bad options fail every user alike: that is the caller's error, not a result.

@@ -1,26 +1,16 @@
-import { refusal } from '../session.js';
-import { checkLookup, sessionEpoch } from '../store-answers.js';
+import { liveUntil } from '../liveness.js';
+import { isSessionId } from '../token.js';
 import type { RevocationNotice } from '../store.js';
-import type { ManagerContext } from './context.js';
+import type { SessionLiveness } from '../manager/api.js';
+import type { ManagerContext } from '../manager/context.js';
+import { idleTimeoutOf, judgeLookup, readSession } from '../manager/live-session.js';
 
 // Live sign-out of open pages: the HTTP layer's event streams hear of every revocation through
 // `watchRevocations` and then re-read their one session. The notices only say whom to re-read;
 // what decides is always the store's answer, so a lost or duplicated notice costs a read, never
 // a wrong verdict.
 
-/** What {@link SessionLiveness} says of a session that is no longer live. */
-export type EndedReason = 'revoked' | 'expired' | 'idle';
-
-/** The answer of the liveness check: live for `remaining` more ms (unless revoked before), or ended and why. */
-export type SessionLiveness = { readonly live: true; readonly remaining: number } | { readonly live: false; readonly reason: EndedReason };
-
-/** The manager's internal liveness check, keyed by a symbol so it is no part of the public API. */
-export const sessionLiveness: unique symbol = Symbol('session-revocation sessionLiveness');
-
-/** A manager with the internal liveness check (it was made by this copy of the package). */
-export interface ChecksLiveness {
-  [sessionLiveness](sessionId: string): Promise<SessionLiveness>;
-}
+type EndedReason = Extract<SessionLiveness, { live: false }>['reason'];
 
 /** The revocation feed of one manager; see `SessionManager.watchRevocations`. */
 export interface RevocationWatch {
@@ -46,7 +36,7 @@ const ENDED = {
 
 /** Builds the feed over the manager's context. The store is subscribed only while someone watches. */
 export function createRevocationWatch(context: ManagerContext): RevocationWatch {
-  const { store, config, calls } = context;
+  const { store, config } = context;
   const listeners = new Set<(notice: RevocationNotice | null) => void>();
   let unsubscribe: (() => void) | undefined;
   let closed = false;
@@ -89,16 +79,13 @@ export function createRevocationWatch(context: ManagerContext): RevocationWatch 
     },
     async liveness(sessionId) {
       context.ensureOpen();
-      const found = checkLookup(await calls.call('get', () => store.get(sessionId)), sessionId);
+      if (!isSessionId(sessionId)) return ENDED.revoked;
+      const found = await readSession(context, sessionId);
       if (found === null) return ENDED.revoked;
-      const { session, epochs, tenantEpochs } = found;
-      // Judged as validate() judges it: the user's epoch, or the tenant's when later.
-      const epoch = sessionEpoch(session, epochs, tenantEpochs, 'get');
-      const idleTimeout = config.kinds.get(session.kind)?.idleTimeout ?? 0;
       const now = config.clock();
-      const refused = refusal(session, epoch, now, idleTimeout);
+      const refused = await judgeLookup(context, found, now);
       if (refused !== undefined) return ENDED[refused];
-      const until = idleTimeout > 0 ? Math.min(session.expiresAt, session.lastUsedAt + idleTimeout) : session.expiresAt;
+      const until = liveUntil(found.session, idleTimeoutOf(config, found.session.kind));
       // A duration rather than a time: the caller's timers run on real time, not on the manager's clock.
       return { live: true, remaining: until - now };
     },

@@ -1,11 +1,10 @@
 import { SessionError } from '../errors.js';
-import { refusal } from '../session.js';
-import { checkLookup, sessionEpoch } from '../store-answers.js';
 import { isSessionId } from '../token.js';
-import type { CreatedSession, ImpersonateOptions } from './api.js';
-import type { ManagerContext } from './context.js';
-import { checkId } from './input.js';
-import type { Lifecycle } from './lifecycle.js';
+import type { CreatedSession, ImpersonateOptions } from '../manager/api.js';
+import type { ManagerContext } from '../manager/context.js';
+import { checkId } from '../manager/input.js';
+import type { Lifecycle } from '../manager/lifecycle.js';
+import { judgeLookup, readSession } from '../manager/live-session.js';
 import type { Session } from '../session.js';
 
 const MAX_TTL = 24 * 60 * 60 * 1000;
@@ -23,19 +22,13 @@ export async function impersonate(
 ): Promise<CreatedSession> {
   context.ensureOpen();
   checkId('userId', userId);
-  const { store, calls, config } = context;
   const adminId = (adminSession as { id?: unknown } | null)?.id;
   if (!isSessionId(adminId)) throw new SessionError('UNAUTHENTICATED', 'impersonate() needs the admin\'s live session, as validate() returned it.');
-  const found = checkLookup(await calls.call('get', () => store.get(adminId)), adminId);
-  const now = config.clock();
-  const admin = found?.session;
-  if (
-    admin === undefined ||
-    admin.userId !== adminSession.userId ||
-    refusal(admin, sessionEpoch(admin, found!.epochs, found!.tenantEpochs, 'get'), now, config.kinds.get(admin.kind)?.idleTimeout ?? 0) !== undefined
-  ) {
+  const found = await readSession(context, adminId);
+  if (found === null || found.session.userId !== adminSession.userId || (await judgeLookup(context, found, context.config.clock())) !== undefined) {
     throw new SessionError('UNAUTHENTICATED', 'impersonate(): the admin session is not live.');
   }
+  const admin = found.session;
   // Support access does not chain: an impersonated session cannot start another.
   if (admin.impersonatorId !== undefined) throw new SessionError('UNAUTHENTICATED', 'impersonate(): a support session cannot start another one.');
   const ttl = options.ttl;

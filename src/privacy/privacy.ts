@@ -1,11 +1,12 @@
 import { SessionError } from '../errors.js';
-import { refusal, toSession, type Session } from '../session.js';
-import { checkCount, checkRevocationState, checkUserSessions, sessionEpoch } from '../store-answers.js';
-import { listActivity } from './activity.js';
-import type { ActivityEntry, ActorOptions, ExportedDevice, ExportedSession, UserErasure, UserExport } from './api.js';
-import type { ManagerContext } from './context.js';
-import { checkId } from './input.js';
-import type { Lifecycle } from './lifecycle.js';
+import { toSession, type Session } from '../session.js';
+import { checkCount, checkRevocationState, checkUserSessions } from '../store-answers.js';
+import { listActivity } from '../activity/activity.js';
+import type { ActivityEntry, ActorOptions, ExportedDevice, ExportedSession, UserErasure, UserExport } from '../manager/api.js';
+import type { ManagerContext } from '../manager/context.js';
+import { checkId } from '../manager/input.js';
+import type { Lifecycle } from '../manager/lifecycle.js';
+import { judgeAll } from '../manager/live-session.js';
 
 // A user's data: exported for a data-access request, erased for a deletion request.
 
@@ -18,27 +19,17 @@ export async function exportUser(context: ManagerContext, userId: string): Promi
   context.ensureOpen();
   checkId('userId', userId);
   const { store, calls, config } = context;
-  const { sessions, epochs, tenantEpochs } = checkUserSessions(await calls.call('listByUser', () => store.listByUser(userId)), userId);
+  const answer = checkUserSessions(await calls.call('listByUser', () => store.listByUser(userId)), userId);
   const { denied } = checkRevocationState(await calls.call('getRevocationState', () => store.getRevocationState(userId)));
   const now = config.clock();
-  const idleTimeoutOf = (kind: string): number => config.kinds.get(kind)?.idleTimeout ?? 0;
   return {
     userId,
     exportedAt: now,
-    sessions: sessions
-      .map((record): ExportedSession => ({
-        ...withoutUndefined(toSession(record)),
-        status:
-          refusal(
-            record,
-            sessionEpoch(record, epochs, record.tenantId !== undefined && tenantEpochs !== undefined && Object.hasOwn(tenantEpochs, record.tenantId) ? tenantEpochs[record.tenantId] : undefined, 'listByUser'),
-            now,
-            idleTimeoutOf(record.kind),
-          ) ?? 'live',
-      }))
+    sessions: (await judgeAll(context, answer, now))
+      .map(({ record, refusal }): ExportedSession => ({ ...withoutUndefined(toSession(record)), status: refusal ?? 'live' }))
       .sort((a, b) => a.createdAt - b.createdAt),
     // Copied into plain objects: a store may answer prototype-free ones.
-    epochs: { ...epochs },
+    epochs: { ...answer.epochs },
     denied: { ...denied },
     activity: context.keepsActivity ? await allActivity(context, userId) : [],
     devices: context.keepsActivity ? await devicesOf(context, userId) : [],

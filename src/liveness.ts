@@ -1,0 +1,67 @@
+import { epochOf } from './store-answers.js';
+import type { Epochs, SessionRecord } from './store.js';
+
+/**
+ * The one rule for "is this stored session live at `now`?". Every path that acts on a session
+ * it read (validation, the list of devices, credential changes, re-authentication, support
+ * access, exports, live sign-out) asks this function and nothing else.
+ */
+
+/** Why a stored session is not live. */
+export type Refusal = 'expired' | 'idle' | 'revoked';
+
+/** The revocation state a row is judged against, read with it. */
+export interface RevocationFacts {
+  /** The owner's epochs (kind → ms). */
+  readonly epochs: Epochs;
+  /** The epochs of the row's tenant, when it has a tenant and the store keeps tenant epochs. */
+  readonly tenantEpochs?: Epochs | undefined;
+  /**
+   * For a support session (`impersonatorId` set): the impersonator's own epochs. A support
+   * session ends whenever its impersonator's sessions end by revocation (sign out everywhere,
+   * password reset, erasure, bulk), so the latest of these epochs counts whatever its kind.
+   * Missing for a support session means "not read": the row is refused.
+   */
+  readonly impersonatorEpochs?: Epochs | undefined;
+}
+
+/** The fields of a row that liveness is decided from. */
+export type LivenessFields = Pick<SessionRecord, 'kind' | 'tenantId' | 'createdAt' | 'expiresAt' | 'lastUsedAt' | 'revokedAt' | 'impersonatorId'>;
+
+/**
+ * Judges one row. In order: past its absolute expiry; revoked on its own; created at or before
+ * its user's or tenant's epoch of its kind; a support session whose impersonator was revoked
+ * since it began; idle for `idleTimeout` ms (0: no idle timeout).
+ * @param record - The stored row.
+ * @param facts - The epochs read with it.
+ * @param now - The present (ms).
+ * @param idleTimeout - The idle timeout of the row's kind (ms), 0 for none.
+ * @param what - The store method the facts came from, for the message of a malformed epoch.
+ * @returns Why it is not live, or `undefined` when it is.
+ */
+export function refusalOf(record: LivenessFields, facts: RevocationFacts, now: number, idleTimeout: number, what: string): Refusal | undefined {
+  // Every epoch is read (and shape-checked) before any verdict: a malformed answer is a store
+  // error whatever the row, never a refusal that hides it.
+  const userEpoch = epochOf(facts.epochs, record.kind, what);
+  const tenantEpoch = record.tenantId === undefined || facts.tenantEpochs === undefined ? 0 : epochOf(facts.tenantEpochs, record.kind, what);
+  const impersonatorEpoch = facts.impersonatorEpochs === undefined ? 0 : latestEpoch(facts.impersonatorEpochs, what);
+  if (now >= record.expiresAt) return 'expired';
+  if (record.revokedAt !== undefined || record.createdAt <= Math.max(userEpoch, tenantEpoch)) return 'revoked';
+  if (record.impersonatorId !== undefined && (facts.impersonatorEpochs === undefined || record.createdAt <= impersonatorEpoch)) return 'revoked';
+  if (idleTimeout > 0 && now - record.lastUsedAt >= idleTimeout) return 'idle';
+  return undefined;
+}
+
+/**
+ * When a live row stops being live unless revoked first: its absolute expiry, or sooner the
+ * moment it turns idle.
+ */
+export function liveUntil(record: Pick<SessionRecord, 'expiresAt' | 'lastUsedAt'>, idleTimeout: number): number {
+  return idleTimeout > 0 ? Math.min(record.expiresAt, record.lastUsedAt + idleTimeout) : record.expiresAt;
+}
+
+function latestEpoch(epochs: Epochs, what: string): number {
+  let latest = 0;
+  for (const kind of Object.keys(epochs)) latest = Math.max(latest, epochOf(epochs, kind, what));
+  return latest;
+}

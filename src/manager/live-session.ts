@@ -1,0 +1,67 @@
+import { refusalOf, type Refusal, type RevocationFacts } from '../liveness.js';
+import type { ResolvedOptions } from '../options.js';
+import { checkLookup, checkRevocationState } from '../store-answers.js';
+import type { Epochs, SessionLookup, SessionRecord, UserSessions } from '../store.js';
+import type { ManagerContext } from './context.js';
+
+// How the manager reads a session and asks the one liveness rule (src/liveness.ts) about it:
+// every path that acts on a stored session goes through here, so none can judge it otherwise.
+
+/** The idle timeout of a kind (ms), 0 when it has none. */
+export function idleTimeoutOf(config: ResolvedOptions, kind: string): number {
+  return config.kinds.get(kind)?.idleTimeout ?? 0;
+}
+
+/** Reads one session and its epochs (one store round trip), shape-checked; `null` when no row exists. */
+export async function readSession(context: ManagerContext, sessionId: string): Promise<SessionLookup | null> {
+  return checkLookup(await context.calls.call('get', () => context.store.get(sessionId)), sessionId);
+}
+
+/**
+ * Judges a row read with its epochs. A support session needs its impersonator's epochs too:
+ * one more read, for that rare kind only.
+ */
+export async function judge(context: ManagerContext, record: SessionRecord, facts: Omit<RevocationFacts, 'impersonatorEpochs'>, now: number, what: string): Promise<Refusal | undefined> {
+  const impersonatorEpochs = record.impersonatorId === undefined ? undefined : await epochsOf(context, record.impersonatorId);
+  return refusalOf(record, { ...facts, impersonatorEpochs }, now, idleTimeoutOf(context.config, record.kind), what);
+}
+
+/** {@link judge} of a lookup's row. */
+export function judgeLookup(context: ManagerContext, found: SessionLookup, now: number): Promise<Refusal | undefined> {
+  return judge(context, found.session, found, now, 'get');
+}
+
+/** A live session of `userId` by id, or `undefined` (missing, another user's, or not live at `now`). */
+export async function liveSessionOf(context: ManagerContext, userId: string, sessionId: string | undefined, now: number): Promise<SessionRecord | undefined> {
+  if (sessionId === undefined) return undefined;
+  const found = await readSession(context, sessionId);
+  if (found === null || found.session.userId !== userId) return undefined;
+  return (await judgeLookup(context, found, now)) === undefined ? found.session : undefined;
+}
+
+/**
+ * Each row of a user's list with its verdict at `now`, judged against the user's and its
+ * tenant's epochs (and, for support sessions, the impersonator's, read once per impersonator).
+ */
+export async function judgeAll(context: ManagerContext, answer: UserSessions, now: number): Promise<Array<{ record: SessionRecord; refusal: Refusal | undefined }>> {
+  const { sessions, epochs, tenantEpochs } = answer;
+  const impersonators = new Map<string, Promise<Epochs>>();
+  const verdicts = [];
+  for (const record of sessions) {
+    const ofTenant = record.tenantId === undefined || tenantEpochs === undefined || !Object.hasOwn(tenantEpochs, record.tenantId) ? undefined : tenantEpochs[record.tenantId];
+    let impersonatorEpochs: Epochs | undefined;
+    if (record.impersonatorId !== undefined) {
+      let pending = impersonators.get(record.impersonatorId);
+      if (pending === undefined) impersonators.set(record.impersonatorId, (pending = epochsOf(context, record.impersonatorId)));
+      impersonatorEpochs = await pending;
+    }
+    const refusal = refusalOf(record, { epochs, tenantEpochs: ofTenant, impersonatorEpochs }, now, idleTimeoutOf(context.config, record.kind), 'listByUser');
+    verdicts.push({ record, refusal });
+  }
+  return verdicts;
+}
+
+async function epochsOf(context: ManagerContext, userId: string): Promise<Epochs> {
+  const state = checkRevocationState(await context.calls.call('getRevocationState', () => context.store.getRevocationState(userId)));
+  return state.epochs;
+}

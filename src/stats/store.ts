@@ -1,0 +1,26 @@
+/**
+ * The statistics capability of a store, for operators (the CLI's `stats`).
+ *
+ * @module
+ */
+
+/** Counts of one kind's rows ({@link StatsStore.stats}). */
+export interface KindStats {
+  /** Rows neither revoked on their own nor past `expiresAt` (epochs not applied). */
+  readonly live: number;
+  /** Tombstones not yet past `expiresAt`. */
+  readonly revoked: number;
+  /** Rows past `expiresAt`, waiting for `prune`. */
+  readonly expired: number;
+}
+
+/** Row counts for operators. */
+export interface StatsStore {
+  /**
+   * Row counts by kind at `now`. May scan; never on a request path.
+   * @param now - The present (ms).
+   * @returns Kind to counts.
+   * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   */
+  stats(now: number): Promise<Readonly<Record<string, KindStats>>>;
+}

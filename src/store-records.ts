@@ -1,0 +1,101 @@
+/**
+ * The rows a store keeps, and the bounds the manager guarantees on what it hands a store. Read
+ * with the contract in `store.ts`.
+ *
+ * @module
+ */
+
+/** The sizes the manager guarantees for what it hands a store (characters, or bytes for `data`). */
+export const STORE_LIMITS = Object.freeze({
+  /** User, tenant and session ids. */
+  idLength: 256,
+  /** The User-Agent header, cut to this length before parsing and storing. */
+  userAgentLength: 512,
+  /** The client IP. */
+  ipLength: 64,
+  /** App data, serialised as JSON. */
+  dataBytes: 8 * 1024,
+});
+
+/**
+ * A session kind. `browser` (default), `remember` (remember-me cookie) and `api` (bearer
+ * tokens) are built in; apps may declare more in the manager's `kinds` option.
+ */
+export type SessionKind = 'browser' | 'remember' | 'api' | (string & {});
+
+/** A JSON value an app may attach to a session in `data`. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * Revocation epochs of one user: kind to timestamp (ms). A session of that kind whose
+ * `createdAt <= epoch` is revoked. A kind that is absent has never been revoked.
+ */
+export type Epochs = Readonly<Record<string, number>>;
+
+/**
+ * One stored session, as a store keeps it. The raw secret is never here: only
+ * `SHA-256(secret)`.
+ */
+export interface SessionRecord {
+  /** 22 base64url characters (16 random bytes). */
+  readonly id: string;
+  /** The owner. */
+  readonly userId: string;
+  /** The owner's tenant, when the app gave one. */
+  readonly tenantId?: string | undefined;
+  /** The session kind. */
+  readonly kind: SessionKind;
+  /** SHA-256 of the token's secret part, 32 bytes. */
+  readonly secretHash: Uint8Array;
+  /** When the session was created (ms). Always greater than the user's epoch at creation. */
+  readonly createdAt: number;
+  /** Absolute expiry (ms): `createdAt + maxAge`. Never extended by activity. */
+  readonly expiresAt: number;
+  /** Last time the session was used (ms), written at most once per touch interval. */
+  readonly lastUsedAt: number;
+  /**
+   * When the user last proved who they are on this session (ms): the sign-in, or the latest
+   * {@link SessionStore.reauthenticate}. A store that holds rows written before this field
+   * existed answers their `createdAt`.
+   */
+  readonly authenticatedAt: number;
+  /**
+   * `false` for a session-only cookie (the browser forgets it when it closes); absent means
+   * `true`. Stored so that a fresh token for the same device (after a password change) keeps
+   * the choice. The server-side expiry is the same either way.
+   */
+  readonly persistent?: boolean | undefined;
+  /** `"<browser>|<os>"`, the key of "one session per browser and OS". */
+  readonly deviceKey?: string | undefined;
+  /** Browser name, e.g. `"Chrome"`. */
+  readonly browser?: string | undefined;
+  /** Operating system name, e.g. `"Mac OS"`. */
+  readonly os?: string | undefined;
+  /** `"desktop" | "mobile" | "tablet"` or another parser-given type. */
+  readonly deviceType?: string | undefined;
+  /** The User-Agent header, capped in length by the manager. */
+  readonly userAgent?: string | undefined;
+  /** The client IP at sign-in, capped by the manager. */
+  readonly ip?: string | undefined;
+  /** App data, JSON only. */
+  readonly data?: { readonly [key: string]: JsonValue } | undefined;
+  /**
+   * Set on a support session (kind `impersonation`): the id of the person acting as the
+   * user. Stored and answered as given.
+   */
+  readonly impersonatorId?: string | undefined;
+  /** Set when this one session was revoked (sign out, replaced, revoked by id). */
+  readonly revokedAt?: number | undefined;
+  /** Why it was revoked: `sign_out`, `revoked`, `replaced`, or another event reason. */
+  readonly revokedReason?: string | undefined;
+}
+
+/**
+ * What the manager hands to {@link SessionStore.create}: a record before the epoch check. Its
+ * `authenticatedAt` is stored as given (a fresh token after a password change keeps the old
+ * session's).
+ */
+export interface NewSessionRecord extends Omit<SessionRecord, 'revokedAt' | 'revokedReason' | 'lastUsedAt' | 'expiresAt'> {
+  /** Lifetime in ms; the store sets `expiresAt = createdAt + maxAge` after adjusting `createdAt`. */
+  readonly maxAge: number;
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { notMePage } from '../../src/http/not-me-page.js';
+import { createSessionManager, memoryStore } from '../../src/index.js';
+import { fakeRequest } from '../http/fake-request.js';
+
+// "This wasn't me" ends what the device holds now: an attacker who signs in again from the same
+// browser (device replacement) or changes the password has a new session on that device, and
+// the victim's link must end it too, and say "signed out" only when something was.
+
+const ATTACKER = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+const VICTIM = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
+
+async function attacked() {
+  const sessions = createSessionManager({ store: memoryStore() });
+  const victim = await sessions.create({ userId: 'alice', userAgent: VICTIM });
+  const first = await sessions.create({ userId: 'alice', userAgent: ATTACKER });
+  const link = (await sessions.issueRevocationLink(first.session.id))!;
+  return { sessions, victim, first, link };
+}
+
+/** What the page at the link answers to its own form's POST. */
+async function pageTitle(sessions: ReturnType<typeof createSessionManager>, link: string): Promise<string> {
+  const response = await notMePage(sessions, fakeRequest({ method: 'POST', url: `/sessions/not-me?token=${encodeURIComponent(link)}` }), '/sessions/not-me');
+  return /<h1>([^<]*)<\/h1>/.exec(String(response.body))?.[1] ?? String(response.body);
+}
+
+describe('"This wasn\'t me" ends what that device holds now', () => {
+  it('after the attacker signed in again from the same browser', async () => {
+    const { sessions, victim, first, link } = await attacked();
+    const again = await sessions.create({ userId: 'alice', userAgent: ATTACKER });
+    expect(await sessions.validate(first.token)).toEqual({ ok: false, reason: 'revoked' });
+    expect(await pageTitle(sessions, link)).toBe('That device was signed out');
+    expect(await sessions.validate(again.token)).toEqual({ ok: false, reason: 'revoked' });
+    expect((await sessions.validate(victim.token)).ok).toBe(true);
+  });
+
+  it("after the attacker changed the password from that device", async () => {
+    const { sessions, victim, first, link } = await attacked();
+    const changed = await sessions.passwordChanged('alice', { currentSessionId: first.session.id });
+    expect((await sessions.validate(changed.token)).ok).toBe(true);
+    const redeemed = await sessions.redeemRevocationLink(link);
+    expect(redeemed?.revokedIds).toEqual([changed.session!.id]);
+    expect(await sessions.validate(changed.token)).toEqual({ ok: false, reason: 'revoked' });
+    expect((await sessions.validate(victim.token)).ok).toBe(false);
+  });
+
+  it('names the session it ended, and says so plainly when the device had nothing live left', async () => {
+    const { sessions, first, link } = await attacked();
+    await sessions.revoke(first.session.id);
+    expect(await pageTitle(sessions, link)).toBe('That device was already signed out');
+    const fresh = await attacked();
+    expect((await fresh.sessions.redeemRevocationLink(fresh.link))?.revokedIds).toEqual([fresh.first.session.id]);
+  });
+});
