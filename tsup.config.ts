@@ -3,6 +3,7 @@ import { defineConfig } from 'tsup';
 /** One entry per subpath export; every entry shares chunks so each class exists once. */
 export const entries = {
   index: 'src/index.ts',
+  store: 'src/store.ts',
   http: 'src/http/index.ts',
   testing: 'src/testing/index.ts',
   redis: 'adapters/redis/index.ts',

@@ -36,6 +36,7 @@ export type {
   RevokeTenantResult,
   RevokeTenantSessionsOptions,
   RevokeUserOutcome,
+  SessionLiveness,
   SessionManager,
   SignOutResult,
   UserErasure,
@@ -76,29 +77,5 @@ export type {
   IssueAccessTokenOptions,
   KeyLike,
 } from './access-tokens/index.js';
-export { STORE_LIMITS } from './store.js';
-export type {
-  ActivityRecord,
-  CreateOptions,
-  CreateResult,
-  Epochs,
-  KindStats,
-  KnownDevice,
-  ListActivityOptions,
-  JsonValue,
-  NewSessionRecord,
-  PruneOptions,
-  RevocationLinkRecord,
-  RevocationNotice,
-  RevocationState,
-  RevokeAllOptions,
-  RevokeOptions,
-  RevokeOthersOptions,
-  RevokeTenantOptions,
-  SessionKind,
-  SessionLimit,
-  SessionLookup,
-  SessionRecord,
-  SessionStore,
-  UserSessions,
-} from './store.js';
+// What a store author names (records, options, capabilities) is in `session-revocation/store`.
+export type { SessionStore } from './store.js';

@@ -47,7 +47,13 @@
  * **Records.** The rows and their bounds are in `store-records.ts` (`SessionRecord`,
  * `STORE_LIMITS`: a store with fixed-width columns sizes them from these numbers).
  *
- * @module
+ * @example
+ * ```ts
+ * import type { SessionStore } from 'session-revocation/store';
+ * export const myStore = (options: MyStoreOptions): SessionStore => ({ ... });
+ * ```
+ *
+ * @module session-revocation/store
  */
 import type { ActivityRecord, ActivityStore } from './activity/store.js';
 import type { PublishingStore } from './live-events/store.js';
@@ -321,10 +327,24 @@ export interface CoreSessionStore {
  * A store: the core contract, and whichever optional capabilities it has (the manager checks
  * for them; a feature whose capability is missing refuses with `INVALID_CONFIGURATION`).
  */
-export interface SessionStore
-  extends CoreSessionStore,
-    Partial<TenantStore>,
-    Partial<ActivityStore>,
-    Partial<RevocationLinkStore>,
-    Partial<PublishingStore>,
-    Partial<StatsStore> {}
+// Each optional member is spelled out (not `Partial<...>`) so its documentation travels with it.
+export interface SessionStore extends CoreSessionStore {
+  /** {@inheritDoc session-revocation/store!TenantStore.revokeTenant} */
+  revokeTenant?: TenantStore['revokeTenant'];
+  /** {@inheritDoc session-revocation/store!ActivityStore.appendActivity} */
+  appendActivity?: ActivityStore['appendActivity'];
+  /** {@inheritDoc session-revocation/store!ActivityStore.listActivity} */
+  listActivity?: ActivityStore['listActivity'];
+  /** {@inheritDoc session-revocation/store!ActivityStore.rememberDevice} */
+  rememberDevice?: ActivityStore['rememberDevice'];
+  /** {@inheritDoc session-revocation/store!ActivityStore.listDevices} */
+  listDevices?: ActivityStore['listDevices'];
+  /** {@inheritDoc session-revocation/store!RevocationLinkStore.saveRevocationLink} */
+  saveRevocationLink?: RevocationLinkStore['saveRevocationLink'];
+  /** {@inheritDoc session-revocation/store!RevocationLinkStore.consumeRevocationLink} */
+  consumeRevocationLink?: RevocationLinkStore['consumeRevocationLink'];
+  /** {@inheritDoc session-revocation/store!PublishingStore.subscribe} */
+  subscribe?: PublishingStore['subscribe'];
+  /** {@inheritDoc session-revocation/store!StatsStore.stats} */
+  stats?: StatsStore['stats'];
+}

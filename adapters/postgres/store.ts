@@ -46,21 +46,21 @@ import {
 /** A {@link SessionStore} on PostgreSQL, with the migration that creates its tables. */
 export interface PostgresStore extends SessionStore {
   // The optional capabilities of the contract, which this store always has.
-  /** {@inheritDoc session-revocation!SessionStore.revokeTenant} */
+  /** {@inheritDoc session-revocation/store!TenantStore.revokeTenant} */
   revokeTenant(tenantId: string, options: RevokeTenantOptions): Promise<Epochs>;
-  /** {@inheritDoc session-revocation!SessionStore.appendActivity} */
+  /** {@inheritDoc session-revocation/store!ActivityStore.appendActivity} */
   appendActivity(entries: readonly ActivityRecord[]): Promise<void>;
-  /** {@inheritDoc session-revocation!SessionStore.listActivity} */
+  /** {@inheritDoc session-revocation/store!ActivityStore.listActivity} */
   listActivity(userId: string, options: ListActivityOptions): Promise<readonly ActivityRecord[]>;
-  /** {@inheritDoc session-revocation!SessionStore.rememberDevice} */
+  /** {@inheritDoc session-revocation/store!ActivityStore.rememberDevice} */
   rememberDevice(userId: string, deviceHash: string, at: number): Promise<number | null>;
-  /** {@inheritDoc session-revocation!SessionStore.listDevices} */
+  /** {@inheritDoc session-revocation/store!ActivityStore.listDevices} */
   listDevices(userId: string): Promise<readonly KnownDevice[]>;
-  /** {@inheritDoc session-revocation!SessionStore.saveRevocationLink} */
+  /** {@inheritDoc session-revocation/store!RevocationLinkStore.saveRevocationLink} */
   saveRevocationLink(link: RevocationLinkRecord): Promise<void>;
-  /** {@inheritDoc session-revocation!SessionStore.consumeRevocationLink} */
+  /** {@inheritDoc session-revocation/store!RevocationLinkStore.consumeRevocationLink} */
   consumeRevocationLink(id: string, secretHash: Uint8Array, now: number): Promise<RevocationLinkRecord | null>;
-  /** {@inheritDoc session-revocation!SessionStore.stats} */
+  /** {@inheritDoc session-revocation/store!StatsStore.stats} */
   stats(now: number): Promise<Readonly<Record<string, KindStats>>>;
   /**
    * Creates or upgrades the schema, tables, indexes and the sign-in function. Idempotent, and

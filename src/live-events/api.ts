@@ -9,7 +9,19 @@ import type { RevocationNotice } from './store.js';
  * The answer of {@link SessionManager.liveness}: live for `remaining` more ms (unless revoked
  * before), or ended and why (`revoked`, `expired`, `idle`).
  */
-export type SessionLiveness = { readonly live: true; readonly remaining: number } | { readonly live: false; readonly reason: 'revoked' | 'expired' | 'idle' };
+export type SessionLiveness =
+  | {
+      /** Live now. */
+      readonly live: true;
+      /** Ms until it expires or turns idle, unless revoked before. */
+      readonly remaining: number;
+    }
+  | {
+      /** Not live. */
+      readonly live: false;
+      /** Why it ended. */
+      readonly reason: 'revoked' | 'expired' | 'idle';
+    };
 
 /** Live sign-out: the manager methods the live sign-out stream stands on. */
 export interface LiveEventActions {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createSessionManager, memoryStore, SessionError, type RevocationNotice, type SessionStore } from '../../src/index.js';
+import { createSessionManager, memoryStore, SessionError, type SessionStore } from '../../src/index.js';
+import type { RevocationNotice } from '../../src/store.js';
 
 /** A memory store whose publication the test drives, counting its subscribers. */
 function publishingStore() {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisStore } from '../../adapters/redis/index.js';
-import type { NewSessionRecord, SessionStore } from '../../src/index.js';
+import type { NewSessionRecord, SessionStore } from '../../src/store.js';
 import { connectNodeRedis, deleteRunKeys, freshPrefix } from '../support/redis-clients.js';
 import { requireService } from '../support/services.js';
 

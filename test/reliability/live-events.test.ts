@@ -5,7 +5,8 @@ import { runInNewContext } from 'node:vm';
 import express from 'express';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { sessionMiddleware, sessionRoutes } from '../../adapters/express/index.js';
-import { createSessionManager, memoryStore, type RevocationNotice, type SessionStore } from '../../src/index.js';
+import { createSessionManager, memoryStore, type SessionStore } from '../../src/index.js';
+import type { RevocationNotice } from '../../src/store.js';
 import { listen } from '../frameworks/listen.js';
 import { record } from './support/figures.js';
 
