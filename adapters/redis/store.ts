@@ -1,31 +1,18 @@
 import { invalidInput, SessionError } from '../../src/errors.js';
-import type { ActivityRecord, Epochs, KindStats, NewSessionRecord, SessionLimit, SessionRecord, SessionStore } from '../../src/store.js';
+import type { Epochs, SessionRecord, SessionStore } from '../../src/store.js';
+import { activityArgs, activityCapability, activityDue, revocationLinkCapability, statsCapability } from './capabilities.js';
 import { createDriver } from './driver.js';
-import { decodeActivity, decodeEpochs, decodeSession, encodeActivity, encodeFields, list, numeric, pairs, text } from './codec.js';
-import { malformedReply, withTimeout } from './errors.js';
-import { bucketOfSession, bucketOfUser, createLayout, type ActivityKeys } from './layout.js';
+import { decodeEpochs, decodeSession, list, numeric, pairs, text } from './codec.js';
+import { withTimeout } from './errors.js';
+import { bucketOfSession, bucketOfUser, createLayout } from './layout.js';
 import { createNotices, tenantMessage } from './notices.js';
 import { resolveOptions, type RedisStoreOptions } from './options.js';
 import { markDue, prune, type DueMark, type PruneContext } from './prune.js';
 import { createDurableRunner, createScriptRunner } from './scripts/run.js';
-import { createScript, reauthenticateScript, revokeScript, tenantMarkScript, touchScript } from './scripts/sessions.js';
+import { reauthenticateScript, revokeScript, touchScript } from './scripts/sessions.js';
 import { createSessionReader, flatHash } from './read-session.js';
-import {
-  appendActivityScript,
-  consumeLinkScript,
-  eraseUserScript,
-  indexLinkScript,
-  listActivityScript,
-  listDevicesScript,
-  listScript,
-  raiseEpochsScript,
-  rememberDeviceScript,
-  revocationStateScript,
-  revokeOthersScript,
-  saveLinkScript,
-  statsScript,
-  tenantsOfScript,
-} from './scripts/users.js';
+import { createSignIn } from './sign-in.js';
+import { eraseUserScript, listScript, raiseEpochsScript, revocationStateScript, revokeOthersScript, tenantsOfScript } from './scripts/users.js';
 
 /**
  * A session store in Redis, for apps that run more than one instance. Takes a client the app
@@ -151,129 +138,12 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
     const key = layout.tenant(tenantId).epochs;
     return decodeEpochs(flatHash(await command(key, ['HGETALL', key])));
   };
-  // The activity arguments every writing script takes: id, JSON, at ("" id for none).
-  const activityArgs = (entry: ActivityRecord | undefined): string[] => {
-    if (entry === undefined) return ['', '', ''];
-    checkActivity(entry);
-    return [entry.id, encodeActivity(entry), String(entry.at)];
-  };
-  // The prune queues learn about an owner's activity after the write, like every other queue.
-  const activityDue = (owner: ActivityKeys, entry: ActivityRecord | undefined): DueMark | undefined =>
-    entry === undefined ? undefined : { bucket: owner.bucket, score: entry.at, lane: 'activity' };
-  const ownerOf = (entry: ActivityRecord): ActivityKeys => {
-    if (entry.userId !== undefined) return layout.user(bucketOfUser(entry.userId), entry.userId).activity;
-    if (entry.tenantId !== undefined) return layout.tenant(entry.tenantId);
-    throw invalidInput('An activity entry needs a userId or a tenantId.');
-  };
-  const readActivity = async (owner: ActivityKeys, limit: number, before: string | undefined): Promise<ActivityRecord[]> => {
-    const reply = await run(listActivityScript, [`${owner.base}a`, `${owner.base}A`], [before === undefined ? '+' : `(${before}`, String(limit)]);
-    return list(reply, 'listActivity').map((entry) => decodeActivity(entry));
-  };
+
+  const capabilities = { run, layout, noteDue, command };
 
   return {
     callTimeout: resolved.commandTimeout + (resolved.durability?.timeout ?? 0),
-    async create(record, createOptions) {
-      checkRecord(record);
-      const { denyUntil, limit, activity } = createOptions;
-      if (limit !== undefined) checkLimit(limit);
-      const bucket = bucketOfUser(record.userId);
-      if (bucketOfSession(record.id) !== bucket) {
-        throw invalidInput('A Redis session id must start with sessionIdPrefix(userId) so it lives on its user\'s slot.');
-      }
-      const user = layout.user(bucket, record.userId);
-      const tenant = record.tenantId === undefined ? undefined : layout.tenant(record.tenantId);
-      const written = activityArgs(activity);
-      // The entries derived for replaced and evicted sessions share these fields.
-      const derived = activity === undefined ? '' : `${JSON.stringify({ userId: activity.userId, tenantId: activity.tenantId, type: 'session.revoked', at: activity.at }).slice(1, -1)},`;
-      // On a single server the script reads and raises the tenant's epoch and mark itself. On a
-      // cluster it cannot reach the tenant's slot: the epoch is read before, and the mark raised
-      // after, the insert (see tenantMarkScript for why that order keeps semantics 11).
-      let tenantSource = '';
-      const given = Object.create(null) as Record<string, Epochs>;
-      if (tenant !== undefined && !clustered) tenantSource = 'k';
-      if (tenant !== undefined && clustered) {
-        given[record.tenantId!] = await readTenantEpochs(record.tenantId!);
-        tenantSource = String(given[record.tenantId!]![record.kind] ?? 0);
-      }
-      const sameSlot = tenant !== undefined && !clustered;
-      const signIn = async (): Promise<readonly unknown[]> =>
-        list(
-          await durable.runSignIn(
-            createScript,
-            [
-              layout.session(bucket, record.id),
-              user.index,
-              user.epochs,
-              user.marks,
-              record.deviceKey === undefined ? user.index : user.device(record.kind, record.deviceKey),
-              layout.queue(bucket),
-              layout.activityQueue(bucket),
-              sameSlot ? tenant.epochs : user.epochs,
-              sameSlot ? tenant.marks : user.marks,
-            ],
-            [
-              record.id,
-              record.userId,
-              record.kind,
-              String(record.createdAt),
-              String(record.maxAge),
-              createOptions.replaceDevice ? '1' : '0',
-              denyUntil === undefined ? '' : String(denyUntil),
-              record.deviceKey === undefined ? '' : '1',
-              layout.sessionPrefix(bucket),
-              layout.userPrefix(bucket),
-              layout.channel,
-              String(record.authenticatedAt),
-              limit === undefined ? '' : String(limit.max),
-              limit?.onLimit === 'refuse' ? '1' : '',
-              limit === undefined ? '' : String(limit.idleBefore),
-              tenantSource,
-              record.tenantId ?? '',
-              crossSlot,
-              ...written,
-              derived,
-              JSON.stringify(given),
-              ...encodeFields(record),
-            ],
-            // A sign-in that replaced or evicted a session is a revocation: it must hold like one.
-            (raw) => Array.isArray(raw) && [raw[3], raw[4]].some((ids) => Array.isArray(ids) && ids.length > 0),
-          ),
-          'create',
-        );
-      // Device replacement and the cap judge the user's other rows, whose tenants may differ
-      // from this sign-in's (or be there when it has none). On a cluster the script cannot read
-      // their epochs: it names the ones it met and were not given, before writing anything, and
-      // runs again with them (a tenant revoked in between only keeps a dead row dead). Rows
-      // that keep naming new tenants (each retry reads what the last one named) give up after a few.
-      let reply = await signIn();
-      for (let retries = 0; numeric(reply[0], 'create') === 3; retries++) {
-        if (retries === 3) throw new SessionError('STORE_UNAVAILABLE', 'The user\'s sessions kept changing tenants during the sign-in: try again.');
-        const missing = list(reply[1], 'create').map((id) => text(id, 'create'));
-        if (missing.length === 0) throw malformedReply('create');
-        for (const [index, epochs] of (await Promise.all(missing.map(readTenantEpochs))).entries()) given[missing[index]!] = epochs;
-        reply = await signIn();
-      }
-      const outcome = numeric(reply[0], 'create');
-      if (outcome === 0) throw invalidInput('A session with this id already exists.');
-      if (outcome === 2) throw new SessionError('SESSION_LIMIT', 'The session limit of this user and kind is reached.');
-      const createdAt = numeric(reply[1], 'create');
-      const expiresAt = numeric(reply[2], 'create');
-      const replacedIds = list(reply[3], 'create').map((id) => text(id, 'create'));
-      const evictedIds = list(reply[4], 'create').map((id) => text(id, 'create'));
-      if (tenant !== undefined && clustered) await run(tenantMarkScript, [tenant.marks], [record.kind, String(createdAt), String(expiresAt)]);
-      const revoked = replacedIds.length > 0 || evictedIds.length > 0;
-      noteDue(due(bucket, revoked && denyUntil !== undefined ? Math.min(expiresAt, denyUntil) : expiresAt), activityDue(user.activity, activity));
-      const { maxAge: _maxAge, persistent, ...fields } = record;
-      const session: SessionRecord = {
-        ...fields,
-        secretHash: Buffer.from(record.secretHash),
-        createdAt,
-        expiresAt,
-        lastUsedAt: createdAt,
-        persistent: persistent === false ? false : undefined,
-      };
-      return { session, replacedIds, evictedIds };
-    },
+    create: createSignIn({ layout, durable, run, readTenantEpochs, noteDue, clustered, crossSlot }),
 
     get: readSession,
 
@@ -441,119 +311,9 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
 
     prune: (pruneOptions) => prune(pruning, pruneOptions),
 
-    async appendActivity(entries) {
-      // One script per owner (a cluster cannot write two slots at once); a single entry, the
-      // usual case, is one step.
-      const byOwner = new Map<string, { owner: ActivityKeys; args: string[]; entries: ActivityRecord[] }>();
-      for (const entry of entries) {
-        // An entry about nobody has no owner to be listed under: nothing to keep.
-        if (entry.userId === undefined && entry.tenantId === undefined) continue;
-        const owner = ownerOf(entry);
-        const group = byOwner.get(owner.base) ?? { owner, args: [owner.base, owner.owner], entries: [] };
-        group.args.push(...activityArgs(entry));
-        group.entries.push(entry);
-        byOwner.set(owner.base, group);
-      }
-      await Promise.all(
-        [...byOwner.values()].map(async ({ owner, args, entries: written }) => {
-          await run(appendActivityScript, [layout.activityQueue(owner.bucket)], args);
-          noteDue({ bucket: owner.bucket, score: Math.min(...written.map((entry) => entry.at)), lane: 'activity' });
-        }),
-      );
-    },
-
-    async listActivity(userId, listOptions) {
-      const { limit, before, tenantId } = listOptions;
-      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw invalidInput('limit must be a whole number from 1 to 1000.');
-      if (before !== undefined) checkActivityId(before);
-      // The tenant's entries are on another slot on a cluster: two reads, at the same time.
-      const pages = await Promise.all([
-        readActivity(layout.user(bucketOfUser(userId), userId).activity, limit, before),
-        ...(tenantId === undefined ? [] : [readActivity(layout.tenant(tenantId), limit, before)]),
-      ]);
-      // Ids are ASCII: JavaScript's string order is their byte order.
-      return pages
-        .flat()
-        .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
-        .slice(0, limit);
-    },
-
-    async rememberDevice(userId, deviceHash, at) {
-      if (!Number.isFinite(at)) throw invalidInput('at must be a finite number.');
-      const bucket = bucketOfUser(userId);
-      const user = layout.user(bucket, userId);
-      const previous = await run(rememberDeviceScript, [user.devices, layout.deviceQueue(bucket)], [deviceHash, String(at), user.activity.owner]);
-      noteDue({ bucket, score: at, lane: 'devices' });
-      return previous === null || previous === undefined || previous === false ? null : numeric(previous, 'rememberDevice');
-    },
-
-    async listDevices(userId) {
-      const user = layout.user(bucketOfUser(userId), userId);
-      return [...pairs(await run(listDevicesScript, [user.devices], []), 'listDevices')].map(([deviceHash, lastSeenAt]) => ({
-        deviceHash,
-        lastSeenAt: numeric(lastSeenAt, 'listDevices'),
-      }));
-    },
-
-    async saveRevocationLink(link) {
-      const key = layout.link(link.id);
-      if (key === undefined) throw invalidInput('A revocation link id must be 3 to 64 base64url characters.');
-      if (!Number.isFinite(link.expiresAt)) throw invalidInput('expiresAt must be a finite number.');
-      const bucket = bucketOfSession(link.id)!;
-      const user = layout.user(bucketOfUser(link.userId), link.userId);
-      await run(indexLinkScript, [user.links], [link.id, String(link.expiresAt)]);
-      const saved = await run(
-        saveLinkScript,
-        [key, layout.queue(bucket)],
-        [Buffer.from(link.secretHash).toString('base64'), link.userId, link.sessionId, String(link.expiresAt), link.id],
-      );
-      if (numeric(saved, 'saveRevocationLink') === 0) throw invalidInput('A revocation link with this id already exists.');
-      noteDue(due(bucket, link.expiresAt));
-    },
-
-    async consumeRevocationLink(id, secretHash, now) {
-      const key = layout.link(id);
-      if (key === undefined) return null;
-      const reply = await run(consumeLinkScript, [key], [Buffer.from(secretHash).toString('base64'), String(now)]);
-      if (reply === null || reply === undefined || reply === false) return null;
-      const [hashed, userId, sessionId, expiresAt] = list(reply, 'consumeRevocationLink');
-      return {
-        id,
-        secretHash: Buffer.from(text(hashed, 'consumeRevocationLink'), 'base64'),
-        userId: text(userId, 'consumeRevocationLink'),
-        sessionId: text(sessionId, 'consumeRevocationLink'),
-        expiresAt: numeric(expiresAt, 'consumeRevocationLink'),
-      };
-    },
-
-    async stats(now) {
-      const counts = new Map<string, { live: number; revoked: number; expired: number }>();
-      const { due } = layout.directory;
-      // Every bucket holding a session row has its row in its queue, so it is in the directory.
-      for (let start = 0; ; start += STATS_PAGE) {
-        const buckets = list(await command(due, ['ZRANGE', due, String(start), String(start + STATS_PAGE - 1)]), 'stats').map((bucket) => text(bucket, 'stats'));
-        for (let wave = 0; wave < buckets.length; wave += STATS_CONCURRENCY) {
-          const replies = await Promise.all(
-            buckets.slice(wave, wave + STATS_CONCURRENCY).map((bucket) => run(statsScript, [layout.queue(bucket)], [String(now), layout.sessionPrefix(bucket)])),
-          );
-          for (const reply of replies) {
-            const items = list(reply, 'stats');
-            for (let index = 0; index + 3 < items.length; index += 4) {
-              const kind = text(items[index], 'stats');
-              const count = counts.get(kind) ?? { live: 0, revoked: 0, expired: 0 };
-              count.live += numeric(items[index + 1], 'stats');
-              count.revoked += numeric(items[index + 2], 'stats');
-              count.expired += numeric(items[index + 3], 'stats');
-              counts.set(kind, count);
-            }
-          }
-        }
-        if (buckets.length < STATS_PAGE) break;
-      }
-      const result = Object.create(null) as Record<string, KindStats>;
-      for (const [kind, count] of counts) result[kind] = count;
-      return result;
-    },
+    ...activityCapability(capabilities),
+    ...revocationLinkCapability(capabilities),
+    ...statsCapability(capabilities),
 
     subscribe(listener, onResync) {
       if (closed) throw new SessionError('CLOSED', 'The Redis session store was closed.');
@@ -570,33 +330,4 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
       await notices.close();
     },
   };
-}
-
-// stats(): directory entries read per page, and buckets counted at once.
-const STATS_PAGE = 1_000;
-const STATS_CONCURRENCY = 64;
-
-// Activity ids go into Lua-built JSON and are ordered byte by byte: the manager's shape only.
-const ACTIVITY_ID = /^[0-9A-Za-z._-]{1,64}$/;
-
-function checkActivityId(id: string): void {
-  if (typeof id !== 'string' || !ACTIVITY_ID.test(id)) throw invalidInput('An activity id is 1 to 64 characters of [0-9A-Za-z._-].');
-}
-
-function checkActivity(entry: ActivityRecord): void {
-  checkActivityId(entry.id);
-  if (!Number.isFinite(entry.at)) throw invalidInput('An activity entry needs a finite at.');
-}
-
-// Numbers go to Lua as text; a NaN would only surface there as an obscure script error.
-function checkRecord(record: NewSessionRecord): void {
-  if (!Number.isFinite(record.createdAt) || !Number.isFinite(record.authenticatedAt) || !Number.isFinite(record.maxAge) || record.maxAge <= 0) {
-    throw invalidInput('createdAt, authenticatedAt and maxAge must be finite numbers, maxAge above 0.');
-  }
-}
-
-function checkLimit(limit: SessionLimit): void {
-  if (!Number.isInteger(limit.max) || limit.max < 1 || !Number.isFinite(limit.idleBefore)) {
-    throw invalidInput('A session limit needs a whole max of at least 1 and a finite idleBefore.');
-  }
 }
