@@ -91,6 +91,13 @@ export interface PostgresStore extends SessionStore {
  * `pool_mode = transaction`), pass `preparedStatements: false` and `listen: { pool }` or
  * `listen: false`.
  *
+ * `eraseUser` deletes the user's rows in one transaction: from then on no query, replica or
+ * logical backup taken afterwards returns them. Their bytes stay in the table's pages as dead
+ * tuples until `VACUUM` (or autovacuum) reclaims the space, and in the WAL and physical backups
+ * until those are recycled: the store owns neither the server nor its backups, so it promises
+ * no more. Where a deletion request needs the bytes gone, run `VACUUM` on the store's tables
+ * after erasing and expire WAL archives and base backups on your retention schedule.
+ *
  * @param options - The app's `pg.Pool` or postgres.js client, and optionally schema, table,
  * statement timeout, prepared statements, LISTEN.
  * @returns A {@link PostgresStore}. Call `migrate()` once at startup (or apply `schema.sql`).

@@ -50,6 +50,13 @@ import { eraseUserScript, listScript, raiseEpochsScript, revocationStateScript, 
  *   lost, so once it delivers again the store calls `onResync` and the manager drops its whole
  *   cache. Without a subscription, `epochCacheTtl` bounds the staleness.
  * - Requires Redis 7.0 or later (PEXPIRETIME, ZADD GT/LT).
+ * - `eraseUser` deletes the user's keys: from then on no command, replica or snapshot taken
+ *   afterwards returns them, and Redis frees their memory. Persistence files are the
+ *   server's, not the store's: an RDB snapshot taken before the erase keeps the user until it
+ *   is replaced, and an append-only file keeps the writes that created the keys until it is
+ *   rewritten (`BGREWRITEAOF`, or the automatic rewrite). Where a deletion request needs the
+ *   bytes gone, rewrite the AOF (and take a new snapshot) after erasing, and expire older
+ *   snapshots and backups on your retention schedule.
  * - Connections: on the app's client the store sends only self-contained commands (scripts,
  *   and a few plain reads, deletes and `PUBLISH`), never one that changes the
  *   connection's state (`MULTI`/`EXEC`, `WATCH`, `SELECT`, `CLIENT`), and it never holds back

@@ -183,8 +183,8 @@ export function ensureSchema(db: BetterSqlite3.Database, names: TableNames): voi
 /**
  * Settings for a file the store opened itself: WAL lets readers go on while one process
  * writes, and `synchronous = NORMAL` is durable across application crashes in WAL (only a
- * power loss may drop the last commits) while sparing an fsync per write. In-memory
- * databases have no WAL.
+ * power loss may drop the last commits) while sparing an fsync per write; `secure_delete`
+ * zeroes what a delete frees. In-memory databases have no WAL and no file to copy.
  *
  * Switching a new file to WAL upgrades a read lock to an exclusive one. When several
  * processes open the same new file at once, SQLite answers `SQLITE_BUSY` at once instead of
@@ -193,6 +193,9 @@ export function ensureSchema(db: BetterSqlite3.Database, names: TableNames): voi
  */
 export async function configureOwnedDatabase(db: BetterSqlite3.Database, busyTimeout: number): Promise<void> {
   if (db.memory) return;
+  // Deleted rows are overwritten with zeros, not left in free space: an erased user stays
+  // unreadable in a copy of the file (the WAL is checkpointed after an erase).
+  db.pragma('secure_delete = ON');
   const deadline = Date.now() + busyTimeout;
   for (let attempt = 0; ; attempt++) {
     try {

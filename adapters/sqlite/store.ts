@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { SessionError } from '../../src/errors.js';
 import type { SessionStore } from '../../src/store.js';
 import { openDatabase } from './driver.js';
+import { checkpointAfterErase, scrubsErasedBytes } from './erasure.js';
 import { toSessionError } from './errors.js';
 import { createOperations, type Operations } from './operations.js';
 import { DEFAULT_BUSY_TIMEOUT, resolveOptions, type SqliteStoreOptions } from './options.js';
@@ -37,9 +38,10 @@ import { prepareStatements } from './statements.js';
  *   `limit` of the entries (with `activityBefore`), devices (with `devicesBefore`) and expired
  *   links together, oldest first through an index, in one short write transaction.
  * - Opening a file itself, it switches the file to WAL (readers never wait for a writer) with
- *   `synchronous = NORMAL`, and sets the busy timeout. With `database`, the connection is the
- *   app's: the store changes none of its settings except `busy_timeout` when `busyTimeout`
- *   is given. Enable WAL on it yourself when several processes share the file.
+ *   `synchronous = NORMAL`, turns on `secure_delete`, and sets the busy timeout. With
+ *   `database`, the connection is the app's: the store changes none of its settings except
+ *   `busy_timeout` when `busyTimeout` is given. Enable WAL on it yourself when several
+ *   processes share the file.
  * - Prepares its statements once. Each call is one statement or one transaction (writes take
  *   the write lock up front with `BEGIN IMMEDIATE`); validation is one indexed read. The
  *   session cap (`maxSessions`) is counted, enforced and the new session inserted in one such
@@ -59,10 +61,17 @@ import { prepareStatements } from './statements.js';
  * - No cross-process notifications: access-token verification in another process sees a
  *   revocation (of a user or of a tenant) when its `epochCacheTtl` runs out. Cookie sessions
  *   read the store on every request, so they are refused at once.
- * - `eraseUser` deletes rows; like any SQLite delete, their bytes may stay in the file's free
- *   pages and in the WAL until SQLite reuses them. Where the bytes themselves must go, turn
- *   on `PRAGMA secure_delete` on the connection (pass your own `database`) and checkpoint
- *   the WAL (`PRAGMA wal_checkpoint(TRUNCATE)`) after the erase.
+ * - Erased means unreadable from a copy of the file: on a file the store opened, deletes
+ *   overwrite the freed bytes with zeros (`secure_delete`), and `eraseUser` checkpoints the
+ *   WAL into the file and truncates it (`wal_checkpoint(TRUNCATE)`) after deleting, so the
+ *   user's device, IP and session ids are neither in the `.db` nor in the `-wal` file. The
+ *   checkpoint waits up to `busyTimeout` for readers of other connections still on the old
+ *   WAL; if they outlast it, `eraseUser` rejects with `STORE_UNAVAILABLE` (the rows are
+ *   deleted; calling it again completes it). With `database`, the store never turns
+ *   `secure_delete` on (a setting of your connection): turn it on yourself and `eraseUser`
+ *   checkpoints the same way; left off, the deleted rows' bytes may stay in the file's free
+ *   pages and in the WAL until SQLite reuses them. Backups taken before the erase are yours
+ *   to expire.
  * - During a rolling upgrade from version 2, the processes still on version 2 neither see
  *   tenant epochs nor write activity, their sign-ins do not raise a tenant's high-water mark,
  *   and their `eraseUser` leaves the user's activity, devices and links: revoke tenants and
@@ -137,7 +146,13 @@ export function sqliteStore(options: SqliteStoreOptions): SessionStore {
     revokeTenant: (tenantId, revokeOptions) => run((ops) => ops.revokeTenant(tenantId, revokeOptions)),
     listByUser: (userId) => run((ops) => ops.listByUser(userId)),
     getRevocationState: (userId, tenantId) => run((ops) => ops.getRevocationState(userId, tenantId)),
-    eraseUser: (userId) => run((ops) => ops.eraseUser(userId)),
+    eraseUser: (userId) =>
+      run((ops) => {
+        const deleted = ops.eraseUser(userId);
+        // After the commit: a checkpoint cannot run inside a transaction.
+        if (scrubsErasedBytes(db, owned)) checkpointAfterErase(db);
+        return deleted;
+      }),
     prune: (pruneOptions) => run((ops) => ops.prune(pruneOptions)),
     appendActivity: (entries) => run((ops) => ops.appendActivity(entries)),
     listActivity: (userId, listOptions) => run((ops) => ops.listActivity(userId, listOptions)),

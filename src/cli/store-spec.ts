@@ -1,4 +1,5 @@
 import { usageError } from './failure.js';
+import { redactLocation } from './redact.js';
 
 /** What `--store` names: where the sessions are. */
 export type StoreSpec =
@@ -22,10 +23,10 @@ export function parseStoreSpec(value: string | undefined): StoreSpec {
   }
   const scheme = /^([a-z]+):\/\//.exec(value)?.[1];
   if (scheme === 'redis' || scheme === 'rediss' || scheme === 'postgres' || scheme === 'postgresql') {
-    if (!URL.canParse(value)) throw usageError(`--store ${redact(value)} is not a valid URL`);
+    if (!URL.canParse(value)) throw usageError(`--store ${redactLocation(value)} is not a valid URL`);
     return { type: scheme.startsWith('redis') ? 'redis' : 'postgres', url: value };
   }
-  throw usageError(`--store must be ${SHAPES}, not "${redact(value)}"`);
+  throw usageError(`--store must be ${SHAPES}, not "${redactLocation(value)}"`);
 }
 
 /** The store for messages: a URL's password never reaches a terminal or a log. */
@@ -36,13 +37,6 @@ export function describeStore(spec: StoreSpec): string {
     case 'sqlite':
       return `sqlite:${spec.filename}`;
     default:
-      return redact(spec.url);
+      return redactLocation(spec.url);
   }
-}
-
-function redact(value: string): string {
-  if (!URL.canParse(value)) return value.replace(/\/\/[^@/]*@/, '//***@');
-  const url = new URL(value);
-  if (url.password !== '') url.password = '***';
-  return url.toString();
 }

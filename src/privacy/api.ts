@@ -64,6 +64,9 @@ export interface PrivacyActions {
    * epochs stay (a user id and times, nothing more): they are raised for every kind first, so
    * every token ever issued to the user stays refused, access tokens included. Emits
    * `user.session_invalidated` with reason `user_erased`. Sign-ins after it work as usual.
+   * Whether the deleted rows' bytes also leave the disk is the store's to say: the SQLite
+   * store on a file it opened leaves nothing readable in the file or its WAL; PostgreSQL keeps
+   * dead tuples until `VACUUM`, Redis its AOF until rewritten (docs/privacy.md).
    * @param userId - The user.
    * @param options - The actor and tenant, for the audit event.
    * @returns How many session rows were deleted.

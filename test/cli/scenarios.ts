@@ -110,6 +110,30 @@ export function describeCliOnStore(
       expect(named.stdout).toMatch(/^Signed out user bob everywhere \(api\)/);
     });
 
+    it('--kinds with "all" in a list, or with spaces around it, signs out every kind (never a success that left sessions alive)', async () => {
+      const sessions = await manager({ kinds: { kiosk: {} } });
+      for (const [index, kinds] of ['all ', ' all', 'all,browser', 'browser, all', 'kiosk,all'].entries()) {
+        const userId = `kinds-${index}`;
+        const held = await Promise.all([
+          sessions.create({ userId, userAgent: UA.chromeMac }),
+          sessions.create({ userId, kind: 'api' }),
+          sessions.create({ userId, kind: 'kiosk' }),
+        ]);
+        const revoked = await run('revoke-user', userId, '--kinds', kinds);
+        expect(revoked).toMatchObject({ code: 0, stderr: '' });
+        expect(revoked.stdout).toMatch(new RegExp(`^Signed out user ${userId} everywhere \\(api, browser, impersonation, kiosk, remember\\)`));
+        for (const { token } of held) expect(await sessions.validate(token)).toMatchObject({ ok: false });
+      }
+
+      const tenantUser = await sessions.create({ userId: 'kinds-tenant', tenantId: 'hooli', kind: 'api' });
+      const tenantKiosk = await sessions.create({ userId: 'kinds-tenant', tenantId: 'hooli', kind: 'kiosk' });
+      const tenant = await run('revoke-tenant', 'hooli', '--kinds', 'kiosk, all ', '--yes');
+      expect(tenant).toMatchObject({ code: 0, stderr: '' });
+      expect(tenant.stdout).toMatch(/^Signed out tenant hooli \(api, browser, impersonation, kiosk, remember\)/);
+      expect(await sessions.validate(tenantUser.token)).toMatchObject({ ok: false });
+      expect(await sessions.validate(tenantKiosk.token)).toMatchObject({ ok: false });
+    });
+
     it('export-user prints every stored field of every session, the epochs and the deny-list, never a secret or its hash', async () => {
       const sessions = await manager();
       const kept = await sessions.create({ userId: 'carol', userAgent: UA.chromeMac, ip: '198.51.100.7', tenantId: 'acme', data: { plan: 'pro' } });

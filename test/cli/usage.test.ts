@@ -162,3 +162,39 @@ describe('with the other client of each server (node-redis, postgres.js)', () =>
     expectOneLine(await cli(['list', 'u1', '--store', 'postgresql://127.0.0.1:1/test'], { bin: bare.bin }), 1, /^session-revocation: cannot connect to PostgreSQL at postgresql:\/\/127\.0\.0\.1:1\/test \(.*ECONNREFUSED.*\)\n$/);
   });
 });
+
+describe.concurrent('a store URL never has its password printed, however it is written', () => {
+  // [where, the fragments of secrets it holds (none may be printed), what the one line says]
+  const forms: ReadonlyArray<readonly [string, readonly string[], RegExp]> = [
+    ['postgres://app@127.0.0.1:1/test?password=Pw1Secret', ['Pw1Secret'], /cannot connect to PostgreSQL at postgres:\/\/app@127\.0\.0\.1:1\/test\?password=\*\*\* \(/],
+    ['postgres://app@127.0.0.1:1/test?sslmode=disable&pass=Pw2Secret', ['Pw2Secret'], /cannot connect to PostgreSQL at postgres:\/\/app@127\.0\.0\.1:1\/test\?sslmode=disable&pass=\*\*\* \(/],
+    ['postgres://app:Pw3a/Pw3b@127.0.0.1:1/test', ['Pw3a', 'Pw3b'], /--store postgres:\/\/\*\*\*@127\.0\.0\.1:1\/test is not a valid URL/],
+    // Parses as a URL, with the password's start taken for a port and its end for the path.
+    ['postgres://app:4/Pw4Secret@127.0.0.1:1/test', ['Pw4Secret'], /cannot connect to PostgreSQL at postgres:\/\/\*\*\*@127\.0\.0\.1:1\/test \(/],
+    ['postgres://app:Pw5Secret@127.0.0.1:1/test?password=Pw5Other', ['Pw5Secret', 'Pw5Other'], /cannot connect to PostgreSQL at postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/test\?password=\*\*\* \(/],
+    ['postgres://app@127.0.0.1:1:2/test?password=Pw6Secret', ['Pw6Secret'], /is not a valid URL/],
+    ['postgres://app:Pw7%2FSecret@127.0.0.1:1/test', ['Pw7%2FSecret', 'Pw7/Secret'], /cannot connect to PostgreSQL at postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/test \(/],
+    ['redis://:Pw8a/Pw8b@127.0.0.1:1', ['Pw8a', 'Pw8b'], /--store redis:\/\/\*\*\*@127\.0\.0\.1:1 is not a valid URL/],
+    ['redis://127.0.0.1:1/0?password=Pw9Secret', ['Pw9Secret'], /cannot connect to Redis at redis:\/\/127\.0\.0\.1:1\/0\?password=\*\*\* \(/],
+    ['mongodb://app:Pw10a/Pw10b@127.0.0.1/db', ['Pw10a', 'Pw10b'], /--store must be memory, .* not "mongodb:\/\/\*\*\*@127\.0\.0\.1\/db"/],
+  ];
+  const cases = forms.flatMap(([store, secrets, message]) => [
+    ['--store', store, secrets, message] as const,
+    ['SESSION_REVOCATION_STORE', store, secrets, message] as const,
+  ]);
+
+  it.each(cases)('%s %s', async (source, store, secrets, message) => {
+    const run = source === '--store' ? await cli(['list', 'u1', '--store', store]) : await cli(['list', 'u1'], { env: { SESSION_REVOCATION_STORE: store } });
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^session-revocation: [^\n]+\n$/);
+    expect(run.stderr).toMatch(message);
+    for (const secret of secrets) expect(`${run.stdout}${run.stderr}`).not.toContain(secret);
+  });
+
+  it('nor when the URL is echoed back as a stray argument (--store forgotten)', async () => {
+    const run = await cli(['list', 'u1', 'postgres://app:Pw11a/Pw11b@127.0.0.1:1/test?password=Pw11c']);
+    expectOneLine(run, 2, /unexpected argument "postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/test\?password=\*\*\*" for list/);
+    for (const secret of ['Pw11a', 'Pw11b', 'Pw11c']) expect(run.stderr).not.toContain(secret);
+  });
+});

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,30 @@ const files = tempDatabases();
 afterAll(() => files.removeAll());
 
 const CHROME = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
+
+/** What a copy of the database would hold: the bytes of the `.db` file and of its `-wal`. */
+function fileBytes(filename: string): Buffer {
+  return Buffer.concat([filename, `${filename}-wal`].filter((file) => existsSync(file)).map((file) => readFileSync(file)));
+}
+
+/** Which of `needles` the raw bytes of the database files still contain. */
+function readable(filename: string, needles: readonly string[]): string[] {
+  const bytes = fileBytes(filename);
+  return needles.filter((needle) => bytes.includes(Buffer.from(needle)));
+}
+
+/** Signs a user in a few times from a distinctive browser and address; what must go with an erase. */
+async function signInDistinctly(sessions: ReturnType<typeof createSessionManager>, userId: string, marker: string): Promise<string[]> {
+  const userAgent = `Mozilla/5.0 (X11; Linux x86_64) ${marker}/7.1`;
+  const ip = '198.51.100.77';
+  const ids: string[] = [];
+  for (let index = 0; index < 5; index++) {
+    const { session, token } = await sessions.create({ userId, userAgent, ip });
+    await sessions.validate(token);
+    ids.push(session.id);
+  }
+  return [marker, ip, ...ids];
+}
 
 describe('sqlite store: a user erased', () => {
   it('leaves nothing of the user in any table but its epochs', async () => {
@@ -69,5 +93,63 @@ describe('sqlite store: a user erased', () => {
     expect(bytes.includes(Buffer.from('198.51.100.23'))).toBe(false);
     await sessions.close();
     database.close();
+  });
+
+  it('a store that opened its file leaves none of the erased user in the .db and .db-wal bytes, open or closed', async () => {
+    const filename = files.next();
+    const sessions = createSessionManager({ store: sqliteStore({ filename }) });
+    const erased = await signInDistinctly(sessions, 'own-erased', 'OwnErasedMarker');
+    await sessions.create({ userId: 'own-bystander', userAgent: CHROME });
+    // The test can see what it looks for before the erase.
+    expect(readable(filename, erased)).toEqual(erased);
+
+    expect(await sessions.eraseUser('own-erased')).toEqual({ deletedSessions: 5 });
+    expect(readable(filename, erased)).toEqual([]);
+    expect(readable(filename, ['own-bystander'])).toEqual(['own-bystander']);
+    expect(await sessions.list('own-bystander')).toHaveLength(1);
+    await sessions.close();
+    expect(readable(filename, erased)).toEqual([]);
+  });
+
+  it("on the app's connection: changes none of its settings, and checkpoints after an erase when the app turned secure_delete on", async () => {
+    const filename = files.next();
+    const database = new Database(filename);
+    database.pragma('journal_mode = WAL');
+    database.pragma('secure_delete = ON');
+    const sessions = createSessionManager({ store: sqliteStore({ database }) });
+    const erased = await signInDistinctly(sessions, 'app-erased', 'AppErasedMarker');
+    await sessions.create({ userId: 'app-bystander', userAgent: CHROME });
+    await sessions.eraseUser('app-erased');
+    // No checkpoint of the app's own: the store's is enough.
+    expect(readable(filename, erased)).toEqual([]);
+    await sessions.close();
+    database.close();
+
+    // secure_delete left off by the app stays off: the store does not turn it on.
+    const other = new Database(files.next());
+    const otherSessions = createSessionManager({ store: sqliteStore({ database: other }) });
+    await otherSessions.create({ userId: 'app-erased', userAgent: CHROME });
+    await otherSessions.eraseUser('app-erased');
+    expect(other.pragma('secure_delete', { simple: true })).toBe(0);
+    await otherSessions.close();
+    other.close();
+  });
+
+  it('an erase whose checkpoint another reader keeps busy is not reported done; the next call completes it', async () => {
+    const filename = files.next();
+    const sessions = createSessionManager({ store: sqliteStore({ filename, busyTimeout: 50 }) });
+    const erased = await signInDistinctly(sessions, 'busy-erased', 'BusyErasedMarker');
+    // Another process's reader in the middle of a read transaction, on the WAL as it is now.
+    const reader = new Database(filename, { readonly: true });
+    reader.prepare('BEGIN').run();
+    reader.prepare('SELECT count(*) FROM session_revocation_sessions').get();
+
+    await expect(sessions.eraseUser('busy-erased')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringMatching(/call eraseUser again/) });
+    expect(await sessions.list('busy-erased')).toEqual([]);
+    reader.prepare('COMMIT').run();
+    expect(await sessions.eraseUser('busy-erased')).toEqual({ deletedSessions: 0 });
+    expect(readable(filename, erased)).toEqual([]);
+    reader.close();
+    await sessions.close();
   });
 });

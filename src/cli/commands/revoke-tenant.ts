@@ -1,8 +1,7 @@
-import { BUILT_IN_KINDS, type KindOptions } from '../../options.js';
 import type { Command } from '../command.js';
 import { CliError } from '../failure.js';
 import { isoTime } from '../format.js';
-import { parseKinds } from './revoke-user.js';
+import { declaredKinds, parseKinds } from '../kinds.js';
 
 /** `revoke-tenant <tenantId>`: sign out every user of a tenant, by raising the tenant's epochs. */
 export const revokeTenant: Command = {
@@ -18,8 +17,8 @@ export const revokeTenant: Command = {
   details:
     'One write per kind however many users and sessions the tenant has: every session of those kinds created\n' +
     'with this tenant id until now is refused on its next request, and so are access tokens minted for them.\n' +
-    '"all" is every built-in kind; name the app\'s own kinds in the list. Without --yes it asks on the\n' +
-    'terminal; "y" goes on. Needs a store that keeps tenant epochs.',
+    '"all" is every built-in kind; name the app\'s own kinds in the list beside it (all,kiosk). Without --yes\n' +
+    'it asks on the terminal; "y" goes on. Needs a store that keeps tenant epochs.',
   async run({ args, values, manager, output }) {
     const [tenantId] = args as [string];
     const by = typeof values['by'] === 'string' ? values['by'] : 'cli';
@@ -28,9 +27,8 @@ export const revokeTenant: Command = {
       throw new CliError(`Nothing signed out: tenant ${tenantId} was not confirmed (answer "y", or pass --yes).`);
     }
     // The app's own kinds are not declared here: declare the ones named for this run.
-    const own = requested === undefined || requested === 'all' ? [] : requested.filter((kind) => !(BUILT_IN_KINDS as readonly string[]).includes(kind));
-    const sessions = manager({ kinds: Object.fromEntries(own.map((kind): [string, KindOptions] => [kind, {}])) });
-    const { epochs } = await sessions.revokeTenant(tenantId, { kinds: requested, by });
+    const sessions = manager({ kinds: declaredKinds(requested?.named ?? []) });
+    const { epochs } = await sessions.revokeTenant(tenantId, { kinds: requested?.all === true ? 'all' : requested?.named, by });
     const names = Object.keys(epochs).sort();
     const until = Math.max(...Object.values(epochs));
     output.line(`Signed out tenant ${tenantId} (${names.join(', ')}): its sessions created until ${isoTime(until)} are refused.`);
