@@ -313,13 +313,17 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    */
   close(): Promise<void>;
   /**
-   * Mints a short-lived JWT for the session.
+   * Mints a short-lived JWT for the session. A support session's token names who acts (`act`)
+   * and has no `auth_time`; when the object given lacks `impersonatorId`, it is read from the
+   * store (one read, for kind `impersonation` only).
    * @param session - The session, as `create` or `validate` returned it.
    * @param options - `ttl`: the lifetime in ms, at most the `maxTtl` option.
    * @returns The signed JWT.
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without `accessTokens` or
-   * without a private key (a verify-only service); `INVALID_INPUT` for a `ttl` outside 1 s to `maxTtl`
-   * or a session without a session id, a string `userId` and a numeric `createdAt`; `CLOSED`.
+   * without a private key (a verify-only service); `INVALID_INPUT` for a `ttl` outside 1 s to `maxTtl`,
+   * a session without a session id, a string `userId` and a numeric `createdAt`, or a session of
+   * kind `impersonation` without `impersonatorId` that is not a live support session in the store;
+   * `STORE_UNAVAILABLE` or `STORE_ERROR` when that read fails; `CLOSED`.
    */
   issueAccessToken(session: Pick<Session, 'id' | 'userId' | 'kind' | 'createdAt' | 'tenantId'> & Partial<Pick<Session, 'authenticatedAt' | 'impersonatorId'>>, options?: IssueAccessTokenOptions): Promise<string>;
   /**
