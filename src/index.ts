@@ -37,6 +37,7 @@ export type {
   RevokeTenantSessionsOptions,
   RevokeUserOutcome,
   SessionManager,
+  SignOutOptions,
   SignOutResult,
   UserErasure,
   UserExport,

@@ -71,6 +71,16 @@ export interface ActorOptions {
   readonly tenantId?: string | undefined;
 }
 
+/** Options of {@link SessionManager.signOut}. */
+export interface SignOutOptions extends ActorOptions {
+  /**
+   * Sign out this device only: the global-logout policy is not asked. For a session that may
+   * not end other devices (the session routes' `requireFresh` when it is not fresh).
+   * @default false
+   */
+  readonly thisDeviceOnly?: boolean | undefined;
+}
+
 /** Options of {@link SessionManager.reauthenticated}. */
 export interface ReauthenticateOptions {
   /** The actor when it is not the user, for the audit event. */
@@ -243,15 +253,17 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    */
   revokeOthers(userId: string, keepSessionId: string, options?: RevokeOthersSessionsOptions): Promise<RevokeOthersResult>;
   /**
-   * Signs this device out, or every device when the global-logout policy says so.
+   * Signs this device out, or every device when the global-logout policy says so (unless
+   * `thisDeviceOnly`).
    * @param session - The signed-in session, as `validate` returned it.
-   * @param options - The actor, and the tenant when the session has none.
+   * @param options - The actor, the tenant when the session has none, and `thisDeviceOnly`.
    * @returns Whether the global-logout policy signed out every device.
-   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad `session.userId`;
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad `session.userId` or a
+   * `thisDeviceOnly` that is not a boolean;
    * `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`. An error of a `globalLogout` policy function
    * propagates as is, after this device was signed out.
    */
-  signOut(session: Pick<Session, 'id' | 'userId' | 'tenantId'>, options?: ActorOptions): Promise<SignOutResult>;
+  signOut(session: Pick<Session, 'id' | 'userId' | 'tenantId'>, options?: SignOutOptions): Promise<SignOutResult>;
   /**
    * A password change: other devices out; this one kept with a fresh token unless the policy is "all".
    * @param userId - The user whose password changed.

@@ -1,4 +1,5 @@
-import type { ActorOptions, CredentialChangeOptions, CredentialChangeResult, SessionManager, SignOutResult } from './api.js';
+import { invalidInput } from '../errors.js';
+import type { CredentialChangeOptions, CredentialChangeResult, SessionManager, SignOutOptions, SignOutResult } from './api.js';
 import type { ManagerContext } from './context.js';
 import { checkId } from './input.js';
 import type { Lifecycle } from './lifecycle.js';
@@ -38,12 +39,13 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
   };
 
   return {
-    async signOut(session, actor: ActorOptions = {}): Promise<SignOutResult> {
+    async signOut(session, actor: SignOutOptions = {}): Promise<SignOutResult> {
       checkId('session.userId', session?.userId);
+      if (actor.thisDeviceOnly !== undefined && typeof actor.thisDeviceOnly !== 'boolean') throw invalidInput('thisDeviceOnly must be a boolean.');
       const tenantId = session.tenantId ?? actor.tenantId;
       // This device goes first and always: a failing policy must not leave it signed in.
       await lifecycle.revoke(session.id, { reason: 'sign_out', by: actor.by });
-      const global = (await config.globalLogout({ userId: session.userId, tenantId })) === true;
+      const global = actor.thisDeviceOnly !== true && (await config.globalLogout({ userId: session.userId, tenantId })) === true;
       if (global) await lifecycle.revokeAll(session.userId, { reason: 'global_logout', by: actor.by, tenantId });
       return { global };
     },

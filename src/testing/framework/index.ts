@@ -33,8 +33,9 @@ export interface FrameworkAppContext {
   /** Where to mount the JSON session routes: `"/sessions"` (also in `routesOptions`). */
   readonly routesPrefix: string;
   /**
-   * Options for the session routes, to pass unchanged: the prefix, the "This wasn't me" page
-   * and the live sign-out stream (`{ prefix: "/sessions", revocationLinks: true, events: { heartbeat: 100, ... } }`).
+   * Options for the session routes, to pass unchanged: the prefix, ending other devices only
+   * from a fresh session, the "This wasn't me" page and the live sign-out stream
+   * (`{ prefix: "/sessions", requireFresh: 600_000, revocationLinks: true, events: { heartbeat: 100, ... } }`).
    */
   readonly routesOptions: SessionRoutesOptions;
 }
@@ -58,6 +59,8 @@ export interface FrameworkConformanceOptions {
 }
 
 const ROUTES_PREFIX = '/sessions';
+// The routes' requireFresh: the manager's default freshAge, so "fresh" means the same everywhere.
+const FRESH_FOR = 10 * 60 * 1000;
 /** The manager's `storeTimeout` in the suite (ms). */
 export const STORE_TIMEOUT = 300;
 
@@ -164,7 +167,7 @@ export function describeFrameworkConformance(
         middlewareOptions: { loginPath: '/login', trustProxy: true, accessTokens: true },
         routesPrefix: ROUTES_PREFIX,
         // No polling in the suite (a long interval): a revocation must reach the stream by itself.
-        routesOptions: { prefix: ROUTES_PREFIX, revocationLinks: true, events: { heartbeat: 100, pollInterval: 600_000 } },
+        routesOptions: { prefix: ROUTES_PREFIX, requireFresh: FRESH_FOR, revocationLinks: true, events: { heartbeat: 100, pollInterval: 600_000 } },
       });
       current = { scenario: scenarioOf(app.url, sessions, store, policy, clock), app };
     });
