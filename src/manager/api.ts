@@ -65,7 +65,11 @@ export interface CreatedSession {
 
 /** Who acted, for the audit trail. */
 export interface ActorOptions {
-  /** The actor when it is not the user: an admin's id, a job name. */
+  /**
+   * The actor when it is not the user: an admin's id, a job name. Where a method acts from a
+   * session (`signOut`, `revokeOthers`' kept session, a credential change's
+   * `currentSessionId`) and `by` is left out, a support session's impersonator is taken.
+   */
   readonly by?: string | undefined;
   /** Tenant, copied into events. */
   readonly tenantId?: string | undefined;
