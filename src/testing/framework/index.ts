@@ -111,9 +111,12 @@ export const STORE_TIMEOUT = 300;
  * routes and on the app's own routes (a forged sign-in); a store outage (503, cookie kept,
  * nobody let in), also inside the app's own sign-in; malformed cookies and Bearer values;
  * duplicate cookies; stateless access tokens as Bearer; sensitive actions (`requireFresh`:
- * `403`, the `303` to the re-authentication page, re-authenticating the same session) and
- * session-only cookies; the live sign-out stream (`event: revoked` when another request revokes
- * the session, heartbeats, `401` without a session).
+ * `403`, the `303` to the re-authentication page, re-authenticating the same session; a stale
+ * session's sign-out under the global-logout policy ends its own device only) and
+ * session-only cookies; the "This wasn't me" page (its own form posted as a browser without
+ * `Sec-Fetch-Site` would, from the `Referrer-Policy` it sends; other sites' posts refused);
+ * the live sign-out stream (`event: revoked` when another request revokes the session,
+ * heartbeats, `401` without a session).
  *
  * @param name - Shown in the test report.
  * @param makeApp - Starts the app for one test.
