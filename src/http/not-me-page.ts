@@ -11,7 +11,8 @@ import type { HttpResponse } from './response.js';
 // anyway. `no-referrer` made a browser without Sec-Fetch-Site post the page's own form with
 // `Origin: null`, which the same-origin check rightly refuses (a sandboxed frame of another
 // site says the same); with `same-origin` that browser names this site, and the check stays
-// as strict as on every other state-changing route.
+// as strict as on every other state-changing route. Letting `Origin: null` through because
+// the token is the proof would make this the one route another site's frame may post to.
 
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
