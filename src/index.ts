@@ -38,6 +38,7 @@ export type {
   RevokeUserOutcome,
   SessionLiveness,
   SessionManager,
+  SignOutOptions,
   SignOutResult,
   UserErasure,
   UserExport,

@@ -26,6 +26,11 @@ export interface AccessTokenDependencies {
   readonly loadState: (userId: string, tenantId?: string) => Promise<RevocationState>;
   readonly cacheTtl: number;
   readonly cacheSize: number;
+  /**
+   * Who acts in a stored, live support session of that user, read from the store; `undefined`
+   * when there is no such session.
+   */
+  readonly impersonatorOf: (sessionId: string, userId: string) => Promise<string | undefined>;
 }
 
 const DEFAULT_MAX_TTL = 3_600_000;
@@ -59,6 +64,7 @@ export class AccessTokens {
   // tenant (a JSON pair, so no id can forge another's key).
   readonly #tenantStates: EpochCache;
   readonly #verified: VerifiedTokenCache<AccessTokenClaims>;
+  readonly #impersonatorOf: AccessTokenDependencies['impersonatorOf'];
 
   constructor(options: AccessTokenOptions, dependencies: AccessTokenDependencies) {
     const keys = keyList(options);
@@ -77,6 +83,7 @@ export class AccessTokens {
     // Surface a bad key at startup through the first call rather than an unhandled rejection.
     this.#keys.catch(() => undefined);
     this.#clock = dependencies.clock;
+    this.#impersonatorOf = dependencies.impersonatorOf;
     this.#states = new EpochCache({ ttl: dependencies.cacheTtl, capacity: dependencies.cacheSize, load: (userId) => dependencies.loadState(userId), clock: dependencies.clock });
     this.#tenantStates = new EpochCache({
       ttl: dependencies.cacheTtl,
@@ -142,10 +149,11 @@ export class AccessTokens {
     // Stryker disable next-line OptionalChaining: see above
     if (key?.signingKey === undefined) throw new SessionError('INVALID_CONFIGURATION', 'No private key configured: this service can only verify access tokens.');
     const now = this.#clock();
+    const impersonatorId = await this.#actorOf(session);
     const claims: Record<string, unknown> = { sid: session.id, kind: session.kind, sct: session.createdAt };
     // Stryker disable next-line ConditionalExpression: an undefined claim is left out of the JSON either way
     if (session.tenantId !== undefined) claims['tid'] = session.tenantId;
-    if (typeof session.impersonatorId === 'string') claims['act'] = { sub: session.impersonatorId };
+    if (impersonatorId !== undefined) claims['act'] = { sub: impersonatorId };
     // Number.isFinite never coerces: false for anything but a finite number.
     else if (Number.isFinite(session.authenticatedAt)) claims['auth_time'] = Math.floor((session.authenticatedAt as number) / 1000);
     const jwt = new SignJWT(claims)
@@ -157,6 +165,17 @@ export class AccessTokens {
     if (this.#issuer !== undefined) jwt.setIssuer(this.#issuer);
     if (this.#audience !== undefined) jwt.setAudience(this.#audience);
     return jwt.sign(key.signingKey);
+  }
+
+  // Who acts, for the `act` claim. A support session's token must name its impersonator, or a
+  // resource server would take it for the user's own (fresh, by its auth_time): when the
+  // session object given has lost it, the stored session says who; none stored, no token.
+  async #actorOf(session: { readonly id: string; readonly userId: string; readonly kind: string; readonly impersonatorId?: string | undefined }): Promise<string | undefined> {
+    if (typeof session.impersonatorId === 'string') return session.impersonatorId;
+    if (session.kind !== 'impersonation') return undefined;
+    const stored = await this.#impersonatorOf(session.id, session.userId);
+    if (stored === undefined) throw new SessionError('INVALID_INPUT', 'issueAccessToken: this support session is not live in the store, so who acts in it is unknown.');
+    return stored;
   }
 
   async verify(jwt: unknown): Promise<AccessTokenVerification> {
@@ -244,6 +263,9 @@ function readClaims(payload: JWTPayload): AccessTokenClaims | undefined {
   if (typeof sub !== 'string' || sub.length === 0 || !isSessionId(sid) || typeof kind !== 'string') return undefined;
   if (!Number.isSafeInteger(sct) || typeof jti !== 'string') return undefined;
   if (authTime !== undefined && !Number.isSafeInteger(authTime)) return undefined;
+  // A support session's token names who acts and is never fresh: a token of that kind without
+  // an actor, or an actor's token with an auth_time, was not minted by this library.
+  if ((kind === 'impersonation' && act === undefined) || (act !== undefined && authTime !== undefined)) return undefined;
   // Stryker disable next-line ConditionalExpression,LogicalOperator: jose refuses a non-numeric iat or exp first
   if (typeof iat !== 'number' || typeof exp !== 'number') return undefined;
   return payload as unknown as AccessTokenClaims;

@@ -4,13 +4,20 @@ import type { HttpResponse } from './response.js';
 
 // The "This wasn't me" page of a revocation link. GET only asks: a mail scanner or a link
 // preview that follows the link must not sign anyone out. POST acts. The link token rides in
-// the query string of both, so no body parser is needed in any framework, and the page sends
-// no Referer (the token must not leak to another site).
+// the query string of both, so no body parser is needed in any framework.
+//
+// Referrer-Policy is `same-origin`, not `no-referrer`: the page's address (with the token)
+// still never goes to another site, and the page has no link or subresource to carry it
+// anyway. `no-referrer` made a browser without Sec-Fetch-Site post the page's own form with
+// `Origin: null`, which the same-origin check rightly refuses (a sandboxed frame of another
+// site says the same); with `same-origin` that browser names this site, and the check stays
+// as strict as on every other state-changing route. Letting `Origin: null` through because
+// the token is the proof would make this the one route another site's frame may post to.
 
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'no-store',
-  'referrer-policy': 'no-referrer',
+  'referrer-policy': 'same-origin',
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",

@@ -63,10 +63,12 @@ export interface RequestSessions {
   /**
    * Signs this device out (every device when the manager's `globalLogout` policy says so)
    * and clears the cookie. Without a session it only clears the cookie.
+   * @param options - `thisDeviceOnly: true` leaves the other devices signed in whatever the
+   * policy (the session routes pass it for a session that is not fresh under `requireFresh`).
    * @returns Whether the global-logout policy applied.
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE` (the cookie is kept, so the user can retry)
    */
-  signOut(): Promise<SignOutResult>;
+  signOut(options?: { readonly thisDeviceOnly?: boolean | undefined }): Promise<SignOutResult>;
   /**
    * Signs the user out of every device, this one included, and clears the cookie: every
    * session of the manager's `everywhereKinds` (browser and remember-me by default; API
@@ -241,11 +243,11 @@ class BoundSessions implements RequestSessions {
     return session;
   }
 
-  async signOut(): Promise<SignOutResult> {
+  async signOut(options: { readonly thisDeviceOnly?: boolean | undefined } = {}): Promise<SignOutResult> {
     const state = this.#state;
     ensureKnown(state);
     const who = identity(state);
-    const result = who === undefined ? { global: false } : await state.manager.signOut(who, { by: who.impersonatorId });
+    const result = who === undefined ? { global: false } : await state.manager.signOut(who, { by: who.impersonatorId, thisDeviceOnly: options.thisDeviceOnly });
     state.auth = SIGNED_OUT;
     clearCookie(state);
     return result;

@@ -43,7 +43,8 @@ interface Route {
   readonly changesState: boolean;
   /** Whether this request ends sessions other than its own (the `requireFresh` option applies). */
   endsOthers(sessions: RequestSessions, segment: string): boolean;
-  run(sessions: RequestSessions, request: HttpRequest, segment: string): Promise<HttpResponse>;
+  /** `fresh`: whether the session may end other devices (always, without `requireFresh`). */
+  run(sessions: RequestSessions, request: HttpRequest, segment: string, fresh: boolean): Promise<HttpResponse>;
 }
 
 const list: Route = {
@@ -52,11 +53,14 @@ const list: Route = {
   endsOthers: () => false,
   run: async (sessions, request) => jsonResponse(200, await sessions.list({ locale: preferredLocale(request.header('accept-language')) })),
 };
+// Signing this device out never waits for a fresh session (a stale one must still be able to
+// leave a shared computer); the global-logout policy ends the other devices only from a fresh
+// one, as sign-out-everywhere does, and the answer says `global: false` when it did not.
 const signOut: Route = {
   methods: ['POST'],
   changesState: true,
   endsOthers: () => false,
-  run: async (sessions) => jsonResponse(200, await sessions.signOut()),
+  run: async (sessions, _request, _segment, fresh) => jsonResponse(200, await sessions.signOut({ thisDeviceOnly: !fresh })),
 };
 const signOutOthers: Route = {
   methods: ['POST'],
@@ -153,7 +157,8 @@ function preferredLocale(header: string | undefined): string | undefined {
  * a store failure gives `503`. Responses are never cached. With `requireFresh`, the routes
  * that end other sessions answer `403` `{ "error": "reauthentication_required" }` (a `303`
  * to `reauthPath` for a page navigation) unless the session proved who it is within that
- * many ms.
+ * many ms; `POST /sign-out` then signs out this device only, whatever the global-logout
+ * policy (`{ "global": false }`).
  *
  * With `events`, `GET /events` is a Server-Sent Events stream for live sign-out: heartbeat
  * comments, and `event: revoked` with `data: {"reason":"revoked"|"expired"|"idle"}` once the
@@ -189,11 +194,10 @@ export function createSessionRoutes(manager: SessionManager, options: SessionRou
     if (route.changesState && isCrossSiteRequest(request, resolved.trustProxy)) return crossSiteResponse();
     const denied = requireSessionResponse(sessions);
     if (denied !== undefined) return denied;
-    if (requireFresh !== undefined && route.endsOthers(sessions!, segment) && !isFreshRequest(state, requireFresh)) {
-      return reauthenticationResponse(request, resolved);
-    }
+    const fresh = requireFresh === undefined || isFreshRequest(state, requireFresh);
+    if (!fresh && route.endsOthers(sessions!, segment)) return reauthenticationResponse(request, resolved);
     try {
-      return await route.run(sessions!, request, segment);
+      return await route.run(sessions!, request, segment, fresh);
     } catch (error) {
       // The manager only throws for store trouble here (inputs were checked): fail closed.
       report(resolved.onError, error);

@@ -65,10 +65,24 @@ export interface CreatedSession {
 
 /** Who acted, for the audit trail. */
 export interface ActorOptions {
-  /** The actor when it is not the user: an admin's id, a job name. */
+  /**
+   * The actor when it is not the user: an admin's id, a job name. Where a method acts from a
+   * session (`signOut`, `revokeOthers`' kept session, a credential change's
+   * `currentSessionId`) and `by` is left out, a support session's impersonator is taken.
+   */
   readonly by?: string | undefined;
   /** Tenant, copied into events. */
   readonly tenantId?: string | undefined;
+}
+
+/** Options of {@link SessionManager.signOut}. */
+export interface SignOutOptions extends ActorOptions {
+  /**
+   * Sign out this device only: the global-logout policy is not asked. For a session that may
+   * not end other devices (the session routes' `requireFresh` when it is not fresh).
+   * @default false
+   */
+  readonly thisDeviceOnly?: boolean | undefined;
 }
 
 /** Options of {@link SessionManager.reauthenticated}. */
@@ -243,15 +257,17 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    */
   revokeOthers(userId: string, keepSessionId: string, options?: RevokeOthersSessionsOptions): Promise<RevokeOthersResult>;
   /**
-   * Signs this device out, or every device when the global-logout policy says so.
+   * Signs this device out, or every device when the global-logout policy says so (unless
+   * `thisDeviceOnly`).
    * @param session - The signed-in session, as `validate` returned it.
-   * @param options - The actor, and the tenant when the session has none.
+   * @param options - The actor, the tenant when the session has none, and `thisDeviceOnly`.
    * @returns Whether the global-logout policy signed out every device.
-   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad `session.userId`;
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad `session.userId` or a
+   * `thisDeviceOnly` that is not a boolean;
    * `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`. An error of a `globalLogout` policy function
    * propagates as is, after this device was signed out.
    */
-  signOut(session: Pick<Session, 'id' | 'userId' | 'tenantId'>, options?: ActorOptions): Promise<SignOutResult>;
+  signOut(session: Pick<Session, 'id' | 'userId' | 'tenantId'>, options?: SignOutOptions): Promise<SignOutResult>;
   /**
    * A password change: other devices out; this one kept with a fresh token unless the policy is "all".
    * @param userId - The user whose password changed.
@@ -313,13 +329,17 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    */
   close(): Promise<void>;
   /**
-   * Mints a short-lived JWT for the session.
+   * Mints a short-lived JWT for the session. A support session's token names who acts (`act`)
+   * and has no `auth_time`; when the object given lacks `impersonatorId`, it is read from the
+   * store (one read, for kind `impersonation` only).
    * @param session - The session, as `create` or `validate` returned it.
    * @param options - `ttl`: the lifetime in ms, at most the `maxTtl` option.
    * @returns The signed JWT.
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without `accessTokens` or
-   * without a private key (a verify-only service); `INVALID_INPUT` for a `ttl` outside 1 s to `maxTtl`
-   * or a session without a session id, a string `userId` and a numeric `createdAt`; `CLOSED`.
+   * without a private key (a verify-only service); `INVALID_INPUT` for a `ttl` outside 1 s to `maxTtl`,
+   * a session without a session id, a string `userId` and a numeric `createdAt`, or a session of
+   * kind `impersonation` without `impersonatorId` that is not a live support session in the store;
+   * `STORE_UNAVAILABLE` or `STORE_ERROR` when that read fails; `CLOSED`.
    */
   issueAccessToken(session: Pick<Session, 'id' | 'userId' | 'kind' | 'createdAt' | 'tenantId'> & Partial<Pick<Session, 'authenticatedAt' | 'impersonatorId'>>, options?: IssueAccessTokenOptions): Promise<string>;
   /**

@@ -5,6 +5,18 @@ import type { EventHub, InvalidationReason } from '../events.js';
  * a replaced device, an admin, a credential change) reports the same fields.
  */
 
+/**
+ * Who acts, as every event and activity entry names it (`by`): the caller's `by` when given,
+ * else the impersonator of the session that acts. Whatever a support session does, its
+ * impersonator did; every door that acts from a session (a sign-out, a credential change,
+ * "sign out others", a sign-in presenting an older token) asks here.
+ * @param by - The actor the caller named, if any.
+ * @param acting - The stored session that acts, when known.
+ */
+export function actorOf(by: string | undefined, acting: { readonly impersonatorId?: string | undefined } | null | undefined): string | undefined {
+  return by ?? acting?.impersonatorId;
+}
+
 /** Who and what a revocation event is about. */
 export interface RevocationFacts {
   readonly at: number;

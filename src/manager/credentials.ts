@@ -1,11 +1,23 @@
-import type { ActorOptions, CredentialChangeOptions, CredentialChangeResult, SessionManager, SignOutResult } from './api.js';
+import { invalidInput } from '../errors.js';
+import type { CredentialChangeOptions, CredentialChangeResult, SessionManager, SignOutOptions, SignOutResult } from './api.js';
 import type { ManagerContext } from './context.js';
+import { actorOf } from './audit.js';
 import { checkId } from './input.js';
 import type { Lifecycle } from './lifecycle.js';
-import { liveSessionOf } from './live-session.js';
+import { liveSessionOf, readSession } from './live-session.js';
+import type { SessionRecord } from '../store.js';
+import { isSessionId } from '../token.js';
 
 /** Sign-out policies and what a password or email change does to the user's sessions. */
 export type Credentials = Pick<SessionManager, 'signOut' | 'passwordChanged' | 'passwordReset' | 'emailChanged'>;
+
+// The stored row of the session that acts, live or not (who acted does not depend on it);
+// none for a malformed id or another user's session.
+async function storedSessionOf(context: ManagerContext, session: { readonly id?: unknown; readonly userId: string }): Promise<SessionRecord | undefined> {
+  if (!isSessionId(session.id)) return undefined;
+  const found = await readSession(context, session.id);
+  return found !== null && found.session.userId === session.userId ? found.session : undefined;
+}
 
 /** Builds the policy side of the manager on top of the lifecycle. */
 export function createCredentials(context: ManagerContext, lifecycle: Lifecycle): Credentials {
@@ -22,11 +34,12 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
     checkId('userId', userId);
     // The session that made the change counts only when it is a live session of that user.
     const current = await liveSessionOf(context, userId, options.currentSessionId, config.clock());
-    await lifecycle.revokeAll(userId, { reason, by: options.by, tenantId: options.tenantId ?? current?.tenantId });
+    const by = actorOf(options.by, current);
+    await lifecycle.revokeAll(userId, { reason, by, tenantId: options.tenantId ?? current?.tenantId });
     // A current session of a kind the epoch did not cover (an API token) goes on its own:
     // the old token must stop working whether or not this device stays signed in.
     if (current !== undefined && !config.everywhereKinds.includes(current.kind)) {
-      await lifecycle.revoke(current.id, { reason, by: options.by });
+      await lifecycle.revoke(current.id, { reason, by });
     }
     // A support session is not kept: its fresh token would no longer say who acts, nor end on time.
     if (!keepCurrent || current === undefined || current.impersonatorId !== undefined) return {};
@@ -38,13 +51,17 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
   };
 
   return {
-    async signOut(session, actor: ActorOptions = {}): Promise<SignOutResult> {
+    async signOut(session, actor: SignOutOptions = {}): Promise<SignOutResult> {
       checkId('session.userId', session?.userId);
+      if (actor.thisDeviceOnly !== undefined && typeof actor.thisDeviceOnly !== 'boolean') throw invalidInput('thisDeviceOnly must be a boolean.');
       const tenantId = session.tenantId ?? actor.tenantId;
+      // Who signs out is read from the store, not from the object given: a support session's
+      // sign-out is its impersonator's even when the app passes only the id and the user.
+      const by = actor.by ?? actorOf(undefined, await storedSessionOf(context, session));
       // This device goes first and always: a failing policy must not leave it signed in.
-      await lifecycle.revoke(session.id, { reason: 'sign_out', by: actor.by });
-      const global = (await config.globalLogout({ userId: session.userId, tenantId })) === true;
-      if (global) await lifecycle.revokeAll(session.userId, { reason: 'global_logout', by: actor.by, tenantId });
+      await lifecycle.revoke(session.id, { reason: 'sign_out', by });
+      const global = actor.thisDeviceOnly !== true && (await config.globalLogout({ userId: session.userId, tenantId })) === true;
+      if (global) await lifecycle.revokeAll(session.userId, { reason: 'global_logout', by, tenantId });
       return { global };
     },
     passwordChanged: (userId, options = {}) => changeCredential(userId, options, 'password_changed', config.onPasswordChange === 'others'),

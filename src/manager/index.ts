@@ -10,6 +10,7 @@ import type { SessionManager } from './api.js';
 import type { ManagerContext } from './context.js';
 import { createCredentials } from './credentials.js';
 import { createLifecycle } from './lifecycle.js';
+import { liveSessionOf } from './live-session.js';
 import { createPruning } from './pruning.js';
 import { revokeUsers } from '../tenants/revoke-users.js';
 import { eraseUser, exportUser } from '../privacy/privacy.js';
@@ -67,6 +68,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
             checkRevocationState(await calls.call('getRevocationState', () => (tenantId === undefined ? store.getRevocationState(userId) : store.getRevocationState(userId, tenantId)))),
           cacheTtl: config.epochCacheTtl,
           cacheSize: config.epochCacheSize,
+          impersonatorOf: async (sessionId, userId) => (await liveSessionOf(context, userId, sessionId, config.clock()))?.impersonatorId,
         });
   // Written whether or not this manager issues tokens: another instance on the store may.
   const denyWindow = accessTokens?.denyWindow ?? DEFAULT_DENY_WINDOW;

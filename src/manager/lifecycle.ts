@@ -16,7 +16,7 @@ import type {
   RevokeSessionOptions,
 } from './api.js';
 import { entryFor, sawDevice } from '../activity/activity.js';
-import { sessionsRevoked, userInvalidated } from './audit.js';
+import { actorOf, sessionsRevoked, userInvalidated } from './audit.js';
 import { applyIpPolicy } from '../ip-policy.js';
 import type { ManagerContext } from './context.js';
 import { createValidate } from './validate.js';
@@ -77,15 +77,15 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
   // Only a genuine token (its secret matches) counts, so a client cannot revoke someone
   // else's session by sending a guessed id. A read only: nothing is revoked before the new
   // session exists.
-  const genuineSessionIds = async (tokens: readonly unknown[]): Promise<string[]> => {
-    const ids: string[] = [];
+  const genuineSessions = async (tokens: readonly unknown[]): Promise<SessionRecord[]> => {
+    const found: SessionRecord[] = [];
     for (const token of tokens) {
       const parsed = parseToken(token);
-      if (parsed === undefined || ids.includes(parsed.id)) continue;
-      const found = await readSession(context, parsed.id);
-      if (found !== null && secretMatches(parsed.secret, found.session.secretHash)) ids.push(parsed.id);
+      if (parsed === undefined || found.some((record) => record.id === parsed.id)) continue;
+      const lookup = await readSession(context, parsed.id);
+      if (lookup !== null && secretMatches(parsed.secret, lookup.session.secretHash)) found.push(lookup.session);
     }
-    return ids;
+    return found;
   };
 
   const create = async (input: CreateSessionInput, how: CreateHow = {}): Promise<CreatedSession> => {
@@ -99,7 +99,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       throw new SessionError('INVALID_INPUT', 'Sessions of kind "impersonation" are made by impersonate(), and only those.');
     }
     const kindOptions = config.kinds.get(kind)!;
-    const presented = await genuineSessionIds(presentedTokens(input.previousToken));
+    const presented = await genuineSessions(presentedTokens(input.previousToken));
     const device = describeDevice(input.userAgent, config.deviceParser);
     const minted = mintToken(store.sessionIdPrefix?.(input.userId));
     const now = clock();
@@ -171,7 +171,8 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     });
     // The presented tokens end only now that the new session exists: a sign-in that fails in
     // the store signs nobody out.
-    for (const id of presented) await revoke(id, { reason: 'sign_out', by });
+    // Whoever presents a support session's token is its impersonator.
+    for (const previous of presented) await revoke(previous.id, { reason: 'sign_out', by: actorOf(by, previous) });
     return { token: minted.token, session: toSession(session) };
   };
 
@@ -287,13 +288,16 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     checkId('keepSessionId', keepSessionId);
     checkActor(options);
     const kinds = kindsOf(options.kinds, config);
+    // The session kept is the one that acts: a support session's "sign out others" is its impersonator's.
+    const kept = options.by === undefined && isSessionId(keepSessionId) ? await readSession(context, keepSessionId) : null;
+    const by = actorOf(options.by, kept?.session.userId === userId ? kept.session : undefined);
     const at = clock();
     const reason = options.reason ?? 'sign_out_others';
-    const activity = entryFor(context, { userId, tenantId: options.tenantId, type: 'user.session_invalidated', at, reason, sessionId: keepSessionId, by: options.by });
+    const activity = entryFor(context, { userId, tenantId: options.tenantId, type: 'user.session_invalidated', at, reason, sessionId: keepSessionId, by });
     const answer = await calls.call('revokeOthers', () => store.revokeOthers(userId, { keepSessionId, kinds, at, reason, denyUntil: context.denyUntil(at), activity }));
     const revokedIds = checkIds(answer, 'revokeOthers');
     context.afterRevocation(userId);
-    userInvalidated(hub, { at, userId, tenantId: options.tenantId, reason, by: options.by }, kinds, revokedIds);
+    userInvalidated(hub, { at, userId, tenantId: options.tenantId, reason, by }, kinds, revokedIds);
     return { revokedIds };
   };
 

@@ -304,6 +304,37 @@ describe("access tokens of a tenant's sessions and of support sessions", () => {
     expect(own.auth_time).toBe(Math.floor(admin.session.authenticatedAt / 1000));
   });
 
+  it('of a support session given without its impersonator name the actor read from the store, never none', async () => {
+    const { sessions } = setup();
+    const admin = await sessions.create({ userId: 'agent' });
+    const { session } = await sessions.impersonate(admin.session, 'ada');
+    // The app's own copy of the session lost its impersonator (a cache, a serialised form).
+    const { impersonatorId: _dropped, ...withoutActor } = session;
+    for (const shown of [withoutActor, { ...session, impersonatorId: undefined }, { ...withoutActor, authenticatedAt: Date.now() }]) {
+      const claims = decodeJwt(await sessions.issueAccessToken(shown as typeof session));
+      expect(claims.act).toEqual({ sub: 'agent' });
+      expect(claims.auth_time).toBeUndefined();
+    }
+    // A support session that is not stored, or no longer live, gets no token at all.
+    await sessions.revoke(session.id);
+    await expect(sessions.issueAccessToken(withoutActor as typeof session)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    const forged = { ...withoutActor, id: admin.session.id, userId: 'agent', authenticatedAt: Date.now() };
+    await expect(sessions.issueAccessToken(forged as typeof session)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
+  it('of kind impersonation without an actor, or with an actor and an auth_time, are invalid_claims', async () => {
+    const { sessions } = setup();
+    const admin = await sessions.create({ userId: 'agent' });
+    const { session } = await sessions.impersonate(admin.session, 'ada');
+    const now = Math.floor(Date.now() / 1000);
+    const base = { sub: 'ada', sid: session.id, kind: 'impersonation', sct: session.createdAt, iat: now, exp: now + 60, jti: 'j' };
+    const sign = (claims: Record<string, unknown>) =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: ACCESS_TOKEN_TYPE }).sign(new TextEncoder().encode(SECRET));
+    expect(await sessions.verifyAccessToken(await sign({ ...base, auth_time: now }))).toEqual({ ok: false, reason: 'invalid_claims' });
+    expect(await sessions.verifyAccessToken(await sign({ ...base, act: { sub: 'agent' }, auth_time: now }))).toEqual({ ok: false, reason: 'invalid_claims' });
+    expect((await sessions.verifyAccessToken(await sign({ ...base, act: { sub: 'agent' } }))).ok).toBe(true);
+  });
+
   it('with an actor claim that is not an object with a text sub are invalid_claims', async () => {
     const { sessions } = setup();
     const { session } = await sessions.create({ userId: 'u' });

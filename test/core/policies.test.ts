@@ -22,6 +22,19 @@ describe('global logout', () => {
     expect((await sessions.validate(globexPhone.token)).ok).toBe(true);
   });
 
+  it('thisDeviceOnly signs out this device without asking the policy', async () => {
+    let asked = 0;
+    const sessions = createSessionManager({ policy: { globalLogout: () => ++asked > 0 } });
+    const laptop = await sessions.create({ userId: 'ann', userAgent: UA.chromeMac });
+    const phone = await sessions.create({ userId: 'ann', userAgent: UA.safariIphone });
+    await expect(sessions.signOut(laptop.session, { thisDeviceOnly: 'yes' as never })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    expect((await sessions.validate(laptop.token)).ok).toBe(true);
+    expect(await sessions.signOut(laptop.session, { thisDeviceOnly: true })).toEqual({ global: false });
+    expect(asked).toBe(0);
+    expect((await sessions.validate(laptop.token)).ok).toBe(false);
+    expect((await sessions.validate(phone.token)).ok).toBe(true);
+  });
+
   it('takes effect at once when the setting changes', async () => {
     let on = false;
     const sessions = createSessionManager({ policy: { globalLogout: () => on } });

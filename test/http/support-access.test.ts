@@ -39,6 +39,22 @@ describe('a support session on a request', () => {
     ]);
   });
 
+  it('every other door of the request names the actor too: an access token, a password change, sign out everywhere', async () => {
+    const { manager, support, events, attach } = await setup();
+    const bearer = await attach({ authorization: `Bearer ${await manager.issueAccessToken(support.session)}` }, 'POST');
+    await bearer.signOutOthers();
+    expect(await (await attach({ cookie: `session=${support.token}` }, 'POST')).passwordChanged()).toEqual({});
+    const again = await manager.impersonate((await manager.create({ userId: 'root', userAgent: CHROME })).session, 'ada');
+    await (await attach({ cookie: `session=${again.token}` }, 'POST')).signOutEverywhere();
+    const caused = events.filter((event) => event.type !== 'session.created' && 'userId' in event && event.userId === 'ada');
+    expect(caused.map((event) => [event.type, event.reason, 'by' in event ? event.by : undefined])).toEqual([
+      ['user.session_invalidated', 'sign_out_others', 'root'],
+      ['user.session_invalidated', 'password_changed', 'root'],
+      ['user.session_invalidated', 'sign_out_everywhere', 'root'],
+    ]);
+    expect((await manager.activity('ada')).filter((entry) => entry.type !== 'session.created').every((entry) => entry.by === 'root')).toBe(true);
+  });
+
   it('an access token minted for it carries the actor to the request', async () => {
     const { manager, support, attach } = await setup();
     const jwt = await manager.issueAccessToken(support.session);

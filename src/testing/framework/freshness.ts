@@ -66,6 +66,27 @@ export function describeFreshness({ runner, scenario }: FrameworkSuiteContext): 
       expect((await device.request('/api/sensitive-hour')).status).toBe(403);
     });
 
+    it('with the global-logout policy on, a stale session signs out this device only: ending the others needs a fresh one', async () => {
+      scenario().policy.globalLogout = true;
+      const laptop = scenario().device(BROWSERS.chromeMac);
+      const phone = scenario().device(BROWSERS.safariIphone);
+      await laptop.signIn('alice');
+      await phone.signIn('alice');
+      scenario().advance(TEN_MINUTES);
+      expect((await laptop.request('/sessions/sign-out-everywhere', { method: 'POST' })).json).toEqual({ error: 'reauthentication_required' });
+      const stale = await laptop.request('/sessions/sign-out', { method: 'POST' });
+      expect(stale.status).toBe(200);
+      expect(stale.json).toEqual({ global: false });
+      expect(stale.cookies.map((cookie) => cookie.value)).toEqual(['']);
+      expect((await laptop.request('/api/me')).json).toEqual({ error: 'session_revoked' });
+      expect((await phone.request('/api/me')).status).toBe(200);
+      // A session that just proved who it is still ends every device, as the policy says.
+      const tablet = scenario().device(BROWSERS.firefoxWindows);
+      await tablet.signIn('alice');
+      expect((await tablet.request('/sessions/sign-out', { method: 'POST' })).json).toEqual({ global: true });
+      expect((await phone.request('/api/me')).json).toEqual({ error: 'session_revoked' });
+    });
+
     it('answers a request without a session as requireSession does, and a store outage with 503', async () => {
       const anonymous = await scenario().request('/api/sensitive');
       expect(anonymous.status).toBe(401);

@@ -33,8 +33,9 @@ export interface FrameworkAppContext {
   /** Where to mount the JSON session routes: `"/sessions"` (also in `routesOptions`). */
   readonly routesPrefix: string;
   /**
-   * Options for the session routes, to pass unchanged: the prefix, the "This wasn't me" page
-   * and the live sign-out stream (`{ prefix: "/sessions", revocationLinks: true, events: { heartbeat: 100, ... } }`).
+   * Options for the session routes, to pass unchanged: the prefix, ending other devices only
+   * from a fresh session, the "This wasn't me" page and the live sign-out stream
+   * (`{ prefix: "/sessions", requireFresh: 600_000, revocationLinks: true, events: { heartbeat: 100, ... } }`).
    */
   readonly routesOptions: SessionRoutesOptions;
 }
@@ -58,6 +59,8 @@ export interface FrameworkConformanceOptions {
 }
 
 const ROUTES_PREFIX = '/sessions';
+// The routes' requireFresh: the manager's default freshAge, so "fresh" means the same everywhere.
+const FRESH_FOR = 10 * 60 * 1000;
 /** The manager's `storeTimeout` in the suite (ms). */
 export const STORE_TIMEOUT = 300;
 
@@ -108,9 +111,12 @@ export const STORE_TIMEOUT = 300;
  * routes and on the app's own routes (a forged sign-in); a store outage (503, cookie kept,
  * nobody let in), also inside the app's own sign-in; malformed cookies and Bearer values;
  * duplicate cookies; stateless access tokens as Bearer; sensitive actions (`requireFresh`:
- * `403`, the `303` to the re-authentication page, re-authenticating the same session) and
- * session-only cookies; the live sign-out stream (`event: revoked` when another request revokes
- * the session, heartbeats, `401` without a session).
+ * `403`, the `303` to the re-authentication page, re-authenticating the same session; a stale
+ * session's sign-out under the global-logout policy ends its own device only) and
+ * session-only cookies; the "This wasn't me" page (its own form posted as a browser without
+ * `Sec-Fetch-Site` would, from the `Referrer-Policy` it sends; other sites' posts refused);
+ * the live sign-out stream (`event: revoked` when another request revokes the session,
+ * heartbeats, `401` without a session).
  *
  * @param name - Shown in the test report.
  * @param makeApp - Starts the app for one test.
@@ -164,7 +170,7 @@ export function describeFrameworkConformance(
         middlewareOptions: { loginPath: '/login', trustProxy: true, accessTokens: true },
         routesPrefix: ROUTES_PREFIX,
         // No polling in the suite (a long interval): a revocation must reach the stream by itself.
-        routesOptions: { prefix: ROUTES_PREFIX, revocationLinks: true, events: { heartbeat: 100, pollInterval: 600_000 } },
+        routesOptions: { prefix: ROUTES_PREFIX, requireFresh: FRESH_FOR, revocationLinks: true, events: { heartbeat: 100, pollInterval: 600_000 } },
       });
       current = { scenario: scenarioOf(app.url, sessions, store, policy, clock), app };
     });

@@ -1,5 +1,6 @@
 import { BROWSERS, NAVIGATION } from './client.js';
 import type { FrameworkSuiteContext } from './context.js';
+import { originOfFormPost } from './legacy-browser.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -10,7 +11,7 @@ export function describeRevocationLinks({ runner, scenario }: FrameworkSuiteCont
     const linkFor = async (sessionId: string | undefined) => (await scenario().sessions.issueRevocationLink(sessionId!))!;
     const page = (token: string, extra = '') => `/sessions/not-me?token=${encodeURIComponent(token)}${extra}`;
 
-    it('GET only shows a confirmation, never signs out, and sends no Referer; POST signs the device out, from a browser with no session', async () => {
+    it('GET only shows a confirmation, never signs out, and sends a Referer to this site only; POST signs the device out, from a browser with no session', async () => {
       const stranger = scenario().device(BROWSERS.firefoxWindows);
       await stranger.signIn('alice');
       const link = await linkFor(stranger.sessionId);
@@ -18,7 +19,8 @@ export function describeRevocationLinks({ runner, scenario }: FrameworkSuiteCont
         const shown = await scenario().request(page(link), { method, headers: NAVIGATION });
         expect(shown.status).toBe(200);
         expect(shown.headers.get('cache-control')).toBe('no-store');
-        expect(shown.headers.get('referrer-policy')).toBe('no-referrer');
+        // A Referer goes to this site only: the token in the page's address never leaves it.
+        expect(shown.headers.get('referrer-policy')).toBe('same-origin');
         if (method === 'GET') expect(shown.body).toContain('method="post"');
       }
       expect((await stranger.request('/api/me')).status).toBe(200);
@@ -74,12 +76,36 @@ export function describeRevocationLinks({ runner, scenario }: FrameworkSuiteCont
       expect((await stranger.request('/api/me')).status).toBe(200);
     });
 
-    it('a cross-site POST is refused and signs out nothing', async () => {
+    it("its own form works in a browser without Sec-Fetch-Site, which sends Origin as the page's Referrer-Policy allows", async () => {
+      const stranger = scenario().device(BROWSERS.firefoxWindows);
+      await stranger.signIn('alice');
+      const shownAt = `${scenario().url}${page(await linkFor(stranger.sessionId))}`;
+      const shown = await scenario().request(shownAt.slice(scenario().url.length), { headers: NAVIGATION });
+      const action = /<form method="post" action="([^"]+)"/.exec(shown.body)![1]!.replace(/&#38;/g, '&');
+      const origin = originOfFormPost(shown.headers.get('referrer-policy'), shownAt, `${scenario().url}${action}`);
+      const headers = { ...NAVIGATION, 'content-type': 'application/x-www-form-urlencoded', origin, referer: shownAt };
+      const done = await scenario().request(action, { method: 'POST', headers });
+      expect(done.status).toBe(200);
+      expect(done.body).toContain('That device was signed out');
+      expect((await stranger.request('/api/me')).status).toBe(401);
+    });
+
+    it('a cross-site POST is refused and signs out nothing, whatever the browser says of it', async () => {
       const stranger = scenario().device(BROWSERS.firefoxWindows);
       await stranger.signIn('alice');
       const link = await linkFor(stranger.sessionId);
-      const forged = await scenario().request(page(link), { method: 'POST', headers: { origin: 'https://evil.example' } });
-      expect(forged.status).toBe(403);
+      const forgeries: Record<string, string>[] = [
+        { origin: 'https://evil.example' },
+        // A browser without Sec-Fetch-Site posting from a sandboxed frame or a no-referrer page of another site.
+        { origin: 'null' },
+        { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+        { origin: 'null', 'sec-fetch-site': 'cross-site' },
+        { origin: scenario().url, 'sec-fetch-site': 'same-site' },
+      ];
+      for (const headers of forgeries) {
+        const forged = await scenario().request(page(link), { method: 'POST', headers });
+        expect(forged.status).toBe(403);
+      }
       expect((await stranger.request('/api/me')).status).toBe(200);
       expect((await scenario().request(page(link), { method: 'POST' })).status).toBe(200);
     });
