@@ -1,7 +1,7 @@
 /**
  * The storage contract: the one file a storage adapter author needs to read. Optional
  * features each have their own capability interface beside their code (tenants, activity,
- * revocation links, publishing, statistics); a store implements those it can.
+ * revocation links, publishing, statistics, federated sign-out); a store implements those it can.
  *
  * A store is dumb on purpose: it never reads a clock. Every time comes in as an argument, in
  * absolute milliseconds since the epoch, so the manager's clock rules everything and two
@@ -50,6 +50,7 @@
  * @module
  */
 import type { ActivityRecord, ActivityStore } from './activity/store.js';
+import type { FederatedStore } from './federated/store.js';
 import type { PublishingStore } from './live-events/store.js';
 import type { RevocationLinkStore } from './revocation-links/store.js';
 import type { StatsStore } from './stats/store.js';
@@ -57,6 +58,8 @@ import type { TenantStore } from './tenants/store.js';
 import type { Epochs, NewSessionRecord, SessionRecord } from './store-records.js';
 
 export type { ActivityRecord, ActivityStore, KnownDevice, ListActivityOptions } from './activity/store.js';
+export type { FederatedIdentity, FederatedLink, FederatedQuery, FederatedStore } from './federated/store.js';
+export { FEDERATED_LIMITS } from './federated/store.js';
 export type { PublishingStore, RevocationNotice } from './live-events/store.js';
 export type { RevocationLinkRecord, RevocationLinkStore } from './revocation-links/store.js';
 export type { KindStats, StatsStore } from './stats/store.js';
@@ -327,4 +330,5 @@ export interface SessionStore
     Partial<ActivityStore>,
     Partial<RevocationLinkStore>,
     Partial<PublishingStore>,
-    Partial<StatsStore> {}
+    Partial<StatsStore>,
+    Partial<FederatedStore> {}
