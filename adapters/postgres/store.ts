@@ -23,7 +23,9 @@ import type {
 } from '../../src/store.js';
 import { database, type TextRow } from './connection.js';
 import { SESSION_LIMIT_STATE, sqlState } from './errors.js';
+import type { FederatedLink, FederatedQuery } from '../../src/federated/store.js';
 import { migrate } from './migrate.js';
+import { postgresFederated } from './federated.js';
 import { notifications, type Notifications } from './notifications.js';
 import { notifications as postgresJsNotifications } from './notifications-postgres-js.js';
 import { isPostgresJs, resolvePostgresOptions, type PostgresClient, type PostgresStoreOptions } from './options.js';
@@ -62,6 +64,16 @@ export interface PostgresStore extends SessionStore {
   consumeRevocationLink(id: string, secretHash: Uint8Array, now: number): Promise<RevocationLinkRecord | null>;
   /** {@inheritDoc session-revocation!SessionStore.stats} */
   stats(now: number): Promise<Readonly<Record<string, KindStats>>>;
+  /** {@inheritDoc session-revocation!SessionStore.saveFederatedLink} */
+  saveFederatedLink(link: FederatedLink): Promise<void>;
+  /** {@inheritDoc session-revocation!SessionStore.findFederatedLinks} */
+  findFederatedLinks(query: FederatedQuery, now: number): Promise<readonly FederatedLink[]>;
+  /** {@inheritDoc session-revocation!SessionStore.rememberLogoutToken} */
+  rememberLogoutToken(iss: string, jti: string, until: number): Promise<boolean>;
+  /** {@inheritDoc session-revocation!SessionStore.eraseFederatedLinks} */
+  eraseFederatedLinks(userId: string): Promise<void>;
+  /** {@inheritDoc session-revocation!SessionStore.pruneFederated} */
+  pruneFederated(now: number, limit: number): Promise<number>;
   /**
    * Creates or upgrades the schema, tables, indexes and the sign-in function. Idempotent, and
    * safe to run from several instances at once (it takes a transaction-scoped advisory lock).
@@ -379,6 +391,8 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       }
       return counts;
     },
+
+    ...postgresFederated(db, names, ensureOpen),
 
     async close() {
       closed = true;
