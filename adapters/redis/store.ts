@@ -3,6 +3,7 @@ import type { ActivityRecord, Epochs, KindStats, NewSessionRecord, SessionLimit,
 import { createDriver } from './driver.js';
 import { decodeActivity, decodeEpochs, decodeSession, encodeActivity, encodeFields, list, numeric, pairs, text } from './codec.js';
 import { malformedReply, withTimeout } from './errors.js';
+import { redisFederated } from './federated.js';
 import { bucketOfSession, bucketOfUser, createLayout, type ActivityKeys } from './layout.js';
 import { createNotices, tenantMessage } from './notices.js';
 import { resolveOptions, type RedisStoreOptions } from './options.js';
@@ -561,6 +562,8 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
     },
 
     sessionIdPrefix: bucketOfUser,
+
+    ...redisFederated(run, layout.prefix),
 
     async close() {
       if (closed) return;
