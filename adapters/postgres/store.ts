@@ -70,6 +70,8 @@ export interface PostgresStore extends SessionStore {
   findFederatedLinks(query: FederatedQuery, now: number): Promise<readonly FederatedLink[]>;
   /** {@inheritDoc session-revocation!SessionStore.rememberLogoutToken} */
   rememberLogoutToken(iss: string, jti: string, until: number): Promise<boolean>;
+  /** {@inheritDoc session-revocation!SessionStore.seenLogoutToken} */
+  seenLogoutToken(iss: string, jti: string): Promise<boolean>;
   /** {@inheritDoc session-revocation!SessionStore.eraseFederatedLinks} */
   eraseFederatedLinks(userId: string): Promise<void>;
   /** {@inheritDoc session-revocation!SessionStore.pruneFederated} */

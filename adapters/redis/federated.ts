@@ -71,6 +71,13 @@ if redis.call('SET', key, '1', 'NX', 'PXAT', ARGV[4]) then return 1 end
 return 0`,
 );
 
+const seenScript = defineScript(
+  'seenLogoutToken',
+  `${KEYS}
+return redis.call('EXISTS', ARGV[1] .. 'j:' .. pair(ARGV[2], ARGV[3]))`,
+  { readOnly: true },
+);
+
 const eraseScript = defineScript(
   'eraseFederatedLinks',
   `${KEYS}
@@ -104,6 +111,9 @@ export function redisFederated(run: RunScript, prefix: string): FederatedStore {
     },
     async rememberLogoutToken(iss: string, jti: string, until: number): Promise<boolean> {
       return numeric(await run(rememberScript, routing, [tag, iss, jti, String(Math.ceil(until))]), 'rememberLogoutToken') === 1;
+    },
+    async seenLogoutToken(iss: string, jti: string): Promise<boolean> {
+      return numeric(await run(seenScript, routing, [tag, iss, jti]), 'seenLogoutToken') === 1;
     },
     async eraseFederatedLinks(userId: string): Promise<void> {
       await run(eraseScript, routing, [tag, userId]);

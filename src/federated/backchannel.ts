@@ -54,8 +54,9 @@ export function checkBackchannelOptions(options: unknown): { issuers: readonly B
 }
 
 /**
- * Validates a logout token, remembers its `jti` (refusing a replay from any instance), then ends
- * the sessions it names through the lifecycle's `revoke`, reason `idp_logout`.
+ * Validates a logout token, refuses one whose `jti` any instance already remembers, ends the
+ * sessions it names through the lifecycle's `revoke` (reason `idp_logout`), then remembers the
+ * `jti`: a failure before that leaves the token deliverable again.
  */
 export async function backchannelLogout(
   context: ManagerContext,
@@ -71,11 +72,12 @@ export async function backchannelLogout(
   const checked = await checkLogoutToken(token, { issuers, maxTokenAge, now: config.clock(), keys });
   if (!checked.ok) return checked;
   const { iss, jti, sid, sub, acceptableUntil } = checked.claims;
-  // Remembered before anything is revoked, so a replayed token ends nothing, not even a
-  // session signed in since the first delivery.
-  const fresh = await calls.call('rememberLogoutToken', () => store.rememberLogoutToken(iss, jti, acceptableUntil));
-  if (typeof fresh !== 'boolean') throw new SessionError('STORE_ERROR', 'rememberLogoutToken() answered something other than a boolean.');
-  if (!fresh) return { ok: false, reason: 'replayed' };
+  // Seen, revoke, then remember: a token remembered before its sessions ended would make the
+  // provider's retry after a store failure a "replay", and those sessions would live on. A
+  // token already remembered ends nothing, not even a session signed in since.
+  const seen = await calls.call('seenLogoutToken', () => store.seenLogoutToken(iss, jti));
+  if (typeof seen !== 'boolean') throw new SessionError('STORE_ERROR', 'seenLogoutToken() answered something other than a boolean.');
+  if (seen) return { ok: false, reason: 'replayed' };
   // With sid: that provider session only (section 2.7), whatever the sub; without: every session of the user there.
   const query = sid !== undefined ? ({ by: 'sid', iss, sid } as const) : ({ by: 'sub', iss, sub: sub! } as const);
   const links = checkLinks(await calls.call('findFederatedLinks', () => store.findFederatedLinks(query, config.clock())));
@@ -84,5 +86,9 @@ export async function backchannelLogout(
     if (link.iss !== iss || (sid !== undefined ? link.sid !== sid : link.sub !== sub)) continue;
     if (await lifecycle.revoke(link.sessionId, { reason: 'idp_logout', userId: link.userId })) revokedIds.push(link.sessionId);
   }
+  // Already there means a concurrent delivery of this token got here too: its sessions are
+  // ended all the same, so that is still a success.
+  const fresh = await calls.call('rememberLogoutToken', () => store.rememberLogoutToken(iss, jti, acceptableUntil));
+  if (typeof fresh !== 'boolean') throw new SessionError('STORE_ERROR', 'rememberLogoutToken() answered something other than a boolean.');
   return { ok: true, issuer: iss, revokedIds };
 }

@@ -70,6 +70,16 @@ export interface FederatedStore {
   rememberLogoutToken(iss: string, jti: string, until: number): Promise<boolean>;
 
   /**
+   * Whether `(iss, jti)` is remembered now: `true` exactly when {@link rememberLogoutToken}
+   * would answer `false`. Never writes. The manager asks it before revoking and remembers the
+   * token only after, so a token whose revocation failed can still be delivered again.
+   * @param iss - The token's issuer.
+   * @param jti - The token's id.
+   * @returns `true` when the pair was remembered and not yet forgotten.
+   */
+  seenLogoutToken(iss: string, jti: string): Promise<boolean>;
+
+  /**
    * Deletes every link of the user (a "delete my data" request). Remembered token ids stay:
    * they name no user.
    * @param userId - The user.

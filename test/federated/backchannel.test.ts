@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSessionManager, memoryStore, rpLogoutUrl, type SessionManager } from '../../src/index.js';
+import { createSessionManager, memoryStore, rpLogoutUrl, SessionError, type SessionManager } from '../../src/index.js';
 
 // A provider of our own on 127.0.0.1: discovery and a JWKS, so tokens are signed with keys we
 // hold (the real provider's end-to-end test is in oidc-provider.test.ts).
@@ -147,6 +147,33 @@ describe('sessions.backchannelLogout()', () => {
     const later = await sessions.create({ userId: 'u1', federated: { iss: issuer, sub: 'alice' } });
     expect(await sessions.backchannelLogout(token, options())).toEqual({ ok: false, reason: 'replayed' });
     expect((await sessions.validate(later.token)).ok).toBe(true);
+  });
+
+  it('ends the sessions on the provider\'s retry when revoking failed the first time', async () => {
+    // A real memory store whose next revoke fails, as a store does when its server drops a write.
+    const inner = memoryStore();
+    let failNextRevoke = false;
+    const flaky = new Proxy(inner, {
+      get(target, name, receiver) {
+        if (name !== 'revoke') return Reflect.get(target, name, receiver);
+        return (...args: Parameters<typeof inner.revoke>) => {
+          if (!failNextRevoke) return target.revoke(...args);
+          failNextRevoke = false;
+          return Promise.reject(new SessionError('STORE_UNAVAILABLE', 'The store is down (injected).'));
+        };
+      },
+    });
+    const manager = createSessionManager({ store: flaky });
+    const signedIn = await manager.create({ userId: 'u1', federated: { iss: issuer, sub: 'alice', sid: 'sid-1' } });
+    const token = await logoutToken();
+    failNextRevoke = true;
+    await expect(manager.backchannelLogout(token, options())).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    expect((await manager.validate(signedIn.token)).ok).toBe(true);
+    // The provider delivers the same token again: it is not a replay, and the session ends.
+    expect(await manager.backchannelLogout(token, options())).toEqual({ ok: true, issuer, revokedIds: [signedIn.session.id] });
+    expect(await manager.validate(signedIn.token)).toEqual({ ok: false, reason: 'revoked' });
+    // Once it succeeded, the same token is a replay.
+    expect(await manager.backchannelLogout(token, options())).toEqual({ ok: false, reason: 'replayed' });
   });
 
   it('fetches the keys again for a kid it has not seen (once the fetch cooldown has passed)', async () => {

@@ -110,7 +110,10 @@ export function describeFederated({ runner, store, sibling }: StoreSuiteContext)
       const other = federated(await sibling())!;
       const iss = freshIssuer();
       const until = Date.now() + 10 * 60_000;
+      expect(await other.seenLogoutToken(iss, 'jti-1')).toBe(false);
       expect(await s.rememberLogoutToken(iss, 'jti-1', until)).toBe(true);
+      expect(await s.seenLogoutToken(iss, 'jti-1')).toBe(true);
+      expect(await other.seenLogoutToken(iss, 'jti-1')).toBe(true);
       expect(await s.rememberLogoutToken(iss, 'jti-1', until)).toBe(false);
       expect(await other.rememberLogoutToken(iss, 'jti-1', until)).toBe(false);
       // The same id from another issuer is another token.
