@@ -1,5 +1,5 @@
 /** Why one session was revoked (`session.revoked`); `not_me` from a "This wasn't me" link. */
-export type SessionRevokedReason = 'sign_out' | 'revoked' | 'replaced' | 'expired' | 'session_limit' | 'not_me';
+export type SessionRevokedReason = 'sign_out' | 'revoked' | 'replaced' | 'expired' | 'session_limit' | 'not_me' | 'idp_logout';
 
 /** Why many sessions of a user were invalidated (`user.session_invalidated`). */
 export type InvalidationReason =

@@ -48,6 +48,16 @@ export type { Session, SessionView, ValidationFailureReason, ValidationResult } 
 export { SessionError, isSessionError, storeFailure } from './errors.js';
 export type { SessionErrorCode } from './errors.js';
 export type { IpPolicy } from './ip-policy.js';
+export { rpLogoutUrl } from './federated/rp-logout-url.js';
+export type {
+  BackchannelIssuer,
+  BackchannelLogoutOptions,
+  BackchannelLogoutResult,
+  BackchannelRefusal,
+  FederatedActions,
+  FederatedIdentity,
+  RpLogoutUrlOptions,
+} from './federated/api.js';
 export { memoryStore } from './stores/memory.js';
 export type { MemoryStoreOptions } from './stores/memory.js';
 export { deviceLabel, uaParserDeviceParser, MAX_USER_AGENT_LENGTH } from './device.js';

@@ -1,3 +1,4 @@
+import type { FederatedIdentity } from './federated/store.js';
 import { deviceLabel } from './device.js';
 import { formatLastUsed } from './relative-time.js';
 import type { SessionRecord } from './store.js';
@@ -58,6 +59,8 @@ export interface SessionView {
   readonly tenantId?: string | undefined;
   /** Set on a support session (`impersonate`): who is acting as the user. */
   readonly impersonatorId?: string | undefined;
+  /** Where the user signed in, when it was through an identity provider (`federated` at sign-in). */
+  readonly federated?: FederatedIdentity | undefined;
 }
 
 /**

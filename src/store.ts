@@ -1,7 +1,7 @@
 /**
  * The storage contract: the one file a storage adapter author needs to read. Optional
  * features each have their own capability interface beside their code (tenants, activity,
- * revocation links, publishing, statistics); a store implements those it can.
+ * revocation links, publishing, statistics, federated sign-out); a store implements those it can.
  *
  * A store is dumb on purpose: it never reads a clock. Every time comes in as an argument, in
  * absolute milliseconds since the epoch, so the manager's clock rules everything and two
@@ -56,6 +56,7 @@
  * @module session-revocation/store
  */
 import type { ActivityRecord, ActivityStore } from './activity/store.js';
+import type { FederatedStore } from './federated/store.js';
 import type { PublishingStore } from './live-events/store.js';
 import type { RevocationLinkStore } from './revocation-links/store.js';
 import type { StatsStore } from './stats/store.js';
@@ -63,6 +64,8 @@ import type { TenantStore } from './tenants/store.js';
 import type { Epochs, NewSessionRecord, SessionRecord } from './store-records.js';
 
 export type { ActivityRecord, ActivityStore, KnownDevice, ListActivityOptions } from './activity/store.js';
+export type { FederatedIdentity, FederatedLink, FederatedQuery, FederatedStore } from './federated/store.js';
+export { FEDERATED_LIMITS } from './federated/store.js';
 export type { PublishingStore, RevocationNotice } from './live-events/store.js';
 export type { RevocationLinkRecord, RevocationLinkStore } from './revocation-links/store.js';
 export type { KindStats, StatsStore } from './stats/store.js';
@@ -347,4 +350,16 @@ export interface SessionStore extends CoreSessionStore {
   subscribe?: PublishingStore['subscribe'];
   /** {@inheritDoc session-revocation/store!StatsStore.stats} */
   stats?: StatsStore['stats'];
+  /** {@inheritDoc session-revocation/store!FederatedStore.saveFederatedLink} */
+  saveFederatedLink?: FederatedStore['saveFederatedLink'];
+  /** {@inheritDoc session-revocation/store!FederatedStore.findFederatedLinks} */
+  findFederatedLinks?: FederatedStore['findFederatedLinks'];
+  /** {@inheritDoc session-revocation/store!FederatedStore.rememberLogoutToken} */
+  rememberLogoutToken?: FederatedStore['rememberLogoutToken'];
+  /** {@inheritDoc session-revocation/store!FederatedStore.seenLogoutToken} */
+  seenLogoutToken?: FederatedStore['seenLogoutToken'];
+  /** {@inheritDoc session-revocation/store!FederatedStore.eraseFederatedLinks} */
+  eraseFederatedLinks?: FederatedStore['eraseFederatedLinks'];
+  /** {@inheritDoc session-revocation/store!FederatedStore.pruneFederated} */
+  pruneFederated?: FederatedStore['pruneFederated'];
 }

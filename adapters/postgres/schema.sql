@@ -1,4 +1,4 @@
--- session-revocation: PostgreSQL tables for schema "session_revocation", table "sessions" (schema version 4).
+-- session-revocation: PostgreSQL tables for schema "session_revocation", table "sessions" (schema version 5).
 --
 -- This is the exact script postgresStore({ pool, schema: 'session_revocation', table: 'sessions' }).migrate()
 -- runs. Teams that run migrations themselves apply it with
@@ -271,13 +271,42 @@ CREATE OR REPLACE FUNCTION "session_revocation"."sessions_create_session"(
     p_lock_timeout_ms, NULL::text, NULL::jsonb) AS c
 $function$;
 
-COMMENT ON TABLE "session_revocation"."sessions" IS 'session-revocation sessions (schema version 4)';
-COMMENT ON TABLE "session_revocation"."sessions_epochs" IS 'session-revocation revocation epochs (schema version 4)';
-COMMENT ON TABLE "session_revocation"."sessions_denied" IS 'session-revocation access-token deny-list (schema version 4)';
-COMMENT ON TABLE "session_revocation"."sessions_tenant_epochs" IS 'session-revocation tenant revocation epochs (schema version 4)';
-COMMENT ON TABLE "session_revocation"."sessions_activity" IS 'session-revocation account activity (schema version 4)';
-COMMENT ON TABLE "session_revocation"."sessions_devices" IS 'session-revocation known devices (schema version 4)';
-COMMENT ON TABLE "session_revocation"."sessions_links" IS 'session-revocation revocation links (schema version 4)';
+-- Schema version 5. Where a session came from at an identity provider (OpenID Connect
+-- back-channel logout): found by the provider's session (iss, sid), by the user there (iss, sub),
+-- and by the local user (list, export, erase). Pruned after the session's expiry.
+CREATE TABLE IF NOT EXISTS "session_revocation"."sessions_federated" (
+  session_id text   PRIMARY KEY,
+  user_id    text   NOT NULL,
+  iss        text   NOT NULL,
+  sub        text   NOT NULL,
+  sid        text,
+  expires_at bigint NOT NULL
+);
+CREATE INDEX IF NOT EXISTS "sessions_federated_sid_idx" ON "session_revocation"."sessions_federated" (iss, sid) WHERE sid IS NOT NULL;
+CREATE INDEX IF NOT EXISTS "sessions_federated_sub_idx" ON "session_revocation"."sessions_federated" (iss, sub);
+CREATE INDEX IF NOT EXISTS "sessions_federated_user_idx" ON "session_revocation"."sessions_federated" (user_id);
+CREATE INDEX IF NOT EXISTS "sessions_federated_expires_idx" ON "session_revocation"."sessions_federated" (expires_at);
+
+-- Schema version 5. Logout tokens already accepted (issuer, token id), kept until their window
+-- ends: the primary key makes a replay from any instance a conflict.
+CREATE TABLE IF NOT EXISTS "session_revocation"."sessions_logout_tokens" (
+  iss   text   NOT NULL,
+  jti   text   NOT NULL,
+  until bigint NOT NULL,
+  PRIMARY KEY (iss, jti)
+);
+CREATE INDEX IF NOT EXISTS "sessions_logout_tokens_until_idx" ON "session_revocation"."sessions_logout_tokens" (until);
+
+SELECT session_id, user_id, iss, sub, sid, expires_at FROM "session_revocation"."sessions_federated" LIMIT 0;
+SELECT iss, jti, until FROM "session_revocation"."sessions_logout_tokens" LIMIT 0;
+
+COMMENT ON TABLE "session_revocation"."sessions" IS 'session-revocation sessions (schema version 5)';
+COMMENT ON TABLE "session_revocation"."sessions_epochs" IS 'session-revocation revocation epochs (schema version 5)';
+COMMENT ON TABLE "session_revocation"."sessions_denied" IS 'session-revocation access-token deny-list (schema version 5)';
+COMMENT ON TABLE "session_revocation"."sessions_tenant_epochs" IS 'session-revocation tenant revocation epochs (schema version 5)';
+COMMENT ON TABLE "session_revocation"."sessions_activity" IS 'session-revocation account activity (schema version 5)';
+COMMENT ON TABLE "session_revocation"."sessions_devices" IS 'session-revocation known devices (schema version 5)';
+COMMENT ON TABLE "session_revocation"."sessions_links" IS 'session-revocation revocation links (schema version 5)';
 
 -- Fails (and rolls everything back) when a table of the same name already exists with
 -- another shape, instead of failing later on the first sign-in.

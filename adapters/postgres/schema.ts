@@ -1,8 +1,9 @@
 import { SESSION_LIMIT_STATE } from './errors.js';
+import { federatedSchemaSql } from './federated.js';
 import { advisoryLockKey, quoteIdentifier, type TableNames } from './identifiers.js';
 
 /** Bumped when a release changes the tables; recorded in the tables' comments. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /**
  * The fields of an activity entry as `jsonb_to_record` reads them: the JSON the store sends
@@ -293,6 +294,7 @@ CREATE OR REPLACE FUNCTION ${names.createFunction}(
     p_lock_timeout_ms, NULL::text, NULL::jsonb) AS c
 $function$;
 
+${federatedSchemaSql(names)}
 COMMENT ON TABLE ${sessions} IS 'session-revocation sessions (schema version ${SCHEMA_VERSION})';
 COMMENT ON TABLE ${epochs} IS 'session-revocation revocation epochs (schema version ${SCHEMA_VERSION})';
 COMMENT ON TABLE ${denied} IS 'session-revocation access-token deny-list (schema version ${SCHEMA_VERSION})';

@@ -24,7 +24,9 @@ import type {
 import { capabilities } from './capabilities.js';
 import { database, type TextRow } from './connection.js';
 import { SESSION_LIMIT_STATE, sqlState } from './errors.js';
+import type { FederatedLink, FederatedQuery } from '../../src/federated/store.js';
 import { migrate } from './migrate.js';
+import { postgresFederated } from './federated.js';
 import { notifications, type Notifications } from './notifications.js';
 import { notifications as postgresJsNotifications } from './notifications-postgres-js.js';
 import { isPostgresJs, resolvePostgresOptions, type PostgresClient, type PostgresStoreOptions } from './options.js';
@@ -60,6 +62,18 @@ export interface PostgresStore extends SessionStore {
   consumeRevocationLink(id: string, secretHash: Uint8Array, now: number): Promise<RevocationLinkRecord | null>;
   /** {@inheritDoc session-revocation/store!StatsStore.stats} */
   stats(now: number): Promise<Readonly<Record<string, KindStats>>>;
+  /** {@inheritDoc session-revocation/store!FederatedStore.saveFederatedLink} */
+  saveFederatedLink(link: FederatedLink): Promise<void>;
+  /** {@inheritDoc session-revocation/store!FederatedStore.findFederatedLinks} */
+  findFederatedLinks(query: FederatedQuery, now: number): Promise<readonly FederatedLink[]>;
+  /** {@inheritDoc session-revocation/store!FederatedStore.rememberLogoutToken} */
+  rememberLogoutToken(iss: string, jti: string, until: number): Promise<boolean>;
+  /** {@inheritDoc session-revocation/store!FederatedStore.seenLogoutToken} */
+  seenLogoutToken(iss: string, jti: string): Promise<boolean>;
+  /** {@inheritDoc session-revocation/store!FederatedStore.eraseFederatedLinks} */
+  eraseFederatedLinks(userId: string): Promise<void>;
+  /** {@inheritDoc session-revocation/store!FederatedStore.pruneFederated} */
+  pruneFederated(now: number, limit: number): Promise<number>;
   /**
    * Creates or upgrades the schema, tables, indexes and the sign-in function. Idempotent, and
    * safe to run from several instances at once (it takes a transaction-scoped advisory lock).
@@ -319,6 +333,8 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     },
 
     ...capabilities(db, sql, ensureOpen),
+
+    ...postgresFederated(db, names, ensureOpen),
 
     async close() {
       closed = true;

@@ -4,6 +4,7 @@ import { activityArgs, activityCapability, activityDue, revocationLinkCapability
 import { createDriver } from './driver.js';
 import { decodeEpochs, decodeSession, list, numeric, pairs, text } from './codec.js';
 import { withTimeout } from './errors.js';
+import { redisFederated } from './federated.js';
 import { bucketOfSession, bucketOfUser, createLayout } from './layout.js';
 import { createNotices, tenantMessage } from './notices.js';
 import { resolveOptions, type RedisStoreOptions } from './options.js';
@@ -328,6 +329,8 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
     },
 
     sessionIdPrefix: bucketOfUser,
+
+    ...redisFederated(run, layout.prefix),
 
     async close() {
       if (closed) return;

@@ -5,6 +5,7 @@ import { openDatabase } from './driver.js';
 import { checkpointAfterErase, scrubsErasedBytes } from './erasure.js';
 import { toSessionError } from './errors.js';
 import { createOperations, type Operations } from './operations.js';
+import { sqliteFederated } from './federated.js';
 import { DEFAULT_BUSY_TIMEOUT, resolveOptions, type SqliteStoreOptions } from './options.js';
 import { configureOwnedDatabase, ensureSchema, tableNames } from './schema.js';
 import { prepareStatements } from './statements.js';
@@ -161,6 +162,7 @@ export function sqliteStore(options: SqliteStoreOptions): SessionStore {
     saveRevocationLink: (link) => run((ops) => ops.saveRevocationLink(link)),
     consumeRevocationLink: (id, secretHash, now) => run((ops) => ops.consumeRevocationLink(id, secretHash, now)),
     stats: (now) => run((ops) => ops.stats(now)),
+    ...sqliteFederated(db, resolved.tablePrefix, (operation) => run(() => operation())),
     async close() {
       if (closed) return;
       closed = true;

@@ -1,3 +1,5 @@
+import { checkBackchannelOptions } from '../federated/backchannel.js';
+import type { BackchannelLogoutOptions } from '../federated/api.js';
 import { boolean, callable, integer, invalidConfiguration as invalid, optionsObject } from '../option-checks.js';
 import type { CookieAttributes } from './cookies.js';
 import { isSafePath } from './next-path.js';
@@ -102,6 +104,13 @@ export interface SessionRoutesOptions {
    * {@link LiveEventsOptions}. Off by default.
    */
   readonly events?: boolean | LiveEventsOptions;
+  /**
+   * Serves `POST <prefix>/backchannel-logout`, the OpenID Connect Back-Channel Logout URI to
+   * register with the providers: `{ issuers: [{ issuer, clientId }] }` as
+   * `sessions.backchannelLogout()` takes them. Needs no session and no same-origin request (the
+   * provider's server calls it). Off by default.
+   */
+  readonly backchannelLogout?: BackchannelLogoutOptions;
 }
 
 /** Options of the live sign-out stream, `GET <prefix>/events` (the routes' `events` option). */
@@ -141,6 +150,8 @@ export interface ResolvedRoutesOptions {
   readonly revocationLinks: boolean;
   /** `undefined` when the events route is off. */
   readonly events: ResolvedLiveEventsOptions | undefined;
+  /** `undefined` when the back-channel logout route is off. */
+  readonly backchannelLogout: BackchannelLogoutOptions | undefined;
 }
 
 /** Seconds in `Retry-After` when the options say nothing. */
@@ -235,10 +246,11 @@ export function resolveRoutesOptions(input: SessionRoutesOptions = {}): Resolved
   const options = optionsObject('The session routes options', input, ROUTES_OPTIONS);
   const requireFresh = options.requireFresh === undefined ? undefined : integer('requireFresh (ms)', options.requireFresh, 0, { min: 1 });
   const revocationLinks = boolean('revocationLinks', options.revocationLinks, false);
-  return { prefix: resolveRoutePrefix({ prefix: options.prefix }), requireFresh, revocationLinks, events: resolveEventsOptions(options.events) };
+  const backchannelLogout = options.backchannelLogout === undefined ? undefined : checkBackchannelOptions(options.backchannelLogout);
+  return { prefix: resolveRoutePrefix({ prefix: options.prefix }), requireFresh, revocationLinks, events: resolveEventsOptions(options.events), backchannelLogout };
 }
 
-const ROUTES_OPTIONS = ['prefix', 'requireFresh', 'revocationLinks', 'events'];
+const ROUTES_OPTIONS = ['prefix', 'requireFresh', 'revocationLinks', 'events', 'backchannelLogout'];
 const EVENTS_OPTIONS = ['heartbeat', 'maxPerUser', 'pollInterval'];
 
 function resolveEventsOptions(value: unknown): ResolvedLiveEventsOptions | undefined {

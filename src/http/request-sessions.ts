@@ -221,6 +221,7 @@ class BoundSessions implements RequestSessions {
       tenantId: input.tenantId,
       data: input.data,
       persistent: input.persistent,
+      federated: input.federated,
       userAgent: request.header('user-agent'),
       ip: clientIp(request, options.trustProxy),
       // Every session token this request presented ends once the new session exists.

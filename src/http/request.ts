@@ -22,6 +22,12 @@ export interface HttpRequest {
   readonly remoteAddress?: string | undefined;
   /** Whether the connection itself is TLS (not what a proxy says it was). */
   readonly encrypted: boolean;
+  /**
+   * Reads the request body as text, for the few routes that take one (the back-channel logout
+   * form). Answers `null` when it is longer than `limit` bytes or was already read by a body
+   * parser. Absent on an accessor that cannot read bodies: those routes then answer 400.
+   */
+  readBody?(limit: number): Promise<string | null>;
 }
 
 /**
@@ -63,6 +69,23 @@ class NodeRequest implements HttpRequest {
     const { socket } = this.#raw;
     return 'encrypted' in socket && socket.encrypted === true;
   }
+
+  readBody(limit: number): Promise<string | null> {
+    return readNodeBody(this.#raw, limit);
+  }
+}
+
+// Stops reading past the limit; a stream a body parser already drained answers null.
+async function readNodeBody(raw: IncomingMessage, limit: number): Promise<string | null> {
+  if (raw.readableEnded || raw.readableDidRead) return null;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of raw) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** What a Fetch runtime knows about the connection that the `Request` itself does not carry. */
@@ -113,6 +136,7 @@ export function fromFetchRequest(request: Request, info: FetchRequestInfo = {}):
     header: (name) => headers.get(name) ?? undefined,
     remoteAddress: info.remoteAddress,
     encrypted: info.encrypted ?? url.protocol === 'https:',
+    readBody: (limit) => readFetchBody(request, limit),
   };
 }
 
@@ -139,4 +163,24 @@ export function requestPath(url: string): string {
   const target = originForm(url);
   const end = target.search(/[?#]/);
   return end === -1 ? target : target.slice(0, end);
+}
+
+// A Request's body, read chunk by chunk so an oversized one is dropped without being held.
+async function readFetchBody(request: Request, limit: number): Promise<string | null> {
+  if (request.bodyUsed) return null;
+  if (request.body === null) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -6,6 +6,8 @@ import { requestStateOf, requireSessionResponse } from './guards.js';
 import { isFreshRequest } from './freshness.js';
 import { LiveEventsHub } from './live-events.js';
 import { notMePage } from './not-me-page.js';
+import { backchannelLogoutRoute } from './backchannel-logout.js';
+import { keepsFederated } from '../federated/capability.js';
 import { resolveRoutesOptions, type SessionRoutesOptions } from './options.js';
 import { report } from './report.js';
 import { requestPath, type HttpRequest } from './request.js';
@@ -151,6 +153,7 @@ function preferredLocale(header: string | undefined): string | undefined {
  * | `POST /sign-out-everywhere` | `204`, cookie cleared |
  * | `GET`, `POST /not-me?token=` | with `revocationLinks`: the "This wasn't me" page (no session needed) |
  * | `GET /events` (with `events`) | `200` `text/event-stream`: `event: revoked` the moment the session ends |
+ * | `POST /backchannel-logout` (with `backchannelLogout`) | OpenID Connect back-channel logout: `200` (no session, no same-origin check), `400` `{ error }` for a bad token, `503` when the store or the provider's keys cannot be reached (providers retry) |
  *
  * Every route needs a session (`401`, or the login redirect for a page navigation); another
  * method gets `405` with `Allow`; state-changing routes refuse cross-site requests (`403`);
@@ -176,7 +179,10 @@ function preferredLocale(header: string | undefined): string | undefined {
  */
 export function createSessionRoutes(manager: SessionManager, options: SessionRoutesOptions = {}): SessionRoutes {
   checkManager(manager, 'The session routes');
-  const { prefix, requireFresh, revocationLinks, events } = resolveRoutesOptions(options);
+  const { prefix, requireFresh, revocationLinks, events, backchannelLogout } = resolveRoutesOptions(options);
+  if (backchannelLogout !== undefined && !keepsFederated(manager.store)) {
+    throw new SessionError('INVALID_CONFIGURATION', 'The session routes option backchannelLogout needs a store with the federated sign-out capability.');
+  }
   const eventsOf = events === undefined ? undefined : eventsRoute(new LiveEventsHub(manager, events));
   const respond = async (sessions: RequestSessions | undefined): Promise<HttpResponse | undefined> => {
     const state = requestStateOf(sessions, 'The session routes');
@@ -190,6 +196,8 @@ export function createSessionRoutes(manager: SessionManager, options: SessionRou
     if (matched === undefined) return undefined;
     const { route, segment } = matched;
     if (segment === 'not-me' && revocationLinks) return revocationLinkPage(manager, request, `${prefix}/not-me`, resolved);
+    // Before the cross-site check and the session check: the identity provider's server calls it.
+    if (segment === 'backchannel-logout' && backchannelLogout !== undefined) return backchannelLogoutRoute(manager, request, backchannelLogout, resolved);
     if (!route.methods.includes(request.method)) return methodNotAllowedResponse(route.methods.join(', '));
     if (route.changesState && isCrossSiteRequest(request, resolved.trustProxy)) return crossSiteResponse();
     const denied = requireSessionResponse(sessions);

@@ -1,3 +1,4 @@
+import type { FederatedActions, FederatedIdentity } from '../federated/api.js';
 import type { JSONWebKeySet } from 'jose';
 import type { AccessTokenVerification, IssueAccessTokenOptions } from '../access-tokens/index.js';
 import type { InvalidationReason, SessionEvent, SessionEventListener, SessionEventType } from '../events.js';
@@ -53,6 +54,12 @@ export interface CreateSessionInput {
    * @default true
    */
   readonly persistent?: boolean | undefined;
+  /**
+   * Where the user signed in, when through an OpenID Connect provider: the ID token's `iss`,
+   * `sub` and (when the provider sends one) `sid`. Stored beside the session (stores with the
+   * federated capability) so a back-channel logout from that provider can end it; shown in `list`.
+   */
+  readonly federated?: FederatedIdentity | undefined;
 }
 
 /** A new session and the token to hand to the client (once: it is not stored). */
@@ -176,7 +183,7 @@ export interface SignOutResult {
  * reject on first use of a configured key that turns out unusable (`INVALID_CONFIGURATION`, or
  * jose's error for a key it cannot import).
  */
-export interface SessionManager extends TenantActions, ImpersonationActions, ActivityActions, RevocationLinkActions, PrivacyActions, LiveEventActions {
+export interface SessionManager extends TenantActions, ImpersonationActions, ActivityActions, RevocationLinkActions, PrivacyActions, LiveEventActions, FederatedActions {
   /** The store in use. */
   readonly store: SessionStore;
   /** Whether the manager was given `accessTokens` (so it can issue and verify access tokens). */

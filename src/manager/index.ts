@@ -19,6 +19,8 @@ import { impersonate } from '../impersonation/impersonate.js';
 import { issueRevocationLink, redeemRevocationLink } from '../revocation-links/links.js';
 import { revokeTenant } from '../tenants/revoke-tenant.js';
 import { createRevocationWatch } from '../live-events/watch.js';
+import { backchannelLogout } from '../federated/backchannel.js';
+import { createIssuerKeys } from '../federated/keys.js';
 
 // A store with deadlines of its own longer than storeTimeout gets a second more than its own,
 // so its answer (even "done") always arrives before the manager gives up.
@@ -105,6 +107,8 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
   const lifecycle = createLifecycle(context);
   const credentials = createCredentials(context, lifecycle);
   const pruning = createPruning(context);
+  // Each identity provider's keys, discovered once for this manager's life.
+  const issuerKeys = createIssuerKeys();
 
   const enabledAccessTokens = (): AccessTokens => {
     if (accessTokens === undefined) throw new SessionError('INVALID_CONFIGURATION', 'Access tokens are off: pass the accessTokens option.');
@@ -138,6 +142,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
     issueRevocationLink: (sessionId, linkOptions) => issueRevocationLink(context, sessionId, linkOptions),
     redeemRevocationLink: (token, redeemOptions) => redeemRevocationLink(context, lifecycle, token, redeemOptions),
     list: (userId, listOptions) => lifecycle.list(userId, listOptions),
+    backchannelLogout: (logoutToken, logoutOptions) => backchannelLogout(context, lifecycle, issuerKeys, logoutToken, logoutOptions),
     exportUser: (userId) => exportUser(context, userId),
     eraseUser: (userId, eraseOptions) => eraseUser(context, lifecycle, userId, eraseOptions),
     ...credentials,

@@ -2,6 +2,7 @@ import { invalidInput } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
 import { STORE_LIMITS } from '../store.js';
 import type { CreateSessionInput } from './api.js';
+import { checkFederated } from '../federated/input.js';
 
 /**
  * Argument checks of the manager's methods: every id, kind and piece of app data is checked
@@ -49,6 +50,7 @@ export function checkCreateInput(input: CreateSessionInput, config: ResolvedOpti
   const kind = input.kind ?? 'browser';
   if (typeof kind !== 'string' || !config.kinds.has(kind)) throw invalidInput(`Unknown session kind "${String(kind)}": declare it in the kinds option.`);
   if (input.persistent !== undefined && typeof input.persistent !== 'boolean') throw invalidInput('persistent must be a boolean.');
+  if (input.federated !== undefined) checkFederated(input.federated);
   if (input.data !== undefined) {
     let serialised: string | undefined;
     try {

@@ -22,6 +22,8 @@ import type { ManagerContext } from './context.js';
 import { createValidate } from './validate.js';
 import { idleTimeoutOf, judgeAll, judgeLookup, readSession } from './live-session.js';
 import { checkActor, checkCreateInput, checkId, cleanIp, kindsOf, presentedTokens } from './input.js';
+import { checkFederated } from '../federated/input.js';
+import { linkSession, requireFederated, withFederated } from '../federated/links.js';
 
 /** Why a session was created: a sign-in, the fresh session of a credential change, support access. */
 export type CreateReason = 'sign_in' | 'password_changed' | 'email_changed' | 'impersonation';
@@ -99,6 +101,9 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       throw new SessionError('INVALID_INPUT', 'Sessions of kind "impersonation" are made by impersonate(), and only those.');
     }
     const kindOptions = config.kinds.get(kind)!;
+    // Refused before anything is stored: a federated sign-in the provider could not end.
+    const federated = input.federated === undefined ? undefined : checkFederated(input.federated);
+    if (federated !== undefined) requireFederated(context, 'create() with federated');
     const presented = await genuineSessions(presentedTokens(input.previousToken));
     const device = describeDevice(input.userAgent, config.deviceParser);
     const minted = mintToken(store.sessionIdPrefix?.(input.userId));
@@ -144,6 +149,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       throw error;
     }
     const { session, replacedIds, evictedIds } = checkCreated(created, record, limit !== undefined);
+    if (federated !== undefined) await linkSession(context, session, federated, () => revoke(session.id, { reason: 'revoked', by }));
     if (replacedIds.length > 0 || evictedIds.length > 0) context.afterRevocation(input.userId);
     if (replacedIds.length > 0) sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'replaced', by }, replacedIds);
     if (evictedIds.length > 0) sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'session_limit', by }, evictedIds);
@@ -313,7 +319,8 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     for (const { record, refusal } of await judgeAll(context, wanted, now)) {
       if (refusal === undefined) views.push(toView(record, options.currentSessionId, now, options.locale));
     }
-    return views.sort((a, b) => Number(b.current) - Number(a.current) || b.lastUsedAt - a.lastUsedAt || b.createdAt - a.createdAt);
+    views.sort((a, b) => Number(b.current) - Number(a.current) || b.lastUsedAt - a.lastUsedAt || b.createdAt - a.createdAt);
+    return withFederated(context, userId, views, now);
   };
 
   return { create, reauthenticated, validate, revoke, revokeAll, revokeOthers, list };

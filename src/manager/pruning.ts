@@ -1,3 +1,4 @@
+import { keepsFederated } from '../federated/capability.js';
 import { invalidInput } from '../errors.js';
 import { checkCount } from '../store-answers.js';
 import type { ManagerContext } from './context.js';
@@ -36,6 +37,8 @@ export function createPruning(context: ManagerContext): Pruning {
       total += deleted;
       if (deleted < batch) break;
     }
+    // Federated links of expired sessions and logout tokens past their window: one bounded batch.
+    if (keepsFederated(store)) await calls.call('pruneFederated', () => store.pruneFederated(now, Math.min(config.pruneBatchSize, limit)));
     if (total > 0) context.hub.emit({ type: 'sessions.pruned', at: now, reason: 'expired', count: total });
     return total;
   };

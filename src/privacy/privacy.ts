@@ -1,3 +1,4 @@
+import { keepsFederated } from '../federated/capability.js';
 import { SessionError } from '../errors.js';
 import { toSession, type Session } from '../session.js';
 import { checkCount, checkRevocationState, checkUserSessions } from '../store-answers.js';
@@ -68,5 +69,6 @@ export async function eraseUser(context: ManagerContext, lifecycle: Lifecycle, u
   await lifecycle.revokeAll(userId, { kinds: 'all', reason: 'user_erased', by: options.by, tenantId: options.tenantId });
   const { store, calls } = context;
   const deletedSessions = checkCount(await calls.call('eraseUser', () => store.eraseUser(userId)), 'eraseUser');
+  if (keepsFederated(store)) await calls.call('eraseFederatedLinks', () => store.eraseFederatedLinks(userId));
   return { deletedSessions };
 }

@@ -28,6 +28,7 @@ import { ExpiryIndex } from './expiry-index.js';
 import { addId, eachId, isEmpty, removeId, type IdSet } from './id-set.js';
 import { Interner } from './interner.js';
 import { MemoryActivity } from './memory-activity.js';
+import { memoryFederated } from './memory-federated.js';
 import { keyedByText, NO_EPOCHS, Row, type Rare, type TenantState, type UserState } from './memory-rows.js';
 import { findMark, raiseMark } from './text-marks.js';
 
@@ -402,6 +403,8 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
       activity.prune(pruneOptions.now, pruneOptions.limit, pruneOptions.activityBefore, pruneOptions.devicesBefore);
       return deleted;
     },
+
+    ...memoryFederated(ensureOpen),
 
     subscribe(listener: (notice: RevocationNotice) => void): () => void {
       listeners.add(listener);

@@ -84,10 +84,19 @@ describe.skipIf(!up)('postgres migrate()', () => {
       'sessions_epochs',
       'sessions_epochs_pkey',
       'sessions_expires_at_idx',
+      'sessions_federated',
+      'sessions_federated_expires_idx',
+      'sessions_federated_pkey',
+      'sessions_federated_sid_idx',
+      'sessions_federated_sub_idx',
+      'sessions_federated_user_idx',
       'sessions_links',
       'sessions_links_expires_idx',
       'sessions_links_pkey',
       'sessions_links_user_idx',
+      'sessions_logout_tokens',
+      'sessions_logout_tokens_pkey',
+      'sessions_logout_tokens_until_idx',
       'sessions_pkey',
       'sessions_tenant_epochs',
       'sessions_tenant_epochs_pkey',
@@ -116,7 +125,7 @@ describe.skipIf(!up)('postgres migrate()', () => {
     await pool.query(text);
     const store = postgresStore({ pool, schema, listen: false });
     await store.migrate();
-    expect(await tablesOf(schema)).toHaveLength(23);
+    expect(await tablesOf(schema)).toHaveLength(32);
   });
 
   it('upgrades tables made by schema version 1 (before the sign-in function), keeping their rows', async () => {
@@ -137,7 +146,7 @@ describe.skipIf(!up)('postgres migrate()', () => {
     expect(session.createdAt).toBe(1_001);
     expect((await store.getRevocationState('old-user')).epochs).toEqual({ browser: 1_000 });
     const { rows } = await pool.query<{ comment: string }>(`SELECT obj_description('"${schema}".sessions'::regclass) AS comment`);
-    expect(rows[0]!.comment).toContain('schema version 4');
+    expect(rows[0]!.comment).toContain('schema version 5');
   });
 
   it('upgrades tables made by schema version 2, keeping their sessions valid', async () => {
@@ -167,7 +176,7 @@ describe.skipIf(!up)('postgres migrate()', () => {
     const refused: unknown = await store.create(record, { replaceDevice: false, limit: { max: 1, onLimit: 'refuse', idleBefore: 0 } }).catch((caught: unknown) => caught);
     expect(isSessionError(refused) && refused.code).toBe('SESSION_LIMIT');
     const { rows } = await pool.query<{ comment: string }>(`SELECT obj_description('"${schema}".sessions'::regclass) AS comment`);
-    expect(rows[0]!.comment).toContain('schema version 4');
+    expect(rows[0]!.comment).toContain('schema version 5');
   });
 
   it('leaves the previous release\'s sign-in function working, for a rolling upgrade', async () => {
@@ -221,7 +230,7 @@ describe.skipIf(!up)('postgres migrate()', () => {
     await store.revokeTenant('acme', { kinds: ['browser'], at: createdAt });
     expect((await store.get('GGGGGGGGGGGGGGGGGGGGGG'))?.tenantEpochs).toEqual({ browser: createdAt });
     const { rows } = await pool.query<{ comment: string }>(`SELECT obj_description('"${schema}".sessions_activity'::regclass) AS comment`);
-    expect(rows[0]!.comment).toContain('schema version 4');
+    expect(rows[0]!.comment).toContain('schema version 5');
   });
 
   it('keeps the previous release\'s sign-in working during a rolling upgrade, after the tenant\'s epoch and under its mark', async () => {

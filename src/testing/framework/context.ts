@@ -2,6 +2,7 @@ import type { SessionManager } from '../../manager/api.js';
 import type { CompleteTestRunner } from '../runner.js';
 import { Device, send, type Reply, type RequestInit } from './client.js';
 import type { SwitchableStore } from './failing-store.js';
+import type { TestIssuer } from './test-issuer.js';
 
 /** The world of one scenario: a fresh manager, store and app. */
 export interface Scenario {
@@ -20,6 +21,8 @@ export interface Scenario {
   device(userAgent: string, cookieName?: string): Device;
   /** A request without any cookie. */
   request(path: string, init?: RequestInit): Promise<Reply>;
+  /** The suite's identity provider, whose logout tokens the routes' `backchannelLogout` accepts. */
+  readonly idp: TestIssuer;
 }
 
 /** What each concern of the framework suite receives. */
@@ -36,9 +39,11 @@ export function scenarioOf(
   store: SwitchableStore,
   policy: { globalLogout: boolean },
   clock: { now: number },
+  idp: TestIssuer,
 ): Scenario {
   return {
     url,
+    idp,
     sessions,
     store,
     policy,

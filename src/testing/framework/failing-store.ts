@@ -49,6 +49,12 @@ export function switchableStore(inner: SessionStore): SwitchableStore {
     consumeRevocationLink: inner.consumeRevocationLink && ((id, hash, now) => guard(() => inner.consumeRevocationLink!(id, hash, now))),
     stats: inner.stats && ((now) => guard(() => inner.stats!(now))),
     subscribe: inner.subscribe && ((listener, onResync) => inner.subscribe!(listener, onResync)),
+    saveFederatedLink: inner.saveFederatedLink && ((link) => guard(() => inner.saveFederatedLink!(link))),
+    findFederatedLinks: inner.findFederatedLinks && ((query, now) => guard(() => inner.findFederatedLinks!(query, now))),
+    rememberLogoutToken: inner.rememberLogoutToken && ((iss, jti, until) => guard(() => inner.rememberLogoutToken!(iss, jti, until))),
+    seenLogoutToken: inner.seenLogoutToken && ((iss, jti) => guard(() => inner.seenLogoutToken!(iss, jti))),
+    eraseFederatedLinks: inner.eraseFederatedLinks && ((userId) => guard(() => inner.eraseFederatedLinks!(userId))),
+    pruneFederated: inner.pruneFederated && ((now, limit) => guard(() => inner.pruneFederated!(now, limit))),
   } satisfies Partial<SessionStore>;
   for (const [name, method] of Object.entries(optional)) if (method !== undefined) Object.assign(wrapper, { [name]: method });
   return wrapper;

@@ -7,6 +7,8 @@ import { memoryStore } from '../../stores/memory.js';
 import { resolveRunner, type TestRunner } from '../runner.js';
 import { describeAccessTokens } from './access-tokens.js';
 import { describeAnonymous } from './anonymous.js';
+import { describeBackchannelLogout } from './backchannel-logout.js';
+import { startTestIssuer, type TestIssuer } from './test-issuer.js';
 import { scenarioOf, type FrameworkSuiteContext, type Scenario } from './context.js';
 import { describeCrossSite } from './cross-site.js';
 import { switchableStore } from './failing-store.js';
@@ -143,7 +145,7 @@ export function describeFrameworkConformance(
   options: FrameworkConformanceOptions = {},
 ): void {
   const runner = resolveRunner(options.runner);
-  let current: { readonly scenario: Scenario; readonly app: FrameworkApp } | undefined;
+  let current: { readonly scenario: Scenario; readonly app: FrameworkApp; readonly idp: TestIssuer } | undefined;
   const context: FrameworkSuiteContext = {
     runner,
     scenario: () => {
@@ -165,14 +167,21 @@ export function describeFrameworkConformance(
         // Short, so the hanging-store case answers 503 quickly.
         storeTimeout: STORE_TIMEOUT,
       });
+      const idp = await startTestIssuer();
       const app = await makeApp({
         sessions,
         middlewareOptions: { loginPath: '/login', trustProxy: true, accessTokens: true },
         routesPrefix: ROUTES_PREFIX,
         // No polling in the suite (a long interval): a revocation must reach the stream by itself.
-        routesOptions: { prefix: ROUTES_PREFIX, requireFresh: FRESH_FOR, revocationLinks: true, events: { heartbeat: 100, pollInterval: 600_000 } },
+        routesOptions: {
+          prefix: ROUTES_PREFIX,
+          requireFresh: FRESH_FOR,
+          revocationLinks: true,
+          events: { heartbeat: 100, pollInterval: 600_000 },
+          backchannelLogout: { issuers: [{ issuer: idp.issuer, clientId: idp.clientId }] },
+        },
       });
-      current = { scenario: scenarioOf(app.url, sessions, store, policy, clock), app };
+      current = { scenario: scenarioOf(app.url, sessions, store, policy, clock, idp), app, idp };
     });
     runner.afterEach(async () => {
       const ended = current;
@@ -183,6 +192,7 @@ export function describeFrameworkConformance(
       ended.scenario.store.hanging = false;
       await ended.app.close();
       await ended.scenario.sessions.close();
+      await ended.idp.close();
     });
     describeSignIn(context);
     describeAnonymous(context);
@@ -197,5 +207,6 @@ export function describeFrameworkConformance(
     describeFreshness(context);
     describeRevocationLinks(context);
     describeLiveEvents(context);
+    describeBackchannelLogout(context);
   });
 }

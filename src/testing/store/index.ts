@@ -7,6 +7,7 @@ import { describeActivity } from './activity.js';
 import { describeCorruptedAnswers } from './corrupted.js';
 import { describeDeviceReplacement } from './devices.js';
 import { describeEpochs } from './epochs.js';
+import { describeFederated } from './federated.js';
 import { describeFreshSignIn } from './fresh-sign-in.js';
 import { describeSessionLimit } from './session-limit.js';
 import { describeLifecycle } from './lifecycle.js';
@@ -46,7 +47,7 @@ export interface StoreConformanceOptions {
  * concern (lifecycle, epochs, one session per device, re-authentication and session-only
  * cookies, the atomic session cap, tenant epochs, every revocation published to every instance
  * (stores with `subscribe`), activity with known devices and revocation
- * links, a user's data export and erasure, pruning, races, the manager's promises
+ * links, federated sign-out links and logout-token replay, a user's data export and erasure, pruning, races, the manager's promises
  * over this store, malformed answers refused, and kinds and user ids named like `Object`
  * properties). Every store shipped
  * with this package runs it; run it on yours with one line.
@@ -113,6 +114,7 @@ export function describeStoreConformance(
     describeActivity(context);
     describeAccountActivity(context);
     describePrivacy(context);
+    describeFederated(context);
     describePruning(context);
     describeRaces(context);
     describeManagerOverStore(context);

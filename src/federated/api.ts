@@ -1,0 +1,124 @@
+/**
+ * Federated sign-out: the manager's side of OpenID Connect Back-Channel Logout 1.0, as a
+ * relying party.
+ *
+ * @module
+ */
+import type { FederatedIdentity } from './store.js';
+
+export type { FederatedIdentity } from './store.js';
+
+/** One identity provider whose logout tokens are accepted. */
+export interface BackchannelIssuer {
+  /** The provider's issuer identifier, exactly as in its metadata and its tokens' `iss`. */
+  readonly issuer: string;
+  /** This app's client id at the provider: a logout token's `aud` must name it. */
+  readonly clientId: string;
+  /**
+   * The provider's JWKS URL. Without it, `jwks_uri` is read from
+   * `<issuer>/.well-known/openid-configuration` (once; cached for the manager's life).
+   */
+  readonly jwksUri?: string | undefined;
+  /**
+   * Signature algorithms accepted. Only asymmetric ones: `none` and `HS*` are refused when
+   * configured (a provider's keys are public).
+   * @default ["RS256", "PS256", "ES256", "ES384", "ES512", "EdDSA", "Ed25519", "RS384", "RS512", "PS384", "PS512"]
+   */
+  readonly algorithms?: readonly string[] | undefined;
+}
+
+/** Options of {@link FederatedActions.backchannelLogout}. */
+export interface BackchannelLogoutOptions {
+  /** The providers whose logout tokens are accepted; a token of any other issuer is refused. */
+  readonly issuers: readonly BackchannelIssuer[];
+  /**
+   * How old a token's `iat` may be, in ms (and how far in the future, at most the clock
+   * tolerance of 60 s).
+   * @default 300_000 (5 minutes)
+   */
+  readonly maxTokenAge?: number | undefined;
+}
+
+/**
+ * Why a logout token was refused. `keys_unavailable` is the only one not about the token: the
+ * provider's metadata or keys could not be fetched (the HTTP route answers 503, so the
+ * provider retries).
+ */
+export type BackchannelRefusal =
+  | 'missing'
+  | 'too_large'
+  | 'malformed'
+  | 'unknown_issuer'
+  | 'bad_algorithm'
+  | 'bad_type'
+  | 'bad_signature'
+  | 'bad_audience'
+  | 'expired'
+  | 'bad_iat'
+  | 'missing_jti'
+  | 'missing_event'
+  | 'missing_subject'
+  | 'nonce_present'
+  | 'replayed'
+  | 'keys_unavailable';
+
+/** What {@link FederatedActions.backchannelLogout} did. */
+export type BackchannelLogoutResult =
+  | {
+      readonly ok: true;
+      /** The issuer of the token. */
+      readonly issuer: string;
+      /** The sessions this logout ended (empty when none was live: still a success). */
+      readonly revokedIds: readonly string[];
+    }
+  | { readonly ok: false; readonly reason: BackchannelRefusal };
+
+/** Options of {@link rpLogoutUrl}. */
+export interface RpLogoutUrlOptions {
+  /** The provider's `end_session_endpoint`; or give `issuerMetadata`. */
+  readonly endSessionEndpoint?: string | undefined;
+  /** The provider's metadata (from discovery), holding `end_session_endpoint`. */
+  readonly issuerMetadata?: { readonly end_session_endpoint?: string | undefined } | undefined;
+  /** The ID token the provider issued at sign-in: it tells the provider which session to end. */
+  readonly idTokenHint?: string | undefined;
+  /** Where the provider sends the browser afterwards; must be registered with the provider. */
+  readonly postLogoutRedirectUri?: string | undefined;
+  /** This app's client id; recommended when there is no `idTokenHint`. */
+  readonly clientId?: string | undefined;
+  /** An opaque value the provider hands back on the redirect. */
+  readonly state?: string | undefined;
+}
+
+/** The federated sign-out methods of the session manager. */
+export interface FederatedActions {
+  /**
+   * Receives an OpenID Connect back-channel `logout_token` and, once it passes every check of
+   * the specification's section 2.6, ends the sessions it names: with `sid`, the sessions
+   * signed in through that provider session; with `sub` alone, every session of that user
+   * signed in through that issuer. Each ends like `revoke()` (reason `idp_logout`,
+   * `session.revoked` event and activity entry).
+   *
+   * Checks: size, signature with the issuer's keys (discovered from its metadata, cached,
+   * fetched again for an unknown `kid`), an asymmetric algorithm from the allow-list, `typ`
+   * `logout+jwt` when present, `iss` among `issuers`, `aud` the client id, `iat` within
+   * `maxTokenAge`, `exp` when present, a `jti` never accepted before by any instance sharing
+   * the store, the back-channel logout event, `sid` and/or `sub`, and no `nonce`.
+   *
+   * @param logoutToken - The `logout_token` form field, of any type.
+   * @param options - The accepted providers.
+   * @returns What was ended, or why the token was refused (never throws for a bad token).
+   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for bad `issuers`
+   * or a store without the federated capability; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   *
+   * @example
+   * ```ts
+   * const result = await sessions.backchannelLogout(form.get('logout_token'), {
+   *   issuers: [{ issuer: 'https://login.example.com', clientId: 'my-app' }],
+   * });
+   * ```
+   */
+  backchannelLogout(logoutToken: unknown, options: BackchannelLogoutOptions): Promise<BackchannelLogoutResult>;
+}
+
+/** The federated origin of a session as `list()` shows it. */
+export type FederatedView = FederatedIdentity;

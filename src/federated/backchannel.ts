@@ -1,0 +1,94 @@
+import { SessionError } from '../errors.js';
+import type { Lifecycle } from '../manager/lifecycle.js';
+import type { ManagerContext } from '../manager/context.js';
+import type { BackchannelIssuer, BackchannelLogoutOptions, BackchannelLogoutResult } from './api.js';
+import type { IssuerKeys } from './keys.js';
+import { checkLinks, requireFederated } from './links.js';
+import { checkLogoutToken, DEFAULT_ALGORITHMS } from './logout-token.js';
+
+const DEFAULT_MAX_TOKEN_AGE = 5 * 60_000;
+const SYMMETRIC_OR_NONE = /^(none|HS\d+)$/i;
+
+function invalid(message: string): SessionError {
+  return new SessionError('INVALID_CONFIGURATION', `backchannelLogout(): ${message}`);
+}
+
+// An issuer URL as OpenID Connect requires (https), or plain http on the loopback for tests.
+function checkIssuerUrl(value: unknown, name: string): void {
+  let url: URL;
+  try {
+    url = new URL(String(value));
+  } catch {
+    throw invalid(`${name} must be a URL.`);
+  }
+  const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
+  if (typeof value !== 'string' || !(url.protocol === 'https:' || (url.protocol === 'http:' && loopback))) throw invalid(`${name} must be an https URL.`);
+}
+
+/** Checks the options once per call: they decide whose tokens can sign users out. */
+export function checkBackchannelOptions(options: unknown): { issuers: readonly BackchannelIssuer[]; maxTokenAge: number } {
+  if (typeof options !== 'object' || options === null) throw invalid('options { issuers } are required.');
+  const { issuers, maxTokenAge = DEFAULT_MAX_TOKEN_AGE, ...unknown } = options as BackchannelLogoutOptions;
+  const extra = Object.keys(unknown);
+  if (extra.length > 0) throw invalid(`unknown option "${extra[0]}".`);
+  if (!Array.isArray(issuers) || issuers.length === 0) throw invalid('issuers must be a non-empty list of { issuer, clientId }.');
+  for (const entry of issuers as unknown[]) {
+    if (typeof entry !== 'object' || entry === null) throw invalid('each issuer must be an object { issuer, clientId }.');
+    const { issuer, clientId, jwksUri, algorithms, ...rest } = entry as BackchannelIssuer;
+    if (Object.keys(rest).length > 0) throw invalid(`unknown issuer option "${Object.keys(rest)[0]}".`);
+    checkIssuerUrl(issuer, 'issuer');
+    if (typeof clientId !== 'string' || clientId.length === 0) throw invalid('clientId must be a non-empty string.');
+    if (jwksUri !== undefined) checkIssuerUrl(jwksUri, 'jwksUri');
+    if (algorithms !== undefined) {
+      if (!Array.isArray(algorithms) || algorithms.length === 0 || !algorithms.every((alg) => typeof alg === 'string')) throw invalid('algorithms must be a non-empty list of names.');
+      const refused = algorithms.find((alg) => SYMMETRIC_OR_NONE.test(alg));
+      if (refused !== undefined) throw invalid(`algorithm "${refused}" is refused: a provider's keys are public, so only asymmetric algorithms are safe.`);
+      const unknownAlg = algorithms.find((alg) => !DEFAULT_ALGORITHMS.includes(alg));
+      if (unknownAlg !== undefined) throw invalid(`algorithm "${unknownAlg}" is not supported.`);
+    }
+  }
+  if (typeof maxTokenAge !== 'number' || !Number.isInteger(maxTokenAge) || maxTokenAge < 1_000 || maxTokenAge > 60 * 60_000) {
+    throw invalid('maxTokenAge must be a whole number of ms from 1,000 to 3,600,000.');
+  }
+  return { issuers, maxTokenAge };
+}
+
+/**
+ * Validates a logout token, refuses one whose `jti` any instance already remembers, ends the
+ * sessions it names through the lifecycle's `revoke` (reason `idp_logout`), then remembers the
+ * `jti`: a failure before that leaves the token deliverable again.
+ */
+export async function backchannelLogout(
+  context: ManagerContext,
+  lifecycle: Lifecycle,
+  keys: IssuerKeys,
+  token: unknown,
+  options: BackchannelLogoutOptions,
+): Promise<BackchannelLogoutResult> {
+  context.ensureOpen();
+  const store = requireFederated(context, 'backchannelLogout()');
+  const { issuers, maxTokenAge } = checkBackchannelOptions(options);
+  const { calls, config } = context;
+  const checked = await checkLogoutToken(token, { issuers, maxTokenAge, now: config.clock(), keys });
+  if (!checked.ok) return checked;
+  const { iss, jti, sid, sub, acceptableUntil } = checked.claims;
+  // Seen, revoke, then remember: a token remembered before its sessions ended would make the
+  // provider's retry after a store failure a "replay", and those sessions would live on. A
+  // token already remembered ends nothing, not even a session signed in since.
+  const seen = await calls.call('seenLogoutToken', () => store.seenLogoutToken(iss, jti));
+  if (typeof seen !== 'boolean') throw new SessionError('STORE_ERROR', 'seenLogoutToken() answered something other than a boolean.');
+  if (seen) return { ok: false, reason: 'replayed' };
+  // With sid: that provider session only (section 2.7), whatever the sub; without: every session of the user there.
+  const query = sid !== undefined ? ({ by: 'sid', iss, sid } as const) : ({ by: 'sub', iss, sub: sub! } as const);
+  const links = checkLinks(await calls.call('findFederatedLinks', () => store.findFederatedLinks(query, config.clock())));
+  const revokedIds: string[] = [];
+  for (const link of links) {
+    if (link.iss !== iss || (sid !== undefined ? link.sid !== sid : link.sub !== sub)) continue;
+    if (await lifecycle.revoke(link.sessionId, { reason: 'idp_logout', userId: link.userId })) revokedIds.push(link.sessionId);
+  }
+  // Already there means a concurrent delivery of this token got here too: its sessions are
+  // ended all the same, so that is still a success.
+  const fresh = await calls.call('rememberLogoutToken', () => store.rememberLogoutToken(iss, jti, acceptableUntil));
+  if (typeof fresh !== 'boolean') throw new SessionError('STORE_ERROR', 'rememberLogoutToken() answered something other than a boolean.');
+  return { ok: true, issuer: iss, revokedIds };
+}

@@ -1,0 +1,25 @@
+import { invalidInput } from '../errors.js';
+import { FEDERATED_LIMITS, type FederatedIdentity } from './store.js';
+
+// Printable text only: these values come from an ID token and go into store keys and indexes.
+const CONTROL = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Whether a value is text a federated store can keep: non-empty, bounded, no control characters. */
+export function isFederatedText(value: unknown, max: number): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= max && !CONTROL.test(value);
+}
+
+/** Checks `federated` given to `create`/`signIn`, and answers a copy with only its three fields. */
+export function checkFederated(value: unknown): FederatedIdentity {
+  if (typeof value !== 'object' || value === null) throw invalidInput('federated must be an object { iss, sub, sid? }.');
+  const { iss, sub, sid } = value as Record<string, unknown>;
+  for (const key of Object.keys(value)) {
+    if (key !== 'iss' && key !== 'sub' && key !== 'sid') throw invalidInput(`federated has an unknown field "${key}": only iss, sub and sid.`);
+  }
+  if (!isFederatedText(iss, FEDERATED_LIMITS.issLength)) throw invalidInput(`federated.iss must be a non-empty string of at most ${FEDERATED_LIMITS.issLength} characters.`);
+  if (!isFederatedText(sub, FEDERATED_LIMITS.subLength)) throw invalidInput(`federated.sub must be a non-empty string of at most ${FEDERATED_LIMITS.subLength} characters.`);
+  if (sid !== undefined && !isFederatedText(sid, FEDERATED_LIMITS.idLength)) {
+    throw invalidInput(`federated.sid must be a non-empty string of at most ${FEDERATED_LIMITS.idLength} characters.`);
+  }
+  return sid === undefined ? { iss, sub } : { iss, sub, sid };
+}

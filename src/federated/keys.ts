@@ -1,0 +1,48 @@
+import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
+
+// Each provider's keys, looked up once per manager: discovery gives `jwks_uri`, and jose's
+// remote key set caches the keys and fetches them again when a token names an unknown `kid`
+// (at most once per cooldown, so forged kids cannot make the app hammer the provider).
+
+const DISCOVERY_TIMEOUT = 5_000;
+
+/** Raised when the provider's metadata or keys cannot be fetched: not the token's fault. */
+export class KeysUnavailable extends Error {}
+
+/** A cache of key sets by issuer and JWKS URL. */
+export interface IssuerKeys {
+  /** The key set of the issuer; rejects with {@link KeysUnavailable} when discovery fails. */
+  keysOf(issuer: string, jwksUri: string | undefined): Promise<JWTVerifyGetKey>;
+}
+
+/** Creates an empty cache; a failed discovery is not cached, so the next token tries again. */
+export function createIssuerKeys(): IssuerKeys {
+  const cache = new Map<string, Promise<JWTVerifyGetKey>>();
+  const discover = async (issuer: string): Promise<string> => {
+    const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+    let metadata: unknown;
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(DISCOVERY_TIMEOUT), redirect: 'error', headers: { accept: 'application/json' } });
+      if (!response.ok) throw new KeysUnavailable(`${url} answered ${response.status}.`);
+      metadata = await response.json();
+    } catch (error) {
+      throw error instanceof KeysUnavailable ? error : new KeysUnavailable(`${url} could not be read.`, { cause: error });
+    }
+    const { issuer: named, jwks_uri: jwksUri } = (metadata ?? {}) as { issuer?: unknown; jwks_uri?: unknown };
+    // OpenID Connect Discovery: the metadata's issuer must be the one asked for.
+    if (named !== issuer || typeof jwksUri !== 'string') throw new KeysUnavailable(`${url} does not describe ${issuer} with a jwks_uri.`);
+    return jwksUri;
+  };
+  return {
+    keysOf(issuer, jwksUri) {
+      const key = JSON.stringify([issuer, jwksUri ?? null]);
+      let keys = cache.get(key);
+      if (keys === undefined) {
+        keys = (jwksUri === undefined ? discover(issuer) : Promise.resolve(jwksUri)).then((uri) => createRemoteJWKSet(new URL(uri)));
+        cache.set(key, keys);
+        keys.catch(() => cache.delete(key));
+      }
+      return keys;
+    },
+  };
+}

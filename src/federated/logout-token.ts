@@ -1,0 +1,102 @@
+import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import type { BackchannelIssuer, BackchannelRefusal } from './api.js';
+import { isFederatedText } from './input.js';
+import { KeysUnavailable, type IssuerKeys } from './keys.js';
+import { FEDERATED_LIMITS } from './store.js';
+
+// A logout token checked as OpenID Connect Back-Channel Logout 1.0, section 2.6, says. Every
+// check answers a refusal, never throws: the route turns a refusal into a 400.
+
+/** Largest logout token accepted, in characters; a provider's are under 2 KB. */
+export const MAX_LOGOUT_TOKEN_LENGTH = 8 * 1024;
+/** How far a provider's clock may run ahead or behind ours, in ms. */
+export const CLOCK_TOLERANCE = 60_000;
+/** The event a logout token must carry. */
+export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+/** Asymmetric algorithms only: a provider's keys are public, so HMAC with one would be forgeable. */
+export const DEFAULT_ALGORITHMS: readonly string[] = ['RS256', 'PS256', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519', 'RS384', 'RS512', 'PS384', 'PS512'];
+
+/** A token that passed every check but the replay guard. */
+export interface LogoutClaims {
+  readonly iss: string;
+  readonly jti: string;
+  readonly sid?: string | undefined;
+  readonly sub?: string | undefined;
+  /** Until when the token could be accepted (ms): how long its `jti` must be remembered. */
+  readonly acceptableUntil: number;
+}
+
+type Checked = { readonly ok: true; readonly claims: LogoutClaims } | { readonly ok: false; readonly reason: BackchannelRefusal };
+
+const refuse = (reason: BackchannelRefusal): Checked => ({ ok: false, reason });
+
+/** Checks a logout token; `issuers` and `maxTokenAge` were checked by the caller. */
+export async function checkLogoutToken(
+  token: unknown,
+  { issuers, maxTokenAge, now, keys }: { issuers: readonly BackchannelIssuer[]; maxTokenAge: number; now: number; keys: IssuerKeys },
+): Promise<Checked> {
+  if (typeof token !== 'string' || token.length === 0) return refuse('missing');
+  if (token.length > MAX_LOGOUT_TOKEN_LENGTH) return refuse('too_large');
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  let unverified: JWTPayload;
+  try {
+    header = decodeProtectedHeader(token);
+    unverified = decodeJwt(token);
+  } catch {
+    return refuse('malformed');
+  }
+  // Exact match: the issuer picks the keys, so it is never normalised.
+  const issuer = issuers.find((candidate) => candidate.issuer === unverified.iss);
+  if (issuer === undefined) return refuse('unknown_issuer');
+  const algorithms = [...(issuer.algorithms ?? DEFAULT_ALGORITHMS)];
+  if (typeof header.alg !== 'string' || !algorithms.includes(header.alg)) return refuse('bad_algorithm');
+  // Section 2.4: "logout+jwt" when typed; media types compare without case and "application/".
+  if (header.typ !== undefined && (typeof header.typ !== 'string' || header.typ.toLowerCase().replace(/^application\//, '') !== 'logout+jwt')) return refuse('bad_type');
+  let payload: JWTPayload;
+  try {
+    const keySet = await keys.keysOf(issuer.issuer, issuer.jwksUri);
+    ({ payload } = await jwtVerify(token, keySet, {
+      algorithms,
+      issuer: issuer.issuer,
+      audience: issuer.clientId,
+      currentDate: new Date(now),
+      clockTolerance: CLOCK_TOLERANCE / 1000,
+      maxTokenAge: maxTokenAge / 1000,
+      requiredClaims: ['iat'],
+    }));
+  } catch (error) {
+    return refuse(refusalOf(error));
+  }
+  if (!isFederatedText(payload.jti, FEDERATED_LIMITS.idLength)) return refuse('missing_jti');
+  const events = payload['events'];
+  if (typeof events !== 'object' || events === null || Array.isArray(events)) return refuse('missing_event');
+  const event: unknown = (events as Record<string, unknown>)[BACKCHANNEL_LOGOUT_EVENT];
+  if (!Object.hasOwn(events, BACKCHANNEL_LOGOUT_EVENT) || typeof event !== 'object' || event === null || Array.isArray(event)) return refuse('missing_event');
+  if (Object.hasOwn(payload, 'nonce')) return refuse('nonce_present');
+  const { sid, sub } = payload as { sid?: unknown; sub?: unknown };
+  if (sid === undefined && sub === undefined) return refuse('missing_subject');
+  if (sid !== undefined && !isFederatedText(sid, FEDERATED_LIMITS.idLength)) return refuse('missing_subject');
+  if (sub !== undefined && !isFederatedText(sub, FEDERATED_LIMITS.subLength)) return refuse('missing_subject');
+  const iatMs = payload.iat! * 1000;
+  const expMs = payload.exp === undefined ? 0 : payload.exp * 1000;
+  const acceptableUntil = Math.max(iatMs + maxTokenAge, expMs) + CLOCK_TOLERANCE;
+  return { ok: true, claims: { iss: issuer.issuer, jti: payload.jti, sid, sub, acceptableUntil } };
+}
+
+function refusalOf(error: unknown): BackchannelRefusal {
+  if (error instanceof KeysUnavailable || error instanceof errors.JWKSTimeout) return 'keys_unavailable';
+  if (error instanceof errors.JWKSInvalid) return 'keys_unavailable';
+  // jose reports a token older than maxTokenAge as expired, naming iat.
+  if (error instanceof errors.JWTExpired) return error.claim === 'iat' ? 'bad_iat' : 'expired';
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'aud') return 'bad_audience';
+    if (error.claim === 'iat') return 'bad_iat';
+    if (error.claim === 'exp') return 'expired';
+    return 'malformed';
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'bad_algorithm';
+  if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) return 'bad_signature';
+  if (error instanceof errors.JOSEError) return 'malformed';
+  // A fetch of the keys that failed (network, bad JSON): the provider's side, not the token.
+  return 'keys_unavailable';
+}

@@ -1,0 +1,45 @@
+import { SessionError } from '../errors.js';
+import type { RpLogoutUrlOptions } from './api.js';
+
+/**
+ * Builds the provider's RP-initiated logout URL (OpenID Connect RP-Initiated Logout 1.0): send
+ * the browser there after "sign out everywhere" to end the provider session too. Parameters
+ * already in the endpoint's query are kept.
+ *
+ * @param options - The endpoint (or the provider's metadata) and the logout parameters.
+ * @returns The URL to redirect the browser to.
+ * @throws {@link session-revocation!SessionError} `INVALID_INPUT` when there is no
+ * `end_session_endpoint` or it is not an absolute http(s) URL, or a parameter is not a string.
+ *
+ * @example
+ * ```ts
+ * import { rpLogoutUrl } from 'session-revocation';
+ * const url = rpLogoutUrl({ issuerMetadata: config.serverMetadata(), idTokenHint, postLogoutRedirectUri: 'https://app.example/signed-out' });
+ * res.redirect(303, url);
+ * ```
+ */
+export function rpLogoutUrl(options: RpLogoutUrlOptions): string {
+  if (typeof options !== 'object' || options === null) throw new SessionError('INVALID_INPUT', 'rpLogoutUrl() needs an options object.');
+  const endpoint = options.endSessionEndpoint ?? options.issuerMetadata?.end_session_endpoint;
+  let url: URL;
+  try {
+    url = new URL(String(endpoint));
+  } catch {
+    throw new SessionError('INVALID_INPUT', 'rpLogoutUrl(): the provider has no end_session_endpoint (give endSessionEndpoint or issuerMetadata).');
+  }
+  if (typeof endpoint !== 'string' || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw new SessionError('INVALID_INPUT', 'rpLogoutUrl(): end_session_endpoint must be an http(s) URL.');
+  }
+  const parameters: [string, unknown][] = [
+    ['id_token_hint', options.idTokenHint],
+    ['post_logout_redirect_uri', options.postLogoutRedirectUri],
+    ['client_id', options.clientId],
+    ['state', options.state],
+  ];
+  for (const [name, value] of parameters) {
+    if (value === undefined) continue;
+    if (typeof value !== 'string' || value.length === 0) throw new SessionError('INVALID_INPUT', `rpLogoutUrl(): ${name} must be a non-empty string.`);
+    url.searchParams.set(name, value);
+  }
+  return url.href;
+}

@@ -1,0 +1,56 @@
+import { BROWSERS } from './client.js';
+import type { FrameworkSuiteContext, Scenario } from './context.js';
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+/** The OpenID Connect back-channel logout URI: a provider's server signs users out, and only with a valid token. */
+export function describeBackchannelLogout({ runner, scenario }: FrameworkSuiteContext): void {
+  const { describe, it, expect } = runner;
+  describe('back-channel logout', () => {
+    const post = (body: string, headers: Record<string, string> = FORM) =>
+      scenario().request('/sessions/backchannel-logout', { method: 'POST', headers: { ...headers, origin: 'https://idp.example', 'sec-fetch-site': 'cross-site' }, body });
+
+    // Signed in through the app's own login route, then linked to the provider session as a
+    // federated sign-in would be (the suite's apps take no federated input).
+    const signInFederated = async (device: ReturnType<Scenario['device']>, identity: { iss: string; sub: string; sid?: string }) => {
+      await device.signIn('alice');
+      const found = await scenario().store.get(device.sessionId!);
+      await scenario().store.saveFederatedLink!({ sessionId: device.sessionId!, userId: 'alice', expiresAt: found!.session.expiresAt, ...identity });
+    };
+
+    it('a valid logout token signs out the provider session at once (200, no-store), cross-site and without a session', async () => {
+      const { idp } = scenario();
+      const laptop = scenario().device(BROWSERS.chromeMac);
+      const phone = scenario().device(BROWSERS.safariIphone);
+      await signInFederated(laptop, { iss: idp.issuer, sub: 'alice@idp', sid: 'idp-session-1' });
+      await signInFederated(phone, { iss: idp.issuer, sub: 'alice@idp', sid: 'idp-session-2' });
+      const reply = await post(`logout_token=${await idp.logoutToken({ sid: 'idp-session-1' })}`);
+      expect(reply.status).toBe(200);
+      expect(reply.headers.get('cache-control')).toBe('no-store');
+      expect((await laptop.request('/api/me')).status).toBe(401);
+      expect((await phone.request('/api/me')).status).toBe(200);
+    });
+
+    it('a bad, replayed or missing token answers 400 { error } and signs out nothing', async () => {
+      const { idp } = scenario();
+      const laptop = scenario().device(BROWSERS.chromeMac);
+      await signInFederated(laptop, { iss: idp.issuer, sub: 'alice@idp' });
+      const spent = await idp.logoutToken({ sub: 'nobody' });
+      expect((await post(`logout_token=${spent}`)).status).toBe(200);
+      for (const body of [`logout_token=${spent}`, `logout_token=${await idp.logoutToken({ sub: 'alice@idp', nonce: 'n' })}`, 'logout_token=nonsense', 'nothing=here']) {
+        const reply = await post(body);
+        expect(reply.status).toBe(400);
+        expect(typeof (JSON.parse(reply.body) as { error?: unknown }).error).toBe('string');
+      }
+      expect((await post(`logout_token=${await idp.logoutToken({ sub: 'alice@idp' })}`, { 'content-type': 'application/json' })).status).toBe(400);
+      expect((await laptop.request('/api/me')).status).toBe(200);
+    });
+
+    it('answers 503 while the store is down, so the provider retries', async () => {
+      const { idp } = scenario();
+      const token = await idp.logoutToken({ sub: 'alice@idp' });
+      scenario().store.failing = true;
+      expect((await post(`logout_token=${token}`)).status).toBe(503);
+    });
+  });
+}

@@ -1,0 +1,214 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createSessionManager, memoryStore, rpLogoutUrl, SessionError, type SessionManager } from '../../src/index.js';
+
+// A provider of our own on 127.0.0.1: discovery and a JWKS, so tokens are signed with keys we
+// hold (the real provider's end-to-end test is in oidc-provider.test.ts).
+const EVENT = { 'http://schemas.openid.net/event/backchannel-logout': {} };
+let server: Server;
+let issuer: string;
+let key: CryptoKey;
+let otherKey: CryptoKey;
+let jwks: { keys: JWK[] };
+
+beforeAll(async () => {
+  ({ privateKey: key } = await generateKeyPair('RS256'));
+  const pair = await generateKeyPair('RS256');
+  const publicJwk = { ...(await exportJWK((await generateKeyPair('RS256')).publicKey)), kid: 'unused', alg: 'RS256', use: 'sig' };
+  otherKey = pair.privateKey;
+  server = createServer((request, response) => {
+    const body = request.url === '/.well-known/openid-configuration' ? { issuer, jwks_uri: `${issuer}/jwks` } : request.url === '/jwks' ? jwks : undefined;
+    response.writeHead(body === undefined ? 404 : 200, { 'content-type': 'application/json' }).end(JSON.stringify(body ?? {}));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  jwks = { keys: [publicJwk] };
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+async function publishKey(): Promise<void> {
+  const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
+  key = privateKey;
+  jwks = { keys: [...jwks.keys, { ...(await exportJWK(publicKey)), kid: `k${jwks.keys.length}`, alg: 'RS256', use: 'sig' }] };
+}
+
+const CLIENT = 'app-client';
+const options = () => ({ issuers: [{ issuer, clientId: CLIENT }] });
+
+interface TokenShape {
+  claims?: Record<string, unknown>;
+  drop?: string[];
+  header?: Record<string, unknown>;
+  signWith?: CryptoKey;
+}
+
+async function logoutToken({ claims = {}, drop = [], header = {}, signWith }: TokenShape = {}): Promise<string> {
+  const payload: Record<string, unknown> = { iss: issuer, aud: CLIENT, jti: crypto.randomUUID(), sid: 'sid-1', sub: 'alice', events: EVENT, ...claims };
+  for (const name of drop) delete payload[name];
+  const jwt = new SignJWT(payload).setProtectedHeader({ alg: 'RS256', typ: 'logout+jwt', kid: jwks.keys.at(-1)!.kid!, ...header } as never);
+  if (!drop.includes('iat') && claims.iat === undefined) jwt.setIssuedAt();
+  return jwt.sign(signWith ?? key);
+}
+
+// An unsigned token: alg "none" (jose refuses to make one).
+function unsigned(): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${part({ alg: 'none', typ: 'logout+jwt' })}.${part({ iss: issuer, aud: CLIENT, iat: Math.floor(Date.now() / 1000), jti: 'n', sid: 'sid-1', events: EVENT })}.`;
+}
+
+describe('sessions.backchannelLogout()', () => {
+  let sessions: SessionManager;
+  let store: ReturnType<typeof memoryStore>;
+  beforeAll(publishKey);
+  beforeEach(() => {
+    store = memoryStore();
+    sessions = createSessionManager({ store });
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const signInTwice = async () => {
+    const one = await sessions.create({ userId: 'u1', federated: { iss: issuer, sub: 'alice', sid: 'sid-1' } });
+    const two = await sessions.create({ userId: 'u1', federated: { iss: issuer, sub: 'alice', sid: 'sid-2' } });
+    const local = await sessions.create({ userId: 'u1' });
+    return { one, two, local };
+  };
+
+  it('with sid, ends the sessions of that provider session only, reason idp_logout', async () => {
+    const { one, two, local } = await signInTwice();
+    const events: unknown[] = [];
+    sessions.on('session.revoked', (event) => {
+      events.push(event.reason);
+    });
+    const result = await sessions.backchannelLogout(await logoutToken(), options());
+    expect(result).toEqual({ ok: true, issuer, revokedIds: [one.session.id] });
+    expect(await sessions.validate(one.token)).toEqual({ ok: false, reason: 'revoked' });
+    expect((await sessions.validate(two.token)).ok).toBe(true);
+    expect((await sessions.validate(local.token)).ok).toBe(true);
+    expect(events).toEqual(['idp_logout']);
+    const activity = await sessions.activity('u1');
+    expect(activity[0]).toMatchObject({ type: 'session.revoked', reason: 'idp_logout', sessionId: one.session.id });
+  });
+
+  it('with sub alone, ends every session of that user from that issuer', async () => {
+    const { one, two, local } = await signInTwice();
+    const result = await sessions.backchannelLogout(await logoutToken({ drop: ['sid'] }), options());
+    expect(result.ok && [...result.revokedIds].sort()).toEqual([one.session.id, two.session.id].sort());
+    expect((await sessions.validate(local.token)).ok).toBe(true);
+  });
+
+  it('shows where each session came from in list()', async () => {
+    const { one } = await signInTwice();
+    const views = await sessions.list('u1');
+    expect(views.find((view) => view.id === one.session.id)!.federated).toEqual({ iss: issuer, sub: 'alice', sid: 'sid-1' });
+    expect(views.filter((view) => view.federated === undefined)).toHaveLength(1);
+  });
+
+  it('refuses federated input that is not three bounded strings', async () => {
+    for (const federated of [{ iss: issuer }, { iss: issuer, sub: '' }, { iss: issuer, sub: 'a', sid: 7 }, { iss: 'x'.repeat(600), sub: 'a' }, { iss: issuer, sub: 'a', extra: 1 }]) {
+      await expect(sessions.create({ userId: 'u1', federated: federated as never })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    }
+    expect(await sessions.list('u1')).toEqual([]);
+  });
+
+  const hostile: [string, () => Promise<string>, string][] = [
+    ['signed by another key', () => logoutToken({ signWith: otherKey }), 'bad_signature'],
+    ['for another audience', () => logoutToken({ claims: { aud: 'someone-else' } }), 'bad_audience'],
+    ['without events', () => logoutToken({ drop: ['events'] }), 'missing_event'],
+    ['with another event', () => logoutToken({ claims: { events: { 'http://example.com/other': {} } } }), 'missing_event'],
+    ['with a nonce', () => logoutToken({ claims: { nonce: 'n' } }), 'nonce_present'],
+    ['with a stale iat', () => logoutToken({ claims: { iat: Math.floor(Date.now() / 1000) - 3600 } }), 'bad_iat'],
+    ['without iat', () => logoutToken({ drop: ['iat'] }), 'bad_iat'],
+    ['expired', () => logoutToken({ claims: { exp: Math.floor(Date.now() / 1000) - 120 } }), 'expired'],
+    ['without jti', () => logoutToken({ drop: ['jti'] }), 'missing_jti'],
+    ['without sid or sub', () => logoutToken({ drop: ['sid', 'sub'] }), 'missing_subject'],
+    ['of another type', () => logoutToken({ header: { typ: 'JWT' } }), 'bad_type'],
+    ['from an unknown issuer', () => logoutToken({ claims: { iss: 'https://evil.example' } }), 'unknown_issuer'],
+    ['with alg none', async () => unsigned(), 'bad_algorithm'],
+    ['oversized', () => logoutToken({ claims: { padding: 'x'.repeat(10_000) } }), 'too_large'],
+    ['not a JWT', async () => 'not.a.jwt', 'malformed'],
+  ];
+  for (const [name, make, reason] of hostile) {
+    it(`refuses a token ${name} (${reason}) and ends nothing`, async () => {
+      const { one, two } = await signInTwice();
+      expect(await sessions.backchannelLogout(await make(), options())).toEqual({ ok: false, reason });
+      expect((await sessions.validate(one.token)).ok).toBe(true);
+      expect((await sessions.validate(two.token)).ok).toBe(true);
+    });
+  }
+
+  it('refuses a replay, even of a token naming a session signed in since', async () => {
+    const token = await logoutToken({ drop: ['sid'] });
+    expect((await sessions.backchannelLogout(token, options())).ok).toBe(true);
+    const later = await sessions.create({ userId: 'u1', federated: { iss: issuer, sub: 'alice' } });
+    expect(await sessions.backchannelLogout(token, options())).toEqual({ ok: false, reason: 'replayed' });
+    expect((await sessions.validate(later.token)).ok).toBe(true);
+  });
+
+  it('ends the sessions on the provider\'s retry when revoking failed the first time', async () => {
+    // A real memory store whose next revoke fails, as a store does when its server drops a write.
+    const inner = memoryStore();
+    let failNextRevoke = false;
+    const flaky = new Proxy(inner, {
+      get(target, name, receiver) {
+        if (name !== 'revoke') return Reflect.get(target, name, receiver);
+        return (...args: Parameters<typeof inner.revoke>) => {
+          if (!failNextRevoke) return target.revoke(...args);
+          failNextRevoke = false;
+          return Promise.reject(new SessionError('STORE_UNAVAILABLE', 'The store is down (injected).'));
+        };
+      },
+    });
+    const manager = createSessionManager({ store: flaky });
+    const signedIn = await manager.create({ userId: 'u1', federated: { iss: issuer, sub: 'alice', sid: 'sid-1' } });
+    const token = await logoutToken();
+    failNextRevoke = true;
+    await expect(manager.backchannelLogout(token, options())).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    expect((await manager.validate(signedIn.token)).ok).toBe(true);
+    // The provider delivers the same token again: it is not a replay, and the session ends.
+    expect(await manager.backchannelLogout(token, options())).toEqual({ ok: true, issuer, revokedIds: [signedIn.session.id] });
+    expect(await manager.validate(signedIn.token)).toEqual({ ok: false, reason: 'revoked' });
+    // Once it succeeded, the same token is a replay.
+    expect(await manager.backchannelLogout(token, options())).toEqual({ ok: false, reason: 'replayed' });
+  });
+
+  it('fetches the keys again for a kid it has not seen (once the fetch cooldown has passed)', async () => {
+    const { one } = await signInTwice();
+    expect((await sessions.backchannelLogout(await logoutToken({ claims: { sid: 'nobody' } }), options())).ok).toBe(true);
+    await publishKey();
+    // jose fetches a key set at most once per 30 s: move the clock (Date only) past that.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 31_000);
+    expect(await sessions.backchannelLogout(await logoutToken(), options())).toEqual({ ok: true, issuer, revokedIds: [one.session.id] });
+  });
+
+  it('refuses symmetric algorithms and unknown options in its configuration', async () => {
+    const token = await logoutToken();
+    await expect(sessions.backchannelLogout(token, { issuers: [{ issuer, clientId: CLIENT, algorithms: ['HS256'] }] })).rejects.toMatchObject({ code: 'INVALID_CONFIGURATION' });
+    await expect(sessions.backchannelLogout(token, { issuers: [{ issuer, clientId: CLIENT, algorithms: ['none'] }] })).rejects.toMatchObject({ code: 'INVALID_CONFIGURATION' });
+    await expect(sessions.backchannelLogout(token, { issuers: [] })).rejects.toMatchObject({ code: 'INVALID_CONFIGURATION' });
+    await expect(sessions.backchannelLogout(token, { ...options(), extra: 1 } as never)).rejects.toMatchObject({ code: 'INVALID_CONFIGURATION' });
+  });
+
+  it('answers keys_unavailable when the provider cannot be reached', async () => {
+    const result = await sessions.backchannelLogout(await logoutToken(), { issuers: [{ issuer, clientId: CLIENT, jwksUri: 'http://127.0.0.1:1/jwks' }] });
+    expect(result).toEqual({ ok: false, reason: 'keys_unavailable' });
+  });
+});
+
+describe('rpLogoutUrl()', () => {
+  it('adds the logout parameters to the end-session endpoint, keeping its own query', () => {
+    const url = new URL(rpLogoutUrl({ endSessionEndpoint: 'https://idp.example/logout?x=1', idTokenHint: 'h', postLogoutRedirectUri: 'https://app.example/bye', state: 's' }));
+    expect(Object.fromEntries(url.searchParams)).toEqual({ x: '1', id_token_hint: 'h', post_logout_redirect_uri: 'https://app.example/bye', state: 's' });
+    expect(rpLogoutUrl({ issuerMetadata: { end_session_endpoint: 'https://idp.example/end' }, clientId: 'c' })).toBe('https://idp.example/end?client_id=c');
+  });
+
+  it('refuses a provider without an end-session endpoint', () => {
+    expect(() => rpLogoutUrl({ issuerMetadata: {} })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    expect(() => rpLogoutUrl({ endSessionEndpoint: 'javascript:alert(1)' })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+  });
+});
