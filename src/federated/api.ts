@@ -65,20 +65,31 @@ export type BackchannelRefusal =
 /** What {@link FederatedActions.backchannelLogout} did. */
 export type BackchannelLogoutResult =
   | {
+      /** The token was valid. */
       readonly ok: true;
       /** The issuer of the token. */
       readonly issuer: string;
       /** The sessions this logout ended (empty when none was live: still a success). */
       readonly revokedIds: readonly string[];
     }
-  | { readonly ok: false; readonly reason: BackchannelRefusal };
+  | {
+      /** The token was refused; nothing was revoked. */
+      readonly ok: false;
+      /** Why. */
+      readonly reason: BackchannelRefusal;
+    };
 
 /** Options of {@link rpLogoutUrl}. */
 export interface RpLogoutUrlOptions {
   /** The provider's `end_session_endpoint`; or give `issuerMetadata`. */
   readonly endSessionEndpoint?: string | undefined;
   /** The provider's metadata (from discovery), holding `end_session_endpoint`. */
-  readonly issuerMetadata?: { readonly end_session_endpoint?: string | undefined } | undefined;
+  readonly issuerMetadata?:
+    | {
+        /** The provider's RP-initiated logout endpoint. */
+        readonly end_session_endpoint?: string | undefined;
+      }
+    | undefined;
   /** The ID token the provider issued at sign-in: it tells the provider which session to end. */
   readonly idTokenHint?: string | undefined;
   /** Where the provider sends the browser afterwards; must be registered with the provider. */

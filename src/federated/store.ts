@@ -33,9 +33,28 @@ export interface FederatedLink extends FederatedIdentity {
  * session, of one user at one provider, or of one local user (for `list`, export and erase).
  */
 export type FederatedQuery =
-  | { readonly by: 'sid'; readonly iss: string; readonly sid: string }
-  | { readonly by: 'sub'; readonly iss: string; readonly sub: string }
-  | { readonly by: 'user'; readonly userId: string };
+  | {
+      /** By the provider's session. */
+      readonly by: 'sid';
+      /** The provider's issuer. */
+      readonly iss: string;
+      /** The provider's session id. */
+      readonly sid: string;
+    }
+  | {
+      /** By the user at the provider. */
+      readonly by: 'sub';
+      /** The provider's issuer. */
+      readonly iss: string;
+      /** The user's subject at the provider. */
+      readonly sub: string;
+    }
+  | {
+      /** By the local user. */
+      readonly by: 'user';
+      /** The local user id. */
+      readonly userId: string;
+    };
 
 /** Federated links and logout-token replay. Every method rejects with `STORE_UNAVAILABLE`, `STORE_ERROR` or `CLOSED` as the core methods do. */
 export interface FederatedStore {
