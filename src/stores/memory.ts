@@ -20,6 +20,7 @@ import type {
   UserSessions,
 } from '../store.js';
 import { endedEntries, memoryActivity } from './memory-activity.js';
+import { copyOf, recordOf, rowOf, type Row } from './memory-records.js';
 import { countByKind } from './memory-stats.js';
 
 /** Options of {@link memoryStore}. */
@@ -32,12 +33,6 @@ export interface MemoryStoreOptions {
    */
   readonly expiryBucketMs?: number;
 }
-
-/**
- * A stored session: the record's fields, some of which change after `create`. The hash is kept
- * as base64 text, as the Redis store keeps it: a small string instead of a typed array per row.
- */
-type Row = { -readonly [Field in keyof SessionRecord]: Field extends 'secretHash' ? string : SessionRecord[Field] };
 
 /**
  * What the store keeps per user besides the rows. Kinds are data, so every table is a `Map`;
@@ -315,54 +310,11 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
   return store;
 }
 
-/** The row a create stores: a copy of the record, with the times the store chose. */
-function rowOf(record: NewSessionRecord, createdAt: number): Row {
-  return {
-    id: record.id,
-    userId: record.userId,
-    tenantId: record.tenantId,
-    kind: record.kind,
-    secretHash: Buffer.from(record.secretHash).toString('base64'),
-    createdAt,
-    expiresAt: createdAt + record.maxAge,
-    lastUsedAt: createdAt,
-    authenticatedAt: record.authenticatedAt,
-    persistent: record.persistent,
-    deviceKey: record.deviceKey,
-    browser: record.browser,
-    os: record.os,
-    deviceType: record.deviceType,
-    userAgent: record.userAgent,
-    ip: record.ip,
-    data: cloneData(record.data),
-    impersonatorId: record.impersonatorId,
-    revokedAt: undefined,
-    revokedReason: undefined,
-  };
-}
-
-/** A copy the caller may change freely: its own hash bytes and data. */
-function copyOf(row: Row): SessionRecord {
-  return { ...row, secretHash: Buffer.from(row.secretHash, 'base64'), data: cloneData(row.data) };
-}
-
-// Most sessions have no data: skip the clone's serialisation for them.
-function cloneData(data: SessionRecord['data']): SessionRecord['data'] {
-  return data === undefined ? undefined : structuredClone(data);
-}
-
 /** Sets `map[key]` to the larger of its value and `value`; answers the result. */
 function keepMax(map: Map<string, number>, key: string, value: number): number {
   const kept = Math.max(map.get(key) ?? 0, value);
   map.set(key, kept);
   return kept;
-}
-
-/** A prototype-free record of a map: `__proto__` or `constructor` is a key like any other. */
-function recordOf<Value>(map: ReadonlyMap<string, Value> | undefined): Record<string, Value> {
-  const record = Object.create(null) as Record<string, Value>;
-  for (const [key, value] of map ?? []) record[key] = value;
-  return record;
 }
 
 // The order of eviction: least recently used, then oldest, then by id, so every store picks
