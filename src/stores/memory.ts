@@ -1,14 +1,11 @@
+import { SessionError } from '../errors.js';
 import { duration, optionsObject } from '../option-checks.js';
 import type {
   ActivityRecord,
   CreateOptions,
-  KindStats,
-  KnownDevice,
-  ListActivityOptions,
-  RevocationLinkRecord,
-  RevokeTenantOptions,
   CreateResult,
   Epochs,
+  KindStats,
   NewSessionRecord,
   PruneOptions,
   RevocationNotice,
@@ -16,29 +13,45 @@ import type {
   RevokeAllOptions,
   RevokeOptions,
   RevokeOthersOptions,
+  RevokeTenantOptions,
   SessionLookup,
   SessionRecord,
   SessionStore,
   UserSessions,
 } from '../store.js';
-import { SessionError } from '../errors.js';
-import type { Session } from '../session.js';
-import { DeviceTable } from './device-table.js';
-import { ExpiryIndex } from './expiry-index.js';
-import { addId, eachId, isEmpty, removeId, type IdSet } from './id-set.js';
-import { Interner } from './interner.js';
-import { MemoryActivity } from './memory-activity.js';
+import { endedEntries, memoryActivity } from './memory-activity.js';
 import { memoryFederated } from './memory-federated.js';
-import { keyedByText, NO_EPOCHS, Row, type Rare, type TenantState, type UserState } from './memory-rows.js';
-import { findMark, raiseMark } from './text-marks.js';
+import { copyOf, recordOf, rowOf, type Row } from './memory-records.js';
+import { countByKind } from './memory-stats.js';
 
 /** Options of {@link memoryStore}. */
 export interface MemoryStoreOptions {
   /**
-   * Bucket width of the expiry index in ms: pruning visits only buckets that ended.
+   * Accepted and checked (a whole number of ms >= 1) so existing calls keep working; it has no
+   * effect: `prune` scans the sessions.
+   * @deprecated Pruning no longer uses expiry buckets; leave it out.
    * @default 60_000
    */
   readonly expiryBucketMs?: number;
+}
+
+/**
+ * What the store keeps per user besides the rows. Kinds are data, so every table is a `Map`;
+ * epochs and the deny-list are made on first use, as most users never have either.
+ */
+interface UserState {
+  readonly sessionIds: Set<string>;
+  /** The newest `createdAt` per kind (the high-water mark `revokeAll` raises epochs to). */
+  readonly highWater: Map<string, number>;
+  epochs?: Map<string, number>;
+  /** Session id to "deny access tokens until" (ms). */
+  denied?: Map<string, number>;
+}
+
+/** A tenant's epochs and high-water marks per kind. */
+interface TenantState {
+  readonly epochs: Map<string, number>;
+  readonly highWater: Map<string, number>;
 }
 
 /**
@@ -46,11 +59,13 @@ export interface MemoryStoreOptions {
  * process (tests, demos, single-instance apps); use the SQLite, Redis or PostgreSQL store to
  * survive restarts or share sessions between instances.
  *
- * Every operation is synchronous inside, so each is atomic. Pruning visits only the expiry
- * buckets that have ended, never the whole map.
+ * A plain map of records. Every method is async like any other store's, and does its work
+ * without awaiting anything, so each is atomic. Records are copied in and out: changing an
+ * object the store handed back never changes the store. Managers sharing one store receive
+ * each other's revocation notices (`subscribe`).
  *
- * @param input - Tuning, rarely needed.
- * @returns A {@link SessionStore}.
+ * @param input - Options, rarely needed.
+ * @returns A {@link SessionStore} with every optional capability.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for an unknown option or an
  * `expiryBucketMs` that is not a whole number of ms >= 1.
  *
@@ -62,350 +77,229 @@ export interface MemoryStoreOptions {
  */
 export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
   const options = optionsObject('memoryStore() options', input, ['expiryBucketMs']);
+  duration('memoryStore: expiryBucketMs', options.expiryBucketMs, 60_000, { min: 1 });
   const rows = new Map<string, Row>();
   const users = new Map<string, UserState>();
-  const expiry = new ExpiryIndex(duration('memoryStore: expiryBucketMs', options.expiryBucketMs, 60_000, { min: 1 }));
-  const strings = new Interner();
-  const devices = new DeviceTable(strings);
-  const listeners = new Set<(notice: RevocationNotice) => void>();
-  // Users holding deny-list entries, so pruning them never walks every user.
-  const usersWithDenied = new Set<string>();
   const tenants = new Map<string, TenantState>();
-  const activity = new MemoryActivity();
+  const listeners = new Set<(notice: RevocationNotice) => void>();
   let closed = false;
-
   const ensureOpen = (): void => {
     if (closed) throw new SessionError('CLOSED', 'The memory store was closed.');
   };
-  const userState = (userId: string): UserState => {
-    let state = users.get(userId);
-    if (state === undefined) {
-      // Stryker disable next-line ObjectLiteral: absent and undefined fields read the same; listing them keeps one object shape
-      state = { ids: undefined, epochs: undefined, highWater: undefined, denied: undefined };
-      users.set(userId, state);
+  const activity = memoryActivity(ensureOpen);
+  const userOf = (userId: string): UserState => {
+    let user = users.get(userId);
+    if (user === undefined) {
+      user = { sessionIds: new Set(), highWater: new Map() };
+      users.set(userId, user);
     }
-    return state;
+    return user;
   };
-  const notify = (userId: string, tenantId?: string): void => {
-    for (const listener of listeners) listener(tenantId === undefined ? { userId } : { userId: '', tenantId });
-  };
-  // Stryker disable next-line ConditionalExpression: tenants has no undefined key, so the lookup answers undefined too (the variant that always answers undefined goes with it; the tenant tests kill it)
-  const tenantEpochsOf = (tenantId: string | undefined): Record<string, number> | undefined => (tenantId === undefined ? undefined : tenants.get(tenantId)?.epochs);
-  // Entries derived from a create's own, one per session it replaced or evicted (see CreateOptions.activity).
-  const derivedEntries = (entry: ActivityRecord, replaced: readonly Row[], evicted: readonly Row[]): ActivityRecord[] => {
-    const derived: ActivityRecord[] = [];
-    for (const [rowsOf, reason] of [
-      [replaced, 'replaced'],
-      [evicted, 'session_limit'],
-    ] as const) {
-      for (const row of rowsOf) {
-        derived.push({ id: `${entry.id}.${derived.length}`, userId: entry.userId, tenantId: entry.tenantId, type: 'session.revoked', at: entry.at, reason, sessionId: row.id });
-      }
+  const tenantOf = (tenantId: string): TenantState => {
+    let tenant = tenants.get(tenantId);
+    if (tenant === undefined) {
+      tenant = { epochs: new Map(), highWater: new Map() };
+      tenants.set(tenantId, tenant);
     }
-    return derived;
+    return tenant;
   };
-  const markRevoked = (row: Row, options: RevokeOptions): void => {
-    row.revoked = { at: options.at, reason: options.reason };
-    if (options.denyUntil !== undefined) {
-      const state = userState(row.userId);
-      (state.denied ??= new Map()).set(row.id, options.denyUntil);
-      usersWithDenied.add(row.userId);
-    }
+  // A user with no session, epoch or deny-list entry left is forgotten (only frees memory).
+  const forgetIfEmpty = (userId: string, user: UserState): void => {
+    if (user.sessionIds.size === 0 && !user.epochs?.size && !user.denied?.size) users.delete(userId);
+  };
+  const tenantEpoch = (row: Pick<Row, 'tenantId' | 'kind'>): number =>
+    row.tenantId === undefined ? 0 : (tenants.get(row.tenantId)?.epochs.get(row.kind) ?? 0);
+  const tenantEpochsOf = (tenantId: string | undefined): Epochs | undefined => {
+    const epochs = tenantId === undefined ? undefined : tenants.get(tenantId)?.epochs;
+    return epochs === undefined || epochs.size === 0 ? undefined : recordOf(epochs);
+  };
+  // Live as the contract's semantics 6 say, at `now`.
+  const isLive = (row: Row, user: UserState, now: number): boolean =>
+    row.revokedAt === undefined && row.expiresAt > now && row.createdAt > (user.epochs?.get(row.kind) ?? 0) && row.createdAt > tenantEpoch(row);
+  const sessionsOf = (user: UserState): Row[] => [...user.sessionIds].map((id) => rows.get(id)!);
+  const markRevoked = (row: Row, revocation: RevokeOptions): void => {
+    row.revokedAt = revocation.at;
+    row.revokedReason = revocation.reason;
+    if (revocation.denyUntil !== undefined) (userOf(row.userId).denied ??= new Map()).set(row.id, revocation.denyUntil);
+  };
+  const raise = (epochs: Map<string, number>, highWater: Map<string, number>, raiseOptions: RevokeAllOptions): Epochs => {
+    const result = new Map<string, number>();
+    for (const kind of raiseOptions.kinds) result.set(kind, keepMax(epochs, kind, Math.max(raiseOptions.at, highWater.get(kind) ?? 0)));
+    return recordOf(result);
   };
   const deleteRow = (row: Row): void => {
     rows.delete(row.id);
-    // A row's user state lives as long as the row.
-    const state = users.get(row.userId)!;
-    state.ids = removeId(state.ids, row.id);
-    // Dropping a user state with nothing left in it only frees memory (never marked equivalent:
-    // the same line's mutant that always drops it is a real one).
-    if (isEmpty(state.ids) && state.epochs === undefined && state.denied === undefined) users.delete(row.userId);
+    const user = users.get(row.userId)!;
+    user.sessionIds.delete(row.id);
+    forgetIfEmpty(row.userId, user);
+  };
+  const notify = (notice: RevocationNotice): void => {
+    for (const listener of listeners) listener(notice);
+  };
+  const log = (entry: ActivityRecord | undefined): void => {
+    if (entry !== undefined) activity.append([entry]);
   };
 
   const store: SessionStore = {
     async create(record: NewSessionRecord, createOptions: CreateOptions): Promise<CreateResult> {
       ensureOpen();
       if (rows.has(record.id)) throw new SessionError('INVALID_INPUT', 'A session with this id already exists.');
-      const state = userState(record.userId);
-      const epoch = state.epochs?.[record.kind] ?? 0;
-      const tenantEpoch = tenantEpochsOf(record.tenantId)?.[record.kind] ?? 0;
-      const createdAt = Math.max(record.createdAt, epoch + 1, tenantEpoch + 1);
-      const isLive = (other: Row): boolean =>
-        other.kind === record.kind &&
-        other.revoked === undefined &&
-        other.createdAt > epoch &&
-        other.createdAt > (tenantEpochsOf(other.tenantId)?.[other.kind] ?? 0) &&
-        other.expiresAt > createdAt;
-      const replaced: Row[] = [];
-      if (createOptions.replaceDevice && record.deviceKey !== undefined) {
-        for (const id of eachId(state.ids)) {
-          const other = rows.get(id)!;
-          if (other.device.deviceKey === record.deviceKey && isLive(other)) replaced.push(other);
-        }
-      }
+      const user = userOf(record.userId);
+      const createdAt = Math.max(record.createdAt, (user.epochs?.get(record.kind) ?? 0) + 1, tenantEpoch(record) + 1);
+      const replacing = createOptions.replaceDevice && record.deviceKey !== undefined;
+      // Only device replacement and the cap look at the user's other sessions.
+      const live = replacing || createOptions.limit !== undefined ? sessionsOf(user).filter((other) => other.kind === record.kind && isLive(other, user, createdAt)) : [];
+      const replaced = replacing ? live.filter((other) => other.deviceKey === record.deviceKey) : [];
       // Decided before anything is written, so a refused sign-in changes nothing.
-      const evicted: Row[] = [];
+      let evicted: Row[] = [];
       const { limit } = createOptions;
       if (limit !== undefined) {
-        const counted: Row[] = [];
-        for (const id of eachId(state.ids)) {
-          const other = rows.get(id)!;
-          if (isLive(other) && other.lastUsedAt > limit.idleBefore && !replaced.includes(other)) counted.push(other);
-        }
-        const excess = counted.length - limit.max + 1;
+        const counted = live.filter((other) => other.lastUsedAt > limit.idleBefore && !replaced.includes(other));
+        const excess = counted.length + 1 - limit.max;
         if (excess > 0) {
           if (limit.onLimit === 'refuse') throw new SessionError('SESSION_LIMIT', 'The session limit of this user and kind is reached.');
-          counted.sort(leastRecentlyUsedFirst);
-          evicted.push(...counted.slice(0, excess));
+          evicted = counted.sort(leastRecentlyUsedFirst).slice(0, excess);
         }
       }
       for (const other of replaced) markRevoked(other, { at: createdAt, reason: 'replaced', denyUntil: createOptions.denyUntil });
       for (const other of evicted) markRevoked(other, { at: createdAt, reason: 'session_limit', denyUntil: createOptions.denyUntil });
-      const rare: Rare | undefined =
-        record.authenticatedAt !== createdAt || record.persistent === false || record.impersonatorId !== undefined
-          ? {
-              authenticatedAt: record.authenticatedAt === createdAt ? undefined : record.authenticatedAt,
-              persistent: record.persistent === false ? false : undefined,
-              impersonatorId: record.impersonatorId,
-            }
-          : undefined;
-      const row = new Row({
-        id: record.id,
-        userId: strings.intern(record.userId),
-        tenantId: strings.intern(record.tenantId),
-        kind: strings.intern(record.kind),
-        hash: Buffer.from(record.secretHash).toString('latin1'),
-        createdAt,
-        expiresAt: createdAt + record.maxAge,
-        device: devices.intern(record),
-        ip: record.ip,
-        data: structuredClone(record.data),
-        rare,
-      });
+
+      const row = rowOf(record, createdAt);
       rows.set(row.id, row);
-      state.ids = addId(state.ids, row.id);
-      state.highWater = raiseMark(state.highWater, row.kind, createdAt);
-      expiry.add(row.expiresAt, row.id);
-      if (row.tenantId !== undefined) {
-        let tenant = tenants.get(row.tenantId);
-        if (tenant === undefined) tenants.set(row.tenantId, (tenant = { epochs: undefined, highWater: keyedByText() }));
-        tenant.highWater[row.kind] = Math.max(tenant.highWater[row.kind] ?? 0, createdAt);
-      }
-      if (createOptions.activity !== undefined) activity.append([createOptions.activity, ...derivedEntries(createOptions.activity, replaced, evicted)]);
-      if (replaced.length > 0 || evicted.length > 0) notify(row.userId);
-      return { session: toRecord(row), replacedIds: replaced.map((other) => other.id), evictedIds: evicted.map((other) => other.id) };
+      user.sessionIds.add(row.id);
+      keepMax(user.highWater, row.kind, createdAt);
+      if (row.tenantId !== undefined) keepMax(tenantOf(row.tenantId).highWater, row.kind, createdAt);
+      const replacedIds = replaced.map((other) => other.id);
+      const evictedIds = evicted.map((other) => other.id);
+      if (createOptions.activity !== undefined) activity.append([createOptions.activity, ...endedEntries(createOptions.activity, replacedIds, evictedIds)]);
+      if (replaced.length > 0 || evicted.length > 0) notify({ userId: row.userId });
+      return { session: copyOf(row), replacedIds, evictedIds };
     },
 
     async get(sessionId: string): Promise<SessionLookup | null> {
       ensureOpen();
       const row = rows.get(sessionId);
       if (row === undefined) return null;
-      // A row's user state lives as long as the row.
-      return { session: toRecord(row), epochs: users.get(row.userId)!.epochs ?? NO_EPOCHS, tenantEpochs: tenantEpochsOf(row.tenantId) };
+      return { session: copyOf(row), epochs: recordOf(users.get(row.userId)!.epochs), tenantEpochs: tenantEpochsOf(row.tenantId) };
     },
-
 
     async touch(sessionId: string, at: number): Promise<boolean> {
       ensureOpen();
       const row = rows.get(sessionId);
-      if (row === undefined || row.revoked !== undefined) return false;
-      // Stryker disable next-line EqualityOperator: at === lastUsedAt writes the same value
-      if (at > row.lastUsedAt) row.lastUsedAt = at;
+      if (row === undefined || row.revokedAt !== undefined) return false;
+      row.lastUsedAt = Math.max(row.lastUsedAt, at);
       return true;
     },
 
     async reauthenticate(sessionId: string, at: number): Promise<boolean> {
       ensureOpen();
       const row = rows.get(sessionId);
-      if (row === undefined || row.revoked !== undefined) return false;
-      const current = row.rare?.authenticatedAt ?? row.createdAt;
-      // Stryker disable next-line EqualityOperator: at === current writes the same values
-      if (at > current) row.rare = { ...row.rare, authenticatedAt: at };
+      if (row === undefined || row.revokedAt !== undefined) return false;
+      row.authenticatedAt = Math.max(row.authenticatedAt, at);
       return true;
     },
 
     async revoke(sessionId: string, revokeOptions: RevokeOptions): Promise<SessionRecord | null> {
       ensureOpen();
       const row = rows.get(sessionId);
-      if (row === undefined || row.revoked !== undefined) return null;
-      const before = toRecord(row);
+      if (row === undefined || row.revokedAt !== undefined) return null;
+      const before = copyOf(row);
       markRevoked(row, revokeOptions);
-      if (revokeOptions.activity !== undefined) activity.append([revokeOptions.activity]);
-      notify(row.userId);
+      log(revokeOptions.activity);
+      notify({ userId: row.userId });
       return before;
     },
 
     async revokeAll(userId: string, revokeOptions: RevokeAllOptions): Promise<Epochs> {
       ensureOpen();
-      const state = userState(userId);
-      const epochs = (state.epochs ??= keyedByText());
-      const result = keyedByText();
-      for (const kind of revokeOptions.kinds) {
-        const raised = Math.max(epochs[kind] ?? 0, revokeOptions.at, findMark(state.highWater, kind) ?? 0);
-        epochs[kind] = raised;
-        result[kind] = raised;
-      }
-      if (revokeOptions.activity !== undefined) activity.append([revokeOptions.activity]);
-      notify(userId);
-      return result;
+      const user = userOf(userId);
+      const epochs = raise((user.epochs ??= new Map()), user.highWater, revokeOptions);
+      log(revokeOptions.activity);
+      notify({ userId });
+      return epochs;
     },
 
     async revokeTenant(tenantId: string, revokeOptions: RevokeTenantOptions): Promise<Epochs> {
       ensureOpen();
-      let tenant = tenants.get(tenantId);
-      if (tenant === undefined) tenants.set(tenantId, (tenant = { epochs: undefined, highWater: keyedByText() }));
-      const epochs = (tenant.epochs ??= keyedByText());
-      const result = keyedByText();
-      for (const kind of revokeOptions.kinds) {
-        const raised = Math.max(epochs[kind] ?? 0, revokeOptions.at, tenant.highWater[kind] ?? 0);
-        epochs[kind] = raised;
-        result[kind] = raised;
-      }
-      if (revokeOptions.activity !== undefined) activity.append([revokeOptions.activity]);
-      // Stryker disable next-line StringLiteral: a tenant's notice carries no user id, so the first argument is not read
-      notify('', tenantId);
-      return result;
+      const tenant = tenantOf(tenantId);
+      const epochs = raise(tenant.epochs, tenant.highWater, revokeOptions);
+      log(revokeOptions.activity);
+      notify({ userId: '', tenantId });
+      return epochs;
     },
 
     async revokeOthers(userId: string, revokeOptions: RevokeOthersOptions): Promise<readonly string[]> {
       ensureOpen();
-      if (revokeOptions.activity !== undefined) activity.append([revokeOptions.activity]);
-      const state = users.get(userId);
-      if (state === undefined) return [];
-      const kinds = new Set(revokeOptions.kinds);
-      const revoked: string[] = [];
-      for (const id of eachId(state.ids)) {
-        const row = rows.get(id)!;
-        if (id === revokeOptions.keepSessionId || row.revoked !== undefined || !kinds.has(row.kind)) continue;
-        if (row.createdAt <= (state.epochs?.[row.kind] ?? 0) || row.expiresAt <= revokeOptions.at) continue;
-        if (row.createdAt <= (tenantEpochsOf(row.tenantId)?.[row.kind] ?? 0)) continue;
-        markRevoked(row, revokeOptions);
-        revoked.push(id);
-      }
-      if (revoked.length > 0) notify(userId);
-      return revoked;
+      log(revokeOptions.activity);
+      const user = users.get(userId);
+      if (user === undefined) return [];
+      const others = sessionsOf(user).filter(
+        (row) => row.id !== revokeOptions.keepSessionId && revokeOptions.kinds.includes(row.kind) && isLive(row, user, revokeOptions.at),
+      );
+      for (const row of others) markRevoked(row, revokeOptions);
+      if (others.length > 0) notify({ userId });
+      return others.map((row) => row.id);
     },
 
     async listByUser(userId: string): Promise<UserSessions> {
       ensureOpen();
-      const state = users.get(userId);
-      if (state === undefined) return { sessions: [], epochs: NO_EPOCHS };
-      const sessions: SessionRecord[] = [];
+      const user = users.get(userId);
+      if (user === undefined) return { sessions: [], epochs: recordOf(undefined) };
+      const sessions = sessionsOf(user);
       const tenantEpochs = new Map<string, Epochs>();
-      for (const id of eachId(state.ids)) {
-        const row = rows.get(id)!;
-        sessions.push(toRecord(row));
-        const ofTenant = tenantEpochsOf(row.tenantId);
-        if (ofTenant !== undefined) tenantEpochs.set(row.tenantId!, keyedByText(Object.entries(ofTenant)));
+      for (const { tenantId } of sessions) {
+        const epochs = tenantEpochsOf(tenantId);
+        if (epochs !== undefined) tenantEpochs.set(tenantId!, epochs);
       }
-      return { sessions, epochs: keyedByText(Object.entries(state.epochs ?? NO_EPOCHS)), tenantEpochs: Object.assign(Object.create(null), Object.fromEntries(tenantEpochs)) };
+      return { sessions: sessions.map(copyOf), epochs: recordOf(user.epochs), tenantEpochs: recordOf(tenantEpochs) };
     },
 
     async getRevocationState(userId: string, tenantId?: string): Promise<RevocationState> {
       ensureOpen();
-      const state = users.get(userId);
-      const ofTenant = tenantEpochsOf(tenantId);
-      return {
-        epochs: keyedByText(Object.entries(state?.epochs ?? NO_EPOCHS)),
-        denied: keyedByText(state?.denied),
-        tenantEpochs: ofTenant === undefined ? undefined : keyedByText(Object.entries(ofTenant)),
-      };
-    },
-
-    async appendActivity(entries: readonly ActivityRecord[]): Promise<void> {
-      ensureOpen();
-      activity.append(entries);
-    },
-
-    async listActivity(userId: string, listOptions: ListActivityOptions): Promise<readonly ActivityRecord[]> {
-      ensureOpen();
-      return activity.list(userId, listOptions);
-    },
-
-    async rememberDevice(userId: string, deviceHash: string, at: number): Promise<number | null> {
-      ensureOpen();
-      return activity.rememberDevice(userId, deviceHash, at);
-    },
-
-    async listDevices(userId: string): Promise<readonly KnownDevice[]> {
-      ensureOpen();
-      return activity.devices(userId);
-    },
-
-    async saveRevocationLink(link: RevocationLinkRecord): Promise<void> {
-      ensureOpen();
-      activity.saveLink(link);
-    },
-
-    async consumeRevocationLink(id: string, secretHash: Uint8Array, now: number): Promise<RevocationLinkRecord | null> {
-      ensureOpen();
-      return activity.consumeLink(id, secretHash, now);
-    },
-
-    async stats(now: number): Promise<Readonly<Record<string, KindStats>>> {
-      ensureOpen();
-      const counts = new Map<string, { live: number; revoked: number; expired: number }>();
-      for (const row of rows.values()) {
-        let count = counts.get(row.kind);
-        if (count === undefined) counts.set(row.kind, (count = { live: 0, revoked: 0, expired: 0 }));
-        if (row.expiresAt <= now) count.expired++;
-        else if (row.revoked !== undefined) count.revoked++;
-        else count.live++;
-      }
-      return Object.assign(Object.create(null) as Record<string, KindStats>, Object.fromEntries(counts));
+      const user = users.get(userId);
+      return { epochs: recordOf(user?.epochs), denied: recordOf(user?.denied), tenantEpochs: tenantEpochsOf(tenantId) };
     },
 
     async eraseUser(userId: string): Promise<number> {
       ensureOpen();
       activity.erase(userId);
-      const state = users.get(userId);
-      if (state === undefined) return 0;
-      let deleted = 0;
-      // The ids stay in the expiry index until their bucket ends; pruning skips them as gone.
-      for (const id of [...eachId(state.ids)]) {
-        deleteRow(rows.get(id)!);
-        deleted++;
-      }
-      if (state.denied !== undefined) {
-        state.denied = undefined;
-        usersWithDenied.delete(userId);
-        if (state.epochs === undefined) users.delete(userId);
-      }
-      return deleted;
+      const user = users.get(userId);
+      if (user === undefined) return 0;
+      const erased = sessionsOf(user);
+      user.denied = undefined;
+      for (const row of erased) deleteRow(row);
+      forgetIfEmpty(userId, user);
+      return erased.length;
     },
 
     async prune(pruneOptions: PruneOptions): Promise<number> {
       ensureOpen();
+      const { now, limit } = pruneOptions;
       let deleted = 0;
-      expiry.takeExpired(pruneOptions.now, pruneOptions.limit, (id) => {
-        const row = rows.get(id);
-        // A row erased with its user (eraseUser) leaves its id here until its bucket ends.
-        // Stryker disable next-line StringLiteral: the index drops an id on any answer but 'keep' and counts only 'deleted'
-        if (row === undefined) return 'gone';
-        if (row.expiresAt > pruneOptions.now) return 'keep';
+      for (const row of rows.values()) {
+        if (deleted >= limit) break;
+        if (row.expiresAt > now) continue;
         deleteRow(row);
         deleted++;
-        return 'deleted';
-      });
-      for (const userId of usersWithDenied) {
-        // A user is listed here exactly while it holds deny-list entries, so its state exists.
-        const state = users.get(userId)!;
-        const denied = state.denied!;
-        for (const [id, until] of denied) if (until <= pruneOptions.now) denied.delete(id);
-        // Dropping emptied deny-lists and user states only frees memory: answers are the same.
-        // Stryker disable next-line BlockStatement: see above
-        if (denied.size === 0) {
-          state.denied = undefined;
-          usersWithDenied.delete(userId);
-          if (isEmpty(state.ids) && state.epochs === undefined) users.delete(userId);
-        }
       }
-      activity.prune(pruneOptions.now, pruneOptions.limit, pruneOptions.activityBefore, pruneOptions.devicesBefore);
+      for (const [userId, user] of users) {
+        for (const [sessionId, until] of user.denied ?? []) if (until <= now) user.denied!.delete(sessionId);
+        forgetIfEmpty(userId, user);
+      }
+      activity.prune(pruneOptions);
       return deleted;
     },
 
     ...memoryFederated(ensureOpen),
 
+    async stats(now: number): Promise<Readonly<Record<string, KindStats>>> {
+      ensureOpen();
+      return countByKind(rows.values(), now);
+    },
+
+    ...activity.methods,
+
+    // In-process notices: every manager holding this store hears every revocation at once.
     subscribe(listener: (notice: RevocationNotice) => void): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -414,69 +308,20 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
     async close(): Promise<void> {
       closed = true;
       listeners.clear();
-      activity.clear();
     },
   };
   return store;
 }
 
-// The fields of get() but the hash, in the field order of toRecord (one object shape per kind of answer).
-function toSession(row: Row): Session {
-  // `rare` read once: most rows have none, and what they lack is the default.
-  const { device, rare } = row;
-  return {
-    id: row.id,
-    userId: row.userId,
-    tenantId: row.tenantId,
-    kind: row.kind,
-    createdAt: row.createdAt,
-    expiresAt: row.expiresAt,
-    lastUsedAt: row.lastUsedAt,
-    authenticatedAt: rare?.authenticatedAt ?? row.createdAt,
-    persistent: rare?.persistent,
-    deviceKey: device.deviceKey,
-    browser: device.browser,
-    os: device.os,
-    deviceType: device.deviceType,
-    userAgent: device.userAgent,
-    ip: row.ip,
-    data: rare?.data,
-    impersonatorId: rare?.impersonatorId,
-    revokedAt: rare?.revoked?.at,
-    revokedReason: rare?.revoked?.reason,
-  };
+/** Sets `map[key]` to the larger of its value and `value`; answers the result. */
+function keepMax(map: Map<string, number>, key: string, value: number): number {
+  const kept = Math.max(map.get(key) ?? 0, value);
+  map.set(key, kept);
+  return kept;
 }
 
-// The order of eviction: least recently used first, then oldest, then by id, so two stores
-// (and two runs) always pick the same session. Ids are unique, so two rows never compare equal.
+// The order of eviction: least recently used, then oldest, then by id, so every store picks
+// the same session.
 function leastRecentlyUsedFirst(a: Row, b: Row): number {
-  // Stryker disable next-line EqualityOperator: ids are unique, so a.id <= b.id orders the same (the variant a.id >= b.id goes with it; the eviction test kills it)
   return a.lastUsedAt - b.lastUsedAt || a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1);
-}
-
-function toRecord(row: Row): SessionRecord {
-  // `rare` read once: most rows have none, and what they lack is the default.
-  const { device, rare } = row;
-  return {
-    id: row.id,
-    userId: row.userId,
-    tenantId: row.tenantId,
-    kind: row.kind,
-    secretHash: Buffer.from(row.hash, 'latin1'),
-    createdAt: row.createdAt,
-    expiresAt: row.expiresAt,
-    lastUsedAt: row.lastUsedAt,
-    authenticatedAt: rare?.authenticatedAt ?? row.createdAt,
-    persistent: rare?.persistent,
-    deviceKey: device.deviceKey,
-    browser: device.browser,
-    os: device.os,
-    deviceType: device.deviceType,
-    userAgent: device.userAgent,
-    ip: row.ip,
-    data: rare?.data,
-    impersonatorId: rare?.impersonatorId,
-    revokedAt: rare?.revoked?.at,
-    revokedReason: rare?.revoked?.reason,
-  };
 }

@@ -28,7 +28,6 @@ export const targets = [
     tests: ['test/core/validate.test.ts', 'test/core/validate-path.test.ts', 'test/core/manager-options.test.ts', 'test/core/non-string-tokens.test.ts'],
   },
   { name: 'store-answers', mutate: ['src/store-answers.ts'], tests: ['test/core/store-answers.test.ts'] },
-  { name: 'memory-store', mutate: ['src/stores/memory.ts', 'src/stores/memory-rows.ts', 'src/stores/memory-activity.ts'], tests: ['test/stores/memory.test.ts', 'test/stores/memory-store.test.ts'] },
   // The SQLite store's reads and writes: its statements, the operations over them and the
   // decoding of the rows validation reads. Every test database is a temporary file or
   // :memory:, so concurrent runners never share one. test/sqlite/processes.test.ts is left

@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeviceTable } from '../../src/stores/device-table.js';
-import { Interner } from '../../src/stores/interner.js';
 import { memoryStore } from '../../src/stores/memory.js';
-import { findMark, raiseMark } from '../../src/stores/text-marks.js';
 import { describeStoreConformance } from '../../src/testing/index.js';
 import { newRecord } from '../../src/testing/store/fixtures.js';
 import { vitestRunner } from '../runner.js';
@@ -13,28 +10,8 @@ const chrome = { deviceKey: 'Chrome|Mac OS', browser: 'Chrome', os: 'Mac OS', de
 const deviceOf = (session: object) =>
   Object.fromEntries(['deviceKey', 'browser', 'os', 'deviceType', 'userAgent'].map((field) => [field, (session as Record<string, unknown>)[field]]));
 
-describe('memory store device table', () => {
-  it('shares one device per tuple and stays bounded under many distinct User-Agents', () => {
-    const table = new DeviceTable(new Interner(), 3);
-    const first = table.intern({ ...chrome, userAgent: 'ua-0' });
-    expect(table.intern({ ...chrome, userAgent: 'ua-0' })).toBe(first);
-    for (let index = 1; index < 100; index++) {
-      const input = { ...chrome, userAgent: `ua-${index}` };
-      expect(table.intern(input)).toEqual(input);
-    }
-    expect(table.size).toBe(3);
-  });
-
-  it('tells apart tuples that share a User-Agent (another parser, direct store use)', () => {
-    const table = new DeviceTable(new Interner());
-    const parsed = table.intern({ ...chrome, userAgent: 'ua' });
-    const other = table.intern({ deviceKey: 'Custom|Mac OS', browser: 'Custom', os: 'Mac OS', userAgent: 'ua' });
-    expect(other).not.toBe(parsed);
-    expect(other).toEqual({ deviceKey: 'Custom|Mac OS', browser: 'Custom', os: 'Mac OS', deviceType: undefined, userAgent: 'ua' });
-    expect(table.intern({ ...chrome, userAgent: 'ua' })).toBe(parsed);
-  });
-
-  it('gives back exactly the stored device fields, past the table bound too', async () => {
+describe('memory store device fields', () => {
+  it('gives back exactly the stored device fields', async () => {
     const store = memoryStore();
     const inputs = [
       { ...chrome, userAgent: 'shared' },
@@ -42,8 +19,6 @@ describe('memory store device table', () => {
       { deviceKey: undefined, browser: undefined, os: undefined, deviceType: undefined, userAgent: 'shared' },
       { deviceKey: undefined, browser: undefined, os: undefined, deviceType: undefined, userAgent: undefined },
     ];
-    // More distinct User-Agents than the table keeps, so the last rows hold their own device.
-    for (let index = 0; index < 10_050; index++) inputs.push({ ...chrome, userAgent: `Mozilla/5.0 (${index})` });
     const ids: string[] = [];
     for (const [index, input] of inputs.entries()) {
       const { session } = await store.create(newRecord(store, `user-${index}`, input), { replaceDevice: false });
@@ -97,15 +72,27 @@ describe('memory store rows', () => {
   });
 });
 
-describe('memory store text marks', () => {
-  it('keeps the latest time per key, any text a key, never lowered', () => {
-    let marks = raiseMark(undefined, 'browser', 10);
-    for (const [kind, at] of [['__proto__', 5], ['constructor', 7], ['browser', 8], ['toString', 3], ['browser', 12], ['__proto__', 4]] as const) {
-      marks = raiseMark(marks, kind, at);
-    }
-    expect([findMark(marks, 'browser'), findMark(marks, '__proto__'), findMark(marks, 'constructor'), findMark(marks, 'toString')]).toEqual([12, 5, 7, 3]);
-    expect(findMark(marks, 'remember')).toBeUndefined();
-    expect(findMark(undefined, 'browser')).toBeUndefined();
-    expect(marks).toHaveLength(8);
+describe('memory store copies', () => {
+  it('copies in and out: changing the record given, or a record, its data or its epochs read back, changes nothing stored', async () => {
+    const store = memoryStore();
+    const record = newRecord(store, 'ada', { createdAt: 1_700_000_000_000, data: { plan: 'pro', seats: [1, 2] } });
+    const hash = Buffer.from(record.secretHash);
+    const { session: created } = await store.create(record, { replaceDevice: false });
+    record.secretHash.fill(0);
+    (record.data!.seats as number[]).push(4);
+    await store.revokeAll('ada', { kinds: ['remember'], at: 1_600_000_000_000 });
+    const first = (await store.get(record.id))!;
+    (first.session.data!.seats as number[]).push(3);
+    (first.session as { userId: string }).userId = 'eve';
+    first.session.secretHash.fill(0);
+    (first.epochs as Record<string, number>).remember = 0;
+    (created.data as { plan: string }).plan = 'free';
+    const listed = (await store.listByUser('ada')).sessions[0]!;
+    (listed as { revokedAt?: number }).revokedAt = 1;
+    const again = (await store.get(record.id))!;
+    expect(again.session).toMatchObject({ userId: 'ada', data: { plan: 'pro', seats: [1, 2] } });
+    expect(again.session.revokedAt).toBeUndefined();
+    expect(Buffer.from(again.session.secretHash).equals(hash)).toBe(true);
+    expect(again.epochs).toEqual({ remember: 1_600_000_000_000 });
   });
 });

@@ -86,7 +86,7 @@ export function toRows(results, budgets) {
       area: 'heap',
       case: `memory store, ${int(heap.count)} sessions of ${int(heap.users)} users, the session rows alone (a store without activity)`,
       result: `${int(heap.heapUsed)} B heapUsed, ${fixed(heap.external, 1)} B external, ${fixed(heap.arrayBuffers, 1)} B arrayBuffers, ${int(heap.rss)} B RSS per session`,
-      budget: mark('heap', '<= 500 B'),
+      budget: mark('heap', '<= 1 KB'),
     });
   }
   for (const [kind, value] of Object.entries(results.signout ?? {})) {

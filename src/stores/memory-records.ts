@@ -1,0 +1,53 @@
+import type { NewSessionRecord, SessionRecord } from '../store.js';
+
+// Copies in, copies out: what the memory store keeps of a session, and what it hands back, so
+// that nothing a caller holds is the store's own object.
+
+/**
+ * A stored session: the record's fields, some of which change after `create`. The hash is kept
+ * as base64 text, as the Redis store keeps it: a small string instead of a typed array per row.
+ */
+export type Row = { -readonly [Field in keyof SessionRecord]: Field extends 'secretHash' ? string : SessionRecord[Field] };
+
+/** The row a create stores: a copy of the record, with the times the store chose. */
+export function rowOf(record: NewSessionRecord, createdAt: number): Row {
+  return {
+    id: record.id,
+    userId: record.userId,
+    tenantId: record.tenantId,
+    kind: record.kind,
+    secretHash: Buffer.from(record.secretHash).toString('base64'),
+    createdAt,
+    expiresAt: createdAt + record.maxAge,
+    lastUsedAt: createdAt,
+    authenticatedAt: record.authenticatedAt,
+    persistent: record.persistent,
+    deviceKey: record.deviceKey,
+    browser: record.browser,
+    os: record.os,
+    deviceType: record.deviceType,
+    userAgent: record.userAgent,
+    ip: record.ip,
+    data: cloneData(record.data),
+    impersonatorId: record.impersonatorId,
+    revokedAt: undefined,
+    revokedReason: undefined,
+  };
+}
+
+/** A copy the caller may change freely: its own hash bytes and data. */
+export function copyOf(row: Row): SessionRecord {
+  return { ...row, secretHash: Buffer.from(row.secretHash, 'base64'), data: cloneData(row.data) };
+}
+
+// Most sessions have no data: skip the clone's serialisation for them.
+function cloneData(data: SessionRecord['data']): SessionRecord['data'] {
+  return data === undefined ? undefined : structuredClone(data);
+}
+
+/** A prototype-free record of a map: `__proto__` or `constructor` is a key like any other. */
+export function recordOf<Value>(map: ReadonlyMap<string, Value> | undefined): Record<string, Value> {
+  const record = Object.create(null) as Record<string, Value>;
+  for (const [key, value] of map ?? []) record[key] = value;
+  return record;
+}

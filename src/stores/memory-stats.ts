@@ -1,0 +1,19 @@
+import type { KindStats, SessionRecord } from '../store.js';
+
+/**
+ * The memory store's statistics: row counts by kind, a row past `expiresAt` counted as expired
+ * whether or not it was revoked.
+ * @param rows - Every row of the store.
+ * @param now - The present (ms).
+ * @returns Kind to counts, a prototype-free record.
+ */
+export function countByKind(rows: Iterable<Pick<SessionRecord, 'kind' | 'expiresAt' | 'revokedAt'>>, now: number): Record<string, KindStats> {
+  const counts = Object.create(null) as Record<string, { live: number; revoked: number; expired: number }>;
+  for (const row of rows) {
+    const count = (counts[row.kind] ??= { live: 0, revoked: 0, expired: 0 });
+    if (row.expiresAt <= now) count.expired++;
+    else if (row.revokedAt !== undefined) count.revoked++;
+    else count.live++;
+  }
+  return counts;
+}
