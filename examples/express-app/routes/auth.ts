@@ -57,7 +57,9 @@ export function authRoutes({ sessions, accounts, resetLinks }: Deps): Router {
   // No requireSession(): a device whose session already ended still gets its cookie cleared
   // and lands on the login page.
   router.post('/logout', async (req, res) => {
-    const { global } = await req.sessions.signOut();
+    // Under the global-logout setting a sign-out ends every device: that takes a fresh sign-in,
+    // as on every page that ends other devices. A stale session still signs out its own.
+    const { global } = await req.sessions.signOut({ thisDeviceOnly: !req.sessions.isFresh() });
     res.redirect(303, `/login?notice=${global ? 'global-logout' : 'signed-out'}`);
   });
 
