@@ -1,7 +1,8 @@
-import type { RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresStore } from '../../adapters/postgres/index.js';
 import { redisStore } from '../../adapters/redis/index.js';
-import { createSessionManager, rpLogoutUrl, type BackchannelLogoutOptions, type SessionManager } from '../../src/index.js';
+import { createSessionManager, rpLogoutUrl, type BackchannelLogoutOptions, type SessionManager, type SessionStore } from '../../src/index.js';
+import { dropSchemas, freshSchema, postgresUp, testPool } from '../support/postgres-database.js';
 import { connectNodeRedis, deleteRunKeys, freshPrefix } from '../support/redis-clients.js';
 import { requireService } from '../support/services.js';
 import { FRAMEWORKS, reserveApp, type Framework, type RunningApp } from './support/apps.js';
@@ -10,22 +11,64 @@ import { reserveProvider, type TestProvider } from './support/provider.js';
 
 // End to end against oidc-provider: a real sign-in (authorization code + PKCE with
 // openid-client), a logout at the provider's end-session endpoint, and the provider's own
-// back-channel logout request ending the app's session on two instances sharing Redis.
+// back-channel logout request ending the app's session on two instances sharing a store.
+
+/** Two stores over the same data, as two app servers have, and how to clean up after them. */
+interface SharedStore {
+  readonly stores: readonly [SessionStore, SessionStore];
+  cleanup(): Promise<void>;
+}
 
 const redisUp = await requireService('Redis', 6379);
+const pgUp = await postgresUp();
+
+const KINDS: { name: string; up: boolean; share(label: string): Promise<SharedStore> }[] = [
+  {
+    name: 'Redis on 127.0.0.1:6379',
+    up: redisUp,
+    async share(label) {
+      const prefix = freshPrefix(label);
+      const [one, two] = await Promise.all([connectNodeRedis(6379), connectNodeRedis(6379)]);
+      return {
+        stores: [redisStore({ client: one, prefix }), redisStore({ client: two, prefix })],
+        async cleanup() {
+          await deleteRunKeys(one, `${prefix}*`);
+          await Promise.all([one.close(), two.close()]);
+        },
+      };
+    },
+  },
+  {
+    name: 'PostgreSQL on 127.0.0.1:5432',
+    up: pgUp,
+    async share(label) {
+      const schema = freshSchema(label);
+      const [one, two] = [testPool({ max: 4 }), testPool({ max: 4 })];
+      const first = postgresStore({ pool: one, schema });
+      await first.migrate();
+      return {
+        stores: [first, postgresStore({ pool: two, schema })],
+        async cleanup() {
+          await dropSchemas(one, [schema]);
+          await Promise.all([one.end(), two.end()]);
+        },
+      };
+    },
+  },
+];
 
 interface Deployment {
   /** The instance registered with the provider: sign-in and back-channel logout URI. */
   readonly first: RunningApp;
-  /** A second instance over the same Redis keys. */
+  /** A second instance over the same store. */
   readonly second: RunningApp;
   readonly managers: readonly SessionManager[];
   readonly clientId: string;
 }
 
-describe.skipIf(!redisUp)('back-channel logout from oidc-provider (Redis on 127.0.0.1:6379)', () => {
+for (const kind of KINDS) describe.skipIf(!kind.up)(`back-channel logout from oidc-provider (${kind.name})`, () => {
   let idp: TestProvider;
-  const clients: RedisClientType[] = [];
+  const shared: SharedStore[] = [];
   const deployments = new Map<Framework, Deployment>();
 
   beforeAll(async () => {
@@ -34,10 +77,9 @@ describe.skipIf(!redisUp)('back-channel logout from oidc-provider (Redis on 127.
     const servers = await Promise.all(FRAMEWORKS.map(async (framework) => ({ framework, first: await reserveApp(), second: await reserveApp() })));
     idp = await reserved.start(servers.map(({ framework, first }) => ({ clientId: `${framework}-app`, appUrl: first.url })));
     for (const { framework, first, second } of servers) {
-      const prefix = freshPrefix(`oidc-${framework}`);
-      const [one, two] = await Promise.all([connectNodeRedis(6379), connectNodeRedis(6379)]);
-      clients.push(one, two);
-      const managers = [createSessionManager({ store: redisStore({ client: one, prefix }) }), createSessionManager({ store: redisStore({ client: two, prefix }) })];
+      const pair = await kind.share(`oidc_${framework}`);
+      shared.push(pair);
+      const managers = pair.stores.map((store) => createSessionManager({ store }));
       const clientId = `${framework}-app`;
       deployments.set(framework, {
         first: await first.serve(framework, managers[0]!, clientId, backchannelLogout(clientId)),
@@ -54,8 +96,7 @@ describe.skipIf(!redisUp)('back-channel logout from oidc-provider (Redis on 127.
       await Promise.all(managers.map((manager) => manager.close()));
     }
     await idp?.close();
-    if (clients[0] !== undefined) await deleteRunKeys(clients[0]);
-    await Promise.all(clients.map((client) => client.close()));
+    for (const pair of shared) await pair.cleanup();
   });
 
   /** Signs in at the app through the provider's login and consent pages, as a user would. */
