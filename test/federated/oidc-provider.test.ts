@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresStore } from '../../adapters/postgres/index.js';
+import { redisStore } from '../../adapters/redis/index.js';
+import { createSessionManager, rpLogoutUrl, type BackchannelLogoutOptions, type SessionManager, type SessionStore } from '../../src/index.js';
+import { dropSchemas, freshSchema, postgresUp, testPool } from '../support/postgres-database.js';
+import { connectNodeRedis, deleteRunKeys, freshPrefix } from '../support/redis-clients.js';
+import { requireService } from '../support/services.js';
+import { FRAMEWORKS, reserveApp, type Framework, type RunningApp } from './support/apps.js';
+import { Browser, formOf } from './support/browser.js';
+import { reserveProvider, type TestProvider } from './support/provider.js';
+
+// End to end against oidc-provider: a real sign-in (authorization code + PKCE with
+// openid-client), a logout at the provider's end-session endpoint, and the provider's own
+// back-channel logout request ending the app's session on two instances sharing a store.
+
+/** Two stores over the same data, as two app servers have, and how to clean up after them. */
+interface SharedStore {
+  readonly stores: readonly [SessionStore, SessionStore];
+  cleanup(): Promise<void>;
+}
+
+const redisUp = await requireService('Redis', 6379);
+const pgUp = await postgresUp();
+
+const KINDS: { name: string; up: boolean; share(label: string): Promise<SharedStore> }[] = [
+  {
+    name: 'Redis on 127.0.0.1:6379',
+    up: redisUp,
+    async share(label) {
+      const prefix = freshPrefix(label);
+      const [one, two] = await Promise.all([connectNodeRedis(6379), connectNodeRedis(6379)]);
+      return {
+        stores: [redisStore({ client: one, prefix }), redisStore({ client: two, prefix })],
+        async cleanup() {
+          await deleteRunKeys(one, `${prefix}*`);
+          await Promise.all([one.close(), two.close()]);
+        },
+      };
+    },
+  },
+  {
+    name: 'PostgreSQL on 127.0.0.1:5432',
+    up: pgUp,
+    async share(label) {
+      const schema = freshSchema(label);
+      const [one, two] = [testPool({ max: 4 }), testPool({ max: 4 })];
+      const first = postgresStore({ pool: one, schema });
+      await first.migrate();
+      return {
+        stores: [first, postgresStore({ pool: two, schema })],
+        async cleanup() {
+          await dropSchemas(one, [schema]);
+          await Promise.all([one.end(), two.end()]);
+        },
+      };
+    },
+  },
+];
+
+interface Deployment {
+  /** The instance registered with the provider: sign-in and back-channel logout URI. */
+  readonly first: RunningApp;
+  /** A second instance over the same store. */
+  readonly second: RunningApp;
+  readonly managers: readonly SessionManager[];
+  readonly clientId: string;
+}
+
+for (const kind of KINDS) describe.skipIf(!kind.up)(`back-channel logout from oidc-provider (${kind.name})`, () => {
+  let idp: TestProvider;
+  const shared: SharedStore[] = [];
+  const deployments = new Map<Framework, Deployment>();
+
+  beforeAll(async () => {
+    const reserved = await reserveProvider();
+    const backchannelLogout = (clientId: string): BackchannelLogoutOptions => ({ issuers: [{ issuer: reserved.issuer, clientId }] });
+    const servers = await Promise.all(FRAMEWORKS.map(async (framework) => ({ framework, first: await reserveApp(), second: await reserveApp() })));
+    idp = await reserved.start(servers.map(({ framework, first }) => ({ clientId: `${framework}-app`, appUrl: first.url })));
+    for (const { framework, first, second } of servers) {
+      const pair = await kind.share(`oidc_${framework}`);
+      shared.push(pair);
+      const managers = pair.stores.map((store) => createSessionManager({ store }));
+      const clientId = `${framework}-app`;
+      deployments.set(framework, {
+        first: await first.serve(framework, managers[0]!, clientId, backchannelLogout(clientId)),
+        second: await second.serve(framework, managers[1]!, clientId, backchannelLogout(clientId)),
+        managers,
+        clientId,
+      });
+    }
+  });
+
+  afterAll(async () => {
+    for (const { first, second, managers } of deployments.values()) {
+      await Promise.all([first.close(), second.close()]);
+      await Promise.all(managers.map((manager) => manager.close()));
+    }
+    await idp?.close();
+    for (const pair of shared) await pair.cleanup();
+  });
+
+  /** Signs in at the app through the provider's login and consent pages, as a user would. */
+  async function signIn(browser: Browser, app: RunningApp): Promise<{ idToken: string; sid: string }> {
+    let { url, response } = await browser.visit(`${app.url}/login`);
+    for (let page = 0; url.origin !== app.url; page++) {
+      if (page === 5) throw new Error(`Still at the provider after ${page} pages: ${url.href}`);
+      expect(response.status).toBe(200);
+      const html = await response.text();
+      const { action, fields } = formOf(html, url);
+      // The dev interactions: a login page (any user) then a consent page.
+      const form = fields['prompt'] === 'login' ? { ...fields, login: 'alice', password: 'anything' } : fields;
+      ({ url, response } = await browser.visit(action, { form }));
+    }
+    expect(url.pathname).toBe('/callback');
+    expect(response.status).toBe(200);
+    return (await response.json()) as { idToken: string; sid: string };
+  }
+
+  /** Signs out at the provider (RP-initiated logout, confirmed on its page); answers its back-channel delivery. */
+  async function signOutAtProvider(browser: Browser, deployment: Deployment, idToken: string) {
+    const { first, clientId } = deployment;
+    const endSession = rpLogoutUrl({ issuerMetadata: (await first.rp.configuration()).serverMetadata(), idTokenHint: idToken, postLogoutRedirectUri: `${first.url}/signed-out` });
+    const page = await browser.fetch(endSession);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('Do you want to sign-out');
+    const { action, fields } = formOf(html, new URL(endSession));
+    const delivered = idp.nextDelivery(clientId);
+    const confirmed = await browser.fetch(action, { form: { ...fields, logout: 'yes' } });
+    expect(confirmed.status).toBe(303);
+    expect(confirmed.headers.get('location')).toBe(`${first.url}/signed-out`);
+    return delivered;
+  }
+
+  for (const framework of FRAMEWORKS) {
+    describe(framework, () => {
+      it('a sign-out at the provider ends the app session on its next request, on both instances', async () => {
+        const deployment = deployments.get(framework)!;
+        const browser = new Browser();
+        const { idToken, sid } = await signIn(browser, deployment.first);
+        expect(sid).toEqual(expect.any(String));
+        const me = (app: RunningApp) => browser.fetch(`${app.url}/api/me`);
+        expect((await me(deployment.first)).status).toBe(200);
+        expect((await me(deployment.second)).status).toBe(200);
+        const delivery = await signOutAtProvider(browser, deployment, idToken);
+        expect(delivery).toEqual({ ok: true, sid });
+        expect((await me(deployment.first)).status).toBe(401);
+        expect((await me(deployment.second)).status).toBe(401);
+      });
+
+      it('a replayed copy of the provider\'s logout token is refused (400) by both instances and ends nothing', async () => {
+        const deployment = deployments.get(framework)!;
+        const browser = new Browser();
+        const { idToken, sid } = await signIn(browser, deployment.first);
+        const sent = idp.sentLogoutTokens.length;
+        expect(await signOutAtProvider(browser, deployment, idToken)).toEqual({ ok: true, sid });
+        expect(idp.sentLogoutTokens).toHaveLength(sent + 1);
+        const copy = idp.sentLogoutTokens.at(-1)!;
+        // A session the copied token names (same provider session), signed in after the logout.
+        const issuer = idp.issuer;
+        const later = await deployment.managers[1]!.create({ userId: 'alice', federated: { iss: issuer, sub: 'alice', sid } });
+        for (const app of [deployment.first, deployment.second]) {
+          const reply = await fetch(`${app.url}/sessions/backchannel-logout`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ logout_token: copy }).toString(),
+            signal: AbortSignal.timeout(10_000),
+          });
+          expect(reply.status).toBe(400);
+          expect(await reply.json()).toEqual({ error: 'invalid_request', error_description: 'replayed' });
+        }
+        expect((await deployment.managers[0]!.validate(later.token)).ok).toBe(true);
+        expect((await deployment.managers[1]!.validate(later.token)).ok).toBe(true);
+      });
+    });
+  }
+});
