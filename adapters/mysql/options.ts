@@ -52,7 +52,7 @@ export interface TableNames {
 export const DEFAULT_PREFIX = 'session_revocation_';
 // Spliced into SQL text (identifiers cannot be bound), so only a plain identifier; lower case
 // because table names are file names on some servers and case-folded on others.
-const PREFIX_SHAPE = /^[a-z_][a-z0-9_]{0,47}$/;
+const PREFIX_SHAPE = /^(?:[a-z_][a-z0-9_]{0,47})?$/;
 const KNOWN_OPTIONS = ['pool', 'prefix', 'statementTimeout'];
 
 /**
