@@ -5,26 +5,8 @@ import type { MysqlValue } from './types.js';
 
 /** The session columns, in the order and under the names {@link toRecord} reads. */
 export const SESSION_COLUMNS = [
-  'id',
-  'user_id',
-  'tenant_id',
-  'kind',
-  'secret_hash',
-  'created_at',
-  'last_used_at',
-  'expires_at',
-  'authenticated_at',
-  'persistent',
-  'device_key',
-  'browser',
-  'os',
-  'device_type',
-  'user_agent',
-  'ip',
-  'data',
-  'impersonator_id',
-  'revoked_at',
-  'revoked_reason',
+  'id', 'user_id', 'tenant_id', 'kind', 'secret_hash', 'created_at', 'last_used_at', 'expires_at', 'authenticated_at', 'persistent',
+  'device_key', 'browser', 'os', 'device_type', 'user_agent', 'ip', 'data', 'impersonator_id', 'revoked_at', 'revoked_reason',
 ] as const;
 
 /** The activity columns, in the order {@link activityValues} gives them. */
@@ -131,6 +113,26 @@ export function epochsOf(rows: Iterable<Row>, key = 'kind', value = 'epoch'): Re
   // No prototype: a kind named `__proto__` is a key like any other.
   const epochs = Object.create(null) as Record<string, number>;
   for (const row of rows) epochs[text(row, key)] = millis(row, value);
+  return epochs;
+}
+
+/**
+ * Epochs from a `GROUP_CONCAT(HEX(kind), ':', epoch, ';')` column and its `<column>_count`:
+ * kinds travel as hex, so no kind holds a separator. `undefined` when the server cut the list
+ * at `group_concat_max_len` (fewer entries than counted, or the last one without its `;`: a
+ * cut epoch would read as an older one), so the caller reads the epochs another way.
+ */
+export function hexEpochs(row: Row, column: string): Record<string, number> | undefined {
+  // No prototype: a kind named `__proto__` is a key like any other.
+  const epochs = Object.create(null) as Record<string, number>;
+  const cell = row[column];
+  const entries = cell === null || cell === undefined ? [] : bytes(row, column).toString('latin1').split(',');
+  if (entries.length !== millis(row, `${column}_count`) || (entries.length > 0 && !entries.at(-1)!.endsWith(';'))) return undefined;
+  for (const entry of entries) {
+    const match = /^((?:[0-9A-F]{2})*):(\d+);$/.exec(entry);
+    if (match === null) throw unexpected(`"hex:epoch;" entries in column ${column}`);
+    epochs[Buffer.from(match[1]!, 'hex').toString('utf8')] = millis({ epoch: match[2]! }, 'epoch');
+  }
   return epochs;
 }
 

@@ -91,7 +91,7 @@ export async function migrate(db: Database, t: TableNames): Promise<number> {
   return db.run(
     'migrate',
     async (connection) => {
-      const lock = [`${t.prefix}`];
+      const lock = [t.prefix];
       const [locked] = await connection.rows("SELECT GET_LOCK(CONCAT('sr:', SHA1(CONCAT(DATABASE(), '.', ?))), 600) AS locked", lock);
       if (Number(locked?.['locked']) !== 1) throw new SessionError('STORE_UNAVAILABLE', 'MySQL session store: another instance held the migration lock for 10 minutes.');
       try {
@@ -109,7 +109,7 @@ export async function migrate(db: Database, t: TableNames): Promise<number> {
         for (const sql of shapeChecks(t)) await connection.rows(sql);
         return from;
       } finally {
-        await connection.rows("SELECT RELEASE_LOCK(CONCAT('sr:', SHA1(CONCAT(DATABASE(), '.', ?)))) AS released", lock);
+        await connection.rows("SELECT RELEASE_LOCK(CONCAT('sr:', SHA1(CONCAT(DATABASE(), '.', ?)))) AS released", lock).catch(() => undefined);
       }
     },
     null,

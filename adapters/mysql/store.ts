@@ -15,7 +15,7 @@ import { database, type Connection, type Row } from './connection.js';
 import { duplicateAs } from './errors.js';
 import { resolveMysqlOptions, type MysqlStoreOptions } from './options.js';
 import { activityInsert, afterTenantEpoch, denyInsert, partQueries, placeholders } from './queries.js';
-import { ACTIVITY_COLUMNS, activityValues, epochsOf, millis, text, toActivity, toLink, toRecord, utf8 } from './rows.js';
+import { ACTIVITY_COLUMNS, activityValues, epochsOf, hexEpochs, millis, SESSION_COLUMNS, text, toActivity, toLink, toRecord, utf8 } from './rows.js';
 import { migrate } from './schema.js';
 import { signIn } from './sign-in.js';
 
@@ -109,6 +109,11 @@ export function mysqlStore(options: MysqlStoreOptions): MysqlStore {
     return epochsOf(await connection.rows(`SELECT kind, epoch FROM ${table} WHERE ${key} = ? AND kind IN (${placeholders(sorted.length)})`, [utf8(id), ...sorted.map(utf8)]));
   };
   const byPart = (rows: readonly Row[], name: string): Row[] => rows.filter((row) => text(row, 'part') === name);
+  const epochList = (table: string, key: string, of: string): string =>
+    `(SELECT GROUP_CONCAT(HEX(q.kind), ':', q.epoch, ';') FROM ${table} AS q WHERE q.${key} = s.${of} AND q.epoch > 0) AS ${of === 'user_id' ? 'epochs' : 'tenant_epochs'},
+     (SELECT COUNT(*) FROM ${table} AS q WHERE q.${key} = s.${of} AND q.epoch > 0) AS ${of === 'user_id' ? 'epochs' : 'tenant_epochs'}_count`;
+  const get = `SELECT ${SESSION_COLUMNS.map((column) => `s.${column}`).join(', ')}, ${epochList(t.epochs, 'user_id', 'user_id')},
+    ${epochList(t.tenantEpochs, 'tenant_id', 'tenant_id')} FROM ${t.sessions} AS s WHERE s.id = ?`;
 
   const store: MysqlStore = {
     callTimeout: statementTimeout,
@@ -119,21 +124,23 @@ export function mysqlStore(options: MysqlStoreOptions): MysqlStore {
 
     create: (newRecord, createOptions) => inTransaction('create', (connection) => signIn(connection, t, newRecord, createOptions)),
 
-    // Validation: the session, its user's epochs and its tenant's, in one statement.
+    // Validation: the session, its user's epochs and its tenant's, in one statement. Epochs
+    // come as "hex(kind):epoch;" lists with their counts; a list cut short by
+    // group_concat_max_len (a user with a dozen long kinds) is read again through the parts.
     get: (sessionId) =>
       run('get', async (connection) => {
         const id = utf8(sessionId);
-        const rows = await connection.rows(
-          `${part.sessions('s.id = ?')}
-           UNION ALL ${part.epochs(`e.user_id = (SELECT user_id FROM ${t.sessions} WHERE id = ?)`)}
-           UNION ALL ${part.tenants(`x.tenant_id = (SELECT tenant_id FROM ${t.sessions} WHERE id = ?)`)}`,
-          [id, id, id],
-        );
-        const [row] = byPart(rows, 's');
+        const [row] = await connection.rows(get, [id]);
         if (row === undefined) return null;
         const session = toRecord(row);
-        const epochs = epochsOf(byPart(rows, 'e'), 'k1', 'n');
-        return session.tenantId === undefined ? { session, epochs } : { session, epochs, tenantEpochs: epochsOf(byPart(rows, 't'), 'k2', 'n') };
+        let epochs = hexEpochs(row, 'epochs');
+        let tenantEpochs = hexEpochs(row, 'tenant_epochs');
+        if (epochs === undefined || tenantEpochs === undefined) {
+          const rows = await connection.rows(`${part.epochs('e.user_id = ?')} UNION ALL ${part.tenants('x.tenant_id = ?')}`, [utf8(session.userId), utf8(session.tenantId)]);
+          epochs = epochsOf(byPart(rows, 'e'), 'k1', 'n');
+          tenantEpochs = epochsOf(byPart(rows, 't'), 'k2', 'n');
+        }
+        return session.tenantId === undefined ? { session, epochs } : { session, epochs, tenantEpochs };
       }),
 
     // Never inserts, never touches a tombstone, never moves a time back.
@@ -261,7 +268,8 @@ export function mysqlStore(options: MysqlStoreOptions): MysqlStore {
             return deleted;
           });
         } finally {
-          await connection.rows(`SELECT RELEASE_LOCK(${lock}) AS released`, [t.prefix]);
+          // A failure here must not hide the prune's own; a broken connection is closed, and its lock with it.
+          await connection.rows(`SELECT RELEASE_LOCK(${lock}) AS released`, [t.prefix]).catch(() => undefined);
         }
       });
     },
