@@ -9,6 +9,7 @@ export const entries = {
   redis: 'adapters/redis/index.ts',
   postgres: 'adapters/postgres/index.ts',
   sqlite: 'adapters/sqlite/index.ts',
+  mysql: 'adapters/mysql/index.ts',
   express: 'adapters/express/index.ts',
   fastify: 'adapters/fastify/index.ts',
   koa: 'adapters/koa/index.ts',

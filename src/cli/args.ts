@@ -16,12 +16,12 @@ export const GLOBAL_OPTIONS = {
 
 /** Help lines of {@link GLOBAL_OPTIONS}. */
 export const GLOBAL_HELP: ReadonlyArray<readonly [string, string]> = [
-  ['--store <where>', 'memory | sqlite:<file> | redis://… | rediss://… | postgres://… | postgresql://… (or SESSION_REVOCATION_STORE)'],
+  ['--store <where>', 'memory | sqlite:<file> | redis://… | rediss://… | postgres://… | postgresql://… | mysql://… (or SESSION_REVOCATION_STORE)'],
   ['--prefix <prefix>', 'Redis: key prefix (default sr:)'],
   ['--schema <name>', 'PostgreSQL: schema (default session_revocation)'],
   ['--table <name>', 'PostgreSQL: sessions table (default sessions)'],
   ['--prepared-statements=false', 'PostgreSQL: unnamed statements only, behind a transaction pooler (PgBouncer)'],
-  ['--table-prefix <prefix>', 'SQLite: table name prefix (default session_revocation_)'],
+  ['--table-prefix <prefix>', 'SQLite, MySQL: table name prefix (default session_revocation_)'],
   ['-h, --help', 'Show help'],
 ];
 

@@ -6,9 +6,10 @@ export type StoreSpec =
   | { readonly type: 'memory' }
   | { readonly type: 'sqlite'; readonly filename: string }
   | { readonly type: 'redis'; readonly url: string }
-  | { readonly type: 'postgres'; readonly url: string };
+  | { readonly type: 'postgres'; readonly url: string }
+  | { readonly type: 'mysql'; readonly url: string };
 
-const SHAPES = 'memory, sqlite:<file>, redis://…, rediss://…, postgres://… or postgresql://…';
+const SHAPES = 'memory, sqlite:<file>, redis://…, rediss://…, postgres://…, postgresql://… or mysql://…';
 
 /** Reads `--store`; anything else than the forms in {@link SHAPES} is bad usage. */
 export function parseStoreSpec(value: string | undefined): StoreSpec {
@@ -25,6 +26,10 @@ export function parseStoreSpec(value: string | undefined): StoreSpec {
   if (scheme === 'redis' || scheme === 'rediss' || scheme === 'postgres' || scheme === 'postgresql') {
     if (!URL.canParse(value)) throw usageError(`--store ${redactLocation(value)} is not a valid URL`);
     return { type: scheme.startsWith('redis') ? 'redis' : 'postgres', url: value };
+  }
+  if (scheme === 'mysql') {
+    if (!URL.canParse(value)) throw usageError(`--store ${redactLocation(value)} is not a valid URL`);
+    return { type: 'mysql', url: value };
   }
   throw usageError(`--store must be ${SHAPES}, not "${redactLocation(value)}"`);
 }

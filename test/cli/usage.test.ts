@@ -49,7 +49,7 @@ describe.concurrent('bad usage exits 2 with one line', () => {
     [['list', 'u1', 'u2', '--store', 'memory'], /unexpected argument "u2" for list/],
     [['prune', '--store'], /--store/],
     [['list', 'u1'], /--store is required/],
-    [['list', 'u1', '--store', 'mysql://127.0.0.1/db'], /--store must be memory, sqlite:<file>, redis:\/\/…/],
+    [['list', 'u1', '--store', 'mongodb://127.0.0.1/db'], /--store must be memory, sqlite:<file>, redis:\/\/…/],
     [['list', 'u1', '--store', 'sqlite:'], /sqlite:<file> needs a file name/],
     [['list', 'u1', '--store', 'memory', '--prefix', 'x:'], /--prefix is an option of the Redis store/],
     [['list', 'u1', '--store', 'memory', '--schema', 'x'], /--schema is an option of the PostgreSQL store/],

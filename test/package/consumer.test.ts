@@ -12,7 +12,7 @@ const root = resolve(import.meta.dirname, '../..');
 const manifest = (await import('../../package.json', { with: { type: 'json' } })).default as { exports: Record<string, unknown> };
 const subpaths = Object.keys(manifest.exports).filter((key) => key !== './package.json');
 const specifiers = subpaths.map((key) => (key === '.' ? 'session-revocation' : `session-revocation/${key.slice(2)}`));
-const peers = ['express', 'fastify', 'fastify-plugin', 'koa', 'ioredis', 'redis', 'pg', 'better-sqlite3'];
+const peers = ['express', 'fastify', 'fastify-plugin', 'koa', 'ioredis', 'redis', 'pg', 'better-sqlite3', 'mysql2'];
 
 let work: string;
 let tarball: string;

@@ -67,6 +67,12 @@ export const store = redisStore({ client: new Redis({ lazyConnect: true }) });`,
 import { postgresStore } from 'session-revocation/postgres';
 export const store = postgresStore({ pool: new pg.Pool() });`,
   },
+  mysql: {
+    install: ['mysql2'],
+    source: `import mysql from 'mysql2/promise';
+import { mysqlStore } from 'session-revocation/mysql';
+export const store = mysqlStore({ pool: mysql.createPool({ host: '127.0.0.1' }) });`,
+  },
   sqlite: {
     install: ['better-sqlite3', '@types/better-sqlite3'],
     source: `import { sqliteStore } from 'session-revocation/sqlite';

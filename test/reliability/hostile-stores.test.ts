@@ -10,7 +10,7 @@ const stores = await availableStores();
 const kits = kitsOfThisFile();
 
 /** Runs per property: the network stores cost a round trip per well-shaped input. */
-const RUNS: Record<StoreName, number> = { memory: 1_000, sqlite: 600, redis: 300, postgres: 300 };
+const RUNS: Record<StoreName, number> = { memory: 1_000, sqlite: 600, redis: 300, postgres: 300, mysql: 300 };
 const SECRET = 'reliability-suite-hs256-secret-0123456789';
 
 /** Strings and values an attacker (or a careless caller) can hand in. */

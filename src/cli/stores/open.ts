@@ -1,29 +1,30 @@
 import { usageError } from '../failure.js';
 import { describeStore, type StoreSpec } from '../store-spec.js';
 import { openMemory } from './memory.js';
+import { openMysql } from './mysql.js';
 import { openPostgres } from './postgres.js';
 import { openRedis } from './redis.js';
 import { openSqlite } from './sqlite.js';
 import type { OpenedStore, StoreFlags } from './types.js';
 
 // Which store each flag belongs to: a flag the chosen store does not take is refused, not ignored.
-const FLAG_OWNERS: ReadonlyArray<readonly [keyof StoreFlags, string, StoreSpec['type']]> = [
+const FLAG_OWNERS: ReadonlyArray<readonly [keyof StoreFlags, string, StoreSpec['type'], StoreSpec['type']?]> = [
   ['prefix', '--prefix', 'redis'],
   ['schema', '--schema', 'postgres'],
   ['table', '--table', 'postgres'],
   ['preparedStatements', '--prepared-statements', 'postgres'],
-  ['tablePrefix', '--table-prefix', 'sqlite'],
+  ['tablePrefix', '--table-prefix', 'sqlite', 'mysql'],
 ];
 
-const STORE_NAMES: Readonly<Record<StoreSpec['type'], string>> = { memory: 'memory', sqlite: 'SQLite', redis: 'Redis', postgres: 'PostgreSQL' };
+const STORE_NAMES: Readonly<Record<StoreSpec['type'], string>> = { memory: 'memory', sqlite: 'SQLite', redis: 'Redis', postgres: 'PostgreSQL', mysql: 'MySQL' };
 
 /**
  * Opens the store `--store` names, through its client; the caller closes it. `create`: the
  * command may create a database that is not there yet (SQLite).
  */
 export async function openStore(spec: StoreSpec, flags: StoreFlags, options: { readonly create: boolean }): Promise<OpenedStore> {
-  for (const [key, flag, owner] of FLAG_OWNERS) {
-    if (flags[key] !== undefined && owner !== spec.type) {
+  for (const [key, flag, owner, alsoOwner] of FLAG_OWNERS) {
+    if (flags[key] !== undefined && owner !== spec.type && alsoOwner !== spec.type) {
       throw usageError(`${flag} is an option of the ${STORE_NAMES[owner]} store, not of --store ${spec.type === 'memory' ? 'memory' : STORE_NAMES[spec.type]}`);
     }
   }
@@ -36,5 +37,7 @@ export async function openStore(spec: StoreSpec, flags: StoreFlags, options: { r
       return openRedis(spec.url, describeStore(spec), flags);
     case 'postgres':
       return openPostgres(spec.url, describeStore(spec), flags);
+    case 'mysql':
+      return openMysql(spec.url, describeStore(spec), flags);
   }
 }

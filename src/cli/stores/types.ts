@@ -10,7 +10,7 @@ export interface StoreFlags {
   readonly table?: string | undefined;
   /** PostgreSQL: named statements (false behind a transaction pooler). */
   readonly preparedStatements?: boolean | undefined;
-  /** SQLite: table name prefix. */
+  /** SQLite and MySQL: table name prefix. */
   readonly tablePrefix?: string | undefined;
 }
 

@@ -2,11 +2,13 @@ import { afterAll } from 'vitest';
 import { requireService } from '../../support/services.js';
 import { STORE_NAMES, storeKit, type StoreKit, type StoreName } from './stores.js';
 
-/** Which stores this machine can run: memory and SQLite always; Redis and PostgreSQL when up (required under CI=true). */
+/** Which stores this machine can run: memory and SQLite always; Redis, PostgreSQL and MySQL when up (required under CI=true). */
 export async function availableStores(): Promise<ReadonlyArray<readonly [StoreName, boolean]>> {
   const redisUp = await requireService('Redis', 6379);
   const postgresUp = await requireService('PostgreSQL', 5432);
-  return STORE_NAMES.map((name) => [name, name === 'redis' ? redisUp : name === 'postgres' ? postgresUp : true] as const);
+  const mysqlUp = await requireService('MySQL/MariaDB', 3306);
+  const up: Readonly<Record<StoreName, boolean>> = { memory: true, sqlite: true, redis: redisUp, postgres: postgresUp, mysql: mysqlUp };
+  return STORE_NAMES.map((name) => [name, up[name]] as const);
 }
 
 /**

@@ -3,15 +3,17 @@ import { dirname, join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { RESP_TYPES, type RedisClientType } from 'redis';
+import { mysqlStore, type MysqlStore } from '../../../adapters/mysql/index.js';
 import { postgresStore, type PostgresStore } from '../../../adapters/postgres/index.js';
 import { redisStore } from '../../../adapters/redis/index.js';
 import { sqliteStore } from '../../../adapters/sqlite/index.js';
 import { memoryStore, type SessionStore } from '../../../src/index.js';
+import { dropPrefixes, freshPrefix as freshTablePrefix, testMysqlPool } from '../../support/mysql-database.js';
 import { dropSchemas, freshSchema, testPool } from '../../support/postgres-database.js';
 import { connectIoredis, connectNodeRedis, deleteRunKeys, freshPrefix } from '../../support/redis-clients.js';
 import { tempDatabases } from '../../sqlite/temp.js';
 
-export const STORE_NAMES = ['memory', 'sqlite', 'redis', 'postgres'] as const;
+export const STORE_NAMES = ['memory', 'sqlite', 'redis', 'postgres', 'mysql'] as const;
 export type StoreName = (typeof STORE_NAMES)[number];
 
 /** What a hygiene scan needs to read a store's data through its public reads. */
@@ -39,7 +41,7 @@ export interface StoreKit {
   close(): Promise<void>;
 }
 
-/** A kit on one store, with the servers the suite uses (127.0.0.1:6379 and 5432/test). */
+/** A kit on one store, with the servers the suite uses (127.0.0.1:6379, 5432/test and 3306/test). */
 export async function storeKit(name: StoreName): Promise<StoreKit> {
   switch (name) {
     case 'memory':
@@ -50,6 +52,8 @@ export async function storeKit(name: StoreName): Promise<StoreKit> {
       return redisKit(6379);
     case 'postgres':
       return postgresKit(() => testPool({ max: 10 }));
+    case 'mysql':
+      return mysqlKit();
   }
 }
 
@@ -204,6 +208,44 @@ export async function postgresKit(makePool: () => pg.Pool): Promise<StoreKit & {
       for (const store of stores) await store.close();
       for (const pool of pools) await pool.end().catch(() => undefined);
       await dropSchemas(admin, [schema]).catch(() => undefined);
+      await admin.end().catch(() => undefined);
+    },
+  };
+}
+
+/** MySQL or MariaDB through pools of mysql2, a fresh table prefix (migrated once). */
+async function mysqlKit(): Promise<StoreKit> {
+  const prefix = freshTablePrefix('rel');
+  const admin = testMysqlPool();
+  const pools: ReturnType<typeof testMysqlPool>[] = [];
+  const stores: MysqlStore[] = [];
+  await mysqlStore({ pool: admin, prefix }).migrate();
+  return {
+    name: 'mysql',
+    async store(options = {}) {
+      const pool = testMysqlPool();
+      pools.push(pool);
+      const store = mysqlStore({ pool, prefix, statementTimeout: options.statementTimeout ?? 5_000 });
+      stores.push(store);
+      return store;
+    },
+    async dump() {
+      const parts: Buffer[] = [];
+      const [tables] = await admin.query<import('mysql2/promise').RowDataPacket[]>(
+        'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE ?',
+        [`${prefix.replaceAll('_', '\\_')}%`],
+      );
+      for (const { name } of tables) {
+        // Every cell as its bytes: binary columns as stored, numbers as their text.
+        const [rows] = await admin.query<import('mysql2/promise').RowDataPacket[]>({ sql: `SELECT * FROM \`${String(name)}\``, typeCast: (field) => field.buffer() });
+        for (const row of rows) for (const cell of Object.values(row)) if (Buffer.isBuffer(cell)) parts.push(cell);
+      }
+      return parts;
+    },
+    async close() {
+      for (const store of stores) await store.close();
+      for (const pool of pools) await pool.end().catch(() => undefined);
+      await dropPrefixes(admin, [prefix]).catch(() => undefined);
       await admin.end().catch(() => undefined);
     },
   };

@@ -1,0 +1,54 @@
+/**
+ * The few shapes of `mysql2/promise` (3.x) the store relies on, written out so that importing
+ * this adapter never loads mysql2 and its declarations are not needed to type-check an app.
+ * `mysql.createPool(...)` from `mysql2/promise` and the connections it hands out fit them.
+ */
+
+/** A statement as the store sends it: always a server-side prepared statement (`execute`). */
+export interface MysqlStatement {
+  /** The SQL text with `?` placeholders. */
+  readonly sql: string;
+  /** How the store reads each column, whatever the pool's own type options say. */
+  readonly typeCast: MysqlTypeCast;
+  /** Rows as objects keyed by column name, whatever the pool's own option says. */
+  readonly rowsAsArray: false;
+  /** Column names unqualified, whatever the pool's own option says. */
+  readonly nestTables: false;
+}
+
+/** A value the store binds: text as its UTF-8 bytes, times as numbers. */
+export type MysqlValue = string | number | Buffer | null;
+
+/** mysql2's per-column hook: `buffer()` reads a string column's raw bytes, `next()` the driver's default. */
+export type MysqlTypeCast = (field: MysqlField, next: () => unknown) => unknown;
+
+/** The column a {@link MysqlTypeCast} is asked about. */
+export interface MysqlField {
+  /** The column type's name, e.g. `VAR_STRING`, `BLOB`, `LONGLONG`. */
+  readonly type: string;
+  /** The column's bytes (string and binary columns), or `null` for NULL. */
+  buffer(): Buffer | null;
+}
+
+/** A connection checked out of the pool (`PoolConnection` of `mysql2/promise`). */
+export interface MysqlPoolConnection {
+  /** Runs one prepared statement; resolves to `[rows or result header, fields]`. */
+  execute(statement: MysqlStatement, values?: MysqlValue[]): Promise<readonly [unknown, unknown]>;
+  /** Runs a statement without placeholders (transaction control). */
+  query(sql: string): Promise<readonly [unknown, unknown]>;
+  /** Gives the connection back to the pool. */
+  release(): void;
+  /** Closes the socket at once; the pool opens another in its place. */
+  destroy(): void;
+  /** The server's id of this connection (`CONNECTION_ID()`), for `KILL` past a deadline. */
+  readonly threadId: number | null;
+}
+
+/**
+ * The app's pool: `mysql.createPool(...)` from `mysql2/promise`. The store checks a connection
+ * out for each operation and gives it back; it never ends the pool.
+ */
+export interface MysqlPool {
+  /** Checks a connection out of the pool. */
+  getConnection(): Promise<MysqlPoolConnection>;
+}

@@ -1,0 +1,46 @@
+import { DEFAULT_PREFIX } from '../../../adapters/mysql/options.js';
+import { mysqlStore } from '../../../adapters/mysql/store.js';
+import type { MysqlPool } from '../../../adapters/mysql/types.js';
+import { CliError } from '../failure.js';
+import { storeOptions } from './checked.js';
+import { optionalImport } from './optional.js';
+import type { OpenedStore, StoreFlags } from './types.js';
+
+/** How long the CLI waits for MySQL to accept a connection. */
+const CONNECT_TIMEOUT = 5_000;
+
+/** MySQL or MariaDB through a mysql2 promise pool of two connections; tables named by `--table-prefix`. */
+export async function openMysql(url: string, label: string, flags: StoreFlags): Promise<OpenedStore> {
+  const module = await optionalImport('mysql2', () => import('mysql2/promise'));
+  if (module === undefined) throw new CliError('the MySQL store needs a client: npm install mysql2');
+  const pool = module.default.createPool({ uri: url, connectionLimit: 2, connectTimeout: CONNECT_TIMEOUT });
+  const close = async (): Promise<void> => {
+    await pool.end().catch(() => {});
+  };
+  try {
+    await pool.query('SELECT 1');
+  } catch (error) {
+    await close();
+    throw new CliError(`cannot connect to MySQL at ${label}`, undefined, { cause: error });
+  }
+  try {
+    const prefix = flags.tablePrefix ?? DEFAULT_PREFIX;
+    const store = storeOptions(() => mysqlStore({ pool: pool as unknown as MysqlPool, prefix }));
+    return {
+      store,
+      async migrate() {
+        const [rows] = await pool.query('SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?', [`${prefix}sessions`]);
+        const existed = Number((rows as Array<{ n: unknown }>)[0]?.n) > 0;
+        await store.migrate();
+        const tables = ['sessions', 'epochs', 'denied', 'tenant_epochs', 'activity', 'devices', 'links', 'schema'].map((name) => `${prefix}${name}`).join(', ');
+        return existed
+          ? `The MySQL session tables (${tables}) were already there; migrations are up to date.`
+          : `Created the MySQL session tables: ${tables}.`;
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
