@@ -5,6 +5,8 @@ import { TestClock, MINUTE, UA } from '../support/clock.js';
 import { countingPool, operationOf, type CountingPool } from '../support/postgres-counting.js';
 import { dropSchemas, freshSchema, postgresUp, testPool, testPostgresJs } from '../support/postgres-database.js';
 
+const FEDERATED_LINKS = expect.stringContaining('sessions_federated');
+
 const up = await postgresUp();
 
 // A sign-in: the one statement that checks the epochs, replaces, caps, inserts and writes its
@@ -106,12 +108,13 @@ describe.skipIf(!up)('postgres store: statements per request', () => {
     expect(sent()).toEqual(['get']);
   });
 
-  it('lists, signs out everywhere and signs out one device with one statement each (and the read of the session revoked)', async () => {
+  it('lists with two statements (the rows, their provider links), signs out everywhere and signs out one device with one statement each (and the read of the session revoked)', async () => {
     const { session } = await sessions.create({ userId: 'u-list', userAgent: UA.chromeMac });
     await sessions.create({ userId: 'u-list', userAgent: UA.firefoxWindows });
     sent();
     expect(await sessions.list('u-list')).toHaveLength(2);
-    expect(sent()).toEqual(['list']);
+    // The list also reads where each session came from (its identity-provider links): a second statement.
+    expect(sent()).toEqual(['list', FEDERATED_LINKS]);
     // The manager reads the session first: its entry names the user and the tenant.
     await sessions.revoke(session.id);
     expect(sent()).toEqual(['get', 'revoke']);
@@ -148,7 +151,7 @@ describe.skipIf(!up)('postgres store: statements per request', () => {
     const refused: unknown = await refusing.create({ userId: 'u-cap', userAgent: UA.chromeMac }).catch((caught: unknown) => caught);
     expect(isSessionError(refused) && refused.code).toBe('SESSION_LIMIT');
     // The refused statement, then the list of live sessions the error carries.
-    expect(sent()).toEqual(['create', 'list']);
+    expect(sent()).toEqual(['create', 'list', FEDERATED_LINKS]);
     const { session } = await sessions.create({ userId: 'u-reauth' });
     sent();
     clock.advance(MINUTE);
