@@ -17,7 +17,10 @@ describe.skipIf(!up)("mysql store: the app's connections", () => {
   });
 
   const settings = async (): Promise<unknown[]> => {
-    const [rows] = await pool.query<RowDataPacket[]>('SELECT @@session.tx_isolation, @@session.autocommit, @@session.time_zone, @@session.sql_mode');
+    // MariaDB before 11.1 names the isolation variable tx_isolation; MySQL 8 only transaction_isolation.
+    const [[version]] = await pool.query<RowDataPacket[]>('SELECT VERSION()');
+    const isolation = String((version as unknown as unknown[])[0]).includes('MariaDB') ? 'tx_isolation' : 'transaction_isolation';
+    const [rows] = await pool.query<RowDataPacket[]>(`SELECT @@session.${isolation}, @@session.autocommit, @@session.time_zone, @@session.sql_mode`);
     return rows[0] as unknown as unknown[];
   };
 
