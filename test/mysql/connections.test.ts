@@ -12,8 +12,10 @@ describe.skipIf(!up)("mysql store: the app's connections", () => {
   const prefix = freshPrefix('conn');
 
   afterAll(async () => {
-    await dropPrefixes(pool, [prefix]);
     await pool.end();
+    const admin = testMysqlPool({ connectionLimit: 1 });
+    await dropPrefixes(admin, [prefix]);
+    await admin.end();
   });
 
   const settings = async (): Promise<unknown[]> => {
