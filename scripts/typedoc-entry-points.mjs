@@ -15,6 +15,7 @@ export const START_HERE = {
   'session-revocation/sqlite': ['sqliteStore'],
   'session-revocation/redis': ['redisStore'],
   'session-revocation/postgres': ['postgresStore'],
+  'session-revocation/mysql': ['mysqlStore'],
   'session-revocation/testing': ['describeStoreConformance', 'describeFrameworkConformance'],
   'session-revocation/client': ['watchSession', 'WatchSessionOptions'],
 };

@@ -109,11 +109,12 @@ export function mysqlStore(options: MysqlStoreOptions): MysqlStore {
     return epochsOf(await connection.rows(`SELECT kind, epoch FROM ${table} WHERE ${key} = ? AND kind IN (${placeholders(sorted.length)})`, [utf8(id), ...sorted.map(utf8)]));
   };
   const byPart = (rows: readonly Row[], name: string): Row[] => rows.filter((row) => text(row, 'part') === name);
-  const epochList = (table: string, key: string, of: string): string =>
-    `(SELECT GROUP_CONCAT(HEX(q.kind), ':', q.epoch, ';') FROM ${table} AS q WHERE q.${key} = s.${of} AND q.epoch > 0) AS ${of === 'user_id' ? 'epochs' : 'tenant_epochs'},
-     (SELECT COUNT(*) FROM ${table} AS q WHERE q.${key} = s.${of} AND q.epoch > 0) AS ${of === 'user_id' ? 'epochs' : 'tenant_epochs'}_count`;
-  const get = `SELECT ${SESSION_COLUMNS.map((column) => `s.${column}`).join(', ')}, ${epochList(t.epochs, 'user_id', 'user_id')},
-    ${epochList(t.tenantEpochs, 'tenant_id', 'tenant_id')} FROM ${t.sessions} AS s WHERE s.id = ?`;
+  // One owner's epochs as a list, and how many there are (see `hexEpochs`).
+  const epochList = (table: string, key: string, alias: string): string =>
+    `(SELECT GROUP_CONCAT(HEX(q.kind), ':', q.epoch, ';') FROM ${table} AS q WHERE q.${key} = s.${key} AND q.epoch > 0) AS ${alias},
+     (SELECT COUNT(*) FROM ${table} AS q WHERE q.${key} = s.${key} AND q.epoch > 0) AS ${alias}_count`;
+  const get = `SELECT ${SESSION_COLUMNS.map((column) => `s.${column}`).join(', ')}, ${epochList(t.epochs, 'user_id', 'epochs')},
+    ${epochList(t.tenantEpochs, 'tenant_id', 'tenant_epochs')} FROM ${t.sessions} AS s WHERE s.id = ?`;
 
   const store: MysqlStore = {
     callTimeout: statementTimeout,
@@ -126,7 +127,8 @@ export function mysqlStore(options: MysqlStoreOptions): MysqlStore {
 
     // Validation: the session, its user's epochs and its tenant's, in one statement. Epochs
     // come as "hex(kind):epoch;" lists with their counts; a list cut short by
-    // group_concat_max_len (a user with a dozen long kinds) is read again through the parts.
+    // group_concat_max_len (a user with a dozen long kinds) is read again through the parts:
+    // a second read, later, can only see epochs as high or higher (they never move back).
     get: (sessionId) =>
       run('get', async (connection) => {
         const id = utf8(sessionId);

@@ -56,7 +56,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('npm pack on a clean checkout', () => {
   it('builds first: the tarball has the code of every subpath, its types and the guides', () => {
-    for (const entry of ['index', 'http', 'testing', 'redis', 'postgres', 'sqlite', 'express', 'fastify', 'koa']) {
+    for (const entry of ['index', 'http', 'testing', 'redis', 'postgres', 'mysql', 'sqlite', 'express', 'fastify', 'koa']) {
       expect(files).toContain(`dist/${entry}.js`);
       expect(files).toContain(`dist/${entry}.d.ts`);
     }

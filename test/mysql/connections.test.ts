@@ -1,0 +1,47 @@
+import type { RowDataPacket } from 'mysql2/promise';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mysqlStore } from '../../adapters/mysql/index.js';
+import { createSessionManager } from '../../src/index.js';
+import { dropPrefixes, freshPrefix, mysqlUp, testMysqlPool } from '../support/mysql-database.js';
+
+const up = await mysqlUp();
+
+describe.skipIf(!up)("mysql store: the app's connections", () => {
+  // One connection, so every call of the store and of the app runs on the same one.
+  const pool = testMysqlPool({ connectionLimit: 1, supportBigNumbers: true, bigNumberStrings: true, dateStrings: true, rowsAsArray: true });
+  const prefix = freshPrefix('conn');
+
+  afterAll(async () => {
+    await pool.end();
+    const admin = testMysqlPool({ connectionLimit: 1 });
+    await dropPrefixes(admin, [prefix]);
+    await admin.end();
+  });
+
+  const settings = async (): Promise<unknown[]> => {
+    // MariaDB before 11.1 names the isolation variable tx_isolation; MySQL 8 only transaction_isolation.
+    const [[version]] = await pool.query<RowDataPacket[]>('SELECT VERSION()');
+    const isolation = String((version as unknown as unknown[])[0]).includes('MariaDB') ? 'tx_isolation' : 'transaction_isolation';
+    const [rows] = await pool.query<RowDataPacket[]>(`SELECT @@session.${isolation}, @@session.autocommit, @@session.time_zone, @@session.sql_mode`);
+    return rows[0] as unknown as unknown[];
+  };
+
+  it('leaves every session setting as it found it, and reads right whatever the pool options say', async () => {
+    const before = await settings();
+    const store = mysqlStore({ pool, prefix });
+    await store.migrate();
+    const sessions = createSessionManager({ store, maxSessions: 2 });
+    const { token, session } = await sessions.create({ userId: 'app', data: { plan: 'pro' } });
+    await sessions.create({ userId: 'app' });
+    await sessions.create({ userId: 'app' });
+    await sessions.prune();
+    expect(await settings()).toEqual(before);
+    // Big numbers as strings, rows as arrays: the store reads its own way.
+    // The first sign-in was evicted by the cap of 2.
+    expect(await sessions.validate(token)).toEqual({ ok: false, reason: 'revoked' });
+    const listed = await sessions.list('app');
+    expect(listed).toHaveLength(2);
+    expect(listed.every((view) => typeof view.createdAt === 'number' && view.createdAt > session.createdAt - 1)).toBe(true);
+    await sessions.close();
+  });
+});
