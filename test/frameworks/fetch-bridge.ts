@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 
 /**
  * Serves a Fetch handler on `node:http`, as Bun, Deno or Next.js would: the Node request becomes
@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
  */
 export type FetchApp = (request: Request, connection: { readonly remoteAddress: string | undefined }) => Promise<Response>;
 
-async function toRequest(req: IncomingMessage): Promise<Request> {
+async function toRequest(req: IncomingMessage, origin: string): Promise<Request> {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, one);
@@ -16,7 +16,7 @@ async function toRequest(req: IncomingMessage): Promise<Request> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const body = method === 'GET' || method === 'HEAD' ? undefined : Buffer.concat(chunks);
-  return new Request(new URL(req.url ?? '/', 'http://127.0.0.1'), { method, headers, body });
+  return new Request(new URL(req.url ?? '/', origin), { method, headers, body });
 }
 
 async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
@@ -42,15 +42,24 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
   res.end();
 }
 
-/** A `node:http` server running `app`; a thrown error is a `500`, as in every runtime. */
-export function serveFetch(app: FetchApp): Server {
-  return createServer(async (req, res) => {
+/**
+ * The `node:http` request listener running `app`; a thrown error is a `500`, as in every runtime.
+ * `origin` is the scheme, host and port of `request.url` (the runtimes take it from the
+ * listening address); by default the host alone.
+ */
+export function fetchListener(app: FetchApp, origin = 'http://127.0.0.1'): RequestListener {
+  return async function fetchListener(req, res) {
     try {
-      const response = await app(await toRequest(req), { remoteAddress: req.socket.remoteAddress });
+      const response = await app(await toRequest(req, origin), { remoteAddress: req.socket.remoteAddress });
       await writeResponse(req, res, response);
     } catch {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end('Internal Server Error');
     }
-  });
+  };
+}
+
+/** A `node:http` server running `app`; see {@link fetchListener}. */
+export function serveFetch(app: FetchApp): Server {
+  return createServer(fetchListener(app));
 }
