@@ -82,8 +82,8 @@ for (const kind of KINDS) describe.skipIf(!kind.up)(`back-channel logout from oi
       const managers = pair.stores.map((store) => createSessionManager({ store }));
       const clientId = `${framework}-app`;
       deployments.set(framework, {
-        first: await first.serve(framework, managers[0]!, clientId, backchannelLogout(clientId)),
-        second: await second.serve(framework, managers[1]!, clientId, backchannelLogout(clientId)),
+        first: await first.serve(framework, { sessions: managers[0]!, clientId, backchannelLogout: backchannelLogout(clientId) }),
+        second: await second.serve(framework, { sessions: managers[1]!, clientId, backchannelLogout: backchannelLogout(clientId) }),
         managers,
         clientId,
       });

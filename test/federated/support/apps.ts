@@ -1,65 +1,135 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
 import express from 'express';
 import Fastify from 'fastify';
-import * as oidc from 'openid-client';
-import { requireSession, sessionMiddleware, sessionRoutes } from '../../../adapters/express/index.js';
-import { sessionPlugin } from '../../../adapters/fastify/index.js';
+import { Hono } from 'hono';
+import Koa from 'koa';
+import * as expressAdapter from '../../../adapters/express/index.js';
+import * as fastifyAdapter from '../../../adapters/fastify/index.js';
+import * as fetchAdapter from '../../../adapters/fetch/index.js';
+import * as honoAdapter from '../../../adapters/hono/index.js';
+import * as koaAdapter from '../../../adapters/koa/index.js';
 import type { BackchannelLogoutOptions, SessionManager } from '../../../src/index.js';
-import type { RequestSessions } from '../../../src/http/index.js';
+import { fetchListener } from '../../frameworks/fetch-bridge.js';
+import { finishSignIn, relyingParty, type RelyingParty } from './relying-party.js';
 
-// An app signing users in through the provider with openid-client (authorization code + PKCE),
-// keeping the library's session, serving the back-channel logout URI. The same app on Express
-// and on Fastify.
+// One app, described once per wrapper: it signs users in through the provider (GET /login, then
+// GET /callback answers { idToken, sid }), keeps the library's session (GET /api/me needs one)
+// and serves the back-channel logout URI with the session routes (POST /sessions/backchannel-logout).
 
-export const FRAMEWORKS = ['express', 'fastify'] as const;
+export const FRAMEWORKS = ['express', 'fastify', 'koa', 'hono', 'fetch', 'next'] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
 
-/** The app's side of the OpenID Connect sign-in, framework-free. */
-export interface RelyingParty {
-  configuration(): Promise<oidc.Configuration>;
-  /** Where to send the browser to sign in. */
-  login(): Promise<URL>;
-  /** Completes the sign-in at the redirect URI: the ID token and its claims. */
-  callback(currentUrl: URL): Promise<{ idToken: string; claims: oidc.IDToken }>;
+/** What an app description is given: a server already listening at `url`, for it to answer on. */
+interface AppSetup {
+  readonly server: Server;
+  readonly url: string;
+  readonly sessions: SessionManager;
+  readonly rp: RelyingParty;
+  readonly backchannelLogout: BackchannelLogoutOptions;
 }
 
-export function relyingParty(issuer: string, clientId: string, appUrl: string): RelyingParty {
-  let configuration: Promise<oidc.Configuration> | undefined;
-  const verifiers = new Map<string, string>();
-  const configure = () => (configuration ??= oidc.discovery(new URL(issuer), clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] }));
-  return {
-    configuration: configure,
-    async login() {
-      const verifier = oidc.randomPKCECodeVerifier();
-      const state = oidc.randomState();
-      verifiers.set(state, verifier);
-      return oidc.buildAuthorizationUrl(await configure(), {
-        redirect_uri: `${appUrl}/callback`,
-        scope: 'openid',
-        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-        state,
-      });
-    },
-    async callback(currentUrl) {
-      const state = currentUrl.searchParams.get('state') ?? '';
-      const verifier = verifiers.get(state);
-      verifiers.delete(state);
-      if (verifier === undefined) throw new Error('Unknown sign-in state');
-      const tokens = await oidc.authorizationCodeGrant(await configure(), currentUrl, { pkceCodeVerifier: verifier, expectedState: state });
-      return { idToken: tokens.id_token!, claims: tokens.claims()! };
-    },
-  };
-}
+/** Attaches the app to the server; answers how to close it when closing the server is not enough. */
+type AppDescription = (setup: AppSetup) => Promise<(() => Promise<void>) | void>;
 
-/** Signs the user in with the library, remembering the provider session it came from. */
-async function finishSignIn(rp: RelyingParty, sessions: RequestSessions, currentUrl: URL) {
-  const { idToken, claims } = await rp.callback(currentUrl);
-  const sid = typeof claims['sid'] === 'string' ? claims['sid'] : undefined;
-  await sessions.signIn({ userId: claims.sub, federated: { iss: claims.iss, sub: claims.sub, sid } });
-  return { idToken, sid };
-}
+const notFound = () => Response.json({ error: 'not_found' }, { status: 404 });
+
+const APPS: Record<Framework, AppDescription> = {
+  async express({ server, url, sessions, rp, backchannelLogout }) {
+    const app = express();
+    app.use(expressAdapter.sessionMiddleware(sessions));
+    app.use(expressAdapter.sessionRoutes(sessions, { backchannelLogout }));
+    app.get('/login', (_req, res, next) => void rp.login().then((to) => res.redirect(303, to.href), next));
+    app.get('/callback', (req, res, next) => void finishSignIn(rp, req.sessions, new URL(req.originalUrl, url)).then((body) => res.json(body), next));
+    app.get('/api/me', expressAdapter.requireSession(), (req, res) => void res.json({ userId: req.sessions.userId }));
+    server.on('request', app);
+  },
+
+  async fastify({ server, url, sessions, rp, backchannelLogout }) {
+    const app = Fastify({ serverFactory: (handler) => server.on('request', handler) });
+    await app.register(fastifyAdapter.sessionPlugin, { sessions, routes: { backchannelLogout } });
+    app.get('/login', async (_request, reply) => reply.redirect((await rp.login()).href, 303));
+    app.get('/callback', async (request) => finishSignIn(rp, request.sessions, new URL(request.url, url)));
+    app.get('/api/me', { preHandler: app.requireSession }, async (request) => ({ userId: request.sessions.userId }));
+    await app.ready();
+    return async () => {
+      server.closeAllConnections();
+      await app.close();
+    };
+  },
+
+  async koa({ server, url, sessions, rp, backchannelLogout }) {
+    const app = new Koa();
+    app.use(koaAdapter.sessionMiddleware(sessions));
+    app.use(koaAdapter.sessionRoutes(sessions, { backchannelLogout }));
+    app.use(async (ctx, next) => {
+      const route = `${ctx.method} ${ctx.path}`;
+      if (route === 'GET /login') {
+        ctx.status = 303;
+        ctx.redirect((await rp.login()).href);
+      } else if (route === 'GET /callback') ctx.body = await finishSignIn(rp, ctx.sessions, new URL(ctx.originalUrl, url));
+      else await next();
+    });
+    app.use(koaAdapter.requireSession());
+    app.use((ctx) => {
+      if (ctx.method === 'GET' && ctx.path === '/api/me') ctx.body = { userId: ctx.sessions.userId };
+    });
+    server.on('request', app.callback());
+  },
+
+  async hono({ server, sessions, rp, backchannelLogout }) {
+    const app = new Hono();
+    app.use(honoAdapter.sessionMiddleware(sessions));
+    app.use(honoAdapter.sessionRoutes(sessions, { backchannelLogout }));
+    app.get('/login', async (c) => c.redirect((await rp.login()).href, 303));
+    app.get('/callback', async (c) => c.json(await finishSignIn(rp, c.var.sessions, new URL(c.req.url))));
+    app.get('/api/me', honoAdapter.requireSession(), (c) => c.json({ userId: c.var.sessions.userId }));
+    server.on('request', getRequestListener(app.fetch));
+  },
+
+  // One handler for the whole app, as Bun.serve or Deno.serve take it.
+  async fetch({ server, url, sessions, rp, backchannelLogout }) {
+    const withSessions = fetchAdapter.sessionHandler(sessions);
+    const routes = fetchAdapter.sessionRoutes(sessions, { backchannelLogout });
+    const app = withSessions(async (request, requestSessions) => {
+      const route = `${request.method} ${new URL(request.url).pathname}`;
+      if (route === 'GET /login') return Response.redirect((await rp.login()).href, 303);
+      if (route === 'GET /callback') return Response.json(await finishSignIn(rp, requestSessions, new URL(request.url)));
+      if (route === 'GET /api/me') return fetchAdapter.requireSession(request) ?? Response.json({ userId: requestSessions.userId });
+      return (await routes(request)) ?? notFound();
+    });
+    server.on('request', fetchListener(app, url));
+  },
+
+  // Next.js App Router route handlers, as examples/next-app writes them: one module per route
+  // file, each handler wrapped on its own, one manager shared by all. Served through the Fetch
+  // bridge with the App Router's dispatch (path to file, method to export, else 404 / 405), not
+  // by `next start`, which needs the example's own install and a build of a minute or more.
+  async next({ server, url, sessions, rp, backchannelLogout }) {
+    const withSessions = fetchAdapter.sessionHandler(sessions);
+    const routes = fetchAdapter.sessionRoutes(sessions, { backchannelLogout });
+    const sessionRoutes = withSessions(async (request) => (await routes(request)) ?? notFound());
+    const appDirectory: Record<string, Record<string, (request: Request) => Promise<Response>>> = {
+      // app/login/route.ts
+      '/login': { GET: async () => Response.redirect((await rp.login()).href, 303) },
+      // app/callback/route.ts
+      '/callback': { GET: withSessions(async (request, requestSessions) => Response.json(await finishSignIn(rp, requestSessions, new URL(request.url)))) },
+      // app/api/me/route.ts
+      '/api/me': { GET: withSessions((request, requestSessions) => fetchAdapter.requireSession(request) ?? Response.json({ userId: requestSessions.userId })) },
+      // app/sessions/[[...path]]/route.ts
+      '/sessions/[[...path]]': { GET: sessionRoutes, POST: sessionRoutes, DELETE: sessionRoutes },
+    };
+    const routeFile = (pathname: string) => (pathname === '/sessions' || pathname.startsWith('/sessions/') ? appDirectory['/sessions/[[...path]]'] : appDirectory[pathname]);
+    const app = async (request: Request): Promise<Response> => {
+      const exports = routeFile(new URL(request.url).pathname);
+      if (exports === undefined) return notFound();
+      const handler = exports[request.method];
+      return handler === undefined ? new Response(null, { status: 405, headers: { allow: Object.keys(exports).join(', ') } }) : handler(request);
+    };
+    server.on('request', fetchListener(app, url));
+  },
+};
 
 export interface RunningApp {
   readonly url: string;
@@ -67,44 +137,29 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
+/** How one instance of the app is set up: its manager and its registration at the provider. */
+export interface AppOptions {
+  readonly sessions: SessionManager;
+  readonly clientId: string;
+  readonly backchannelLogout: BackchannelLogoutOptions;
+}
+
 /** A server listening on 127.0.0.1 before its app exists: the provider registers its URL first. */
-export async function reserveApp(): Promise<{ url: string; serve(framework: Framework, sessions: SessionManager, clientId: string, backchannelLogout: BackchannelLogoutOptions): Promise<RunningApp> }> {
-  const server: Server = createServer();
+export async function reserveApp(): Promise<{ url: string; serve(framework: Framework, options: AppOptions): Promise<RunningApp> }> {
+  const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const close = () =>
+  const closeServer = () =>
     new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
     });
   return {
     url,
-    async serve(framework, sessions, clientId, backchannelLogout) {
+    async serve(framework, { sessions, clientId, backchannelLogout }) {
       const rp = relyingParty(backchannelLogout.issuers[0]!.issuer, clientId, url);
-      if (framework === 'express') {
-        const app = express();
-        app.use(sessionMiddleware(sessions));
-        app.use(sessionRoutes(sessions, { backchannelLogout }));
-        app.get('/login', (_req, res, next) => void rp.login().then((to) => res.redirect(303, to.href), next));
-        app.get('/callback', (req, res, next) => void finishSignIn(rp, req.sessions, new URL(req.originalUrl, url)).then((body) => res.json(body), next));
-        app.get('/api/me', requireSession(), (req, res) => void res.json({ userId: req.sessions.userId }));
-        server.on('request', app);
-        return { url, rp, close };
-      }
-      const app = Fastify({ serverFactory: (handler) => server.on('request', handler) });
-      await app.register(sessionPlugin, { sessions, routes: { backchannelLogout } });
-      app.get('/login', async (_request, reply) => reply.redirect((await rp.login()).href, 303));
-      app.get('/callback', async (request) => finishSignIn(rp, request.sessions, new URL(request.url, url)));
-      app.get('/api/me', { preHandler: app.requireSession }, async (request) => ({ userId: request.sessions.userId }));
-      await app.ready();
-      return {
-        url,
-        rp,
-        close: async () => {
-          server.closeAllConnections();
-          await app.close();
-        },
-      };
+      const close = await APPS[framework]({ server, url, sessions, rp, backchannelLogout });
+      return { url, rp, close: close ?? closeServer };
     },
   };
 }
