@@ -6,8 +6,8 @@ import { dropSchemas, freshSchema, postgresUp, testPool } from '../support/postg
 import { connectNodeRedis, deleteRunKeys, freshPrefix } from '../support/redis-clients.js';
 import { requireService } from '../support/services.js';
 import { FRAMEWORKS, reserveApp, type Framework, type RunningApp } from './support/apps.js';
-import { Browser, formOf } from './support/browser.js';
-import { reserveProvider, type TestProvider } from './support/provider.js';
+import { Browser, logoutConfirmation, signInThroughProvider } from './support/browser.mjs';
+import { reserveProvider, type TestProvider } from './support/provider.mjs';
 
 // End to end against oidc-provider: a real sign-in (authorization code + PKCE with
 // openid-client), a logout at the provider's end-session endpoint, and the provider's own
@@ -101,16 +101,7 @@ for (const kind of KINDS) describe.skipIf(!kind.up)(`back-channel logout from oi
 
   /** Signs in at the app through the provider's login and consent pages, as a user would. */
   async function signIn(browser: Browser, app: RunningApp): Promise<{ idToken: string; sid: string }> {
-    let { url, response } = await browser.visit(`${app.url}/login`);
-    for (let page = 0; url.origin !== app.url; page++) {
-      if (page === 5) throw new Error(`Still at the provider after ${page} pages: ${url.href}`);
-      expect(response.status).toBe(200);
-      const html = await response.text();
-      const { action, fields } = formOf(html, url);
-      // The dev interactions: a login page (any user) then a consent page.
-      const form = fields['prompt'] === 'login' ? { ...fields, login: 'alice', password: 'anything' } : fields;
-      ({ url, response } = await browser.visit(action, { form }));
-    }
+    const { url, response } = await signInThroughProvider(browser, app.url);
     expect(url.pathname).toBe('/callback');
     expect(response.status).toBe(200);
     return (await response.json()) as { idToken: string; sid: string };
@@ -120,13 +111,9 @@ for (const kind of KINDS) describe.skipIf(!kind.up)(`back-channel logout from oi
   async function signOutAtProvider(browser: Browser, deployment: Deployment, idToken: string) {
     const { first, clientId } = deployment;
     const endSession = rpLogoutUrl({ issuerMetadata: (await first.rp.configuration()).serverMetadata(), idTokenHint: idToken, postLogoutRedirectUri: `${first.url}/signed-out` });
-    const page = await browser.fetch(endSession);
-    expect(page.status).toBe(200);
-    const html = await page.text();
-    expect(html).toContain('Do you want to sign-out');
-    const { action, fields } = formOf(html, new URL(endSession));
+    const { action, form } = await logoutConfirmation(browser, endSession);
     const delivered = idp.nextDelivery(clientId);
-    const confirmed = await browser.fetch(action, { form: { ...fields, logout: 'yes' } });
+    const confirmed = await browser.fetch(action, { form });
     expect(confirmed.status).toBe(303);
     expect(confirmed.headers.get('location')).toBe(`${first.url}/signed-out`);
     return delivered;

@@ -12,7 +12,7 @@ import * as honoAdapter from '../../../adapters/hono/index.js';
 import * as koaAdapter from '../../../adapters/koa/index.js';
 import type { BackchannelLogoutOptions, SessionManager } from '../../../src/index.js';
 import { fetchListener } from '../../frameworks/fetch-bridge.js';
-import { finishSignIn, relyingParty, type RelyingParty } from './relying-party.js';
+import { finishSignIn, relyingParty, type RelyingParty } from './relying-party.mjs';
 
 // One app, described once per wrapper: it signs users in through the provider (GET /login, then
 // GET /callback answers { idToken, sid }), keeps the library's session (GET /api/me needs one)

@@ -1,21 +1,12 @@
 import * as oidc from 'openid-client';
-import type { RequestSessions } from '../../../src/http/index.js';
 
 // The app's side of the OpenID Connect sign-in with openid-client (authorization code + PKCE),
-// framework-free: every app description in apps.ts calls these two.
+// framework-free: every app description in apps.ts calls these two, and so does the bench.
+// Plain JavaScript, types in relying-party.d.mts.
 
-/** The app's side of the OpenID Connect sign-in. */
-export interface RelyingParty {
-  configuration(): Promise<oidc.Configuration>;
-  /** Where to send the browser to sign in. */
-  login(): Promise<URL>;
-  /** Completes the sign-in at the redirect URI: the ID token and its claims. */
-  callback(currentUrl: URL): Promise<{ idToken: string; claims: oidc.IDToken }>;
-}
-
-export function relyingParty(issuer: string, clientId: string, appUrl: string): RelyingParty {
-  let configuration: Promise<oidc.Configuration> | undefined;
-  const verifiers = new Map<string, string>();
+export function relyingParty(issuer, clientId, appUrl) {
+  let configuration;
+  const verifiers = new Map();
   const configure = () => (configuration ??= oidc.discovery(new URL(issuer), clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] }));
   return {
     configuration: configure,
@@ -37,13 +28,12 @@ export function relyingParty(issuer: string, clientId: string, appUrl: string): 
       verifiers.delete(state);
       if (verifier === undefined) throw new Error('Unknown sign-in state');
       const tokens = await oidc.authorizationCodeGrant(await configure(), currentUrl, { pkceCodeVerifier: verifier, expectedState: state });
-      return { idToken: tokens.id_token!, claims: tokens.claims()! };
+      return { idToken: tokens.id_token, claims: tokens.claims() };
     },
   };
 }
 
-/** Signs the user in with the library, remembering the provider session it came from. */
-export async function finishSignIn(rp: RelyingParty, sessions: RequestSessions, currentUrl: URL): Promise<{ idToken: string; sid: string | undefined }> {
+export async function finishSignIn(rp, sessions, currentUrl) {
   const { idToken, claims } = await rp.callback(currentUrl);
   const sid = typeof claims['sid'] === 'string' ? claims['sid'] : undefined;
   await sessions.signIn({ userId: claims.sub, federated: { iss: claims.iss, sub: claims.sub, sid } });
