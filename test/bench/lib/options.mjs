@@ -21,6 +21,8 @@
 //   node test/bench/http/instructions.mjs <framework> <variant>
 // Redis time per validation by the shape of the read, at two keyspace sizes (not part of it either):
 //   taskset -c 1 node test/bench/redis-shapes.mjs
+// Back-channel logout, from the provider's logout to the refusal on a second instance (nor this):
+//   node test/bench/backchannel.mjs
 //
 // Environment: BENCH_ONLY, BENCH_QUICK=1, BENCH_STORES, BENCH_FRAMEWORKS, REDIS_URL
 // (default redis://127.0.0.1:6379), PGHOST/PGPORT/PGUSER/PGDATABASE (default 127.0.0.1:5432,
