@@ -1,6 +1,7 @@
 // `npm run demo`: the Express demo app on http://localhost:3000, its data (sessions, accounts,
 // settings) in examples/express-app/data/demo.sqlite. `npm run demo -- --memory` keeps
-// everything in memory; `--port` (or PORT) and `--host` (or HOST) change where it listens.
+// everything in memory; `--port` (or PORT) and `--host` (or HOST) change where it listens;
+// `--idp` also starts a local OpenID provider for "Sign in with the identity provider".
 import { fileURLToPath } from 'node:url';
 import { runExample } from './example.mjs';
 

@@ -7,12 +7,14 @@ import { createSessionManager, memoryStore, type SessionManager, type SessionSto
 import { createAccounts, type Accounts } from './accounts.js';
 import { createActivity } from './activity.js';
 import { openDatabase } from './database.js';
+import { createFederatedSignIn, demoClient, type ClientMetadata, type IdentityProviderLink } from './federated-sign-in.js';
 import { createOutbox } from './outbox.js';
 import { FRESH_AGE_MINUTES, MAX_BROWSER_SESSIONS } from './limits.js';
 import { createResetLinks } from './reset-links.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import type { Deps } from './routes/context.js';
+import { federatedRoutes } from './routes/federated.js';
 import { pageRoutes } from './routes/pages.js';
 import { profileRoutes } from './routes/profile.js';
 import { supportRoutes } from './routes/support.js';
@@ -45,6 +47,12 @@ export interface DemoOptions {
    * says): a browser test runs two demos on one Redis, as two instances of one app.
    */
   readonly sessionStore?: SessionStore;
+  /**
+   * Sign-in through an OpenID provider (`npm run demo -- --idp`, started by `startKeystone`):
+   * the login page's "Sign in with the identity provider", the provider's back-channel logout
+   * at `/api/sessions/backchannel-logout`, and "Sign out at the provider" on the Profile page.
+   */
+  readonly identityProvider?: IdentityProviderLink | undefined;
 }
 
 export interface Demo {
@@ -53,6 +61,8 @@ export interface Demo {
   readonly accounts: Accounts;
   /** The SQLite file, when there is one. */
   readonly filename: string | undefined;
+  /** With `identityProvider`: what the provider must register for the demo. */
+  readonly oidcClient: ClientMetadata | undefined;
   /** Stops pruning and closes the store and the database. */
   close(): Promise<void>;
 }
@@ -61,15 +71,20 @@ const FRESH_AGE = FRESH_AGE_MINUTES * 60 * 1000;
 /** Where the library's session routes are mounted. */
 const SESSION_ROUTES = '/api/sessions';
 
-/** Security headers for every response: the pages load only their own CSS and script. */
-const securityHeaders: express.RequestHandler = (_req, res, next) => {
-  res.set({
-    'Content-Security-Policy': "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'same-origin',
-  });
-  next();
-};
+/**
+ * Security headers for every response: the pages load only their own CSS and script. Forms post
+ * to the demo only, and with an identity provider may be redirected to it (browsers check
+ * `form-action` on a form's redirects too): "Sign in with the identity provider" and "Sign out
+ * at the provider" are forms whose answer is a redirect to the provider.
+ */
+function securityHeaders(identityProvider: IdentityProviderLink | undefined): express.RequestHandler {
+  const formAction = identityProvider === undefined ? "'self'" : `'self' ${new URL(identityProvider.issuer).origin}`;
+  const policy = `default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`;
+  return function securityHeaders(_req, res, next) {
+    res.set({ 'Content-Security-Policy': policy, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin' });
+    next();
+  };
+}
 
 /** Builds the demo app: the session manager on the chosen store, the accounts, and every page. */
 export async function createDemo(options: DemoOptions): Promise<Demo> {
@@ -106,6 +121,8 @@ export async function createDemo(options: DemoOptions): Promise<Demo> {
   sessions.on('*', (event) => log(formatEventLine(event)));
   const stopPruning = sessions.startPruning();
 
+  const { identityProvider } = options;
+  const backchannelLogout = identityProvider === undefined ? undefined : { issuers: [{ issuer: identityProvider.issuer, clientId: identityProvider.clientId }] };
   const deps: Deps = {
     sessions,
     accounts,
@@ -114,18 +131,22 @@ export async function createDemo(options: DemoOptions): Promise<Demo> {
     outbox: createOutbox(db, { sessions, accounts, notMePath: `${SESSION_ROUTES}/not-me` }),
     keepsThisDevice: onPasswordChange === 'others',
     clock,
+    federatedSignIn: identityProvider === undefined ? undefined : await createFederatedSignIn(identityProvider),
   };
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(securityHeaders);
+  app.use(securityHeaders(identityProvider));
   app.use(sessionMiddleware(sessions, { loginPath: '/login' }));
   // The library's JSON routes, for scripts and single-page apps: GET /api/sessions, DELETE /api/sessions/:id...
   // Those ending other sessions need a fresh sign-in too, as the Profile page's forms do.
   // `events` adds GET /api/sessions/events, the stream every signed-in page listens to (see
   // assets/live.ts): a device signed out elsewhere goes to the login page at once, unclicked.
   // `revocationLinks` adds /api/sessions/not-me, the "This wasn't me" page of the new-sign-in emails.
-  app.use(sessionRoutes(sessions, { prefix: SESSION_ROUTES, requireFresh: FRESH_AGE, events: true, revocationLinks: true }));
+  // With an identity provider, `backchannelLogout` adds POST /api/sessions/backchannel-logout,
+  // where the provider's server sends its logout tokens (before express.urlencoded() below:
+  // the route reads its form itself).
+  app.use(sessionRoutes(sessions, { prefix: SESSION_ROUTES, requireFresh: FRESH_AGE, events: true, revocationLinks: true, backchannelLogout }));
   // The library's cross-site check on the demo's own forms too (its JSON routes apply it
   // themselves): SameSite=Lax already keeps the session cookie off cross-site posts, and this
   // also stops forged sign-ins and sign-outs, which need no cookie.
@@ -136,6 +157,7 @@ export async function createDemo(options: DemoOptions): Promise<Demo> {
   app.use(profileRoutes(deps));
   app.use(adminRoutes(deps));
   app.use(supportRoutes(deps));
+  app.use(federatedRoutes(deps));
   app.use((_req, res) => {
     res.status(404).set('Cache-Control', 'no-store').type('html').send(errorPage('Page not found', 'There is nothing at this address.').value);
   });
@@ -158,6 +180,7 @@ export async function createDemo(options: DemoOptions): Promise<Demo> {
     sessions,
     accounts,
     filename,
+    oidcClient: identityProvider === undefined ? undefined : demoClient(identityProvider, `${SESSION_ROUTES}/backchannel-logout`),
     async close() {
       stopPruning();
       await sessions.close();

@@ -1,11 +1,10 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_PASSWORD, DEMO_TENANTS, DEMO_USERS } from '../shared/demo-users.js';
-import { createDemo } from './app.js';
+import { MissingDevDependency } from './dev-dependencies.js';
+import { startKeystone, type RunningKeystone } from './start.js';
 
-// Usage: node <built server.js> [--memory | --data <folder>] [--port 3000] [--host localhost] [--password-change others|all]
+// Usage: node <built server.js> [--memory | --data <folder>] [--port 3000] [--host localhost] [--password-change others|all] [--idp]
 // `npm run demo` builds this file and passes --data examples/express-app/data.
 const { values } = parseArgs({
   options: {
@@ -14,6 +13,8 @@ const { values } = parseArgs({
     host: { type: 'string', default: process.env.HOST ?? 'localhost' },
     data: { type: 'string' },
     'password-change': { type: 'string', default: 'others' },
+    // A local OpenID provider beside the demo, for "Sign in with the identity provider".
+    idp: { type: 'boolean', default: false },
   },
 });
 
@@ -32,21 +33,29 @@ if (!values.memory && values.data === undefined) {
   process.exit(1);
 }
 
-const demo = await createDemo(values.memory ? { store: 'memory', onPasswordChange } : { store: 'sqlite', dataDir: values.data!, onPasswordChange });
-const server = demo.app.listen(port, values.host);
+let running: RunningKeystone;
 try {
-  await once(server, 'listening');
+  running = await startKeystone({
+    ...(values.memory ? { store: 'memory' } : { store: 'sqlite', dataDir: values.data! }),
+    onPasswordChange,
+    port,
+    host: values.host,
+    identityProvider: values.idp,
+  });
 } catch (error) {
-  await demo.close();
+  // One line a person can act on, not a stack trace.
+  if (error instanceof MissingDevDependency) {
+    console.error(error.message);
+    process.exit(1);
+  }
   const code = (error as NodeJS.ErrnoException).code;
   if (code !== 'EADDRINUSE' && code !== 'EACCES') throw error;
-  // One line a person can act on, not a stack trace: the usual cause is a demo already running.
+  // The usual cause is a demo already running.
   const problem = code === 'EADDRINUSE' ? 'is already in use (is the demo already running?)' : 'cannot be opened by this user';
   console.error(`Port ${port} on ${values.host} ${problem}. Pick another one: npm run demo -- --port ${port === 3000 ? 3001 : 3000}`);
   process.exit(1);
 }
-const { port: actualPort } = server.address() as AddressInfo;
-const url = `http://${values.host.includes(':') ? `[${values.host}]` : values.host}:${actualPort}`;
+const { url, demo, issuer } = running;
 
 const tenantName = (id: string): string => DEMO_TENANTS.find((tenant) => tenant.id === id)?.name ?? id;
 const shortPath = (path: string): string => (relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path));
@@ -61,15 +70,25 @@ Open ${url} in a browser. Sign in as the same person in two different browsers
 (say Chrome and Firefox, or a laptop and a phone), then open Profile. Each browser keeps one
 session: a private window of the same browser looks like the same device and replaces the
 first one. Audit events are printed below as they happen. Ctrl+C stops the demo.
-`);
+${
+  issuer === undefined
+    ? ''
+    : `
+Identity provider (oidc-provider, in this process): ${issuer}
+  The login page offers "Sign in with the identity provider": type a demo account's email on
+  the provider's login page, any password, and allow Keystone. Profile then shows where the
+  session came from, and "Sign out at the provider" ends it through the provider's
+  back-channel logout to ${url}/api/sessions/backchannel-logout.
+  A development set-up, as oidc-provider's warnings above say: its keys and sessions live in
+  memory (a restart starts a new provider), and its login page checks no password.
+`
+}`);
 
 let stopping = false;
 const stop = async (): Promise<void> => {
   if (stopping) return;
   stopping = true;
-  server.closeAllConnections();
-  server.close();
-  await demo.close();
+  await running.close();
   process.exit(0);
 };
 process.on('SIGINT', () => void stop());

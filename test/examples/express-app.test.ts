@@ -126,6 +126,12 @@ describe('examples/express-app', () => {
     expect(await asked.text()).toContain('Sign out that device');
   });
 
+  it('has no identity provider routes without --idp', async () => {
+    const start = await post('/login/idp', { next: '/' });
+    expect(start.status).toBe(404);
+    expect((await fetch(`${server.url}/login`)).headers.get('content-security-policy')).toContain("form-action 'self';");
+  });
+
   it('accepts state changes only as POST', async () => {
     const { cookie } = await signIn();
     for (const path of ['/logout', '/profile/sign-out-everywhere', '/profile/sessions/log-out-others']) {
@@ -224,5 +230,49 @@ describe('examples/express-app: actions that need a recent password', () => {
     const response = await form('/login', { reauth: '1', password: DEMO_PASSWORD, next: '/profile' });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/login?next=/profile');
+  });
+});
+
+describe('examples/express-app with its identity provider (npm run demo -- --idp)', () => {
+  let server: RunningDemo;
+  beforeAll(async () => {
+    server = await startDemo({ store: 'memory', identityProvider: true });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const get = (path: string, cookie = '') => fetch(`${server.url}${path}`, { redirect: 'manual', headers: { ...PAGE, cookie } });
+  const passwordSignIn = async () => {
+    const response = await fetch(`${server.url}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': UA.macChrome },
+      body: new URLSearchParams({ email: 'ben@acme.test', password: DEMO_PASSWORD }),
+    });
+    return response.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+  };
+
+  it('a session signed in with a password has nothing to end at the provider', async () => {
+    const cookie = await passwordSignIn();
+    expect(await (await get('/profile', cookie)).text()).not.toContain('Sign out at the provider');
+    const refused = await fetch(`${server.url}/profile/sign-out-at-provider`, { method: 'POST', redirect: 'manual', headers: { cookie } });
+    expect(refused.status).toBe(409);
+    // Back from the provider with this session still live: said so, not "signed out".
+    const back = await get('/login/idp/signed-out', cookie);
+    expect(back.headers.get('location')).toBe('/profile?notice=idp-session-still-live');
+  });
+
+  it('back from the provider without a session: signed out', async () => {
+    const back = await get('/login/idp/signed-out');
+    expect(back.status).toBe(303);
+    expect(back.headers.get('location')).toBe('/login?notice=idp-signed-out');
+  });
+
+  it('a return to the redirect URI that this browser did not start signs nobody in', async () => {
+    const forged = await get('/login/idp/callback?code=stolen&state=guessed');
+    expect(forged.status).toBe(303);
+    expect(forged.headers.get('location')).toBe('/login?notice=idp-sign-in-failed');
+    expect(forged.headers.getSetCookie().some((cookie) => cookie.startsWith('session='))).toBe(false);
   });
 });

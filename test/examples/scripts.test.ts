@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { MissingDevDependency, missingDevDependency } from '../../examples/express-app/dev-dependencies.js';
 
 /** Runs `node scripts/<script> <args>` until it prints its address, calls `check`, then stops it. */
 async function withScript(
@@ -43,7 +44,39 @@ describe('the example scripts build and start each app', () => {
     await withScript(['scripts/demo.mjs', '--memory', '--port', '0', '--host', '127.0.0.1'], async (baseUrl) => {
       const login = await fetch(`${baseUrl}/login`);
       expect(login.status).toBe(200);
-      expect(await login.text()).toContain('keystone-demo');
+      const page = await login.text();
+      expect(page).toContain('keystone-demo');
+      expect(page).not.toContain('Sign in with the identity provider');
+      expect(login.headers.get('content-security-policy')).toContain("form-action 'self';");
+    });
+  });
+
+  it('npm run demo -- --memory --idp: a local OpenID provider, the demo registered as its client', async () => {
+    await withScript(['scripts/demo.mjs', '--memory', '--idp', '--port', '0', '--host', '127.0.0.1'], async (baseUrl) => {
+      const login = await fetch(`${baseUrl}/login`);
+      expect(await login.text()).toContain('Sign in with the identity provider');
+      // The demo's forms may be redirected to the provider, and to it only.
+      const issuer = /form-action 'self' (http:\/\/127\.0\.0\.1:\d+);/.exec(login.headers.get('content-security-policy') ?? '')?.[1];
+      expect(issuer).toEqual(expect.any(String));
+      const metadata = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+      expect(metadata).toMatchObject({ issuer, backchannel_logout_supported: true, backchannel_logout_session_supported: true, end_session_endpoint: `${issuer}/session/end` });
+
+      // "Sign in with the identity provider": to the provider, authorization code + PKCE, back to the demo.
+      const start = await fetch(`${baseUrl}/login/idp`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ next: '/profile' }) });
+      expect(start.status).toBe(303);
+      const authorization = new URL(start.headers.get('location')!);
+      expect(authorization.origin).toBe(issuer);
+      expect(Object.fromEntries(authorization.searchParams)).toMatchObject({
+        client_id: 'keystone-demo',
+        response_type: 'code',
+        redirect_uri: `${baseUrl}/login/idp/callback`,
+        code_challenge_method: 'S256',
+        prompt: 'login',
+      });
+      expect(start.headers.get('set-cookie')).toMatch(/^keystone_idp_sign_in=[\w-]+; Max-Age=600; Path=\/login\/idp\/callback; Expires=[^;]+; HttpOnly; SameSite=Lax$/);
+      // The back-channel logout URI it registered answers (a bad token: 400).
+      const backchannel = await fetch(`${baseUrl}/api/sessions/backchannel-logout`, { method: 'POST', body: new URLSearchParams({ logout_token: 'not-a-token' }) });
+      expect(backchannel.status).toBe(400);
     });
   });
 
@@ -56,6 +89,20 @@ describe('the example scripts build and start each app', () => {
       });
     });
   }
+});
+
+describe('npm run demo -- --idp without its devDependencies', () => {
+  it('says what to install instead of a stack trace', async () => {
+    const name = 'no-such-package-for-the-demo';
+    const imported = import(name).catch(missingDevDependency(name));
+    await expect(imported).rejects.toBeInstanceOf(MissingDevDependency);
+    await expect(imported).rejects.toThrow(`npm run demo -- --idp needs ${name}, a devDependency of session-revocation. Run "npm install" in the repository (not with --omit=dev), then try again.`);
+  });
+
+  it('lets any other import failure through as it is', async () => {
+    const broken = Promise.reject(new SyntaxError('Unexpected token')).catch(missingDevDependency('openid-client'));
+    await expect(broken).rejects.toBeInstanceOf(SyntaxError);
+  });
 });
 
 /** Whether anything still accepts connections at `baseUrl`, asked every 100 ms for up to 10 s. */

@@ -71,7 +71,7 @@ code { font: 0.86em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace
 .card-header { margin-bottom: 16px; }
 .card-header p { margin: 0; }
 .card-footer { display: flex; align-items: center; gap: 14px; border-top: 1px solid var(--border); margin: 16px -24px -24px; padding: 16px 24px; background: #fafbfc; border-radius: 0 0 var(--radius) var(--radius); }
-.card-footer form { margin: 0; }
+.card-footer form { margin: 0; flex: none; }
 .card-danger { border-color: var(--danger-border); background: var(--danger-bg); }
 .card-danger h2 { color: var(--danger); }
 .stat { display: flex; flex-direction: column; gap: 2px; margin: 0; }
@@ -106,6 +106,9 @@ code { font: 0.86em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace
 .form-footer { margin: 16px 0 0; text-align: center; font-size: 0.9rem; }
 .form label.check { flex-direction: row; align-items: center; gap: 8px; font-weight: 500; }
 .form-hint { margin: -8px 0 0; font-size: 0.85rem; }
+.auth-divider { display: flex; align-items: center; gap: 12px; margin: 18px 0; color: var(--muted); font-size: 0.85rem; }
+.auth-divider::before, .auth-divider::after { content: ''; flex: 1; border-top: 1px solid var(--border); }
+.idp-hint { margin: 8px 0 0; font-size: 0.85rem; }
 
 /* Login management */
 .session-list { list-style: none; margin: 0; padding: 0; }
@@ -115,7 +118,7 @@ code { font: 0.86em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace
 .device-icon svg { width: 22px; height: 22px; }
 .session-text { display: flex; flex-direction: column; flex: 1; min-width: 0; }
 .device-label { font-weight: 600; }
-.last-used { font-size: 0.875rem; }
+.last-used, .federated-origin { font-size: 0.875rem; }
 .session-status form { margin: 0; }
 .badge { display: inline-block; font-size: 0.78rem; font-weight: 600; padding: 2px 10px; border-radius: 999px; background: var(--bg); color: var(--muted); border: 1px solid var(--border); }
 .badge-current { background: var(--success-bg); color: var(--success); border-color: #b7e6c9; }

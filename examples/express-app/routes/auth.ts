@@ -7,8 +7,10 @@ import { forgotPasswordPage, resetLinkInvalidPage, resetLinkSentPage, resetPassw
 import { field, passwordProblem, sendPage, type Deps } from './context.js';
 
 /** Sign in, sign out of this device, and the "Forgot password?" reset that signs out everywhere. */
-export function authRoutes({ sessions, accounts, resetLinks }: Deps): Router {
+export function authRoutes({ sessions, accounts, resetLinks, federatedSignIn }: Deps): Router {
   const router = Router();
+  // With `--idp`, the login page also offers "Sign in with the identity provider".
+  const identityProvider = federatedSignIn !== undefined;
 
   // The signed-in user, for the "Confirm it's you" form; undefined without a session.
   const signedInUser = (req: Request) => (req.sessions.userId === null ? undefined : accounts.userById(req.sessions.userId));
@@ -36,7 +38,7 @@ export function authRoutes({ sessions, accounts, resetLinks }: Deps): Router {
     const user = signedInUser(req);
     if (user !== undefined && req.query.reauth === '1') return sendPage(res, reauthPage({ email: user.email, next }));
     if (req.sessions.current !== null) return res.redirect(303, next);
-    sendPage(res, loginPage({ next, notice: noticeFor(req.query.notice) ?? noticeForLoginReason(req.query.reason) }));
+    sendPage(res, loginPage({ next, identityProvider, notice: noticeFor(req.query.notice) ?? noticeForLoginReason(req.query.reason, { identityProvider }) }));
   });
 
   router.post('/login', async (req, res) => {
@@ -47,7 +49,7 @@ export function authRoutes({ sessions, accounts, resetLinks }: Deps): Router {
     const user = email === '' ? undefined : accounts.userByEmail(email);
     const ok = user === undefined ? await verifyNobody(password) : await verifyPassword(password, user.passwordHash);
     if (!ok || user === undefined) {
-      return sendPage(res, loginPage({ email, next, error: "That email and password don't match an account." }), 401);
+      return sendPage(res, loginPage({ email, next, identityProvider, error: "That email and password don't match an account." }), 401);
     }
     // "Keep me signed in" unticked: a cookie without an expiry, gone when the browser closes.
     await req.sessions.signIn({ userId: user.id, tenantId: user.tenantId, persistent: field(req, 'remember') === 'on' });

@@ -3,6 +3,7 @@ import type { SessionManager } from '../../../src/index.js';
 import { canManage } from '../../shared/demo-users.js';
 import type { Accounts } from '../accounts.js';
 import type { Activity } from '../activity.js';
+import type { FederatedSignIn } from '../federated-sign-in.js';
 import type { Outbox } from '../outbox.js';
 import type { ResetLinks } from '../reset-links.js';
 import { forbiddenPage } from '../views/errors.js';
@@ -19,6 +20,8 @@ export interface Deps {
   /** `policy.onPasswordChange === "others"`: the device that changes the password stays signed in. */
   readonly keepsThisDevice: boolean;
   readonly clock: () => number;
+  /** With `--idp`: the sign-in through the local identity provider. */
+  readonly federatedSignIn: FederatedSignIn | undefined;
 }
 
 /** The signed-in user of a request that passed `requireSession()`. */
@@ -30,6 +33,15 @@ export function viewerOf(req: Request, accounts: Accounts): Viewer {
   // Set during support access ("View as"), from the session or an access token's `act` claim.
   const { impersonatorId } = req.sessions;
   return { user, tenant, supportBy: impersonatorId === null ? undefined : accounts.userById(impersonatorId) };
+}
+
+/** A cookie of the request, as sent (the demo's own cookies hold URL-safe values). */
+export function cookieOf(req: Request, name: string): string | undefined {
+  for (const pair of (req.headers.cookie ?? '').split(';')) {
+    const at = pair.indexOf('=');
+    if (at !== -1 && pair.slice(0, at).trim() === name) return pair.slice(at + 1).trim();
+  }
+  return undefined;
 }
 
 /** A form field as a string: missing, repeated or non-string values read as "". */

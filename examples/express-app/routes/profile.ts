@@ -2,21 +2,25 @@ import { Router, type Request } from 'express';
 import { requireFresh, requireSession } from '../../../adapters/express/index.js';
 import { hashPassword, verifyPassword } from '../../shared/passwords.js';
 import { noticeFor } from '../views/notices.js';
+import { providerSignInOf } from './federated.js';
 import { refuseDuringSupportAccess } from './support.js';
 import { profilePage } from '../views/profile.js';
 import { emailProblem, field, nameLookup, passwordProblem, sendPage, viewerOf, type Deps } from './context.js';
 
 /** The Profile page: Login management, Email, Password, Activity and the red Sessions card. */
 export function profileRoutes(deps: Deps): Router {
-  const { accounts, activity, keepsThisDevice, clock } = deps;
+  const { accounts, activity, keepsThisDevice, clock, federatedSignIn } = deps;
   const router = Router();
   router.use('/profile', requireSession());
 
   const render = async (req: Request, errors: { password?: string; email?: string } = {}) => {
     const viewer = viewerOf(req, accounts);
+    const sessions = await req.sessions.list();
+    const federated = sessions.find((view) => view.current)?.federated;
     return profilePage({
       viewer,
-      sessions: await req.sessions.list(),
+      sessions,
+      providerOrigin: federated === undefined ? undefined : { federated, canSignOutThere: providerSignInOf(req.sessions.current, federatedSignIn?.issuer) !== undefined },
       activity: await activity.forUser(viewer.user.id, { tenantId: viewer.tenant.id, limit: 10 }),
       nameOf: nameLookup(accounts),
       now: clock(),

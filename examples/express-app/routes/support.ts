@@ -1,7 +1,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { requireFresh, requireSession } from '../../../adapters/express/index.js';
 import { supportAccessRefusedPage, errorPage } from '../views/errors.js';
-import { sendPage, viewerOf, type Deps } from './context.js';
+import { cookieOf, sendPage, viewerOf, type Deps } from './context.js';
 
 // "View as": an owner browses the app as a teammate, on a support session from
 // `sessions.impersonate()` (never fresh, listed to the teammate as support access, every change
@@ -17,14 +17,6 @@ import { sendPage, viewerOf, type Deps } from './context.js';
 const SESSION_COOKIES = ['__Host-session', 'session'] as const;
 /** Where the owner's own token waits during support access. */
 const OWN_SESSION_COOKIE = 'keystone_own_session';
-
-function cookieOf(req: Request, name: string): string | undefined {
-  for (const pair of (req.headers.cookie ?? '').split(';')) {
-    const at = pair.indexOf('=');
-    if (at !== -1 && pair.slice(0, at).trim() === name) return pair.slice(at + 1).trim();
-  }
-  return undefined;
-}
 
 /** The session cookie this request came with, or the one the middleware would write for it. */
 function sessionCookieName(req: Request): string {

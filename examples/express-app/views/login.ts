@@ -27,8 +27,21 @@ function demoAccounts(): SafeHtml {
 </section>`;
 }
 
-export function loginPage(options: { email?: string; next?: string; error?: string; notice?: Notice | undefined }): SafeHtml {
-  const { email = '', next = '', error, notice } = options;
+/**
+ * "Sign in with the identity provider" (`npm run demo -- --idp`): a form, like every action of
+ * the demo, whose answer is a redirect to the provider's login page.
+ */
+function identityProviderSignIn(next: string): SafeHtml {
+  return html`<div class="auth-divider"><span>or</span></div>
+    <form method="post" action="/login/idp" class="form">
+      <input type="hidden" name="next" value="${next}">
+      <button type="submit" class="button button-block">Sign in with the identity provider</button>
+    </form>
+    <p class="muted idp-hint">The demo's own OpenID provider: type a demo account's email on its login page, with any password (its development login checks none), then allow Keystone on its consent page.</p>`;
+}
+
+export function loginPage(options: { email?: string; next?: string; error?: string; notice?: Notice | undefined; identityProvider?: boolean }): SafeHtml {
+  const { email = '', next = '', error, notice, identityProvider = false } = options;
   return publicPage({
     title: 'Sign in',
     notice,
@@ -46,6 +59,7 @@ export function loginPage(options: { email?: string; next?: string; error?: stri
       <p class="muted form-hint">Untick on a shared computer: closing the browser then signs you out.</p>
       <button type="submit" class="button button-primary button-block">Sign in</button>
     </form>
+    ${identityProvider ? identityProviderSignIn(next) : ''}
     <p class="form-footer"><a href="/forgot-password">Forgot password?</a></p>
   </section>
   ${demoAccounts()}

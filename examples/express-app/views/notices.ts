@@ -19,6 +19,12 @@ const NOTICES = {
   'support-access-ended': { tone: 'info', text: 'Support access ended. Your teammate sees it in their activity.' },
   'session-revoked': { tone: 'info', text: 'You were signed out from another device (or by an administrator). Sign in again to continue.' },
   'session-expired': { tone: 'info', text: 'Your session expired. Sign in again to continue.' },
+  'session-revoked-idp': { tone: 'info', text: 'You were signed out from another device, by an administrator or at the identity provider. Sign in again to continue.' },
+  'idp-signed-out': { tone: 'info', text: "You signed out at the identity provider, and its back-channel logout ended this device's Keystone session." },
+  'idp-session-still-live': { tone: 'info', text: 'The identity provider sent you back, but no back-channel logout from it ended this session: you are still signed in here.' },
+  'idp-sign-in-failed': { tone: 'info', text: 'The identity provider did not sign you in (cancelled, or the sign-in took too long). Try again, or sign in with your password.' },
+  'idp-no-account': { tone: 'info', text: "The identity provider signed in someone without a Keystone account. Sign in there with a demo account's email." },
+  'idp-unavailable': { tone: 'info', text: 'The identity provider could not be reached. Sign in with your password, or try again in a moment.' },
 } as const satisfies Record<string, { tone: 'info' | 'success'; text: string }>;
 
 export type NoticeKey = keyof typeof NOTICES;
@@ -32,9 +38,10 @@ export function noticeFor(key: unknown): Notice | undefined {
 /**
  * The notice for the login redirect's `reason` (`/login?next=/profile&reason=session_revoked`),
  * which the session middleware adds when the session a page was loaded with had been ended.
+ * With an identity provider, a revoked session may also have ended there.
  */
-export function noticeForLoginReason(reason: unknown): Notice | undefined {
-  if (reason === 'session_revoked') return NOTICES['session-revoked'];
+export function noticeForLoginReason(reason: unknown, options: { identityProvider: boolean }): Notice | undefined {
+  if (reason === 'session_revoked') return NOTICES[options.identityProvider ? 'session-revoked-idp' : 'session-revoked'];
   if (reason === 'session_expired') return NOTICES['session-expired'];
   return undefined;
 }

@@ -1,4 +1,4 @@
-import type { SessionView } from '../../../src/index.js';
+import type { FederatedIdentity, SessionView } from '../../../src/index.js';
 import type { ActivityEntry } from '../activity.js';
 import { FRESH_AGE_MINUTES, MAX_BROWSER_SESSIONS } from '../limits.js';
 import { activityList } from './activity.js';
@@ -24,6 +24,7 @@ function sessionRow(view: SessionView, nameOf: (userId: string) => string): Safe
   <div class="session-text">
     <span class="device-label">${label}</span>
     <span class="muted last-used">${view.current ? 'Active now' : `Last used: ${view.lastUsed}`}</span>
+    ${view.federated === undefined ? '' : html`<span class="muted federated-origin">Signed in through the identity provider</span>`}
   </div>
   <div class="session-status">
     ${
@@ -56,6 +57,33 @@ function loginManagement(views: readonly SessionView[], nameOf: (userId: string)
     </form>
     <span class="muted">${others === 0 ? 'No other device is signed in.' : `${others} other ${others === 1 ? 'device is' : 'devices are'} signed in.`}</span>
   </div>
+</section>`;
+}
+
+/** What the Profile page shows of a session that came from the identity provider (`--idp`). */
+export interface ProviderOrigin {
+  /** The current session's `federated` link, as `list()` shows it. */
+  readonly federated: FederatedIdentity;
+  /** Whether "Sign out at the provider" can work: the session's ID token is from the provider running now. */
+  readonly canSignOutThere: boolean;
+}
+
+function identityProviderCard({ federated, canSignOutThere }: ProviderOrigin): SafeHtml {
+  return html`<section class="card" id="identity-provider" aria-labelledby="identity-provider-title" data-testid="identity-provider">
+  <div class="card-header">
+    <h2 id="identity-provider-title">Identity provider</h2>
+    <p class="muted">This session came from the identity provider at <code data-testid="idp-issuer">${federated.iss}</code>: you signed in there as <strong>${federated.sub}</strong>${federated.sid === undefined ? '' : html`, in its session <code>${federated.sid}</code>`}. When that session ends at the provider, the provider tells Keystone over its back-channel, and this session ends too.</p>
+  </div>
+  ${
+    canSignOutThere
+      ? html`<div class="card-footer">
+    <form method="post" action="/profile/sign-out-at-provider">
+      <button type="submit" class="button">Sign out at the provider</button>
+    </form>
+    <span class="muted">You confirm on the provider's page. Keystone does not sign you out itself: the provider's back-channel request does, and every open Keystone page of this session goes to the login page.</span>
+  </div>`
+      : html`<p class="muted">That provider is not the one running now (the demo was restarted since): sign out from the account menu instead.</p>`
+  }
 </section>`;
 }
 
@@ -116,11 +144,13 @@ export function profilePage(options: {
   nameOf: (userId: string) => string;
   now: number;
   keepsThisDevice: boolean;
+  /** When this session came from the identity provider. */
+  providerOrigin?: ProviderOrigin | undefined;
   notice?: Notice | undefined;
   passwordError?: string | undefined;
   emailError?: string | undefined;
 }): SafeHtml {
-  const { viewer, sessions, activity, nameOf, now, keepsThisDevice, notice, passwordError, emailError } = options;
+  const { viewer, sessions, activity, nameOf, now, keepsThisDevice, providerOrigin, notice, passwordError, emailError } = options;
   return appPage({
     title: 'Profile',
     viewer,
@@ -131,6 +161,7 @@ export function profilePage(options: {
   <p class="muted">${viewer.user.name} · ${viewer.user.email} · ${viewer.tenant.name}</p>
 </div>
 ${loginManagement(sessions, nameOf)}
+${providerOrigin === undefined ? '' : identityProviderCard(providerOrigin)}
 ${emailCard({ email: viewer.user.email, error: emailError })}
 ${passwordCard({ error: passwordError, keepsThisDevice })}
 <section class="card" id="activity" aria-labelledby="activity-title">

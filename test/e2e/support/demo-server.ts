@@ -1,33 +1,27 @@
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createDemo, type Demo, type DemoOptions } from '../../../examples/express-app/app.js';
+import type { Demo } from '../../../examples/express-app/app.js';
+import { startKeystone, type StartOptions } from '../../../examples/express-app/start.js';
 
 export interface RunningDemo {
   readonly url: string;
   readonly demo: Demo;
+  /** With `identityProvider`: the local OpenID provider's issuer URL. */
+  readonly issuer: string | undefined;
   /** Every audit line the demo printed. */
   readonly log: string[];
   close(): Promise<void>;
 }
 
-/** Starts the demo in this process on an ephemeral port of 127.0.0.1. */
-export async function startDemo(options: Omit<DemoOptions, 'log'> = { store: 'memory' }): Promise<RunningDemo> {
+/** The demo's options in tests: as `npm run demo` takes them, without the address and the log. */
+export type TestDemoOptions = Omit<StartOptions, 'port' | 'host' | 'log'>;
+
+/**
+ * Starts the demo in this process on an ephemeral port of 127.0.0.1, as `npm run demo` does
+ * (`identityProvider: true` for `--idp`: its OpenID provider on another port of 127.0.0.1).
+ */
+export async function startDemo(options: TestDemoOptions = { store: 'memory' }): Promise<RunningDemo> {
   const log: string[] = [];
-  const demo = await createDemo({ ...options, log: (line) => log.push(line) });
-  const server: Server = demo.app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    demo,
-    log,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await demo.close();
-    },
-  };
+  const running = await startKeystone({ ...options, port: 0, host: '127.0.0.1', log: (line) => log.push(line) });
+  return { url: running.url, demo: running.demo, issuer: running.issuer, log, close: () => running.close() };
 }
 
 /** A clock the test moves forward: the demo's sessions age without waiting. */

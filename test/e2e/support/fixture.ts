@@ -1,15 +1,14 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { launchBrowser, openDevice, type Device } from './browser.js';
-import type { DemoOptions } from '../../../examples/express-app/app.js';
-import { startDemo, type RunningDemo } from './demo-server.js';
+import { startDemo, type RunningDemo, type TestDemoOptions } from './demo-server.js';
 import { signIn } from './pages.js';
 
 /**
  * One browser and one in-process demo (memory store unless `options` say otherwise) per test
  * file; the devices a test opens are closed after it.
  */
-export function useDemoInBrowser(options: Omit<DemoOptions, 'log'> = { store: 'memory' }): {
+export function useDemoInBrowser(options: TestDemoOptions = { store: 'memory' }): {
   readonly server: () => RunningDemo;
   /** Opens a device (its own cookie jar) and, given an email, signs in there. */
   readonly device: (which: Device, email?: string) => Promise<Page>;
