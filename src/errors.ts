@@ -12,7 +12,7 @@ import type { SessionView } from './session.js';
  *   or an answer of the wrong shape, which is never taken for a session).
  * - `CLOSED`: the manager or store was closed.
  * - `SESSION_LIMIT`: a sign-in refused because the user already has `maxSessions` live
- *   sessions of that kind (`onMaxSessions: "refuse"`); {@link SessionError.sessions} lists them
+ *   sessions of that kind and tenant (`onMaxSessions: "refuse"`); {@link SessionError.sessions} lists them
  *   so the app can ask which one to end.
  */
 export type SessionErrorCode =
@@ -44,7 +44,7 @@ export class SessionError extends Error {
   /** Stable machine-readable code. */
   readonly code: SessionErrorCode;
   /**
-   * With `SESSION_LIMIT` from the manager: the user's live sessions of the refused kind, most
+   * With `SESSION_LIMIT` from the manager: the user's live sessions of the refused kind and tenant, most
    * recently used first, as the "Login management" list shows them.
    */
   readonly sessions?: readonly SessionView[];

@@ -15,7 +15,8 @@ export interface KindOptions {
   /** Idle timeout in ms, 0 for none. @default the manager's `idleTimeout` */
   readonly idleTimeout?: number;
   /**
-   * Whether a new session replaces the older one of the same browser + OS.
+   * Whether a new session replaces the older one of the same browser + OS (and the same
+   * `tenantId`: signing in to another organization keeps the first one's session).
    * @default true, except for `api`
    */
   readonly replaceDevice?: boolean;
@@ -87,15 +88,16 @@ export interface SessionManagerOptions {
    */
   readonly freshAge?: number;
   /**
-   * The most live sessions a user may have of each kind: a number caps every kind, an object
-   * caps the kinds it names (`{ browser: 3 }`). Enforced atomically by the store at sign-in;
-   * what happens at the cap is `onMaxSessions`. @default no cap
+   * The most live sessions a user may have of each kind, in each tenant (a sign-in counts the
+   * user's sessions of its own `tenantId`, or those without one): a number caps every kind, an
+   * object caps the kinds it names (`{ browser: 3 }`). Enforced atomically by the store at
+   * sign-in; what happens at the cap is `onMaxSessions`. @default no cap
    */
   readonly maxSessions?: number | Readonly<Record<string, number>>;
   /**
    * At the `maxSessions` cap, a sign-in either revokes the least recently used session of the
-   * kind (`"evict-oldest"`, reason `session_limit`) or is refused with `SESSION_LIMIT`
-   * (`"refuse"`), the error listing the live sessions so the user can choose one to end.
+   * kind and tenant (`"evict-oldest"`, reason `session_limit`) or is refused with `SESSION_LIMIT`
+   * (`"refuse"`), the error listing those live sessions so the user can choose one to end.
    * @default "evict-oldest"
    */
   readonly onMaxSessions?: 'evict-oldest' | 'refuse';

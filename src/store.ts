@@ -34,7 +34,11 @@
  *    types below.
  * 9. **The session cap is atomic.** With `limit`, counting the live sessions, evicting the
  *    least recently used and inserting are one step: concurrent creates from several
- *    instances never leave more than `max` live sessions of a user and kind.
+ *    instances never leave more than `max` live sessions of a user, kind and tenant.
+ * 10. **A sign-in stays in its tenant.** Device replacement and the cap in `create` look only
+ *    at the user's sessions whose `tenantId` is the new record's (a record without one: the
+ *    user's sessions without one). Signing in to another organization from the same browser
+ *    leaves the first organization's session alone.
  *
  * **Errors.** A store rejects with `SessionError` from this package: `STORE_UNAVAILABLE` when
  * its server cannot be reached or did not answer in time (nothing was decided; the HTTP layer
@@ -74,11 +78,11 @@ export { STORE_LIMITS } from './store-records.js';
 export type { Epochs, JsonValue, NewSessionRecord, SessionKind, SessionRecord } from './store-records.js';
 
 /**
- * The cap on live sessions per user and kind that {@link SessionStore.create} enforces in the
- * same atomic step as the insert.
+ * The cap on live sessions per user, kind and tenant that {@link SessionStore.create} enforces
+ * in the same atomic step as the insert.
  */
 export interface SessionLimit {
-  /** At most this many live sessions of the user and kind once the new one is in (>= 1). */
+  /** At most this many live sessions of the user, kind and tenant once the new one is in (>= 1). */
   readonly max: number;
   /**
    * `"evict-oldest"`: the least recently used live sessions (by `lastUsedAt`, `createdAt`, id)
@@ -91,11 +95,17 @@ export interface SessionLimit {
 
 /** Options of {@link SessionStore.create}. */
 export interface CreateOptions {
-  /** With a `deviceKey`: every live session of the same user, kind and deviceKey becomes a tombstone (`replaced`). */
+  /**
+   * With a `deviceKey`: every live session of the same user, kind, tenant (none when the record
+   * has none) and deviceKey becomes a tombstone (`replaced`).
+   */
   readonly replaceDevice: boolean;
   /** Forwarded to {@link RevokeOptions.denyUntil} for every replaced or evicted session. */
   readonly denyUntil?: number | undefined;
-  /** The cap on live (semantics 6, and not idle) sessions of the user and kind; replaced ones do not count. */
+  /**
+   * The cap on live (semantics 6, and not idle) sessions of the user, kind and tenant (the
+   * sessions without a tenant when the record has none); replaced ones do not count.
+   */
   readonly limit?: SessionLimit | undefined;
   /**
    * Stores with activity: the sign-in's entry, written in the same step. For the `i`-th
@@ -197,13 +207,16 @@ export interface PruneOptions {
  */
 export interface CoreSessionStore {
   /**
-   * Inserts a new session, atomically with three things:
+   * Inserts a new session, in one atomic step with:
    * - `createdAt` becomes `max(record.createdAt, epoch(userId, kind) + 1)`, `expiresAt`
    *   becomes `createdAt + maxAge`, `lastUsedAt` becomes `createdAt`;
    * - the user's high-water mark for the kind becomes `max(mark, createdAt)`;
-   * - with `replaceDevice`, older live sessions of the same user, kind and deviceKey become
-   *   tombstones with reason `replaced` (two concurrent creates for one device leave one live row);
-   * - with `limit`, the cap on live sessions of the user and kind (see {@link SessionLimit}).
+   * - with `replaceDevice`, older live sessions of the same user, kind, tenant and deviceKey
+   *   become tombstones with reason `replaced` (two concurrent creates for one device leave one
+   *   live row);
+   * - with `limit`, the cap on live sessions of the user, kind and tenant (see {@link SessionLimit}).
+   *
+   * "The same tenant" is semantics 10: the record's `tenantId`, or no tenant when it has none.
    *
    * Ids are unique (128 random bits); a store may reject a duplicate id.
    * @param record - The session to insert; its `createdAt` is the requested one.

@@ -4,7 +4,7 @@ import { duplicateAs } from './errors.js';
 import type { Connection } from './connection.js';
 import type { TableNames } from './options.js';
 import type { MysqlValue } from './types.js';
-import { activityInsert, afterTenantEpoch, denyInsert, placeholders } from './queries.js';
+import { activityInsert, denyInsert, placeholders } from './queries.js';
 import { activityValues, millis, SESSION_COLUMNS, sessionValues, text, utf8 } from './rows.js';
 
 /**
@@ -27,15 +27,17 @@ export async function signIn(connection: Connection, t: TableNames, record: NewS
   const [user] = await connection.rows(`SELECT epoch FROM ${t.epochs} WHERE user_id = ? AND kind = ?`, [userId, kind]);
   const epoch = millis(user!, 'epoch');
   let createdAt = Math.max(requested, epoch + 1);
+  const tenantId = utf8(record.tenantId);
+  // The sign-in's tenant's epoch (0 without a tenant): every row judged below is of that tenant.
+  let tenantEpoch = 0;
   if (record.tenantId !== undefined) {
-    const tenantId = utf8(record.tenantId);
     await connection.write(
       `INSERT INTO ${t.tenantEpochs} (tenant_id, kind, epoch, high_water) VALUES (?, ?, 0, ?)
        ON DUPLICATE KEY UPDATE high_water = GREATEST(high_water, VALUES(high_water), epoch + 1)`,
       [tenantId, kind, createdAt],
     );
     const [tenant] = await connection.rows(`SELECT epoch FROM ${t.tenantEpochs} WHERE tenant_id = ? AND kind = ?`, [tenantId, kind]);
-    const tenantEpoch = millis(tenant!, 'epoch');
+    tenantEpoch = millis(tenant!, 'epoch');
     if (tenantEpoch >= createdAt) {
       // Born after the tenant's epoch too; the user's mark follows (its row is locked already).
       createdAt = tenantEpoch + 1;
@@ -43,15 +45,18 @@ export async function signIn(connection: Connection, t: TableNames, record: NewS
     }
   }
 
-  // Live sessions of the user and kind (semantics 6), least recently used first (then oldest,
-  // then by id in byte order, so every store evicts the same one).
-  const live = `s.user_id = ? AND s.kind = ? AND s.revoked_at IS NULL AND s.created_at > ? AND s.expires_at > ? AND ${afterTenantEpoch(t)}`;
+  // Live sessions (semantics 6) of the user, kind and tenant (`<=>` matches NULL to NULL: a
+  // sign-in without a tenant looks at the sessions without one), least recently used first
+  // (then oldest, then by id in byte order, so every store evicts the same one).
+  const live = `s.user_id = ? AND s.kind = ? AND s.tenant_id <=> ? AND s.revoked_at IS NULL AND s.created_at > ? AND s.created_at > ? AND s.expires_at > ?`;
   const replacedIds =
     options.replaceDevice && record.deviceKey !== undefined
       ? await revokeIds(connection, t, 'replaced', createdAt, `SELECT s.id FROM ${t.sessions} AS s WHERE ${live} AND s.device_key = ? ORDER BY s.id FOR UPDATE`, [
           userId,
           kind,
+          tenantId,
           epoch,
+          tenantEpoch,
           createdAt,
           utf8(record.deviceKey),
         ])
@@ -61,7 +66,7 @@ export async function signIn(connection: Connection, t: TableNames, record: NewS
   if (limit !== undefined) {
     const counted = await connection.rows(
       `SELECT s.id FROM ${t.sessions} AS s WHERE ${live} AND s.last_used_at > ? ORDER BY s.last_used_at, s.created_at, s.id FOR UPDATE`,
-      [userId, kind, epoch, createdAt, limit.idleBefore],
+      [userId, kind, tenantId, epoch, tenantEpoch, createdAt, limit.idleBefore],
     );
     const excess = counted.length - limit.max + 1;
     if (excess > 0 && limit.onLimit === 'refuse') throw new SessionError('SESSION_LIMIT', 'The session limit of this user and kind is reached.');

@@ -155,11 +155,13 @@ CREATE INDEX IF NOT EXISTS "sessions_links_expires_idx" ON "session_revocation".
 -- the high-water mark, gives the session createdAt = max(requested, epoch + 1); for a session
 -- with a tenant, then locks the tenant's epoch row (always after the user's: the one order of
 -- every statement that takes both), pushes createdAt past the tenant's epoch and raises the
--- tenant's high-water mark. With a cap it counts the user's live sessions of the kind: at the
--- cap it either raises SQLSTATE SRLIM (p_limit_refuse: the whole statement rolls back,
--- nothing is written) or picks the least recently used to evict. Then it replaces the device's
--- live sessions, evicts, deny-lists both, inserts the new one, writes the activity entries
--- (p_activity, and one derived entry per replaced or evicted session) and notifies. Each
+-- tenant's high-water mark. Device replacement and the cap look only at the user's sessions of
+-- the sign-in's tenant (none: the sessions without one; schema version 5, installed over the
+-- earlier body by running this script again). With a cap it counts those live sessions of the
+-- kind: at the cap it either raises SQLSTATE SRLIM (p_limit_refuse: the whole statement
+-- rolls back, nothing is written) or picks the least recently used to evict. Then it replaces
+-- the device's live sessions, evicts, deny-lists both, inserts the new one, writes the activity
+-- entries (p_activity, and one derived entry per replaced or evicted session) and notifies. Each
 -- statement of a PL/pgSQL function takes a fresh snapshot (READ COMMITTED), so the count and the
 -- replacement see the sessions a concurrent sign-in committed while this one waited for the row
 -- lock. lock_timeout (transaction-local) lets the server give up a wait the caller would.
@@ -174,7 +176,8 @@ CREATE OR REPLACE FUNCTION "session_revocation"."sessions_create_session"(
 #variable_conflict use_column
 DECLARE
   v_epoch bigint;
-  v_tenant_epoch bigint;
+  -- The sign-in's tenant's epoch, 0 without a tenant: every row judged below is of that tenant.
+  v_tenant_epoch bigint := 0;
   -- The live sessions the cap counts, least recently used first (then oldest, then by id in
   -- byte order, so every store evicts the same one).
   v_counted text[];
@@ -198,12 +201,12 @@ BEGIN
     END IF;
   END IF;
   IF p_limit_max IS NOT NULL THEN
-    -- Live (the tenant's epoch included) and not idle, and not one of the device's sessions
-    -- this sign-in replaces.
+    -- Of the sign-in's tenant, live (its epoch included) and not idle, and not one of the
+    -- device's sessions this sign-in replaces.
     SELECT array_agg(s.id ORDER BY s.last_used_at, s.created_at, s.id COLLATE "C") INTO v_counted FROM "session_revocation"."sessions" AS s
-    WHERE s.user_id = p_user_id AND s.kind = p_kind AND s.revoked_at IS NULL AND s.created_at > v_epoch
+    WHERE s.user_id = p_user_id AND s.kind = p_kind AND s.tenant_id IS NOT DISTINCT FROM p_tenant_id AND s.revoked_at IS NULL
+      AND s.created_at > v_epoch AND s.created_at > v_tenant_epoch
       AND s.expires_at > session_created_at AND s.last_used_at > p_idle_before
-      AND (s.tenant_id IS NULL OR s.created_at > COALESCE((SELECT t.epoch FROM "session_revocation"."sessions_tenant_epochs" AS t WHERE t.tenant_id = s.tenant_id AND t.kind = s.kind), 0))
       AND (p_replace_device_key IS NULL OR s.device_key IS DISTINCT FROM p_replace_device_key);
     v_excess := COALESCE(cardinality(v_counted), 0) - p_limit_max + 1;
     IF v_excess > 0 AND p_limit_refuse THEN
@@ -212,9 +215,9 @@ BEGIN
   END IF;
   WITH replaced AS (
     UPDATE "session_revocation"."sessions" AS s SET revoked_at = session_created_at, revoked_reason = 'replaced'
-    WHERE s.user_id = p_user_id AND s.kind = p_kind AND s.device_key = p_replace_device_key AND s.revoked_at IS NULL
-      AND s.created_at > v_epoch AND s.expires_at > session_created_at
-      AND (s.tenant_id IS NULL OR s.created_at > COALESCE((SELECT t.epoch FROM "session_revocation"."sessions_tenant_epochs" AS t WHERE t.tenant_id = s.tenant_id AND t.kind = s.kind), 0))
+    WHERE s.user_id = p_user_id AND s.kind = p_kind AND s.device_key = p_replace_device_key
+      AND s.tenant_id IS NOT DISTINCT FROM p_tenant_id AND s.revoked_at IS NULL
+      AND s.created_at > v_epoch AND s.created_at > v_tenant_epoch AND s.expires_at > session_created_at
     RETURNING s.id
   ), evicted AS (
     UPDATE "session_revocation"."sessions" SET revoked_at = session_created_at, revoked_reason = 'session_limit'

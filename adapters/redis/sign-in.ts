@@ -2,7 +2,6 @@ import { invalidInput, SessionError } from '../../src/errors.js';
 import type { Epochs, NewSessionRecord, SessionLimit, SessionRecord, SessionStore } from '../../src/store.js';
 import { activityArgs, activityDue } from './capabilities.js';
 import { encodeFields, list, numeric, text } from './codec.js';
-import { malformedReply } from './errors.js';
 import { bucketOfSession, bucketOfUser, type Layout } from './layout.js';
 import type { DueMark } from './prune.js';
 import type { DurableRunner, RunScript } from './scripts/run.js';
@@ -20,12 +19,10 @@ export interface SignInContext {
   readonly noteDue: (...marks: (DueMark | undefined)[]) => void;
   /** Redis Cluster: a tenant's keys are on another slot than its users'. */
   readonly clustered: boolean;
-  /** The store prefix for scripts that may reach a tenant's keys, "" on a cluster. */
-  readonly crossSlot: string;
 }
 
 /** The store's `create`. */
-export function createSignIn({ layout, durable, run, readTenantEpochs, noteDue, clustered, crossSlot }: SignInContext): SessionStore['create'] {
+export function createSignIn({ layout, durable, run, readTenantEpochs, noteDue, clustered }: SignInContext): SessionStore['create'] {
   const due = (bucket: string, score: number): DueMark => ({ bucket, score, lane: 'main' });
 return async function create(record, createOptions) {
     checkRecord(record);
@@ -42,72 +39,53 @@ return async function create(record, createOptions) {
     const derived = activity === undefined ? '' : `${JSON.stringify({ userId: activity.userId, tenantId: activity.tenantId, type: 'session.revoked', at: activity.at }).slice(1, -1)},`;
     // On a single server the script reads and raises the tenant's epoch and mark itself. On a
     // cluster it cannot reach the tenant's slot: the epoch is read before, and the mark raised
-    // after, the insert (see tenantMarkScript for why that order keeps semantics 11).
+    // after, the insert (see tenantMarkScript for why that order keeps semantics 11). The
+    // script judges the user's rows of this tenant only, so no other tenant's epoch is needed.
     let tenantSource = '';
-    const given = Object.create(null) as Record<string, Epochs>;
     if (tenant !== undefined && !clustered) tenantSource = 'k';
-    if (tenant !== undefined && clustered) {
-      given[record.tenantId!] = await readTenantEpochs(record.tenantId!);
-      tenantSource = String(given[record.tenantId!]![record.kind] ?? 0);
-    }
+    if (tenant !== undefined && clustered) tenantSource = String((await readTenantEpochs(record.tenantId!))[record.kind] ?? 0);
     const sameSlot = tenant !== undefined && !clustered;
-    const signIn = async (): Promise<readonly unknown[]> =>
-      list(
-        await durable.runSignIn(
-          createScript,
-          [
-            layout.session(bucket, record.id),
-            user.index,
-            user.epochs,
-            user.marks,
-            record.deviceKey === undefined ? user.index : user.device(record.kind, record.deviceKey),
-            layout.queue(bucket),
-            layout.activityQueue(bucket),
-            sameSlot ? tenant.epochs : user.epochs,
-            sameSlot ? tenant.marks : user.marks,
-          ],
-          [
-            record.id,
-            record.userId,
-            record.kind,
-            String(record.createdAt),
-            String(record.maxAge),
-            createOptions.replaceDevice ? '1' : '0',
-            denyUntil === undefined ? '' : String(denyUntil),
-            record.deviceKey === undefined ? '' : '1',
-            layout.sessionPrefix(bucket),
-            layout.userPrefix(bucket),
-            layout.channel,
-            String(record.authenticatedAt),
-            limit === undefined ? '' : String(limit.max),
-            limit?.onLimit === 'refuse' ? '1' : '',
-            limit === undefined ? '' : String(limit.idleBefore),
-            tenantSource,
-            record.tenantId ?? '',
-            crossSlot,
-            ...written,
-            derived,
-            JSON.stringify(given),
-            ...encodeFields(record),
-          ],
-          // A sign-in that replaced or evicted a session is a revocation: it must hold like one.
-          (raw) => Array.isArray(raw) && [raw[3], raw[4]].some((ids) => Array.isArray(ids) && ids.length > 0),
-        ),
-        'create',
-      );
-    // Device replacement and the cap judge the user's other rows, whose tenants may differ
-    // from this sign-in's (or be there when it has none). On a cluster the script cannot read
-    // their epochs: it names the ones it met and were not given, before writing anything, and
-    // runs again with them (a tenant revoked in between only keeps a dead row dead). Rows
-    // that keep naming new tenants (each retry reads what the last one named) give up after a few.
-    let reply = await signIn();
-    for (let retries = 0; numeric(reply[0], 'create') === 3; retries++) {
-      if (retries === 3) throw new SessionError('STORE_UNAVAILABLE', 'The user\'s sessions kept changing tenants during the sign-in: try again.');
-      const missing = list(reply[1], 'create').map((id) => text(id, 'create'));
-      if (missing.length === 0) throw malformedReply('create');
-      for (const [index, epochs] of (await Promise.all(missing.map(readTenantEpochs))).entries()) given[missing[index]!] = epochs;
-      reply = await signIn();
-    }
+    const reply = list(
+      await durable.runSignIn(
+        createScript,
+        [
+          layout.session(bucket, record.id),
+          user.index,
+          user.epochs,
+          user.marks,
+          record.deviceKey === undefined ? user.index : user.device(record.kind, record.deviceKey),
+          layout.queue(bucket),
+          layout.activityQueue(bucket),
+          sameSlot ? tenant.epochs : user.epochs,
+          sameSlot ? tenant.marks : user.marks,
+        ],
+        [
+          record.id,
+          record.userId,
+          record.kind,
+          String(record.createdAt),
+          String(record.maxAge),
+          createOptions.replaceDevice ? '1' : '0',
+          denyUntil === undefined ? '' : String(denyUntil),
+          record.deviceKey === undefined ? '' : '1',
+          layout.sessionPrefix(bucket),
+          layout.userPrefix(bucket),
+          layout.channel,
+          String(record.authenticatedAt),
+          limit === undefined ? '' : String(limit.max),
+          limit?.onLimit === 'refuse' ? '1' : '',
+          limit === undefined ? '' : String(limit.idleBefore),
+          tenantSource,
+          record.tenantId ?? '',
+          ...written,
+          derived,
+          ...encodeFields(record),
+        ],
+        // A sign-in that replaced or evicted a session is a revocation: it must hold like one.
+        (raw) => Array.isArray(raw) && [raw[3], raw[4]].some((ids) => Array.isArray(ids) && ids.length > 0),
+      ),
+      'create',
+    );
     const outcome = numeric(reply[0], 'create');
     if (outcome === 0) throw invalidInput('A session with this id already exists.');
     if (outcome === 2) throw new SessionError('SESSION_LIMIT', 'The session limit of this user and kind is reached.');

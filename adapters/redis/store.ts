@@ -151,7 +151,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
 
   return {
     callTimeout: resolved.commandTimeout + (resolved.durability?.timeout ?? 0),
-    create: createSignIn({ layout, durable, run, readTenantEpochs, noteDue, clustered, crossSlot }),
+    create: createSignIn({ layout, durable, run, readTenantEpochs, noteDue, clustered }),
 
     get: readSession,
 

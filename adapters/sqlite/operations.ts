@@ -69,8 +69,8 @@ export function createOperations(db: BetterSqlite3.Database, s: Statements): Ope
   // Runs inside create's transaction, after the device replacement: the rows it replaced are
   // revoked already, so they do not count, and a refusal thrown here rolls the replacement
   // back with everything else, so a refused sign-in writes nothing.
-  const evictOverLimit = (created: NewSessionRecord, limit: SessionLimit, epoch: number, at: number): string[] => {
-    const counted = s.counted.all({ userId: created.userId, kind: created.kind, epoch, at, idleBefore: limit.idleBefore });
+  const evictOverLimit = (created: NewSessionRecord, limit: SessionLimit, epochs: { epoch: number; tenantEpoch: number }, at: number): string[] => {
+    const counted = s.counted.all({ userId: created.userId, tenantId: created.tenantId ?? null, kind: created.kind, ...epochs, at, idleBefore: limit.idleBefore });
     const excess = counted.length - limit.max + 1;
     if (excess <= 0) return [];
     if (limit.onLimit === 'refuse') throw new SessionError('SESSION_LIMIT', 'The session limit of this user and kind is reached.');
@@ -99,10 +99,10 @@ export function createOperations(db: BetterSqlite3.Database, s: Statements): Ope
       options.replaceDevice &&
       // Stryker disable next-line ConditionalExpression: without a deviceKey the statement binds NULL, and `device_key = NULL` matches no row
       created.deviceKey !== undefined
-        ? s.replaceDevice.all({ at: createdAt, userId: created.userId, kind: created.kind, deviceKey: created.deviceKey, epoch })
+        ? s.replaceDevice.all({ at: createdAt, userId: created.userId, tenantId: created.tenantId ?? null, kind: created.kind, deviceKey: created.deviceKey, epoch, tenantEpoch })
         : [];
     deny(replacedIds, created.userId, options.denyUntil);
-    const evictedIds = options.limit === undefined ? [] : evictOverLimit(created, options.limit, epoch, createdAt);
+    const evictedIds = options.limit === undefined ? [] : evictOverLimit(created, options.limit, { epoch, tenantEpoch }, createdAt);
     deny(evictedIds, created.userId, options.denyUntil);
     const data = created.data === undefined ? null : JSON.stringify(created.data);
     s.insert.run({

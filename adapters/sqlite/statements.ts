@@ -33,16 +33,24 @@ export interface InsertParams {
 export interface ReplaceParams {
   readonly at: number;
   readonly userId: string;
+  /** The sign-in's tenant: only its sessions (NULL: only those without one) are replaced. */
+  readonly tenantId: string | null;
   readonly kind: string;
   readonly deviceKey: string;
   readonly epoch: number;
+  /** That tenant's epoch of the kind (0 without a tenant). */
+  readonly tenantEpoch: number;
 }
 
 /** Named parameters of the session cap's read inside create. */
 export interface CountedParams {
   readonly userId: string;
+  /** The sign-in's tenant: only its sessions (NULL: only those without one) count. */
+  readonly tenantId: string | null;
   readonly kind: string;
   readonly epoch: number;
+  /** That tenant's epoch of the kind (0 without a tenant). */
+  readonly tenantEpoch: number;
   readonly at: number;
   readonly idleBefore: number;
 }
@@ -137,23 +145,23 @@ export function prepareStatements(db: BetterSqlite3.Database, t: TableNames): St
        VALUES (@id, @userId, @tenantId, @kind, @secretHash, @createdAt, @expiresAt, @createdAt,
          @deviceKey, @browser, @os, @deviceType, @userAgent, @ip, @data, @authenticatedAt, @persistent, @impersonatorId)`,
     ),
-    // Live rows only: not revoked by row, by user epoch or by tenant epoch, not expired when
-    // the new one starts.
+    // Live rows of the sign-in's tenant only (`IS` matches NULL to NULL): not revoked by row,
+    // by user epoch or by that tenant's epoch, not expired when the new one starts.
     replaceDevice: db
       .prepare<ReplaceParams, string>(
-        `UPDATE ${t.sessions} AS s SET revoked_at = @at, revoked_reason = 'replaced'
-         WHERE user_id = @userId AND kind = @kind AND device_key = @deviceKey AND revoked_at IS NULL
-           AND created_at > @epoch AND ${afterTenantEpoch('s')} AND expires_at > @at
+        `UPDATE ${t.sessions} SET revoked_at = @at, revoked_reason = 'replaced'
+         WHERE user_id = @userId AND kind = @kind AND device_key = @deviceKey AND tenant_id IS @tenantId AND revoked_at IS NULL
+           AND created_at > @epoch AND created_at > @tenantEpoch AND expires_at > @at
          RETURNING id`,
       )
       .pluck(),
-    // The live, non-idle sessions of the user and kind, in eviction order (least recently
-    // used, then oldest, then id in byte order). Rows replaced just before are revoked already.
+    // The live, non-idle sessions of the user, kind and tenant, in eviction order (least
+    // recently used, then oldest, then id in byte order). Rows replaced just before are revoked already.
     counted: db
       .prepare<CountedParams, string>(
-        `SELECT id FROM ${t.sessions} AS s
-         WHERE user_id = @userId AND kind = @kind AND revoked_at IS NULL
-           AND created_at > @epoch AND ${afterTenantEpoch('s')} AND expires_at > @at AND last_used_at > @idleBefore
+        `SELECT id FROM ${t.sessions}
+         WHERE user_id = @userId AND kind = @kind AND tenant_id IS @tenantId AND revoked_at IS NULL
+           AND created_at > @epoch AND created_at > @tenantEpoch AND expires_at > @at AND last_used_at > @idleBefore
          ORDER BY last_used_at, created_at, id`,
       )
       .pluck(),

@@ -56,7 +56,7 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    * @returns The token to hand to the client (it is not stored) and the stored session.
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user or tenant id, an
    * undeclared kind, or `data` that is not a JSON object within 8 KiB; `SESSION_LIMIT` when the
-   * user has `maxSessions` live sessions of the kind and `onMaxSessions` is `"refuse"` (the
+   * user has `maxSessions` live sessions of the kind and tenant and `onMaxSessions` is `"refuse"` (the
    * error's `sessions` lists them); `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   create(input: CreateSessionInput): Promise<CreatedSession>;

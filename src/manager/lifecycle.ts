@@ -67,10 +67,12 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     return { max, onLimit: config.onMaxSessions, idleBefore: idleTimeout > 0 ? now - idleTimeout : 0 };
   };
 
-  // A refused sign-in lists what is in the way, so the app can ask which session to end.
-  const limitReached = async (error: SessionError, userId: string, kind: string): Promise<SessionError> => {
-    const sessions = await list(userId, { kinds: [kind] });
-    return new SessionError('SESSION_LIMIT', `This user already has ${sessions.length} live ${kind} sessions, the maxSessions limit: end one first.`, {
+  // A refused sign-in lists what is in the way, so the app can ask which session to end: the
+  // sessions of its kind and tenant, the ones the cap counts.
+  const limitReached = async (error: SessionError, input: { readonly userId: string; readonly tenantId?: string | undefined }, kind: string): Promise<SessionError> => {
+    const sessions = (await list(input.userId, { kinds: [kind] })).filter((view) => view.tenantId === input.tenantId);
+    const where = input.tenantId === undefined ? '' : ' in this tenant';
+    return new SessionError('SESSION_LIMIT', `This user already has ${sessions.length} live ${kind} sessions${where}, the maxSessions limit: end one first.`, {
       cause: error,
       sessions,
     });
@@ -145,7 +147,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     try {
       created = await calls.call('create', () => store.create(record, { replaceDevice: kindOptions.replaceDevice, denyUntil: context.denyUntil(now), limit, activity }));
     } catch (error) {
-      if (limit !== undefined && error instanceof SessionError && error.code === 'SESSION_LIMIT') throw await limitReached(error, input.userId, kind);
+      if (limit !== undefined && error instanceof SessionError && error.code === 'SESSION_LIMIT') throw await limitReached(error, input, kind);
       throw error;
     }
     const { session, replacedIds, evictedIds } = checkCreated(created, record, limit !== undefined);

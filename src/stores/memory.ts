@@ -147,8 +147,12 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
       const user = userOf(record.userId);
       const createdAt = Math.max(record.createdAt, (user.epochs?.get(record.kind) ?? 0) + 1, tenantEpoch(record) + 1);
       const replacing = createOptions.replaceDevice && record.deviceKey !== undefined;
-      // Only device replacement and the cap look at the user's other sessions.
-      const live = replacing || createOptions.limit !== undefined ? sessionsOf(user).filter((other) => other.kind === record.kind && isLive(other, user, createdAt)) : [];
+      // Only device replacement and the cap look at the user's other sessions: those of the
+      // same kind and tenant (none when the sign-in has none).
+      const live =
+        replacing || createOptions.limit !== undefined
+          ? sessionsOf(user).filter((other) => other.kind === record.kind && other.tenantId === record.tenantId && isLive(other, user, createdAt))
+          : [];
       const replaced = replacing ? live.filter((other) => other.deviceKey === record.deviceKey) : [];
       // Decided before anything is written, so a refused sign-in changes nothing.
       let evicted: Row[] = [];

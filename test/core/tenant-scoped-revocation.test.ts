@@ -41,3 +41,53 @@ describe('revokeAll(userId, { tenantId })', () => {
     }
   });
 });
+
+// A user of two organizations signs in to each from the same browser: one session per device
+// and the maxSessions cap hold within each organization, never across them.
+describe('signing in to another organization from the same browser', () => {
+  const CHROME = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+  const FIREFOX = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0';
+
+  it("leaves the first organization's session signed in; a sign-in to the same organization replaces it", async () => {
+    const sessions = createSessionManager({ store: memoryStore() });
+    const revoked: unknown[] = [];
+    sessions.on('session.revoked', (event) => void revoked.push(event));
+    const inAcme = await sessions.create({ userId: 'alice', tenantId: 'acme', userAgent: CHROME });
+    const inGlobex = await sessions.create({ userId: 'alice', tenantId: 'globex', userAgent: CHROME });
+    expect((await sessions.validate(inAcme.token)).ok).toBe(true);
+    expect(revoked).toEqual([]);
+    const againInAcme = await sessions.create({ userId: 'alice', tenantId: 'acme', userAgent: CHROME });
+    expect(await sessions.validate(inAcme.token)).toEqual({ ok: false, reason: 'revoked' });
+    expect(revoked).toEqual([expect.objectContaining({ tenantId: 'acme', reason: 'replaced', sessionIds: [inAcme.session.id] })]);
+    expect((await sessions.validate(inGlobex.token)).ok).toBe(true);
+    expect((await sessions.list('alice')).map((view) => [view.tenantId, view.deviceLabel]).sort()).toEqual([
+      ['acme', 'Chrome on Mac OS'],
+      ['globex', 'Chrome on Mac OS'],
+    ]);
+    expect((await sessions.validate(againInAcme.token)).ok).toBe(true);
+  });
+
+  it("counts maxSessions per organization: evicting within it, and refusing with that organization's sessions listed", async () => {
+    let now = Date.now();
+    const evicting = createSessionManager({ store: memoryStore(), clock: () => now, maxSessions: 1 });
+    const inAcme = await evicting.create({ userId: 'alice', tenantId: 'acme', userAgent: CHROME });
+    now += 1_000;
+    const inGlobex = await evicting.create({ userId: 'alice', tenantId: 'globex', userAgent: FIREFOX });
+    expect((await evicting.validate(inAcme.token)).ok).toBe(true);
+    now += 1_000;
+    await evicting.create({ userId: 'alice', tenantId: 'globex', userAgent: CHROME });
+    expect(await evicting.validate(inGlobex.token)).toEqual({ ok: false, reason: 'revoked' });
+    expect((await evicting.validate(inAcme.token)).ok).toBe(true);
+
+    const refusing = createSessionManager({ store: memoryStore(), clock: () => now, maxSessions: 1, onMaxSessions: 'refuse' });
+    const first = await refusing.create({ userId: 'alice', tenantId: 'acme', userAgent: CHROME });
+    const second = await refusing.create({ userId: 'alice', tenantId: 'globex', userAgent: FIREFOX });
+    const refused = await refusing.create({ userId: 'alice', tenantId: 'globex', userAgent: CHROME }).then(
+      () => undefined,
+      (error: { code?: string; sessions?: readonly { id: string }[] }) => error,
+    );
+    expect(refused?.code).toBe('SESSION_LIMIT');
+    expect(refused?.sessions?.map((view) => view.id)).toEqual([second.session.id]);
+    for (const { token } of [first, second]) expect((await refusing.validate(token)).ok).toBe(true);
+  });
+});

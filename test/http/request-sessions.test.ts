@@ -195,6 +195,36 @@ describe('the per-request sessions object', () => {
   });
 });
 
+describe('a user of two organizations, each on its own host, in one browser', () => {
+  it("signing in to the second organization leaves the first one's cookie signed in", async () => {
+    const manager = createSessionManager();
+    const http = createSessionHttp(manager);
+    // Host-only cookies: the browser keeps one jar per organization's host.
+    const jar = new Map<string, string>();
+    const visit = async (host: string) => {
+      const target = recorder();
+      const cookie = jar.get(host);
+      const sessions = await http.attach(fakeRequest({ method: 'POST', url: '/login', headers: { host, 'user-agent': CHROME, ...(cookie === undefined ? {} : { cookie }) } }), target);
+      return { sessions, target };
+    };
+    const signIn = async (host: string, tenantId: string) => {
+      const { sessions, target } = await visit(host);
+      await sessions.signIn({ userId: 'alice', tenantId });
+      jar.set(host, target.cookies[0]!.split(';')[0]!);
+    };
+    await signIn('acme.example.com', 'acme');
+    await signIn('globex.example.com', 'globex');
+    const acme = (await visit('acme.example.com')).sessions;
+    expect([acme.status, acme.current?.tenantId]).toEqual(['authenticated', 'acme']);
+    const globex = (await visit('globex.example.com')).sessions;
+    expect([globex.status, globex.current?.tenantId]).toEqual(['authenticated', 'globex']);
+    expect((await acme.list()).map((row) => [row.tenantId, row.deviceLabel, row.current]).sort()).toEqual([
+      ['acme', 'Chrome on Mac OS', true],
+      ['globex', 'Chrome on Mac OS', false],
+    ]);
+  });
+});
+
 describe('session routes', () => {
   it('lists in the Accept-Language locale and passes other paths on', async () => {
     const manager = createSessionManager();

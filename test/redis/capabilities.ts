@@ -60,10 +60,12 @@ export function describeCapabilities(label: string, makeStore: () => SessionStor
       expect(created.replacedIds).toEqual([]);
       expect(created.evictedIds).toEqual([]);
       expect((await store.get(old.id))?.session.revokedAt).toBeUndefined();
-      // The same user signing in for another tenant: the first tenant's dead rows do not count.
-      const elsewhere = await store.create(newRecord(store, userId, { tenantId: `${tenant}-b`, deviceKey: 'Chrome|Mac OS' }), { replaceDevice: true, limit: { ...limit, max: 2 } });
-      expect(elsewhere.replacedIds).toEqual([created.session.id]);
-      expect(await store.revokeOthers(userId, { keepSessionId: elsewhere.session.id, kinds: ['browser'], at: Date.now(), reason: 'revoked' })).toEqual([]);
+      // The same user signing in to another tenant from the same browser: neither of the first
+      // tenant's rows, ended or live, is this sign-in's to replace or count.
+      const elsewhere = await store.create(newRecord(store, userId, { tenantId: `${tenant}-b`, deviceKey: 'Chrome|Mac OS' }), { replaceDevice: true, limit });
+      expect([elsewhere.replacedIds, elsewhere.evictedIds]).toEqual([[], []]);
+      // Signing out the others, across tenants, ends the live one only.
+      expect(await store.revokeOthers(userId, { keepSessionId: elsewhere.session.id, kinds: ['browser'], at: Date.now(), reason: 'revoked' })).toEqual([created.session.id]);
       expect((await store.get(old.id))?.session.revokedAt).toBeUndefined();
       await store.close?.();
     });

@@ -2,7 +2,7 @@ import type { RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { redisStore } from '../../adapters/redis/index.js';
 import type { RevocationNotice } from '../../src/store.js';
-import { freshUser, insert } from '../../src/testing/store/fixtures.js';
+import { freshUser, insert, newRecord } from '../../src/testing/store/fixtures.js';
 import { connectNodeRedis, deleteRunKeys, freshPrefix } from '../support/redis-clients.js';
 import { requireService } from '../support/services.js';
 
@@ -34,6 +34,23 @@ describe.skipIf(!redisUp)('Redis store: data and messages of the previous versio
       }
     }
     expect((await store.listByUser(userId)).tenantEpochs?.['acme']).toEqual(epochs);
+  });
+
+  it('replaces and caps a row written before the tenant had its own field within its tenant only', async () => {
+    const prefix = freshPrefix('old-row-device');
+    const store = redisStore({ client, prefix });
+    const userId = freshUser('old-row-device');
+    const chromeMac = { deviceKey: 'Chrome|Mac OS', browser: 'Chrome', os: 'Mac OS' };
+    const limit = { max: 1, onLimit: 'refuse' as const, idleBefore: 0 };
+    const { session: old } = await store.create(newRecord(store, userId, { ...chromeMac, tenantId: 'acme' }), { replaceDevice: true });
+    await client.sendCommand(['HDEL', `${prefix}{${old.id.slice(0, 3)}}:s:${old.id}`, 't']);
+    // A sign-in without a tenant from the same browser: the old row is acme's, not its own.
+    const alone = await store.create(newRecord(store, userId, chromeMac), { replaceDevice: true, limit });
+    expect([alone.replacedIds, alone.evictedIds]).toEqual([[], []]);
+    // Back in acme: the old row is replaced.
+    const back = await store.create(newRecord(store, userId, { ...chromeMac, tenantId: 'acme' }), { replaceDevice: true, limit });
+    expect([back.replacedIds, back.evictedIds]).toEqual([[old.id], []]);
+    expect((await store.get(alone.session.id))?.session.revokedAt).toBeUndefined();
   });
 
   it('reads a message of the previous version as a user id, and a tenant notice as a tenant', async () => {

@@ -30,9 +30,9 @@ describe('sqlite store: activity written with what it records', () => {
     const store = sqliteStore({ filename: ':memory:' });
     const deviceKey = 'Chrome|Mac OS';
     const now = Date.now();
-    const { session: onDevice } = await store.create(record('ann', { deviceKey, createdAt: now - 3_000 }), { replaceDevice: false });
-    const { session: oldest } = await store.create(record('ann', { createdAt: now - 2_000 }), { replaceDevice: false });
-    await store.create(record('ann', { createdAt: now - 1_000 }), { replaceDevice: false });
+    const { session: onDevice } = await store.create(record('ann', { deviceKey, tenantId: 'acme', createdAt: now - 3_000 }), { replaceDevice: false });
+    const { session: oldest } = await store.create(record('ann', { tenantId: 'acme', createdAt: now - 2_000 }), { replaceDevice: false });
+    await store.create(record('ann', { tenantId: 'acme', createdAt: now - 1_000 }), { replaceDevice: false });
     const signIn = entry('ann', { id: 'sign-in', tenantId: 'acme', deviceLabel: 'Chrome on Mac OS', ip: '203.0.113.9' });
     const result = await store.create(record('ann', { deviceKey, tenantId: 'acme', createdAt: now }), {
       replaceDevice: true,

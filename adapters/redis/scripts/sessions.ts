@@ -8,7 +8,8 @@ import { defineScript } from './script.js';
  * Insert with the epoch checks (the user's and, for a row with a tenant, the tenant's), the
  * high-water marks, device replacement, the session cap and the activity entries,
  * atomically: every decision is taken before the first write, so a refused sign-in writes
- * nothing.
+ * nothing. Device replacement and the cap look only at the user's rows of the sign-in's tenant
+ * (rows without one when it has none), so the sign-in's own tenant epoch is the only one needed.
  * KEYS: session, user index, user epochs, user marks, the device's set (any key of the tag
  * when there is no deviceKey), bucket queue, bucket activity queue, tenant epochs, tenant
  * marks (any key of the tag unless ARGV[16] is "k").
@@ -16,13 +17,9 @@ import { defineScript } from './script.js';
  * "1" when there is a deviceKey else "", session key prefix, user key prefix, channel,
  * authenticatedAt, the cap or "" for none, "1" to refuse at the cap else "" (evict),
  * idleBefore, the tenant's epoch source ("" no tenant, "k" read from KEYS 8 and 9, else the
- * epoch itself, read beforehand on a cluster), tenantId or "", the store prefix when the
- * script may read other tenants' epochs (a single server) else "", activity id or "",
- * activity JSON, activity at, the JSON fields shared by the derived entries, other tenants'
- * epochs read beforehand as JSON (\`{tenant: {kind: epoch}}\`, a cluster) or "{}", then
- * field/value pairs.
- * Returns `{0}` for a duplicate id, `{2}` when the cap refused, `{3, tenantIds}` on a cluster
- * when the user's other rows name tenants whose epochs were not given (nothing written), else
+ * epoch itself, read beforehand on a cluster), tenantId or "", activity id or "", activity
+ * JSON, activity at, the JSON fields shared by the derived entries, then field/value pairs.
+ * Returns `{0}` for a duplicate id, `{2}` when the cap refused, else
  * `{1, createdAt, expiresAt, replacedIds, evictedIds}`.
  */
 export const createScript = defineScript(
@@ -41,9 +38,9 @@ local function leastRecentlyUsedFirst(x, y)
   return #a < #b
 end
 if redis.call('EXISTS', KEYS[1]) == 1 then return {0} end
-local id, user, kind = ARGV[1], ARGV[2], ARGV[3]
+local id, user, kind, ownTenant = ARGV[1], ARGV[2], ARGV[3], ARGV[17]
 local epoch = tonumber(redis.call('HGET', KEYS[3], kind) or '0')
-local ownTenant, tenantEpoch = ARGV[17], 0
+local tenantEpoch = 0
 if ARGV[16] == 'k' then
   tenantEpoch = tonumber(redis.call('HGET', KEYS[8], kind) or '0')
 elseif ARGV[16] ~= '' then
@@ -52,36 +49,29 @@ end
 local createdAt = math.max(tonumber(ARGV[4]), epoch + 1, tenantEpoch + 1)
 local expiresAt = createdAt + tonumber(ARGV[5])
 local created, expires = fmt(createdAt), fmt(expiresAt)
--- Another row's tenant epoch for this kind: the own tenant's is known; another tenant's is
--- read where the script may reach it (a single server), else taken from what the caller read.
--- On a cluster, a tenant the caller did not read is noted as missing: the script then answers
--- {3, missing} before any write, and the caller reads them and runs it again.
-local tenantEpochs, missing = {}, {}
-local given = ARGV[18] == '' and cjson.decode(ARGV[23]) or {}
-local function tenantEpochOf(tenant)
-  if not tenant then return 0 end
-  if tenant == ownTenant and ARGV[16] ~= '' then return tenantEpoch end
-  local known = tenantEpochs[tenant]
-  if known == nil then
-    known = 0
-    if ARGV[18] ~= '' then
-      known = tonumber(redis.call('HGET', tenantKey(ARGV[18], tenant, 'e'), kind) or '0')
-    elseif type(given[tenant]) == 'table' then
-      known = tonumber(given[tenant][kind]) or 0
-    else
-      missing[#missing + 1] = tenant
-    end
-    tenantEpochs[tenant] = known
+-- Whether a row (its t field, or false) is of the sign-in's tenant. A row written before the
+-- t field existed keeps its tenant only in p.
+local function ofOwnTenant(other, t)
+  if not t then
+    local ok, packed = pcall(cjson.decode, redis.call('HGET', ARGV[9] .. other, 'p') or '')
+    t = ok and type(packed) == 'table' and type(packed.t) == 'string' and packed.t or ''
   end
-  return known
+  return t == ownTenant
 end
-local replaced, replacing = {}, {}
+-- The device's set keeps the ids of its sessions that may be live: of other tenants, and
+-- (until this sign-in replaces them) of this one. The rest leave it.
+local replaced, replacing, dropped = {}, {}, {}
 if ARGV[8] == '1' and ARGV[6] == '1' then
   for _, other in ipairs(redis.call('SMEMBERS', KEYS[5])) do
     local row = redis.call('HMGET', ARGV[9] .. other, 'c', 'e', 'ra', 't')
-    if row[1] and not row[3] and tonumber(row[1]) > epoch and tonumber(row[2]) > createdAt and tonumber(row[1]) > tenantEpochOf(row[4]) then
-      replaced[#replaced + 1] = other
-      replacing[other] = true
+    if not row[1] or row[3] or tonumber(row[1]) <= epoch or tonumber(row[2]) <= createdAt then
+      dropped[#dropped + 1] = other
+    elseif ofOwnTenant(other, row[4]) then
+      dropped[#dropped + 1] = other
+      if tonumber(row[1]) > tenantEpoch then
+        replaced[#replaced + 1] = other
+        replacing[other] = true
+      end
     end
   end
 end
@@ -92,11 +82,11 @@ if ARGV[13] ~= '' then
   -- The index is scored by expiresAt: only rows that outlive the new createdAt can count.
   for _, other in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. created, '+inf')) do
     local row = redis.call('HMGET', ARGV[9] .. other, 'k', 'c', 'l', 'ra', 't')
-    if row[2] and row[1] == kind and not row[4] and not replacing[other] and tonumber(row[2]) > epoch and tonumber(row[3]) > idleBefore and tonumber(row[2]) > tenantEpochOf(row[5]) then
+    if row[2] and row[1] == kind and not row[4] and not replacing[other] and tonumber(row[2]) > epoch and tonumber(row[2]) > tenantEpoch
+      and tonumber(row[3]) > idleBefore and ofOwnTenant(other, row[5]) then
       counted[#counted + 1] = {tonumber(row[3]), tonumber(row[2]), other}
     end
   end
-  if #missing > 0 then return {3, missing} end
   local excess = #counted - tonumber(ARGV[13]) + 1
   if excess > 0 then
     if ARGV[14] == '1' then return {2} end
@@ -104,15 +94,14 @@ if ARGV[13] ~= '' then
     for i = 1, excess do evicted[i] = counted[i][3] end
   end
 end
-if #missing > 0 then return {3, missing} end
 local activityBase, owner = ARGV[10] .. user .. ':', 'u:' .. user
 local derived = 0
 -- The i-th (from 0) session replaced or evicted gets an entry derived from the sign-in's.
 local function noteRevoked(other, reason)
-  if ARGV[19] == '' then return end
-  local entryId = ARGV[19] .. '.' .. derived
+  if ARGV[18] == '' then return end
+  local entryId = ARGV[18] .. '.' .. derived
   derived = derived + 1
-  note(activityBase, KEYS[7], owner, entryId, '{"id":"' .. entryId .. '",' .. ARGV[22] .. '"reason":"' .. reason .. '","sessionId":"' .. other .. '"}', ARGV[21])
+  note(activityBase, KEYS[7], owner, entryId, '{"id":"' .. entryId .. '",' .. ARGV[21] .. '"reason":"' .. reason .. '","sessionId":"' .. other .. '"}', ARGV[20])
 end
 for _, other in ipairs(replaced) do
   redis.call('HSET', ARGV[9] .. other, 'ra', created, 'rr', 'replaced')
@@ -125,12 +114,12 @@ for _, other in ipairs(evicted) do
   noteRevoked(other, 'session_limit')
 end
 if ARGV[8] == '1' then
-  -- Every live member was just replaced; the others are tombstones or gone.
-  if ARGV[6] == '1' then redis.call('DEL', KEYS[5]) end
+  -- One by one: SREM with every id at once could pass Lua's limit on unpacked values.
+  for _, other in ipairs(dropped) do redis.call('SREM', KEYS[5], other) end
   redis.call('SADD', KEYS[5], id)
   keepUntil(KEYS[5], expiresAt)
 end
-redis.call('HSET', KEYS[1], 'c', created, 'e', expires, 'l', created, unpack(ARGV, 24))
+redis.call('HSET', KEYS[1], 'c', created, 'e', expires, 'l', created, unpack(ARGV, 22))
 -- authenticatedAt is kept as given, not moved with createdAt; a row without the field reads
 -- it as createdAt, so the field (one more string for every validation) is only written when
 -- the two differ.
@@ -147,7 +136,7 @@ if ARGV[16] == 'k' then
   keepUntil(KEYS[9], expiresAt)
 end
 redis.call('ZADD', KEYS[6], expires, 's ' .. id .. ' ' .. user)
-if ARGV[19] ~= '' then note(activityBase, KEYS[7], owner, ARGV[19], ARGV[20], ARGV[21]) end
+if ARGV[18] ~= '' then note(activityBase, KEYS[7], owner, ARGV[18], ARGV[19], ARGV[20]) end
 if #replaced > 0 or #evicted > 0 then redis.call('PUBLISH', ARGV[11], user) end
 return {1, created, expires, replaced, evicted}
 `,

@@ -1,3 +1,4 @@
+import { isSessionError } from '../../errors.js';
 import { mintToken } from '../../token.js';
 import type { NewSessionRecord, SessionStore } from '../../store.js';
 
@@ -36,6 +37,16 @@ export function newRecord(store: SessionStore, userId: string, overrides: Partia
 export async function insert(store: SessionStore, userId: string, overrides: Partial<NewSessionRecord> = {}) {
   const { session } = await store.create(newRecord(store, userId, overrides), { replaceDevice: false });
   return session;
+}
+
+/** `"created"` when the call succeeds, else the code of the `SessionError` it rejected with. */
+export async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'created';
+  } catch (error) {
+    return isSessionError(error) ? error.code : String(error);
+  }
 }
 
 /** Whether a stored row reads as live at `now` given the user's epochs. */

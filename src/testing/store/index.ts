@@ -17,6 +17,7 @@ import { describePrivacy } from './privacy.js';
 import { describePruning } from './pruning.js';
 import { describeRaces } from './races.js';
 import { describeSupportAccess } from './support-access.js';
+import { describeTenantScope } from './tenant-scope.js';
 import { describeTenants } from './tenants.js';
 import { describeTextKeys } from './text-keys.js';
 
@@ -45,7 +46,8 @@ export interface StoreConformanceOptions {
 /**
  * Registers the store conformance suite: every behaviour `src/store.ts` promises, split by
  * concern (lifecycle, epochs, one session per device, re-authentication and session-only
- * cookies, the atomic session cap, tenant epochs, every revocation published to every instance
+ * cookies, the atomic session cap, tenant epochs, device replacement and the cap within a
+ * tenant, every revocation published to every instance
  * (stores with `subscribe`), activity with known devices and revocation
  * links, federated sign-out links and logout-token replay, a user's data export and erasure, pruning, races, the manager's promises
  * over this store, malformed answers refused, and kinds and user ids named like `Object`
@@ -109,6 +111,7 @@ export function describeStoreConformance(
     describeFreshSignIn(context);
     describeSessionLimit(context);
     describeTenants(context);
+    describeTenantScope(context);
     describeSupportAccess(context);
     describeNotices(context);
     describeActivity(context);

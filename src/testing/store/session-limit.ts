@@ -2,7 +2,7 @@ import { isSessionError } from '../../errors.js';
 import { createSessionManager } from '../../manager/index.js';
 import type { SessionLimit, SessionRecord, SessionStore } from '../../store.js';
 import type { StoreSuiteContext } from './context.js';
-import { freshUser, insert, newRecord } from './fixtures.js';
+import { codeOf, freshUser, insert, newRecord } from './fixtures.js';
 
 const CHROME_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const SAFARI_IPHONE =
@@ -21,15 +21,6 @@ async function liveIds(store: SessionStore, userId: string, kind = 'browser'): P
     .filter((session: SessionRecord) => session.kind === kind && session.revokedAt === undefined && session.createdAt > epoch && session.expiresAt > now)
     .map((session) => session.id)
     .sort();
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'created';
-  } catch (error) {
-    return isSessionError(error) ? error.code : String(error);
-  }
 }
 
 /** `maxSessions`: the cap on live sessions per user and kind, enforced inside `create`. */

@@ -96,7 +96,7 @@ export function describeTenants({ runner, store }: StoreSuiteContext): void {
       for (const id of [old.id, other.id]) expect((await store().get(id))!.session.revokedAt).toBeUndefined();
     });
 
-    it('a sign-in without a tenant still judges the user\'s other rows by their own tenant\'s epochs', async () => {
+    it("a row its tenant ended is neither replaced nor counted by a sign-in without a tenant, nor is a tenantless row by another tenant's", async () => {
       if (!(await supportsTenants(store(), expect))) return;
       const tenant = freshUser('tenant');
       const user = freshUser();
@@ -113,12 +113,13 @@ export function describeTenants({ runner, store }: StoreSuiteContext): void {
       expect(created.replacedIds).toEqual([]);
       expect(created.evictedIds).toEqual([]);
       expect((await store().get(dead.id))!.session.revokedAt).toBeUndefined();
-      // And the same rows judged by a sign-in of another tenant, evicting rather than refusing.
-      const second = await store().create(newRecord(store(), user, { tenantId: freshUser('tenant'), createdAt: t + 30 }), {
-        replaceDevice: false,
+      // A sign-in of another tenant at a cap of one: the tenantless session is not its to count.
+      const second = await store().create(newRecord(store(), user, { tenantId: freshUser('tenant'), createdAt: t + 30, ...device }), {
+        replaceDevice: true,
         limit: { max: 1, onLimit: 'evict-oldest', idleBefore: 0 },
       });
-      expect(second.evictedIds).toEqual([created.session.id]);
+      expect([second.replacedIds, second.evictedIds]).toEqual([[], []]);
+      expect((await store().get(created.session.id))!.session.revokedAt).toBeUndefined();
     });
 
     it('a sign-in without a tenant neither counts toward the cap nor evicts a session its tenant ended', async () => {
