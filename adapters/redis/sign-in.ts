@@ -39,7 +39,7 @@ return async function create(record, createOptions) {
     const derived = activity === undefined ? '' : `${JSON.stringify({ userId: activity.userId, tenantId: activity.tenantId, type: 'session.revoked', at: activity.at }).slice(1, -1)},`;
     // On a single server the script reads and raises the tenant's epoch and mark itself. On a
     // cluster it cannot reach the tenant's slot: the epoch is read before, and the mark raised
-    // after, the insert (see tenantMarkScript for why that order keeps semantics 11). The
+    // after, the insert (see tenantMarkScript for why that order keeps the tenant epochs of `TenantStore` sound). The
     // script judges the user's rows of this tenant only, so no other tenant's epoch is needed.
     let tenantSource = '';
     if (tenant !== undefined && !clustered) tenantSource = 'k';

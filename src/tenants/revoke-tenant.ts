@@ -7,7 +7,7 @@ import { checkActor, checkId, kindsOf } from '../manager/input.js';
 
 /**
  * Tenant-wide sign-out: one epoch per kind for the whole tenant, raised in O(1) writes, which
- * every validation reads with the session (semantics 11 of the store contract).
+ * every validation reads with the session (the tenant epochs of `TenantStore`).
  */
 export async function revokeTenant(context: ManagerContext, tenantId: string, options: RevokeTenantSessionsOptions = {}): Promise<RevokeTenantResult> {
   context.ensureOpen();

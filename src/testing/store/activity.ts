@@ -28,7 +28,7 @@ const list = (store: SessionStore, userId: string, options: { limit?: number; be
 
 const ids = (found: readonly ActivityRecord[]) => found.map((item) => item.id);
 
-/** Account activity, known devices and revocation links, as a store keeps them (semantics 12). */
+/** Account activity, known devices and revocation links, as `ActivityStore` says a store keeps them. */
 export function describeActivity({ runner, store, sibling }: StoreSuiteContext): void {
   const { describe, it, expect } = runner;
   describe('activity, known devices and revocation links', () => {

@@ -17,7 +17,7 @@ export async function supportsTenants(store: SessionStore, expect: StoreSuiteCon
   return false;
 }
 
-/** Tenant-wide revocation: one epoch per tenant and kind, read with every session (semantics 11). */
+/** Tenant-wide revocation: one epoch per tenant and kind, read with every session (`TenantStore`). */
 export function describeTenants({ runner, store }: StoreSuiteContext): void {
   const { describe, it, expect } = runner;
   describe('tenant epochs', () => {

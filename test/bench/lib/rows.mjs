@@ -1,5 +1,5 @@
 // A run's results as the rows of the one table.
-import { addedMicros, ADDED_BUDGET, BASELINE_LABEL, httpRow, pairedRatios, REDIS_TIME_BUDGET, redisRuns, title, VALIDATE_BUDGET } from './budgets.mjs';
+import { addedMicros, ADDED_BUDGET, PEER_BUDGET, BASELINE_LABEL, httpRow, pairedRatios, REDIS_TIME_BUDGET, redisRuns, title, VALIDATE_BUDGET } from './budgets.mjs';
 import { fixed, int, ms, percent } from './format.mjs';
 import { STORE_LABELS } from './stores.mjs';
 
@@ -125,7 +125,7 @@ export function toRows(results, budgets) {
       }
       if (row.variant === 'control:budget') budget.push(`${ADDED_BUDGET[framework]} µs of computation`);
       for (const [peer, ours] of Object.entries({ 'express-session:memory': 'lib:memory', 'express-session:redis': 'lib:redis', '@fastify/session:memory': 'lib:memory', 'koa-session:store': 'lib:memory' })) {
-        if (measuredBuild && row.variant === ours && httpRow(results, framework, peer) !== undefined) budget.push(mark(`peer-${peer}`, `faster than ${peer.split(':')[0]}${peer.endsWith(':redis') ? '+redis' : ''}`));
+        if (measuredBuild && row.variant === ours && httpRow(results, framework, peer) !== undefined) budget.push(mark(`peer-${peer}`, `>= ${PEER_BUDGET}x ${peer.split(':')[0]}${peer.endsWith(':redis') ? '+redis' : ''}`));
       }
       const added = bare !== undefined && row.variant !== 'bare' ? addedMicros(row, bare) : undefined;
       rows.push({
