@@ -1,67 +1,23 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSessionManager, memoryStore, rpLogoutUrl, SessionError, type SessionManager } from '../../src/index.js';
+import { startHomeIssuer, type HomeIssuer, type TokenShape } from './support/issuer.js';
 
-// A provider of our own on 127.0.0.1: discovery and a JWKS, so tokens are signed with keys we
-// hold (the real provider's end-to-end test is in oidc-provider.test.ts).
-const EVENT = { 'http://schemas.openid.net/event/backchannel-logout': {} };
-let server: Server;
+let idp: HomeIssuer;
 let issuer: string;
-let key: CryptoKey;
-let otherKey: CryptoKey;
-let jwks: { keys: JWK[] };
-
 beforeAll(async () => {
-  ({ privateKey: key } = await generateKeyPair('RS256'));
-  const pair = await generateKeyPair('RS256');
-  const publicJwk = { ...(await exportJWK((await generateKeyPair('RS256')).publicKey)), kid: 'unused', alg: 'RS256', use: 'sig' };
-  otherKey = pair.privateKey;
-  server = createServer((request, response) => {
-    const body = request.url === '/.well-known/openid-configuration' ? { issuer, jwks_uri: `${issuer}/jwks` } : request.url === '/jwks' ? jwks : undefined;
-    response.writeHead(body === undefined ? 404 : 200, { 'content-type': 'application/json' }).end(JSON.stringify(body ?? {}));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  jwks = { keys: [publicJwk] };
+  idp = await startHomeIssuer(CLIENT);
+  issuer = idp.issuer;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-async function publishKey(): Promise<void> {
-  const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
-  key = privateKey;
-  jwks = { keys: [...jwks.keys, { ...(await exportJWK(publicKey)), kid: `k${jwks.keys.length}`, alg: 'RS256', use: 'sig' }] };
-}
+afterAll(() => idp.close());
 
 const CLIENT = 'app-client';
 const options = () => ({ issuers: [{ issuer, clientId: CLIENT }] });
-
-interface TokenShape {
-  claims?: Record<string, unknown>;
-  drop?: string[];
-  header?: Record<string, unknown>;
-  signWith?: CryptoKey;
-}
-
-async function logoutToken({ claims = {}, drop = [], header = {}, signWith }: TokenShape = {}): Promise<string> {
-  const payload: Record<string, unknown> = { iss: issuer, aud: CLIENT, jti: crypto.randomUUID(), sid: 'sid-1', sub: 'alice', events: EVENT, ...claims };
-  for (const name of drop) delete payload[name];
-  const jwt = new SignJWT(payload).setProtectedHeader({ alg: 'RS256', typ: 'logout+jwt', kid: jwks.keys.at(-1)!.kid!, ...header } as never);
-  if (!drop.includes('iat') && claims.iat === undefined) jwt.setIssuedAt();
-  return jwt.sign(signWith ?? key);
-}
-
-// An unsigned token: alg "none" (jose refuses to make one).
-function unsigned(): string {
-  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  return `${part({ alg: 'none', typ: 'logout+jwt' })}.${part({ iss: issuer, aud: CLIENT, iat: Math.floor(Date.now() / 1000), jti: 'n', sid: 'sid-1', events: EVENT })}.`;
-}
+const logoutToken = (shape?: TokenShape) => idp.logoutToken(shape);
+const unsigned = () => idp.unsigned();
 
 describe('sessions.backchannelLogout()', () => {
   let sessions: SessionManager;
   let store: ReturnType<typeof memoryStore>;
-  beforeAll(publishKey);
   beforeEach(() => {
     store = memoryStore();
     sessions = createSessionManager({ store });
@@ -116,7 +72,7 @@ describe('sessions.backchannelLogout()', () => {
   });
 
   const hostile: [string, () => Promise<string>, string][] = [
-    ['signed by another key', () => logoutToken({ signWith: otherKey }), 'bad_signature'],
+    ['signed by another key', () => logoutToken({ signWith: idp.otherKey }), 'bad_signature'],
     ['for another audience', () => logoutToken({ claims: { aud: 'someone-else' } }), 'bad_audience'],
     ['without events', () => logoutToken({ drop: ['events'] }), 'missing_event'],
     ['with another event', () => logoutToken({ claims: { events: { 'http://example.com/other': {} } } }), 'missing_event'],
@@ -179,7 +135,7 @@ describe('sessions.backchannelLogout()', () => {
   it('fetches the keys again for a kid it has not seen (once the fetch cooldown has passed)', async () => {
     const { one } = await signInTwice();
     expect((await sessions.backchannelLogout(await logoutToken({ claims: { sid: 'nobody' } }), options())).ok).toBe(true);
-    await publishKey();
+    await idp.publishKey();
     // jose fetches a key set at most once per 30 s: move the clock (Date only) past that.
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 31_000);
