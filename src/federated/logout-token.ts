@@ -97,6 +97,6 @@ function refusalOf(error: unknown): BackchannelRefusal {
   if (error instanceof errors.JOSEAlgNotAllowed) return 'bad_algorithm';
   if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) return 'bad_signature';
   if (error instanceof errors.JOSEError) return 'malformed';
-  // A fetch of the keys that failed (network, bad JSON): the provider's side, not the token.
+  // Anything else came from the provider's keys (a key jose could not import): not the token.
   return 'keys_unavailable';
 }

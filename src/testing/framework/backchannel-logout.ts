@@ -54,5 +54,17 @@ export function describeBackchannelLogout({ runner, scenario }: FrameworkSuiteCo
       expect((await post(`logout_token=${token}`)).status).toBe(503);
     });
 
+    it('answers 503, not 400, while the provider\'s keys cannot be fetched (a JWKS answering 5xx or not JSON)', async () => {
+      const { idp } = scenario();
+      const laptop = scenario().device(BROWSERS.chromeMac);
+      await signInFederated(laptop, { iss: idp.issuer, sub: 'alice@idp', sid: 'idp-session-1' });
+      for (const answer of [503, 'not-json'] as const) {
+        idp.jwksAnswer = answer;
+        const reply = await post(`logout_token=${await idp.logoutToken({ sid: 'idp-session-1' })}`);
+        expect(reply.status).toBe(503);
+        expect(reply.headers.get('retry-after')).toMatch(/^\d+$/);
+      }
+      expect((await laptop.request('/api/me')).status).toBe(200);
+    });
   });
 }
