@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, customFetch, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, customFetch, errors, type JWTVerifyGetKey } from 'jose';
 
 // Each provider's keys, looked up once per manager: discovery gives `jwks_uri` (read once, kept
 // for the manager's life), and jose's remote key set caches the keys (10 minutes) and fetches
@@ -40,6 +40,26 @@ async function fetchKeySet(url: string, init: RequestInit): Promise<Response> {
   return Response.json(keySet);
 }
 
+// jose fetches the keys again for an unknown kid only outside its cooldown. Within it, a kid
+// missing from the keys it holds may be one the provider has just published: that token is
+// answered "keys unavailable" (try later), not refused. A kid jose holds (another signature,
+// another algorithm), or an unknown kid once jose did fetch again, stays a bad signature.
+function withCooldownKnown(remote: ReturnType<typeof createRemoteJWKSet>, url: string): JWTVerifyGetKey {
+  return async (header, token) => {
+    const coolingDown = remote.coolingDown;
+    try {
+      return await remote(header, token);
+    } catch (error) {
+      const kid = header.kid;
+      const held = remote.jwks()?.keys ?? [];
+      if (error instanceof errors.JWKSNoMatchingKey && coolingDown && typeof kid === 'string' && !held.some((key) => key.kid === kid)) {
+        throw new KeysUnavailable(`${url} was fetched less than 30 s ago and has no key "${kid}" yet.`, { cause: error });
+      }
+      throw error;
+    }
+  };
+}
+
 /** Creates an empty cache; a failed discovery is not cached, so the next token tries again. */
 export function createIssuerKeys(): IssuerKeys {
   const cache = new Map<string, Promise<JWTVerifyGetKey>>();
@@ -63,7 +83,9 @@ export function createIssuerKeys(): IssuerKeys {
       const key = JSON.stringify([issuer, jwksUri ?? null]);
       let keys = cache.get(key);
       if (keys === undefined) {
-        keys = (jwksUri === undefined ? discover(issuer) : Promise.resolve(jwksUri)).then((uri) => createRemoteJWKSet(new URL(uri), { [customFetch]: fetchKeySet }));
+        keys = (jwksUri === undefined ? discover(issuer) : Promise.resolve(jwksUri)).then((uri) =>
+          withCooldownKnown(createRemoteJWKSet(new URL(uri), { [customFetch]: fetchKeySet }), uri),
+        );
         cache.set(key, keys);
         keys.catch(() => cache.delete(key));
       }

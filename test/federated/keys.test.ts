@@ -1,9 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generateKeyPair } from 'jose';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSessionManager, memoryStore, type SessionManager } from '../../src/index.js';
 import { startHomeIssuer, type HomeIssuer } from './support/issuer.js';
 
 // The provider's keys: a JWKS that cannot be read is the provider's trouble (keys_unavailable,
-// a 503 on the route), never the token's.
+// a 503 on the route), never the token's; and a key published during jose's 30 s refetch
+// cooldown is not mistaken for a forgery.
 
 describe('backchannelLogout(): the provider\'s keys', () => {
   let idp: HomeIssuer;
@@ -13,6 +15,7 @@ describe('backchannelLogout(): the provider\'s keys', () => {
     sessions = createSessionManager({ store: memoryStore() });
   });
   afterEach(async () => {
+    vi.useRealTimers();
     await sessions.close();
     await idp.close();
   });
@@ -32,4 +35,42 @@ describe('backchannelLogout(): the provider\'s keys', () => {
       expect(await sessions.backchannelLogout(token, options())).toEqual({ ok: true, issuer: idp.issuer, revokedIds: [signedIn.session.id] });
     });
   }
+
+  it('a key published within 30 s of the last fetch: keys_unavailable (503) until jose may fetch again, then accepted', async () => {
+    const signedIn = await signIn();
+    // Anyone can start the cooldown: a token naming a kid no one published.
+    expect(await sessions.backchannelLogout(await idp.logoutToken({ header: { kid: 'made-up' } }), options())).toEqual({ ok: false, reason: 'bad_signature' });
+    const fetches = idp.jwksFetches;
+    await idp.publishKey();
+    const token = await idp.logoutToken();
+    expect(await sessions.backchannelLogout(token, options())).toEqual({ ok: false, reason: 'keys_unavailable' });
+    expect(idp.jwksFetches).toBe(fetches);
+    expect((await sessions.validate(signedIn.token)).ok).toBe(true);
+    // The provider's retry after the cooldown (jose reads Date.now()) ends the session.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 31_000);
+    expect(await sessions.backchannelLogout(token, options())).toEqual({ ok: true, issuer: idp.issuer, revokedIds: [signedIn.session.id] });
+  });
+
+  it('during the cooldown, a known kid with another signature or another algorithm stays a 400', async () => {
+    const signedIn = await signIn();
+    expect(await sessions.backchannelLogout(await idp.logoutToken({ header: { kid: 'made-up' } }), options())).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(await sessions.backchannelLogout(await idp.logoutToken({ signWith: idp.otherKey }), options())).toEqual({ ok: false, reason: 'bad_signature' });
+    const psKey = (await generateKeyPair('PS256')).privateKey;
+    expect(await sessions.backchannelLogout(await idp.logoutToken({ header: { alg: 'PS256' }, signWith: psKey }), options())).toEqual({ ok: false, reason: 'bad_signature' });
+    // A kid-less token picks keys by algorithm only: nothing a new key would change.
+    expect(await sessions.backchannelLogout(await idp.logoutToken({ header: { kid: undefined }, signWith: idp.otherKey }), options())).toEqual({ ok: false, reason: 'bad_signature' });
+    expect((await sessions.validate(signedIn.token)).ok).toBe(true);
+  });
+
+  it('a kid still unknown once the keys were fetched again is a 400', async () => {
+    const signedIn = await signIn();
+    expect(await sessions.backchannelLogout(await idp.logoutToken({ header: { kid: 'made-up' } }), options())).toEqual({ ok: false, reason: 'bad_signature' });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 31_000);
+    const fetches = idp.jwksFetches;
+    expect(await sessions.backchannelLogout(await idp.logoutToken({ header: { kid: 'made-up-too' } }), options())).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(idp.jwksFetches).toBe(fetches + 1);
+    expect((await sessions.validate(signedIn.token)).ok).toBe(true);
+  });
 });
