@@ -22,7 +22,7 @@ export interface LogoutClaims {
   readonly jti: string;
   readonly sid?: string | undefined;
   readonly sub?: string | undefined;
-  /** Until when the token could be accepted (ms): how long its `jti` must be remembered. */
+  /** The first instant (ms) the token is no longer accepted: how long its `jti` must be remembered. */
   readonly acceptableUntil: number;
 }
 
@@ -77,10 +77,17 @@ export async function checkLogoutToken(
   if (sid === undefined && sub === undefined) return refuse('missing_subject');
   if (sid !== undefined && !isFederatedText(sid, FEDERATED_LIMITS.idLength)) return refuse('missing_subject');
   if (sub !== undefined && !isFederatedText(sub, FEDERATED_LIMITS.subLength)) return refuse('missing_subject');
-  const iatMs = payload.iat! * 1000;
-  const expMs = payload.exp === undefined ? 0 : payload.exp * 1000;
-  const acceptableUntil = Math.max(iatMs + maxTokenAge, expMs) + CLOCK_TOLERANCE;
-  return { ok: true, claims: { iss: issuer.issuer, jti: payload.jti, sid, sub, acceptableUntil } };
+  return { ok: true, claims: { iss: issuer.issuer, jti: payload.jti, sid, sub, acceptableUntil: acceptableUntil(payload.iat!, maxTokenAge) } };
+}
+
+/**
+ * The first instant (ms) at which jose refuses a token issued at `iat` (s) for its age: how
+ * long its `jti` must be remembered. jose compares whole seconds (now rounded down) and accepts
+ * while `now - iat - tolerance <= maxTokenAge`, that is through the whole second that ends the
+ * window; `exp` can only end it sooner. Always after the instant the token was accepted.
+ */
+export function acceptableUntil(iat: number, maxTokenAge: number): number {
+  return (Math.floor((iat * 1000 + maxTokenAge + CLOCK_TOLERANCE) / 1000) + 1) * 1000;
 }
 
 function refusalOf(error: unknown): BackchannelRefusal {
