@@ -54,9 +54,10 @@ export function checkBackchannelOptions(options: unknown): { issuers: readonly B
 }
 
 /**
- * Validates a logout token, refuses one whose `jti` any instance already remembers, ends the
- * sessions it names through the lifecycle's `revoke` (reason `idp_logout`), then remembers the
- * `jti`: a failure before that leaves the token deliverable again.
+ * Validates a logout token, claims its `jti` in the store (atomically: of every delivery of
+ * the token to any instance, exactly one gets it), then ends the sessions it names through the
+ * lifecycle's `revoke` (reason `idp_logout`). When ending them fails, the claim is released so
+ * the provider's next delivery of the token is not a replay.
  */
 export async function backchannelLogout(
   context: ManagerContext,
@@ -72,23 +73,25 @@ export async function backchannelLogout(
   const checked = await checkLogoutToken(token, { issuers, maxTokenAge, now: config.clock(), keys });
   if (!checked.ok) return checked;
   const { iss, jti, sid, sub, acceptableUntil } = checked.claims;
-  // Seen, revoke, then remember: a token remembered before its sessions ended would make the
-  // provider's retry after a store failure a "replay", and those sessions would live on. A
-  // token already remembered ends nothing, not even a session signed in since.
-  const seen = await calls.call('seenLogoutToken', () => store.seenLogoutToken(iss, jti));
-  if (typeof seen !== 'boolean') throw new SessionError('STORE_ERROR', 'seenLogoutToken() answered something other than a boolean.');
-  if (seen) return { ok: false, reason: 'replayed' };
-  // With sid: that provider session only (section 2.7), whatever the sub; without: every session of the user there.
-  const query = sid !== undefined ? ({ by: 'sid', iss, sid } as const) : ({ by: 'sub', iss, sub: sub! } as const);
-  const links = checkLinks(await calls.call('findFederatedLinks', () => store.findFederatedLinks(query, config.clock())));
-  const revokedIds: string[] = [];
-  for (const link of links) {
-    if (link.iss !== iss || (sid !== undefined ? link.sid !== sid : link.sub !== sub)) continue;
-    if (await lifecycle.revoke(link.sessionId, { reason: 'idp_logout', userId: link.userId })) revokedIds.push(link.sessionId);
+  // Claimed before anything is revoked: two instances receiving the token at once must not
+  // both act on it. A token already claimed ends nothing, not even a session signed in since.
+  const claimed = await calls.call('rememberLogoutToken', () => store.rememberLogoutToken(iss, jti, acceptableUntil));
+  if (typeof claimed !== 'boolean') throw new SessionError('STORE_ERROR', 'rememberLogoutToken() answered something other than a boolean.');
+  if (!claimed) return { ok: false, reason: 'replayed' };
+  try {
+    // With sid: that provider session only (section 2.7), whatever the sub; without: every session of the user there.
+    const query = sid !== undefined ? ({ by: 'sid', iss, sid } as const) : ({ by: 'sub', iss, sub: sub! } as const);
+    const links = checkLinks(await calls.call('findFederatedLinks', () => store.findFederatedLinks(query, config.clock())));
+    const revokedIds: string[] = [];
+    for (const link of links) {
+      if (link.iss !== iss || (sid !== undefined ? link.sid !== sid : link.sub !== sub)) continue;
+      if (await lifecycle.revoke(link.sessionId, { reason: 'idp_logout', userId: link.userId })) revokedIds.push(link.sessionId);
+    }
+    return { ok: true, issuer: iss, revokedIds };
+  } catch (error) {
+    // Best effort: if releasing fails too, the token stays claimed and a later delivery of it
+    // is refused as a replay; that failure goes to onError beside the one thrown.
+    await calls.call('forgetLogoutToken', () => store.forgetLogoutToken(iss, jti)).catch((releaseError: unknown) => config.onError(releaseError));
+    throw error;
   }
-  // Already there means a concurrent delivery of this token got here too: its sessions are
-  // ended all the same, so that is still a success.
-  const fresh = await calls.call('rememberLogoutToken', () => store.rememberLogoutToken(iss, jti, acceptableUntil));
-  if (typeof fresh !== 'boolean') throw new SessionError('STORE_ERROR', 'rememberLogoutToken() answered something other than a boolean.');
-  return { ok: true, issuer: iss, revokedIds };
 }

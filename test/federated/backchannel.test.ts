@@ -132,6 +132,31 @@ describe('sessions.backchannelLogout()', () => {
     expect(await manager.backchannelLogout(token, options())).toEqual({ ok: false, reason: 'replayed' });
   });
 
+  it('when revoking fails and releasing the claimed token fails too, the retry is a replay (reported to onError)', async () => {
+    // The double fault: a real memory store whose next revoke and next forgetLogoutToken fail.
+    const inner = memoryStore();
+    const failing = new Set<string>();
+    const flaky = new Proxy(inner, {
+      get(target, name, receiver) {
+        const method = Reflect.get(target, name, receiver) as unknown;
+        if (typeof name !== 'string' || typeof method !== 'function') return method;
+        return (...args: unknown[]) => {
+          if (!failing.delete(name)) return (method as (...a: unknown[]) => unknown).apply(target, args);
+          return Promise.reject(new SessionError('STORE_UNAVAILABLE', `${name} failed (injected).`));
+        };
+      },
+    });
+    const errors: unknown[] = [];
+    const manager = createSessionManager({ store: flaky, onError: (error) => void errors.push(error) });
+    const signedIn = await manager.create({ userId: 'u1', federated: { iss: issuer, sub: 'alice', sid: 'sid-1' } });
+    const token = await logoutToken();
+    failing.add('revoke').add('forgetLogoutToken');
+    await expect(manager.backchannelLogout(token, options())).rejects.toThrow('revoke failed');
+    expect(errors).toEqual([expect.objectContaining({ message: 'forgetLogoutToken failed (injected).' })]);
+    expect(await manager.backchannelLogout(token, options())).toEqual({ ok: false, reason: 'replayed' });
+    expect((await manager.validate(signedIn.token)).ok).toBe(true);
+  });
+
   it('fetches the keys again for a kid it has not seen (once the fetch cooldown has passed)', async () => {
     const { one } = await signInTwice();
     expect((await sessions.backchannelLogout(await logoutToken({ claims: { sid: 'nobody' } }), options())).ok).toBe(true);
