@@ -106,8 +106,11 @@ export interface FederatedActions {
    * Receives an OpenID Connect back-channel `logout_token` and, once it passes every check of
    * the specification's section 2.6, ends the sessions it names: with `sid`, the sessions
    * signed in through that provider session; with `sub` alone, every session of that user
-   * signed in through that issuer. Each ends like `revoke()` (reason `idp_logout`,
-   * `session.revoked` event and activity entry).
+   * signed in through that issuer; with both (what oidc-provider, Keycloak and Auth0 send),
+   * that provider session's sessions and also the user's sessions from that issuer recorded
+   * without a `sid` (nothing tells them apart from that provider session, so they end too).
+   * Each ends like `revoke()` (reason `idp_logout`, `session.revoked` event and activity
+   * entry).
    *
    * Checks: size, signature with the issuer's keys (discovered from its metadata, cached,
    * fetched again for an unknown `kid`), an asymmetric algorithm from the allow-list, `typ`

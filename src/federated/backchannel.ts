@@ -4,7 +4,8 @@ import type { ManagerContext } from '../manager/context.js';
 import type { BackchannelIssuer, BackchannelLogoutOptions, BackchannelLogoutResult } from './api.js';
 import type { IssuerKeys } from './keys.js';
 import { checkLinks, requireFederated } from './links.js';
-import { checkLogoutToken, DEFAULT_ALGORITHMS } from './logout-token.js';
+import { checkLogoutToken, DEFAULT_ALGORITHMS, type LogoutClaims } from './logout-token.js';
+import type { FederatedLink, FederatedQuery, FederatedStore } from './store.js';
 
 const DEFAULT_MAX_TOKEN_AGE = 5 * 60_000;
 const SYMMETRIC_OR_NONE = /^(none|HS\d+)$/i;
@@ -54,6 +55,20 @@ export function checkBackchannelOptions(options: unknown): { issuers: readonly B
 }
 
 /**
+ * The links a valid token names (section 2.7). With `sid`: that provider session's, plus, when
+ * `sub` is there too, the user's links from that issuer recorded without any sid (a sign-in
+ * whose ID token had none cannot be told apart from that provider session, so it ends too).
+ * With `sub` alone: every link of the user from that issuer. Matching is exact.
+ */
+async function linksNamed(context: ManagerContext, store: FederatedStore, { iss, sid, sub }: LogoutClaims): Promise<FederatedLink[]> {
+  const { calls, config } = context;
+  const find = async (query: FederatedQuery) => checkLinks(await calls.call('findFederatedLinks', () => store.findFederatedLinks(query, config.clock())));
+  const ofSession = sid === undefined ? [] : (await find({ by: 'sid', iss, sid })).filter((link) => link.iss === iss && link.sid === sid);
+  const ofUser = sub === undefined ? [] : (await find({ by: 'sub', iss, sub })).filter((link) => link.iss === iss && link.sub === sub && (sid === undefined || link.sid === undefined));
+  return [...ofSession, ...ofUser];
+}
+
+/**
  * Validates a logout token, claims its `jti` in the store (atomically: of every delivery of
  * the token to any instance, exactly one gets it), then ends the sessions it names through the
  * lifecycle's `revoke` (reason `idp_logout`). When ending them fails, the claim is released so
@@ -72,19 +87,15 @@ export async function backchannelLogout(
   const { calls, config } = context;
   const checked = await checkLogoutToken(token, { issuers, maxTokenAge, now: config.clock(), keys });
   if (!checked.ok) return checked;
-  const { iss, jti, sid, sub, acceptableUntil } = checked.claims;
+  const { iss, jti, acceptableUntil } = checked.claims;
   // Claimed before anything is revoked: two instances receiving the token at once must not
   // both act on it. A token already claimed ends nothing, not even a session signed in since.
   const claimed = await calls.call('rememberLogoutToken', () => store.rememberLogoutToken(iss, jti, acceptableUntil));
   if (typeof claimed !== 'boolean') throw new SessionError('STORE_ERROR', 'rememberLogoutToken() answered something other than a boolean.');
   if (!claimed) return { ok: false, reason: 'replayed' };
   try {
-    // With sid: that provider session only (section 2.7), whatever the sub; without: every session of the user there.
-    const query = sid !== undefined ? ({ by: 'sid', iss, sid } as const) : ({ by: 'sub', iss, sub: sub! } as const);
-    const links = checkLinks(await calls.call('findFederatedLinks', () => store.findFederatedLinks(query, config.clock())));
     const revokedIds: string[] = [];
-    for (const link of links) {
-      if (link.iss !== iss || (sid !== undefined ? link.sid !== sid : link.sub !== sub)) continue;
+    for (const link of await linksNamed(context, store, checked.claims)) {
       if (await lifecycle.revoke(link.sessionId, { reason: 'idp_logout', userId: link.userId })) revokedIds.push(link.sessionId);
     }
     return { ok: true, issuer: iss, revokedIds };

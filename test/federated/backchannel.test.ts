@@ -57,6 +57,19 @@ describe('sessions.backchannelLogout()', () => {
     expect((await sessions.validate(local.token)).ok).toBe(true);
   });
 
+  it('with sid and sub, also ends that user\'s sessions from that issuer recorded without any sid (they cannot be told apart)', async () => {
+    const { one, two, local } = await signInTwice();
+    const withoutSid = await sessions.create({ userId: 'u1', federated: { iss: issuer, sub: 'alice' } });
+    const someoneElse = await sessions.create({ userId: 'u2', federated: { iss: issuer, sub: 'bob' } });
+    const result = await sessions.backchannelLogout(await logoutToken(), options());
+    expect(result.ok && [...result.revokedIds].sort()).toEqual([one.session.id, withoutSid.session.id].sort());
+    for (const kept of [two, local, someoneElse]) expect((await sessions.validate(kept.token)).ok).toBe(true);
+    // With sid alone, no sub to match: the sid-less session of alice stays.
+    const later = await sessions.create({ userId: 'u1', federated: { iss: issuer, sub: 'alice' } });
+    expect(await sessions.backchannelLogout(await logoutToken({ claims: { sid: 'sid-2' }, drop: ['sub'] }), options())).toEqual({ ok: true, issuer, revokedIds: [two.session.id] });
+    expect((await sessions.validate(later.token)).ok).toBe(true);
+  });
+
   it('shows where each session came from in list()', async () => {
     const { one } = await signInTwice();
     const views = await sessions.list('u1');

@@ -31,6 +31,17 @@ export function describeBackchannelLogout({ runner, scenario }: FrameworkSuiteCo
       expect((await phone.request('/api/me')).status).toBe(200);
     });
 
+    it('a token with sid and sub also signs out that user\'s sessions recorded without a sid, not those of another provider session', async () => {
+      const { idp } = scenario();
+      const withoutSid = scenario().device(BROWSERS.chromeMac);
+      const otherSession = scenario().device(BROWSERS.safariIphone);
+      await signInFederated(withoutSid, { iss: idp.issuer, sub: 'alice@idp' });
+      await signInFederated(otherSession, { iss: idp.issuer, sub: 'alice@idp', sid: 'idp-session-2' });
+      expect((await post(`logout_token=${await idp.logoutToken({ sid: 'idp-session-1', sub: 'alice@idp' })}`)).status).toBe(200);
+      expect((await withoutSid.request('/api/me')).status).toBe(401);
+      expect((await otherSession.request('/api/me')).status).toBe(200);
+    });
+
     it('a bad, replayed or missing token answers 400 { error } and signs out nothing', async () => {
       const { idp } = scenario();
       const laptop = scenario().device(BROWSERS.chromeMac);
