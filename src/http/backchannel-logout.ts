@@ -2,7 +2,7 @@ import type { BackchannelLogoutOptions } from '../federated/api.js';
 import { MAX_LOGOUT_TOKEN_LENGTH } from '../federated/logout-token.js';
 import type { SessionManager } from '../manager/api.js';
 import { report } from './report.js';
-import type { HttpRequest } from './request.js';
+import { readFormField, type HttpRequest } from './request.js';
 import { jsonResponse, methodNotAllowedResponse, type HttpResponse } from './response.js';
 
 // The back-channel logout URI (OpenID Connect Back-Channel Logout 1.0, section 2.8): the
@@ -25,12 +25,10 @@ export async function backchannelLogoutRoute(
   if (request.method !== 'POST') return methodNotAllowedResponse('POST');
   const type = request.header('content-type')?.split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/x-www-form-urlencoded') return badRequest('Send logout_token as application/x-www-form-urlencoded.');
-  const body = await request.readBody?.(BODY_LIMIT).catch(() => null);
-  if (body === undefined || body === null) return badRequest('The request body is missing, too large or was already read.');
-  const tokens = new URLSearchParams(body).getAll('logout_token');
-  if (tokens.length !== 1) return badRequest('Send exactly one logout_token.');
+  const token = await readFormField(request, 'logout_token', BODY_LIMIT);
+  if (token === undefined) return badRequest('Send exactly one logout_token, in a form of at most 9 KB.');
   try {
-    const result = await manager.backchannelLogout(tokens[0], options);
+    const result = await manager.backchannelLogout(token, options);
     if (result.ok) return jsonResponse(200, undefined);
     if (result.reason === 'keys_unavailable') return jsonResponse(503, { error: 'temporarily_unavailable' }, { headers: { 'retry-after': String(resolved.retryAfter) } });
     return badRequest(result.reason);

@@ -49,7 +49,7 @@ export function describeBackchannelLogout({ runner, scenario }: FrameworkSuiteCo
       const spent = await idp.logoutToken({ sub: 'nobody' });
       expect((await post(`logout_token=${spent}`)).status).toBe(200);
       const stale = await idp.logoutToken({ sub: 'alice@idp', iat: Math.floor(scenario().now() / 1000) - 3600 });
-      for (const body of [`logout_token=${spent}`, `logout_token=${await idp.logoutToken({ sub: 'alice@idp', nonce: 'n' })}`, `logout_token=${stale}`, 'logout_token=nonsense', 'nothing=here']) {
+      for (const body of [`logout_token=${spent}`, `logout_token=${await idp.logoutToken({ sub: 'alice@idp', nonce: 'n' })}`, `logout_token=${stale}`, 'logout_token=nonsense', `logout_token=${await idp.logoutToken({ sub: 'alice@idp' })}&logout_token=x`, 'nothing=here']) {
         const reply = await post(body);
         expect(reply.status).toBe(400);
         expect(typeof (JSON.parse(reply.body) as { error?: unknown }).error).toBe('string');
