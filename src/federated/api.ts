@@ -8,7 +8,11 @@ import type { FederatedIdentity } from './store.js';
 
 export type { FederatedIdentity } from './store.js';
 
-/** One identity provider whose logout tokens are accepted. */
+/**
+ * One identity provider whose logout tokens are accepted, for one client id. An app registered
+ * under several client ids at one provider lists one entry per client id (same `jwksUri` and
+ * `algorithms`): a token whose `aud` names any of them is accepted.
+ */
 export interface BackchannelIssuer {
   /** The provider's issuer identifier, exactly as in its metadata and its tokens' `iss`. */
   readonly issuer: string;
@@ -37,12 +41,30 @@ export interface BackchannelLogoutOptions {
    * @default 300_000 (5 minutes)
    */
   readonly maxTokenAge?: number | undefined;
+  /**
+   * Called with every refused token's reason (never the token itself), for logs and alerts: a
+   * provider is not required to send a logout again, so a refusal can mean sessions that stay
+   * live until they expire. Must not throw (what it throws goes to the manager's `onError`).
+   * @default none
+   */
+  readonly onRefused?: ((refusal: BackchannelRefusalReport) => void) | undefined;
+}
+
+/** What {@link BackchannelLogoutOptions.onRefused} is told of one refused token. */
+export interface BackchannelRefusalReport {
+  /** Why it was refused. */
+  readonly reason: BackchannelRefusal;
+  /** The configured issuer the token named, when it named one (before its signature was checked). */
+  readonly issuer: string | undefined;
+  /** With `keys_unavailable`: the error met fetching the provider's metadata or keys. */
+  readonly cause?: unknown;
 }
 
 /**
  * Why a logout token was refused. `keys_unavailable` is the only one not about the token: the
- * provider's metadata or keys could not be fetched (the HTTP route answers 503, so the
- * provider retries).
+ * provider's metadata or keys could not be fetched, or the token names a key the provider may
+ * have published within the last 30 s, before the keys may be fetched again (the HTTP route
+ * answers 503). `malformed` includes encrypted (JWE) logout tokens, which are not supported.
  */
 export type BackchannelRefusal =
   | 'missing'

@@ -1,7 +1,7 @@
 import { SessionError } from '../errors.js';
 import type { Lifecycle } from '../manager/lifecycle.js';
 import type { ManagerContext } from '../manager/context.js';
-import type { BackchannelIssuer, BackchannelLogoutOptions, BackchannelLogoutResult } from './api.js';
+import type { BackchannelIssuer, BackchannelLogoutOptions, BackchannelLogoutResult, BackchannelRefusalReport } from './api.js';
 import type { IssuerKeys } from './keys.js';
 import { checkLinks, requireFederated } from './links.js';
 import { checkLogoutToken, DEFAULT_ALGORITHMS, type LogoutClaims } from './logout-token.js';
@@ -27,15 +27,20 @@ function checkIssuerUrl(value: unknown, name: string): void {
 }
 
 /** Checks the options once per call: they decide whose tokens can sign users out. */
-export function checkBackchannelOptions(options: unknown): { issuers: readonly BackchannelIssuer[]; maxTokenAge: number } {
+export function checkBackchannelOptions(options: unknown): {
+  issuers: readonly BackchannelIssuer[];
+  maxTokenAge: number;
+  onRefused: BackchannelLogoutOptions['onRefused'];
+} {
   if (typeof options !== 'object' || options === null) throw invalid('options { issuers } are required.');
-  const { issuers, maxTokenAge = DEFAULT_MAX_TOKEN_AGE, ...unknown } = options as BackchannelLogoutOptions;
+  const { issuers, maxTokenAge = DEFAULT_MAX_TOKEN_AGE, onRefused, ...unknown } = options as BackchannelLogoutOptions;
   const extra = Object.keys(unknown);
   if (extra.length > 0) throw invalid(`unknown option "${extra[0]}".`);
   if (!Array.isArray(issuers) || issuers.length === 0) throw invalid('issuers must be a non-empty list of { issuer, clientId }.');
   for (const entry of issuers as unknown[]) {
     if (typeof entry !== 'object' || entry === null) throw invalid('each issuer must be an object { issuer, clientId }.');
     const { issuer, clientId, jwksUri, algorithms, ...rest } = entry as BackchannelIssuer;
+    const sibling = (issuers as BackchannelIssuer[]).find((other) => other !== entry && other?.issuer === issuer);
     if (Object.keys(rest).length > 0) throw invalid(`unknown issuer option "${Object.keys(rest)[0]}".`);
     checkIssuerUrl(issuer, 'issuer');
     if (typeof clientId !== 'string' || clientId.length === 0) throw invalid('clientId must be a non-empty string.');
@@ -47,11 +52,16 @@ export function checkBackchannelOptions(options: unknown): { issuers: readonly B
       const unknownAlg = algorithms.find((alg) => !DEFAULT_ALGORITHMS.includes(alg));
       if (unknownAlg !== undefined) throw invalid(`algorithm "${unknownAlg}" is not supported.`);
     }
+    // One issuer, one key set: its entries differ only by client id.
+    if (sibling !== undefined && (sibling.jwksUri !== jwksUri || JSON.stringify(sibling.algorithms) !== JSON.stringify(algorithms))) {
+      throw invalid(`the entries of issuer ${issuer} must give the same jwksUri and algorithms (one per client id).`);
+    }
   }
   if (typeof maxTokenAge !== 'number' || !Number.isInteger(maxTokenAge) || maxTokenAge < 1_000 || maxTokenAge > 60 * 60_000) {
     throw invalid('maxTokenAge must be a whole number of ms from 1,000 to 3,600,000.');
   }
-  return { issuers, maxTokenAge };
+  if (onRefused !== undefined && typeof onRefused !== 'function') throw invalid('onRefused must be a function.');
+  return { issuers, maxTokenAge, onRefused };
 }
 
 /**
@@ -83,16 +93,24 @@ export async function backchannelLogout(
 ): Promise<BackchannelLogoutResult> {
   context.ensureOpen();
   const store = requireFederated(context, 'backchannelLogout()');
-  const { issuers, maxTokenAge } = checkBackchannelOptions(options);
+  const { issuers, maxTokenAge, onRefused } = checkBackchannelOptions(options);
   const { calls, config } = context;
+  const refused = (refusal: BackchannelRefusalReport): BackchannelLogoutResult => {
+    try {
+      onRefused?.(refusal);
+    } catch (error) {
+      config.onError(error);
+    }
+    return { ok: false, reason: refusal.reason };
+  };
   const checked = await checkLogoutToken(token, { issuers, maxTokenAge, now: config.clock(), keys });
-  if (!checked.ok) return checked;
+  if (!checked.ok) return refused(checked.refusal);
   const { iss, jti, acceptableUntil } = checked.claims;
   // Claimed before anything is revoked: two instances receiving the token at once must not
   // both act on it. A token already claimed ends nothing, not even a session signed in since.
   const claimed = await calls.call('rememberLogoutToken', () => store.rememberLogoutToken(iss, jti, acceptableUntil));
   if (typeof claimed !== 'boolean') throw new SessionError('STORE_ERROR', 'rememberLogoutToken() answered something other than a boolean.');
-  if (!claimed) return { ok: false, reason: 'replayed' };
+  if (!claimed) return refused({ reason: 'replayed', issuer: iss });
   try {
     const revokedIds: string[] = [];
     for (const link of await linksNamed(context, store, checked.claims)) {

@@ -1,5 +1,5 @@
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
-import type { BackchannelIssuer, BackchannelRefusal } from './api.js';
+import type { BackchannelIssuer, BackchannelRefusal, BackchannelRefusalReport } from './api.js';
 import { isFederatedText } from './input.js';
 import { KeysUnavailable, type IssuerKeys } from './keys.js';
 import { FEDERATED_LIMITS } from './store.js';
@@ -26,15 +26,15 @@ export interface LogoutClaims {
   readonly acceptableUntil: number;
 }
 
-type Checked = { readonly ok: true; readonly claims: LogoutClaims } | { readonly ok: false; readonly reason: BackchannelRefusal };
-
-const refuse = (reason: BackchannelRefusal): Checked => ({ ok: false, reason });
+type Checked = { readonly ok: true; readonly claims: LogoutClaims } | { readonly ok: false; readonly refusal: BackchannelRefusalReport };
 
 /** Checks a logout token; `issuers` and `maxTokenAge` were checked by the caller. */
 export async function checkLogoutToken(
   token: unknown,
   { issuers, maxTokenAge, now, keys }: { issuers: readonly BackchannelIssuer[]; maxTokenAge: number; now: number; keys: IssuerKeys },
 ): Promise<Checked> {
+  let named: string | undefined;
+  const refuse = (reason: BackchannelRefusal, cause?: unknown): Checked => ({ ok: false, refusal: cause === undefined ? { reason, issuer: named } : { reason, issuer: named, cause } });
   if (typeof token !== 'string' || token.length === 0) return refuse('missing');
   if (token.length > MAX_LOGOUT_TOKEN_LENGTH) return refuse('too_large');
   let header: ReturnType<typeof decodeProtectedHeader>;
@@ -45,9 +45,12 @@ export async function checkLogoutToken(
   } catch {
     return refuse('malformed');
   }
-  // Exact match: the issuer picks the keys, so it is never normalised.
-  const issuer = issuers.find((candidate) => candidate.issuer === unverified.iss);
+  // Exact match: the issuer picks the keys, so it is never normalised. Its entries share keys
+  // and algorithms (checked with the options) and differ by client id: any of them is the audience.
+  const entries = issuers.filter((candidate) => candidate.issuer === unverified.iss);
+  const issuer = entries[0];
   if (issuer === undefined) return refuse('unknown_issuer');
+  named = issuer.issuer;
   const algorithms = [...(issuer.algorithms ?? DEFAULT_ALGORITHMS)];
   if (typeof header.alg !== 'string' || !algorithms.includes(header.alg)) return refuse('bad_algorithm');
   // Section 2.4: "logout+jwt" when typed; media types compare without case and "application/".
@@ -58,14 +61,15 @@ export async function checkLogoutToken(
     ({ payload } = await jwtVerify(token, keySet, {
       algorithms,
       issuer: issuer.issuer,
-      audience: issuer.clientId,
+      audience: entries.map((entry) => entry.clientId),
       currentDate: new Date(now),
       clockTolerance: CLOCK_TOLERANCE / 1000,
       maxTokenAge: maxTokenAge / 1000,
       requiredClaims: ['iat'],
     }));
   } catch (error) {
-    return refuse(refusalOf(error));
+    const reason = refusalOf(error);
+    return refuse(reason, reason === 'keys_unavailable' ? error : undefined);
   }
   if (!isFederatedText(payload.jti, FEDERATED_LIMITS.idLength)) return refuse('missing_jti');
   const events = payload['events'];
