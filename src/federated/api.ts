@@ -135,10 +135,24 @@ export interface FederatedActions {
    * entry).
    *
    * Checks: size, signature with the issuer's keys (discovered from its metadata, cached,
-   * fetched again for an unknown `kid`), an asymmetric algorithm from the allow-list, `typ`
-   * `logout+jwt` when present, `iss` among `issuers`, `aud` the client id, `iat` within
-   * `maxTokenAge`, `exp` when present, a `jti` never accepted before by any instance sharing
-   * the store, the back-channel logout event, `sid` and/or `sub`, and no `nonce`.
+   * fetched again for an unknown `kid` at most every 30 s), an asymmetric algorithm from the
+   * allow-list, `typ` `logout+jwt` when present, `iss` among `issuers`, `aud` a client id of
+   * that issuer, `iat` within `maxTokenAge`, `exp` when present, a `jti` never accepted before
+   * by any instance sharing the store, the back-channel logout event, `sid` and/or `sub`, and
+   * no `nonce`. Encrypted (JWE) logout tokens are not supported (`malformed`).
+   *
+   * The `jti` is claimed in the store, atomically, before anything is revoked: of every
+   * delivery of a token, to any instance and at any moment of its window, exactly one is
+   * accepted. When ending the sessions then fails (a store error, thrown), the claim is
+   * released so that a later delivery of the same token is not a replay; if releasing fails
+   * too (reported to the manager's `onError`), the token stays claimed and its sessions live
+   * until they end otherwise.
+   *
+   * The specification does not ask providers to send a logout again after a failure, and
+   * some never do (oidc-provider sends each token once and emits `backchannel.error` for any
+   * answer but 200 or 204). A refusal or an error can therefore leave sessions live: watch
+   * `onRefused` and the errors (the route reports them to its `onError`), and end the sessions
+   * yourself when they matter (`revokeAll()` for that user).
    *
    * @param logoutToken - The `logout_token` form field, of any type.
    * @param options - The accepted providers.
