@@ -18,7 +18,7 @@ describeFrameworkConformance(
     // A form parser in front of the routes, as koa-bodyparser is (not installed here): it reads
     // the body and sets ctx.request.body, which the back-channel logout route then reads.
     app.use(async (ctx, next) => {
-      if (ctx.is('application/x-www-form-urlencoded') !== false) {
+      if (typeof ctx.is('application/x-www-form-urlencoded') === 'string') {
         let text = '';
         for await (const chunk of ctx.req) text += String(chunk);
         (ctx.request as { body?: unknown }).body = parse(text);
