@@ -54,6 +54,7 @@ export type {
   BackchannelLogoutOptions,
   BackchannelLogoutResult,
   BackchannelRefusal,
+  BackchannelRefusalReport,
   FederatedActions,
   FederatedIdentity,
   RpLogoutUrlOptions,

@@ -260,6 +260,8 @@ export interface SessionStore extends CoreSessionStore {
   findFederatedLinks?: FederatedStore['findFederatedLinks'];
   /** {@inheritDoc session-revocation/store!FederatedStore.rememberLogoutToken} */
   rememberLogoutToken?: FederatedStore['rememberLogoutToken'];
+  /** {@inheritDoc session-revocation/store!FederatedStore.forgetLogoutToken} */
+  forgetLogoutToken?: FederatedStore['forgetLogoutToken'];
   /** {@inheritDoc session-revocation/store!FederatedStore.seenLogoutToken} */
   seenLogoutToken?: FederatedStore['seenLogoutToken'];
   /** {@inheritDoc session-revocation/store!FederatedStore.eraseFederatedLinks} */

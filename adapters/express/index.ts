@@ -73,8 +73,9 @@ class ResTarget implements ResponseTarget {
 
 const target = (res: Response): ResponseTarget => new ResTarget(res);
 
-// `originalUrl`: inside a mounted router `req.url` is cut down to the router's part.
-const httpRequest = (req: Request) => fromNodeRequest(req, req.originalUrl);
+// `originalUrl`: inside a mounted router `req.url` is cut down to the router's part. `req`
+// again as the holder of `req.body`, where a body parser in front (express.urlencoded()) puts the form.
+const httpRequest = (req: Request) => fromNodeRequest(req, req.originalUrl, req);
 
 function send(res: Response, response: HttpResponse): void {
   writeHeaders(response, target(res));

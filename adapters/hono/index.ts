@@ -127,7 +127,8 @@ export function sessionMiddleware(sessions: SessionManager, options: SessionMidd
   const { http: httpOptions, getConnInfo } = splitOptions(options);
   const http = createSessionHttpLayer(sessions, httpOptions, 'sessionMiddleware()', ['getConnInfo']);
   return async function sessionMiddleware(c, next) {
-    const request = fromFetchRequest(c.req.raw, { remoteAddress: getConnInfo?.(c).remote.address });
+    // parseBody answers from Hono's cache once the app parsed the body; `all` keeps a repeated field an array.
+    const request = fromFetchRequest(c.req.raw, { remoteAddress: getConnInfo?.(c).remote.address, parsedBody: () => c.req.parseBody({ all: true }) });
     const written = target(c);
     const requestSessions = await http.attach(request, written);
     c.set('sessions', requestSessions);

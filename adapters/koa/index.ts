@@ -119,7 +119,8 @@ function proceed(ctx: Context, next: () => Promise<unknown>, request: HttpReques
 export function sessionMiddleware(sessions: SessionManager, options: SessionHttpOptions = {}): Middleware<DefaultState, DefaultContext, unknown> {
   const http = createSessionHttpLayer(sessions, options, 'sessionMiddleware()');
   return async function sessionMiddleware(ctx, next) {
-    const request = fromNodeRequest(ctx.req, ctx.originalUrl);
+    // ctx.request holds `body` once a body parser (koa-bodyparser, @koa/bodyparser) has read the form.
+    const request = fromNodeRequest(ctx.req, ctx.originalUrl, ctx.request);
     ctx.sessions = await http.attach(request, target(ctx));
     return proceed(ctx, next, request);
   };

@@ -83,6 +83,7 @@ export function postgresFederated(db: Database, names: TableNames, ensureOpen: (
   const bySub = { text: `SELECT ${columns} FROM ${links} WHERE iss = $1 AND sub = $2 AND expires_at > $3` };
   const byUser = { text: `SELECT ${columns} FROM ${links} WHERE user_id = $1 AND expires_at > $2` };
   const remember = { text: `INSERT INTO ${tokens} (iss, jti, until) VALUES ($1, $2, $3) ON CONFLICT (iss, jti) DO NOTHING` };
+  const forget = { text: `DELETE FROM ${tokens} WHERE iss = $1 AND jti = $2` };
   const seen = { text: `SELECT 1 FROM ${tokens} WHERE iss = $1 AND jti = $2` };
   const erase = { text: `DELETE FROM ${links} WHERE user_id = $1` };
   const pruneTokens = { text: `DELETE FROM ${tokens} WHERE ctid IN (SELECT ctid FROM ${tokens} WHERE until <= $1 ORDER BY until LIMIT $2)` };
@@ -110,6 +111,10 @@ export function postgresFederated(db: Database, names: TableNames, ensureOpen: (
       ensureOpen();
       const { rowCount } = await db.run('rememberLogoutToken', (connection) => connection.query(remember, [iss, jti, until]));
       return rowCount === 1;
+    },
+    async forgetLogoutToken(iss: string, jti: string): Promise<void> {
+      ensureOpen();
+      await db.run('forgetLogoutToken', (connection) => connection.query(forget, [iss, jti]));
     },
     async seenLogoutToken(iss: string, jti: string): Promise<boolean> {
       ensureOpen();

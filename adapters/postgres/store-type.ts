@@ -26,6 +26,8 @@ export interface PostgresStore extends SessionStore {
   findFederatedLinks(query: FederatedQuery, now: number): Promise<readonly FederatedLink[]>;
   /** {@inheritDoc session-revocation/store!FederatedStore.rememberLogoutToken} */
   rememberLogoutToken(iss: string, jti: string, until: number): Promise<boolean>;
+  /** {@inheritDoc session-revocation/store!FederatedStore.forgetLogoutToken} */
+  forgetLogoutToken(iss: string, jti: string): Promise<void>;
   /** {@inheritDoc session-revocation/store!FederatedStore.seenLogoutToken} */
   seenLogoutToken(iss: string, jti: string): Promise<boolean>;
   /** {@inheritDoc session-revocation/store!FederatedStore.eraseFederatedLinks} */

@@ -71,6 +71,13 @@ if redis.call('SET', key, '1', 'NX', 'PXAT', ARGV[4]) then return 1 end
 return 0`,
 );
 
+const forgetScript = defineScript(
+  'forgetLogoutToken',
+  `${KEYS}
+redis.call('DEL', ARGV[1] .. 'j:' .. pair(ARGV[2], ARGV[3]))
+return 1`,
+);
+
 const seenScript = defineScript(
   'seenLogoutToken',
   `${KEYS}
@@ -111,6 +118,9 @@ export function redisFederated(run: RunScript, prefix: string): FederatedStore {
     },
     async rememberLogoutToken(iss: string, jti: string, until: number): Promise<boolean> {
       return numeric(await run(rememberScript, routing, [tag, iss, jti, String(Math.ceil(until))]), 'rememberLogoutToken') === 1;
+    },
+    async forgetLogoutToken(iss: string, jti: string): Promise<void> {
+      await run(forgetScript, routing, [tag, iss, jti]);
     },
     async seenLogoutToken(iss: string, jti: string): Promise<boolean> {
       return numeric(await run(seenScript, routing, [tag, iss, jti]), 'seenLogoutToken') === 1;

@@ -44,6 +44,7 @@ function statementsFor(db: BetterSqlite3.Database, prefix: string) {
     bySub: db.prepare<[string, string, number], LinkRow>(`SELECT ${columns} FROM ${links} WHERE iss = ? AND sub = ? AND expires_at > ?`),
     byUser: db.prepare<[string, number], LinkRow>(`SELECT ${columns} FROM ${links} WHERE user_id = ? AND expires_at > ?`),
     remember: db.prepare(`INSERT OR IGNORE INTO ${tokens} (iss, jti, until) VALUES (?, ?, ?)`),
+    forget: db.prepare(`DELETE FROM ${tokens} WHERE iss = ? AND jti = ?`),
     seen: db.prepare<[string, string], { one: number }>(`SELECT 1 AS one FROM ${tokens} WHERE iss = ? AND jti = ?`),
     erase: db.prepare(`DELETE FROM ${links} WHERE user_id = ?`),
     pruneLinks: db.prepare(`DELETE FROM ${links} WHERE session_id IN (SELECT session_id FROM ${links} WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)`),
@@ -82,6 +83,10 @@ export function sqliteFederated(db: BetterSqlite3.Database, prefix: string, run:
       ),
     // The primary key makes the insert the check: of two writers, one inserts, one is ignored.
     rememberLogoutToken: (iss, jti, until) => on((s) => s.remember.run(iss, jti, until).changes === 1),
+    forgetLogoutToken: (iss, jti) =>
+      on((s) => {
+        s.forget.run(iss, jti);
+      }),
     seenLogoutToken: (iss, jti) => on((s) => s.seen.get(iss, jti) !== undefined),
     eraseFederatedLinks: (userId) =>
       on((s) => {

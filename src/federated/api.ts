@@ -8,7 +8,11 @@ import type { FederatedIdentity } from './store.js';
 
 export type { FederatedIdentity } from './store.js';
 
-/** One identity provider whose logout tokens are accepted. */
+/**
+ * One identity provider whose logout tokens are accepted, for one client id. An app registered
+ * under several client ids at one provider lists one entry per client id (same `jwksUri` and
+ * `algorithms`): a token whose `aud` names any of them is accepted.
+ */
 export interface BackchannelIssuer {
   /** The provider's issuer identifier, exactly as in its metadata and its tokens' `iss`. */
   readonly issuer: string;
@@ -37,12 +41,30 @@ export interface BackchannelLogoutOptions {
    * @default 300_000 (5 minutes)
    */
   readonly maxTokenAge?: number | undefined;
+  /**
+   * Called with every refused token's reason (never the token itself), for logs and alerts: a
+   * provider is not required to send a logout again, so a refusal can mean sessions that stay
+   * live until they expire. Must not throw (what it throws goes to the manager's `onError`).
+   * @default none
+   */
+  readonly onRefused?: ((refusal: BackchannelRefusalReport) => void) | undefined;
+}
+
+/** What {@link BackchannelLogoutOptions.onRefused} is told of one refused token. */
+export interface BackchannelRefusalReport {
+  /** Why it was refused. */
+  readonly reason: BackchannelRefusal;
+  /** The configured issuer the token named, when it named one (before its signature was checked). */
+  readonly issuer: string | undefined;
+  /** With `keys_unavailable`: the error met fetching the provider's metadata or keys. */
+  readonly cause?: unknown;
 }
 
 /**
  * Why a logout token was refused. `keys_unavailable` is the only one not about the token: the
- * provider's metadata or keys could not be fetched (the HTTP route answers 503, so the
- * provider retries).
+ * provider's metadata or keys could not be fetched, or the token names a key the provider may
+ * have published within the last 30 s, before the keys may be fetched again (the HTTP route
+ * answers 503). `malformed` includes encrypted (JWE) logout tokens, which are not supported.
  */
 export type BackchannelRefusal =
   | 'missing'
@@ -106,14 +128,31 @@ export interface FederatedActions {
    * Receives an OpenID Connect back-channel `logout_token` and, once it passes every check of
    * the specification's section 2.6, ends the sessions it names: with `sid`, the sessions
    * signed in through that provider session; with `sub` alone, every session of that user
-   * signed in through that issuer. Each ends like `revoke()` (reason `idp_logout`,
-   * `session.revoked` event and activity entry).
+   * signed in through that issuer; with both (what oidc-provider, Keycloak and Auth0 send),
+   * that provider session's sessions and also the user's sessions from that issuer recorded
+   * without a `sid` (nothing tells them apart from that provider session, so they end too).
+   * Each ends like `revoke()` (reason `idp_logout`, `session.revoked` event and activity
+   * entry).
    *
    * Checks: size, signature with the issuer's keys (discovered from its metadata, cached,
-   * fetched again for an unknown `kid`), an asymmetric algorithm from the allow-list, `typ`
-   * `logout+jwt` when present, `iss` among `issuers`, `aud` the client id, `iat` within
-   * `maxTokenAge`, `exp` when present, a `jti` never accepted before by any instance sharing
-   * the store, the back-channel logout event, `sid` and/or `sub`, and no `nonce`.
+   * fetched again for an unknown `kid` at most every 30 s), an asymmetric algorithm from the
+   * allow-list, `typ` `logout+jwt` when present, `iss` among `issuers`, `aud` a client id of
+   * that issuer, `iat` within `maxTokenAge`, `exp` when present, a `jti` never accepted before
+   * by any instance sharing the store, the back-channel logout event, `sid` and/or `sub`, and
+   * no `nonce`. Encrypted (JWE) logout tokens are not supported (`malformed`).
+   *
+   * The `jti` is claimed in the store, atomically, before anything is revoked: of every
+   * delivery of a token, to any instance and at any moment of its window, exactly one is
+   * accepted. When ending the sessions then fails (a store error, thrown), the claim is
+   * released so that a later delivery of the same token is not a replay; if releasing fails
+   * too (reported to the manager's `onError`), the token stays claimed and its sessions live
+   * until they end otherwise.
+   *
+   * The specification does not ask providers to send a logout again after a failure, and
+   * some never do (oidc-provider sends each token once and emits `backchannel.error` for any
+   * answer but 200 or 204). A refusal or an error can therefore leave sessions live: watch
+   * `onRefused` and the errors (the route reports them to its `onError`), and end the sessions
+   * yourself when they matter (`revokeAll()` for that user).
    *
    * @param logoutToken - The `logout_token` form field, of any type.
    * @param options - The accepted providers.

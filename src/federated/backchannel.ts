@@ -1,10 +1,11 @@
 import { SessionError } from '../errors.js';
 import type { Lifecycle } from '../manager/lifecycle.js';
 import type { ManagerContext } from '../manager/context.js';
-import type { BackchannelIssuer, BackchannelLogoutOptions, BackchannelLogoutResult } from './api.js';
+import type { BackchannelIssuer, BackchannelLogoutOptions, BackchannelLogoutResult, BackchannelRefusalReport } from './api.js';
 import type { IssuerKeys } from './keys.js';
 import { checkLinks, requireFederated } from './links.js';
-import { checkLogoutToken, DEFAULT_ALGORITHMS } from './logout-token.js';
+import { checkLogoutToken, DEFAULT_ALGORITHMS, type LogoutClaims } from './logout-token.js';
+import type { FederatedLink, FederatedQuery, FederatedStore } from './store.js';
 
 const DEFAULT_MAX_TOKEN_AGE = 5 * 60_000;
 const SYMMETRIC_OR_NONE = /^(none|HS\d+)$/i;
@@ -26,15 +27,20 @@ function checkIssuerUrl(value: unknown, name: string): void {
 }
 
 /** Checks the options once per call: they decide whose tokens can sign users out. */
-export function checkBackchannelOptions(options: unknown): { issuers: readonly BackchannelIssuer[]; maxTokenAge: number } {
+export function checkBackchannelOptions(options: unknown): {
+  issuers: readonly BackchannelIssuer[];
+  maxTokenAge: number;
+  onRefused: BackchannelLogoutOptions['onRefused'];
+} {
   if (typeof options !== 'object' || options === null) throw invalid('options { issuers } are required.');
-  const { issuers, maxTokenAge = DEFAULT_MAX_TOKEN_AGE, ...unknown } = options as BackchannelLogoutOptions;
+  const { issuers, maxTokenAge = DEFAULT_MAX_TOKEN_AGE, onRefused, ...unknown } = options as BackchannelLogoutOptions;
   const extra = Object.keys(unknown);
   if (extra.length > 0) throw invalid(`unknown option "${extra[0]}".`);
   if (!Array.isArray(issuers) || issuers.length === 0) throw invalid('issuers must be a non-empty list of { issuer, clientId }.');
   for (const entry of issuers as unknown[]) {
     if (typeof entry !== 'object' || entry === null) throw invalid('each issuer must be an object { issuer, clientId }.');
     const { issuer, clientId, jwksUri, algorithms, ...rest } = entry as BackchannelIssuer;
+    const sibling = (issuers as BackchannelIssuer[]).find((other) => other !== entry && other?.issuer === issuer);
     if (Object.keys(rest).length > 0) throw invalid(`unknown issuer option "${Object.keys(rest)[0]}".`);
     checkIssuerUrl(issuer, 'issuer');
     if (typeof clientId !== 'string' || clientId.length === 0) throw invalid('clientId must be a non-empty string.');
@@ -46,17 +52,37 @@ export function checkBackchannelOptions(options: unknown): { issuers: readonly B
       const unknownAlg = algorithms.find((alg) => !DEFAULT_ALGORITHMS.includes(alg));
       if (unknownAlg !== undefined) throw invalid(`algorithm "${unknownAlg}" is not supported.`);
     }
+    // One issuer, one key set: its entries differ only by client id.
+    if (sibling !== undefined && (sibling.jwksUri !== jwksUri || JSON.stringify(sibling.algorithms) !== JSON.stringify(algorithms))) {
+      throw invalid(`the entries of issuer ${issuer} must give the same jwksUri and algorithms (one per client id).`);
+    }
   }
   if (typeof maxTokenAge !== 'number' || !Number.isInteger(maxTokenAge) || maxTokenAge < 1_000 || maxTokenAge > 60 * 60_000) {
     throw invalid('maxTokenAge must be a whole number of ms from 1,000 to 3,600,000.');
   }
-  return { issuers, maxTokenAge };
+  if (onRefused !== undefined && typeof onRefused !== 'function') throw invalid('onRefused must be a function.');
+  return { issuers, maxTokenAge, onRefused };
 }
 
 /**
- * Validates a logout token, refuses one whose `jti` any instance already remembers, ends the
- * sessions it names through the lifecycle's `revoke` (reason `idp_logout`), then remembers the
- * `jti`: a failure before that leaves the token deliverable again.
+ * The links a valid token names (section 2.7). With `sid`: that provider session's, plus, when
+ * `sub` is there too, the user's links from that issuer recorded without any sid (a sign-in
+ * whose ID token had none cannot be told apart from that provider session, so it ends too).
+ * With `sub` alone: every link of the user from that issuer. Matching is exact.
+ */
+async function linksNamed(context: ManagerContext, store: FederatedStore, { iss, sid, sub }: LogoutClaims): Promise<FederatedLink[]> {
+  const { calls, config } = context;
+  const find = async (query: FederatedQuery) => checkLinks(await calls.call('findFederatedLinks', () => store.findFederatedLinks(query, config.clock())));
+  const ofSession = sid === undefined ? [] : (await find({ by: 'sid', iss, sid })).filter((link) => link.iss === iss && link.sid === sid);
+  const ofUser = sub === undefined ? [] : (await find({ by: 'sub', iss, sub })).filter((link) => link.iss === iss && link.sub === sub && (sid === undefined || link.sid === undefined));
+  return [...ofSession, ...ofUser];
+}
+
+/**
+ * Validates a logout token, claims its `jti` in the store (atomically: of every delivery of
+ * the token to any instance, exactly one gets it), then ends the sessions it names through the
+ * lifecycle's `revoke` (reason `idp_logout`). When ending them fails, the claim is released so
+ * the provider's next delivery of the token is not a replay.
  */
 export async function backchannelLogout(
   context: ManagerContext,
@@ -67,28 +93,34 @@ export async function backchannelLogout(
 ): Promise<BackchannelLogoutResult> {
   context.ensureOpen();
   const store = requireFederated(context, 'backchannelLogout()');
-  const { issuers, maxTokenAge } = checkBackchannelOptions(options);
+  const { issuers, maxTokenAge, onRefused } = checkBackchannelOptions(options);
   const { calls, config } = context;
+  const refused = (refusal: BackchannelRefusalReport): BackchannelLogoutResult => {
+    try {
+      onRefused?.(refusal);
+    } catch (error) {
+      config.onError(error);
+    }
+    return { ok: false, reason: refusal.reason };
+  };
   const checked = await checkLogoutToken(token, { issuers, maxTokenAge, now: config.clock(), keys });
-  if (!checked.ok) return checked;
-  const { iss, jti, sid, sub, acceptableUntil } = checked.claims;
-  // Seen, revoke, then remember: a token remembered before its sessions ended would make the
-  // provider's retry after a store failure a "replay", and those sessions would live on. A
-  // token already remembered ends nothing, not even a session signed in since.
-  const seen = await calls.call('seenLogoutToken', () => store.seenLogoutToken(iss, jti));
-  if (typeof seen !== 'boolean') throw new SessionError('STORE_ERROR', 'seenLogoutToken() answered something other than a boolean.');
-  if (seen) return { ok: false, reason: 'replayed' };
-  // With sid: that provider session only (section 2.7), whatever the sub; without: every session of the user there.
-  const query = sid !== undefined ? ({ by: 'sid', iss, sid } as const) : ({ by: 'sub', iss, sub: sub! } as const);
-  const links = checkLinks(await calls.call('findFederatedLinks', () => store.findFederatedLinks(query, config.clock())));
-  const revokedIds: string[] = [];
-  for (const link of links) {
-    if (link.iss !== iss || (sid !== undefined ? link.sid !== sid : link.sub !== sub)) continue;
-    if (await lifecycle.revoke(link.sessionId, { reason: 'idp_logout', userId: link.userId })) revokedIds.push(link.sessionId);
+  if (!checked.ok) return refused(checked.refusal);
+  const { iss, jti, acceptableUntil } = checked.claims;
+  // Claimed before anything is revoked: two instances receiving the token at once must not
+  // both act on it. A token already claimed ends nothing, not even a session signed in since.
+  const claimed = await calls.call('rememberLogoutToken', () => store.rememberLogoutToken(iss, jti, acceptableUntil));
+  if (typeof claimed !== 'boolean') throw new SessionError('STORE_ERROR', 'rememberLogoutToken() answered something other than a boolean.');
+  if (!claimed) return refused({ reason: 'replayed', issuer: iss });
+  try {
+    const revokedIds: string[] = [];
+    for (const link of await linksNamed(context, store, checked.claims)) {
+      if (await lifecycle.revoke(link.sessionId, { reason: 'idp_logout', userId: link.userId })) revokedIds.push(link.sessionId);
+    }
+    return { ok: true, issuer: iss, revokedIds };
+  } catch (error) {
+    // Best effort: if releasing fails too, the token stays claimed and a later delivery of it
+    // is refused as a replay; that failure goes to onError beside the one thrown.
+    await calls.call('forgetLogoutToken', () => store.forgetLogoutToken(iss, jti)).catch((releaseError: unknown) => config.onError(releaseError));
+    throw error;
   }
-  // Already there means a concurrent delivery of this token got here too: its sessions are
-  // ended all the same, so that is still a success.
-  const fresh = await calls.call('rememberLogoutToken', () => store.rememberLogoutToken(iss, jti, acceptableUntil));
-  if (typeof fresh !== 'boolean') throw new SessionError('STORE_ERROR', 'rememberLogoutToken() answered something other than a boolean.');
-  return { ok: true, issuer: iss, revokedIds };
 }

@@ -1,8 +1,9 @@
-import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, customFetch, errors, type JWTVerifyGetKey } from 'jose';
 
-// Each provider's keys, looked up once per manager: discovery gives `jwks_uri`, and jose's
-// remote key set caches the keys and fetches them again when a token names an unknown `kid`
-// (at most once per cooldown, so forged kids cannot make the app hammer the provider).
+// Each provider's keys, looked up once per manager: discovery gives `jwks_uri` (read once, kept
+// for the manager's life), and jose's remote key set caches the keys (10 minutes) and fetches
+// them again when a token names an unknown `kid`, at most once per 30 s cooldown, so forged
+// kids cannot make the app hammer the provider.
 
 const DISCOVERY_TIMEOUT = 5_000;
 
@@ -13,6 +14,50 @@ export class KeysUnavailable extends Error {}
 export interface IssuerKeys {
   /** The key set of the issuer; rejects with {@link KeysUnavailable} when discovery fails. */
   keysOf(issuer: string, jwksUri: string | undefined): Promise<JWTVerifyGetKey>;
+}
+
+// jose's own fetch turns a JWKS answering 5xx, a redirect or a page that is not JSON into a
+// plain JOSEError, which reads like a bad token: here every failure to read the keys is the
+// provider's. A timeout is left to jose, which reports it as JWKSTimeout.
+async function fetchKeySet(url: string, init: RequestInit): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(url, init);
+  } catch (error) {
+    if (error instanceof Error && error.name === 'TimeoutError') throw error;
+    throw new KeysUnavailable(`${url} could not be reached.`, { cause: error });
+  }
+  if (response.status !== 200) {
+    await response.body?.cancel();
+    throw new KeysUnavailable(`${url} answered ${response.status}.`);
+  }
+  let keySet: unknown;
+  try {
+    keySet = await response.json();
+  } catch (error) {
+    throw new KeysUnavailable(`${url} did not answer JSON.`, { cause: error });
+  }
+  return Response.json(keySet);
+}
+
+// jose fetches the keys again for an unknown kid only outside its cooldown. Within it, a kid
+// missing from the keys it holds may be one the provider has just published: that token is
+// answered "keys unavailable" (try later), not refused. A kid jose holds (another signature,
+// another algorithm), or an unknown kid once jose did fetch again, stays a bad signature.
+function withCooldownKnown(remote: ReturnType<typeof createRemoteJWKSet>, url: string): JWTVerifyGetKey {
+  return async (header, token) => {
+    const coolingDown = remote.coolingDown;
+    try {
+      return await remote(header, token);
+    } catch (error) {
+      const kid = header.kid;
+      const held = remote.jwks()?.keys ?? [];
+      if (error instanceof errors.JWKSNoMatchingKey && coolingDown && typeof kid === 'string' && !held.some((key) => key.kid === kid)) {
+        throw new KeysUnavailable(`${url} was fetched less than 30 s ago and has no key "${kid}" yet.`, { cause: error });
+      }
+      throw error;
+    }
+  };
 }
 
 /** Creates an empty cache; a failed discovery is not cached, so the next token tries again. */
@@ -38,7 +83,9 @@ export function createIssuerKeys(): IssuerKeys {
       const key = JSON.stringify([issuer, jwksUri ?? null]);
       let keys = cache.get(key);
       if (keys === undefined) {
-        keys = (jwksUri === undefined ? discover(issuer) : Promise.resolve(jwksUri)).then((uri) => createRemoteJWKSet(new URL(uri)));
+        keys = (jwksUri === undefined ? discover(issuer) : Promise.resolve(jwksUri)).then((uri) =>
+          withCooldownKnown(createRemoteJWKSet(new URL(uri), { [customFetch]: fetchKeySet }), uri),
+        );
         cache.set(key, keys);
         keys.catch(() => cache.delete(key));
       }

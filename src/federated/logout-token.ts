@@ -1,5 +1,5 @@
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
-import type { BackchannelIssuer, BackchannelRefusal } from './api.js';
+import type { BackchannelIssuer, BackchannelRefusal, BackchannelRefusalReport } from './api.js';
 import { isFederatedText } from './input.js';
 import { KeysUnavailable, type IssuerKeys } from './keys.js';
 import { FEDERATED_LIMITS } from './store.js';
@@ -22,19 +22,19 @@ export interface LogoutClaims {
   readonly jti: string;
   readonly sid?: string | undefined;
   readonly sub?: string | undefined;
-  /** Until when the token could be accepted (ms): how long its `jti` must be remembered. */
+  /** The first instant (ms) the token is no longer accepted: how long its `jti` must be remembered. */
   readonly acceptableUntil: number;
 }
 
-type Checked = { readonly ok: true; readonly claims: LogoutClaims } | { readonly ok: false; readonly reason: BackchannelRefusal };
-
-const refuse = (reason: BackchannelRefusal): Checked => ({ ok: false, reason });
+type Checked = { readonly ok: true; readonly claims: LogoutClaims } | { readonly ok: false; readonly refusal: BackchannelRefusalReport };
 
 /** Checks a logout token; `issuers` and `maxTokenAge` were checked by the caller. */
 export async function checkLogoutToken(
   token: unknown,
   { issuers, maxTokenAge, now, keys }: { issuers: readonly BackchannelIssuer[]; maxTokenAge: number; now: number; keys: IssuerKeys },
 ): Promise<Checked> {
+  let named: string | undefined;
+  const refuse = (reason: BackchannelRefusal, cause?: unknown): Checked => ({ ok: false, refusal: cause === undefined ? { reason, issuer: named } : { reason, issuer: named, cause } });
   if (typeof token !== 'string' || token.length === 0) return refuse('missing');
   if (token.length > MAX_LOGOUT_TOKEN_LENGTH) return refuse('too_large');
   let header: ReturnType<typeof decodeProtectedHeader>;
@@ -45,9 +45,12 @@ export async function checkLogoutToken(
   } catch {
     return refuse('malformed');
   }
-  // Exact match: the issuer picks the keys, so it is never normalised.
-  const issuer = issuers.find((candidate) => candidate.issuer === unverified.iss);
+  // Exact match: the issuer picks the keys, so it is never normalised. Its entries share keys
+  // and algorithms (checked with the options) and differ by client id: any of them is the audience.
+  const entries = issuers.filter((candidate) => candidate.issuer === unverified.iss);
+  const issuer = entries[0];
   if (issuer === undefined) return refuse('unknown_issuer');
+  named = issuer.issuer;
   const algorithms = [...(issuer.algorithms ?? DEFAULT_ALGORITHMS)];
   if (typeof header.alg !== 'string' || !algorithms.includes(header.alg)) return refuse('bad_algorithm');
   // Section 2.4: "logout+jwt" when typed; media types compare without case and "application/".
@@ -58,14 +61,15 @@ export async function checkLogoutToken(
     ({ payload } = await jwtVerify(token, keySet, {
       algorithms,
       issuer: issuer.issuer,
-      audience: issuer.clientId,
+      audience: entries.map((entry) => entry.clientId),
       currentDate: new Date(now),
       clockTolerance: CLOCK_TOLERANCE / 1000,
       maxTokenAge: maxTokenAge / 1000,
       requiredClaims: ['iat'],
     }));
   } catch (error) {
-    return refuse(refusalOf(error));
+    const reason = refusalOf(error);
+    return refuse(reason, reason === 'keys_unavailable' ? error : undefined);
   }
   if (!isFederatedText(payload.jti, FEDERATED_LIMITS.idLength)) return refuse('missing_jti');
   const events = payload['events'];
@@ -77,10 +81,17 @@ export async function checkLogoutToken(
   if (sid === undefined && sub === undefined) return refuse('missing_subject');
   if (sid !== undefined && !isFederatedText(sid, FEDERATED_LIMITS.idLength)) return refuse('missing_subject');
   if (sub !== undefined && !isFederatedText(sub, FEDERATED_LIMITS.subLength)) return refuse('missing_subject');
-  const iatMs = payload.iat! * 1000;
-  const expMs = payload.exp === undefined ? 0 : payload.exp * 1000;
-  const acceptableUntil = Math.max(iatMs + maxTokenAge, expMs) + CLOCK_TOLERANCE;
-  return { ok: true, claims: { iss: issuer.issuer, jti: payload.jti, sid, sub, acceptableUntil } };
+  return { ok: true, claims: { iss: issuer.issuer, jti: payload.jti, sid, sub, acceptableUntil: acceptableUntil(payload.iat!, maxTokenAge) } };
+}
+
+/**
+ * The first instant (ms) at which jose refuses a token issued at `iat` (s) for its age: how
+ * long its `jti` must be remembered. jose compares whole seconds (now rounded down) and accepts
+ * while `now - iat - tolerance <= maxTokenAge`, that is through the whole second that ends the
+ * window; `exp` can only end it sooner. Always after the instant the token was accepted.
+ */
+export function acceptableUntil(iat: number, maxTokenAge: number): number {
+  return (Math.floor((iat * 1000 + maxTokenAge + CLOCK_TOLERANCE) / 1000) + 1) * 1000;
 }
 
 function refusalOf(error: unknown): BackchannelRefusal {
@@ -97,6 +108,6 @@ function refusalOf(error: unknown): BackchannelRefusal {
   if (error instanceof errors.JOSEAlgNotAllowed) return 'bad_algorithm';
   if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) return 'bad_signature';
   if (error instanceof errors.JOSEError) return 'malformed';
-  // A fetch of the keys that failed (network, bad JSON): the provider's side, not the token.
+  // Anything else came from the provider's keys (a key jose could not import): not the token.
   return 'keys_unavailable';
 }

@@ -80,18 +80,30 @@ export interface FederatedStore {
    * whether it was new, atomically across every instance sharing the store (of two concurrent
    * calls with the same pair, exactly one answers `true`). A pair remembered before answers
    * `false` and changes nothing until it is forgotten, which is never before `until` (pruned,
-   * or a key that expires).
+   * or a key that expires) unless {@link forgetLogoutToken} releases it. The manager claims a
+   * token this way before it revokes anything, so only one delivery of it ever revokes.
    * @param iss - The token's issuer.
    * @param jti - The token's id.
-   * @param until - When the pair may be forgotten (ms): the end of the token's acceptance window.
+   * @param until - When the pair may be forgotten (ms): the first instant the token is no
+   * longer accepted, always in the future when the manager calls.
    * @returns `true` the first time.
    */
   rememberLogoutToken(iss: string, jti: string, until: number): Promise<boolean>;
 
   /**
+   * Forgets `(iss, jti)` at once, on every instance: the next {@link rememberLogoutToken} of
+   * the pair answers `true`. The manager calls it when ending the sessions of a token it has
+   * just claimed failed, so the provider's next delivery of the token is not a replay.
+   * Forgetting a pair that is not remembered does nothing.
+   * @param iss - The token's issuer.
+   * @param jti - The token's id.
+   */
+  forgetLogoutToken(iss: string, jti: string): Promise<void>;
+
+  /**
    * Whether `(iss, jti)` is remembered now: `true` exactly when {@link rememberLogoutToken}
-   * would answer `false`. Never writes. The manager asks it before revoking and remembers the
-   * token only after, so a token whose revocation failed can still be delivered again.
+   * would answer `false`. Never writes. (The manager claims tokens with `rememberLogoutToken`
+   * alone; this read is for tools and tests.)
    * @param iss - The token's issuer.
    * @param jti - The token's id.
    * @returns `true` when the pair was remembered and not yet forgotten.

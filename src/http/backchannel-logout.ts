@@ -2,13 +2,15 @@ import type { BackchannelLogoutOptions } from '../federated/api.js';
 import { MAX_LOGOUT_TOKEN_LENGTH } from '../federated/logout-token.js';
 import type { SessionManager } from '../manager/api.js';
 import { report } from './report.js';
-import type { HttpRequest } from './request.js';
+import { readFormField, type HttpRequest } from './request.js';
 import { jsonResponse, methodNotAllowedResponse, type HttpResponse } from './response.js';
 
 // The back-channel logout URI (OpenID Connect Back-Channel Logout 1.0, section 2.8): the
 // provider's server POSTs a form with `logout_token`. Server to server, so no session and no
-// same-origin check; answers never cached. A store or key fetch failure answers 503, which
-// providers treat as "try again"; a bad token 400, which they do not retry.
+// same-origin check; answers never cached. A bad token answers 400, as the specification
+// says. When the store or the provider's keys cannot be reached the logout did not happen
+// for a reason that is not the token's: 503, reported to onError. The specification does not
+// ask providers to retry (oidc-provider sends once), so the report is what tells the app.
 
 // The form around a token of the largest size accepted.
 const BODY_LIMIT = MAX_LOGOUT_TOKEN_LENGTH + 1024;
@@ -25,15 +27,21 @@ export async function backchannelLogoutRoute(
   if (request.method !== 'POST') return methodNotAllowedResponse('POST');
   const type = request.header('content-type')?.split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/x-www-form-urlencoded') return badRequest('Send logout_token as application/x-www-form-urlencoded.');
-  const body = await request.readBody?.(BODY_LIMIT).catch(() => null);
-  if (body === undefined || body === null) return badRequest('The request body is missing, too large or was already read.');
-  const tokens = new URLSearchParams(body).getAll('logout_token');
-  if (tokens.length !== 1) return badRequest('Send exactly one logout_token.');
+  const token = await readFormField(request, 'logout_token', BODY_LIMIT);
+  if (token === undefined) return badRequest('Send exactly one logout_token, in a form of at most 9 KB.');
   try {
-    const result = await manager.backchannelLogout(tokens[0], options);
+    let unavailable: unknown;
+    const result = await manager.backchannelLogout(token, {
+      ...options,
+      onRefused(refusal) {
+        if (refusal.reason === 'keys_unavailable') unavailable = refusal.cause;
+        options.onRefused?.(refusal);
+      },
+    });
     if (result.ok) return jsonResponse(200, undefined);
-    if (result.reason === 'keys_unavailable') return jsonResponse(503, { error: 'temporarily_unavailable' }, { headers: { 'retry-after': String(resolved.retryAfter) } });
-    return badRequest(result.reason);
+    if (result.reason !== 'keys_unavailable') return badRequest(result.reason);
+    report(resolved.onError, unavailable);
+    return jsonResponse(503, { error: 'temporarily_unavailable' }, { headers: { 'retry-after': String(resolved.retryAfter) } });
   } catch (error) {
     report(resolved.onError, error);
     return jsonResponse(503, { error: 'temporarily_unavailable' }, { headers: { 'retry-after': String(resolved.retryAfter) } });

@@ -28,6 +28,13 @@ export interface HttpRequest {
    * parser. Absent on an accessor that cannot read bodies: those routes then answer 400.
    */
   readBody?(limit: number): Promise<string | null>;
+  /**
+   * What a body parser that ran before the route made of the body (Express's `req.body`, Koa's
+   * `ctx.request.body`, Hono's parsed form), asked only when `readBody` found the stream
+   * already read. The route judges it: only a plain object is a form. Absent when the
+   * framework keeps no parsed body.
+   */
+  parsedBody?(): Promise<unknown>;
 }
 
 /**
@@ -37,21 +44,25 @@ export interface HttpRequest {
  * @param raw - The Node.js request.
  * @param url - The request target when the framework rewrote `raw.url` (Express's
  * `req.originalUrl` inside a mounted router). @default raw.url
+ * @param bodyHolder - The object a body parser puts the parsed body on as `body` (Express's
+ * `req`, Koa's `ctx.request`), read when a route finds the stream already consumed. @default none
  * @returns The accessor the HTTP layer reads.
  */
-export function fromNodeRequest(raw: IncomingMessage, url: string = raw.url ?? '/'): HttpRequest {
-  return new NodeRequest(raw, url);
+export function fromNodeRequest(raw: IncomingMessage, url: string = raw.url ?? '/', bodyHolder?: object): HttpRequest {
+  return new NodeRequest(raw, url, bodyHolder);
 }
 
 // One object per request with its methods on the prototype (no closure per request), and the
 // peer address read only when asked: most requests never need it.
 class NodeRequest implements HttpRequest {
   readonly #raw: IncomingMessage;
+  readonly #bodyHolder: object | undefined;
   readonly method: string;
   readonly url: string;
 
-  constructor(raw: IncomingMessage, url: string) {
+  constructor(raw: IncomingMessage, url: string, bodyHolder: object | undefined) {
     this.#raw = raw;
+    this.#bodyHolder = bodyHolder;
     this.method = raw.method ?? 'GET';
     this.url = url;
   }
@@ -72,6 +83,10 @@ class NodeRequest implements HttpRequest {
 
   readBody(limit: number): Promise<string | null> {
     return readNodeBody(this.#raw, limit);
+  }
+
+  parsedBody(): Promise<unknown> {
+    return Promise.resolve(this.#bodyHolder === undefined ? undefined : (this.#bodyHolder as { body?: unknown }).body);
   }
 }
 
@@ -104,6 +119,12 @@ export interface FetchRequestInfo {
    * @default the request URL's scheme is `https:`
    */
   readonly encrypted?: boolean | undefined;
+  /**
+   * What the framework made of the body when the app parsed it before the library's routes
+   * (Hono: `() => c.req.parseBody({ all: true })`, which answers from Hono's cache). A
+   * `Request` whose body was read without such a cache cannot be read again.
+   */
+  readonly parsedBody?: (() => Promise<unknown>) | undefined;
 }
 
 /**
@@ -137,6 +158,7 @@ export function fromFetchRequest(request: Request, info: FetchRequestInfo = {}):
     remoteAddress: info.remoteAddress,
     encrypted: info.encrypted ?? url.protocol === 'https:',
     readBody: (limit) => readFetchBody(request, limit),
+    parsedBody: info.parsedBody,
   };
 }
 
@@ -183,4 +205,29 @@ async function readFetchBody(request: Request, limit: number): Promise<string | 
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * The one value of a form field of an `application/x-www-form-urlencoded` body, read from the
+ * stream, or, when a body parser consumed it first, from what that parser made of it. Only a
+ * plain object whose field is exactly one string counts: a field repeated (an array), a file,
+ * a nested value or any other shape is no value. A body over `limit` bytes has none either.
+ *
+ * @param request - The request.
+ * @param name - The field.
+ * @param limit - Largest body read, in bytes (and largest value taken from a parsed body).
+ * @returns The value, or `undefined`.
+ */
+export async function readFormField(request: HttpRequest, name: string, limit: number): Promise<string | undefined> {
+  const body = await (request.readBody?.(limit) ?? Promise.resolve(null)).catch(() => null);
+  if (body !== null) {
+    const values = new URLSearchParams(body).getAll(name);
+    return values.length === 1 ? values[0] : undefined;
+  }
+  const parsed = await (request.parsedBody?.() ?? Promise.resolve(undefined)).catch(() => undefined);
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const prototype: unknown = Object.getPrototypeOf(parsed);
+  if (prototype !== Object.prototype && prototype !== null) return undefined;
+  const value: unknown = Object.hasOwn(parsed, name) ? (parsed as Record<string, unknown>)[name] : undefined;
+  return typeof value === 'string' && value.length <= limit ? value : undefined;
 }

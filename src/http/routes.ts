@@ -153,7 +153,7 @@ function preferredLocale(header: string | undefined): string | undefined {
  * | `POST /sign-out-everywhere` | `204`, cookie cleared |
  * | `GET`, `POST /not-me?token=` | with `revocationLinks`: the "This wasn't me" page (no session needed) |
  * | `GET /events` (with `events`) | `200` `text/event-stream`: `event: revoked` the moment the session ends |
- * | `POST /backchannel-logout` (with `backchannelLogout`) | OpenID Connect back-channel logout: `200` (no session, no same-origin check), `400` `{ error }` for a bad token, `503` when the store or the provider's keys cannot be reached (providers retry) |
+ * | `POST /backchannel-logout` (with `backchannelLogout`) | OpenID Connect back-channel logout: `200` (no session, no same-origin check), `400` `{ error }` for a bad token, `503` when the store or the provider's keys cannot be reached, reported to `onError` (the specification asks no provider to send again) |
  *
  * Every route needs a session (`401`, or the login redirect for a page navigation); another
  * method gets `405` with `Allow`; state-changing routes refuse cross-site requests (`403`);

@@ -72,6 +72,11 @@ export function memoryFederated(ensureOpen: () => void): FederatedStore {
       return true;
     },
 
+    async forgetLogoutToken(iss: string, jti: string): Promise<void> {
+      ensureOpen();
+      tokens.delete(pairKey(iss, jti));
+    },
+
     async seenLogoutToken(iss: string, jti: string): Promise<boolean> {
       ensureOpen();
       return tokens.has(pairKey(iss, jti));

@@ -1,67 +1,23 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSessionManager, memoryStore, rpLogoutUrl, SessionError, type SessionManager } from '../../src/index.js';
+import { startHomeIssuer, type HomeIssuer, type TokenShape } from './support/issuer.js';
 
-// A provider of our own on 127.0.0.1: discovery and a JWKS, so tokens are signed with keys we
-// hold (the real provider's end-to-end test is in oidc-provider.test.ts).
-const EVENT = { 'http://schemas.openid.net/event/backchannel-logout': {} };
-let server: Server;
+let idp: HomeIssuer;
 let issuer: string;
-let key: CryptoKey;
-let otherKey: CryptoKey;
-let jwks: { keys: JWK[] };
-
 beforeAll(async () => {
-  ({ privateKey: key } = await generateKeyPair('RS256'));
-  const pair = await generateKeyPair('RS256');
-  const publicJwk = { ...(await exportJWK((await generateKeyPair('RS256')).publicKey)), kid: 'unused', alg: 'RS256', use: 'sig' };
-  otherKey = pair.privateKey;
-  server = createServer((request, response) => {
-    const body = request.url === '/.well-known/openid-configuration' ? { issuer, jwks_uri: `${issuer}/jwks` } : request.url === '/jwks' ? jwks : undefined;
-    response.writeHead(body === undefined ? 404 : 200, { 'content-type': 'application/json' }).end(JSON.stringify(body ?? {}));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  jwks = { keys: [publicJwk] };
+  idp = await startHomeIssuer(CLIENT);
+  issuer = idp.issuer;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-async function publishKey(): Promise<void> {
-  const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
-  key = privateKey;
-  jwks = { keys: [...jwks.keys, { ...(await exportJWK(publicKey)), kid: `k${jwks.keys.length}`, alg: 'RS256', use: 'sig' }] };
-}
+afterAll(() => idp.close());
 
 const CLIENT = 'app-client';
 const options = () => ({ issuers: [{ issuer, clientId: CLIENT }] });
-
-interface TokenShape {
-  claims?: Record<string, unknown>;
-  drop?: string[];
-  header?: Record<string, unknown>;
-  signWith?: CryptoKey;
-}
-
-async function logoutToken({ claims = {}, drop = [], header = {}, signWith }: TokenShape = {}): Promise<string> {
-  const payload: Record<string, unknown> = { iss: issuer, aud: CLIENT, jti: crypto.randomUUID(), sid: 'sid-1', sub: 'alice', events: EVENT, ...claims };
-  for (const name of drop) delete payload[name];
-  const jwt = new SignJWT(payload).setProtectedHeader({ alg: 'RS256', typ: 'logout+jwt', kid: jwks.keys.at(-1)!.kid!, ...header } as never);
-  if (!drop.includes('iat') && claims.iat === undefined) jwt.setIssuedAt();
-  return jwt.sign(signWith ?? key);
-}
-
-// An unsigned token: alg "none" (jose refuses to make one).
-function unsigned(): string {
-  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  return `${part({ alg: 'none', typ: 'logout+jwt' })}.${part({ iss: issuer, aud: CLIENT, iat: Math.floor(Date.now() / 1000), jti: 'n', sid: 'sid-1', events: EVENT })}.`;
-}
+const logoutToken = (shape?: TokenShape) => idp.logoutToken(shape);
+const unsigned = () => idp.unsigned();
 
 describe('sessions.backchannelLogout()', () => {
   let sessions: SessionManager;
   let store: ReturnType<typeof memoryStore>;
-  beforeAll(publishKey);
   beforeEach(() => {
     store = memoryStore();
     sessions = createSessionManager({ store });
@@ -101,6 +57,19 @@ describe('sessions.backchannelLogout()', () => {
     expect((await sessions.validate(local.token)).ok).toBe(true);
   });
 
+  it('with sid and sub, also ends that user\'s sessions from that issuer recorded without any sid (they cannot be told apart)', async () => {
+    const { one, two, local } = await signInTwice();
+    const withoutSid = await sessions.create({ userId: 'u1', federated: { iss: issuer, sub: 'alice' } });
+    const someoneElse = await sessions.create({ userId: 'u2', federated: { iss: issuer, sub: 'bob' } });
+    const result = await sessions.backchannelLogout(await logoutToken(), options());
+    expect(result.ok && [...result.revokedIds].sort()).toEqual([one.session.id, withoutSid.session.id].sort());
+    for (const kept of [two, local, someoneElse]) expect((await sessions.validate(kept.token)).ok).toBe(true);
+    // With sid alone, no sub to match: the sid-less session of alice stays.
+    const later = await sessions.create({ userId: 'u1', federated: { iss: issuer, sub: 'alice' } });
+    expect(await sessions.backchannelLogout(await logoutToken({ claims: { sid: 'sid-2' }, drop: ['sub'] }), options())).toEqual({ ok: true, issuer, revokedIds: [two.session.id] });
+    expect((await sessions.validate(later.token)).ok).toBe(true);
+  });
+
   it('shows where each session came from in list()', async () => {
     const { one } = await signInTwice();
     const views = await sessions.list('u1');
@@ -116,7 +85,7 @@ describe('sessions.backchannelLogout()', () => {
   });
 
   const hostile: [string, () => Promise<string>, string][] = [
-    ['signed by another key', () => logoutToken({ signWith: otherKey }), 'bad_signature'],
+    ['signed by another key', () => logoutToken({ signWith: idp.otherKey }), 'bad_signature'],
     ['for another audience', () => logoutToken({ claims: { aud: 'someone-else' } }), 'bad_audience'],
     ['without events', () => logoutToken({ drop: ['events'] }), 'missing_event'],
     ['with another event', () => logoutToken({ claims: { events: { 'http://example.com/other': {} } } }), 'missing_event'],
@@ -176,10 +145,35 @@ describe('sessions.backchannelLogout()', () => {
     expect(await manager.backchannelLogout(token, options())).toEqual({ ok: false, reason: 'replayed' });
   });
 
+  it('when revoking fails and releasing the claimed token fails too, the retry is a replay (reported to onError)', async () => {
+    // The double fault: a real memory store whose next revoke and next forgetLogoutToken fail.
+    const inner = memoryStore();
+    const failing = new Set<string>();
+    const flaky = new Proxy(inner, {
+      get(target, name, receiver) {
+        const method = Reflect.get(target, name, receiver) as unknown;
+        if (typeof name !== 'string' || typeof method !== 'function') return method;
+        return (...args: unknown[]) => {
+          if (!failing.delete(name)) return (method as (...a: unknown[]) => unknown).apply(target, args);
+          return Promise.reject(new SessionError('STORE_UNAVAILABLE', `${name} failed (injected).`));
+        };
+      },
+    });
+    const errors: unknown[] = [];
+    const manager = createSessionManager({ store: flaky, onError: (error) => void errors.push(error) });
+    const signedIn = await manager.create({ userId: 'u1', federated: { iss: issuer, sub: 'alice', sid: 'sid-1' } });
+    const token = await logoutToken();
+    failing.add('revoke').add('forgetLogoutToken');
+    await expect(manager.backchannelLogout(token, options())).rejects.toThrow('revoke failed');
+    expect(errors).toEqual([expect.objectContaining({ message: 'forgetLogoutToken failed (injected).' })]);
+    expect(await manager.backchannelLogout(token, options())).toEqual({ ok: false, reason: 'replayed' });
+    expect((await manager.validate(signedIn.token)).ok).toBe(true);
+  });
+
   it('fetches the keys again for a kid it has not seen (once the fetch cooldown has passed)', async () => {
     const { one } = await signInTwice();
     expect((await sessions.backchannelLogout(await logoutToken({ claims: { sid: 'nobody' } }), options())).ok).toBe(true);
-    await publishKey();
+    await idp.publishKey();
     // jose fetches a key set at most once per 30 s: move the clock (Date only) past that.
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 31_000);

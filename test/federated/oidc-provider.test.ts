@@ -1,3 +1,4 @@
+import { generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStore } from '../../adapters/postgres/index.js';
 import { redisStore } from '../../adapters/redis/index.js';
@@ -19,6 +20,7 @@ interface SharedStore {
   cleanup(): Promise<void>;
 }
 
+const BACKCHANNEL_EVENT = { 'http://schemas.openid.net/event/backchannel-logout': {} };
 const redisUp = await requireService('Redis', 6379);
 const pgUp = await postgresUp();
 
@@ -56,6 +58,32 @@ const KINDS: { name: string; up: boolean; share(label: string): Promise<SharedSt
     },
   },
 ];
+
+interface Forgery {
+  readonly claims?: Record<string, unknown>;
+  readonly drop?: readonly string[];
+  readonly signWith?: CryptoKey;
+  readonly unsigned?: boolean;
+}
+
+/**
+ * Logout tokens shaped as oidc-provider signs them (RS256 under its kid, typ logout+jwt; iss,
+ * aud, iat, exp 120 s later, jti, sub, sid and the event), with its own key unless told
+ * otherwise, changed in the one way a test asks.
+ */
+function forger(idp: TestProvider, clientId: string, sid: string) {
+  return async ({ claims = {}, drop = [], signWith, unsigned = false }: Forgery = {}): Promise<string> => {
+    const iat = Math.floor(Date.now() / 1000);
+    const payload: Record<string, unknown> = { iss: idp.issuer, aud: clientId, iat, exp: iat + 120, jti: crypto.randomUUID(), sub: 'alice', sid, events: BACKCHANNEL_EVENT, ...claims };
+    for (const name of drop) delete payload[name];
+    const header = { alg: 'RS256', typ: 'logout+jwt', kid: idp.signingKey.kid };
+    if (unsigned) {
+      const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      return `${part({ ...header, alg: 'none' })}.${part(payload)}.`;
+    }
+    return new SignJWT(payload).setProtectedHeader(header).sign(signWith ?? idp.signingKey.key);
+  };
+}
 
 interface Deployment {
   /** The instance registered with the provider: sign-in and back-channel logout URI. */
@@ -119,6 +147,15 @@ for (const kind of KINDS) describe.skipIf(!kind.up)(`back-channel logout from oi
     return delivered;
   }
 
+  /** POSTs a logout token to the app's back-channel logout URI, as the provider does. */
+  const postLogout = (app: RunningApp, token: string) =>
+    fetch(`${app.url}/sessions/backchannel-logout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ logout_token: token }).toString(),
+      signal: AbortSignal.timeout(10_000),
+    });
+
   for (const framework of FRAMEWORKS) {
     describe(framework, () => {
       it('a sign-out at the provider ends the app session on its next request, on both instances', async () => {
@@ -158,6 +195,30 @@ for (const kind of KINDS) describe.skipIf(!kind.up)(`back-channel logout from oi
         }
         expect((await deployment.managers[0]!.validate(later.token)).ok).toBe(true);
         expect((await deployment.managers[1]!.validate(later.token)).ok).toBe(true);
+      });
+
+      it('forged logout tokens that differ from the provider\'s in one way are refused (400) and end nothing; unchanged, the forgery is accepted', async () => {
+        const deployment = deployments.get(framework)!;
+        const browser = new Browser();
+        const { sid } = await signIn(browser, deployment.first);
+        const forge = forger(idp, deployment.clientId, sid);
+        const now = Math.floor(Date.now() / 1000);
+        const hostile: [string, Promise<string> | string, string][] = [
+          ['signed by another key under the provider\'s kid', forge({ signWith: (await generateKeyPair('RS256')).privateKey }), 'bad_signature'],
+          ['for another audience', forge({ claims: { aud: 'someone-else' } }), 'bad_audience'],
+          ['without the events claim', forge({ drop: ['events'] }), 'missing_event'],
+          ['issued an hour ago', forge({ claims: { iat: now - 3600 } }), 'bad_iat'],
+          ['unsigned (alg none)', forge({ unsigned: true }), 'bad_algorithm'],
+          ['over the token size limit (8 KB)', forge({ claims: { padding: 'x'.repeat(6_000) } }), 'too_large'],
+          ['over the form size limit', forge({ claims: { padding: 'x'.repeat(10_000) } }), 'Send exactly one logout_token, in a form of at most 9 KB.'],
+        ];
+        for (const [name, token, reason] of hostile) {
+          const reply = await postLogout(deployment.first, await token);
+          expect({ name, status: reply.status, body: await reply.json() }).toEqual({ name, status: 400, body: { error: 'invalid_request', error_description: reason } });
+          expect((await browser.fetch(`${deployment.first.url}/api/me`)).status).toBe(200);
+        }
+        expect((await postLogout(deployment.first, await forge())).status).toBe(200);
+        expect((await browser.fetch(`${deployment.first.url}/api/me`)).status).toBe(401);
       });
     });
   }

@@ -10,6 +10,8 @@ describeFrameworkConformance(
   ({ sessions, middlewareOptions, routesOptions }) => {
     const app = express();
     app.use(sessionMiddleware(sessions, middlewareOptions));
+    // A form parser in front of the routes, as apps have: the back-channel logout route reads req.body.
+    app.use(express.urlencoded());
     app.use(sessionRoutes(sessions, routesOptions));
     app.post('/login', requireSameOrigin(), async (req, res) => {
       const { session } = await req.sessions.signIn({ userId: String(req.query['user']), persistent: req.query['remember'] !== '0' });

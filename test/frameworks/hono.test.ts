@@ -28,6 +28,11 @@ describeFrameworkConformance(
     // The default error handler logs a thrown store outage before the middleware answers 503.
     app.onError((_error, c) => c.text('Internal Server Error', 500));
     app.use(sessionMiddleware(sessions, { ...middlewareOptions, getConnInfo }));
+    // The app's forms parsed before the routes: the back-channel logout route reads Hono's parsed body.
+    app.use(async (c, next) => {
+      if (c.req.header('content-type')?.startsWith('application/x-www-form-urlencoded') === true) await c.req.parseBody();
+      await next();
+    });
     app.use(sessionRoutes(sessions, routesOptions));
     app.post('/login', requireSameOrigin(), async (c) => {
       const { session } = await c.var.sessions.signIn({ userId: String(c.req.query('user')), persistent: c.req.query('remember') !== '0' });

@@ -31,13 +31,25 @@ export function describeBackchannelLogout({ runner, scenario }: FrameworkSuiteCo
       expect((await phone.request('/api/me')).status).toBe(200);
     });
 
+    it('a token with sid and sub also signs out that user\'s sessions recorded without a sid, not those of another provider session', async () => {
+      const { idp } = scenario();
+      const withoutSid = scenario().device(BROWSERS.chromeMac);
+      const otherSession = scenario().device(BROWSERS.safariIphone);
+      await signInFederated(withoutSid, { iss: idp.issuer, sub: 'alice@idp' });
+      await signInFederated(otherSession, { iss: idp.issuer, sub: 'alice@idp', sid: 'idp-session-2' });
+      expect((await post(`logout_token=${await idp.logoutToken({ sid: 'idp-session-1', sub: 'alice@idp' })}`)).status).toBe(200);
+      expect((await withoutSid.request('/api/me')).status).toBe(401);
+      expect((await otherSession.request('/api/me')).status).toBe(200);
+    });
+
     it('a bad, replayed or missing token answers 400 { error } and signs out nothing', async () => {
       const { idp } = scenario();
       const laptop = scenario().device(BROWSERS.chromeMac);
       await signInFederated(laptop, { iss: idp.issuer, sub: 'alice@idp' });
       const spent = await idp.logoutToken({ sub: 'nobody' });
       expect((await post(`logout_token=${spent}`)).status).toBe(200);
-      for (const body of [`logout_token=${spent}`, `logout_token=${await idp.logoutToken({ sub: 'alice@idp', nonce: 'n' })}`, 'logout_token=nonsense', 'nothing=here']) {
+      const stale = await idp.logoutToken({ sub: 'alice@idp', iat: Math.floor(scenario().now() / 1000) - 3600 });
+      for (const body of [`logout_token=${spent}`, `logout_token=${await idp.logoutToken({ sub: 'alice@idp', nonce: 'n' })}`, `logout_token=${stale}`, 'logout_token=nonsense', `logout_token=${await idp.logoutToken({ sub: 'alice@idp' })}&logout_token=x`, 'nothing=here']) {
         const reply = await post(body);
         expect(reply.status).toBe(400);
         expect(typeof (JSON.parse(reply.body) as { error?: unknown }).error).toBe('string');
@@ -46,11 +58,24 @@ export function describeBackchannelLogout({ runner, scenario }: FrameworkSuiteCo
       expect((await laptop.request('/api/me')).status).toBe(200);
     });
 
-    it('answers 503 while the store is down, so the provider retries', async () => {
+    it('answers 503 while the store is down, and signs out nothing', async () => {
       const { idp } = scenario();
       const token = await idp.logoutToken({ sub: 'alice@idp' });
       scenario().store.failing = true;
       expect((await post(`logout_token=${token}`)).status).toBe(503);
+    });
+
+    it('answers 503, not 400, while the provider\'s keys cannot be fetched (a JWKS answering 5xx or not JSON)', async () => {
+      const { idp } = scenario();
+      const laptop = scenario().device(BROWSERS.chromeMac);
+      await signInFederated(laptop, { iss: idp.issuer, sub: 'alice@idp', sid: 'idp-session-1' });
+      for (const answer of [503, 'not-json'] as const) {
+        idp.jwksAnswer = answer;
+        const reply = await post(`logout_token=${await idp.logoutToken({ sid: 'idp-session-1' })}`);
+        expect(reply.status).toBe(503);
+        expect(reply.headers.get('retry-after')).toMatch(/^\d+$/);
+      }
+      expect((await laptop.request('/api/me')).status).toBe(200);
     });
   });
 }

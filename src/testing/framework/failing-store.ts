@@ -52,6 +52,7 @@ export function switchableStore(inner: SessionStore): SwitchableStore {
     saveFederatedLink: inner.saveFederatedLink && ((link) => guard(() => inner.saveFederatedLink!(link))),
     findFederatedLinks: inner.findFederatedLinks && ((query, now) => guard(() => inner.findFederatedLinks!(query, now))),
     rememberLogoutToken: inner.rememberLogoutToken && ((iss, jti, until) => guard(() => inner.rememberLogoutToken!(iss, jti, until))),
+    forgetLogoutToken: inner.forgetLogoutToken && ((iss, jti) => guard(() => inner.forgetLogoutToken!(iss, jti))),
     seenLogoutToken: inner.seenLogoutToken && ((iss, jti) => guard(() => inner.seenLogoutToken!(iss, jti))),
     eraseFederatedLinks: inner.eraseFederatedLinks && ((userId) => guard(() => inner.eraseFederatedLinks!(userId))),
     pruneFederated: inner.pruneFederated && ((now, limit) => guard(() => inner.pruneFederated!(now, limit))),

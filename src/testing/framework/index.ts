@@ -78,7 +78,9 @@ export const STORE_TIMEOUT = 300;
  * - the session middleware with `context.sessions` and `context.middlewareOptions`, on every
  *   request;
  * - the session routes with `context.routesOptions` (under `/sessions`, with the "This wasn't
- *   me" page and the live sign-out stream `GET /sessions/events`);
+ *   me" page, the live sign-out stream `GET /sessions/events` and the back-channel logout URI
+ *   `POST /sessions/backchannel-logout`), with or without the framework's usual form parser
+ *   in front of them (`express.urlencoded()`, a Koa body parser, Hono's `c.req.parseBody()`);
  * - `POST /login?user=<userId>` (the body, if any, ignored), behind `requireSameOrigin`:
  *   `await sessions.signIn({ userId, persistent })`, `persistent` being `false` when the query
  *   has `remember=0` and `true` otherwise, then `200` JSON

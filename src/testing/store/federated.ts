@@ -20,7 +20,7 @@ const sorted = (ids: readonly string[]): string[] => [...ids].sort();
 /**
  * Federated sign-out (stores with the capability): links found by provider session, by
  * provider user and by local user, exact matching, expiry, erase, pruning, and the logout-token
- * replay guard answering "new" exactly once across instances.
+ * replay guard answering "new" exactly once across instances, and releasing a token at once.
  */
 export function describeFederated({ runner, store, sibling }: StoreSuiteContext): void {
   const { describe, it, expect } = runner;
@@ -121,6 +121,25 @@ export function describeFederated({ runner, store, sibling }: StoreSuiteContext)
       // Pruning forgets only what is past its window.
       await s.pruneFederated(Date.now(), 1_000);
       expect(await s.rememberLogoutToken(iss, 'jti-1', until)).toBe(false);
+    });
+
+    it('forgets a logout token at once, for every instance, so it can be claimed again', async () => {
+      const s = federated(store());
+      if (s === undefined) return;
+      const other = federated(await sibling())!;
+      const iss = freshIssuer();
+      const until = Date.now() + 10 * 60_000;
+      expect(await s.rememberLogoutToken(iss, 'released', until)).toBe(true);
+      expect(await s.rememberLogoutToken(iss, 'kept', until)).toBe(true);
+      await other.forgetLogoutToken(iss, 'released');
+      expect(await s.seenLogoutToken(iss, 'released')).toBe(false);
+      expect(await s.seenLogoutToken(iss, 'kept')).toBe(true);
+      expect(await s.rememberLogoutToken(iss, 'released', until)).toBe(true);
+      expect(await other.rememberLogoutToken(iss, 'released', until)).toBe(false);
+      // Forgetting what is not remembered does nothing.
+      await s.forgetLogoutToken(iss, 'never');
+      await s.forgetLogoutToken(freshIssuer(), 'kept');
+      expect(await other.rememberLogoutToken(iss, 'kept', until)).toBe(false);
     });
 
     it('of concurrent calls with one token, exactly one answers new', async () => {

@@ -1,3 +1,4 @@
+import type { CryptoKey } from 'jose';
 import type Provider from 'oidc-provider';
 
 /** One relying party the provider knows: an app on 127.0.0.1. */
@@ -12,6 +13,8 @@ export type Delivery = { readonly ok: true; readonly sid: string } | { readonly 
 export interface TestProvider {
   readonly issuer: string;
   readonly provider: Provider;
+  /** The provider's signing key (RS256) and its kid, as configured in its JWKS. */
+  readonly signingKey: { readonly key: CryptoKey; readonly kid: string };
   /** Every `logout_token` the provider POSTed to an app's back-channel logout URI, as sent. */
   readonly sentLogoutTokens: string[];
   /** The next back-channel logout to `clientId`, success or error; rejects after `timeoutMs`. */

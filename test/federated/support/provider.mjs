@@ -42,6 +42,8 @@ async function startProvider(server, issuer, apps) {
   return {
     issuer,
     provider,
+    // The key the provider signs with, so a test can forge tokens that differ from its own in one way.
+    signingKey: { key: privateKey, kid: 'test-key' },
     sentLogoutTokens,
     nextDelivery: (clientId, timeoutMs = 10_000) =>
       new Promise((resolve, reject) => {

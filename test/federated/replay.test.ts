@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresStore } from '../../adapters/postgres/index.js';
+import { redisStore } from '../../adapters/redis/index.js';
+import { acceptableUntil } from '../../src/federated/logout-token.js';
+import { createSessionManager, memoryStore, type SessionManager, type SessionStore } from '../../src/index.js';
+import { dropSchemas, freshSchema, postgresUp, testPool } from '../support/postgres-database.js';
+import { connectNodeRedis, deleteRunKeys, freshPrefix } from '../support/redis-clients.js';
+import { requireService } from '../support/services.js';
+import { startHomeIssuer, type HomeIssuer } from './support/issuer.js';
+
+// "Never accepted twice", on the stores that instances share: across the whole window jose
+// accepts a token in, and when two instances receive the same token at the same moment.
+
+interface SharedStore {
+  readonly stores: readonly [SessionStore, SessionStore];
+  cleanup(): Promise<void>;
+}
+
+const KINDS: { name: string; up: () => Promise<boolean>; share(): Promise<SharedStore> }[] = [
+  {
+    name: 'Redis',
+    up: () => requireService('Redis', 6379),
+    async share() {
+      const prefix = freshPrefix('replay');
+      const [one, two] = await Promise.all([connectNodeRedis(6379), connectNodeRedis(6379)]);
+      return {
+        stores: [redisStore({ client: one, prefix }), redisStore({ client: two, prefix })],
+        async cleanup() {
+          await deleteRunKeys(one, `${prefix}*`);
+          await Promise.all([one.close(), two.close()]);
+        },
+      };
+    },
+  },
+  {
+    name: 'PostgreSQL',
+    up: postgresUp,
+    async share() {
+      const schema = freshSchema('replay');
+      const [one, two] = [testPool({ max: 4 }), testPool({ max: 4 })];
+      const first = postgresStore({ pool: one, schema });
+      await first.migrate();
+      return {
+        stores: [first, postgresStore({ pool: two, schema })],
+        async cleanup() {
+          await dropSchemas(one, [schema]);
+          await Promise.all([one.end(), two.end()]);
+        },
+      };
+    },
+  },
+];
+
+for (const kind of KINDS) {
+  describe.skipIf(!(await kind.up()))(`logout token replay on ${kind.name}, two instances`, () => {
+    let idp: HomeIssuer;
+    let shared: SharedStore;
+    let managers: readonly [SessionManager, SessionManager];
+    beforeAll(async () => {
+      idp = await startHomeIssuer();
+      shared = await kind.share();
+      managers = [createSessionManager({ store: shared.stores[0] }), createSessionManager({ store: shared.stores[1] })];
+    });
+    afterAll(async () => {
+      await Promise.all(managers.map((manager) => manager.close()));
+      await shared.cleanup();
+      await idp.close();
+    });
+    const options = () => ({ issuers: [{ issuer: idp.issuer, clientId: idp.clientId }] });
+
+    it('a token at the very end of its window, delivered twice within its last second, is accepted once', async () => {
+      // jose compares whole seconds: with the default maxTokenAge (300 s) and its 60 s clock
+      // tolerance, iat = now - 360 s is accepted until the end of the current second.
+      for (let attempt = 0; ; attempt++) {
+        const second = Math.floor(Date.now() / 1000);
+        const token = await idp.logoutToken({ claims: { iat: second - 360 } });
+        const first = await managers[0].backchannelLogout(token, options());
+        const again = await managers[0].backchannelLogout(token, options());
+        // Both in that one second, or the second one was refused for its age: try again.
+        if (Math.floor(Date.now() / 1000) !== second && attempt < 5) continue;
+        expect(first).toEqual({ ok: true, issuer: idp.issuer, revokedIds: [] });
+        expect(again).toEqual({ ok: false, reason: 'replayed' });
+        break;
+      }
+    });
+
+    it('of two instances racing the same token, exactly one accepts it (20 of 20 races)', async () => {
+      const outcomes: string[] = [];
+      for (let race = 0; race < 20; race++) {
+        const signedIn = await managers[0].create({ userId: `racer-${race}`, federated: { iss: idp.issuer, sub: 'alice', sid: `race-${race}` } });
+        const token = await idp.logoutToken({ claims: { sid: `race-${race}` } });
+        const answers = await Promise.all(managers.map((manager) => manager.backchannelLogout(token, options())));
+        outcomes.push(answers.map((answer) => (answer.ok ? 'ok' : answer.reason)).sort().join('+'));
+        expect((await managers[1].validate(signedIn.token)).ok).toBe(false);
+      }
+      expect(outcomes).toEqual(Array.from({ length: 20 }, () => 'ok+replayed'));
+    });
+  });
+}
+
+describe('how long a logout token id is remembered', () => {
+  let idp: HomeIssuer;
+  beforeAll(async () => {
+    idp = await startHomeIssuer();
+  });
+  afterAll(() => idp.close());
+
+  it('until exactly the first instant jose refuses the token for its age, whatever maxTokenAge', async () => {
+    const iat = Math.floor(Date.now() / 1000);
+    for (const maxTokenAge of [1_000, 1_500, 59_999, 300_000, 3_600_000]) {
+      const until = acceptableUntil(iat, maxTokenAge);
+      const token = await idp.logoutToken({ claims: { iat } });
+      const at = (now: number) =>
+        createSessionManager({ store: memoryStore(), clock: () => now }).backchannelLogout(token, { issuers: [{ issuer: idp.issuer, clientId: idp.clientId }], maxTokenAge });
+      expect(await at(until - 1)).toMatchObject({ ok: true });
+      expect(await at(until)).toEqual({ ok: false, reason: 'bad_iat' });
+    }
+  });
+});

@@ -1,0 +1,45 @@
+import { createServer } from 'node:http';
+import express from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sessionMiddleware, sessionRoutes } from '../../adapters/express/index.js';
+import { createSessionManager, memoryStore, type BackchannelRefusalReport } from '../../src/index.js';
+import { listen } from '../frameworks/listen.js';
+import { startHomeIssuer, type HomeIssuer } from './support/issuer.js';
+
+// What the app is told by the back-channel logout route: refusals through onRefused, and the
+// cause of a 503 through the session middleware's onError (the provider may never send again).
+
+describe('back-channel logout route reports', () => {
+  let idp: HomeIssuer;
+  let url: string;
+  let close: () => Promise<void>;
+  const errors: unknown[] = [];
+  const refusals: BackchannelRefusalReport[] = [];
+  beforeAll(async () => {
+    idp = await startHomeIssuer();
+    const sessions = createSessionManager({ store: memoryStore() });
+    const app = express();
+    app.use(sessionMiddleware(sessions, { onError: (error) => void errors.push(error) }));
+    app.use(sessionRoutes(sessions, { backchannelLogout: { issuers: [{ issuer: idp.issuer, clientId: idp.clientId }], onRefused: (refusal) => void refusals.push(refusal) } }));
+    ({ url, close } = await listen(createServer(app)));
+  });
+  afterAll(async () => {
+    await close();
+    await idp.close();
+  });
+  const post = (token: string) =>
+    fetch(`${url}/sessions/backchannel-logout`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `logout_token=${token}` });
+
+  it('a refused token goes to onRefused (400); keys that cannot be fetched to onError too (503)', async () => {
+    // Refused before any key is fetched.
+    expect((await post(await idp.logoutToken({ header: { typ: 'JWT' } }))).status).toBe(400);
+    expect(refusals).toEqual([{ reason: 'bad_type', issuer: idp.issuer }]);
+    expect(errors).toEqual([]);
+    idp.jwksAnswer = 502;
+    const reply = await post(await idp.logoutToken());
+    idp.jwksAnswer = 'keys';
+    expect(reply.status).toBe(503);
+    expect(refusals.map((refusal) => refusal.reason)).toEqual(['bad_type', 'keys_unavailable']);
+    expect(errors).toEqual([expect.objectContaining({ message: `${idp.issuer}/jwks answered 502.` })]);
+  });
+});
