@@ -16,13 +16,22 @@ export interface RevocationFacts {
   readonly epochs: Epochs;
   /** The epochs of the row's tenant, when it has a tenant and the store keeps tenant epochs. */
   readonly tenantEpochs?: Epochs | undefined;
+  /** For a support session (`impersonatorId` set): what was read of its admin. Missing means "not read": the row is refused. */
+  readonly impersonator?: ImpersonatorFacts | undefined;
+}
+
+/**
+ * What a support session's liveness depends on besides its own row: its admin's epochs, and
+ * the liveness of the admin session that started it.
+ */
+export interface ImpersonatorFacts {
+  /** The admin's own epochs: a revocation of any kind since the support session began ends it. */
+  readonly epochs: Epochs;
   /**
-   * For a support session (`impersonatorId` set): the impersonator's own epochs. A support
-   * session ends whenever its impersonator's sessions end by revocation (sign out everywhere,
-   * password reset, erasure, bulk), so the latest of these epochs counts whatever its kind.
-   * Missing for a support session means "not read": the row is refused.
+   * Why the admin session that started it is not live (revoked, expired, gone), or `undefined`
+   * while it is. Idleness does not count: the admin is busy in the support session.
    */
-  readonly impersonatorEpochs?: Epochs | undefined;
+  readonly startedFrom: Refusal | undefined;
 }
 
 /** The fields of a row that liveness is decided from. */
@@ -30,8 +39,8 @@ export type LivenessFields = Pick<SessionRecord, 'kind' | 'tenantId' | 'createdA
 
 /**
  * Judges one row. In order: past its absolute expiry; revoked on its own; created at or before
- * its user's or tenant's epoch of its kind; a support session whose impersonator was revoked
- * since it began; idle for `idleTimeout` ms (0: no idle timeout).
+ * its user's or tenant's epoch of its kind; a support session whose admin was revoked since it
+ * began, or whose starting admin session is no longer live; idle for `idleTimeout` ms (0: none).
  * @param record - The stored row.
  * @param facts - The epochs read with it.
  * @param now - The present (ms).
@@ -44,10 +53,11 @@ export function refusalOf(record: LivenessFields, facts: RevocationFacts, now: n
   // error whatever the row, never a refusal that hides it.
   const userEpoch = epochOf(facts.epochs, record.kind, what);
   const tenantEpoch = record.tenantId === undefined || facts.tenantEpochs === undefined ? 0 : epochOf(facts.tenantEpochs, record.kind, what);
-  const impersonatorEpoch = facts.impersonatorEpochs === undefined ? 0 : latestEpoch(facts.impersonatorEpochs, what);
+  const { impersonator } = facts;
+  const impersonatorEpoch = impersonator === undefined ? 0 : latestEpoch(impersonator.epochs, what);
   if (now >= record.expiresAt) return 'expired';
   if (record.revokedAt !== undefined || record.createdAt <= Math.max(userEpoch, tenantEpoch)) return 'revoked';
-  if (record.impersonatorId !== undefined && (facts.impersonatorEpochs === undefined || record.createdAt <= impersonatorEpoch)) return 'revoked';
+  if (record.impersonatorId !== undefined && (impersonator === undefined || record.createdAt <= impersonatorEpoch || impersonator.startedFrom !== undefined)) return 'revoked';
   if (idleTimeout > 0 && now - record.lastUsedAt >= idleTimeout) return 'idle';
   return undefined;
 }

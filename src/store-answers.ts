@@ -71,6 +71,7 @@ function checkSessionFields(record: unknown, what: string): Record<string, unkno
   }
   if (persistent !== undefined && typeof persistent !== 'boolean') throw malformed(what, 'a session whose persistent is neither absent nor a boolean');
   if (record['impersonatorId'] !== undefined && typeof record['impersonatorId'] !== 'string') throw malformed(what, 'a session whose impersonatorId is not a string');
+  if (record['impersonatorSessionId'] !== undefined && typeof record['impersonatorSessionId'] !== 'string') throw malformed(what, 'a session whose impersonatorSessionId is not a string');
   if (revokedAt !== undefined && !isTime(revokedAt)) throw malformed(what, 'a session whose revokedAt is neither absent nor a finite number');
   return record;
 }

@@ -84,6 +84,11 @@ export interface SessionRecord {
    * user. Stored and answered as given.
    */
   readonly impersonatorId?: string | undefined;
+  /**
+   * Set on a support session: the id of the admin's own session that started it. The support
+   * session is live only while that session is. Stored and answered as given.
+   */
+  readonly impersonatorSessionId?: string | undefined;
   /** Set when this one session was revoked (sign out, replaced, revoked by id). */
   readonly revokedAt?: number | undefined;
   /** Why it was revoked: `sign_out`, `revoked`, `replaced`, or another event reason. */

@@ -35,7 +35,7 @@ export interface Queries {
 const COLUMNS = `s.id, s.user_id, s.tenant_id, s.kind, encode(s.secret_hash, 'hex') AS secret_hash, s.created_at,
   s.last_used_at, s.expires_at, s.device_key, s.browser, s.os, s.device_type, s.user_agent, s.ip, s.data,
   s.revoked_at, s.revoked_reason, COALESCE(s.authenticated_at, s.created_at) AS authenticated_at, s.persistent,
-  s.impersonator_id`;
+  s.impersonator_id, s.impersonator_session_id`;
 
 /** The activity columns, in the shape `rows.ts` parses. */
 const ACTIVITY_COLUMNS = 'a.id, a.user_id, a.tenant_id, a.type, a.at, a.reason, a.session_id, a.device_label, a.ip, a.actor';
@@ -84,7 +84,7 @@ export function queries(names: TableNames): Queries {
     // Sign-in, one round trip: the function migrate() installs (see schema.ts) locks the
     // user's epoch row, picks createdAt = max(requested, epoch + 1), enforces the session cap,
     // replaces the device's live sessions, inserts and notifies. $17 is the device key to
-    // replace (NULL: no replacement), $19 the cap (NULL: none), $25 the activity entry (NULL:
+    // replace (NULL: no replacement), $19 the cap (NULL: none), $26 the activity entry (NULL:
     // none). The data and the flags are cast from text: a client that serialises by the
     // parameter's type (postgres.js) would otherwise encode the JSON text once more, as a JSON
     // string, and send the text "true" as false.
@@ -93,7 +93,7 @@ export function queries(names: TableNames): Queries {
       `SELECT session_created_at, replaced_ids, evicted_ids FROM ${names.createFunction}($1::text, $2::text, $3::text, $4::text,
     $5::text, $6::bigint, $7::bigint, $8::bigint, $9::text, $10::text, $11::text, $12::text, $13::text, $14::text,
     $15::text::jsonb, $16::text::boolean, $17::text, $18::bigint, $19::integer, $20::text::boolean, $21::bigint, $22::text, $23::integer,
-    $24::text, $25::text::jsonb)`,
+    $24::text, $25::text, $26::text::jsonb)`,
     ),
 
     // Never inserts, never touches a tombstone.

@@ -27,6 +27,8 @@ export function toRecord(row: TextRow): SessionRecord {
     persistent: optional(row, 'persistent') === 'f' ? false : undefined,
     // NULL in every row written before schema version 4, and on every session but a support one.
     impersonatorId: optional(row, 'impersonator_id'),
+    // NULL in every row written before schema version 6, and on every session but a support one.
+    impersonatorSessionId: optional(row, 'impersonator_session_id'),
   };
 }
 

@@ -1,4 +1,4 @@
--- session-revocation: PostgreSQL tables for schema "session_revocation", table "sessions" (schema version 5).
+-- session-revocation: PostgreSQL tables for schema "session_revocation", table "sessions" (schema version 6).
 --
 -- This is the exact script postgresStore({ pool, schema: 'session_revocation', table: 'sessions' }).migrate()
 -- runs. Teams that run migrations themselves apply it with
@@ -43,7 +43,9 @@ CREATE TABLE IF NOT EXISTS "session_revocation"."sessions" (
   -- Schema version 3. false for a session-only cookie; NULL means persistent.
   persistent     boolean,
   -- Schema version 4. Who acts as the user on a support session; NULL on every other.
-  impersonator_id text
+  impersonator_id text,
+  -- Schema version 6. The admin's own session behind a support session; NULL on every other.
+  impersonator_session_id text
 );
 
 -- Tables of an earlier schema version get the version 3 columns. Both stay NULL in existing
@@ -65,6 +67,15 @@ DO $upgrade$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '"session_revocation"."sessions"'::regclass AND attname = 'impersonator_id' AND NOT attisdropped) THEN
     ALTER TABLE "session_revocation"."sessions" ADD COLUMN IF NOT EXISTS impersonator_id text;
+  END IF;
+END
+$upgrade$;
+
+-- Schema version 6 adds one more the same way: NULL in existing rows (no admin's session).
+DO $upgrade$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '"session_revocation"."sessions"'::regclass AND attname = 'impersonator_session_id' AND NOT attisdropped) THEN
+    ALTER TABLE "session_revocation"."sessions" ADD COLUMN IF NOT EXISTS impersonator_session_id text;
   END IF;
 END
 $upgrade$;
@@ -170,7 +181,7 @@ CREATE OR REPLACE FUNCTION "session_revocation"."sessions_create_session"(
   p_authenticated_at bigint, p_max_age bigint, p_device_key text, p_browser text, p_os text, p_device_type text,
   p_user_agent text, p_ip text, p_data jsonb, p_persistent boolean, p_replace_device_key text, p_deny_until bigint,
   p_limit_max integer, p_limit_refuse boolean, p_idle_before bigint, p_channel text, p_lock_timeout_ms integer,
-  p_impersonator_id text, p_activity jsonb,
+  p_impersonator_id text, p_impersonator_session_id text, p_activity jsonb,
   OUT session_created_at bigint, OUT replaced_ids json, OUT evicted_ids json
 ) LANGUAGE plpgsql VOLATILE AS $function$
 #variable_conflict use_column
@@ -230,10 +241,11 @@ BEGIN
     ON CONFLICT (user_id, session_id) DO UPDATE SET until = GREATEST(d.until, EXCLUDED.until)
   ), inserted AS (
     INSERT INTO "session_revocation"."sessions" (id, user_id, tenant_id, kind, secret_hash, created_at, last_used_at, expires_at,
-      device_key, browser, os, device_type, user_agent, ip, data, authenticated_at, persistent, impersonator_id)
+      device_key, browser, os, device_type, user_agent, ip, data, authenticated_at, persistent, impersonator_id,
+      impersonator_session_id)
     VALUES (p_id, p_user_id, p_tenant_id, p_kind, decode(p_secret_hash, 'hex'), session_created_at, session_created_at,
       session_created_at + p_max_age, p_device_key, p_browser, p_os, p_device_type, p_user_agent, p_ip, p_data,
-      p_authenticated_at, p_persistent, p_impersonator_id)
+      p_authenticated_at, p_persistent, p_impersonator_id, p_impersonator_session_id)
   )
   SELECT (SELECT COALESCE(json_agg(id ORDER BY id COLLATE "C"), '[]'::json) FROM replaced),
          (SELECT COALESCE(json_agg(id ORDER BY array_position(v_counted, id)), '[]'::json) FROM evicted)
@@ -257,10 +269,27 @@ BEGIN
 END
 $function$;
 
--- The previous release's sign-in (schema version 3, 23 arguments) becomes this one without an
--- impersonator or activity, so an instance still running it during a rolling upgrade keeps
--- signing in, and its sign-ins too land after the tenant's epoch and raise its high-water
--- mark. (The version 2 function, 18 arguments, stays where an earlier migration made it.)
+-- The previous release's sign-in (schema versions 4 and 5, 25 arguments) becomes the one above
+-- without the admin's session, so an instance still running it during a rolling upgrade keeps
+-- signing in under the current rules (its support sessions name no admin's session).
+CREATE OR REPLACE FUNCTION "session_revocation"."sessions_create_session"(
+  p_id text, p_user_id text, p_tenant_id text, p_kind text, p_secret_hash text, p_requested_at bigint,
+  p_authenticated_at bigint, p_max_age bigint, p_device_key text, p_browser text, p_os text, p_device_type text,
+  p_user_agent text, p_ip text, p_data jsonb, p_persistent boolean, p_replace_device_key text, p_deny_until bigint,
+  p_limit_max integer, p_limit_refuse boolean, p_idle_before bigint, p_channel text, p_lock_timeout_ms integer,
+  p_impersonator_id text, p_activity jsonb,
+  OUT session_created_at bigint, OUT replaced_ids json, OUT evicted_ids json
+) LANGUAGE sql VOLATILE AS $function$
+  SELECT c.session_created_at, c.replaced_ids, c.evicted_ids FROM "session_revocation"."sessions_create_session"(p_id, p_user_id, p_tenant_id, p_kind,
+    p_secret_hash, p_requested_at, p_authenticated_at, p_max_age, p_device_key, p_browser, p_os, p_device_type, p_user_agent,
+    p_ip, p_data, p_persistent, p_replace_device_key, p_deny_until, p_limit_max, p_limit_refuse, p_idle_before, p_channel,
+    p_lock_timeout_ms, p_impersonator_id, NULL::text, p_activity) AS c
+$function$;
+
+-- The sign-in of schema version 3 (23 arguments) becomes the same without an impersonator or
+-- activity, so an instance of that release too keeps signing in, and its sign-ins land after
+-- the tenant's epoch and raise its high-water mark. (The version 2 function, 18 arguments,
+-- stays where an earlier migration made it.)
 CREATE OR REPLACE FUNCTION "session_revocation"."sessions_create_session"(
   p_id text, p_user_id text, p_tenant_id text, p_kind text, p_secret_hash text, p_requested_at bigint,
   p_authenticated_at bigint, p_max_age bigint, p_device_key text, p_browser text, p_os text, p_device_type text,
@@ -271,7 +300,7 @@ CREATE OR REPLACE FUNCTION "session_revocation"."sessions_create_session"(
   SELECT c.session_created_at, c.replaced_ids, c.evicted_ids FROM "session_revocation"."sessions_create_session"(p_id, p_user_id, p_tenant_id, p_kind,
     p_secret_hash, p_requested_at, p_authenticated_at, p_max_age, p_device_key, p_browser, p_os, p_device_type, p_user_agent,
     p_ip, p_data, p_persistent, p_replace_device_key, p_deny_until, p_limit_max, p_limit_refuse, p_idle_before, p_channel,
-    p_lock_timeout_ms, NULL::text, NULL::jsonb) AS c
+    p_lock_timeout_ms, NULL::text, NULL::text, NULL::jsonb) AS c
 $function$;
 
 -- Schema version 5. Where a session came from at an identity provider (OpenID Connect
@@ -303,18 +332,19 @@ CREATE INDEX IF NOT EXISTS "sessions_logout_tokens_until_idx" ON "session_revoca
 SELECT session_id, user_id, iss, sub, sid, expires_at FROM "session_revocation"."sessions_federated" LIMIT 0;
 SELECT iss, jti, until FROM "session_revocation"."sessions_logout_tokens" LIMIT 0;
 
-COMMENT ON TABLE "session_revocation"."sessions" IS 'session-revocation sessions (schema version 5)';
-COMMENT ON TABLE "session_revocation"."sessions_epochs" IS 'session-revocation revocation epochs (schema version 5)';
-COMMENT ON TABLE "session_revocation"."sessions_denied" IS 'session-revocation access-token deny-list (schema version 5)';
-COMMENT ON TABLE "session_revocation"."sessions_tenant_epochs" IS 'session-revocation tenant revocation epochs (schema version 5)';
-COMMENT ON TABLE "session_revocation"."sessions_activity" IS 'session-revocation account activity (schema version 5)';
-COMMENT ON TABLE "session_revocation"."sessions_devices" IS 'session-revocation known devices (schema version 5)';
-COMMENT ON TABLE "session_revocation"."sessions_links" IS 'session-revocation revocation links (schema version 5)';
+COMMENT ON TABLE "session_revocation"."sessions" IS 'session-revocation sessions (schema version 6)';
+COMMENT ON TABLE "session_revocation"."sessions_epochs" IS 'session-revocation revocation epochs (schema version 6)';
+COMMENT ON TABLE "session_revocation"."sessions_denied" IS 'session-revocation access-token deny-list (schema version 6)';
+COMMENT ON TABLE "session_revocation"."sessions_tenant_epochs" IS 'session-revocation tenant revocation epochs (schema version 6)';
+COMMENT ON TABLE "session_revocation"."sessions_activity" IS 'session-revocation account activity (schema version 6)';
+COMMENT ON TABLE "session_revocation"."sessions_devices" IS 'session-revocation known devices (schema version 6)';
+COMMENT ON TABLE "session_revocation"."sessions_links" IS 'session-revocation revocation links (schema version 6)';
 
 -- Fails (and rolls everything back) when a table of the same name already exists with
 -- another shape, instead of failing later on the first sign-in.
 SELECT id, user_id, tenant_id, kind, secret_hash, created_at, last_used_at, expires_at, device_key,
-       browser, os, device_type, user_agent, ip, data, revoked_at, revoked_reason, authenticated_at, persistent, impersonator_id
+       browser, os, device_type, user_agent, ip, data, revoked_at, revoked_reason, authenticated_at, persistent, impersonator_id,
+       impersonator_session_id
   FROM "session_revocation"."sessions" LIMIT 0;
 SELECT user_id, kind, epoch, high_water FROM "session_revocation"."sessions_epochs" LIMIT 0;
 SELECT user_id, session_id, until FROM "session_revocation"."sessions_denied" LIMIT 0;

@@ -1,9 +1,10 @@
 import { SESSION_LIMIT_STATE } from './errors.js';
 import { federatedSchemaSql } from './federated.js';
+import { previousSignInsSql } from './schema-previous.js';
 import { advisoryLockKey, quoteIdentifier, type TableNames } from './identifiers.js';
 
 /** Bumped when a release changes the tables; recorded in the tables' comments. */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /**
  * The fields of an activity entry as `jsonb_to_record` reads them: the JSON the store sends
@@ -66,7 +67,9 @@ CREATE TABLE IF NOT EXISTS ${sessions} (
   -- Schema version 3. false for a session-only cookie; NULL means persistent.
   persistent     boolean,
   -- Schema version 4. Who acts as the user on a support session; NULL on every other.
-  impersonator_id text
+  impersonator_id text,
+  -- Schema version 6. The admin's own session behind a support session; NULL on every other.
+  impersonator_session_id text
 );
 
 -- Tables of an earlier schema version get the version 3 columns. Both stay NULL in existing
@@ -88,6 +91,15 @@ DO $upgrade$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '${sessions}'::regclass AND attname = 'impersonator_id' AND NOT attisdropped) THEN
     ALTER TABLE ${sessions} ADD COLUMN IF NOT EXISTS impersonator_id text;
+  END IF;
+END
+$upgrade$;
+
+-- Schema version 6 adds one more the same way: NULL in existing rows (no admin's session).
+DO $upgrade$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '${sessions}'::regclass AND attname = 'impersonator_session_id' AND NOT attisdropped) THEN
+    ALTER TABLE ${sessions} ADD COLUMN IF NOT EXISTS impersonator_session_id text;
   END IF;
 END
 $upgrade$;
@@ -193,7 +205,7 @@ CREATE OR REPLACE FUNCTION ${names.createFunction}(
   p_authenticated_at bigint, p_max_age bigint, p_device_key text, p_browser text, p_os text, p_device_type text,
   p_user_agent text, p_ip text, p_data jsonb, p_persistent boolean, p_replace_device_key text, p_deny_until bigint,
   p_limit_max integer, p_limit_refuse boolean, p_idle_before bigint, p_channel text, p_lock_timeout_ms integer,
-  p_impersonator_id text, p_activity jsonb,
+  p_impersonator_id text, p_impersonator_session_id text, p_activity jsonb,
   OUT session_created_at bigint, OUT replaced_ids json, OUT evicted_ids json
 ) LANGUAGE plpgsql VOLATILE AS $function$
 #variable_conflict use_column
@@ -253,10 +265,11 @@ BEGIN
     ON CONFLICT (user_id, session_id) DO UPDATE SET until = GREATEST(d.until, EXCLUDED.until)
   ), inserted AS (
     INSERT INTO ${sessions} (id, user_id, tenant_id, kind, secret_hash, created_at, last_used_at, expires_at,
-      device_key, browser, os, device_type, user_agent, ip, data, authenticated_at, persistent, impersonator_id)
+      device_key, browser, os, device_type, user_agent, ip, data, authenticated_at, persistent, impersonator_id,
+      impersonator_session_id)
     VALUES (p_id, p_user_id, p_tenant_id, p_kind, decode(p_secret_hash, 'hex'), session_created_at, session_created_at,
       session_created_at + p_max_age, p_device_key, p_browser, p_os, p_device_type, p_user_agent, p_ip, p_data,
-      p_authenticated_at, p_persistent, p_impersonator_id)
+      p_authenticated_at, p_persistent, p_impersonator_id, p_impersonator_session_id)
   )
   SELECT (SELECT COALESCE(json_agg(id ORDER BY id COLLATE "C"), '[]'::json) FROM replaced),
          (SELECT COALESCE(json_agg(id ORDER BY array_position(v_counted, id)), '[]'::json) FROM evicted)
@@ -280,23 +293,7 @@ BEGIN
 END
 $function$;
 
--- The previous release's sign-in (schema version 3, 23 arguments) becomes this one without an
--- impersonator or activity, so an instance still running it during a rolling upgrade keeps
--- signing in, and its sign-ins too land after the tenant's epoch and raise its high-water
--- mark. (The version 2 function, 18 arguments, stays where an earlier migration made it.)
-CREATE OR REPLACE FUNCTION ${names.createFunction}(
-  p_id text, p_user_id text, p_tenant_id text, p_kind text, p_secret_hash text, p_requested_at bigint,
-  p_authenticated_at bigint, p_max_age bigint, p_device_key text, p_browser text, p_os text, p_device_type text,
-  p_user_agent text, p_ip text, p_data jsonb, p_persistent boolean, p_replace_device_key text, p_deny_until bigint,
-  p_limit_max integer, p_limit_refuse boolean, p_idle_before bigint, p_channel text, p_lock_timeout_ms integer,
-  OUT session_created_at bigint, OUT replaced_ids json, OUT evicted_ids json
-) LANGUAGE sql VOLATILE AS $function$
-  SELECT c.session_created_at, c.replaced_ids, c.evicted_ids FROM ${names.createFunction}(p_id, p_user_id, p_tenant_id, p_kind,
-    p_secret_hash, p_requested_at, p_authenticated_at, p_max_age, p_device_key, p_browser, p_os, p_device_type, p_user_agent,
-    p_ip, p_data, p_persistent, p_replace_device_key, p_deny_until, p_limit_max, p_limit_refuse, p_idle_before, p_channel,
-    p_lock_timeout_ms, NULL::text, NULL::jsonb) AS c
-$function$;
-
+${previousSignInsSql(names)}
 ${federatedSchemaSql(names)}
 COMMENT ON TABLE ${sessions} IS 'session-revocation sessions (schema version ${SCHEMA_VERSION})';
 COMMENT ON TABLE ${epochs} IS 'session-revocation revocation epochs (schema version ${SCHEMA_VERSION})';
@@ -309,7 +306,8 @@ COMMENT ON TABLE ${links} IS 'session-revocation revocation links (schema versio
 -- Fails (and rolls everything back) when a table of the same name already exists with
 -- another shape, instead of failing later on the first sign-in.
 SELECT id, user_id, tenant_id, kind, secret_hash, created_at, last_used_at, expires_at, device_key,
-       browser, os, device_type, user_agent, ip, data, revoked_at, revoked_reason, authenticated_at, persistent, impersonator_id
+       browser, os, device_type, user_agent, ip, data, revoked_at, revoked_reason, authenticated_at, persistent, impersonator_id,
+       impersonator_session_id
   FROM ${sessions} LIMIT 0;
 SELECT user_id, kind, epoch, high_water FROM ${epochs} LIMIT 0;
 SELECT user_id, session_id, until FROM ${denied} LIMIT 0;

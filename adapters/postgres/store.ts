@@ -132,6 +132,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
             names.channel,
             statementTimeout,
             record.impersonatorId ?? null,
+            record.impersonatorSessionId ?? null,
             activityJson(createOptions.activity),
           ])
           .catch((error: unknown) => {
@@ -163,6 +164,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
         ip,
         data: record.data === undefined ? undefined : structuredClone(record.data),
         impersonatorId: record.impersonatorId,
+        impersonatorSessionId: record.impersonatorSessionId,
       };
       return { session, replacedIds: toStringList(rows[0]?.['replaced_ids']), evictedIds: toStringList(rows[0]?.['evicted_ids']) };
     },

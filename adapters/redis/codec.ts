@@ -23,6 +23,8 @@ interface Packed {
   pe?: false;
   /** impersonatorId. */
   im?: string;
+  /** impersonatorSessionId. */
+  is?: string;
 }
 
 /** The field/value pairs the create script stores besides the times it computes. */
@@ -39,6 +41,7 @@ export function encodeFields(record: NewSessionRecord): string[] {
     d: record.data,
     pe: record.persistent === false ? false : undefined,
     im: record.impersonatorId,
+    is: record.impersonatorSessionId,
   };
   // JSON.stringify leaves out the undefined ones: absent stays absent.
   const fields = ['u', record.userId, 'k', record.kind, 'p', JSON.stringify(packed)];
@@ -112,6 +115,7 @@ export function decodeSession(id: string, flat: unknown): SessionRecord {
     ip: packed.ip,
     data: packed.d,
     impersonatorId: packed.im,
+    impersonatorSessionId: packed.is,
     revokedAt: ra === undefined ? undefined : numeric(ra, 'a session'),
     revokedReason: rr,
   };

@@ -123,6 +123,7 @@ export function createOperations(db: BetterSqlite3.Database, s: Statements): Ope
       ip: created.ip ?? null,
       data,
       impersonatorId: created.impersonatorId ?? null,
+      impersonatorSessionId: created.impersonatorSessionId ?? null,
     });
     s.raiseHighWater.run(created.userId, created.kind, createdAt);
     if (created.tenantId !== undefined) s.raiseTenantHighWater.run(created.tenantId, created.kind, createdAt);

@@ -25,6 +25,8 @@ export interface SessionRow {
   readonly persistent: number | null;
   /** Set on a support session; NULL otherwise (and in rows an older version wrote). */
   readonly impersonator_id: string | null;
+  /** The admin's own session that started a support session; NULL otherwise (and in rows an older version wrote). */
+  readonly impersonator_session_id: string | null;
 }
 
 /** A session row with its user's and its tenant's epochs as JSON objects (the one-statement read). */
@@ -60,7 +62,7 @@ export interface LinkRow {
 /** The columns of a session row, in table order, for SELECT and RETURNING lists. */
 export const SESSION_COLUMNS =
   'id, user_id, tenant_id, kind, secret_hash, created_at, expires_at, last_used_at, device_key, browser, os, ' +
-  'device_type, user_agent, ip, data, revoked_at, revoked_reason, authenticated_at, persistent, impersonator_id';
+  'device_type, user_agent, ip, data, revoked_at, revoked_reason, authenticated_at, persistent, impersonator_id, impersonator_session_id';
 
 /** The columns of an activity row, for SELECT lists. */
 export const ACTIVITY_COLUMNS = 'id, user_id, tenant_id, type, at, reason, session_id, device_label, ip, by';
@@ -89,6 +91,7 @@ export function toRecord(row: SessionRow): SessionRecord {
     ip: optional(row.ip),
     data: row.data === null ? undefined : parseData(row.data),
     impersonatorId: optional(row.impersonator_id),
+    impersonatorSessionId: optional(row.impersonator_session_id),
     revokedAt: optional(row.revoked_at),
     revokedReason: optional(row.revoked_reason),
   };

@@ -3,7 +3,7 @@ import { SessionError } from '../../src/errors.js';
 import { primaryCode } from './errors.js';
 
 /** The schema this version of the store reads and writes. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** Quoted table and index names of one store (one `tablePrefix`). */
 export interface TableNames {
@@ -75,7 +75,8 @@ function schemaSql(t: TableNames): string {
       revoked_reason TEXT,
       authenticated_at INTEGER,
       persistent INTEGER,
-      impersonator_id TEXT
+      impersonator_id TEXT,
+      impersonator_session_id TEXT
     );
     CREATE INDEX IF NOT EXISTS "${p}sessions_user" ON ${t.sessions} (user_id, kind, device_key);
     CREATE INDEX IF NOT EXISTS "${p}sessions_expiry" ON ${t.sessions} (expires_at);
@@ -152,6 +153,12 @@ const UPGRADES: ReadonlyArray<(t: TableNames) => string> = [
   // it neither sees tenant epochs nor writes activity until it restarts on this version.
   (t) => `
     ALTER TABLE ${t.sessions} ADD COLUMN impersonator_id TEXT;
+  `,
+  // 3 -> 4: the admin's own session behind a support session, added the same way: NULL in the
+  // rows already there (no such session), no row rewritten. A process of version 3 still
+  // running names its own columns, so its inserts leave it NULL and its reads skip it.
+  (t) => `
+    ALTER TABLE ${t.sessions} ADD COLUMN impersonator_session_id TEXT;
   `,
 ];
 

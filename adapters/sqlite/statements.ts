@@ -27,6 +27,7 @@ export interface InsertParams {
   readonly ip: string | null;
   readonly data: string | null;
   readonly impersonatorId: string | null;
+  readonly impersonatorSessionId: string | null;
 }
 
 /** Named parameters of the device replacement inside create. */
@@ -141,9 +142,11 @@ export function prepareStatements(db: BetterSqlite3.Database, t: TableNames): St
     epochOf: db.prepare<[string, string], number | null>(`SELECT epoch FROM ${t.epochs} WHERE user_id = ? AND kind = ?`).pluck(),
     insert: db.prepare<InsertParams>(
       `INSERT INTO ${t.sessions} (id, user_id, tenant_id, kind, secret_hash, created_at, expires_at, last_used_at,
-         device_key, browser, os, device_type, user_agent, ip, data, authenticated_at, persistent, impersonator_id)
+         device_key, browser, os, device_type, user_agent, ip, data, authenticated_at, persistent, impersonator_id,
+         impersonator_session_id)
        VALUES (@id, @userId, @tenantId, @kind, @secretHash, @createdAt, @expiresAt, @createdAt,
-         @deviceKey, @browser, @os, @deviceType, @userAgent, @ip, @data, @authenticatedAt, @persistent, @impersonatorId)`,
+         @deviceKey, @browser, @os, @deviceType, @userAgent, @ip, @data, @authenticatedAt, @persistent, @impersonatorId,
+         @impersonatorSessionId)`,
     ),
     // Live rows of the sign-in's tenant only (`IS` matches NULL to NULL): not revoked by row,
     // by user epoch or by that tenant's epoch, not expired when the new one starts.

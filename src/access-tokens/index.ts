@@ -27,10 +27,20 @@ export interface AccessTokenDependencies {
   readonly cacheTtl: number;
   readonly cacheSize: number;
   /**
-   * Who acts in a stored, live support session of that user, read from the store; `undefined`
-   * when there is no such session.
+   * The session as the store holds it while it is live (by the one liveness rule), or
+   * `undefined`: tokens are minted from the stored row, and a support session's token is
+   * checked against it on every verification.
    */
-  readonly impersonatorOf: (sessionId: string, userId: string) => Promise<string | undefined>;
+  readonly liveSession: (sessionId: string, userId: string) => Promise<LiveSessionFacts | undefined>;
+}
+
+/** What a token is minted from: the stored session's own fields. */
+export interface LiveSessionFacts {
+  readonly kind: string;
+  readonly createdAt: number;
+  readonly authenticatedAt: number;
+  readonly tenantId?: string | undefined;
+  readonly impersonatorId?: string | undefined;
 }
 
 const DEFAULT_MAX_TTL = 3_600_000;
@@ -64,7 +74,7 @@ export class AccessTokens {
   // tenant (a JSON pair, so no id can forge another's key).
   readonly #tenantStates: EpochCache;
   readonly #verified: VerifiedTokenCache<AccessTokenClaims>;
-  readonly #impersonatorOf: AccessTokenDependencies['impersonatorOf'];
+  readonly #liveSession: AccessTokenDependencies['liveSession'];
 
   constructor(options: AccessTokenOptions, dependencies: AccessTokenDependencies) {
     const keys = keyList(options);
@@ -83,7 +93,7 @@ export class AccessTokens {
     // Surface a bad key at startup through the first call rather than an unhandled rejection.
     this.#keys.catch(() => undefined);
     this.#clock = dependencies.clock;
-    this.#impersonatorOf = dependencies.impersonatorOf;
+    this.#liveSession = dependencies.liveSession;
     this.#states = new EpochCache({ ttl: dependencies.cacheTtl, capacity: dependencies.cacheSize, load: (userId) => dependencies.loadState(userId), clock: dependencies.clock });
     this.#tenantStates = new EpochCache({
       ttl: dependencies.cacheTtl,
@@ -128,34 +138,26 @@ export class AccessTokens {
     return toJwks(await this.#keys);
   }
 
-  async issue(
-    session: {
-      readonly id: string;
-      readonly userId: string;
-      readonly kind: string;
-      readonly createdAt: number;
-      readonly tenantId?: string | undefined;
-      readonly authenticatedAt?: number | undefined;
-      readonly impersonatorId?: string | undefined;
-    },
-    options: IssueAccessTokenOptions = {},
-  ): Promise<string> {
+  async issue(session: { readonly id: string; readonly userId: string }, options: IssueAccessTokenOptions = {}): Promise<string> {
     const ttl = bounded('ttl', options.ttl ?? this.#ttl, 1_000, this.#maxTtl, 'INVALID_INPUT');
-    if (!isSessionId(session?.id) || typeof session.userId !== 'string' || typeof session.createdAt !== 'number') {
+    if (!isSessionId(session?.id) || typeof session.userId !== 'string') {
       throw new SessionError('INVALID_INPUT', 'issueAccessToken needs a session from create() or validate().');
     }
     const [key] = await this.#keys;
     // checkKeys refuses an empty key list, so there is always a first key.
     // Stryker disable next-line OptionalChaining: see above
     if (key?.signingKey === undefined) throw new SessionError('INVALID_CONFIGURATION', 'No private key configured: this service can only verify access tokens.');
+    // The claims come from the stored row, never from the object given: a caller cannot mint a
+    // support session's token without its actor, or any token for a session that has ended.
+    const stored = await this.#liveSession(session.id, session.userId);
+    if (stored === undefined) throw new SessionError('INVALID_INPUT', 'issueAccessToken: this session is not live in the store.');
     const now = this.#clock();
-    const impersonatorId = await this.#actorOf(session);
-    const claims: Record<string, unknown> = { sid: session.id, kind: session.kind, sct: session.createdAt };
+    const claims: Record<string, unknown> = { sid: session.id, kind: stored.kind, sct: stored.createdAt };
     // Stryker disable next-line ConditionalExpression: an undefined claim is left out of the JSON either way
-    if (session.tenantId !== undefined) claims['tid'] = session.tenantId;
-    if (impersonatorId !== undefined) claims['act'] = { sub: impersonatorId };
-    // Number.isFinite never coerces: false for anything but a finite number.
-    else if (Number.isFinite(session.authenticatedAt)) claims['auth_time'] = Math.floor((session.authenticatedAt as number) / 1000);
+    if (stored.tenantId !== undefined) claims['tid'] = stored.tenantId;
+    // A support session's token names who acts and is never fresh: no auth_time.
+    if (stored.impersonatorId !== undefined) claims['act'] = { sub: stored.impersonatorId };
+    else claims['auth_time'] = Math.floor(stored.authenticatedAt / 1000);
     const jwt = new SignJWT(claims)
       .setProtectedHeader({ alg: key.alg, typ: ACCESS_TOKEN_TYPE, kid: key.kid })
       .setSubject(session.userId)
@@ -165,17 +167,6 @@ export class AccessTokens {
     if (this.#issuer !== undefined) jwt.setIssuer(this.#issuer);
     if (this.#audience !== undefined) jwt.setAudience(this.#audience);
     return jwt.sign(key.signingKey);
-  }
-
-  // Who acts, for the `act` claim. A support session's token must name its impersonator, or a
-  // resource server would take it for the user's own (fresh, by its auth_time): when the
-  // session object given has lost it, the stored session says who; none stored, no token.
-  async #actorOf(session: { readonly id: string; readonly userId: string; readonly kind: string; readonly impersonatorId?: string | undefined }): Promise<string | undefined> {
-    if (typeof session.impersonatorId === 'string') return session.impersonatorId;
-    if (session.kind !== 'impersonation') return undefined;
-    const stored = await this.#impersonatorOf(session.id, session.userId);
-    if (stored === undefined) throw new SessionError('INVALID_INPUT', 'issueAccessToken: this support session is not live in the store, so who acts in it is unknown.');
-    return stored;
   }
 
   async verify(jwt: unknown): Promise<AccessTokenVerification> {
@@ -210,6 +201,9 @@ export class AccessTokens {
     if (claims.sct <= (state.tenantEpochs === undefined ? 0 : epochOf(state.tenantEpochs, claims.kind, 'getRevocationState'))) return { ok: false, reason: 'revoked' };
     // `sid` has the session-id shape (readClaims), which no Object property name has.
     if ((state.denied[claims.sid] ?? Number.NEGATIVE_INFINITY) > now - this.#tolerance) return { ok: false, reason: 'revoked' };
+    // A support session ends with its admin's session, which no claim can show: its tokens
+    // (rare) are checked against the store, by the one liveness rule, on every call.
+    if (claims.act !== undefined && (await this.#liveSession(claims.sid, claims.sub))?.impersonatorId !== claims.act.sub) return { ok: false, reason: 'revoked' };
     return { ok: true, claims };
   }
 

@@ -55,13 +55,14 @@ export interface AccessTokenClaims {
   /**
    * When the user last proved who they are on the session, in seconds (OpenID Connect's
    * `auth_time`): a resource server can demand a fresh session for a sensitive call with
-   * `sessions.isFresh({ authenticatedAt: claims.auth_time * 1000 })`. Absent from tokens
-   * minted for a session object without `authenticatedAt`.
+   * `sessions.isFresh({ authenticatedAt: claims.auth_time * 1000 })`. Absent from a support
+   * session's tokens, which are never fresh.
    */
   readonly auth_time?: number;
   /**
    * On a token of a support session (`impersonate`): who acts as the user (OAuth token
-   * exchange's actor claim). Such a token has no `auth_time`: it is never fresh.
+   * exchange's actor claim). Such a token has no `auth_time`: it is never fresh. Verifying it
+   * reads the support session from the store, so it ends the moment its admin's session does.
    */
   readonly act?: {
     /** The impersonator's user id. */

@@ -48,6 +48,7 @@ class LiveStream {
     readonly sessionId: string,
     readonly userId: string,
     readonly tenantId: string | undefined,
+    readonly impersonatorId: string | undefined,
     readonly token: string | undefined,
     readonly sink: StreamSink,
   ) {}
@@ -127,6 +128,9 @@ export class LiveEventsHub {
   readonly #options: ResolvedLiveEventsOptions;
   readonly #byUser = new Map<string, Set<LiveStream>>();
   readonly #byTenant = new Map<string, Set<LiveStream>>();
+  // Support sessions end with their admin's session, which any notice about the admin, or about
+  // a tenant (the admin's may be another than the session's), may concern.
+  readonly #byImpersonator = new Map<string, Set<LiveStream>>();
   readonly #all = new Set<LiveStream>();
   /** Streams answered but not opened yet count against the user's limit too. */
   readonly #reserved = new Map<string, number>();
@@ -176,7 +180,7 @@ export class LiveEventsHub {
       stream: {
         open: (sink) => {
           release();
-          const stream = new LiveStream(this, session.id, userId, session.tenantId, credential.value, sink);
+          const stream = new LiveStream(this, session.id, userId, session.tenantId, session.impersonatorId, credential.value, sink);
           this.#add(stream);
           stream.send(OPENING);
           // Closes the gap between the middleware's validation and the subscription above.
@@ -196,6 +200,7 @@ export class LiveEventsHub {
     this.#all.add(stream);
     addTo(this.#byUser, stream.userId, stream);
     if (stream.tenantId !== undefined) addTo(this.#byTenant, stream.tenantId, stream);
+    if (stream.impersonatorId !== undefined) addTo(this.#byImpersonator, stream.impersonatorId, stream);
     if (this.#all.size > 1) return;
     this.#unwatch = this.#manager.watchRevocations((notice) => this.#notice(notice));
     this.#heartbeat = setInterval(() => {
@@ -213,6 +218,7 @@ export class LiveEventsHub {
     if (!this.#all.delete(stream)) return;
     removeFrom(this.#byUser, stream.userId, stream);
     if (stream.tenantId !== undefined) removeFrom(this.#byTenant, stream.tenantId, stream);
+    if (stream.impersonatorId !== undefined) removeFrom(this.#byImpersonator, stream.impersonatorId, stream);
     if (this.#all.size > 0) return;
     this.#unwatch?.();
     this.#unwatch = undefined;
@@ -228,10 +234,10 @@ export class LiveEventsHub {
       for (const stream of [...this.#all]) stream.check();
       return;
     }
-    // A tenant's notice has an empty user id: every stream of the tenant.
-    const ofUser = notice.userId === '' ? undefined : this.#byUser.get(notice.userId);
-    const ofTenant = notice.tenantId === undefined ? undefined : this.#byTenant.get(notice.tenantId);
-    for (const stream of [...(ofUser ?? []), ...(ofTenant ?? [])]) stream.check();
+    // A tenant's notice has an empty user id: every stream of the tenant, and every support stream.
+    const ofUser = notice.userId === '' ? [] : [...(this.#byUser.get(notice.userId) ?? []), ...(this.#byImpersonator.get(notice.userId) ?? [])];
+    const ofTenant = notice.tenantId === undefined ? [] : [...(this.#byTenant.get(notice.tenantId) ?? []), ...[...this.#byImpersonator.values()].flatMap((set) => [...set])];
+    for (const stream of new Set([...ofUser, ...ofTenant])) stream.check();
   }
 }
 

@@ -26,9 +26,11 @@ export interface ImpersonationActions {
   /**
    * Starts a support session: a session of kind `impersonation` for `userId`, carrying
    * `impersonatorId` (the admin's user id), which lasts an hour by default, is never fresh
-   * (`isFresh` is false, `requireFresh` refuses), is listed to the user as support access, ends
-   * with the user's "sign out everywhere", and makes every event it causes carry `by`. The app
-   * decides who may impersonate whom before calling this.
+   * (`isFresh` is false, `requireFresh` refuses), is listed to the user as support access, and
+   * makes every event it causes carry `by`. It ends with the user's "sign out everywhere", and
+   * the moment the admin session that started it ends however it ends (signed out, revoked,
+   * password change, erasure, a bulk, tenant or identity-provider sign-out), on every instance
+   * and for its access tokens too. The app decides who may impersonate whom before calling this.
    * @param adminSession - The admin's live session, as `validate` returned it.
    * @param userId - The user to act as.
    * @param options - Lifetime, tenant, the admin's device.

@@ -39,6 +39,6 @@ export async function impersonate(
     // The admin acts inside their own organization unless told otherwise, so a tenant-wide
     // sign-out of it ends the support session too.
     { userId, kind: 'impersonation', tenantId: options.tenantId ?? admin.tenantId, userAgent: options.userAgent, ip: options.ip },
-    { reason: 'impersonation', impersonatorId: admin.userId, maxAge: ttl },
+    { reason: 'impersonation', impersonatorId: admin.userId, impersonatorSessionId: admin.id, maxAge: ttl },
   );
 }

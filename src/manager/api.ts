@@ -92,7 +92,9 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    */
   isFresh(session: Pick<Session, 'authenticatedAt'>, maxAge?: number): boolean;
   /**
-   * Revokes one session (a tombstone stays until expiry).
+   * Revokes one session (a tombstone stays until expiry). It cannot tell who acts: a session
+   * ending itself goes through {@link SessionManager.signOut}, which names a support session's
+   * impersonator in `by`; here pass `by` yourself.
    * @param sessionId - The session's id; an id of another shape revokes nothing.
    * @param options - The reason and actor, and `userId` to revoke only a session of that user.
    * @returns Whether this call revoked it (`false` when unknown, already revoked or another user's).
@@ -191,27 +193,27 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    */
   close(): Promise<void>;
   /**
-   * Mints a short-lived JWT for the session. A support session's token names who acts (`act`)
-   * and has no `auth_time`; when the object given lacks `impersonatorId`, it is read from the
-   * store (one read, for kind `impersonation` only).
-   * @param session - The session, as `create` or `validate` returned it.
+   * Mints a short-lived JWT for the session, from the session as the store holds it (one read):
+   * its kind, creation, tenant and sign-in time; a support session's token names who acts
+   * (`act`) and has no `auth_time`. A session that is not live in the store gets no token.
+   * @param session - The session, as `create` or `validate` returned it (its `id` and `userId` are read).
    * @param options - `ttl`: the lifetime in ms, at most the `maxTtl` option.
    * @returns The signed JWT.
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without `accessTokens` or
    * without a private key (a verify-only service); `INVALID_INPUT` for a `ttl` outside 1 s to `maxTtl`,
-   * a session without a session id, a string `userId` and a numeric `createdAt`, or a session of
-   * kind `impersonation` without `impersonatorId` that is not a live support session in the store;
-   * `STORE_UNAVAILABLE` or `STORE_ERROR` when that read fails; `CLOSED`.
+   * a session without a session id and a string `userId`, or a session that is not live in the
+   * store; `STORE_UNAVAILABLE` or `STORE_ERROR` when that read fails; `CLOSED`.
    */
-  issueAccessToken(session: Pick<Session, 'id' | 'userId' | 'kind' | 'createdAt' | 'tenantId'> & Partial<Pick<Session, 'authenticatedAt' | 'impersonatorId'>>, options?: IssueAccessTokenOptions): Promise<string>;
+  issueAccessToken(session: Pick<Session, 'id' | 'userId'>, options?: IssueAccessTokenOptions): Promise<string>;
   /**
-   * Verifies a JWT: signature, expiry, epoch and deny-list. Never throws for a bad token: it
-   * returns a refusal.
+   * Verifies a JWT: signature, expiry, epoch and deny-list; a support session's token is also
+   * checked against the store on every call (it ends the moment its admin's session does).
+   * Never throws for a bad token: it returns a refusal.
    * @param jwt - The presented token, of any type.
    * @returns `{ ok: true, claims }`, or `{ ok: false, reason }`.
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without `accessTokens`;
    * `STORE_UNAVAILABLE` or `STORE_ERROR` (the store's `CLOSED` after close) when the revocation state of
-   * a genuine token's user is not cached and cannot be read.
+   * a genuine token's user is not cached and cannot be read, or a support session's cannot be read.
    */
   verifyAccessToken(jwt: unknown): Promise<AccessTokenVerification>;
   /**

@@ -36,6 +36,8 @@ export interface CreateHow {
   readonly authenticatedAt?: number | undefined;
   /** A support session: who acts as the user (also the events' `by`). */
   readonly impersonatorId?: string | undefined;
+  /** A support session: the admin's session that started it. */
+  readonly impersonatorSessionId?: string | undefined;
   /** A lifetime other than the kind's. */
   readonly maxAge?: number | undefined;
 }
@@ -129,6 +131,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       // Only "don't remember me" is stored: absent means persistent.
       persistent: input.persistent === false ? false : undefined,
       impersonatorId,
+      impersonatorSessionId: how.impersonatorSessionId,
     };
     const label = deviceLabel(record);
     const activity = entryFor(context, {
@@ -151,6 +154,11 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       throw error;
     }
     const { session, replacedIds, evictedIds } = checkCreated(created, record, limit !== undefined);
+    if (session.impersonatorSessionId !== record.impersonatorSessionId) {
+      // A store that drops the link would keep support access alive past its admin's session.
+      await revoke(session.id, { reason: 'revoked', by });
+      throw new SessionError('STORE_ERROR', "The store did not keep the support session's impersonatorSessionId, so it cannot end with its admin's session: support access refused.");
+    }
     if (federated !== undefined) await linkSession(context, session, federated, () => revoke(session.id, { reason: 'revoked', by }));
     if (replacedIds.length > 0 || evictedIds.length > 0) context.afterRevocation(input.userId);
     if (replacedIds.length > 0) sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'replaced', by }, replacedIds);

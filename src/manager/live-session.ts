@@ -1,7 +1,7 @@
-import { refusalOf, type Refusal, type RevocationFacts } from '../liveness.js';
+import { refusalOf, type ImpersonatorFacts, type Refusal, type RevocationFacts } from '../liveness.js';
 import type { ResolvedOptions } from '../options.js';
 import { checkLookup, checkRevocationState } from '../store-answers.js';
-import type { Epochs, SessionLookup, SessionRecord, UserSessions } from '../store.js';
+import type { SessionLookup, SessionRecord, UserSessions } from '../store.js';
 import type { ManagerContext } from './context.js';
 
 // How the manager reads a session and asks the one liveness rule (src/liveness.ts) about it:
@@ -18,12 +18,12 @@ export async function readSession(context: ManagerContext, sessionId: string): P
 }
 
 /**
- * Judges a row read with its epochs. A support session needs its impersonator's epochs too:
- * one more read, for that rare kind only.
+ * Judges a row read with its epochs. A support session needs its admin too: one more read,
+ * for that rare kind only.
  */
-export async function judge(context: ManagerContext, record: SessionRecord, facts: Omit<RevocationFacts, 'impersonatorEpochs'>, now: number, what: string): Promise<Refusal | undefined> {
-  const impersonatorEpochs = record.impersonatorId === undefined ? undefined : await epochsOf(context, record.impersonatorId);
-  return refusalOf(record, { ...facts, impersonatorEpochs }, now, idleTimeoutOf(context.config, record.kind), what);
+export async function judge(context: ManagerContext, record: SessionRecord, facts: Omit<RevocationFacts, 'impersonator'>, now: number, what: string): Promise<Refusal | undefined> {
+  const impersonator = record.impersonatorId === undefined ? undefined : await impersonatorOf(context, record, now);
+  return refusalOf(record, { ...facts, impersonator }, now, idleTimeoutOf(context.config, record.kind), what);
 }
 
 /** {@link judge} of a lookup's row. */
@@ -41,27 +41,42 @@ export async function liveSessionOf(context: ManagerContext, userId: string, ses
 
 /**
  * Each row of a user's list with its verdict at `now`, judged against the user's and its
- * tenant's epochs (and, for support sessions, the impersonator's, read once per impersonator).
+ * tenant's epochs (and, for support sessions, their admin's, read once per admin session).
  */
 export async function judgeAll(context: ManagerContext, answer: UserSessions, now: number): Promise<Array<{ record: SessionRecord; refusal: Refusal | undefined }>> {
   const { sessions, epochs, tenantEpochs } = answer;
-  const impersonators = new Map<string, Promise<Epochs>>();
+  const admins = new Map<string, Promise<ImpersonatorFacts>>();
   const verdicts = [];
   for (const record of sessions) {
     const ofTenant = record.tenantId === undefined || tenantEpochs === undefined || !Object.hasOwn(tenantEpochs, record.tenantId) ? undefined : tenantEpochs[record.tenantId];
-    let impersonatorEpochs: Epochs | undefined;
+    let impersonator: ImpersonatorFacts | undefined;
     if (record.impersonatorId !== undefined) {
-      let pending = impersonators.get(record.impersonatorId);
-      if (pending === undefined) impersonators.set(record.impersonatorId, (pending = epochsOf(context, record.impersonatorId)));
-      impersonatorEpochs = await pending;
+      const key = JSON.stringify([record.impersonatorId, record.impersonatorSessionId ?? null]);
+      let pending = admins.get(key);
+      if (pending === undefined) admins.set(key, (pending = impersonatorOf(context, record, now)));
+      impersonator = await pending;
     }
-    const refusal = refusalOf(record, { epochs, tenantEpochs: ofTenant, impersonatorEpochs }, now, idleTimeoutOf(context.config, record.kind), 'listByUser');
+    const refusal = refusalOf(record, { epochs, tenantEpochs: ofTenant, impersonator }, now, idleTimeoutOf(context.config, record.kind), 'listByUser');
     verdicts.push({ record, refusal });
   }
   return verdicts;
 }
 
-async function epochsOf(context: ManagerContext, userId: string): Promise<Epochs> {
-  const state = checkRevocationState(await context.calls.call('getRevocationState', () => context.store.getRevocationState(userId)));
-  return state.epochs;
+/**
+ * What a support session's liveness needs of its admin, in one read: the admin session that
+ * started it (with the admin's epochs), judged by the same rule without idleness. A support
+ * session stored without that link (started by an earlier release) has the admin's epochs only.
+ */
+async function impersonatorOf(context: ManagerContext, record: SessionRecord, now: number): Promise<ImpersonatorFacts> {
+  const adminId = record.impersonatorId!;
+  if (record.impersonatorSessionId === undefined) {
+    const state = checkRevocationState(await context.calls.call('getRevocationState', () => context.store.getRevocationState(adminId)));
+    return { epochs: state.epochs, startedFrom: undefined };
+  }
+  const found = await readSession(context, record.impersonatorSessionId);
+  // Gone (pruned, erased) or not the admin's: as ended as a revoked one.
+  if (found === null || found.session.userId !== adminId) return { epochs: {}, startedFrom: 'revoked' };
+  // A support session never starts another, so this judgement reads nothing more.
+  const startedFrom = refusalOf(found.session, found, now, 0, 'get');
+  return { epochs: found.epochs, startedFrom };
 }

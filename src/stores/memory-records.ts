@@ -30,6 +30,7 @@ export function rowOf(record: NewSessionRecord, createdAt: number): Row {
     ip: record.ip,
     data: cloneData(record.data),
     impersonatorId: record.impersonatorId,
+    impersonatorSessionId: record.impersonatorSessionId,
     revokedAt: undefined,
     revokedReason: undefined,
   };

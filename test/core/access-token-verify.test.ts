@@ -132,8 +132,12 @@ describe('access-token verification, case by case', () => {
   it('refuses to issue for anything but a session', async () => {
     const { sessions } = setup();
     const { session } = await sessions.create({ userId: 'u' });
-    for (const bad of [undefined, {}, { ...session, id: 'short' }, { ...session, userId: 5 }, { ...session, createdAt: String(session.createdAt) }]) {
+    for (const bad of [undefined, {}, { ...session, id: 'short' }, { ...session, userId: 5 }]) {
       await expect(sessions.issueAccessToken(bad as never)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'issueAccessToken needs a session from create() or validate().' });
+    }
+    // Well-formed, but not a live session of that user in the store.
+    for (const absent of [{ ...session, userId: 'someone else' }, { ...session, id: 'AAAAAAAAAAAAAAAAAAAAAA' }]) {
+      await expect(sessions.issueAccessToken(absent)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'issueAccessToken: this session is not live in the store.' });
     }
   });
 

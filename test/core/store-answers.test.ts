@@ -175,6 +175,8 @@ describe('what the manager accepts from the newer store answers', () => {
   it.each([
     ['get', () => checkLookup({ session: record, epochs: {}, tenantEpochs: [] }, record.id), 'epochs that are not an object'],
     ['get', () => checkRecord({ ...record, impersonatorId: 7 }, 'get'), 'a session whose impersonatorId is not a string'],
+    ['get', () => checkRecord({ ...record, impersonatorSessionId: 7 }, 'get'), 'a session whose impersonatorSessionId is not a string'],
+    ['listByUser', () => checkUserSessions({ sessions: [{ ...record, impersonatorSessionId: null }], epochs: {} }, record.userId), 'a session whose impersonatorSessionId is not a string'],
     ['listByUser', () => checkUserSessions({ sessions: [], epochs: {}, tenantEpochs: 'x' }, 'alice'), 'tenant epochs that are not an object'],
     ['listByUser', () => checkUserSessions({ sessions: [], epochs: {}, tenantEpochs: { acme: 4 } }, 'alice'), 'epochs that are not an object'],
     ['getRevocationState', () => checkRevocationState({ epochs: {}, denied: {}, tenantEpochs: { browser: '4' } }), 'an epoch of kind "browser" that is not a finite number'],

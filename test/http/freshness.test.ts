@@ -68,14 +68,14 @@ describe('requireFresh in the HTTP layer', () => {
     expect(requireFreshResponse(anonymous)).toMatchObject({ status: 303, headers: { location: '/signin?next=/settings/email' } });
   });
 
-  it('reads an access token’s auth_time, and refuses a token minted without one', async () => {
+  it('reads an access token’s auth_time, taken from the stored session whatever object the token was minted from', async () => {
     // Shorter than the access tokens' lifetime, so a token outlives the freshness it carries.
     const { manager, attach, advance } = setup({ freshAge: 2 * MINUTE });
     const { session } = await signIn(manager);
     const jwt = await manager.issueAccessToken(session);
-    const bare = await manager.issueAccessToken({ id: session.id, userId: session.userId, kind: session.kind, createdAt: session.createdAt });
+    const bare = await manager.issueAccessToken({ id: session.id, userId: session.userId });
     expect(requireFreshResponse(await attach({ authorization: `Bearer ${jwt}` }))).toBeUndefined();
-    expect(requireFreshResponse(await attach({ authorization: `Bearer ${bare}` }))?.status).toBe(403);
+    expect(requireFreshResponse(await attach({ authorization: `Bearer ${bare}` }))).toBeUndefined();
     advance(2 * MINUTE);
     const verified = await manager.verifyAccessToken(jwt);
     expect(verified.ok && verified.claims.auth_time).toBe(Math.floor(session.authenticatedAt / 1000));

@@ -87,7 +87,7 @@ describe('sqlite store: tables of an older version', () => {
     expect(valid.session.persistent).toBeUndefined();
     expect(sessions.isFresh(valid.session)).toBe(true);
     expect(await sessions.validate(gone.token)).toEqual({ ok: false, reason: 'revoked' });
-    expect(schemaVersion(filename)).toBe(3);
+    expect(schemaVersion(filename)).toBe(4);
 
     // The upgraded tables take what this version writes.
     expect((await sessions.reauthenticated(alice.id))?.id).toBe(alice.id);
@@ -111,7 +111,7 @@ describe('sqlite store: tables of an older version', () => {
     const [one, two] = await Promise.all([first.get(bob.id), second.get(bob.id)]);
     expect(one!.session.authenticatedAt).toBe(createdAt);
     expect(two!.session.authenticatedAt).toBe(createdAt);
-    expect(schemaVersion(filename)).toBe(3);
+    expect(schemaVersion(filename)).toBe(4);
     await first.close?.();
     await second.close?.();
   });
@@ -178,7 +178,7 @@ describe('sqlite store: tables of schema version 2', () => {
     expect(valid.ok && valid.session.authenticatedAt).toBe(createdAt - 1_000);
     expect((await sessions.validate(bob.token)).ok).toBe(true);
     expect(await sessions.validate(tombstone.token)).toEqual({ ok: false, reason: 'revoked' });
-    expect(schemaVersion(filename)).toBe(3);
+    expect(schemaVersion(filename)).toBe(4);
     expect(await sessions.store.getRevocationState('bob')).toEqual({ epochs: { api: 7 }, denied: { [tombstone.id]: createdAt + 60_000 } });
     const row = (await sessions.store.get(alice.id))!;
     expect(row.session.impersonatorId).toBeUndefined();
@@ -212,7 +212,7 @@ describe('sqlite store: tables of schema version 2', () => {
     old.exec(VERSION_2);
     const store = sqliteStore({ filename });
     await store.getRevocationState('warm-up');
-    expect(schemaVersion(filename)).toBe(3);
+    expect(schemaVersion(filename)).toBe(4);
 
     // The older process writes and reads its own columns; this version reads its rows.
     const createdAt = Date.now();
@@ -229,6 +229,77 @@ describe('sqlite store: tables of schema version 2', () => {
     );
     expect(old.prepare(GET_VERSION_2).get(session.id)).toMatchObject({ id: session.id, created_at: session.createdAt, revoked_at: null });
     expect((await store.listActivity!('carol', { limit: 5 })).map((entry) => entry.id)).toEqual(['act-1']);
+    old.close();
+    await store.close?.();
+  });
+});
+
+// The sessions table as schema version 3 left it: version 2 and the impersonator column. The
+// tables version 3 added are created by the store's schema step whatever the version found.
+const VERSION_3 = `${VERSION_2.replace("VALUES ('schema_version', 2)", "VALUES ('schema_version', 3)")}
+  ALTER TABLE session_revocation_sessions ADD COLUMN impersonator_id TEXT;
+`;
+
+// What a process of version 3 runs: its insert and its reads name its own columns.
+const INSERT_VERSION_3 = `INSERT INTO session_revocation_sessions
+  (id, user_id, tenant_id, kind, secret_hash, created_at, expires_at, last_used_at, authenticated_at, persistent, impersonator_id)
+  VALUES (?, ?, NULL, 'impersonation', ?, ?, ?, ?, ?, NULL, ?)`;
+const GET_VERSION_3 = `SELECT id, user_id, kind, created_at, revoked_at, impersonator_id FROM session_revocation_sessions WHERE id = ?`;
+
+function insertVersion3(database: Database.Database, userId: string, impersonatorId: string, createdAt: number): { token: string; id: string } {
+  const { token, id, secretHash } = mintToken();
+  database.prepare(INSERT_VERSION_3).run(id, userId, secretHash, createdAt, createdAt + 86_400_000, createdAt, createdAt, impersonatorId);
+  return { token, id };
+}
+
+describe('sqlite store: tables of schema version 3', () => {
+  it("adds the admin's session column: support sessions written before read without one, new ones keep it", async () => {
+    const filename = files.next();
+    const createdAt = Date.now() - 60_000;
+    const old = new Database(filename);
+    old.exec(VERSION_3);
+    const support = insertVersion3(old, 'dave', 'admin-7', createdAt);
+    old.close();
+
+    const store = sqliteStore({ filename });
+    const before = (await store.get(support.id))!.session;
+    expect([before.kind, before.impersonatorId, before.impersonatorSessionId]).toEqual(['impersonation', 'admin-7', undefined]);
+    expect(schemaVersion(filename)).toBe(4);
+    const { id, secretHash } = mintToken();
+    await store.create(
+      { id, secretHash, userId: 'dave', kind: 'impersonation', createdAt, authenticatedAt: createdAt, maxAge: 60_000, impersonatorId: 'admin-7', impersonatorSessionId: 'AdminSession0000000001' },
+      { replaceDevice: false },
+    );
+    expect((await store.get(id))!.session.impersonatorSessionId).toBe('AdminSession0000000001');
+    await store.close?.();
+
+    // Upgraded tables and the tables of a new file hold the same columns, in the same order.
+    const upgraded = new Database(filename, { readonly: true });
+    const fresh = new Database(':memory:');
+    await sqliteStore({ database: fresh }).getRevocationState('u');
+    const columns = (database: Database.Database): unknown => database.pragma('table_info("session_revocation_sessions")');
+    expect(columns(upgraded)).toEqual(columns(fresh));
+    upgraded.close();
+    fresh.close();
+  });
+
+  it('keeps a process of version 3 working on the upgraded tables until it restarts', async () => {
+    const filename = files.next();
+    const old = new Database(filename);
+    old.exec(VERSION_3);
+    const store = sqliteStore({ filename });
+    await store.getRevocationState('warm-up');
+    expect(schemaVersion(filename)).toBe(4);
+
+    const createdAt = Date.now();
+    const written = insertVersion3(old, 'erin', 'admin-8', createdAt);
+    expect((await store.get(written.id))!.session).toMatchObject({ impersonatorId: 'admin-8', impersonatorSessionId: undefined });
+    const { id, secretHash } = mintToken();
+    await store.create(
+      { id, secretHash, userId: 'erin', kind: 'impersonation', createdAt, authenticatedAt: createdAt, maxAge: 60_000, impersonatorId: 'admin-8', impersonatorSessionId: 'AdminSession0000000002' },
+      { replaceDevice: false },
+    );
+    expect(old.prepare(GET_VERSION_3).get(id)).toMatchObject({ id, user_id: 'erin', revoked_at: null, impersonator_id: 'admin-8' });
     old.close();
     await store.close?.();
   });

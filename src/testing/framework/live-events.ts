@@ -127,6 +127,27 @@ export function describeLiveEvents({ runner, scenario }: FrameworkSuiteContext):
       }
     });
 
+    it("a support session's stream ends when its admin is signed out everywhere", async () => {
+      const admin = scenario().device(BROWSERS.chromeMac);
+      await admin.signIn('erin-admin');
+      const validated = await scenario().sessions.validate(admin.token);
+      if (!validated.ok) throw new Error('The sign-in did not give a live session.');
+      const support = scenario().device(BROWSERS.chromeMac);
+      support.token = (await scenario().sessions.impersonate(validated.session, 'erin')).token;
+      const response = await fetch(new URL('/sessions/events', scenario().url), { headers: support.headers() });
+      expect(response.status).toBe(200);
+      const events = new EventReader(response.body!);
+      try {
+        expect((await events.next())?.event).toBe('comment');
+        // The admin's own device, not the support session's user, is what signs out.
+        expect((await admin.request('/sessions/sign-out-everywhere', { method: 'POST' })).status).toBe(204);
+        expect(await events.nextEvent()).toEqual({ event: 'revoked', data: '{"reason":"revoked"}' });
+        expect(await events.nextEvent()).toBeUndefined();
+      } finally {
+        await events.cancel();
+      }
+    });
+
     it('a request without a session gets 401 JSON, not a stream', async () => {
       const response = await fetch(new URL('/sessions/events', scenario().url), { headers: { accept: 'text/event-stream' } });
       expect(response.status).toBe(401);

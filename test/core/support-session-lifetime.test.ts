@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSessionManager, memoryStore } from '../../src/index.js';
+import { startTestIssuer, type TestIssuer } from '../../src/testing/framework/test-issuer.js';
+import { HOUR, TestClock } from '../support/clock.js';
+
+// A support session lasts exactly as long as the admin session that started it is live, however
+// that session ends; the admin being busy in the support session does not end it.
+describe("a support session's lifetime follows its admin's session", () => {
+  let idp: TestIssuer;
+  beforeAll(async () => {
+    idp = await startTestIssuer();
+  });
+  afterAll(() => idp.close());
+
+  it("ends when the identity provider signs the admin out (back-channel logout of the admin's sign-in)", async () => {
+    const sessions = createSessionManager({ store: memoryStore() });
+    const admin = await sessions.create({ userId: 'root', federated: { iss: idp.issuer, sub: 'root-at-idp', sid: 'idp-session-1' } });
+    const support = await sessions.impersonate(admin.session, 'ada');
+    expect((await sessions.validate(support.token)).ok).toBe(true);
+    const logout = await sessions.backchannelLogout(await idp.logoutToken({ sub: 'root-at-idp', sid: 'idp-session-1' }), { issuers: [{ issuer: idp.issuer, clientId: idp.clientId }] });
+    expect(logout).toMatchObject({ ok: true, revokedIds: [admin.session.id] });
+    expect(await sessions.validate(support.token)).toEqual({ ok: false, reason: 'revoked' });
+  });
+
+  it("does not end when the admin's own session goes idle, or when the admin's other devices end", async () => {
+    const clock = new TestClock();
+    const sessions = createSessionManager({ store: memoryStore(), clock: clock.read, kinds: { browser: { idleTimeout: HOUR } } });
+    const admin = await sessions.create({ userId: 'root' });
+    const phone = await sessions.create({ userId: 'root', userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148' });
+    const support = await sessions.impersonate(admin.session, 'ada', { ttl: 4 * HOUR });
+    await sessions.signOut(phone.session);
+    for (let hour = 0; hour < 3; hour += 1) {
+      clock.advance(HOUR - 1);
+      expect((await sessions.validate(support.token)).ok).toBe(true);
+    }
+    expect(await sessions.validate(admin.token)).toEqual({ ok: false, reason: 'idle' });
+    // Until its own lifetime ends.
+    clock.advance(2 * HOUR);
+    expect(await sessions.validate(support.token)).toEqual({ ok: false, reason: 'expired' });
+  });
+
+  it('refuses support access on a store that does not keep the link to the admin session, leaving nothing live', async () => {
+    const inner = memoryStore();
+    const forgetful = {
+      ...inner,
+      create: async (...args: Parameters<typeof inner.create>) => {
+        const { impersonatorSessionId: _dropped, ...record } = args[0];
+        return inner.create(record, args[1]);
+      },
+    };
+    const sessions = createSessionManager({ store: forgetful });
+    const admin = await sessions.create({ userId: 'root' });
+    await expect(sessions.impersonate(admin.session, 'ada')).rejects.toMatchObject({ code: 'STORE_ERROR' });
+    expect(await sessions.list('ada')).toEqual([]);
+  });
+});
