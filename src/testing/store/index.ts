@@ -16,6 +16,7 @@ import { describeNotices } from './notices.js';
 import { describePrivacy } from './privacy.js';
 import { describePruning } from './pruning.js';
 import { describeRaces } from './races.js';
+import { describeRevocationLinkDevice } from './revocation-link-device.js';
 import { describeSupportAccess } from './support-access.js';
 import { describeTenantScope } from './tenant-scope.js';
 import { describeTenants } from './tenants.js';
@@ -49,7 +50,7 @@ export interface StoreConformanceOptions {
  * cookies, the atomic session cap, tenant epochs, device replacement and the cap within a
  * tenant, every revocation published to every instance
  * (stores with `subscribe`), activity with known devices and revocation
- * links, federated sign-out links and logout-token replay, a user's data export and erasure, pruning, races, the manager's promises
+ * links (a link still finding its device once its session's row is pruned), federated sign-out links and logout-token replay, a user's data export and erasure, pruning, races, the manager's promises
  * over this store, malformed answers refused, and kinds and user ids named like `Object`
  * properties). Every store shipped
  * with this package runs it; run it on yours with one line.
@@ -116,6 +117,7 @@ export function describeStoreConformance(
     describeNotices(context);
     describeActivity(context);
     describeAccountActivity(context);
+    describeRevocationLinkDevice(context);
     describePrivacy(context);
     describeFederated(context);
     describePruning(context);
