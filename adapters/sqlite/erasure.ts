@@ -3,12 +3,14 @@ import { SessionError } from '../../src/errors.js';
 
 /**
  * Whether `eraseUser` must also leave the erased rows' bytes unreadable: always on a file the
- * store opened (it turned `secure_delete` on), and on the app's connection only when the app
- * turned `secure_delete` on itself (read, never set: the connection's settings are the app's).
+ * store opened (it turned `secure_delete` on), and on the app's connection whenever the app
+ * turned `secure_delete` on itself, `ON` (1) or `FAST` (2) (read, never set: the connection's
+ * settings are the app's). FAST asks for it too, but zeroes only the pages that stay in use:
+ * a page SQLite frees whole keeps its bytes (https://www.sqlite.org/pragma.html#pragma_secure_delete).
  */
 export function scrubsErasedBytes(db: BetterSqlite3.Database, owned: boolean): boolean {
   if (db.memory) return false;
-  return owned || db.pragma('secure_delete', { simple: true }) === 1;
+  return owned || db.pragma('secure_delete', { simple: true }) !== 0;
 }
 
 /**

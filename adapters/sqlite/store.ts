@@ -69,10 +69,11 @@ import { prepareStatements } from './statements.js';
  *   checkpoint waits up to `busyTimeout` for readers of other connections still on the old
  *   WAL; if they outlast it, `eraseUser` rejects with `STORE_UNAVAILABLE` (the rows are
  *   deleted; calling it again completes it). With `database`, the store never turns
- *   `secure_delete` on (a setting of your connection): turn it on yourself and `eraseUser`
- *   checkpoints the same way; left off, the deleted rows' bytes may stay in the file's free
- *   pages and in the WAL until SQLite reuses them. Backups taken before the erase are yours
- *   to expire.
+ *   `secure_delete` on (a setting of your connection): turn it on yourself (`ON`) and
+ *   `eraseUser` checkpoints the same way; left off, the deleted rows' bytes may stay in the
+ *   file's free pages and in the WAL until SQLite reuses them. `FAST` is checkpointed too, but
+ *   is not enough: it leaves the bytes of pages SQLite frees whole. Backups taken before the
+ *   erase are yours to expire.
  * - During a rolling upgrade from version 2, the processes still on version 2 neither see
  *   tenant epochs nor write activity, their sign-ins do not raise a tenant's high-water mark,
  *   and their `eraseUser` leaves the user's activity, devices and links: revoke tenants and

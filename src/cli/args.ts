@@ -57,7 +57,8 @@ export function readCommandLine(argv: readonly string[], commands: readonly Comm
   if (values['help'] === true) return { kind: 'command-help', command };
   const args = positionals.slice(1);
   if (args.length < command.args.length) throw usageError(`${command.name} needs <${command.args[args.length]}>`);
-  if (args.length > command.args.length) throw usageError(`unexpected argument "${args[command.args.length]}" for ${command.name}`);
+  // The extra argument is not echoed: it may be a store location or its password, split off by the shell.
+  if (args.length > command.args.length) throw usageError(`${command.name} takes ${takes(command.args)}, not ${args.length}`);
   for (const [index, arg] of args.entries()) if (arg === '') throw usageError(`<${command.args[index]}> must not be empty`);
 
   return {
@@ -90,6 +91,11 @@ function strictParse(argv: readonly string[], options: OptionTable): { values: R
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) throw usageError((error as Error).message);
     throw error;
   }
+}
+
+function takes(names: readonly string[]): string {
+  if (names.length === 0) return 'no argument';
+  return `${names.length} argument${names.length === 1 ? '' : 's'} (${names.map((name) => `<${name}>`).join(' ')})`;
 }
 
 function text(value: string | boolean | undefined): string | undefined {

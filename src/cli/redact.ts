@@ -23,6 +23,17 @@ export function redactLocation(value: string): string {
 }
 
 /**
+ * A location the CLI refused, as it may echo it: only a URL the parser reads unambiguously,
+ * with its secrets hidden as {@link redactLocation} hides them. Anything else (a keyword string
+ * such as `host=… password=…`, `user:password@host` or `postgres:secret` without `//`, a URL
+ * that does not parse) is not printed at all: where a password starts and ends in it cannot be
+ * told, so no part of it is safe to show.
+ */
+export function printableLocation(value: string): string | undefined {
+  return unambiguousUrl(value) === undefined ? undefined : redactLocation(value);
+}
+
+/**
  * Hides, in a line about to be printed, every secret the given locations hold, whatever
  * wrote the line (a driver's error may quote its connection string): the last word on every
  * message the CLI prints about a store.
@@ -68,9 +79,17 @@ function split(value: string): { head: string; userinfo: string | undefined; res
   return at === -1 ? { head, userinfo: undefined, rest: body } : { head, userinfo: body.slice(0, at), rest: body.slice(at + 1) };
 }
 
-// Query parameters of text that is not a URL: each `key=value` after a "?", "&" or ";".
+// `key=value` pairs of text that is not a URL: after a "?", "&" or ";" as in a query string,
+// and as PostgreSQL's keyword strings write them (`host=db password = 'a b'`), both forms taken
+// so that every way of reading the text is covered.
 function parameters(text: string): Array<[string, string]> {
-  return [...text.matchAll(/[?&;]([^=&;#]*)=([^&;#]*)/g)].map((match) => [decoded(match[1]!), match[2]!]);
+  const query = [...text.matchAll(/[?&;]([^=&;#]*)=([^&;#]*)/g)].map((match): [string, string] => [decoded(match[1]!), match[2]!]);
+  const keywords = [...text.matchAll(/(?:^|\s)([A-Za-z_][\w-]*)\s*=\s*('(?:\\.|[^'\\])*'?|\S*)/g)].flatMap((match): Array<[string, string]> => {
+    const [key, value] = [match[1]!, match[2]!];
+    const inner = value.startsWith("'") ? value.slice(1, value.endsWith("'") && value.length > 1 ? -1 : undefined) : value;
+    return [[key, value], [key, inner], [key, inner.replace(/\\(.)/g, '$1')]];
+  });
+  return [...query, ...keywords];
 }
 
 function redactParameters(text: string): string {

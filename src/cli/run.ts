@@ -58,7 +58,7 @@ export async function runCli(commands: readonly Command[], environment: RunEnvir
     const { message, exitCode } = describeFailure(error);
     // Whatever wrote the message (a driver quoting its connection string, an argument echoed
     // back), the passwords of every store location given never reach the terminal.
-    const locations = [environment.env['SESSION_REVOCATION_STORE'], ...environment.argv.filter((arg) => arg.includes('://'))];
+    const locations = [environment.env['SESSION_REVOCATION_STORE'], ...environment.argv.filter((arg) => /:\/\/|[=@]/.test(arg))];
     environment.error(`session-revocation: ${redactSecrets(message, locations)}`);
     return exitCode;
   } finally {

@@ -1,5 +1,5 @@
 import { usageError } from './failure.js';
-import { redactLocation } from './redact.js';
+import { printableLocation, redactLocation } from './redact.js';
 
 /** What `--store` names: where the sessions are. */
 export type StoreSpec =
@@ -23,15 +23,15 @@ export function parseStoreSpec(value: string | undefined): StoreSpec {
     return { type: 'sqlite', filename };
   }
   const scheme = /^([a-z]+):\/\//.exec(value)?.[1];
-  if (scheme === 'redis' || scheme === 'rediss' || scheme === 'postgres' || scheme === 'postgresql') {
-    if (!URL.canParse(value)) throw usageError(`--store ${redactLocation(value)} is not a valid URL`);
-    return { type: scheme.startsWith('redis') ? 'redis' : 'postgres', url: value };
+  if (scheme === 'redis' || scheme === 'rediss' || scheme === 'postgres' || scheme === 'postgresql' || scheme === 'mysql') {
+    // What does not parse cannot be told apart: where a password ends in it is unknown.
+    if (!URL.canParse(value)) throw usageError(`--store ${scheme}://… is not a valid URL (the rest is not printed: it may hold a password)`);
+    return scheme === 'mysql' ? { type: 'mysql', url: value } : { type: scheme.startsWith('redis') ? 'redis' : 'postgres', url: value };
   }
-  if (scheme === 'mysql') {
-    if (!URL.canParse(value)) throw usageError(`--store ${redactLocation(value)} is not a valid URL`);
-    return { type: 'mysql', url: value };
-  }
-  throw usageError(`--store must be ${SHAPES}, not "${redactLocation(value)}"`);
+  const printable = printableLocation(value);
+  if (printable !== undefined) throw usageError(`--store must be ${SHAPES}, not "${printable}"`);
+  const hint = !value.includes('://') && value.includes('=') ? '; write a keyword string (host=… dbname=…) as postgres://user:password@host:port/dbname' : '';
+  throw usageError(`--store must be ${SHAPES} (the value given is not printed: it may hold a password)${hint}`);
 }
 
 /** The store for messages: a URL's password never reaches a terminal or a log. */

@@ -1,4 +1,4 @@
-import type { SessionManager } from '../manager/api.js';
+import type { RedeemedRevocationLink, SessionManager } from '../manager/api.js';
 import type { HttpRequest } from './request.js';
 import type { HttpResponse } from './response.js';
 
@@ -65,7 +65,17 @@ export async function notMePage(manager: SessionManager, request: HttpRequest, s
   const everywhere = query.get('everywhere') === '1';
   const done = await manager.redeemRevocationLink(token, { everywhere });
   if (done === null) return REFUSED();
-  // Said only when it is true: a device with nothing live left was signed out before.
-  const title = everywhere ? 'Every device was signed out' : done.revokedIds.length > 0 ? 'That device was signed out' : 'That device was already signed out';
-  return page(200, title, '<p>Change your password now, so whoever signed in cannot do it again.</p>');
+  return page(200, titleOf(done, everywhere), done.deviceFound || everywhere ? CHANGE_PASSWORD : `${UNKNOWN_DEVICE}${CHANGE_PASSWORD}`);
+}
+
+const CHANGE_PASSWORD = '<p>Change your password now, so whoever signed in cannot do it again.</p>';
+const UNKNOWN_DEVICE =
+  '<p>We could not tell which device that sign-in came from, so it may still be signed in on it: sign out every device from your security page.</p>';
+
+// Said only when it is true: "signed out" only when something was, "already" only when the
+// device was found and nothing of it was live; a device that could not be told is not claimed.
+function titleOf(done: RedeemedRevocationLink, everywhere: boolean): string {
+  if (everywhere) return 'Every device was signed out';
+  if (done.deviceFound) return done.revokedIds.length > 0 ? 'That device was signed out' : 'That device was already signed out';
+  return done.revokedIds.length > 0 ? 'That sign-in was signed out' : 'That sign-in had already ended';
 }

@@ -61,14 +61,17 @@ function withoutUndefined(session: Session): Session {
 /**
  * Erases a user's data: every epoch is raised first (every old session token and access
  * token of every kind is refused, as the deny-list that refused some of them goes), then the
- * store deletes the user's sessions, tombstones and deny-list. The epochs stay.
+ * store deletes the user's links to an identity provider (stores with federated sign-out), and
+ * last the sessions, tombstones and deny-list. The epochs stay.
  */
 export async function eraseUser(context: ManagerContext, lifecycle: Lifecycle, userId: string, options: ActorOptions = {}): Promise<UserErasure> {
   context.ensureOpen();
   checkId('userId', userId);
   await lifecycle.revokeAll(userId, { kinds: 'all', reason: 'user_erased', by: options.by, tenantId: options.tenantId });
   const { store, calls } = context;
-  const deletedSessions = checkCount(await calls.call('eraseUser', () => store.eraseUser(userId)), 'eraseUser');
+  // The provider's links first: a store may make the erased bytes unreadable as the last step of
+  // `eraseUser` (SQLite checkpoints its WAL), which must find nothing of the user left to delete.
   if (keepsFederated(store)) await calls.call('eraseFederatedLinks', () => store.eraseFederatedLinks(userId));
+  const deletedSessions = checkCount(await calls.call('eraseUser', () => store.eraseUser(userId)), 'eraseUser');
   return { deletedSessions };
 }

@@ -25,11 +25,23 @@ export interface RedeemedRevocationLink {
   /** Whether every session of the user was signed out too. */
   readonly everywhere: boolean;
   /**
-   * The sessions this redemption ended on that device: the one the link named and any session
-   * of the same browser and OS that replaced it since (a sign-in again, a password change).
-   * Empty when the device had no live session left (it was signed out already).
+   * The sessions this redemption ended (without `everywhere`'s): the one the link named, if it
+   * was live, and every live session of that device. "That device" is the named session's
+   * browser and OS (its device key) in its tenant (or, for a session without one, without a
+   * tenant), in sessions of the kinds that replace devices (`replaceDevice`: `browser`,
+   * `remember` and such app kinds), support sessions excepted. So it takes in the sessions that
+   * device got since, by a sign-in again or a password change, and also any later sign-in of
+   * the user from the same browser and OS on another computer, which the store cannot tell
+   * apart. Empty when nothing was live.
    */
   readonly revokedIds: readonly string[];
+  /**
+   * Whether the device could be told: from the named session's row, or once that row is gone
+   * (expired and pruned) from the account activity of that session. `false` for a session of
+   * unknown browser or OS, or one whose row and activity entries are both gone: then only the
+   * named session was ended, and that device may still hold another session.
+   */
+  readonly deviceFound: boolean;
 }
 
 /** "This wasn't me" links: the manager methods of the revocation-links feature. */
@@ -47,14 +59,16 @@ export interface RevocationLinkActions {
   issueRevocationLink(sessionId: string, options?: RevocationLinkOptions): Promise<string | null>;
 
   /**
-   * Uses a "This wasn't me" link once: revokes its session (reason `not_me`) and, with
-   * `everywhere`, every session of the user. Needs no session: the link is the proof.
+   * Uses a "This wasn't me" link once: revokes its session and the sessions that device holds
+   * now (reason `not_me`; see {@link RedeemedRevocationLink.revokedIds} for exactly which) and,
+   * with `everywhere`, every session of the user of every kind. Needs no session: the link is
+   * the proof.
    * @param token - The link's token.
    * @param options - Whether to sign out everywhere.
    * @returns What was done, or `null` when the link is refused: used before, altered, expired,
    * or not a link at all.
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the store keeps no
-   * activity; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   * activity; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED` (the link is then kept, to be used again).
    */
   redeemRevocationLink(token: unknown, options?: RedeemRevocationLinkOptions): Promise<RedeemedRevocationLink | null>;
 }

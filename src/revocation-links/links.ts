@@ -1,12 +1,13 @@
 import { SessionError } from '../errors.js';
 import { checkLink, checkLookup, checkUserSessions } from '../store-answers.js';
-import type { RevocationLinkRecord } from '../store.js';
+import type { RevocationLinkRecord, SessionRecord } from '../store.js';
 import { isSessionId, mintToken, parseToken, hashSecret } from '../token.js';
 import { requireActivity } from '../activity/activity.js';
 import type { RedeemedRevocationLink, RedeemRevocationLinkOptions, RevocationLinkOptions } from '../manager/api.js';
 import type { ManagerContext } from '../manager/context.js';
 import type { Lifecycle } from '../manager/lifecycle.js';
-import { judgeAll, judgeLookup, readSession } from '../manager/live-session.js';
+import { judgeAll, judgeLookup } from '../manager/live-session.js';
+import { linkTarget, type LinkedDevice } from './device.js';
 
 // "This wasn't me" links: a one-time token of the same shape as a session token, of which
 // the store keeps only the SHA-256 of the secret, used up atomically by the store.
@@ -51,9 +52,9 @@ export async function redeemRevocationLink(
   const { store, calls, config } = context;
   const link = checkLink(await calls.call('consumeRevocationLink', () => store.consumeRevocationLink!(parsed.id, hashSecret(parsed.secret), config.clock())), parsed.id);
   if (link === null) return null;
-  let revokedIds: string[];
+  let ended: { revokedIds: string[]; deviceFound: boolean };
   try {
-    revokedIds = await endDevice(context, lifecycle, link);
+    ended = await endDevice(context, lifecycle, link);
     if (everywhere) await lifecycle.revokeAll(link.userId, { kinds: 'all', reason: 'not_me' });
   } catch (error) {
     // The link was used up but the sign-out did not happen (the store failed): put it back so
@@ -61,24 +62,30 @@ export async function redeemRevocationLink(
     await calls.call('saveRevocationLink', () => store.saveRevocationLink!(link)).catch((restoreError: unknown) => config.onError(restoreError));
     throw error;
   }
-  return { userId: link.userId, sessionId: link.sessionId, everywhere, revokedIds };
+  return { userId: link.userId, sessionId: link.sessionId, everywhere, revokedIds: ended.revokedIds, deviceFound: ended.deviceFound };
 }
 
 // What the device holds now, not only the session the link was issued for: a sign-in again from
 // the same browser (device replacement) or a password change gave that device a new session.
-// The device is the link's session's browser and OS; a session of unknown device is ended alone.
-async function endDevice(context: ManagerContext, lifecycle: Lifecycle, link: RevocationLinkRecord): Promise<string[]> {
-  const named = await readSession(context, link.sessionId);
+// "That device" is bounded as device replacement bounds it: the same browser and OS in the linked
+// session's tenant, of a kind that replaces devices (the kinds a browser holds), never a support
+// session (it is the support agent's browser, not the user's).
+async function endDevice(context: ManagerContext, lifecycle: Lifecycle, link: RevocationLinkRecord): Promise<{ revokedIds: string[]; deviceFound: boolean }> {
+  const { named, device } = await linkTarget(context, link);
   const wasLive = named !== null && (await judgeLookup(context, named, context.config.clock())) === undefined;
   const revokedIds: string[] = [];
   // Marked revoked whatever it was (an epoch-revoked row becomes a tombstone), counted only when it was live.
   if ((await lifecycle.revoke(link.sessionId, { reason: 'not_me', userId: link.userId })) && wasLive) revokedIds.push(link.sessionId);
-  const deviceKey = named?.session.userId === link.userId ? named.session.deviceKey : undefined;
-  if (deviceKey === undefined) return revokedIds;
+  if (device === undefined) return { revokedIds, deviceFound: false };
   const answer = checkUserSessions(await context.calls.call('listByUser', () => context.store.listByUser(link.userId)), link.userId);
   for (const { record, refusal } of await judgeAll(context, answer, context.config.clock())) {
-    if (refusal !== undefined || record.deviceKey !== deviceKey || record.id === link.sessionId) continue;
+    if (refusal !== undefined || record.id === link.sessionId || !isOfDevice(context, device, record)) continue;
     if (await lifecycle.revoke(record.id, { reason: 'not_me', userId: link.userId })) revokedIds.push(record.id);
   }
-  return revokedIds;
+  return { revokedIds, deviceFound: true };
+}
+
+function isOfDevice(context: ManagerContext, device: LinkedDevice, record: SessionRecord): boolean {
+  const replacesDevices = context.config.kinds.get(record.kind)?.replaceDevice === true;
+  return replacesDevices && record.impersonatorId === undefined && record.tenantId === device.tenantId && device.holds(record);
 }

@@ -12,9 +12,12 @@ export type RevokeUserOutcome =
   | {
       /** The user. */
       readonly userId: string;
-      /** Signed out everywhere. */
+      /** Signed out: of every session of the kinds, or with `tenantId` of that tenant's only. */
       readonly ok: true;
-      /** The user's epochs of the revoked kinds after the raise (ms). */
+      /**
+       * The user's epochs of the revoked kinds after the raise (ms); empty with a `tenantId`,
+       * which raises none (that tenant's live sessions are revoked one by one).
+       */
       readonly epochs: Epochs;
     }
   | {
@@ -45,10 +48,13 @@ export interface RevokeTenantResult {
 /** Tenant-wide and bulk sign-out: the manager methods of the tenants feature. */
 export interface TenantActions {
   /**
-   * Signs many users out everywhere, as {@link SessionManager.revokeAll} for each (a breach
-   * response, an offboarding script), at most 16 store calls at once. Duplicates count once.
+   * Signs many users out, as {@link SessionManager.revokeAll} for each (a breach response, an
+   * offboarding script), at most 16 store calls at once. Duplicates count once. Without
+   * `tenantId` each user is signed out everywhere (the kinds' epochs raised); with it, only of
+   * that tenant's sessions, each user staying signed in to other organizations and to sessions
+   * without a tenant (a tenant admin removing members).
    * @param userIds - At most 10,000 user ids.
-   * @param options - The kinds, reason and actor, the same for every user.
+   * @param options - The kinds, reason, actor and tenant, the same for every user.
    * @returns One outcome per distinct user, in order: its epochs, or the error that stopped it
    * (the others go on).
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT` (before anything is revoked) for a list

@@ -9,8 +9,9 @@ const IN_FLIGHT = 16;
 export const MAX_BULK_USERS = 10_000;
 
 /**
- * Signs many users out everywhere (one epoch raise each, as `revokeAll`), in bounded batches:
- * at most {@link IN_FLIGHT} store calls at once. A failure for one user is that user's
+ * Signs many users out as `revokeAll` does for each: everywhere (one epoch raise each), or with
+ * `tenantId` only of that tenant's sessions (revoked one by one, no epoch raised), in bounded
+ * batches: at most {@link IN_FLIGHT} users at once. A failure for one user is that user's
  * result; the others go on. Every id is checked before anything is revoked.
  */
 export async function revokeUsers(lifecycle: Lifecycle, userIds: unknown, options: RevokeAllSessionsOptions = {}): Promise<RevokeUserOutcome[]> {

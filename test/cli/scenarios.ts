@@ -259,8 +259,23 @@ export function describeCliOnStore(
       expect(await sessions.validate(later.token)).toMatchObject({ ok: true });
 
       const all = await run('revoke-tenant', 'globex', '--kinds', 'all', '--yes');
-      expect(all.stdout).toMatch(/^Signed out tenant globex \(api, browser, impersonation, remember\)/);
+      // Every kind the store holds: the built-in ones, and the app's own kinds of other tests.
+      expect(all.stdout).toMatch(/^Signed out tenant globex \(api, browser, impersonation, (.+, )?remember(, .+)?\)/);
       expect(await sessions.validate(henryApi.token)).toMatchObject({ ok: false });
+      expect(await sessions.validate(outsider.token)).toMatchObject({ ok: true });
+    });
+
+    it('revoke-tenant --kinds all signs out the app\'s own kinds too, which the CLI learns from the store (never a success that left sessions alive)', async () => {
+      const sessions = await manager({ kinds: { kiosk: {}, 'point-of-sale': {} } });
+      const kiosk = await sessions.create({ userId: 'kara', tenantId: 'umbrella', kind: 'kiosk' });
+      const till = await sessions.create({ userId: 'lena', tenantId: 'umbrella', kind: 'point-of-sale' });
+      const browser = await sessions.create({ userId: 'kara', tenantId: 'umbrella', userAgent: UA.chromeMac });
+      const outsider = await sessions.create({ userId: 'kara', tenantId: 'soylent', kind: 'kiosk' });
+
+      const all = await run('revoke-tenant', 'umbrella', '--kinds', 'all', '--yes');
+      expect(all).toMatchObject({ code: 0, stderr: '' });
+      expect(all.stdout).toMatch(/^Signed out tenant umbrella \((.+, )?kiosk, point-of-sale, remember(, .+)?\): its sessions created until \S+Z are refused\.\n$/);
+      for (const { token } of [kiosk, till, browser]) expect(await sessions.validate(token)).toMatchObject({ ok: false });
       expect(await sessions.validate(outsider.token)).toMatchObject({ ok: true });
     });
 

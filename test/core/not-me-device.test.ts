@@ -52,3 +52,73 @@ describe('"This wasn\'t me" ends what that device holds now', () => {
     expect((await fresh.sessions.redeemRevocationLink(fresh.link))?.revokedIds).toEqual([fresh.first.session.id]);
   });
 });
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** A manager whose browser sessions last an hour, shorter than a link's default week. */
+function hourLong(options: { activityRetention?: number } = {}) {
+  const clock = { now: Date.now() };
+  const sessions = createSessionManager({ store: memoryStore(), clock: () => clock.now, kinds: { browser: { maxAge: HOUR } }, ...options });
+  return { sessions, advance: (ms: number) => void (clock.now += ms) };
+}
+
+describe('"This wasn\'t me" once the linked session\'s row is gone', () => {
+  it("finds the device from the sign-in's activity and ends the session that replaced it", async () => {
+    const { sessions, advance } = hourLong();
+    const first = await sessions.create({ userId: 'alice', userAgent: ATTACKER });
+    const link = (await sessions.issueRevocationLink(first.session.id))!;
+    advance(50 * MINUTE);
+    const again = await sessions.create({ userId: 'alice', userAgent: ATTACKER });
+    advance(15 * MINUTE);
+    await sessions.prune();
+    expect((await sessions.validate(again.token)).ok).toBe(true);
+    expect(await pageTitle(sessions, link)).toBe('That device was signed out');
+    expect(await sessions.validate(again.token)).toEqual({ ok: false, reason: 'revoked' });
+  });
+
+  it('says it could not tell the device, never "signed out", when the activity is gone too', async () => {
+    const { sessions, advance } = hourLong({ activityRetention: 30 * MINUTE });
+    const first = await sessions.create({ userId: 'alice', userAgent: ATTACKER });
+    const link = (await sessions.issueRevocationLink(first.session.id))!;
+    advance(50 * MINUTE);
+    const again = await sessions.create({ userId: 'alice', userAgent: ATTACKER });
+    advance(15 * MINUTE);
+    await sessions.prune();
+    const response = await notMePage(sessions, fakeRequest({ method: 'POST', url: `/sessions/not-me?token=${encodeURIComponent(link)}` }), '/sessions/not-me');
+    const body = String(response.body);
+    expect(/<h1>([^<]*)<\/h1>/.exec(body)?.[1]).toBe('That sign-in had already ended');
+    expect(body).not.toMatch(/device was (already )?signed out/);
+    expect(body).toContain('sign out every device');
+    expect((await sessions.validate(again.token)).ok).toBe(true);
+  });
+});
+
+describe('"This wasn\'t me" ends that device only', () => {
+  it("in the linked session's tenant, of the kinds a browser holds, never a support session", async () => {
+    const sessions = createSessionManager({ store: memoryStore(), kinds: { kiosk: { replaceDevice: false } } });
+    const admin = await sessions.create({ userId: 'admin', userAgent: VICTIM });
+    const inAcme = await sessions.create({ userId: 'alice', tenantId: 'acme', userAgent: ATTACKER });
+    const link = (await sessions.issueRevocationLink(inAcme.session.id))!;
+    const inAcmeRemembered = await sessions.create({ userId: 'alice', tenantId: 'acme', kind: 'remember', userAgent: ATTACKER });
+    const inGlobex = await sessions.create({ userId: 'alice', tenantId: 'globex', userAgent: ATTACKER });
+    const alone = await sessions.create({ userId: 'alice', userAgent: ATTACKER });
+    const api = await sessions.create({ userId: 'alice', tenantId: 'acme', kind: 'api', userAgent: ATTACKER });
+    const kiosk = await sessions.create({ userId: 'alice', tenantId: 'acme', kind: 'kiosk', userAgent: ATTACKER });
+    const support = await sessions.impersonate(admin.session, 'alice', { tenantId: 'acme', userAgent: ATTACKER });
+    const redeemed = await sessions.redeemRevocationLink(link);
+    expect([...(redeemed?.revokedIds ?? [])].sort()).toEqual([inAcme.session.id, inAcmeRemembered.session.id].sort());
+    expect(redeemed?.deviceFound).toBe(true);
+    for (const { token } of [inGlobex, alone, api, kiosk, support]) expect((await sessions.validate(token)).ok).toBe(true);
+  });
+
+  it('a session of unknown browser is ended alone, and the answer says the device could not be told', async () => {
+    const sessions = createSessionManager({ store: memoryStore() });
+    const odd = await sessions.create({ userId: 'alice', userAgent: 'curl/8.4.0' });
+    const other = await sessions.create({ userId: 'alice', userAgent: 'curl/8.4.0' });
+    const link = (await sessions.issueRevocationLink(odd.session.id))!;
+    expect(await pageTitle(sessions, link)).toBe('That sign-in was signed out');
+    expect((await sessions.validate(odd.token)).ok).toBe(false);
+    expect((await sessions.validate(other.token)).ok).toBe(true);
+  });
+});

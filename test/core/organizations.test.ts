@@ -112,7 +112,7 @@ describe('revocation links', () => {
     failRevoke = true;
     expect(await codeOf(sessions.redeemRevocationLink(link))).toBe('STORE_ERROR');
     failRevoke = false;
-    expect(await sessions.redeemRevocationLink(link)).toEqual({ userId: 'ada', sessionId: session.id, everywhere: false, revokedIds: [session.id] });
+    expect(await sessions.redeemRevocationLink(link)).toEqual({ userId: 'ada', sessionId: session.id, everywhere: false, revokedIds: [session.id], deviceFound: false });
     expect((await sessions.validate(token)).ok).toBe(false);
     expect(errors).toEqual([]);
   });

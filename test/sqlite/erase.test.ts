@@ -135,6 +135,42 @@ describe('sqlite store: a user erased', () => {
     other.close();
   });
 
+  it("a federated user: the provider's subject and session ids go with the sessions, from the .db and .db-wal bytes", async () => {
+    const filename = files.next();
+    const sessions = createSessionManager({ store: sqliteStore({ filename }) });
+    const iss = 'https://idp.example.com';
+    const erased: string[] = ['FederatedEraseSubject', 'FederatedEraseSid'];
+    for (let index = 0; index < 3; index++) {
+      const { session } = await sessions.create({ userId: 'federated-erased', userAgent: CHROME, federated: { iss, sub: 'FederatedEraseSubject', sid: `FederatedEraseSid-${index}` } });
+      erased.push(session.id);
+    }
+    await sessions.create({ userId: 'federated-bystander', userAgent: CHROME, federated: { iss, sub: 'FederatedKeptSubject' } });
+    expect(readable(filename, erased)).toEqual(erased);
+
+    await sessions.eraseUser('federated-erased');
+    expect(readable(filename, erased)).toEqual([]);
+    expect(readable(filename, ['FederatedKeptSubject'])).toEqual(['FederatedKeptSubject']);
+    await sessions.close();
+  });
+
+  it("on the app's connection with secure_delete = FAST: checkpoints after the erase too, so the rows' bytes are in neither file", async () => {
+    const filename = files.next();
+    const database = new Database(filename);
+    database.pragma('journal_mode = WAL');
+    database.pragma('secure_delete = FAST');
+    const sessions = createSessionManager({ store: sqliteStore({ database }) });
+    const erased = await signInDistinctly(sessions, 'fast-erased', 'FastErasedMarker');
+    await sessions.create({ userId: 'fast-bystander', userAgent: CHROME });
+    expect(readable(filename, erased)).toEqual(erased);
+
+    await sessions.eraseUser('fast-erased');
+    expect(readable(filename, erased)).toEqual([]);
+    // The app's setting is read, never changed.
+    expect(database.pragma('secure_delete', { simple: true })).toBe(2);
+    await sessions.close();
+    database.close();
+  });
+
   it('an erase whose checkpoint another reader keeps busy is not reported done; the next call completes it', async () => {
     const filename = files.next();
     const sessions = createSessionManager({ store: sqliteStore({ filename, busyTimeout: 50 }) });

@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
-import { CliError } from '../failure.js';
+import type { SessionStore } from '../../store.js';
+import { CliError, usageError } from '../failure.js';
 import { isoTime } from '../format.js';
 import { declaredKinds, parseKinds } from '../kinds.js';
 
@@ -17,20 +18,30 @@ export const revokeTenant: Command = {
   details:
     'One write per kind however many users and sessions the tenant has: every session of those kinds created\n' +
     'with this tenant id until now is refused on its next request, and so are access tokens minted for them.\n' +
-    '"all" is every built-in kind; name the app\'s own kinds in the list beside it (all,kiosk). Without --yes\n' +
-    'it asks on the terminal; "y" goes on. Needs a store that keeps tenant epochs.',
-  async run({ args, values, manager, output }) {
+    '"all" is every kind: the built-in ones and every kind the store holds sessions of (the app\'s own kinds, read\n' +
+    'with one count of the rows, as stats). Without --yes it asks on the terminal; "y" goes on. Needs a store\n' +
+    'that keeps tenant epochs.',
+  async run({ args, values, store, manager, output }) {
     const [tenantId] = args as [string];
     const by = typeof values['by'] === 'string' ? values['by'] : 'cli';
     const requested = parseKinds(values['kinds']);
+    // The app's own kinds are not declared here: declare the ones this run needs. A tenant's
+    // sessions cannot be listed, so "all" takes every kind the store holds sessions of.
+    const own = requested?.all === true ? [...(await kindsInStore(store.store)), ...requested.named] : (requested?.named ?? []);
     if (values['yes'] !== true && !(await output.confirm(`Sign out every user of tenant ${tenantId}?`))) {
       throw new CliError(`Nothing signed out: tenant ${tenantId} was not confirmed (answer "y", or pass --yes).`);
     }
-    // The app's own kinds are not declared here: declare the ones named for this run.
-    const sessions = manager({ kinds: declaredKinds(requested?.named ?? []) });
+    const sessions = manager({ kinds: declaredKinds(own) });
     const { epochs } = await sessions.revokeTenant(tenantId, { kinds: requested?.all === true ? 'all' : requested?.named, by });
     const names = Object.keys(epochs).sort();
     const until = Math.max(...Object.values(epochs));
     output.line(`Signed out tenant ${tenantId} (${names.join(', ')}): its sessions created until ${isoTime(until)} are refused.`);
   },
 };
+
+// Every kind with a row in the store, of any tenant: a superset of the tenant's kinds (raising
+// a tenant epoch of a kind it has no session of costs one write and changes nothing else).
+async function kindsInStore(store: SessionStore): Promise<string[]> {
+  if (typeof store.stats !== 'function') throw usageError('--kinds all needs a store that can count its sessions per kind (stats): list the kinds to sign out instead (browser,remember,kiosk)');
+  return Object.keys(await store.stats(Date.now()));
+}

@@ -1,4 +1,5 @@
 import type { SessionManager } from '../../manager/api.js';
+import type { SessionStore } from '../../store.js';
 import type { CompleteTestRunner } from '../runner.js';
 import { Device, send, type Reply, type RequestInit } from './client.js';
 import type { SwitchableStore } from './failing-store.js';
@@ -23,6 +24,12 @@ export interface Scenario {
   request(path: string, init?: RequestInit): Promise<Reply>;
   /** The suite's identity provider, whose logout tokens the routes' `backchannelLogout` accepts. */
   readonly idp: TestIssuer;
+  /**
+   * Starts a second app of the wrapper under test, made by the same `makeApp` with the same
+   * options, over a store of its own: a fresh memory store passed through `wrap` (as an app
+   * wraps its store for tracing). Its manager and app are closed after the test.
+   */
+  appOver(wrap: (store: SessionStore) => SessionStore): Promise<{ readonly url: string; readonly sessions: SessionManager }>;
 }
 
 /** What each concern of the framework suite receives. */
@@ -40,10 +47,12 @@ export function scenarioOf(
   policy: { globalLogout: boolean },
   clock: { now: number },
   idp: TestIssuer,
+  appOver: Scenario['appOver'],
 ): Scenario {
   return {
     url,
     idp,
+    appOver,
     sessions,
     store,
     policy,

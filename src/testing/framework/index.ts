@@ -22,6 +22,8 @@ import { describeRevocation } from './revocation.js';
 import { describeRevocationLinks } from './revocation-links.js';
 import { describeRoutes } from './routes.js';
 import { describeSignIn } from './sign-in.js';
+import { describeWrappedStore } from './wrapped-store.js';
+import type { SessionStore } from '../../store.js';
 
 /** What `makeApp` receives: the manager and the options to hand to the wrapper as they are. */
 export interface FrameworkAppContext {
@@ -120,7 +122,9 @@ export const STORE_TIMEOUT = 300;
  * session-only cookies; the "This wasn't me" page (its own form posted as a browser without
  * `Sec-Fetch-Site` would, from the `Referrer-Policy` it sends; other sites' posts refused);
  * the live sign-out stream (`event: revoked` when another request revokes the session,
- * heartbeats, `401` without a session).
+ * heartbeats, `401` without a session); a store the app wrapped (a Proxy of async methods works;
+ * one whose calls reject with a plain `Error` gives `503` on every route, no rejection left
+ * unhandled), for which `makeApp` is called a second time in the test, with another manager.
  *
  * @param name - Shown in the test report.
  * @param makeApp - Starts the app for one test.
@@ -155,37 +159,55 @@ export function describeFrameworkConformance(
       return current.scenario;
     },
   };
+  // Apps started by a test besides the scenario's own (`appOver`), closed after it.
+  const extra: Array<() => Promise<void>> = [];
   runner.describe(`framework conformance: ${name}`, () => {
     runner.beforeEach(async () => {
       const store = switchableStore(memoryStore());
       const policy = { globalLogout: false };
       const clock = { now: Date.now() };
-      const sessions = createSessionManager({
-        store,
-        clock: () => clock.now,
-        policy: { globalLogout: () => policy.globalLogout },
-        accessTokens: { secret: randomBytes(32) },
-        epochCacheTtl: 0,
-        // Short, so the hanging-store case answers 503 quickly.
-        storeTimeout: STORE_TIMEOUT,
-      });
+      const managerOver = (over: SessionStore): SessionManager =>
+        createSessionManager({
+          store: over,
+          clock: () => clock.now,
+          policy: { globalLogout: () => policy.globalLogout },
+          accessTokens: { secret: randomBytes(32) },
+          epochCacheTtl: 0,
+          // Short, so the hanging-store case answers 503 quickly.
+          storeTimeout: STORE_TIMEOUT,
+        });
+      const sessions = managerOver(store);
       const idp = await startTestIssuer();
-      const app = await makeApp({
-        sessions,
-        middlewareOptions: { loginPath: '/login', trustProxy: true, accessTokens: true },
-        routesPrefix: ROUTES_PREFIX,
-        // No polling in the suite (a long interval): a revocation must reach the stream by itself.
-        routesOptions: {
-          prefix: ROUTES_PREFIX,
-          requireFresh: FRESH_FOR,
-          revocationLinks: true,
-          events: { heartbeat: 100, pollInterval: 600_000 },
-          backchannelLogout: { issuers: [{ issuer: idp.issuer, clientId: idp.clientId }] },
-        },
-      });
-      current = { scenario: scenarioOf(app.url, sessions, store, policy, clock, idp), app, idp };
+      const start = (over: SessionManager): Promise<FrameworkApp> =>
+        Promise.resolve(
+          makeApp({
+            sessions: over,
+            middlewareOptions: { loginPath: '/login', trustProxy: true, accessTokens: true },
+            routesPrefix: ROUTES_PREFIX,
+            // No polling in the suite (a long interval): a revocation must reach the stream by itself.
+            routesOptions: {
+              prefix: ROUTES_PREFIX,
+              requireFresh: FRESH_FOR,
+              revocationLinks: true,
+              events: { heartbeat: 100, pollInterval: 600_000 },
+              backchannelLogout: { issuers: [{ issuer: idp.issuer, clientId: idp.clientId }] },
+            },
+          }),
+        );
+      const app = await start(sessions);
+      const appOver = async (wrap: (inner: SessionStore) => SessionStore) => {
+        const other = managerOver(wrap(memoryStore()));
+        const started = await start(other);
+        extra.push(async () => {
+          await started.close();
+          await other.close();
+        });
+        return { url: started.url, sessions: other };
+      };
+      current = { scenario: scenarioOf(app.url, sessions, store, policy, clock, idp, appOver), app, idp };
     });
     runner.afterEach(async () => {
+      for (const close of extra.splice(0).reverse()) await close();
       const ended = current;
       current = undefined;
       if (ended === undefined) return;
@@ -210,5 +232,6 @@ export function describeFrameworkConformance(
     describeRevocationLinks(context);
     describeLiveEvents(context);
     describeBackchannelLogout(context);
+    describeWrappedStore(context);
   });
 }

@@ -59,6 +59,29 @@ export function describeRevocationLinks({ runner, scenario }: FrameworkSuiteCont
       expect((await bob.request('/api/me')).status).toBe(200);
     });
 
+    it("ends the attacker's new session after a sign-in again from the same browser, once the linked session's row is pruned", async () => {
+      const stranger = scenario().device(BROWSERS.firefoxWindows);
+      const laptop = scenario().device(BROWSERS.chromeMac);
+      await laptop.signIn('alice');
+      await stranger.signIn('alice');
+      const first = stranger.sessionId;
+      // A link sent late in the session's life (a reminder): its session expires before the link does.
+      scenario().advance(25 * DAY);
+      const link = await linkFor(first);
+      // The same browser signs in again: the first session is replaced, and no new link is sent.
+      scenario().advance(4 * DAY);
+      await stranger.signIn('alice');
+      expect(stranger.sessionId).not.toBe(first);
+      // The first session expires and is pruned; the attacker's second one lives on.
+      scenario().advance(2 * DAY);
+      await scenario().sessions.prune();
+      expect((await stranger.request('/api/me')).status).toBe(200);
+      const done = await scenario().request(page(link), { method: 'POST' });
+      expect(done.status).toBe(200);
+      expect(done.body).toContain('That device was signed out');
+      expect((await stranger.request('/api/me')).status).toBe(401);
+    });
+
     it('an altered, made-up or expired link is refused, and the genuine one still works until it expires', async () => {
       const stranger = scenario().device(BROWSERS.firefoxWindows);
       await stranger.signIn('alice');

@@ -16,8 +16,10 @@ import { describeNotices } from './notices.js';
 import { describePrivacy } from './privacy.js';
 import { describePruning } from './pruning.js';
 import { describeRaces } from './races.js';
+import { describeRevocationLinkDevice } from './revocation-link-device.js';
 import { describeSupportAccess } from './support-access.js';
 import { describeTenantScope } from './tenant-scope.js';
+import { describeTenantScopedRevokeAll } from './tenant-revoke-all.js';
 import { describeTenants } from './tenants.js';
 import { describeTextKeys } from './text-keys.js';
 
@@ -47,12 +49,13 @@ export interface StoreConformanceOptions {
  * Registers the store conformance suite: every behaviour `src/store.ts` promises, split by
  * concern (lifecycle, epochs, one session per device, re-authentication and session-only
  * cookies, the atomic session cap, tenant epochs, device replacement and the cap within a
- * tenant, every revocation published to every instance
- * (stores with `subscribe`), activity with known devices and revocation
- * links, federated sign-out links and logout-token replay, a user's data export and erasure, pruning, races, the manager's promises
- * over this store, malformed answers refused, and kinds and user ids named like `Object`
- * properties). Every store shipped
- * with this package runs it; run it on yours with one line.
+ * tenant, a user signed out of one tenant only (sessions and access tokens), every revocation
+ * published to every instance (stores with `subscribe`), activity with known devices and
+ * revocation links (a link still finding its device once its session's row is pruned),
+ * federated sign-out links and logout-token replay, a user's data export and erasure, pruning,
+ * races, the manager's promises over this store, malformed answers refused, and kinds and user
+ * ids named like `Object` properties). Every store shipped with this package runs it; run it on
+ * yours with one line.
  *
  * `makeStore` is called before each test and must return an empty store (a fresh key prefix,
  * schema or file); the suite calls `close()` after each test when the store has one.
@@ -112,10 +115,12 @@ export function describeStoreConformance(
     describeSessionLimit(context);
     describeTenants(context);
     describeTenantScope(context);
+    describeTenantScopedRevokeAll(context);
     describeSupportAccess(context);
     describeNotices(context);
     describeActivity(context);
     describeAccountActivity(context);
+    describeRevocationLinkDevice(context);
     describePrivacy(context);
     describeFederated(context);
     describePruning(context);

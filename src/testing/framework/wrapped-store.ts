@@ -1,0 +1,108 @@
+import type { SessionStore } from '../../store.js';
+import { BROWSERS, Device, NAVIGATION } from './client.js';
+import type { FrameworkSuiteContext } from './context.js';
+
+// An app often wraps its store (tracing, metrics) in a Proxy whose methods are async: that is a
+// store like any other. One whose calls reject with a plain Error (not a SessionError) is an
+// outage: 503 through the wrapper, the cookie kept, and no rejection left unhandled.
+
+// The store's synchronous members (`subscribe` answers its unsubscribe function at once).
+const SYNCHRONOUS = new Set(['subscribe', 'sessionIdPrefix']);
+
+/** Every store call of `store` behind an `async` function, as a tracing wrapper puts it. */
+function traced(store: SessionStore, calls: string[]): SessionStore {
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value !== 'function' || typeof property !== 'string') return value;
+      if (SYNCHRONOUS.has(property)) return (value as (...a: unknown[]) => unknown).bind(target);
+      return async (...args: unknown[]) => {
+        calls.push(property);
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
+/** `store` whose reads reject with a plain `Error` while `down.now` is true. */
+function failingReads(store: SessionStore, down: { now: boolean }): SessionStore {
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      if (property === 'get' || property === 'listByUser' || property === 'getRevocationState') {
+        return async (...args: unknown[]) => {
+          if (down.now) throw new Error('connection reset by the tracing proxy');
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      }
+      return (value as (...a: unknown[]) => unknown).bind(target);
+    },
+  });
+}
+
+/** The unhandled rejections reported while `run` goes on (Node's `unhandledRejection`). */
+async function unhandledDuring(run: () => Promise<void>): Promise<unknown[]> {
+  const seen: unknown[] = [];
+  const listener = (reason: unknown) => void seen.push(reason);
+  process.on('unhandledRejection', listener);
+  try {
+    await run();
+    // Node reports an unhandled rejection after the microtasks of the tick that made it: one
+    // macrotask later every rejection of the run has been reported or handled.
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    process.off('unhandledRejection', listener);
+  }
+  return seen;
+}
+
+/** A store the app wrapped: a Proxy of async methods works; one whose calls reject is an outage. */
+export function describeWrappedStore({ runner, scenario }: FrameworkSuiteContext): void {
+  const { describe, it, expect } = runner;
+  describe('a store the app wrapped', () => {
+    it('a Proxy with async methods signs in, validates, lists and signs out like the store it wraps', async () => {
+      const calls: string[] = [];
+      const { url } = await scenario().appOver((store) => traced(store, calls));
+      const device = new Device(url, BROWSERS.chromeMac);
+      expect((await device.signIn('alice')).status).toBe(200);
+      const list = await device.request('/sessions');
+      expect(list.status).toBe(200);
+      expect((list.json as Array<{ current: boolean }>).map((view) => view.current)).toEqual([true]);
+      expect((await device.request('/sessions/sign-out', { method: 'POST' })).status).toBe(200);
+      expect((await device.request('/api/me')).status).toBe(401);
+      for (const method of ['create', 'get', 'listByUser', 'revoke']) expect(calls).toContain(method);
+    });
+
+    it('a store whose calls reject with a plain Error answers 503 on every route, keeps the cookie, and leaves nothing unhandled', async () => {
+      const down = { now: false };
+      const { url } = await scenario().appOver((store) => failingReads(store, down));
+      const device = new Device(url, BROWSERS.chromeMac);
+      await device.signIn('alice');
+      const other = device.sessionId!;
+      down.now = true;
+      const unhandled = await unhandledDuring(async () => {
+        const routes: ReadonlyArray<readonly [string, string, Record<string, string>?]> = [
+          ['/api/me', 'GET'],
+          ['/dashboard', 'GET', NAVIGATION],
+          ['/account', 'POST'],
+          ['/reauthenticate', 'POST'],
+          ['/sessions', 'GET'],
+          [`/sessions/${other}`, 'DELETE'],
+          ['/sessions/sign-out', 'POST'],
+          ['/sessions/sign-out-others', 'POST'],
+          ['/sessions/sign-out-everywhere', 'POST'],
+        ];
+        for (const [path, method, headers] of routes) {
+          const reply = await device.request(path, { method, headers });
+          expect([path, reply.status]).toEqual([path, 503]);
+          expect(reply.headers.get('retry-after')).toMatch(/^\d+$/);
+          expect(reply.cookies).toHaveLength(0);
+        }
+      });
+      expect(unhandled).toEqual([]);
+      down.now = false;
+      expect((await device.request('/api/me')).status).toBe(200);
+    });
+  });
+}
