@@ -120,8 +120,10 @@ export interface SessionManagerOptions {
   /** The time source; inject one in tests. @default Date.now */
   readonly clock?: () => number;
   /**
-   * Receives errors thrown by event listeners and by background pruning. They never reach the
-   * action that emitted the event. @default a process warning
+   * Receives what goes wrong out of a caller's sight: errors thrown by event listeners,
+   * background pruning, and work done after an action succeeded or failed (an activity entry
+   * written after a revocation, a back-channel logout's claim released after a failure). They
+   * never reach the action's caller. @default a process warning
    */
   readonly onError?: (error: unknown, event?: SessionEvent) => void;
 }

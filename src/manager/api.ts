@@ -102,10 +102,12 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    */
   revoke(sessionId: string, options?: RevokeSessionOptions): Promise<boolean>;
   /**
-   * Signs a user out everywhere by raising epochs: O(1) for any number of sessions.
+   * Signs a user out everywhere by raising epochs: O(1) for any number of sessions. With
+   * `tenantId` (a tenant admin's action) only that tenant's sessions end, each revoked on its
+   * own, and no epoch moves.
    * @param userId - The user.
-   * @param options - The kinds to sign out (default: the `everywhereKinds` option), reason and actor.
-   * @returns The user's epochs of those kinds after the raise.
+   * @param options - The kinds to sign out (default: the `everywhereKinds` option), tenant, reason and actor.
+   * @returns The user's epochs of those kinds after the raise (none with `tenantId`; then `revokedIds`).
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id, or kinds that are
    * neither `"all"` nor a non-empty list of declared kinds; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
