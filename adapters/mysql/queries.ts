@@ -1,5 +1,7 @@
+import type { ActivityRecord, Epochs } from '../../src/store.js';
+import { RowsChanged, type Connection } from './connection.js';
 import type { TableNames } from './options.js';
-import { ACTIVITY_COLUMNS, SESSION_COLUMNS } from './rows.js';
+import { ACTIVITY_COLUMNS, activityValues, epochsOf, SESSION_COLUMNS, utf8 } from './rows.js';
 
 /**
  * Reads that answer several things in one round trip are one UNION ALL of "parts": `part`
@@ -31,19 +33,54 @@ export function partQueries(t: TableNames): PartQueries {
   };
 }
 
-/** `?, ?, ?` for a list bound one value a placeholder. */
-export const placeholders = (count: number): string => Array.from({ length: count }, () => '?').join(', ');
+/** `(?, ?), (?, ?)`: `count` rows of `width` placeholders (`width` 1: `?, ?` for an IN list). */
+export const placeholders = (count: number, width = 1): string =>
+  Array.from({ length: count }, () => (width === 1 ? '?' : `(${Array.from({ length: width }, () => '?').join(', ')})`)).join(', ');
 
-/** An INSERT of activity entries, each row's values bound in {@link ACTIVITY_COLUMNS} order; a retried write keeps the entry there. */
-export const activityInsert = (t: TableNames, count: number): string =>
-  `INSERT INTO ${t.activity} (${ACTIVITY_COLUMNS}) VALUES ${Array.from({ length: count }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
-   ON DUPLICATE KEY UPDATE id = id`;
+/** Writes activity entries (one statement, however many); a retried write keeps the entry there. */
+export async function insertActivity(connection: Connection, t: TableNames, entries: readonly ActivityRecord[]): Promise<void> {
+  if (entries.length === 0) return;
+  await connection.writeInline(`INSERT INTO ${t.activity} (${ACTIVITY_COLUMNS}) VALUES ${placeholders(entries.length, 10)} ON DUPLICATE KEY UPDATE id = id`, entries.flatMap(activityValues));
+}
 
-/** Deny-list entries (user id, session id, until), keeping the later end. */
-export const denyInsert = (t: TableNames, count: number): string =>
-  `INSERT INTO ${t.denied} (user_id, session_id, until) VALUES ${Array.from({ length: count }, () => '(?, ?, ?)').join(', ')}
-   ON DUPLICATE KEY UPDATE until = GREATEST(until, VALUES(until))`;
+/** Deny-list entries of the user's sessions until `until`, keeping a later end already there. */
+export async function deny(connection: Connection, t: TableNames, userId: string, ids: readonly string[], until: number | undefined): Promise<void> {
+  if (until === undefined || ids.length === 0) return;
+  await connection.writeInline(`INSERT INTO ${t.denied} (user_id, session_id, until) VALUES ${placeholders(ids.length, 3)} ON DUPLICATE KEY UPDATE until = GREATEST(until, ?)`, [
+    ...ids.flatMap((id) => [utf8(userId), utf8(id), until]),
+    until,
+  ]);
+}
 
-/** Live (semantics 6) on alias `s` at time `?`: not revoked, not expired, after its tenant's epoch (the user's is bound separately). */
+/**
+ * Makes tombstones of sessions a plain read found live. When another connection revoked or
+ * deleted one of them in between, throws {@link RowsChanged}: the transaction runs again and
+ * reads afresh, so the ids answered are exactly those this call revoked.
+ */
+export async function tombstone(connection: Connection, t: TableNames, ids: readonly string[], at: number, reason: string): Promise<readonly string[]> {
+  if (ids.length === 0) return ids;
+  const matched = await connection.writeInline(`UPDATE ${t.sessions} SET revoked_at = ?, revoked_reason = ? WHERE id IN (${placeholders(ids.length)}) AND revoked_at IS NULL`, [
+    at,
+    utf8(reason),
+    ...ids.map(utf8),
+  ]);
+  if (matched !== ids.length) throw new RowsChanged();
+  return ids;
+}
+
+/** On alias `s`: created after its tenant's epoch, or without a tenant (the user's epoch is judged apart). */
 export const afterTenantEpoch = (t: TableNames): string =>
   `(s.tenant_id IS NULL OR s.created_at > COALESCE((SELECT x.epoch FROM ${t.tenantEpochs} AS x WHERE x.tenant_id = s.tenant_id AND x.kind = s.kind), 0))`;
+
+/**
+ * Raises each kind's epoch of one user (or tenant) to max(epoch, at, high-water mark): one
+ * upsert, kinds in sorted order so two raises lock rows in the same order. Answers the kinds' epochs.
+ */
+export async function raise(connection: Connection, table: string, key: string, id: string, kinds: readonly string[], at: number): Promise<Epochs> {
+  const sorted = [...new Set(kinds)].sort().map(utf8);
+  await connection.writeInline(`INSERT INTO ${table} (${key}, kind, epoch, high_water) VALUES ${placeholders(sorted.length, 4)} ON DUPLICATE KEY UPDATE epoch = GREATEST(epoch, ?, high_water)`, [
+    ...sorted.flatMap((kind) => [utf8(id), kind, at, 0]),
+    at,
+  ]);
+  return epochsOf(await connection.rowsInline(`SELECT kind, epoch FROM ${table} WHERE ${key} = ? AND kind IN (${placeholders(sorted.length)})`, [utf8(id), ...sorted]));
+}
