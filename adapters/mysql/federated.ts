@@ -1,6 +1,7 @@
 import type { FederatedLink, FederatedStore } from '../../src/federated/store.js';
 import type { Connection, Literal, Row } from './connection.js';
 import type { TableNames } from './options.js';
+import { pruneBatch } from './queries.js';
 import { millis, text, utf8 } from './rows.js';
 
 // Where sessions came from at an identity provider, and the logout tokens already accepted:
@@ -53,12 +54,11 @@ export function mysqlFederated(t: TableNames, run: <T>(operation: string, work: 
       run('eraseFederatedLinks', async (connection) => {
         await connection.write(`DELETE FROM ${t.federatedLinks} WHERE user_id = ?`, [utf8(userId)]);
       }),
-    // Each batch its own statement, oldest first through an index.
     pruneFederated: (now, limit) =>
       run('pruneFederated', async (connection) => {
         const bound = Math.max(0, Math.floor(limit));
-        await connection.writeInline(`DELETE FROM ${t.logoutTokens} WHERE until <= ? ORDER BY until LIMIT ?`, [now, bound]);
-        return connection.writeInline(`DELETE FROM ${t.federatedLinks} WHERE expires_at <= ? ORDER BY expires_at LIMIT ?`, [now, bound]);
+        await pruneBatch(connection, t.logoutTokens, 'until', now, bound);
+        return pruneBatch(connection, t.federatedLinks, 'expires_at', now, bound);
       }),
   };
 }

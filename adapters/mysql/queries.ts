@@ -84,3 +84,10 @@ export async function raise(connection: Connection, table: string, key: string, 
   ]);
   return epochsOf(await connection.rowsInline(`SELECT kind, epoch FROM ${table} WHERE ${key} = ? AND kind IN (${placeholders(sorted.length)})`, [utf8(id), ...sorted]));
 }
+
+/**
+ * One prune batch: at most `size` rows with `column <= bound`, oldest first through the
+ * column's index, as a READ COMMITTED transaction of its own that locks only the rows it deletes.
+ */
+export const pruneBatch = (connection: Connection, table: string, column: string, bound: number, size: number): Promise<number> =>
+  connection.transaction(() => connection.writeInline(`DELETE FROM ${table} WHERE ${column} <= ? ORDER BY ${column} LIMIT ?`, [bound, size]));

@@ -4,7 +4,7 @@ import { capabilities } from './capabilities.js';
 import { database, type Connection, type Row } from './connection.js';
 import { mysqlFederated } from './federated.js';
 import { resolveMysqlOptions, type MysqlStoreOptions } from './options.js';
-import { afterTenantEpoch, deny, insertActivity, partQueries, placeholders, raise, tombstone } from './queries.js';
+import { afterTenantEpoch, deny, insertActivity, partQueries, placeholders, pruneBatch, raise, tombstone } from './queries.js';
 import { epochsOf, hexEpochs, millis, SESSION_COLUMNS, text, toRecord, utf8 } from './rows.js';
 import { migrate, underNamedLock } from './schema.js';
 import { signIn } from './sign-in.js';
@@ -173,23 +173,20 @@ export function mysqlStore(options: MysqlStoreOptions): MysqlStore {
         return deleted;
       }),
 
-    // One instance at a time (a named lock, not waited for). Each batch deletes at most `limit`
-    // rows oldest first through an index, as its own statement committed at once: a sign-in
-    // never waits for more than one batch, and only on rows that batch deletes.
+    // One instance at a time (a named lock, not waited for). Each table's batch commits on its
+    // own: a sign-in waits at most for one batch, and only on a row that batch deletes.
     prune: (pruneOptions) => {
       const limit = Math.floor(pruneOptions.limit);
       if (!(limit > 0)) return Promise.resolve(0);
       return run('prune', async (connection) => {
         const pruned = await underNamedLock(connection, t, 'sr:prune:', 0, async () => {
-          const batch = (table: string, column: string, bound: number, size: number): Promise<number> =>
-            connection.writeInline(`DELETE FROM ${table} WHERE ${column} <= ? ORDER BY ${column} LIMIT ?`, [bound, size]);
-          const deleted = await batch(t.sessions, 'expires_at', pruneOptions.now, limit);
-          await batch(t.denied, 'until', pruneOptions.now, limit);
+          const deleted = await pruneBatch(connection, t.sessions, 'expires_at', pruneOptions.now, limit);
+          await pruneBatch(connection, t.denied, 'until', pruneOptions.now, limit);
           // Entries, devices and links share one more batch between them, in that order.
           let left = limit;
-          if (pruneOptions.activityBefore !== undefined) left -= await batch(t.activity, 'at', pruneOptions.activityBefore, left);
-          if (pruneOptions.devicesBefore !== undefined && left > 0) left -= await batch(t.devices, 'last_seen_at', pruneOptions.devicesBefore, left);
-          if (left > 0) await batch(t.links, 'expires_at', pruneOptions.now, left);
+          if (pruneOptions.activityBefore !== undefined) left -= await pruneBatch(connection, t.activity, 'at', pruneOptions.activityBefore, left);
+          if (pruneOptions.devicesBefore !== undefined && left > 0) left -= await pruneBatch(connection, t.devices, 'last_seen_at', pruneOptions.devicesBefore, left);
+          if (left > 0) await pruneBatch(connection, t.links, 'expires_at', pruneOptions.now, left);
           return deleted;
         });
         return pruned ?? 0;
