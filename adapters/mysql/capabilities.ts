@@ -24,7 +24,7 @@ export function capabilities({ names: t, run, inTransaction }: CapabilityContext
     revokeTenant: (tenantId, options) =>
       inTransaction('revokeTenant', async (connection) => {
         const epochs = await raise(connection, t.tenantEpochs, 'tenant_id', tenantId, options.kinds, options.at);
-        await insertActivity(connection, t, options.activity === undefined ? [] : [options.activity]);
+        await insertActivity(connection, t, [options.activity]);
         return epochs;
       }),
 

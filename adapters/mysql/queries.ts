@@ -4,32 +4,21 @@ import type { TableNames } from './options.js';
 import { ACTIVITY_COLUMNS, activityValues, epochsOf, SESSION_COLUMNS, utf8 } from './rows.js';
 
 /**
- * Reads that answer several things in one round trip are one UNION ALL of "parts": `part`
- * says what a row is, `k1`, `k2` and `n` carry an epoch (kind, tenant, time) or a deny-list
- * entry (session id, until), the session columns a session. MySQL cannot aggregate binary
- * keys into JSON, and this keeps every key as its bytes.
+ * Reads that answer several things in one round trip are one UNION ALL of "parts": `part` says
+ * what a row is (`s` a session on alias `s`; `e` a user's epoch on alias `e`, `k1` kind; `t` a
+ * tenant's epoch on alias `x`, `k1` tenant, `k2` kind; `d` a deny-list entry on alias `d`, `k1`
+ * session id), `n` the epoch or the end. MySQL cannot aggregate binary keys into JSON; this
+ * keeps every key as its bytes. Each function takes the part's WHERE condition.
  */
-export interface PartQueries {
-  /** Session rows; `where` on alias `s`. */
-  sessions(where: string): string;
-  /** A user's epochs (`k1` kind, `n` epoch); `where` on alias `e`. */
-  epochs(where: string): string;
-  /** Tenant epochs (`k1` tenant, `k2` kind, `n` epoch); `where` on alias `x`. */
-  tenants(where: string): string;
-  /** Deny-list entries (`k1` session id, `n` until); `where` on alias `d`. */
-  denied(where: string): string;
-}
-
-/** The part queries over one set of tables. */
-export function partQueries(t: TableNames): PartQueries {
+export function partQueries(t: TableNames) {
   const none = SESSION_COLUMNS.map((column) => `NULL AS ${column}`).join(', ');
   const session = SESSION_COLUMNS.map((column) => `s.${column}`).join(', ');
   // Epoch 0 is the row create writes to keep a high-water mark: no revocation yet.
   return {
-    sessions: (where) => `SELECT 's' AS part, NULL AS k1, NULL AS k2, NULL AS n, ${session} FROM ${t.sessions} AS s WHERE ${where}`,
-    epochs: (where) => `SELECT 'e' AS part, e.kind AS k1, NULL AS k2, e.epoch AS n, ${none} FROM ${t.epochs} AS e WHERE e.epoch > 0 AND ${where}`,
-    tenants: (where) => `SELECT 't' AS part, x.tenant_id AS k1, x.kind AS k2, x.epoch AS n, ${none} FROM ${t.tenantEpochs} AS x WHERE x.epoch > 0 AND ${where}`,
-    denied: (where) => `SELECT 'd' AS part, d.session_id AS k1, NULL AS k2, d.until AS n, ${none} FROM ${t.denied} AS d WHERE ${where}`,
+    sessions: (where: string) => `SELECT 's' AS part, NULL AS k1, NULL AS k2, NULL AS n, ${session} FROM ${t.sessions} AS s WHERE ${where}`,
+    epochs: (where: string) => `SELECT 'e' AS part, e.kind AS k1, NULL AS k2, e.epoch AS n, ${none} FROM ${t.epochs} AS e WHERE e.epoch > 0 AND ${where}`,
+    tenants: (where: string) => `SELECT 't' AS part, x.tenant_id AS k1, x.kind AS k2, x.epoch AS n, ${none} FROM ${t.tenantEpochs} AS x WHERE x.epoch > 0 AND ${where}`,
+    denied: (where: string) => `SELECT 'd' AS part, d.session_id AS k1, NULL AS k2, d.until AS n, ${none} FROM ${t.denied} AS d WHERE ${where}`,
   };
 }
 
@@ -37,8 +26,9 @@ export function partQueries(t: TableNames): PartQueries {
 export const placeholders = (count: number, width = 1): string =>
   Array.from({ length: count }, () => (width === 1 ? '?' : `(${Array.from({ length: width }, () => '?').join(', ')})`)).join(', ');
 
-/** Writes activity entries (one statement, however many); a retried write keeps the entry there. */
-export async function insertActivity(connection: Connection, t: TableNames, entries: readonly ActivityRecord[]): Promise<void> {
+/** Writes the activity entries given (one statement, however many); a retried write keeps the entry there. */
+export async function insertActivity(connection: Connection, t: TableNames, given: readonly (ActivityRecord | undefined)[]): Promise<void> {
+  const entries = given.filter((entry) => entry !== undefined);
   if (entries.length === 0) return;
   await connection.writeInline(`INSERT INTO ${t.activity} (${ACTIVITY_COLUMNS}) VALUES ${placeholders(entries.length, 10)} ON DUPLICATE KEY UPDATE id = id`, entries.flatMap(activityValues));
 }

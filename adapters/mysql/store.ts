@@ -105,14 +105,14 @@ export function mysqlStore(options: MysqlStoreOptions): MysqlStore {
         const before: SessionRecord = toRecord(row);
         await connection.write(`UPDATE ${t.sessions} SET revoked_at = ?, revoked_reason = ? WHERE id = ?`, [revokeOptions.at, utf8(revokeOptions.reason), utf8(sessionId)]);
         await deny(connection, t, before.userId, [before.id], revokeOptions.denyUntil);
-        await insertActivity(connection, t, revokeOptions.activity === undefined ? [] : [revokeOptions.activity]);
+        await insertActivity(connection, t, [revokeOptions.activity]);
         return before;
       }),
 
     revokeAll: (userId, revokeOptions) =>
       inTransaction('revokeAll', async (connection) => {
         const epochs = await raise(connection, t.epochs, 'user_id', userId, revokeOptions.kinds, revokeOptions.at);
-        await insertActivity(connection, t, revokeOptions.activity === undefined ? [] : [revokeOptions.activity]);
+        await insertActivity(connection, t, [revokeOptions.activity]);
         return epochs;
       }),
 
@@ -132,7 +132,7 @@ export function mysqlStore(options: MysqlStoreOptions): MysqlStore {
         const ids = await tombstone(connection, t, live.map((row) => text(row, 'id')), revokeOptions.at, revokeOptions.reason);
         await deny(connection, t, userId, ids, revokeOptions.denyUntil);
         // One entry for the call, even when it found nothing to revoke.
-        await insertActivity(connection, t, revokeOptions.activity === undefined ? [] : [revokeOptions.activity]);
+        await insertActivity(connection, t, [revokeOptions.activity]);
         return ids;
       }),
 
