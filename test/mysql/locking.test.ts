@@ -107,4 +107,26 @@ describe.skipIf(!up)("mysql store: one user's writes never wait for another user
       holder.release();
     }
   });
+
+  it('a session the cap would evict, revoked by id on another connection meanwhile, is not answered as evicted: the sign-in reads again', async () => {
+    const signIns = store(poolA, 10_000);
+    const limit = { max: 2, onLimit: 'evict-oldest', idleBefore: 0 } as const;
+    const oldest = await signIns.create(newRecord(signIns, 'rc-user', { createdAt: Date.now() - 2_000 }), { replaceDevice: false, limit });
+    await signIns.create(newRecord(signIns, 'rc-user', { createdAt: Date.now() - 1_000 }), { replaceDevice: false, limit });
+    const holder = await poolB.getConnection();
+    try {
+      await holder.query('START TRANSACTION');
+      await holder.query(`SELECT id FROM \`${prefix}sessions\` WHERE id = ? FOR UPDATE`, [Buffer.from(oldest.session.id)]);
+      const signingIn = signIns.create(newRecord(signIns, 'rc-user'), { replaceDevice: false, limit });
+      await lockWaitOn(poolB, `UPDATE \`${prefix}sessions\``);
+      // A revoke by id, as another instance's would, committed while the sign-in waits to evict the row.
+      await holder.query(`UPDATE \`${prefix}sessions\` SET revoked_at = ?, revoked_reason = 'revoked' WHERE id = ?`, [Date.now(), Buffer.from(oldest.session.id)]);
+      await holder.query('COMMIT');
+      expect((await signingIn).evictedIds).toEqual([]);
+      expect((await signIns.get(oldest.session.id))?.session.revokedReason).toBe('revoked');
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+  });
 });
