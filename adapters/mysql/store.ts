@@ -35,7 +35,7 @@ export interface MysqlStore extends Omit<SessionStore, keyof Capabilities>, Capa
  * READ COMMITTED transaction under the lock of the user's epoch row, so device replacement and
  * `maxSessions` hold under concurrent sign-ins from any number of instances. Revocations are
  * short transactions that write their activity entry with the change. Pruning deletes bounded
- * batches, oldest first, one statement each, one instance at a time (`GET_LOCK`).
+ * batches, oldest first, each table's its own short transaction, one instance at a time (`GET_LOCK`).
  *
  * MySQL has no LISTEN/NOTIFY, so the store does not `subscribe`: cookie and bearer sessions are
  * read from the database on every request (refused at once everywhere), and another instance's
