@@ -1,13 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { ActivityStore, KindStats, RevocationLinkStore, StatsStore } from '../../src/store.js';
+import type { ActivityStore, KindStats, RevocationLinkStore, StatsStore, TenantStore } from '../../src/store.js';
 import type { Connection } from './connection.js';
 import { duplicateAs } from './errors.js';
 import type { TableNames } from './options.js';
-import { activityInsert } from './queries.js';
-import { ACTIVITY_COLUMNS, activityValues, millis, text, toActivity, toLink, utf8 } from './rows.js';
+import { insertActivity, raise } from './queries.js';
+import { ACTIVITY_COLUMNS, millis, text, toActivity, toLink, utf8 } from './rows.js';
 
-// The MySQL store's optional capabilities (activity and known devices, revocation links,
-// statistics), apart from its core; store.ts spreads them into the store it returns.
+// The MySQL store's optional capabilities (tenants, activity and known devices, revocation
+// links, statistics), apart from its core; store.ts spreads them into the store it returns.
 
 /** What the capabilities share with the store that owns them. */
 export interface CapabilityContext {
@@ -19,28 +19,28 @@ export interface CapabilityContext {
 }
 
 /** The capabilities this store always has. */
-export function capabilities({ names: t, run, inTransaction }: CapabilityContext): ActivityStore & RevocationLinkStore & StatsStore {
+export function capabilities({ names: t, run, inTransaction }: CapabilityContext): TenantStore & ActivityStore & RevocationLinkStore & StatsStore {
   return {
-    appendActivity: (entries) =>
-      run('appendActivity', async (connection) => {
-        if (entries.length > 0) await connection.write(activityInsert(t, entries.length), entries.flatMap(activityValues));
+    revokeTenant: (tenantId, options) =>
+      inTransaction('revokeTenant', async (connection) => {
+        const epochs = await raise(connection, t.tenantEpochs, 'tenant_id', tenantId, options.kinds, options.at);
+        await insertActivity(connection, t, [options.activity]);
+        return epochs;
       }),
+
+    appendActivity: (entries) => run('appendActivity', (connection) => insertActivity(connection, t, entries)),
 
     // The user's page and the tenant's own entries, each through its index, merged by id.
     listActivity: (userId, listOptions) => {
       const limit = Math.floor(listOptions.limit);
       if (!(limit > 0)) return Promise.resolve([]);
       const before = utf8(listOptions.before);
-      const page = (where: string): string =>
-        `(SELECT ${ACTIVITY_COLUMNS} FROM ${t.activity} WHERE ${where} AND (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ${limit})`;
+      const page = (where: string): string => `(SELECT ${ACTIVITY_COLUMNS} FROM ${t.activity} WHERE ${where} AND (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?)`;
       return run('listActivity', async (connection) => {
-        const rows = await connection.rows(`${page('user_id = ?')} UNION ALL ${page('tenant_id = ? AND user_id IS NULL')} ORDER BY id DESC LIMIT ${limit}`, [
-          utf8(userId),
-          before,
-          before,
-          utf8(listOptions.tenantId),
-          before,
-          before,
+        const rows = await connection.rowsInline(`${page('user_id = ?')} UNION ALL ${page('tenant_id = ? AND user_id IS NULL')} ORDER BY id DESC LIMIT ?`, [
+          ...[utf8(userId), before, before, limit],
+          ...[utf8(listOptions.tenantId), before, before, limit],
+          limit,
         ]);
         return rows.map(toActivity);
       });
@@ -53,8 +53,8 @@ export function capabilities({ names: t, run, inTransaction }: CapabilityContext
         const key = [utf8(userId), utf8(deviceHash)];
         await connection.write(
           `INSERT INTO ${t.devices} (user_id, device_hash, last_seen_at, previous_seen_at) VALUES (?, ?, ?, NULL)
-           ON DUPLICATE KEY UPDATE previous_seen_at = last_seen_at, last_seen_at = GREATEST(last_seen_at, VALUES(last_seen_at))`,
-          [...key, at],
+           ON DUPLICATE KEY UPDATE previous_seen_at = last_seen_at, last_seen_at = GREATEST(last_seen_at, ?)`,
+          [...key, at, at],
         );
         const [row] = await connection.rows(`SELECT previous_seen_at FROM ${t.devices} WHERE user_id = ? AND device_hash = ?`, key);
         return row === undefined || row['previous_seen_at'] === null ? null : millis(row, 'previous_seen_at');

@@ -1,63 +1,81 @@
-import { errnoOf, breaksConnection, timedOut, toSessionError } from './errors.js';
+import { SessionError } from '../../src/errors.js';
+import { breaksConnection, isLockConflict, timedOut, toSessionError } from './errors.js';
 import type { MysqlField, MysqlPool, MysqlPoolConnection, MysqlStatement, MysqlValue } from './types.js';
 
 /** A column as the store reads it: a string column's bytes, a number column as the driver gives it. */
 export type Cell = Buffer | number | string | bigint | null;
 /** A row, keyed by column name. */
 export type Row = Readonly<Record<string, Cell>>;
-
-/** What a write reports. */
-export interface WriteResult {
-  /** Rows the statement matched (found), changed or not. */
-  readonly matched: number;
-}
+/** A value written into a statement's text: bytes as a hex literal, a safe integer as digits, or NULL. */
+export type Literal = Buffer | number | null;
 
 /** One checked-out connection, for the duration of one store operation. */
 export interface Connection {
-  /** Runs one statement that returns rows. */
+  /** Runs a statement of fixed text as a server-side prepared statement (mysql2 keeps it per connection for the next call). */
   rows(sql: string, values?: readonly MysqlValue[]): Promise<readonly Row[]>;
-  /** Runs one statement that writes. */
-  write(sql: string, values?: readonly MysqlValue[]): Promise<WriteResult>;
+  /** The same for a write; answers the rows it matched (found), changed or not. */
+  write(sql: string, values?: readonly MysqlValue[]): Promise<number>;
   /**
-   * Runs `body` in a READ COMMITTED transaction: each read sees what other transactions
-   * committed before it, and InnoDB takes no gap locks, so sign-ins of different users never
-   * wait for each other. The isolation level applies to this transaction only.
+   * Runs a statement whose text varies from call to call (a list of any length, a limit) with
+   * its values written into the text: a prepared statement per length would pile up against
+   * the server's `max_prepared_stmt_count`, which the app shares. Hex literals need no escaping
+   * whatever the `sql_mode`.
+   */
+  rowsInline(sql: string, values: readonly Literal[]): Promise<readonly Row[]>;
+  /** The same for a write; answers the rows it matched. */
+  writeInline(sql: string, values: readonly Literal[]): Promise<number>;
+  /**
+   * Runs `body` in a READ COMMITTED transaction (for that transaction only: InnoDB takes no gap
+   * locks, and each read sees what others committed before it). Rolled back whole by a deadlock
+   * or a lock wait timeout, or by {@link RowsChanged}, it runs once more.
    */
   transaction<T>(body: () => Promise<T>): Promise<T>;
+  /** Closes the connection after the operation instead of giving it back (it may hold a lock it failed to release). */
+  discard(): void;
 }
 
-/** Runs store operations on pooled connections under a deadline. */
-export interface Database {
-  /**
-   * Checks a connection out, runs `work`, gives it back. Rejects with `STORE_UNAVAILABLE` once
-   * `timeoutMs` (waiting for the pool included) has passed; the connection is then closed and
-   * killed on the server, so the locks it held go at once. `null`: no deadline.
-   */
-  run<T>(operation: string, work: (connection: Connection) => Promise<T>, timeoutMs?: number | null): Promise<T>;
+/** Thrown by a transaction's body when rows it read were changed by another connection before it wrote them. */
+export class RowsChanged extends SessionError {
+  constructor() {
+    super('STORE_UNAVAILABLE', 'MySQL session store: rows changed on another connection twice during the operation; nothing was written.');
+  }
 }
+
+/**
+ * Checks a connection out, runs `work`, gives it back. Rejects with `STORE_UNAVAILABLE` once
+ * `timeoutMs` (waiting for the pool included) has passed; the connection is then closed and
+ * killed on the server, so the locks it held go at once. `null`: no deadline.
+ */
+export type Run = <T>(operation: string, work: (connection: Connection) => Promise<T>, timeoutMs?: number | null) => Promise<T>;
 
 // String and binary columns arrive as their bytes (every text column is VARBINARY: no charset
 // conversion, no collation); numbers as the driver parses them, whatever the pool's options.
 const BYTES = new Set(['VAR_STRING', 'STRING', 'VARCHAR', 'BLOB', 'TINY_BLOB', 'MEDIUM_BLOB', 'LONG_BLOB']);
 const typeCast = (field: MysqlField, next: () => unknown): unknown => (BYTES.has(field.type) ? field.buffer() : next());
-
 const statement = (sql: string): MysqlStatement => ({ sql, typeCast, rowsAsArray: false, nestTables: false });
+
+function inline(sql: string, values: readonly Literal[]): string {
+  let index = 0;
+  const text = sql.replace(/\?/g, () => {
+    const value = values[index++];
+    if (value === null) return 'NULL';
+    if (Buffer.isBuffer(value)) return `X'${value.toString('hex')}'`;
+    if (Number.isSafeInteger(value)) return String(value);
+    throw new TypeError(`cannot write ${String(value)} into a statement`);
+  });
+  if (index !== values.length) throw new TypeError(`${values.length} values for ${index} placeholders`);
+  return text;
+}
 
 /**
  * Binds the app's pool and the default deadline.
  * @param pool - The app's `mysql2/promise` pool.
  * @param defaultTimeoutMs - The deadline of every operation that does not name its own.
  */
-export function database(pool: MysqlPool, defaultTimeoutMs: number): Database {
-  // Best effort, after the caller has its STORE_UNAVAILABLE: ends the abandoned statement's
-  // server thread now instead of when its lock wait runs out. The thread id is a number the
-  // server gave, written into the text because KILL takes no placeholder.
-  const kill = (threadId: number): void => {
-    run('kill', (connection) => connection.write(`KILL ${Math.trunc(threadId)}`), defaultTimeoutMs).catch(() => undefined);
-  };
-
-  const run = <T>(operation: string, work: (connection: Connection) => Promise<T>, timeoutMs: number | null = defaultTimeoutMs): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
+export function database(pool: MysqlPool, defaultTimeoutMs: number): Run {
+  let checked = false;
+  const run: Run = (operation, work, timeoutMs = defaultTimeoutMs) =>
+    new Promise((resolve, reject) => {
       let settled = false;
       let checkedOut: MysqlPoolConnection | undefined;
       let broken = false;
@@ -70,7 +88,9 @@ export function database(pool: MysqlPool, defaultTimeoutMs: number): Database {
               if (checkedOut !== undefined) {
                 const { threadId } = checkedOut;
                 checkedOut.destroy();
-                if (typeof threadId === 'number') kill(threadId);
+                // Best effort, after the caller has its answer: ends the abandoned statement now
+                // rather than when its lock wait runs out.
+                if (typeof threadId === 'number') run('kill', (connection) => connection.writeInline('KILL ?', [threadId])).catch(() => undefined);
               }
               reject(timedOut(operation, timeoutMs));
             }, timeoutMs);
@@ -83,46 +103,54 @@ export function database(pool: MysqlPool, defaultTimeoutMs: number): Database {
         outcome();
       };
 
-      const execute = async (sql: string, values: readonly MysqlValue[] = []): Promise<unknown> => {
+      const send = async (sql: string, values: readonly MysqlValue[], prepared: boolean): Promise<unknown> => {
         try {
-          const [result] = await checkedOut!.execute(statement(sql), [...values]);
+          const [result] = prepared ? await checkedOut!.execute(statement(sql), [...values]) : await checkedOut!.query(statement(sql), []);
           return result;
         } catch (error) {
           if (breaksConnection(error)) broken = true;
           throw error;
         }
       };
+      const rows = async (sql: string, values: readonly MysqlValue[], prepared: boolean): Promise<readonly Row[]> => {
+        const result = await send(sql, values, prepared);
+        if (!Array.isArray(result)) throw new TypeError('expected rows from a SELECT');
+        return result as readonly Row[];
+      };
+      const write = async (sql: string, values: readonly MysqlValue[], prepared: boolean): Promise<number> => matchedRows(await send(sql, values, prepared));
+      const once = async <T>(body: () => Promise<T>): Promise<T> => {
+        try {
+          await send('SET TRANSACTION ISOLATION LEVEL READ COMMITTED', [], false);
+          await send('START TRANSACTION', [], false);
+        } catch (error) {
+          // A level set for a transaction that never started would apply to the app's next one.
+          broken = true;
+          throw error;
+        }
+        try {
+          const result = await body();
+          await send('COMMIT', [], false);
+          return result;
+        } catch (error) {
+          // A connection that cannot roll back must not go back to the pool.
+          await send('ROLLBACK', [], false).catch(() => (broken = true));
+          throw error;
+        }
+      };
       const connection: Connection = {
-        async rows(sql, values) {
-          const result = await execute(sql, values);
-          if (!Array.isArray(result)) throw new TypeError('expected rows from a SELECT');
-          return result as readonly Row[];
-        },
-        async write(sql, values) {
-          return { matched: matchedRows(await execute(sql, values)) };
-        },
+        rows: (sql, values = []) => rows(sql, values, true),
+        write: (sql, values = []) => write(sql, values, true),
+        rowsInline: (sql, values) => rows(inline(sql, values), [], false),
+        writeInline: (sql, values) => write(inline(sql, values), [], false),
         async transaction(body) {
           try {
-            await checkedOut!.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
-            await checkedOut!.query('START TRANSACTION');
+            return await once(body);
           } catch (error) {
-            // A level set for a transaction that never started would apply to the app's next one.
-            broken = true;
-            throw error;
+            if (!isLockConflict(error) && !(error instanceof RowsChanged)) throw error;
+            return once(body);
           }
-          let result;
-          try {
-            result = await body();
-          } catch (error) {
-            await checkedOut!.query('ROLLBACK').catch(() => {
-              // The connection is gone or confused: it must not go back to the pool.
-              broken = true;
-            });
-            throw error;
-          }
-          await checkedOut!.query('COMMIT');
-          return result;
         },
+        discard: () => void (broken = true),
       };
 
       pool.getConnection().then(
@@ -134,6 +162,8 @@ export function database(pool: MysqlPool, defaultTimeoutMs: number): Database {
           }
           checkedOut = opened;
           try {
+            if (!checked) await refuseWithoutAutocommit(connection);
+            checked = true;
             const value = await work(connection);
             settle(() => resolve(value));
           } catch (error) {
@@ -143,8 +173,19 @@ export function database(pool: MysqlPool, defaultTimeoutMs: number): Database {
         (error: unknown) => settle(() => reject(toSessionError(error, operation, true))),
       );
     });
+  return run;
+}
 
-  return { run };
+// With autocommit off, every read would run in a transaction the store never commits, seeing one
+// old snapshot: a revoked session would still validate. Checked on the store's first call.
+async function refuseWithoutAutocommit(connection: Connection): Promise<void> {
+  const [row] = await connection.rowsInline('SELECT @@autocommit AS autocommit', []);
+  if (Number(row?.['autocommit']) !== 1) {
+    throw new SessionError(
+      'INVALID_CONFIGURATION',
+      'mysqlStore needs autocommit on (the server default) on the pool\'s connections: remove "SET autocommit = 0" or init_connect that turns it off, or give the store a pool of its own.',
+    );
+  }
 }
 
 /**
@@ -159,6 +200,3 @@ function matchedRows(result: unknown): number {
   if (matched !== undefined) return Number(matched);
   return typeof affectedRows === 'number' ? affectedRows : 0;
 }
-
-/** Whether an error is the server's "duplicate key" (for the callers that map it). */
-export const isDuplicate = (error: unknown): boolean => errnoOf(error) === 1062;

@@ -1,62 +1,45 @@
 import { isSessionError, SessionError } from '../../src/errors.js';
 
-// Server errors that mean "the database cannot serve us right now" rather than "this statement
-// is wrong": nothing was decided (InnoDB rolled the statement or transaction back).
-const UNAVAILABLE_ERRNOS = new Set([
-  1040, // too many connections
-  1053, // server shutdown in progress
-  1205, // lock wait timeout exceeded
-  1213, // deadlock: the transaction was rolled back, safe to retry
-  1290, // --read-only / --super-read-only: a replica after failover
-  1792, // read-only transaction
-  1927, // MariaDB: connection killed
-  1969, // MariaDB: max_statement_time exceeded
-  3024, // MySQL: max_execution_time exceeded
-  2002, // cannot connect (socket)
-  2003, // cannot connect (TCP)
-  2006, // server has gone away
-  2013, // lost connection during query
-]);
+// The server refused this statement for now; it (a deadlock: the whole transaction) was rolled
+// back and the connection is fine: lock wait timeout, deadlock, interrupted (KILL QUERY),
+// read-only server or transaction, MariaDB's max_statement_time, MySQL's max_execution_time.
+const REFUSED = new Set([1205, 1213, 1317, 1290, 1792, 1969, 3024]);
+// The server or the connection is gone: too many connections, shutdown, connection killed,
+// cannot connect (socket, TCP), server gone away, connection lost during a query.
+const GONE = new Set([1040, 1053, 1927, 2002, 2003, 2006, 2013]);
 // Node's socket errors and mysql2's own codes for a connection that dropped or never opened.
-const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOENT',
-  'PROTOCOL_CONNECTION_LOST',
-  'PROTOCOL_SEQUENCE_TIMEOUT',
-  'POOL_CLOSED',
+const GONE_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOENT',
+  'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT', 'POOL_CLOSED',
 ]);
 // A table or column the statements name is missing: tables older than this store, or none.
 const MISSING_OBJECT = new Set([1146, 1054]);
 
 /** The server's error number (`errno`) of a mysql2 error, if it carries one. */
 export function errnoOf(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null || !('errno' in error)) return undefined;
-  return typeof error.errno === 'number' ? error.errno : undefined;
+  return typeof error === 'object' && error !== null && 'errno' in error && typeof error.errno === 'number' ? error.errno : undefined;
 }
 
-/** Whether a failure means the server is unreachable, busy or timed out (nothing was decided). */
-export function isUnavailable(error: unknown): boolean {
-  const errno = errnoOf(error);
-  if (errno !== undefined && UNAVAILABLE_ERRNOS.has(errno)) return true;
-  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
-  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
-  // mysql2 marks an error that broke the connection as fatal; Node reports a failed connect
-  // to a host with several addresses as an AggregateError.
-  if (typeof error === 'object' && error !== null && 'fatal' in error && error.fatal === true) return true;
-  return error instanceof AggregateError && error.errors.some(isUnavailable);
-}
+/** Whether a transaction that failed this way was rolled back whole by a lock conflict, and may run again at once. */
+export const isLockConflict = (error: unknown): boolean => errnoOf(error) === 1213 || errnoOf(error) === 1205;
 
 /** Whether an error left the connection unfit for the next operation (it is closed, not reused). */
 export function breaksConnection(error: unknown): boolean {
-  return !isSessionError(error) && (errnoOf(error) === undefined || isUnavailable(error));
+  if (isSessionError(error)) return false;
+  const errno = errnoOf(error);
+  if (errno === undefined || GONE.has(errno)) return true;
+  // mysql2 marks an error that broke the connection as fatal.
+  return typeof error === 'object' && error !== null && 'fatal' in error && error.fatal === true;
+}
+
+function isUnavailable(error: unknown): boolean {
+  const errno = errnoOf(error);
+  if (errno !== undefined && (REFUSED.has(errno) || GONE.has(errno))) return true;
+  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+  if (typeof code === 'string' && GONE_CODES.has(code)) return true;
+  if (typeof error === 'object' && error !== null && 'fatal' in error && error.fatal === true) return true;
+  // Node reports a failed connect to a host with several addresses as an AggregateError.
+  return error instanceof AggregateError && error.errors.some(isUnavailable);
 }
 
 /**

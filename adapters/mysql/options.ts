@@ -4,15 +4,17 @@ import type { MysqlPool } from './types.js';
 /** Options of {@link mysqlStore}. */
 export interface MysqlStoreOptions {
   /**
-   * The app's `mysql2/promise` pool (`mysql.createPool(...)`), on MySQL 8 or MariaDB 10.6 and
-   * later. The store checks a connection out per operation and gives it back; it never ends
-   * the pool and changes no setting of its connections.
+   * The app's `mysql2/promise` pool (`mysql.createPool(...)`), on MariaDB 10.6 or later (tested
+   * on 10.11) or MySQL 8 (written for it, not tested here). The store checks a connection out
+   * per operation and gives it back; it never ends the pool and changes no setting of its
+   * connections. Their `autocommit` must be on, the server's default: the store refuses with
+   * `INVALID_CONFIGURATION` on its first call otherwise.
    */
   readonly pool: MysqlPool;
   /**
    * Prefix of the store's table names (`<prefix>sessions`, `<prefix>epochs`, `<prefix>denied`,
    * `<prefix>tenant_epochs`, `<prefix>activity`, `<prefix>devices`, `<prefix>links`,
-   * `<prefix>schema`), in the pool's database. Lower-case letters, digits and `_`, starting
+   * `<prefix>federated_links`, `<prefix>logout_tokens`, `<prefix>schema`), in the pool's database. Lower-case letters, digits and `_`, starting
    * with a letter or `_`, at most 48 characters (table names stay lower case on every
    * `lower_case_table_names` setting, and within MySQL's 64).
    * @default "session_revocation_"
@@ -34,19 +36,23 @@ export interface ResolvedMysqlOptions {
   readonly statementTimeout: number;
 }
 
-/** Every table name the store's SQL uses, validated and quoted once. */
-export interface TableNames {
-  readonly prefix: string;
-  readonly sessions: string;
-  readonly epochs: string;
-  readonly denied: string;
-  readonly tenantEpochs: string;
-  readonly activity: string;
-  readonly devices: string;
-  readonly links: string;
+/** Each table of the store, by the name its SQL uses, and the suffix of its name after the prefix. */
+export const TABLES = {
+  sessions: 'sessions',
+  epochs: 'epochs',
+  denied: 'denied',
+  tenantEpochs: 'tenant_epochs',
+  activity: 'activity',
+  devices: 'devices',
+  links: 'links',
+  federatedLinks: 'federated_links',
+  logoutTokens: 'logout_tokens',
   /** One row: the schema version `migrate()` brought the tables to. */
-  readonly schema: string;
-}
+  schema: 'schema',
+} as const;
+
+/** Every table name the store's SQL uses, validated and quoted once, and the prefix. */
+export type TableNames = { readonly prefix: string } & { readonly [table in keyof typeof TABLES]: string };
 
 /** The table name prefix unless the options name another. */
 export const DEFAULT_PREFIX = 'session_revocation_';
@@ -83,18 +89,8 @@ export function tableNames(prefix: unknown): TableNames {
   if (typeof prefix !== 'string' || !PREFIX_SHAPE.test(prefix)) {
     throw invalid(`mysqlStore: prefix must be 0-48 characters of a-z, 0-9 and _, not starting with a digit (got ${JSON.stringify(prefix)}).`);
   }
-  const quoted = (name: string): string => `\`${prefix}${name}\``;
-  return {
-    prefix,
-    sessions: quoted('sessions'),
-    epochs: quoted('epochs'),
-    denied: quoted('denied'),
-    tenantEpochs: quoted('tenant_epochs'),
-    activity: quoted('activity'),
-    devices: quoted('devices'),
-    links: quoted('links'),
-    schema: quoted('schema'),
-  };
+  const names = Object.entries(TABLES).map(([table, suffix]) => [table, `\`${prefix}${suffix}\``]);
+  return { prefix, ...Object.fromEntries(names) } as TableNames;
 }
 
 function isPool(value: unknown): value is MysqlPool {

@@ -1,7 +1,6 @@
 import { SessionError } from '../../src/errors.js';
 import type { ActivityRecord, JsonValue, RevocationLinkRecord, SessionRecord } from '../../src/store.js';
-import type { Cell, Row } from './connection.js';
-import type { MysqlValue } from './types.js';
+import type { Cell, Literal, Row } from './connection.js';
 
 /** The session columns, in the order and under the names {@link toRecord} reads. */
 export const SESSION_COLUMNS = [
@@ -40,26 +39,12 @@ export function toRecord(row: Row): SessionRecord {
 }
 
 /** The values of an INSERT of {@link SESSION_COLUMNS}. */
-export function sessionValues(record: SessionRecord): MysqlValue[] {
+export function sessionValues(r: SessionRecord): Literal[] {
   return [
-    utf8(record.id),
-    utf8(record.userId),
-    utf8(record.tenantId),
-    utf8(record.kind),
-    Buffer.from(record.secretHash),
-    record.createdAt,
-    record.lastUsedAt,
-    record.expiresAt,
-    record.authenticatedAt,
-    record.persistent === false ? 0 : null,
-    utf8(record.deviceKey),
-    utf8(record.browser),
-    utf8(record.os),
-    utf8(record.deviceType),
-    utf8(record.userAgent),
-    utf8(record.ip),
-    record.data === undefined ? null : utf8(JSON.stringify(record.data)),
-    utf8(record.impersonatorId),
+    ...[r.id, r.userId, r.tenantId, r.kind].map(utf8),
+    Buffer.from(r.secretHash),
+    ...[r.createdAt, r.lastUsedAt, r.expiresAt, r.authenticatedAt, r.persistent === false ? 0 : null],
+    ...[r.deviceKey, r.browser, r.os, r.deviceType, r.userAgent, r.ip, r.data === undefined ? undefined : JSON.stringify(r.data), r.impersonatorId].map(utf8),
     null,
     null,
   ];
@@ -82,19 +67,8 @@ export function toActivity(row: Row): ActivityRecord {
 }
 
 /** The values of an INSERT of {@link ACTIVITY_COLUMNS}. */
-export function activityValues(entry: ActivityRecord): MysqlValue[] {
-  return [
-    utf8(entry.id),
-    utf8(entry.userId),
-    utf8(entry.tenantId),
-    utf8(entry.type),
-    entry.at,
-    utf8(entry.reason),
-    utf8(entry.sessionId),
-    utf8(entry.deviceLabel),
-    utf8(entry.ip),
-    utf8(entry.by),
-  ];
+export function activityValues(e: ActivityRecord): Literal[] {
+  return [...[e.id, e.userId, e.tenantId, e.type].map(utf8), e.at, ...[e.reason, e.sessionId, e.deviceLabel, e.ip, e.by].map(utf8)];
 }
 
 /** A revocation link row. */

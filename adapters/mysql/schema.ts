@@ -1,9 +1,10 @@
 import { SessionError } from '../../src/errors.js';
-import type { Database } from './connection.js';
+import type { Connection, Run } from './connection.js';
 import type { TableNames } from './options.js';
+import { ACTIVITY_COLUMNS, SESSION_COLUMNS } from './rows.js';
 
 /** The schema version this store reads and writes. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 // Every text column is VARBINARY: ids, kinds and device keys are the application's bytes,
 // compared byte for byte (no collation folds "Alice" into "alice" or ignores a trailing
@@ -12,6 +13,9 @@ export const SCHEMA_VERSION = 1;
 // library hands them over: no time zone, no rounding, epoch + 1 is one millisecond later.
 const ID = 'VARBINARY(1024)';
 const KIND = 'VARBINARY(255)';
+// FEDERATED_LIMITS: an issuer of 512 characters, subjects, provider session ids and token ids of 255.
+const ISS = 'VARBINARY(2048)';
+const FEDERATED_ID = 'VARBINARY(1020)';
 
 /** The statements of each schema version, in order; `migrate()` runs those above the recorded version. */
 export function migrations(t: TableNames): ReadonlyArray<readonly string[]> {
@@ -61,22 +65,52 @@ export function migrations(t: TableNames): ReadonlyArray<readonly string[]> {
         KEY user_links (user_id), KEY expires (expires_at)
       ) ENGINE=InnoDB`,
     ],
+    // Version 2: federated sign-out. Where a session came from at an identity provider, found by
+    // the provider's session, by the user there, and by the local user; kept until the session expires.
+    [
+      `CREATE TABLE IF NOT EXISTS ${t.federatedLinks} (
+        session_id ${ID} NOT NULL PRIMARY KEY, user_id ${ID} NOT NULL, iss ${ISS} NOT NULL, sub ${FEDERATED_ID} NOT NULL,
+        sid ${FEDERATED_ID} NULL, expires_at BIGINT NOT NULL,
+        KEY by_sid (iss, sid), KEY by_sub (iss, sub), KEY by_user (user_id), KEY expires (expires_at)
+      ) ENGINE=InnoDB`,
+      // Logout tokens already accepted, until their window ends: a replay from any instance is a duplicate key.
+      `CREATE TABLE IF NOT EXISTS ${t.logoutTokens} (
+        iss ${ISS} NOT NULL, jti ${FEDERATED_ID} NOT NULL, until BIGINT NOT NULL, PRIMARY KEY (iss, jti), KEY until (until)
+      ) ENGINE=InnoDB`,
+    ],
   ];
 }
 
 // Fails when a table of the same name exists with another shape, at migrate() rather than on
 // the first sign-in.
-function shapeChecks(t: TableNames): readonly string[] {
-  return [
-    `SELECT id, user_id, tenant_id, kind, secret_hash, created_at, last_used_at, expires_at, authenticated_at, persistent, device_key,
-      browser, os, device_type, user_agent, ip, data, impersonator_id, revoked_at, revoked_reason FROM ${t.sessions} LIMIT 0`,
-    `SELECT user_id, kind, epoch, high_water FROM ${t.epochs} LIMIT 0`,
-    `SELECT user_id, session_id, until FROM ${t.denied} LIMIT 0`,
-    `SELECT tenant_id, kind, epoch, high_water FROM ${t.tenantEpochs} LIMIT 0`,
-    `SELECT id, user_id, tenant_id, type, at, reason, session_id, device_label, ip, actor FROM ${t.activity} LIMIT 0`,
-    `SELECT user_id, device_hash, last_seen_at, previous_seen_at FROM ${t.devices} LIMIT 0`,
-    `SELECT id, secret_hash, user_id, session_id, expires_at FROM ${t.links} LIMIT 0`,
-  ];
+const shapeChecks = (t: TableNames): readonly string[] =>
+  [
+    [t.sessions, SESSION_COLUMNS.join(', ')],
+    [t.epochs, 'user_id, kind, epoch, high_water'],
+    [t.denied, 'user_id, session_id, until'],
+    [t.tenantEpochs, 'tenant_id, kind, epoch, high_water'],
+    [t.activity, ACTIVITY_COLUMNS],
+    [t.devices, 'user_id, device_hash, last_seen_at, previous_seen_at'],
+    [t.links, 'id, secret_hash, user_id, session_id, expires_at'],
+    [t.federatedLinks, 'session_id, user_id, iss, sub, sid, expires_at'],
+    [t.logoutTokens, 'iss, jti, until'],
+  ].map(([table, columns]) => `SELECT ${columns} FROM ${table} LIMIT 0`);
+
+/**
+ * Runs `body` holding a named lock of this database and prefix (`GET_LOCK`, waiting up to
+ * `waitSeconds`); `undefined`, at once, when another connection holds it. A connection that
+ * fails to release it is closed, which releases it.
+ */
+export async function underNamedLock<T>(connection: Connection, t: TableNames, purpose: string, waitSeconds: number, body: () => Promise<T>): Promise<T | undefined> {
+  const name = "CONCAT(?, SHA1(CONCAT(DATABASE(), '.', ?)))";
+  const [got] = await connection.rows(`SELECT GET_LOCK(${name}, ?) AS locked`, [purpose, t.prefix, waitSeconds]);
+  if (Number(got?.['locked']) !== 1) return undefined;
+  try {
+    return await body();
+  } finally {
+    // Never hides the body's own failure.
+    await connection.rows(`SELECT RELEASE_LOCK(${name}) AS released`, [purpose, t.prefix]).catch(() => connection.discard());
+  }
 }
 
 /**
@@ -87,14 +121,11 @@ function shapeChecks(t: TableNames): readonly string[] {
  * wait for another instance.
  * @returns The version the tables were at before (0: none).
  */
-export async function migrate(db: Database, t: TableNames): Promise<number> {
-  return db.run(
+export async function migrate(run: Run, t: TableNames): Promise<number> {
+  const migrated = await run(
     'migrate',
-    async (connection) => {
-      const lock = [t.prefix];
-      const [locked] = await connection.rows("SELECT GET_LOCK(CONCAT('sr:', SHA1(CONCAT(DATABASE(), '.', ?))), 600) AS locked", lock);
-      if (Number(locked?.['locked']) !== 1) throw new SessionError('STORE_UNAVAILABLE', 'MySQL session store: another instance held the migration lock for 10 minutes.');
-      try {
+    (connection) =>
+      underNamedLock(connection, t, 'sr:', 600, async () => {
         await connection.write(`CREATE TABLE IF NOT EXISTS ${t.schema} (id TINYINT NOT NULL PRIMARY KEY, version INT NOT NULL) ENGINE=InnoDB`);
         const [row] = await connection.rows(`SELECT version FROM ${t.schema} WHERE id = 1`);
         const from = row === undefined ? 0 : Number(row['version']);
@@ -104,14 +135,13 @@ export async function migrate(db: Database, t: TableNames): Promise<number> {
         const steps = migrations(t);
         for (let version = from + 1; version <= SCHEMA_VERSION; version += 1) {
           for (const sql of steps[version - 1]!) await connection.write(sql);
-          await connection.write(`INSERT INTO ${t.schema} (id, version) VALUES (1, ?) ON DUPLICATE KEY UPDATE version = VALUES(version)`, [version]);
+          await connection.write(`INSERT INTO ${t.schema} (id, version) VALUES (1, ?) ON DUPLICATE KEY UPDATE version = ?`, [version, version]);
         }
         for (const sql of shapeChecks(t)) await connection.rows(sql);
         return from;
-      } finally {
-        await connection.rows("SELECT RELEASE_LOCK(CONCAT('sr:', SHA1(CONCAT(DATABASE(), '.', ?)))) AS released", lock).catch(() => undefined);
-      }
-    },
+      }),
     null,
   );
+  if (migrated === undefined) throw new SessionError('STORE_UNAVAILABLE', 'MySQL session store: another instance held the migration lock for 10 minutes.');
+  return migrated;
 }

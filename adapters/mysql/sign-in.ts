@@ -1,40 +1,34 @@
 import { SessionError } from '../../src/errors.js';
 import type { ActivityRecord, CreateOptions, CreateResult, NewSessionRecord, SessionRecord } from '../../src/store.js';
-import { duplicateAs } from './errors.js';
 import type { Connection } from './connection.js';
+import { duplicateAs } from './errors.js';
 import type { TableNames } from './options.js';
-import type { MysqlValue } from './types.js';
-import { activityInsert, denyInsert, placeholders } from './queries.js';
-import { activityValues, millis, SESSION_COLUMNS, sessionValues, text, utf8 } from './rows.js';
+import { deny, insertActivity, placeholders, tombstone } from './queries.js';
+import { millis, SESSION_COLUMNS, sessionValues, text, utf8 } from './rows.js';
 
 /**
  * Sign-in, in one READ COMMITTED transaction. The upsert of the user's epoch row for the kind
- * locks it, which serialises sign-ins, "sign out everywhere" and the session cap for that user
- * and kind across every instance; a session with a tenant then locks the tenant's row (always
- * after the user's: the one order of every transaction that takes both). With those locks
- * held, each read sees what every earlier sign-in committed, so the replacement and the cap
- * count what is really live. A refusal rolls everything back: a refused sign-in writes nothing.
+ * locks it, which serialises sign-ins, "sign out everywhere" and "sign out other devices" of
+ * that user and kind across every instance; a session with a tenant then locks the tenant's row
+ * (always after the user's: the one order of every transaction that takes both). A refusal
+ * rolls everything back: a refused sign-in writes nothing.
  */
 export async function signIn(connection: Connection, t: TableNames, record: NewSessionRecord, options: CreateOptions): Promise<CreateResult> {
-  const userId = utf8(record.userId);
-  const kind = utf8(record.kind);
+  const [userId, kind, tenantId] = [utf8(record.userId), utf8(record.kind), utf8(record.tenantId)];
   const requested = record.createdAt;
   await connection.write(
-    `INSERT INTO ${t.epochs} (user_id, kind, epoch, high_water) VALUES (?, ?, 0, GREATEST(?, 1))
-     ON DUPLICATE KEY UPDATE high_water = GREATEST(high_water, VALUES(high_water), epoch + 1)`,
-    [userId, kind, requested],
+    `INSERT INTO ${t.epochs} (user_id, kind, epoch, high_water) VALUES (?, ?, 0, GREATEST(?, 1)) ON DUPLICATE KEY UPDATE high_water = GREATEST(high_water, ?, epoch + 1)`,
+    [userId, kind, requested, requested],
   );
   const [user] = await connection.rows(`SELECT epoch FROM ${t.epochs} WHERE user_id = ? AND kind = ?`, [userId, kind]);
   const epoch = millis(user!, 'epoch');
   let createdAt = Math.max(requested, epoch + 1);
-  const tenantId = utf8(record.tenantId);
   // The sign-in's tenant's epoch (0 without a tenant): every row judged below is of that tenant.
   let tenantEpoch = 0;
   if (record.tenantId !== undefined) {
     await connection.write(
-      `INSERT INTO ${t.tenantEpochs} (tenant_id, kind, epoch, high_water) VALUES (?, ?, 0, ?)
-       ON DUPLICATE KEY UPDATE high_water = GREATEST(high_water, VALUES(high_water), epoch + 1)`,
-      [tenantId, kind, createdAt],
+      `INSERT INTO ${t.tenantEpochs} (tenant_id, kind, epoch, high_water) VALUES (?, ?, 0, ?) ON DUPLICATE KEY UPDATE high_water = GREATEST(high_water, ?, epoch + 1)`,
+      [tenantId, kind, createdAt, createdAt],
     );
     const [tenant] = await connection.rows(`SELECT epoch FROM ${t.tenantEpochs} WHERE tenant_id = ? AND kind = ?`, [tenantId, kind]);
     tenantEpoch = millis(tenant!, 'epoch');
@@ -45,37 +39,28 @@ export async function signIn(connection: Connection, t: TableNames, record: NewS
     }
   }
 
-  // Live sessions (semantics 6) of the user, kind and tenant (`<=>` matches NULL to NULL: a
-  // sign-in without a tenant looks at the sessions without one), least recently used first
-  // (then oldest, then by id in byte order, so every store evicts the same one).
-  const live = `s.user_id = ? AND s.kind = ? AND s.tenant_id <=> ? AND s.revoked_at IS NULL AND s.created_at > ? AND s.created_at > ? AND s.expires_at > ?`;
+  // Plain reads, no FOR UPDATE: whoever else ends these rows in bulk holds the epoch row lock
+  // taken above, so they see every such change committed; a locking read would lock each row
+  // the server scans, other users' rows too. `tombstone` catches a revoke by id in between.
+  // Live (semantics 6) of the user, kind and tenant (`<=>`: NULL matches NULL), least recently
+  // used first (then oldest, then by id in byte order, so every store evicts the same one).
+  const live = `SELECT s.id FROM ${t.sessions} AS s WHERE s.user_id = ? AND s.kind = ? AND s.tenant_id <=> ? AND s.revoked_at IS NULL
+    AND s.created_at > ? AND s.created_at > ? AND s.expires_at > ?`;
+  const liveValues = [userId, kind, tenantId, epoch, tenantEpoch, createdAt];
+  const idsOf = async (sql: string, values: readonly (Buffer | number | null)[]): Promise<string[]> => (await connection.rows(sql, values)).map((row) => text(row, 'id'));
   const replacedIds =
     options.replaceDevice && record.deviceKey !== undefined
-      ? await revokeIds(connection, t, 'replaced', createdAt, `SELECT s.id FROM ${t.sessions} AS s WHERE ${live} AND s.device_key = ? ORDER BY s.id FOR UPDATE`, [
-          userId,
-          kind,
-          tenantId,
-          epoch,
-          tenantEpoch,
-          createdAt,
-          utf8(record.deviceKey),
-        ])
+      ? await tombstone(connection, t, await idsOf(`${live} AND s.device_key = ? ORDER BY s.id`, [...liveValues, utf8(record.deviceKey)]), createdAt, 'replaced')
       : [];
-  let evictedIds: string[] = [];
+  let evictedIds: readonly string[] = [];
   const { limit } = options;
   if (limit !== undefined) {
-    const counted = await connection.rows(
-      `SELECT s.id FROM ${t.sessions} AS s WHERE ${live} AND s.last_used_at > ? ORDER BY s.last_used_at, s.created_at, s.id FOR UPDATE`,
-      [userId, kind, tenantId, epoch, tenantEpoch, createdAt, limit.idleBefore],
-    );
+    const counted = await idsOf(`${live} AND s.last_used_at > ? ORDER BY s.last_used_at, s.created_at, s.id`, [...liveValues, limit.idleBefore]);
     const excess = counted.length - limit.max + 1;
     if (excess > 0 && limit.onLimit === 'refuse') throw new SessionError('SESSION_LIMIT', 'The session limit of this user and kind is reached.');
-    if (excess > 0) evictedIds = await revokeIds(connection, t, 'session_limit', createdAt, null, counted.slice(0, excess).map((row) => text(row, 'id')));
+    if (excess > 0) evictedIds = await tombstone(connection, t, counted.slice(0, excess), createdAt, 'session_limit');
   }
-  const ended = [...replacedIds, ...evictedIds];
-  if (options.denyUntil !== undefined && ended.length > 0) {
-    await connection.write(denyInsert(t, ended.length), ended.flatMap((id) => [userId, utf8(id), options.denyUntil!]));
-  }
+  await deny(connection, t, record.userId, [...replacedIds, ...evictedIds], options.denyUntil);
 
   const { maxAge: _maxAge, ...fields } = record;
   const session: SessionRecord = {
@@ -90,23 +75,8 @@ export async function signIn(connection: Connection, t: TableNames, record: NewS
   await connection
     .write(`INSERT INTO ${t.sessions} (${SESSION_COLUMNS.join(', ')}) VALUES (${placeholders(SESSION_COLUMNS.length)})`, sessionValues(session))
     .catch(duplicateAs('A session'));
-  if (options.activity !== undefined) {
-    const entries = signInEntries(options.activity, replacedIds, evictedIds);
-    await connection.write(activityInsert(t, entries.length), entries.flatMap(activityValues));
-  }
-  return { session, replacedIds, evictedIds };
-}
-
-/** Makes tombstones of the ids `select` finds (or the ids given), locked first; answers them. */
-async function revokeIds(connection: Connection, t: TableNames, reason: string, at: number, select: string | null, given: readonly MysqlValue[]): Promise<string[]> {
-  const ids = select === null ? (given as string[]) : (await connection.rows(select, given)).map((row) => text(row, 'id'));
-  if (ids.length === 0) return [];
-  await connection.write(`UPDATE ${t.sessions} SET revoked_at = ?, revoked_reason = ? WHERE id IN (${placeholders(ids.length)})`, [
-    at,
-    utf8(reason),
-    ...ids.map(utf8),
-  ]);
-  return ids;
+  if (options.activity !== undefined) await insertActivity(connection, t, signInEntries(options.activity, replacedIds, evictedIds));
+  return { session, replacedIds: [...replacedIds], evictedIds: [...evictedIds] };
 }
 
 // The sign-in's entry, then one per session it ended, numbered from 0 across the replaced ones

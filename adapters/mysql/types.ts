@@ -4,15 +4,15 @@
  * `mysql.createPool(...)` from `mysql2/promise` and the connections it hands out fit them.
  */
 
-/** A statement as the store sends it: always a server-side prepared statement (`execute`). */
+/** A statement as the store sends it, with its own way of reading rows whatever the pool's options say. */
 export interface MysqlStatement {
-  /** The SQL text with `?` placeholders. */
+  /** The SQL text (`?` placeholders for a prepared statement). */
   readonly sql: string;
-  /** How the store reads each column, whatever the pool's own type options say. */
+  /** How the store reads each column. */
   readonly typeCast: MysqlTypeCast;
-  /** Rows as objects keyed by column name, whatever the pool's own option says. */
+  /** Rows as objects keyed by column name. */
   readonly rowsAsArray: false;
-  /** Column names unqualified, whatever the pool's own option says. */
+  /** Column names unqualified. */
   readonly nestTables: false;
 }
 
@@ -32,10 +32,10 @@ export interface MysqlField {
 
 /** A connection checked out of the pool (`PoolConnection` of `mysql2/promise`). */
 export interface MysqlPoolConnection {
-  /** Runs one prepared statement; resolves to `[rows or result header, fields]`. */
+  /** Runs a server-side prepared statement (statements of fixed text); resolves to `[rows or result header, fields]`. */
   execute(statement: MysqlStatement, values?: MysqlValue[]): Promise<readonly [unknown, unknown]>;
-  /** Runs a statement without placeholders (transaction control). */
-  query(sql: string): Promise<readonly [unknown, unknown]>;
+  /** Runs a statement as text, its values already in it (transaction control, statements whose text varies). */
+  query(statement: MysqlStatement, values: []): Promise<readonly [unknown, unknown]>;
   /** Gives the connection back to the pool. */
   release(): void;
   /** Closes the socket at once; the pool opens another in its place. */

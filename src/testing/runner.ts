@@ -39,8 +39,12 @@ export interface Expectation {
 export interface TestRunner {
   /** Groups tests. */
   describe(name: string, body: () => void): void;
-  /** Registers one test, with an optional timeout in ms. */
-  it(name: string, body: () => Promise<void> | void, timeout?: number): void;
+  /**
+   * Registers one test, with an optional timeout in ms. vitest hands `body` its test context,
+   * through which a suite marks a test skipped at run time (a store without the optional
+   * capability the test is about); a runner that hands none runs such a test as a pass.
+   */
+  it(name: string, body: (context?: unknown) => Promise<void> | void, timeout?: number): void;
   /** Starts an assertion. */
   expect(actual: unknown): Expectation;
   /**
@@ -53,6 +57,17 @@ export interface TestRunner {
    * without it, the suite runs its tear-down inside each test, in a `finally`.
    */
   afterEach?(body: () => Promise<void> | void): void;
+}
+
+/**
+ * Ends the running test as skipped, with the reason, when the runner handed a test context that
+ * can (vitest's `context.skip`); with any other runner the test just returns.
+ * @param context - What the runner handed the test's body.
+ * @param reason - Shown in the test report.
+ */
+export function skipTest(context: unknown, reason: string): void {
+  const skip = typeof context === 'object' && context !== null ? (context as { skip?: unknown }).skip : undefined;
+  if (typeof skip === 'function') skip.call(context, reason);
 }
 
 /** A runner with both hooks, as the suites use it. */
@@ -124,10 +139,11 @@ function withEmulatedHooks(runner: TestRunner): CompleteTestRunner {
     },
     it(name, body, timeout) {
       const { before, after } = current();
-      const wrapped = async (): Promise<void> => {
+      // Rest parameters: a body that declares none is not taken for a `done` callback (jest).
+      const wrapped = async (...args: unknown[]): Promise<void> => {
         for (const hook of before) await hook();
         try {
-          await body();
+          await body(args[0]);
         } finally {
           for (const hook of [...after].reverse()) await hook();
         }

@@ -10,7 +10,7 @@
 // 127.0.0.1:3306/test (root, no password) and PostgreSQL at 127.0.0.1:5432/test.
 import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { DIST, ensureBuilt } from './lib/build.mjs';
@@ -105,12 +105,16 @@ const n = (value) => Math.round(value).toLocaleString('en');
 const ms = (value) => `${value.toFixed(2)} ms`;
 const commit = execSync('git log -1 --format="%h %s"', { encoding: 'utf8' }).trim();
 const load = execSync('uptime', { encoding: 'utf8' }).trim();
+const busy =
+  loadavg()[0] > cpus().length
+    ? ` Load was high (a 1-minute average of ${loadavg()[0].toFixed(2)} on ${cpus().length} cores: other work shared the machine), so every figure is lower than on an idle machine.`
+    : '';
 const version = execSync(`mariadb -uroot -h127.0.0.1 -N -e "SELECT VERSION()"`, { encoding: 'utf8' }).trim();
 const text = `# MySQL/MariaDB store beside the PostgreSQL store
 
 Written by \`node test/bench/mysql.mjs ${seconds}\` on ${new Date().toISOString().slice(0, 10)}; code measured: \`dist/\` built from ${commit}.
 Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node.js ${process.version}, load after the run: \`${load}\`.
-The machine is shared: compare rows of this run, not runs. One run.
+The machine is shared: compare rows of this run, not runs. One run.${busy}
 
 Method: MariaDB ${version} at 127.0.0.1:3306 and PostgreSQL at 127.0.0.1:5432, default server settings, each store on a
 pool of ${POOL_SIZE} connections, not pinned to a core. Each store first holds ${n(USERS * PER_USER)} sessions (${n(USERS)} users,

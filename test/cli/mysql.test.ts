@@ -10,7 +10,9 @@ const up = await mysqlUp();
 describeCliOnStore('MySQL', up, async () => {
   const prefix = freshPrefix('cli');
   const pool = testMysqlPool({ connectionLimit: 4 });
-  const tables = ['sessions', 'epochs', 'denied', 'tenant_epochs', 'activity', 'devices', 'links', 'schema'].map((name) => `${prefix}${name}`).join(', ');
+  const tables = ['sessions', 'epochs', 'denied', 'tenant_epochs', 'activity', 'devices', 'links', 'federated_links', 'logout_tokens', 'schema']
+    .map((name) => `${prefix}${name}`)
+    .join(', ');
   let store: SessionStore | undefined;
   return {
     args: ['--store', MYSQL_URL, '--table-prefix', prefix],

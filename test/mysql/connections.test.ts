@@ -44,4 +44,25 @@ describe.skipIf(!up)("mysql store: the app's connections", () => {
     expect(listed.every((view) => typeof view.createdAt === 'number' && view.createdAt > session.createdAt - 1)).toBe(true);
     await sessions.close();
   });
+
+  it('refuses a pool whose connections have autocommit off, naming the fix, rather than read an old snapshot', async () => {
+    const off = testMysqlPool({ connectionLimit: 1 });
+    off.pool.on('connection', (connection) => connection.query('SET autocommit = 0'));
+    const a = createSessionManager({ store: mysqlStore({ pool, prefix }) });
+    const b = createSessionManager({ store: mysqlStore({ pool: off, prefix }) });
+    try {
+      const { token, session } = await a.create({ userId: 'autocommit' });
+      await b.validate(token).catch(() => undefined);
+      await a.revoke(session.id);
+      await expect(b.validate(token)).rejects.toMatchObject({ code: 'INVALID_CONFIGURATION', message: expect.stringContaining('autocommit') });
+      await expect(mysqlStore({ pool: off, prefix }).migrate()).rejects.toMatchObject({ code: 'INVALID_CONFIGURATION' });
+      // The store changed nothing: the connection is as the app set it.
+      const [rows] = await off.query<RowDataPacket[]>('SELECT @@session.autocommit AS autocommit');
+      expect(Number(rows[0]!['autocommit'])).toBe(0);
+    } finally {
+      await a.close();
+      await b.close();
+      await off.end();
+    }
+  });
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toSessionError } from '../../adapters/mysql/errors.js';
 import { mysqlStore, type MysqlStore } from '../../adapters/mysql/index.js';
 import { newRecord } from '../../src/testing/store/fixtures.js';
-import { dropPrefixes, freshPrefix, mysqlUp, testMysqlPool } from '../support/mysql-database.js';
+import { dropPrefixes, freshPrefix, lockWaitOn, mysqlUp, testMysqlPool } from '../support/mysql-database.js';
 
 /** A driver error as mysql2 reports a server error: a message, its errno and code. */
 const serverError = (errno: number, code: string, message = code): Error => Object.assign(new Error(message), { errno, code, sqlState: 'HY000' });
@@ -12,6 +12,7 @@ describe('mysql store errors, mapped to the library codes', () => {
     for (const [errno, code] of [
       [1205, 'ER_LOCK_WAIT_TIMEOUT'],
       [1213, 'ER_LOCK_DEADLOCK'],
+      [1317, 'ER_QUERY_INTERRUPTED'],
       [1040, 'ER_CON_COUNT_ERROR'],
       [1290, 'ER_OPTION_PREVENTS_STATEMENT'],
       [1969, 'ER_STATEMENT_TIMEOUT'],
@@ -96,6 +97,23 @@ describe.skipIf(!up)('mysql store errors on a real server', () => {
     const { sessions } = await store.listByUser('locked');
     // The abandoned sign-in was killed and rolled back: only the two that succeeded are there.
     expect(sessions.map((session) => session.id).sort()).toEqual([first.id, after.id].sort());
+  });
+
+  it('a statement the server interrupts (KILL QUERY) is STORE_UNAVAILABLE: nothing was decided', async () => {
+    const slow = mysqlStore({ pool, prefix, statementTimeout: 20_000 });
+    await slow.create(newRecord(slow, 'killed'), { replaceDevice: false });
+    const holder = await pool.getConnection();
+    try {
+      await holder.query('START TRANSACTION');
+      await holder.query(`SELECT * FROM \`${prefix}epochs\` WHERE user_id = ? FOR UPDATE`, [Buffer.from('killed')]);
+      const signingIn = slow.create(newRecord(slow, 'killed'), { replaceDevice: false });
+      const outcome = signingIn.then(() => 'created', (error: { code?: string }) => error.code);
+      await pool.query(`KILL QUERY ${await lockWaitOn(pool, `${prefix}epochs`)}`);
+      expect(await outcome).toBe('STORE_UNAVAILABLE');
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
   });
 
   it('a closed store refuses with CLOSED and leaves the app pool open', async () => {

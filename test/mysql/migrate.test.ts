@@ -30,17 +30,33 @@ describe.skipIf(!up)('mysql store: migrations', () => {
     await pool.end();
   });
 
-  it('creates every table and records schema version 1; running it again changes nothing', async () => {
+  it('creates every table and records schema version 2; running it again changes nothing', async () => {
     const name = prefix();
     const store = mysqlStore({ pool, prefix: name });
     await store.migrate();
-    expect(await tablesOf(name)).toEqual(['activity', 'denied', 'devices', 'epochs', 'links', 'schema', 'sessions', 'tenant_epochs']);
-    expect(await versionOf(name)).toBe(1);
+    expect(await tablesOf(name)).toEqual(['activity', 'denied', 'devices', 'epochs', 'federated_links', 'links', 'logout_tokens', 'schema', 'sessions', 'tenant_epochs']);
+    expect(await versionOf(name)).toBe(2);
     const sessions = createSessionManager({ store });
     const { token } = await sessions.create({ userId: 'kept' });
     await store.migrate();
-    expect(await versionOf(name)).toBe(1);
+    expect(await versionOf(name)).toBe(2);
     expect((await sessions.validate(token)).ok).toBe(true);
+    await sessions.close();
+  });
+
+  it('brings tables of version 1 to version 2 (the federated sign-out tables), keeping every session', async () => {
+    const name = prefix();
+    const store = mysqlStore({ pool, prefix: name });
+    await store.migrate();
+    const sessions = createSessionManager({ store });
+    const { token } = await sessions.create({ userId: 'kept' });
+    await pool.query(`DROP TABLE \`${name}federated_links\`, \`${name}logout_tokens\``);
+    await pool.query(`UPDATE \`${name}schema\` SET version = 1`);
+    await store.migrate();
+    expect(await versionOf(name)).toBe(2);
+    expect(await tablesOf(name)).toContain('federated_links');
+    expect((await sessions.validate(token)).ok).toBe(true);
+    expect(await store.rememberLogoutToken('https://idp.example', 'jti', Date.now() + 60_000)).toBe(true);
     await sessions.close();
   });
 
@@ -49,8 +65,8 @@ describe.skipIf(!up)('mysql store: migrations', () => {
     const pools = [testMysqlPool({ connectionLimit: 2 }), testMysqlPool({ connectionLimit: 2 }), testMysqlPool({ connectionLimit: 2 })];
     try {
       await Promise.all(pools.map((each) => mysqlStore({ pool: each, prefix: name }).migrate()));
-      expect(await versionOf(name)).toBe(1);
-      expect(await tablesOf(name)).toHaveLength(8);
+      expect(await versionOf(name)).toBe(2);
+      expect(await tablesOf(name)).toHaveLength(10);
     } finally {
       for (const each of pools) await each.end();
     }

@@ -30,3 +30,23 @@ export async function dropPrefixes(pool: mysql.Pool, prefixList: Iterable<string
     for (const { name } of rows) await pool.query(`DROP TABLE IF EXISTS \`${String(name)}\``);
   }
 }
+
+/**
+ * Waits until a transaction is blocked on a row lock while running a statement that contains
+ * `fragment` (a table name, say); answers its server thread id. Polls the server, 10 s at most.
+ */
+export async function lockWaitOn(pool: mysql.Pool, fragment: string): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const [rows] = await pool.query<mysql.RowDataPacket[]>(
+      "SELECT trx_mysql_thread_id AS thread FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT' AND INSTR(trx_query, ?) > 0",
+      [fragment],
+    );
+    if (rows.length > 0) return Number(rows[0]!['thread']);
+    if (Date.now() - started > 10_000) {
+      throw new Error(`no statement on ${fragment} waited for a lock within 10 s`);
+    }
+    // The server refreshes what INNODB_TRX shows only when it was not read for 100 ms.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}

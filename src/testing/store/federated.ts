@@ -1,6 +1,7 @@
 import { keepsFederated, federatedMethodCount } from '../../federated/capability.js';
 import type { FederatedStore } from '../../federated/store.js';
 import type { SessionStore } from '../../store.js';
+import { skipTest } from '../runner.js';
 import type { StoreSuiteContext } from './context.js';
 import { DAY, freshUser, insert } from './fixtures.js';
 
@@ -23,11 +24,15 @@ const sorted = (ids: readonly string[]): string[] => [...ids].sort();
  * replay guard answering "new" exactly once across instances, and releasing a token at once.
  */
 export function describeFederated({ runner, store, sibling }: StoreSuiteContext): void {
-  const { describe, it, expect } = runner;
-  describe('federated sign-out', () => {
-    it('finds the links of a provider session, of a provider user and of a local user', async () => {
+  const { describe, expect } = runner;
+  // Each test, on a store without the capability: reported skipped where the runner can skip.
+  const it = (name: string, body: (s: SessionStore & FederatedStore) => Promise<void>): void =>
+    runner.it(name, (...args: unknown[]) => {
       const s = federated(store());
-      if (s === undefined) return;
+      return s === undefined ? skipTest(args[0], 'the store has no federated sign-out capability (FederatedStore)') : body(s);
+    });
+  describe('federated sign-out', () => {
+    it('finds the links of a provider session, of a provider user and of a local user', async (s) => {
       const iss = freshIssuer();
       const userId = freshUser();
       const now = Date.now();
@@ -45,9 +50,7 @@ export function describeFederated({ runner, store, sibling }: StoreSuiteContext)
       expect(withoutSid.sid).toBeUndefined();
     });
 
-    it('matches exactly: another issuer, another case, or texts split differently find nothing', async () => {
-      const s = federated(store());
-      if (s === undefined) return;
+    it('matches exactly: another issuer, another case, or texts split differently find nothing', async (s) => {
       const iss = freshIssuer();
       const userId = freshUser();
       const now = Date.now();
@@ -61,9 +64,7 @@ export function describeFederated({ runner, store, sibling }: StoreSuiteContext)
       expect((await s.findFederatedLinks({ by: 'sid', iss: `${iss}:a`, sid: 'x:y' }, now)).map((link) => link.sessionId)).toEqual([session.id]);
     });
 
-    it('answers a link only while its session has not expired', async () => {
-      const s = federated(store());
-      if (s === undefined) return;
+    it('answers a link only while its session has not expired', async (s) => {
       const iss = freshIssuer();
       const userId = freshUser();
       const session = await insert(s, userId);
@@ -73,9 +74,7 @@ export function describeFederated({ runner, store, sibling }: StoreSuiteContext)
       expect(await s.findFederatedLinks({ by: 'sid', iss, sid: 's' }, session.expiresAt - 1)).toHaveLength(1);
     });
 
-    it('saving a session again replaces its link', async () => {
-      const s = federated(store());
-      if (s === undefined) return;
+    it('saving a session again replaces its link', async (s) => {
       const iss = freshIssuer();
       const userId = freshUser();
       const now = Date.now();
@@ -87,9 +86,7 @@ export function describeFederated({ runner, store, sibling }: StoreSuiteContext)
       expect(await s.findFederatedLinks({ by: 'user', userId }, now)).toHaveLength(1);
     });
 
-    it('erasing a user deletes that user\'s links only; pruning keeps live links', async () => {
-      const s = federated(store());
-      if (s === undefined) return;
+    it('erasing a user deletes that user\'s links only; pruning keeps live links', async (s) => {
       const iss = freshIssuer();
       const [erased, kept] = [freshUser(), freshUser()];
       const now = Date.now();
@@ -104,9 +101,7 @@ export function describeFederated({ runner, store, sibling }: StoreSuiteContext)
       expect((await s.findFederatedLinks({ by: 'sid', iss, sid: 's2' }, now)).map((link) => link.sessionId)).toEqual([two.id]);
     });
 
-    it('remembers a logout token once: a replay, here or on another instance, is not new', async () => {
-      const s = federated(store());
-      if (s === undefined) return;
+    it('remembers a logout token once: a replay, here or on another instance, is not new', async (s) => {
       const other = federated(await sibling())!;
       const iss = freshIssuer();
       const until = Date.now() + 10 * 60_000;
@@ -123,9 +118,7 @@ export function describeFederated({ runner, store, sibling }: StoreSuiteContext)
       expect(await s.rememberLogoutToken(iss, 'jti-1', until)).toBe(false);
     });
 
-    it('forgets a logout token at once, for every instance, so it can be claimed again', async () => {
-      const s = federated(store());
-      if (s === undefined) return;
+    it('forgets a logout token at once, for every instance, so it can be claimed again', async (s) => {
       const other = federated(await sibling())!;
       const iss = freshIssuer();
       const until = Date.now() + 10 * 60_000;
@@ -142,9 +135,7 @@ export function describeFederated({ runner, store, sibling }: StoreSuiteContext)
       expect(await other.rememberLogoutToken(iss, 'kept', until)).toBe(false);
     });
 
-    it('of concurrent calls with one token, exactly one answers new', async () => {
-      const s = federated(store());
-      if (s === undefined) return;
+    it('of concurrent calls with one token, exactly one answers new', async (s) => {
       const other = federated(await sibling())!;
       const iss = freshIssuer();
       const until = Date.now() + 10 * 60_000;

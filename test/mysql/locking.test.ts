@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mysqlStore, type MysqlStore } from '../../adapters/mysql/index.js';
+import { createSessionManager } from '../../src/index.js';
+import { codeOf, newRecord } from '../../src/testing/store/fixtures.js';
+import { UA } from '../support/clock.js';
+import { dropPrefixes, freshPrefix, lockWaitOn, mysqlUp, testMysqlPool } from '../support/mysql-database.js';
+
+const up = await mysqlUp();
+
+const USERS = 6;
+const PER_USER = 50;
+const agents = Object.values(UA);
+
+// Few users with many sessions each: a share of the table large enough that the server may
+// scan it rather than use the (user_id, kind) index.
+describe.skipIf(!up)("mysql store: one user's writes never wait for another user's rows", () => {
+  const poolA = testMysqlPool();
+  const poolB = testMysqlPool();
+  const prefix = freshPrefix('lock');
+  // Sign-ins of a user wait for nothing of another user: 1.5 s is plenty on a loaded machine.
+  const store = (pool: typeof poolA, statementTimeout = 1_500): MysqlStore => mysqlStore({ pool, prefix, statementTimeout });
+  const firstIds: string[] = [];
+
+  beforeAll(async () => {
+    await store(poolA).migrate();
+    const seeding = createSessionManager({ store: store(poolA, 30_000) });
+    for (let user = 0; user < USERS; user++) {
+      const created = await Promise.all(Array.from({ length: PER_USER }, (_, i) => seeding.create({ userId: `u${user}`, userAgent: agents[i % agents.length]! })));
+      firstIds.push(created[0]!.session.id);
+    }
+    await seeding.close();
+  }, 120_000);
+
+  afterAll(async () => {
+    await dropPrefixes(poolA, [prefix]);
+    await poolA.end();
+    await poolB.end();
+  });
+
+  it("a sign-in with a cap and a device key, and sign out of other devices, go through while another user's session row is locked", async () => {
+    const sessions = createSessionManager({ store: store(poolA), maxSessions: 100 });
+    const holder = await poolB.getConnection();
+    try {
+      await holder.query('START TRANSACTION');
+      await holder.query(`SELECT id FROM \`${prefix}sessions\` WHERE id = ? FOR UPDATE`, [Buffer.from(firstIds[0]!)]);
+      const { session } = await sessions.create({ userId: 'u1', userAgent: UA.chromeMac });
+      expect(session.userId).toBe('u1');
+      expect((await sessions.revokeOthers('u1', session.id)).revokedIds.length).toBeGreaterThan(0);
+      expect((await sessions.eraseUser('u2', { by: 'test' })).deletedSessions).toBeGreaterThan(0);
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+      await sessions.close();
+    }
+  });
+
+  it('400 mixed calls of two app servers over six users all succeed: no deadlock, no lock wait timeout', async () => {
+    const a = createSessionManager({ store: store(poolA, 10_000), maxSessions: 40 });
+    const b = createSessionManager({ store: store(poolB, 10_000), maxSessions: 40 });
+    const outcomes: string[] = [];
+    for (let round = 0; round < 20; round++) {
+      const calls = Array.from({ length: 20 }, async (_, i) => {
+        const manager = i % 2 === 0 ? a : b;
+        const userId = `u${(round + i) % USERS}`;
+        const userAgent = agents[(round * 7 + i) % agents.length]!;
+        if (i % 5 === 4) {
+          const listed = await manager.list(userId);
+          return codeOf(listed.length > 0 ? manager.revokeOthers(userId, listed[0]!.id) : Promise.resolve());
+        }
+        return codeOf(manager.create({ userId, userAgent }));
+      });
+      outcomes.push(...(await Promise.all(calls)));
+    }
+    await a.close();
+    await b.close();
+    expect(outcomes.filter((outcome) => outcome !== 'created')).toEqual([]);
+  }, 120_000);
+
+  it('the cap still holds on this table: each user has at most 40 live sessions', async () => {
+    const sessions = createSessionManager({ store: store(poolA) });
+    try {
+      for (let user = 0; user < USERS; user++) expect((await sessions.list(`u${user}`)).length).toBeLessThanOrEqual(40);
+    } finally {
+      await sessions.close();
+    }
+  });
+
+  it("a sign-in chosen as a deadlock's victim is run again, and succeeds", async () => {
+    const signIns = store(poolA, 10_000);
+    await signIns.create(newRecord(signIns, 'dl-user', { tenantId: 'dl-tenant' }), { replaceDevice: false });
+    const holder = await poolB.getConnection();
+    try {
+      // A transaction heavier than a sign-in (InnoDB rolls back the lighter one), holding the
+      // tenant's epoch row, then asking for the user's while the sign-in holds it.
+      await holder.query(`CREATE TABLE \`${prefix}scratch\` (n INT PRIMARY KEY) ENGINE=InnoDB`);
+      await holder.query('START TRANSACTION');
+      await holder.query(`INSERT INTO \`${prefix}scratch\` (n) VALUES ${Array.from({ length: 300 }, (_, n) => `(${n})`).join(', ')}`);
+      await holder.query(`SELECT epoch FROM \`${prefix}tenant_epochs\` WHERE tenant_id = ? FOR UPDATE`, [Buffer.from('dl-tenant')]);
+      const signingIn = signIns.create(newRecord(signIns, 'dl-user', { tenantId: 'dl-tenant' }), { replaceDevice: false });
+      await lockWaitOn(poolB, `${prefix}tenant_epochs`);
+      await holder.query(`SELECT epoch FROM \`${prefix}epochs\` WHERE user_id = ? FOR UPDATE`, [Buffer.from('dl-user')]);
+      await holder.query('COMMIT');
+      const { session } = await signingIn;
+      expect((await signIns.get(session.id))?.session.id).toBe(session.id);
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+  });
+
+  it('a session the cap would evict, revoked by id on another connection meanwhile, is not answered as evicted: the sign-in reads again', async () => {
+    const signIns = store(poolA, 10_000);
+    const limit = { max: 2, onLimit: 'evict-oldest', idleBefore: 0 } as const;
+    const oldest = await signIns.create(newRecord(signIns, 'rc-user', { createdAt: Date.now() - 2_000 }), { replaceDevice: false, limit });
+    await signIns.create(newRecord(signIns, 'rc-user', { createdAt: Date.now() - 1_000 }), { replaceDevice: false, limit });
+    const holder = await poolB.getConnection();
+    try {
+      await holder.query('START TRANSACTION');
+      await holder.query(`SELECT id FROM \`${prefix}sessions\` WHERE id = ? FOR UPDATE`, [Buffer.from(oldest.session.id)]);
+      const signingIn = signIns.create(newRecord(signIns, 'rc-user'), { replaceDevice: false, limit });
+      await lockWaitOn(poolB, `UPDATE \`${prefix}sessions\``);
+      // A revoke by id, as another instance's would, committed while the sign-in waits to evict the row.
+      await holder.query(`UPDATE \`${prefix}sessions\` SET revoked_at = ?, revoked_reason = 'revoked' WHERE id = ?`, [Date.now(), Buffer.from(oldest.session.id)]);
+      await holder.query('COMMIT');
+      expect((await signingIn).evictedIds).toEqual([]);
+      expect((await signIns.get(oldest.session.id))?.session.revokedReason).toBe('revoked');
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+  });
+});

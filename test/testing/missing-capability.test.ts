@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { SessionStore } from '../../src/store.js';
+import { memoryStore } from '../../src/stores/memory.js';
+import { describeStoreConformance } from '../../src/testing/index.js';
+import type { TestRunner } from '../../src/testing/runner.js';
+
+// A store without an optional capability: its tests must not count as passed.
+function withoutFederated(): SessionStore {
+  const { saveFederatedLink, findFederatedLinks, rememberLogoutToken, seenLogoutToken, eraseFederatedLinks, pruneFederated, ...rest } = memoryStore();
+  return rest;
+}
+
+/** Registers the suite on a runner that records the tests, then runs those named `federated`. */
+async function runFederatedTests(context: unknown): Promise<{ readonly ran: number; readonly skipped: readonly string[] }> {
+  const tests: { name: string; body: (...args: unknown[]) => unknown }[] = [];
+  const path: string[] = [];
+  const hooks: { before: (() => unknown)[]; after: (() => unknown)[] } = { before: [], after: [] };
+  const runner: TestRunner = {
+    describe(name, body) {
+      path.push(name);
+      body();
+      path.pop();
+    },
+    it: (name, body) => void tests.push({ name: [...path, name].join(' > '), body }),
+    expect: (actual) => expect(actual),
+    beforeEach: (hook) => void hooks.before.push(hook),
+    afterEach: (hook) => void hooks.after.push(hook),
+  };
+  describeStoreConformance('no federated', withoutFederated, { runner });
+  const skipped: string[] = [];
+  let ran = 0;
+  for (const test of tests.filter(({ name }) => name.includes('federated sign-out'))) {
+    for (const hook of hooks.before) await hook();
+    try {
+      await test.body(context);
+      ran += 1;
+    } catch (error) {
+      if (!(error instanceof Skipped)) throw error;
+      skipped.push(error.message);
+    } finally {
+      for (const hook of hooks.after) await hook();
+    }
+  }
+  return { ran, skipped };
+}
+
+class Skipped extends Error {}
+
+describe('the store conformance suite and a capability the store lacks', () => {
+  it('marks each federated test skipped, with the reason, where the runner can skip at run time (vitest)', async () => {
+    const { ran, skipped } = await runFederatedTests({
+      skip(note?: string): never {
+        throw new Skipped(note);
+      },
+    });
+    expect(ran).toBe(0);
+    expect(skipped).toHaveLength(7);
+    for (const reason of skipped) expect(reason).toMatch(/no federated sign-out capability/);
+  });
+});
