@@ -48,6 +48,10 @@ export function mysqlFederated(t: TableNames, run: <T>(operation: string, work: 
     // The primary key makes the insert the check: of two instances, one inserts, one is ignored.
     rememberLogoutToken: (iss, jti, until) =>
       run('rememberLogoutToken', async (connection) => (await connection.write(`INSERT IGNORE INTO ${t.logoutTokens} (iss, jti, until) VALUES (?, ?, ?)`, [utf8(iss), utf8(jti), until])) === 1),
+    forgetLogoutToken: (iss, jti) =>
+      run('forgetLogoutToken', async (connection) => {
+        await connection.write(`DELETE FROM ${t.logoutTokens} WHERE iss = ? AND jti = ?`, [utf8(iss), utf8(jti)]);
+      }),
     seenLogoutToken: (iss, jti) =>
       run('seenLogoutToken', async (connection) => (await connection.rows(`SELECT 1 AS one FROM ${t.logoutTokens} WHERE iss = ? AND jti = ?`, [utf8(iss), utf8(jti)])).length > 0),
     eraseFederatedLinks: (userId) =>

@@ -6,6 +6,7 @@ import type { Cell, Literal, Row } from './connection.js';
 export const SESSION_COLUMNS = [
   'id', 'user_id', 'tenant_id', 'kind', 'secret_hash', 'created_at', 'last_used_at', 'expires_at', 'authenticated_at', 'persistent',
   'device_key', 'browser', 'os', 'device_type', 'user_agent', 'ip', 'data', 'impersonator_id', 'revoked_at', 'revoked_reason',
+  'impersonator_session_id',
 ] as const;
 
 /** The activity columns, in the order {@link activityValues} gives them. */
@@ -33,6 +34,7 @@ export function toRecord(row: Row): SessionRecord {
     ip: optionalText(row, 'ip'),
     data: toData(optionalText(row, 'data')),
     impersonatorId: optionalText(row, 'impersonator_id'),
+    impersonatorSessionId: optionalText(row, 'impersonator_session_id'),
     revokedAt: row['revoked_at'] === null ? undefined : millis(row, 'revoked_at'),
     revokedReason: optionalText(row, 'revoked_reason'),
   };
@@ -47,6 +49,7 @@ export function sessionValues(r: SessionRecord): Literal[] {
     ...[r.deviceKey, r.browser, r.os, r.deviceType, r.userAgent, r.ip, r.data === undefined ? undefined : JSON.stringify(r.data), r.impersonatorId].map(utf8),
     null,
     null,
+    utf8(r.impersonatorSessionId),
   ];
 }
 

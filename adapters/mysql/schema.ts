@@ -1,10 +1,11 @@
 import { SessionError } from '../../src/errors.js';
 import type { Connection, Run } from './connection.js';
+import { errnoOf } from './errors.js';
 import type { TableNames } from './options.js';
 import { ACTIVITY_COLUMNS, SESSION_COLUMNS } from './rows.js';
 
 /** The schema version this store reads and writes. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 // Every text column is VARBINARY: ids, kinds and device keys are the application's bytes,
 // compared byte for byte (no collation folds "Alice" into "alice" or ignores a trailing
@@ -78,7 +79,14 @@ export function migrations(t: TableNames): ReadonlyArray<readonly string[]> {
         iss ${ISS} NOT NULL, jti ${FEDERATED_ID} NOT NULL, until BIGINT NOT NULL, PRIMARY KEY (iss, jti), KEY until (until)
       ) ENGINE=InnoDB`,
     ],
+    // Version 3: a support session's link to the admin session that started it (NULL in older rows).
+    [`ALTER TABLE ${t.sessions} ADD COLUMN impersonator_session_id ${ID} NULL`],
   ];
+}
+
+// An interrupted migration runs its steps again: a column already added (1060) is done.
+function unlessAlreadyAdded(error: unknown): void {
+  if (errnoOf(error) !== 1060) throw error;
 }
 
 // Fails when a table of the same name exists with another shape, at migrate() rather than on
@@ -134,7 +142,7 @@ export async function migrate(run: Run, t: TableNames): Promise<number> {
         }
         const steps = migrations(t);
         for (let version = from + 1; version <= SCHEMA_VERSION; version += 1) {
-          for (const sql of steps[version - 1]!) await connection.write(sql);
+          for (const sql of steps[version - 1]!) await connection.write(sql).catch(unlessAlreadyAdded);
           await connection.write(`INSERT INTO ${t.schema} (id, version) VALUES (1, ?) ON DUPLICATE KEY UPDATE version = ?`, [version, version]);
         }
         for (const sql of shapeChecks(t)) await connection.rows(sql);

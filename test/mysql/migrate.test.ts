@@ -30,34 +30,46 @@ describe.skipIf(!up)('mysql store: migrations', () => {
     await pool.end();
   });
 
-  it('creates every table and records schema version 2; running it again changes nothing', async () => {
+  it('creates every table and records schema version 3; running it again changes nothing', async () => {
     const name = prefix();
     const store = mysqlStore({ pool, prefix: name });
     await store.migrate();
     expect(await tablesOf(name)).toEqual(['activity', 'denied', 'devices', 'epochs', 'federated_links', 'links', 'logout_tokens', 'schema', 'sessions', 'tenant_epochs']);
-    expect(await versionOf(name)).toBe(2);
+    expect(await versionOf(name)).toBe(3);
     const sessions = createSessionManager({ store });
     const { token } = await sessions.create({ userId: 'kept' });
     await store.migrate();
-    expect(await versionOf(name)).toBe(2);
+    expect(await versionOf(name)).toBe(3);
     expect((await sessions.validate(token)).ok).toBe(true);
     await sessions.close();
   });
 
-  it('brings tables of version 1 to version 2 (the federated sign-out tables), keeping every session', async () => {
+  it('brings tables of version 1 to version 3 (the federated sign-out tables, the support sessions\' link), keeping every session', async () => {
     const name = prefix();
     const store = mysqlStore({ pool, prefix: name });
     await store.migrate();
     const sessions = createSessionManager({ store });
     const { token } = await sessions.create({ userId: 'kept' });
     await pool.query(`DROP TABLE \`${name}federated_links\`, \`${name}logout_tokens\``);
+    await pool.query(`ALTER TABLE \`${name}sessions\` DROP COLUMN impersonator_session_id`);
     await pool.query(`UPDATE \`${name}schema\` SET version = 1`);
     await store.migrate();
-    expect(await versionOf(name)).toBe(2);
+    expect(await versionOf(name)).toBe(3);
     expect(await tablesOf(name)).toContain('federated_links');
     expect((await sessions.validate(token)).ok).toBe(true);
     expect(await store.rememberLogoutToken('https://idp.example', 'jti', Date.now() + 60_000)).toBe(true);
+    const support = await sessions.impersonate((await sessions.create({ userId: 'admin' })).session, 'kept');
+    expect((await sessions.validate(support.token)).ok).toBe(true);
     await sessions.close();
+  });
+
+  it('runs an interrupted version 3 again: the column already added is done', async () => {
+    const name = prefix();
+    const store = mysqlStore({ pool, prefix: name });
+    await store.migrate();
+    await pool.query(`UPDATE \`${name}schema\` SET version = 2`);
+    await store.migrate();
+    expect(await versionOf(name)).toBe(3);
   });
 
   it('several instances migrating at once take turns and all succeed', async () => {
@@ -65,7 +77,7 @@ describe.skipIf(!up)('mysql store: migrations', () => {
     const pools = [testMysqlPool({ connectionLimit: 2 }), testMysqlPool({ connectionLimit: 2 }), testMysqlPool({ connectionLimit: 2 })];
     try {
       await Promise.all(pools.map((each) => mysqlStore({ pool: each, prefix: name }).migrate()));
-      expect(await versionOf(name)).toBe(2);
+      expect(await versionOf(name)).toBe(3);
       expect(await tablesOf(name)).toHaveLength(10);
     } finally {
       for (const each of pools) await each.end();
