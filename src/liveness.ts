@@ -22,16 +22,15 @@ export interface RevocationFacts {
 
 /**
  * What a support session's liveness depends on besides its own row: its admin's epochs, and
- * the liveness of the admin session that started it.
+ * the liveness of the admin session that started it. That session's idleness does not count:
+ * an admin who walks away leaves support access running until its own lifetime (at most a day)
+ * or idle timeout ends it.
  */
 export interface ImpersonatorFacts {
   /** The admin's own epochs: a revocation of any kind since the support session began ends it. */
   readonly epochs: Epochs;
-  /**
-   * Why the admin session that started it is not live (revoked, expired, gone), or `undefined`
-   * while it is. Idleness does not count: the admin is busy in the support session.
-   */
-  readonly startedFrom: Refusal | undefined;
+  /** Why the admin session that started it is not live (revoked, expired, gone), or `undefined` while it is. */
+  readonly adminSessionRefusal: Refusal | undefined;
 }
 
 /** The fields of a row that liveness is decided from. */
@@ -57,7 +56,7 @@ export function refusalOf(record: LivenessFields, facts: RevocationFacts, now: n
   const impersonatorEpoch = impersonator === undefined ? 0 : latestEpoch(impersonator.epochs, what);
   if (now >= record.expiresAt) return 'expired';
   if (record.revokedAt !== undefined || record.createdAt <= Math.max(userEpoch, tenantEpoch)) return 'revoked';
-  if (record.impersonatorId !== undefined && (impersonator === undefined || record.createdAt <= impersonatorEpoch || impersonator.startedFrom !== undefined)) return 'revoked';
+  if (record.impersonatorId !== undefined && (impersonator === undefined || record.createdAt <= impersonatorEpoch || impersonator.adminSessionRefusal !== undefined)) return 'revoked';
   if (idleTimeout > 0 && now - record.lastUsedAt >= idleTimeout) return 'idle';
   return undefined;
 }

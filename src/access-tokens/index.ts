@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { decodeProtectedHeader, errors, jwtVerify, SignJWT, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { SessionError } from '../errors.js';
 import { EpochCache } from '../epoch-cache.js';
-import type { RevocationState } from '../store.js';
+import type { RevocationState, SessionRecord } from '../store.js';
 import { epochOf } from '../store-answers.js';
 import { isSessionId } from '../token.js';
 import { checkKeys, resolveKeys, toJwks, type AccessTokenAlgorithm, type AccessTokenKey, type KeyLike, type ResolvedKey } from './keys.js';
@@ -27,21 +27,15 @@ export interface AccessTokenDependencies {
   readonly cacheTtl: number;
   readonly cacheSize: number;
   /**
-   * The session as the store holds it while it is live (by the one liveness rule), or
-   * `undefined`: tokens are minted from the stored row, and a support session's token is
-   * checked against it on every verification.
+   * The session as the store holds it while it is live (by the one liveness rule; idleness
+   * left out with `countIdle: false`), or `undefined`: tokens are minted from the stored row,
+   * and a support session's token is checked against it on every verification.
    */
-  readonly liveSession: (sessionId: string, userId: string) => Promise<LiveSessionFacts | undefined>;
+  readonly liveSession: (sessionId: string, userId: string, countIdle: boolean) => Promise<LiveSessionFacts | undefined>;
 }
 
 /** What a token is minted from: the stored session's own fields. */
-export interface LiveSessionFacts {
-  readonly kind: string;
-  readonly createdAt: number;
-  readonly authenticatedAt: number;
-  readonly tenantId?: string | undefined;
-  readonly impersonatorId?: string | undefined;
-}
+export type LiveSessionFacts = Pick<SessionRecord, 'kind' | 'createdAt' | 'authenticatedAt' | 'tenantId' | 'impersonatorId'>;
 
 const DEFAULT_MAX_TTL = 3_600_000;
 const DEFAULT_TOLERANCE = 5_000;
@@ -149,8 +143,8 @@ export class AccessTokens {
     if (key?.signingKey === undefined) throw new SessionError('INVALID_CONFIGURATION', 'No private key configured: this service can only verify access tokens.');
     // The claims come from the stored row, never from the object given: a caller cannot mint a
     // support session's token without its actor, or any token for a session that has ended.
-    const stored = await this.#liveSession(session.id, session.userId);
-    if (stored === undefined) throw new SessionError('INVALID_INPUT', 'issueAccessToken: this session is not live in the store.');
+    const stored = await this.#liveSession(session.id, session.userId, true);
+    if (stored === undefined) throw new SessionError('UNAUTHENTICATED', 'issueAccessToken: this session is not live in the store.');
     const now = this.#clock();
     const claims: Record<string, unknown> = { sid: session.id, kind: stored.kind, sct: stored.createdAt };
     // Stryker disable next-line ConditionalExpression: an undefined claim is left out of the JSON either way
@@ -202,8 +196,9 @@ export class AccessTokens {
     // `sid` has the session-id shape (readClaims), which no Object property name has.
     if ((state.denied[claims.sid] ?? Number.NEGATIVE_INFINITY) > now - this.#tolerance) return { ok: false, reason: 'revoked' };
     // A support session ends with its admin's session, which no claim can show: its tokens
-    // (rare) are checked against the store, by the one liveness rule, on every call.
-    if (claims.act !== undefined && (await this.#liveSession(claims.sid, claims.sub))?.impersonatorId !== claims.act.sub) return { ok: false, reason: 'revoked' };
+    // (rare) are checked against the store, by the one liveness rule, on every call. Idleness
+    // is left out, as for every token: using one never touches its session.
+    if (claims.act !== undefined && (await this.#liveSession(claims.sid, claims.sub, false))?.impersonatorId !== claims.act.sub) return { ok: false, reason: 'revoked' };
     return { ok: true, claims };
   }
 

@@ -25,7 +25,8 @@ export async function impersonate(
   const adminId = (adminSession as { id?: unknown } | null)?.id;
   if (!isSessionId(adminId)) throw new SessionError('UNAUTHENTICATED', 'impersonate() needs the admin\'s live session, as validate() returned it.');
   const found = await readSession(context, adminId);
-  if (found === null || found.session.userId !== adminSession.userId || (await judgeLookup(context, found, context.config.clock())) !== undefined) {
+  const now = context.config.clock();
+  if (found === null || found.session.userId !== adminSession.userId || (await judgeLookup(context, found, now)) !== undefined) {
     throw new SessionError('UNAUTHENTICATED', 'impersonate(): the admin session is not live.');
   }
   const admin = found.session;
@@ -35,10 +36,13 @@ export async function impersonate(
   if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1_000 || ttl > MAX_TTL)) {
     throw new SessionError('INVALID_INPUT', 'impersonate(): ttl must be a whole number of ms from 1,000 to 86,400,000 (a day).');
   }
+  // Never longer than the admin's session lives: its expiry publishes no notice, so this keeps
+  // every reader (an open page's timer included) ending the support session in time.
+  const maxAge = Math.min(ttl ?? context.config.kinds.get('impersonation')!.maxAge, admin.expiresAt - now);
   return lifecycle.create(
     // The admin acts inside their own organization unless told otherwise, so a tenant-wide
     // sign-out of it ends the support session too.
     { userId, kind: 'impersonation', tenantId: options.tenantId ?? admin.tenantId, userAgent: options.userAgent, ip: options.ip },
-    { reason: 'impersonation', impersonatorId: admin.userId, impersonatorSessionId: admin.id, maxAge: ttl },
+    { reason: 'impersonation', impersonatorId: admin.userId, impersonatorSessionId: admin.id, maxAge },
   );
 }

@@ -203,8 +203,8 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    * @returns The signed JWT.
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without `accessTokens` or
    * without a private key (a verify-only service); `INVALID_INPUT` for a `ttl` outside 1 s to `maxTtl`,
-   * a session without a session id and a string `userId`, or a session that is not live in the
-   * store; `STORE_UNAVAILABLE` or `STORE_ERROR` when that read fails; `CLOSED`.
+   * or a session without a session id and a string `userId`; `UNAUTHENTICATED` for a session that
+   * is not live in the store; `STORE_UNAVAILABLE` or `STORE_ERROR` when that read fails; `CLOSED`.
    */
   issueAccessToken(session: Pick<Session, 'id' | 'userId'>, options?: IssueAccessTokenOptions): Promise<string>;
   /**

@@ -70,7 +70,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
             checkRevocationState(await calls.call('getRevocationState', () => (tenantId === undefined ? store.getRevocationState(userId) : store.getRevocationState(userId, tenantId)))),
           cacheTtl: config.epochCacheTtl,
           cacheSize: config.epochCacheSize,
-          liveSession: (sessionId, userId) => liveSessionOf(context, userId, sessionId, config.clock()),
+          liveSession: (sessionId, userId, countIdle) => liveSessionOf(context, userId, sessionId, config.clock(), countIdle),
         });
   // Written whether or not this manager issues tokens: another instance on the store may.
   const denyWindow = accessTokens?.denyWindow ?? DEFAULT_DENY_WINDOW;

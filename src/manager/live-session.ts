@@ -1,6 +1,6 @@
 import { refusalOf, type ImpersonatorFacts, type Refusal, type RevocationFacts } from '../liveness.js';
 import type { ResolvedOptions } from '../options.js';
-import { checkLookup, checkRevocationState } from '../store-answers.js';
+import { checkLookup } from '../store-answers.js';
 import type { SessionLookup, SessionRecord, UserSessions } from '../store.js';
 import type { ManagerContext } from './context.js';
 
@@ -18,25 +18,26 @@ export async function readSession(context: ManagerContext, sessionId: string): P
 }
 
 /**
- * Judges a row read with its epochs. A support session needs its admin too: one more read,
- * for that rare kind only.
+ * Judges a row read with its epochs. A support session needs its admin's session too: one more
+ * read, for that rare kind only. `countIdle: false` leaves idleness out (an access token's use
+ * never touches its session, so its verification does not count it).
  */
-export async function judge(context: ManagerContext, record: SessionRecord, facts: Omit<RevocationFacts, 'impersonator'>, now: number, what: string): Promise<Refusal | undefined> {
-  const impersonator = record.impersonatorId === undefined ? undefined : await impersonatorOf(context, record, now);
-  return refusalOf(record, { ...facts, impersonator }, now, idleTimeoutOf(context.config, record.kind), what);
+export async function judge(context: ManagerContext, record: SessionRecord, facts: Omit<RevocationFacts, 'impersonator'>, now: number, what: string, countIdle = true): Promise<Refusal | undefined> {
+  const impersonator = record.impersonatorId === undefined ? undefined : await impersonatorOf(context, record.impersonatorId, record.impersonatorSessionId, now);
+  return refusalOf(record, { ...facts, impersonator }, now, countIdle ? idleTimeoutOf(context.config, record.kind) : 0, what);
 }
 
 /** {@link judge} of a lookup's row. */
-export function judgeLookup(context: ManagerContext, found: SessionLookup, now: number): Promise<Refusal | undefined> {
-  return judge(context, found.session, found, now, 'get');
+export function judgeLookup(context: ManagerContext, found: SessionLookup, now: number, countIdle = true): Promise<Refusal | undefined> {
+  return judge(context, found.session, found, now, 'get', countIdle);
 }
 
 /** A live session of `userId` by id, or `undefined` (missing, another user's, or not live at `now`). */
-export async function liveSessionOf(context: ManagerContext, userId: string, sessionId: string | undefined, now: number): Promise<SessionRecord | undefined> {
+export async function liveSessionOf(context: ManagerContext, userId: string, sessionId: string | undefined, now: number, countIdle = true): Promise<SessionRecord | undefined> {
   if (sessionId === undefined) return undefined;
   const found = await readSession(context, sessionId);
   if (found === null || found.session.userId !== userId) return undefined;
-  return (await judgeLookup(context, found, now)) === undefined ? found.session : undefined;
+  return (await judgeLookup(context, found, now, countIdle)) === undefined ? found.session : undefined;
 }
 
 /**
@@ -53,7 +54,7 @@ export async function judgeAll(context: ManagerContext, answer: UserSessions, no
     if (record.impersonatorId !== undefined) {
       const key = JSON.stringify([record.impersonatorId, record.impersonatorSessionId ?? null]);
       let pending = admins.get(key);
-      if (pending === undefined) admins.set(key, (pending = impersonatorOf(context, record, now)));
+      if (pending === undefined) admins.set(key, (pending = impersonatorOf(context, record.impersonatorId, record.impersonatorSessionId, now)));
       impersonator = await pending;
     }
     const refusal = refusalOf(record, { epochs, tenantEpochs: ofTenant, impersonator }, now, idleTimeoutOf(context.config, record.kind), 'listByUser');
@@ -64,19 +65,14 @@ export async function judgeAll(context: ManagerContext, answer: UserSessions, no
 
 /**
  * What a support session's liveness needs of its admin, in one read: the admin session that
- * started it (with the admin's epochs), judged by the same rule without idleness. A support
- * session stored without that link (started by an earlier release) has the admin's epochs only.
+ * started it, with the admin's epochs, judged by the same rule with idleness left out (the admin
+ * is busy in the support session). A support session without that link (a store that did not
+ * keep it, an instance of an earlier release) cannot show its admin is still signed in: refused.
  */
-async function impersonatorOf(context: ManagerContext, record: SessionRecord, now: number): Promise<ImpersonatorFacts> {
-  const adminId = record.impersonatorId!;
-  if (record.impersonatorSessionId === undefined) {
-    const state = checkRevocationState(await context.calls.call('getRevocationState', () => context.store.getRevocationState(adminId)));
-    return { epochs: state.epochs, startedFrom: undefined };
-  }
-  const found = await readSession(context, record.impersonatorSessionId);
-  // Gone (pruned, erased) or not the admin's: as ended as a revoked one.
-  if (found === null || found.session.userId !== adminId) return { epochs: {}, startedFrom: 'revoked' };
+async function impersonatorOf(context: ManagerContext, adminId: string, adminSessionId: string | undefined, now: number): Promise<ImpersonatorFacts> {
+  const found = adminSessionId === undefined ? null : await readSession(context, adminSessionId);
+  // Gone (pruned, erased), unlinked, or not the admin's: as ended as a revoked one.
+  if (found === null || found.session.userId !== adminId) return { epochs: {}, adminSessionRefusal: 'revoked' };
   // A support session never starts another, so this judgement reads nothing more.
-  const startedFrom = refusalOf(found.session, found, now, 0, 'get');
-  return { epochs: found.epochs, startedFrom };
+  return { epochs: found.epochs, adminSessionRefusal: refusalOf(found.session, found, now, 0, 'get') };
 }

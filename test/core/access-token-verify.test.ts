@@ -137,7 +137,7 @@ describe('access-token verification, case by case', () => {
     }
     // Well-formed, but not a live session of that user in the store.
     for (const absent of [{ ...session, userId: 'someone else' }, { ...session, id: 'AAAAAAAAAAAAAAAAAAAAAA' }]) {
-      await expect(sessions.issueAccessToken(absent)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'issueAccessToken: this session is not live in the store.' });
+      await expect(sessions.issueAccessToken(absent)).rejects.toMatchObject({ code: 'UNAUTHENTICATED', message: 'issueAccessToken: this session is not live in the store.' });
     }
   });
 

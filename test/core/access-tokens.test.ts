@@ -321,7 +321,7 @@ describe("access tokens of a tenant's sessions and of support sessions", () => {
     expect(asBrowser.auth_time).toBeUndefined();
     // A support session that is no longer live gets no token at all.
     await sessions.revoke(session.id);
-    await expect(sessions.issueAccessToken(withoutActor as typeof session)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(sessions.issueAccessToken(withoutActor as typeof session)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 
   it('of kind impersonation without an actor, or with an actor and an auth_time, are invalid_claims', async () => {

@@ -53,4 +53,54 @@ describe("a support session's lifetime follows its admin's session", () => {
     await expect(sessions.impersonate(admin.session, 'ada')).rejects.toMatchObject({ code: 'STORE_ERROR' });
     expect(await sessions.list('ada')).toEqual([]);
   });
+
+  it('refuses a support session read without its link (a store that drops it on reads, a row of an earlier release)', async () => {
+    const inner = memoryStore();
+    const strip = <T extends { impersonatorSessionId?: string }>(record: T): T => ({ ...record, impersonatorSessionId: undefined });
+    const dropsOnRead = {
+      ...inner,
+      get: async (sessionId: string) => {
+        const found = await inner.get(sessionId);
+        return found === null ? null : { ...found, session: strip(found.session) };
+      },
+      listByUser: async (userId: string) => {
+        const answer = await inner.listByUser(userId);
+        return { ...answer, sessions: answer.sessions.map(strip) };
+      },
+    };
+    const sessions = createSessionManager({ store: dropsOnRead });
+    const admin = await sessions.create({ userId: 'root' });
+    const support = await sessions.impersonate(admin.session, 'ada');
+    expect(await sessions.validate(support.token)).toEqual({ ok: false, reason: 'revoked' });
+    expect(await sessions.list('ada')).toEqual([]);
+  });
+
+  it("never outlives the admin's session: its lifetime ends with the admin session's, and so does an open page's timer", async () => {
+    const clock = new TestClock();
+    const sessions = createSessionManager({ store: memoryStore(), clock: clock.read, kinds: { browser: { maxAge: 2 * HOUR } } });
+    const admin = await sessions.create({ userId: 'root' });
+    clock.advance(HOUR + 50 * 60_000);
+    const support = await sessions.impersonate(admin.session, 'ada', { ttl: HOUR });
+    expect(support.session.expiresAt).toBe(admin.session.expiresAt);
+    expect(await sessions.liveness(support.session.id)).toEqual({ live: true, remaining: 10 * 60_000 });
+    clock.advance(10 * 60_000);
+    expect(await sessions.validate(support.token)).toEqual({ ok: false, reason: 'expired' });
+  });
+
+  it('verifies a support session\'s access token whatever the idle timeout, as every token (using one never touches its session)', async () => {
+    const clock = new TestClock();
+    const sessions = createSessionManager({
+      store: memoryStore(),
+      clock: clock.read,
+      kinds: { impersonation: { idleTimeout: 60_000 } },
+      accessTokens: { secret: 'a-test-secret-of-at-least-32-bytes!!', ttl: 5 * 60_000 },
+    });
+    const admin = await sessions.create({ userId: 'root' });
+    const support = await sessions.impersonate(admin.session, 'ada');
+    const jwt = await sessions.issueAccessToken(support.session);
+    clock.advance(2 * 60_000);
+    expect((await sessions.verifyAccessToken(jwt)).ok).toBe(true);
+    await sessions.signOut(admin.session);
+    expect(await sessions.verifyAccessToken(jwt)).toEqual({ ok: false, reason: 'revoked' });
+  });
 });
