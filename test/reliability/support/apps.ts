@@ -31,6 +31,11 @@ function failure(error: unknown): { status: number; body: { error: string }; ret
   return { status: 500, body: { error: isSessionError(error) ? error.code : 'internal' } };
 }
 
+function withoutToken(error: unknown): undefined {
+  if (isSessionError(error) && (error.code === 'UNAUTHENTICATED' || error.code === 'STORE_UNAVAILABLE')) return undefined;
+  throw error;
+}
+
 /** What the login route answers after `signIn`: a redirect when `next` was given, else JSON. */
 async function login(
   sessions: SessionManager,
@@ -40,7 +45,9 @@ async function login(
   const userId = typeof query['user'] === 'string' ? query['user'] : 'anonymous';
   const { session } = await requestSessions.signIn({ userId });
   if (query['next'] !== undefined) return { status: 303, location: safeNextPath(query['next'], '/') };
-  const accessToken = sessions.accessTokensEnabled ? await sessions.issueAccessToken(session) : undefined;
+  // The sign-in happened whatever becomes of the token: a session that a concurrent sign-in
+  // already replaced, or a store gone in between, gets none, and the client goes on with its cookie.
+  const accessToken = sessions.accessTokensEnabled ? await sessions.issueAccessToken(session).catch(withoutToken) : undefined;
   return { status: 200, json: { userId: session.userId, sessionId: session.id, createdAt: session.createdAt, accessToken } };
 }
 
