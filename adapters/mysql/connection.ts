@@ -56,6 +56,7 @@ const statement = (sql: string): MysqlStatement => ({ sql, typeCast, rowsAsArray
 
 function inline(sql: string, values: readonly Literal[]): string {
   let index = 0;
+  // Every `?` is a placeholder: no template of the store has one inside a string literal.
   const text = sql.replace(/\?/g, () => {
     const value = values[index++];
     if (value === null) return 'NULL';
