@@ -56,6 +56,7 @@ const statement = (sql: string): MysqlStatement => ({ sql, typeCast, rowsAsArray
 
 function inline(sql: string, values: readonly Literal[]): string {
   let index = 0;
+  // Every `?` is a placeholder: no template of the store has one inside a string literal.
   const text = sql.replace(/\?/g, () => {
     const value = values[index++];
     if (value === null) return 'NULL';
@@ -73,7 +74,8 @@ function inline(sql: string, values: readonly Literal[]): string {
  * @param defaultTimeoutMs - The deadline of every operation that does not name its own.
  */
 export function database(pool: MysqlPool, defaultTimeoutMs: number): Run {
-  let checked = false;
+  // The physical connections found with autocommit on; one statement each over the pool's life.
+  const checked = new WeakSet<object>();
   const run: Run = (operation, work, timeoutMs = defaultTimeoutMs) =>
     new Promise((resolve, reject) => {
       let settled = false;
@@ -162,8 +164,11 @@ export function database(pool: MysqlPool, defaultTimeoutMs: number): Run {
           }
           checkedOut = opened;
           try {
-            if (!checked) await refuseWithoutAutocommit(connection);
-            checked = true;
+            const physical = opened.connection ?? opened;
+            if (!checked.has(physical)) {
+              await refuseWithoutAutocommit(connection);
+              checked.add(physical);
+            }
             const value = await work(connection);
             settle(() => resolve(value));
           } catch (error) {
@@ -177,7 +182,8 @@ export function database(pool: MysqlPool, defaultTimeoutMs: number): Run {
 }
 
 // With autocommit off, every read would run in a transaction the store never commits, seeing one
-// old snapshot: a revoked session would still validate. Checked on the store's first call.
+// old snapshot: a revoked session would still validate. Checked the first time the store uses
+// each connection; a connection the app turns off later goes unseen (docs: the app must not).
 async function refuseWithoutAutocommit(connection: Connection): Promise<void> {
   const [row] = await connection.rowsInline('SELECT @@autocommit AS autocommit', []);
   if (Number(row?.['autocommit']) !== 1) {

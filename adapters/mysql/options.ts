@@ -7,8 +7,8 @@ export interface MysqlStoreOptions {
    * The app's `mysql2/promise` pool (`mysql.createPool(...)`), on MariaDB 10.6 or later (tested
    * on 10.11) or MySQL 8 (written for it, not tested here). The store checks a connection out
    * per operation and gives it back; it never ends the pool and changes no setting of its
-   * connections. Their `autocommit` must be on, the server's default: the store refuses with
-   * `INVALID_CONFIGURATION` on its first call otherwise.
+   * connections. Their `autocommit` must be on, the server's default, and stay on: the store
+   * checks each connection the first time it uses it and refuses with `INVALID_CONFIGURATION`.
    */
   readonly pool: MysqlPool;
   /**

@@ -41,6 +41,12 @@ export interface MysqlStore extends Omit<SessionStore, keyof Capabilities>, Capa
  * read from the database on every request (refused at once everywhere), and another instance's
  * cached epochs for access tokens follow within its manager's `epochCacheTtl`.
  *
+ * The pool's connections must have autocommit on (the server's default): with it off, reads
+ * would keep one old snapshot and a revoked session could still validate. The store checks each
+ * connection the first time it uses it and refuses with `INVALID_CONFIGURATION`. It cannot see a
+ * connection turned off after that check, so the app must never run `SET autocommit = 0` on
+ * this pool's connections, nor release one with a transaction open (give such code its own pool).
+ *
  * @param options - The app's pool, and optionally the table prefix and the statement timeout.
  * @returns A {@link MysqlStore}. Call `migrate()` once at startup.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for an unknown option, a missing

@@ -42,6 +42,12 @@ export interface MysqlPoolConnection {
   destroy(): void;
   /** The server's id of this connection (`CONNECTION_ID()`), for `KILL` past a deadline. */
   readonly threadId: number | null;
+  /**
+   * mysql2's connection behind this wrapper: `getConnection()` answers a new wrapper each time,
+   * around the same object for as long as the physical connection lives. The store checks each
+   * physical connection once, by this object (without it, the wrapper: checked on every call).
+   */
+  readonly connection?: object;
 }
 
 /**

@@ -45,6 +45,23 @@ describe.skipIf(!up)("mysql store: the app's connections", () => {
     await sessions.close();
   });
 
+  it('checks a connection once: no statement per call after the first', async () => {
+    const selects = async (): Promise<number> => {
+      const [rows] = await pool.query<RowDataPacket[]>("SHOW SESSION STATUS LIKE 'Com_select'");
+      return Number((rows[0] as unknown as unknown[])[1]);
+    };
+    const sessions = createSessionManager({ store: mysqlStore({ pool, prefix }) });
+    try {
+      const { token } = await sessions.create({ userId: 'checked-once' });
+      const before = await selects();
+      for (let i = 0; i < 5; i++) expect(await sessions.validate(token)).toMatchObject({ ok: true });
+      // Validation is one SELECT; the connection was checked during the sign-in.
+      expect((await selects()) - before).toBe(5);
+    } finally {
+      await sessions.close();
+    }
+  });
+
   it('refuses a pool whose connections have autocommit off, naming the fix, rather than read an old snapshot', async () => {
     const off = testMysqlPool({ connectionLimit: 1 });
     off.pool.on('connection', (connection) => connection.query('SET autocommit = 0'));
@@ -63,6 +80,38 @@ describe.skipIf(!up)("mysql store: the app's connections", () => {
       await a.close();
       await b.close();
       await off.end();
+    }
+  });
+
+  it('checks every connection of the pool the first time the store uses it, not only the first one', async () => {
+    // The app's pool turns autocommit off on its connections from the second one on.
+    const mixed = testMysqlPool({ connectionLimit: 2 });
+    let opened = 0;
+    mixed.pool.on('connection', (connection) => {
+      opened += 1;
+      if (opened > 1) connection.query('SET autocommit = 0');
+    });
+    const a = createSessionManager({ store: mysqlStore({ pool, prefix }) });
+    const b = createSessionManager({ store: mysqlStore({ pool: mixed, prefix }) });
+    try {
+      const { token, session } = await a.create({ userId: 'autocommit-later' });
+      // The first connection has autocommit on: the store works on it.
+      expect(await b.validate(token)).toMatchObject({ ok: true });
+      // The app holds that one, so the store's next calls run on a second connection.
+      const held = await mixed.getConnection();
+      try {
+        await expect(b.validate(token)).rejects.toMatchObject({ code: 'INVALID_CONFIGURATION', message: expect.stringContaining('autocommit') });
+        await a.revoke(session.id);
+        // Never the old snapshot's answer that the session is live.
+        await expect(b.validate(token)).rejects.toMatchObject({ code: 'INVALID_CONFIGURATION' });
+      } finally {
+        held.release();
+      }
+      expect(opened).toBe(2);
+    } finally {
+      await a.close();
+      await b.close();
+      await mixed.end();
     }
   });
 });
