@@ -117,7 +117,7 @@ export interface SessionManagerOptions {
    * long are forgotten by pruning. @default 7_776_000_000 (90 days)
    */
   readonly knownDeviceWindow?: number;
-  /** The time source; inject one in tests. @default Date.now */
+  /** The time source (ms; a fraction is dropped); inject one in tests. @default Date.now */
   readonly clock?: () => number;
   /**
    * Receives what goes wrong out of a caller's sight: errors thrown by event listeners,
@@ -244,7 +244,8 @@ export function resolveOptions(input: CreateSessionManagerOptions | undefined): 
     globalLogout: typeof globalLogout === 'boolean' ? () => globalLogout : globalLogout,
     onPasswordChange: oneOf('policy.onPasswordChange', policy.onPasswordChange, ['others', 'all'], 'others'),
     deviceParser: callable('deviceParser', options.deviceParser, uaParserDeviceParser),
-    clock: callable('clock', options.clock, Date.now),
+    // Whole milliseconds everywhere: stores keep integers, and access tokens carry them.
+    clock: options.clock === undefined ? Date.now : wholeMilliseconds(callable('clock', options.clock, Date.now)),
     freshAge: duration('freshAge', options.freshAge, 10 * 60 * 1000, { min: 1 }),
     maxSessions: resolveMaxSessions(options.maxSessions, kinds),
     onMaxSessions: oneOf('onMaxSessions', options.onMaxSessions, ['evict-oldest', 'refuse'], 'evict-oldest'),
@@ -289,4 +290,8 @@ function defaultOnError(error: unknown, event?: SessionEvent): void {
   process.emitWarning(`session-revocation: a ${what} failed: ${error instanceof Error ? error.message : String(error)}`, {
     code: 'SESSION_REVOCATION_LISTENER',
   });
+}
+
+function wholeMilliseconds(clock: () => number): () => number {
+  return () => Math.floor(clock());
 }
