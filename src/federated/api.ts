@@ -143,10 +143,14 @@ export interface FederatedActions {
    *
    * The `jti` is claimed in the store, atomically, before anything is revoked: of every
    * delivery of a token, to any instance and at any moment of its window, exactly one is
-   * accepted. When ending the sessions then fails (a store error, thrown), the claim is
-   * released so that a later delivery of the same token is not a replay; if releasing fails
-   * too (reported to the manager's `onError`), the token stays claimed and its sessions live
-   * until they end otherwise.
+   * accepted. When the claim itself throws (it may have been written though its answer was
+   * lost: a dropped connection, a statement killed after its write, the manager's
+   * `storeTimeout`), or ending the sessions then fails, the call throws and the claim is
+   * released, so a later delivery of the same token is accepted and ends the sessions: after a
+   * thrown `STORE_UNAVAILABLE` a retry is safe. A claim still unanswered at the deadline is
+   * released once the store answers it (not if it answers that another delivery holds it).
+   * Releasing is best effort: if it fails too (reported to the manager's `onError`), the token
+   * stays claimed and its sessions live until they end otherwise.
    *
    * The specification does not ask providers to send a logout again after a failure, and
    * some never do (oidc-provider sends each token once and emits `backchannel.error` for any
