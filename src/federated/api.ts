@@ -62,9 +62,10 @@ export interface BackchannelRefusalReport {
 
 /**
  * Why a logout token was refused. `keys_unavailable` is the only one not about the token: the
- * provider's metadata or keys could not be fetched, or the token names a key the provider may
- * have published within the last 30 s, before the keys may be fetched again (the HTTP route
- * answers 503). `malformed` includes encrypted (JWE) logout tokens, which are not supported.
+ * provider's metadata or keys could not be fetched (the HTTP route answers 503).
+ * `unknown_key`: the token names a `kid` the provider's keys lack, as fetched again for it or
+ * at most 30 s before (jose fetches at most once per 30 s). `malformed` includes encrypted
+ * (JWE) logout tokens, which are not supported.
  */
 export type BackchannelRefusal =
   | 'missing'
@@ -74,6 +75,7 @@ export type BackchannelRefusal =
   | 'bad_algorithm'
   | 'bad_type'
   | 'bad_signature'
+  | 'unknown_key'
   | 'bad_audience'
   | 'expired'
   | 'bad_iat'

@@ -1,7 +1,7 @@
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { BackchannelIssuer, BackchannelRefusal, BackchannelRefusalReport } from './api.js';
 import { isFederatedText } from './input.js';
-import { KeysUnavailable, type IssuerKeys } from './keys.js';
+import { KeysUnavailable, UnknownKey, type IssuerKeys } from './keys.js';
 import { FEDERATED_LIMITS } from './store.js';
 
 // A logout token checked as OpenID Connect Back-Channel Logout 1.0, section 2.6, says. Every
@@ -95,6 +95,7 @@ export function acceptableUntil(iat: number, maxTokenAge: number): number {
 }
 
 function refusalOf(error: unknown): BackchannelRefusal {
+  if (error instanceof UnknownKey) return 'unknown_key';
   if (error instanceof KeysUnavailable || error instanceof errors.JWKSTimeout) return 'keys_unavailable';
   if (error instanceof errors.JWKSInvalid) return 'keys_unavailable';
   // jose reports a token older than maxTokenAge as expired, naming iat.
