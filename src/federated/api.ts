@@ -11,12 +11,16 @@ export type { FederatedIdentity } from './store.js';
 /**
  * One identity provider whose logout tokens are accepted, for one client id. An app registered
  * under several client ids at one provider lists one entry per client id (same `jwksUri` and
- * `algorithms`): a token whose `aud` names any of them is accepted.
+ * `algorithms`): a token whose `aud` names only these client ids is accepted (with an `azp`
+ * among them when it names several).
  */
 export interface BackchannelIssuer {
   /** The provider's issuer identifier, exactly as in its metadata and its tokens' `iss`. */
   readonly issuer: string;
-  /** This app's client id at the provider: a logout token's `aud` must name it. */
+  /**
+   * This app's client id at the provider: a logout token's `aud` must name it, or another
+   * client id of this app at the same issuer, and nothing else.
+   */
   readonly clientId: string;
   /**
    * The provider's JWKS URL. Without it, `jwks_uri` is read from
@@ -138,8 +142,11 @@ export interface FederatedActions {
    *
    * Checks: size, signature with the issuer's keys (discovered from its metadata, cached,
    * fetched again for an unknown `kid` at most every 30 s), an asymmetric algorithm from the
-   * allow-list, `typ` `logout+jwt` when present, `iss` among `issuers`, `aud` a client id of
-   * that issuer, `iat` within `maxTokenAge`, `exp` when present, a `jti` never accepted before
+   * allow-list, `typ` `logout+jwt` when present, `iss` among `issuers`, every `aud` value a
+   * client id of that issuer, an `azp` among them when there are several and one of them
+   * whenever present (OpenID Connect Core 1.0, section 3.1.3.7, read strictly), `iat` within
+   * `maxTokenAge`, `exp` when present (the 2023 errata of the specification make it REQUIRED;
+   * tokens without it are accepted, their age bounded by `iat`), a `jti` never accepted before
    * by any instance sharing the store, the back-channel logout event, `sid` and/or `sub`, and
    * no `nonce`. Encrypted (JWE) logout tokens are not supported (`malformed`).
    *

@@ -46,7 +46,7 @@ export async function checkLogoutToken(
     return refuse('malformed');
   }
   // Exact match: the issuer picks the keys, so it is never normalised. Its entries share keys
-  // and algorithms (checked with the options) and differ by client id: any of them is the audience.
+  // and algorithms (checked with the options) and differ by client id: the audiences we trust.
   const entries = issuers.filter((candidate) => candidate.issuer === unverified.iss);
   const issuer = entries[0];
   if (issuer === undefined) return refuse('unknown_issuer');
@@ -61,7 +61,6 @@ export async function checkLogoutToken(
     ({ payload } = await jwtVerify(token, keySet, {
       algorithms,
       issuer: issuer.issuer,
-      audience: entries.map((entry) => entry.clientId),
       currentDate: new Date(now),
       clockTolerance: CLOCK_TOLERANCE / 1000,
       maxTokenAge: maxTokenAge / 1000,
@@ -71,6 +70,7 @@ export async function checkLogoutToken(
     const reason = refusalOf(error);
     return refuse(reason, reason === 'keys_unavailable' ? error : undefined);
   }
+  if (!audienceIsOurs(payload, entries.map((entry) => entry.clientId))) return refuse('bad_audience');
   if (!isFederatedText(payload.jti, FEDERATED_LIMITS.idLength)) return refuse('missing_jti');
   const events = payload['events'];
   if (typeof events !== 'object' || events === null || Array.isArray(events)) return refuse('missing_event');
@@ -82,6 +82,21 @@ export async function checkLogoutToken(
   if (sid !== undefined && !isFederatedText(sid, FEDERATED_LIMITS.idLength)) return refuse('missing_subject');
   if (sub !== undefined && !isFederatedText(sub, FEDERATED_LIMITS.subLength)) return refuse('missing_subject');
   return { ok: true, claims: { iss: issuer.issuer, jti: payload.jti, sid, sub, acceptableUntil: acceptableUntil(payload.iat!, maxTokenAge) } };
+}
+
+/**
+ * `aud` and `azp` as OpenID Connect Core 1.0 (section 3.1.3.7) has an ID token's checked, read
+ * strictly: every audience is one of our client ids at the issuer (no audience we do not
+ * trust); when there are several, `azp` names one of them (Core: SHOULD); an `azp` present is
+ * one of our client ids (Core: SHOULD).
+ */
+function audienceIsOurs(payload: JWTPayload, clientIds: readonly string[]): boolean {
+  const { aud, azp } = payload as { aud?: unknown; azp?: unknown };
+  const audiences: readonly unknown[] = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
+  const ours = (value: unknown): boolean => typeof value === 'string' && clientIds.includes(value);
+  if (audiences.length === 0 || !audiences.every(ours)) return false;
+  if (azp !== undefined && !ours(azp)) return false;
+  return audiences.length === 1 || audiences.includes(azp);
 }
 
 /**
@@ -101,7 +116,6 @@ function refusalOf(error: unknown): BackchannelRefusal {
   // jose reports a token older than maxTokenAge as expired, naming iat.
   if (error instanceof errors.JWTExpired) return error.claim === 'iat' ? 'bad_iat' : 'expired';
   if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === 'aud') return 'bad_audience';
     if (error.claim === 'iat') return 'bad_iat';
     if (error.claim === 'exp') return 'expired';
     return 'malformed';
