@@ -43,11 +43,11 @@ async function fetchKeySet(url: string, init: RequestInit): Promise<Response> {
   return Response.json(keySet);
 }
 
-// A token naming a kid the provider's keys lack is the token's fault, whether jose has just
-// fetched the keys again or is within its 30 s cooldown (which anyone can start with a
-// made-up kid): providers publish a key before they sign with it. The kid is left out of the
-// error: it is the sender's text. A kid jose holds (another signature, another algorithm)
-// stays a bad signature.
+// A token naming a kid the provider's keys lack is refused as the token's fault, whether jose
+// has just fetched the keys again or is within its 30 s cooldown (which anyone can start with
+// a made-up kid): a provider is expected to publish a key before it signs with it. The kid is
+// left out of the error: it is the sender's text. A kid jose holds (another signature, another
+// algorithm) stays a bad signature.
 function withUnknownKid(remote: ReturnType<typeof createRemoteJWKSet>): JWTVerifyGetKey {
   return async (header, token) => {
     try {
