@@ -11,12 +11,16 @@ export type { FederatedIdentity } from './store.js';
 /**
  * One identity provider whose logout tokens are accepted, for one client id. An app registered
  * under several client ids at one provider lists one entry per client id (same `jwksUri` and
- * `algorithms`): a token whose `aud` names any of them is accepted.
+ * `algorithms`): a token whose `aud` names only these client ids is accepted (with an `azp`
+ * among them when it names several).
  */
 export interface BackchannelIssuer {
   /** The provider's issuer identifier, exactly as in its metadata and its tokens' `iss`. */
   readonly issuer: string;
-  /** This app's client id at the provider: a logout token's `aud` must name it. */
+  /**
+   * This app's client id at the provider: a logout token's `aud` must name it, or another
+   * client id of this app at the same issuer, and nothing else.
+   */
   readonly clientId: string;
   /**
    * The provider's JWKS URL. Without it, `jwks_uri` is read from
@@ -62,9 +66,10 @@ export interface BackchannelRefusalReport {
 
 /**
  * Why a logout token was refused. `keys_unavailable` is the only one not about the token: the
- * provider's metadata or keys could not be fetched, or the token names a key the provider may
- * have published within the last 30 s, before the keys may be fetched again (the HTTP route
- * answers 503). `malformed` includes encrypted (JWE) logout tokens, which are not supported.
+ * provider's metadata or keys could not be fetched (the HTTP route answers 503).
+ * `unknown_key`: the token names a `kid` the provider's keys lack, as fetched again for it or
+ * at most 30 s before (jose fetches at most once per 30 s). `malformed` includes encrypted
+ * (JWE) logout tokens, which are not supported.
  */
 export type BackchannelRefusal =
   | 'missing'
@@ -74,6 +79,7 @@ export type BackchannelRefusal =
   | 'bad_algorithm'
   | 'bad_type'
   | 'bad_signature'
+  | 'unknown_key'
   | 'bad_audience'
   | 'expired'
   | 'bad_iat'
@@ -136,17 +142,24 @@ export interface FederatedActions {
    *
    * Checks: size, signature with the issuer's keys (discovered from its metadata, cached,
    * fetched again for an unknown `kid` at most every 30 s), an asymmetric algorithm from the
-   * allow-list, `typ` `logout+jwt` when present, `iss` among `issuers`, `aud` a client id of
-   * that issuer, `iat` within `maxTokenAge`, `exp` when present, a `jti` never accepted before
+   * allow-list, `typ` `logout+jwt` when present, `iss` among `issuers`, every `aud` value a
+   * client id of that issuer, an `azp` among them when there are several and one of them
+   * whenever present (OpenID Connect Core 1.0, section 3.1.3.7, read strictly), `iat` within
+   * `maxTokenAge`, `exp` when present (the 2023 errata of the specification make it REQUIRED;
+   * tokens without it are accepted, their age bounded by `iat`), a `jti` never accepted before
    * by any instance sharing the store, the back-channel logout event, `sid` and/or `sub`, and
    * no `nonce`. Encrypted (JWE) logout tokens are not supported (`malformed`).
    *
    * The `jti` is claimed in the store, atomically, before anything is revoked: of every
    * delivery of a token, to any instance and at any moment of its window, exactly one is
-   * accepted. When ending the sessions then fails (a store error, thrown), the claim is
-   * released so that a later delivery of the same token is not a replay; if releasing fails
-   * too (reported to the manager's `onError`), the token stays claimed and its sessions live
-   * until they end otherwise.
+   * accepted. When the claim itself throws (it may have been written though its answer was
+   * lost: a dropped connection, a statement killed after its write, the manager's
+   * `storeTimeout`), or ending the sessions then fails, the call throws and the claim is
+   * released, so a later delivery of the same token is accepted and ends the sessions: after a
+   * thrown `STORE_UNAVAILABLE` a retry is safe. A claim still unanswered at the deadline is
+   * released once the store answers it (not if it answers that another delivery holds it).
+   * Releasing is best effort: if it fails too (reported to the manager's `onError`), the token
+   * stays claimed and its sessions live until they end otherwise.
    *
    * The specification does not ask providers to send a logout again after a failure, and
    * some never do (oidc-provider sends each token once and emits `backchannel.error` for any

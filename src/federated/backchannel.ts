@@ -81,8 +81,9 @@ async function linksNamed(context: ManagerContext, store: FederatedStore, { iss,
 /**
  * Validates a logout token, claims its `jti` in the store (atomically: of every delivery of
  * the token to any instance, exactly one gets it), then ends the sessions it names through the
- * lifecycle's `revoke` (reason `idp_logout`). When ending them fails, the claim is released so
- * the provider's next delivery of the token is not a replay.
+ * lifecycle's `revoke` (reason `idp_logout`). When the claim fails (it may have been written
+ * though its answer was lost) or ending the sessions fails, the claim is released so the
+ * provider's next delivery of the token is not a replay.
  */
 export async function backchannelLogout(
   context: ManagerContext,
@@ -106,10 +107,35 @@ export async function backchannelLogout(
   const checked = await checkLogoutToken(token, { issuers, maxTokenAge, now: config.clock(), keys });
   if (!checked.ok) return refused(checked.refusal);
   const { iss, jti, acceptableUntil } = checked.claims;
+  // Best effort: if releasing fails too, the token stays claimed and a later delivery of it
+  // is refused as a replay; that failure goes to onError beside the one thrown.
+  const release = () => calls.call('forgetLogoutToken', () => store.forgetLogoutToken(iss, jti)).catch((releaseError: unknown) => config.onError(releaseError));
   // Claimed before anything is revoked: two instances receiving the token at once must not
   // both act on it. A token already claimed ends nothing, not even a session signed in since.
-  const claimed = await calls.call('rememberLogoutToken', () => store.rememberLogoutToken(iss, jti, acceptableUntil));
-  if (typeof claimed !== 'boolean') throw new SessionError('STORE_ERROR', 'rememberLogoutToken() answered something other than a boolean.');
+  let answered = false;
+  const claiming = Promise.resolve()
+    .then(() => store.rememberLogoutToken(iss, jti, acceptableUntil))
+    .finally(() => {
+      answered = true;
+    });
+  let claimed: boolean;
+  try {
+    claimed = await calls.call('rememberLogoutToken', () => claiming);
+    if (typeof claimed !== 'boolean') throw new SessionError('STORE_ERROR', 'rememberLogoutToken() answered something other than a boolean.');
+  } catch (error) {
+    // The claim may have been written though it threw (a reply lost with the connection, a
+    // statement killed after its write): released, so the next delivery is not a replay. At
+    // worst that frees a claim another delivery holds, and a later delivery ends the sessions
+    // again. Past the manager's deadline the store has not answered yet: the release waits for
+    // its answer, so it cannot land before the write, and is skipped if that answer is false.
+    const ours = claiming.then((answer) => answer !== false, () => true);
+    if (answered) {
+      if (await ours) await release();
+    } else {
+      void ours.then((mine) => (mine ? release() : undefined));
+    }
+    throw error;
+  }
   if (!claimed) return refused({ reason: 'replayed', issuer: iss });
   try {
     const revokedIds: string[] = [];
@@ -118,9 +144,7 @@ export async function backchannelLogout(
     }
     return { ok: true, issuer: iss, revokedIds };
   } catch (error) {
-    // Best effort: if releasing fails too, the token stays claimed and a later delivery of it
-    // is refused as a replay; that failure goes to onError beside the one thrown.
-    await calls.call('forgetLogoutToken', () => store.forgetLogoutToken(iss, jti)).catch((releaseError: unknown) => config.onError(releaseError));
+    await release();
     throw error;
   }
 }

@@ -10,6 +10,9 @@ const DISCOVERY_TIMEOUT = 5_000;
 /** Raised when the provider's metadata or keys cannot be fetched: not the token's fault. */
 export class KeysUnavailable extends Error {}
 
+/** Raised when a token names a `kid` the provider's keys (fetched at most 30 s ago) lack. */
+export class UnknownKey extends Error {}
+
 /** A cache of key sets by issuer and JWKS URL. */
 export interface IssuerKeys {
   /** The key set of the issuer; rejects with {@link KeysUnavailable} when discovery fails. */
@@ -40,20 +43,20 @@ async function fetchKeySet(url: string, init: RequestInit): Promise<Response> {
   return Response.json(keySet);
 }
 
-// jose fetches the keys again for an unknown kid only outside its cooldown. Within it, a kid
-// missing from the keys it holds may be one the provider has just published: that token is
-// answered "keys unavailable" (try later), not refused. A kid jose holds (another signature,
-// another algorithm), or an unknown kid once jose did fetch again, stays a bad signature.
-function withCooldownKnown(remote: ReturnType<typeof createRemoteJWKSet>, url: string): JWTVerifyGetKey {
+// A token naming a kid the provider's keys lack is refused as the token's fault, whether jose
+// has just fetched the keys again or is within its 30 s cooldown (which anyone can start with
+// a made-up kid): a provider is expected to publish a key before it signs with it. The kid is
+// left out of the error: it is the sender's text. A kid jose holds (another signature, another
+// algorithm) stays a bad signature.
+function withUnknownKid(remote: ReturnType<typeof createRemoteJWKSet>): JWTVerifyGetKey {
   return async (header, token) => {
-    const coolingDown = remote.coolingDown;
     try {
       return await remote(header, token);
     } catch (error) {
       const kid = header.kid;
       const held = remote.jwks()?.keys ?? [];
-      if (error instanceof errors.JWKSNoMatchingKey && coolingDown && typeof kid === 'string' && !held.some((key) => key.kid === kid)) {
-        throw new KeysUnavailable(`${url} was fetched less than 30 s ago and has no key "${kid}" yet.`, { cause: error });
+      if (error instanceof errors.JWKSNoMatchingKey && typeof kid === 'string' && !held.some((key) => key.kid === kid)) {
+        throw new UnknownKey('The token names a key the provider does not publish.', { cause: error });
       }
       throw error;
     }
@@ -84,7 +87,7 @@ export function createIssuerKeys(): IssuerKeys {
       let keys = cache.get(key);
       if (keys === undefined) {
         keys = (jwksUri === undefined ? discover(issuer) : Promise.resolve(jwksUri)).then((uri) =>
-          withCooldownKnown(createRemoteJWKSet(new URL(uri), { [customFetch]: fetchKeySet }), uri),
+          withUnknownKid(createRemoteJWKSet(new URL(uri), { [customFetch]: fetchKeySet })),
         );
         cache.set(key, keys);
         keys.catch(() => cache.delete(key));

@@ -1,7 +1,7 @@
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { BackchannelIssuer, BackchannelRefusal, BackchannelRefusalReport } from './api.js';
 import { isFederatedText } from './input.js';
-import { KeysUnavailable, type IssuerKeys } from './keys.js';
+import { KeysUnavailable, UnknownKey, type IssuerKeys } from './keys.js';
 import { FEDERATED_LIMITS } from './store.js';
 
 // A logout token checked as OpenID Connect Back-Channel Logout 1.0, section 2.6, says. Every
@@ -46,7 +46,7 @@ export async function checkLogoutToken(
     return refuse('malformed');
   }
   // Exact match: the issuer picks the keys, so it is never normalised. Its entries share keys
-  // and algorithms (checked with the options) and differ by client id: any of them is the audience.
+  // and algorithms (checked with the options) and differ by client id: the audiences we trust.
   const entries = issuers.filter((candidate) => candidate.issuer === unverified.iss);
   const issuer = entries[0];
   if (issuer === undefined) return refuse('unknown_issuer');
@@ -61,7 +61,6 @@ export async function checkLogoutToken(
     ({ payload } = await jwtVerify(token, keySet, {
       algorithms,
       issuer: issuer.issuer,
-      audience: entries.map((entry) => entry.clientId),
       currentDate: new Date(now),
       clockTolerance: CLOCK_TOLERANCE / 1000,
       maxTokenAge: maxTokenAge / 1000,
@@ -71,6 +70,7 @@ export async function checkLogoutToken(
     const reason = refusalOf(error);
     return refuse(reason, reason === 'keys_unavailable' ? error : undefined);
   }
+  if (!audienceIsOurs(payload, entries.map((entry) => entry.clientId))) return refuse('bad_audience');
   if (!isFederatedText(payload.jti, FEDERATED_LIMITS.idLength)) return refuse('missing_jti');
   const events = payload['events'];
   if (typeof events !== 'object' || events === null || Array.isArray(events)) return refuse('missing_event');
@@ -85,6 +85,21 @@ export async function checkLogoutToken(
 }
 
 /**
+ * `aud` and `azp` as OpenID Connect Core 1.0 (section 3.1.3.7) has an ID token's checked, read
+ * strictly: every audience is one of our client ids at the issuer (no audience we do not
+ * trust); when there are several, `azp` names one of them (Core: SHOULD); an `azp` present is
+ * one of our client ids (Core: SHOULD).
+ */
+function audienceIsOurs(payload: JWTPayload, clientIds: readonly string[]): boolean {
+  const { aud, azp } = payload as { aud?: unknown; azp?: unknown };
+  const audiences: readonly unknown[] = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
+  const ours = (value: unknown): boolean => typeof value === 'string' && clientIds.includes(value);
+  if (audiences.length === 0 || !audiences.every(ours)) return false;
+  if (azp !== undefined && !ours(azp)) return false;
+  return audiences.length === 1 || audiences.includes(azp);
+}
+
+/**
  * The first instant (ms) at which jose refuses a token issued at `iat` (s) for its age: how
  * long its `jti` must be remembered. jose compares whole seconds (now rounded down) and accepts
  * while `now - iat - tolerance <= maxTokenAge`, that is through the whole second that ends the
@@ -95,12 +110,12 @@ export function acceptableUntil(iat: number, maxTokenAge: number): number {
 }
 
 function refusalOf(error: unknown): BackchannelRefusal {
+  if (error instanceof UnknownKey) return 'unknown_key';
   if (error instanceof KeysUnavailable || error instanceof errors.JWKSTimeout) return 'keys_unavailable';
   if (error instanceof errors.JWKSInvalid) return 'keys_unavailable';
   // jose reports a token older than maxTokenAge as expired, naming iat.
   if (error instanceof errors.JWTExpired) return error.claim === 'iat' ? 'bad_iat' : 'expired';
   if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === 'aud') return 'bad_audience';
     if (error.claim === 'iat') return 'bad_iat';
     if (error.claim === 'exp') return 'expired';
     return 'malformed';

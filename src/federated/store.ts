@@ -81,7 +81,9 @@ export interface FederatedStore {
    * calls with the same pair, exactly one answers `true`). A pair remembered before answers
    * `false` and changes nothing until it is forgotten, which is never before `until` (pruned,
    * or a key that expires) unless {@link forgetLogoutToken} releases it. The manager claims a
-   * token this way before it revokes anything, so only one delivery of it ever revokes.
+   * token this way before it revokes anything, so only one delivery of it ever revokes. A
+   * rejection does not prove the pair was not remembered (an answer lost with the
+   * connection): the manager then releases it with {@link forgetLogoutToken}.
    * @param iss - The token's issuer.
    * @param jti - The token's id.
    * @param until - When the pair may be forgotten (ms): the first instant the token is no
@@ -92,8 +94,9 @@ export interface FederatedStore {
 
   /**
    * Forgets `(iss, jti)` at once, on every instance: the next {@link rememberLogoutToken} of
-   * the pair answers `true`. The manager calls it when ending the sessions of a token it has
-   * just claimed failed, so the provider's next delivery of the token is not a replay.
+   * the pair answers `true`. The manager calls it when claiming a token threw, or ending the
+   * sessions of a token it has just claimed failed, so the provider's next delivery of the
+   * token is not a replay.
    * Forgetting a pair that is not remembered does nothing.
    * @param iss - The token's issuer.
    * @param jti - The token's id.

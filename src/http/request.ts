@@ -30,9 +30,10 @@ export interface HttpRequest {
   readBody?(limit: number): Promise<string | null>;
   /**
    * What a body parser that ran before the route made of the body (Express's `req.body`, Koa's
-   * `ctx.request.body`, Hono's parsed form), asked only when `readBody` found the stream
-   * already read. The route judges it: only a plain object is a form. Absent when the
-   * framework keeps no parsed body.
+   * `ctx.request.body`, Hono's parsed form), asked whenever `readBody` answers `null`: the
+   * stream already read, or longer than the limit. The route judges it: only a plain object of
+   * strings is a form, and it is measured against the route's own size limit, since the
+   * parser read it under the app's. Absent when the framework keeps no parsed body.
    */
   parsedBody?(): Promise<unknown>;
 }
@@ -211,11 +212,13 @@ async function readFetchBody(request: Request, limit: number): Promise<string | 
  * The one value of a form field of an `application/x-www-form-urlencoded` body, read from the
  * stream, or, when a body parser consumed it first, from what that parser made of it. Only a
  * plain object whose field is exactly one string counts: a field repeated (an array), a file,
- * a nested value or any other shape is no value. A body over `limit` bytes has none either.
+ * a nested value or any other shape is no value. A body over `limit` bytes has none either,
+ * whichever way it arrives: a parsed body is measured as the form it came as (so the value
+ * itself is within `limit` too).
  *
  * @param request - The request.
  * @param name - The field.
- * @param limit - Largest body read, in bytes (and largest value taken from a parsed body).
+ * @param limit - Largest body taken, in bytes.
  * @returns The value, or `undefined`.
  */
 export async function readFormField(request: HttpRequest, name: string, limit: number): Promise<string | undefined> {
@@ -229,5 +232,18 @@ export async function readFormField(request: HttpRequest, name: string, limit: n
   const prototype: unknown = Object.getPrototypeOf(parsed);
   if (prototype !== Object.prototype && prototype !== null) return undefined;
   const value: unknown = Object.hasOwn(parsed, name) ? (parsed as Record<string, unknown>)[name] : undefined;
-  return typeof value === 'string' && value.length <= limit ? value : undefined;
+  return typeof value === 'string' && formSize(parsed as Record<string, unknown>) <= limit ? value : undefined;
+}
+
+// The size in bytes of a parsed form sent again as a form; infinite when a value is not text.
+// The app's parser already bounded how many fields there are.
+function formSize(parsed: Record<string, unknown>): number {
+  const form = new URLSearchParams();
+  for (const [key, value] of Object.entries(parsed)) {
+    for (const item of Array.isArray(value) ? (value as unknown[]) : [value]) {
+      if (typeof item !== 'string') return Number.POSITIVE_INFINITY;
+      form.append(key, item);
+    }
+  }
+  return Buffer.byteLength(form.toString());
 }

@@ -4,8 +4,8 @@ import { createSessionManager, memoryStore, type SessionManager } from '../../sr
 import { startHomeIssuer, type HomeIssuer } from './support/issuer.js';
 
 // The provider's keys: a JWKS that cannot be read is the provider's trouble (keys_unavailable,
-// a 503 on the route), never the token's; and a key published during jose's 30 s refetch
-// cooldown is not mistaken for a forgery.
+// a 503 on the route), never the token's; a kid the keys lack is the token's (unknown_key, a
+// 400), also within jose's 30 s refetch cooldown, which anyone can start with a made-up kid.
 
 describe('backchannelLogout(): the provider\'s keys', () => {
   let idp: HomeIssuer;
@@ -36,17 +36,21 @@ describe('backchannelLogout(): the provider\'s keys', () => {
     });
   }
 
-  it('a key published within 30 s of the last fetch: keys_unavailable (503) until jose may fetch again, then accepted', async () => {
+  it('a kid the cached keys lack, within 30 s of the last fetch, is refused unknown_key (400) without a fetch; the same token is accepted once jose may fetch again', async () => {
     const signedIn = await signIn();
     // Anyone can start the cooldown: a token naming a kid no one published.
-    expect(await sessions.backchannelLogout(await idp.logoutToken({ header: { kid: 'made-up' } }), options())).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(await sessions.backchannelLogout(await idp.logoutToken({ header: { kid: 'made-up' } }), options())).toEqual({ ok: false, reason: 'unknown_key' });
     const fetches = idp.jwksFetches;
+    for (const kid of ['made-up-too', 'and-another']) {
+      expect(await sessions.backchannelLogout(await idp.logoutToken({ header: { kid } }), options())).toEqual({ ok: false, reason: 'unknown_key' });
+    }
+    // A key the provider publishes within those 30 s is refused the same way until the next fetch.
     await idp.publishKey();
     const token = await idp.logoutToken();
-    expect(await sessions.backchannelLogout(token, options())).toEqual({ ok: false, reason: 'keys_unavailable' });
+    expect(await sessions.backchannelLogout(token, options())).toEqual({ ok: false, reason: 'unknown_key' });
     expect(idp.jwksFetches).toBe(fetches);
     expect((await sessions.validate(signedIn.token)).ok).toBe(true);
-    // The provider's retry after the cooldown (jose reads Date.now()) ends the session.
+    // Nothing was claimed: a delivery after the cooldown (jose reads Date.now()) ends the session.
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 31_000);
     expect(await sessions.backchannelLogout(token, options())).toEqual({ ok: true, issuer: idp.issuer, revokedIds: [signedIn.session.id] });
@@ -54,7 +58,7 @@ describe('backchannelLogout(): the provider\'s keys', () => {
 
   it('during the cooldown, a known kid with another signature or another algorithm stays a 400', async () => {
     const signedIn = await signIn();
-    expect(await sessions.backchannelLogout(await idp.logoutToken({ header: { kid: 'made-up' } }), options())).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(await sessions.backchannelLogout(await idp.logoutToken({ header: { kid: 'made-up' } }), options())).toEqual({ ok: false, reason: 'unknown_key' });
     expect(await sessions.backchannelLogout(await idp.logoutToken({ signWith: idp.otherKey }), options())).toEqual({ ok: false, reason: 'bad_signature' });
     const psKey = (await generateKeyPair('PS256')).privateKey;
     expect(await sessions.backchannelLogout(await idp.logoutToken({ header: { alg: 'PS256' }, signWith: psKey }), options())).toEqual({ ok: false, reason: 'bad_signature' });
@@ -63,13 +67,13 @@ describe('backchannelLogout(): the provider\'s keys', () => {
     expect((await sessions.validate(signedIn.token)).ok).toBe(true);
   });
 
-  it('a kid still unknown once the keys were fetched again is a 400', async () => {
+  it('a kid still unknown once the keys were fetched again is refused unknown_key (400)', async () => {
     const signedIn = await signIn();
-    expect(await sessions.backchannelLogout(await idp.logoutToken({ header: { kid: 'made-up' } }), options())).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(await sessions.backchannelLogout(await idp.logoutToken({ header: { kid: 'made-up' } }), options())).toEqual({ ok: false, reason: 'unknown_key' });
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 31_000);
     const fetches = idp.jwksFetches;
-    expect(await sessions.backchannelLogout(await idp.logoutToken({ header: { kid: 'made-up-too' } }), options())).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(await sessions.backchannelLogout(await idp.logoutToken({ header: { kid: 'made-up-too' } }), options())).toEqual({ ok: false, reason: 'unknown_key' });
     expect(idp.jwksFetches).toBe(fetches + 1);
     expect((await sessions.validate(signedIn.token)).ok).toBe(true);
   });

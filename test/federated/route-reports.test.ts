@@ -42,4 +42,18 @@ describe('back-channel logout route reports', () => {
     expect(refusals.map((refusal) => refusal.reason)).toEqual(['bad_type', 'keys_unavailable']);
     expect(errors).toEqual([expect.objectContaining({ message: `${idp.issuer}/jwks answered 502.` })]);
   });
+
+  it('forged tokens naming made-up kids are 400 unknown_key, also within the 30 s refetch cooldown: never 503, never onError, never the kid in a report', async () => {
+    errors.length = 0;
+    refusals.length = 0;
+    const kids = ['made-up', 'evil\r\n[error] injected line', 'x'.repeat(5_000), '${jndi:ldap://example}'];
+    const replies: unknown[] = [];
+    for (const kid of kids) {
+      const reply = await post(await idp.logoutToken({ header: { kid } }));
+      replies.push([reply.status, await reply.json()]);
+    }
+    expect(replies).toEqual(kids.map(() => [400, { error: 'invalid_request', error_description: 'unknown_key' }]));
+    expect(refusals).toEqual(kids.map(() => ({ reason: 'unknown_key', issuer: idp.issuer })));
+    expect(errors).toEqual([]);
+  });
 });

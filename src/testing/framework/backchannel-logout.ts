@@ -58,6 +58,15 @@ export function describeBackchannelLogout({ runner, scenario }: FrameworkSuiteCo
       expect((await laptop.request('/api/me')).status).toBe(200);
     });
 
+    it('a form over 9 KB is refused (400) even around a valid token, whether the route or the app\'s form parser read it', async () => {
+      const { idp } = scenario();
+      const laptop = scenario().device(BROWSERS.chromeMac);
+      await signInFederated(laptop, { iss: idp.issuer, sub: 'alice@idp', sid: 'idp-session-1' });
+      const reply = await post(`logout_token=${await idp.logoutToken({ sid: 'idp-session-1' })}&padding=${'x'.repeat(20_000)}`);
+      expect(reply.status).toBe(400);
+      expect((await laptop.request('/api/me')).status).toBe(200);
+    });
+
     it('answers 503 while the store is down, and signs out nothing', async () => {
       const { idp } = scenario();
       const token = await idp.logoutToken({ sub: 'alice@idp' });
