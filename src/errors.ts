@@ -3,8 +3,9 @@ import type { SessionView } from './session.js';
 /**
  * Stable codes carried by every {@link SessionError}.
  *
- * - `STORE_UNAVAILABLE`: the store could not be reached or timed out. Nothing was decided;
- *   the HTTP layer answers `503` and keeps the cookie.
+ * - `STORE_UNAVAILABLE`: the store could not be reached or timed out. Nobody was let in and
+ *   the caller cannot know whether a change it asked for was made (an answer lost after the
+ *   write): every operation is safe to call again. The HTTP layer answers `503` and keeps the cookie.
  * - `INVALID_INPUT`: an argument has the wrong shape (empty user id, unknown kind, ...).
  * - `INVALID_CONFIGURATION`: options that contradict themselves, found at startup.
  * - `UNAUTHENTICATED`: an action that needs a signed-in request was called without one.
