@@ -87,7 +87,7 @@ describe('sqlite store: tables of an older version', () => {
     expect(valid.session.persistent).toBeUndefined();
     expect(sessions.isFresh(valid.session)).toBe(true);
     expect(await sessions.validate(gone.token)).toEqual({ ok: false, reason: 'revoked' });
-    expect(schemaVersion(filename)).toBe(4);
+    expect(schemaVersion(filename)).toBe(5);
 
     // The upgraded tables take what this version writes.
     expect((await sessions.reauthenticated(alice.id))?.id).toBe(alice.id);
@@ -111,7 +111,7 @@ describe('sqlite store: tables of an older version', () => {
     const [one, two] = await Promise.all([first.get(bob.id), second.get(bob.id)]);
     expect(one!.session.authenticatedAt).toBe(createdAt);
     expect(two!.session.authenticatedAt).toBe(createdAt);
-    expect(schemaVersion(filename)).toBe(4);
+    expect(schemaVersion(filename)).toBe(5);
     await first.close?.();
     await second.close?.();
   });
@@ -178,7 +178,7 @@ describe('sqlite store: tables of schema version 2', () => {
     expect(valid.ok && valid.session.authenticatedAt).toBe(createdAt - 1_000);
     expect((await sessions.validate(bob.token)).ok).toBe(true);
     expect(await sessions.validate(tombstone.token)).toEqual({ ok: false, reason: 'revoked' });
-    expect(schemaVersion(filename)).toBe(4);
+    expect(schemaVersion(filename)).toBe(5);
     expect(await sessions.store.getRevocationState('bob')).toEqual({ epochs: { api: 7 }, denied: { [tombstone.id]: createdAt + 60_000 } });
     const row = (await sessions.store.get(alice.id))!;
     expect(row.session.impersonatorId).toBeUndefined();
@@ -212,7 +212,7 @@ describe('sqlite store: tables of schema version 2', () => {
     old.exec(VERSION_2);
     const store = sqliteStore({ filename });
     await store.getRevocationState('warm-up');
-    expect(schemaVersion(filename)).toBe(4);
+    expect(schemaVersion(filename)).toBe(5);
 
     // The older process writes and reads its own columns; this version reads its rows.
     const createdAt = Date.now();
@@ -264,7 +264,7 @@ describe('sqlite store: tables of schema version 3', () => {
     const store = sqliteStore({ filename });
     const before = (await store.get(support.id))!.session;
     expect([before.kind, before.impersonatorId, before.impersonatorSessionId]).toEqual(['impersonation', 'admin-7', undefined]);
-    expect(schemaVersion(filename)).toBe(4);
+    expect(schemaVersion(filename)).toBe(5);
     const { id, secretHash } = mintToken();
     await store.create(
       { id, secretHash, userId: 'dave', kind: 'impersonation', createdAt, authenticatedAt: createdAt, maxAge: 60_000, impersonatorId: 'admin-7', impersonatorSessionId: 'AdminSession0000000001' },
@@ -289,7 +289,7 @@ describe('sqlite store: tables of schema version 3', () => {
     old.exec(VERSION_3);
     const store = sqliteStore({ filename });
     await store.getRevocationState('warm-up');
-    expect(schemaVersion(filename)).toBe(4);
+    expect(schemaVersion(filename)).toBe(5);
 
     const createdAt = Date.now();
     const written = insertVersion3(old, 'erin', 'admin-8', createdAt);
@@ -300,6 +300,72 @@ describe('sqlite store: tables of schema version 3', () => {
       { replaceDevice: false },
     );
     expect(old.prepare(GET_VERSION_3).get(id)).toMatchObject({ id, user_id: 'erin', revoked_at: null, impersonator_id: 'admin-8' });
+    old.close();
+    await store.close?.();
+  });
+});
+
+// The tables as the previous release (schema version 3) left them, its revocation links
+// included: a link was the user and the session only.
+const VERSION_3_WITH_LINKS = `${VERSION_3}
+  CREATE TABLE session_revocation_links (
+    id TEXT PRIMARY KEY,
+    secret_hash BLOB NOT NULL,
+    user_id TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX session_revocation_links_user ON session_revocation_links (user_id);
+  CREATE INDEX session_revocation_links_expiry ON session_revocation_links (expires_at);
+`;
+
+// What a process of version 3 runs to save and use a link: it names its own columns.
+const INSERT_LINK_VERSION_3 = 'INSERT INTO session_revocation_links (id, secret_hash, user_id, session_id, expires_at) VALUES (?, ?, ?, ?, ?)';
+const LINK_VERSION_3 = 'SELECT id, secret_hash, user_id, session_id, expires_at FROM session_revocation_links WHERE id = ?';
+
+describe('sqlite store: revocation links of schema version 3', () => {
+  it('adds the columns of the device a link signs out: links saved before read without one, new ones keep theirs', async () => {
+    const filename = files.next();
+    const old = new Database(filename);
+    old.exec(VERSION_3_WITH_LINKS);
+    const earlier = mintToken();
+    old.prepare(INSERT_LINK_VERSION_3).run(earlier.id, earlier.secretHash, 'gina', 'S'.repeat(22), Date.now() + 60_000);
+    old.close();
+
+    const store = sqliteStore({ filename });
+    const read = await store.consumeRevocationLink!(earlier.id, earlier.secretHash, Date.now());
+    expect(read).toMatchObject({ userId: 'gina', sessionId: 'S'.repeat(22) });
+    expect([read?.deviceKey, read?.tenantId]).toEqual([undefined, undefined]);
+    expect(schemaVersion(filename)).toBe(5);
+    const later = mintToken();
+    await store.saveRevocationLink!({ id: later.id, secretHash: later.secretHash, userId: 'gina', sessionId: 'T'.repeat(22), expiresAt: Date.now() + 60_000, deviceKey: 'Chrome|Mac OS', tenantId: 'acme' });
+    expect(await store.consumeRevocationLink!(later.id, later.secretHash, Date.now())).toMatchObject({ deviceKey: 'Chrome|Mac OS', tenantId: 'acme' });
+    await store.close?.();
+
+    // Upgraded tables and the tables of a new file hold the same link columns, in the same order.
+    const upgraded = new Database(filename, { readonly: true });
+    const fresh = new Database(':memory:');
+    await sqliteStore({ database: fresh }).getRevocationState('u');
+    const columns = (database: Database.Database): unknown => database.pragma('table_info("session_revocation_links")');
+    expect(columns(upgraded)).toEqual(columns(fresh));
+    upgraded.close();
+    fresh.close();
+  });
+
+  it('keeps a process of version 3 saving and reading links on the upgraded tables until it restarts', async () => {
+    const filename = files.next();
+    const old = new Database(filename);
+    old.exec(VERSION_3_WITH_LINKS);
+    const store = sqliteStore({ filename });
+    await store.getRevocationState('warm-up');
+    expect(schemaVersion(filename)).toBe(5);
+
+    const saved = mintToken();
+    old.prepare(INSERT_LINK_VERSION_3).run(saved.id, saved.secretHash, 'hal', 'S'.repeat(22), Date.now() + 60_000);
+    expect(await store.consumeRevocationLink!(saved.id, saved.secretHash, Date.now())).toMatchObject({ userId: 'hal', deviceKey: undefined });
+    const carried = mintToken();
+    await store.saveRevocationLink!({ id: carried.id, secretHash: carried.secretHash, userId: 'hal', sessionId: 'T'.repeat(22), expiresAt: Date.now() + 60_000, deviceKey: 'Chrome|Mac OS' });
+    expect(old.prepare(LINK_VERSION_3).get(carried.id)).toMatchObject({ id: carried.id, user_id: 'hal', session_id: 'T'.repeat(22) });
     old.close();
     await store.close?.();
   });
