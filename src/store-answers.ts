@@ -188,6 +188,10 @@ export function checkLink(answer: unknown, id: string): RevocationLinkRecord | n
   if (typeof answer['userId'] !== 'string' || typeof answer['sessionId'] !== 'string' || !isTime(answer['expiresAt'])) {
     throw malformed('consumeRevocationLink', 'a link without a text userId and sessionId and a finite expiry');
   }
+  // A device key that is not text would match no session, yet claim the device was found.
+  for (const field of ['deviceKey', 'tenantId']) {
+    if (answer[field] !== undefined && typeof answer[field] !== 'string') throw malformed('consumeRevocationLink', 'a link whose deviceKey or tenantId is neither absent nor text');
+  }
   return answer as unknown as RevocationLinkRecord;
 }
 

@@ -4,7 +4,7 @@ import type { Connection } from './connection.js';
 import { duplicateAs } from './errors.js';
 import type { TableNames } from './options.js';
 import { insertActivity, raise } from './queries.js';
-import { ACTIVITY_COLUMNS, millis, text, toActivity, toLink, utf8 } from './rows.js';
+import { ACTIVITY_COLUMNS, LINK_COLUMNS, millis, text, toActivity, toLink, utf8 } from './rows.js';
 
 // The MySQL store's optional capabilities (tenants, activity and known devices, revocation
 // links, statistics), apart from its core; store.ts spreads them into the store it returns.
@@ -71,12 +71,14 @@ export function capabilities({ names: t, run, inTransaction }: CapabilityContext
     saveRevocationLink: (link) =>
       run('saveRevocationLink', async (connection) => {
         await connection
-          .write(`INSERT INTO ${t.links} (id, secret_hash, user_id, session_id, expires_at) VALUES (?, ?, ?, ?, ?)`, [
+          .write(`INSERT INTO ${t.links} (${LINK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`, [
             utf8(link.id),
             Buffer.from(link.secretHash),
             utf8(link.userId),
             utf8(link.sessionId),
             link.expiresAt,
+            utf8(link.deviceKey),
+            utf8(link.tenantId),
           ])
           .catch(duplicateAs('A revocation link'));
       }),
@@ -85,7 +87,7 @@ export function capabilities({ names: t, run, inTransaction }: CapabilityContext
     // link at once, the second finds it gone. A wrong secret or an expired link deletes nothing.
     consumeRevocationLink: (id, secretHash, now) =>
       inTransaction('consumeRevocationLink', async (connection) => {
-        const [row] = await connection.rows(`SELECT id, secret_hash, user_id, session_id, expires_at FROM ${t.links} WHERE id = ? FOR UPDATE`, [utf8(id)]);
+        const [row] = await connection.rows(`SELECT ${LINK_COLUMNS} FROM ${t.links} WHERE id = ? FOR UPDATE`, [utf8(id)]);
         if (row === undefined) return null;
         const link = toLink(row);
         const presented = Buffer.from(secretHash);

@@ -74,6 +74,9 @@ export function activityValues(e: ActivityRecord): Literal[] {
   return [...[e.id, e.userId, e.tenantId, e.type].map(utf8), e.at, ...[e.reason, e.sessionId, e.deviceLabel, e.ip, e.by].map(utf8)];
 }
 
+/** The columns of a revocation link row, for SELECT and INSERT lists. */
+export const LINK_COLUMNS = 'id, secret_hash, user_id, session_id, expires_at, device_key, tenant_id';
+
 /** A revocation link row. */
 export function toLink(row: Row): RevocationLinkRecord {
   return {
@@ -82,6 +85,9 @@ export function toLink(row: Row): RevocationLinkRecord {
     userId: text(row, 'user_id'),
     sessionId: text(row, 'session_id'),
     expiresAt: millis(row, 'expires_at'),
+    // NULL in links saved before schema version 3, and in links of no known device.
+    deviceKey: optionalText(row, 'device_key'),
+    tenantId: optionalText(row, 'tenant_id'),
   };
 }
 

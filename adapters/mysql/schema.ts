@@ -2,7 +2,7 @@ import { SessionError } from '../../src/errors.js';
 import type { Connection, Run } from './connection.js';
 import { errnoOf } from './errors.js';
 import type { TableNames } from './options.js';
-import { ACTIVITY_COLUMNS, SESSION_COLUMNS } from './rows.js';
+import { ACTIVITY_COLUMNS, LINK_COLUMNS, SESSION_COLUMNS } from './rows.js';
 
 /** The schema version this store reads and writes. */
 export const SCHEMA_VERSION = 3;
@@ -79,8 +79,14 @@ export function migrations(t: TableNames): ReadonlyArray<readonly string[]> {
         iss ${ISS} NOT NULL, jti ${FEDERATED_ID} NOT NULL, until BIGINT NOT NULL, PRIMARY KEY (iss, jti), KEY until (until)
       ) ENGINE=InnoDB`,
     ],
-    // Version 3: a support session's link to the admin session that started it (NULL in older rows).
-    [`ALTER TABLE ${t.sessions} ADD COLUMN impersonator_session_id ${ID} NULL`],
+    // Version 3: a support session's link to the admin session that started it, and the device
+    // key and tenant of a revocation link's session, which the link signs out once that row is
+    // gone (NULL in older rows). One column a statement, so a step cut short runs again.
+    [
+      `ALTER TABLE ${t.sessions} ADD COLUMN impersonator_session_id ${ID} NULL`,
+      `ALTER TABLE ${t.links} ADD COLUMN device_key VARBINARY(2048) NULL`,
+      `ALTER TABLE ${t.links} ADD COLUMN tenant_id ${ID} NULL`,
+    ],
   ];
 }
 
@@ -99,7 +105,7 @@ const shapeChecks = (t: TableNames): readonly string[] =>
     [t.tenantEpochs, 'tenant_id, kind, epoch, high_water'],
     [t.activity, ACTIVITY_COLUMNS],
     [t.devices, 'user_id, device_hash, last_seen_at, previous_seen_at'],
-    [t.links, 'id, secret_hash, user_id, session_id, expires_at'],
+    [t.links, LINK_COLUMNS],
     [t.federatedLinks, 'session_id, user_id, iss, sub, sid, expires_at'],
     [t.logoutTokens, 'iss, jti, until'],
   ].map(([table, columns]) => `SELECT ${columns} FROM ${table} LIMIT 0`);

@@ -46,7 +46,7 @@ export function capabilities(db: Database, sql: Queries, ensureOpen: () => void)
       ensureOpen();
       await db.run('saveRevocationLink', (connection) =>
         connection
-          .query(sql.saveLink, [link.id, Buffer.from(link.secretHash).toString('hex'), link.userId, link.sessionId, link.expiresAt])
+          .query(sql.saveLink, [link.id, Buffer.from(link.secretHash).toString('hex'), link.userId, link.sessionId, link.expiresAt, link.deviceKey ?? null, link.tenantId ?? null])
           .catch((error: unknown) => {
             if (sqlState(error) === '23505') throw new SessionError('INVALID_INPUT', 'A revocation link with this id already exists.', { cause: error });
             throw error;

@@ -275,7 +275,8 @@ export function queries(names: TableNames): Queries {
 
     saveLink: named(
       'save_link',
-      `INSERT INTO ${links} (id, secret_hash, user_id, session_id, expires_at) VALUES ($1, decode($2, 'hex'), $3, $4, $5)`,
+      `INSERT INTO ${links} (id, secret_hash, user_id, session_id, expires_at, device_key, tenant_id)
+  VALUES ($1, decode($2, 'hex'), $3, $4, $5, $6, $7)`,
     ),
 
     // One statement: the row lock makes one of two concurrent uses find the row gone. A wrong
@@ -283,7 +284,7 @@ export function queries(names: TableNames): Queries {
     consumeLink: named(
       'consume_link',
       `DELETE FROM ${links} AS l WHERE l.id = $1 AND l.secret_hash = decode($2, 'hex') AND l.expires_at > $3
-  RETURNING l.id, encode(l.secret_hash, 'hex') AS secret_hash, l.user_id, l.session_id, l.expires_at`,
+  RETURNING l.id, encode(l.secret_hash, 'hex') AS secret_hash, l.user_id, l.session_id, l.expires_at, l.device_key, l.tenant_id`,
     ),
 
     // A scan of the sessions table, for operators; never on a request path.

@@ -70,6 +70,9 @@ export function toLink(row: TextRow): RevocationLinkRecord {
     userId: required(row, 'user_id'),
     sessionId: required(row, 'session_id'),
     expiresAt: toMillis(required(row, 'expires_at')),
+    // NULL in links saved before schema version 6, and in links of no known device.
+    deviceKey: optional(row, 'device_key'),
+    tenantId: optional(row, 'tenant_id'),
   };
 }
 

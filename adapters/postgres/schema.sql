@@ -156,8 +156,22 @@ CREATE TABLE IF NOT EXISTS "session_revocation"."sessions_links" (
   secret_hash bytea  NOT NULL,
   user_id     text   NOT NULL,
   session_id  text   NOT NULL,
-  expires_at  bigint NOT NULL
+  expires_at  bigint NOT NULL,
+  -- Schema version 6. The device key and tenant of that session, which the link signs out once
+  -- the session's row is gone; NULL: none (unknown device, support session) or an older link.
+  device_key  text,
+  tenant_id   text
 );
+
+-- Schema version 6 adds those two columns to links tables of an earlier version the same way:
+-- NULL in existing rows (read as a link without its device), added only when missing.
+DO $upgrade$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '"session_revocation"."sessions_links"'::regclass AND attname = 'device_key' AND NOT attisdropped) THEN
+    ALTER TABLE "session_revocation"."sessions_links" ADD COLUMN IF NOT EXISTS device_key text, ADD COLUMN IF NOT EXISTS tenant_id text;
+  END IF;
+END
+$upgrade$;
 CREATE INDEX IF NOT EXISTS "sessions_links_user_idx" ON "session_revocation"."sessions_links" (user_id);
 CREATE INDEX IF NOT EXISTS "sessions_links_expires_idx" ON "session_revocation"."sessions_links" (expires_at);
 
@@ -351,6 +365,6 @@ SELECT user_id, session_id, until FROM "session_revocation"."sessions_denied" LI
 SELECT tenant_id, kind, epoch, high_water FROM "session_revocation"."sessions_tenant_epochs" LIMIT 0;
 SELECT id, user_id, tenant_id, type, at, reason, session_id, device_label, ip, actor FROM "session_revocation"."sessions_activity" LIMIT 0;
 SELECT user_id, device_hash, last_seen_at, previous_seen_at FROM "session_revocation"."sessions_devices" LIMIT 0;
-SELECT id, secret_hash, user_id, session_id, expires_at FROM "session_revocation"."sessions_links" LIMIT 0;
+SELECT id, secret_hash, user_id, session_id, expires_at, device_key, tenant_id FROM "session_revocation"."sessions_links" LIMIT 0;
 
 COMMIT;

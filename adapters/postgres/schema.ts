@@ -180,8 +180,22 @@ CREATE TABLE IF NOT EXISTS ${links} (
   secret_hash bytea  NOT NULL,
   user_id     text   NOT NULL,
   session_id  text   NOT NULL,
-  expires_at  bigint NOT NULL
+  expires_at  bigint NOT NULL,
+  -- Schema version 6. The device key and tenant of that session, which the link signs out once
+  -- the session's row is gone; NULL: none (unknown device, support session) or an older link.
+  device_key  text,
+  tenant_id   text
 );
+
+-- Schema version 6 adds those two columns to links tables of an earlier version the same way:
+-- NULL in existing rows (read as a link without its device), added only when missing.
+DO $upgrade$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '${links}'::regclass AND attname = 'device_key' AND NOT attisdropped) THEN
+    ALTER TABLE ${links} ADD COLUMN IF NOT EXISTS device_key text, ADD COLUMN IF NOT EXISTS tenant_id text;
+  END IF;
+END
+$upgrade$;
 CREATE INDEX IF NOT EXISTS ${names.linksUserIndex} ON ${links} (user_id);
 CREATE INDEX IF NOT EXISTS ${names.linksExpiresIndex} ON ${links} (expires_at);
 
@@ -314,7 +328,7 @@ SELECT user_id, session_id, until FROM ${denied} LIMIT 0;
 SELECT tenant_id, kind, epoch, high_water FROM ${tenantEpochs} LIMIT 0;
 SELECT id, user_id, tenant_id, type, at, reason, session_id, device_label, ip, actor FROM ${activity} LIMIT 0;
 SELECT user_id, device_hash, last_seen_at, previous_seen_at FROM ${devices} LIMIT 0;
-SELECT id, secret_hash, user_id, session_id, expires_at FROM ${links} LIMIT 0;
+SELECT id, secret_hash, user_id, session_id, expires_at, device_key, tenant_id FROM ${links} LIMIT 0;
 
 COMMIT;
 `;

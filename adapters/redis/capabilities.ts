@@ -126,10 +126,12 @@ export function revocationLinkCapability({ run, layout, noteDue }: CapabilityCon
       const bucket = bucketOfSession(link.id)!;
       const user = layout.user(bucketOfUser(link.userId), link.userId);
       await run(indexLinkScript, [user.links], [link.id, String(link.expiresAt)]);
+      // Only the fields it has: a link without a device is stored (and answered) without one.
+      const device = [...(link.deviceKey === undefined ? [] : ['dk', link.deviceKey]), ...(link.tenantId === undefined ? [] : ['t', link.tenantId])];
       const saved = await run(
         saveLinkScript,
         [key, layout.queue(bucket)],
-        [Buffer.from(link.secretHash).toString('base64'), link.userId, link.sessionId, String(link.expiresAt), link.id],
+        [Buffer.from(link.secretHash).toString('base64'), link.userId, link.sessionId, String(link.expiresAt), link.id, ...device],
       );
       if (numeric(saved, 'saveRevocationLink') === 0) throw invalidInput('A revocation link with this id already exists.');
       noteDue({ bucket, score: link.expiresAt, lane: 'main' });
@@ -140,13 +142,17 @@ export function revocationLinkCapability({ run, layout, noteDue }: CapabilityCon
       if (key === undefined) return null;
       const reply = await run(consumeLinkScript, [key], [Buffer.from(secretHash).toString('base64'), String(now)]);
       if (reply === null || reply === undefined || reply === false) return null;
-      const [hashed, userId, sessionId, expiresAt] = list(reply, 'consumeRevocationLink');
+      const [hashed, userId, sessionId, expiresAt, deviceKey, tenantId] = list(reply, 'consumeRevocationLink');
+      // A link saved by an earlier version, or without a device or tenant, has no such field (nil).
+      const optional = (value: unknown) => (value === null || value === undefined || value === false ? undefined : text(value, 'consumeRevocationLink'));
       return {
         id,
         secretHash: Buffer.from(text(hashed, 'consumeRevocationLink'), 'base64'),
         userId: text(userId, 'consumeRevocationLink'),
         sessionId: text(sessionId, 'consumeRevocationLink'),
         expiresAt: numeric(expiresAt, 'consumeRevocationLink'),
+        deviceKey: optional(deviceKey),
+        tenantId: optional(tenantId),
       };
     },
   };

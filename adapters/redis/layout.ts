@@ -19,8 +19,8 @@ import { hash } from 'node:crypto';
  * <p>{b}:u:<userId>:at   zset   activity entry id -> at (what prune reads)
  * <p>{b}:u:<userId>:k    zset   known devices: device hash -> last seen
  * <p>{b}:u:<userId>:l    zset   the user's revocation link ids -> expiresAt (for eraseUser)
- * <p>{l}:l:<linkId>      hash   one revocation link (h, u, s, e), {l} = the link id's first
- *                               3 characters, like a session id's bucket
+ * <p>{l}:l:<linkId>      hash   one revocation link (h, u, s, e, and dk, t when it has them), {l} =
+ *                               the link id's first 3 characters, like a session id's bucket
  * <p>{b}:x               zset   the bucket's prune queue: "s <id> <userId>" -> expiresAt,
  *                               "d <id> <userId>" -> deny-list until, "l <id> -" -> a link's expiresAt
  * <p>{b}:y               zset   owners with activity: "u:<userId>" or "t:<tenantId>" -> earliest at

@@ -285,6 +285,8 @@ export function createOperations(db: BetterSqlite3.Database, s: Statements): Ope
         user_id: link.userId,
         session_id: link.sessionId,
         expires_at: link.expiresAt,
+        device_key: link.deviceKey ?? null,
+        tenant_id: link.tenantId ?? null,
       });
     },
     consumeRevocationLink: (id, secretHash, now) => consumeRevocationLink.immediate(id, secretHash, now),

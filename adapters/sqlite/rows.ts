@@ -57,6 +57,8 @@ export interface LinkRow {
   readonly user_id: string;
   readonly session_id: string;
   readonly expires_at: number;
+  readonly device_key: string | null;
+  readonly tenant_id: string | null;
 }
 
 /** The columns of a session row, in table order, for SELECT and RETURNING lists. */
@@ -131,7 +133,15 @@ export function activityParams(entry: ActivityRecord): ActivityRow {
 
 /** A link row as the contract's record. */
 export function toLink(row: LinkRow): RevocationLinkRecord {
-  return { id: row.id, secretHash: row.secret_hash, userId: row.user_id, sessionId: row.session_id, expiresAt: row.expires_at };
+  return {
+    id: row.id,
+    secretHash: row.secret_hash,
+    userId: row.user_id,
+    sessionId: row.session_id,
+    expiresAt: row.expires_at,
+    deviceKey: row.device_key ?? undefined,
+    tenantId: row.tenant_id ?? undefined,
+  };
 }
 
 /** `data` is stored as the JSON text the manager already checked to be a JSON object. */

@@ -3,7 +3,7 @@ import { SessionError } from '../../src/errors.js';
 import { primaryCode } from './errors.js';
 
 /** The schema this version of the store reads and writes. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** Quoted table and index names of one store (one `tablePrefix`). */
 export interface TableNames {
@@ -128,7 +128,9 @@ function schemaSql(t: TableNames): string {
       secret_hash BLOB NOT NULL,
       user_id TEXT NOT NULL,
       session_id TEXT NOT NULL,
-      expires_at INTEGER NOT NULL
+      expires_at INTEGER NOT NULL,
+      device_key TEXT,
+      tenant_id TEXT
     );
     CREATE INDEX IF NOT EXISTS "${p}links_user" ON ${t.links} (user_id);
     CREATE INDEX IF NOT EXISTS "${p}links_expiry" ON ${t.links} (expires_at);
@@ -136,31 +138,39 @@ function schemaSql(t: TableNames): string {
 }
 
 // UPGRADES[n - 1] takes the tables from version n to n + 1.
-const UPGRADES: ReadonlyArray<(t: TableNames) => string> = [
+const UPGRADES: ReadonlyArray<(db: BetterSqlite3.Database, t: TableNames) => void> = [
   // 1 -> 2: when the user last proved who they are, and the session-only cookie flag (0; NULL
   // is persistent). The rows already there keep NULL, read as their created_at: adding a
   // column this way rewrites no row, so the upgrade holds the write lock for an instant
   // however many sessions there are, and rows a process of the older version still running
   // goes on writing read the same way.
-  (t) => `
+  (db, t) =>
+    db.exec(`
     ALTER TABLE ${t.sessions} ADD COLUMN authenticated_at INTEGER;
     ALTER TABLE ${t.sessions} ADD COLUMN persistent INTEGER;
-  `,
+  `),
   // 2 -> 3: who acts on a support session. The tenant epochs, activity, known devices and
   // revocation links are new tables, created (empty) by the schema above before this step
   // runs, so the rows already there are neither read nor rewritten. A process of version 2
   // still running goes on reading and writing the sessions, epochs and deny-list it knows;
   // it neither sees tenant epochs nor writes activity until it restarts on this version.
-  (t) => `
-    ALTER TABLE ${t.sessions} ADD COLUMN impersonator_id TEXT;
-  `,
+  (db, t) => db.exec(`ALTER TABLE ${t.sessions} ADD COLUMN impersonator_id TEXT;`),
   // 3 -> 4: the admin's own session behind a support session, added the same way: NULL in the
   // rows already there (no such session), no row rewritten. A process of version 3 still
   // running names its own columns, so its inserts leave it NULL and its reads skip it.
-  (t) => `
-    ALTER TABLE ${t.sessions} ADD COLUMN impersonator_session_id TEXT;
-  `,
+  (db, t) => db.exec(`ALTER TABLE ${t.sessions} ADD COLUMN impersonator_session_id TEXT;`),
+  // 4 -> 5: the device key and tenant of a link's session, which the link signs out once that
+  // row is gone. NULL in the links already there (read as a link without its device), no row
+  // rewritten; a process of an earlier version still running names its own columns, so its
+  // links carry no device. Tables from before version 3 got the links table from the schema
+  // above, columns included: they are added only where missing.
+  (db, t) => addMissingColumns(db, t.links, ['device_key TEXT', 'tenant_id TEXT']),
 ];
+
+function addMissingColumns(db: BetterSqlite3.Database, table: string, columns: readonly string[]): void {
+  const present = new Set((db.pragma(`table_info(${table})`) as Array<{ name: string }>).map((column) => column.name));
+  for (const column of columns) if (!present.has(column.split(' ')[0]!)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column};`);
+}
 
 /**
  * Creates the tables when missing, upgrades tables of an older version step by step and
@@ -174,7 +184,7 @@ export function ensureSchema(db: BetterSqlite3.Database, names: TableNames): voi
     db.prepare(`INSERT OR IGNORE INTO ${names.meta} (key, value) VALUES ('schema_version', ?)`).run(SCHEMA_VERSION);
     const found = db.prepare<[], number>(`SELECT value FROM ${names.meta} WHERE key = 'schema_version'`).pluck().get() ?? SCHEMA_VERSION;
     if (found >= SCHEMA_VERSION) return found;
-    for (let version = found; version < SCHEMA_VERSION; version++) db.exec(UPGRADES[version - 1]!(names));
+    for (let version = found; version < SCHEMA_VERSION; version++) UPGRADES[version - 1]!(db, names);
     db.prepare(`UPDATE ${names.meta} SET value = ? WHERE key = 'schema_version'`).run(SCHEMA_VERSION);
     return SCHEMA_VERSION;
   });

@@ -247,9 +247,10 @@ export function prepareStatements(db: BetterSqlite3.Database, t: TableNames): St
     ),
     devicesOf: db.prepare<[string], { device_hash: string; last_seen_at: number }>(`SELECT device_hash, last_seen_at FROM ${t.devices} WHERE user_id = ?`),
     insertLink: db.prepare<LinkRow>(
-      `INSERT INTO ${t.links} (id, secret_hash, user_id, session_id, expires_at) VALUES (@id, @secret_hash, @user_id, @session_id, @expires_at)`,
+      `INSERT INTO ${t.links} (id, secret_hash, user_id, session_id, expires_at, device_key, tenant_id)
+       VALUES (@id, @secret_hash, @user_id, @session_id, @expires_at, @device_key, @tenant_id)`,
     ),
-    linkOf: db.prepare<[string], LinkRow>(`SELECT id, secret_hash, user_id, session_id, expires_at FROM ${t.links} WHERE id = ?`),
+    linkOf: db.prepare<[string], LinkRow>(`SELECT id, secret_hash, user_id, session_id, expires_at, device_key, tenant_id FROM ${t.links} WHERE id = ?`),
     deleteLink: db.prepare<[string]>(`DELETE FROM ${t.links} WHERE id = ?`),
     // One scan of the sessions, for operators only: the three counts are disjoint.
     stats: db.prepare<{ now: number }, { kind: string; live: number; revoked: number; expired: number }>(

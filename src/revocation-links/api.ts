@@ -27,19 +27,21 @@ export interface RedeemedRevocationLink {
   /**
    * The sessions this redemption ended (without `everywhere`'s): the one the link named, if it
    * was live, and every live session of that device. "That device" is the named session's
-   * browser and OS (its device key) in its tenant (or, for a session without one, without a
-   * tenant), in sessions of the kinds that replace devices (`replaceDevice`: `browser`,
-   * `remember` and such app kinds), support sessions excepted. So it takes in the sessions that
-   * device got since, by a sign-in again or a password change, and also any later sign-in of
-   * the user from the same browser and OS on another computer, which the store cannot tell
-   * apart. Empty when nothing was live.
+   * browser and OS (its device key, which the link carries from its issue) in its tenant (or,
+   * for a session without one, without a tenant), in sessions of the kinds that replace devices
+   * (`replaceDevice`: `browser`, `remember` and such app kinds), support sessions excepted. So
+   * it takes in the sessions that device got since, by a sign-in again or a password change,
+   * even once the named session's row is gone, and also any later sign-in of the user from the
+   * same browser and OS on another computer, which the store cannot tell apart. A link about a
+   * support session ends that session alone (its browser is the admin's). Empty when nothing
+   * was live.
    */
   readonly revokedIds: readonly string[];
   /**
-   * Whether the device could be told: from the named session's row, or once that row is gone
-   * (expired and pruned) from the account activity of that session. `false` for a session of
-   * unknown browser or OS, or one whose row and activity entries are both gone: then only the
-   * named session was ended, and that device may still hold another session.
+   * Whether the device could be told. `false` for a session of unknown browser or OS, a
+   * support session, or a link issued by a release before links carried their device whose
+   * session's row is gone too (expired and pruned): then only the named session was ended, and
+   * that device may still hold another session.
    */
   readonly deviceFound: boolean;
 }

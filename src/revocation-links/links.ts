@@ -1,13 +1,13 @@
 import { SessionError } from '../errors.js';
 import { checkLink, checkLookup, checkUserSessions } from '../store-answers.js';
-import type { RevocationLinkRecord, SessionRecord } from '../store.js';
+import type { RevocationLinkRecord } from '../store.js';
 import { isSessionId, mintToken, parseToken, hashSecret } from '../token.js';
 import { requireActivity } from '../activity/activity.js';
 import type { RedeemedRevocationLink, RedeemRevocationLinkOptions, RevocationLinkOptions } from '../manager/api.js';
 import type { ManagerContext } from '../manager/context.js';
 import type { Lifecycle } from '../manager/lifecycle.js';
-import { judgeAll, judgeLookup } from '../manager/live-session.js';
-import { linkTarget, type LinkedDevice } from './device.js';
+import { judgeAll, judgeLookup, readSession } from '../manager/live-session.js';
+import { deviceOfLink, deviceOfSession, isOnDevice } from './device.js';
 
 // "This wasn't me" links: a one-time token of the same shape as a session token, of which
 // the store keeps only the SHA-256 of the secret, used up atomically by the store.
@@ -29,10 +29,11 @@ export async function issueRevocationLink(context: ManagerContext, sessionId: st
   if (found === null) return null;
   // Routed like the user's session ids, so a sharded store keeps the link in the user's shard.
   const minted = mintToken(store.sessionIdPrefix?.(found.session.userId));
-  const now = config.clock();
-  await calls.call('saveRevocationLink', () =>
-    store.saveRevocationLink!({ id: minted.id, secretHash: minted.secretHash, userId: found.session.userId, sessionId, expiresAt: now + ttl }),
-  );
+  const { userId, tenantId } = found.session;
+  // The link carries the device it signs out: it outlives the session's row.
+  const deviceKey = deviceOfSession(found.session)?.deviceKey;
+  const expiresAt = config.clock() + ttl;
+  await calls.call('saveRevocationLink', () => store.saveRevocationLink!({ id: minted.id, secretHash: minted.secretHash, userId, sessionId, expiresAt, deviceKey, tenantId }));
   return minted.token;
 }
 
@@ -67,11 +68,11 @@ export async function redeemRevocationLink(
 
 // What the device holds now, not only the session the link was issued for: a sign-in again from
 // the same browser (device replacement) or a password change gave that device a new session.
-// "That device" is bounded as device replacement bounds it: the same browser and OS in the linked
-// session's tenant, of a kind that replaces devices (the kinds a browser holds), never a support
-// session (it is the support agent's browser, not the user's).
+// Which sessions are "on that device" is decided in device.ts.
 async function endDevice(context: ManagerContext, lifecycle: Lifecycle, link: RevocationLinkRecord): Promise<{ revokedIds: string[]; deviceFound: boolean }> {
-  const { named, device } = await linkTarget(context, link);
+  const found = await readSession(context, link.sessionId);
+  const named = found !== null && found.session.userId === link.userId ? found : null;
+  const device = deviceOfLink(link, named?.session);
   const wasLive = named !== null && (await judgeLookup(context, named, context.config.clock())) === undefined;
   const revokedIds: string[] = [];
   // Marked revoked whatever it was (an epoch-revoked row becomes a tombstone), counted only when it was live.
@@ -79,13 +80,8 @@ async function endDevice(context: ManagerContext, lifecycle: Lifecycle, link: Re
   if (device === undefined) return { revokedIds, deviceFound: false };
   const answer = checkUserSessions(await context.calls.call('listByUser', () => context.store.listByUser(link.userId)), link.userId);
   for (const { record, refusal } of await judgeAll(context, answer, context.config.clock())) {
-    if (refusal !== undefined || record.id === link.sessionId || !isOfDevice(context, device, record)) continue;
+    if (refusal !== undefined || record.id === link.sessionId || !isOnDevice(context, device, record)) continue;
     if (await lifecycle.revoke(record.id, { reason: 'not_me', userId: link.userId })) revokedIds.push(record.id);
   }
   return { revokedIds, deviceFound: true };
-}
-
-function isOfDevice(context: ManagerContext, device: LinkedDevice, record: SessionRecord): boolean {
-  const replacesDevices = context.config.kinds.get(record.kind)?.replaceDevice === true;
-  return replacesDevices && record.impersonatorId === undefined && record.tenantId === device.tenantId && device.holds(record);
 }

@@ -17,13 +17,23 @@ export interface RevocationLinkRecord {
   readonly sessionId: string;
   /** After this time (ms) the link is refused; `prune` deletes it. */
   readonly expiresAt: number;
+  /**
+   * The device key of that session (its browser and OS), which the link signs out: the session
+   * outlives its row only through the link. Absent for a session of unknown browser or OS, for
+   * a support session (its browser is the admin's, not the user's), and in links saved by a
+   * release before this field.
+   */
+  readonly deviceKey?: string | undefined;
+  /** The tenant of that session; absent when it had none (or the link predates this field). */
+  readonly tenantId?: string | undefined;
 }
 
 /** One-time links. Every method rejects with `STORE_UNAVAILABLE`, `STORE_ERROR` or `CLOSED` as the core methods do. */
 export interface RevocationLinkStore {
   /**
-   * Stores a link. Ids are unique. `eraseUser` deletes a user's links, `prune` those past
-   * `expiresAt`.
+   * Stores a link with every field, to be answered as it was given: an absent `deviceKey` or
+   * `tenantId` is answered absent (never `null`). Ids are unique. `eraseUser` deletes a user's
+   * links, `prune` those past `expiresAt`.
    * @param link - The link, with the hash of its secret.
    */
   saveRevocationLink(link: RevocationLinkRecord): Promise<void>;

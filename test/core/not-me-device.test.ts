@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { notMePage } from '../../src/http/not-me-page.js';
 import { createSessionManager, memoryStore } from '../../src/index.js';
+import type { SessionStore } from '../../src/store.js';
+import { mintToken } from '../../src/token.js';
 import { fakeRequest } from '../http/fake-request.js';
 
 // "This wasn't me" ends what the device holds now: an attacker who signs in again from the same
@@ -55,6 +57,14 @@ describe('"This wasn\'t me" ends what that device holds now', () => {
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** A link as a release before links carried their device saved it: the user and the session only. */
+async function earlierReleaseLink(store: SessionStore, userId: string, sessionId: string, expiresAt: number): Promise<string> {
+  const minted = mintToken();
+  await store.saveRevocationLink!({ id: minted.id, secretHash: minted.secretHash, userId, sessionId, expiresAt });
+  return minted.token;
+}
 
 /** A manager whose browser sessions last an hour, shorter than a link's default week. */
 function hourLong(options: { activityRetention?: number } = {}) {
@@ -64,7 +74,7 @@ function hourLong(options: { activityRetention?: number } = {}) {
 }
 
 describe('"This wasn\'t me" once the linked session\'s row is gone', () => {
-  it("finds the device from the sign-in's activity and ends the session that replaced it", async () => {
+  it('ends the session that replaced it on that device, from what the link carries', async () => {
     const { sessions, advance } = hourLong();
     const first = await sessions.create({ userId: 'alice', userAgent: ATTACKER });
     const link = (await sessions.issueRevocationLink(first.session.id))!;
@@ -77,7 +87,7 @@ describe('"This wasn\'t me" once the linked session\'s row is gone', () => {
     expect(await sessions.validate(again.token)).toEqual({ ok: false, reason: 'revoked' });
   });
 
-  it('says it could not tell the device, never "signed out", when the activity is gone too', async () => {
+  it('ends it too when the account activity of that sign-in is gone as well', async () => {
     const { sessions, advance } = hourLong({ activityRetention: 30 * MINUTE });
     const first = await sessions.create({ userId: 'alice', userAgent: ATTACKER });
     const link = (await sessions.issueRevocationLink(first.session.id))!;
@@ -85,12 +95,38 @@ describe('"This wasn\'t me" once the linked session\'s row is gone', () => {
     const again = await sessions.create({ userId: 'alice', userAgent: ATTACKER });
     advance(15 * MINUTE);
     await sessions.prune();
+    // The sign-in's entry, with its device, is pruned.
+    expect((await sessions.activity('alice')).some((entry) => entry.sessionId === first.session.id && entry.type === 'session.created')).toBe(false);
+    expect(await pageTitle(sessions, link)).toBe('That device was signed out');
+    expect(await sessions.validate(again.token)).toEqual({ ok: false, reason: 'revoked' });
+  });
+
+  it('a link of an earlier release (no device on it) says it could not tell the device, never "signed out", and reads no activity', async () => {
+    const store = memoryStore();
+    const clock = { now: Date.now() };
+    const sessions = createSessionManager({ store, clock: () => clock.now, kinds: { browser: { maxAge: HOUR } } });
+    const first = await sessions.create({ userId: 'alice', userAgent: ATTACKER });
+    const link = await earlierReleaseLink(store, 'alice', first.session.id, clock.now + DAY);
+    clock.now += 50 * MINUTE;
+    const again = await sessions.create({ userId: 'alice', userAgent: ATTACKER });
+    clock.now += 15 * MINUTE;
+    await sessions.prune();
     const response = await notMePage(sessions, fakeRequest({ method: 'POST', url: `/sessions/not-me?token=${encodeURIComponent(link)}` }), '/sessions/not-me');
     const body = String(response.body);
     expect(/<h1>([^<]*)<\/h1>/.exec(body)?.[1]).toBe('That sign-in had already ended');
     expect(body).not.toMatch(/device was (already )?signed out/);
     expect(body).toContain('sign out every device');
     expect((await sessions.validate(again.token)).ok).toBe(true);
+  });
+
+  it("a link of an earlier release whose session's row is still there finds the device from that row", async () => {
+    const store = memoryStore();
+    const sessions = createSessionManager({ store });
+    const first = await sessions.create({ userId: 'alice', userAgent: ATTACKER });
+    const link = await earlierReleaseLink(store, 'alice', first.session.id, Date.now() + DAY);
+    const again = await sessions.create({ userId: 'alice', userAgent: ATTACKER });
+    expect(await pageTitle(sessions, link)).toBe('That device was signed out');
+    expect(await sessions.validate(again.token)).toEqual({ ok: false, reason: 'revoked' });
   });
 });
 
@@ -110,6 +146,34 @@ describe('"This wasn\'t me" ends that device only', () => {
     expect([...(redeemed?.revokedIds ?? [])].sort()).toEqual([inAcme.session.id, inAcmeRemembered.session.id].sort());
     expect(redeemed?.deviceFound).toBe(true);
     for (const { token } of [inGlobex, alone, api, kiosk, support]) expect((await sessions.validate(token)).ok).toBe(true);
+  });
+
+  it("a link about a support session ends that session alone, never the user's own sessions on the admin's browser", async () => {
+    const sessions = createSessionManager({ store: memoryStore() });
+    const admin = await sessions.create({ userId: 'admin', userAgent: ATTACKER });
+    const own = await sessions.create({ userId: 'alice', userAgent: ATTACKER });
+    const support = await sessions.impersonate(admin.session, 'alice', { userAgent: ATTACKER });
+    const link = (await sessions.issueRevocationLink(support.session.id))!;
+    const redeemed = await sessions.redeemRevocationLink(link);
+    expect([redeemed?.revokedIds, redeemed?.deviceFound]).toEqual([[support.session.id], false]);
+    expect((await sessions.validate(own.token)).ok).toBe(true);
+    expect((await sessions.validate(admin.token)).ok).toBe(true);
+  });
+
+  it("tells devices apart by their key, whatever names a custom parser gives, once the linked session's row is gone", async () => {
+    // Two devices whose labels read alike ("Web on Kiosk on Linux") but whose browser and OS differ.
+    const deviceParser = (userAgent: string) => (userAgent === 'first-device' ? { browser: 'Web on Kiosk', os: 'Linux' } : { browser: 'Web', os: 'Kiosk on Linux' });
+    const clock = { now: Date.now() };
+    const sessions = createSessionManager({ store: memoryStore(), clock: () => clock.now, deviceParser, kinds: { browser: { maxAge: HOUR } } });
+    const first = await sessions.create({ userId: 'alice', userAgent: 'first-device' });
+    const link = (await sessions.issueRevocationLink(first.session.id))!;
+    clock.now += 50 * MINUTE;
+    const again = await sessions.create({ userId: 'alice', userAgent: 'first-device' });
+    const other = await sessions.create({ userId: 'alice', userAgent: 'second-device' });
+    clock.now += 15 * MINUTE;
+    await sessions.prune();
+    expect((await sessions.redeemRevocationLink(link))?.revokedIds).toEqual([again.session.id]);
+    expect((await sessions.validate(other.token)).ok).toBe(true);
   });
 
   it('a session of unknown browser is ended alone, and the answer says the device could not be told', async () => {

@@ -151,6 +151,8 @@ describe('what the manager accepts from the newer store answers', () => {
     expect(checkActivity(page, 'alice', 'acme', 2)).toBe(page);
     expect(checkActivity([], 'alice', undefined, 0)).toEqual([]);
     expect(checkLink(link, link.id)).toBe(link);
+    const linkWithDevice = { ...link, deviceKey: 'Chrome|Mac OS', tenantId: 'acme' };
+    expect(checkLink(linkWithDevice, link.id)).toBe(linkWithDevice);
     expect(checkLink(null, link.id)).toBeNull();
     expect(checkSighting(null)).toBeNull();
     expect(checkSighting(0)).toBe(0);
@@ -198,6 +200,8 @@ describe('what the manager accepts from the newer store answers', () => {
     ['consumeRevocationLink', () => checkLink({ ...link, userId: 5 }, link.id), 'a link without a text userId and sessionId and a finite expiry'],
     ['consumeRevocationLink', () => checkLink({ ...link, sessionId: undefined }, link.id), 'a link without a text userId and sessionId and a finite expiry'],
     ['consumeRevocationLink', () => checkLink({ ...link, expiresAt: Number.NaN }, link.id), 'a link without a text userId and sessionId and a finite expiry'],
+    ['consumeRevocationLink', () => checkLink({ ...link, deviceKey: null }, link.id), 'a link whose deviceKey or tenantId is neither absent nor text'],
+    ['consumeRevocationLink', () => checkLink({ ...link, tenantId: 7 }, link.id), 'a link whose deviceKey or tenantId is neither absent nor text'],
     ['rememberDevice', () => checkSighting('1000'), 'a last-seen time that is neither null nor a finite number'],
     ['rememberDevice', () => checkSighting(undefined), 'a last-seen time that is neither null nor a finite number'],
     ['rememberDevice', () => checkSighting(Number.POSITIVE_INFINITY), 'a last-seen time that is neither null nor a finite number'],

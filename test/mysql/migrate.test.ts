@@ -63,6 +63,31 @@ describe.skipIf(!up)('mysql store: migrations', () => {
     await sessions.close();
   });
 
+  it("brings links of version 2 to version 3: a link saved before reads without its device, and the previous release's statements keep working", async () => {
+    const name = prefix();
+    const store = mysqlStore({ pool, prefix: name });
+    await store.migrate();
+    await pool.query(`ALTER TABLE \`${name}links\` DROP COLUMN device_key, DROP COLUMN tenant_id`);
+    await pool.query(`UPDATE \`${name}schema\` SET version = 2`);
+    // The previous release's save and read of a link name their own columns.
+    const hash = Buffer.alloc(32, 9);
+    const expiresAt = Date.now() + 60_000;
+    const saveV2 = (id: string) =>
+      pool.query(`INSERT INTO \`${name}links\` (id, secret_hash, user_id, session_id, expires_at) VALUES (?, ?, ?, ?, ?)`, [id, hash, 'links-v2', 'S'.repeat(22), expiresAt]);
+    await saveV2('LinkSavedByV2LinkSaved');
+    await store.migrate();
+    expect(await versionOf(name)).toBe(3);
+    const earlier = await store.consumeRevocationLink('LinkSavedByV2LinkSaved', hash, Date.now());
+    expect(earlier).toMatchObject({ userId: 'links-v2', sessionId: 'S'.repeat(22), expiresAt });
+    expect([earlier?.deviceKey, earlier?.tenantId]).toEqual([undefined, undefined]);
+    await store.saveRevocationLink({ id: 'LinkSavedByV3LinkSaved', secretHash: hash, userId: 'links-v2', sessionId: 'T'.repeat(22), expiresAt, deviceKey: 'Chrome|Mac OS', tenantId: 'acme' });
+    const [read] = await pool.query<import('mysql2/promise').RowDataPacket[]>(`SELECT id, secret_hash, user_id, session_id, expires_at FROM \`${name}links\` WHERE id = ?`, ['LinkSavedByV3LinkSaved']);
+    expect(String(read[0]?.['user_id'])).toBe('links-v2');
+    expect(await store.consumeRevocationLink('LinkSavedByV3LinkSaved', hash, Date.now())).toMatchObject({ deviceKey: 'Chrome|Mac OS', tenantId: 'acme' });
+    await saveV2('LinkSavedByV2AfterUpgr');
+    expect(await store.consumeRevocationLink('LinkSavedByV2AfterUpgr', hash, Date.now())).toMatchObject({ userId: 'links-v2', deviceKey: undefined });
+  });
+
   it('runs an interrupted version 3 again: the column already added is done', async () => {
     const name = prefix();
     const store = mysqlStore({ pool, prefix: name });

@@ -86,6 +86,40 @@ describe.skipIf(!up)('postgres migrate() over schema version 5', () => {
     expect((await store.listActivity('rolling-v5', { limit: 10 })).map((found) => found.id)).toEqual(['v5-entry']);
   });
 
+  it('adds the device columns to the links table without rewriting it: a link saved by the previous release reads without its device', async () => {
+    const schema = fresh();
+    await load(schema, 'schema-v5.sql');
+    const at = Date.now();
+    const links = `"${schema}".sessions_links`;
+    // The previous release's save and use of a link, as its statements name the columns.
+    const saveV5 = (id: string) =>
+      pool.query(`INSERT INTO ${links} (id, secret_hash, user_id, session_id, expires_at) VALUES ($1, decode($2, 'hex'), $3, $4, $5)`, [id, secretHash, 'v5-links', 'S'.repeat(22), at + 60_000]);
+    const useV5 = async (id: string) =>
+      (await pool.query(`DELETE FROM ${links} AS l WHERE l.id = $1 AND l.expires_at > $2 RETURNING l.id, l.user_id, l.session_id, l.expires_at`, [id, at])).rows;
+    await saveV5('LinkSavedByV5LinkSaved');
+    const linksFile = async () => (await pool.query<{ node: string }>(`SELECT relfilenode::text AS node FROM pg_class WHERE oid = '${links}'::regclass`)).rows[0]!.node;
+    const before = await linksFile();
+    const store = postgresStore({ pool, schema, listen: false });
+    await store.migrate();
+    expect(await linksFile()).toBe(before);
+    const hash = Buffer.from(secretHash, 'hex');
+    const earlier = await store.consumeRevocationLink('LinkSavedByV5LinkSaved', hash, at);
+    expect(earlier).toMatchObject({ userId: 'v5-links', sessionId: 'S'.repeat(22) });
+    expect([earlier?.deviceKey, earlier?.tenantId]).toEqual([undefined, undefined]);
+    // Both releases save and use links on the upgraded table; this one's keep their device.
+    const saveV6 = (id: string) =>
+      store.saveRevocationLink({ id, secretHash: hash, userId: 'v5-links', sessionId: 'T'.repeat(22), expiresAt: at + 60_000, deviceKey: 'Chrome|Mac OS', tenantId: 'acme' });
+    await saveV6('LinkSavedByV6LinkSaved');
+    expect(await store.consumeRevocationLink('LinkSavedByV6LinkSaved', hash, at)).toMatchObject({ deviceKey: 'Chrome|Mac OS', tenantId: 'acme' });
+    await saveV6('LinkSavedByV6UsedByV5L');
+    expect(await useV5('LinkSavedByV6UsedByV5L')).toEqual([expect.objectContaining({ user_id: 'v5-links', session_id: 'T'.repeat(22) })]);
+    await saveV5('LinkSavedByV5AfterUpgr');
+    expect(await store.consumeRevocationLink('LinkSavedByV5AfterUpgr', hash, at)).toMatchObject({ userId: 'v5-links', deviceKey: undefined });
+    // Running it again changes nothing.
+    await store.migrate();
+    expect(await linksFile()).toBe(before);
+  });
+
   it("installs the current sign-in over a version 5 one that judged every tenant's sessions", async () => {
     const schema = fresh();
     const store = postgresStore({ pool, schema, listen: false });

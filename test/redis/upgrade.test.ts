@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { redisStore } from '../../adapters/redis/index.js';
 import type { RevocationNotice } from '../../src/store.js';
 import { freshUser, insert, newRecord } from '../../src/testing/store/fixtures.js';
+import { mintToken } from '../../src/token.js';
 import { connectNodeRedis, deleteRunKeys, freshPrefix } from '../support/redis-clients.js';
 import { requireService } from '../support/services.js';
 
@@ -51,6 +52,33 @@ describe.skipIf(!redisUp)('Redis store: data and messages of the previous versio
     const back = await store.create(newRecord(store, userId, { ...chromeMac, tenantId: 'acme' }), { replaceDevice: true, limit });
     expect([back.replacedIds, back.evictedIds]).toEqual([[old.id], []]);
     expect((await store.get(alone.session.id))?.session.revokedAt).toBeUndefined();
+  });
+
+  it("uses a link the previous version saved (no device), and the previous version uses this one's links", async () => {
+    const prefix = freshPrefix('old-link');
+    const store = redisStore({ client, prefix });
+    const userId = freshUser('old-link');
+    const keyOf = (id: string) => `${prefix}{${id.slice(0, 3)}}:l:${id}`;
+    const hash = Buffer.alloc(32, 7);
+    const expiresAt = Date.now() + 60_000;
+    // The previous version's save wrote these four fields; its use read them back.
+    const saved = mintToken();
+    await client.sendCommand(['HSET', keyOf(saved.id), 'h', hash.toString('base64'), 'u', userId, 's', 'S'.repeat(22), 'e', String(expiresAt)]);
+    const earlier = await store.consumeRevocationLink!(saved.id, hash, Date.now());
+    expect(earlier).toMatchObject({ userId, sessionId: 'S'.repeat(22), expiresAt });
+    expect([earlier?.deviceKey, earlier?.tenantId]).toEqual([undefined, undefined]);
+    const carried = mintToken();
+    await store.saveRevocationLink!({ id: carried.id, secretHash: hash, userId, sessionId: 'T'.repeat(22), expiresAt, deviceKey: 'Chrome|Mac OS', tenantId: 'acme' });
+    const previousUse = `local row = redis.call('HMGET', KEYS[1], 'h', 'u', 's', 'e')
+if not row[1] or row[1] ~= ARGV[1] or tonumber(row[4]) <= tonumber(ARGV[2]) then return false end
+redis.call('DEL', KEYS[1])
+return row`;
+    expect(await client.sendCommand(['EVAL', previousUse, '1', keyOf(carried.id), hash.toString('base64'), String(Date.now())])).toEqual([
+      hash.toString('base64'),
+      userId,
+      'T'.repeat(22),
+      String(expiresAt),
+    ]);
   });
 
   it('reads a message of the previous version as a user id, and a tenant notice as a tenant', async () => {

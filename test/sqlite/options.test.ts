@@ -132,7 +132,7 @@ describe('sqlite store: data and errors', () => {
   it('refuses tables written by a newer schema version', async () => {
     const database = new Database(':memory:');
     await sqliteStore({ database }).getRevocationState('u');
-    database.prepare("UPDATE session_revocation_meta SET value = 5 WHERE key = 'schema_version'").run();
+    database.prepare("UPDATE session_revocation_meta SET value = 6 WHERE key = 'schema_version'").run();
     await expect(sqliteStore({ database }).getRevocationState('u')).rejects.toMatchObject({ code: 'STORE_ERROR' });
     database.close();
   });

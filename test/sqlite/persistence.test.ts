@@ -67,7 +67,7 @@ describe('sqlite store: close and reopen', () => {
     const raw = new Database(filename, { readonly: true });
     try {
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(raw.prepare("SELECT value FROM session_revocation_meta WHERE key = 'schema_version'").pluck().get()).toBe(4);
+      expect(raw.prepare("SELECT value FROM session_revocation_meta WHERE key = 'schema_version'").pluck().get()).toBe(5);
       expect(raw.prepare('SELECT epoch FROM session_revocation_epochs').pluck().all()).toEqual([1_000]);
     } finally {
       raw.close();

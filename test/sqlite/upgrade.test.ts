@@ -87,7 +87,7 @@ describe('sqlite store: tables of an older version', () => {
     expect(valid.session.persistent).toBeUndefined();
     expect(sessions.isFresh(valid.session)).toBe(true);
     expect(await sessions.validate(gone.token)).toEqual({ ok: false, reason: 'revoked' });
-    expect(schemaVersion(filename)).toBe(4);
+    expect(schemaVersion(filename)).toBe(5);
 
     // The upgraded tables take what this version writes.
     expect((await sessions.reauthenticated(alice.id))?.id).toBe(alice.id);
@@ -111,7 +111,7 @@ describe('sqlite store: tables of an older version', () => {
     const [one, two] = await Promise.all([first.get(bob.id), second.get(bob.id)]);
     expect(one!.session.authenticatedAt).toBe(createdAt);
     expect(two!.session.authenticatedAt).toBe(createdAt);
-    expect(schemaVersion(filename)).toBe(4);
+    expect(schemaVersion(filename)).toBe(5);
     await first.close?.();
     await second.close?.();
   });
@@ -178,7 +178,7 @@ describe('sqlite store: tables of schema version 2', () => {
     expect(valid.ok && valid.session.authenticatedAt).toBe(createdAt - 1_000);
     expect((await sessions.validate(bob.token)).ok).toBe(true);
     expect(await sessions.validate(tombstone.token)).toEqual({ ok: false, reason: 'revoked' });
-    expect(schemaVersion(filename)).toBe(4);
+    expect(schemaVersion(filename)).toBe(5);
     expect(await sessions.store.getRevocationState('bob')).toEqual({ epochs: { api: 7 }, denied: { [tombstone.id]: createdAt + 60_000 } });
     const row = (await sessions.store.get(alice.id))!;
     expect(row.session.impersonatorId).toBeUndefined();
@@ -212,7 +212,7 @@ describe('sqlite store: tables of schema version 2', () => {
     old.exec(VERSION_2);
     const store = sqliteStore({ filename });
     await store.getRevocationState('warm-up');
-    expect(schemaVersion(filename)).toBe(4);
+    expect(schemaVersion(filename)).toBe(5);
 
     // The older process writes and reads its own columns; this version reads its rows.
     const createdAt = Date.now();
@@ -264,7 +264,7 @@ describe('sqlite store: tables of schema version 3', () => {
     const store = sqliteStore({ filename });
     const before = (await store.get(support.id))!.session;
     expect([before.kind, before.impersonatorId, before.impersonatorSessionId]).toEqual(['impersonation', 'admin-7', undefined]);
-    expect(schemaVersion(filename)).toBe(4);
+    expect(schemaVersion(filename)).toBe(5);
     const { id, secretHash } = mintToken();
     await store.create(
       { id, secretHash, userId: 'dave', kind: 'impersonation', createdAt, authenticatedAt: createdAt, maxAge: 60_000, impersonatorId: 'admin-7', impersonatorSessionId: 'AdminSession0000000001' },
@@ -289,7 +289,7 @@ describe('sqlite store: tables of schema version 3', () => {
     old.exec(VERSION_3);
     const store = sqliteStore({ filename });
     await store.getRevocationState('warm-up');
-    expect(schemaVersion(filename)).toBe(4);
+    expect(schemaVersion(filename)).toBe(5);
 
     const createdAt = Date.now();
     const written = insertVersion3(old, 'erin', 'admin-8', createdAt);

@@ -265,14 +265,15 @@ return 1
 
 /**
  * Stores a revocation link, queued for prune at its expiry and kept by Redis a day longer at
- * most. KEYS: link, its bucket's queue. ARGV: hash (base64), userId, sessionId, expiresAt, id.
+ * most. KEYS: link, its bucket's queue. ARGV: hash (base64), userId, sessionId, expiresAt, id,
+ * then the field/value pairs of those it has of dk (device key) and t (tenant).
  * Returns 0 when a link with this id exists, else 1.
  */
 export const saveLinkScript = defineScript(
   'saveLink',
   `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'h', ARGV[1], 'u', ARGV[2], 's', ARGV[3], 'e', ARGV[4])
+redis.call('HSET', KEYS[1], 'h', ARGV[1], 'u', ARGV[2], 's', ARGV[3], 'e', ARGV[4], unpack(ARGV, 6))
 redis.call('PEXPIREAT', KEYS[1], fmt(tonumber(ARGV[4]) + 86400000))
 redis.call('ZADD', KEYS[2], ARGV[4], 'l ' .. ARGV[5] .. ' -')
 return 1
@@ -280,13 +281,14 @@ return 1
 );
 
 /**
- * Uses a link once: deletes it and answers its fields when the hash matches and it has not
- * expired, else changes nothing. KEYS: link. ARGV: hash (base64), now.
+ * Uses a link once: deletes it and answers its fields (h, u, s, e, dk, t; nil for a missing
+ * one) when the hash matches and it has not expired, else changes nothing. KEYS: link.
+ * ARGV: hash (base64), now.
  */
 export const consumeLinkScript = defineScript(
   'consumeLink',
   `
-local row = redis.call('HMGET', KEYS[1], 'h', 'u', 's', 'e')
+local row = redis.call('HMGET', KEYS[1], 'h', 'u', 's', 'e', 'dk', 't')
 if not row[1] or row[1] ~= ARGV[1] or tonumber(row[4]) <= tonumber(ARGV[2]) then return false end
 redis.call('DEL', KEYS[1])
 return row

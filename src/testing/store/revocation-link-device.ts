@@ -1,4 +1,5 @@
 import { createSessionManager } from '../../manager/index.js';
+import { mintToken } from '../../token.js';
 import type { StoreSuiteContext } from './context.js';
 import { freshUser } from './fixtures.js';
 
@@ -7,16 +8,33 @@ const HOUR = 60 * MINUTE;
 const CHROME_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 /**
- * A "This wasn't me" link outlives its session's row (a week's link, an hour's session): once
- * that row is pruned, the device is read back from the activity this store kept of it.
+ * A "This wasn't me" link carries the device and tenant of its session, because it outlives the
+ * session's row (a week's link, an hour's session): the store keeps them with the link, and a
+ * link saved without them (by an earlier release) is answered without them.
  */
 export function describeRevocationLinkDevice({ runner, store }: StoreSuiteContext): void {
   const { describe, it, expect } = runner;
-  describe('"This wasn\'t me" links after their session was pruned', () => {
-    it("end the session that replaced the linked one on that device, in the linked session's tenant only", async () => {
+  describe('"This wasn\'t me" links carry their device', () => {
+    it('keeps the device key and tenant of a link, and answers none for a link saved without them', async () => {
+      if (typeof store().consumeRevocationLink !== 'function') return;
+      const [user, tenant] = [freshUser(), freshUser('tenant')];
+      const expiresAt = Date.now() + HOUR;
+      const withDevice = mintToken(store().sessionIdPrefix?.(user));
+      const without = mintToken(store().sessionIdPrefix?.(user));
+      await store().saveRevocationLink!({ id: withDevice.id, secretHash: withDevice.secretHash, userId: user, sessionId: 'S'.repeat(22), expiresAt, deviceKey: 'Chrome|Mac OS', tenantId: tenant });
+      await store().saveRevocationLink!({ id: without.id, secretHash: without.secretHash, userId: user, sessionId: 'T'.repeat(22), expiresAt });
+      const used = await store().consumeRevocationLink!(withDevice.id, withDevice.secretHash, Date.now());
+      expect([used?.sessionId, used?.deviceKey, used?.tenantId]).toEqual(['S'.repeat(22), 'Chrome|Mac OS', tenant]);
+      const bare = await store().consumeRevocationLink!(without.id, without.secretHash, Date.now());
+      expect(bare).not.toBeNull();
+      expect([bare?.deviceKey, bare?.tenantId]).toEqual([undefined, undefined]);
+    });
+
+    it("end the session that replaced the linked one on that device, in the linked session's tenant only, once its row and its sign-in's activity are gone", async () => {
       if (typeof store().consumeRevocationLink !== 'function') return;
       let now = Date.now();
-      const sessions = createSessionManager({ store: store(), clock: () => now, kinds: { browser: { maxAge: HOUR } } });
+      // Activity kept for less time than the link lives: only the link can tell the device.
+      const sessions = createSessionManager({ store: store(), clock: () => now, kinds: { browser: { maxAge: HOUR } }, activityRetention: 30 * MINUTE });
       const [user, acme, globex] = [freshUser(), freshUser('tenant'), freshUser('tenant')];
       const first = await sessions.create({ userId: user, tenantId: acme, userAgent: CHROME_MAC });
       const link = (await sessions.issueRevocationLink(first.session.id))!;
