@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { SessionError } from './errors.js';
 
 /** Bytes of randomness in a session id (128 bits). */
@@ -55,9 +55,9 @@ export function isSessionId(value: unknown): value is string {
   return typeof value === 'string' && ID_SHAPE.test(value);
 }
 
-/** SHA-256 of the secret's text. */
+/** SHA-256 of the secret's text (node:crypto's one-shot digest). */
 export function hashSecret(secret: string): Buffer {
-  return createHash('sha256').update(secret, 'utf8').digest();
+  return hash('sha256', secret, 'buffer');
 }
 
 /** Bytes of a SHA-256 digest. */

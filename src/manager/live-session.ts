@@ -23,8 +23,8 @@ export async function readSession(context: ManagerContext, sessionId: string): P
  * never touches its session, so its verification does not count it).
  */
 export async function judge(context: ManagerContext, record: SessionRecord, facts: Omit<RevocationFacts, 'impersonator'>, now: number, what: string, countIdle = true): Promise<Refusal | undefined> {
-  const impersonator = record.impersonatorId === undefined ? undefined : await impersonatorOf(context, record.impersonatorId, record.impersonatorSessionId, now);
-  return refusalOf(record, { ...facts, impersonator }, now, countIdle ? idleTimeoutOf(context.config, record.kind) : 0, what);
+  const all = record.impersonatorId === undefined ? facts : { ...facts, impersonator: await impersonatorOf(context, record.impersonatorId, record.impersonatorSessionId, now) };
+  return refusalOf(record, all, now, countIdle ? idleTimeoutOf(context.config, record.kind) : 0, what);
 }
 
 /** {@link judge} of a lookup's row. */
