@@ -1,5 +1,5 @@
 import { SessionError } from '../../src/errors.js';
-import type { ActivityStore, FederatedStore, RevocationLinkStore, SessionRecord, SessionStore, StatsStore, TenantStore } from '../../src/store.js';
+import type { ActivityStore, CoreSessionStore, FederatedStore, RevocationLinkStore, SessionRecord, SessionStore, StatsStore, TenantStore } from '../../src/store.js';
 import { capabilities } from './capabilities.js';
 import { database, type Connection, type Row } from './connection.js';
 import { mysqlFederated } from './federated.js';
@@ -12,7 +12,7 @@ import { signIn } from './sign-in.js';
 type Capabilities = TenantStore & ActivityStore & RevocationLinkStore & StatsStore & FederatedStore;
 
 /** A {@link SessionStore} on MySQL or MariaDB with every optional capability but `subscribe`, and the migration that creates its tables. */
-export interface MysqlStore extends Omit<SessionStore, keyof Capabilities | 'sessionIdPrefix'>, Capabilities {
+export interface MysqlStore extends CoreSessionStore, Capabilities {
   /**
    * Creates or upgrades the tables, recording the schema version in `<prefix>schema`.
    * Idempotent, and safe from several instances at once (they take turns on a named lock).

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mysqlStore, type MysqlStore } from '../../adapters/mysql/index.js';
-import { createSessionManager, type SessionManager } from '../../src/index.js';
+import { createSessionManager, type SessionManager, type SessionStore } from '../../src/index.js';
 import { UA } from '../support/clock.js';
 import { dropPrefixes, freshPrefix, mysqlUp, testMysqlPool } from '../support/mysql-database.js';
 import { timeUntil } from '../support/postgres-listening.js';
@@ -38,7 +38,7 @@ describe.skipIf(!up)('mysql store: a revocation on instance A, seen by instance 
   });
 
   it('the store does not claim to publish: no subscribe', () => {
-    expect(mysqlStore({ pool: poolA, prefix }).subscribe).toBeUndefined();
+    expect((mysqlStore({ pool: poolA, prefix }) as SessionStore).subscribe).toBeUndefined();
   });
 
   it('a cookie session revoked on A is refused by B on its very next request: one, all, others, tenant', async () => {
