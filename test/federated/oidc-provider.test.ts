@@ -1,63 +1,16 @@
 import { generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresStore } from '../../adapters/postgres/index.js';
-import { redisStore } from '../../adapters/redis/index.js';
 import { createSessionManager, rpLogoutUrl, type BackchannelLogoutOptions, type SessionManager, type SessionStore } from '../../src/index.js';
-import { dropSchemas, freshSchema, postgresUp, testPool } from '../support/postgres-database.js';
-import { connectNodeRedis, deleteRunKeys, freshPrefix } from '../support/redis-clients.js';
-import { requireService } from '../support/services.js';
 import { FRAMEWORKS, reserveApp, type Framework, type RunningApp } from './support/apps.js';
 import { Browser, logoutConfirmation, signInThroughProvider } from './support/browser.mjs';
 import { reserveProvider, type TestProvider } from './support/provider.mjs';
+import { SHARED_STORE_KINDS, type SharedStore } from './support/shared-stores.js';
 
 // End to end against oidc-provider: a real sign-in (authorization code + PKCE with
 // openid-client), a logout at the provider's end-session endpoint, and the provider's own
 // back-channel logout request ending the app's session on two instances sharing a store.
 
-/** Two stores over the same data, as two app servers have, and how to clean up after them. */
-interface SharedStore {
-  readonly stores: readonly [SessionStore, SessionStore];
-  cleanup(): Promise<void>;
-}
-
 const BACKCHANNEL_EVENT = { 'http://schemas.openid.net/event/backchannel-logout': {} };
-const redisUp = await requireService('Redis', 6379);
-const pgUp = await postgresUp();
-
-const KINDS: { name: string; up: boolean; share(label: string): Promise<SharedStore> }[] = [
-  {
-    name: 'Redis on 127.0.0.1:6379',
-    up: redisUp,
-    async share(label) {
-      const prefix = freshPrefix(label);
-      const [one, two] = await Promise.all([connectNodeRedis(6379), connectNodeRedis(6379)]);
-      return {
-        stores: [redisStore({ client: one, prefix }), redisStore({ client: two, prefix })],
-        async cleanup() {
-          await deleteRunKeys(one, `${prefix}*`);
-          await Promise.all([one.close(), two.close()]);
-        },
-      };
-    },
-  },
-  {
-    name: 'PostgreSQL on 127.0.0.1:5432',
-    up: pgUp,
-    async share(label) {
-      const schema = freshSchema(label);
-      const [one, two] = [testPool({ max: 4 }), testPool({ max: 4 })];
-      const first = postgresStore({ pool: one, schema });
-      await first.migrate();
-      return {
-        stores: [first, postgresStore({ pool: two, schema })],
-        async cleanup() {
-          await dropSchemas(one, [schema]);
-          await Promise.all([one.end(), two.end()]);
-        },
-      };
-    },
-  },
-];
 
 interface Forgery {
   readonly claims?: Record<string, unknown>;
@@ -94,7 +47,7 @@ interface Deployment {
   readonly clientId: string;
 }
 
-for (const kind of KINDS) describe.skipIf(!kind.up)(`back-channel logout from oidc-provider (${kind.name})`, () => {
+for (const kind of SHARED_STORE_KINDS) describe.skipIf(!(await kind.up()))(`back-channel logout from oidc-provider (${kind.name})`, () => {
   let idp: TestProvider;
   const shared: SharedStore[] = [];
   const deployments = new Map<Framework, Deployment>();

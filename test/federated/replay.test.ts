@@ -1,64 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresStore } from '../../adapters/postgres/index.js';
-import { redisStore } from '../../adapters/redis/index.js';
 import { acceptableUntil } from '../../src/federated/logout-token.js';
-import { createSessionManager, memoryStore, type SessionManager, type SessionStore } from '../../src/index.js';
-import { dropSchemas, freshSchema, postgresUp, testPool } from '../support/postgres-database.js';
-import { connectNodeRedis, deleteRunKeys, freshPrefix } from '../support/redis-clients.js';
-import { requireService } from '../support/services.js';
+import { createSessionManager, memoryStore, type SessionManager } from '../../src/index.js';
 import { startHomeIssuer, type HomeIssuer } from './support/issuer.js';
+import { SHARED_STORE_KINDS, type SharedStore } from './support/shared-stores.js';
 
 // "Never accepted twice", on the stores that instances share: across the whole window jose
 // accepts a token in, and when two instances receive the same token at the same moment.
 
-interface SharedStore {
-  readonly stores: readonly [SessionStore, SessionStore];
-  cleanup(): Promise<void>;
-}
-
-const KINDS: { name: string; up: () => Promise<boolean>; share(): Promise<SharedStore> }[] = [
-  {
-    name: 'Redis',
-    up: () => requireService('Redis', 6379),
-    async share() {
-      const prefix = freshPrefix('replay');
-      const [one, two] = await Promise.all([connectNodeRedis(6379), connectNodeRedis(6379)]);
-      return {
-        stores: [redisStore({ client: one, prefix }), redisStore({ client: two, prefix })],
-        async cleanup() {
-          await deleteRunKeys(one, `${prefix}*`);
-          await Promise.all([one.close(), two.close()]);
-        },
-      };
-    },
-  },
-  {
-    name: 'PostgreSQL',
-    up: postgresUp,
-    async share() {
-      const schema = freshSchema('replay');
-      const [one, two] = [testPool({ max: 4 }), testPool({ max: 4 })];
-      const first = postgresStore({ pool: one, schema });
-      await first.migrate();
-      return {
-        stores: [first, postgresStore({ pool: two, schema })],
-        async cleanup() {
-          await dropSchemas(one, [schema]);
-          await Promise.all([one.end(), two.end()]);
-        },
-      };
-    },
-  },
-];
-
-for (const kind of KINDS) {
+for (const kind of SHARED_STORE_KINDS) {
   describe.skipIf(!(await kind.up()))(`logout token replay on ${kind.name}, two instances`, () => {
     let idp: HomeIssuer;
     let shared: SharedStore;
     let managers: readonly [SessionManager, SessionManager];
     beforeAll(async () => {
       idp = await startHomeIssuer();
-      shared = await kind.share();
+      shared = await kind.share('replay');
       managers = [createSessionManager({ store: shared.stores[0] }), createSessionManager({ store: shared.stores[1] })];
     });
     afterAll(async () => {
