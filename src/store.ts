@@ -262,8 +262,6 @@ export interface SessionStore extends CoreSessionStore {
   rememberLogoutToken?: FederatedStore['rememberLogoutToken'];
   /** {@inheritDoc session-revocation/store!FederatedStore.forgetLogoutToken} */
   forgetLogoutToken?: FederatedStore['forgetLogoutToken'];
-  /** {@inheritDoc session-revocation/store!FederatedStore.seenLogoutToken} */
-  seenLogoutToken?: FederatedStore['seenLogoutToken'];
   /** {@inheritDoc session-revocation/store!FederatedStore.eraseFederatedLinks} */
   eraseFederatedLinks?: FederatedStore['eraseFederatedLinks'];
   /** {@inheritDoc session-revocation/store!FederatedStore.pruneFederated} */

@@ -52,8 +52,6 @@ export function mysqlFederated(t: TableNames, run: <T>(operation: string, work: 
       run('forgetLogoutToken', async (connection) => {
         await connection.write(`DELETE FROM ${t.logoutTokens} WHERE iss = ? AND jti = ?`, [utf8(iss), utf8(jti)]);
       }),
-    seenLogoutToken: (iss, jti) =>
-      run('seenLogoutToken', async (connection) => (await connection.rows(`SELECT 1 AS one FROM ${t.logoutTokens} WHERE iss = ? AND jti = ?`, [utf8(iss), utf8(jti)])).length > 0),
     eraseFederatedLinks: (userId) =>
       run('eraseFederatedLinks', async (connection) => {
         await connection.write(`DELETE FROM ${t.federatedLinks} WHERE user_id = ?`, [utf8(userId)]);

@@ -84,7 +84,6 @@ export function postgresFederated(db: Database, names: TableNames, ensureOpen: (
   const byUser = { text: `SELECT ${columns} FROM ${links} WHERE user_id = $1 AND expires_at > $2` };
   const remember = { text: `INSERT INTO ${tokens} (iss, jti, until) VALUES ($1, $2, $3) ON CONFLICT (iss, jti) DO NOTHING` };
   const forget = { text: `DELETE FROM ${tokens} WHERE iss = $1 AND jti = $2` };
-  const seen = { text: `SELECT 1 FROM ${tokens} WHERE iss = $1 AND jti = $2` };
   const erase = { text: `DELETE FROM ${links} WHERE user_id = $1` };
   const pruneTokens = { text: `DELETE FROM ${tokens} WHERE ctid IN (SELECT ctid FROM ${tokens} WHERE until <= $1 ORDER BY until LIMIT $2)` };
   const pruneLinks = { text: `DELETE FROM ${links} WHERE session_id IN (SELECT session_id FROM ${links} WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2)` };
@@ -115,11 +114,6 @@ export function postgresFederated(db: Database, names: TableNames, ensureOpen: (
     async forgetLogoutToken(iss: string, jti: string): Promise<void> {
       ensureOpen();
       await db.run('forgetLogoutToken', (connection) => connection.query(forget, [iss, jti]));
-    },
-    async seenLogoutToken(iss: string, jti: string): Promise<boolean> {
-      ensureOpen();
-      const { rows } = await db.run('seenLogoutToken', (connection) => connection.query(seen, [iss, jti]));
-      return rows.length > 0;
     },
     async eraseFederatedLinks(userId: string): Promise<void> {
       ensureOpen();

@@ -78,13 +78,6 @@ redis.call('DEL', ARGV[1] .. 'j:' .. pair(ARGV[2], ARGV[3]))
 return 1`,
 );
 
-const seenScript = defineScript(
-  'seenLogoutToken',
-  `${KEYS}
-return redis.call('EXISTS', ARGV[1] .. 'j:' .. pair(ARGV[2], ARGV[3]))`,
-  { readOnly: true },
-);
-
 const eraseScript = defineScript(
   'eraseFederatedLinks',
   `${KEYS}
@@ -121,9 +114,6 @@ export function redisFederated(run: RunScript, prefix: string): FederatedStore {
     },
     async forgetLogoutToken(iss: string, jti: string): Promise<void> {
       await run(forgetScript, routing, [tag, iss, jti]);
-    },
-    async seenLogoutToken(iss: string, jti: string): Promise<boolean> {
-      return numeric(await run(seenScript, routing, [tag, iss, jti]), 'seenLogoutToken') === 1;
     },
     async eraseFederatedLinks(userId: string): Promise<void> {
       await run(eraseScript, routing, [tag, userId]);

@@ -45,7 +45,6 @@ function statementsFor(db: BetterSqlite3.Database, prefix: string) {
     byUser: db.prepare<[string, number], LinkRow>(`SELECT ${columns} FROM ${links} WHERE user_id = ? AND expires_at > ?`),
     remember: db.prepare(`INSERT OR IGNORE INTO ${tokens} (iss, jti, until) VALUES (?, ?, ?)`),
     forget: db.prepare(`DELETE FROM ${tokens} WHERE iss = ? AND jti = ?`),
-    seen: db.prepare<[string, string], { one: number }>(`SELECT 1 AS one FROM ${tokens} WHERE iss = ? AND jti = ?`),
     erase: db.prepare(`DELETE FROM ${links} WHERE user_id = ?`),
     pruneLinks: db.prepare(`DELETE FROM ${links} WHERE session_id IN (SELECT session_id FROM ${links} WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)`),
     pruneTokens: db.prepare(`DELETE FROM ${tokens} WHERE rowid IN (SELECT rowid FROM ${tokens} WHERE until <= ? ORDER BY until LIMIT ?)`),
@@ -87,7 +86,6 @@ export function sqliteFederated(db: BetterSqlite3.Database, prefix: string, run:
       on((s) => {
         s.forget.run(iss, jti);
       }),
-    seenLogoutToken: (iss, jti) => on((s) => s.seen.get(iss, jti) !== undefined),
     eraseFederatedLinks: (userId) =>
       on((s) => {
         s.erase.run(userId);

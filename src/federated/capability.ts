@@ -1,7 +1,7 @@
 import type { SessionStore } from '../store.js';
 import type { FederatedStore } from './store.js';
 
-const METHODS = ['saveFederatedLink', 'findFederatedLinks', 'rememberLogoutToken', 'forgetLogoutToken', 'seenLogoutToken', 'eraseFederatedLinks', 'pruneFederated'] as const;
+const METHODS = ['saveFederatedLink', 'findFederatedLinks', 'rememberLogoutToken', 'forgetLogoutToken', 'eraseFederatedLinks', 'pruneFederated'] as const;
 
 /**
  * Whether the store has the federated sign-out capability: every method of

@@ -104,16 +104,6 @@ export interface FederatedStore {
   forgetLogoutToken(iss: string, jti: string): Promise<void>;
 
   /**
-   * Whether `(iss, jti)` is remembered now: `true` exactly when {@link rememberLogoutToken}
-   * would answer `false`. Never writes. (The manager claims tokens with `rememberLogoutToken`
-   * alone; this read is for tools and tests.)
-   * @param iss - The token's issuer.
-   * @param jti - The token's id.
-   * @returns `true` when the pair was remembered and not yet forgotten.
-   */
-  seenLogoutToken(iss: string, jti: string): Promise<boolean>;
-
-  /**
    * Deletes every link of the user (a "delete my data" request). Remembered token ids stay:
    * they name no user.
    * @param userId - The user.

@@ -77,11 +77,6 @@ export function memoryFederated(ensureOpen: () => void): FederatedStore {
       tokens.delete(pairKey(iss, jti));
     },
 
-    async seenLogoutToken(iss: string, jti: string): Promise<boolean> {
-      ensureOpen();
-      return tokens.has(pairKey(iss, jti));
-    },
-
     async eraseFederatedLinks(userId: string): Promise<void> {
       ensureOpen();
       for (const id of [...(byUser.get(userId) ?? [])]) remove(id);

@@ -6,7 +6,7 @@ import type { TestRunner } from '../../src/testing/runner.js';
 
 // A store without an optional capability: its tests must not count as passed.
 function withoutFederated(): SessionStore {
-  const { saveFederatedLink, findFederatedLinks, rememberLogoutToken, forgetLogoutToken, seenLogoutToken, eraseFederatedLinks, pruneFederated, ...rest } = memoryStore();
+  const { saveFederatedLink, findFederatedLinks, rememberLogoutToken, forgetLogoutToken, eraseFederatedLinks, pruneFederated, ...rest } = memoryStore();
   return rest;
 }
 

@@ -53,7 +53,6 @@ export function switchableStore(inner: SessionStore): SwitchableStore {
     findFederatedLinks: inner.findFederatedLinks && ((query, now) => guard(() => inner.findFederatedLinks!(query, now))),
     rememberLogoutToken: inner.rememberLogoutToken && ((iss, jti, until) => guard(() => inner.rememberLogoutToken!(iss, jti, until))),
     forgetLogoutToken: inner.forgetLogoutToken && ((iss, jti) => guard(() => inner.forgetLogoutToken!(iss, jti))),
-    seenLogoutToken: inner.seenLogoutToken && ((iss, jti) => guard(() => inner.seenLogoutToken!(iss, jti))),
     eraseFederatedLinks: inner.eraseFederatedLinks && ((userId) => guard(() => inner.eraseFederatedLinks!(userId))),
     pruneFederated: inner.pruneFederated && ((now, limit) => guard(() => inner.pruneFederated!(now, limit))),
   } satisfies Partial<SessionStore>;
