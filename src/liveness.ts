@@ -16,7 +16,7 @@ export interface RevocationFacts {
   readonly epochs: Epochs;
   /** The epochs of the row's tenant, when it has a tenant and the store keeps tenant epochs. */
   readonly tenantEpochs?: Epochs | undefined;
-  /** For a support session (`impersonatorId` set): what was read of its admin. Missing means "not read": the row is refused. */
+  /** For a support session (kind `impersonation`, or `impersonatorId` set): what was read of its admin. Missing: the row is refused. */
   readonly impersonator?: ImpersonatorFacts | undefined;
 }
 
@@ -56,7 +56,9 @@ export function refusalOf(record: LivenessFields, facts: RevocationFacts, now: n
   const impersonatorEpoch = impersonator === undefined ? 0 : latestEpoch(impersonator.epochs, what);
   if (now >= record.expiresAt) return 'expired';
   if (record.revokedAt !== undefined || record.createdAt <= Math.max(userEpoch, tenantEpoch)) return 'revoked';
-  if (record.impersonatorId !== undefined && (impersonator === undefined || record.createdAt <= impersonatorEpoch || impersonator.adminSessionRefusal !== undefined)) return 'revoked';
+  // A support session's row without its impersonator (a broken store) cannot show its admin is signed in.
+  const support = record.kind === 'impersonation' || record.impersonatorId !== undefined;
+  if (support && (impersonator === undefined || record.createdAt <= impersonatorEpoch || impersonator.adminSessionRefusal !== undefined)) return 'revoked';
   if (idleTimeout > 0 && now - record.lastUsedAt >= idleTimeout) return 'idle';
   return undefined;
 }

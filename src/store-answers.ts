@@ -102,15 +102,26 @@ export function checkUserSessions(answer: unknown, userId: string): UserSessions
   return answer as unknown as UserSessions;
 }
 
+// What a stored session must keep of the record it was created from, besides its id and user.
+const IDENTITY_FIELDS = ['kind', 'tenantId', 'impersonatorId', 'impersonatorSessionId'] as const;
+
+/** The fields of a new record that {@link checkCreated} compares with the store's answer. */
+export type CreatedIdentity = Pick<SessionRecord, 'id' | 'userId' | (typeof IDENTITY_FIELDS)[number]>;
+
 /**
- * Checks the answer of `create(record)`: the stored record of that id and user, the replaced
- * ids and, when a cap was asked for, the evicted ids (a store that leaves them out did not
- * enforce the cap). The answer's `evictedIds` is always a list afterwards.
+ * Checks the answer of `create(record)`: the stored record of that id, user, kind and tenant,
+ * with its impersonator and the admin's session kept (without them a support session would
+ * pass for the user's own), the replaced ids and, when a cap was asked for, the evicted ids (a
+ * store that leaves them out did not enforce the cap). The answer's `evictedIds` is always a
+ * list afterwards.
  */
-export function checkCreated(answer: unknown, record: { readonly id: string; readonly userId: string }, limited: boolean): Required<CreateResult> {
+export function checkCreated(answer: unknown, record: CreatedIdentity, limited: boolean): Required<CreateResult> {
   if (!isObject(answer)) throw malformed('create', 'something that is not an object');
   const session = checkRecord(answer['session'], 'create');
   if (session.id !== record.id || session.userId !== record.userId) throw malformed('create', 'another session than the one created');
+  for (const field of IDENTITY_FIELDS) {
+    if (session[field] !== record[field]) throw malformed('create', `a session whose ${field} is not the one created`);
+  }
   const replacedIds = checkIds(answer['replacedIds'], 'create');
   const evicted = answer['evictedIds'];
   if (evicted === undefined && limited) throw malformed('create', 'no evictedIds though a session limit was asked for (the store does not enforce maxSessions)');

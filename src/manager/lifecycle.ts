@@ -154,11 +154,6 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       throw error;
     }
     const { session, replacedIds, evictedIds } = checkCreated(created, record, limit !== undefined);
-    if (session.impersonatorSessionId !== record.impersonatorSessionId) {
-      // A store that drops the link would keep support access alive past its admin's session.
-      await revoke(session.id, { reason: 'revoked', by });
-      throw new SessionError('STORE_ERROR', "The store did not keep the support session's impersonatorSessionId, so it cannot end with its admin's session: support access refused.");
-    }
     if (federated !== undefined) await linkSession(context, session, federated, () => revoke(session.id, { reason: 'revoked', by }));
     if (replacedIds.length > 0 || evictedIds.length > 0) context.afterRevocation(input.userId);
     if (replacedIds.length > 0) sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'replaced', by }, replacedIds);

@@ -20,7 +20,7 @@ import { refusalOf } from '../../src/liveness.js';
 import type { SessionRecord } from '../../src/store.js';
 
 // Most cases ask for no cap; the cap's own cases pass `limited` themselves.
-const checkCreatedOf = (answer: unknown, created: { id: string; userId: string }, limited = false) => checkCreated(answer, created, limited);
+const checkCreatedOf = (answer: unknown, created: SessionRecord, limited = false) => checkCreated(answer, created, limited);
 
 const record: SessionRecord = {
   id: 'AbCdEfGhIjKlMnOpQrSt-_',
@@ -110,6 +110,10 @@ describe('what the manager accepts from a store', () => {
     ['create', () => checkCreatedOf(null, record), 'something that is not an object'],
     ['create', () => checkCreatedOf({ session: { ...record, id: 'B'.repeat(22) }, replacedIds: [] }, record), 'another session than the one created'],
     ['create', () => checkCreatedOf({ session: { ...record, userId: 'bob' }, replacedIds: [] }, record), 'another session than the one created'],
+    ['create', () => checkCreatedOf({ session: { ...record, kind: 'api' }, replacedIds: [] }, record), 'a session whose kind is not the one created'],
+    ['create', () => checkCreatedOf({ session: record, replacedIds: [] }, { ...record, tenantId: 'acme' }), 'a session whose tenantId is not the one created'],
+    ['create', () => checkCreatedOf({ session: { ...record, kind: 'impersonation' }, replacedIds: [] }, { ...record, kind: 'impersonation', impersonatorId: 'root' }), 'a session whose impersonatorId is not the one created'],
+    ['create', () => checkCreatedOf({ session: { ...record, impersonatorId: 'root' }, replacedIds: [] }, { ...record, impersonatorId: 'root', impersonatorSessionId: 'S'.repeat(22) }), 'a session whose impersonatorSessionId is not the one created'],
     ['create', () => checkCreatedOf({ session: record, replacedIds: [1] }, record), 'session ids that are not a list of strings'],
     ['create', () => checkCreatedOf({ session: record }, record), 'session ids that are not a list of strings'],
     ['create', () => checkCreatedOf({ session: record, replacedIds: [] }, record, true), 'no evictedIds though a session limit was asked for (the store does not enforce maxSessions)'],

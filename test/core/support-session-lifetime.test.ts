@@ -39,18 +39,18 @@ describe("a support session's lifetime follows its admin's session", () => {
     expect(await sessions.validate(support.token)).toEqual({ ok: false, reason: 'expired' });
   });
 
-  it('refuses support access on a store that does not keep the link to the admin session, leaving nothing live', async () => {
+  it.each(['impersonatorSessionId', 'impersonatorId'] as const)('refuses support access on a store that does not keep its %s, leaving nothing live', async (field) => {
     const inner = memoryStore();
     const forgetful = {
       ...inner,
       create: async (...args: Parameters<typeof inner.create>) => {
-        const { impersonatorSessionId: _dropped, ...record } = args[0];
+        const { [field]: _dropped, ...record } = args[0];
         return inner.create(record, args[1]);
       },
     };
     const sessions = createSessionManager({ store: forgetful });
     const admin = await sessions.create({ userId: 'root' });
-    await expect(sessions.impersonate(admin.session, 'ada')).rejects.toMatchObject({ code: 'STORE_ERROR' });
+    await expect(sessions.impersonate(admin.session, 'ada')).rejects.toMatchObject({ code: 'STORE_ERROR', message: expect.stringContaining(`a session whose ${field} is not the one created`) });
     expect(await sessions.list('ada')).toEqual([]);
   });
 
