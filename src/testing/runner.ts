@@ -70,6 +70,19 @@ export function skipTest(context: unknown, reason: string): void {
   if (typeof skip === 'function') skip.call(context, reason);
 }
 
+/**
+ * An `it` for the tests of an optional capability: on a store without it (`has()` answers
+ * false) each test is reported skipped with `reason` where the runner can skip, never passed
+ * without running.
+ * @param runner - The suite's runner.
+ * @param has - Whether the store under test has the capability, asked when each test runs.
+ * @param reason - Shown in the test report when it has not.
+ * @returns A function with `it`'s parameters.
+ */
+export function capabilityTest(runner: TestRunner, has: () => boolean, reason: string): TestRunner['it'] {
+  return (name, body, timeout) => runner.it(name, (context) => (has() ? body(context) : skipTest(context, reason)), timeout);
+}
+
 /** A runner with both hooks, as the suites use it. */
 export type CompleteTestRunner = Required<TestRunner>;
 

@@ -10,8 +10,14 @@ function withoutFederated(): SessionStore {
   return rest;
 }
 
-/** Registers the suite on a runner that records the tests, then runs those named `federated`. */
-async function runFederatedTests(context: unknown): Promise<{ readonly ran: number; readonly skipped: readonly string[] }> {
+// A store without activity, known devices and revocation links (one capability: all or none).
+function withoutActivity(): SessionStore {
+  const { appendActivity, listActivity, rememberDevice, listDevices, saveRevocationLink, consumeRevocationLink, ...rest } = memoryStore();
+  return rest;
+}
+
+/** Registers the suite on a runner that records the tests, then runs those whose name contains `group`. */
+async function runTests(store: () => SessionStore, group: string, context: unknown): Promise<{ readonly ran: number; readonly skipped: readonly string[] }> {
   const tests: { name: string; body: (...args: unknown[]) => unknown }[] = [];
   const path: string[] = [];
   const hooks: { before: (() => unknown)[]; after: (() => unknown)[] } = { before: [], after: [] };
@@ -26,10 +32,10 @@ async function runFederatedTests(context: unknown): Promise<{ readonly ran: numb
     beforeEach: (hook) => void hooks.before.push(hook),
     afterEach: (hook) => void hooks.after.push(hook),
   };
-  describeStoreConformance('no federated', withoutFederated, { runner });
+  describeStoreConformance('without a capability', store, { runner });
   const skipped: string[] = [];
   let ran = 0;
-  for (const test of tests.filter(({ name }) => name.includes('federated sign-out'))) {
+  for (const test of tests.filter(({ name }) => name.includes(group))) {
     for (const hook of hooks.before) await hook();
     try {
       await test.body(context);
@@ -46,15 +52,27 @@ async function runFederatedTests(context: unknown): Promise<{ readonly ran: numb
 
 class Skipped extends Error {}
 
+const vitestLike = {
+  skip(note?: string): never {
+    throw new Skipped(note);
+  },
+};
+
 describe('the store conformance suite and a capability the store lacks', () => {
   it('marks each federated test skipped, with the reason, where the runner can skip at run time (vitest)', async () => {
-    const { ran, skipped } = await runFederatedTests({
-      skip(note?: string): never {
-        throw new Skipped(note);
-      },
-    });
+    const { ran, skipped } = await runTests(withoutFederated, 'federated sign-out', vitestLike);
     expect(ran).toBe(0);
     expect(skipped).toHaveLength(8);
     for (const reason of skipped) expect(reason).toMatch(/no federated sign-out capability/);
+  });
+
+  it.each([
+    ['activity, known devices and revocation links', 10, 1],
+    ['account activity and organizations', 4, 3],
+    ['"This wasn\'t me" links carry their device', 2, 0],
+  ])('marks the activity and link tests of "%s" skipped on a store without activity, and runs the others', async (group, skips, runs) => {
+    const { ran, skipped } = await runTests(withoutActivity, group, vitestLike);
+    expect([ran, skipped.length]).toEqual([runs, skips]);
+    for (const reason of skipped) expect(reason).toMatch(/keeps no activity|keeps no revocation links/);
   });
 });

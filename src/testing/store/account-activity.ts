@@ -1,6 +1,7 @@
 import { createSessionManager } from '../../manager/index.js';
 import type { SessionEvent } from '../../events.js';
 import type { SessionStore } from '../../store.js';
+import { capabilityTest } from '../runner.js';
 import type { StoreSuiteContext } from './context.js';
 import { DAY, freshUser } from './fixtures.js';
 
@@ -15,9 +16,10 @@ const keepsActivity = (store: SessionStore): boolean => typeof store.listActivit
 /** The manager's activity, new-device, tenant and support-access promises, kept by this store. */
 export function describeAccountActivity({ runner, store, sibling }: StoreSuiteContext): void {
   const { describe, it, expect } = runner;
+  const withActivity = capabilityTest(runner, () => keepsActivity(store()), 'the store keeps no activity (ActivityStore)');
+  const withTenants = capabilityTest(runner, () => typeof store().revokeTenant === 'function', 'the store keeps no tenants (TenantStore)');
   describe('account activity and organizations, through the manager', () => {
-    it('every acknowledged revocation has its entry, newest first, and a new manager on the same data reads them all', async () => {
-      if (!keepsActivity(store())) return;
+    withActivity('every acknowledged revocation has its entry, newest first, and a new manager on the same data reads them all', async () => {
       let now = Date.now();
       const sessions = createSessionManager({ store: store(), clock: () => now, maxSessions: { browser: 3 } });
       const user = freshUser();
@@ -68,8 +70,7 @@ export function describeAccountActivity({ runner, store, sibling }: StoreSuiteCo
       expect(await reader.activity(freshUser('other'))).toEqual([]);
     });
 
-    it('the session cap\'s evictions are in the activity', async () => {
-      if (!keepsActivity(store())) return;
+    withActivity('the session cap\'s evictions are in the activity', async () => {
       const sessions = createSessionManager({ store: store(), maxSessions: { browser: 1 } });
       const user = freshUser();
       const first = await sessions.create({ userId: user, userAgent: CHROME_MAC });
@@ -78,8 +79,7 @@ export function describeAccountActivity({ runner, store, sibling }: StoreSuiteCo
       expect(evicted?.sessionId).toBe(first.session.id);
     });
 
-    it('prunes activity older than activityRetention and devices not seen in knownDeviceWindow, keeps the rest', async () => {
-      if (!keepsActivity(store())) return;
+    withActivity('prunes activity older than activityRetention and devices not seen in knownDeviceWindow, keeps the rest', async () => {
       const start = Date.now();
       let now = start;
       const sessions = createSessionManager({ store: store(), clock: () => now, activityRetention: 10 * DAY, knownDeviceWindow: 10 * DAY, maxAge: 60 * DAY });
@@ -116,8 +116,7 @@ export function describeAccountActivity({ runner, store, sibling }: StoreSuiteCo
       expect(created[0]!.ip).toBe('198.51.100.4');
     });
 
-    it('eraseUser leaves no activity or device; exportUser lists them without a secret', async () => {
-      if (!keepsActivity(store())) return;
+    withActivity('eraseUser leaves no activity or device; exportUser lists them without a secret', async () => {
       const sessions = createSessionManager({ store: store() });
       const user = freshUser();
       const { session } = await sessions.create({ userId: user, userAgent: CHROME_MAC, ip: '203.0.113.9' });
@@ -133,8 +132,7 @@ export function describeAccountActivity({ runner, store, sibling }: StoreSuiteCo
       expect(await sessions.redeemRevocationLink(link)).toBeNull();
     });
 
-    it('revokeTenant signs out every session and access token of the tenant, no one else, and a sign-in right after works', async () => {
-      if (typeof store().revokeTenant !== 'function') return;
+    withTenants('revokeTenant signs out every session and access token of the tenant, no one else, and a sign-in right after works', async () => {
       const sessions = createSessionManager({ store: store(), accessTokens: { secret: SECRET }, epochCacheTtl: 60_000 });
       const tenant = freshUser('tenant');
       const ada = await sessions.create({ userId: freshUser('ada'), tenantId: tenant, userAgent: CHROME_MAC });

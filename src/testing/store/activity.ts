@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ActivityRecord, SessionStore } from '../../store.js';
+import { capabilityTest } from '../runner.js';
 import type { StoreSuiteContext } from './context.js';
 import { freshUser, insert, newRecord } from './fixtures.js';
 
@@ -31,13 +32,15 @@ const ids = (found: readonly ActivityRecord[]) => found.map((item) => item.id);
 /** Account activity, known devices and revocation links, as `ActivityStore` says a store keeps them. */
 export function describeActivity({ runner, store, sibling }: StoreSuiteContext): void {
   const { describe, it, expect } = runner;
+  const withActivity = capabilityTest(runner, () => hasActivity(store()), 'the store keeps no activity (ActivityStore)');
+  const withStats = capabilityTest(runner, () => store().stats !== undefined, 'the store counts no rows (StatsStore)');
+  const withTenantActivity = capabilityTest(runner, () => hasActivity(store()) && store().revokeTenant !== undefined, 'the store keeps no activity or no tenants (ActivityStore, TenantStore)');
   describe('activity, known devices and revocation links', () => {
     it('a store has all the activity methods or none', () => {
       expect(typeof hasActivity(store())).toBe('boolean');
     });
 
-    it('writes a create\'s entry with it, and one derived entry per session it replaced or evicted', async () => {
-      if (!hasActivity(store())) return;
+    withActivity('writes a create\'s entry with it, and one derived entry per session it replaced or evicted', async () => {
       const user = freshUser();
       const t = Date.now();
       const device = { deviceKey: 'Chrome|Mac OS', browser: 'Chrome', os: 'Mac OS' };
@@ -61,8 +64,7 @@ export function describeActivity({ runner, store, sibling }: StoreSuiteContext):
       ]);
     });
 
-    it('a refused create writes no entry', async () => {
-      if (!hasActivity(store())) return;
+    withActivity('a refused create writes no entry', async () => {
       const user = freshUser();
       await insert(store(), user);
       const refused = await store()
@@ -72,8 +74,7 @@ export function describeActivity({ runner, store, sibling }: StoreSuiteContext):
       expect(await list(store(), user)).toEqual([]);
     });
 
-    it('revoke writes its entry only when it revoked; revokeAll and revokeOthers always write theirs', async () => {
-      if (!hasActivity(store())) return;
+    withActivity('revoke writes its entry only when it revoked; revokeAll and revokeOthers always write theirs', async () => {
       const user = freshUser();
       const t = Date.now();
       const a = await insert(store(), user, { createdAt: t, tenantId: 'acme' });
@@ -88,8 +89,7 @@ export function describeActivity({ runner, store, sibling }: StoreSuiteContext):
       expect(await list(store(), user)).toEqual([others, everywhere, first]);
     });
 
-    it('lists newest first by id, pages with before and limit, and never shows another user', async () => {
-      if (!hasActivity(store())) return;
+    withActivity('lists newest first by id, pages with before and limit, and never shows another user', async () => {
       const user = freshUser();
       const other = freshUser('other');
       const t = Date.now();
@@ -110,8 +110,7 @@ export function describeActivity({ runner, store, sibling }: StoreSuiteContext):
       expect(await list(store(), freshUser('nobody'))).toEqual([]);
     });
 
-    it('merges the tenant\'s own entries only when asked with the tenant', async () => {
-      if (!hasActivity(store()) || store().revokeTenant === undefined) return;
+    withTenantActivity('merges the tenant\'s own entries only when asked with the tenant', async () => {
       const tenant = freshUser('tenant');
       const user = freshUser();
       const t = Date.now();
@@ -126,8 +125,7 @@ export function describeActivity({ runner, store, sibling }: StoreSuiteContext):
       expect(ids(await list(store(), user, { tenantId: tenant, before: tenantWide.id }))).toEqual([mine.id]);
     });
 
-    it('remembers known devices: null the first time, then the previous sighting, keeping the latest', async () => {
-      if (!hasActivity(store())) return;
+    withActivity('remembers known devices: null the first time, then the previous sighting, keeping the latest', async () => {
       const user = freshUser();
       const hash = createHash('sha256').update(`Chrome|Mac OS|${user}`).digest('base64url');
       const t = Date.now();
@@ -139,8 +137,7 @@ export function describeActivity({ runner, store, sibling }: StoreSuiteContext):
       expect(await store().listDevices!(freshUser('nobody'))).toEqual([]);
     });
 
-    it('a revocation link is used once, only with its secret and before its expiry', async () => {
-      if (!hasActivity(store())) return;
+    withActivity('a revocation link is used once, only with its secret and before its expiry', async () => {
       const user = freshUser();
       const secret = randomBytes(32);
       const hashOf = (bytes: Buffer) => createHash('sha256').update(bytes).digest();
@@ -157,8 +154,7 @@ export function describeActivity({ runner, store, sibling }: StoreSuiteContext):
       expect(await store().consumeRevocationLink!('NNNNNNNNNNNNNNNNNNNNNN', hashOf(secret), t)).toBeNull();
     });
 
-    it('two instances using one link at once: exactly one gets it', async () => {
-      if (!hasActivity(store())) return;
+    withActivity('two instances using one link at once: exactly one gets it', async () => {
       const other = await sibling();
       const secret = randomBytes(32);
       const secretHash = createHash('sha256').update(secret).digest();
@@ -168,8 +164,7 @@ export function describeActivity({ runner, store, sibling }: StoreSuiteContext):
       expect(answers.filter((answer) => answer !== null)).toHaveLength(1);
     });
 
-    it('prune drops old entries, devices not seen in the window and expired links, and keeps the rest', async () => {
-      if (!hasActivity(store())) return;
+    withActivity('prune drops old entries, devices not seen in the window and expired links, and keeps the rest', async () => {
       const user = freshUser();
       const t = Date.now();
       const old = entry(user, 'session.created', t - 100_000);
@@ -188,8 +183,7 @@ export function describeActivity({ runner, store, sibling }: StoreSuiteContext):
       expect(await store().consumeRevocationLink!('LIVELINKLIVELINKLIVEL1', secretHash, t)).not.toBeNull();
     });
 
-    it('eraseUser deletes the user\'s entries, devices and links, and nobody else\'s', async () => {
-      if (!hasActivity(store())) return;
+    withActivity('eraseUser deletes the user\'s entries, devices and links, and nobody else\'s', async () => {
       const user = freshUser();
       const other = freshUser('other');
       const t = Date.now();
@@ -238,8 +232,7 @@ export function describeActivity({ runner, store, sibling }: StoreSuiteContext):
       expect((await store().revoke(support.id, { at: Date.now(), reason: 'sign_out' }))!.impersonatorSessionId).toBe(adminSession);
     });
 
-    it('stats counts live, revoked and expired rows per kind', async () => {
-      if (store().stats === undefined) return expect(store().stats).toBeUndefined();
+    withStats('stats counts live, revoked and expired rows per kind', async () => {
       const before = await store().stats!(Date.now());
       const user = freshUser();
       const t = Date.now();

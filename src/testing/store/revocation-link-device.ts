@@ -1,5 +1,6 @@
 import { createSessionManager } from '../../manager/index.js';
 import { mintToken } from '../../token.js';
+import { capabilityTest } from '../runner.js';
 import type { StoreSuiteContext } from './context.js';
 import { freshUser } from './fixtures.js';
 
@@ -13,10 +14,10 @@ const CHROME_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/
  * link saved without them (by an earlier release) is answered without them.
  */
 export function describeRevocationLinkDevice({ runner, store }: StoreSuiteContext): void {
-  const { describe, it, expect } = runner;
+  const { describe, expect } = runner;
+  const withLinks = capabilityTest(runner, () => typeof store().consumeRevocationLink === 'function', 'the store keeps no revocation links (RevocationLinkStore)');
   describe('"This wasn\'t me" links carry their device', () => {
-    it('keeps the device key and tenant of a link, and answers none for a link saved without them', async () => {
-      if (typeof store().consumeRevocationLink !== 'function') return;
+    withLinks('keeps the device key and tenant of a link, and answers none for a link saved without them', async () => {
       const [user, tenant] = [freshUser(), freshUser('tenant')];
       const expiresAt = Date.now() + HOUR;
       const withDevice = mintToken(store().sessionIdPrefix?.(user));
@@ -30,8 +31,7 @@ export function describeRevocationLinkDevice({ runner, store }: StoreSuiteContex
       expect([bare?.deviceKey, bare?.tenantId]).toEqual([undefined, undefined]);
     });
 
-    it("end the session that replaced the linked one on that device, in the linked session's tenant only, once its row and its sign-in's activity are gone", async () => {
-      if (typeof store().consumeRevocationLink !== 'function') return;
+    withLinks("end the session that replaced the linked one on that device, in the linked session's tenant only, once its row and its sign-in's activity are gone", async () => {
       let now = Date.now();
       // Activity kept for less time than the link lives: only the link can tell the device.
       const sessions = createSessionManager({ store: store(), clock: () => now, kinds: { browser: { maxAge: HOUR } }, activityRetention: 30 * MINUTE });
