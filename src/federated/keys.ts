@@ -19,10 +19,9 @@ export interface IssuerKeys {
   keysOf(issuer: string, jwksUri: string | undefined): Promise<JWTVerifyGetKey>;
 }
 
-// jose's own fetch turns a JWKS answering 5xx, a redirect or a page that is not JSON into a
-// plain JOSEError, which reads like a bad token: here every failure to read the keys is the
-// provider's. A timeout is left to jose, which reports it as JWKSTimeout.
-async function fetchKeySet(url: string, init: RequestInit): Promise<Response> {
+// The provider's JSON at `url`; any failure to read it is the provider's (KeysUnavailable), but
+// a timeout stays a TimeoutError for jose to report as JWKSTimeout.
+async function readJson(url: string, init: RequestInit): Promise<unknown> {
   let response: Response;
   try {
     response = await fetch(url, init);
@@ -34,14 +33,16 @@ async function fetchKeySet(url: string, init: RequestInit): Promise<Response> {
     await response.body?.cancel();
     throw new KeysUnavailable(`${url} answered ${response.status}.`);
   }
-  let keySet: unknown;
   try {
-    keySet = await response.json();
+    return await response.json();
   } catch (error) {
     throw new KeysUnavailable(`${url} did not answer JSON.`, { cause: error });
   }
-  return Response.json(keySet);
 }
+
+// jose's own fetch turns a JWKS answering 5xx, a redirect or a page that is not JSON into a
+// plain JOSEError, which reads like a bad token: here every failure to read the keys is the provider's.
+const fetchKeySet = async (url: string, init: RequestInit): Promise<Response> => Response.json(await readJson(url, init));
 
 // A token naming a kid the provider's keys lack is refused as the token's fault, whether jose
 // has just fetched the keys again or is within its 30 s cooldown (which anyone can start with
@@ -70,9 +71,7 @@ export function createIssuerKeys(): IssuerKeys {
     const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
     let metadata: unknown;
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(DISCOVERY_TIMEOUT), redirect: 'error', headers: { accept: 'application/json' } });
-      if (!response.ok) throw new KeysUnavailable(`${url} answered ${response.status}.`);
-      metadata = await response.json();
+      metadata = await readJson(url, { signal: AbortSignal.timeout(DISCOVERY_TIMEOUT), redirect: 'error', headers: { accept: 'application/json' } });
     } catch (error) {
       throw error instanceof KeysUnavailable ? error : new KeysUnavailable(`${url} could not be read.`, { cause: error });
     }
