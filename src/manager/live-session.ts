@@ -17,13 +17,23 @@ export async function readSession(context: ManagerContext, sessionId: string): P
   return checkLookup(await context.calls.call('get', () => context.store.get(sessionId)), sessionId);
 }
 
+/** What was read of support sessions' admins, by admin and admin session: a list reads each once. */
+type AdminReads = Map<string, Promise<ImpersonatorFacts>>;
+
 /**
  * Judges a row read with its epochs. A support session needs its admin's session too: one more
- * read, for that rare kind only. `countIdle: false` leaves idleness out (an access token's use
- * never touches its session, so its verification does not count it).
+ * read, for that rare kind only (once per admin session in `admins`). `countIdle: false` leaves
+ * idleness out (an access token's use never touches its session, so its verification does not count it).
  */
-export async function judge(context: ManagerContext, record: SessionRecord, facts: Omit<RevocationFacts, 'impersonator'>, now: number, what: string, countIdle = true): Promise<Refusal | undefined> {
-  const all = record.impersonatorId === undefined ? facts : { ...facts, impersonator: await impersonatorOf(context, record.impersonatorId, record.impersonatorSessionId, now) };
+async function judge(context: ManagerContext, record: SessionRecord, facts: Omit<RevocationFacts, 'impersonator'>, now: number, what: string, countIdle: boolean, admins: AdminReads = new Map()): Promise<Refusal | undefined> {
+  const { impersonatorId, impersonatorSessionId } = record;
+  let all: RevocationFacts = facts;
+  if (impersonatorId !== undefined) {
+    const key = JSON.stringify([impersonatorId, impersonatorSessionId ?? null]);
+    let pending = admins.get(key);
+    if (pending === undefined) admins.set(key, (pending = impersonatorOf(context, impersonatorId, impersonatorSessionId, now)));
+    all = { ...facts, impersonator: await pending };
+  }
   return refusalOf(record, all, now, countIdle ? idleTimeoutOf(context.config, record.kind) : 0, what);
 }
 
@@ -46,19 +56,11 @@ export async function liveSessionOf(context: ManagerContext, userId: string, ses
  */
 export async function judgeAll(context: ManagerContext, answer: UserSessions, now: number): Promise<Array<{ record: SessionRecord; refusal: Refusal | undefined }>> {
   const { sessions, epochs, tenantEpochs } = answer;
-  const admins = new Map<string, Promise<ImpersonatorFacts>>();
+  const admins: AdminReads = new Map();
   const verdicts = [];
   for (const record of sessions) {
     const ofTenant = record.tenantId === undefined || tenantEpochs === undefined || !Object.hasOwn(tenantEpochs, record.tenantId) ? undefined : tenantEpochs[record.tenantId];
-    let impersonator: ImpersonatorFacts | undefined;
-    if (record.impersonatorId !== undefined) {
-      const key = JSON.stringify([record.impersonatorId, record.impersonatorSessionId ?? null]);
-      let pending = admins.get(key);
-      if (pending === undefined) admins.set(key, (pending = impersonatorOf(context, record.impersonatorId, record.impersonatorSessionId, now)));
-      impersonator = await pending;
-    }
-    const refusal = refusalOf(record, { epochs, tenantEpochs: ofTenant, impersonator }, now, idleTimeoutOf(context.config, record.kind), 'listByUser');
-    verdicts.push({ record, refusal });
+    verdicts.push({ record, refusal: await judge(context, record, { epochs, tenantEpochs: ofTenant }, now, 'listByUser', true, admins) });
   }
   return verdicts;
 }
