@@ -1,8 +1,8 @@
 import type { FederatedLink, FederatedStore } from '../../src/federated/store.js';
-import type { Connection, Literal, Row } from './connection.js';
+import type { Connection, Literal, Row, Run } from './connection.js';
 import type { TableNames } from './options.js';
 import { pruneBatch } from './queries.js';
-import { millis, text, utf8 } from './rows.js';
+import { millis, optionalText, text, utf8 } from './rows.js';
 
 // Where sessions came from at an identity provider, and the logout tokens already accepted:
 // two tables beside the session rows (schema version 2). Rare calls, each one statement.
@@ -14,7 +14,7 @@ const toLink = (row: Row): FederatedLink => ({
   userId: text(row, 'user_id'),
   iss: text(row, 'iss'),
   sub: text(row, 'sub'),
-  sid: row['sid'] === null ? undefined : text(row, 'sid'),
+  sid: optionalText(row, 'sid'),
   expiresAt: millis(row, 'expires_at'),
 });
 
@@ -23,7 +23,7 @@ const toLink = (row: Row): FederatedLink => ({
  * @param t - The store's table names.
  * @param run - The store's runner: a pooled connection, the deadline, error mapping, `CLOSED` after close.
  */
-export function mysqlFederated(t: TableNames, run: <T>(operation: string, work: (connection: Connection) => Promise<T>) => Promise<T>): FederatedStore {
+export function mysqlFederated(t: TableNames, run: Run): FederatedStore {
   const find = (where: string): string => `SELECT ${COLUMNS} FROM ${t.federatedLinks} WHERE ${where} AND expires_at > ?`;
   return {
     // Saving a session's link again replaces it.

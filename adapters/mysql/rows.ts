@@ -137,7 +137,8 @@ export function millis(row: Row, column: string): number {
   return value;
 }
 
-function optionalText(row: Row, column: string): string | undefined {
+/** A text column that may be NULL, as `undefined` then. */
+export function optionalText(row: Row, column: string): string | undefined {
   return row[column] === null || row[column] === undefined ? undefined : text(row, column);
 }
 

@@ -4,9 +4,6 @@ import { errnoOf } from './errors.js';
 import type { TableNames } from './options.js';
 import { ACTIVITY_COLUMNS, LINK_COLUMNS, SESSION_COLUMNS } from './rows.js';
 
-/** The schema version this store reads and writes. */
-export const SCHEMA_VERSION = 3;
-
 // Every text column is VARBINARY: ids, kinds and device keys are the application's bytes,
 // compared byte for byte (no collation folds "Alice" into "alice" or ignores a trailing
 // space) and stored with no charset conversion. Sizes allow the manager's character limits
@@ -18,7 +15,7 @@ const KIND = 'VARBINARY(255)';
 const ISS = 'VARBINARY(2048)';
 const FEDERATED_ID = 'VARBINARY(1020)';
 
-/** The statements of each schema version, in order; `migrate()` runs those above the recorded version. */
+/** The statements of each schema version, in order (the last is the version this store reads and writes); `migrate()` runs those above the recorded version. */
 export function migrations(t: TableNames): ReadonlyArray<readonly string[]> {
   return [
     // Version 1.
@@ -128,7 +125,7 @@ export async function underNamedLock<T>(connection: Connection, t: TableNames, p
 }
 
 /**
- * Brings the tables to {@link SCHEMA_VERSION}. MySQL commits each CREATE on its own, so the
+ * Brings the tables to the latest version of {@link migrations}. MySQL commits each CREATE on its own, so the
  * steps are idempotent and run under a named lock (`GET_LOCK`, per database and prefix): two
  * instances starting at once take turns, and the second finds the work done. The version is
  * recorded after its steps, so an interrupted migration runs them again. No deadline: it may
@@ -143,11 +140,11 @@ export async function migrate(run: Run, t: TableNames): Promise<number> {
         await connection.write(`CREATE TABLE IF NOT EXISTS ${t.schema} (id TINYINT NOT NULL PRIMARY KEY, version INT NOT NULL) ENGINE=InnoDB`);
         const [row] = await connection.rows(`SELECT version FROM ${t.schema} WHERE id = 1`);
         const from = row === undefined ? 0 : Number(row['version']);
-        if (from > SCHEMA_VERSION) {
-          throw new SessionError('STORE_ERROR', `MySQL session store: the tables (prefix "${t.prefix}") are at schema version ${from}, newer than this release reads (${SCHEMA_VERSION}): upgrade session-revocation.`);
-        }
         const steps = migrations(t);
-        for (let version = from + 1; version <= SCHEMA_VERSION; version += 1) {
+        if (from > steps.length) {
+          throw new SessionError('STORE_ERROR', `MySQL session store: the tables (prefix "${t.prefix}") are at schema version ${from}, newer than this release reads (${steps.length}): upgrade session-revocation.`);
+        }
+        for (let version = from + 1; version <= steps.length; version += 1) {
           for (const sql of steps[version - 1]!) await connection.write(sql).catch(unlessAlreadyAdded);
           await connection.write(`INSERT INTO ${t.schema} (id, version) VALUES (1, ?) ON DUPLICATE KEY UPDATE version = ?`, [version, version]);
         }

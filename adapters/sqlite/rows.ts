@@ -139,8 +139,8 @@ export function toLink(row: LinkRow): RevocationLinkRecord {
     userId: row.user_id,
     sessionId: row.session_id,
     expiresAt: row.expires_at,
-    deviceKey: row.device_key ?? undefined,
-    tenantId: row.tenant_id ?? undefined,
+    deviceKey: optional(row.device_key),
+    tenantId: optional(row.tenant_id),
   };
 }
 

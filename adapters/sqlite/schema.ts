@@ -2,9 +2,6 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { SessionError } from '../../src/errors.js';
 import { primaryCode } from './errors.js';
 
-/** The schema this version of the store reads and writes. */
-export const SCHEMA_VERSION = 5;
-
 /** Quoted table and index names of one store (one `tablePrefix`). */
 export interface TableNames {
   readonly sessions: string;
@@ -166,6 +163,9 @@ const UPGRADES: ReadonlyArray<(db: BetterSqlite3.Database, t: TableNames) => voi
   // above, columns included: they are added only where missing.
   (db, t) => addMissingColumns(db, t.links, ['device_key TEXT', 'tenant_id TEXT']),
 ];
+
+/** The schema this version of the store reads and writes: one past the last upgrade. */
+export const SCHEMA_VERSION = UPGRADES.length + 1;
 
 function addMissingColumns(db: BetterSqlite3.Database, table: string, columns: readonly string[]): void {
   const present = new Set((db.pragma(`table_info(${table})`) as Array<{ name: string }>).map((column) => column.name));
