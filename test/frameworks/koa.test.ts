@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { parse } from 'node:querystring';
+import { bodyParser } from '@koa/bodyparser';
 import Koa from 'koa';
 import { requireFresh, requireSameOrigin, requireSession, sessionMiddleware, sessionRoutes } from '../../adapters/koa/index.js';
 import { describeFrameworkConformance } from '../../src/testing/index.js';
@@ -15,16 +15,9 @@ describeFrameworkConformance(
     const fresh = requireFresh();
     const freshHour = requireFresh({ maxAge: 3_600_000 });
     app.use(sessionMiddleware(sessions, middlewareOptions));
-    // A form parser in front of the routes, as koa-bodyparser is (not installed here): it reads
-    // the body and sets ctx.request.body, which the back-channel logout route then reads.
-    app.use(async (ctx, next) => {
-      if (typeof ctx.is('application/x-www-form-urlencoded') === 'string') {
-        let text = '';
-        for await (const chunk of ctx.req) text += String(chunk);
-        (ctx.request as { body?: unknown }).body = parse(text);
-      }
-      await next();
-    });
+    // A form parser in front of the routes, as apps have: it reads the body and sets
+    // ctx.request.body, which the back-channel logout route then reads.
+    app.use(bodyParser({ enableTypes: ['form'] }));
     app.use(sessionRoutes(sessions, routesOptions));
     app.use(async (ctx, next) => {
       const route = `${ctx.method} ${ctx.path}`;
