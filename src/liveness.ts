@@ -1,5 +1,5 @@
 import { epochOf } from './store-answers.js';
-import type { Epochs, SessionRecord } from './store.js';
+import type { Epochs, SessionRecord } from './store-records.js';
 
 /**
  * The one rule for "is this stored session live at `now`?". Every path that acts on a session
@@ -50,16 +50,32 @@ export type LivenessFields = Pick<SessionRecord, 'kind' | 'tenantId' | 'createdA
 export function refusalOf(record: LivenessFields, facts: RevocationFacts, now: number, idleTimeout: number, what: string): Refusal | undefined {
   // Every epoch is read (and shape-checked) before any verdict: a malformed answer is a store
   // error whatever the row, never a refusal that hides it.
-  const userEpoch = epochOf(facts.epochs, record.kind, what);
-  const tenantEpoch = record.tenantId === undefined || facts.tenantEpochs === undefined ? 0 : epochOf(facts.tenantEpochs, record.kind, what);
   const { impersonator } = facts;
   const impersonatorEpoch = impersonator === undefined ? 0 : latestEpoch(impersonator.epochs, what);
-  if (now >= record.expiresAt) return 'expired';
-  if (record.revokedAt !== undefined || record.createdAt <= Math.max(userEpoch, tenantEpoch)) return 'revoked';
+  const own = ownRefusal(record, facts, now, what);
+  if (own !== undefined) return own;
   // A support session's row without its impersonator (a broken store) cannot show its admin is signed in.
   const support = record.kind === 'impersonation' || record.impersonatorId !== undefined;
   if (support && (impersonator === undefined || record.createdAt <= impersonatorEpoch || impersonator.adminSessionRefusal !== undefined)) return 'revoked';
   if (idleTimeout > 0 && now - record.lastUsedAt >= idleTimeout) return 'idle';
+  return undefined;
+}
+
+/**
+ * The part of {@link refusalOf} a row's own facts decide: past its absolute expiry, revoked on
+ * its own, or created at or before its user's or tenant's epoch of its kind. Sign-in's cap and
+ * device replacement and "sign out my other devices" count a session live by this alone.
+ * @param record - The stored row.
+ * @param facts - The user's epochs, and its tenant's.
+ * @param now - The present (ms).
+ * @param what - Where the facts came from, for the message of a malformed epoch.
+ * @returns Why it is not live, or `undefined`.
+ */
+export function ownRefusal(record: Omit<LivenessFields, 'lastUsedAt' | 'impersonatorId'>, facts: Pick<RevocationFacts, 'epochs' | 'tenantEpochs'>, now: number, what = 'store'): Exclude<Refusal, 'idle'> | undefined {
+  const userEpoch = epochOf(facts.epochs, record.kind, what);
+  const tenantEpoch = record.tenantId === undefined || facts.tenantEpochs === undefined ? 0 : epochOf(facts.tenantEpochs, record.kind, what);
+  if (now >= record.expiresAt) return 'expired';
+  if (record.revokedAt !== undefined || record.createdAt <= Math.max(userEpoch, tenantEpoch)) return 'revoked';
   return undefined;
 }
 

@@ -23,6 +23,9 @@ import { endedEntries, memoryActivity } from './memory-activity.js';
 import { memoryFederated } from './memory-federated.js';
 import { copyOf, recordOf, rowOf, type Row } from './memory-records.js';
 import { countByKind } from './memory-stats.js';
+import { raisedEpochs } from '../rules/epochs.js';
+import { othersToRevoke } from '../rules/revoke-others.js';
+import { decideSignIn } from '../rules/sign-in.js';
 
 /** Options of {@link memoryStore}. */
 export interface MemoryStoreOptions {
@@ -107,15 +110,18 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
   const forgetIfEmpty = (userId: string, user: UserState): void => {
     if (user.sessionIds.size === 0 && !user.epochs?.size && !user.denied?.size) users.delete(userId);
   };
-  const tenantEpoch = (row: Pick<Row, 'tenantId' | 'kind'>): number =>
-    row.tenantId === undefined ? 0 : (tenants.get(row.tenantId)?.epochs.get(row.kind) ?? 0);
   const tenantEpochsOf = (tenantId: string | undefined): Epochs | undefined => {
     const epochs = tenantId === undefined ? undefined : tenants.get(tenantId)?.epochs;
     return epochs === undefined || epochs.size === 0 ? undefined : recordOf(epochs);
   };
-  // Live as the contract's semantics 6 say, at `now`.
-  const isLive = (row: Row, user: UserState, now: number): boolean =>
-    row.revokedAt === undefined && row.expiresAt > now && row.createdAt > (user.epochs?.get(row.kind) ?? 0) && row.createdAt > tenantEpoch(row);
+  const tenantEpochsByTenant = (sessions: readonly Row[]): Map<string, Epochs> => {
+    const byTenant = new Map<string, Epochs>();
+    for (const { tenantId } of sessions) {
+      const epochs = tenantEpochsOf(tenantId);
+      if (epochs !== undefined) byTenant.set(tenantId!, epochs);
+    }
+    return byTenant;
+  };
   const sessionsOf = (user: UserState): Row[] => [...user.sessionIds].map((id) => rows.get(id)!);
   const markRevoked = (row: Row, revocation: RevokeOptions): void => {
     row.revokedAt = revocation.at;
@@ -123,9 +129,9 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
     if (revocation.denyUntil !== undefined) (userOf(row.userId).denied ??= new Map()).set(row.id, revocation.denyUntil);
   };
   const raise = (epochs: Map<string, number>, highWater: Map<string, number>, raiseOptions: RevokeAllOptions): Epochs => {
-    const result = new Map<string, number>();
-    for (const kind of raiseOptions.kinds) result.set(kind, keepMax(epochs, kind, Math.max(raiseOptions.at, highWater.get(kind) ?? 0)));
-    return recordOf(result);
+    const raised = raisedEpochs({ epochs, highWater }, raiseOptions.kinds, raiseOptions.at);
+    for (const kind of raiseOptions.kinds) epochs.set(kind, raised[kind]!);
+    return raised;
   };
   const deleteRow = (row: Row): void => {
     rows.delete(row.id);
@@ -145,26 +151,12 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
       ensureOpen();
       if (rows.has(record.id)) throw new SessionError('INVALID_INPUT', 'A session with this id already exists.');
       const user = userOf(record.userId);
-      const createdAt = Math.max(record.createdAt, (user.epochs?.get(record.kind) ?? 0) + 1, tenantEpoch(record) + 1);
-      const replacing = createOptions.replaceDevice && record.deviceKey !== undefined;
-      // Only device replacement and the cap look at the user's other sessions: those of the
-      // same kind and tenant (none when the sign-in has none).
-      const live =
-        replacing || createOptions.limit !== undefined
-          ? sessionsOf(user).filter((other) => other.kind === record.kind && other.tenantId === record.tenantId && isLive(other, user, createdAt))
-          : [];
-      const replaced = replacing ? live.filter((other) => other.deviceKey === record.deviceKey) : [];
       // Decided before anything is written, so a refused sign-in changes nothing.
-      let evicted: Row[] = [];
-      const { limit } = createOptions;
-      if (limit !== undefined) {
-        const counted = live.filter((other) => other.lastUsedAt > limit.idleBefore && !replaced.includes(other));
-        const excess = counted.length + 1 - limit.max;
-        if (excess > 0) {
-          if (limit.onLimit === 'refuse') throw new SessionError('SESSION_LIMIT', 'The session limit of this user and kind is reached.');
-          evicted = counted.sort(leastRecentlyUsedFirst).slice(0, excess);
-        }
-      }
+      const { createdAt, replaced, evicted } = decideSignIn(
+        record,
+        { sessions: sessionsOf(user), epochs: recordOf(user.epochs), tenantEpochs: tenantEpochsOf(record.tenantId) },
+        createOptions,
+      );
       for (const other of replaced) markRevoked(other, { at: createdAt, reason: 'replaced', denyUntil: createOptions.denyUntil });
       for (const other of evicted) markRevoked(other, { at: createdAt, reason: 'session_limit', denyUntil: createOptions.denyUntil });
 
@@ -237,8 +229,11 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
       log(revokeOptions.activity);
       const user = users.get(userId);
       if (user === undefined) return [];
-      const others = sessionsOf(user).filter(
-        (row) => row.id !== revokeOptions.keepSessionId && revokeOptions.kinds.includes(row.kind) && isLive(row, user, revokeOptions.at),
+      const others = othersToRevoke(
+        { sessions: sessionsOf(user), epochs: recordOf(user.epochs), tenantEpochs: tenantEpochsByTenant(sessionsOf(user)) },
+        revokeOptions.keepSessionId,
+        revokeOptions.kinds,
+        revokeOptions.at,
       );
       for (const row of others) markRevoked(row, revokeOptions);
       if (others.length > 0) notify({ userId });
@@ -250,11 +245,7 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
       const user = users.get(userId);
       if (user === undefined) return { sessions: [], epochs: recordOf(undefined) };
       const sessions = sessionsOf(user);
-      const tenantEpochs = new Map<string, Epochs>();
-      for (const { tenantId } of sessions) {
-        const epochs = tenantEpochsOf(tenantId);
-        if (epochs !== undefined) tenantEpochs.set(tenantId!, epochs);
-      }
+      const tenantEpochs = tenantEpochsByTenant(sessions);
       return { sessions: sessions.map(copyOf), epochs: recordOf(user.epochs), tenantEpochs: recordOf(tenantEpochs) };
     },
 
@@ -322,10 +313,4 @@ function keepMax(map: Map<string, number>, key: string, value: number): number {
   const kept = Math.max(map.get(key) ?? 0, value);
   map.set(key, kept);
   return kept;
-}
-
-// The order of eviction: least recently used, then oldest, then by id, so every store picks
-// the same session.
-function leastRecentlyUsedFirst(a: Row, b: Row): number {
-  return a.lastUsedAt - b.lastUsedAt || a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1);
 }

@@ -1,0 +1,72 @@
+import { SessionError } from '../errors.js';
+import { ownRefusal } from '../liveness.js';
+import type { SessionLimit } from '../store-options.js';
+import type { Epochs, NewSessionRecord, SessionRecord } from '../store-records.js';
+
+/** The fields of a stored row a sign-in is decided from. */
+export type SignInRow = Pick<SessionRecord, 'id' | 'kind' | 'tenantId' | 'deviceKey' | 'createdAt' | 'expiresAt' | 'lastUsedAt' | 'revokedAt'>;
+
+/** What a sign-in is decided from: the user's rows and the epochs they are judged against. */
+export interface SignInFacts<Row extends SignInRow = SessionRecord> {
+  /** The user's stored rows (tombstones and expired rows included: the rule skips them). */
+  readonly sessions: Iterable<Row>;
+  /** The user's epochs. */
+  readonly epochs: Epochs;
+  /** The epochs of the new session's tenant, when it has one. */
+  readonly tenantEpochs?: Epochs | undefined;
+}
+
+/** How a sign-in treats the user's other sessions. */
+export interface SignInPolicy {
+  /** End the live sessions of the same kind, tenant and device. */
+  readonly replaceDevice: boolean;
+  /** The cap on live sessions of the user, kind and tenant. */
+  readonly limit?: SessionLimit | undefined;
+}
+
+/** What a sign-in does: when the new session is born, and which sessions it ends and why. */
+export interface SignInDecision<Row extends SignInRow = SessionRecord> {
+  /** After every epoch of the kind, so a sign-in right after "sign out everywhere" works. */
+  readonly createdAt: number;
+  /** Live sessions of the same device, ended with reason `replaced`. */
+  readonly replaced: readonly Row[];
+  /** The least recently used live sessions over the cap, ended with reason `session_limit`. */
+  readonly evicted: readonly Row[];
+}
+
+/**
+ * Decides a sign-in, before anything is written. Only the user's live sessions of the same kind
+ * and tenant (none when the sign-in has none) are replaced, counted or evicted: signing in to a
+ * second organization leaves the first one's sessions alone.
+ * @param record - The new session, its `createdAt` the requested one.
+ * @param facts - The user's rows and epochs, as read in the same atomic step as the write.
+ * @param policy - Device replacement and the cap.
+ * @returns The decision.
+ * @throws {@link SessionError} `SESSION_LIMIT` when the cap is reached and its `onLimit` is `refuse`.
+ */
+export function decideSignIn<Row extends SignInRow>(record: NewSessionRecord, facts: SignInFacts<Row>, policy: SignInPolicy): SignInDecision<Row> {
+  const epoch = Math.max(epochOrZero(facts.epochs, record.kind), record.tenantId === undefined ? 0 : epochOrZero(facts.tenantEpochs, record.kind));
+  const createdAt = Math.max(record.createdAt, epoch + 1);
+  const replacing = policy.replaceDevice && record.deviceKey !== undefined;
+  const { limit } = policy;
+  if (!replacing && limit === undefined) return { createdAt, replaced: [], evicted: [] };
+  const live = [...facts.sessions].filter(
+    (other) => other.kind === record.kind && other.tenantId === record.tenantId && ownRefusal(other, facts, createdAt) === undefined,
+  );
+  const replaced = replacing ? live.filter((other) => other.deviceKey === record.deviceKey) : [];
+  if (limit === undefined) return { createdAt, replaced, evicted: [] };
+  const counted = live.filter((other) => other.lastUsedAt > limit.idleBefore && !replaced.includes(other));
+  const excess = counted.length + 1 - limit.max;
+  if (excess <= 0) return { createdAt, replaced, evicted: [] };
+  if (limit.onLimit === 'refuse') throw new SessionError('SESSION_LIMIT', 'The session limit of this user and kind is reached.');
+  return { createdAt, replaced, evicted: counted.sort(leastRecentlyUsedFirst).slice(0, excess) };
+}
+
+function epochOrZero(epochs: Epochs | undefined, kind: string): number {
+  return epochs !== undefined && Object.hasOwn(epochs, kind) ? epochs[kind]! : 0;
+}
+
+// Least recently used, then oldest, then by id: every store evicts the same session.
+function leastRecentlyUsedFirst(a: SignInRow, b: SignInRow): number {
+  return a.lastUsedAt - b.lastUsedAt || a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1);
+}

@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { raisedEpochs } from '../../src/rules/epochs.js';
+
+describe('raisedEpochs', () => {
+  it('raises each named kind to the later of the request and the newest session, never lower', () => {
+    const facts = { epochs: new Map([['browser', 500], ['api', 50]]), highWater: new Map([['browser', 300], ['api', 900], ['remember', 80]]) };
+    expect({ ...raisedEpochs(facts, ['browser', 'api', 'remember', 'new'], 100) }).toEqual({ browser: 500, api: 900, remember: 100, new: 100 });
+  });
+
+  it('keeps text keys as data', () => {
+    const raised = raisedEpochs({ epochs: new Map(), highWater: new Map() }, ['__proto__', 'constructor'], 7);
+    expect(Object.getPrototypeOf(raised)).toBeNull();
+    expect(Object.keys(raised)).toEqual(['__proto__', 'constructor']);
+  });
+});

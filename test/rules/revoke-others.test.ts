@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { othersToRevoke, type OthersRow } from '../../src/rules/revoke-others.js';
+
+const NOW = 1_800_000_000_000;
+const row = (id: string, fields: Partial<OthersRow> = {}): OthersRow => ({ id, kind: 'browser', createdAt: NOW - 1000, expiresAt: NOW + 1000, ...fields });
+
+describe('othersToRevoke', () => {
+  it('ends every live session of the named kinds but the kept one', () => {
+    const sessions = [
+      row('kept'),
+      row('phone'),
+      row('api', { kind: 'api' }),
+      row('remember', { kind: 'remember' }),
+      row('revoked', { revokedAt: NOW - 1 }),
+      row('expired', { expiresAt: NOW }),
+      row('before-epoch', { createdAt: NOW - 5000 }),
+      row('tenant-ended', { tenantId: 't' }),
+      row('tenant-live', { tenantId: 'u' }),
+    ];
+    const ended = othersToRevoke({ sessions, epochs: { browser: NOW - 2000 }, tenantEpochs: new Map([['t', { browser: NOW }]]) }, 'kept', ['browser', 'remember'], NOW);
+    expect(ended.map((r) => r.id)).toEqual(['phone', 'remember', 'tenant-live']);
+  });
+});

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { isSessionError } from '../../src/errors.js';
+import { decideSignIn, type SignInRow } from '../../src/rules/sign-in.js';
+import type { NewSessionRecord } from '../../src/store-records.js';
+
+const DAY = 86_400_000;
+const NOW = 1_800_000_000_000;
+
+const newSession = (fields: Partial<NewSessionRecord> = {}): NewSessionRecord => ({
+  id: 'new',
+  userId: 'u',
+  kind: 'browser',
+  secretHash: new Uint8Array(32),
+  createdAt: NOW,
+  authenticatedAt: NOW,
+  maxAge: DAY,
+  deviceKey: 'chrome-mac',
+  ...fields,
+});
+const row = (id: string, fields: Partial<SignInRow> = {}): SignInRow => ({
+  id,
+  kind: 'browser',
+  createdAt: NOW - 10_000,
+  expiresAt: NOW + DAY,
+  lastUsedAt: NOW - 10_000,
+  deviceKey: `device-${id}`,
+  ...fields,
+});
+const ids = (rows: readonly SignInRow[]): string[] => rows.map((r) => r.id);
+const cap = (max: number, onLimit: 'evict-oldest' | 'refuse' = 'evict-oldest', idleBefore = 0) => ({ max, onLimit, idleBefore });
+
+describe('decideSignIn', () => {
+  it('is born after the epoch of its kind, its user and its tenant', () => {
+    expect(decideSignIn(newSession(), { sessions: [], epochs: { browser: NOW + 5 } }, { replaceDevice: false }).createdAt).toBe(NOW + 6);
+    expect(decideSignIn(newSession(), { sessions: [], epochs: { api: NOW + 5 } }, { replaceDevice: false }).createdAt).toBe(NOW);
+    const tenant = decideSignIn(newSession({ tenantId: 't' }), { sessions: [], epochs: {}, tenantEpochs: { browser: NOW + 9 } }, { replaceDevice: false });
+    expect(tenant.createdAt).toBe(NOW + 10);
+    // A tenant's epoch does not hold back a sign-in without a tenant.
+    expect(decideSignIn(newSession(), { sessions: [], epochs: {}, tenantEpochs: { browser: NOW + 9 } }, { replaceDevice: false }).createdAt).toBe(NOW);
+  });
+
+  it('replaces only live sessions of the same device, kind and tenant', () => {
+    const sessions = [
+      row('same', { deviceKey: 'chrome-mac' }),
+      row('other-device'),
+      row('other-kind', { deviceKey: 'chrome-mac', kind: 'remember' }),
+      row('other-tenant', { deviceKey: 'chrome-mac', tenantId: 't' }),
+      row('revoked', { deviceKey: 'chrome-mac', revokedAt: NOW - 1 }),
+      row('expired', { deviceKey: 'chrome-mac', expiresAt: NOW }),
+      row('before-epoch', { deviceKey: 'chrome-mac', createdAt: NOW - 20_000 }),
+    ];
+    const decision = decideSignIn(newSession(), { sessions, epochs: { browser: NOW - 15_000 } }, { replaceDevice: true });
+    expect(ids(decision.replaced)).toEqual(['same']);
+    expect(decision.evicted).toEqual([]);
+    expect(decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: false }).replaced).toEqual([]);
+    expect(decideSignIn(newSession({ deviceKey: undefined }), { sessions, epochs: {} }, { replaceDevice: true }).replaced).toEqual([]);
+  });
+
+  it('evicts the least recently used sessions over the cap, then the oldest, then by id', () => {
+    const sessions = [row('c', { lastUsedAt: NOW - 100 }), row('b', { lastUsedAt: NOW - 300, createdAt: NOW - 500 }), row('a', { lastUsedAt: NOW - 300, createdAt: NOW - 500 }), row('d', { lastUsedAt: NOW - 300, createdAt: NOW - 900 })];
+    expect(ids(decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: false, limit: cap(3) }).evicted)).toEqual(['d', 'a']);
+    expect(decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: false, limit: cap(5) }).evicted).toEqual([]);
+  });
+
+  it('counts neither idle sessions, other tenants nor the replaced device against the cap', () => {
+    const sessions = [row('idle', { lastUsedAt: NOW - 5000 }), row('tenant', { tenantId: 't' }), row('same', { deviceKey: 'chrome-mac' }), row('kept')];
+    const decision = decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: true, limit: cap(2, 'refuse', NOW - 4000) });
+    expect(ids(decision.replaced)).toEqual(['same']);
+    expect(decision.evicted).toEqual([]);
+  });
+
+  it('refuses at the cap with SESSION_LIMIT, deciding nothing else', () => {
+    const sessions = [row('a'), row('b')];
+    let thrown: unknown;
+    try {
+      decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: false, limit: cap(2, 'refuse') });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(isSessionError(thrown) && thrown.code).toBe('SESSION_LIMIT');
+    expect(decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: false, limit: cap(3, 'refuse') }).evicted).toEqual([]);
+  });
+
+  it('judges the cap at the new session’s birth: a session expiring by then does not count', () => {
+    const sessions = [row('a', { expiresAt: NOW + 3 }), row('b')];
+    const decision = decideSignIn(newSession(), { sessions, epochs: { browser: NOW + 2 } }, { replaceDevice: false, limit: cap(2, 'refuse') });
+    expect(decision.createdAt).toBe(NOW + 3);
+    expect(decision.evicted).toEqual([]);
+  });
+});
