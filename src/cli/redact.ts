@@ -47,7 +47,7 @@ export function printableLocation(value: string): string | undefined {
  * argument that could be one (a `--store` value, or one the shell split off).
  */
 export function locationsIn(argv: readonly string[], env: NodeJS.ProcessEnv): string[] {
-  return [env['SESSION_REVOCATION_STORE'], ...argv.filter((arg) => /:|[=@]/.test(arg))].filter((value) => value !== undefined);
+  return [env['SESSION_REVOCATION_STORE'], ...argv.filter((arg) => /[:=@]/.test(arg))].filter((value) => value !== undefined);
 }
 
 /**
@@ -80,10 +80,13 @@ function secretsOf(value: string): string[] {
   const found =
     parsed === undefined
       ? fallbackSecrets(value)
-      : [parsed.password, parsed.search.slice(1), parsed.hash.slice(1), ...[...parsed.searchParams.values()].flatMap(withJsonStrings)];
-  return found
-    .flatMap((secret) => [secret, decoded(secret), encodeURIComponent(secret)])
-    .filter((secret) => secret !== '' && secret !== HIDDEN && !PLAIN_VALUE.test(secret));
+      : [parsed.password, parsed.search.slice(1), parsed.hash.slice(1), ...queryValues([...parsed.searchParams.values()])];
+  return found.flatMap((secret) => [secret, decoded(secret), encodeURIComponent(secret)]).filter((secret) => secret !== '' && secret !== HIDDEN);
+}
+
+// Each value that may be a secret, and each string inside one that is JSON.
+function queryValues(values: readonly string[]): string[] {
+  return values.filter((value) => !PLAIN_VALUE.test(value)).flatMap(withJsonStrings);
 }
 
 // What cannot be parsed is cut where drivers would cut it, every way it may be read.
@@ -93,7 +96,7 @@ function fallbackSecrets(value: string): string[] {
   const password = userinfo?.includes(':') === true ? [userinfo.slice(userinfo.indexOf(':') + 1)] : [];
   const query = /[?#](.*)$/s.exec(rest)?.[1];
   const tail = query === undefined ? [] : [query, ...query.split(/[&;#]/).map((pair) => pair.slice(pair.indexOf('=') + 1))];
-  return [...password, ...tail, ...keywordValues(rest)].flatMap(withJsonStrings);
+  return [...password, ...queryValues([...tail, ...keywordValues(rest)])];
 }
 
 // A JSON value's strings are secrets of their own: a driver may print one it parsed out.
