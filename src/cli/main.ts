@@ -1,11 +1,19 @@
 #!/usr/bin/env node
 // The `session-revocation` bin: an operator's command line over the stores.
+import { Console } from 'node:console';
 import { runCli } from './run.js';
 import { COMMANDS } from './commands.js';
 import { processOutput } from './output.js';
+import { locationsIn, redactingStream } from './redact.js';
+
+const argv = process.argv.slice(2);
+const locations = locationsIn(argv, process.env);
+// Drivers write warnings of their own to the console (mysql2 quotes an option it ignores):
+// they reach the terminal with the store's secrets hidden, like every other message.
+globalThis.console = new Console({ stdout: redactingStream(process.stdout, locations), stderr: redactingStream(process.stderr, locations) });
 
 process.exitCode = await runCli(COMMANDS, {
-  argv: process.argv.slice(2),
+  argv,
   env: process.env,
   output: processOutput(),
   error: (line) => {

@@ -1,32 +1,41 @@
+import { Writable } from 'node:stream';
+
 /** What stands for a hidden secret in every message. */
 const HIDDEN = '***';
 
-// Query parameters drivers read a password or a key from (`password`, `pass`, `sslpassword`…).
-const SECRET_PARAMETER = /pass|pwd|secret|token/i;
+// Query values drivers read as flags, timeouts and sizes: never a secret, and hiding them
+// would garble every address and port in a message ("1" in "127.0.0.1").
+const PLAIN_VALUE = /^(?:\d+|true|false)$/i;
 
 /**
- * A store location (`--store`, `SESSION_REVOCATION_STORE`) as the CLI may print it: the
- * userinfo password and secret query values become `***`. A location that does not parse as
- * a URL, or whose parse leaves an `@` outside the userinfo (a password holding `/`, `?` or
- * `#` moves the rest into the port or the path), loses its whole userinfo instead: everything
- * between `://` and the last `@`.
+ * A store location (`--store`, `SESSION_REVOCATION_STORE`) as the CLI may print it: scheme,
+ * user, host, port and database, nothing else. The password, the query (mysql2 reads `ssl`
+ * as JSON, so a key passphrase or a PEM may be there) and the fragment are left out. An SQLite
+ * location keeps its file name up to any `?` or `#`. A URL whose parse leaves an `@` outside
+ * the userinfo (a password holding `/`, `?` or `#` moves the rest into the port or the path)
+ * loses its whole userinfo: everything between `://` and the last `@`.
  */
 export function redactLocation(value: string): string {
+  if (value.startsWith('sqlite:')) return `sqlite:${redactFileName(value.slice('sqlite:'.length))}`;
   const parsed = unambiguousUrl(value);
   if (parsed !== undefined) {
-    if (parsed.password !== '') parsed.password = HIDDEN;
-    for (const key of new Set(parsed.searchParams.keys())) if (SECRET_PARAMETER.test(key)) parsed.searchParams.set(key, HIDDEN);
-    return parsed.toString();
+    const user = parsed.username === '' ? '' : `${parsed.username}@`;
+    return `${parsed.protocol}//${user}${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
   }
-  const { head, userinfo, rest } = split(value);
-  return `${head}${userinfo === undefined ? '' : `${HIDDEN}@`}${redactParameters(rest)}`;
+  const { head, rest } = split(value);
+  return `${head}${withoutQuery(rest)}`;
+}
+
+/** An SQLite file name as the CLI may print it: up to any `?` or `#` (a URI's query, a key). */
+export function redactFileName(filename: string): string {
+  return withoutQuery(filename);
 }
 
 /**
  * A location the CLI refused, as it may echo it: only a URL the parser reads unambiguously,
- * with its secrets hidden as {@link redactLocation} hides them. Anything else (a keyword string
- * such as `host=… password=…`, `user:password@host` or `postgres:secret` without `//`, a URL
- * that does not parse) is not printed at all: where a password starts and ends in it cannot be
+ * shown as {@link redactLocation} shows it. Anything else (a keyword string such as
+ * `host=… password=…`, `user:password@host` or `postgres:secret` without `//`, a URL that
+ * does not parse) is not printed at all: where a password starts and ends in it cannot be
  * told, so no part of it is safe to show.
  */
 export function printableLocation(value: string): string | undefined {
@@ -34,30 +43,84 @@ export function printableLocation(value: string): string | undefined {
 }
 
 /**
- * Hides, in a line about to be printed, every secret the given locations hold, whatever
- * wrote the line (a driver's error may quote its connection string): the last word on every
- * message the CLI prints about a store.
+ * The values of a command line that may be store locations: the environment's and every
+ * argument that could be one (a `--store` value, or one the shell split off).
  */
-export function redactSecrets(text: string, locations: ReadonlyArray<string | undefined>): string {
-  const secrets = new Set(locations.flatMap((location) => (location === undefined ? [] : secretsOf(location))));
+export function locationsIn(argv: readonly string[], env: NodeJS.ProcessEnv): string[] {
+  return [env['SESSION_REVOCATION_STORE'], ...argv.filter((arg) => /[:=@]/.test(arg))].filter((value) => value !== undefined);
+}
+
+/**
+ * Hides, in a line about to be printed, every secret the given locations hold, whatever
+ * wrote the line (a driver's error may quote its connection string, or one option of it):
+ * the last word on every message the CLI prints about a store.
+ */
+export function redactSecrets(text: string, locations: readonly string[]): string {
+  const secrets = new Set(locations.flatMap(secretsOf));
   // Longest first, so a secret that contains another is hidden whole.
   return [...secrets].sort((a, b) => b.length - a.length).reduce((line, secret) => line.split(secret).join(HIDDEN), text);
 }
 
-// The secrets of one location, as written and as decoded.
+/**
+ * A stream that writes to `target` what it is given, with {@link redactSecrets} applied: for
+ * the console, where drivers print warnings of their own (mysql2 quotes an option it ignores).
+ */
+export function redactingStream(target: NodeJS.WritableStream, locations: readonly string[]): Writable {
+  return new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      target.write(redactSecrets(chunk.toString(), locations), done);
+    },
+  });
+}
+
+// The secrets of one location, as written and as decoded: the password, every query value
+// (and each string inside one that is JSON), the whole query and the fragment.
 function secretsOf(value: string): string[] {
-  const found: string[] = [];
   const parsed = unambiguousUrl(value);
-  if (parsed !== undefined) {
-    found.push(parsed.password);
-    for (const [key, secret] of parsed.searchParams) if (SECRET_PARAMETER.test(key)) found.push(secret);
-  } else {
-    const { userinfo, rest } = split(value);
-    // Drivers split the userinfo at its first ":": what follows is the password.
-    if (userinfo?.includes(':') === true) found.push(userinfo.slice(userinfo.indexOf(':') + 1));
-    for (const [key, secret] of parameters(rest)) if (SECRET_PARAMETER.test(key)) found.push(secret);
+  const found =
+    parsed === undefined
+      ? fallbackSecrets(value)
+      : [parsed.password, parsed.search.slice(1), parsed.hash.slice(1), ...queryValues([...parsed.searchParams.values()])];
+  return found.flatMap((secret) => [secret, decoded(secret), encodeURIComponent(secret)]).filter((secret) => secret !== '' && secret !== HIDDEN);
+}
+
+// Each value that may be a secret, and each string inside one that is JSON.
+function queryValues(values: readonly string[]): string[] {
+  return values.filter((value) => !PLAIN_VALUE.test(value)).flatMap(withJsonStrings);
+}
+
+// What cannot be parsed is cut where drivers would cut it, every way it may be read.
+function fallbackSecrets(value: string): string[] {
+  const { userinfo, rest } = split(value);
+  // Drivers split the userinfo at its first ":": what follows is the password.
+  const password = userinfo?.includes(':') === true ? [userinfo.slice(userinfo.indexOf(':') + 1)] : [];
+  const query = /[?#](.*)$/s.exec(rest)?.[1];
+  const tail = query === undefined ? [] : [query, ...query.split(/[&;#]/).map((pair) => pair.slice(pair.indexOf('=') + 1))];
+  return [...password, ...queryValues([...tail, ...keywordValues(rest)])];
+}
+
+// A JSON value's strings are secrets of their own: a driver may print one it parsed out.
+function withJsonStrings(value: string): string[] {
+  try {
+    return [value, ...jsonStrings(JSON.parse(value))];
+  } catch {
+    return [value];
   }
-  return found.flatMap((secret) => [secret, decoded(secret)]).filter((secret) => secret !== '' && secret !== HIDDEN);
+}
+
+function jsonStrings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.values(value).flatMap(jsonStrings);
+}
+
+// Values of PostgreSQL keyword strings (`host=db password = 'a b'`), bare, quoted and unescaped.
+function keywordValues(text: string): string[] {
+  return [...text.matchAll(/(?:^|\s)[A-Za-z_][\w-]*\s*=\s*('(?:\\.|[^'\\])*'?|\S*)/g)].flatMap((match) => {
+    const value = match[1]!;
+    const inner = value.startsWith("'") ? value.slice(1, value.endsWith("'") && value.length > 1 ? -1 : undefined) : value;
+    return [value, inner, inner.replace(/\\(.)/g, '$1')];
+  });
 }
 
 // A URL whose userinfo, if any, is all that precedes the last "@": only then can the parse
@@ -79,21 +142,8 @@ function split(value: string): { head: string; userinfo: string | undefined; res
   return at === -1 ? { head, userinfo: undefined, rest: body } : { head, userinfo: body.slice(0, at), rest: body.slice(at + 1) };
 }
 
-// `key=value` pairs of text that is not a URL: after a "?", "&" or ";" as in a query string,
-// and as PostgreSQL's keyword strings write them (`host=db password = 'a b'`), both forms taken
-// so that every way of reading the text is covered.
-function parameters(text: string): Array<[string, string]> {
-  const query = [...text.matchAll(/[?&;]([^=&;#]*)=([^&;#]*)/g)].map((match): [string, string] => [decoded(match[1]!), match[2]!]);
-  const keywords = [...text.matchAll(/(?:^|\s)([A-Za-z_][\w-]*)\s*=\s*('(?:\\.|[^'\\])*'?|\S*)/g)].flatMap((match): Array<[string, string]> => {
-    const [key, value] = [match[1]!, match[2]!];
-    const inner = value.startsWith("'") ? value.slice(1, value.endsWith("'") && value.length > 1 ? -1 : undefined) : value;
-    return [[key, value], [key, inner], [key, inner.replace(/\\(.)/g, '$1')]];
-  });
-  return [...query, ...keywords];
-}
-
-function redactParameters(text: string): string {
-  return text.replace(/([?&;])([^=&;#]*)=([^&;#]*)/g, (whole, separator: string, key: string) => (SECRET_PARAMETER.test(decoded(key)) ? `${separator}${key}=${HIDDEN}` : whole));
+function withoutQuery(text: string): string {
+  return text.replace(/[?#].*$/s, '');
 }
 
 function decoded(text: string): string {

@@ -5,7 +5,7 @@ import type { Command } from './command.js';
 import { describeFailure, EXIT } from './failure.js';
 import { commandHelp, programHelp } from './help.js';
 import type { Output } from './output.js';
-import { redactSecrets } from './redact.js';
+import { locationsIn, redactSecrets } from './redact.js';
 import { parseStoreSpec } from './store-spec.js';
 import { openStore } from './stores/open.js';
 import type { OpenedStore } from './stores/types.js';
@@ -56,10 +56,10 @@ export async function runCli(commands: readonly Command[], environment: RunEnvir
     return EXIT.done;
   } catch (error) {
     const { message, exitCode } = describeFailure(error);
-    // Whatever wrote the message (a driver quoting its connection string, an argument echoed
-    // back), the passwords of every store location given never reach the terminal.
-    const locations = [environment.env['SESSION_REVOCATION_STORE'], ...environment.argv.filter((arg) => /:\/\/|[=@]/.test(arg))];
-    environment.error(`session-revocation: ${redactSecrets(message, locations)}`);
+    // Whatever wrote the message (a driver quoting its connection string or one of its
+    // options, an argument echoed back), the secrets of every store location given never
+    // reach the terminal.
+    environment.error(`session-revocation: ${redactSecrets(message, locationsIn(environment.argv, environment.env))}`);
     return exitCode;
   } finally {
     await closeQuietly(opened, manager);

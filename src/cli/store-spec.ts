@@ -34,13 +34,16 @@ export function parseStoreSpec(value: string | undefined): StoreSpec {
   throw usageError(`--store must be ${SHAPES} (the value given is not printed: it may hold a password)${hint}`);
 }
 
-/** The store for messages: a URL's password never reaches a terminal or a log. */
+/**
+ * The store for messages, as {@link redactLocation} shows it: an SQLite file by its name, a
+ * server by scheme, user, host, port and database; no password, query or fragment.
+ */
 export function describeStore(spec: StoreSpec): string {
   switch (spec.type) {
     case 'memory':
       return 'memory';
     case 'sqlite':
-      return `sqlite:${spec.filename}`;
+      return redactLocation(`sqlite:${spec.filename}`);
     default:
       return redactLocation(spec.url);
   }

@@ -22,6 +22,7 @@ export { freshMaxAge } from './freshness.js';
 export type { RequireFreshOptions } from './freshness.js';
 export { createSessionRoutes } from './routes.js';
 export type { SessionRoutes } from './routes.js';
+export type { BrowserSessionView } from './browser-view.js';
 export type { RequestSessions, SignInInput } from './request-sessions.js';
 export type { LiveEventsOptions, SessionHttpOptions, SessionRoutesOptions } from './options.js';
 export type { LiveEndReason } from './live-events.js';

@@ -7,6 +7,7 @@ import { isFreshRequest } from './freshness.js';
 import { LiveEventsHub } from './live-events.js';
 import { notMePage } from './not-me-page.js';
 import { backchannelLogoutRoute } from './backchannel-logout.js';
+import { browserView } from './browser-view.js';
 import { keepsFederated } from '../federated/capability.js';
 import { resolveRoutesOptions, type SessionRoutesOptions } from './options.js';
 import { report } from './report.js';
@@ -53,7 +54,7 @@ const list: Route = {
   methods: ['GET', 'HEAD'],
   changesState: false,
   endsOthers: () => false,
-  run: async (sessions, request) => jsonResponse(200, await sessions.list({ locale: preferredLocale(request.header('accept-language')) })),
+  run: async (sessions, request) => jsonResponse(200, (await sessions.list({ locale: preferredLocale(request.header('accept-language')) })).map(browserView)),
 };
 // Signing this device out never waits for a fresh session (a stale one must still be able to
 // leave a shared computer); the global-logout policy ends the other devices only from a fresh
@@ -146,7 +147,7 @@ function preferredLocale(header: string | undefined): string | undefined {
  *
  * | Route | Answer |
  * | --- | --- |
- * | `GET /` | `200` the user's `SessionView[]`, this session first |
+ * | `GET /` | `200` the user's `SessionView[]`, this session first, `federated: true` in place of the provider's identifiers (`BrowserSessionView`) |
  * | `DELETE /:id` | `204`; `404` for an id that is not one of the user's live sessions |
  * | `POST /sign-out` | `200` `{ global }`, cookie cleared |
  * | `POST /sign-out-others` | `200` `{ revoked }` (how many) |

@@ -37,7 +37,7 @@ describeInBrowser('Login management card', () => {
     await Promise.all([laptop.waitForURL('**/profile?notice=device-logged-out'), sessionRow(laptop, 'Safari on iOS').getByRole('button', { name: 'Log out' }).click()]);
     expect(await noticeText(laptop)).toContain('That device was logged out');
     expect(await deviceLabels(laptop)).toEqual(['Chrome on Mac OS']);
-    expect(await laptop.getByTestId('activity').textContent()).toContain('session.revoked');
+    expect(await laptop.getByTestId('activity').textContent()).toContain('Logged out one device from the device list');
 
     await expectSignedOut(phone, '/profile');
     await expectSignedIn(laptop, '/');

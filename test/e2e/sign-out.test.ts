@@ -29,7 +29,7 @@ describeInBrowser('signing out: this device, everywhere, and the global logout s
     // Signing in right after works: only sessions from before the moment are distrusted.
     await signIn(laptop, 'grace@globex.test');
     await expectSignedIn(laptop, '/profile');
-    expect(await laptop.getByTestId('activity').textContent()).toContain('user.session_invalidated');
+    expect(await laptop.getByTestId('activity').textContent()).toContain('Signed out everywhere');
   });
 
   it('the account menu\'s "Sign out" ends only this device while global logout is off', async () => {

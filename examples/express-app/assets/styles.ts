@@ -128,9 +128,7 @@ code { font: 0.86em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace
 .activity-item { display: flex; justify-content: space-between; gap: 16px; padding: 10px 0; border-top: 1px solid var(--border); }
 .activity-item:first-child { border-top: 0; padding-top: 0; }
 .activity-item time { white-space: nowrap; font-size: 0.85rem; }
-.activity-meta { margin-top: 2px; display: flex; gap: 6px; }
-.event-type, .event-reason { font-size: 0.75rem; background: var(--bg); border: 1px solid var(--border); border-radius: 5px; padding: 0 6px; color: var(--muted); }
-.activity-user-session_invalidated .event-type { color: var(--danger); border-color: var(--danger-border); background: var(--danger-bg); }
+.activity-meta { margin-top: 2px; font-size: 0.85rem; }
 .empty { margin: 0; }
 
 /* Tables */
@@ -210,7 +208,6 @@ code { font: 0.86em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace
   .demo-accounts .table td, .demo-accounts .table th { padding: 2px 0; }
   .setting { flex-direction: column; gap: 10px; }
   .activity-item { flex-direction: column; gap: 2px; }
-  .activity-meta { flex-wrap: wrap; }
   .session-row { flex-wrap: wrap; }
 }
 `;

@@ -57,8 +57,6 @@ export function describeActivity(entry: ActivityEntry, nameOf: (userId: string) 
 interface ActivityLine {
   readonly entry: ActivityEntry;
   readonly text: string;
-  /** The `replaced` revocation folded into this sign-in, if any. */
-  readonly replaced: ActivityEntry | undefined;
   readonly count: number;
 }
 
@@ -98,9 +96,18 @@ function activityLines(stored: readonly ActivityEntry[], nameOf: (userId: string
     const sameAsPrevious =
       previous !== undefined && previous.text === text && previous.entry.type === entry.type && (!showWho || previous.entry.userId === entry.userId);
     if (sameAsPrevious) lines[lines.length - 1] = { ...previous, count: previous.count + 1 };
-    else lines.push({ entry, text, replaced: folds ? older : undefined, count: 1 });
+    else lines.push({ entry, text, count: 1 });
   }
   return lines;
+}
+
+// The line under the sentence: the device (unless the sentence named it already) and the
+// address the entry names; an entry with neither (a tenant-wide sign-out) has none.
+function activityMeta(entry: ActivityEntry, text: string): SafeHtml | '' {
+  const device = entry.device === null || text.includes(entry.device) ? '' : html`<span class="activity-device">${entry.device}</span>`;
+  const place = entry.ip === null ? '' : html`<span class="activity-place">from ${entry.ip}</span>`;
+  if (device === '' && place === '') return '';
+  return html`<div class="activity-meta muted">${device}${device !== '' && place !== '' ? ' · ' : ''}${place}</div>`;
 }
 
 /** The "Activity" list: the account activity the store keeps, newest first. */
@@ -112,14 +119,12 @@ export function activityList(
   if (entries.length === 0) return html`<p class="muted empty">Nothing yet.</p>`;
   return html`<ol class="activity" data-testid="activity">
   ${activityLines(entries, nameOf, showWho).map(
-    ({ entry, text, replaced, count }) => html`<li class="activity-item activity-${entry.type.replace(/[^a-z]/g, '-')}">
+    ({ entry, text, count }) => html`<li class="activity-item activity-${entry.type.replace(/[^a-z]/g, '-')}">
     <div class="activity-text">
       ${showWho && entry.userId !== null ? html`<strong>${nameOf(entry.userId)}</strong> · ` : ''}${text}${count > 1 ? html` <span class="badge" title="The same event, ${count} times in a row">${count} times</span>` : ''}
-      <div class="activity-meta"><code class="event-type">${entry.type}</code> <code class="event-reason">${entry.reason}</code>${
-        replaced === undefined ? '' : html` <code class="event-type">${replaced.type}</code> <code class="event-reason">${replaced.reason}</code>`
-      }</div>
+      ${activityMeta(entry, text)}
     </div>
-    <time datetime="${new Date(entry.at).toISOString()}" class="muted">${formatLastUsed(entry.at, now)}</time>
+    <time datetime="${new Date(entry.at).toISOString()}" title="${new Date(entry.at).toUTCString()}" class="muted">${formatLastUsed(entry.at, now)}</time>
   </li>`,
   )}
 </ol>`;

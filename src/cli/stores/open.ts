@@ -1,4 +1,5 @@
 import { usageError } from '../failure.js';
+import { redactFileName } from '../redact.js';
 import { describeStore, type StoreSpec } from '../store-spec.js';
 import { openMemory } from './memory.js';
 import { openMysql } from './mysql.js';
@@ -32,7 +33,7 @@ export async function openStore(spec: StoreSpec, flags: StoreFlags, options: { r
     case 'memory':
       return openMemory();
     case 'sqlite':
-      return openSqlite(spec.filename, flags, options);
+      return openSqlite(spec.filename, redactFileName(spec.filename), flags, options);
     case 'redis':
       return openRedis(spec.url, describeStore(spec), flags);
     case 'postgres':

@@ -9,12 +9,12 @@ import type { OpenedStore, StoreFlags } from './types.js';
 
 /**
  * An SQLite file through better-sqlite3 (loaded here only to say what to install when
- * missing). Without `create`, a file that does not exist is refused.
+ * missing), named `label` in messages. Without `create`, a file that does not exist is refused.
  */
-export function openSqlite(filename: string, flags: StoreFlags, options: { readonly create: boolean }): OpenedStore {
+export function openSqlite(filename: string, label: string, flags: StoreFlags, options: { readonly create: boolean }): OpenedStore {
   const Database = loadBetterSqlite3();
   if (!options.create && filename !== ':memory:' && !existsSync(filename)) {
-    throw new CliError(`no SQLite database at ${filename}: run session-revocation migrate first, or check the path`);
+    throw new CliError(`no SQLite database at ${label}: run session-revocation migrate first, or check the path`);
   }
   const tablePrefix = flags.tablePrefix ?? DEFAULT_TABLE_PREFIX;
   const store = storeOptions(() => sqliteStore({ filename, tablePrefix }));
@@ -26,8 +26,8 @@ export function openSqlite(filename: string, flags: StoreFlags, options: { reado
       // a read is the smallest first use.
       await store.getRevocationState('session-revocation-cli');
       return existed
-        ? `The SQLite session tables (prefix "${tablePrefix}") in ${filename} were already there; they are up to date.`
-        : `Created the SQLite session tables (prefix "${tablePrefix}") in ${filename}.`;
+        ? `The SQLite session tables (prefix "${tablePrefix}") in ${label} were already there; they are up to date.`
+        : `Created the SQLite session tables (prefix "${tablePrefix}") in ${label}.`;
     },
     // The store opened the file and closes it itself.
     close: async () => {},

@@ -26,6 +26,25 @@ export function describeRoutes({ runner, scenario }: FrameworkSuiteContext): voi
       expect(views[1]?.deviceLabel).toBe('Safari on iOS');
     });
 
+    it('GET /sessions says a session came from an identity provider, never the provider\'s issuer, subject or session id', async () => {
+      const laptop = scenario().device(BROWSERS.chromeMac);
+      const phone = scenario().device(BROWSERS.safariIphone);
+      await laptop.signIn('alice');
+      await phone.signIn('alice');
+      // Linked as a federated sign-in is (the suite's apps take no federated input).
+      const found = await scenario().store.get(laptop.sessionId!);
+      const identity = { iss: 'https://idp-issuer.example/tenant-7', sub: 'idp-subject-248', sid: 'idp-session-991' };
+      await scenario().store.saveFederatedLink!({ sessionId: laptop.sessionId!, userId: 'alice', expiresAt: found!.session.expiresAt, ...identity });
+      const reply = await laptop.request('/sessions');
+      expect(reply.status).toBe(200);
+      for (const id of Object.values(identity)) expect(reply.body).not.toContain(id);
+      const views = reply.json as Array<{ id: string; federated?: unknown }>;
+      expect(views.map((view) => [view.id, view.federated])).toEqual([
+        [laptop.sessionId, true],
+        [phone.sessionId, undefined],
+      ]);
+    });
+
     it('DELETE /sessions/:id signs out that device only', async () => {
       const laptop = scenario().device(BROWSERS.chromeMac);
       const phone = scenario().device(BROWSERS.safariIphone);
