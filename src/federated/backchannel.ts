@@ -5,7 +5,7 @@ import type { BackchannelIssuer, BackchannelLogoutOptions, BackchannelLogoutResu
 import type { IssuerKeys } from './keys.js';
 import { checkLinks, requireFederated } from './links.js';
 import { checkLogoutToken, DEFAULT_ALGORITHMS, type LogoutClaims } from './logout-token.js';
-import type { FederatedLink, FederatedQuery, FederatedStore } from './store.js';
+import type { FederatedLink, FederatedQuery, FederatedStore } from '../store-capabilities/federated.js';
 
 const DEFAULT_MAX_TOKEN_AGE = 5 * 60_000;
 const SYMMETRIC_OR_NONE = /^(none|HS\d+)$/i;
