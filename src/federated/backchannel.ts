@@ -1,6 +1,6 @@
 import { SessionError } from '../errors.js';
-import type { Lifecycle } from '../manager/lifecycle.js';
-import type { ManagerContext } from '../manager/context.js';
+import type { Lifecycle } from '../core/lifecycle.js';
+import type { ManagerContext } from '../core/context.js';
 import type { BackchannelIssuer, BackchannelLogoutOptions, BackchannelLogoutResult, BackchannelRefusalReport } from './api.js';
 import type { IssuerKeys } from './keys.js';
 import { checkLinks, requireFederated } from './links.js';

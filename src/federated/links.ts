@@ -1,5 +1,5 @@
 import { SessionError } from '../errors.js';
-import type { ManagerContext } from '../manager/context.js';
+import type { ManagerContext } from '../core/context.js';
 import type { SessionView } from '../session.js';
 import type { SessionRecord } from '../store.js';
 import { keepsFederated } from './capability.js';

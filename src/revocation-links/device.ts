@@ -1,4 +1,4 @@
-import type { ManagerContext } from '../manager/context.js';
+import type { ManagerContext } from '../core/context.js';
 import type { RevocationLinkRecord } from '../store-capabilities/revocation-links.js';
 import type { SessionRecord } from '../store.js';
 
