@@ -1,5 +1,5 @@
 import UAParser from 'ua-parser-js';
-import { STORE_LIMITS } from './store.js';
+import { STORE_LIMITS } from './store-records.js';
 
 /** What a device parser extracts from a User-Agent string. Unknown parts stay undefined. */
 export interface DeviceInfo {

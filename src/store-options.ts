@@ -1,7 +1,7 @@
 // The arguments and answers of the store contract's methods (src/store.ts): what a store
-// receives and what it must give back.
-import type { ActivityRecord } from './activity/store.js';
-import type { SessionStore } from './store.js';
+// receives and what it must give back. Its links name SessionStore without importing it: the
+// contract imports this file, never the other way round.
+import type { ActivityRecord } from './store-capabilities/activity.js';
 import type { Epochs, SessionRecord } from './store-records.js';
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The storage contract: the one file a storage adapter author needs to read. Optional
- * features each have their own capability interface beside their code (tenants, activity,
- * revocation links, publishing, statistics, federated sign-out); a store implements those it can.
+ * features each have their own capability interface in `store-capabilities/` (tenants,
+ * activity, revocation links, publishing, statistics, federated sign-out); a store implements
+ * those it can.
  *
  * A store is dumb on purpose: it never reads a clock. Every time comes in as an argument, in
  * absolute milliseconds since the epoch, so the manager's clock rules everything and two
@@ -60,22 +61,22 @@
  *
  * @module session-revocation/store
  */
-import type { ActivityRecord, ActivityStore } from './activity/store.js';
-import type { FederatedStore } from './federated/store.js';
-import type { PublishingStore } from './live-events/store.js';
-import type { RevocationLinkStore } from './revocation-links/store.js';
-import type { StatsStore } from './stats/store.js';
-import type { TenantStore } from './tenants/store.js';
+import type { ActivityRecord, ActivityStore } from './store-capabilities/activity.js';
+import type { FederatedStore } from './store-capabilities/federated.js';
+import type { PublishingStore } from './store-capabilities/live-events.js';
+import type { RevocationLinkStore } from './store-capabilities/revocation-links.js';
+import type { StatsStore } from './store-capabilities/stats.js';
+import type { TenantStore } from './store-capabilities/tenants.js';
 import type { Epochs, NewSessionRecord, SessionRecord } from './store-records.js';
 import type { SessionLimit, CreateOptions, CreateResult, SessionLookup, RevokeOptions, RevokeAllOptions, RevokeOthersOptions, UserSessions, RevocationState, PruneOptions } from './store-options.js';
 
-export type { ActivityRecord, ActivityStore, KnownDevice, ListActivityOptions } from './activity/store.js';
-export type { FederatedIdentity, FederatedLink, FederatedQuery, FederatedStore } from './federated/store.js';
-export { FEDERATED_LIMITS } from './federated/store.js';
-export type { PublishingStore, RevocationNotice } from './live-events/store.js';
-export type { RevocationLinkRecord, RevocationLinkStore } from './revocation-links/store.js';
-export type { KindStats, StatsStore } from './stats/store.js';
-export type { RevokeTenantOptions, TenantStore } from './tenants/store.js';
+export type { ActivityRecord, ActivityStore, KnownDevice, ListActivityOptions } from './store-capabilities/activity.js';
+export type { FederatedIdentity, FederatedLink, FederatedQuery, FederatedStore } from './store-capabilities/federated.js';
+export { FEDERATED_LIMITS } from './store-capabilities/federated.js';
+export type { PublishingStore, RevocationNotice } from './store-capabilities/live-events.js';
+export type { RevocationLinkRecord, RevocationLinkStore } from './store-capabilities/revocation-links.js';
+export type { KindStats, StatsStore } from './store-capabilities/stats.js';
+export type { RevokeTenantOptions, TenantStore } from './store-capabilities/tenants.js';
 export { STORE_LIMITS } from './store-records.js';
 export type { Epochs, JsonValue, NewSessionRecord, SessionKind, SessionRecord } from './store-records.js';
 

@@ -1,4 +1,4 @@
-import type { FederatedLink, FederatedStore } from '../../src/federated/store.js';
+import type { FederatedLink, FederatedStore } from '../../src/store-capabilities/federated.js';
 import type { Connection, Literal, Row, Run } from './connection.js';
 import type { TableNames } from './options.js';
 import { pruneBatch } from './queries.js';

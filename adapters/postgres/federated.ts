@@ -1,5 +1,5 @@
 import { SessionError } from '../../src/errors.js';
-import type { FederatedLink, FederatedQuery, FederatedStore } from '../../src/federated/store.js';
+import type { FederatedLink, FederatedQuery, FederatedStore } from '../../src/store-capabilities/federated.js';
 import type { Database, TextRow } from './connection.js';
 import { quoteIdentifier, type TableNames } from './identifiers.js';
 import { toMillis } from './rows.js';

@@ -1,4 +1,4 @@
-import type { FederatedLink, FederatedQuery, FederatedStore } from '../../src/federated/store.js';
+import type { FederatedLink, FederatedQuery, FederatedStore } from '../../src/store-capabilities/federated.js';
 import { list, numeric, text } from './codec.js';
 import { defineScript } from './scripts/script.js';
 import type { RunScript } from './scripts/run.js';

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { FederatedLink, FederatedQuery, FederatedStore } from '../../src/federated/store.js';
+import type { FederatedLink, FederatedQuery, FederatedStore } from '../../src/store-capabilities/federated.js';
 
 // The federated sign-out tables of an SQLite store: created on first use with IF NOT EXISTS, so
 // they need no schema version of their own; a process of an earlier version never reads them.

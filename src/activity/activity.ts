@@ -3,9 +3,9 @@ import { SessionError } from '../errors.js';
 import { applyIpPolicy } from '../ip-policy.js';
 import { checkActivity, checkSighting } from '../store-answers.js';
 import type { ActivityRecord, SessionStore } from '../store.js';
-import type { ActivityEntry, ActivityOptions } from '../manager/api.js';
-import type { ManagerContext } from '../manager/context.js';
-import { checkId } from '../manager/input.js';
+import type { ActivityEntry, ActivityOptions } from './api.js';
+import type { ManagerContext } from '../core/context.js';
+import { checkId } from '../core/checks.js';
 
 // Account activity: the entries the manager writes with each change (in the same store step
 // where it is a revocation), the page a user reads, and the known devices behind `newDevice`.

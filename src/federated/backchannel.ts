@@ -1,11 +1,11 @@
 import { SessionError } from '../errors.js';
-import type { Lifecycle } from '../manager/lifecycle.js';
-import type { ManagerContext } from '../manager/context.js';
+import type { Lifecycle } from '../core/lifecycle.js';
+import type { ManagerContext } from '../core/context.js';
 import type { BackchannelIssuer, BackchannelLogoutOptions, BackchannelLogoutResult, BackchannelRefusalReport } from './api.js';
 import type { IssuerKeys } from './keys.js';
 import { checkLinks, requireFederated } from './links.js';
 import { checkLogoutToken, DEFAULT_ALGORITHMS, type LogoutClaims } from './logout-token.js';
-import type { FederatedLink, FederatedQuery, FederatedStore } from './store.js';
+import type { FederatedLink, FederatedQuery, FederatedStore } from '../store-capabilities/federated.js';
 
 const DEFAULT_MAX_TOKEN_AGE = 5 * 60_000;
 const SYMMETRIC_OR_NONE = /^(none|HS\d+)$/i;

@@ -1,5 +1,5 @@
 import type { SessionStore } from '../store.js';
-import type { FederatedStore } from './store.js';
+import type { FederatedStore } from '../store-capabilities/federated.js';
 
 const METHODS = ['saveFederatedLink', 'findFederatedLinks', 'rememberLogoutToken', 'forgetLogoutToken', 'eraseFederatedLinks', 'pruneFederated'] as const;
 

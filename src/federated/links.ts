@@ -1,10 +1,10 @@
 import { SessionError } from '../errors.js';
-import type { ManagerContext } from '../manager/context.js';
+import type { ManagerContext } from '../core/context.js';
 import type { SessionView } from '../session.js';
 import type { SessionRecord } from '../store.js';
 import { keepsFederated } from './capability.js';
 import { isFederatedText } from './input.js';
-import { FEDERATED_LIMITS, type FederatedIdentity, type FederatedLink, type FederatedStore } from './store.js';
+import { FEDERATED_LIMITS, type FederatedIdentity, type FederatedLink, type FederatedStore } from '../store-capabilities/federated.js';
 
 /** The store with the federated capability, or `INVALID_CONFIGURATION` naming what needs it. */
 export function requireFederated(context: ManagerContext, what: string): FederatedStore {

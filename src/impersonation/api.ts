@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { CreatedSession } from '../manager/api.js';
+import type { CreatedSession } from '../core/shapes.js';
 import type { Session } from '../session.js';
 
 /** Options of {@link SessionManager.impersonate}. */

@@ -1,10 +1,11 @@
 import { SessionError } from '../errors.js';
 import { isSessionId } from '../token.js';
-import type { CreatedSession, ImpersonateOptions } from '../manager/api.js';
-import type { ManagerContext } from '../manager/context.js';
-import { checkId } from '../manager/input.js';
-import type { Lifecycle } from '../manager/lifecycle.js';
-import { judgeLookup, readSession } from '../manager/live-session.js';
+import type { CreatedSession } from '../core/shapes.js';
+import type { ImpersonateOptions } from './api.js';
+import type { ManagerContext } from '../core/context.js';
+import { checkId } from '../core/checks.js';
+import type { Lifecycle } from '../core/lifecycle.js';
+import { judgeLookup, readSession } from '../core/live-session.js';
 import type { Session } from '../session.js';
 
 const MAX_TTL = 24 * 60 * 60 * 1000;

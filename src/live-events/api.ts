@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { RevocationNotice } from './store.js';
+import type { RevocationNotice } from '../store-capabilities/live-events.js';
 
 /**
  * The answer of {@link SessionManager.liveness}: live for `remaining` more ms (unless revoked

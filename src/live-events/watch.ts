@@ -1,9 +1,9 @@
 import { liveUntil } from '../liveness.js';
 import { isSessionId } from '../token.js';
 import type { RevocationNotice } from '../store.js';
-import type { SessionLiveness } from '../manager/api.js';
-import type { ManagerContext } from '../manager/context.js';
-import { idleTimeoutOf, judgeLookup, readSession } from '../manager/live-session.js';
+import type { SessionLiveness } from './api.js';
+import type { ManagerContext } from '../core/context.js';
+import { idleTimeoutOf, judgeLookup, readSession } from '../core/live-session.js';
 
 // Live sign-out of open pages: the HTTP layer's event streams hear of every revocation through
 // `watchRevocations` and then re-read their one session. The notices only say whom to re-read;

@@ -19,8 +19,8 @@ export type { LiveEventActions, SessionLiveness } from '../live-events/api.js';
 export type { ExportedDevice, ExportedSession, PrivacyActions, UserErasure, UserExport } from '../privacy/api.js';
 export type { RedeemedRevocationLink, RedeemRevocationLinkOptions, RevocationLinkActions, RevocationLinkOptions } from '../revocation-links/api.js';
 export type { RevokeTenantResult, RevokeTenantSessionsOptions, RevokeUserOutcome, TenantActions } from '../tenants/api.js';
-export type { CreateSessionInput, CreatedSession, ActorOptions, SignOutOptions, ReauthenticateOptions, RevokeSessionOptions, RevokeAllSessionsOptions, RevokeOthersSessionsOptions, CredentialChangeOptions, CredentialChangeResult, ListOptions, RevokeAllResult, RevokeOthersResult, SignOutResult } from './shapes.js';
-import type { CreateSessionInput, CreatedSession, ActorOptions, SignOutOptions, ReauthenticateOptions, RevokeSessionOptions, RevokeAllSessionsOptions, RevokeOthersSessionsOptions, CredentialChangeOptions, CredentialChangeResult, ListOptions, RevokeAllResult, RevokeOthersResult, SignOutResult } from './shapes.js';
+export type { CreateSessionInput, CreatedSession, ActorOptions, SignOutOptions, ReauthenticateOptions, RevokeSessionOptions, RevokeAllSessionsOptions, RevokeOthersSessionsOptions, CredentialChangeOptions, CredentialChangeResult, ListOptions, RevokeAllResult, RevokeOthersResult, SignOutResult } from '../core/shapes.js';
+import type { CreateSessionInput, CreatedSession, ActorOptions, SignOutOptions, ReauthenticateOptions, RevokeSessionOptions, RevokeAllSessionsOptions, RevokeOthersSessionsOptions, CredentialChangeOptions, CredentialChangeResult, ListOptions, RevokeAllResult, RevokeOthersResult, SignOutResult } from '../core/shapes.js';
 
 /**
  * The manager's public face: the {@link SessionManager} interface and every type its methods

@@ -1,10 +1,10 @@
 import { invalidInput } from '../errors.js';
 import type { CredentialChangeOptions, CredentialChangeResult, SessionManager, SignOutOptions, SignOutResult } from './api.js';
-import type { ManagerContext } from './context.js';
+import type { ManagerContext } from '../core/context.js';
 import { actorOf } from './audit.js';
-import { checkId } from './input.js';
-import type { Lifecycle } from './lifecycle.js';
-import { liveSessionOf, readSession } from './live-session.js';
+import { checkId } from '../core/checks.js';
+import type { Lifecycle } from '../core/lifecycle.js';
+import { liveSessionOf, readSession } from '../core/live-session.js';
 import type { SessionRecord } from '../store.js';
 import { isSessionId } from '../token.js';
 

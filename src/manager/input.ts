@@ -1,29 +1,17 @@
 import { invalidInput } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
 import { STORE_LIMITS } from '../store.js';
-import type { CreateSessionInput } from './api.js';
+import { checkId, UNSTORABLE } from '../core/checks.js';
+import type { CreateSessionInput } from '../core/shapes.js';
 import { checkFederated } from '../federated/input.js';
 
 /**
- * Argument checks of the manager's methods: every id, kind and piece of app data is checked
- * here before it reaches a store, with `INVALID_INPUT` naming what is wrong.
+ * What a sign-in is given, checked before it reaches a store: ids, a declared kind and app data
+ * (the checks every action shares are in `core/checks.ts`).
  */
 
-/** Longest user, tenant or session id accepted. */
-const MAX_ID_LENGTH = STORE_LIMITS.idLength;
 /** Largest `data` accepted, serialised as JSON. */
 const MAX_DATA_BYTES = STORE_LIMITS.dataBytes;
-
-// U+0000 and unpaired surrogates cannot be stored faithfully by every store (PostgreSQL
-// refuses them, others replace them with U+FFFD and so merge two different ids).
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/** A user, tenant or session id every store can keep as it is. */
-export function checkId(name: string, value: unknown): asserts value is string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_ID_LENGTH || UNSTORABLE.test(value)) {
-    throw invalidInput(`${name} must be a non-empty string of at most ${MAX_ID_LENGTH} characters, without U+0000 or unpaired surrogates.`);
-  }
-}
 
 /** Whether any string (value or key) inside JSON data is one no store can keep as is. */
 function holdsUnstorable(value: unknown): boolean {
@@ -66,33 +54,8 @@ export function checkCreateInput(input: CreateSessionInput, config: ResolvedOpti
   }
 }
 
-/** The kinds a bulk revocation names: the default set, every declared kind, or a checked list. */
-export function kindsOf(kinds: unknown, config: ResolvedOptions): readonly string[] {
-  if (kinds === undefined) return config.everywhereKinds;
-  if (kinds === 'all') return [...config.kinds.keys()];
-  if (!Array.isArray(kinds) || kinds.length === 0) throw invalidInput('kinds must be "all" or a non-empty list of kinds.');
-  for (const kind of kinds) if (typeof kind !== 'string' || !config.kinds.has(kind)) throw invalidInput(`Unknown session kind "${String(kind)}".`);
-  return kinds as readonly string[];
-}
-
 /** The tokens presented at sign-in, as a list (one, several, or none). */
 export function presentedTokens(previousToken: unknown): readonly unknown[] {
   if (previousToken === undefined) return [];
   return Array.isArray(previousToken) ? previousToken : [previousToken];
-}
-
-const MAX_REASON_LENGTH = 64;
-
-/**
- * Checks what a caller says about a change before it is stored with the change (the activity
- * entry is written in the same step as the revocation): `by` and `tenantId` are ids, `reason`
- * a short text. A bad value is refused before anything is revoked.
- */
-export function checkActor(options: { readonly by?: unknown; readonly tenantId?: unknown; readonly reason?: unknown }): void {
-  if (options.by !== undefined) checkId('by', options.by);
-  if (options.tenantId !== undefined) checkId('tenantId', options.tenantId);
-  const { reason } = options;
-  if (reason !== undefined && (typeof reason !== 'string' || reason.length === 0 || reason.length > MAX_REASON_LENGTH || UNSTORABLE.test(reason))) {
-    throw invalidInput(`reason must be a non-empty string of at most ${MAX_REASON_LENGTH} characters.`);
-  }
 }

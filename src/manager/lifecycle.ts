@@ -1,6 +1,6 @@
 import { describeDevice, deviceLabel } from '../device.js';
 import { SessionError } from '../errors.js';
-import { toSession, toView, type Session, type SessionView, type ValidationResult } from '../session.js';
+import { toSession, toView, type Session, type SessionView } from '../session.js';
 import { checkCreated, checkFlag, checkIds, checkRaisedEpochs, checkRevoked, checkUserSessions } from '../store-answers.js';
 import type { SessionLimit, SessionRecord } from '../store.js';
 import { isSessionId, mintToken, parseToken, secretMatches } from '../token.js';
@@ -14,48 +14,18 @@ import type {
   RevokeOthersResult,
   RevokeOthersSessionsOptions,
   RevokeSessionOptions,
-} from './api.js';
+} from '../core/shapes.js';
 import { entryFor, sawDevice } from '../activity/activity.js';
 import { actorOf, sessionsRevoked, userInvalidated } from './audit.js';
 import { applyIpPolicy } from '../ip-policy.js';
-import type { ManagerContext } from './context.js';
+import type { ManagerContext } from '../core/context.js';
+import type { CreateHow, Lifecycle } from '../core/lifecycle.js';
 import { createValidate } from './validate.js';
-import { idleTimeoutOf, judgeAll, judgeLookup, readSession } from './live-session.js';
-import { checkActor, checkCreateInput, checkId, cleanIp, kindsOf, presentedTokens } from './input.js';
+import { idleTimeoutOf, judgeAll, judgeLookup, readSession } from '../core/live-session.js';
+import { checkActor, checkId, kindsOf } from '../core/checks.js';
+import { checkCreateInput, cleanIp, presentedTokens } from './input.js';
 import { checkFederated } from '../federated/input.js';
 import { linkSession, requireFederated, withFederated } from '../federated/links.js';
-
-/** Why a session was created: a sign-in, the fresh session of a credential change, support access. */
-export type CreateReason = 'sign_in' | 'password_changed' | 'email_changed' | 'impersonation';
-
-/** How a session other than a plain sign-in is made. */
-export interface CreateHow {
-  /** @default "sign_in" */
-  readonly reason?: CreateReason;
-  /** Kept from the session a credential change replaces; else the sign-in time. */
-  readonly authenticatedAt?: number | undefined;
-  /** A support session: who acts as the user (also the events' `by`). */
-  readonly impersonatorId?: string | undefined;
-  /** A support session: the admin's session that started it. */
-  readonly impersonatorSessionId?: string | undefined;
-  /** A lifetime other than the kind's. */
-  readonly maxAge?: number | undefined;
-}
-
-/** The session lifecycle: sign in, validate, revoke one, many or all, and list. */
-export interface Lifecycle {
-  create(input: CreateSessionInput, how?: CreateHow): Promise<CreatedSession>;
-  reauthenticated(sessionId: string, options?: ReauthenticateOptions): Promise<Session | null>;
-  validate(token: unknown): Promise<ValidationResult>;
-  revoke(sessionId: string, options?: RevokeSessionOptions): Promise<boolean>;
-  /**
-   * With `inTenantOnly` (the public method), a `tenantId` limits the revocation to that tenant's
-   * sessions; the manager's own callers pass a tenant only to label the event.
-   */
-  revokeAll(userId: string, options?: RevokeAllSessionsOptions, inTenantOnly?: boolean): Promise<RevokeAllResult>;
-  revokeOthers(userId: string, keepSessionId: string, options?: RevokeOthersSessionsOptions): Promise<RevokeOthersResult>;
-  list(userId: string, options?: ListOptions): Promise<SessionView[]>;
-}
 
 /** Builds the lifecycle over the manager's shared context. */
 export function createLifecycle(context: ManagerContext): Lifecycle {

@@ -1,7 +1,7 @@
 import { keepsFederated } from '../federated/capability.js';
 import { invalidInput } from '../errors.js';
 import { checkCount } from '../store-answers.js';
-import type { ManagerContext } from './context.js';
+import type { ManagerContext } from '../core/context.js';
 
 /** Deleting expired rows: once on demand, or on a timer. */
 export interface Pruning {

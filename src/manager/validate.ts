@@ -1,7 +1,7 @@
 import { toSession, type ValidationResult } from '../session.js';
 import { parseToken, secretMatches } from '../token.js';
-import type { ManagerContext } from './context.js';
-import { judgeLookup, readSession } from './live-session.js';
+import type { ManagerContext } from '../core/context.js';
+import { judgeLookup, readSession } from '../core/live-session.js';
 
 // The hot path: a token to a verdict, with one store read and a write only when the touch
 // interval has passed.

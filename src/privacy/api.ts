@@ -4,7 +4,7 @@
  * @module
  */
 import type { ActivityEntry } from '../activity/api.js';
-import type { ActorOptions } from '../manager/api.js';
+import type { ActorOptions } from '../core/shapes.js';
 import type { Session } from '../session.js';
 
 /** One session in a {@link UserExport}: every stored field but the secret hash, and its state now. */

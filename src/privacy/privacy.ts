@@ -3,11 +3,13 @@ import { SessionError } from '../errors.js';
 import { toSession, type Session } from '../session.js';
 import { checkCount, checkRevocationState, checkUserSessions } from '../store-answers.js';
 import { listActivity } from '../activity/activity.js';
-import type { ActivityEntry, ActorOptions, ExportedDevice, ExportedSession, UserErasure, UserExport } from '../manager/api.js';
-import type { ManagerContext } from '../manager/context.js';
-import { checkId } from '../manager/input.js';
-import type { Lifecycle } from '../manager/lifecycle.js';
-import { judgeAll } from '../manager/live-session.js';
+import type { ActivityEntry } from '../activity/api.js';
+import type { ActorOptions } from '../core/shapes.js';
+import type { ExportedDevice, ExportedSession, UserErasure, UserExport } from './api.js';
+import type { ManagerContext } from '../core/context.js';
+import { checkId } from '../core/checks.js';
+import type { Lifecycle } from '../core/lifecycle.js';
+import { judgeAll } from '../core/live-session.js';
 
 // A user's data: exported for a data-access request, erased for a deletion request.
 

@@ -1,5 +1,5 @@
-import type { ManagerContext } from '../manager/context.js';
-import type { RevocationLinkRecord } from './store.js';
+import type { ManagerContext } from '../core/context.js';
+import type { RevocationLinkRecord } from '../store-capabilities/revocation-links.js';
 import type { SessionRecord } from '../store.js';
 
 // Which device a "This wasn't me" link is about. The link carries it from its issue (the

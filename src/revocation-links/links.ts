@@ -3,10 +3,10 @@ import { checkLink, checkLookup, checkUserSessions } from '../store-answers.js';
 import type { RevocationLinkRecord } from '../store.js';
 import { isSessionId, mintToken, parseToken, hashSecret } from '../token.js';
 import { requireActivity } from '../activity/activity.js';
-import type { RedeemedRevocationLink, RedeemRevocationLinkOptions, RevocationLinkOptions } from '../manager/api.js';
-import type { ManagerContext } from '../manager/context.js';
-import type { Lifecycle } from '../manager/lifecycle.js';
-import { judgeAll, judgeLookup, readSession } from '../manager/live-session.js';
+import type { RedeemedRevocationLink, RedeemRevocationLinkOptions, RevocationLinkOptions } from './api.js';
+import type { ManagerContext } from '../core/context.js';
+import type { Lifecycle } from '../core/lifecycle.js';
+import { judgeAll, judgeLookup, readSession } from '../core/live-session.js';
 import { deviceOfLink, deviceOfSession, isOnDevice } from './device.js';
 
 // "This wasn't me" links: a one-time token of the same shape as a session token, of which

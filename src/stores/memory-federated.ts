@@ -1,5 +1,5 @@
 import { SessionError } from '../errors.js';
-import type { FederatedLink, FederatedQuery, FederatedStore } from '../federated/store.js';
+import type { FederatedLink, FederatedQuery, FederatedStore } from '../store-capabilities/federated.js';
 
 // The memory store's federated links and remembered logout tokens, beside its session rows.
 // Keys join texts with JSON so two different pairs can never make the same key.

@@ -4,7 +4,7 @@
  * @module
  */
 import type { SessionError } from '../errors.js';
-import type { RevokeAllSessionsOptions } from '../manager/api.js';
+import type { RevokeAllSessionsOptions } from '../core/shapes.js';
 import type { Epochs } from '../store.js';
 
 /** What {@link SessionManager.revokeUsers} did for one user. */

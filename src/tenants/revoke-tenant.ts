@@ -1,9 +1,9 @@
 import { SessionError } from '../errors.js';
 import { checkRaisedEpochs } from '../store-answers.js';
 import { entryFor } from '../activity/activity.js';
-import type { RevokeTenantResult, RevokeTenantSessionsOptions } from '../manager/api.js';
-import type { ManagerContext } from '../manager/context.js';
-import { checkActor, checkId, kindsOf } from '../manager/input.js';
+import type { RevokeTenantResult, RevokeTenantSessionsOptions } from './api.js';
+import type { ManagerContext } from '../core/context.js';
+import { checkActor, checkId, kindsOf } from '../core/checks.js';
 
 /**
  * Tenant-wide sign-out: one epoch per kind for the whole tenant, raised in O(1) writes, which

@@ -1,7 +1,8 @@
 import { invalidInput, isSessionError, SessionError } from '../errors.js';
-import type { RevokeAllSessionsOptions, RevokeUserOutcome } from '../manager/api.js';
-import { checkActor, checkId } from '../manager/input.js';
-import type { Lifecycle } from '../manager/lifecycle.js';
+import type { RevokeAllSessionsOptions } from '../core/shapes.js';
+import type { RevokeUserOutcome } from './api.js';
+import { checkActor, checkId } from '../core/checks.js';
+import type { Lifecycle } from '../core/lifecycle.js';
 
 /** Users signed out at once by `revokeUsers`: enough to overlap round trips, few enough not to flood the store. */
 const IN_FLIGHT = 16;

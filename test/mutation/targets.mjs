@@ -4,7 +4,7 @@
 export const targets = [
   { name: 'session', mutate: ['src/session.ts'], tests: ['test/core/session.test.ts'] },
   { name: 'token', mutate: ['src/token.ts'], tests: ['test/core/token.test.ts'] },
-  { name: 'liveness', mutate: ['src/liveness.ts', 'src/manager/live-session.ts'], tests: ['test/core/liveness-callers.test.ts', 'test/core/session.test.ts', 'test/core/store-answers.test.ts'] },
+  { name: 'liveness', mutate: ['src/liveness.ts', 'src/core/live-session.ts'], tests: ['test/core/liveness-callers.test.ts', 'test/core/session.test.ts', 'test/core/store-answers.test.ts'] },
   { name: 'next-path', mutate: ['src/http/next-path.ts'], tests: ['test/http/next-path.test.ts'] },
   { name: 'cookies', mutate: ['src/http/cookies.ts'], tests: ['test/http/cookies.test.ts'] },
   { name: 'cross-site', mutate: ['src/http/cross-site.ts'], tests: ['test/http/cross-site.test.ts'] },

@@ -1,5 +1,5 @@
 import { keepsFederated, federatedMethodCount } from '../../federated/capability.js';
-import type { FederatedStore } from '../../federated/store.js';
+import type { FederatedStore } from '../../store-capabilities/federated.js';
 import type { SessionStore } from '../../store.js';
 import { skipTest } from '../runner.js';
 import type { StoreSuiteContext } from './context.js';

@@ -1,5 +1,5 @@
-import type { ActivityRecord } from '../activity/store.js';
-import type { Epochs } from '../store.js';
+import type { ActivityRecord } from './activity.js';
+import type { Epochs } from '../store-records.js';
 
 /**
  * The tenant capability of a store: one epoch per tenant and kind, for a tenant-wide sign-out

@@ -1,10 +1,10 @@
-import type { FederatedIdentity } from '../federated/api.js';
+import type { FederatedIdentity } from '../store-capabilities/federated.js';
 import type { InvalidationReason } from '../events.js';
 import type { Session } from '../session.js';
 import type { Epochs, JsonValue } from '../store.js';
 
-// The public shapes the manager's core methods take and return (inputs, options, results);
-// the SessionManager interface itself is in api.ts.
+// The public shapes the manager's core methods take and return (inputs, options, results),
+// which features use too; the SessionManager interface itself is in manager/api.ts.
 
 /** What the app knows at sign-in. */
 export interface CreateSessionInput {

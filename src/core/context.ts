@@ -5,9 +5,9 @@ import type { StoreCalls } from '../store-calls.js';
 import type { SessionStore } from '../store.js';
 
 /**
- * What every part of the manager shares, wired once by `createSessionManager`: the store and
- * how to call it, the checked options, the event hub, and the access-token side that must
- * hear of every revocation.
+ * What the manager and every feature share, wired once by `createSessionManager` and handed
+ * to each: the store and how to call it, the checked options, the event hub, and the
+ * access-token side that must hear of every revocation.
  */
 export interface ManagerContext {
   readonly store: SessionStore;

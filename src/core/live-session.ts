@@ -4,8 +4,9 @@ import { checkLookup } from '../store-answers.js';
 import type { SessionLookup, SessionRecord, UserSessions } from '../store.js';
 import type { ManagerContext } from './context.js';
 
-// How the manager reads a session and asks the one liveness rule (src/liveness.ts) about it:
-// every path that acts on a stored session goes through here, so none can judge it otherwise.
+// How the manager and its features read a session and ask the one liveness rule
+// (src/liveness.ts) about it: every path that acts on a stored session goes through here, so
+// none can judge it otherwise.
 
 /** The idle timeout of a kind (ms), 0 when it has none. */
 export function idleTimeoutOf(config: ResolvedOptions, kind: string): number {

@@ -1,0 +1,50 @@
+import { invalidInput } from '../errors.js';
+import type { ResolvedOptions } from '../options.js';
+import { STORE_LIMITS } from '../store.js';
+
+/**
+ * Argument checks every action shares, the manager's and each feature's: ids, kinds and what a
+ * caller says about a change are checked here before they reach a store, with `INVALID_INPUT`
+ * naming what is wrong.
+ */
+
+/** Longest user, tenant or session id accepted. */
+const MAX_ID_LENGTH = STORE_LIMITS.idLength;
+
+/**
+ * Text no store can keep as it is: U+0000 and unpaired surrogates (PostgreSQL refuses them,
+ * others replace them with U+FFFD and so merge two different ids).
+ */
+export const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** A user, tenant or session id every store can keep as it is. */
+export function checkId(name: string, value: unknown): asserts value is string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_ID_LENGTH || UNSTORABLE.test(value)) {
+    throw invalidInput(`${name} must be a non-empty string of at most ${MAX_ID_LENGTH} characters, without U+0000 or unpaired surrogates.`);
+  }
+}
+
+/** The kinds a bulk revocation names: the default set, every declared kind, or a checked list. */
+export function kindsOf(kinds: unknown, config: ResolvedOptions): readonly string[] {
+  if (kinds === undefined) return config.everywhereKinds;
+  if (kinds === 'all') return [...config.kinds.keys()];
+  if (!Array.isArray(kinds) || kinds.length === 0) throw invalidInput('kinds must be "all" or a non-empty list of kinds.');
+  for (const kind of kinds) if (typeof kind !== 'string' || !config.kinds.has(kind)) throw invalidInput(`Unknown session kind "${String(kind)}".`);
+  return kinds as readonly string[];
+}
+
+const MAX_REASON_LENGTH = 64;
+
+/**
+ * Checks what a caller says about a change before it is stored with the change (the activity
+ * entry is written in the same step as the revocation): `by` and `tenantId` are ids, `reason`
+ * a short text. A bad value is refused before anything is revoked.
+ */
+export function checkActor(options: { readonly by?: unknown; readonly tenantId?: unknown; readonly reason?: unknown }): void {
+  if (options.by !== undefined) checkId('by', options.by);
+  if (options.tenantId !== undefined) checkId('tenantId', options.tenantId);
+  const { reason } = options;
+  if (reason !== undefined && (typeof reason !== 'string' || reason.length === 0 || reason.length > MAX_REASON_LENGTH || UNSTORABLE.test(reason))) {
+    throw invalidInput(`reason must be a non-empty string of at most ${MAX_REASON_LENGTH} characters.`);
+  }
+}

@@ -1,0 +1,47 @@
+import type { Session, SessionView, ValidationResult } from '../session.js';
+import type {
+  CreatedSession,
+  CreateSessionInput,
+  ListOptions,
+  ReauthenticateOptions,
+  RevokeAllResult,
+  RevokeAllSessionsOptions,
+  RevokeOthersResult,
+  RevokeOthersSessionsOptions,
+  RevokeSessionOptions,
+} from './shapes.js';
+
+// What a feature may ask of the lifecycle: the manager builds it (manager/lifecycle.ts) and
+// hands it in, so a feature signs in or revokes the one way the manager does.
+
+/** Why a session was created: a sign-in, the fresh session of a credential change, support access. */
+export type CreateReason = 'sign_in' | 'password_changed' | 'email_changed' | 'impersonation';
+
+/** How a session other than a plain sign-in is made. */
+export interface CreateHow {
+  /** @default "sign_in" */
+  readonly reason?: CreateReason;
+  /** Kept from the session a credential change replaces; else the sign-in time. */
+  readonly authenticatedAt?: number | undefined;
+  /** A support session: who acts as the user (also the events' `by`). */
+  readonly impersonatorId?: string | undefined;
+  /** A support session: the admin's session that started it. */
+  readonly impersonatorSessionId?: string | undefined;
+  /** A lifetime other than the kind's. */
+  readonly maxAge?: number | undefined;
+}
+
+/** The session lifecycle: sign in, validate, revoke one, many or all, and list. */
+export interface Lifecycle {
+  create(input: CreateSessionInput, how?: CreateHow): Promise<CreatedSession>;
+  reauthenticated(sessionId: string, options?: ReauthenticateOptions): Promise<Session | null>;
+  validate(token: unknown): Promise<ValidationResult>;
+  revoke(sessionId: string, options?: RevokeSessionOptions): Promise<boolean>;
+  /**
+   * With `inTenantOnly` (the public method), a `tenantId` limits the revocation to that tenant's
+   * sessions; the manager's own callers pass a tenant only to label the event.
+   */
+  revokeAll(userId: string, options?: RevokeAllSessionsOptions, inTenantOnly?: boolean): Promise<RevokeAllResult>;
+  revokeOthers(userId: string, keepSessionId: string, options?: RevokeOthersSessionsOptions): Promise<RevokeOthersResult>;
+  list(userId: string, options?: ListOptions): Promise<SessionView[]>;
+}
