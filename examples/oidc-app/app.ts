@@ -25,8 +25,11 @@ interface SessionData {
   readonly idToken?: string;
 }
 
+/** What the app is built from: the session manager, and the client of the provider. */
 export interface AppOptions {
+  /** One manager per process, shared by every route. */
   readonly sessions: SessionManager;
+  /** The OpenID Connect client of `issuer` (sign-in.ts). */
   readonly client: SignInClient;
   /** The provider's issuer identifier, exactly as its discovery document and tokens give it. */
   readonly issuer: string;
