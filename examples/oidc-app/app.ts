@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import express, { type Request } from 'express';
 import { rpLogoutUrl, type SessionManager } from 'session-revocation';
 import { requireSameOrigin, requireSession, sessionErrorHandler, sessionMiddleware, sessionRoutes } from 'session-revocation/express';
@@ -19,6 +20,9 @@ export const PATHS = {
 
 /** Holds `state`, `nonce` and the PKCE verifier between leaving for the provider and coming back. */
 const PENDING_COOKIE = 'oidc_sign_in';
+/** Holds the `state` of a "Sign out this device" under way, until the provider sends the browser back. */
+const SIGN_OUT_COOKIE = 'oidc_sign_out';
+const TEN_MINUTES = 10 * 60 * 1000;
 
 /** Where the ID token waits, in the session's `data`, for the `id_token_hint` of the provider's logout. */
 interface SessionData {
@@ -38,11 +42,16 @@ export interface AppOptions {
   readonly appUrl: string;
 }
 
+function cookieOf(req: Request, name: string): string | undefined {
+  const pair = req.get('cookie')?.split(';').map((part) => part.trim()).find((part) => part.startsWith(`${name}=`));
+  return pair?.slice(name.length + 1);
+}
+
 function readPending(req: Request): PendingSignIn | undefined {
-  const pair = req.get('cookie')?.split(';').map((part) => part.trim()).find((part) => part.startsWith(`${PENDING_COOKIE}=`));
-  if (pair === undefined) return undefined;
+  const raw = cookieOf(req, PENDING_COOKIE);
+  if (raw === undefined) return undefined;
   try {
-    const { state, nonce, verifier } = JSON.parse(Buffer.from(pair.slice(PENDING_COOKIE.length + 1), 'base64url').toString('utf8')) as Record<string, unknown>;
+    const { state, nonce, verifier } = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Record<string, unknown>;
     return typeof state === 'string' && typeof nonce === 'string' && typeof verifier === 'string' ? { state, nonce, verifier } : undefined;
   } catch {
     return undefined;
@@ -59,7 +68,9 @@ function idTokenOf(req: Request): string | undefined {
 export function createApp(options: AppOptions): express.Express {
   const { sessions, client, issuer, clientId, appUrl } = options;
   const app = express();
-  const pendingCookie = { httpOnly: true, sameSite: 'lax' as const, secure: appUrl.startsWith('https:'), path: PATHS.callback };
+  const secure = appUrl.startsWith('https:');
+  const pendingCookie = { httpOnly: true, sameSite: 'lax' as const, secure, path: PATHS.callback };
+  const signOutCookie = { httpOnly: true, sameSite: 'lax' as const, secure, path: PATHS.signedOut };
 
   app.use(sessionMiddleware(sessions, { loginPath: '/', onError: (error) => console.error('Session store error:', error) }));
   // The library's JSON routes (GET /sessions, DELETE /sessions/:id...) and the back-channel
@@ -83,7 +94,7 @@ export function createApp(options: AppOptions): express.Express {
   // Sign-in, step 1: to the provider, with state, nonce and the PKCE challenge.
   app.post('/login', async (_req, res) => {
     const { url, pending } = await client.begin();
-    res.cookie(PENDING_COOKIE, Buffer.from(JSON.stringify(pending)).toString('base64url'), { ...pendingCookie, maxAge: 10 * 60 * 1000 });
+    res.cookie(PENDING_COOKIE, Buffer.from(JSON.stringify(pending)).toString('base64url'), { ...pendingCookie, maxAge: TEN_MINUTES });
     res.redirect(303, url.href);
   });
 
@@ -112,14 +123,17 @@ export function createApp(options: AppOptions): express.Express {
   });
 
   // This device: to the provider's logout page. The provider ends its session, then POSTs a
-  // logout token to the back-channel URI, which ends this device's session here.
+  // logout token to the back-channel URI, which ends this device's session here. `state` comes
+  // back with the browser: proof that it returns from a sign-out it started.
   app.post('/sign-out', requireSession(), async (req, res) => {
     const idToken = idTokenOf(req);
     if (idToken === undefined) {
       await req.sessions.signOut();
       return res.redirect(303, '/?reason=signed_out');
     }
-    res.redirect(303, rpLogoutUrl({ issuerMetadata: await client.metadata(), idTokenHint: idToken, postLogoutRedirectUri: `${appUrl}${PATHS.signedOut}` }));
+    const state = randomBytes(16).toString('base64url');
+    res.cookie(SIGN_OUT_COOKIE, state, { ...signOutCookie, maxAge: TEN_MINUTES });
+    res.redirect(303, rpLogoutUrl({ issuerMetadata: await client.metadata(), idTokenHint: idToken, postLogoutRedirectUri: `${appUrl}${PATHS.signedOut}`, state }));
   });
 
   // Every device: ended here first (the provider knows only this browser's session), then this
@@ -132,9 +146,13 @@ export function createApp(options: AppOptions): express.Express {
   });
 
   // The post-logout redirect URI. oidc-provider sends the browser here once its back-channel
-  // request has been answered: a session still live means that request failed.
+  // request has been answered: a session still live means that request failed. Only when the
+  // browser comes back from its own "Sign out this device": a link from elsewhere signs no one out.
   app.get(PATHS.signedOut, async (req, res) => {
+    const expected = cookieOf(req, SIGN_OUT_COOKIE);
+    res.clearCookie(SIGN_OUT_COOKIE, signOutCookie);
     if (req.sessions.current === null) return res.redirect(303, '/?reason=signed_out');
+    if (expected === undefined || req.query['state'] !== expected) return res.redirect(303, '/security');
     console.error(`The provider's back-channel logout did not end session ${req.sessions.current.id}: ending it here.`);
     await req.sessions.signOut();
     res.send(deliveryFailedPage());

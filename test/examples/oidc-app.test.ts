@@ -121,6 +121,32 @@ describe('npm run example:oidc', () => {
     expect((await signIn(laptop, 'linus')).providerPages).toEqual(['login', 'consent']);
   });
 
+  it('back at the post-logout page with the session still live (the back-channel request did not arrive), the app ends it there', async () => {
+    const laptop = browser(LAPTOP);
+    const { page } = await signIn(laptop, 'barbara');
+    const { action, fields } = formOf(await page.response.text(), page.url);
+    const toProvider = await laptop.fetch(action, { form: fields });
+    const logoutUrl = new URL(toProvider.headers.get('location')!);
+    expect(logoutUrl.origin).toBe(issuer);
+    const state = logoutUrl.searchParams.get('state')!;
+    expect(state).toMatch(/^[\w-]{22}$/);
+
+    // As the provider sends the browser back when its request to the app failed.
+    const back = await laptop.visit(`${app}/signed-out?state=${state}`);
+    expect(await text(back)).toContain('The identity provider signed you out, but its logout request did not reach this app, so this app has signed this device out itself.');
+    expect(output).toMatch(/The provider's back-channel logout did not end session \S+: ending it here\./);
+    expect((await laptop.fetch(`${app}/security`)).headers.get('location')).toBe('/?next=/security');
+  });
+
+  it('a link to the post-logout page from anywhere else signs no one out', async () => {
+    const laptop = browser(LAPTOP);
+    await signIn(laptop, 'frances');
+    for (const link of [`${app}/signed-out`, `${app}/signed-out?state=guessed`]) {
+      const { url } = await laptop.visit(link);
+      expect(url.href).toBe(`${app}/security`);
+    }
+  });
+
   it('"Sign out everywhere" signs every device out; another device\'s provider session survives, so it signs straight back in', async () => {
     const laptop = browser(LAPTOP);
     const phone = browser(PHONE);
