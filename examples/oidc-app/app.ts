@@ -93,7 +93,14 @@ export function createApp(options: AppOptions): express.Express {
 
   // Sign-in, step 1: to the provider, with state, nonce and the PKCE challenge.
   app.post('/login', async (_req, res) => {
-    const { url, pending } = await client.begin();
+    let begun: Awaited<ReturnType<SignInClient['begin']>>;
+    try {
+      begun = await client.begin();
+    } catch (error) {
+      console.error(`The identity provider at ${issuer} could not be reached:`, error instanceof Error ? error.message : error);
+      return res.redirect(303, '/?reason=sign_in_failed');
+    }
+    const { url, pending } = begun;
     res.cookie(PENDING_COOKIE, Buffer.from(JSON.stringify(pending)).toString('base64url'), { ...pendingCookie, maxAge: TEN_MINUTES });
     res.redirect(303, url.href);
   });
