@@ -12,6 +12,7 @@ export const EXAMPLES = {
   express: 'examples/express-app/server.ts',
   fastify: 'examples/fastify-api/server.ts',
   koa: 'examples/koa-api/server.ts',
+  oidc: 'examples/oidc-app/server.ts',
 };
 
 /**
@@ -77,7 +78,7 @@ export async function runExample(name, args) {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const [name = '', ...args] = process.argv.slice(2);
   if (!Object.hasOwn(EXAMPLES, name) || name === 'express') {
-    console.error('Usage: node scripts/example.mjs <fastify|koa> [--port <port>]   (the Express demo: npm run demo)');
+    console.error('Usage: node scripts/example.mjs <fastify|koa|oidc> [--port <port>]   (the Express demo: npm run demo)');
     process.exit(1);
   }
   await runExample(name, args);

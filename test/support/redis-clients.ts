@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Cluster, Redis } from 'ioredis';
-import { createClient, createCluster, type RedisClientType, type RedisClusterType } from 'redis';
+import { createClient, createCluster, type RedisClientType, type RedisClusterType, type RedisDefaultModules } from 'redis';
 
 /** One id per test process, so every key a run writes can be found and deleted after it. */
 export const RUN_PREFIX = `srt:${process.pid}-${randomBytes(4).toString('hex')}:`;
@@ -27,7 +27,7 @@ export async function connectNodeRedis(port: number, options: { disableOfflineQu
 }
 
 /** node-redis speaking RESP3, whose replies (maps, nulls) differ from RESP2 outside scripts. */
-export async function connectNodeRedisResp3(port: number) {
+export async function connectNodeRedisResp3(port: number): Promise<RedisClientType<RedisDefaultModules, {}, {}, 3>> {
   const client = createClient({ socket: { host, port, connectTimeout: 1_000 }, disableOfflineQueue: true, RESP: 3 });
   client.on('error', () => undefined);
   await client.connect();

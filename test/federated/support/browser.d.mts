@@ -10,6 +10,8 @@ export interface RequestInit {
 }
 
 export class Browser {
+  /** `headers`: sent with every request (a User-Agent, so two browsers are two devices; `Accept`). */
+  constructor(options?: { readonly headers?: Record<string, string> });
   /** One request, with this host's cookies; keeps what it sets. Never follows redirects. */
   fetch(url: URL | string, init?: RequestInit): Promise<Response>;
   /** Follows redirects from `url` (at most 20) and answers the first page that is not one. */

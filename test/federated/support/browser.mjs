@@ -7,12 +7,17 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 export class Browser {
   #jars = new Map();
+  #headers;
+
+  constructor({ headers = {} } = {}) {
+    this.#headers = headers;
+  }
 
   async fetch(url, init = {}) {
     const target = new URL(url);
     const jar = this.#jars.get(target.hostname) ?? new Map();
     this.#jars.set(target.hostname, jar);
-    const headers = {};
+    const headers = { ...this.#headers };
     if (jar.size > 0) headers['cookie'] = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
     if (init.form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
     const response = await fetch(target, {
