@@ -69,10 +69,6 @@ import { prepareStatements } from './statements.js';
  *   file's free pages and in the WAL until SQLite reuses them. `FAST` is checkpointed too, but
  *   is not enough: it leaves the bytes of pages SQLite frees whole. Backups taken before the
  *   erase are yours to expire.
- * - During a rolling upgrade from version 2, the processes still on version 2 neither see
- *   tenant epochs nor write activity, their sign-ins do not raise a tenant's high-water mark,
- *   and their `eraseUser` leaves the user's activity, devices and links: revoke tenants and
- *   erase users once every process runs this version.
  *
  * @param options - `{ filename }` to open a file (better-sqlite3 loaded on demand), or
  * `{ database }` for a connection the app opened; plus `tablePrefix` and `busyTimeout`.
