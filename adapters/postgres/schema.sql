@@ -1,14 +1,9 @@
 -- session-revocation: PostgreSQL tables for schema "session_revocation", table "sessions" (schema version 1).
---
--- This is the exact script postgresStore({ pool, schema: 'session_revocation', table: 'sessions' }).migrate()
--- runs. Teams that run migrations themselves apply it with
---   psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f schema.sql
--- and print it for other names with postgresSchemaSql({ schema, table }) from
--- 'session-revocation/postgres'. Every statement is idempotent, and the whole script is one
--- transaction under an advisory lock, so running it again, or from several instances at once,
--- is safe.
---
--- Times are absolute milliseconds since 1970-01-01 UTC (bigint), as the library uses them.
+-- The exact script postgresStore({ pool, schema: 'session_revocation', table: 'sessions' }).migrate() runs;
+-- apply it with psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f schema.sql, or print it for other
+-- names with postgresSchemaSql({ schema, table }) from 'session-revocation/postgres'. One
+-- transaction of idempotent statements under an advisory lock: safe to run again, or from
+-- several instances at once. Times are milliseconds since 1970-01-01 UTC (bigint).
 
 BEGIN;
 
