@@ -53,7 +53,7 @@ export function toSessionError(error: unknown, operation: string, connecting = f
   if (connecting || isUnavailable(error)) {
     return new SessionError('STORE_UNAVAILABLE', `MySQL session store unavailable during ${operation}: ${detail}`, { cause: error });
   }
-  const hint = MISSING_OBJECT.has(errnoOf(error) ?? 0) ? ' (the tables are missing or older than this version of the store: run store.migrate(), or `session-revocation migrate`)' : '';
+  const hint = MISSING_OBJECT.has(errnoOf(error) ?? 0) ? ' (the tables are missing or incomplete: run store.migrate(), or `session-revocation migrate`)' : '';
   return new SessionError('STORE_ERROR', `MySQL session store failed during ${operation}: ${detail}${hint}`, { cause: error });
 }
 

@@ -5,7 +5,7 @@ import { pruneBatch } from './queries.js';
 import { millis, optionalText, text, utf8 } from './rows.js';
 
 // Where sessions came from at an identity provider, and the logout tokens already accepted:
-// two tables beside the session rows (schema version 2). Rare calls, each one statement.
+// two tables beside the session rows. Rare calls, each one statement.
 
 const COLUMNS = 'session_id, user_id, iss, sub, sid, expires_at';
 

@@ -85,7 +85,7 @@ export function toLink(row: Row): RevocationLinkRecord {
     userId: text(row, 'user_id'),
     sessionId: text(row, 'session_id'),
     expiresAt: millis(row, 'expires_at'),
-    // NULL in links saved before schema version 3, and in links of no known device.
+    // NULL in links of no known device.
     deviceKey: optionalText(row, 'device_key'),
     tenantId: optionalText(row, 'tenant_id'),
   };

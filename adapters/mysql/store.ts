@@ -14,7 +14,7 @@ type Capabilities = TenantStore & ActivityStore & RevocationLinkStore & StatsSto
 /** A {@link SessionStore} on MySQL or MariaDB with every optional capability but `subscribe`, and the migration that creates its tables. */
 export interface MysqlStore extends CoreSessionStore, Capabilities {
   /**
-   * Creates or upgrades the tables, recording the schema version in `<prefix>schema`.
+   * Creates the tables, recording the schema version (1) in `<prefix>schema`.
    * Idempotent, and safe from several instances at once (they take turns on a named lock).
    * Run it at startup, or `session-revocation migrate --store mysql://…`.
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE` when the server cannot be reached,

@@ -36,8 +36,7 @@ const SOCKET_CODES = new Set([
 // A named statement the server does not know, or already has: the connection the client
 // prepared it on is not the one answering, the mark of a transaction pooler.
 const PREPARED_STATEMENT_MIXUP = new Set(['26000', '42P05']);
-// A function, table or column the store's statements name is missing: tables of an older
-// schema version that migrate() has not upgraded yet.
+// A function, table or column the store's statements name is missing: migrate() has not run.
 const UNDEFINED_OBJECT = new Set(['42883', '42P01', '42703']);
 
 /**
@@ -98,7 +97,7 @@ function hintFor(error: unknown): string {
   if (state !== undefined && PREPARED_STATEMENT_MIXUP.has(state)) {
     return ' (the pool seems to go through a pooler in transaction mode, such as PgBouncer: pass preparedStatements: false to postgresStore)';
   }
-  if (state !== undefined && UNDEFINED_OBJECT.has(state)) return ' (the tables are missing or older than this version of the store: run store.migrate(), or `session-revocation migrate`)';
+  if (state !== undefined && UNDEFINED_OBJECT.has(state)) return ' (the tables are missing or incomplete: run store.migrate(), or `session-revocation migrate`)';
   return '';
 }
 

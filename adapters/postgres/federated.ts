@@ -16,10 +16,10 @@ function federatedNames(names: TableNames) {
   };
 }
 
-/** The migration statements of the federated tables (schema version 5), part of `migrate()`'s script. */
+/** The migration statements of the federated tables, part of `migrate()`'s script. */
 export function federatedSchemaSql(names: TableNames): string {
   const { links, tokens, index } = federatedNames(names);
-  return `-- Schema version 5. Where a session came from at an identity provider (OpenID Connect
+  return `-- Where a session came from at an identity provider (OpenID Connect
 -- back-channel logout): found by the provider's session (iss, sid), by the user there (iss, sub),
 -- and by the local user (list, export, erase). Pruned after the session's expiry.
 CREATE TABLE IF NOT EXISTS ${links} (
@@ -35,7 +35,7 @@ CREATE INDEX IF NOT EXISTS ${index('federated_sub_idx')} ON ${links} (iss, sub);
 CREATE INDEX IF NOT EXISTS ${index('federated_user_idx')} ON ${links} (user_id);
 CREATE INDEX IF NOT EXISTS ${index('federated_expires_idx')} ON ${links} (expires_at);
 
--- Schema version 5. Logout tokens already accepted (issuer, token id), kept until their window
+-- Logout tokens already accepted (issuer, token id), kept until their window
 -- ends: the primary key makes a replay from any instance a conflict.
 CREATE TABLE IF NOT EXISTS ${tokens} (
   iss   text   NOT NULL,

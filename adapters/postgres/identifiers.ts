@@ -25,7 +25,6 @@ export interface TableNames {
   readonly sessions: string;
   readonly epochs: string;
   readonly denied: string;
-  /** Schema version 4: tenant epochs, activity entries, known devices, revocation links. */
   readonly tenantEpochs: string;
   readonly activity: string;
   readonly devices: string;

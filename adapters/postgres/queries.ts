@@ -29,8 +29,7 @@ export interface Queries {
 
 /**
  * The session columns, in the shape `rows.ts` parses (the hash as hex: independent of
- * bytea_output). A row written before schema version 3 has no authenticated_at: its sign-in is
- * the last proof.
+ * bytea_output). A NULL authenticated_at reads as the sign-in: the last proof.
  */
 const COLUMNS = `s.id, s.user_id, s.tenant_id, s.kind, encode(s.secret_hash, 'hex') AS secret_hash, s.created_at,
   s.last_used_at, s.expires_at, s.device_key, s.browser, s.os, s.device_type, s.user_agent, s.ip, s.data,

@@ -25,9 +25,8 @@ export function toRecord(row: TextRow): SessionRecord {
     authenticatedAt: toMillis(required(row, 'authenticated_at')),
     // Stored only when false; NULL (and true) is the default, answered as absent.
     persistent: optional(row, 'persistent') === 'f' ? false : undefined,
-    // NULL in every row written before schema version 4, and on every session but a support one.
+    // NULL on every session but a support one.
     impersonatorId: optional(row, 'impersonator_id'),
-    // NULL in every row written before schema version 6, and on every session but a support one.
     impersonatorSessionId: optional(row, 'impersonator_session_id'),
   };
 }
@@ -70,7 +69,7 @@ export function toLink(row: TextRow): RevocationLinkRecord {
     userId: required(row, 'user_id'),
     sessionId: required(row, 'session_id'),
     expiresAt: toMillis(required(row, 'expires_at')),
-    // NULL in links saved before schema version 6, and in links of no known device.
+    // NULL in links of no known device.
     deviceKey: optional(row, 'device_key'),
     tenantId: optional(row, 'tenant_id'),
   };

@@ -1,14 +1,9 @@
--- session-revocation: PostgreSQL tables for schema "session_revocation", table "sessions" (schema version 6).
---
--- This is the exact script postgresStore({ pool, schema: 'session_revocation', table: 'sessions' }).migrate()
--- runs. Teams that run migrations themselves apply it with
---   psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f schema.sql
--- and print it for other names with postgresSchemaSql({ schema, table }) from
--- 'session-revocation/postgres'. Every statement is idempotent, and the whole script is one
--- transaction under an advisory lock, so running it again, or from several instances at once,
--- is safe. A later schema version appends statements (ADD COLUMN IF NOT EXISTS, ...) here.
---
--- Times are absolute milliseconds since 1970-01-01 UTC (bigint), as the library uses them.
+-- session-revocation: PostgreSQL tables for schema "session_revocation", table "sessions" (schema version 1).
+-- The exact script postgresStore({ pool, schema: 'session_revocation', table: 'sessions' }).migrate() runs;
+-- apply it with psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f schema.sql, or print it for other
+-- names with postgresSchemaSql({ schema, table }) from 'session-revocation/postgres'. One
+-- transaction of idempotent statements under an advisory lock: safe to run again, or from
+-- several instances at once. Times are milliseconds since 1970-01-01 UTC (bigint).
 
 BEGIN;
 
@@ -16,6 +11,17 @@ BEGIN;
 SELECT pg_advisory_xact_lock(-6251929965506663392);
 
 CREATE SCHEMA IF NOT EXISTS "session_revocation";
+
+-- Tables a later release migrated (their comments record its version) are refused, not misread.
+DO $check$
+DECLARE
+  v_found integer := substring(obj_description(to_regclass('"session_revocation"."sessions"'), 'pg_class') FROM 'schema version ([0-9]+)')::integer;
+BEGIN
+  IF v_found > 1 THEN
+    RAISE EXCEPTION 'the tables "session_revocation"."sessions" are at schema version %, newer than this version of session-revocation reads (1): upgrade session-revocation', v_found;
+  END IF;
+END
+$check$;
 
 -- One row per session. A revoked session keeps its row as a tombstone (revoked_at,
 -- revoked_reason) until pruning deletes it after expires_at, so a revoked device is told
@@ -38,47 +44,15 @@ CREATE TABLE IF NOT EXISTS "session_revocation"."sessions" (
   data           jsonb,
   revoked_at     bigint,
   revoked_reason text,
-  -- Schema version 3. NULL reads as created_at: when the user last proved who they are.
+  -- When the user last proved who they are; NULL reads as created_at.
   authenticated_at bigint,
-  -- Schema version 3. false for a session-only cookie; NULL means persistent.
+  -- false for a session-only cookie; NULL means persistent.
   persistent     boolean,
-  -- Schema version 4. Who acts as the user on a support session; NULL on every other.
+  -- Who acts as the user on a support session; NULL on every other.
   impersonator_id text,
-  -- Schema version 6. The admin's own session behind a support session; NULL on every other.
+  -- The admin's own session behind a support session; NULL on every other.
   impersonator_session_id text
 );
-
--- Tables of an earlier schema version get the version 3 columns. Both stay NULL in existing
--- rows (nothing is rewritten): a session written before the upgrade, or by an instance still
--- running the previous release, reads as authenticated at sign-in and persistent. ALTER TABLE
--- locks out readers even when the columns are there, so it only runs when they are missing:
--- migrate() at every start must not queue validation behind it.
-DO $upgrade$
-BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '"session_revocation"."sessions"'::regclass AND attname = 'authenticated_at' AND NOT attisdropped) THEN
-    ALTER TABLE "session_revocation"."sessions" ADD COLUMN IF NOT EXISTS authenticated_at bigint, ADD COLUMN IF NOT EXISTS persistent boolean;
-  END IF;
-END
-$upgrade$;
-
--- Schema version 4 adds one column the same way: NULL in existing rows (no impersonator),
--- added without rewriting them, and only when it is missing.
-DO $upgrade$
-BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '"session_revocation"."sessions"'::regclass AND attname = 'impersonator_id' AND NOT attisdropped) THEN
-    ALTER TABLE "session_revocation"."sessions" ADD COLUMN IF NOT EXISTS impersonator_id text;
-  END IF;
-END
-$upgrade$;
-
--- Schema version 6 adds one more the same way: NULL in existing rows (no admin's session).
-DO $upgrade$
-BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '"session_revocation"."sessions"'::regclass AND attname = 'impersonator_session_id' AND NOT attisdropped) THEN
-    ALTER TABLE "session_revocation"."sessions" ADD COLUMN IF NOT EXISTS impersonator_session_id text;
-  END IF;
-END
-$upgrade$;
 
 -- A user's sessions: listing, "log out other devices", one session per browser and OS.
 CREATE INDEX IF NOT EXISTS "sessions_user_kind_idx" ON "session_revocation"."sessions" (user_id, kind);
@@ -105,7 +79,7 @@ CREATE TABLE IF NOT EXISTS "session_revocation"."sessions_denied" (
 );
 CREATE INDEX IF NOT EXISTS "sessions_denied_until_idx" ON "session_revocation"."sessions_denied" (until);
 
--- Schema version 4. Revocation epochs per tenant and kind, like a user's: a session of the
+-- Revocation epochs per tenant and kind, like a user's: a session of the
 -- tenant with created_at <= epoch is revoked, whoever its user. Sign-ins of the tenant raise
 -- high_water, so revoking the tenant covers them all with one row per kind.
 CREATE TABLE IF NOT EXISTS "session_revocation"."sessions_tenant_epochs" (
@@ -116,7 +90,7 @@ CREATE TABLE IF NOT EXISTS "session_revocation"."sessions_tenant_epochs" (
   PRIMARY KEY (tenant_id, kind)
 );
 
--- Schema version 4. Account activity, written by the same statement as the change it records.
+-- Account activity, written by the same statement as the change it records.
 -- Ids sort like time as byte strings (collation "C"), so a page is an index range on one
 -- user's (or one tenant's own) entries. user_id is NULL on a tenant's entry.
 CREATE TABLE IF NOT EXISTS "session_revocation"."sessions_activity" (
@@ -136,7 +110,7 @@ CREATE INDEX IF NOT EXISTS "sessions_activity_tenant_idx" ON "session_revocation
 -- Pruning walks entries by age, a bounded batch at a time.
 CREATE INDEX IF NOT EXISTS "sessions_activity_at_idx" ON "session_revocation"."sessions_activity" (at);
 
--- Schema version 4. Devices a user signed in from (a hash of browser, OS and network), kept
+-- Devices a user signed in from (a hash of browser, OS and network), kept
 -- beyond the sessions so that a sign-in from a new one can be told apart. previous_seen_at is
 -- last_seen_at before the latest sighting: an upsert's RETURNING shows only the row it leaves,
 -- so the sighting writes the time it replaces there and reads it back, exact however many
@@ -150,39 +124,29 @@ CREATE TABLE IF NOT EXISTS "session_revocation"."sessions_devices" (
 );
 CREATE INDEX IF NOT EXISTS "sessions_devices_seen_idx" ON "session_revocation"."sessions_devices" (last_seen_at);
 
--- Schema version 4. "This wasn't me" links: like sessions, only the hash of the secret.
+-- "This wasn't me" links: like sessions, only the hash of the secret.
 CREATE TABLE IF NOT EXISTS "session_revocation"."sessions_links" (
   id          text   PRIMARY KEY,
   secret_hash bytea  NOT NULL,
   user_id     text   NOT NULL,
   session_id  text   NOT NULL,
   expires_at  bigint NOT NULL,
-  -- Schema version 6. The device key and tenant of that session, which the link signs out once
-  -- the session's row is gone; NULL: none (unknown device, support session) or an older link.
+  -- The device key and tenant of that session, which the link signs out once the session's
+  -- row is gone; NULL: none (unknown device, support session).
   device_key  text,
   tenant_id   text
 );
 
--- Schema version 6 adds those two columns to links tables of an earlier version the same way:
--- NULL in existing rows (read as a link without its device), added only when missing.
-DO $upgrade$
-BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '"session_revocation"."sessions_links"'::regclass AND attname = 'device_key' AND NOT attisdropped) THEN
-    ALTER TABLE "session_revocation"."sessions_links" ADD COLUMN IF NOT EXISTS device_key text, ADD COLUMN IF NOT EXISTS tenant_id text;
-  END IF;
-END
-$upgrade$;
 CREATE INDEX IF NOT EXISTS "sessions_links_user_idx" ON "session_revocation"."sessions_links" (user_id);
 CREATE INDEX IF NOT EXISTS "sessions_links_expires_idx" ON "session_revocation"."sessions_links" (expires_at);
 
--- Sign-in in one round trip (schema version 4). Locks the user's epoch row for the kind (which
+-- Sign-in in one round trip. Locks the user's epoch row for the kind (which
 -- serialises sign-ins, "sign out everywhere" and the session cap for that user and kind), raises
 -- the high-water mark, gives the session createdAt = max(requested, epoch + 1); for a session
 -- with a tenant, then locks the tenant's epoch row (always after the user's: the one order of
 -- every statement that takes both), pushes createdAt past the tenant's epoch and raises the
 -- tenant's high-water mark. Device replacement and the cap look only at the user's sessions of
--- the sign-in's tenant (none: the sessions without one; schema version 5, installed over the
--- earlier body by running this script again). With a cap it counts those live sessions of the
+-- the sign-in's tenant (none: the sessions without one). With a cap it counts those live sessions of the
 -- kind: at the cap it either raises SQLSTATE SRLIM (p_limit_refuse: the whole statement
 -- rolls back, nothing is written) or picks the least recently used to evict. Then it replaces
 -- the device's live sessions, evicts, deny-lists both, inserts the new one, writes the activity
@@ -283,41 +247,7 @@ BEGIN
 END
 $function$;
 
--- The previous release's sign-in (schema versions 4 and 5, 25 arguments) becomes the one above
--- without the admin's session, so an instance still running it during a rolling upgrade keeps
--- signing in under the current rules (its support sessions name no admin's session).
-CREATE OR REPLACE FUNCTION "session_revocation"."sessions_create_session"(
-  p_id text, p_user_id text, p_tenant_id text, p_kind text, p_secret_hash text, p_requested_at bigint,
-  p_authenticated_at bigint, p_max_age bigint, p_device_key text, p_browser text, p_os text, p_device_type text,
-  p_user_agent text, p_ip text, p_data jsonb, p_persistent boolean, p_replace_device_key text, p_deny_until bigint,
-  p_limit_max integer, p_limit_refuse boolean, p_idle_before bigint, p_channel text, p_lock_timeout_ms integer,
-  p_impersonator_id text, p_activity jsonb,
-  OUT session_created_at bigint, OUT replaced_ids json, OUT evicted_ids json
-) LANGUAGE sql VOLATILE AS $function$
-  SELECT c.session_created_at, c.replaced_ids, c.evicted_ids FROM "session_revocation"."sessions_create_session"(p_id, p_user_id, p_tenant_id, p_kind,
-    p_secret_hash, p_requested_at, p_authenticated_at, p_max_age, p_device_key, p_browser, p_os, p_device_type, p_user_agent,
-    p_ip, p_data, p_persistent, p_replace_device_key, p_deny_until, p_limit_max, p_limit_refuse, p_idle_before, p_channel,
-    p_lock_timeout_ms, p_impersonator_id, NULL::text, p_activity) AS c
-$function$;
-
--- The sign-in of schema version 3 (23 arguments) becomes the same without an impersonator or
--- activity, so an instance of that release too keeps signing in, and its sign-ins land after
--- the tenant's epoch and raise its high-water mark. (The version 2 function, 18 arguments,
--- stays where an earlier migration made it.)
-CREATE OR REPLACE FUNCTION "session_revocation"."sessions_create_session"(
-  p_id text, p_user_id text, p_tenant_id text, p_kind text, p_secret_hash text, p_requested_at bigint,
-  p_authenticated_at bigint, p_max_age bigint, p_device_key text, p_browser text, p_os text, p_device_type text,
-  p_user_agent text, p_ip text, p_data jsonb, p_persistent boolean, p_replace_device_key text, p_deny_until bigint,
-  p_limit_max integer, p_limit_refuse boolean, p_idle_before bigint, p_channel text, p_lock_timeout_ms integer,
-  OUT session_created_at bigint, OUT replaced_ids json, OUT evicted_ids json
-) LANGUAGE sql VOLATILE AS $function$
-  SELECT c.session_created_at, c.replaced_ids, c.evicted_ids FROM "session_revocation"."sessions_create_session"(p_id, p_user_id, p_tenant_id, p_kind,
-    p_secret_hash, p_requested_at, p_authenticated_at, p_max_age, p_device_key, p_browser, p_os, p_device_type, p_user_agent,
-    p_ip, p_data, p_persistent, p_replace_device_key, p_deny_until, p_limit_max, p_limit_refuse, p_idle_before, p_channel,
-    p_lock_timeout_ms, NULL::text, NULL::text, NULL::jsonb) AS c
-$function$;
-
--- Schema version 5. Where a session came from at an identity provider (OpenID Connect
+-- Where a session came from at an identity provider (OpenID Connect
 -- back-channel logout): found by the provider's session (iss, sid), by the user there (iss, sub),
 -- and by the local user (list, export, erase). Pruned after the session's expiry.
 CREATE TABLE IF NOT EXISTS "session_revocation"."sessions_federated" (
@@ -333,7 +263,7 @@ CREATE INDEX IF NOT EXISTS "sessions_federated_sub_idx" ON "session_revocation".
 CREATE INDEX IF NOT EXISTS "sessions_federated_user_idx" ON "session_revocation"."sessions_federated" (user_id);
 CREATE INDEX IF NOT EXISTS "sessions_federated_expires_idx" ON "session_revocation"."sessions_federated" (expires_at);
 
--- Schema version 5. Logout tokens already accepted (issuer, token id), kept until their window
+-- Logout tokens already accepted (issuer, token id), kept until their window
 -- ends: the primary key makes a replay from any instance a conflict.
 CREATE TABLE IF NOT EXISTS "session_revocation"."sessions_logout_tokens" (
   iss   text   NOT NULL,
@@ -346,13 +276,13 @@ CREATE INDEX IF NOT EXISTS "sessions_logout_tokens_until_idx" ON "session_revoca
 SELECT session_id, user_id, iss, sub, sid, expires_at FROM "session_revocation"."sessions_federated" LIMIT 0;
 SELECT iss, jti, until FROM "session_revocation"."sessions_logout_tokens" LIMIT 0;
 
-COMMENT ON TABLE "session_revocation"."sessions" IS 'session-revocation sessions (schema version 6)';
-COMMENT ON TABLE "session_revocation"."sessions_epochs" IS 'session-revocation revocation epochs (schema version 6)';
-COMMENT ON TABLE "session_revocation"."sessions_denied" IS 'session-revocation access-token deny-list (schema version 6)';
-COMMENT ON TABLE "session_revocation"."sessions_tenant_epochs" IS 'session-revocation tenant revocation epochs (schema version 6)';
-COMMENT ON TABLE "session_revocation"."sessions_activity" IS 'session-revocation account activity (schema version 6)';
-COMMENT ON TABLE "session_revocation"."sessions_devices" IS 'session-revocation known devices (schema version 6)';
-COMMENT ON TABLE "session_revocation"."sessions_links" IS 'session-revocation revocation links (schema version 6)';
+COMMENT ON TABLE "session_revocation"."sessions" IS 'session-revocation sessions (schema version 1)';
+COMMENT ON TABLE "session_revocation"."sessions_epochs" IS 'session-revocation revocation epochs (schema version 1)';
+COMMENT ON TABLE "session_revocation"."sessions_denied" IS 'session-revocation access-token deny-list (schema version 1)';
+COMMENT ON TABLE "session_revocation"."sessions_tenant_epochs" IS 'session-revocation tenant revocation epochs (schema version 1)';
+COMMENT ON TABLE "session_revocation"."sessions_activity" IS 'session-revocation account activity (schema version 1)';
+COMMENT ON TABLE "session_revocation"."sessions_devices" IS 'session-revocation known devices (schema version 1)';
+COMMENT ON TABLE "session_revocation"."sessions_links" IS 'session-revocation revocation links (schema version 1)';
 
 -- Fails (and rolls everything back) when a table of the same name already exists with
 -- another shape, instead of failing later on the first sign-in.

@@ -1,10 +1,9 @@
 import { SESSION_LIMIT_STATE } from './errors.js';
 import { federatedSchemaSql } from './federated.js';
-import { previousSignInsSql } from './schema-previous.js';
 import { advisoryLockKey, quoteIdentifier, type TableNames } from './identifiers.js';
 
-/** Bumped when a release changes the tables; recorded in the tables' comments. */
-export const SCHEMA_VERSION = 6;
+/** The version of the tables this store reads and writes, recorded in the tables' comments. */
+export const SCHEMA_VERSION = 1;
 
 /**
  * The fields of an activity entry as `jsonb_to_record` reads them: the JSON the store sends
@@ -23,16 +22,11 @@ export const MIGRATION_LOCK_KEY = advisoryLockKey('migrate');
 export function schemaSql(names: TableNames): string {
   const { schema, table, sessions, epochs, denied, tenantEpochs, activity, devices, links } = names;
   return `-- session-revocation: PostgreSQL tables for schema "${schema}", table "${table}" (schema version ${SCHEMA_VERSION}).
---
--- This is the exact script postgresStore({ pool, schema: '${schema}', table: '${table}' }).migrate()
--- runs. Teams that run migrations themselves apply it with
---   psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f schema.sql
--- and print it for other names with postgresSchemaSql({ schema, table }) from
--- 'session-revocation/postgres'. Every statement is idempotent, and the whole script is one
--- transaction under an advisory lock, so running it again, or from several instances at once,
--- is safe. A later schema version appends statements (ADD COLUMN IF NOT EXISTS, ...) here.
---
--- Times are absolute milliseconds since 1970-01-01 UTC (bigint), as the library uses them.
+-- The exact script postgresStore({ pool, schema: '${schema}', table: '${table}' }).migrate() runs;
+-- apply it with psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f schema.sql, or print it for other
+-- names with postgresSchemaSql({ schema, table }) from 'session-revocation/postgres'. One
+-- transaction of idempotent statements under an advisory lock: safe to run again, or from
+-- several instances at once. Times are milliseconds since 1970-01-01 UTC (bigint).
 
 BEGIN;
 
@@ -40,6 +34,17 @@ BEGIN;
 SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY});
 
 CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)};
+
+-- Tables a later release migrated (their comments record its version) are refused, not misread.
+DO $check$
+DECLARE
+  v_found integer := substring(obj_description(to_regclass('${sessions}'), 'pg_class') FROM 'schema version ([0-9]+)')::integer;
+BEGIN
+  IF v_found > ${SCHEMA_VERSION} THEN
+    RAISE EXCEPTION 'the tables ${sessions} are at schema version %, newer than this version of session-revocation reads (${SCHEMA_VERSION}): upgrade session-revocation', v_found;
+  END IF;
+END
+$check$;
 
 -- One row per session. A revoked session keeps its row as a tombstone (revoked_at,
 -- revoked_reason) until pruning deletes it after expires_at, so a revoked device is told
@@ -62,47 +67,15 @@ CREATE TABLE IF NOT EXISTS ${sessions} (
   data           jsonb,
   revoked_at     bigint,
   revoked_reason text,
-  -- Schema version 3. NULL reads as created_at: when the user last proved who they are.
+  -- When the user last proved who they are; NULL reads as created_at.
   authenticated_at bigint,
-  -- Schema version 3. false for a session-only cookie; NULL means persistent.
+  -- false for a session-only cookie; NULL means persistent.
   persistent     boolean,
-  -- Schema version 4. Who acts as the user on a support session; NULL on every other.
+  -- Who acts as the user on a support session; NULL on every other.
   impersonator_id text,
-  -- Schema version 6. The admin's own session behind a support session; NULL on every other.
+  -- The admin's own session behind a support session; NULL on every other.
   impersonator_session_id text
 );
-
--- Tables of an earlier schema version get the version 3 columns. Both stay NULL in existing
--- rows (nothing is rewritten): a session written before the upgrade, or by an instance still
--- running the previous release, reads as authenticated at sign-in and persistent. ALTER TABLE
--- locks out readers even when the columns are there, so it only runs when they are missing:
--- migrate() at every start must not queue validation behind it.
-DO $upgrade$
-BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '${sessions}'::regclass AND attname = 'authenticated_at' AND NOT attisdropped) THEN
-    ALTER TABLE ${sessions} ADD COLUMN IF NOT EXISTS authenticated_at bigint, ADD COLUMN IF NOT EXISTS persistent boolean;
-  END IF;
-END
-$upgrade$;
-
--- Schema version 4 adds one column the same way: NULL in existing rows (no impersonator),
--- added without rewriting them, and only when it is missing.
-DO $upgrade$
-BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '${sessions}'::regclass AND attname = 'impersonator_id' AND NOT attisdropped) THEN
-    ALTER TABLE ${sessions} ADD COLUMN IF NOT EXISTS impersonator_id text;
-  END IF;
-END
-$upgrade$;
-
--- Schema version 6 adds one more the same way: NULL in existing rows (no admin's session).
-DO $upgrade$
-BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '${sessions}'::regclass AND attname = 'impersonator_session_id' AND NOT attisdropped) THEN
-    ALTER TABLE ${sessions} ADD COLUMN IF NOT EXISTS impersonator_session_id text;
-  END IF;
-END
-$upgrade$;
 
 -- A user's sessions: listing, "log out other devices", one session per browser and OS.
 CREATE INDEX IF NOT EXISTS ${names.userKindIndex} ON ${sessions} (user_id, kind);
@@ -129,7 +102,7 @@ CREATE TABLE IF NOT EXISTS ${denied} (
 );
 CREATE INDEX IF NOT EXISTS ${names.deniedUntilIndex} ON ${denied} (until);
 
--- Schema version 4. Revocation epochs per tenant and kind, like a user's: a session of the
+-- Revocation epochs per tenant and kind, like a user's: a session of the
 -- tenant with created_at <= epoch is revoked, whoever its user. Sign-ins of the tenant raise
 -- high_water, so revoking the tenant covers them all with one row per kind.
 CREATE TABLE IF NOT EXISTS ${tenantEpochs} (
@@ -140,7 +113,7 @@ CREATE TABLE IF NOT EXISTS ${tenantEpochs} (
   PRIMARY KEY (tenant_id, kind)
 );
 
--- Schema version 4. Account activity, written by the same statement as the change it records.
+-- Account activity, written by the same statement as the change it records.
 -- Ids sort like time as byte strings (collation "C"), so a page is an index range on one
 -- user's (or one tenant's own) entries. user_id is NULL on a tenant's entry.
 CREATE TABLE IF NOT EXISTS ${activity} (
@@ -160,7 +133,7 @@ CREATE INDEX IF NOT EXISTS ${names.activityTenantIndex} ON ${activity} (tenant_i
 -- Pruning walks entries by age, a bounded batch at a time.
 CREATE INDEX IF NOT EXISTS ${names.activityAtIndex} ON ${activity} (at);
 
--- Schema version 4. Devices a user signed in from (a hash of browser, OS and network), kept
+-- Devices a user signed in from (a hash of browser, OS and network), kept
 -- beyond the sessions so that a sign-in from a new one can be told apart. previous_seen_at is
 -- last_seen_at before the latest sighting: an upsert's RETURNING shows only the row it leaves,
 -- so the sighting writes the time it replaces there and reads it back, exact however many
@@ -174,39 +147,29 @@ CREATE TABLE IF NOT EXISTS ${devices} (
 );
 CREATE INDEX IF NOT EXISTS ${names.devicesSeenIndex} ON ${devices} (last_seen_at);
 
--- Schema version 4. "This wasn't me" links: like sessions, only the hash of the secret.
+-- "This wasn't me" links: like sessions, only the hash of the secret.
 CREATE TABLE IF NOT EXISTS ${links} (
   id          text   PRIMARY KEY,
   secret_hash bytea  NOT NULL,
   user_id     text   NOT NULL,
   session_id  text   NOT NULL,
   expires_at  bigint NOT NULL,
-  -- Schema version 6. The device key and tenant of that session, which the link signs out once
-  -- the session's row is gone; NULL: none (unknown device, support session) or an older link.
+  -- The device key and tenant of that session, which the link signs out once the session's
+  -- row is gone; NULL: none (unknown device, support session).
   device_key  text,
   tenant_id   text
 );
 
--- Schema version 6 adds those two columns to links tables of an earlier version the same way:
--- NULL in existing rows (read as a link without its device), added only when missing.
-DO $upgrade$
-BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '${links}'::regclass AND attname = 'device_key' AND NOT attisdropped) THEN
-    ALTER TABLE ${links} ADD COLUMN IF NOT EXISTS device_key text, ADD COLUMN IF NOT EXISTS tenant_id text;
-  END IF;
-END
-$upgrade$;
 CREATE INDEX IF NOT EXISTS ${names.linksUserIndex} ON ${links} (user_id);
 CREATE INDEX IF NOT EXISTS ${names.linksExpiresIndex} ON ${links} (expires_at);
 
--- Sign-in in one round trip (schema version 4). Locks the user's epoch row for the kind (which
+-- Sign-in in one round trip. Locks the user's epoch row for the kind (which
 -- serialises sign-ins, "sign out everywhere" and the session cap for that user and kind), raises
 -- the high-water mark, gives the session createdAt = max(requested, epoch + 1); for a session
 -- with a tenant, then locks the tenant's epoch row (always after the user's: the one order of
 -- every statement that takes both), pushes createdAt past the tenant's epoch and raises the
 -- tenant's high-water mark. Device replacement and the cap look only at the user's sessions of
--- the sign-in's tenant (none: the sessions without one; schema version 5, installed over the
--- earlier body by running this script again). With a cap it counts those live sessions of the
+-- the sign-in's tenant (none: the sessions without one). With a cap it counts those live sessions of the
 -- kind: at the cap it either raises SQLSTATE ${SESSION_LIMIT_STATE} (p_limit_refuse: the whole statement
 -- rolls back, nothing is written) or picks the least recently used to evict. Then it replaces
 -- the device's live sessions, evicts, deny-lists both, inserts the new one, writes the activity
@@ -307,7 +270,6 @@ BEGIN
 END
 $function$;
 
-${previousSignInsSql(names)}
 ${federatedSchemaSql(names)}
 COMMENT ON TABLE ${sessions} IS 'session-revocation sessions (schema version ${SCHEMA_VERSION})';
 COMMENT ON TABLE ${epochs} IS 'session-revocation revocation epochs (schema version ${SCHEMA_VERSION})';

@@ -8,11 +8,10 @@ export interface PostgresStore extends CoreSessionStore, Capabilities {
   /** {@inheritDoc session-revocation/store!PublishingStore.subscribe} */
   subscribe?: PublishingStore['subscribe'];
   /**
-   * Creates or upgrades the schema, tables, indexes and the sign-in function. Idempotent, and
-   * safe to run from several instances at once (it takes a transaction-scoped advisory lock).
+   * Creates the schema, tables, indexes and the sign-in function (schema version 1). Idempotent,
+   * and safe to run from several instances at once (it takes a transaction-scoped advisory lock).
    * One simple query, so it also runs through a transaction pooler. The same SQL ships as
-   * `schema.sql` for teams that run migrations themselves; run it again after upgrading
-   * this package.
+   * `schema.sql` for teams that run migrations themselves.
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE` when PostgreSQL cannot be reached,
    * `STORE_ERROR` when the script fails (no privilege to create the schema, a table of the
    * same name with another shape).

@@ -1,8 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { FederatedLink, FederatedQuery, FederatedStore } from '../../src/store-capabilities/federated.js';
+import type { TableNames } from './schema.js';
 
-// The federated sign-out tables of an SQLite store: created on first use with IF NOT EXISTS, so
-// they need no schema version of their own; a process of an earlier version never reads them.
+// The federated sign-out statements of an SQLite store, on the tables `schema.ts` creates.
 
 interface LinkRow {
   session_id: string;
@@ -13,30 +13,8 @@ interface LinkRow {
   expires_at: number;
 }
 
-function statementsFor(db: BetterSqlite3.Database, prefix: string) {
-  const links = `"${prefix}federated_links"`;
-  const tokens = `"${prefix}logout_tokens"`;
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS ${links} (
-      session_id TEXT PRIMARY KEY,
-      user_id    TEXT NOT NULL,
-      iss        TEXT NOT NULL,
-      sub        TEXT NOT NULL,
-      sid        TEXT,
-      expires_at INTEGER NOT NULL
-    ) STRICT;
-    CREATE INDEX IF NOT EXISTS "${prefix}federated_links_sid_idx" ON ${links} (iss, sid) WHERE sid IS NOT NULL;
-    CREATE INDEX IF NOT EXISTS "${prefix}federated_links_sub_idx" ON ${links} (iss, sub);
-    CREATE INDEX IF NOT EXISTS "${prefix}federated_links_user_idx" ON ${links} (user_id);
-    CREATE INDEX IF NOT EXISTS "${prefix}federated_links_expires_idx" ON ${links} (expires_at);
-    CREATE TABLE IF NOT EXISTS ${tokens} (
-      iss   TEXT NOT NULL,
-      jti   TEXT NOT NULL,
-      until INTEGER NOT NULL,
-      PRIMARY KEY (iss, jti)
-    ) STRICT;
-    CREATE INDEX IF NOT EXISTS "${prefix}logout_tokens_until_idx" ON ${tokens} (until);
-  `);
+function statementsFor(db: BetterSqlite3.Database, names: TableNames) {
+  const { federatedLinks: links, logoutTokens: tokens } = names;
   const columns = 'session_id, user_id, iss, sub, sid, expires_at';
   return {
     save: db.prepare(`INSERT OR REPLACE INTO ${links} (${columns}) VALUES (?, ?, ?, ?, ?, ?)`),
@@ -65,12 +43,12 @@ const toLink = (row: LinkRow): FederatedLink => ({
 /**
  * The {@link FederatedStore} methods of an SQLite store.
  * @param db - The store's connection.
- * @param prefix - The store's table prefix.
+ * @param names - The store's table names.
  * @param run - The store's runner: opens the schema, maps errors, refuses after close.
  */
-export function sqliteFederated(db: BetterSqlite3.Database, prefix: string, run: <T>(operation: () => T) => Promise<T>): FederatedStore {
+export function sqliteFederated(db: BetterSqlite3.Database, names: TableNames, run: <T>(operation: () => T) => Promise<T>): FederatedStore {
   let statements: Statements | undefined;
-  const on = <T>(operation: (s: Statements) => T): Promise<T> => run(() => operation((statements ??= statementsFor(db, prefix))));
+  const on = <T>(operation: (s: Statements) => T): Promise<T> => run(() => operation((statements ??= statementsFor(db, names))));
   return {
     saveFederatedLink: (link) =>
       on((s) => {

@@ -12,6 +12,8 @@ export interface TableNames {
   readonly activity: string;
   readonly devices: string;
   readonly links: string;
+  readonly federatedLinks: string;
+  readonly logoutTokens: string;
   /** The unquoted prefix, for index names. */
   readonly prefix: string;
 }
@@ -27,6 +29,8 @@ export function tableNames(prefix: string): TableNames {
     activity: `"${prefix}activity"`,
     devices: `"${prefix}devices"`,
     links: `"${prefix}links"`,
+    federatedLinks: `"${prefix}federated_links"`,
+    logoutTokens: `"${prefix}logout_tokens"`,
     prefix,
   };
 }
@@ -34,9 +38,7 @@ export function tableNames(prefix: string): TableNames {
 // Times are INTEGER milliseconds. `epochs` holds one row per user and kind with both the
 // epoch (NULL until the first revokeAll) and the high-water mark of created_at, so create and
 // revokeAll each touch one row; pruning never deletes from it. `denied` is the access-token
-// deny-list, keyed by session id alone because ids are unique across users. The columns an
-// upgrade added come last, in the order ALTER TABLE appends them, so a new file and an
-// upgraded one have the same columns.
+// deny-list, keyed by session id alone because ids are unique across users.
 //
 // `tenant_epochs` is `epochs` for tenants (epoch and high-water mark in one row per tenant and
 // kind): revokeTenant writes one row per kind, however many users and sessions the tenant
@@ -44,7 +46,9 @@ export function tableNames(prefix: string): TableNames {
 // collation compares them byte by byte, so ORDER BY id is the contract's order. A user's
 // entries are read through (user_id, id), a tenant's own entries (no user) through the
 // partial index on (tenant_id, id), and pruning goes through `at`. `devices` and `links` are
-// read by user (export, erase) and pruned by time.
+// read by user (export, erase) and pruned by time. `federated_links` (where a session came from
+// at an identity provider) is found by the provider's session, by the user there and by the
+// local user; `logout_tokens` holds the logout tokens already accepted until their window ends.
 function schemaSql(t: TableNames): string {
   const p = t.prefix;
   return `
@@ -131,62 +135,41 @@ function schemaSql(t: TableNames): string {
     );
     CREATE INDEX IF NOT EXISTS "${p}links_user" ON ${t.links} (user_id);
     CREATE INDEX IF NOT EXISTS "${p}links_expiry" ON ${t.links} (expires_at);
+    CREATE TABLE IF NOT EXISTS ${t.federatedLinks} (
+      session_id TEXT PRIMARY KEY,
+      user_id    TEXT NOT NULL,
+      iss        TEXT NOT NULL,
+      sub        TEXT NOT NULL,
+      sid        TEXT,
+      expires_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX IF NOT EXISTS "${p}federated_links_sid_idx" ON ${t.federatedLinks} (iss, sid) WHERE sid IS NOT NULL;
+    CREATE INDEX IF NOT EXISTS "${p}federated_links_sub_idx" ON ${t.federatedLinks} (iss, sub);
+    CREATE INDEX IF NOT EXISTS "${p}federated_links_user_idx" ON ${t.federatedLinks} (user_id);
+    CREATE INDEX IF NOT EXISTS "${p}federated_links_expires_idx" ON ${t.federatedLinks} (expires_at);
+    CREATE TABLE IF NOT EXISTS ${t.logoutTokens} (
+      iss   TEXT NOT NULL,
+      jti   TEXT NOT NULL,
+      until INTEGER NOT NULL,
+      PRIMARY KEY (iss, jti)
+    ) STRICT;
+    CREATE INDEX IF NOT EXISTS "${p}logout_tokens_until_idx" ON ${t.logoutTokens} (until);
   `;
 }
 
-// UPGRADES[n - 1] takes the tables from version n to n + 1.
-const UPGRADES: ReadonlyArray<(db: BetterSqlite3.Database, t: TableNames) => void> = [
-  // 1 -> 2: when the user last proved who they are, and the session-only cookie flag (0; NULL
-  // is persistent). The rows already there keep NULL, read as their created_at: adding a
-  // column this way rewrites no row, so the upgrade holds the write lock for an instant
-  // however many sessions there are, and rows a process of the older version still running
-  // goes on writing read the same way.
-  (db, t) =>
-    db.exec(`
-    ALTER TABLE ${t.sessions} ADD COLUMN authenticated_at INTEGER;
-    ALTER TABLE ${t.sessions} ADD COLUMN persistent INTEGER;
-  `),
-  // 2 -> 3: who acts on a support session. The tenant epochs, activity, known devices and
-  // revocation links are new tables, created (empty) by the schema above before this step
-  // runs, so the rows already there are neither read nor rewritten. A process of version 2
-  // still running goes on reading and writing the sessions, epochs and deny-list it knows;
-  // it neither sees tenant epochs nor writes activity until it restarts on this version.
-  (db, t) => db.exec(`ALTER TABLE ${t.sessions} ADD COLUMN impersonator_id TEXT;`),
-  // 3 -> 4: the admin's own session behind a support session, added the same way: NULL in the
-  // rows already there (no such session), no row rewritten. A process of version 3 still
-  // running names its own columns, so its inserts leave it NULL and its reads skip it.
-  (db, t) => db.exec(`ALTER TABLE ${t.sessions} ADD COLUMN impersonator_session_id TEXT;`),
-  // 4 -> 5: the device key and tenant of a link's session, which the link signs out once that
-  // row is gone. NULL in the links already there (read as a link without its device), no row
-  // rewritten; a process of an earlier version still running names its own columns, so its
-  // links carry no device. Tables from before version 3 got the links table from the schema
-  // above, columns included: they are added only where missing.
-  (db, t) => addMissingColumns(db, t.links, ['device_key TEXT', 'tenant_id TEXT']),
-];
-
-/** The schema this version of the store reads and writes: one past the last upgrade. */
-export const SCHEMA_VERSION = UPGRADES.length + 1;
-
-function addMissingColumns(db: BetterSqlite3.Database, table: string, columns: readonly string[]): void {
-  const present = new Set((db.pragma(`table_info(${table})`) as Array<{ name: string }>).map((column) => column.name));
-  for (const column of columns) if (!present.has(column.split(' ')[0]!)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column};`);
-}
+/** The version of the tables this store reads and writes, recorded in the `meta` table. */
+export const SCHEMA_VERSION = 1;
 
 /**
- * Creates the tables when missing, upgrades tables of an older version step by step and
- * records the schema version, in one write transaction so processes starting together do not
- * race (the second one finds the work done). A database written by a newer schema is refused
- * rather than misread.
+ * Creates the tables when missing and records the schema version, in one write transaction so
+ * processes starting together do not race (the second one finds the work done). A database
+ * written by a newer schema is refused rather than misread.
  */
 export function ensureSchema(db: BetterSqlite3.Database, names: TableNames): void {
   const apply = db.transaction((): number => {
     db.exec(schemaSql(names));
     db.prepare(`INSERT OR IGNORE INTO ${names.meta} (key, value) VALUES ('schema_version', ?)`).run(SCHEMA_VERSION);
-    const found = db.prepare<[], number>(`SELECT value FROM ${names.meta} WHERE key = 'schema_version'`).pluck().get() ?? SCHEMA_VERSION;
-    if (found >= SCHEMA_VERSION) return found;
-    for (let version = found; version < SCHEMA_VERSION; version++) UPGRADES[version - 1]!(db, names);
-    db.prepare(`UPDATE ${names.meta} SET value = ? WHERE key = 'schema_version'`).run(SCHEMA_VERSION);
-    return SCHEMA_VERSION;
+    return db.prepare<[], number>(`SELECT value FROM ${names.meta} WHERE key = 'schema_version'`).pluck().get() ?? SCHEMA_VERSION;
   });
   const version = apply.immediate();
   if (version > SCHEMA_VERSION) {

@@ -17,14 +17,8 @@ import { prepareStatements } from './statements.js';
  *
  * What it does:
  * - Creates its tables on first use (`CREATE TABLE IF NOT EXISTS`, names prefixed by
- *   `tablePrefix`) and records a schema version. Tables of an older version are upgraded
- *   on first use, in the same transaction, without rewriting a row (version 2 adds when the
- *   user last proved who they are, read as the sign-in time for sessions already there, and
- *   the session-only cookie flag; version 3 adds who acts on a support session, and the
- *   tenant epochs, activity, known devices and revocation links tables; version 4 the admin's
- *   session behind a support session; version 5 the device and tenant a link signs out); a
- *   process still running the older version keeps working on them until it restarts. Tables
- *   of a newer version are refused with `STORE_ERROR`.
+ *   `tablePrefix`) and records the schema version, 1. Tables of a newer version are refused
+ *   with `STORE_ERROR`.
  * - Tenant-wide revocation (`revokeTenant`) writes one row per kind, however many users and
  *   sessions the tenant has, and validation reads the session, its user's epochs and its
  *   tenant's epochs in one statement. Each sign-in of a session with a tenant also raises the
@@ -75,10 +69,6 @@ import { prepareStatements } from './statements.js';
  *   file's free pages and in the WAL until SQLite reuses them. `FAST` is checkpointed too, but
  *   is not enough: it leaves the bytes of pages SQLite frees whole. Backups taken before the
  *   erase are yours to expire.
- * - During a rolling upgrade from version 2, the processes still on version 2 neither see
- *   tenant epochs nor write activity, their sign-ins do not raise a tenant's high-water mark,
- *   and their `eraseUser` leaves the user's activity, devices and links: revoke tenants and
- *   erase users once every process runs this version.
  *
  * @param options - `{ filename }` to open a file (better-sqlite3 loaded on demand), or
  * `{ database }` for a connection the app opened; plus `tablePrefix` and `busyTimeout`.
@@ -164,7 +154,7 @@ export function sqliteStore(options: SqliteStoreOptions): SessionStore {
     saveRevocationLink: (link) => run((ops) => ops.saveRevocationLink(link)),
     consumeRevocationLink: (id, secretHash, now) => run((ops) => ops.consumeRevocationLink(id, secretHash, now)),
     stats: (now) => run((ops) => ops.stats(now)),
-    ...sqliteFederated(db, resolved.tablePrefix, (operation) => run(() => operation())),
+    ...sqliteFederated(db, names, (operation) => run(() => operation())),
     async close() {
       if (closed) return;
       closed = true;

@@ -23,7 +23,7 @@ describe('postgres store errors', () => {
     expect(error.message).toContain('run store.migrate()');
   });
 
-  it('tells the user to run migrate() when a table or column of a newer schema version is missing', () => {
+  it('tells the user to run migrate() when a table or column is missing', () => {
     for (const [code, message] of [
       ['42P01', 'relation "session_revocation.sessions_activity" does not exist'],
       ['42703', 'column s.impersonator_id does not exist'],

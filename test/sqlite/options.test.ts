@@ -53,10 +53,8 @@ describe('sqlite store: options', () => {
     expect(await two.get(session.id)).toBeNull();
     expect((await one.get(session.id))?.epochs).toEqual({});
     const tables = database.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual([
-      ...['activity', 'denied', 'devices', 'epochs', 'links', 'meta', 'sessions', 'tenant_epochs'].map((name) => `one_${name}`),
-      ...['activity', 'denied', 'devices', 'epochs', 'links', 'meta', 'sessions', 'tenant_epochs'].map((name) => `two_${name}`),
-    ]);
+    const names = ['activity', 'denied', 'devices', 'epochs', 'federated_links', 'links', 'logout_tokens', 'meta', 'sessions', 'tenant_epochs'];
+    expect(tables).toEqual([...names.map((name) => `one_${name}`), ...names.map((name) => `two_${name}`)]);
     database.close();
   });
 });
@@ -132,8 +130,11 @@ describe('sqlite store: data and errors', () => {
   it('refuses tables written by a newer schema version', async () => {
     const database = new Database(':memory:');
     await sqliteStore({ database }).getRevocationState('u');
-    database.prepare("UPDATE session_revocation_meta SET value = 6 WHERE key = 'schema_version'").run();
-    await expect(sqliteStore({ database }).getRevocationState('u')).rejects.toMatchObject({ code: 'STORE_ERROR' });
+    database.prepare("UPDATE session_revocation_meta SET value = 2 WHERE key = 'schema_version'").run();
+    await expect(sqliteStore({ database }).getRevocationState('u')).rejects.toMatchObject({
+      code: 'STORE_ERROR',
+      message: expect.stringContaining('use schema version 2; this version of session-revocation reads version 1. Upgrade session-revocation.'),
+    });
     database.close();
   });
 });

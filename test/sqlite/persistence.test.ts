@@ -59,7 +59,7 @@ describe('sqlite store: close and reopen', () => {
     await after.close();
   });
 
-  it('leaves the file in WAL mode with its schema version recorded', async () => {
+  it('leaves the file in WAL mode with every table and schema version 1 recorded', async () => {
     const filename = files.next();
     const store = sqliteStore({ filename });
     await store.revokeAll('u', { kinds: ['browser'], at: 1_000 });
@@ -67,7 +67,11 @@ describe('sqlite store: close and reopen', () => {
     const raw = new Database(filename, { readonly: true });
     try {
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(raw.prepare("SELECT value FROM session_revocation_meta WHERE key = 'schema_version'").pluck().get()).toBe(5);
+      expect(raw.prepare("SELECT value FROM session_revocation_meta WHERE key = 'schema_version'").pluck().get()).toBe(1);
+      // One migration creates them all, the federated sign-out tables included.
+      expect(raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all()).toEqual(
+        ['activity', 'denied', 'devices', 'epochs', 'federated_links', 'links', 'logout_tokens', 'meta', 'sessions', 'tenant_epochs'].map((name) => `session_revocation_${name}`),
+      );
       expect(raw.prepare('SELECT epoch FROM session_revocation_epochs').pluck().all()).toEqual([1_000]);
     } finally {
       raw.close();

@@ -1,9 +1,9 @@
 import type { Command } from '../command.js';
 
-/** `migrate`: creates or upgrades the store's tables, and says what it did. */
+/** `migrate`: creates the store's tables, and says what it did. */
 export const migrate: Command = {
   name: 'migrate',
-  summary: "Create or upgrade the store's tables (PostgreSQL, MySQL, SQLite); Redis needs none",
+  summary: "Create the store's tables (PostgreSQL, MySQL, SQLite); Redis needs none",
   args: [],
   createsDatabase: true,
   options: {},

@@ -22,7 +22,7 @@ export function openSqlite(filename: string, label: string, flags: StoreFlags, o
     store,
     async migrate() {
       const existed = tablesExist(Database, filename, tablePrefix);
-      // The store creates or upgrades its tables on first use, in one write transaction;
+      // The store creates its tables on first use, in one write transaction;
       // a read is the smallest first use.
       await store.getRevocationState('session-revocation-cli');
       return existed
