@@ -1,6 +1,7 @@
 import { SessionError } from '../errors.js';
 import type { Lifecycle } from '../manager/lifecycle.js';
 import type { ManagerContext } from '../manager/context.js';
+import { judgeLookup, readSession } from '../manager/live-session.js';
 import type { BackchannelIssuer, BackchannelLogoutOptions, BackchannelLogoutResult, BackchannelRefusalReport } from './api.js';
 import type { IssuerKeys } from './keys.js';
 import { checkLinks, requireFederated } from './links.js';
@@ -79,6 +80,17 @@ async function linksNamed(context: ManagerContext, store: FederatedStore, { iss,
 }
 
 /**
+ * Whether a linked session has not ended yet, so this logout is what ends it. One already
+ * ended (revoked, signed out everywhere, expired) is left as it is: no event, no activity entry.
+ * Idleness does not count: an idle session's access tokens still work until it is revoked.
+ */
+async function stillLive(context: ManagerContext, link: FederatedLink): Promise<boolean> {
+  const found = await readSession(context, link.sessionId);
+  if (found === null || found.session.userId !== link.userId) return false;
+  return (await judgeLookup(context, found, context.config.clock(), false)) === undefined;
+}
+
+/**
  * Validates a logout token, claims its `jti` in the store (atomically: of every delivery of
  * the token to any instance, exactly one gets it), then ends the sessions it names through the
  * lifecycle's `revoke` (reason `idp_logout`). When the claim fails (it may have been written
@@ -140,6 +152,7 @@ export async function backchannelLogout(
   try {
     const revokedIds: string[] = [];
     for (const link of await linksNamed(context, store, checked.claims)) {
+      if (!(await stillLive(context, link))) continue;
       if (await lifecycle.revoke(link.sessionId, { reason: 'idp_logout', userId: link.userId })) revokedIds.push(link.sessionId);
     }
     return { ok: true, issuer: iss, revokedIds };
