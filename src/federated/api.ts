@@ -15,7 +15,10 @@ export type { FederatedIdentity } from './store.js';
  * among them when it names several).
  */
 export interface BackchannelIssuer {
-  /** The provider's issuer identifier, exactly as in its metadata and its tokens' `iss`. */
+  /**
+   * The provider's issuer identifier, exactly as in its metadata and its tokens' `iss` (a
+   * trailing slash counts). An https URL; plain http only on 127.0.0.0/8, ::1 or localhost.
+   */
   readonly issuer: string;
   /**
    * This app's client id at the provider: a logout token's `aud` must name it, or another
@@ -23,8 +26,9 @@ export interface BackchannelIssuer {
    */
   readonly clientId: string;
   /**
-   * The provider's JWKS URL. Without it, `jwks_uri` is read from
-   * `<issuer>/.well-known/openid-configuration` (once; cached for the manager's life).
+   * The provider's JWKS URL (https; plain http only on the loopback). Without it, `jwks_uri`
+   * is read from `<issuer>/.well-known/openid-configuration` (once; cached for the manager's
+   * life) and held to the same rule.
    */
   readonly jwksUri?: string | undefined;
   /**
@@ -172,7 +176,8 @@ export interface FederatedActions {
    * @param options - The accepted providers.
    * @returns What was ended, or why the token was refused (never throws for a bad token).
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for bad `issuers`
-   * or a store without the federated capability; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   * (a plain http issuer or `jwksUri` off the loopback among them) or a store without the
+   * federated capability; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    *
    * @example
    * ```ts

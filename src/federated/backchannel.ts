@@ -5,6 +5,7 @@ import { judgeLookup, readSession } from '../manager/live-session.js';
 import type { BackchannelIssuer, BackchannelLogoutOptions, BackchannelLogoutResult, BackchannelRefusalReport } from './api.js';
 import type { IssuerKeys } from './keys.js';
 import { checkLinks, requireFederated } from './links.js';
+import { checkProviderUrl } from './provider-url.js';
 import { checkLogoutToken, DEFAULT_ALGORITHMS, type LogoutClaims } from './logout-token.js';
 import type { FederatedLink, FederatedQuery, FederatedStore } from './store.js';
 
@@ -13,18 +14,6 @@ const SYMMETRIC_OR_NONE = /^(none|HS\d+)$/i;
 
 function invalid(message: string): SessionError {
   return new SessionError('INVALID_CONFIGURATION', `backchannelLogout(): ${message}`);
-}
-
-// An issuer URL as OpenID Connect requires (https), or plain http on the loopback for tests.
-function checkIssuerUrl(value: unknown, name: string): void {
-  let url: URL;
-  try {
-    url = new URL(String(value));
-  } catch {
-    throw invalid(`${name} must be a URL.`);
-  }
-  const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
-  if (typeof value !== 'string' || !(url.protocol === 'https:' || (url.protocol === 'http:' && loopback))) throw invalid(`${name} must be an https URL.`);
 }
 
 /** Checks the options once per call: they decide whose tokens can sign users out. */
@@ -43,9 +32,9 @@ export function checkBackchannelOptions(options: unknown): {
     const { issuer, clientId, jwksUri, algorithms, ...rest } = entry as BackchannelIssuer;
     const sibling = (issuers as BackchannelIssuer[]).find((other) => other !== entry && other?.issuer === issuer);
     if (Object.keys(rest).length > 0) throw invalid(`unknown issuer option "${Object.keys(rest)[0]}".`);
-    checkIssuerUrl(issuer, 'issuer');
+    checkProviderUrl(issuer, 'backchannelLogout(): issuer');
     if (typeof clientId !== 'string' || clientId.length === 0) throw invalid('clientId must be a non-empty string.');
-    if (jwksUri !== undefined) checkIssuerUrl(jwksUri, 'jwksUri');
+    if (jwksUri !== undefined) checkProviderUrl(jwksUri, 'backchannelLogout(): jwksUri');
     if (algorithms !== undefined) {
       if (!Array.isArray(algorithms) || algorithms.length === 0 || !algorithms.every((alg) => typeof alg === 'string')) throw invalid('algorithms must be a non-empty list of names.');
       const refused = algorithms.find((alg) => SYMMETRIC_OR_NONE.test(alg));

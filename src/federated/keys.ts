@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, customFetch, errors, type JWTVerifyGetKey } from 'jose';
+import { checkProviderUrl } from './provider-url.js';
 
 // Each provider's keys, looked up once per manager: discovery gives `jwks_uri` (read once, kept
 // for the manager's life), and jose's remote key set caches the keys (10 minutes) and fetches
@@ -78,6 +79,7 @@ export function createIssuerKeys(): IssuerKeys {
     const { issuer: named, jwks_uri: jwksUri } = (metadata ?? {}) as { issuer?: unknown; jwks_uri?: unknown };
     // OpenID Connect Discovery: the metadata's issuer must be the one asked for.
     if (named !== issuer || typeof jwksUri !== 'string') throw new KeysUnavailable(`${url} does not describe ${issuer} with a jwks_uri.`);
+    checkProviderUrl(jwksUri, `The jwks_uri of ${url}`);
     return jwksUri;
   };
   return {

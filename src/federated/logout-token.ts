@@ -1,4 +1,5 @@
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import { isSessionError } from '../errors.js';
 import type { BackchannelIssuer, BackchannelRefusal, BackchannelRefusalReport } from './api.js';
 import { isFederatedText } from './input.js';
 import { KeysUnavailable, UnknownKey, type IssuerKeys } from './keys.js';
@@ -113,6 +114,8 @@ function refusalOf(error: unknown): BackchannelRefusal {
   if (error instanceof UnknownKey) return 'unknown_key';
   if (error instanceof KeysUnavailable || error instanceof errors.JWKSTimeout) return 'keys_unavailable';
   if (error instanceof errors.JWKSInvalid) return 'keys_unavailable';
+  // The provider's metadata names a plain http jwks_uri: never the token's fault.
+  if (isSessionError(error)) return 'keys_unavailable';
   // jose reports a token older than maxTokenAge as expired, naming iat.
   if (error instanceof errors.JWTExpired) return error.claim === 'iat' ? 'bad_iat' : 'expired';
   if (error instanceof errors.JWTClaimValidationFailed) {

@@ -228,6 +228,7 @@ describe('rpLogoutUrl()', () => {
 
   it('refuses a provider without an end-session endpoint', () => {
     expect(() => rpLogoutUrl({ issuerMetadata: {} })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
-    expect(() => rpLogoutUrl({ endSessionEndpoint: 'javascript:alert(1)' })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    // Not a provider's URL: its configuration is wrong.
+    expect(() => rpLogoutUrl({ endSessionEndpoint: 'javascript:alert(1)' })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION' }));
   });
 });
