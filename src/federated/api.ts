@@ -70,7 +70,8 @@ export interface BackchannelRefusalReport {
 
 /**
  * Why a logout token was refused. `keys_unavailable` is the only one not about the token: the
- * provider's metadata or keys could not be fetched (the HTTP route answers 503).
+ * provider's metadata or keys could not be fetched, or were not fetched again within 10 s of a
+ * failed fetch, or the metadata names a plain http `jwks_uri` (the HTTP route answers 503).
  * `unknown_key`: the token names a `kid` the provider's keys lack, as fetched again for it or
  * at most 30 s before (jose fetches at most once per 30 s). `malformed` includes encrypted
  * (JWE) logout tokens, which are not supported.
@@ -146,7 +147,8 @@ export interface FederatedActions {
    * with no event and no activity entry.
    *
    * Checks: size, signature with the issuer's keys (discovered from its metadata, cached,
-   * fetched again for an unknown `kid` at most every 30 s), an asymmetric algorithm from the
+   * fetched again for an unknown `kid` at most every 30 s; while the provider fails, one fetch
+   * shared by the requests waiting for it, then none for 10 s), an asymmetric algorithm from the
    * allow-list, `typ` `logout+jwt` when present, `iss` among `issuers`, every `aud` value a
    * client id of that issuer, an `azp` among them when there are several and one of them
    * whenever present (OpenID Connect Core 1.0, section 3.1.3.7, read strictly), `iat` within
