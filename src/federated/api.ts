@@ -64,6 +64,12 @@ export interface BackchannelRefusalReport {
   readonly reason: BackchannelRefusal;
   /** The configured issuer the token named, when it named one (before its signature was checked). */
   readonly issuer: string | undefined;
+  /**
+   * With `unknown_issuer`: the token's own `iss`, unverified (anyone can send any text), when
+   * it is printable text of at most 512 characters. Compare it with the configured `issuer`s: a
+   * trailing slash or another scheme or host makes every token of the provider `unknown_issuer`.
+   */
+  readonly tokenIssuer?: string;
   /** With `keys_unavailable`: the error met fetching the provider's metadata or keys. */
   readonly cause?: unknown;
 }
@@ -71,7 +77,8 @@ export interface BackchannelRefusalReport {
 /**
  * Why a logout token was refused. `keys_unavailable` is the only one not about the token: the
  * provider's metadata or keys could not be fetched, or were not fetched again within 10 s of a
- * failed fetch, or the metadata names a plain http `jwks_uri` (the HTTP route answers 503).
+ * failed fetch, or the metadata names another issuer or a plain http `jwks_uri` (the HTTP
+ * route answers 503).
  * `unknown_key`: the token names a `kid` the provider's keys lack, as fetched again for it or
  * at most 30 s before (jose fetches at most once per 30 s). `malformed` includes encrypted
  * (JWE) logout tokens, which are not supported.

@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, customFetch, errors, type JWTVerifyGetKey } from 'jose';
+import { SessionError } from '../errors.js';
 import { createProviderFetch, KeysUnavailable, readJson } from './provider-fetch.js';
 import { checkProviderUrl } from './provider-url.js';
 
@@ -19,7 +20,7 @@ export class UnknownKey extends Error {}
 export interface IssuerKeys {
   /** The key set at a JWKS URL (https, or http on the loopback); its fetches fail with {@link KeysUnavailable}. */
   keysAt(jwksUri: string): JWTVerifyGetKey;
-  /** The key set of the issuer; rejects with {@link KeysUnavailable} (or a plain http `jwks_uri`'s error) when discovery fails. */
+  /** The key set of the issuer; rejects with {@link KeysUnavailable} (or the provider's misconfiguration) when discovery fails. */
   keysOf(issuer: string, jwksUri: string | undefined): Promise<JWTVerifyGetKey>;
 }
 
@@ -46,13 +47,15 @@ function withUnknownKid(remote: ReturnType<typeof createRemoteJWKSet>): JWTVerif
 /**
  * Creates an empty cache for one manager.
  *
- * @param options - The manager's clock: the back-off after a failed fetch is measured with it.
+ * @param options - The manager's clock (the back-off after a failed fetch is measured with
+ * it) and where to report, once per issuer, a provider whose metadata names another issuer.
  * @returns The cache.
  */
-export function createIssuerKeys({ clock }: { clock: () => number }): IssuerKeys {
+export function createIssuerKeys({ clock, onError }: { clock: () => number; onError: (error: unknown) => void }): IssuerKeys {
   const fetchOnce = createProviderFetch(clock);
   const keySets = new Map<string, JWTVerifyGetKey>();
   const discovered = new Map<string, string>();
+  const misnamed = new Set<string>();
   // jose's own fetch turns a JWKS answering 5xx, a redirect or a page that is not JSON into a
   // plain JOSEError, which reads like a bad token: here every failure to read the keys is the provider's.
   const fetchKeySet = async (url: string, init: RequestInit): Promise<Response> => Response.json(await fetchOnce(url, () => readJson(url, init)));
@@ -65,7 +68,16 @@ export function createIssuerKeys({ clock }: { clock: () => number }): IssuerKeys
       throw error instanceof KeysUnavailable ? error : new KeysUnavailable(`${url} could not be read.`, { cause: error });
     }
     const { issuer: named, jwks_uri: jwksUri } = (metadata ?? {}) as { issuer?: unknown; jwks_uri?: unknown };
-    // OpenID Connect Discovery: the metadata's issuer must be the one asked for.
+    // OpenID Connect Discovery: the metadata's issuer must be the one asked for. A near miss
+    // (a trailing slash) is a configuration to correct, said once with both values.
+    if (typeof named === 'string' && named !== issuer) {
+      const error = new SessionError('INVALID_CONFIGURATION', `${url} names the issuer ${JSON.stringify(named.slice(0, 200))}, but ${JSON.stringify(issuer)} is configured: configure the issuer exactly as the provider names it (its tokens carry it as iss).`);
+      if (!misnamed.has(issuer)) {
+        misnamed.add(issuer);
+        onError(error);
+      }
+      throw error;
+    }
     if (named !== issuer || typeof jwksUri !== 'string') throw new KeysUnavailable(`${url} does not describe ${issuer} with a jwks_uri.`);
     checkProviderUrl(jwksUri, `The jwks_uri of ${url}`);
     return jwksUri;
