@@ -150,8 +150,9 @@ export interface FederatedActions {
    * that provider session's sessions and also the user's sessions from that issuer recorded
    * without a `sid` (nothing tells them apart from that provider session, so they end too).
    * Each ends like `revoke()` (reason `idp_logout`, `session.revoked` event and activity
-   * entry); a session already ended (revoked, signed out everywhere, expired) is left as it is,
-   * with no event and no activity entry.
+   * entry); a session already ended (revoked, signed out everywhere, expired, idle) is left as
+   * it is, with no event and no activity entry. With access tokens on, an idle session is
+   * ended all the same: its access tokens still work until it is revoked.
    *
    * Checks: size, signature with the issuer's keys (discovered from its metadata, cached,
    * fetched again for an unknown `kid` at most every 30 s; while the provider fails, one fetch

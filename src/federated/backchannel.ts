@@ -70,13 +70,14 @@ async function linksNamed(context: ManagerContext, store: FederatedStore, { iss,
 
 /**
  * Whether a linked session has not ended yet, so this logout is what ends it. One already
- * ended (revoked, signed out everywhere, expired) is left as it is: no event, no activity entry.
- * Idleness does not count: an idle session's access tokens still work until it is revoked.
+ * ended (revoked, signed out everywhere, expired, idle) is left as it is: no event, no activity
+ * entry. An idle session still counts when the manager issues access tokens: using one never
+ * touches its session, so they keep working until it is revoked.
  */
 async function stillLive(context: ManagerContext, link: FederatedLink): Promise<boolean> {
   const found = await readSession(context, link.sessionId);
   if (found === null || found.session.userId !== link.userId) return false;
-  return (await judgeLookup(context, found, context.config.clock(), false)) === undefined;
+  return (await judgeLookup(context, found, context.config.clock(), context.accessTokens === undefined)) === undefined;
 }
 
 /**
