@@ -15,7 +15,10 @@ export type { FederatedIdentity } from '../store-capabilities/federated.js';
  * among them when it names several).
  */
 export interface BackchannelIssuer {
-  /** The provider's issuer identifier, exactly as in its metadata and its tokens' `iss`. */
+  /**
+   * The provider's issuer identifier, exactly as in its metadata and its tokens' `iss` (a
+   * trailing slash counts). An https URL; plain http only on 127.0.0.0/8, ::1 or localhost.
+   */
   readonly issuer: string;
   /**
    * This app's client id at the provider: a logout token's `aud` must name it, or another
@@ -23,8 +26,9 @@ export interface BackchannelIssuer {
    */
   readonly clientId: string;
   /**
-   * The provider's JWKS URL. Without it, `jwks_uri` is read from
-   * `<issuer>/.well-known/openid-configuration` (once; cached for the manager's life).
+   * The provider's JWKS URL (https; plain http only on the loopback). Without it, `jwks_uri`
+   * is read from `<issuer>/.well-known/openid-configuration` (once; cached for the manager's
+   * life) and held to the same rule.
    */
   readonly jwksUri?: string | undefined;
   /**
@@ -60,13 +64,21 @@ export interface BackchannelRefusalReport {
   readonly reason: BackchannelRefusal;
   /** The configured issuer the token named, when it named one (before its signature was checked). */
   readonly issuer: string | undefined;
+  /**
+   * With `unknown_issuer`: the token's own `iss`, unverified (anyone can send any text), when
+   * it is printable text of at most 512 characters. Compare it with the configured `issuer`s: a
+   * trailing slash or another scheme or host makes every token of the provider `unknown_issuer`.
+   */
+  readonly tokenIssuer?: string;
   /** With `keys_unavailable`: the error met fetching the provider's metadata or keys. */
   readonly cause?: unknown;
 }
 
 /**
  * Why a logout token was refused. `keys_unavailable` is the only one not about the token: the
- * provider's metadata or keys could not be fetched (the HTTP route answers 503).
+ * provider's metadata or keys could not be fetched, or were not fetched again within 10 s of a
+ * failed fetch, or the metadata names another issuer or a plain http `jwks_uri` (the HTTP
+ * route answers 503).
  * `unknown_key`: the token names a `kid` the provider's keys lack, as fetched again for it or
  * at most 30 s before (jose fetches at most once per 30 s). `malformed` includes encrypted
  * (JWE) logout tokens, which are not supported.
@@ -138,10 +150,13 @@ export interface FederatedActions {
    * that provider session's sessions and also the user's sessions from that issuer recorded
    * without a `sid` (nothing tells them apart from that provider session, so they end too).
    * Each ends like `revoke()` (reason `idp_logout`, `session.revoked` event and activity
-   * entry).
+   * entry); a session already ended (revoked, signed out everywhere, expired, idle) is left as
+   * it is, with no event and no activity entry. With access tokens on, an idle session is
+   * ended all the same: its access tokens still work until it is revoked.
    *
    * Checks: size, signature with the issuer's keys (discovered from its metadata, cached,
-   * fetched again for an unknown `kid` at most every 30 s), an asymmetric algorithm from the
+   * fetched again for an unknown `kid` at most every 30 s; while the provider fails, one fetch
+   * shared by the requests waiting for it, then none for 10 s), an asymmetric algorithm from the
    * allow-list, `typ` `logout+jwt` when present, `iss` among `issuers`, every `aud` value a
    * client id of that issuer, an `azp` among them when there are several and one of them
    * whenever present (OpenID Connect Core 1.0, section 3.1.3.7, read strictly), `iat` within
@@ -171,7 +186,8 @@ export interface FederatedActions {
    * @param options - The accepted providers.
    * @returns What was ended, or why the token was refused (never throws for a bad token).
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for bad `issuers`
-   * or a store without the federated capability; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   * (a plain http issuer or `jwksUri` off the loopback among them) or a store without the
+   * federated capability; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    *
    * @example
    * ```ts

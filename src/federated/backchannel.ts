@@ -1,9 +1,11 @@
 import { SessionError } from '../errors.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import type { ManagerContext } from '../core/context.js';
+import { judgeLookup, readSession } from '../core/live-session.js';
 import type { BackchannelIssuer, BackchannelLogoutOptions, BackchannelLogoutResult, BackchannelRefusalReport } from './api.js';
 import type { IssuerKeys } from './keys.js';
 import { checkLinks, requireFederated } from './links.js';
+import { checkProviderUrl } from './provider-url.js';
 import { checkLogoutToken, DEFAULT_ALGORITHMS, type LogoutClaims } from './logout-token.js';
 import type { FederatedLink, FederatedQuery, FederatedStore } from '../store-capabilities/federated.js';
 
@@ -12,18 +14,6 @@ const SYMMETRIC_OR_NONE = /^(none|HS\d+)$/i;
 
 function invalid(message: string): SessionError {
   return new SessionError('INVALID_CONFIGURATION', `backchannelLogout(): ${message}`);
-}
-
-// An issuer URL as OpenID Connect requires (https), or plain http on the loopback for tests.
-function checkIssuerUrl(value: unknown, name: string): void {
-  let url: URL;
-  try {
-    url = new URL(String(value));
-  } catch {
-    throw invalid(`${name} must be a URL.`);
-  }
-  const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
-  if (typeof value !== 'string' || !(url.protocol === 'https:' || (url.protocol === 'http:' && loopback))) throw invalid(`${name} must be an https URL.`);
 }
 
 /** Checks the options once per call: they decide whose tokens can sign users out. */
@@ -42,9 +32,9 @@ export function checkBackchannelOptions(options: unknown): {
     const { issuer, clientId, jwksUri, algorithms, ...rest } = entry as BackchannelIssuer;
     const sibling = (issuers as BackchannelIssuer[]).find((other) => other !== entry && other?.issuer === issuer);
     if (Object.keys(rest).length > 0) throw invalid(`unknown issuer option "${Object.keys(rest)[0]}".`);
-    checkIssuerUrl(issuer, 'issuer');
+    checkProviderUrl(issuer, 'backchannelLogout(): issuer');
     if (typeof clientId !== 'string' || clientId.length === 0) throw invalid('clientId must be a non-empty string.');
-    if (jwksUri !== undefined) checkIssuerUrl(jwksUri, 'jwksUri');
+    if (jwksUri !== undefined) checkProviderUrl(jwksUri, 'backchannelLogout(): jwksUri');
     if (algorithms !== undefined) {
       if (!Array.isArray(algorithms) || algorithms.length === 0 || !algorithms.every((alg) => typeof alg === 'string')) throw invalid('algorithms must be a non-empty list of names.');
       const refused = algorithms.find((alg) => SYMMETRIC_OR_NONE.test(alg));
@@ -76,6 +66,18 @@ async function linksNamed(context: ManagerContext, store: FederatedStore, { iss,
   const ofSession = sid === undefined ? [] : (await find({ by: 'sid', iss, sid })).filter((link) => link.iss === iss && link.sid === sid);
   const ofUser = sub === undefined ? [] : (await find({ by: 'sub', iss, sub })).filter((link) => link.iss === iss && link.sub === sub && (sid === undefined || link.sid === undefined));
   return [...ofSession, ...ofUser];
+}
+
+/**
+ * Whether a linked session has not ended yet, so this logout is what ends it. One already
+ * ended (revoked, signed out everywhere, expired, idle) is left as it is: no event, no activity
+ * entry. An idle session still counts when the manager issues access tokens: using one never
+ * touches its session, so they keep working until it is revoked.
+ */
+async function stillLive(context: ManagerContext, link: FederatedLink): Promise<boolean> {
+  const found = await readSession(context, link.sessionId);
+  if (found === null || found.session.userId !== link.userId) return false;
+  return (await judgeLookup(context, found, context.config.clock(), context.accessTokens === undefined)) === undefined;
 }
 
 /**
@@ -140,6 +142,7 @@ export async function backchannelLogout(
   try {
     const revokedIds: string[] = [];
     for (const link of await linksNamed(context, store, checked.claims)) {
+      if (!(await stillLive(context, link))) continue;
       if (await lifecycle.revoke(link.sessionId, { reason: 'idp_logout', userId: link.userId })) revokedIds.push(link.sessionId);
     }
     return { ok: true, issuer: iss, revokedIds };

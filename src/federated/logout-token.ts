@@ -1,4 +1,5 @@
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import { isSessionError } from '../errors.js';
 import type { BackchannelIssuer, BackchannelRefusal, BackchannelRefusalReport } from './api.js';
 import { isFederatedText } from './input.js';
 import { KeysUnavailable, UnknownKey, type IssuerKeys } from './keys.js';
@@ -49,7 +50,11 @@ export async function checkLogoutToken(
   // and algorithms (checked with the options) and differ by client id: the audiences we trust.
   const entries = issuers.filter((candidate) => candidate.issuer === unverified.iss);
   const issuer = entries[0];
-  if (issuer === undefined) return refuse('unknown_issuer');
+  if (issuer === undefined) {
+    // The sender's text: reported only when it could be an issuer, for the app to spot a near miss.
+    const claimed = unverified.iss;
+    return isFederatedText(claimed, FEDERATED_LIMITS.issLength) ? { ok: false, refusal: { reason: 'unknown_issuer', issuer: undefined, tokenIssuer: claimed } } : refuse('unknown_issuer');
+  }
   named = issuer.issuer;
   const algorithms = [...(issuer.algorithms ?? DEFAULT_ALGORITHMS)];
   if (typeof header.alg !== 'string' || !algorithms.includes(header.alg)) return refuse('bad_algorithm');
@@ -113,6 +118,8 @@ function refusalOf(error: unknown): BackchannelRefusal {
   if (error instanceof UnknownKey) return 'unknown_key';
   if (error instanceof KeysUnavailable || error instanceof errors.JWKSTimeout) return 'keys_unavailable';
   if (error instanceof errors.JWKSInvalid) return 'keys_unavailable';
+  // The provider's metadata misnames its issuer, or names a plain http jwks_uri: never the token.
+  if (isSessionError(error)) return 'keys_unavailable';
   // jose reports a token older than maxTokenAge as expired, naming iat.
   if (error instanceof errors.JWTExpired) return error.claim === 'iat' ? 'bad_iat' : 'expired';
   if (error instanceof errors.JWTClaimValidationFailed) {

@@ -1,5 +1,6 @@
 import { SessionError } from '../errors.js';
 import type { RpLogoutUrlOptions } from './api.js';
+import { checkProviderUrl } from './provider-url.js';
 
 /**
  * Builds the provider's RP-initiated logout URL (OpenID Connect RP-Initiated Logout 1.0): send
@@ -9,7 +10,8 @@ import type { RpLogoutUrlOptions } from './api.js';
  * @param options - The endpoint (or the provider's metadata) and the logout parameters.
  * @returns The URL to redirect the browser to.
  * @throws {@link session-revocation!SessionError} `INVALID_INPUT` when there is no
- * `end_session_endpoint` or it is not an absolute http(s) URL, or a parameter is not a string.
+ * `end_session_endpoint` or a parameter is not a string; `INVALID_CONFIGURATION` when the
+ * endpoint is not an absolute https URL (plain http only on 127.0.0.0/8, ::1 or localhost).
  *
  * @example
  * ```ts
@@ -21,15 +23,9 @@ import type { RpLogoutUrlOptions } from './api.js';
 export function rpLogoutUrl(options: RpLogoutUrlOptions): string {
   if (typeof options !== 'object' || options === null) throw new SessionError('INVALID_INPUT', 'rpLogoutUrl() needs an options object.');
   const endpoint = options.endSessionEndpoint ?? options.issuerMetadata?.end_session_endpoint;
-  let url: URL;
-  try {
-    url = new URL(String(endpoint));
-  } catch {
-    throw new SessionError('INVALID_INPUT', 'rpLogoutUrl(): the provider has no end_session_endpoint (give endSessionEndpoint or issuerMetadata).');
-  }
-  if (typeof endpoint !== 'string' || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    throw new SessionError('INVALID_INPUT', 'rpLogoutUrl(): end_session_endpoint must be an http(s) URL.');
-  }
+  if (endpoint === undefined) throw new SessionError('INVALID_INPUT', 'rpLogoutUrl(): the provider has no end_session_endpoint (give endSessionEndpoint or issuerMetadata).');
+  // The ID token goes in the query: never over plain http to another machine.
+  const url = checkProviderUrl(endpoint, 'rpLogoutUrl(): end_session_endpoint');
   const parameters: [string, unknown][] = [
     ['id_token_hint', options.idTokenHint],
     ['post_logout_redirect_uri', options.postLogoutRedirectUri],

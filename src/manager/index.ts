@@ -108,7 +108,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
   const credentials = createCredentials(context, lifecycle);
   const pruning = createPruning(context);
   // Each identity provider's keys, discovered once for this manager's life.
-  const issuerKeys = createIssuerKeys();
+  const issuerKeys = createIssuerKeys({ clock: config.clock, onError: (error) => config.onError(error) });
 
   const enabledAccessTokens = (): AccessTokens => {
     if (accessTokens === undefined) throw new SessionError('INVALID_CONFIGURATION', 'Access tokens are off: pass the accessTokens option.');

@@ -70,6 +70,51 @@ describe('sessions.backchannelLogout()', () => {
     expect((await sessions.validate(later.token)).ok).toBe(true);
   });
 
+  it('leaves sessions already ended as they are: no event, no activity entry, not among the ended', async () => {
+    // A clock of our own, so a session can expire; the provider's token is checked against it too.
+    let now = Date.now();
+    const manager = createSessionManager({ store: memoryStore(), clock: () => now, maxAge: 60 * 60_000 });
+    const everywhere = await manager.create({ userId: 'u1', federated: { iss: issuer, sub: 'alice', sid: 'sid-1' } });
+    await manager.revokeAll('u1');
+    const revoked = await manager.create({ userId: 'u2', federated: { iss: issuer, sub: 'bob', sid: 'sid-2' } });
+    await manager.revoke(revoked.session.id);
+    const live = await manager.create({ userId: 'u3', federated: { iss: issuer, sub: 'carol', sid: 'sid-3' } });
+    const expired = await manager.create({ userId: 'u4', federated: { iss: issuer, sub: 'dave', sid: 'sid-4' } });
+    const activityBefore = await Promise.all(['u1', 'u2', 'u4'].map((userId) => manager.activity(userId)));
+    const events: unknown[] = [];
+    manager.on('session.revoked', (event) => void events.push(event.sessionIds));
+    const logout = async (sub: string, sid: string) => manager.backchannelLogout(await logoutToken({ claims: { sub, sid, iat: Math.floor(now / 1000) } }), options());
+    expect(await logout('alice', 'sid-1')).toEqual({ ok: true, issuer, revokedIds: [] });
+    expect(await logout('bob', 'sid-2')).toEqual({ ok: true, issuer, revokedIds: [] });
+    expect(await logout('carol', 'sid-3')).toEqual({ ok: true, issuer, revokedIds: [live.session.id] });
+    now += 60 * 60_000;
+    expect(await logout('dave', 'sid-4')).toEqual({ ok: true, issuer, revokedIds: [] });
+    expect(events).toEqual([[live.session.id]]);
+    expect(await Promise.all(['u1', 'u2', 'u4'].map((userId) => manager.activity(userId)))).toEqual(activityBefore);
+    for (const ended of [everywhere, revoked, expired]) expect((await manager.validate(ended.token)).ok).toBe(false);
+    await manager.close();
+  });
+
+  it('an idle session is already ended, unless its access tokens still work: then the logout ends it', async () => {
+    let now = Date.now();
+    const idleAfter = { kinds: { browser: { idleTimeout: 60_000 } }, clock: () => now };
+    const plain = createSessionManager({ store: memoryStore(), ...idleAfter });
+    const withTokens = createSessionManager({ store: memoryStore(), ...idleAfter, accessTokens: { secret: 'x'.repeat(32) } });
+    const idle = await plain.create({ userId: 'u1', federated: { iss: issuer, sub: 'alice', sid: 'sid-1' } });
+    const idleWithToken = await withTokens.create({ userId: 'u1', federated: { iss: issuer, sub: 'alice', sid: 'sid-1' } });
+    const accessToken = await withTokens.issueAccessToken(idleWithToken.session);
+    now += 61_000;
+    const token = () => logoutToken({ claims: { iat: Math.floor(now / 1000) } });
+    expect((await plain.validate(idle.token)).ok).toBe(false);
+    expect(await plain.backchannelLogout(await token(), options())).toEqual({ ok: true, issuer, revokedIds: [] });
+    expect((await plain.activity('u1')).map((entry) => entry.type)).toEqual(['session.created']);
+    // Using an access token never touches its session, so idleness does not stop it.
+    expect((await withTokens.verifyAccessToken(accessToken)).ok).toBe(true);
+    expect(await withTokens.backchannelLogout(await token(), options())).toEqual({ ok: true, issuer, revokedIds: [idleWithToken.session.id] });
+    expect(await withTokens.verifyAccessToken(accessToken)).toEqual({ ok: false, reason: 'revoked' });
+    await Promise.all([plain.close(), withTokens.close()]);
+  });
+
   it('shows where each session came from in list()', async () => {
     const { one } = await signInTwice();
     const views = await sessions.list('u1');
@@ -203,6 +248,7 @@ describe('rpLogoutUrl()', () => {
 
   it('refuses a provider without an end-session endpoint', () => {
     expect(() => rpLogoutUrl({ issuerMetadata: {} })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
-    expect(() => rpLogoutUrl({ endSessionEndpoint: 'javascript:alert(1)' })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    // Not a provider's URL: its configuration is wrong.
+    expect(() => rpLogoutUrl({ endSessionEndpoint: 'javascript:alert(1)' })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION' }));
   });
 });

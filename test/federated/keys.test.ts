@@ -10,9 +10,11 @@ import { startHomeIssuer, type HomeIssuer } from './support/issuer.js';
 describe('backchannelLogout(): the provider\'s keys', () => {
   let idp: HomeIssuer;
   let sessions: SessionManager;
+  let now: number;
   beforeEach(async () => {
     idp = await startHomeIssuer();
-    sessions = createSessionManager({ store: memoryStore() });
+    now = Date.now();
+    sessions = createSessionManager({ store: memoryStore(), clock: () => now });
   });
   afterEach(async () => {
     vi.useRealTimers();
@@ -29,9 +31,10 @@ describe('backchannelLogout(): the provider\'s keys', () => {
       const token = await idp.logoutToken();
       expect(await sessions.backchannelLogout(token, options())).toEqual({ ok: false, reason: 'keys_unavailable' });
       expect((await sessions.validate(signedIn.token)).ok).toBe(true);
-      // Once the provider answers again, the same token is accepted: a failed fetch starts no
-      // cooldown, and nothing was remembered.
+      // Once the provider answers again and the 10 s back-off after a failed fetch has passed,
+      // the same token is accepted: nothing was remembered.
       idp.jwksAnswer = 'keys';
+      now += 10_000;
       expect(await sessions.backchannelLogout(token, options())).toEqual({ ok: true, issuer: idp.issuer, revokedIds: [signedIn.session.id] });
     });
   }

@@ -45,12 +45,12 @@ describe('backchannelLogout() options', () => {
     await sessions.backchannelLogout(await idp.logoutToken({ claims: { nonce: 'n' } }), options);
     await sessions.backchannelLogout('not a token', options);
     idp.jwksAnswer = 500;
-    await sessions.backchannelLogout(await idp.logoutToken(), { ...options, issuers: [{ issuer: idp.issuer, clientId: 'web-client', jwksUri: `${idp.issuer}/jwks` }] });
+    await sessions.backchannelLogout(await idp.logoutToken(), { ...options, issuers: [{ issuer: idp.issuer, clientId: 'web-client', jwksUri: `${idp.issuer}/jwks?fresh` }] });
     idp.jwksAnswer = 'keys';
     expect(refusals).toEqual([
       { reason: 'nonce_present', issuer: idp.issuer },
       { reason: 'malformed', issuer: undefined },
-      { reason: 'keys_unavailable', issuer: idp.issuer, cause: expect.objectContaining({ message: `${idp.issuer}/jwks answered 500.` }) },
+      { reason: 'keys_unavailable', issuer: idp.issuer, cause: expect.objectContaining({ message: `${idp.issuer}/jwks?fresh answered 500.` }) },
     ]);
     // An accepted token reports nothing; a throwing callback does not change the answer.
     expect((await sessions.backchannelLogout(await idp.logoutToken(), options)).ok).toBe(true);

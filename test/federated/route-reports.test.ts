@@ -15,9 +15,10 @@ describe('back-channel logout route reports', () => {
   let close: () => Promise<void>;
   const errors: unknown[] = [];
   const refusals: BackchannelRefusalReport[] = [];
+  let now = Date.now();
   beforeAll(async () => {
     idp = await startHomeIssuer();
-    const sessions = createSessionManager({ store: memoryStore() });
+    const sessions = createSessionManager({ store: memoryStore(), clock: () => now });
     const app = express();
     app.use(sessionMiddleware(sessions, { onError: (error) => void errors.push(error) }));
     app.use(sessionRoutes(sessions, { backchannelLogout: { issuers: [{ issuer: idp.issuer, clientId: idp.clientId }], onRefused: (refusal) => void refusals.push(refusal) } }));
@@ -38,6 +39,8 @@ describe('back-channel logout route reports', () => {
     idp.jwksAnswer = 502;
     const reply = await post(await idp.logoutToken());
     idp.jwksAnswer = 'keys';
+    // Past the back-off after that failed fetch.
+    now += 10_000;
     expect(reply.status).toBe(503);
     expect(refusals.map((refusal) => refusal.reason)).toEqual(['bad_type', 'keys_unavailable']);
     expect(errors).toEqual([expect.objectContaining({ message: `${idp.issuer}/jwks answered 502.` })]);

@@ -80,9 +80,13 @@ export function describeBackchannelLogout({ runner, scenario }: FrameworkSuiteCo
       await signInFederated(laptop, { iss: idp.issuer, sub: 'alice@idp', sid: 'idp-session-1' });
       for (const answer of [503, 'not-json'] as const) {
         idp.jwksAnswer = answer;
+        const fetches = idp.jwksFetches;
         const reply = await post(`logout_token=${await idp.logoutToken({ sid: 'idp-session-1' })}`);
         expect(reply.status).toBe(503);
         expect(reply.headers.get('retry-after')).toMatch(/^\d+$/);
+        expect(idp.jwksFetches).toBe(fetches + 1);
+        // Past the 10 s after a failed fetch in which the keys are not fetched again.
+        scenario().advance(10_000);
       }
       expect((await laptop.request('/api/me')).status).toBe(200);
     });

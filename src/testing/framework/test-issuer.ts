@@ -1,17 +1,29 @@
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 
-/** Discovery and a JWKS on a free loopback port, whose JWKS endpoint a test can make fail. */
+/** How an endpoint of an {@link IssuerServer} answers besides its document: a status, or never (it hangs until released). */
+export type FailingAnswer = number | 'hang';
+
+/** Discovery and a JWKS on a free loopback port, whose endpoints a test can make fail. */
 export interface IssuerServer {
   readonly issuer: string;
-  /** How the JWKS endpoint answers: the keys (the default), another status, or a 200 that is not JSON. */
-  jwksAnswer: 'keys' | 'not-json' | number;
+  /** How the JWKS endpoint answers: the keys (the default), another status, a 200 that is not JSON, or never. */
+  jwksAnswer: 'keys' | 'not-json' | FailingAnswer;
+  /** How discovery answers: the metadata (the default), another status, or never. */
+  discoveryAnswer: 'metadata' | FailingAnswer;
+  /** Fields of the discovery document that differ from the true ones (another `issuer` or `jwks_uri`). */
+  metadata: Record<string, unknown>;
   /** How many times the JWKS was fetched. */
   readonly jwksFetches: number;
+  /** How many times discovery was fetched. */
+  readonly discoveryFetches: number;
+  /** Resolves once a request is left hanging (at once if one is). */
+  hanging(): Promise<void>;
+  /** Answers every request left hanging with this status. */
+  releaseHung(status: number): void;
   close(): Promise<void>;
 }
-
 /** A minimal OpenID provider for the suite: an {@link IssuerServer} and a signer of logout tokens. */
 export interface TestIssuer extends IssuerServer {
   readonly clientId: string;
@@ -26,23 +38,52 @@ export interface TestIssuer extends IssuerServer {
  * @returns The server; set `jwksAnswer` on it to make the JWKS fail.
  */
 export async function serveIssuer(keys: () => readonly JWK[]): Promise<IssuerServer> {
+  const hung = new Set<ServerResponse>();
+  const waiters: Array<() => void> = [];
   // A plain object the handler reads at each request: a test's `jwksAnswer = 503` takes effect at once.
-  const served = { issuer: '', jwksAnswer: 'keys' as IssuerServer['jwksAnswer'], jwksFetches: 0, close: () => Promise.resolve() };
+  const served = {
+    issuer: '',
+    jwksAnswer: 'keys' as IssuerServer['jwksAnswer'],
+    discoveryAnswer: 'metadata' as IssuerServer['discoveryAnswer'],
+    metadata: {} as Record<string, unknown>,
+    jwksFetches: 0,
+    discoveryFetches: 0,
+    hanging: () => (hung.size > 0 ? Promise.resolve() : new Promise<void>((resolve) => void waiters.push(resolve))),
+    releaseHung(status: number) {
+      for (const response of hung) response.writeHead(status, { 'content-type': 'text/plain' }).end('unavailable');
+      hung.clear();
+    },
+    close: () => Promise.resolve(),
+  };
+  const fail = (response: ServerResponse, answer: FailingAnswer): void => {
+    if (answer === 'hang') {
+      hung.add(response);
+      for (const resolve of waiters.splice(0)) resolve();
+    } else response.writeHead(answer, { 'content-type': 'text/plain' }).end('unavailable');
+  };
   const server = createServer(function testIssuer(request, response) {
     if (request.url === '/.well-known/openid-configuration') {
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ issuer: served.issuer, jwks_uri: `${served.issuer}/jwks` }));
+      served.discoveryFetches += 1;
+      const answer = served.discoveryAnswer;
+      if (answer !== 'metadata') return fail(response, answer);
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ issuer: served.issuer, jwks_uri: `${served.issuer}/jwks`, ...served.metadata }));
       return;
     }
-    if (request.url !== '/jwks') return void response.writeHead(404).end();
+    // Any query: a test can name the same keys at another URL.
+    if (new URL(request.url ?? '/', 'http://x').pathname !== '/jwks') return void response.writeHead(404).end();
     served.jwksFetches += 1;
     const answer = served.jwksAnswer;
     if (answer === 'keys') response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: keys() }));
     else if (answer === 'not-json') response.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Maintenance</h1>');
-    else response.writeHead(answer, { 'content-type': 'text/plain' }).end('unavailable');
+    else fail(response, answer);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   served.issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  served.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  served.close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
   return served;
 }
 
