@@ -30,7 +30,7 @@ const list = (store: SessionStore, userId: string, options: { limit?: number; be
 const ids = (found: readonly ActivityRecord[]) => found.map((item) => item.id);
 
 /** Account activity, known devices and revocation links, as `ActivityStore` says a store keeps them. */
-export function describeActivity({ runner, store, sibling }: StoreSuiteContext): void {
+export function describeActivity({ runner, store }: StoreSuiteContext): void {
   const { describe, it, expect } = runner;
   const withActivity = capabilityTest(runner, () => hasActivity(store()), 'the store keeps no activity (ActivityStore)');
   const withStats = capabilityTest(runner, () => store().stats !== undefined, 'the store counts no rows (StatsStore)');
@@ -152,16 +152,6 @@ export function describeActivity({ runner, store, sibling }: StoreSuiteContext):
       expect(Buffer.from(used!.secretHash).equals(link.secretHash)).toBe(true);
       expect(await store().consumeRevocationLink!(linkId, hashOf(secret), t)).toBeNull();
       expect(await store().consumeRevocationLink!('NNNNNNNNNNNNNNNNNNNNNN', hashOf(secret), t)).toBeNull();
-    });
-
-    withActivity('two instances using one link at once: exactly one gets it', async () => {
-      const other = await sibling();
-      const secret = randomBytes(32);
-      const secretHash = createHash('sha256').update(secret).digest();
-      const linkId = `${Date.now().toString(36)}${randomBytes(8).toString('hex')}`.slice(0, 22).padEnd(22, 'x');
-      await store().saveRevocationLink!({ id: linkId, secretHash, userId: freshUser(), sessionId: 'SSSSSSSSSSSSSSSSSSSSS2', expiresAt: Date.now() + 60_000 });
-      const answers = await Promise.all([0, 1, 2, 3].map((index) => (index % 2 === 0 ? store() : other).consumeRevocationLink!(linkId, secretHash, Date.now())));
-      expect(answers.filter((answer) => answer !== null)).toHaveLength(1);
     });
 
     withActivity('prune drops old entries, devices not seen in the window and expired links, and keeps the rest', async () => {

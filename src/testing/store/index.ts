@@ -11,7 +11,9 @@ import { describeFederated } from './federated.js';
 import { describeFreshSignIn } from './fresh-sign-in.js';
 import { describeSessionLimit } from './session-limit.js';
 import { describeLifecycle } from './lifecycle.js';
+import { describeListOrder } from './list-order.js';
 import { describeManagerOverStore } from './manager.js';
+import { describeManagerRaces } from './manager-races.js';
 import { describeNotices } from './notices.js';
 import { describePrivacy } from './privacy.js';
 import { describePruning } from './pruning.js';
@@ -53,8 +55,10 @@ export interface StoreConformanceOptions {
  * published to every instance (stores with `subscribe`), activity with known devices and
  * revocation links (a link still finding its device once its session's row is pruned),
  * federated sign-out links and logout-token replay, a user's data export and erasure, pruning,
- * races, the manager's promises over this store, malformed answers refused, and kinds and user
- * ids named like `Object` properties). Every store shipped with this package runs it; run it on
+ * races (of writes on the store, and between two managers through the public API: concurrent
+ * sign-ins under the cap, "sign out everywhere" racing sign-ins, one link redeemed at once), the
+ * manager's promises over this store, the order of the session list, malformed answers refused,
+ * and kinds and user ids named like `Object` properties). Every store shipped with this package runs it; run it on
  * yours with one line.
  *
  * `makeStore` is called before each test and must return an empty store (a fresh key prefix,
@@ -125,7 +129,9 @@ export function describeStoreConformance(
     describeFederated(context);
     describePruning(context);
     describeRaces(context);
+    describeManagerRaces(context);
     describeManagerOverStore(context);
+    describeListOrder(context);
     describeCorruptedAnswers(context);
     describeTextKeys(context);
   });
