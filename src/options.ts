@@ -77,8 +77,8 @@ export interface SessionManagerOptions {
   /**
    * The longest the manager waits for any one store call. Past it the call rejects with
    * `STORE_UNAVAILABLE` (HTTP 503, cookie kept, nobody let in), so a store that hangs cannot
-   * hold a request. The built-in stores have shorter deadlines of their own; this one protects
-   * against any store. 0 turns it off. @default 5_000
+   * hold a request. A store that declares a longer `callTimeout` (a write waiting for replicas)
+   * gets that instead. 0 turns it off. @default 5_000
    */
   readonly storeTimeout?: number;
   /**

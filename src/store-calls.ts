@@ -7,21 +7,31 @@ interface Pending {
 }
 
 /**
- * How the manager calls its store: every call gets a deadline and every failure leaves as a
- * `SessionError`. The built-in stores have deadlines of their own; a third-party store may
- * not, and a store that never answers must not hold a request (or a sign-out) forever: past
- * the deadline the call rejects with `STORE_UNAVAILABLE`, so the HTTP layer answers 503 and
- * keeps the cookie.
+ * The deadline of every store call, in ms (0: none): the manager's `storeTimeout`, or the
+ * store's own `callTimeout` when that is longer, so a call the store may still complete (a
+ * revocation waiting for replicas) is never reported as failed. The manager's deadline starts
+ * once the store's call has started, so a store that keeps its `callTimeout` answers first.
+ */
+export function deadlineOf(storeTimeout: number, callTimeout: unknown): number {
+  if (storeTimeout === 0) return 0;
+  return typeof callTimeout === 'number' && Number.isFinite(callTimeout) && callTimeout > storeTimeout ? callTimeout : storeTimeout;
+}
+
+/**
+ * How the manager calls its store: the one deadline on a store call, and every failure as a
+ * `SessionError`. A store that never answers must not hold a request (or a sign-out) forever:
+ * past the deadline the call rejects with `STORE_UNAVAILABLE`, so the HTTP layer answers 503
+ * and keeps the cookie.
  *
- * One shared, unref'd sweep timer checks the deadlines, instead of a timer per call: a
- * validation on the hot path pays for a small object and a set entry, not for a timer.
+ * One shared, unref'd sweep timer checks the deadlines: a timer per call costs several times
+ * what a validation does.
  */
 export class StoreCalls {
   readonly #timeout: number;
   readonly #pending = new Set<Pending>();
   #sweeper: ReturnType<typeof setInterval> | undefined;
 
-  /** @param timeout - Deadline of each call in ms; 0 turns deadlines off. */
+  /** @param timeout - Deadline of each call in ms, from {@link deadlineOf}; 0 turns deadlines off. */
   constructor(timeout: number) {
     this.#timeout = timeout;
   }
@@ -40,19 +50,7 @@ export class StoreCalls {
     } catch (error) {
       return Promise.reject(storeFailure(error));
     }
-    return this.within(what, started).then(undefined, rethrowAsStoreFailure);
-  }
-
-  /**
-   * The deadline alone, for the validation path: `started` itself when deadlines are off (no
-   * extra promise), else a promise that rejects with `STORE_UNAVAILABLE` past the deadline. The
-   * caller turns other failures into `SessionError`s with `storeFailure`.
-   * @param what - The store method, for the timeout message.
-   * @param started - The store call in flight.
-   * @returns What the store answers, or the timeout.
-   */
-  within<T>(what: string, started: Promise<T>): Promise<T> {
-    if (this.#timeout === 0) return started;
+    if (this.#timeout === 0) return started.then(undefined, rethrowAsStoreFailure);
     return new Promise<T>((resolve, reject) => {
       const entry: Pending = { due: performance.now() + this.#timeout, reject, what };
       this.#pending.add(entry);
@@ -64,7 +62,7 @@ export class StoreCalls {
         },
         (error: unknown) => {
           this.#pending.delete(entry);
-          reject(error);
+          reject(storeFailure(error));
         },
       );
     });
@@ -88,7 +86,7 @@ export class StoreCalls {
     for (const entry of this.#pending) {
       if (entry.due > now) continue;
       this.#pending.delete(entry);
-      entry.reject(new SessionError('STORE_UNAVAILABLE', `The session store did not answer ${entry.what}() within ${this.#timeout} ms (the storeTimeout option).`));
+      entry.reject(new SessionError('STORE_UNAVAILABLE', `The session store did not answer ${entry.what}() within ${this.#timeout} ms (the storeTimeout option, or the store's callTimeout).`));
     }
   }
 }

@@ -46,8 +46,8 @@
  * answers 503 and keeps the cookie), `STORE_ERROR` for anything else (`storeFailure(error)`
  * wraps a driver's error), `CLOSED` after `close()`, `INVALID_INPUT` for a duplicate id, and
  * `SESSION_LIMIT` from a `create` refused by its `limit`. A store must never swallow an error
- * and report success: for a revocation library that is failing open. The manager also puts
- * its own deadline (`storeTimeout`) on every call; a store should have its own, shorter one.
+ * and report success: for a revocation library that is failing open. The manager puts one
+ * deadline on every call (`storeTimeout`, or the store's longer `callTimeout`).
  *
  * **Records.** The rows and their bounds are in `store-records.ts` (`SessionRecord`,
  * `STORE_LIMITS`: a store with fixed-width columns sizes them from these numbers); the
@@ -209,9 +209,9 @@ export interface CoreSessionStore {
   prune(options: PruneOptions): Promise<number>;
 
   /**
-   * Optional: the longest (ms) a call takes before the store rejects it by itself. The manager's
-   * own deadline then waits a second more, so it never reports as failed a call the store will
-   * still complete (a revocation waiting for replicas).
+   * Optional: the longest (ms) one call of this store may take, every wait inside it counted (a
+   * revocation waiting for replicas). The manager's deadline on a call is never shorter, so it
+   * never reports as failed a call the store will still complete.
    */
   readonly callTimeout?: number;
 

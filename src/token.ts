@@ -44,9 +44,14 @@ export interface ParsedToken {
   readonly secret: string;
 }
 
+/** Whether `value` has exactly the minted shape: for choosing among values without splitting them. */
+export function isTokenShaped(value: unknown): value is string {
+  return typeof value === 'string' && TOKEN_SHAPE.test(value);
+}
+
 /** Splits a token, or returns undefined for anything that is not exactly the minted shape. */
 export function parseToken(token: unknown): ParsedToken | undefined {
-  if (typeof token !== 'string' || !TOKEN_SHAPE.test(token)) return undefined;
+  if (!isTokenShaped(token)) return undefined;
   return { id: token.slice(0, ID_LENGTH), secret: token.slice(ID_LENGTH + 1) };
 }
 

@@ -71,14 +71,12 @@ class ResTarget implements ResponseTarget {
   }
 }
 
-const target = (res: Response): ResponseTarget => new ResTarget(res);
-
 // `originalUrl`: inside a mounted router `req.url` is cut down to the router's part. `req`
 // again as the holder of `req.body`, where a body parser in front (express.urlencoded()) puts the form.
 const httpRequest = (req: Request) => fromNodeRequest(req, req.originalUrl, req);
 
 function send(res: Response, response: HttpResponse): void {
-  writeHeaders(response, target(res));
+  writeHeaders(response, new ResTarget(res));
   if (response.stream !== undefined) streamToNode(response.stream, res.status(response.status));
   else res.status(response.status).end(response.body);
 }
@@ -106,7 +104,7 @@ export function sessionMiddleware(sessions: SessionManager, options: SessionHttp
   const http = createSessionHttpLayer(sessions, options, 'sessionMiddleware()');
   // A failure (a misconfiguration; a store outage is an answer, not an error) goes to next(error).
   return function sessionMiddleware(req, res, next) {
-    http.attach(httpRequest(req), target(res)).then((sessions) => {
+    http.attach(httpRequest(req), new ResTarget(res)).then((sessions) => {
       req.sessions = sessions;
       next();
     }, next);

@@ -21,26 +21,29 @@ export async function readSession(context: ManagerContext, sessionId: string): P
 /** What was read of support sessions' admins, by admin and admin session: a list reads each once. */
 type AdminReads = Map<string, Promise<ImpersonatorFacts>>;
 
+/** How a list asks: its name for error messages, and the admin reads its rows share. */
+interface ListReads {
+  readonly what: string;
+  readonly admins: AdminReads;
+}
+
 /**
  * Judges a row read with its epochs. A support session needs its admin's session too: one more
- * read, for that rare kind only (once per admin session in `admins`). `countIdle: false` leaves
+ * read, for that rare kind only (once per admin session of a list). `countIdle: false` leaves
  * idleness out (an access token's use never touches its session, so its verification does not count it).
  */
-async function judge(context: ManagerContext, record: SessionRecord, facts: Omit<RevocationFacts, 'impersonator'>, now: number, what: string, countIdle: boolean, admins: AdminReads = new Map()): Promise<Refusal | undefined> {
+export async function judgeLookup(context: ManagerContext, found: SessionLookup, now: number, countIdle = true, list?: ListReads): Promise<Refusal | undefined> {
+  const record = found.session;
   const { impersonatorId, impersonatorSessionId } = record;
-  let all: RevocationFacts = facts;
+  let facts: RevocationFacts = found;
   if (impersonatorId !== undefined) {
+    const admins: AdminReads = list?.admins ?? new Map();
     const key = JSON.stringify([impersonatorId, impersonatorSessionId ?? null]);
     let pending = admins.get(key);
     if (pending === undefined) admins.set(key, (pending = impersonatorOf(context, impersonatorId, impersonatorSessionId, now)));
-    all = { ...facts, impersonator: await pending };
+    facts = { epochs: found.epochs, tenantEpochs: found.tenantEpochs, impersonator: await pending };
   }
-  return refusalOf(record, all, now, countIdle ? idleTimeoutOf(context.config, record.kind) : 0, what);
-}
-
-/** {@link judge} of a lookup's row. */
-export function judgeLookup(context: ManagerContext, found: SessionLookup, now: number, countIdle = true): Promise<Refusal | undefined> {
-  return judge(context, found.session, found, now, 'get', countIdle);
+  return refusalOf(record, facts, now, countIdle ? idleTimeoutOf(context.config, record.kind) : 0, list?.what ?? 'get');
 }
 
 /** A live session of `userId` by id, or `undefined` (missing, another user's, or not live at `now`). */
@@ -57,11 +60,11 @@ export async function liveSessionOf(context: ManagerContext, userId: string, ses
  */
 export async function judgeAll(context: ManagerContext, answer: UserSessions, now: number): Promise<Array<{ record: SessionRecord; refusal: Refusal | undefined }>> {
   const { sessions, epochs, tenantEpochs } = answer;
-  const admins: AdminReads = new Map();
+  const list: ListReads = { what: 'listByUser', admins: new Map() };
   const verdicts = [];
   for (const record of sessions) {
     const ofTenant = record.tenantId === undefined || tenantEpochs === undefined || !Object.hasOwn(tenantEpochs, record.tenantId) ? undefined : tenantEpochs[record.tenantId];
-    verdicts.push({ record, refusal: await judge(context, record, { epochs, tenantEpochs: ofTenant }, now, 'listByUser', true, admins) });
+    verdicts.push({ record, refusal: await judgeLookup(context, { session: record, epochs, tenantEpochs: ofTenant }, now, true, list) });
   }
   return verdicts;
 }

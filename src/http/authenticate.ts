@@ -1,7 +1,7 @@
 import type { AccessTokenClaims, AccessTokenFailureReason } from '../access-tokens/index.js';
 import { isSessionError } from '../errors.js';
 import type { SessionManager } from '../manager/api.js';
-import type { Session, ValidationFailureReason, ValidationResult } from '../session.js';
+import type { Session, ValidationFailureReason } from '../session.js';
 import type { Credential } from './credentials.js';
 import { report } from './report.js';
 
@@ -23,33 +23,16 @@ const MALFORMED: Authentication = { status: 'anonymous', reason: 'malformed' };
 export async function authenticate(manager: SessionManager, credential: Credential, onError: ((error: unknown) => void) | undefined): Promise<Authentication> {
   if (credential.from === 'none') return MISSING;
   if (credential.value === undefined) return MALFORMED;
-  if (credential.type === 'access') return verifyAccess(manager, credential.value, onError);
-  return validateToken(manager, credential.value, onError);
-}
-
-function fromValidation(validated: ValidationResult): Authentication {
-  return validated.ok ? { status: 'authenticated', session: validated.session, claims: null } : { status: 'anonymous', reason: validated.reason };
-}
-
-function unavailable(error: unknown, onError: ((error: unknown) => void) | undefined): Authentication {
-  if (isSessionError(error) && error.code === 'INVALID_CONFIGURATION') throw error;
-  report(onError, error);
-  return { status: 'unavailable', error };
-}
-
-async function validateToken(manager: SessionManager, token: string, onError: ((error: unknown) => void) | undefined): Promise<Authentication> {
   try {
-    return fromValidation(await manager.validate(token));
+    if (credential.type === 'access') {
+      const verified = await manager.verifyAccessToken(credential.value);
+      return verified.ok ? { status: 'authenticated', session: null, claims: verified.claims } : { status: 'anonymous', reason: verified.reason };
+    }
+    const validated = await manager.validate(credential.value);
+    return validated.ok ? { status: 'authenticated', session: validated.session, claims: null } : { status: 'anonymous', reason: validated.reason };
   } catch (error) {
-    return unavailable(error, onError);
-  }
-}
-
-async function verifyAccess(manager: SessionManager, jwt: string, onError: ((error: unknown) => void) | undefined): Promise<Authentication> {
-  try {
-    const verified = await manager.verifyAccessToken(jwt);
-    return verified.ok ? { status: 'authenticated', session: null, claims: verified.claims } : { status: 'anonymous', reason: verified.reason };
-  } catch (error) {
-    return unavailable(error, onError);
+    if (isSessionError(error) && error.code === 'INVALID_CONFIGURATION') throw error;
+    report(onError, error);
+    return { status: 'unavailable', error };
   }
 }

@@ -1,4 +1,4 @@
-import { parseToken, type ParsedToken } from '../token.js';
+import { isTokenShaped } from '../token.js';
 
 /** Attributes every session cookie carries; resolved once from the options. */
 export interface CookieAttributes {
@@ -46,8 +46,8 @@ const MAX_CANDIDATES = 4;
 export type CookieToken =
   /** No cookie of that name. */
   | { readonly state: 'absent' }
-  /** One session token (possibly repeated with the same value, or beside junk values), and its parts. */
-  | { readonly state: 'token'; readonly token: string; readonly parsed: ParsedToken }
+  /** One session token (possibly repeated with the same value, or beside junk values). */
+  | { readonly state: 'token'; readonly token: string }
   /** Present but unusable: no value of the token shape, or two different tokens. */
   | { readonly state: 'invalid'; readonly candidates: readonly string[] };
 
@@ -67,18 +67,15 @@ const ABSENT: CookieToken = { state: 'absent' };
 export function readCookieToken(header: string | undefined, name: string): CookieToken {
   const values = cookieValues(header, name);
   if (values.length === 0) return ABSENT;
-  // The first token and its parts (validation uses them, so the token is shape-checked once);
-  // a list only once a second, different token turns up.
+  // The first token; a list only once a second, different token turns up. Shape-checked, not
+  // split: validation splits the one it is given.
   let first: string | undefined;
-  let parsed: ParsedToken | undefined;
   let candidates: string[] | undefined;
   for (const value of values) {
     if (value === first || candidates?.includes(value) === true) continue;
-    const parts = parseToken(value);
-    if (parts === undefined) continue;
+    if (!isTokenShaped(value)) continue;
     if (first === undefined) {
       first = value;
-      parsed = parts;
       continue;
     }
     candidates ??= [first];
@@ -86,7 +83,7 @@ export function readCookieToken(header: string | undefined, name: string): Cooki
     if (candidates.length === MAX_CANDIDATES) break;
   }
   if (first === undefined) return { state: 'invalid', candidates: [] };
-  return candidates === undefined ? { state: 'token', token: first, parsed: parsed! } : { state: 'invalid', candidates };
+  return candidates === undefined ? { state: 'token', token: first } : { state: 'invalid', candidates };
 }
 
 /**

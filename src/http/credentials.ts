@@ -1,4 +1,4 @@
-import { parseToken, type ParsedToken } from '../token.js';
+import { isTokenShaped } from '../token.js';
 import { readCookieToken } from './cookies.js';
 import type { HttpRequest } from './request.js';
 
@@ -12,8 +12,6 @@ export interface Credential {
   readonly type: 'session' | 'access';
   /** Session tokens presented (for revocation at sign-in). */
   readonly presented: readonly string[];
-  /** The parts of `value` when it is a well-shaped session token, split once for validation. */
-  readonly parsed?: ParsedToken | undefined;
 }
 
 const NONE: Credential = { from: 'none', value: undefined, type: 'session', presented: [] };
@@ -38,12 +36,11 @@ export function readCredential(request: HttpRequest, cookieName: string, accessT
     // The group is not optional: a match always has it.
     const value = match[1]!;
     const type = accessTokens && JWT_SHAPE.test(value) ? 'access' : 'session';
-    // A JWT has three dot-separated parts, a session token two: an access token never parses here.
-    const parsed = parseToken(value);
-    return { from: 'bearer', value, type, presented: parsed === undefined ? [] : [value], parsed };
+    // A JWT has three dot-separated parts, a session token two: an access token is never presented here.
+    return { from: 'bearer', value, type, presented: isTokenShaped(value) ? [value] : [] };
   }
   const cookie = readCookieToken(request.header('cookie'), cookieName);
   if (cookie.state === 'absent') return NONE;
-  if (cookie.state === 'token') return { from: 'cookie', value: cookie.token, type: 'session', presented: [cookie.token], parsed: cookie.parsed };
+  if (cookie.state === 'token') return { from: 'cookie', value: cookie.token, type: 'session', presented: [cookie.token] };
   return { from: 'cookie', value: undefined, type: 'session', presented: cookie.candidates };
 }

@@ -295,9 +295,7 @@ class BoundSessions implements RequestSessions {
 }
 
 /** The state behind a {@link RequestSessions}; `undefined` when it was not made here. */
-export function stateOf(sessions: RequestSessions | undefined): RequestState | undefined {
-  return BoundSessions.stateOf(sessions);
-}
+export const stateOf: (sessions: RequestSessions | undefined) => RequestState | undefined = BoundSessions.stateOf;
 
 /** Builds the per-request object over its state. */
 export function createRequestSessions(state: RequestState): RequestSessions {

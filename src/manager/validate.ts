@@ -24,6 +24,7 @@ export function createValidate(context: ManagerContext): (token: unknown) => Pro
   const { store, config, calls, ensureOpen } = context;
   return async function validate(token: unknown): Promise<ValidationResult> {
     if (token === undefined || token === null || token === '') return REFUSED.missing;
+    // The one place a presented token is split: the HTTP layer only checks its shape.
     const parsed = parseToken(token);
     if (parsed === undefined) return REFUSED.malformed;
     ensureOpen();

@@ -70,7 +70,7 @@ describe('storeTimeout', () => {
     expect(elapsed).toBeLessThan(5_000);
   });
 
-  it("waits for a store's own longer deadline (plus a second): a slow answer that comes is taken", async () => {
+  it("waits for a store's own longer deadline: a slow answer that comes is taken", async () => {
     const inner = memoryStore();
     const { token } = await createSessionManager({ store: inner }).create({ userId: 'u1' });
     const slow = (ms: number) => ({ ...overriding(inner, { get: (id) => new Promise((resolve) => setTimeout(() => resolve(inner.get(id)), ms)) }) });
@@ -78,6 +78,18 @@ describe('storeTimeout', () => {
     await expect(patient.validate(token)).resolves.toMatchObject({ ok: true });
     const impatient = createSessionManager({ store: slow(300), storeTimeout: 100 });
     await expect(impatient.validate(token)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+  });
+
+  it("refuses a store that never answers at the store's own longer deadline, not later: one deadline", async () => {
+    const inner = memoryStore();
+    const { token } = await createSessionManager({ store: inner }).create({ userId: 'u1' });
+    const sessions = createSessionManager({ store: { ...hanging(inner), callTimeout: 200 }, storeTimeout: 50 });
+    const started = performance.now();
+    await expect(sessions.validate(token)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringContaining('within 200 ms') });
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(199);
+    // The sweep refuses between 1x and 1.25x the deadline; a second deadline stacked on top would be later.
+    expect(elapsed).toBeLessThan(1_000);
   });
 
   it('0 turns the deadline off; a store error still becomes a SessionError', async () => {

@@ -23,6 +23,8 @@
 //   taskset -c 1 node test/bench/redis-shapes.mjs
 // Back-channel logout, from the provider's logout to the refusal on a second instance (nor this):
 //   node test/bench/backchannel.mjs
+// The library's functions one signed-in Express request runs through, with call counts (nor this):
+//   node test/bench/hot-path-trace.mjs
 //
 // Environment: BENCH_ONLY, BENCH_QUICK=1, BENCH_STORES, BENCH_FRAMEWORKS, REDIS_URL
 // (default redis://127.0.0.1:6379), PGHOST/PGPORT/PGUSER/PGDATABASE (default 127.0.0.1:5432,
