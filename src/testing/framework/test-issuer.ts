@@ -29,6 +29,8 @@ export interface TestIssuer extends IssuerServer {
   readonly clientId: string;
   /** A logout token for the suite's client, with `claims` added (or replacing the defaults, `iat` too). */
   logoutToken(claims?: Record<string, unknown>): Promise<string>;
+  /** A Universal Logout bearer for `audience`, valid five minutes, with `claims` added (or replacing the defaults). */
+  revocationBearer(audience: string, claims?: Record<string, unknown>): Promise<string>;
 }
 
 /**
@@ -102,6 +104,10 @@ export async function startTestIssuer(): Promise<TestIssuer> {
         .setAudience(clientId)
         // A caller's iat stays: setIssuedAt() would replace it with now.
         .setIssuedAt(typeof claims['iat'] === 'number' ? claims['iat'] : undefined)
+        .sign(privateKey),
+    revocationBearer: (audience: string, claims: Record<string, unknown> = {}) =>
+      new SignJWT({ jti: crypto.randomUUID(), iss: served.issuer, aud: audience, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 300, ...claims })
+        .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: 'suite' })
         .sign(privateKey),
   });
 }
