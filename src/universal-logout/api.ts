@@ -17,7 +17,9 @@ export interface GlobalTokenRevocationIssuer {
   readonly issuer: string;
   /**
    * The provider's JWKS URL (https; plain http only on the loopback). Without it, `jwks_uri` is
-   * read from `<issuer>/.well-known/openid-configuration` (once; cached) and held to the same rule.
+   * read from `<issuer>/.well-known/openid-configuration`, else from the OAuth authorization
+   * server metadata (`/.well-known/oauth-authorization-server`, RFC 8414), once, cached, and
+   * held to the same rule.
    */
   readonly jwksUri?: string | undefined;
   /**

@@ -21,6 +21,17 @@ export type BearerCheck =
   | { readonly ok: true; readonly issuer: string }
   | { readonly ok: false; readonly refusal: BearerRefusal; readonly cause?: unknown };
 
+/**
+ * Where a provider without a configured `jwksUri` publishes its `jwks_uri`, in the order tried:
+ * OpenID Connect Discovery (appended to the issuer), else OAuth 2.0 Authorization Server
+ * Metadata (RFC 8414: inserted between the host and the issuer's path).
+ */
+export function metadataUrlsOf(issuer: string): readonly string[] {
+  const url = new URL(issuer);
+  const path = url.pathname.replace(/\/$/, '');
+  return [`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, `${url.origin}/.well-known/oauth-authorization-server${path}`];
+}
+
 /** The credentials of `Authorization: Bearer <token>` (scheme without case), or `undefined`. */
 export function bearerCredentials(authorization: string | undefined): string | undefined {
   const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(authorization ?? '');
@@ -55,7 +66,7 @@ export async function checkRevocationBearer(
   const audience = issuer?.audience ?? endpointUrl;
   if (issuer === undefined || audience === undefined) return { ok: false, refusal: 'invalid' };
   try {
-    const keySet = await keys.keysOf(issuer.issuer, issuer.jwksUri);
+    const keySet = await keys.keysOf(issuer.issuer, issuer.jwksUri, metadataUrlsOf(issuer.issuer));
     await jwtVerify(token, keySet, {
       algorithms: [...DEFAULT_ALGORITHMS],
       issuer: issuer.issuer,

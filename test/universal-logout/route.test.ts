@@ -64,6 +64,24 @@ describe('globalTokenRevocation', () => {
     expect((await sessions.validate(token)).ok).toBe(false);
   });
 
+  it('finds the keys of a provider that publishes OAuth authorization server metadata only', async () => {
+    // The suite's provider keys, named by a provider whose only metadata is RFC 8414's.
+    const metadata = createServer((request, response) => {
+      if (request.url !== '/.well-known/oauth-authorization-server') return void response.writeHead(404).end();
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ issuer, jwks_uri: `${idp.issuer}/jwks` }));
+    });
+    const server = await listen(metadata);
+    const issuer = server.url;
+    try {
+      const url = await serve({ issuers: [{ issuer }], resolveSubject: () => 'alice' });
+      const { token } = await sessions.create({ userId: 'alice' });
+      expect((await post(url, await idp.revocationBearer(`${url}${PATH}`, { iss: issuer }))).status).toBe(204);
+      expect((await sessions.validate(token)).ok).toBe(false);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('answers 503 and reports to onError when resolveSubject throws; nothing ends', async () => {
     const errors: unknown[] = [];
     const failure = new Error('directory unreachable');
