@@ -16,11 +16,6 @@ export interface KindStats {
 
 /** Row counts for operators. */
 export interface StatsStore {
-  /**
-   * Row counts by kind at `now`. May scan; never on a request path.
-   * @param now - The present (ms).
-   * @returns Kind to counts.
-   * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
-   */
+  /** Row counts by kind at `now`. May scan: never on a request path. */
   stats(now: number): Promise<Readonly<Record<string, KindStats>>>;
 }
