@@ -188,8 +188,6 @@ export const sessionPlugin = fp(plugin, { fastify: '5.x', name: 'session-revocat
  * per scope, so it would replace the app's or be replaced by it.
  *
  * @param error - The error the handler received.
- * @param request - The request.
- * @param reply - Its reply.
  * @returns `true` when it sent the `503`; `false` for any other error, left to the app.
  */
 export function replyToSessionError(error: unknown, request: FastifyRequest, reply: FastifyReply): boolean {

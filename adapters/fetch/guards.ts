@@ -63,7 +63,6 @@ export type SessionRoutesHandler = (request: Request) => Promise<Response | unde
  * @param options - `prefix`, the full path from the site's root. @default "/sessions"
  * @returns The routes, for a request inside a handler wrapped by `withSessions`.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a prefix that is not a path.
- *
  */
 export function sessionRoutes(sessions: SessionManager, options: SessionRoutesOptions = {}): SessionRoutesHandler {
   const routes = createSessionRoutes(sessions, options);

@@ -1,9 +1,3 @@
-/**
- * Account activity: the manager method of the activity feature.
- *
- * @module
- */
-
 /** One entry of a user's account activity ({@link SessionManager.activity}). */
 export interface ActivityEntry {
   /** Unique; pass the last one's as `before` to read the next page. */
@@ -41,7 +35,6 @@ export interface ActivityActions {
   /**
    * A user's account activity, newest first: sign-ins, sign-outs, revocations and who made
    * them, kept `activityRetention`. Every acknowledged revocation has its entry.
-   * @param userId - The user.
    * @param options - Page size, the cursor (`before`), the tenant whose own entries to merge.
    * @returns One page of entries.
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the store keeps no

@@ -1,8 +1,3 @@
-/**
- * Support access: the manager method of the impersonation feature.
- *
- * @module
- */
 import type { CreatedSession } from '../core/shapes.js';
 import type { Session } from '../session.js';
 

@@ -1,8 +1,3 @@
-/**
- * Live sign-out: the manager methods the live sign-out stream stands on.
- *
- * @module
- */
 import type { RevocationNotice } from '../store-capabilities/live-events.js';
 
 /** The answer of {@link SessionManager.liveness}: live for `remaining` more ms, or ended and why. */

@@ -1,8 +1,3 @@
-/**
- * A user's data: the manager methods of the privacy feature (export, erase).
- *
- * @module
- */
 import type { ActivityEntry } from '../activity/api.js';
 import type { ActorOptions } from '../core/shapes.js';
 import type { Session } from '../session.js';
@@ -50,7 +45,6 @@ export interface PrivacyActions {
   /**
    * Everything stored about a user, for a data-access request, as plain JSON: sessions, epochs,
    * deny-list, activity and devices. Never a token secret or its hash.
-   * @param userId - The user.
    * @returns The export.
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`,
    * `STORE_ERROR`, `CLOSED`.
@@ -62,7 +56,6 @@ export interface PrivacyActions {
    * The epochs stay, raised for every kind first, so every token ever issued stays refused.
    * Emits `user.session_invalidated` (`user_erased`). Whether bytes leave the disk is the
    * store's to say (docs/privacy.md).
-   * @param userId - The user.
    * @param options - The actor and tenant, for the audit event.
    * @returns How many session rows were deleted.
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT`; `STORE_UNAVAILABLE`, `STORE_ERROR`,

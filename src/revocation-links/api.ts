@@ -1,9 +1,3 @@
-/**
- * "This wasn't me" links: the manager methods of the revocation-links feature.
- *
- * @module
- */
-
 /** Options of {@link SessionManager.issueRevocationLink}. */
 export interface RevocationLinkOptions {
   /** How long the link works, in ms (1 minute to 30 days). @default 7 days */

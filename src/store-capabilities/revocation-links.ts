@@ -1,9 +1,3 @@
-/**
- * The revocation-link capability of a store: one-time "This wasn't me" links.
- *
- * @module
- */
-
 /** A "This wasn't me" link as a store keeps it: only the hash of its secret. */
 export interface RevocationLinkRecord {
   /** 22 base64url characters. */

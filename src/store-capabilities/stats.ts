@@ -1,9 +1,3 @@
-/**
- * The statistics capability of a store, for operators (the CLI's `stats`).
- *
- * @module
- */
-
 /** Counts of one kind's rows ({@link StatsStore.stats}). */
 export interface KindStats {
   /** Rows neither revoked on their own nor past `expiresAt` (epochs not applied). */

@@ -1,8 +1,3 @@
-/**
- * Tenant-wide and bulk sign-out: the manager methods of the tenants feature.
- *
- * @module
- */
 import type { SessionError } from '../errors.js';
 import type { RevokeAllSessionsOptions } from '../core/shapes.js';
 import type { Epochs } from '../store.js';
@@ -58,7 +53,6 @@ export interface TenantActions {
   /**
    * Signs out every user of a tenant, access tokens included, by one tenant epoch per kind. A
    * sign-in right after works. Event `tenant.sessions_invalidated`.
-   * @param tenantId - The tenant.
    * @param options - The kinds, actor and reason.
    * @returns The tenant's epochs of those kinds after the raise.
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the store keeps no
