@@ -45,8 +45,7 @@ export function checkRecord(record: unknown, what: string): SessionRecord {
   return checked as unknown as SessionRecord;
 }
 
-// Every field liveness and identity are decided from, but the hash (bytes in a record, text in
-// a synchronous answer).
+// The hash is left out: bytes in a record, text in a synchronous answer.
 function checkSessionFields(record: unknown, what: string): Record<string, unknown> {
   if (!isObject(record)) throw malformed(what, 'a session that is not an object');
   const { id, userId, kind, tenantId, createdAt, expiresAt, lastUsedAt, authenticatedAt, revokedAt, persistent } = record;

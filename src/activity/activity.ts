@@ -7,8 +7,6 @@ import type { ActivityEntry, ActivityOptions } from './api.js';
 import type { ManagerContext } from '../core/context.js';
 import { checkId } from '../core/checks.js';
 
-// Account activity: the entries written with each change, the page a user reads, the known devices.
-
 const DEFAULT_PAGE = 50;
 const MAX_PAGE = 1_000;
 

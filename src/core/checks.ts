@@ -2,8 +2,6 @@ import { invalidInput } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
 import { STORE_LIMITS } from '../store.js';
 
-// Argument checks every action shares, before anything reaches a store.
-
 const MAX_ID_LENGTH = STORE_LIMITS.idLength;
 
 /** Text no store keeps as is: PostgreSQL refuses U+0000 and lone surrogates, others merge ids by replacing them with U+FFFD. */

@@ -18,7 +18,6 @@ export interface MemoryActivity {
  * @returns An empty {@link MemoryActivity}.
  */
 export function memoryActivity(ensureOpen: () => void): MemoryActivity {
-  // Logs keyed by user id, and by tenant id for a tenant's own entries, each sorted by id.
   const byUser = new Map<string, ActivityRecord[]>();
   const byTenant = new Map<string, ActivityRecord[]>();
   const devices = new Map<string, Map<string, number>>();

@@ -8,7 +8,6 @@ const pairKey = (a: string, b: string): string => JSON.stringify([a, b]);
 /** The {@link FederatedStore} methods of a memory store. */
 export function memoryFederated(ensureOpen: () => void): FederatedStore {
   const links = new Map<string, FederatedLink>();
-  // Index key to session ids; entries leave with their link.
   const bySid = new Map<string, Set<string>>();
   const bySub = new Map<string, Set<string>>();
   const byUser = new Map<string, Set<string>>();
