@@ -15,6 +15,9 @@ import type { SessionView } from './session.js';
  * - `SESSION_LIMIT`: a sign-in refused because the user already has `maxSessions` live
  *   sessions of that kind and tenant (`onMaxSessions: "refuse"`); {@link SessionError.sessions} lists them
  *   so the app can ask which one to end.
+ * - `KEYS_UNAVAILABLE`: a transmitter's metadata or keys could not be read (unreachable, an
+ *   error answer, or within the back-off after a failed fetch), so a Security Event Token could
+ *   not be judged. Nothing was decided or ended; the HTTP layer answers `503`.
  */
 export type SessionErrorCode =
   | 'STORE_UNAVAILABLE'
@@ -23,7 +26,8 @@ export type SessionErrorCode =
   | 'UNAUTHENTICATED'
   | 'STORE_ERROR'
   | 'CLOSED'
-  | 'SESSION_LIMIT';
+  | 'SESSION_LIMIT'
+  | 'KEYS_UNAVAILABLE';
 
 const marker = Symbol.for('session-revocation.SessionError');
 

@@ -1,7 +1,7 @@
-/** Why one session was revoked (`session.revoked`); `not_me` from a "This wasn't me" link. */
-export type SessionRevokedReason = 'sign_out' | 'revoked' | 'replaced' | 'expired' | 'session_limit' | 'not_me' | 'idp_logout';
+/** Why one session was revoked (`session.revoked`); `not_me` from a "This wasn't me" link, `security_event` from a transmitter's Security Event Token. */
+export type SessionRevokedReason = 'sign_out' | 'revoked' | 'replaced' | 'expired' | 'session_limit' | 'not_me' | 'idp_logout' | 'security_event';
 
-/** Why many sessions of a user were invalidated (`user.session_invalidated`). */
+/** Why many sessions of a user were invalidated (`user.session_invalidated`); `security_event` from a transmitter's Security Event Token. */
 export type InvalidationReason =
   | 'sign_out_everywhere'
   | 'sign_out_others'
@@ -11,7 +11,8 @@ export type InvalidationReason =
   | 'email_changed'
   | 'admin'
   | 'user_erased'
-  | 'not_me';
+  | 'not_me'
+  | 'security_event';
 
 /** Fields every user event carries. */
 export interface SessionEventBase {

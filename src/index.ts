@@ -59,6 +59,15 @@ export type {
   FederatedIdentity,
   RpLogoutUrlOptions,
 } from './federated/api.js';
+export type {
+  SecurityEventActions,
+  SecurityEventError,
+  SecurityEventOptions,
+  SecurityEventRefusalReport,
+  SecurityEventResult,
+  SecurityEventSubject,
+  SecurityEventTransmitter,
+} from './security-events/api.js';
 export { memoryStore } from './stores/memory.js';
 export type { MemoryStoreOptions } from './stores/memory.js';
 export { deviceLabel, uaParserDeviceParser, MAX_USER_AGENT_LENGTH } from './device.js';

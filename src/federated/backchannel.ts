@@ -1,10 +1,10 @@
 import { SessionError } from '../errors.js';
+import { claimOnce } from '../core/claim-once.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import type { ManagerContext } from '../core/context.js';
-import { judgeLookup, readSession } from '../core/live-session.js';
 import type { BackchannelIssuer, BackchannelLogoutOptions, BackchannelLogoutResult, BackchannelRefusalReport } from './api.js';
 import type { IssuerKeys } from './keys.js';
-import { checkLinks, requireFederated } from './links.js';
+import { findLinks, liveLinkedSession, requireFederated } from './links.js';
 import { checkProviderUrl } from './provider-url.js';
 import { checkLogoutToken, DEFAULT_ALGORITHMS, type LogoutClaims } from './logout-token.js';
 import type { FederatedLink, FederatedQuery, FederatedStore } from '../store-capabilities/federated.js';
@@ -61,23 +61,10 @@ export function checkBackchannelOptions(options: unknown): {
  * With `sub` alone: every link of the user from that issuer. Matching is exact.
  */
 async function linksNamed(context: ManagerContext, store: FederatedStore, { iss, sid, sub }: LogoutClaims): Promise<FederatedLink[]> {
-  const { calls, config } = context;
-  const find = async (query: FederatedQuery) => checkLinks(await calls.call('findFederatedLinks', () => store.findFederatedLinks(query, config.clock())));
+  const find = (query: FederatedQuery) => findLinks(context, store, query);
   const ofSession = sid === undefined ? [] : (await find({ by: 'sid', iss, sid })).filter((link) => link.iss === iss && link.sid === sid);
   const ofUser = sub === undefined ? [] : (await find({ by: 'sub', iss, sub })).filter((link) => link.iss === iss && link.sub === sub && (sid === undefined || link.sid === undefined));
   return [...ofSession, ...ofUser];
-}
-
-/**
- * Whether a linked session has not ended yet, so this logout is what ends it. One already
- * ended (revoked, signed out everywhere, expired, idle) is left as it is: no event, no activity
- * entry. An idle session still counts when the manager issues access tokens: using one never
- * touches its session, so they keep working until it is revoked.
- */
-async function stillLive(context: ManagerContext, link: FederatedLink): Promise<boolean> {
-  const found = await readSession(context, link.sessionId);
-  if (found === null || found.session.userId !== link.userId) return false;
-  return (await judgeLookup(context, found, context.config.clock(), context.accessTokens === undefined)) === undefined;
 }
 
 /**
@@ -97,7 +84,7 @@ export async function backchannelLogout(
   context.ensureOpen();
   const store = requireFederated(context, 'backchannelLogout()');
   const { issuers, maxTokenAge, onRefused } = checkBackchannelOptions(options);
-  const { calls, config } = context;
+  const { config } = context;
   const refused = (refusal: BackchannelRefusalReport): BackchannelLogoutResult => {
     try {
       onRefused?.(refusal);
@@ -109,40 +96,14 @@ export async function backchannelLogout(
   const checked = await checkLogoutToken(token, { issuers, maxTokenAge, now: config.clock(), keys });
   if (!checked.ok) return refused(checked.refusal);
   const { iss, jti, acceptableUntil } = checked.claims;
-  // Best effort: if releasing fails too, the token stays claimed and a later delivery of it
-  // is refused as a replay; that failure goes to onError beside the one thrown.
-  const release = () => calls.call('forgetLogoutToken', () => store.forgetLogoutToken(iss, jti)).catch((releaseError: unknown) => config.onError(releaseError));
   // Claimed before anything is revoked: two instances receiving the token at once must not
   // both act on it. A token already claimed ends nothing, not even a session signed in since.
-  let answered = false;
-  const claiming = Promise.resolve()
-    .then(() => store.rememberLogoutToken(iss, jti, acceptableUntil))
-    .finally(() => {
-      answered = true;
-    });
-  let claimed: boolean;
-  try {
-    claimed = await calls.call('rememberLogoutToken', () => claiming);
-    if (typeof claimed !== 'boolean') throw new SessionError('STORE_ERROR', 'rememberLogoutToken() answered something other than a boolean.');
-  } catch (error) {
-    // The claim may have been written though it threw (a reply lost with the connection, a
-    // statement killed after its write): released, so the next delivery is not a replay. At
-    // worst that frees a claim another delivery holds, and a later delivery ends the sessions
-    // again. Past the manager's deadline the store has not answered yet: the release waits for
-    // its answer, so it cannot land before the write, and is skipped if that answer is false.
-    const ours = claiming.then((answer) => answer !== false, () => true);
-    if (answered) {
-      if (await ours) await release();
-    } else {
-      void ours.then((mine) => (mine ? release() : undefined));
-    }
-    throw error;
-  }
+  const { claimed, release } = await claimOnce(context, store, { scope: 'logout_token', issuer: iss, id: jti, until: acceptableUntil });
   if (!claimed) return refused({ reason: 'replayed', issuer: iss });
   try {
     const revokedIds: string[] = [];
     for (const link of await linksNamed(context, store, checked.claims)) {
-      if (!(await stillLive(context, link))) continue;
+      if ((await liveLinkedSession(context, link)) === undefined) continue;
       if (await lifecycle.revoke(link.sessionId, { reason: 'idp_logout', userId: link.userId })) revokedIds.push(link.sessionId);
     }
     return { ok: true, issuer: iss, revokedIds };

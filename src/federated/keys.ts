@@ -20,8 +20,13 @@ export class UnknownKey extends Error {}
 export interface IssuerKeys {
   /** The key set at a JWKS URL (https, or http on the loopback); its fetches fail with {@link KeysUnavailable}. */
   keysAt(jwksUri: string): JWTVerifyGetKey;
-  /** The key set of the issuer; rejects with {@link KeysUnavailable} (or the provider's misconfiguration) when discovery fails. */
-  keysOf(issuer: string, jwksUri: string | undefined): Promise<JWTVerifyGetKey>;
+  /**
+   * The key set of the issuer: at `jwksUri`, else at the `jwks_uri` of the first metadata
+   * document of `metadataUrls` that can be read (by default OpenID Connect discovery,
+   * `<issuer>/.well-known/openid-configuration`); rejects with {@link KeysUnavailable} (or the
+   * provider's misconfiguration) when discovery fails.
+   */
+  keysOf(issuer: string, jwksUri: string | undefined, metadataUrls?: readonly string[]): Promise<JWTVerifyGetKey>;
 }
 
 // A token naming a kid the provider's keys lack is refused as the token's fault, whether jose
@@ -95,14 +100,21 @@ export function createIssuerKeys({ clock, onError }: { clock: () => number; onEr
 
   return {
     keysAt,
-    async keysOf(issuer, jwksUri) {
+    async keysOf(issuer, jwksUri, metadataUrls = [`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`]) {
       if (jwksUri !== undefined) return keysAt(jwksUri);
-      let uri = discovered.get(issuer);
-      if (uri === undefined) {
-        const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
-        uri = await fetchOnce(url, () => discover(issuer, url));
-        discovered.set(issuer, uri);
+      const cacheKey = JSON.stringify([issuer, metadataUrls]);
+      let uri = discovered.get(cacheKey);
+      // The next document is tried only when one cannot be read (a transmitter publishing the
+      // older RISC name); one that names another issuer is a configuration to correct.
+      for (let index = 0; uri === undefined; index++) {
+        const url = metadataUrls[index]!;
+        try {
+          uri = await fetchOnce(url, () => discover(issuer, url));
+        } catch (error) {
+          if (!(error instanceof KeysUnavailable) || index === metadataUrls.length - 1) throw error;
+        }
       }
+      discovered.set(cacheKey, uri);
       return keysAt(uri);
     },
   };

@@ -2,9 +2,10 @@ import { SessionError } from '../errors.js';
 import type { ManagerContext } from '../core/context.js';
 import type { SessionView } from '../session.js';
 import type { SessionRecord } from '../store.js';
+import { judgeLookup, readSession } from '../core/live-session.js';
 import { keepsFederated } from './capability.js';
 import { isFederatedText } from './input.js';
-import { FEDERATED_LIMITS, type FederatedIdentity, type FederatedLink, type FederatedStore } from '../store-capabilities/federated.js';
+import { FEDERATED_LIMITS, type FederatedIdentity, type FederatedLink, type FederatedQuery, type FederatedStore } from '../store-capabilities/federated.js';
 
 /** The store with the federated capability, or `INVALID_CONFIGURATION` naming what needs it. */
 export function requireFederated(context: ManagerContext, what: string): FederatedStore {
@@ -62,4 +63,21 @@ export async function withFederated(context: ManagerContext, userId: string, vie
     const federated: FederatedIdentity = link.sid === undefined ? { iss: link.iss, sub: link.sub } : { iss: link.iss, sub: link.sub, sid: link.sid };
     return { ...view, federated };
   });
+}
+
+/** The links a query answers, checked, as of the manager's clock. */
+export async function findLinks(context: ManagerContext, store: FederatedStore, query: FederatedQuery): Promise<readonly FederatedLink[]> {
+  return checkLinks(await context.calls.call('findFederatedLinks', () => store.findFederatedLinks(query, context.config.clock())));
+}
+
+/**
+ * A linked session that has not ended yet, so the provider's message is what ends it. One
+ * already ended (revoked, signed out everywhere, expired, idle) is left as it is: no event, no
+ * activity entry. An idle session still counts when the manager issues access tokens: using one
+ * never touches its session, so they keep working until it is revoked.
+ */
+export async function liveLinkedSession(context: ManagerContext, link: FederatedLink): Promise<SessionRecord | undefined> {
+  const found = await readSession(context, link.sessionId);
+  if (found === null || found.session.userId !== link.userId) return undefined;
+  return (await judgeLookup(context, found, context.config.clock(), context.accessTokens === undefined)) === undefined ? found.session : undefined;
 }

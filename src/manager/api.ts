@@ -1,4 +1,5 @@
 import type { FederatedActions } from '../federated/api.js';
+import type { SecurityEventActions } from '../security-events/api.js';
 import type { JSONWebKeySet } from 'jose';
 import type { AccessTokenVerification, IssueAccessTokenOptions } from '../access-tokens/index.js';
 import type { SessionEvent, SessionEventListener, SessionEventType } from '../events.js';
@@ -38,7 +39,7 @@ import type { CreateSessionInput, CreatedSession, ActorOptions, SignOutOptions, 
  * reject on first use of a configured key that turns out unusable (`INVALID_CONFIGURATION`, or
  * jose's error for a key it cannot import).
  */
-export interface SessionManager extends TenantActions, ImpersonationActions, ActivityActions, RevocationLinkActions, PrivacyActions, LiveEventActions, FederatedActions {
+export interface SessionManager extends TenantActions, ImpersonationActions, ActivityActions, RevocationLinkActions, PrivacyActions, LiveEventActions, FederatedActions, SecurityEventActions {
   /** The store in use. */
   readonly store: SessionStore;
   /** Whether the manager was given `accessTokens` (so it can issue and verify access tokens). */

@@ -21,6 +21,7 @@ import { revokeTenant } from '../tenants/revoke-tenant.js';
 import { createRevocationWatch } from '../live-events/watch.js';
 import { backchannelLogout } from '../federated/backchannel.js';
 import { createIssuerKeys } from '../federated/keys.js';
+import { securityEvent } from '../security-events/receive.js';
 
 // A store with deadlines of its own longer than storeTimeout gets a second more than its own,
 // so its answer (even "done") always arrives before the manager gives up.
@@ -107,7 +108,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
   const lifecycle = createLifecycle(context);
   const credentials = createCredentials(context, lifecycle);
   const pruning = createPruning(context);
-  // Each identity provider's keys, discovered once for this manager's life.
+  // Each identity provider's and transmitter's keys, discovered once for this manager's life.
   const issuerKeys = createIssuerKeys({ clock: config.clock, onError: (error) => config.onError(error) });
 
   const enabledAccessTokens = (): AccessTokens => {
@@ -143,6 +144,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
     redeemRevocationLink: (token, redeemOptions) => redeemRevocationLink(context, lifecycle, token, redeemOptions),
     list: (userId, listOptions) => lifecycle.list(userId, listOptions),
     backchannelLogout: (logoutToken, logoutOptions) => backchannelLogout(context, lifecycle, issuerKeys, logoutToken, logoutOptions),
+    securityEvent: (set, eventOptions) => securityEvent(context, lifecycle, issuerKeys, set, eventOptions),
     exportUser: (userId) => exportUser(context, userId),
     eraseUser: (userId, eraseOptions) => eraseUser(context, lifecycle, userId, eraseOptions),
     ...credentials,

@@ -1,0 +1,152 @@
+/**
+ * The Shared Signals receiver: the manager's side of the OpenID Shared Signals Framework 1.0
+ * (Security Event Tokens, RFC 8417), with the CAEP 1.0 and RISC 1.0 event types.
+ *
+ * @module
+ */
+
+/**
+ * A subject identifier (RFC 9493) as a SET names it: `format` and that format's members.
+ * Google's RISC transmitter names the format `subject_type`; it is read as `format`.
+ */
+export interface SecurityEventSubject {
+  /** `email`, `iss_sub`, `opaque`, `phone_number`, `complex`, ... */
+  readonly format: string;
+  /** Every other member, as sent (`email`, `iss`, `sub`, `id`, ...). */
+  readonly [member: string]: unknown;
+}
+
+/** A transmitter the app receives Security Event Tokens from. */
+export interface SecurityEventTransmitter {
+  /**
+   * The transmitter's issuer: a SET's `iss` must be exactly this (a trailing slash counts). An
+   * https URL; plain http only on 127.0.0.0/8, ::1 or localhost.
+   */
+  readonly issuer: string;
+  /** What a SET's `aud` must contain (one of these): the value this app was registered with. */
+  readonly audience: string | readonly string[];
+  /**
+   * The transmitter's JWKS URL (https; plain http only on the loopback). Without it, `jwks_uri`
+   * is read from `/.well-known/ssf-configuration` (inserted after the issuer's host), else
+   * `/.well-known/risc-configuration` (RISC transmitters such as Google's), once for the
+   * manager's life.
+   */
+  readonly jwksUri?: string | undefined;
+  /**
+   * Signature algorithms accepted. Only asymmetric ones: `none` and `HS*` are refused when
+   * configured (a transmitter's keys are public).
+   * @default ["RS256", "PS256", "ES256", "ES384", "ES512", "EdDSA", "Ed25519", "RS384", "RS512", "PS384", "PS512"]
+   */
+  readonly algorithms?: readonly string[] | undefined;
+  /**
+   * Push delivery only: the exact `Authorization` header value the transmitter sends (as the
+   * stream was set up with it). A push without it, or with another, is refused
+   * `authentication_failed`.
+   */
+  readonly authorization?: string | undefined;
+  /**
+   * Turns a subject the manager cannot match with a session's provider identity (`email`,
+   * `phone_number`, `opaque` user ids, ...) into a local user id, or `undefined` for none.
+   * Without it such subjects end nothing. What it throws rejects the call (nothing ends).
+   */
+  readonly resolveSubject?: ((subject: SecurityEventSubject) => string | undefined | Promise<string | undefined>) | undefined;
+}
+
+/** Options of {@link SecurityEventActions.securityEvent}. */
+export interface SecurityEventOptions {
+  /** The transmitters whose SETs are accepted; a SET of any other issuer is refused `invalid_issuer`. */
+  readonly transmitters: readonly SecurityEventTransmitter[];
+  /**
+   * Called with every refused SET's reason (never the SET itself), for logs and alerts. Must
+   * not throw (what it throws goes to the manager's `onError`).
+   * @default none
+   */
+  readonly onRefused?: ((report: SecurityEventRefusalReport) => void) | undefined;
+}
+
+/**
+ * Why a SET was refused: the error codes of RFC 8935, section 2.4. `invalid_request` is a
+ * SET that is malformed or breaks the SSF profile (`typ`, a `sub` or `exp` claim, not exactly
+ * one event, no `iat` or `jti`, too old); `invalid_key` a signature that does not verify, a
+ * `kid` the transmitter does not publish, or an algorithm not allowed (`none`, `HS*`);
+ * `authentication_failed` a push without the configured `Authorization`.
+ */
+export type SecurityEventError = 'invalid_request' | 'invalid_key' | 'invalid_issuer' | 'invalid_audience' | 'authentication_failed';
+
+/** What {@link SecurityEventOptions.onRefused} is told of one refused SET. */
+export interface SecurityEventRefusalReport {
+  /** The RFC 8935 error code. */
+  readonly err: SecurityEventError;
+  /** A sentence for logs and for the transmitter (`description` of RFC 8935): never the SET's own text. */
+  readonly description: string;
+  /** The configured issuer the SET named, when it named one. */
+  readonly issuer: string | undefined;
+}
+
+/** What {@link SecurityEventActions.securityEvent} did. */
+export type SecurityEventResult =
+  | {
+      /** The SET was valid and acknowledged (also when it ended nothing). */
+      readonly ok: true;
+      /** Its transmitter's issuer. */
+      readonly issuer: string;
+      /** Its `jti`. */
+      readonly jti: string;
+      /** Its one event type URI. */
+      readonly eventType: string;
+      /** The sessions it ended, when known (a revocation of every session by epoch lists those live just before). */
+      readonly revokedIds: readonly string[];
+      /** The same `jti` was accepted before (by any instance sharing the store): nothing was done again. */
+      readonly replayed: boolean;
+    }
+  | {
+      /** The SET was refused; nothing ended. */
+      readonly ok: false;
+      /** The RFC 8935 error code. */
+      readonly err: SecurityEventError;
+      /** A sentence saying why. */
+      readonly description: string;
+    };
+
+/** The Shared Signals methods of the session manager. */
+export interface SecurityEventActions {
+  /**
+   * Receives one Security Event Token and, once it passes every check, acts on it.
+   *
+   * Checks (RFC 8417 as the Shared Signals Framework 1.0 profiles it): `typ` `secevent+jwt`,
+   * an asymmetric algorithm from the transmitter's allow-list, a signature by a key the
+   * transmitter publishes, `iss` a configured transmitter, `aud` containing its audience, no
+   * `sub` and no `exp` claim, `iat` (at most 7 days old) and `jti` present, and exactly one
+   * event. The `jti` is then claimed in the store once per transmitter (released when acting
+   * fails): a replay answers ok with `replayed: true` and does nothing.
+   *
+   * Subjects (top-level `sub_id`, or the event's `subject` in the legacy RISC form): `iss_sub`
+   * names the sessions signed in through that provider user (`federated`), never a local user
+   * whose id is the `sub`; `opaque` or a complex subject's `session` that provider session
+   * (`federated.sid`); anything else goes through `resolveSubject` to a local user; a complex
+   * subject's `tenant` limits the revocation to that tenant.
+   *
+   * Actions: CAEP `session-revoked` ends the provider session, or the user's sessions from that
+   * provider; CAEP `credential-change` the user's sessions as `policy.onPasswordChange` says
+   * (`"others"` keeps the sessions of the provider session named, `"all"` ends every one);
+   * RISC `account-disabled`, `account-purged`, `identifier-changed` and the legacy
+   * `sessions-revoked` every session of the user; OAuth `tokens-revoked` the user's `api`
+   * sessions; `verification` and every other type are acknowledged and end nothing. Each ends
+   * with reason `security_event`, its activity entry and event naming the transmitter (`by`).
+   *
+   * @param set - The SET (compact JWS), of any type.
+   * @param options - The accepted transmitters.
+   * @returns What was done, or why the SET was refused (never throws for a bad SET).
+   * @throws {@link session-revocation!SessionError} `KEYS_UNAVAILABLE` when the transmitter's
+   * metadata or keys cannot be read (answer 503; nothing ended); `INVALID_CONFIGURATION` for
+   * bad options; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   *
+   * @example
+   * ```ts
+   * const result = await sessions.securityEvent(body, {
+   *   transmitters: [{ issuer: 'https://idp.example.com', audience: 'https://app.example.com' }],
+   * });
+   * ```
+   */
+  securityEvent(set: unknown, options: SecurityEventOptions): Promise<SecurityEventResult>;
+}

@@ -1,0 +1,62 @@
+import { SessionError } from '../errors.js';
+import { SCOPE_PREFIX_LENGTH } from '../core/claim-once.js';
+import { DEFAULT_ALGORITHMS } from '../federated/logout-token.js';
+import { checkProviderUrl } from '../federated/provider-url.js';
+import { FEDERATED_LIMITS } from '../store-capabilities/federated.js';
+import type { SecurityEventOptions, SecurityEventTransmitter } from './api.js';
+
+const SYMMETRIC_OR_NONE = /^(none|HS\d+)$/i;
+const TRANSMITTER_OPTIONS = new Set(['issuer', 'audience', 'jwksUri', 'algorithms', 'authorization', 'resolveSubject']);
+
+function invalid(what: string, message: string): SessionError {
+  return new SessionError('INVALID_CONFIGURATION', `${what}: ${message}`);
+}
+
+/**
+ * Checks a transmitter list once per call: it decides whose SETs can end sessions. Unknown
+ * options are refused, URLs must be https (plain http on the loopback only), algorithms
+ * asymmetric.
+ *
+ * @param what - Who asks, for the messages (`securityEvent()`).
+ */
+export function checkTransmitters(transmitters: unknown, what: string): readonly SecurityEventTransmitter[] {
+  if (!Array.isArray(transmitters) || transmitters.length === 0) throw invalid(what, 'transmitters must be a non-empty list of { issuer, audience }.');
+  const issuers = new Set<string>();
+  for (const entry of transmitters as unknown[]) {
+    if (typeof entry !== 'object' || entry === null) throw invalid(what, 'each transmitter must be an object { issuer, audience }.');
+    const extra = Object.keys(entry).find((key) => !TRANSMITTER_OPTIONS.has(key));
+    if (extra !== undefined) throw invalid(what, `unknown transmitter option "${extra}".`);
+    const { issuer, audience, jwksUri, algorithms, authorization, resolveSubject } = entry as SecurityEventTransmitter;
+    checkProviderUrl(issuer, `${what}: issuer`);
+    // Its jti is claimed under a namespaced issuer that a store keeps within FEDERATED_LIMITS.
+    if (issuer.length > FEDERATED_LIMITS.issLength - SCOPE_PREFIX_LENGTH) throw invalid(what, `issuer must be at most ${FEDERATED_LIMITS.issLength - SCOPE_PREFIX_LENGTH} characters.`);
+    if (issuers.has(issuer)) throw invalid(what, `issuer ${issuer} is listed twice: give one transmitter with a list of audiences.`);
+    issuers.add(issuer);
+    const audiences: readonly unknown[] = typeof audience === 'string' ? [audience] : Array.isArray(audience) ? audience : [];
+    if (audiences.length === 0 || !audiences.every((value) => typeof value === 'string' && value.length > 0)) {
+      throw invalid(what, 'audience must be a non-empty string or a non-empty list of them.');
+    }
+    if (jwksUri !== undefined) checkProviderUrl(jwksUri, `${what}: jwksUri`);
+    if (algorithms !== undefined) {
+      if (!Array.isArray(algorithms) || algorithms.length === 0 || !algorithms.every((alg) => typeof alg === 'string')) throw invalid(what, 'algorithms must be a non-empty list of names.');
+      const refused = algorithms.find((alg) => SYMMETRIC_OR_NONE.test(alg));
+      if (refused !== undefined) throw invalid(what, `algorithm "${refused}" is refused: a transmitter's keys are public, so only asymmetric algorithms are safe.`);
+      const unknownAlg = algorithms.find((alg) => !DEFAULT_ALGORITHMS.includes(alg));
+      if (unknownAlg !== undefined) throw invalid(what, `algorithm "${unknownAlg}" is not supported.`);
+    }
+    if (authorization !== undefined && (typeof authorization !== 'string' || authorization.length === 0)) throw invalid(what, 'authorization must be a non-empty string.');
+    if (resolveSubject !== undefined && typeof resolveSubject !== 'function') throw invalid(what, 'resolveSubject must be a function.');
+  }
+  return transmitters as readonly SecurityEventTransmitter[];
+}
+
+/** Checks the options of `securityEvent()`. */
+export function checkSecurityEventOptions(options: unknown): Required<Pick<SecurityEventOptions, 'transmitters'>> & Pick<SecurityEventOptions, 'onRefused'> {
+  const what = 'securityEvent()';
+  if (typeof options !== 'object' || options === null) throw invalid(what, 'options { transmitters } are required.');
+  const { transmitters, onRefused, ...unknown } = options as SecurityEventOptions;
+  const extra = Object.keys(unknown);
+  if (extra.length > 0) throw invalid(what, `unknown option "${extra[0]}".`);
+  if (onRefused !== undefined && typeof onRefused !== 'function') throw invalid(what, 'onRefused must be a function.');
+  return { transmitters: checkTransmitters(transmitters, what), onRefused };
+}

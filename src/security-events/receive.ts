@@ -1,0 +1,146 @@
+import type { ManagerContext } from '../core/context.js';
+import { claimOnce } from '../core/claim-once.js';
+import type { Lifecycle } from '../core/lifecycle.js';
+import type { IssuerKeys } from '../federated/keys.js';
+import { findLinks, liveLinkedSession, requireFederated } from '../federated/links.js';
+import type { FederatedLink, FederatedQuery, FederatedStore } from '../store-capabilities/federated.js';
+import type { SecurityEventOptions, SecurityEventRefusalReport, SecurityEventResult } from './api.js';
+import { EVENT_ACTIONS, type SecurityEventAction } from './event-types.js';
+import { checkSecurityEventOptions } from './options.js';
+import { readSubject, type SubjectTarget } from './subjects.js';
+import { checkSecurityEventToken } from './token.js';
+
+/** Why every session a SET ends is ended. */
+const REASON = 'security_event';
+
+/**
+ * Validates one SET, claims its `jti` in the store (once per transmitter, across every
+ * instance), then ends what its event names through the lifecycle, reason `security_event`
+ * and `by` the transmitter's issuer. When acting fails the claim is released, so the
+ * transmitter's next delivery of the SET is not a replay.
+ */
+export async function securityEvent(context: ManagerContext, lifecycle: Lifecycle, keys: IssuerKeys, set: unknown, options: SecurityEventOptions): Promise<SecurityEventResult> {
+  context.ensureOpen();
+  const store = requireFederated(context, 'securityEvent()');
+  const { transmitters, onRefused } = checkSecurityEventOptions(options);
+  const { config } = context;
+  const refused = (refusal: SecurityEventRefusalReport): SecurityEventResult => {
+    try {
+      onRefused?.(refusal);
+    } catch (error) {
+      config.onError(error);
+    }
+    return { ok: false, err: refusal.err, description: refusal.description };
+  };
+  const checked = await checkSecurityEventToken(set, { transmitters, now: config.clock(), keys });
+  if (!checked.ok) return refused(checked.refusal);
+  const { transmitter, jti, eventType, subject, acceptableUntil } = checked.claims;
+  const action = EVENT_ACTIONS.get(eventType);
+  // The subject is read (and resolveSubject called) before the claim: a SET that cannot be
+  // acted on is refused without being remembered.
+  const target = action === undefined ? undefined : await readSubject(subject, transmitter);
+  if (action !== undefined && target === undefined) {
+    return refused({ err: 'invalid_request', description: 'The SET\'s subject is missing or malformed.', issuer: transmitter.issuer });
+  }
+  const { claimed, release } = await claimOnce(context, store, { scope: 'security_event', issuer: transmitter.issuer, id: jti, until: acceptableUntil });
+  const accepted = (revokedIds: readonly string[], replayed: boolean): SecurityEventResult => ({ ok: true, issuer: transmitter.issuer, jti, eventType, revokedIds, replayed });
+  if (!claimed) return accepted([], true);
+  if (action === undefined || target === undefined) return accepted([], false);
+  try {
+    return accepted(await act(context, lifecycle, store, { action, target, by: transmitter.issuer }), false);
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+/** Ends what one event names; answers the sessions ended. */
+async function act(
+  context: ManagerContext,
+  lifecycle: Lifecycle,
+  store: FederatedStore,
+  { action, target, by }: { action: SecurityEventAction; target: SubjectTarget; by: string },
+): Promise<string[]> {
+  const { tenantId } = target;
+  if (action === 'session' && target.by !== 'local_user' && target.by !== 'nobody') {
+    // CAEP 1.0 section 3.1: that provider session's sessions, or the provider user's.
+    const links = await linksOf(context, store, target);
+    return endLinked(context, lifecycle, links, { by, tenantId });
+  }
+  const revokedIds: string[] = [];
+  for (const userId of await usersOf(context, store, target)) {
+    if (action === 'credential') {
+      revokedIds.push(...(await credentialChanged(context, lifecycle, store, { userId, target, by })));
+    } else {
+      const kinds = action === 'account' ? 'all' : action === 'api_tokens' ? ['api'] : undefined;
+      revokedIds.push(...(await endUser(lifecycle, userId, { kinds, tenantId, by })));
+    }
+  }
+  return revokedIds;
+}
+
+/** CAEP 1.0 section 3.3, as a password change here: `"others"` keeps the provider session named (when there is one session to keep). */
+async function credentialChanged(
+  context: ManagerContext,
+  lifecycle: Lifecycle,
+  store: FederatedStore,
+  { userId, target, by }: { userId: string; target: SubjectTarget; by: string },
+): Promise<string[]> {
+  if (context.config.onPasswordChange === 'others' && target.by === 'provider_session' && target.tenantId === undefined) {
+    const kept = (await linksOf(context, store, target)).filter((link) => link.userId === userId);
+    if (kept.length === 1) return [...(await lifecycle.revokeOthers(userId, kept[0]!.sessionId, { reason: REASON, by })).revokedIds];
+  }
+  return endUser(lifecycle, userId, { kinds: undefined, tenantId: target.tenantId, by });
+}
+
+/**
+ * Ends the user's sessions of the kinds (by epoch, or one by one within a tenant); the ids are
+ * those live just before, as `list()` shows them.
+ */
+async function endUser(
+  lifecycle: Lifecycle,
+  userId: string,
+  { kinds, tenantId, by }: { kinds: readonly string[] | 'all' | undefined; tenantId: string | undefined; by: string },
+): Promise<string[]> {
+  const before = tenantId === undefined ? await lifecycle.list(userId, kinds === 'all' ? {} : kinds === undefined ? {} : { kinds }) : [];
+  const result = await lifecycle.revokeAll(userId, { reason: REASON, by, tenantId, ...(kinds === undefined ? {} : { kinds }) }, true);
+  if (result.revokedIds !== undefined) return [...result.revokedIds];
+  return before.map((view) => view.id);
+}
+
+/** The local users a target names: the one `resolveSubject` answered, or those whose sessions came from the provider identity. */
+async function usersOf(context: ManagerContext, store: FederatedStore, target: SubjectTarget): Promise<string[]> {
+  if (target.by === 'nobody') return [];
+  if (target.by === 'local_user') return [target.userId];
+  return [...new Set((await linksOf(context, store, target)).map((link) => link.userId))];
+}
+
+/** The sessions signed in through a provider session or provider user; matching is exact. */
+async function linksOf(context: ManagerContext, store: FederatedStore, target: SubjectTarget): Promise<readonly FederatedLink[]> {
+  const find = (query: FederatedQuery) => findLinks(context, store, query);
+  if (target.by === 'provider_session') {
+    const { iss, sid } = target;
+    return (await find({ by: 'sid', iss, sid })).filter((link) => link.iss === iss && link.sid === sid);
+  }
+  if (target.by === 'provider_user') {
+    const { iss, sub } = target;
+    return (await find({ by: 'sub', iss, sub })).filter((link) => link.iss === iss && link.sub === sub);
+  }
+  return [];
+}
+
+/** Ends each linked session still live (of the tenant, when one is named); one already ended is left as it is. */
+async function endLinked(
+  context: ManagerContext,
+  lifecycle: Lifecycle,
+  links: readonly FederatedLink[],
+  { by, tenantId }: { by: string; tenantId: string | undefined },
+): Promise<string[]> {
+  const revokedIds: string[] = [];
+  for (const link of links) {
+    const live = await liveLinkedSession(context, link);
+    if (live === undefined || (tenantId !== undefined && live.tenantId !== tenantId)) continue;
+    if (await lifecycle.revoke(link.sessionId, { reason: REASON, userId: link.userId, by })) revokedIds.push(link.sessionId);
+  }
+  return revokedIds;
+}

@@ -1,0 +1,74 @@
+import { checkId } from '../core/checks.js';
+import { isFederatedText } from '../federated/input.js';
+import { FEDERATED_LIMITS } from '../store-capabilities/federated.js';
+import type { SecurityEventSubject, SecurityEventTransmitter } from './api.js';
+
+// Who a SET is about, as subject identifiers (RFC 9493) in the forms of SSF 1.0 section 3.
+// A provider's identities (iss_sub, a provider session id) are matched only with the
+// `federated` origin sessions recorded: an iss_sub whose sub equals a local user id never
+// names that local user.
+
+/** What a subject names, once read; a `tenant` member limits what ends to that tenant. */
+export type SubjectTarget =
+  | { readonly by: 'provider_session'; readonly iss: string; readonly sid: string; readonly user?: SubjectTarget | undefined; readonly tenantId?: string | undefined }
+  | { readonly by: 'provider_user'; readonly iss: string; readonly sub: string; readonly tenantId?: string | undefined }
+  | { readonly by: 'local_user'; readonly userId: string; readonly tenantId?: string | undefined }
+  | { readonly by: 'nobody'; readonly tenantId?: string | undefined };
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The subject's format: `format`, or `subject_type` in Google's RISC form (RISC 1.0 section 3.1). */
+function formatOf(subject: Record<string, unknown>): string | undefined {
+  const format = subject['format'] ?? subject['subject_type'];
+  return typeof format === 'string' ? format : undefined;
+}
+
+/**
+ * Reads a subject identifier into what it names, calling the transmitter's `resolveSubject`
+ * for formats only the app can map to a local user.
+ *
+ * @returns The target, or `undefined` when the subject is malformed (an `invalid_request`).
+ * @throws What `resolveSubject` throws; `INVALID_INPUT` when it answers something that is not a user id.
+ */
+export async function readSubject(raw: unknown, transmitter: SecurityEventTransmitter): Promise<SubjectTarget | undefined> {
+  if (!isObject(raw)) return undefined;
+  const format = formatOf(raw);
+  if (format === undefined) return undefined;
+  if (format !== 'complex') return readSimple(raw, format, transmitter);
+  // SSF 1.0 section 3.3: members of one principal. A session member names the provider
+  // session (the narrowest); a user member the user; a tenant member scopes either.
+  const tenant = raw['tenant'];
+  let tenantId: string | undefined;
+  if (tenant !== undefined) {
+    if (!isObject(tenant)) return undefined;
+    // Only an opaque tenant id can be matched with a local one; another format ends more, not less.
+    tenantId = formatOf(tenant) === 'opaque' && isFederatedText(tenant['id'], FEDERATED_LIMITS.idLength) ? tenant['id'] : undefined;
+  }
+  const user = raw['user'] === undefined ? undefined : isObject(raw['user']) && formatOf(raw['user']) !== undefined ? await readSimple(raw['user'], formatOf(raw['user'])!, transmitter) : undefined;
+  if (raw['user'] !== undefined && user === undefined) return undefined;
+  const session = raw['session'];
+  if (session !== undefined) {
+    if (!isObject(session) || formatOf(session) !== 'opaque' || !isFederatedText(session['id'], FEDERATED_LIMITS.idLength)) return undefined;
+    // The provider session of the user's provider when the user member names one, else the transmitter's.
+    const iss = user?.by === 'provider_user' ? user.iss : transmitter.issuer;
+    return { by: 'provider_session', iss, sid: session['id'], user, tenantId };
+  }
+  return user === undefined ? { by: 'nobody', tenantId } : { ...user, tenantId };
+}
+
+async function readSimple(subject: Record<string, unknown>, format: string, transmitter: SecurityEventTransmitter): Promise<SubjectTarget | undefined> {
+  if (format === 'iss_sub') {
+    const { iss, sub } = subject;
+    if (!isFederatedText(iss, FEDERATED_LIMITS.issLength) || !isFederatedText(sub, FEDERATED_LIMITS.subLength)) return undefined;
+    return { by: 'provider_user', iss, sub };
+  }
+  if (format === 'opaque') {
+    const id = subject['id'];
+    return isFederatedText(id, FEDERATED_LIMITS.idLength) ? { by: 'provider_session', iss: transmitter.issuer, sid: id } : undefined;
+  }
+  if (transmitter.resolveSubject === undefined) return { by: 'nobody' };
+  const userId = await transmitter.resolveSubject({ ...subject, format } as SecurityEventSubject);
+  if (userId === undefined) return { by: 'nobody' };
+  checkId('the user id resolveSubject() answered', userId);
+  return { by: 'local_user', userId };
+}

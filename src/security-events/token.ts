@@ -1,0 +1,124 @@
+import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import { isSessionError, SessionError } from '../errors.js';
+import { isFederatedText } from '../federated/input.js';
+import { KeysUnavailable, UnknownKey, type IssuerKeys } from '../federated/keys.js';
+import { acceptableUntil, CLOCK_TOLERANCE, DEFAULT_ALGORITHMS } from '../federated/logout-token.js';
+import { FEDERATED_LIMITS } from '../store-capabilities/federated.js';
+import type { SecurityEventError, SecurityEventRefusalReport, SecurityEventTransmitter } from './api.js';
+import { metadataUrlsOf } from './discovery.js';
+
+// One Security Event Token checked as RFC 8417 and the Shared Signals Framework 1.0 (section
+// 4.1, "Security Event Token Profile") say. A bad SET answers a refusal with its RFC 8935
+// error code; keys that cannot be read throw KEYS_UNAVAILABLE (not the SET's fault).
+
+/** Largest SET accepted, in characters: the push route's body limit. */
+export const MAX_SET_LENGTH = 64 * 1024;
+/** How old a SET's `iat` may be, in ms: how long its `jti` is remembered (queued poll deliveries included). */
+export const MAX_SET_AGE = 7 * 24 * 60 * 60_000;
+/** The `typ` of RFC 8417 section 2.3, required by SSF 1.0 section 4.1.1. */
+export const SET_TYPE = 'secevent+jwt';
+
+/** A SET that passed every check but the replay guard. */
+export interface SetClaims {
+  readonly transmitter: SecurityEventTransmitter;
+  readonly jti: string;
+  readonly eventType: string;
+  readonly event: Readonly<Record<string, unknown>>;
+  /** `sub_id`, else the event's own `subject` (the legacy RISC form); either may be absent. */
+  readonly subject: unknown;
+  /** The first instant (ms) the SET is no longer accepted: how long its `jti` must be remembered. */
+  readonly acceptableUntil: number;
+}
+
+type Checked = { readonly ok: true; readonly claims: SetClaims } | { readonly ok: false; readonly refusal: SecurityEventRefusalReport };
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Checks one SET; the transmitters were checked by the caller. */
+export async function checkSecurityEventToken(
+  token: unknown,
+  { transmitters, now, keys }: { transmitters: readonly SecurityEventTransmitter[]; now: number; keys: IssuerKeys },
+): Promise<Checked> {
+  let named: string | undefined;
+  const refuse = (err: SecurityEventError, description: string): Checked => ({ ok: false, refusal: { err, description, issuer: named } });
+  if (typeof token !== 'string' || token.length === 0) return refuse('invalid_request', 'No SET was sent.');
+  if (token.length > MAX_SET_LENGTH) return refuse('invalid_request', 'The SET is larger than 64 KiB.');
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  let unverified: JWTPayload;
+  try {
+    header = decodeProtectedHeader(token);
+    unverified = decodeJwt(token);
+  } catch {
+    return refuse('invalid_request', 'The SET is not a signed JWT (an encrypted SET is not supported).');
+  }
+  // Exact match: the issuer picks the keys (SSF 1.0 section 4.1.6), so it is never normalised.
+  const transmitter = transmitters.find((candidate) => candidate.issuer === unverified.iss);
+  if (transmitter === undefined) return refuse('invalid_issuer', 'The SET\'s iss is not a configured transmitter.');
+  named = transmitter.issuer;
+  // RFC 8417 section 2.3 and SSF 1.0 section 4.1.1: explicitly typed. Media types compare
+  // without case, and "application/" may be left out or not (RFC 7515 section 4.1.9).
+  if (typeof header.typ !== 'string' || header.typ.toLowerCase().replace(/^application\//, '') !== SET_TYPE) {
+    return refuse('invalid_request', 'The SET\'s typ header is not secevent+jwt.');
+  }
+  const algorithms = [...(transmitter.algorithms ?? DEFAULT_ALGORITHMS)];
+  if (typeof header.alg !== 'string' || !algorithms.includes(header.alg)) return refuse('invalid_key', 'The SET is signed with an algorithm that is not allowed.');
+  let payload: JWTPayload;
+  try {
+    const keySet = await keys.keysOf(transmitter.issuer, transmitter.jwksUri, metadataUrlsOf(transmitter.issuer));
+    ({ payload } = await jwtVerify(token, keySet, {
+      algorithms,
+      issuer: transmitter.issuer,
+      currentDate: new Date(now),
+      clockTolerance: CLOCK_TOLERANCE / 1000,
+      maxTokenAge: MAX_SET_AGE / 1000,
+      requiredClaims: ['iat'],
+    }));
+  } catch (error) {
+    const refusal = refusalOf(error);
+    if (refusal === undefined) {
+      throw new SessionError('KEYS_UNAVAILABLE', `securityEvent(): the keys of ${transmitter.issuer} could not be read: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    return refuse(refusal[0], refusal[1]);
+  }
+  // SSF 1.0 sections 4.1.2, 4.1.3 and 4.1.7: no sub and no exp, against confusion with other JWTs.
+  if (Object.hasOwn(payload, 'sub')) return refuse('invalid_request', 'The SET has a sub claim, which the Shared Signals Framework forbids.');
+  if (Object.hasOwn(payload, 'exp')) return refuse('invalid_request', 'The SET has an exp claim, which the Shared Signals Framework forbids.');
+  if (!audienceIsOurs(payload.aud, transmitter.audience)) return refuse('invalid_audience', 'The SET\'s aud does not name this receiver.');
+  // RFC 8417 section 2.2: jti is REQUIRED; bounded because it becomes a store key.
+  if (!isFederatedText(payload.jti, FEDERATED_LIMITS.idLength)) return refuse('invalid_request', 'The SET has no usable jti.');
+  // SSF 1.0 section 4.2.1: one event (alternative URIs of one event type are not told apart here).
+  const events = payload['events'];
+  const types = isObject(events) ? Object.keys(events) : [];
+  if (types.length !== 1) return refuse('invalid_request', 'The SET does not carry exactly one event.');
+  const eventType = types[0]!;
+  const event = (events as Record<string, unknown>)[eventType];
+  if (!isObject(event)) return refuse('invalid_request', 'The SET\'s event is not an object.');
+  // SSF 1.0 section 3.1.1: CAEP and RISC events may name their subject inside the event.
+  const subject = payload['sub_id'] ?? event['subject'];
+  return { ok: true, claims: { transmitter, jti: payload.jti, eventType, event, subject, acceptableUntil: acceptableUntil(payload.iat!, MAX_SET_AGE) } };
+}
+
+/** Whether `aud` (a string or a list, RFC 7519 section 4.1.3) contains one of the transmitter's audiences. */
+function audienceIsOurs(aud: unknown, ours: string | readonly string[]): boolean {
+  const audiences: readonly unknown[] = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
+  const accepted: readonly string[] = typeof ours === 'string' ? [ours] : ours;
+  return audiences.some((value) => typeof value === 'string' && accepted.includes(value));
+}
+
+/** The refusal a verification error means, or `undefined` when the keys could not be read (not the SET's fault). */
+function refusalOf(error: unknown): [SecurityEventError, string] | undefined {
+  if (error instanceof UnknownKey) return ['invalid_key', 'The SET names a key the transmitter does not publish.'];
+  if (error instanceof KeysUnavailable || error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) return undefined;
+  // The transmitter's metadata names another issuer or a plain http jwks_uri: never the SET.
+  if (isSessionError(error)) return undefined;
+  if (error instanceof errors.JWTExpired || error instanceof errors.JWTClaimValidationFailed) {
+    return ['invalid_request', error.claim === 'iat' ? 'The SET\'s iat is missing, in the future or more than 7 days old.' : `The SET's ${error.claim} claim is not acceptable.`];
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) return ['invalid_key', 'The SET is signed with an algorithm that is not allowed.'];
+  if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
+    return ['invalid_key', 'The SET\'s signature does not verify with the transmitter\'s keys.'];
+  }
+  if (error instanceof errors.JOSEError) return ['invalid_request', 'The SET is malformed.'];
+  // Anything else came from the transmitter's keys (a key jose could not import): not the SET.
+  return undefined;
+}

@@ -1,0 +1,164 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSessionManager, memoryStore, type SessionEvent, type SessionManager } from '../../src/index.js';
+import { EVENTS, startTransmitter, type TestTransmitter } from './support/transmitter.js';
+
+// What each event type does to sessions (the action table), through sessions.securityEvent on
+// the memory store. Sections: CAEP 1.0 section 3.1 (session-revoked), 3.3 (credential-change);
+// RISC 1.0 sections 2.2, 2.3, 2.5, 2.11; OAuth Event Types 1.0 section 3.3 (tokens-revoked);
+// SSF 1.0 section 8.1.4.1 (verification); subjects per SSF 1.0 section 3 and RFC 9493.
+
+const GOOGLE = 'https://accounts.google.com';
+
+describe('securityEvent(): what each event ends', () => {
+  let tx: TestTransmitter;
+  let sessions: SessionManager;
+  let events: SessionEvent[];
+  beforeEach(async () => {
+    tx = await startTransmitter();
+    sessions = createSessionManager({ store: memoryStore() });
+    events = [];
+    sessions.on('*', (event) => void events.push(event));
+  });
+  afterEach(async () => {
+    await sessions.close();
+    await tx.close();
+  });
+  const options = (overrides = {}) => ({ transmitters: [tx.config(overrides)] });
+  const live = async (token: string) => (await sessions.validate(token)).ok;
+  const viaProvider = (userId: string, sub: string, sid?: string) => sessions.create({ userId, federated: sid === undefined ? { iss: tx.issuer, sub } : { iss: tx.issuer, sub, sid } });
+
+  it('CAEP session-revoked with a complex subject naming a provider session ends only that session (CAEP 1.0 section 3.1, SSF 1.0 section 3.3)', async () => {
+    const one = await viaProvider('u1', 'alice', 'sid-1');
+    const two = await viaProvider('u1', 'alice', 'sid-2');
+    const set = await tx.sign({ type: EVENTS.sessionRevoked, subject: { format: 'complex', session: { format: 'opaque', id: 'sid-1' }, user: { format: 'iss_sub', iss: tx.issuer, sub: 'alice' } } });
+    const result = await sessions.securityEvent(set, options());
+    expect(result).toMatchObject({ ok: true, issuer: tx.issuer, eventType: EVENTS.sessionRevoked, revokedIds: [one.session.id], replayed: false });
+    expect(await live(one.token)).toBe(false);
+    expect(await live(two.token)).toBe(true);
+    // The activity and the event name the transmitter; the reason is security_event.
+    expect(events.find((event) => event.type === 'session.revoked')).toMatchObject({ reason: 'security_event', by: tx.issuer, sessionIds: [one.session.id] });
+    expect((await sessions.activity('u1')).find((entry) => entry.type === 'session.revoked')).toMatchObject({ reason: 'security_event', by: tx.issuer });
+  });
+
+  it('CAEP session-revoked with an opaque subject ends that provider session (RFC 9493 section 3.2.4)', async () => {
+    const one = await viaProvider('u1', 'alice', 'sid-1');
+    const two = await viaProvider('u1', 'alice', 'sid-2');
+    const result = await sessions.securityEvent(await tx.sign({ subject: { format: 'opaque', id: 'sid-2' } }), options());
+    expect(result).toMatchObject({ ok: true, revokedIds: [two.session.id] });
+    expect([await live(one.token), await live(two.token)]).toEqual([true, false]);
+  });
+
+  it('CAEP session-revoked with an iss_sub subject ends that provider user\'s sessions, never a local user whose id is the sub (RFC 9493 section 3.2.5)', async () => {
+    const fromProvider = await viaProvider('u1', 'alice', 'sid-1');
+    const sameIdLocal = await sessions.create({ userId: 'alice' });
+    const otherProvider = await sessions.create({ userId: 'u1', federated: { iss: GOOGLE, sub: 'alice' } });
+    const result = await sessions.securityEvent(await tx.sign({ subject: { format: 'iss_sub', iss: tx.issuer, sub: 'alice' } }), options());
+    expect(result).toMatchObject({ ok: true, revokedIds: [fromProvider.session.id] });
+    expect([await live(fromProvider.token), await live(sameIdLocal.token), await live(otherProvider.token)]).toEqual([false, true, true]);
+  });
+
+  it('an email subject goes through resolveSubject (SSF 1.0 section 3.2, RFC 9493 section 3.2.2)', async () => {
+    const local = await sessions.create({ userId: 'u7' });
+    const other = await sessions.create({ userId: 'u8' });
+    const asked: unknown[] = [];
+    const resolveSubject = (subject: unknown) => {
+      asked.push(subject);
+      return (subject as { email?: string }).email === 'bob@example.com' ? 'u7' : undefined;
+    };
+    const result = await sessions.securityEvent(await tx.sign({ subject: { format: 'email', email: 'bob@example.com' } }), options({ resolveSubject }));
+    expect(result).toMatchObject({ ok: true, revokedIds: [local.session.id] });
+    expect(asked).toEqual([{ format: 'email', email: 'bob@example.com' }]);
+    expect([await live(local.token), await live(other.token)]).toEqual([false, true]);
+  });
+
+  it('an email subject without resolveSubject, or one it does not know, is acknowledged and ends nothing', async () => {
+    const local = await sessions.create({ userId: 'u7' });
+    expect(await sessions.securityEvent(await tx.sign({ subject: { format: 'email', email: 'bob@example.com' } }), options())).toMatchObject({ ok: true, revokedIds: [] });
+    expect(await sessions.securityEvent(await tx.sign({ subject: { format: 'email', email: 'x@example.com' } }), options({ resolveSubject: () => undefined }))).toMatchObject({ ok: true, revokedIds: [] });
+    expect(await live(local.token)).toBe(true);
+  });
+
+  for (const [name, type] of [
+    ['account-disabled (RISC 1.0 section 2.3)', EVENTS.accountDisabled],
+    ['account-purged (RISC 1.0 section 2.2)', EVENTS.accountPurged],
+    ['identifier-changed (RISC 1.0 section 2.5)', EVENTS.identifierChanged],
+    ['sessions-revoked, legacy (RISC 1.0 section 2.11)', EVENTS.sessionsRevoked],
+  ] as const) {
+    it(`RISC ${name} ends every session of the user, of every kind`, async () => {
+      const fromProvider = await viaProvider('u1', 'alice', 'sid-1');
+      const local = await sessions.create({ userId: 'u1' });
+      const api = await sessions.create({ userId: 'u1', kind: 'api' });
+      const bystander = await sessions.create({ userId: 'u2' });
+      const result = await sessions.securityEvent(await tx.sign({ type, subject: { format: 'iss_sub', iss: tx.issuer, sub: 'alice' } }), options());
+      expect(result.ok && [...result.revokedIds].sort()).toEqual([fromProvider.session.id, local.session.id, api.session.id].sort());
+      expect([await live(fromProvider.token), await live(local.token), await live(api.token), await live(bystander.token)]).toEqual([false, false, false, true]);
+      expect(events.find((event) => event.type === 'user.session_invalidated')).toMatchObject({ reason: 'security_event', by: tx.issuer, userId: 'u1' });
+    });
+  }
+
+  it('Google\'s legacy RISC form: the subject inside the event, with subject_type (RISC 1.0 section 3.1, SSF 1.0 section 3.1.1)', async () => {
+    const signedIn = await viaProvider('u1', 'alice');
+    const set = await tx.sign({ type: EVENTS.sessionsRevoked, event: { subject: { subject_type: 'iss_sub', iss: tx.issuer, sub: 'alice' } } });
+    expect(await sessions.securityEvent(set, options())).toMatchObject({ ok: true, revokedIds: [signedIn.session.id] });
+    expect(await live(signedIn.token)).toBe(false);
+  });
+
+  it('OAuth tokens-revoked ends the user\'s api sessions only (OAuth Event Types 1.0 section 3.3)', async () => {
+    const browser = await viaProvider('u1', 'alice');
+    const api = await sessions.create({ userId: 'u1', kind: 'api' });
+    const result = await sessions.securityEvent(await tx.sign({ type: EVENTS.tokensRevoked, subject: { format: 'iss_sub', iss: tx.issuer, sub: 'alice' } }), options());
+    expect(result).toMatchObject({ ok: true, revokedIds: [api.session.id] });
+    expect([await live(browser.token), await live(api.token)]).toEqual([true, false]);
+  });
+
+  it('CAEP credential-change with onPasswordChange "others" keeps the provider session it names and ends the user\'s others (CAEP 1.0 section 3.3)', async () => {
+    const changedHere = await viaProvider('u1', 'alice', 'sid-1');
+    const elsewhere = await viaProvider('u1', 'alice', 'sid-2');
+    const local = await sessions.create({ userId: 'u1' });
+    const set = await tx.sign({ type: EVENTS.credentialChange, event: { credential_type: 'password', change_type: 'update' }, subject: { format: 'complex', session: { format: 'opaque', id: 'sid-1' } } });
+    const result = await sessions.securityEvent(set, options());
+    expect(result.ok && [...result.revokedIds].sort()).toEqual([elsewhere.session.id, local.session.id].sort());
+    expect([await live(changedHere.token), await live(elsewhere.token), await live(local.token)]).toEqual([true, false, false]);
+  });
+
+  it('CAEP credential-change with onPasswordChange "all" ends every session of the user (CAEP 1.0 section 3.3)', async () => {
+    const strict = createSessionManager({ store: memoryStore(), policy: { onPasswordChange: 'all' } });
+    const changedHere = await strict.create({ userId: 'u1', federated: { iss: tx.issuer, sub: 'alice', sid: 'sid-1' } });
+    const local = await strict.create({ userId: 'u1' });
+    const set = await tx.sign({ type: EVENTS.credentialChange, event: { credential_type: 'password', change_type: 'update' }, subject: { format: 'complex', session: { format: 'opaque', id: 'sid-1' } } });
+    expect(await strict.securityEvent(set, options())).toMatchObject({ ok: true });
+    expect([(await strict.validate(changedHere.token)).ok, (await strict.validate(local.token)).ok]).toEqual([false, false]);
+    await strict.close();
+  });
+
+  it('a complex subject\'s tenant limits what ends to that tenant (SSF 1.0 section 3.3)', async () => {
+    const inAcme = await sessions.create({ userId: 'u1', tenantId: 'acme' });
+    const inGlobex = await sessions.create({ userId: 'u1', tenantId: 'globex' });
+    const subject = { format: 'complex', user: { format: 'email', email: 'u1@example.com' }, tenant: { format: 'opaque', id: 'acme' } };
+    const result = await sessions.securityEvent(await tx.sign({ type: EVENTS.accountDisabled, subject }), options({ resolveSubject: () => 'u1' }));
+    expect(result).toMatchObject({ ok: true, revokedIds: [inAcme.session.id] });
+    expect([await live(inAcme.token), await live(inGlobex.token)]).toEqual([false, true]);
+  });
+
+  for (const [name, type] of [
+    ['SSF verification (SSF 1.0 section 8.1.4.1)', EVENTS.verification],
+    ['an unknown type (RISC account-enabled, section 2.4)', EVENTS.accountEnabled],
+    ['a made-up type', 'https://example.com/event-type/whatever'],
+  ] as const) {
+    it(`${name} is acknowledged and ends nothing`, async () => {
+      const signedIn = await viaProvider('u1', 'alice', 'sid-1');
+      const result = await sessions.securityEvent(await tx.sign({ type, event: { state: 'abc' }, subject: { format: 'opaque', id: 'sid-1' } }), options());
+      expect(result).toMatchObject({ ok: true, eventType: type, revokedIds: [], replayed: false });
+      expect(await live(signedIn.token)).toBe(true);
+    });
+  }
+
+  it('a replayed jti answers ok, replayed, and ends nothing a second time (RFC 8417 section 2.2 jti; SSF 1.0 section 4.1)', async () => {
+    const set = await tx.sign({ subject: { format: 'iss_sub', iss: tx.issuer, sub: 'alice' } });
+    const first = await viaProvider('u1', 'alice', 'sid-1');
+    expect(await sessions.securityEvent(set, options())).toMatchObject({ ok: true, revokedIds: [first.session.id], replayed: false });
+    const signedInSince = await viaProvider('u1', 'alice', 'sid-2');
+    expect(await sessions.securityEvent(set, options())).toMatchObject({ ok: true, revokedIds: [], replayed: true });
+    expect(await live(signedInSince.token)).toBe(true);
+  });
+});
