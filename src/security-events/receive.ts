@@ -3,7 +3,7 @@ import { claimOnce } from '../core/claim-once.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import type { IssuerKeys } from '../federated/keys.js';
 import { findLinks, liveLinkedSession, requireFederated } from '../federated/links.js';
-import type { FederatedLink, FederatedQuery, FederatedStore } from '../store-capabilities/federated.js';
+import type { FederatedLink, FederatedStore } from '../store-capabilities/federated.js';
 import type { SecurityEventOptions, SecurityEventRefusalReport, SecurityEventResult } from './api.js';
 import { EVENT_ACTIONS, type SecurityEventAction } from './event-types.js';
 import { checkSecurityEventOptions } from './options.js';
@@ -115,18 +115,24 @@ async function usersOf(context: ManagerContext, store: FederatedStore, target: S
   return [...new Set((await linksOf(context, store, target)).map((link) => link.userId))];
 }
 
-/** The sessions signed in through a provider session or provider user; matching is exact. */
+/**
+ * The issuer as a session's `federated.iss` may name it: exactly, or with the trailing "/"
+ * added or removed. Google's RISC names its subjects' issuer "https://accounts.google.com/"
+ * while its ID tokens say "https://accounts.google.com".
+ */
+function issuerSpellings(iss: string): readonly string[] {
+  return [iss, iss.endsWith('/') ? iss.slice(0, -1) : `${iss}/`];
+}
+
+/** The sessions signed in through a provider session or provider user; the id matches exactly. */
 async function linksOf(context: ManagerContext, store: FederatedStore, target: SubjectTarget): Promise<readonly FederatedLink[]> {
-  const find = (query: FederatedQuery) => findLinks(context, store, query);
-  if (target.by === 'provider_session') {
-    const { iss, sid } = target;
-    return (await find({ by: 'sid', iss, sid })).filter((link) => link.iss === iss && link.sid === sid);
+  if (target.by !== 'provider_session' && target.by !== 'provider_user') return [];
+  const links: FederatedLink[] = [];
+  for (const iss of issuerSpellings(target.iss)) {
+    const found = target.by === 'provider_session' ? await findLinks(context, store, { by: 'sid', iss, sid: target.sid }) : await findLinks(context, store, { by: 'sub', iss, sub: target.sub });
+    links.push(...found.filter((link) => link.iss === iss && (target.by === 'provider_session' ? link.sid === target.sid : link.sub === target.sub)));
   }
-  if (target.by === 'provider_user') {
-    const { iss, sub } = target;
-    return (await find({ by: 'sub', iss, sub })).filter((link) => link.iss === iss && link.sub === sub);
-  }
-  return [];
+  return links;
 }
 
 /** Ends each linked session still live (of the tenant, when one is named); one already ended is left as it is. */

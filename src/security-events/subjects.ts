@@ -17,10 +17,19 @@ export type SubjectTarget =
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The subject's format: `format`, or `subject_type` in Google's RISC form (RISC 1.0 section 3.1). */
+// Google's RISC transmitter still names formats as the drafts of RFC 9493 did.
+const LEGACY_FORMATS: Readonly<Record<string, string>> = { 'iss-sub': 'iss_sub', phone: 'phone_number' };
+
+/**
+ * The subject's format: `format`, or `subject_type` in Google's RISC form (RISC 1.0 section
+ * 3.1), with the drafts' names read as RFC 9493's. Google's `id_token_claims` with `iss` and
+ * `sub` names the same provider user as `iss_sub`.
+ */
 function formatOf(subject: Record<string, unknown>): string | undefined {
   const format = subject['format'] ?? subject['subject_type'];
-  return typeof format === 'string' ? format : undefined;
+  if (typeof format !== 'string') return undefined;
+  if (format === 'id_token_claims' && subject['format'] === undefined && typeof subject['iss'] === 'string' && typeof subject['sub'] === 'string') return 'iss_sub';
+  return subject['format'] === undefined ? (LEGACY_FORMATS[format] ?? format) : format;
 }
 
 /**

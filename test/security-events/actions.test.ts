@@ -103,6 +103,22 @@ describe('securityEvent(): what each event ends', () => {
     expect(await live(signedIn.token)).toBe(false);
   });
 
+  it('Google\'s Cross-Account Protection as it sends: issuer with a trailing slash, RISC discovery, subject_type iss-sub in the event (RISC 1.0 section 3.1; SSF 1.0 sections 3.1.1 and 7.2.2)', async () => {
+    const google = await startTransmitter({ path: '/' });
+    try {
+      google.discovery = 'risc';
+      expect(google.issuer.endsWith('/')).toBe(true);
+      // Its ID tokens name the issuer without the slash, and that is what the sign-in recorded.
+      const signedIn = await sessions.create({ userId: 'u1', federated: { iss: google.issuer.slice(0, -1), sub: '7375626A656374' } });
+      const bystander = await sessions.create({ userId: '7375626A656374' });
+      const set = await google.sign({ type: EVENTS.accountDisabled, event: { subject: { subject_type: 'iss-sub', iss: google.issuer, sub: '7375626A656374' }, reason: 'hijacking' } });
+      expect(await sessions.securityEvent(set, { transmitters: [google.config()] })).toMatchObject({ ok: true, revokedIds: [signedIn.session.id] });
+      expect([await live(signedIn.token), await live(bystander.token)]).toEqual([false, true]);
+    } finally {
+      await google.close();
+    }
+  });
+
   it('OAuth tokens-revoked ends the user\'s api sessions only (OAuth Event Types 1.0 section 3.3)', async () => {
     const browser = await viaProvider('u1', 'alice');
     const api = await sessions.create({ userId: 'u1', kind: 'api' });

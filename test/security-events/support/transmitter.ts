@@ -139,9 +139,11 @@ export async function startTransmitter({ audience = 'https://receiver.example/ap
     json(response, { sets: Object.fromEntries(served.map(({ jti, set }) => [jti, set])), moreAvailable: queued.length > served.length });
   };
 
+  // SSF 1.0 section 7.2.1: the well-known name goes before the issuer's path, less a trailing "/".
+  const issuerPath = path.replace(/\/$/, '');
   const server = createServer(function testTransmitter(request, response) {
     const url = new URL(request.url ?? '/', 'http://x');
-    const metadataName = url.pathname === `/.well-known/ssf-configuration${path}` ? 'ssf' : url.pathname === `/.well-known/risc-configuration${path}` ? 'risc' : undefined;
+    const metadataName = url.pathname === `/.well-known/ssf-configuration${issuerPath}` ? 'ssf' : url.pathname === `/.well-known/risc-configuration${issuerPath}` ? 'risc' : undefined;
     if (metadataName !== undefined) {
       fetches[metadataName] += 1;
       if (state.discovery !== 'both' && state.discovery !== metadataName) return void response.writeHead(404).end();
