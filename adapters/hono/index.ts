@@ -103,6 +103,13 @@ function send(c: Context, response: HttpResponse): Response {
   return c.newResponse(body, response.status as StatusCode, response.headers);
 }
 
+// What the app's parsing left in Hono's cache: a form as fields (`all` keeps a repeated field an
+// array), any other body as its text (Hono answers `text()` from whatever it cached, `json()` too).
+function parsedBody(c: Context): Promise<unknown> {
+  const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
+  return type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data' ? c.req.parseBody({ all: true }) : c.req.text();
+}
+
 /** Splits off the option only this wrapper reads; the HTTP layer checks (and refuses) the rest. */
 function splitOptions(options: SessionMiddlewareOptions): { http: SessionHttpOptions; getConnInfo: GetConnInfo | undefined } {
   if (typeof options !== 'object' || options === null) return { http: options, getConnInfo: undefined };
@@ -127,8 +134,7 @@ export function sessionMiddleware(sessions: SessionManager, options: SessionMidd
   const { http: httpOptions, getConnInfo } = splitOptions(options);
   const http = createSessionHttpLayer(sessions, httpOptions, 'sessionMiddleware()', ['getConnInfo']);
   return async function sessionMiddleware(c, next) {
-    // parseBody answers from Hono's cache once the app parsed the body; `all` keeps a repeated field an array.
-    const request = fromFetchRequest(c.req.raw, { remoteAddress: getConnInfo?.(c).remote.address, parsedBody: () => c.req.parseBody({ all: true }) });
+    const request = fromFetchRequest(c.req.raw, { remoteAddress: getConnInfo?.(c).remote.address, parsedBody: () => parsedBody(c) });
     const written = target(c);
     const requestSessions = await http.attach(request, written);
     c.set('sessions', requestSessions);

@@ -114,7 +114,12 @@ export function acceptableUntil(iat: number, maxTokenAge: number): number {
   return (Math.floor((iat * 1000 + maxTokenAge + CLOCK_TOLERANCE) / 1000) + 1) * 1000;
 }
 
-function refusalOf(error: unknown): BackchannelRefusal {
+/**
+ * The refusal of a token that jose's verification (or the key lookup before it) threw for;
+ * `keys_unavailable` when the error is the provider's (its metadata or keys could not be read),
+ * not the token's.
+ */
+export function refusalOf(error: unknown): BackchannelRefusal {
   if (error instanceof UnknownKey) return 'unknown_key';
   if (error instanceof KeysUnavailable || error instanceof errors.JWKSTimeout) return 'keys_unavailable';
   if (error instanceof errors.JWKSInvalid) return 'keys_unavailable';

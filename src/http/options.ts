@@ -1,5 +1,9 @@
 import { checkBackchannelOptions } from '../federated/backchannel.js';
 import type { BackchannelLogoutOptions } from '../federated/api.js';
+import type { SecurityEventOptions } from '../security-events/api.js';
+import { checkSecurityEventOptions } from '../security-events/options.js';
+import type { GlobalTokenRevocationOptions } from '../universal-logout/api.js';
+import { checkGlobalTokenRevocationOptions } from '../universal-logout/options.js';
 import { boolean, callable, integer, invalidConfiguration as invalid, optionsObject } from '../option-checks.js';
 import type { CookieAttributes } from './cookies.js';
 import { isSafePath } from './next-path.js';
@@ -111,6 +115,21 @@ export interface SessionRoutesOptions {
    * provider's server calls it). Off by default.
    */
   readonly backchannelLogout?: BackchannelLogoutOptions;
+  /**
+   * Serves `POST <prefix>/global-token-revocation`, the Universal Logout endpoint to register
+   * with Okta (draft "Global Token Revocation"): a request signed by one of `issuers` (a JWT
+   * bearer) naming a user by `email` or `iss_sub` ends every session of the user that
+   * `resolveSubject` finds (reason `security_event`). Needs no session and no same-origin
+   * request (the provider's server calls it). Off by default.
+   */
+  readonly globalTokenRevocation?: GlobalTokenRevocationOptions;
+  /**
+   * Serves `POST <prefix>/security-events`, the push endpoint (RFC 8935) to give a Shared
+   * Signals transmitter: `{ transmitters }` as `sessions.securityEvent()` takes them. A
+   * transmitter's `authorization` must be sent as its `Authorization` header. Needs no session
+   * and no same-origin request (the transmitter's server calls it). Off by default.
+   */
+  readonly securityEvents?: SecurityEventOptions;
 }
 
 /** Options of the live sign-out stream, `GET <prefix>/events` (the routes' `events` option). */
@@ -152,6 +171,10 @@ export interface ResolvedRoutesOptions {
   readonly events: ResolvedLiveEventsOptions | undefined;
   /** `undefined` when the back-channel logout route is off. */
   readonly backchannelLogout: BackchannelLogoutOptions | undefined;
+  /** `undefined` when the Universal Logout route is off. */
+  readonly globalTokenRevocation: GlobalTokenRevocationOptions | undefined;
+  /** `undefined` when the push route is off. */
+  readonly securityEvents: SecurityEventOptions | undefined;
 }
 
 /** Seconds in `Retry-After` when the options say nothing. */
@@ -247,10 +270,13 @@ export function resolveRoutesOptions(input: SessionRoutesOptions = {}): Resolved
   const requireFresh = options.requireFresh === undefined ? undefined : integer('requireFresh (ms)', options.requireFresh, 0, { min: 1 });
   const revocationLinks = boolean('revocationLinks', options.revocationLinks, false);
   const backchannelLogout = options.backchannelLogout === undefined ? undefined : checkBackchannelOptions(options.backchannelLogout);
-  return { prefix: resolveRoutePrefix({ prefix: options.prefix }), requireFresh, revocationLinks, events: resolveEventsOptions(options.events), backchannelLogout };
+  const globalTokenRevocation = options.globalTokenRevocation === undefined ? undefined : checkGlobalTokenRevocationOptions(options.globalTokenRevocation);
+  const securityEvents = options.securityEvents === undefined ? undefined : checkSecurityEventOptions(options.securityEvents);
+  const prefix = resolveRoutePrefix({ prefix: options.prefix });
+  return { prefix, requireFresh, revocationLinks, events: resolveEventsOptions(options.events), backchannelLogout, globalTokenRevocation, securityEvents };
 }
 
-const ROUTES_OPTIONS = ['prefix', 'requireFresh', 'revocationLinks', 'events', 'backchannelLogout'];
+const ROUTES_OPTIONS = ['prefix', 'requireFresh', 'revocationLinks', 'events', 'backchannelLogout', 'globalTokenRevocation', 'securityEvents'];
 const EVENTS_OPTIONS = ['heartbeat', 'maxPerUser', 'pollInterval'];
 
 function resolveEventsOptions(value: unknown): ResolvedLiveEventsOptions | undefined {

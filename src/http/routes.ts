@@ -7,6 +7,8 @@ import { isFreshRequest } from './freshness.js';
 import { LiveEventsHub } from './live-events.js';
 import { notMePage } from './not-me-page.js';
 import { backchannelLogoutRoute } from './backchannel-logout.js';
+import { createGlobalTokenRevocationRoute } from './global-token-revocation.js';
+import { createSecurityEventsRoute } from './security-events.js';
 import { browserView } from './browser-view.js';
 import { keepsFederated } from '../federated/capability.js';
 import { resolveRoutesOptions, type SessionRoutesOptions } from './options.js';
@@ -154,6 +156,8 @@ function preferredLocale(header: string | undefined): string | undefined {
  * | `POST /sign-out-everywhere` | `204`, cookie cleared |
  * | `GET`, `POST /not-me?token=` | with `revocationLinks`: the "This wasn't me" page (no session needed) |
  * | `GET /events` (with `events`) | `200` `text/event-stream`: `event: revoked` the moment the session ends |
+ * | `POST /security-events` (with `securityEvents`) | Shared Signals push (RFC 8935): `202` with no body once the SET is accepted (a replayed one too); `400` `{ err, description }` (`application/json`, `Content-Language`) for the wrong content type, a body over 64 KiB, a transmitter's `authorization` not sent (`authentication_failed`) or a SET `securityEvent()` refuses; `503` when the store or the transmitter's keys cannot be read, reported to `onError` |
+ * | `POST /global-token-revocation` (with `globalTokenRevocation`) | Universal Logout: `204` once every session of the user ends (no session, no same-origin check); `401` with `WWW-Authenticate` for a bearer that is missing or not signed by a configured issuer for this endpoint, `400` for a body that is not `{ sub_id }` (`email` or `iss_sub`) as JSON, `404` when `resolveSubject` finds no user, `503` when the keys, `resolveSubject` or the store fail, reported to `onError` |
  * | `POST /backchannel-logout` (with `backchannelLogout`) | OpenID Connect back-channel logout: `200` (no session, no same-origin check), `400` `{ error }` for a bad token, `503` when the store or the provider's keys cannot be reached, reported to `onError` (the specification asks no provider to send again) |
  *
  * Every route needs a session (`401`, or the login redirect for a page navigation); another
@@ -180,11 +184,15 @@ function preferredLocale(header: string | undefined): string | undefined {
  */
 export function createSessionRoutes(manager: SessionManager, options: SessionRoutesOptions = {}): SessionRoutes {
   checkManager(manager, 'The session routes');
-  const { prefix, requireFresh, revocationLinks, events, backchannelLogout } = resolveRoutesOptions(options);
-  if (backchannelLogout !== undefined && !keepsFederated(manager.store)) {
-    throw new SessionError('INVALID_CONFIGURATION', 'The session routes option backchannelLogout needs a store with the federated sign-out capability.');
+  const { prefix, requireFresh, revocationLinks, events, backchannelLogout, globalTokenRevocation, securityEvents } = resolveRoutesOptions(options);
+  for (const [name, value] of [['backchannelLogout', backchannelLogout], ['securityEvents', securityEvents]] as const) {
+    if (value !== undefined && !keepsFederated(manager.store)) {
+      throw new SessionError('INVALID_CONFIGURATION', `The session routes option ${name} needs a store with the federated sign-out capability.`);
+    }
   }
   const eventsOf = events === undefined ? undefined : eventsRoute(new LiveEventsHub(manager, events));
+  const pushedEvents = securityEvents === undefined ? undefined : createSecurityEventsRoute(manager, securityEvents);
+  const universalLogout = globalTokenRevocation === undefined ? undefined : createGlobalTokenRevocationRoute(manager, globalTokenRevocation, `${prefix}/global-token-revocation`);
   const respond = async (sessions: RequestSessions | undefined): Promise<HttpResponse | undefined> => {
     const state = requestStateOf(sessions, 'The session routes');
     if (state.manager !== manager) {
@@ -199,6 +207,8 @@ export function createSessionRoutes(manager: SessionManager, options: SessionRou
     if (segment === 'not-me' && revocationLinks) return revocationLinkPage(manager, request, `${prefix}/not-me`, resolved);
     // Before the cross-site check and the session check: the identity provider's server calls it.
     if (segment === 'backchannel-logout' && backchannelLogout !== undefined) return backchannelLogoutRoute(manager, request, backchannelLogout, resolved);
+    if (segment === 'global-token-revocation' && universalLogout !== undefined) return universalLogout(request, resolved);
+    if (segment === 'security-events' && pushedEvents !== undefined) return pushedEvents(request, resolved);
     if (!route.methods.includes(request.method)) return methodNotAllowedResponse(route.methods.join(', '));
     if (route.changesState && isCrossSiteRequest(request, resolved.trustProxy)) return crossSiteResponse();
     const denied = requireSessionResponse(sessions);

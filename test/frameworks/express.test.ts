@@ -10,8 +10,10 @@ describeFrameworkConformance(
   ({ sessions, middlewareOptions, routesOptions }) => {
     const app = express();
     app.use(sessionMiddleware(sessions, middlewareOptions));
-    // A form parser in front of the routes, as apps have: the back-channel logout route reads req.body.
+    // Form and JSON parsers in front of the routes, as apps have: the back-channel logout and
+    // Universal Logout routes read req.body.
     app.use(express.urlencoded());
+    app.use(express.json());
     app.use(sessionRoutes(sessions, routesOptions));
     app.post('/login', requireSameOrigin(), async (req, res) => {
       const { session } = await req.sessions.signIn({ userId: String(req.query['user']), persistent: req.query['remember'] !== '0' });

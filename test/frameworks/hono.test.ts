@@ -28,9 +28,12 @@ describeFrameworkConformance(
     // The default error handler logs a thrown store outage before the middleware answers 503.
     app.onError((_error, c) => c.text('Internal Server Error', 500));
     app.use(sessionMiddleware(sessions, { ...middlewareOptions, getConnInfo }));
-    // The app's forms parsed before the routes: the back-channel logout route reads Hono's parsed body.
+    // The app's forms and JSON parsed before the routes: the back-channel logout and Universal
+    // Logout routes read what Hono cached.
     app.use(async (c, next) => {
-      if (c.req.header('content-type')?.startsWith('application/x-www-form-urlencoded') === true) await c.req.parseBody();
+      const type = c.req.header('content-type') ?? '';
+      if (type.startsWith('application/x-www-form-urlencoded')) await c.req.parseBody();
+      if (type.startsWith('application/json')) await c.req.json().catch(() => undefined);
       await next();
     });
     app.use(sessionRoutes(sessions, routesOptions));

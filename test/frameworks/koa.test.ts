@@ -15,9 +15,9 @@ describeFrameworkConformance(
     const fresh = requireFresh();
     const freshHour = requireFresh({ maxAge: 3_600_000 });
     app.use(sessionMiddleware(sessions, middlewareOptions));
-    // A form parser in front of the routes, as apps have: it reads the body and sets
-    // ctx.request.body, which the back-channel logout route then reads.
-    app.use(bodyParser({ enableTypes: ['form'] }));
+    // Form and JSON parsers in front of the routes, as apps have: they read the body and set
+    // ctx.request.body, which the back-channel logout and Universal Logout routes then read.
+    app.use(bodyParser({ enableTypes: ['form', 'json'] }));
     app.use(sessionRoutes(sessions, routesOptions));
     app.use(async (ctx, next) => {
       const route = `${ctx.method} ${ctx.path}`;

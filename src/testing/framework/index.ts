@@ -8,7 +8,8 @@ import { resolveRunner, type TestRunner } from '../runner.js';
 import { describeAccessTokens } from './access-tokens.js';
 import { describeAnonymous } from './anonymous.js';
 import { describeBackchannelLogout } from './backchannel-logout.js';
-import { startTestIssuer, type TestIssuer } from './test-issuer.js';
+import { startTestIssuer, SUITE_SET_AUDIENCE, type TestIssuer } from './test-issuer.js';
+import { describeSecurityEvents, SUITE_PUSH_AUTHORIZATION } from './security-events.js';
 import { scenarioOf, type FrameworkSuiteContext, type Scenario } from './context.js';
 import { describeCrossSite } from './cross-site.js';
 import { switchableStore } from './failing-store.js';
@@ -22,6 +23,7 @@ import { describeRevocation } from './revocation.js';
 import { describeRevocationLinks } from './revocation-links.js';
 import { describeRoutes } from './routes.js';
 import { describeSignIn } from './sign-in.js';
+import { describeUniversalLogout } from './universal-logout.js';
 import { describeWrappedStore } from './wrapped-store.js';
 import type { SessionStore } from '../../store.js';
 
@@ -63,6 +65,13 @@ export interface FrameworkConformanceOptions {
 }
 
 const ROUTES_PREFIX = '/sessions';
+
+// The suite's directory: `<user>@example.com`, or the user's id as the suite's provider's `sub`.
+function suiteUserOf(subject: Readonly<Record<string, unknown>>, issuer: string): string | undefined {
+  const { format, email, iss, sub } = subject;
+  if (format === 'email') return typeof email === 'string' ? /^([a-z]+)@example\.com$/.exec(email)?.[1] : undefined;
+  return format === 'iss_sub' && iss === issuer && typeof sub === 'string' ? sub : undefined;
+}
 // The routes' requireFresh: the manager's default freshAge, so "fresh" means the same everywhere.
 const FRESH_FOR = 10 * 60 * 1000;
 /** The manager's `storeTimeout` in the suite (ms). */
@@ -80,9 +89,12 @@ export const STORE_TIMEOUT = 300;
  * - the session middleware with `context.sessions` and `context.middlewareOptions`, on every
  *   request;
  * - the session routes with `context.routesOptions` (under `/sessions`, with the "This wasn't
- *   me" page, the live sign-out stream `GET /sessions/events` and the back-channel logout URI
- *   `POST /sessions/backchannel-logout`), with or without the framework's usual form parser
- *   in front of them (`express.urlencoded()`, a Koa body parser, Hono's `c.req.parseBody()`);
+ *   me" page, the live sign-out stream `GET /sessions/events`, the back-channel logout URI
+ *   `POST /sessions/backchannel-logout`, the Shared Signals push endpoint
+ *   `POST /sessions/security-events` and the Universal Logout endpoint
+ *   `POST /sessions/global-token-revocation`), with or without the framework's usual form and
+ *   JSON parsers in front of them (`express.urlencoded()` and `express.json()`, a Koa body
+ *   parser, Hono's `c.req.parseBody()` and `c.req.json()`);
  * - `POST /login?user=<userId>` (the body, if any, ignored), behind `requireSameOrigin`:
  *   `await sessions.signIn({ userId, persistent })`, `persistent` being `false` when the query
  *   has `remember=0` and `true` otherwise, then `200` JSON
@@ -191,6 +203,19 @@ export function describeFrameworkConformance(
               revocationLinks: true,
               events: { heartbeat: 100, pollInterval: 600_000 },
               backchannelLogout: { issuers: [{ issuer: idp.issuer, clientId: idp.clientId }] },
+              globalTokenRevocation: { issuers: [{ issuer: idp.issuer }], resolveSubject: (subject) => suiteUserOf({ ...subject }, idp.issuer) },
+              // The suite's provider is its transmitter too: email subjects through the same directory.
+              securityEvents: {
+                transmitters: [
+                  {
+                    issuer: idp.issuer,
+                    audience: SUITE_SET_AUDIENCE,
+                    jwksUri: `${idp.issuer}/jwks`,
+                    authorization: SUITE_PUSH_AUTHORIZATION,
+                    resolveSubject: (subject) => suiteUserOf(subject, idp.issuer),
+                  },
+                ],
+              },
             },
           }),
         );
@@ -232,6 +257,8 @@ export function describeFrameworkConformance(
     describeRevocationLinks(context);
     describeLiveEvents(context);
     describeBackchannelLogout(context);
+    describeSecurityEvents(context);
+    describeUniversalLogout(context);
     describeWrappedStore(context);
   });
 }

@@ -29,7 +29,18 @@ export interface TestIssuer extends IssuerServer {
   readonly clientId: string;
   /** A logout token for the suite's client, with `claims` added (or replacing the defaults, `iat` too). */
   logoutToken(claims?: Record<string, unknown>): Promise<string>;
+  /** A Universal Logout bearer for `audience`, valid five minutes, with `claims` added (or replacing the defaults). */
+  revocationBearer(audience: string, claims?: Record<string, unknown>): Promise<string>;
+  /**
+   * A Security Event Token of this provider as a transmitter (`typ` `secevent+jwt`, for
+   * {@link SUITE_SET_AUDIENCE}): one event of `type` about `subject` (`sub_id`), with `claims`
+   * added (or replacing the defaults).
+   */
+  securityEventToken(type: string, subject: Record<string, unknown>, claims?: Record<string, unknown>): Promise<string>;
 }
+
+/** The audience the suite's app was registered with at its transmitter. */
+export const SUITE_SET_AUDIENCE = 'https://app.suite.example';
 
 /**
  * Starts an {@link IssuerServer} publishing what `keys()` answers at the time of each request.
@@ -102,6 +113,14 @@ export async function startTestIssuer(): Promise<TestIssuer> {
         .setAudience(clientId)
         // A caller's iat stays: setIssuedAt() would replace it with now.
         .setIssuedAt(typeof claims['iat'] === 'number' ? claims['iat'] : undefined)
+        .sign(privateKey),
+    revocationBearer: (audience: string, claims: Record<string, unknown> = {}) =>
+      new SignJWT({ jti: crypto.randomUUID(), iss: served.issuer, aud: audience, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 300, ...claims })
+        .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: 'suite' })
+        .sign(privateKey),
+    securityEventToken: (type: string, subject: Record<string, unknown>, claims: Record<string, unknown> = {}) =>
+      new SignJWT({ jti: crypto.randomUUID(), iss: served.issuer, aud: SUITE_SET_AUDIENCE, iat: Math.floor(Date.now() / 1000), sub_id: subject, events: { [type]: {} }, ...claims })
+        .setProtectedHeader({ alg: 'ES256', typ: 'secevent+jwt', kid: 'suite' })
         .sign(privateKey),
   });
 }

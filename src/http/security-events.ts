@@ -1,0 +1,78 @@
+import { decodeJwt } from 'jose';
+import type { SessionManager } from '../manager/api.js';
+import type { SecurityEventError, SecurityEventOptions, SecurityEventRefusalReport, SecurityEventTransmitter } from '../security-events/api.js';
+import { hashSecret, secretMatches } from '../token.js';
+import { readBodyText } from './body.js';
+import { report } from './report.js';
+import type { HttpRequest } from './request.js';
+import { jsonResponse, methodNotAllowedResponse, NO_STORE, type HttpResponse } from './response.js';
+
+// Push-based SET delivery (RFC 8935, section 2): the transmitter POSTs one Security Event
+// Token as `application/secevent+jwt`. Success is 202 with no body (section 2.2, a replayed
+// jti included: the transmitter must not send it again); a SET that cannot be parsed,
+// validated or authenticated is 400 with `{ err, description }` as JSON and a
+// Content-Language (section 2.3). When the store or the transmitter's keys cannot be read
+// nothing was decided: 503, reported to onError, so the transmitter delivers it again.
+
+/** Largest body read, in bytes; past it the route reads no further. */
+export const MAX_SET_BODY = 64 * 1024;
+
+type Resolved = { readonly onError: ((error: unknown) => void) | undefined; readonly retryAfter: number };
+
+const refusal = (err: SecurityEventError, description: string): HttpResponse => ({
+  status: 400,
+  headers: { 'content-type': 'application/json', 'content-language': 'en', 'cache-control': NO_STORE },
+  setCookies: [],
+  body: JSON.stringify({ err, description }),
+});
+// Section 2.2: no body, and no header beyond what HTTP needs.
+const ACCEPTED: HttpResponse = { status: 202, headers: {}, setCookies: [], body: '' };
+
+/** Answers `POST <prefix>/security-events`; one per routes, holding the digests of the configured `Authorization` values. */
+export function createSecurityEventsRoute(manager: SessionManager, options: SecurityEventOptions): (request: HttpRequest, resolved: Resolved) => Promise<HttpResponse> {
+  const expected = new Map<SecurityEventTransmitter, Buffer>();
+  for (const transmitter of options.transmitters) {
+    if (transmitter.authorization !== undefined) expected.set(transmitter, hashSecret(transmitter.authorization));
+  }
+  // The route's own refusals are told to onRefused as securityEvent()'s are.
+  const refuse = (resolved: Resolved, err: SecurityEventError, description: string, issuer?: string): HttpResponse => {
+    const refused: SecurityEventRefusalReport = { err, description, issuer };
+    try {
+      options.onRefused?.(refused);
+    } catch (error) {
+      report(resolved.onError, error);
+    }
+    return refusal(err, description);
+  };
+  return async function securityEvents(request, resolved) {
+    if (request.method !== 'POST') return methodNotAllowedResponse('POST');
+    const type = request.header('content-type')?.split(';')[0]?.trim().toLowerCase();
+    if (type !== 'application/secevent+jwt') return refuse(resolved, 'invalid_request', 'Send the SET as application/secevent+jwt.');
+    const body = await readBodyText(request, MAX_SET_BODY);
+    if (body === undefined) return refuse(resolved, 'invalid_request', 'The body must be one SET of at most 64 KiB.');
+    const set = body.trim();
+    // The transmitter is known only from the SET's own iss, unverified here: the configured
+    // Authorization of that transmitter is required, and securityEvent() then verifies the
+    // iss with that transmitter's keys, so a SET naming another issuer gains nothing.
+    const transmitter = options.transmitters.find((candidate) => candidate.issuer === unverifiedIssuer(set));
+    const digest = transmitter === undefined ? undefined : expected.get(transmitter);
+    if (transmitter !== undefined && digest !== undefined && !secretMatches(request.header('authorization') ?? '', digest)) {
+      return refuse(resolved, 'authentication_failed', 'The Authorization header configured for this transmitter was not sent.', transmitter.issuer);
+    }
+    try {
+      const result = await manager.securityEvent(set, options);
+      return result.ok ? ACCEPTED : refusal(result.err, result.description);
+    } catch (error) {
+      report(resolved.onError, error);
+      return jsonResponse(503, { error: 'temporarily_unavailable' }, { headers: { 'retry-after': String(resolved.retryAfter) } });
+    }
+  };
+}
+
+function unverifiedIssuer(set: string): unknown {
+  try {
+    return decodeJwt(set).iss;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,133 @@
+import { BROWSERS } from './client.js';
+import type { FrameworkSuiteContext, Scenario } from './context.js';
+
+const PATH = '/sessions/security-events';
+/** The `Authorization` value the suite's transmitter is configured with. */
+export const SUITE_PUSH_AUTHORIZATION = 'Bearer suite-transmitter-secret';
+const CAEP = 'https://schemas.openid.net/secevent/caep/event-type/';
+const RISC = 'https://schemas.openid.net/secevent/risc/event-type/';
+
+/** Push delivery of Security Event Tokens (RFC 8935): a transmitter ends sessions, and only with what it was configured with. */
+export function describeSecurityEvents({ runner, scenario }: FrameworkSuiteContext): void {
+  const { describe, it, expect } = runner;
+  describe('Shared Signals push (security events)', () => {
+    // As a transmitter sends it; a header given as `null` is left out.
+    const push = (set: string, headers: Record<string, string | null> = {}) => {
+      const all: Record<string, string | null> = { 'content-type': 'application/secevent+jwt', accept: 'application/json', authorization: SUITE_PUSH_AUTHORIZATION, origin: 'https://idp.example', 'sec-fetch-site': 'cross-site', ...headers };
+      const sent = Object.fromEntries(Object.entries(all).filter((entry): entry is [string, string] => entry[1] !== null));
+      return scenario().request(PATH, { method: 'POST', headers: sent, body: set });
+    };
+    const signedIn = async (userId: string, userAgent: string, federated?: { sub: string; sid?: string }) => {
+      const device = scenario().device(userAgent);
+      await device.signIn(userId);
+      if (federated !== undefined) {
+        // Linked as a federated sign-in would be (the suite's apps take no federated input).
+        const found = await scenario().store.get(device.sessionId!);
+        await scenario().store.saveFederatedLink!({ sessionId: device.sessionId!, userId, expiresAt: found!.session.expiresAt, iss: scenario().idp.issuer, ...federated });
+      }
+      return device;
+    };
+    const live = async (device: ReturnType<Scenario['device']>) => (await device.request('/api/me')).status === 200;
+    const expectAccepted = (reply: { status: number; body: string }) => {
+      expect(reply.status).toBe(202);
+      expect(reply.body).toBe('');
+    };
+    const expectRefused = (reply: { status: number; headers: Headers; json: unknown }, err: string) => {
+      expect(reply.status).toBe(400);
+      // The media type; a framework may add a charset parameter.
+      expect(reply.headers.get('content-type')?.split(';')[0]).toBe('application/json');
+      expect(reply.headers.get('content-language')).toBe('en');
+      const { err: code, description } = reply.json as { err?: unknown; description?: unknown };
+      expect(code).toBe(err);
+      expect(typeof description).toBe('string');
+    };
+
+    it('a CAEP session-revoked with a complex subject ends only that provider session (202, empty)', async () => {
+      const { idp } = scenario();
+      const laptop = await signedIn('alice', BROWSERS.chromeMac, { sub: 'alice@idp', sid: 'idp-session-1' });
+      const phone = await signedIn('alice', BROWSERS.safariIphone, { sub: 'alice@idp', sid: 'idp-session-2' });
+      const subject = { format: 'complex', user: { format: 'iss_sub', iss: idp.issuer, sub: 'alice@idp' }, session: { format: 'opaque', id: 'idp-session-1' } };
+      expectAccepted(await push(await idp.securityEventToken(`${CAEP}session-revoked`, subject)));
+      expect(await live(laptop)).toBe(false);
+      expect(await live(phone)).toBe(true);
+      const [entry] = await scenario().sessions.activity('alice');
+      expect(entry?.reason).toBe('security_event');
+    });
+
+    it('an iss_sub subject ends that provider user\'s sessions, never a local session of a user whose id is the same', async () => {
+      const { idp } = scenario();
+      const federated = await signedIn('u-42', BROWSERS.chromeMac, { sub: 'alice' });
+      const sameIdLocally = await signedIn('alice', BROWSERS.firefoxWindows);
+      expectAccepted(await push(await idp.securityEventToken(`${CAEP}session-revoked`, { format: 'iss_sub', iss: idp.issuer, sub: 'alice' })));
+      expect(await live(federated)).toBe(false);
+      expect(await live(sameIdLocally)).toBe(true);
+    });
+
+    it('an email subject goes through resolveSubject', async () => {
+      const { idp } = scenario();
+      const alice = await signedIn('alice', BROWSERS.chromeMac);
+      const bob = await signedIn('bob', BROWSERS.firefoxWindows);
+      expectAccepted(await push(await idp.securityEventToken(`${CAEP}session-revoked`, { format: 'email', email: 'alice@example.com' })));
+      expect(await live(alice)).toBe(false);
+      expect(await live(bob)).toBe(true);
+    });
+
+    it('a RISC account-disabled ends every session of the user', async () => {
+      const { idp } = scenario();
+      const laptop = await signedIn('alice', BROWSERS.chromeMac, { sub: 'alice@idp', sid: 'idp-session-1' });
+      const phone = await signedIn('alice', BROWSERS.safariIphone);
+      const bob = await signedIn('bob', BROWSERS.firefoxWindows);
+      expectAccepted(await push(await idp.securityEventToken(`${RISC}account-disabled`, { format: 'email', email: 'alice@example.com' })));
+      expect(await live(laptop)).toBe(false);
+      expect(await live(phone)).toBe(false);
+      expect(await live(bob)).toBe(true);
+    });
+
+    it('verification and unknown event types are acknowledged (202) and end nothing', async () => {
+      const { idp } = scenario();
+      const laptop = await signedIn('alice', BROWSERS.chromeMac);
+      const subject = { format: 'email', email: 'alice@example.com' };
+      expectAccepted(await push(await idp.securityEventToken('https://schemas.openid.net/secevent/ssf/event-type/verification', { format: 'opaque', id: 'stream-1' })));
+      expectAccepted(await push(await idp.securityEventToken('https://events.example.com/something-new', subject)));
+      expect(await live(laptop)).toBe(true);
+    });
+
+    it('a replayed SET answers 202 and has no second effect', async () => {
+      const { idp } = scenario();
+      const set = await idp.securityEventToken(`${RISC}account-disabled`, { format: 'email', email: 'alice@example.com' });
+      expectAccepted(await push(set));
+      const since = await signedIn('alice', BROWSERS.chromeMac);
+      expectAccepted(await push(set));
+      expect(await live(since)).toBe(true);
+    });
+
+    it('the wrong content type, a body over 64 KiB, or the configured Authorization missing or wrong: 400 with the RFC 8935 err, nothing ends', async () => {
+      const { idp } = scenario();
+      const laptop = await signedIn('alice', BROWSERS.chromeMac);
+      const set = () => idp.securityEventToken(`${RISC}account-disabled`, { format: 'email', email: 'alice@example.com' });
+      // Not application/json: an app's JSON parser in front of the routes answers that itself.
+      for (const type of ['application/jwt', 'text/plain', 'application/x-www-form-urlencoded']) expectRefused(await push(await set(), { 'content-type': type }), 'invalid_request');
+      expectRefused(await push(await idp.securityEventToken(`${RISC}account-disabled`, { format: 'email', email: 'alice@example.com' }, { padding: 'x'.repeat(70_000) })), 'invalid_request');
+      expectRefused(await push(`${await set()}${' '.repeat(70_000)}`), 'invalid_request');
+      for (const authorization of [null, 'Bearer wrong-secret', `${SUITE_PUSH_AUTHORIZATION}x`, SUITE_PUSH_AUTHORIZATION.toLowerCase()]) expectRefused(await push(await set(), { authorization }), 'authentication_failed');
+      expect(await live(laptop)).toBe(true);
+    });
+
+    it('answers 503 while the store is down or the transmitter\'s keys cannot be fetched, and ends nothing', async () => {
+      const { idp } = scenario();
+      const laptop = await signedIn('alice', BROWSERS.chromeMac);
+      idp.jwksAnswer = 503;
+      const reply = await push(await idp.securityEventToken(`${RISC}account-disabled`, { format: 'email', email: 'alice@example.com' }));
+      expect(reply.status).toBe(503);
+      expect(reply.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(await live(laptop)).toBe(true);
+      idp.jwksAnswer = 'keys';
+      scenario().advance(10_000);
+      const set = await idp.securityEventToken(`${RISC}account-disabled`, { format: 'email', email: 'alice@example.com' });
+      scenario().store.failing = true;
+      expect((await push(set)).status).toBe(503);
+      scenario().store.failing = false;
+      expect(await live(laptop)).toBe(true);
+    });
+  });
+}

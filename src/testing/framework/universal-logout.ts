@@ -1,0 +1,94 @@
+import { generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
+import { BROWSERS } from './client.js';
+import type { FrameworkSuiteContext } from './context.js';
+
+const PATH = '/sessions/global-token-revocation';
+const JSON_BODY = { 'content-type': 'application/json' };
+
+/** Universal Logout: a provider's server signs a user out everywhere, and only with a bearer it signed. */
+export function describeUniversalLogout({ runner, scenario }: FrameworkSuiteContext): void {
+  const { describe, it, expect } = runner;
+  describe('Universal Logout (global token revocation)', () => {
+    const audience = () => `${scenario().url}${PATH}`;
+    const post = (bearer: string | undefined, body: unknown, headers: Record<string, string> = JSON_BODY) =>
+      scenario().request(PATH, {
+        method: 'POST',
+        headers: { ...headers, ...(bearer === undefined ? {} : { authorization: `Bearer ${bearer}` }), origin: 'https://idp.example', 'sec-fetch-site': 'cross-site' },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+    const byEmail = (email: string) => ({ sub_id: { format: 'email', email } });
+    const signedIn = async (userId: string, userAgent: string) => {
+      const device = scenario().device(userAgent);
+      await device.signIn(userId);
+      return device;
+    };
+
+    it('a bearer signed by the provider for this endpoint ends every session of the user (204), cross-site and without a session', async () => {
+      const { idp } = scenario();
+      const laptop = await signedIn('alice', BROWSERS.chromeMac);
+      const phone = await signedIn('alice', BROWSERS.safariIphone);
+      const bob = await signedIn('bob', BROWSERS.firefoxWindows);
+      const reply = await post(await idp.revocationBearer(audience()), byEmail('alice@example.com'));
+      expect(reply.status).toBe(204);
+      expect(reply.body).toBe('');
+      expect((await laptop.request('/api/me')).status).toBe(401);
+      expect((await phone.request('/api/me')).status).toBe(401);
+      expect((await bob.request('/api/me')).status).toBe(200);
+      const [event] = await scenario().sessions.activity('alice');
+      expect(event?.reason).toBe('security_event');
+    });
+
+    it('an iss_sub subject goes through resolveSubject too', async () => {
+      const { idp } = scenario();
+      const laptop = await signedIn('carol', BROWSERS.chromeMac);
+      expect((await post(await idp.revocationBearer(audience()), { sub_id: { format: 'iss_sub', iss: idp.issuer, sub: 'carol' } })).status).toBe(204);
+      expect((await laptop.request('/api/me')).status).toBe(401);
+    });
+
+    it('a missing, unsigned, wrongly signed, expired or misaddressed bearer answers 401 with WWW-Authenticate, and ends nothing', async () => {
+      const { idp } = scenario();
+      const laptop = await signedIn('alice', BROWSERS.chromeMac);
+      const now = Math.floor(Date.now() / 1000);
+      const missing = await post(undefined, byEmail('alice@example.com'));
+      expect(missing.status).toBe(401);
+      expect(missing.headers.get('www-authenticate')).toBe('Bearer');
+      const other = await generateKeyPair('ES256');
+      const forged = [
+        new UnsecuredJWT({ jti: 'unsigned' }).setIssuer(idp.issuer).setAudience(audience()).setIssuedAt(now).setExpirationTime(now + 300).encode(),
+        // Signed with another key under the provider's kid.
+        await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'suite' }).setIssuer(idp.issuer).setAudience(audience()).setIssuedAt(now).setExpirationTime(now + 300).sign(other.privateKey),
+        await idp.revocationBearer(audience(), { iat: now - 600, exp: now - 300 }),
+        await idp.revocationBearer('https://another-app.example/global-token-revocation'),
+        await idp.revocationBearer(audience(), { iss: 'https://unknown-idp.example' }),
+        'not-a-jwt',
+      ];
+      for (const bearer of forged) {
+        const reply = await post(bearer, byEmail('alice@example.com'));
+        expect(reply.status).toBe(401);
+        expect(reply.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+      }
+      expect((await laptop.request('/api/me')).status).toBe(200);
+    });
+
+    it('a subject that names no user answers 404; a body it cannot take answers 400; nothing ends', async () => {
+      const { idp } = scenario();
+      const laptop = await signedIn('alice', BROWSERS.chromeMac);
+      expect((await post(await idp.revocationBearer(audience()), byEmail('nobody@elsewhere.example'))).status).toBe(404);
+      for (const body of [{ sub_id: { format: 'opaque', id: 'alice' } }, { sub_id: { format: 'email' } }, { subject: byEmail('alice@example.com').sub_id }, '{"sub_id":', '[]']) {
+        expect((await post(await idp.revocationBearer(audience()), body)).status).toBe(400);
+      }
+      expect((await post(await idp.revocationBearer(audience()), byEmail('alice@example.com'), { 'content-type': 'text/plain' })).status).toBe(400);
+      expect((await laptop.request('/api/me')).status).toBe(200);
+    });
+
+    it('answers 503 while the provider\'s keys cannot be fetched, and ends nothing', async () => {
+      const { idp } = scenario();
+      const laptop = await signedIn('alice', BROWSERS.chromeMac);
+      idp.jwksAnswer = 503;
+      const reply = await post(await idp.revocationBearer(audience()), byEmail('alice@example.com'));
+      expect(reply.status).toBe(503);
+      expect(reply.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect((await laptop.request('/api/me')).status).toBe(200);
+    });
+  });
+}

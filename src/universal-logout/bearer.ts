@@ -1,0 +1,83 @@
+import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
+import type { IssuerKeys } from '../federated/keys.js';
+import { CLOCK_TOLERANCE, DEFAULT_ALGORITHMS, refusalOf } from '../federated/logout-token.js';
+import type { GlobalTokenRevocationIssuer } from './api.js';
+
+// The bearer of a Universal Logout request: a JWT the provider signs for this endpoint. The
+// draft leaves authentication to the deployment; Okta signs a short-lived JWT with its org's
+// keys, `aud` the endpoint. Checked like the back-channel logout token: the issuer picks the
+// keys, asymmetric algorithms only, `iat` recent and `exp` not passed.
+
+/** How old a bearer's `iat` may be, in ms: the provider sends it at once. */
+export const MAX_BEARER_AGE = 5 * 60_000;
+/** Longest bearer taken, in characters; a provider's are under 2 KB. */
+export const MAX_BEARER_LENGTH = 8 * 1024;
+
+/** Why a bearer was refused: `missing` (no `Bearer` credentials), `invalid`, or `keys_unavailable` (the provider's fault: 503). */
+export type BearerRefusal = 'missing' | 'invalid' | 'keys_unavailable';
+
+/** A bearer's verdict. */
+export type BearerCheck =
+  | { readonly ok: true; readonly issuer: string }
+  | { readonly ok: false; readonly refusal: BearerRefusal; readonly cause?: unknown };
+
+/**
+ * Where a provider without a configured `jwksUri` publishes its `jwks_uri`, in the order tried:
+ * OpenID Connect Discovery (appended to the issuer), else OAuth 2.0 Authorization Server
+ * Metadata (RFC 8414: inserted between the host and the issuer's path).
+ */
+export function metadataUrlsOf(issuer: string): readonly string[] {
+  const url = new URL(issuer);
+  const path = url.pathname.replace(/\/$/, '');
+  return [`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, `${url.origin}/.well-known/oauth-authorization-server${path}`];
+}
+
+/** The credentials of `Authorization: Bearer <token>` (scheme without case), or `undefined`. */
+export function bearerCredentials(authorization: string | undefined): string | undefined {
+  const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(authorization ?? '');
+  return match?.[1];
+}
+
+/**
+ * Verifies the bearer of a request: signed by a configured issuer's key with an allowed
+ * algorithm, `iss` that issuer, `aud` containing `audience` (the issuer's own, else
+ * `endpointUrl`), `iat` at most {@link MAX_BEARER_AGE} old and `exp` not passed (60 s of clock
+ * tolerance). Never throws.
+ */
+export async function checkRevocationBearer(
+  authorization: string | undefined,
+  { issuers, endpointUrl, now, keys }: { issuers: readonly GlobalTokenRevocationIssuer[]; endpointUrl: string | undefined; now: number; keys: IssuerKeys },
+): Promise<BearerCheck> {
+  const token = bearerCredentials(authorization);
+  if (token === undefined) return { ok: false, refusal: 'missing' };
+  if (token.length > MAX_BEARER_LENGTH) return { ok: false, refusal: 'invalid' };
+  let claimed: unknown;
+  let alg: unknown;
+  try {
+    claimed = decodeJwt(token).iss;
+    alg = decodeProtectedHeader(token).alg;
+  } catch {
+    return { ok: false, refusal: 'invalid' };
+  }
+  // Before any key is fetched: an unsigned or HMAC token costs the provider nothing.
+  if (typeof alg !== 'string' || !DEFAULT_ALGORITHMS.includes(alg)) return { ok: false, refusal: 'invalid' };
+  // Exact match: the issuer picks the keys, so it is never normalised.
+  const issuer = issuers.find((candidate) => candidate.issuer === claimed);
+  const audience = issuer?.audience ?? endpointUrl;
+  if (issuer === undefined || audience === undefined) return { ok: false, refusal: 'invalid' };
+  try {
+    const keySet = await keys.keysOf(issuer.issuer, issuer.jwksUri, metadataUrlsOf(issuer.issuer));
+    await jwtVerify(token, keySet, {
+      algorithms: [...DEFAULT_ALGORITHMS],
+      issuer: issuer.issuer,
+      audience,
+      currentDate: new Date(now),
+      clockTolerance: CLOCK_TOLERANCE / 1000,
+      maxTokenAge: MAX_BEARER_AGE / 1000,
+      requiredClaims: ['iat', 'exp'],
+    });
+  } catch (error) {
+    return refusalOf(error) === 'keys_unavailable' ? { ok: false, refusal: 'keys_unavailable', cause: error } : { ok: false, refusal: 'invalid' };
+  }
+  return { ok: true, issuer: issuer.issuer };
+}

@@ -1,0 +1,74 @@
+import { createServer } from 'node:http';
+import express from 'express';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sessionMiddleware, sessionRoutes } from '../../adapters/express/index.js';
+import { createSessionManager, memoryStore, type SecurityEventOptions, type SecurityEventRefusalReport, type SessionManager } from '../../src/index.js';
+import type { FrameworkApp } from '../../src/testing/index.js';
+import { startTestIssuer, SUITE_SET_AUDIENCE, type TestIssuer } from '../../src/testing/framework/test-issuer.js';
+import { listen } from '../frameworks/listen.js';
+
+// What an app serving the push route sees beyond the framework suite: a body its own parser
+// read first, the route's refusals told to onRefused, and a store that cannot keep SET ids.
+
+const ACCOUNT_DISABLED = 'https://schemas.openid.net/secevent/risc/event-type/account-disabled';
+
+let idp: TestIssuer;
+let sessions: SessionManager;
+let app: FrameworkApp | undefined;
+beforeEach(async () => {
+  idp = await startTestIssuer();
+  sessions = createSessionManager({ store: memoryStore() });
+});
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+  await sessions.close();
+  await idp.close();
+});
+
+const transmitter = () => ({ issuer: idp.issuer, audience: SUITE_SET_AUDIENCE, jwksUri: `${idp.issuer}/jwks`, authorization: 'Bearer push-secret', resolveSubject: () => 'alice' });
+
+async function serve(options: SecurityEventOptions, parser?: express.RequestHandler): Promise<string> {
+  const server = express();
+  server.use(sessionMiddleware(sessions));
+  if (parser !== undefined) server.use(parser);
+  server.use(sessionRoutes(sessions, { securityEvents: options }));
+  app = await listen(createServer(server));
+  return app.url;
+}
+
+const push = (url: string, set: string, authorization = 'Bearer push-secret') =>
+  fetch(`${url}/sessions/security-events`, { method: 'POST', headers: { 'content-type': 'application/secevent+jwt', authorization }, body: set });
+
+describe('the security events route', () => {
+  it('takes a SET the app\'s own text or raw parser read first', async () => {
+    for (const parser of [express.text({ type: 'application/secevent+jwt' }), express.raw({ type: 'application/secevent+jwt' })]) {
+      const url = await serve({ transmitters: [transmitter()] }, parser);
+      const { token } = await sessions.create({ userId: 'alice' });
+      expect((await push(url, await idp.securityEventToken(ACCOUNT_DISABLED, { format: 'email', email: 'alice@example.com' }))).status).toBe(202);
+      expect((await sessions.validate(token)).ok).toBe(false);
+      await app?.close();
+      app = undefined;
+    }
+  });
+
+  it('tells onRefused of the refusals it answers itself, naming the transmitter', async () => {
+    const refusals: SecurityEventRefusalReport[] = [];
+    const url = await serve({ transmitters: [transmitter()], onRefused: (refusal) => refusals.push(refusal) });
+    const { token } = await sessions.create({ userId: 'alice' });
+    const reply = await push(url, await idp.securityEventToken(ACCOUNT_DISABLED, { format: 'email', email: 'alice@example.com' }), 'Bearer guessed');
+    expect(reply.status).toBe(400);
+    expect(refusals).toEqual([{ err: 'authentication_failed', description: expect.any(String), issuer: idp.issuer }]);
+    expect((await sessions.validate(token)).ok).toBe(true);
+  });
+
+  it('is refused at startup over a store that cannot remember SET ids', () => {
+    const store = memoryStore();
+    const withoutFederated = { ...store, saveFederatedLink: undefined };
+    const other = createSessionManager({ store: withoutFederated });
+    expect(() => sessionRoutes(other, { securityEvents: { transmitters: [transmitter()] } })).toThrow(
+      expect.objectContaining({ code: 'INVALID_CONFIGURATION', message: expect.stringContaining('securityEvents needs a store with the federated') }),
+    );
+    return other.close();
+  });
+});
