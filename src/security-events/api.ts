@@ -121,7 +121,8 @@ export interface SecurityEventActions {
    * fails): a replay answers ok with `replayed: true` and does nothing.
    *
    * Subjects (top-level `sub_id`, or the event's `subject` in the legacy RISC form): `iss_sub`
-   * names the sessions signed in through that provider user (`federated`), never a local user
+   * names the sessions signed in through that provider user (`federated`, its issuer as the
+   * subject gives it or differing by a trailing "/", as Google's does), never a local user
    * whose id is the `sub`; `opaque` or a complex subject's `session` that provider session
    * (`federated.sid`); anything else goes through `resolveSubject` to a local user; a complex
    * subject's `tenant` limits the revocation to that tenant.

@@ -100,6 +100,21 @@ describe('securityEvent(): the transmitter\'s keys', () => {
     });
   }
 
+  it('while discovery answers 500, 20 SETs read each metadata name once; read again once the back-off has passed', async () => {
+    const signedIn = await signIn();
+    tx.discoveryAnswer = 500;
+    for (let index = 0; index < 20; index++) {
+      expect(await codeOf(sessions.securityEvent(await revokeSet(), options()))).toBe('KEYS_UNAVAILABLE');
+    }
+    expect(tx.discoveryFetches).toEqual({ ssf: 1, risc: 1 });
+    expect(tx.jwksFetches).toBe(0);
+    expect((await sessions.validate(signedIn.token)).ok).toBe(true);
+    tx.discoveryAnswer = 'metadata';
+    now += 10_000;
+    expect(await sessions.securityEvent(await revokeSet(), options())).toMatchObject({ ok: true, revokedIds: [signedIn.session.id] });
+    expect(tx.discoveryFetches).toEqual({ ssf: 2, risc: 1 });
+  });
+
   it('an unreachable transmitter rejects KEYS_UNAVAILABLE and keeps the session', async () => {
     const signedIn = await signIn();
     const closed = await startTransmitter();
