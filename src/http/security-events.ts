@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import type { SessionManager } from '../manager/api.js';
-import type { SecurityEventError, SecurityEventOptions, SecurityEventRefusalReport, SecurityEventTransmitter } from '../security-events/api.js';
-import { hashSecret, secretMatches } from '../token.js';
+import type { SecurityEventError, SecurityEventOptions, SecurityEventRefusalReport } from '../security-events/api.js';
+import { pushAuthorized } from '../security-events/push-authorization.js';
 import { readBodyText } from './body.js';
 import { report } from './report.js';
 import type { HttpRequest } from './request.js';
@@ -28,12 +28,8 @@ const refusal = (err: SecurityEventError, description: string): HttpResponse => 
 // Section 2.2: no body, and no header beyond what HTTP needs.
 const ACCEPTED: HttpResponse = { status: 202, headers: {}, setCookies: [], body: '' };
 
-/** Answers `POST <prefix>/security-events`; one per routes, holding the digests of the configured `Authorization` values. */
+/** Answers `POST <prefix>/security-events`, with the checked options. */
 export function createSecurityEventsRoute(manager: SessionManager, options: SecurityEventOptions): (request: HttpRequest, resolved: Resolved) => Promise<HttpResponse> {
-  const expected = new Map<SecurityEventTransmitter, Buffer>();
-  for (const transmitter of options.transmitters) {
-    if (transmitter.authorization !== undefined) expected.set(transmitter, hashSecret(transmitter.authorization));
-  }
   // The route's own refusals are told to onRefused as securityEvent()'s are.
   const refuse = (resolved: Resolved, err: SecurityEventError, description: string, issuer?: string): HttpResponse => {
     const refused: SecurityEventRefusalReport = { err, description, issuer };
@@ -51,13 +47,11 @@ export function createSecurityEventsRoute(manager: SessionManager, options: Secu
     const body = await readBodyText(request, MAX_SET_BODY);
     if (body === undefined) return refuse(resolved, 'invalid_request', 'The body must be one SET of at most 64 KiB.');
     const set = body.trim();
-    // The transmitter is known only from the SET's own iss, unverified here: the configured
-    // Authorization of that transmitter is required, and securityEvent() then verifies the
-    // iss with that transmitter's keys, so a SET naming another issuer gains nothing.
-    const transmitter = options.transmitters.find((candidate) => candidate.issuer === unverifiedIssuer(set));
-    const digest = transmitter === undefined ? undefined : expected.get(transmitter);
-    if (transmitter !== undefined && digest !== undefined && !secretMatches(request.header('authorization') ?? '', digest)) {
-      return refuse(resolved, 'authentication_failed', 'The Authorization header configured for this transmitter was not sent.', transmitter.issuer);
+    // The Authorization of the transmitter the SET names (unverified; securityEvent() then
+    // verifies the iss with that transmitter's keys, so naming another issuer gains nothing).
+    if (!pushAuthorized(set, request.header('authorization'), options.transmitters)) {
+      const issuer = options.transmitters.find((transmitter) => transmitter.issuer === unverifiedIssuer(set))?.issuer;
+      return refuse(resolved, 'authentication_failed', 'The Authorization header configured for this transmitter was not sent.', issuer);
     }
     try {
       const result = await manager.securityEvent(set, options);
@@ -69,6 +63,7 @@ export function createSecurityEventsRoute(manager: SessionManager, options: Secu
   };
 }
 
+// For the report only: pushAuthorized() decides.
 function unverifiedIssuer(set: string): unknown {
   try {
     return decodeJwt(set).iss;

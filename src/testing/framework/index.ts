@@ -134,7 +134,12 @@ export const STORE_TIMEOUT = 300;
  * session-only cookies; the "This wasn't me" page (its own form posted as a browser without
  * `Sec-Fetch-Site` would, from the `Referrer-Policy` it sends; other sites' posts refused);
  * the live sign-out stream (`event: revoked` when another request revokes the session,
- * heartbeats, `401` without a session); a store the app wrapped (a Proxy of async methods works;
+ * heartbeats, `401` without a session); federated sign-out pushed by the suite's provider:
+ * back-channel logout tokens, Security Event Tokens (CAEP `session-revoked` by provider session,
+ * provider user and email, RISC `account-disabled`, verification and unknown types, a replay,
+ * the wrong content type, a body over 64 KiB, a missing or wrong `Authorization`, outages) and
+ * Universal Logout requests (a valid bearer, missing, unsigned, wrongly signed, expired and
+ * misaddressed ones, an unknown user, bodies it cannot take); a store the app wrapped (a Proxy of async methods works;
  * one whose calls reject with a plain `Error` gives `503` on every route, no rejection left
  * unhandled), for which `makeApp` is called a second time in the test, with another manager.
  *
