@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSessionManager, isSessionError, memoryStore, SessionError, type SessionManager, type SessionStore } from '../../src/index.js';
 import { MAX_ROUNDS, pollWhileMore } from '../../src/security-events/poll.js';
+import { SHARED_STORE_KINDS } from '../federated/support/shared-stores.js';
 import { EVENTS, startTransmitter, type TestTransmitter } from './support/transmitter.js';
 
 // RFC 8936 (Poll-Based SET Token Delivery Using HTTP) as the receiver: section 2.4's request
@@ -159,42 +160,65 @@ describe('following moreAvailable', () => {
   });
 });
 
-describe('startSecurityEventPolling(): one instance at a time', () => {
-  it('two instances sharing a store: one claims the turn and polls, following moreAvailable; the other skips', async () => {
-    const tx = await startTransmitter({ port: nextPort++ });
-    const store = memoryStore();
-    const claims: Array<{ issuer: string; answer: boolean }> = [];
-    // A store wrapped in a Proxy is a store: this one records the turns claimed.
-    const recording = new Proxy(store, {
-      get(target, name, receiver) {
-        const value = Reflect.get(target, name, receiver) as unknown;
-        if (name !== 'rememberLogoutToken' || typeof value !== 'function') return value;
-        return async (issuer: string, ...rest: unknown[]) => {
-          const answer = (await (value as (...a: unknown[]) => Promise<boolean>).call(target, issuer, ...rest)) as boolean;
-          if (issuer.includes('poll:')) claims.push({ issuer, answer });
-          return answer;
-        };
-      },
-    }) as SessionStore;
-    const first = createSessionManager({ store: recording });
-    const second = createSessionManager({ store: recording });
-    const sessionsOf = await Promise.all(['sid-1', 'sid-2', 'sid-3'].map((sid) => first.create({ userId: 'u1', federated: { iss: tx.issuer, sub: 'alice', sid } })));
-    tx.queue(...(await Promise.all(['sid-1', 'sid-2', 'sid-3'].map((sid) => tx.sign({ subject: { format: 'opaque', id: sid } })))));
+/** Records the turns the poll timer claims in a store: a store wrapped in a Proxy is a store. */
+function recordingTurns(store: SessionStore, claims: Array<{ issuer: string; answer: boolean }>): SessionStore {
+  return new Proxy(store, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver) as unknown;
+      if (name !== 'rememberLogoutToken' || typeof value !== 'function') return value;
+      return async (issuer: string, ...rest: unknown[]) => {
+        const answer = (await (value as (...a: unknown[]) => Promise<boolean>).call(target, issuer, ...rest)) as boolean;
+        if (issuer.includes('poll:')) claims.push({ issuer, answer });
+        return answer;
+      };
+    },
+  }) as SessionStore;
+}
+
+/** Two instances start the timer at once: one claims the turn and polls (following moreAvailable), the other skips. */
+async function twoInstancesTakeTurns(pair: readonly [SessionStore, SessionStore]): Promise<void> {
+  const tx = await startTransmitter({ port: nextPort++ });
+  const claims: Array<{ issuer: string; answer: boolean }> = [];
+  const first = createSessionManager({ store: recordingTurns(pair[0], claims) });
+  const second = createSessionManager({ store: recordingTurns(pair[1], claims) });
+  try {
+    const sids = ['sid-1', 'sid-2', 'sid-3'].map((sid) => `${sid}-${tx.issuer}`);
+    const sessionsOf = await Promise.all(sids.map((sid) => first.create({ userId: 'u1', federated: { iss: tx.issuer, sub: 'alice', sid } })));
+    tx.queue(...(await Promise.all(sids.map((sid) => tx.sign({ subject: { format: 'opaque', id: sid } })))));
     const options = { transmitter: tx.config(), endpoint: tx.pollUrl, maxEvents: 2, interval: 60_000 };
-    try {
-      first.startSecurityEventPolling(options);
-      second.startSecurityEventPolling(options);
-      await vi.waitFor(() => expect(claims).toHaveLength(2), { timeout: 5_000, interval: 20 });
-      expect(claims.map((claim) => claim.answer).sort()).toEqual([false, true]);
-      // The winner polls while more are available: two rounds serve the three SETs.
-      await vi.waitFor(async () => expect((await Promise.all(sessionsOf.map(async ({ token }) => (await first.validate(token)).ok)))).toEqual([false, false, false]), { timeout: 5_000, interval: 20 });
-      expect(tx.polls.map((poll) => poll.maxEvents)).toEqual([2, 2]);
-    } finally {
-      await first.close();
-      await second.close();
-      await tx.close();
-    }
+    first.startSecurityEventPolling(options);
+    second.startSecurityEventPolling(options);
+    await vi.waitFor(() => expect(claims).toHaveLength(2), { timeout: 5_000, interval: 20 });
+    expect(claims.map((claim) => claim.answer).sort()).toEqual([false, true]);
+    // The winner polls while more are available: two rounds serve the three SETs.
+    await vi.waitFor(async () => expect(await Promise.all(sessionsOf.map(async ({ token }) => (await first.validate(token)).ok))).toEqual([false, false, false]), {
+      timeout: 5_000,
+      interval: 20,
+    });
+    expect(tx.polls.map((poll) => poll.maxEvents)).toEqual([2, 2]);
+  } finally {
+    // close() stops the timers too.
+    await Promise.all([first.close(), second.close()]);
+    await tx.close();
+  }
+}
+
+describe('startSecurityEventPolling(): one instance at a time', () => {
+  it('two instances sharing a memory store: one claims the turn and polls, following moreAvailable; the other skips', async () => {
+    const store = memoryStore();
+    await twoInstancesTakeTurns([store, store]);
   });
+
+  for (const kind of SHARED_STORE_KINDS) {
+    it(`two instances sharing ${kind.name}: one claims the turn and polls; the other skips`, async () => {
+      const shared = await kind.share('sepoll');
+      try {
+        await twoInstancesTakeTurns(shared.stores);
+      } finally {
+        await shared.cleanup();
+      }
+    });
+  }
 
   it('refuses an interval under a second', () => {
     const sessions = createSessionManager({ store: memoryStore() });
