@@ -24,6 +24,9 @@ interface Pending {
   setErrs: Record<string, { err: SecurityEventError; description: string }>;
 }
 
+// The transmitter names the SETs: an id such as "__proto__" must stay a key of setErrs.
+const nothingOwed = (): Pending => ({ ack: [], setErrs: Object.create(null) as Pending['setErrs'] });
+
 /** The poll side of the receiver, over the manager's context and its `securityEvent()`. */
 export interface SecurityEventPolling {
   poll(options: SecurityEventPollOptions): Promise<SecurityEventPollResult>;
@@ -46,14 +49,12 @@ export function createSecurityEventPolling(
   const queues = new Map<string, Promise<unknown>>();
   const timers = new Set<() => void>();
 
-  const round = async (options: SecurityEventPollOptions): Promise<SecurityEventPollResult> => {
+  const round = async (key: string, { transmitter, endpoint, authorization, maxEvents }: CheckedPollOptions): Promise<SecurityEventPollResult> => {
     context.ensureOpen();
-    const { transmitter, endpoint, authorization, maxEvents } = checkPollOptions(options);
-    const key = `${transmitter.issuer} ${endpoint.href}`;
-    const owed = pending.get(key) ?? { ack: [], setErrs: {} };
+    const owed = pending.get(key) ?? nothingOwed();
     const answer = await request(endpoint, authorization, { ack: owed.ack, setErrs: owed.setErrs, maxEvents, returnImmediately: true });
     // The transmitter has what was owed; this round's outcome is what the next one owes.
-    const next: Pending = { ack: [], setErrs: {} };
+    const next = nothingOwed();
     pending.set(key, next);
     let accepted = 0;
     let refused = 0;
@@ -71,10 +72,11 @@ export function createSecurityEventPolling(
     return { accepted, refused, moreAvailable: answer.moreAvailable };
   };
 
-  const poll = (options: SecurityEventPollOptions): Promise<SecurityEventPollResult> => {
-    const key = `${options?.transmitter?.issuer} ${options?.endpoint}`;
+  const poll = async (options: SecurityEventPollOptions): Promise<SecurityEventPollResult> => {
+    const checked = checkPollOptions(options);
+    const key = `${checked.transmitter.issuer} ${checked.endpoint.href}`;
     const before = queues.get(key) ?? Promise.resolve();
-    const run = before.catch(() => {}).then(() => round(options));
+    const run = before.catch(() => {}).then(() => round(key, checked));
     const settled = run.catch(() => {});
     queues.set(key, settled);
     void settled.then(() => {
@@ -135,12 +137,14 @@ function invalid(message: string): SessionError {
   return new SessionError('INVALID_CONFIGURATION', `pollSecurityEvents(): ${message}`);
 }
 
-function checkPollOptions(options: SecurityEventPollOptions): {
-  transmitter: SecurityEventTransmitter;
-  endpoint: URL;
-  authorization: string | undefined;
-  maxEvents: number;
-} {
+interface CheckedPollOptions {
+  readonly transmitter: SecurityEventTransmitter;
+  readonly endpoint: URL;
+  readonly authorization: string | undefined;
+  readonly maxEvents: number;
+}
+
+function checkPollOptions(options: SecurityEventPollOptions): CheckedPollOptions {
   if (typeof options !== 'object' || options === null) throw invalid('options { transmitter, endpoint } are required.');
   const { transmitter, endpoint, authorization, maxEvents = DEFAULT_MAX_EVENTS, ...unknown } = options;
   const extra = Object.keys(unknown);

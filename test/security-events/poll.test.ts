@@ -118,6 +118,16 @@ describe('pollSecurityEvents(): one round', () => {
     }
   });
 
+  it('reports a refused SET under the id the transmitter gave it, even "__proto__"', async () => {
+    const forged = await tx.sign({ claims: { jti: '__proto__', aud: 'https://someone-else.example' }, subject: { format: 'opaque', id: 'sid-1' } });
+    tx.queue(forged);
+    const options = { transmitter: tx.config(), endpoint: tx.pollUrl };
+    expect(await sessions.pollSecurityEvents(options)).toMatchObject({ refused: 1 });
+    await sessions.pollSecurityEvents(options);
+    expect(Object.keys(tx.polls[1]!.setErrs)).toEqual(['__proto__']);
+    expect(tx.pending).toEqual([]);
+  });
+
   it('refuses options it cannot use before any request', async () => {
     const bad = [
       { transmitter: tx.config(), endpoint: 'http://transmitter.example/poll' },
