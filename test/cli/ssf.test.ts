@@ -210,6 +210,14 @@ describe('ssf usage', () => {
     expectNoToken(run);
   });
 
+  it('a token pasted where the issuer goes is not echoed back: the message shows *** in its place', async () => {
+    for (const run of [await cli(['ssf', 'status', '--transmitter', TOKEN], { env: { SESSION_REVOCATION_SSF_TOKEN: TOKEN } }), await cli(['ssf', 'status', '--transmitter', TOKEN, '--token', TOKEN])]) {
+      expect(run).toMatchObject({ code: 2, stdout: '' });
+      expect(run.stderr).toContain('--transmitter must be an absolute https URL, not "***"');
+      expectNoToken(run);
+    }
+  });
+
   it('help: the ssf commands are listed, and their own help asks for no store', async () => {
     const program = await cli(['--help']);
     for (const name of ['ssf create-stream', 'ssf verify', 'ssf status']) expect(program.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
