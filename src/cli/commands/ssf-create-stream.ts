@@ -36,7 +36,7 @@ export const ssfCreateStream: RemoteCommand = {
     const issuer = checkIssuer(values['transmitter']);
     const token = tokenFrom(values, env);
     const body = { delivery: delivery(values, env), events_requested: events(text(values, 'events')), ...description(values) };
-    const metadata = await readMetadata(issuer, values['transmitter'] as string);
+    const metadata = await readMetadata(issuer);
     const endpoint = required(metadata, 'configurationEndpoint');
     const { status, body: answer } = await requestJson(endpoint, { method: 'POST', token, body });
     if (status !== 201 && status !== 200) throw refusal('no stream created', status, metadata.issuer);

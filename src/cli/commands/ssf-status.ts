@@ -18,7 +18,7 @@ export const ssfStatus: RemoteCommand = {
   async run({ values, env, output }) {
     const issuer = checkIssuer(values['transmitter']);
     const token = tokenFrom(values, env);
-    const metadata = await readMetadata(issuer, values['transmitter'] as string);
+    const metadata = await readMetadata(issuer);
     const streams = await readStreams(required(metadata, 'configurationEndpoint'), { token, issuer: metadata.issuer, streamId: text(values, 'stream') });
     if (streams.length === 0) {
       output.line(`${metadata.issuer} has no stream for this receiver: create one with session-revocation ssf create-stream.`);

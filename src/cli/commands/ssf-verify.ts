@@ -23,7 +23,7 @@ export const ssfVerify: RemoteCommand = {
   async run({ values, env, output }) {
     const issuer = checkIssuer(values['transmitter']);
     const token = tokenFrom(values, env);
-    const metadata = await readMetadata(issuer, values['transmitter'] as string);
+    const metadata = await readMetadata(issuer);
     const verification = required(metadata, 'verificationEndpoint');
     const stream = await theStream(required(metadata, 'configurationEndpoint'), { token, issuer: metadata.issuer, streamId: text(values, 'stream') });
     const state = text(values, 'state') ?? randomBytes(12).toString('base64url');

@@ -15,13 +15,19 @@ export interface TransmitterMetadata {
   readonly verificationEndpoint: URL | undefined;
 }
 
+/** The transmitter's issuer: as typed (the metadata must name it exactly so), and parsed. */
+export interface Issuer {
+  readonly given: string;
+  readonly url: URL;
+}
+
 /**
  * The issuer as given, checked: https, or plain http on this machine only.
  * @throws {@link CliError} usage (exit 2) for anything else.
  */
-export function checkIssuer(value: string | boolean | undefined): URL {
+export function checkIssuer(value: string | boolean | undefined): Issuer {
   if (typeof value !== 'string' || value === '') throw usageError('--transmitter <issuer URL> is required');
-  return asUsage(() => checkProviderUrl(value, '--transmitter'));
+  return { given: value, url: asUsage(() => checkProviderUrl(value, '--transmitter')) };
 }
 
 /**
@@ -39,7 +45,7 @@ export function metadataUrl(issuer: URL): URL {
  * whose `issuer` differs from the one asked for and endpoints that are not https (SSF 1.0,
  * "Transmitter Configuration Validation": information that fails to validate is not used).
  */
-export async function readMetadata(issuer: URL, given: string): Promise<TransmitterMetadata> {
+export async function readMetadata({ given, url: issuer }: Issuer): Promise<TransmitterMetadata> {
   const url = metadataUrl(issuer);
   const { status, body } = await requestJson(url, { method: 'GET' });
   if (status !== 200) throw new CliError(`${url.href} answered ${status}: is ${given} a Shared Signals transmitter?`);
