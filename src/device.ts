@@ -11,11 +11,7 @@ export interface DeviceInfo {
   readonly deviceType?: string | undefined;
 }
 
-/**
- * Turns a User-Agent string into {@link DeviceInfo}. The default uses ua-parser-js 1.0.x
- * (MIT). Plug in bowser or a licensed parser through the manager's `deviceParser` option.
- * A parser must not throw; if it does, the device counts as unknown.
- */
+/** Turns a User-Agent string into {@link DeviceInfo}; a parser that throws leaves the device unknown. */
 export type DeviceParser = (userAgent: string) => DeviceInfo;
 
 /** Longest User-Agent kept in the store or handed to a parser. */
@@ -41,7 +37,6 @@ const DESKTOP_OS = new Set(['Mac OS', 'Windows', 'Linux', 'Ubuntu', 'Debian', 'F
  * @returns Browser, OS and device type, each undefined when not recognised.
  */
 export const uaParserDeviceParser: DeviceParser = (userAgent) => {
-  // Parsing costs tens of microseconds, and the same few hundred User-Agents sign in again and again.
   const known = PARSED.get(userAgent);
   if (known !== undefined) return known;
   const parsed = parseWithUaParser(userAgent);
@@ -75,14 +70,10 @@ export interface DeviceFields extends DeviceInfo {
   readonly userAgent?: string | undefined;
 }
 
-/**
- * Parses and caps a User-Agent for storage. Never throws: anything odd becomes an unknown
- * device with no deviceKey (and so no replacement).
- */
+/** Parses and caps a User-Agent for storage; anything odd is an unknown device with no deviceKey. */
 export function describeDevice(userAgent: unknown, parser: DeviceParser): DeviceFields {
   if (typeof userAgent !== 'string') return {};
-  // Printable ASCII only: a header can carry nothing else, and a stored label must not
-  // carry control characters into an HTML page or a log line.
+  // Printable ASCII only: no control characters into an HTML page or a log line.
   const capped = userAgent.slice(0, MAX_USER_AGENT_LENGTH).replace(/[^\x20-\x7e]/g, '').trim();
   if (capped.length === 0) return {};
   let info: DeviceInfo;
@@ -110,8 +101,7 @@ function cleanName(value: unknown): string | undefined {
 }
 
 /**
- * The label a person reads: `"Chrome on Mac OS"`, `"Unknown browser on Linux"`,
- * `"Chrome"` (OS unknown) or `"Unknown device"`.
+ * The label a person reads: `"Chrome on Mac OS"`, `"Chrome"` (OS unknown) or `"Unknown device"`.
  *
  * @param device - Browser and OS names, either may be missing.
  * @returns The label.

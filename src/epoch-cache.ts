@@ -14,25 +14,14 @@ export interface EpochCacheOptions {
   /** Reads one key's state from the store. */
   readonly load: (key: string) => Promise<RevocationState>;
   readonly clock: () => number;
-  /**
-   * The groups a key belongs to, for {@link EpochCache.invalidateGroup} (for a user-and-tenant
-   * key: its user and its tenant). Asked when a key enters the cache and when it leaves, so a key
-   * must always answer the same groups.
-   */
+  /** The groups a key belongs to, for {@link EpochCache.invalidateGroup}; always the same for a key. */
   readonly groupsOf?: (key: string) => readonly string[];
 }
 
-/**
- * Per-process cache of users' revocation state for stateless access tokens: bounded (least
- * recently used entries leave first), each entry trusted for `ttl` ms — the documented
- * propagation window — and dropped at once by {@link EpochCache.invalidate} (or, for every key
- * of a group, {@link EpochCache.invalidateGroup}) when the store publishes a revocation or this
- * process revokes.
- */
+/** Per-process, bounded cache of revocation state for access tokens: trusted `ttl` ms, dropped at once on a revocation notice. */
 export class EpochCache {
   readonly #entries = new Map<string, Entry>();
-  // Group -> the keys in the cache that belong to it; kept in step with #entries, so it never
-  // holds a key the cache has let go.
+  // Kept in step with #entries: never a key the cache has let go.
   readonly #groups = new Map<string, Set<string>>();
   readonly #ttl: number;
   readonly #capacity: number;
@@ -54,7 +43,6 @@ export class EpochCache {
     const now = this.#clock();
     const entry = this.#entries.get(key);
     if (entry !== undefined && now - entry.fetchedAt < this.#ttl && now >= entry.fetchedAt) {
-      // Re-insert to mark it most recently used.
       this.#entries.delete(key);
       this.#entries.set(key, entry);
       return entry.state;
@@ -83,7 +71,7 @@ export class EpochCache {
     for (const key of [...keys]) this.#remove(key);
   }
 
-  /** How many groups hold a key: never more than the keys held call for. */
+  /** How many groups hold a key. */
   get groupCount(): number {
     return this.#groups.size;
   }

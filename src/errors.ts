@@ -3,21 +3,16 @@ import type { SessionView } from './session.js';
 /**
  * Stable codes carried by every {@link SessionError}.
  *
- * - `STORE_UNAVAILABLE`: the store could not be reached or timed out. Nobody was let in and
- *   the caller cannot know whether a change it asked for was made (an answer lost after the
- *   write): every operation is safe to call again. The HTTP layer answers `503` and keeps the cookie.
+ * - `STORE_UNAVAILABLE`: the store could not be reached or timed out. Nobody was let in; a
+ *   change asked for may or may not be made, and every operation is safe to call again.
  * - `INVALID_INPUT`: an argument has the wrong shape (empty user id, unknown kind, ...).
  * - `INVALID_CONFIGURATION`: options that contradict themselves, found at startup.
  * - `UNAUTHENTICATED`: an action that needs a signed-in request was called without one.
- * - `STORE_ERROR`: the store failed in a way that is not an outage (a bug, a schema problem,
- *   or an answer of the wrong shape, which is never taken for a session).
+ * - `STORE_ERROR`: the store failed in a way that is not an outage (a bug, a schema problem, a malformed answer).
  * - `CLOSED`: the manager or store was closed.
- * - `SESSION_LIMIT`: a sign-in refused because the user already has `maxSessions` live
- *   sessions of that kind and tenant (`onMaxSessions: "refuse"`); {@link SessionError.sessions} lists them
- *   so the app can ask which one to end.
- * - `KEYS_UNAVAILABLE`: a transmitter's metadata or keys could not be read (unreachable, an
- *   error answer, or within the back-off after a failed fetch), so a Security Event Token could
- *   not be judged. Nothing was decided or ended; the HTTP layer answers `503`.
+ * - `SESSION_LIMIT`: a sign-in refused at `maxSessions` (`onMaxSessions: "refuse"`); {@link SessionError.sessions} lists them.
+ * - `KEYS_UNAVAILABLE`: a transmitter's keys could not be read (unreachable, an error answer, or
+ *   within the back-off after a failed fetch); nothing was decided. The HTTP layer answers `503`.
  */
 export type SessionErrorCode =
   | 'STORE_UNAVAILABLE'
@@ -32,8 +27,7 @@ export type SessionErrorCode =
 const marker = Symbol.for('session-revocation.SessionError');
 
 /**
- * The one error type this library throws. Narrow on {@link SessionError.code}, never on the
- * message.
+ * The one error type this library throws. Narrow on {@link SessionError.code}, never on the message.
  *
  * @example
  * ```ts
@@ -48,17 +42,13 @@ const marker = Symbol.for('session-revocation.SessionError');
 export class SessionError extends Error {
   /** Stable machine-readable code. */
   readonly code: SessionErrorCode;
-  /**
-   * With `SESSION_LIMIT` from the manager: the user's live sessions of the refused kind and tenant, most
-   * recently used first, as the "Login management" list shows them.
-   */
+  /** With `SESSION_LIMIT`: the user's live sessions of the refused kind and tenant, most recently used first. */
   readonly sessions?: readonly SessionView[];
 
   /**
    * @param code - The stable code callers narrow on.
    * @param message - A sentence for humans; it may change between versions.
-   * @param options - `cause` keeps the underlying error (a driver error, for example);
-   * `sessions` the live sessions behind a `SESSION_LIMIT`.
+   * @param options - `cause` keeps the underlying error; `sessions` those behind a `SESSION_LIMIT`.
    */
   constructor(code: SessionErrorCode, message: string, options?: { cause?: unknown; sessions?: readonly SessionView[] }) {
     super(message, options);
@@ -70,8 +60,7 @@ export class SessionError extends Error {
 }
 
 /**
- * `true` when `value` is a {@link SessionError}, even one created by another copy of this
- * package (a bundled and an installed copy, for example), where `instanceof` would fail.
+ * `true` when `value` is a {@link SessionError}, even from another loaded copy of this package, where `instanceof` fails.
  *
  * @param value - Anything caught.
  * @returns Whether it is a SessionError.
@@ -86,10 +75,8 @@ export function invalidInput(message: string): SessionError {
 }
 
 /**
- * What a store's failure becomes once it leaves the store: a {@link SessionError} passes
- * through unchanged (a store's `STORE_UNAVAILABLE` stays an outage), anything else becomes
- * `STORE_ERROR` with the original as `cause`. Store adapters may use it to wrap driver errors
- * they do not classify themselves.
+ * What a store's failure becomes: a {@link SessionError} passes through unchanged, anything
+ * else becomes `STORE_ERROR` with the original as `cause`.
  *
  * @param error - What the store threw or rejected with.
  * @returns The error to throw.

@@ -36,20 +36,13 @@ export interface SessionEventBase {
 export interface SessionCreatedEvent extends SessionEventBase {
   /** The event type. */
   readonly type: 'session.created';
-  /**
-   * A sign-in, the fresh session of a device kept through a credential change, or a support
-   * session (`impersonate`, with `by` the impersonator).
-   */
+  /** A sign-in, a device's fresh session after a credential change, or a support session (`by` the impersonator). */
   readonly reason: 'sign_in' | 'password_changed' | 'email_changed' | 'impersonation';
   /** Device label of the new session, e.g. `"Chrome on Mac OS"`. */
   readonly deviceLabel: string;
   /** The new session's kind. */
   readonly kind: string;
-  /**
-   * True when this user has not signed in from this browser, OS and network within
-   * `knownDeviceWindow`: the moment for a "new sign-in" email. Always false with a store that
-   * keeps no activity.
-   */
+  /** True when the user has not signed in from this browser, OS and network within `knownDeviceWindow`; false without activity. */
   readonly newDevice: boolean;
 }
 
@@ -126,11 +119,7 @@ export type SessionEventType = SessionEvent['type'];
 /** A listener; it may be async. Its errors never reach the caller of the action. */
 export type SessionEventListener<E extends SessionEvent = SessionEvent> = (event: E) => void | Promise<void>;
 
-/**
- * Calls listeners after the store has acknowledged the change, so a failing or slow listener
- * can neither undo a revocation nor break the request: errors (thrown or rejected) go to
- * `onError`.
- */
+/** Calls listeners after the store acknowledged the change, so a listener's error (to `onError`) cannot undo it. */
 export class EventHub {
   readonly #listeners = new Map<string, Set<SessionEventListener>>();
   readonly #onError: (error: unknown, event: SessionEvent) => void;
@@ -174,7 +163,7 @@ export class EventHub {
     try {
       this.#onError(error, event);
     } catch {
-      // The error reporter itself failed; there is nowhere left to report to.
+      // Nowhere left to report to.
     }
   }
 }

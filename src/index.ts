@@ -68,6 +68,7 @@ export type {
   SecurityEventSubject,
   SecurityEventTransmitter,
 } from './security-events/api.js';
+export type { SecurityEventPollActions, SecurityEventPollOptions, SecurityEventPollResult, SecurityEventPollingOptions } from './security-events/poll-api.js';
 export type {
   GlobalTokenRevocationActions,
   GlobalTokenRevocationIssuer,

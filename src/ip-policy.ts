@@ -1,20 +1,9 @@
 import { isIPv4, isIPv6 } from 'node:net';
 
-/**
- * What is kept of a client's IP address before anything is stored: `"full"` the address as
- * given, `"truncate"` its network only (IPv4 /24, IPv6 /48: enough to tell "at home" from
- * "abroad", not to point at one household), `"none"` nothing.
- */
+/** What is kept of a client's IP: `"full"`, `"truncate"` (IPv4 /24, IPv6 /48: not one household), or `"none"`. */
 export type IpPolicy = 'full' | 'truncate' | 'none';
 
-/**
- * Applies an {@link IpPolicy} to an address. Under `"truncate"`, text that is not an IP
- * address is dropped rather than stored as it is: what cannot be truncated is not kept.
- *
- * @param ip - The address, already cleaned of unprintable characters.
- * @param policy - The policy.
- * @returns What may be stored, or `undefined`.
- */
+/** Applies an {@link IpPolicy}; under `"truncate"`, what is not an IP address cannot be truncated and is dropped. */
 export function applyIpPolicy(ip: string | undefined, policy: IpPolicy): string | undefined {
   if (ip === undefined || policy === 'none') return undefined;
   if (policy === 'full') return ip;
@@ -27,8 +16,7 @@ export function applyIpPolicy(ip: string | undefined, policy: IpPolicy): string 
   return `${expandIPv6(address).slice(0, 3).join(':')}::`;
 }
 
-// The eight groups of an IPv6 address. The WHATWG URL parser writes it in canonical form
-// first: lower case, no leading zeros, an embedded IPv4 tail as two hex groups.
+// The URL parser writes it in canonical form first (lower case, an IPv4 tail as two hex groups).
 function expandIPv6(address: string): string[] {
   const canonical = new URL(`http://[${address}]/`).hostname.slice(1, -1);
   const [head = '', tail] = canonical.split('::');

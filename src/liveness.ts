@@ -1,11 +1,7 @@
 import { epochOf } from './store-answers.js';
 import type { Epochs, SessionRecord } from './store-records.js';
 
-/**
- * The one rule for "is this stored session live at `now`?". Every path that acts on a session
- * it read (validation, the list of devices, credential changes, re-authentication, support
- * access, exports, live sign-out) asks this function and nothing else.
- */
+// The one rule for "is this stored session live at `now`?": every path that acts on a row it read asks it.
 
 /** Why a stored session is not live. */
 export type Refusal = 'expired' | 'idle' | 'revoked';
@@ -20,12 +16,7 @@ export interface RevocationFacts {
   readonly impersonator?: ImpersonatorFacts | undefined;
 }
 
-/**
- * What a support session's liveness depends on besides its own row: its admin's epochs, and
- * the liveness of the admin session that started it. That session's idleness does not count:
- * an admin who walks away leaves support access running until its own lifetime (at most a day)
- * or idle timeout ends it.
- */
+/** What a support session's liveness depends on besides its row; the admin session's idleness does not count. */
 export interface ImpersonatorFacts {
   /** The admin's own epochs: a revocation of any kind since the support session began ends it. */
   readonly epochs: Epochs;
@@ -37,19 +28,12 @@ export interface ImpersonatorFacts {
 export type LivenessFields = Pick<SessionRecord, 'kind' | 'tenantId' | 'createdAt' | 'expiresAt' | 'lastUsedAt' | 'revokedAt' | 'impersonatorId'>;
 
 /**
- * Judges one row. In order: past its absolute expiry; revoked on its own; created at or before
- * its user's or tenant's epoch of its kind; a support session whose admin was revoked since it
- * began, or whose starting admin session is no longer live; idle for `idleTimeout` ms (0: none).
- * @param record - The stored row.
- * @param facts - The epochs read with it.
- * @param now - The present (ms).
- * @param idleTimeout - The idle timeout of the row's kind (ms), 0 for none.
+ * Judges one row: expired, revoked (own, epoch, or its admin's), else idle past `idleTimeout` (0: none).
  * @param what - The store method the facts came from, for the message of a malformed epoch.
  * @returns Why it is not live, or `undefined` when it is.
  */
 export function refusalOf(record: LivenessFields, facts: RevocationFacts, now: number, idleTimeout: number, what: string): Refusal | undefined {
-  // Every epoch is read (and shape-checked) before any verdict: a malformed answer is a store
-  // error whatever the row, never a refusal that hides it.
+  // Every epoch is shape-checked before any verdict: a malformed answer is a store error, never a refusal that hides it.
   const { impersonator } = facts;
   const impersonatorEpoch = impersonator === undefined ? 0 : latestEpoch(impersonator.epochs, what);
   const own = ownRefusal(record, facts, now, what);
@@ -61,16 +45,7 @@ export function refusalOf(record: LivenessFields, facts: RevocationFacts, now: n
   return undefined;
 }
 
-/**
- * The part of {@link refusalOf} a row's own facts decide: past its absolute expiry, revoked on
- * its own, or created at or before its user's or tenant's epoch of its kind. Sign-in's cap and
- * device replacement and "sign out my other devices" count a session live by this alone.
- * @param record - The stored row.
- * @param facts - The user's epochs, and its tenant's.
- * @param now - The present (ms).
- * @param what - Where the facts came from, for the message of a malformed epoch.
- * @returns Why it is not live, or `undefined`.
- */
+/** The part of {@link refusalOf} a row's own facts decide (expiry, revocation, epochs); the cap and replacement count by this alone. */
 export function ownRefusal(record: Omit<LivenessFields, 'lastUsedAt' | 'impersonatorId'>, facts: Pick<RevocationFacts, 'epochs' | 'tenantEpochs'>, now: number, what = 'store'): Exclude<Refusal, 'idle'> | undefined {
   const userEpoch = epochOf(facts.epochs, record.kind, what);
   const tenantEpoch = record.tenantId === undefined || facts.tenantEpochs === undefined ? 0 : epochOf(facts.tenantEpochs, record.kind, what);
@@ -79,10 +54,7 @@ export function ownRefusal(record: Omit<LivenessFields, 'lastUsedAt' | 'imperson
   return undefined;
 }
 
-/**
- * When a live row stops being live unless revoked first: its absolute expiry, or sooner the
- * moment it turns idle.
- */
+/** When a live row stops being live unless revoked first: its expiry, or sooner when it turns idle. */
 export function liveUntil(record: Pick<SessionRecord, 'expiresAt' | 'lastUsedAt'>, idleTimeout: number): number {
   return idleTimeout > 0 ? Math.min(record.expiresAt, record.lastUsedAt + idleTimeout) : record.expiresAt;
 }

@@ -6,7 +6,6 @@ const YEAR = 365 * DAY;
 
 const formatters = new Map<string, Intl.RelativeTimeFormat>();
 
-// Intl formatters are costly to build; a list page formats many rows in a few locales.
 function formatter(locale: string, numeric: 'always' | 'auto'): Intl.RelativeTimeFormat {
   const key = `${numeric}:${locale}`;
   let cached = formatters.get(key);
@@ -18,8 +17,7 @@ function formatter(locale: string, numeric: 'always' | 'auto'): Intl.RelativeTim
 }
 
 /**
- * "Last used" text: `"Just now"` under a minute, then `"3 minutes ago"`, `"3 hours ago"`,
- * `"5 days ago"`, months and years, through `Intl.RelativeTimeFormat` in `locale`.
+ * "Last used" text: `"Just now"` under a minute, then `"3 minutes ago"` up to years, in `locale`.
  *
  * @param then - The past moment (ms).
  * @param now - The present (ms).

@@ -30,10 +30,7 @@ export interface SessionView {
   readonly id: string;
   /** `browser`, `remember`, `api` or an app kind. */
   readonly kind: string;
-  /**
-   * `"Chrome on Mac OS"`, `"Unknown device"`; for a support session (`impersonatorId` set)
-   * `"Support access by <impersonatorId>"`, so the user sees who it is.
-   */
+  /** `"Chrome on Mac OS"`, `"Unknown device"`, or `"Support access by <impersonatorId>"`. */
   readonly deviceLabel: string;
   /** Browser name, e.g. `"Chrome"`, when known. */
   readonly browser?: string | undefined;
@@ -63,10 +60,7 @@ export interface SessionView {
   readonly federated?: FederatedIdentity | undefined;
 }
 
-/**
- * Strips the secret hash: nothing outside the manager needs it. Fields are copied one by one
- * because this runs on every validation and an object-rest copy costs several times more.
- */
+/** Strips the secret hash: nothing outside the manager needs it. */
 export function toSession(record: SessionRecord, lastUsedAt = record.lastUsedAt): Session {
   return {
     id: record.id,

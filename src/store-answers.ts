@@ -1,16 +1,8 @@
 import { SessionError } from './errors.js';
 import type { ActivityRecord, CreateResult, Epochs, RevocationLinkRecord, RevocationState, SessionLookup, SessionRecord, UserSessions } from './store.js';
 
-/**
- * Shape checks on what a store answers, before the manager decides anything from it. A store
- * is outside the manager's control (a third-party adapter, corrupted data, a half-applied
- * migration): an epoch that is not a number, a `createdAt` read back as text or a missing
- * `expiresAt` would otherwise compare as "not revoked" and "not expired" and let a dead session
- * in. Anything malformed is a `STORE_ERROR` (HTTP 503), never a session.
- *
- * The checks on the validation path are `typeof` and `Number.isFinite` tests only: they cost a
- * few tens of nanoseconds.
- */
+// A malformed store answer (an epoch not a number, a missing `expiresAt`) would compare as "not
+// revoked" and let a dead session in: it is a `STORE_ERROR`, never a session.
 
 function malformed(what: string, detail: string): SessionError {
   return new SessionError('STORE_ERROR', `The session store answered ${what}() with ${detail}; it is not taken for a session.`);
@@ -25,11 +17,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/**
- * The epoch of one kind in a user's epochs: 0 when the kind was never revoked. Only the
- * object's own keys count, so a kind named like an `Object.prototype` member (`constructor`,
- * `toString`) reads its own epoch, never an inherited function.
- */
+/** The epoch of one kind, 0 when never revoked; own keys only, so `constructor` is never inherited. */
 export function epochOf(epochs: Epochs, kind: string, what: string): number {
   if (!Object.hasOwn(epochs, kind)) return 0;
   const epoch = epochs[kind];
@@ -57,8 +45,7 @@ export function checkRecord(record: unknown, what: string): SessionRecord {
   return checked as unknown as SessionRecord;
 }
 
-// Every field liveness and identity are decided from, but the hash (bytes in a record, text in
-// a synchronous answer).
+// The hash is left out: bytes in a record, text in a synchronous answer.
 function checkSessionFields(record: unknown, what: string): Record<string, unknown> {
   if (!isObject(record)) throw malformed(what, 'a session that is not an object');
   const { id, userId, kind, tenantId, createdAt, expiresAt, lastUsedAt, authenticatedAt, revokedAt, persistent } = record;
@@ -109,11 +96,8 @@ const IDENTITY_FIELDS = ['kind', 'tenantId', 'impersonatorId', 'impersonatorSess
 export type CreatedIdentity = Pick<SessionRecord, 'id' | 'userId' | (typeof IDENTITY_FIELDS)[number]>;
 
 /**
- * Checks the answer of `create(record)`: the stored record of that id, user, kind and tenant,
- * with its impersonator and the admin's session kept (without them a support session would
- * pass for the user's own), the replaced ids and, when a cap was asked for, the evicted ids (a
- * store that leaves them out did not enforce the cap). The answer's `evictedIds` is always a
- * list afterwards.
+ * Checks the answer of `create(record)`: that identity kept (a support session must not pass
+ * for the user's own), and with a cap the evicted ids (without them the cap was not enforced).
  */
 export function checkCreated(answer: unknown, record: CreatedIdentity, limited: boolean): Required<CreateResult> {
   if (!isObject(answer)) throw malformed('create', 'something that is not an object');
@@ -174,10 +158,7 @@ export function checkFlag(answer: unknown, what: string): boolean {
   return answer;
 }
 
-/**
- * Checks a page of `listActivity`: entries of that user (or the tenant's own, when asked with
- * one), each with an id, type, reason and time, at most `limit` of them.
- */
+/** Checks a page of `listActivity`: at most `limit` entries, of that user or tenant. */
 export function checkActivity(answer: unknown, userId: string, tenantId: string | undefined, limit: number): readonly ActivityRecord[] {
   if (!Array.isArray(answer)) throw malformed('listActivity', 'something that is not a list');
   if (answer.length > limit) throw malformed('listActivity', 'more entries than the limit');

@@ -1,13 +1,9 @@
-// The arguments and answers of the store contract's methods (src/store.ts): what a store
-// receives and what it must give back. Its links name SessionStore without importing it: the
-// contract imports this file, never the other way round.
+// The arguments and answers of the store contract's methods. Links name SessionStore without
+// importing it: the contract imports this file, never the other way round.
 import type { ActivityRecord } from './store-capabilities/activity.js';
 import type { Epochs, SessionRecord } from './store-records.js';
 
-/**
- * The cap on live sessions per user, kind and tenant that {@link SessionStore.create} enforces
- * in the same atomic step as the insert.
- */
+/** The cap on live sessions per user, kind and tenant, enforced by {@link SessionStore.create} atomically with the insert. */
 export interface SessionLimit {
   /** At most this many live sessions of the user, kind and tenant once the new one is in (>= 1). */
   readonly max: number;
@@ -22,17 +18,11 @@ export interface SessionLimit {
 
 /** Options of {@link SessionStore.create}. */
 export interface CreateOptions {
-  /**
-   * With a `deviceKey`: every live session of the same user, kind, tenant (none when the record
-   * has none) and deviceKey becomes a tombstone (`replaced`).
-   */
+  /** With a `deviceKey`: every live session of the same user, kind, tenant and deviceKey becomes a tombstone (`replaced`). */
   readonly replaceDevice: boolean;
   /** Forwarded to {@link RevokeOptions.denyUntil} for every replaced or evicted session. */
   readonly denyUntil?: number | undefined;
-  /**
-   * The cap on live (semantics 6, and not idle) sessions of the user, kind and tenant (the
-   * sessions without a tenant when the record has none); replaced ones do not count.
-   */
+  /** The cap on live, not idle sessions of the user, kind and tenant; replaced ones do not count. */
   readonly limit?: SessionLimit | undefined;
   /**
    * Stores with activity: the sign-in's entry, written in the same step. For the `i`-th
@@ -119,11 +109,8 @@ export interface PruneOptions {
   readonly now: number;
   /** Upper bound on rows deleted by this call (one bounded batch). */
   readonly limit: number;
-  /**
-   * Stores with activity: entries with `at <= activityBefore`, devices last seen at or before
-   * `devicesBefore` and links past `expiresAt <= now` go too, uncounted, within the bound.
-   */
+  /** Stores with activity: entries with `at <= activityBefore` go too (and links past expiry), uncounted. */
   readonly activityBefore?: number | undefined;
-  /** See {@link PruneOptions.activityBefore}. */
+  /** Stores with activity: devices last seen at or before this go too. */
   readonly devicesBefore?: number | undefined;
 }

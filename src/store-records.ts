@@ -1,6 +1,5 @@
 /**
- * The rows a store keeps, and the bounds the manager guarantees on what it hands a store. Read
- * with the contract in `store.ts`.
+ * The rows a store keeps, and the bounds the manager guarantees on what it hands a store.
  *
  * @module
  */
@@ -32,10 +31,7 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
  */
 export type Epochs = Readonly<Record<string, number>>;
 
-/**
- * One stored session, as a store keeps it. The raw secret is never here: only
- * `SHA-256(secret)`.
- */
+/** One stored session, as a store keeps it: only `SHA-256(secret)`, never the secret. */
 export interface SessionRecord {
   /** 22 base64url characters (16 random bytes). */
   readonly id: string;
@@ -53,17 +49,9 @@ export interface SessionRecord {
   readonly expiresAt: number;
   /** Last time the session was used (ms), written at most once per touch interval. */
   readonly lastUsedAt: number;
-  /**
-   * When the user last proved who they are on this session (ms): the sign-in, or the latest
-   * {@link SessionStore.reauthenticate}. A store that holds rows written before this field
-   * existed answers their `createdAt`.
-   */
+  /** When the user last proved who they are on this session (ms): the sign-in, or the latest {@link SessionStore.reauthenticate}. */
   readonly authenticatedAt: number;
-  /**
-   * `false` for a session-only cookie (the browser forgets it when it closes); absent means
-   * `true`. Stored so that a fresh token for the same device (after a password change) keeps
-   * the choice. The server-side expiry is the same either way.
-   */
+  /** `false` for a session-only cookie; absent means `true`. Stored so a fresh token for the device keeps the choice. */
   readonly persistent?: boolean | undefined;
   /** `"<browser>|<os>"`, the key of "one session per browser and OS". */
   readonly deviceKey?: string | undefined;
@@ -79,15 +67,9 @@ export interface SessionRecord {
   readonly ip?: string | undefined;
   /** App data, JSON only. */
   readonly data?: { readonly [key: string]: JsonValue } | undefined;
-  /**
-   * Set on a support session (kind `impersonation`): the id of the person acting as the
-   * user. Stored and answered as given.
-   */
+  /** Set on a support session (kind `impersonation`): the id of the person acting as the user. */
   readonly impersonatorId?: string | undefined;
-  /**
-   * Set on a support session: the id of the admin's own session that started it. The support
-   * session is live only while that session is. Stored and answered as given.
-   */
+  /** Set on a support session: the admin's own session, which it lives no longer than. */
   readonly impersonatorSessionId?: string | undefined;
   /** Set when this one session was revoked (sign out, replaced, revoked by id). */
   readonly revokedAt?: number | undefined;
@@ -95,11 +77,7 @@ export interface SessionRecord {
   readonly revokedReason?: string | undefined;
 }
 
-/**
- * What the manager hands to {@link SessionStore.create}: a record before the epoch check. Its
- * `authenticatedAt` is stored as given (a fresh token after a password change keeps the old
- * session's).
- */
+/** What the manager hands to {@link SessionStore.create}: a record before the epoch check. */
 export interface NewSessionRecord extends Omit<SessionRecord, 'revokedAt' | 'revokedReason' | 'lastUsedAt' | 'expiresAt'> {
   /** Lifetime in ms; the store sets `expiresAt = createdAt + maxAge` after adjusting `createdAt`. */
   readonly maxAge: number;

@@ -11,8 +11,7 @@ const SECRET_LENGTH = 43;
 /** `<id>.<secret>` */
 export const TOKEN_LENGTH = ID_LENGTH + 1 + SECRET_LENGTH;
 
-// One anchored regular expression decides the shape before any hashing or store call: it stops
-// at the first character out of place, so junk of any size is refused at once.
+// The shape is decided before any hashing or store call, so junk of any size is refused at once.
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/;
 const ID_SHAPE = /^[A-Za-z0-9_-]{22}$/;
 
@@ -25,12 +24,7 @@ export interface MintedToken {
 
 const PREFIX_SHAPE = /^[A-Za-z0-9_-]{0,4}$/;
 
-/**
- * Mints `<id>.<secret>` from node:crypto; only the id and SHA-256(secret) leave this function
- * besides the token. A store's routing `prefix` (at most 4 base64url characters) replaces the
- * first characters of the id; the other 18 or more stay random (>= 108 bits), and the secret
- * always carries 256 bits.
- */
+/** Mints `<id>.<secret>`; a store's routing `prefix` (at most 4 characters) leaves >= 108 random bits in the id. */
 export function mintToken(prefix = ''): MintedToken {
   if (!PREFIX_SHAPE.test(prefix)) throw new SessionError('STORE_ERROR', 'A store returned a session id prefix that is not 0-4 base64url characters.');
   const id = prefix + randomBytes(ID_BYTES).toString('base64url').slice(prefix.length);
@@ -60,7 +54,7 @@ export function isSessionId(value: unknown): value is string {
   return typeof value === 'string' && ID_SHAPE.test(value);
 }
 
-/** SHA-256 of the secret's text (node:crypto's one-shot digest). */
+/** SHA-256 of the secret's text. */
 export function hashSecret(secret: string): Buffer {
   return hash('sha256', secret, 'buffer');
 }
@@ -68,10 +62,7 @@ export function hashSecret(secret: string): Buffer {
 /** Bytes of a SHA-256 digest. */
 const DIGEST_BYTES = 32;
 
-/**
- * Whether the presented secret hashes to the stored hash, compared in constant time
- * (`timingSafeEqual` on two 32-byte digests; a stored hash of another length never matches).
- */
+/** Whether the secret hashes to the stored hash, in constant time; a hash of another length never matches. */
 export function secretMatches(secret: string, storedHash: Uint8Array): boolean {
   if (storedHash.byteLength !== DIGEST_BYTES) return false;
   return timingSafeEqual(hashSecret(secret), storedHash);

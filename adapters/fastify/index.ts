@@ -50,22 +50,11 @@ declare module 'fastify' {
     sessions: RequestSessions;
   }
   interface FastifyInstance {
-    /**
-     * A preHandler that lets signed-in requests through and answers the others (303, 401, 503).
-     * A callback hook (it runs on every request it guards, and a promise per request costs).
-     */
+    /** A preHandler that lets signed-in requests through and answers the others (303, 401, 503). */
     requireSession: preHandlerHookHandler;
-    /**
-     * A hook refusing a `POST`, `PUT`, `PATCH` or `DELETE` sent from another site (`403`), for
-     * the app's own state-changing routes. As `onRequest` it runs before the body is parsed.
-     */
+    /** A hook answering `403` to a `POST`, `PUT`, `PATCH` or `DELETE` sent from another site; as `onRequest` it runs before the body is parsed. */
     requireSameOrigin: preHandlerAsyncHookHandler;
-    /**
-     * A preHandler that lets a request go on when its session proved who it is recently
-     * (within the route's `config.requireFresh.maxAge`, else the manager's `freshAge`); answers
-     * the others like `requireSession`, or `303` to `reauthPath` for a page, `403`
-     * `{ "error": "reauthentication_required" }` for an API call.
-     */
+    /** A preHandler passing sessions that proved who they are within the route's `config.requireFresh.maxAge` (else `freshAge`); others get `303` to `reauthPath` or `403`. */
     requireFresh: preHandlerAsyncHookHandler;
   }
   interface FastifyContextConfig {
@@ -75,7 +64,7 @@ declare module 'fastify' {
 }
 export type { RequestSessions, RequireFreshOptions, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
 
-/** Options of {@link sessionPlugin}: the manager, the middleware options and, to mount them, the routes. */
+/** Options of {@link sessionPlugin}. */
 export interface SessionPluginOptions extends SessionHttpOptions {
   /** The manager from `createSessionManager()`. */
   readonly sessions: SessionManager;
@@ -83,7 +72,6 @@ export interface SessionPluginOptions extends SessionHttpOptions {
   readonly routes?: SessionRoutesOptions;
 }
 
-// One object per request, its methods on the prototype: no closures built for every request.
 class ReplyTarget implements ResponseTarget {
   readonly #reply: FastifyReply;
 
@@ -114,31 +102,24 @@ function send(reply: FastifyReply, response: HttpResponse): FastifyReply {
   return reply;
 }
 
-/**
- * The preHandler behind `fastify.requireSession`: the guard's answer, or on to the route. A
- * callback hook: the answer is known at once, and an async hook would cost a promise and a
- * microtask on every request it guards. A hook that answers does not call `done`.
- */
+// A hook that answers does not call `done`.
 function requireSession(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
   const denied = requireSessionResponse(request.sessions);
   if (denied === undefined) done();
   else send(reply, denied);
 }
 
-/** The preHandler behind `fastify.requireFresh`: `maxAge` from the route's config, checked when the route was added. */
 async function requireFreshOfRoute(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const denied = requireFreshResponse(request.sessions, request.routeOptions.config.requireFresh?.maxAge);
   if (denied !== undefined) send(reply, denied);
 }
 
 /**
- * A preHandler like `fastify.requireFresh`, with its own `maxAge`, for routes that do not set
- * `config.requireFresh`.
+ * A preHandler like `fastify.requireFresh` with its own `maxAge`.
  *
  * @param options - `maxAge` in ms. @default the manager's `freshAge` (10 minutes)
- * @returns The preHandler: `app.post('/email', { preHandler: requireFresh({ maxAge: 300_000 }) }, handler)`.
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a `maxAge` that is not a whole
- * number of ms >= 1.
+ * @returns The preHandler.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a `maxAge` that is not a whole number of ms >= 1.
  */
 export function requireFresh(options?: RequireFreshOptions): preHandlerAsyncHookHandler {
   const maxAge = freshMaxAge(options, 'requireFresh()');
@@ -148,7 +129,6 @@ export function requireFresh(options?: RequireFreshOptions): preHandlerAsyncHook
   };
 }
 
-/** The hook behind `fastify.requireSameOrigin`: `403` for a cross-site state change, or on. */
 async function requireSameOrigin(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const denied = requireSameOriginResponse(request.sessions);
   if (denied !== undefined) send(reply, denied);
@@ -164,7 +144,6 @@ const plugin: FastifyPluginAsync<SessionPluginOptions> = async (fastify, { sessi
   }
   const options = Object.fromEntries(Object.entries(rest).filter(([key]) => !REGISTER_OPTIONS.has(key)));
   const http = createSessionHttpLayer(sessions, options, 'sessionPlugin', ['sessions', 'routes']);
-  // A null placeholder keeps every request object the same shape (fastify's own plugins do this).
   fastify.decorateRequest('sessions', null as unknown as RequestSessions);
   fastify.addHook('onRequest', async function attachSessions(request, reply) {
     request.sessions = await http.attach(fromNodeRequest(request.raw), target(reply));
@@ -184,7 +163,7 @@ const plugin: FastifyPluginAsync<SessionPluginOptions> = async (fastify, { sessi
     const response = await sessionRoutes.respond(request.sessions);
     if (response !== undefined) return send(reply, response);
   };
-  // Every method, so the 405s come from the routes themselves as in the other frameworks.
+  // Every method, so the 405s come from the routes as in the other frameworks.
   for (const url of [sessionRoutes.prefix, `${sessionRoutes.prefix}/*`]) {
     fastify.all(url, { onRequest }, function sessionRouteNotFound(_request, reply) {
       return reply.callNotFound();
@@ -193,39 +172,23 @@ const plugin: FastifyPluginAsync<SessionPluginOptions> = async (fastify, { sessi
 };
 
 /**
- * The Fastify plugin: attaches `request.sessions` to every request (from the session cookie or
- * `Authorization: Bearer`), decorates `fastify.requireSession` (a preHandler answering
- * `303` / `401` / `503` for requests without a valid session) and `fastify.requireSameOrigin`
- * (`403` for a state-changing request from another site) and, with `routes`, mounts the JSON
- * session routes. Not encapsulated: it applies to the whole app.
+ * Attaches `request.sessions` to every request, decorates `requireSession`, `requireSameOrigin`
+ * and `requireFresh`, and with `routes` mounts the JSON session routes. Applies to the whole app.
  *
- * @param fastify - The Fastify instance (given by `register`).
+ * @param fastify - The Fastify instance.
  * @param options - {@link SessionPluginOptions}.
  * @returns A promise settled once registered.
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` at registration for options that
- * contradict themselves.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for options that contradict themselves.
  */
 export const sessionPlugin = fp(plugin, { fastify: '5.x', name: 'session-revocation' });
 
 /**
- * For the app's `setErrorHandler`: answers a `SessionError` `STORE_UNAVAILABLE` thrown by its
- * own routes (`signIn()` while the store is down) with the library's `503` (`Retry-After`,
- * cookie kept) instead of a `500`. The plugin installs no error handler itself: Fastify keeps
- * one per scope, so it would replace the app's, or be replaced by it.
+ * For the app's `setErrorHandler`: answers a `SessionError` `STORE_UNAVAILABLE` with the
+ * library's `503` instead of a `500`. The plugin installs no error handler: Fastify keeps one
+ * per scope, so it would replace the app's or be replaced by it.
  *
  * @param error - The error the handler received.
- * @param request - The request.
- * @param reply - Its reply.
  * @returns `true` when it sent the `503`; `false` for any other error, left to the app.
- *
- * @example
- * ```ts
- * app.setErrorHandler((error, request, reply) => {
- *   if (replyToSessionError(error, request, reply)) return;
- *   request.log.error(error);
- *   reply.code(500).send({ error: 'internal' });
- * });
- * ```
  */
 export function replyToSessionError(error: unknown, request: FastifyRequest, reply: FastifyReply): boolean {
   const response = reply.sent ? undefined : errorResponse(error, fromNodeRequest(request.raw), request.sessions);
@@ -235,17 +198,11 @@ export function replyToSessionError(error: unknown, request: FastifyRequest, rep
 }
 
 /**
- * The same answer as Express's `sessionErrorHandler()`, as a Fastify error handler: a
- * `SessionError` `STORE_UNAVAILABLE` thrown by the app's routes becomes the library's `503`;
- * any other error goes to `fallback`, or, without one, on to Fastify's default handling.
+ * A Fastify error handler: `STORE_UNAVAILABLE` becomes the library's `503`; any other error
+ * goes to `fallback`, or without one to Fastify's default handling.
  *
  * @param fallback - The app's own error handler, for every other error.
  * @returns The handler, for `app.setErrorHandler()`.
- *
- * @example
- * ```ts
- * app.setErrorHandler(sessionErrorHandler((error, request, reply) => reply.code(500).send({ error: 'internal' })));
- * ```
  */
 export function sessionErrorHandler(
   fallback?: (error: unknown, request: FastifyRequest, reply: FastifyReply) => unknown,
@@ -253,7 +210,6 @@ export function sessionErrorHandler(
   return function sessionErrorHandler(error, request, reply) {
     if (replyToSessionError(error, request, reply)) return reply;
     if (fallback !== undefined) return fallback(error, request, reply);
-    // Thrown on: Fastify's own handling answers it (500, or the error's statusCode).
     throw error;
   };
 }

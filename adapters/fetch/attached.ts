@@ -1,7 +1,6 @@
 import type { RequestSessions } from '../../src/http/index.js';
 
-// A `Request` cannot carry a property the way `req.sessions` does in Node frameworks; the
-// handler files the request's `sessions` here, and it goes when the request is collected.
+// A `Request` cannot carry a property as `req.sessions` does; a WeakMap lets it go with the request.
 const attached = new WeakMap<Request, RequestSessions>();
 
 /** Files the `sessions` object of a request for the guards and the session routes. */

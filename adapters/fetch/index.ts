@@ -1,8 +1,6 @@
 /**
- * Wrapper for any runtime whose handlers take a Web `Request` and return a `Response`:
- * Next.js route handlers and middleware (Node.js runtime), Bun, Deno. It translates to
- * `session-revocation/http`, where every decision is taken; the guards and the session routes
- * are plain functions from a `Request` to a `Response`, or `undefined` to go on.
+ * Wrapper for runtimes whose handlers take a Web `Request` and return a `Response` (Next.js,
+ * Bun, Deno). Guards and routes are functions from a `Request` to a `Response`, or `undefined` to go on.
  *
  * @example
  * ```ts

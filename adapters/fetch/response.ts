@@ -8,10 +8,7 @@ export function toResponse(decided: HttpResponse): Response {
   return new Response(body, { status: decided.status, headers });
 }
 
-/**
- * Where `signIn()`, `signOut()`... write their cookie while the handler runs: a `Response`
- * does not exist yet, so the headers wait here and are copied onto the one the handler returns.
- */
+/** Headers written while the handler runs, before its `Response` exists. */
 export interface PendingHeaders extends ResponseTarget {
   /** The handler's response with the waiting headers on it (a copy when its headers are immutable). */
   applyTo(response: Response): Response;

@@ -55,20 +55,17 @@ declare module 'hono' {
 
 export type { RequestSessions, RequireFreshOptions, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
 
-/** Options of {@link sessionMiddleware}: the HTTP layer's, and where the client's address comes from. */
+/** Options of {@link sessionMiddleware}. */
 export interface SessionMiddlewareOptions extends SessionHttpOptions {
   /**
-   * The runtime adapter's `getConnInfo` (`@hono/node-server/conninfo`, `hono/bun`,
-   * `hono/deno`...), for the IP stored with each session. Without it the IP is only what
-   * `X-Forwarded-For` says, with `trustProxy`.
+   * The runtime adapter's `getConnInfo`, for the IP stored with each session. Without it the
+   * IP is only what `X-Forwarded-For` says, with `trustProxy`.
    * @default none
    */
   readonly getConnInfo?: GetConnInfo;
 }
 
-/** What the HTTP layer wrote for one request, so it can be checked on the final response. */
 interface Written extends ResponseTarget {
-  /** Puts back on `c.res` the cookies a handler's raw `new Response()` left out. */
   ensureOn(c: Context): void;
 }
 
@@ -110,7 +107,6 @@ function parsedBody(c: Context): Promise<unknown> {
   return type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data' ? c.req.parseBody({ all: true }) : c.req.text();
 }
 
-/** Splits off the option only this wrapper reads; the HTTP layer checks (and refuses) the rest. */
 function splitOptions(options: SessionMiddlewareOptions): { http: SessionHttpOptions; getConnInfo: GetConnInfo | undefined } {
   if (typeof options !== 'object' || options === null) return { http: options, getConnInfo: undefined };
   const { getConnInfo, ...http } = options;
@@ -118,17 +114,13 @@ function splitOptions(options: SessionMiddlewareOptions): { http: SessionHttpOpt
 }
 
 /**
- * Reads the session cookie (or `Authorization: Bearer`) of every request and sets
- * `c.var.sessions`. It never refuses a request itself: put {@link requireSession} on what needs
- * a session. A `SessionError` `STORE_UNAVAILABLE` thrown further down (the app's login calling
- * `signIn()` while the store is down) is answered with the library's `503` (`Retry-After`,
- * cookie kept) instead of the error handler's `500`; other errors are left to `app.onError`.
+ * Sets `c.var.sessions` from the session cookie or `Authorization: Bearer`; never refuses a
+ * request itself. A `STORE_UNAVAILABLE` thrown further down becomes the library's `503`.
  *
  * @param sessions - The manager from `createSessionManager()`.
  * @param options - Login path, cookie, proxy and access-token options, and `getConnInfo`.
  * @returns The middleware, for `app.use()`, before the routes.
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for an unknown option or options that
- * contradict themselves.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for an unknown option or options that contradict themselves.
  */
 export function sessionMiddleware(sessions: SessionManager, options: SessionMiddlewareOptions = {}): MiddlewareHandler {
   const { http: httpOptions, getConnInfo } = splitOptions(options);
@@ -147,11 +139,10 @@ export function sessionMiddleware(sessions: SessionManager, options: SessionMidd
 }
 
 /**
- * Lets signed-in requests through; answers the others: a relative `303` to the login page for
- * a page navigation (a page load or a form post), `401` JSON otherwise, `503` when the store is
- * unavailable.
+ * Lets signed-in requests through; answers the others `303` to the login page (a page
+ * navigation), `401` JSON, or `503` when the store is unavailable.
  *
- * @returns The middleware, for a route: `app.get('/dashboard', requireSession(), handler)`.
+ * @returns The middleware, for a route.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without {@link sessionMiddleware} before it.
  */
 export function requireSession(): MiddlewareHandler {
@@ -163,16 +154,13 @@ export function requireSession(): MiddlewareHandler {
 }
 
 /**
- * Lets a request go on when its session proved who it is recently (signed in or
- * re-authenticated within `maxAge`); answers the others: what {@link requireSession} answers
- * without a session, else a relative `303` to the `reauthPath` option (`/login?reauth=1&next=…`)
- * for a page navigation, `403` JSON `{ "error": "reauthentication_required" }` otherwise. For
- * sensitive actions: changing the email or password, ending other sessions, deleting the account.
+ * Lets a request go on when its session signed in or re-authenticated within `maxAge`; others
+ * get `303` to `reauthPath` (a page) or `403` `reauthentication_required`.
  *
  * @param options - `maxAge` in ms. @default the manager's `freshAge` (10 minutes)
- * @returns The middleware, for a route: `app.post('/email', requireFresh(), handler)`.
+ * @returns The middleware, for a route.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a `maxAge` that is not a
- * whole number of ms >= 1 (at once), or without {@link sessionMiddleware} before it (when a request arrives).
+ * whole number of ms >= 1, or without {@link sessionMiddleware} before it.
  */
 export function requireFresh(options?: RequireFreshOptions): MiddlewareHandler {
   const maxAge = freshMaxAge(options, 'requireFresh()');
@@ -184,9 +172,8 @@ export function requireFresh(options?: RequireFreshOptions): MiddlewareHandler {
 }
 
 /**
- * Refuses a `POST`, `PUT`, `PATCH` or `DELETE` sent from another site with `403` JSON
- * `{ "error": "cross_site_request" }`. For the app's own state-changing routes, sign-in and
- * sign-out first: they carry no session, so `SameSite` cannot protect them.
+ * Refuses a `POST`, `PUT`, `PATCH` or `DELETE` sent from another site with `403`. Sign-in and
+ * sign-out need it most: they carry no session, so `SameSite` cannot protect them.
  *
  * @returns The middleware, for `app.use()` or a route.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without {@link sessionMiddleware} before it.
@@ -200,8 +187,7 @@ export function requireSameOrigin(): MiddlewareHandler {
 }
 
 /**
- * The JSON session routes under `prefix` (list, revoke one, sign out, sign out others, sign out
- * everywhere); other requests pass through. Mount after {@link sessionMiddleware}, at the root.
+ * The JSON session routes under `prefix`; other requests pass through. Mount after {@link sessionMiddleware}, at the root.
  *
  * @param sessions - The manager given to {@link sessionMiddleware}.
  * @param options - `prefix`, from the app's root. @default "/sessions"

@@ -56,7 +56,6 @@ export type { RequestSessions, RequireFreshOptions, SessionHttpOptions, SessionR
 
 type Context = ParameterizedContext;
 
-// One object per request, its methods on the prototype: no closures built for every request.
 class ContextTarget implements ResponseTarget {
   readonly #ctx: Context;
 
@@ -87,15 +86,12 @@ function send(ctx: Context, response: HttpResponse): void {
   streamToNode(response.stream, ctx.res);
 }
 
-/** Sends what a guard answered, or goes on when it answered nothing. */
-// Not an async function: the next middleware's own promise is handed back, no extra one.
 function proceedOrSend(ctx: Context, next: () => Promise<unknown>, denied: HttpResponse | undefined): Promise<unknown> {
   if (denied === undefined) return next();
   send(ctx, denied);
   return Promise.resolve();
 }
 
-// The rest of the chain, with a SessionError it throws answered as the HTTP layer says.
 function proceed(ctx: Context, next: () => Promise<unknown>, request: HttpRequest): Promise<unknown> {
   return next().then(undefined, (error: unknown) => {
     const response = ctx.headerSent ? undefined : errorResponse(error, request, ctx.sessions);
@@ -105,11 +101,8 @@ function proceed(ctx: Context, next: () => Promise<unknown>, request: HttpReques
 }
 
 /**
- * Reads the session cookie (or `Authorization: Bearer`) of every request and attaches
- * `ctx.sessions`. It never refuses a request itself: put {@link requireSession} in front of
- * what needs a session. A `SessionError` `STORE_UNAVAILABLE` thrown further down (the app's
- * login calling `signIn()` while the store is down) is answered with the library's `503`
- * (`Retry-After`, cookie kept) instead of a `500`; every other error is rethrown.
+ * Attaches `ctx.sessions` from the session cookie or `Authorization: Bearer`; never refuses a
+ * request itself. A `STORE_UNAVAILABLE` thrown further down becomes the library's `503`.
  *
  * @param sessions - The manager from `createSessionManager()`.
  * @param options - Login path, cookie, proxy and access-token options.
@@ -119,7 +112,7 @@ function proceed(ctx: Context, next: () => Promise<unknown>, request: HttpReques
 export function sessionMiddleware(sessions: SessionManager, options: SessionHttpOptions = {}): Middleware<DefaultState, DefaultContext, unknown> {
   const http = createSessionHttpLayer(sessions, options, 'sessionMiddleware()');
   return async function sessionMiddleware(ctx, next) {
-    // ctx.request holds `body` once a body parser (koa-bodyparser, @koa/bodyparser) has read the form.
+    // ctx.request holds `body` once a body parser has read the form.
     const request = fromNodeRequest(ctx.req, ctx.originalUrl, ctx.request);
     ctx.sessions = await http.attach(request, target(ctx));
     return proceed(ctx, next, request);
@@ -127,9 +120,8 @@ export function sessionMiddleware(sessions: SessionManager, options: SessionHttp
 }
 
 /**
- * Lets signed-in requests through; answers the others: a relative `303` to the login page for
- * a page navigation (a page load or a form post), `401` JSON otherwise, `503` when the store is
- * unavailable.
+ * Lets signed-in requests through; answers the others `303` to the login page (a page
+ * navigation), `401` JSON, or `503` when the store is unavailable.
  *
  * @returns The middleware, for `app.use()` or a router's route.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without {@link sessionMiddleware} before it.
@@ -141,16 +133,13 @@ export function requireSession(): Middleware<DefaultState, DefaultContext, unkno
 }
 
 /**
- * Lets a request go on when its session proved who it is recently (signed in or
- * re-authenticated within `maxAge`); answers the others: what {@link requireSession} answers
- * without a session, else a relative `303` to the `reauthPath` option (`/login?reauth=1&next=…`)
- * for a page navigation, `403` JSON `{ "error": "reauthentication_required" }` otherwise. For
- * sensitive actions: changing the email or password, ending other sessions, deleting the account.
+ * Lets a request go on when its session signed in or re-authenticated within `maxAge`; others
+ * get `303` to `reauthPath` (a page) or `403` `reauthentication_required`.
  *
  * @param options - `maxAge` in ms. @default the manager's `freshAge` (10 minutes)
- * @returns The middleware, for a route: `router.post('/email', requireFresh(), handler)`.
+ * @returns The middleware, for a route.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a `maxAge` that is not a
- * whole number of ms >= 1 (at once), or without {@link sessionMiddleware} before it (when a request arrives).
+ * whole number of ms >= 1, or without {@link sessionMiddleware} before it.
  */
 export function requireFresh(options?: RequireFreshOptions): Middleware<DefaultState, DefaultContext, unknown> {
   const maxAge = freshMaxAge(options, 'requireFresh()');
@@ -160,9 +149,8 @@ export function requireFresh(options?: RequireFreshOptions): Middleware<DefaultS
 }
 
 /**
- * Refuses a `POST`, `PUT`, `PATCH` or `DELETE` sent from another site with `403` JSON
- * `{ "error": "cross_site_request" }`. For the app's own state-changing routes, sign-in and
- * sign-out first: they carry no session, so `SameSite` cannot protect them.
+ * Refuses a `POST`, `PUT`, `PATCH` or `DELETE` sent from another site with `403`. Sign-in and
+ * sign-out need it most: they carry no session, so `SameSite` cannot protect them.
  *
  * @returns The middleware, for `app.use()` or a router's route.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without {@link sessionMiddleware} before it.
@@ -174,8 +162,7 @@ export function requireSameOrigin(): Middleware<DefaultState, DefaultContext, un
 }
 
 /**
- * The JSON session routes under `prefix` (list, revoke one, sign out, sign out others, sign
- * out everywhere); other requests pass through. Mount after {@link sessionMiddleware}.
+ * The JSON session routes under `prefix`; other requests pass through. Mount after {@link sessionMiddleware}.
  *
  * @param sessions - The manager given to {@link sessionMiddleware}.
  * @param options - `prefix`, from the app's root. @default "/sessions"

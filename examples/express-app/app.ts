@@ -53,6 +53,12 @@ export interface DemoOptions {
    * at `/api/sessions/backchannel-logout`, and "Sign out at the provider" on the Profile page.
    */
   readonly identityProvider?: IdentityProviderLink | undefined;
+  /**
+   * With `identityProvider`: the provider also pushes Shared Signals security events (its
+   * console's "Push session-revoked") to `/api/sessions/security-events`, addressed to
+   * `audience` and sent with this `Authorization` header.
+   */
+  readonly securityEvents?: { readonly audience: string; readonly authorization: string } | undefined;
 }
 
 export interface Demo {
@@ -63,6 +69,8 @@ export interface Demo {
   readonly filename: string | undefined;
   /** With `identityProvider`: what the provider must register for the demo. */
   readonly oidcClient: ClientMetadata | undefined;
+  /** Where the provider pushes security events (the session routes' `<prefix>/security-events`). */
+  readonly securityEventsPath: string;
   /** Stops pruning and closes the store and the database. */
   close(): Promise<void>;
 }
@@ -123,6 +131,12 @@ export async function createDemo(options: DemoOptions): Promise<Demo> {
 
   const { identityProvider } = options;
   const backchannelLogout = identityProvider === undefined ? undefined : { issuers: [{ issuer: identityProvider.issuer, clientId: identityProvider.clientId }] };
+  // The provider as a Shared Signals transmitter: its keys are found at its
+  // /.well-known/ssf-configuration, and a push must carry the agreed Authorization header.
+  const securityEvents =
+    identityProvider === undefined || options.securityEvents === undefined
+      ? undefined
+      : { transmitters: [{ issuer: identityProvider.issuer, audience: options.securityEvents.audience, authorization: options.securityEvents.authorization }] };
   const deps: Deps = {
     sessions,
     accounts,
@@ -145,8 +159,9 @@ export async function createDemo(options: DemoOptions): Promise<Demo> {
   // `revocationLinks` adds /api/sessions/not-me, the "This wasn't me" page of the new-sign-in emails.
   // With an identity provider, `backchannelLogout` adds POST /api/sessions/backchannel-logout,
   // where the provider's server sends its logout tokens (before express.urlencoded() below:
-  // the route reads its form itself).
-  app.use(sessionRoutes(sessions, { prefix: SESSION_ROUTES, requireFresh: FRESH_AGE, events: true, revocationLinks: true, backchannelLogout }));
+  // the route reads its form itself). `securityEvents` adds POST /api/sessions/security-events,
+  // where the provider pushes Security Event Tokens (its console's "Push session-revoked").
+  app.use(sessionRoutes(sessions, { prefix: SESSION_ROUTES, requireFresh: FRESH_AGE, events: true, revocationLinks: true, backchannelLogout, securityEvents }));
   // The library's cross-site check on the demo's own forms too (its JSON routes apply it
   // themselves): SameSite=Lax already keeps the session cookie off cross-site posts, and this
   // also stops forged sign-ins and sign-outs, which need no cookie.
@@ -181,6 +196,7 @@ export async function createDemo(options: DemoOptions): Promise<Demo> {
     accounts,
     filename,
     oidcClient: identityProvider === undefined ? undefined : demoClient(identityProvider, `${SESSION_ROUTES}/backchannel-logout`),
+    securityEventsPath: `${SESSION_ROUTES}/security-events`,
     async close() {
       stopPruning();
       await sessions.close();

@@ -5,18 +5,20 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
 import { missingDevDependency } from './dev-dependencies.js';
 import type { ClientMetadata } from './federated-sign-in.js';
+import { createProviderConsole, type ProviderConsoleOptions } from './provider-console.js';
 
 // The local identity provider of `npm run demo -- --idp`: oidc-provider (a certified OpenID
 // provider) in the demo's process, on a free port of 127.0.0.1, with its development login and
-// consent pages, RP-initiated logout and back-channel logout. For the demo only: its keys,
+// consent pages, RP-initiated logout and back-channel logout; beside it, on the same origin, a
+// "provider console" that pushes Shared Signals security events to the demo. For the demo only: its keys,
 // cookies keys and sessions live in memory, and its login page accepts any password.
 
 /** The provider's port is taken first: the demo needs its issuer before the provider needs the demo's URL. */
 export interface ReservedIdentityProvider {
   /** `http://127.0.0.1:<port>`: the provider's issuer identifier. */
   readonly issuer: string;
-  /** Starts answering, with the demo registered as its one client. */
-  start(options: { client: ClientMetadata }): Promise<void>;
+  /** Starts answering, with the demo registered as its one client and the console pushing to it. */
+  start(options: { client: ClientMetadata; console: Omit<ProviderConsoleOptions, 'issuer'> }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -29,7 +31,7 @@ export async function reserveIdentityProvider(): Promise<ReservedIdentityProvide
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     issuer,
-    async start({ client }) {
+    async start({ client, console: consoleOptions }) {
       const { privateKey } = await generateKeyPair('RS256', { extractable: true });
       const provider = new Provider(issuer, {
         clients: [{ ...client }],
@@ -51,7 +53,11 @@ export async function reserveIdentityProvider(): Promise<ReservedIdentityProvide
           return globalThis.fetch(url, unguarded);
         },
       });
-      server.on('request', provider.callback());
+      const providerConsole = await createProviderConsole({ issuer, ...consoleOptions });
+      const callback = provider.callback();
+      server.on('request', function identityProvider(request, response) {
+        if (!providerConsole.handle(request, response)) void callback(request, response);
+      });
     },
     close: () =>
       new Promise<void>((resolve) => {

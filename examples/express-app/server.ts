@@ -79,6 +79,9 @@ Identity provider (oidc-provider, in this process): ${issuer}
   the provider's login page, any password, and allow Keystone. Profile then shows where the
   session came from, and "Sign out at the provider" ends it through the provider's
   back-channel logout to ${url}/api/sessions/backchannel-logout.
+  Provider console: ${issuer}/console lists those sessions; "Push session-revoked" sends
+  ${url}/api/sessions/security-events a signed Shared Signals event (CAEP session-revoked),
+  and the Profile page's Activity shows the session ending by the provider's security alert.
   A development set-up, as oidc-provider's warnings above say: its keys and sessions live in
   memory (a restart starts a new provider), and its login page checks no password.
 `

@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDemo, type Demo, type DemoOptions } from './app.js';
 import { IDP_CLIENT_ID } from './federated-sign-in.js';
 import { reserveIdentityProvider, type ReservedIdentityProvider } from './identity-provider.js';
+import type { ProviderSession } from './provider-console.js';
+import { DEMO_USERS } from '../shared/demo-users.js';
 
 export interface StartOptions extends Omit<DemoOptions, 'identityProvider'> {
   /** `0` for any free port. */
@@ -50,10 +53,22 @@ export async function startKeystone(options: StartOptions): Promise<RunningKeyst
       server.close(() => resolve());
     });
   let demo: Demo | undefined;
+  // The header the provider console sends with each security event, and the demo requires.
+  const pushAuthorization = `Bearer ${randomBytes(24).toString('base64url')}`;
   try {
-    demo = await createDemo({ ...demoOptions, identityProvider: provider === undefined ? undefined : { issuer: provider.issuer, clientId: IDP_CLIENT_ID, appUrl: url } });
+    demo = await createDemo({
+      ...demoOptions,
+      identityProvider: provider === undefined ? undefined : { issuer: provider.issuer, clientId: IDP_CLIENT_ID, appUrl: url },
+      securityEvents: provider === undefined ? undefined : { audience: url, authorization: pushAuthorization },
+    });
     server.on('request', demo.app);
-    if (provider !== undefined) await provider.start({ client: demo.oidcClient! });
+    if (provider !== undefined) {
+      const started = demo;
+      await provider.start({
+        client: demo.oidcClient!,
+        console: { pushUrl: `${url}${demo.securityEventsPath}`, audience: url, authorization: pushAuthorization, sessions: () => providerSessions(started, provider.issuer) },
+      });
+    }
   } catch (error) {
     await Promise.all([provider?.close(), closeServer()]);
     await demo?.close();
@@ -69,4 +84,17 @@ export async function startKeystone(options: StartOptions): Promise<RunningKeyst
       await started.close();
     },
   };
+}
+
+/** The demo's sessions signed in through the provider, as the provider console lists them. */
+async function providerSessions(demo: Demo, issuer: string): Promise<ProviderSession[]> {
+  const perUser = await Promise.all(
+    DEMO_USERS.map(async ({ id }) => {
+      const email = demo.accounts.userById(id)?.email ?? id;
+      return (await demo.sessions.list(id)).flatMap((session) =>
+        session.federated?.iss === issuer && session.federated.sid !== undefined ? [{ sid: session.federated.sid, sub: session.federated.sub, email, device: session.deviceLabel }] : [],
+      );
+    }),
+  );
+  return perUser.flat();
 }

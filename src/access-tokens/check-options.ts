@@ -24,10 +24,7 @@ function checkKey(name: string, value: unknown): void {
 }
 
 /**
- * Checks the `accessTokens` option when the manager is created: unknown keys and the types of
- * key material here; algorithms, lifetimes and the keys' coherence where the access tokens are
- * built, also at startup. A secret given as a number, a
- * key given as text or a misspelt option is refused at startup, never on first use.
+ * Checks the `accessTokens` option's keys and key types at startup, never on first use.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`
  */
 export function checkAccessTokenOptions(value: AccessTokenOptions): void {

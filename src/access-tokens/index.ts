@@ -26,11 +26,7 @@ export interface AccessTokenDependencies {
   readonly loadState: (userId: string, tenantId?: string) => Promise<RevocationState>;
   readonly cacheTtl: number;
   readonly cacheSize: number;
-  /**
-   * The session as the store holds it while it is live (by the one liveness rule; idleness
-   * left out with `countIdle: false`), or `undefined`: tokens are minted from the stored row,
-   * and a support session's token is checked against it on every verification.
-   */
+  /** The stored session while it is live, or `undefined`: tokens are minted from the stored row. */
   readonly liveSession: (sessionId: string, userId: string, countIdle: boolean) => Promise<LiveSessionFacts | undefined>;
 }
 
@@ -40,11 +36,7 @@ export type LiveSessionFacts = Pick<SessionRecord, 'kind' | 'createdAt' | 'authe
 const DEFAULT_MAX_TTL = 3_600_000;
 const DEFAULT_TOLERANCE = 5_000;
 
-/**
- * The deny-list lifetime under the default access-token options. A manager without the
- * `accessTokens` option still writes deny-list entries this long, because another instance
- * sharing the store may issue tokens for the session it revokes.
- */
+/** The deny-list lifetime by default, also without `accessTokens`: another instance may issue tokens. */
 export const DEFAULT_DENY_WINDOW = DEFAULT_MAX_TTL + 2 * DEFAULT_TOLERANCE;
 
 // Group names of the tenant-keyed cache: a user's and a tenant's never collide.
@@ -64,8 +56,7 @@ export class AccessTokens {
   readonly #algorithms: ReadonlySet<AccessTokenAlgorithm>;
   readonly #clock: () => number;
   readonly #states: EpochCache;
-  // Tokens of a tenant's session: the user's state with the tenant's epochs, keyed by user and
-  // tenant (a JSON pair, so no id can forge another's key).
+  // Keyed by a JSON pair of user and tenant, so no id can forge another's key.
   readonly #tenantStates: EpochCache;
   readonly #verified: VerifiedTokenCache<AccessTokenClaims>;
   readonly #liveSession: AccessTokenDependencies['liveSession'];
@@ -76,9 +67,8 @@ export class AccessTokens {
     this.#ttl = bounded('accessTokens.ttl', options.ttl ?? 300_000, 1_000, Number.MAX_SAFE_INTEGER);
     this.#maxTtl = bounded('accessTokens.maxTtl', options.maxTtl ?? Math.max(DEFAULT_MAX_TTL, this.#ttl), this.#ttl, Number.MAX_SAFE_INTEGER);
     this.#tolerance = bounded('accessTokens.clockTolerance', options.clockTolerance ?? DEFAULT_TOLERANCE, 0, 60_000);
-    // A token minted by an instance whose clock runs up to the tolerance ahead can be presented
-    // until revocation + maxTtl + tolerance, and verification still honours an entry until
-    // its end + tolerance: the entry must outlive both.
+    // A token from a clock the tolerance ahead lives to revocation + maxTtl + tolerance, and an
+    // entry is honoured to its end + tolerance: the entry must outlive both.
     this.denyWindow = this.#maxTtl + 2 * this.#tolerance;
     this.#issuer = options.issuer;
     this.#audience = options.audience;
@@ -113,10 +103,7 @@ export class AccessTokens {
     this.#tenantStates.invalidateGroup(userGroup(userId));
   }
 
-  /**
-   * Drops the cached state of every user of a tenant read with that tenant's epochs (the whole
-   * tenant was revoked). States read without a tenant hold no tenant epoch and stay.
-   */
+  /** Drops the cached states read with that tenant's epochs; those read without hold none and stay. */
   invalidateTenant(tenantId: string): void {
     this.#tenantStates.invalidateGroup(tenantGroup(tenantId));
   }
@@ -141,8 +128,7 @@ export class AccessTokens {
     // checkKeys refuses an empty key list, so there is always a first key.
     // Stryker disable next-line OptionalChaining: see above
     if (key?.signingKey === undefined) throw new SessionError('INVALID_CONFIGURATION', 'No private key configured: this service can only verify access tokens.');
-    // The claims come from the stored row, never from the object given: a caller cannot mint a
-    // support session's token without its actor, or any token for a session that has ended.
+    // Claims come from the stored row, not the object given: no token for an ended session or without its actor.
     const stored = await this.#liveSession(session.id, session.userId, true);
     if (stored === undefined) throw new SessionError('UNAUTHENTICATED', 'issueAccessToken: this session is not live in the store.');
     const now = this.#clock();
@@ -171,8 +157,7 @@ export class AccessTokens {
     // Stryker disable next-line ConditionalExpression: jose refuses the same tokens as malformed; this check spares the work
     if (!JWT_SHAPE.test(jwt)) return { ok: false, reason: 'malformed' };
     const now = this.#clock();
-    // The verified-token cache saves only signature work: expiry and revocation are checked
-    // below on every call, so its bounds show as speed, never in an answer.
+    // The cache saves only signature work: expiry and revocation are checked below on every call.
     // Stryker disable next-line ArithmeticOperator: see above
     let claims = this.#verified.get(jwt, now - this.#tolerance);
     // Stryker disable next-line ConditionalExpression: see above
@@ -183,8 +168,7 @@ export class AccessTokens {
       // Stryker disable next-line ArithmeticOperator: see above
       this.#verified.set(jwt, claims, claims.exp * 1000);
     }
-    // The cache drops a token at this same instant and jose then refuses it as expired: this
-    // check keeps the rule in one readable place.
+    // The cache and jose agree; this keeps the rule in one readable place.
     // Stryker disable next-line ConditionalExpression,EqualityOperator,BooleanLiteral,ObjectLiteral,StringLiteral: see above
     if (now - this.#tolerance >= claims.exp * 1000) return { ok: false, reason: 'expired' };
     const state = claims.tid === undefined ? await this.#states.get(claims.sub) : await this.#stateWithTenant(claims.sub, claims.tid);
@@ -195,9 +179,7 @@ export class AccessTokens {
     if (claims.sct <= (state.tenantEpochs === undefined ? 0 : epochOf(state.tenantEpochs, claims.kind, 'getRevocationState'))) return { ok: false, reason: 'revoked' };
     // `sid` has the session-id shape (readClaims), which no Object property name has.
     if ((state.denied[claims.sid] ?? Number.NEGATIVE_INFINITY) > now - this.#tolerance) return { ok: false, reason: 'revoked' };
-    // A support session ends with its admin's session, which no claim can show: its tokens
-    // (rare) are checked against the store, by the one liveness rule, on every call. Idleness
-    // is left out, as for every token: using one never touches its session.
+    // A support session ends with its admin's, which no claim can show: checked against the store each call.
     if (claims.act !== undefined && (await this.#liveSession(claims.sid, claims.sub, false))?.impersonatorId !== claims.act.sub) return { ok: false, reason: 'revoked' };
     return { ok: true, claims };
   }
@@ -216,8 +198,7 @@ export class AccessTokens {
     if (!this.#algorithms.has(header.alg as AccessTokenAlgorithm)) return { ok: false, reason: 'unsupported' };
     // Stryker disable next-line ConditionalExpression: jose's own typ check refuses the same tokens as invalid_claims; this one spares the key work
     if (header.typ !== ACCESS_TOKEN_TYPE) return { ok: false, reason: 'invalid_claims' };
-    // Keys come from configuration only: `jwk`, `jku`, `x5u` and `x5c` headers are never read,
-    // and `kid` only picks among configured keys of the header's algorithm.
+    // Keys come from configuration only: `jwk`, `jku`, `x5u`, `x5c` are never read; `kid` only picks.
     const keys = (await this.#keys).filter((key) => key.alg === header.alg && (header.kid === undefined || key.kid === header.kid));
     for (const key of keys) {
       try {
@@ -252,8 +233,7 @@ function readClaims(payload: JWTPayload): AccessTokenClaims | undefined {
   if (typeof sub !== 'string' || sub.length === 0 || !isSessionId(sid) || typeof kind !== 'string') return undefined;
   if (!Number.isSafeInteger(sct) || typeof jti !== 'string') return undefined;
   if (authTime !== undefined && !Number.isSafeInteger(authTime)) return undefined;
-  // A support session's token names who acts and is never fresh: a token of that kind without
-  // an actor, or an actor's token with an auth_time, was not minted by this library.
+  // A support token without an actor, or an actor's token with an auth_time, was not minted here.
   if ((kind === 'impersonation' && act === undefined) || (act !== undefined && authTime !== undefined)) return undefined;
   // Stryker disable next-line ConditionalExpression,LogicalOperator: jose refuses a non-numeric iat or exp first
   if (typeof iat !== 'number' || typeof exp !== 'number') return undefined;

@@ -8,10 +8,7 @@ export type AccessTokenAlgorithm = 'HS256' | 'EdDSA' | 'ES256';
 /** Key material jose accepts: a WebCrypto key, a Node KeyObject or a JWK. */
 export type KeyLike = CryptoKey | KeyObject | JWK;
 
-/**
- * One key of a rotation list. HS256 keys have a `secret`; EdDSA and ES256 keys have a
- * `publicKey` and, on the service that signs, a `privateKey`.
- */
+/** One key of a rotation list: HS256 a `secret`; EdDSA and ES256 a `publicKey` and, to sign, a `privateKey`. */
 export interface AccessTokenKey {
   /** Key id put in the `kid` header. @default derived from the key */
   readonly kid?: string;

@@ -1,5 +1,3 @@
-// The public shapes of access tokens: options, claims and the verification's answer. The
-// class that issues and verifies them is in index.ts.
 import type { AccessTokenKey, KeyLike } from './keys.js';
 
 /** Options of stateless access tokens (the manager's `accessTokens`). Durations in ms. */
@@ -52,18 +50,9 @@ export interface AccessTokenClaims {
   readonly jti: string;
   /** The session's tenant, when it has one. */
   readonly tid?: string;
-  /**
-   * When the user last proved who they are on the session, in seconds (OpenID Connect's
-   * `auth_time`): a resource server can demand a fresh session for a sensitive call with
-   * `sessions.isFresh({ authenticatedAt: claims.auth_time * 1000 })`. Absent from a support
-   * session's tokens, which are never fresh.
-   */
+  /** When the user last proved who they are on the session, in seconds; absent on a support session's tokens. */
   readonly auth_time?: number;
-  /**
-   * On a token of a support session (`impersonate`): who acts as the user (OAuth token
-   * exchange's actor claim). Such a token has no `auth_time`: it is never fresh. Verifying it
-   * reads the support session from the store, so it ends the moment its admin's session does.
-   */
+  /** On a support session's token: who acts as the user. Verifying it reads the store, so it ends with the admin's session. */
   readonly act?: {
     /** The impersonator's user id. */
     readonly sub: string;

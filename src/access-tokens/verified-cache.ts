@@ -3,12 +3,7 @@ interface Entry<T> {
   readonly until: number;
 }
 
-/**
- * Remembers tokens whose signature was verified, keyed by the exact token text, until the
- * token's expiry: a client re-presents one token for minutes, and a WebCrypto verification
- * costs a thread-pool hop each time. Bounded; the oldest entries leave first. Revocation is
- * still checked on every call by the caller; only the signature work is saved.
- */
+/** Tokens whose signature was verified, by exact text, until their expiry; bounded, oldest out first. Revocation is still the caller's, each call. */
 export class VerifiedTokenCache<T> {
   readonly #entries = new Map<string, Entry<T>>();
   readonly #capacity: number;

@@ -7,9 +7,6 @@ import type { ActivityEntry, ActivityOptions } from './api.js';
 import type { ManagerContext } from '../core/context.js';
 import { checkId } from '../core/checks.js';
 
-// Account activity: the entries the manager writes with each change (in the same store step
-// where it is a revocation), the page a user reads, and the known devices behind `newDevice`.
-
 const DEFAULT_PAGE = 50;
 const MAX_PAGE = 1_000;
 
@@ -25,23 +22,15 @@ export function keepsActivity(store: SessionStore): boolean {
   );
 }
 
-// Entries of one millisecond from this process keep the order they were written in.
 let sequence = 0;
 const SEQUENCE_SPAN = 36 ** 6;
 
-/**
- * An entry id that sorts like time: the time in 15 decimal digits, a counter of this process
- * (entries of one millisecond stay in order), then randomness (two processes never collide),
- * so a store orders entries by id alone.
- */
+/** An id that sorts like time: the time, a process counter (one millisecond stays in order), then randomness. */
 export function activityId(at: number): string {
   sequence = (sequence + 1) % SEQUENCE_SPAN;
-  // join() builds one flat string; a template literal (and padStart) leaves a tree of pieces
-  // that stays that size in every store that keeps the id in memory.
   return [String(Math.max(0, Math.floor(at))).padStart(15, '0'), '-', sequence.toString(36).padStart(6, '0'), randomBytes(6).toString('base64url')].join('');
 }
 
-/** The fields of an entry before its id. */
 export type EntryFields = Omit<ActivityRecord, 'id'>;
 
 /** The entry to write with a change, or `undefined` when the store keeps no activity. */
@@ -53,7 +42,7 @@ export function entryFor(context: ManagerContext, fields: EntryFields): Activity
   return entry as unknown as ActivityRecord;
 }
 
-/** The store must keep activity for this call; otherwise a clear configuration error. */
+/** Throws `INVALID_CONFIGURATION` when the store keeps no activity. */
 export function requireActivity(context: ManagerContext, what: string): void {
   if (!context.keepsActivity) {
     throw new SessionError('INVALID_CONFIGURATION', `${what} needs a store that keeps account activity; this store has no appendActivity/listActivity.`);
@@ -78,7 +67,6 @@ export async function listActivity(context: ManagerContext, userId: string, opti
   return checkActivity(answer, userId, options.tenantId, limit).map(toEntry);
 }
 
-// The public shape: the stored fields but the owner (the caller named it), absent ones left out.
 function toEntry(record: ActivityRecord): ActivityEntry {
   const { id, type, at, reason, sessionId, deviceLabel, ip, by, tenantId } = record;
   const entry: Record<string, unknown> = { id, type, at, reason };
@@ -87,10 +75,8 @@ function toEntry(record: ActivityRecord): ActivityEntry {
 }
 
 /**
- * What identifies "this device" for new-device alerts: the browser and OS, and the network
- * (IPv4 /24, IPv6 /48) when the IP is known, hashed with the user id. The hash is a key, not a
- * secret: the few browsers, systems and networks can be tried one by one, so it is personal
- * data like the sessions' own fields (exported, erased with the user).
+ * "This device" for new-device alerts: browser, OS and network (IPv4 /24, IPv6 /48), hashed with
+ * the user id. A key, not a secret (it can be brute-forced), so it is personal data.
  */
 export function deviceHash(userId: string, device: { readonly browser?: string | undefined; readonly os?: string | undefined }, ip: string | undefined): string {
   return createHash('sha256')
@@ -102,11 +88,7 @@ function networkOf(ip: string | undefined): string {
   return applyIpPolicy(ip, 'truncate') ?? '';
 }
 
-/**
- * Records the sign-in's device and answers whether it is new: not seen for this user within
- * `knownDeviceWindow`. A store without activity cannot tell: never new, so no alert is sent
- * for every sign-in.
- */
+/** Records the sign-in's device and answers whether it is new; without activity never, so no alert goes out on every sign-in. */
 export async function sawDevice(
   context: ManagerContext,
   userId: string,

@@ -1,17 +1,8 @@
-/**
- * Account activity: the manager method of the activity feature.
- *
- * @module
- */
-
 /** One entry of a user's account activity ({@link SessionManager.activity}). */
 export interface ActivityEntry {
   /** Unique; pass the last one's as `before` to read the next page. */
   readonly id: string;
-  /**
-   * What happened: `session.created`, `session.revoked`, `session.reauthenticated`,
-   * `user.session_invalidated` or, for the tenant's own entries, `tenant.sessions_invalidated`.
-   */
+  /** The event type, e.g. `session.created`, `session.revoked`, `tenant.sessions_invalidated`. */
   readonly type: string;
   /** When (ms). */
   readonly at: number;
@@ -42,15 +33,12 @@ export interface ActivityOptions {
 /** Account activity: the manager method of the activity feature. */
 export interface ActivityActions {
   /**
-   * A user's account activity, newest first: sign-ins (with device and IP), sign-outs,
-   * revocations and who made them, kept `activityRetention` (90 days) by the store. Every
-   * acknowledged revocation has its entry.
-   * @param userId - The user.
+   * A user's account activity, newest first: sign-ins, sign-outs, revocations and who made
+   * them, kept `activityRetention`. Every acknowledged revocation has its entry.
    * @param options - Page size, the cursor (`before`), the tenant whose own entries to merge.
    * @returns One page of entries.
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the store keeps no
-   * activity; `INVALID_INPUT` for a bad id, limit or cursor; `STORE_UNAVAILABLE`,
-   * `STORE_ERROR`, `CLOSED`.
+   * activity; `INVALID_INPUT`; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   activity(userId: string, options?: ActivityOptions): Promise<ActivityEntry[]>;
 }

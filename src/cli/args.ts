@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { Command, OptionTable } from './command.js';
+import type { AnyCommand, Command, OptionTable, RemoteCommand } from './command.js';
 import { usageError } from './failure.js';
 import type { StoreFlags } from './stores/types.js';
 
@@ -28,7 +28,13 @@ export const GLOBAL_HELP: ReadonlyArray<readonly [string, string]> = [
 /** The command line, read. */
 export type Invocation =
   | { readonly kind: 'program-help' }
-  | { readonly kind: 'command-help'; readonly command: Command }
+  | { readonly kind: 'command-help'; readonly command: AnyCommand }
+  | {
+      readonly kind: 'remote';
+      readonly command: RemoteCommand;
+      readonly args: readonly string[];
+      readonly values: Readonly<Record<string, string | boolean | undefined>>;
+    }
   | {
       readonly kind: 'run';
       readonly command: Command;
@@ -42,7 +48,7 @@ export type Invocation =
  * Reads argv with `parseArgs`, twice: a lenient pass finds the command wherever the flags
  * are, then a strict pass with exactly the flags of that command refuses anything else.
  */
-export function readCommandLine(argv: readonly string[], commands: readonly Command[], env: NodeJS.ProcessEnv): Invocation {
+export function readCommandLine(argv: readonly string[], commands: readonly AnyCommand[], env: NodeJS.ProcessEnv): Invocation {
   const everyOption: OptionTable = Object.assign({}, ...commands.map((command) => command.options), GLOBAL_OPTIONS);
   const first = parseArgs({ args: [...argv], options: everyOption, strict: false, allowPositionals: true });
   const name = first.positionals[0];
@@ -50,16 +56,18 @@ export function readCommandLine(argv: readonly string[], commands: readonly Comm
     if (first.values['help'] === true) return { kind: 'program-help' };
     throw usageError('missing command');
   }
-  const command = commands.find((candidate) => candidate.name === name);
-  if (command === undefined) throw usageError(`unknown command "${name}"`);
+  const command = findCommand(commands, first.positionals);
 
-  const { values, positionals } = strictParse(argv, { ...GLOBAL_OPTIONS, ...command.options });
+  // A command that opens no store takes none of the store flags.
+  const own = command.remote === true ? { help: GLOBAL_OPTIONS.help, ...command.options } : { ...GLOBAL_OPTIONS, ...command.options };
+  const { values, positionals } = strictParse(argv, own);
   if (values['help'] === true) return { kind: 'command-help', command };
-  const args = positionals.slice(1);
+  const args = positionals.slice(command.name.split(' ').length);
   if (args.length < command.args.length) throw usageError(`${command.name} needs <${command.args[args.length]}>`);
   // The extra argument is not echoed: it may be a store location or its password, split off by the shell.
   if (args.length > command.args.length) throw usageError(`${command.name} takes ${takes(command.args)}, not ${args.length}`);
   for (const [index, arg] of args.entries()) if (arg === '') throw usageError(`<${command.args[index]}> must not be empty`);
+  if (command.remote === true) return { kind: 'remote', command, args, values };
 
   return {
     kind: 'run',
@@ -75,6 +83,18 @@ export function readCommandLine(argv: readonly string[], commands: readonly Comm
       preparedStatements: preparedStatements(values['prepared-statements']),
     },
   };
+}
+
+// The command whose words begin the positionals: `list`, or `ssf` and one of its own words.
+function findCommand(commands: readonly AnyCommand[], positionals: readonly string[]): AnyCommand {
+  const command = commands.find((candidate) => candidate.name.split(' ').every((word, index) => positionals[index] === word));
+  if (command !== undefined) return command;
+  const name = positionals[0]!;
+  const family = commands.filter((candidate) => candidate.name.startsWith(`${name} `)).map((candidate) => candidate.name.slice(name.length + 1));
+  if (family.length === 0) throw usageError(`unknown command "${name}"`);
+  const given = positionals[1];
+  const known = `${family.slice(0, -1).join(', ')} or ${family.at(-1)!}`;
+  throw usageError(given === undefined ? `${name} needs a command: ${known}` : `unknown command "${name} ${given}" (${name} takes ${known})`);
 }
 
 function strictParse(argv: readonly string[], options: OptionTable): { values: Record<string, string | boolean | undefined>; positionals: string[] } {

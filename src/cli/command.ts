@@ -24,10 +24,24 @@ export interface CommandContext {
   readonly output: Output;
 }
 
+/** What a command that talks to a transmitter gets: no store is opened for it. */
+export interface RemoteCommandContext {
+  /** The positional arguments after the command name, as many as {@link RemoteCommand.args} names. */
+  readonly args: readonly string[];
+  /** The command's flags, as `parseArgs` read them. */
+  readonly values: Readonly<Record<string, string | boolean | undefined>>;
+  /** The environment, for values better kept off the command line (a bearer token). */
+  readonly env: NodeJS.ProcessEnv;
+  /** Where results (stdout) and progress (stderr) go. */
+  readonly output: Output;
+}
+
 /** One command of the CLI: a file under `commands/` and a line in the table of `commands.ts`. */
 export interface Command {
-  /** The word on the command line. */
+  /** The words on the command line (`list`, `ssf status`). */
   readonly name: string;
+  /** Only {@link RemoteCommand} sets it. */
+  readonly remote?: never;
   /** One line for the program's help. */
   readonly summary: string;
   /** Names of the required positional arguments, in order (`userId`). */
@@ -46,3 +60,17 @@ export interface Command {
   /** Does the work. Throws a `CliError` or `SessionError` to fail. */
   run(context: CommandContext): Promise<void>;
 }
+
+/**
+ * A command that talks to a remote service (a Shared Signals transmitter) instead of a store:
+ * it takes no `--store` and none of the store flags.
+ */
+export interface RemoteCommand extends Omit<Command, 'remote' | 'createsDatabase' | 'run'> {
+  /** Marks the command as one that opens no store. */
+  readonly remote: true;
+  /** Does the work. Throws a `CliError` or `SessionError` to fail. */
+  run(context: RemoteCommandContext): Promise<void>;
+}
+
+/** Any command of the table. */
+export type AnyCommand = Command | RemoteCommand;

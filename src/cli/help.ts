@@ -1,13 +1,14 @@
 import { GLOBAL_HELP } from './args.js';
-import type { Command } from './command.js';
+import type { AnyCommand } from './command.js';
 
 /** The program's `--help`. */
-export function programHelp(commands: readonly Command[]): string {
+export function programHelp(commands: readonly AnyCommand[]): string {
   const width = Math.max(...commands.map((command) => usage(command).length));
   return [
     'Usage: session-revocation <command> [arguments] --store <where> [options]',
     '',
-    'Operate on the sessions of session-revocation: migrate, inspect, sign out, prune.',
+    'Operate on the sessions of session-revocation: migrate, inspect, sign out, prune;',
+    'and manage the Shared Signals stream a transmitter sends security events on (ssf: no --store).',
     '',
     'Commands:',
     ...commands.map((command) => `  ${usage(command).padEnd(width)}  ${command.summary}`),
@@ -21,20 +22,19 @@ export function programHelp(commands: readonly Command[]): string {
 }
 
 /** A command's `--help`. */
-export function commandHelp(command: Command): string {
+export function commandHelp(command: AnyCommand): string {
+  const remote = command.remote === true;
   return [
-    `Usage: session-revocation ${usage(command)} --store <where> [options]`,
+    `Usage: session-revocation ${usage(command)}${remote ? '' : ' --store <where>'} [options]`,
     '',
     `${command.summary}.`,
     ...(command.details === undefined ? [] : ['', command.details]),
     ...(command.optionHelp.length === 0 ? [] : ['', 'Options:', ...options(command.optionHelp)]),
-    '',
-    'Store options:',
-    ...options(GLOBAL_HELP),
+    ...(remote ? [] : ['', 'Store options:', ...options(GLOBAL_HELP)]),
   ].join('\n');
 }
 
-function usage(command: Command): string {
+function usage(command: AnyCommand): string {
   return [command.name, ...command.args.map((arg) => `<${arg}>`)].join(' ');
 }
 

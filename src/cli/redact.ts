@@ -50,13 +50,35 @@ export function locationsIn(argv: readonly string[], env: NodeJS.ProcessEnv): st
   return [env['SESSION_REVOCATION_STORE'], ...argv.filter((arg) => /[:=@]/.test(arg))].filter((value) => value !== undefined);
 }
 
+/** Flags whose whole value is a secret: a bearer token, an Authorization header value. */
+export const SECRET_FLAGS: readonly string[] = ['--token', '--push-authorization'];
+
+/** Environment variables whose whole value is a secret (the CLI reads them instead of those flags). */
+export const SECRET_ENV: readonly string[] = ['SESSION_REVOCATION_SSF_TOKEN', 'SESSION_REVOCATION_SSF_PUSH_AUTHORIZATION'];
+
+/**
+ * The values of a command line that are secrets whole: those of {@link SECRET_FLAGS}
+ * (`--token x` or `--token=x`) and of {@link SECRET_ENV}.
+ */
+export function tokensIn(argv: readonly string[], env: NodeJS.ProcessEnv): string[] {
+  const given = argv.flatMap((arg, index) => {
+    const flag = SECRET_FLAGS.find((name) => arg === name || arg.startsWith(`${name}=`));
+    if (flag === undefined) return [];
+    return arg === flag ? (argv[index + 1] === undefined ? [] : [argv[index + 1]!]) : [arg.slice(flag.length + 1)];
+  });
+  // A bearer token is also hidden without its scheme, as a transmitter may quote either.
+  const values = [...given, ...SECRET_ENV.map((name) => env[name])].filter((value): value is string => value !== undefined && value.trim() !== '');
+  return values.flatMap((value) => [value, value.replace(/^Bearer\s+/i, '')]);
+}
+
 /**
  * Hides, in a line about to be printed, every secret the given locations hold, whatever
  * wrote the line (a driver's error may quote its connection string, or one option of it):
- * the last word on every message the CLI prints about a store.
+ * the last word on every message the CLI prints about a store. `tokens` (from
+ * {@link tokensIn}) are hidden whole.
  */
-export function redactSecrets(text: string, locations: readonly string[]): string {
-  const secrets = new Set(locations.flatMap(secretsOf));
+export function redactSecrets(text: string, locations: readonly string[], tokens: readonly string[] = []): string {
+  const secrets = new Set([...locations.flatMap(secretsOf), ...tokens.filter((token) => token !== '')]);
   // Longest first, so a secret that contains another is hidden whole.
   return [...secrets].sort((a, b) => b.length - a.length).reduce((line, secret) => line.split(secret).join(HIDDEN), text);
 }
@@ -65,10 +87,10 @@ export function redactSecrets(text: string, locations: readonly string[]): strin
  * A stream that writes to `target` what it is given, with {@link redactSecrets} applied: for
  * the console, where drivers print warnings of their own (mysql2 quotes an option it ignores).
  */
-export function redactingStream(target: NodeJS.WritableStream, locations: readonly string[]): Writable {
+export function redactingStream(target: NodeJS.WritableStream, locations: readonly string[], tokens: readonly string[] = []): Writable {
   return new Writable({
     write(chunk: Buffer | string, _encoding, done) {
-      target.write(redactSecrets(chunk.toString(), locations), done);
+      target.write(redactSecrets(chunk.toString(), locations, tokens), done);
     },
   });
 }

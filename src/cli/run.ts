@@ -1,11 +1,11 @@
 import { createSessionManager } from '../manager/index.js';
 import type { SessionManager } from '../manager/api.js';
 import { readCommandLine } from './args.js';
-import type { Command } from './command.js';
+import type { AnyCommand } from './command.js';
 import { describeFailure, EXIT } from './failure.js';
 import { commandHelp, programHelp } from './help.js';
 import type { Output } from './output.js';
-import { locationsIn, redactSecrets } from './redact.js';
+import { locationsIn, redactSecrets, tokensIn } from './redact.js';
 import { parseStoreSpec } from './store-spec.js';
 import { openStore } from './stores/open.js';
 import type { OpenedStore } from './stores/types.js';
@@ -23,7 +23,7 @@ export interface RunEnvironment {
  * Runs one command line and resolves with the exit code, once every client it opened is
  * closed (so the process then ends by itself).
  */
-export async function runCli(commands: readonly Command[], environment: RunEnvironment): Promise<number> {
+export async function runCli(commands: readonly AnyCommand[], environment: RunEnvironment): Promise<number> {
   const { output } = environment;
   let opened: OpenedStore | undefined;
   let manager: SessionManager | undefined;
@@ -35,6 +35,10 @@ export async function runCli(commands: readonly Command[], environment: RunEnvir
     }
     if (invocation.kind === 'command-help') {
       output.line(commandHelp(invocation.command));
+      return EXIT.done;
+    }
+    if (invocation.kind === 'remote') {
+      await invocation.command.run({ args: invocation.args, values: invocation.values, env: environment.env, output });
       return EXIT.done;
     }
     const spec = parseStoreSpec(invocation.store);
@@ -59,7 +63,7 @@ export async function runCli(commands: readonly Command[], environment: RunEnvir
     // Whatever wrote the message (a driver quoting its connection string or one of its
     // options, an argument echoed back), the secrets of every store location given never
     // reach the terminal.
-    environment.error(`session-revocation: ${redactSecrets(message, locationsIn(environment.argv, environment.env))}`);
+    environment.error(`session-revocation: ${redactSecrets(message, locationsIn(environment.argv, environment.env), tokensIn(environment.argv, environment.env))}`);
     return exitCode;
   } finally {
     await closeQuietly(opened, manager);

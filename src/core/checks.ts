@@ -2,19 +2,9 @@ import { invalidInput } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
 import { STORE_LIMITS } from '../store.js';
 
-/**
- * Argument checks every action shares, the manager's and each feature's: ids, kinds and what a
- * caller says about a change are checked here before they reach a store, with `INVALID_INPUT`
- * naming what is wrong.
- */
-
-/** Longest user, tenant or session id accepted. */
 const MAX_ID_LENGTH = STORE_LIMITS.idLength;
 
-/**
- * Text no store can keep as it is: U+0000 and unpaired surrogates (PostgreSQL refuses them,
- * others replace them with U+FFFD and so merge two different ids).
- */
+/** Text no store keeps as is: PostgreSQL refuses U+0000 and lone surrogates, others merge ids by replacing them with U+FFFD. */
 export const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** A user, tenant or session id every store can keep as it is. */
@@ -35,11 +25,7 @@ export function kindsOf(kinds: unknown, config: ResolvedOptions): readonly strin
 
 const MAX_REASON_LENGTH = 64;
 
-/**
- * Checks what a caller says about a change before it is stored with the change (the activity
- * entry is written in the same step as the revocation): `by` and `tenantId` are ids, `reason`
- * a short text. A bad value is refused before anything is revoked.
- */
+/** Checks `by`, `tenantId` and `reason` before anything is revoked: they are stored with the change. */
 export function checkActor(options: { readonly by?: unknown; readonly tenantId?: unknown; readonly reason?: unknown }): void {
   if (options.by !== undefined) checkId('by', options.by);
   if (options.tenantId !== undefined) checkId('tenantId', options.tenantId);

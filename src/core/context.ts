@@ -4,11 +4,7 @@ import type { ResolvedOptions } from '../options.js';
 import type { StoreCalls } from '../store-calls.js';
 import type { SessionStore } from '../store.js';
 
-/**
- * What the manager and every feature share, wired once by `createSessionManager` and handed
- * to each: the store and how to call it, the checked options, the event hub, and the
- * access-token side that must hear of every revocation.
- */
+/** What the manager and every feature share, wired once by `createSessionManager`. */
 export interface ManagerContext {
   readonly store: SessionStore;
   readonly config: ResolvedOptions;
@@ -26,6 +22,5 @@ export interface ManagerContext {
   afterTenantRevocation(tenantId: string): void;
   /** Throws `CLOSED` once the manager was closed. */
   ensureOpen(): void;
-  /** Whether the manager was closed. */
   isClosed(): boolean;
 }

@@ -11,8 +11,7 @@ import type {
   RevokeSessionOptions,
 } from './shapes.js';
 
-// What a feature may ask of the lifecycle: the manager builds it (manager/lifecycle.ts) and
-// hands it in, so a feature signs in or revokes the one way the manager does.
+// Handed to features by the manager, so a feature signs in or revokes the one way the manager does.
 
 /** Why a session was created: a sign-in, the fresh session of a credential change, support access. */
 export type CreateReason = 'sign_in' | 'password_changed' | 'email_changed' | 'impersonation';
@@ -37,10 +36,7 @@ export interface Lifecycle {
   reauthenticated(sessionId: string, options?: ReauthenticateOptions): Promise<Session | null>;
   validate(token: unknown): Promise<ValidationResult>;
   revoke(sessionId: string, options?: RevokeSessionOptions): Promise<boolean>;
-  /**
-   * With `inTenantOnly` (the public method), a `tenantId` limits the revocation to that tenant's
-   * sessions; the manager's own callers pass a tenant only to label the event.
-   */
+  /** With `inTenantOnly`, a `tenantId` limits the revocation; otherwise it only labels the event. */
   revokeAll(userId: string, options?: RevokeAllSessionsOptions, inTenantOnly?: boolean): Promise<RevokeAllResult>;
   revokeOthers(userId: string, keepSessionId: string, options?: RevokeOthersSessionsOptions): Promise<RevokeOthersResult>;
   list(userId: string, options?: ListOptions): Promise<SessionView[]>;

@@ -4,9 +4,7 @@ import { checkLookup } from '../store-answers.js';
 import type { SessionLookup, SessionRecord, UserSessions } from '../store.js';
 import type { ManagerContext } from './context.js';
 
-// How the manager and its features read a session and ask the one liveness rule
-// (src/liveness.ts) about it: every path that acts on a stored session goes through here, so
-// none can judge it otherwise.
+// Every path that acts on a stored session reads and judges it here, so none can judge it otherwise.
 
 /** The idle timeout of a kind (ms), 0 when it has none. */
 export function idleTimeoutOf(config: ResolvedOptions, kind: string): number {
@@ -18,19 +16,17 @@ export async function readSession(context: ManagerContext, sessionId: string): P
   return checkLookup(await context.calls.call('get', () => context.store.get(sessionId)), sessionId);
 }
 
-/** What was read of support sessions' admins, by admin and admin session: a list reads each once. */
+// A list reads each admin session once.
 type AdminReads = Map<string, Promise<ImpersonatorFacts>>;
 
-/** How a list asks: its name for error messages, and the admin reads its rows share. */
 interface ListReads {
   readonly what: string;
   readonly admins: AdminReads;
 }
 
 /**
- * Judges a row read with its epochs. A support session needs its admin's session too: one more
- * read, for that rare kind only (once per admin session of a list). `countIdle: false` leaves
- * idleness out (an access token's use never touches its session, so its verification does not count it).
+ * Judges a row read with its epochs; a support session reads its admin's session too.
+ * `countIdle: false` for access tokens: their use never touches the session.
  */
 export async function judgeLookup(context: ManagerContext, found: SessionLookup, now: number, countIdle = true, list?: ListReads): Promise<Refusal | undefined> {
   const record = found.session;
@@ -54,10 +50,7 @@ export async function liveSessionOf(context: ManagerContext, userId: string, ses
   return (await judgeLookup(context, found, now, countIdle)) === undefined ? found.session : undefined;
 }
 
-/**
- * Each row of a user's list with its verdict at `now`, judged against the user's and its
- * tenant's epochs (and, for support sessions, their admin's, read once per admin session).
- */
+/** Each row of a user's list with its verdict at `now`. */
 export async function judgeAll(context: ManagerContext, answer: UserSessions, now: number): Promise<Array<{ record: SessionRecord; refusal: Refusal | undefined }>> {
   const { sessions, epochs, tenantEpochs } = answer;
   const list: ListReads = { what: 'listByUser', admins: new Map() };
@@ -69,15 +62,11 @@ export async function judgeAll(context: ManagerContext, answer: UserSessions, no
   return verdicts;
 }
 
-/**
- * What a support session's liveness needs of its admin, in one read: the admin session that
- * started it, with the admin's epochs, judged by the same rule with idleness left out (the admin
- * is busy in the support session). A support session without that link (a store that did not
- * keep it, an instance of an earlier release) cannot show its admin is still signed in: refused.
- */
+// The admin session's idleness is left out: the admin is busy in the support session. Without
+// the link a support session cannot show its admin is signed in: refused.
 async function impersonatorOf(context: ManagerContext, adminId: string, adminSessionId: string | undefined, now: number): Promise<ImpersonatorFacts> {
   const found = adminSessionId === undefined ? null : await readSession(context, adminSessionId);
-  // Gone (pruned, erased), unlinked, or not the admin's: as ended as a revoked one.
+  // Gone, unlinked, or not the admin's: as ended as a revoked one.
   if (found === null || found.session.userId !== adminId) return { epochs: {}, adminSessionRefusal: 'revoked' };
   // A support session never starts another, so this judgement reads nothing more.
   return { epochs: found.epochs, adminSessionRefusal: refusalOf(found.session, found, now, 0, 'get') };

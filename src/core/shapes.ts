@@ -3,9 +3,6 @@ import type { InvalidationReason } from '../events.js';
 import type { Session } from '../session.js';
 import type { Epochs, JsonValue } from '../store.js';
 
-// The public shapes the manager's core methods take and return (inputs, options, results),
-// which features use too; the SessionManager interface itself is in manager/api.ts.
-
 /** What the app knows at sign-in. */
 export interface CreateSessionInput {
   /** Who signed in: any string id of at most 256 characters. */
@@ -21,23 +18,16 @@ export interface CreateSessionInput {
   /** App data, JSON only, at most 8 KiB serialised. */
   readonly data?: { readonly [key: string]: JsonValue } | undefined;
   /**
-   * The session token (or tokens, when a browser sent two cookies of the name) the client
-   * presented at sign-in. Each genuine one is revoked (reason `sign_out`) once the new session
-   * is stored, so a sign-in never keeps an old token alive (no session fixation), and a sign-in
-   * that fails in the store signs nobody out.
+   * The token(s) the client presented at sign-in: each genuine one is revoked once the new
+   * session is stored, so no old token stays alive (no session fixation).
    */
   readonly previousToken?: string | readonly string[] | undefined;
   /**
-   * `false` for "don't remember me": the HTTP layer writes a session-only cookie (no
-   * `Max-Age`), which the browser drops when it closes. The server-side expiry is the same.
+   * `false` for "don't remember me": a session-only cookie; the server-side expiry is the same.
    * @default true
    */
   readonly persistent?: boolean | undefined;
-  /**
-   * Where the user signed in, when through an OpenID Connect provider: the ID token's `iss`,
-   * `sub` and (when the provider sends one) `sid`. Stored beside the session (stores with the
-   * federated capability) so a back-channel logout from that provider can end it; shown in `list`.
-   */
+  /** The ID token's `iss`, `sub` and `sid` of an OpenID Connect sign-in, so a back-channel logout can end the session. */
   readonly federated?: FederatedIdentity | undefined;
 }
 
@@ -51,11 +41,7 @@ export interface CreatedSession {
 
 /** Who acted, for the audit trail. */
 export interface ActorOptions {
-  /**
-   * The actor when it is not the user: an admin's id, a job name. Where a method acts from a
-   * session (`signOut`, `revokeOthers`' kept session, a credential change's
-   * `currentSessionId`) and `by` is left out, a support session's impersonator is taken.
-   */
+  /** The actor when it is not the user; left out on a support session, its impersonator is taken. */
   readonly by?: string | undefined;
   /** Tenant, copied into events. */
   readonly tenantId?: string | undefined;
@@ -64,8 +50,7 @@ export interface ActorOptions {
 /** Options of {@link SessionManager.signOut}. */
 export interface SignOutOptions extends ActorOptions {
   /**
-   * Sign out this device only: the global-logout policy is not asked. For a session that may
-   * not end other devices (the session routes' `requireFresh` when it is not fresh).
+   * Sign out this device only: the global-logout policy is not asked.
    * @default false
    */
   readonly thisDeviceOnly?: boolean | undefined;
@@ -87,11 +72,7 @@ export interface RevokeSessionOptions extends ActorOptions {
 
 /** Options of {@link SessionManager.revokeAll}. */
 export interface RevokeAllSessionsOptions extends ActorOptions {
-  /**
-   * A tenant admin's action: only this tenant's sessions of the user end (each live one is
-   * revoked on its own, and no epoch moves), so the user stays signed in to other
-   * organizations. Without it, every session of the kinds ends.
-   */
+  /** A tenant admin's action: only this tenant's sessions of the user end; other organizations stay signed in. */
   readonly tenantId?: string | undefined;
   /** Kinds to sign out, or `"all"`. @default the `everywhereKinds` option: browser and remember */
   readonly kinds?: readonly string[] | 'all';

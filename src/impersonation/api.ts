@@ -1,8 +1,3 @@
-/**
- * Support access: the manager method of the impersonation feature.
- *
- * @module
- */
 import type { CreatedSession } from '../core/shapes.js';
 import type { Session } from '../session.js';
 
@@ -24,13 +19,9 @@ export interface ImpersonateOptions {
 /** Support access: the manager method of the impersonation feature. */
 export interface ImpersonationActions {
   /**
-   * Starts a support session: a session of kind `impersonation` for `userId`, carrying
-   * `impersonatorId` (the admin's user id), which lasts an hour by default, is never fresh
-   * (`isFresh` is false, `requireFresh` refuses), is listed to the user as support access, and
-   * makes every event it causes carry `by`. It ends with the user's "sign out everywhere", and
-   * the moment the admin session that started it ends however it ends (signed out, revoked,
-   * password change, erasure, a bulk, tenant or identity-provider sign-out), on every instance
-   * and for its access tokens too. The app decides who may impersonate whom before calling this.
+   * Starts a support session (kind `impersonation`) for `userId`: never fresh, listed to the user
+   * as support access, its events carry `by`. It ends with the user's "sign out everywhere" and
+   * the moment the admin session ends. The app decides who may impersonate whom.
    * @param adminSession - The admin's live session, as `validate` returned it.
    * @param userId - The user to act as.
    * @param options - Lifetime, tenant, the admin's device.

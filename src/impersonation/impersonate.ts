@@ -10,10 +10,7 @@ import type { Session } from '../session.js';
 
 const MAX_TTL = 24 * 60 * 60 * 1000;
 
-/**
- * Support access: a session of kind `impersonation` for the user, carrying who acts. The
- * admin's session is read back from the store, so a forged or ended one starts nothing.
- */
+/** The admin's session is read back from the store, so a forged or ended one starts nothing. */
 export async function impersonate(
   context: ManagerContext,
   lifecycle: Lifecycle,
@@ -37,12 +34,10 @@ export async function impersonate(
   if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1_000 || ttl > MAX_TTL)) {
     throw new SessionError('INVALID_INPUT', 'impersonate(): ttl must be a whole number of ms from 1,000 to 86,400,000 (a day).');
   }
-  // Never longer than the admin's session lives: its expiry publishes no notice, so this keeps
-  // every reader (an open page's timer included) ending the support session in time.
+  // Never longer than the admin's session: its expiry publishes no notice.
   const maxAge = Math.min(ttl ?? context.config.kinds.get('impersonation')!.maxAge, admin.expiresAt - now);
   return lifecycle.create(
-    // The admin acts inside their own organization unless told otherwise, so a tenant-wide
-    // sign-out of it ends the support session too.
+    // So a tenant-wide sign-out of the admin's organization ends it too.
     { userId, kind: 'impersonation', tenantId: options.tenantId ?? admin.tenantId, userAgent: options.userAgent, ip: options.ip },
     { reason: 'impersonation', impersonatorId: admin.userId, impersonatorSessionId: admin.id, maxAge },
   );

@@ -5,10 +5,8 @@ import type { SessionLiveness } from './api.js';
 import type { ManagerContext } from '../core/context.js';
 import { idleTimeoutOf, judgeLookup, readSession } from '../core/live-session.js';
 
-// Live sign-out of open pages: the HTTP layer's event streams hear of every revocation through
-// `watchRevocations` and then re-read their one session. The notices only say whom to re-read;
-// what decides is always the store's answer, so a lost or duplicated notice costs a read, never
-// a wrong verdict.
+// Notices only say whom to re-read; the store's answer decides, so a lost or duplicated notice
+// costs a read, never a wrong verdict.
 
 type EndedReason = Extract<SessionLiveness, { live: false }>['reason'];
 
@@ -19,11 +17,7 @@ export interface RevocationWatch {
   revoked(userId: string): void;
   /** Called where this manager revoked every session of a tenant (`revokeTenant`). */
   revokedTenant(tenantId: string): void;
-  /**
-   * One store read, no write: whether the session is live now (the manager's three conditions,
-   * the tenant's epoch and idleness) and for how long it stays so unless revoked. Never touches
-   * the session: an open page is not activity, so it does not hold off the idle timeout.
-   */
+  /** One store read, no write: an open page is not activity, so it does not hold off the idle timeout. */
   liveness(sessionId: string): Promise<SessionLiveness>;
   close(): void;
 }
@@ -34,7 +28,7 @@ const ENDED = {
   idle: Object.freeze({ live: false, reason: 'idle' }),
 } as const satisfies Record<EndedReason, SessionLiveness>;
 
-/** Builds the feed over the manager's context. The store is subscribed only while someone watches. */
+/** The store is subscribed only while someone watches. */
 export function createRevocationWatch(context: ManagerContext): RevocationWatch {
   const { store, config } = context;
   const listeners = new Set<(notice: RevocationNotice | null) => void>();

@@ -22,6 +22,7 @@ import { createRevocationWatch } from '../live-events/watch.js';
 import { backchannelLogout } from '../federated/backchannel.js';
 import { createIssuerKeys } from '../federated/keys.js';
 import { securityEvent } from '../security-events/receive.js';
+import { createSecurityEventPolling } from '../security-events/poll.js';
 import { globalTokenRevocation } from '../universal-logout/revoke.js';
 
 function checkMaxAge(maxAge: unknown): number {
@@ -105,6 +106,9 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
   // back-channel logout, Security Event Tokens and Universal Logout share them.
   const issuerKeys = createIssuerKeys({ clock: config.clock, onError: (error) => config.onError(error) });
 
+  const receiveSecurityEvent: SessionManager['securityEvent'] = (set, eventOptions) => securityEvent(context, lifecycle, issuerKeys, set, eventOptions);
+  const polling = createSecurityEventPolling(context, receiveSecurityEvent);
+
   const enabledAccessTokens = (): AccessTokens => {
     if (accessTokens === undefined) throw new SessionError('INVALID_CONFIGURATION', 'Access tokens are off: pass the accessTokens option.');
     return accessTokens;
@@ -139,7 +143,9 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
     redeemRevocationLink: (token, redeemOptions) => redeemRevocationLink(context, lifecycle, token, redeemOptions),
     list: (userId, listOptions) => lifecycle.list(userId, listOptions),
     backchannelLogout: (logoutToken, logoutOptions) => backchannelLogout(context, lifecycle, issuerKeys, logoutToken, logoutOptions),
-    securityEvent: (set, eventOptions) => securityEvent(context, lifecycle, issuerKeys, set, eventOptions),
+    securityEvent: receiveSecurityEvent,
+    pollSecurityEvents: (pollOptions) => polling.poll(pollOptions),
+    startSecurityEventPolling: (pollingOptions) => polling.start(pollingOptions),
     globalTokenRevocation: (bearer, body, revocationOptions) => globalTokenRevocation(context, lifecycle, issuerKeys, { bearer, body, options: revocationOptions }),
     exportUser: (userId) => exportUser(context, userId),
     eraseUser: (userId, eraseOptions) => eraseUser(context, lifecycle, userId, eraseOptions),
@@ -150,6 +156,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
       if (closed) return;
       closed = true;
       pruning.stop();
+      polling.stop();
       unsubscribe?.();
       revocations.close();
       await store.close?.();

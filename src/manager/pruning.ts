@@ -2,6 +2,7 @@ import { keepsFederated } from '../federated/capability.js';
 import { invalidInput } from '../errors.js';
 import { checkCount } from '../store-answers.js';
 import type { ManagerContext } from '../core/context.js';
+import { startRepeating } from '../core/timer.js';
 
 /** Deleting expired rows: once on demand, or on a timer. */
 export interface Pruning {
@@ -46,24 +47,9 @@ export function createPruning(context: ManagerContext): Pruning {
   const start = (): (() => void) => {
     ensureOpen();
     stopTimer?.();
-    let running = false;
-    // A run still going when the next tick comes is not doubled.
-    const run = (): void => {
-      if (running || context.isClosed()) return;
-      running = true;
-      prune()
-        .catch((error: unknown) => config.onError(error))
-        .finally(() => {
-          running = false;
-        });
-    };
-    const first = setTimeout(run, 0);
-    const timer = setInterval(run, config.pruneInterval);
-    first.unref();
-    timer.unref();
+    const stop = startRepeating({ run: () => prune(), interval: config.pruneInterval, onError: config.onError, isClosed: context.isClosed });
     stopTimer = () => {
-      clearTimeout(first);
-      clearInterval(timer);
+      stop();
       stopTimer = undefined;
     };
     return stopTimer;

@@ -1,8 +1,3 @@
-/**
- * A user's data: the manager methods of the privacy feature (export, erase).
- *
- * @module
- */
 import type { ActivityEntry } from '../activity/api.js';
 import type { ActorOptions } from '../core/shapes.js';
 import type { Session } from '../session.js';
@@ -48,10 +43,8 @@ export interface ExportedDevice {
 /** A user's data: the manager methods of the privacy feature (export, erase). */
 export interface PrivacyActions {
   /**
-   * Everything stored about a user, for a data-access request (GDPR article 15 and the
-   * like): every session row with its device, IP, times and revocation, the epochs and the
-   * deny-list, as plain JSON. Never a token secret or its hash.
-   * @param userId - The user.
+   * Everything stored about a user, for a data-access request, as plain JSON: sessions, epochs,
+   * deny-list, activity and devices. Never a token secret or its hash.
    * @returns The export.
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`,
    * `STORE_ERROR`, `CLOSED`.
@@ -59,20 +52,14 @@ export interface PrivacyActions {
   exportUser(userId: string): Promise<UserExport>;
 
   /**
-   * Erases what is stored about a user, for a deletion request: every session (live ones
-   * and tombstones), with its device, IP and data, and the deny-list. The user's revocation
-   * epochs stay (a user id and times, nothing more): they are raised for every kind first, so
-   * every token ever issued to the user stays refused, access tokens included. Emits
-   * `user.session_invalidated` with reason `user_erased`. Sign-ins after it work as usual.
-   * Whether the deleted rows' bytes also leave the disk is the store's to say: the SQLite
-   * store on a file it opened leaves nothing readable in the file or its WAL; PostgreSQL keeps
-   * dead tuples until `VACUUM`, Redis its AOF until rewritten (docs/privacy.md).
-   * @param userId - The user.
+   * Erases what is stored about a user, for a deletion request: every session and the deny-list.
+   * The epochs stay, raised for every kind first, so every token ever issued stays refused.
+   * Emits `user.session_invalidated` (`user_erased`). Whether bytes leave the disk is the
+   * store's to say (docs/privacy.md).
    * @param options - The actor and tenant, for the audit event.
    * @returns How many session rows were deleted.
-   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`,
-   * `STORE_ERROR`, `CLOSED` (when the store fails after the epochs were raised, every session is
-   * already refused: call it again to delete the rows).
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT`; `STORE_UNAVAILABLE`, `STORE_ERROR`,
+   * `CLOSED` (every session is then already refused: call it again to delete the rows).
    */
   eraseUser(userId: string, options?: ActorOptions): Promise<UserErasure>;
 }

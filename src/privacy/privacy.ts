@@ -11,13 +11,7 @@ import { checkId } from '../core/checks.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import { judgeAll } from '../core/live-session.js';
 
-// A user's data: exported for a data-access request, erased for a deletion request.
-
-/**
- * Everything the store holds about one user, for a data-access request: every session row
- * (tombstones and expired rows too) without its secret hash, the user's epochs and deny-list,
- * and with a store that keeps them the activity entries and known devices. Reads only.
- */
+/** Everything the store holds about one user, without secret hashes. Reads only. */
 export async function exportUser(context: ManagerContext, userId: string): Promise<UserExport> {
   context.ensureOpen();
   checkId('userId', userId);
@@ -39,7 +33,7 @@ export async function exportUser(context: ManagerContext, userId: string): Promi
   };
 }
 
-// Every page of the user's activity (bounded by the retention, pruned by the store).
+// Bounded by the retention, pruned by the store.
 async function allActivity(context: ManagerContext, userId: string): Promise<ActivityEntry[]> {
   const entries: ActivityEntry[] = [];
   for (;;) {
@@ -55,24 +49,17 @@ async function devicesOf(context: ManagerContext, userId: string): Promise<Expor
   return answer.map((device: { deviceHash: string; lastSeenAt: number }) => ({ deviceHash: device.deviceHash, lastSeenAt: device.lastSeenAt }));
 }
 
-// Fields the session does not have are left out of the export rather than listed as undefined.
 function withoutUndefined(session: Session): Session {
   return Object.fromEntries(Object.entries(session).filter(([, value]) => value !== undefined)) as unknown as Session;
 }
 
-/**
- * Erases a user's data: every epoch is raised first (every old session token and access
- * token of every kind is refused, as the deny-list that refused some of them goes), then the
- * store deletes the user's links to an identity provider (stores with federated sign-out), and
- * last the sessions, tombstones and deny-list. The epochs stay.
- */
+/** Epochs first, so every old token is refused before the deny-list goes; the epochs stay. */
 export async function eraseUser(context: ManagerContext, lifecycle: Lifecycle, userId: string, options: ActorOptions = {}): Promise<UserErasure> {
   context.ensureOpen();
   checkId('userId', userId);
   await lifecycle.revokeAll(userId, { kinds: 'all', reason: 'user_erased', by: options.by, tenantId: options.tenantId });
   const { store, calls } = context;
-  // The provider's links first: a store may make the erased bytes unreadable as the last step of
-  // `eraseUser` (SQLite checkpoints its WAL), which must find nothing of the user left to delete.
+  // Before `eraseUser`: its last step may make erased bytes unreadable (SQLite checkpoints its WAL).
   if (keepsFederated(store)) await calls.call('eraseFederatedLinks', () => store.eraseFederatedLinks(userId));
   const deletedSessions = checkCount(await calls.call('eraseUser', () => store.eraseUser(userId)), 'eraseUser');
   return { deletedSessions };

@@ -9,8 +9,7 @@ import type { Lifecycle } from '../core/lifecycle.js';
 import { judgeAll, judgeLookup, readSession } from '../core/live-session.js';
 import { deviceOfLink, deviceOfSession, isOnDevice } from './device.js';
 
-// "This wasn't me" links: a one-time token of the same shape as a session token, of which
-// the store keeps only the SHA-256 of the secret, used up atomically by the store.
+// A link is a one-time token shaped like a session token; the store keeps only its secret's hash.
 
 const DAY = 24 * 60 * 60 * 1000;
 const DEFAULT_TTL = 7 * DAY;
@@ -58,17 +57,14 @@ export async function redeemRevocationLink(
     ended = await endDevice(context, lifecycle, link);
     if (everywhere) await lifecycle.revokeAll(link.userId, { kinds: 'all', reason: 'not_me' });
   } catch (error) {
-    // The link was used up but the sign-out did not happen (the store failed): put it back so
-    // the user can try again, then report the failure.
+    // Used up but the sign-out failed: put it back so the user can try again.
     await calls.call('saveRevocationLink', () => store.saveRevocationLink!(link)).catch((restoreError: unknown) => config.onError(restoreError));
     throw error;
   }
   return { userId: link.userId, sessionId: link.sessionId, everywhere, revokedIds: ended.revokedIds, deviceFound: ended.deviceFound };
 }
 
-// What the device holds now, not only the session the link was issued for: a sign-in again from
-// the same browser (device replacement) or a password change gave that device a new session.
-// Which sessions are "on that device" is decided in device.ts.
+// What the device holds now: a later sign-in or password change gave it a new session.
 async function endDevice(context: ManagerContext, lifecycle: Lifecycle, link: RevocationLinkRecord): Promise<{ revokedIds: string[]; deviceFound: boolean }> {
   const found = await readSession(context, link.sessionId);
   const named = found !== null && found.session.userId === link.userId ? found : null;

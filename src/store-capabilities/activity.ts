@@ -1,28 +1,14 @@
 /**
- * The activity capability of a store: account activity and known devices. A store has all
- * four methods or none; the manager's `activity()`, the `newDevice` flag of a sign-in and the
- * export of a user's devices need them.
- *
- * **Activity is written with what it records.** A store write that carries an `activity`
- * entry (`create`, `revoke`, `revokeAll`, `revokeOthers`, `revokeTenant`) stores it in the same
- * atomic step as the change, and only when the change happened (a `revoke` of a tombstone
- * writes nothing). A `create` that replaced or evicted sessions also stores one entry per such
- * session (see `CreateOptions.activity`). Entries and known devices are personal data:
- * `eraseUser` deletes them and `prune` removes what ran out.
+ * The activity capability of a store: account activity and known devices, all four methods or
+ * none. A write that carries an `activity` entry stores it in the same atomic step as the
+ * change, and only when the change happened.
  *
  * @module
  */
 
-/**
- * One entry of a user's account activity, written by the manager, read back newest first. An
- * entry is about a user (`userId`) or, for a tenant-wide revocation, about a tenant (`userId`
- * absent, `tenantId` set).
- */
+/** One entry of account activity: about a user, or (no `userId`, `tenantId` set) about a tenant. */
 export interface ActivityRecord {
-  /**
-   * Unique, and ordered like time: ids sort (as byte strings) in the order the entries were
-   * written, so a store orders entries by `id` alone. At most 64 characters of `[0-9A-Za-z._-]`.
-   */
+  /** Unique; ids sort as byte strings in write order. At most 64 characters of `[0-9A-Za-z._-]`. */
   readonly id: string;
   /** The user the entry is about; absent for a tenant's entry. */
   readonly userId?: string | undefined;
@@ -62,38 +48,23 @@ export interface KnownDevice {
   readonly lastSeenAt: number;
 }
 
-/** Account activity and known devices. Every method rejects with `STORE_UNAVAILABLE`, `STORE_ERROR` or `CLOSED` as the core methods do. */
+/** Account activity and known devices. Every method rejects as the core methods do. */
 export interface ActivityStore {
-  /**
-   * Stores entries that record no revocation (a re-authentication), in one step.
-   * @param entries - The entries.
-   */
+  /** Stores entries that record no revocation (a re-authentication), in one step. */
   appendActivity(entries: readonly ActivityRecord[]): Promise<void>;
 
   /**
-   * One page of a user's entries (and with `tenantId` that tenant's own entries), ordered by
-   * `id`, newest (greatest) first. Never writes.
-   * @param userId - The user.
-   * @param options - The tenant, the page size, the cursor.
+   * One page of a user's entries (with `tenantId`, that tenant's too), newest `id` first. Never writes.
    * @returns At most `limit` entries.
    */
   listActivity(userId: string, options: ListActivityOptions): Promise<readonly ActivityRecord[]>;
 
   /**
-   * Records that the user signed in from a device at `at`, keeping the latest time, and
-   * answers when it was seen before this call. Known devices outlive the sessions; `prune`
-   * drops those last seen at or before `devicesBefore`.
-   * @param userId - The user.
-   * @param deviceHash - 43 base64url characters.
-   * @param at - When (ms).
+   * Records a sign-in from a device at `at`, keeping the latest time.
    * @returns The previous last-seen time, or `null` for a device never seen (or pruned).
    */
   rememberDevice(userId: string, deviceHash: string, at: number): Promise<number | null>;
 
-  /**
-   * The user's known devices, for an export. Never writes.
-   * @param userId - The user.
-   * @returns Each device's hash and last-seen time, in any order.
-   */
+  /** The user's known devices, in any order, for an export. Never writes. */
   listDevices(userId: string): Promise<readonly KnownDevice[]>;
 }

@@ -1,12 +1,6 @@
 /**
- * The publishing capability of a store: revocation notices to every instance (Redis pub/sub,
- * PostgreSQL LISTEN/NOTIFY, in-process for the memory store). The manager uses them to drop
- * cached epochs at once and to end open pages' live streams; stores without it rely on the
- * epoch cache's TTL and on polling.
- *
- * **Every revocation is published**: `revoke`, `revokeAll`, `revokeOthers`, and a `create` that
- * replaced or evicted sessions each notify the listeners of every instance (with the user id)
- * once the change is durable; `revokeTenant` notifies with the tenant id.
+ * The publishing capability of a store: every revocation, once durable, notifies the listeners
+ * of every instance (with the user id, or the tenant id for `revokeTenant`).
  *
  * @module
  */
@@ -22,15 +16,10 @@ export interface RevocationNotice {
 /** A store that publishes revocations. */
 export interface PublishingStore {
   /**
-   * Subscribes to the notices of every instance sharing this store. Notices sent while the
-   * subscription is down are lost, so a store calls `onResync` each time its subscription
-   * becomes active (first connect and every reconnect): the manager then drops its whole cache
-   * rather than trust entries that may have missed a notice.
-   * @param listener - Called with each notice.
-   * @param onResync - Called each time the subscription becomes active.
+   * Subscribes to the notices of every instance. Notices sent while the subscription is down
+   * are lost, so `onResync` is called each time it becomes active: the manager drops its cache.
    * @returns A function that unsubscribes.
-   * @throws {@link session-revocation!SessionError} `CLOSED` after `close()` (synchronously), in
-   * stores that refuse a late subscription.
+   * @throws {@link session-revocation!SessionError} `CLOSED` after `close()`, in stores that refuse a late subscription.
    */
   subscribe(listener: (notice: RevocationNotice) => void, onResync?: () => void): () => void;
 }

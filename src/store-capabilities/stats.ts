@@ -1,9 +1,3 @@
-/**
- * The statistics capability of a store, for operators (the CLI's `stats`).
- *
- * @module
- */
-
 /** Counts of one kind's rows ({@link StatsStore.stats}). */
 export interface KindStats {
   /** Rows neither revoked on their own nor past `expiresAt` (epochs not applied). */
@@ -16,11 +10,6 @@ export interface KindStats {
 
 /** Row counts for operators. */
 export interface StatsStore {
-  /**
-   * Row counts by kind at `now`. May scan; never on a request path.
-   * @param now - The present (ms).
-   * @returns Kind to counts.
-   * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
-   */
+  /** Row counts by kind at `now`. May scan: never on a request path. */
   stats(now: number): Promise<Readonly<Record<string, KindStats>>>;
 }

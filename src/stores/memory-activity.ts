@@ -1,10 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { ActivityRecord, ActivityStore, PruneOptions, RevocationLinkRecord, RevocationLinkStore } from '../store.js';
 
-/**
- * The memory store's activity log, known devices and "This wasn't me" links: the store methods
- * of both capabilities, and what the core methods call when they write, erase or prune.
- */
+/** The memory store's activity log, known devices and "This wasn't me" links. */
 export interface MemoryActivity {
   /** The capabilities' methods, each refusing once the store is closed. */
   readonly methods: ActivityStore & RevocationLinkStore;
@@ -21,7 +18,6 @@ export interface MemoryActivity {
  * @returns An empty {@link MemoryActivity}.
  */
 export function memoryActivity(ensureOpen: () => void): MemoryActivity {
-  // Logs keyed by user id, and by tenant id for a tenant's own entries, each sorted by id.
   const byUser = new Map<string, ActivityRecord[]>();
   const byTenant = new Map<string, ActivityRecord[]>();
   const devices = new Map<string, Map<string, number>>();
@@ -34,7 +30,6 @@ export function memoryActivity(ensureOpen: () => void): MemoryActivity {
       const log = logs.get(owner) ?? [];
       logs.set(owner, log);
       log.push({ ...entry });
-      // Entries almost always come in id order: sort only when one did not.
       if (log.length > 1 && log.at(-2)!.id > entry.id) log.sort(byId);
     }
   };
@@ -132,14 +127,7 @@ function byId(a: ActivityRecord, b: ActivityRecord): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-/**
- * The entries a create writes beside its own, one per session it replaced or evicted (see
- * `CreateOptions.activity`).
- * @param entry - The create's own entry.
- * @param replacedIds - The sessions it replaced, then those it evicted.
- * @param evictedIds - The sessions the cap evicted.
- * @returns One `session.revoked` entry per session, in that order.
- */
+/** One `session.revoked` entry per session a create replaced, then evicted (see `CreateOptions.activity`). */
 export function endedEntries(entry: ActivityRecord, replacedIds: readonly string[], evictedIds: readonly string[]): ActivityRecord[] {
   const ended = [...replacedIds.map((id) => ({ id, reason: 'replaced' })), ...evictedIds.map((id) => ({ id, reason: 'session_limit' }))];
   return ended.map(({ id, reason }, index) => ({

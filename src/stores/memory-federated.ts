@@ -1,18 +1,13 @@
 import { SessionError } from '../errors.js';
 import type { FederatedLink, FederatedQuery, FederatedStore } from '../store-capabilities/federated.js';
 
-// The memory store's federated links and remembered logout tokens, beside its session rows.
 // Keys join texts with JSON so two different pairs can never make the same key.
 
 const pairKey = (a: string, b: string): string => JSON.stringify([a, b]);
 
-/**
- * The {@link FederatedStore} methods of a memory store.
- * @param ensureOpen - Throws `CLOSED` once the store was closed.
- */
+/** The {@link FederatedStore} methods of a memory store. */
 export function memoryFederated(ensureOpen: () => void): FederatedStore {
   const links = new Map<string, FederatedLink>();
-  // Index key to session ids; entries leave with their link.
   const bySid = new Map<string, Set<string>>();
   const bySub = new Map<string, Set<string>>();
   const byUser = new Map<string, Set<string>>();

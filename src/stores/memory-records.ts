@@ -1,12 +1,8 @@
 import type { NewSessionRecord, SessionRecord } from '../store.js';
 
-// Copies in, copies out: what the memory store keeps of a session, and what it hands back, so
-// that nothing a caller holds is the store's own object.
+// Copies in, copies out: nothing a caller holds is the store's own object.
 
-/**
- * A stored session: the record's fields, some of which change after `create`. The hash is kept
- * as base64 text, as the Redis store keeps it: a small string instead of a typed array per row.
- */
+/** A stored session; the hash kept as base64 text. */
 export type Row = { -readonly [Field in keyof SessionRecord]: Field extends 'secretHash' ? string : SessionRecord[Field] };
 
 /** The row a create stores: a copy of the record, with the times the store chose. */
@@ -41,7 +37,6 @@ export function copyOf(row: Row): SessionRecord {
   return { ...row, secretHash: Buffer.from(row.secretHash, 'base64'), data: cloneData(row.data) };
 }
 
-// Most sessions have no data: skip the clone's serialisation for them.
 function cloneData(data: SessionRecord['data']): SessionRecord['data'] {
   return data === undefined ? undefined : structuredClone(data);
 }

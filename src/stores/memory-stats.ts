@@ -1,12 +1,6 @@
 import type { KindStats, SessionRecord } from '../store.js';
 
-/**
- * The memory store's statistics: row counts by kind, a row past `expiresAt` counted as expired
- * whether or not it was revoked.
- * @param rows - Every row of the store.
- * @param now - The present (ms).
- * @returns Kind to counts, a prototype-free record.
- */
+/** Row counts by kind; a row past `expiresAt` counts as expired whether or not it was revoked. */
 export function countByKind(rows: Iterable<Pick<SessionRecord, 'kind' | 'expiresAt' | 'revokedAt'>>, now: number): Record<string, KindStats> {
   const counts = Object.create(null) as Record<string, { live: number; revoked: number; expired: number }>;
   for (const row of rows) {

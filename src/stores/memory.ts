@@ -30,18 +30,14 @@ import { decideSignIn } from '../rules/sign-in.js';
 /** Options of {@link memoryStore}. */
 export interface MemoryStoreOptions {
   /**
-   * Accepted and checked (a whole number of ms >= 1) so existing calls keep working; it has no
-   * effect: `prune` scans the sessions.
-   * @deprecated Pruning no longer uses expiry buckets; leave it out.
+   * No effect: `prune` scans the sessions. Checked as a whole number of ms >= 1.
+   * @deprecated Leave it out.
    * @default 60_000
    */
   readonly expiryBucketMs?: number;
 }
 
-/**
- * What the store keeps per user besides the rows. Kinds are data, so every table is a `Map`;
- * epochs and the deny-list are made on first use, as most users never have either.
- */
+// Kinds are data, so every table is a `Map`.
 interface UserState {
   readonly sessionIds: Set<string>;
   /** The newest `createdAt` per kind (the high-water mark `revokeAll` raises epochs to). */
@@ -51,21 +47,14 @@ interface UserState {
   denied?: Map<string, number>;
 }
 
-/** A tenant's epochs and high-water marks per kind. */
 interface TenantState {
   readonly epochs: Map<string, number>;
   readonly highWater: Map<string, number>;
 }
 
 /**
- * The embedded default store: sessions in this process's memory, lost on restart. Fits one
- * process (tests, demos, single-instance apps); use the SQLite, Redis or PostgreSQL store to
- * survive restarts or share sessions between instances.
- *
- * A plain map of records. Every method is async like any other store's, and does its work
- * without awaiting anything, so each is atomic. Records are copied in and out: changing an
- * object the store handed back never changes the store. Managers sharing one store receive
- * each other's revocation notices (`subscribe`).
+ * The embedded default store: sessions in this process's memory, lost on restart. For one
+ * process (tests, demos, single-instance apps). Each method awaits nothing, so each is atomic.
  *
  * @param input - Options, rarely needed.
  * @returns A {@link SessionStore} with every optional capability.
@@ -106,7 +95,6 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
     }
     return tenant;
   };
-  // A user with no session, epoch or deny-list entry left is forgotten (only frees memory).
   const forgetIfEmpty = (userId: string, user: UserState): void => {
     if (user.sessionIds.size === 0 && !user.epochs?.size && !user.denied?.size) users.delete(userId);
   };
@@ -294,7 +282,6 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
 
     ...activity.methods,
 
-    // In-process notices: every manager holding this store hears every revocation at once.
     subscribe(listener: (notice: RevocationNotice) => void): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -308,7 +295,6 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
   return store;
 }
 
-/** Sets `map[key]` to the larger of its value and `value`; answers the result. */
 function keepMax(map: Map<string, number>, key: string, value: number): number {
   const kept = Math.max(map.get(key) ?? 0, value);
   map.set(key, kept);

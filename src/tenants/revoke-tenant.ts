@@ -5,10 +5,7 @@ import type { RevokeTenantResult, RevokeTenantSessionsOptions } from './api.js';
 import type { ManagerContext } from '../core/context.js';
 import { checkActor, checkId, kindsOf } from '../core/checks.js';
 
-/**
- * Tenant-wide sign-out: one epoch per kind for the whole tenant, raised in O(1) writes, which
- * every validation reads with the session (the tenant epochs of `TenantStore`).
- */
+/** Tenant-wide sign-out: one epoch per kind, which every validation reads with the session. */
 export async function revokeTenant(context: ManagerContext, tenantId: string, options: RevokeTenantSessionsOptions = {}): Promise<RevokeTenantResult> {
   context.ensureOpen();
   checkId('tenantId', tenantId);

@@ -4,17 +4,12 @@ import type { RevokeUserOutcome } from './api.js';
 import { checkActor, checkId } from '../core/checks.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 
-/** Users signed out at once by `revokeUsers`: enough to overlap round trips, few enough not to flood the store. */
+// Enough to overlap round trips, few enough not to flood the store.
 const IN_FLIGHT = 16;
 /** The most users one `revokeUsers` call takes: a bigger list is the caller's loop to page. */
 export const MAX_BULK_USERS = 10_000;
 
-/**
- * Signs many users out as `revokeAll` does for each: everywhere (one epoch raise each), or with
- * `tenantId` only of that tenant's sessions (revoked one by one, no epoch raised), in bounded
- * batches: at most {@link IN_FLIGHT} users at once. A failure for one user is that user's
- * result; the others go on. Every id is checked before anything is revoked.
- */
+/** Signs many users out as `revokeAll` does, `IN_FLIGHT` at once; one user's failure is that user's result. */
 export async function revokeUsers(lifecycle: Lifecycle, userIds: unknown, options: RevokeAllSessionsOptions = {}): Promise<RevokeUserOutcome[]> {
   if (!Array.isArray(userIds) || userIds.length > MAX_BULK_USERS) throw invalidInput(`userIds must be a list of at most ${MAX_BULK_USERS} user ids.`);
   const unique = [...new Set(userIds as unknown[])];

@@ -1,3 +1,4 @@
+import { generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../examples/shared/demo-users.js';
 import { startDemo, testClock, type RunningDemo } from '../e2e/support/demo-server.js';
@@ -129,6 +130,9 @@ describe('examples/express-app', () => {
   it('has no identity provider routes without --idp', async () => {
     const start = await post('/login/idp', { next: '/' });
     expect(start.status).toBe(404);
+    // No security-events route: the path is read as a session id, which takes DELETE only.
+    const pushed = await fetch(`${server.url}/api/sessions/security-events`, { method: 'POST', headers: { 'content-type': 'application/secevent+jwt' }, body: 'a.b.c' });
+    expect(pushed.status).toBe(405);
     expect((await fetch(`${server.url}/login`)).headers.get('content-security-policy')).toContain("form-action 'self';");
   });
 
@@ -252,6 +256,22 @@ describe('examples/express-app with its identity provider (npm run demo -- --idp
     });
     return response.headers.getSetCookie()[0]?.split(';')[0] ?? '';
   };
+
+  it('its security-events route refuses a push without the header agreed with the provider console (authentication_failed), and nothing ends', async () => {
+    const cookie = await passwordSignIn();
+    const { privateKey } = await generateKeyPair('RS256');
+    const forged = await new SignJWT({ jti: 'forged-1', sub_id: { format: 'iss_sub', iss: server.issuer, sub: 'ben@acme.test' }, events: { 'https://schemas.openid.net/secevent/risc/event-type/account-disabled': {} } })
+      .setProtectedHeader({ alg: 'RS256', typ: 'secevent+jwt', kid: 'demo-ssf-key' })
+      .setIssuer(server.issuer!)
+      .setAudience(server.url)
+      .setIssuedAt()
+      .sign(privateKey);
+    const push = (headers: Record<string, string>) => fetch(`${server.url}/api/sessions/security-events`, { method: 'POST', headers: { 'content-type': 'application/secevent+jwt', ...headers }, body: forged });
+    const unauthenticated = await push({});
+    expect(unauthenticated.status).toBe(400);
+    expect(await unauthenticated.json()).toMatchObject({ err: 'authentication_failed' });
+    expect((await get('/profile', cookie)).status).toBe(200);
+  });
 
   it('a session signed in with a password has nothing to end at the provider', async () => {
     const cookie = await passwordSignIn();

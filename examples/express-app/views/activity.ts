@@ -22,6 +22,7 @@ export function describeActivity(entry: ActivityEntry, nameOf: (userId: string) 
       if (entry.reason === 'replaced') return 'Signed in again on the same browser, ending its previous session there';
       if (entry.reason === 'expired') return 'A session expired';
       if (entry.reason === 'idp_logout') return `Signed out at the identity provider, which ended the session on ${device}`;
+      if (entry.reason === 'security_event') return `Signed out by your identity provider's security alert, which ended the session on ${device}`;
       return by === undefined ? 'Logged out one device from the device list' : `${by} logged out one device`;
     case 'user.session_invalidated':
       switch (entry.reason) {
@@ -41,6 +42,8 @@ export function describeActivity(entry: ActivityEntry, nameOf: (userId: string) 
           return 'Signed out of every device from a "This wasn\'t me" link';
         case 'admin':
           return `Signed out of every device by ${by ?? 'an administrator'}`;
+        case 'security_event':
+          return "Signed out of every device by your identity provider's security alert";
         case 'admin_api_tokens':
           return `API tokens revoked by ${by ?? 'an administrator'}`;
         default:

@@ -1,0 +1,38 @@
+/** A job a manager runs on a timer: pruning, polling a transmitter. */
+export interface RepeatingJob {
+  /** One run; its rejection goes to `onError`. */
+  readonly run: () => Promise<unknown>;
+  /** Time between runs (ms); the first run starts at once. */
+  readonly interval: number;
+  /** Where a failed run is reported (the manager's `onError`). */
+  readonly onError: (error: unknown) => void;
+  /** Whether the manager was closed: a closed manager starts no more runs. */
+  readonly isClosed: () => boolean;
+}
+
+/**
+ * Runs a job now and then every `interval` on unref'd timers (they never keep the process
+ * alive). A run still going when the next tick comes is not doubled.
+ * @returns A function that stops the timers.
+ */
+export function startRepeating(job: RepeatingJob): () => void {
+  let running = false;
+  const tick = (): void => {
+    if (running || job.isClosed()) return;
+    running = true;
+    Promise.resolve()
+      .then(job.run)
+      .catch((error: unknown) => job.onError(error))
+      .finally(() => {
+        running = false;
+      });
+  };
+  const first = setTimeout(tick, 0);
+  const timer = setInterval(tick, job.interval);
+  first.unref();
+  timer.unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(timer);
+  };
+}

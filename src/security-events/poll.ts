@@ -1,0 +1,183 @@
+import { claimOnce } from '../core/claim-once.js';
+import type { ManagerContext } from '../core/context.js';
+import { startRepeating } from '../core/timer.js';
+import { SessionError } from '../errors.js';
+import { checkProviderUrl } from '../federated/provider-url.js';
+import { requireFederated } from '../federated/links.js';
+import { KeysUnavailable, readJson } from '../federated/provider-fetch.js';
+import type { SecurityEventError, SecurityEventOptions, SecurityEventResult, SecurityEventTransmitter } from './api.js';
+import { checkTransmitters } from './options.js';
+import type { SecurityEventPollingOptions, SecurityEventPollOptions, SecurityEventPollResult } from './poll-api.js';
+
+const DEFAULT_MAX_EVENTS = 100;
+const MAX_EVENTS = 1_000;
+const DEFAULT_INTERVAL = 60_000;
+const MIN_INTERVAL = 1_000;
+/** Rounds one timed poll runs at most while the transmitter says more are waiting. */
+export const MAX_ROUNDS = 10;
+const REQUEST_TIMEOUT = 10_000;
+const MAX_ENDPOINT_LENGTH = 400;
+
+/** What the next round of one endpoint tells the transmitter (RFC 8936 section 2.4). */
+interface Pending {
+  ack: string[];
+  setErrs: Record<string, { err: SecurityEventError; description: string }>;
+}
+
+// The transmitter names the SETs: an id such as "__proto__" must stay a key of setErrs.
+const nothingOwed = (): Pending => ({ ack: [], setErrs: Object.create(null) as Pending['setErrs'] });
+
+/** The poll side of the receiver, over the manager's context and its `securityEvent()`. */
+export interface SecurityEventPolling {
+  poll(options: SecurityEventPollOptions): Promise<SecurityEventPollResult>;
+  start(options: SecurityEventPollingOptions): () => void;
+  /** Stops every timer (the manager's `close()`). */
+  stop(): void;
+}
+
+/**
+ * Creates the poller of one manager. The acknowledgements a round owes are kept here, per
+ * transmitter and endpoint, until the next round on it: they are this instance's, and a SET
+ * not acknowledged is only delivered again (its `jti` claimed once in the store).
+ */
+export function createSecurityEventPolling(
+  context: ManagerContext,
+  securityEvent: (set: unknown, options: SecurityEventOptions) => Promise<SecurityEventResult>,
+): SecurityEventPolling {
+  const pending = new Map<string, Pending>();
+  // Rounds on one endpoint run one after the other: each sends what the one before learnt.
+  const queues = new Map<string, Promise<unknown>>();
+  const timers = new Set<() => void>();
+
+  const round = async (key: string, { transmitter, endpoint, authorization, maxEvents }: CheckedPollOptions): Promise<SecurityEventPollResult> => {
+    context.ensureOpen();
+    const owed = pending.get(key) ?? nothingOwed();
+    const answer = await request(endpoint, authorization, { ack: owed.ack, setErrs: owed.setErrs, maxEvents, returnImmediately: true });
+    // The transmitter has what was owed; this round's outcome is what the next one owes.
+    const next = nothingOwed();
+    pending.set(key, next);
+    let accepted = 0;
+    let refused = 0;
+    for (const [jti, set] of Object.entries(answer.sets).slice(0, maxEvents)) {
+      // A failure (store, keys) ends the round: what it did so far is owed, the rest comes again.
+      const result = await securityEvent(set, { transmitters: [transmitter] });
+      if (result.ok) {
+        next.ack.push(jti);
+        accepted += 1;
+      } else {
+        next.setErrs[jti] = { err: result.err, description: result.description };
+        refused += 1;
+      }
+    }
+    return { accepted, refused, moreAvailable: answer.moreAvailable };
+  };
+
+  const poll = async (options: SecurityEventPollOptions): Promise<SecurityEventPollResult> => {
+    const checked = checkPollOptions(options);
+    const key = `${checked.transmitter.issuer} ${checked.endpoint.href}`;
+    const before = queues.get(key) ?? Promise.resolve();
+    const run = before.catch(() => {}).then(() => round(key, checked));
+    const settled = run.catch(() => {});
+    queues.set(key, settled);
+    void settled.then(() => {
+      if (queues.get(key) === settled) queues.delete(key);
+    });
+    return run;
+  };
+
+  const start = (options: SecurityEventPollingOptions): (() => void) => {
+    context.ensureOpen();
+    const { interval = DEFAULT_INTERVAL, ...pollOptions } = options ?? ({} as SecurityEventPollingOptions);
+    if (typeof interval !== 'number' || !Number.isInteger(interval) || interval < MIN_INTERVAL) {
+      throw invalid(`interval must be a whole number of ms, at least ${MIN_INTERVAL}.`);
+    }
+    const { transmitter, endpoint } = checkPollOptions(pollOptions);
+    const store = requireFederated(context, 'startSecurityEventPolling()');
+    // One instance per interval: the turn is a one-time key in the store (as a SET's jti is),
+    // named by the endpoint and the interval's number; whoever claims it polls.
+    const turn = async (): Promise<void> => {
+      const slot = Math.floor(context.config.clock() / interval);
+      const { claimed } = await claimOnce(context, store, { scope: 'security_event', issuer: `poll:${endpoint.href}`, id: String(slot), until: (slot + 2) * interval });
+      if (claimed) await pollWhileMore(() => poll({ ...pollOptions, transmitter }), context.isClosed);
+    };
+    const stopTimer = startRepeating({ run: turn, interval, onError: context.config.onError, isClosed: context.isClosed });
+    const stop = (): void => {
+      stopTimer();
+      timers.delete(stop);
+    };
+    timers.add(stop);
+    return stop;
+  };
+
+  return {
+    poll,
+    start,
+    stop: () => {
+      for (const stop of [...timers]) stop();
+    },
+  };
+}
+
+/**
+ * Runs rounds while the transmitter says more SETs are waiting, at most {@link MAX_ROUNDS}: a
+ * transmitter that always has more cannot keep one timed poll going for ever.
+ * @returns How many rounds ran, and whether the last said more were waiting.
+ */
+export async function pollWhileMore(round: () => Promise<SecurityEventPollResult>, isClosed: () => boolean): Promise<{ rounds: number; moreAvailable: boolean }> {
+  let rounds = 0;
+  let moreAvailable = true;
+  while (moreAvailable && rounds < MAX_ROUNDS && !isClosed()) {
+    ({ moreAvailable } = await round());
+    rounds += 1;
+  }
+  return { rounds, moreAvailable };
+}
+
+function invalid(message: string): SessionError {
+  return new SessionError('INVALID_CONFIGURATION', `pollSecurityEvents(): ${message}`);
+}
+
+interface CheckedPollOptions {
+  readonly transmitter: SecurityEventTransmitter;
+  readonly endpoint: URL;
+  readonly authorization: string | undefined;
+  readonly maxEvents: number;
+}
+
+function checkPollOptions(options: SecurityEventPollOptions): CheckedPollOptions {
+  if (typeof options !== 'object' || options === null) throw invalid('options { transmitter, endpoint } are required.');
+  const { transmitter, endpoint, authorization, maxEvents = DEFAULT_MAX_EVENTS, ...unknown } = options;
+  const extra = Object.keys(unknown);
+  if (extra.length > 0) throw invalid(`unknown option "${extra[0]}".`);
+  if (transmitter === undefined) throw invalid('transmitter { issuer, audience } is required.');
+  checkTransmitters([transmitter], 'pollSecurityEvents()');
+  const url = checkProviderUrl(endpoint, 'pollSecurityEvents(): endpoint');
+  // The endpoint names the timer's turn in the store, whose keys are bounded.
+  if (url.href.length > MAX_ENDPOINT_LENGTH) throw invalid(`endpoint must be at most ${MAX_ENDPOINT_LENGTH} characters.`);
+  if (authorization !== undefined && (typeof authorization !== 'string' || authorization === '' || /[\r\n]/.test(authorization))) {
+    throw invalid('authorization must be a header value, such as "Bearer <token>".');
+  }
+  if (typeof maxEvents !== 'number' || !Number.isInteger(maxEvents) || maxEvents < 1 || maxEvents > MAX_EVENTS) {
+    throw invalid(`maxEvents must be a whole number from 1 to ${MAX_EVENTS}.`);
+  }
+  return { transmitter, endpoint: url, authorization, maxEvents };
+}
+
+// One POST to the poll endpoint (RFC 8936 section 2.4); anything but 200 with `sets` is the
+// transmitter's failure, never read as "no events".
+async function request(endpoint: URL, authorization: string | undefined, body: object): Promise<{ sets: Record<string, unknown>; moreAvailable: boolean }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  if (authorization !== undefined) headers['authorization'] = authorization;
+  let answer: unknown;
+  try {
+    answer = await readJson(endpoint.href, { method: 'POST', headers, body: JSON.stringify(body), redirect: 'error', signal: AbortSignal.timeout(REQUEST_TIMEOUT) });
+  } catch (error) {
+    const reason = error instanceof KeysUnavailable ? error.message : `${endpoint.href} did not answer in time.`;
+    throw new SessionError('KEYS_UNAVAILABLE', `pollSecurityEvents(): ${reason}`, { cause: error });
+  }
+  const { sets, moreAvailable } = (typeof answer === 'object' && answer !== null ? answer : {}) as { sets?: unknown; moreAvailable?: unknown };
+  if (typeof sets !== 'object' || sets === null || Array.isArray(sets)) {
+    throw new SessionError('KEYS_UNAVAILABLE', `pollSecurityEvents(): ${endpoint.href} answered without a "sets" object.`);
+  }
+  return { sets: sets as Record<string, unknown>, moreAvailable: moreAvailable === true };
+}

@@ -1,0 +1,237 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createSessionManager, isSessionError, memoryStore, SessionError, type SessionManager, type SessionStore } from '../../src/index.js';
+import { MAX_ROUNDS, pollWhileMore } from '../../src/security-events/poll.js';
+import { SHARED_STORE_KINDS } from '../federated/support/shared-stores.js';
+import { EVENTS, startTransmitter, type TestTransmitter } from './support/transmitter.js';
+
+// RFC 8936 (Poll-Based SET Token Delivery Using HTTP) as the receiver: section 2.4's request
+// ({ ack, setErrs, maxEvents, returnImmediately }), section 2.4.4's error reports, and
+// moreAvailable; the timer takes turns between instances as pruning does.
+
+let nextPort = 48030;
+const jtiOf = (set: string): string => JSON.parse(Buffer.from(set.split('.')[1]!, 'base64url').toString('utf8')).jti as string;
+
+describe('pollSecurityEvents(): one round', () => {
+  let tx: TestTransmitter;
+  let sessions: SessionManager;
+  beforeEach(async () => {
+    tx = await startTransmitter({ port: nextPort++ });
+    sessions = createSessionManager({ store: memoryStore() });
+  });
+  afterEach(async () => {
+    await sessions.close();
+    await tx.close();
+  });
+  const signedIn = (sid: string) => sessions.create({ userId: 'u1', federated: { iss: tx.issuer, sub: 'alice', sid } });
+  const revokes = (sid: string) => tx.sign({ type: EVENTS.sessionRevoked, subject: { format: 'opaque', id: sid } });
+  const live = async (token: string) => (await sessions.validate(token)).ok;
+
+  it('acknowledges next round what this one accepted, and reports in setErrs what it refused (RFC 8936 section 2.4)', async () => {
+    const one = await signedIn('sid-1');
+    const two = await signedIn('sid-2');
+    const kept = await signedIn('sid-3');
+    const accepted = [await revokes('sid-1'), await revokes('sid-2')];
+    const forged = await tx.sign({ subject: { format: 'opaque', id: 'sid-3' }, claims: { aud: 'https://someone-else.example' } });
+    tx.queue(...accepted, forged);
+    const options = { transmitter: tx.config(), endpoint: tx.pollUrl, maxEvents: 10 };
+
+    expect(await sessions.pollSecurityEvents(options)).toEqual({ accepted: 2, refused: 1, moreAvailable: false });
+    expect(tx.polls[0]).toEqual({ authorization: undefined, ack: [], setErrs: {}, maxEvents: 10 });
+    expect([await live(one.token), await live(two.token), await live(kept.token)]).toEqual([false, false, true]);
+
+    expect(await sessions.pollSecurityEvents(options)).toEqual({ accepted: 0, refused: 0, moreAvailable: false });
+    expect(tx.polls[1]!.ack).toEqual(accepted.map(jtiOf));
+    expect(tx.polls[1]!.setErrs).toEqual({ [jtiOf(forged)]: { err: 'invalid_audience', description: expect.any(String) } });
+    // Acknowledged and reported: the transmitter holds nothing more for the receiver.
+    expect(tx.pending).toEqual([]);
+    // A third round owes nothing.
+    await sessions.pollSecurityEvents(options);
+    expect(tx.polls[2]).toEqual({ authorization: undefined, ack: [], setErrs: {}, maxEvents: 10 });
+  });
+
+  it('sends the configured Authorization; a refused poll rejects KEYS_UNAVAILABLE, and what was owed is owed still', async () => {
+    tx.pollAuthorization = 'Bearer poll-secret';
+    const session = await signedIn('sid-1');
+    const set = await revokes('sid-1');
+    tx.queue(set);
+    const options = { transmitter: tx.config(), endpoint: tx.pollUrl, authorization: 'Bearer poll-secret' };
+    expect(await sessions.pollSecurityEvents(options)).toMatchObject({ accepted: 1 });
+    expect(await live(session.token)).toBe(false);
+
+    const refused = await sessions.pollSecurityEvents({ ...options, authorization: 'Bearer wrong' }).catch((error: unknown) => error);
+    expect(isSessionError(refused) && refused.code).toBe('KEYS_UNAVAILABLE');
+    expect((refused as Error).message).toContain('answered 401');
+
+    await sessions.pollSecurityEvents(options);
+    expect(tx.polls.map((poll) => [poll.authorization, poll.ack])).toEqual([
+      ['Bearer poll-secret', []],
+      ['Bearer wrong', [jtiOf(set)]],
+      ['Bearer poll-secret', [jtiOf(set)]],
+    ]);
+    expect(tx.pending).toEqual([]);
+  });
+
+  it('a SET delivered again after its acknowledgement was lost ends nothing twice, and is acknowledged', async () => {
+    const session = await signedIn('sid-1');
+    const set = await revokes('sid-1');
+    tx.queue(set);
+    const options = { transmitter: tx.config(), endpoint: tx.pollUrl };
+    await sessions.pollSecurityEvents(options);
+    // Another instance (its own, empty memory of what it owes) receives the same SET again.
+    const other = createSessionManager({ store: sessions.store });
+    const revoked: string[] = [];
+    other.on('session.revoked', (event) => void revoked.push(...(event.sessionIds ?? [])));
+    // (Not closed: closing it would close the store both share; it holds no timer.)
+    expect(await other.pollSecurityEvents(options)).toEqual({ accepted: 1, refused: 0, moreAvailable: false });
+    await other.pollSecurityEvents(options);
+    expect(tx.polls.at(-1)!.ack).toEqual([jtiOf(set)]);
+    expect(revoked).toEqual([]);
+    expect(await live(session.token)).toBe(false);
+  });
+
+  it('a store that fails mid-round: the round rejects, nothing is acknowledged for the SET it could not judge, and it ends its session when delivered again', async () => {
+    const session = await signedIn('sid-1');
+    const set = await revokes('sid-1');
+    tx.queue(set);
+    let down = true;
+    const store = sessions.store;
+    const flaky = new Proxy(store, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver) as unknown;
+        if (name === 'rememberLogoutToken' && typeof value === 'function') {
+          return (...args: unknown[]) => (down ? Promise.reject(new SessionError('STORE_UNAVAILABLE', 'connection reset')) : (value as (...a: unknown[]) => unknown).apply(target, args));
+        }
+        return value;
+      },
+    }) as SessionStore;
+    const receiver = createSessionManager({ store: flaky, onError: () => {} });
+    try {
+      const options = { transmitter: tx.config(), endpoint: tx.pollUrl };
+      await expect(receiver.pollSecurityEvents(options)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+      expect(await live(session.token)).toBe(true);
+      down = false;
+      expect(await receiver.pollSecurityEvents(options)).toMatchObject({ accepted: 1 });
+      expect([tx.polls[1]!.ack, tx.polls[1]!.setErrs]).toEqual([[], {}]);
+      expect(await live(session.token)).toBe(false);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('reports a refused SET under the id the transmitter gave it, even "__proto__"', async () => {
+    const forged = await tx.sign({ claims: { jti: '__proto__', aud: 'https://someone-else.example' }, subject: { format: 'opaque', id: 'sid-1' } });
+    tx.queue(forged);
+    const options = { transmitter: tx.config(), endpoint: tx.pollUrl };
+    expect(await sessions.pollSecurityEvents(options)).toMatchObject({ refused: 1 });
+    await sessions.pollSecurityEvents(options);
+    expect(Object.keys(tx.polls[1]!.setErrs)).toEqual(['__proto__']);
+    expect(tx.pending).toEqual([]);
+  });
+
+  it('refuses options it cannot use before any request', async () => {
+    const bad = [
+      { transmitter: tx.config(), endpoint: 'http://transmitter.example/poll' },
+      { transmitter: tx.config(), endpoint: tx.pollUrl, maxEvents: 0 },
+      { transmitter: tx.config({ algorithms: ['HS256'] }), endpoint: tx.pollUrl },
+      { transmitter: tx.config(), endpoint: tx.pollUrl, authorization: 'Bearer x\r\nX-Injected: 1' },
+      { transmitter: tx.config(), endpoint: tx.pollUrl, every: 5 },
+    ];
+    for (const options of bad) await expect(sessions.pollSecurityEvents(options as never)).rejects.toMatchObject({ code: 'INVALID_CONFIGURATION' });
+    expect(tx.polls).toEqual([]);
+  });
+});
+
+describe('following moreAvailable', () => {
+  let tx: TestTransmitter;
+  let sessions: SessionManager;
+  beforeEach(async () => {
+    tx = await startTransmitter({ port: nextPort++ });
+    sessions = createSessionManager({ store: memoryStore() });
+  });
+  afterEach(async () => {
+    await sessions.close();
+    await tx.close();
+  });
+  const verifications = (count: number) => Promise.all(Array.from({ length: count }, () => tx.sign({ type: EVENTS.verification, subject: { format: 'opaque', id: 'stream-1' } })));
+
+  it('runs rounds until the transmitter has no more, each acknowledging the one before', async () => {
+    const sets = await verifications(5);
+    tx.queue(...sets);
+    const round = () => sessions.pollSecurityEvents({ transmitter: tx.config(), endpoint: tx.pollUrl, maxEvents: 2 });
+    expect(await pollWhileMore(round, () => false)).toEqual({ rounds: 3, moreAvailable: false });
+    expect(tx.polls.map((poll) => poll.ack)).toEqual([[], sets.slice(0, 2).map(jtiOf), sets.slice(2, 4).map(jtiOf)]);
+  });
+
+  it(`is bounded: a transmitter that always has more gets ${MAX_ROUNDS} rounds`, async () => {
+    tx.queue(...(await verifications(MAX_ROUNDS + 5)));
+    const round = () => sessions.pollSecurityEvents({ transmitter: tx.config(), endpoint: tx.pollUrl, maxEvents: 1 });
+    expect(await pollWhileMore(round, () => false)).toEqual({ rounds: MAX_ROUNDS, moreAvailable: true });
+    expect(tx.polls).toHaveLength(MAX_ROUNDS);
+  });
+});
+
+/** Records the turns the poll timer claims in a store: a store wrapped in a Proxy is a store. */
+function recordingTurns(store: SessionStore, claims: Array<{ issuer: string; answer: boolean }>): SessionStore {
+  return new Proxy(store, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver) as unknown;
+      if (name !== 'rememberLogoutToken' || typeof value !== 'function') return value;
+      return async (issuer: string, ...rest: unknown[]) => {
+        const answer = (await (value as (...a: unknown[]) => Promise<boolean>).call(target, issuer, ...rest)) as boolean;
+        if (issuer.includes('poll:')) claims.push({ issuer, answer });
+        return answer;
+      };
+    },
+  }) as SessionStore;
+}
+
+/** Two instances start the timer at once: one claims the turn and polls (following moreAvailable), the other skips. */
+async function twoInstancesTakeTurns(pair: readonly [SessionStore, SessionStore]): Promise<void> {
+  const tx = await startTransmitter({ port: nextPort++ });
+  const claims: Array<{ issuer: string; answer: boolean }> = [];
+  const first = createSessionManager({ store: recordingTurns(pair[0], claims) });
+  const second = createSessionManager({ store: recordingTurns(pair[1], claims) });
+  try {
+    const sids = ['sid-1', 'sid-2', 'sid-3'].map((sid) => `${sid}-${tx.issuer}`);
+    const sessionsOf = await Promise.all(sids.map((sid) => first.create({ userId: 'u1', federated: { iss: tx.issuer, sub: 'alice', sid } })));
+    tx.queue(...(await Promise.all(sids.map((sid) => tx.sign({ subject: { format: 'opaque', id: sid } })))));
+    const options = { transmitter: tx.config(), endpoint: tx.pollUrl, maxEvents: 2, interval: 60_000 };
+    first.startSecurityEventPolling(options);
+    second.startSecurityEventPolling(options);
+    await vi.waitFor(() => expect(claims).toHaveLength(2), { timeout: 5_000, interval: 20 });
+    expect(claims.map((claim) => claim.answer).sort()).toEqual([false, true]);
+    // The winner polls while more are available: two rounds serve the three SETs.
+    await vi.waitFor(async () => expect(await Promise.all(sessionsOf.map(async ({ token }) => (await first.validate(token)).ok))).toEqual([false, false, false]), {
+      timeout: 5_000,
+      interval: 20,
+    });
+    expect(tx.polls.map((poll) => poll.maxEvents)).toEqual([2, 2]);
+  } finally {
+    // close() stops the timers too.
+    await Promise.all([first.close(), second.close()]);
+    await tx.close();
+  }
+}
+
+describe('startSecurityEventPolling(): one instance at a time', () => {
+  it('two instances sharing a memory store: one claims the turn and polls, following moreAvailable; the other skips', async () => {
+    const store = memoryStore();
+    await twoInstancesTakeTurns([store, store]);
+  });
+
+  for (const kind of SHARED_STORE_KINDS) {
+    it(`two instances sharing ${kind.name}: one claims the turn and polls; the other skips`, async () => {
+      const shared = await kind.share('sepoll');
+      try {
+        await twoInstancesTakeTurns(shared.stores);
+      } finally {
+        await shared.cleanup();
+      }
+    });
+  }
+
+  it('refuses an interval under a second', () => {
+    const sessions = createSessionManager({ store: memoryStore() });
+    expect(() => sessions.startSecurityEventPolling({ transmitter: { issuer: 'https://tr.example', audience: 'a' }, endpoint: 'https://tr.example/poll', interval: 10 })).toThrow(/interval must be a whole number of ms, at least 1000/);
+  });
+});
