@@ -64,19 +64,20 @@ describe('sessions.globalTokenRevocation()', () => {
   });
 
   it('rejects KEYS_UNAVAILABLE while the issuer\'s keys cannot be read, and the bearer is not spent', async () => {
-    const { token } = await sessions.create({ userId: 'alice' });
     let now = Date.now();
-    const timed = createSessionManager({ store: sessions.store, clock: () => now });
+    const timed = createSessionManager({ store: memoryStore(), clock: () => now });
     try {
+      const { token } = await timed.create({ userId: 'alice' });
       const bearer = await idp.revocationBearer(AUDIENCE);
       idp.jwksAnswer = 503;
       const failed = await timed.globalTokenRevocation(bearer, alice, options()).catch((error: unknown) => error);
       expect(isSessionError(failed) && failed.code).toBe('KEYS_UNAVAILABLE');
-      expect((await sessions.validate(token)).ok).toBe(true);
+      expect((await timed.validate(token)).ok).toBe(true);
       idp.jwksAnswer = 'keys';
       // Past the back-off after the failed fetch.
       now += 10_000;
       expect(await timed.globalTokenRevocation(bearer, alice, options())).toMatchObject({ ok: true });
+      expect((await timed.validate(token)).ok).toBe(false);
     } finally {
       idp.jwksAnswer = 'keys';
       await timed.close();

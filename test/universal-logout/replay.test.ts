@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionMiddleware, sessionRoutes } from '../../adapters/express/index.js';
-import { createSessionManager, memoryStore, type SessionManager, type SessionStore } from '../../src/index.js';
+import { createSessionManager, memoryStore, type SessionManager } from '../../src/index.js';
 import type { FrameworkApp } from '../../src/testing/index.js';
 import { startTestIssuer, type TestIssuer } from '../../src/testing/framework/test-issuer.js';
 import { SHARED_STORE_KINDS, type SharedStore } from '../federated/support/shared-stores.js';
@@ -109,8 +109,7 @@ describe('a bearer whose request could not be carried out is not spent', () => {
 
 describe('a bearer without jti', () => {
   it('is refused 401: it could be replayed at will, and Okta\'s private_key_jwt bearers carry one', async () => {
-    const store: SessionStore = memoryStore();
-    const sessions = createSessionManager({ store });
+    const sessions = createSessionManager({ store: memoryStore() });
     const app = await serve(sessions, byEmail);
     try {
       const { token } = await sessions.create({ userId: 'alice' });
