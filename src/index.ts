@@ -69,6 +69,15 @@ export type {
   SecurityEventTransmitter,
 } from './security-events/api.js';
 export type { SecurityEventPollActions, SecurityEventPollOptions, SecurityEventPollResult, SecurityEventPollingOptions } from './security-events/poll-api.js';
+export type {
+  GlobalTokenRevocationActions,
+  GlobalTokenRevocationIssuer,
+  GlobalTokenRevocationOptions,
+  GlobalTokenRevocationRefusal,
+  GlobalTokenRevocationRequestOptions,
+  GlobalTokenRevocationResult,
+  GlobalTokenRevocationSubject,
+} from './universal-logout/api.js';
 export { memoryStore } from './stores/memory.js';
 export type { MemoryStoreOptions } from './stores/memory.js';
 export { deviceLabel, uaParserDeviceParser, MAX_USER_AGENT_LENGTH } from './device.js';

@@ -3,16 +3,17 @@ import type { FederatedStore } from '../store-capabilities/federated.js';
 import type { ManagerContext } from './context.js';
 
 // The one place a token's id is claimed in the store before anything is done on its behalf (a
-// logout token's or a Security Event Token's `jti`): of every delivery, to any instance, one
-// acts. Each kind of token has its own namespace, so equal ids of two kinds never collide.
+// logout token's, a Security Event Token's or a Universal Logout bearer's `jti`): of every
+// delivery, to any instance, one acts. Each kind of token has its own namespace, so equal ids
+// of two kinds never collide.
 
 /** The kinds of token whose ids are claimed, each in its own namespace. */
-export type OneTimeScope = 'logout_token' | 'security_event';
+export type OneTimeScope = 'logout_token' | 'security_event' | 'global_token_revocation';
 
 /** What is claimed: a token's id, per issuer, remembered until `until` (ms). */
 export interface OneTimeKey {
   readonly scope: OneTimeScope;
-  /** The token's issuer (an https URL, at most `FEDERATED_LIMITS.issLength` less {@link SCOPE_PREFIX_LENGTH} for SETs). */
+  /** The token's issuer (an https URL, at most `FEDERATED_LIMITS.issLength` less {@link SCOPE_PREFIX_LENGTH} outside `logout_token`). */
   readonly issuer: string;
   /** The token's id. */
   readonly id: string;
@@ -29,7 +30,7 @@ export interface OneTimeClaim {
 }
 
 // An issuer is an http(s) URL, so a prefixed one can never equal a logout token's issuer.
-const PREFIX: Record<OneTimeScope, string> = { logout_token: '', security_event: 'secevent:' };
+const PREFIX: Record<OneTimeScope, string> = { logout_token: '', security_event: 'secevent:', global_token_revocation: 'gtr:' };
 
 /** How many characters the longest namespace adds to an issuer. */
 export const SCOPE_PREFIX_LENGTH = Math.max(...Object.values(PREFIX).map((prefix) => prefix.length));

@@ -117,10 +117,14 @@ export interface SessionRoutesOptions {
   readonly backchannelLogout?: BackchannelLogoutOptions;
   /**
    * Serves `POST <prefix>/global-token-revocation`, the Universal Logout endpoint to register
-   * with Okta (draft "Global Token Revocation"): a request signed by one of `issuers` (a JWT
-   * bearer) naming a user by `email` or `iss_sub` ends every session of the user that
-   * `resolveSubject` finds (reason `security_event`). Needs no session and no same-origin
-   * request (the provider's server calls it). Off by default.
+   * with Okta (draft "Global Token Revocation"): the request's bearer, JSON body and URL go to
+   * `sessions.globalTokenRevocation()` with these options, which decides. A request signed by
+   * one of `issuers` (a JWT bearer, taken once across the instances sharing the store: its
+   * `jti` is required) naming a user by `email` or `iss_sub` ends every session of the user
+   * that `resolveSubject` finds (reason `security_event`); the bearer's `iat` and `exp` are
+   * judged on the manager's `clock`, and the issuers' keys are the manager's. Needs a store
+   * with the federated capability, no session and no same-origin request (the provider's
+   * server calls it). Off by default.
    */
   readonly globalTokenRevocation?: GlobalTokenRevocationOptions;
   /**

@@ -157,7 +157,7 @@ function preferredLocale(header: string | undefined): string | undefined {
  * | `GET`, `POST /not-me?token=` | with `revocationLinks`: the "This wasn't me" page (no session needed) |
  * | `GET /events` (with `events`) | `200` `text/event-stream`: `event: revoked` the moment the session ends |
  * | `POST /security-events` (with `securityEvents`) | Shared Signals push (RFC 8935): `202` with no body once the SET is accepted (a replayed one too); `400` `{ err, description }` (`application/json`, `Content-Language`) for the wrong content type, a body over 64 KiB, a transmitter's `authorization` not sent (`authentication_failed`) or a SET `securityEvent()` refuses; `503` when the store or the transmitter's keys cannot be read, reported to `onError` |
- * | `POST /global-token-revocation` (with `globalTokenRevocation`) | Universal Logout: `204` once every session of the user ends (no session, no same-origin check); `401` with `WWW-Authenticate` for a bearer that is missing or not signed by a configured issuer for this endpoint, `400` for a body that is not `{ sub_id }` (`email` or `iss_sub`) as JSON, `404` when `resolveSubject` finds no user, `503` when the keys, `resolveSubject` or the store fail, reported to `onError` |
+ * | `POST /global-token-revocation` (with `globalTokenRevocation`) | Universal Logout, as `sessions.globalTokenRevocation()` decides: `204` once every session of the user ends (no session, no same-origin check); `401` with `WWW-Authenticate` for a bearer that is missing, not signed by a configured issuer for this endpoint, without `jti`, or already taken (by any instance sharing the store), `400` for a body that is not `{ sub_id }` (`email` or `iss_sub`) as JSON, `404` when `resolveSubject` finds no user, `503` when the keys, `resolveSubject` or the store fail, reported to `onError` |
  * | `POST /backchannel-logout` (with `backchannelLogout`) | OpenID Connect back-channel logout: `200` (no session, no same-origin check), `400` `{ error }` for a bad token, `503` when the store or the provider's keys cannot be reached, reported to `onError` (the specification asks no provider to send again) |
  *
  * Every route needs a session (`401`, or the login redirect for a page navigation); another
@@ -185,7 +185,7 @@ function preferredLocale(header: string | undefined): string | undefined {
 export function createSessionRoutes(manager: SessionManager, options: SessionRoutesOptions = {}): SessionRoutes {
   checkManager(manager, 'The session routes');
   const { prefix, requireFresh, revocationLinks, events, backchannelLogout, globalTokenRevocation, securityEvents } = resolveRoutesOptions(options);
-  for (const [name, value] of [['backchannelLogout', backchannelLogout], ['securityEvents', securityEvents]] as const) {
+  for (const [name, value] of [['backchannelLogout', backchannelLogout], ['securityEvents', securityEvents], ['globalTokenRevocation', globalTokenRevocation]] as const) {
     if (value !== undefined && !keepsFederated(manager.store)) {
       throw new SessionError('INVALID_CONFIGURATION', `The session routes option ${name} needs a store with the federated sign-out capability.`);
     }

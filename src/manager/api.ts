@@ -1,6 +1,7 @@
 import type { FederatedActions } from '../federated/api.js';
 import type { SecurityEventActions } from '../security-events/api.js';
 import type { SecurityEventPollActions } from '../security-events/poll-api.js';
+import type { GlobalTokenRevocationActions } from '../universal-logout/api.js';
 import type { JSONWebKeySet } from 'jose';
 import type { AccessTokenVerification, IssueAccessTokenOptions } from '../access-tokens/index.js';
 import type { SessionEvent, SessionEventListener, SessionEventType } from '../events.js';
@@ -40,7 +41,7 @@ import type { CreateSessionInput, CreatedSession, ActorOptions, SignOutOptions, 
  * reject on first use of a configured key that turns out unusable (`INVALID_CONFIGURATION`, or
  * jose's error for a key it cannot import).
  */
-export interface SessionManager extends TenantActions, ImpersonationActions, ActivityActions, RevocationLinkActions, PrivacyActions, LiveEventActions, FederatedActions, SecurityEventActions, SecurityEventPollActions {
+export interface SessionManager extends TenantActions, ImpersonationActions, ActivityActions, RevocationLinkActions, PrivacyActions, LiveEventActions, FederatedActions, SecurityEventActions, SecurityEventPollActions, GlobalTokenRevocationActions {
   /** The store in use. */
   readonly store: SessionStore;
   /** Whether the manager was given `accessTokens` (so it can issue and verify access tokens). */

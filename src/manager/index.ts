@@ -23,6 +23,7 @@ import { backchannelLogout } from '../federated/backchannel.js';
 import { createIssuerKeys } from '../federated/keys.js';
 import { securityEvent } from '../security-events/receive.js';
 import { createSecurityEventPolling } from '../security-events/poll.js';
+import { globalTokenRevocation } from '../universal-logout/revoke.js';
 
 function checkMaxAge(maxAge: unknown): number {
   if (typeof maxAge !== 'number' || !Number.isInteger(maxAge) || maxAge < 1) {
@@ -101,7 +102,8 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
   const lifecycle = createLifecycle(context);
   const credentials = createCredentials(context, lifecycle);
   const pruning = createPruning(context);
-  // Each identity provider's and transmitter's keys, discovered once for this manager's life.
+  // Each identity provider's and transmitter's keys, discovered once for this manager's life:
+  // back-channel logout, Security Event Tokens and Universal Logout share them.
   const issuerKeys = createIssuerKeys({ clock: config.clock, onError: (error) => config.onError(error) });
 
   const receiveSecurityEvent: SessionManager['securityEvent'] = (set, eventOptions) => securityEvent(context, lifecycle, issuerKeys, set, eventOptions);
@@ -144,6 +146,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
     securityEvent: receiveSecurityEvent,
     pollSecurityEvents: (pollOptions) => polling.poll(pollOptions),
     startSecurityEventPolling: (pollingOptions) => polling.start(pollingOptions),
+    globalTokenRevocation: (bearer, body, revocationOptions) => globalTokenRevocation(context, lifecycle, issuerKeys, { bearer, body, options: revocationOptions }),
     exportUser: (userId) => exportUser(context, userId),
     eraseUser: (userId, eraseOptions) => eraseUser(context, lifecycle, userId, eraseOptions),
     ...credentials,

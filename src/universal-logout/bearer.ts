@@ -1,12 +1,15 @@
-import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
+import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
+import { isFederatedText } from '../federated/input.js';
 import type { IssuerKeys } from '../federated/keys.js';
-import { CLOCK_TOLERANCE, DEFAULT_ALGORITHMS, refusalOf } from '../federated/logout-token.js';
+import { acceptableUntil, CLOCK_TOLERANCE, DEFAULT_ALGORITHMS, refusalOf } from '../federated/logout-token.js';
+import { FEDERATED_LIMITS } from '../store-capabilities/federated.js';
 import type { GlobalTokenRevocationIssuer } from './api.js';
 
 // The bearer of a Universal Logout request: a JWT the provider signs for this endpoint. The
-// draft leaves authentication to the deployment; Okta signs a short-lived JWT with its org's
-// keys, `aud` the endpoint. Checked like the back-channel logout token: the issuer picks the
-// keys, asymmetric algorithms only, `iat` recent and `exp` not passed.
+// draft leaves authentication to the deployment ("a client authentication JWT", RFC 7523);
+// Okta sends a private_key_jwt, whose `jti` OpenID Connect Core 1.0 (section 9) makes
+// REQUIRED and single-use. Checked like the back-channel logout token: the issuer picks the
+// keys, asymmetric algorithms only, `iat` recent, `exp` not passed, and a `jti` to claim.
 
 /** How old a bearer's `iat` may be, in ms: the provider sends it at once. */
 export const MAX_BEARER_AGE = 5 * 60_000;
@@ -16,9 +19,9 @@ export const MAX_BEARER_LENGTH = 8 * 1024;
 /** Why a bearer was refused: `missing` (no `Bearer` credentials), `invalid`, or `keys_unavailable` (the provider's fault: 503). */
 export type BearerRefusal = 'missing' | 'invalid' | 'keys_unavailable';
 
-/** A bearer's verdict. */
+/** A bearer's verdict: the issuer that signed it, and its `jti` with how long it must be remembered. */
 export type BearerCheck =
-  | { readonly ok: true; readonly issuer: string }
+  | { readonly ok: true; readonly issuer: string; readonly jti: string; readonly acceptableUntil: number }
   | { readonly ok: false; readonly refusal: BearerRefusal; readonly cause?: unknown };
 
 /**
@@ -39,18 +42,17 @@ export function bearerCredentials(authorization: string | undefined): string | u
 }
 
 /**
- * Verifies the bearer of a request: signed by a configured issuer's key with an allowed
- * algorithm, `iss` that issuer, `aud` containing `audience` (the issuer's own, else
- * `endpointUrl`), `iat` at most {@link MAX_BEARER_AGE} old and `exp` not passed (60 s of clock
- * tolerance). Never throws.
+ * Verifies the bearer of a request (the JWT, without its scheme): signed by a configured
+ * issuer's key with an allowed algorithm, `iss` that issuer, `aud` containing `audience` (the
+ * issuer's own, else `endpointUrl`), `iat` at most {@link MAX_BEARER_AGE} old and `exp` not
+ * passed at `now` (60 s of clock tolerance), and a `jti`. Never throws.
  */
 export async function checkRevocationBearer(
-  authorization: string | undefined,
+  token: unknown,
   { issuers, endpointUrl, now, keys }: { issuers: readonly GlobalTokenRevocationIssuer[]; endpointUrl: string | undefined; now: number; keys: IssuerKeys },
 ): Promise<BearerCheck> {
-  const token = bearerCredentials(authorization);
-  if (token === undefined) return { ok: false, refusal: 'missing' };
-  if (token.length > MAX_BEARER_LENGTH) return { ok: false, refusal: 'invalid' };
+  if (token === undefined || token === '') return { ok: false, refusal: 'missing' };
+  if (typeof token !== 'string' || token.length > MAX_BEARER_LENGTH) return { ok: false, refusal: 'invalid' };
   let claimed: unknown;
   let alg: unknown;
   try {
@@ -65,9 +67,10 @@ export async function checkRevocationBearer(
   const issuer = issuers.find((candidate) => candidate.issuer === claimed);
   const audience = issuer?.audience ?? endpointUrl;
   if (issuer === undefined || audience === undefined) return { ok: false, refusal: 'invalid' };
+  let payload: JWTPayload;
   try {
     const keySet = await keys.keysOf(issuer.issuer, issuer.jwksUri, metadataUrlsOf(issuer.issuer));
-    await jwtVerify(token, keySet, {
+    ({ payload } = await jwtVerify(token, keySet, {
       algorithms: [...DEFAULT_ALGORITHMS],
       issuer: issuer.issuer,
       audience,
@@ -75,9 +78,11 @@ export async function checkRevocationBearer(
       clockTolerance: CLOCK_TOLERANCE / 1000,
       maxTokenAge: MAX_BEARER_AGE / 1000,
       requiredClaims: ['iat', 'exp'],
-    });
+    }));
   } catch (error) {
     return refusalOf(error) === 'keys_unavailable' ? { ok: false, refusal: 'keys_unavailable', cause: error } : { ok: false, refusal: 'invalid' };
   }
-  return { ok: true, issuer: issuer.issuer };
+  // Without a jti the bearer could be sent again at will while it is valid; bounded, as it becomes a store key.
+  if (!isFederatedText(payload.jti, FEDERATED_LIMITS.idLength)) return { ok: false, refusal: 'invalid' };
+  return { ok: true, issuer: issuer.issuer, jti: payload.jti, acceptableUntil: acceptableUntil(payload.iat!, MAX_BEARER_AGE) };
 }

@@ -1,8 +1,9 @@
 import { checkProviderUrl } from '../federated/provider-url.js';
 import { callable, invalidConfiguration, optionsObject, text } from '../option-checks.js';
-import type { GlobalTokenRevocationIssuer, GlobalTokenRevocationOptions } from './api.js';
+import type { GlobalTokenRevocationIssuer, GlobalTokenRevocationOptions, GlobalTokenRevocationRequestOptions } from './api.js';
 
-const NAME = 'The session routes option globalTokenRevocation';
+const ROUTES_OPTION = 'The session routes option globalTokenRevocation';
+const CALL_OPTIONS = 'globalTokenRevocation() options';
 
 /**
  * Checks the `globalTokenRevocation` option once, when the routes are created: it decides whose
@@ -15,21 +16,41 @@ const NAME = 'The session routes option globalTokenRevocation';
  * `audience` or a missing `resolveSubject`.
  */
 export function checkGlobalTokenRevocationOptions(value: unknown): GlobalTokenRevocationOptions {
-  const options = optionsObject<GlobalTokenRevocationOptions>(NAME, value as GlobalTokenRevocationOptions, ['issuers', 'resolveSubject']);
+  return checkOptions(ROUTES_OPTION, value, []);
+}
+
+/**
+ * Checks the options of `sessions.globalTokenRevocation()`, at each call: the routes option's
+ * rules, and `endpointUrl` a string when given.
+ *
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`, as
+ * {@link checkGlobalTokenRevocationOptions}.
+ */
+export function checkGlobalTokenRevocationRequestOptions(value: unknown): GlobalTokenRevocationRequestOptions {
+  const options = checkOptions(CALL_OPTIONS, value, ['endpointUrl']);
+  // Not bounded: the route builds it from the request's Host, and it is only compared with aud.
+  const { endpointUrl } = value as GlobalTokenRevocationRequestOptions;
+  if (endpointUrl !== undefined && typeof endpointUrl !== 'string') throw invalidConfiguration(`${CALL_OPTIONS}: endpointUrl must be a URL.`);
+  return { ...options, endpointUrl };
+}
+
+// The rules of both: the routes option at startup, the method's options at each call.
+function checkOptions(name: string, value: unknown, more: readonly string[]): GlobalTokenRevocationOptions {
+  const options = optionsObject<GlobalTokenRevocationOptions>(name, value as GlobalTokenRevocationOptions, ['issuers', 'resolveSubject', ...more]);
   const { issuers } = options;
-  if (!Array.isArray(issuers) || issuers.length === 0) throw invalidConfiguration(`${NAME}: issuers must be a non-empty list of { issuer, jwksUri?, audience? }.`);
+  if (!Array.isArray(issuers) || issuers.length === 0) throw invalidConfiguration(`${name}: issuers must be a non-empty list of { issuer, jwksUri?, audience? }.`);
   const checked = (issuers as unknown[]).map((entry): GlobalTokenRevocationIssuer => {
-    const { issuer, jwksUri, audience } = optionsObject<GlobalTokenRevocationIssuer>(`${NAME}: each issuer`, entry as GlobalTokenRevocationIssuer, ['issuer', 'jwksUri', 'audience']);
-    checkProviderUrl(issuer, `${NAME}: issuer`);
+    const { issuer, jwksUri, audience } = optionsObject<GlobalTokenRevocationIssuer>(`${name}: each issuer`, entry as GlobalTokenRevocationIssuer, ['issuer', 'jwksUri', 'audience']);
+    checkProviderUrl(issuer, `${name}: issuer`);
     // It names who acted in each revocation (`by`), which holds an id's length.
-    text(`${NAME}: issuer`, issuer, undefined, 256);
-    if (jwksUri !== undefined) checkProviderUrl(jwksUri, `${NAME}: jwksUri`);
-    return { issuer, jwksUri, audience: text(`${NAME}: audience`, audience, undefined) };
+    text(`${name}: issuer`, issuer, undefined, 256);
+    if (jwksUri !== undefined) checkProviderUrl(jwksUri, `${name}: jwksUri`);
+    return { issuer, jwksUri, audience: text(`${name}: audience`, audience, undefined) };
   });
   // One issuer, one entry: its keys and audience would otherwise be ambiguous.
   const twice = checked.find((entry, index) => checked.findIndex((other) => other.issuer === entry.issuer) !== index);
-  if (twice !== undefined) throw invalidConfiguration(`${NAME}: issuer ${twice.issuer} is listed twice.`);
-  const resolveSubject = callable<GlobalTokenRevocationOptions['resolveSubject'], undefined>(`${NAME}: resolveSubject`, options.resolveSubject, undefined);
-  if (resolveSubject === undefined) throw invalidConfiguration(`${NAME}: resolveSubject is required (it turns the request's email or iss_sub into a user id).`);
+  if (twice !== undefined) throw invalidConfiguration(`${name}: issuer ${twice.issuer} is listed twice.`);
+  const resolveSubject = callable<GlobalTokenRevocationOptions['resolveSubject'], undefined>(`${name}: resolveSubject`, options.resolveSubject, undefined);
+  if (resolveSubject === undefined) throw invalidConfiguration(`${name}: resolveSubject is required (it turns the request's email or iss_sub into a user id).`);
   return { issuers: checked, resolveSubject };
 }

@@ -45,7 +45,7 @@ export function describeUniversalLogout({ runner, scenario }: FrameworkSuiteCont
       expect((await laptop.request('/api/me')).status).toBe(401);
     });
 
-    it('a missing, unsigned, wrongly signed, expired or misaddressed bearer answers 401 with WWW-Authenticate, and ends nothing', async () => {
+    it('a missing, unsigned, wrongly signed, expired, misaddressed or jti-less bearer answers 401 with WWW-Authenticate, and ends nothing', async () => {
       const { idp } = scenario();
       const laptop = await signedIn('alice', BROWSERS.chromeMac);
       const now = Math.floor(Date.now() / 1000);
@@ -60,6 +60,8 @@ export function describeUniversalLogout({ runner, scenario }: FrameworkSuiteCont
         await idp.revocationBearer(audience(), { iat: now - 600, exp: now - 300 }),
         await idp.revocationBearer('https://another-app.example/global-token-revocation'),
         await idp.revocationBearer(audience(), { iss: 'https://unknown-idp.example' }),
+        // Without jti it could be sent again at will.
+        await idp.revocationBearer(audience(), { jti: undefined }),
         'not-a-jwt',
       ];
       for (const bearer of forged) {
@@ -68,6 +70,22 @@ export function describeUniversalLogout({ runner, scenario }: FrameworkSuiteCont
         expect(reply.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
       }
       expect((await laptop.request('/api/me')).status).toBe(200);
+    });
+
+    it('a bearer sent again answers 401 and ends nothing more, whichever user the body names', async () => {
+      const { idp } = scenario();
+      const bearer = await idp.revocationBearer(audience());
+      await signedIn('alice', BROWSERS.chromeMac);
+      expect((await post(bearer, byEmail('alice@example.com'))).status).toBe(204);
+      const again = await signedIn('alice', BROWSERS.safariIphone);
+      const bob = await signedIn('bob', BROWSERS.firefoxWindows);
+      for (const email of ['alice@example.com', 'bob@example.com']) {
+        const replay = await post(bearer, byEmail(email));
+        expect(replay.status).toBe(401);
+        expect(replay.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+      }
+      expect((await again.request('/api/me')).status).toBe(200);
+      expect((await bob.request('/api/me')).status).toBe(200);
     });
 
     it('a subject that names no user answers 404; a body it cannot take answers 400; nothing ends', async () => {

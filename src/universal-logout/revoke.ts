@@ -1,0 +1,51 @@
+import { claimOnce } from '../core/claim-once.js';
+import type { ManagerContext } from '../core/context.js';
+import type { Lifecycle } from '../core/lifecycle.js';
+import { SessionError } from '../errors.js';
+import type { IssuerKeys } from '../federated/keys.js';
+import { requireFederated } from '../federated/links.js';
+import type { GlobalTokenRevocationRequestOptions, GlobalTokenRevocationResult } from './api.js';
+import { checkRevocationBearer } from './bearer.js';
+import { checkGlobalTokenRevocationRequestOptions } from './options.js';
+import { readSubjectId } from './subject.js';
+
+/** The reason of every revocation, as for a Security Event Token: the provider raised an alarm. */
+const REASON = 'security_event';
+
+/**
+ * Takes one Universal Logout request: verifies the bearer on the manager's clock with the
+ * manager's keys, claims its `jti` (before the body is read: a captured bearer learns nothing
+ * of which users exist), then ends every session of the user the body names. When finding the
+ * user or ending the sessions fails, the claim is released so the provider's next try is taken.
+ */
+export async function globalTokenRevocation(
+  context: ManagerContext,
+  lifecycle: Lifecycle,
+  keys: IssuerKeys,
+  { bearer, body, options }: { bearer: unknown; body: unknown; options: GlobalTokenRevocationRequestOptions },
+): Promise<GlobalTokenRevocationResult> {
+  context.ensureOpen();
+  const store = requireFederated(context, 'globalTokenRevocation()');
+  const { issuers, resolveSubject, endpointUrl } = checkGlobalTokenRevocationRequestOptions(options);
+  const checked = await checkRevocationBearer(bearer, { issuers, endpointUrl, now: context.config.clock(), keys });
+  if (!checked.ok) {
+    if (checked.refusal === 'missing') return { ok: false, reason: 'missing_bearer' };
+    if (checked.refusal === 'invalid') return { ok: false, reason: 'invalid_bearer' };
+    const why = checked.cause instanceof Error ? checked.cause.message : String(checked.cause);
+    throw new SessionError('KEYS_UNAVAILABLE', `globalTokenRevocation(): the keys of the bearer's issuer could not be read: ${why}`, { cause: checked.cause });
+  }
+  const { issuer, jti, acceptableUntil } = checked;
+  const { claimed, release } = await claimOnce(context, store, { scope: 'global_token_revocation', issuer, id: jti, until: acceptableUntil });
+  if (!claimed) return { ok: false, reason: 'replayed' };
+  const subject = readSubjectId(body);
+  if (subject === undefined) return { ok: false, reason: 'invalid_request' };
+  try {
+    const userId = await resolveSubject(subject);
+    if (userId === undefined || userId === null) return { ok: false, reason: 'user_not_found' };
+    await lifecycle.revokeAll(userId, { kinds: 'all', reason: REASON, by: issuer }, true);
+    return { ok: true, issuer, userId };
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
