@@ -38,6 +38,13 @@ export function describeUniversalLogout({ runner, scenario }: FrameworkSuiteCont
       expect(event?.reason).toBe('security_event');
     });
 
+    it('takes the subject as Okta sends it, under the earlier drafts\' `subject` member', async () => {
+      const { idp } = scenario();
+      const laptop = await signedIn('dave', BROWSERS.chromeMac);
+      expect((await post(await idp.revocationBearer(audience()), { subject: { format: 'iss_sub', iss: idp.issuer, sub: 'dave' } })).status).toBe(204);
+      expect((await laptop.request('/api/me')).status).toBe(401);
+    });
+
     it('an iss_sub subject goes through resolveSubject too', async () => {
       const { idp } = scenario();
       const laptop = await signedIn('carol', BROWSERS.chromeMac);
@@ -92,7 +99,7 @@ export function describeUniversalLogout({ runner, scenario }: FrameworkSuiteCont
       const { idp } = scenario();
       const laptop = await signedIn('alice', BROWSERS.chromeMac);
       expect((await post(await idp.revocationBearer(audience()), byEmail('nobody@elsewhere.example'))).status).toBe(404);
-      for (const body of [{ sub_id: { format: 'opaque', id: 'alice' } }, { sub_id: { format: 'email' } }, { subject: byEmail('alice@example.com').sub_id }, '{"sub_id":', '[]']) {
+      for (const body of [{ sub_id: { format: 'opaque', id: 'alice' } }, { sub_id: { format: 'email' } }, { ...byEmail('alice@example.com'), subject: byEmail('alice@example.com').sub_id }, '{"sub_id":', '[]']) {
         expect((await post(await idp.revocationBearer(audience()), body)).status).toBe(400);
       }
       expect((await post(await idp.revocationBearer(audience()), byEmail('alice@example.com'), { 'content-type': 'text/plain' })).status).toBe(400);
