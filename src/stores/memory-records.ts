@@ -3,11 +3,8 @@ import type { NewSessionRecord, SessionRecord } from '../store.js';
 // Copies in, copies out: what the memory store keeps of a session, and what it hands back, so
 // that nothing a caller holds is the store's own object.
 
-/**
- * A stored session: the record's fields, some of which change after `create`. The hash is kept
- * as base64 text, as the Redis store keeps it: a small string instead of a typed array per row.
- */
-export type Row = { -readonly [Field in keyof SessionRecord]: Field extends 'secretHash' ? string : SessionRecord[Field] };
+/** A stored session: the record's fields, some of which change after `create`. */
+export type Row = { -readonly [Field in keyof SessionRecord]: SessionRecord[Field] };
 
 /** The row a create stores: a copy of the record, with the times the store chose. */
 export function rowOf(record: NewSessionRecord, createdAt: number): Row {
@@ -16,7 +13,7 @@ export function rowOf(record: NewSessionRecord, createdAt: number): Row {
     userId: record.userId,
     tenantId: record.tenantId,
     kind: record.kind,
-    secretHash: Buffer.from(record.secretHash).toString('base64'),
+    secretHash: new Uint8Array(record.secretHash),
     createdAt,
     expiresAt: createdAt + record.maxAge,
     lastUsedAt: createdAt,
@@ -38,7 +35,7 @@ export function rowOf(record: NewSessionRecord, createdAt: number): Row {
 
 /** A copy the caller may change freely: its own hash bytes and data. */
 export function copyOf(row: Row): SessionRecord {
-  return { ...row, secretHash: Buffer.from(row.secretHash, 'base64'), data: cloneData(row.data) };
+  return { ...row, secretHash: new Uint8Array(row.secretHash), data: cloneData(row.data) };
 }
 
 // Most sessions have no data: skip the clone's serialisation for them.
