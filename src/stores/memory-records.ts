@@ -35,8 +35,35 @@ export function rowOf(record: NewSessionRecord, createdAt: number): Row {
 
 /** A copy the caller may change freely: its own hash bytes and data. */
 export function copyOf(row: Row): SessionRecord {
-  return { ...row, secretHash: new Uint8Array(row.secretHash), data: cloneData(row.data) };
+  // Field by field, every one named (a forgotten field fails to compile): cheaper than a spread.
+  const copy: AllFields<SessionRecord> = {
+    id: row.id,
+    userId: row.userId,
+    tenantId: row.tenantId,
+    kind: row.kind,
+    secretHash: new Uint8Array(row.secretHash),
+    createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
+    lastUsedAt: row.lastUsedAt,
+    authenticatedAt: row.authenticatedAt,
+    persistent: row.persistent,
+    deviceKey: row.deviceKey,
+    browser: row.browser,
+    os: row.os,
+    deviceType: row.deviceType,
+    userAgent: row.userAgent,
+    ip: row.ip,
+    data: cloneData(row.data),
+    impersonatorId: row.impersonatorId,
+    impersonatorSessionId: row.impersonatorSessionId,
+    revokedAt: row.revokedAt,
+    revokedReason: row.revokedReason,
+  };
+  return copy;
 }
+
+/** Every field of `T` required, so an object literal of this type names each one. */
+type AllFields<T> = { [Field in keyof Required<T>]: T[Field] };
 
 // Most sessions have no data: skip the clone's serialisation for them.
 function cloneData(data: SessionRecord['data']): SessionRecord['data'] {
