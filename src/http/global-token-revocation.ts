@@ -2,7 +2,6 @@ import type { SessionManager } from '../manager/api.js';
 import type { GlobalTokenRevocationOptions, GlobalTokenRevocationRefusal } from '../universal-logout/api.js';
 import { bearerCredentials } from '../universal-logout/bearer.js';
 import { readJsonBody } from './body.js';
-import { ownOrigin } from './proxy.js';
 import { report } from './report.js';
 import type { HttpRequest } from './request.js';
 import { emptyResponse, jsonResponse, methodNotAllowedResponse, type HttpResponse } from './response.js';
@@ -39,19 +38,14 @@ function invalidToken(): HttpResponse {
 export function createGlobalTokenRevocationRoute(
   manager: SessionManager,
   options: GlobalTokenRevocationOptions,
-  path: string,
 ): (request: HttpRequest, resolved: Resolved) => Promise<HttpResponse> {
   return async function globalTokenRevocation(request, resolved) {
     if (request.method !== 'POST') return methodNotAllowedResponse('POST');
     const type = request.header('content-type')?.split(';')[0]?.trim().toLowerCase();
     // Another content type is a body that cannot be taken: the manager answers it after the bearer.
     const body = type === 'application/json' ? await readJsonBody(request, BODY_LIMIT) : undefined;
-    const origin = ownOrigin(request, resolved.trustProxy);
     try {
-      const result = await manager.globalTokenRevocation(bearerCredentials(request.header('authorization')), body, {
-        ...options,
-        endpointUrl: origin === undefined ? undefined : origin + path,
-      });
+      const result = await manager.globalTokenRevocation(bearerCredentials(request.header('authorization')), body, options);
       return result.ok ? emptyResponse(204) : ANSWERS[result.reason]();
     } catch (error) {
       report(resolved.onError, error);

@@ -192,7 +192,7 @@ export function createSessionRoutes(manager: SessionManager, options: SessionRou
   }
   const eventsOf = events === undefined ? undefined : eventsRoute(new LiveEventsHub(manager, events));
   const pushedEvents = securityEvents === undefined ? undefined : createSecurityEventsRoute(manager, securityEvents);
-  const universalLogout = globalTokenRevocation === undefined ? undefined : createGlobalTokenRevocationRoute(manager, globalTokenRevocation, `${prefix}/global-token-revocation`);
+  const universalLogout = globalTokenRevocation === undefined ? undefined : createGlobalTokenRevocationRoute(manager, globalTokenRevocation);
   const respond = async (sessions: RequestSessions | undefined): Promise<HttpResponse | undefined> => {
     const state = requestStateOf(sessions, 'The session routes');
     if (state.manager !== manager) {

@@ -24,10 +24,10 @@ export interface GlobalTokenRevocationIssuer {
    */
   readonly jwksUri?: string | undefined;
   /**
-   * What a bearer's `aud` must contain. Set it to the endpoint's public URL as registered with
-   * the provider: the default is the URL the request reached, built from its `Host` (or
-   * `X-Forwarded-Host` with `trustProxy`), which a client chooses.
-   * @default the request's own URL: scheme, host, `<prefix>/global-token-revocation`
+   * What a bearer's `aud` must contain: the endpoint's public URL as registered with the
+   * provider. Required by the session routes: the URL a request reached could only be read from
+   * its `Host`, which the sender chooses, so a bearer signed for another app's endpoint would pass.
+   * `sessions.globalTokenRevocation()` takes an issuer without it when given `endpointUrl`.
    */
   readonly audience?: string | undefined;
 }
@@ -64,9 +64,9 @@ export interface GlobalTokenRevocationOptions {
 /** Options of {@link GlobalTokenRevocationActions.globalTokenRevocation}: the routes option, and where the request arrived. */
 export interface GlobalTokenRevocationRequestOptions extends GlobalTokenRevocationOptions {
   /**
-   * The URL the request reached (scheme, host and path): what a bearer's `aud` must contain
-   * for an issuer without its own `audience`. The session routes pass the URL built from the
-   * request's `Host` (or `X-Forwarded-Host` with `trustProxy`).
+   * The endpoint's public URL (scheme, host and path), as the app knows it: what a bearer's `aud`
+   * must contain for an issuer without its own `audience`. Never build it from the request's
+   * `Host` or `X-Forwarded-Host`: the sender chooses those.
    * @default none: only bearers of issuers with an `audience` are accepted
    */
   readonly endpointUrl?: string | undefined;

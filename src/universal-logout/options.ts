@@ -12,11 +12,16 @@ const CALL_OPTIONS = 'globalTokenRevocation() options';
  * @param value - What the app passed.
  * @returns The options, each issuer checked.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for an unknown option,
- * no issuers, an issuer or `jwksUri` that is not https (plain http off the loopback), an empty
- * `audience` or a missing `resolveSubject`.
+ * no issuers, an issuer or `jwksUri` that is not https (plain http off the loopback), a missing
+ * or empty `audience` or a missing `resolveSubject`.
  */
 export function checkGlobalTokenRevocationOptions(value: unknown): GlobalTokenRevocationOptions {
-  return checkOptions(ROUTES_OPTION, value, []);
+  const options = checkOptions(ROUTES_OPTION, value, []);
+  // The endpoint's URL could only come from the request's Host, which the sender chooses: a
+  // bearer the provider signed for another app's endpoint would pass.
+  const unnamed = options.issuers.find((issuer) => issuer.audience === undefined);
+  if (unnamed !== undefined) throw invalidConfiguration(`${ROUTES_OPTION}: issuer ${unnamed.issuer} needs its audience, the endpoint's URL as the provider addresses it.`);
+  return options;
 }
 
 /**
@@ -28,7 +33,7 @@ export function checkGlobalTokenRevocationOptions(value: unknown): GlobalTokenRe
  */
 export function checkGlobalTokenRevocationRequestOptions(value: unknown): GlobalTokenRevocationRequestOptions {
   const options = checkOptions(CALL_OPTIONS, value, ['endpointUrl']);
-  // Not bounded: the route builds it from the request's Host, and it is only compared with aud.
+  // Not bounded: it is only compared with aud.
   const { endpointUrl } = value as GlobalTokenRevocationRequestOptions;
   if (endpointUrl !== undefined && typeof endpointUrl !== 'string') throw invalidConfiguration(`${CALL_OPTIONS}: endpointUrl must be a URL.`);
   return { ...options, endpointUrl };

@@ -38,6 +38,8 @@ async function serve(options: GlobalTokenRevocationOptions, onError?: (error: un
 const post = (url: string, bearer: string, email = 'alice@example.com') =>
   fetch(`${url}${PATH}`, { method: 'POST', headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' }, body: JSON.stringify({ sub_id: { format: 'email', email } }) });
 
+const ENDPOINT = 'https://app.example.com/sessions/global-token-revocation';
+
 describe('globalTokenRevocation', () => {
   it('refuses options that would let the wrong party sign users out, at startup', () => {
     const resolveSubject = () => undefined;
@@ -54,10 +56,16 @@ describe('globalTokenRevocation', () => {
     }
   });
 
+  it('needs each issuer\'s audience, since the endpoint\'s own URL could only come from the Host the sender names', () => {
+    expect(() => sessionRoutes(sessions, { globalTokenRevocation: { issuers: [{ issuer: 'https://idp.example.com' }], resolveSubject: () => undefined } })).toThrow(
+      expect.objectContaining({ code: 'INVALID_CONFIGURATION', message: expect.stringContaining('needs its audience') }),
+    );
+  });
+
   it('needs a store that can claim each bearer once, at startup', () => {
     const { rememberLogoutToken: _r, forgetLogoutToken: _f, saveFederatedLink: _s, findFederatedLinks: _l, ...plain } = memoryStore() as SessionStore & Record<string, unknown>;
     const bare = createSessionManager({ store: plain as SessionStore });
-    expect(() => sessionRoutes(bare, { globalTokenRevocation: { issuers: [{ issuer: 'https://idp.example.com' }], resolveSubject: () => undefined } })).toThrow(
+    expect(() => sessionRoutes(bare, { globalTokenRevocation: { issuers: [{ issuer: 'https://idp.example.com', audience: 'https://app.example/x' }], resolveSubject: () => undefined } })).toThrow(
       expect.objectContaining({ code: 'INVALID_CONFIGURATION', message: expect.stringContaining('globalTokenRevocation needs a store with the federated sign-out capability') }),
     );
   });
@@ -81,9 +89,9 @@ describe('globalTokenRevocation', () => {
     const server = await listen(metadata);
     const issuer = server.url;
     try {
-      const url = await serve({ issuers: [{ issuer }], resolveSubject: () => 'alice' });
+      const url = await serve({ issuers: [{ issuer, audience: ENDPOINT }], resolveSubject: () => 'alice' });
       const { token } = await sessions.create({ userId: 'alice' });
-      expect((await post(url, await idp.revocationBearer(`${url}${PATH}`, { iss: issuer }))).status).toBe(204);
+      expect((await post(url, await idp.revocationBearer(ENDPOINT, { iss: issuer }))).status).toBe(204);
       expect((await sessions.validate(token)).ok).toBe(false);
     } finally {
       await server.close();
@@ -93,9 +101,9 @@ describe('globalTokenRevocation', () => {
   it('answers 503 and reports to onError when resolveSubject throws; nothing ends', async () => {
     const errors: unknown[] = [];
     const failure = new Error('directory unreachable');
-    const url = await serve({ issuers: [{ issuer: idp.issuer }], resolveSubject: () => Promise.reject(failure) }, (error) => errors.push(error));
+    const url = await serve({ issuers: [{ issuer: idp.issuer, audience: ENDPOINT }], resolveSubject: () => Promise.reject(failure) }, (error) => errors.push(error));
     const { token } = await sessions.create({ userId: 'alice' });
-    const reply = await post(url, await idp.revocationBearer(`${url}${PATH}`));
+    const reply = await post(url, await idp.revocationBearer(ENDPOINT));
     expect(reply.status).toBe(503);
     expect(errors).toEqual([failure]);
     expect((await sessions.validate(token)).ok).toBe(true);

@@ -8,7 +8,7 @@ import { resolveRunner, type TestRunner } from '../runner.js';
 import { describeAccessTokens } from './access-tokens.js';
 import { describeAnonymous } from './anonymous.js';
 import { describeBackchannelLogout } from './backchannel-logout.js';
-import { startTestIssuer, SUITE_SET_AUDIENCE, type TestIssuer } from './test-issuer.js';
+import { startTestIssuer, SUITE_GTR_AUDIENCE, SUITE_SET_AUDIENCE, type TestIssuer } from './test-issuer.js';
 import { describeSecurityEvents, SUITE_PUSH_AUTHORIZATION } from './security-events.js';
 import { scenarioOf, type FrameworkSuiteContext, type Scenario } from './context.js';
 import { describeCrossSite } from './cross-site.js';
@@ -208,7 +208,7 @@ export function describeFrameworkConformance(
               revocationLinks: true,
               events: { heartbeat: 100, pollInterval: 600_000 },
               backchannelLogout: { issuers: [{ issuer: idp.issuer, clientId: idp.clientId }] },
-              globalTokenRevocation: { issuers: [{ issuer: idp.issuer }], resolveSubject: (subject) => suiteUserOf({ ...subject }, idp.issuer) },
+              globalTokenRevocation: { issuers: [{ issuer: idp.issuer, audience: SUITE_GTR_AUDIENCE }], resolveSubject: (subject) => suiteUserOf({ ...subject }, idp.issuer) },
               // The suite's provider is its transmitter too: email subjects through the same directory.
               securityEvents: {
                 transmitters: [

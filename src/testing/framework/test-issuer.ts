@@ -42,6 +42,9 @@ export interface TestIssuer extends IssuerServer {
 /** The audience the suite's app was registered with at its transmitter. */
 export const SUITE_SET_AUDIENCE = 'https://app.suite.example';
 
+/** The Universal Logout endpoint's URL as the suite's provider addresses it (`aud` of its bearers). */
+export const SUITE_GTR_AUDIENCE = 'https://app.suite.example/sessions/global-token-revocation';
+
 /**
  * Starts an {@link IssuerServer} publishing what `keys()` answers at the time of each request.
  *

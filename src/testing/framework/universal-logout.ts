@@ -1,5 +1,6 @@
 import { generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { BROWSERS } from './client.js';
+import { SUITE_GTR_AUDIENCE } from './test-issuer.js';
 import type { FrameworkSuiteContext } from './context.js';
 
 const PATH = '/sessions/global-token-revocation';
@@ -9,7 +10,7 @@ const JSON_BODY = { 'content-type': 'application/json' };
 export function describeUniversalLogout({ runner, scenario }: FrameworkSuiteContext): void {
   const { describe, it, expect } = runner;
   describe('Universal Logout (global token revocation)', () => {
-    const audience = () => `${scenario().url}${PATH}`;
+    const audience = () => SUITE_GTR_AUDIENCE;
     const post = (bearer: string | undefined, body: unknown, headers: Record<string, string> = JSON_BODY) =>
       scenario().request(PATH, {
         method: 'POST',
