@@ -7,7 +7,7 @@ import type { FederatedLink, FederatedStore } from '../store-capabilities/federa
 import type { SecurityEventOptions, SecurityEventRefusalReport, SecurityEventResult } from './api.js';
 import { EVENT_ACTIONS, type SecurityEventAction } from './event-types.js';
 import { checkSecurityEventOptions } from './options.js';
-import { readSubject, type SubjectTarget } from './subjects.js';
+import { issuerSpellings, readSubject, type SubjectTarget } from './subjects.js';
 import { checkSecurityEventToken } from './token.js';
 
 /** Why every session a SET ends is ended. */
@@ -113,15 +113,6 @@ async function usersOf(context: ManagerContext, store: FederatedStore, target: S
   if (target.by === 'nobody') return [];
   if (target.by === 'local_user') return [target.userId];
   return [...new Set((await linksOf(context, store, target)).map((link) => link.userId))];
-}
-
-/**
- * The issuer as a session's `federated.iss` may name it: exactly, or with the trailing "/"
- * added or removed. Google's RISC names its subjects' issuer "https://accounts.google.com/"
- * while its ID tokens say "https://accounts.google.com".
- */
-function issuerSpellings(iss: string): readonly string[] {
-  return [iss, iss.endsWith('/') ? iss.slice(0, -1) : `${iss}/`];
 }
 
 /** The sessions signed in through a provider session or provider user; the id matches exactly. */

@@ -65,11 +65,20 @@ export async function readSubject(raw: unknown, transmitter: SecurityEventTransm
   return user === undefined ? { by: 'nobody', tenantId } : { ...user, tenantId };
 }
 
+/**
+ * The spellings of an issuer a provider link may carry: as given, and with its trailing `/`
+ * toggled (Google's RISC issuer ends in `/`, its ID tokens' `iss` does not).
+ */
+export function issuerSpellings(iss: string): readonly string[] {
+  return [iss, iss.endsWith('/') ? iss.slice(0, -1) : `${iss}/`];
+}
+
 async function readSimple(subject: Record<string, unknown>, format: string, transmitter: SecurityEventTransmitter): Promise<SubjectTarget | undefined> {
   if (format === 'iss_sub') {
     const { iss, sub } = subject;
     if (!isFederatedText(iss, FEDERATED_LIMITS.issLength) || !isFederatedText(sub, FEDERATED_LIMITS.subLength)) return undefined;
-    return { by: 'provider_user', iss, sub };
+    // A transmitter speaks for its own users: another provider's user is for the app to map, if at all.
+    if (issuerSpellings(transmitter.issuer).includes(iss)) return { by: 'provider_user', iss, sub };
   }
   if (format === 'opaque') {
     const id = subject['id'];

@@ -57,6 +57,18 @@ describe('securityEvent(): what each event ends', () => {
     expect([await live(fromProvider.token), await live(sameIdLocal.token), await live(otherProvider.token)]).toEqual([false, true, true]);
   });
 
+  it('an iss_sub subject of another provider never ends that provider\'s sessions: a transmitter speaks for its own users', async () => {
+    const viaGoogle = await sessions.create({ userId: 'u1', federated: { iss: GOOGLE, sub: 'alice', sid: 'g-1' } });
+    const fromComplex = await tx.sign({ subject: { format: 'complex', session: { format: 'opaque', id: 'g-1' }, user: { format: 'iss_sub', iss: GOOGLE, sub: 'alice' } } });
+    for (const set of [await tx.sign({ subject: { format: 'iss_sub', iss: GOOGLE, sub: 'alice' } }), fromComplex]) {
+      expect(await sessions.securityEvent(set, options())).toMatchObject({ ok: true, revokedIds: [] });
+    }
+    expect(await live(viaGoogle.token)).toBe(true);
+    // Without resolveSubject that user is nobody; with it, the app decides.
+    const mapped = await sessions.securityEvent(await tx.sign({ subject: { format: 'iss_sub', iss: GOOGLE, sub: 'alice' } }), options({ resolveSubject: () => 'u1' }));
+    expect(mapped).toMatchObject({ ok: true, revokedIds: [viaGoogle.session.id] });
+  });
+
   it('an email subject goes through resolveSubject (SSF 1.0 section 3.2, RFC 9493 section 3.2.2)', async () => {
     const local = await sessions.create({ userId: 'u7' });
     const other = await sessions.create({ userId: 'u8' });
