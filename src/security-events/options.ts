@@ -3,6 +3,7 @@ import { SCOPE_PREFIX_LENGTH } from '../core/claim-once.js';
 import { DEFAULT_ALGORITHMS } from '../federated/logout-token.js';
 import { checkProviderUrl } from '../federated/provider-url.js';
 import { FEDERATED_LIMITS } from '../store-capabilities/federated.js';
+import { STORE_LIMITS } from '../store-records.js';
 import type { SecurityEventOptions, SecurityEventTransmitter } from './api.js';
 
 const SYMMETRIC_OR_NONE = /^(none|HS\d+)$/i;
@@ -11,6 +12,8 @@ const TRANSMITTER_OPTIONS = new Set(['issuer', 'audience', 'jwksUri', 'algorithm
 function invalid(what: string, message: string): SessionError {
   return new SessionError('INVALID_CONFIGURATION', `${what}: ${message}`);
 }
+
+const MAX_ISSUER_LENGTH = Math.min(STORE_LIMITS.idLength, FEDERATED_LIMITS.issLength - SCOPE_PREFIX_LENGTH);
 
 /**
  * Checks a transmitter list once per call: it decides whose SETs can end sessions. Unknown
@@ -28,8 +31,9 @@ export function checkTransmitters(transmitters: unknown, what: string): readonly
     if (extra !== undefined) throw invalid(what, `unknown transmitter option "${extra}".`);
     const { issuer, audience, jwksUri, algorithms, authorization, resolveSubject } = entry as SecurityEventTransmitter;
     checkProviderUrl(issuer, `${what}: issuer`);
-    // Its jti is claimed under a namespaced issuer that a store keeps within FEDERATED_LIMITS.
-    if (issuer.length > FEDERATED_LIMITS.issLength - SCOPE_PREFIX_LENGTH) throw invalid(what, `issuer must be at most ${FEDERATED_LIMITS.issLength - SCOPE_PREFIX_LENGTH} characters.`);
+    // It names who acted in each revocation (`by`, an id's length), and its jti is claimed under a
+    // namespaced issuer that a store keeps within FEDERATED_LIMITS.
+    if (issuer.length > MAX_ISSUER_LENGTH) throw invalid(what, `issuer must be at most ${MAX_ISSUER_LENGTH} characters.`);
     if (issuers.has(issuer)) throw invalid(what, `issuer ${issuer} is listed twice: give one transmitter with a list of audiences.`);
     issuers.add(issuer);
     const audiences: readonly unknown[] = typeof audience === 'string' ? [audience] : Array.isArray(audience) ? audience : [];

@@ -35,6 +35,8 @@ describe('securityEvent(): options', () => {
     ['an issuer that is no URL', () => ({ transmitters: [{ issuer: 'idp', audience: 'a' }] }), /issuer must be an absolute https URL/],
     ['a plain http jwksUri off the loopback', () => ({ transmitters: [tx.config({ jwksUri: 'http://keys.example.com/jwks' })] }), /jwksUri \(http:\/\/keys\.example\.com\/jwks\) is plain http/],
     ['no audience', () => ({ transmitters: [{ issuer: tx.issuer }] }), /audience must be a non-empty string/],
+    // It names who acted in each revocation, which holds an id's length.
+    ['an issuer longer than an id', () => ({ transmitters: [{ issuer: `https://idp.example.com/${'a'.repeat(240)}`, audience: 'a' }] }), /issuer must be at most 256 characters/],
     ['algorithm none', () => ({ transmitters: [tx.config({ algorithms: ['none'] })] }), /algorithm "none" is refused/],
     ['algorithm HS256', () => ({ transmitters: [tx.config({ algorithms: ['RS256', 'HS256'] })] }), /algorithm "HS256" is refused/],
     ['an unknown algorithm', () => ({ transmitters: [tx.config({ algorithms: ['RS1'] })] }), /algorithm "RS1" is not supported/],
