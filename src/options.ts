@@ -252,7 +252,7 @@ export function resolveOptions(input: CreateSessionManagerOptions | undefined): 
     ipPolicy: oneOf<IpPolicy>('ipPolicy', options.ipPolicy, ['full', 'truncate', 'none'], 'full'),
     activityRetention: duration('activityRetention', options.activityRetention, 90 * DAY, { min: 1 }),
     knownDeviceWindow: duration('knownDeviceWindow', options.knownDeviceWindow, 90 * DAY, { min: 1 }),
-    onError: callable('onError', options.onError, defaultOnError),
+    onError: neverThrowing(callable('onError', options.onError, defaultOnError)),
     storeTimeout: duration('storeTimeout', options.storeTimeout, 5_000, { min: 0 }),
     epochCacheTtl: duration('epochCacheTtl', options.epochCacheTtl, 1_000, { min: 0 }),
     epochCacheSize: integer('epochCacheSize', options.epochCacheSize, 10_000, { min: 0 }),
@@ -283,6 +283,18 @@ function checkStore(store: unknown): void {
   const candidate = store as Partial<Record<string, unknown>> | null;
   const missing = typeof candidate === 'object' && candidate !== null ? STORE_METHODS.filter((name) => typeof candidate[name] !== 'function') : STORE_METHODS;
   if (missing.length > 0) throw invalidConfiguration(`store must implement the SessionStore interface; missing: ${missing.join(', ')}.`);
+}
+
+// onError is called from catch handlers and background work: if the app's reporter throws,
+// that goes to a process warning, never to an unhandled rejection or an action's caller.
+function neverThrowing(report: (error: unknown, event?: SessionEvent) => void): (error: unknown, event?: SessionEvent) => void {
+  return (error, event) => {
+    try {
+      report(error, event);
+    } catch (thrown) {
+      defaultOnError(thrown, event);
+    }
+  };
 }
 
 function defaultOnError(error: unknown, event?: SessionEvent): void {
