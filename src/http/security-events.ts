@@ -2,6 +2,7 @@ import { decodeJwt } from 'jose';
 import type { SessionManager } from '../manager/api.js';
 import type { SecurityEventError, SecurityEventOptions, SecurityEventRefusalReport } from '../security-events/api.js';
 import { pushAuthorized } from '../security-events/push-authorization.js';
+import { MAX_SET_LENGTH } from '../security-events/token.js';
 import { readBodyText } from './body.js';
 import { report } from './report.js';
 import type { HttpRequest } from './request.js';
@@ -13,9 +14,6 @@ import { jsonResponse, methodNotAllowedResponse, NO_STORE, type HttpResponse } f
 // validated or authenticated is 400 with `{ err, description }` as JSON and a
 // Content-Language (section 2.3). When the store or the transmitter's keys cannot be read
 // nothing was decided: 503, reported to onError, so the transmitter delivers it again.
-
-/** Largest body read, in bytes; past it the route reads no further. */
-export const MAX_SET_BODY = 64 * 1024;
 
 type Resolved = { readonly onError: ((error: unknown) => void) | undefined; readonly retryAfter: number };
 
@@ -44,7 +42,7 @@ export function createSecurityEventsRoute(manager: SessionManager, options: Secu
     if (request.method !== 'POST') return methodNotAllowedResponse('POST');
     const type = request.header('content-type')?.split(';')[0]?.trim().toLowerCase();
     if (type !== 'application/secevent+jwt') return refuse(resolved, 'invalid_request', 'Send the SET as application/secevent+jwt.');
-    const body = await readBodyText(request, MAX_SET_BODY);
+    const body = await readBodyText(request, MAX_SET_LENGTH);
     if (body === undefined) return refuse(resolved, 'invalid_request', 'The body must be one SET of at most 64 KiB.');
     const set = body.trim();
     // The Authorization of the transmitter the SET names (unverified; securityEvent() then

@@ -24,5 +24,3 @@ export const EVENT_ACTIONS: ReadonlyMap<string, SecurityEventAction> = new Map([
   [`${OAUTH}tokens-revoked`, 'api_tokens'],
 ]);
 
-/** The SSF 1.0 verification event (section 8.1.4.1): acknowledged, ends nothing. */
-export const VERIFICATION_EVENT = 'https://schemas.openid.net/secevent/ssf/event-type/verification';

@@ -1,8 +1,9 @@
-import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
-import { isSessionError, SessionError } from '../errors.js';
+import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
+import { SessionError } from '../errors.js';
 import { isFederatedText } from '../federated/input.js';
-import { KeysUnavailable, UnknownKey, type IssuerKeys } from '../federated/keys.js';
-import { acceptableUntil, CLOCK_TOLERANCE, DEFAULT_ALGORITHMS } from '../federated/logout-token.js';
+import type { IssuerKeys } from '../federated/keys.js';
+import { acceptableUntil, CLOCK_TOLERANCE, DEFAULT_ALGORITHMS, refusalOf as tokenRefusalOf } from '../federated/logout-token.js';
+import type { BackchannelRefusal } from '../federated/api.js';
 import { FEDERATED_LIMITS } from '../store-capabilities/federated.js';
 import type { SecurityEventError, SecurityEventRefusalReport, SecurityEventTransmitter } from './api.js';
 import { metadataUrlsOf } from './discovery.js';
@@ -105,20 +106,18 @@ function audienceIsOurs(aud: unknown, ours: string | readonly string[]): boolean
   return audiences.some((value) => typeof value === 'string' && accepted.includes(value));
 }
 
+// The back-channel logout's judgement of a verification error, in RFC 8935's codes.
+const ERRORS: Readonly<Partial<Record<BackchannelRefusal, readonly [SecurityEventError, string]>>> = {
+  unknown_key: ['invalid_key', 'The SET names a key the transmitter does not publish.'],
+  bad_algorithm: ['invalid_key', 'The SET is signed with an algorithm that is not allowed.'],
+  bad_signature: ['invalid_key', "The SET's signature does not verify with the transmitter's keys."],
+  bad_iat: ['invalid_request', "The SET's iat is missing, in the future or more than 7 days old."],
+  expired: ['invalid_request', "The SET's exp claim is not acceptable."],
+  malformed: ['invalid_request', 'The SET is malformed.'],
+};
+
 /** The refusal a verification error means, or `undefined` when the keys could not be read (not the SET's fault). */
-function refusalOf(error: unknown): [SecurityEventError, string] | undefined {
-  if (error instanceof UnknownKey) return ['invalid_key', 'The SET names a key the transmitter does not publish.'];
-  if (error instanceof KeysUnavailable || error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) return undefined;
-  // The transmitter's metadata names another issuer or a plain http jwks_uri: never the SET.
-  if (isSessionError(error)) return undefined;
-  if (error instanceof errors.JWTExpired || error instanceof errors.JWTClaimValidationFailed) {
-    return ['invalid_request', error.claim === 'iat' ? 'The SET\'s iat is missing, in the future or more than 7 days old.' : `The SET's ${error.claim} claim is not acceptable.`];
-  }
-  if (error instanceof errors.JOSEAlgNotAllowed) return ['invalid_key', 'The SET is signed with an algorithm that is not allowed.'];
-  if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
-    return ['invalid_key', 'The SET\'s signature does not verify with the transmitter\'s keys.'];
-  }
-  if (error instanceof errors.JOSEError) return ['invalid_request', 'The SET is malformed.'];
-  // Anything else came from the transmitter's keys (a key jose could not import): not the SET.
-  return undefined;
+function refusalOf(error: unknown): readonly [SecurityEventError, string] | undefined {
+  const refusal = tokenRefusalOf(error);
+  return refusal === 'keys_unavailable' ? undefined : (ERRORS[refusal] ?? ERRORS.malformed!);
 }
