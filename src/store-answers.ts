@@ -1,5 +1,5 @@
 import { SessionError } from './errors.js';
-import type { ActivityRecord, CreateResult, Epochs, RevocationLinkRecord, RevocationState, SessionLookup, SessionRecord, UserSessions } from './store.js';
+import type { ActivityRecord, Epochs, KeyState, SessionLookup, SessionRecord, TenantState, UserState } from './store.js';
 
 // A malformed store answer (an epoch not a number, a missing `expiresAt`) would compare as "not
 // revoked" and let a dead session in: it is a `STORE_ERROR`, never a session.
@@ -74,77 +74,6 @@ export function checkLookup(found: unknown, sessionId: string): SessionLookup | 
   return found as unknown as SessionLookup;
 }
 
-/** Checks the answer of `listByUser(userId)`: that user's rows only, and the epochs. */
-export function checkUserSessions(answer: unknown, userId: string): UserSessions {
-  if (!isObject(answer) || !Array.isArray(answer['sessions'])) throw malformed('listByUser', 'no list of sessions');
-  for (const record of answer['sessions'] as unknown[]) {
-    if (checkRecord(record, 'listByUser').userId !== userId) throw malformed('listByUser', "another user's session");
-  }
-  checkEpochs(answer['epochs'], 'listByUser');
-  const tenants = answer['tenantEpochs'];
-  if (tenants !== undefined) {
-    if (!isObject(tenants)) throw malformed('listByUser', 'tenant epochs that are not an object');
-    for (const tenantId of Object.keys(tenants)) checkEpochs(tenants[tenantId], 'listByUser');
-  }
-  return answer as unknown as UserSessions;
-}
-
-// What a stored session must keep of the record it was created from, besides its id and user.
-const IDENTITY_FIELDS = ['kind', 'tenantId', 'impersonatorId', 'impersonatorSessionId'] as const;
-
-/** The fields of a new record that {@link checkCreated} compares with the store's answer. */
-export type CreatedIdentity = Pick<SessionRecord, 'id' | 'userId' | (typeof IDENTITY_FIELDS)[number]>;
-
-/**
- * Checks the answer of `create(record)`: that identity kept (a support session must not pass
- * for the user's own), and with a cap the evicted ids (without them the cap was not enforced).
- */
-export function checkCreated(answer: unknown, record: CreatedIdentity, limited: boolean): Required<CreateResult> {
-  if (!isObject(answer)) throw malformed('create', 'something that is not an object');
-  const session = checkRecord(answer['session'], 'create');
-  if (session.id !== record.id || session.userId !== record.userId) throw malformed('create', 'another session than the one created');
-  for (const field of IDENTITY_FIELDS) {
-    if (session[field] !== record[field]) throw malformed('create', `a session whose ${field} is not the one created`);
-  }
-  const replacedIds = checkIds(answer['replacedIds'], 'create');
-  const evicted = answer['evictedIds'];
-  if (evicted === undefined && limited) throw malformed('create', 'no evictedIds though a session limit was asked for (the store does not enforce maxSessions)');
-  const evictedIds = evicted === undefined ? [] : checkIds(evicted, 'create');
-  return { session, replacedIds, evictedIds };
-}
-
-/** Checks the answer of `revoke(sessionId)`: `null`, or the record as it was. */
-export function checkRevoked(answer: unknown): SessionRecord | null {
-  if (answer === null) return null;
-  return checkRecord(answer, 'revoke');
-}
-
-/** Checks a list of session ids (`revokeOthers`, `replacedIds`). */
-export function checkIds(ids: unknown, what: string): readonly string[] {
-  if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) throw malformed(what, 'session ids that are not a list of strings');
-  return ids as readonly string[];
-}
-
-/** Checks the answer of `revokeAll`: an epoch for every kind raised. */
-export function checkRaisedEpochs(epochs: unknown, kinds: readonly string[], what = 'revokeAll'): Epochs {
-  const checked = checkAllEpochs(epochs, what);
-  for (const kind of kinds) if (!Object.hasOwn(checked, kind)) throw malformed(what, `no epoch for kind "${kind}"`);
-  return checked;
-}
-
-/** Checks the answer of `getRevocationState`: epochs and a deny-list of finite times. */
-export function checkRevocationState(state: unknown): RevocationState {
-  if (!isObject(state)) throw malformed('getRevocationState', 'something that is not an object');
-  checkAllEpochs(state['epochs'], 'getRevocationState');
-  const denied = state['denied'];
-  if (!isObject(denied)) throw malformed('getRevocationState', 'a deny-list that is not an object');
-  for (const id of Object.keys(denied)) {
-    if (!isTime(denied[id])) throw malformed('getRevocationState', 'a deny-list time that is not a finite number');
-  }
-  if (state['tenantEpochs'] !== undefined) checkAllEpochs(state['tenantEpochs'], 'getRevocationState');
-  return state as unknown as RevocationState;
-}
-
 /** Checks the answer of `prune`: a count. */
 export function checkCount(count: unknown, what: string): number {
   // Stryker disable next-line ConditionalExpression,LogicalOperator: Number.isInteger never coerces, the typeof only narrows the type.
@@ -173,23 +102,54 @@ export function checkActivity(answer: unknown, userId: string, tenantId: string 
   return answer as readonly ActivityRecord[];
 }
 
-/** Checks the answer of `consumeRevocationLink(id)`: `null`, or that link. */
-export function checkLink(answer: unknown, id: string): RevocationLinkRecord | null {
-  if (answer === null) return null;
-  if (!isObject(answer) || answer['id'] !== id) throw malformed('consumeRevocationLink', 'another link than the one asked for');
-  if (typeof answer['userId'] !== 'string' || typeof answer['sessionId'] !== 'string' || !isTime(answer['expiresAt'])) {
-    throw malformed('consumeRevocationLink', 'a link without a text userId and sessionId and a finite expiry');
-  }
-  // A device key that is not text would match no session, yet claim the device was found.
-  for (const field of ['deviceKey', 'tenantId']) {
-    if (answer[field] !== undefined && typeof answer[field] !== 'string') throw malformed('consumeRevocationLink', 'a link whose deviceKey or tenantId is neither absent nor text');
-  }
-  return answer as unknown as RevocationLinkRecord;
+
+function checkTimes(times: unknown, what: string, field: string): Readonly<Record<string, number>> {
+  if (!isObject(times)) throw malformed(what, `${field} that are not an object`);
+  for (const key of Object.keys(times)) if (!isTime(times[key])) throw malformed(what, `${field} holding a time that is not a finite number`);
+  return times as Readonly<Record<string, number>>;
 }
 
-/** Checks the answer of `rememberDevice`: `null` or a finite time. */
-export function checkSighting(answer: unknown): number | null {
-  if (answer === null) return null;
-  if (!isTime(answer)) throw malformed('rememberDevice', 'a last-seen time that is neither null nor a finite number');
-  return answer;
+function checkVersion(answer: Record<string, unknown>, what: string): void {
+  const { version } = answer;
+  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) throw malformed(what, 'a version that is not a whole number >= 0');
+}
+
+/** Checks the answer of `readUser(userId)`: that user's rows only, and every time a finite number. */
+export function checkUserState(answer: unknown, userId: string): UserState {
+  if (!isObject(answer) || !Array.isArray(answer['sessions'])) throw malformed('readUser', 'no list of sessions');
+  checkVersion(answer, 'readUser');
+  for (const record of answer['sessions'] as unknown[]) {
+    if (checkRecord(record, 'readUser').userId !== userId) throw malformed('readUser', "another user's session");
+  }
+  checkAllEpochs(answer['epochs'], 'readUser');
+  const tenants = answer['tenantEpochs'];
+  if (!isObject(tenants)) throw malformed('readUser', 'tenant epochs that are not an object');
+  for (const tenantId of Object.keys(tenants)) checkAllEpochs(tenants[tenantId], 'readUser');
+  checkTimes(answer['denied'], 'readUser', 'a deny-list');
+  checkTimes(answer['devices'], 'readUser', 'devices');
+  return answer as unknown as UserState;
+}
+
+/** Checks the answer of `readTenant`. */
+export function checkTenantState(answer: unknown): TenantState {
+  if (!isObject(answer)) throw malformed('readTenant', 'something that is not an object');
+  checkVersion(answer, 'readTenant');
+  checkAllEpochs(answer['epochs'], 'readTenant');
+  checkAllEpochs(answer['highWater'], 'readTenant');
+  return answer as unknown as TenantState;
+}
+
+/** Checks the answer of `readKey`: a version, and a text value with a finite expiry, or neither. */
+export function checkKeyState(answer: unknown): KeyState {
+  if (!isObject(answer)) throw malformed('readKey', 'something that is not an object');
+  checkVersion(answer, 'readKey');
+  const { value, expiresAt } = answer;
+  if (value === undefined && expiresAt === undefined) return answer as unknown as KeyState;
+  if (typeof value !== 'string' || !isTime(expiresAt)) throw malformed('readKey', 'a key without a text value and a finite expiry');
+  return answer as unknown as KeyState;
+}
+
+/** Checks the answer of `apply`: a boolean. */
+export function checkApplied(answer: unknown): boolean {
+  return checkFlag(answer, 'apply');
 }

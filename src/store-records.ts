@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { createHash } from 'node:crypto';
 
 /** The sizes the manager guarantees for what it hands a store (characters, or bytes for `data`). */
 export const STORE_LIMITS = Object.freeze({
@@ -49,7 +50,7 @@ export interface SessionRecord {
   readonly expiresAt: number;
   /** Last time the session was used (ms), written at most once per touch interval. */
   readonly lastUsedAt: number;
-  /** When the user last proved who they are on this session (ms): the sign-in, or the latest {@link SessionStore.reauthenticate}. */
+  /** When the user last proved who they are on this session (ms): the sign-in, or the latest re-authentication. */
   readonly authenticatedAt: number;
   /** `false` for a session-only cookie; absent means `true`. Stored so a fresh token for the device keeps the choice. */
   readonly persistent?: boolean | undefined;
@@ -75,10 +76,60 @@ export interface SessionRecord {
   readonly revokedAt?: number | undefined;
   /** Why it was revoked: `sign_out`, `revoked`, `replaced`, or another event reason. */
   readonly revokedReason?: string | undefined;
+  /** Set when the user signed in through an identity provider: where the session came from. */
+  readonly federated?: FederatedIdentity | undefined;
 }
 
-/** What the manager hands to {@link SessionStore.create}: a record before the epoch check. */
-export interface NewSessionRecord extends Omit<SessionRecord, 'revokedAt' | 'revokedReason' | 'lastUsedAt' | 'expiresAt'> {
-  /** Lifetime in ms; the store sets `expiresAt = createdAt + maxAge` after adjusting `createdAt`. */
-  readonly maxAge: number;
+/** Where a session came from: the provider's issuer, the user's subject there and the provider's session id. */
+export interface FederatedIdentity {
+  /** The provider's issuer identifier (the ID token's `iss`), at most 512 characters. */
+  readonly iss: string;
+  /** The user's subject at that provider (the ID token's `sub`), at most 255 characters. */
+  readonly sub: string;
+  /** The provider's session id (the ID token's `sid`), when it sends one; at most 255 characters. */
+  readonly sid?: string | undefined;
+}
+
+/** One entry of account activity: about a user, or (no `userId`, `tenantId` set) about a tenant. */
+export interface ActivityRecord {
+  /** Unique; ids sort as byte strings in write order. At most 64 characters of `[0-9A-Za-z._-]`. */
+  readonly id: string;
+  /** The user the entry is about; absent for a tenant's entry. */
+  readonly userId?: string | undefined;
+  /** The tenant: on a tenant's entry always, on a user's entry when the session had one. */
+  readonly tenantId?: string | undefined;
+  /** The event type, e.g. `session.created`, `session.revoked`, `user.session_invalidated`. */
+  readonly type: string;
+  /** When it happened (ms). */
+  readonly at: number;
+  /** Why, e.g. `sign_in`, `sign_out`, `password_changed`, `not_me`. */
+  readonly reason: string;
+  /** The session concerned, when there is one. */
+  readonly sessionId?: string | undefined;
+  /** The device, e.g. `"Chrome on Mac OS"`, when known. */
+  readonly deviceLabel?: string | undefined;
+  /** The client IP, after the manager's IP policy. */
+  readonly ip?: string | undefined;
+  /** Who acted, when it was not the user (an admin, a support agent, a job). */
+  readonly by?: string | undefined;
+}
+
+/** Counts of one kind's rows (`stats`). */
+export interface KindStats {
+  /** Rows neither revoked on their own nor past `expiresAt` (epochs not applied). */
+  readonly live: number;
+  /** Tombstones not yet past `expiresAt`. */
+  readonly revoked: number;
+  /** Rows past `expiresAt`, waiting for `prune`. */
+  readonly expired: number;
+}
+
+/**
+ * The shard of a user, for stores with `shardsByUser`: 3 base64url characters of
+ * SHA-256(userId), with which the manager starts every session id of that user.
+ * @param userId - The session's owner.
+ * @returns The prefix.
+ */
+export function userBucket(userId: string): string {
+  return createHash('sha256').update(userId).digest('base64url').slice(0, 3);
 }

@@ -1,65 +1,38 @@
 import { SessionError } from '../errors.js';
-import { duration, optionsObject } from '../option-checks.js';
-import type {
-  ActivityRecord,
-  CreateOptions,
-  CreateResult,
-  Epochs,
-  KindStats,
-  NewSessionRecord,
-  PruneOptions,
-  RevocationNotice,
-  RevocationState,
-  RevokeAllOptions,
-  RevokeOptions,
-  RevokeOthersOptions,
-  RevokeTenantOptions,
-  SessionLookup,
-  SessionRecord,
-  SessionStore,
-  UserSessions,
-} from '../store.js';
-import { endedEntries, memoryActivity } from './memory-activity.js';
-import { memoryFederated } from './memory-federated.js';
-import { copyOf, recordOf, rowOf, type Row } from './memory-records.js';
-import { countByKind } from './memory-stats.js';
-import { raisedEpochs } from '../rules/epochs.js';
-import { othersToRevoke } from '../rules/revoke-others.js';
-import { decideSignIn } from '../rules/sign-in.js';
+import { optionsObject } from '../option-checks.js';
+import type { ActivityRecord, Batch, KeyState, KindStats, RevocationNotice, SessionLookup, SessionStore, TenantState, UserState, Write } from '../store.js';
+import { copyOf, recordOf, type Row } from './memory-records.js';
 
-/** Options of {@link memoryStore}. */
-export interface MemoryStoreOptions {
-  /**
-   * No effect: `prune` scans the sessions. Checked as a whole number of ms >= 1.
-   * @deprecated Leave it out.
-   * @default 60_000
-   */
-  readonly expiryBucketMs?: number;
+/** Options of {@link memoryStore}: none yet. */
+export type MemoryStoreOptions = Record<string, never>;
+
+// Kinds, ids and keys are data, so every table is a `Map`.
+interface User {
+  version: number;
+  readonly sessions: Map<string, Row>;
+  readonly epochs: Map<string, number>;
+  readonly denied: Map<string, number>;
+  readonly devices: Map<string, number>;
 }
-
-// Kinds are data, so every table is a `Map`.
-interface UserState {
-  readonly sessionIds: Set<string>;
-  /** The newest `createdAt` per kind (the high-water mark `revokeAll` raises epochs to). */
-  readonly highWater: Map<string, number>;
-  epochs?: Map<string, number>;
-  /** Session id to "deny access tokens until" (ms). */
-  denied?: Map<string, number>;
-}
-
-interface TenantState {
+interface Tenant {
+  version: number;
   readonly epochs: Map<string, number>;
   readonly highWater: Map<string, number>;
+}
+interface Key {
+  readonly version: number;
+  readonly value: string;
+  readonly expiresAt: number;
+  readonly userId?: string | undefined;
 }
 
 /**
  * The embedded default store: sessions in this process's memory, lost on restart. For one
  * process (tests, demos, single-instance apps). Each method awaits nothing, so each is atomic.
  *
- * @param input - Options, rarely needed.
- * @returns A {@link SessionStore} with every optional capability.
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for an unknown option or an
- * `expiryBucketMs` that is not a whole number of ms >= 1.
+ * @param input - No options yet.
+ * @returns A {@link SessionStore} with activity, notices and statistics.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for an unknown option.
  *
  * @example
  * ```ts
@@ -68,223 +41,173 @@ interface TenantState {
  * ```
  */
 export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
-  const options = optionsObject('memoryStore() options', input, ['expiryBucketMs']);
-  duration('memoryStore: expiryBucketMs', options.expiryBucketMs, 60_000, { min: 1 });
-  const rows = new Map<string, Row>();
-  const users = new Map<string, UserState>();
-  const tenants = new Map<string, TenantState>();
+  optionsObject('memoryStore() options', input, []);
+  const sessions = new Map<string, Row>();
+  const users = new Map<string, User>();
+  const tenants = new Map<string, Tenant>();
+  const keys = new Map<string, Key>();
+  const activity = new Map<string, ActivityRecord[]>();
   const listeners = new Set<(notice: RevocationNotice) => void>();
   let closed = false;
-  const ensureOpen = (): void => {
+  const open = (): void => {
     if (closed) throw new SessionError('CLOSED', 'The memory store was closed.');
   };
-  const activity = memoryActivity(ensureOpen);
-  const userOf = (userId: string): UserState => {
-    let user = users.get(userId);
-    if (user === undefined) {
-      user = { sessionIds: new Set(), highWater: new Map() };
-      users.set(userId, user);
+  const user = (userId: string): User => getOrAdd(users, userId, () => ({ version: 0, sessions: new Map(), epochs: new Map(), denied: new Map(), devices: new Map() }));
+  const tenant = (tenantId: string): Tenant => getOrAdd(tenants, tenantId, () => ({ version: 0, epochs: new Map(), highWater: new Map() }));
+  const versionOf = (owner: Batch['owner']): number =>
+    'userId' in owner ? (users.get(owner.userId)?.version ?? 0) : 'tenantId' in owner ? (tenants.get(owner.tenantId)?.version ?? 0) : (keys.get(owner.key)?.version ?? 0);
+  const logOf = (entry: ActivityRecord): string | undefined => (entry.userId !== undefined ? `u${entry.userId}` : entry.tenantId === undefined ? undefined : `t${entry.tenantId}`);
+
+  const write = (owner: Batch['owner'], step: Write): void => {
+    const userId = 'userId' in owner ? owner.userId : undefined;
+    switch (step.type) {
+      case 'insert':
+        sessions.set(step.session.id, copyOf(step.session));
+        user(step.session.userId).sessions.set(step.session.id, sessions.get(step.session.id)!);
+        return;
+      case 'revoke': {
+        const row = users.get(userId!)?.sessions.get(step.sessionId);
+        if (row !== undefined) Object.assign(row, { revokedAt: step.at, revokedReason: step.reason });
+        return;
+      }
+      case 'epochs':
+        for (const [kind, epoch] of Object.entries(step.epochs)) ('tenantId' in owner ? tenant(owner.tenantId) : user(userId!)).epochs.set(kind, epoch);
+        return;
+      case 'highWater': {
+        const marks = tenant(step.tenantId).highWater;
+        marks.set(step.kind, Math.max(marks.get(step.kind) ?? 0, step.at));
+        return;
+      }
+      case 'deny':
+        user(userId!).denied.set(step.sessionId, step.until);
+        return;
+      case 'device':
+        user(userId!).devices.set(step.deviceHash, step.lastSeenAt);
+        return;
+      case 'activity': {
+        const log = logOf(step.entry);
+        if (log !== undefined) getOrAdd(activity, log, () => []).push({ ...step.entry });
+        return;
+      }
+      case 'putKey':
+        keys.set(step.key, { version: (keys.get(step.key)?.version ?? 0) + 1, value: step.value, expiresAt: step.expiresAt, userId: step.userId });
+        return;
+      case 'deleteKey':
+        keys.delete(step.key);
+        return;
+      case 'erase': {
+        const erased = user(userId!);
+        for (const id of erased.sessions.keys()) sessions.delete(id);
+        erased.sessions.clear();
+        erased.denied.clear();
+        erased.devices.clear();
+        activity.delete(`u${userId!}`);
+        for (const [key, { userId: keyUser }] of keys) if (keyUser === userId) keys.delete(key);
+      }
     }
-    return user;
-  };
-  const tenantOf = (tenantId: string): TenantState => {
-    let tenant = tenants.get(tenantId);
-    if (tenant === undefined) {
-      tenant = { epochs: new Map(), highWater: new Map() };
-      tenants.set(tenantId, tenant);
-    }
-    return tenant;
-  };
-  const forgetIfEmpty = (userId: string, user: UserState): void => {
-    if (user.sessionIds.size === 0 && !user.epochs?.size && !user.denied?.size) users.delete(userId);
-  };
-  const tenantEpochsOf = (tenantId: string | undefined): Epochs | undefined => {
-    const epochs = tenantId === undefined ? undefined : tenants.get(tenantId)?.epochs;
-    return epochs === undefined || epochs.size === 0 ? undefined : recordOf(epochs);
-  };
-  const tenantEpochsByTenant = (sessions: readonly Row[]): Map<string, Epochs> => {
-    const byTenant = new Map<string, Epochs>();
-    for (const { tenantId } of sessions) {
-      const epochs = tenantEpochsOf(tenantId);
-      if (epochs !== undefined) byTenant.set(tenantId!, epochs);
-    }
-    return byTenant;
-  };
-  const sessionsOf = (user: UserState): Row[] => [...user.sessionIds].map((id) => rows.get(id)!);
-  const markRevoked = (row: Row, revocation: RevokeOptions): void => {
-    row.revokedAt = revocation.at;
-    row.revokedReason = revocation.reason;
-    if (revocation.denyUntil !== undefined) (userOf(row.userId).denied ??= new Map()).set(row.id, revocation.denyUntil);
-  };
-  const raise = (epochs: Map<string, number>, highWater: Map<string, number>, raiseOptions: RevokeAllOptions): Epochs => {
-    const raised = raisedEpochs({ epochs, highWater }, raiseOptions.kinds, raiseOptions.at);
-    for (const kind of raiseOptions.kinds) epochs.set(kind, raised[kind]!);
-    return raised;
-  };
-  const deleteRow = (row: Row): void => {
-    rows.delete(row.id);
-    const user = users.get(row.userId)!;
-    user.sessionIds.delete(row.id);
-    forgetIfEmpty(row.userId, user);
-  };
-  const notify = (notice: RevocationNotice): void => {
-    for (const listener of listeners) listener(notice);
-  };
-  const log = (entry: ActivityRecord | undefined): void => {
-    if (entry !== undefined) activity.append([entry]);
   };
 
-  const store: SessionStore = {
-    async create(record: NewSessionRecord, createOptions: CreateOptions): Promise<CreateResult> {
-      ensureOpen();
-      if (rows.has(record.id)) throw new SessionError('INVALID_INPUT', 'A session with this id already exists.');
-      const user = userOf(record.userId);
-      // Decided before anything is written, so a refused sign-in changes nothing.
-      const { createdAt, replaced, evicted } = decideSignIn(
-        record,
-        { sessions: sessionsOf(user), epochs: recordOf(user.epochs), tenantEpochs: tenantEpochsOf(record.tenantId) },
-        createOptions,
-      );
-      for (const other of replaced) markRevoked(other, { at: createdAt, reason: 'replaced', denyUntil: createOptions.denyUntil });
-      for (const other of evicted) markRevoked(other, { at: createdAt, reason: 'session_limit', denyUntil: createOptions.denyUntil });
-
-      const row = rowOf(record, createdAt);
-      rows.set(row.id, row);
-      user.sessionIds.add(row.id);
-      keepMax(user.highWater, row.kind, createdAt);
-      if (row.tenantId !== undefined) keepMax(tenantOf(row.tenantId).highWater, row.kind, createdAt);
-      const replacedIds = replaced.map((other) => other.id);
-      const evictedIds = evicted.map((other) => other.id);
-      if (createOptions.activity !== undefined) activity.append([createOptions.activity, ...endedEntries(createOptions.activity, replacedIds, evictedIds)]);
-      if (replaced.length > 0 || evicted.length > 0) notify({ userId: row.userId });
-      return { session: copyOf(row), replacedIds, evictedIds };
-    },
-
-    async get(sessionId: string): Promise<SessionLookup | null> {
-      ensureOpen();
-      const row = rows.get(sessionId);
+  return {
+    async get(sessionId): Promise<SessionLookup | null> {
+      open();
+      const row = sessions.get(sessionId);
       if (row === undefined) return null;
-      return { session: copyOf(row), epochs: recordOf(users.get(row.userId)!.epochs), tenantEpochs: tenantEpochsOf(row.tenantId) };
+      const tenantEpochs = row.tenantId === undefined ? undefined : tenants.get(row.tenantId)?.epochs;
+      return { session: copyOf(row), epochs: recordOf(users.get(row.userId)!.epochs), tenantEpochs: tenantEpochs && recordOf(tenantEpochs) };
     },
 
-    async touch(sessionId: string, at: number): Promise<boolean> {
-      ensureOpen();
-      const row = rows.get(sessionId);
-      if (row === undefined || row.revokedAt !== undefined) return false;
-      row.lastUsedAt = Math.max(row.lastUsedAt, at);
+    async readUser(userId, tenantId): Promise<UserState> {
+      open();
+      const found = users.get(userId);
+      const rows = [...(found?.sessions.values() ?? [])];
+      const tenantEpochs = recordOf<Record<string, number>>(undefined);
+      for (const id of new Set([tenantId, ...rows.map((row) => row.tenantId)])) {
+        const epochs = id === undefined ? undefined : tenants.get(id)?.epochs;
+        if (epochs !== undefined) tenantEpochs[id!] = recordOf(epochs);
+      }
+      return { version: found?.version ?? 0, sessions: rows.map(copyOf), epochs: recordOf(found?.epochs), tenantEpochs, denied: recordOf(found?.denied), devices: recordOf(found?.devices) };
+    },
+
+    async readTenant(tenantId): Promise<TenantState> {
+      open();
+      const found = tenants.get(tenantId);
+      return { version: found?.version ?? 0, epochs: recordOf(found?.epochs), highWater: recordOf(found?.highWater) };
+    },
+
+    async readKey(key): Promise<KeyState> {
+      open();
+      const found = keys.get(key);
+      return found === undefined ? { version: 0 } : { version: found.version, value: found.value, expiresAt: found.expiresAt };
+    },
+
+    async apply(batch): Promise<boolean> {
+      open();
+      const version = versionOf(batch.owner);
+      if (batch.version !== undefined && batch.version !== version) return false;
+      for (const step of batch.writes) write(batch.owner, step);
+      const { owner } = batch;
+      if ('userId' in owner) user(owner.userId).version = version + 1;
+      if ('tenantId' in owner) tenant(owner.tenantId).version = version + 1;
+      if (batch.notify === true && !('key' in owner)) {
+        const notice = 'userId' in owner ? { userId: owner.userId } : { userId: '', tenantId: owner.tenantId };
+        for (const listener of listeners) listener(notice);
+      }
       return true;
     },
 
-    async reauthenticate(sessionId: string, at: number): Promise<boolean> {
-      ensureOpen();
-      const row = rows.get(sessionId);
+    async touch(sessionId, times): Promise<boolean> {
+      open();
+      const row = sessions.get(sessionId);
       if (row === undefined || row.revokedAt !== undefined) return false;
-      row.authenticatedAt = Math.max(row.authenticatedAt, at);
+      row.lastUsedAt = Math.max(row.lastUsedAt, times.lastUsedAt ?? 0);
+      row.authenticatedAt = Math.max(row.authenticatedAt, times.authenticatedAt ?? 0);
       return true;
     },
 
-    async revoke(sessionId: string, revokeOptions: RevokeOptions): Promise<SessionRecord | null> {
-      ensureOpen();
-      const row = rows.get(sessionId);
-      if (row === undefined || row.revokedAt !== undefined) return null;
-      const before = copyOf(row);
-      markRevoked(row, revokeOptions);
-      log(revokeOptions.activity);
-      notify({ userId: row.userId });
-      return before;
-    },
-
-    async revokeAll(userId: string, revokeOptions: RevokeAllOptions): Promise<Epochs> {
-      ensureOpen();
-      const user = userOf(userId);
-      const epochs = raise((user.epochs ??= new Map()), user.highWater, revokeOptions);
-      log(revokeOptions.activity);
-      notify({ userId });
-      return epochs;
-    },
-
-    async revokeTenant(tenantId: string, revokeOptions: RevokeTenantOptions): Promise<Epochs> {
-      ensureOpen();
-      const tenant = tenantOf(tenantId);
-      const epochs = raise(tenant.epochs, tenant.highWater, revokeOptions);
-      log(revokeOptions.activity);
-      notify({ userId: '', tenantId });
-      return epochs;
-    },
-
-    async revokeOthers(userId: string, revokeOptions: RevokeOthersOptions): Promise<readonly string[]> {
-      ensureOpen();
-      log(revokeOptions.activity);
-      const user = users.get(userId);
-      if (user === undefined) return [];
-      const others = othersToRevoke(
-        { sessions: sessionsOf(user), epochs: recordOf(user.epochs), tenantEpochs: tenantEpochsByTenant(sessionsOf(user)) },
-        revokeOptions.keepSessionId,
-        revokeOptions.kinds,
-        revokeOptions.at,
-      );
-      for (const row of others) markRevoked(row, revokeOptions);
-      if (others.length > 0) notify({ userId });
-      return others.map((row) => row.id);
-    },
-
-    async listByUser(userId: string): Promise<UserSessions> {
-      ensureOpen();
-      const user = users.get(userId);
-      if (user === undefined) return { sessions: [], epochs: recordOf(undefined) };
-      const sessions = sessionsOf(user);
-      const tenantEpochs = tenantEpochsByTenant(sessions);
-      return { sessions: sessions.map(copyOf), epochs: recordOf(user.epochs), tenantEpochs: recordOf(tenantEpochs) };
-    },
-
-    async getRevocationState(userId: string, tenantId?: string): Promise<RevocationState> {
-      ensureOpen();
-      const user = users.get(userId);
-      return { epochs: recordOf(user?.epochs), denied: recordOf(user?.denied), tenantEpochs: tenantEpochsOf(tenantId) };
-    },
-
-    async eraseUser(userId: string): Promise<number> {
-      ensureOpen();
-      activity.erase(userId);
-      const user = users.get(userId);
-      if (user === undefined) return 0;
-      const erased = sessionsOf(user);
-      user.denied = undefined;
-      for (const row of erased) deleteRow(row);
-      forgetIfEmpty(userId, user);
-      return erased.length;
-    },
-
-    async prune(pruneOptions: PruneOptions): Promise<number> {
-      ensureOpen();
-      const { now, limit } = pruneOptions;
+    async prune({ now, limit, activityBefore, devicesBefore }): Promise<number> {
+      open();
       let deleted = 0;
-      for (const row of rows.values()) {
-        if (deleted >= limit) break;
+      for (const row of sessions.values()) {
+        if (deleted === limit) break;
         if (row.expiresAt > now) continue;
-        deleteRow(row);
+        sessions.delete(row.id);
+        users.get(row.userId)!.sessions.delete(row.id);
         deleted++;
       }
-      for (const [userId, user] of users) {
-        for (const [sessionId, until] of user.denied ?? []) if (until <= now) user.denied!.delete(sessionId);
-        forgetIfEmpty(userId, user);
+      for (const found of users.values()) {
+        deleteWhere(found.denied, (until) => until <= now);
+        if (devicesBefore !== undefined) deleteWhere(found.devices, (seen) => seen <= devicesBefore);
       }
-      activity.prune(pruneOptions);
+      deleteWhere(keys, (key) => key.expiresAt <= now);
+      if (activityBefore !== undefined) for (const [log, entries] of activity) activity.set(log, entries.filter((entry) => entry.at > activityBefore));
       return deleted;
     },
 
-    ...memoryFederated(ensureOpen),
-
-    async stats(now: number): Promise<Readonly<Record<string, KindStats>>> {
-      ensureOpen();
-      return countByKind(rows.values(), now);
+    async listActivity(userId, { tenantId, limit, before }): Promise<readonly ActivityRecord[]> {
+      open();
+      const entries = [...(activity.get(`u${userId}`) ?? []), ...(tenantId === undefined ? [] : (activity.get(`t${tenantId}`) ?? []))];
+      return entries
+        .filter((entry) => before === undefined || entry.id < before)
+        .sort((a, b) => (a.id < b.id ? 1 : -1))
+        .slice(0, limit)
+        .map((entry) => ({ ...entry }));
     },
 
-    ...activity.methods,
-
-    subscribe(listener: (notice: RevocationNotice) => void): () => void {
+    subscribe(listener): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+
+    async stats(now): Promise<Readonly<Record<string, KindStats>>> {
+      open();
+      const counts = recordOf<{ live: number; revoked: number; expired: number }>(undefined);
+      for (const row of sessions.values()) {
+        const count = (counts[row.kind] ??= { live: 0, revoked: 0, expired: 0 });
+        if (row.expiresAt <= now) count.expired++;
+        else if (row.revokedAt !== undefined) count.revoked++;
+        else count.live++;
+      }
+      return counts;
     },
 
     async close(): Promise<void> {
@@ -292,11 +215,14 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
       listeners.clear();
     },
   };
-  return store;
 }
 
-function keepMax(map: Map<string, number>, key: string, value: number): number {
-  const kept = Math.max(map.get(key) ?? 0, value);
-  map.set(key, kept);
-  return kept;
+function getOrAdd<Key, Value>(map: Map<Key, Value>, key: Key, make: () => Value): Value {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = make()));
+  return value;
+}
+
+function deleteWhere<Key, Value>(map: Map<Key, Value>, expired: (value: Value) => boolean): void {
+  for (const [key, value] of map) if (expired(value)) map.delete(key);
 }

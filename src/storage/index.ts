@@ -1,0 +1,53 @@
+import { checkFlag } from '../store-answers.js';
+import { userBucket } from '../store-records.js';
+import type { SessionStore } from '../store.js';
+import { findFederatedLinks } from './federated.js';
+import { claimKey, releaseKey } from './keys.js';
+import { consumeRevocationLink, saveRevocationLink } from './links.js';
+import { revoke, revokeAll, revokeOthers, revokeTenant } from './revoke.js';
+import { create } from './sign-in.js';
+import type { StoreOperations } from './types.js';
+import { appendActivity, eraseUser, listByUser, listDevices, rememberDevice, revocationState } from './user-data.js';
+
+export type * from './types.js';
+export { keyName } from './keys.js';
+
+/**
+ * The operations the manager runs, over a store of the contract in `store.ts`: each reads,
+ * decides with the rules of `src/rules`, and applies one batch if the version held.
+ * @param store - The store.
+ * @returns The operations; activity, devices and links only when the store lists activity.
+ */
+export function storeOperations(store: SessionStore): StoreOperations {
+  const operations: StoreOperations = {
+    create: (record, options) => create(store, record, options),
+    get: (sessionId) => store.get(sessionId),
+    touch: async (sessionId, at) => checkFlag(await store.touch(sessionId, { lastUsedAt: at }), 'touch'),
+    reauthenticate: async (sessionId, at) => checkFlag(await store.touch(sessionId, { authenticatedAt: at }), 'touch'),
+    revoke: (sessionId, options) => revoke(store, sessionId, options),
+    revokeAll: (userId, options) => revokeAll(store, userId, options),
+    revokeOthers: (userId, options) => revokeOthers(store, userId, options),
+    revokeTenant: (tenantId, options) => revokeTenant(store, tenantId, options),
+    listByUser: (userId) => listByUser(store, userId),
+    getRevocationState: (userId, tenantId) => revocationState(store, userId, tenantId),
+    eraseUser: (userId) => eraseUser(store, userId),
+    prune: (options) => store.prune(options),
+    findFederatedLinks: (query, now) => findFederatedLinks(store, query, now),
+    claimKey: (key, until) => claimKey(store, key, until),
+    releaseKey: (key) => releaseKey(store, key),
+    callTimeout: store.callTimeout,
+    close: () => store.close(),
+  };
+  if (store.shardsByUser === true) operations.sessionIdPrefix = userBucket;
+  if (store.subscribe !== undefined) operations.subscribe = (listener, onResync) => store.subscribe!(listener, onResync);
+  if (store.stats !== undefined) operations.stats = (now) => store.stats!(now);
+  if (store.listActivity !== undefined) {
+    operations.listActivity = (userId, options) => store.listActivity!(userId, options);
+    operations.appendActivity = (entries) => appendActivity(store, entries);
+    operations.rememberDevice = (userId, hash, at) => rememberDevice(store, userId, hash, at);
+    operations.listDevices = (userId) => listDevices(store, userId);
+    operations.saveRevocationLink = (link) => saveRevocationLink(store, link);
+    operations.consumeRevocationLink = (id, hash, now) => consumeRevocationLink(store, id, hash, now);
+  }
+  return operations;
+}

@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import { checkApplied, checkKeyState } from '../store-answers.js';
+import type { SessionStore } from '../store.js';
+import { versioned } from './versioned.js';
+
+/**
+ * The name of a one-time key: a namespace and a digest of its parts, so any text (an issuer
+ * URL, a token id) makes a short key of `[0-9A-Za-z:_-]` that every store can index.
+ * @param namespace - A few letters naming what the key is for.
+ * @param parts - What identifies it.
+ * @returns `<namespace>:<43 base64url characters>`.
+ */
+export function keyName(namespace: string, ...parts: readonly string[]): string {
+  return `${namespace}:${createHash('sha256').update(JSON.stringify(parts)).digest('base64url')}`;
+}
+
+/**
+ * Claims a key until `until`: `true` when no row of it existed and this call's batch put one;
+ * of concurrent claims exactly one answers `true`. A row stays claimed, expired or not, until
+ * `prune` deletes it (so a version once answered is never reused for another row).
+ */
+export async function claimKey(store: SessionStore, key: string, until: number): Promise<boolean> {
+  return checkApplied(await store.apply({ owner: { key }, version: 0, writes: [{ type: 'putKey', key, value: '1', expiresAt: until }] }));
+}
+
+/** Forgets a key at once (a missing key is no error). */
+export async function releaseKey(store: SessionStore, key: string): Promise<void> {
+  checkApplied(await store.apply({ owner: { key }, writes: [{ type: 'deleteKey', key }] }));
+}
+
+/**
+ * Takes a key's value once: when `accept` takes the value as read at `now` (not expired), the
+ * key is deleted by a batch that holds its version, so of concurrent takers one gets it.
+ * A value `accept` refuses (a forged secret) leaves the key as it is.
+ * @returns The value, or `undefined`.
+ */
+export function takeKey(store: SessionStore, key: string, now: number, accept: (value: string) => boolean): Promise<string | null> {
+  return versioned('takeKey', async () => {
+    const state = checkKeyState(await store.readKey(key));
+    if (state.value === undefined || state.expiresAt! <= now || !accept(state.value)) return null;
+    const applied = checkApplied(await store.apply({ owner: { key }, version: state.version, writes: [{ type: 'deleteKey', key }] }));
+    return applied ? state.value : undefined;
+  });
+}

@@ -1,0 +1,71 @@
+import { raisedEpochs } from '../rules/epochs.js';
+import { othersToRevoke } from '../rules/revoke-others.js';
+import { checkApplied, checkLookup, checkTenantState, checkUserState } from '../store-answers.js';
+import type { Epochs, SessionRecord } from '../store-records.js';
+import type { SessionStore } from '../store.js';
+import type { Write } from '../store-writes.js';
+import type { RevokeAllOptions, RevokeOptions, RevokeOthersOptions } from './types.js';
+import { versioned } from './versioned.js';
+
+/** Ends one session (a tombstone with reason); the record as it was, or `null` when missing or already revoked. */
+export async function revoke(store: SessionStore, sessionId: string, options: RevokeOptions): Promise<SessionRecord | null> {
+  const found = checkLookup(await store.get(sessionId), sessionId);
+  if (found === null) return null;
+  const { userId } = found.session;
+  return versioned('revoke', async () => {
+    const state = checkUserState(await store.readUser(userId), userId);
+    const row = state.sessions.find((session) => session.id === sessionId);
+    if (row === undefined || row.revokedAt !== undefined) return null;
+    const writes = [...ending(row.id, options), ...activity(options)];
+    return (checkApplied(await store.apply({ owner: { userId }, version: state.version, writes, notify: true }))) ? row : undefined;
+  });
+}
+
+/** "Sign out everywhere": raises the user's epochs of the kinds over every session stored. */
+export function revokeAll(store: SessionStore, userId: string, options: RevokeAllOptions): Promise<Epochs> {
+  return versioned('revokeAll', async () => {
+    const state = checkUserState(await store.readUser(userId), userId);
+    const highWater = new Map<string, number>();
+    for (const { kind, createdAt } of state.sessions) highWater.set(kind, Math.max(highWater.get(kind) ?? 0, createdAt));
+    const epochs = raisedEpochs({ epochs: mapOf(state.epochs), highWater }, options.kinds, options.at);
+    const writes: Write[] = [{ type: 'epochs', epochs }, ...activity(options)];
+    return (checkApplied(await store.apply({ owner: { userId }, version: state.version, writes, notify: true }))) ? epochs : undefined;
+  });
+}
+
+/** "Sign out my other devices": every live session of the kinds but the one kept. */
+export function revokeOthers(store: SessionStore, userId: string, options: RevokeOthersOptions): Promise<readonly string[]> {
+  return versioned('revokeOthers', async () => {
+    const state = checkUserState(await store.readUser(userId), userId);
+    const others = othersToRevoke({ sessions: state.sessions, epochs: state.epochs, tenantEpochs: mapOf(state.tenantEpochs) }, options.keepSessionId, options.kinds, options.at);
+    const writes = [...others.flatMap((row) => ending(row.id, options)), ...activity(options)];
+    if (writes.length === 0) return [];
+    const applied = checkApplied(await store.apply({ owner: { userId }, version: state.version, writes, notify: others.length > 0 }));
+    return applied ? others.map((row) => row.id) : undefined;
+  });
+}
+
+/** A tenant's "sign out everywhere": raises its epochs over every session of the tenant stored. */
+export function revokeTenant(store: SessionStore, tenantId: string, options: RevokeAllOptions): Promise<Epochs> {
+  return versioned('revokeTenant', async () => {
+    const state = checkTenantState(await store.readTenant(tenantId));
+    const epochs = raisedEpochs({ epochs: mapOf(state.epochs), highWater: mapOf(state.highWater) }, options.kinds, options.at);
+    const writes: Write[] = [{ type: 'epochs', epochs }, ...activity(options)];
+    return (checkApplied(await store.apply({ owner: { tenantId }, version: state.version, writes, notify: true }))) ? epochs : undefined;
+  });
+}
+
+function ending(sessionId: string, options: RevokeOptions): Write[] {
+  const writes: Write[] = [{ type: 'revoke', sessionId, at: options.at, reason: options.reason }];
+  if (options.denyUntil !== undefined) writes.push({ type: 'deny', sessionId, until: options.denyUntil });
+  return writes;
+}
+
+function activity(options: { readonly activity?: RevokeOptions['activity'] }): Write[] {
+  return options.activity === undefined ? [] : [{ type: 'activity', entry: options.activity }];
+}
+
+/** A store's record as a `Map` (own keys only). */
+export function mapOf<Value>(record: Readonly<Record<string, Value>>): Map<string, Value> {
+  return new Map(Object.entries(record));
+}

@@ -1,0 +1,49 @@
+import { SessionError } from '../errors.js';
+import { decideSignIn } from '../rules/sign-in.js';
+import { checkApplied, checkUserState } from '../store-answers.js';
+import type { ActivityRecord, SessionRecord } from '../store-records.js';
+import type { SessionStore } from '../store.js';
+import type { Write } from '../store-writes.js';
+import { federatedKeys } from './federated.js';
+import type { CreateOptions, CreateResult, NewSessionRecord } from './types.js';
+import { versioned } from './versioned.js';
+
+/**
+ * A sign-in: reads the user (and the new session's tenant), decides with {@link decideSignIn},
+ * and writes the row, the sessions it ends, the tenant's high-water mark and the activity in
+ * one batch. Two round trips when no other instance writes the user meanwhile.
+ */
+export function create(store: SessionStore, record: NewSessionRecord, options: CreateOptions): Promise<CreateResult> {
+  return versioned('create', async () => {
+    const state = checkUserState(await store.readUser(record.userId, record.tenantId), record.userId);
+    if (state.sessions.some((row) => row.id === record.id)) throw new SessionError('INVALID_INPUT', 'A session with this id already exists.');
+    const tenantEpochs = record.tenantId === undefined ? undefined : ownEntry(state.tenantEpochs, record.tenantId);
+    const decision = decideSignIn(record, { sessions: state.sessions, epochs: state.epochs, tenantEpochs }, options);
+    const { maxAge, ...fields } = record;
+    const session: SessionRecord = { ...fields, createdAt: decision.createdAt, expiresAt: decision.createdAt + maxAge, lastUsedAt: decision.createdAt };
+    const ended = [...decision.replaced.map((row) => ({ id: row.id, reason: 'replaced' })), ...decision.evicted.map((row) => ({ id: row.id, reason: 'session_limit' }))];
+    const writes: Write[] = [{ type: 'insert', session }];
+    for (const { id, reason } of ended) {
+      writes.push({ type: 'revoke', sessionId: id, at: decision.createdAt, reason });
+      if (options.denyUntil !== undefined) writes.push({ type: 'deny', sessionId: id, until: options.denyUntil });
+    }
+    if (session.tenantId !== undefined) writes.push({ type: 'highWater', tenantId: session.tenantId, kind: session.kind, at: session.createdAt });
+    if (options.activity !== undefined) {
+      for (const entry of [options.activity, ...endedEntries(options.activity, ended)]) writes.push({ type: 'activity', entry });
+    }
+    writes.push(...federatedKeys(session));
+    const applied = checkApplied(await store.apply({ owner: { userId: record.userId }, version: state.version, writes, notify: ended.length > 0 }));
+    if (!applied) return undefined;
+    return { session, replacedIds: decision.replaced.map((row) => row.id), evictedIds: decision.evicted.map((row) => row.id) };
+  });
+}
+
+/** The entry of each session a sign-in ended: `<sign-in entry id>.<i>`, in the order ended. */
+function endedEntries(entry: ActivityRecord, ended: ReadonlyArray<{ id: string; reason: string }>): ActivityRecord[] {
+  return ended.map(({ id, reason }, index) => ({ id: `${entry.id}.${index}`, userId: entry.userId, tenantId: entry.tenantId, type: 'session.revoked', at: entry.at, reason, sessionId: id }));
+}
+
+/** A record's own entry (never an inherited `constructor`). */
+export function ownEntry<Value>(record: Readonly<Record<string, Value>>, key: string): Value | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}

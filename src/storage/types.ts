@@ -1,0 +1,192 @@
+import type { ActivityRecord, Epochs, FederatedIdentity, KindStats, SessionRecord } from '../store-records.js';
+import type { SessionLookup } from '../store.js';
+import type { ListActivityOptions, PruneOptions, RevocationNotice } from '../store-writes.js';
+
+// What the manager's features call: each operation is decided here once (read, decide, apply
+// if the version holds) over any store of the contract in `store.ts`.
+
+/** The session a sign-in asks for, before the epochs are read. */
+export interface NewSessionRecord extends Omit<SessionRecord, 'revokedAt' | 'revokedReason' | 'lastUsedAt' | 'expiresAt'> {
+  /** Lifetime in ms: `expiresAt = createdAt + maxAge` once `createdAt` is decided. */
+  readonly maxAge: number;
+}
+
+/** The cap on live sessions per user, kind and tenant. */
+export interface SessionLimit {
+  /** At most this many live sessions of the user, kind and tenant once the new one is in (>= 1). */
+  readonly max: number;
+  /** `evict-oldest`: the least recently used end (`session_limit`); `refuse`: `SESSION_LIMIT`. */
+  readonly onLimit: 'evict-oldest' | 'refuse';
+  /** A session last used at or before this time (ms) is idle: not counted, not evicted. 0: none. */
+  readonly idleBefore: number;
+}
+
+/** Options of a sign-in. */
+export interface CreateOptions {
+  /** End the live sessions of the same user, kind, tenant and device (`replaced`). */
+  readonly replaceDevice: boolean;
+  /** Deny-list end for every session the sign-in ends. */
+  readonly denyUntil?: number | undefined;
+  /** The session cap. */
+  readonly limit?: SessionLimit | undefined;
+  /** The sign-in's activity entry; an entry per ended session follows it (`<id>.<i>`). */
+  readonly activity?: ActivityRecord | undefined;
+}
+
+/** What a sign-in stored and ended. */
+export interface CreateResult {
+  /** The stored record. */
+  readonly session: SessionRecord;
+  /** Ids ended as `replaced`. */
+  readonly replacedIds: readonly string[];
+  /** Ids ended as `session_limit`. */
+  readonly evictedIds: readonly string[];
+}
+
+/** Options of revoking one session, or the others. */
+export interface RevokeOptions {
+  /** Revocation time (ms). */
+  readonly at: number;
+  /** Stored as `revokedReason`. */
+  readonly reason: string;
+  /** When set, the id goes on the user's deny-list until then (ms). */
+  readonly denyUntil?: number | undefined;
+  /** Written in the same batch, when something is revoked (`revokeOthers`: always). */
+  readonly activity?: ActivityRecord | undefined;
+}
+
+/** Options of raising a user's or tenant's epochs. */
+export interface RevokeAllOptions {
+  /** Kinds whose epochs are raised. Never empty. */
+  readonly kinds: readonly string[];
+  /** The requested epoch (ms). */
+  readonly at: number;
+  /** Written in the same batch. */
+  readonly activity?: ActivityRecord | undefined;
+}
+
+/** Options of "sign out my other devices". */
+export interface RevokeOthersOptions extends RevokeOptions {
+  /** The session that stays. */
+  readonly keepSessionId: string;
+  /** Only sessions of these kinds end. */
+  readonly kinds: readonly string[];
+}
+
+/** A user's rows and the epochs they are judged against. */
+export interface UserSessions {
+  /** Every row, tombstones and expired ones included. */
+  readonly sessions: readonly SessionRecord[];
+  /** The user's epochs. */
+  readonly epochs: Epochs;
+  /** Each row's tenant's epochs, by tenant id. */
+  readonly tenantEpochs?: Readonly<Record<string, Epochs>> | undefined;
+}
+
+/** What access-token verification reads about a user. */
+export interface RevocationState {
+  /** The user's epochs. */
+  readonly epochs: Epochs;
+  /** Session id to "deny until" (ms). */
+  readonly denied: Readonly<Record<string, number>>;
+  /** The token's tenant's epochs, when asked with one. */
+  readonly tenantEpochs?: Epochs | undefined;
+}
+
+/** A "This wasn't me" link: only the hash of its secret is kept. */
+export interface RevocationLinkRecord {
+  /** 22 base64url characters. */
+  readonly id: string;
+  /** SHA-256 of the link token's secret part. */
+  readonly secretHash: Uint8Array;
+  /** The user whose session the link ends. */
+  readonly userId: string;
+  /** The session the link ends. */
+  readonly sessionId: string;
+  /** After this (ms) the link is refused. */
+  readonly expiresAt: number;
+  /** The device key (browser and OS) the link signs out, when known. */
+  readonly deviceKey?: string | undefined;
+  /** The session's tenant. */
+  readonly tenantId?: string | undefined;
+}
+
+/** A device a user signed in from. */
+export interface KnownDevice {
+  /** The hash of browser, OS and network (43 base64url characters). */
+  readonly deviceHash: string;
+  /** The latest sign-in from it (ms). */
+  readonly lastSeenAt: number;
+}
+
+/** A session's federated origin. */
+export interface FederatedLink extends FederatedIdentity {
+  /** The session. */
+  readonly sessionId: string;
+  /** Its owner. */
+  readonly userId: string;
+  /** Its absolute expiry (ms). */
+  readonly expiresAt: number;
+}
+
+/** Which federated sessions to find: by provider session, provider user, or local user. */
+export type FederatedQuery =
+  | { readonly by: 'sid'; readonly iss: string; readonly sid: string }
+  | { readonly by: 'sub'; readonly iss: string; readonly sub: string }
+  | { readonly by: 'user'; readonly userId: string };
+
+/** The operations the manager runs on its store, each decided once over the store contract. */
+export interface StoreOperations {
+  /** Signs in: decides the birth time, replacement and cap, then writes it all in one batch. */
+  create(record: NewSessionRecord, options: CreateOptions): Promise<CreateResult>;
+  /** The hot path: one store read. */
+  get(sessionId: string): Promise<SessionLookup | null>;
+  /** Moves `lastUsedAt` forward on a live row. */
+  touch(sessionId: string, at: number): Promise<boolean>;
+  /** Moves `authenticatedAt` forward on a live row. */
+  reauthenticate(sessionId: string, at: number): Promise<boolean>;
+  /** Ends one session; the record as it was, or `null` when missing or already revoked. */
+  revoke(sessionId: string, options: RevokeOptions): Promise<SessionRecord | null>;
+  /** Raises the user's epochs to cover every session of the kinds. */
+  revokeAll(userId: string, options: RevokeAllOptions): Promise<Epochs>;
+  /** Ends every live session of the kinds but one. */
+  revokeOthers(userId: string, options: RevokeOthersOptions): Promise<readonly string[]>;
+  /** Raises a tenant's epochs to cover every session of the kinds in it. */
+  revokeTenant(tenantId: string, options: RevokeAllOptions): Promise<Epochs>;
+  /** The user's rows and epochs. */
+  listByUser(userId: string): Promise<UserSessions>;
+  /** The user's epochs and deny-list (and a tenant's epochs). */
+  getRevocationState(userId: string, tenantId?: string): Promise<RevocationState>;
+  /** Deletes the user's rows, deny-list, devices, activity, links; the number of rows deleted. */
+  eraseUser(userId: string): Promise<number>;
+  /** One bounded prune. */
+  prune(options: PruneOptions): Promise<number>;
+  /** Sessions signed in through a provider, live by `expiresAt > now`. */
+  findFederatedLinks(query: FederatedQuery, now: number): Promise<readonly FederatedLink[]>;
+  /** Claims a one-time key until `until`: `true` the first time (of concurrent calls, one). */
+  claimKey(key: string, until: number): Promise<boolean>;
+  /** Forgets a claimed key, so the next delivery acts. */
+  releaseKey(key: string): Promise<void>;
+  /** Activity entries that record no revocation. */
+  appendActivity?(entries: readonly ActivityRecord[]): Promise<void>;
+  /** One page of activity. */
+  listActivity?(userId: string, options: ListActivityOptions): Promise<readonly ActivityRecord[]>;
+  /** Records a sign-in from a device; the previous time, or `null`. */
+  rememberDevice?(userId: string, deviceHash: string, at: number): Promise<number | null>;
+  /** The user's known devices. */
+  listDevices?(userId: string): Promise<readonly KnownDevice[]>;
+  /** Stores a link. */
+  saveRevocationLink?(link: RevocationLinkRecord): Promise<void>;
+  /** Uses a link once: the link, or `null` (unknown, used, expired, wrong secret). */
+  consumeRevocationLink?(id: string, secretHash: Uint8Array, now: number): Promise<RevocationLinkRecord | null>;
+  /** The store's notices. */
+  subscribe?(listener: (notice: RevocationNotice) => void, onResync?: () => void): () => void;
+  /** Row counts. */
+  stats?(now: number): Promise<Readonly<Record<string, KindStats>>>;
+  /** The store's own longest call. */
+  readonly callTimeout?: number | undefined;
+  /** The prefix of a new session id of the user (sharded stores). */
+  sessionIdPrefix?(userId: string): string;
+  /** Releases the store. */
+  close(): Promise<void>;
+}

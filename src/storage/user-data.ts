@@ -1,0 +1,52 @@
+import { checkApplied, checkUserState } from '../store-answers.js';
+import type { ActivityRecord } from '../store-records.js';
+import type { SessionStore } from '../store.js';
+import type { KnownDevice, RevocationState, UserSessions } from './types.js';
+import { versioned } from './versioned.js';
+
+/** The user's rows and the epochs they are judged against. */
+export async function listByUser(store: SessionStore, userId: string): Promise<UserSessions> {
+  const { sessions, epochs, tenantEpochs } = checkUserState(await store.readUser(userId), userId);
+  return { sessions, epochs, tenantEpochs };
+}
+
+/** The user's epochs and deny-list, and with `tenantId` that tenant's epochs. */
+export async function revocationState(store: SessionStore, userId: string, tenantId?: string): Promise<RevocationState> {
+  const state = checkUserState(await store.readUser(userId, tenantId), userId);
+  const tenantEpochs = tenantId !== undefined && Object.hasOwn(state.tenantEpochs, tenantId) ? state.tenantEpochs[tenantId] : undefined;
+  return { epochs: state.epochs, denied: state.denied, tenantEpochs };
+}
+
+/** Deletes the user's rows, deny-list, devices, activity and keys; the number of rows deleted. */
+export function eraseUser(store: SessionStore, userId: string): Promise<number> {
+  return versioned('eraseUser', async () => {
+    const state = checkUserState(await store.readUser(userId), userId);
+    const applied = checkApplied(await store.apply({ owner: { userId }, version: state.version, writes: [{ type: 'erase' }] }));
+    return applied ? state.sessions.length : undefined;
+  });
+}
+
+/** Records a sign-in from a device; the previous time, or `null` for a device never seen. */
+export function rememberDevice(store: SessionStore, userId: string, deviceHash: string, at: number): Promise<number | null> {
+  return versioned('rememberDevice', async () => {
+    const state = checkUserState(await store.readUser(userId), userId);
+    const previous = Object.hasOwn(state.devices, deviceHash) ? state.devices[deviceHash]! : null;
+    const lastSeenAt = Math.max(previous ?? at, at);
+    const applied = checkApplied(await store.apply({ owner: { userId }, version: state.version, writes: [{ type: 'device', deviceHash, lastSeenAt }] }));
+    return applied ? previous : undefined;
+  });
+}
+
+/** The user's known devices. */
+export async function listDevices(store: SessionStore, userId: string): Promise<readonly KnownDevice[]> {
+  const { devices } = checkUserState(await store.readUser(userId), userId);
+  return Object.entries(devices).map(([deviceHash, lastSeenAt]) => ({ deviceHash, lastSeenAt }));
+}
+
+/** Appends entries, each to its owner's activity (one batch per entry's owner). */
+export async function appendActivity(store: SessionStore, entries: readonly ActivityRecord[]): Promise<void> {
+  for (const entry of entries) {
+    const owner = entry.userId !== undefined ? { userId: entry.userId } : entry.tenantId !== undefined ? { tenantId: entry.tenantId } : undefined;
+    if (owner !== undefined) checkApplied(await store.apply({ owner, writes: [{ type: 'activity', entry }] }));
+  }
+}
