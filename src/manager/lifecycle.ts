@@ -25,7 +25,6 @@ import { idleTimeoutOf, judgeAll, judgeLookup, readSession } from '../core/live-
 import { checkActor, checkId, kindsOf } from '../core/checks.js';
 import { checkCreateInput, cleanIp, presentedTokens } from './input.js';
 import { checkFederated } from '../federated/input.js';
-import { withFederated } from '../federated/links.js';
 
 /** Builds the lifecycle over the manager's shared context. */
 export function createLifecycle(context: ManagerContext): Lifecycle {
@@ -291,7 +290,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       if (refusal === undefined) views.push(toView(record, options.currentSessionId, now, options.locale));
     }
     views.sort((a, b) => Number(b.current) - Number(a.current) || b.lastUsedAt - a.lastUsedAt || b.createdAt - a.createdAt);
-    return withFederated(context, userId, views, now);
+    return views;
   };
 
   return { create, reauthenticated, validate, revoke, revokeAll, revokeOthers, list };
