@@ -32,6 +32,23 @@ export function describeContract({ runner, store, raw }: StoreSuiteContext): voi
       expect((await raw().readUser(userId)).version).toBe(2);
     });
 
+    it('puts a whole new version of a row with the same id: every field replaced, absent fields absent', async () => {
+      const userId = freshUser('put');
+      const first = { ...row(userId), data: { plan: 'team' }, deviceKey: 'Chrome|Mac OS', browser: 'Chrome' };
+      await raw().apply({ owner: { userId }, writes: [insert(first)] });
+      const { data: _data, deviceKey: _deviceKey, browser: _browser, ...rest } = first;
+      const rotated: SessionRecord = { ...rest, secretHash: new Uint8Array(32).fill(7), previousSecretHash: first.secretHash, rotatedAt: first.createdAt + 1 };
+      expect(await raw().apply({ owner: { userId }, version: 1, writes: [insert(rotated)] })).toBe(true);
+      const read = (await raw().get(first.id))!.session;
+      expect([Buffer.from(read.secretHash).toString('hex'), Buffer.from(read.previousSecretHash!).toString('hex'), read.rotatedAt]).toEqual([
+        '07'.repeat(32),
+        Buffer.from(first.secretHash).toString('hex'),
+        first.createdAt + 1,
+      ]);
+      expect([read.data, read.deviceKey, read.browser]).toEqual([undefined, undefined, undefined]);
+      expect((await raw().readUser(userId)).sessions).toHaveLength(1);
+    });
+
     it('keeps versions per owner: a user, a tenant and a key move alone', async () => {
       const userId = freshUser('owners');
       const tenantId = freshUser('tenant');
