@@ -7,7 +7,7 @@ import type { SessionRecord } from './store.js';
 export type Session = Omit<SessionRecord, 'secretHash'>;
 
 /** Why a token was refused by {@link SessionManager.validate}. */
-export type ValidationFailureReason = 'missing' | 'malformed' | 'not_found' | 'expired' | 'idle' | 'revoked';
+export type ValidationFailureReason = 'missing' | 'malformed' | 'not_found' | 'expired' | 'idle' | 'revoked' | 'reused';
 
 /** The result of {@link SessionManager.validate}: never thrown, always returned. */
 export type ValidationResult =
@@ -16,11 +16,19 @@ export type ValidationResult =
       readonly ok: true;
       /** Its session. */
       readonly session: Session;
+      /**
+       * Set when the kind rotates (`rotateAfter`) and the secret was rotated: the token to
+       * send back instead of the one presented (the HTTP layer writes it as the cookie).
+       */
+      readonly rotatedToken?: string | undefined;
     }
   | {
       /** The token is refused. */
       readonly ok: false;
-      /** Why: `missing`, `malformed`, `not_found`, `expired`, `idle` or `revoked`. */
+      /**
+       * Why: `missing`, `malformed`, `not_found`, `expired`, `idle`, `revoked`, or `reused` (a
+       * rotated-out token presented after the grace: the session is ended, `token_reused`).
+       */
       readonly reason: ValidationFailureReason;
     };
 
