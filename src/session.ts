@@ -3,8 +3,8 @@ import { deviceLabel } from './device.js';
 import { formatLastUsed } from './relative-time.js';
 import type { SessionRecord } from './store.js';
 
-/** A session as the app sees it: the stored record without the secret hash. */
-export type Session = Omit<SessionRecord, 'secretHash'>;
+/** A session as the app sees it: the stored record without the secret hashes. */
+export type Session = Omit<SessionRecord, 'secretHash' | 'previousSecretHash'>;
 
 /** Why a token was refused by {@link SessionManager.validate}. */
 export type ValidationFailureReason = 'missing' | 'malformed' | 'not_found' | 'expired' | 'idle' | 'revoked' | 'reused';
@@ -90,6 +90,7 @@ export function toSession(record: SessionRecord, lastUsedAt = record.lastUsedAt)
     impersonatorId: record.impersonatorId,
     revokedAt: record.revokedAt,
     revokedReason: record.revokedReason,
+    rotatedAt: record.rotatedAt,
   };
 }
 

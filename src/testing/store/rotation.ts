@@ -97,12 +97,12 @@ export function describeRotation({ runner, raw, sibling }: StoreSuiteContext): v
       at(ROTATE_AFTER + GRACE);
       expect(await two.validate(token)).toEqual({ ok: false, reason: 'reused' });
       for (const manager of [one, two]) {
-        expect(await manager.validate(token)).toMatchObject({ ok: false });
+        expect((await manager.validate(token)).ok).toBe(false);
         expect(await manager.validate(successor)).toEqual({ ok: false, reason: 'revoked' });
       }
-      const reused = events.filter((event) => event.type === 'session.reused');
-      expect(reused).toEqual([expect.objectContaining({ userId, sessionIds: [session.id], reason: 'token_reused', deviceLabel: 'Chrome on Mac OS', kind: 'remember' })]);
-      expect((await raw().get(session.id))?.session).toMatchObject({ revokedReason: 'token_reused' });
+      const reused = events.flatMap((event) => (event.type === 'session.reused' ? [{ userId: event.userId, sessionIds: event.sessionIds, reason: event.reason, device: event.deviceLabel, kind: event.kind }] : []));
+      expect(reused).toEqual([{ userId, sessionIds: [session.id], reason: 'token_reused', device: 'Chrome on Mac OS', kind: 'remember' }]);
+      expect((await raw().get(session.id))?.session.revokedReason).toBe('token_reused');
     });
 
     withActivity('reuse writes an activity entry with the device', async () => {
@@ -112,7 +112,7 @@ export function describeRotation({ runner, raw, sibling }: StoreSuiteContext): v
       at(ROTATE_AFTER + GRACE);
       expect((await one.validate(token)).ok).toBe(false);
       const [latest] = await one.activity(userId, { limit: 1 });
-      expect(latest).toMatchObject({ type: 'session.reused', reason: 'token_reused', sessionId: session.id, deviceLabel: 'Chrome on Mac OS' });
+      expect([latest?.type, latest?.reason, latest?.sessionId, latest?.deviceLabel]).toEqual(['session.reused', 'token_reused', session.id, 'Chrome on Mac OS']);
     });
 
     it('a wrong secret for a known id is refused and changes nothing, inside the grace and after it', async () => {
