@@ -12,6 +12,7 @@ const CHROME_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/
 const ROTATE_AFTER = 10 * 60_000;
 const GRACE = 30_000;
 const PARALLEL = 50;
+const ACCESS_SECRET = 'rotation-conformance-access-token-secret-0123456789';
 
 /** Counts store calls by method, passing everything through. */
 function counting(store: SessionStore): { store: SessionStore; calls: Map<string, number> } {
@@ -43,7 +44,7 @@ export function describeRotation({ runner, raw, sibling }: StoreSuiteContext): v
     // Near the real clock: some stores expire rows by it.
     let now = Date.now();
     const counted = counting(raw());
-    const options = { clock: () => now, kinds: { remember: { rotateAfter: ROTATE_AFTER, rotationGrace: GRACE } } };
+    const options = { clock: () => now, kinds: { remember: { rotateAfter: ROTATE_AFTER, rotationGrace: GRACE } }, accessTokens: { secret: ACCESS_SECRET } };
     const one = createSessionManager({ ...options, store: counted.store });
     const two = createSessionManager({ ...options, store: await sibling() });
     const events: SessionEvent[] = [];
@@ -157,6 +158,18 @@ export function describeRotation({ runner, raw, sibling }: StoreSuiteContext): v
       // Two rotations back is neither the current secret nor the previous one.
       expect(await two.validate(token)).toEqual({ ok: false, reason: 'not_found' });
       expect((await two.validate(second)).ok).toBe(true);
+    });
+
+    it('an access token minted before a rotation keeps working; reuse refuses it', async () => {
+      const { one, session, token, at } = await setup();
+      at(ROTATE_AFTER - 1_000);
+      const jwt = await one.issueAccessToken(session);
+      at(ROTATE_AFTER);
+      await rotated(one, token);
+      expect((await one.verifyAccessToken(jwt)).ok).toBe(true);
+      at(ROTATE_AFTER + GRACE);
+      expect((await one.validate(token)).ok).toBe(false);
+      expect((await one.verifyAccessToken(jwt)).ok).toBe(false);
     });
 
     it('kinds without rotation never rotate', async () => {
