@@ -64,5 +64,10 @@ describeInBrowser('rotation of remember-me cookies with reuse detection', () => 
     await laptop.goto('/profile');
     await expect.poll(async () => laptop.getByTestId('activity').textContent()).toContain(REUSED);
     await screenshot(laptop, 'rotation-reused-activity');
+    // The alert email says the same, with the way to the password form.
+    await laptop.goto('/outbox');
+    const email = laptop.getByTestId('email').filter({ hasText: 'To grace@globex.test' }).filter({ has: laptop.getByTestId('password-link') });
+    expect(await email.getByTestId('email-text').textContent()).toBe(REUSED);
+    expect(await email.getByTestId('password-link').getAttribute('href')).toBe('/profile');
   });
 });
