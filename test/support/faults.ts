@@ -1,0 +1,116 @@
+// The conformance kit's fault hook, wired to the drivers the shipped stores use: a pool (or
+// client) wrapper that refuses, hangs, or fails a transaction after some of its writes ran.
+import type { StoreFault, StoreFaults } from '../../src/testing/index.js';
+
+/** The state a wrapped driver reads on every call. */
+interface Switch {
+  fault: StoreFault | undefined;
+  /** Data-changing statements seen since `mid-batch` was injected. */
+  writes: number;
+}
+
+const WRITE = /^\s*(insert|update|delete|replace)\b/i;
+// The third write of a batch fails: the version bump and one write have reached the database.
+const FAILING_WRITE = 3;
+
+function refused(): Error {
+  return Object.assign(new Error('connect ECONNREFUSED 127.0.0.1 (injected by the test)'), { code: 'ECONNREFUSED', errno: -111, syscall: 'connect' });
+}
+
+function hook(state: Switch, supports?: readonly StoreFault[]): StoreFaults {
+  return {
+    supports,
+    inject: (_store, fault) => {
+      state.fault = fault;
+      state.writes = 0;
+    },
+    heal: () => {
+      state.fault = undefined;
+    },
+  };
+}
+
+/** Before a call that opens or uses a connection: refuses, or never answers, as injected. */
+function gate(state: Switch): Promise<never> | undefined {
+  if (state.fault === 'refused') return Promise.reject(refused());
+  if (state.fault === 'timeout') return new Promise<never>(() => undefined);
+  return undefined;
+}
+
+/** Runs a statement, unless it is the batch's failing write (then the connection is lost). */
+function statement<T>(state: Switch, text: unknown, run: () => T, lost: () => Error): T | Promise<never> {
+  const blocked = gate(state);
+  if (blocked !== undefined) return blocked;
+  if (state.fault === 'mid-batch' && typeof text === 'string' && WRITE.test(text) && ++state.writes === FAILING_WRITE) {
+    state.fault = undefined;
+    return Promise.reject(lost());
+  }
+  return run();
+}
+
+const textOf = (query: unknown): unknown => (typeof query === 'object' && query !== null ? ((query as { text?: unknown; sql?: unknown }).text ?? (query as { sql?: unknown }).sql) : query);
+
+/** Wraps a node-postgres `Pool` (the store checks connections out with `connect()`). */
+export function faultyPgPool<Pool extends object>(pool: Pool): { pool: Pool; faults: StoreFaults } {
+  const state: Switch = { fault: undefined, writes: 0 };
+  const lost = () => Object.assign(new Error('terminating connection due to administrator command (injected)'), { code: '57P01' });
+  const client = (inner: object) =>
+    new Proxy(inner, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver) as unknown;
+        if (name !== 'query' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+        return (query: unknown, ...rest: unknown[]) => statement(state, textOf(query), () => value.call(target, query, ...rest), lost);
+      },
+    });
+  const wrapped = new Proxy(pool, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      if (name === 'connect') return () => gate(state) ?? (value.call(target) as Promise<object>).then(client);
+      if (name === 'query') return (query: unknown, ...rest: unknown[]) => statement(state, textOf(query), () => value.call(target, query, ...rest), lost);
+      return value.bind(target);
+    },
+  });
+  return { pool: wrapped, faults: hook(state) };
+}
+
+/** Wraps a mysql2 promise pool (the store checks connections out with `getConnection()`). */
+export function faultyMysqlPool<Pool extends object>(pool: Pool): { pool: Pool; faults: StoreFaults } {
+  const state: Switch = { fault: undefined, writes: 0 };
+  const lost = () => Object.assign(new Error('Connection lost: The server closed the connection (injected).'), { code: 'PROTOCOL_CONNECTION_LOST', fatal: true });
+  const connection = (inner: object) =>
+    new Proxy(inner, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver) as unknown;
+        if ((name !== 'query' && name !== 'execute') || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+        return (query: unknown, ...rest: unknown[]) => statement(state, textOf(query), () => value.call(target, query, ...rest), lost);
+      },
+    });
+  const wrapped = new Proxy(pool, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      if (name === 'getConnection') return () => gate(state) ?? (value.call(target) as Promise<object>).then(connection);
+      return value.bind(target);
+    },
+  });
+  return { pool: wrapped, faults: hook(state) };
+}
+
+/**
+ * Wraps an ioredis client: every command refuses or hangs as injected. A Redis script applies
+ * a batch whole (it checks everything before its first write), so there is no `mid-batch`.
+ */
+export function faultyRedis<Client extends object>(client: Client): { client: Client; faults: StoreFaults } {
+  const state: Switch = { fault: undefined, writes: 0 };
+  const wrapped = new Proxy(client, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      // Event wiring and lifecycle calls are not commands.
+      if (typeof name !== 'string' || ['on', 'once', 'off', 'removeListener', 'addListener', 'duplicate', 'quit', 'disconnect', 'listenerCount', 'emit'].includes(name)) return value.bind(target);
+      return (...args: unknown[]) => gate(state) ?? value.apply(target, args);
+    },
+  });
+  return { client: wrapped, faults: hook(state, ['refused', 'timeout']) };
+}
