@@ -1,9 +1,8 @@
 /**
  * Redis storage for sessions shared by many instances: one round trip per validated request,
- * Redis Cluster and Sentinel support, revocations that survive a failover (`durability`) and
- * instant revocation across instances through pub/sub. Works with
- * node-redis 5 (recommended) or ioredis 5, both optional peer dependencies: install the one
- * your app uses.
+ * Redis Cluster and Sentinel support, batches that survive a failover (`durability`) and
+ * instant revocation across instances through pub/sub. Works with node-redis 5 or ioredis 5,
+ * both optional peer dependencies: install the one your app uses.
  *
  * @example
  * ```ts

@@ -1,0 +1,157 @@
+import { hash } from 'node:crypto';
+import { userBucket } from '../../src/store-records.js';
+import type { ActivityRecord, Epochs, SessionRecord } from '../../src/store.js';
+import { malformedReply } from './errors.js';
+
+/**
+ * Key names. `<p>` is the prefix, `{b}` a hash tag: a user's bucket (`userBucket`), which every
+ * session id of the user starts with, so a session and its user share a Cluster slot.
+ *
+ * ```
+ * <p>{b}:s:<sessionId>   hash   p (the row as JSON), um (user's base), tm (tenant's hash), e, l, a, r, rr
+ * <p>{b}:u:<userId>:m    hash   v (version), e:<kind> (epochs)
+ * <p>{b}:u:<userId>:s    set    the user's session keys
+ * <p>{b}:u:<userId>:d|k  zset   deny-list (session id -> until), devices (hash -> last seen)
+ * <p>{b}:u:<userId>:K    zset   keys put with this user -> expiresAt (for erase)
+ * <p>{b}:u:<userId>:a|A|at      activity: ids by id (zset, score 0), JSON by id (hash), at by id (zset)
+ * <p>{~T}:t:<tenantId>:m hash   v, e:<kind>, h:<kind> (high-water marks); T = 4 hex of SHA-1
+ * <p>{~T}:t:<tenantId>:a|A|at   the tenant's own activity
+ * <p>{b}:k:<key>         hash   v, val, exp, u (a one-time key; b = userBucket(key))
+ * <p>{b}:x|y|w           zset   the bucket's prune queues (now, activity, devices): member -> due
+ * <p>{~}:x|y|w           zset   queue key -> lower bound of its earliest due; {~}:v hash queue -> version
+ * ```
+ * What follows the last `:` of a user's or tenant's key names it, so any id text is safe.
+ */
+export interface Layout {
+  readonly channel: string;
+  readonly lock: string;
+  readonly versions: string;
+  directory(lane: string): string;
+  session(sessionId: string): string;
+  /** `<p>{b}:u:<userId>:`, the base a user's keys add one suffix to. */
+  user(userId: string): string;
+  /** `<p>{~T}:t:<tenantId>:`. */
+  tenant(tenantId: string): string;
+  key(key: string): string;
+  /** The queue of the bucket of `key` (any key name of the store) in `lane`. */
+  queue(key: string, lane: 'x' | 'y' | 'w'): string;
+}
+
+/** The hash tag of a key name (the prefix holds no braces). */
+export const tagOf = (key: string): string => key.slice(key.indexOf('{'), key.indexOf('}') + 1);
+
+/** The bucket of a session: its id's first 3 characters, as the manager makes them. */
+export function bucketOfSession(sessionId: string): string {
+  return /^[\w-]{3}/.test(sessionId) ? sessionId.slice(0, 3) : userBucket(sessionId);
+}
+
+/** Builds the key names under `prefix`. */
+export function createLayout(prefix: string): Layout {
+  const tag = (bucket: string): string => `${prefix}{${bucket}}:`;
+  return {
+    channel: `${prefix}revocations`,
+    lock: `${prefix}{~}:lock`,
+    versions: `${prefix}{~}:v`,
+    directory: (lane) => `${prefix}{~}:${lane}`,
+    session: (sessionId) => `${tag(bucketOfSession(sessionId))}s:${sessionId}`,
+    user: (userId) => `${tag(userBucket(userId))}u:${userId}:`,
+    tenant: (tenantId) => `${tag(`~${hash('sha1', tenantId, 'hex').slice(0, 4)}`)}t:${tenantId}:`,
+    key: (key) => `${tag(userBucket(key))}k:${key}`,
+    queue: (key, lane) => `${prefix}${tagOf(key)}:${lane}`,
+  };
+}
+
+/** The session row's fields as stored: everything set once as JSON in `p`, the times apart. */
+export function encodeSession(session: SessionRecord, userBase: string, tenantMeta: string | undefined): string[] {
+  const { lastUsedAt, authenticatedAt, revokedAt, revokedReason, ...fixed } = session;
+  const fields = ['p', JSON.stringify({ ...fixed, secretHash: Buffer.from(session.secretHash).toString('base64') }), 'um', userBase];
+  fields.push('e', String(session.expiresAt), 'l', String(lastUsedAt), 'a', String(authenticatedAt));
+  if (tenantMeta !== undefined) fields.push('tm', tenantMeta);
+  if (revokedAt !== undefined) fields.push('r', String(revokedAt), 'rr', revokedReason ?? '');
+  return fields;
+}
+
+/** A row from `[p, l, a, r, rr]` as the scripts answer it (r, rr null when not revoked). */
+export function decodeSession(reply: unknown): SessionRecord {
+  const [p, l, a, r, rr] = list(reply, 'a session');
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(text(p, 'a session')) as Record<string, unknown>;
+  } catch {
+    throw malformedReply('a session');
+  }
+  const row = { ...parsed, secretHash: new Uint8Array(Buffer.from(String(parsed['secretHash']), 'base64')), lastUsedAt: numeric(l, 'a session'), authenticatedAt: numeric(a, 'a session') };
+  if (r === null || r === undefined || r === false) return row as unknown as SessionRecord;
+  return { ...row, revokedAt: numeric(r, 'a session'), revokedReason: text(rr, 'a session') } as unknown as SessionRecord;
+}
+
+/** An activity entry as stored: JSON of its defined fields. */
+export function encodeActivity(entry: ActivityRecord): string {
+  const { id, userId, tenantId, type, at, reason, sessionId, deviceLabel, ip, by } = entry;
+  return JSON.stringify({ id, userId, tenantId, type, at, reason, sessionId, deviceLabel, ip, by });
+}
+
+/** An activity entry read back. */
+export function decodeActivity(value: unknown): ActivityRecord {
+  try {
+    const entry = JSON.parse(text(value, 'an activity entry')) as ActivityRecord;
+    if (typeof entry.id === 'string' && typeof entry.type === 'string' && typeof entry.at === 'number') return entry;
+  } catch {
+    // The error below.
+  }
+  throw malformedReply('an activity entry');
+}
+
+/** A hash's `prefix`-named fields (`e:` epochs, `h:` high-water marks) as a prototype-free record. */
+export function fieldsOf(flat: unknown, prefix: string): Record<string, number> {
+  const items = list(flat, 'a hash');
+  const found = Object.create(null) as Record<string, number>;
+  for (let index = 0; index + 1 < items.length; index += 2) {
+    const name = text(items[index], 'a hash');
+    if (name.startsWith(prefix)) found[name.slice(prefix.length)] = numeric(items[index + 1], 'a hash');
+  }
+  return found;
+}
+
+/** `[member, score, ...]` (ZRANGE WITHSCORES) as a prototype-free record. */
+export function scores(flat: unknown): Record<string, number> {
+  return fieldsOf(flat, '');
+}
+
+/** The version field of an owner's hash (0 when absent). */
+export function versionOf(flat: unknown): number {
+  const items = list(flat, 'a hash');
+  for (let index = 0; index + 1 < items.length; index += 2) if (text(items[index], 'a hash') === 'v') return numeric(items[index + 1], 'a version');
+  return 0;
+}
+
+/** Epochs: the `e:` fields of a user's or tenant's hash. */
+export const epochsOf = (flat: unknown): Epochs => fieldsOf(flat, 'e:');
+
+/** HGETALL's reply as a flat list: RESP2 answers one, RESP3 a map (an object, or a Map). */
+export function flat(reply: unknown): readonly unknown[] {
+  if (Array.isArray(reply)) return reply;
+  if (reply instanceof Map) return [...reply].flat();
+  if (typeof reply === 'object' && reply !== null && !(reply instanceof Error)) return Object.entries(reply).flat();
+  return list(reply, 'a hash');
+}
+
+/** A reply element as text: clients answer strings, or Buffers when set to return bytes. */
+export function text(value: unknown, what: string): string {
+  if (typeof value === 'string') return value;
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  throw malformedReply(what);
+}
+
+/** A reply element that must be an array. */
+export function list(value: unknown, what: string): readonly unknown[] {
+  if (Array.isArray(value)) return value;
+  throw malformedReply(what);
+}
+
+/** A number from a reply (Lua integers arrive as numbers, fields as strings). */
+export function numeric(value: unknown, what: string): number {
+  const parsed = typeof value === 'number' ? value : Number(text(value, what));
+  if (!Number.isFinite(parsed)) throw malformedReply(what);
+  return parsed;
+}
