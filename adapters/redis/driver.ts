@@ -1,140 +1,95 @@
 import { SessionError } from '../../src/errors.js';
-import {
-  detectClient,
-  type IoRedisLike,
-  type IoRedisSubscriberLike,
-  type NodeRedisClientLike,
-  type NodeRedisClusterLike,
-  type NodeRedisSentinelLike,
-  type NodeRedisSubscriberLike,
-  type OwnedSubscriber,
-  type RedisClientKind,
-  type RedisClientLike,
-  type SubscriberEvents,
-} from './client.js';
+import { detectClient, type IoRedisLike, type IoRedisSubscriberLike, type NodeRedisClientLike, type NodeRedisClusterLike, type NodeRedisSentinelLike, type NodeRedisSubscriberLike, type RedisClientKind, type RedisClientLike } from './client.js';
 import { malformedReply, replyCode, withTimeout } from './errors.js';
-import { ioredisSubscriber, nodeRedisSentinelSubscriber, nodeRedisSubscriber } from './subscribers.js';
 
-// How each client library sends a command, and a command with WAIT pipelined behind it on the
-// same connection. Nothing here changes a connection's state (no MULTI, WATCH, SELECT, CLIENT):
-// the app's client carries the app's own commands too.
+// Each client library behind one shape. Nothing here changes a connection's state (no MULTI,
+// WATCH, SELECT, CLIENT): the app's client carries the app's own commands too.
 
-/** Sending on one connection (or one node's, on a cluster). */
-interface Connection {
-  /** Sends one command; `key` routes it to its slot's master on a cluster. */
-  send(key: string, args: string[]): Promise<unknown>;
-  /** Sends `args` and `WAIT replicas timeout` behind it: the reply and the replicas that hold every write so far. */
-  sendAndWait(key: string, args: string[], replicas: number, timeout: number): Promise<{ reply: unknown; acknowledged: number }>;
-}
+/** Sends one command; `key` routes it to its slot's master on a cluster. */
+type Send = (key: string, args: string[]) => Promise<unknown>;
+/** Sends a command with `WAIT replicas timeout` pipelined behind it on the same connection. */
+type SendAndWait = (key: string, args: string[], replicas: number, timeout: number) => Promise<{ reply: unknown; acknowledged: number }>;
 
-/** The store's own connection for batches that wait for replicas: WAIT blocks it, so never the app's. */
+/** The store's own connection for writes that wait for replicas: WAIT blocks it, so never the app's. */
 export interface DurableWriter {
-  readonly sendAndWait: Connection['sendAndWait'];
-  /** Closes the connection the store opened (at once: nothing in it is worth a QUIT). */
+  readonly sendAndWait: SendAndWait;
   close(): void;
 }
 
-function writerOver(connection: Connection, ready: () => Promise<unknown>, close: () => void): DurableWriter {
-  return {
-    sendAndWait: async (key, args, replicas, timeout) => {
-      await ready();
-      return connection.sendAndWait(key, args, replicas, timeout);
-    },
-    close,
-  };
+/** What a subscriber connection reports to the store. */
+export interface SubscriberEvents {
+  readonly message: (message: string) => void;
+  readonly error: (error: unknown) => void;
+  /** The connection may have dropped: notices may be lost until it is back. */
+  readonly interrupted: () => void;
+  /** The first SUBSCRIBE was acknowledged. */
+  readonly subscribed: () => void;
 }
 
-function waitArgs(replicas: number, timeout: number): string[] {
-  return ['WAIT', String(replicas), String(timeout)];
+/** One client library's commands on the app's client, and the store's own connections. */
+export interface Driver {
+  readonly kind: RedisClientKind;
+  readonly send: Send;
+  /** Opens a connection subscribed to `channel`; answers its closer. */
+  subscribe(channel: string, events: SubscriberEvents): () => void;
+  /** The store's own connection for durable writes, opened on first use. */
+  openWriter(onError: (error: unknown) => void): DurableWriter;
+  /** Calls `listener` once the app closes its client (the store's connections end with it). */
+  onClientEnd(listener: () => void): () => void;
 }
 
-function acknowledgedCount(reply: unknown): number {
-  const count = Number(reply);
-  if (!Number.isInteger(count) || count < 0) throw malformedReply('WAIT');
-  return count;
-}
+const count = (reply: unknown): number => {
+  if (!Number.isInteger(Number(reply)) || Number(reply) < 0) throw malformedReply('WAIT');
+  return Number(reply);
+};
+const waitArgs = (replicas: number, timeout: number): string[] => ['WAIT', String(replicas), String(timeout)];
 
-// A pipeline's replies: the first failure is the one that matters (a WAIT after a failed
-// write proves nothing).
-function ioredisReplies(replies: Array<[Error | null, unknown]> | null): { reply: unknown; acknowledged: number } {
+// A plain pipeline: one write, and on a Cluster to the keys' node, WAIT included.
+const ioredisWait = (io: IoRedisLike): SendAndWait => async (_key, args, replicas, timeout) => {
+  const replies = await io.pipeline().call(args[0]!, ...args.slice(1)).call('WAIT', String(replicas), String(timeout)).exec();
   if (replies === null || replies.length !== 2) throw malformedReply('WAIT');
   for (const [error] of replies) if (error) throw error;
-  return { reply: replies[0]![1], acknowledged: acknowledgedCount(replies[1]![1]) };
-}
+  return { reply: replies[0]![1], acknowledged: count(replies[1]![1]) };
+};
 
-function ioredisConnection(io: IoRedisLike): Connection {
-  return {
-    send: (_key, args) => io.call(args[0]!, args.slice(1)),
-    sendAndWait: async (_key, args, replicas, timeout) =>
-      ioredisReplies(
-        await io
-          .pipeline()
-          .call(args[0]!, ...args.slice(1))
-          .call(...(waitArgs(replicas, timeout) as [string, ...string[]]))
-          .exec(),
-      ),
-  };
-}
+// Sent in the same tick, so in one write, in order; settled together, so a leased Sentinel
+// connection never goes back to its pool with the WAIT still pending.
+const nodeRedisWait = (send: (args: string[]) => Promise<unknown>): SendAndWait => async (_key, args, replicas, timeout) => {
+  const [reply, acknowledged] = await Promise.allSettled([send(args), send(waitArgs(replicas, timeout))]);
+  if (reply.status === 'rejected') throw reply.reason;
+  if (acknowledged.status === 'rejected') throw acknowledged.reason;
+  return { reply: reply.value, acknowledged: count(acknowledged.value) };
+};
 
-function nodeRedisClusterConnection(cluster: NodeRedisClusterLike): Connection {
-  return {
-    // Never a replica (isReadonly false): a replica may not have a revocation yet.
-    send: (key, args) => cluster.sendCommand(key, false, args),
-    // Not two sendCommand calls: a MOVED would redirect the write but not its WAIT. A
-    // pipeline does not follow MOVED itself: after a failover the key is read once through
-    // sendCommand, which does and refreshes the slot map, and the pipeline is sent again (the
-    // node that answered MOVED ran nothing).
-    sendAndWait: async (key, args, replicas, timeout) => {
-      const pipeline = (): Promise<unknown[]> =>
-        cluster.multi(key).addCommand(key, false, args).addCommand(undefined, false, waitArgs(replicas, timeout)).execAsPipeline();
-      let replies: unknown[];
-      try {
-        replies = await pipeline();
-      } catch (error) {
-        const code = replyCode(error);
-        if (code !== 'MOVED' && code !== 'ASK') throw error;
-        await cluster.sendCommand(key, false, ['PEXPIRETIME', key]);
-        replies = await pipeline();
-      }
-      return { reply: replies[0], acknowledged: acknowledgedCount(replies[1]) };
-    },
-  };
-}
-
-function nodeRedisConnection(
-  single: { sendCommand(args: string[], options?: { timeout?: number }): Promise<unknown> },
-  options: () => { timeout?: number } | undefined,
-): Connection {
-  return {
-    send: (_key, args) => single.sendCommand(args, options()),
-    // Both written in the same tick, so node-redis sends them in one write, in order.
-    // Settled together: a leased Sentinel connection must not go back to its pool with the
-    // WAIT still pending after the write failed (NOSCRIPT).
-    sendAndWait: async (_key, args, replicas, timeout) => {
-      const [reply, acknowledged] = await Promise.allSettled([single.sendCommand(args, options()), single.sendCommand(waitArgs(replicas, timeout), options())]);
-      if (reply.status === 'rejected') throw reply.reason;
-      if (acknowledged.status === 'rejected') throw acknowledged.reason;
-      return { reply: reply.value, acknowledged: acknowledgedCount(acknowledged.value) };
-    },
-  };
-}
+// A pipeline routed to the key's node. It does not follow MOVED: after one, the key is read
+// through sendCommand (which refreshes the slot map) and the pipeline sent again.
+const clusterWait = (cluster: NodeRedisClusterLike): SendAndWait => async (key, args, replicas, timeout) => {
+  const pipeline = (): Promise<unknown[]> => cluster.multi(key).addCommand(key, false, args).addCommand(undefined, false, waitArgs(replicas, timeout)).execAsPipeline();
+  let replies: unknown[];
+  try {
+    replies = await pipeline();
+  } catch (error) {
+    if (replyCode(error) !== 'MOVED' && replyCode(error) !== 'ASK') throw error;
+    await cluster.sendCommand(key, false, ['PEXPIRETIME', key]);
+    replies = await pipeline();
+  }
+  return { reply: replies[0], acknowledged: count(replies[1]) };
+};
 
 /**
- * The wait before a write on a connection the store opened: nothing is sent on it before it is
- * ready, for at most `within` ms. A command sent earlier is refused at once by a client without
- * an offline queue, and one with a queue runs it when the connection comes back: after the store
- * reported the write as failed (a sign-in the user was told failed would become a device on
- * their list). One `ready` listener serves every wait, and a wait that ran out leaves nothing.
+ * A connection the store opened: nothing is sent before it is ready, for at most `within` ms. A
+ * command sent earlier would be refused, or run late from an offline queue after the store
+ * reported it failed.
  */
-function readiness(connection: { isReady(): boolean; onReady(listener: () => void): void; start(): void }, within: number): () => Promise<void> {
+function readiness(isReady: () => boolean, onReady: (listener: () => void) => void, start: () => void, within: number): () => Promise<void> {
   const waiting = new Set<() => void>();
-  connection.onReady(() => {
+  onReady(() => {
     for (const proceed of waiting) proceed();
     waiting.clear();
   });
   return () => {
-    if (connection.isReady()) return Promise.resolve();
-    connection.start();
+    if (isReady()) return Promise.resolve();
+    start();
     return new Promise<void>((resolve, reject) => {
       const proceed = (): void => {
         clearTimeout(timer);
@@ -149,89 +104,74 @@ function readiness(connection: { isReady(): boolean; onReady(listener: () => voi
   };
 }
 
-/** What a node-redis duplicate tells of its connection: a single client's, not a cluster's. */
-interface ReadyEvents {
-  readonly isReady?: boolean;
-  on(event: 'ready', listener: () => void): unknown;
+function writer(sendAndWait: SendAndWait, ready: () => Promise<unknown>, close: () => void): DurableWriter {
+  return { sendAndWait: async (...args) => (await ready(), sendAndWait(...args)), close };
 }
 
-/**
- * A node-redis duplicate the store owns: connected on first use, a write waiting for it at most
- * `within` ms (see {@link readiness}); errors to `onError`.
- */
-function ownNodeRedis<T extends { connect(): Promise<unknown>; destroy(): void; on(event: 'error', listener: (error: Error) => void): unknown }>(
-  duplicate: T,
-  onError: (error: unknown) => void,
-  within: number,
-): { client: T; ready: () => Promise<unknown>; close: () => void } {
+/** A node-redis duplicate the store owns: connected on first use; errors to `onError`. */
+function ownNodeRedis<T extends NodeRedisSubscriberLike>(duplicate: T, onError: (error: unknown) => void, within: number): { client: T; ready: () => Promise<unknown>; close: () => void } {
   let connecting: Promise<unknown> | undefined;
   let closed = false;
   // Without an 'error' listener, node-redis' first connection error would crash the process.
-  duplicate.on('error', (error) => {
-    if (!closed) onError(error);
-  });
-  const start = (): Promise<unknown> =>
-    (connecting ??= duplicate.connect().catch((error: unknown) => {
-      connecting = undefined;
-      throw error;
-    }));
-  const events = duplicate as unknown as ReadyEvents;
+  duplicate.on('error', (error) => void (closed || onError(error)));
+  const start = (): Promise<unknown> => (connecting ??= duplicate.connect().catch((error: unknown) => ((connecting = undefined), Promise.reject(error))));
+  const events = duplicate as unknown as { isReady?: boolean };
   // A single client says when it is ready; a cluster only settles its connect().
   const ready =
     typeof events.isReady === 'boolean'
-      ? readiness({ isReady: () => events.isReady === true, onReady: (listener) => events.on('ready', listener), start: () => void start().catch(() => undefined) }, within)
+      ? readiness(() => events.isReady === true, (listener) => duplicate.on('ready', listener), () => void start().catch(() => undefined), within)
       : () => withTimeout(start(), within);
-  return {
-    client: duplicate,
-    ready,
-    close: () => {
-      if (closed) return;
-      closed = true;
-      if (connecting !== undefined) duplicate.destroy();
-    },
+  const close = (): void => {
+    if (!closed && connecting !== undefined) duplicate.destroy();
+    closed = true;
   };
+  return { client: duplicate, ready, close };
 }
 
-/**
- * One client library's way of sending commands on the app's client and of opening the store's
- * own connections, behind one shape.
- */
-export interface Driver {
-  readonly kind: RedisClientKind;
-  /** Sends one command on the app's client; `key` routes it to its slot's master on a cluster. */
-  send: Connection['send'];
-  /** Opens a duplicate connection subscribed to `channel`. */
-  subscribe(channel: string, events: SubscriberEvents): OwnedSubscriber;
-  /** The store's own connection for durable revocations (see {@link DurableWriter}), opened on first use. */
-  openWriter(onError: (error: unknown) => void): DurableWriter;
-  /**
-   * Calls `listener` once the app closes its client, so the connections the store opened end
-   * with it and never keep the process alive alone. Returns the unsubscribe function.
-   */
-  onClientEnd(listener: () => void): () => void;
-}
+// Events after which notices may have been missed; names a library never emits cost nothing.
+const INTERRUPTIONS = ['reconnecting', 'end', 'close', '-node', 'node-error', 'node-reconnecting', 'node-disconnect'];
 
-/** The events a client emits when the app closed it (not on a reconnect). */
-interface Closable {
-  on(event: string, listener: () => void): unknown;
-  off?(event: string, listener: () => void): unknown;
-  removeListener?(event: string, listener: () => void): unknown;
+/** Subscribes a connection the store duplicated (and so owns): node-redis or ioredis. */
+function subscribeOwn(subscriber: NodeRedisSubscriberLike | IoRedisSubscriberLike, channel: string, events: SubscriberEvents, nodeRedis: boolean): () => void {
+  let closed = false;
+  const report = (error: unknown): void => {
+    if (closed) return;
+    events.error(error);
+    events.interrupted();
+  };
+  const subscribed = (): void => void (closed || events.subscribed());
+  subscriber.on('error', report);
+  for (const event of INTERRUPTIONS) subscriber.on(event, () => void (closed || events.interrupted()));
+  if (nodeRedis) {
+    subscriber = subscriber as NodeRedisSubscriberLike;
+    subscriber
+      .connect()
+      .then(() => subscriber.subscribe(channel, events.message))
+      .then(subscribed, report);
+    return () => ((closed = true), (subscriber as NodeRedisSubscriberLike).destroy());
+  }
+  subscriber = subscriber as IoRedisSubscriberLike;
+  subscriber.on('message', (from, message) => void (from === channel && events.message(message)));
+  // Once ready, whatever the app's offline-queue and lazyConnect settings are.
+  const start = (): void => void (closed || subscriber.subscribe(channel).then(subscribed, report));
+  if (subscriber.status === 'ready') start();
+  else {
+    subscriber.once('ready', start);
+    if (subscriber.status === 'wait') subscriber.connect().catch(report);
+  }
+  return () => ((closed = true), subscriber.disconnect());
 }
 
 function onceClosed(client: unknown, event: string, listener: () => void): () => void {
-  const emitter = client as Closable;
+  const emitter = client as { on?(event: string, listener: () => void): unknown; off?(event: string, listener: () => void): unknown; removeListener?(event: string, listener: () => void): unknown };
   if (typeof emitter.on !== 'function') return () => undefined;
   emitter.on(event, listener);
-  return () => {
-    if (typeof emitter.off === 'function') emitter.off(event, listener);
-    else emitter.removeListener?.(event, listener);
-  };
+  return () => void (typeof emitter.off === 'function' ? emitter.off(event, listener) : emitter.removeListener?.(event, listener));
 }
 
 /**
- * Wraps the app's client. `offlineTimeout` is handed to node-redis for commands sent while it
- * is not ready, so a command the store gave up on is dropped from the offline queue instead of
- * running late (node-redis' per-command timer costs too much to arm on every command).
+ * Wraps the app's client. `offlineTimeout` goes to node-redis for commands sent while it is not
+ * ready, so one the store gave up on leaves the offline queue instead of running late.
  */
 export function createDriver(client: RedisClientLike, offlineTimeout: number): Driver {
   const kind = detectClient(client);
@@ -241,30 +181,16 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
       const io = client as IoRedisLike;
       return {
         kind,
-        send: ioredisConnection(io).send,
-        subscribe: (channel, events) => ioredisSubscriber(io.duplicate(), channel, events),
+        send: (_key, args) => io.call(args[0]!, args.slice(1)),
+        subscribe: (channel, events) => subscribeOwn(io.duplicate(), channel, events, false),
         openWriter(onError) {
-          // A duplicate connects by itself (unless the app set lazyConnect: then on first use).
-          const writer = io.duplicate() as unknown as IoRedisLike & IoRedisSubscriberLike;
+          const own = io.duplicate() as unknown as IoRedisLike & IoRedisSubscriberLike;
           let closed = false;
-          writer.on('error', (error) => {
-            if (!closed) onError(error);
-          });
-          const ready = readiness(
-            {
-              isReady: () => writer.status === 'ready',
-              onReady: (listener) => writer.on('ready', listener),
-              // lazyConnect: the first use connects it (a failure comes as an 'error' event).
-              start: () => {
-                if (writer.status === 'wait') writer.connect().catch(() => undefined);
-              },
-            },
-            offlineTimeout,
-          );
-          return writerOver(ioredisConnection(writer), ready, () => {
-            closed = true;
-            writer.disconnect();
-          });
+          own.on('error', (error) => void (closed || onError(error)));
+          // lazyConnect: the first use connects it (a failure comes as an 'error' event).
+          const start = (): void => void (own.status === 'wait' && own.connect().catch(() => undefined));
+          const ready = readiness(() => own.status === 'ready', (listener) => own.on('ready', listener), start, offlineTimeout);
+          return writer(ioredisWait(own), ready, () => ((closed = true), own.disconnect()));
         },
         onClientEnd: (listener) => onceClosed(io, 'end', listener),
       };
@@ -273,11 +199,12 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
       const cluster = client as NodeRedisClusterLike;
       return {
         kind,
-        send: nodeRedisClusterConnection(cluster).send,
-        subscribe: (channel, events) => nodeRedisSubscriber(cluster.duplicate(), channel, events),
+        // Never a replica (isReadonly false): it may not have the latest write yet.
+        send: (key, args) => cluster.sendCommand(key, false, args),
+        subscribe: (channel, events) => subscribeOwn(cluster.duplicate(), channel, events, true),
         openWriter(onError) {
-          const own = ownNodeRedis(cluster.duplicate() as unknown as NodeRedisClusterLike & NodeRedisSubscriberLike, onError, offlineTimeout);
-          return writerOver(nodeRedisClusterConnection(own.client), own.ready, own.close);
+          const own = ownNodeRedis(cluster.duplicate(), onError, offlineTimeout);
+          return writer(clusterWait(own.client as unknown as NodeRedisClusterLike), own.ready, own.close);
         },
         onClientEnd: (listener) => onceClosed(cluster, 'disconnect', listener),
       };
@@ -285,32 +212,42 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
     case 'node-redis-sentinel': {
       const sentinel = client as NodeRedisSentinelLike;
       // The Sentinel client leases its master connections: a write and its WAIT take one lease.
-      const leased = (lease: { sendCommand(isReadonly: boolean | undefined, args: string[]): Promise<unknown> }): Connection =>
-        nodeRedisConnection({ sendCommand: (args) => lease.sendCommand(false, args) }, () => undefined);
-      const sendAndWait: Connection['sendAndWait'] = (key, args, replicas, timeout) => sentinel.use((lease) => leased(lease).sendAndWait(key, args, replicas, timeout));
+      const sendAndWait: SendAndWait = (...args) => sentinel.use((lease) => nodeRedisWait((command) => lease.sendCommand(false, command))(...args));
       return {
         kind,
         send: (_key, args) => sentinel.sendCommand(false, args),
-        subscribe: (channel, events) => nodeRedisSentinelSubscriber(sentinel, channel, events),
+        subscribe(channel, events) {
+          // Its own pub/sub connection follows the master; a failover may have lost notices.
+          let closed = false;
+          const listener = (message: string): void => void (closed || events.message(message));
+          const interrupted = (): void => void (closed || events.interrupted());
+          sentinel.on('topology-change', interrupted);
+          sentinel.subscribe(channel, listener).then(
+            () => void (closed || events.subscribed()),
+            (error: unknown) => void (closed || (events.error(error), events.interrupted())),
+          );
+          return () => {
+            closed = true;
+            sentinel.off('topology-change', interrupted);
+            sentinel.unsubscribe(channel, listener).catch(() => undefined);
+          };
+        },
         openWriter: () => ({ sendAndWait, close: () => undefined }),
-        // Its pub/sub connection is its own and closes with it.
         onClientEnd: () => () => undefined,
       };
     }
     case 'node-redis': {
       const single = client as NodeRedisClientLike;
       const offline = { timeout: offlineTimeout };
+      const options = (of: { isReady: boolean }): { timeout: number } | undefined => (of.isReady ? undefined : offline);
       return {
         kind,
-        send: nodeRedisConnection(single, () => (single.isReady ? undefined : offline)).send,
-        subscribe: (channel, events) => nodeRedisSubscriber(single.duplicate(), channel, events),
+        send: (_key, args) => single.sendCommand(args, options(single)),
+        subscribe: (channel, events) => subscribeOwn(single.duplicate(), channel, events, true),
         openWriter(onError) {
-          const own = ownNodeRedis(single.duplicate() as unknown as NodeRedisClientLike & NodeRedisSubscriberLike, onError, offlineTimeout);
-          return writerOver(
-            nodeRedisConnection(own.client, () => (own.client.isReady ? undefined : offline)),
-            own.ready,
-            own.close,
-          );
+          const own = ownNodeRedis(single.duplicate(), onError, offlineTimeout);
+          const ownClient = own.client as unknown as NodeRedisClientLike;
+          return writer(nodeRedisWait((args) => ownClient.sendCommand(args, options(ownClient))), own.ready, own.close);
         },
         onClientEnd: (listener) => onceClosed(single, 'end', listener),
       };

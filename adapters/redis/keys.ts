@@ -22,20 +22,7 @@ import { malformedReply } from './errors.js';
  * ```
  * What follows the last `:` of a user's or tenant's key names it, so any id text is safe.
  */
-export interface Layout {
-  readonly channel: string;
-  readonly lock: string;
-  readonly versions: string;
-  directory(lane: string): string;
-  session(sessionId: string): string;
-  /** `<p>{b}:u:<userId>:`, the base a user's keys add one suffix to. */
-  user(userId: string): string;
-  /** `<p>{~T}:t:<tenantId>:`. */
-  tenant(tenantId: string): string;
-  key(key: string): string;
-  /** The queue of the bucket of `key` (any key name of the store) in `lane`. */
-  queue(key: string, lane: 'x' | 'y' | 'w'): string;
-}
+export type Layout = ReturnType<typeof createLayout>;
 
 /** The hash tag of a key name (the prefix holds no braces). */
 export const tagOf = (key: string): string => key.slice(key.indexOf('{'), key.indexOf('}') + 1);
@@ -45,19 +32,20 @@ export function bucketOfSession(sessionId: string): string {
   return /^[\w-]{3}/.test(sessionId) ? sessionId.slice(0, 3) : userBucket(sessionId);
 }
 
-/** Builds the key names under `prefix`. */
-export function createLayout(prefix: string): Layout {
+/** Builds the key names under `prefix`: a user's base `<p>{b}:u:<userId>:` and a tenant's take one suffix. */
+export function createLayout(prefix: string) {
   const tag = (bucket: string): string => `${prefix}{${bucket}}:`;
   return {
     channel: `${prefix}revocations`,
     lock: `${prefix}{~}:lock`,
     versions: `${prefix}{~}:v`,
-    directory: (lane) => `${prefix}{~}:${lane}`,
-    session: (sessionId) => `${tag(bucketOfSession(sessionId))}s:${sessionId}`,
-    user: (userId) => `${tag(userBucket(userId))}u:${userId}:`,
-    tenant: (tenantId) => `${tag(`~${hash('sha1', tenantId, 'hex').slice(0, 4)}`)}t:${tenantId}:`,
-    key: (key) => `${tag(userBucket(key))}k:${key}`,
-    queue: (key, lane) => `${prefix}${tagOf(key)}:${lane}`,
+    directory: (lane: string): string => `${prefix}{~}:${lane}`,
+    session: (sessionId: string): string => `${tag(bucketOfSession(sessionId))}s:${sessionId}`,
+    user: (userId: string): string => `${tag(userBucket(userId))}u:${userId}:`,
+    tenant: (tenantId: string): string => `${tag(`~${hash('sha1', tenantId, 'hex').slice(0, 4)}`)}t:${tenantId}:`,
+    key: (key: string): string => `${tag(userBucket(key))}k:${key}`,
+    /** The queue, in `lane`, of the bucket of `key` (any key name of the store). */
+    queue: (key: string, lane: 'x' | 'y' | 'w'): string => `${prefix}${tagOf(key)}:${lane}`,
   };
 }
 
@@ -74,12 +62,7 @@ export function encodeSession(session: SessionRecord, userBase: string, tenantMe
 /** A row from `[p, l, a, r, rr]` as the scripts answer it (r, rr null when not revoked). */
 export function decodeSession(reply: unknown): SessionRecord {
   const [p, l, a, r, rr] = list(reply, 'a session');
-  let parsed: Record<string, unknown>;
-  try {
-    parsed = JSON.parse(text(p, 'a session')) as Record<string, unknown>;
-  } catch {
-    throw malformedReply('a session');
-  }
+  const parsed = parse(p, 'a session');
   const row = { ...parsed, secretHash: new Uint8Array(Buffer.from(String(parsed['secretHash']), 'base64')), lastUsedAt: numeric(l, 'a session'), authenticatedAt: numeric(a, 'a session') };
   if (r === null || r === undefined || r === false) return row as unknown as SessionRecord;
   return { ...row, revokedAt: numeric(r, 'a session'), revokedReason: text(rr, 'a session') } as unknown as SessionRecord;
@@ -93,37 +76,38 @@ export function encodeActivity(entry: ActivityRecord): string {
 
 /** An activity entry read back. */
 export function decodeActivity(value: unknown): ActivityRecord {
+  const entry = parse(value, 'an activity entry') as unknown as ActivityRecord;
+  if (typeof entry.id !== 'string' || typeof entry.type !== 'string' || typeof entry.at !== 'number') throw malformedReply('an activity entry');
+  return entry;
+}
+
+function parse(value: unknown, what: string): Record<string, unknown> {
   try {
-    const entry = JSON.parse(text(value, 'an activity entry')) as ActivityRecord;
-    if (typeof entry.id === 'string' && typeof entry.type === 'string' && typeof entry.at === 'number') return entry;
+    const parsed: unknown = JSON.parse(text(value, what));
+    if (typeof parsed === 'object' && parsed !== null) return parsed as Record<string, unknown>;
   } catch {
     // The error below.
   }
-  throw malformedReply('an activity entry');
+  throw malformedReply(what);
+}
+
+/** `[name, value, ...]` (HGETALL, ZRANGE WITHSCORES) as a Map. */
+export function pairs(flat: unknown): Map<string, unknown> {
+  const items = list(flat, 'a hash');
+  const map = new Map<string, unknown>();
+  for (let index = 0; index + 1 < items.length; index += 2) map.set(text(items[index], 'a hash'), items[index + 1]);
+  return map;
 }
 
 /** A hash's `prefix`-named fields (`e:` epochs, `h:` high-water marks) as a prototype-free record. */
 export function fieldsOf(flat: unknown, prefix: string): Record<string, number> {
-  const items = list(flat, 'a hash');
   const found = Object.create(null) as Record<string, number>;
-  for (let index = 0; index + 1 < items.length; index += 2) {
-    const name = text(items[index], 'a hash');
-    if (name.startsWith(prefix)) found[name.slice(prefix.length)] = numeric(items[index + 1], 'a hash');
-  }
+  for (const [name, value] of pairs(flat)) if (name.startsWith(prefix)) found[name.slice(prefix.length)] = numeric(value, 'a hash');
   return found;
 }
 
-/** `[member, score, ...]` (ZRANGE WITHSCORES) as a prototype-free record. */
-export function scores(flat: unknown): Record<string, number> {
-  return fieldsOf(flat, '');
-}
-
 /** The version field of an owner's hash (0 when absent). */
-export function versionOf(flat: unknown): number {
-  const items = list(flat, 'a hash');
-  for (let index = 0; index + 1 < items.length; index += 2) if (text(items[index], 'a hash') === 'v') return numeric(items[index + 1], 'a version');
-  return 0;
-}
+export const versionOf = (flat: unknown): number => numeric(pairs(flat).get('v') ?? 0, 'a version');
 
 /** Epochs: the `e:` fields of a user's or tenant's hash. */
 export const epochsOf = (flat: unknown): Epochs => fieldsOf(flat, 'e:');
@@ -138,15 +122,14 @@ export function flat(reply: unknown): readonly unknown[] {
 
 /** A reply element as text: clients answer strings, or Buffers when set to return bytes. */
 export function text(value: unknown, what: string): string {
-  if (typeof value === 'string') return value;
-  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  if (typeof value === 'string' || Buffer.isBuffer(value)) return value.toString();
   throw malformedReply(what);
 }
 
 /** A reply element that must be an array. */
 export function list(value: unknown, what: string): readonly unknown[] {
-  if (Array.isArray(value)) return value;
-  throw malformedReply(what);
+  if (!Array.isArray(value)) throw malformedReply(what);
+  return value;
 }
 
 /** A number from a reply (Lua integers arrive as numbers, fields as strings). */

@@ -5,36 +5,19 @@ import type { RedisClientLike } from './client.js';
 /** Options of {@link redisStore}. */
 export interface RedisStoreOptions {
   /**
-   * A connected node-redis 5 client (`createClient`, `createCluster`, `createSentinel`) or an
-   * ioredis 5 client (`Redis`, `Cluster`, Sentinel). The app owns it: the store never connects,
-   * reconfigures or closes it. Recommended so an outage fails fast with 503 and heals by itself:
-   * node-redis `disableOfflineQueue: true` and an `'error'` listener; ioredis
-   * `enableOfflineQueue: false` once connected, or `maxRetriesPerRequest: 1`. On it the store
-   * only sends self-contained commands (scripts by `EVALSHA`, `PUBLISH`, `SET NX`), never
-   * `MULTI`, `WATCH`, `SELECT` or `CLIENT`.
+   * A connected node-redis 5 or ioredis 5 client, owned by the app: the store never connects,
+   * reconfigures or closes it, and sends on it only self-contained commands (scripts, `PUBLISH`,
+   * `SET NX`). So an outage fails fast: node-redis `disableOfflineQueue: true`; ioredis
+   * `enableOfflineQueue: false` once connected, or `maxRetriesPerRequest: 1`.
    */
   readonly client: RedisClientLike;
-  /**
-   * Prefix of every key and of the pub/sub channel. Instances sharing sessions use the same one.
-   * No `{`, `}` or spaces: the store puts its hash tags right after it.
-   * @default "sr:"
-   */
+  /** Prefix of every key and of the channel; no `{`, `}` or spaces. @default "sr:" */
   readonly prefix?: string;
-  /**
-   * Longest wait (ms) for one store call before it fails with `STORE_UNAVAILABLE`.
-   * @default 2000
-   */
+  /** Longest wait (ms) for one store call before it fails with `STORE_UNAVAILABLE`. @default 2000 */
   readonly commandTimeout?: number;
-  /**
-   * How long (ms) the prune lock lives if its holder dies mid-prune.
-   * @default 30000
-   */
+  /** How long (ms) the prune lock lives if its holder dies mid-prune. @default 30000 */
   readonly pruneLockTtl?: number;
-  /**
-   * Receives errors of background work that never fails a request: the pub/sub connection,
-   * a notice's `PUBLISH`, the prune directory's bookkeeping on Redis Cluster.
-   * @default a process warning, at most one a minute
-   */
+  /** Errors of background work (pub/sub, a notice's `PUBLISH`). @default a process warning, at most one a minute */
   readonly onError?: (error: unknown) => void;
   /**
    * Makes every applied batch survive a failover, or fail: each goes through a connection the
@@ -46,11 +29,7 @@ export interface RedisStoreOptions {
   readonly durability?: RedisDurability;
 }
 
-/**
- * How many replicas must hold a batch before it is reported as applied. `WAIT` is pipelined
- * behind the script, so it costs the replicas' acknowledgement, not one more round trip from the
- * app. Reads never wait. A replica that acknowledged and then died too takes the batch with it.
- */
+/** How many replicas must hold a batch before it is reported as applied (`WAIT`, pipelined behind the script). */
 export interface RedisDurability {
   /** Replicas that must acknowledge each batch (1 or more; at most the number you run). */
   readonly replicas: number;
@@ -59,14 +38,7 @@ export interface RedisDurability {
 }
 
 /** Options after defaults and checks. */
-export interface ResolvedRedisOptions {
-  readonly client: RedisClientLike;
-  readonly prefix: string;
-  readonly commandTimeout: number;
-  readonly pruneLockTtl: number;
-  readonly onError: (error: unknown) => void;
-  readonly durability: RedisDurability | undefined;
-}
+export type ResolvedRedisOptions = Required<Omit<RedisStoreOptions, 'durability'>> & { readonly durability: RedisDurability | undefined };
 
 /** The key prefix when none is given. */
 export const DEFAULT_PREFIX = 'sr:';

@@ -3,7 +3,7 @@ import { SessionError } from '../../src/errors.js';
 import type { ActivityRecord, Epochs, KindStats, SessionStore } from '../../src/store.js';
 import { createDriver, type DurableWriter } from './driver.js';
 import { replyCode, withTimeout } from './errors.js';
-import { createLayout, decodeActivity, decodeSession, epochsOf, fieldsOf, flat, list, numeric, scores, text, versionOf } from './keys.js';
+import { createLayout, decodeActivity, decodeSession, epochsOf, fieldsOf, flat, list, numeric, pairs, text, versionOf } from './keys.js';
 import { createNotices, tenantMessage } from './notices.js';
 import { resolveOptions, type RedisStoreOptions } from './options.js';
 import * as scripts from './scripts.js';
@@ -18,37 +18,31 @@ const ROUNDS = 50;
 const CAP = 1_000;
 
 /**
- * A session store in Redis for apps that run more than one instance. Takes a client the app
- * already has: node-redis 5 or ioredis 5, single server, Sentinel or Cluster.
+ * A session store in Redis for apps that run more than one instance, over the app's node-redis 5
+ * or ioredis 5 client: single server, Sentinel or Cluster. Needs Redis 7.0 or later.
  *
- * - Every call is one Lua script (EVALSHA; EVAL once when a server has not cached it): `get`
- *   reads the session, its user's epochs and its tenant's in one read-only script; `apply`
- *   checks the owner's version and writes the batch in one script. The store decides nothing.
- * - Redis Cluster (`shardsByUser`): a session's key and its user's keys share the hash tag of
- *   the user's bucket, which starts the session id. A tenant's and a one-time key's keys are on
- *   their own slots: read by their own command, and a user's batch that raises a tenant's
- *   high-water mark or puts a key writes them by a second script once its own succeeded.
+ * - Every call is one Lua script by EVALSHA: `get` reads the session with its user's and its
+ *   tenant's epochs in one read-only script; `apply` checks the owner's version and writes the
+ *   batch in one script. The store decides nothing else.
+ * - Redis Cluster (`shardsByUser`): a session id starts with its user's bucket, the hash tag of
+ *   the session's and the user's keys. A tenant's and a one-time key's keys have their own
+ *   slots: read by their own command; a user's batch that raises a tenant's high-water mark or
+ *   puts a key writes it by a second script once its own held.
  * - Rows expire in Redis a day past `expiresAt` for apps that never prune; `prune` deletes them
- *   first through per-bucket queues and a directory of due queues, in bounded steps.
- * - `durability`: every batch is followed by `WAIT` on the store's own connection, and fewer
- *   acknowledgements reject with `STORE_UNAVAILABLE`: an applied batch survives a failover.
+ *   first, through per-bucket queues and a directory of due queues, in bounded steps.
+ * - `durability`: each batch is followed by `WAIT` on the store's own connection; fewer
+ *   acknowledgements reject with `STORE_UNAVAILABLE`, so an applied batch survives a failover.
  * - Batches with `notify` are published on `<prefix>revocations`; `subscribe()` listens on a
- *   connection the store opens (a duplicate of the app's client), closed with the last listener.
- * - `close()` closes only what the store opened, never the app's client. Needs Redis 7.0+.
+ *   duplicate of the app's client, closed with the last listener. `close()` never closes the app's client.
  *
  * @param options - The client, and optionally `prefix`, `commandTimeout`, `pruneLockTtl`, `onError`, `durability`.
  * @returns A {@link SessionStore} with `subscribe`, `listActivity` and `stats`.
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a client that is
- * not node-redis 5 or ioredis 5, or an option out of range. Calls reject with
- * `STORE_UNAVAILABLE` when Redis cannot be reached or does not answer within `commandTimeout`,
- * `STORE_ERROR` when it answers an error, `CLOSED` after `close()`.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for another client or an
+ * option out of range. Calls reject with `STORE_UNAVAILABLE` when Redis is unreachable or silent
+ * past `commandTimeout`, `STORE_ERROR` when it answers an error, `CLOSED` after `close()`.
  *
  * @example
  * ```ts
- * import { createClient } from 'redis';
- * import { createSessionManager } from 'session-revocation';
- * import { redisStore } from 'session-revocation/redis';
- *
  * const client = createClient({ url: process.env.REDIS_URL, disableOfflineQueue: true });
  * client.on('error', (error) => console.error('redis', error));
  * await client.connect();
@@ -145,7 +139,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
         });
         // In sign-in order, as the memory store answers them (a set has none).
         const sessions = list(rows, 'readUser').map(decodeSession).sort((a, b) => a.createdAt - b.createdAt);
-        return { version: versionOf(meta), sessions, epochs: epochsOf(meta), tenantEpochs, denied: scores(denied), devices: scores(devices) };
+        return { version: versionOf(meta), sessions, epochs: epochsOf(meta), tenantEpochs, denied: fieldsOf(denied, ''), devices: fieldsOf(devices, '') };
       }),
 
     readTenant: (tenantId) =>
@@ -156,11 +150,9 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
 
     readKey: (key) =>
       guard(async () => {
-        const hashed = await readHash(layout.key(key));
-        if (hashed.length === 0) return { version: 0 };
-        const fields = new Map<string, string>();
-        for (let index = 0; index + 1 < hashed.length; index += 2) fields.set(text(hashed[index], 'readKey'), text(hashed[index + 1], 'readKey'));
-        return { version: numeric(fields.get('v'), 'readKey'), value: fields.get('val') ?? '', expiresAt: numeric(fields.get('exp'), 'readKey') };
+        const fields = pairs(await readHash(layout.key(key)));
+        if (fields.size === 0) return { version: 0 };
+        return { version: numeric(fields.get('v'), 'readKey'), value: text(fields.get('val'), 'readKey'), expiresAt: numeric(fields.get('exp'), 'readKey') };
       }),
 
     apply: (batch) =>
