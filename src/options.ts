@@ -201,7 +201,7 @@ const KIND_OPTIONS = ['maxAge', 'idleTimeout', 'replaceDevice'];
 export const KIND_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 /** {@link KIND_NAME} in words, for the messages that refuse a name. */
 export const KIND_NAME_RULE = 'must be 1-32 lowercase letters, digits, "_" or "-"';
-const STORE_METHODS = ['create', 'get', 'touch', 'reauthenticate', 'revoke', 'revokeAll', 'revokeOthers', 'listByUser', 'getRevocationState', 'eraseUser', 'prune'] as const;
+const STORE_METHODS = ['get', 'readUser', 'readTenant', 'readKey', 'apply', 'touch', 'prune', 'close'] as const;
 
 /**
  * Fills defaults and checks every option's type and range, refusing unknown keys and

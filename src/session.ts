@@ -1,4 +1,4 @@
-import type { FederatedIdentity } from './store-capabilities/federated.js';
+import type { FederatedIdentity } from './store-records.js';
 import { deviceLabel } from './device.js';
 import { formatLastUsed } from './relative-time.js';
 import type { SessionRecord } from './store.js';

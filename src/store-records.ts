@@ -17,6 +17,16 @@ export const STORE_LIMITS = Object.freeze({
   dataBytes: 8 * 1024,
 });
 
+/** The sizes the manager guarantees for a session's federated origin (characters). */
+export const FEDERATED_LIMITS = Object.freeze({
+  /** `iss`: an https URL. */
+  issLength: 512,
+  /** `sub`: OpenID Connect Core caps it at 255 ASCII characters. */
+  subLength: 255,
+  /** `sid`, and the ids of tokens claimed once. */
+  idLength: 255,
+});
+
 /**
  * A session kind. `browser` (default), `remember` (remember-me cookie) and `api` (bearer
  * tokens) are built in; apps may declare more in the manager's `kinds` option.

@@ -1,4 +1,6 @@
 import { SessionError } from '../../errors.js';
+import { storeOperations } from '../../storage/index.js';
+import type { StoreOperations } from '../../storage/types.js';
 import type { SessionStore } from '../../store.js';
 import { resolveRunner, type TestRunner } from '../runner.js';
 import type { StoreSuiteContext } from './context.js';
@@ -87,17 +89,19 @@ export function describeStoreConformance(
   const runner = resolveRunner(options.runner);
   let current: SessionStore | undefined;
   const siblings: SessionStore[] = [];
-  const store = (): SessionStore => {
+  let operations: StoreOperations | undefined;
+  const raw = (): SessionStore => {
     if (current === undefined) throw new SessionError('INVALID_CONFIGURATION', 'The store is only available inside a test.');
     return current;
   };
   const context: StoreSuiteContext = {
     runner,
     slowTimeout: options.slowTimeout ?? 60_000,
-    store,
+    store: () => (operations ??= storeOperations(raw())),
+    raw,
     sibling: async () => {
-      if (options.sibling === undefined) return store();
-      const opened = await options.sibling(store());
+      if (options.sibling === undefined) return raw();
+      const opened = await options.sibling(raw());
       siblings.push(opened);
       return opened;
     },
@@ -105,12 +109,13 @@ export function describeStoreConformance(
   runner.describe(`store conformance: ${name}`, () => {
     runner.beforeEach(async () => {
       current = await makeStore();
+      operations = undefined;
     });
     runner.afterEach(async () => {
       const closing = current;
       current = undefined;
-      for (const opened of siblings.splice(0)) await opened.close?.();
-      await closing?.close?.();
+      for (const opened of siblings.splice(0)) await opened.close();
+      await closing?.close();
     });
     describeLifecycle(context);
     describeEpochs(context);
