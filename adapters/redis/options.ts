@@ -20,16 +20,17 @@ export interface RedisStoreOptions {
   /** Errors of background work (pub/sub, a notice's `PUBLISH`). @default a process warning, at most one a minute */
   readonly onError?: (error: unknown) => void;
   /**
-   * Makes every applied batch survive a failover, or fail: each goes through a connection the
-   * store opens (a duplicate of `client`; a node-redis Sentinel client's leased master
-   * connection) and is followed on it by `WAIT replicas timeout`; fewer acknowledgements reject
-   * with `STORE_UNAVAILABLE`. See {@link RedisDurability}.
+   * Makes every batch that revokes (a `revoke` or `epochs` write: a sign-out, "sign out
+   * everywhere", a sign-in that replaced a session) survive a failover, or fail: it goes through
+   * a connection the store opens (a duplicate of `client`; a node-redis Sentinel client's leased
+   * master connection), followed on it by `WAIT replicas timeout`; fewer acknowledgements reject
+   * with `STORE_UNAVAILABLE`. Other batches and reads never wait.
    * @default undefined: a batch returns once the primary has it
    */
   readonly durability?: RedisDurability;
 }
 
-/** How many replicas must hold a batch before it is reported as applied (`WAIT`, pipelined behind the script). */
+/** How many replicas must hold a revoking batch before it is reported as applied (`WAIT`, pipelined behind the script). */
 export interface RedisDurability {
   /** Replicas that must acknowledge each batch (1 or more; at most the number you run). */
   readonly replicas: number;

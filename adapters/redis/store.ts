@@ -79,9 +79,10 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
     }
   };
   const run = (script: Script, keys: string[], args: string[]): Promise<unknown> => evaluate(script, keys, args, (command) => driver.send(keys[0]!, command));
-  // A write: with `durability`, on the store's own connection with WAIT behind it.
-  const write = async (script: Script, keys: string[], args: string[]): Promise<unknown> => {
-    if (durability === undefined) return run(script, keys, args);
+  // A write; one that revokes, with `durability`, on the store's own connection with WAIT behind it.
+  const write = async (durable: boolean, keys: string[], args: string[]): Promise<unknown> => {
+    const script = scripts.applyScript;
+    if (durability === undefined || !durable) return run(script, keys, args);
     if (closed) throw new SessionError('CLOSED', 'The Redis session store was closed.');
     const own = (writer ??= driver.openWriter(onError));
     let acknowledged = 0;
@@ -158,19 +159,20 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
     apply: (batch) =>
       guard(async () => {
         const plan = planBatch(batch, layout, clustered);
+        const durable = batch.writes.some((step) => step.type === 'revoke' || step.type === 'epochs');
         // Cluster: a user's index of a key goes first (an index entry without its key is harmless).
-        for (const { key, args } of plan.before.values()) await write(scripts.applyScript, [key], applyArgs('', false, args));
+        for (const { key, args } of plan.before.values()) await write(durable, [key], applyArgs('', false, args));
         const expected = batch.version === undefined ? '' : String(batch.version);
-        const reply = await write(scripts.applyScript, [plan.owner], applyArgs(expected, plan.bump, plan.local));
+        const reply = await write(durable, [plan.owner], applyArgs(expected, plan.bump, plan.local));
         if (reply === null || reply === undefined) return false;
         const [, marks, far] = list(reply, 'apply');
         // Cluster: what lives on other slots, once the owner's batch held: keys the user put,
         // tenants' high-water marks (kept the larger), the erased user's keys.
-        for (const { key, args } of plan.after.values()) await write(scripts.applyScript, [key], applyArgs('', false, args));
+        for (const { key, args } of plan.after.values()) await write(durable, [key], applyArgs('', false, args));
         const farKeys = list(far, 'apply').map((key) => text(key, 'apply'));
         if (farKeys.length > 0) {
           const userId = 'userId' in batch.owner ? batch.owner.userId : '';
-          for (const key of farKeys) await write(scripts.applyScript, [key], applyArgs('', false, ['X', key, userId]));
+          for (const key of farKeys) await write(durable, [key], applyArgs('', false, ['X', key, userId]));
           const index = `${layout.user(userId)}K`;
           await driver.send(index, ['ZREM', index, ...farKeys]);
         }
