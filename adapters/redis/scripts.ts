@@ -23,6 +23,7 @@ export const applyScript = script(`
 local owner, dir = KEYS[1], ARGV[3]
 if ARGV[1] ~= '' and tonumber(ARGV[1]) ~= tonumber(redis.call('HGET', owner, 'v') or '0') then return false end
 local marks, far = {}, {}
+local function q(key, lane) return string.sub(key, 1, string.find(key, '}', 1, true)) .. ':' .. lane end
 local function queue(q, score, member, lt)
   if lt then redis.call('ZADD', q, 'LT', score, member) else redis.call('ZADD', q, score, member) end
   if dir == '' then marks[#marks + 1] = q; marks[#marks + 1] = score
@@ -69,20 +70,23 @@ while i <= #ARGV do
     redis.call('PEXPIREAT', key, ARGV[i + 4])
     queue(ARGV[i + 6], ARGV[i + 3], 'k ' .. key, false)
     i = i + 7
-  elseif op == 'x' then -- key, queue
+  elseif op == 'x' then -- key
     redis.call('DEL', ARGV[i + 1])
-    redis.call('ZREM', ARGV[i + 2], 'k ' .. ARGV[i + 1])
-    i = i + 3
+    redis.call('ZREM', q(ARGV[i + 1], 'x'), 'k ' .. ARGV[i + 1])
+    i = i + 2
   elseif op == 'X' then -- key, userId: an erased user's key, unless put again for another user
-    if redis.call('HGET', ARGV[i + 1], 'u') == ARGV[i + 2] then redis.call('DEL', ARGV[i + 1]) end
+    if redis.call('HGET', ARGV[i + 1], 'u') == ARGV[i + 2] then redis.call('DEL', ARGV[i + 1]); redis.call('ZREM', q(ARGV[i + 1], 'x'), 'k ' .. ARGV[i + 1]) end
     i = i + 3
   elseif op == 'E' then -- user base, userId
     local base, tag = ARGV[i + 1], string.match(ARGV[i + 1], '{[^}]*}')
-    for _, key in ipairs(redis.call('SMEMBERS', base .. 's')) do redis.call('DEL', key) end
+    for _, key in ipairs(redis.call('SMEMBERS', base .. 's')) do redis.call('DEL', key); redis.call('ZREM', q(key, 'x'), 's ' .. key .. ' ' .. base) end
     redis.call('DEL', base .. 's', base .. 'd', base .. 'k', base .. 'a', base .. 'A', base .. 'at')
+    redis.call('ZREM', q(base, 'x'), 'z ' .. base .. 'd', 'z ' .. base .. 'K')
+    redis.call('ZREM', q(base, 'y'), 'a ' .. base)
+    redis.call('ZREM', q(base, 'w'), 'z ' .. base .. 'k')
     for _, key in ipairs(redis.call('ZRANGE', base .. 'K', 0, -1)) do
       if dir ~= '' or string.match(key, '{[^}]*}') == tag then
-        if redis.call('HGET', key, 'u') == ARGV[i + 2] then redis.call('DEL', key) end
+        if redis.call('HGET', key, 'u') == ARGV[i + 2] then redis.call('DEL', key); redis.call('ZREM', q(key, 'x'), 'k ' .. key) end
         redis.call('ZREM', base .. 'K', key)
       else far[#far + 1] = key end
     end
@@ -219,8 +223,12 @@ end
 return 1
 `);
 
-/** Releases the prune lock if this caller still holds it. */
-export const unlockScript = script(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`);
+/** Takes the prune lock for ARGV[2] ms (1 if taken), or (ARGV[2] '') releases it if ARGV[1] still holds it. */
+export const lockScript = script(`
+if ARGV[2] ~= '' then return redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) and 1 or 0 end
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 0
+`);
 
 /** stats(): kind, expiresAt, revoked ('1' or '') of each row in one queue. */
 export const statsScript = script(

@@ -194,7 +194,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
     prune: ({ now, limit, activityBefore, devicesBefore }) =>
       guard(async () => {
         const token = randomUUID();
-        if ((await driver.send(layout.lock, ['SET', layout.lock, token, 'NX', 'PX', String(pruneLockTtl)])) === null) return 0;
+        if (numeric(await run(scripts.lockScript, [layout.lock], [token, String(pruneLockTtl)]), 'prune') === 0) return 0;
         let deleted = 0;
         try {
           for (const [lane, by] of [['x', now], ['y', activityBefore], ['w', devicesBefore]] as const) {
@@ -213,7 +213,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
             }
           }
         } finally {
-          await run(scripts.unlockScript, [layout.lock], [token]).catch(onError);
+          await run(scripts.lockScript, [layout.lock], [token, '']).catch(onError);
         }
         return deleted;
       }),

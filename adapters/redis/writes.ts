@@ -99,7 +99,7 @@ function encode(write: Write, layout: Layout, userBase: string, ownerKey: string
     }
     case 'deleteKey': {
       const key = layout.key(write.key);
-      place(key, ['x', key, layout.queue(key, 'x')]);
+      place(key, ['x', key]);
       return;
     }
     case 'erase':
