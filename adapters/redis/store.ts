@@ -191,8 +191,9 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
         return numeric(await run(scripts.touchScript, [layout.session(sessionId)], args), 'touch') === 1;
       }),
 
-    prune: ({ now, limit, activityBefore, devicesBefore }) =>
+    prune: ({ now, limit: asked, activityBefore, devicesBefore }) =>
       guard(async () => {
+        const limit = Math.floor(asked);
         const token = randomUUID();
         if (numeric(await run(scripts.lockScript, [layout.lock], [token, String(pruneLockTtl)]), 'prune') === 0) return 0;
         let deleted = 0;
