@@ -61,19 +61,22 @@ const nodeRedisWait = (send: (args: string[]) => Promise<unknown>): SendAndWait 
   return { reply: reply.value, acknowledged: count(acknowledged.value) };
 };
 
-// A pipeline routed to the key's node. It does not follow MOVED: after one, the key is read
-// through sendCommand (which refreshes the slot map) and the pipeline sent again.
+// A pipeline routed to the key's node.
 const clusterWait = (cluster: NodeRedisClusterLike): SendAndWait => async (key, args, replicas, timeout) => {
-  const pipeline = (): Promise<unknown[]> => cluster.multi(key).addCommand(key, false, args).addCommand(undefined, false, waitArgs(replicas, timeout)).execAsPipeline();
-  let replies: unknown[];
+  const replies = await cluster.multi(key).addCommand(key, false, args).addCommand(undefined, false, waitArgs(replicas, timeout)).execAsPipeline();
+  return { reply: replies[0], acknowledged: count(replies[1]) };
+};
+
+// A cluster pipeline does not follow MOVED: after one, the key is read by a plain command (which
+// follows it and refreshes the slot map) and the pipeline sent again.
+const followMoved = (send: SendAndWait, refresh: (key: string) => Promise<unknown>): SendAndWait => async (key, ...rest) => {
   try {
-    replies = await pipeline();
+    return await send(key, ...rest);
   } catch (error) {
     if (replyCode(error) !== 'MOVED' && replyCode(error) !== 'ASK') throw error;
-    await cluster.sendCommand(key, false, ['PEXPIRETIME', key]);
-    replies = await pipeline();
+    await refresh(key);
+    return send(key, ...rest);
   }
-  return { reply: replies[0], acknowledged: count(replies[1]) };
 };
 
 /**
@@ -190,7 +193,7 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
           // lazyConnect: the first use connects it (a failure comes as an 'error' event).
           const start = (): void => void (own.status === 'wait' && own.connect().catch(() => undefined));
           const ready = readiness(() => own.status === 'ready', (listener) => own.on('ready', listener), start, offlineTimeout);
-          return writer(ioredisWait(own), ready, () => ((closed = true), own.disconnect()));
+          return writer(followMoved(ioredisWait(own), (key) => own.call('PEXPIRETIME', [key])), ready, () => ((closed = true), own.disconnect()));
         },
         onClientEnd: (listener) => onceClosed(io, 'end', listener),
       };
@@ -204,7 +207,8 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
         subscribe: (channel, events) => subscribeOwn(cluster.duplicate(), channel, events, true),
         openWriter(onError) {
           const own = ownNodeRedis(cluster.duplicate(), onError, offlineTimeout);
-          return writer(clusterWait(own.client as unknown as NodeRedisClusterLike), own.ready, own.close);
+          const duplicate = own.client as unknown as NodeRedisClusterLike;
+          return writer(followMoved(clusterWait(duplicate), (key) => duplicate.sendCommand(key, false, ['PEXPIRETIME', key])), own.ready, own.close);
         },
         onClientEnd: (listener) => onceClosed(cluster, 'disconnect', listener),
       };
