@@ -90,45 +90,29 @@ function readiness(isReady: () => boolean, onReady: (listener: () => void) => vo
     for (const proceed of waiting) proceed();
     waiting.clear();
   });
-  return () => {
-    if (isReady()) return Promise.resolve();
-    start();
-    return new Promise<void>((resolve, reject) => {
-      const proceed = (): void => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        waiting.delete(proceed);
-        reject(new SessionError('STORE_UNAVAILABLE', `The store's own Redis connection was not ready within ${within} ms.`));
-      }, within);
-      waiting.add(proceed);
-    });
-  };
+  return () =>
+    isReady()
+      ? Promise.resolve()
+      : new Promise<void>((resolve, reject) => {
+          start();
+          const timer = setTimeout(() => (waiting.delete(proceed), reject(new SessionError('STORE_UNAVAILABLE', `The store's own Redis connection was not ready within ${within} ms.`))), within);
+          const proceed = (): void => (clearTimeout(timer), resolve());
+          waiting.add(proceed);
+        });
 }
 
 function writer(sendAndWait: SendAndWait, ready: () => Promise<unknown>, close: () => void): DurableWriter {
   return { sendAndWait: async (...args) => (await ready(), sendAndWait(...args)), close };
 }
 
-/** A node-redis duplicate the store owns: connected on first use; errors to `onError`. */
-function ownNodeRedis<T extends NodeRedisSubscriberLike>(duplicate: T, onError: (error: unknown) => void, within: number): { client: T; ready: () => Promise<unknown>; close: () => void } {
+/** A node-redis duplicate the store owns, connected on first use (at most `within` ms); errors to `onError`. */
+function ownNodeRedis(duplicate: NodeRedisSubscriberLike, onError: (error: unknown) => void, within: number): { ready: () => Promise<unknown>; close: () => void } {
   let connecting: Promise<unknown> | undefined;
   let closed = false;
   // Without an 'error' listener, node-redis' first connection error would crash the process.
   duplicate.on('error', (error) => void (closed || onError(error)));
   const start = (): Promise<unknown> => (connecting ??= duplicate.connect().catch((error: unknown) => ((connecting = undefined), Promise.reject(error))));
-  const events = duplicate as unknown as { isReady?: boolean };
-  // A single client says when it is ready; a cluster only settles its connect().
-  const ready =
-    typeof events.isReady === 'boolean'
-      ? readiness(() => events.isReady === true, (listener) => duplicate.on('ready', listener), () => void start().catch(() => undefined), within)
-      : () => withTimeout(start(), within);
-  const close = (): void => {
-    if (!closed && connecting !== undefined) duplicate.destroy();
-    closed = true;
-  };
-  return { client: duplicate, ready, close };
+  return { ready: () => withTimeout(start(), within), close: () => void (closed || connecting === undefined || duplicate.destroy(), (closed = true)) };
 }
 
 // Events after which notices may have been missed; names a library never emits cost nothing.
@@ -137,21 +121,14 @@ const INTERRUPTIONS = ['reconnecting', 'end', 'close', '-node', 'node-error', 'n
 /** Subscribes a connection the store duplicated (and so owns): node-redis or ioredis. */
 function subscribeOwn(subscriber: NodeRedisSubscriberLike | IoRedisSubscriberLike, channel: string, events: SubscriberEvents, nodeRedis: boolean): () => void {
   let closed = false;
-  const report = (error: unknown): void => {
-    if (closed) return;
-    events.error(error);
-    events.interrupted();
-  };
+  const report = (error: unknown): void => void (closed || (events.error(error), events.interrupted()));
   const subscribed = (): void => void (closed || events.subscribed());
   subscriber.on('error', report);
   for (const event of INTERRUPTIONS) subscriber.on(event, () => void (closed || events.interrupted()));
   if (nodeRedis) {
-    subscriber = subscriber as NodeRedisSubscriberLike;
-    subscriber
-      .connect()
-      .then(() => subscriber.subscribe(channel, events.message))
-      .then(subscribed, report);
-    return () => ((closed = true), (subscriber as NodeRedisSubscriberLike).destroy());
+    const own = subscriber as NodeRedisSubscriberLike;
+    own.connect().then(() => own.subscribe(channel, events.message)).then(subscribed, report);
+    return () => ((closed = true), own.destroy());
   }
   subscriber = subscriber as IoRedisSubscriberLike;
   subscriber.on('message', (from, message) => void (from === channel && events.message(message)));
@@ -206,8 +183,8 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
         send: (key, args) => cluster.sendCommand(key, false, args),
         subscribe: (channel, events) => subscribeOwn(cluster.duplicate(), channel, events, true),
         openWriter(onError) {
-          const own = ownNodeRedis(cluster.duplicate(), onError, offlineTimeout);
-          const duplicate = own.client as unknown as NodeRedisClusterLike;
+          const duplicate = cluster.duplicate() as unknown as NodeRedisClusterLike & NodeRedisSubscriberLike;
+          const own = ownNodeRedis(duplicate, onError, offlineTimeout);
           return writer(followMoved(clusterWait(duplicate), (key) => duplicate.sendCommand(key, false, ['PEXPIRETIME', key])), own.ready, own.close);
         },
         onClientEnd: (listener) => onceClosed(cluster, 'disconnect', listener),
@@ -226,15 +203,8 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
           const listener = (message: string): void => void (closed || events.message(message));
           const interrupted = (): void => void (closed || events.interrupted());
           sentinel.on('topology-change', interrupted);
-          sentinel.subscribe(channel, listener).then(
-            () => void (closed || events.subscribed()),
-            (error: unknown) => void (closed || (events.error(error), events.interrupted())),
-          );
-          return () => {
-            closed = true;
-            sentinel.off('topology-change', interrupted);
-            sentinel.unsubscribe(channel, listener).catch(() => undefined);
-          };
+          sentinel.subscribe(channel, listener).then(() => void (closed || events.subscribed()), (error: unknown) => void (closed || (events.error(error), interrupted())));
+          return () => void ((closed = true), sentinel.off('topology-change', interrupted), sentinel.unsubscribe(channel, listener).catch(() => undefined));
         },
         openWriter: () => ({ sendAndWait, close: () => undefined }),
         onClientEnd: () => () => undefined,
@@ -249,8 +219,8 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
         send: (_key, args) => single.sendCommand(args, options(single)),
         subscribe: (channel, events) => subscribeOwn(single.duplicate(), channel, events, true),
         openWriter(onError) {
-          const own = ownNodeRedis(single.duplicate(), onError, offlineTimeout);
-          const ownClient = own.client as unknown as NodeRedisClientLike;
+          const ownClient = single.duplicate() as unknown as NodeRedisClientLike & NodeRedisSubscriberLike;
+          const own = ownNodeRedis(ownClient, onError, offlineTimeout);
           return writer(nodeRedisWait((args) => ownClient.sendCommand(args, options(ownClient))), own.ready, own.close);
         },
         onClientEnd: (listener) => onceClosed(single, 'end', listener),

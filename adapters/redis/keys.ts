@@ -59,19 +59,12 @@ export function encodeSession(session: SessionRecord, userBase: string, tenantMe
   return fields;
 }
 
-/** A row from `[p, l, a, r, rr]` as the scripts answer it (r, rr null when not revoked). */
+/** A row from `[p, l, a, r, rr]` as the scripts answer it (r, rr nil when not revoked). */
 export function decodeSession(reply: unknown): SessionRecord {
   const [p, l, a, r, rr] = list(reply, 'a session');
   const parsed = parse(p, 'a session');
   const row = { ...parsed, secretHash: new Uint8Array(Buffer.from(String(parsed['secretHash']), 'base64')), lastUsedAt: numeric(l, 'a session'), authenticatedAt: numeric(a, 'a session') };
-  if (r === null || r === undefined || r === false) return row as unknown as SessionRecord;
-  return { ...row, revokedAt: numeric(r, 'a session'), revokedReason: text(rr, 'a session') } as unknown as SessionRecord;
-}
-
-/** An activity entry as stored: JSON of its defined fields. */
-export function encodeActivity(entry: ActivityRecord): string {
-  const { id, userId, tenantId, type, at, reason, sessionId, deviceLabel, ip, by } = entry;
-  return JSON.stringify({ id, userId, tenantId, type, at, reason, sessionId, deviceLabel, ip, by });
+  return (r === null || r === undefined || r === false ? row : { ...row, revokedAt: numeric(r, 'a session'), revokedReason: text(rr, 'a session') }) as unknown as SessionRecord;
 }
 
 /** An activity entry read back. */
@@ -111,14 +104,6 @@ export const versionOf = (flat: unknown): number => numeric(pairs(flat).get('v')
 
 /** Epochs: the `e:` fields of a user's or tenant's hash. */
 export const epochsOf = (flat: unknown): Epochs => fieldsOf(flat, 'e:');
-
-/** HGETALL's reply as a flat list: RESP2 answers one, RESP3 a map (an object, or a Map). */
-export function flat(reply: unknown): readonly unknown[] {
-  if (Array.isArray(reply)) return reply;
-  if (reply instanceof Map) return [...reply].flat();
-  if (typeof reply === 'object' && reply !== null && !(reply instanceof Error)) return Object.entries(reply).flat();
-  return list(reply, 'a hash');
-}
 
 /** A reply element as text: clients answer strings, or Buffers when set to return bytes. */
 export function text(value: unknown, what: string): string {

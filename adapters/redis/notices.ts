@@ -2,10 +2,7 @@ import type { RevocationNotice } from '../../src/store.js';
 import type { Driver } from './driver.js';
 
 /** Fans notices from one pub/sub connection out to the store's listeners. */
-export interface Notices {
-  add(listener: (notice: RevocationNotice) => void, onResync?: () => void): () => void;
-  close(): Promise<void>;
-}
+export type Notices = ReturnType<typeof createNotices>;
 
 // Published by the store itself after an interruption, to learn when its subscription delivers
 // again (no user id is empty).
@@ -25,7 +22,7 @@ const parseNotice = (message: string): RevocationNotice => (message.startsWith(T
  * the subscription is active: at the first SUBSCRIBE acknowledgement, and after an interruption
  * at the first message received again; until then the store publishes a probe every 250 ms.
  */
-export function createNotices(driver: Driver, channel: string, onError: (error: unknown) => void): Notices {
+export function createNotices(driver: Driver, channel: string, onError: (error: unknown) => void) {
   const listeners = new Map<(notice: RevocationNotice) => void, (() => void) | undefined>();
   let closeSubscriber: (() => void) | undefined;
   let stopWatchingClient: (() => void) | undefined;
@@ -40,18 +37,12 @@ export function createNotices(driver: Driver, channel: string, onError: (error: 
       onError(error);
     }
   };
-  const stopProbing = (): void => {
-    clearInterval(probeTimer);
-    probeTimer = undefined;
-  };
+  const stopProbing = (): void => void (clearInterval(probeTimer), (probeTimer = undefined));
   // Probe failures say nothing new while Redis is down: the subscriber already reported it.
   const probe = (): void => {
     if (probing) return;
     probing = true;
-    driver
-      .send(channel, ['PUBLISH', channel, PROBE])
-      .catch(() => undefined)
-      .finally(() => (probing = false));
+    driver.send(channel, ['PUBLISH', channel, PROBE]).then(() => (probing = false), () => (probing = false));
   };
   const resync = (): void => {
     active = true;
@@ -83,20 +74,15 @@ export function createNotices(driver: Driver, channel: string, onError: (error: 
     });
 
   return {
-    add(listener, onResync) {
+    add(listener: (notice: RevocationNotice) => void, onResync?: () => void): () => void {
       listeners.set(listener, onResync);
       if (closeSubscriber === undefined) {
         closeSubscriber = open();
         // The app closed its client: the store's connection must not keep the process alive.
         stopWatchingClient = driver.onClientEnd(release);
       } else if (active && onResync !== undefined) safely(onResync);
-      return () => {
-        if (listeners.delete(listener) && listeners.size === 0) release();
-      };
+      return () => void (listeners.delete(listener) && listeners.size === 0 && release());
     },
-    async close() {
-      listeners.clear();
-      release();
-    },
+    close: (): void => void (listeners.clear(), release()),
   };
 }

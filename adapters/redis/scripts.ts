@@ -98,20 +98,16 @@ return {1, marks, far}
 `);
 
 /** A session with its user's epochs, and (ARGV[1] '1': not a cluster) its tenant's hash. */
-export const getScript = script(
-  `
+export const getScript = script(`
 local s = redis.call('HMGET', KEYS[1], 'p', 'l', 'a', 'r', 'rr', 'um', 'tm')
 if not s[1] then return false end
 local t = false
 if s[7] and ARGV[1] == '1' then t = redis.call('HGETALL', s[7]) end
 return {{s[1], s[2], s[3], s[4], s[5]}, redis.call('HGETALL', s[6] .. 'm'), t, s[7]}
-`,
-  true,
-);
+`, true);
 
 /** Everything of one user (KEYS[1] its hash; ARGV: base, '1' to read tenants too, one more tenant's hash or ''). */
-export const readUserScript = script(
-  `
+export const readUserScript = script(`
 local base, rows, seen, tenants = ARGV[1], {}, {}, {}
 local function tenant(tm)
   if tm and not seen[tm] then
@@ -126,9 +122,7 @@ for _, key in ipairs(redis.call('SMEMBERS', base .. 's')) do
 end
 if ARGV[3] ~= '' then tenant(ARGV[3]) end
 return {redis.call('HGETALL', KEYS[1]), rows, redis.call('ZRANGE', base .. 'd', 0, -1, 'WITHSCORES'), redis.call('ZRANGE', base .. 'k', 0, -1, 'WITHSCORES'), tenants}
-`,
-  true,
-);
+`, true);
 
 /** One hash (a tenant's, a key's): a script so every client answers a flat list. */
 export const readHashScript = script(`return redis.call('HGETALL', KEYS[1])`, true);
@@ -143,14 +137,11 @@ return 1
 `);
 
 /** One page of an owner's activity, newest id first (KEYS[1] its `a`; ARGV: '+' or '(<before>', limit). */
-export const listActivityScript = script(
-  `
+export const listActivityScript = script(`
 local ids = redis.call('ZRANGE', KEYS[1], ARGV[1], '-', 'BYLEX', 'REV', 'LIMIT', 0, ARGV[2])
 if #ids == 0 then return {} end
 return redis.call('HMGET', string.sub(KEYS[1], 1, -2) .. 'A', unpack(ids))
-`,
-  true,
-);
+`, true);
 
 /**
  * Prunes one queue (KEYS[1]) of what is due by ARGV[1]: at most ARGV[2] session rows, at most
@@ -193,17 +184,14 @@ return {n, first[2] or ''}
 `);
 
 /** The due queues of a lane (KEYS: its directory, the versions), with their versions. ARGV: due by, page size, offset. */
-export const dueScript = script(
-  `
+export const dueScript = script(`
 local out = {}
 for _, q in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', ARGV[3], ARGV[2])) do
   out[#out + 1] = q
   out[#out + 1] = redis.call('HGET', KEYS[2], q) or '0'
 end
 return out
-`,
-  true,
-);
+`, true);
 
 /** After a queue was pruned: its next due, or its removal, unless a write queued something since (its version moved). */
 export const settleScript = script(`
@@ -231,8 +219,7 @@ return 0
 `);
 
 /** stats(): kind, expiresAt, revoked ('1' or '') of each row in one queue. */
-export const statsScript = script(
-  `
+export const statsScript = script(`
 local out = {}
 for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   if string.sub(m, 1, 1) == 's' then
@@ -241,6 +228,4 @@ for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   end
 end
 return out
-`,
-  true,
-);
+`, true);

@@ -3,11 +3,10 @@ import { SessionError } from '../../src/errors.js';
 import type { ActivityRecord, Epochs, KindStats, SessionStore } from '../../src/store.js';
 import { createDriver, type DurableWriter } from './driver.js';
 import { replyCode, withTimeout } from './errors.js';
-import { createLayout, decodeActivity, decodeSession, epochsOf, fieldsOf, flat, list, numeric, pairs, text, versionOf } from './keys.js';
+import { createLayout, decodeActivity, decodeSession, epochsOf, fieldsOf, list, numeric, pairs, text, versionOf } from './keys.js';
 import { createNotices, tenantMessage } from './notices.js';
 import { resolveOptions, type RedisStoreOptions } from './options.js';
 import * as scripts from './scripts.js';
-import type { Script } from './scripts.js';
 import { planBatch } from './writes.js';
 
 // Cluster: sessions whose tenant hash this process knows, so get() reads it beside the script.
@@ -59,17 +58,15 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
   const tenantOf = new Map<string, string>();
   let closed = false;
   let writer: DurableWriter | undefined;
-  const stopWatchingClient = durability === undefined ? () => undefined : driver.onClientEnd(() => closeWriter());
-  const closeWriter = (): void => {
-    writer?.close();
-    writer = undefined;
-  };
+  // The app closed its client: the store's own connection goes with it.
+  const closeWriter = (): void => void (writer?.close(), (writer = undefined));
+  const stopWatchingClient = durability === undefined ? () => undefined : driver.onClientEnd(closeWriter);
 
   // Every call: refused once closed, bounded by the budget, errors as SessionError.
   const guard = <T>(operation: () => Promise<T>): Promise<T> =>
     closed ? Promise.reject(new SessionError('CLOSED', 'The Redis session store was closed.')) : withTimeout(operation(), budget);
   // A server that has not cached a script (it restarted, failed over) answers NOSCRIPT: EVAL then.
-  const evaluate = async (script: Script, keys: string[], args: string[], send: (command: string[]) => Promise<unknown>): Promise<unknown> => {
+  const evaluate = async (script: scripts.Script, keys: string[], args: string[], send: (command: string[]) => Promise<unknown>): Promise<unknown> => {
     const command = [script.readOnly ? 'EVALSHA_RO' : 'EVALSHA', script.sha, String(keys.length), ...keys, ...args];
     try {
       return await send(command);
@@ -78,16 +75,15 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
       return send([script.readOnly ? 'EVAL_RO' : 'EVAL', script.source, ...command.slice(2)]);
     }
   };
-  const run = (script: Script, keys: string[], args: string[]): Promise<unknown> => evaluate(script, keys, args, (command) => driver.send(keys[0]!, command));
+  const run = (script: scripts.Script, keys: string[], args: string[]): Promise<unknown> => evaluate(script, keys, args, (command) => driver.send(keys[0]!, command));
   // A write; one that revokes, with `durability`, on the store's own connection with WAIT behind it.
-  const write = async (durable: boolean, keys: string[], args: string[]): Promise<unknown> => {
-    const script = scripts.applyScript;
-    if (durability === undefined || !durable) return run(script, keys, args);
-    if (closed) throw new SessionError('CLOSED', 'The Redis session store was closed.');
+  const write = async (durable: boolean, key: string, expected: string, bump: boolean, writes: string[]): Promise<unknown> => {
+    const args = [expected, bump ? '1' : '0', clustered ? '' : layout.directory(''), ...writes];
+    if (durability === undefined || !durable) return run(scripts.applyScript, [key], args);
     const own = (writer ??= driver.openWriter(onError));
     let acknowledged = 0;
-    const reply = await evaluate(script, keys, args, async (command) => {
-      const answer = await own.sendAndWait(keys[0]!, command, durability.replicas, durability.timeout);
+    const reply = await evaluate(scripts.applyScript, [key], args, async (command) => {
+      const answer = await own.sendAndWait(key, command, durability.replicas, durability.timeout);
       acknowledged = answer.acknowledged;
       return answer.reply;
     });
@@ -96,9 +92,8 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
     }
     return reply;
   };
-  const readHash = async (key: string): Promise<readonly unknown[]> => flat(await run(scripts.readHashScript, [key], []));
+  const readHash = async (key: string): Promise<readonly unknown[]> => list(await run(scripts.readHashScript, [key], []), 'a hash');
   const tenantIdOf = (tenantHash: string): string => tenantHash.slice(tenantHash.indexOf('}:t:') + 4, -2);
-  const applyArgs = (expected: string, bump: boolean, writes: string[]): string[] => [expected, bump ? '1' : '0', clustered ? '' : layout.directory(''), ...writes];
 
   return {
     callTimeout: budget,
@@ -109,20 +104,17 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
         // Cluster: the tenant's hash is on another slot; read beside the script once known.
         const known = clustered ? tenantOf.get(sessionId) : undefined;
         const apart = known === undefined ? undefined : readHash(known);
-        apart?.catch(() => undefined);
+        apart?.catch(() => undefined); // the script's failure, if any, is the one reported
         const reply = await run(scripts.getScript, [layout.session(sessionId)], [clustered ? '0' : '1']);
         if (reply === null || reply === undefined) return null;
         const [row, user, tenant, tenantHash] = list(reply, 'get');
         const session = decodeSession(row);
         if (tenantHash === null || tenantHash === undefined || tenantHash === false) return { session, epochs: epochsOf(user) };
         const name = text(tenantHash, 'get');
-        let hashed = tenant as readonly unknown[];
-        if (clustered) {
-          hashed = known === name ? await apart! : await readHash(name);
-          if (tenantOf.size >= TENANTS_KEPT) tenantOf.delete(tenantOf.keys().next().value!);
-          tenantOf.set(session.id, name);
-        }
-        return { session, epochs: epochsOf(user), tenantEpochs: flat(hashed).length === 0 ? undefined : epochsOf(hashed) };
+        if (clustered && tenantOf.size >= TENANTS_KEPT) tenantOf.delete(tenantOf.keys().next().value!);
+        if (clustered) tenantOf.set(session.id, name);
+        const hashed = !clustered ? list(tenant, 'get') : known === name ? await apart! : await readHash(name);
+        return { session, epochs: epochsOf(user), tenantEpochs: hashed.length === 0 ? undefined : epochsOf(hashed) };
       }),
 
     readUser: (userId, tenantId) =>
@@ -132,12 +124,9 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
         const [meta, rows, denied, devices, tenants] = list(await run(scripts.readUserScript, [`${base}m`], [base, clustered ? '0' : '1', extra]), 'readUser');
         const named = list(tenants, 'readUser');
         const tenantEpochs = Object.create(null) as Record<string, Epochs>;
-        const hashes = await Promise.all(
-          named.flatMap((name, index) => (index % 2 === 1 ? [] : [clustered ? readHash(text(name, 'readUser')) : Promise.resolve(flat(named[index + 1]))])),
-        );
-        hashes.forEach((hashed, index) => {
-          if (hashed.length > 0) tenantEpochs[tenantIdOf(text(named[index * 2], 'readUser'))] = epochsOf(hashed);
-        });
+        // Cluster: each tenant's hash by its own command, at once.
+        const hashes = await Promise.all(named.flatMap((name, index) => (index % 2 === 1 ? [] : [clustered ? readHash(text(name, 'readUser')) : list(named[index + 1], 'readUser')])));
+        hashes.forEach((hashed, index) => void (hashed.length > 0 && (tenantEpochs[tenantIdOf(text(named[index * 2], 'readUser'))] = epochsOf(hashed))));
         // In sign-in order, as the memory store answers them (a set has none).
         const sessions = list(rows, 'readUser').map(decodeSession).sort((a, b) => a.createdAt - b.createdAt);
         return { version: versionOf(meta), sessions, epochs: epochsOf(meta), tenantEpochs, denied: fieldsOf(denied, ''), devices: fieldsOf(devices, '') };
@@ -161,22 +150,18 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
         const plan = planBatch(batch, layout, clustered);
         const durable = batch.writes.some((step) => step.type === 'revoke' || step.type === 'epochs');
         // Cluster: a user's index of a key goes first (an index entry without its key is harmless).
-        for (const { key, args } of plan.before.values()) await write(durable, [key], applyArgs('', false, args));
-        const expected = batch.version === undefined ? '' : String(batch.version);
-        const reply = await write(durable, [plan.owner], applyArgs(expected, plan.bump, plan.local));
+        for (const { key, args } of plan.before.values()) await write(durable, key, '', false, args);
+        const reply = await write(durable, plan.owner, batch.version === undefined ? '' : String(batch.version), plan.bump, plan.local);
         if (reply === null || reply === undefined) return false;
         const [, marks, far] = list(reply, 'apply');
         // Cluster: what lives on other slots, once the owner's batch held: keys the user put,
-        // tenants' high-water marks (kept the larger), the erased user's keys.
-        for (const { key, args } of plan.after.values()) await write(durable, [key], applyArgs('', false, args));
+        // tenants' high-water marks (kept the larger), the erased user's keys; then the queues' directory.
+        for (const { key, args } of plan.after.values()) await write(durable, key, '', false, args);
+        const userId = 'userId' in batch.owner ? batch.owner.userId : '';
         const farKeys = list(far, 'apply').map((key) => text(key, 'apply'));
-        if (farKeys.length > 0) {
-          const userId = 'userId' in batch.owner ? batch.owner.userId : '';
-          for (const key of farKeys) await write(durable, [key], applyArgs('', false, ['X', key, userId]));
-          const index = `${layout.user(userId)}K`;
-          await driver.send(index, ['ZREM', index, ...farKeys]);
-        }
-        const queued = list(marks, 'apply').map((mark) => String(mark));
+        for (const key of farKeys) await write(durable, key, '', false, ['X', key, userId]);
+        if (farKeys.length > 0) await driver.send(`${layout.user(userId)}K`, ['ZREM', `${layout.user(userId)}K`, ...farKeys]);
+        const queued = list(marks, 'apply').map(String);
         if (queued.length > 0) await run(scripts.markScript, [layout.versions], queued).catch(onError);
         if (batch.notify === true && !('key' in batch.owner)) {
           const message = 'userId' in batch.owner ? batch.owner.userId : tenantMessage(batch.owner.tenantId);
@@ -187,7 +172,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
 
     touch: (sessionId, times) =>
       guard(async () => {
-        const args = [times.lastUsedAt === undefined ? '' : String(times.lastUsedAt), times.authenticatedAt === undefined ? '' : String(times.authenticatedAt)];
+        const args = [times.lastUsedAt ?? '', times.authenticatedAt ?? ''].map(String);
         return numeric(await run(scripts.touchScript, [layout.session(sessionId)], args), 'touch') === 1;
       }),
 
@@ -224,28 +209,23 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
         const page = async (base: string): Promise<ActivityRecord[]> =>
           list(await run(scripts.listActivityScript, [`${base}a`], [before === undefined ? '+' : `(${before}`, String(limit)]), 'listActivity').map(decodeActivity);
         const pages = await Promise.all([page(layout.user(userId)), ...(tenantId === undefined ? [] : [page(layout.tenant(tenantId))])]);
-        return pages
-          .flat()
-          .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
-          .slice(0, limit);
+        return pages.flat().sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).slice(0, limit);
       }),
 
     stats: (now) =>
       guard(async () => {
         const counts = Object.create(null) as Record<string, { live: number; revoked: number; expired: number }>;
-        const keys = [layout.directory('x'), layout.versions];
+        // Every session row is in its bucket's queue, and every queue with one in the directory.
         for (let offset = 0; offset < 100_000_000; offset += PAGE) {
-          const due = list(await run(scripts.dueScript, keys, ['+inf', String(PAGE), String(offset)]), 'stats');
+          const due = list(await run(scripts.dueScript, [layout.directory('x'), layout.versions], ['+inf', String(PAGE), String(offset)]), 'stats');
           for (let index = 0; index < due.length; index += 2) {
             const rows = list(await run(scripts.statsScript, [text(due[index], 'stats')], []), 'stats');
             for (let row = 0; row + 2 < rows.length; row += 3) {
               const count = (counts[text(rows[row], 'stats')] ??= { live: 0, revoked: 0, expired: 0 });
-              if (numeric(rows[row + 1], 'stats') <= now) count.expired++;
-              else if (text(rows[row + 2], 'stats') === '1') count.revoked++;
-              else count.live++;
+              count[numeric(rows[row + 1], 'stats') <= now ? 'expired' : text(rows[row + 2], 'stats') === '1' ? 'revoked' : 'live']++;
             }
           }
-          if (due.length < PAGE * 2) break;
+          if (due.length < PAGE * 2) return counts as Record<string, KindStats>;
         }
         return counts as Record<string, KindStats>;
       }),
@@ -260,7 +240,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
       closed = true;
       stopWatchingClient();
       closeWriter();
-      await notices.close();
+      notices.close();
     },
   };
 }

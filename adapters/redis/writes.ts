@@ -1,6 +1,6 @@
 import { SessionError } from '../../src/errors.js';
 import type { Batch, Write } from '../../src/store.js';
-import { encodeActivity, encodeSession, tagOf, type Layout } from './keys.js';
+import { encodeSession, tagOf, type Layout } from './keys.js';
 
 /** A batch as the apply script's arguments, split by Cluster slot. */
 export interface Plan {
@@ -85,7 +85,7 @@ function encode(write: Write, layout: Layout, userBase: string, ownerKey: string
     case 'activity': {
       const { entry } = write;
       const base = entry.userId !== undefined ? layout.user(entry.userId) : entry.tenantId !== undefined ? layout.tenant(entry.tenantId) : undefined;
-      if (base !== undefined) place(base, ['a', base, entry.id, encodeActivity(entry), String(entry.at), layout.queue(base, 'y')]);
+      if (base !== undefined) place(base, ['a', base, entry.id, JSON.stringify(entry), String(entry.at), layout.queue(base, 'y')]);
       return;
     }
     case 'putKey': {
