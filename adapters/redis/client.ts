@@ -1,12 +1,10 @@
 import { SessionError } from '../../src/errors.js';
 
-// The client libraries by shape: the store never imports `redis` or `ioredis`, and the app's
-// own client type fits as it is.
+// The client libraries by shape: the store never imports them, and the app's client type fits.
 
 /** The part of a node-redis 5 client (`createClient()`, connected) the store uses. */
 export interface NodeRedisClientLike {
   sendCommand(args: string[], options?: { timeout?: number }): Promise<unknown>;
-  /** Connected and ready for commands. */
   readonly isReady: boolean;
   /** A connection with the same options, for the store's own pub/sub and durable writes. */
   duplicate(): NodeRedisSubscriberLike;
@@ -14,9 +12,7 @@ export interface NodeRedisClientLike {
 
 /** The part of a node-redis 5 cluster client (`createCluster()`, connected) the store uses. */
 export interface NodeRedisClusterLike {
-  /** Sends one raw command to the master of `firstKey`'s slot. */
   sendCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[], options?: { timeout?: number }): Promise<unknown>;
-  /** Present on cluster clients only. */
   readonly masters: readonly unknown[];
   duplicate(): NodeRedisSubscriberLike;
   /** A batch to `routing`'s master, sent by `execAsPipeline()` (never MULTI), so a write and its `WAIT` share a connection. */
@@ -34,7 +30,6 @@ export interface NodeRedisSentinelLike {
   sendCommand(isReadonly: boolean | undefined, args: string[]): Promise<unknown>;
   /** Runs `fn` on one leased master connection: a write and its `WAIT` share it. */
   use<T>(fn: (client: { sendCommand(isReadonly: boolean | undefined, args: string[]): Promise<unknown> }) => Promise<T>): Promise<T>;
-  /** Present on Sentinel clients only. */
   getMasterNode(): unknown;
   subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
   unsubscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
@@ -55,7 +50,6 @@ export interface NodeRedisSubscriberLike {
 /** The part of an ioredis 5 client (`new Redis()` or `new Cluster()`) the store uses. */
 export interface IoRedisLike {
   call(command: string, args: string[]): Promise<unknown>;
-  /** ioredis' own flag; its presence tells ioredis from node-redis. */
   readonly isCluster: boolean;
   duplicate(): IoRedisSubscriberLike;
   /** A plain pipeline (not `multi()`): on a Cluster it goes to its keys' master, `WAIT` included. */
@@ -70,7 +64,6 @@ export interface IoRedisPipelineLike {
 
 /** What the store does with an ioredis connection it opened (`duplicate()`). */
 export interface IoRedisSubscriberLike {
-  /** `wait`, `ready`, `end`... */
   readonly status: string;
   connect(): Promise<unknown>;
   subscribe(channel: string): Promise<unknown>;
@@ -82,10 +75,10 @@ export interface IoRedisSubscriberLike {
 }
 
 /**
- * A Redis client the store accepts: node-redis 5 (`createClient`, `createCluster`,
- * `createSentinel`) or ioredis 5 (`Redis`, `Cluster`, Sentinel). The app creates, connects and
- * closes it; the store's own connections are duplicates of it (pub/sub, `durability`'s writes),
- * except with a node-redis Sentinel client, whose pub/sub and leased connections it uses.
+ * A client the store accepts: node-redis 5 (`createClient`, `createCluster`, `createSentinel`)
+ * or ioredis 5 (`Redis`, `Cluster`, Sentinel). The app creates, connects and closes it; the
+ * store's own connections (pub/sub, `durability`) are duplicates of it, or with a node-redis
+ * Sentinel client its pub/sub and leased connections.
  */
 export type RedisClientLike = NodeRedisClientLike | NodeRedisClusterLike | NodeRedisSentinelLike | IoRedisLike;
 

@@ -16,13 +16,11 @@ export interface DurableWriter {
   close(): void;
 }
 
-/** What a subscriber connection reports to the store. */
+/** What a subscriber connection reports: a message, an error, a possible drop (notices may be lost), the first SUBSCRIBE acknowledged. */
 export interface SubscriberEvents {
   readonly message: (message: string) => void;
   readonly error: (error: unknown) => void;
-  /** The connection may have dropped: notices may be lost until it is back. */
   readonly interrupted: () => void;
-  /** The first SUBSCRIBE was acknowledged. */
   readonly subscribed: () => void;
 }
 
@@ -32,7 +30,6 @@ export interface Driver {
   readonly send: Send;
   /** Opens a connection subscribed to `channel`; answers its closer. */
   subscribe(channel: string, events: SubscriberEvents): () => void;
-  /** The store's own connection for durable writes, opened on first use. */
   openWriter(onError: (error: unknown) => void): DurableWriter;
   /** Calls `listener` once the app closes its client (the store's connections end with it). */
   onClientEnd(listener: () => void): () => void;
@@ -143,10 +140,9 @@ function subscribeOwn(subscriber: NodeRedisSubscriberLike | IoRedisSubscriberLik
 }
 
 function onceClosed(client: unknown, event: string, listener: () => void): () => void {
-  const emitter = client as { on?(event: string, listener: () => void): unknown; off?(event: string, listener: () => void): unknown; removeListener?(event: string, listener: () => void): unknown };
-  if (typeof emitter.on !== 'function') return () => undefined;
-  emitter.on(event, listener);
-  return () => void (typeof emitter.off === 'function' ? emitter.off(event, listener) : emitter.removeListener?.(event, listener));
+  const emitter = client as { on?(event: string, listener: () => void): unknown; removeListener?(event: string, listener: () => void): unknown };
+  emitter.on?.(event, listener);
+  return () => void emitter.removeListener?.(event, listener);
 }
 
 /**

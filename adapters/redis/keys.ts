@@ -16,7 +16,7 @@ import { malformedReply } from './errors.js';
  * <p>{b}:u:<userId>:a|A|at      activity: ids by id (zset, score 0), JSON by id (hash), at by id (zset)
  * <p>{~T}:t:<tenantId>:m hash   v, e:<kind>, h:<kind> (high-water marks); T = 4 hex of SHA-1
  * <p>{~T}:t:<tenantId>:a|A|at   the tenant's own activity
- * <p>{b}:k:<key>         hash   v, val, exp, u (a one-time key; b = userBucket(key))
+ * <p>{b}:k:<key>         hash   v, val, e (expiresAt), u (a one-time key; b = userBucket(key))
  * <p>{b}:x|y|w           zset   the bucket's prune queues (now, activity, devices): member -> due
  * <p>{~}:x|y|w           zset   queue key -> lower bound of its earliest due; {~}:v hash queue -> version
  * ```

@@ -6,8 +6,8 @@ import type { RedisClientLike } from './client.js';
 export interface RedisStoreOptions {
   /**
    * A connected node-redis 5 or ioredis 5 client, owned by the app: the store never connects,
-   * reconfigures or closes it, and sends on it only self-contained commands (scripts, `PUBLISH`,
-   * `SET NX`). So an outage fails fast: node-redis `disableOfflineQueue: true`; ioredis
+   * reconfigures or closes it, and sends on it only self-contained commands (scripts and
+   * `PUBLISH`). So an outage fails fast: node-redis `disableOfflineQueue: true`; ioredis
    * `enableOfflineQueue: false` once connected, or `maxRetriesPerRequest: 1`.
    */
   readonly client: RedisClientLike;
@@ -71,9 +71,7 @@ function resolveDurability(value: RedisDurability | undefined): RedisDurability 
   if (value === undefined) return undefined;
   if (typeof value !== 'object' || value === null) throw new SessionError('INVALID_CONFIGURATION', 'redisStore(): durability must be { replicas, timeout }.');
   optionsObject('redisStore() durability', value, ['replicas', 'timeout']);
-  if (value.replicas === undefined || value.timeout === undefined) {
-    throw new SessionError('INVALID_CONFIGURATION', 'redisStore(): durability needs both replicas and timeout (ms).');
-  }
+  if (value.replicas === undefined || value.timeout === undefined) throw new SessionError('INVALID_CONFIGURATION', 'redisStore(): durability needs both replicas and timeout (ms).');
   const replicas = integer('redisStore(): durability.replicas', value.replicas, 0, { min: 1, max: 1_000 });
   return { replicas, timeout: duration('redisStore(): durability.timeout', value.timeout, 0, { min: 1, max: MAX_MS }) };
 }

@@ -66,16 +66,12 @@ while i <= #ARGV do
     local key = ARGV[i + 1]
     local v = tonumber(redis.call('HGET', key, 'v') or '0') + 1
     redis.call('DEL', key)
-    redis.call('HSET', key, 'v', v, 'val', ARGV[i + 2], 'exp', ARGV[i + 3], 'u', ARGV[i + 5])
+    redis.call('HSET', key, 'v', v, 'val', ARGV[i + 2], 'e', ARGV[i + 3], 'u', ARGV[i + 5])
     redis.call('PEXPIREAT', key, ARGV[i + 4])
     queue(ARGV[i + 6], ARGV[i + 3], 'k ' .. key, false)
     i = i + 7
-  elseif op == 'x' then -- key
-    redis.call('DEL', ARGV[i + 1])
-    redis.call('ZREM', q(ARGV[i + 1], 'x'), 'k ' .. ARGV[i + 1])
-    i = i + 2
-  elseif op == 'X' then -- key, userId: an erased user's key, unless put again for another user
-    if redis.call('HGET', ARGV[i + 1], 'u') == ARGV[i + 2] then redis.call('DEL', ARGV[i + 1]); redis.call('ZREM', q(ARGV[i + 1], 'x'), 'k ' .. ARGV[i + 1]) end
+  elseif op == 'x' then -- key, userId or '': an erased user's key only if not put again for another
+    if ARGV[i + 2] == '' or redis.call('HGET', ARGV[i + 1], 'u') == ARGV[i + 2] then redis.call('DEL', ARGV[i + 1]); redis.call('ZREM', q(ARGV[i + 1], 'x'), 'k ' .. ARGV[i + 1]) end
     i = i + 3
   elseif op == 'E' then -- user base, userId
     local base, tag = ARGV[i + 1], string.match(ARGV[i + 1], '{[^}]*}')
@@ -152,22 +148,16 @@ local q, now = KEYS[1], tonumber(ARGV[1])
 local n = 0
 for _, m in ipairs(redis.call('ZRANGEBYSCORE', q, '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])) do
   local t = string.sub(m, 1, 1)
-  if t == 's' then
-    if n < tonumber(ARGV[2]) then
-      local key, base = string.match(m, '^s (%S+) (.*)$')
-      local e = redis.call('HGET', key, 'e')
-      if e and tonumber(e) > now then redis.call('ZADD', q, e, m)
-      else
-        if e then redis.call('DEL', key); n = n + 1 end
-        redis.call('SREM', base .. 's', key)
-        redis.call('ZREM', q, m)
-      end
+  if t == 'k' or (t == 's' and n < tonumber(ARGV[2])) then -- a key, a session row (and its user's index)
+    local key, base = string.match(m, '^. (%S+) ?(.*)$')
+    local e = redis.call('HGET', key, 'e')
+    if e and tonumber(e) > now then redis.call('ZADD', q, e, m)
+    else
+      if e then redis.call('DEL', key); if t == 's' then n = n + 1 end end
+      if t == 's' then redis.call('SREM', base .. 's', key) end
+      redis.call('ZREM', q, m)
     end
-  elseif t == 'k' then
-    local key = string.sub(m, 3)
-    local e = redis.call('HGET', key, 'exp')
-    if e and tonumber(e) > now then redis.call('ZADD', q, e, m) else redis.call('DEL', key); redis.call('ZREM', q, m) end
-  else
+  elseif t ~= 's' then -- a sorted set of entries due by their score
     local key = string.sub(m, 3)
     local z = t == 'a' and key .. 'at' or key
     local gone = redis.call('ZRANGEBYSCORE', z, '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])

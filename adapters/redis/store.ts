@@ -18,24 +18,22 @@ const CAP = 1_000;
 
 /**
  * A session store in Redis for apps that run more than one instance, over the app's node-redis 5
- * or ioredis 5 client: single server, Sentinel or Cluster. Needs Redis 7.0 or later.
+ * or ioredis 5 client: single server, Sentinel or Cluster (Redis 7.0 or later).
  *
- * - Every call is one Lua script by EVALSHA: `get` reads the session with its user's and its
- *   tenant's epochs in one read-only script; `apply` checks the owner's version and writes the
- *   batch in one script. The store decides nothing else.
- * - Redis Cluster (`shardsByUser`): a session id starts with its user's bucket, the hash tag of
- *   the session's and the user's keys. A tenant's and a one-time key's keys have their own
- *   slots: read by their own command; a user's batch that raises a tenant's high-water mark or
- *   puts a key writes it by a second script once its own held.
- * - Rows expire in Redis a day past `expiresAt` for apps that never prune; `prune` deletes them
- *   first, through per-bucket queues and a directory of due queues, in bounded steps.
- * - `durability`: each batch is followed by `WAIT` on the store's own connection; fewer
- *   acknowledgements reject with `STORE_UNAVAILABLE`, so an applied batch survives a failover.
- * - Batches with `notify` are published on `<prefix>revocations`; `subscribe()` listens on a
- *   duplicate of the app's client, closed with the last listener. `close()` never closes the app's client.
+ * - Every call is one Lua script: `get` reads the session with its user's and its tenant's
+ *   epochs, `apply` checks the owner's version and writes the batch. It decides nothing else.
+ * - Cluster (`shardsByUser`): a session id starts with its user's bucket, the hash tag of the
+ *   session's and the user's keys. A tenant's and a one-time key's keys have their own slots,
+ *   read by their own command; a user's batch that raises a tenant's high-water mark or puts a
+ *   key writes it by a second script once its own held.
+ * - Rows expire in Redis a day past `expiresAt`; `prune` deletes them first, in bounded steps,
+ *   through per-bucket queues and a directory of the due ones.
+ * - `durability`: a batch that revokes is followed by `WAIT` on the store's own connection, and
+ *   fails with fewer acknowledgements. Batches with `notify` are published on
+ *   `<prefix>revocations`; `subscribe()` listens on a duplicate of the app's client.
  *
  * @param options - The client, and optionally `prefix`, `commandTimeout`, `pruneLockTtl`, `onError`, `durability`.
- * @returns A {@link SessionStore} with `subscribe`, `listActivity` and `stats`.
+ * @returns A {@link SessionStore} with `subscribe`, `listActivity` and `stats`; its `close()` never closes the app's client.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for another client or an
  * option out of range. Calls reject with `STORE_UNAVAILABLE` when Redis is unreachable or silent
  * past `commandTimeout`, `STORE_ERROR` when it answers an error, `CLOSED` after `close()`.
@@ -43,7 +41,6 @@ const CAP = 1_000;
  * @example
  * ```ts
  * const client = createClient({ url: process.env.REDIS_URL, disableOfflineQueue: true });
- * client.on('error', (error) => console.error('redis', error));
  * await client.connect();
  * const sessions = createSessionManager({ store: redisStore({ client }) });
  * ```
@@ -81,16 +78,9 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
     const args = [expected, bump ? '1' : '0', clustered ? '' : layout.directory(''), ...writes];
     if (durability === undefined || !durable) return run(scripts.applyScript, [key], args);
     const own = (writer ??= driver.openWriter(onError));
-    let acknowledged = 0;
-    const reply = await evaluate(scripts.applyScript, [key], args, async (command) => {
-      const answer = await own.sendAndWait(key, command, durability.replicas, durability.timeout);
-      acknowledged = answer.acknowledged;
-      return answer.reply;
-    });
-    if (acknowledged < durability.replicas) {
-      throw new SessionError('STORE_UNAVAILABLE', `Only ${acknowledged} of ${durability.replicas} Redis replicas acknowledged the write within ${durability.timeout} ms: it might not survive a failover. Try again.`);
-    }
-    return reply;
+    const sent = (await evaluate(scripts.applyScript, [key], args, (command) => own.sendAndWait(key, command, durability.replicas, durability.timeout))) as { reply: unknown; acknowledged: number };
+    if (sent.acknowledged >= durability.replicas) return sent.reply;
+    throw new SessionError('STORE_UNAVAILABLE', `Only ${sent.acknowledged} of ${durability.replicas} Redis replicas acknowledged the write within ${durability.timeout} ms: it might not survive a failover. Try again.`);
   };
   const readHash = async (key: string): Promise<readonly unknown[]> => list(await run(scripts.readHashScript, [key], []), 'a hash');
   const tenantIdOf = (tenantHash: string): string => tenantHash.slice(tenantHash.indexOf('}:t:') + 4, -2);
@@ -142,7 +132,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
       guard(async () => {
         const fields = pairs(await readHash(layout.key(key)));
         if (fields.size === 0) return { version: 0 };
-        return { version: numeric(fields.get('v'), 'readKey'), value: text(fields.get('val'), 'readKey'), expiresAt: numeric(fields.get('exp'), 'readKey') };
+        return { version: numeric(fields.get('v'), 'readKey'), value: text(fields.get('val'), 'readKey'), expiresAt: numeric(fields.get('e'), 'readKey') };
       }),
 
     apply: (batch) =>
@@ -159,7 +149,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
         for (const { key, args } of plan.after.values()) await write(durable, key, '', false, args);
         const userId = 'userId' in batch.owner ? batch.owner.userId : '';
         const farKeys = list(far, 'apply').map((key) => text(key, 'apply'));
-        for (const key of farKeys) await write(durable, key, '', false, ['X', key, userId]);
+        for (const key of farKeys) await write(durable, key, '', false, ['x', key, userId]);
         if (farKeys.length > 0) await driver.send(`${layout.user(userId)}K`, ['ZREM', `${layout.user(userId)}K`, ...farKeys]);
         const queued = list(marks, 'apply').map(String);
         if (queued.length > 0) await run(scripts.markScript, [layout.versions], queued).catch(onError);
