@@ -35,10 +35,10 @@ export interface Driver {
   onClientEnd(listener: () => void): () => void;
 }
 
-const count = (reply: unknown): number => {
-  if (!Number.isInteger(Number(reply)) || Number(reply) < 0) throw malformedReply('WAIT');
-  return Number(reply);
-};
+function count(reply: unknown): number {
+  if (Number.isInteger(Number(reply)) && Number(reply) >= 0) return Number(reply);
+  throw malformedReply('WAIT');
+}
 const waitArgs = (replicas: number, timeout: number): string[] => ['WAIT', String(replicas), String(timeout)];
 
 // A plain pipeline: one write, and on a Cluster to the keys' node, WAIT included.
@@ -102,14 +102,14 @@ function writer(sendAndWait: SendAndWait, ready: () => Promise<unknown>, close: 
   return { sendAndWait: async (...args) => (await ready(), sendAndWait(...args)), close };
 }
 
-/** A node-redis duplicate the store owns, connected on first use (at most `within` ms); errors to `onError`. */
-function ownNodeRedis(duplicate: NodeRedisSubscriberLike, onError: (error: unknown) => void, within: number): { ready: () => Promise<unknown>; close: () => void } {
+/** A writer over a node-redis duplicate the store owns, connected on first use (at most `within` ms); errors to `onError`. */
+function ownNodeRedis(duplicate: NodeRedisSubscriberLike, sendAndWait: SendAndWait, onError: (error: unknown) => void, within: number): DurableWriter {
   let connecting: Promise<unknown> | undefined;
   let closed = false;
   // Without an 'error' listener, node-redis' first connection error would crash the process.
   duplicate.on('error', (error) => void (closed || onError(error)));
   const start = (): Promise<unknown> => (connecting ??= duplicate.connect().catch((error: unknown) => ((connecting = undefined), Promise.reject(error))));
-  return { ready: () => withTimeout(start(), within), close: () => void (closed || connecting === undefined || duplicate.destroy(), (closed = true)) };
+  return writer(sendAndWait, () => withTimeout(start(), within), () => void (closed || connecting === undefined || duplicate.destroy(), (closed = true)));
 }
 
 // Events after which notices may have been missed; names a library never emits cost nothing.
@@ -180,8 +180,7 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
         subscribe: (channel, events) => subscribeOwn(cluster.duplicate(), channel, events, true),
         openWriter(onError) {
           const duplicate = cluster.duplicate() as unknown as NodeRedisClusterLike & NodeRedisSubscriberLike;
-          const own = ownNodeRedis(duplicate, onError, offlineTimeout);
-          return writer(followMoved(clusterWait(duplicate), (key) => duplicate.sendCommand(key, false, ['PEXPIRETIME', key])), own.ready, own.close);
+          return ownNodeRedis(duplicate, followMoved(clusterWait(duplicate), (key) => duplicate.sendCommand(key, false, ['PEXPIRETIME', key])), onError, offlineTimeout);
         },
         onClientEnd: (listener) => onceClosed(cluster, 'disconnect', listener),
       };
@@ -216,8 +215,7 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
         subscribe: (channel, events) => subscribeOwn(single.duplicate(), channel, events, true),
         openWriter(onError) {
           const ownClient = single.duplicate() as unknown as NodeRedisClientLike & NodeRedisSubscriberLike;
-          const own = ownNodeRedis(ownClient, onError, offlineTimeout);
-          return writer(nodeRedisWait((args) => ownClient.sendCommand(args, options(ownClient))), own.ready, own.close);
+          return ownNodeRedis(ownClient, nodeRedisWait((args) => ownClient.sendCommand(args, options(ownClient))), onError, offlineTimeout);
         },
         onClientEnd: (listener) => onceClosed(single, 'end', listener),
       };

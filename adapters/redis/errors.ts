@@ -20,10 +20,8 @@ export function toSessionError(error: unknown): SessionError {
   const detail = error instanceof Error ? error.message || error.constructor.name : String(error);
   const code = replyCode(error);
   if (code === 'ERR' && /unknown (redis )?command/i.test(detail)) return new SessionError('STORE_ERROR', `The Redis session store needs Redis 7.0 or later: ${detail}`, { cause: error });
-  if ((code !== undefined && !TRANSIENT_REPLIES.has(code)) || error instanceof TypeError || error instanceof RangeError || !(error instanceof Error)) {
-    return new SessionError('STORE_ERROR', `The Redis session store failed: ${detail}`, { cause: error });
-  }
-  return new SessionError('STORE_UNAVAILABLE', `Redis is unavailable: ${detail}`, { cause: error });
+  const failed = (code !== undefined && !TRANSIENT_REPLIES.has(code)) || error instanceof TypeError || error instanceof RangeError || !(error instanceof Error);
+  return failed ? new SessionError('STORE_ERROR', `The Redis session store failed: ${detail}`, { cause: error }) : new SessionError('STORE_UNAVAILABLE', `Redis is unavailable: ${detail}`, { cause: error });
 }
 
 /** Settles with `operation`, or rejects with `STORE_UNAVAILABLE` after `timeoutMs` (a silent server would hold it for minutes). */

@@ -28,9 +28,7 @@ export type Layout = ReturnType<typeof createLayout>;
 export const tagOf = (key: string): string => key.slice(key.indexOf('{'), key.indexOf('}') + 1);
 
 /** The bucket of a session: its id's first 3 characters, as the manager makes them. */
-export function bucketOfSession(sessionId: string): string {
-  return /^[\w-]{3}/.test(sessionId) ? sessionId.slice(0, 3) : userBucket(sessionId);
-}
+export const bucketOfSession = (sessionId: string): string => (/^[\w-]{3}/.test(sessionId) ? sessionId.slice(0, 3) : userBucket(sessionId));
 
 /** Builds the key names under `prefix`: a user's base `<p>{b}:u:<userId>:` and a tenant's take one suffix. */
 export function createLayout(prefix: string) {
@@ -75,13 +73,14 @@ export function decodeActivity(value: unknown): ActivityRecord {
 }
 
 function parse(value: unknown, what: string): Record<string, unknown> {
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(text(value, what));
-    if (typeof parsed === 'object' && parsed !== null) return parsed as Record<string, unknown>;
+    parsed = JSON.parse(text(value, what));
   } catch {
-    // The error below.
+    throw malformedReply(what);
   }
-  throw malformedReply(what);
+  if (typeof parsed !== 'object' || parsed === null) throw malformedReply(what);
+  return parsed as Record<string, unknown>;
 }
 
 /** `[name, value, ...]` (HGETALL, ZRANGE WITHSCORES) as a Map. */

@@ -39,11 +39,8 @@ export function createNotices(driver: Driver, channel: string, onError: (error: 
   };
   const stopProbing = (): void => void (clearInterval(probeTimer), (probeTimer = undefined));
   // Probe failures say nothing new while Redis is down: the subscriber already reported it.
-  const probe = (): void => {
-    if (probing) return;
-    probing = true;
-    driver.send(channel, ['PUBLISH', channel, PROBE]).then(() => (probing = false), () => (probing = false));
-  };
+  const probed = (): void => void (probing = false);
+  const probe = (): void => void (probing || ((probing = true), driver.send(channel, ['PUBLISH', channel, PROBE]).then(probed, probed)));
   const resync = (): void => {
     active = true;
     stopProbing();

@@ -38,16 +38,13 @@ export interface RedisDurability {
   readonly timeout: number;
 }
 
-/** Options after defaults and checks. */
-export type ResolvedRedisOptions = Required<Omit<RedisStoreOptions, 'durability'>> & { readonly durability: RedisDurability | undefined };
-
 /** The key prefix when none is given. */
 export const DEFAULT_PREFIX = 'sr:';
 const PREFIX_SHAPE = /^[^{}\s]{0,64}$/;
 const MAX_MS = 2 ** 31 - 1;
 
 /** Fills defaults and refuses what cannot work, before any command is sent. */
-export function resolveOptions(options: RedisStoreOptions): ResolvedRedisOptions {
+export function resolveOptions(options: RedisStoreOptions) {
   if (typeof options !== 'object' || options === null || typeof options.client !== 'object' || options.client === null) {
     throw new SessionError('INVALID_CONFIGURATION', 'redisStore() needs { client }: a node-redis 5 or ioredis 5 client.');
   }
@@ -62,7 +59,7 @@ export function resolveOptions(options: RedisStoreOptions): ResolvedRedisOptions
     prefix,
     commandTimeout: duration('redisStore(): commandTimeout', options.commandTimeout, 2_000, { min: 1, max: MAX_MS }),
     pruneLockTtl: duration('redisStore(): pruneLockTtl', options.pruneLockTtl, 30_000, { min: 1, max: MAX_MS }),
-    onError: callable('redisStore(): onError', options.onError, undefined) ?? warnAtMostOnceAMinute(),
+    onError: (callable('redisStore(): onError', options.onError, undefined) ?? warnAtMostOnceAMinute()) as (error: unknown) => void,
     durability: resolveDurability(options.durability),
   };
 }

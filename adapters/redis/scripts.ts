@@ -1,16 +1,8 @@
 import { hash } from 'node:crypto';
 
-/** A Lua script and its SHA-1, the name EVALSHA calls it by. */
-export interface Script {
-  readonly source: string;
-  readonly sha: string;
-  /** Read-only scripts go by `EVALSHA_RO`: Redis itself refuses a write in them. */
-  readonly readOnly: boolean;
-}
-
-function script(source: string, readOnly = false): Script {
-  return { source, sha: hash('sha1', source, 'hex'), readOnly };
-}
+/** A Lua script, its SHA-1 (the name EVALSHA calls it by), and whether it only reads (`EVALSHA_RO`: Redis refuses a write in it). */
+export type Script = ReturnType<typeof script>;
+const script = (source: string, readOnly = false) => ({ source, sha: hash('sha1', source, 'hex'), readOnly });
 
 /**
  * The one script that writes a batch: checks the owner's version (field `v` of KEYS[1]), then
@@ -34,9 +26,7 @@ while i <= #ARGV do
   local op = ARGV[i]
   if op == 'i' then -- key, user base, queue, expiresAt, pexpireat, n, n fields
     local key, n = ARGV[i + 1], tonumber(ARGV[i + 6])
-    redis.call('DEL', key)
-    redis.call('HSET', key, unpack(ARGV, i + 7, i + 6 + n))
-    redis.call('PEXPIREAT', key, ARGV[i + 5])
+    redis.call('DEL', key); redis.call('HSET', key, unpack(ARGV, i + 7, i + 6 + n)); redis.call('PEXPIREAT', key, ARGV[i + 5])
     redis.call('SADD', ARGV[i + 2] .. 's', key)
     queue(ARGV[i + 3], ARGV[i + 4], 's ' .. key .. ' ' .. ARGV[i + 2], false)
     i = i + 7 + n
@@ -57,17 +47,13 @@ while i <= #ARGV do
     i = i + 5
   elseif op == 'a' then -- owner base, id, JSON, at, queue
     local base = ARGV[i + 1]
-    redis.call('ZADD', base .. 'a', 0, ARGV[i + 2])
-    redis.call('HSET', base .. 'A', ARGV[i + 2], ARGV[i + 3])
-    redis.call('ZADD', base .. 'at', ARGV[i + 4], ARGV[i + 2])
+    redis.call('ZADD', base .. 'a', 0, ARGV[i + 2]); redis.call('HSET', base .. 'A', ARGV[i + 2], ARGV[i + 3]); redis.call('ZADD', base .. 'at', ARGV[i + 4], ARGV[i + 2])
     queue(ARGV[i + 5], ARGV[i + 4], 'a ' .. base, true)
     i = i + 6
   elseif op == 'k' then -- key, value, expiresAt, pexpireat, userId, queue
     local key = ARGV[i + 1]
     local v = tonumber(redis.call('HGET', key, 'v') or '0') + 1
-    redis.call('DEL', key)
-    redis.call('HSET', key, 'v', v, 'val', ARGV[i + 2], 'e', ARGV[i + 3], 'u', ARGV[i + 5])
-    redis.call('PEXPIREAT', key, ARGV[i + 4])
+    redis.call('DEL', key); redis.call('HSET', key, 'v', v, 'val', ARGV[i + 2], 'e', ARGV[i + 3], 'u', ARGV[i + 5]); redis.call('PEXPIREAT', key, ARGV[i + 4])
     queue(ARGV[i + 6], ARGV[i + 3], 'k ' .. key, false)
     i = i + 7
   elseif op == 'x' then -- key, userId or '': an erased user's key only if not put again for another
@@ -97,8 +83,7 @@ return {1, marks, far}
 export const getScript = script(`
 local s = redis.call('HMGET', KEYS[1], 'p', 'l', 'a', 'r', 'rr', 'um', 'tm')
 if not s[1] then return false end
-local t = false
-if s[7] and ARGV[1] == '1' then t = redis.call('HGETALL', s[7]) end
+local t = s[7] and ARGV[1] == '1' and redis.call('HGETALL', s[7]) or false
 return {{s[1], s[2], s[3], s[4], s[5]}, redis.call('HGETALL', s[6] .. 'm'), t, s[7]}
 `, true);
 
@@ -106,11 +91,9 @@ return {{s[1], s[2], s[3], s[4], s[5]}, redis.call('HGETALL', s[6] .. 'm'), t, s
 export const readUserScript = script(`
 local base, rows, seen, tenants = ARGV[1], {}, {}, {}
 local function tenant(tm)
-  if tm and not seen[tm] then
-    seen[tm] = true
-    tenants[#tenants + 1] = tm
-    tenants[#tenants + 1] = ARGV[2] == '1' and redis.call('HGETALL', tm) or false
-  end
+  if not tm or seen[tm] then return end
+  seen[tm] = true
+  tenants[#tenants + 1] = tm; tenants[#tenants + 1] = ARGV[2] == '1' and redis.call('HGETALL', tm) or false
 end
 for _, key in ipairs(redis.call('SMEMBERS', base .. 's')) do
   local s = redis.call('HMGET', key, 'p', 'l', 'a', 'r', 'rr', 'tm')
@@ -176,10 +159,7 @@ return {n, first[2] or ''}
 /** The due queues of a lane (KEYS: its directory, the versions), with their versions. ARGV: due by, page size, offset. */
 export const dueScript = script(`
 local out = {}
-for _, q in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', ARGV[3], ARGV[2])) do
-  out[#out + 1] = q
-  out[#out + 1] = redis.call('HGET', KEYS[2], q) or '0'
-end
+for _, q in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', ARGV[3], ARGV[2])) do out[#out + 1] = q; out[#out + 1] = redis.call('HGET', KEYS[2], q) or '0' end
 return out
 `, true);
 
@@ -194,10 +174,7 @@ return 1
 /** Redis Cluster: the directory learns of queues a batch wrote (KEYS[1] the versions; ARGV queue/due pairs). */
 export const markScript = script(`
 local dir = string.sub(KEYS[1], 1, -2)
-for j = 1, #ARGV, 2 do
-  redis.call('ZADD', dir .. string.sub(ARGV[j], -1), 'LT', ARGV[j + 1], ARGV[j])
-  redis.call('HINCRBY', KEYS[1], ARGV[j], 1)
-end
+for j = 1, #ARGV, 2 do redis.call('ZADD', dir .. string.sub(ARGV[j], -1), 'LT', ARGV[j + 1], ARGV[j]); redis.call('HINCRBY', KEYS[1], ARGV[j], 1) end
 return 1
 `);
 

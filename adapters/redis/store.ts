@@ -161,10 +161,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
       }),
 
     touch: (sessionId, times) =>
-      guard(async () => {
-        const args = [times.lastUsedAt ?? '', times.authenticatedAt ?? ''].map(String);
-        return numeric(await run(scripts.touchScript, [layout.session(sessionId)], args), 'touch') === 1;
-      }),
+      guard(async () => numeric(await run(scripts.touchScript, [layout.session(sessionId)], [times.lastUsedAt ?? '', times.authenticatedAt ?? ''].map(String)), 'touch') === 1),
 
     prune: ({ now, limit: asked, activityBefore, devicesBefore }) =>
       guard(async () => {
