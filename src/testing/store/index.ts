@@ -6,7 +6,9 @@ import { resolveRunner, type TestRunner } from '../runner.js';
 import type { StoreSuiteContext } from './context.js';
 import { describeAccountActivity } from './account-activity.js';
 import { describeActivity } from './activity.js';
+import { describeContract } from './contract.js';
 import { describeCorruptedAnswers } from './corrupted.js';
+import { describeFaults, type StoreFaults } from './faults.js';
 import { describeDeviceReplacement } from './devices.js';
 import { describeEpochs } from './epochs.js';
 import { describeFederated } from './federated.js';
@@ -21,6 +23,7 @@ import { describePrivacy } from './privacy.js';
 import { describePruning } from './pruning.js';
 import { describeRaces } from './races.js';
 import { describeRevocationLinkDevice } from './revocation-link-device.js';
+import { describeRotation } from './rotation.js';
 import { describeSupportAccess } from './support-access.js';
 import { describeTenantScope } from './tenant-scope.js';
 import { describeTenantScopedRevokeAll } from './tenant-revoke-all.js';
@@ -47,6 +50,12 @@ export interface StoreConformanceOptions {
    * test. Without it those cases run two managers over the one store.
    */
   readonly sibling?: (store: SessionStore) => SessionStore | Promise<SessionStore>;
+  /**
+   * The fault hook, wired by the store's author to the store's driver: a refused connection, a
+   * server that never answers, a batch failing half way. With it the suite checks that an
+   * outage is `STORE_UNAVAILABLE` and signs no one out, and that no batch is half applied.
+   */
+  readonly faults?: StoreFaults;
 }
 
 /**
@@ -59,7 +68,8 @@ export interface StoreConformanceOptions {
  * federated sign-out links and logout-token replay, a user's data export and erasure, pruning,
  * races (of writes on the store, and between two managers through the public API: concurrent
  * sign-ins under the cap, "sign out everywhere" racing sign-ins, one link redeemed at once), the
- * manager's promises over this store, the order of the session list, malformed answers refused,
+ * manager's promises over this store, rotation with reuse detection (one successor for parallel
+ * requests on two servers, reuse ending the session everywhere), the order of the session list, malformed answers refused,
  * and kinds and user ids named like `Object` properties). Every store shipped with this package runs it; run it on
  * yours with one line.
  *
@@ -117,6 +127,8 @@ export function describeStoreConformance(
       for (const opened of siblings.splice(0)) await opened.close();
       await closing?.close();
     });
+    describeContract(context);
+    if (options.faults !== undefined) describeFaults(context, options.faults);
     describeLifecycle(context);
     describeEpochs(context);
     describeDeviceReplacement(context);
@@ -136,6 +148,7 @@ export function describeStoreConformance(
     describeRaces(context);
     describeManagerRaces(context);
     describeManagerOverStore(context);
+    describeRotation(context);
     describeListOrder(context);
     describeCorruptedAnswers(context);
     describeTextKeys(context);
