@@ -50,7 +50,8 @@ export function createLayout(prefix: string) {
 /** The session row's fields as stored: everything set once as JSON in `p`, the times apart. */
 export function encodeSession(session: SessionRecord, userBase: string, tenantMeta: string | undefined): string[] {
   const { lastUsedAt, authenticatedAt, revokedAt, revokedReason, ...fixed } = session;
-  const fields = ['p', JSON.stringify({ ...fixed, secretHash: Buffer.from(session.secretHash).toString('base64') }), 'um', userBase];
+  const previous = session.previousSecretHash === undefined ? {} : { previousSecretHash: Buffer.from(session.previousSecretHash).toString('base64') };
+  const fields = ['p', JSON.stringify({ ...fixed, ...previous, secretHash: Buffer.from(session.secretHash).toString('base64') }), 'um', userBase];
   fields.push('e', String(session.expiresAt), 'l', String(lastUsedAt), 'a', String(authenticatedAt));
   if (tenantMeta !== undefined) fields.push('tm', tenantMeta);
   if (revokedAt !== undefined) fields.push('r', String(revokedAt), 'rr', revokedReason ?? '');
@@ -61,7 +62,8 @@ export function encodeSession(session: SessionRecord, userBase: string, tenantMe
 export function decodeSession(reply: unknown): SessionRecord {
   const [p, l, a, r, rr] = list(reply, 'a session');
   const parsed = parse(p, 'a session');
-  const row = { ...parsed, secretHash: new Uint8Array(Buffer.from(String(parsed['secretHash']), 'base64')), lastUsedAt: numeric(l, 'a session'), authenticatedAt: numeric(a, 'a session') };
+  const bytes = (name: string): Uint8Array | undefined => (parsed[name] === undefined ? undefined : new Uint8Array(Buffer.from(String(parsed[name]), 'base64')));
+  const row = { ...parsed, secretHash: bytes('secretHash'), previousSecretHash: bytes('previousSecretHash'), lastUsedAt: numeric(l, 'a session'), authenticatedAt: numeric(a, 'a session') };
   return (r === null || r === undefined || r === false ? row : { ...row, revokedAt: numeric(r, 'a session'), revokedReason: text(rr, 'a session') }) as unknown as SessionRecord;
 }
 
