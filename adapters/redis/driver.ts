@@ -1,59 +1,153 @@
-import {
-  detectClient,
-  type IoRedisLike,
-  type IoRedisSubscriberLike,
-  type NodeRedisClientLike,
-  type NodeRedisClusterLike,
-  type NodeRedisSentinelLike,
-  type NodeRedisSubscriberLike,
-  type OwnedSubscriber,
-  type RedisClientKind,
-  type RedisClientLike,
-  type SubscriberEvents,
-} from './client.js';
-import { ioredisConnection, nodeRedisClusterConnection, nodeRedisConnection, ownNodeRedis, readiness, writerOver, type Connection, type DurableWriter } from './connections.js';
-import { ioredisSubscriber, nodeRedisSentinelSubscriber, nodeRedisSubscriber } from './subscribers.js';
+import { SessionError } from '../../src/errors.js';
+import { detectClient, type IoRedisLike, type IoRedisSubscriberLike, type NodeRedisClientLike, type NodeRedisClusterLike, type NodeRedisSentinelLike, type NodeRedisSubscriberLike, type RedisClientKind, type RedisClientLike } from './client.js';
+import { malformedReply, replyCode, withTimeout } from './errors.js';
 
-/**
- * One client library's way of sending commands on the app's client and of opening the store's
- * own connections, behind one shape.
- */
+// Each client library behind one shape. Nothing here changes a connection's state (no MULTI,
+// WATCH, SELECT, CLIENT): the app's client carries the app's own commands too.
+
+/** Sends one command; `key` routes it to its slot's master on a cluster. */
+type Send = (key: string, args: string[]) => Promise<unknown>;
+/** Sends a command with `WAIT replicas timeout` pipelined behind it on the same connection. */
+type SendAndWait = (key: string, args: string[], replicas: number, timeout: number) => Promise<{ reply: unknown; acknowledged: number }>;
+
+/** The store's own connection for writes that wait for replicas: WAIT blocks it, so never the app's. */
+export interface DurableWriter {
+  readonly sendAndWait: SendAndWait;
+  close(): void;
+}
+
+/** What a subscriber connection reports: a message, an error, a possible drop (notices may be lost), the first SUBSCRIBE acknowledged. */
+export interface SubscriberEvents {
+  readonly message: (message: string) => void;
+  readonly error: (error: unknown) => void;
+  readonly interrupted: () => void;
+  readonly subscribed: () => void;
+}
+
+/** One client library's commands on the app's client, and the store's own connections. */
 export interface Driver {
   readonly kind: RedisClientKind;
-  /** Sends one command on the app's client; `key` routes it to its slot's master on a cluster. */
-  send: Connection['send'];
-  /** Opens a duplicate connection subscribed to `channel`. */
-  subscribe(channel: string, events: SubscriberEvents): OwnedSubscriber;
-  /** The store's own connection for durable revocations (see {@link DurableWriter}), opened on first use. */
+  readonly send: Send;
+  /** Opens a connection subscribed to `channel`; answers its closer. */
+  subscribe(channel: string, events: SubscriberEvents): () => void;
   openWriter(onError: (error: unknown) => void): DurableWriter;
-  /**
-   * Calls `listener` once the app closes its client, so the connections the store opened end
-   * with it and never keep the process alive alone. Returns the unsubscribe function.
-   */
+  /** Calls `listener` once the app closes its client (the store's connections end with it). */
   onClientEnd(listener: () => void): () => void;
 }
 
-/** The events a client emits when the app closed it (not on a reconnect). */
-interface Closable {
-  on(event: string, listener: () => void): unknown;
-  off?(event: string, listener: () => void): unknown;
-  removeListener?(event: string, listener: () => void): unknown;
+function count(reply: unknown): number {
+  if (Number.isInteger(Number(reply)) && Number(reply) >= 0) return Number(reply);
+  throw malformedReply('WAIT');
+}
+const waitArgs = (replicas: number, timeout: number): string[] => ['WAIT', String(replicas), String(timeout)];
+
+// A plain pipeline: one write, and on a Cluster to the keys' node, WAIT included.
+const ioredisWait = (io: IoRedisLike): SendAndWait => async (_key, args, replicas, timeout) => {
+  const replies = await io.pipeline().call(args[0]!, ...args.slice(1)).call('WAIT', String(replicas), String(timeout)).exec();
+  if (replies === null || replies.length !== 2) throw malformedReply('WAIT');
+  for (const [error] of replies) if (error) throw error;
+  return { reply: replies[0]![1], acknowledged: count(replies[1]![1]) };
+};
+
+// Sent in the same tick, so in one write, in order; settled together, so a leased Sentinel
+// connection never goes back to its pool with the WAIT still pending.
+const nodeRedisWait = (send: (args: string[]) => Promise<unknown>): SendAndWait => async (_key, args, replicas, timeout) => {
+  const [reply, acknowledged] = await Promise.allSettled([send(args), send(waitArgs(replicas, timeout))]);
+  if (reply.status === 'rejected') throw reply.reason;
+  if (acknowledged.status === 'rejected') throw acknowledged.reason;
+  return { reply: reply.value, acknowledged: count(acknowledged.value) };
+};
+
+// A pipeline routed to the key's node.
+const clusterWait = (cluster: NodeRedisClusterLike): SendAndWait => async (key, args, replicas, timeout) => {
+  const replies = await cluster.multi(key).addCommand(key, false, args).addCommand(undefined, false, waitArgs(replicas, timeout)).execAsPipeline();
+  return { reply: replies[0], acknowledged: count(replies[1]) };
+};
+
+// A cluster pipeline does not follow MOVED: after one, the key is read by a plain command (which
+// follows it and refreshes the slot map) and the pipeline sent again.
+const followMoved = (send: SendAndWait, refresh: (key: string) => Promise<unknown>): SendAndWait => async (key, ...rest) => {
+  try {
+    return await send(key, ...rest);
+  } catch (error) {
+    if (replyCode(error) !== 'MOVED' && replyCode(error) !== 'ASK') throw error;
+    await refresh(key);
+    return send(key, ...rest);
+  }
+};
+
+/**
+ * A connection the store opened: nothing is sent before it is ready, for at most `within` ms. A
+ * command sent earlier would be refused, or run late from an offline queue after the store
+ * reported it failed.
+ */
+function readiness(isReady: () => boolean, onReady: (listener: () => void) => void, start: () => void, within: number): () => Promise<void> {
+  const waiting = new Set<() => void>();
+  onReady(() => {
+    for (const proceed of waiting) proceed();
+    waiting.clear();
+  });
+  return () =>
+    isReady()
+      ? Promise.resolve()
+      : new Promise<void>((resolve, reject) => {
+          start();
+          const timer = setTimeout(() => (waiting.delete(proceed), reject(new SessionError('STORE_UNAVAILABLE', `The store's own Redis connection was not ready within ${within} ms.`))), within);
+          const proceed = (): void => (clearTimeout(timer), resolve());
+          waiting.add(proceed);
+        });
+}
+
+function writer(sendAndWait: SendAndWait, ready: () => Promise<unknown>, close: () => void): DurableWriter {
+  return { sendAndWait: async (...args) => (await ready(), sendAndWait(...args)), close };
+}
+
+/** A writer over a node-redis duplicate the store owns, connected on first use (at most `within` ms); errors to `onError`. */
+function ownNodeRedis(duplicate: NodeRedisSubscriberLike, sendAndWait: SendAndWait, onError: (error: unknown) => void, within: number): DurableWriter {
+  let connecting: Promise<unknown> | undefined;
+  let closed = false;
+  // Without an 'error' listener, node-redis' first connection error would crash the process.
+  duplicate.on('error', (error) => void (closed || onError(error)));
+  const start = (): Promise<unknown> => (connecting ??= duplicate.connect().catch((error: unknown) => ((connecting = undefined), Promise.reject(error))));
+  return writer(sendAndWait, () => withTimeout(start(), within), () => void (closed || connecting === undefined || duplicate.destroy(), (closed = true)));
+}
+
+// Events after which notices may have been missed; names a library never emits cost nothing.
+const INTERRUPTIONS = ['reconnecting', 'end', 'close', '-node', 'node-error', 'node-reconnecting', 'node-disconnect'];
+
+/** Subscribes a connection the store duplicated (and so owns): node-redis or ioredis. */
+function subscribeOwn(subscriber: NodeRedisSubscriberLike | IoRedisSubscriberLike, channel: string, events: SubscriberEvents, nodeRedis: boolean): () => void {
+  let closed = false;
+  const report = (error: unknown): void => void (closed || (events.error(error), events.interrupted()));
+  const subscribed = (): void => void (closed || events.subscribed());
+  subscriber.on('error', report);
+  for (const event of INTERRUPTIONS) subscriber.on(event, () => void (closed || events.interrupted()));
+  if (nodeRedis) {
+    const own = subscriber as NodeRedisSubscriberLike;
+    own.connect().then(() => own.subscribe(channel, events.message)).then(subscribed, report);
+    return () => ((closed = true), own.destroy());
+  }
+  subscriber = subscriber as IoRedisSubscriberLike;
+  subscriber.on('message', (from, message) => void (from === channel && events.message(message)));
+  // Once ready, whatever the app's offline-queue and lazyConnect settings are.
+  const start = (): void => void (closed || subscriber.subscribe(channel).then(subscribed, report));
+  if (subscriber.status === 'ready') start();
+  else {
+    subscriber.once('ready', start);
+    if (subscriber.status === 'wait') subscriber.connect().catch(report);
+  }
+  return () => ((closed = true), subscriber.disconnect());
 }
 
 function onceClosed(client: unknown, event: string, listener: () => void): () => void {
-  const emitter = client as Closable;
-  if (typeof emitter.on !== 'function') return () => undefined;
-  emitter.on(event, listener);
-  return () => {
-    if (typeof emitter.off === 'function') emitter.off(event, listener);
-    else emitter.removeListener?.(event, listener);
-  };
+  const emitter = client as { on?(event: string, listener: () => void): unknown; removeListener?(event: string, listener: () => void): unknown };
+  emitter.on?.(event, listener);
+  return () => void emitter.removeListener?.(event, listener);
 }
 
 /**
- * Wraps the app's client. `offlineTimeout` is handed to node-redis for commands sent while it
- * is not ready, so a command the store gave up on is dropped from the offline queue instead of
- * running late (node-redis' per-command timer costs too much to arm on every command).
+ * Wraps the app's client. `offlineTimeout` goes to node-redis for commands sent while it is not
+ * ready, so one the store gave up on leaves the offline queue instead of running late.
  */
 export function createDriver(client: RedisClientLike, offlineTimeout: number): Driver {
   const kind = detectClient(client);
@@ -63,30 +157,16 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
       const io = client as IoRedisLike;
       return {
         kind,
-        send: ioredisConnection(io).send,
-        subscribe: (channel, events) => ioredisSubscriber(io.duplicate(), channel, events),
+        send: (_key, args) => io.call(args[0]!, args.slice(1)),
+        subscribe: (channel, events) => subscribeOwn(io.duplicate(), channel, events, false),
         openWriter(onError) {
-          // A duplicate connects by itself (unless the app set lazyConnect: then on first use).
-          const writer = io.duplicate() as unknown as IoRedisLike & IoRedisSubscriberLike;
+          const own = io.duplicate() as unknown as IoRedisLike & IoRedisSubscriberLike;
           let closed = false;
-          writer.on('error', (error) => {
-            if (!closed) onError(error);
-          });
-          const ready = readiness(
-            {
-              isReady: () => writer.status === 'ready',
-              onReady: (listener) => writer.on('ready', listener),
-              // lazyConnect: the first use connects it (a failure comes as an 'error' event).
-              start: () => {
-                if (writer.status === 'wait') writer.connect().catch(() => undefined);
-              },
-            },
-            offlineTimeout,
-          );
-          return writerOver(ioredisConnection(writer), ready, () => {
-            closed = true;
-            writer.disconnect();
-          });
+          own.on('error', (error) => void (closed || onError(error)));
+          // lazyConnect: the first use connects it (a failure comes as an 'error' event).
+          const start = (): void => void (own.status === 'wait' && own.connect().catch(() => undefined));
+          const ready = readiness(() => own.status === 'ready', (listener) => own.on('ready', listener), start, offlineTimeout);
+          return writer(followMoved(ioredisWait(own), (key) => own.call('PEXPIRETIME', [key])), ready, () => ((closed = true), own.disconnect()));
         },
         onClientEnd: (listener) => onceClosed(io, 'end', listener),
       };
@@ -95,11 +175,12 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
       const cluster = client as NodeRedisClusterLike;
       return {
         kind,
-        send: nodeRedisClusterConnection(cluster).send,
-        subscribe: (channel, events) => nodeRedisSubscriber(cluster.duplicate(), channel, events),
+        // Never a replica (isReadonly false): it may not have the latest write yet.
+        send: (key, args) => cluster.sendCommand(key, false, args),
+        subscribe: (channel, events) => subscribeOwn(cluster.duplicate(), channel, events, true),
         openWriter(onError) {
-          const own = ownNodeRedis(cluster.duplicate() as unknown as NodeRedisClusterLike & NodeRedisSubscriberLike, onError, offlineTimeout);
-          return writerOver(nodeRedisClusterConnection(own.client), own.ready, own.close);
+          const duplicate = cluster.duplicate() as unknown as NodeRedisClusterLike & NodeRedisSubscriberLike;
+          return ownNodeRedis(duplicate, followMoved(clusterWait(duplicate), (key) => duplicate.sendCommand(key, false, ['PEXPIRETIME', key])), onError, offlineTimeout);
         },
         onClientEnd: (listener) => onceClosed(cluster, 'disconnect', listener),
       };
@@ -107,37 +188,34 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
     case 'node-redis-sentinel': {
       const sentinel = client as NodeRedisSentinelLike;
       // The Sentinel client leases its master connections: a write and its WAIT take one lease.
-      const leased = (lease: { sendCommand(isReadonly: boolean | undefined, args: string[]): Promise<unknown> }): Connection =>
-        nodeRedisConnection({ sendCommand: (args) => lease.sendCommand(false, args) }, () => undefined);
-      const sendAndWait: Connection['sendAndWait'] = (key, args, replicas, timeout) => sentinel.use((lease) => leased(lease).sendAndWait(key, args, replicas, timeout));
+      const sendAndWait: SendAndWait = (...args) => sentinel.use((lease) => nodeRedisWait((command) => lease.sendCommand(false, command))(...args));
       return {
         kind,
         send: (_key, args) => sentinel.sendCommand(false, args),
-        subscribe: (channel, events) => nodeRedisSentinelSubscriber(sentinel, channel, events),
-        openWriter: () => ({
-          sendAndWait,
-          sendThenWaitIf: (key, args, needsWait, replicas, timeout) =>
-            sentinel.use((lease) => writerOver(leased(lease), async () => undefined, () => undefined).sendThenWaitIf(key, args, needsWait, replicas, timeout)),
-          close: () => undefined,
-        }),
-        // Its pub/sub connection is its own and closes with it.
+        subscribe(channel, events) {
+          // Its own pub/sub connection follows the master; a failover may have lost notices.
+          let closed = false;
+          const listener = (message: string): void => void (closed || events.message(message));
+          const interrupted = (): void => void (closed || events.interrupted());
+          sentinel.on('topology-change', interrupted);
+          sentinel.subscribe(channel, listener).then(() => void (closed || events.subscribed()), (error: unknown) => void (closed || (events.error(error), interrupted())));
+          return () => void ((closed = true), sentinel.off('topology-change', interrupted), sentinel.unsubscribe(channel, listener).catch(() => undefined));
+        },
+        openWriter: () => ({ sendAndWait, close: () => undefined }),
         onClientEnd: () => () => undefined,
       };
     }
     case 'node-redis': {
       const single = client as NodeRedisClientLike;
       const offline = { timeout: offlineTimeout };
+      const options = (of: { isReady: boolean }): { timeout: number } | undefined => (of.isReady ? undefined : offline);
       return {
         kind,
-        send: nodeRedisConnection(single, () => (single.isReady ? undefined : offline)).send,
-        subscribe: (channel, events) => nodeRedisSubscriber(single.duplicate(), channel, events),
+        send: (_key, args) => single.sendCommand(args, options(single)),
+        subscribe: (channel, events) => subscribeOwn(single.duplicate(), channel, events, true),
         openWriter(onError) {
-          const own = ownNodeRedis(single.duplicate() as unknown as NodeRedisClientLike & NodeRedisSubscriberLike, onError, offlineTimeout);
-          return writerOver(
-            nodeRedisConnection(own.client, () => (own.client.isReady ? undefined : offline)),
-            own.ready,
-            own.close,
-          );
+          const ownClient = single.duplicate() as unknown as NodeRedisClientLike & NodeRedisSubscriberLike;
+          return ownNodeRedis(ownClient, nodeRedisWait((args) => ownClient.sendCommand(args, options(ownClient))), onError, offlineTimeout);
         },
         onClientEnd: (listener) => onceClosed(single, 'end', listener),
       };

@@ -1,21 +1,8 @@
 /**
  * Redis storage for sessions shared by many instances: one round trip per validated request,
- * Redis Cluster and Sentinel support, revocations that survive a failover (`durability`) and
- * instant revocation across instances through pub/sub. Works with
- * node-redis 5 (recommended) or ioredis 5, both optional peer dependencies: install the one
- * your app uses.
- *
- * @example
- * ```ts
- * import { createClient } from 'redis';
- * import { createSessionManager } from 'session-revocation';
- * import { redisStore } from 'session-revocation/redis';
- *
- * const client = createClient({ disableOfflineQueue: true });
- * client.on('error', (error) => console.error(error));
- * await client.connect();
- * const sessions = createSessionManager({ store: redisStore({ client }) });
- * ```
+ * Redis Cluster and Sentinel, revocations that survive a failover (`durability`) and instant
+ * revocation across instances through pub/sub. Works with node-redis 5 or ioredis 5, both
+ * optional peer dependencies: install the one your app uses. See {@link redisStore}.
  *
  * @module session-revocation/redis
  */

@@ -1,343 +1,233 @@
-import { invalidInput, SessionError } from '../../src/errors.js';
-import type { Epochs, SessionRecord, SessionStore } from '../../src/store.js';
-import { activityArgs, activityCapability, activityDue, revocationLinkCapability, statsCapability } from './capabilities.js';
-import { createDriver } from './driver.js';
-import { decodeEpochs, decodeSession, list, numeric, pairs, text } from './codec.js';
-import { withTimeout } from './errors.js';
-import { redisFederated } from './federated.js';
-import { bucketOfSession, bucketOfUser, createLayout } from './layout.js';
+import { randomUUID } from 'node:crypto';
+import { SessionError } from '../../src/errors.js';
+import type { ActivityRecord, Epochs, KindStats, SessionStore } from '../../src/store.js';
+import { createDriver, type DurableWriter } from './driver.js';
+import { replyCode, withTimeout } from './errors.js';
+import { createLayout, decodeActivity, decodeSession, epochsOf, fieldsOf, list, numeric, pairs, text, versionOf } from './keys.js';
 import { createNotices, tenantMessage } from './notices.js';
 import { resolveOptions, type RedisStoreOptions } from './options.js';
-import { markDue, prune, type DueMark, type PruneContext } from './prune.js';
-import { createDurableRunner, createScriptRunner } from './scripts/run.js';
-import { reauthenticateScript, revokeScript, touchScript } from './scripts/sessions.js';
-import { createSessionReader, flatHash } from './read-session.js';
-import { createSignIn } from './sign-in.js';
-import { eraseUserScript, listScript, raiseEpochsScript, revocationStateScript, revokeOthersScript, tenantsOfScript } from './scripts/users.js';
+import * as scripts from './scripts.js';
+import { planBatch } from './writes.js';
+
+// Cluster: sessions whose tenant hash this process knows, so get() reads it beside the script.
+const TENANTS_KEPT = 20_000;
+// prune(): queues per directory page, rounds per lane, members per queue and script.
+const PAGE = 100;
+const ROUNDS = 50;
+const CAP = 1_000;
 
 /**
- * A session store in Redis, for apps that run more than one instance. Takes a client the app
- * already has: node-redis 5 (`createClient` / `createCluster`, recommended: it costs less CPU
- * per command) or ioredis 5 (`Redis` / `Cluster`). Neither is imported by this module; the
- * app installs the one it uses.
+ * A session store in Redis for apps that run more than one instance, over the app's node-redis 5
+ * or ioredis 5 client: single server, Sentinel or Cluster (Redis 7.0 or later).
  *
- * How it works:
- * - Each operation is one Lua script called by EVALSHA (EVAL once per server when the script
- *   is not cached yet, after a restart for example): atomic, and one round trip. Validating a
- *   request reads the session and its user's epochs in one EVALSHA_RO (Redis refuses any write
- *   in it); only sign-in, revocation and the throttled touch write. Sign-in and revocations
- *   that add deny-list entries send one more small command (the prune directory), not awaited.
- * - A session is a hash. Revoking leaves it as a tombstone until its absolute expiry; pruning
- *   deletes it after that, and Redis expires it a day later at the latest (PEXPIREAT), for
- *   apps that never prune. "Sign out everywhere" raises the user's
- *   epoch: O(1) however many sessions the user has.
- * - The session cap (`maxSessions`) is decided inside the sign-in script: it counts the user's
- *   live sessions of the kind, evicts the least recently used or refuses, and inserts, in one
- *   atomic step, so sign-ins racing on several instances never leave more than the cap alive.
- * - Redis Cluster: all keys of a user and of the user's sessions share one hash tag, taken
- *   from the first characters of the session id (see `sessionIdPrefix`), so every script
- *   stays on one slot. Commands always go to masters.
- * - Tenants (`revokeTenant`): a tenant's epochs have their own hash tag. On a single server or
- *   Sentinel, a session with a tenant is still validated in one round trip (its tenant's
- *   epochs read in the same script). On Redis Cluster that key is on another
- *   slot: the tenant's read is a second command sent at the same time, and a sign-in with a
- *   tenant reads the tenant's epoch before its script and raises the tenant's high-water mark
- *   after it (see docs/multi-instance.md). A tenant check is never skipped.
- * - Activity entries are written by the same script as the change they record; activity,
- *   known devices and revocation links are pruned in bounded batches like sessions.
- * - Revocations are published on `<prefix>revocations`; `subscribe()` opens one duplicate
- *   connection of the app's client to listen, so every instance's manager drops cached epochs
- *   at once (about a millisecond on one host). Notices sent while that connection is down are
- *   lost, so once it delivers again the store calls `onResync` and the manager drops its whole
- *   cache. Without a subscription, `epochCacheTtl` bounds the staleness.
- * - Requires Redis 7.0 or later (PEXPIRETIME, ZADD GT/LT).
- * - `eraseUser` deletes the user's keys: from then on no command, replica or snapshot taken
- *   afterwards returns them, and Redis frees their memory. Persistence files are the
- *   server's, not the store's: an RDB snapshot taken before the erase keeps the user until it
- *   is replaced, and an append-only file keeps the writes that created the keys until it is
- *   rewritten (`BGREWRITEAOF`, or the automatic rewrite). Where a deletion request needs the
- *   bytes gone, rewrite the AOF (and take a new snapshot) after erasing, and expire older
- *   snapshots and backups on your retention schedule.
- * - Connections: on the app's client the store sends only self-contained commands (scripts,
- *   and a few plain reads, deletes and `PUBLISH`), never one that changes the
- *   connection's state (`MULTI`/`EXEC`, `WATCH`, `SELECT`, `CLIENT`), and it never holds back
- *   the socket's writes: an app may `WATCH` on the client it gave the store. The store opens
- *   connections of its own, duplicates of the app's client: one for pub/sub when the first
- *   listener subscribes (closed with the last, by `close()`, or when the app closes its
- *   client), and with `durability` one for revocations and their `WAIT`, on the first
- *   revocation (closed by `close()` or with the app's client). A node-redis Sentinel client
- *   is never duplicated: the store subscribes through its pub/sub connection, and a
- *   revocation and its `WAIT` share one master connection it leases (`use()`).
- *
- * - Failover: Redis replicates asynchronously, so without `durability` a revocation the
- *   primary acknowledged can be lost when a replica is promoted. With `durability`, every
- *   revocation waits for that many replicas (`WAIT`) or rejects with `STORE_UNAVAILABLE`.
- * - Redis Sentinel clients (ioredis `new Redis({ sentinels, name })`, node-redis
- *   `createSentinel`) work like the others: after a failover, scripts are loaded again on the
- *   new primary and the subscription follows it.
+ * - Every call is one Lua script: `get` reads the session with its user's and its tenant's
+ *   epochs, `apply` checks the owner's version and writes the batch. It decides nothing else.
+ * - Cluster (`shardsByUser`): a session id starts with its user's bucket, the hash tag of the
+ *   session's and the user's keys. A tenant's and a one-time key's keys have their own slots,
+ *   read by their own command; a user's batch that raises a tenant's high-water mark or puts a
+ *   key writes it by a second script once its own held.
+ * - Rows expire in Redis a day past `expiresAt`; `prune` deletes them first, in bounded steps,
+ *   through per-bucket queues and a directory of the due ones.
+ * - `durability`: a batch that revokes is followed by `WAIT` on the store's own connection, and
+ *   fails with fewer acknowledgements. Batches with `notify` are published on
+ *   `<prefix>revocations`; `subscribe()` listens on a duplicate of the app's client.
  *
  * @param options - The client, and optionally `prefix`, `commandTimeout`, `pruneLockTtl`, `onError`, `durability`.
- * @returns A {@link SessionStore} with `subscribe`, `sessionIdPrefix` and `close` (which closes
- * only the connections the store opened, never the app's client).
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when `client` is not a node-redis 5 or
- * ioredis 5 client, or an option is out of range. Operations reject with `STORE_UNAVAILABLE`
- * when Redis cannot be reached or does not answer within `commandTimeout` (they succeed again
- * by themselves once the client has reconnected), `CLOSED` after `close()`, `INVALID_INPUT`
- * for a session id that does not start with its user's prefix, and `STORE_ERROR` when Redis
- * answers with an error.
+ * @returns A {@link SessionStore} with `subscribe`, `listActivity` and `stats`; its `close()` never closes the app's client.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for another client or an
+ * option out of range. Calls reject with `STORE_UNAVAILABLE` when Redis is unreachable or silent
+ * past `commandTimeout`, `STORE_ERROR` when it answers an error, `CLOSED` after `close()`.
  *
  * @example
  * ```ts
- * import { createClient } from 'redis';
- * import { createSessionManager } from 'session-revocation';
- * import { redisStore } from 'session-revocation/redis';
- *
  * const client = createClient({ url: process.env.REDIS_URL, disableOfflineQueue: true });
- * client.on('error', (error) => console.error('redis', error));
  * await client.connect();
- *
  * const sessions = createSessionManager({ store: redisStore({ client }) });
- * sessions.startPruning();
  * ```
  */
 export function redisStore(options: RedisStoreOptions): SessionStore {
-  const resolved = resolveOptions(options);
-  const driver = createDriver(resolved.client, resolved.commandTimeout);
-  const layout = createLayout(resolved.prefix);
-  const notices = createNotices(driver, layout.channel, resolved.onError);
-  let closed = false;
-
-  const run = createScriptRunner(driver, resolved.commandTimeout, () => closed);
-  // Redis Cluster: a tenant's keys are on another slot than its users' (see layout.ts).
+  const { client, prefix, commandTimeout, pruneLockTtl, onError, durability } = resolveOptions(options);
+  const driver = createDriver(client, commandTimeout);
+  const layout = createLayout(prefix);
+  const notices = createNotices(driver, layout.channel, onError);
   const clustered = driver.kind === 'node-redis-cluster' || driver.kind === 'ioredis-cluster';
-  // The store prefix handed to scripts that may reach a tenant's keys from a user's: "" on a
-  // cluster. The scripts read "" as "cannot reach them", so a single server with the empty
-  // prefix is served as a cluster is: the tenants' epochs read by the store and given.
-  const crossSlot = clustered ? '' : layout.prefix;
-  const readSession = createSessionReader({ driver, layout, run, timeoutMs: resolved.commandTimeout, isClosed: () => closed, clustered });
-  // Revocation writes go through this one: with `durability`, they wait for the replicas.
-  const durable = createDurableRunner(driver, run, {
-    timeoutMs: resolved.commandTimeout,
-    durability: resolved.durability,
-    isClosed: () => closed,
-    onError: resolved.onError,
-  });
-  // The app closed its client: the connection the store opened for revocations goes with it.
-  const stopWatchingClient = resolved.durability === undefined ? () => undefined : driver.onClientEnd(() => durable.close());
-  const pruning: PruneContext = { run, layout, lockTtl: resolved.pruneLockTtl, onError: resolved.onError };
-  // Bookkeeping for the pruner after a write that queued something (see prune.ts): sent at
-  // once, so a prune this client runs next is queued behind it, but not awaited. If it fails,
-  // the write still happened and nothing is let in: the entry is pruned on its bucket's next
-  // visit or leaves with its key's TTL. So the failure goes to onError, not to the caller.
-  // One call for everything a write queued (the directories share one slot).
-  const noteDue = (...marks: (DueMark | undefined)[]): void => {
-    markDue(
-      pruning,
-      marks.filter((mark): mark is DueMark => mark !== undefined),
-    ).catch(resolved.onError);
-  };
-  const due = (bucket: string, score: number): DueMark => ({ bucket, score, lane: 'main' });
-  // One plain command, with the store's timeout and error mapping.
-  const command = (key: string, args: string[]): Promise<unknown> => {
-    if (closed) return Promise.reject(new SessionError('CLOSED', 'The Redis session store was closed.'));
-    return withTimeout(driver.send(key, args), resolved.commandTimeout);
-  };
-  const readTenantEpochs = async (tenantId: string): Promise<Epochs> => {
-    const key = layout.tenant(tenantId).epochs;
-    return decodeEpochs(flatHash(await command(key, ['HGETALL', key])));
-  };
+  const budget = commandTimeout + (durability?.timeout ?? 0);
+  const tenantOf = new Map<string, string>();
+  let closed = false;
+  let writer: DurableWriter | undefined;
+  // The app closed its client: the store's own connection goes with it.
+  const closeWriter = (): void => void (writer?.close(), (writer = undefined));
+  const stopWatchingClient = durability === undefined ? () => undefined : driver.onClientEnd(closeWriter);
 
-  const capabilities = { run, layout, noteDue, command };
+  // Every call: refused once closed, bounded by the budget, errors as SessionError.
+  const guard = <T>(operation: () => Promise<T>): Promise<T> =>
+    closed ? Promise.reject(new SessionError('CLOSED', 'The Redis session store was closed.')) : withTimeout(operation(), budget);
+  // A server that has not cached a script (it restarted, failed over) answers NOSCRIPT: EVAL then.
+  const evaluate = async (script: scripts.Script, keys: string[], args: string[], send: (command: string[]) => Promise<unknown>): Promise<unknown> => {
+    const command = [script.readOnly ? 'EVALSHA_RO' : 'EVALSHA', script.sha, String(keys.length), ...keys, ...args];
+    try {
+      return await send(command);
+    } catch (error) {
+      if (replyCode(error) !== 'NOSCRIPT') throw error;
+      return send([script.readOnly ? 'EVAL_RO' : 'EVAL', script.source, ...command.slice(2)]);
+    }
+  };
+  const run = (script: scripts.Script, keys: string[], args: string[]): Promise<unknown> => evaluate(script, keys, args, (command) => driver.send(keys[0]!, command));
+  // A write; one that revokes, with `durability`, on the store's own connection with WAIT behind it.
+  const write = async (durable: boolean, key: string, expected: string, bump: boolean, writes: string[]): Promise<unknown> => {
+    const args = [expected, bump ? '1' : '0', clustered ? '' : layout.directory(''), ...writes];
+    if (durability === undefined || !durable) return run(scripts.applyScript, [key], args);
+    const own = (writer ??= driver.openWriter(onError));
+    const sent = (await evaluate(scripts.applyScript, [key], args, (command) => own.sendAndWait(key, command, durability.replicas, durability.timeout))) as { reply: unknown; acknowledged: number };
+    if (sent.acknowledged >= durability.replicas) return sent.reply;
+    throw new SessionError('STORE_UNAVAILABLE', `Only ${sent.acknowledged} of ${durability.replicas} Redis replicas acknowledged the write within ${durability.timeout} ms: it might not survive a failover. Try again.`);
+  };
+  const readHash = async (key: string): Promise<readonly unknown[]> => list(await run(scripts.readHashScript, [key], []), 'a hash');
+  const tenantIdOf = (tenantHash: string): string => tenantHash.slice(tenantHash.indexOf('}:t:') + 4, -2);
 
   return {
-    callTimeout: resolved.commandTimeout + (resolved.durability?.timeout ?? 0),
-    create: createSignIn({ layout, durable, run, readTenantEpochs, noteDue, clustered }),
+    callTimeout: budget,
+    shardsByUser: true,
 
-    get: readSession,
+    get: (sessionId) =>
+      guard(async () => {
+        // Cluster: the tenant's hash is on another slot; read beside the script once known.
+        const known = clustered ? tenantOf.get(sessionId) : undefined;
+        const apart = known === undefined ? undefined : readHash(known);
+        apart?.catch(() => undefined); // the script's failure, if any, is the one reported
+        const reply = await run(scripts.getScript, [layout.session(sessionId)], [clustered ? '0' : '1']);
+        if (reply === null || reply === undefined) return null;
+        const [row, user, tenant, tenantHash] = list(reply, 'get');
+        const session = decodeSession(row);
+        if (tenantHash === null || tenantHash === undefined || tenantHash === false) return { session, epochs: epochsOf(user) };
+        const name = text(tenantHash, 'get');
+        if (clustered && tenantOf.size >= TENANTS_KEPT) tenantOf.delete(tenantOf.keys().next().value!);
+        if (clustered) tenantOf.set(session.id, name);
+        const hashed = !clustered ? list(tenant, 'get') : known === name ? await apart! : await readHash(name);
+        return { session, epochs: epochsOf(user), tenantEpochs: hashed.length === 0 ? undefined : epochsOf(hashed) };
+      }),
 
-    async touch(sessionId, at) {
-      const bucket = bucketOfSession(sessionId);
-      if (bucket === undefined) return false;
-      return numeric(await run(touchScript, [layout.session(bucket, sessionId)], [String(at)]), 'touch') === 1;
-    },
+    readUser: (userId, tenantId) =>
+      guard(async () => {
+        const base = layout.user(userId);
+        const extra = tenantId === undefined ? '' : `${layout.tenant(tenantId)}m`;
+        const [meta, rows, denied, devices, tenants] = list(await run(scripts.readUserScript, [`${base}m`], [base, clustered ? '0' : '1', extra]), 'readUser');
+        const named = list(tenants, 'readUser');
+        const tenantEpochs = Object.create(null) as Record<string, Epochs>;
+        // Cluster: each tenant's hash by its own command, at once.
+        const hashes = await Promise.all(named.flatMap((name, index) => (index % 2 === 1 ? [] : [clustered ? readHash(text(name, 'readUser')) : list(named[index + 1], 'readUser')])));
+        hashes.forEach((hashed, index) => void (hashed.length > 0 && (tenantEpochs[tenantIdOf(text(named[index * 2], 'readUser'))] = epochsOf(hashed))));
+        // In sign-in order, as the memory store answers them (a set has none).
+        const sessions = list(rows, 'readUser').map(decodeSession).sort((a, b) => a.createdAt - b.createdAt);
+        return { version: versionOf(meta), sessions, epochs: epochsOf(meta), tenantEpochs, denied: fieldsOf(denied, ''), devices: fieldsOf(devices, '') };
+      }),
 
-    async reauthenticate(sessionId, at) {
-      const bucket = bucketOfSession(sessionId);
-      if (bucket === undefined) return false;
-      if (!Number.isFinite(at)) throw invalidInput('at must be a finite number.');
-      return numeric(await run(reauthenticateScript, [layout.session(bucket, sessionId)], [String(at)]), 'reauthenticate') === 1;
-    },
+    readTenant: (tenantId) =>
+      guard(async () => {
+        const hashed = await readHash(`${layout.tenant(tenantId)}m`);
+        return { version: versionOf(hashed), epochs: epochsOf(hashed), highWater: fieldsOf(hashed, 'h:') };
+      }),
 
-    async revoke(sessionId, revokeOptions) {
-      const bucket = bucketOfSession(sessionId);
-      if (bucket === undefined) return null;
-      const { at, reason, denyUntil, activity } = revokeOptions;
-      const reply = await durable.run(
-        revokeScript,
-        [layout.session(bucket, sessionId), layout.queue(bucket), layout.activityQueue(bucket)],
-        [String(at), reason, denyUntil === undefined ? '' : String(denyUntil), layout.userPrefix(bucket), layout.channel, sessionId, ...activityArgs(activity)],
-      );
-      if (reply === null || reply === undefined) return null;
-      const before = decodeSession(sessionId, reply);
-      noteDue(denyUntil === undefined ? undefined : due(bucket, denyUntil), activityDue(layout.user(bucket, before.userId).activity, activity));
-      return before;
-    },
+    readKey: (key) =>
+      guard(async () => {
+        const fields = pairs(await readHash(layout.key(key)));
+        if (fields.size === 0) return { version: 0 };
+        return { version: numeric(fields.get('v'), 'readKey'), value: text(fields.get('val'), 'readKey'), expiresAt: numeric(fields.get('e'), 'readKey') };
+      }),
 
-    async revokeAll(userId, revokeOptions) {
-      const bucket = bucketOfUser(userId);
-      const user = layout.user(bucket, userId);
-      const { activity } = revokeOptions;
-      const reply = await durable.run(
-        raiseEpochsScript,
-        [user.epochs, user.marks, layout.activityQueue(bucket)],
-        [String(revokeOptions.at), layout.channel, userId, user.activity.base, user.activity.owner, ...activityArgs(activity), ...revokeOptions.kinds],
-      );
-      noteDue(activityDue(user.activity, activity));
-      return decodeEpochs(reply);
-    },
+    apply: (batch) =>
+      guard(async () => {
+        const plan = planBatch(batch, layout, clustered);
+        const durable = batch.writes.some((step) => step.type === 'revoke' || step.type === 'epochs');
+        // Cluster: a user's index of a key goes first (an index entry without its key is harmless).
+        for (const { key, args } of plan.before.values()) await write(durable, key, '', false, args);
+        const reply = await write(durable, plan.owner, batch.version === undefined ? '' : String(batch.version), plan.bump, plan.local);
+        if (reply === null || reply === undefined) return false;
+        const [, marks, far] = list(reply, 'apply');
+        // Cluster: what lives on other slots, once the owner's batch held: keys the user put,
+        // tenants' high-water marks (kept the larger), the erased user's keys; then the queues' directory.
+        for (const { key, args } of plan.after.values()) await write(durable, key, '', false, args);
+        const userId = 'userId' in batch.owner ? batch.owner.userId : '';
+        const farKeys = list(far, 'apply').map((key) => text(key, 'apply'));
+        for (const key of farKeys) await write(durable, key, '', false, ['x', key, userId]);
+        if (farKeys.length > 0) await driver.send(`${layout.user(userId)}K`, ['ZREM', `${layout.user(userId)}K`, ...farKeys]);
+        const queued = list(marks, 'apply').map(String);
+        if (queued.length > 0) await run(scripts.markScript, [layout.versions], queued).catch(onError);
+        if (batch.notify === true && !('key' in batch.owner)) {
+          const message = 'userId' in batch.owner ? batch.owner.userId : tenantMessage(batch.owner.tenantId);
+          driver.send(layout.channel, ['PUBLISH', layout.channel, message]).catch(onError);
+        }
+        return true;
+      }),
 
-    async revokeTenant(tenantId, revokeOptions) {
-      const tenant = layout.tenant(tenantId);
-      const { activity, at, kinds } = revokeOptions;
-      if (!Number.isFinite(at)) throw invalidInput('at must be a finite number.');
-      const reply = await durable.run(
-        raiseEpochsScript,
-        [tenant.epochs, tenant.marks, layout.activityQueue(tenant.bucket)],
-        [String(at), layout.channel, tenantMessage(tenantId), tenant.base, tenant.owner, ...activityArgs(activity), ...kinds],
-      );
-      noteDue(activityDue(tenant, activity));
-      return decodeEpochs(reply);
-    },
+    touch: (sessionId, times) =>
+      guard(async () => numeric(await run(scripts.touchScript, [layout.session(sessionId)], [times.lastUsedAt ?? '', times.authenticatedAt ?? ''].map(String)), 'touch') === 1),
 
-    async revokeOthers(userId, revokeOptions) {
-      const bucket = bucketOfUser(userId);
-      const user = layout.user(bucket, userId);
-      const { keepSessionId, at, reason, denyUntil, kinds, activity } = revokeOptions;
-      // On a cluster the script cannot reach the tenants' slots: their epochs are read first
-      // (a tenant revoked in between only makes a tombstone of a session that was dead already).
-      const given = Object.create(null) as Record<string, Epochs>;
-      if (crossSlot === '') {
-        const named = list(await run(tenantsOfScript, [user.index], [String(at), layout.sessionPrefix(bucket)]), 'revokeOthers').map((id) => text(id, 'revokeOthers'));
-        for (const [index, epochs] of (await Promise.all(named.map(readTenantEpochs))).entries()) given[named[index]!] = epochs;
-      }
-      const reply = await durable.run(
-        revokeOthersScript,
-        [user.index, user.epochs, layout.queue(bucket), layout.activityQueue(bucket)],
-        [
-          keepSessionId,
-          String(at),
-          reason,
-          denyUntil === undefined ? '' : String(denyUntil),
-          layout.sessionPrefix(bucket),
-          layout.userPrefix(bucket),
-          layout.channel,
-          userId,
-          crossSlot,
-          ...activityArgs(activity),
-          JSON.stringify(given),
-          ...kinds,
-        ],
-      );
-      const revoked = list(reply, 'revokeOthers').map((id) => text(id, 'revokeOthers'));
-      noteDue(revoked.length > 0 && denyUntil !== undefined ? due(bucket, denyUntil) : undefined, activityDue(user.activity, activity));
-      return revoked;
-    },
+    prune: ({ now, limit: asked, activityBefore, devicesBefore }) =>
+      guard(async () => {
+        const limit = Math.floor(asked);
+        const token = randomUUID();
+        if (numeric(await run(scripts.lockScript, [layout.lock], [token, String(pruneLockTtl)]), 'prune') === 0) return 0;
+        let deleted = 0;
+        try {
+          for (const [lane, by] of [['x', now], ['y', activityBefore], ['w', devicesBefore]] as const) {
+            if (by === undefined) continue;
+            const keys = [layout.directory(lane), layout.versions];
+            // The session limit bounds the `now` lane; the others are bounded by ROUNDS and CAP.
+            const full = (): boolean => lane === 'x' && deleted >= limit;
+            for (let round = 0; round < ROUNDS && !full(); round++) {
+              const due = list(await run(scripts.dueScript, keys, [String(by), String(PAGE), '0']), 'prune').map((item) => text(item, 'prune'));
+              for (let index = 0; index + 1 < due.length && !full(); index += 2) {
+                const [count, next] = list(await run(scripts.pruneScript, [due[index]!], [String(by), String(limit - deleted), String(CAP)]), 'prune');
+                deleted += numeric(count, 'prune');
+                await run(scripts.settleScript, keys, [due[index]!, due[index + 1]!, text(next, 'prune')]);
+              }
+              if (due.length === 0) break;
+            }
+          }
+        } finally {
+          await run(scripts.lockScript, [layout.lock], [token, '']).catch(onError);
+        }
+        return deleted;
+      }),
 
-    async listByUser(userId) {
-      const bucket = bucketOfUser(userId);
-      const user = layout.user(bucket, userId);
-      const [epochs, rows, tenantRows] = list(await run(listScript, [user.index, user.epochs], [layout.sessionPrefix(bucket), crossSlot]), 'listByUser');
-      const items = list(rows, 'listByUser');
-      const sessions: SessionRecord[] = [];
-      for (let index = 0; index + 1 < items.length; index += 2) sessions.push(decodeSession(text(items[index], 'listByUser'), items[index + 1]));
-      const tenantEpochs = new Map<string, Epochs>();
-      const tenantItems = list(tenantRows ?? [], 'listByUser');
-      for (let index = 0; index + 1 < tenantItems.length; index += 2) tenantEpochs.set(text(tenantItems[index], 'listByUser'), decodeEpochs(tenantItems[index + 1]));
-      // A cluster (or rows older than their `t` field): the tenants' epochs by their own commands.
-      const missing = [...new Set(sessions.map((session) => session.tenantId))].filter((id): id is string => id !== undefined && !tenantEpochs.has(id));
-      for (const [index, epochsOfTenant] of (await Promise.all(missing.map(readTenantEpochs))).entries()) tenantEpochs.set(missing[index]!, epochsOfTenant);
-      if (tenantEpochs.size === 0) return { sessions, epochs: decodeEpochs(epochs) };
-      const byTenant = Object.create(null) as Record<string, Epochs>;
-      for (const [id, epochsOfTenant] of tenantEpochs) byTenant[id] = epochsOfTenant;
-      return { sessions, epochs: decodeEpochs(epochs), tenantEpochs: byTenant };
-    },
+    listActivity: (userId, { tenantId, limit, before }) =>
+      guard(async () => {
+        const page = async (base: string): Promise<ActivityRecord[]> =>
+          list(await run(scripts.listActivityScript, [`${base}a`], [before === undefined ? '+' : `(${before}`, String(limit)]), 'listActivity').map(decodeActivity);
+        const pages = await Promise.all([page(layout.user(userId)), ...(tenantId === undefined ? [] : [page(layout.tenant(tenantId))])]);
+        return pages.flat().sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).slice(0, limit);
+      }),
 
-    async getRevocationState(userId, tenantId) {
-      const bucket = bucketOfUser(userId);
-      const user = layout.user(bucket, userId);
-      const sameSlot = tenantId !== undefined && !clustered;
-      const keys = sameSlot ? [user.epochs, user.denied, layout.tenant(tenantId).epochs] : [user.epochs, user.denied];
-      // On a cluster the tenant's epochs are read beside the script, at the same time.
-      const apart = tenantId !== undefined && clustered ? readTenantEpochs(tenantId) : undefined;
-      apart?.catch(() => undefined);
-      const [epochs, denied, tenantEpochs] = list(await run(revocationStateScript, keys, []), 'getRevocationState');
-      const deniedUntil: Record<string, number> = Object.create(null) as Record<string, number>;
-      for (const [id, until] of pairs(denied, 'getRevocationState')) deniedUntil[id] = numeric(until, 'getRevocationState');
-      if (tenantId === undefined) return { epochs: decodeEpochs(epochs), denied: deniedUntil };
-      return { epochs: decodeEpochs(epochs), denied: deniedUntil, tenantEpochs: apart === undefined ? decodeEpochs(tenantEpochs) : await apart };
-    },
-
-    async eraseUser(userId) {
-      const bucket = bucketOfUser(userId);
-      const user = layout.user(bucket, userId);
-      const base = user.index.slice(0, -1);
-      const [deleted, foreign] = list(
-        await run(
-          eraseUserScript,
-          [
-            user.index,
-            user.denied,
-            layout.queue(bucket),
-            layout.activityQueue(bucket),
-            layout.deviceQueue(bucket),
-            `${base}a`,
-            `${base}A`,
-            `${base}at`,
-            user.devices,
-            user.links,
-          ],
-          [layout.sessionPrefix(bucket), base, userId, bucket, crossSlot],
-        ),
-        'eraseUser',
-      );
-      // Links on other slots (a cluster): deleted one by one, then dropped from the index, so
-      // a failure here leaves them listed for the next eraseUser.
-      const linkIds = list(foreign, 'eraseUser').map((id) => text(id, 'eraseUser'));
-      if (linkIds.length > 0) {
-        await Promise.all(
-          linkIds.flatMap((id) => {
-            const key = layout.link(id);
-            if (key === undefined) return [];
-            const queue = layout.queue(bucketOfSession(id)!);
-            return [command(key, ['DEL', key]), command(queue, ['ZREM', queue, `l ${id} -`])];
-          }),
-        );
-        await command(user.links, ['ZREM', user.links, ...linkIds]);
-      }
-      return numeric(deleted, 'eraseUser');
-    },
-
-    prune: (pruneOptions) => prune(pruning, pruneOptions),
-
-    ...activityCapability(capabilities),
-    ...revocationLinkCapability(capabilities),
-    ...statsCapability(capabilities),
+    stats: (now) =>
+      guard(async () => {
+        const counts = Object.create(null) as Record<string, { live: number; revoked: number; expired: number }>;
+        // Every session row is in its bucket's queue, and every queue with one in the directory.
+        for (let offset = 0; offset < 100_000_000; offset += PAGE) {
+          const due = list(await run(scripts.dueScript, [layout.directory('x'), layout.versions], ['+inf', String(PAGE), String(offset)]), 'stats');
+          for (let index = 0; index < due.length; index += 2) {
+            const rows = list(await run(scripts.statsScript, [text(due[index], 'stats')], []), 'stats');
+            for (let row = 0; row + 2 < rows.length; row += 3) {
+              const count = (counts[text(rows[row], 'stats')] ??= { live: 0, revoked: 0, expired: 0 });
+              count[numeric(rows[row + 1], 'stats') <= now ? 'expired' : text(rows[row + 2], 'stats') === '1' ? 'revoked' : 'live']++;
+            }
+          }
+          if (due.length < PAGE * 2) return counts as Record<string, KindStats>;
+        }
+        return counts as Record<string, KindStats>;
+      }),
 
     subscribe(listener, onResync) {
       if (closed) throw new SessionError('CLOSED', 'The Redis session store was closed.');
       return notices.add(listener, onResync);
     },
 
-    sessionIdPrefix: bucketOfUser,
-
-    ...redisFederated(run, layout.prefix),
-
     async close() {
       if (closed) return;
       closed = true;
       stopWatchingClient();
-      durable.close();
-      await notices.close();
+      closeWriter();
+      notices.close();
     },
   };
 }

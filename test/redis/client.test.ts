@@ -6,8 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisStore } from '../../adapters/redis/index.js';
 import { detectClient } from '../../adapters/redis/client.js';
 import { toSessionError } from '../../adapters/redis/errors.js';
-import { createLayout } from '../../adapters/redis/layout.js';
+import { createLayout, tagOf } from '../../adapters/redis/keys.js';
 import { createSessionManager, isSessionError, type SessionStore } from '../../src/index.js';
+import { storeOperations } from '../../src/storage/index.js';
+import { userBucket } from '../../src/store-records.js';
 import { mintToken } from '../../src/token.js';
 import { connectIoredis, connectNodeRedis, deleteRunKeys, freshPrefix } from '../support/redis-clients.js';
 import { requireService } from '../support/services.js';
@@ -50,34 +52,23 @@ describe('redisStore without a server', () => {
     expect(await codeOf(() => redisStore({ client: idle.ioredis, pruneLockTtl: 1.5 }))).toBe('INVALID_CONFIGURATION');
   });
 
-  it('routes session ids by a 3-character base64url bucket of the user id', () => {
-    const store = redisStore({ client: idle.nodeRedis });
-    const prefix = store.sessionIdPrefix!('alice@example.com');
-    expect(prefix).toMatch(/^[A-Za-z0-9_-]{3}$/);
-    expect(store.sessionIdPrefix!('alice@example.com')).toBe(prefix);
-    const buckets = new Set(Array.from({ length: 200 }, (_, index) => store.sessionIdPrefix!(`user-${index}`)));
-    expect(buckets.size).toBeGreaterThan(190);
-  });
-
-  it('puts a session and its user on one hash tag, whatever the user id holds', () => {
+  it("shards by user: a session id starts with its user's bucket, and they share one hash tag whatever the user id holds", () => {
+    expect(redisStore({ client: idle.nodeRedis }).shardsByUser).toBe(true);
     const layout = createLayout('app:');
     const userId = 'odd {user} id:with:colons';
-    const bucket = redisStore({ client: idle.nodeRedis }).sessionIdPrefix!(userId);
-    const { id } = mintToken(bucket);
-    const tagOf = (key: string): string => /\{([^}]*)\}/.exec(key)![1]!;
-    expect(tagOf(layout.session(id.slice(0, 3), id))).toBe(bucket);
-    const user = layout.user(bucket, userId);
-    for (const key of [user.index, user.epochs, user.marks, user.denied, user.device('browser', 'Chrome|Mac {OS}')]) expect(tagOf(key)).toBe(bucket);
-    expect(tagOf(layout.directory.due)).not.toBe(bucket);
+    const { id } = mintToken(userBucket(userId));
+    expect(tagOf(layout.session(id))).toBe(`{${userBucket(userId)}}`);
+    expect(tagOf(`${layout.user(userId)}m`)).toBe(tagOf(layout.session(id)));
+    expect(tagOf(layout.directory('x'))).not.toBe(tagOf(layout.session(id)));
   });
 
-  it('refuses a session id that does not start with its user prefix, before any command', async () => {
-    const store = redisStore({ client: idle.nodeRedis });
+  it('refuses on a cluster a session id that does not start with its user bucket, before any command', async () => {
+    const store = redisStore({ client: idle.nodeRedisCluster });
     const { id, secretHash } = mintToken('zzz');
-    const userId = Array.from({ length: 50 }, (_, index) => `u${index}`).find((candidate) => store.sessionIdPrefix!(candidate) !== 'zzz')!;
+    const userId = Array.from({ length: 50 }, (_, index) => `u${index}`).find((candidate) => userBucket(candidate) !== 'zzz')!;
     const now = Date.now();
-    const record = { id, userId, kind: 'browser', secretHash, createdAt: now, authenticatedAt: now, maxAge: 60_000 };
-    expect(await codeOf(() => store.create(record, { replaceDevice: false }))).toBe('INVALID_INPUT');
+    const session = { id, userId, kind: 'browser', secretHash, createdAt: now, expiresAt: now + 60_000, lastUsedAt: now, authenticatedAt: now };
+    expect(await codeOf(() => store.apply({ owner: { userId }, writes: [{ type: 'insert', session }] }))).toBe('INVALID_INPUT');
   });
 
   it('maps client failures: error replies are STORE_ERROR, outages STORE_UNAVAILABLE', () => {
@@ -124,9 +115,9 @@ describe.skipIf(!redisUp)('redisStore on 127.0.0.1:6379', () => {
   });
 
   const newSession = async (store: SessionStore, userId: string, secretHash: Uint8Array) => {
-    const { id } = mintToken(store.sessionIdPrefix!(userId));
+    const { id } = mintToken(userBucket(userId));
     const now = Date.now();
-    return store.create({ id, userId, kind: 'browser', secretHash, createdAt: now, authenticatedAt: now, maxAge: 60_000 }, { replaceDevice: false });
+    return storeOperations(store).create({ id, userId, kind: 'browser', secretHash, createdAt: now, authenticatedAt: now, maxAge: 60_000 }, { replaceDevice: false });
   };
 
   it('keeps binary secret hashes byte for byte', async () => {
@@ -146,7 +137,7 @@ describe.skipIf(!redisUp)('redisStore on 127.0.0.1:6379', () => {
     store.subscribe!((notice) => notices.push(notice.userId), () => (resyncs += 1));
     for (let round = 0; round < 100 && (await numsub()) === 0; round++) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await numsub()).toBe(1);
-    await store.revokeAll('someone', { kinds: ['browser'], at: Date.now() });
+    await store.apply({ owner: { userId: 'someone' }, writes: [{ type: 'epochs', epochs: { browser: Date.now() } }], notify: true });
     for (let round = 0; round < 100 && notices.length === 0; round++) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(notices).toEqual(['someone']);
     expect(resyncs).toBe(1);
@@ -162,9 +153,9 @@ describe.skipIf(!redisUp)('redisStore on 127.0.0.1:6379', () => {
     const prefix = freshPrefix('wrongtype');
     const store = redisStore({ client: nodeRedis, prefix });
     const userId = 'typed';
-    const bucket = store.sessionIdPrefix!(userId);
-    await nodeRedis.sendCommand(['SET', createLayout(prefix).user(bucket, userId).epochs, 'not a hash']);
-    expect(await codeOf(() => store.revokeAll(userId, { kinds: ['browser'], at: Date.now() }))).toBe('STORE_ERROR');
+    await nodeRedis.sendCommand(['SET', `${createLayout(prefix).user(userId)}m`, 'not a hash']);
+    expect(await codeOf(() => store.apply({ owner: { userId }, writes: [{ type: 'epochs', epochs: { browser: Date.now() } }] }))).toBe('STORE_ERROR');
+    expect(await codeOf(() => store.readUser(userId))).toBe('STORE_ERROR');
   });
 
   for (const [name, client] of [
@@ -180,11 +171,9 @@ describe.skipIf(!redisUp)('redisStore on 127.0.0.1:6379', () => {
         // Twice: the second read is the one a store that knows the session's user makes.
         for (let round = 0; round < 2; round++) expect((await sessions.validate(token)).ok).toBe(true);
         const layout = createLayout(prefix);
-        const epochs = layout.user(session.id.slice(0, 3), userId).epochs;
-        const tenantEpochs = layout.tenant('typed-tenant').epochs;
-        for (const key of [epochs, tenantEpochs]) {
-          // Neither has been raised: no key at all reads as no revocation, as before.
-          expect(await nodeRedis.sendCommand(['EXISTS', key])).toBe(0);
+        expect(session.userId).toBe(userId);
+        for (const key of [`${layout.user(userId)}m`, `${layout.tenant('typed-tenant')}m`]) {
+          await nodeRedis.sendCommand(['DEL', key]);
           await nodeRedis.sendCommand(['SET', key, 'not a hash']);
           expect(await codeOf(() => sessions.validate(token))).toBe('STORE_ERROR');
           await nodeRedis.sendCommand(['DEL', key]);
@@ -195,23 +184,4 @@ describe.skipIf(!redisUp)('redisStore on 127.0.0.1:6379', () => {
       }
     });
   }
-
-  it('a replacing sign-in replaces every live session of the device, also those made without replacement', async () => {
-    const store = redisStore({ client: nodeRedis, prefix: freshPrefix('dev') });
-    const userId = 'device-owner';
-    const device = { deviceKey: 'Chrome|Mac OS', browser: 'Chrome', os: 'Mac OS' };
-    const make = (replaceDevice: boolean, kind = 'browser') => {
-      const { id, secretHash } = mintToken(store.sessionIdPrefix!(userId));
-      const now = Date.now();
-      return store.create({ id, userId, kind, secretHash, createdAt: now, authenticatedAt: now, maxAge: 60_000, ...device }, { replaceDevice });
-    };
-    const kept = await Promise.all([make(false), make(false), make(false)]);
-    const revokedOne = kept[0]!.session.id;
-    await store.revoke(revokedOne, { at: Date.now(), reason: 'sign_out' });
-    const otherKind = await make(false, 'remember');
-    const { replacedIds } = await make(true);
-    expect([...replacedIds].sort()).toEqual([kept[1]!.session.id, kept[2]!.session.id].sort());
-    expect((await store.get(revokedOne))!.session.revokedReason).toBe('sign_out');
-    expect((await store.get(otherKind.session.id))!.session.revokedAt).toBeUndefined();
-  });
 });

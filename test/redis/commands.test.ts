@@ -2,9 +2,7 @@ import type { Redis } from 'ioredis';
 import type { RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { redisStore } from '../../adapters/redis/index.js';
-import { markScript } from '../../adapters/redis/scripts/prune.js';
-import { createScript, getScript, touchScript } from '../../adapters/redis/scripts/sessions.js';
-import { rememberDeviceScript } from '../../adapters/redis/scripts/users.js';
+import { applyScript, getScript, readUserScript, touchScript } from '../../adapters/redis/scripts.js';
 import { createSessionManager } from '../../src/index.js';
 import { TestClock, UA } from '../support/clock.js';
 import { connectIoredis, connectNodeRedis, deleteRunKeys, freshPrefix } from '../support/redis-clients.js';
@@ -54,12 +52,12 @@ describe.skipIf(!redisUp)('Redis commands per request', () => {
       const sessions = createSessionManager({ store: redisStore({ client: flavour.client(), prefix: freshPrefix('cmd') }), clock: clock.read, touchInterval: 60_000 });
       const { token } = await sessions.create({ userId: 'counted', userAgent: UA.chromeMac });
       expect((await sessions.validate(token)).ok).toBe(true);
-      // Sign-in: the create script (which writes the sign-in's activity entry too) and one mark
-      // of the prune directories, the known device and its mark; then the first validation.
+      // Sign-in: the user read and its batch (the sign-in's activity entry and the prune
+      // directory in it), the known device's read and batch; then the first validation.
       // On a server that had not cached a script yet, its EVALSHA is followed by one EVAL.
       const warmUp = (await log.take()).filter((command) => !/^"eval(_ro)?" /i.test(command));
       const scripts = warmUp.map((command) => /^"(evalsha(?:_ro)?)" "([0-9a-f]{40})"/i.exec(command)?.[2]);
-      expect(scripts.sort()).toEqual([createScript.sha, markScript.sha, markScript.sha, rememberDeviceScript.sha, getScript.sha].sort());
+      expect(scripts.sort()).toEqual([readUserScript.sha, applyScript.sha, readUserScript.sha, applyScript.sha, getScript.sha].sort());
 
       for (let index = 0; index < 25; index++) {
         clock.advance(1_000);

@@ -66,7 +66,9 @@ describe.skipIf(!redisUp)('durability on a Redis without replicas (127.0.0.1:637
       expect((await sessions.validate(token)).ok).toBe(true);
       expect(await outcome(() => sessions.revokeAll('u1'))).toBe('STORE_UNAVAILABLE');
       expect(await outcome(() => sessions.revoke(session.id))).toBe('STORE_UNAVAILABLE');
+      // Two live sessions (those before reached the primary revoked): one to keep, one to end.
       const other = await sessions.create({ userId: 'u1' });
+      await sessions.create({ userId: 'u1' });
       expect(await outcome(() => sessions.revokeOthers('u1', other.session.id))).toBe('STORE_UNAVAILABLE');
       // Signing in again from the same browser replaces the session there: a revocation, so it
       // waits too. (u1's writes above reached the primary, just not a replica: u2 is fresh.)

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { redisStore } from '../../adapters/redis/index.js';
-import { createLayout } from '../../adapters/redis/layout.js';
+import { createLayout } from '../../adapters/redis/keys.js';
 import { createSessionManager, isSessionError, type SessionManager } from '../../src/index.js';
 import { connectIoredis, connectNodeRedis, freshPrefix } from '../support/redis-clients.js';
 import { launchRedis, makeServerDir, removeServerDir, requireRedisBinaries, stopRedis } from '../support/redis-server.js';
@@ -157,7 +157,7 @@ describe.skipIf(!canStart)(`Redis outage (own server on 127.0.0.1:${PORT})`, () 
       // Only this test's server: drops every pub/sub connection, as a network blip would.
       await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']);
       await eventually(async () => expect(resyncs).toBe(2), 5_000);
-      await store.revokeAll('after-blip', { kinds: ['browser'], at: Date.now() });
+      await store.apply({ owner: { userId: 'after-blip' }, writes: [{ type: 'epochs', epochs: { browser: Date.now() } }], notify: true });
       await eventually(async () => expect(notices).toEqual(['after-blip']), 2_000);
     }, 30_000);
   }
@@ -182,10 +182,10 @@ describe.skipIf(!canStart)(`Redis outage (own server on 127.0.0.1:${PORT})`, () 
     // "Sign out everywhere" while every subscription is cut: the three commands go out in one
     // write and Redis runs them back to back, before any subscriber can reconnect, so the
     // notice reaches nobody.
-    const epochs = createLayout(prefix).user(first.store.sessionIdPrefix!('frank'), 'frank').epochs;
+    const epochs = `${createLayout(prefix).user('frank')}m`;
     await Promise.all([
       clientA.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']),
-      clientA.sendCommand(['HSET', epochs, 'browser', String(Date.now())]),
+      clientA.sendCommand(['HSET', epochs, 'e:browser', String(Date.now())]),
       clientA.sendCommand(['PUBLISH', `${prefix}revocations`, 'frank']),
     ]);
     await eventually(async () => expect((await second.verifyAccessToken(jwt)).ok).toBe(false), 3_000);

@@ -2,6 +2,7 @@ import { Cluster } from 'ioredis';
 import { createCluster } from 'redis';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { redisStore, type RedisClientLike } from '../../adapters/redis/index.js';
+import { userBucket } from '../../src/store-records.js';
 import { createSessionManager, type SessionManager, type SessionStore } from '../../src/index.js';
 import { freshPrefix } from '../support/redis-clients.js';
 import { startReplicatedCluster, type ReplicatedCluster } from '../support/redis-cluster.js';
@@ -110,7 +111,7 @@ describe.skipIf(!canStart)(`Redis Cluster failover under load (127.0.0.1:${PORTS
     for (const [instance, manager] of managers.entries()) {
       for (let index = 0; index < 6; index++) {
         const userId = `routing-${instance}-${index}`;
-        const slot = Number(await redisCli(masters[0]!, ['cluster', 'keyslot', `{${manager.store.sessionIdPrefix!(userId)}}`]));
+        const slot = Number(await redisCli(masters[0]!, ['cluster', 'keyslot', `{${userBucket(userId)}}`]));
         const owner = await ownerOf(masters, slot);
         const before = await waits();
         await manager.revokeAll(userId);
