@@ -103,5 +103,6 @@ export function toView(record: SessionRecord, currentSessionId: string | undefin
     ip: record.ip,
     tenantId: record.tenantId,
     impersonatorId: record.impersonatorId,
+    federated: record.federated === undefined ? undefined : { ...record.federated },
   };
 }

@@ -86,6 +86,10 @@ export interface SessionRecord {
   readonly revokedAt?: number | undefined;
   /** Why it was revoked: `sign_out`, `revoked`, `replaced`, or another event reason. */
   readonly revokedReason?: string | undefined;
+  /** Set once the session's secret was rotated: SHA-256 of the secret it replaced, 32 bytes. */
+  readonly previousSecretHash?: Uint8Array | undefined;
+  /** When the secret was last rotated (ms). */
+  readonly rotatedAt?: number | undefined;
   /** Set when the user signed in through an identity provider: where the session came from. */
   readonly federated?: FederatedIdentity | undefined;
 }

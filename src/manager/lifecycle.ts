@@ -25,13 +25,12 @@ import { idleTimeoutOf, judgeAll, judgeLookup, readSession } from '../core/live-
 import { checkActor, checkId, kindsOf } from '../core/checks.js';
 import { checkCreateInput, cleanIp, presentedTokens } from './input.js';
 import { checkFederated } from '../federated/input.js';
-import { withFederated } from '../federated/links.js';
 
 /** Builds the lifecycle over the manager's shared context. */
 export function createLifecycle(context: ManagerContext): Lifecycle {
   const { store, config, calls, hub, ensureOpen } = context;
   const { clock } = config;
-  // The cap the store enforces in the same atomic step as the insert, when the kind has one.
+  // The kind's cap, decided with the insert in one batch.
   const limitOf = (kind: string, now: number): SessionLimit | undefined => {
     const max = config.maxSessions.get(kind);
     if (max === undefined) return undefined;
@@ -127,9 +126,8 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     if (replacedIds.length > 0 || evictedIds.length > 0) context.afterRevocation(input.userId);
     if (replacedIds.length > 0) sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'replaced', by }, replacedIds);
     if (evictedIds.length > 0) sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'session_limit', by }, evictedIds);
-    // A support session is not the user's device: it neither counts as one nor raises an alert.
-    // The session exists now: a failure to remember the device is reported, never thrown, so
-    // the caller gets its token and the presented tokens still end.
+    // A support session is not the user's device. The session exists now: a failure to remember
+    // the device is reported, never thrown.
     const newDevice =
       impersonatorId === undefined &&
       (await sawDevice(context, input.userId, device, record.ip, now).catch((error: unknown) => {
@@ -149,16 +147,14 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       by,
       newDevice,
     });
-    // The presented tokens end only now that the new session exists: a sign-in that fails in
-    // the store signs nobody out.
-    // Whoever presents a support session's token is its impersonator.
+    // The presented tokens end only now: a sign-in that fails signs nobody out. Whoever presents
+    // a support session's token is its impersonator.
     for (const previous of presented) await revoke(previous.id, { reason: 'sign_out', by: actorOf(by, previous) });
     return { token: minted.token, session: toSession(session) };
   };
 
   const validate = createValidate(context);
 
-  // Two round trips: the liveness check, then the one write.
   const reauthenticated = async (sessionId: string, options: ReauthenticateOptions = {}): Promise<Session | null> => {
     ensureOpen();
     checkActor(options);
@@ -294,7 +290,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       if (refusal === undefined) views.push(toView(record, options.currentSessionId, now, options.locale));
     }
     views.sort((a, b) => Number(b.current) - Number(a.current) || b.lastUsedAt - a.lastUsedAt || b.createdAt - a.createdAt);
-    return withFederated(context, userId, views, now);
+    return views;
   };
 
   return { create, reauthenticated, validate, revoke, revokeAll, revokeOthers, list };

@@ -6,7 +6,9 @@ import { resolveRunner, type TestRunner } from '../runner.js';
 import type { StoreSuiteContext } from './context.js';
 import { describeAccountActivity } from './account-activity.js';
 import { describeActivity } from './activity.js';
+import { describeContract } from './contract.js';
 import { describeCorruptedAnswers } from './corrupted.js';
+import { describeFaults, type StoreFaults } from './faults.js';
 import { describeDeviceReplacement } from './devices.js';
 import { describeEpochs } from './epochs.js';
 import { describeFederated } from './federated.js';
@@ -47,6 +49,12 @@ export interface StoreConformanceOptions {
    * test. Without it those cases run two managers over the one store.
    */
   readonly sibling?: (store: SessionStore) => SessionStore | Promise<SessionStore>;
+  /**
+   * The fault hook, wired by the store's author to the store's driver: a refused connection, a
+   * server that never answers, a batch failing half way. With it the suite checks that an
+   * outage is `STORE_UNAVAILABLE` and signs no one out, and that no batch is half applied.
+   */
+  readonly faults?: StoreFaults;
 }
 
 /**
@@ -117,6 +125,8 @@ export function describeStoreConformance(
       for (const opened of siblings.splice(0)) await opened.close();
       await closing?.close();
     });
+    describeContract(context);
+    if (options.faults !== undefined) describeFaults(context, options.faults);
     describeLifecycle(context);
     describeEpochs(context);
     describeDeviceReplacement(context);
