@@ -1,5 +1,5 @@
 /** Why one session was revoked (`session.revoked`); `not_me` from a "This wasn't me" link, `security_event` from a transmitter's Security Event Token. */
-export type SessionRevokedReason = 'sign_out' | 'revoked' | 'replaced' | 'expired' | 'session_limit' | 'not_me' | 'idp_logout' | 'security_event';
+export type SessionRevokedReason = 'sign_out' | 'revoked' | 'replaced' | 'expired' | 'session_limit' | 'not_me' | 'idp_logout' | 'security_event' | 'token_reused';
 
 /** Why many sessions of a user were invalidated (`user.session_invalidated`); `security_event` from a transmitter's Security Event Token. */
 export type InvalidationReason =
@@ -66,6 +66,21 @@ export interface SessionRevokedEvent extends SessionEventBase {
   readonly reason: SessionRevokedReason | (string & {});
 }
 
+/**
+ * A rotated-out token was presented after `rotationGrace`: the cookie was copied, or a device
+ * kept an old one. The session was ended (`token_reused`); both tokens are refused.
+ */
+export interface SessionReusedEvent extends SessionEventBase {
+  /** The event type. */
+  readonly type: 'session.reused';
+  /** Always `token_reused`, the session's `revokedReason`. */
+  readonly reason: 'token_reused';
+  /** Device label of the session, e.g. `"Chrome on Mac OS"`. */
+  readonly deviceLabel: string;
+  /** The session's kind. */
+  readonly kind: string;
+}
+
 /** Several (or all) sessions of a user were invalidated. */
 export interface UserSessionInvalidatedEvent extends SessionEventBase {
   /** The event type. */
@@ -109,6 +124,7 @@ export type SessionEvent =
   | SessionCreatedEvent
   | SessionReauthenticatedEvent
   | SessionRevokedEvent
+  | SessionReusedEvent
   | UserSessionInvalidatedEvent
   | TenantSessionsInvalidatedEvent
   | SessionsPrunedEvent;

@@ -92,6 +92,7 @@ export type {
   SessionEventType,
   SessionReauthenticatedEvent,
   SessionRevokedEvent,
+  SessionReusedEvent,
   SessionRevokedReason,
   SessionsPrunedEvent,
   TenantSessionsInvalidatedEvent,

@@ -3,25 +3,14 @@ import { checkStore } from './store-check.js';
 import { checkAccessTokenOptions } from './access-tokens/check-options.js';
 import { uaParserDeviceParser, type DeviceParser } from './device.js';
 import type { SessionEvent } from './events.js';
-import { boolean, callable, duration, integer, invalidConfiguration, oneOf, optionsObject } from './option-checks.js';
+import { callable, duration, integer, invalidConfiguration, oneOf, optionsObject } from './option-checks.js';
 import type { IpPolicy } from './ip-policy.js';
+import { KIND_OPTIONS, resolveKind, type KindOptions } from './kind-options.js';
 import type { SessionStore } from './store.js';
 
-const DAY = 24 * 60 * 60 * 1000;
+export type { KindOptions } from './kind-options.js';
 
-/** Per-kind settings. */
-export interface KindOptions {
-  /** Absolute lifetime in ms. @default the manager's `maxAge` */
-  readonly maxAge?: number;
-  /** Idle timeout in ms, 0 for none. @default the manager's `idleTimeout` */
-  readonly idleTimeout?: number;
-  /**
-   * Whether a new session replaces the older one of the same browser + OS (and the same
-   * `tenantId`: signing in to another organization keeps the first one's session).
-   * @default true, except for `api`
-   */
-  readonly replaceDevice?: boolean;
-}
+const DAY = 24 * 60 * 60 * 1000;
 
 /** Who a global-logout decision is about. */
 export interface PolicyContext {
@@ -196,7 +185,6 @@ const MANAGER_OPTIONS = [
   'epochCacheSize',
 ];
 const POLICY_OPTIONS = ['globalLogout', 'onPasswordChange'];
-const KIND_OPTIONS = ['maxAge', 'idleTimeout', 'replaceDevice'];
 /** What a kind's name may be: a lowercase letter, then up to 31 lowercase letters, digits, `_` or `-`. */
 export const KIND_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 /** {@link KIND_NAME} in words, for the messages that refuse a name. */
@@ -216,11 +204,8 @@ export function resolveOptions(input: CreateSessionManagerOptions | undefined): 
   for (const kind of new Set<string>([...BUILT_IN_KINDS, ...Object.keys(kindOptions)])) {
     if (!KIND_NAME.test(kind)) throw invalidConfiguration(`Kind "${kind}" ${KIND_NAME_RULE}.`);
     const own = optionsObject<KindOptions>(`kinds.${kind}`, Object.hasOwn(kindOptions, kind) ? kindOptions[kind] : undefined, KIND_OPTIONS);
-    kinds.set(kind, {
-      maxAge: duration(`kinds.${kind}.maxAge`, own.maxAge, kind === 'impersonation' ? Math.min(maxAge, IMPERSONATION_MAX_AGE) : maxAge, { min: 1 }),
-      idleTimeout: duration(`kinds.${kind}.idleTimeout`, own.idleTimeout, idleTimeout, { min: 0 }),
-      replaceDevice: boolean(`kinds.${kind}.replaceDevice`, own.replaceDevice, kind !== 'api' && kind !== 'impersonation'),
-    });
+    const defaults = { maxAge: kind === 'impersonation' ? Math.min(maxAge, IMPERSONATION_MAX_AGE) : maxAge, idleTimeout };
+    kinds.set(kind, resolveKind(kind, own, defaults));
   }
   const everywhereKinds = options.everywhereKinds ?? ['browser', 'remember', 'impersonation'];
   if (!Array.isArray(everywhereKinds) || everywhereKinds.length === 0) throw invalidConfiguration('everywhereKinds must be a non-empty list of kinds.');

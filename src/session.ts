@@ -3,11 +3,11 @@ import { deviceLabel } from './device.js';
 import { formatLastUsed } from './relative-time.js';
 import type { SessionRecord } from './store.js';
 
-/** A session as the app sees it: the stored record without the secret hash. */
-export type Session = Omit<SessionRecord, 'secretHash'>;
+/** A session as the app sees it: the stored record without the secret hashes. */
+export type Session = Omit<SessionRecord, 'secretHash' | 'previousSecretHash'>;
 
 /** Why a token was refused by {@link SessionManager.validate}. */
-export type ValidationFailureReason = 'missing' | 'malformed' | 'not_found' | 'expired' | 'idle' | 'revoked';
+export type ValidationFailureReason = 'missing' | 'malformed' | 'not_found' | 'expired' | 'idle' | 'revoked' | 'reused';
 
 /** The result of {@link SessionManager.validate}: never thrown, always returned. */
 export type ValidationResult =
@@ -16,11 +16,19 @@ export type ValidationResult =
       readonly ok: true;
       /** Its session. */
       readonly session: Session;
+      /**
+       * Set when the kind rotates (`rotateAfter`) and the secret was rotated: the token to
+       * send back instead of the one presented (the HTTP layer writes it as the cookie).
+       */
+      readonly rotatedToken?: string | undefined;
     }
   | {
       /** The token is refused. */
       readonly ok: false;
-      /** Why: `missing`, `malformed`, `not_found`, `expired`, `idle` or `revoked`. */
+      /**
+       * Why: `missing`, `malformed`, `not_found`, `expired`, `idle`, `revoked`, or `reused` (a
+       * rotated-out token presented after the grace: the session is ended, `token_reused`).
+       */
       readonly reason: ValidationFailureReason;
     };
 
@@ -82,6 +90,7 @@ export function toSession(record: SessionRecord, lastUsedAt = record.lastUsedAt)
     impersonatorId: record.impersonatorId,
     revokedAt: record.revokedAt,
     revokedReason: record.revokedReason,
+    rotatedAt: record.rotatedAt,
   };
 }
 

@@ -59,6 +59,12 @@ export interface DemoOptions {
    * `audience` and sent with this `Authorization` header.
    */
   readonly securityEvents?: { readonly audience: string; readonly authorization: string } | undefined;
+  /**
+   * `--rotate`: "Keep me signed in" signs in a `remember` session whose secret is rotated
+   * after `rotateAfter` (ms) of use, the previous cookie still working for `rotationGrace`;
+   * a copied cookie used after that signs the session out (`token_reused`). Off by default.
+   */
+  readonly rotation?: { readonly rotateAfter: number; readonly rotationGrace: number } | undefined;
 }
 
 export interface Demo {
@@ -119,7 +125,9 @@ export async function createDemo(options: DemoOptions): Promise<Demo> {
     },
     // At most three browsers signed in per person: a fourth sign-in signs out the least
     // recently used one (reason "session_limit"), which lands on the login page next time.
-    maxSessions: { browser: MAX_BROWSER_SESSIONS },
+    maxSessions: { browser: MAX_BROWSER_SESSIONS, remember: MAX_BROWSER_SESSIONS },
+    // `--rotate`: remember-me sessions get a new secret on use after a short interval.
+    ...(options.rotation === undefined ? {} : { kinds: { remember: options.rotation } }),
     onMaxSessions: 'evict-oldest',
     // Ending other sessions or changing the email or password needs a password typed within
     // the last 10 minutes: requireFresh() on those routes.
@@ -144,6 +152,7 @@ export async function createDemo(options: DemoOptions): Promise<Demo> {
     resetLinks: createResetLinks(db),
     outbox: createOutbox(db, { sessions, accounts, notMePath: `${SESSION_ROUTES}/not-me` }),
     keepsThisDevice: onPasswordChange === 'others',
+    rememberKind: options.rotation !== undefined,
     clock,
     federatedSignIn: identityProvider === undefined ? undefined : await createFederatedSignIn(identityProvider),
   };

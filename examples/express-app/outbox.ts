@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { SessionManager } from '../../src/index.js';
 import type { Accounts } from './accounts.js';
+import { reusedSentence } from './views/activity.js';
 
 /** One email the demo "sent": a real app hands it to its mail service instead. */
 export interface Email {
@@ -10,7 +11,7 @@ export interface Email {
   readonly subject: string;
   /** The text before the link. */
   readonly text: string;
-  /** The "This wasn't me" link: a path of this site. */
+  /** The "This wasn't me" link, or the password page: a path of this site. */
   readonly link: string;
 }
 
@@ -67,6 +68,14 @@ export function createOutbox(
     const sessionId = event.sessionIds?.[0];
     if (sessionId === undefined) return;
     send({ userId: event.userId, sessionId, deviceLabel: event.deviceLabel, ip: event.ip, at: event.at }).catch(onError);
+  });
+
+  // A rotated-out cookie came back after the grace: the session was ended; say so, and what to do.
+  sessions.on('session.reused', (event) => {
+    const user = accounts.userById(event.userId);
+    if (user === undefined) return;
+    insert.run(event.at, user.email, 'We signed out one of your sessions', reusedSentence(event.deviceLabel), '/profile');
+    trim.run();
   });
 
   return {

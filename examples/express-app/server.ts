@@ -4,7 +4,7 @@ import { DEMO_PASSWORD, DEMO_TENANTS, DEMO_USERS } from '../shared/demo-users.js
 import { MissingDevDependency } from './dev-dependencies.js';
 import { startKeystone, type RunningKeystone } from './start.js';
 
-// Usage: node <built server.js> [--memory | --data <folder>] [--port 3000] [--host localhost] [--password-change others|all] [--idp]
+// Usage: node <built server.js> [--memory | --data <folder>] [--port 3000] [--host localhost] [--password-change others|all] [--idp] [--rotate]
 // `npm run demo` builds this file and passes --data examples/express-app/data.
 const { values } = parseArgs({
   options: {
@@ -15,6 +15,8 @@ const { values } = parseArgs({
     'password-change': { type: 'string', default: 'others' },
     // A local OpenID provider beside the demo, for "Sign in with the identity provider".
     idp: { type: 'boolean', default: false },
+    // Rotation of remember-me cookies, on a short interval so a person can watch it happen.
+    rotate: { type: 'boolean', default: false },
   },
 });
 
@@ -33,6 +35,9 @@ if (!values.memory && values.data === undefined) {
   process.exit(1);
 }
 
+/** `--rotate`: a new remember-me secret every 30 seconds of use; the previous cookie works 10 seconds more. */
+const DEMO_ROTATION = { rotateAfter: 30_000, rotationGrace: 10_000 };
+
 let running: RunningKeystone;
 try {
   running = await startKeystone({
@@ -41,6 +46,7 @@ try {
     port,
     host: values.host,
     identityProvider: values.idp,
+    rotation: values.rotate ? DEMO_ROTATION : undefined,
   });
 } catch (error) {
   // One line a person can act on, not a stack trace.
@@ -85,6 +91,15 @@ Identity provider (oidc-provider, in this process): ${issuer}
   A development set-up, as oidc-provider's warnings above say: its keys and sessions live in
   memory (a restart starts a new provider), and its login page checks no password.
 `
+}${
+  values.rotate
+    ? `
+Rotation (--rotate): sign in with "Keep me signed in" ticked. After 30 seconds of use the next
+  request rotates the cookie's secret (the session keeps its id: one row on Profile); the
+  previous cookie works 10 seconds more. Copy the cookie to another browser before a rotation
+  and use it after: both are signed out ("token_reused" below), and Profile's Activity says why.
+`
+    : ''
 }`);
 
 let stopping = false;

@@ -12,7 +12,7 @@ export function formatEventLine(event: SessionEvent): string {
     fields.push(`user=${event.userId}`);
     if (event.tenantId !== undefined) fields.push(`tenant=${event.tenantId}`);
     if (event.by !== undefined) fields.push(`by=${event.by}`);
-    if (event.type === 'session.created' || event.type === 'session.reauthenticated') fields.push(`device="${event.deviceLabel}"`);
+    if (event.type === 'session.created' || event.type === 'session.reauthenticated' || event.type === 'session.reused') fields.push(`device="${event.deviceLabel}"`);
     if (event.type === 'user.session_invalidated') fields.push(`kinds=${event.kinds.join(',')}`);
     if (event.sessionIds !== undefined && event.type !== 'session.created') fields.push(`sessions=${event.sessionIds.length}`);
   }

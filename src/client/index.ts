@@ -146,7 +146,8 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
       const response = await browser.fetch(url, { credentials: 'include', headers: { accept: 'text/event-stream' }, signal: controller.signal });
       if (response.status === 401) {
         const body = (await response.json().catch(() => undefined)) as { error?: unknown } | undefined;
-        ended(body?.error === 'session_revoked' ? 'revoked' : body?.error === 'session_expired' ? 'expired' : 'unauthenticated');
+        // A session ended as reused (a copied cookie) is a revoked one to this page.
+        ended(body?.error === 'session_revoked' || body?.error === 'session_reused' ? 'revoked' : body?.error === 'session_expired' ? 'expired' : 'unauthenticated');
         return;
       }
       controller.abort();

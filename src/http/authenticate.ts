@@ -7,7 +7,7 @@ import { report } from './report.js';
 
 /** The outcome of checking a request's credential. */
 export type Authentication =
-  | { readonly status: 'authenticated'; readonly session: Session | null; readonly claims: AccessTokenClaims | null }
+  | { readonly status: 'authenticated'; readonly session: Session | null; readonly claims: AccessTokenClaims | null; readonly rotatedToken?: string | undefined }
   | { readonly status: 'anonymous'; readonly reason: ValidationFailureReason | AccessTokenFailureReason }
   | { readonly status: 'unavailable'; readonly error: unknown };
 
@@ -29,7 +29,10 @@ export async function authenticate(manager: SessionManager, credential: Credenti
       return verified.ok ? { status: 'authenticated', session: null, claims: verified.claims } : { status: 'anonymous', reason: verified.reason };
     }
     const validated = await manager.validate(credential.value);
-    return validated.ok ? { status: 'authenticated', session: validated.session, claims: null } : { status: 'anonymous', reason: validated.reason };
+    if (!validated.ok) return { status: 'anonymous', reason: validated.reason };
+    return validated.rotatedToken === undefined
+      ? { status: 'authenticated', session: validated.session, claims: null }
+      : { status: 'authenticated', session: validated.session, claims: null, rotatedToken: validated.rotatedToken };
   } catch (error) {
     if (isSessionError(error) && error.code === 'INVALID_CONFIGURATION') throw error;
     report(onError, error);

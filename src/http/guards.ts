@@ -27,7 +27,7 @@ export function requestStateOf(sessions: RequestSessions | undefined, caller: st
  * What `requireSession` answers: `undefined` when the request is signed in (go on), else the
  * response to send — a relative `303` to the login page for a page navigation (a page load or
  * an HTML form `POST`: {@link isPageNavigation}), `401` JSON
- * (`unauthenticated`, `session_expired`, `session_revoked`) otherwise, with a dead cookie
+ * (`unauthenticated`, `session_expired`, `session_revoked`, `session_reused`) otherwise, with a dead cookie
  * cleared; `503` with `Retry-After` and the cookie kept when the store is unavailable.
  *
  * @param sessions - The request's `sessions` object from {@link SessionHttp.attach}.

@@ -31,13 +31,14 @@ function nextPath(request: HttpRequest, trustProxy: boolean): string | undefined
 /**
  * The login redirect target: `loginPath?next=<the page the request came from>`, relative, so
  * the browser stays on the host it used. `next` is the request's own path for a `GET`, the
- * same-origin `Referer` path for a form `POST` (none without one). `reason=session_revoked` or
- * `reason=session_expired` follows when the session presented was ended, so the login page can
+ * same-origin `Referer` path for a form `POST` (none without one). `reason=session_revoked`,
+ * `reason=session_expired` or `reason=session_reused` (a rotated-out cookie came back after the
+ * grace: the session was ended as copied) follows when the session presented was ended, so the login page can
  * say why ("You were signed out from another device"); a request with no session gets none.
  * The `Location` is built from the request target or `Referer` path only, never from `Host` or
  * `X-Forwarded-Host` (`Host` only serves to check that a `Referer` is on this origin).
  */
-export function loginLocation(options: LoginRedirectOptions, request: HttpRequest, reason?: 'session_revoked' | 'session_expired'): string {
+export function loginLocation(options: LoginRedirectOptions, request: HttpRequest, reason?: 'session_revoked' | 'session_expired' | 'session_reused'): string {
   return withReturn(options.loginPath, nextPath(request, options.trustProxy), reason);
 }
 

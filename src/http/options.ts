@@ -12,8 +12,8 @@ import { isSafePath } from './next-path.js';
 export interface SessionHttpOptions {
   /**
    * Where a page navigation without a valid session is sent, as a relative `303` with
-   * `?next=` the page it came from, and `reason=session_revoked` or `reason=session_expired`
-   * when the session it carried was ended. A same-origin path, a query allowed, no fragment.
+   * `?next=` the page it came from, and `reason=session_revoked`, `reason=session_expired` or
+   * `reason=session_reused` when the session it carried was ended. A same-origin path, a query allowed, no fragment.
    * @default "/login"
    */
   readonly loginPath?: string;

@@ -95,12 +95,13 @@ export function emptyResponse(
 }
 
 /** The `error` of a `401` body. */
-export type UnauthenticatedError = 'unauthenticated' | 'session_expired' | 'session_revoked';
+export type UnauthenticatedError = 'unauthenticated' | 'session_expired' | 'session_revoked' | 'session_reused';
 
 /** Maps why a credential was refused to the `error` a client sees. */
 export function unauthenticatedError(reason: ValidationFailureReason | AccessTokenFailureReason): UnauthenticatedError {
   if (reason === 'expired' || reason === 'idle') return 'session_expired';
   if (reason === 'revoked') return 'session_revoked';
+  if (reason === 'reused') return 'session_reused';
   return 'unauthenticated';
 }
 

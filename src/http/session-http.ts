@@ -1,13 +1,15 @@
 import { SessionError } from '../errors.js';
 import type { SessionManager } from '../manager/api.js';
 import { authenticate } from './authenticate.js';
-import { sessionCookieFor } from './cookies.js';
+import { serializeSessionCookie, sessionCookieFor } from './cookies.js';
 import { readCredential } from './credentials.js';
 import { resolveHttpOptions, type SessionHttpOptions } from './options.js';
 import { isHttps } from './proxy.js';
 import type { HttpRequest } from './request.js';
 import { createRequestSessions, type RequestSessions } from './request-sessions.js';
-import type { ResponseTarget } from './response.js';
+import type { RequestState } from './request-state.js';
+import { NO_STORE, type ResponseTarget } from './response.js';
+import type { Session } from '../session.js';
 
 /** The HTTP layer bound to one manager and one set of options; see {@link createSessionHttp}. */
 export interface SessionHttp {
@@ -88,7 +90,23 @@ export function createSessionHttpLayer(manager: SessionManager, options: Session
       const cookie = isHttps(request, trustProxy) ? httpsCookie : plainCookie;
       const credential = readCredential(request, cookie.name, accessTokens);
       const auth = await authenticate(manager, credential, onError);
-      return createRequestSessions({ manager, options: resolved, request, target, cookie, credential, auth });
+      const state = { manager, options: resolved, request, target, cookie, credential, auth };
+      // A rotated secret goes back the way the token came: a Bearer holder is never rotated a cookie.
+      if (auth.status === 'authenticated' && auth.rotatedToken !== undefined && auth.session !== null && credential.from === 'cookie') {
+        writeRotatedCookie(state, auth.rotatedToken, auth.session);
+      }
+      return createRequestSessions(state);
     },
   };
+}
+
+/**
+ * Writes a rotated token as the session cookie: the sign-in cookie's name and attributes, and
+ * a lifetime counted from the rotation as the sign-in's is from the sign-in, so every request
+ * inside the grace writes the same `Set-Cookie`.
+ */
+function writeRotatedCookie({ cookie, options, target }: RequestState, token: string, session: Session): void {
+  const maxAge = session.persistent === false ? undefined : (session.expiresAt - (session.rotatedAt ?? session.createdAt)) / 1000;
+  target.appendSetCookie(serializeSessionCookie(cookie.name, token, maxAge, cookie.secure, options.cookie));
+  target.setHeader('cache-control', NO_STORE);
 }

@@ -3,7 +3,8 @@ import { SessionError } from '../errors.js';
 import { toSession, toView, type Session, type SessionView } from '../session.js';
 import type { SessionRecord } from '../store.js';
 import type { CreateResult, SessionLimit } from '../storage/types.js';
-import { isSessionId, mintToken, parseToken, secretMatches } from '../token.js';
+import { isSessionId, mintToken, parseToken } from '../token.js';
+import { isPresentable } from './rotation.js';
 import type {
   CreatedSession,
   CreateSessionInput,
@@ -58,7 +59,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       const parsed = parseToken(token);
       if (parsed === undefined || found.some((record) => record.id === parsed.id)) continue;
       const lookup = await readSession(context, parsed.id);
-      if (lookup !== null && secretMatches(parsed.secret, lookup.session.secretHash)) found.push(lookup.session);
+      if (lookup !== null && isPresentable(context, parsed.secret, lookup.session, clock())) found.push(lookup.session);
     }
     return found;
   };

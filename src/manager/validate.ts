@@ -2,9 +2,11 @@ import { toSession, type ValidationResult } from '../session.js';
 import { parseToken, secretMatches } from '../token.js';
 import type { ManagerContext } from '../core/context.js';
 import { judgeLookup, readSession } from '../core/live-session.js';
+import { matchSecret, rotationDue, type SecretMatch } from '../rotation/index.js';
+import { endReused, graceOf, rotateSecret, rotationPolicyOf, successorToken } from './rotation.js';
 
 // The hot path: a token to a verdict, with one store read and a write only when the touch
-// interval has passed.
+// interval has passed or the kind's rotation is due.
 
 // Failure results are shared frozen objects so a flood of junk tokens allocates nothing.
 const REFUSED = {
@@ -14,6 +16,7 @@ const REFUSED = {
   expired: Object.freeze({ ok: false, reason: 'expired' }),
   idle: Object.freeze({ ok: false, reason: 'idle' }),
   revoked: Object.freeze({ ok: false, reason: 'revoked' }),
+  reused: Object.freeze({ ok: false, reason: 'reused' }),
 } as const satisfies Record<string, ValidationResult>;
 
 /**
@@ -29,14 +32,36 @@ export function createValidate(context: ManagerContext): (token: unknown) => Pro
     if (parsed === undefined) return REFUSED.malformed;
     ensureOpen();
     const found = await readSession(context, parsed.id);
-    if (found === null || !secretMatches(parsed.secret, found.session.secretHash)) return REFUSED.not_found;
+    if (found === null) return REFUSED.not_found;
     const now = config.clock();
+    let record = found.session;
+    // A row never rotated has one secret: the check stays one hash and one comparison.
+    const match: SecretMatch =
+      record.previousSecretHash === undefined
+        ? secretMatches(parsed.secret, record.secretHash) ? 'current' : 'wrong'
+        : matchSecret(parsed.secret, record, graceOf(context, record.kind), now);
+    if (match === 'wrong') return REFUSED.not_found;
     const refused = await judgeLookup(context, found, now);
     if (refused !== undefined) return REFUSED[refused];
-    const session = toSession(found.session);
+    let rotatedToken: string | undefined;
+    if (match === 'reused') {
+      await endReused(context, record, parsed.secret, { rotationGrace: graceOf(context, record.kind) }, now);
+      return REFUSED.reused;
+    }
+    if (match === 'previous') {
+      // Inside the grace: the same successor every other presentation got, computed, not stored.
+      rotatedToken = successorToken(record, parsed.secret);
+      if (!secretMatches(rotatedToken.slice(record.id.length + 1), record.secretHash)) return REFUSED.not_found;
+    } else if (rotationDue(record, rotationPolicyOf(context, record.kind), now)) {
+      const rotated = await rotateSecret(context, record, parsed.secret, now);
+      if (rotated === undefined) return REFUSED.revoked;
+      ({ token: rotatedToken, session: record } = rotated);
+    }
+    const session = toSession(record);
+    const ok = (current: typeof session): ValidationResult => (rotatedToken === undefined ? { ok: true, session: current } : { ok: true, session: current, rotatedToken });
     // Reads stay reads: lastUsedAt is written at most once per touch interval.
-    if (now - session.lastUsedAt < config.touchInterval || now <= session.lastUsedAt) return { ok: true, session };
+    if (now - session.lastUsedAt < config.touchInterval || now <= session.lastUsedAt) return ok(session);
     await calls.call('touch', () => store.touch(session.id, now));
-    return { ok: true, session: { ...session, lastUsedAt: now } };
+    return ok({ ...session, lastUsedAt: now });
   };
 }

@@ -5,6 +5,7 @@ import { findFederatedLinks } from './federated.js';
 import { claimKey, releaseKey } from './keys.js';
 import { consumeRevocationLink, saveRevocationLink } from './links.js';
 import { revoke, revokeAll, revokeOthers, revokeTenant } from './revoke.js';
+import { revokeReused, rotate } from './rotate.js';
 import { create } from './sign-in.js';
 import type { StoreOperations } from './types.js';
 import { appendActivity, eraseUser, listByUser, listDevices, rememberDevice, revocationState } from './user-data.js';
@@ -25,6 +26,8 @@ export function storeOperations(store: SessionStore): StoreOperations {
     touch: async (sessionId, at) => checkFlag(await store.touch(sessionId, { lastUsedAt: at }), 'touch'),
     reauthenticate: async (sessionId, at) => checkFlag(await store.touch(sessionId, { authenticatedAt: at }), 'touch'),
     revoke: (sessionId, options) => revoke(store, sessionId, options),
+    rotate: (userId, sessionId, presented, at) => rotate(store, userId, sessionId, presented, at),
+    revokeReused: (userId, sessionId, presented, options) => revokeReused(store, userId, sessionId, presented, options),
     revokeAll: (userId, options) => revokeAll(store, userId, options),
     revokeOthers: (userId, options) => revokeOthers(store, userId, options),
     revokeTenant: (tenantId, options) => revokeTenant(store, tenantId, options),

@@ -60,6 +60,20 @@ export interface RevokeOthersOptions extends RevokeOptions {
   readonly kinds: readonly string[];
 }
 
+/** A rotated secret: the successor to hand the client, and the row as it now is. */
+export interface RotatedSecret {
+  /** The successor secret (the token's part after the dot). */
+  readonly secret: string;
+  /** The row with the successor's hash. */
+  readonly session: SessionRecord;
+}
+
+/** Options of ending a session whose retired secret was presented after the grace. */
+export interface ReusedOptions extends RevokeOptions {
+  /** The kind's grace (ms): the presentation must be at or past `rotatedAt + rotationGrace`. */
+  readonly rotationGrace: number;
+}
+
 /** A user's rows and the epochs they are judged against. */
 export interface UserSessions {
   /** Every row, tombstones and expired ones included. */
@@ -134,6 +148,10 @@ export interface StoreOperations {
   reauthenticate(sessionId: string, at: number): Promise<boolean>;
   /** Ends one session; the record as it was, or `null` when missing or already revoked. */
   revoke(sessionId: string, options: RevokeOptions): Promise<SessionRecord | null>;
+  /** Rotates a session's secret once (`src/storage/rotate.ts`); `null` when it cannot. */
+  rotate(userId: string, sessionId: string, presented: string, at: number): Promise<RotatedSecret | null>;
+  /** Ends a session whose retired secret was presented past the grace; the row as it was, or `null`. */
+  revokeReused(userId: string, sessionId: string, presented: string, options: ReusedOptions): Promise<SessionRecord | null>;
   /** Raises the user's epochs to cover every session of the kinds. */
   revokeAll(userId: string, options: RevokeAllOptions): Promise<Epochs>;
   /** Ends every live session of the kinds but one. */

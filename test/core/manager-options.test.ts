@@ -39,6 +39,13 @@ describe('createSessionManager refuses what it cannot honour, at startup', () =>
     [{ deviceParser: {} }, 'deviceParser'],
     [{ kinds: { api: { replaceDevice: 'yes' } } }, 'kinds.api.replaceDevice'],
     [{ kinds: [] }, 'kinds'],
+    [{ kinds: { remember: { rotateAfter: -1 } } }, 'kinds.remember.rotateAfter'],
+    [{ kinds: { remember: { rotateAfter: '15m' } } }, 'kinds.remember.rotateAfter'],
+    [{ kinds: { remember: { rotateAfter: 60_000, rotationGrace: 1.5 } } }, 'kinds.remember.rotationGrace'],
+    [{ kinds: { remember: { rotateAfter: 60_000, rotationGrace: 60_001 } } }, 'must not be longer than kinds.remember.rotateAfter'],
+    [{ kinds: { remember: { rotateAfter: 30_000 } } }, 'kinds.remember.rotationGrace (60000 ms)'],
+    [{ kinds: { api: { rotateAfter: 60_000 } } }, 'kinds.api.rotateAfter: api tokens are bearer tokens'],
+    [{ kinds: { impersonation: { rotateAfter: 60_000 } } }, 'kinds.impersonation.rotateAfter'],
     [{ policy: { onPasswordChange: 'some' } }, 'policy.onPasswordChange'],
     [{ everywhereKinds: [] }, 'everywhereKinds'],
     [{ store: { get: () => null } }, 'store'],
@@ -46,6 +53,10 @@ describe('createSessionManager refuses what it cannot honour, at startup', () =>
     const refused = refusal(() => createSessionManager(options as never));
     expect(refused.code).toBe('INVALID_CONFIGURATION');
     expect(refused.message).toContain(name);
+  });
+
+  it('accepts rotation on cookie kinds, a grace up to rotateAfter, and a grace alone (rotation off)', () => {
+    expect(() => createSessionManager({ kinds: { remember: { rotateAfter: 60_000 }, browser: { rotateAfter: 1_000, rotationGrace: 1_000 }, api: { rotationGrace: 5 } } })).not.toThrow();
   });
 
   it('accepts key objects and JWKs for key pairs', () => {

@@ -51,6 +51,17 @@ describe('the example scripts build and start each app', () => {
     });
   });
 
+  it('npm run demo -- --memory --rotate: "Keep me signed in" makes a remember-me session, the kind it rotates', async () => {
+    await withScript(['scripts/demo.mjs', '--memory', '--rotate', '--port', '0', '--host', '127.0.0.1'], async (baseUrl) => {
+      const form = new URLSearchParams({ email: 'otto@globex.test', password: 'keystone-demo', remember: 'on', next: '/' });
+      const signedIn = await fetch(`${baseUrl}/login`, { method: 'POST', redirect: 'manual', body: form, headers: { origin: baseUrl } });
+      expect(signedIn.status).toBe(303);
+      const cookie = /^(session=[^;]+)/.exec(signedIn.headers.get('set-cookie') ?? '')?.[1];
+      const listed = (await (await fetch(`${baseUrl}/api/sessions`, { headers: { cookie: cookie! } })).json()) as Array<{ kind: string }>;
+      expect(listed.map((session) => session.kind)).toEqual(['remember']);
+    });
+  });
+
   it('npm run demo -- --memory --idp: a local OpenID provider, the demo registered as its client', async () => {
     await withScript(['scripts/demo.mjs', '--memory', '--idp', '--port', '0', '--host', '127.0.0.1'], async (baseUrl) => {
       const login = await fetch(`${baseUrl}/login`);

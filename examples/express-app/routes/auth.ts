@@ -7,7 +7,7 @@ import { forgotPasswordPage, resetLinkInvalidPage, resetLinkSentPage, resetPassw
 import { field, passwordProblem, sendPage, type Deps } from './context.js';
 
 /** Sign in, sign out of this device, and the "Forgot password?" reset that signs out everywhere. */
-export function authRoutes({ sessions, accounts, resetLinks, federatedSignIn }: Deps): Router {
+export function authRoutes({ sessions, accounts, resetLinks, federatedSignIn, rememberKind }: Deps): Router {
   const router = Router();
   // With `--idp`, the login page also offers "Sign in with the identity provider".
   const identityProvider = federatedSignIn !== undefined;
@@ -52,7 +52,8 @@ export function authRoutes({ sessions, accounts, resetLinks, federatedSignIn }: 
       return sendPage(res, loginPage({ email, next, identityProvider, error: "That email and password don't match an account." }), 401);
     }
     // "Keep me signed in" unticked: a cookie without an expiry, gone when the browser closes.
-    await req.sessions.signIn({ userId: user.id, tenantId: user.tenantId, persistent: field(req, 'remember') === 'on' });
+    const remember = field(req, 'remember') === 'on';
+    await req.sessions.signIn({ userId: user.id, tenantId: user.tenantId, persistent: remember, kind: remember && rememberKind ? 'remember' : undefined });
     res.redirect(303, next);
   });
 

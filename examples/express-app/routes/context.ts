@@ -19,6 +19,8 @@ export interface Deps {
   readonly outbox: Outbox;
   /** `policy.onPasswordChange === "others"`: the device that changes the password stays signed in. */
   readonly keepsThisDevice: boolean;
+  /** `--rotate`: "Keep me signed in" makes a `remember` session (rotated), else a persistent `browser` one. */
+  readonly rememberKind: boolean;
   readonly clock: () => number;
   /** With `--idp`: the sign-in through the local identity provider. */
   readonly federatedSignIn: FederatedSignIn | undefined;

@@ -2,6 +2,11 @@ import { formatLastUsed } from '../../../src/index.js';
 import type { ActivityEntry } from '../activity.js';
 import { html, type SafeHtml } from './html.js';
 
+/** What happened when a rotated-out cookie came back (`token_reused`), and what to do: on the Security page and in the alert email. */
+export function reusedSentence(device: string): string {
+  return `Your session on ${device} was used from two places, so we signed it out. If this wasn't you, change your password.`;
+}
+
 /** A sentence for an activity entry; `nameOf` turns user ids into names. */
 export function describeActivity(entry: ActivityEntry, nameOf: (userId: string) => string): string {
   const device = entry.device ?? 'an unknown device';
@@ -14,9 +19,12 @@ export function describeActivity(entry: ActivityEntry, nameOf: (userId: string) 
       return `Signed in on ${device}`;
     case 'session.reauthenticated':
       return `Confirmed the password on ${device}`;
+    case 'session.reused':
+      return reusedSentence(device);
     case 'session.revoked':
       if (entry.reason === 'support_access_ended') return `Support access by ${by ?? 'a teammate'} ended`;
       if (entry.reason === 'not_me') return `Signed out ${entry.device ?? 'a device'} from a "This wasn't me" link`;
+      if (entry.reason === 'token_reused') return reusedSentence(device);
       if (entry.reason === 'sign_out') return by === undefined ? 'Signed out of one device' : `${by} signed out of one device`;
       if (entry.reason === 'session_limit') return 'Signed in on one device too many: the least recently used one was signed out';
       if (entry.reason === 'replaced') return 'Signed in again on the same browser, ending its previous session there';

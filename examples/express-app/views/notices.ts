@@ -19,6 +19,7 @@ const NOTICES = {
   'support-access-ended': { tone: 'info', text: 'Support access ended. Your teammate sees it in their activity.' },
   'session-revoked': { tone: 'info', text: 'You were signed out from another device (or by an administrator). Sign in again to continue.' },
   'session-expired': { tone: 'info', text: 'Your session expired. Sign in again to continue.' },
+  'session-reused': { tone: 'info', text: "Your session on this device was used from two places, so we signed it out. If this wasn't you, change your password after signing in." },
   'session-revoked-idp': { tone: 'info', text: 'You were signed out from another device, by an administrator or at the identity provider. Sign in again to continue.' },
   'idp-signed-out': { tone: 'info', text: "You signed out at the identity provider, and its back-channel logout ended this device's Keystone session." },
   'idp-session-still-live': { tone: 'info', text: 'The identity provider sent you back, but no back-channel logout from it ended this session: you are still signed in here.' },
@@ -43,5 +44,6 @@ export function noticeFor(key: unknown): Notice | undefined {
 export function noticeForLoginReason(reason: unknown, options: { identityProvider: boolean }): Notice | undefined {
   if (reason === 'session_revoked') return NOTICES[options.identityProvider ? 'session-revoked-idp' : 'session-revoked'];
   if (reason === 'session_expired') return NOTICES['session-expired'];
+  if (reason === 'session_reused') return NOTICES['session-reused'];
   return undefined;
 }

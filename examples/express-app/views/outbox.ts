@@ -13,14 +13,18 @@ export function outboxPage(options: { emails: readonly Email[] }): SafeHtml {
     wide: true,
     content: html`<section class="card">
   <h1>Outbox</h1>
-  <p class="muted">Demo: the emails Keystone would have sent, newest first. A sign-in from a device the person has not used lately sends one, with a "This wasn't me" link that works once.</p>
+  <p class="muted">Demo: the emails Keystone would have sent, newest first. A sign-in from a device the person has not used lately sends one, with a "This wasn't me" link that works once; a session signed out because its cookie was used from two places sends one too.</p>
   ${
     emails.length === 0
       ? html`<p class="muted empty">No emails yet.</p>`
       : html`<ol class="outbox" data-testid="outbox">${emails.map(
           (email) => html`<li class="demo-mail" data-testid="email">
     <span class="demo-label">To ${email.to} · ${email.subject}</span>
-    <p><span data-testid="email-text">${email.text}</span> — <a href="${email.link}" data-testid="not-me-link">This wasn't me</a></p>
+    <p><span data-testid="email-text">${email.text}</span> — ${
+      email.link === '/profile'
+        ? html`<a href="${email.link}" data-testid="password-link">Change your password</a>`
+        : html`<a href="${email.link}" data-testid="not-me-link">This wasn't me</a>`
+    }</p>
   </li>`,
         )}</ol>`
   }

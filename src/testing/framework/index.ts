@@ -3,6 +3,7 @@ import { SessionError } from '../../errors.js';
 import type { SessionHttpOptions, SessionRoutesOptions } from '../../http/options.js';
 import type { SessionManager } from '../../manager/api.js';
 import { createSessionManager } from '../../manager/index.js';
+import { describeRotation, SUITE_ROTATION } from './rotation.js';
 import { memoryStore } from '../../stores/memory.js';
 import { resolveRunner, type TestRunner } from '../runner.js';
 import { describeAccessTokens } from './access-tokens.js';
@@ -123,7 +124,8 @@ export const STORE_TIMEOUT = 300;
  * `requireSession`, `requireSameOrigin` and `requireFresh` are the wrapper's guards.)
  *
  * Scenarios: the sign-in cookie and its attributes; anonymous API calls and page navigations;
- * revoked and expired devices; HTML form posts without a session (the login redirect, `next`
+ * revoked and expired devices; rotation of remember-me sessions (the rotated cookie's name and
+ * attributes, the same `Set-Cookie` inside the grace, `session_reused` after it); HTML form posts without a session (the login redirect, `next`
  * from the `Referer`); the JSON routes (list, revoke one, sign out, sign out others, sign out
  * everywhere, 404 for another user's session, 405); the cross-site check on the session
  * routes and on the app's own routes (a forged sign-in); a store outage (503, cookie kept,
@@ -189,6 +191,7 @@ export function describeFrameworkConformance(
           clock: () => clock.now,
           policy: { globalLogout: () => policy.globalLogout },
           accessTokens: { secret: randomBytes(32) },
+          kinds: { remember: SUITE_ROTATION },
           epochCacheTtl: 0,
           // Short, so the hanging-store case answers 503 quickly.
           storeTimeout: STORE_TIMEOUT,
@@ -251,6 +254,7 @@ export function describeFrameworkConformance(
     describeSignIn(context);
     describeAnonymous(context);
     describeRevocation(context);
+    describeRotation(context);
     describeForms(context);
     describeRoutes(context);
     describeCrossSite(context);

@@ -23,6 +23,7 @@ import { describePrivacy } from './privacy.js';
 import { describePruning } from './pruning.js';
 import { describeRaces } from './races.js';
 import { describeRevocationLinkDevice } from './revocation-link-device.js';
+import { describeRotation } from './rotation.js';
 import { describeSupportAccess } from './support-access.js';
 import { describeTenantScope } from './tenant-scope.js';
 import { describeTenantScopedRevokeAll } from './tenant-revoke-all.js';
@@ -67,7 +68,8 @@ export interface StoreConformanceOptions {
  * federated sign-out links and logout-token replay, a user's data export and erasure, pruning,
  * races (of writes on the store, and between two managers through the public API: concurrent
  * sign-ins under the cap, "sign out everywhere" racing sign-ins, one link redeemed at once), the
- * manager's promises over this store, the order of the session list, malformed answers refused,
+ * manager's promises over this store, rotation with reuse detection (one successor for parallel
+ * requests on two servers, reuse ending the session everywhere), the order of the session list, malformed answers refused,
  * and kinds and user ids named like `Object` properties). Every store shipped with this package runs it; run it on
  * yours with one line.
  *
@@ -146,6 +148,7 @@ export function describeStoreConformance(
     describeRaces(context);
     describeManagerRaces(context);
     describeManagerOverStore(context);
+    describeRotation(context);
     describeListOrder(context);
     describeCorruptedAnswers(context);
     describeTextKeys(context);

@@ -1,0 +1,54 @@
+import { boolean, duration, invalidConfiguration } from './option-checks.js';
+import { DEFAULT_ROTATION_GRACE } from './rotation/index.js';
+
+/** Per-kind settings. */
+export interface KindOptions {
+  /** Absolute lifetime in ms. @default the manager's `maxAge` */
+  readonly maxAge?: number;
+  /** Idle timeout in ms, 0 for none. @default the manager's `idleTimeout` */
+  readonly idleTimeout?: number;
+  /**
+   * Whether a new session replaces the older one of the same browser + OS (and the same
+   * `tenantId`: signing in to another organization keeps the first one's session).
+   * @default true, except for `api`
+   */
+  readonly replaceDevice?: boolean;
+  /**
+   * Rotation: a live token older than this (ms, since its sign-in or last rotation) gets a
+   * new secret on use, handed back as `rotatedToken`; the retired one presented after
+   * `rotationGrace` is reuse and ends the session (`token_reused`). 0 never rotates. For
+   * cookie kinds only: a bearer token's holder never sees the new one. See docs/rotation.md.
+   * @default 0
+   */
+  readonly rotateAfter?: number;
+  /**
+   * How long (ms) after a rotation the retired token still works and gets the same new one
+   * (parallel requests, a lost response, two tabs). At most `rotateAfter`.
+   * @default 60_000
+   */
+  readonly rotationGrace?: number;
+}
+
+/** The names {@link KindOptions} may have. */
+export const KIND_OPTIONS = ['maxAge', 'idleTimeout', 'replaceDevice', 'rotateAfter', 'rotationGrace'];
+
+/**
+ * One kind's settings with defaults, checked.
+ * @param defaults - The manager's `maxAge` and `idleTimeout`, already checked.
+ */
+export function resolveKind(kind: string, own: KindOptions, defaults: { readonly maxAge: number; readonly idleTimeout: number }): Required<KindOptions> {
+  const name = `kinds.${kind}`;
+  const rotateAfter = duration(`${name}.rotateAfter`, own.rotateAfter, 0, { min: 0 });
+  const rotationGrace = duration(`${name}.rotationGrace`, own.rotationGrace, DEFAULT_ROTATION_GRACE, { min: 0 });
+  if (rotateAfter > 0 && kind === 'api') throw invalidConfiguration(`${name}.rotateAfter: api tokens are bearer tokens, whose holders never receive a rotated one; rotate cookie kinds only.`);
+  if (rotateAfter > 0 && kind === 'impersonation') throw invalidConfiguration(`${name}.rotateAfter: support sessions last an hour at most and are not rotated.`);
+  // A second rotation inside the first one's grace would refuse a request still holding the token before.
+  if (rotateAfter > 0 && rotationGrace > rotateAfter) throw invalidConfiguration(`${name}.rotationGrace (${rotationGrace} ms) must not be longer than ${name}.rotateAfter (${rotateAfter} ms).`);
+  return {
+    maxAge: duration(`${name}.maxAge`, own.maxAge, defaults.maxAge, { min: 1 }),
+    idleTimeout: duration(`${name}.idleTimeout`, own.idleTimeout, defaults.idleTimeout, { min: 0 }),
+    replaceDevice: boolean(`${name}.replaceDevice`, own.replaceDevice, kind !== 'api' && kind !== 'impersonation'),
+    rotateAfter,
+    rotationGrace,
+  };
+}

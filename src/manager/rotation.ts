@@ -1,0 +1,56 @@
+import { entryFor } from '../activity/activity.js';
+import type { ManagerContext } from '../core/context.js';
+import { deviceLabel } from '../device.js';
+import { DEFAULT_ROTATION_GRACE, matchSecret, successorSecret, type RotationPolicy } from '../rotation/index.js';
+import { secretMatches } from '../token.js';
+import type { SessionRecord } from '../store-records.js';
+
+// The manager's side of rotation: the rules are in `src/rotation`, the writes in `src/storage/rotate.ts`.
+
+/** A kind's rotation settings, or `undefined` when it never rotates. */
+export function rotationPolicyOf(context: ManagerContext, kind: string): RotationPolicy | undefined {
+  const options = context.config.kinds.get(kind);
+  return options === undefined || options.rotateAfter <= 0 ? undefined : options;
+}
+
+/** The grace of a kind (ms). */
+export function graceOf(context: ManagerContext, kind: string): number {
+  return context.config.kinds.get(kind)?.rotationGrace ?? DEFAULT_ROTATION_GRACE;
+}
+
+/** Whether a secret stands for the row: its current one, or a rotated-out one inside the grace (a tab that missed the rotation). */
+export function isPresentable(context: ManagerContext, secret: string, record: SessionRecord, now: number): boolean {
+  if (record.previousSecretHash === undefined) return secretMatches(secret, record.secretHash);
+  const match = matchSecret(secret, record, graceOf(context, record.kind), now);
+  return match === 'current' || match === 'previous';
+}
+
+/** The successor token of a previous secret presented inside the grace: computed, nothing read or written. */
+export function successorToken(record: SessionRecord, previous: string): string {
+  return `${record.id}.${successorSecret(previous, record.id, record.rotatedAt!)}`;
+}
+
+/**
+ * Rotates a due secret (one versioned batch, shared by every parallel presentation).
+ * @returns The new token and row, or `undefined` when the row changed under it (revoked,
+ * gone, rotated again): the request is refused like a token not found.
+ */
+export async function rotateSecret(context: ManagerContext, record: SessionRecord, presented: string, now: number): Promise<{ token: string; session: SessionRecord } | undefined> {
+  const rotated = await context.calls.call('rotate', () => context.store.rotate(record.userId, record.id, presented, now));
+  return rotated === null ? undefined : { token: `${record.id}.${rotated.secret}`, session: rotated.session };
+}
+
+/**
+ * A retired secret came back after the grace: ends the session (`token_reused`, deny-list,
+ * activity) and emits `session.reused`. Another instance may have ended it first: no event then.
+ */
+export async function endReused(context: ManagerContext, record: SessionRecord, presented: string, policy: Pick<RotationPolicy, 'rotationGrace'>, now: number): Promise<void> {
+  const reason = 'token_reused';
+  const label = deviceLabel(record);
+  const activity = entryFor(context, { userId: record.userId, tenantId: record.tenantId, type: 'session.reused', at: now, reason, sessionId: record.id, deviceLabel: label, ip: record.ip });
+  const options = { at: now, reason, denyUntil: context.denyUntil(now), activity, rotationGrace: policy.rotationGrace };
+  const ended = await context.calls.call('revokeReused', () => context.store.revokeReused(record.userId, record.id, presented, options));
+  if (ended === null) return;
+  context.afterRevocation(record.userId);
+  context.hub.emit({ type: 'session.reused', at: now, userId: record.userId, tenantId: record.tenantId, sessionIds: [record.id], reason, ip: record.ip, deviceLabel: label, kind: record.kind });
+}

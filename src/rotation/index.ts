@@ -1,0 +1,62 @@
+/**
+ * Rotation with reuse detection, as pure rules: when a session's secret is due for rotation,
+ * which secret a presented token matches, and the successor of a secret. The store keeps only
+ * hashes; the manager reads, decides here, and writes one versioned batch (`src/storage/rotate.ts`).
+ *
+ * @module
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { SessionRecord } from '../store-records.js';
+import { hashSecret } from '../token.js';
+
+/** A kind's rotation settings (ms): `rotateAfter` 0 never rotates. */
+export interface RotationPolicy {
+  readonly rotateAfter: number;
+  readonly rotationGrace: number;
+}
+
+/** The default `rotationGrace` (ms). */
+export const DEFAULT_ROTATION_GRACE = 60_000;
+
+/** The fields of a row the rotation rules read. */
+export type RotationFields = Pick<SessionRecord, 'id' | 'createdAt' | 'secretHash' | 'previousSecretHash' | 'rotatedAt'>;
+
+/**
+ * Which secret a presented one is: the `current`; the `previous` inside the grace after the
+ * rotation that retired it; the previous one after the grace (`reused`: someone kept a
+ * retired cookie); anything else is `wrong` (ids are in lists and logs: never reuse).
+ */
+export type SecretMatch = 'current' | 'previous' | 'reused' | 'wrong';
+
+/** Whether a live row of a kind with `policy` is due for a new secret at `now`. */
+export function rotationDue(record: Pick<SessionRecord, 'createdAt' | 'rotatedAt'>, policy: RotationPolicy | undefined, now: number): boolean {
+  if (policy === undefined || policy.rotateAfter <= 0) return false;
+  return now - (record.rotatedAt ?? record.createdAt) >= policy.rotateAfter;
+}
+
+/** Matches a presented secret against a row's hashes in constant time (per hash). */
+export function matchSecret(secret: string, record: RotationFields, rotationGrace: number, now: number): SecretMatch {
+  const presented = hashSecret(secret);
+  if (sameHash(presented, record.secretHash)) return 'current';
+  if (record.previousSecretHash === undefined || record.rotatedAt === undefined || !sameHash(presented, record.previousSecretHash)) return 'wrong';
+  return now < record.rotatedAt + rotationGrace ? 'previous' : 'reused';
+}
+
+// The label keeps this HMAC apart from any other use of a secret.
+const LABEL = 'session-revocation/rotation/v1';
+
+/**
+ * The secret that succeeds `previous` in a rotation at `rotatedAt`: HMAC-SHA256 keyed by the
+ * previous secret over a label, the session id and the rotation time, base64url (43
+ * characters, the shape of a minted secret). Every presentation of the previous secret gets
+ * the same successor from what the row keeps, and none is ever stored. The rotation time
+ * (ms) is in it so that holding a secret is not enough to compute the chain of its successors.
+ */
+export function successorSecret(previous: string, sessionId: string, rotatedAt: number): string {
+  return createHmac('sha256', previous).update(`${LABEL}\n${sessionId}\n${rotatedAt}`).digest('base64url');
+}
+
+/** Whether two SHA-256 digests are equal, in constant time; another length never matches. */
+export function sameHash(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === 32 && b.byteLength === 32 && timingSafeEqual(a, b);
+}

@@ -1,0 +1,53 @@
+import { matchSecret, sameHash, successorSecret } from '../rotation/index.js';
+import { checkApplied, checkUserState } from '../store-answers.js';
+import type { SessionRecord } from '../store-records.js';
+import type { SessionStore } from '../store.js';
+import type { Write } from '../store-writes.js';
+import { hashSecret } from '../token.js';
+import type { ReusedOptions, RotatedSecret } from './types.js';
+import { versioned } from './versioned.js';
+
+/**
+ * Rotates a session's secret, once however many requests present it at once: reads the user;
+ * while the row's secret is still the presented one, puts a new version of the row (the
+ * successor's hash, the presented one's as previous, `rotatedAt`) at the version read; when
+ * another request rotated it already, answers the same successor without writing.
+ * @returns The successor and the row as it now is, or `null` when the row is gone, revoked,
+ * or the presented secret is neither its current nor the one its current succeeded.
+ */
+export function rotate(store: SessionStore, userId: string, sessionId: string, presented: string, at: number): Promise<RotatedSecret | null> {
+  const presentedHash = hashSecret(presented);
+  return versioned('rotate', async () => {
+    const state = checkUserState(await store.readUser(userId), userId);
+    const row = state.sessions.find((session) => session.id === sessionId);
+    if (row === undefined || row.revokedAt !== undefined) return null;
+    if (sameHash(presentedHash, row.secretHash)) {
+      const secret = successorSecret(presented, row.id, at);
+      const session: SessionRecord = { ...row, secretHash: hashSecret(secret), previousSecretHash: row.secretHash, rotatedAt: at, lastUsedAt: Math.max(row.lastUsedAt, at) };
+      const applied = checkApplied(await store.apply({ owner: { userId }, version: state.version, writes: [{ type: 'insert', session }] }));
+      return applied ? { secret, session } : undefined;
+    }
+    // Another request (on this instance or another) rotated it first: the same successor.
+    if (row.previousSecretHash === undefined || row.rotatedAt === undefined || !sameHash(presentedHash, row.previousSecretHash)) return null;
+    const secret = successorSecret(presented, row.id, row.rotatedAt);
+    return sameHash(hashSecret(secret), row.secretHash) ? { secret, session: row } : null;
+  });
+}
+
+/**
+ * Ends a session whose retired secret was presented after the grace (`token_reused`), with its
+ * deny-list entry and activity in the same batch, once the row read still says so.
+ * @returns The row as it was, or `null` when it is gone, already revoked, or the presented
+ * secret is no longer the retired one past its grace (nothing written).
+ */
+export function revokeReused(store: SessionStore, userId: string, sessionId: string, presented: string, options: ReusedOptions): Promise<SessionRecord | null> {
+  return versioned('revokeReused', async () => {
+    const state = checkUserState(await store.readUser(userId), userId);
+    const row = state.sessions.find((session) => session.id === sessionId);
+    if (row === undefined || row.revokedAt !== undefined || matchSecret(presented, row, options.rotationGrace, options.at) !== 'reused') return null;
+    const writes: Write[] = [{ type: 'revoke', sessionId, at: options.at, reason: options.reason }];
+    if (options.denyUntil !== undefined) writes.push({ type: 'deny', sessionId, until: options.denyUntil });
+    if (options.activity !== undefined) writes.push({ type: 'activity', entry: options.activity });
+    return checkApplied(await store.apply({ owner: { userId }, version: state.version, writes, notify: true })) ? row : undefined;
+  });
+}

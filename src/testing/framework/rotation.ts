@@ -1,0 +1,98 @@
+import { BROWSERS, NAVIGATION, type Device, type Reply } from './client.js';
+import type { FrameworkSuiteContext } from './context.js';
+import { clearsCookie } from './revocation.js';
+
+/** The suite manager's rotation of `remember` sessions (ms); the sign-in route's `browser` sessions never rotate. */
+export const SUITE_ROTATION = { rotateAfter: 60 * 60 * 1000, rotationGrace: 60_000 } as const;
+
+const HTTPS = { 'x-forwarded-proto': 'https' };
+
+/** The `Set-Cookie` headers of a reply, as sent. */
+const setCookies = (reply: Reply): string[] => reply.headers.getSetCookie();
+
+/**
+ * Rotation through the wrapper: a rotated secret is written as the session cookie with the
+ * sign-in cookie's name and attributes, the previous cookie inside the grace gets the same
+ * `Set-Cookie`, and after the grace it is reuse: `401 session_reused` for an API call, the
+ * login redirect with `reason=session_reused` for a page, and the session is over.
+ */
+export function describeRotation({ runner, scenario }: FrameworkSuiteContext): void {
+  const { describe, it, expect } = runner;
+
+  // A remember-me session held as the device's cookie (the suite's sign-in route makes browser sessions).
+  const remembered = async (device: Device): Promise<string> => {
+    const { token } = await scenario().sessions.create({ userId: 'alice', kind: 'remember', userAgent: device.userAgent });
+    device.holdToken(token);
+    return token;
+  };
+
+  describe('rotation with reuse detection', () => {
+    for (const https of [false, true]) {
+      it(`a rotated cookie keeps the sign-in cookie's name and attributes${https ? ' (HTTPS, __Host-session)' : ''}`, async () => {
+        const headers = https ? HTTPS : {};
+        const name = https ? '__Host-session' : 'session';
+        const [signInCookie] = (await scenario().device(BROWSERS.firefoxWindows, name).signIn('bob', headers)).cookies;
+        const device = scenario().device(BROWSERS.chromeMac, name);
+        const old = await remembered(device);
+        expect(setCookies(await device.request('/api/me', { headers }))).toEqual([]);
+        scenario().advance(SUITE_ROTATION.rotateAfter);
+        const reply = await device.request('/api/me', { headers });
+        expect(reply.status).toBe(200);
+        expect(reply.headers.get('cache-control')).toBe('no-store');
+        expect(reply.cookies).toHaveLength(1);
+        const [cookie] = reply.cookies;
+        expect(cookie?.name).toBe(signInCookie?.name);
+        expect(cookie?.value).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);
+        expect(cookie?.value.split('.')[0]).toBe(old.split('.')[0]);
+        expect(cookie?.value).not.toBe(old);
+        const { 'max-age': maxAge, ...attributes } = cookie?.attributes ?? {};
+        const { 'max-age': signInMaxAge, ...signInAttributes } = signInCookie?.attributes ?? {};
+        expect(attributes).toEqual(signInAttributes);
+        // As long as the sign-in's, counted from the rotation: the session's expiry does not move.
+        expect(Number(maxAge)).toBe(Number(signInMaxAge) - SUITE_ROTATION.rotateAfter / 1000);
+        device.holdToken(cookie!.value);
+        const next = await device.request('/api/me', { headers });
+        expect([next.status, setCookies(next)]).toEqual([200, []]);
+      });
+    }
+
+    it('the previous cookie inside the grace gets the same new Set-Cookie', async () => {
+      const tab = scenario().device(BROWSERS.chromeMac);
+      const old = await remembered(tab);
+      scenario().advance(SUITE_ROTATION.rotateAfter);
+      const first = await tab.request('/api/me');
+      scenario().advance(SUITE_ROTATION.rotationGrace - 1);
+      const late = await tab.request('/api/me', { headers: { cookie: `session=${old}` } });
+      expect([first.status, late.status]).toEqual([200, 200]);
+      expect(setCookies(first)).toHaveLength(1);
+      expect(setCookies(late)).toEqual(setCookies(first));
+    });
+
+    it('the previous cookie after the grace gets 401 "session_reused", cleared, and the new one is refused too', async () => {
+      const device = scenario().device(BROWSERS.chromeMac);
+      const old = await remembered(device);
+      scenario().advance(SUITE_ROTATION.rotateAfter);
+      const [rotated] = (await device.request('/api/me')).cookies;
+      scenario().advance(SUITE_ROTATION.rotationGrace);
+      const refused = await device.request('/api/me');
+      expect(refused.status).toBe(401);
+      expect(refused.json).toEqual({ error: 'session_reused' });
+      expect(clearsCookie(refused)).toBe(true);
+      device.holdToken(rotated!.value);
+      expect((await device.request('/api/me')).json).toEqual({ error: 'session_revoked' });
+      expect(old).not.toBe(rotated!.value);
+    });
+
+    it('the previous cookie after the grace loading a page is sent to the login page with reason=session_reused', async () => {
+      const device = scenario().device(BROWSERS.chromeMac);
+      await remembered(device);
+      scenario().advance(SUITE_ROTATION.rotateAfter);
+      expect((await device.request('/dashboard', { headers: NAVIGATION })).status).toBe(200);
+      scenario().advance(SUITE_ROTATION.rotationGrace);
+      const reply = await device.request('/dashboard', { headers: NAVIGATION });
+      expect(reply.status).toBe(303);
+      expect(reply.headers.get('location')).toBe('/login?next=/dashboard&reason=session_reused');
+      expect(clearsCookie(reply)).toBe(true);
+    });
+  });
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { createSessionManager, memoryStore } from '../../src/index.js';
+import { storeOperations } from '../../src/storage/index.js';
+import { hashSecret } from '../../src/token.js';
+
+const MINUTE = 60_000;
+const ROTATION = { rotateAfter: 10 * MINUTE, rotationGrace: MINUTE };
+const CHROME = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+
+function setup() {
+  let now = 1_800_000_000_000;
+  const store = memoryStore();
+  const sessions = createSessionManager({ store, clock: () => now, kinds: { remember: ROTATION } });
+  return { store, sessions, at: (ms: number) => (now = 1_800_000_000_000 + ms) };
+}
+
+async function rotatedOnce() {
+  const context = setup();
+  const { token, session } = await context.sessions.create({ userId: 'ada', kind: 'remember', userAgent: CHROME });
+  context.at(ROTATION.rotateAfter);
+  const result = await context.sessions.validate(token);
+  if (!result.ok || result.rotatedToken === undefined) throw new Error('expected a rotation');
+  return { ...context, token, session, successor: result.rotatedToken };
+}
+
+describe('rotation in the manager', () => {
+  it('stores hashes only: the successor is nowhere in the row, the previous secret is kept as its hash', async () => {
+    const { store, session, token, successor } = await rotatedOnce();
+    const row = (await store.get(session.id))!.session;
+    expect(Buffer.from(row.secretHash).equals(hashSecret(successor.split('.')[1]!))).toBe(true);
+    expect(Buffer.from(row.previousSecretHash!).equals(hashSecret(token.split('.')[1]!))).toBe(true);
+    expect(row.rotatedAt).toBe(1_800_000_000_000 + ROTATION.rotateAfter);
+    expect(JSON.stringify(row)).not.toContain(successor.split('.')[1]);
+  });
+
+  it('a sign-in presenting the previous token inside the grace ends that session, as with the current one', async () => {
+    const { sessions, token, session, at } = await rotatedOnce();
+    at(ROTATION.rotateAfter + 1_000);
+    await sessions.create({ userId: 'ada', kind: 'remember', userAgent: CHROME, previousToken: token });
+    expect((await sessions.list('ada')).map((view) => view.id)).not.toContain(session.id);
+  });
+
+  it('the write refuses a revoked row and a secret that is neither the current nor the previous one, writing nothing', async () => {
+    const { store, session, token, successor, at } = await rotatedOnce();
+    const operations = storeOperations(store);
+    const version = (await store.readUser('ada')).version;
+    expect(await operations.rotate('ada', session.id, 'A'.repeat(43), Date.now())).toBeNull();
+    // The previous secret joins the rotation already made: the same successor, nothing written.
+    expect((await operations.rotate('ada', session.id, token.split('.')[1]!, Date.now()))?.secret).toBe(successor.split('.')[1]);
+    expect((await store.readUser('ada')).version).toBe(version);
+    at(ROTATION.rotateAfter + 1);
+    await operations.revoke(session.id, { at: 1, reason: 'sign_out' });
+    expect(await operations.rotate('ada', session.id, successor.split('.')[1]!, Date.now())).toBeNull();
+  });
+
+  it('reuse is decided again on the row the write reads: inside the grace it ends nothing', async () => {
+    const { store, session, token } = await rotatedOnce();
+    const operations = storeOperations(store);
+    const row = (await store.get(session.id))!.session;
+    const options = { at: row.rotatedAt! + ROTATION.rotationGrace - 1, reason: 'token_reused', rotationGrace: ROTATION.rotationGrace };
+    expect(await operations.revokeReused('ada', session.id, token.split('.')[1]!, options)).toBeNull();
+    expect((await store.get(session.id))!.session.revokedAt).toBeUndefined();
+    const ended = await operations.revokeReused('ada', session.id, token.split('.')[1]!, { ...options, at: row.rotatedAt! + ROTATION.rotationGrace });
+    expect(ended?.id).toBe(session.id);
+    expect((await store.get(session.id))!.session.revokedReason).toBe('token_reused');
+  });
+});

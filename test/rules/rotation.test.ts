@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { matchSecret, rotationDue, sameHash, successorSecret } from '../../src/rotation/index.js';
+import { hashSecret, mintToken, parseToken } from '../../src/token.js';
+
+const policy = { rotateAfter: 10_000, rotationGrace: 2_000 };
+
+describe('rotationDue', () => {
+  it('is due once rotateAfter has passed since the sign-in, then since the last rotation', () => {
+    expect(rotationDue({ createdAt: 1_000 }, policy, 10_999)).toBe(false);
+    expect(rotationDue({ createdAt: 1_000 }, policy, 11_000)).toBe(true);
+    expect(rotationDue({ createdAt: 1_000, rotatedAt: 11_000 }, policy, 20_999)).toBe(false);
+    expect(rotationDue({ createdAt: 1_000, rotatedAt: 11_000 }, policy, 21_000)).toBe(true);
+  });
+
+  it('never for a kind without rotation', () => {
+    expect(rotationDue({ createdAt: 0 }, undefined, 1e15)).toBe(false);
+    expect(rotationDue({ createdAt: 0 }, { rotateAfter: 0, rotationGrace: 60_000 }, 1e15)).toBe(false);
+  });
+});
+
+describe('matchSecret', () => {
+  const { token } = mintToken();
+  const { id, secret } = parseToken(token)!;
+  const successor = successorSecret(secret, id, 5_000);
+  const rotated = { id, createdAt: 0, secretHash: hashSecret(successor), previousSecretHash: hashSecret(secret), rotatedAt: 5_000 };
+
+  it('tells the current secret, the previous one inside and after the grace, and a wrong one', () => {
+    expect(matchSecret(secret, { id, createdAt: 0, secretHash: hashSecret(secret) }, 2_000, 9e9)).toBe('current');
+    expect(matchSecret(successor, rotated, 2_000, 5_000)).toBe('current');
+    expect(matchSecret(secret, rotated, 2_000, 6_999)).toBe('previous');
+    expect(matchSecret(secret, rotated, 2_000, 7_000)).toBe('reused');
+    expect(matchSecret('x'.repeat(43), rotated, 2_000, 5_000)).toBe('wrong');
+    expect(matchSecret(secret, { id, createdAt: 0, secretHash: hashSecret(successor) }, 2_000, 5_000)).toBe('wrong');
+  });
+
+  it('never matches a stored hash of another length', () => {
+    expect(matchSecret(secret, { id, createdAt: 0, secretHash: hashSecret(secret).subarray(0, 31) }, 0, 0)).toBe('wrong');
+    expect(sameHash(new Uint8Array(0), new Uint8Array(0))).toBe(false);
+  });
+});
+
+describe('successorSecret', () => {
+  it('is the same for the same secret, session and rotation time, and has the shape of a minted secret', () => {
+    const { secret, id } = parseToken(mintToken().token)!;
+    expect(successorSecret(secret, id, 1)).toBe(successorSecret(secret, id, 1));
+    expect(successorSecret(secret, id, 1)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(parseToken(`${id}.${successorSecret(secret, id, 1)}`)).toBeDefined();
+  });
+
+  it('differs for another rotation time, session or secret: holding a secret does not give its successors', () => {
+    const { secret, id } = parseToken(mintToken().token)!;
+    const other = parseToken(mintToken().token)!;
+    const all = [successorSecret(secret, id, 1), successorSecret(secret, id, 2), successorSecret(secret, other.id, 1), successorSecret(other.secret, id, 1)];
+    expect(new Set(all).size).toBe(4);
+  });
+});
