@@ -11,9 +11,10 @@ describeCliOnStore('PostgreSQL', up, async () => {
   let store: SessionStore | undefined;
   return {
     args: ['--store', POSTGRES_URL, '--schema', schema, '--prepared-statements=false'],
+    // The sessions table first, then the others (their list is the store's to choose).
     migrated: [
-      new RegExp(`^Created the PostgreSQL session tables in schema "${schema}": sessions, sessions_epochs, sessions_denied, sessions_tenant_epochs, sessions_activity, sessions_devices, sessions_links\\.\\n$`),
-      new RegExp(`^The PostgreSQL session tables in schema "${schema}" \\(sessions, sessions_epochs, sessions_denied, sessions_tenant_epochs, sessions_activity, sessions_devices, sessions_links\\) were already there; migrations are up to date\\.\\n$`),
+      new RegExp(`^Created the PostgreSQL session tables in schema "${schema}": sessions(, sessions_[a-z_]+)+\\.\\n$`),
+      new RegExp(`^The PostgreSQL session tables in schema "${schema}" \\(sessions(, sessions_[a-z_]+)+\\) were already there; migrations are up to date\\.\\n$`),
     ],
     store: async () => (store ??= postgresStore({ pool, schema, listen: false })),
     async cleanup() {

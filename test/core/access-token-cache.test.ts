@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { createSessionManager, memoryStore } from '../../src/index.js';
 import { EpochCache } from '../../src/epoch-cache.js';
-import type { RevocationState } from '../../src/store.js';
+import type { RevocationState } from '../../src/storage/index.js';
 
 const SECRET = 'access-token-cache-test-secret-0123456789';
 
-// A memory store that records every revocation-state read as "user" or "user@tenant".
+// A memory store that records every read of a user as "user" or "user@tenant".
 function countingStore() {
   const store = memoryStore();
   const reads: string[] = [];
-  const read = store.getRevocationState.bind(store);
-  store.getRevocationState = (userId: string, tenantId?: string) => {
+  const read = store.readUser.bind(store);
+  store.readUser = (userId: string, tenantId?: string) => {
     reads.push(tenantId === undefined ? userId : `${userId}@${tenantId}`);
     return read(userId, tenantId);
   };

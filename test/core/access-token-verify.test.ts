@@ -102,7 +102,7 @@ describe('access-token verification, case by case', () => {
     const { session } = await sessions.create({ userId: 'u' });
     const claims = decodeJwt(await sessions.issueAccessToken(session));
     await sessions.revoke(session.id);
-    const until = (await sessions.store.getRevocationState('u')).denied[session.id]!;
+    const until = (await sessions.store.readUser('u')).denied[session.id]!;
     // A token that outlives the entry (signed here: the manager never issues one that long).
     const jwt = await signHs({ ...claims, exp: Math.floor(until / 1000) + 3_600 });
     // The epoch check must not decide here: only the deny-list entry refuses this token.
@@ -163,7 +163,7 @@ describe('access-token verification, case by case', () => {
     const { sessions, clock } = setup({ secret: SECRET, ttl: 5_000, maxTtl: 100_000, clockTolerance: 1_000 });
     const { session } = await sessions.create({ userId: 'u' });
     await sessions.revoke(session.id);
-    expect((await sessions.store.getRevocationState('u')).denied[session.id]).toBe(clock.now + 102_000);
+    expect((await sessions.store.readUser('u')).denied[session.id]).toBe(clock.now + 102_000);
   });
 });
 

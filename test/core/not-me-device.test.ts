@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { notMePage } from '../../src/http/not-me-page.js';
 import { createSessionManager, memoryStore } from '../../src/index.js';
+import { storeOperations } from '../../src/storage/index.js';
 import type { SessionStore } from '../../src/store.js';
 import { mintToken } from '../../src/token.js';
 import { fakeRequest } from '../http/fake-request.js';
@@ -62,7 +63,7 @@ const DAY = 24 * HOUR;
 /** A link as a release before links carried their device saved it: the user and the session only. */
 async function earlierReleaseLink(store: SessionStore, userId: string, sessionId: string, expiresAt: number): Promise<string> {
   const minted = mintToken();
-  await store.saveRevocationLink!({ id: minted.id, secretHash: minted.secretHash, userId, sessionId, expiresAt });
+  await storeOperations(store).saveRevocationLink!({ id: minted.id, secretHash: minted.secretHash, userId, sessionId, expiresAt });
   return minted.token;
 }
 

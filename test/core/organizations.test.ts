@@ -1,33 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import { createSessionManager, memoryStore, type SessionStore } from '../../src/index.js';
-import { checkActivity, checkLink, checkLookup, checkSighting, checkUserSessions } from '../../src/store-answers.js';
+import { storeOperations } from '../../src/storage/index.js';
+import { checkActivity, checkKeyState, checkLookup, checkUserState } from '../../src/store-answers.js';
 import { refusalOf } from '../../src/liveness.js';
 
 const CHROME = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const SECRET = 'a-test-secret-of-at-least-32-bytes!!';
 
-/** A store without the optional capabilities, as a third-party store may be. */
+/** A store with the required methods only (no listActivity, subscribe, stats), as a third-party store may be. */
 function basicStore(): SessionStore {
   const inner = memoryStore();
-  const { create, get, touch, reauthenticate, revoke, revokeAll, revokeOthers, listByUser, getRevocationState, eraseUser, prune, close } = inner;
-  return { create, get, touch, reauthenticate, revoke, revokeAll, revokeOthers, listByUser, getRevocationState, eraseUser, prune, close };
+  const { get, readUser, readTenant, readKey, apply, touch, prune, close } = inner;
+  return { get, readUser, readTenant, readKey, apply, touch, prune, close };
 }
 
 const codeOf = (promise: Promise<unknown>) => promise.then(() => 'done', (error: { code?: string; message?: string }) => error.code);
 
-describe('a store without the optional capabilities', () => {
-  it('refuses tenant revocation, activity and revocation links with a clear configuration error, and never flags a new device', async () => {
+describe('a store without listActivity', () => {
+  it('refuses activity and revocation links with a clear configuration error, never flags a new device, and still revokes tenants', async () => {
     const sessions = createSessionManager({ store: basicStore() });
     const events: boolean[] = [];
     sessions.on('session.created', (event) => void events.push(event.newDevice));
     const { session, token } = await sessions.create({ userId: 'ada', userAgent: CHROME, tenantId: 'acme' });
-    expect(await codeOf(sessions.revokeTenant('acme'))).toBe('INVALID_CONFIGURATION');
+    const other = await sessions.create({ userId: 'bob', tenantId: 'acme' });
+    expect(Object.keys((await sessions.revokeTenant('acme')).epochs)).toContain('browser');
+    expect((await sessions.validate(other.token)).ok).toBe(false);
     expect(await codeOf(sessions.activity('ada'))).toBe('INVALID_CONFIGURATION');
     expect(await codeOf(sessions.issueRevocationLink(session.id))).toBe('INVALID_CONFIGURATION');
     expect(await codeOf(sessions.redeemRevocationLink(token))).toBe('INVALID_CONFIGURATION');
-    expect(events).toEqual([false]);
+    expect(events).toEqual([false, false]);
     // Everything else works, support sessions included.
-    expect(await sessions.revoke(session.id)).toBe(true);
+    expect((await sessions.validate(token)).ok).toBe(false);
+    const again = await sessions.create({ userId: 'ada', userAgent: CHROME });
+    expect(await sessions.revoke(again.session.id)).toBe(true);
     const admin = await sessions.create({ userId: 'root' });
     expect((await sessions.impersonate(admin.session, 'ada')).session.impersonatorId).toBe('root');
     expect((await sessions.exportUser('ada')).activity).toEqual([]);
@@ -102,9 +107,10 @@ describe('revocation links', () => {
   it('are put back when the sign-out fails in the store, so the user can try again', async () => {
     const inner = memoryStore();
     let failRevoke = false;
-    const store: SessionStore = Object.assign(Object.create(inner) as SessionStore, {
-      revoke: (...args: Parameters<SessionStore['revoke']>) => (failRevoke ? Promise.reject(new Error('disk full')) : inner.revoke(...args)),
-    });
+    const store: SessionStore = {
+      ...inner,
+      apply: (batch) => (failRevoke && batch.writes.some((write) => write.type === 'revoke') ? Promise.reject(new Error('disk full')) : inner.apply(batch)),
+    };
     const errors: unknown[] = [];
     const sessions = createSessionManager({ store, onError: (error) => void errors.push(error) });
     const { session, token } = await sessions.create({ userId: 'ada' });
@@ -132,7 +138,10 @@ describe('what the manager accepts from a store: the new answers', () => {
     const row = { id: 'AbCdEfGhIjKlMnOpQrSt-_', userId: 'ada', tenantId: 'acme', kind: 'browser', secretHash: new Uint8Array(32), createdAt: 5, expiresAt: 50, lastUsedAt: 5, authenticatedAt: 5 };
     expect(refusal(() => checkLookup({ session: row, epochs: {}, tenantEpochs: 'soon' }, row.id))).toBe('STORE_ERROR');
     expect(refusal(() => checkLookup({ session: { ...row, impersonatorId: 7 }, epochs: {} }, row.id))).toBe('STORE_ERROR');
-    expect(refusal(() => checkUserSessions({ sessions: [row], epochs: {}, tenantEpochs: { acme: 3 } }, 'ada'))).toBe('STORE_ERROR');
+    const state = { version: 1, sessions: [row], epochs: {}, tenantEpochs: { acme: { browser: 3 } }, denied: {}, devices: {} };
+    expect(checkUserState(state, 'ada')).toBe(state);
+    expect(refusal(() => checkUserState({ ...state, tenantEpochs: { acme: 3 } }, 'ada'))).toBe('STORE_ERROR');
+    expect(refusal(() => checkUserState({ ...state, tenantEpochs: { acme: { browser: '9' } } }, 'ada'))).toBe('STORE_ERROR');
     // createdAt 5: the tenant's epoch 9 revokes it, its user's 3 alone does not.
     expect(refusalOf(row, { epochs: { browser: 3 }, tenantEpochs: { browser: 9 } }, 6, 0, 'get')).toBe('revoked');
     expect(refusalOf(row, { epochs: { browser: 3 }, tenantEpochs: { browser: 4 } }, 6, 0, 'get')).toBeUndefined();
@@ -151,14 +160,31 @@ describe('what the manager accepts from a store: the new answers', () => {
     expect(checkActivity([tenantEntry], 'ada', 'acme', 5)).toHaveLength(1);
     expect(refusal(() => checkActivity([tenantEntry], 'ada', 'other', 5))).toBe('STORE_ERROR');
     expect(refusal(() => checkActivity([tenantEntry], 'ada', undefined, 5))).toBe('STORE_ERROR');
-    const link = { id: 'L1', userId: 'ada', sessionId: 'S1', expiresAt: 9, secretHash: new Uint8Array(32) };
-    expect(checkLink(link, 'L1')).toBe(link);
-    expect(checkLink(null, 'L1')).toBeNull();
-    expect(refusal(() => checkLink(link, 'L2'))).toBe('STORE_ERROR');
-    expect(refusal(() => checkLink({ ...link, expiresAt: Infinity }, 'L1'))).toBe('STORE_ERROR');
-    expect(checkSighting(null)).toBeNull();
-    expect(checkSighting(5)).toBe(5);
-    expect(refusal(() => checkSighting('5'))).toBe('STORE_ERROR');
+  });
+
+  it('keys, deny-lists and known devices are checked', () => {
+    expect(checkKeyState({ version: 0 })).toEqual({ version: 0 });
+    expect(checkKeyState({ version: 2, value: 'x', expiresAt: 9 })).toEqual({ version: 2, value: 'x', expiresAt: 9 });
+    expect(refusal(() => checkKeyState({ version: 2, value: 'x', expiresAt: Infinity }))).toBe('STORE_ERROR');
+    expect(refusal(() => checkKeyState({ version: 2, value: 5, expiresAt: 9 }))).toBe('STORE_ERROR');
+    expect(refusal(() => checkKeyState({ version: 2, value: 'x' }))).toBe('STORE_ERROR');
+    expect(refusal(() => checkKeyState({ version: -1 }))).toBe('STORE_ERROR');
+    expect(refusal(() => checkKeyState({ version: 1.5 }))).toBe('STORE_ERROR');
+    const state = { version: 0, sessions: [], epochs: {}, tenantEpochs: {}, denied: { s: 5 }, devices: { h: 5 } };
+    expect(checkUserState(state, 'ada')).toBe(state);
+    expect(refusal(() => checkUserState({ ...state, devices: { h: '5' } }, 'ada'))).toBe('STORE_ERROR');
+    expect(refusal(() => checkUserState({ ...state, denied: { s: Number.NaN } }, 'ada'))).toBe('STORE_ERROR');
+    expect(refusal(() => checkUserState({ ...state, version: '0' }, 'ada'))).toBe('STORE_ERROR');
+  });
+
+  it('a revocation link whose stored value is not one is a store error, never a sign-out', async () => {
+    const inner = memoryStore();
+    const sessions = createSessionManager({ store: { ...inner, readKey: async (key) => ({ ...(await inner.readKey(key)), value: '{"secretHash":7}' }) } });
+    const { session, token } = await sessions.create({ userId: 'ada' });
+    const link = (await sessions.issueRevocationLink(session.id))!;
+    expect(await codeOf(sessions.redeemRevocationLink(link))).toBe('STORE_ERROR');
+    expect((await sessions.validate(token)).ok).toBe(true);
+    expect(await storeOperations(inner).consumeRevocationLink!('AAAAAAAAAAAAAAAAAAAAAA', new Uint8Array(32), Date.now())).toBeNull();
   });
 });
 
@@ -179,9 +205,10 @@ describe('fixes from review: support sessions stay support sessions', () => {
 
   it('a sign-in whose device could not be remembered still succeeds, reported to onError', async () => {
     const inner = memoryStore();
-    const store: SessionStore = Object.assign(Object.create(inner) as SessionStore, {
-      rememberDevice: () => Promise.reject(new Error('devices table locked')),
-    });
+    const store: SessionStore = {
+      ...inner,
+      apply: (batch) => (batch.writes.some((write) => write.type === 'device') ? Promise.reject(new Error('devices table locked')) : inner.apply(batch)),
+    };
     const errors: unknown[] = [];
     const sessions = createSessionManager({ store, onError: (error) => void errors.push(error) });
     const created: boolean[] = [];

@@ -27,12 +27,12 @@ describe('revokeUsers', () => {
     let inFlight = 0;
     let most = 0;
     const store = overriding(inner, {
-      revokeAll: async (userId, options) => {
+      readUser: async (userId, tenantId) => {
         inFlight += 1;
         most = Math.max(most, inFlight);
         await new Promise((resolve) => setTimeout(resolve, 1));
         inFlight -= 1;
-        return inner.revokeAll(userId, options);
+        return inner.readUser(userId, tenantId);
       },
     });
     const sessions = createSessionManager({ store });
@@ -46,9 +46,9 @@ describe('revokeUsers', () => {
   it('reports a user the store failed for, and goes on with the others', async () => {
     const inner = memoryStore();
     const store = overriding(inner, {
-      revokeAll: async (userId, options) => {
-        if (userId === 'grace') throw new SessionError('STORE_UNAVAILABLE', 'down for grace');
-        return inner.revokeAll(userId, options);
+      apply: async (batch) => {
+        if ('userId' in batch.owner && batch.owner.userId === 'grace') throw new SessionError('STORE_UNAVAILABLE', 'down for grace');
+        return inner.apply(batch);
       },
     });
     const sessions = createSessionManager({ store });

@@ -99,7 +99,10 @@ describe('what the app sees of a session', () => {
       ip: '203.0.113.7',
       tenantId: 'acme',
       impersonatorId: undefined,
+      federated: undefined,
     });
+    const federated = { iss: 'https://idp.example', sub: 'ada', sid: 's1' };
+    expect(toView({ ...record, federated }, record.id, record.lastUsedAt, 'en').federated).toEqual(federated);
     expect(toView(record, 'another', record.lastUsedAt, 'en').current).toBe(false);
     expect(toView(record, undefined, record.lastUsedAt, 'en').current).toBe(false);
   });

@@ -2,25 +2,21 @@ import { describe, expect, it } from 'vitest';
 import {
   checkActivity,
   checkAllEpochs,
+  checkApplied,
   checkCount,
-  checkCreated,
   checkFlag,
-  checkIds,
-  checkLink,
+  checkKeyState,
   checkLookup,
-  checkRaisedEpochs,
   checkRecord,
-  checkRevocationState,
-  checkRevoked,
-  checkSighting,
-  checkUserSessions,
+  checkTenantState,
+  checkUserState,
   epochOf,
 } from '../../src/store-answers.js';
 import { refusalOf } from '../../src/liveness.js';
 import type { SessionRecord } from '../../src/store.js';
 
-// Most cases ask for no cap; the cap's own cases pass `limited` themselves.
-const checkCreatedOf = (answer: unknown, created: SessionRecord, limited = false) => checkCreated(answer, created, limited);
+// A user's state as readUser answers it: the fields not named are empty.
+const userState = (fields: Record<string, unknown> = {}) => ({ version: 0, sessions: [], epochs: {}, tenantEpochs: {}, denied: {}, devices: {}, ...fields });
 
 const record: SessionRecord = {
   id: 'AbCdEfGhIjKlMnOpQrSt-_',
@@ -48,17 +44,15 @@ describe('what the manager accepts from a store', () => {
     expect(checkLookup(lookup, record.id)).toBe(lookup);
     expect(checkLookup(null, record.id)).toBeNull();
     expect(checkRecord({ ...record, revokedAt: 1_200, tenantId: 'acme' }, 'get')).toEqual({ ...record, revokedAt: 1_200, tenantId: 'acme' });
-    const listed = { sessions: [record], epochs: {} };
-    expect(checkUserSessions(listed, 'alice')).toBe(listed);
-    const created = { session: record, replacedIds: ['x'] };
-    expect(checkCreatedOf(created, record, false)).toEqual({ ...created, evictedIds: [] });
-    expect(checkCreatedOf({ ...created, evictedIds: ['y'] }, record, true)).toEqual({ ...created, evictedIds: ['y'] });
+    const listed = userState({ version: 3, sessions: [record], epochs: { api: 1 }, denied: { [record.id]: 9 }, devices: { h: 5 } });
+    expect(checkUserState(listed, 'alice')).toBe(listed);
     expect(checkRecord({ ...record, persistent: false }, 'get').persistent).toBe(false);
-    expect(checkRevoked(null)).toBeNull();
-    expect(checkRevoked(record)).toBe(record);
-    expect(checkIds([], 'revokeOthers')).toEqual([]);
-    expect(checkRaisedEpochs({ browser: 3, remember: 3 }, ['browser', 'remember'])).toEqual({ browser: 3, remember: 3 });
-    expect(checkRevocationState({ epochs: { api: 1 }, denied: { [record.id]: 9 } })).toEqual({ epochs: { api: 1 }, denied: { [record.id]: 9 } });
+    const tenant = { version: 0, epochs: { browser: 3 }, highWater: { browser: 2 } };
+    expect(checkTenantState(tenant)).toBe(tenant);
+    expect(checkKeyState({ version: 0 })).toEqual({ version: 0 });
+    expect(checkKeyState({ version: 4, value: '', expiresAt: 0 })).toEqual({ version: 4, value: '', expiresAt: 0 });
+    expect(checkApplied(true)).toBe(true);
+    expect(checkApplied(false)).toBe(false);
     expect(checkCount(0, 'prune')).toBe(0);
     expect(checkCount(7, 'prune')).toBe(7);
     expect(checkAllEpochs({}, 'get')).toEqual({});
@@ -103,33 +97,29 @@ describe('what the manager accepts from a store', () => {
     ['get', () => checkLookup({ session: { ...record, id: 'B'.repeat(22) }, epochs: {} }, record.id), 'another session than the one asked for'],
     ['get', () => checkLookup({ session: record, epochs: null }, record.id), 'epochs that are not an object'],
     ['get', () => checkLookup({ session: record, epochs: [] }, record.id), 'epochs that are not an object'],
-    ['listByUser', () => checkUserSessions({ sessions: 'x', epochs: {} }, 'alice'), 'no list of sessions'],
-    ['listByUser', () => checkUserSessions(null, 'alice'), 'no list of sessions'],
-    ['listByUser', () => checkUserSessions({ sessions: [record], epochs: {} }, 'bob'), "another user's session"],
-    ['listByUser', () => checkUserSessions({ sessions: [], epochs: 5 }, 'alice'), 'epochs that are not an object'],
-    ['create', () => checkCreatedOf(null, record), 'something that is not an object'],
-    ['create', () => checkCreatedOf({ session: { ...record, id: 'B'.repeat(22) }, replacedIds: [] }, record), 'another session than the one created'],
-    ['create', () => checkCreatedOf({ session: { ...record, userId: 'bob' }, replacedIds: [] }, record), 'another session than the one created'],
-    ['create', () => checkCreatedOf({ session: { ...record, kind: 'api' }, replacedIds: [] }, record), 'a session whose kind is not the one created'],
-    ['create', () => checkCreatedOf({ session: record, replacedIds: [] }, { ...record, tenantId: 'acme' }), 'a session whose tenantId is not the one created'],
-    ['create', () => checkCreatedOf({ session: { ...record, kind: 'impersonation' }, replacedIds: [] }, { ...record, kind: 'impersonation', impersonatorId: 'root' }), 'a session whose impersonatorId is not the one created'],
-    ['create', () => checkCreatedOf({ session: { ...record, impersonatorId: 'root' }, replacedIds: [] }, { ...record, impersonatorId: 'root', impersonatorSessionId: 'S'.repeat(22) }), 'a session whose impersonatorSessionId is not the one created'],
-    ['create', () => checkCreatedOf({ session: record, replacedIds: [1] }, record), 'session ids that are not a list of strings'],
-    ['create', () => checkCreatedOf({ session: record }, record), 'session ids that are not a list of strings'],
-    ['create', () => checkCreatedOf({ session: record, replacedIds: [] }, record, true), 'no evictedIds though a session limit was asked for (the store does not enforce maxSessions)'],
-    ['create', () => checkCreatedOf({ session: record, replacedIds: [], evictedIds: [3] }, record, true), 'session ids that are not a list of strings'],
-    ['revokeOthers', () => checkIds('a,b', 'revokeOthers'), 'session ids that are not a list of strings'],
-    ['revoke', () => checkRevoked(7), 'a session that is not an object'],
-    ['revokeAll', () => checkRaisedEpochs({ browser: 3 }, ['browser', 'remember']), 'no epoch for kind "remember"'],
-    ['revokeAll', () => checkRaisedEpochs({ browser: Number.NaN }, ['browser']), 'an epoch of kind "browser" that is not a finite number'],
-    ['getRevocationState', () => checkRevocationState('x'), 'something that is not an object'],
-    ['getRevocationState', () => checkRevocationState({ epochs: 'x', denied: {} }), 'epochs that are not an object'],
-    ['getRevocationState', () => checkRevocationState({ epochs: { api: '1' }, denied: {} }), 'an epoch of kind "api" that is not a finite number'],
-    ['getRevocationState', () => checkRevocationState({ epochs: {}, denied: null }), 'a deny-list that is not an object'],
-    ['getRevocationState', () => checkRevocationState({ epochs: {}, denied: { x: Number.NaN } }), 'a deny-list time that is not a finite number'],
+    ['readUser', () => checkUserState(userState({ sessions: 'x' }), 'alice'), 'no list of sessions'],
+    ['readUser', () => checkUserState(null, 'alice'), 'no list of sessions'],
+    ['readUser', () => checkUserState(userState({ sessions: [record] }), 'bob'), "another user's session"],
+    ['readUser', () => checkUserState(userState({ epochs: 5 }), 'alice'), 'epochs that are not an object'],
+    ['readUser', () => checkUserState(userState({ epochs: { api: '1' } }), 'alice'), 'an epoch of kind "api" that is not a finite number'],
+    ['readUser', () => checkUserState(userState({ version: undefined }), 'alice'), 'a version that is not a whole number >= 0'],
+    ['readUser', () => checkUserState(userState({ version: -1 }), 'alice'), 'a version that is not a whole number >= 0'],
+    ['readUser', () => checkUserState(userState({ version: 1.5 }), 'alice'), 'a version that is not a whole number >= 0'],
+    ['readUser', () => checkUserState(userState({ denied: null }), 'alice'), 'a deny-list that are not an object'],
+    ['readUser', () => checkUserState(userState({ denied: { x: Number.NaN } }), 'alice'), 'a deny-list holding a time that is not a finite number'],
+    ['readUser', () => checkUserState(userState({ devices: { h: '5' } }), 'alice'), 'devices holding a time that is not a finite number'],
+    ['readUser', () => checkUserState(userState({ sessions: ['x'] }), 'alice'), 'a session that is not an object'],
+    ['readTenant', () => checkTenantState('x'), 'something that is not an object'],
+    ['readTenant', () => checkTenantState({ version: 0, epochs: {}, highWater: { browser: Number.NaN } }), 'an epoch of kind "browser" that is not a finite number'],
+    ['readTenant', () => checkTenantState({ version: '0', epochs: {}, highWater: {} }), 'a version that is not a whole number >= 0'],
+    ['readKey', () => checkKeyState(null), 'something that is not an object'],
+    ['readKey', () => checkKeyState({ version: 1, value: 'x' }), 'a key without a text value and a finite expiry'],
+    ['readKey', () => checkKeyState({ version: 1, value: 7, expiresAt: 9 }), 'a key without a text value and a finite expiry'],
+    ['readKey', () => checkKeyState({ version: 1, expiresAt: 9 }), 'a key without a text value and a finite expiry'],
+    ['readKey', () => checkKeyState({ value: 'x', expiresAt: 9 }), 'a version that is not a whole number >= 0'],
+    ['apply', () => checkApplied('true'), 'something that is not a boolean'],
+    ['apply', () => checkApplied(undefined), 'something that is not a boolean'],
     ['get', () => checkLookup({ session: 'x', epochs: {} }, record.id), 'a session that is not an object'],
-    ['listByUser', () => checkUserSessions({ sessions: ['x'], epochs: {} }, 'alice'), 'a session that is not an object'],
-    ['create', () => checkCreatedOf({ session: 'x', replacedIds: [] }, record), 'a session that is not an object'],
     ['prune', () => checkCount(-1, 'prune'), 'a count that is not a whole number >= 0'],
     ['prune', () => checkCount(1.5, 'prune'), 'a count that is not a whole number >= 0'],
     ['prune', () => checkCount('3', 'prune'), 'a count that is not a whole number >= 0'],
@@ -140,27 +130,17 @@ describe('what the manager accepts from a store', () => {
 
 describe('what the manager accepts from the newer store answers', () => {
   const entry = { id: '0001', userId: 'alice', type: 'session.created', reason: 'sign_in', at: 1_000 };
-  const link = { id: record.id, secretHash: new Uint8Array(32), userId: 'alice', sessionId: 'S'.repeat(22), expiresAt: 5_000 };
 
   it('a well-formed answer passes through as it is', () => {
     const lookup = { session: { ...record, tenantId: 'acme', impersonatorId: 'agent' }, epochs: {}, tenantEpochs: { browser: 4 } };
     expect(checkLookup(lookup, record.id)).toBe(lookup);
-    const listed = { sessions: [{ ...record, tenantId: 'acme' }], epochs: {}, tenantEpochs: { acme: { browser: 4 } } };
-    expect(checkUserSessions(listed, 'alice')).toBe(listed);
-    const state = { epochs: {}, denied: {}, tenantEpochs: { browser: 4 } };
-    expect(checkRevocationState(state)).toBe(state);
+    const listed = userState({ sessions: [{ ...record, tenantId: 'acme' }], tenantEpochs: { acme: { browser: 4 } } });
+    expect(checkUserState(listed, 'alice')).toBe(listed);
     expect(checkFlag(true, 'reauthenticate')).toBe(true);
     expect(checkFlag(false, 'reauthenticate')).toBe(false);
     const page = [entry, { id: '0002', tenantId: 'acme', type: 'tenant.sessions_revoked', reason: 'breach', at: 2_000 }];
     expect(checkActivity(page, 'alice', 'acme', 2)).toBe(page);
     expect(checkActivity([], 'alice', undefined, 0)).toEqual([]);
-    expect(checkLink(link, link.id)).toBe(link);
-    const linkWithDevice = { ...link, deviceKey: 'Chrome|Mac OS', tenantId: 'acme' };
-    expect(checkLink(linkWithDevice, link.id)).toBe(linkWithDevice);
-    expect(checkLink(null, link.id)).toBeNull();
-    expect(checkSighting(null)).toBeNull();
-    expect(checkSighting(0)).toBe(0);
-    expect(checkSighting(1_234)).toBe(1_234);
   });
 
   it("a row is judged by its user's epoch, or its tenant's when that is later", () => {
@@ -182,10 +162,10 @@ describe('what the manager accepts from the newer store answers', () => {
     ['get', () => checkLookup({ session: record, epochs: {}, tenantEpochs: [] }, record.id), 'epochs that are not an object'],
     ['get', () => checkRecord({ ...record, impersonatorId: 7 }, 'get'), 'a session whose impersonatorId is not a string'],
     ['get', () => checkRecord({ ...record, impersonatorSessionId: 7 }, 'get'), 'a session whose impersonatorSessionId is not a string'],
-    ['listByUser', () => checkUserSessions({ sessions: [{ ...record, impersonatorSessionId: null }], epochs: {} }, record.userId), 'a session whose impersonatorSessionId is not a string'],
-    ['listByUser', () => checkUserSessions({ sessions: [], epochs: {}, tenantEpochs: 'x' }, 'alice'), 'tenant epochs that are not an object'],
-    ['listByUser', () => checkUserSessions({ sessions: [], epochs: {}, tenantEpochs: { acme: 4 } }, 'alice'), 'epochs that are not an object'],
-    ['getRevocationState', () => checkRevocationState({ epochs: {}, denied: {}, tenantEpochs: { browser: '4' } }), 'an epoch of kind "browser" that is not a finite number'],
+    ['readUser', () => checkUserState(userState({ sessions: [{ ...record, impersonatorSessionId: null }] }), record.userId), 'a session whose impersonatorSessionId is not a string'],
+    ['readUser', () => checkUserState(userState({ tenantEpochs: 'x' }), 'alice'), 'tenant epochs that are not an object'],
+    ['readUser', () => checkUserState(userState({ tenantEpochs: { acme: 4 } }), 'alice'), 'epochs that are not an object'],
+    ['readUser', () => checkUserState(userState({ tenantEpochs: { acme: { browser: '4' } } }), 'alice'), 'an epoch of kind "browser" that is not a finite number'],
     ['reauthenticate', () => checkFlag('true', 'reauthenticate'), 'something that is not a boolean'],
     ['reauthenticate', () => checkFlag(undefined, 'reauthenticate'), 'something that is not a boolean'],
     ['listActivity', () => checkActivity({ 0: entry }, 'alice', undefined, 10), 'something that is not a list'],
@@ -199,16 +179,6 @@ describe('what the manager accepts from the newer store answers', () => {
     ['listActivity', () => checkActivity([{ ...entry, type: undefined }], 'alice', undefined, 10), 'an entry without a text id, type and reason and a finite time'],
     ['listActivity', () => checkActivity([{ ...entry, reason: null }], 'alice', undefined, 10), 'an entry without a text id, type and reason and a finite time'],
     ['listActivity', () => checkActivity([{ ...entry, at: '1000' }], 'alice', undefined, 10), 'an entry without a text id, type and reason and a finite time'],
-    ['consumeRevocationLink', () => checkLink('x', link.id), 'another link than the one asked for'],
-    ['consumeRevocationLink', () => checkLink({ ...link, id: 'B'.repeat(22) }, link.id), 'another link than the one asked for'],
-    ['consumeRevocationLink', () => checkLink({ ...link, userId: 5 }, link.id), 'a link without a text userId and sessionId and a finite expiry'],
-    ['consumeRevocationLink', () => checkLink({ ...link, sessionId: undefined }, link.id), 'a link without a text userId and sessionId and a finite expiry'],
-    ['consumeRevocationLink', () => checkLink({ ...link, expiresAt: Number.NaN }, link.id), 'a link without a text userId and sessionId and a finite expiry'],
-    ['consumeRevocationLink', () => checkLink({ ...link, deviceKey: null }, link.id), 'a link whose deviceKey or tenantId is neither absent nor text'],
-    ['consumeRevocationLink', () => checkLink({ ...link, tenantId: 7 }, link.id), 'a link whose deviceKey or tenantId is neither absent nor text'],
-    ['rememberDevice', () => checkSighting('1000'), 'a last-seen time that is neither null nor a finite number'],
-    ['rememberDevice', () => checkSighting(undefined), 'a last-seen time that is neither null nor a finite number'],
-    ['rememberDevice', () => checkSighting(Number.POSITIVE_INFINITY), 'a last-seen time that is neither null nor a finite number'],
   ] as const)('%s: %s', (what, check, detail) => {
     expect(refusal(check)).toBe(`STORE_ERROR: The session store answered ${what}() with ${detail}; it is not taken for a session.`);
   });

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSessionManager, memoryStore, rpLogoutUrl, SessionError, type SessionManager } from '../../src/index.js';
+import { createSessionManager, memoryStore, rpLogoutUrl, SessionError, type SessionManager, type SessionStore } from '../../src/index.js';
+import type { Batch } from '../../src/store.js';
 import { startHomeIssuer, type HomeIssuer, type TokenShape } from './support/issuer.js';
 
 let idp: HomeIssuer;
@@ -165,22 +166,11 @@ describe('sessions.backchannelLogout()', () => {
 
   it('ends the sessions on the provider\'s retry when revoking failed the first time', async () => {
     // A real memory store whose next revoke fails, as a store does when its server drops a write.
-    const inner = memoryStore();
-    let failNextRevoke = false;
-    const flaky = new Proxy(inner, {
-      get(target, name, receiver) {
-        if (name !== 'revoke') return Reflect.get(target, name, receiver);
-        return (...args: Parameters<typeof inner.revoke>) => {
-          if (!failNextRevoke) return target.revoke(...args);
-          failNextRevoke = false;
-          return Promise.reject(new SessionError('STORE_UNAVAILABLE', 'The store is down (injected).'));
-        };
-      },
-    });
+    const { store: flaky, failing } = flakyStore();
     const manager = createSessionManager({ store: flaky });
     const signedIn = await manager.create({ userId: 'u1', federated: { iss: issuer, sub: 'alice', sid: 'sid-1' } });
     const token = await logoutToken();
-    failNextRevoke = true;
+    failing.add('revoke');
     await expect(manager.backchannelLogout(token, options())).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     expect((await manager.validate(signedIn.token)).ok).toBe(true);
     // The provider delivers the same token again: it is not a replay, and the session ends.
@@ -191,26 +181,15 @@ describe('sessions.backchannelLogout()', () => {
   });
 
   it('when revoking fails and releasing the claimed token fails too, the retry is a replay (reported to onError)', async () => {
-    // The double fault: a real memory store whose next revoke and next forgetLogoutToken fail.
-    const inner = memoryStore();
-    const failing = new Set<string>();
-    const flaky = new Proxy(inner, {
-      get(target, name, receiver) {
-        const method = Reflect.get(target, name, receiver) as unknown;
-        if (typeof name !== 'string' || typeof method !== 'function') return method;
-        return (...args: unknown[]) => {
-          if (!failing.delete(name)) return (method as (...a: unknown[]) => unknown).apply(target, args);
-          return Promise.reject(new SessionError('STORE_UNAVAILABLE', `${name} failed (injected).`));
-        };
-      },
-    });
+    // The double fault: a real memory store whose next revoke and next release of a claim fail.
+    const { store: flaky, failing } = flakyStore();
     const errors: unknown[] = [];
     const manager = createSessionManager({ store: flaky, onError: (error) => void errors.push(error) });
     const signedIn = await manager.create({ userId: 'u1', federated: { iss: issuer, sub: 'alice', sid: 'sid-1' } });
     const token = await logoutToken();
-    failing.add('revoke').add('forgetLogoutToken');
+    failing.add('revoke').add('release');
     await expect(manager.backchannelLogout(token, options())).rejects.toThrow('revoke failed');
-    expect(errors).toEqual([expect.objectContaining({ message: 'forgetLogoutToken failed (injected).' })]);
+    expect(errors).toEqual([expect.objectContaining({ message: 'release failed (injected).' })]);
     expect(await manager.backchannelLogout(token, options())).toEqual({ ok: false, reason: 'replayed' });
     expect((await manager.validate(signedIn.token)).ok).toBe(true);
   });
@@ -252,3 +231,22 @@ describe('rpLogoutUrl()', () => {
     expect(() => rpLogoutUrl({ endSessionEndpoint: 'javascript:alert(1)' })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION' }));
   });
 });
+
+/**
+ * A real memory store whose next batch of a kind fails as a store does when its server drops a
+ * write: `revoke` (a batch ending sessions), `release` (a batch deleting a one-time key).
+ */
+function flakyStore() {
+  const inner = memoryStore();
+  const failing = new Set<'revoke' | 'release'>();
+  const kindOf = (batch: Batch) => (batch.writes.some((write) => write.type === 'revoke') ? 'revoke' : batch.writes.some((write) => write.type === 'deleteKey') ? 'release' : undefined);
+  const store: SessionStore = {
+    ...inner,
+    apply(batch) {
+      const kind = kindOf(batch);
+      if (kind === undefined || !failing.delete(kind)) return inner.apply(batch);
+      return Promise.reject(new SessionError('STORE_UNAVAILABLE', `${kind} failed (injected).`));
+    },
+  };
+  return { store, failing };
+}

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSessionManager, memoryStore, SessionError, type SessionStore } from '../../src/index.js';
+import type { Batch } from '../../src/store.js';
+import { keyName, storeOperations } from '../../src/storage/index.js';
 import { startHomeIssuer, type HomeIssuer } from './support/issuer.js';
 
-// A logout token's claim (rememberLogoutToken) that fails ambiguously: the store may have
-// written it though its answer never came (a dropped reply, a statement killed after its
+// A logout token's claim (a one-time key put if absent) that fails ambiguously: the store may
+// have written it though its answer never came (a dropped reply, a statement killed after its
 // write, the manager's storeTimeout). The call throws, and the provider's next delivery of
 // the token must still end the sessions: it is not a replay of a logout that happened.
 
@@ -13,6 +15,9 @@ beforeAll(async () => {
 });
 afterAll(() => idp.close());
 const options = () => ({ issuers: [{ issuer: idp.issuer, clientId: idp.clientId }] });
+
+/** The key a logout token's id is claimed under. */
+const claimKeyOf = (jti: string) => keyName('once', 'logout_token', idp.issuer, jti);
 
 /** A real memory store whose claims and releases can be made to fail or wait, as a store's server does. */
 function faultyStore() {
@@ -24,35 +29,39 @@ function faultyStore() {
     holdNextClaim: undefined as Promise<void> | undefined,
     /** The next release rejects. */
     failNextRelease: false,
-    /** The token ids whose release was asked for, as the call is made. */
+    /** The keys whose release was asked for, as the call is made. */
     releases: [] as string[],
     onRelease: undefined as (() => void) | undefined,
     /** The last claim call. */
     lastClaim: undefined as Promise<boolean> | undefined,
   };
-  const claim = async (iss: string, jti: string, until: number): Promise<boolean> => {
+  const claim = async (batch: Batch): Promise<boolean> => {
     const hold = faults.holdNextClaim;
     faults.holdNextClaim = undefined;
     if (hold !== undefined) await hold;
-    const claimed = await inner.rememberLogoutToken!(iss, jti, until);
+    const claimed = await inner.apply(batch);
     if (!faults.loseNextClaimAnswer) return claimed;
     faults.loseNextClaimAnswer = false;
     throw new SessionError('STORE_UNAVAILABLE', 'The connection was lost before the answer (injected).');
   };
+  const release = async (batch: Batch, key: string): Promise<boolean> => {
+    faults.releases.push(key);
+    if (faults.failNextRelease) {
+      faults.failNextRelease = false;
+      throw new SessionError('STORE_UNAVAILABLE', 'The release failed (injected).');
+    }
+    const released = await inner.apply(batch);
+    faults.onRelease?.();
+    return released;
+  };
   const store: SessionStore = {
     ...inner,
-    rememberLogoutToken(iss, jti, until) {
-      faults.lastClaim = claim(iss, jti, until);
-      return faults.lastClaim;
-    },
-    async forgetLogoutToken(iss, jti) {
-      faults.releases.push(jti);
-      if (faults.failNextRelease) {
-        faults.failNextRelease = false;
-        throw new SessionError('STORE_UNAVAILABLE', 'forgetLogoutToken failed (injected).');
-      }
-      await inner.forgetLogoutToken!(iss, jti);
-      faults.onRelease?.();
+    apply(batch) {
+      const [write] = batch.writes;
+      if (!('key' in batch.owner) || !batch.owner.key.startsWith('once:')) return inner.apply(batch);
+      if (write?.type === 'putKey') return (faults.lastClaim = claim(batch));
+      if (write?.type === 'deleteKey') return release(batch, write.key);
+      return inner.apply(batch);
     },
   };
   return { store, faults, inner };
@@ -98,7 +107,7 @@ describe('backchannelLogout(): a claim whose answer is lost', () => {
     const token = await idp.logoutToken();
     const { jti } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { jti: string };
     // Another delivery claimed the token first.
-    expect(await inner.rememberLogoutToken!(idp.issuer, jti, Date.now() + 600_000)).toBe(true);
+    expect(await storeOperations(inner).claimKey(claimKeyOf(jti), Date.now() + 600_000)).toBe(true);
     let land!: () => void;
     faults.holdNextClaim = new Promise<void>((resolve) => (land = resolve));
     await expect(sessions.backchannelLogout(token, options())).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
@@ -120,7 +129,7 @@ describe('backchannelLogout(): a claim whose answer is lost', () => {
     faults.loseNextClaimAnswer = true;
     faults.failNextRelease = true;
     await expect(sessions.backchannelLogout(token, options())).rejects.toThrow('The connection was lost before the answer (injected).');
-    expect(errors).toEqual([expect.objectContaining({ message: 'forgetLogoutToken failed (injected).' })]);
+    expect(errors).toEqual([expect.objectContaining({ message: 'The release failed (injected).' })]);
     expect(await sessions.backchannelLogout(token, options())).toEqual({ ok: false, reason: 'replayed' });
     expect((await sessions.validate(signedIn.token)).ok).toBe(true);
     await sessions.close();

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { sqliteStore } from '../../adapters/sqlite/index.js';
 import { createSessionManager, memoryStore, SessionError, type CreateSessionManagerOptions, type SessionManager, type SessionStore } from '../../src/index.js';
 import type { LiveEventsOptions, SessionHttpOptions } from '../../src/http/index.js';
+import { storeOperations } from '../../src/storage/index.js';
 import type { RevocationNotice } from '../../src/store.js';
 import { EventReader } from '../../src/testing/framework/live-events.js';
 
@@ -190,8 +191,8 @@ describe('the live sign-out stream', () => {
     const acmeStream = await app.open(acme.cookie);
     const globexStream = await app.open(globex.cookie);
     // Another instance revoked the tenant: here, the row is ended in the store directly, and the notice says the tenant.
-    await store.revoke(acme.sessionId, { at: Date.now(), reason: 'admin', denyUntil: Date.now() });
-    await store.revoke(globex.sessionId, { at: Date.now(), reason: 'admin', denyUntil: Date.now() });
+    await storeOperations(store).revoke(acme.sessionId, { at: Date.now(), reason: 'admin', denyUntil: Date.now() });
+    await storeOperations(store).revoke(globex.sessionId, { at: Date.now(), reason: 'admin', denyUntil: Date.now() });
     store.publish({ userId: '', tenantId: 'acme' });
     expect(await acmeStream.events.nextEvent()).toEqual(REVOKED);
     expect(await acmeStream.events.nextEvent()).toBeUndefined();
@@ -219,7 +220,7 @@ describe('the live sign-out stream', () => {
     const app = await start(QUIET, { store });
     const { cookie, sessionId } = await app.signIn('alice');
     const stream = await app.open(cookie);
-    await store.revoke(sessionId, { at: Date.now(), reason: 'revoked', denyUntil: Date.now() });
+    await storeOperations(store).revoke(sessionId, { at: Date.now(), reason: 'revoked', denyUntil: Date.now() });
     store.resync();
     expect(await stream.events.nextEvent()).toEqual(REVOKED);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SessionError } from '../../src/errors.js';
-import { resolveHttpOptions, resolveRoutePrefix, resolveRoutesOptions, type SessionHttpOptions } from '../../src/http/options.js';
+import { resolveHttpOptions, type SessionHttpOptions } from '../../src/http/options.js';
+import { resolveRoutePrefix, resolveRoutesOptions } from '../../src/http/routes-options.js';
 
 function configurationError(options: unknown): SessionError | undefined {
   try {

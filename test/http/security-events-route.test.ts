@@ -61,14 +61,4 @@ describe('the security events route', () => {
     expect(refusals).toEqual([{ err: 'authentication_failed', description: expect.any(String), issuer: idp.issuer }]);
     expect((await sessions.validate(token)).ok).toBe(true);
   });
-
-  it('is refused at startup over a store that cannot remember SET ids', () => {
-    const store = memoryStore();
-    const withoutFederated = { ...store, saveFederatedLink: undefined };
-    const other = createSessionManager({ store: withoutFederated });
-    expect(() => sessionRoutes(other, { securityEvents: { transmitters: [transmitter()] } })).toThrow(
-      expect.objectContaining({ code: 'INVALID_CONFIGURATION', message: expect.stringContaining('securityEvents needs a store with the federated') }),
-    );
-    return other.close();
-  });
 });

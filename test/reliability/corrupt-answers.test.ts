@@ -91,12 +91,20 @@ describe('a store answering malformed data never lets a dead session in', () => 
   it(`verifyAccessToken over ${RUNS / 4} fuzzed revocation states`, async () => {
     const inner = memoryStore();
     let answer: unknown;
-    const damaged: SessionStore = overriding(inner, { getRevocationState: async () => answer as never });
+    let fuzzing = false;
+    // Once fuzzing: the user's epochs and deny-list as fuzzed, the rest of a user's state as an empty user's.
+    const damaged: SessionStore = overriding(inner, {
+      readUser: async (userId, tenantId) => {
+        if (!fuzzing) return inner.readUser(userId, tenantId);
+        return (isPlainObject(answer) ? { version: 0, sessions: [], tenantEpochs: {}, devices: {}, ...answer } : answer) as never;
+      },
+    });
     const sessions = createSessionManager({ store: damaged, accessTokens: { secret: SECRET }, epochCacheTtl: 0 });
     const { session } = await sessions.create({ userId: 'token-user' });
     const jwt = await sessions.issueAccessToken(session);
     let tried = 0;
     const violations: string[] = [];
+    fuzzing = true;
     await fc.assert(
       fc.asyncProperty(malformedState, async (state) => {
         answer = state;

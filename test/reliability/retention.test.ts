@@ -145,7 +145,7 @@ for (const [name, up] of stores) {
       const { checks, broken } = await walk(sessions, clock, jwt, { from: clock.now, to: end + SECOND, step: 5 * SECOND, mustRefuseUntil: end + 1 });
       // The session's row is gone (pruned after its expiry); the epoch is not.
       expect(await sessions.store.get(session.id)).toBeNull();
-      expect((await sessions.store.getRevocationState('retention-e')).epochs['browser']).toBe(epochs['browser']);
+      expect((await sessions.store.readUser('retention-e')).epochs['browser']).toBe(epochs['browser']);
       expect((await sessions.validate(token)).ok).toBe(false);
       record(`retention ${name}: epoch after expiry`, { requests: checks * 4 + 3, revocations: 1, violations: broken.length });
       expect(broken).toEqual([]);
@@ -171,10 +171,9 @@ for (const [name, up] of stores) {
         JSON.stringify(
           await Promise.all(
             users.map(async (userId) => {
-              const { sessions: rows, epochs } = await sessions.store.listByUser(userId);
-              const state = await sessions.store.getRevocationState(userId);
+              const { sessions: rows, epochs, denied } = await sessions.store.readUser(userId);
               const sorted = rows.map((row) => ({ ...row, secretHash: Buffer.from(row.secretHash).toString('hex') })).sort((a, b) => a.id.localeCompare(b.id));
-              return { userId, rows: sorted, epochs, state: { epochs: state.epochs, denied: Object.entries(state.denied).sort() } };
+              return { userId, rows: sorted, epochs, denied: Object.entries(denied).sort() };
             }),
           ),
         );

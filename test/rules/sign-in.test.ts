@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isSessionError } from '../../src/errors.js';
-import { decideSignIn, type SignInRow } from '../../src/rules/sign-in.js';
-import type { NewSessionRecord } from '../../src/store-records.js';
+import { decideSignIn, type NewSessionRecord, type SignInRow } from '../../src/rules/sign-in.js';
 
 const DAY = 86_400_000;
 const NOW = 1_800_000_000_000;

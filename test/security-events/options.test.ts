@@ -57,16 +57,6 @@ describe('securityEvent(): options', () => {
     expect(await sessions.securityEvent(set, { transmitters: [tx.config({ audience: ['other', tx.audience], jwksUri: `${tx.issuer}/jwks`, algorithms: ['RS256'] })] })).toMatchObject({ ok: true });
   });
 
-  it('a store without the federated capability is INVALID_CONFIGURATION', async () => {
-    const { rememberLogoutToken: _r, ...without } = memoryStore();
-    const plain = createSessionManager({ store: without });
-    try {
-      expect(await outcome(plain.securityEvent(set, { transmitters: [tx.config()] }))).toMatch(/^INVALID_CONFIGURATION: securityEvent\(\) needs a store with the federated/);
-    } finally {
-      await plain.close();
-    }
-  });
-
   it('a resolveSubject answering something that is no user id rejects INVALID_INPUT, and the SET is not remembered', async () => {
     const signedIn = await sessions.create({ userId: 'u1' });
     const accountSet = await tx.sign({ type: 'https://schemas.openid.net/secevent/risc/event-type/account-disabled', subject: { format: 'email', email: 'u1@example.com' } });

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSessionManager, isSessionError, memoryStore, SessionError, type SessionManager, type SessionStore } from '../../src/index.js';
 import { MAX_ROUNDS, pollWhileMore } from '../../src/security-events/poll.js';
+import { keyName } from '../../src/storage/index.js';
+import type { Batch } from '../../src/store.js';
 import { SHARED_STORE_KINDS } from '../federated/support/shared-stores.js';
 import { EVENTS, startTransmitter, type TestTransmitter } from './support/transmitter.js';
 
@@ -95,15 +97,11 @@ describe('pollSecurityEvents(): one round', () => {
     tx.queue(set);
     let down = true;
     const store = sessions.store;
-    const flaky = new Proxy(store, {
-      get(target, name, receiver) {
-        const value = Reflect.get(target, name, receiver) as unknown;
-        if (name === 'rememberLogoutToken' && typeof value === 'function') {
-          return (...args: unknown[]) => (down ? Promise.reject(new SessionError('STORE_UNAVAILABLE', 'connection reset')) : (value as (...a: unknown[]) => unknown).apply(target, args));
-        }
-        return value;
-      },
-    }) as SessionStore;
+    // A claim of a SET's id (a one-time key put if absent) fails as a dropped connection does.
+    const flaky: SessionStore = {
+      ...store,
+      apply: (batch) => (down && 'key' in batch.owner && batch.writes[0]?.type === 'putKey' ? Promise.reject(new SessionError('STORE_UNAVAILABLE', 'connection reset')) : store.apply(batch)),
+    };
     const receiver = createSessionManager({ store: flaky, onError: () => {} });
     try {
       const options = { transmitter: tx.config(), endpoint: tx.pollUrl };
@@ -170,32 +168,33 @@ describe('following moreAvailable', () => {
   });
 });
 
-/** Records the turns the poll timer claims in a store: a store wrapped in a Proxy is a store. */
-function recordingTurns(store: SessionStore, claims: Array<{ issuer: string; answer: boolean }>): SessionStore {
-  return new Proxy(store, {
-    get(target, name, receiver) {
-      const value = Reflect.get(target, name, receiver) as unknown;
-      if (name !== 'rememberLogoutToken' || typeof value !== 'function') return value;
-      return async (issuer: string, ...rest: unknown[]) => {
-        const answer = (await (value as (...a: unknown[]) => Promise<boolean>).call(target, issuer, ...rest)) as boolean;
-        if (issuer.includes('poll:')) claims.push({ issuer, answer });
-        return answer;
-      };
-    },
-  }) as SessionStore;
+/** Records the turns the poll timer claims in a store (one-time keys named by the endpoint and the interval's number). */
+function recordingTurns(store: SessionStore, claims: Array<{ key: string; answer: boolean }>, endpoint: string, interval: number): SessionStore {
+  const turnKeys = (): string[] => {
+    const slot = Math.floor(Date.now() / interval);
+    return [slot - 1, slot, slot + 1].map((near) => keyName('once', 'security_event', `poll:${new URL(endpoint).href}`, String(near)));
+  };
+  const apply = async (batch: Batch): Promise<boolean> => {
+    const answer = await store.apply(batch);
+    if ('key' in batch.owner && batch.writes[0]?.type === 'putKey' && turnKeys().includes(batch.owner.key)) claims.push({ key: batch.owner.key, answer });
+    return answer;
+  };
+  // A Proxy, so a store whose methods live on its prototype keeps them.
+  return new Proxy(store, { get: (target, name, receiver) => (name === 'apply' ? apply : Reflect.get(target, name, receiver)) });
 }
 
 /** Two instances start the timer at once: one claims the turn and polls (following moreAvailable), the other skips. */
 async function twoInstancesTakeTurns(pair: readonly [SessionStore, SessionStore]): Promise<void> {
   const tx = await startTransmitter({ port: nextPort++ });
-  const claims: Array<{ issuer: string; answer: boolean }> = [];
-  const first = createSessionManager({ store: recordingTurns(pair[0], claims) });
-  const second = createSessionManager({ store: recordingTurns(pair[1], claims) });
+  const claims: Array<{ key: string; answer: boolean }> = [];
+  const interval = 60_000;
+  const first = createSessionManager({ store: recordingTurns(pair[0], claims, tx.pollUrl, interval) });
+  const second = createSessionManager({ store: recordingTurns(pair[1], claims, tx.pollUrl, interval) });
   try {
     const sids = ['sid-1', 'sid-2', 'sid-3'].map((sid) => `${sid}-${tx.issuer}`);
     const sessionsOf = await Promise.all(sids.map((sid) => first.create({ userId: 'u1', federated: { iss: tx.issuer, sub: 'alice', sid } })));
     tx.queue(...(await Promise.all(sids.map((sid) => tx.sign({ subject: { format: 'opaque', id: sid } })))));
-    const options = { transmitter: tx.config(), endpoint: tx.pollUrl, maxEvents: 2, interval: 60_000 };
+    const options = { transmitter: tx.config(), endpoint: tx.pollUrl, maxEvents: 2, interval };
     first.startSecurityEventPolling(options);
     second.startSecurityEventPolling(options);
     await vi.waitFor(() => expect(claims).toHaveLength(2), { timeout: 5_000, interval: 20 });

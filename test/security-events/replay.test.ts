@@ -86,9 +86,9 @@ describe('a SET whose sessions could not be ended is not remembered', () => {
     let failRevoke = false;
     const store: SessionStore = {
       ...inner,
-      async revoke(sessionId, options) {
-        if (failRevoke) throw new SessionError('STORE_UNAVAILABLE', 'revoke failed (injected).');
-        return inner.revoke(sessionId, options);
+      async apply(batch) {
+        if (failRevoke && batch.writes.some((write) => write.type === 'revoke')) throw new SessionError('STORE_UNAVAILABLE', 'revoke failed (injected).');
+        return inner.apply(batch);
       },
     };
     const sessions = createSessionManager({ store });
@@ -111,9 +111,10 @@ describe('a SET whose sessions could not be ended is not remembered', () => {
     let loseAnswer = false;
     const store: SessionStore = {
       ...inner,
-      async rememberLogoutToken(iss, jti, until) {
-        const claimed = await inner.rememberLogoutToken!(iss, jti, until);
-        if (!loseAnswer) return claimed;
+      // A claim is a one-time key put if absent: it is written, then its answer is lost.
+      async apply(batch) {
+        const applied = await inner.apply(batch);
+        if (!loseAnswer || !('key' in batch.owner) || batch.writes[0]?.type !== 'putKey') return applied;
         loseAnswer = false;
         throw new SessionError('STORE_UNAVAILABLE', 'The answer was lost (injected).');
       },

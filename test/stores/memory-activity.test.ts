@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { activityId } from '../../src/activity/activity.js';
-import type { ActivityRecord, SessionStore } from '../../src/store.js';
+import { storeOperations, type StoreOperations } from '../../src/storage/index.js';
+import type { ActivityRecord } from '../../src/store.js';
 import { memoryStore } from '../../src/stores/memory.js';
 
-// The memory store's activity log and known devices, through the store's own methods.
+// The memory store's activity log and known devices, through the operations the manager runs.
 
 const T = 1_700_000_000_000;
 const id = (at: number, n = 0) => `${String(at).padStart(15, '0')}-${String(n).padStart(6, '0')}`;
@@ -15,12 +16,12 @@ const entry = (userId: string | undefined, at: number, fields: Partial<ActivityR
   reason: 'sign_in',
   ...fields,
 });
-const all = (store: SessionStore, userId: string, tenantId?: string) => store.listActivity!(userId, { limit: 1_000, tenantId });
+const all = (store: StoreOperations, userId: string, tenantId?: string) => store.listActivity!(userId, { limit: 1_000, tenantId });
 
 describe('memory activity log', () => {
   it('keeps id order, paging and limits, appended out of order', async () => {
     for (const size of [1, 17, 40]) {
-      const store = memoryStore();
+      const store = storeOperations(memoryStore());
       const written = Array.from({ length: size }, (_, index) => entry('u', T + index));
       // Reversed halves: every append lands before the end at least once.
       const order = [...written.slice(0, size >> 1).reverse(), ...written.slice(size >> 1).reverse()];
@@ -32,7 +33,7 @@ describe('memory activity log', () => {
   });
 
   it('keeps a copy: changing the entry given or the entry read back changes nothing stored', async () => {
-    const store = memoryStore();
+    const store = storeOperations(memoryStore());
     const given = entry('u', T);
     await store.appendActivity!([given]);
     (given as { reason: string }).reason = 'changed';
@@ -42,7 +43,7 @@ describe('memory activity log', () => {
   });
 
   it('keeps each owner apart: every entry keeps its own user and tenant', async () => {
-    const store = memoryStore();
+    const store = storeOperations(memoryStore());
     await store.appendActivity!([
       entry('a', T, { tenantId: 't1' }),
       entry('b', T + 1, { tenantId: 't2', deviceLabel: 'Chrome on Mac OS' }),
@@ -57,14 +58,15 @@ describe('memory activity log', () => {
     expect((await all(store, 'b')).map((item) => [item.userId, item.tenantId])).toEqual([['b', 't2']]);
   });
 
-  it('prune cuts the oldest entries within the budget and keeps the order of later appends', async () => {
-    const store = memoryStore();
+  it('prune cuts the entries at or before the cut, of every user, and keeps the order of later appends', async () => {
+    const store = storeOperations(memoryStore());
     const small = Array.from({ length: 5 }, (_, index) => entry('s', T + index));
     const large = Array.from({ length: 30 }, (_, index) => entry('l', T + index));
     await store.appendActivity!([...small, ...large]);
-    await store.prune({ now: T, limit: 3, activityBefore: T + 10 });
+    await store.prune({ now: T, limit: 1, activityBefore: T + 2 });
     expect(await all(store, 's')).toEqual(small.slice(3).reverse());
-    await store.prune({ now: T, limit: 100, activityBefore: T + 10 });
+    expect(await all(store, 'l')).toEqual(large.slice(3).reverse());
+    await store.prune({ now: T, limit: 1, activityBefore: T + 10 });
     expect(await all(store, 's')).toEqual([]);
     expect(await all(store, 'l')).toEqual(large.slice(11).reverse());
     await store.appendActivity!([entry('l', T + 5), entry('s', T + 50)]);
@@ -85,7 +87,7 @@ describe('memory activity log', () => {
 describe('memory known devices', () => {
   it('answers the previous sighting and keeps the latest, in order of first sighting', async () => {
     for (const count of [1, 2, 20]) {
-      const store = memoryStore();
+      const store = storeOperations(memoryStore());
       for (let index = 0; index < count; index++) expect(await store.rememberDevice!('u', `h${index}`, T + index)).toBeNull();
       expect(await store.rememberDevice!('u', 'h0', T + 100)).toBe(T);
       expect(await store.rememberDevice!('u', 'h0', T + 50)).toBe(T + 100);
@@ -96,16 +98,15 @@ describe('memory known devices', () => {
     }
   });
 
-  it('prune drops devices last seen at or before the cut within the budget, then stops', async () => {
+  it('prune drops devices last seen at or before the cut, of every user', async () => {
     for (const count of [3, 12]) {
-      const store = memoryStore();
+      const store = storeOperations(memoryStore());
       for (let index = 0; index < count; index++) await store.rememberDevice!('u', `h${index}`, index % 2 === 0 ? T : T + 100);
       await store.rememberDevice!('v', 'only', T);
       const hashes = async () => (await store.listDevices!('u')).map((item) => item.deviceHash);
-      // A budget of one: the first old device goes, nothing else.
+      await store.prune({ now: T, limit: 1, devicesBefore: T - 1 });
+      expect(await hashes()).toHaveLength(count);
       await store.prune({ now: T, limit: 1, devicesBefore: T });
-      expect(await hashes()).toEqual(Array.from({ length: count }, (_, index) => `h${index}`).filter((hash) => hash !== 'h0'));
-      await store.prune({ now: T, limit: 1_000, devicesBefore: T });
       expect(await hashes()).toEqual(Array.from({ length: count }, (_, index) => index).filter((index) => index % 2 === 1).map((index) => `h${index}`));
       expect(await store.listDevices!('v')).toEqual([]);
       // A user whose devices all went comes back as new.
@@ -116,7 +117,7 @@ describe('memory known devices', () => {
   });
 
   it('eraseUser forgets the user\'s devices and entries, nobody else\'s', async () => {
-    const store = memoryStore();
+    const store = storeOperations(memoryStore());
     await store.appendActivity!([entry('u', T), entry('w', T)]);
     await store.rememberDevice!('u', 'h', T);
     await store.rememberDevice!('w', 'h', T);

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { isSessionError } from '../../src/errors.js';
-import type { ActivityRecord, RevocationNotice, SessionLimit, SessionStore } from '../../src/store.js';
+import { storeOperations, type SessionLimit, type StoreOperations } from '../../src/storage/index.js';
+import type { ActivityRecord, RevocationNotice } from '../../src/store.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { newRecord } from '../../src/testing/store/fixtures.js';
 
 const T = 1_700_000_000_000;
 const HOUR = 3_600_000;
 
-async function create(store: SessionStore, userId: string, overrides: Parameters<typeof newRecord>[2] = {}, replaceDevice = false, denyUntil?: number) {
+async function create(store: StoreOperations, userId: string, overrides: Parameters<typeof newRecord>[2] = {}, replaceDevice = false, denyUntil?: number) {
   return store.create(newRecord(store, userId, { createdAt: T, ...overrides }), { replaceDevice, denyUntil });
 }
 
@@ -23,37 +24,41 @@ async function codeOf(action: () => Promise<unknown>): Promise<string | undefine
 
 describe('memory store', () => {
   it('refuses every call once closed, and stops notifying', async () => {
-    const store = memoryStore();
+    const raw = memoryStore();
+    const store = storeOperations(raw);
     const { session } = await create(store, 'u');
     const notices: RevocationNotice[] = [];
-    store.subscribe!((notice) => notices.push(notice));
-    await store.close!();
+    raw.subscribe!((notice) => notices.push(notice));
+    await raw.close();
     const closed = 'CLOSED: The memory store was closed.';
     const calls: Array<() => Promise<unknown>> = [
+      () => raw.get(session.id),
+      () => raw.readUser('u'),
+      () => raw.readTenant('acme'),
+      () => raw.readKey('k'),
+      () => raw.apply({ owner: { userId: 'u' }, writes: [{ type: 'revoke', sessionId: session.id, at: T, reason: 'x' }], notify: true }),
+      () => raw.touch(session.id, { lastUsedAt: T + 1 }),
+      () => raw.prune({ now: T, limit: 10 }),
+      () => raw.listActivity!('u', { limit: 10 }),
+      () => raw.stats!(T),
       () => create(store, 'u'),
-      () => store.get(session.id),
-      () => store.touch(session.id, T + 1),
-      () => store.revoke(session.id, { at: T, reason: 'x' }),
       () => store.revokeAll('u', { kinds: ['browser'], at: T }),
-      () => store.revokeOthers('u', { kinds: ['browser'], keepSessionId: 'AAAAAAAAAAAAAAAAAAAAAA', at: T, reason: 'x' }),
-      () => store.listByUser('u'),
-      () => store.getRevocationState('u'),
-      () => store.prune({ now: T, limit: 10 }),
     ];
     for (const call of calls) expect(await codeOf(call)).toBe(closed);
     expect(notices).toEqual([]);
   });
 
-  it('refuses a second session with the same id', async () => {
-    const store = memoryStore();
+  it("refuses a second session with the id of one of the user's sessions", async () => {
+    const store = storeOperations(memoryStore());
     const record = newRecord(store, 'u', { createdAt: T });
     await store.create(record, { replaceDevice: false });
-    expect(await codeOf(() => store.create({ ...record, userId: 'v' }, { replaceDevice: false }))).toBe('INVALID_INPUT: A session with this id already exists.');
-    expect((await store.get(record.id))!.session.userId).toBe('u');
+    expect(await codeOf(() => store.create({ ...record, createdAt: T + 1 }, { replaceDevice: false }))).toBe('INVALID_INPUT: A session with this id already exists.');
+    expect((await store.get(record.id))!.session).toMatchObject({ userId: 'u', createdAt: T });
+    expect((await store.listByUser('u')).sessions).toHaveLength(1);
   });
 
   it('keeps data as a copy and leaves it undefined when absent', async () => {
-    const store = memoryStore();
+    const store = storeOperations(memoryStore());
     const data = { plan: 'pro', nested: { seats: 3 } };
     const { session } = await create(store, 'u', { data });
     data.nested.seats = 99;
@@ -62,7 +67,7 @@ describe('memory store', () => {
   });
 
   it('never moves lastUsedAt backwards and does not touch a revoked or unknown session', async () => {
-    const store = memoryStore();
+    const store = storeOperations(memoryStore());
     const { session } = await create(store, 'u');
     expect(await store.touch(session.id, T + 10)).toBe(true);
     expect(await store.touch(session.id, T + 5)).toBe(true);
@@ -74,7 +79,7 @@ describe('memory store', () => {
   });
 
   it('revokeOthers leaves alone the kept, already revoked, epoch-revoked, expired and other-kind sessions', async () => {
-    const store = memoryStore();
+    const store = storeOperations(memoryStore());
     const keep = (await create(store, 'u')).session;
     const signedOut = (await create(store, 'u')).session;
     await store.revoke(signedOut.id, { at: T + 1, reason: 'signout' });
@@ -92,7 +97,7 @@ describe('memory store', () => {
   });
 
   it('revokeOthers skips sessions an epoch already revoked, including one born at the epoch', async () => {
-    const store = memoryStore();
+    const store = storeOperations(memoryStore());
     const old = (await create(store, 'u', { createdAt: T })).session;
     await store.revokeAll('u', { kinds: ['browser'], at: T });
     const fresh = (await create(store, 'u', { createdAt: T })).session;
@@ -103,7 +108,7 @@ describe('memory store', () => {
   });
 
   it('replaces the live session of the same device and kind only', async () => {
-    const store = memoryStore();
+    const store = storeOperations(memoryStore());
     const device = { deviceKey: 'Chrome|Mac OS', browser: 'Chrome', os: 'Mac OS' };
     const sameDevice = (await create(store, 'u', { ...device, createdAt: T })).session;
     const otherKind = (await create(store, 'u', { ...device, kind: 'remember', createdAt: T })).session;
@@ -123,7 +128,7 @@ describe('memory store', () => {
   });
 
   it('does not replace a session an epoch already revoked, even one born at the epoch', async () => {
-    const store = memoryStore();
+    const store = storeOperations(memoryStore());
     const device = { deviceKey: 'Chrome|Mac OS' };
     const old = (await create(store, 'u', { ...device, createdAt: T })).session;
     await store.revokeAll('u', { kinds: ['browser'], at: T });
@@ -133,7 +138,7 @@ describe('memory store', () => {
   });
 
   it('notifies subscribers of each revocation, not of plain sign-ins, until they unsubscribe', async () => {
-    const store = memoryStore();
+    const store = storeOperations(memoryStore());
     const notices: string[] = [];
     const unsubscribe = store.subscribe!((notice) => notices.push(notice.userId));
     const device = { deviceKey: 'Chrome|Mac OS' };
@@ -160,7 +165,7 @@ describe('memory store', () => {
   });
 
   it('prunes deny-list entries when they end, keeping epochs and entries of expired sessions', async () => {
-    const store = memoryStore();
+    const store = storeOperations(memoryStore());
     const short = (await create(store, 'u', { maxAge: 1_000 })).session;
     await store.revoke(short.id, { at: T, reason: 'x', denyUntil: T + HOUR });
     // The session is gone, its deny-list entry stays until it ends.
@@ -181,7 +186,7 @@ describe('memory store', () => {
   });
 
   it('keeps the epochs of a user whose last session is pruned', async () => {
-    const store = memoryStore();
+    const store = storeOperations(memoryStore());
     const session = (await create(store, 'u', { maxAge: 1_000 })).session;
     await store.revokeAll('u', { kinds: ['browser'], at: T + 5 });
     expect(await store.prune({ now: T + 2_000, limit: 10 })).toBe(1);
@@ -192,11 +197,11 @@ describe('memory store', () => {
 });
 
 describe('memory store: session caps, tenants and rare fields', () => {
-  const capped = (store: SessionStore, userId: string, limit: SessionLimit, overrides: Parameters<typeof newRecord>[2] = {}) =>
+  const capped = (store: StoreOperations, userId: string, limit: SessionLimit, overrides: Parameters<typeof newRecord>[2] = {}) =>
     store.create(newRecord(store, userId, { createdAt: T, ...overrides }), { replaceDevice: false, limit });
 
   it('counts toward the cap only sessions used after idleBefore, and refuses by name', async () => {
-    const store = memoryStore();
+    const store = storeOperations(memoryStore());
     const idle = (await create(store, 'u')).session;
     // Last used exactly at idleBefore: idle, not counted.
     const { evictedIds } = await capped(store, 'u', { max: 1, onLimit: 'refuse', idleBefore: T }, { createdAt: T + 1 });
@@ -208,7 +213,7 @@ describe('memory store: session caps, tenants and rare fields', () => {
   });
 
   it('evicts the least recently used, then the oldest, then the smallest id, and notifies subscribers', async () => {
-    const store = memoryStore();
+    const store = storeOperations(memoryStore());
     const notices: string[] = [];
     store.subscribe!((notice) => notices.push(notice.userId));
     // Same last use and creation time: the id decides, whatever the order of sign-in.
@@ -222,7 +227,7 @@ describe('memory store: session caps, tenants and rare fields', () => {
   });
 
   it('treats a session born at its tenant epoch as signed out: never replaced, never revoked again', async () => {
-    const store = memoryStore();
+    const store = storeOperations(memoryStore());
     const device = { deviceKey: 'Chrome|Mac OS', tenantId: 'acme' };
     const old = (await create(store, 'u', device)).session;
     await store.revokeTenant!('acme', { kinds: ['browser'], at: T });
@@ -235,7 +240,7 @@ describe('memory store: session caps, tenants and rare fields', () => {
   });
 
   it('keeps a sign-in time other than the creation time without making the session session-only', async () => {
-    const store = memoryStore();
+    const store = storeOperations(memoryStore());
     for (const persistent of [undefined, true]) {
       const { session } = await create(store, 'u', { authenticatedAt: T - 1_000, persistent });
       const read = (await store.get(session.id))!.session;
@@ -245,7 +250,7 @@ describe('memory store: session caps, tenants and rare fields', () => {
   });
 
   it('counts live, revoked and expired rows per kind, a row ending now as expired', async () => {
-    const store = memoryStore();
+    const store = storeOperations(memoryStore());
     for (let index = 0; index < 3; index++) await create(store, 'u');
     const revoked = (await create(store, 'u')).session;
     await store.revoke(revoked.id, { at: T, reason: 'x' });
@@ -256,7 +261,7 @@ describe('memory store: session caps, tenants and rare fields', () => {
   });
 
   it('prunes after eraseUser, skipping the erased sessions and deleting the others that ended', async () => {
-    const store = memoryStore();
+    const store = storeOperations(memoryStore());
     await create(store, 'u', { maxAge: 1_000 });
     await create(store, 'v', { maxAge: 1_000 });
     expect(await store.eraseUser('u')).toBe(1);
@@ -273,7 +278,7 @@ describe('memory store: activity, devices and links', () => {
   const link = (id: string, expiresAt: number) => ({ id: id.repeat(22), secretHash: hash, userId: 'u', sessionId: 'S'.repeat(22), expiresAt });
 
   it("merges the tenant's entries with the user's, newest first, cut to the limit", async () => {
-    const store = memoryStore();
+    const store = storeOperations(memoryStore());
     await store.appendActivity!(['01', '03', '05', '07'].map((id) => entry(id, { userId: 'u', tenantId: 'acme' })));
     await store.appendActivity!(['02', '04', '06', '08'].map((id) => entry(id, { tenantId: 'acme' })));
     expect(ids(await store.listActivity!('u', { limit: 5, tenantId: 'acme' }))).toEqual(['08', '07', '06', '05', '04']);
@@ -281,64 +286,56 @@ describe('memory store: activity, devices and links', () => {
     expect(ids(await store.listActivity!('u', { limit: 10 }))).toEqual(['07', '05', '03', '01']);
   });
 
-  it('prunes entries at or before activityBefore, within the budget, across users', async () => {
-    const store = memoryStore();
+  it('prunes entries at or before activityBefore, across users, whatever the limit of session rows', async () => {
+    const store = storeOperations(memoryStore());
     await store.appendActivity!([entry('01', { userId: 'u' }, t - 10), entry('02', { userId: 'u' }, t - 5), entry('03', { userId: 'u' }, t - 4)]);
-    await store.appendActivity!([entry('04', { userId: 'v' }, t - 10), entry('05', { userId: 'v' }, t - 10)]);
-    await store.prune({ now: t, limit: 3, activityBefore: t - 5 });
-    const left = [...ids(await store.listActivity!('u', { limit: 10 })), ...ids(await store.listActivity!('v', { limit: 10 }))];
-    expect(left).toHaveLength(2);
-    expect(left).toContain('03');
-    await store.prune({ now: t, limit: 10, activityBefore: t - 5 });
-    expect(ids(await store.listActivity!('u', { limit: 10 }))).toEqual(['03']);
+    await store.appendActivity!([entry('04', { userId: 'v' }, t - 10), entry('05', { tenantId: 'acme' }, t - 10), entry('06', { tenantId: 'acme' }, t - 4)]);
+    expect(await store.prune({ now: t, limit: 1, activityBefore: t - 5 })).toBe(0);
+    expect(ids(await store.listActivity!('u', { limit: 10, tenantId: 'acme' }))).toEqual(['06', '03']);
     expect(await store.listActivity!('v', { limit: 10 })).toEqual([]);
+    // Without activityBefore, no entry goes.
+    await store.prune({ now: t + 100, limit: 10 });
+    expect(ids(await store.listActivity!('u', { limit: 10, tenantId: 'acme' }))).toEqual(['06', '03']);
   });
 
-  it('prunes devices last seen at or before devicesBefore, within the budget', async () => {
-    const store = memoryStore();
+  it('prunes devices last seen at or before devicesBefore, only when asked', async () => {
+    const store = storeOperations(memoryStore());
     for (const [index, device] of ['a', 'b', 'c'].entries()) await store.rememberDevice!('u', device.repeat(43), t - 10 + index);
     await store.rememberDevice!('u', 'd'.repeat(43), t - 7);
-    await store.prune({ now: t, limit: 2, devicesBefore: t - 8 });
-    expect(await store.listDevices!('u')).toHaveLength(2);
-    await store.prune({ now: t, limit: 10, devicesBefore: t - 8 });
+    await store.prune({ now: t, limit: 10 });
+    expect(await store.listDevices!('u')).toHaveLength(4);
+    await store.prune({ now: t, limit: 1, devicesBefore: t - 8 });
     expect(await store.listDevices!('u')).toEqual([{ deviceHash: 'd'.repeat(43), lastSeenAt: t - 7 }]);
   });
 
-  it('shares one budget between entries, devices and links, links last', async () => {
-    const store = memoryStore();
-    await store.appendActivity!([entry('01', { userId: 'u' }, t - 10)]);
-    await store.rememberDevice!('u', 'a'.repeat(43), t - 10);
-    await store.rememberDevice!('u', 'b'.repeat(43), t - 10);
-    await store.saveRevocationLink!(link('L', t));
-    await store.prune({ now: t, limit: 2, activityBefore: t - 5, devicesBefore: t - 5 });
-    expect(await store.listActivity!('u', { limit: 10 })).toEqual([]);
-    expect(await store.listDevices!('u')).toHaveLength(1);
-    // Not pruned yet: a caller whose clock is behind still gets it.
-    expect(await store.consumeRevocationLink!('L'.repeat(22), hash, t - 1)).not.toBeNull();
+  it('prunes links ending at or before now, and only those', async () => {
+    const store = storeOperations(memoryStore());
+    for (const [index, id] of ['A', 'B'].entries()) await store.saveRevocationLink!(link(id, t - index));
+    await store.saveRevocationLink!(link('D', t + 1));
+    await store.prune({ now: t, limit: 10 });
+    // A caller whose clock is behind no longer finds them: they are gone, not just expired.
+    for (const id of ['A', 'B']) expect(await store.consumeRevocationLink!(id.repeat(22), hash, t - 100)).toBeNull();
+    expect(await store.consumeRevocationLink!('D'.repeat(22), hash, t)).not.toBeNull();
   });
 
-  it('prunes links ending at or before now, within the budget', async () => {
-    const store = memoryStore();
-    for (const [index, id] of ['A', 'B', 'C'].entries()) await store.saveRevocationLink!(link(id, t - index));
-    await store.saveRevocationLink!(link('D', t + 1));
-    await store.prune({ now: t, limit: 2 });
-    let kept = 0;
-    for (const id of ['A', 'B', 'C']) if ((await store.consumeRevocationLink!(id.repeat(22), hash, t - 100)) !== null) kept++;
-    expect(kept).toBe(1);
-    await store.saveRevocationLink!(link('E', t));
-    await store.prune({ now: t, limit: 10 });
-    expect(await store.consumeRevocationLink!('E'.repeat(22), hash, t - 100)).toBeNull();
-    expect(await store.consumeRevocationLink!('D'.repeat(22), hash, t)).not.toBeNull();
+  it('keeps an expired link until pruned, and refuses it by its expiry', async () => {
+    const store = storeOperations(memoryStore());
+    await store.saveRevocationLink!(link('L', t));
+    expect(await store.consumeRevocationLink!('L'.repeat(22), hash, t)).toBeNull();
+    // Not pruned yet: a caller whose clock is behind still gets it, once.
+    expect(await store.consumeRevocationLink!('L'.repeat(22), hash, t - 1)).not.toBeNull();
+    expect(await store.consumeRevocationLink!('L'.repeat(22), hash, t - 1)).toBeNull();
   });
 });
 
 describe('memoryStore options', () => {
-  it('refuses an unknown option or a bucket width that is not a whole number of ms, by name (the width is still checked)', () => {
-    expect(() => memoryStore({ expiryBucket: 10 } as never)).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION', message: expect.stringContaining('memoryStore() options: unknown option "expiryBucket"') }));
-    for (const expiryBucketMs of [0, -1, 1.5]) {
-      expect(() => memoryStore({ expiryBucketMs })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION', message: expect.stringContaining('memoryStore: expiryBucketMs') }));
+  it('refuses any option by name: it has none (expiryBucketMs went with the store-side expiry index)', () => {
+    for (const option of ['expiryBucket', 'expiryBucketMs']) {
+      expect(() => memoryStore({ [option]: 10 } as never)).toThrow(
+        expect.objectContaining({ code: 'INVALID_CONFIGURATION', message: expect.stringContaining(`memoryStore() options: unknown option "${option}"`) }),
+      );
     }
-    expect(() => memoryStore({ expiryBucketMs: 1 })).not.toThrow();
+    expect(() => memoryStore()).not.toThrow();
+    expect(() => memoryStore({})).not.toThrow();
   });
-
 });

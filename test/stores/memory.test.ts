@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { storeOperations } from '../../src/storage/index.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { describeStoreConformance } from '../../src/testing/index.js';
 import { newRecord } from '../../src/testing/store/fixtures.js';
@@ -12,7 +13,7 @@ const deviceOf = (session: object) =>
 
 describe('memory store device fields', () => {
   it('gives back exactly the stored device fields', async () => {
-    const store = memoryStore();
+    const store = storeOperations(memoryStore());
     const inputs = [
       { ...chrome, userAgent: 'shared' },
       { deviceKey: 'Other|Linux', browser: 'Other', os: 'Linux', deviceType: undefined, userAgent: 'shared' },
@@ -33,10 +34,10 @@ describe('memory store rows', () => {
   const day = 86_400_000;
 
   it('keeps what a re-authentication does not change: data, a far last use, an odd expiry', async () => {
-    const store = memoryStore();
+    const store = storeOperations(memoryStore());
     const record = newRecord(store, 'ada', { createdAt: 1_700_000_000_123, maxAge: 30 * day + 500, data: { theme: 'dark' } });
     await store.create(record, { replaceDevice: false });
-    await store.touch(record.id, record.createdAt + 28 * day);
+    expect(await store.touch(record.id, record.createdAt + 28 * day)).toBe(true);
     expect(await store.reauthenticate(record.id, record.createdAt + 29 * day)).toBe(true);
     const read = (await store.get(record.id))!.session;
     expect(read).toMatchObject({
@@ -50,7 +51,7 @@ describe('memory store rows', () => {
   });
 
   it('answers every last use exactly, in the row and past it: 0, 2^32 - 2 and 2^32 - 1 ms after sign-in', async () => {
-    const store = memoryStore();
+    const store = storeOperations(memoryStore());
     const createdAt = 1_700_000_000_000;
     const record = newRecord(store, 'cy', { createdAt, maxAge: 60 * day });
     await store.create(record, { replaceDevice: false });
@@ -63,7 +64,7 @@ describe('memory store rows', () => {
   });
 
   it('answers times that are not whole milliseconds exactly', async () => {
-    const store = memoryStore();
+    const store = storeOperations(memoryStore());
     const record = newRecord(store, 'bob', { createdAt: 1_700_000_000_000.25, maxAge: 1_000.5 });
     await store.create(record, { replaceDevice: false });
     await store.touch(record.id, 1_700_000_000_000.75);
@@ -74,7 +75,7 @@ describe('memory store rows', () => {
 
 describe('memory store copies', () => {
   it('copies in and out: changing the record given, or a record, its data or its epochs read back, changes nothing stored', async () => {
-    const store = memoryStore();
+    const store = storeOperations(memoryStore());
     const record = newRecord(store, 'ada', { createdAt: 1_700_000_000_000, data: { plan: 'pro', seats: [1, 2] } });
     const hash = Buffer.from(record.secretHash);
     const { session: created } = await store.create(record, { replaceDevice: false });

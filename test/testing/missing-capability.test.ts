@@ -1,18 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { createSessionManager } from '../../src/index.js';
 import type { SessionStore } from '../../src/store.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { describeStoreConformance } from '../../src/testing/index.js';
 import type { TestRunner } from '../../src/testing/runner.js';
 
-// A store without an optional capability: its tests must not count as passed.
-function withoutFederated(): SessionStore {
-  const { saveFederatedLink, findFederatedLinks, rememberLogoutToken, forgetLogoutToken, eraseFederatedLinks, pruneFederated, ...rest } = memoryStore();
-  return rest;
-}
-
-// A store without activity, known devices and revocation links (one capability: all or none).
+// A store without listActivity keeps no activity, known devices or revocation links: their
+// tests must not count as passed.
 function withoutActivity(): SessionStore {
-  const { appendActivity, listActivity, rememberDevice, listDevices, saveRevocationLink, consumeRevocationLink, ...rest } = memoryStore();
+  const { listActivity, ...rest } = memoryStore();
   return rest;
 }
 
@@ -59,11 +55,14 @@ const vitestLike = {
 };
 
 describe('the store conformance suite and a capability the store lacks', () => {
-  it('marks each federated test skipped, with the reason, where the runner can skip at run time (vitest)', async () => {
-    const { ran, skipped } = await runTests(withoutFederated, 'federated sign-out', vitestLike);
-    expect(ran).toBe(0);
-    expect(skipped).toHaveLength(8);
-    for (const reason of skipped) expect(reason).toMatch(/no federated sign-out capability/);
+  it('a store missing a required method is refused at startup, by the names of the methods missing', () => {
+    const { readTenant, readKey, ...rest } = memoryStore();
+    expect(() => createSessionManager({ store: rest as SessionStore })).toThrow(
+      expect.objectContaining({ code: 'INVALID_CONFIGURATION', message: 'store must implement the SessionStore interface; missing: readTenant, readKey.' }),
+    );
+    const { apply, ...noApply } = memoryStore();
+    expect(() => createSessionManager({ store: noApply as SessionStore })).toThrow(expect.objectContaining({ message: expect.stringContaining('missing: apply.') }));
+    expect(() => createSessionManager({ store: withoutActivity() })).not.toThrow();
   });
 
   it.each([

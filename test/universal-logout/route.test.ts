@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import express from 'express';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sessionMiddleware, sessionRoutes } from '../../adapters/express/index.js';
-import { createSessionManager, memoryStore, type SessionManager, type SessionStore } from '../../src/index.js';
+import { createSessionManager, memoryStore, type SessionManager } from '../../src/index.js';
 import type { GlobalTokenRevocationOptions } from '../../src/http/index.js';
 import type { FrameworkApp } from '../../src/testing/index.js';
 import { startTestIssuer, type TestIssuer } from '../../src/testing/framework/test-issuer.js';
@@ -59,14 +59,6 @@ describe('globalTokenRevocation', () => {
   it('needs each issuer\'s audience, since the endpoint\'s own URL could only come from the Host the sender names', () => {
     expect(() => sessionRoutes(sessions, { globalTokenRevocation: { issuers: [{ issuer: 'https://idp.example.com' }], resolveSubject: () => undefined } })).toThrow(
       expect.objectContaining({ code: 'INVALID_CONFIGURATION', message: expect.stringContaining('needs its audience') }),
-    );
-  });
-
-  it('needs a store that can claim each bearer once, at startup', () => {
-    const { rememberLogoutToken: _r, forgetLogoutToken: _f, saveFederatedLink: _s, findFederatedLinks: _l, ...plain } = memoryStore() as SessionStore & Record<string, unknown>;
-    const bare = createSessionManager({ store: plain as SessionStore });
-    expect(() => sessionRoutes(bare, { globalTokenRevocation: { issuers: [{ issuer: 'https://idp.example.com', audience: 'https://app.example/x' }], resolveSubject: () => undefined } })).toThrow(
-      expect.objectContaining({ code: 'INVALID_CONFIGURATION', message: expect.stringContaining('globalTokenRevocation needs a store with the federated sign-out capability') }),
     );
   });
 

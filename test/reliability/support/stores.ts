@@ -66,8 +66,8 @@ function memoryKit(): StoreKit {
     async dump(known) {
       const parts: Buffer[] = [];
       for (const userId of known.userIds) {
-        const { sessions, epochs } = await shared.listByUser(userId);
-        parts.push(Buffer.from(JSON.stringify({ epochs, state: await shared.getRevocationState(userId) })));
+        const { sessions, epochs, denied, devices } = await shared.readUser(userId);
+        parts.push(Buffer.from(JSON.stringify({ epochs, denied, devices })));
         for (const session of sessions) parts.push(recordBytes(session));
       }
       for (const sessionId of known.sessionIds) {
