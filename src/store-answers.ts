@@ -131,7 +131,7 @@ export function checkUserState(answer: unknown, userId: string): UserState {
   const tenants = answer['tenantEpochs'];
   if (!isObject(tenants)) throw malformed('readUser', 'tenant epochs that are not an object');
   for (const tenantId of Object.keys(tenants)) checkAllEpochs(tenants[tenantId], 'readUser');
-  checkTimes(answer['denied'], 'readUser', 'a deny-list');
+  checkTimes(answer['denied'], 'readUser', 'deny-list entries');
   checkTimes(answer['devices'], 'readUser', 'devices');
   return answer as unknown as UserState;
 }

@@ -52,7 +52,8 @@ export interface KeyState {
 export type Write =
   /**
    * Puts a session row (user batches): a new one, or a whole new version of one of the user's
-   * rows with the same id (a rotated secret), every field replaced, absent fields absent.
+   * rows with the same id (a rotated secret), every field replaced, absent fields absent. Ids
+   * are unique: the manager never puts an id another user holds.
    */
   | { readonly type: 'insert'; readonly session: SessionRecord }
   /** Sets `revokedAt` and `revokedReason` of one of the user's rows (user batches). */

@@ -38,7 +38,7 @@ export function entryFor(context: ManagerContext, fields: EntryFields): Activity
 /** Throws `INVALID_CONFIGURATION` when the store keeps no activity. */
 export function requireActivity(context: ManagerContext, what: string): void {
   if (!context.keepsActivity) {
-    throw new SessionError('INVALID_CONFIGURATION', `${what} needs a store that keeps account activity; this store has no appendActivity/listActivity.`);
+    throw new SessionError('INVALID_CONFIGURATION', `${what} needs a store that keeps account activity; this store has no listActivity.`);
   }
 }
 

@@ -186,8 +186,8 @@ export interface FederatedActions {
    * @param options - The accepted providers.
    * @returns What was ended, or why the token was refused (never throws for a bad token).
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for bad `issuers`
-   * (a plain http issuer or `jwksUri` off the loopback among them) or a store without the
-   * federated capability; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   * (a plain http issuer or `jwksUri` off the loopback among them); `STORE_UNAVAILABLE`,
+   * `STORE_ERROR`, `CLOSED`.
    *
    * @example
    * ```ts

@@ -119,8 +119,8 @@ export interface SessionRoutesOptions {
    * one of `issuers` (a JWT bearer, taken once across the instances sharing the store: its
    * `jti` is required) naming a user by `email` or `iss_sub` ends every session of the user
    * that `resolveSubject` finds (reason `security_event`); the bearer's `iat` and `exp` are
-   * judged on the manager's `clock`, and the issuers' keys are the manager's. Needs a store
-   * with the federated capability, no session and no same-origin request (the provider's
+   * judged on the manager's `clock`, and the issuers' keys are the manager's. Needs no
+   * session and no same-origin request (the provider's
    * server calls it). Off by default.
    */
   readonly globalTokenRevocation?: GlobalTokenRevocationOptions;

@@ -77,7 +77,7 @@ export interface SecurityEventPollActions {
    * @param options - As `pollSecurityEvents()`, and the interval.
    * @returns A function that stops this timer; `close()` stops it too.
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for bad options or a store
-   * without the federated capability; `CLOSED` after `close()`.
+   * `CLOSED` after `close()`.
    */
   startSecurityEventPolling(options: SecurityEventPollingOptions): () => void;
 }

@@ -1,4 +1,3 @@
-import { SessionError } from '../errors.js';
 import { entryFor } from '../activity/activity.js';
 import type { RevokeTenantResult, RevokeTenantSessionsOptions } from './api.js';
 import type { ManagerContext } from '../core/context.js';
@@ -10,9 +9,6 @@ export async function revokeTenant(context: ManagerContext, tenantId: string, op
   checkId('tenantId', tenantId);
   checkActor(options);
   const { store, calls, config, hub } = context;
-  if (typeof store.revokeTenant !== 'function') {
-    throw new SessionError('INVALID_CONFIGURATION', 'revokeTenant() needs a store that keeps tenant epochs; this store has no revokeTenant.');
-  }
   const kinds = kindsOf(options.kinds, config);
   const at = config.clock();
   const reason = options.reason ?? 'admin';

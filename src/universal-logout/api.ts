@@ -129,7 +129,7 @@ export interface GlobalTokenRevocationActions {
    * @returns What was done, or why the request was refused (never throws for a bad request).
    * @throws {@link session-revocation!SessionError} `KEYS_UNAVAILABLE` when the issuer's
    * metadata or keys cannot be read (answer 503; nothing ended); `INVALID_CONFIGURATION` for
-   * bad options or a store without the federated capability; `STORE_UNAVAILABLE`,
+   * bad options; `STORE_UNAVAILABLE`,
    * `STORE_ERROR`, `CLOSED`; what `resolveSubject` throws.
    *
    * @example

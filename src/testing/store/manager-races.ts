@@ -43,7 +43,7 @@ const tenantName = (tenantId: string | undefined): string => tenantId ?? '(no te
  */
 export function describeManagerRaces({ runner, store, raw, sibling, slowTimeout }: StoreSuiteContext): void {
   const { describe, it, expect } = runner;
-  const withLinks = capabilityTest(runner, () => keepsActivity(raw()), 'the store keeps no activity or revocation links (ActivityStore)');
+  const withLinks = capabilityTest(runner, () => keepsActivity(raw()), 'the store lists no activity, so it keeps no revocation links (listActivity)');
 
   const twoServers = async (options: SessionManagerOptions = {}): Promise<[SessionManager, SessionManager]> => [
     createSessionManager({ ...options, store: raw() }),

@@ -15,7 +15,7 @@ const CHROME_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/
  */
 export function describeRevocationLinkDevice({ runner, store, raw }: StoreSuiteContext): void {
   const { describe, expect } = runner;
-  const withLinks = capabilityTest(runner, () => typeof store().consumeRevocationLink === 'function', 'the store keeps no revocation links (RevocationLinkStore)');
+  const withLinks = capabilityTest(runner, () => typeof store().consumeRevocationLink === 'function', 'the store lists no activity, so it keeps no revocation links (listActivity)');
   describe('"This wasn\'t me" links carry their device', () => {
     withLinks('keeps the device key and tenant of a link, and answers none for a link saved without them', async () => {
       const [user, tenant] = [freshUser(), freshUser('tenant')];

@@ -6,7 +6,7 @@ import { freshUser, insert, newRecord } from './fixtures.js';
 
 const tenantEpochOf = (epochs: Epochs | undefined, kind: string): number => epochs?.[kind] ?? 0;
 
-/** Tenant-wide revocation: one epoch per tenant and kind, read with every session (`TenantStore`). */
+/** Tenant-wide revocation: one epoch per tenant and kind, read with every session. */
 export function describeTenants({ runner, store }: StoreSuiteContext): void {
   const { describe, it, expect } = runner;
   describe('tenant epochs', () => {
