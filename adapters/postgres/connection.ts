@@ -20,8 +20,8 @@ export interface Connection {
    * server too, so a statement stuck on a lock is cancelled by PostgreSQL itself.
    */
   transaction<T>(body: () => Promise<T>): Promise<T>;
-  /** Closes this connection when the operation ends instead of returning it to the pool. */
-  retire(): void;
+  /** Runs a script of several statements with its own BEGIN and COMMIT (one simple query); rolls back on failure. */
+  script(text: string): Promise<void>;
 }
 
 /** Runs store operations on pooled connections under a deadline. */
@@ -143,13 +143,16 @@ export function database(pool: PostgresPool, options: DatabaseOptions): Database
           checkedOut.on('error', onConnectionError);
           checkedOut.on('end', onConnectionError);
           try {
-            const value = await work({
-              query,
-              transaction,
-              retire: () => {
-                broken = true;
-              },
-            });
+            const script = async (text: string): Promise<void> => {
+              try {
+                await query({ text });
+              } catch (error) {
+                // A failed statement leaves the script's transaction open and aborted.
+                await query({ text: 'ROLLBACK' }).catch(() => (broken = true));
+                throw error;
+              }
+            };
+            const value = await work({ query, transaction, script });
             settle(() => {
               release(broken);
               resolve(value);

@@ -1,6 +1,6 @@
 import { SessionError } from '../../src/errors.js';
 import { boolean, duration, invalidConfiguration as invalid, optionsObject } from '../../src/option-checks.js';
-import { DEFAULT_SCHEMA, DEFAULT_TABLE, tableNames, type TableNames } from './identifiers.js';
+import { DEFAULT_SCHEMA, DEFAULT_TABLE, tableNames, type TableNames } from './names.js';
 import type { PostgresJsSql, PostgresPool } from './types.js';
 
 /** A client the store accepts: a node-postgres `pg.Pool` or a postgres.js `postgres(...)` client. */

@@ -1,5 +1,5 @@
 import type { SessionError } from '../../src/errors.js';
-import { DEFAULT_SCHEMA, DEFAULT_TABLE, tableNames } from './identifiers.js';
+import { DEFAULT_SCHEMA, DEFAULT_TABLE, tableNames } from './names.js';
 import { schemaSql } from './schema.js';
 
 /** Options of {@link postgresSchemaSql}: the same names {@link postgresStore} takes. */
