@@ -19,17 +19,9 @@ function parseNotice(payload: string): RevocationNotice | undefined {
   return payload.startsWith('t:') && payload.length > 2 ? { userId: '', tenantId: payload.slice(2) } : undefined;
 }
 
-interface Hooks {
-  readonly wanted: () => boolean;
-  readonly deliver: (payload: string) => void;
-  /** LISTEN is active (again): what was published before it was missed. */
-  readonly listening: () => void;
-  readonly failed: () => void;
-}
-interface Listener {
-  start(): void;
-  stop(): Promise<void>;
-}
+// What a client's LISTEN tells the fan-out: `listening` (again) means what came before was missed.
+type Hooks = Readonly<Record<'wanted', () => boolean> & Record<'deliver', (payload: string) => void> & Record<'listening' | 'failed', () => void>>;
+type Listener = { start(): void; stop(): Promise<void> };
 
 /**
  * Keeps one connection in `LISTEN <channel>` while anyone subscribes, with the client's own
@@ -46,11 +38,11 @@ export function notifications(client: PostgresClient, channel: string, timeoutMs
     deliver(payload) {
       const notice = parseNotice(payload);
       if (notice === undefined) return;
+      // A listener's bug must not stop the others, nor vanish.
       for (const listener of listeners.keys()) {
         try {
           listener(notice);
         } catch (error) {
-          // A listener's bug must not stop the others, nor vanish.
           queueMicrotask(() => {
             throw error;
           });
@@ -100,14 +92,14 @@ function pgListener(pool: PostgresPool, channel: string, timeoutMs: number, hook
   const onMessage = (message: PostgresNotification): void => {
     if (message.channel === channel && message.payload !== undefined) hooks.deliver(message.payload);
   };
+  // A connection in LISTEN never goes back to the pool.
   const drop = (): void => {
     const current = client;
-    if (current === undefined) return;
     client = undefined;
-    current.removeListener('notification', onMessage);
-    current.removeListener('error', onFailure);
-    current.removeListener('end', onFailure);
-    current.release(true);
+    current?.removeListener('notification', onMessage);
+    current?.removeListener('error', onFailure);
+    current?.removeListener('end', onFailure);
+    current?.release(true);
   };
   function onFailure(): void {
     if (client === undefined) return;

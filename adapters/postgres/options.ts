@@ -21,16 +21,16 @@ export interface PostgresStoreOptions {
    */
   readonly schema?: string;
   /**
-   * Sessions table name; the epochs and deny-list tables are `<table>_epochs` and
-   * `<table>_denied`. Lower-case letters, digits and `_`, at most 40 characters.
+   * Sessions table name; the others are `<table>_owners`, `<table>_epochs`, `<table>_high_water`,
+   * `<table>_denied`, `<table>_devices`, `<table>_activity`, `<table>_keys`. Lower-case letters,
+   * digits and `_`, at most 40 characters.
    * @default "sessions"
    */
   readonly table?: string;
   /**
    * Deadline in ms of every store operation, waiting for a pooled client included. Past it the
    * call rejects with `STORE_UNAVAILABLE`, the client is closed rather than reused, and the
-   * statement is cancelled on the server; sign-in carries it as the server's `lock_timeout`,
-   * transactions as `SET LOCAL statement_timeout`. `migrate()` has no deadline (it may wait
+   * statement is cancelled on the server; transactions carry it as `SET LOCAL statement_timeout`. `migrate()` has no deadline (it may wait
    * for another instance).
    * @default 2_000
    */
@@ -65,20 +65,14 @@ export interface PostgresListenOptions {
   readonly pool: PostgresClient;
 }
 
-/** Options after defaults and checks. */
+/** Options after defaults and checks; `listenPool` is `undefined` when the store does not listen. */
 export interface ResolvedPostgresOptions {
   readonly pool: PostgresClient;
   readonly names: TableNames;
   readonly statementTimeout: number;
   readonly preparedStatements: boolean;
-  /** Where LISTEN runs; `undefined` when the store does not listen. */
   readonly listenPool: PostgresClient | undefined;
 }
-
-/** The largest value PostgreSQL accepts for statement_timeout (ms). */
-const MAX_TIMEOUT = 2_147_483_647;
-
-const KNOWN_OPTIONS = ['pool', 'schema', 'table', 'statementTimeout', 'preparedStatements', 'listen'];
 
 /**
  * Applies defaults and checks the options.
@@ -89,8 +83,8 @@ export function resolvePostgresOptions(options: PostgresStoreOptions): ResolvedP
   if (typeof options !== 'object' || options === null || !isClient(options.pool)) {
     throw invalid('postgresStore needs { pool }: a pg.Pool (npm install pg) or a postgres.js client (npm install postgres).');
   }
-  optionsObject('postgresStore() options', options, KNOWN_OPTIONS);
-  const statementTimeout = duration('postgresStore: statementTimeout', options.statementTimeout, 2_000, { min: 1, max: MAX_TIMEOUT });
+  optionsObject('postgresStore() options', options, ['pool', 'schema', 'table', 'statementTimeout', 'preparedStatements', 'listen']);
+  const statementTimeout = duration('postgresStore: statementTimeout', options.statementTimeout, 2_000, { min: 1, max: 2_147_483_647 });
   const preparedStatements = boolean('postgresStore: preparedStatements', options.preparedStatements, true);
   return {
     pool: options.pool,

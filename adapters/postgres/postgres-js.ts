@@ -54,10 +54,9 @@ export function postgresJsPool(sql: PostgresJsSql): PostgresPool {
 }
 
 /**
- * How long a connection given up on waits for its cancel requests to be taken before it goes
- * back to the pool anyway: they take milliseconds, but one may never report (postgres.js loses
- * the request's promise on a TLS connection, and one that cannot connect waits for its
- * `connect_timeout`), and a connection must not be held out of the pool for good.
+ * How long a connection given up on waits for its cancel requests before it goes back to the
+ * pool anyway: one may never report (postgres.js loses its promise on TLS; one that cannot
+ * connect waits for `connect_timeout`), and a connection must not stay out of the pool for good.
  */
 const CANCEL_WAIT_MS = 2_000;
 
@@ -103,12 +102,5 @@ function toRows(result: PostgresJsRawResult): Record<string, string | null>[] {
   });
 }
 
-/**
- * A parameter as text the server parses by the statement's own casts. Arrays become array
- * literals, as `pg` writes them, so both clients send the store's `text[]` parameters alike.
- */
-function toParameter(value: unknown): unknown {
-  if (value === null || value === undefined) return null;
-  if (Array.isArray(value)) return `{${value.map((item) => (item === null ? 'NULL' : `"${String(item).replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`)).join(',')}}`;
-  return typeof value === 'string' ? value : String(value);
-}
+/** A parameter as text, which the server parses by the statement's own types. */
+const toParameter = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));

@@ -1,6 +1,36 @@
+import { postgresDialect, tableStatements } from '../sql/index.js';
 import type { SessionError } from '../../src/errors.js';
-import { DEFAULT_SCHEMA, DEFAULT_TABLE, tableNames } from './names.js';
-import { schemaSql } from './schema.js';
+import { advisoryLockKey, DEFAULT_SCHEMA, DEFAULT_TABLE, quoteIdentifier, tableNames, type TableNames } from './names.js';
+
+// The version of the tables this store reads and writes, recorded in the sessions table's comment.
+const SCHEMA_VERSION = 1;
+
+/**
+ * The migration script for one schema and table name: the exact text `migrate()` sends (as one
+ * simple query, so it runs through a transaction pooler) and `schema.sql` holds for the default names.
+ */
+export function schemaSql(names: TableNames): string {
+  const { schema, sessions } = names;
+  const table = names.table('sessions');
+  return `-- session-revocation: PostgreSQL tables for schema "${schema}", table "${sessions}" (schema version ${SCHEMA_VERSION}).
+-- The exact script postgresStore({ pool, schema: '${schema}', table: '${sessions}' }).migrate() runs;
+-- apply it with psql -v ON_ERROR_STOP=1 -f schema.sql, or print it for other names with
+-- postgresSchemaSql({ schema, table }). One transaction of idempotent statements under an
+-- advisory lock: safe to run again, or from several instances at once. Times are ms (bigint).
+BEGIN;
+SELECT pg_advisory_xact_lock(${advisoryLockKey('migrate')});
+CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)};
+-- Tables a later release migrated are refused, not misread.
+DO $check$ BEGIN
+  IF substring(obj_description(to_regclass('${table}'), 'pg_class') FROM 'schema version ([0-9]+)')::integer > ${SCHEMA_VERSION} THEN
+    RAISE EXCEPTION 'the tables ${table} are at a schema version newer than this version of session-revocation reads (${SCHEMA_VERSION}): upgrade session-revocation';
+  END IF;
+END $check$;
+${tableStatements(postgresDialect, names).join(';\n')};
+COMMENT ON TABLE ${table} IS 'session-revocation sessions (schema version ${SCHEMA_VERSION})';
+COMMIT;
+`;
+}
 
 /** Options of {@link postgresSchemaSql}: the same names {@link postgresStore} takes. */
 export interface PostgresSchemaOptions {

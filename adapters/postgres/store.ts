@@ -6,7 +6,7 @@ import { database } from './connection.js';
 import { noticePayload, notifications } from './notifications.js';
 import { isPostgresJs, resolvePostgresOptions, type PostgresStoreOptions } from './options.js';
 import { postgresJsPool } from './postgres-js.js';
-import { schemaSql } from './schema.js';
+import { schemaSql } from './schema-sql.js';
 
 /** A {@link SessionStore} on PostgreSQL with every optional method, and the migration that creates its tables. */
 export interface PostgresStore extends SessionStore {
@@ -58,7 +58,7 @@ const NOTIFY: Statement = { name: 'notify', text: 'SELECT pg_notify($1, $2)' };
  */
 export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const { pool, names, statementTimeout, preparedStatements, listenPool } = resolvePostgresOptions(options);
-  const db = database(isPostgresJs(pool) ? postgresJsPool(pool) : pool, { timeoutMs: statementTimeout, preparedStatements });
+  const run = database(isPostgresJs(pool) ? postgresJsPool(pool) : pool, { timeoutMs: statementTimeout, preparedStatements });
   const notices = listenPool === undefined ? undefined : notifications(listenPool, names.channel, statementTimeout);
   // Prepared statements live per connection under their name, and one pool may serve stores of
   // several schemas: the name is the text's hash.
@@ -76,7 +76,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const driver: SqlDriver = {
     async use(operation, transaction, work) {
       open();
-      return db.run(operation, (connection) => {
+      return run(operation, (connection) => {
         const c: SqlConnection = {
           async run(statement, values) {
             const { rows, rowCount } = await connection.query(named(statement), [...values]);
@@ -96,7 +96,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     async migrate() {
       open();
       // No deadline: it may wait for another instance's migration.
-      await db.run('migrate', (connection) => connection.script(schemaSql(names)), null);
+      await run('migrate', (connection) => connection.script(schemaSql(names)), null);
     },
     async close() {
       closed = true;

@@ -29,6 +29,9 @@ const TABLES: ReadonlyArray<readonly [TableName, string, string, Readonly<Record
   ['keys', 'id short, value json, expires_at ms, user_id id?, version ms', 'id', { user: 'user_id', expires: 'expires_at' }],
 ];
 
+/** The name of every table, in creation order. */
+export const TABLE_NAMES: readonly TableName[] = TABLES.map(([name]) => name);
+
 /**
  * The statements creating every table and index, each idempotent (`IF NOT EXISTS`): the body of
  * each store's one migration.

@@ -24,7 +24,7 @@ export function openSqlite(filename: string, label: string, flags: StoreFlags, o
       const existed = tablesExist(Database, filename, tablePrefix);
       // The store creates its tables on first use, in one write transaction;
       // a read is the smallest first use.
-      await store.getRevocationState('session-revocation-cli');
+      await store.readUser('session-revocation-cli');
       return existed
         ? `The SQLite session tables (prefix "${tablePrefix}") in ${label} were already there; they are up to date.`
         : `Created the SQLite session tables (prefix "${tablePrefix}") in ${label}.`;
