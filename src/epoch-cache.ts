@@ -1,4 +1,4 @@
-import type { RevocationState } from './store.js';
+import type { RevocationState } from './storage/types.js';
 
 interface Entry {
   readonly state: Promise<RevocationState>;

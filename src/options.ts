@@ -1,4 +1,5 @@
 import type { AccessTokenOptions } from './access-tokens/index.js';
+import { checkStore } from './store-check.js';
 import { checkAccessTokenOptions } from './access-tokens/check-options.js';
 import { uaParserDeviceParser, type DeviceParser } from './device.js';
 import type { SessionEvent } from './events.js';
@@ -33,8 +34,7 @@ export interface PolicyContext {
 /** Revocation policies an account administrator can choose. */
 export interface SessionPolicy {
   /**
-   * When it returns true, a plain sign-out signs the user out of every device. A function
-   * lets the decision follow a per-tenant setting; it may be async.
+   * When it returns true, a plain sign-out signs the user out of every device (a function may follow a per-tenant setting, and be async).
    * @default false
    */
   readonly globalLogout?: boolean | ((context: PolicyContext) => boolean | Promise<boolean>);
@@ -201,7 +201,6 @@ const KIND_OPTIONS = ['maxAge', 'idleTimeout', 'replaceDevice'];
 export const KIND_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 /** {@link KIND_NAME} in words, for the messages that refuse a name. */
 export const KIND_NAME_RULE = 'must be 1-32 lowercase letters, digits, "_" or "-"';
-const STORE_METHODS = ['create', 'get', 'touch', 'reauthenticate', 'revoke', 'revokeAll', 'revokeOthers', 'listByUser', 'getRevocationState', 'eraseUser', 'prune'] as const;
 
 /**
  * Fills defaults and checks every option's type and range, refusing unknown keys and
@@ -220,7 +219,6 @@ export function resolveOptions(input: CreateSessionManagerOptions | undefined): 
     kinds.set(kind, {
       maxAge: duration(`kinds.${kind}.maxAge`, own.maxAge, kind === 'impersonation' ? Math.min(maxAge, IMPERSONATION_MAX_AGE) : maxAge, { min: 1 }),
       idleTimeout: duration(`kinds.${kind}.idleTimeout`, own.idleTimeout, idleTimeout, { min: 0 }),
-      // A support session is never "the same device" as the user's own.
       replaceDevice: boolean(`kinds.${kind}.replaceDevice`, own.replaceDevice, kind !== 'api' && kind !== 'impersonation'),
     });
   }
@@ -278,15 +276,7 @@ function resolveMaxSessions(value: unknown, kinds: ReadonlyMap<string, unknown>)
   return caps;
 }
 
-// A store missing a method would fail on first use, perhaps in a revocation: refuse it now.
-function checkStore(store: unknown): void {
-  const candidate = store as Partial<Record<string, unknown>> | null;
-  const missing = typeof candidate === 'object' && candidate !== null ? STORE_METHODS.filter((name) => typeof candidate[name] !== 'function') : STORE_METHODS;
-  if (missing.length > 0) throw invalidConfiguration(`store must implement the SessionStore interface; missing: ${missing.join(', ')}.`);
-}
-
-// onError is called from catch handlers and background work: if the app's reporter throws,
-// that goes to a process warning, never to an unhandled rejection or an action's caller.
+// A reporter that throws becomes a process warning, never an unhandled rejection.
 function neverThrowing(report: (error: unknown, event?: SessionEvent) => void): (error: unknown, event?: SessionEvent) => void {
   return (error, event) => {
     try {

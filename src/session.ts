@@ -1,4 +1,4 @@
-import type { FederatedIdentity } from './store-capabilities/federated.js';
+import type { FederatedIdentity } from './store-records.js';
 import { deviceLabel } from './device.js';
 import { formatLastUsed } from './relative-time.js';
 import type { SessionRecord } from './store.js';
@@ -103,5 +103,6 @@ export function toView(record: SessionRecord, currentSessionId: string | undefin
     ip: record.ip,
     tenantId: record.tenantId,
     impersonatorId: record.impersonatorId,
+    federated: record.federated === undefined ? undefined : { ...record.federated },
   };
 }

@@ -42,6 +42,7 @@ export function checkAllEpochs(epochs: unknown, what: string): Epochs {
 export function checkRecord(record: unknown, what: string): SessionRecord {
   const checked = checkSessionFields(record, what);
   if (!(checked['secretHash'] instanceof Uint8Array)) throw malformed(what, 'a session whose secretHash is not bytes');
+  if (checked['previousSecretHash'] !== undefined && !(checked['previousSecretHash'] instanceof Uint8Array)) throw malformed(what, 'a session whose previousSecretHash is not bytes');
   return checked as unknown as SessionRecord;
 }
 
@@ -60,6 +61,11 @@ function checkSessionFields(record: unknown, what: string): Record<string, unkno
   if (record['impersonatorId'] !== undefined && typeof record['impersonatorId'] !== 'string') throw malformed(what, 'a session whose impersonatorId is not a string');
   if (record['impersonatorSessionId'] !== undefined && typeof record['impersonatorSessionId'] !== 'string') throw malformed(what, 'a session whose impersonatorSessionId is not a string');
   if (revokedAt !== undefined && !isTime(revokedAt)) throw malformed(what, 'a session whose revokedAt is neither absent nor a finite number');
+  if (record['rotatedAt'] !== undefined && !isTime(record['rotatedAt'])) throw malformed(what, 'a session whose rotatedAt is neither absent nor a finite number');
+  const federated = record['federated'];
+  if (federated !== undefined && (!isObject(federated) || typeof federated['iss'] !== 'string' || typeof federated['sub'] !== 'string' || (federated['sid'] !== undefined && typeof federated['sid'] !== 'string'))) {
+    throw malformed(what, 'a session whose federated origin is not { iss, sub, sid? } of text');
+  }
   return record;
 }
 

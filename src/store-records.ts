@@ -17,6 +17,16 @@ export const STORE_LIMITS = Object.freeze({
   dataBytes: 8 * 1024,
 });
 
+/** The sizes the manager guarantees for a session's federated origin (characters). */
+export const FEDERATED_LIMITS = Object.freeze({
+  /** `iss`: an https URL. */
+  issLength: 512,
+  /** `sub`: OpenID Connect Core caps it at 255 ASCII characters. */
+  subLength: 255,
+  /** `sid`, and the ids of tokens claimed once. */
+  idLength: 255,
+});
+
 /**
  * A session kind. `browser` (default), `remember` (remember-me cookie) and `api` (bearer
  * tokens) are built in; apps may declare more in the manager's `kinds` option.
@@ -76,6 +86,10 @@ export interface SessionRecord {
   readonly revokedAt?: number | undefined;
   /** Why it was revoked: `sign_out`, `revoked`, `replaced`, or another event reason. */
   readonly revokedReason?: string | undefined;
+  /** Set once the session's secret was rotated: SHA-256 of the secret it replaced, 32 bytes. */
+  readonly previousSecretHash?: Uint8Array | undefined;
+  /** When the secret was last rotated (ms). */
+  readonly rotatedAt?: number | undefined;
   /** Set when the user signed in through an identity provider: where the session came from. */
   readonly federated?: FederatedIdentity | undefined;
 }

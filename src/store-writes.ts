@@ -50,7 +50,10 @@ export interface KeyState {
 
 /** One write of a {@link Batch}. The store applies each as it says, and decides nothing. */
 export type Write =
-  /** A new session row (user batches). */
+  /**
+   * Puts a session row (user batches): a new one, or a whole new version of one of the user's
+   * rows with the same id (a rotated secret), every field replaced, absent fields absent.
+   */
   | { readonly type: 'insert'; readonly session: SessionRecord }
   /** Sets `revokedAt` and `revokedReason` of one of the user's rows (user batches). */
   | { readonly type: 'revoke'; readonly sessionId: string; readonly at: number; readonly reason: string }

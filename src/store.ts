@@ -42,7 +42,7 @@
 import type { ActivityRecord, Epochs, KindStats, SessionRecord } from './store-records.js';
 import type { Batch, KeyState, ListActivityOptions, PruneOptions, RevocationNotice, TenantState, TouchTimes, UserState } from './store-writes.js';
 
-export { STORE_LIMITS, userBucket } from './store-records.js';
+export { FEDERATED_LIMITS, STORE_LIMITS, userBucket } from './store-records.js';
 export type { ActivityRecord, Epochs, FederatedIdentity, JsonValue, KindStats, SessionKind, SessionRecord } from './store-records.js';
 export type { Batch, KeyState, ListActivityOptions, Owner, PruneOptions, RevocationNotice, TenantState, TouchTimes, UserState, Write } from './store-writes.js';
 

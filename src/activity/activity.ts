@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { SessionError } from '../errors.js';
 import { applyIpPolicy } from '../ip-policy.js';
-import { checkActivity, checkSighting } from '../store-answers.js';
+import { checkActivity } from '../store-answers.js';
 import type { ActivityRecord, SessionStore } from '../store.js';
 import type { ActivityEntry, ActivityOptions } from './api.js';
 import type { ManagerContext } from '../core/context.js';
@@ -10,16 +10,9 @@ import { checkId } from '../core/checks.js';
 const DEFAULT_PAGE = 50;
 const MAX_PAGE = 1_000;
 
-/** Whether the store keeps activity (it has every method of the capability). */
+/** Whether the store keeps activity, known devices and revocation links: it lists activity. */
 export function keepsActivity(store: SessionStore): boolean {
-  return (
-    typeof store.appendActivity === 'function' &&
-    typeof store.listActivity === 'function' &&
-    typeof store.rememberDevice === 'function' &&
-    typeof store.listDevices === 'function' &&
-    typeof store.saveRevocationLink === 'function' &&
-    typeof store.consumeRevocationLink === 'function'
-  );
+  return typeof store.listActivity === 'function';
 }
 
 let sequence = 0;
@@ -99,6 +92,6 @@ export async function sawDevice(
   if (!context.keepsActivity) return false;
   const { store, calls, config } = context;
   const hash = deviceHash(userId, device, ip);
-  const previous = checkSighting(await calls.call('rememberDevice', () => store.rememberDevice!(userId, hash, at)));
+  const previous = await calls.call('rememberDevice', () => store.rememberDevice!(userId, hash, at));
   return previous === null || previous <= at - config.knownDeviceWindow;
 }

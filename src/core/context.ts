@@ -2,11 +2,12 @@ import type { AccessTokens } from '../access-tokens/index.js';
 import type { EventHub } from '../events.js';
 import type { ResolvedOptions } from '../options.js';
 import type { StoreCalls } from '../store-calls.js';
-import type { SessionStore } from '../store.js';
+import type { StoreOperations } from '../storage/types.js';
 
 /** What the manager and every feature share, wired once by `createSessionManager`. */
 export interface ManagerContext {
-  readonly store: SessionStore;
+  /** The store, through the operations decided once over its contract. */
+  readonly store: StoreOperations;
   readonly config: ResolvedOptions;
   /** Every store call goes through here: a deadline, and errors as `SessionError`. */
   readonly calls: StoreCalls;

@@ -1,7 +1,8 @@
 import { refusalOf, type ImpersonatorFacts, type Refusal, type RevocationFacts } from '../liveness.js';
 import type { ResolvedOptions } from '../options.js';
 import { checkLookup } from '../store-answers.js';
-import type { SessionLookup, SessionRecord, UserSessions } from '../store.js';
+import type { SessionLookup, SessionRecord } from '../store.js';
+import type { UserSessions } from '../storage/types.js';
 import type { ManagerContext } from './context.js';
 
 // Every path that acts on a stored session reads and judges it here, so none can judge it otherwise.

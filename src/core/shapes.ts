@@ -1,4 +1,4 @@
-import type { FederatedIdentity } from '../store-capabilities/federated.js';
+import type { FederatedIdentity } from '../store-records.js';
 import type { InvalidationReason } from '../events.js';
 import type { Session } from '../session.js';
 import type { Epochs, JsonValue } from '../store.js';

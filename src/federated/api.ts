@@ -4,9 +4,9 @@
  *
  * @module
  */
-import type { FederatedIdentity } from '../store-capabilities/federated.js';
+import type { FederatedIdentity } from '../store-records.js';
 
-export type { FederatedIdentity } from '../store-capabilities/federated.js';
+export type { FederatedIdentity } from '../store-records.js';
 
 /**
  * One identity provider whose logout tokens are accepted, for one client id. An app registered

@@ -4,10 +4,10 @@ import type { Lifecycle } from '../core/lifecycle.js';
 import type { ManagerContext } from '../core/context.js';
 import type { BackchannelIssuer, BackchannelLogoutOptions, BackchannelLogoutResult, BackchannelRefusalReport } from './api.js';
 import type { IssuerKeys } from './keys.js';
-import { findLinks, liveLinkedSession, requireFederated } from './links.js';
+import { findLinks, liveLinkedSession } from './links.js';
 import { checkProviderUrl } from './provider-url.js';
 import { checkLogoutToken, DEFAULT_ALGORITHMS, type LogoutClaims } from './logout-token.js';
-import type { FederatedLink, FederatedQuery, FederatedStore } from '../store-capabilities/federated.js';
+import type { FederatedLink, FederatedQuery, StoreOperations } from '../storage/types.js';
 
 const DEFAULT_MAX_TOKEN_AGE = 5 * 60_000;
 const SYMMETRIC_OR_NONE = /^(none|HS\d+)$/i;
@@ -60,8 +60,8 @@ export function checkBackchannelOptions(options: unknown): {
  * whose ID token had none cannot be told apart from that provider session, so it ends too).
  * With `sub` alone: every link of the user from that issuer. Matching is exact.
  */
-async function linksNamed(context: ManagerContext, store: FederatedStore, { iss, sid, sub }: LogoutClaims): Promise<FederatedLink[]> {
-  const find = (query: FederatedQuery) => findLinks(context, store, query);
+async function linksNamed(context: ManagerContext, store: StoreOperations, { iss, sid, sub }: LogoutClaims): Promise<FederatedLink[]> {
+  const find = (query: FederatedQuery) => findLinks(context, query);
   const ofSession = sid === undefined ? [] : (await find({ by: 'sid', iss, sid })).filter((link) => link.iss === iss && link.sid === sid);
   const ofUser = sub === undefined ? [] : (await find({ by: 'sub', iss, sub })).filter((link) => link.iss === iss && link.sub === sub && (sid === undefined || link.sid === undefined));
   return [...ofSession, ...ofUser];
@@ -82,7 +82,7 @@ export async function backchannelLogout(
   options: BackchannelLogoutOptions,
 ): Promise<BackchannelLogoutResult> {
   context.ensureOpen();
-  const store = requireFederated(context, 'backchannelLogout()');
+  const store = context.store;
   const { issuers, maxTokenAge, onRefused } = checkBackchannelOptions(options);
   const { config } = context;
   const refused = (refusal: BackchannelRefusalReport): BackchannelLogoutResult => {
@@ -98,7 +98,7 @@ export async function backchannelLogout(
   const { iss, jti, acceptableUntil } = checked.claims;
   // Claimed before anything is revoked: two instances receiving the token at once must not
   // both act on it. A token already claimed ends nothing, not even a session signed in since.
-  const { claimed, release } = await claimOnce(context, store, { scope: 'logout_token', issuer: iss, id: jti, until: acceptableUntil });
+  const { claimed, release } = await claimOnce(context, { scope: 'logout_token', issuer: iss, id: jti, until: acceptableUntil });
   if (!claimed) return refused({ reason: 'replayed', issuer: iss });
   try {
     const revokedIds: string[] = [];

@@ -1,5 +1,5 @@
 import { invalidInput } from '../errors.js';
-import { FEDERATED_LIMITS, type FederatedIdentity } from '../store-capabilities/federated.js';
+import { FEDERATED_LIMITS, type FederatedIdentity } from '../store-records.js';
 
 // Printable text only: these values come from an ID token and go into store keys and indexes.
 const CONTROL = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

@@ -3,7 +3,7 @@ import { isSessionError } from '../errors.js';
 import type { BackchannelIssuer, BackchannelRefusal, BackchannelRefusalReport } from './api.js';
 import { isFederatedText } from './input.js';
 import { KeysUnavailable, UnknownKey, type IssuerKeys } from './keys.js';
-import { FEDERATED_LIMITS } from '../store-capabilities/federated.js';
+import { FEDERATED_LIMITS } from '../store-records.js';
 
 // A logout token checked as OpenID Connect Back-Channel Logout 1.0, section 2.6, says. Every
 // check answers a refusal, never throws: the route turns a refusal into a 400.

@@ -1,9 +1,6 @@
-import { checkBackchannelOptions } from '../federated/backchannel.js';
 import type { BackchannelLogoutOptions } from '../federated/api.js';
 import type { SecurityEventOptions } from '../security-events/api.js';
-import { checkSecurityEventOptions } from '../security-events/options.js';
 import type { GlobalTokenRevocationOptions } from '../universal-logout/api.js';
-import { checkGlobalTokenRevocationOptions } from '../universal-logout/options.js';
 import { boolean, callable, integer, invalidConfiguration as invalid, optionsObject } from '../option-checks.js';
 import type { CookieAttributes } from './cookies.js';
 import { isSafePath } from './next-path.js';
@@ -204,9 +201,7 @@ const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/;
 const DOMAIN = /^\.?[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}))*$/;
 const SAME_SITE = { lax: 'Lax', strict: 'Strict', none: 'None' } as const;
 
-function isSameSite(value: string): value is keyof typeof SAME_SITE {
-  return Object.hasOwn(SAME_SITE, value);
-}
+const isSameSite = (value: string): value is keyof typeof SAME_SITE => Object.hasOwn(SAME_SITE, value);
 
 /** Every option of {@link SessionHttpOptions}: anything else is refused. */
 export const HTTP_OPTIONS = ['loginPath', 'reauthPath', 'cookieName', 'secure', 'sameSite', 'domain', 'trustProxy', 'accessTokens', 'retryAfter', 'onError'];
@@ -218,8 +213,7 @@ export const HTTP_OPTIONS = ['loginPath', 'reauthPath', 'cookieName', 'secure', 
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`
  */
 export function resolveHttpOptions(input: SessionHttpOptions = {}, caller = 'The session middleware', ownOptions: readonly string[] = []): ResolvedHttpOptions {
-  // A wrapper's own options (Fastify's `sessions`, Hono's `getConnInfo`) were taken out before:
-  // they are named among the known ones so that a typo's message lists every option there is.
+  // A wrapper's own options are named too, so a typo's message lists every option there is.
   const options = optionsObject(`${caller} options`, input, [...ownOptions, ...HTTP_OPTIONS]);
   const loginPath = sitePath('loginPath', options.loginPath, '/login');
   const reauthPath = sitePath('reauthPath', options.reauthPath, '/login?reauth=1');
@@ -261,50 +255,4 @@ function sitePath(name: string, value: unknown, fallback: string): string {
     throw invalid(`${name} must be a path on this site such as "${fallback}" (got ${JSON.stringify(path)}): never a URL, "//host", "\\" or a "#fragment".`);
   }
   return path;
-}
-
-/**
- * Checks the routes' options: the prefix (see {@link resolveRoutePrefix}) and `requireFresh`,
- * a whole number of ms >= 1.
- *
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`
- */
-export function resolveRoutesOptions(input: SessionRoutesOptions = {}): ResolvedRoutesOptions {
-  const options = optionsObject('The session routes options', input, ROUTES_OPTIONS);
-  const requireFresh = options.requireFresh === undefined ? undefined : integer('requireFresh (ms)', options.requireFresh, 0, { min: 1 });
-  const revocationLinks = boolean('revocationLinks', options.revocationLinks, false);
-  const backchannelLogout = options.backchannelLogout === undefined ? undefined : checkBackchannelOptions(options.backchannelLogout);
-  const globalTokenRevocation = options.globalTokenRevocation === undefined ? undefined : checkGlobalTokenRevocationOptions(options.globalTokenRevocation);
-  const securityEvents = options.securityEvents === undefined ? undefined : checkSecurityEventOptions(options.securityEvents);
-  const prefix = resolveRoutePrefix({ prefix: options.prefix });
-  return { prefix, requireFresh, revocationLinks, events: resolveEventsOptions(options.events), backchannelLogout, globalTokenRevocation, securityEvents };
-}
-
-const ROUTES_OPTIONS = ['prefix', 'requireFresh', 'revocationLinks', 'events', 'backchannelLogout', 'globalTokenRevocation', 'securityEvents'];
-const EVENTS_OPTIONS = ['heartbeat', 'maxPerUser', 'pollInterval'];
-
-function resolveEventsOptions(value: unknown): ResolvedLiveEventsOptions | undefined {
-  if (value === undefined || value === false) return undefined;
-  const options = optionsObject<LiveEventsOptions>('The session routes option events', value === true ? {} : (value as LiveEventsOptions), EVENTS_OPTIONS);
-  return {
-    heartbeat: integer('events.heartbeat (ms)', options.heartbeat, 25_000, { min: 10, max: 3_600_000 }),
-    maxPerUser: integer('events.maxPerUser', options.maxPerUser, 5, { min: 1, max: 1_000 }),
-    pollInterval: integer('events.pollInterval (ms)', options.pollInterval, 5_000, { min: 10, max: 3_600_000 }),
-  };
-}
-
-/**
- * Checks the routes' prefix: a same-origin path other than `/`, without query; a trailing
- * slash is dropped.
- *
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`
- */
-export function resolveRoutePrefix(input: SessionRoutesOptions = {}): string {
-  const options = optionsObject('The session routes options', input, ROUTES_OPTIONS);
-  const prefix = options.prefix ?? '/sessions';
-  const trimmed = typeof prefix === 'string' && prefix.length > 1 && prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
-  if (typeof trimmed !== 'string' || trimmed === '/' || !isSafePath(trimmed) || /[?#%]/.test(trimmed)) {
-    throw invalid(`The session routes prefix must be a path such as "/sessions", without query (got ${JSON.stringify(prefix)}).`);
-  }
-  return trimmed;
 }

@@ -156,14 +156,12 @@ function signedIn(state: RequestState, action: string): Identity {
 function setCookie(state: RequestState, created: CreatedSession): void {
   const { cookie, options } = state;
   const { session } = created;
-  // A session-only cookie has no Max-Age; the server-side expiry is the same either way.
   const maxAge = session.persistent === false ? undefined : (session.expiresAt - session.createdAt) / 1000;
   writeCookie(state, serializeSessionCookie(cookie.name, created.token, maxAge, cookie.secure, options.cookie));
   state.auth = { status: 'authenticated', session, claims: null };
 }
 
-// A credential change signs every other device out; this one keeps going on a fresh token
-// when the manager hands one back, else it is signed out too.
+// A credential change keeps this device on a fresh token when the manager hands one back.
 async function credentialChanged(state: RequestState, change: 'passwordChanged' | 'emailChanged'): Promise<CredentialChangeResult> {
   const who = signedIn(state, change);
   const result = await state.manager[change](who.userId, { currentSessionId: who.id, tenantId: who.tenantId, by: who.impersonatorId });
@@ -176,8 +174,7 @@ async function credentialChanged(state: RequestState, change: 'passwordChanged' 
   return result;
 }
 
-// One allocation per request and methods on the prototype: this object is built for every
-// request that reaches the middleware, so it stays cheap (no closures, no WeakMap).
+// Built for every request: one allocation, methods on the prototype.
 class BoundSessions implements RequestSessions {
   readonly #state: RequestState;
 

@@ -10,8 +10,8 @@ import { backchannelLogoutRoute } from './backchannel-logout.js';
 import { createGlobalTokenRevocationRoute } from './global-token-revocation.js';
 import { createSecurityEventsRoute } from './security-events.js';
 import { browserView } from './browser-view.js';
-import { keepsFederated } from '../federated/capability.js';
-import { resolveRoutesOptions, type SessionRoutesOptions } from './options.js';
+import type { SessionRoutesOptions } from './options.js';
+import { resolveRoutesOptions } from './routes-options.js';
 import { report } from './report.js';
 import { requestPath, type HttpRequest } from './request.js';
 import type { RequestSessions } from './request-sessions.js';
@@ -185,11 +185,6 @@ function preferredLocale(header: string | undefined): string | undefined {
 export function createSessionRoutes(manager: SessionManager, options: SessionRoutesOptions = {}): SessionRoutes {
   checkManager(manager, 'The session routes');
   const { prefix, requireFresh, revocationLinks, events, backchannelLogout, globalTokenRevocation, securityEvents } = resolveRoutesOptions(options);
-  for (const [name, value] of [['backchannelLogout', backchannelLogout], ['securityEvents', securityEvents], ['globalTokenRevocation', globalTokenRevocation]] as const) {
-    if (value !== undefined && !keepsFederated(manager.store)) {
-      throw new SessionError('INVALID_CONFIGURATION', `The session routes option ${name} needs a store with the federated sign-out capability.`);
-    }
-  }
   const eventsOf = events === undefined ? undefined : eventsRoute(new LiveEventsHub(manager, events));
   const pushedEvents = securityEvents === undefined ? undefined : createSecurityEventsRoute(manager, securityEvents);
   const universalLogout = globalTokenRevocation === undefined ? undefined : createGlobalTokenRevocationRoute(manager, globalTokenRevocation);

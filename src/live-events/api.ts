@@ -1,4 +1,4 @@
-import type { RevocationNotice } from '../store-capabilities/live-events.js';
+import type { RevocationNotice } from '../store-writes.js';
 
 /** The answer of {@link SessionManager.liveness}: live for `remaining` more ms, or ended and why. */
 export type SessionLiveness =

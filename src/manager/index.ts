@@ -2,10 +2,9 @@ import { AccessTokens, DEFAULT_DENY_WINDOW } from '../access-tokens/index.js';
 import { SessionError } from '../errors.js';
 import { EventHub, type SessionEventListener } from '../events.js';
 import { resolveOptions, type CreateSessionManagerOptions } from '../options.js';
-import { checkRevocationState } from '../store-answers.js';
 import { deadlineOf, StoreCalls } from '../store-calls.js';
 import { memoryStore } from '../stores/memory.js';
-import type { SessionStore } from '../store.js';
+import { storeOperations } from '../storage/index.js';
 import type { SessionManager } from './api.js';
 import type { ManagerContext } from '../core/context.js';
 import { createCredentials } from './credentials.js';
@@ -54,7 +53,8 @@ function checkMaxAge(maxAge: unknown): number {
  */
 export function createSessionManager(options: CreateSessionManagerOptions = {}): SessionManager {
   const config = resolveOptions(options);
-  const store = options.store ?? memoryStore();
+  const rawStore = options.store ?? memoryStore();
+  const store = storeOperations(rawStore);
   const calls = new StoreCalls(deadlineOf(config.storeTimeout, store.callTimeout));
   const accessTokens =
     options.accessTokens === undefined
@@ -62,7 +62,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
       : new AccessTokens(options.accessTokens, {
           clock: config.clock,
           loadState: async (userId, tenantId) =>
-            checkRevocationState(await calls.call('getRevocationState', () => (tenantId === undefined ? store.getRevocationState(userId) : store.getRevocationState(userId, tenantId)))),
+            calls.call('getRevocationState', () => store.getRevocationState(userId, tenantId)),
           cacheTtl: config.epochCacheTtl,
           cacheSize: config.epochCacheSize,
           liveSession: (sessionId, userId, countIdle) => liveSessionOf(context, userId, sessionId, config.clock(), countIdle),
@@ -76,7 +76,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
     calls,
     hub: new EventHub(config.onError),
     accessTokens,
-    keepsActivity: keepsActivity(store),
+    keepsActivity: keepsActivity(rawStore),
     denyUntil: (at) => at + denyWindow,
     afterRevocation: (userId) => {
       accessTokens?.invalidate(userId);
@@ -115,7 +115,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
   };
 
   const manager: SessionManager = {
-    store,
+    store: rawStore,
     accessTokensEnabled: accessTokens !== undefined,
     revocationsPublished: typeof store.subscribe === 'function',
     create: (input) => lifecycle.create(input),
@@ -159,7 +159,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
       polling.stop();
       unsubscribe?.();
       revocations.close();
-      await store.close?.();
+      await store.close();
     },
     async issueAccessToken(session, issueOptions) {
       context.ensureOpen();

@@ -1,8 +1,8 @@
 import { describeDevice, deviceLabel } from '../device.js';
 import { SessionError } from '../errors.js';
 import { toSession, toView, type Session, type SessionView } from '../session.js';
-import { checkCreated, checkFlag, checkIds, checkRaisedEpochs, checkRevoked, checkUserSessions } from '../store-answers.js';
-import type { SessionLimit, SessionRecord } from '../store.js';
+import type { SessionRecord } from '../store.js';
+import type { CreateResult, SessionLimit } from '../storage/types.js';
 import { isSessionId, mintToken, parseToken, secretMatches } from '../token.js';
 import type {
   CreatedSession,
@@ -25,13 +25,12 @@ import { idleTimeoutOf, judgeAll, judgeLookup, readSession } from '../core/live-
 import { checkActor, checkId, kindsOf } from '../core/checks.js';
 import { checkCreateInput, cleanIp, presentedTokens } from './input.js';
 import { checkFederated } from '../federated/input.js';
-import { linkSession, requireFederated, withFederated } from '../federated/links.js';
 
 /** Builds the lifecycle over the manager's shared context. */
 export function createLifecycle(context: ManagerContext): Lifecycle {
   const { store, config, calls, hub, ensureOpen } = context;
   const { clock } = config;
-  // The cap the store enforces in the same atomic step as the insert, when the kind has one.
+  // The kind's cap, decided with the insert in one batch.
   const limitOf = (kind: string, now: number): SessionLimit | undefined => {
     const max = config.maxSessions.get(kind);
     if (max === undefined) return undefined;
@@ -77,7 +76,6 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const kindOptions = config.kinds.get(kind)!;
     // Refused before anything is stored: a federated sign-in the provider could not end.
     const federated = input.federated === undefined ? undefined : checkFederated(input.federated);
-    if (federated !== undefined) requireFederated(context, 'create() with federated');
     const presented = await genuineSessions(presentedTokens(input.previousToken));
     const device = describeDevice(input.userAgent, config.deviceParser);
     const minted = mintToken(store.sessionIdPrefix?.(input.userId));
@@ -102,6 +100,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       persistent: input.persistent === false ? false : undefined,
       impersonatorId,
       impersonatorSessionId: how.impersonatorSessionId,
+      federated,
     };
     const label = deviceLabel(record);
     const activity = entryFor(context, {
@@ -116,21 +115,19 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       by,
     });
     const limit = limitOf(kind, now);
-    let created: unknown;
+    let created: CreateResult;
     try {
       created = await calls.call('create', () => store.create(record, { replaceDevice: kindOptions.replaceDevice, denyUntil: context.denyUntil(now), limit, activity }));
     } catch (error) {
       if (limit !== undefined && error instanceof SessionError && error.code === 'SESSION_LIMIT') throw await limitReached(error, input, kind);
       throw error;
     }
-    const { session, replacedIds, evictedIds } = checkCreated(created, record, limit !== undefined);
-    if (federated !== undefined) await linkSession(context, session, federated, () => revoke(session.id, { reason: 'revoked', by }));
+    const { session, replacedIds, evictedIds } = created;
     if (replacedIds.length > 0 || evictedIds.length > 0) context.afterRevocation(input.userId);
     if (replacedIds.length > 0) sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'replaced', by }, replacedIds);
     if (evictedIds.length > 0) sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'session_limit', by }, evictedIds);
-    // A support session is not the user's device: it neither counts as one nor raises an alert.
-    // The session exists now: a failure to remember the device is reported, never thrown, so
-    // the caller gets its token and the presented tokens still end.
+    // A support session is not the user's device. The session exists now: a failure to remember
+    // the device is reported, never thrown.
     const newDevice =
       impersonatorId === undefined &&
       (await sawDevice(context, input.userId, device, record.ip, now).catch((error: unknown) => {
@@ -150,16 +147,14 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       by,
       newDevice,
     });
-    // The presented tokens end only now that the new session exists: a sign-in that fails in
-    // the store signs nobody out.
-    // Whoever presents a support session's token is its impersonator.
+    // The presented tokens end only now: a sign-in that fails signs nobody out. Whoever presents
+    // a support session's token is its impersonator.
     for (const previous of presented) await revoke(previous.id, { reason: 'sign_out', by: actorOf(by, previous) });
     return { token: minted.token, session: toSession(session) };
   };
 
   const validate = createValidate(context);
 
-  // Two round trips: the liveness check, then the one write.
   const reauthenticated = async (sessionId: string, options: ReauthenticateOptions = {}): Promise<Session | null> => {
     ensureOpen();
     checkActor(options);
@@ -171,7 +166,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     if (record.impersonatorId !== undefined) return null;
     const at = clock();
     if ((await judgeLookup(context, found, at)) !== undefined) return null;
-    if (!checkFlag(await calls.call('reauthenticate', () => store.reauthenticate(sessionId, at)), 'reauthenticate')) return null;
+    if (!(await calls.call('reauthenticate', () => store.reauthenticate(sessionId, at)))) return null;
     const label = deviceLabel(record);
     const entry = entryFor(context, { userId: record.userId, tenantId: record.tenantId, type: 'session.reauthenticated', at, reason: 'reauthenticated', sessionId, deviceLabel: label, ip: record.ip, by: options.by });
     // Not a revocation: written after the change, and a failure to write it is reported, not thrown.
@@ -219,7 +214,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
             ip: known.ip,
             by: options.by,
           });
-    const before = checkRevoked(await calls.call('revoke', () => store.revoke(sessionId, { at, reason, denyUntil: context.denyUntil(at), activity })));
+    const before = await calls.call('revoke', () => store.revoke(sessionId, { at, reason, denyUntil: context.denyUntil(at), activity }));
     if (before === null) return false;
     context.afterRevocation(before.userId);
     hub.emit({ type: 'session.revoked', at, userId: before.userId, tenantId: before.tenantId, sessionIds: [before.id], reason, by: options.by, ip: before.ip, deviceLabel: deviceLabel(before) });
@@ -235,7 +230,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const reason = options.reason ?? (options.by !== undefined ? 'admin' : 'sign_out_everywhere');
     if (inTenantOnly && options.tenantId !== undefined) return revokeInTenant(userId, options.tenantId, { kinds, at, reason, by: options.by });
     const activity = entryFor(context, { userId, tenantId: options.tenantId, type: 'user.session_invalidated', at, reason, by: options.by });
-    const epochs = checkRaisedEpochs(await calls.call('revokeAll', () => store.revokeAll(userId, { kinds, at, activity })), kinds);
+    const epochs = await calls.call('revokeAll', () => store.revokeAll(userId, { kinds, at, activity }));
     context.afterRevocation(userId);
     userInvalidated(hub, { at, userId, tenantId: options.tenantId, reason, by: options.by }, kinds);
     return { epochs };
@@ -248,11 +243,11 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     tenantId: string,
     { kinds, at, reason, by }: { kinds: readonly string[]; at: number; reason: string; by: string | undefined },
   ): Promise<RevokeAllResult> => {
-    const answer = checkUserSessions(await calls.call('listByUser', () => store.listByUser(userId)), userId);
+    const answer = await calls.call('listByUser', () => store.listByUser(userId));
     const revokedIds: string[] = [];
     for (const { record, refusal } of await judgeAll(context, answer, at)) {
       if (refusal !== undefined || record.tenantId !== tenantId || !kinds.includes(record.kind)) continue;
-      const before = checkRevoked(await calls.call('revoke', () => store.revoke(record.id, { at, reason, denyUntil: context.denyUntil(at) })));
+      const before = await calls.call('revoke', () => store.revoke(record.id, { at, reason, denyUntil: context.denyUntil(at) }));
       if (before !== null) revokedIds.push(record.id);
     }
     const entry = entryFor(context, { userId, tenantId, type: 'user.session_invalidated', at, reason, by });
@@ -276,7 +271,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const reason = options.reason ?? 'sign_out_others';
     const activity = entryFor(context, { userId, tenantId: options.tenantId, type: 'user.session_invalidated', at, reason, sessionId: keepSessionId, by });
     const answer = await calls.call('revokeOthers', () => store.revokeOthers(userId, { keepSessionId, kinds, at, reason, denyUntil: context.denyUntil(at), activity }));
-    const revokedIds = checkIds(answer, 'revokeOthers');
+    const revokedIds = answer;
     context.afterRevocation(userId);
     userInvalidated(hub, { at, userId, tenantId: options.tenantId, reason, by }, kinds, revokedIds);
     return { revokedIds };
@@ -288,14 +283,14 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const now = options.now ?? clock();
     // Checked as revokeAll checks them: a kind misspelt (or one string for a list) lists nothing.
     const kinds = options.kinds === undefined ? undefined : new Set(kindsOf(options.kinds, config));
-    const answer = checkUserSessions(await calls.call('listByUser', () => store.listByUser(userId)), userId);
+    const answer = await calls.call('listByUser', () => store.listByUser(userId));
     const wanted = { ...answer, sessions: kinds === undefined ? answer.sessions : answer.sessions.filter((record) => kinds.has(record.kind)) };
     const views: SessionView[] = [];
     for (const { record, refusal } of await judgeAll(context, wanted, now)) {
       if (refusal === undefined) views.push(toView(record, options.currentSessionId, now, options.locale));
     }
     views.sort((a, b) => Number(b.current) - Number(a.current) || b.lastUsedAt - a.lastUsedAt || b.createdAt - a.createdAt);
-    return withFederated(context, userId, views, now);
+    return views;
   };
 
   return { create, reauthenticated, validate, revoke, revokeAll, revokeOthers, list };

@@ -1,4 +1,3 @@
-import { keepsFederated } from '../federated/capability.js';
 import { invalidInput } from '../errors.js';
 import { checkCount } from '../store-answers.js';
 import type { ManagerContext } from '../core/context.js';
@@ -39,7 +38,6 @@ export function createPruning(context: ManagerContext): Pruning {
       if (deleted < batch) break;
     }
     // Federated links of expired sessions and logout tokens past their window: one bounded batch.
-    if (keepsFederated(store)) await calls.call('pruneFederated', () => store.pruneFederated(now, Math.min(config.pruneBatchSize, limit)));
     if (total > 0) context.hub.emit({ type: 'sessions.pruned', at: now, reason: 'expired', count: total });
     return total;
   };

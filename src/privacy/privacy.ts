@@ -1,7 +1,5 @@
-import { keepsFederated } from '../federated/capability.js';
 import { SessionError } from '../errors.js';
 import { toSession, type Session } from '../session.js';
-import { checkCount, checkRevocationState, checkUserSessions } from '../store-answers.js';
 import { listActivity } from '../activity/activity.js';
 import type { ActivityEntry } from '../activity/api.js';
 import type { ActorOptions } from '../core/shapes.js';
@@ -16,8 +14,8 @@ export async function exportUser(context: ManagerContext, userId: string): Promi
   context.ensureOpen();
   checkId('userId', userId);
   const { store, calls, config } = context;
-  const answer = checkUserSessions(await calls.call('listByUser', () => store.listByUser(userId)), userId);
-  const { denied } = checkRevocationState(await calls.call('getRevocationState', () => store.getRevocationState(userId)));
+  const answer = await calls.call('listByUser', () => store.listByUser(userId));
+  const { denied } = await calls.call('getRevocationState', () => store.getRevocationState(userId));
   const now = config.clock();
   return {
     userId,
@@ -60,7 +58,6 @@ export async function eraseUser(context: ManagerContext, lifecycle: Lifecycle, u
   await lifecycle.revokeAll(userId, { kinds: 'all', reason: 'user_erased', by: options.by, tenantId: options.tenantId });
   const { store, calls } = context;
   // Before `eraseUser`: its last step may make erased bytes unreadable (SQLite checkpoints its WAL).
-  if (keepsFederated(store)) await calls.call('eraseFederatedLinks', () => store.eraseFederatedLinks(userId));
-  const deletedSessions = checkCount(await calls.call('eraseUser', () => store.eraseUser(userId)), 'eraseUser');
+  const deletedSessions = await calls.call('eraseUser', () => store.eraseUser(userId));
   return { deletedSessions };
 }

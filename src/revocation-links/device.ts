@@ -1,5 +1,5 @@
 import type { ManagerContext } from '../core/context.js';
-import type { RevocationLinkRecord } from '../store-capabilities/revocation-links.js';
+import type { RevocationLinkRecord } from '../storage/types.js';
 import type { SessionRecord } from '../store.js';
 
 // The link carries its device from its issue: the session's row may be pruned before redemption.

@@ -1,6 +1,6 @@
 import { SessionError } from '../errors.js';
-import { checkLink, checkLookup, checkUserSessions } from '../store-answers.js';
-import type { RevocationLinkRecord } from '../store.js';
+import { checkLookup } from '../store-answers.js';
+import type { RevocationLinkRecord } from '../storage/types.js';
 import { isSessionId, mintToken, parseToken, hashSecret } from '../token.js';
 import { requireActivity } from '../activity/activity.js';
 import type { RedeemedRevocationLink, RedeemRevocationLinkOptions, RevocationLinkOptions } from './api.js';
@@ -50,7 +50,7 @@ export async function redeemRevocationLink(
   const parsed = parseToken(token);
   if (parsed === undefined) return null;
   const { store, calls, config } = context;
-  const link = checkLink(await calls.call('consumeRevocationLink', () => store.consumeRevocationLink!(parsed.id, hashSecret(parsed.secret), config.clock())), parsed.id);
+  const link = await calls.call('consumeRevocationLink', () => store.consumeRevocationLink!(parsed.id, hashSecret(parsed.secret), config.clock()));
   if (link === null) return null;
   let ended: { revokedIds: string[]; deviceFound: boolean };
   try {
@@ -74,7 +74,7 @@ async function endDevice(context: ManagerContext, lifecycle: Lifecycle, link: Re
   // Marked revoked whatever it was (an epoch-revoked row becomes a tombstone), counted only when it was live.
   if ((await lifecycle.revoke(link.sessionId, { reason: 'not_me', userId: link.userId })) && wasLive) revokedIds.push(link.sessionId);
   if (device === undefined) return { revokedIds, deviceFound: false };
-  const answer = checkUserSessions(await context.calls.call('listByUser', () => context.store.listByUser(link.userId)), link.userId);
+  const answer = await context.calls.call('listByUser', () => context.store.listByUser(link.userId));
   for (const { record, refusal } of await judgeAll(context, answer, context.config.clock())) {
     if (refusal !== undefined || record.id === link.sessionId || !isOnDevice(context, device, record)) continue;
     if (await lifecycle.revoke(record.id, { reason: 'not_me', userId: link.userId })) revokedIds.push(record.id);

@@ -1,7 +1,22 @@
 import { SessionError } from '../errors.js';
 import { ownRefusal } from '../liveness.js';
-import type { SessionLimit } from '../store-options.js';
-import type { Epochs, NewSessionRecord, SessionRecord } from '../store-records.js';
+import type { Epochs, SessionRecord } from '../store-records.js';
+
+/** The session a sign-in asks for, before the epochs are read. */
+export interface NewSessionRecord extends Omit<SessionRecord, 'revokedAt' | 'revokedReason' | 'lastUsedAt' | 'expiresAt'> {
+  /** Lifetime in ms: `expiresAt = createdAt + maxAge` once `createdAt` is decided. */
+  readonly maxAge: number;
+}
+
+/** The cap on live sessions per user, kind and tenant. */
+export interface SessionLimit {
+  /** At most this many live sessions of the user, kind and tenant once the new one is in (>= 1). */
+  readonly max: number;
+  /** `evict-oldest`: the least recently used end (`session_limit`); `refuse`: `SESSION_LIMIT`. */
+  readonly onLimit: 'evict-oldest' | 'refuse';
+  /** A session last used at or before this time (ms) is idle: not counted, not evicted. 0: none. */
+  readonly idleBefore: number;
+}
 
 /** The fields of a stored row a sign-in is decided from. */
 export type SignInRow = Pick<SessionRecord, 'id' | 'kind' | 'tenantId' | 'deviceKey' | 'createdAt' | 'expiresAt' | 'lastUsedAt' | 'revokedAt'>;

@@ -1,8 +1,7 @@
 import { SessionError } from '../errors.js';
-import { SCOPE_PREFIX_LENGTH } from '../core/claim-once.js';
 import { DEFAULT_ALGORITHMS } from '../federated/logout-token.js';
 import { checkProviderUrl } from '../federated/provider-url.js';
-import { FEDERATED_LIMITS } from '../store-capabilities/federated.js';
+import { FEDERATED_LIMITS } from '../store-records.js';
 import { STORE_LIMITS } from '../store-records.js';
 import type { SecurityEventOptions, SecurityEventTransmitter } from './api.js';
 
@@ -13,7 +12,7 @@ function invalid(what: string, message: string): SessionError {
   return new SessionError('INVALID_CONFIGURATION', `${what}: ${message}`);
 }
 
-const MAX_ISSUER_LENGTH = Math.min(STORE_LIMITS.idLength, FEDERATED_LIMITS.issLength - SCOPE_PREFIX_LENGTH);
+const MAX_ISSUER_LENGTH = STORE_LIMITS.idLength;
 
 /**
  * Checks a transmitter list once per call: it decides whose SETs can end sessions. Unknown
@@ -31,8 +30,7 @@ export function checkTransmitters(transmitters: unknown, what: string): readonly
     if (extra !== undefined) throw invalid(what, `unknown transmitter option "${extra}".`);
     const { issuer, audience, jwksUri, algorithms, authorization, resolveSubject } = entry as SecurityEventTransmitter;
     checkProviderUrl(issuer, `${what}: issuer`);
-    // It names who acted in each revocation (`by`, an id's length), and its jti is claimed under a
-    // namespaced issuer that a store keeps within FEDERATED_LIMITS.
+    // It names who acted in each revocation (`by`, an id's length).
     if (issuer.length > MAX_ISSUER_LENGTH) throw invalid(what, `issuer must be at most ${MAX_ISSUER_LENGTH} characters.`);
     if (issuers.has(issuer)) throw invalid(what, `issuer ${issuer} is listed twice: give one transmitter with a list of audiences.`);
     issuers.add(issuer);

@@ -3,7 +3,6 @@ import type { ManagerContext } from '../core/context.js';
 import { startRepeating } from '../core/timer.js';
 import { SessionError } from '../errors.js';
 import { checkProviderUrl } from '../federated/provider-url.js';
-import { requireFederated } from '../federated/links.js';
 import { KeysUnavailable, readJson } from '../federated/provider-fetch.js';
 import type { SecurityEventError, SecurityEventOptions, SecurityEventResult, SecurityEventTransmitter } from './api.js';
 import { checkTransmitters } from './options.js';
@@ -92,12 +91,12 @@ export function createSecurityEventPolling(
       throw invalid(`interval must be a whole number of ms, at least ${MIN_INTERVAL}.`);
     }
     const { transmitter, endpoint } = checkPollOptions(pollOptions);
-    const store = requireFederated(context, 'startSecurityEventPolling()');
+    const store = context.store;
     // One instance per interval: the turn is a one-time key in the store (as a SET's jti is),
     // named by the endpoint and the interval's number; whoever claims it polls.
     const turn = async (): Promise<void> => {
       const slot = Math.floor(context.config.clock() / interval);
-      const { claimed } = await claimOnce(context, store, { scope: 'security_event', issuer: `poll:${endpoint.href}`, id: String(slot), until: (slot + 2) * interval });
+      const { claimed } = await claimOnce(context, { scope: 'security_event', issuer: `poll:${endpoint.href}`, id: String(slot), until: (slot + 2) * interval });
       if (claimed) await pollWhileMore(() => poll({ ...pollOptions, transmitter }), context.isClosed);
     };
     const stopTimer = startRepeating({ run: turn, interval, onError: context.config.onError, isClosed: context.isClosed });

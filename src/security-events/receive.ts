@@ -2,8 +2,8 @@ import type { ManagerContext } from '../core/context.js';
 import { claimOnce } from '../core/claim-once.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import type { IssuerKeys } from '../federated/keys.js';
-import { findLinks, liveLinkedSession, requireFederated } from '../federated/links.js';
-import type { FederatedLink, FederatedStore } from '../store-capabilities/federated.js';
+import { findLinks, liveLinkedSession } from '../federated/links.js';
+import type { FederatedLink, StoreOperations } from '../storage/types.js';
 import type { SecurityEventOptions, SecurityEventRefusalReport, SecurityEventResult } from './api.js';
 import { EVENT_ACTIONS, type SecurityEventAction } from './event-types.js';
 import { checkSecurityEventOptions } from './options.js';
@@ -21,7 +21,7 @@ const REASON = 'security_event';
  */
 export async function securityEvent(context: ManagerContext, lifecycle: Lifecycle, keys: IssuerKeys, set: unknown, options: SecurityEventOptions): Promise<SecurityEventResult> {
   context.ensureOpen();
-  const store = requireFederated(context, 'securityEvent()');
+  const store = context.store;
   const { transmitters, onRefused } = checkSecurityEventOptions(options);
   const { config } = context;
   const refused = (refusal: SecurityEventRefusalReport): SecurityEventResult => {
@@ -42,7 +42,7 @@ export async function securityEvent(context: ManagerContext, lifecycle: Lifecycl
   if (action !== undefined && target === undefined) {
     return refused({ err: 'invalid_request', description: 'The SET\'s subject is missing or malformed.', issuer: transmitter.issuer });
   }
-  const { claimed, release } = await claimOnce(context, store, { scope: 'security_event', issuer: transmitter.issuer, id: jti, until: acceptableUntil });
+  const { claimed, release } = await claimOnce(context, { scope: 'security_event', issuer: transmitter.issuer, id: jti, until: acceptableUntil });
   const accepted = (revokedIds: readonly string[], replayed: boolean): SecurityEventResult => ({ ok: true, issuer: transmitter.issuer, jti, eventType, revokedIds, replayed });
   if (!claimed) return accepted([], true);
   if (action === undefined || target === undefined) return accepted([], false);
@@ -58,7 +58,7 @@ export async function securityEvent(context: ManagerContext, lifecycle: Lifecycl
 async function act(
   context: ManagerContext,
   lifecycle: Lifecycle,
-  store: FederatedStore,
+  store: StoreOperations,
   { action, target, by }: { action: SecurityEventAction; target: SubjectTarget; by: string },
 ): Promise<string[]> {
   const { tenantId } = target;
@@ -83,7 +83,7 @@ async function act(
 async function credentialChanged(
   context: ManagerContext,
   lifecycle: Lifecycle,
-  store: FederatedStore,
+  store: StoreOperations,
   { userId, target, by }: { userId: string; target: SubjectTarget; by: string },
 ): Promise<string[]> {
   if (context.config.onPasswordChange === 'others' && target.by === 'provider_session' && target.tenantId === undefined) {
@@ -109,18 +109,18 @@ async function endUser(
 }
 
 /** The local users a target names: the one `resolveSubject` answered, or those whose sessions came from the provider identity. */
-async function usersOf(context: ManagerContext, store: FederatedStore, target: SubjectTarget): Promise<string[]> {
+async function usersOf(context: ManagerContext, store: StoreOperations, target: SubjectTarget): Promise<string[]> {
   if (target.by === 'nobody') return [];
   if (target.by === 'local_user') return [target.userId];
   return [...new Set((await linksOf(context, store, target)).map((link) => link.userId))];
 }
 
 /** The sessions signed in through a provider session or provider user; the id matches exactly. */
-async function linksOf(context: ManagerContext, store: FederatedStore, target: SubjectTarget): Promise<readonly FederatedLink[]> {
+async function linksOf(context: ManagerContext, store: StoreOperations, target: SubjectTarget): Promise<readonly FederatedLink[]> {
   if (target.by !== 'provider_session' && target.by !== 'provider_user') return [];
   const links: FederatedLink[] = [];
   for (const iss of issuerSpellings(target.iss)) {
-    const found = target.by === 'provider_session' ? await findLinks(context, store, { by: 'sid', iss, sid: target.sid }) : await findLinks(context, store, { by: 'sub', iss, sub: target.sub });
+    const found = target.by === 'provider_session' ? await findLinks(context, { by: 'sid', iss, sid: target.sid }) : await findLinks(context, { by: 'sub', iss, sub: target.sub });
     links.push(...found.filter((link) => link.iss === iss && (target.by === 'provider_session' ? link.sid === target.sid : link.sub === target.sub)));
   }
   return links;

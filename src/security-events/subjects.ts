@@ -1,6 +1,6 @@
 import { checkId } from '../core/checks.js';
 import { isFederatedText } from '../federated/input.js';
-import { FEDERATED_LIMITS } from '../store-capabilities/federated.js';
+import { FEDERATED_LIMITS } from '../store-records.js';
 import type { SecurityEventSubject, SecurityEventTransmitter } from './api.js';
 
 // Who a SET is about, as subject identifiers (RFC 9493) in the forms of SSF 1.0 section 3.

@@ -4,7 +4,7 @@ import { isFederatedText } from '../federated/input.js';
 import type { IssuerKeys } from '../federated/keys.js';
 import { acceptableUntil, CLOCK_TOLERANCE, DEFAULT_ALGORITHMS, refusalOf as tokenRefusalOf } from '../federated/logout-token.js';
 import type { BackchannelRefusal } from '../federated/api.js';
-import { FEDERATED_LIMITS } from '../store-capabilities/federated.js';
+import { FEDERATED_LIMITS } from '../store-records.js';
 import type { SecurityEventError, SecurityEventRefusalReport, SecurityEventTransmitter } from './api.js';
 import { metadataUrlsOf } from './discovery.js';
 

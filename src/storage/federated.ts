@@ -12,13 +12,19 @@ function indexKey(query: Exclude<FederatedQuery, { by: 'user' }>): string {
   return query.by === 'sid' ? keyName('fsid', query.iss, query.sid) : keyName('fsub', query.iss, query.sub);
 }
 
-/** The keys that find a new federated session from its provider session and user. */
-export function federatedKeys(session: SessionRecord): Write[] {
+/**
+ * The keys that find a new federated session from its provider session and user, each kept as
+ * long as the longest-lived of the user's sessions it finds.
+ */
+export function federatedKeys(session: SessionRecord, others: readonly SessionRecord[]): Write[] {
   const { federated } = session;
   if (federated === undefined) return [];
-  const put = (key: string): Write => ({ type: 'putKey', key, value: session.userId, expiresAt: session.expiresAt, userId: session.userId });
-  const keys = [put(indexKey({ by: 'sub', iss: federated.iss, sub: federated.sub }))];
-  if (federated.sid !== undefined) keys.push(put(indexKey({ by: 'sid', iss: federated.iss, sid: federated.sid })));
+  const put = (key: string, same: (other: SessionRecord['federated']) => boolean): Write => {
+    const expiresAt = Math.max(session.expiresAt, ...others.filter((other) => other.federated?.iss === federated.iss && same(other.federated)).map((other) => other.expiresAt));
+    return { type: 'putKey', key, value: session.userId, expiresAt, userId: session.userId };
+  };
+  const keys = [put(indexKey({ by: 'sub', iss: federated.iss, sub: federated.sub }), (other) => other?.sub === federated.sub)];
+  if (federated.sid !== undefined) keys.push(put(indexKey({ by: 'sid', iss: federated.iss, sid: federated.sid }), (other) => other?.sid === federated.sid));
   return keys;
 }
 

@@ -31,7 +31,7 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
     if (options.activity !== undefined) {
       for (const entry of [options.activity, ...endedEntries(options.activity, ended)]) writes.push({ type: 'activity', entry });
     }
-    writes.push(...federatedKeys(session));
+    writes.push(...federatedKeys(session, state.sessions));
     const applied = checkApplied(await store.apply({ owner: { userId: record.userId }, version: state.version, writes, notify: ended.length > 0 }));
     if (!applied) return undefined;
     return { session, replacedIds: decision.replaced.map((row) => row.id), evictedIds: decision.evicted.map((row) => row.id) };

@@ -1,25 +1,12 @@
 import type { ActivityRecord, Epochs, FederatedIdentity, KindStats, SessionRecord } from '../store-records.js';
 import type { SessionLookup } from '../store.js';
 import type { ListActivityOptions, PruneOptions, RevocationNotice } from '../store-writes.js';
+import type { NewSessionRecord, SessionLimit } from '../rules/sign-in.js';
+
+export type { NewSessionRecord, SessionLimit } from '../rules/sign-in.js';
 
 // What the manager's features call: each operation is decided here once (read, decide, apply
 // if the version holds) over any store of the contract in `store.ts`.
-
-/** The session a sign-in asks for, before the epochs are read. */
-export interface NewSessionRecord extends Omit<SessionRecord, 'revokedAt' | 'revokedReason' | 'lastUsedAt' | 'expiresAt'> {
-  /** Lifetime in ms: `expiresAt = createdAt + maxAge` once `createdAt` is decided. */
-  readonly maxAge: number;
-}
-
-/** The cap on live sessions per user, kind and tenant. */
-export interface SessionLimit {
-  /** At most this many live sessions of the user, kind and tenant once the new one is in (>= 1). */
-  readonly max: number;
-  /** `evict-oldest`: the least recently used end (`session_limit`); `refuse`: `SESSION_LIMIT`. */
-  readonly onLimit: 'evict-oldest' | 'refuse';
-  /** A session last used at or before this time (ms) is idle: not counted, not evicted. 0: none. */
-  readonly idleBefore: number;
-}
 
 /** Options of a sign-in. */
 export interface CreateOptions {

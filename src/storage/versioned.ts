@@ -1,12 +1,14 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { SessionError } from '../errors.js';
 
 /** How many times an operation reads and decides again after another instance's batch came first. */
-export const ATTEMPTS = 8;
+export const ATTEMPTS = 24;
 
 /**
  * Runs read, decide, apply until a batch holds: `step` answers `undefined` when its batch lost
- * to another instance's (the version moved), and reads again. Past {@link ATTEMPTS} the answer
- * is `STORE_UNAVAILABLE`: nothing was decided, never a decision on stale rows.
+ * to another instance's (the version moved), and reads again after a short random pause, so
+ * instances racing for one user take turns. Past {@link ATTEMPTS} the answer is
+ * `STORE_UNAVAILABLE`: nothing was decided, never a decision on stale rows.
  * @param what - The operation, for the error message.
  * @param step - One read, decision and apply.
  * @returns What the step that held answered.
@@ -15,6 +17,7 @@ export async function versioned<T>(what: string, step: () => Promise<T | undefin
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const done = await step();
     if (done !== undefined) return done;
+    if (attempt > 0) await delay(Math.random() * Math.min(2 ** attempt, 50));
   }
   throw new SessionError('STORE_UNAVAILABLE', `${what}: other instances kept changing the same user's sessions; ${ATTEMPTS} attempts lost.`);
 }

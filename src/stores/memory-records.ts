@@ -30,6 +30,8 @@ export function copyOf(row: SessionRecord): Row {
     impersonatorSessionId: row.impersonatorSessionId,
     revokedAt: row.revokedAt,
     revokedReason: row.revokedReason,
+    previousSecretHash: row.previousSecretHash === undefined ? undefined : new Uint8Array(row.previousSecretHash),
+    rotatedAt: row.rotatedAt,
     federated: row.federated === undefined ? undefined : { ...row.federated },
   };
   return copy;

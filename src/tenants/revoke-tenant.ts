@@ -1,5 +1,4 @@
 import { SessionError } from '../errors.js';
-import { checkRaisedEpochs } from '../store-answers.js';
 import { entryFor } from '../activity/activity.js';
 import type { RevokeTenantResult, RevokeTenantSessionsOptions } from './api.js';
 import type { ManagerContext } from '../core/context.js';
@@ -18,7 +17,7 @@ export async function revokeTenant(context: ManagerContext, tenantId: string, op
   const at = config.clock();
   const reason = options.reason ?? 'admin';
   const activity = entryFor(context, { tenantId, type: 'tenant.sessions_invalidated', at, reason, by: options.by });
-  const epochs = checkRaisedEpochs(await calls.call('revokeTenant', () => store.revokeTenant!(tenantId, { kinds, at, activity })), kinds, 'revokeTenant');
+  const epochs = await calls.call('revokeTenant', () => store.revokeTenant(tenantId, { kinds, at, activity }));
   context.afterTenantRevocation(tenantId);
   hub.emit({ type: 'tenant.sessions_invalidated', at, tenantId, reason, by: options.by, kinds });
   return { epochs };

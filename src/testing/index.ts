@@ -6,6 +6,7 @@
  */
 export { describeStoreConformance } from './store/index.js';
 export type { StoreConformanceOptions } from './store/index.js';
+export type { StoreFault, StoreFaults } from './store/faults.js';
 export type { Expectation, TestRunner } from './runner.js';
 export { describeFrameworkConformance } from './framework/index.js';
 export type { FrameworkApp, FrameworkAppContext, FrameworkConformanceOptions } from './framework/index.js';

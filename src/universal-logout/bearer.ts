@@ -2,7 +2,7 @@ import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jo
 import { isFederatedText } from '../federated/input.js';
 import type { IssuerKeys } from '../federated/keys.js';
 import { acceptableUntil, CLOCK_TOLERANCE, DEFAULT_ALGORITHMS, refusalOf } from '../federated/logout-token.js';
-import { FEDERATED_LIMITS } from '../store-capabilities/federated.js';
+import { FEDERATED_LIMITS } from '../store-records.js';
 import type { GlobalTokenRevocationIssuer } from './api.js';
 
 // The bearer of a Universal Logout request: a JWT the provider signs for this endpoint. The

@@ -3,7 +3,6 @@ import type { ManagerContext } from '../core/context.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import { SessionError } from '../errors.js';
 import type { IssuerKeys } from '../federated/keys.js';
-import { requireFederated } from '../federated/links.js';
 import type { GlobalTokenRevocationRequestOptions, GlobalTokenRevocationResult } from './api.js';
 import { checkRevocationBearer } from './bearer.js';
 import { checkGlobalTokenRevocationRequestOptions } from './options.js';
@@ -25,7 +24,7 @@ export async function globalTokenRevocation(
   { bearer, body, options }: { bearer: unknown; body: unknown; options: GlobalTokenRevocationRequestOptions },
 ): Promise<GlobalTokenRevocationResult> {
   context.ensureOpen();
-  const store = requireFederated(context, 'globalTokenRevocation()');
+  const store = context.store;
   const { issuers, resolveSubject, endpointUrl } = checkGlobalTokenRevocationRequestOptions(options);
   const checked = await checkRevocationBearer(bearer, { issuers, endpointUrl, now: context.config.clock(), keys });
   if (!checked.ok) {
@@ -35,7 +34,7 @@ export async function globalTokenRevocation(
     throw new SessionError('KEYS_UNAVAILABLE', `globalTokenRevocation(): the keys of the bearer's issuer could not be read: ${why}`, { cause: checked.cause });
   }
   const { issuer, jti, acceptableUntil } = checked;
-  const { claimed, release } = await claimOnce(context, store, { scope: 'global_token_revocation', issuer, id: jti, until: acceptableUntil });
+  const { claimed, release } = await claimOnce(context, { scope: 'global_token_revocation', issuer, id: jti, until: acceptableUntil });
   if (!claimed) return { ok: false, reason: 'replayed' };
   const subject = readSubjectId(body);
   if (subject === undefined) return { ok: false, reason: 'invalid_request' };

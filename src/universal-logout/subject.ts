@@ -1,5 +1,5 @@
 import { isFederatedText } from '../federated/input.js';
-import { FEDERATED_LIMITS } from '../store-capabilities/federated.js';
+import { FEDERATED_LIMITS } from '../store-records.js';
 import type { GlobalTokenRevocationSubject } from './api.js';
 
 // The request body of the draft's section 3.2: `{ "sub_id": <subject identifier> }`, of which

@@ -32,6 +32,6 @@ export const revokeUser: Command = {
 };
 
 async function kindsHeldFor(userId: string, store: SessionStore): Promise<string[]> {
-  const held = await store.listByUser(userId);
+  const held = await store.readUser(userId);
   return [...new Set([...held.sessions.map((session) => session.kind), ...Object.keys(held.epochs)])];
 }

@@ -10,12 +10,9 @@ export function describeBackchannelLogout({ runner, scenario }: FrameworkSuiteCo
     const post = (body: string, headers: Record<string, string> = FORM) =>
       scenario().request('/sessions/backchannel-logout', { method: 'POST', headers: { ...headers, origin: 'https://idp.example', 'sec-fetch-site': 'cross-site' }, body });
 
-    // Signed in through the app's own login route, then linked to the provider session as a
-    // federated sign-in would be (the suite's apps take no federated input).
+    // Signed in through the manager with a provider session (the suite's apps take no federated input).
     const signInFederated = async (device: ReturnType<Scenario['device']>, identity: { iss: string; sub: string; sid?: string }) => {
-      await device.signIn('alice');
-      const found = await scenario().store.get(device.sessionId!);
-      await scenario().store.saveFederatedLink!({ sessionId: device.sessionId!, userId: 'alice', expiresAt: found!.session.expiresAt, ...identity });
+      device.holdToken((await scenario().sessions.create({ userId: 'alice', userAgent: device.userAgent, federated: identity })).token);
     };
 
     it('a valid logout token signs out the provider session at once (200, no-store), cross-site and without a session', async () => {

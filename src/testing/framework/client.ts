@@ -111,6 +111,12 @@ export class Device {
     readonly cookieName = 'session',
   ) {}
 
+  /** Holds a token the test made itself (a federated sign-in through the manager), as a cookie. */
+  holdToken(token: string): void {
+    this.token = token;
+    this.sessionId = token.split('.')[0];
+  }
+
   /** Headers of a request from this device: its User-Agent and its cookie. */
   headers(extra: Readonly<Record<string, string>> = {}): Record<string, string> {
     const headers: Record<string, string> = { 'user-agent': this.userAgent, ...extra };

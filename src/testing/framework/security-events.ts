@@ -19,12 +19,12 @@ export function describeSecurityEvents({ runner, scenario }: FrameworkSuiteConte
     };
     const signedIn = async (userId: string, userAgent: string, federated?: { sub: string; sid?: string }) => {
       const device = scenario().device(userAgent);
-      await device.signIn(userId);
-      if (federated !== undefined) {
-        // Linked as a federated sign-in would be (the suite's apps take no federated input).
-        const found = await scenario().store.get(device.sessionId!);
-        await scenario().store.saveFederatedLink!({ sessionId: device.sessionId!, userId, expiresAt: found!.session.expiresAt, iss: scenario().idp.issuer, ...federated });
+      if (federated === undefined) {
+        await device.signIn(userId);
+        return device;
       }
+      // Made through the manager: the suite's apps take no federated input.
+      device.holdToken((await scenario().sessions.create({ userId, userAgent, federated: { iss: scenario().idp.issuer, ...federated } })).token);
       return device;
     };
     const live = async (device: ReturnType<Scenario['device']>) => (await device.request('/api/me')).status === 200;

@@ -1,6 +1,6 @@
 import { createSessionManager } from '../../manager/index.js';
 import type { SessionEvent } from '../../events.js';
-import type { SessionStore } from '../../store.js';
+import type { StoreOperations } from '../../storage/types.js';
 import { capabilityTest } from '../runner.js';
 import type { StoreSuiteContext } from './context.js';
 import { DAY, freshUser } from './fixtures.js';
@@ -11,17 +11,17 @@ const SAFARI_IPHONE =
 const FIREFOX_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0';
 const SECRET = 'a-test-secret-of-at-least-32-bytes!!';
 
-const keepsActivity = (store: SessionStore): boolean => typeof store.listActivity === 'function';
+const keepsActivity = (store: StoreOperations): boolean => typeof store.listActivity === 'function';
 
 /** The manager's activity, new-device, tenant and support-access promises, kept by this store. */
-export function describeAccountActivity({ runner, store, sibling }: StoreSuiteContext): void {
+export function describeAccountActivity({ runner, store, raw, sibling }: StoreSuiteContext): void {
   const { describe, it, expect } = runner;
   const withActivity = capabilityTest(runner, () => keepsActivity(store()), 'the store keeps no activity (ActivityStore)');
   const withTenants = capabilityTest(runner, () => typeof store().revokeTenant === 'function', 'the store keeps no tenants (TenantStore)');
   describe('account activity and organizations, through the manager', () => {
     withActivity('every acknowledged revocation has its entry, newest first, and a new manager on the same data reads them all', async () => {
       let now = Date.now();
-      const sessions = createSessionManager({ store: store(), clock: () => now, maxSessions: { browser: 3 } });
+      const sessions = createSessionManager({ store: raw(), clock: () => now, maxSessions: { browser: 3 } });
       const user = freshUser();
       const laptop = await sessions.create({ userId: user, userAgent: CHROME_MAC, ip: '203.0.113.7' });
       now += 1;
@@ -71,7 +71,7 @@ export function describeAccountActivity({ runner, store, sibling }: StoreSuiteCo
     });
 
     withActivity('the session cap\'s evictions are in the activity', async () => {
-      const sessions = createSessionManager({ store: store(), maxSessions: { browser: 1 } });
+      const sessions = createSessionManager({ store: raw(), maxSessions: { browser: 1 } });
       const user = freshUser();
       const first = await sessions.create({ userId: user, userAgent: CHROME_MAC });
       await sessions.create({ userId: user, userAgent: SAFARI_IPHONE });
@@ -82,7 +82,7 @@ export function describeAccountActivity({ runner, store, sibling }: StoreSuiteCo
     withActivity('prunes activity older than activityRetention and devices not seen in knownDeviceWindow, keeps the rest', async () => {
       const start = Date.now();
       let now = start;
-      const sessions = createSessionManager({ store: store(), clock: () => now, activityRetention: 10 * DAY, knownDeviceWindow: 10 * DAY, maxAge: 60 * DAY });
+      const sessions = createSessionManager({ store: raw(), clock: () => now, activityRetention: 10 * DAY, knownDeviceWindow: 10 * DAY, maxAge: 60 * DAY });
       const user = freshUser();
       await sessions.create({ userId: user, userAgent: CHROME_MAC });
       now = start + 6 * DAY;
@@ -100,7 +100,7 @@ export function describeAccountActivity({ runner, store, sibling }: StoreSuiteCo
     it('session.created says whether the device is new to the user: browser, OS and network within knownDeviceWindow', async () => {
       const start = Date.now();
       let now = start;
-      const sessions = createSessionManager({ store: store(), clock: () => now, knownDeviceWindow: 5 * DAY });
+      const sessions = createSessionManager({ store: raw(), clock: () => now, knownDeviceWindow: 5 * DAY });
       const created: { newDevice: boolean; ip?: string | undefined }[] = [];
       sessions.on('session.created', (event) => void created.push({ newDevice: event.newDevice, ip: event.ip }));
       const user = freshUser();
@@ -117,7 +117,7 @@ export function describeAccountActivity({ runner, store, sibling }: StoreSuiteCo
     });
 
     withActivity('eraseUser leaves no activity or device; exportUser lists them without a secret', async () => {
-      const sessions = createSessionManager({ store: store() });
+      const sessions = createSessionManager({ store: raw() });
       const user = freshUser();
       const { session } = await sessions.create({ userId: user, userAgent: CHROME_MAC, ip: '203.0.113.9' });
       await sessions.revoke(session.id);
@@ -133,7 +133,7 @@ export function describeAccountActivity({ runner, store, sibling }: StoreSuiteCo
     });
 
     withTenants('revokeTenant signs out every session and access token of the tenant, no one else, and a sign-in right after works', async () => {
-      const sessions = createSessionManager({ store: store(), accessTokens: { secret: SECRET }, epochCacheTtl: 60_000 });
+      const sessions = createSessionManager({ store: raw(), accessTokens: { secret: SECRET }, epochCacheTtl: 60_000 });
       const tenant = freshUser('tenant');
       const ada = await sessions.create({ userId: freshUser('ada'), tenantId: tenant, userAgent: CHROME_MAC });
       const bob = await sessions.create({ userId: freshUser('bob'), tenantId: tenant, kind: 'api' });
@@ -169,7 +169,7 @@ export function describeAccountActivity({ runner, store, sibling }: StoreSuiteCo
     });
 
     it('a support session is the user\'s, never fresh, listed as support access, and ended by the user\'s sign out everywhere', async () => {
-      const sessions = createSessionManager({ store: store() });
+      const sessions = createSessionManager({ store: raw() });
       const admin = await sessions.create({ userId: freshUser('admin'), userAgent: CHROME_MAC });
       const user = freshUser();
       const own = await sessions.create({ userId: user, userAgent: SAFARI_IPHONE });

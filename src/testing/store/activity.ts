@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { ActivityRecord, SessionStore } from '../../store.js';
+import type { ActivityRecord } from '../../store.js';
+import type { StoreOperations } from '../../storage/types.js';
 import { capabilityTest } from '../runner.js';
 import type { StoreSuiteContext } from './context.js';
 import { freshUser, insert, newRecord } from './fixtures.js';
@@ -17,14 +18,14 @@ function entry(userId: string | undefined, type: string, at: number, fields: Par
 }
 
 /** The activity capability is all or nothing: a store has every method or none. */
-function hasActivity(store: SessionStore): boolean {
+function hasActivity(store: StoreOperations): boolean {
   const methods = [store.appendActivity, store.listActivity, store.rememberDevice, store.listDevices, store.saveRevocationLink, store.consumeRevocationLink];
   const present = methods.filter((method) => typeof method === 'function').length;
   if (present !== 0 && present !== methods.length) throw new Error(`The store has ${present} of the ${methods.length} activity methods: all or none.`);
   return present === methods.length;
 }
 
-const list = (store: SessionStore, userId: string, options: { limit?: number; before?: string; tenantId?: string } = {}) =>
+const list = (store: StoreOperations, userId: string, options: { limit?: number; before?: string; tenantId?: string } = {}) =>
   store.listActivity!(userId, { limit: options.limit ?? 100, before: options.before, tenantId: options.tenantId });
 
 const ids = (found: readonly ActivityRecord[]) => found.map((item) => item.id);

@@ -1,11 +1,14 @@
+import type { StoreOperations } from '../../storage/types.js';
 import type { SessionStore } from '../../store.js';
 import type { CompleteTestRunner } from '../runner.js';
 
 /** What each concern of the store suite receives. */
 export interface StoreSuiteContext {
   readonly runner: CompleteTestRunner;
-  /** The store of the running test, made fresh by `makeStore` before each test. */
-  readonly store: () => SessionStore;
+  /** The operations the manager runs over the running test's store (made fresh before each test). */
+  readonly store: () => StoreOperations;
+  /** The running test's store itself. */
+  readonly raw: () => SessionStore;
   /** Per-test timeout for the heavier tests, in ms. */
   readonly slowTimeout: number;
   /**

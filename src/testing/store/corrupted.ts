@@ -42,21 +42,21 @@ export const CORRUPTIONS: readonly Corruption[] = [
   { name: 'secretHash as text', damage: (found) => withSession(found, { secretHash: 'not-bytes' }) },
 ];
 
-/** Wraps a store so that `get()` (and the other reads) answer what `damage` makes of the truth. */
+/** Wraps a store so that `get()` (and `readUser()`) answer what `damage` makes of the truth. */
 export function corruptingStore(inner: SessionStore, damage: (found: SessionLookup) => unknown): SessionStore {
   return overriding(inner, {
     get: async (sessionId) => {
       const found = await inner.get(sessionId);
       return (found === null ? null : damage(found)) as SessionLookup | null;
     },
-    listByUser: async (userId) => {
-      const listed = await inner.listByUser(userId);
-      const first = listed.sessions[0];
-      if (first === undefined) return listed;
-      const damaged = damage({ session: first, epochs: listed.epochs }) as Answer | null;
+    readUser: async (userId, tenantId) => {
+      const state = await inner.readUser(userId, tenantId);
+      const first = state.sessions[0];
+      if (first === undefined) return state;
+      const damaged = damage({ session: first, epochs: state.epochs }) as Answer | null;
       const session = typeof damaged === 'object' && damaged !== null ? damaged['session'] : damaged;
       const epochs = typeof damaged === 'object' && damaged !== null ? damaged['epochs'] : damaged;
-      return { sessions: [session, ...listed.sessions.slice(1)], epochs } as never;
+      return { ...state, sessions: [session, ...state.sessions.slice(1)], epochs } as never;
     },
   });
 }
@@ -76,12 +76,12 @@ async function outcome(action: () => Promise<unknown>): Promise<string> {
  * each read back malformed. Every one is a `STORE_ERROR` (the HTTP layer's 503), never a
  * session and never a bare `TypeError`.
  */
-export function describeCorruptedAnswers({ runner, store }: StoreSuiteContext): void {
+export function describeCorruptedAnswers({ runner, raw }: StoreSuiteContext): void {
   const { describe, it, expect } = runner;
   describe('malformed store answers', () => {
     it('are store errors, never a session, for revoked, expired and live sessions alike', async () => {
       let now = Date.now();
-      const honest = createSessionManager({ store: store(), clock: () => now, maxAge: 60 * 60_000 });
+      const honest = createSessionManager({ store: raw(), clock: () => now, maxAge: 60 * 60_000 });
       const userId = freshUser('corrupted');
       const revoked = await honest.create({ userId });
       await honest.revokeAll(userId, { kinds: ['browser'] });
@@ -92,7 +92,7 @@ export function describeCorruptedAnswers({ runner, store }: StoreSuiteContext): 
       for (const step of [1, 2 * 60 * 60_000]) {
         now += step;
         for (const corruption of CORRUPTIONS) {
-          const damaged = createSessionManager({ store: corruptingStore(store(), corruption.damage), clock: () => now, maxAge: 60 * 60_000 });
+          const damaged = createSessionManager({ store: corruptingStore(raw(), corruption.damage), clock: () => now, maxAge: 60 * 60_000 });
           for (const token of [revoked.token, live.token]) outcomes.push(`${corruption.name} at +${step}: ${await outcome(() => damaged.validate(token))}`);
           if (corruption.inList !== false) outcomes.push(`${corruption.name} (list) at +${step}: ${await outcome(() => damaged.list(liveUser))}`);
         }
@@ -101,30 +101,36 @@ export function describeCorruptedAnswers({ runner, store }: StoreSuiteContext): 
       await honest.close();
     });
 
-    it('a store that ignores the session cap, or answers reauthenticate with no yes or no, is a store error', async () => {
-      const inner = store();
-      const userId = freshUser('corrupted-cap');
-      const careless = overriding(inner, {
-        create: async (record, options) => {
-          const { session, replacedIds } = await inner.create(record, { ...options, limit: undefined });
-          return { session, replacedIds };
-        },
-        reauthenticate: async () => 'yes' as never,
-      });
-      const capped = createSessionManager({ store: careless, maxSessions: 1 });
-      const uncapped = createSessionManager({ store: careless });
-      const { session } = await uncapped.create({ userId });
-      expect(await outcome(() => capped.create({ userId }))).toBe('STORE_ERROR');
-      expect(await outcome(() => uncapped.reauthenticated(session.id))).toBe('STORE_ERROR');
+    it('a store that answers apply or touch with no yes or no is a store error', async () => {
+      const inner = raw();
+      const userId = freshUser('corrupted-flag');
+      const { session } = await createSessionManager({ store: inner }).create({ userId });
+      const careless = overriding(inner, { apply: async () => 'yes' as never, touch: async () => 1 as never });
+      const sessions = createSessionManager({ store: careless });
+      expect(await outcome(() => sessions.create({ userId }))).toBe('STORE_ERROR');
+      expect(await outcome(() => sessions.revokeAll(userId))).toBe('STORE_ERROR');
+      expect(await outcome(() => sessions.reauthenticated(session.id))).toBe('STORE_ERROR');
     });
 
-    it('a malformed revocation state or epochs answer is a store error too', async () => {
-      const inner = store();
+    it('a malformed user state is a store error too', async () => {
+      const inner = raw();
       const userId = freshUser('corrupted-state');
-      const answers: readonly unknown[] = ['garbage', null, { epochs: null, denied: {} }, { epochs: { browser: Number.NaN }, denied: {} }, { epochs: {}, denied: 'x' }, { epochs: {}, denied: { a: 'soon' } }];
+      const good = { version: 0, sessions: [], epochs: {}, tenantEpochs: {}, denied: {}, devices: {} };
+      const answers: readonly unknown[] = [
+        'garbage',
+        null,
+        { ...good, epochs: null },
+        { ...good, epochs: { browser: Number.NaN } },
+        { ...good, denied: 'x' },
+        { ...good, denied: { a: 'soon' } },
+        { ...good, version: -1 },
+        { ...good, version: 1.5 },
+        { ...good, tenantEpochs: { acme: { browser: 'later' } } },
+        { ...good, devices: { d: null } },
+      ];
       const results: string[] = [];
       for (const answer of answers) {
-        const damaged = overriding(inner, { getRevocationState: async () => answer as never, revokeAll: async () => answer as never });
+        const damaged = overriding(inner, { readUser: async () => answer as never });
         const sessions = createSessionManager({ store: damaged, accessTokens: { secret: 'a-test-secret-of-at-least-32-bytes!!' }, epochCacheTtl: 0 });
         const { session } = await createSessionManager({ store: inner }).create({ userId });
         const jwt = await sessions.issueAccessToken(session);
@@ -141,20 +147,18 @@ export function describeCorruptedAnswers({ runner, store }: StoreSuiteContext): 
  * called on `inner` itself, so class-based stores keep their `this`.
  */
 export function overriding(inner: SessionStore, overrides: Partial<SessionStore>): SessionStore {
-  return {
-    create: (record, options) => inner.create(record, options),
+  const store: SessionStore = {
     get: (sessionId) => inner.get(sessionId),
-    touch: (sessionId, at) => inner.touch(sessionId, at),
-    reauthenticate: (sessionId, at) => inner.reauthenticate(sessionId, at),
-    revoke: (sessionId, options) => inner.revoke(sessionId, options),
-    revokeAll: (userId, options) => inner.revokeAll(userId, options),
-    revokeOthers: (userId, options) => inner.revokeOthers(userId, options),
-    listByUser: (userId) => inner.listByUser(userId),
-    getRevocationState: (userId, tenantId) => inner.getRevocationState(userId, tenantId),
-    eraseUser: (userId) => inner.eraseUser(userId),
+    readUser: (userId, tenantId) => inner.readUser(userId, tenantId),
+    readTenant: (tenantId) => inner.readTenant(tenantId),
+    readKey: (key) => inner.readKey(key),
+    apply: (batch) => inner.apply(batch),
+    touch: (sessionId, times) => inner.touch(sessionId, times),
     prune: (options) => inner.prune(options),
+    close: () => inner.close(),
     // A store that places a user's sessions by their id (Redis Cluster) needs its own ids.
-    ...(inner.sessionIdPrefix === undefined ? {} : { sessionIdPrefix: (userId: string) => inner.sessionIdPrefix!(userId) }),
+    ...(inner.shardsByUser === true ? { shardsByUser: true } : {}),
     ...overrides,
   };
+  return store;
 }

@@ -1,6 +1,6 @@
 import { isSessionError } from '../../errors.js';
 import { mintToken } from '../../token.js';
-import type { NewSessionRecord, SessionStore } from '../../store.js';
+import type { NewSessionRecord, StoreOperations } from '../../storage/types.js';
 
 /** 30 days, the default lifetime. */
 export const DAY = 24 * 60 * 60 * 1000;
@@ -18,7 +18,7 @@ export function freshUser(label = 'user'): string {
 }
 
 /** A new session record near the real clock (Redis expires keys by the real clock). */
-export function newRecord(store: SessionStore, userId: string, overrides: Partial<NewSessionRecord> = {}): NewSessionRecord {
+export function newRecord(store: StoreOperations, userId: string, overrides: Partial<NewSessionRecord> = {}): NewSessionRecord {
   const { id, secretHash } = mintToken(store.sessionIdPrefix?.(userId));
   const createdAt = overrides.createdAt ?? Date.now();
   return {
@@ -34,7 +34,7 @@ export function newRecord(store: SessionStore, userId: string, overrides: Partia
 }
 
 /** Creates a session without device replacement and returns the stored record. */
-export async function insert(store: SessionStore, userId: string, overrides: Partial<NewSessionRecord> = {}) {
+export async function insert(store: StoreOperations, userId: string, overrides: Partial<NewSessionRecord> = {}) {
   const { session } = await store.create(newRecord(store, userId, overrides), { replaceDevice: false });
   return session;
 }

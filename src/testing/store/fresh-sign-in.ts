@@ -5,7 +5,7 @@ import { freshUser, insert, newRecord } from './fixtures.js';
 const CHROME_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 /** `authenticatedAt` (when the user last proved who they are) and session-only cookies, kept by the store. */
-export function describeFreshSignIn({ runner, store }: StoreSuiteContext): void {
+export function describeFreshSignIn({ runner, store, raw }: StoreSuiteContext): void {
   const { describe, it, expect } = runner;
   describe('re-authentication and session-only cookies', () => {
     it('keeps authenticatedAt as given and answers it from every read', async () => {
@@ -57,7 +57,7 @@ export function describeFreshSignIn({ runner, store }: StoreSuiteContext): void 
 
     it('the manager: sign-in is proof, reauthenticated() renews it, a password change does not', async () => {
       let now = Date.now();
-      const sessions = createSessionManager({ store: store(), clock: () => now, freshAge: 600_000 });
+      const sessions = createSessionManager({ store: raw(), clock: () => now, freshAge: 600_000 });
       const user = freshUser();
       const signedInAt = now;
       const { token, session } = await sessions.create({ userId: user, userAgent: CHROME_MAC, persistent: false });

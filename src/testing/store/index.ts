@@ -1,10 +1,14 @@
 import { SessionError } from '../../errors.js';
+import { storeOperations } from '../../storage/index.js';
+import type { StoreOperations } from '../../storage/types.js';
 import type { SessionStore } from '../../store.js';
 import { resolveRunner, type TestRunner } from '../runner.js';
 import type { StoreSuiteContext } from './context.js';
 import { describeAccountActivity } from './account-activity.js';
 import { describeActivity } from './activity.js';
+import { describeContract } from './contract.js';
 import { describeCorruptedAnswers } from './corrupted.js';
+import { describeFaults, type StoreFaults } from './faults.js';
 import { describeDeviceReplacement } from './devices.js';
 import { describeEpochs } from './epochs.js';
 import { describeFederated } from './federated.js';
@@ -45,6 +49,12 @@ export interface StoreConformanceOptions {
    * test. Without it those cases run two managers over the one store.
    */
   readonly sibling?: (store: SessionStore) => SessionStore | Promise<SessionStore>;
+  /**
+   * The fault hook, wired by the store's author to the store's driver: a refused connection, a
+   * server that never answers, a batch failing half way. With it the suite checks that an
+   * outage is `STORE_UNAVAILABLE` and signs no one out, and that no batch is half applied.
+   */
+  readonly faults?: StoreFaults;
 }
 
 /**
@@ -87,17 +97,19 @@ export function describeStoreConformance(
   const runner = resolveRunner(options.runner);
   let current: SessionStore | undefined;
   const siblings: SessionStore[] = [];
-  const store = (): SessionStore => {
+  let operations: StoreOperations | undefined;
+  const raw = (): SessionStore => {
     if (current === undefined) throw new SessionError('INVALID_CONFIGURATION', 'The store is only available inside a test.');
     return current;
   };
   const context: StoreSuiteContext = {
     runner,
     slowTimeout: options.slowTimeout ?? 60_000,
-    store,
+    store: () => (operations ??= storeOperations(raw())),
+    raw,
     sibling: async () => {
-      if (options.sibling === undefined) return store();
-      const opened = await options.sibling(store());
+      if (options.sibling === undefined) return raw();
+      const opened = await options.sibling(raw());
       siblings.push(opened);
       return opened;
     },
@@ -105,13 +117,16 @@ export function describeStoreConformance(
   runner.describe(`store conformance: ${name}`, () => {
     runner.beforeEach(async () => {
       current = await makeStore();
+      operations = undefined;
     });
     runner.afterEach(async () => {
       const closing = current;
       current = undefined;
-      for (const opened of siblings.splice(0)) await opened.close?.();
-      await closing?.close?.();
+      for (const opened of siblings.splice(0)) await opened.close();
+      await closing?.close();
     });
+    describeContract(context);
+    if (options.faults !== undefined) describeFaults(context, options.faults);
     describeLifecycle(context);
     describeEpochs(context);
     describeDeviceReplacement(context);

@@ -41,12 +41,12 @@ const tenantName = (tenantId: string | undefined): string => tenantId ?? '(no te
  * Concurrent sign-ins under `maxSessions`, within and across tenants; "sign out everywhere"
  * racing sign-ins; one "This wasn't me" link redeemed at once on both.
  */
-export function describeManagerRaces({ runner, store, sibling, slowTimeout }: StoreSuiteContext): void {
+export function describeManagerRaces({ runner, store, raw, sibling, slowTimeout }: StoreSuiteContext): void {
   const { describe, it, expect } = runner;
-  const withLinks = capabilityTest(runner, () => keepsActivity(store()), 'the store keeps no activity or revocation links (ActivityStore)');
+  const withLinks = capabilityTest(runner, () => keepsActivity(raw()), 'the store keeps no activity or revocation links (ActivityStore)');
 
   const twoServers = async (options: SessionManagerOptions = {}): Promise<[SessionManager, SessionManager]> => [
-    createSessionManager({ ...options, store: store() }),
+    createSessionManager({ ...options, store: raw() }),
     createSessionManager({ ...options, store: await sibling() }),
   ];
 

@@ -26,12 +26,12 @@ function counting(store: SessionStore): { store: SessionStore; calls: Map<string
 }
 
 /** The manager's promises, kept by this store: exact boundaries and the Security page flows. */
-export function describeManagerOverStore({ runner, store }: StoreSuiteContext): void {
+export function describeManagerOverStore({ runner, store, raw }: StoreSuiteContext): void {
   const { describe, it, expect } = runner;
   describe('the manager over this store', () => {
     const setup = () => {
       let now = Date.now();
-      const counted = counting(store());
+      const counted = counting(raw());
       const sessions = createSessionManager({ store: counted.store, clock: () => now, touchInterval: 60_000 });
       return { sessions, calls: counted.calls, setNow: (value: number) => (now = value), now: () => now };
     };

@@ -6,11 +6,11 @@ import { freshUser } from './fixtures.js';
 const CHROME_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 /** What the manager's privacy tools get out of this store: a user's data, never a secret. */
-export function describePrivacy({ runner, store }: StoreSuiteContext): void {
+export function describePrivacy({ runner, store, raw }: StoreSuiteContext): void {
   const { describe, it, expect } = runner;
   describe('privacy', () => {
     it('exportUser holds every session of the user, revoked ones too, and no token secret or hash', async () => {
-      const sessions = createSessionManager({ store: store(), ipPolicy: 'truncate' });
+      const sessions = createSessionManager({ store: raw(), ipPolicy: 'truncate' });
       const user = freshUser();
       const kept = await sessions.create({ userId: user, userAgent: CHROME_MAC, ip: '203.0.113.77', data: { plan: 'pro' } });
       const ended = await sessions.create({ userId: user, kind: 'api' });
@@ -36,7 +36,7 @@ export function describePrivacy({ runner, store }: StoreSuiteContext): void {
     });
 
     it('eraseUser deletes every session and the deny-list, keeps the epochs, and every old token stays refused', async () => {
-      const sessions = createSessionManager({ store: store(), accessTokens: { secret: 'a-test-secret-of-at-least-32-bytes!!' }, epochCacheTtl: 0 });
+      const sessions = createSessionManager({ store: raw(), accessTokens: { secret: 'a-test-secret-of-at-least-32-bytes!!' }, epochCacheTtl: 0 });
       const user = freshUser();
       const other = freshUser('other');
       const live = await sessions.create({ userId: user, userAgent: CHROME_MAC, ip: '203.0.113.77' });

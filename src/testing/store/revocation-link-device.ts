@@ -13,7 +13,7 @@ const CHROME_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/
  * session's row (a week's link, an hour's session): the store keeps them with the link, and a
  * link saved without them (by an earlier release) is answered without them.
  */
-export function describeRevocationLinkDevice({ runner, store }: StoreSuiteContext): void {
+export function describeRevocationLinkDevice({ runner, store, raw }: StoreSuiteContext): void {
   const { describe, expect } = runner;
   const withLinks = capabilityTest(runner, () => typeof store().consumeRevocationLink === 'function', 'the store keeps no revocation links (RevocationLinkStore)');
   describe('"This wasn\'t me" links carry their device', () => {
@@ -34,7 +34,7 @@ export function describeRevocationLinkDevice({ runner, store }: StoreSuiteContex
     withLinks("end the session that replaced the linked one on that device, in the linked session's tenant only, once its row and its sign-in's activity are gone", async () => {
       let now = Date.now();
       // Activity kept for less time than the link lives: only the link can tell the device.
-      const sessions = createSessionManager({ store: store(), clock: () => now, kinds: { browser: { maxAge: HOUR } }, activityRetention: 30 * MINUTE });
+      const sessions = createSessionManager({ store: raw(), clock: () => now, kinds: { browser: { maxAge: HOUR } }, activityRetention: 30 * MINUTE });
       const [user, acme, globex] = [freshUser(), freshUser('tenant'), freshUser('tenant')];
       const first = await sessions.create({ userId: user, tenantId: acme, userAgent: CHROME_MAC });
       const link = (await sessions.issueRevocationLink(first.session.id))!;

@@ -1,6 +1,7 @@
 import { isSessionError } from '../../errors.js';
 import { createSessionManager } from '../../manager/index.js';
-import type { SessionLimit, SessionRecord, SessionStore } from '../../store.js';
+import type { SessionRecord } from '../../store.js';
+import type { SessionLimit, StoreOperations } from '../../storage/types.js';
 import type { StoreSuiteContext } from './context.js';
 import { codeOf, freshUser, insert, newRecord } from './fixtures.js';
 
@@ -13,7 +14,7 @@ const chromeMac = { deviceKey: 'Chrome|Mac OS', browser: 'Chrome', os: 'Mac OS' 
 const evictOldest = (max: number, idleBefore = 0): SessionLimit => ({ max, onLimit: 'evict-oldest', idleBefore });
 const refuse = (max: number): SessionLimit => ({ max, onLimit: 'refuse', idleBefore: 0 });
 
-async function liveIds(store: SessionStore, userId: string, kind = 'browser'): Promise<string[]> {
+async function liveIds(store: StoreOperations, userId: string, kind = 'browser'): Promise<string[]> {
   const { sessions, epochs } = await store.listByUser(userId);
   const epoch = epochs[kind] ?? 0;
   const now = Date.now();
@@ -24,7 +25,7 @@ async function liveIds(store: SessionStore, userId: string, kind = 'browser'): P
 }
 
 /** `maxSessions`: the cap on live sessions per user and kind, enforced inside `create`. */
-export function describeSessionLimit({ runner, store, sibling }: StoreSuiteContext): void {
+export function describeSessionLimit({ runner, store, raw, sibling }: StoreSuiteContext): void {
   const { describe, it, expect } = runner;
   describe('the session cap', () => {
     it('evicts the least recently used session of the kind, not the oldest, and deny-lists it', async () => {
@@ -121,7 +122,7 @@ export function describeSessionLimit({ runner, store, sibling }: StoreSuiteConte
     it('the manager: a sign-in over maxSessions signs the least recently used device out, on every instance', async () => {
       let now = Date.now();
       const options = { clock: () => now, maxSessions: { browser: 2 } };
-      const one = createSessionManager({ ...options, store: store() });
+      const one = createSessionManager({ ...options, store: raw() });
       const two = createSessionManager({ ...options, store: await sibling() });
       const user = freshUser();
       const laptop = await one.create({ userId: user, userAgent: CHROME_MAC });
@@ -140,7 +141,7 @@ export function describeSessionLimit({ runner, store, sibling }: StoreSuiteConte
 
     it('the manager: "refuse" lists the live sessions, and other kinds have their own cap', async () => {
       let now = Date.now();
-      const sessions = createSessionManager({ store: store(), clock: () => now, maxSessions: 2, onMaxSessions: 'refuse' });
+      const sessions = createSessionManager({ store: raw(), clock: () => now, maxSessions: 2, onMaxSessions: 'refuse' });
       const user = freshUser();
       const laptop = await sessions.create({ userId: user, userAgent: CHROME_MAC });
       now += 1_000;

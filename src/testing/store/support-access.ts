@@ -32,12 +32,12 @@ const ENDINGS: ReadonlyArray<readonly [string, (sessions: SessionManager, admin:
  * started it ends, the support session is refused by every reader, here and on another
  * instance, and so are its access tokens.
  */
-export function describeSupportAccess({ runner, store, sibling }: StoreSuiteContext): void {
+export function describeSupportAccess({ runner, store, raw, sibling }: StoreSuiteContext): void {
   const { describe, it, expect } = runner;
   describe('support access ends with its impersonator', () => {
     for (const [ending, end] of ENDINGS) {
       it(`a support session is refused once its admin is ${ending}, here and on another instance`, async () => {
-        const sessions = createSessionManager({ store: store(), accessTokens: { secret: SECRET }, epochCacheTtl: 0 });
+        const sessions = createSessionManager({ store: raw(), accessTokens: { secret: SECRET }, epochCacheTtl: 0 });
         const other = createSessionManager({ store: await sibling(), accessTokens: { secret: SECRET }, epochCacheTtl: 0 });
         const [adminId, tenantId] = [freshUser('admin'), freshUser('staff')];
         const admin: Admin = { id: adminId, tenantId, own: await sessions.create({ userId: adminId, tenantId }) };
@@ -61,7 +61,7 @@ export function describeSupportAccess({ runner, store, sibling }: StoreSuiteCont
     }
 
     it("a support session stays while the admin's session lives, and keeps its own link to it", async () => {
-      const sessions = createSessionManager({ store: store() });
+      const sessions = createSessionManager({ store: raw() });
       const adminId = freshUser('admin');
       const admin = await sessions.create({ userId: adminId });
       const other = await sessions.create({ userId: adminId, userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148' });

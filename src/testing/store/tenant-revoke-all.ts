@@ -10,11 +10,11 @@ const CHROME_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/
  * and access tokens of that tenant only, session by session (no epoch moves, so the user's other
  * organizations and their own sessions without a tenant stay signed in).
  */
-export function describeTenantScopedRevokeAll({ runner, store, sibling }: StoreSuiteContext): void {
+export function describeTenantScopedRevokeAll({ runner, store, raw, sibling }: StoreSuiteContext): void {
   const { describe, it, expect } = runner;
   describe('revokeAll of one user in one tenant', () => {
     it("ends that tenant's sessions and access tokens of the user, of the kinds asked, and nothing else", async () => {
-      const sessions = createSessionManager({ store: store(), accessTokens: { secret: SECRET }, epochCacheTtl: 60_000 });
+      const sessions = createSessionManager({ store: raw(), accessTokens: { secret: SECRET }, epochCacheTtl: 60_000 });
       const [user, acme, globex] = [freshUser(), freshUser('tenant'), freshUser('tenant')];
       const inAcme = await sessions.create({ userId: user, tenantId: acme, userAgent: CHROME_MAC });
       const apiInAcme = await sessions.create({ userId: user, tenantId: acme, kind: 'api' });

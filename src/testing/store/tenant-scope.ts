@@ -1,4 +1,4 @@
-import type { SessionLimit, SessionStore } from '../../store.js';
+import type { SessionLimit, StoreOperations } from '../../storage/types.js';
 import type { StoreSuiteContext } from './context.js';
 import { codeOf, freshUser, insert, newRecord } from './fixtures.js';
 
@@ -7,7 +7,7 @@ const evictOldest = (max: number): SessionLimit => ({ max, onLimit: 'evict-oldes
 const refuse = (max: number): SessionLimit => ({ max, onLimit: 'refuse', idleBefore: 0 });
 
 // The ids among `ids` whose rows are not revoked, sorted (no epochs are raised in this section).
-async function notRevoked(store: SessionStore, ids: readonly string[]): Promise<string[]> {
+async function notRevoked(store: StoreOperations, ids: readonly string[]): Promise<string[]> {
   const kept: string[] = [];
   for (const id of ids) if ((await store.get(id))?.session.revokedAt === undefined) kept.push(id);
   return kept.sort();

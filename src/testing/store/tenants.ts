@@ -1,28 +1,16 @@
 import { createSessionManager } from '../../manager/index.js';
-import type { Epochs, SessionStore } from '../../store.js';
+import type { Epochs } from '../../store.js';
+import type { StoreOperations } from '../../storage/types.js';
 import type { StoreSuiteContext } from './context.js';
 import { freshUser, insert, newRecord } from './fixtures.js';
 
 const tenantEpochOf = (epochs: Epochs | undefined, kind: string): number => epochs?.[kind] ?? 0;
-
-/** Whether the store keeps tenant epochs; when not, the manager must refuse tenant revocation. */
-export async function supportsTenants(store: SessionStore, expect: StoreSuiteContext['runner']['expect']): Promise<boolean> {
-  if (typeof store.revokeTenant === 'function') return true;
-  const sessions = createSessionManager({ store });
-  const refused = await sessions.revokeTenant('acme').then(
-    () => 'revoked',
-    (error: { code?: string }) => error.code,
-  );
-  expect(refused).toBe('INVALID_CONFIGURATION');
-  return false;
-}
 
 /** Tenant-wide revocation: one epoch per tenant and kind, read with every session (`TenantStore`). */
 export function describeTenants({ runner, store }: StoreSuiteContext): void {
   const { describe, it, expect } = runner;
   describe('tenant epochs', () => {
     it('revokeTenant raises the tenant epoch of the kinds named, never lowers it, and get() answers it with the row', async () => {
-      if (!(await supportsTenants(store(), expect))) return;
       const tenant = freshUser('tenant');
       const user = freshUser();
       const t = Date.now();
@@ -42,7 +30,6 @@ export function describeTenants({ runner, store }: StoreSuiteContext): void {
     });
 
     it('a session created right after a tenant revocation is born after it, even from a clock that runs behind', async () => {
-      if (!(await supportsTenants(store(), expect))) return;
       const tenant = freshUser('tenant');
       const t = Date.now();
       await store().revokeTenant!(tenant, { kinds: ['browser'], at: t + 60_000 });
@@ -54,7 +41,6 @@ export function describeTenants({ runner, store }: StoreSuiteContext): void {
     });
 
     it('the tenant epoch covers a session created by a clock that runs ahead (the tenant high-water mark)', async () => {
-      if (!(await supportsTenants(store(), expect))) return;
       const tenant = freshUser('tenant');
       const t = Date.now();
       const ahead = await insert(store(), freshUser(), { tenantId: tenant, createdAt: t + 120_000 });
@@ -64,7 +50,6 @@ export function describeTenants({ runner, store }: StoreSuiteContext): void {
     });
 
     it('listByUser and getRevocationState answer the tenant epochs beside the user epochs', async () => {
-      if (!(await supportsTenants(store(), expect))) return;
       const tenant = freshUser('tenant');
       const user = freshUser();
       const t = Date.now();
@@ -78,7 +63,6 @@ export function describeTenants({ runner, store }: StoreSuiteContext): void {
     });
 
     it('a tenant-revoked session is not live for device replacement, revokeOthers or the cap', async () => {
-      if (!(await supportsTenants(store(), expect))) return;
       const tenant = freshUser('tenant');
       const user = freshUser();
       const t = Date.now();
@@ -97,7 +81,6 @@ export function describeTenants({ runner, store }: StoreSuiteContext): void {
     });
 
     it("a row its tenant ended is neither replaced nor counted by a sign-in without a tenant, nor is a tenantless row by another tenant's", async () => {
-      if (!(await supportsTenants(store(), expect))) return;
       const tenant = freshUser('tenant');
       const user = freshUser();
       const t = Date.now();
@@ -123,7 +106,6 @@ export function describeTenants({ runner, store }: StoreSuiteContext): void {
     });
 
     it('a sign-in without a tenant neither counts toward the cap nor evicts a session its tenant ended', async () => {
-      if (!(await supportsTenants(store(), expect))) return;
       const tenant = freshUser('tenant');
       const t = Date.now();
       // Refused at the cap only if the dead row counted.

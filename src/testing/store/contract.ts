@@ -1,0 +1,116 @@
+import { newRecord, freshUser } from './fixtures.js';
+import type { StoreSuiteContext } from './context.js';
+import type { SessionRecord, Write } from '../../store.js';
+
+/**
+ * The contract itself, store by store: versions checked and moved by exactly one per batch, a
+ * batch applied whole or not at all, keys claimed once, touch moving forward only.
+ */
+export function describeContract({ runner, store, raw }: StoreSuiteContext): void {
+  const { describe, it, expect } = runner;
+  const row = (userId: string): SessionRecord => {
+    const { maxAge, ...record } = newRecord(store(), userId);
+    return { ...record, expiresAt: record.createdAt + maxAge, lastUsedAt: record.createdAt };
+  };
+  const insert = (session: SessionRecord): Write => ({ type: 'insert', session });
+
+  describe('the store contract', () => {
+    it('applies a batch only at the version read, and moves the version by one', async () => {
+      const userId = freshUser('version');
+      expect((await raw().readUser(userId)).version).toBe(0);
+      const first = row(userId);
+      expect(await raw().apply({ owner: { userId }, version: 0, writes: [insert(first)] })).toBe(true);
+      expect((await raw().readUser(userId)).version).toBe(1);
+      const stale = row(userId);
+      expect(await raw().apply({ owner: { userId }, version: 0, writes: [insert(stale), { type: 'epochs', epochs: { browser: 5 } }] })).toBe(false);
+      const state = await raw().readUser(userId);
+      expect(state.version).toBe(1);
+      expect(state.sessions.map((session) => session.id)).toEqual([first.id]);
+      expect(await raw().get(stale.id)).toBeNull();
+      expect({ ...state.epochs }).toEqual({});
+      expect(await raw().apply({ owner: { userId }, writes: [{ type: 'epochs', epochs: { browser: 5 } }] })).toBe(true);
+      expect((await raw().readUser(userId)).version).toBe(2);
+    });
+
+    it('puts a whole new version of a row with the same id: every field replaced, absent fields absent', async () => {
+      const userId = freshUser('put');
+      const first = { ...row(userId), data: { plan: 'team' }, deviceKey: 'Chrome|Mac OS', browser: 'Chrome' };
+      await raw().apply({ owner: { userId }, writes: [insert(first)] });
+      const { data: _data, deviceKey: _deviceKey, browser: _browser, ...rest } = first;
+      const rotated: SessionRecord = { ...rest, secretHash: new Uint8Array(32).fill(7), previousSecretHash: first.secretHash, rotatedAt: first.createdAt + 1 };
+      expect(await raw().apply({ owner: { userId }, version: 1, writes: [insert(rotated)] })).toBe(true);
+      const read = (await raw().get(first.id))!.session;
+      expect([Buffer.from(read.secretHash).toString('hex'), Buffer.from(read.previousSecretHash!).toString('hex'), read.rotatedAt]).toEqual([
+        '07'.repeat(32),
+        Buffer.from(first.secretHash).toString('hex'),
+        first.createdAt + 1,
+      ]);
+      expect([read.data, read.deviceKey, read.browser]).toEqual([undefined, undefined, undefined]);
+      expect((await raw().readUser(userId)).sessions).toHaveLength(1);
+    });
+
+    it('keeps versions per owner: a user, a tenant and a key move alone', async () => {
+      const userId = freshUser('owners');
+      const tenantId = freshUser('tenant');
+      const key = `test:${freshUser('key')}`;
+      expect(await raw().apply({ owner: { tenantId }, version: 0, writes: [{ type: 'epochs', epochs: { browser: 9 } }] })).toBe(true);
+      const tenant = await raw().readTenant(tenantId);
+      expect([tenant.version, { ...tenant.epochs }]).toEqual([1, { browser: 9 }]);
+      expect((await raw().readUser(userId)).version).toBe(0);
+      expect((await raw().readKey(key)).version).toBe(0);
+      const session = { ...row(userId), tenantId };
+      expect(await raw().apply({ owner: { userId }, version: 0, writes: [insert(session), { type: 'highWater', tenantId, kind: 'browser', at: session.createdAt }] })).toBe(true);
+      const raised = await raw().readTenant(tenantId);
+      expect([raised.version, { ...raised.highWater }]).toEqual([1, { browser: session.createdAt }]);
+      expect({ ...(await raw().readUser(userId, tenantId)).tenantEpochs[tenantId] }).toEqual({ browser: 9 });
+      expect({ ...(await raw().get(session.id))!.tenantEpochs }).toEqual({ browser: 9 });
+    });
+
+    it('claims a key at version 0 once; the value and expiry come back as put', async () => {
+      const key = `test:${freshUser('claim')}`;
+      const expiresAt = Date.now() + 60_000;
+      const put: Write = { type: 'putKey', key, value: 'one', expiresAt };
+      const answers = await Promise.all([0, 1, 2, 3].map(() => raw().apply({ owner: { key }, version: 0, writes: [put] })));
+      expect(answers.filter(Boolean)).toHaveLength(1);
+      const state = await raw().readKey(key);
+      expect([state.value, state.expiresAt]).toEqual(['one', expiresAt]);
+      expect(state.version).toBeGreaterThan(0);
+      expect(await raw().apply({ owner: { key }, version: state.version, writes: [{ type: 'deleteKey', key }] })).toBe(true);
+      expect((await raw().readKey(key)).value).toBeUndefined();
+    });
+
+    it('touch only moves times forward, on a row that exists and is not revoked', async () => {
+      const userId = freshUser('touch');
+      const session = row(userId);
+      await raw().apply({ owner: { userId }, writes: [insert(session)] });
+      expect(await raw().touch(session.id, { lastUsedAt: session.createdAt + 10 })).toBe(true);
+      expect(await raw().touch(session.id, { lastUsedAt: session.createdAt + 5, authenticatedAt: session.createdAt + 7 })).toBe(true);
+      const read = (await raw().get(session.id))!.session;
+      expect([read.lastUsedAt, read.authenticatedAt]).toEqual([session.createdAt + 10, session.createdAt + 7]);
+      await raw().apply({ owner: { userId }, writes: [{ type: 'revoke', sessionId: session.id, at: session.createdAt + 11, reason: 'sign_out' }] });
+      expect(await raw().touch(session.id, { lastUsedAt: session.createdAt + 20 })).toBe(false);
+      expect(await raw().touch('A'.repeat(22), { lastUsedAt: 1 })).toBe(false);
+      expect(await raw().get('A'.repeat(22))).toBeNull();
+      const ended = (await raw().get(session.id))!.session;
+      expect([ended.lastUsedAt, ended.revokedAt, ended.revokedReason]).toEqual([session.createdAt + 10, session.createdAt + 11, 'sign_out']);
+    });
+
+    it('erase deletes the user\'s rows, deny-list, devices and keys, and keeps epochs and version', async () => {
+      const userId = freshUser('erase');
+      const session = row(userId);
+      const key = `test:${freshUser('erase-key')}`;
+      const writes: Write[] = [
+        insert(session),
+        { type: 'epochs', epochs: { browser: 3 } },
+        { type: 'deny', sessionId: session.id, until: session.expiresAt },
+        { type: 'device', deviceHash: 'd'.repeat(43), lastSeenAt: session.createdAt },
+        { type: 'putKey', key, value: userId, expiresAt: session.expiresAt, userId },
+      ];
+      await raw().apply({ owner: { userId }, writes });
+      expect(await raw().apply({ owner: { userId }, version: 1, writes: [{ type: 'erase' }] })).toBe(true);
+      const state = await raw().readUser(userId);
+      expect([state.version, state.sessions.length, { ...state.epochs }, { ...state.denied }, { ...state.devices }]).toEqual([2, 0, { browser: 3 }, {}, {}]);
+      expect((await raw().readKey(key)).value).toBeUndefined();
+    });
+  });
+}

@@ -1,0 +1,79 @@
+import { isSessionError } from '../../errors.js';
+import { createSessionManager } from '../../manager/index.js';
+import type { SessionStore } from '../../store.js';
+import type { StoreSuiteContext } from './context.js';
+import { freshUser } from './fixtures.js';
+
+/**
+ * What a store author's fault hook can make their driver do:
+ * - `refused`: every call fails as when the server refuses connections;
+ * - `timeout`: every call waits and never answers;
+ * - `mid-batch`: the next `apply` fails after part of its writes reached the database (the
+ *   second statement of the transaction, say), and later calls work.
+ */
+export type StoreFault = 'refused' | 'timeout' | 'mid-batch';
+
+/** The fault hook of {@link StoreConformanceOptions.faults}: wired by the store's author to the store's driver. */
+export interface StoreFaults {
+  /** Makes the running test's store fail as the fault says, until {@link heal}. */
+  inject(store: SessionStore, fault: StoreFault): void | Promise<void>;
+  /** Makes it work again. */
+  heal(store: SessionStore): void | Promise<void>;
+}
+
+const codeOf = (promise: Promise<unknown>): Promise<string> =>
+  promise.then(
+    () => 'done',
+    (error: unknown) => (isSessionError(error) ? error.code : `threw ${String(error)}`),
+  );
+
+/**
+ * What a store can get wrong on a real database, through the author's fault hook: an outage is
+ * `STORE_UNAVAILABLE` and never signs anyone out, and no batch is ever half applied.
+ */
+export function describeFaults({ runner, raw }: StoreSuiteContext, faults: StoreFaults): void {
+  const { describe, it, expect } = runner;
+  describe('faults of the driver (the suite\'s fault hook)', () => {
+    const signedIn = async () => {
+      const sessions = createSessionManager({ store: raw(), storeTimeout: 500 });
+      const userId = freshUser('faults');
+      const laptop = await sessions.create({ userId, userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) Chrome/131.0.0.0 Safari/537.36' });
+      const phone = await sessions.create({ userId, userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) Version/18.1 Mobile/15E148 Safari/604.1' });
+      return { sessions, userId, laptop, phone };
+    };
+
+    for (const fault of ['refused', 'timeout'] as const) {
+      it(`a ${fault === 'refused' ? 'refused connection' : 'server that never answers'} is STORE_UNAVAILABLE, and signs no one out`, async () => {
+        const { sessions, userId, laptop } = await signedIn();
+        await faults.inject(raw(), fault);
+        try {
+          expect(await codeOf(sessions.validate(laptop.token))).toBe('STORE_UNAVAILABLE');
+          expect(await codeOf(sessions.create({ userId }))).toBe('STORE_UNAVAILABLE');
+          expect(await codeOf(sessions.revokeOthers(userId, laptop.session.id))).toBe('STORE_UNAVAILABLE');
+        } finally {
+          await faults.heal(raw());
+        }
+        expect((await sessions.validate(laptop.token)).ok).toBe(true);
+        expect(await sessions.list(userId)).toHaveLength(2);
+        await sessions.close();
+      });
+    }
+
+    it('a batch that fails half way leaves nothing of it: not the row, not the ends, not the version', async () => {
+      const { sessions, userId, laptop, phone } = await signedIn();
+      const before = await raw().readUser(userId);
+      await faults.inject(raw(), 'mid-batch');
+      try {
+        expect(await codeOf(sessions.revokeOthers(userId, laptop.session.id))).not.toBe('done');
+      } finally {
+        await faults.heal(raw());
+      }
+      const after = await raw().readUser(userId);
+      expect(after.version).toBe(before.version);
+      expect(after.sessions.map((session) => [session.id, session.revokedAt])).toEqual(before.sessions.map((session) => [session.id, session.revokedAt]));
+      expect((await sessions.validate(phone.token)).ok).toBe(true);
+      expect(await sessions.revokeOthers(userId, laptop.session.id)).toEqual([phone.session.id]);
+      await sessions.close();
+    });
+  });
+}
