@@ -21,29 +21,35 @@ export const dict = <T>(): Record<string, T> => Object.create(null) as Record<st
  * (immutable) as JSON in `record`, the secret hash in base64url.
  */
 export function sessionValues(session: SessionRecord): SqlValue[] {
-  const { id, userId, tenantId, kind, expiresAt, lastUsedAt, authenticatedAt, revokedAt, revokedReason, secretHash, ...rest } = session;
-  const record = JSON.stringify({ ...rest, secretHash: Buffer.from(secretHash).toString('base64url') });
+  const { id, userId, tenantId, kind, expiresAt, lastUsedAt, authenticatedAt, revokedAt, revokedReason, secretHash, previousSecretHash, ...rest } = session;
+  const previous = previousSecretHash === undefined ? undefined : base64url(previousSecretHash);
+  const record = JSON.stringify({ ...rest, secretHash: base64url(secretHash), previousSecretHash: previous });
   return [id, userId, tenantId ?? null, kind, expiresAt, lastUsedAt, authenticatedAt, revokedAt ?? null, revokedReason ?? null, record];
 }
 
 /** A session from a row of `get` or `readUser` (columns `a`..`d`, `n1`..`n4`, `record`). */
 export function sessionOf(row: Row, userId: string): SessionRecord {
-  const { secretHash, ...rest } = JSON.parse(text(row['record'])) as Omit<SessionRecord, 'secretHash'> & { secretHash: string };
+  type Stored = Omit<SessionRecord, 'secretHash' | 'previousSecretHash'> & { secretHash: string; previousSecretHash?: string };
+  const { secretHash, previousSecretHash, ...rest } = JSON.parse(text(row['record'])) as Stored;
   const session: Record<string, unknown> = {
     ...rest,
     id: text(row['a']),
     userId,
     tenantId: optionalText(row['b']),
     kind: text(row['c']),
-    secretHash: new Uint8Array(Buffer.from(secretHash, 'base64url')),
+    secretHash: bytes(secretHash),
     expiresAt: num(row['n1']),
     lastUsedAt: num(row['n2']),
     authenticatedAt: num(row['n3']),
   };
   if (row['n4'] !== null && row['n4'] !== undefined) Object.assign(session, { revokedAt: num(row['n4']), revokedReason: optionalText(row['d']) });
+  if (previousSecretHash !== undefined) session['previousSecretHash'] = bytes(previousSecretHash);
   if (session['tenantId'] === undefined) delete session['tenantId'];
   return session as unknown as SessionRecord;
 }
+
+const base64url = (hash: Uint8Array): string => Buffer.from(hash).toString('base64url');
+const bytes = (encoded: string): Uint8Array => new Uint8Array(Buffer.from(encoded, 'base64url'));
 
 /** An activity entry as the `activity` statement's values; its owner is its user, else its tenant. */
 export function activityValues(entry: ActivityRecord): SqlValue[] {

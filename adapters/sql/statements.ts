@@ -57,6 +57,8 @@ export function tableStatements(d: Dialect, n: Names): string[] {
 const session = (p = ''): string =>
   `${p}id AS a, ${p}tenant_id AS b, ${p}kind AS c, ${p}revoked_reason AS d, ${p}expires_at AS n1, ${p}last_used_at AS n2, ${p}authenticated_at AS n3, ${p}revoked_at AS n4, ${p}record`;
 
+const SESSION_COLUMNS = ['id', 'user_id', 'tenant_id', 'kind', 'expires_at', 'last_used_at', 'authenticated_at', 'revoked_at', 'revoked_reason', 'record'];
+
 /** Every statement of the store, in one dialect, over one set of tables. */
 export function sqlStatements(d: Dialect, n: Names) {
   const [S, O, E, H, D, V, A, K] = (['sessions', 'owners', 'epochs', 'high_water', 'denied', 'devices', 'activity', 'keys'] as const).map((name) => n.table(name)) as [
@@ -90,8 +92,8 @@ export function sqlStatements(d: Dialect, n: Names) {
     // second claim waits on it and then finds the key.
     claimKey: d.insertIgnore(K, ['id', 'value', 'expires_at', 'user_id', 'version'], ['id']),
     unclaimKey: `DELETE FROM ${K} WHERE id = ? AND version = 0`,
-    insert: `INSERT INTO ${S} (id, user_id, tenant_id, kind, expires_at, last_used_at, authenticated_at, revoked_at, revoked_reason, record)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    // A whole row: a new one, or a new version of one (a rotated secret), every column replaced.
+    insert: d.upsert(S, SESSION_COLUMNS, ['id'], Object.fromEntries(SESSION_COLUMNS.slice(1).map((column) => [column, 'new' as const]))),
     revoke: `UPDATE ${S} SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND user_id = ?`,
     epoch: d.upsert(E, ['scope', 'owner', 'kind', 'epoch'], ['scope', 'owner', 'kind'], { epoch: 'new' }),
     highWater: d.upsert(H, ['tenant_id', 'kind', 'at'], ['tenant_id', 'kind'], { at: 'max' }),

@@ -24,6 +24,7 @@ export function describeSqlContract(open: () => Promise<SessionStore>): void {
   it('applies a batch only when its version holds, and reads it back in one query', async () => {
     const store = await open();
     const session = row('s1', '__proto__', { tenantId: 't1', data: { a: [1, 'x'] }, federated: { iss: 'https://idp', sub: 'u' }, persistent: false });
+    const rotated = { ...row('s1', '__proto__', { expiresAt: 200_000 }), previousSecretHash: new Uint8Array(32).fill(7), rotatedAt: 1_500 };
     expect(await store.apply({ owner: { userId: '__proto__' }, version: 0, writes: [{ type: 'insert', session }, { type: 'epochs', epochs: { browser: 5 } }] })).toBe(true);
     expect(await store.apply({ owner: { userId: '__proto__' }, version: 0, writes: [{ type: 'insert', session: row('s2', '__proto__') }] })).toBe(false);
     expect(await store.apply({ owner: { tenantId: 't1' }, writes: [{ type: 'epochs', epochs: { api: 7 } }], notify: true })).toBe(true);
@@ -36,6 +37,9 @@ export function describeSqlContract(open: () => Promise<SessionStore>): void {
     expect(lookup).toEqual({ session, epochs: { browser: 5 }, tenantEpochs: { api: 7 } });
     expect(await store.get('missing')).toBeNull();
     expect(await store.readTenant('t1')).toEqual({ version: 1, epochs: { api: 7 }, highWater: {} });
+    // Putting a row of the same id replaces it whole.
+    expect(await store.apply({ owner: { userId: '__proto__' }, version: 1, writes: [{ type: 'insert', session: rotated }] })).toBe(true);
+    expect((await store.get('s1'))?.session).toEqual(rotated);
     await store.close();
   });
 
@@ -115,8 +119,9 @@ export function describeSqlContract(open: () => Promise<SessionStore>): void {
     expect((await Promise.all(['a', 'b', 'c', 'd'].map((id) => batch(id, 0)))).filter(Boolean)).toHaveLength(1);
     expect(await Promise.all(['e', 'f', 'g'].map((id) => batch(id)))).toEqual([true, true, true]);
     expect((await store.readUser('r')).version).toBe(4);
-    // All or nothing: a batch failing half way (a duplicate id) leaves its first writes undone.
-    await expect(store.apply({ owner: { userId: 'r' }, writes: [{ type: 'epochs', epochs: { api: 1 } }, { type: 'insert', session: row('e', 'r') }] })).rejects.toThrow();
+    // All or nothing: a batch failing half way (a time no column takes) leaves its first writes undone.
+    const broken = row('x', 'r', { expiresAt: Number.NaN });
+    await expect(store.apply({ owner: { userId: 'r' }, writes: [{ type: 'epochs', epochs: { api: 1 } }, { type: 'insert', session: broken }] })).rejects.toThrow();
     expect(await store.readUser('r')).toMatchObject({ version: 4, epochs: {} });
     await store.close();
   });
