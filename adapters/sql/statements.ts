@@ -50,6 +50,8 @@ export function tableStatements(d: Dialect, n: Names): string[] {
     statements.push(`CREATE TABLE IF NOT EXISTS ${table} (${defs.join(', ')}, PRIMARY KEY (${key}))${d.tableOptions}`);
     if (!d.inlineIndexes) statements.push(...named.map(([index, on]) => `CREATE INDEX IF NOT EXISTS ${index} ON ${table} (${on})`));
   }
+  // A table of the same name with another shape fails here rather than at its first use.
+  for (const [name, columns] of TABLES) statements.push(`SELECT ${columns.replace(/ \w+\??(,|$)/g, '$1')} FROM ${n.table(name)} LIMIT 0`);
   return statements;
 }
 

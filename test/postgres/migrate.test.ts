@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { postgresStore } from '../../adapters/postgres/index.js';
+import { storeOperations } from '../../src/storage/index.js';
 import { isSessionError } from '../../src/errors.js';
 import { dropSchemas, freshSchema, postgresUp, testPool } from '../support/postgres-database.js';
 
@@ -77,10 +78,10 @@ describe.skipIf(!up)('postgres migrate()', () => {
     );
     expect(rows[0]).toEqual({ comment: 'session-revocation sessions (schema version 1)', functions: 1 });
     const user = 'u1';
-    await store.revokeAll(user, { kinds: ['browser'], at: 1_000 });
+    await storeOperations(store).revokeAll(user, { kinds: ['browser'], at: 1_000 });
     await store.migrate();
     expect(await tablesOf(schema)).toEqual(first);
-    expect((await store.getRevocationState(user)).epochs).toEqual({ browser: 1_000 });
+    expect((await storeOperations(store).getRevocationState(user)).epochs).toEqual({ browser: 1_000 });
   });
 
   it('is safe from three instances at once', async () => {
@@ -130,7 +131,7 @@ describe.skipIf(!up)('postgres migrate()', () => {
     const store = postgresStore({ pool, schema, table: 'logins', listen: false });
     await store.migrate();
     expect(await tablesOf(schema)).toContain('logins_epochs');
-    const { session } = await store.create(
+    const { session } = await storeOperations(store).create(
       { id: 'AAAAAAAAAAAAAAAAAAAAAA', userId: 'u', kind: 'browser', secretHash: new Uint8Array(32), createdAt: 5, authenticatedAt: 5, maxAge: 10 },
       { replaceDevice: false },
     );

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { postgresStore, type PostgresStore } from '../../adapters/postgres/index.js';
+import { storeOperations } from '../../src/storage/index.js';
 import { createSessionManager, isSessionError, type SessionManager } from '../../src/index.js';
 import { TestClock, MINUTE, UA } from '../support/clock.js';
 import { countingPool, operationOf, type CountingPool } from '../support/postgres-counting.js';
@@ -72,15 +73,15 @@ describe.skipIf(!up)('postgres store: statements per request', () => {
     sent();
     expect((await sessions.validate(token)).ok).toBe(true);
     expect(sent()).toEqual(['get']);
-    await store.revokeAll('u-tenant', { kinds: ['api'], at: clock.now });
-    await store.revokeTenant('acme-rt', { kinds: ['browser'], at: clock.now + 1 });
+    await storeOperations(store).revokeAll('u-tenant', { kinds: ['api'], at: clock.now });
+    await storeOperations(store).revokeTenant('acme-rt', { kinds: ['browser'], at: clock.now + 1 });
     expect(sent()).toEqual(['revoke_all', 'revoke_tenant']);
     const lookup = await store.get(session.id);
     expect(sent()).toEqual(['get']);
     expect(lookup).toMatchObject({ epochs: { api: clock.now }, tenantEpochs: { browser: clock.now + 1 } });
     expect(lookup!.session.createdAt).toBeLessThanOrEqual(lookup!.tenantEpochs!['browser']!);
     // Access-token verification: the user's state and the tenant's, one statement too.
-    expect((await store.getRevocationState('u-tenant', 'acme-rt')).tenantEpochs).toEqual({ browser: clock.now + 1 });
+    expect((await storeOperations(store).getRevocationState('u-tenant', 'acme-rt')).tenantEpochs).toEqual({ browser: clock.now + 1 });
     expect(sent()).toEqual(['revocation_state']);
   });
 
