@@ -8,6 +8,11 @@ import { toSessionError } from './errors.js';
 import { DEFAULT_BUSY_TIMEOUT, resolveOptions, type SqliteStoreOptions } from './options.js';
 import { configureOwnedDatabase, ensureSchema, tableNames } from './schema.js';
 
+// Calls take turns across every store of this process: a transaction awaits between its
+// statements, and better-sqlite3 waits for a lock synchronously, so a second connection's BEGIN
+// while the first's transaction is open would block the one thread that could finish it.
+let queue: Promise<unknown> = Promise.resolve();
+
 /**
  * A session store in an SQLite database through better-sqlite3: sessions survive restarts
  * with no server to run. Fits apps on one machine, including several processes (a cluster,
@@ -83,8 +88,6 @@ export function sqliteStore(options: SqliteStoreOptions): SessionStore {
   const prepared = new Map<string, BetterSqlite3.Statement>();
   let initialised: Promise<void> | undefined;
   let closed = false;
-  // better-sqlite3 is one connection: calls take turns, so no call sees another's transaction.
-  let queue: Promise<unknown> = Promise.resolve();
 
   // Settings and tables on first use, so a failure (a busy lock at startup) rejects that call
   // like any other and the next call tries again.
