@@ -21,9 +21,9 @@ BEGIN;
 SELECT pg_advisory_xact_lock(${advisoryLockKey('migrate')});
 CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)};
 -- Tables a later release migrated are refused, not misread.
-DO $check$ BEGIN
-  IF substring(obj_description(to_regclass('${table}'), 'pg_class') FROM 'schema version ([0-9]+)')::integer > ${SCHEMA_VERSION} THEN
-    RAISE EXCEPTION 'the tables ${table} are at a schema version newer than this version of session-revocation reads (${SCHEMA_VERSION}): upgrade session-revocation';
+DO $check$ DECLARE found integer := substring(obj_description(to_regclass('${table}'), 'pg_class') FROM 'schema version ([0-9]+)')::integer; BEGIN
+  IF found > ${SCHEMA_VERSION} THEN
+    RAISE EXCEPTION 'the tables ${table} are at schema version %, newer than this version of session-revocation reads (${SCHEMA_VERSION}): upgrade session-revocation', found;
   END IF;
 END $check$;
 ${tableStatements(postgresDialect, names).join(';\n')};

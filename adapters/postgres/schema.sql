@@ -7,9 +7,9 @@ BEGIN;
 SELECT pg_advisory_xact_lock(-6251929965506663392);
 CREATE SCHEMA IF NOT EXISTS "session_revocation";
 -- Tables a later release migrated are refused, not misread.
-DO $check$ BEGIN
-  IF substring(obj_description(to_regclass('"session_revocation"."sessions"'), 'pg_class') FROM 'schema version ([0-9]+)')::integer > 1 THEN
-    RAISE EXCEPTION 'the tables "session_revocation"."sessions" are at a schema version newer than this version of session-revocation reads (1): upgrade session-revocation';
+DO $check$ DECLARE found integer := substring(obj_description(to_regclass('"session_revocation"."sessions"'), 'pg_class') FROM 'schema version ([0-9]+)')::integer; BEGIN
+  IF found > 1 THEN
+    RAISE EXCEPTION 'the tables "session_revocation"."sessions" are at schema version %, newer than this version of session-revocation reads (1): upgrade session-revocation', found;
   END IF;
 END $check$;
 CREATE TABLE IF NOT EXISTS "session_revocation"."sessions" (id TEXT COLLATE "C" NOT NULL, user_id TEXT COLLATE "C" NOT NULL, tenant_id TEXT COLLATE "C" NULL, kind TEXT COLLATE "C" NOT NULL, expires_at BIGINT NOT NULL, last_used_at BIGINT NOT NULL, authenticated_at BIGINT NOT NULL, revoked_at BIGINT NULL, revoked_reason TEXT COLLATE "C" NULL, record TEXT NOT NULL, PRIMARY KEY (id));
