@@ -63,9 +63,10 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   // Prepared statements live per connection under their name, and one pool may serve stores of
   // several schemas: the name is the text's hash.
   const prepared = new Map<string, Statement>();
-  const named = ({ text }: Statement): Statement => {
+  const named = ({ name, text }: Statement): Statement => {
     let statement = prepared.get(text);
-    if (statement === undefined) prepared.set(text, (statement = { name: `sr_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`, text }));
+    const operation = name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+    if (statement === undefined) prepared.set(text, (statement = { name: `session_revocation_${operation}_${createHash('sha256').update(text).digest('hex').slice(0, 12)}`, text }));
     return statement;
   };
   let closed = false;
