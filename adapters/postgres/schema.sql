@@ -29,13 +29,6 @@ CREATE INDEX IF NOT EXISTS "sessions_activity_at_idx" ON "session_revocation"."s
 CREATE TABLE IF NOT EXISTS "session_revocation"."sessions_keys" (id TEXT COLLATE "C" NOT NULL, value TEXT NOT NULL, expires_at BIGINT NOT NULL, user_id TEXT COLLATE "C" NULL, version BIGINT NOT NULL, PRIMARY KEY (id));
 CREATE INDEX IF NOT EXISTS "sessions_keys_user_idx" ON "session_revocation"."sessions_keys" (user_id);
 CREATE INDEX IF NOT EXISTS "sessions_keys_expires_idx" ON "session_revocation"."sessions_keys" (expires_at);
-SELECT id, user_id, tenant_id, kind, expires_at, last_used_at, authenticated_at, revoked_at, revoked_reason, record FROM "session_revocation"."sessions" LIMIT 0;
-SELECT scope, owner, version FROM "session_revocation"."sessions_owners" LIMIT 0;
-SELECT scope, owner, kind, epoch FROM "session_revocation"."sessions_epochs" LIMIT 0;
-SELECT tenant_id, kind, at FROM "session_revocation"."sessions_high_water" LIMIT 0;
-SELECT user_id, session_id, until FROM "session_revocation"."sessions_denied" LIMIT 0;
-SELECT user_id, device_hash, last_seen_at FROM "session_revocation"."sessions_devices" LIMIT 0;
-SELECT id, user_id, tenant_id, at, entry FROM "session_revocation"."sessions_activity" LIMIT 0;
-SELECT id, value, expires_at, user_id, version FROM "session_revocation"."sessions_keys" LIMIT 0;
+SELECT 1 FROM (SELECT id, user_id, tenant_id, kind, expires_at, last_used_at, authenticated_at, revoked_at, revoked_reason, record FROM "session_revocation"."sessions" LIMIT 0) t0, (SELECT scope, owner, version FROM "session_revocation"."sessions_owners" LIMIT 0) t1, (SELECT scope, owner, kind, epoch FROM "session_revocation"."sessions_epochs" LIMIT 0) t2, (SELECT tenant_id, kind, at FROM "session_revocation"."sessions_high_water" LIMIT 0) t3, (SELECT user_id, session_id, until FROM "session_revocation"."sessions_denied" LIMIT 0) t4, (SELECT user_id, device_hash, last_seen_at FROM "session_revocation"."sessions_devices" LIMIT 0) t5, (SELECT id, user_id, tenant_id, at, entry FROM "session_revocation"."sessions_activity" LIMIT 0) t6, (SELECT id, value, expires_at, user_id, version FROM "session_revocation"."sessions_keys" LIMIT 0) t7;
 COMMENT ON TABLE "session_revocation"."sessions" IS 'session-revocation sessions (schema version 1)';
 COMMIT;

@@ -5,5 +5,5 @@
  */
 export { mysqlDialect, postgresDialect, sqliteDialect, type Dialect, type TableName } from './dialect.js';
 export { sqlStatements, TABLE_NAMES, tableStatements, type Names, type Statement, type Statements } from './statements.js';
-export { sqlStore, type SqlConnection, type SqlDriver, type SqlResult, type SqlStoreCore } from './store.js';
+export { sqlStore, type SqlConnection, type SqlDriver, type SqlStoreCore } from './store.js';
 export type { Cell, Row, SqlValue } from './records.js';

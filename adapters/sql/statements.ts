@@ -51,8 +51,8 @@ export function tableStatements(d: Dialect, n: Names): string[] {
     if (!d.inlineIndexes) statements.push(...named.map(([index, on]) => `CREATE INDEX IF NOT EXISTS ${index} ON ${table} (${on})`));
   }
   // A table of the same name with another shape fails here rather than at its first use.
-  for (const [name, columns] of TABLES) statements.push(`SELECT ${columns.replace(/ \w+\??(,|$)/g, '$1')} FROM ${n.table(name)} LIMIT 0`);
-  return statements;
+  const shapes = TABLES.map(([name, columns], i) => `(SELECT ${columns.replace(/ \w+\??(,|$)/g, '$1')} FROM ${n.table(name)} LIMIT 0) t${i}`);
+  return [...statements, `SELECT 1 FROM ${shapes.join(', ')}`];
 }
 
 // The columns a session is read with, in `get` and `readUser` alike (one decoder).
@@ -104,7 +104,10 @@ export function sqlStatements(d: Dialect, n: Names) {
     activity: d.insertIgnore(A, ['id', 'user_id', 'tenant_id', 'at', 'entry'], ['id']),
     putKey: d.upsert(K, ['id', 'value', 'expires_at', 'user_id', 'version'], ['id'], { value: 'new', expires_at: 'new', user_id: 'new', version: 'inc' }),
     deleteKey: `DELETE FROM ${K} WHERE id = ?`,
-    eraseSessions: `DELETE FROM ${S} WHERE user_id = ?`,
+    // Sessions are erased by primary key, found first: MySQL's DELETE through a secondary index
+    // may wait on another user's locked rows.
+    userSessions: `SELECT id FROM ${S} WHERE user_id = ?`,
+    deleteSession: `DELETE FROM ${S} WHERE id = ?`,
     eraseDenied: `DELETE FROM ${D} WHERE user_id = ?`,
     eraseDevices: `DELETE FROM ${V} WHERE user_id = ?`,
     eraseActivity: `DELETE FROM ${A} WHERE user_id = ?`,

@@ -3,15 +3,9 @@ import type { Dialect } from './dialect.js';
 import { activityOf, activityValues, dict, num, sessionOf, sessionValues, text, type Row, type SqlValue } from './records.js';
 import { sqlStatements, type Names, type Statement } from './statements.js';
 
-/** What one statement answered: its rows, and how many rows it changed (matched, for an UPDATE). */
-export interface SqlResult {
-  readonly rows: readonly Row[];
-  readonly count: number;
-}
-
-/** One connection of a driver, for the length of one store call. */
+/** One connection of a driver, for one store call: a statement's rows, and the rows it changed (matched, for an UPDATE). */
 export interface SqlConnection {
-  run(statement: Statement, values: readonly SqlValue[]): Promise<SqlResult>;
+  run(statement: Statement, values: readonly SqlValue[]): Promise<{ readonly rows: readonly Row[]; readonly count: number }>;
 }
 
 /** The driver glue each SQL store writes: connections, transactions, errors, notices. */
@@ -57,33 +51,38 @@ export function sqlStore(dialect: Dialect, names: Names, driver: SqlDriver): Sql
     return (await c.run(st.bump, id)).count === 1;
   };
 
-  const write = async (c: SqlConnection, owner: Owner, step: Write): Promise<void> => {
+  // Each write as its statements and values.
+  const steps = (owner: Owner, step: Write): [Statement, SqlValue[]][] => {
     const userId = 'userId' in owner ? owner.userId : null;
     switch (step.type) {
       case 'insert':
-        return void (await c.run(st.insert, sessionValues(step.session)));
+        return [[st.insert, sessionValues(step.session)]];
       case 'revoke':
-        return void (await c.run(st.revoke, [step.at, step.reason, step.sessionId, userId]));
+        return [[st.revoke, [step.at, step.reason, step.sessionId, userId]]];
       case 'epochs':
-        for (const [kind, epoch] of Object.entries(step.epochs)) await c.run(st.epoch, [...ownerId(owner), kind, epoch]);
-        return;
+        return Object.entries(step.epochs).map(([kind, epoch]) => [st.epoch, [...ownerId(owner), kind, epoch]]);
       case 'highWater':
-        return void (await c.run(st.highWater, [step.tenantId, step.kind, step.at]));
+        return [[st.highWater, [step.tenantId, step.kind, step.at]]];
       case 'deny':
-        return void (await c.run(st.deny, [userId, step.sessionId, step.until]));
+        return [[st.deny, [userId, step.sessionId, step.until]]];
       case 'device':
-        return void (await c.run(st.device, [userId, step.deviceHash, step.lastSeenAt]));
+        return [[st.device, [userId, step.deviceHash, step.lastSeenAt]]];
       case 'activity':
         // An entry with neither a user nor a tenant belongs to no log.
-        if (step.entry.userId !== undefined || step.entry.tenantId !== undefined) await c.run(st.activity, activityValues(step.entry));
-        return;
+        return step.entry.userId === undefined && step.entry.tenantId === undefined ? [] : [[st.activity, activityValues(step.entry)]];
       case 'putKey':
-        return void (await c.run(st.putKey, [step.key, step.value, step.expiresAt, step.userId ?? null, 1]));
+        return [[st.putKey, [step.key, step.value, step.expiresAt, step.userId ?? null, 1]]];
       case 'deleteKey':
-        return void (await c.run(st.deleteKey, [step.key]));
+        return [[st.deleteKey, [step.key]]];
       case 'erase':
-        for (const statement of [st.eraseSessions, st.eraseDenied, st.eraseDevices, st.eraseActivity, st.eraseKeys]) await c.run(statement, [userId]);
+        return [st.eraseDenied, st.eraseDevices, st.eraseActivity, st.eraseKeys].map((statement) => [statement, [userId]]);
     }
+  };
+  const write = async (c: SqlConnection, owner: Owner, step: Write): Promise<void> => {
+    if (step.type === 'erase' && 'userId' in owner) {
+      for (const row of (await c.run(st.userSessions, [owner.userId])).rows) await c.run(st.deleteSession, [text(row['id'])]);
+    }
+    for (const [statement, values] of steps(owner, step)) await c.run(statement, values);
   };
 
   return {
@@ -153,10 +152,9 @@ export function sqlStore(dialect: Dialect, names: Names, driver: SqlDriver): Sql
     prune: ({ now, limit, activityBefore, devicesBefore }) =>
       driver.use('prune', true, async (c) => {
         const { count } = await c.run(st.pruneSessions, [now, limit]);
-        await c.run(st.pruneDenied, [now, limit]);
-        await c.run(st.pruneKeys, [now, limit]);
-        if (activityBefore !== undefined) await c.run(st.pruneActivity, [activityBefore, limit]);
-        if (devicesBefore !== undefined) await c.run(st.pruneDevices, [devicesBefore, limit]);
+        for (const [statement, before] of [[st.pruneDenied, now], [st.pruneKeys, now], [st.pruneActivity, activityBefore], [st.pruneDevices, devicesBefore]] as const) {
+          if (before !== undefined) await c.run(statement, [before, limit]);
+        }
         return count;
       }),
 

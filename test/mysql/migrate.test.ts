@@ -64,7 +64,7 @@ describe.skipIf(!up)('mysql store: migrations', () => {
     try {
       await Promise.all(pools.map((each) => mysqlStore({ pool: each, prefix: name }).migrate()));
       expect(await versionOf(name)).toBe(1);
-      expect(await tablesOf(name)).toHaveLength(10);
+      expect(await tablesOf(name)).toHaveLength(9);
     } finally {
       for (const each of pools) await each.end();
     }
