@@ -15,11 +15,7 @@ export interface Connection {
   script(text: string): Promise<void>;
 }
 
-/**
- * Checks a client out, runs `work`, gives the client back. Past `timeoutMs` (waiting for the
- * pool included; `null`: none) it rejects with `STORE_UNAVAILABLE`, closes the client rather
- * than return it mid-statement, and cancels the statement on the server.
- */
+/** Checks a client out, runs `work`, gives it back; past `timeoutMs` (`null`: none) rejects with `STORE_UNAVAILABLE`, closes the client and cancels its statement. */
 export type Run = <T>(operation: string, work: (connection: Connection) => Promise<T>, timeoutMs?: number | null) => Promise<T>;
 
 // Every column arrives as text: an app's global type parsers must not change what the store reads.
@@ -94,12 +90,7 @@ export function database(pool: PostgresPool, options: { readonly timeoutMs: numb
           throw error;
         }
       };
-      const script = async (text: string): Promise<void> => {
-        await query({ text }).catch(async (error: unknown) => {
-          await rollback();
-          throw error;
-        });
-      };
+      const script = (text: string): Promise<void> => query({ text }).then(() => undefined, async (error: unknown) => Promise.reject((await rollback(), error)));
 
       pool.connect().then(
         async (checkedOut) => {

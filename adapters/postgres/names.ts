@@ -2,10 +2,6 @@ import { createHash } from 'node:crypto';
 import { SessionError } from '../../src/errors.js';
 import type { Names } from '../sql/index.js';
 
-// Lower-case letters, digits and `_`: the names work quoted (as the store writes them) and
-// unquoted (as a DBA types them in psql).
-const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
-
 /** The schema the tables live in unless the options name another. */
 export const DEFAULT_SCHEMA = 'session_revocation';
 /** The sessions table unless the options name another; the others are `<table>_<name>`. */
@@ -27,8 +23,9 @@ export const quoteIdentifier = (name: string): string => `"${name.replaceAll('"'
 export const advisoryLockKey = (purpose: string): string => createHash('sha256').update(`session-revocation:${purpose}`).digest().readBigInt64BE(0).toString();
 
 /**
- * Checks the schema and table names and derives the others. Tables are at most 40 characters,
- * so `<table>_activity_tenant_idx` fits PostgreSQL's 63.
+ * Checks the schema and table names (lower-case letters, digits and `_`: they work quoted, as
+ * the store writes them, and unquoted, as a DBA types them) and derives the others. Tables are
+ * at most 40 characters, so `<table>_activity_tenant_idx` fits PostgreSQL's 63.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a name that is not a plain lower-case identifier.
  */
 export function tableNames(schema: string, table: string): TableNames {
@@ -49,7 +46,7 @@ export function tableNames(schema: string, table: string): TableNames {
 }
 
 function check(label: string, value: unknown, maxLength: number): void {
-  if (typeof value !== 'string' || value.length > maxLength || !IDENTIFIER.test(value)) {
+  if (typeof value !== 'string' || value.length > maxLength || !/^[a-z_][a-z0-9_]*$/.test(value)) {
     throw invalid(`${label} must be 1-${maxLength} characters of a-z, 0-9 and _, not starting with a digit (got ${JSON.stringify(value)})`);
   }
 }

@@ -89,9 +89,7 @@ export function notifications(client: PostgresClient, channel: string, timeoutMs
 function pgListener(pool: PostgresPool, channel: string, timeoutMs: number, hooks: Hooks): Listener {
   let client: PostgresPoolClient | undefined;
   let connecting: Promise<void> | undefined;
-  const onMessage = (message: PostgresNotification): void => {
-    if (message.channel === channel && message.payload !== undefined) hooks.deliver(message.payload);
-  };
+  const onMessage = (message: PostgresNotification): void => void (message.channel === channel && message.payload !== undefined && hooks.deliver(message.payload));
   // A connection in LISTEN never goes back to the pool.
   const drop = (): void => {
     const current = client;

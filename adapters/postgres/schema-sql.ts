@@ -13,10 +13,8 @@ export function schemaSql(names: TableNames): string {
   const { schema, sessions } = names;
   const table = names.table('sessions');
   return `-- session-revocation: PostgreSQL tables for schema "${schema}", table "${sessions}" (schema version ${SCHEMA_VERSION}).
--- The exact script postgresStore({ pool, schema: '${schema}', table: '${sessions}' }).migrate() runs;
--- apply it with psql -v ON_ERROR_STOP=1 -f schema.sql, or print it for other names with
--- postgresSchemaSql({ schema, table }). One transaction of idempotent statements under an
--- advisory lock: safe to run again, or from several instances at once. Times are ms (bigint).
+-- What postgresStore({ pool, schema: '${schema}', table: '${sessions}' }).migrate() runs: psql -v ON_ERROR_STOP=1 -f schema.sql,
+-- or postgresSchemaSql({ schema, table }) for other names. Idempotent, under an advisory lock. Times are ms (bigint).
 BEGIN;
 SELECT pg_advisory_xact_lock(${advisoryLockKey('migrate')});
 CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)};

@@ -1,8 +1,6 @@
 -- session-revocation: PostgreSQL tables for schema "session_revocation", table "sessions" (schema version 1).
--- The exact script postgresStore({ pool, schema: 'session_revocation', table: 'sessions' }).migrate() runs;
--- apply it with psql -v ON_ERROR_STOP=1 -f schema.sql, or print it for other names with
--- postgresSchemaSql({ schema, table }). One transaction of idempotent statements under an
--- advisory lock: safe to run again, or from several instances at once. Times are ms (bigint).
+-- What postgresStore({ pool, schema: 'session_revocation', table: 'sessions' }).migrate() runs: psql -v ON_ERROR_STOP=1 -f schema.sql,
+-- or postgresSchemaSql({ schema, table }) for other names. Idempotent, under an advisory lock. Times are ms (bigint).
 BEGIN;
 SELECT pg_advisory_xact_lock(-6251929965506663392);
 CREATE SCHEMA IF NOT EXISTS "session_revocation";

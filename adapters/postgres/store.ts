@@ -11,9 +11,8 @@ import { schemaSql } from './schema-sql.js';
 /** A {@link SessionStore} on PostgreSQL with every optional method, and the migration that creates its tables. */
 export interface PostgresStore extends SessionStore {
   /**
-   * Creates the schema, tables and indexes (schema version 1). Idempotent, and safe from several
-   * instances at once (a transaction-scoped advisory lock). One simple query, so it also runs
-   * through a transaction pooler. The same SQL ships as `schema.sql`.
+   * Creates the schema, tables and indexes (schema version 1): idempotent, safe from several
+   * instances at once, one simple query (it runs through a pooler too). The same SQL ships as `schema.sql`.
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE` when PostgreSQL cannot be reached,
    * `STORE_ERROR` when the script fails (no privilege, a table of the same name with another shape).
    */
@@ -25,12 +24,10 @@ export interface PostgresStore extends SessionStore {
 const NOTIFY: Statement = { name: 'notify', text: 'SELECT pg_notify($1, $2)' };
 
 /**
- * A session store on PostgreSQL (node-postgres `pg` 8 or postgres.js 3.4), for apps that already
- * run it and several instances sharing sessions. Its SQL is the one the SQLite and MySQL stores
- * share: `get` is one statement (the row with its user's and tenant's epochs), `readUser` one
- * statement, a batch one transaction whose first statement checks and bumps the owner's version
- * under its row lock, and which `pg_notify`s its notice on commit, so every instance's manager
- * drops its cached epochs at once. Behind a transaction pooler (PgBouncer
+ * A session store on PostgreSQL (node-postgres `pg` 8 or postgres.js 3.4), in the SQL the SQLite
+ * and MySQL stores share: `get` and `readUser` one statement each, a batch one transaction that
+ * checks and bumps its owner's version first (under the row's lock) and `pg_notify`s on commit,
+ * so every instance drops its cached epochs at once. Behind a transaction pooler (PgBouncer
  * `pool_mode = transaction`), pass `preparedStatements: false` and `listen: { pool }` or `listen: false`.
  *
  * An erase deletes the user's rows in one transaction: no query, replica or logical backup taken

@@ -16,10 +16,7 @@ export interface PostgresQueryConfig {
 }
 
 /** What a `pg` query resolves to; only these fields are read. */
-export interface PostgresQueryResult {
-  readonly rows: readonly unknown[];
-  readonly rowCount: number | null;
-}
+export interface PostgresQueryResult { readonly rows: readonly unknown[]; readonly rowCount: number | null }
 
 /** A LISTEN/NOTIFY message, as `pg` emits it. */
 export interface PostgresNotification {
@@ -44,9 +41,7 @@ export interface PostgresPoolClient {
 }
 
 /** The app's `pg.Pool` (anything with its `connect`). The store never ends it. */
-export interface PostgresPool {
-  connect(): Promise<PostgresPoolClient>;
-}
+export interface PostgresPool { connect(): Promise<PostgresPoolClient> }
 
 /** A postgres.js client (`postgres(url)`); results are read raw and parsed by the store. */
 export interface PostgresJsSql {
@@ -59,9 +54,7 @@ export interface PostgresJsSql {
 }
 
 /** What postgres.js `listen` resolves to. */
-export interface PostgresJsListening {
-  unlisten(): Promise<unknown>;
-}
+export interface PostgresJsListening { unlisten(): Promise<unknown> }
 
 /** A connection reserved out of a postgres.js client. */
 export interface PostgresJsReservedSql {
@@ -78,9 +71,7 @@ export interface PostgresJsQuery extends PromiseLike<unknown> {
 }
 
 /** A column of a postgres.js result; only the name is read. */
-export interface PostgresJsColumn {
-  readonly name: string;
-}
+export interface PostgresJsColumn { readonly name: string }
 
 /** What a raw postgres.js query resolves to. */
 export interface PostgresJsRawResult extends ReadonlyArray<ReadonlyArray<Uint8Array | null>> {
