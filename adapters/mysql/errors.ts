@@ -61,11 +61,3 @@ export function toSessionError(error: unknown, operation: string, connecting = f
 export function timedOut(operation: string, timeoutMs: number): SessionError {
   return new SessionError('STORE_UNAVAILABLE', `MySQL session store did not answer ${operation} within ${timeoutMs} ms.`);
 }
-
-/** `INVALID_INPUT` for a duplicate key (errno 1062) in an insert that must be new, else the error. */
-export function duplicateAs(what: string): (error: unknown) => never {
-  return (error) => {
-    if (errnoOf(error) === 1062) throw new SessionError('INVALID_INPUT', `${what} with this id already exists.`, { cause: error });
-    throw error;
-  };
-}

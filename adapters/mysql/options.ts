@@ -1,4 +1,5 @@
 import { duration, invalidConfiguration as invalid, optionsObject } from '../../src/option-checks.js';
+import type { Names } from '../sql/index.js';
 import type { MysqlPool } from './types.js';
 
 /** Options of {@link mysqlStore}. */
@@ -12,9 +13,9 @@ export interface MysqlStoreOptions {
    */
   readonly pool: MysqlPool;
   /**
-   * Prefix of the store's table names (`<prefix>sessions`, `<prefix>epochs`, `<prefix>denied`,
-   * `<prefix>tenant_epochs`, `<prefix>activity`, `<prefix>devices`, `<prefix>links`,
-   * `<prefix>federated_links`, `<prefix>logout_tokens`, `<prefix>schema`), in the pool's database. Lower-case letters, digits and `_`, starting
+   * Prefix of the store's table names (`<prefix>sessions`, `<prefix>owners`, `<prefix>epochs`,
+   * `<prefix>high_water`, `<prefix>denied`, `<prefix>devices`, `<prefix>activity`, `<prefix>keys`,
+   * `<prefix>schema`), in the pool's database. Lower-case letters, digits and `_`, starting
    * with a letter or `_`, at most 48 characters (table names stay lower case on every
    * `lower_case_table_names` setting, and within MySQL's 64).
    * @default "session_revocation_"
@@ -36,25 +37,12 @@ export interface ResolvedMysqlOptions {
   readonly statementTimeout: number;
 }
 
-/** Each table of the store, by the name its SQL uses, and the suffix of its name after the prefix. */
-export const TABLES = {
-  sessions: 'sessions',
-  epochs: 'epochs',
-  denied: 'denied',
-  tenantEpochs: 'tenant_epochs',
-  activity: 'activity',
-  devices: 'devices',
-  links: 'links',
-  federatedLinks: 'federated_links',
-  logoutTokens: 'logout_tokens',
-  /** One row: the schema version `migrate()` brought the tables to. */
-  schema: 'schema',
-} as const;
+/** Quoted table names of one prefix, for the shared SQL. */
+export interface TableNames extends Names {
+  readonly prefix: string;
+}
 
-/** Every table name the store's SQL uses, validated and quoted once, and the prefix. */
-export type TableNames = { readonly prefix: string } & { readonly [table in keyof typeof TABLES]: string };
-
-/** The table name prefix unless the options name another. */
+/** The prefix of the table names unless the options name another. */
 export const DEFAULT_PREFIX = 'session_revocation_';
 // Spliced into SQL text (identifiers cannot be bound), so only a plain identifier; lower case
 // because table names are file names on some servers and case-folded on others.
@@ -89,8 +77,8 @@ export function tableNames(prefix: unknown): TableNames {
   if (typeof prefix !== 'string' || !PREFIX_SHAPE.test(prefix)) {
     throw invalid(`mysqlStore: prefix must be 0-48 characters of a-z, 0-9 and _, not starting with a digit (got ${JSON.stringify(prefix)}).`);
   }
-  const names = Object.entries(TABLES).map(([table, suffix]) => [table, `\`${prefix}${suffix}\``]);
-  return { prefix, ...Object.fromEntries(names) } as TableNames;
+  // MySQL names an index within its table.
+  return { prefix, table: (name) => `\`${prefix}${name}\``, index: (name) => `\`${name}\`` };
 }
 
 function isPool(value: unknown): value is MysqlPool {

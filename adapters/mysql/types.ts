@@ -16,8 +16,8 @@ export interface MysqlStatement {
   readonly nestTables: false;
 }
 
-/** A value the store binds: text as its UTF-8 bytes, times as numbers. */
-export type MysqlValue = string | number | Buffer | null;
+/** A value the store binds: text as its UTF-8 bytes, numbers, NULL. */
+export type MysqlValue = Buffer | number | null;
 
 /** mysql2's per-column hook: `buffer()` reads a string column's raw bytes, `next()` the driver's default. */
 export type MysqlTypeCast = (field: MysqlField, next: () => unknown) => unknown;
@@ -32,10 +32,8 @@ export interface MysqlField {
 
 /** A connection checked out of the pool (`PoolConnection` of `mysql2/promise`). */
 export interface MysqlPoolConnection {
-  /** Runs a server-side prepared statement (statements of fixed text); resolves to `[rows or result header, fields]`. */
-  execute(statement: MysqlStatement, values?: MysqlValue[]): Promise<readonly [unknown, unknown]>;
-  /** Runs a statement as text, its values already in it (transaction control, statements whose text varies). */
-  query(statement: MysqlStatement, values: []): Promise<readonly [unknown, unknown]>;
+  /** Runs a statement, its values written into it by the client (text as hex literals); resolves to `[rows or result header, fields]`. */
+  query(statement: MysqlStatement, values: MysqlValue[]): Promise<readonly [unknown, unknown]>;
   /** Gives the connection back to the pool. */
   release(): void;
   /** Closes the socket at once; the pool opens another in its place. */

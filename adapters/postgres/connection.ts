@@ -5,75 +5,37 @@ import type { PostgresPool, PostgresPoolClient } from './types.js';
 /** A row as the store reads it: every column as text (or null). */
 export type TextRow = Readonly<Record<string, string | null>>;
 
-/** SQL text, and a statement name when it is worth preparing once per connection. */
-export interface Statement {
-  readonly text: string;
-  readonly name?: string;
-}
-
-/** One checked-out connection, for the duration of one store operation. */
+/** One checked-out connection, for the length of one store operation. */
 export interface Connection {
-  /** Runs one statement. */
-  query(statement: Statement, values?: unknown[]): Promise<{ readonly rows: readonly TextRow[]; readonly rowCount: number }>;
-  /**
-   * Runs `body` in a transaction whose statements carry the store's statement timeout on the
-   * server too, so a statement stuck on a lock is cancelled by PostgreSQL itself.
-   */
+  /** Runs one statement, named (prepared) when it has a name and prepared statements are on. */
+  query(statement: { readonly text: string; readonly name?: string }, values?: unknown[]): Promise<{ readonly rows: readonly TextRow[]; readonly rowCount: number }>;
+  /** Runs `body` in a transaction whose statements carry the deadline on the server too (`SET LOCAL statement_timeout`). */
   transaction<T>(body: () => Promise<T>): Promise<T>;
-  /** Closes this connection when the operation ends instead of returning it to the pool. */
-  retire(): void;
+  /** Runs a script of several statements with its own BEGIN and COMMIT (one simple query); rolls back on failure. */
+  script(text: string): Promise<void>;
 }
 
-/** Runs store operations on pooled connections under a deadline. */
-export interface Database {
-  /**
-   * Checks a client out, runs `work`, gives the client back. Rejects with `STORE_UNAVAILABLE`
-   * once `timeoutMs` (waiting for the pool included) has passed; the client is then closed,
-   * never returned mid-statement, and its statement is cancelled on the server. A `timeoutMs`
-   * of `null` means no deadline.
-   */
-  run<T>(operation: string, work: (connection: Connection) => Promise<T>, timeoutMs?: number | null): Promise<T>;
-}
+/** Checks a client out, runs `work`, gives it back; past `timeoutMs` (`null`: none) rejects with `STORE_UNAVAILABLE`, closes the client and cancels its statement. */
+export type Run = <T>(operation: string, work: (connection: Connection) => Promise<T>, timeoutMs?: number | null) => Promise<T>;
 
-// Every column arrives as text and is parsed by the store: an app's global type parsers
-// (bigint as BigInt, say) must not change what a session read looks like.
+// Every column arrives as text: an app's global type parsers must not change what the store reads.
 const TEXT_TYPES = { getTypeParser: () => (value: string) => value };
 
-/** How {@link database} talks to the server. */
-export interface DatabaseOptions {
-  /** Deadline of every operation that does not name its own. */
-  readonly timeoutMs: number;
-  /** Whether statements with a name are sent as named (prepared) statements. */
-  readonly preparedStatements: boolean;
-}
-
-/**
- * Binds a pool, a default deadline and the statement mode.
- * @param pool - The app's pool.
- */
-export function database(pool: PostgresPool, options: DatabaseOptions): Database {
-  const defaultTimeoutMs = options.timeoutMs;
-  // Through a transaction pooler (the reason to turn prepared statements off) the process id
-  // a client reports is the pooler's: pg_cancel_backend on it would cancel nothing, or some
-  // stranger's statement. There the server-side timeouts bound an abandoned statement instead.
+/** Binds a pool, a default deadline and the statement mode. */
+export function database(pool: PostgresPool, options: { readonly timeoutMs: number; readonly preparedStatements: boolean }): Run {
+  // Through a transaction pooler (the reason to turn prepared statements off) a client's process
+  // id is the pooler's: cancelling it would cancel nothing, or a stranger's statement. There the
+  // server-side timeouts bound an abandoned statement instead.
   const cancelsByProcessId = options.preparedStatements;
-  const cancelBackend = (pid: number): void => {
-    // Best effort: the caller already has its STORE_UNAVAILABLE. This only stops the abandoned
-    // statement from holding a server process (and its locks) until it finishes on its own.
-    run('cancel', (connection) => connection.query({ text: 'SELECT pg_cancel_backend($1)' }, [pid]), defaultTimeoutMs).catch(() => undefined);
-  };
-
-  const run = <T>(operation: string, work: (connection: Connection) => Promise<T>, timeoutMs: number | null = defaultTimeoutMs): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
+  const run: Run = (operation, work, timeoutMs = options.timeoutMs) =>
+    new Promise((resolve, reject) => {
       let settled = false;
       let client: PostgresPoolClient | undefined;
       let released = false;
       let lost = false;
       let broken = false;
       let inFlight = 0;
-      const onConnectionError = (): void => {
-        lost = true;
-      };
+      const onConnectionError = (): void => void (lost = true);
       const release = (destroy: boolean): void => {
         if (client === undefined || released) return;
         released = true;
@@ -90,7 +52,10 @@ export function database(pool: PostgresPool, options: DatabaseOptions): Database
               const pid = client?.processID;
               const busy = inFlight > 0 && !released;
               release(true);
-              if (busy && cancelsByProcessId && typeof pid === 'number') cancelBackend(pid);
+              // Best effort, after the caller has its answer: frees the server process and its locks.
+              if (busy && cancelsByProcessId && typeof pid === 'number') {
+                run('cancel', (c) => c.query({ text: 'SELECT pg_cancel_backend($1)' }, [pid])).catch(() => undefined);
+              }
               reject(timedOut(operation, timeoutMs));
             }, timeoutMs);
       const settle = (outcome: () => void): void => {
@@ -101,63 +66,45 @@ export function database(pool: PostgresPool, options: DatabaseOptions): Database
       };
 
       const query: Connection['query'] = async (statement, values) => {
-        const checkedOut = client!;
         inFlight += 1;
         try {
           const name = options.preparedStatements ? statement.name : undefined;
-          const result = await checkedOut.query({ text: statement.text, name, values, types: TEXT_TYPES });
-          // TEXT_TYPES turns every value into a string; NULL stays null.
+          const result = await client!.query({ text: statement.text, name, values, types: TEXT_TYPES });
           return { rows: result.rows as readonly TextRow[], rowCount: result.rowCount ?? 0 };
         } finally {
           inFlight -= 1;
         }
       };
+      // A failed statement leaves the transaction open and aborted; a connection that cannot
+      // roll back must not go back to the pool.
+      const rollback = (): Promise<unknown> => query({ text: 'ROLLBACK' }).catch(() => (broken = true));
       const transaction = async <R>(body: () => Promise<R>): Promise<R> => {
-        // One round trip: a simple query may hold several statements. The timeout is an
-        // integer the options check validated, so writing it into the text is safe.
+        // One round trip: a simple query may hold several statements; the timeout is a checked integer.
         await query({ text: timeoutMs === null ? 'BEGIN' : `BEGIN; SET LOCAL statement_timeout = ${timeoutMs}` });
-        let result: R;
         try {
-          result = await body();
+          const result = await body();
+          await query({ text: 'COMMIT' });
+          return result;
         } catch (error) {
-          try {
-            await query({ text: 'ROLLBACK' });
-          } catch {
-            // The connection is gone or confused: it must not go back to the pool.
-            broken = true;
-          }
+          await rollback();
           throw error;
         }
-        await query({ text: 'COMMIT' });
-        return result;
       };
+      const script = (text: string): Promise<void> => query({ text }).then(() => undefined, async (error: unknown) => Promise.reject((await rollback(), error)));
 
       pool.connect().then(
         async (checkedOut) => {
-          if (settled) {
-            // The deadline passed while waiting for the pool: give the healthy client back unused.
-            checkedOut.release();
-            return;
-          }
+          // The deadline passed while waiting for the pool: give the healthy client back unused.
+          if (settled) return checkedOut.release();
           client = checkedOut;
           checkedOut.on('error', onConnectionError);
           checkedOut.on('end', onConnectionError);
           try {
-            const value = await work({
-              query,
-              transaction,
-              retire: () => {
-                broken = true;
-              },
-            });
-            settle(() => {
-              release(broken);
-              resolve(value);
-            });
+            const value = await work({ query, transaction, script });
+            settle(() => (release(broken), resolve(value)));
           } catch (error) {
             settle(() => {
-              // A plain SQL error (or our own refusal) leaves the connection usable; anything else
-              // (a driver error without SQLSTATE, a failed rollback) retires it.
+              // A plain SQL error leaves the connection usable; a driver error without SQLSTATE retires it.
               release(lost || broken || (sqlState(error) === undefined && !isSessionError(error)));
               reject(toSessionError(error, { operation, connectionLost: lost }));
             });
@@ -166,6 +113,5 @@ export function database(pool: PostgresPool, options: DatabaseOptions): Database
         (error: unknown) => settle(() => reject(toSessionError(error, { operation, connecting: true }))),
       );
     });
-
-  return { run };
+  return run;
 }

@@ -21,16 +21,4 @@ export type { PostgresStore } from './store.js';
 export { postgresSchemaSql } from './schema-sql.js';
 export type { PostgresSchemaOptions } from './schema-sql.js';
 export type { PostgresClient, PostgresListenOptions, PostgresStoreOptions } from './options.js';
-export type {
-  PostgresJsColumn,
-  PostgresJsListening,
-  PostgresJsQuery,
-  PostgresJsRawResult,
-  PostgresJsReservedSql,
-  PostgresJsSql,
-  PostgresNotification,
-  PostgresPool,
-  PostgresPoolClient,
-  PostgresQueryConfig,
-  PostgresQueryResult,
-} from './types.js';
+export type * from './types.js';

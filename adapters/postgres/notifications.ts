@@ -1,106 +1,166 @@
 import type { RevocationNotice } from '../../src/store.js';
-import { noticeFanOut, retryBackoff } from './fan-out.js';
-import { quoteIdentifier } from './identifiers.js';
-import type { PostgresNotification, PostgresPool, PostgresPoolClient } from './types.js';
+import { quoteIdentifier } from './names.js';
+import { isPostgresJs, type PostgresClient } from './options.js';
+import type { PostgresJsSql, PostgresNotification, PostgresPool, PostgresPoolClient } from './types.js';
 
-/** Fans PostgreSQL notifications on one channel out to in-process listeners. */
+/** Fans the notifications of one channel out to in-process listeners. */
 export interface Notifications {
   /** Adds a listener; `onResync` runs each time LISTEN becomes active (notices may have been missed before). */
   subscribe(listener: (notice: RevocationNotice) => void, onResync?: () => void): () => void;
-  /** Stops listening and closes the LISTEN connection, if one is open. */
+  /** Stops listening and gives the LISTEN connection up. */
   close(): Promise<void>;
 }
 
+/** A notice as the payload `pg_notify` carries it: `u:<user id>` or `t:<tenant id>`. */
+export const noticePayload = (notice: RevocationNotice): string => (notice.tenantId === undefined ? `u:${notice.userId}` : `t:${notice.tenantId}`);
+
+function parseNotice(payload: string): RevocationNotice | undefined {
+  if (payload.startsWith('u:')) return { userId: payload.slice(2) };
+  return payload.startsWith('t:') && payload.length > 2 ? { userId: '', tenantId: payload.slice(2) } : undefined;
+}
+
+// What a client's LISTEN tells the fan-out: `listening` (again) means what came before was missed.
+type Hooks = Readonly<Record<'wanted', () => boolean> & Record<'deliver', (payload: string) => void> & Record<'listening' | 'failed', () => void>>;
+type Listener = { start(): void; stop(): Promise<void> };
+
 /**
- * Keeps one pooled connection in `LISTEN <channel>` while anyone is subscribed, and opens a
- * new one (after a growing pause) whenever it fails: notices published while it is down are
- * missed, which the manager's epoch cache TTL bounds.
- *
- * @param pool - Where the LISTEN connection comes from (it occupies one slot of the pool).
- * @param channel - The channel the store's revocations `pg_notify` on.
- * @param timeoutMs - Deadline of connecting and of the LISTEN statement.
+ * Keeps one connection in `LISTEN <channel>` while anyone subscribes, with the client's own
+ * mechanism, and listens again after a failure (after 100 ms doubling to 5 s): notices published
+ * while it is down are missed, which `onResync` and the manager's epoch cache TTL cover.
  */
-export function notifications(pool: PostgresPool, channel: string, timeoutMs: number): Notifications {
-  let client: PostgresPoolClient | undefined;
-  let connecting: Promise<void> | undefined;
+export function notifications(client: PostgresClient, channel: string, timeoutMs: number): Notifications {
+  const listeners = new Map<(notice: RevocationNotice) => void, (() => void) | undefined>();
   let closed = false;
-  const listeners = noticeFanOut(() => stop());
-  const backoff = retryBackoff();
-
-  const deliver = (message: PostgresNotification): void => {
-    if (message.channel !== channel || message.payload === undefined) return;
-    listeners.deliver(message.payload);
+  let failures = 0;
+  let retry: NodeJS.Timeout | undefined;
+  const hooks: Hooks = {
+    wanted: () => !closed && listeners.size > 0,
+    deliver(payload) {
+      const notice = parseNotice(payload);
+      if (notice === undefined) return;
+      // A listener's bug must not stop the others, nor vanish.
+      for (const listener of listeners.keys()) {
+        try {
+          listener(notice);
+        } catch (error) {
+          queueMicrotask(() => {
+            throw error;
+          });
+        }
+      }
+    },
+    listening() {
+      failures = 0;
+      for (const onResync of listeners.values()) onResync?.();
+    },
+    failed() {
+      if (!hooks.wanted() || retry !== undefined) return;
+      retry = setTimeout(() => {
+        retry = undefined;
+        if (hooks.wanted()) listener.start();
+      }, Math.min(5_000, 100 * 2 ** failures++));
+      retry.unref();
+    },
   };
-
-  const drop = (failed: PostgresPoolClient): void => {
-    if (client !== failed) return;
-    client = undefined;
-    failed.removeListener('notification', deliver);
-    failed.removeListener('error', onFailure);
-    failed.removeListener('end', onFailure);
-    // A connection in LISTEN must never go back to the pool: close it.
-    failed.release(true);
+  const listener = isPostgresJs(client) ? postgresJsListener(client, channel, timeoutMs, hooks) : pgListener(client, channel, timeoutMs, hooks);
+  const stop = (): Promise<void> => {
+    clearTimeout(retry);
+    retry = undefined;
+    return listener.stop();
   };
-  const onFailure = (): void => {
-    if (client === undefined) return;
-    drop(client);
-    scheduleRetry();
-  };
-
-  const scheduleRetry = (): void => {
-    if (closed || listeners.size === 0) return;
-    backoff.schedule(() => start());
-  };
-
-  const connect = async (): Promise<void> => {
-    const checkedOut = await withDeadline(pool.connect(), timeoutMs, (late) => late.release());
-    if (closed || listeners.size === 0) {
-      checkedOut.release();
-      return;
-    }
-    client = checkedOut;
-    checkedOut.on('notification', deliver);
-    checkedOut.on('error', onFailure);
-    checkedOut.on('end', onFailure);
-    await withDeadline(checkedOut.query({ text: `LISTEN ${quoteIdentifier(channel)}` }), timeoutMs);
-    backoff.succeeded();
-    // Whatever was published before LISTEN took effect never reached this instance.
-    listeners.resync();
-  };
-
-  const start = (): void => {
-    if (closed || listeners.size === 0 || client !== undefined || connecting !== undefined) return;
-    connecting = connect()
-      .catch(() => {
-        if (client !== undefined) drop(client);
-        scheduleRetry();
-      })
-      .finally(() => {
-        connecting = undefined;
-      });
-  };
-
-  function stop(): void {
-    backoff.cancel();
-    if (client !== undefined) drop(client);
-  }
-
   return {
-    subscribe(listener, onResync) {
-      const remove = listeners.add(listener, onResync);
-      start();
-      return remove;
+    subscribe(callback, onResync) {
+      listeners.set(callback, onResync);
+      if (hooks.wanted()) listener.start();
+      return () => {
+        listeners.delete(callback);
+        if (listeners.size === 0) void stop();
+      };
     },
     async close() {
       closed = true;
       listeners.clear();
-      await connecting;
-      stop();
+      await stop();
     },
   };
 }
 
-/** Rejects after `ms`; a value that arrives later is handed to `late` (to release a client). */
+/** A `pg` pool: one of its clients taken out of the pool for LISTEN, closed (never returned) afterwards. */
+function pgListener(pool: PostgresPool, channel: string, timeoutMs: number, hooks: Hooks): Listener {
+  let client: PostgresPoolClient | undefined;
+  let connecting: Promise<void> | undefined;
+  const onMessage = (message: PostgresNotification): void => void (message.channel === channel && message.payload !== undefined && hooks.deliver(message.payload));
+  // A connection in LISTEN never goes back to the pool.
+  const drop = (): void => {
+    const current = client;
+    client = undefined;
+    current?.removeListener('notification', onMessage);
+    current?.removeListener('error', onFailure);
+    current?.removeListener('end', onFailure);
+    current?.release(true);
+  };
+  function onFailure(): void {
+    if (client === undefined) return;
+    drop();
+    hooks.failed();
+  }
+  const connect = async (): Promise<void> => {
+    const checkedOut = await withDeadline(pool.connect(), timeoutMs, (late) => late.release());
+    if (!hooks.wanted()) return checkedOut.release();
+    client = checkedOut;
+    checkedOut.on('notification', onMessage);
+    checkedOut.on('error', onFailure);
+    checkedOut.on('end', onFailure);
+    await withDeadline(checkedOut.query({ text: `LISTEN ${quoteIdentifier(channel)}` }), timeoutMs);
+    hooks.listening();
+  };
+  return {
+    start() {
+      if (client !== undefined || connecting !== undefined) return;
+      connecting = connect()
+        .catch(() => {
+          drop();
+          hooks.failed();
+        })
+        .finally(() => (connecting = undefined));
+    },
+    async stop() {
+      await connecting;
+      drop();
+    },
+  };
+}
+
+/** postgres.js: its `listen` keeps a connection of its own and listens again after a failure, calling `onlisten`. */
+function postgresJsListener(sql: PostgresJsSql, channel: string, timeoutMs: number, hooks: Hooks): Listener {
+  let active: Promise<{ unlisten(): Promise<unknown> }> | undefined;
+  const release = (attempt: NonNullable<typeof active>): Promise<unknown> =>
+    attempt.then(
+      (handle) => handle.unlisten().catch(() => undefined),
+      () => undefined,
+    );
+  return {
+    start() {
+      if (active !== undefined) return;
+      const attempt = (active = sql.listen(channel, hooks.deliver, hooks.listening));
+      const giveUp = (): void => {
+        if (active !== attempt) return;
+        active = undefined;
+        void release(attempt);
+        hooks.failed();
+      };
+      const timer = setTimeout(giveUp, timeoutMs);
+      attempt.then(() => clearTimeout(timer), () => (clearTimeout(timer), giveUp()));
+    },
+    async stop() {
+      const current = active;
+      active = undefined;
+      if (current !== undefined) await release(current);
+    },
+  };
+}
+
+/** Rejects after `ms`; a value arriving later goes to `late` (to give a client back). */
 function withDeadline<T>(promise: Promise<T>, ms: number, late?: (value: T) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let expired = false;
@@ -109,15 +169,8 @@ function withDeadline<T>(promise: Promise<T>, ms: number, late?: (value: T) => v
       reject(new Error(`no answer within ${ms} ms`));
     }, ms);
     promise.then(
-      (value) => {
-        clearTimeout(timer);
-        if (expired) late?.(value);
-        else resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
+      (value) => (clearTimeout(timer), expired ? late?.(value) : resolve(value)),
+      (error: unknown) => (clearTimeout(timer), reject(error)),
     );
   });
 }

@@ -1,6 +1,6 @@
 import { SessionError } from '../../src/errors.js';
 import { boolean, duration, invalidConfiguration as invalid, optionsObject } from '../../src/option-checks.js';
-import { DEFAULT_SCHEMA, DEFAULT_TABLE, tableNames, type TableNames } from './identifiers.js';
+import { DEFAULT_SCHEMA, DEFAULT_TABLE, tableNames } from './names.js';
 import type { PostgresJsSql, PostgresPool } from './types.js';
 
 /** A client the store accepts: a node-postgres `pg.Pool` or a postgres.js `postgres(...)` client. */
@@ -21,16 +21,16 @@ export interface PostgresStoreOptions {
    */
   readonly schema?: string;
   /**
-   * Sessions table name; the epochs and deny-list tables are `<table>_epochs` and
-   * `<table>_denied`. Lower-case letters, digits and `_`, at most 40 characters.
+   * Sessions table name; the others are `<table>_owners`, `<table>_epochs`, `<table>_high_water`,
+   * `<table>_denied`, `<table>_devices`, `<table>_activity`, `<table>_keys`. Lower-case letters,
+   * digits and `_`, at most 40 characters.
    * @default "sessions"
    */
   readonly table?: string;
   /**
    * Deadline in ms of every store operation, waiting for a pooled client included. Past it the
    * call rejects with `STORE_UNAVAILABLE`, the client is closed rather than reused, and the
-   * statement is cancelled on the server; sign-in carries it as the server's `lock_timeout`,
-   * transactions as `SET LOCAL statement_timeout`. `migrate()` has no deadline (it may wait
+   * statement is cancelled on the server; transactions carry it as `SET LOCAL statement_timeout`. `migrate()` has no deadline (it may wait
    * for another instance).
    * @default 2_000
    */
@@ -65,38 +65,21 @@ export interface PostgresListenOptions {
   readonly pool: PostgresClient;
 }
 
-/** Options after defaults and checks. */
-export interface ResolvedPostgresOptions {
-  readonly pool: PostgresClient;
-  readonly names: TableNames;
-  readonly statementTimeout: number;
-  readonly preparedStatements: boolean;
-  /** Where LISTEN runs; `undefined` when the store does not listen. */
-  readonly listenPool: PostgresClient | undefined;
-}
-
-/** The largest value PostgreSQL accepts for statement_timeout (ms). */
-const MAX_TIMEOUT = 2_147_483_647;
-
-const KNOWN_OPTIONS = ['pool', 'schema', 'table', 'statementTimeout', 'preparedStatements', 'listen'];
-
 /**
- * Applies defaults and checks the options.
+ * Applies defaults and checks the options; `listenPool` is `undefined` when the store does not listen.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for an unknown option, a missing pool,
  * bad names, a bad timeout or a `listen` / `preparedStatements` of the wrong type.
  */
-export function resolvePostgresOptions(options: PostgresStoreOptions): ResolvedPostgresOptions {
+export function resolvePostgresOptions(options: PostgresStoreOptions) {
   if (typeof options !== 'object' || options === null || !isClient(options.pool)) {
     throw invalid('postgresStore needs { pool }: a pg.Pool (npm install pg) or a postgres.js client (npm install postgres).');
   }
-  optionsObject('postgresStore() options', options, KNOWN_OPTIONS);
-  const statementTimeout = duration('postgresStore: statementTimeout', options.statementTimeout, 2_000, { min: 1, max: MAX_TIMEOUT });
-  const preparedStatements = boolean('postgresStore: preparedStatements', options.preparedStatements, true);
+  optionsObject('postgresStore() options', options, ['pool', 'schema', 'table', 'statementTimeout', 'preparedStatements', 'listen']);
   return {
     pool: options.pool,
     names: tableNames(options.schema ?? DEFAULT_SCHEMA, options.table ?? DEFAULT_TABLE),
-    statementTimeout,
-    preparedStatements,
+    statementTimeout: duration('postgresStore: statementTimeout', options.statementTimeout, 2_000, { min: 1, max: 2_147_483_647 }),
+    preparedStatements: boolean('postgresStore: preparedStatements', options.preparedStatements, true),
     listenPool: listenPoolOf(options.pool, options.listen ?? true),
   };
 }
@@ -107,11 +90,9 @@ export function isPostgresJs(value: PostgresClient): value is PostgresJsSql {
 }
 
 function isClient(value: unknown): value is PostgresClient {
-  if (typeof value === 'function') {
-    const sql = value as unknown as Partial<PostgresJsSql>;
-    return typeof sql.reserve === 'function' && typeof sql.unsafe === 'function' && typeof sql.listen === 'function';
-  }
-  return typeof value === 'object' && value !== null && typeof (value as Partial<PostgresPool>).connect === 'function';
+  const { reserve, unsafe, listen, connect } = (value ?? {}) as Partial<PostgresJsSql & PostgresPool>;
+  if (typeof value === 'function') return typeof reserve === 'function' && typeof unsafe === 'function' && typeof listen === 'function';
+  return typeof value === 'object' && typeof connect === 'function';
 }
 
 function listenPoolOf(pool: PostgresClient, listen: unknown): PostgresClient | undefined {

@@ -29,19 +29,14 @@ export function postgresJsPool(sql: PostgresJsSql): PostgresPool {
             reserved.release();
             return;
           }
-          // postgres.js cannot close one connection of its pool. A connection given up on may be
-          // mid-statement or inside a transaction: cancel what runs, roll back whatever is left
-          // open, and only then hand it back, so the next borrower never inherits our transaction.
-          // A cancel request travels on a connection of its own and cancels whatever the server
-          // process runs when it arrives: the connection waits for the server to have taken it.
+          // postgres.js cannot close one connection of its pool: cancel what runs (waiting for the
+          // server to take the request, which cancels whatever runs when it arrives), roll back
+          // what is left open, and only then hand it back, so no borrower inherits our transaction.
           const running = [...pending];
-          const requests = running.map(cancelRequest);
-          void Promise.allSettled([...running, boundedWait(requests)])
+          const release = (): void => reserved.release();
+          void Promise.allSettled([...running, boundedWait(running.map(cancelRequest))])
             .then(() => reserved.unsafe('ROLLBACK'))
-            .then(
-              () => reserved.release(),
-              () => reserved.release(),
-            );
+            .then(release, release);
         },
         // postgres.js reports a lost connection by rejecting the query that was using it.
         on: () => client,
@@ -54,10 +49,9 @@ export function postgresJsPool(sql: PostgresJsSql): PostgresPool {
 }
 
 /**
- * How long a connection given up on waits for its cancel requests to be taken before it goes
- * back to the pool anyway: they take milliseconds, but one may never report (postgres.js loses
- * the request's promise on a TLS connection, and one that cannot connect waits for its
- * `connect_timeout`), and a connection must not be held out of the pool for good.
+ * How long a connection given up on waits for its cancel requests before it goes back to the
+ * pool anyway: one may never report (postgres.js loses its promise on TLS; one that cannot
+ * connect waits for `connect_timeout`), and a connection must not stay out of the pool for good.
  */
 const CANCEL_WAIT_MS = 2_000;
 
@@ -65,27 +59,19 @@ const CANCEL_WAIT_MS = 2_000;
 function boundedWait(requests: readonly Promise<unknown>[]): Promise<unknown> {
   if (requests.length === 0) return Promise.resolve();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, CANCEL_WAIT_MS);
-    // A pending wait alone does not keep the process running.
-    timer.unref();
-  });
+  // unref: a pending wait alone does not keep the process running.
+  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, CANCEL_WAIT_MS)).unref());
   return Promise.race([Promise.allSettled(requests), deadline]).finally(() => clearTimeout(timer));
 }
 
 /**
- * Sends `query` a cancel request; resolves once the server has taken it (it closes the request's
- * connection), when a statement that starts later can no longer be the one cancelled.
- * `query.cancel()` drops that promise; the canceller it calls returns it. A client without one
- * (another postgres.js version) gets the plain `cancel()`, and the connection waits for nothing.
+ * Sends `query` a cancel request; resolves once the server has taken it. `query.cancel()` drops
+ * that promise, the canceller it calls returns it; without one (another postgres.js version)
+ * the plain `cancel()`, waiting for nothing.
  */
 function cancelRequest(query: PostgresJsQuery): Promise<unknown> {
   const { canceller } = query as { canceller?: unknown };
-  if (typeof canceller !== 'function') {
-    query.cancel();
-    return Promise.resolve();
-  }
-  return Promise.resolve(canceller(query));
+  return Promise.resolve(typeof canceller === 'function' ? canceller(query) : query.cancel());
 }
 
 /** Rows of a raw result as the store reads them: column name to text (or null). */
@@ -93,22 +79,9 @@ function toRows(result: PostgresJsRawResult): Record<string, string | null>[] {
   const columns = result.columns;
   // A statement without a result set (UPDATE without RETURNING, BEGIN) has no columns.
   if (columns === null || columns === undefined || !Array.isArray(result)) return [];
-  return result.map((values) => {
-    const row: Record<string, string | null> = {};
-    columns.forEach((column, index) => {
-      const value = values[index];
-      row[column.name] = value === null || value === undefined ? null : Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
-    });
-    return row;
-  });
+  const text = (value: Uint8Array | null | undefined): string | null => (value == null ? null : Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8'));
+  return result.map((values) => Object.fromEntries(columns.map((column, index) => [column.name, text(values[index])])));
 }
 
-/**
- * A parameter as text the server parses by the statement's own casts. Arrays become array
- * literals, as `pg` writes them, so both clients send the store's `text[]` parameters alike.
- */
-function toParameter(value: unknown): unknown {
-  if (value === null || value === undefined) return null;
-  if (Array.isArray(value)) return `{${value.map((item) => (item === null ? 'NULL' : `"${String(item).replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`)).join(',')}}`;
-  return typeof value === 'string' ? value : String(value);
-}
+/** A parameter as text, which the server parses by the statement's own types. */
+const toParameter = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));

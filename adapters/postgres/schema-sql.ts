@@ -1,6 +1,34 @@
+import { postgresDialect, tableStatements } from '../sql/index.js';
 import type { SessionError } from '../../src/errors.js';
-import { DEFAULT_SCHEMA, DEFAULT_TABLE, tableNames } from './identifiers.js';
-import { schemaSql } from './schema.js';
+import { advisoryLockKey, DEFAULT_SCHEMA, DEFAULT_TABLE, quoteIdentifier, tableNames, type TableNames } from './names.js';
+
+// The version of the tables this store reads and writes, recorded in the sessions table's comment.
+const SCHEMA_VERSION = 1;
+
+/**
+ * The migration script for one schema and table name: the exact text `migrate()` sends (as one
+ * simple query, so it runs through a transaction pooler) and `schema.sql` holds for the default names.
+ */
+export function schemaSql(names: TableNames): string {
+  const { schema, sessions } = names;
+  const table = names.table('sessions');
+  return `-- session-revocation: PostgreSQL tables for schema "${schema}", table "${sessions}" (schema version ${SCHEMA_VERSION}).
+-- What postgresStore({ pool, schema: '${schema}', table: '${sessions}' }).migrate() runs: psql -v ON_ERROR_STOP=1 -f schema.sql,
+-- or postgresSchemaSql({ schema, table }) for other names. Idempotent, under an advisory lock. Times are ms (bigint).
+BEGIN;
+SELECT pg_advisory_xact_lock(${advisoryLockKey('migrate')});
+CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)};
+-- Tables a later release migrated are refused, not misread.
+DO $check$ DECLARE found integer := substring(obj_description(to_regclass('${table}'), 'pg_class') FROM 'schema version ([0-9]+)')::integer; BEGIN
+  IF found > ${SCHEMA_VERSION} THEN
+    RAISE EXCEPTION 'the tables ${table} are at schema version %, newer than this version of session-revocation reads (${SCHEMA_VERSION}): upgrade session-revocation', found;
+  END IF;
+END $check$;
+${tableStatements(postgresDialect, names).join(';\n')};
+COMMENT ON TABLE ${table} IS 'session-revocation sessions (schema version ${SCHEMA_VERSION})';
+COMMIT;
+`;
+}
 
 /** Options of {@link postgresSchemaSql}: the same names {@link postgresStore} takes. */
 export interface PostgresSchemaOptions {

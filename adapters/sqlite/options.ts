@@ -5,9 +5,9 @@ import { duration, optionsObject } from '../../src/option-checks.js';
 /** Options both forms of {@link SqliteStoreOptions} share. */
 export interface SqliteStoreCommonOptions {
   /**
-   * Prefix of the store's table names (`<prefix>sessions`, `<prefix>epochs`,
-   * `<prefix>denied`, `<prefix>meta`, `<prefix>tenant_epochs`, `<prefix>activity`,
-   * `<prefix>devices`, `<prefix>links`), so the store can live in a database the app also uses.
+   * Prefix of the store's table names (`<prefix>sessions`, `<prefix>owners`, `<prefix>epochs`,
+   * `<prefix>high_water`, `<prefix>denied`, `<prefix>devices`, `<prefix>activity`,
+   * `<prefix>keys`, `<prefix>meta`), so the store can live in a database the app also uses.
    * Letters, digits and `_`, starting with a letter or `_`, at most 48 characters.
    * @default "session_revocation_"
    */

@@ -1,14 +1,17 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { SessionError } from '../../src/errors.js';
 import type { SessionStore } from '../../src/store.js';
+import { sqliteDialect, sqlStore, type SqlConnection, type SqlDriver } from '../sql/index.js';
 import { openDatabase } from './driver.js';
 import { checkpointAfterErase, scrubsErasedBytes } from './erasure.js';
 import { toSessionError } from './errors.js';
-import { createOperations, type Operations } from './operations.js';
-import { sqliteFederated } from './federated.js';
 import { DEFAULT_BUSY_TIMEOUT, resolveOptions, type SqliteStoreOptions } from './options.js';
 import { configureOwnedDatabase, ensureSchema, tableNames } from './schema.js';
-import { prepareStatements } from './statements.js';
+
+// Calls take turns across every store of this process: a transaction awaits between its
+// statements, and better-sqlite3 waits for a lock synchronously, so a second connection's BEGIN
+// while the first's transaction is open would block the one thread that could finish it.
+let queue: Promise<unknown> = Promise.resolve();
 
 /**
  * A session store in an SQLite database through better-sqlite3: sessions survive restarts
@@ -19,29 +22,18 @@ import { prepareStatements } from './statements.js';
  * - Creates its tables on first use (`CREATE TABLE IF NOT EXISTS`, names prefixed by
  *   `tablePrefix`) and records the schema version, 1. Tables of a newer version are refused
  *   with `STORE_ERROR`.
- * - Tenant-wide revocation (`revokeTenant`) writes one row per kind, however many users and
- *   sessions the tenant has, and validation reads the session, its user's epochs and its
- *   tenant's epochs in one statement. Each sign-in of a session with a tenant also raises the
- *   tenant's high-water mark: one more row written in its transaction.
- * - Account activity is written in the transaction of the change it records (a sign-in, a
- *   revocation), so an entry is never missing for a change made, nor present for one rolled
- *   back. Entries are listed newest first by their id in byte order through an index, a
- *   tenant's own entries merged from a second index. Known devices and one-time "This wasn't
- *   me" links live in their own tables; a link is used (checked and deleted) in one write
- *   transaction, so of two processes using it at once one gets it. `eraseUser` deletes the
- *   user's entries, devices and links with the sessions.
- * - `prune` deletes, per call, at most `limit` sessions, `limit` deny-list entries, and
- *   `limit` of the entries (with `activityBefore`), devices (with `devicesBefore`) and expired
- *   links together, oldest first through an index, in one short write transaction.
+ * - Validation reads the session with its user's and tenant's epochs in one statement; a
+ *   batch (`apply`) is one write transaction (`BEGIN IMMEDIATE`) that checks and bumps its
+ *   owner's version before its writes, so processes and connections signing in at once never
+ *   pass the session cap. The SQL is the one the PostgreSQL and MySQL stores share.
+ * - `prune` deletes, per call, at most `limit` rows of each table, oldest first through an
+ *   index, in one short write transaction.
  * - Opening a file itself, it switches the file to WAL (readers never wait for a writer) with
  *   `synchronous = NORMAL`, turns on `secure_delete`, and sets the busy timeout. With
  *   `database`, the connection is the app's: the store changes none of its settings except
  *   `busy_timeout` when `busyTimeout` is given. Enable WAL on it yourself when several
  *   processes share the file.
- * - Prepares its statements once. Each call is one statement or one transaction (writes take
- *   the write lock up front with `BEGIN IMMEDIATE`); validation is one indexed read. The
- *   session cap (`maxSessions`) is counted, enforced and the new session inserted in one such
- *   transaction, so processes and connections signing in at once never exceed it.
+ * - Prepares its statements once; this store's calls take turns on its connection.
  *
  * Limits of sharing one file:
  * - One machine, a local disk. WAL needs shared memory between the processes, so a network
@@ -58,14 +50,14 @@ import { prepareStatements } from './statements.js';
  *   revocation (of a user or of a tenant) when its `epochCacheTtl` runs out. Cookie sessions
  *   read the store on every request, so they are refused at once.
  * - Erased means unreadable from a copy of the file: on a file the store opened, deletes
- *   overwrite the freed bytes with zeros (`secure_delete`), and `eraseUser` checkpoints the
+ *   overwrite the freed bytes with zeros (`secure_delete`), and an erase checkpoints the
  *   WAL into the file and truncates it (`wal_checkpoint(TRUNCATE)`) after deleting, so the
  *   user's device, IP and session ids are neither in the `.db` nor in the `-wal` file. The
  *   checkpoint waits up to `busyTimeout` for readers of other connections still on the old
- *   WAL; if they outlast it, `eraseUser` rejects with `STORE_UNAVAILABLE` (the rows are
+ *   WAL; if they outlast it, the erase rejects with `STORE_UNAVAILABLE` (the rows are
  *   deleted; calling it again completes it). With `database`, the store never turns
  *   `secure_delete` on (a setting of your connection): turn it on yourself (`ON`) and
- *   `eraseUser` checkpoints the same way; left off, the deleted rows' bytes may stay in the
+ *   an erase checkpoints the same way; left off, the deleted rows' bytes may stay in the
  *   file's free pages and in the WAL until SQLite reuses them. `FAST` is checkpointed too, but
  *   is not enough: it leaves the bytes of pages SQLite frees whole. Backups taken before the
  *   erase are yours to expire.
@@ -89,77 +81,75 @@ import { prepareStatements } from './statements.js';
  * ```
  */
 export function sqliteStore(options: SqliteStoreOptions): SessionStore {
-  const resolved = resolveOptions(options);
+  const { tablePrefix, busyTimeout: givenTimeout } = resolveOptions(options);
   const owned = options.database === undefined;
-  const busyTimeout = resolved.busyTimeout ?? DEFAULT_BUSY_TIMEOUT;
+  const busyTimeout = givenTimeout ?? DEFAULT_BUSY_TIMEOUT;
   const db: BetterSqlite3.Database = options.database ?? openDatabase(options.filename, busyTimeout);
-  const names = tableNames(resolved.tablePrefix);
-  let operations: Operations | undefined;
-  let initialising: Promise<Operations> | undefined;
+  const prepared = new Map<string, BetterSqlite3.Statement>();
+  let initialised: Promise<void> | undefined;
   let closed = false;
 
-  // Schema and statements on first use, so a failure (a busy lock at startup) rejects that
-  // call like any other and the next call tries again. Calls arriving meanwhile share it.
-  const initialise = async (): Promise<Operations> => {
+  // Settings and tables on first use, so a failure (a busy lock at startup) rejects that call
+  // like any other and the next call tries again.
+  const initialise = async (): Promise<void> => {
     if (owned) await configureOwnedDatabase(db, busyTimeout);
-    else if (resolved.busyTimeout !== undefined) db.pragma(`busy_timeout = ${resolved.busyTimeout}`);
-    if (closed) throw new SessionError('CLOSED', 'The SQLite session store was closed.');
-    ensureSchema(db, names);
-    return createOperations(db, prepareStatements(db, names));
+    else if (givenTimeout !== undefined) db.pragma(`busy_timeout = ${givenTimeout}`);
+    ensureSchema(db, tablePrefix);
   };
-  const ready = (): Promise<Operations> =>
-    (initialising ??= initialise().then(
-      (ops) => (operations = ops),
-      (error: unknown) => {
-        initialising = undefined;
-        throw error;
-      },
-    ));
-
-  const run = async <T>(operation: (ops: Operations) => T): Promise<T> => {
-    if (closed) throw new SessionError('CLOSED', 'The SQLite session store was closed.');
-    if (!db.open) throw new SessionError('STORE_UNAVAILABLE', 'The SQLite database connection given to the session store is closed.');
-    try {
-      const ops = operations ?? (await ready());
-      if (closed) throw new SessionError('CLOSED', 'The SQLite session store was closed.');
-      return operation(ops);
-    } catch (error) {
-      throw toSessionError(error);
-    }
+  const connection: SqlConnection = {
+    async run({ name, text }, values) {
+      let statement = prepared.get(name);
+      if (statement === undefined) prepared.set(name, (statement = db.prepare(text)));
+      if (statement.reader) {
+        const rows = statement.all(...values) as Record<string, null>[];
+        return { rows, count: rows.length };
+      }
+      return { rows: [], count: statement.run(...values).changes };
+    },
   };
+  const driver: SqlDriver = {
+    use(_operation, transaction, work) {
+      const result = queue.then(async () => {
+        if (closed) throw new SessionError('CLOSED', 'The SQLite session store was closed.');
+        if (!db.open) throw new SessionError('STORE_UNAVAILABLE', 'The SQLite database connection given to the session store is closed.');
+        await (initialised ??= initialise().catch((error: unknown) => {
+          initialised = undefined;
+          throw error;
+        }));
+        if (!transaction) return work(connection);
+        // The write lock up front: a transaction never fails half way for want of it.
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const value = await work(connection);
+          db.exec('COMMIT');
+          return value;
+        } catch (error) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw error;
+        }
+      });
+      queue = result.catch(() => undefined);
+      return result.catch((error: unknown) => {
+        throw toSessionError(error);
+      });
+    },
+  };
+  const core = sqlStore(sqliteDialect, tableNames(tablePrefix), driver);
 
   return {
-    create: (record, createOptions) => run((ops) => ops.create(record, createOptions)),
-    get: (sessionId) => run((ops) => ops.get(sessionId)),
-    touch: (sessionId, at) => run((ops) => ops.touch(sessionId, at)),
-    reauthenticate: (sessionId, at) => run((ops) => ops.reauthenticate(sessionId, at)),
-    revoke: (sessionId, revokeOptions) => run((ops) => ops.revoke(sessionId, revokeOptions)),
-    revokeAll: (userId, revokeOptions) => run((ops) => ops.revokeAll(userId, revokeOptions)),
-    revokeOthers: (userId, revokeOptions) => run((ops) => ops.revokeOthers(userId, revokeOptions)),
-    revokeTenant: (tenantId, revokeOptions) => run((ops) => ops.revokeTenant(tenantId, revokeOptions)),
-    listByUser: (userId) => run((ops) => ops.listByUser(userId)),
-    getRevocationState: (userId, tenantId) => run((ops) => ops.getRevocationState(userId, tenantId)),
-    eraseUser: (userId) =>
-      run((ops) => {
-        const deleted = ops.eraseUser(userId);
-        // After the commit: a checkpoint cannot run inside a transaction.
-        if (scrubsErasedBytes(db, owned)) checkpointAfterErase(db);
-        return deleted;
-      }),
-    prune: (pruneOptions) => run((ops) => ops.prune(pruneOptions)),
-    appendActivity: (entries) => run((ops) => ops.appendActivity(entries)),
-    listActivity: (userId, listOptions) => run((ops) => ops.listActivity(userId, listOptions)),
-    rememberDevice: (userId, deviceHash, at) => run((ops) => ops.rememberDevice(userId, deviceHash, at)),
-    listDevices: (userId) => run((ops) => ops.listDevices(userId)),
-    saveRevocationLink: (link) => run((ops) => ops.saveRevocationLink(link)),
-    consumeRevocationLink: (id, secretHash, now) => run((ops) => ops.consumeRevocationLink(id, secretHash, now)),
-    stats: (now) => run((ops) => ops.stats(now)),
-    ...sqliteFederated(db, names, (operation) => run(() => operation())),
+    ...core,
+    async apply(batch) {
+      const applied = await core.apply(batch);
+      // After the commit: a checkpoint cannot run inside a transaction.
+      if (applied && batch.writes.some((write) => write.type === 'erase') && scrubsErasedBytes(db, owned)) {
+        await driver.use('erase', false, async () => checkpointAfterErase(db));
+      }
+      return applied;
+    },
     async close() {
       if (closed) return;
       closed = true;
-      operations = undefined;
-      initialising = undefined;
+      await queue;
       if (owned && db.open) db.close();
     },
   };

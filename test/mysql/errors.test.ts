@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toSessionError } from '../../adapters/mysql/errors.js';
 import { mysqlStore, type MysqlStore } from '../../adapters/mysql/index.js';
+import { storeOperations } from '../../src/storage/index.js';
 import { newRecord } from '../../src/testing/store/fixtures.js';
 import { dropPrefixes, freshPrefix, lockWaitOn, mysqlUp, testMysqlPool } from '../support/mysql-database.js';
 
@@ -62,12 +63,12 @@ describe.skipIf(!up)('mysql store errors on a real server', () => {
   });
 
   it('a duplicate session id or link id is INVALID_INPUT', async () => {
-    const record = newRecord(store, 'dup');
-    await store.create(record, { replaceDevice: false });
-    await expect(store.create(record, { replaceDevice: false })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    const record = newRecord(storeOperations(store), 'dup');
+    await storeOperations(store).create(record, { replaceDevice: false });
+    await expect(storeOperations(store).create(record, { replaceDevice: false })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     const link = { id: 'link-1', secretHash: new Uint8Array(32), userId: 'dup', sessionId: record.id, expiresAt: Date.now() + 60_000 };
-    await store.saveRevocationLink(link);
-    await expect(store.saveRevocationLink(link)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await storeOperations(store).saveRevocationLink!(link);
+    await expect(storeOperations(store).saveRevocationLink!(link)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 
   it('an unreachable server is STORE_UNAVAILABLE', async () => {
@@ -80,35 +81,35 @@ describe.skipIf(!up)('mysql store errors on a real server', () => {
   });
 
   it('a sign-in stuck behind a lock past statementTimeout is STORE_UNAVAILABLE, and the store works once the lock goes', async () => {
-    const first = newRecord(store, 'locked');
-    await store.create(first, { replaceDevice: false });
-    // Another connection holds the user's epoch row, as a long transaction would.
+    const first = newRecord(storeOperations(store), 'locked');
+    await storeOperations(store).create(first, { replaceDevice: false });
+    // Another connection holds the user's version row, as a long transaction would.
     const holder = await pool.getConnection();
     try {
       await holder.query('START TRANSACTION');
-      await holder.query(`SELECT * FROM \`${prefix}epochs\` WHERE user_id = ? FOR UPDATE`, [Buffer.from('locked')]);
-      await expect(store.create(newRecord(store, 'locked'), { replaceDevice: false })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+      await holder.query(`SELECT * FROM \`${prefix}owners\` WHERE scope = 'u' AND owner = ? FOR UPDATE`, [Buffer.from('locked')]);
+      await expect(storeOperations(store).create(newRecord(storeOperations(store), 'locked'), { replaceDevice: false })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
       await holder.query('COMMIT');
     } finally {
       holder.release();
     }
-    const after = newRecord(store, 'locked');
-    await store.create(after, { replaceDevice: false });
-    const { sessions } = await store.listByUser('locked');
+    const after = newRecord(storeOperations(store), 'locked');
+    await storeOperations(store).create(after, { replaceDevice: false });
+    const { sessions } = await storeOperations(store).listByUser('locked');
     // The abandoned sign-in was killed and rolled back: only the two that succeeded are there.
     expect(sessions.map((session) => session.id).sort()).toEqual([first.id, after.id].sort());
   });
 
   it('a statement the server interrupts (KILL QUERY) is STORE_UNAVAILABLE: nothing was decided', async () => {
     const slow = mysqlStore({ pool, prefix, statementTimeout: 20_000 });
-    await slow.create(newRecord(slow, 'killed'), { replaceDevice: false });
+    await storeOperations(slow).create(newRecord(storeOperations(slow), 'killed'), { replaceDevice: false });
     const holder = await pool.getConnection();
     try {
       await holder.query('START TRANSACTION');
-      await holder.query(`SELECT * FROM \`${prefix}epochs\` WHERE user_id = ? FOR UPDATE`, [Buffer.from('killed')]);
-      const signingIn = slow.create(newRecord(slow, 'killed'), { replaceDevice: false });
+      await holder.query(`SELECT * FROM \`${prefix}owners\` WHERE scope = 'u' AND owner = ? FOR UPDATE`, [Buffer.from('killed')]);
+      const signingIn = storeOperations(slow).create(newRecord(storeOperations(slow), 'killed'), { replaceDevice: false });
       const outcome = signingIn.then(() => 'created', (error: { code?: string }) => error.code);
-      await pool.query(`KILL QUERY ${await lockWaitOn(pool, `${prefix}epochs`)}`);
+      await pool.query(`KILL QUERY ${await lockWaitOn(pool, `${prefix}owners`)}`);
       expect(await outcome).toBe('STORE_UNAVAILABLE');
     } finally {
       await holder.query('ROLLBACK');

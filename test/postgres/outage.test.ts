@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStore, type PostgresStore } from '../../adapters/postgres/index.js';
-import { tableNames } from '../../adapters/postgres/identifiers.js';
+import { storeOperations } from '../../src/storage/index.js';
+import { tableNames } from '../../adapters/postgres/names.js';
 import { isUnavailable } from '../../adapters/postgres/errors.js';
 import { createSessionManager, isSessionError } from '../../src/index.js';
 import type { SessionErrorCode } from '../../src/errors.js';
@@ -32,8 +33,8 @@ describe('postgres store: PostgreSQL down', () => {
       const user = 'down-user';
       for (const attempt of [
         store.get('AAAAAAAAAAAAAAAAAAAAAA'),
-        store.create(newRecord(store, user), { replaceDevice: true }),
-        store.revokeAll(user, { kinds: ['browser'], at: Date.now() }),
+        storeOperations(store).create(newRecord(storeOperations(store), user), { replaceDevice: true }),
+        storeOperations(store).revokeAll(user, { kinds: ['browser'], at: Date.now() }),
         store.prune({ now: Date.now(), limit: 10 }),
         store.migrate(),
         sessions.validate(`${'A'.repeat(22)}.${'B'.repeat(43)}`),
@@ -88,8 +89,8 @@ describe.skipIf(!up)('postgres store: a stuck or failing database', () => {
   };
 
   it('a read stuck behind a lock fails with STORE_UNAVAILABLE near the timeout and is cancelled on the server', async () => {
-    const { session } = await store.create(newRecord(store, 'stuck-user'), { replaceDevice: false });
-    await whileLocked(`LOCK TABLE ${names.sessions} IN ACCESS EXCLUSIVE MODE`, [], async () => {
+    const { session } = await storeOperations(store).create(newRecord(storeOperations(store), 'stuck-user'), { replaceDevice: false });
+    await whileLocked(`LOCK TABLE ${names.table('sessions')} IN ACCESS EXCLUSIVE MODE`, [], async () => {
       const { code, ms } = await failure(store.get(session.id));
       expect(code).toBe('STORE_UNAVAILABLE');
       expect(ms).toBeGreaterThanOrEqual(290);
@@ -103,14 +104,14 @@ describe.skipIf(!up)('postgres store: a stuck or failing database', () => {
     expect((await store.get(session.id))?.session.id).toBe(session.id);
   });
 
-  it('a sign-in stuck on the user\'s epoch row fails with STORE_UNAVAILABLE (server-side lock_timeout)', async () => {
-    await store.revokeAll('epoch-user', { kinds: ['browser'], at: 1 });
-    await whileLocked(`SELECT * FROM ${names.epochs} WHERE user_id = $1 FOR UPDATE`, ['epoch-user'], async () => {
-      const { code, ms } = await failure(store.create(newRecord(store, 'epoch-user'), { replaceDevice: true }));
+  it('a sign-in stuck on the user\'s version row fails with STORE_UNAVAILABLE (the transaction\'s statement_timeout)', async () => {
+    await storeOperations(store).revokeAll('epoch-user', { kinds: ['browser'], at: 1 });
+    await whileLocked(`SELECT * FROM ${names.table('owners')} WHERE scope = 'u' AND owner = $1 FOR UPDATE`, ['epoch-user'], async () => {
+      const { code, ms } = await failure(storeOperations(store).create(newRecord(storeOperations(store), 'epoch-user'), { replaceDevice: true }));
       expect(code).toBe('STORE_UNAVAILABLE');
       expect(ms).toBeLessThan(1_500);
     });
-    expect((await store.create(newRecord(store, 'epoch-user'), { replaceDevice: true })).session.userId).toBe('epoch-user');
+    expect((await storeOperations(store).create(newRecord(storeOperations(store), 'epoch-user'), { replaceDevice: true })).session.userId).toBe('epoch-user');
   });
 
   it('waiting too long for a pooled connection fails with STORE_UNAVAILABLE and leaks nothing', async () => {
@@ -132,7 +133,7 @@ describe.skipIf(!up)('postgres store: a stuck or failing database', () => {
 
   it('a connection killed mid-statement (57P01) is STORE_UNAVAILABLE, not STORE_ERROR', async () => {
     const patient = postgresStore({ pool, schema, statementTimeout: 10_000, listen: false });
-    await whileLocked(`LOCK TABLE ${names.sessions} IN ACCESS EXCLUSIVE MODE`, [], async () => {
+    await whileLocked(`LOCK TABLE ${names.table('sessions')} IN ACCESS EXCLUSIVE MODE`, [], async () => {
       const pending = failure(patient.get('AAAAAAAAAAAAAAAAAAAAAA'));
       let killed = 0;
       while (killed === 0) {
@@ -170,11 +171,11 @@ describe.skipIf(!up)('postgres store: a stuck or failing database', () => {
   });
 
   it('a duplicate session id is INVALID_INPUT and leaves the store usable', async () => {
-    const record = newRecord(store, 'dup-user');
-    await store.create(record, { replaceDevice: false });
-    const { code } = await failure(store.create(record, { replaceDevice: false }));
+    const record = newRecord(storeOperations(store), 'dup-user');
+    await storeOperations(store).create(record, { replaceDevice: false });
+    const { code } = await failure(storeOperations(store).create(record, { replaceDevice: false }));
     expect(code).toBe('INVALID_INPUT');
-    expect((await store.listByUser('dup-user')).sessions).toHaveLength(1);
+    expect((await storeOperations(store).listByUser('dup-user')).sessions).toHaveLength(1);
   });
 
   it('a closed store refuses with CLOSED', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStore, type PostgresStore } from '../../adapters/postgres/index.js';
-import { tableNames } from '../../adapters/postgres/identifiers.js';
+import { storeOperations } from '../../src/storage/index.js';
+import { tableNames } from '../../adapters/postgres/names.js';
 import { createSessionManager, isSessionError } from '../../src/index.js';
 import { newRecord } from '../../src/testing/store/fixtures.js';
 import { dropSchemas, freshSchema, postgresUp, testPool, testPostgresJs } from '../support/postgres-database.js';
@@ -28,8 +29,8 @@ describe('postgres store on postgres.js: PostgreSQL down', () => {
     try {
       for (const attempt of [
         () => store.get('AAAAAAAAAAAAAAAAAAAAAA'),
-        () => store.create(newRecord(store, 'down-user'), { replaceDevice: true }),
-        () => store.revokeAll('down-user', { kinds: ['browser'], at: Date.now() }),
+        () => storeOperations(store).create(newRecord(storeOperations(store), 'down-user'), { replaceDevice: true }),
+        () => storeOperations(store).revokeAll('down-user', { kinds: ['browser'], at: Date.now() }),
         () => store.prune({ now: Date.now(), limit: 10 }),
       ]) {
         const { code, ms } = await failure(attempt());
@@ -94,8 +95,8 @@ describe.skipIf(!up)('postgres store on postgres.js: timeouts and LISTEN', () =>
   };
 
   it('a read stuck behind a lock fails near the deadline, is cancelled on the server, and the connection stays usable', async () => {
-    const { session } = await store.create(newRecord(store, 'stuck-user'), { replaceDevice: false });
-    await whileLocked(`LOCK TABLE ${names.sessions} IN ACCESS EXCLUSIVE MODE`, async () => {
+    const { session } = await storeOperations(store).create(newRecord(storeOperations(store), 'stuck-user'), { replaceDevice: false });
+    await whileLocked(`LOCK TABLE ${names.table('sessions')} IN ACCESS EXCLUSIVE MODE`, async () => {
       const { code, ms } = await failure(store.get(session.id));
       expect(code).toBe('STORE_UNAVAILABLE');
       expect(ms).toBeGreaterThanOrEqual(290);
@@ -108,7 +109,7 @@ describe.skipIf(!up)('postgres store on postgres.js: timeouts and LISTEN', () =>
   });
 
   it('a prune stuck inside its transaction leaves no transaction open on the connection it gives back', async () => {
-    await whileLocked(`LOCK TABLE ${names.sessions} IN ACCESS EXCLUSIVE MODE`, async () => {
+    await whileLocked(`LOCK TABLE ${names.table('sessions')} IN ACCESS EXCLUSIVE MODE`, async () => {
       const { code } = await failure(store.prune({ now: Date.now(), limit: 100 }));
       expect(code).toBe('STORE_UNAVAILABLE');
     });
@@ -123,12 +124,12 @@ describe.skipIf(!up)('postgres store on postgres.js: timeouts and LISTEN', () =>
     const slowSql = testPostgresJs(`postgres://postgres@127.0.0.1:${proxy.port}/test`, { max: 1 });
     const slowStore = postgresStore({ pool: slowSql, schema, statementTimeout: 300, listen: false });
     try {
-      const { session } = await store.create(newRecord(store, 'late-cancel-user'), { replaceDevice: false });
+      const { session } = await storeOperations(store).create(newRecord(storeOperations(store), 'late-cancel-user'), { replaceDevice: false });
       // Connected before the store's 300 ms deadline counts: only the locked read may run out.
       await slowSql.unsafe('SELECT 1');
       expect((await slowStore.get(session.id))?.session.id).toBe(session.id);
       proxy.delayNewConnections(700);
-      await whileLocked(`LOCK TABLE ${names.sessions} IN ACCESS EXCLUSIVE MODE`, async () => {
+      await whileLocked(`LOCK TABLE ${names.table('sessions')} IN ACCESS EXCLUSIVE MODE`, async () => {
         expect((await failure(slowStore.get(session.id))).code).toBe('STORE_UNAVAILABLE');
       });
       // The lock is gone: the read the store gave up on finishes by itself before the cancel
@@ -148,13 +149,13 @@ describe.skipIf(!up)('postgres store on postgres.js: timeouts and LISTEN', () =>
     const slowSql = testPostgresJs(`postgres://postgres@127.0.0.1:${proxy.port}/test`, { max: 1 });
     const slowStore = postgresStore({ pool: slowSql, schema, statementTimeout: 300, listen: false });
     try {
-      const { session } = await store.create(newRecord(store, 'silent-cancel-user'), { replaceDevice: false });
+      const { session } = await storeOperations(store).create(newRecord(storeOperations(store), 'silent-cancel-user'), { replaceDevice: false });
       // Connected before the store's 300 ms deadline counts: only the locked read may run out.
       await slowSql.unsafe('SELECT 1');
       expect((await slowStore.get(session.id))?.session.id).toBe(session.id);
       // Held far longer than the store waits for it: as good as a request that never reports.
       proxy.delayNewConnections(30_000);
-      await whileLocked(`LOCK TABLE ${names.sessions} IN ACCESS EXCLUSIVE MODE`, async () => {
+      await whileLocked(`LOCK TABLE ${names.table('sessions')} IN ACCESS EXCLUSIVE MODE`, async () => {
         expect((await failure(slowStore.get(session.id))).code).toBe('STORE_UNAVAILABLE');
       });
       // The connection is back in the pool within the store's 2 s wait, not after 30 s.

@@ -1,8 +1,9 @@
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sqliteStore } from '../../adapters/sqlite/index.js';
+import { storeOperations } from '../../src/storage/index.js';
 import { createSessionManager, isSessionError } from '../../src/index.js';
-import type { NewSessionRecord } from '../../src/store.js';
+import type { NewSessionRecord } from '../../src/storage/index.js';
 import { mintToken } from '../../src/token.js';
 import { tempDatabases } from './temp.js';
 
@@ -35,8 +36,8 @@ describe('sqlite store: two connections on one file', () => {
 
   it('interleaved writes through both connections all land', async () => {
     const filename = files.next();
-    const one = sqliteStore({ filename });
-    const two = sqliteStore({ filename });
+    const one = storeOperations(sqliteStore({ filename }));
+    const two = storeOperations(sqliteStore({ filename }));
     const writes = Array.from({ length: 200 }, (_, index) => (index % 2 === 0 ? one : two).create(record('both'), { replaceDevice: false }));
     const raises = Array.from({ length: 20 }, (_, index) => (index % 2 === 0 ? two : one).revokeAll('both', { kinds: ['remember'], at: 1_000 + index }));
     await Promise.all([...writes, ...raises]);
@@ -50,7 +51,7 @@ describe('sqlite store: two connections on one file', () => {
 describe('sqlite store: a write lock held too long', () => {
   it('fails a write with STORE_UNAVAILABLE after busyTimeout, keeps reads working, and recovers', async () => {
     const filename = files.next();
-    const store = sqliteStore({ filename, busyTimeout: 50 });
+    const store = storeOperations(sqliteStore({ filename, busyTimeout: 50 }));
     const existing = record('locked');
     await store.create(existing, { replaceDevice: false });
     const other = new Database(filename);
@@ -80,7 +81,7 @@ describe('sqlite store: a write lock held too long', () => {
     const filename = files.next();
     const other = new Database(filename);
     other.exec('BEGIN IMMEDIATE');
-    const store = sqliteStore({ filename, busyTimeout: 20 });
+    const store = storeOperations(sqliteStore({ filename, busyTimeout: 20 }));
     try {
       await expect(store.getRevocationState('u')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     } finally {

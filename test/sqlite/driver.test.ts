@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
 import { sqliteStore } from '../../adapters/sqlite/index.js';
+import { storeOperations } from '../../src/storage/index.js';
 import { isSessionError } from '../../src/index.js';
 
 // better-sqlite3 as if it were not installed: the adapter loads it through createRequire,
@@ -29,7 +30,7 @@ describe('sqlite store: better-sqlite3 missing', () => {
 
   it('never loads it for a connection the app passes', async () => {
     const database = new Database(':memory:');
-    const store = sqliteStore({ database });
+    const store = storeOperations(sqliteStore({ database }));
     expect(await store.revokeAll('u', { kinds: ['browser'], at: 7 })).toEqual({ browser: 7 });
     database.close();
   });

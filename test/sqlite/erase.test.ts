@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sqliteStore } from '../../adapters/sqlite/index.js';
+import { storeOperations } from '../../src/storage/index.js';
 import { createSessionManager } from '../../src/index.js';
 import { tempDatabases } from './temp.js';
 
@@ -46,7 +47,7 @@ describe('sqlite store: a user erased', () => {
     await sessions.create({ userId: 'bystander', userAgent: CHROME });
     // What the store keeps beside the sessions: activity, known devices, a revocation link,
     // and a tenant revoked (its epochs name the tenant, never the user).
-    const store = sessions.store;
+    const store = storeOperations(sessions.store);
     const at = Date.now();
     await store.appendActivity!([{ id: 'erase-1', userId: user, tenantId: 'acme', type: 'session.reauthenticated', at, reason: 'password', sessionId: laptop.session.id, ip: '203.0.113.7' }]);
     await store.rememberDevice!(user, 'k'.repeat(43), at);
@@ -66,7 +67,8 @@ describe('sqlite store: a user erased', () => {
         if (text.includes(user) || text.includes(laptop.session.id) || text.includes('203.0.113.7')) left.push(name);
       }
     }
-    expect([...new Set(left)]).toEqual(['session_revocation_epochs']);
+    // Kept by the contract: the user's epochs and version.
+    expect([...new Set(left)].sort()).toEqual(['session_revocation_epochs', 'session_revocation_owners']);
     expect((await sessions.validate(laptop.token)).ok).toBe(false);
     expect(await sessions.list('bystander')).toHaveLength(1);
     expect(await store.listDevices!('bystander')).toEqual(bystanderDevices);

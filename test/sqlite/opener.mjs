@@ -4,9 +4,10 @@ import { pathToFileURL } from 'node:url';
 
 const [bundle] = process.argv.slice(2);
 const { sqliteStore } = await import(pathToFileURL(bundle).href);
+const { storeOperations } = await import(new URL('storage.js', pathToFileURL(bundle)).href);
 
 process.on('message', async ({ filename }) => {
-  const store = sqliteStore({ filename, busyTimeout: 10_000 });
+  const store = storeOperations(sqliteStore({ filename, busyTimeout: 10_000 }));
   try {
     await store.getRevocationState('opener');
     process.send({ filename, error: null });

@@ -1,8 +1,9 @@
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sqliteStore, type SqliteStoreOptions } from '../../adapters/sqlite/index.js';
+import { storeOperations } from '../../src/storage/index.js';
 import { SessionError } from '../../src/index.js';
-import type { NewSessionRecord } from '../../src/store.js';
+import type { NewSessionRecord } from '../../src/storage/index.js';
 import { mintToken } from '../../src/token.js';
 import { tempDatabases } from './temp.js';
 
@@ -46,14 +47,14 @@ describe('sqlite store: options', () => {
 
   it('keeps stores with different prefixes apart in one database', async () => {
     const database = new Database(':memory:');
-    const one = sqliteStore({ database, tablePrefix: 'one_' });
-    const two = sqliteStore({ database, tablePrefix: 'two_' });
+    const one = storeOperations(sqliteStore({ database, tablePrefix: 'one_' }));
+    const two = storeOperations(sqliteStore({ database, tablePrefix: 'two_' }));
     const { session } = await one.create(record('u'), { replaceDevice: false });
     await two.revokeAll('u', { kinds: ['browser'], at: session.createdAt + 10 });
     expect(await two.get(session.id)).toBeNull();
     expect((await one.get(session.id))?.epochs).toEqual({});
     const tables = database.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    const names = ['activity', 'denied', 'devices', 'epochs', 'federated_links', 'links', 'logout_tokens', 'meta', 'sessions', 'tenant_epochs'];
+    const names = ['activity', 'denied', 'devices', 'epochs', 'high_water', 'keys', 'meta', 'owners', 'sessions'];
     expect(tables).toEqual([...names.map((name) => `one_${name}`), ...names.map((name) => `two_${name}`)]);
     database.close();
   });
@@ -63,7 +64,7 @@ describe('sqlite store: a connection the app owns', () => {
   it('changes none of its settings unless busyTimeout is given, and never closes it', async () => {
     const filename = files.next();
     const database = new Database(filename, { timeout: 1_234 });
-    const store = sqliteStore({ database });
+    const store = storeOperations(sqliteStore({ database }));
     await store.getRevocationState('u');
     expect(database.pragma('journal_mode', { simple: true })).toBe('delete');
     expect(database.pragma('busy_timeout', { simple: true })).toBe(1_234);
@@ -71,7 +72,7 @@ describe('sqlite store: a connection the app owns', () => {
     expect(database.open).toBe(true);
     await expect(store.get('AAAAAAAAAAAAAAAAAAAAAA')).rejects.toMatchObject({ code: 'CLOSED' });
 
-    const tuned = sqliteStore({ database, busyTimeout: 250 });
+    const tuned = storeOperations(sqliteStore({ database, busyTimeout: 250 }));
     await tuned.getRevocationState('u');
     expect(database.pragma('busy_timeout', { simple: true })).toBe(250);
     database.close();
@@ -79,7 +80,7 @@ describe('sqlite store: a connection the app owns', () => {
   });
 
   it('closes a database it opened itself, once', async () => {
-    const store = sqliteStore({ filename: files.next() });
+    const store = storeOperations(sqliteStore({ filename: files.next() }));
     await store.getRevocationState('u');
     await store.close?.();
     await store.close?.();
@@ -89,7 +90,7 @@ describe('sqlite store: a connection the app owns', () => {
 
 describe('sqlite store: data and errors', () => {
   it('round-trips every byte value of the secret hash exactly', async () => {
-    const store = sqliteStore({ filename: ':memory:' });
+    const store = storeOperations(sqliteStore({ filename: ':memory:' }));
     for (const bytes of [new Uint8Array(32), new Uint8Array(32).fill(0xff), Uint8Array.from({ length: 32 }, (_, index) => (index * 37) % 256)]) {
       const sliced = new Uint8Array(64);
       sliced.set(bytes, 16);
@@ -104,7 +105,7 @@ describe('sqlite store: data and errors', () => {
   });
 
   it('refuses a duplicate session id as INVALID_INPUT and changes nothing', async () => {
-    const store = sqliteStore({ filename: ':memory:' });
+    const store = storeOperations(sqliteStore({ filename: ':memory:' }));
     const first = record('dup');
     await store.create(first, { replaceDevice: false });
     await expect(store.create({ ...record('dup'), id: first.id }, { replaceDevice: false })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
@@ -114,7 +115,7 @@ describe('sqlite store: data and errors', () => {
 
   it('reports a broken schema as STORE_ERROR with the SQLite error as cause', async () => {
     const database = new Database(':memory:');
-    const store = sqliteStore({ database });
+    const store = storeOperations(sqliteStore({ database }));
     await store.getRevocationState('u');
     database.exec('DROP TABLE session_revocation_sessions');
     const error: unknown = await store.get('AAAAAAAAAAAAAAAAAAAAAA').then(
@@ -129,11 +130,11 @@ describe('sqlite store: data and errors', () => {
 
   it('refuses tables written by a newer schema version', async () => {
     const database = new Database(':memory:');
-    await sqliteStore({ database }).getRevocationState('u');
+    await storeOperations(sqliteStore({ database })).getRevocationState('u');
     database.prepare("UPDATE session_revocation_meta SET value = 2 WHERE key = 'schema_version'").run();
-    await expect(sqliteStore({ database }).getRevocationState('u')).rejects.toMatchObject({
+    await expect(storeOperations(sqliteStore({ database })).getRevocationState('u')).rejects.toMatchObject({
       code: 'STORE_ERROR',
-      message: expect.stringContaining('use schema version 2; this version of session-revocation reads version 1. Upgrade session-revocation.'),
+      message: expect.stringContaining('use schema version 2, newer than this release reads (1): upgrade session-revocation.'),
     });
     database.close();
   });

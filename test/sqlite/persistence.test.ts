@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sqliteStore } from '../../adapters/sqlite/index.js';
+import { storeOperations } from '../../src/storage/index.js';
 import { createSessionManager } from '../../src/index.js';
 import { tempDatabases } from './temp.js';
 
@@ -24,11 +25,12 @@ describe('sqlite store: close and reopen', () => {
     const carolOld = await before.create({ userId: 'carol', userAgent: chromeMac });
     const carolNew = await before.create({ userId: 'carol', userAgent: chromeMac });
     const stored = (await before.store.get(kept.session.id))!.session;
-    const aliceState = await before.store.getRevocationState('alice');
+    const aliceState = await storeOperations(before.store).getRevocationState('alice');
     expect(aliceState.denied[revoked.session.id]).toBeGreaterThan(Date.now());
     await before.close();
 
-    const store = sqliteStore({ filename });
+    const raw = sqliteStore({ filename });
+    const store = storeOperations(raw);
     const reread = (await store.get(kept.session.id))!;
     expect(reread.session).toEqual(stored);
     expect(reread.session.persistent).toBe(false);
@@ -40,7 +42,7 @@ describe('sqlite store: close and reopen', () => {
     expect(await store.getRevocationState('alice')).toEqual(aliceState);
     expect((await store.getRevocationState('bob')).epochs).toEqual(bobEpochs);
 
-    const after = createSessionManager({ store, accessTokens: { secret } });
+    const after = createSessionManager({ store: raw, accessTokens: { secret } });
     const valid = await after.validate(kept.token);
     expect(valid.ok).toBe(true);
     if (valid.ok) {
@@ -61,16 +63,16 @@ describe('sqlite store: close and reopen', () => {
 
   it('leaves the file in WAL mode with every table and schema version 1 recorded', async () => {
     const filename = files.next();
-    const store = sqliteStore({ filename });
+    const store = storeOperations(sqliteStore({ filename }));
     await store.revokeAll('u', { kinds: ['browser'], at: 1_000 });
     await store.close?.();
     const raw = new Database(filename, { readonly: true });
     try {
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(raw.prepare("SELECT value FROM session_revocation_meta WHERE key = 'schema_version'").pluck().get()).toBe(1);
-      // One migration creates them all, the federated sign-out tables included.
+      // One migration creates them all.
       expect(raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all()).toEqual(
-        ['activity', 'denied', 'devices', 'epochs', 'federated_links', 'links', 'logout_tokens', 'meta', 'sessions', 'tenant_epochs'].map((name) => `session_revocation_${name}`),
+        ['activity', 'denied', 'devices', 'epochs', 'high_water', 'keys', 'meta', 'owners', 'sessions'].map((name) => `session_revocation_${name}`),
       );
       expect(raw.prepare('SELECT epoch FROM session_revocation_epochs').pluck().all()).toEqual([1_000]);
     } finally {

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteStore } from '../../adapters/sqlite/index.js';
+import { storeOperations } from '../../src/storage/index.js';
 import { tempDatabases } from './temp.js';
 
 interface WriterReport {
@@ -30,7 +31,7 @@ let bundle: string;
 beforeAll(async () => {
   bundleDir = mkdtempSync(join(tmpdir(), 'session-revocation-sqlite-bundle-'));
   await build({
-    entry: { sqlite: join(root, 'adapters/sqlite/index.ts') },
+    entry: { sqlite: join(root, 'adapters/sqlite/index.ts'), storage: join(root, 'src/storage/index.ts') },
     outDir: bundleDir,
     format: ['esm'],
     platform: 'node',
@@ -111,7 +112,7 @@ describe('sqlite store: several processes on one file', () => {
   it('writes from concurrent processes all succeed and keep the store invariants', async () => {
     const filename = files.next();
     const rounds = 300;
-    const linked = sqliteStore({ filename });
+    const linked = storeOperations(sqliteStore({ filename }));
     for (let round = 0; round < rounds; round++) {
       const secretHash = createHash('sha256').update(`secret-${round}`).digest();
       await linked.saveRevocationLink!({ id: `link-${round}`.padEnd(22, '.'), secretHash, userId: 'linked', sessionId: 'S'.repeat(22), expiresAt: Date.now() + 3_600_000 });
@@ -120,7 +121,7 @@ describe('sqlite store: several processes on one file', () => {
     const reports = await runWriters(filename, ['a', 'b', 'c'], rounds);
     for (const report of reports) expect(report.errors).toEqual([]);
 
-    const store = sqliteStore({ filename });
+    const store = storeOperations(sqliteStore({ filename }));
     const shared = await store.listByUser('shared');
     expect(shared.sessions).toHaveLength(3 * rounds);
     const revokedBy = new Set(shared.sessions.map((session) => session.revokedReason).filter((reason) => reason !== undefined));

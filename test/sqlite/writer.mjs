@@ -6,7 +6,8 @@ import { pathToFileURL } from 'node:url';
 const [bundle, filename, name, roundsText] = process.argv.slice(2);
 const rounds = Number(roundsText);
 const { sqliteStore } = await import(pathToFileURL(bundle).href);
-const store = sqliteStore({ filename, busyTimeout: 10_000 });
+const { storeOperations } = await import(new URL('storage.js', pathToFileURL(bundle)).href);
+const store = storeOperations(sqliteStore({ filename, busyTimeout: 10_000 }));
 // Create the schema before the race too: several processes doing it at once is part of the test.
 await store.getRevocationState('warm-up');
 

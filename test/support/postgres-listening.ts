@@ -28,7 +28,7 @@ export async function listening(publisher: PostgresStore, subscriber: PostgresSt
     probes += 1;
     const probe = `probe-${process.pid}-${probes}`;
     await timeUntil(async () => {
-      await publisher.revokeAll(probe, { kinds: ['browser'], at: Date.now() });
+      await publisher.apply({ owner: { userId: probe }, writes: [{ type: 'epochs', epochs: { browser: Date.now() } }], notify: true });
       await sleep(20);
       return heard.has(probe);
     }, 10_000);

@@ -1,4 +1,5 @@
-import { DEFAULT_PREFIX, TABLES } from '../../../adapters/mysql/options.js';
+import { DEFAULT_PREFIX } from '../../../adapters/mysql/options.js';
+import { TABLE_NAMES } from '../../../adapters/sql/index.js';
 import { mysqlStore } from '../../../adapters/mysql/store.js';
 import type { MysqlPool } from '../../../adapters/mysql/types.js';
 import { CliError } from '../failure.js';
@@ -32,7 +33,7 @@ export async function openMysql(url: string, label: string, flags: StoreFlags): 
         const [rows] = await pool.query('SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?', [`${prefix}sessions`]);
         const existed = Number((rows as Array<{ n: unknown }>)[0]?.n) > 0;
         await store.migrate();
-        const tables = Object.values(TABLES).map((name) => `${prefix}${name}`).join(', ');
+        const tables = [...TABLE_NAMES, 'schema'].map((name) => `${prefix}${name}`).join(', ');
         return existed
           ? `The MySQL session tables (${tables}) were already there; migrations are up to date.`
           : `Created the MySQL session tables: ${tables}.`;

@@ -1,4 +1,5 @@
-import { DEFAULT_SCHEMA, DEFAULT_TABLE } from '../../../adapters/postgres/identifiers.js';
+import { DEFAULT_SCHEMA, DEFAULT_TABLE } from '../../../adapters/postgres/names.js';
+import { TABLE_NAMES } from '../../../adapters/sql/index.js';
 import type { PostgresClient } from '../../../adapters/postgres/options.js';
 import { postgresStore } from '../../../adapters/postgres/store.js';
 import { CliError } from '../failure.js';
@@ -38,7 +39,7 @@ export async function openPostgres(url: string, label: string, flags: StoreFlags
       async migrate() {
         const existed = (await connected.scalar('SELECT to_regclass($1) IS NOT NULL AS present', [`${schema}.${table}`])) === true;
         await store.migrate();
-        const tables = ['', '_epochs', '_denied', '_tenant_epochs', '_activity', '_devices', '_links'].map((suffix) => `${table}${suffix}`).join(', ');
+        const tables = TABLE_NAMES.map((name) => (name === 'sessions' ? table : `${table}_${name}`)).join(', ');
         return existed
           ? `The PostgreSQL session tables in schema "${schema}" (${tables}) were already there; migrations are up to date.`
           : `Created the PostgreSQL session tables in schema "${schema}": ${tables}.`;

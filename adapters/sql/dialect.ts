@@ -1,0 +1,85 @@
+/** The tables every SQL store keeps, by their name before prefixes and quoting. */
+export type TableName = 'sessions' | 'owners' | 'epochs' | 'high_water' | 'denied' | 'devices' | 'activity' | 'keys';
+
+/** How an upsert sets a column of a row that exists: to the new value, the larger, or one more. */
+export type OnConflict = 'new' | 'max' | 'inc';
+
+/** Everything that differs between SQLite, PostgreSQL and MySQL/MariaDB; the SQL is written once in `statements.ts`. */
+export interface Dialect {
+  /** Turns the `?` placeholders of a statement into the driver's own. */
+  readonly placeholders: (text: string) => string;
+  /** The larger of two values: `GREATEST`, SQLite's scalar `MAX`. */
+  readonly greatest: string;
+  /** Locks a row read in a transaction; empty where the transaction already holds the database (SQLite). */
+  readonly forUpdate: string;
+  /** Column types: ids (up to 256 characters), short text (kinds, hashes, keys), ms, JSON. */
+  readonly types: { readonly id: string; readonly short: string; readonly ms: string; readonly json: string };
+  /** What follows `CREATE TABLE (...)`. */
+  readonly tableOptions: string;
+  /** MySQL has no `CREATE INDEX IF NOT EXISTS`: its indexes go inside `CREATE TABLE`. */
+  readonly inlineIndexes: boolean;
+  /** An INSERT that updates the row of the same key as `set` says. */
+  upsert(table: string, columns: readonly string[], key: readonly string[], set: Readonly<Record<string, OnConflict>>): string;
+  /** An INSERT that leaves an existing row of the same key as it is (and counts 0 rows). */
+  insertIgnore(table: string, columns: readonly string[], key: readonly string[]): string;
+}
+
+const values = (columns: readonly string[]): string => `(${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+
+// PostgreSQL and SQLite share the upsert of the SQL standard's spirit: the existing row through
+// an alias, the proposed one as `excluded`.
+function standard(greatest: string): Pick<Dialect, 'upsert' | 'insertIgnore'> {
+  const expression = (column: string, how: OnConflict): string =>
+    how === 'new' ? `excluded.${column}` : how === 'max' ? `${greatest}(o.${column}, excluded.${column})` : `o.${column} + 1`;
+  return {
+    upsert: (table, columns, key, set) =>
+      `INSERT INTO ${table} AS o ${values(columns)} ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${Object.entries(set)
+        .map(([column, how]) => `${column} = ${expression(column, how)}`)
+        .join(', ')}`,
+    insertIgnore: (table, columns, key) => `INSERT INTO ${table} ${values(columns)} ON CONFLICT (${key.join(', ')}) DO NOTHING`,
+  };
+}
+
+/** SQLite 3.35 or later (better-sqlite3): one writer at a time, so no row locks. */
+export const sqliteDialect: Dialect = {
+  placeholders: (text) => text,
+  greatest: 'MAX',
+  forUpdate: '',
+  types: { id: 'TEXT', short: 'TEXT', ms: 'INTEGER', json: 'TEXT' },
+  tableOptions: '',
+  inlineIndexes: false,
+  ...standard('MAX'),
+};
+
+/** PostgreSQL 12 or later: `$n` placeholders, ids compared and sorted byte by byte (`COLLATE "C"`). */
+export const postgresDialect: Dialect = {
+  placeholders: (text) => {
+    let n = 0;
+    return text.replace(/\?/g, () => `$${++n}`);
+  },
+  greatest: 'GREATEST',
+  forUpdate: ' FOR UPDATE',
+  types: { id: 'TEXT COLLATE "C"', short: 'TEXT COLLATE "C"', ms: 'BIGINT', json: 'TEXT' },
+  tableOptions: '',
+  inlineIndexes: false,
+  ...standard('GREATEST'),
+};
+
+/**
+ * MySQL 8 and MariaDB 10.5 or later: text as bytes (VARBINARY, no charset or collation), the
+ * existing row's columns unqualified and the proposed one's through `VALUES()`. `INSERT IGNORE`
+ * counts 0 rows for a duplicate whatever the client's found-rows flag says.
+ */
+export const mysqlDialect: Dialect = {
+  placeholders: (text) => text,
+  greatest: 'GREATEST',
+  forUpdate: ' FOR UPDATE',
+  types: { id: 'VARBINARY(1024)', short: 'VARBINARY(255)', ms: 'BIGINT', json: 'BLOB' },
+  tableOptions: ' ENGINE=InnoDB',
+  inlineIndexes: true,
+  upsert: (table, columns, _key, set) =>
+    `INSERT INTO ${table} ${values(columns)} ON DUPLICATE KEY UPDATE ${Object.entries(set)
+      .map(([column, how]) => `${column} = ${how === 'new' ? `VALUES(${column})` : how === 'max' ? `GREATEST(${column}, VALUES(${column}))` : `${column} + 1`}`)
+      .join(', ')}`,
+  insertIgnore: (table, columns) => `INSERT IGNORE INTO ${table} ${values(columns)}`,
+};

@@ -1,0 +1,181 @@
+import type { Batch, KindStats, Owner, RevocationNotice, SessionLookup, SessionStore, Write } from '../../src/store.js';
+import type { Dialect } from './dialect.js';
+import { activityOf, activityValues, dict, num, sessionOf, sessionValues, text, type Row, type SqlValue } from './records.js';
+import { sqlStatements, type Names, type Statement } from './statements.js';
+
+/** One connection of a driver, for one store call: a statement's rows, and the rows it changed (matched, for an UPDATE). */
+export interface SqlConnection {
+  run(statement: Statement, values: readonly SqlValue[]): Promise<{ readonly rows: readonly Row[]; readonly count: number }>;
+}
+
+/** The driver glue each SQL store writes: connections, transactions, errors, notices. */
+export interface SqlDriver {
+  /**
+   * Runs `work` on one connection, inside one transaction when `transaction` says so (all or
+   * nothing: a rejection rolls back). Rejects as the contract says (`CLOSED`, `STORE_UNAVAILABLE`...).
+   */
+  use<T>(operation: string, transaction: boolean, work: (connection: SqlConnection) => Promise<T>): Promise<T>;
+  /** Publishes a notice from inside the batch's transaction, delivered when it commits. */
+  notify?(connection: SqlConnection, notice: RevocationNotice): Promise<void>;
+}
+
+/** The store's methods that are the same SQL on every dialect; the store adds `close`, `subscribe`, `callTimeout`. */
+export type SqlStoreCore = Required<Omit<SessionStore, 'close' | 'subscribe' | 'callTimeout' | 'shardsByUser'>>;
+
+// A claim of a key that must not exist (version 0) holds a row of this version until it commits.
+const PLACEHOLDER: readonly SqlValue[] = ['', 0, null, 0];
+
+/**
+ * The session store of the contract, in SQL written once (`statements.ts`) and run through a
+ * driver. `apply` is one transaction: the version check and bump first (a conditional UPDATE,
+ * counted; the row inserted for a first batch), then every write in order.
+ */
+export function sqlStore(dialect: Dialect, names: Names, driver: SqlDriver): SqlStoreCore {
+  const st = sqlStatements(dialect, names);
+  const read = async (operation: string, statement: Statement, values: readonly SqlValue[]): Promise<readonly Row[]> =>
+    (await driver.use(operation, false, (c) => c.run(statement, values))).rows;
+
+  const holds = async (c: SqlConnection, { owner, version }: Batch): Promise<boolean> => {
+    if ('key' in owner) {
+      if (version === undefined) return true;
+      if (version === 0) return (await c.run(st.claimKey, [owner.key, ...PLACEHOLDER])).count === 1;
+      return (await c.run(st.keyHeld, [owner.key, version])).rows.length === 1;
+    }
+    const id = ownerId(owner);
+    if (version !== undefined) {
+      if ((await c.run(st.bumpIf, [...id, version])).count === 1) return true;
+      return version === 0 && (await c.run(st.newOwner, [...id, 1])).count === 1;
+    }
+    if ((await c.run(st.bump, id)).count === 1 || (await c.run(st.newOwner, [...id, 1])).count === 1) return true;
+    // Another batch inserted the row between the two: it exists now, and this bump waits for it.
+    return (await c.run(st.bump, id)).count === 1;
+  };
+
+  // Each write as its statements and values.
+  const steps = (owner: Owner, step: Write): [Statement, SqlValue[]][] => {
+    const userId = 'userId' in owner ? owner.userId : null;
+    switch (step.type) {
+      case 'insert':
+        return [[st.insert, sessionValues(step.session)]];
+      case 'revoke':
+        return [[st.revoke, [step.at, step.reason, step.sessionId, userId]]];
+      case 'epochs':
+        return Object.entries(step.epochs).map(([kind, epoch]) => [st.epoch, [...ownerId(owner), kind, epoch]]);
+      case 'highWater':
+        return [[st.highWater, [step.tenantId, step.kind, step.at]]];
+      case 'deny':
+        return [[st.deny, [userId, step.sessionId, step.until]]];
+      case 'device':
+        return [[st.device, [userId, step.deviceHash, step.lastSeenAt]]];
+      case 'activity':
+        // An entry with neither a user nor a tenant belongs to no log.
+        return step.entry.userId === undefined && step.entry.tenantId === undefined ? [] : [[st.activity, activityValues(step.entry)]];
+      case 'putKey':
+        return [[st.putKey, [step.key, step.value, step.expiresAt, step.userId ?? null, 1]]];
+      case 'deleteKey':
+        return [[st.deleteKey, [step.key]]];
+      case 'erase':
+        return [st.eraseDenied, st.eraseDevices, st.eraseActivity, st.eraseKeys].map((statement) => [statement, [userId]]);
+    }
+  };
+  const write = async (c: SqlConnection, owner: Owner, step: Write): Promise<void> => {
+    if (step.type === 'erase' && 'userId' in owner) {
+      for (const row of (await c.run(st.userSessions, [owner.userId])).rows) await c.run(st.deleteSession, [text(row['id'])]);
+    }
+    for (const [statement, values] of steps(owner, step)) await c.run(statement, values);
+  };
+
+  return {
+    async get(sessionId): Promise<SessionLookup | null> {
+      const rows = await read('get', st.get, [sessionId]);
+      if (rows[0] === undefined) return null;
+      const epochs = dict<number>();
+      let tenantEpochs: Record<string, number> | undefined;
+      for (const row of rows) {
+        if (row['part'] === null || row['part'] === undefined) continue;
+        const into = text(row['part']) === 'u' ? epochs : (tenantEpochs ??= dict());
+        into[text(row['ek'])] = num(row['en']);
+      }
+      return { session: sessionOf(rows[0], text(rows[0]['u'])), epochs, tenantEpochs };
+    },
+
+    async readUser(userId, tenantId) {
+      const rows = await read('readUser', st.readUser, [userId, userId, userId, tenantId ?? null, userId, userId, userId]);
+      let version = 0;
+      const [sessions, epochs, tenantEpochs, denied, devices] = [[] as ReturnType<typeof sessionOf>[], dict<number>(), dict<Record<string, number>>(), dict<number>(), dict<number>()];
+      for (const row of rows) {
+        const part = text(row['part']);
+        if (part === 's') sessions.push(sessionOf(row, userId));
+        else if (part === 'v') version = num(row['n1']);
+        else if (part === 'u') epochs[text(row['b'])] = num(row['n1']);
+        else if (part === 't') (tenantEpochs[text(row['a'])] ??= dict())[text(row['b'])] = num(row['n1']);
+        else (part === 'd' ? denied : devices)[text(row['a'])] = num(row['n1']);
+      }
+      return { version, sessions, epochs, tenantEpochs, denied, devices };
+    },
+
+    async readTenant(tenantId) {
+      const rows = await read('readTenant', st.readTenant, [tenantId, tenantId, tenantId]);
+      let version = 0;
+      const [epochs, highWater] = [dict<number>(), dict<number>()];
+      for (const row of rows) {
+        const part = text(row['part']);
+        if (part === 'v') version = num(row['n1']);
+        else (part === 't' ? epochs : highWater)[text(row['a'])] = num(row['n1']);
+      }
+      return { version, epochs, highWater };
+    },
+
+    async readKey(key) {
+      const [row] = await read('readKey', st.readKey, [key]);
+      return row === undefined ? { version: 0 } : { version: num(row['version']), value: text(row['value']), expiresAt: num(row['expires_at']) };
+    },
+
+    apply: (batch) =>
+      driver.use('apply', true, async (c) => {
+        if (!(await holds(c, batch))) return false;
+        for (const step of batch.writes) await write(c, batch.owner, step);
+        const { owner } = batch;
+        if ('key' in owner) {
+          if (batch.version === 0) await c.run(st.unclaimKey, [owner.key]);
+        } else if (batch.notify === true && driver.notify !== undefined) {
+          await driver.notify(c, 'userId' in owner ? { userId: owner.userId } : { userId: '', tenantId: owner.tenantId });
+        }
+        return true;
+      }),
+
+    async touch(sessionId, times) {
+      const { count } = await driver.use('touch', false, (c) => c.run(st.touch, [times.lastUsedAt ?? 0, times.authenticatedAt ?? 0, sessionId]));
+      return count > 0;
+    },
+
+    prune: ({ now, limit, activityBefore, devicesBefore }) =>
+      driver.use('prune', true, async (c) => {
+        const { count } = await c.run(st.pruneSessions, [now, limit]);
+        for (const [statement, before] of [[st.pruneDenied, now], [st.pruneKeys, now], [st.pruneActivity, activityBefore], [st.pruneDevices, devicesBefore]] as const) {
+          if (before !== undefined) await c.run(statement, [before, limit]);
+        }
+        return count;
+      }),
+
+    async listActivity(userId, { tenantId, limit, before }) {
+      // '~' sorts after every character an activity id may hold.
+      const after = before ?? '~';
+      const rows = await read('listActivity', st.listActivity, [userId, after, limit, tenantId ?? null, after, limit, limit]);
+      return rows.map(activityOf);
+    },
+
+    async stats(now) {
+      const counts = dict<KindStats>();
+      for (const row of await read('stats', st.stats, [now, now, now])) {
+        counts[text(row['kind'])] = { live: num(row['live']), revoked: num(row['revoked']), expired: num(row['expired']) };
+      }
+      return counts;
+    },
+  };
+}
+
+/** The owner's row key in `owners` and `epochs`: a user (`u`) or a tenant (`t`). */
+function ownerId(owner: Owner): [string, string] {
+  return 'userId' in owner ? ['u', owner.userId] : ['t', 'tenantId' in owner ? owner.tenantId : owner.key];
+}
