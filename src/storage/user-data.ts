@@ -7,7 +7,8 @@ import { versioned } from './versioned.js';
 /** The user's rows and the epochs they are judged against. */
 export async function listByUser(store: SessionStore, userId: string): Promise<UserSessions> {
   const { sessions, epochs, tenantEpochs } = checkUserState(await store.readUser(userId), userId);
-  return { sessions, epochs, tenantEpochs };
+  // A store answers rows in any order; a list comes oldest first, ties by id.
+  return { sessions: [...sessions].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)), epochs, tenantEpochs };
 }
 
 /** The user's epochs and deny-list, and with `tenantId` that tenant's epochs. */

@@ -71,7 +71,7 @@ export function describeWrappedStore({ runner, scenario }: FrameworkSuiteContext
       expect((list.json as Array<{ current: boolean }>).map((view) => view.current)).toEqual([true]);
       expect((await device.request('/sessions/sign-out', { method: 'POST' })).status).toBe(200);
       expect((await device.request('/api/me')).status).toBe(401);
-      for (const method of ['create', 'get', 'listByUser', 'revoke']) expect(calls).toContain(method);
+      for (const method of ['readUser', 'apply', 'get']) expect(calls).toContain(method);
     });
 
     it('a store whose calls reject with a plain Error answers 503 on every route, keeps the cookie, and leaves nothing unhandled', async () => {
