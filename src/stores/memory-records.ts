@@ -2,7 +2,7 @@ import type { SessionRecord } from '../store.js';
 
 // Copies in, copies out: nothing a caller holds is the store's own object.
 
-/** A stored session: the record's fields, some of which change after `create`. */
+/** A stored session: the record's fields, some of which change after it is put. */
 export type Row = { -readonly [Field in keyof SessionRecord]: SessionRecord[Field] };
 
 /** A copy the caller may change freely: its own hash bytes and data. */
@@ -40,9 +40,7 @@ export function copyOf(row: SessionRecord): Row {
 /** Every field of `T` required, so an object literal of this type names each one. */
 type AllFields<T> = { [Field in keyof Required<T>]: T[Field] };
 
-function cloneData(data: SessionRecord['data']): SessionRecord['data'] {
-  return data === undefined ? undefined : structuredClone(data);
-}
+const cloneData = (data: SessionRecord['data']): SessionRecord['data'] => (data === undefined ? undefined : structuredClone(data));
 
 /** A prototype-free record of a map: `__proto__` or `constructor` is a key like any other. */
 export function recordOf<Value>(map: ReadonlyMap<string, Value> | undefined): Record<string, Value> {

@@ -7,24 +7,10 @@ import { copyOf, recordOf, type Row } from './memory-records.js';
 export type MemoryStoreOptions = Record<string, never>;
 
 // Kinds, ids and keys are data, so every table is a `Map`.
-interface User {
-  version: number;
-  readonly sessions: Map<string, Row>;
-  readonly epochs: Map<string, number>;
-  readonly denied: Map<string, number>;
-  readonly devices: Map<string, number>;
-}
-interface Tenant {
-  version: number;
-  readonly epochs: Map<string, number>;
-  readonly highWater: Map<string, number>;
-}
-interface Key {
-  readonly version: number;
-  readonly value: string;
-  readonly expiresAt: number;
-  readonly userId?: string | undefined;
-}
+type Times = Map<string, number>;
+type User = { version: number; readonly sessions: Map<string, Row>; readonly epochs: Times; readonly denied: Times; readonly devices: Times };
+type Tenant = { version: number; readonly epochs: Times; readonly highWater: Times };
+type Key = { readonly version: number; readonly value: string; readonly expiresAt: number; readonly userId?: string | undefined };
 
 /**
  * The embedded default store: sessions in this process's memory, lost on restart. For one
@@ -65,36 +51,26 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
         sessions.set(step.session.id, copyOf(step.session));
         user(step.session.userId).sessions.set(step.session.id, sessions.get(step.session.id)!);
         return;
-      case 'revoke': {
-        const row = users.get(userId!)?.sessions.get(step.sessionId);
-        if (row !== undefined) Object.assign(row, { revokedAt: step.at, revokedReason: step.reason });
-        return;
-      }
+      case 'revoke':
+        // A row of another user, or none, is left alone.
+        return void Object.assign(users.get(userId!)?.sessions.get(step.sessionId) ?? {}, { revokedAt: step.at, revokedReason: step.reason });
       case 'epochs':
         for (const [kind, epoch] of Object.entries(step.epochs)) ('tenantId' in owner ? tenant(owner.tenantId) : user(userId!)).epochs.set(kind, epoch);
         return;
-      case 'highWater': {
-        const marks = tenant(step.tenantId).highWater;
-        marks.set(step.kind, Math.max(marks.get(step.kind) ?? 0, step.at));
-        return;
-      }
+      case 'highWater':
+        return void keepMax(tenant(step.tenantId).highWater, step.kind, step.at);
       case 'deny':
-        user(userId!).denied.set(step.sessionId, step.until);
-        return;
+        return void user(userId!).denied.set(step.sessionId, step.until);
       case 'device':
-        user(userId!).devices.set(step.deviceHash, step.lastSeenAt);
-        return;
+        return void user(userId!).devices.set(step.deviceHash, step.lastSeenAt);
       case 'activity': {
         const log = logOf(step.entry);
-        if (log !== undefined) getOrAdd(activity, log, () => []).push({ ...step.entry });
-        return;
+        return void (log === undefined ? undefined : getOrAdd(activity, log, () => []).push({ ...step.entry }));
       }
       case 'putKey':
-        keys.set(step.key, { version: (keys.get(step.key)?.version ?? 0) + 1, value: step.value, expiresAt: step.expiresAt, userId: step.userId });
-        return;
+        return void keys.set(step.key, { version: (keys.get(step.key)?.version ?? 0) + 1, value: step.value, expiresAt: step.expiresAt, userId: step.userId });
       case 'deleteKey':
-        keys.delete(step.key);
-        return;
+        return void keys.delete(step.key);
       case 'erase': {
         const erased = user(userId!);
         for (const id of erased.sessions.keys()) sessions.delete(id);
@@ -148,10 +124,8 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
       const { owner } = batch;
       if ('userId' in owner) user(owner.userId).version = version + 1;
       if ('tenantId' in owner) tenant(owner.tenantId).version = version + 1;
-      if (batch.notify === true && !('key' in owner)) {
-        const notice = 'userId' in owner ? { userId: owner.userId } : { userId: '', tenantId: owner.tenantId };
-        for (const listener of listeners) listener(notice);
-      }
+      const notice = 'userId' in owner ? { userId: owner.userId } : 'tenantId' in owner ? { userId: '', tenantId: owner.tenantId } : undefined;
+      if (batch.notify === true && notice !== undefined) for (const listener of listeners) listener(notice);
       return true;
     },
 
@@ -186,11 +160,8 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
     async listActivity(userId, { tenantId, limit, before }): Promise<readonly ActivityRecord[]> {
       open();
       const entries = [...(activity.get(`u${userId}`) ?? []), ...(tenantId === undefined ? [] : (activity.get(`t${tenantId}`) ?? []))];
-      return entries
-        .filter((entry) => before === undefined || entry.id < before)
-        .sort((a, b) => (a.id < b.id ? 1 : -1))
-        .slice(0, limit)
-        .map((entry) => ({ ...entry }));
+      const page = entries.filter((entry) => before === undefined || entry.id < before).sort((a, b) => (a.id < b.id ? 1 : -1));
+      return page.slice(0, limit).map((entry) => ({ ...entry }));
     },
 
     subscribe(listener): () => void {
@@ -202,10 +173,7 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
       open();
       const counts = recordOf<{ live: number; revoked: number; expired: number }>(undefined);
       for (const row of sessions.values()) {
-        const count = (counts[row.kind] ??= { live: 0, revoked: 0, expired: 0 });
-        if (row.expiresAt <= now) count.expired++;
-        else if (row.revokedAt !== undefined) count.revoked++;
-        else count.live++;
+        (counts[row.kind] ??= { live: 0, revoked: 0, expired: 0 })[row.expiresAt <= now ? 'expired' : row.revokedAt !== undefined ? 'revoked' : 'live']++;
       }
       return counts;
     },
@@ -215,6 +183,10 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
       listeners.clear();
     },
   };
+}
+
+function keepMax(map: Times, key: string, value: number): void {
+  map.set(key, Math.max(map.get(key) ?? 0, value));
 }
 
 function getOrAdd<Key, Value>(map: Map<Key, Value>, key: Key, make: () => Value): Value {
