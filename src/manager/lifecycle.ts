@@ -215,7 +215,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
             ip: known.ip,
             by: options.by,
           });
-    const before = await calls.call('revoke', () => store.revoke(sessionId, { at, reason, denyUntil: context.denyUntil(at), activity }));
+    const before = await calls.call('revoke', () => store.revoke(sessionId, { at, reason, denyUntil: context.denyUntil(at), activity, userId: known?.userId }));
     if (before === null) return false;
     context.afterRevocation(before.userId);
     hub.emit({ type: 'session.revoked', at, userId: before.userId, tenantId: before.tenantId, sessionIds: [before.id], reason, by: options.by, ip: before.ip, deviceLabel: deviceLabel(before) });

@@ -9,15 +9,19 @@ import { versioned } from './versioned.js';
 
 /** Ends one session (a tombstone with reason); the record as it was, or `null` when missing or already revoked. */
 export async function revoke(store: SessionStore, sessionId: string, options: RevokeOptions): Promise<SessionRecord | null> {
-  const found = checkLookup(await store.get(sessionId), sessionId);
-  if (found === null) return null;
-  const { userId } = found.session;
+  let userId = options.userId;
+  if (userId === undefined) {
+    const found = checkLookup(await store.get(sessionId), sessionId);
+    if (found === null) return null;
+    userId = found.session.userId;
+  }
+  const owner = userId;
   return versioned('revoke', async () => {
-    const state = checkUserState(await store.readUser(userId), userId);
+    const state = checkUserState(await store.readUser(owner), owner);
     const row = state.sessions.find((session) => session.id === sessionId);
     if (row === undefined || row.revokedAt !== undefined) return null;
     const writes = [...ending(row.id, options), ...activity(options)];
-    return (checkApplied(await store.apply({ owner: { userId }, version: state.version, writes, notify: true }))) ? row : undefined;
+    return (checkApplied(await store.apply({ owner: { userId: owner }, version: state.version, writes, notify: true }))) ? row : undefined;
   });
 }
 
