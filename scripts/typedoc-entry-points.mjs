@@ -5,7 +5,7 @@ import { ReflectionGroup, ReflectionKind, RendererEvent } from 'typedoc';
 
 export const START_HERE = {
   'session-revocation': ['createSessionManager', 'SessionManager', 'CreateSessionManagerOptions', 'memoryStore', 'SessionError', 'isSessionError'],
-  'session-revocation/store': ['SessionStore', 'SessionRecord', 'NewSessionRecord', 'STORE_LIMITS'],
+  'session-revocation/store': ['SessionStore', 'SessionRecord', 'Batch', 'STORE_LIMITS'],
   'session-revocation/express': ['sessionMiddleware', 'requireSession', 'sessionRoutes', 'requireSameOrigin', 'requireFresh', 'sessionErrorHandler'],
   'session-revocation/fastify': ['sessionPlugin', 'sessionErrorHandler', 'requireFresh', 'replyToSessionError'],
   'session-revocation/koa': ['sessionMiddleware', 'requireSession', 'sessionRoutes', 'requireSameOrigin', 'requireFresh'],

@@ -7,7 +7,25 @@
 import type { ActivityRecord, Epochs, SessionRecord } from './store-records.js';
 
 /** Whose version a batch is checked against: a user, a tenant, or one one-time key. */
-export type Owner = { readonly userId: string } | { readonly tenantId: string } | { readonly key: string };
+export type Owner = UserOwner | TenantOwner | KeyOwner;
+
+/** A user, as an owner. */
+export interface UserOwner {
+  /** The user. */
+  readonly userId: string;
+}
+
+/** A tenant, as an owner. */
+export interface TenantOwner {
+  /** The tenant. */
+  readonly tenantId: string;
+}
+
+/** A one-time key, as an owner. */
+export interface KeyOwner {
+  /** The key. */
+  readonly key: string;
+}
 
 /** Everything a store keeps about one user, as `readUser` answers it. */
 export interface UserState {
@@ -49,31 +67,107 @@ export interface KeyState {
 }
 
 /** One write of a {@link Batch}. The store applies each as it says, and decides nothing. */
-export type Write =
-  /**
-   * Puts a session row (user batches): a new one, or a whole new version of one of the user's
-   * rows with the same id (a rotated secret), every field replaced, absent fields absent. Ids
-   * are unique: the manager never puts an id another user holds.
-   */
-  | { readonly type: 'insert'; readonly session: SessionRecord }
-  /** Sets `revokedAt` and `revokedReason` of one of the user's rows (user batches). */
-  | { readonly type: 'revoke'; readonly sessionId: string; readonly at: number; readonly reason: string }
-  /** Sets the owner's epoch of each named kind (user and tenant batches); kinds not named stay. */
-  | { readonly type: 'epochs'; readonly epochs: Epochs }
-  /** Raises a tenant's high-water mark of a kind to `at`, keeping the larger (user batches). */
-  | { readonly type: 'highWater'; readonly tenantId: string; readonly kind: string; readonly at: number }
-  /** Puts a session id on the user's access-token deny-list until `until` (user batches). */
-  | { readonly type: 'deny'; readonly sessionId: string; readonly until: number }
-  /** Sets when the user last signed in from a device (user batches). */
-  | { readonly type: 'device'; readonly deviceHash: string; readonly lastSeenAt: number }
-  /** Appends an entry to its owner's activity: its `userId`'s, or its `tenantId`'s when it has no user. */
-  | { readonly type: 'activity'; readonly entry: ActivityRecord }
-  /** Puts a one-time key (replacing one of the same name); with `userId`, erased with that user. */
-  | { readonly type: 'putKey'; readonly key: string; readonly value: string; readonly expiresAt: number; readonly userId?: string | undefined }
-  /** Deletes a one-time key; a missing key is no error. */
-  | { readonly type: 'deleteKey'; readonly key: string }
-  /** Deletes the user's rows, deny-list, devices, activity and keys; keeps epochs and version (user batches). */
-  | { readonly type: 'erase' };
+export type Write = InsertWrite | RevokeWrite | EpochsWrite | HighWaterWrite | DenyWrite | DeviceWrite | ActivityWrite | PutKeyWrite | DeleteKeyWrite | EraseWrite;
+
+/**
+ * Puts a session row (user batches): a new one, or a whole new version of one of the user's rows
+ * with the same id (a rotated secret), every field replaced, absent fields absent. Ids are
+ * unique: the manager never puts an id another user holds.
+ */
+export interface InsertWrite {
+  /** What the write is. */
+  readonly type: 'insert';
+  /** The whole row. */
+  readonly session: SessionRecord;
+}
+
+/** Sets `revokedAt` and `revokedReason` of one of the user's rows (user batches). */
+export interface RevokeWrite {
+  /** What the write is. */
+  readonly type: 'revoke';
+  /** The row. */
+  readonly sessionId: string;
+  /** `revokedAt` (ms). */
+  readonly at: number;
+  /** `revokedReason`. */
+  readonly reason: string;
+}
+
+/** Sets the owner's epoch of each named kind (user and tenant batches); kinds not named stay. */
+export interface EpochsWrite {
+  /** What the write is. */
+  readonly type: 'epochs';
+  /** Kind to epoch (ms). */
+  readonly epochs: Epochs;
+}
+
+/** Raises a tenant's high-water mark of a kind to `at`, keeping the larger (user batches). */
+export interface HighWaterWrite {
+  /** What the write is. */
+  readonly type: 'highWater';
+  /** The tenant. */
+  readonly tenantId: string;
+  /** The kind. */
+  readonly kind: string;
+  /** The mark (ms). */
+  readonly at: number;
+}
+
+/** Puts a session id on the user's access-token deny-list until `until` (user batches). */
+export interface DenyWrite {
+  /** What the write is. */
+  readonly type: 'deny';
+  /** The session. */
+  readonly sessionId: string;
+  /** Denied until (ms). */
+  readonly until: number;
+}
+
+/** Sets when the user last signed in from a device (user batches). */
+export interface DeviceWrite {
+  /** What the write is. */
+  readonly type: 'device';
+  /** The device's hash. */
+  readonly deviceHash: string;
+  /** The latest sign-in from it (ms). */
+  readonly lastSeenAt: number;
+}
+
+/** Appends an entry to its owner's activity: its `userId`'s, or its `tenantId`'s when it has no user. */
+export interface ActivityWrite {
+  /** What the write is. */
+  readonly type: 'activity';
+  /** The entry. */
+  readonly entry: ActivityRecord;
+}
+
+/** Puts a one-time key (replacing one of the same name); with `userId`, erased with that user. */
+export interface PutKeyWrite {
+  /** What the write is. */
+  readonly type: 'putKey';
+  /** The key. */
+  readonly key: string;
+  /** Its value. */
+  readonly value: string;
+  /** Its expiry (ms). */
+  readonly expiresAt: number;
+  /** The user it belongs to. */
+  readonly userId?: string | undefined;
+}
+
+/** Deletes a one-time key; a missing key is no error. */
+export interface DeleteKeyWrite {
+  /** What the write is. */
+  readonly type: 'deleteKey';
+  /** The key. */
+  readonly key: string;
+}
+
+/** Deletes the user's rows, deny-list, devices, activity and keys; keeps epochs and version (user batches). */
+export interface EraseWrite {
+  /** What the write is. */
+  readonly type: 'erase';
+}
 
 /** Writes applied together, or not at all. */
 export interface Batch {

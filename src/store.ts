@@ -44,7 +44,31 @@ import type { Batch, KeyState, ListActivityOptions, PruneOptions, RevocationNoti
 
 export { FEDERATED_LIMITS, STORE_LIMITS, userBucket } from './store-records.js';
 export type { ActivityRecord, Epochs, FederatedIdentity, JsonValue, KindStats, SessionKind, SessionRecord } from './store-records.js';
-export type { Batch, KeyState, ListActivityOptions, Owner, PruneOptions, RevocationNotice, TenantState, TouchTimes, UserState, Write } from './store-writes.js';
+export type {
+  ActivityWrite,
+  Batch,
+  DeleteKeyWrite,
+  DenyWrite,
+  DeviceWrite,
+  EpochsWrite,
+  EraseWrite,
+  HighWaterWrite,
+  InsertWrite,
+  KeyOwner,
+  KeyState,
+  ListActivityOptions,
+  Owner,
+  PruneOptions,
+  PutKeyWrite,
+  RevocationNotice,
+  RevokeWrite,
+  TenantOwner,
+  TenantState,
+  TouchTimes,
+  UserOwner,
+  UserState,
+  Write,
+} from './store-writes.js';
 
 /** A session read together with the epochs it is judged against: one round trip. */
 export interface SessionLookup {

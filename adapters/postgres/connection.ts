@@ -23,9 +23,7 @@ const TEXT_TYPES = { getTypeParser: () => (value: string) => value };
 
 /** Binds a pool, a default deadline and the statement mode. */
 export function database(pool: PostgresPool, options: { readonly timeoutMs: number; readonly preparedStatements: boolean }): Run {
-  // Through a transaction pooler (the reason to turn prepared statements off) a client's process
-  // id is the pooler's: cancelling it would cancel nothing, or a stranger's statement. There the
-  // server-side timeouts bound an abandoned statement instead.
+  // Behind a pooler a client's process id is the pooler's: cancelling it could hit a stranger.
   const cancelsByProcessId = options.preparedStatements;
   const run: Run = (operation, work, timeoutMs = options.timeoutMs) =>
     new Promise((resolve, reject) => {
@@ -75,8 +73,7 @@ export function database(pool: PostgresPool, options: { readonly timeoutMs: numb
           inFlight -= 1;
         }
       };
-      // A failed statement leaves the transaction open and aborted; a connection that cannot
-      // roll back must not go back to the pool.
+      // A connection that cannot roll back an aborted transaction must not go back to the pool.
       const rollback = (): Promise<unknown> => query({ text: 'ROLLBACK' }).catch(() => (broken = true));
       const transaction = async <R>(body: () => Promise<R>): Promise<R> => {
         // One round trip: a simple query may hold several statements; the timeout is a checked integer.

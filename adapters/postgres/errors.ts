@@ -1,8 +1,6 @@
 import { isSessionError, SessionError } from '../../src/errors.js';
 
-// SQLSTATE classes meaning "the database cannot serve us now", not "this statement is wrong":
-// connection (08), resources (53), operator intervention and timeouts (57), rolled back (40),
-// system (58); and lock_not_available, a read-only standby after failover.
+// SQLSTATE classes meaning "cannot serve us now" (08, 53, 57, 40, 58), lock_not_available, a read-only standby.
 const UNAVAILABLE_CLASSES = new Set(['08', '53', '57', '40', '58']);
 const UNAVAILABLE_CODES = new Set(['55P03', '25006']);
 // Node's socket errors, and postgres.js's own for a connection that closed or never opened.

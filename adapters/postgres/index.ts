@@ -1,7 +1,6 @@
 /**
  * PostgreSQL storage for session-revocation, on the app's node-postgres (`pg` 8) pool or
- * postgres.js (`postgres` 3.4) client, directly or through a transaction pooler such as
- * PgBouncer (`preparedStatements: false`, `listen: { pool }`).
+ * postgres.js (`postgres` 3.4) client, directly or through PgBouncer (`preparedStatements: false`).
  *
  * @example
  * ```ts
@@ -16,9 +15,7 @@
  *
  * @module session-revocation/postgres
  */
-export { postgresStore } from './store.js';
-export type { PostgresStore } from './store.js';
-export { postgresSchemaSql } from './schema-sql.js';
-export type { PostgresSchemaOptions } from './schema-sql.js';
+export { postgresStore, type PostgresStore } from './store.js';
+export { postgresSchemaSql, type PostgresSchemaOptions } from './schema-sql.js';
 export type { PostgresClient, PostgresListenOptions, PostgresStoreOptions } from './options.js';
 export type * from './types.js';

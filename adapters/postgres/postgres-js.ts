@@ -29,9 +29,7 @@ export function postgresJsPool(sql: PostgresJsSql): PostgresPool {
             reserved.release();
             return;
           }
-          // postgres.js cannot close one connection of its pool: cancel what runs (waiting for the
-          // server to take the request, which cancels whatever runs when it arrives), roll back
-          // what is left open, and only then hand it back, so no borrower inherits our transaction.
+          // postgres.js cannot close one connection of its pool: cancel, roll back, then hand it back.
           const running = [...pending];
           const release = (): void => reserved.release();
           void Promise.allSettled([...running, boundedWait(running.map(cancelRequest))])

@@ -57,8 +57,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const { pool, names, statementTimeout, preparedStatements, listenPool } = resolvePostgresOptions(options);
   const run = database(isPostgresJs(pool) ? postgresJsPool(pool) : pool, { timeoutMs: statementTimeout, preparedStatements });
   const notices = listenPool === undefined ? undefined : notifications(listenPool, names.channel, statementTimeout);
-  // Prepared statements live per connection under their name, and one pool may serve stores of
-  // several schemas: the name is the text's hash.
+  // One pool may serve stores of several schemas: a prepared statement's name is its text's hash.
   const prepared = new Map<string, Statement>();
   const named = ({ name, text }: Statement): Statement => {
     let statement = prepared.get(text);

@@ -4,74 +4,74 @@ import { SessionError } from '../../src/errors.js';
 
 /** The part of a node-redis 5 client (`createClient()`, connected) the store uses. */
 export interface NodeRedisClientLike {
-  sendCommand(args: string[], options?: { timeout?: number }): Promise<unknown>;
-  readonly isReady: boolean;
+  /** The driver's own `sendCommand` method. */ sendCommand(args: string[], options?: { timeout?: number }): Promise<unknown>;
+  /** The driver's own `isReady` property. */ readonly isReady: boolean;
   /** A connection with the same options, for the store's own pub/sub and durable writes. */
   duplicate(): NodeRedisSubscriberLike;
 }
 
 /** The part of a node-redis 5 cluster client (`createCluster()`, connected) the store uses. */
 export interface NodeRedisClusterLike {
-  sendCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[], options?: { timeout?: number }): Promise<unknown>;
-  readonly masters: readonly unknown[];
-  duplicate(): NodeRedisSubscriberLike;
+  /** The driver's own `sendCommand` method. */ sendCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[], options?: { timeout?: number }): Promise<unknown>;
+  /** The driver's own `masters` property. */ readonly masters: readonly unknown[];
+  /** The driver's own `duplicate` method. */ duplicate(): NodeRedisSubscriberLike;
   /** A batch to `routing`'s master, sent by `execAsPipeline()` (never MULTI), so a write and its `WAIT` share a connection. */
   multi(routing: string): NodeRedisPipelineLike;
 }
 
 /** A node-redis batch, sent as a plain pipeline (no MULTI/EXEC). */
 export interface NodeRedisPipelineLike {
-  addCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[]): NodeRedisPipelineLike;
-  execAsPipeline(): Promise<unknown[]>;
+  /** The driver's own `addCommand` method. */ addCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[]): NodeRedisPipelineLike;
+  /** The driver's own `execAsPipeline` method. */ execAsPipeline(): Promise<unknown[]>;
 }
 
 /** The part of a node-redis 5 Sentinel client (`createSentinel()`, connected) the store uses. */
 export interface NodeRedisSentinelLike {
-  sendCommand(isReadonly: boolean | undefined, args: string[]): Promise<unknown>;
+  /** The driver's own `sendCommand` method. */ sendCommand(isReadonly: boolean | undefined, args: string[]): Promise<unknown>;
   /** Runs `fn` on one leased master connection: a write and its `WAIT` share it. */
   use<T>(fn: (client: { sendCommand(isReadonly: boolean | undefined, args: string[]): Promise<unknown> }) => Promise<T>): Promise<T>;
-  getMasterNode(): unknown;
-  subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
-  unsubscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
+  /** The driver's own `getMasterNode` method. */ getMasterNode(): unknown;
+  /** The driver's own `subscribe` method. */ subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
+  /** The driver's own `unsubscribe` method. */ unsubscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
   /** `topology-change` (a failover), `error`. */
   on(event: string, listener: (...args: never[]) => void): unknown;
-  off(event: string, listener: (...args: never[]) => void): unknown;
+  /** The driver's own `off` method. */ off(event: string, listener: (...args: never[]) => void): unknown;
 }
 
 /** What the store does with a node-redis connection it opened (`duplicate()`). */
 export interface NodeRedisSubscriberLike {
-  connect(): Promise<unknown>;
-  subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
-  destroy(): void;
-  on(event: 'error', listener: (error: Error) => void): unknown;
-  on(event: string, listener: () => void): unknown;
+  /** The driver's own `connect` method. */ connect(): Promise<unknown>;
+  /** The driver's own `subscribe` method. */ subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
+  /** The driver's own `destroy` method. */ destroy(): void;
+  /** The driver's own `on` method. */ on(event: 'error', listener: (error: Error) => void): unknown;
+  /** The driver's own `on` method. */ on(event: string, listener: () => void): unknown;
 }
 
 /** The part of an ioredis 5 client (`new Redis()` or `new Cluster()`) the store uses. */
 export interface IoRedisLike {
-  call(command: string, args: string[]): Promise<unknown>;
-  readonly isCluster: boolean;
-  duplicate(): IoRedisSubscriberLike;
+  /** The driver's own `call` method. */ call(command: string, args: string[]): Promise<unknown>;
+  /** The driver's own `isCluster` property. */ readonly isCluster: boolean;
+  /** The driver's own `duplicate` method. */ duplicate(): IoRedisSubscriberLike;
   /** A plain pipeline (not `multi()`): on a Cluster it goes to its keys' master, `WAIT` included. */
   pipeline(): IoRedisPipelineLike;
 }
 
 /** An ioredis pipeline. */
 export interface IoRedisPipelineLike {
-  call(command: string, ...args: string[]): IoRedisPipelineLike;
-  exec(): Promise<Array<[Error | null, unknown]> | null>;
+  /** The driver's own `call` method. */ call(command: string, ...args: string[]): IoRedisPipelineLike;
+  /** The driver's own `exec` method. */ exec(): Promise<Array<[Error | null, unknown]> | null>;
 }
 
 /** What the store does with an ioredis connection it opened (`duplicate()`). */
 export interface IoRedisSubscriberLike {
-  readonly status: string;
-  connect(): Promise<unknown>;
-  subscribe(channel: string): Promise<unknown>;
-  on(event: 'message', listener: (channel: string, message: string) => void): unknown;
-  on(event: 'error', listener: (error: Error) => void): unknown;
-  on(event: string, listener: () => void): unknown;
-  once(event: 'ready', listener: () => void): unknown;
-  disconnect(): void;
+  /** The driver's own `status` property. */ readonly status: string;
+  /** The driver's own `connect` method. */ connect(): Promise<unknown>;
+  /** The driver's own `subscribe` method. */ subscribe(channel: string): Promise<unknown>;
+  /** The driver's own `on` method. */ on(event: 'message', listener: (channel: string, message: string) => void): unknown;
+  /** The driver's own `on` method. */ on(event: 'error', listener: (error: Error) => void): unknown;
+  /** The driver's own `on` method. */ on(event: string, listener: () => void): unknown;
+  /** The driver's own `once` method. */ once(event: 'ready', listener: () => void): unknown;
+  /** The driver's own `disconnect` method. */ disconnect(): void;
 }
 
 /**

@@ -1,5 +1,6 @@
 // The conformance kit's fault hook, wired to the drivers the shipped stores use: a pool (or
 // client) wrapper that refuses, hangs, or fails a transaction after some of its writes ran.
+import { setTimeout as delay } from 'node:timers/promises';
 import type { StoreFault, StoreFaults } from '../../src/testing/index.js';
 
 /** The state a wrapped driver reads on every call. */
@@ -30,10 +31,14 @@ function hook(state: Switch, supports?: readonly StoreFault[]): StoreFaults {
   };
 }
 
-/** Before a call that opens or uses a connection: refuses, or never answers, as injected. */
-function gate(state: Switch): Promise<never> | undefined {
+/**
+ * Before a call that opens or uses a connection: refuses, or times out as a driver's own
+ * timeout does (after a short wait), as injected. `hang` never answers at all.
+ */
+function gate(state: Switch, hang = false): Promise<never> | undefined {
   if (state.fault === 'refused') return Promise.reject(refused());
-  if (state.fault === 'timeout') return new Promise<never>(() => undefined);
+  if (state.fault === 'timeout' && hang) return new Promise<never>(() => undefined);
+  if (state.fault === 'timeout') return delay(200).then(() => Promise.reject(Object.assign(new Error('Connection timed out (injected by the test)'), { code: 'ETIMEDOUT' })));
   return undefined;
 }
 
@@ -109,7 +114,7 @@ export function faultyRedis<Client extends object>(client: Client): { client: Cl
       if (typeof value !== 'function') return value;
       // Event wiring and lifecycle calls are not commands.
       if (typeof name !== 'string' || ['on', 'once', 'off', 'removeListener', 'addListener', 'duplicate', 'quit', 'disconnect', 'listenerCount', 'emit'].includes(name)) return value.bind(target);
-      return (...args: unknown[]) => gate(state) ?? value.apply(target, args);
+      return (...args: unknown[]) => gate(state, true) ?? value.apply(target, args);
     },
   });
   return { client: wrapped, faults: hook(state, ['refused', 'timeout']) };

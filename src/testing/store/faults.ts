@@ -7,7 +7,7 @@ import { freshUser } from './fixtures.js';
 /**
  * What a store author's fault hook can make their driver do:
  * - `refused`: every call fails as when the server refuses connections;
- * - `timeout`: every call waits and never answers;
+ * - `timeout`: every call times out (the driver's own timeout fires), or never answers;
  * - `mid-batch`: the next `apply` fails after part of its writes reached the database (the
  *   second statement of the transaction, say), and later calls work.
  */
@@ -49,7 +49,7 @@ export function describeFaults({ runner, raw, slowTimeout }: StoreSuiteContext, 
     };
 
     for (const fault of (['refused', 'timeout'] as const).filter(supported)) {
-      it(`a ${fault === 'refused' ? 'refused connection' : 'server that never answers'} is STORE_UNAVAILABLE, and signs no one out`, async () => {
+      it(`a ${fault === 'refused' ? 'refused connection' : 'call that times out'} is STORE_UNAVAILABLE, and signs no one out`, async () => {
         const { sessions, userId, laptop } = await signedIn();
         await faults.inject(raw(), fault);
         try {
