@@ -2,6 +2,7 @@ import { checkApplied, checkUserState } from '../store-answers.js';
 import type { ActivityRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
 import type { KnownDevice, RevocationState, UserSessions } from './types.js';
+import { ownEntry } from './sign-in.js';
 import { versioned } from './versioned.js';
 
 /** The user's rows and the epochs they are judged against. */
@@ -14,7 +15,7 @@ export async function listByUser(store: SessionStore, userId: string): Promise<U
 /** The user's epochs and deny-list, and with `tenantId` that tenant's epochs. */
 export async function revocationState(store: SessionStore, userId: string, tenantId?: string): Promise<RevocationState> {
   const state = checkUserState(await store.readUser(userId, tenantId), userId);
-  const tenantEpochs = tenantId !== undefined && Object.hasOwn(state.tenantEpochs, tenantId) ? state.tenantEpochs[tenantId] : undefined;
+  const tenantEpochs = tenantId === undefined ? undefined : ownEntry(state.tenantEpochs, tenantId);
   return { epochs: state.epochs, denied: state.denied, tenantEpochs };
 }
 
@@ -31,7 +32,7 @@ export function eraseUser(store: SessionStore, userId: string): Promise<number> 
 export function rememberDevice(store: SessionStore, userId: string, deviceHash: string, at: number): Promise<number | null> {
   return versioned('rememberDevice', async () => {
     const state = checkUserState(await store.readUser(userId), userId);
-    const previous = Object.hasOwn(state.devices, deviceHash) ? state.devices[deviceHash]! : null;
+    const previous = ownEntry(state.devices, deviceHash) ?? null;
     const lastSeenAt = Math.max(previous ?? at, at);
     const applied = checkApplied(await store.apply({ owner: { userId }, version: state.version, writes: [{ type: 'device', deviceHash, lastSeenAt }] }));
     return applied ? previous : undefined;
