@@ -1,8 +1,10 @@
+import Database from 'better-sqlite3';
 import { afterAll } from 'vitest';
 import { sqliteStore } from '../../adapters/sqlite/index.js';
 import type { SessionStore } from '../../src/store.js';
 import { describeStoreConformance } from '../../src/testing/index.js';
 import { vitestRunner } from '../runner.js';
+import { faultySqlite } from '../support/faults.js';
 import { tempDatabases } from '../sqlite/temp.js';
 
 const files = tempDatabases();
@@ -31,5 +33,7 @@ function fileStore(): SessionStore {
 const secondConnection = (store: SessionStore): SessionStore => sqliteStore({ filename: filenames.get(store)! });
 
 describeStoreConformance('sqlite (file)', fileStore, { runner: vitestRunner, sibling: secondConnection });
-// A private in-memory database has one connection only: no sibling.
-describeStoreConformance('sqlite (:memory:)', () => sqliteStore({ filename: ':memory:' }), { runner: vitestRunner });
+// A private in-memory database has one connection only: no sibling. The app's own connection,
+// wrapped so the suite's fault hook can make it fail as the driver does.
+const faulty = faultySqlite();
+describeStoreConformance('sqlite (:memory:)', () => sqliteStore({ database: faulty.wrap(new Database(':memory:')) }), { runner: vitestRunner, faults: faulty.faults });

@@ -119,3 +119,54 @@ export function faultyRedis<Client extends object>(client: Client): { client: Cl
   });
   return { client: wrapped, faults: hook(state, ['refused', 'timeout']) };
 }
+
+/** A better-sqlite3 error with its result code, as the driver throws one. */
+function sqliteError(code: string, message: string): Error {
+  return Object.assign(new Error(`${message} (injected by the test)`), { code });
+}
+
+/**
+ * Wraps better-sqlite3 connections: statements and `exec` throw as the synchronous driver does.
+ * `refused` is a file that cannot be opened, `timeout` a lock held past the busy timeout, and
+ * `mid-batch` a disk error on the third write of a transaction.
+ */
+export function faultySqlite(): { wrap: <Database extends object>(database: Database) => Database; faults: StoreFaults } {
+  const state: Switch = { fault: undefined, writes: 0 };
+  const check = (text: string): void => {
+    if (state.fault === 'refused') throw sqliteError('SQLITE_CANTOPEN', 'unable to open database file');
+    if (state.fault === 'timeout') throw sqliteError('SQLITE_BUSY', 'database is locked');
+    if (state.fault === 'mid-batch' && WRITE.test(text) && ++state.writes === FAILING_WRITE) {
+      state.fault = undefined;
+      throw sqliteError('SQLITE_IOERR_WRITE', 'disk I/O error');
+    }
+  };
+  const statement = (inner: object, text: string) =>
+    new Proxy(inner, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        if (name !== 'run' && name !== 'all' && name !== 'get') return value.bind(target);
+        return (...args: unknown[]) => {
+          check(text);
+          return value.apply(target, args);
+        };
+      },
+    });
+  const wrap = <Database extends object>(database: Database): Database =>
+    new Proxy(database, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        if (name === 'prepare') return (text: string) => statement(value.call(target, text) as object, text);
+        if (name === 'exec') {
+          return (text: string) => {
+            // A rollback always goes through: it is how the store cleans up after a fault.
+            if (!/^\s*rollback\b/i.test(text)) check(text);
+            return value.call(target, text);
+          };
+        }
+        return value.bind(target);
+      },
+    });
+  return { wrap, faults: hook(state) };
+}
