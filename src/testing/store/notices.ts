@@ -115,10 +115,7 @@ export function describeNotices({ describe, it, expect, store, sibling, slowTime
       const t = Date.now();
       await insert(store(), userId, { createdAt: t - 10 });
       await revoking();
-      const { evictedIds } = await store().create(newRecord(store(), userId, { createdAt: t }), {
-        replaceDevice: false,
-        limit: evictOldest(1),
-      });
+      const { evictedIds } = await store().create(newRecord(store(), userId, { createdAt: t }), { replaceDevice: false, limit: evictOldest(1) });
       expect(evictedIds).toHaveLength(1);
     });
 

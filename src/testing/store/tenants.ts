@@ -108,15 +108,9 @@ export function describeTenants({ describe, it, expect, store }: StoreSuiteConte
       await insert(store(), pair, { tenantId: tenant, createdAt: t + 1 });
       const live = await insert(store(), pair, { createdAt: t + 2 });
       await store().revokeTenant!(tenant, { kinds: ['browser'], at: t + 10 });
-      const refused = await store().create(newRecord(store(), lone, { createdAt: t + 20 }), {
-        replaceDevice: false,
-        limit: refuse(1),
-      });
+      const refused = await store().create(newRecord(store(), lone, { createdAt: t + 20 }), { replaceDevice: false, limit: refuse(1) });
       expect(refused.evictedIds).toEqual([]);
-      const evicting = await store().create(newRecord(store(), pair, { createdAt: t + 20 }), {
-        replaceDevice: false,
-        limit: evictOldest(2),
-      });
+      const evicting = await store().create(newRecord(store(), pair, { createdAt: t + 20 }), { replaceDevice: false, limit: evictOldest(2) });
       expect(evicting.evictedIds).toEqual([]);
       expect((await store().get(live.id))!.session.revokedAt).toBeUndefined();
     });
