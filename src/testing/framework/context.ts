@@ -1,7 +1,7 @@
 import type { SessionManager } from '../../manager/api.js';
 import type { SessionStore } from '../../store.js';
 import type { CompleteTestRunner } from '../runner.js';
-import { Device, send, type Reply, type RequestInit } from './client.js';
+import { BROWSERS, Device, send, type Reply, type RequestInit } from './client.js';
 import type { SwitchableStore } from './failing-store.js';
 import type { TestIssuer } from './test-issuer.js';
 
@@ -20,6 +20,8 @@ export interface Scenario {
   advance(ms: number): void;
   /** A new browser. */
   device(userAgent: string, cookieName?: string): Device;
+  /** A new browser (Chrome on macOS by default) signed in as `userId` through `POST /login`. */
+  signedIn(userId: string, userAgent?: string): Promise<Device>;
   /** A request without any cookie. */
   request(path: string, init?: RequestInit): Promise<Reply>;
   /** The suite's identity provider, whose logout tokens the routes' `backchannelLogout` accepts. */
@@ -32,11 +34,46 @@ export interface Scenario {
   appOver(wrap: (store: SessionStore) => SessionStore): Promise<{ readonly url: string; readonly sessions: SessionManager }>;
 }
 
+/** What a reply must be besides its status; only the parts named are checked. */
+export interface ReplyExpectation {
+  /** The body parsed as JSON, deeply equal. */
+  readonly json?: unknown;
+  /** The text body, exactly. */
+  readonly body?: string;
+  /** Header values: a string is exact, a RegExp must match. */
+  readonly headers?: Readonly<Record<string, string | RegExp>>;
+  /** How many `Set-Cookie` headers it has. */
+  readonly cookies?: number;
+  /** It deletes the `session` cookie. */
+  readonly clearsCookie?: true;
+}
+
 /** What each concern of the framework suite receives. */
-export interface FrameworkSuiteContext {
-  readonly runner: CompleteTestRunner;
+export interface FrameworkSuiteContext extends CompleteTestRunner {
   /** The scenario of the running test. */
   readonly scenario: () => Scenario;
+  /** Expects `reply` to have `status` and what `expected` names. */
+  readonly expectReply: (reply: Reply, status: number, expected?: ReplyExpectation) => void;
+}
+
+/** Whether a reply deletes the session cookie `name`. */
+export function clearsCookie(reply: Reply, name = 'session'): boolean {
+  return reply.cookies.some((cookie) => cookie.name === name && cookie.value === '' && cookie.attributes['max-age'] === '0');
+}
+
+/** The suite's {@link FrameworkSuiteContext.expectReply} over the runner's `expect`. */
+export function replyExpectation(expect: CompleteTestRunner['expect']): FrameworkSuiteContext['expectReply'] {
+  return (reply, status, expected = {}) => {
+    expect(reply.status).toBe(status);
+    if ('json' in expected) expect(reply.json).toEqual(expected.json);
+    if (expected.body !== undefined) expect(reply.body).toBe(expected.body);
+    for (const [name, value] of Object.entries(expected.headers ?? {})) {
+      if (typeof value === 'string') expect(reply.headers.get(name)).toBe(value);
+      else expect(reply.headers.get(name)).toMatch(value);
+    }
+    if (expected.cookies !== undefined) expect(reply.cookies).toHaveLength(expected.cookies);
+    if (expected.clearsCookie === true) expect(clearsCookie(reply)).toBe(true);
+  };
 }
 
 /** Builds the scenario helpers over a started app. */
@@ -61,6 +98,11 @@ export function scenarioOf(
       clock.now += ms;
     },
     device: (userAgent, cookieName) => new Device(url, userAgent, cookieName),
+    signedIn: async (userId, userAgent = BROWSERS.chromeMac) => {
+      const device = new Device(url, userAgent);
+      await device.signIn(userId);
+      return device;
+    },
     request: (path, init) => send(url, path, init),
   };
 }

@@ -1,15 +1,14 @@
 import { BROWSERS, FORM_POST } from './client.js';
 import type { FrameworkSuiteContext } from './context.js';
 
+const CROSS_SITE = { json: { error: 'cross_site_request' } };
+
 /** State-changing session routes, and the app's own routes behind `requireSameOrigin`, refuse requests made from another site. */
-export function describeCrossSite({ runner, scenario }: FrameworkSuiteContext): void {
-  const { describe, it, expect } = runner;
+export function describeCrossSite({ describe, it, expect, scenario, expectReply }: FrameworkSuiteContext): void {
   describe('cross-site requests', () => {
     it('a cross-site POST gets 403 and signs nobody out', async () => {
-      const laptop = scenario().device(BROWSERS.chromeMac);
-      const phone = scenario().device(BROWSERS.safariIphone);
-      await laptop.signIn('alice');
-      await phone.signIn('alice');
+      const laptop = await scenario().signedIn('alice');
+      const phone = await scenario().signedIn('alice', BROWSERS.safariIphone);
       const attacks: Record<string, string>[] = [
         { 'sec-fetch-site': 'cross-site' },
         { origin: 'https://evil.example' },
@@ -23,21 +22,17 @@ export function describeCrossSite({ runner, scenario }: FrameworkSuiteContext): 
       for (const headers of attacks) {
         for (const path of ['/sessions/sign-out-everywhere', '/sessions/sign-out-others', '/sessions/sign-out']) {
           const reply = await laptop.request(path, { method: 'POST', headers, body: headers['content-type'] === undefined ? undefined : 'x=1' });
-          expect(reply.status).toBe(403);
-          expect(reply.json).toEqual({ error: 'cross_site_request' });
+          expectReply(reply, 403, CROSS_SITE);
         }
-        const remove = await laptop.request(`/sessions/${phone.sessionId}`, { method: 'DELETE', headers });
-        expect(remove.status).toBe(403);
+        expect((await laptop.request(`/sessions/${phone.sessionId}`, { method: 'DELETE', headers })).status).toBe(403);
       }
       expect((await laptop.request('/api/me')).status).toBe(200);
       expect((await phone.request('/api/me')).status).toBe(200);
     });
 
     it('a same-origin POST passes', async () => {
-      const laptop = scenario().device(BROWSERS.chromeMac);
-      const phone = scenario().device(BROWSERS.safariIphone);
-      await laptop.signIn('alice');
-      await phone.signIn('alice');
+      const laptop = await scenario().signedIn('alice');
+      const phone = await scenario().signedIn('alice', BROWSERS.safariIphone);
       const reply = await laptop.request('/sessions/sign-out-others', {
         method: 'POST',
         headers: { origin: scenario().url, 'sec-fetch-site': 'same-origin' },
@@ -47,8 +42,7 @@ export function describeCrossSite({ runner, scenario }: FrameworkSuiteContext): 
     });
 
     it('a same-origin form on a page with Referrer-Policy: no-referrer (Origin: null) passes on Sec-Fetch-Site', async () => {
-      const laptop = scenario().device(BROWSERS.chromeMac);
-      await laptop.signIn('alice');
+      const laptop = await scenario().signedIn('alice');
       const headers = { ...FORM_POST, origin: 'null', 'sec-fetch-site': 'same-origin' };
       expect((await laptop.request('/account', { method: 'POST', headers, body: 'x=1', browser: true })).status).toBe(200);
       expect((await laptop.request('/sessions/sign-out', { method: 'POST', headers, body: 'x=1', browser: true })).status).toBe(200);
@@ -58,25 +52,18 @@ export function describeCrossSite({ runner, scenario }: FrameworkSuiteContext): 
       const forgeries: Record<string, string>[] = [{ origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }, { origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }];
       for (const headers of forgeries) {
         const reply = await scenario().request('/login?user=mallory', { method: 'POST', headers: { ...FORM_POST, ...headers }, body: 'user=mallory', browser: true });
-        expect(reply.status).toBe(403);
-        expect(reply.json).toEqual({ error: 'cross_site_request' });
-        expect(reply.headers.get('cache-control')).toBe('no-store');
-        expect(reply.cookies).toHaveLength(0);
+        expectReply(reply, 403, { ...CROSS_SITE, headers: { 'cache-control': 'no-store' }, cookies: 0 });
       }
       expect(await scenario().sessions.list('mallory')).toEqual([]);
     });
 
     it("the app's own state-changing routes refuse a cross-site post even with a valid session, and take a same-origin one", async () => {
-      const laptop = scenario().device(BROWSERS.chromeMac);
-      await laptop.signIn('alice');
-      const forged = await laptop.request('/account', { method: 'POST', headers: { ...FORM_POST, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }, body: 'x=1', browser: true });
-      expect(forged.status).toBe(403);
-      expect(forged.json).toEqual({ error: 'cross_site_request' });
-      const own = await laptop.request('/account', { method: 'POST', headers: { ...FORM_POST, origin: scenario().url, 'sec-fetch-site': 'same-origin' }, body: 'x=1', browser: true });
-      expect(own.status).toBe(200);
+      const laptop = await scenario().signedIn('alice');
+      const post = (headers: Record<string, string>) => laptop.request('/account', { method: 'POST', headers: { ...FORM_POST, ...headers }, body: 'x=1', browser: true });
+      expectReply(await post({ origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }), 403, CROSS_SITE);
+      expect((await post({ origin: scenario().url, 'sec-fetch-site': 'same-origin' })).status).toBe(200);
       const signIn = await scenario().device(BROWSERS.firefoxWindows).signIn('bob', { origin: scenario().url, 'sec-fetch-site': 'same-origin' });
-      expect(signIn.status).toBe(200);
-      expect(signIn.cookies).toHaveLength(1);
+      expectReply(signIn, 200, { cookies: 1 });
     });
 
     it('behind a trusted proxy, the origin is the one the proxy was reached at', async () => {

@@ -1,14 +1,11 @@
-import { BROWSERS, FORM_POST, NAVIGATION } from './client.js';
+import { FORM_POST, NAVIGATION } from './client.js';
 import type { FrameworkSuiteContext } from './context.js';
-import { clearsCookie } from './revocation.js';
 
 /** HTML forms posted without a valid session: the login page, like a page load; API calls keep their 401. */
-export function describeForms({ runner, scenario }: FrameworkSuiteContext): void {
-  const { describe, it, expect } = runner;
+export function describeForms({ describe, it, scenario, expectReply }: FrameworkSuiteContext): void {
   // A device whose session ended elsewhere, posting a form from its account page.
   const endedDevice = async () => {
-    const device = scenario().device(BROWSERS.chromeMac);
-    await device.signIn('alice');
+    const device = await scenario().signedIn('alice');
     await scenario().sessions.revokeAll('alice');
     return device;
   };
@@ -18,18 +15,15 @@ export function describeForms({ runner, scenario }: FrameworkSuiteContext): void
       const device = await endedDevice();
       const referer = `${scenario().url}/account?tab=security`;
       const reply = await device.request('/account', { method: 'POST', headers: { ...FORM_POST, referer }, body: 'name=Alice', browser: true });
-      expect(reply.status).toBe(303);
-      expect(reply.headers.get('location')).toBe('/login?next=/account%3Ftab%3Dsecurity&reason=session_revoked');
-      expect(reply.headers.get('cache-control')).toBe('no-store');
-      expect(clearsCookie(reply)).toBe(true);
+      const location = '/login?next=/account%3Ftab%3Dsecurity&reason=session_revoked';
+      expectReply(reply, 303, { headers: { location, 'cache-control': 'no-store' }, clearsCookie: true });
     });
 
     it('so is a form post from a browser that sends no Sec-Fetch headers', async () => {
       const device = await endedDevice();
       const headers = { ...NAVIGATION, 'content-type': 'application/x-www-form-urlencoded', referer: `${scenario().url}/account` };
       const reply = await device.request('/account', { method: 'POST', headers, body: 'name=Alice', browser: true });
-      expect(reply.status).toBe(303);
-      expect(reply.headers.get('location')).toBe('/login?next=/account&reason=session_revoked');
+      expectReply(reply, 303, { headers: { location: '/login?next=/account&reason=session_revoked' } });
     });
 
     it('next is left out without a Referer, or with one from another origin', async () => {
@@ -37,8 +31,7 @@ export function describeForms({ runner, scenario }: FrameworkSuiteContext): void
       for (const referer of [undefined, 'https://evil.example/account', scenario().url.replace('http://', 'https://') + '/account']) {
         const headers = referer === undefined ? FORM_POST : { ...FORM_POST, referer };
         const reply = await device.request('/account', { method: 'POST', headers, body: 'name=Alice', browser: true });
-        expect(reply.status).toBe(303);
-        expect(reply.headers.get('location')).toBe('/login?reason=session_revoked');
+        expectReply(reply, 303, { headers: { location: '/login?reason=session_revoked' } });
       }
     });
 
@@ -51,19 +44,14 @@ export function describeForms({ runner, scenario }: FrameworkSuiteContext): void
         { headers: { 'content-type': 'application/json', referer }, body: '{"name":"Alice"}' },
         { headers: { ...NAVIGATION, 'content-type': 'application/json', referer }, body: '{"name":"Alice"}', browser: true },
       ]) {
-        const reply = await device.request('/account', { method: 'POST', ...init });
-        expect(reply.status).toBe(401);
-        expect(reply.json).toEqual({ error: 'session_revoked' });
-        expect(clearsCookie(reply)).toBe(true);
+        expectReply(await device.request('/account', { method: 'POST', ...init }), 401, { json: { error: 'session_revoked' }, clearsCookie: true });
       }
     });
 
     it('a signed-in form post goes through', async () => {
-      const device = scenario().device(BROWSERS.chromeMac);
-      await device.signIn('alice');
+      const device = await scenario().signedIn('alice');
       const reply = await device.request('/account', { method: 'POST', headers: { ...FORM_POST, referer: `${scenario().url}/account` }, body: 'name=Alice', browser: true });
-      expect(reply.status).toBe(200);
-      expect(reply.json).toEqual({ userId: 'alice' });
+      expectReply(reply, 200, { json: { userId: 'alice' } });
     });
   });
 }

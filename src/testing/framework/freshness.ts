@@ -13,52 +13,38 @@ async function signInForgetful(device: Device, userId: string) {
 }
 
 /** Sensitive actions (`requireFresh`, re-authentication) and session-only cookies. */
-export function describeFreshness({ runner, scenario }: FrameworkSuiteContext): void {
-  const { describe, it, expect } = runner;
+export function describeFreshness({ describe, it, expect, scenario, expectReply }: FrameworkSuiteContext): void {
   describe('sensitive actions and session-only cookies', () => {
     it('lets a session signed in moments ago through requireFresh, on API routes and pages', async () => {
-      const device = scenario().device(BROWSERS.chromeMac);
-      await device.signIn('alice');
+      const device = await scenario().signedIn('alice');
       scenario().advance(TEN_MINUTES - 1);
-      const api = await device.request('/api/sensitive');
-      expect(api.status).toBe(200);
-      expect(api.json).toEqual({ userId: 'alice' });
+      expectReply(await device.request('/api/sensitive'), 200, { json: { userId: 'alice' } });
       expect((await device.request('/security', { headers: NAVIGATION })).status).toBe(200);
     });
 
     it('asks an older session to prove who it is: 403 for an API call, 303 to the re-authentication page, still signed in', async () => {
-      const device = scenario().device(BROWSERS.chromeMac);
-      await device.signIn('alice');
+      const device = await scenario().signedIn('alice');
       scenario().advance(TEN_MINUTES);
       const api = await device.request('/api/sensitive');
-      expect(api.status).toBe(403);
-      expect(api.json).toEqual({ error: 'reauthentication_required' });
-      expect(api.headers.get('cache-control')).toBe('no-store');
-      expect(api.cookies).toEqual([]);
+      expectReply(api, 403, { json: { error: 'reauthentication_required' }, headers: { 'cache-control': 'no-store' }, cookies: 0 });
       const page = await device.request('/security?tab=devices', { headers: NAVIGATION });
-      expect(page.status).toBe(303);
-      expect(page.headers.get('location')).toBe('/login?reauth=1&next=/security%3Ftab%3Ddevices');
-      expect(page.cookies).toEqual([]);
+      expectReply(page, 303, { headers: { location: '/login?reauth=1&next=/security%3Ftab%3Ddevices' }, cookies: 0 });
       // Not fresh is not signed out.
       expect((await device.request('/api/me')).status).toBe(200);
     });
 
     it('re-authenticating the same session makes it fresh again, with no new session or cookie', async () => {
-      const device = scenario().device(BROWSERS.chromeMac);
-      await device.signIn('alice');
+      const device = await scenario().signedIn('alice');
       scenario().advance(2 * TEN_MINUTES);
       expect((await device.request('/api/sensitive')).status).toBe(403);
       const confirmed = await device.request('/reauthenticate', { method: 'POST' });
-      expect(confirmed.status).toBe(200);
-      expect(confirmed.json).toEqual({ fresh: true, authenticatedAt: scenario().now() });
-      expect(confirmed.cookies).toEqual([]);
+      expectReply(confirmed, 200, { json: { fresh: true, authenticatedAt: scenario().now() }, cookies: 0 });
       expect((await device.request('/api/sensitive')).status).toBe(200);
       expect((await scenario().sessions.list('alice')).map((view) => view.id)).toEqual([device.sessionId]);
     });
 
     it('takes a route maxAge over the manager freshAge', async () => {
-      const device = scenario().device(BROWSERS.chromeMac);
-      await device.signIn('alice');
+      const device = await scenario().signedIn('alice');
       scenario().advance(30 * 60 * 1000);
       expect((await device.request('/api/sensitive')).status).toBe(403);
       expect((await device.request('/api/sensitive-hour')).status).toBe(200);
@@ -68,49 +54,35 @@ export function describeFreshness({ runner, scenario }: FrameworkSuiteContext): 
 
     it('with the global-logout policy on, a stale session signs out this device only: ending the others needs a fresh one', async () => {
       scenario().policy.globalLogout = true;
-      const laptop = scenario().device(BROWSERS.chromeMac);
-      const phone = scenario().device(BROWSERS.safariIphone);
-      await laptop.signIn('alice');
-      await phone.signIn('alice');
+      const laptop = await scenario().signedIn('alice');
+      const phone = await scenario().signedIn('alice', BROWSERS.safariIphone);
       scenario().advance(TEN_MINUTES);
       expect((await laptop.request('/sessions/sign-out-everywhere', { method: 'POST' })).json).toEqual({ error: 'reauthentication_required' });
       const stale = await laptop.request('/sessions/sign-out', { method: 'POST' });
-      expect(stale.status).toBe(200);
-      expect(stale.json).toEqual({ global: false });
+      expectReply(stale, 200, { json: { global: false } });
       expect(stale.cookies.map((cookie) => cookie.value)).toEqual(['']);
       expect((await laptop.request('/api/me')).json).toEqual({ error: 'session_revoked' });
       expect((await phone.request('/api/me')).status).toBe(200);
       // A session that just proved who it is still ends every device, as the policy says.
-      const tablet = scenario().device(BROWSERS.firefoxWindows);
-      await tablet.signIn('alice');
+      const tablet = await scenario().signedIn('alice', BROWSERS.firefoxWindows);
       expect((await tablet.request('/sessions/sign-out', { method: 'POST' })).json).toEqual({ global: true });
       expect((await phone.request('/api/me')).json).toEqual({ error: 'session_revoked' });
     });
 
     it('answers a request without a session as requireSession does, and a store outage with 503', async () => {
-      const anonymous = await scenario().request('/api/sensitive');
-      expect(anonymous.status).toBe(401);
-      expect(anonymous.json).toEqual({ error: 'unauthenticated' });
-      const page = await scenario().request('/security', { headers: NAVIGATION });
-      expect(page.status).toBe(303);
-      expect(page.headers.get('location')).toBe('/login?next=/security');
-      const device = scenario().device(BROWSERS.chromeMac);
-      await device.signIn('alice');
+      expectReply(await scenario().request('/api/sensitive'), 401, { json: { error: 'unauthenticated' } });
+      expectReply(await scenario().request('/security', { headers: NAVIGATION }), 303, { headers: { location: '/login?next=/security' } });
+      const device = await scenario().signedIn('alice');
       scenario().store.failing = true;
-      const down = await device.request('/api/sensitive');
-      expect(down.status).toBe(503);
-      expect(down.cookies).toEqual([]);
+      expectReply(await device.request('/api/sensitive'), 503, { cookies: 0 });
     });
 
     it('"keep me signed in" unticked sets a session-only cookie; the session lasts as long on the server', async () => {
       const device = scenario().device(BROWSERS.chromeMac);
       const reply = await signInForgetful(device, 'alice');
       expect(reply.status).toBe(200);
-      const [cookie] = reply.cookies;
-      expect(cookie?.attributes['max-age']).toBeUndefined();
-      expect(cookie?.attributes['expires']).toBeUndefined();
-      expect(cookie?.attributes['httponly']).toBe('');
-      expect(cookie?.attributes['path']).toBe('/');
+      const attributes = reply.cookies[0]?.attributes ?? {};
+      expect([attributes['max-age'], attributes['expires'], attributes['httponly'], attributes['path']]).toEqual([undefined, undefined, '', '/']);
       const [view] = await scenario().sessions.list('alice');
       expect(view!.expiresAt - view!.createdAt).toBe(30 * 24 * 60 * 60 * 1000);
       scenario().advance(29 * 24 * 60 * 60 * 1000);

@@ -11,7 +11,7 @@ import { describeAnonymous } from './anonymous.js';
 import { describeBackchannelLogout } from './backchannel-logout.js';
 import { startTestIssuer, SUITE_GTR_AUDIENCE, SUITE_SET_AUDIENCE, type TestIssuer } from './test-issuer.js';
 import { describeSecurityEvents, SUITE_PUSH_AUTHORIZATION } from './security-events.js';
-import { scenarioOf, type FrameworkSuiteContext, type Scenario } from './context.js';
+import { replyExpectation, scenarioOf, type FrameworkSuiteContext, type Scenario } from './context.js';
 import { describeCrossSite } from './cross-site.js';
 import { switchableStore } from './failing-store.js';
 import { describeForms } from './forms.js';
@@ -123,27 +123,11 @@ export const STORE_TIMEOUT = 300;
  * (`sessions` is the request's object: `req.sessions`, `request.sessions`, `ctx.sessions`;
  * `requireSession`, `requireSameOrigin` and `requireFresh` are the wrapper's guards.)
  *
- * Scenarios: the sign-in cookie and its attributes; anonymous API calls and page navigations;
- * revoked and expired devices; rotation of remember-me sessions (the rotated cookie's name and
- * attributes, the same `Set-Cookie` inside the grace, `session_reused` after it); HTML form posts without a session (the login redirect, `next`
- * from the `Referer`); the JSON routes (list, revoke one, sign out, sign out others, sign out
- * everywhere, 404 for another user's session, 405); the cross-site check on the session
- * routes and on the app's own routes (a forged sign-in); a store outage (503, cookie kept,
- * nobody let in), also inside the app's own sign-in; malformed cookies and Bearer values;
- * duplicate cookies; stateless access tokens as Bearer; sensitive actions (`requireFresh`:
- * `403`, the `303` to the re-authentication page, re-authenticating the same session; a stale
- * session's sign-out under the global-logout policy ends its own device only) and
- * session-only cookies; the "This wasn't me" page (its own form posted as a browser without
- * `Sec-Fetch-Site` would, from the `Referrer-Policy` it sends; other sites' posts refused);
- * the live sign-out stream (`event: revoked` when another request revokes the session,
- * heartbeats, `401` without a session); federated sign-out pushed by the suite's provider:
- * back-channel logout tokens, Security Event Tokens (CAEP `session-revoked` by provider session,
- * provider user and email, RISC `account-disabled`, verification and unknown types, a replay,
- * the wrong content type, a body over 64 KiB, a missing or wrong `Authorization`, outages) and
- * Universal Logout requests (a valid bearer, missing, unsigned, wrongly signed, expired and
- * misaddressed ones, an unknown user, bodies it cannot take); a store the app wrapped (a Proxy of async methods works;
- * one whose calls reject with a plain `Error` gives `503` on every route, no rejection left
- * unhandled), for which `makeApp` is called a second time in the test, with another manager.
+ * Scenarios: sign-in cookies, anonymous and revoked requests, rotation, form posts, the JSON
+ * session routes, cross-site requests, store outages, malformed credentials, access tokens,
+ * sensitive actions, "This wasn't me" links, live sign-out, back-channel logout, Security Event
+ * Tokens, Universal Logout, and a store the app wrapped (for which `makeApp` is called a second
+ * time in the test, with another manager).
  *
  * @param name - Shown in the test report.
  * @param makeApp - Starts the app for one test.
@@ -172,7 +156,8 @@ export function describeFrameworkConformance(
   const runner = resolveRunner(options.runner);
   let current: { readonly scenario: Scenario; readonly app: FrameworkApp; readonly idp: TestIssuer } | undefined;
   const context: FrameworkSuiteContext = {
-    runner,
+    ...runner,
+    expectReply: replyExpectation(runner.expect),
     scenario: () => {
       if (current === undefined) throw new SessionError('INVALID_CONFIGURATION', 'The app is only available inside a test.');
       return current.scenario;

@@ -81,14 +81,11 @@ function withPatience<T>(promise: Promise<T>): Promise<T> {
  * Live sign-out: `GET /sessions/events` (the routes' `events` option) streams `event: revoked`
  * to an open page the moment its session is revoked by another request.
  */
-export function describeLiveEvents({ runner, scenario }: FrameworkSuiteContext): void {
-  const { describe, it, expect } = runner;
+export function describeLiveEvents({ describe, it, expect, scenario }: FrameworkSuiteContext): void {
   describe('live sign-out events', () => {
     it('an open events stream hears "revoked" when another device revokes its session, then ends', async () => {
-      const laptop = scenario().device(BROWSERS.chromeMac);
-      const phone = scenario().device(BROWSERS.safariIphone);
-      await laptop.signIn('alice');
-      await phone.signIn('alice');
+      const laptop = await scenario().signedIn('alice');
+      const phone = await scenario().signedIn('alice', BROWSERS.safariIphone);
       const response = await fetch(new URL('/sessions/events', scenario().url), { headers: phone.headers({ accept: 'text/event-stream' }) });
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
@@ -109,10 +106,8 @@ export function describeLiveEvents({ runner, scenario }: FrameworkSuiteContext):
     });
 
     it('"sign out everywhere" from one device ends the streams of the others, and heartbeats keep a quiet stream going', async () => {
-      const laptop = scenario().device(BROWSERS.chromeMac);
-      const phone = scenario().device(BROWSERS.safariIphone);
-      await laptop.signIn('bob');
-      await phone.signIn('bob');
+      const laptop = await scenario().signedIn('bob');
+      const phone = await scenario().signedIn('bob', BROWSERS.safariIphone);
       const response = await fetch(new URL('/sessions/events', scenario().url), { headers: phone.headers() });
       const events = new EventReader(response.body!);
       try {
@@ -128,8 +123,7 @@ export function describeLiveEvents({ runner, scenario }: FrameworkSuiteContext):
     });
 
     it("a support session's stream ends when its admin is signed out everywhere", async () => {
-      const admin = scenario().device(BROWSERS.chromeMac);
-      await admin.signIn('erin-admin');
+      const admin = await scenario().signedIn('erin-admin');
       const validated = await scenario().sessions.validate(admin.token);
       if (!validated.ok) throw new Error('The sign-in did not give a live session.');
       const support = scenario().device(BROWSERS.chromeMac);
@@ -156,8 +150,7 @@ export function describeLiveEvents({ runner, scenario }: FrameworkSuiteContext):
     });
 
     it('an access token alone gets 403 "session_required": there is no session to watch', async () => {
-      const device = scenario().device(BROWSERS.chromeMac);
-      await device.signIn('dora');
+      const device = await scenario().signedIn('dora');
       const validated = await scenario().sessions.validate(device.token);
       if (!validated.ok) throw new Error('The sign-in did not give a live session.');
       const jwt = await scenario().sessions.issueAccessToken(validated.session);
@@ -167,8 +160,7 @@ export function describeLiveEvents({ runner, scenario }: FrameworkSuiteContext):
     });
 
     it('a revoked session gets 401 "session_revoked", not a stream', async () => {
-      const phone = scenario().device(BROWSERS.safariIphone);
-      await phone.signIn('carol');
+      const phone = await scenario().signedIn('carol', BROWSERS.safariIphone);
       await scenario().sessions.revoke(phone.sessionId!);
       const response = await fetch(new URL('/sessions/events', scenario().url), { headers: phone.headers() });
       expect(response.status).toBe(401);

@@ -27,55 +27,44 @@ const JUNK_BEARERS = [
   'bearer \u00e9\u00e9',
 ];
 
+const UNAUTHENTICATED = { json: { error: 'unauthenticated' } };
+
 /** Junk in the Cookie and Authorization headers is refused with 401, never a 500. */
-export function describeMalformed({ runner, scenario }: FrameworkSuiteContext): void {
-  const { describe, it, expect } = runner;
+export function describeMalformed({ describe, it, expect, scenario, expectReply }: FrameworkSuiteContext): void {
   describe('malformed credentials', () => {
     it('malformed cookies (empty, 8 KB, non-ASCII, many ";", forged) get 401, never 500', async () => {
       for (const cookie of JUNK_COOKIES) {
-        const reply = await scenario().request('/api/me', { headers: { cookie } });
-        expect(reply.status).toBe(401);
-        expect(reply.json).toEqual({ error: 'unauthenticated' });
+        expectReply(await scenario().request('/api/me', { headers: { cookie } }), 401, UNAUTHENTICATED);
       }
     });
 
     it('junk Bearer values get 401 and do not fall back to the cookie', async () => {
-      const device = scenario().device(BROWSERS.chromeMac);
-      await device.signIn('alice');
+      const device = await scenario().signedIn('alice');
       for (const authorization of JUNK_BEARERS) {
-        const reply = await device.request('/api/me', { headers: { authorization } });
-        expect(reply.status).toBe(401);
-        expect(reply.json).toEqual({ error: 'unauthenticated' });
         // The Bearer value failed, not the cookie: the cookie is left alone.
-        expect(reply.cookies).toHaveLength(0);
+        expectReply(await device.request('/api/me', { headers: { authorization } }), 401, { ...UNAUTHENTICATED, cookies: 0 });
       }
       expect((await device.request('/api/me', { headers: { authorization: 'Basic YWxpY2U6cHc=' } })).status).toBe(200);
     });
 
     it('duplicate cookies: planted junk beside the real token is ignored', async () => {
-      const device = scenario().device(BROWSERS.chromeMac);
-      await device.signIn('alice');
+      const device = await scenario().signedIn('alice');
       for (const cookie of [`session=junk; session=${device.token}`, `session=${device.token}; session=`, `session=${device.token}; session=${device.token}`]) {
         expect((await device.request('/api/me', { headers: { cookie } })).status).toBe(200);
       }
     });
 
     it('duplicate cookies: a second genuine token makes the request anonymous, whatever the order', async () => {
-      const victim = scenario().device(BROWSERS.chromeMac);
-      const attacker = scenario().device(BROWSERS.firefoxWindows);
-      await victim.signIn('alice');
-      await attacker.signIn('mallory');
+      const victim = await scenario().signedIn('alice');
+      const attacker = await scenario().signedIn('mallory', BROWSERS.firefoxWindows);
       for (const cookie of [`session=${attacker.token}; session=${victim.token}`, `session=${victim.token}; session=${attacker.token}`]) {
-        const reply = await scenario().request('/api/me', { headers: { cookie } });
-        expect(reply.status).toBe(401);
-        expect(reply.json).toEqual({ error: 'unauthenticated' });
+        expectReply(await scenario().request('/api/me', { headers: { cookie } }), 401, UNAUTHENTICATED);
       }
       expect((await victim.request('/api/me')).status).toBe(200);
     });
 
     it('the token is never read from the URL', async () => {
-      const device = scenario().device(BROWSERS.chromeMac);
-      await device.signIn('alice');
+      const device = await scenario().signedIn('alice');
       const token = encodeURIComponent(device.token ?? '');
       for (const query of [`session=${token}`, `token=${token}`, `access_token=${token}`]) {
         expect((await scenario().request(`/api/me?${query}`)).status).toBe(401);

@@ -50,8 +50,7 @@ const PROTECTED = ['/api/me', '/dashboard', '/sessions'];
  * segments, another case, a trailing slash. Whatever the router makes of such a path (the same
  * route, or none), it never answers with a user's data without a live session.
  */
-export function describePathVariants({ runner, scenario }: FrameworkSuiteContext): void {
-  const { describe, it, expect } = runner;
+export function describePathVariants({ describe, it, expect, scenario }: FrameworkSuiteContext): void {
   describe('protected routes under other spellings of their path', () => {
     const refused = async (path: string, method: string, cookie?: string) => {
       const reply = await sendExact(scenario().url, path, method, cookie);
@@ -70,8 +69,7 @@ export function describePathVariants({ runner, scenario }: FrameworkSuiteContext
     });
 
     it('answer no request with a revoked session', async () => {
-      const laptop = scenario().device(BROWSERS.chromeMac);
-      await laptop.signIn('alice');
+      const laptop = await scenario().signedIn('alice');
       const cookie = `session=${laptop.token!}`;
       expect((await refused('/api/me', 'GET', cookie)).leaked).toBe(true);
       await scenario().sessions.revokeAll('alice');
@@ -86,10 +84,8 @@ export function describePathVariants({ runner, scenario }: FrameworkSuiteContext
     });
 
     it('sign out no device without a session, and never another user\'s device', async () => {
-      const alice = scenario().device(BROWSERS.chromeMac);
-      const bob = scenario().device(BROWSERS.firefoxWindows);
-      await alice.signIn('alice');
-      await bob.signIn('bob');
+      const alice = await scenario().signedIn('alice');
+      const bob = await scenario().signedIn('bob', BROWSERS.firefoxWindows);
       const target = `/sessions/${bob.sessionId!}`;
       const leaks = [];
       for (const variant of [target, ...spellings(target)]) {

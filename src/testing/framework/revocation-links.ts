@@ -5,65 +5,55 @@ import { originOfFormPost } from './legacy-browser.js';
 const DAY = 24 * 60 * 60 * 1000;
 
 /** The "This wasn't me" page of a new-sign-in email: GET asks, POST acts, once. */
-export function describeRevocationLinks({ runner, scenario }: FrameworkSuiteContext): void {
-  const { describe, it, expect } = runner;
+export function describeRevocationLinks({ describe, it, expect, scenario, expectReply }: FrameworkSuiteContext): void {
   describe('"This wasn\'t me" links', () => {
     const linkFor = async (sessionId: string | undefined) => (await scenario().sessions.issueRevocationLink(sessionId!))!;
     const page = (token: string, extra = '') => `/sessions/not-me?token=${encodeURIComponent(token)}${extra}`;
+    // Posts the page's form: a 200 page that says `text`.
+    const expectSignedOut = async (path: string, text: string, headers?: Record<string, string>) => {
+      const done = await scenario().request(path, { method: 'POST', headers });
+      expect(done.status).toBe(200);
+      expect(done.body).toContain(text);
+    };
 
     it('GET only shows a confirmation, never signs out, and sends a Referer to this site only; POST signs the device out, from a browser with no session', async () => {
-      const stranger = scenario().device(BROWSERS.firefoxWindows);
-      await stranger.signIn('alice');
+      const stranger = await scenario().signedIn('alice', BROWSERS.firefoxWindows);
       const link = await linkFor(stranger.sessionId);
       for (const method of ['GET', 'HEAD', 'GET']) {
         const shown = await scenario().request(page(link), { method, headers: NAVIGATION });
-        expect(shown.status).toBe(200);
-        expect(shown.headers.get('cache-control')).toBe('no-store');
         // A Referer goes to this site only: the token in the page's address never leaves it.
-        expect(shown.headers.get('referrer-policy')).toBe('same-origin');
+        expectReply(shown, 200, { headers: { 'cache-control': 'no-store', 'referrer-policy': 'same-origin' } });
         if (method === 'GET') expect(shown.body).toContain('method="post"');
       }
       expect((await stranger.request('/api/me')).status).toBe(200);
-      const done = await scenario().request(page(link), { method: 'POST' });
-      expect(done.status).toBe(200);
-      expect(done.body).toContain('That device was signed out');
+      await expectSignedOut(page(link), 'That device was signed out');
       expect((await stranger.request('/api/me')).status).toBe(401);
       const [entry] = await scenario().sessions.activity('alice', { limit: 1 });
       expect([entry?.type, entry?.reason, entry?.sessionId]).toEqual(['session.revoked', 'not_me', stranger.sessionId]);
     });
 
     it('a link works once: used again it is refused and signs out nothing more', async () => {
-      const stranger = scenario().device(BROWSERS.firefoxWindows);
-      const laptop = scenario().device(BROWSERS.chromeMac);
-      await stranger.signIn('alice');
+      const stranger = await scenario().signedIn('alice', BROWSERS.firefoxWindows);
       const link = await linkFor(stranger.sessionId);
       expect((await scenario().request(page(link), { method: 'POST' })).status).toBe(200);
-      await laptop.signIn('alice');
-      const again = await scenario().request(page(link, '&everywhere=1'), { method: 'POST' });
-      expect(again.status).toBe(410);
+      const laptop = await scenario().signedIn('alice');
+      expect((await scenario().request(page(link, '&everywhere=1'), { method: 'POST' })).status).toBe(410);
       expect((await laptop.request('/api/me')).status).toBe(200);
     });
 
     it('everywhere=1 signs out every device of the user', async () => {
-      const stranger = scenario().device(BROWSERS.firefoxWindows);
-      const laptop = scenario().device(BROWSERS.chromeMac);
-      const phone = scenario().device(BROWSERS.safariIphone);
-      for (const device of [stranger, laptop, phone]) await device.signIn('alice');
-      const bob = scenario().device(BROWSERS.chromeMac);
-      await bob.signIn('bob');
-      const link = await linkFor(stranger.sessionId);
-      const done = await scenario().request(page(link, '&everywhere=1'), { method: 'POST' });
-      expect(done.status).toBe(200);
-      expect(done.body).toContain('Every device was signed out');
+      const stranger = await scenario().signedIn('alice', BROWSERS.firefoxWindows);
+      const laptop = await scenario().signedIn('alice');
+      const phone = await scenario().signedIn('alice', BROWSERS.safariIphone);
+      const bob = await scenario().signedIn('bob');
+      await expectSignedOut(page(await linkFor(stranger.sessionId), '&everywhere=1'), 'Every device was signed out');
       for (const device of [stranger, laptop, phone]) expect((await device.request('/api/me')).status).toBe(401);
       expect((await bob.request('/api/me')).status).toBe(200);
     });
 
     it("ends the attacker's new session after a sign-in again from the same browser, once the linked session's row is pruned", async () => {
-      const stranger = scenario().device(BROWSERS.firefoxWindows);
-      const laptop = scenario().device(BROWSERS.chromeMac);
-      await laptop.signIn('alice');
-      await stranger.signIn('alice');
+      await scenario().signedIn('alice');
+      const stranger = await scenario().signedIn('alice', BROWSERS.firefoxWindows);
       const first = stranger.sessionId;
       // A link sent late in the session's life (a reminder): its session expires before the link does.
       scenario().advance(25 * DAY);
@@ -76,15 +66,12 @@ export function describeRevocationLinks({ runner, scenario }: FrameworkSuiteCont
       scenario().advance(2 * DAY);
       await scenario().sessions.prune();
       expect((await stranger.request('/api/me')).status).toBe(200);
-      const done = await scenario().request(page(link), { method: 'POST' });
-      expect(done.status).toBe(200);
-      expect(done.body).toContain('That device was signed out');
+      await expectSignedOut(page(link), 'That device was signed out');
       expect((await stranger.request('/api/me')).status).toBe(401);
     });
 
     it('an altered, made-up or expired link is refused, and the genuine one still works until it expires', async () => {
-      const stranger = scenario().device(BROWSERS.firefoxWindows);
-      await stranger.signIn('alice');
+      const stranger = await scenario().signedIn('alice', BROWSERS.firefoxWindows);
       const link = await linkFor(stranger.sessionId);
       const [id, secret] = link.split('.') as [string, string];
       const altered = `${id}.${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`;
@@ -100,22 +87,18 @@ export function describeRevocationLinks({ runner, scenario }: FrameworkSuiteCont
     });
 
     it("its own form works in a browser without Sec-Fetch-Site, which sends Origin as the page's Referrer-Policy allows", async () => {
-      const stranger = scenario().device(BROWSERS.firefoxWindows);
-      await stranger.signIn('alice');
+      const stranger = await scenario().signedIn('alice', BROWSERS.firefoxWindows);
       const shownAt = `${scenario().url}${page(await linkFor(stranger.sessionId))}`;
       const shown = await scenario().request(shownAt.slice(scenario().url.length), { headers: NAVIGATION });
       const action = /<form method="post" action="([^"]+)"/.exec(shown.body)![1]!.replace(/&#38;/g, '&');
       const origin = originOfFormPost(shown.headers.get('referrer-policy'), shownAt, `${scenario().url}${action}`);
       const headers = { ...NAVIGATION, 'content-type': 'application/x-www-form-urlencoded', origin, referer: shownAt };
-      const done = await scenario().request(action, { method: 'POST', headers });
-      expect(done.status).toBe(200);
-      expect(done.body).toContain('That device was signed out');
+      await expectSignedOut(action, 'That device was signed out', headers);
       expect((await stranger.request('/api/me')).status).toBe(401);
     });
 
     it('a cross-site POST is refused and signs out nothing, whatever the browser says of it', async () => {
-      const stranger = scenario().device(BROWSERS.firefoxWindows);
-      await stranger.signIn('alice');
+      const stranger = await scenario().signedIn('alice', BROWSERS.firefoxWindows);
       const link = await linkFor(stranger.sessionId);
       const forgeries: Record<string, string>[] = [
         { origin: 'https://evil.example' },
@@ -125,10 +108,7 @@ export function describeRevocationLinks({ runner, scenario }: FrameworkSuiteCont
         { origin: 'null', 'sec-fetch-site': 'cross-site' },
         { origin: scenario().url, 'sec-fetch-site': 'same-site' },
       ];
-      for (const headers of forgeries) {
-        const forged = await scenario().request(page(link), { method: 'POST', headers });
-        expect(forged.status).toBe(403);
-      }
+      for (const headers of forgeries) expect((await scenario().request(page(link), { method: 'POST', headers })).status).toBe(403);
       expect((await stranger.request('/api/me')).status).toBe(200);
       expect((await scenario().request(page(link), { method: 'POST' })).status).toBe(200);
     });

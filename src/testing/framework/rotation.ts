@@ -1,6 +1,5 @@
 import { BROWSERS, NAVIGATION, type Device, type Reply } from './client.js';
 import type { FrameworkSuiteContext } from './context.js';
-import { clearsCookie } from './revocation.js';
 
 /** The suite manager's rotation of `remember` sessions (ms); the sign-in route's `browser` sessions never rotate. */
 export const SUITE_ROTATION = { rotateAfter: 60 * 60 * 1000, rotationGrace: 60_000 } as const;
@@ -16,14 +15,13 @@ const setCookies = (reply: Reply): string[] => reply.headers.getSetCookie();
  * `Set-Cookie`, and after the grace it is reuse: `401 session_reused` for an API call, the
  * login redirect with `reason=session_reused` for a page, and the session is over.
  */
-export function describeRotation({ runner, scenario }: FrameworkSuiteContext): void {
-  const { describe, it, expect } = runner;
-
+export function describeRotation({ describe, it, expect, scenario, expectReply }: FrameworkSuiteContext): void {
   // A remember-me session held as the device's cookie (the suite's sign-in route makes browser sessions).
-  const remembered = async (device: Device): Promise<string> => {
+  const remembered = async (cookieName?: string): Promise<{ device: Device; old: string }> => {
+    const device = scenario().device(BROWSERS.chromeMac, cookieName);
     const { token } = await scenario().sessions.create({ userId: 'alice', kind: 'remember', userAgent: device.userAgent });
     device.holdToken(token);
-    return token;
+    return { device, old: token };
   };
 
   describe('rotation with reuse detection', () => {
@@ -32,14 +30,11 @@ export function describeRotation({ runner, scenario }: FrameworkSuiteContext): v
         const headers = https ? HTTPS : {};
         const name = https ? '__Host-session' : 'session';
         const [signInCookie] = (await scenario().device(BROWSERS.firefoxWindows, name).signIn('bob', headers)).cookies;
-        const device = scenario().device(BROWSERS.chromeMac, name);
-        const old = await remembered(device);
+        const { device, old } = await remembered(name);
         expect(setCookies(await device.request('/api/me', { headers }))).toEqual([]);
         scenario().advance(SUITE_ROTATION.rotateAfter);
         const reply = await device.request('/api/me', { headers });
-        expect(reply.status).toBe(200);
-        expect(reply.headers.get('cache-control')).toBe('no-store');
-        expect(reply.cookies).toHaveLength(1);
+        expectReply(reply, 200, { headers: { 'cache-control': 'no-store' }, cookies: 1 });
         const [cookie] = reply.cookies;
         expect(cookie?.name).toBe(signInCookie?.name);
         expect(cookie?.value).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);
@@ -57,8 +52,7 @@ export function describeRotation({ runner, scenario }: FrameworkSuiteContext): v
     }
 
     it('the previous cookie inside the grace gets the same new Set-Cookie', async () => {
-      const tab = scenario().device(BROWSERS.chromeMac);
-      const old = await remembered(tab);
+      const { device: tab, old } = await remembered();
       scenario().advance(SUITE_ROTATION.rotateAfter);
       const first = await tab.request('/api/me');
       scenario().advance(SUITE_ROTATION.rotationGrace - 1);
@@ -69,30 +63,23 @@ export function describeRotation({ runner, scenario }: FrameworkSuiteContext): v
     });
 
     it('the previous cookie after the grace gets 401 "session_reused", cleared, and the new one is refused too', async () => {
-      const device = scenario().device(BROWSERS.chromeMac);
-      const old = await remembered(device);
+      const { device, old } = await remembered();
       scenario().advance(SUITE_ROTATION.rotateAfter);
       const [rotated] = (await device.request('/api/me')).cookies;
       scenario().advance(SUITE_ROTATION.rotationGrace);
-      const refused = await device.request('/api/me');
-      expect(refused.status).toBe(401);
-      expect(refused.json).toEqual({ error: 'session_reused' });
-      expect(clearsCookie(refused)).toBe(true);
+      expectReply(await device.request('/api/me'), 401, { json: { error: 'session_reused' }, clearsCookie: true });
       device.holdToken(rotated!.value);
       expect((await device.request('/api/me')).json).toEqual({ error: 'session_revoked' });
       expect(old).not.toBe(rotated!.value);
     });
 
     it('the previous cookie after the grace loading a page is sent to the login page with reason=session_reused', async () => {
-      const device = scenario().device(BROWSERS.chromeMac);
-      await remembered(device);
+      const { device } = await remembered();
       scenario().advance(SUITE_ROTATION.rotateAfter);
       expect((await device.request('/dashboard', { headers: NAVIGATION })).status).toBe(200);
       scenario().advance(SUITE_ROTATION.rotationGrace);
       const reply = await device.request('/dashboard', { headers: NAVIGATION });
-      expect(reply.status).toBe(303);
-      expect(reply.headers.get('location')).toBe('/login?next=/dashboard&reason=session_reused');
-      expect(clearsCookie(reply)).toBe(true);
+      expectReply(reply, 303, { headers: { location: '/login?next=/dashboard&reason=session_reused' }, clearsCookie: true });
     });
   });
 }

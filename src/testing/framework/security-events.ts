@@ -1,4 +1,4 @@
-import { BROWSERS } from './client.js';
+import { BROWSERS, type Reply } from './client.js';
 import type { FrameworkSuiteContext, Scenario } from './context.js';
 
 const PATH = '/sessions/security-events';
@@ -8,8 +8,7 @@ const CAEP = 'https://schemas.openid.net/secevent/caep/event-type/';
 const RISC = 'https://schemas.openid.net/secevent/risc/event-type/';
 
 /** Push delivery of Security Event Tokens (RFC 8935): a transmitter ends sessions, and only with what it was configured with. */
-export function describeSecurityEvents({ runner, scenario }: FrameworkSuiteContext): void {
-  const { describe, it, expect } = runner;
+export function describeSecurityEvents({ describe, it, expect, scenario, expectReply }: FrameworkSuiteContext): void {
   describe('Shared Signals push (security events)', () => {
     // As a transmitter sends it; a header given as `null` is left out.
     const push = (set: string, headers: Record<string, string | null> = {}) => {
@@ -18,25 +17,18 @@ export function describeSecurityEvents({ runner, scenario }: FrameworkSuiteConte
       return scenario().request(PATH, { method: 'POST', headers: sent, body: set });
     };
     const signedIn = async (userId: string, userAgent: string, federated?: { sub: string; sid?: string }) => {
-      const device = scenario().device(userAgent);
-      if (federated === undefined) {
-        await device.signIn(userId);
-        return device;
-      }
+      if (federated === undefined) return scenario().signedIn(userId, userAgent);
       // Made through the manager: the suite's apps take no federated input.
+      const device = scenario().device(userAgent);
       device.holdToken((await scenario().sessions.create({ userId, userAgent, federated: { iss: scenario().idp.issuer, ...federated } })).token);
       return device;
     };
     const live = async (device: ReturnType<Scenario['device']>) => (await device.request('/api/me')).status === 200;
-    const expectAccepted = (reply: { status: number; body: string }) => {
-      expect(reply.status).toBe(202);
-      expect(reply.body).toBe('');
-    };
+    const expectAccepted = (reply: Reply) => expectReply(reply, 202, { body: '' });
     const expectRefused = (reply: { status: number; headers: Headers; json: unknown }, err: string) => {
       expect(reply.status).toBe(400);
       // The media type; a framework may add a charset parameter.
-      expect(reply.headers.get('content-type')?.split(';')[0]).toBe('application/json');
-      expect(reply.headers.get('content-language')).toBe('en');
+      expect([reply.headers.get('content-type')?.split(';')[0], reply.headers.get('content-language')]).toEqual(['application/json', 'en']);
       const { err: code, description } = reply.json as { err?: unknown; description?: unknown };
       expect(code).toBe(err);
       expect(typeof description).toBe('string');
@@ -118,8 +110,7 @@ export function describeSecurityEvents({ runner, scenario }: FrameworkSuiteConte
       const laptop = await signedIn('alice', BROWSERS.chromeMac);
       idp.jwksAnswer = 503;
       const reply = await push(await idp.securityEventToken(`${RISC}account-disabled`, { format: 'email', email: 'alice@example.com' }));
-      expect(reply.status).toBe(503);
-      expect(reply.headers.get('retry-after')).toMatch(/^\d+$/);
+      expectReply(reply, 503, { headers: { 'retry-after': /^\d+$/ } });
       expect(await live(laptop)).toBe(true);
       idp.jwksAnswer = 'keys';
       scenario().advance(10_000);

@@ -5,10 +5,10 @@ import type { FrameworkSuiteContext } from './context.js';
 
 const PATH = '/sessions/global-token-revocation';
 const JSON_BODY = { 'content-type': 'application/json' };
+const INVALID_TOKEN = { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } };
 
 /** Universal Logout: a provider's server signs a user out everywhere, and only with a bearer it signed. */
-export function describeUniversalLogout({ runner, scenario }: FrameworkSuiteContext): void {
-  const { describe, it, expect } = runner;
+export function describeUniversalLogout({ describe, it, expect, scenario, expectReply }: FrameworkSuiteContext): void {
   describe('Universal Logout (global token revocation)', () => {
     const audience = () => SUITE_GTR_AUDIENCE;
     const post = (bearer: string | undefined, body: unknown, headers: Record<string, string> = JSON_BODY) =>
@@ -18,20 +18,13 @@ export function describeUniversalLogout({ runner, scenario }: FrameworkSuiteCont
         body: typeof body === 'string' ? body : JSON.stringify(body),
       });
     const byEmail = (email: string) => ({ sub_id: { format: 'email', email } });
-    const signedIn = async (userId: string, userAgent: string) => {
-      const device = scenario().device(userAgent);
-      await device.signIn(userId);
-      return device;
-    };
 
     it('a bearer signed by the provider for this endpoint ends every session of the user (204), cross-site and without a session', async () => {
       const { idp } = scenario();
-      const laptop = await signedIn('alice', BROWSERS.chromeMac);
-      const phone = await signedIn('alice', BROWSERS.safariIphone);
-      const bob = await signedIn('bob', BROWSERS.firefoxWindows);
-      const reply = await post(await idp.revocationBearer(audience()), byEmail('alice@example.com'));
-      expect(reply.status).toBe(204);
-      expect(reply.body).toBe('');
+      const laptop = await scenario().signedIn('alice');
+      const phone = await scenario().signedIn('alice', BROWSERS.safariIphone);
+      const bob = await scenario().signedIn('bob', BROWSERS.firefoxWindows);
+      expectReply(await post(await idp.revocationBearer(audience()), byEmail('alice@example.com')), 204, { body: '' });
       expect((await laptop.request('/api/me')).status).toBe(401);
       expect((await phone.request('/api/me')).status).toBe(401);
       expect((await bob.request('/api/me')).status).toBe(200);
@@ -41,25 +34,23 @@ export function describeUniversalLogout({ runner, scenario }: FrameworkSuiteCont
 
     it('takes the subject as Okta sends it, under the earlier drafts\' `subject` member', async () => {
       const { idp } = scenario();
-      const laptop = await signedIn('dave', BROWSERS.chromeMac);
+      const laptop = await scenario().signedIn('dave');
       expect((await post(await idp.revocationBearer(audience()), { subject: { format: 'iss_sub', iss: idp.issuer, sub: 'dave' } })).status).toBe(204);
       expect((await laptop.request('/api/me')).status).toBe(401);
     });
 
     it('an iss_sub subject goes through resolveSubject too', async () => {
       const { idp } = scenario();
-      const laptop = await signedIn('carol', BROWSERS.chromeMac);
+      const laptop = await scenario().signedIn('carol');
       expect((await post(await idp.revocationBearer(audience()), { sub_id: { format: 'iss_sub', iss: idp.issuer, sub: 'carol' } })).status).toBe(204);
       expect((await laptop.request('/api/me')).status).toBe(401);
     });
 
     it('a missing, unsigned, wrongly signed, expired, misaddressed or jti-less bearer answers 401 with WWW-Authenticate, and ends nothing', async () => {
       const { idp } = scenario();
-      const laptop = await signedIn('alice', BROWSERS.chromeMac);
+      const laptop = await scenario().signedIn('alice');
       const now = Math.floor(Date.now() / 1000);
-      const missing = await post(undefined, byEmail('alice@example.com'));
-      expect(missing.status).toBe(401);
-      expect(missing.headers.get('www-authenticate')).toBe('Bearer');
+      expectReply(await post(undefined, byEmail('alice@example.com')), 401, { headers: { 'www-authenticate': 'Bearer' } });
       const other = await generateKeyPair('ES256');
       const forged = [
         new UnsecuredJWT({ jti: 'unsigned' }).setIssuer(idp.issuer).setAudience(audience()).setIssuedAt(now).setExpirationTime(now + 300).encode(),
@@ -72,33 +63,25 @@ export function describeUniversalLogout({ runner, scenario }: FrameworkSuiteCont
         await idp.revocationBearer(audience(), { jti: undefined }),
         'not-a-jwt',
       ];
-      for (const bearer of forged) {
-        const reply = await post(bearer, byEmail('alice@example.com'));
-        expect(reply.status).toBe(401);
-        expect(reply.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
-      }
+      for (const bearer of forged) expectReply(await post(bearer, byEmail('alice@example.com')), 401, INVALID_TOKEN);
       expect((await laptop.request('/api/me')).status).toBe(200);
     });
 
     it('a bearer sent again answers 401 and ends nothing more, whichever user the body names', async () => {
       const { idp } = scenario();
       const bearer = await idp.revocationBearer(audience());
-      await signedIn('alice', BROWSERS.chromeMac);
+      await scenario().signedIn('alice');
       expect((await post(bearer, byEmail('alice@example.com'))).status).toBe(204);
-      const again = await signedIn('alice', BROWSERS.safariIphone);
-      const bob = await signedIn('bob', BROWSERS.firefoxWindows);
-      for (const email of ['alice@example.com', 'bob@example.com']) {
-        const replay = await post(bearer, byEmail(email));
-        expect(replay.status).toBe(401);
-        expect(replay.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
-      }
+      const again = await scenario().signedIn('alice', BROWSERS.safariIphone);
+      const bob = await scenario().signedIn('bob', BROWSERS.firefoxWindows);
+      for (const email of ['alice@example.com', 'bob@example.com']) expectReply(await post(bearer, byEmail(email)), 401, INVALID_TOKEN);
       expect((await again.request('/api/me')).status).toBe(200);
       expect((await bob.request('/api/me')).status).toBe(200);
     });
 
     it('a subject that names no user answers 404; a body it cannot take answers 400; nothing ends', async () => {
       const { idp } = scenario();
-      const laptop = await signedIn('alice', BROWSERS.chromeMac);
+      const laptop = await scenario().signedIn('alice');
       expect((await post(await idp.revocationBearer(audience()), byEmail('nobody@elsewhere.example'))).status).toBe(404);
       for (const body of [{ sub_id: { format: 'opaque', id: 'alice' } }, { sub_id: { format: 'email' } }, { ...byEmail('alice@example.com'), subject: byEmail('alice@example.com').sub_id }, '{"sub_id":', '[]']) {
         expect((await post(await idp.revocationBearer(audience()), body)).status).toBe(400);
@@ -109,11 +92,9 @@ export function describeUniversalLogout({ runner, scenario }: FrameworkSuiteCont
 
     it('answers 503 while the provider\'s keys cannot be fetched, and ends nothing', async () => {
       const { idp } = scenario();
-      const laptop = await signedIn('alice', BROWSERS.chromeMac);
+      const laptop = await scenario().signedIn('alice');
       idp.jwksAnswer = 503;
-      const reply = await post(await idp.revocationBearer(audience()), byEmail('alice@example.com'));
-      expect(reply.status).toBe(503);
-      expect(reply.headers.get('retry-after')).toMatch(/^\d+$/);
+      expectReply(await post(await idp.revocationBearer(audience()), byEmail('alice@example.com')), 503, { headers: { 'retry-after': /^\d+$/ } });
       expect((await laptop.request('/api/me')).status).toBe(200);
     });
   });

@@ -58,8 +58,7 @@ async function unhandledDuring(run: () => Promise<void>): Promise<unknown[]> {
 }
 
 /** A store the app wrapped: a Proxy of async methods works; one whose calls reject is an outage. */
-export function describeWrappedStore({ runner, scenario }: FrameworkSuiteContext): void {
-  const { describe, it, expect } = runner;
+export function describeWrappedStore({ describe, it, expect, scenario }: FrameworkSuiteContext): void {
   describe('a store the app wrapped', () => {
     it('a Proxy with async methods signs in, validates, lists and signs out like the store it wraps', async () => {
       const calls: string[] = [];

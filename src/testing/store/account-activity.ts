@@ -3,20 +3,15 @@ import type { SessionEvent } from '../../events.js';
 import type { StoreOperations } from '../../storage/types.js';
 import { capabilityTest } from '../runner.js';
 import type { StoreSuiteContext } from './context.js';
-import { DAY, freshUser } from './fixtures.js';
+import { CHROME_MAC, DAY, FIREFOX_WINDOWS, freshUser, SAFARI_IPHONE, SECRET } from './fixtures.js';
 
-const CHROME_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
-const SAFARI_IPHONE =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
-const FIREFOX_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0';
-const SECRET = 'a-test-secret-of-at-least-32-bytes!!';
 
 const keepsActivity = (store: StoreOperations): boolean => typeof store.listActivity === 'function';
 
 /** The manager's activity, new-device, tenant and support-access promises, kept by this store. */
-export function describeAccountActivity({ runner, store, raw, sibling }: StoreSuiteContext): void {
-  const { describe, it, expect } = runner;
-  const withActivity = capabilityTest(runner, () => keepsActivity(store()), 'the store lists no activity (listActivity)');
+export function describeAccountActivity(suite: StoreSuiteContext): void {
+  const { describe, it, expect, store, raw, sibling } = suite;
+  const withActivity = capabilityTest(suite, () => keepsActivity(store()), 'the store lists no activity (listActivity)');
   describe('account activity and organizations, through the manager', () => {
     withActivity('every acknowledged revocation has its entry, newest first, and a new manager on the same data reads them all', async () => {
       let now = Date.now();
@@ -111,8 +106,7 @@ export function describeAccountActivity({ runner, store, raw, sibling }: StoreSu
       now = start + 5 * DAY;
       await sessions.create({ userId: user, userAgent: FIREFOX_WINDOWS, ip: '198.51.100.4' });
       const expected = keepsActivity(store()) ? [true, false, true, true, true, true] : [false, false, false, false, false, false];
-      expect(created.map((event) => event.newDevice)).toEqual(expected);
-      expect(created[0]!.ip).toBe('198.51.100.4');
+      expect([created.map((event) => event.newDevice), created[0]!.ip]).toEqual([expected, '198.51.100.4']);
     });
 
     withActivity('eraseUser leaves no activity or device; exportUser lists them without a secret', async () => {

@@ -3,7 +3,7 @@ import type { ActivityRecord } from '../../store.js';
 import type { StoreOperations } from '../../storage/types.js';
 import { capabilityTest } from '../runner.js';
 import type { StoreSuiteContext } from './context.js';
-import { freshUser, insert, newRecord } from './fixtures.js';
+import { CHROME_MAC_DEVICE, evictOldest, freshUser, insert, newRecord, refuse } from './fixtures.js';
 
 let entries = 0;
 
@@ -31,10 +31,10 @@ const list = (store: StoreOperations, userId: string, options: { limit?: number;
 const ids = (found: readonly ActivityRecord[]) => found.map((item) => item.id);
 
 /** Account activity, known devices and revocation links, as a store with `listActivity` keeps them. */
-export function describeActivity({ runner, store }: StoreSuiteContext): void {
-  const { describe, it, expect } = runner;
-  const withActivity = capabilityTest(runner, () => hasActivity(store()), 'the store lists no activity (listActivity)');
-  const withStats = capabilityTest(runner, () => store().stats !== undefined, 'the store counts no rows (stats)');
+export function describeActivity(suite: StoreSuiteContext): void {
+  const { describe, it, expect, store } = suite;
+  const withActivity = capabilityTest(suite, () => hasActivity(store()), 'the store lists no activity (listActivity)');
+  const withStats = capabilityTest(suite, () => store().stats !== undefined, 'the store counts no rows (stats)');
   const withTenantActivity = withActivity;
   describe('activity, known devices and revocation links', () => {
     it('a store has all the activity methods or none', () => {
@@ -44,19 +44,17 @@ export function describeActivity({ runner, store }: StoreSuiteContext): void {
     withActivity('writes a create\'s entry with it, and one derived entry per session it replaced or evicted', async () => {
       const user = freshUser();
       const t = Date.now();
-      const device = { deviceKey: 'Chrome|Mac OS', browser: 'Chrome', os: 'Mac OS' };
-      const old = await insert(store(), user, { createdAt: t, ...device });
+      const old = await insert(store(), user, { createdAt: t, ...CHROME_MAC_DEVICE });
       const idle = await insert(store(), user, { createdAt: t + 1, kind: 'browser' });
       const busy = await insert(store(), user, { createdAt: t + 2 });
       await store().touch(busy.id, t + 50);
       const signIn = entry(user, 'session.created', t + 100, { deviceLabel: 'Chrome on Mac OS', ip: '203.0.113.0' });
-      const created = await store().create(newRecord(store(), user, { createdAt: t + 100, ...device }), {
+      const created = await store().create(newRecord(store(), user, { createdAt: t + 100, ...CHROME_MAC_DEVICE }), {
         replaceDevice: true,
-        limit: { max: 2, onLimit: 'evict-oldest', idleBefore: 0 },
+        limit: evictOldest(2),
         activity: { ...signIn, sessionId: 'will-be-the-new-one' },
       });
-      expect(created.replacedIds).toEqual([old.id]);
-      expect(created.evictedIds).toEqual([idle.id]);
+      expect([created.replacedIds, created.evictedIds]).toEqual([[old.id], [idle.id]]);
       const found = await list(store(), user);
       expect(found).toEqual([
         { id: `${signIn.id}.1`, userId: user, type: 'session.revoked', at: t + 100, reason: 'session_limit', sessionId: idle.id },
@@ -69,7 +67,7 @@ export function describeActivity({ runner, store }: StoreSuiteContext): void {
       const user = freshUser();
       await insert(store(), user);
       const refused = await store()
-        .create(newRecord(store(), user), { replaceDevice: false, limit: { max: 1, onLimit: 'refuse', idleBefore: 0 }, activity: entry(user, 'session.created', Date.now()) })
+        .create(newRecord(store(), user), { replaceDevice: false, limit: refuse(1), activity: entry(user, 'session.created', Date.now()) })
         .then(() => 'created', (error: { code?: string }) => error.code);
       expect(refused).toBe('SESSION_LIMIT');
       expect(await list(store(), user)).toEqual([]);

@@ -2,9 +2,8 @@ import type { StoreOperations } from '../../storage/types.js';
 import type { SessionStore } from '../../store.js';
 import type { CompleteTestRunner } from '../runner.js';
 
-/** What each concern of the store suite receives. */
-export interface StoreSuiteContext {
-  readonly runner: CompleteTestRunner;
+/** What each concern of the store suite receives: the runner's functions, and the running test's store. */
+export interface StoreSuiteContext extends CompleteTestRunner {
   /** The operations the manager runs over the running test's store (made fresh before each test). */
   readonly store: () => StoreOperations;
   /** The running test's store itself. */

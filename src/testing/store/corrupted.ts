@@ -76,8 +76,7 @@ async function outcome(action: () => Promise<unknown>): Promise<string> {
  * each read back malformed. Every one is a `STORE_ERROR` (the HTTP layer's 503), never a
  * session and never a bare `TypeError`.
  */
-export function describeCorruptedAnswers({ runner, raw }: StoreSuiteContext): void {
-  const { describe, it, expect } = runner;
+export function describeCorruptedAnswers({ describe, it, expect, raw }: StoreSuiteContext): void {
   describe('malformed store answers', () => {
     it('are store errors, never a session, for revoked, expired and live sessions alike', async () => {
       let now = Date.now();

@@ -14,8 +14,7 @@ const sorted = (ids: readonly string[]): string[] => [...ids].sort();
  * exact matching, expiry, erase; and one-time keys (logout-token and security-event ids)
  * claimed exactly once across instances, and released at once.
  */
-export function describeFederated({ runner, store, raw, sibling }: StoreSuiteContext): void {
-  const { describe, it, expect } = runner;
+export function describeFederated({ describe, it, expect, store, raw, sibling }: StoreSuiteContext): void {
   describe('federated sign-out and one-time keys', () => {
     it('finds the sessions of a provider session, of a provider user and of a local user', async () => {
       const s = store();

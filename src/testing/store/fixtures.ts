@@ -1,10 +1,24 @@
 import { isSessionError } from '../../errors.js';
 import { mintToken } from '../../token.js';
-import type { NewSessionRecord, StoreOperations } from '../../storage/types.js';
+import type { SessionStore } from '../../store.js';
+import type { NewSessionRecord, SessionLimit, StoreOperations } from '../../storage/types.js';
 
-/** 30 days, the default lifetime. */
 export const DAY = 24 * 60 * 60 * 1000;
+/** 30 days, the default lifetime. */
 export const MAX_AGE = 30 * DAY;
+
+// User-Agents of distinct devices, so one user's sessions made through the manager do not replace each other.
+export const CHROME_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+export const SAFARI_IPHONE =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
+export const FIREFOX_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0';
+/** The device fields of a row signed in from Chrome on macOS. */
+export const CHROME_MAC_DEVICE = { deviceKey: 'Chrome|Mac OS', browser: 'Chrome', os: 'Mac OS' };
+/** The access-token secret of the suite's managers. */
+export const SECRET = 'a-test-secret-of-at-least-32-bytes!!';
+
+export const evictOldest = (max: number, idleBefore = 0): SessionLimit => ({ max, onLimit: 'evict-oldest', idleBefore });
+export const refuse = (max: number): SessionLimit => ({ max, onLimit: 'refuse', idleBefore: 0 });
 
 let users = 0;
 
@@ -32,6 +46,10 @@ export function newRecord(store: StoreOperations, userId: string, overrides: Par
     ...overrides,
   };
 }
+
+/** The named fields of `object`, absent ones as `undefined`. */
+export const pick = (object: object, keys: readonly string[]): Record<string, unknown> =>
+  Object.fromEntries(keys.map((key) => [key, (object as Record<string, unknown>)[key]]));
 
 /** Creates a session without device replacement and returns the stored record. */
 export async function insert(store: StoreOperations, userId: string, overrides: Partial<NewSessionRecord> = {}) {
@@ -65,4 +83,20 @@ export async function inBatches(count: number, width: number, task: (index: numb
     for (let index = start; index < Math.min(count, start + width); index++) batch.push(task(index));
     await Promise.all(batch);
   }
+}
+
+/** `store`, counting its calls by method. */
+export function counting(store: SessionStore): { store: SessionStore; calls: Map<string, number> } {
+  const calls = new Map<string, number>();
+  const proxy = new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value !== 'function' || typeof property !== 'string') return value;
+      return (...args: unknown[]) => {
+        calls.set(property, (calls.get(property) ?? 0) + 1);
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { store: proxy, calls };
 }

@@ -1,12 +1,10 @@
 import { createSessionManager } from '../../manager/index.js';
 import type { StoreSuiteContext } from './context.js';
-import { freshUser, insert, newRecord } from './fixtures.js';
+import { CHROME_MAC, freshUser, insert, newRecord } from './fixtures.js';
 
-const CHROME_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 /** `authenticatedAt` (when the user last proved who they are) and session-only cookies, kept by the store. */
-export function describeFreshSignIn({ runner, store, raw }: StoreSuiteContext): void {
-  const { describe, it, expect } = runner;
+export function describeFreshSignIn({ describe, it, expect, store, raw }: StoreSuiteContext): void {
   describe('re-authentication and session-only cookies', () => {
     it('keeps authenticatedAt as given and answers it from every read', async () => {
       const user = freshUser();
@@ -30,8 +28,7 @@ export function describeFreshSignIn({ runner, store, raw }: StoreSuiteContext): 
       // A touch is use, not proof: it leaves authenticatedAt alone, and reauthenticate leaves lastUsedAt alone.
       await store().touch(session.id, session.createdAt + 90_000);
       const read = (await store().get(session.id))!.session;
-      expect(read.authenticatedAt).toBe(session.createdAt + 5_000);
-      expect(read.lastUsedAt).toBe(session.createdAt + 90_000);
+      expect([read.authenticatedAt, read.lastUsedAt]).toEqual([session.createdAt + 5_000, session.createdAt + 90_000]);
       await store().revoke(session.id, { at: session.createdAt + 100_000, reason: 'revoked' });
       expect(await store().reauthenticate(session.id, session.createdAt + 200_000)).toBe(false);
       expect((await store().get(session.id))!.session.authenticatedAt).toBe(session.createdAt + 5_000);
@@ -65,24 +62,21 @@ export function describeFreshSignIn({ runner, store, raw }: StoreSuiteContext): 
       expect(sessions.isFresh(session)).toBe(true);
       now += 600_000;
       const later = await sessions.validate(token);
-      expect(later.ok && sessions.isFresh(later.session)).toBe(false);
-      expect(later.ok && sessions.isFresh(later.session, 600_001)).toBe(true);
+      expect([later.ok && sessions.isFresh(later.session), later.ok && sessions.isFresh(later.session, 600_001)]).toEqual([false, true]);
 
       const events: string[] = [];
       sessions.on('session.reauthenticated', (event) => void events.push(`${event.sessionIds?.[0]} ${event.deviceLabel}`));
       expect((await sessions.reauthenticated(session.id))?.authenticatedAt).toBe(now);
       expect(events).toEqual([`${session.id} Chrome on Mac OS`]);
       const renewed = await sessions.validate(token);
-      expect(renewed.ok && renewed.session.authenticatedAt).toBe(now);
-      expect(renewed.ok && sessions.isFresh(renewed.session)).toBe(true);
+      expect([renewed.ok && renewed.session.authenticatedAt, renewed.ok && sessions.isFresh(renewed.session)]).toEqual([now, true]);
       // The list shows when each device last proved who it is.
       expect((await sessions.list(user))[0]!.authenticatedAt).toBe(now);
 
       // A password change hands this device a fresh token, not a fresh proof, and keeps its cookie choice.
       now += 700_000;
       const changed = await sessions.passwordChanged(user, { currentSessionId: session.id });
-      expect(changed.session!.authenticatedAt).toBe(now - 700_000);
-      expect(changed.session!.persistent).toBe(false);
+      expect([changed.session!.authenticatedAt, changed.session!.persistent]).toEqual([now - 700_000, false]);
       expect(sessions.isFresh(changed.session!)).toBe(false);
       // A revoked session cannot be made fresh.
       expect(await sessions.reauthenticated(session.id)).toBeNull();

@@ -105,7 +105,7 @@ export function describeStoreConformance(
     return current;
   };
   const context: StoreSuiteContext = {
-    runner,
+    ...runner,
     slowTimeout: options.slowTimeout ?? 60_000,
     store: () => (operations ??= storeOperations(raw())),
     raw,

@@ -10,8 +10,7 @@ const MINUTE = 60_000;
  * then the most recently used, a tie on last use going to the newer sign-in. Times a millisecond
  * apart, so a store that keeps them coarser than the millisecond lists out of order.
  */
-export function describeListOrder({ runner, store, raw, sibling }: StoreSuiteContext): void {
-  const { describe, it, expect } = runner;
+export function describeListOrder({ describe, it, expect, raw, sibling }: StoreSuiteContext): void {
   describe('the list of sessions', () => {
     it('lists the current session first, then the most recently used, ties by newest sign-in, on both servers', async () => {
       let now = Date.now();

@@ -5,11 +5,8 @@ import { createSessionManager } from '../../manager/index.js';
 import type { SessionManagerOptions } from '../../options.js';
 import { capabilityTest } from '../runner.js';
 import type { StoreSuiteContext } from './context.js';
-import { freshUser } from './fixtures.js';
+import { CHROME_MAC, freshUser, SAFARI_IPHONE } from './fixtures.js';
 
-const CHROME_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
-const SAFARI_IPHONE =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
 const SIGN_INS = 16;
 const CAP = 3;
 // "Sign out everywhere" races this many chains of sign-ins, each awaiting the one before.
@@ -41,9 +38,9 @@ const tenantName = (tenantId: string | undefined): string => tenantId ?? '(no te
  * Concurrent sign-ins under `maxSessions`, within and across tenants; "sign out everywhere"
  * racing sign-ins; one "This wasn't me" link redeemed at once on both.
  */
-export function describeManagerRaces({ runner, store, raw, sibling, slowTimeout }: StoreSuiteContext): void {
-  const { describe, it, expect } = runner;
-  const withLinks = capabilityTest(runner, () => keepsActivity(raw()), 'the store lists no activity, so it keeps no revocation links (listActivity)');
+export function describeManagerRaces(suite: StoreSuiteContext): void {
+  const { describe, it, expect, raw, sibling, slowTimeout } = suite;
+  const withLinks = capabilityTest(suite, () => keepsActivity(raw()), 'the store lists no activity, so it keeps no revocation links (listActivity)');
 
   const twoServers = async (options: SessionManagerOptions = {}): Promise<[SessionManager, SessionManager]> => [
     createSessionManager({ ...options, store: raw() }),

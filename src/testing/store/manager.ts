@@ -1,33 +1,10 @@
 import { createSessionManager } from '../../manager/index.js';
-import type { SessionStore } from '../../store.js';
 import type { StoreSuiteContext } from './context.js';
-import { freshUser } from './fixtures.js';
+import { CHROME_MAC, counting, FIREFOX_WINDOWS, freshUser, SAFARI_IPHONE } from './fixtures.js';
 
-const CHROME_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
-const SAFARI_IPHONE =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
-const FIREFOX_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0';
-
-/** Counts store calls by method, passing everything through. */
-function counting(store: SessionStore): { store: SessionStore; calls: Map<string, number> } {
-  const calls = new Map<string, number>();
-  const proxy = new Proxy(store, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver) as unknown;
-      const name = property;
-      if (typeof value !== 'function' || typeof name !== 'string') return value;
-      return (...args: unknown[]) => {
-        calls.set(name, (calls.get(name) ?? 0) + 1);
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { store: proxy, calls };
-}
 
 /** The manager's promises, kept by this store: exact boundaries and the Security page flows. */
-export function describeManagerOverStore({ runner, store, raw }: StoreSuiteContext): void {
-  const { describe, it, expect } = runner;
+export function describeManagerOverStore({ describe, it, expect, store, raw }: StoreSuiteContext): void {
   describe('the manager over this store', () => {
     const setup = () => {
       let now = Date.now();

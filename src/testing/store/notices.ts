@@ -2,7 +2,7 @@ import type { RevocationNotice } from '../../store.js';
 import { storeOperations } from '../../storage/index.js';
 import type { StoreOperations } from '../../storage/types.js';
 import type { StoreSuiteContext } from './context.js';
-import { freshUser, insert, newRecord } from './fixtures.js';
+import { CHROME_MAC_DEVICE, evictOldest, freshUser, insert, newRecord } from './fixtures.js';
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -46,8 +46,7 @@ async function listen(writer: StoreOperations, listener: StoreOperations): Promi
 }
 
 /** Every revocation is published to every instance, with the user's id or the tenant's (semantics 8). */
-export function describeNotices({ runner, store, sibling, slowTimeout }: StoreSuiteContext): void {
-  const { describe, it, expect } = runner;
+export function describeNotices({ describe, it, expect, store, sibling, slowTimeout }: StoreSuiteContext): void {
 
   // Runs `revocation` on a fresh user or tenant while another instance listens, and expects its
   // notice there (`expected`), counting only what was heard after `revoking()`: the sign-ins
@@ -106,10 +105,9 @@ export function describeNotices({ runner, store, sibling, slowTimeout }: StoreSu
     });
 
     publishes('create replacing the same device', user, async (userId, revoking) => {
-      const device = { deviceKey: 'Chrome|Mac OS', browser: 'Chrome', os: 'Mac OS' };
-      await store().create(newRecord(store(), userId, device), { replaceDevice: false });
+      await store().create(newRecord(store(), userId, CHROME_MAC_DEVICE), { replaceDevice: false });
       await revoking();
-      const { replacedIds } = await store().create(newRecord(store(), userId, device), { replaceDevice: true });
+      const { replacedIds } = await store().create(newRecord(store(), userId, CHROME_MAC_DEVICE), { replaceDevice: true });
       expect(replacedIds).toHaveLength(1);
     });
 
@@ -117,10 +115,7 @@ export function describeNotices({ runner, store, sibling, slowTimeout }: StoreSu
       const t = Date.now();
       await insert(store(), userId, { createdAt: t - 10 });
       await revoking();
-      const { evictedIds } = await store().create(newRecord(store(), userId, { createdAt: t }), {
-        replaceDevice: false,
-        limit: { max: 1, onLimit: 'evict-oldest', idleBefore: 0 },
-      });
+      const { evictedIds } = await store().create(newRecord(store(), userId, { createdAt: t }), { replaceDevice: false, limit: evictOldest(1) });
       expect(evictedIds).toHaveLength(1);
     });
 

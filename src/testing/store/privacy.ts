@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createSessionManager } from '../../manager/index.js';
 import type { StoreSuiteContext } from './context.js';
-import { freshUser } from './fixtures.js';
+import { CHROME_MAC, freshUser } from './fixtures.js';
 
-const CHROME_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 /** What the manager's privacy tools get out of this store: a user's data, never a secret. */
-export function describePrivacy({ runner, store, raw }: StoreSuiteContext): void {
-  const { describe, it, expect } = runner;
+export function describePrivacy({ describe, it, expect, store, raw }: StoreSuiteContext): void {
   describe('privacy', () => {
     it('exportUser holds every session of the user, revoked ones too, and no token secret or hash', async () => {
       const sessions = createSessionManager({ store: raw(), ipPolicy: 'truncate' });

@@ -4,8 +4,7 @@ import type { StoreSuiteContext } from './context.js';
 const HOUR = 60 * 60 * 1000;
 
 /** Pruning: bounded batches, tombstones included, epochs kept. */
-export function describePruning({ runner, store, slowTimeout }: StoreSuiteContext): void {
-  const { describe, it, expect } = runner;
+export function describePruning({ describe, it, expect, store, slowTimeout }: StoreSuiteContext): void {
   describe('pruning', () => {
     it('deletes expired rows in bounded batches and keeps the rest', async () => {
       const user = freshUser();

@@ -2,20 +2,19 @@ import { createSessionManager } from '../../manager/index.js';
 import { mintToken } from '../../token.js';
 import { capabilityTest } from '../runner.js';
 import type { StoreSuiteContext } from './context.js';
-import { freshUser } from './fixtures.js';
+import { CHROME_MAC, freshUser } from './fixtures.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-const CHROME_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 /**
  * A "This wasn't me" link carries the device and tenant of its session, because it outlives the
  * session's row (a week's link, an hour's session): the store keeps them with the link, and a
  * link saved without them (by an earlier release) is answered without them.
  */
-export function describeRevocationLinkDevice({ runner, store, raw }: StoreSuiteContext): void {
-  const { describe, expect } = runner;
-  const withLinks = capabilityTest(runner, () => typeof store().consumeRevocationLink === 'function', 'the store lists no activity, so it keeps no revocation links (listActivity)');
+export function describeRevocationLinkDevice(suite: StoreSuiteContext): void {
+  const { describe, expect, store, raw } = suite;
+  const withLinks = capabilityTest(suite, () => typeof store().consumeRevocationLink === 'function', 'the store lists no activity, so it keeps no revocation links (listActivity)');
   describe('"This wasn\'t me" links carry their device', () => {
     withLinks('keeps the device key and tenant of a link, and answers none for a link saved without them', async () => {
       const [user, tenant] = [freshUser(), freshUser('tenant')];

@@ -3,32 +3,14 @@ import type { SessionEvent } from '../../events.js';
 import type { SessionManager } from '../../manager/api.js';
 import { createSessionManager } from '../../manager/index.js';
 import type { ValidationResult } from '../../session.js';
-import type { SessionStore } from '../../store.js';
 import { capabilityTest } from '../runner.js';
 import type { StoreSuiteContext } from './context.js';
-import { freshUser } from './fixtures.js';
+import { CHROME_MAC, counting, freshUser } from './fixtures.js';
 
-const CHROME_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const ROTATE_AFTER = 10 * 60_000;
 const GRACE = 30_000;
 const PARALLEL = 50;
 const ACCESS_SECRET = 'rotation-conformance-access-token-secret-0123456789';
-
-/** Counts store calls by method, passing everything through. */
-function counting(store: SessionStore): { store: SessionStore; calls: Map<string, number> } {
-  const calls = new Map<string, number>();
-  const proxy = new Proxy(store, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver) as unknown;
-      if (typeof value !== 'function' || typeof property !== 'string') return value;
-      return (...args: unknown[]) => {
-        calls.set(property, (calls.get(property) ?? 0) + 1);
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { store: proxy, calls };
-}
 
 /**
  * Rotation with reuse detection over this store, through two managers (two app servers, one
@@ -36,9 +18,9 @@ function counting(store: SessionStore): { store: SessionStore; calls: Map<string
  * previous token get one successor, reuse after the grace ends the session everywhere, a wrong
  * secret changes nothing, and a kind without rotation never rotates.
  */
-export function describeRotation({ runner, raw, sibling }: StoreSuiteContext): void {
-  const { describe, it, expect } = runner;
-  const withActivity = capabilityTest(runner, () => keepsActivity(raw()), 'the store keeps no activity (listActivity)');
+export function describeRotation(suite: StoreSuiteContext): void {
+  const { describe, it, expect, raw, sibling } = suite;
+  const withActivity = capabilityTest(suite, () => keepsActivity(raw()), 'the store keeps no activity (listActivity)');
 
   const setup = async () => {
     // Near the real clock: some stores expire rows by it.

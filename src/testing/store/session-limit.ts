@@ -1,18 +1,11 @@
 import { isSessionError } from '../../errors.js';
 import { createSessionManager } from '../../manager/index.js';
 import type { SessionRecord } from '../../store.js';
-import type { SessionLimit, StoreOperations } from '../../storage/types.js';
+import type { StoreOperations } from '../../storage/types.js';
 import type { StoreSuiteContext } from './context.js';
-import { codeOf, freshUser, insert, newRecord } from './fixtures.js';
+import { CHROME_MAC, CHROME_MAC_DEVICE, codeOf, evictOldest, FIREFOX_WINDOWS, freshUser, insert, newRecord, refuse, SAFARI_IPHONE } from './fixtures.js';
 
-const CHROME_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
-const SAFARI_IPHONE =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
-const FIREFOX_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0';
-const chromeMac = { deviceKey: 'Chrome|Mac OS', browser: 'Chrome', os: 'Mac OS' };
 
-const evictOldest = (max: number, idleBefore = 0): SessionLimit => ({ max, onLimit: 'evict-oldest', idleBefore });
-const refuse = (max: number): SessionLimit => ({ max, onLimit: 'refuse', idleBefore: 0 });
 
 async function liveIds(store: StoreOperations, userId: string, kind = 'browser'): Promise<string[]> {
   const { sessions, epochs } = await store.listByUser(userId);
@@ -25,8 +18,7 @@ async function liveIds(store: StoreOperations, userId: string, kind = 'browser')
 }
 
 /** `maxSessions`: the cap on live sessions per user and kind, enforced inside `create`. */
-export function describeSessionLimit({ runner, store, raw, sibling }: StoreSuiteContext): void {
-  const { describe, it, expect } = runner;
+export function describeSessionLimit({ describe, it, expect, store, raw, sibling }: StoreSuiteContext): void {
   describe('the session cap', () => {
     it('evicts the least recently used session of the kind, not the oldest, and deny-lists it', async () => {
       const user = freshUser();
@@ -37,8 +29,7 @@ export function describeSessionLimit({ runner, store, raw, sibling }: StoreSuite
       await store().touch(a.id, t + 50_000);
       await store().touch(c.id, t + 40_000);
       const result = await store().create(newRecord(store(), user, { createdAt: t + 3 }), { replaceDevice: false, limit: evictOldest(3), denyUntil: t + 900_000 });
-      expect(result.evictedIds).toEqual([b.id]);
-      expect(result.replacedIds).toEqual([]);
+      expect([result.evictedIds, result.replacedIds]).toEqual([[b.id], []]);
       const evicted = (await store().get(b.id))!.session;
       expect(evicted.revokedReason).toBe('session_limit');
       expect(evicted.revokedAt).toBeDefined();
@@ -100,19 +91,18 @@ export function describeSessionLimit({ runner, store, raw, sibling }: StoreSuite
 
     it('a session this sign-in replaces frees its place', async () => {
       const user = freshUser();
-      const first = await store().create(newRecord(store(), user, chromeMac), { replaceDevice: true, limit: evictOldest(1) });
-      const second = await store().create(newRecord(store(), user, chromeMac), { replaceDevice: true, limit: evictOldest(1) });
-      expect(second.replacedIds).toEqual([first.session.id]);
-      expect(second.evictedIds).toEqual([]);
+      const first = await store().create(newRecord(store(), user, CHROME_MAC_DEVICE), { replaceDevice: true, limit: evictOldest(1) });
+      const second = await store().create(newRecord(store(), user, CHROME_MAC_DEVICE), { replaceDevice: true, limit: evictOldest(1) });
+      expect([second.replacedIds, second.evictedIds]).toEqual([[first.session.id], []]);
       expect((await store().get(first.session.id))!.session.revokedReason).toBe('replaced');
     });
 
     it('"refuse" writes nothing at all: no session, no replacement', async () => {
       const user = freshUser();
-      const device = await store().create(newRecord(store(), user, chromeMac), { replaceDevice: true });
+      const device = await store().create(newRecord(store(), user, CHROME_MAC_DEVICE), { replaceDevice: true });
       await insert(store(), user);
       await insert(store(), user);
-      const record = newRecord(store(), user, chromeMac);
+      const record = newRecord(store(), user, CHROME_MAC_DEVICE);
       expect(await codeOf(store().create(record, { replaceDevice: true, limit: refuse(2) }))).toBe('SESSION_LIMIT');
       expect(await store().get(record.id)).toBeNull();
       expect((await store().get(device.session.id))!.session.revokedAt).toBeUndefined();
@@ -155,8 +145,7 @@ export function describeSessionLimit({ runner, store, raw, sibling }: StoreSuite
       }
       expect(isSessionError(refused) && refused.code).toBe('SESSION_LIMIT');
       const listed = isSessionError(refused) ? (refused.sessions ?? []) : [];
-      expect(listed.map((view) => view.id)).toEqual([desktop.session.id, laptop.session.id]);
-      expect(listed[0]!.deviceLabel).toBe('Firefox on Windows');
+      expect([listed.map((view) => view.id), listed[0]!.deviceLabel]).toEqual([[desktop.session.id, laptop.session.id], 'Firefox on Windows']);
       // The refused sign-in changed nothing; the API kind is capped on its own.
       expect((await sessions.validate(laptop.token)).ok).toBe(true);
       await sessions.create({ userId: user, kind: 'api' });

@@ -1,9 +1,8 @@
 import { createSessionManager } from '../../manager/index.js';
 import type { CreatedSession, SessionManager } from '../../manager/api.js';
 import type { StoreSuiteContext } from './context.js';
-import { freshUser } from './fixtures.js';
+import { freshUser, SECRET } from './fixtures.js';
 
-const SECRET = 'a-test-secret-of-at-least-32-bytes!!';
 
 /** The admin of a test: a session in the admin's own organization. */
 interface Admin {
@@ -32,8 +31,7 @@ const ENDINGS: ReadonlyArray<readonly [string, (sessions: SessionManager, admin:
  * started it ends, the support session is refused by every reader, here and on another
  * instance, and so are its access tokens.
  */
-export function describeSupportAccess({ runner, store, raw, sibling }: StoreSuiteContext): void {
-  const { describe, it, expect } = runner;
+export function describeSupportAccess({ describe, it, expect, raw, sibling }: StoreSuiteContext): void {
   describe('support access ends with its impersonator', () => {
     for (const [ending, end] of ENDINGS) {
       it(`a support session is refused once its admin is ${ending}, here and on another instance`, async () => {

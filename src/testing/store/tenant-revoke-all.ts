@@ -1,17 +1,14 @@
 import { createSessionManager } from '../../manager/index.js';
 import type { StoreSuiteContext } from './context.js';
-import { freshUser } from './fixtures.js';
+import { CHROME_MAC, freshUser, SECRET } from './fixtures.js';
 
-const SECRET = 'a-test-secret-of-at-least-32-bytes!!';
-const CHROME_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 /**
  * A tenant admin removing a member: `revokeAll(user, { tenantId })` ends that user's sessions
  * and access tokens of that tenant only, session by session (no epoch moves, so the user's other
  * organizations and their own sessions without a tenant stay signed in).
  */
-export function describeTenantScopedRevokeAll({ runner, store, raw, sibling }: StoreSuiteContext): void {
-  const { describe, it, expect } = runner;
+export function describeTenantScopedRevokeAll({ describe, it, expect, raw, sibling }: StoreSuiteContext): void {
   describe('revokeAll of one user in one tenant', () => {
     it("ends that tenant's sessions and access tokens of the user, of the kinds asked, and nothing else", async () => {
       const sessions = createSessionManager({ store: raw(), accessTokens: { secret: SECRET }, epochCacheTtl: 60_000 });

@@ -1,10 +1,7 @@
-import type { SessionLimit, StoreOperations } from '../../storage/types.js';
+import type { StoreOperations } from '../../storage/types.js';
 import type { StoreSuiteContext } from './context.js';
-import { codeOf, freshUser, insert, newRecord } from './fixtures.js';
+import { CHROME_MAC_DEVICE, codeOf, evictOldest, freshUser, insert, newRecord, refuse } from './fixtures.js';
 
-const chromeMac = { deviceKey: 'Chrome|Mac OS', browser: 'Chrome', os: 'Mac OS' };
-const evictOldest = (max: number): SessionLimit => ({ max, onLimit: 'evict-oldest', idleBefore: 0 });
-const refuse = (max: number): SessionLimit => ({ max, onLimit: 'refuse', idleBefore: 0 });
 
 // The ids among `ids` whose rows are not revoked, sorted (no epochs are raised in this section).
 async function notRevoked(store: StoreOperations, ids: readonly string[]): Promise<string[]> {
@@ -18,17 +15,16 @@ async function notRevoked(store: StoreOperations, ids: readonly string[]): Promi
  * (a sign-in without a tenant: the user's sessions without one). `tenantId` is a field of every
  * record, so every store keeps this rule, with or without the tenant capability.
  */
-export function describeTenantScope({ runner, store }: StoreSuiteContext): void {
-  const { describe, it, expect } = runner;
+export function describeTenantScope({ describe, it, expect, store }: StoreSuiteContext): void {
   describe('device replacement and the cap, within a tenant', () => {
     it("a sign-in to another tenant from the same browser replaces nothing; one to the same tenant replaces that tenant's session only", async () => {
       const user = freshUser();
       const [acme, globex] = [freshUser('tenant'), freshUser('tenant')];
-      const inAcme = await store().create(newRecord(store(), user, { ...chromeMac, tenantId: acme }), { replaceDevice: true });
-      const inGlobex = await store().create(newRecord(store(), user, { ...chromeMac, tenantId: globex }), { replaceDevice: true });
+      const inAcme = await store().create(newRecord(store(), user, { ...CHROME_MAC_DEVICE, tenantId: acme }), { replaceDevice: true });
+      const inGlobex = await store().create(newRecord(store(), user, { ...CHROME_MAC_DEVICE, tenantId: globex }), { replaceDevice: true });
       expect(inGlobex.replacedIds).toEqual([]);
       expect(await notRevoked(store(), [inAcme.session.id, inGlobex.session.id])).toEqual([inAcme.session.id, inGlobex.session.id].sort());
-      const again = await store().create(newRecord(store(), user, { ...chromeMac, tenantId: acme }), { replaceDevice: true });
+      const again = await store().create(newRecord(store(), user, { ...CHROME_MAC_DEVICE, tenantId: acme }), { replaceDevice: true });
       expect(again.replacedIds).toEqual([inAcme.session.id]);
       expect((await store().get(inAcme.session.id))!.session.revokedReason).toBe('replaced');
       expect(await notRevoked(store(), [inAcme.session.id, inGlobex.session.id, again.session.id])).toEqual([inGlobex.session.id, again.session.id].sort());
@@ -64,15 +60,15 @@ export function describeTenantScope({ runner, store }: StoreSuiteContext): void 
     it("a sign-in without a tenant neither replaces nor counts a tenant's session, and the other way round", async () => {
       const user = freshUser();
       const acme = freshUser('tenant');
-      const inAcme = await store().create(newRecord(store(), user, { ...chromeMac, tenantId: acme }), { replaceDevice: true });
+      const inAcme = await store().create(newRecord(store(), user, { ...CHROME_MAC_DEVICE, tenantId: acme }), { replaceDevice: true });
       // Same browser, a cap of one: the tenant's session neither is replaced nor counts.
-      const alone = await store().create(newRecord(store(), user, chromeMac), { replaceDevice: true, limit: refuse(1) });
+      const alone = await store().create(newRecord(store(), user, CHROME_MAC_DEVICE), { replaceDevice: true, limit: refuse(1) });
       expect([alone.replacedIds, alone.evictedIds]).toEqual([[], []]);
       // Back to the tenant: its own session is replaced, the tenantless one neither is nor counts.
-      const back = await store().create(newRecord(store(), user, { ...chromeMac, tenantId: acme }), { replaceDevice: true, limit: refuse(1) });
+      const back = await store().create(newRecord(store(), user, { ...CHROME_MAC_DEVICE, tenantId: acme }), { replaceDevice: true, limit: refuse(1) });
       expect([back.replacedIds, back.evictedIds]).toEqual([[inAcme.session.id], []]);
       // And a tenantless sign-in replaces the tenantless session.
-      const aloneAgain = await store().create(newRecord(store(), user, chromeMac), { replaceDevice: true, limit: refuse(1) });
+      const aloneAgain = await store().create(newRecord(store(), user, CHROME_MAC_DEVICE), { replaceDevice: true, limit: refuse(1) });
       expect([aloneAgain.replacedIds, aloneAgain.evictedIds]).toEqual([[alone.session.id], []]);
       expect(await notRevoked(store(), [inAcme.session.id, alone.session.id, back.session.id, aloneAgain.session.id])).toEqual(
         [back.session.id, aloneAgain.session.id].sort(),

@@ -1,14 +1,11 @@
-import { createSessionManager } from '../../manager/index.js';
 import type { Epochs } from '../../store.js';
-import type { StoreOperations } from '../../storage/types.js';
 import type { StoreSuiteContext } from './context.js';
-import { freshUser, insert, newRecord } from './fixtures.js';
+import { CHROME_MAC_DEVICE, evictOldest, freshUser, insert, newRecord, refuse } from './fixtures.js';
 
 const tenantEpochOf = (epochs: Epochs | undefined, kind: string): number => epochs?.[kind] ?? 0;
 
 /** Tenant-wide revocation: one epoch per tenant and kind, read with every session. */
-export function describeTenants({ runner, store }: StoreSuiteContext): void {
-  const { describe, it, expect } = runner;
+export function describeTenants({ describe, it, expect, store }: StoreSuiteContext): void {
   describe('tenant epochs', () => {
     it('revokeTenant raises the tenant epoch of the kinds named, never lowers it, and get() answers it with the row', async () => {
       const tenant = freshUser('tenant');
@@ -23,8 +20,7 @@ export function describeTenants({ runner, store }: StoreSuiteContext): void {
       const found = (await store().get(member.id))!;
       expect(tenantEpochOf(found.tenantEpochs, 'browser')).toBe(t + 10);
       // The row itself is untouched: the epoch does the work (O(1) writes).
-      expect(found.session.revokedAt).toBeUndefined();
-      expect(found.epochs['browser'] ?? 0).toBe(0);
+      expect([found.session.revokedAt, found.epochs['browser'] ?? 0]).toEqual([undefined, 0]);
       expect(tenantEpochOf((await store().get(outsider.id))!.tenantEpochs, 'browser')).toBe(0);
       expect(tenantEpochOf((await store().get(loner.id))!.tenantEpochs, 'browser')).toBe(0);
     });
@@ -66,16 +62,14 @@ export function describeTenants({ runner, store }: StoreSuiteContext): void {
       const tenant = freshUser('tenant');
       const user = freshUser();
       const t = Date.now();
-      const device = { deviceKey: 'Chrome|Mac OS', browser: 'Chrome', os: 'Mac OS' };
-      const old = await insert(store(), user, { tenantId: tenant, createdAt: t, ...device });
+      const old = await insert(store(), user, { tenantId: tenant, createdAt: t, ...CHROME_MAC_DEVICE });
       const other = await insert(store(), user, { tenantId: tenant, createdAt: t + 1 });
       await store().revokeTenant!(tenant, { kinds: ['browser'], at: t + 10 });
-      const created = await store().create(newRecord(store(), user, { tenantId: tenant, createdAt: t + 20, ...device }), {
+      const created = await store().create(newRecord(store(), user, { tenantId: tenant, createdAt: t + 20, ...CHROME_MAC_DEVICE }), {
         replaceDevice: true,
-        limit: { max: 1, onLimit: 'refuse', idleBefore: 0 },
+        limit: refuse(1),
       });
-      expect(created.replacedIds).toEqual([]);
-      expect(created.evictedIds).toEqual([]);
+      expect([created.replacedIds, created.evictedIds]).toEqual([[], []]);
       expect(await store().revokeOthers(user, { keepSessionId: created.session.id, kinds: ['browser'], at: t + 30, reason: 'sign_out_others' })).toEqual([]);
       for (const id of [old.id, other.id]) expect((await store().get(id))!.session.revokedAt).toBeUndefined();
     });
@@ -84,22 +78,20 @@ export function describeTenants({ runner, store }: StoreSuiteContext): void {
       const tenant = freshUser('tenant');
       const user = freshUser();
       const t = Date.now();
-      const device = { deviceKey: 'Chrome|Mac OS', browser: 'Chrome', os: 'Mac OS' };
-      const dead = await insert(store(), user, { tenantId: tenant, createdAt: t, ...device });
+      const dead = await insert(store(), user, { tenantId: tenant, createdAt: t, ...CHROME_MAC_DEVICE });
       await store().revokeTenant!(tenant, { kinds: ['browser'], at: t + 10 });
       // The tenant's row is dead: it is neither replaced nor counted, so the cap of one lets
       // this sign-in through instead of refusing it.
-      const created = await store().create(newRecord(store(), user, { createdAt: t + 20, ...device }), {
+      const created = await store().create(newRecord(store(), user, { createdAt: t + 20, ...CHROME_MAC_DEVICE }), {
         replaceDevice: true,
-        limit: { max: 1, onLimit: 'refuse', idleBefore: 0 },
+        limit: refuse(1),
       });
-      expect(created.replacedIds).toEqual([]);
-      expect(created.evictedIds).toEqual([]);
+      expect([created.replacedIds, created.evictedIds]).toEqual([[], []]);
       expect((await store().get(dead.id))!.session.revokedAt).toBeUndefined();
       // A sign-in of another tenant at a cap of one: the tenantless session is not its to count.
-      const second = await store().create(newRecord(store(), user, { tenantId: freshUser('tenant'), createdAt: t + 30, ...device }), {
+      const second = await store().create(newRecord(store(), user, { tenantId: freshUser('tenant'), createdAt: t + 30, ...CHROME_MAC_DEVICE }), {
         replaceDevice: true,
-        limit: { max: 1, onLimit: 'evict-oldest', idleBefore: 0 },
+        limit: evictOldest(1),
       });
       expect([second.replacedIds, second.evictedIds]).toEqual([[], []]);
       expect((await store().get(created.session.id))!.session.revokedAt).toBeUndefined();
@@ -116,15 +108,9 @@ export function describeTenants({ runner, store }: StoreSuiteContext): void {
       await insert(store(), pair, { tenantId: tenant, createdAt: t + 1 });
       const live = await insert(store(), pair, { createdAt: t + 2 });
       await store().revokeTenant!(tenant, { kinds: ['browser'], at: t + 10 });
-      const refused = await store().create(newRecord(store(), lone, { createdAt: t + 20 }), {
-        replaceDevice: false,
-        limit: { max: 1, onLimit: 'refuse', idleBefore: 0 },
-      });
+      const refused = await store().create(newRecord(store(), lone, { createdAt: t + 20 }), { replaceDevice: false, limit: refuse(1) });
       expect(refused.evictedIds).toEqual([]);
-      const evicting = await store().create(newRecord(store(), pair, { createdAt: t + 20 }), {
-        replaceDevice: false,
-        limit: { max: 2, onLimit: 'evict-oldest', idleBefore: 0 },
-      });
+      const evicting = await store().create(newRecord(store(), pair, { createdAt: t + 20 }), { replaceDevice: false, limit: evictOldest(2) });
       expect(evicting.evictedIds).toEqual([]);
       expect((await store().get(live.id))!.session.revokedAt).toBeUndefined();
     });

@@ -16,8 +16,7 @@ const own = (epochs: Readonly<Record<string, number>>, kind: string): number | u
  * of `Object.prototype` must behave like any other name, and a revocation in such a kind must
  * revoke (failing open on a name is a bypass an attacker can choose).
  */
-export function describeTextKeys({ runner, store, raw }: StoreSuiteContext): void {
-  const { describe, it, expect } = runner;
+export function describeTextKeys({ describe, it, expect, store, raw }: StoreSuiteContext): void {
   describe('kinds, user ids and tenant ids named like Object properties', () => {
     it('revokeAll raises and returns exactly the epochs of those kinds', async () => {
       const at = Date.now() + 1_000;
@@ -51,8 +50,7 @@ export function describeTextKeys({ runner, store, raw }: StoreSuiteContext): voi
         expect(own(found!.epochs, kind)).toBe(epochs[kind]);
         expect(found!.session.createdAt).toBeLessThanOrEqual(epochs[kind]!);
         const after = await insert(store(), 'user-c', { kind, tenantId: kind });
-        expect(Number.isSafeInteger(after.createdAt)).toBe(true);
-        expect(Number.isSafeInteger(after.expiresAt)).toBe(true);
+        expect([Number.isSafeInteger(after.createdAt), Number.isSafeInteger(after.expiresAt)]).toEqual([true, true]);
         expect(after.createdAt).toBeGreaterThan(epochs[kind]!);
       }
       const { sessions, epochs } = await store().listByUser('user-c');
@@ -94,8 +92,7 @@ export function describeTextKeys({ runner, store, raw }: StoreSuiteContext): voi
         expect(await sessions.validate(first.token)).toEqual({ ok: false, reason: 'revoked' });
         now += 10;
         const second = await sessions.create({ userId: user, kind, tenantId: kind });
-        expect(Number.isSafeInteger(second.session.createdAt)).toBe(true);
-        expect(Number.isSafeInteger(second.session.expiresAt)).toBe(true);
+        expect([Number.isSafeInteger(second.session.createdAt), Number.isSafeInteger(second.session.expiresAt)]).toEqual([true, true]);
         expect((await sessions.validate(second.token)).ok).toBe(true);
         const listed = await sessions.list(user);
         expect(listed.map((view) => view.id)).toEqual([second.session.id]);
