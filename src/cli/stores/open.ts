@@ -19,10 +19,7 @@ const FLAG_OWNERS: ReadonlyArray<readonly [keyof StoreFlags, string, StoreSpec['
 
 const STORE_NAMES: Readonly<Record<StoreSpec['type'], string>> = { memory: 'memory', sqlite: 'SQLite', redis: 'Redis', postgres: 'PostgreSQL', mysql: 'MySQL' };
 
-/**
- * Opens the store `--store` names, through its client; the caller closes it. `create`: the
- * command may create a database that is not there yet (SQLite).
- */
+/** Opens the store `--store` names; the caller closes it. `create`: an SQLite file may be created. */
 export async function openStore(spec: StoreSpec, flags: StoreFlags, options: { readonly create: boolean }): Promise<OpenedStore> {
   for (const [key, flag, owner, alsoOwner] of FLAG_OWNERS) {
     if (flags[key] !== undefined && owner !== spec.type && alsoOwner !== spec.type) {
