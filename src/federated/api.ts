@@ -4,7 +4,6 @@
  *
  * @module
  */
-import type { FederatedIdentity } from '../store-records.js';
 
 export type { FederatedIdentity } from '../store-records.js';
 
@@ -142,7 +141,6 @@ export interface FederatedActions {
    * Providers need not resend a logout, so watch `onRefused` and the errors.
    *
    * @param logoutToken - The `logout_token` form field, of any type.
-   * @param options - The accepted providers.
    * @returns What was ended, or why the token was refused (never throws for a bad token).
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for bad `issuers`
    * (a plain http issuer or `jwksUri` off the loopback among them); `STORE_UNAVAILABLE`,
@@ -157,6 +155,3 @@ export interface FederatedActions {
    */
   backchannelLogout(logoutToken: unknown, options: BackchannelLogoutOptions): Promise<BackchannelLogoutResult>;
 }
-
-/** The federated origin of a session as `list()` shows it. */
-export type FederatedView = FederatedIdentity;

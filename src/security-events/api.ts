@@ -116,8 +116,6 @@ export interface SecurityEventActions {
    * `identifier-changed` and `sessions-revoked` every session of the user; OAuth
    * `tokens-revoked` the user's `api` sessions. Other types are acknowledged and end nothing.
    *
-   * @param set - The SET (compact JWS), of any type.
-   * @param options - The accepted transmitters.
    * @returns What was done, or why the SET was refused (never throws for a bad SET).
    * @throws {@link session-revocation!SessionError} `KEYS_UNAVAILABLE` when the transmitter's
    * metadata or keys cannot be read (answer 503; nothing ended); `INVALID_CONFIGURATION` for

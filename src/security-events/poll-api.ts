@@ -42,7 +42,6 @@ export interface SecurityEventPollActions {
    * reports those it refused, asks for up to `maxEvents` more and passes each to
    * `securityEvent()`. A SET left unacknowledged is delivered again and ends nothing twice.
    *
-   * @param options - The transmitter, its poll endpoint and credentials.
    * @returns How many SETs were accepted and refused, and whether more are waiting.
    * @throws {@link session-revocation!SessionError} `KEYS_UNAVAILABLE` when the endpoint fails or
    * a SET's keys cannot be read; the errors of `securityEvent()`; `INVALID_CONFIGURATION`.
@@ -60,7 +59,6 @@ export interface SecurityEventPollActions {
    * Polls every `interval` on an unref'd timer, like `startPruning()`. Call it on every instance:
    * each interval one instance sharing the store polls. Failures go to `onError`.
    *
-   * @param options - As `pollSecurityEvents()`, and the interval.
    * @returns A function that stops this timer; `close()` stops it too.
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for bad options or a store
    * `CLOSED` after `close()`.

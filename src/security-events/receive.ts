@@ -45,11 +45,7 @@ export async function securityEvent(context: ManagerContext, lifecycle: Lifecycl
 }
 
 /** Ends what one event names; answers the sessions ended. */
-async function act(
-  context: ManagerContext,
-  lifecycle: Lifecycle,
-  { action, target, by }: { action: SecurityEventAction; target: SubjectTarget; by: string },
-): Promise<string[]> {
+async function act(context: ManagerContext, lifecycle: Lifecycle, { action, target, by }: { action: SecurityEventAction; target: SubjectTarget; by: string }): Promise<string[]> {
   const { tenantId } = target;
   if (action === 'session' && target.by !== 'local_user' && target.by !== 'nobody') {
     // CAEP 1.0 section 3.1: that provider session's sessions, or the provider user's.
@@ -69,11 +65,7 @@ async function act(
 }
 
 /** CAEP 1.0 section 3.3, as a password change here: `"others"` keeps the provider session named (when there is one session to keep). */
-async function credentialChanged(
-  context: ManagerContext,
-  lifecycle: Lifecycle,
-  { userId, target, by }: { userId: string; target: SubjectTarget; by: string },
-): Promise<string[]> {
+async function credentialChanged(context: ManagerContext, lifecycle: Lifecycle, { userId, target, by }: { userId: string; target: SubjectTarget; by: string }): Promise<string[]> {
   if (context.config.onPasswordChange === 'others' && target.by === 'provider_session' && target.tenantId === undefined) {
     const kept = (await linksOf(context, target)).filter((link) => link.userId === userId);
     if (kept.length === 1) return [...(await lifecycle.revokeOthers(userId, kept[0]!.sessionId, { reason: REASON, by })).revokedIds];

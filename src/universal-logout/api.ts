@@ -97,8 +97,6 @@ export interface GlobalTokenRevocationActions {
    * released so the same bearer can be sent again.
    *
    * @param bearer - The JWT of `Authorization: Bearer <JWT>`, without the scheme; `undefined` when none was sent.
-   * @param body - The request's JSON body, parsed.
-   * @param options - The accepted issuers, `resolveSubject`, and the URL the request reached.
    * @returns What was done, or why the request was refused (never throws for a bad request).
    * @throws {@link session-revocation!SessionError} `KEYS_UNAVAILABLE` when the issuer's keys
    * cannot be read (answer 503); `INVALID_CONFIGURATION`; `STORE_UNAVAILABLE`, `STORE_ERROR`,
