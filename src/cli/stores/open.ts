@@ -1,6 +1,6 @@
 import { usageError } from '../failure.js';
-import { redactFileName } from '../redact.js';
-import { describeStore, type StoreSpec } from '../store-spec.js';
+import { redactFileName, redactLocation } from '../redact.js';
+import type { StoreSpec } from '../store-spec.js';
 import { openMemory } from './memory.js';
 import { openMysql } from './mysql.js';
 import { openPostgres } from './postgres.js';
@@ -32,10 +32,10 @@ export async function openStore(spec: StoreSpec, flags: StoreFlags, options: { r
     case 'sqlite':
       return openSqlite(spec.filename, redactFileName(spec.filename), flags, options);
     case 'redis':
-      return openRedis(spec.url, describeStore(spec), flags);
+      return openRedis(spec.url, redactLocation(spec.url), flags);
     case 'postgres':
-      return openPostgres(spec.url, describeStore(spec), flags);
+      return openPostgres(spec.url, redactLocation(spec.url), flags);
     case 'mysql':
-      return openMysql(spec.url, describeStore(spec), flags);
+      return openMysql(spec.url, redactLocation(spec.url), flags);
   }
 }
