@@ -68,8 +68,7 @@ export class AccessTokens {
     this.#ttl = bounded('accessTokens.ttl', options.ttl ?? 300_000, 1_000, Number.MAX_SAFE_INTEGER);
     this.#maxTtl = bounded('accessTokens.maxTtl', options.maxTtl ?? Math.max(DEFAULT_MAX_TTL, this.#ttl), this.#ttl, Number.MAX_SAFE_INTEGER);
     this.#tolerance = bounded('accessTokens.clockTolerance', options.clockTolerance ?? DEFAULT_TOLERANCE, 0, 60_000);
-    // A token from a clock the tolerance ahead lives to revocation + maxTtl + tolerance, and an
-    // entry is honoured to its end + tolerance: the entry must outlive both.
+    // A token from a clock ahead lives to revocation + maxTtl + tolerance; entries are honoured to end + tolerance.
     this.denyWindow = this.#maxTtl + 2 * this.#tolerance;
     this.#issuer = options.issuer;
     this.#audience = options.audience;

@@ -35,8 +35,6 @@ export interface ActivityActions {
   /**
    * A user's account activity, newest first: sign-ins, sign-outs, revocations and who made
    * them, kept `activityRetention`. Every acknowledged revocation has its entry.
-   * @param options - Page size, the cursor (`before`), the tenant whose own entries to merge.
-   * @returns One page of entries.
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the store keeps no
    * activity; `INVALID_INPUT`; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */

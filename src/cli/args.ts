@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { AnyCommand, Command, OptionTable, RemoteCommand } from './command.js';
+import { text, type AnyCommand, type Command, type FlagValues, type OptionTable, type RemoteCommand } from './command.js';
 import { usageError } from './failure.js';
 import type { StoreFlags } from './stores/types.js';
 
@@ -33,13 +33,13 @@ export type Invocation =
       readonly kind: 'remote';
       readonly command: RemoteCommand;
       readonly args: readonly string[];
-      readonly values: Readonly<Record<string, string | boolean | undefined>>;
+      readonly values: FlagValues;
     }
   | {
       readonly kind: 'run';
       readonly command: Command;
       readonly args: readonly string[];
-      readonly values: Readonly<Record<string, string | boolean | undefined>>;
+      readonly values: FlagValues;
       readonly store: string | undefined;
       readonly flags: StoreFlags;
     };
@@ -74,12 +74,12 @@ export function readCommandLine(argv: readonly string[], commands: readonly AnyC
     command,
     args,
     values,
-    store: text(values['store']) ?? env['SESSION_REVOCATION_STORE'],
+    store: text(values, 'store') ?? env['SESSION_REVOCATION_STORE'],
     flags: {
-      prefix: text(values['prefix']),
-      schema: text(values['schema']),
-      table: text(values['table']),
-      tablePrefix: text(values['table-prefix']),
+      prefix: text(values, 'prefix'),
+      schema: text(values, 'schema'),
+      table: text(values, 'table'),
+      tablePrefix: text(values, 'table-prefix'),
       preparedStatements: preparedStatements(values['prepared-statements']),
     },
   };
@@ -116,10 +116,6 @@ function strictParse(argv: readonly string[], options: OptionTable): { values: R
 function takes(names: readonly string[]): string {
   if (names.length === 0) return 'no argument';
   return `${names.length} argument${names.length === 1 ? '' : 's'} (${names.map((name) => `<${name}>`).join(' ')})`;
-}
-
-function text(value: string | boolean | undefined): string | undefined {
-  return typeof value === 'string' ? value : undefined;
 }
 
 function preparedStatements(value: string | boolean | undefined): boolean | undefined {

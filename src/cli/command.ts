@@ -1,38 +1,42 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { SessionManager } from '../manager/api.js';
 import type { SessionManagerOptions } from '../options.js';
+import { CliError } from './failure.js';
 import type { Output } from './output.js';
 import type { OpenedStore } from './stores/types.js';
 
 /** The `options` table `parseArgs` takes. */
 export type OptionTable = NonNullable<ParseArgsConfig['options']>;
 
-/** What a command gets: its arguments, its flags and the opened store. */
+/** The flags as `parseArgs` read them. */
+export type FlagValues = Readonly<Record<string, string | boolean | undefined>>;
+
+/** A flag's text value, if given. */
+export function text(values: FlagValues, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Asks `question` unless `--yes` was given; a no fails the command with `refusal`. */
+export async function confirmed(values: FlagValues, output: Output, question: string, refusal: string): Promise<void> {
+  if (values['yes'] !== true && !(await output.confirm(question))) throw new CliError(`${refusal} (answer "y", or pass --yes).`);
+}
+
+/** What a command gets: its positional arguments, its flags (global and its own) and the opened store. */
 export interface CommandContext {
-  /** The positional arguments after the command name, as many as {@link Command.args} names. */
   readonly args: readonly string[];
-  /** The flags, global and the command's own, as `parseArgs` read them. */
-  readonly values: Readonly<Record<string, string | boolean | undefined>>;
-  /** The store `--store` names, opened. */
+  readonly values: FlagValues;
   readonly store: OpenedStore;
-  /**
-   * A session manager over the store (one per run; the CLI closes it). The options a command
-   * may set are the ones about its own work.
-   */
+  /** A session manager over the store (one per run; the CLI closes it). */
   manager(options?: Pick<SessionManagerOptions, 'pruneBatchSize' | 'kinds'>): SessionManager;
-  /** Where results (stdout) and progress (stderr) go. */
   readonly output: Output;
 }
 
-/** What a command that talks to a transmitter gets: no store is opened for it. */
+/** What a command that talks to a transmitter gets: no store, and the environment (for a bearer token). */
 export interface RemoteCommandContext {
-  /** The positional arguments after the command name, as many as {@link RemoteCommand.args} names. */
   readonly args: readonly string[];
-  /** The command's flags, as `parseArgs` read them. */
-  readonly values: Readonly<Record<string, string | boolean | undefined>>;
-  /** The environment, for values better kept off the command line (a bearer token). */
+  readonly values: FlagValues;
   readonly env: NodeJS.ProcessEnv;
-  /** Where results (stdout) and progress (stderr) go. */
   readonly output: Output;
 }
 
@@ -40,35 +44,25 @@ export interface RemoteCommandContext {
 export interface Command {
   /** The words on the command line (`list`, `ssf status`). */
   readonly name: string;
-  /** Only {@link RemoteCommand} sets it. */
   readonly remote?: never;
   /** One line for the program's help. */
   readonly summary: string;
   /** Names of the required positional arguments, in order (`userId`). */
   readonly args: readonly string[];
-  /** The command's own flags, for `parseArgs`. */
   readonly options: OptionTable;
-  /** Help lines of those flags: the flag as typed, and what it does. */
+  /** Help lines of the flags: the flag as typed, and what it does. */
   readonly optionHelp: ReadonlyArray<readonly [string, string]>;
-  /**
-   * Whether the command may create the store's database (`migrate`). Others refuse an SQLite
-   * file that does not exist: a mistyped path must not become a new, empty database.
-   */
+  /** Whether the command may create an SQLite file (`migrate`): a mistyped path must not become an empty database. */
   readonly createsDatabase?: boolean;
   /** A few lines for the command's `--help`, after the summary. */
   readonly details?: string;
-  /** Does the work. Throws a `CliError` or `SessionError` to fail. */
+  /** Does the work; throws a `CliError` or `SessionError` to fail. */
   run(context: CommandContext): Promise<void>;
 }
 
-/**
- * A command that talks to a remote service (a Shared Signals transmitter) instead of a store:
- * it takes no `--store` and none of the store flags.
- */
+/** A command that talks to a Shared Signals transmitter instead of a store: no store flags. */
 export interface RemoteCommand extends Omit<Command, 'remote' | 'createsDatabase' | 'run'> {
-  /** Marks the command as one that opens no store. */
   readonly remote: true;
-  /** Does the work. Throws a `CliError` or `SessionError` to fail. */
   run(context: RemoteCommandContext): Promise<void>;
 }
 

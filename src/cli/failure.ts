@@ -23,18 +23,13 @@ export function usageError(message: string): CliError {
 }
 
 /**
- * The line and exit code for anything a command threw. An argument the manager refuses
- * (`INVALID_INPUT`: a user id too long, an unknown kind) is bad usage; everything else is a
- * failure. Never a stack trace: an operator reads this line, a script reads the exit code.
+ * The line and exit code for anything a command threw, never a stack trace. An argument the
+ * manager refuses (`INVALID_INPUT`) is bad usage; everything else is a failure.
  */
 export function describeFailure(error: unknown): { message: string; exitCode: number } {
-  if (error instanceof CliError) return { message: oneLine(withCause(error.message, error.cause)), exitCode: error.exitCode };
-  if (isSessionError(error)) {
-    const exitCode = error.code === 'INVALID_INPUT' ? EXIT.usage : EXIT.failed;
-    return { message: oneLine(withCause(error.message, error.cause)), exitCode };
-  }
-  if (error instanceof Error) return { message: oneLine(withCause(error.message, error.cause)), exitCode: EXIT.failed };
-  return { message: oneLine(String(error)), exitCode: EXIT.failed };
+  if (!(error instanceof Error || isSessionError(error))) return { message: oneLine(String(error)), exitCode: EXIT.failed };
+  const exitCode = error instanceof CliError ? error.exitCode : isSessionError(error) && error.code === 'INVALID_INPUT' ? EXIT.usage : EXIT.failed;
+  return { message: oneLine(withCause(error.message, error.cause)), exitCode };
 }
 
 // The driver's own words ("connect ECONNREFUSED 127.0.0.1:1") say what to fix; keep them.

@@ -1,19 +1,14 @@
 import { BUILT_IN_KINDS, KIND_NAME, KIND_NAME_RULE, type KindOptions } from '../options.js';
 import { usageError } from './failure.js';
+import { isoTime } from './format.js';
 
-/** What `--kinds` asks for: every kind, and the kinds it names (the app's own among them). */
+/** What `--kinds` asks for: `all` (anywhere in the list), and the kinds named besides it. */
 export interface KindsRequest {
-  /** `all` was given, alone or as one item of the list. */
   readonly all: boolean;
-  /** The kinds named besides `all`, without repeats. */
   readonly named: readonly string[];
 }
 
-/**
- * Reads `--kinds`: a comma-separated list of kinds (no empty item), spaces around each
- * ignored, in which `all` means every kind, wherever it stands: a list holding `all` never
- * signs out fewer kinds than `all` alone. A kind literally named `all` cannot be singled out.
- */
+/** Reads `--kinds`: a comma-separated list in which `all` means every kind wherever it stands. */
 export function parseKinds(value: string | boolean | undefined): KindsRequest | undefined {
   if (value === undefined) return undefined;
   const kinds = String(value)
@@ -29,4 +24,9 @@ export function parseKinds(value: string | boolean | undefined): KindsRequest | 
 /** The manager's `kinds` option declaring the app's own kinds among `kinds` (built-in ones need none). */
 export function declaredKinds(kinds: readonly string[]): Record<string, KindOptions> {
   return Object.fromEntries(kinds.filter((kind) => !(BUILT_IN_KINDS as readonly string[]).includes(kind)).map((kind): [string, KindOptions] => [kind, {}]));
+}
+
+/** `(browser, remember): sessions created until <time> are refused.`, from the raised epochs. */
+export function signedOutUntil(epochs: Readonly<Record<string, number>>, what: string): string {
+  return `(${Object.keys(epochs).sort().join(', ')}): ${what} created until ${isoTime(Math.max(...Object.values(epochs)))} are refused.`;
 }

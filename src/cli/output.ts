@@ -6,18 +6,13 @@ export interface Output {
   line(text: string): void;
   /** A progress report on stderr: rewritten in place on a terminal, one line each otherwise. */
   progress(): Progress;
-  /**
-   * Asks a yes/no question on stderr and reads the answer from stdin (a terminal, or a line
-   * piped in). Only "y" or "yes" (any case) is a yes; no answer at all is a no.
-   */
+  /** Asks a question on stderr, answered on stdin: only "y" or "yes" (any case) is a yes. */
   confirm(question: string): Promise<boolean>;
 }
 
-/** A progress report of a long command. */
+/** A progress report of a long command: `update` with the latest state, then `done`. */
 export interface Progress {
-  /** The latest state. */
   update(text: string): void;
-  /** Ends the report (on a terminal, moves past the rewritten line). */
   done(): void;
 }
 

@@ -8,12 +8,9 @@ const HIDDEN = '***';
 const PLAIN_VALUE = /^(?:\d+|true|false)$/i;
 
 /**
- * A store location (`--store`, `SESSION_REVOCATION_STORE`) as the CLI may print it: scheme,
- * user, host, port and database, nothing else. The password, the query (mysql2 reads `ssl`
- * as JSON, so a key passphrase or a PEM may be there) and the fragment are left out. An SQLite
- * location keeps its file name up to any `?` or `#`. A URL whose parse leaves an `@` outside
- * the userinfo (a password holding `/`, `?` or `#` moves the rest into the port or the path)
- * loses its whole userinfo: everything between `://` and the last `@`.
+ * A store location as the CLI may print it: scheme, user, host, port and database. The password,
+ * the query (mysql2 reads `ssl` there as JSON) and the fragment are left out; a URL whose parse
+ * is ambiguous (a password holding `/`, `?` or `#`) loses everything up to its last `@`.
  */
 export function redactLocation(value: string): string {
   if (value.startsWith('sqlite:')) return `sqlite:${redactFileName(value.slice('sqlite:'.length))}`;
@@ -32,20 +29,14 @@ export function redactFileName(filename: string): string {
 }
 
 /**
- * A location the CLI refused, as it may echo it: only a URL the parser reads unambiguously,
- * shown as {@link redactLocation} shows it. Anything else (a keyword string such as
- * `host=… password=…`, `user:password@host` or `postgres:secret` without `//`, a URL that
- * does not parse) is not printed at all: where a password starts and ends in it cannot be
- * told, so no part of it is safe to show.
+ * A refused location as the CLI may echo it: only a URL the parser reads unambiguously. In
+ * anything else (`host=… password=…`, `user:password@host`) no part is known to be safe.
  */
 export function printableLocation(value: string): string | undefined {
   return unambiguousUrl(value) === undefined ? undefined : redactLocation(value);
 }
 
-/**
- * The values of a command line that may be store locations: the environment's and every
- * argument that could be one (a `--store` value, or one the shell split off).
- */
+/** The values of a command line that may be store locations, the environment's among them. */
 export function locationsIn(argv: readonly string[], env: NodeJS.ProcessEnv): string[] {
   return [env['SESSION_REVOCATION_STORE'], ...argv.filter((arg) => /[:=@]/.test(arg))].filter((value) => value !== undefined);
 }
@@ -56,10 +47,7 @@ export const SECRET_FLAGS: readonly string[] = ['--token', '--push-authorization
 /** Environment variables whose whole value is a secret (the CLI reads them instead of those flags). */
 export const SECRET_ENV: readonly string[] = ['SESSION_REVOCATION_SSF_TOKEN', 'SESSION_REVOCATION_SSF_PUSH_AUTHORIZATION'];
 
-/**
- * The values of a command line that are secrets whole: those of {@link SECRET_FLAGS}
- * (`--token x` or `--token=x`) and of {@link SECRET_ENV}.
- */
+/** The values of {@link SECRET_FLAGS} (`--token x` or `--token=x`) and {@link SECRET_ENV}. */
 export function tokensIn(argv: readonly string[], env: NodeJS.ProcessEnv): string[] {
   const given = argv.flatMap((arg, index) => {
     const flag = SECRET_FLAGS.find((name) => arg === name || arg.startsWith(`${name}=`));
@@ -72,10 +60,8 @@ export function tokensIn(argv: readonly string[], env: NodeJS.ProcessEnv): strin
 }
 
 /**
- * Hides, in a line about to be printed, every secret the given locations hold, whatever
- * wrote the line (a driver's error may quote its connection string, or one option of it):
- * the last word on every message the CLI prints about a store. `tokens` (from
- * {@link tokensIn}) are hidden whole.
+ * Hides in a line about to be printed every secret of the given locations, whatever wrote it (a
+ * driver may quote its connection string), and `tokens` whole.
  */
 export function redactSecrets(text: string, locations: readonly string[], tokens: readonly string[] = []): string {
   const secrets = new Set([...locations.flatMap(secretsOf), ...tokens.filter((token) => token !== '')]);
@@ -83,10 +69,7 @@ export function redactSecrets(text: string, locations: readonly string[], tokens
   return [...secrets].sort((a, b) => b.length - a.length).reduce((line, secret) => line.split(secret).join(HIDDEN), text);
 }
 
-/**
- * A stream that writes to `target` what it is given, with {@link redactSecrets} applied: for
- * the console, where drivers print warnings of their own (mysql2 quotes an option it ignores).
- */
+/** A stream writing to `target` through {@link redactSecrets}: for drivers' own console warnings. */
 export function redactingStream(target: NodeJS.WritableStream, locations: readonly string[], tokens: readonly string[] = []): Writable {
   return new Writable({
     write(chunk: Buffer | string, _encoding, done) {
@@ -95,8 +78,7 @@ export function redactingStream(target: NodeJS.WritableStream, locations: readon
   });
 }
 
-// The secrets of one location, as written and as decoded: the password, every query value
-// (and each string inside one that is JSON), the whole query and the fragment.
+// The password, every query value, the query and the fragment, as written and as decoded.
 function secretsOf(value: string): string[] {
   const parsed = unambiguousUrl(value);
   const found =
@@ -106,7 +88,7 @@ function secretsOf(value: string): string[] {
   return found.flatMap((secret) => [secret, decoded(secret), encodeURIComponent(secret)]).filter((secret) => secret !== '' && secret !== HIDDEN);
 }
 
-// Each value that may be a secret, and each string inside one that is JSON.
+// A JSON value's strings are secrets of their own: a driver may print one it parsed out.
 function queryValues(values: readonly string[]): string[] {
   return values.filter((value) => !PLAIN_VALUE.test(value)).flatMap(withJsonStrings);
 }
@@ -121,7 +103,6 @@ function fallbackSecrets(value: string): string[] {
   return [...password, ...queryValues([...tail, ...keywordValues(rest)])];
 }
 
-// A JSON value's strings are secrets of their own: a driver may print one it parsed out.
 function withJsonStrings(value: string): string[] {
   try {
     return [value, ...jsonStrings(JSON.parse(value))];

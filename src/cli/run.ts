@@ -10,19 +10,15 @@ import { parseStoreSpec } from './store-spec.js';
 import { openStore } from './stores/open.js';
 import type { OpenedStore } from './stores/types.js';
 
-/** Where a run reads and writes; the process's own in the bin. */
+/** Where a run reads and writes (`error`: one line on stderr); the process's own in the bin. */
 export interface RunEnvironment {
   readonly argv: readonly string[];
   readonly env: NodeJS.ProcessEnv;
   readonly output: Output;
-  /** One line on stderr. */
   readonly error: (line: string) => void;
 }
 
-/**
- * Runs one command line and resolves with the exit code, once every client it opened is
- * closed (so the process then ends by itself).
- */
+/** Runs one command line; resolves with the exit code once every client it opened is closed. */
 export async function runCli(commands: readonly AnyCommand[], environment: RunEnvironment): Promise<number> {
   const { output } = environment;
   let opened: OpenedStore | undefined;
@@ -51,8 +47,7 @@ export async function runCli(commands: readonly AnyCommand[], environment: RunEn
       output,
       manager: (options) => {
         if (manager !== undefined) throw new Error(`${invocation.command.name}: one session manager per run.`);
-        // Only the options about the command's own work: no pruning timer, no access tokens, so
-        // nothing keeps the process alive.
+        // No pruning timer, no access tokens: nothing keeps the process alive.
         manager = createSessionManager({ store: store.store, ...options });
         return manager;
       },
@@ -60,9 +55,7 @@ export async function runCli(commands: readonly AnyCommand[], environment: RunEn
     return EXIT.done;
   } catch (error) {
     const { message, exitCode } = describeFailure(error);
-    // Whatever wrote the message (a driver quoting its connection string or one of its
-    // options, an argument echoed back), the secrets of every store location given never
-    // reach the terminal.
+    // Whatever wrote the message, the secrets of the command line never reach the terminal.
     environment.error(`session-revocation: ${redactSecrets(message, locationsIn(environment.argv, environment.env), tokensIn(environment.argv, environment.env))}`);
     return exitCode;
   } finally {

@@ -1,5 +1,5 @@
 import { usageError } from './failure.js';
-import { printableLocation, redactLocation } from './redact.js';
+import { printableLocation } from './redact.js';
 
 /** What `--store` names: where the sessions are. */
 export type StoreSpec =
@@ -32,19 +32,4 @@ export function parseStoreSpec(value: string | undefined): StoreSpec {
   if (printable !== undefined) throw usageError(`--store must be ${SHAPES}, not "${printable}"`);
   const hint = !value.includes('://') && value.includes('=') ? '; write a keyword string (host=… dbname=…) as postgres://user:password@host:port/dbname' : '';
   throw usageError(`--store must be ${SHAPES} (the value given is not printed: it may hold a password)${hint}`);
-}
-
-/**
- * The store for messages, as {@link redactLocation} shows it: an SQLite file by its name, a
- * server by scheme, user, host, port and database; no password, query or fragment.
- */
-export function describeStore(spec: StoreSpec): string {
-  switch (spec.type) {
-    case 'memory':
-      return 'memory';
-    case 'sqlite':
-      return redactLocation(`sqlite:${spec.filename}`);
-    default:
-      return redactLocation(spec.url);
-  }
 }

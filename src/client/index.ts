@@ -1,8 +1,6 @@
 /**
- * The browser side of live sign-out: an open page hears the moment its session ends (revoked
- * from another device, by an administrator, expired) and goes to the login page by itself,
- * without waiting for the next click. It listens to `GET <prefix>/events` of the session routes
- * (the routes' `events` option). No dependencies; an ES module for the browser.
+ * The browser side of live sign-out: an open page hears the moment its session ends and goes to
+ * the login page by itself. It listens to the session routes' `GET <prefix>/events`.
  *
  * @example
  * ```ts
@@ -16,10 +14,8 @@
  */
 
 /**
- * Why the page's session ended: `revoked` (signed out elsewhere, by an administrator, by a
- * password change...), `expired` (its lifetime), `idle` (the idle timeout), or
- * `unauthenticated` (the server knows no session for the page: it was signed out before the
- * page could listen).
+ * Why the page's session ended: `revoked`, `expired`, `idle`, or `unauthenticated` (the server
+ * knows no session for the page: it ended before the page could listen).
  */
 export type SessionEndReason = 'revoked' | 'expired' | 'idle' | 'unauthenticated';
 
@@ -31,16 +27,12 @@ export interface WatchSessionOptions {
    */
   readonly url?: string;
   /**
-   * Where the default {@link WatchSessionOptions.onRevoked} sends the page: with `next=` the
-   * page's path and `reason=session_revoked` (or `session_expired`), as the session
-   * middleware's own login redirect, so a login page shows the same notice either way.
+   * Where the default {@link WatchSessionOptions.onRevoked} sends the page, with `next=` and
+   * `reason=` as the session middleware's own login redirect.
    * @default "/login"
    */
   readonly loginUrl?: string;
-  /**
-   * Called once when the session ended; watching stops. Replaces the default, which sends
-   * the page to {@link WatchSessionOptions.loginUrl}.
-   */
+  /** Called once when the session ended; watching stops. Replaces going to {@link WatchSessionOptions.loginUrl}. */
   readonly onRevoked?: (reason: SessionEndReason) => void;
 }
 
@@ -62,23 +54,18 @@ interface Browser {
 }
 
 /**
- * Watches the page's session: opens an `EventSource` on the events route (cookies sent),
- * and calls `onRevoked` once when the server says the session ended. When the stream fails
- * (the server restarted, the network dropped, too many open pages), it waits (1 s, doubling to
- * 30 s, with jitter), asks the route once with `fetch` to tell a dead session (`401`, which
- * ends the watch with its reason) from a passing failure, and reconnects.
+ * Watches the page's session through an `EventSource` and calls `onRevoked` once when it ends.
+ * When the stream fails it backs off (1 s doubling to 30 s, with jitter), asks the route once
+ * with `fetch` whether the session ended, and reconnects.
  *
- * @param options - The route, the login page, what to do when the session ends.
  * @returns A function that stops watching.
  */
 export function watchSession(options: WatchSessionOptions = {}): () => void {
-  // Everything inside the function, nothing from the module around it: the function's own
-  // source is a complete script (the demo serves it as it is).
-  /** First wait before reconnecting (ms), then doubled up to MAX_BACKOFF. */
+  // Nothing from the module around it: the function's own source is a complete script (the demo serves it).
   const FIRST_BACKOFF = 1_000;
   const MAX_BACKOFF = 30_000;
   const REASONS: readonly string[] = ['revoked', 'expired', 'idle'];
-  /** How long a page already on its way elsewhere gets before the end is acted on anyway (ms). */
+  // How long a page already on its way elsewhere gets before the end is acted on anyway.
   const LEAVING_GRACE = 3_000;
   const browser = globalThis as unknown as Browser;
   const url = options.url ?? '/sessions/events';
@@ -121,10 +108,8 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
     const wasLeaving = leaving;
     stop();
     const act = (): void => (options.onRevoked ?? toLogin)(reason);
-    // A page whose own request ended its session (its sign-out form, a password change that
-    // keeps this device on a fresh cookie) hears that end too, while the answer is on its
-    // way: that answer says what happened, not "signed out elsewhere". Should the page stay
-    // after all (the navigation was a download), the end is acted on then.
+    // A page whose own request ended its session (its sign-out form) lets that answer say what
+    // happened; should the page stay after all (a download), the end is acted on then.
     if (wasLeaving) setTimeout(act, LEAVING_GRACE);
     else act();
   };
@@ -176,8 +161,7 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
       }
       ended(typeof reason === 'string' && REASONS.includes(reason) ? (reason as SessionEndReason) : 'revoked');
     });
-    // Handled here rather than by the browser's own retry, which never backs off and cannot
-    // tell a signed-out page from a restarting server.
+    // Not the browser's own retry: it never backs off, nor tells a signed-out page from a restart.
     opened.onerror = () => {
       if (source !== opened) return;
       opened.close();

@@ -6,11 +6,10 @@ import type { BackchannelIssuer, BackchannelLogoutOptions, BackchannelLogoutResu
 import type { IssuerKeys } from './keys.js';
 import { findLinks, liveLinkedSession } from './links.js';
 import { checkProviderUrl } from './provider-url.js';
-import { checkLogoutToken, DEFAULT_ALGORITHMS, type LogoutClaims } from './logout-token.js';
-import type { FederatedLink, FederatedQuery, StoreOperations } from '../storage/types.js';
+import { algorithmsProblem, checkLogoutToken, type LogoutClaims } from './logout-token.js';
+import type { FederatedLink } from '../storage/types.js';
 
 const DEFAULT_MAX_TOKEN_AGE = 5 * 60_000;
-const SYMMETRIC_OR_NONE = /^(none|HS\d+)$/i;
 
 function invalid(message: string): SessionError {
   return new SessionError('INVALID_CONFIGURATION', `backchannelLogout(): ${message}`);
@@ -35,13 +34,8 @@ export function checkBackchannelOptions(options: unknown): {
     checkProviderUrl(issuer, 'backchannelLogout(): issuer');
     if (typeof clientId !== 'string' || clientId.length === 0) throw invalid('clientId must be a non-empty string.');
     if (jwksUri !== undefined) checkProviderUrl(jwksUri, 'backchannelLogout(): jwksUri');
-    if (algorithms !== undefined) {
-      if (!Array.isArray(algorithms) || algorithms.length === 0 || !algorithms.every((alg) => typeof alg === 'string')) throw invalid('algorithms must be a non-empty list of names.');
-      const refused = algorithms.find((alg) => SYMMETRIC_OR_NONE.test(alg));
-      if (refused !== undefined) throw invalid(`algorithm "${refused}" is refused: a provider's keys are public, so only asymmetric algorithms are safe.`);
-      const unknownAlg = algorithms.find((alg) => !DEFAULT_ALGORITHMS.includes(alg));
-      if (unknownAlg !== undefined) throw invalid(`algorithm "${unknownAlg}" is not supported.`);
-    }
+    const problem = algorithmsProblem(algorithms, 'a provider');
+    if (problem !== undefined) throw invalid(problem);
     // One issuer, one key set: its entries differ only by client id.
     if (sibling !== undefined && (sibling.jwksUri !== jwksUri || JSON.stringify(sibling.algorithms) !== JSON.stringify(algorithms))) {
       throw invalid(`the entries of issuer ${issuer} must give the same jwksUri and algorithms (one per client id).`);
@@ -55,25 +49,16 @@ export function checkBackchannelOptions(options: unknown): {
 }
 
 /**
- * The links a valid token names (section 2.7). With `sid`: that provider session's, plus, when
- * `sub` is there too, the user's links from that issuer recorded without any sid (a sign-in
- * whose ID token had none cannot be told apart from that provider session, so it ends too).
- * With `sub` alone: every link of the user from that issuer. Matching is exact.
+ * The links a valid token names (section 2.7), matched exactly. With `sid` and `sub`, the user's
+ * links recorded without a sid end too: nothing tells them apart from that provider session.
  */
-async function linksNamed(context: ManagerContext, store: StoreOperations, { iss, sid, sub }: LogoutClaims): Promise<FederatedLink[]> {
-  const find = (query: FederatedQuery) => findLinks(context, query);
-  const ofSession = sid === undefined ? [] : (await find({ by: 'sid', iss, sid })).filter((link) => link.iss === iss && link.sid === sid);
-  const ofUser = sub === undefined ? [] : (await find({ by: 'sub', iss, sub })).filter((link) => link.iss === iss && link.sub === sub && (sid === undefined || link.sid === undefined));
+async function linksNamed(context: ManagerContext, { iss, sid, sub }: LogoutClaims): Promise<FederatedLink[]> {
+  const ofSession = sid === undefined ? [] : (await findLinks(context, { by: 'sid', iss, sid })).filter((link) => link.iss === iss && link.sid === sid);
+  const ofUser = sub === undefined ? [] : (await findLinks(context, { by: 'sub', iss, sub })).filter((link) => link.iss === iss && link.sub === sub && (sid === undefined || link.sid === undefined));
   return [...ofSession, ...ofUser];
 }
 
-/**
- * Validates a logout token, claims its `jti` in the store (atomically: of every delivery of
- * the token to any instance, exactly one gets it), then ends the sessions it names through the
- * lifecycle's `revoke` (reason `idp_logout`). When the claim fails (it may have been written
- * though its answer was lost) or ending the sessions fails, the claim is released so the
- * provider's next delivery of the token is not a replay.
- */
+/** Checks a logout token, claims its `jti` once across instances, then ends what it names; a failure releases the claim. */
 export async function backchannelLogout(
   context: ManagerContext,
   lifecycle: Lifecycle,
@@ -82,27 +67,21 @@ export async function backchannelLogout(
   options: BackchannelLogoutOptions,
 ): Promise<BackchannelLogoutResult> {
   context.ensureOpen();
-  const store = context.store;
   const { issuers, maxTokenAge, onRefused } = checkBackchannelOptions(options);
   const { config } = context;
   const refused = (refusal: BackchannelRefusalReport): BackchannelLogoutResult => {
-    try {
-      onRefused?.(refusal);
-    } catch (error) {
-      config.onError(error);
-    }
+    reportRefusal(context, onRefused, refusal);
     return { ok: false, reason: refusal.reason };
   };
   const checked = await checkLogoutToken(token, { issuers, maxTokenAge, now: config.clock(), keys });
   if (!checked.ok) return refused(checked.refusal);
   const { iss, jti, acceptableUntil } = checked.claims;
-  // Claimed before anything is revoked: two instances receiving the token at once must not
-  // both act on it. A token already claimed ends nothing, not even a session signed in since.
+  // Claimed before anything is revoked: two instances receiving the token must not both act.
   const { claimed, release } = await claimOnce(context, { scope: 'logout_token', issuer: iss, id: jti, until: acceptableUntil });
   if (!claimed) return refused({ reason: 'replayed', issuer: iss });
   try {
     const revokedIds: string[] = [];
-    for (const link of await linksNamed(context, store, checked.claims)) {
+    for (const link of await linksNamed(context, checked.claims)) {
       if ((await liveLinkedSession(context, link)) === undefined) continue;
       if (await lifecycle.revoke(link.sessionId, { reason: 'idp_logout', userId: link.userId })) revokedIds.push(link.sessionId);
     }
@@ -110,5 +89,14 @@ export async function backchannelLogout(
   } catch (error) {
     await release();
     throw error;
+  }
+}
+
+/** Tells the app's `onRefused` of a refusal; what it throws goes to `onError`. */
+export function reportRefusal<T>(context: ManagerContext, onRefused: ((refusal: T) => void) | undefined, refusal: T): void {
+  try {
+    onRefused?.(refusal);
+  } catch (error) {
+    context.config.onError(error);
   }
 }

@@ -9,10 +9,8 @@ export async function findLinks(context: ManagerContext, query: FederatedQuery):
 }
 
 /**
- * A linked session that has not ended yet, so the provider's message is what ends it. One
- * already ended (revoked, signed out everywhere, expired, idle) is left as it is: no event, no
- * activity entry. An idle session still counts when the manager issues access tokens: using one
- * never touches its session, so they keep working until it is revoked.
+ * A linked session not ended yet, or `undefined`. An idle one still counts when the manager
+ * issues access tokens: they keep working until it is revoked.
  */
 export async function liveLinkedSession(context: ManagerContext, link: FederatedLink): Promise<SessionRecord | undefined> {
   const found = await readSession(context, link.sessionId);

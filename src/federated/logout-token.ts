@@ -1,12 +1,9 @@
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import { isSessionError } from '../errors.js';
 import type { BackchannelIssuer, BackchannelRefusal, BackchannelRefusalReport } from './api.js';
-import { isFederatedText } from './input.js';
+import { isFederatedText, isObject } from './input.js';
 import { KeysUnavailable, UnknownKey, type IssuerKeys } from './keys.js';
 import { FEDERATED_LIMITS } from '../store-records.js';
-
-// A logout token checked as OpenID Connect Back-Channel Logout 1.0, section 2.6, says. Every
-// check answers a refusal, never throws: the route turns a refusal into a 400.
 
 /** Largest logout token accepted, in characters; a provider's are under 2 KB. */
 export const MAX_LOGOUT_TOKEN_LENGTH = 8 * 1024;
@@ -16,6 +13,18 @@ export const CLOCK_TOLERANCE = 60_000;
 export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 /** Asymmetric algorithms only: a provider's keys are public, so HMAC with one would be forgeable. */
 export const DEFAULT_ALGORITHMS: readonly string[] = ['RS256', 'PS256', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519', 'RS384', 'RS512', 'PS384', 'PS512'];
+
+const SYMMETRIC_OR_NONE = /^(none|HS\d+)$/i;
+
+/** What is wrong with a configured `algorithms` list (asymmetric ones jose supports), or `undefined`. */
+export function algorithmsProblem(algorithms: unknown, holder: string): string | undefined {
+  if (algorithms === undefined) return undefined;
+  if (!Array.isArray(algorithms) || algorithms.length === 0 || !algorithms.every((alg) => typeof alg === 'string')) return 'algorithms must be a non-empty list of names.';
+  const refused = algorithms.find((alg) => SYMMETRIC_OR_NONE.test(alg));
+  if (refused !== undefined) return `algorithm "${refused}" is refused: ${holder}'s keys are public, so only asymmetric algorithms are safe.`;
+  const unknownAlg = algorithms.find((alg) => !DEFAULT_ALGORITHMS.includes(alg));
+  return unknownAlg === undefined ? undefined : `algorithm "${unknownAlg}" is not supported.`;
+}
 
 /** A token that passed every check but the replay guard. */
 export interface LogoutClaims {
@@ -46,19 +55,17 @@ export async function checkLogoutToken(
   } catch {
     return refuse('malformed');
   }
-  // Exact match: the issuer picks the keys, so it is never normalised. Its entries share keys
-  // and algorithms (checked with the options) and differ by client id: the audiences we trust.
+  // Exact match: the issuer picks the keys. Its entries differ only by client id.
   const entries = issuers.filter((candidate) => candidate.issuer === unverified.iss);
   const issuer = entries[0];
   if (issuer === undefined) {
-    // The sender's text: reported only when it could be an issuer, for the app to spot a near miss.
     const claimed = unverified.iss;
     return isFederatedText(claimed, FEDERATED_LIMITS.issLength) ? { ok: false, refusal: { reason: 'unknown_issuer', issuer: undefined, tokenIssuer: claimed } } : refuse('unknown_issuer');
   }
   named = issuer.issuer;
   const algorithms = [...(issuer.algorithms ?? DEFAULT_ALGORITHMS)];
   if (typeof header.alg !== 'string' || !algorithms.includes(header.alg)) return refuse('bad_algorithm');
-  // Section 2.4: "logout+jwt" when typed; media types compare without case and "application/".
+  // Section 2.4; media types compare without case and "application/".
   if (header.typ !== undefined && (typeof header.typ !== 'string' || header.typ.toLowerCase().replace(/^application\//, '') !== 'logout+jwt')) return refuse('bad_type');
   let payload: JWTPayload;
   try {
@@ -78,9 +85,7 @@ export async function checkLogoutToken(
   if (!audienceIsOurs(payload, entries.map((entry) => entry.clientId))) return refuse('bad_audience');
   if (!isFederatedText(payload.jti, FEDERATED_LIMITS.idLength)) return refuse('missing_jti');
   const events = payload['events'];
-  if (typeof events !== 'object' || events === null || Array.isArray(events)) return refuse('missing_event');
-  const event: unknown = (events as Record<string, unknown>)[BACKCHANNEL_LOGOUT_EVENT];
-  if (!Object.hasOwn(events, BACKCHANNEL_LOGOUT_EVENT) || typeof event !== 'object' || event === null || Array.isArray(event)) return refuse('missing_event');
+  if (!isObject(events) || !Object.hasOwn(events, BACKCHANNEL_LOGOUT_EVENT) || !isObject(events[BACKCHANNEL_LOGOUT_EVENT])) return refuse('missing_event');
   if (Object.hasOwn(payload, 'nonce')) return refuse('nonce_present');
   const { sid, sub } = payload as { sid?: unknown; sub?: unknown };
   if (sid === undefined && sub === undefined) return refuse('missing_subject');
@@ -90,10 +95,8 @@ export async function checkLogoutToken(
 }
 
 /**
- * `aud` and `azp` as OpenID Connect Core 1.0 (section 3.1.3.7) has an ID token's checked, read
- * strictly: every audience is one of our client ids at the issuer (no audience we do not
- * trust); when there are several, `azp` names one of them (Core: SHOULD); an `azp` present is
- * one of our client ids (Core: SHOULD).
+ * `aud` and `azp` as OpenID Connect Core 1.0 (section 3.1.3.7) checks an ID token's, strictly:
+ * every audience and any `azp` one of our client ids, and an `azp` when there are several.
  */
 function audienceIsOurs(payload: JWTPayload, clientIds: readonly string[]): boolean {
   const { aud, azp } = payload as { aud?: unknown; azp?: unknown };
@@ -105,26 +108,18 @@ function audienceIsOurs(payload: JWTPayload, clientIds: readonly string[]): bool
 }
 
 /**
- * The first instant (ms) at which jose refuses a token issued at `iat` (s) for its age: how
- * long its `jti` must be remembered. jose compares whole seconds (now rounded down) and accepts
- * while `now - iat - tolerance <= maxTokenAge`, that is through the whole second that ends the
- * window; `exp` can only end it sooner. Always after the instant the token was accepted.
+ * The first instant (ms) jose refuses a token issued at `iat` (s) for its age: how long its `jti`
+ * must be remembered. jose compares whole seconds, so the window ends after its last second.
  */
 export function acceptableUntil(iat: number, maxTokenAge: number): number {
   return (Math.floor((iat * 1000 + maxTokenAge + CLOCK_TOLERANCE) / 1000) + 1) * 1000;
 }
 
-/**
- * The refusal of a token that jose's verification (or the key lookup before it) threw for;
- * `keys_unavailable` when the error is the provider's (its metadata or keys could not be read),
- * not the token's.
- */
+/** The refusal a verification error means; `keys_unavailable` when the provider, not the token, failed. */
 export function refusalOf(error: unknown): BackchannelRefusal {
   if (error instanceof UnknownKey) return 'unknown_key';
-  if (error instanceof KeysUnavailable || error instanceof errors.JWKSTimeout) return 'keys_unavailable';
-  if (error instanceof errors.JWKSInvalid) return 'keys_unavailable';
-  // The provider's metadata misnames its issuer, or names a plain http jwks_uri: never the token.
-  if (isSessionError(error)) return 'keys_unavailable';
+  // A SessionError: the provider's metadata misnames its issuer or names a plain http jwks_uri.
+  if (error instanceof KeysUnavailable || error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || isSessionError(error)) return 'keys_unavailable';
   // jose reports a token older than maxTokenAge as expired, naming iat.
   if (error instanceof errors.JWTExpired) return error.claim === 'iat' ? 'bad_iat' : 'expired';
   if (error instanceof errors.JWTClaimValidationFailed) {

@@ -1,6 +1,5 @@
-// Reading a provider's JSON (metadata, keys) so that nothing a sender does can make the app
-// hammer a provider, even one that fails: the requests waiting for one URL share one fetch,
-// and after a failure that URL is not fetched again for a while (the callers fail meanwhile).
+// Nothing a sender does can make the app hammer a provider: one fetch per URL at a time, and
+// none for a while after a failure.
 
 /** How long after a failed fetch a URL is not fetched again, in ms. */
 export const RETRY_AFTER_FAILURE = 10_000;
@@ -11,14 +10,7 @@ export class KeysUnavailable extends Error {}
 /** Fetches a URL's JSON: at most one fetch at a time per URL, none during a back-off after a failure. */
 export type ProviderFetch = <T>(url: string, read: () => Promise<T>) => Promise<T>;
 
-/**
- * Creates the fetcher of one manager. What it remembers is bounded by the URLs the app
- * configures and their providers' metadata names.
- *
- * @param clock - The manager's time source: the back-off is measured with it.
- * @returns A function that runs `read` for `url`, or joins the run under way, or fails at once
- * with {@link KeysUnavailable} within {@link RETRY_AFTER_FAILURE} of the last failure.
- */
+/** The fetcher of one manager, its back-off measured on the manager's `clock`. */
 export function createProviderFetch(clock: () => number): ProviderFetch {
   const pending = new Map<string, Promise<unknown>>();
   const failures = new Map<string, { at: number; error: unknown }>();
@@ -50,10 +42,7 @@ export function createProviderFetch(clock: () => number): ProviderFetch {
   };
 }
 
-/**
- * The provider's JSON at `url`; any failure to read it is the provider's (KeysUnavailable),
- * but a timeout stays a TimeoutError for jose to report as JWKSTimeout.
- */
+/** The JSON at `url`; a failure is {@link KeysUnavailable}, but a timeout stays a TimeoutError for jose. */
 export async function readJson(url: string, init: RequestInit): Promise<unknown> {
   let response: Response;
   try {

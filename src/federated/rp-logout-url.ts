@@ -4,14 +4,11 @@ import { checkProviderUrl } from './provider-url.js';
 
 /**
  * Builds the provider's RP-initiated logout URL (OpenID Connect RP-Initiated Logout 1.0): send
- * the browser there after "sign out everywhere" to end the provider session too. Parameters
- * already in the endpoint's query are kept.
+ * the browser there after "sign out everywhere" to end the provider session too.
  *
- * @param options - The endpoint (or the provider's metadata) and the logout parameters.
- * @returns The URL to redirect the browser to.
- * @throws {@link session-revocation!SessionError} `INVALID_INPUT` when there is no
- * `end_session_endpoint` or a parameter is not a string; `INVALID_CONFIGURATION` when the
- * endpoint is not an absolute https URL (plain http only on 127.0.0.0/8, ::1 or localhost).
+ * @throws {@link session-revocation!SessionError} `INVALID_INPUT` without an
+ * `end_session_endpoint` or for a parameter that is not a string; `INVALID_CONFIGURATION` when
+ * the endpoint is not https (plain http only on the loopback).
  *
  * @example
  * ```ts

@@ -23,9 +23,6 @@ export interface ImpersonationActions {
    * as support access, its events carry `by`. It ends with the user's "sign out everywhere" and
    * the moment the admin session ends. The app decides who may impersonate whom.
    * @param adminSession - The admin's live session, as `validate` returned it.
-   * @param userId - The user to act as.
-   * @param options - Lifetime, tenant, the admin's device.
-   * @returns The support session's token and session.
    * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` when the admin session is not
    * live, or is itself a support session; `INVALID_INPUT` for bad ids or ttl;
    * `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.

@@ -30,7 +30,6 @@ export interface LiveEventActions {
   /**
    * Whether a session is live now, by the same rule as {@link SessionManager.validate}, without
    * touching it: an open page watching its session is not activity.
-   * @param sessionId - The session's id.
    * @returns Live for `remaining` more ms, or ended and why (a missing session reads as `revoked`).
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */

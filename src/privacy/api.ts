@@ -45,7 +45,6 @@ export interface PrivacyActions {
   /**
    * Everything stored about a user, for a data-access request, as plain JSON: sessions, epochs,
    * deny-list, activity and devices. Never a token secret or its hash.
-   * @returns The export.
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`,
    * `STORE_ERROR`, `CLOSED`.
    */
@@ -56,8 +55,6 @@ export interface PrivacyActions {
    * The epochs stay, raised for every kind first, so every token ever issued stays refused.
    * Emits `user.session_invalidated` (`user_erased`). Whether bytes leave the disk is the
    * store's to say (docs/privacy.md).
-   * @param options - The actor and tenant, for the audit event.
-   * @returns How many session rows were deleted.
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT`; `STORE_UNAVAILABLE`, `STORE_ERROR`,
    * `CLOSED` (every session is then already refused: call it again to delete the rows).
    */

@@ -20,8 +20,7 @@ export interface RedeemedRevocationLink {
   readonly everywhere: boolean;
   /**
    * The sessions this redemption ended (without `everywhere`'s): the named one if live, and every
-   * live session of the same browser and OS in its tenant, of the kinds that replace devices. The
-   * same browser and OS on another computer cannot be told apart, so it ends too.
+   * live session of the same browser and OS in its tenant, of the kinds that replace devices.
    */
   readonly revokedIds: readonly string[];
   /** Whether the device could be told; `false` (unknown browser or OS, a support session): only the named session ended. */
@@ -33,8 +32,6 @@ export interface RevocationLinkActions {
   /**
    * Makes a one-time "This wasn't me" token for a new-sign-in email, for the session routes'
    * `/not-me?token=` page (which acts only on POST). The store keeps only its hash.
-   * @param sessionId - The session the email is about.
-   * @param options - How long the link works.
    * @returns The token, or `null` when no such session exists.
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the store keeps no
    * activity; `INVALID_INPUT` for a bad ttl; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
@@ -44,8 +41,6 @@ export interface RevocationLinkActions {
   /**
    * Uses a link once: revokes its session and that device's (see
    * {@link RedeemedRevocationLink.revokedIds}), with `everywhere` every session. The link is the proof.
-   * @param token - The link's token.
-   * @param options - Whether to sign out everywhere.
    * @returns What was done, or `null` when the link is refused (used, altered, expired, not a link).
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the store keeps no
    * activity; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED` (the link is then kept, to be used again).

@@ -27,9 +27,7 @@ export interface SecurityEventTransmitter {
   readonly audience: string | readonly string[];
   /**
    * The transmitter's JWKS URL (https; plain http only on the loopback). Without it, `jwks_uri`
-   * is read from `/.well-known/ssf-configuration` (inserted after the issuer's host), else
-   * `/.well-known/risc-configuration` (RISC transmitters such as Google's), once for the
-   * manager's life.
+   * is read once from its `ssf-configuration` (else `risc-configuration`) metadata.
    */
   readonly jwksUri?: string | undefined;
   /**
@@ -38,16 +36,11 @@ export interface SecurityEventTransmitter {
    * @default ["RS256", "PS256", "ES256", "ES384", "ES512", "EdDSA", "Ed25519", "RS384", "RS512", "PS384", "PS512"]
    */
   readonly algorithms?: readonly string[] | undefined;
-  /**
-   * Push delivery only: the exact `Authorization` header value the transmitter sends (as the
-   * stream was set up with it). A push without it, or with another, is refused
-   * `authentication_failed`.
-   */
+  /** Push delivery only: the exact `Authorization` value the transmitter sends; else `authentication_failed`. */
   readonly authorization?: string | undefined;
   /**
-   * Turns a subject the manager cannot match with a session's provider identity (`email`,
-   * `phone_number`, `opaque` user ids, ...) into a local user id, or `undefined` for none.
-   * Without it such subjects end nothing. What it throws rejects the call (nothing ends).
+   * Turns a subject that is not a provider identity (`email`, `phone_number`, ...) into a local
+   * user id, or `undefined`. Without it such subjects end nothing; what it throws rejects the call.
    */
   readonly resolveSubject?: ((subject: SecurityEventSubject) => string | undefined | Promise<string | undefined>) | undefined;
 }
@@ -57,19 +50,16 @@ export interface SecurityEventOptions {
   /** The transmitters whose SETs are accepted; a SET of any other issuer is refused `invalid_issuer`. */
   readonly transmitters: readonly SecurityEventTransmitter[];
   /**
-   * Called with every refused SET's reason (never the SET itself), for logs and alerts. Must
-   * not throw (what it throws goes to the manager's `onError`).
+   * Called with every refused SET's reason (never the SET), for logs and alerts; what it throws
+   * goes to the manager's `onError`.
    * @default none
    */
   readonly onRefused?: ((report: SecurityEventRefusalReport) => void) | undefined;
 }
 
 /**
- * Why a SET was refused: the error codes of RFC 8935, section 2.4. `invalid_request` is a
- * SET that is malformed or breaks the SSF profile (`typ`, a `sub` or `exp` claim, not exactly
- * one event, no `iat` or `jti`, too old); `invalid_key` a signature that does not verify, a
- * `kid` the transmitter does not publish, or an algorithm not allowed (`none`, `HS*`);
- * `authentication_failed` a push without the configured `Authorization`.
+ * Why a SET was refused, as RFC 8935 (section 2.4) codes it. `invalid_request`: malformed or
+ * outside the SSF profile; `invalid_key`: signature, `kid` or algorithm refused.
  */
 export type SecurityEventError = 'invalid_request' | 'invalid_key' | 'invalid_issuer' | 'invalid_audience' | 'authentication_failed';
 
@@ -111,32 +101,21 @@ export type SecurityEventResult =
 /** The Shared Signals methods of the session manager. */
 export interface SecurityEventActions {
   /**
-   * Receives one Security Event Token and, once it passes every check, acts on it.
+   * Receives one Security Event Token and, once it passes every check (RFC 8417 as the Shared
+   * Signals Framework 1.0 profiles it), acts on it. Its `jti` is claimed in the store once per
+   * transmitter (released when acting fails): a replay answers ok with `replayed: true`.
    *
-   * Checks (RFC 8417 as the Shared Signals Framework 1.0 profiles it): `typ` `secevent+jwt`,
-   * an asymmetric algorithm from the transmitter's allow-list, a signature by a key the
-   * transmitter publishes, `iss` a configured transmitter, `aud` containing its audience, no
-   * `sub` and no `exp` claim, `iat` (at most 7 days old) and `jti` present, and exactly one
-   * event. The `jti` is then claimed in the store once per transmitter (released when acting
-   * fails): a replay answers ok with `replayed: true` and does nothing.
+   * Subjects: `iss_sub` names the sessions signed in through that provider user (never a local
+   * user whose id is the `sub`); `opaque` or a complex subject's `session` that provider
+   * session; anything else goes through `resolveSubject`; a complex subject's `tenant` limits
+   * the revocation to that tenant.
    *
-   * Subjects (top-level `sub_id`, or the event's `subject` in the legacy RISC form): `iss_sub`
-   * names the sessions signed in through that provider user (`federated`, its issuer as the
-   * subject gives it or differing by a trailing "/", as Google's does), never a local user
-   * whose id is the `sub`; `opaque` or a complex subject's `session` that provider session
-   * (`federated.sid`); anything else goes through `resolveSubject` to a local user; a complex
-   * subject's `tenant` limits the revocation to that tenant.
+   * Actions (reason `security_event`, `by` the transmitter): CAEP `session-revoked` ends the
+   * provider session or the user's sessions from that provider; CAEP `credential-change` as
+   * `policy.onPasswordChange` says; RISC `account-disabled`, `account-purged`,
+   * `identifier-changed` and `sessions-revoked` every session of the user; OAuth
+   * `tokens-revoked` the user's `api` sessions. Other types are acknowledged and end nothing.
    *
-   * Actions: CAEP `session-revoked` ends the provider session, or the user's sessions from that
-   * provider; CAEP `credential-change` the user's sessions as `policy.onPasswordChange` says
-   * (`"others"` keeps the sessions of the provider session named, `"all"` ends every one);
-   * RISC `account-disabled`, `account-purged`, `identifier-changed` and the legacy
-   * `sessions-revoked` every session of the user; OAuth `tokens-revoked` the user's `api`
-   * sessions; `verification` and every other type are acknowledged and end nothing. Each ends
-   * with reason `security_event`, its activity entry and event naming the transmitter (`by`).
-   *
-   * @param set - The SET (compact JWS), of any type.
-   * @param options - The accepted transmitters.
    * @returns What was done, or why the SET was refused (never throws for a bad SET).
    * @throws {@link session-revocation!SessionError} `KEYS_UNAVAILABLE` when the transmitter's
    * metadata or keys cannot be read (answer 503; nothing ended); `INVALID_CONFIGURATION` for

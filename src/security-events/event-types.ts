@@ -1,6 +1,3 @@
-// What each event type does to sessions. Types not listed (SSF verification, RISC
-// account-enabled, CAEP token-claims-change, ...) are acknowledged and end nothing.
-
 const CAEP = 'https://schemas.openid.net/secevent/caep/event-type/';
 const RISC = 'https://schemas.openid.net/secevent/risc/event-type/';
 const OAUTH = 'https://schemas.openid.net/secevent/oauth/event-type/';
@@ -13,7 +10,7 @@ const OAUTH = 'https://schemas.openid.net/secevent/oauth/event-type/';
  */
 export type SecurityEventAction = 'session' | 'credential' | 'account' | 'api_tokens';
 
-/** The action of each event type URI that ends sessions. */
+/** The action of each event type URI that ends sessions; other types end nothing. */
 export const EVENT_ACTIONS: ReadonlyMap<string, SecurityEventAction> = new Map([
   [`${CAEP}session-revoked`, 'session'],
   [`${CAEP}credential-change`, 'credential'],

@@ -1,11 +1,9 @@
 import { SessionError } from '../errors.js';
-import { DEFAULT_ALGORITHMS } from '../federated/logout-token.js';
+import { algorithmsProblem } from '../federated/logout-token.js';
 import { checkProviderUrl } from '../federated/provider-url.js';
-import { FEDERATED_LIMITS } from '../store-records.js';
 import { STORE_LIMITS } from '../store-records.js';
 import type { SecurityEventOptions, SecurityEventTransmitter } from './api.js';
 
-const SYMMETRIC_OR_NONE = /^(none|HS\d+)$/i;
 const TRANSMITTER_OPTIONS = new Set(['issuer', 'audience', 'jwksUri', 'algorithms', 'authorization', 'resolveSubject']);
 
 function invalid(what: string, message: string): SessionError {
@@ -14,13 +12,7 @@ function invalid(what: string, message: string): SessionError {
 
 const MAX_ISSUER_LENGTH = STORE_LIMITS.idLength;
 
-/**
- * Checks a transmitter list once per call: it decides whose SETs can end sessions. Unknown
- * options are refused, URLs must be https (plain http on the loopback only), algorithms
- * asymmetric.
- *
- * @param what - Who asks, for the messages (`securityEvent()`).
- */
+/** Checks a transmitter list at each call; `what` names the caller in messages. */
 export function checkTransmitters(transmitters: unknown, what: string): readonly SecurityEventTransmitter[] {
   if (!Array.isArray(transmitters) || transmitters.length === 0) throw invalid(what, 'transmitters must be a non-empty list of { issuer, audience }.');
   const issuers = new Set<string>();
@@ -39,13 +31,8 @@ export function checkTransmitters(transmitters: unknown, what: string): readonly
       throw invalid(what, 'audience must be a non-empty string or a non-empty list of them.');
     }
     if (jwksUri !== undefined) checkProviderUrl(jwksUri, `${what}: jwksUri`);
-    if (algorithms !== undefined) {
-      if (!Array.isArray(algorithms) || algorithms.length === 0 || !algorithms.every((alg) => typeof alg === 'string')) throw invalid(what, 'algorithms must be a non-empty list of names.');
-      const refused = algorithms.find((alg) => SYMMETRIC_OR_NONE.test(alg));
-      if (refused !== undefined) throw invalid(what, `algorithm "${refused}" is refused: a transmitter's keys are public, so only asymmetric algorithms are safe.`);
-      const unknownAlg = algorithms.find((alg) => !DEFAULT_ALGORITHMS.includes(alg));
-      if (unknownAlg !== undefined) throw invalid(what, `algorithm "${unknownAlg}" is not supported.`);
-    }
+    const problem = algorithmsProblem(algorithms, 'a transmitter');
+    if (problem !== undefined) throw invalid(what, problem);
     if (authorization !== undefined && (typeof authorization !== 'string' || authorization.length === 0)) throw invalid(what, 'authorization must be a non-empty string.');
     if (resolveSubject !== undefined && typeof resolveSubject !== 'function') throw invalid(what, 'resolveSubject must be a function.');
   }

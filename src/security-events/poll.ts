@@ -35,9 +35,8 @@ export interface SecurityEventPolling {
 }
 
 /**
- * Creates the poller of one manager. The acknowledgements a round owes are kept here, per
- * transmitter and endpoint, until the next round on it: they are this instance's, and a SET
- * not acknowledged is only delivered again (its `jti` claimed once in the store).
+ * The poller of one manager. What a round owes the transmitter is kept here until the next round
+ * on that endpoint; a SET left unacknowledged is only delivered again.
  */
 export function createSecurityEventPolling(
   context: ManagerContext,
@@ -92,8 +91,7 @@ export function createSecurityEventPolling(
     }
     const { transmitter, endpoint } = checkPollOptions(pollOptions);
     const store = context.store;
-    // One instance per interval: the turn is a one-time key in the store (as a SET's jti is),
-    // named by the endpoint and the interval's number; whoever claims it polls.
+    // One instance per interval: whoever claims the interval's one-time key in the store polls.
     const turn = async (): Promise<void> => {
       const slot = Math.floor(context.config.clock() / interval);
       const { claimed } = await claimOnce(context, { scope: 'security_event', issuer: `poll:${endpoint.href}`, id: String(slot), until: (slot + 2) * interval });
@@ -117,11 +115,7 @@ export function createSecurityEventPolling(
   };
 }
 
-/**
- * Runs rounds while the transmitter says more SETs are waiting, at most {@link MAX_ROUNDS}: a
- * transmitter that always has more cannot keep one timed poll going for ever.
- * @returns How many rounds ran, and whether the last said more were waiting.
- */
+/** Runs rounds while the transmitter says more SETs are waiting, at most {@link MAX_ROUNDS}. */
 export async function pollWhileMore(round: () => Promise<SecurityEventPollResult>, isClosed: () => boolean): Promise<{ rounds: number; moreAvailable: boolean }> {
   let rounds = 0;
   let moreAvailable = true;
@@ -162,8 +156,7 @@ function checkPollOptions(options: SecurityEventPollOptions): CheckedPollOptions
   return { transmitter, endpoint: url, authorization, maxEvents };
 }
 
-// One POST to the poll endpoint (RFC 8936 section 2.4); anything but 200 with `sets` is the
-// transmitter's failure, never read as "no events".
+// RFC 8936 section 2.4; anything but 200 with `sets` is a failure, never "no events".
 async function request(endpoint: URL, authorization: string | undefined, body: object): Promise<{ sets: Record<string, unknown>; moreAvailable: boolean }> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (authorization !== undefined) headers['authorization'] = authorization;

@@ -2,8 +2,9 @@ import type { ManagerContext } from '../core/context.js';
 import { claimOnce } from '../core/claim-once.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import type { IssuerKeys } from '../federated/keys.js';
+import { reportRefusal } from '../federated/backchannel.js';
 import { findLinks, liveLinkedSession } from '../federated/links.js';
-import type { FederatedLink, StoreOperations } from '../storage/types.js';
+import type { FederatedLink } from '../storage/types.js';
 import type { SecurityEventOptions, SecurityEventRefusalReport, SecurityEventResult } from './api.js';
 import { EVENT_ACTIONS, type SecurityEventAction } from './event-types.js';
 import { checkSecurityEventOptions } from './options.js';
@@ -13,31 +14,20 @@ import { checkSecurityEventToken } from './token.js';
 /** Why every session a SET ends is ended. */
 const REASON = 'security_event';
 
-/**
- * Validates one SET, claims its `jti` in the store (once per transmitter, across every
- * instance), then ends what its event names through the lifecycle, reason `security_event`
- * and `by` the transmitter's issuer. When acting fails the claim is released, so the
- * transmitter's next delivery of the SET is not a replay.
- */
+/** Checks one SET, claims its `jti` once per transmitter across instances, then acts on it; a failure releases the claim. */
 export async function securityEvent(context: ManagerContext, lifecycle: Lifecycle, keys: IssuerKeys, set: unknown, options: SecurityEventOptions): Promise<SecurityEventResult> {
   context.ensureOpen();
-  const store = context.store;
   const { transmitters, onRefused } = checkSecurityEventOptions(options);
   const { config } = context;
   const refused = (refusal: SecurityEventRefusalReport): SecurityEventResult => {
-    try {
-      onRefused?.(refusal);
-    } catch (error) {
-      config.onError(error);
-    }
+    reportRefusal(context, onRefused, refusal);
     return { ok: false, err: refusal.err, description: refusal.description };
   };
   const checked = await checkSecurityEventToken(set, { transmitters, now: config.clock(), keys });
   if (!checked.ok) return refused(checked.refusal);
   const { transmitter, jti, eventType, subject, acceptableUntil } = checked.claims;
   const action = EVENT_ACTIONS.get(eventType);
-  // The subject is read (and resolveSubject called) before the claim: a SET that cannot be
-  // acted on is refused without being remembered.
+  // Read before the claim: a SET that cannot be acted on is refused without being remembered.
   const target = action === undefined ? undefined : await readSubject(subject, transmitter);
   if (action !== undefined && target === undefined) {
     return refused({ err: 'invalid_request', description: 'The SET\'s subject is missing or malformed.', issuer: transmitter.issuer });
@@ -47,7 +37,7 @@ export async function securityEvent(context: ManagerContext, lifecycle: Lifecycl
   if (!claimed) return accepted([], true);
   if (action === undefined || target === undefined) return accepted([], false);
   try {
-    return accepted(await act(context, lifecycle, store, { action, target, by: transmitter.issuer }), false);
+    return accepted(await act(context, lifecycle, { action, target, by: transmitter.issuer }), false);
   } catch (error) {
     await release();
     throw error;
@@ -55,22 +45,17 @@ export async function securityEvent(context: ManagerContext, lifecycle: Lifecycl
 }
 
 /** Ends what one event names; answers the sessions ended. */
-async function act(
-  context: ManagerContext,
-  lifecycle: Lifecycle,
-  store: StoreOperations,
-  { action, target, by }: { action: SecurityEventAction; target: SubjectTarget; by: string },
-): Promise<string[]> {
+async function act(context: ManagerContext, lifecycle: Lifecycle, { action, target, by }: { action: SecurityEventAction; target: SubjectTarget; by: string }): Promise<string[]> {
   const { tenantId } = target;
   if (action === 'session' && target.by !== 'local_user' && target.by !== 'nobody') {
     // CAEP 1.0 section 3.1: that provider session's sessions, or the provider user's.
-    const links = await linksOf(context, store, target);
+    const links = await linksOf(context, target);
     return endLinked(context, lifecycle, links, { by, tenantId });
   }
   const revokedIds: string[] = [];
-  for (const userId of await usersOf(context, store, target)) {
+  for (const userId of await usersOf(context, target)) {
     if (action === 'credential') {
-      revokedIds.push(...(await credentialChanged(context, lifecycle, store, { userId, target, by })));
+      revokedIds.push(...(await credentialChanged(context, lifecycle, { userId, target, by })));
     } else {
       const kinds = action === 'account' ? 'all' : action === 'api_tokens' ? ['api'] : undefined;
       revokedIds.push(...(await endUser(lifecycle, userId, { kinds, tenantId, by })));
@@ -80,23 +65,15 @@ async function act(
 }
 
 /** CAEP 1.0 section 3.3, as a password change here: `"others"` keeps the provider session named (when there is one session to keep). */
-async function credentialChanged(
-  context: ManagerContext,
-  lifecycle: Lifecycle,
-  store: StoreOperations,
-  { userId, target, by }: { userId: string; target: SubjectTarget; by: string },
-): Promise<string[]> {
+async function credentialChanged(context: ManagerContext, lifecycle: Lifecycle, { userId, target, by }: { userId: string; target: SubjectTarget; by: string }): Promise<string[]> {
   if (context.config.onPasswordChange === 'others' && target.by === 'provider_session' && target.tenantId === undefined) {
-    const kept = (await linksOf(context, store, target)).filter((link) => link.userId === userId);
+    const kept = (await linksOf(context, target)).filter((link) => link.userId === userId);
     if (kept.length === 1) return [...(await lifecycle.revokeOthers(userId, kept[0]!.sessionId, { reason: REASON, by })).revokedIds];
   }
   return endUser(lifecycle, userId, { kinds: undefined, tenantId: target.tenantId, by });
 }
 
-/**
- * Ends the user's sessions of the kinds (by epoch, or one by one within a tenant); the ids are
- * those live just before, as `list()` shows them.
- */
+/** Ends the user's sessions of the kinds; the ids are those live just before, as `list()` shows them. */
 async function endUser(
   lifecycle: Lifecycle,
   userId: string,
@@ -109,14 +86,14 @@ async function endUser(
 }
 
 /** The local users a target names: the one `resolveSubject` answered, or those whose sessions came from the provider identity. */
-async function usersOf(context: ManagerContext, store: StoreOperations, target: SubjectTarget): Promise<string[]> {
+async function usersOf(context: ManagerContext, target: SubjectTarget): Promise<string[]> {
   if (target.by === 'nobody') return [];
   if (target.by === 'local_user') return [target.userId];
-  return [...new Set((await linksOf(context, store, target)).map((link) => link.userId))];
+  return [...new Set((await linksOf(context, target)).map((link) => link.userId))];
 }
 
 /** The sessions signed in through a provider session or provider user; the id matches exactly. */
-async function linksOf(context: ManagerContext, store: StoreOperations, target: SubjectTarget): Promise<readonly FederatedLink[]> {
+async function linksOf(context: ManagerContext, target: SubjectTarget): Promise<readonly FederatedLink[]> {
   if (target.by !== 'provider_session' && target.by !== 'provider_user') return [];
   const links: FederatedLink[] = [];
   for (const iss of issuerSpellings(target.iss)) {

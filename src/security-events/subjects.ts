@@ -1,12 +1,10 @@
 import { checkId } from '../core/checks.js';
-import { isFederatedText } from '../federated/input.js';
+import { isFederatedText, isObject } from '../federated/input.js';
 import { FEDERATED_LIMITS } from '../store-records.js';
 import type { SecurityEventSubject, SecurityEventTransmitter } from './api.js';
 
-// Who a SET is about, as subject identifiers (RFC 9493) in the forms of SSF 1.0 section 3.
-// A provider's identities (iss_sub, a provider session id) are matched only with the
-// `federated` origin sessions recorded: an iss_sub whose sub equals a local user id never
-// names that local user.
+// A provider's identities (iss_sub, a provider session id) are matched only with sessions'
+// `federated` origin: an iss_sub whose sub equals a local user id never names that user.
 
 /** What a subject names, once read; a `tenant` member limits what ends to that tenant. */
 export type SubjectTarget =
@@ -15,15 +13,12 @@ export type SubjectTarget =
   | { readonly by: 'local_user'; readonly userId: string; readonly tenantId?: string | undefined }
   | { readonly by: 'nobody'; readonly tenantId?: string | undefined };
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
 // Google's RISC transmitter still names formats as the drafts of RFC 9493 did.
 const LEGACY_FORMATS: Readonly<Record<string, string>> = { 'iss-sub': 'iss_sub', phone: 'phone_number' };
 
 /**
- * The subject's format: `format`, or `subject_type` in Google's RISC form (RISC 1.0 section
- * 3.1), with the drafts' names read as RFC 9493's. Google's `id_token_claims` with `iss` and
- * `sub` names the same provider user as `iss_sub`.
+ * The subject's format: `format`, or Google's RISC `subject_type` with the drafts' names read as
+ * RFC 9493's (its `id_token_claims` with `iss` and `sub` is an `iss_sub`).
  */
 function formatOf(subject: Record<string, unknown>): string | undefined {
   const format = subject['format'] ?? subject['subject_type'];
@@ -33,19 +28,15 @@ function formatOf(subject: Record<string, unknown>): string | undefined {
 }
 
 /**
- * Reads a subject identifier into what it names, calling the transmitter's `resolveSubject`
- * for formats only the app can map to a local user.
- *
- * @returns The target, or `undefined` when the subject is malformed (an `invalid_request`).
- * @throws What `resolveSubject` throws; `INVALID_INPUT` when it answers something that is not a user id.
+ * What a subject identifier names, or `undefined` when it is malformed; formats only the app can
+ * map go through `resolveSubject` (what it throws is thrown).
  */
 export async function readSubject(raw: unknown, transmitter: SecurityEventTransmitter): Promise<SubjectTarget | undefined> {
   if (!isObject(raw)) return undefined;
   const format = formatOf(raw);
   if (format === undefined) return undefined;
   if (format !== 'complex') return readSimple(raw, format, transmitter);
-  // SSF 1.0 section 3.3: members of one principal. A session member names the provider
-  // session (the narrowest); a user member the user; a tenant member scopes either.
+  // SSF 1.0 section 3.3: a session member is the narrowest; a tenant member scopes the others.
   const tenant = raw['tenant'];
   let tenantId: string | undefined;
   if (tenant !== undefined) {
@@ -65,10 +56,7 @@ export async function readSubject(raw: unknown, transmitter: SecurityEventTransm
   return user === undefined ? { by: 'nobody', tenantId } : { ...user, tenantId };
 }
 
-/**
- * The spellings of an issuer a provider link may carry: as given, and with its trailing `/`
- * toggled (Google's RISC issuer ends in `/`, its ID tokens' `iss` does not).
- */
+/** An issuer as given and with its trailing `/` toggled: Google's RISC issuer has one, its ID tokens' `iss` not. */
 export function issuerSpellings(iss: string): readonly string[] {
   return [iss, iss.endsWith('/') ? iss.slice(0, -1) : `${iss}/`];
 }

@@ -1,16 +1,12 @@
 import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import { SessionError } from '../errors.js';
-import { isFederatedText } from '../federated/input.js';
+import { isFederatedText, isObject } from '../federated/input.js';
 import type { IssuerKeys } from '../federated/keys.js';
 import { acceptableUntil, CLOCK_TOLERANCE, DEFAULT_ALGORITHMS, refusalOf as tokenRefusalOf } from '../federated/logout-token.js';
 import type { BackchannelRefusal } from '../federated/api.js';
 import { FEDERATED_LIMITS } from '../store-records.js';
 import type { SecurityEventError, SecurityEventRefusalReport, SecurityEventTransmitter } from './api.js';
 import { metadataUrlsOf } from './discovery.js';
-
-// One Security Event Token checked as RFC 8417 and the Shared Signals Framework 1.0 (section
-// 4.1, "Security Event Token Profile") say. A bad SET answers a refusal with its RFC 8935
-// error code; keys that cannot be read throw KEYS_UNAVAILABLE (not the SET's fault).
 
 /** Largest SET accepted, in characters: the push route's body limit. */
 export const MAX_SET_LENGTH = 64 * 1024;
@@ -33,9 +29,10 @@ export interface SetClaims {
 
 type Checked = { readonly ok: true; readonly claims: SetClaims } | { readonly ok: false; readonly refusal: SecurityEventRefusalReport };
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** Checks one SET; the transmitters were checked by the caller. */
+/**
+ * Checks one SET as RFC 8417 and SSF 1.0 (section 4.1) say; the transmitters were checked by the
+ * caller. Keys that cannot be read throw `KEYS_UNAVAILABLE`: not the SET's fault.
+ */
 export async function checkSecurityEventToken(
   token: unknown,
   { transmitters, now, keys }: { transmitters: readonly SecurityEventTransmitter[]; now: number; keys: IssuerKeys },
@@ -52,12 +49,11 @@ export async function checkSecurityEventToken(
   } catch {
     return refuse('invalid_request', 'The SET is not a signed JWT (an encrypted SET is not supported).');
   }
-  // Exact match: the issuer picks the keys (SSF 1.0 section 4.1.6), so it is never normalised.
+  // Exact match: the issuer picks the keys (SSF 1.0 section 4.1.6).
   const transmitter = transmitters.find((candidate) => candidate.issuer === unverified.iss);
   if (transmitter === undefined) return refuse('invalid_issuer', 'The SET\'s iss is not a configured transmitter.');
   named = transmitter.issuer;
-  // RFC 8417 section 2.3 and SSF 1.0 section 4.1.1: explicitly typed. Media types compare
-  // without case, and "application/" may be left out or not (RFC 7515 section 4.1.9).
+  // SSF 1.0 section 4.1.1; media types compare without case and "application/" (RFC 7515 section 4.1.9).
   if (typeof header.typ !== 'string' || header.typ.toLowerCase().replace(/^application\//, '') !== SET_TYPE) {
     return refuse('invalid_request', 'The SET\'s typ header is not secevent+jwt.');
   }
@@ -85,21 +81,20 @@ export async function checkSecurityEventToken(
   if (Object.hasOwn(payload, 'sub')) return refuse('invalid_request', 'The SET has a sub claim, which the Shared Signals Framework forbids.');
   if (Object.hasOwn(payload, 'exp')) return refuse('invalid_request', 'The SET has an exp claim, which the Shared Signals Framework forbids.');
   if (!audienceIsOurs(payload.aud, transmitter.audience)) return refuse('invalid_audience', 'The SET\'s aud does not name this receiver.');
-  // RFC 8417 section 2.2: jti is REQUIRED; bounded because it becomes a store key.
+  // Bounded: it becomes a store key.
   if (!isFederatedText(payload.jti, FEDERATED_LIMITS.idLength)) return refuse('invalid_request', 'The SET has no usable jti.');
-  // SSF 1.0 section 4.2.1: one event (alternative URIs of one event type are not told apart here).
-  const events = payload['events'];
-  const types = isObject(events) ? Object.keys(events) : [];
+  // SSF 1.0 section 4.2.1: one event.
+  const events = isObject(payload['events']) ? payload['events'] : {};
+  const types = Object.keys(events);
   if (types.length !== 1) return refuse('invalid_request', 'The SET does not carry exactly one event.');
   const eventType = types[0]!;
-  const event = (events as Record<string, unknown>)[eventType];
+  const event = events[eventType];
   if (!isObject(event)) return refuse('invalid_request', 'The SET\'s event is not an object.');
-  // SSF 1.0 section 3.1.1: CAEP and RISC events may name their subject inside the event.
   const subject = payload['sub_id'] ?? event['subject'];
   return { ok: true, claims: { transmitter, jti: payload.jti, eventType, event, subject, acceptableUntil: acceptableUntil(payload.iat!, MAX_SET_AGE) } };
 }
 
-/** Whether `aud` (a string or a list, RFC 7519 section 4.1.3) contains one of the transmitter's audiences. */
+/** Whether `aud` (a string or a list) contains one of the transmitter's audiences. */
 function audienceIsOurs(aud: unknown, ours: string | readonly string[]): boolean {
   const audiences: readonly unknown[] = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
   const accepted: readonly string[] = typeof ours === 'string' ? [ours] : ours;

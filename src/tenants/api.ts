@@ -43,7 +43,6 @@ export interface TenantActions {
    * Signs many users out, as {@link SessionManager.revokeAll} for each; duplicates count once.
    * With `tenantId`, only that tenant's sessions end.
    * @param userIds - At most 10,000 user ids.
-   * @param options - The kinds, reason, actor and tenant, the same for every user.
    * @returns One outcome per distinct user, in order: its epochs, or the error that stopped it
    * (the others go on).
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT`, before anything is revoked, for bad ids or kinds.
@@ -53,8 +52,6 @@ export interface TenantActions {
   /**
    * Signs out every user of a tenant, access tokens included, by one tenant epoch per kind. A
    * sign-in right after works. Event `tenant.sessions_invalidated`.
-   * @param options - The kinds, actor and reason.
-   * @returns The tenant's epochs of those kinds after the raise.
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the store keeps no
    * tenant epochs; `INVALID_INPUT`; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */

@@ -5,12 +5,6 @@ import { acceptableUntil, CLOCK_TOLERANCE, DEFAULT_ALGORITHMS, refusalOf } from 
 import { FEDERATED_LIMITS } from '../store-records.js';
 import type { GlobalTokenRevocationIssuer } from './api.js';
 
-// The bearer of a Universal Logout request: a JWT the provider signs for this endpoint. The
-// draft leaves authentication to the deployment ("a client authentication JWT", RFC 7523);
-// Okta sends a private_key_jwt, whose `jti` OpenID Connect Core 1.0 (section 9) makes
-// REQUIRED and single-use. Checked like the back-channel logout token: the issuer picks the
-// keys, asymmetric algorithms only, `iat` recent, `exp` not passed, and a `jti` to claim.
-
 /** How old a bearer's `iat` may be, in ms: the provider sends it at once. */
 export const MAX_BEARER_AGE = 5 * 60_000;
 /** Longest bearer taken, in characters; a provider's are under 2 KB. */
@@ -24,11 +18,7 @@ export type BearerCheck =
   | { readonly ok: true; readonly issuer: string; readonly jti: string; readonly acceptableUntil: number }
   | { readonly ok: false; readonly refusal: BearerRefusal; readonly cause?: unknown };
 
-/**
- * Where a provider without a configured `jwksUri` publishes its `jwks_uri`, in the order tried:
- * OpenID Connect Discovery (appended to the issuer), else OAuth 2.0 Authorization Server
- * Metadata (RFC 8414: inserted between the host and the issuer's path).
- */
+/** Where a provider's metadata may be, in order: OpenID Connect Discovery, else RFC 8414. */
 export function metadataUrlsOf(issuer: string): readonly string[] {
   const url = new URL(issuer);
   const path = url.pathname.replace(/\/$/, '');
@@ -41,12 +31,7 @@ export function bearerCredentials(authorization: string | undefined): string | u
   return match?.[1];
 }
 
-/**
- * Verifies the bearer of a request (the JWT, without its scheme): signed by a configured
- * issuer's key with an allowed algorithm, `iss` that issuer, `aud` containing `audience` (the
- * issuer's own, else `endpointUrl`), `iat` at most {@link MAX_BEARER_AGE} old and `exp` not
- * passed at `now` (60 s of clock tolerance), and a `jti`. Never throws.
- */
+/** Verifies a request's bearer JWT as `globalTokenRevocation()` describes; never throws. */
 export async function checkRevocationBearer(
   token: unknown,
   { issuers, endpointUrl, now, keys }: { issuers: readonly GlobalTokenRevocationIssuer[]; endpointUrl: string | undefined; now: number; keys: IssuerKeys },

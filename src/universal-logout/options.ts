@@ -6,40 +6,26 @@ const ROUTES_OPTION = 'The session routes option globalTokenRevocation';
 const CALL_OPTIONS = 'globalTokenRevocation() options';
 
 /**
- * Checks the `globalTokenRevocation` option once, when the routes are created: it decides whose
- * requests can sign users out.
- *
- * @param value - What the app passed.
- * @returns The options, each issuer checked.
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for an unknown option,
- * no issuers, an issuer or `jwksUri` that is not https (plain http off the loopback), a missing
- * or empty `audience` or a missing `resolveSubject`.
+ * Checks the routes' `globalTokenRevocation` option when the routes are created; every issuer
+ * needs its `audience`.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`
  */
 export function checkGlobalTokenRevocationOptions(value: unknown): GlobalTokenRevocationOptions {
   const options = checkOptions(ROUTES_OPTION, value, []);
-  // The endpoint's URL could only come from the request's Host, which the sender chooses: a
-  // bearer the provider signed for another app's endpoint would pass.
+  // Without it the audience could only come from the request's Host, which the sender chooses.
   const unnamed = options.issuers.find((issuer) => issuer.audience === undefined);
   if (unnamed !== undefined) throw invalidConfiguration(`${ROUTES_OPTION}: issuer ${unnamed.issuer} needs its audience, the endpoint's URL as the provider addresses it.`);
   return options;
 }
 
-/**
- * Checks the options of `sessions.globalTokenRevocation()`, at each call: the routes option's
- * rules, and `endpointUrl` a string when given.
- *
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`, as
- * {@link checkGlobalTokenRevocationOptions}.
- */
+/** Checks the options of `sessions.globalTokenRevocation()` at each call. */
 export function checkGlobalTokenRevocationRequestOptions(value: unknown): GlobalTokenRevocationRequestOptions {
   const options = checkOptions(CALL_OPTIONS, value, ['endpointUrl']);
-  // Not bounded: it is only compared with aud.
   const { endpointUrl } = value as GlobalTokenRevocationRequestOptions;
   if (endpointUrl !== undefined && typeof endpointUrl !== 'string') throw invalidConfiguration(`${CALL_OPTIONS}: endpointUrl must be a URL.`);
   return { ...options, endpointUrl };
 }
 
-// The rules of both: the routes option at startup, the method's options at each call.
 function checkOptions(name: string, value: unknown, more: readonly string[]): GlobalTokenRevocationOptions {
   const options = optionsObject<GlobalTokenRevocationOptions>(name, value as GlobalTokenRevocationOptions, ['issuers', 'resolveSubject', ...more]);
   const { issuers } = options;

@@ -8,14 +8,9 @@ import { checkRevocationBearer } from './bearer.js';
 import { checkGlobalTokenRevocationRequestOptions } from './options.js';
 import { readSubjectId } from './subject.js';
 
-/** The reason of every revocation, as for a Security Event Token: the provider raised an alarm. */
-const REASON = 'security_event';
-
 /**
- * Takes one Universal Logout request: verifies the bearer on the manager's clock with the
- * manager's keys, claims its `jti` (before the body is read: a captured bearer learns nothing
- * of which users exist), then ends every session of the user the body names. When finding the
- * user or ending the sessions fails, the claim is released so the provider's next try is taken.
+ * Takes one Universal Logout request. The `jti` is claimed before the body is read, so a
+ * captured bearer learns nothing of which users exist; a failure after it releases the claim.
  */
 export async function globalTokenRevocation(
   context: ManagerContext,
@@ -24,7 +19,6 @@ export async function globalTokenRevocation(
   { bearer, body, options }: { bearer: unknown; body: unknown; options: GlobalTokenRevocationRequestOptions },
 ): Promise<GlobalTokenRevocationResult> {
   context.ensureOpen();
-  const store = context.store;
   const { issuers, resolveSubject, endpointUrl } = checkGlobalTokenRevocationRequestOptions(options);
   const checked = await checkRevocationBearer(bearer, { issuers, endpointUrl, now: context.config.clock(), keys });
   if (!checked.ok) {
@@ -41,7 +35,7 @@ export async function globalTokenRevocation(
   try {
     const userId = await resolveSubject(subject);
     if (userId === undefined || userId === null) return { ok: false, reason: 'user_not_found' };
-    await lifecycle.revokeAll(userId, { kinds: 'all', reason: REASON, by: issuer }, true);
+    await lifecycle.revokeAll(userId, { kinds: 'all', reason: 'security_event', by: issuer }, true);
     return { ok: true, issuer, userId };
   } catch (error) {
     await release();

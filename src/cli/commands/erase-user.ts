@@ -1,5 +1,4 @@
-import type { Command } from '../command.js';
-import { CliError } from '../failure.js';
+import { confirmed, text, type Command } from '../command.js';
 
 /** `erase-user <userId>`: a deletion request — the user's sessions and deny-list go, the epochs stay. */
 export const eraseUser: Command = {
@@ -17,11 +16,8 @@ export const eraseUser: Command = {
     'a user id and times, which keep old tokens refused. Without --yes it asks on the terminal; "y" goes on.',
   async run({ args, values, manager, output }) {
     const [userId] = args as [string];
-    const by = typeof values['by'] === 'string' ? values['by'] : 'cli';
-    if (values['yes'] !== true && !(await output.confirm(`Erase every session of user ${userId}? This cannot be undone.`))) {
-      throw new CliError(`Nothing erased: user ${userId} was not confirmed (answer "y", or pass --yes).`);
-    }
-    const { deletedSessions } = await manager().eraseUser(userId, { by });
+    await confirmed(values, output, `Erase every session of user ${userId}? This cannot be undone.`, `Nothing erased: user ${userId} was not confirmed`);
+    const { deletedSessions } = await manager().eraseUser(userId, { by: text(values, 'by') ?? 'cli' });
     output.line(`Erased user ${userId}: ${deletedSessions} session${deletedSessions === 1 ? '' : 's'} deleted, every token refused; the revocation epochs stay.`);
   },
 };

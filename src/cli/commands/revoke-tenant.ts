@@ -1,8 +1,7 @@
-import type { Command } from '../command.js';
+import { confirmed, text, type Command } from '../command.js';
 import type { SessionStore } from '../../store.js';
-import { CliError, usageError } from '../failure.js';
-import { isoTime } from '../format.js';
-import { declaredKinds, parseKinds } from '../kinds.js';
+import { usageError } from '../failure.js';
+import { declaredKinds, parseKinds, signedOutUntil } from '../kinds.js';
 
 /** `revoke-tenant <tenantId>`: sign out every user of a tenant, by raising the tenant's epochs. */
 export const revokeTenant: Command = {
@@ -23,19 +22,14 @@ export const revokeTenant: Command = {
     'that keeps tenant epochs.',
   async run({ args, values, store, manager, output }) {
     const [tenantId] = args as [string];
-    const by = typeof values['by'] === 'string' ? values['by'] : 'cli';
     const requested = parseKinds(values['kinds']);
     // The app's own kinds are not declared here: declare the ones this run needs. A tenant's
     // sessions cannot be listed, so "all" takes every kind the store holds sessions of.
     const own = requested?.all === true ? [...(await kindsInStore(store.store)), ...requested.named] : (requested?.named ?? []);
-    if (values['yes'] !== true && !(await output.confirm(`Sign out every user of tenant ${tenantId}?`))) {
-      throw new CliError(`Nothing signed out: tenant ${tenantId} was not confirmed (answer "y", or pass --yes).`);
-    }
+    await confirmed(values, output, `Sign out every user of tenant ${tenantId}?`, `Nothing signed out: tenant ${tenantId} was not confirmed`);
     const sessions = manager({ kinds: declaredKinds(own) });
-    const { epochs } = await sessions.revokeTenant(tenantId, { kinds: requested?.all === true ? 'all' : requested?.named, by });
-    const names = Object.keys(epochs).sort();
-    const until = Math.max(...Object.values(epochs));
-    output.line(`Signed out tenant ${tenantId} (${names.join(', ')}): its sessions created until ${isoTime(until)} are refused.`);
+    const { epochs } = await sessions.revokeTenant(tenantId, { kinds: requested?.all === true ? 'all' : requested?.named, by: text(values, 'by') ?? 'cli' });
+    output.line(`Signed out tenant ${tenantId} ${signedOutUntil(epochs, 'its sessions')}`);
   },
 };
 

@@ -1,7 +1,6 @@
 import type { SessionStore } from '../../store.js';
-import type { Command } from '../command.js';
-import { isoTime } from '../format.js';
-import { declaredKinds, parseKinds } from '../kinds.js';
+import { text, type Command } from '../command.js';
+import { declaredKinds, parseKinds, signedOutUntil } from '../kinds.js';
 
 /** `revoke-user <userId>`: sign out everywhere, by raising the user's epochs. */
 export const revokeUser: Command = {
@@ -19,15 +18,12 @@ export const revokeUser: Command = {
     'that the store holds for the user; "all" in a list (all,browser) is "all" too.',
   async run({ args, values, store, manager, output }) {
     const [userId] = args as [string];
-    const by = typeof values['by'] === 'string' ? values['by'] : 'cli';
     const requested = parseKinds(values['kinds']);
     // The app's own kinds are not declared here: declare the ones this run needs.
     const own = requested === undefined ? [] : requested.all ? [...(await kindsHeldFor(userId, store.store)), ...requested.named] : requested.named;
     const sessions = manager({ kinds: declaredKinds(own) });
-    const { epochs } = await sessions.revokeAll(userId, { kinds: requested?.all === true ? 'all' : requested?.named, by });
-    const names = Object.keys(epochs).sort();
-    const until = Math.max(...Object.values(epochs));
-    output.line(`Signed out user ${userId} everywhere (${names.join(', ')}): sessions created until ${isoTime(until)} are refused.`);
+    const { epochs } = await sessions.revokeAll(userId, { kinds: requested?.all === true ? 'all' : requested?.named, by: text(values, 'by') ?? 'cli' });
+    output.line(`Signed out user ${userId} everywhere ${signedOutUntil(epochs, 'sessions')}`);
   },
 };
 

@@ -1,8 +1,8 @@
 import { checkProviderUrl } from '../../federated/provider-url.js';
-import type { RemoteCommand } from '../command.js';
+import { text, type FlagValues, type RemoteCommand } from '../command.js';
 import { usageError } from '../failure.js';
 import { ACTED_ON_EVENTS } from '../ssf/events.js';
-import { text, tokenFrom, TRANSMITTER_HELP, TRANSMITTER_OPTIONS } from '../ssf/flags.js';
+import { tokenFrom, TRANSMITTER_HELP, TRANSMITTER_OPTIONS } from '../ssf/flags.js';
 import { asUsage, checkIssuer, readMetadata, required } from '../ssf/metadata.js';
 import { refusal, requestJson } from '../ssf/request.js';
 import { checkStream, DELIVERY, describeStream } from '../ssf/stream.js';
@@ -35,7 +35,8 @@ export const ssfCreateStream: RemoteCommand = {
   async run({ values, env, output }) {
     const issuer = checkIssuer(values['transmitter']);
     const token = tokenFrom(values, env);
-    const body = { delivery: delivery(values, env), events_requested: events(text(values, 'events')), ...description(values) };
+    const description = text(values, 'description');
+    const body = { delivery: delivery(values, env), events_requested: events(text(values, 'events')), ...(description === undefined ? {} : { description }) };
     const metadata = await readMetadata(issuer);
     const endpoint = required(metadata, 'configurationEndpoint');
     const { status, body: answer } = await requestJson(endpoint, { method: 'POST', token, body });
@@ -47,7 +48,7 @@ export const ssfCreateStream: RemoteCommand = {
 };
 
 // The delivery object of the request: push names the receiver's URL; poll's URL is the transmitter's to give.
-function delivery(values: Readonly<Record<string, string | boolean | undefined>>, env: NodeJS.ProcessEnv): Record<string, string> {
+function delivery(values: FlagValues, env: NodeJS.ProcessEnv): Record<string, string> {
   const method = text(values, 'delivery');
   const endpoint = text(values, 'endpoint');
   const authorization = text(values, 'push-authorization') ?? env['SESSION_REVOCATION_SSF_PUSH_AUTHORIZATION'];
@@ -67,9 +68,4 @@ function events(list: string | undefined): readonly string[] {
   const uris = list.split(',').map((uri) => uri.trim());
   if (uris.some((uri) => uri === '' || !URL.canParse(uri))) throw usageError('--events takes a comma-separated list of event type URIs');
   return uris;
-}
-
-function description(values: Readonly<Record<string, string | boolean | undefined>>): { description?: string } {
-  const given = text(values, 'description');
-  return given === undefined ? {} : { description: given };
 }

@@ -1,6 +1,6 @@
-import type { RemoteCommand } from '../command.js';
+import { text, type RemoteCommand } from '../command.js';
 import { CliError } from '../failure.js';
-import { text, tokenFrom, TRANSMITTER_HELP, TRANSMITTER_OPTIONS } from '../ssf/flags.js';
+import { tokenFrom, TRANSMITTER_HELP, TRANSMITTER_OPTIONS } from '../ssf/flags.js';
 import { checkIssuer, readMetadata, required } from '../ssf/metadata.js';
 import { readStreams } from '../ssf/read-streams.js';
 import { refusal, requestJson } from '../ssf/request.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { RemoteCommand } from '../command.js';
-import { text, tokenFrom, TRANSMITTER_HELP, TRANSMITTER_OPTIONS } from '../ssf/flags.js';
+import { text, type RemoteCommand } from '../command.js';
+import { tokenFrom, TRANSMITTER_HELP, TRANSMITTER_OPTIONS } from '../ssf/flags.js';
 import { checkIssuer, readMetadata, required } from '../ssf/metadata.js';
 import { theStream } from '../ssf/read-streams.js';
 import { refusal, requestJson } from '../ssf/request.js';

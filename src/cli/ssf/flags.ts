@@ -1,4 +1,4 @@
-import type { OptionTable } from '../command.js';
+import { text, type FlagValues, type OptionTable } from '../command.js';
 import { usageError } from '../failure.js';
 
 /** Flags every `ssf` command takes: which transmitter, and the token its management API wants. */
@@ -13,20 +13,10 @@ export const TRANSMITTER_HELP: ReadonlyArray<readonly [string, string]> = [
   ['--token <bearer>', 'Access token for its stream management API (better: SESSION_REVOCATION_SSF_TOKEN, kept out of ps and shell history)'],
 ];
 
-/**
- * The bearer token: `--token`, else SESSION_REVOCATION_SSF_TOKEN. A leading "Bearer " is
- * dropped, so either form works.
- * @throws {@link CliError} usage (exit 2) when neither is set.
- */
-export function tokenFrom(values: Readonly<Record<string, string | boolean | undefined>>, env: NodeJS.ProcessEnv): string {
-  const given = typeof values['token'] === 'string' ? values['token'] : env['SESSION_REVOCATION_SSF_TOKEN'];
+/** The bearer token: `--token`, else SESSION_REVOCATION_SSF_TOKEN, without a leading "Bearer ". */
+export function tokenFrom(values: FlagValues, env: NodeJS.ProcessEnv): string {
+  const given = text(values, 'token') ?? env['SESSION_REVOCATION_SSF_TOKEN'];
   const token = given?.trim().replace(/^Bearer\s+/i, '');
   if (token === undefined || token === '') throw usageError('a token is required: --token <bearer> or SESSION_REVOCATION_SSF_TOKEN');
   return token;
-}
-
-/** A flag's text value, if given. */
-export function text(values: Readonly<Record<string, string | boolean | undefined>>, name: string): string | undefined {
-  const value = values[name];
-  return typeof value === 'string' ? value : undefined;
 }

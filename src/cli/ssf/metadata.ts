@@ -3,15 +3,11 @@ import { checkProviderUrl } from '../../federated/provider-url.js';
 import { CliError, usageError } from '../failure.js';
 import { requestJson } from './request.js';
 
-/** The endpoints of a transmitter's configuration metadata the CLI uses (SSF 1.0 "Transmitter Configuration Metadata"). */
+/** The issuer and the endpoints of a transmitter's configuration metadata the CLI uses (SSF 1.0). */
 export interface TransmitterMetadata {
-  /** The issuer, identical to the one asked for. */
   readonly issuer: string;
-  /** Creates (POST) and reads (GET) streams. */
   readonly configurationEndpoint: URL | undefined;
-  /** Reads a stream's status (GET). */
   readonly statusEndpoint: URL | undefined;
-  /** Asks for a verification event (POST). */
   readonly verificationEndpoint: URL | undefined;
 }
 
@@ -21,30 +17,19 @@ export interface Issuer {
   readonly url: URL;
 }
 
-/**
- * The issuer as given, checked: https, or plain http on this machine only.
- * @throws {@link CliError} usage (exit 2) for anything else.
- */
+/** `--transmitter`, checked: https, or plain http on this machine only (else bad usage). */
 export function checkIssuer(value: string | boolean | undefined): Issuer {
   if (typeof value !== 'string' || value === '') throw usageError('--transmitter <issuer URL> is required');
   return { given: value, url: asUsage(() => checkProviderUrl(value, '--transmitter')) };
 }
 
-/**
- * Where the metadata is: "/.well-known/ssf-configuration" inserted between the host and the
- * issuer's path, any trailing "/" of the path removed first (SSF 1.0, "Obtaining Transmitter
- * Configuration Metadata").
- */
+/** Where the metadata is: "/.well-known/ssf-configuration" inserted before the issuer's path (SSF 1.0). */
 export function metadataUrl(issuer: URL): URL {
   const path = issuer.pathname.replace(/\/+$/, '');
   return new URL(`/.well-known/ssf-configuration${path}`, issuer.origin);
 }
 
-/**
- * Reads the transmitter's configuration metadata (no token: it is public), refusing a document
- * whose `issuer` differs from the one asked for and endpoints that are not https (SSF 1.0,
- * "Transmitter Configuration Validation": information that fails to validate is not used).
- */
+/** Reads the transmitter's public metadata, refusing another `issuer` and endpoints that are not https. */
 export async function readMetadata({ given, url: issuer }: Issuer): Promise<TransmitterMetadata> {
   const url = metadataUrl(issuer);
   const { status, body } = await requestJson(url, { method: 'GET' });
@@ -62,10 +47,7 @@ export async function readMetadata({ given, url: issuer }: Issuer): Promise<Tran
   };
 }
 
-/**
- * The endpoint a command needs.
- * @throws {@link CliError} when the transmitter does not offer it.
- */
+/** The endpoint a command needs; a {@link CliError} when the transmitter offers none. */
 export function required(metadata: TransmitterMetadata, name: 'configurationEndpoint' | 'statusEndpoint' | 'verificationEndpoint'): URL {
   const url = metadata[name];
   if (url === undefined) {

@@ -2,11 +2,7 @@ import { CliError } from '../failure.js';
 import { refusal, requestJson } from './request.js';
 import { checkStream, type StreamConfiguration } from './stream.js';
 
-/**
- * The receiver's streams on a transmitter (SSF 1.0 "Reading a Stream's Configuration"): the one
- * named, or every one when no id is given (a list, possibly empty; some transmitters that
- * allow one stream answer it alone).
- */
+/** The receiver's streams on a transmitter: the one named, or every one (a list, or a lone stream). */
 export async function readStreams(endpoint: URL, options: { readonly token: string; readonly issuer: string; readonly streamId: string | undefined }): Promise<StreamConfiguration[]> {
   const url = new URL(endpoint);
   if (options.streamId !== undefined) url.searchParams.set('stream_id', options.streamId);
@@ -17,10 +13,7 @@ export async function readStreams(endpoint: URL, options: { readonly token: stri
   return streams.map((stream) => checkStream(stream, options.issuer));
 }
 
-/**
- * The stream to act on: the one `--stream` names, else the receiver's only stream.
- * @throws {@link CliError} when there is none, or several and none named.
- */
+/** The stream `--stream` names, else the receiver's only stream. */
 export async function theStream(endpoint: URL, options: { readonly token: string; readonly issuer: string; readonly streamId: string | undefined }): Promise<StreamConfiguration> {
   const streams = await readStreams(endpoint, options);
   if (options.streamId !== undefined) {

@@ -3,17 +3,13 @@ import { CliError } from '../failure.js';
 /** How long the CLI waits for a transmitter's answer, in ms. */
 const TIMEOUT = 15_000;
 
-/** A transmitter's answer: its status and its body read as JSON (undefined when empty or not JSON). */
+/** A transmitter's status and JSON body (`undefined` when empty or not JSON). */
 export interface JsonAnswer {
   readonly status: number;
   readonly body: unknown;
 }
 
-/**
- * Sends one request to a transmitter and reads its JSON answer. The token goes in the
- * Authorization header only; redirects are not followed, so it is never sent elsewhere.
- * @throws {@link CliError} when the transmitter cannot be reached or does not answer in time.
- */
+/** One request to a transmitter; redirects are not followed, so the token goes nowhere else. */
 export async function requestJson(url: URL, init: { readonly method: 'GET' | 'POST'; readonly token?: string; readonly body?: unknown }): Promise<JsonAnswer> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (init.token !== undefined) headers['authorization'] = `Bearer ${init.token}`;
@@ -43,7 +39,7 @@ function parse(text: string): unknown {
   }
 }
 
-/** What a transmitter's error status means, as SSF 1.0's error tables of the stream management API say. */
+/** What a transmitter's error status means (SSF 1.0 stream management). */
 export function refusal(what: string, status: number, issuer: string): CliError {
   const meaning: Record<number, string> = {
     400: 'it could not read the request',

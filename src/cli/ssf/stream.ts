@@ -14,12 +14,7 @@ export interface StreamConfiguration {
   readonly description?: string;
 }
 
-/**
- * Checks one stream configuration of a transmitter's answer: an object with a `stream_id`,
- * and an `iss` identical to the transmitter's issuer (the receiver MUST check it, SSF 1.0
- * "Creating a Stream" and "Reading a Stream's Configuration").
- * @throws {@link CliError} otherwise.
- */
+/** Checks a stream configuration: a `stream_id`, and the transmitter's own `iss` (SSF 1.0 says MUST). */
 export function checkStream(value: unknown, issuer: string): StreamConfiguration {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CliError(`${issuer} answered something that is not a stream configuration.`);
   const stream = value as Record<string, unknown>;
@@ -30,10 +25,7 @@ export function checkStream(value: unknown, issuer: string): StreamConfiguration
   return value as StreamConfiguration;
 }
 
-/**
- * The lines a person needs about a stream: its id, how events arrive, the audience to
- * configure, which events the transmitter delivers. Never an authorization header value.
- */
+/** The lines a person needs about a stream; never an authorization header value. */
 export function describeStream(stream: StreamConfiguration): string[] {
   const method = stream.delivery?.method;
   const how = method === DELIVERY.push ? 'push to' : method === DELIVERY.poll ? 'poll from' : `${method ?? 'unknown method'},`;

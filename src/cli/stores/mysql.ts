@@ -3,7 +3,7 @@ import { TABLE_NAMES } from '../../../adapters/sql/index.js';
 import { mysqlStore } from '../../../adapters/mysql/store.js';
 import type { MysqlPool } from '../../../adapters/mysql/types.js';
 import { CliError } from '../failure.js';
-import { storeOptions } from './checked.js';
+import { storeOptions, unreachable } from './checked.js';
 import { optionalImport } from './optional.js';
 import type { OpenedStore, StoreFlags } from './types.js';
 
@@ -22,26 +22,19 @@ export async function openMysql(url: string, label: string, flags: StoreFlags): 
     await pool.query('SELECT 1');
   } catch (error) {
     await close();
-    throw new CliError(`cannot connect to MySQL at ${label}`, undefined, { cause: error });
+    throw unreachable('MySQL', label, error);
   }
-  try {
-    const prefix = flags.tablePrefix ?? DEFAULT_PREFIX;
-    const store = storeOptions(() => mysqlStore({ pool: pool as unknown as MysqlPool, prefix }));
-    return {
-      store,
-      async migrate() {
-        const [rows] = await pool.query('SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?', [`${prefix}sessions`]);
-        const existed = Number((rows as Array<{ n: unknown }>)[0]?.n) > 0;
-        await store.migrate();
-        const tables = [...TABLE_NAMES, 'schema'].map((name) => `${prefix}${name}`).join(', ');
-        return existed
-          ? `The MySQL session tables (${tables}) were already there; migrations are up to date.`
-          : `Created the MySQL session tables: ${tables}.`;
-      },
-      close,
-    };
-  } catch (error) {
-    await close();
-    throw error;
-  }
+  const prefix = flags.tablePrefix ?? DEFAULT_PREFIX;
+  const store = await storeOptions(() => mysqlStore({ pool: pool as unknown as MysqlPool, prefix }), close);
+  return {
+    store,
+    async migrate() {
+      const [rows] = await pool.query('SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?', [`${prefix}sessions`]);
+      const existed = Number((rows as Array<{ n: unknown }>)[0]?.n) > 0;
+      await store.migrate();
+      const tables = [...TABLE_NAMES, 'schema'].map((name) => `${prefix}${name}`).join(', ');
+      return existed ? `The MySQL session tables (${tables}) were already there; migrations are up to date.` : `Created the MySQL session tables: ${tables}.`;
+    },
+    close,
+  };
 }

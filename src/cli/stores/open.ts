@@ -1,6 +1,6 @@
 import { usageError } from '../failure.js';
-import { redactFileName } from '../redact.js';
-import { describeStore, type StoreSpec } from '../store-spec.js';
+import { redactFileName, redactLocation } from '../redact.js';
+import type { StoreSpec } from '../store-spec.js';
 import { openMemory } from './memory.js';
 import { openMysql } from './mysql.js';
 import { openPostgres } from './postgres.js';
@@ -19,10 +19,7 @@ const FLAG_OWNERS: ReadonlyArray<readonly [keyof StoreFlags, string, StoreSpec['
 
 const STORE_NAMES: Readonly<Record<StoreSpec['type'], string>> = { memory: 'memory', sqlite: 'SQLite', redis: 'Redis', postgres: 'PostgreSQL', mysql: 'MySQL' };
 
-/**
- * Opens the store `--store` names, through its client; the caller closes it. `create`: the
- * command may create a database that is not there yet (SQLite).
- */
+/** Opens the store `--store` names; the caller closes it. `create`: an SQLite file may be created. */
 export async function openStore(spec: StoreSpec, flags: StoreFlags, options: { readonly create: boolean }): Promise<OpenedStore> {
   for (const [key, flag, owner, alsoOwner] of FLAG_OWNERS) {
     if (flags[key] !== undefined && owner !== spec.type && alsoOwner !== spec.type) {
@@ -35,10 +32,10 @@ export async function openStore(spec: StoreSpec, flags: StoreFlags, options: { r
     case 'sqlite':
       return openSqlite(spec.filename, redactFileName(spec.filename), flags, options);
     case 'redis':
-      return openRedis(spec.url, describeStore(spec), flags);
+      return openRedis(spec.url, redactLocation(spec.url), flags);
     case 'postgres':
-      return openPostgres(spec.url, describeStore(spec), flags);
+      return openPostgres(spec.url, redactLocation(spec.url), flags);
     case 'mysql':
-      return openMysql(spec.url, describeStore(spec), flags);
+      return openMysql(spec.url, redactLocation(spec.url), flags);
   }
 }

@@ -3,7 +3,7 @@ import { TABLE_NAMES } from '../../../adapters/sql/index.js';
 import type { PostgresClient } from '../../../adapters/postgres/options.js';
 import { postgresStore } from '../../../adapters/postgres/store.js';
 import { CliError } from '../failure.js';
-import { storeOptions } from './checked.js';
+import { storeOptions, unreachable } from './checked.js';
 import { optionalImport } from './optional.js';
 import type { OpenedStore, StoreFlags } from './types.js';
 
@@ -23,8 +23,8 @@ export async function openPostgres(url: string, label: string, flags: StoreFlags
   const table = flags.table ?? DEFAULT_TABLE;
   const connected = (await connectPg(url, label)) ?? (await connectPostgresJs(url, label));
   if (connected === undefined) throw new CliError('the PostgreSQL store needs a client: npm install pg (or npm install postgres)');
-  try {
-    const store = storeOptions(() =>
+  const store = await storeOptions(
+    () =>
       postgresStore({
         pool: connected.pool,
         schema,
@@ -33,23 +33,20 @@ export async function openPostgres(url: string, label: string, flags: StoreFlags
         listen: false,
         ...(flags.preparedStatements === undefined ? {} : { preparedStatements: flags.preparedStatements }),
       }),
-    );
-    return {
-      store,
-      async migrate() {
-        const existed = (await connected.scalar('SELECT to_regclass($1) IS NOT NULL AS present', [`${schema}.${table}`])) === true;
-        await store.migrate();
-        const tables = TABLE_NAMES.map((name) => (name === 'sessions' ? table : `${table}_${name}`)).join(', ');
-        return existed
-          ? `The PostgreSQL session tables in schema "${schema}" (${tables}) were already there; migrations are up to date.`
-          : `Created the PostgreSQL session tables in schema "${schema}": ${tables}.`;
-      },
-      close: connected.close,
-    };
-  } catch (error) {
-    await connected.close();
-    throw error;
-  }
+    connected.close,
+  );
+  return {
+    store,
+    async migrate() {
+      const existed = (await connected.scalar('SELECT to_regclass($1) IS NOT NULL AS present', [`${schema}.${table}`])) === true;
+      await store.migrate();
+      const tables = TABLE_NAMES.map((name) => (name === 'sessions' ? table : `${table}_${name}`)).join(', ');
+      return existed
+        ? `The PostgreSQL session tables in schema "${schema}" (${tables}) were already there; migrations are up to date.`
+        : `Created the PostgreSQL session tables in schema "${schema}": ${tables}.`;
+    },
+    close: connected.close,
+  };
 }
 
 async function connectPg(url: string, label: string): Promise<Connected | undefined> {
@@ -64,7 +61,7 @@ async function connectPg(url: string, label: string): Promise<Connected | undefi
     await pool.query('SELECT 1');
   } catch (error) {
     await close();
-    throw unreachable(label, error);
+    throw unreachable('PostgreSQL', label, error);
   }
   return {
     pool,
@@ -85,15 +82,11 @@ async function connectPostgresJs(url: string, label: string): Promise<Connected 
     await sql.unsafe('SELECT 1');
   } catch (error) {
     await close();
-    throw unreachable(label, error);
+    throw unreachable('PostgreSQL', label, error);
   }
   return {
     pool: sql as unknown as PostgresClient,
     scalar: async (text, values) => Object.values((await sql.unsafe(text, values as never[]))[0] ?? {})[0],
     close,
   };
-}
-
-function unreachable(label: string, cause: unknown): CliError {
-  return new CliError(`cannot connect to PostgreSQL at ${label}`, undefined, { cause });
 }

@@ -2,7 +2,7 @@ import { DEFAULT_PREFIX } from '../../../adapters/redis/options.js';
 import { redisStore } from '../../../adapters/redis/store.js';
 import type { RedisClientLike } from '../../../adapters/redis/client.js';
 import { CliError } from '../failure.js';
-import { storeOptions } from './checked.js';
+import { storeOptions, unreachable } from './checked.js';
 import { optionalImport } from './optional.js';
 import type { OpenedStore, StoreFlags } from './types.js';
 
@@ -19,19 +19,14 @@ export async function openRedis(url: string, label: string, flags: StoreFlags): 
   const prefix = flags.prefix ?? DEFAULT_PREFIX;
   const connected = (await connectIoredis(url, label)) ?? (await connectNodeRedis(url, label));
   if (connected === undefined) throw new CliError('the Redis store needs a client: npm install ioredis (or npm install redis)');
-  try {
-    // The store's background bookkeeping never decides a command's outcome, and its default
-    // (a process warning) would break the one-line output.
-    const store = storeOptions(() => redisStore({ client: connected.client, prefix, onError: () => {} }));
-    return {
-      store,
-      migrate: async () => `Redis needs no migration: the store writes its keys (prefix "${prefix}") as it goes. Nothing to do.`,
-      close: connected.close,
-    };
-  } catch (error) {
-    await connected.close();
-    throw error;
-  }
+  // The store's background bookkeeping never decides a command's outcome, and its default
+  // (a process warning) would break the one-line output.
+  const store = await storeOptions(() => redisStore({ client: connected.client, prefix, onError: () => {} }), connected.close);
+  return {
+    store,
+    migrate: async () => `Redis needs no migration: the store writes its keys (prefix "${prefix}") as it goes. Nothing to do.`,
+    close: connected.close,
+  };
 }
 
 async function connectIoredis(url: string, label: string): Promise<Connected | undefined> {
@@ -54,7 +49,7 @@ async function connectIoredis(url: string, label: string): Promise<Connected | u
     await client.connect();
   } catch (error) {
     client.disconnect();
-    throw unreachable(label, lastError ?? error);
+    throw unreachable('Redis', label, lastError ?? error);
   }
   return {
     client: client as unknown as RedisClientLike,
@@ -77,7 +72,7 @@ async function connectNodeRedis(url: string, label: string): Promise<Connected |
   } catch (error) {
     // A client that never opened refuses destroy() too; nothing is left to release then.
     if (client.isOpen) client.destroy();
-    throw unreachable(label, lastError ?? error);
+    throw unreachable('Redis', label, lastError ?? error);
   }
   return {
     client: client as unknown as RedisClientLike,
@@ -85,8 +80,4 @@ async function connectNodeRedis(url: string, label: string): Promise<Connected |
       await client.close().catch(() => client.destroy());
     },
   };
-}
-
-function unreachable(label: string, cause: unknown): CliError {
-  return new CliError(`cannot connect to Redis at ${label}`, undefined, { cause });
 }

@@ -7,23 +7,19 @@ import { CliError } from '../failure.js';
 import { storeOptions } from './checked.js';
 import type { OpenedStore, StoreFlags } from './types.js';
 
-/**
- * An SQLite file through better-sqlite3 (loaded here only to say what to install when
- * missing), named `label` in messages. Without `create`, a file that does not exist is refused.
- */
-export function openSqlite(filename: string, label: string, flags: StoreFlags, options: { readonly create: boolean }): OpenedStore {
+/** An SQLite file through better-sqlite3; without `create`, a file that does not exist is refused. */
+export async function openSqlite(filename: string, label: string, flags: StoreFlags, options: { readonly create: boolean }): Promise<OpenedStore> {
   const Database = loadBetterSqlite3();
   if (!options.create && filename !== ':memory:' && !existsSync(filename)) {
     throw new CliError(`no SQLite database at ${label}: run session-revocation migrate first, or check the path`);
   }
   const tablePrefix = flags.tablePrefix ?? DEFAULT_TABLE_PREFIX;
-  const store = storeOptions(() => sqliteStore({ filename, tablePrefix }));
+  const store = await storeOptions(() => sqliteStore({ filename, tablePrefix }));
   return {
     store,
     async migrate() {
       const existed = tablesExist(Database, filename, tablePrefix);
-      // The store creates its tables on first use, in one write transaction;
-      // a read is the smallest first use.
+      // The store creates its tables on first use: a read is the smallest.
       await store.readUser('session-revocation-cli');
       return existed
         ? `The SQLite session tables (prefix "${tablePrefix}") in ${label} were already there; they are up to date.`

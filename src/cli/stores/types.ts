@@ -14,12 +14,10 @@ export interface StoreFlags {
   readonly tablePrefix?: string | undefined;
 }
 
-/** A store the CLI opened, with the client it opened for it. */
+/** A store the CLI opened; `close` closes its client, after the store itself. */
 export interface OpenedStore {
-  /** The store, through its public factory. */
   readonly store: SessionStore;
   /** Brings the store's tables up to date and says what it did, in one sentence. */
   migrate(): Promise<string>;
-  /** Closes the client the CLI opened; called after the store itself is closed. */
   close(): Promise<void>;
 }
