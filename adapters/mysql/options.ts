@@ -23,13 +23,6 @@ export interface MysqlStoreOptions {
   readonly statementTimeout?: number;
 }
 
-/** Options after defaults and checks. */
-export interface ResolvedMysqlOptions {
-  readonly pool: MysqlPool;
-  readonly names: TableNames;
-  readonly statementTimeout: number;
-}
-
 /** Quoted table names of one prefix, for the shared SQL. */
 export interface TableNames extends Names {
   readonly prefix: string;
@@ -41,7 +34,7 @@ export const DEFAULT_PREFIX = 'session_revocation_';
 const PREFIX_SHAPE = /^(?:[a-z_][a-z0-9_]{0,47})?$/;
 
 /** Applies defaults and checks the options (`INVALID_CONFIGURATION`). */
-export function resolveMysqlOptions(options: MysqlStoreOptions): ResolvedMysqlOptions {
+export function resolveMysqlOptions(options: MysqlStoreOptions) {
   if (typeof options === 'object' && options !== null && isCallbackPool(options.pool)) {
     throw invalid('mysqlStore needs a promise pool: pass pool.promise(), or create it with createPool from "mysql2/promise".');
   }

@@ -19,9 +19,9 @@ export interface MysqlStore extends SessionStore {
 }
 
 /**
- * A session store on MariaDB 10.6+ or MySQL 8 through the app's `mysql2/promise` pool; see the
- * module's example. A batch is one READ COMMITTED transaction that checks and bumps its owner's
- * version first, so concurrent sign-ins on any number of instances never pass the session cap.
+ * A session store on MariaDB 10.6+ or MySQL 8 through the app's `mysql2/promise` pool. A batch is
+ * one READ COMMITTED transaction that checks and bumps its owner's version first, so concurrent
+ * sign-ins on any number of instances never pass the session cap.
  *
  * There is no `subscribe` (MySQL has no LISTEN/NOTIFY): other instances' cached epochs follow within
  * their `epochCacheTtl`. The pool's connections must keep autocommit on and never be released with a
@@ -31,6 +31,16 @@ export interface MysqlStore extends SessionStore {
  * @returns A {@link MysqlStore}. Call `migrate()` once at startup.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for an unknown option, a missing
  * or callback-style pool, a prefix that is not a plain lower-case identifier or a bad timeout.
+ *
+ * @example
+ * ```ts
+ * import mysql from 'mysql2/promise';
+ * import { mysqlStore } from 'session-revocation/mysql';
+ *
+ * const store = mysqlStore({ pool: mysql.createPool(process.env.DATABASE_URL!) });
+ * await store.migrate();
+ * const sessions = createSessionManager({ store });
+ * ```
  */
 export function mysqlStore(options: MysqlStoreOptions): MysqlStore {
   const { pool, names, statementTimeout } = resolveMysqlOptions(options);

@@ -37,20 +37,14 @@ export interface SqliteDatabaseStoreOptions extends SqliteStoreCommonOptions {
 /** Options of {@link sqliteStore}: a `filename` to open, or a `database` already open. */
 export type SqliteStoreOptions = SqliteFileStoreOptions | SqliteDatabaseStoreOptions;
 
-/** Options after validation (`busyTimeout` undefined when not given). */
-export interface ResolvedSqliteOptions {
-  readonly tablePrefix: string;
-  readonly busyTimeout: number | undefined;
-}
-
 export const DEFAULT_TABLE_PREFIX = 'session_revocation_';
 /** better-sqlite3's own default, kept so both forms behave alike. */
 export const DEFAULT_BUSY_TIMEOUT = 5_000;
 // Spliced into SQL text (identifiers cannot be bound), so only a plain identifier.
 const PREFIX_SHAPE = /^[A-Za-z_][A-Za-z0-9_]{0,47}$/;
 
-/** Checks what can be checked before touching the database. */
-export function resolveOptions(options: SqliteStoreOptions): ResolvedSqliteOptions {
+/** Checks what can be checked before touching the database; `busyTimeout` stays undefined when not given. */
+export function resolveOptions(options: SqliteStoreOptions) {
   if (typeof options !== 'object' || options === null) {
     throw new SessionError('INVALID_CONFIGURATION', 'sqliteStore() needs { filename } or { database }.');
   }
