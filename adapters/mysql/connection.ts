@@ -1,36 +1,30 @@
 import { SessionError } from '../../src/errors.js';
 import type { Row, SqlValue } from '../sql/index.js';
-import { breaksConnection, isLockConflict, timedOut, toSessionError } from './errors.js';
+import { timedOut } from '../sql/errors.js';
+import { breaksConnection, isLockConflict, toSessionError } from './errors.js';
 import type { MysqlField, MysqlPool, MysqlPoolConnection, MysqlStatement } from './types.js';
 
 /** One checked-out connection, for the length of one store operation. */
 export interface Connection {
   /** Runs one statement: its rows, and the rows it matched (UPDATE) or changed. */
   run(sql: string, values?: readonly SqlValue[]): Promise<{ readonly rows: readonly Row[]; readonly count: number }>;
-  /**
-   * Runs `body` in a READ COMMITTED transaction (InnoDB then takes no gap locks), once more
-   * after a deadlock or lock wait timeout (the server rolled the first back).
-   */
+  /** Runs `body` in a READ COMMITTED transaction (no gap locks), once more after a deadlock or lock wait timeout. */
   transaction<T>(body: () => Promise<T>): Promise<T>;
 }
 
 /** Runs operations on pooled connections under a deadline (`null`: none). */
 export type Run = <T>(operation: string, work: (connection: Connection) => Promise<T>, timeoutMs?: number | null) => Promise<T>;
 
-// Text arrives as its bytes (every text column is VARBINARY: no charset, no collation);
-// numbers as the driver parses them, whatever the pool's options.
+// Text arrives as its bytes (every text column is VARBINARY), whatever the pool's options.
 const BYTES = new Set(['VAR_STRING', 'STRING', 'VARCHAR', 'BLOB', 'TINY_BLOB', 'MEDIUM_BLOB', 'LONG_BLOB']);
 const typeCast = (field: MysqlField, next: () => unknown): unknown => (BYTES.has(field.type) ? field.buffer() : next());
 const statement = (sql: string): MysqlStatement => ({ sql, typeCast, rowsAsArray: false, nestTables: false });
 // Text goes as bytes too, which mysql2 writes as hex literals: no charset, no escaping mode matters.
 const toValue = (value: SqlValue): Buffer | number | null => (typeof value === 'string' ? Buffer.from(value, 'utf8') : value);
 
-/**
- * Binds a pool and a default deadline. Past the deadline the call rejects with
- * `STORE_UNAVAILABLE`, its connection is destroyed and its thread `KILL`ed, so its locks go at once.
- */
+/** Binds a pool and a default deadline, past which the call rejects and its connection is destroyed and `KILL`ed (its locks go). */
 export function database(pool: MysqlPool, defaultTimeoutMs: number): Run {
-  // The physical connections found with autocommit on; checked once over the pool's life.
+  // Physical connections found with autocommit on.
   const checked = new WeakSet<object>();
   const run: Run = (operation, work, timeoutMs = defaultTimeoutMs) =>
     new Promise((resolve, reject) => {
@@ -48,7 +42,7 @@ export function database(pool: MysqlPool, defaultTimeoutMs: number): Run {
                 checkedOut.destroy();
                 if (typeof threadId === 'number') run('kill', (connection) => connection.run('KILL ?', [threadId])).catch(() => undefined);
               }
-              reject(timedOut(operation, timeoutMs));
+              reject(timedOut('MySQL', operation, timeoutMs));
             }, timeoutMs);
       const settle = (outcome: () => void): void => {
         if (settled) return;
@@ -112,8 +106,7 @@ export function database(pool: MysqlPool, defaultTimeoutMs: number): Run {
   return run;
 }
 
-// With autocommit off, reads would run in a transaction never committed, on one old snapshot:
-// a revoked session would still validate. A connection turned off later goes unseen.
+// With autocommit off, reads would keep one old snapshot: a revoked session would still validate.
 async function refuseWithoutAutocommit(connection: Connection): Promise<void> {
   const { rows } = await connection.run('SELECT @@autocommit AS autocommit');
   if (Number(rows[0]?.['autocommit']) !== 1) {
@@ -124,8 +117,7 @@ async function refuseWithoutAutocommit(connection: Connection): Promise<void> {
   }
 }
 
-// The rows an UPDATE matched: whether the client asked for found rows or not, its info says
-// "Rows matched: n", so a touch that moves nothing still finds its row.
+// The rows an UPDATE matched, whatever the found-rows flag: a touch that moves nothing still finds its row.
 function matchedRows(result: unknown): number {
   const { info, affectedRows } = (result ?? {}) as { info?: unknown; affectedRows?: unknown };
   const matched = typeof info === 'string' ? /Rows matched: (\d+)/.exec(info)?.[1] : undefined;

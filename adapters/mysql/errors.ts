@@ -1,11 +1,9 @@
-import { isSessionError, SessionError } from '../../src/errors.js';
+import { isSessionError, type SessionError } from '../../src/errors.js';
+import { MISSING_TABLES, storeError } from '../sql/errors.js';
 
-// The server refused this statement for now; it (a deadlock: the whole transaction) was rolled
-// back and the connection is fine: lock wait timeout, deadlock, interrupted (KILL QUERY),
-// read-only server or transaction, MariaDB's max_statement_time, MySQL's max_execution_time.
+// Refused for now, rolled back, the connection fine: lock wait, deadlock, KILL QUERY, read-only, statement time limits.
 const REFUSED = new Set([1205, 1213, 1317, 1290, 1792, 1969, 3024]);
-// The server or the connection is gone: too many connections, shutdown, connection killed,
-// cannot connect (socket, TCP), server gone away, connection lost during a query.
+// The server or the connection is gone (too many connections, shutdown, killed, cannot connect, lost).
 const GONE = new Set([1040, 1053, 1927, 2002, 2003, 2006, 2013]);
 // Node's socket errors and mysql2's own codes for a connection that dropped or never opened.
 const GONE_CODES = new Set([
@@ -42,22 +40,7 @@ function isUnavailable(error: unknown): boolean {
   return error instanceof AggregateError && error.errors.some(isUnavailable);
 }
 
-/**
- * Turns anything a statement threw into a {@link session-revocation!SessionError}: `STORE_UNAVAILABLE` for
- * outages, lock timeouts and deadlocks, `STORE_ERROR` (driver error as `cause`) for the rest.
- * SessionErrors pass.
- */
+/** Anything a statement threw as a SessionError: `STORE_UNAVAILABLE` for outages, lock timeouts and deadlocks, else `STORE_ERROR`. */
 export function toSessionError(error: unknown, operation: string, connecting = false): SessionError {
-  if (isSessionError(error)) return error;
-  const detail = error instanceof Error ? error.message : String(error);
-  if (connecting || isUnavailable(error)) {
-    return new SessionError('STORE_UNAVAILABLE', `MySQL session store unavailable during ${operation}: ${detail}`, { cause: error });
-  }
-  const hint = MISSING_OBJECT.has(errnoOf(error) ?? 0) ? ' (the tables are missing or incomplete: run store.migrate(), or `session-revocation migrate`)' : '';
-  return new SessionError('STORE_ERROR', `MySQL session store failed during ${operation}: ${detail}${hint}`, { cause: error });
-}
-
-/** The error of an operation that ran past its deadline. */
-export function timedOut(operation: string, timeoutMs: number): SessionError {
-  return new SessionError('STORE_UNAVAILABLE', `MySQL session store did not answer ${operation} within ${timeoutMs} ms.`);
+  return storeError('MySQL', operation, error, connecting || isUnavailable(error), MISSING_OBJECT.has(errnoOf(error) ?? 0) ? MISSING_TABLES : '');
 }

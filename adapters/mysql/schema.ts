@@ -7,10 +7,8 @@ import type { TableNames } from './options.js';
 export const SCHEMA_VERSION = 1;
 
 /**
- * The store's one migration. MySQL commits each CREATE on its own, so the statements are
- * idempotent and run under a named lock (`GET_LOCK`, per database and prefix): instances starting
- * at once take turns and the second finds the work done. The version is recorded last, so an
- * interrupted migration runs again. No deadline: it may wait for another instance.
+ * The store's one migration: MySQL commits each CREATE on its own, so the statements are idempotent
+ * and run under a named lock; the version is recorded last. No deadline: it may wait for another instance.
  */
 export async function migrate(run: Run, t: TableNames): Promise<void> {
   const versions = `\`${t.prefix}schema\``;

@@ -8,12 +8,10 @@ import { migrate } from './schema.js';
 /** A {@link SessionStore} on MySQL or MariaDB with every optional method but `subscribe`, and the migration that creates its tables. */
 export interface MysqlStore extends SessionStore {
   /**
-   * Creates the tables, recording the schema version (1) in `<prefix>schema`. Idempotent, and
-   * safe from several instances at once (they take turns on a named lock). Run it at startup,
-   * or `session-revocation migrate --store mysql://…`.
+   * Creates the tables (schema version 1): idempotent, safe from several instances at once. Run it at
+   * startup, or `session-revocation migrate --store mysql://…`.
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE` when the server cannot be reached,
-   * `STORE_ERROR` when a statement fails (no privilege to create tables, tables of a newer
-   * version than this release), `INVALID_CONFIGURATION` when the pool's connections have autocommit off.
+   * `STORE_ERROR` when a statement fails (no privilege, tables of a newer version).
    */
   migrate(): Promise<void>;
   /** Refuses further calls. The app's pool stays open: it belongs to the app. */
@@ -21,27 +19,28 @@ export interface MysqlStore extends SessionStore {
 }
 
 /**
- * A session store on MariaDB 10.6+ (tested on 10.11) or MySQL 8 (not tested here) through the
- * app's `mysql2/promise` pool; see the module's example.
+ * A session store on MariaDB 10.6+ or MySQL 8 through the app's `mysql2/promise` pool. A batch is
+ * one READ COMMITTED transaction that checks and bumps its owner's version first, so concurrent
+ * sign-ins on any number of instances never pass the session cap.
  *
- * Its SQL is the one the SQLite and PostgreSQL stores share: `get` and `readUser` are one
- * statement each; a batch is one READ COMMITTED transaction whose first statement checks and
- * bumps its owner's version under the row's lock, so concurrent sign-ins from any number of
- * instances never pass the session cap (a deadlock is retried once, then `STORE_UNAVAILABLE`).
- *
- * MySQL has no LISTEN/NOTIFY, so the store does not `subscribe`: sessions are read on every
- * request (refused at once everywhere), and another instance's cached epochs for access tokens
- * follow within its manager's `epochCacheTtl`.
- *
- * The pool's connections must have autocommit on (the server's default): with it off, reads
- * would keep one old snapshot and a revoked session could still validate. The store checks each
- * connection the first time it uses it and refuses with `INVALID_CONFIGURATION`; the app must
- * never turn it off later on this pool's connections, nor release one with a transaction open.
+ * There is no `subscribe` (MySQL has no LISTEN/NOTIFY): other instances' cached epochs follow within
+ * their `epochCacheTtl`. The pool's connections must keep autocommit on and never be released with a
+ * transaction open: an old snapshot would let a revoked session validate.
  *
  * @param options - The app's pool, and optionally the table prefix and the statement timeout.
  * @returns A {@link MysqlStore}. Call `migrate()` once at startup.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for an unknown option, a missing
  * or callback-style pool, a prefix that is not a plain lower-case identifier or a bad timeout.
+ *
+ * @example
+ * ```ts
+ * import mysql from 'mysql2/promise';
+ * import { mysqlStore } from 'session-revocation/mysql';
+ *
+ * const store = mysqlStore({ pool: mysql.createPool(process.env.DATABASE_URL!) });
+ * await store.migrate();
+ * const sessions = createSessionManager({ store });
+ * ```
  */
 export function mysqlStore(options: MysqlStoreOptions): MysqlStore {
   const { pool, names, statementTimeout } = resolveMysqlOptions(options);

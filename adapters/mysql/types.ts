@@ -1,8 +1,4 @@
-/**
- * The few shapes of `mysql2/promise` (3.x) the store relies on, written out so that importing
- * this adapter never loads mysql2 and its declarations are not needed to type-check an app.
- * `mysql.createPool(...)` from `mysql2/promise` and the connections it hands out fit them.
- */
+// The shapes of `mysql2/promise` 3.x the store uses, written out so importing this adapter never loads mysql2.
 
 /** A statement as the store sends it, with its own way of reading rows whatever the pool's options say. */
 export interface MysqlStatement {
@@ -40,18 +36,11 @@ export interface MysqlPoolConnection {
   destroy(): void;
   /** The server's id of this connection (`CONNECTION_ID()`), for `KILL` past a deadline. */
   readonly threadId: number | null;
-  /**
-   * mysql2's connection behind this wrapper: `getConnection()` answers a new wrapper each time,
-   * around the same object for as long as the physical connection lives. The store checks each
-   * physical connection once, by this object (without it, the wrapper: checked on every call).
-   */
+  /** mysql2's physical connection behind this wrapper (a new wrapper each `getConnection()`): checked once. */
   readonly connection?: object;
 }
 
-/**
- * The app's pool: `mysql.createPool(...)` from `mysql2/promise`. The store checks a connection
- * out for each operation and gives it back; it never ends the pool.
- */
+/** The app's pool: `mysql.createPool(...)` from `mysql2/promise`. The store never ends it. */
 export interface MysqlPool {
   /** Checks a connection out of the pool. */
   getConnection(): Promise<MysqlPoolConnection>;

@@ -1,5 +1,6 @@
 import { isSessionError } from '../../src/errors.js';
-import { sqlState, timedOut, toSessionError } from './errors.js';
+import { timedOut } from '../sql/errors.js';
+import { sqlState, toSessionError } from './errors.js';
 import type { PostgresPool, PostgresPoolClient } from './types.js';
 
 /** A row as the store reads it: every column as text (or null). */
@@ -15,7 +16,7 @@ export interface Connection {
   script(text: string): Promise<void>;
 }
 
-/** Checks a client out, runs `work`, gives it back; past `timeoutMs` (`null`: none) rejects with `STORE_UNAVAILABLE`, closes the client and cancels its statement. */
+/** Runs `work` on a pooled client; past `timeoutMs` (`null`: none) rejects, closes the client and cancels its statement. */
 export type Run = <T>(operation: string, work: (connection: Connection) => Promise<T>, timeoutMs?: number | null) => Promise<T>;
 
 // Every column arrives as text: an app's global type parsers must not change what the store reads.
@@ -54,7 +55,7 @@ export function database(pool: PostgresPool, options: { readonly timeoutMs: numb
               if (busy && cancelsByProcessId && typeof pid === 'number') {
                 run('cancel', (c) => c.query({ text: 'SELECT pg_cancel_backend($1)' }, [pid])).catch(() => undefined);
               }
-              reject(timedOut(operation, timeoutMs));
+              reject(timedOut('PostgreSQL', operation, timeoutMs));
             }, timeoutMs);
       const settle = (outcome: () => void): void => {
         if (settled) return;

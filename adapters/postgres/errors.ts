@@ -1,4 +1,5 @@
-import { isSessionError, SessionError } from '../../src/errors.js';
+import type { SessionError } from '../../src/errors.js';
+import { MISSING_TABLES, storeError } from '../sql/errors.js';
 
 // SQLSTATE classes meaning "cannot serve us now" (08, 53, 57, 40, 58), lock_not_available, a read-only standby.
 const UNAVAILABLE_CLASSES = new Set(['08', '53', '57', '40', '58']);
@@ -26,6 +27,7 @@ export function sqlState(error: unknown): string | undefined {
   return code !== undefined && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
+/** Whether PostgreSQL cannot serve us now (an outage, a lock not available, a read-only standby). */
 export function isUnavailable(error: unknown): boolean {
   const state = sqlState(error);
   if (state !== undefined) return UNAVAILABLE_CODES.has(state) || UNAVAILABLE_CLASSES.has(state.slice(0, 2));
@@ -36,21 +38,12 @@ export function isUnavailable(error: unknown): boolean {
 
 /** Anything a query threw as a SessionError: `STORE_UNAVAILABLE` for outages and timeouts, else `STORE_ERROR`. */
 export function toSessionError(error: unknown, context: FailureContext): SessionError {
-  if (isSessionError(error)) return error;
-  const detail = error instanceof Error ? error.message : String(error);
-  if (context.connecting === true || context.connectionLost === true || isUnavailable(error)) {
-    return new SessionError('STORE_UNAVAILABLE', `PostgreSQL session store unavailable during ${context.operation}: ${detail}`, { cause: error });
-  }
   const state = sqlState(error) ?? '';
   // A named statement the server does not know (or has): a transaction pooler in between.
   const hint = ['26000', '42P05'].includes(state)
     ? ' (the pool seems to go through a pooler in transaction mode, such as PgBouncer: pass preparedStatements: false to postgresStore)'
     : ['42883', '42P01', '42703'].includes(state)
-      ? ' (the tables are missing or incomplete: run store.migrate(), or `session-revocation migrate`)'
+      ? MISSING_TABLES
       : '';
-  return new SessionError('STORE_ERROR', `PostgreSQL session store failed during ${context.operation}: ${detail}${hint}`, { cause: error });
+  return storeError('PostgreSQL', context.operation, error, context.connecting === true || context.connectionLost === true || isUnavailable(error), hint);
 }
-
-/** The error of an operation that ran past its deadline. */
-export const timedOut = (operation: string, timeoutMs: number): SessionError =>
-  new SessionError('STORE_UNAVAILABLE', `PostgreSQL session store did not answer ${operation} within ${timeoutMs} ms.`);

@@ -23,10 +23,8 @@ export const quoteIdentifier = (name: string): string => `"${name.replaceAll('"'
 export const advisoryLockKey = (purpose: string): string => createHash('sha256').update(`session-revocation:${purpose}`).digest().readBigInt64BE(0).toString();
 
 /**
- * Checks the schema and table names (lower-case letters, digits and `_`: they work quoted, as
- * the store writes them, and unquoted, as a DBA types them) and derives the others. Tables are
- * at most 40 characters, so `<table>_activity_tenant_idx` fits PostgreSQL's 63.
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a name that is not a plain lower-case identifier.
+ * Checks the names (lower case: they work quoted and unquoted) and derives the others. A table of
+ * at most 40 characters keeps `<table>_activity_tenant_idx` within PostgreSQL's 63.
  */
 export function tableNames(schema: string, table: string): TableNames {
   check('schema', schema, 63);

@@ -9,10 +9,8 @@ export type PostgresClient = PostgresPool | PostgresJsSql;
 /** Options of {@link postgresStore}. */
 export interface PostgresStoreOptions {
   /**
-   * The app's client: `new pg.Pool(...)` or postgres.js `postgres(...)`. The store checks a
-   * connection out per operation and gives it back; it never ends the pool. While anyone
-   * subscribes to revocations (the manager does when access tokens are on) and `listen` names
-   * no pool of its own, one connection of this pool stays in `LISTEN`.
+   * The app's client: `new pg.Pool(...)` or postgres.js `postgres(...)`; the store never ends it. While
+   * anyone subscribes to revocations (and `listen` names no pool), one of its connections stays in `LISTEN`.
    */
   readonly pool: PostgresClient;
   /**
@@ -21,39 +19,27 @@ export interface PostgresStoreOptions {
    */
   readonly schema?: string;
   /**
-   * Sessions table name; the others are `<table>_owners`, `<table>_epochs`, `<table>_high_water`,
-   * `<table>_denied`, `<table>_devices`, `<table>_activity`, `<table>_keys`. Lower-case letters,
+   * Sessions table name; the others are `<table>_owners`, `<table>_epochs`...: lower-case letters,
    * digits and `_`, at most 40 characters.
    * @default "sessions"
    */
   readonly table?: string;
   /**
-   * Deadline in ms of every store operation, waiting for a pooled client included. Past it the
-   * call rejects with `STORE_UNAVAILABLE`, the client is closed rather than reused, and the
-   * statement is cancelled on the server; transactions carry it as `SET LOCAL statement_timeout`. `migrate()` has no deadline (it may wait
-   * for another instance).
+   * Deadline in ms of every operation, waiting for a client included: past it the call rejects with
+   * `STORE_UNAVAILABLE` and the statement is cancelled on the server. `migrate()` has none.
    * @default 2_000
    */
   readonly statementTimeout?: number;
   /**
-   * Whether the store's hot statements are named (prepared once per connection). Set `false`
-   * when `pool` connects through a pooler in transaction mode (PgBouncer
-   * `pool_mode = transaction`, the poolers of managed services): a named statement lives on
-   * one server connection, and such a pooler hands the next query to another. With `false`
-   * every statement is unnamed and parsed each time (a little more server CPU).
+   * Whether statements are named (prepared once per connection). Set `false` when `pool` goes through
+   * a pooler in transaction mode (PgBouncer `pool_mode = transaction`, managed services' poolers).
    * @default true
    */
   readonly preparedStatements?: boolean;
   /**
-   * How the store hears other instances' revocations (PostgreSQL LISTEN), so managers drop
-   * cached epochs the moment any instance revokes. Revocations are always published with
-   * `pg_notify`, whatever this says.
-   * - `true`: one connection of `pool` LISTENs while anyone subscribes.
-   * - `{ pool }`: LISTEN on a connection of this pool instead, for apps whose `pool` goes
-   *   through a transaction pooler, where LISTEN does not work: give it a small pool (one
-   *   connection is enough) of direct (session) connections to the server.
-   * - `false`: no `subscribe`; another instance's revocation reaches this one's cached epochs
-   *   only when its manager's `epochCacheTtl` runs out.
+   * How the store hears other instances' revocations (LISTEN; they are always published with `pg_notify`):
+   * `true` on a connection of `pool`; `{ pool }` on a small pool of direct connections, when `pool` goes
+   * through a transaction pooler; `false` not at all (cached epochs follow within `epochCacheTtl`).
    * @default true
    */
   readonly listen?: boolean | PostgresListenOptions;
@@ -65,11 +51,7 @@ export interface PostgresListenOptions {
   readonly pool: PostgresClient;
 }
 
-/**
- * Applies defaults and checks the options; `listenPool` is `undefined` when the store does not listen.
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for an unknown option, a missing pool,
- * bad names, a bad timeout or a `listen` / `preparedStatements` of the wrong type.
- */
+/** Applies defaults and checks the options (`INVALID_CONFIGURATION`); `listenPool` is `undefined` when the store does not listen. */
 export function resolvePostgresOptions(options: PostgresStoreOptions) {
   if (typeof options !== 'object' || options === null || !isClient(options.pool)) {
     throw invalid('postgresStore needs { pool }: a pg.Pool (npm install pg) or a postgres.js client (npm install postgres).');
@@ -103,5 +85,3 @@ function listenPoolOf(pool: PostgresClient, listen: unknown): PostgresClient | u
   }
   throw invalid('postgresStore: listen must be true, false or { pool } with a pg.Pool or postgres.js client of direct connections.');
 }
-
-

@@ -1,10 +1,6 @@
 import type { PostgresJsQuery, PostgresJsRawResult, PostgresJsSql, PostgresPool, PostgresPoolClient, PostgresQueryConfig, PostgresQueryResult } from './types.js';
 
-/**
- * Presents a postgres.js client as the pool shape the store runs on: `connect()` reserves one
- * of its connections, `query` runs a statement there and reads the rows raw (the server's text,
- * as the store parses it), named statements become postgres.js prepared ones.
- */
+/** A postgres.js client as a `pg` pool: `connect()` reserves a connection, rows are read raw (text), names prepare. */
 export function postgresJsPool(sql: PostgresJsSql): PostgresPool {
   return {
     async connect(): Promise<PostgresPoolClient> {
@@ -46,27 +42,18 @@ export function postgresJsPool(sql: PostgresJsSql): PostgresPool {
   };
 }
 
-/**
- * How long a connection given up on waits for its cancel requests before it goes back to the
- * pool anyway: one may never report (postgres.js loses its promise on TLS; one that cannot
- * connect waits for `connect_timeout`), and a connection must not stay out of the pool for good.
- */
+// A cancel request may never report (postgres.js loses its promise on TLS): the connection goes back anyway after this.
 const CANCEL_WAIT_MS = 2_000;
 
-/** Settles when every request has, or after {@link CANCEL_WAIT_MS}, whichever comes first. */
+/** Settles when every request has, or after `CANCEL_WAIT_MS`. */
 function boundedWait(requests: readonly Promise<unknown>[]): Promise<unknown> {
   if (requests.length === 0) return Promise.resolve();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  // unref: a pending wait alone does not keep the process running.
   const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, CANCEL_WAIT_MS)).unref());
   return Promise.race([Promise.allSettled(requests), deadline]).finally(() => clearTimeout(timer));
 }
 
-/**
- * Sends `query` a cancel request; resolves once the server has taken it. `query.cancel()` drops
- * that promise, the canceller it calls returns it; without one (another postgres.js version)
- * the plain `cancel()`, waiting for nothing.
- */
+// Resolves once the server took the cancel request: `query.cancel()` drops that promise, its `canceller` returns it.
 function cancelRequest(query: PostgresJsQuery): Promise<unknown> {
   const { canceller } = query as { canceller?: unknown };
   return Promise.resolve(typeof canceller === 'function' ? canceller(query) : query.cancel());

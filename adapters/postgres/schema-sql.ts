@@ -5,10 +5,7 @@ import { advisoryLockKey, DEFAULT_SCHEMA, DEFAULT_TABLE, quoteIdentifier, tableN
 // The version of the tables this store reads and writes, recorded in the sessions table's comment.
 const SCHEMA_VERSION = 1;
 
-/**
- * The migration script for one schema and table name: the exact text `migrate()` sends (as one
- * simple query, so it runs through a transaction pooler) and `schema.sql` holds for the default names.
- */
+/** The migration script `migrate()` sends as one simple query (so through a pooler too); `schema.sql` for the default names. */
 export function schemaSql(names: TableNames): string {
   const { schema, sessions } = names;
   const table = names.table('sessions');
@@ -39,10 +36,8 @@ export interface PostgresSchemaOptions {
 }
 
 /**
- * The migration script `migrate()` runs, for teams that apply migrations with their own tool.
- * For the default names it is exactly `schema.sql`, shipped next to this adapter.
- *
- * @param options - Schema and table names, as given to `postgresStore`.
+ * The migration script `migrate()` runs, for teams applying migrations with their own tool; for the
+ * default names it is `schema.sql`, shipped next to this adapter.
  * @returns The SQL script: one transaction, idempotent, under an advisory lock.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a name that is not a plain lower-case identifier.
  *

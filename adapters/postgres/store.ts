@@ -11,8 +11,8 @@ import { schemaSql } from './schema-sql.js';
 /** A {@link SessionStore} on PostgreSQL with every optional method, and the migration that creates its tables. */
 export interface PostgresStore extends SessionStore {
   /**
-   * Creates the schema, tables and indexes (schema version 1): idempotent, safe from several
-   * instances at once, one simple query (it runs through a pooler too). The same SQL ships as `schema.sql`.
+   * Creates the schema, tables and indexes (version 1): idempotent, safe from several instances at
+   * once, one simple query (so through a pooler too). The same SQL ships as `schema.sql`.
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE` when PostgreSQL cannot be reached,
    * `STORE_ERROR` when the script fails (no privilege, a table of the same name with another shape).
    */
@@ -24,22 +24,14 @@ export interface PostgresStore extends SessionStore {
 const NOTIFY: Statement = { name: 'notify', text: 'SELECT pg_notify($1, $2)' };
 
 /**
- * A session store on PostgreSQL (node-postgres `pg` 8 or postgres.js 3.4), in the SQL the SQLite
- * and MySQL stores share: `get` and `readUser` one statement each, a batch one transaction that
- * checks and bumps its owner's version first (under the row's lock) and `pg_notify`s on commit,
- * so every instance drops its cached epochs at once. Behind a transaction pooler (PgBouncer
- * `pool_mode = transaction`), pass `preparedStatements: false` and `listen: { pool }` or `listen: false`.
+ * A session store on PostgreSQL (`pg` 8 or postgres.js 3.4). A batch is one transaction that checks
+ * and bumps its owner's version first and `pg_notify`s on commit, so every instance drops its cached
+ * epochs at once. Behind a transaction pooler, pass `preparedStatements: false` and `listen: { pool }`
+ * or `listen: false`. An erased user's bytes stay in dead tuples until `VACUUM`.
  *
- * An erase deletes the user's rows in one transaction: no query, replica or logical backup taken
- * afterwards returns them. Their bytes stay in dead tuples until `VACUUM`, and in WAL and physical
- * backups until those are recycled; run `VACUUM` after erasing where a deletion request needs more.
- *
- * @param options - The app's `pg.Pool` or postgres.js client, and optionally schema, table,
- * statement timeout, prepared statements, LISTEN.
+ * @param options - The app's `pg.Pool` or postgres.js client; optionally names, timeout, prepared statements, LISTEN.
  * @returns A {@link PostgresStore}. Call `migrate()` once at startup (or apply `schema.sql`).
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for an unknown option, a missing
- * client, a schema or table name that is not a plain lower-case identifier, a bad
- * `statementTimeout`, or a `listen` / `preparedStatements` of the wrong type. Its methods reject
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for wrong options. Calls reject
  * with `STORE_UNAVAILABLE` when PostgreSQL is unreachable or slower than the timeout.
  *
  * @example

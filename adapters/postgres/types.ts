@@ -1,8 +1,4 @@
-/**
- * The few shapes of node-postgres (`pg` 8) and postgres.js (`postgres` 3.4) the store relies on,
- * written out so that importing this adapter loads neither. `new pg.Pool(...)` and
- * `postgres(url)` fit them as they are.
- */
+// The shapes of `pg` 8 and postgres.js 3.4 the store uses, written out so importing this adapter loads neither.
 
 /** A query as the store sends it through `pg`. */
 export interface PostgresQueryConfig {

@@ -75,10 +75,8 @@ export interface IoRedisSubscriberLike {
 }
 
 /**
- * A client the store accepts: node-redis 5 (`createClient`, `createCluster`, `createSentinel`)
- * or ioredis 5 (`Redis`, `Cluster`, Sentinel). The app creates, connects and closes it; the
- * store's own connections (pub/sub, `durability`) are duplicates of it, or with a node-redis
- * Sentinel client its pub/sub and leased connections.
+ * A client the store accepts, created, connected and closed by the app: node-redis 5 (`createClient`,
+ * `createCluster`, `createSentinel`) or ioredis 5 (`Redis`, `Cluster`, Sentinel).
  */
 export type RedisClientLike = NodeRedisClientLike | NodeRedisClusterLike | NodeRedisSentinelLike | IoRedisLike;
 

@@ -2,8 +2,7 @@ import { SessionError } from '../../src/errors.js';
 import { detectClient, type IoRedisLike, type IoRedisSubscriberLike, type NodeRedisClientLike, type NodeRedisClusterLike, type NodeRedisSentinelLike, type NodeRedisSubscriberLike, type RedisClientKind, type RedisClientLike } from './client.js';
 import { malformedReply, replyCode, withTimeout } from './errors.js';
 
-// Each client library behind one shape. Nothing here changes a connection's state (no MULTI,
-// WATCH, SELECT, CLIENT): the app's client carries the app's own commands too.
+// Each client library behind one shape; nothing changes the state of the app's connection.
 
 /** Sends one command; `key` routes it to its slot's master on a cluster. */
 type Send = (key: string, args: string[]) => Promise<unknown>;
@@ -49,8 +48,7 @@ const ioredisWait = (io: IoRedisLike): SendAndWait => async (_key, args, replica
   return { reply: replies[0]![1], acknowledged: count(replies[1]![1]) };
 };
 
-// Sent in the same tick, so in one write, in order; settled together, so a leased Sentinel
-// connection never goes back to its pool with the WAIT still pending.
+// Sent in one tick, so in order; settled together, so a leased connection never goes back with WAIT pending.
 const nodeRedisWait = (send: (args: string[]) => Promise<unknown>): SendAndWait => async (_key, args, replicas, timeout) => {
   const [reply, acknowledged] = await Promise.allSettled([send(args), send(waitArgs(replicas, timeout))]);
   if (reply.status === 'rejected') throw reply.reason;
@@ -64,8 +62,7 @@ const clusterWait = (cluster: NodeRedisClusterLike): SendAndWait => async (key, 
   return { reply: replies[0], acknowledged: count(replies[1]) };
 };
 
-// A cluster pipeline does not follow MOVED: after one, the key is read by a plain command (which
-// follows it and refreshes the slot map) and the pipeline sent again.
+// A cluster pipeline does not follow MOVED: a plain command refreshes the slot map, then it is sent again.
 const followMoved = (send: SendAndWait, refresh: (key: string) => Promise<unknown>): SendAndWait => async (key, ...rest) => {
   try {
     return await send(key, ...rest);
@@ -76,11 +73,7 @@ const followMoved = (send: SendAndWait, refresh: (key: string) => Promise<unknow
   }
 };
 
-/**
- * A connection the store opened: nothing is sent before it is ready, for at most `within` ms. A
- * command sent earlier would be refused, or run late from an offline queue after the store
- * reported it failed.
- */
+// Nothing is sent on a connection the store opened before it is ready (at most `within` ms): it could run late.
 function readiness(isReady: () => boolean, onReady: (listener: () => void) => void, start: () => void, within: number): () => Promise<void> {
   const waiting = new Set<() => void>();
   onReady(() => {
@@ -145,10 +138,7 @@ function onceClosed(client: unknown, event: string, listener: () => void): () =>
   return () => void emitter.removeListener?.(event, listener);
 }
 
-/**
- * Wraps the app's client. `offlineTimeout` goes to node-redis for commands sent while it is not
- * ready, so one the store gave up on leaves the offline queue instead of running late.
- */
+/** Wraps the app's client; `offlineTimeout` drops a command node-redis queued while not ready, rather than run it late. */
 export function createDriver(client: RedisClientLike, offlineTimeout: number): Driver {
   const kind = detectClient(client);
   switch (kind) {

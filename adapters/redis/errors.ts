@@ -1,7 +1,6 @@
 import { isSessionError, SessionError } from '../../src/errors.js';
 
-// Replies that mean "Redis is there but cannot serve this now" (loading, a long script, a
-// cluster failing over or resharding, out of memory): 503 territory, nothing was written.
+// "Redis cannot serve this now" (loading, a long script, failover, resharding, out of memory): nothing was written.
 const TRANSIENT_REPLIES = new Set(['LOADING', 'BUSY', 'TRYAGAIN', 'CLUSTERDOWN', 'MASTERDOWN', 'READONLY', 'NOREPLICAS', 'MOVED', 'ASK', 'OOM']);
 
 /** The code word of a Redis error reply ("ERR", "NOSCRIPT"...), or `undefined` for anything else. */
@@ -9,11 +8,7 @@ export function replyCode(error: unknown): string | undefined {
   return error instanceof Error ? /^([A-Z][A-Z0-9_]+)(?: |$)/.exec(error.message)?.[1] : undefined;
 }
 
-/**
- * What a client threw as the contract's SessionError: an error reply is `STORE_ERROR` (a bug or
- * a misconfiguration) unless transient; a socket closed, a refused connection, a client offline
- * or our own timeout is `STORE_UNAVAILABLE`.
- */
+/** What a client threw as a SessionError: an error reply is `STORE_ERROR` unless transient; the rest `STORE_UNAVAILABLE`. */
 export function toSessionError(error: unknown): SessionError {
   if (isSessionError(error)) return error;
   // Some client errors carry no message (node-redis' TimeoutError): their class says it all.

@@ -4,9 +4,7 @@ import type { ActivityRecord, Epochs, SessionRecord } from '../../src/store.js';
 import { malformedReply } from './errors.js';
 
 /**
- * Key names. `<p>` is the prefix, `{b}` a hash tag: a user's bucket (`userBucket`), which every
- * session id of the user starts with, so a session and its user share a Cluster slot.
- *
+ * Key names. `<p>` is the prefix, `{b}` a hash tag: a user's bucket, which the user's session ids start with.
  * ```
  * <p>{b}:s:<sessionId>   hash   p (the row as JSON), um (user's base), tm (tenant's hash), e, l, a, r, rr
  * <p>{b}:u:<userId>:m    hash   v (version), e:<kind> (epochs)
@@ -30,7 +28,7 @@ export const tagOf = (key: string): string => key.slice(key.indexOf('{'), key.in
 /** The bucket of a session: its id's first 3 characters, as the manager makes them. */
 export const bucketOfSession = (sessionId: string): string => (/^[\w-]{3}/.test(sessionId) ? sessionId.slice(0, 3) : userBucket(sessionId));
 
-/** Builds the key names under `prefix`: a user's base `<p>{b}:u:<userId>:` and a tenant's take one suffix. */
+/** Builds the key names under `prefix`. */
 export function createLayout(prefix: string) {
   const tag = (bucket: string): string => `${prefix}{${bucket}}:`;
   return {
@@ -67,7 +65,6 @@ export function decodeSession(reply: unknown): SessionRecord {
   return (r === null || r === undefined || r === false ? row : { ...row, revokedAt: numeric(r, 'a session'), revokedReason: text(rr, 'a session') }) as unknown as SessionRecord;
 }
 
-/** An activity entry read back. */
 export function decodeActivity(value: unknown): ActivityRecord {
   const entry = parse(value, 'an activity entry') as unknown as ActivityRecord;
   if (typeof entry.id !== 'string' || typeof entry.type !== 'string' || typeof entry.at !== 'number') throw malformedReply('an activity entry');
@@ -112,7 +109,6 @@ export function text(value: unknown, what: string): string {
   throw malformedReply(what);
 }
 
-/** A reply element that must be an array. */
 export function list(value: unknown, what: string): readonly unknown[] {
   if (!Array.isArray(value)) throw malformedReply(what);
   return value;

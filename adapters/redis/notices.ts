@@ -4,8 +4,7 @@ import type { Driver } from './driver.js';
 /** Fans notices from one pub/sub connection out to the store's listeners. */
 export type Notices = ReturnType<typeof createNotices>;
 
-// Published by the store itself after an interruption, to learn when its subscription delivers
-// again (no user id is empty).
+// Published after an interruption, to learn when the subscription delivers again (no user id is empty).
 const PROBE = '';
 const PROBE_INTERVAL = 250;
 // A tenant's notice: NUL, "t", the tenant id. The manager refuses a NUL in a user id.
@@ -17,10 +16,8 @@ export const tenantMessage = (tenantId: string): string => `${TENANT_MARK}${tena
 const parseNotice = (message: string): RevocationNotice => (message.startsWith(TENANT_MARK) ? { userId: '', tenantId: message.slice(TENANT_MARK.length) } : { userId: message });
 
 /**
- * The subscriber connection opens with the first listener and closes with the last, or when the
- * app closes its client. Notices published while it is down are lost, so `onResync` runs once
- * the subscription is active: at the first SUBSCRIBE acknowledgement, and after an interruption
- * at the first message received again; until then the store publishes a probe every 250 ms.
+ * One subscriber connection, open from the first listener to the last. Notices published while it is
+ * down are lost, so `onResync` runs once it delivers again (probed every 250 ms after an interruption).
  */
 export function createNotices(driver: Driver, channel: string, onError: (error: unknown) => void) {
   const listeners = new Map<(notice: RevocationNotice) => void, (() => void) | undefined>();

@@ -5,10 +5,9 @@ import type { RedisClientLike } from './client.js';
 /** Options of {@link redisStore}. */
 export interface RedisStoreOptions {
   /**
-   * A connected node-redis 5 or ioredis 5 client, owned by the app: the store never connects,
-   * reconfigures or closes it, and sends on it only self-contained commands (scripts and
-   * `PUBLISH`). So an outage fails fast: node-redis `disableOfflineQueue: true`; ioredis
-   * `enableOfflineQueue: false` once connected, or `maxRetriesPerRequest: 1`.
+   * A connected node-redis 5 or ioredis 5 client, owned by the app: the store never connects or closes
+   * it. So an outage fails fast: node-redis `disableOfflineQueue: true`; ioredis `enableOfflineQueue: false`
+   * once connected, or `maxRetriesPerRequest: 1`.
    */
   readonly client: RedisClientLike;
   /** Prefix of every key and of the channel; no `{`, `}` or spaces. @default "sr:" */
@@ -20,11 +19,8 @@ export interface RedisStoreOptions {
   /** Errors of background work (pub/sub, a notice's `PUBLISH`). @default a process warning, at most one a minute */
   readonly onError?: (error: unknown) => void;
   /**
-   * Makes every batch that revokes (a `revoke` or `epochs` write: a sign-out, "sign out
-   * everywhere", a sign-in that replaced a session) survive a failover, or fail: it goes through
-   * a connection the store opens (a duplicate of `client`; a node-redis Sentinel client's leased
-   * master connection), followed on it by `WAIT replicas timeout`; fewer acknowledgements reject
-   * with `STORE_UNAVAILABLE`. Other batches and reads never wait.
+   * Makes every batch that revokes survive a failover, or fail: it is followed by `WAIT replicas timeout`
+   * on a connection the store opens, and fewer acknowledgements reject with `STORE_UNAVAILABLE`.
    * @default undefined: a batch returns once the primary has it
    */
   readonly durability?: RedisDurability;
@@ -48,7 +44,6 @@ export function resolveOptions(options: RedisStoreOptions) {
   if (typeof options !== 'object' || options === null || typeof options.client !== 'object' || options.client === null) {
     throw new SessionError('INVALID_CONFIGURATION', 'redisStore() needs { client }: a node-redis 5 or ioredis 5 client.');
   }
-  // A mistyped `durabilty` silently ignored would leave revocations unsafe.
   optionsObject('redisStore() options', options, ['client', 'prefix', 'commandTimeout', 'pruneLockTtl', 'onError', 'durability']);
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   if (typeof prefix !== 'string' || !PREFIX_SHAPE.test(prefix)) {

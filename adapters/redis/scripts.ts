@@ -5,11 +5,9 @@ export type Script = ReturnType<typeof script>;
 const script = (source: string, readOnly = false) => ({ source, sha: hash('sha1', source, 'hex'), readOnly });
 
 /**
- * The one script that writes a batch: checks the owner's version (field `v` of KEYS[1]), then
- * applies each encoded write as given (see `writes.ts`) and bumps the version. It decides
- * nothing but the version and the high-water mark's max. ARGV: expected version ('' for any),
- * '1' to bump, the directory prefix ('' on a cluster: the queues it wrote are answered instead).
- * Answers nil when the version moved, else {1, queues written and their due, far keys to erase}.
+ * Writes a batch: checks the owner's version (field `v` of KEYS[1]), applies each write encoded by
+ * `writes.ts`, bumps the version. ARGV: expected version ('' for any), '1' to bump, the directory
+ * prefix ('' on a cluster). Answers nil when the version moved, else {1, queues written, far keys}.
  */
 export const applyScript = script(`
 local owner, dir = KEYS[1], ARGV[3]
@@ -122,10 +120,7 @@ if #ids == 0 then return {} end
 return redis.call('HMGET', string.sub(KEYS[1], 1, -2) .. 'A', unpack(ids))
 `, true);
 
-/**
- * Prunes one queue (KEYS[1]) of what is due by ARGV[1]: at most ARGV[2] session rows, at most
- * ARGV[3] members. Answers {rows deleted, the queue's next due or ''}.
- */
+/** Prunes one queue (KEYS[1]) of what is due by ARGV[1]: at most ARGV[2] rows, ARGV[3] members. Answers {deleted, next due or ''}. */
 export const pruneScript = script(`
 local q, now = KEYS[1], tonumber(ARGV[1])
 local n = 0

@@ -11,26 +11,21 @@ import { planBatch } from './writes.js';
 
 // Cluster: sessions whose tenant hash this process knows, so get() reads it beside the script.
 const TENANTS_KEPT = 20_000;
-// prune(): queues per directory page, rounds per lane, members per queue and script.
+// prune(): queues per page, rounds per lane, members per queue and script.
 const PAGE = 100;
 const ROUNDS = 50;
 const CAP = 1_000;
 
 /**
- * A session store in Redis for apps that run more than one instance, over the app's node-redis 5
- * or ioredis 5 client: single server, Sentinel or Cluster (Redis 7.0 or later).
+ * A session store in Redis 7.0+ for apps that run more than one instance, over the app's node-redis 5
+ * or ioredis 5 client: single server, Sentinel or Cluster.
  *
- * - Every call is one Lua script: `get` reads the session with its user's and its tenant's
- *   epochs, `apply` checks the owner's version and writes the batch. It decides nothing else.
- * - Cluster (`shardsByUser`): a session id starts with its user's bucket, the hash tag of the
- *   session's and the user's keys. A tenant's and a one-time key's keys have their own slots,
- *   read by their own command; a user's batch that raises a tenant's high-water mark or puts a
- *   key writes it by a second script once its own held.
- * - Rows expire in Redis a day past `expiresAt`; `prune` deletes them first, in bounded steps,
- *   through per-bucket queues and a directory of the due ones.
- * - `durability`: a batch that revokes is followed by `WAIT` on the store's own connection, and
- *   fails with fewer acknowledgements. Batches with `notify` are published on
- *   `<prefix>revocations`; `subscribe()` listens on a duplicate of the app's client.
+ * - Every call is one Lua script: `get` reads the session with its user's and tenant's epochs,
+ *   `apply` checks the owner's version and writes the batch.
+ * - On a Cluster a session id starts with its user's bucket, so a session and its user share a slot.
+ * - Rows expire in Redis a day past `expiresAt`; `prune` deletes them first, in bounded steps.
+ * - Batches with `notify` are published on `<prefix>revocations`; `subscribe()` listens on a
+ *   duplicate of the app's client.
  *
  * @param options - The client, and optionally `prefix`, `commandTimeout`, `pruneLockTtl`, `onError`, `durability`.
  * @returns A {@link SessionStore} with `subscribe`, `listActivity` and `stats`; its `close()` never closes the app's client.
@@ -144,8 +139,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
         const reply = await write(durable, plan.owner, batch.version === undefined ? '' : String(batch.version), plan.bump, plan.local);
         if (reply === null || reply === undefined) return false;
         const [, marks, far] = list(reply, 'apply');
-        // Cluster: what lives on other slots, once the owner's batch held: keys the user put,
-        // tenants' high-water marks (kept the larger), the erased user's keys; then the queues' directory.
+        // Cluster: what lives on other slots, once the owner's batch held; then the queues' directory.
         for (const { key, args } of plan.after.values()) await write(durable, key, '', false, args);
         const userId = 'userId' in batch.owner ? batch.owner.userId : '';
         const farKeys = list(far, 'apply').map((key) => text(key, 'apply'));

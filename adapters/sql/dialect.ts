@@ -26,8 +26,7 @@ export interface Dialect {
 
 const values = (columns: readonly string[]): string => `(${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
 
-// PostgreSQL and SQLite share the upsert of the SQL standard's spirit: the existing row through
-// an alias, the proposed one as `excluded`.
+// PostgreSQL and SQLite: the existing row through an alias, the proposed one as `excluded`.
 function standard(greatest: string): Pick<Dialect, 'upsert' | 'insertIgnore'> {
   const expression = (column: string, how: OnConflict): string =>
     how === 'new' ? `excluded.${column}` : how === 'max' ? `${greatest}(o.${column}, excluded.${column})` : `o.${column} + 1`;
@@ -65,11 +64,7 @@ export const postgresDialect: Dialect = {
   ...standard('GREATEST'),
 };
 
-/**
- * MySQL 8 and MariaDB 10.5 or later: text as bytes (VARBINARY, no charset or collation), the
- * existing row's columns unqualified and the proposed one's through `VALUES()`. `INSERT IGNORE`
- * counts 0 rows for a duplicate whatever the client's found-rows flag says.
- */
+/** MySQL 8 and MariaDB 10.5+: text as bytes (VARBINARY), the proposed row through `VALUES()`. */
 export const mysqlDialect: Dialect = {
   placeholders: (text) => text,
   greatest: 'GREATEST',

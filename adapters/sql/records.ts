@@ -16,10 +16,7 @@ export const optionalText = (cell: Cell): string | undefined => (cell === null |
 /** An object without a prototype: ids and kinds are data (`__proto__` included). */
 export const dict = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
 
-/**
- * A session as the `insert` statement's values: the columns the store queries, and the rest
- * (immutable) as JSON in `record`, the secret hash in base64url.
- */
+/** A session as the `insert` statement's values: the queried columns, the rest as JSON in `record`. */
 export function sessionValues(session: SessionRecord): SqlValue[] {
   const { id, userId, tenantId, kind, expiresAt, lastUsedAt, authenticatedAt, revokedAt, revokedReason, secretHash, previousSecretHash, ...rest } = session;
   const previous = previousSecretHash === undefined ? undefined : base64url(previousSecretHash);

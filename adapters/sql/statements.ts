@@ -32,10 +32,7 @@ const TABLES: ReadonlyArray<readonly [TableName, string, string, Readonly<Record
 /** The name of every table, in creation order. */
 export const TABLE_NAMES: readonly TableName[] = TABLES.map(([name]) => name);
 
-/**
- * The statements creating every table and index, each idempotent (`IF NOT EXISTS`): the body of
- * each store's one migration.
- */
+/** The idempotent statements creating every table and index: the body of each store's migration. */
 export function tableStatements(d: Dialect, n: Names): string[] {
   const statements: string[] = [];
   for (const [name, columns, key, indexes] of TABLES) {
@@ -67,8 +64,7 @@ export function sqlStatements(d: Dialect, n: Names) {
     string, string, string, string, string, string, string, string,
   ];
   const G = d.greatest;
-  // Deletes at most `limit` rows past a time, oldest first. The inner select is wrapped once
-  // more so MySQL accepts the LIMIT and a subquery on the table it deletes from.
+  // At most `limit` rows past a time, oldest first; wrapped twice so MySQL accepts the LIMIT and the table.
   const prune = (table: string, key: string, at: string): string =>
     `DELETE FROM ${table} WHERE (${key}) IN (SELECT ${key} FROM (SELECT ${key} FROM ${table} WHERE ${at} <= ? ORDER BY ${at} LIMIT ?) p)`;
   const text = {
@@ -90,8 +86,7 @@ export function sqlStatements(d: Dialect, n: Names) {
     bumpIf: `UPDATE ${O} SET version = version + 1 WHERE scope = ? AND owner = ? AND version = ?`,
     newOwner: d.insertIgnore(O, ['scope', 'owner', 'version'], ['scope', 'owner']),
     keyHeld: `SELECT version FROM ${K} WHERE id = ? AND version = ?${d.forUpdate}`,
-    // "No such key": a placeholder row (version 0) the batch holds until it commits, so a
-    // second claim waits on it and then finds the key.
+    // "No such key": a placeholder row (version 0) held until commit, so a second claim waits and finds the key.
     claimKey: d.insertIgnore(K, ['id', 'value', 'expires_at', 'user_id', 'version'], ['id']),
     unclaimKey: `DELETE FROM ${K} WHERE id = ? AND version = 0`,
     // A whole row: a new one, or a new version of one (a rotated secret), every column replaced.
@@ -104,8 +99,7 @@ export function sqlStatements(d: Dialect, n: Names) {
     activity: d.insertIgnore(A, ['id', 'user_id', 'tenant_id', 'at', 'entry'], ['id']),
     putKey: d.upsert(K, ['id', 'value', 'expires_at', 'user_id', 'version'], ['id'], { value: 'new', expires_at: 'new', user_id: 'new', version: 'inc' }),
     deleteKey: `DELETE FROM ${K} WHERE id = ?`,
-    // Sessions are erased by primary key, found first: MySQL's DELETE through a secondary index
-    // may wait on another user's locked rows.
+    // Erased by primary key: MySQL's DELETE through a secondary index may wait on other users' locked rows.
     userSessions: `SELECT id FROM ${S} WHERE user_id = ?`,
     deleteSession: `DELETE FROM ${S} WHERE id = ?`,
     eraseDenied: `DELETE FROM ${D} WHERE user_id = ?`,

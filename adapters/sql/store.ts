@@ -10,10 +10,7 @@ export interface SqlConnection {
 
 /** The driver glue each SQL store writes: connections, transactions, errors, notices. */
 export interface SqlDriver {
-  /**
-   * Runs `work` on one connection, inside one transaction when `transaction` says so (all or
-   * nothing: a rejection rolls back). Rejects as the contract says (`CLOSED`, `STORE_UNAVAILABLE`...).
-   */
+  /** Runs `work` on one connection, in one transaction when `transaction` (a rejection rolls back); rejects as the contract says. */
   use<T>(operation: string, transaction: boolean, work: (connection: SqlConnection) => Promise<T>): Promise<T>;
   /** Publishes a notice from inside the batch's transaction, delivered when it commits. */
   notify?(connection: SqlConnection, notice: RevocationNotice): Promise<void>;
@@ -25,11 +22,7 @@ export type SqlStoreCore = Required<Omit<SessionStore, 'close' | 'subscribe' | '
 // A claim of a key that must not exist (version 0) holds a row of this version until it commits.
 const PLACEHOLDER: readonly SqlValue[] = ['', 0, null, 0];
 
-/**
- * The session store of the contract, in SQL written once (`statements.ts`) and run through a
- * driver. `apply` is one transaction: the version check and bump first (a conditional UPDATE,
- * counted; the row inserted for a first batch), then every write in order.
- */
+/** The contract's store in shared SQL; `apply` is one transaction: the version check and bump first, then every write in order. */
 export function sqlStore(dialect: Dialect, names: Names, driver: SqlDriver): SqlStoreCore {
   const st = sqlStatements(dialect, names);
   const read = async (operation: string, statement: Statement, values: readonly SqlValue[]): Promise<readonly Row[]> =>

@@ -4,11 +4,7 @@ import { SessionError } from '../../src/errors.js';
 
 type Driver = typeof BetterSqlite3;
 
-/**
- * Loads better-sqlite3 only when the store opens a file itself: it is an optional peer
- * dependency, and an app passing its own connection (or importing another subpath) must not
- * need it installed.
- */
+// Loaded only when the store opens a file: an app passing its own connection need not install it.
 function loadDriver(): Driver {
   try {
     return createRequire(import.meta.url)('better-sqlite3') as Driver;
@@ -24,10 +20,7 @@ function loadDriver(): Driver {
   }
 }
 
-/**
- * Opens the database file. A file that cannot be opened (missing directory, no permission)
- * is a configuration problem found at startup, not an outage.
- */
+/** Opens the database file; one that cannot be opened is a configuration problem, not an outage. */
 export function openDatabase(filename: string, busyTimeout: number): BetterSqlite3.Database {
   const Database = loadDriver();
   try {

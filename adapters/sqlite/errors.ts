@@ -1,7 +1,6 @@
 import { isSessionError, SessionError } from '../../src/errors.js';
 
-// Result codes meaning "try again later": the lock stayed taken past the busy timeout, the disk
-// failed or filled up. The transaction rolled back, so nothing was written.
+// "Try again later": the lock stayed taken past the busy timeout, the disk failed or filled up.
 const UNAVAILABLE = new Set(['SQLITE_BUSY', 'SQLITE_IOERR', 'SQLITE_FULL', 'SQLITE_CANTOPEN']);
 
 /** The primary SQLite result code of a better-sqlite3 error (`SQLITE_BUSY_SNAPSHOT` -> `SQLITE_BUSY`). */

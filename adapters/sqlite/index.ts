@@ -1,15 +1,6 @@
 /**
  * SQLite storage through better-sqlite3 (an optional peer dependency): persistent sessions
- * for apps on one machine, shared by every process that opens the same file.
- *
- * @example
- * ```ts
- * import { createSessionManager } from 'session-revocation';
- * import { sqliteStore } from 'session-revocation/sqlite';
- *
- * const sessions = createSessionManager({ store: sqliteStore({ filename: 'sessions.db' }) });
- * ```
- *
+ * for apps on one machine, shared by every process that opens the same file. See {@link sqliteStore}.
  * @module session-revocation/sqlite
  */
 export { sqliteStore } from './store.js';

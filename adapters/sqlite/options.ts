@@ -5,18 +5,14 @@ import { duration, optionsObject } from '../../src/option-checks.js';
 /** Options both forms of {@link SqliteStoreOptions} share. */
 export interface SqliteStoreCommonOptions {
   /**
-   * Prefix of the store's table names (`<prefix>sessions`, `<prefix>owners`, `<prefix>epochs`,
-   * `<prefix>high_water`, `<prefix>denied`, `<prefix>devices`, `<prefix>activity`,
-   * `<prefix>keys`, `<prefix>meta`), so the store can live in a database the app also uses.
-   * Letters, digits and `_`, starting with a letter or `_`, at most 48 characters.
+   * Prefix of the store's table names (`<prefix>sessions`, `<prefix>meta`...), so the store can share
+   * the app's database. Letters, digits and `_`, not starting with a digit, at most 48 characters.
    * @default "session_revocation_"
    */
   readonly tablePrefix?: string;
   /**
-   * How long (ms) a write waits for another connection's write lock before it fails with
-   * `STORE_UNAVAILABLE`. better-sqlite3 waits synchronously, so this is also the longest time
-   * one store call can hold this process's event loop. With `database`, the connection's own
-   * setting stays unless this option is given.
+   * How long (ms) a write waits for another connection's lock before failing with `STORE_UNAVAILABLE`;
+   * also the longest a call may block the event loop. With `database`, unset keeps the connection's own.
    * @default 5000
    */
   readonly busyTimeout?: number;
@@ -24,10 +20,7 @@ export interface SqliteStoreCommonOptions {
 
 /** {@link sqliteStore} opening (and later closing) a database file itself. */
 export interface SqliteFileStoreOptions extends SqliteStoreCommonOptions {
-  /**
-   * Path of the database file, created when missing; `":memory:"` for a private in-memory
-   * database (gone on close, one connection only).
-   */
+  /** Path of the database file, created when missing; `":memory:"` for a private in-memory database. */
   readonly filename: string;
   /** Not with `filename`: the store opens its own connection. */
   readonly database?: undefined;
@@ -44,23 +37,14 @@ export interface SqliteDatabaseStoreOptions extends SqliteStoreCommonOptions {
 /** Options of {@link sqliteStore}: a `filename` to open, or a `database` already open. */
 export type SqliteStoreOptions = SqliteFileStoreOptions | SqliteDatabaseStoreOptions;
 
-/** Options after validation. */
-export interface ResolvedSqliteOptions {
-  readonly tablePrefix: string;
-  /** `undefined` when the option was not given. */
-  readonly busyTimeout: number | undefined;
-}
-
-/** Long enough not to clash with an app's own tables in a shared database. */
 export const DEFAULT_TABLE_PREFIX = 'session_revocation_';
 /** better-sqlite3's own default, kept so both forms behave alike. */
 export const DEFAULT_BUSY_TIMEOUT = 5_000;
-// The prefix is spliced into SQL text (identifiers cannot be bound), so only a plain
-// identifier is accepted.
+// Spliced into SQL text (identifiers cannot be bound), so only a plain identifier.
 const PREFIX_SHAPE = /^[A-Za-z_][A-Za-z0-9_]{0,47}$/;
 
-/** Checks what can be checked before touching the database. */
-export function resolveOptions(options: SqliteStoreOptions): ResolvedSqliteOptions {
+/** Checks what can be checked before touching the database; `busyTimeout` stays undefined when not given. */
+export function resolveOptions(options: SqliteStoreOptions) {
   if (typeof options !== 'object' || options === null) {
     throw new SessionError('INVALID_CONFIGURATION', 'sqliteStore() needs { filename } or { database }.');
   }
@@ -83,7 +67,6 @@ export function resolveOptions(options: SqliteStoreOptions): ResolvedSqliteOptio
       'sqliteStore(): tablePrefix must be letters, digits and "_", start with a letter or "_", and be at most 48 characters.',
     );
   }
-  // undefined stays undefined: with `database`, the connection's own setting is kept.
   const busyTimeout = options.busyTimeout === undefined ? undefined : duration('sqliteStore(): busyTimeout', options.busyTimeout, 0, { min: 0, max: 2 ** 31 - 1 });
   return { tablePrefix, busyTimeout };
 }

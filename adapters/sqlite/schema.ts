@@ -9,11 +9,7 @@ export const SCHEMA_VERSION = 1;
 /** Quoted table and index names for a prefix already checked to be a plain identifier. */
 export const tableNames = (prefix: string): Names => ({ table: (name) => `"${prefix}${name}"`, index: (name) => `"${prefix}${name}_idx"` });
 
-/**
- * The store's one migration: creates the tables when missing and records the schema version,
- * in one write transaction so processes starting together take turns (the second finds the
- * work done). Tables of a newer schema are refused rather than misread.
- */
+/** Creates the tables when missing in one write transaction (processes starting together take turns); refuses a newer schema. */
 export function ensureSchema(db: BetterSqlite3.Database, prefix: string): void {
   const meta = `"${prefix}meta"`;
   const apply = db.transaction((): number => {
@@ -29,10 +25,8 @@ export function ensureSchema(db: BetterSqlite3.Database, prefix: string): void {
 }
 
 /**
- * Settings of a file the store opened: WAL (readers never wait for the writer) with
- * `synchronous = NORMAL`, and `secure_delete` (deletes zero what they free). Several processes
- * switching one new file to WAL at once get `SQLITE_BUSY` at once (waiting could deadlock), so
- * the switch is retried after a short random pause until `busyTimeout` has passed.
+ * WAL with `synchronous = NORMAL`, and `secure_delete`, on a file the store opened. Processes switching
+ * a new file to WAL at once get `SQLITE_BUSY` without waiting, so the switch is retried until `busyTimeout`.
  */
 export async function configureOwnedDatabase(db: BetterSqlite3.Database, busyTimeout: number): Promise<void> {
   if (db.memory) return;
