@@ -14,15 +14,7 @@ import type { SessionView } from './session.js';
  * - `KEYS_UNAVAILABLE`: a transmitter's keys could not be read (unreachable, an error answer, or
  *   within the back-off after a failed fetch); nothing was decided. The HTTP layer answers `503`.
  */
-export type SessionErrorCode =
-  | 'STORE_UNAVAILABLE'
-  | 'INVALID_INPUT'
-  | 'INVALID_CONFIGURATION'
-  | 'UNAUTHENTICATED'
-  | 'STORE_ERROR'
-  | 'CLOSED'
-  | 'SESSION_LIMIT'
-  | 'KEYS_UNAVAILABLE';
+export type SessionErrorCode = 'STORE_UNAVAILABLE' | 'INVALID_INPUT' | 'INVALID_CONFIGURATION' | 'UNAUTHENTICATED' | 'STORE_ERROR' | 'CLOSED' | 'SESSION_LIMIT' | 'KEYS_UNAVAILABLE';
 
 const marker = Symbol.for('session-revocation.SessionError');
 

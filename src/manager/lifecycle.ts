@@ -5,17 +5,7 @@ import type { SessionRecord } from '../store.js';
 import type { CreateResult, SessionLimit } from '../storage/types.js';
 import { isSessionId, mintToken, parseToken } from '../token.js';
 import { isPresentable } from './rotation.js';
-import type {
-  CreatedSession,
-  CreateSessionInput,
-  ListOptions,
-  ReauthenticateOptions,
-  RevokeAllResult,
-  RevokeAllSessionsOptions,
-  RevokeOthersResult,
-  RevokeOthersSessionsOptions,
-  RevokeSessionOptions,
-} from '../core/shapes.js';
+import type { CreatedSession, CreateSessionInput, ListOptions, ReauthenticateOptions, RevokeAllResult, RevokeAllSessionsOptions, RevokeOthersResult, RevokeOthersSessionsOptions, RevokeSessionOptions } from '../core/shapes.js';
 import { entryFor, sawDevice } from '../activity/activity.js';
 import { actorOf, sessionsRevoked, userInvalidated } from './audit.js';
 import { applyIpPolicy } from '../ip-policy.js';
@@ -103,18 +93,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       impersonatorSessionId: how.impersonatorSessionId,
       federated,
     };
-    const label = deviceLabel(record);
-    const activity = entryFor(context, {
-      userId: input.userId,
-      tenantId: input.tenantId,
-      type: 'session.created',
-      at: now,
-      reason,
-      sessionId: record.id,
-      deviceLabel: label,
-      ip: record.ip,
-      by,
-    });
+    const activity = entryFor(context, { userId: input.userId, tenantId: input.tenantId, type: 'session.created', at: now, reason, sessionId: record.id, deviceLabel: deviceLabel(record), ip: record.ip, by });
     const limit = limitOf(kind, now);
     let created: CreateResult;
     try {
@@ -135,19 +114,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
         config.onError(error);
         return false;
       }));
-    hub.emit({
-      type: 'session.created',
-      at: now,
-      userId: input.userId,
-      tenantId: input.tenantId,
-      sessionIds: [session.id],
-      reason,
-      kind,
-      deviceLabel: deviceLabel(session),
-      ip: session.ip,
-      by,
-      newDevice,
-    });
+    hub.emit({ type: 'session.created', at: now, userId: input.userId, tenantId: input.tenantId, sessionIds: [session.id], reason, kind, deviceLabel: deviceLabel(session), ip: session.ip, by, newDevice });
     // The presented tokens end only now: a sign-in that fails signs nobody out. Whoever presents
     // a support session's token is its impersonator.
     for (const previous of presented) await revoke(previous.id, { reason: 'sign_out', by: actorOf(by, previous) });
@@ -172,18 +139,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const entry = entryFor(context, { userId: record.userId, tenantId: record.tenantId, type: 'session.reauthenticated', at, reason: 'reauthenticated', sessionId, deviceLabel: label, ip: record.ip, by: options.by });
     // Not a revocation: written after the change, and a failure to write it is reported, not thrown.
     if (entry !== undefined) await calls.call('appendActivity', () => store.appendActivity!([entry])).catch((error: unknown) => config.onError(error));
-    hub.emit({
-      type: 'session.reauthenticated',
-      reason: 'reauthenticated',
-      at,
-      userId: record.userId,
-      tenantId: record.tenantId,
-      sessionIds: [record.id],
-      by: options.by,
-      kind: record.kind,
-      deviceLabel: label,
-      ip: record.ip,
-    });
+    hub.emit({ type: 'session.reauthenticated', reason: 'reauthenticated', at, userId: record.userId, tenantId: record.tenantId, sessionIds: [record.id], by: options.by, kind: record.kind, deviceLabel: label, ip: record.ip });
     return toSession({ ...record, authenticatedAt: Math.max(record.authenticatedAt, at) });
   };
 
@@ -201,20 +157,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     }
     const at = clock();
     const reason = options.reason ?? 'revoked';
-    const activity =
-      known === undefined
-        ? undefined
-        : entryFor(context, {
-            userId: known.userId,
-            tenantId: known.tenantId,
-            type: 'session.revoked',
-            at,
-            reason,
-            sessionId,
-            deviceLabel: deviceLabel(known),
-            ip: known.ip,
-            by: options.by,
-          });
+    const activity = known === undefined ? undefined : entryFor(context, { userId: known.userId, tenantId: known.tenantId, type: 'session.revoked', at, reason, sessionId, deviceLabel: deviceLabel(known), ip: known.ip, by: options.by });
     const before = await calls.call('revoke', () => store.revoke(sessionId, { at, reason, denyUntil: context.denyUntil(at), activity, userId: known?.userId }));
     if (before === null) return false;
     context.afterRevocation(before.userId);
@@ -271,8 +214,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const at = clock();
     const reason = options.reason ?? 'sign_out_others';
     const activity = entryFor(context, { userId, tenantId: options.tenantId, type: 'user.session_invalidated', at, reason, sessionId: keepSessionId, by });
-    const answer = await calls.call('revokeOthers', () => store.revokeOthers(userId, { keepSessionId, kinds, at, reason, denyUntil: context.denyUntil(at), activity }));
-    const revokedIds = answer;
+    const revokedIds = await calls.call('revokeOthers', () => store.revokeOthers(userId, { keepSessionId, kinds, at, reason, denyUntil: context.denyUntil(at), activity }));
     context.afterRevocation(userId);
     userInvalidated(hub, { at, userId, tenantId: options.tenantId, reason, by }, kinds, revokedIds);
     return { revokedIds };

@@ -4,6 +4,7 @@ import { checkApplied, checkLookup, checkTenantState, checkUserState } from '../
 import type { Epochs, SessionRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
 import type { Write } from '../store-writes.js';
+import { mapOf } from './records.js';
 import type { RevokeAllOptions, RevokeOptions, RevokeOthersOptions } from './types.js';
 import { versioned } from './versioned.js';
 
@@ -59,17 +60,14 @@ export function revokeTenant(store: SessionStore, tenantId: string, options: Rev
   });
 }
 
-function ending(sessionId: string, options: RevokeOptions): Write[] {
+/** The writes that end one session: its tombstone, and its deny-list entry when asked. */
+export function ending(sessionId: string, options: Pick<RevokeOptions, 'at' | 'reason' | 'denyUntil'>): Write[] {
   const writes: Write[] = [{ type: 'revoke', sessionId, at: options.at, reason: options.reason }];
   if (options.denyUntil !== undefined) writes.push({ type: 'deny', sessionId, until: options.denyUntil });
   return writes;
 }
 
-function activity(options: { readonly activity?: RevokeOptions['activity'] }): Write[] {
+/** The activity entry written with a revocation, if any. */
+export function activity(options: { readonly activity?: RevokeOptions['activity'] }): Write[] {
   return options.activity === undefined ? [] : [{ type: 'activity', entry: options.activity }];
-}
-
-/** A store's record as a `Map` (own keys only). */
-export function mapOf<Value>(record: Readonly<Record<string, Value>>): Map<string, Value> {
-  return new Map(Object.entries(record));
 }
