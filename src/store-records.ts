@@ -141,8 +141,6 @@ export interface KindStats {
 /**
  * The shard of a user, for stores with `shardsByUser`: 3 base64url characters of
  * SHA-256(userId), with which the manager starts every session id of that user.
- * @param userId - The session's owner.
- * @returns The prefix.
  */
 export function userBucket(userId: string): string {
   return createHash('sha256').update(userId).digest('base64url').slice(0, 3);

@@ -35,10 +35,7 @@ export interface UserState {
   readonly sessions: readonly SessionRecord[];
   /** The user's epochs (kind to ms). */
   readonly epochs: Epochs;
-  /**
-   * The epochs of every tenant named by one of `sessions` or by the read's `tenantId`, by
-   * tenant id. A tenant never revoked may be absent.
-   */
+  /** The epochs of every tenant named by one of `sessions` or by the read's `tenantId`, by tenant id. A tenant never revoked may be absent. */
   readonly tenantEpochs: Readonly<Record<string, Epochs>>;
   /** The access-token deny-list: session id to "deny until" (ms). */
   readonly denied: Readonly<Record<string, number>>;

@@ -61,8 +61,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
       ? undefined
       : new AccessTokens(options.accessTokens, {
           clock: config.clock,
-          loadState: async (userId, tenantId) =>
-            calls.call('getRevocationState', () => store.getRevocationState(userId, tenantId)),
+          loadState: async (userId, tenantId) => calls.call('getRevocationState', () => store.getRevocationState(userId, tenantId)),
           cacheTtl: config.epochCacheTtl,
           cacheSize: config.epochCacheSize,
           liveSession: (sessionId, userId, countIdle) => liveSessionOf(context, userId, sessionId, config.clock(), countIdle),
@@ -114,7 +113,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
     return accessTokens;
   };
 
-  const manager: SessionManager = {
+  return {
     store: rawStore,
     accessTokensEnabled: accessTokens !== undefined,
     revocationsPublished: typeof store.subscribe === 'function',
@@ -165,17 +164,10 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
       context.ensureOpen();
       return enabledAccessTokens().issue(session, issueOptions);
     },
-    async verifyAccessToken(jwt) {
-      return enabledAccessTokens().verify(jwt);
-    },
-    async accessTokenJwks() {
-      return enabledAccessTokens().jwks();
-    },
-    on(type, listener) {
-      return context.hub.on(type, listener as SessionEventListener);
-    },
+    verifyAccessToken: async (jwt) => enabledAccessTokens().verify(jwt),
+    accessTokenJwks: async () => enabledAccessTokens().jwks(),
+    on: (type, listener) => context.hub.on(type, listener as SessionEventListener),
     watchRevocations: (listener) => revocations.watch(listener),
     liveness: (sessionId) => revocations.liveness(sessionId),
   };
-  return manager;
 }

@@ -37,7 +37,6 @@ export function createPruning(context: ManagerContext): Pruning {
       total += deleted;
       if (deleted < batch) break;
     }
-    // Federated links of expired sessions and logout tokens past their window: one bounded batch.
     if (total > 0) context.hub.emit({ type: 'sessions.pruned', at: now, reason: 'expired', count: total });
     return total;
   };
