@@ -1,8 +1,4 @@
-/**
- * The rows a store keeps, and the bounds the manager guarantees on what it hands a store.
- *
- * @module
- */
+// The rows a store keeps, and the bounds the manager guarantees on what it hands a store.
 import { createHash } from 'node:crypto';
 
 /** The sizes the manager guarantees for what it hands a store (characters, or bytes for `data`). */

@@ -1,9 +1,5 @@
-/**
- * What a store reads and writes for the manager: the state of one owner (a user, a tenant, a
- * one-time key) with its version, and the batch of writes applied if that version holds.
- *
- * @module
- */
+// What a store reads and writes for the manager: the state of one owner (a user, a tenant, a
+// one-time key) with its version, and the batch of writes applied if that version holds.
 import type { ActivityRecord, Epochs, SessionRecord } from './store-records.js';
 
 /** Whose version a batch is checked against: a user, a tenant, or one one-time key. */

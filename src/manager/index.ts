@@ -1,5 +1,5 @@
 import { AccessTokens, DEFAULT_DENY_WINDOW } from '../access-tokens/index.js';
-import { SessionError } from '../errors.js';
+import { invalidInput, SessionError } from '../errors.js';
 import { EventHub, type SessionEventListener } from '../events.js';
 import { resolveOptions, type CreateSessionManagerOptions } from '../options.js';
 import { deadlineOf, StoreCalls } from '../store-calls.js';
@@ -23,13 +23,6 @@ import { createIssuerKeys } from '../federated/keys.js';
 import { securityEvent } from '../security-events/receive.js';
 import { createSecurityEventPolling } from '../security-events/poll.js';
 import { globalTokenRevocation } from '../universal-logout/revoke.js';
-
-function checkMaxAge(maxAge: unknown): number {
-  if (typeof maxAge !== 'number' || !Number.isInteger(maxAge) || maxAge < 1) {
-    throw new SessionError('INVALID_INPUT', 'isFresh(): maxAge must be a whole number of ms >= 1.');
-  }
-  return maxAge;
-}
 
 /**
  * Creates the session manager: the framework-agnostic heart of the library.
@@ -123,11 +116,9 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
       // A support session is never fresh: whoever acts cannot prove to be the user.
       if (typeof (session as { impersonatorId?: unknown } | null)?.impersonatorId === 'string') return false;
       const authenticatedAt = (session as { authenticatedAt?: unknown } | null)?.authenticatedAt;
-      if (typeof authenticatedAt !== 'number' || !Number.isFinite(authenticatedAt)) {
-        throw new SessionError('INVALID_INPUT', 'isFresh() needs a session with a numeric authenticatedAt, as validate() returns it.');
-      }
-      const limit = maxAge === undefined ? config.freshAge : checkMaxAge(maxAge);
-      return config.clock() - authenticatedAt < limit;
+      if (typeof authenticatedAt !== 'number' || !Number.isFinite(authenticatedAt)) throw invalidInput('isFresh() needs a session with a numeric authenticatedAt, as validate() returns it.');
+      if (maxAge !== undefined && (typeof maxAge !== 'number' || !Number.isInteger(maxAge) || maxAge < 1)) throw invalidInput('isFresh(): maxAge must be a whole number of ms >= 1.');
+      return config.clock() - authenticatedAt < (maxAge ?? config.freshAge);
     },
     // The hot path: the lifecycle's own function, not a hop through another.
     validate: lifecycle.validate,

@@ -182,11 +182,8 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
 
   // A tenant admin's action ends only that tenant's sessions of the user: no epoch moves (the
   // user's other organizations keep theirs), so each live session of the tenant is revoked on its own.
-  const revokeInTenant = async (
-    userId: string,
-    tenantId: string,
-    { kinds, at, reason, by }: { kinds: readonly string[]; at: number; reason: string; by: string | undefined },
-  ): Promise<RevokeAllResult> => {
+  const revokeInTenant = async (userId: string, tenantId: string, how: { kinds: readonly string[]; at: number; reason: string; by: string | undefined }): Promise<RevokeAllResult> => {
+    const { kinds, at, reason, by } = how;
     const answer = await calls.call('listByUser', () => store.listByUser(userId));
     const revokedIds: string[] = [];
     for (const { record, refusal } of await judgeAll(context, answer, at)) {

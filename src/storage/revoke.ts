@@ -10,13 +10,8 @@ import { versioned } from './versioned.js';
 
 /** Ends one session (a tombstone with reason); the record as it was, or `null` when missing or already revoked. */
 export async function revoke(store: SessionStore, sessionId: string, options: RevokeOptions): Promise<SessionRecord | null> {
-  let userId = options.userId;
-  if (userId === undefined) {
-    const found = checkLookup(await store.get(sessionId), sessionId);
-    if (found === null) return null;
-    userId = found.session.userId;
-  }
-  const owner = userId;
+  const owner = options.userId ?? checkLookup(await store.get(sessionId), sessionId)?.session.userId;
+  if (owner === undefined) return null;
   return versioned('revoke', async () => {
     const state = checkUserState(await store.readUser(owner), owner);
     const row = state.sessions.find((session) => session.id === sessionId);
