@@ -80,13 +80,7 @@ export function describeDevice(userAgent: unknown, parser: DeviceParser): Device
   const browser = cleanName(info.browser);
   const os = cleanName(info.os);
   const deviceType = cleanName(info.deviceType);
-  return {
-    browser,
-    os,
-    deviceType,
-    deviceKey: browser !== undefined && os !== undefined ? `${browser}|${os}` : undefined,
-    userAgent: capped,
-  };
+  return { browser, os, deviceType, deviceKey: browser !== undefined && os !== undefined ? `${browser}|${os}` : undefined, userAgent: capped };
 }
 
 function cleanName(value: unknown): string | undefined {

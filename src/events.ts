@@ -129,10 +129,7 @@ export class EventHub {
 
   on(type: SessionEventType | '*', listener: SessionEventListener): () => void {
     let set = this.#listeners.get(type);
-    if (set === undefined) {
-      set = new Set();
-      this.#listeners.set(type, set);
-    }
+    if (set === undefined) this.#listeners.set(type, (set = new Set()));
     set.add(listener);
     return () => {
       set.delete(listener);

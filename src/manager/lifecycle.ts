@@ -34,10 +34,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
   const limitReached = async (error: SessionError, input: { readonly userId: string; readonly tenantId?: string | undefined }, kind: string): Promise<SessionError> => {
     const sessions = (await list(input.userId, { kinds: [kind] })).filter((view) => view.tenantId === input.tenantId);
     const where = input.tenantId === undefined ? '' : ' in this tenant';
-    return new SessionError('SESSION_LIMIT', `This user already has ${sessions.length} live ${kind} sessions${where}, the maxSessions limit: end one first.`, {
-      cause: error,
-      sessions,
-    });
+    return new SessionError('SESSION_LIMIT', `This user already has ${sessions.length} live ${kind} sessions${where}, the maxSessions limit: end one first.`, { cause: error, sessions });
   };
 
   // Only a genuine token (its secret matches) counts, so a client cannot revoke someone
