@@ -30,12 +30,7 @@ const OS_NAMES: Readonly<Record<string, string>> = { 'Chromium OS': 'ChromeOS', 
 const MOBILE_OS = new Set(['iOS', 'Android']);
 const DESKTOP_OS = new Set(['Mac OS', 'Windows', 'Linux', 'Ubuntu', 'Debian', 'Fedora', 'ChromeOS', 'FreeBSD']);
 
-/**
- * The default {@link DeviceParser}, over ua-parser-js 1.0.x.
- *
- * @param userAgent - The User-Agent header (already capped by the manager).
- * @returns Browser, OS and device type, each undefined when not recognised.
- */
+/** The default {@link DeviceParser}, over ua-parser-js 1.0.x: each part undefined when not recognised. */
 export const uaParserDeviceParser: DeviceParser = (userAgent) => {
   const known = PARSED.get(userAgent);
   if (known !== undefined) return known;
@@ -85,13 +80,7 @@ export function describeDevice(userAgent: unknown, parser: DeviceParser): Device
   const browser = cleanName(info.browser);
   const os = cleanName(info.os);
   const deviceType = cleanName(info.deviceType);
-  return {
-    browser,
-    os,
-    deviceType,
-    deviceKey: browser !== undefined && os !== undefined ? `${browser}|${os}` : undefined,
-    userAgent: capped,
-  };
+  return { browser, os, deviceType, deviceKey: browser !== undefined && os !== undefined ? `${browser}|${os}` : undefined, userAgent: capped };
 }
 
 function cleanName(value: unknown): string | undefined {
@@ -100,12 +89,7 @@ function cleanName(value: unknown): string | undefined {
   return trimmed.length > 0 ? trimmed : undefined;
 }
 
-/**
- * The label a person reads: `"Chrome on Mac OS"`, `"Chrome"` (OS unknown) or `"Unknown device"`.
- *
- * @param device - Browser and OS names, either may be missing.
- * @returns The label.
- */
+/** The label a person reads: `"Chrome on Mac OS"`, `"Chrome"` (OS unknown) or `"Unknown device"`. */
 export function deviceLabel(device: DeviceInfo): string {
   if (device.browser !== undefined && device.os !== undefined) return `${device.browser} on ${device.os}`;
   if (device.os !== undefined) return `Unknown browser on ${device.os}`;

@@ -14,15 +14,7 @@ import type { SessionView } from './session.js';
  * - `KEYS_UNAVAILABLE`: a transmitter's keys could not be read (unreachable, an error answer, or
  *   within the back-off after a failed fetch); nothing was decided. The HTTP layer answers `503`.
  */
-export type SessionErrorCode =
-  | 'STORE_UNAVAILABLE'
-  | 'INVALID_INPUT'
-  | 'INVALID_CONFIGURATION'
-  | 'UNAUTHENTICATED'
-  | 'STORE_ERROR'
-  | 'CLOSED'
-  | 'SESSION_LIMIT'
-  | 'KEYS_UNAVAILABLE';
+export type SessionErrorCode = 'STORE_UNAVAILABLE' | 'INVALID_INPUT' | 'INVALID_CONFIGURATION' | 'UNAUTHENTICATED' | 'STORE_ERROR' | 'CLOSED' | 'SESSION_LIMIT' | 'KEYS_UNAVAILABLE';
 
 const marker = Symbol.for('session-revocation.SessionError');
 
@@ -59,12 +51,7 @@ export class SessionError extends Error {
   }
 }
 
-/**
- * `true` when `value` is a {@link SessionError}, even from another loaded copy of this package, where `instanceof` fails.
- *
- * @param value - Anything caught.
- * @returns Whether it is a SessionError.
- */
+/** `true` when `value` is a {@link SessionError}, even from another loaded copy of this package, where `instanceof` fails. */
 export function isSessionError(value: unknown): value is SessionError {
   return value instanceof SessionError || (typeof value === 'object' && value !== null && marker in value);
 }
@@ -74,13 +61,7 @@ export function invalidInput(message: string): SessionError {
   return new SessionError('INVALID_INPUT', message);
 }
 
-/**
- * What a store's failure becomes: a {@link SessionError} passes through unchanged, anything
- * else becomes `STORE_ERROR` with the original as `cause`.
- *
- * @param error - What the store threw or rejected with.
- * @returns The error to throw.
- */
+/** What a store's failure becomes: a {@link SessionError} passes through unchanged, anything else becomes `STORE_ERROR` with the original as `cause`. */
 export function storeFailure(error: unknown): SessionError {
   if (isSessionError(error)) return error;
   return new SessionError('STORE_ERROR', `The session store failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });

@@ -2,17 +2,7 @@
 export type SessionRevokedReason = 'sign_out' | 'revoked' | 'replaced' | 'expired' | 'session_limit' | 'not_me' | 'idp_logout' | 'security_event' | 'token_reused';
 
 /** Why many sessions of a user were invalidated (`user.session_invalidated`); `security_event` from a transmitter's Security Event Token. */
-export type InvalidationReason =
-  | 'sign_out_everywhere'
-  | 'sign_out_others'
-  | 'global_logout'
-  | 'password_changed'
-  | 'password_reset'
-  | 'email_changed'
-  | 'admin'
-  | 'user_erased'
-  | 'not_me'
-  | 'security_event';
+export type InvalidationReason = 'sign_out_everywhere' | 'sign_out_others' | 'global_logout' | 'password_changed' | 'password_reset' | 'email_changed' | 'admin' | 'user_erased' | 'not_me' | 'security_event';
 
 /** Fields every user event carries. */
 export interface SessionEventBase {
@@ -120,14 +110,7 @@ export interface SessionsPrunedEvent {
 }
 
 /** Every audit event the manager emits. Narrow on `type`. */
-export type SessionEvent =
-  | SessionCreatedEvent
-  | SessionReauthenticatedEvent
-  | SessionRevokedEvent
-  | SessionReusedEvent
-  | UserSessionInvalidatedEvent
-  | TenantSessionsInvalidatedEvent
-  | SessionsPrunedEvent;
+export type SessionEvent = SessionCreatedEvent | SessionReauthenticatedEvent | SessionRevokedEvent | SessionReusedEvent | UserSessionInvalidatedEvent | TenantSessionsInvalidatedEvent | SessionsPrunedEvent;
 
 /** Event type names, for {@link SessionManager.on}. */
 export type SessionEventType = SessionEvent['type'];
@@ -146,10 +129,7 @@ export class EventHub {
 
   on(type: SessionEventType | '*', listener: SessionEventListener): () => void {
     let set = this.#listeners.get(type);
-    if (set === undefined) {
-      set = new Set();
-      this.#listeners.set(type, set);
-    }
+    if (set === undefined) this.#listeners.set(type, (set = new Set()));
     set.add(listener);
     return () => {
       set.delete(listener);

@@ -49,25 +49,8 @@ export { SessionError, isSessionError, storeFailure } from './errors.js';
 export type { SessionErrorCode } from './errors.js';
 export type { IpPolicy } from './ip-policy.js';
 export { rpLogoutUrl } from './federated/rp-logout-url.js';
-export type {
-  BackchannelIssuer,
-  BackchannelLogoutOptions,
-  BackchannelLogoutResult,
-  BackchannelRefusal,
-  BackchannelRefusalReport,
-  FederatedActions,
-  FederatedIdentity,
-  RpLogoutUrlOptions,
-} from './federated/api.js';
-export type {
-  SecurityEventActions,
-  SecurityEventError,
-  SecurityEventOptions,
-  SecurityEventRefusalReport,
-  SecurityEventResult,
-  SecurityEventSubject,
-  SecurityEventTransmitter,
-} from './security-events/api.js';
+export type { BackchannelIssuer, BackchannelLogoutOptions, BackchannelLogoutResult, BackchannelRefusal, BackchannelRefusalReport, FederatedActions, FederatedIdentity, RpLogoutUrlOptions } from './federated/api.js';
+export type { SecurityEventActions, SecurityEventError, SecurityEventOptions, SecurityEventRefusalReport, SecurityEventResult, SecurityEventSubject, SecurityEventTransmitter } from './security-events/api.js';
 export type { SecurityEventPollActions, SecurityEventPollOptions, SecurityEventPollResult, SecurityEventPollingOptions } from './security-events/poll-api.js';
 export type {
   GlobalTokenRevocationActions,
@@ -99,15 +82,6 @@ export type {
   UserSessionInvalidatedEvent,
 } from './events.js';
 export { ACCESS_TOKEN_TYPE } from './access-tokens/index.js';
-export type {
-  AccessTokenAlgorithm,
-  AccessTokenClaims,
-  AccessTokenFailureReason,
-  AccessTokenKey,
-  AccessTokenOptions,
-  AccessTokenVerification,
-  IssueAccessTokenOptions,
-  KeyLike,
-} from './access-tokens/index.js';
+export type { AccessTokenAlgorithm, AccessTokenClaims, AccessTokenFailureReason, AccessTokenKey, AccessTokenOptions, AccessTokenVerification, IssueAccessTokenOptions, KeyLike } from './access-tokens/index.js';
 // What a store author names (records, options, capabilities) is in `session-revocation/store`.
 export type { SessionStore } from './store.js';

@@ -7,25 +7,15 @@ export interface KindOptions {
   readonly maxAge?: number;
   /** Idle timeout in ms, 0 for none. @default the manager's `idleTimeout` */
   readonly idleTimeout?: number;
-  /**
-   * Whether a new session replaces the older one of the same browser + OS (and the same
-   * `tenantId`: signing in to another organization keeps the first one's session).
-   * @default true, except for `api`
-   */
+  /** Whether a new session replaces the older one of the same browser + OS and `tenantId`. @default true, except for `api` */
   readonly replaceDevice?: boolean;
   /**
-   * Rotation: a live token older than this (ms, since its sign-in or last rotation) gets a
-   * new secret on use, handed back as `rotatedToken`; the retired one presented after
-   * `rotationGrace` is reuse and ends the session (`token_reused`). 0 never rotates. For
-   * cookie kinds only: a bearer token's holder never sees the new one. See docs/rotation.md.
-   * @default 0
+   * A live token older than this (ms, since its sign-in or last rotation) gets a new secret on
+   * use (`rotatedToken`); the retired one presented after `rotationGrace` ends the session
+   * (`token_reused`). 0 never rotates. Cookie kinds only. @default 0
    */
   readonly rotateAfter?: number;
-  /**
-   * How long (ms) after a rotation the retired token still works and gets the same new one
-   * (parallel requests, a lost response, two tabs). At most `rotateAfter`.
-   * @default 60_000
-   */
+  /** How long (ms) after a rotation the retired token still works and gets the same new one (parallel requests, two tabs). At most `rotateAfter`. @default 60_000 */
   readonly rotationGrace?: number;
 }
 

@@ -1,11 +1,7 @@
 import { SessionError } from './errors.js';
 
-/**
- * The one set of option checks every factory uses. Each throws `INVALID_CONFIGURATION` naming
- * the option and what it got, so a bad setting fails at startup, never on first use.
- *
- * @module
- */
+// The one set of option checks every factory uses: each throws `INVALID_CONFIGURATION` naming the
+// option and what it got, so a bad setting fails at startup, never on first use.
 
 /** The error every option check throws: `INVALID_CONFIGURATION` with `message`. */
 export function invalidConfiguration(message: string): SessionError {

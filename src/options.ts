@@ -22,16 +22,9 @@ export interface PolicyContext {
 
 /** Revocation policies an account administrator can choose. */
 export interface SessionPolicy {
-  /**
-   * When it returns true, a plain sign-out signs the user out of every device (a function may follow a per-tenant setting, and be async).
-   * @default false
-   */
+  /** When true, a plain sign-out signs the user out of every device (a function may follow a per-tenant setting, and be async). @default false */
   readonly globalLogout?: boolean | ((context: PolicyContext) => boolean | Promise<boolean>);
-  /**
-   * On a password change: `"others"` signs out every other device and gives this one a fresh
-   * token; `"all"` signs out this device too.
-   * @default "others"
-   */
+  /** On a password change: `"others"` signs out every other device and gives this one a fresh token; `"all"` signs out this device too. @default "others" */
   readonly onPasswordChange?: 'others' | 'all';
 }
 
@@ -49,56 +42,39 @@ export interface SessionManagerOptions {
   readonly pruneInterval?: number;
   /** Rows deleted per store call while pruning. @default 10_000 */
   readonly pruneBatchSize?: number;
-  /**
-   * Kinds beyond the built-in `browser`, `remember` and `api`, and per-kind settings for any
-   * of them. A session's kind must be declared here or built in.
-   */
+  /** Kinds beyond the built-in `browser`, `remember` and `api`, and per-kind settings for any of them. */
   readonly kinds?: Readonly<Record<string, KindOptions>>;
-  /**
-   * Kinds "sign out everywhere" covers by default (support sessions from `impersonate` among
-   * them, so the user can end one). @default ["browser", "remember", "impersonation"]
-   */
+  /** Kinds "sign out everywhere" covers by default (support sessions included, so the user can end one). @default ["browser", "remember", "impersonation"] */
   readonly everywhereKinds?: readonly string[];
   /** Revocation policies. */
   readonly policy?: SessionPolicy;
   /** Turns a User-Agent into browser, OS and device type. @default ua-parser-js 1.0.x */
   readonly deviceParser?: DeviceParser;
   /**
-   * The longest the manager waits for any one store call. Past it the call rejects with
-   * `STORE_UNAVAILABLE` (HTTP 503, cookie kept, nobody let in), so a store that hangs cannot
-   * hold a request. A store that declares a longer `callTimeout` (a write waiting for replicas)
-   * gets that instead. 0 turns it off. @default 5_000
+   * The longest the manager waits for any one store call before rejecting with `STORE_UNAVAILABLE`
+   * (HTTP 503, cookie kept, nobody let in); a store's longer `callTimeout` wins. 0 turns it off. @default 5_000
    */
   readonly storeTimeout?: number;
   /**
-   * How long after the user last proved who they are (sign-in or `reauthenticated`) a
-   * session counts as fresh for sensitive actions (`isFresh`, `requireFresh`).
-   * @default 600_000 (10 minutes)
+   * How long after the user last proved who they are (sign-in or `reauthenticated`) a session
+   * counts as fresh for sensitive actions (`isFresh`, `requireFresh`). @default 600_000 (10 minutes)
    */
   readonly freshAge?: number;
   /**
-   * The most live sessions a user may have of each kind, in each tenant (a sign-in counts the
-   * user's sessions of its own `tenantId`, or those without one): a number caps every kind, an
-   * object caps the kinds it names (`{ browser: 3 }`). Enforced atomically by the store at
-   * sign-in; what happens at the cap is `onMaxSessions`. @default no cap
+   * The most live sessions a user may have of each kind, in each tenant: a number caps every
+   * kind, an object the kinds it names (`{ browser: 3 }`). Enforced atomically at sign-in;
+   * what happens at the cap is `onMaxSessions`. @default no cap
    */
   readonly maxSessions?: number | Readonly<Record<string, number>>;
   /**
-   * At the `maxSessions` cap, a sign-in either revokes the least recently used session of the
-   * kind and tenant (`"evict-oldest"`, reason `session_limit`) or is refused with `SESSION_LIMIT`
-   * (`"refuse"`), the error listing those live sessions so the user can choose one to end.
-   * @default "evict-oldest"
+   * At the `maxSessions` cap, a sign-in revokes the least recently used session of the kind and
+   * tenant (`"evict-oldest"`, reason `session_limit`) or is refused with `SESSION_LIMIT` (`"refuse"`),
+   * the error listing those sessions so the user can end one. @default "evict-oldest"
    */
   readonly onMaxSessions?: 'evict-oldest' | 'refuse';
-  /**
-   * What is kept of a client's IP before anything is stored (sessions, events): `"full"`,
-   * `"truncate"` (IPv4 /24, IPv6 /48) or `"none"`. @default "full"
-   */
+  /** What is kept of a client's IP before anything is stored: `"full"`, `"truncate"` (IPv4 /24, IPv6 /48) or `"none"`. @default "full" */
   readonly ipPolicy?: IpPolicy;
-  /**
-   * How long account activity (`activity()`) is kept before pruning removes it.
-   * @default 7_776_000_000 (90 days)
-   */
+  /** How long account activity (`activity()`) is kept before pruning removes it. @default 7_776_000_000 (90 days) */
   readonly activityRetention?: number;
   /**
    * A sign-in from a browser, OS and network the user has not used within this window is a
@@ -109,10 +85,9 @@ export interface SessionManagerOptions {
   /** The time source (ms; a fraction is dropped); inject one in tests. @default Date.now */
   readonly clock?: () => number;
   /**
-   * Receives what goes wrong out of a caller's sight: errors thrown by event listeners,
-   * background pruning, and work done after an action succeeded or failed (an activity entry
-   * written after a revocation, a back-channel logout's claim released after a failure). They
-   * never reach the action's caller. @default a process warning
+   * Receives what goes wrong out of a caller's sight: errors of event listeners, background
+   * pruning, and work done after an action (an activity entry written after a revocation, a
+   * claim released after a failure). @default a process warning
    */
   readonly onError?: (error: unknown, event?: SessionEvent) => void;
 }

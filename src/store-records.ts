@@ -1,8 +1,4 @@
-/**
- * The rows a store keeps, and the bounds the manager guarantees on what it hands a store.
- *
- * @module
- */
+// The rows a store keeps, and the bounds the manager guarantees on what it hands a store.
 import { createHash } from 'node:crypto';
 
 /** The sizes the manager guarantees for what it hands a store (characters, or bytes for `data`). */
@@ -141,8 +137,6 @@ export interface KindStats {
 /**
  * The shard of a user, for stores with `shardsByUser`: 3 base64url characters of
  * SHA-256(userId), with which the manager starts every session id of that user.
- * @param userId - The session's owner.
- * @returns The prefix.
  */
 export function userBucket(userId: string): string {
   return createHash('sha256').update(userId).digest('base64url').slice(0, 3);

@@ -1,9 +1,5 @@
-/**
- * What a store reads and writes for the manager: the state of one owner (a user, a tenant, a
- * one-time key) with its version, and the batch of writes applied if that version holds.
- *
- * @module
- */
+// What a store reads and writes for the manager: the state of one owner (a user, a tenant, a
+// one-time key) with its version, and the batch of writes applied if that version holds.
 import type { ActivityRecord, Epochs, SessionRecord } from './store-records.js';
 
 /** Whose version a batch is checked against: a user, a tenant, or one one-time key. */
@@ -35,10 +31,7 @@ export interface UserState {
   readonly sessions: readonly SessionRecord[];
   /** The user's epochs (kind to ms). */
   readonly epochs: Epochs;
-  /**
-   * The epochs of every tenant named by one of `sessions` or by the read's `tenantId`, by
-   * tenant id. A tenant never revoked may be absent.
-   */
+  /** The epochs of every tenant named by one of `sessions` or by the read's `tenantId`, by tenant id. A tenant never revoked may be absent. */
   readonly tenantEpochs: Readonly<Record<string, Epochs>>;
   /** The access-token deny-list: session id to "deny until" (ms). */
   readonly denied: Readonly<Record<string, number>>;

@@ -44,31 +44,8 @@ import type { Batch, KeyState, ListActivityOptions, PruneOptions, RevocationNoti
 
 export { FEDERATED_LIMITS, STORE_LIMITS, userBucket } from './store-records.js';
 export type { ActivityRecord, Epochs, FederatedIdentity, JsonValue, KindStats, SessionKind, SessionRecord } from './store-records.js';
-export type {
-  ActivityWrite,
-  Batch,
-  DeleteKeyWrite,
-  DenyWrite,
-  DeviceWrite,
-  EpochsWrite,
-  EraseWrite,
-  HighWaterWrite,
-  InsertWrite,
-  KeyOwner,
-  KeyState,
-  ListActivityOptions,
-  Owner,
-  PruneOptions,
-  PutKeyWrite,
-  RevocationNotice,
-  RevokeWrite,
-  TenantOwner,
-  TenantState,
-  TouchTimes,
-  UserOwner,
-  UserState,
-  Write,
-} from './store-writes.js';
+export type { Batch, KeyOwner, KeyState, ListActivityOptions, Owner, PruneOptions, RevocationNotice, TenantOwner, TenantState, TouchTimes, UserOwner, UserState } from './store-writes.js';
+export type { ActivityWrite, DeleteKeyWrite, DenyWrite, DeviceWrite, EpochsWrite, EraseWrite, HighWaterWrite, InsertWrite, PutKeyWrite, RevokeWrite, Write } from './store-writes.js';
 
 /** A session read together with the epochs it is judged against: one round trip. */
 export interface SessionLookup {
@@ -84,14 +61,12 @@ export interface SessionLookup {
 export interface SessionStore {
   /**
    * One session and the epochs of its user (and of its tenant), in one round trip. Never writes.
-   * @param sessionId - The session's id.
    * @returns The row as stored, or `null` when no row exists.
    */
   get(sessionId: string): Promise<SessionLookup | null>;
 
   /**
    * Everything kept about one user, with its version, in one round trip. Never writes.
-   * @param userId - The user.
    * @param tenantId - A tenant whose epochs are answered too, though no row names it yet.
    */
   readUser(userId: string, tenantId?: string): Promise<UserState>;

@@ -1,11 +1,6 @@
 import { keyName } from '../storage/keys.js';
 import type { ManagerContext } from './context.js';
 
-// The one place a token's id is claimed in the store before anything is done on its behalf (a
-// logout token's, a Security Event Token's or a Universal Logout bearer's `jti`): of every
-// delivery, to any instance, one acts. The key is a digest of scope, issuer and
-// id, so equal ids of two kinds or two issuers never collide.
-
 /** The kinds of token whose ids are claimed, each in its own namespace. */
 export type OneTimeScope = 'logout_token' | 'security_event' | 'global_token_revocation';
 
@@ -29,14 +24,11 @@ export interface OneTimeClaim {
 }
 
 /**
- * Claims a token's id once across every instance sharing the store. When the claim throws (it
- * may have been written though its answer was lost), it is released before the error is
- * thrown, so the next delivery is not a replay; past the manager's deadline the release waits
- * for the store's late answer and is skipped if that answer is "already held".
- *
+ * Claims a token's id (a logout token's, a SET's, a Universal Logout bearer's `jti`) once across
+ * every instance sharing the store, under a key digesting scope, issuer and id. A claim that
+ * throws may have been written, so it is released (once the store's late answer says it was
+ * ours) before the error is thrown: the next delivery is not a replay.
  * @returns The claim; release it when acting on the token fails.
- * @throws What the store call threw (`STORE_UNAVAILABLE`, ...), or `STORE_ERROR` for an answer
- * that is not a boolean.
  */
 export async function claimOnce(context: ManagerContext, key: OneTimeKey): Promise<OneTimeClaim> {
   const { calls, config, store } = context;

@@ -1,17 +1,5 @@
 import type { Session, SessionView, ValidationResult } from '../session.js';
-import type {
-  CreatedSession,
-  CreateSessionInput,
-  ListOptions,
-  ReauthenticateOptions,
-  RevokeAllResult,
-  RevokeAllSessionsOptions,
-  RevokeOthersResult,
-  RevokeOthersSessionsOptions,
-  RevokeSessionOptions,
-} from './shapes.js';
-
-// Handed to features by the manager, so a feature signs in or revokes the one way the manager does.
+import type { CreatedSession, CreateSessionInput, ListOptions, ReauthenticateOptions, RevokeAllResult, RevokeAllSessionsOptions, RevokeOthersResult, RevokeOthersSessionsOptions, RevokeSessionOptions } from './shapes.js';
 
 /** Why a session was created: a sign-in, the fresh session of a credential change, support access. */
 export type CreateReason = 'sign_in' | 'password_changed' | 'email_changed' | 'impersonation';
@@ -30,7 +18,7 @@ export interface CreateHow {
   readonly maxAge?: number | undefined;
 }
 
-/** The session lifecycle: sign in, validate, revoke one, many or all, and list. */
+/** The session lifecycle, handed to features so they sign in and revoke the one way the manager does. */
 export interface Lifecycle {
   create(input: CreateSessionInput, how?: CreateHow): Promise<CreatedSession>;
   reauthenticated(sessionId: string, options?: ReauthenticateOptions): Promise<Session | null>;

@@ -22,10 +22,7 @@ export interface CreateSessionInput {
    * session is stored, so no old token stays alive (no session fixation).
    */
   readonly previousToken?: string | readonly string[] | undefined;
-  /**
-   * `false` for "don't remember me": a session-only cookie; the server-side expiry is the same.
-   * @default true
-   */
+  /** `false` for "don't remember me": a session-only cookie; the server-side expiry is the same. @default true */
   readonly persistent?: boolean | undefined;
   /** The ID token's `iss`, `sub` and `sid` of an OpenID Connect sign-in, so a back-channel logout can end the session. */
   readonly federated?: FederatedIdentity | undefined;
@@ -49,10 +46,7 @@ export interface ActorOptions {
 
 /** Options of {@link SessionManager.signOut}. */
 export interface SignOutOptions extends ActorOptions {
-  /**
-   * Sign out this device only: the global-logout policy is not asked.
-   * @default false
-   */
+  /** Sign out this device only: the global-logout policy is not asked. @default false */
   readonly thisDeviceOnly?: boolean | undefined;
 }
 

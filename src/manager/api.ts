@@ -6,9 +6,7 @@ import type { JSONWebKeySet } from 'jose';
 import type { AccessTokenVerification, IssueAccessTokenOptions } from '../access-tokens/index.js';
 import type { SessionEvent, SessionEventListener, SessionEventType } from '../events.js';
 import type { Session, SessionView, ValidationResult } from '../session.js';
-import type { SessionError } from '../errors.js';
-import type { RevocationNotice, SessionStore } from '../store.js';
-
+import type { SessionStore } from '../store.js';
 import type { ActivityActions } from '../activity/api.js';
 import type { ImpersonationActions } from '../impersonation/api.js';
 import type { LiveEventActions } from '../live-events/api.js';
@@ -26,13 +24,6 @@ export type { CreateSessionInput, CreatedSession, ActorOptions, SignOutOptions, 
 import type { CreateSessionInput, CreatedSession, ActorOptions, SignOutOptions, ReauthenticateOptions, RevokeSessionOptions, RevokeAllSessionsOptions, RevokeOthersSessionsOptions, CredentialChangeOptions, CredentialChangeResult, ListOptions, RevokeAllResult, RevokeOthersResult, SignOutResult } from '../core/shapes.js';
 
 /**
- * The manager's public face: the {@link SessionManager} interface and every type its methods
- * take and return. The HTTP layer and the wrappers import from here only.
- *
- * @module
- */
-
-/**
  * The session lifecycle: create, validate, revoke, list, prune. See {@link createSessionManager}.
  *
  * Methods that reach the store reject with a {@link session-revocation!SessionError}: `STORE_UNAVAILABLE`
@@ -48,14 +39,12 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
   readonly accessTokensEnabled: boolean;
   /**
    * Whether the store publishes revocations to every instance (it has `subscribe`: Redis,
-   * PostgreSQL, and the memory store within its process). When it does not (SQLite), what
-   * {@link SessionManager.watchRevocations} hears is only this manager's own revocations, so
-   * a listener that must see every instance's polls the store instead.
+   * PostgreSQL, and the memory store within its process). When it does not (SQLite),
+   * {@link SessionManager.watchRevocations} hears only this manager's own revocations.
    */
   readonly revocationsPublished: boolean;
   /**
    * Signs in: mints a token and stores a new session.
-   * @param input - The user and, optionally, kind, device, tenant, app data and a token to revoke.
    * @returns The token to hand to the client (it is not stored) and the stored session.
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user or tenant id, an
    * undeclared kind, or `data` that is not a JSON object within 8 KiB; `SESSION_LIMIT` when the
@@ -66,7 +55,6 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
   /**
    * Checks a token: one store read, a write only when the touch interval passed. Never throws
    * for a bad token: it returns a refusal.
-   * @param token - The presented token, of any type.
    * @returns `{ ok: true, session }`, or `{ ok: false, reason }` for a missing, malformed, unknown,
    * expired, idle or revoked token.
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`; `CLOSED` for a
@@ -76,9 +64,7 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
   /**
    * Records that the user proved who they are again on this session (asked for the password
    * before a sensitive action): its `authenticatedAt` becomes now, so it is fresh for
-   * `freshAge`. One store write; no new session, no new token. Event `session.reauthenticated`.
-   * @param sessionId - The session's id.
-   * @param options - The actor, for the audit event.
+   * `freshAge`. One store write, no new token. Event `session.reauthenticated`.
    * @returns The session with its new `authenticatedAt`, or `null` for an unknown, revoked,
    * expired or idle one (nothing written).
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
@@ -87,9 +73,7 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
   /**
    * Whether the user proved who they are on this session recently enough for a sensitive
    * action: `now - session.authenticatedAt < maxAge`. Synchronous, no store call.
-   * @param session - The session, as `validate` returned it.
    * @param maxAge - How recent (ms). @default the `freshAge` option (10 minutes)
-   * @returns `true` when fresh.
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a session without a numeric
    * `authenticatedAt`, or a `maxAge` that is not a whole number of ms >= 1.
    */
@@ -98,7 +82,7 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    * Revokes one session (a tombstone stays until expiry). It cannot tell who acts: a session
    * ending itself goes through {@link SessionManager.signOut}, which names a support session's
    * impersonator in `by`; here pass `by` yourself.
-   * @param sessionId - The session's id; an id of another shape revokes nothing.
+   * @param sessionId - An id of another shape revokes nothing.
    * @param options - The reason and actor, and `userId` to revoke only a session of that user.
    * @returns Whether this call revoked it (`false` when unknown, already revoked or another user's).
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
@@ -108,7 +92,6 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    * Signs a user out everywhere by raising epochs: O(1) for any number of sessions. With
    * `tenantId` (a tenant admin's action) only that tenant's sessions end, each revoked on its
    * own, and no epoch moves.
-   * @param userId - The user.
    * @param options - The kinds to sign out (default: the `everywhereKinds` option), tenant, reason and actor.
    * @returns The user's epochs of those kinds after the raise (none with `tenantId`; then `revokedIds`).
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id, or kinds that are
@@ -117,7 +100,6 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
   revokeAll(userId: string, options?: RevokeAllSessionsOptions): Promise<RevokeAllResult>;
   /**
    * Logs out every other device of the user.
-   * @param userId - The user.
    * @param keepSessionId - The session that stays signed in.
    * @param options - The kinds to sign out (default: the `everywhereKinds` option), reason and actor.
    * @returns The ids revoked by this call.
@@ -129,17 +111,14 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    * Signs this device out, or every device when the global-logout policy says so (unless
    * `thisDeviceOnly`).
    * @param session - The signed-in session, as `validate` returned it.
-   * @param options - The actor, the tenant when the session has none, and `thisDeviceOnly`.
    * @returns Whether the global-logout policy signed out every device.
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad `session.userId` or a
-   * `thisDeviceOnly` that is not a boolean;
-   * `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`. An error of a `globalLogout` policy function
-   * propagates as is, after this device was signed out.
+   * `thisDeviceOnly` that is not a boolean; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`. An error of
+   * a `globalLogout` policy function propagates as is, after this device was signed out.
    */
   signOut(session: Pick<Session, 'id' | 'userId' | 'tenantId'>, options?: SignOutOptions): Promise<SignOutResult>;
   /**
    * A password change: other devices out; this one kept with a fresh token unless the policy is "all".
-   * @param userId - The user whose password changed.
    * @param options - `currentSessionId`, the device that made the change, and the actor.
    * @returns The fresh token and session of the device that stays, or `{}` when none stays (policy
    * `"all"`, or `currentSessionId` names no live session of this user).
@@ -149,16 +128,12 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
   passwordChanged(userId: string, options?: CredentialChangeOptions): Promise<CredentialChangeResult>;
   /**
    * A password reset: every device out (the sessions of the `everywhereKinds` option).
-   * @param userId - The user whose password was reset.
-   * @param options - The actor and tenant, for the audit event.
-   * @returns Resolves once the epochs are raised.
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`,
    * `STORE_ERROR`, `CLOSED`.
    */
   passwordReset(userId: string, options?: ActorOptions): Promise<void>;
   /**
    * An email change: other devices out; this one kept with a fresh token.
-   * @param userId - The user whose email address changed.
    * @param options - `currentSessionId`, the device that made the change, and the actor.
    * @returns The fresh token and session, or `{}` when `currentSessionId` names no live session of
    * this user.
@@ -167,10 +142,8 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    */
   emailChanged(userId: string, options?: CredentialChangeOptions): Promise<CredentialChangeResult>;
   /**
-   * The live sessions of a user for a "Login management" list: current first, then most recently used.
-   * @param userId - The user.
-   * @param options - The current session, the locale and clock for `lastUsed`, and the kinds to list.
-   * @returns One row per live session (revoked, expired and idle ones are left out).
+   * The live sessions of a user for a "Login management" list: current first, then most recently
+   * used. Revoked, expired and idle ones are left out.
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id, or `kinds`
    * that is not a non-empty list of the manager's kinds; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
@@ -187,13 +160,11 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    * Prunes every `pruneInterval` on an unref'd timer; a second call restarts it. A failed run
    * goes to the `onError` option.
    * @returns A function that stops it.
-   * @throws {@link session-revocation!SessionError} `CLOSED` after {@link SessionManager.close} (thrown, not
-   * rejected).
+   * @throws {@link session-revocation!SessionError} `CLOSED` after {@link SessionManager.close} (thrown, not rejected).
    */
   startPruning(): () => void;
   /**
    * Stops pruning and subscriptions and closes the store. A second call does nothing.
-   * @returns Resolves once the store is closed.
    * @throws What the store's `close()` rejects with, unchanged.
    */
   close(): Promise<void>;
@@ -201,9 +172,8 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    * Mints a short-lived JWT for the session, from the session as the store holds it (one read):
    * its kind, creation, tenant and sign-in time; a support session's token names who acts
    * (`act`) and has no `auth_time`. A session that is not live in the store gets no token.
-   * @param session - The session, as `create` or `validate` returned it (its `id` and `userId` are read).
+   * @param session - As `create` or `validate` returned it (its `id` and `userId` are read).
    * @param options - `ttl`: the lifetime in ms, at most the `maxTtl` option.
-   * @returns The signed JWT.
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without `accessTokens` or
    * without a private key (a verify-only service); `INVALID_INPUT` for a `ttl` outside 1 s to `maxTtl`,
    * or a session without a session id and a string `userId`; `UNAUTHENTICATED` for a session that
@@ -214,7 +184,6 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    * Verifies a JWT: signature, expiry, epoch and deny-list; a support session's token is also
    * checked against the store on every call (it ends the moment its admin's session does).
    * Never throws for a bad token: it returns a refusal.
-   * @param jwt - The presented token, of any type.
    * @returns `{ ok: true, claims }`, or `{ ok: false, reason }`.
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without `accessTokens`;
    * `STORE_UNAVAILABLE` or `STORE_ERROR` (the store's `CLOSED` after close) when the revocation state of
@@ -222,21 +191,15 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    */
   verifyAccessToken(jwt: unknown): Promise<AccessTokenVerification>;
   /**
-   * The public keys of the access-token signer as a JWKS, for services that verify with public keys only (HS256 secrets are never listed).
-   * @returns The key set; its `keys` list is empty when only HS256 secrets are configured.
+   * The public keys of the access-token signer as a JWKS, for services that verify with public
+   * keys only; its `keys` list is empty when only HS256 secrets (never listed) are configured.
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without `accessTokens`.
    */
   accessTokenJwks(): Promise<JSONWebKeySet>;
   /**
    * Listens to audit events (`"*"` for all), sent once the store has acknowledged the change.
-   * @typeParam T - The event type, or `"*"`.
-   * @param type - The event type to listen to, or `"*"` for every event.
-   * @param listener - Called with each event; it may be async. Its errors go to the `onError`
-   * option, never to the caller of the action.
+   * The listener may be async; its errors go to the `onError` option, never to the caller of the action.
    * @returns A function that unsubscribes.
    */
-  on<T extends SessionEventType | '*'>(
-    type: T,
-    listener: SessionEventListener<T extends '*' ? SessionEvent : Extract<SessionEvent, { type: T }>>,
-  ): () => void;
+  on<T extends SessionEventType | '*'>(type: T, listener: SessionEventListener<T extends '*' ? SessionEvent : Extract<SessionEvent, { type: T }>>): () => void;
 }

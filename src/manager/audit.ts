@@ -1,17 +1,9 @@
 import type { EventHub, InvalidationReason } from '../events.js';
 
 /**
- * The audit events of revocations, built in one place so every path that revokes (a sign-out,
- * a replaced device, an admin, a credential change) reports the same fields.
- */
-
-/**
  * Who acts, as every event and activity entry names it (`by`): the caller's `by` when given,
- * else the impersonator of the session that acts. Whatever a support session does, its
- * impersonator did; every door that acts from a session (a sign-out, a credential change,
- * "sign out others", a sign-in presenting an older token) asks here.
- * @param by - The actor the caller named, if any.
- * @param acting - The stored session that acts, when known.
+ * else the impersonator of the session that acts (whatever a support session does, its
+ * impersonator did).
  */
 export function actorOf(by: string | undefined, acting: { readonly impersonatorId?: string | undefined } | null | undefined): string | undefined {
   return by ?? acting?.impersonatorId;
@@ -26,7 +18,7 @@ export interface RevocationFacts {
   readonly by?: string | undefined;
 }
 
-/** `session.revoked`: the sessions named, revoked one by one. */
+/** `session.revoked`: the sessions named, revoked one by one. Every revoking path reports through here. */
 export function sessionsRevoked(hub: EventHub, facts: RevocationFacts, sessionIds: readonly string[]): void {
   hub.emit({ type: 'session.revoked', at: facts.at, userId: facts.userId, tenantId: facts.tenantId, sessionIds, reason: facts.reason, by: facts.by });
 }

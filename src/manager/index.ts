@@ -1,5 +1,5 @@
 import { AccessTokens, DEFAULT_DENY_WINDOW } from '../access-tokens/index.js';
-import { SessionError } from '../errors.js';
+import { invalidInput, SessionError } from '../errors.js';
 import { EventHub, type SessionEventListener } from '../events.js';
 import { resolveOptions, type CreateSessionManagerOptions } from '../options.js';
 import { deadlineOf, StoreCalls } from '../store-calls.js';
@@ -23,13 +23,6 @@ import { createIssuerKeys } from '../federated/keys.js';
 import { securityEvent } from '../security-events/receive.js';
 import { createSecurityEventPolling } from '../security-events/poll.js';
 import { globalTokenRevocation } from '../universal-logout/revoke.js';
-
-function checkMaxAge(maxAge: unknown): number {
-  if (typeof maxAge !== 'number' || !Number.isInteger(maxAge) || maxAge < 1) {
-    throw new SessionError('INVALID_INPUT', 'isFresh(): maxAge must be a whole number of ms >= 1.');
-  }
-  return maxAge;
-}
 
 /**
  * Creates the session manager: the framework-agnostic heart of the library.
@@ -61,8 +54,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
       ? undefined
       : new AccessTokens(options.accessTokens, {
           clock: config.clock,
-          loadState: async (userId, tenantId) =>
-            calls.call('getRevocationState', () => store.getRevocationState(userId, tenantId)),
+          loadState: async (userId, tenantId) => calls.call('getRevocationState', () => store.getRevocationState(userId, tenantId)),
           cacheTtl: config.epochCacheTtl,
           cacheSize: config.epochCacheSize,
           liveSession: (sessionId, userId, countIdle) => liveSessionOf(context, userId, sessionId, config.clock(), countIdle),
@@ -114,7 +106,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
     return accessTokens;
   };
 
-  const manager: SessionManager = {
+  return {
     store: rawStore,
     accessTokensEnabled: accessTokens !== undefined,
     revocationsPublished: typeof store.subscribe === 'function',
@@ -124,11 +116,9 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
       // A support session is never fresh: whoever acts cannot prove to be the user.
       if (typeof (session as { impersonatorId?: unknown } | null)?.impersonatorId === 'string') return false;
       const authenticatedAt = (session as { authenticatedAt?: unknown } | null)?.authenticatedAt;
-      if (typeof authenticatedAt !== 'number' || !Number.isFinite(authenticatedAt)) {
-        throw new SessionError('INVALID_INPUT', 'isFresh() needs a session with a numeric authenticatedAt, as validate() returns it.');
-      }
-      const limit = maxAge === undefined ? config.freshAge : checkMaxAge(maxAge);
-      return config.clock() - authenticatedAt < limit;
+      if (typeof authenticatedAt !== 'number' || !Number.isFinite(authenticatedAt)) throw invalidInput('isFresh() needs a session with a numeric authenticatedAt, as validate() returns it.');
+      if (maxAge !== undefined && (typeof maxAge !== 'number' || !Number.isInteger(maxAge) || maxAge < 1)) throw invalidInput('isFresh(): maxAge must be a whole number of ms >= 1.');
+      return config.clock() - authenticatedAt < (maxAge ?? config.freshAge);
     },
     // The hot path: the lifecycle's own function, not a hop through another.
     validate: lifecycle.validate,
@@ -165,17 +155,10 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
       context.ensureOpen();
       return enabledAccessTokens().issue(session, issueOptions);
     },
-    async verifyAccessToken(jwt) {
-      return enabledAccessTokens().verify(jwt);
-    },
-    async accessTokenJwks() {
-      return enabledAccessTokens().jwks();
-    },
-    on(type, listener) {
-      return context.hub.on(type, listener as SessionEventListener);
-    },
+    verifyAccessToken: async (jwt) => enabledAccessTokens().verify(jwt),
+    accessTokenJwks: async () => enabledAccessTokens().jwks(),
+    on: (type, listener) => context.hub.on(type, listener as SessionEventListener),
     watchRevocations: (listener) => revocations.watch(listener),
     liveness: (sessionId) => revocations.liveness(sessionId),
   };
-  return manager;
 }

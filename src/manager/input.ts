@@ -5,14 +5,6 @@ import { checkId, UNSTORABLE } from '../core/checks.js';
 import type { CreateSessionInput } from '../core/shapes.js';
 import { checkFederated } from '../federated/input.js';
 
-/**
- * What a sign-in is given, checked before it reaches a store: ids, a declared kind and app data
- * (the checks every action shares are in `core/checks.ts`).
- */
-
-/** Largest `data` accepted, serialised as JSON. */
-const MAX_DATA_BYTES = STORE_LIMITS.dataBytes;
-
 /** Whether any string (value or key) inside JSON data is one no store can keep as is. */
 function holdsUnstorable(value: unknown): boolean {
   if (typeof value === 'string') return UNSTORABLE.test(value);
@@ -49,7 +41,7 @@ export function checkCreateInput(input: CreateSessionInput, config: ResolvedOpti
     if (typeof input.data !== 'object' || input.data === null || Array.isArray(input.data) || serialised === undefined) {
       throw invalidInput('data must be a JSON object.');
     }
-    if (Buffer.byteLength(serialised) > MAX_DATA_BYTES) throw invalidInput(`data must serialise to at most ${MAX_DATA_BYTES} bytes.`);
+    if (Buffer.byteLength(serialised) > STORE_LIMITS.dataBytes) throw invalidInput(`data must serialise to at most ${STORE_LIMITS.dataBytes} bytes.`);
     if (holdsUnstorable(input.data)) throw invalidInput('data must not hold U+0000 or unpaired surrogates.');
   }
 }

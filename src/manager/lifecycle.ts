@@ -5,17 +5,7 @@ import type { SessionRecord } from '../store.js';
 import type { CreateResult, SessionLimit } from '../storage/types.js';
 import { isSessionId, mintToken, parseToken } from '../token.js';
 import { isPresentable } from './rotation.js';
-import type {
-  CreatedSession,
-  CreateSessionInput,
-  ListOptions,
-  ReauthenticateOptions,
-  RevokeAllResult,
-  RevokeAllSessionsOptions,
-  RevokeOthersResult,
-  RevokeOthersSessionsOptions,
-  RevokeSessionOptions,
-} from '../core/shapes.js';
+import type { CreatedSession, CreateSessionInput, ListOptions, ReauthenticateOptions, RevokeAllResult, RevokeAllSessionsOptions, RevokeOthersResult, RevokeOthersSessionsOptions, RevokeSessionOptions } from '../core/shapes.js';
 import { entryFor, sawDevice } from '../activity/activity.js';
 import { actorOf, sessionsRevoked, userInvalidated } from './audit.js';
 import { applyIpPolicy } from '../ip-policy.js';
@@ -44,10 +34,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
   const limitReached = async (error: SessionError, input: { readonly userId: string; readonly tenantId?: string | undefined }, kind: string): Promise<SessionError> => {
     const sessions = (await list(input.userId, { kinds: [kind] })).filter((view) => view.tenantId === input.tenantId);
     const where = input.tenantId === undefined ? '' : ' in this tenant';
-    return new SessionError('SESSION_LIMIT', `This user already has ${sessions.length} live ${kind} sessions${where}, the maxSessions limit: end one first.`, {
-      cause: error,
-      sessions,
-    });
+    return new SessionError('SESSION_LIMIT', `This user already has ${sessions.length} live ${kind} sessions${where}, the maxSessions limit: end one first.`, { cause: error, sessions });
   };
 
   // Only a genuine token (its secret matches) counts, so a client cannot revoke someone
@@ -103,18 +90,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       impersonatorSessionId: how.impersonatorSessionId,
       federated,
     };
-    const label = deviceLabel(record);
-    const activity = entryFor(context, {
-      userId: input.userId,
-      tenantId: input.tenantId,
-      type: 'session.created',
-      at: now,
-      reason,
-      sessionId: record.id,
-      deviceLabel: label,
-      ip: record.ip,
-      by,
-    });
+    const activity = entryFor(context, { userId: input.userId, tenantId: input.tenantId, type: 'session.created', at: now, reason, sessionId: record.id, deviceLabel: deviceLabel(record), ip: record.ip, by });
     const limit = limitOf(kind, now);
     let created: CreateResult;
     try {
@@ -135,19 +111,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
         config.onError(error);
         return false;
       }));
-    hub.emit({
-      type: 'session.created',
-      at: now,
-      userId: input.userId,
-      tenantId: input.tenantId,
-      sessionIds: [session.id],
-      reason,
-      kind,
-      deviceLabel: deviceLabel(session),
-      ip: session.ip,
-      by,
-      newDevice,
-    });
+    hub.emit({ type: 'session.created', at: now, userId: input.userId, tenantId: input.tenantId, sessionIds: [session.id], reason, kind, deviceLabel: deviceLabel(session), ip: session.ip, by, newDevice });
     // The presented tokens end only now: a sign-in that fails signs nobody out. Whoever presents
     // a support session's token is its impersonator.
     for (const previous of presented) await revoke(previous.id, { reason: 'sign_out', by: actorOf(by, previous) });
@@ -172,18 +136,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const entry = entryFor(context, { userId: record.userId, tenantId: record.tenantId, type: 'session.reauthenticated', at, reason: 'reauthenticated', sessionId, deviceLabel: label, ip: record.ip, by: options.by });
     // Not a revocation: written after the change, and a failure to write it is reported, not thrown.
     if (entry !== undefined) await calls.call('appendActivity', () => store.appendActivity!([entry])).catch((error: unknown) => config.onError(error));
-    hub.emit({
-      type: 'session.reauthenticated',
-      reason: 'reauthenticated',
-      at,
-      userId: record.userId,
-      tenantId: record.tenantId,
-      sessionIds: [record.id],
-      by: options.by,
-      kind: record.kind,
-      deviceLabel: label,
-      ip: record.ip,
-    });
+    hub.emit({ type: 'session.reauthenticated', reason: 'reauthenticated', at, userId: record.userId, tenantId: record.tenantId, sessionIds: [record.id], by: options.by, kind: record.kind, deviceLabel: label, ip: record.ip });
     return toSession({ ...record, authenticatedAt: Math.max(record.authenticatedAt, at) });
   };
 
@@ -201,20 +154,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     }
     const at = clock();
     const reason = options.reason ?? 'revoked';
-    const activity =
-      known === undefined
-        ? undefined
-        : entryFor(context, {
-            userId: known.userId,
-            tenantId: known.tenantId,
-            type: 'session.revoked',
-            at,
-            reason,
-            sessionId,
-            deviceLabel: deviceLabel(known),
-            ip: known.ip,
-            by: options.by,
-          });
+    const activity = known === undefined ? undefined : entryFor(context, { userId: known.userId, tenantId: known.tenantId, type: 'session.revoked', at, reason, sessionId, deviceLabel: deviceLabel(known), ip: known.ip, by: options.by });
     const before = await calls.call('revoke', () => store.revoke(sessionId, { at, reason, denyUntil: context.denyUntil(at), activity, userId: known?.userId }));
     if (before === null) return false;
     context.afterRevocation(before.userId);
@@ -239,11 +179,8 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
 
   // A tenant admin's action ends only that tenant's sessions of the user: no epoch moves (the
   // user's other organizations keep theirs), so each live session of the tenant is revoked on its own.
-  const revokeInTenant = async (
-    userId: string,
-    tenantId: string,
-    { kinds, at, reason, by }: { kinds: readonly string[]; at: number; reason: string; by: string | undefined },
-  ): Promise<RevokeAllResult> => {
+  const revokeInTenant = async (userId: string, tenantId: string, how: { kinds: readonly string[]; at: number; reason: string; by: string | undefined }): Promise<RevokeAllResult> => {
+    const { kinds, at, reason, by } = how;
     const answer = await calls.call('listByUser', () => store.listByUser(userId));
     const revokedIds: string[] = [];
     for (const { record, refusal } of await judgeAll(context, answer, at)) {
@@ -271,8 +208,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const at = clock();
     const reason = options.reason ?? 'sign_out_others';
     const activity = entryFor(context, { userId, tenantId: options.tenantId, type: 'user.session_invalidated', at, reason, sessionId: keepSessionId, by });
-    const answer = await calls.call('revokeOthers', () => store.revokeOthers(userId, { keepSessionId, kinds, at, reason, denyUntil: context.denyUntil(at), activity }));
-    const revokedIds = answer;
+    const revokedIds = await calls.call('revokeOthers', () => store.revokeOthers(userId, { keepSessionId, kinds, at, reason, denyUntil: context.denyUntil(at), activity }));
     context.afterRevocation(userId);
     userInvalidated(hub, { at, userId, tenantId: options.tenantId, reason, by }, kinds, revokedIds);
     return { revokedIds };

@@ -23,21 +23,16 @@ export function createPruning(context: ManagerContext): Pruning {
     const limit = options?.limit ?? Number.MAX_SAFE_INTEGER;
     if (typeof limit !== 'number' || !(limit > 0)) throw invalidInput('prune limit must be a positive number.');
     const now = config.clock();
+    // Activity and known devices run out with the same batches (stores that keep them).
+    const before = context.keepsActivity ? { activityBefore: now - config.activityRetention, devicesBefore: now - config.knownDeviceWindow } : {};
     let total = 0;
     // One bounded batch per store call, so no call holds the store for long.
     while (total < limit) {
       const batch = Math.min(config.pruneBatchSize, limit - total);
-      // Activity and known devices run out with the same batches (stores that keep them).
-      const deleted = checkCount(
-        await calls.call('prune', () =>
-          store.prune(context.keepsActivity ? { now, limit: batch, activityBefore: now - config.activityRetention, devicesBefore: now - config.knownDeviceWindow } : { now, limit: batch }),
-        ),
-        'prune',
-      );
+      const deleted = checkCount(await calls.call('prune', () => store.prune({ now, limit: batch, ...before })), 'prune');
       total += deleted;
       if (deleted < batch) break;
     }
-    // Federated links of expired sessions and logout tokens past their window: one bounded batch.
     if (total > 0) context.hub.emit({ type: 'sessions.pruned', at: now, reason: 'expired', count: total });
     return total;
   };

@@ -2,7 +2,6 @@ import type { Epochs } from '../store-records.js';
 
 /** What an epoch raise is decided from: the current epochs and the newest `createdAt` per kind. */
 export interface EpochFacts {
-  /** The epochs now (kind → ms). */
   readonly epochs: ReadonlyMap<string, number>;
   /** The high-water marks: the newest `createdAt` stored per kind. */
   readonly highWater: ReadonlyMap<string, number>;
@@ -12,10 +11,6 @@ export interface EpochFacts {
  * The epochs "sign out everywhere" leaves: each named kind's epoch raised to at least `at` and
  * its high-water mark, so a server whose clock runs behind cannot leave a session alive; an
  * epoch never moves back.
- * @param facts - The current epochs and high-water marks.
- * @param kinds - The kinds to raise.
- * @param at - The requested epoch (ms).
- * @returns The new epoch of each named kind.
  */
 export function raisedEpochs(facts: EpochFacts, kinds: readonly string[], at: number): Epochs {
   const raised = Object.create(null) as Record<string, number>;

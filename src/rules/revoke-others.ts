@@ -6,21 +6,15 @@ export type OthersRow = Pick<SessionRecord, 'id' | 'kind' | 'tenantId' | 'create
 
 /** What "sign out my other devices" is decided from. */
 export interface OthersFacts<Row extends OthersRow = SessionRecord> {
-  /** The user's stored rows. */
   readonly sessions: Iterable<Row>;
-  /** The user's epochs. */
   readonly epochs: Epochs;
   /** The epochs of each tenant the user's rows belong to, by tenant id. */
   readonly tenantEpochs?: ReadonlyMap<string, Epochs> | undefined;
 }
 
 /**
- * The sessions "sign out my other devices" ends: every live one of the given kinds except the one kept.
- * @param facts - The user's rows and epochs, as read in the same atomic step as the write.
- * @param keepSessionId - The session that stays signed in.
- * @param kinds - The kinds to end.
- * @param at - The present (ms).
- * @returns The sessions to end.
+ * The sessions "sign out my other devices" ends: every live one of the given kinds except the
+ * one kept, judged on rows read in the same atomic step as the write.
  */
 export function othersToRevoke<Row extends OthersRow>(facts: OthersFacts<Row>, keepSessionId: string, kinds: readonly string[], at: number): Row[] {
   return [...facts.sessions].filter(

@@ -25,7 +25,6 @@ export type SignInRow = Pick<SessionRecord, 'id' | 'kind' | 'tenantId' | 'device
 export interface SignInFacts<Row extends SignInRow = SessionRecord> {
   /** The user's stored rows (tombstones and expired rows included: the rule skips them). */
   readonly sessions: Iterable<Row>;
-  /** The user's epochs. */
   readonly epochs: Epochs;
   /** The epochs of the new session's tenant, when it has one. */
   readonly tenantEpochs?: Epochs | undefined;
@@ -35,7 +34,6 @@ export interface SignInFacts<Row extends SignInRow = SessionRecord> {
 export interface SignInPolicy {
   /** End the live sessions of the same kind, tenant and device. */
   readonly replaceDevice: boolean;
-  /** The cap on live sessions of the user, kind and tenant. */
   readonly limit?: SessionLimit | undefined;
 }
 
@@ -50,13 +48,10 @@ export interface SignInDecision<Row extends SignInRow = SessionRecord> {
 }
 
 /**
- * Decides a sign-in, before anything is written. Only the user's live sessions of the same kind
- * and tenant (none when the sign-in has none) are replaced, counted or evicted: signing in to a
- * second organization leaves the first one's sessions alone.
+ * Decides a sign-in on rows read in the same atomic step as the write. Only the user's live
+ * sessions of the same kind and tenant (none when the sign-in has none) are replaced, counted
+ * or evicted: signing in to a second organization leaves the first one's sessions alone.
  * @param record - The new session, its `createdAt` the requested one.
- * @param facts - The user's rows and epochs, as read in the same atomic step as the write.
- * @param policy - Device replacement and the cap.
- * @returns The decision.
  * @throws {@link SessionError} `SESSION_LIMIT` when the cap is reached and its `onLimit` is `refuse`.
  */
 export function decideSignIn<Row extends SignInRow>(record: NewSessionRecord, facts: SignInFacts<Row>, policy: SignInPolicy): SignInDecision<Row> {

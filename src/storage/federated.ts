@@ -12,10 +12,7 @@ function indexKey(query: Exclude<FederatedQuery, { by: 'user' }>): string {
   return query.by === 'sid' ? keyName('fsid', query.iss, query.sid) : keyName('fsub', query.iss, query.sub);
 }
 
-/**
- * The keys that find a new federated session from its provider session and user, each kept as
- * long as the longest-lived of the user's sessions it finds.
- */
+/** The keys that find a new federated session from its provider session and user, each kept as long as the longest-lived of the user's sessions it finds. */
 export function federatedKeys(session: SessionRecord, others: readonly SessionRecord[]): Write[] {
   const { federated } = session;
   if (federated === undefined) return [];

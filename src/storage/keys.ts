@@ -4,11 +4,8 @@ import type { SessionStore } from '../store.js';
 import { versioned } from './versioned.js';
 
 /**
- * The name of a one-time key: a namespace and a digest of its parts, so any text (an issuer
- * URL, a token id) makes a short key of `[0-9A-Za-z:_-]` that every store can index.
- * @param namespace - A few letters naming what the key is for.
- * @param parts - What identifies it.
- * @returns `<namespace>:<43 base64url characters>`.
+ * The name of a one-time key, `<namespace>:<43 base64url characters>`: a digest of its parts, so
+ * any text (an issuer URL, a token id) makes a short key that every store can index.
  */
 export function keyName(namespace: string, ...parts: readonly string[]): string {
   return `${namespace}:${createHash('sha256').update(JSON.stringify(parts)).digest('base64url')}`;
@@ -29,10 +26,9 @@ export async function releaseKey(store: SessionStore, key: string): Promise<void
 }
 
 /**
- * Takes a key's value once: when `accept` takes the value as read at `now` (not expired), the
- * key is deleted by a batch that holds its version, so of concurrent takers one gets it.
- * A value `accept` refuses (a forged secret) leaves the key as it is.
- * @returns The value, or `undefined`.
+ * Takes a key's value once, or answers `null`: when `accept` takes the value as read at `now`
+ * (not expired), the key is deleted by a batch that holds its version, so of concurrent takers
+ * one gets it. A value `accept` refuses (a forged secret) leaves the key as it is.
  */
 export function takeKey(store: SessionStore, key: string, now: number, accept: (value: string) => boolean): Promise<string | null> {
   return versioned('takeKey', async () => {

@@ -4,18 +4,14 @@ import { checkApplied, checkLookup, checkTenantState, checkUserState } from '../
 import type { Epochs, SessionRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
 import type { Write } from '../store-writes.js';
+import { mapOf } from './records.js';
 import type { RevokeAllOptions, RevokeOptions, RevokeOthersOptions } from './types.js';
 import { versioned } from './versioned.js';
 
 /** Ends one session (a tombstone with reason); the record as it was, or `null` when missing or already revoked. */
 export async function revoke(store: SessionStore, sessionId: string, options: RevokeOptions): Promise<SessionRecord | null> {
-  let userId = options.userId;
-  if (userId === undefined) {
-    const found = checkLookup(await store.get(sessionId), sessionId);
-    if (found === null) return null;
-    userId = found.session.userId;
-  }
-  const owner = userId;
+  const owner = options.userId ?? checkLookup(await store.get(sessionId), sessionId)?.session.userId;
+  if (owner === undefined) return null;
   return versioned('revoke', async () => {
     const state = checkUserState(await store.readUser(owner), owner);
     const row = state.sessions.find((session) => session.id === sessionId);
@@ -59,17 +55,14 @@ export function revokeTenant(store: SessionStore, tenantId: string, options: Rev
   });
 }
 
-function ending(sessionId: string, options: RevokeOptions): Write[] {
+/** The writes that end one session: its tombstone, and its deny-list entry when asked. */
+export function ending(sessionId: string, options: Pick<RevokeOptions, 'at' | 'reason' | 'denyUntil'>): Write[] {
   const writes: Write[] = [{ type: 'revoke', sessionId, at: options.at, reason: options.reason }];
   if (options.denyUntil !== undefined) writes.push({ type: 'deny', sessionId, until: options.denyUntil });
   return writes;
 }
 
-function activity(options: { readonly activity?: RevokeOptions['activity'] }): Write[] {
+/** The activity entry written with a revocation, if any. */
+export function activity(options: { readonly activity?: RevokeOptions['activity'] }): Write[] {
   return options.activity === undefined ? [] : [{ type: 'activity', entry: options.activity }];
-}
-
-/** A store's record as a `Map` (own keys only). */
-export function mapOf<Value>(record: Readonly<Record<string, Value>>): Map<string, Value> {
-  return new Map(Object.entries(record));
 }

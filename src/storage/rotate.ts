@@ -2,8 +2,8 @@ import { matchSecret, sameHash, successorSecret } from '../rotation/index.js';
 import { checkApplied, checkUserState } from '../store-answers.js';
 import type { SessionRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
-import type { Write } from '../store-writes.js';
 import { hashSecret } from '../token.js';
+import { activity, ending } from './revoke.js';
 import type { ReusedOptions, RotatedSecret } from './types.js';
 import { versioned } from './versioned.js';
 
@@ -45,9 +45,7 @@ export function revokeReused(store: SessionStore, userId: string, sessionId: str
     const state = checkUserState(await store.readUser(userId), userId);
     const row = state.sessions.find((session) => session.id === sessionId);
     if (row === undefined || row.revokedAt !== undefined || matchSecret(presented, row, options.rotationGrace, options.at) !== 'reused') return null;
-    const writes: Write[] = [{ type: 'revoke', sessionId, at: options.at, reason: options.reason }];
-    if (options.denyUntil !== undefined) writes.push({ type: 'deny', sessionId, until: options.denyUntil });
-    if (options.activity !== undefined) writes.push({ type: 'activity', entry: options.activity });
+    const writes = [...ending(sessionId, options), ...activity(options)];
     return checkApplied(await store.apply({ owner: { userId }, version: state.version, writes, notify: true })) ? row : undefined;
   });
 }

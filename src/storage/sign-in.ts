@@ -5,6 +5,8 @@ import type { ActivityRecord, SessionRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
 import type { Write } from '../store-writes.js';
 import { federatedKeys } from './federated.js';
+import { ownEntry } from './records.js';
+import { ending } from './revoke.js';
 import type { CreateOptions, CreateResult, NewSessionRecord } from './types.js';
 import { versioned } from './versioned.js';
 
@@ -17,16 +19,12 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
   return versioned('create', async () => {
     const state = checkUserState(await store.readUser(record.userId, record.tenantId), record.userId);
     if (state.sessions.some((row) => row.id === record.id)) throw new SessionError('INVALID_INPUT', 'A session with this id already exists.');
-    const tenantEpochs = record.tenantId === undefined ? undefined : ownEntry(state.tenantEpochs, record.tenantId);
-    const decision = decideSignIn(record, { sessions: state.sessions, epochs: state.epochs, tenantEpochs }, options);
+    const decision = decideSignIn(record, { sessions: state.sessions, epochs: state.epochs, tenantEpochs: ownEntry(state.tenantEpochs, record.tenantId) }, options);
     const { maxAge, ...fields } = record;
     const session: SessionRecord = { ...fields, createdAt: decision.createdAt, expiresAt: decision.createdAt + maxAge, lastUsedAt: decision.createdAt };
     const ended = [...decision.replaced.map((row) => ({ id: row.id, reason: 'replaced' })), ...decision.evicted.map((row) => ({ id: row.id, reason: 'session_limit' }))];
     const writes: Write[] = [{ type: 'insert', session }];
-    for (const { id, reason } of ended) {
-      writes.push({ type: 'revoke', sessionId: id, at: decision.createdAt, reason });
-      if (options.denyUntil !== undefined) writes.push({ type: 'deny', sessionId: id, until: options.denyUntil });
-    }
+    for (const { id, reason } of ended) writes.push(...ending(id, { at: decision.createdAt, reason, denyUntil: options.denyUntil }));
     if (session.tenantId !== undefined) writes.push({ type: 'highWater', tenantId: session.tenantId, kind: session.kind, at: session.createdAt });
     if (options.activity !== undefined) {
       for (const entry of [options.activity, ...endedEntries(options.activity, ended)]) writes.push({ type: 'activity', entry });
@@ -41,9 +39,4 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
 /** The entry of each session a sign-in ended: `<sign-in entry id>.<i>`, in the order ended. */
 function endedEntries(entry: ActivityRecord, ended: ReadonlyArray<{ id: string; reason: string }>): ActivityRecord[] {
   return ended.map(({ id, reason }, index) => ({ id: `${entry.id}.${index}`, userId: entry.userId, tenantId: entry.tenantId, type: 'session.revoked', at: entry.at, reason, sessionId: id }));
-}
-
-/** A record's own entry (never an inherited `constructor`). */
-export function ownEntry<Value>(record: Readonly<Record<string, Value>>, key: string): Value | undefined {
-  return Object.hasOwn(record, key) ? record[key] : undefined;
 }

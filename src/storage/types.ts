@@ -5,16 +5,12 @@ import type { NewSessionRecord, SessionLimit } from '../rules/sign-in.js';
 
 export type { NewSessionRecord, SessionLimit } from '../rules/sign-in.js';
 
-// What the manager's features call: each operation is decided here once (read, decide, apply
-// if the version holds) over any store of the contract in `store.ts`.
-
 /** Options of a sign-in. */
 export interface CreateOptions {
   /** End the live sessions of the same user, kind, tenant and device (`replaced`). */
   readonly replaceDevice: boolean;
   /** Deny-list end for every session the sign-in ends. */
   readonly denyUntil?: number | undefined;
-  /** The session cap. */
   readonly limit?: SessionLimit | undefined;
   /** The sign-in's activity entry; an entry per ended session follows it (`<id>.<i>`). */
   readonly activity?: ActivityRecord | undefined;
@@ -22,7 +18,6 @@ export interface CreateOptions {
 
 /** What a sign-in stored and ended. */
 export interface CreateResult {
-  /** The stored record. */
   readonly session: SessionRecord;
   /** Ids ended as `replaced`. */
   readonly replacedIds: readonly string[];
@@ -32,7 +27,6 @@ export interface CreateResult {
 
 /** Options of revoking one session, or the others. */
 export interface RevokeOptions {
-  /** Revocation time (ms). */
   readonly at: number;
   /** Stored as `revokedReason`. */
   readonly reason: string;
@@ -48,17 +42,13 @@ export interface RevokeOptions {
 export interface RevokeAllOptions {
   /** Kinds whose epochs are raised. Never empty. */
   readonly kinds: readonly string[];
-  /** The requested epoch (ms). */
   readonly at: number;
-  /** Written in the same batch. */
   readonly activity?: ActivityRecord | undefined;
 }
 
 /** Options of "sign out my other devices". */
 export interface RevokeOthersOptions extends RevokeOptions {
-  /** The session that stays. */
   readonly keepSessionId: string;
-  /** Only sessions of these kinds end. */
   readonly kinds: readonly string[];
 }
 
@@ -66,7 +56,6 @@ export interface RevokeOthersOptions extends RevokeOptions {
 export interface RotatedSecret {
   /** The successor secret (the token's part after the dot). */
   readonly secret: string;
-  /** The row with the successor's hash. */
   readonly session: SessionRecord;
 }
 
@@ -80,7 +69,6 @@ export interface ReusedOptions extends RevokeOptions {
 export interface UserSessions {
   /** Every row, tombstones and expired ones included. */
   readonly sessions: readonly SessionRecord[];
-  /** The user's epochs. */
   readonly epochs: Epochs;
   /** Each row's tenant's epochs, by tenant id. */
   readonly tenantEpochs?: Readonly<Record<string, Epochs>> | undefined;
@@ -88,7 +76,6 @@ export interface UserSessions {
 
 /** What access-token verification reads about a user. */
 export interface RevocationState {
-  /** The user's epochs. */
   readonly epochs: Epochs;
   /** Session id to "deny until" (ms). */
   readonly denied: Readonly<Record<string, number>>;
@@ -102,15 +89,12 @@ export interface RevocationLinkRecord {
   readonly id: string;
   /** SHA-256 of the link token's secret part. */
   readonly secretHash: Uint8Array;
-  /** The user whose session the link ends. */
   readonly userId: string;
-  /** The session the link ends. */
   readonly sessionId: string;
   /** After this (ms) the link is refused. */
   readonly expiresAt: number;
   /** The device key (browser and OS) the link signs out, when known. */
   readonly deviceKey?: string | undefined;
-  /** The session's tenant. */
   readonly tenantId?: string | undefined;
 }
 
@@ -118,17 +102,13 @@ export interface RevocationLinkRecord {
 export interface KnownDevice {
   /** The hash of browser, OS and network (43 base64url characters). */
   readonly deviceHash: string;
-  /** The latest sign-in from it (ms). */
   readonly lastSeenAt: number;
 }
 
 /** A session's federated origin. */
 export interface FederatedLink extends FederatedIdentity {
-  /** The session. */
   readonly sessionId: string;
-  /** Its owner. */
   readonly userId: string;
-  /** Its absolute expiry (ms). */
   readonly expiresAt: number;
 }
 
@@ -142,11 +122,8 @@ export type FederatedQuery =
 export interface StoreOperations {
   /** Signs in: decides the birth time, replacement and cap, then writes it all in one batch. */
   create(record: NewSessionRecord, options: CreateOptions): Promise<CreateResult>;
-  /** The hot path: one store read. */
   get(sessionId: string): Promise<SessionLookup | null>;
-  /** Moves `lastUsedAt` forward on a live row. */
   touch(sessionId: string, at: number): Promise<boolean>;
-  /** Moves `authenticatedAt` forward on a live row. */
   reauthenticate(sessionId: string, at: number): Promise<boolean>;
   /** Ends one session; the record as it was, or `null` when missing or already revoked. */
   revoke(sessionId: string, options: RevokeOptions): Promise<SessionRecord | null>;
@@ -160,13 +137,11 @@ export interface StoreOperations {
   revokeOthers(userId: string, options: RevokeOthersOptions): Promise<readonly string[]>;
   /** Raises a tenant's epochs to cover every session of the kinds in it. */
   revokeTenant(tenantId: string, options: RevokeAllOptions): Promise<Epochs>;
-  /** The user's rows and epochs. */
   listByUser(userId: string): Promise<UserSessions>;
   /** The user's epochs and deny-list (and a tenant's epochs). */
   getRevocationState(userId: string, tenantId?: string): Promise<RevocationState>;
   /** Deletes the user's rows, deny-list, devices, activity, links; the number of rows deleted. */
   eraseUser(userId: string): Promise<number>;
-  /** One bounded prune. */
   prune(options: PruneOptions): Promise<number>;
   /** Sessions signed in through a provider, live by `expiresAt > now`. */
   findFederatedLinks(query: FederatedQuery, now: number): Promise<readonly FederatedLink[]>;
@@ -176,24 +151,17 @@ export interface StoreOperations {
   releaseKey(key: string): Promise<void>;
   /** Activity entries that record no revocation. */
   appendActivity?(entries: readonly ActivityRecord[]): Promise<void>;
-  /** One page of activity. */
   listActivity?(userId: string, options: ListActivityOptions): Promise<readonly ActivityRecord[]>;
   /** Records a sign-in from a device; the previous time, or `null`. */
   rememberDevice?(userId: string, deviceHash: string, at: number): Promise<number | null>;
-  /** The user's known devices. */
   listDevices?(userId: string): Promise<readonly KnownDevice[]>;
-  /** Stores a link. */
   saveRevocationLink?(link: RevocationLinkRecord): Promise<void>;
   /** Uses a link once: the link, or `null` (unknown, used, expired, wrong secret). */
   consumeRevocationLink?(id: string, secretHash: Uint8Array, now: number): Promise<RevocationLinkRecord | null>;
-  /** The store's notices. */
   subscribe?(listener: (notice: RevocationNotice) => void, onResync?: () => void): () => void;
-  /** Row counts. */
   stats?(now: number): Promise<Readonly<Record<string, KindStats>>>;
-  /** The store's own longest call. */
   readonly callTimeout?: number | undefined;
   /** The prefix of a new session id of the user (sharded stores). */
   sessionIdPrefix?(userId: string): string;
-  /** Releases the store. */
   close(): Promise<void>;
 }

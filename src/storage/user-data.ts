@@ -2,7 +2,7 @@ import { checkApplied, checkUserState } from '../store-answers.js';
 import type { ActivityRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
 import type { KnownDevice, RevocationState, UserSessions } from './types.js';
-import { ownEntry } from './sign-in.js';
+import { ownEntry } from './records.js';
 import { versioned } from './versioned.js';
 
 /** The user's rows and the epochs they are judged against. */
@@ -15,8 +15,7 @@ export async function listByUser(store: SessionStore, userId: string): Promise<U
 /** The user's epochs and deny-list, and with `tenantId` that tenant's epochs. */
 export async function revocationState(store: SessionStore, userId: string, tenantId?: string): Promise<RevocationState> {
   const state = checkUserState(await store.readUser(userId, tenantId), userId);
-  const tenantEpochs = tenantId === undefined ? undefined : ownEntry(state.tenantEpochs, tenantId);
-  return { epochs: state.epochs, denied: state.denied, tenantEpochs };
+  return { epochs: state.epochs, denied: state.denied, tenantEpochs: ownEntry(state.tenantEpochs, tenantId) };
 }
 
 /** Deletes the user's rows, deny-list, devices, activity and keys; the number of rows deleted. */

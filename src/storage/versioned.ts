@@ -9,9 +9,6 @@ export const ATTEMPTS = 24;
  * to another instance's (the version moved), and reads again after a short random pause, so
  * instances racing for one user take turns. Past {@link ATTEMPTS} the answer is
  * `STORE_UNAVAILABLE`: nothing was decided, never a decision on stale rows.
- * @param what - The operation, for the error message.
- * @param step - One read, decision and apply.
- * @returns What the step that held answered.
  */
 export async function versioned<T>(what: string, step: () => Promise<T | undefined>): Promise<T> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
