@@ -22,18 +22,16 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const MAX_AUTHORIZATION_LENGTH = 8 * 1024;
 
 /**
- * Reads the credential of a request. Never from the URL. Rule: an `Authorization` header with
- * the `Bearer` scheme is the credential (a junk one is refused, the cookie is not consulted);
- * any other scheme is ignored. Otherwise the session cookie, under the duplicate-name rule of
- * {@link readCookieToken}. With `accessTokens`, a JWT-shaped Bearer value is an access token;
- * anything else is checked as a session token.
+ * Reads the credential of a request, never from the URL: a `Bearer` Authorization header wins
+ * (a junk one is refused without looking at the cookie; other schemes are ignored), else the
+ * session cookie under {@link readCookieToken}'s rule. With `accessTokens`, a JWT-shaped
+ * Bearer value is an access token.
  */
 export function readCredential(request: HttpRequest, cookieName: string, accessTokens: boolean): Credential {
   const authorization = request.header('authorization');
   if (authorization !== undefined && /^bearer(?: |$)/i.test(authorization.trimStart())) {
     const match = authorization.length <= MAX_AUTHORIZATION_LENGTH ? BEARER.exec(authorization.trim()) : null;
     if (match === null) return { from: 'bearer', value: undefined, type: 'session', presented: [] };
-    // The group is not optional: a match always has it.
     const value = match[1]!;
     const type = accessTokens && JWT_SHAPE.test(value) ? 'access' : 'session';
     // A JWT has three dot-separated parts, a session token two: an access token is never presented here.

@@ -1,8 +1,6 @@
 /**
- * The framework-neutral HTTP layer: where the token is read from, how the cookie is written,
- * what a refused request is answered, the cross-site check and the JSON session routes. The
- * Express, Fastify and Koa wrappers only translate their request and response to it; a
- * wrapper for another framework (Hono, Next.js) stands on the same functions.
+ * The framework-neutral HTTP layer every wrapper translates to: reading the token, writing the
+ * cookie, answering refused requests, the cross-site check and the JSON session routes.
  *
  * @example
  * ```ts

@@ -6,29 +6,19 @@ import { report } from './report.js';
 import type { RequestState } from './request-state.js';
 import { jsonResponse, NO_STORE, type HttpResponse, type StreamSink } from './response.js';
 
-// Live sign-out: `GET <prefix>/events` keeps a Server-Sent Events stream open per page. It
-// does not trust notices for the verdict: a notice about the stream's user or tenant (or
-// `null`, "anything may have changed") makes it read its one session again, and only the
-// store's answer ends it. The decisions, once:
-// - no live session: the usual 401 (a stream is only ever opened for a live session);
-// - more than `maxPerUser` streams of a user on this instance: 429 with Retry-After, the open
-//   pages keep theirs (closing the oldest would make two pages take turns forever);
-// - a store error while re-reading: the stream ends without `revoked` (an outage signs nobody
-//   out), the client reconnects and gets a stream or a 503;
-// - expiry and the idle timeout are not published by anyone: each stream sets one timer for
-//   the moment its session would run out, then reads it again.
-// Timers are not unref'd: each lives exactly as long as a stream, whose socket keeps the process
-// up anyway, and a leaked one would show (the process would not exit), not hide.
+// Live sign-out: one Server-Sent Events stream per page. A notice about the stream's user or
+// tenant (or `null`) only makes it read its session again: the store's answer ends it. Over
+// `maxPerUser` a new stream gets 429 (closing the oldest would make two pages take turns); a
+// store error ends the stream without `revoked`. Expiry and idleness are published by nobody:
+// each stream sets a timer for its session's end. Timers are not unref'd: each lives as long as
+// its stream's socket.
 
-/**
- * The `reason` of `event: revoked`: `revoked` (ended by a revocation, or gone from the
- * store), `expired` (its lifetime ran out), `idle` (the idle timeout).
- */
+/** The `reason` of `event: revoked`: `revoked` (a revocation, or gone from the store), `expired`, or `idle`. */
 export type LiveEndReason = 'revoked' | 'expired' | 'idle';
 
 /** `setTimeout`'s ceiling: a longer delay fires at once. */
 const MAX_DELAY = 2 ** 31 - 1;
-/** The first bytes: the browser's own reconnection delay, and a comment that flushes the headers. */
+/** The browser's reconnection delay, and a comment that flushes the headers. */
 const OPENING = 'retry: 3000\n: live\n\n';
 const HEARTBEAT = ': heartbeat\n\n';
 
@@ -36,7 +26,6 @@ function revokedEvent(reason: LiveEndReason): string {
   return `event: revoked\ndata: ${JSON.stringify({ reason })}\n\n`;
 }
 
-/** One open stream: its session, its sink and its pending expiry timer. */
 class LiveStream {
   #checking = false;
   #again = false;
@@ -62,7 +51,7 @@ class LiveStream {
     try {
       this.sink.write(chunk);
     } catch {
-      // A stream the client already left: the disconnect cleans up too; this is sooner.
+      // The client left: the disconnect cleans up too; this is sooner.
       this.close();
     }
   }
@@ -122,17 +111,16 @@ class LiveStream {
   }
 }
 
-/** The streams of one `createSessionRoutes`: who is watched, the shared timers, the subscription. */
+/** The streams of one `createSessionRoutes`, their shared timers and subscription. */
 export class LiveEventsHub {
   readonly #manager: SessionManager;
   readonly #options: ResolvedLiveEventsOptions;
   readonly #byUser = new Map<string, Set<LiveStream>>();
   readonly #byTenant = new Map<string, Set<LiveStream>>();
-  // Support sessions end with their admin's session, which any notice about the admin, or about
-  // a tenant (the admin's may be another than the session's), may concern.
+  // A support stream ends with its admin's session: notices about the admin or any tenant concern it.
   readonly #byImpersonator = new Map<string, Set<LiveStream>>();
   readonly #all = new Set<LiveStream>();
-  /** Streams answered but not opened yet count against the user's limit too. */
+  /** Streams answered but not opened yet count against the limit too. */
   readonly #reserved = new Map<string, number>();
   #unwatch: (() => void) | undefined;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -144,7 +132,7 @@ export class LiveEventsHub {
     this.#options = options;
   }
 
-  /** The answer to `GET <prefix>/events` of a signed-in request. */
+  /** The answer to `GET <prefix>/events`. */
   respond(state: RequestState): HttpResponse {
     const { auth, credential, options } = state;
     if (auth.status !== 'authenticated' || auth.session === null) {
@@ -191,7 +179,6 @@ export class LiveEventsHub {
     };
   }
 
-  /** The session's state, by the manager's read-only check. */
   async liveness(stream: LiveStream): Promise<{ live: true; remaining: number } | { live: false; reason: LiveEndReason }> {
     return this.#manager.liveness(stream.sessionId);
   }
