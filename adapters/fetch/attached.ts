@@ -1,6 +1,6 @@
 import type { RequestSessions } from '../../src/http/index.js';
 
-// A `Request` cannot carry a property as `req.sessions` does; a WeakMap lets it go with the request.
+// A WeakMap, since a `Request` cannot carry a property as `req.sessions` does.
 const attached = new WeakMap<Request, RequestSessions>();
 
 /** Files the `sessions` object of a request for the guards and the session routes. */
