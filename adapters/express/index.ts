@@ -71,10 +71,7 @@ function proceedOrSend(res: Response, next: () => void, denied: HttpResponse | u
 }
 
 /**
- * Attaches `req.sessions` from the session cookie or `Authorization: Bearer`; never refuses a
- * request itself. Mount it early, after `express.static`.
- *
- * @param sessions - The manager from `createSessionManager()`.
+ * Attaches `req.sessions` from the session cookie or `Authorization: Bearer`; never refuses a request itself. Mount it early.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for options that contradict themselves.
  */
 export function sessionMiddleware(sessions: SessionManager, options: SessionHttpOptions = {}): RequestHandler {
@@ -89,8 +86,7 @@ export function sessionMiddleware(sessions: SessionManager, options: SessionHttp
 }
 
 /**
- * Lets signed-in requests through; answers the others a relative `303` to the login page (a
- * page navigation), `401` JSON, or `503` when the store is unavailable.
+ * Lets signed-in requests through; answers the others `303` to the login page (a page navigation), `401` JSON, or `503`.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`, to the error handlers, without {@link sessionMiddleware} before it.
  */
 export function requireSession(): RequestHandler {
@@ -100,13 +96,9 @@ export function requireSession(): RequestHandler {
 }
 
 /**
- * Lets a request go on when its session signed in or re-authenticated within `maxAge`; others
- * get what {@link requireSession} answers, or a `303` to `reauthPath` (a page) or `403`
- * `reauthentication_required`. For sensitive actions.
- *
+ * Lets a session that signed in or re-authenticated within `maxAge` through; others get `303` to `reauthPath` (a page) or `403`.
  * @param options - `maxAge` in ms. @default the manager's `freshAge` (10 minutes)
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a `maxAge` that is not a
- * whole number of ms >= 1 (at once), or without {@link sessionMiddleware} before it (to the error handlers).
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a bad `maxAge` (at once), or without {@link sessionMiddleware} before it.
  */
 export function requireFresh(options?: RequireFreshOptions): RequestHandler {
   const maxAge = freshMaxAge(options, 'requireFresh()');
@@ -116,8 +108,7 @@ export function requireFresh(options?: RequireFreshOptions): RequestHandler {
 }
 
 /**
- * Refuses a `POST`, `PUT`, `PATCH` or `DELETE` sent from another site with `403`. Sign-in and
- * sign-out need it most: they carry no session, so `SameSite` cannot protect them.
+ * Refuses a `POST`, `PUT`, `PATCH` or `DELETE` from another site with `403`: sign-in and sign-out need it most, having no session.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`, to the error handlers, without {@link sessionMiddleware} before it.
  */
 export function requireSameOrigin(): RequestHandler {

@@ -153,15 +153,13 @@ const plugin: FastifyPluginAsync<SessionPluginOptions> = async (fastify, { sessi
 };
 
 /**
- * Attaches `request.sessions` to every request, decorates `requireSession`, `requireSameOrigin`
- * and `requireFresh`, and with `routes` mounts the JSON session routes. Applies to the whole app.
+ * Attaches `request.sessions`, decorates `requireSession`, `requireSameOrigin` and `requireFresh`, and mounts the `routes`; app-wide.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for options that contradict themselves.
  */
 export const sessionPlugin = fp(plugin, { fastify: '5.x', name: 'session-revocation' });
 
 /**
- * For the app's `setErrorHandler` (Fastify keeps one per scope, so the plugin installs none):
- * answers a `STORE_UNAVAILABLE` with the library's `503` instead of a `500`.
+ * For the app's `setErrorHandler` (the plugin installs none): answers a `STORE_UNAVAILABLE` with the library's `503`, not a `500`.
  * @returns `true` when it sent the `503`; `false` for any other error, left to the app.
  */
 export function replyToSessionError(error: unknown, request: FastifyRequest, reply: FastifyReply): boolean {

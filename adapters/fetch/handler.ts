@@ -45,9 +45,8 @@ export interface WithSessions {
 }
 
 /**
- * Creates the session wrapper for a runtime whose handlers take a Web `Request` and return a
- * `Response`: the wrapped handler receives the request's `sessions` object second, its cookies
- * go on the returned `Response`, and a `STORE_UNAVAILABLE` it throws becomes the library's `503`.
+ * Creates the session wrapper for Fetch handlers: the handler gets the request's `sessions` second, its cookies go on
+ * the returned `Response`, and a `STORE_UNAVAILABLE` it throws becomes the library's `503`.
  * @returns `withSessions(handler, connectionInfo?)`, which wraps one handler.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for an unknown option or options that contradict themselves.
  */

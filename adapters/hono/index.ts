@@ -97,9 +97,8 @@ function splitOptions(options: SessionMiddlewareOptions): { http: SessionHttpOpt
 }
 
 /**
- * Sets `c.var.sessions` from the session cookie or `Authorization: Bearer`; never refuses a
- * request itself. A `STORE_UNAVAILABLE` thrown further down becomes the library's `503`.
- * @param sessions - The manager from `createSessionManager()`.
+ * Sets `c.var.sessions` from the session cookie or `Authorization: Bearer`; never refuses a request itself.
+ * A `STORE_UNAVAILABLE` thrown further down becomes the library's `503`.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for an unknown option or options that contradict themselves.
  */
 export function sessionMiddleware(sessions: SessionManager, options: SessionMiddlewareOptions = {}): MiddlewareHandler {
@@ -119,8 +118,7 @@ export function sessionMiddleware(sessions: SessionManager, options: SessionMidd
 }
 
 /**
- * Lets signed-in requests through; answers the others `303` to the login page (a page
- * navigation), `401` JSON, or `503` when the store is unavailable.
+ * Lets signed-in requests through; answers the others `303` to the login page (a page navigation), `401` JSON, or `503`.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without {@link sessionMiddleware} before it.
  */
 export function requireSession(): MiddlewareHandler {
@@ -132,11 +130,9 @@ export function requireSession(): MiddlewareHandler {
 }
 
 /**
- * Lets a request go on when its session signed in or re-authenticated within `maxAge`; others
- * get `303` to `reauthPath` (a page) or `403` `reauthentication_required`.
+ * Lets a session that signed in or re-authenticated within `maxAge` through; others get `303` to `reauthPath` (a page) or `403`.
  * @param options - `maxAge` in ms. @default the manager's `freshAge` (10 minutes)
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a `maxAge` that is not a
- * whole number of ms >= 1, or without {@link sessionMiddleware} before it.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a bad `maxAge`, or without {@link sessionMiddleware} before it.
  */
 export function requireFresh(options?: RequireFreshOptions): MiddlewareHandler {
   const maxAge = freshMaxAge(options, 'requireFresh()');
@@ -148,8 +144,7 @@ export function requireFresh(options?: RequireFreshOptions): MiddlewareHandler {
 }
 
 /**
- * Refuses a `POST`, `PUT`, `PATCH` or `DELETE` sent from another site with `403`. Sign-in and
- * sign-out need it most: they carry no session, so `SameSite` cannot protect them.
+ * Refuses a `POST`, `PUT`, `PATCH` or `DELETE` from another site with `403`: sign-in and sign-out need it most, having no session.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without {@link sessionMiddleware} before it.
  */
 export function requireSameOrigin(): MiddlewareHandler {

@@ -83,9 +83,8 @@ function proceed(ctx: Context, next: () => Promise<unknown>, request: HttpReques
 }
 
 /**
- * Attaches `ctx.sessions` from the session cookie or `Authorization: Bearer`; never refuses a
- * request itself. A `STORE_UNAVAILABLE` thrown further down becomes the library's `503`.
- * @param sessions - The manager from `createSessionManager()`.
+ * Attaches `ctx.sessions` from the session cookie or `Authorization: Bearer`; never refuses a request itself.
+ * A `STORE_UNAVAILABLE` thrown further down becomes the library's `503`.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for options that contradict themselves.
  */
 export function sessionMiddleware(sessions: SessionManager, options: SessionHttpOptions = {}): Middleware<DefaultState, DefaultContext, unknown> {
@@ -99,8 +98,7 @@ export function sessionMiddleware(sessions: SessionManager, options: SessionHttp
 }
 
 /**
- * Lets signed-in requests through; answers the others `303` to the login page (a page
- * navigation), `401` JSON, or `503` when the store is unavailable.
+ * Lets signed-in requests through; answers the others `303` to the login page (a page navigation), `401` JSON, or `503`.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without {@link sessionMiddleware} before it.
  */
 export function requireSession(): Middleware<DefaultState, DefaultContext, unknown> {
@@ -110,11 +108,9 @@ export function requireSession(): Middleware<DefaultState, DefaultContext, unkno
 }
 
 /**
- * Lets a request go on when its session signed in or re-authenticated within `maxAge`; others
- * get `303` to `reauthPath` (a page) or `403` `reauthentication_required`.
+ * Lets a session that signed in or re-authenticated within `maxAge` through; others get `303` to `reauthPath` (a page) or `403`.
  * @param options - `maxAge` in ms. @default the manager's `freshAge` (10 minutes)
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a `maxAge` that is not a
- * whole number of ms >= 1, or without {@link sessionMiddleware} before it.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a bad `maxAge`, or without {@link sessionMiddleware} before it.
  */
 export function requireFresh(options?: RequireFreshOptions): Middleware<DefaultState, DefaultContext, unknown> {
   const maxAge = freshMaxAge(options, 'requireFresh()');
@@ -124,8 +120,7 @@ export function requireFresh(options?: RequireFreshOptions): Middleware<DefaultS
 }
 
 /**
- * Refuses a `POST`, `PUT`, `PATCH` or `DELETE` sent from another site with `403`. Sign-in and
- * sign-out need it most: they carry no session, so `SameSite` cannot protect them.
+ * Refuses a `POST`, `PUT`, `PATCH` or `DELETE` from another site with `403`: sign-in and sign-out need it most, having no session.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without {@link sessionMiddleware} before it.
  */
 export function requireSameOrigin(): Middleware<DefaultState, DefaultContext, unknown> {

@@ -1,6 +1,7 @@
 import type { BackchannelLogoutOptions } from '../federated/api.js';
 import { MAX_LOGOUT_TOKEN_LENGTH } from '../federated/logout-token.js';
 import type { SessionManager } from '../manager/api.js';
+import type { ResolvedHttpOptions } from './options.js';
 import { report } from './report.js';
 import { readFormField } from './body.js';
 import { mediaType, type HttpRequest } from './request.js';
@@ -16,12 +17,7 @@ const BODY_LIMIT = MAX_LOGOUT_TOKEN_LENGTH + 1024;
 const badRequest = (description: string): HttpResponse => jsonResponse(400, { error: 'invalid_request', error_description: description });
 
 /** Answers `POST <prefix>/backchannel-logout`. */
-export async function backchannelLogoutRoute(
-  manager: SessionManager,
-  request: HttpRequest,
-  options: BackchannelLogoutOptions,
-  resolved: { readonly onError: ((error: unknown) => void) | undefined; readonly retryAfter: number },
-): Promise<HttpResponse> {
+export async function backchannelLogoutRoute(manager: SessionManager, request: HttpRequest, options: BackchannelLogoutOptions, resolved: ResolvedHttpOptions): Promise<HttpResponse> {
   if (request.method !== 'POST') return methodNotAllowedResponse('POST');
   if (mediaType(request) !== 'application/x-www-form-urlencoded') return badRequest('Send logout_token as application/x-www-form-urlencoded.');
   const token = await readFormField(request, 'logout_token', BODY_LIMIT);

@@ -1,6 +1,9 @@
 import { ownOrigin } from './proxy.js';
 import type { HttpRequest } from './request.js';
 
+/** RFC 9110 safe methods: they change nothing, so a link from another site may use them. */
+export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+
 /**
  * Whether a state-changing request must be refused as cross-site (`403`). `Sec-Fetch-Site`
  * decides when present (only `same-origin` and `none` pass, so a sibling subdomain cannot post

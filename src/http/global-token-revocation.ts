@@ -1,4 +1,5 @@
 import type { SessionManager } from '../manager/api.js';
+import type { ResolvedHttpOptions } from './options.js';
 import type { GlobalTokenRevocationOptions, GlobalTokenRevocationRefusal } from '../universal-logout/api.js';
 import { bearerCredentials } from '../universal-logout/bearer.js';
 import { readJsonBody } from './body.js';
@@ -11,8 +12,6 @@ import { emptyResponse, jsonResponse, methodNotAllowedResponse, temporarilyUnava
 
 /** The JSON body of the largest request taken, in bytes: a subject is a few hundred. */
 const BODY_LIMIT = 16 * 1024;
-
-type Resolved = { readonly trustProxy: boolean; readonly onError: ((error: unknown) => void) | undefined; readonly retryAfter: number };
 
 const ANSWERS: Record<GlobalTokenRevocationRefusal, () => HttpResponse> = {
   missing_bearer: () => jsonResponse(401, { error: 'unauthorized' }, { headers: { 'www-authenticate': 'Bearer' } }),
@@ -31,10 +30,7 @@ function invalidToken(): HttpResponse {
 }
 
 /** Answers `POST <prefix>/global-token-revocation`, with the checked options. */
-export function createGlobalTokenRevocationRoute(
-  manager: SessionManager,
-  options: GlobalTokenRevocationOptions,
-): (request: HttpRequest, resolved: Resolved) => Promise<HttpResponse> {
+export function createGlobalTokenRevocationRoute(manager: SessionManager, options: GlobalTokenRevocationOptions): (request: HttpRequest, resolved: ResolvedHttpOptions) => Promise<HttpResponse> {
   return async function globalTokenRevocation(request, resolved) {
     if (request.method !== 'POST') return methodNotAllowedResponse('POST');
     // Another content type is no body: the manager answers it after the bearer.

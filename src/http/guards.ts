@@ -1,5 +1,5 @@
 import { isSessionError, SessionError } from '../errors.js';
-import { isCrossSiteRequest } from './cross-site.js';
+import { isCrossSiteRequest, SAFE_METHODS } from './cross-site.js';
 import { DEFAULT_RETRY_AFTER } from './options.js';
 import { report } from './report.js';
 import type { HttpRequest } from './request.js';
@@ -49,9 +49,6 @@ export function requireFreshResponse(sessions: RequestSessions | undefined, maxA
   if (denied !== undefined) return denied;
   return isFreshRequest(state, maxAge) ? undefined : reauthenticationResponse(state.request, state.options);
 }
-
-/** RFC 9110 safe methods: they change nothing, so a link from another site may use them. */
-const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 
 /**
  * What `requireSameOrigin` answers: `403` JSON `{ "error": "cross_site_request" }` for an

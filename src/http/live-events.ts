@@ -1,5 +1,6 @@
 import { SessionError } from '../errors.js';
 import type { SessionManager } from '../manager/api.js';
+import type { Session } from '../session.js';
 import type { RevocationNotice } from '../store.js';
 import type { ResolvedLiveEventsOptions } from './options.js';
 import { report } from './report.js';
@@ -34,17 +35,9 @@ class LiveStream {
 
   constructor(
     readonly hub: LiveEventsHub,
-    readonly sessionId: string,
-    readonly userId: string,
-    readonly tenantId: string | undefined,
-    readonly impersonatorId: string | undefined,
-    readonly token: string | undefined,
+    readonly session: Session,
     readonly sink: StreamSink,
   ) {}
-
-  get closed(): boolean {
-    return this.#closed;
-  }
 
   send(chunk: string): void {
     if (this.#closed) return;
@@ -134,7 +127,7 @@ export class LiveEventsHub {
 
   /** The answer to `GET <prefix>/events`. */
   respond(state: RequestState): HttpResponse {
-    const { auth, credential, options } = state;
+    const { auth, options } = state;
     if (auth.status !== 'authenticated' || auth.session === null) {
       // An access token is no session a page holds: nothing to watch.
       return jsonResponse(403, { error: 'session_required' });
@@ -168,7 +161,7 @@ export class LiveEventsHub {
       stream: {
         open: (sink) => {
           release();
-          const stream = new LiveStream(this, session.id, userId, session.tenantId, session.impersonatorId, credential.value, sink);
+          const stream = new LiveStream(this, session, sink);
           this.#add(stream);
           stream.send(OPENING);
           // Closes the gap between the middleware's validation and the subscription above.
@@ -180,14 +173,14 @@ export class LiveEventsHub {
   }
 
   async liveness(stream: LiveStream): Promise<{ live: true; remaining: number } | { live: false; reason: LiveEndReason }> {
-    return this.#manager.liveness(stream.sessionId);
+    return this.#manager.liveness(stream.session.id);
   }
 
   #add(stream: LiveStream): void {
     this.#all.add(stream);
-    addTo(this.#byUser, stream.userId, stream);
-    if (stream.tenantId !== undefined) addTo(this.#byTenant, stream.tenantId, stream);
-    if (stream.impersonatorId !== undefined) addTo(this.#byImpersonator, stream.impersonatorId, stream);
+    addTo(this.#byUser, stream.session.userId, stream);
+    if (stream.session.tenantId !== undefined) addTo(this.#byTenant, stream.session.tenantId, stream);
+    if (stream.session.impersonatorId !== undefined) addTo(this.#byImpersonator, stream.session.impersonatorId, stream);
     if (this.#all.size > 1) return;
     this.#unwatch = this.#manager.watchRevocations((notice) => this.#notice(notice));
     this.#heartbeat = setInterval(() => {
@@ -203,9 +196,9 @@ export class LiveEventsHub {
   /** Called by a stream as it closes. */
   remove(stream: LiveStream): void {
     if (!this.#all.delete(stream)) return;
-    removeFrom(this.#byUser, stream.userId, stream);
-    if (stream.tenantId !== undefined) removeFrom(this.#byTenant, stream.tenantId, stream);
-    if (stream.impersonatorId !== undefined) removeFrom(this.#byImpersonator, stream.impersonatorId, stream);
+    removeFrom(this.#byUser, stream.session.userId, stream);
+    if (stream.session.tenantId !== undefined) removeFrom(this.#byTenant, stream.session.tenantId, stream);
+    if (stream.session.impersonatorId !== undefined) removeFrom(this.#byImpersonator, stream.session.impersonatorId, stream);
     if (this.#all.size > 0) return;
     this.#unwatch?.();
     this.#unwatch = undefined;

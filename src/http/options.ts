@@ -30,63 +30,29 @@ export interface SessionHttpOptions {
    * @default "__Host-session" over HTTPS ("__Secure-session" with a `domain`), "session" over plain HTTP
    */
   readonly cookieName?: string;
-  /**
-   * The cookie's `Secure` attribute: `true` always, `false` never, unset follows the request
-   * (HTTPS, or `X-Forwarded-Proto: https` with `trustProxy`).
-   * @default undefined
-   */
+  /** The cookie's `Secure` attribute: `true` always, `false` never, unset follows the request's scheme. @default undefined */
   readonly secure?: boolean;
-  /**
-   * The cookie's `SameSite` attribute. `"none"` needs `secure: true`.
-   * @default "lax"
-   */
+  /** The cookie's `SameSite` attribute. `"none"` needs `secure: true`. @default "lax" */
   readonly sameSite?: 'lax' | 'strict' | 'none';
-  /**
-   * The cookie's `Domain` attribute. Leave it unset: a host-only cookie is not sent to, nor
-   * replaceable from, sibling subdomains. Refused with a `__Host-` name.
-   * @default undefined
-   */
+  /** The cookie's `Domain`; best unset, so sibling subdomains neither receive nor replace it. Refused with a `__Host-` name. @default undefined */
   readonly domain?: string;
-  /**
-   * Read `X-Forwarded-Proto`, `X-Forwarded-Host` and `X-Forwarded-For` (left-most value). Only
-   * behind a proxy that overwrites those headers.
-   * @default false
-   */
+  /** Read `X-Forwarded-Proto`, `-Host` and `-For` (left-most value): only behind a proxy that overwrites them. @default false */
   readonly trustProxy?: boolean;
-  /**
-   * Also accept access tokens (from `sessions.issueAccessToken`) as `Authorization: Bearer
-   * <jwt>`. The manager needs its `accessTokens` option.
-   * @default false
-   */
+  /** Also accept access tokens (`sessions.issueAccessToken`) as `Authorization: Bearer`; the manager needs its `accessTokens` option. @default false */
   readonly accessTokens?: boolean;
-  /**
-   * Seconds in the `Retry-After` header of a `503` (store unavailable).
-   * @default 5
-   */
+  /** Seconds in the `Retry-After` header of a `503` (store unavailable). @default 5 */
   readonly retryAfter?: number;
-  /**
-   * Receives every error that was answered with a `503`, for logging. It must not throw.
-   * @default none
-   */
+  /** Receives every error that was answered with a `503`, for logging. It must not throw. @default none */
   readonly onError?: (error: unknown) => void;
 }
 
 /** Options of the built-in JSON session routes. */
 export interface SessionRoutesOptions {
-  /**
-   * Path the routes are mounted under, from the root of the app.
-   * @default "/sessions"
-   */
+  /** Path the routes are mounted under, from the root of the app. @default "/sessions" */
   readonly prefix?: string;
-  /**
-   * Ms within which a session must have proved who it is for the routes that end other
-   * sessions (see `requireFresh`); `403` `reauthentication_required` otherwise. Off by default.
-   */
+  /** Ms within which a session must have proved who it is to end other sessions (see `requireFresh`). Off by default. */
   readonly requireFresh?: number;
-  /**
-   * Serves the "This wasn't me" page at `<prefix>/not-me?token=` (from
-   * `sessions.issueRevocationLink`): `GET` asks, `POST` signs out. Off by default.
-   */
+  /** Serves the "This wasn't me" page of `sessions.issueRevocationLink` at `<prefix>/not-me?token=`. Off by default. */
   readonly revocationLinks?: boolean;
   /**
    * Mounts `GET <prefix>/events`, a Server-Sent Events stream that tells an open page the
@@ -113,20 +79,11 @@ export interface SessionRoutesOptions {
 
 /** Options of the live sign-out stream, `GET <prefix>/events` (the routes' `events` option). */
 export interface LiveEventsOptions {
-  /**
-   * Ms between two heartbeat comments, which keep proxies from closing a quiet stream.
-   * @default 25000
-   */
+  /** Ms between two heartbeat comments, which keep proxies from closing a quiet stream. @default 25000 */
   readonly heartbeat?: number;
-  /**
-   * Open streams per user on this instance; one more is refused with `429` and `Retry-After`.
-   * @default 5
-   */
+  /** Open streams per user on this instance; one more is refused with `429` and `Retry-After`. @default 5 */
   readonly maxPerUser?: number;
-  /**
-   * Ms between two reads of each stream's session when the store does not publish revocations (SQLite).
-   * @default 5000
-   */
+  /** Ms between two reads of each stream's session when the store does not publish revocations (SQLite). @default 5000 */
   readonly pollInterval?: number;
 }
 
@@ -137,18 +94,14 @@ export interface ResolvedLiveEventsOptions {
   readonly pollInterval: number;
 }
 
-/** The routes' options after checks. */
+/** The routes' options after checks; `undefined` for a route that is off. */
 export interface ResolvedRoutesOptions {
   readonly prefix: string;
   readonly requireFresh: number | undefined;
   readonly revocationLinks: boolean;
-  /** `undefined` when the events route is off. */
   readonly events: ResolvedLiveEventsOptions | undefined;
-  /** `undefined` when the back-channel logout route is off. */
   readonly backchannelLogout: BackchannelLogoutOptions | undefined;
-  /** `undefined` when the Universal Logout route is off. */
   readonly globalTokenRevocation: GlobalTokenRevocationOptions | undefined;
-  /** `undefined` when the push route is off. */
   readonly securityEvents: SecurityEventOptions | undefined;
 }
 

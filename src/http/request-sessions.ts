@@ -102,7 +102,9 @@ function writeCookie({ target }: RequestState, value: string): void {
   target.setHeader('cache-control', NO_STORE);
 }
 
-function clearCookie(state: RequestState): void {
+// This request is signed out from here on, and the browser drops the cookie.
+function signedOut(state: RequestState): void {
+  state.auth = SIGNED_OUT;
   writeCookie(state, serializeClearedCookie(state.cookie.name, state.cookie.secure, state.options.cookie));
 }
 
@@ -141,12 +143,8 @@ function setCookie(state: RequestState, created: CreatedSession): void {
 async function credentialChanged(state: RequestState, change: 'passwordChanged' | 'emailChanged'): Promise<CredentialChangeResult> {
   const who = signedIn(state, change);
   const result = await state.manager[change](who.userId, { currentSessionId: who.id, tenantId: who.tenantId, by: who.impersonatorId });
-  if (result.token !== undefined && result.session !== undefined) {
-    setCookie(state, { token: result.token, session: result.session });
-  } else {
-    state.auth = SIGNED_OUT;
-    clearCookie(state);
-  }
+  if (result.token !== undefined && result.session !== undefined) setCookie(state, { token: result.token, session: result.session });
+  else signedOut(state);
   return result;
 }
 
@@ -222,8 +220,7 @@ export class BoundSessions implements RequestSessions {
     ensureKnown(state);
     const who = identity(state);
     const result = who === undefined ? { global: false } : await state.manager.signOut(who, { by: who.impersonatorId, thisDeviceOnly: options.thisDeviceOnly });
-    state.auth = SIGNED_OUT;
-    clearCookie(state);
+    signedOut(state);
     return result;
   }
 
@@ -233,8 +230,7 @@ export class BoundSessions implements RequestSessions {
     const who = identity(state);
     // The user's own "everywhere" covers every organization: a tenantId would limit it to one.
     if (who !== undefined) await state.manager.revokeAll(who.userId, { by: who.impersonatorId, reason: 'sign_out_everywhere' });
-    state.auth = SIGNED_OUT;
-    clearCookie(state);
+    signedOut(state);
   }
 
   async signOutOthers(): Promise<{ readonly revokedIds: readonly string[] }> {
@@ -260,8 +256,7 @@ export class BoundSessions implements RequestSessions {
     const who = signedIn(state, 'revoke');
     const revoked = await state.manager.revoke(sessionId, { userId: who.userId, by: who.impersonatorId });
     if (revoked && sessionId === who.id) {
-      state.auth = SIGNED_OUT;
-      clearCookie(state);
+      signedOut(state);
     }
     return revoked;
   }

@@ -1,7 +1,7 @@
 import { SessionError } from '../errors.js';
 import type { SessionManager } from '../manager/api.js';
 import { isSessionId } from '../token.js';
-import { isCrossSiteRequest } from './cross-site.js';
+import { isCrossSiteRequest, SAFE_METHODS } from './cross-site.js';
 import { requestStateOf, requireSessionResponse } from './guards.js';
 import { isFreshRequest } from './freshness.js';
 import { LiveEventsHub } from './live-events.js';
@@ -10,7 +10,7 @@ import { backchannelLogoutRoute } from './backchannel-logout.js';
 import { createGlobalTokenRevocationRoute } from './global-token-revocation.js';
 import { createSecurityEventsRoute } from './security-events.js';
 import { browserView } from './browser-view.js';
-import type { SessionRoutesOptions } from './options.js';
+import type { ResolvedHttpOptions, SessionRoutesOptions } from './options.js';
 import { resolveRoutesOptions } from './routes-options.js';
 import { report } from './report.js';
 import { requestPath, type HttpRequest } from './request.js';
@@ -41,37 +41,29 @@ export interface SessionRoutes {
 
 interface Route {
   readonly methods: readonly string[];
-  /** State-changing routes get the cross-site check. */
-  readonly changesState: boolean;
   /** Whether this request ends sessions other than its own (the `requireFresh` option applies). */
-  endsOthers(sessions: RequestSessions, segment: string): boolean;
+  endsOthers?(sessions: RequestSessions, segment: string): boolean;
   /** `fresh`: whether the session may end other devices (always, without `requireFresh`). */
   run(sessions: RequestSessions, request: HttpRequest, segment: string, fresh: boolean): Promise<HttpResponse>;
 }
 
 const list: Route = {
   methods: ['GET', 'HEAD'],
-  changesState: false,
-  endsOthers: () => false,
   run: async (sessions, request) => jsonResponse(200, (await sessions.list({ locale: preferredLocale(request.header('accept-language')) })).map(browserView)),
 };
 // Signing this device out never needs a fresh session (a stale one must still leave a shared
 // computer); the global-logout policy ends the other devices only from a fresh one.
 const signOut: Route = {
   methods: ['POST'],
-  changesState: true,
-  endsOthers: () => false,
   run: async (sessions, _request, _segment, fresh) => jsonResponse(200, await sessions.signOut({ thisDeviceOnly: !fresh })),
 };
 const signOutOthers: Route = {
   methods: ['POST'],
-  changesState: true,
   endsOthers: () => true,
   run: async (sessions) => jsonResponse(200, { revoked: (await sessions.signOutOthers()).revokedIds.length }),
 };
 const signOutEverywhere: Route = {
   methods: ['POST'],
-  changesState: true,
   endsOthers: () => true,
   run: async (sessions) => {
     await sessions.signOutEverywhere();
@@ -81,7 +73,6 @@ const signOutEverywhere: Route = {
 // Own sessions only; an id of the wrong shape, unknown, or someone else's: the same 404.
 const revokeOne: Route = {
   methods: ['DELETE'],
-  changesState: true,
   // Ending this very session is a sign-out, which never needs a fresh session.
   endsOthers: (sessions, segment) => segment !== sessions.current?.id,
   run: async (sessions, _request, segment) => (isSessionId(segment) && (await sessions.revoke(segment)) ? emptyResponse(204) : notFoundResponse()),
@@ -95,8 +86,6 @@ const NAMED: ReadonlyMap<string, Route> = new Map([
 function eventsRoute(hub: LiveEventsHub): Route {
   return {
     methods: ['GET'],
-    changesState: false,
-    endsOthers: () => false,
     run: async (sessions) => hub.respond(requestStateOf(sessions, 'The session routes')),
   };
 }
@@ -111,12 +100,7 @@ function routeOf(rest: string, events: Route | undefined): { readonly route: Rou
 }
 
 // "This wasn't me": the link is the proof, no session needed; only a same-origin POST acts.
-async function revocationLinkPage(
-  manager: SessionManager,
-  request: HttpRequest,
-  selfPath: string,
-  resolved: { readonly trustProxy: boolean; readonly onError: ((error: unknown) => void) | undefined; readonly retryAfter: number },
-): Promise<HttpResponse> {
+async function revocationLinkPage(manager: SessionManager, request: HttpRequest, selfPath: string, resolved: ResolvedHttpOptions): Promise<HttpResponse> {
   if (!['GET', 'HEAD', 'POST'].includes(request.method)) return methodNotAllowedResponse('GET, HEAD, POST');
   if (request.method === 'POST' && isCrossSiteRequest(request, resolved.trustProxy)) return crossSiteResponse();
   try {
@@ -186,11 +170,11 @@ export function createSessionRoutes(manager: SessionManager, options: SessionRou
     if (segment === 'global-token-revocation' && universalLogout !== undefined) return universalLogout(request, resolved);
     if (segment === 'security-events' && pushedEvents !== undefined) return pushedEvents(request, resolved);
     if (!route.methods.includes(request.method)) return methodNotAllowedResponse(route.methods.join(', '));
-    if (route.changesState && isCrossSiteRequest(request, resolved.trustProxy)) return crossSiteResponse();
+    if (!SAFE_METHODS.has(request.method) && isCrossSiteRequest(request, resolved.trustProxy)) return crossSiteResponse();
     const denied = requireSessionResponse(sessions);
     if (denied !== undefined) return denied;
     const fresh = requireFresh === undefined || isFreshRequest(state, requireFresh);
-    if (!fresh && route.endsOthers(sessions!, segment)) return reauthenticationResponse(request, resolved);
+    if (!fresh && route.endsOthers?.(sessions!, segment) === true) return reauthenticationResponse(request, resolved);
     try {
       return await route.run(sessions!, request, segment, fresh);
     } catch (error) {

@@ -1,5 +1,6 @@
 import { decodeJwt } from 'jose';
 import type { SessionManager } from '../manager/api.js';
+import type { ResolvedHttpOptions as Resolved } from './options.js';
 import type { SecurityEventError, SecurityEventOptions, SecurityEventRefusalReport } from '../security-events/api.js';
 import { pushAuthorized } from '../security-events/push-authorization.js';
 import { MAX_SET_LENGTH } from '../security-events/token.js';
@@ -10,8 +11,6 @@ import { methodNotAllowedResponse, NO_STORE, temporarilyUnavailableResponse, typ
 
 // Push-based SET delivery (RFC 8935, section 2): 202 with no body (a replayed jti too), 400
 // `{ err, description }` for a refused SET, 503 when nothing was decided so the transmitter retries.
-
-type Resolved = { readonly onError: ((error: unknown) => void) | undefined; readonly retryAfter: number };
 
 const refusal = (err: SecurityEventError, description: string): HttpResponse => ({
   status: 400,
