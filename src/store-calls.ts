@@ -6,19 +6,15 @@ interface Pending {
   readonly what: string;
 }
 
-/**
- * The deadline of every store call, in ms (0: none): the manager's `storeTimeout`, or the
- * store's own longer `callTimeout`, so a call the store may still complete is never reported failed.
- */
+/** The deadline of a store call in ms (0: none): `storeTimeout`, or the store's longer `callTimeout`, so a call it may still complete never fails. */
 export function deadlineOf(storeTimeout: number, callTimeout: unknown): number {
   if (storeTimeout === 0) return 0;
   return typeof callTimeout === 'number' && Number.isFinite(callTimeout) && callTimeout > storeTimeout ? callTimeout : storeTimeout;
 }
 
 /**
- * How the manager calls its store: every failure as a `SessionError`, and past the deadline
- * `STORE_UNAVAILABLE`. One shared, unref'd sweep timer checks the deadlines: a timer per call
- * would cost more than a validation.
+ * How the manager calls its store: every failure a `SessionError`, `STORE_UNAVAILABLE` past the deadline.
+ * One shared, unref'd sweep timer: a timer per call would cost more than a validation.
  */
 export class StoreCalls {
   readonly #timeout: number;

@@ -1,7 +1,7 @@
 import type { SessionManager } from '../../src/manager/api.js';
 import { createSessionRoutes, freshMaxAge, requireFreshResponse, requireSameOriginResponse, requireSessionResponse } from '../../src/http/index.js';
 import type { RequireFreshOptions, SessionRoutesOptions } from '../../src/http/index.js';
-import { sessionsOf } from './attached.js';
+import { sessionsOf } from './handler.js';
 import { toResponse } from './response.js';
 
 /**

@@ -1,8 +1,15 @@
 import type { SessionManager } from '../../src/manager/api.js';
 import { createSessionHttp, errorResponse, fromFetchRequest, type FetchRequestInfo, type RequestSessions, type SessionHttpOptions } from '../../src/http/index.js';
 import { callable, invalidConfiguration } from '../../src/option-checks.js';
-import { attach } from './attached.js';
 import { pendingHeaders, toResponse } from './response.js';
+
+// A WeakMap, since a `Request` cannot carry a property as `req.sessions` does.
+const attached = new WeakMap<Request, RequestSessions>();
+
+/** The `sessions` object the handler attached to `request`, if it ran. */
+export function sessionsOf(request: Request): RequestSessions | undefined {
+  return attached.get(request);
+}
 
 /**
  * An app's handler under {@link sessionHandler}: the runtime's arguments with `sessions` second.
@@ -59,7 +66,7 @@ export function sessionHandler(sessions: SessionManager, options: SessionHttpOpt
       const httpRequest = fromFetchRequest(request, connectionInfo?.(request, ...args));
       const pending = pendingHeaders();
       const requestSessions = await http.attach(httpRequest, pending);
-      attach(request, requestSessions);
+      attached.set(request, requestSessions);
       let response: Response;
       try {
         response = await handler(request, requestSessions, ...args);

@@ -23,7 +23,7 @@
  *
  * @module session-revocation/hono
  */
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import type { GetConnInfo } from 'hono/conninfo';
 import type { StatusCode } from 'hono/utils/http-status';
 import type { SessionManager } from '../../src/manager/api.js';
@@ -84,6 +84,10 @@ function send(c: Context, response: HttpResponse): Response {
   return c.newResponse(body, response.status as StatusCode, response.headers);
 }
 
+function proceedOrSend(c: Context, next: Next, denied: HttpResponse | undefined): Promise<void> | Response {
+  return denied === undefined ? next() : send(c, denied);
+}
+
 // What the app's parsing left in Hono's cache: a form as fields (`all` keeps repeats), else the text.
 function parsedBody(c: Context): Promise<unknown> {
   const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
@@ -123,9 +127,7 @@ export function sessionMiddleware(sessions: SessionManager, options: SessionMidd
  */
 export function requireSession(): MiddlewareHandler {
   return async function requireSession(c, next) {
-    const denied = requireSessionResponse(c.get('sessions'));
-    if (denied !== undefined) return send(c, denied);
-    await next();
+    return proceedOrSend(c, next, requireSessionResponse(c.get('sessions')));
   };
 }
 
@@ -137,9 +139,7 @@ export function requireSession(): MiddlewareHandler {
 export function requireFresh(options?: RequireFreshOptions): MiddlewareHandler {
   const maxAge = freshMaxAge(options, 'requireFresh()');
   return async function requireFresh(c, next) {
-    const denied = requireFreshResponse(c.get('sessions'), maxAge);
-    if (denied !== undefined) return send(c, denied);
-    await next();
+    return proceedOrSend(c, next, requireFreshResponse(c.get('sessions'), maxAge));
   };
 }
 
@@ -149,9 +149,7 @@ export function requireFresh(options?: RequireFreshOptions): MiddlewareHandler {
  */
 export function requireSameOrigin(): MiddlewareHandler {
   return async function requireSameOrigin(c, next) {
-    const denied = requireSameOriginResponse(c.get('sessions'));
-    if (denied !== undefined) return send(c, denied);
-    await next();
+    return proceedOrSend(c, next, requireSameOriginResponse(c.get('sessions')));
   };
 }
 
@@ -162,8 +160,6 @@ export function requireSameOrigin(): MiddlewareHandler {
 export function sessionRoutes(sessions: SessionManager, options: SessionRoutesOptions = {}): MiddlewareHandler {
   const routes = createSessionRoutes(sessions, options);
   return async function sessionRoutes(c, next) {
-    const response = await routes.respond(c.get('sessions'));
-    if (response === undefined) return next();
-    return send(c, response);
+    return proceedOrSend(c, next, await routes.respond(c.get('sessions')));
   };
 }

@@ -14,10 +14,7 @@ export type Authentication =
 const MISSING: Authentication = { status: 'anonymous', reason: 'missing' };
 const MALFORMED: Authentication = { status: 'anonymous', reason: 'malformed' };
 
-/**
- * Checks a credential against the manager. Any error while checking is `unavailable`, never
- * anonymous nor authenticated (fail closed, sign nobody out); a misconfiguration is thrown.
- */
+/** Checks a credential; any error is `unavailable`, never anonymous nor authenticated (fail closed); a misconfiguration is thrown. */
 export async function authenticate(manager: SessionManager, credential: Credential, onError: ((error: unknown) => void) | undefined): Promise<Authentication> {
   if (credential.from === 'none') return MISSING;
   if (credential.value === undefined) return MALFORMED;

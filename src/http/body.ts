@@ -34,10 +34,7 @@ async function readOrParsed(request: HttpRequest, limit: number): Promise<Read> 
   return { kind: 'parsed', parsed: await (request.parsedBody?.() ?? Promise.resolve(undefined)).catch(() => undefined) };
 }
 
-/**
- * The one value of a field of an `application/x-www-form-urlencoded` body, from the stream or
- * from a body parser's plain object; a repeated field, a file or any other shape is none.
- */
+/** The one value of a field of a urlencoded form, from the stream or a parser's plain object; a repeated field or other shape is none. */
 export async function readFormField(request: HttpRequest, name: string, limit: number): Promise<string | undefined> {
   const read = await readOrParsed(request, limit);
   if (read.kind === 'stream') {

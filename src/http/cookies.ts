@@ -8,10 +8,7 @@ export interface CookieAttributes {
 
 const NO_VALUES: readonly string[] = Object.freeze([]);
 
-/**
- * Every value the Cookie header carries for `name`, in order, unquoted but never decoded (a
- * token is base64url, so a `%` is junk). One pass, no allocation for other cookies.
- */
+/** Every value the Cookie header carries for `name`, unquoted, never decoded (a `%` in a token is junk); one pass. */
 export function cookieValues(header: string | undefined, name: string): readonly string[] {
   if (header === undefined) return NO_VALUES;
   let values: string[] | undefined;
@@ -50,11 +47,7 @@ export type CookieToken =
 
 const ABSENT: CookieToken = { state: 'absent' };
 
-/**
- * Picks the session token out of the Cookie header. A cookie planted beside ours (for a parent
- * domain or a longer path) never wins: only token-shaped values count, and two different
- * ones make the request anonymous, whatever their order.
- */
+/** The session token of the Cookie header; of several, only token-shaped values count and two different ones make it invalid, so a planted cookie never wins. */
 export function readCookieToken(header: string | undefined, name: string): CookieToken {
   const values = cookieValues(header, name);
   if (values.length === 0) return ABSENT;
@@ -98,10 +91,7 @@ export interface SessionCookie {
   readonly secure: boolean;
 }
 
-/**
- * The cookie of a request: `Secure` follows the `secure` option, else the scheme (a prefixed
- * name forces it); the default name follows `Secure`, so `__Host-session` is HTTPS-only.
- */
+/** The cookie of a request: `Secure` from the option, else the scheme or a prefixed name; the default name follows `Secure`. */
 export function sessionCookieFor(
   options: { readonly cookieName: string | undefined; readonly secure: boolean | undefined; readonly securePrefix: boolean; readonly cookie: CookieAttributes },
   https: boolean,

@@ -21,12 +21,7 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 /** Longest Authorization header looked at; a session token is 66 characters, an access token well under 2 KiB. */
 const MAX_AUTHORIZATION_LENGTH = 8 * 1024;
 
-/**
- * Reads the credential of a request, never from the URL: a `Bearer` Authorization header wins
- * (a junk one is refused without looking at the cookie; other schemes are ignored), else the
- * session cookie under {@link readCookieToken}'s rule. With `accessTokens`, a JWT-shaped
- * Bearer value is an access token.
- */
+/** A request's credential, never from the URL: a `Bearer` header wins (a junk one is refused, not replaced by the cookie), else the cookie. */
 export function readCredential(request: HttpRequest, cookieName: string, accessTokens: boolean): Credential {
   const authorization = request.header('authorization');
   if (authorization !== undefined && /^bearer(?: |$)/i.test(authorization.trimStart())) {

@@ -17,11 +17,8 @@ export function requestStateOf(sessions: RequestSessions | undefined, caller: st
 }
 
 /**
- * What `requireSession` answers: `undefined` for a signed-in request (go on); else a relative
- * `303` to the login page for a page navigation ({@link isPageNavigation}) or `401` JSON
- * ({@link UnauthenticatedError}), clearing a dead cookie; `503` with `Retry-After` and the
- * cookie kept when the store is unavailable.
- *
+ * What `requireSession` answers: `undefined` for a signed-in request; else a relative `303` to the login page for a page
+ * navigation ({@link isPageNavigation}) or `401` JSON ({@link UnauthenticatedError}); `503` when the store is unavailable.
  * @param sessions - The request's `sessions` object from {@link SessionHttp.attach}.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without the session middleware before it.
  */
@@ -34,11 +31,8 @@ export function requireSessionResponse(sessions: RequestSessions | undefined): H
 }
 
 /**
- * What `requireFresh` answers, for sensitive actions: what {@link requireSessionResponse}
- * answers without a session; `undefined` for a session that proved who it is within `maxAge`;
- * else a relative `303` to `reauthPath` for a page navigation, `403` JSON
- * `{ "error": "reauthentication_required" }` otherwise.
- *
+ * What `requireFresh` answers: {@link requireSessionResponse}'s refusal, `undefined` for a session that proved who it is
+ * within `maxAge`, else a `303` to `reauthPath` for a page navigation or `403` JSON `reauthentication_required`.
  * @param maxAge - From {@link freshMaxAge}; `undefined` for the manager's `freshAge`.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without the session middleware before it.
  */
@@ -51,10 +45,8 @@ export function requireFreshResponse(sessions: RequestSessions | undefined, maxA
 }
 
 /**
- * What `requireSameOrigin` answers: `403` JSON `{ "error": "cross_site_request" }` for an
- * unsafe method from another site ({@link isCrossSiteRequest}), else `undefined`. For an
- * app's sign-in and sign-out forms first: they carry no session, so `SameSite` cannot protect them.
- *
+ * What `requireSameOrigin` answers: `403` JSON `cross_site_request` for an unsafe method from another site
+ * ({@link isCrossSiteRequest}), else `undefined`. Sign-in and sign-out forms need it most: they carry no session.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without the session middleware before it.
  */
 export function requireSameOriginResponse(sessions: RequestSessions | undefined): HttpResponse | undefined {
@@ -64,11 +56,9 @@ export function requireSameOriginResponse(sessions: RequestSessions | undefined)
 }
 
 /**
- * The answer to an error thrown while an app handled a request: for a `SessionError`
- * `STORE_UNAVAILABLE` (say `signIn()` while the store is down), the middleware's `503`, with
- * no `Set-Cookie` of its own, so an outage is never a `500` and signs nobody out. Anything
- * else gives `undefined`, for the app's own error handling. With `sessions`, the middleware's
- * `retryAfter` is used and the error goes to its `onError` unless it was reported already.
+ * The answer to an error thrown while an app handled a request: for a `SessionError` `STORE_UNAVAILABLE`, the middleware's
+ * `503` with no `Set-Cookie` of its own, so an outage is never a `500` and signs nobody out; `undefined` for anything else.
+ * With `sessions`, the middleware's `retryAfter` and `onError` are used.
  *
  * @param sessions - The request's `sessions` object, when the session middleware ran.
  * @returns The `503` to send, or `undefined` for an error that is not a store outage.

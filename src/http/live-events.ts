@@ -7,12 +7,10 @@ import { report } from './report.js';
 import type { RequestState } from './request-state.js';
 import { jsonResponse, NO_STORE, type HttpResponse, type StreamSink } from './response.js';
 
-// Live sign-out: one Server-Sent Events stream per page. A notice about the stream's user or
-// tenant (or `null`) only makes it read its session again: the store's answer ends it. Over
-// `maxPerUser` a new stream gets 429 (closing the oldest would make two pages take turns); a
-// store error ends the stream without `revoked`. Expiry and idleness are published by nobody:
-// each stream sets a timer for its session's end. Timers are not unref'd: each lives as long as
-// its stream's socket.
+// Live sign-out, one Server-Sent Events stream per page. A notice only makes a stream read its
+// session again: the store's answer ends it. Over `maxPerUser` a new stream gets 429 (closing the
+// oldest would make two pages take turns); a store error ends it without `revoked`. Nobody
+// publishes expiry or idleness: each stream sets a timer for its session's end.
 
 /** The `reason` of `event: revoked`: `revoked` (a revocation, or gone from the store), `expired`, or `idle`. */
 export type LiveEndReason = 'revoked' | 'expired' | 'idle';

@@ -23,10 +23,7 @@ function nextPath(request: HttpRequest, trustProxy: boolean): string | undefined
   return page.origin === ownOrigin(request, trustProxy) && isSafePath(path) ? path : undefined;
 }
 
-/**
- * `loginPath?next=<the page>&reason=<why the session ended>`, relative, so the browser stays on
- * its host; built from the request target or `Referer` path only, never from `Host`.
- */
+/** `loginPath?next=<the page>&reason=<why>`, relative, built from the request target or `Referer` path, never from `Host`. */
 export function loginLocation(options: LoginRedirectOptions, request: HttpRequest, reason?: 'session_revoked' | 'session_expired' | 'session_reused'): string {
   return withReturn(options.loginPath, nextPath(request, options.trustProxy), reason);
 }

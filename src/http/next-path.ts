@@ -1,10 +1,8 @@
 /** Longest `next` path accepted. */
 const MAX_NEXT_LENGTH = 2048;
-// Printable ASCII only (no space, no control character, nothing a browser strips or
-// rewrites), one leading "/" not followed by "/" or "\".
+// Printable ASCII only (nothing a browser strips or rewrites), one leading "/" not followed by "/" or "\".
 const SAFE_SHAPE = /^\/(?![/\\])[\x21-\x5b\x5d-\x7e]*$/;
-// What a decoded form must never contain: a second leading slash or backslash, a backslash,
-// a control character.
+// Never in a decoded form: a second leading slash, a backslash, a control character.
 const DECODED_DANGER = /^\/[/\\]|[\\\x00-\x1f\x7f]/;
 const BASE = 'http://next-path.invalid';
 /** Decodings tried; a value still changing after them is refused. */

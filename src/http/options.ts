@@ -11,22 +11,17 @@ import { isSafePath } from './next-path.js';
  */
 export interface SessionHttpOptions {
   /**
-   * Where a page navigation without a valid session is sent: a relative `303` with `?next=` and,
-   * when its session was ended, `reason=session_revoked`, `session_expired` or `session_reused`.
-   * A same-origin path, a query allowed, no fragment.
-   * @default "/login"
+   * Where a page navigation without a valid session is sent (`303` with `?next=`, and `reason=` when its session was ended).
+   * A same-origin path, a query allowed, no fragment. @default "/login"
    */
   readonly loginPath?: string;
   /**
-   * Where `requireFresh` sends a page navigation whose session is not fresh, with `next=`; the
-   * login page then calls `req.sessions.reauthenticated()`. A same-origin path, no fragment.
+   * Where `requireFresh` sends a page navigation whose session is not fresh; the page then calls `req.sessions.reauthenticated()`.
    * @default "/login?reauth=1"
    */
   readonly reauthPath?: string;
   /**
-   * The session cookie's name; a `__Host-` or `__Secure-` name always gets `Secure`. Of several
-   * cookies of this name only token-shaped values count, and two different ones make the
-   * request anonymous, so a planted cookie never wins.
+   * The session cookie's name; `__Host-` and `__Secure-` names always get `Secure`. A planted cookie of the same name never wins.
    * @default "__Host-session" over HTTPS ("__Secure-session" with a `domain`), "session" over plain HTTP
    */
   readonly cookieName?: string;
@@ -55,25 +50,15 @@ export interface SessionRoutesOptions {
   /** Serves the "This wasn't me" page of `sessions.issueRevocationLink` at `<prefix>/not-me?token=`. Off by default. */
   readonly revocationLinks?: boolean;
   /**
-   * Mounts `GET <prefix>/events`, a Server-Sent Events stream that tells an open page the
-   * moment its session ends (`watchSession()` of `session-revocation/client` listens). `true`
-   * or {@link LiveEventsOptions}. Off by default.
+   * Mounts `GET <prefix>/events`, a Server-Sent Events stream telling an open page the moment its session ends (for
+   * `watchSession()` of `session-revocation/client`): `true` or {@link LiveEventsOptions}. Off by default.
    */
   readonly events?: boolean | LiveEventsOptions;
-  /**
-   * Serves `POST <prefix>/backchannel-logout`, the OpenID Connect Back-Channel Logout URI, with
-   * the options of `sessions.backchannelLogout()`. Off by default.
-   */
+  /** Serves `POST <prefix>/backchannel-logout` (OpenID Connect) with the options of `sessions.backchannelLogout()`. Off by default. */
   readonly backchannelLogout?: BackchannelLogoutOptions;
-  /**
-   * Serves `POST <prefix>/global-token-revocation`, the Universal Logout endpoint (Okta), with
-   * the options of `sessions.globalTokenRevocation()`, which decides. Off by default.
-   */
+  /** Serves `POST <prefix>/global-token-revocation` (Universal Logout) with the options of `sessions.globalTokenRevocation()`. Off by default. */
   readonly globalTokenRevocation?: GlobalTokenRevocationOptions;
-  /**
-   * Serves `POST <prefix>/security-events`, the Shared Signals push endpoint (RFC 8935), with
-   * the options of `sessions.securityEvent()`. Off by default.
-   */
+  /** Serves `POST <prefix>/security-events` (Shared Signals push, RFC 8935) with the options of `sessions.securityEvent()`. Off by default. */
   readonly securityEvents?: SecurityEventOptions;
 }
 

@@ -26,35 +26,28 @@ export interface RequestSessions {
   readonly userId: string | null;
   /** Who is acting as the user on a support session (for a "viewing as …" banner), else `null`. */
   readonly impersonatorId: string | null;
-  /**
-   * `"unavailable"` when the store could not be read: `current` is `null` but nobody was
-   * signed out, and `requireSession` answers `503`.
-   */
+  /** `"unavailable"` when the store could not be read: `current` is `null`, nobody was signed out, `requireSession` answers `503`. */
   readonly status: 'authenticated' | 'anonymous' | 'unavailable';
   /**
-   * Mints a session (User-Agent and IP from the request), sets the cookie (session-only with
-   * `persistent: false`) and revokes any session token the request presented.
+   * Mints a session, sets the cookie (session-only with `persistent: false`) and revokes any session token the request presented.
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT`, `STORE_UNAVAILABLE`
    */
   signIn(input: SignInInput): Promise<CreatedSession>;
   /** Whether the session signed in or re-authenticated within `maxAge` ms (default the manager's `freshAge`); `false` without one. */
   isFresh(maxAge?: number): boolean;
   /**
-   * Records that the user just proved who they are again (password, passkey, one-time code):
-   * the same session is fresh for `freshAge`. For the login page's `reauth=1` form.
+   * Records that the user just proved who they are again: the same session is fresh for `freshAge` (the `reauth=1` form).
    * @returns The session with its new `authenticatedAt`, or `null` when it is no longer live.
    * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `STORE_UNAVAILABLE`
    */
   reauthenticated(): Promise<Session | null>;
   /**
-   * Signs this device out (every device when the `globalLogout` policy says so, unless
-   * `thisDeviceOnly`) and clears the cookie.
+   * Signs this device out (every device when the `globalLogout` policy says so, unless `thisDeviceOnly`) and clears the cookie.
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE` (the cookie is kept, so the user can retry)
    */
   signOut(options?: { readonly thisDeviceOnly?: boolean | undefined }): Promise<SignOutResult>;
   /**
-   * Signs the user out of every session of the manager's `everywhereKinds`, this one included,
-   * and clears the cookie.
+   * Signs the user out of every session of the manager's `everywhereKinds`, this one included, and clears the cookie.
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`
    */
   signOutEverywhere(): Promise<void>;
@@ -67,15 +60,13 @@ export interface RequestSessions {
     readonly revokedIds: readonly string[];
   }>;
   /**
-   * The user's live sessions, this one first and marked `current`; `kinds` limits the list,
-   * `locale` is that of the "3 hours ago" texts.
+   * The user's live sessions, this one first and marked `current`; `kinds` limits the list, `locale` is the texts'.
    * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `INVALID_INPUT`
    * for unknown `kinds`, `STORE_UNAVAILABLE`
    */
   list(options?: { readonly locale?: string | undefined; readonly kinds?: readonly string[] | undefined }): Promise<SessionView[]>;
   /**
-   * After a password change: every other device is signed out; this one gets a fresh session
-   * and cookie, or with the `onPasswordChange: "all"` policy its cookie is cleared.
+   * After a password change: signs out every other device; this one gets a fresh session (cleared with `onPasswordChange: "all"`).
    * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `STORE_UNAVAILABLE`
    */
   passwordChanged(): Promise<CredentialChangeResult>;
@@ -85,8 +76,7 @@ export interface RequestSessions {
    */
   emailChanged(): Promise<CredentialChangeResult>;
   /**
-   * Revokes one of the user's own sessions (another user's counts as not found); this
-   * device's also clears the cookie.
+   * Revokes one of the user's own sessions (another user's counts as not found); this device's also clears the cookie.
    * @returns Whether a session was revoked.
    * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `STORE_UNAVAILABLE`
    */

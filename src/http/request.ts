@@ -1,10 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 
-/**
- * The few facts the HTTP layer reads from a request, whatever the framework; every decision is
- * taken from these alone. Built by {@link fromNodeRequest} (Express, Fastify, Koa) or
- * {@link fromFetchRequest} (Hono, Next.js, Bun, Deno).
- */
+/** The few facts every decision of the HTTP layer is taken from; see {@link fromNodeRequest} and {@link fromFetchRequest}. */
 export interface HttpRequest {
   /** The request method, upper case: `"GET"`, `"POST"`. */
   readonly method: string;
@@ -16,26 +12,16 @@ export interface HttpRequest {
   readonly remoteAddress?: string | undefined;
   /** Whether the connection itself is TLS (not what a proxy says it was). */
   readonly encrypted: boolean;
-  /**
-   * Reads the body as text, for the few routes that take one; `null` when it is over `limit`
-   * bytes or a body parser read it first. Without it those routes answer 400.
-   */
+  /** Reads the body as text for the routes that take one; `null` when over `limit` bytes or already read. */
   readBody?(limit: number): Promise<string | null>;
-  /**
-   * What a body parser that ran first made of the body (Express's `req.body`, Koa's
-   * `ctx.request.body`, Hono's parsed form), asked when `readBody` answers `null`. The route
-   * judges its shape and measures it against its own limit.
-   */
+  /** What a body parser that ran first made of the body (Express's `req.body`), asked when `readBody` answers `null`. */
   parsedBody?(): Promise<unknown>;
 }
 
 /**
  * Builds an {@link HttpRequest} from a Node.js request (Express, Fastify's `request.raw`, Koa's `ctx.req`).
- *
- * @param url - The request target when the framework rewrote `raw.url` (Express's
- * `req.originalUrl` inside a mounted router). @default raw.url
- * @param bodyHolder - Where a body parser puts the parsed `body` (Express's `req`, Koa's
- * `ctx.request`). @default none
+ * @param url - The request target when the framework rewrote `raw.url` (Express's `req.originalUrl`). @default raw.url
+ * @param bodyHolder - Where a body parser puts the parsed `body` (Express's `req`, Koa's `ctx.request`). @default none
  */
 export function fromNodeRequest(raw: IncomingMessage, url: string = raw.url ?? '/', bodyHolder?: object): HttpRequest {
   return new NodeRequest(raw, url, bodyHolder);
@@ -94,9 +80,8 @@ async function readNodeBody(raw: IncomingMessage, limit: number): Promise<string
 /** What a Fetch runtime knows about the connection that the `Request` itself does not carry. */
 export interface FetchRequestInfo {
   /**
-   * The client's address as the runtime reports it (Hono's `getConnInfo(c).remote.address`,
-   * Bun's `server.requestIP(request)?.address`, Deno's `info.remoteAddr.hostname`). Without it
-   * the IP stored with a session is only what `X-Forwarded-For` says, with `trustProxy`.
+   * The client's address as the runtime reports it (Hono's `getConnInfo(c).remote.address`, Bun's
+   * `server.requestIP(request)?.address`, Deno's `info.remoteAddr.hostname`), stored with a session.
    */
   readonly remoteAddress?: string | undefined;
   /**

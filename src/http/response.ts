@@ -20,10 +20,7 @@ export interface HttpResponse {
 
 /** The body of a streaming response. */
 export interface HttpStream {
-  /**
-   * Starts the stream once the status and headers are sent.
-   * @returns The function to call when the client disconnected; harmless after the end.
-   */
+  /** Starts the stream once the status and headers are sent; returns the function to call when the client disconnected. */
   open(sink: StreamSink): () => void;
 }
 

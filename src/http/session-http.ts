@@ -62,10 +62,7 @@ export function createSessionHttp(manager: SessionManager, options: SessionHttpO
   return createSessionHttpLayer(manager, options, caller);
 }
 
-/**
- * {@link createSessionHttp}, for the wrappers of this package: `ownOptions` names the wrapper's
- * own options, taken out of `options` before, for the message of a typo.
- */
+/** {@link createSessionHttp} for this package's wrappers: `ownOptions` are named in a typo's message. */
 export function createSessionHttpLayer(manager: SessionManager, options: SessionHttpOptions, caller: string, ownOptions: readonly string[] = []): SessionHttp {
   checkManager(manager, caller);
   const resolved = resolveHttpOptions(options, caller, ownOptions);

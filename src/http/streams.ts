@@ -16,12 +16,7 @@ export interface NodeStreamTarget {
   readonly destroyed?: boolean;
 }
 
-/**
- * Writes a streaming response's body on a Node response whose status and headers are set,
- * until the connection closes.
- *
- * @param res - The Node response (`res`, `ctx.res`, `reply.raw`).
- */
+/** Writes a streaming response's body on a Node response (`res`, `ctx.res`, `reply.raw`) until the connection closes. */
 export function streamToNode(stream: HttpStream, res: NodeStreamTarget): void {
   res.flushHeaders();
   let ended = false;
