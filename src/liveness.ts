@@ -12,7 +12,7 @@ export interface RevocationFacts {
   readonly epochs: Epochs;
   /** The epochs of the row's tenant, when it has a tenant and the store keeps tenant epochs. */
   readonly tenantEpochs?: Epochs | undefined;
-  /** For a support session (kind `impersonation`, or `impersonatorId` set): what was read of its admin. Missing: the row is refused. */
+  /** For a support session: what was read of its admin. Missing: the row is refused. */
   readonly impersonator?: ImpersonatorFacts | undefined;
 }
 
@@ -27,18 +27,13 @@ export interface ImpersonatorFacts {
 /** The fields of a row that liveness is decided from. */
 export type LivenessFields = Pick<SessionRecord, 'kind' | 'tenantId' | 'createdAt' | 'expiresAt' | 'lastUsedAt' | 'revokedAt' | 'impersonatorId'>;
 
-/**
- * Judges one row: expired, revoked (own, epoch, or its admin's), else idle past `idleTimeout` (0: none).
- * @param what - The store method the facts came from, for the message of a malformed epoch.
- * @returns Why it is not live, or `undefined` when it is.
- */
+/** Why a row is not live (expired, revoked by itself, an epoch or its admin, idle past `idleTimeout`), or `undefined`; `what` names the store method for a malformed epoch. */
 export function refusalOf(record: LivenessFields, facts: RevocationFacts, now: number, idleTimeout: number, what: string): Refusal | undefined {
-  // Every epoch is shape-checked before any verdict: a malformed answer is a store error, never a refusal that hides it.
+  // Every epoch is checked before any verdict: a malformed answer is a store error, never a refusal.
   const { impersonator } = facts;
   const impersonatorEpoch = impersonator === undefined ? 0 : latestEpoch(impersonator.epochs, what);
   const own = ownRefusal(record, facts, now, what);
   if (own !== undefined) return own;
-  // A support session's row without its impersonator (a broken store) cannot show its admin is signed in.
   const support = record.kind === 'impersonation' || record.impersonatorId !== undefined;
   if (support && (impersonator === undefined || record.createdAt <= impersonatorEpoch || impersonator.adminSessionRefusal !== undefined)) return 'revoked';
   if (idleTimeout > 0 && now - record.lastUsedAt >= idleTimeout) return 'idle';

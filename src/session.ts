@@ -16,19 +16,13 @@ export type ValidationResult =
       readonly ok: true;
       /** Its session. */
       readonly session: Session;
-      /**
-       * Set when the kind rotates (`rotateAfter`) and the secret was rotated: the token to
-       * send back instead of the one presented (the HTTP layer writes it as the cookie).
-       */
+      /** Set when the secret was rotated (`rotateAfter`): the token to send back instead (the HTTP layer writes the cookie). */
       readonly rotatedToken?: string | undefined;
     }
   | {
       /** The token is refused. */
       readonly ok: false;
-      /**
-       * Why: `missing`, `malformed`, `not_found`, `expired`, `idle`, `revoked`, or `reused` (a
-       * rotated-out token presented after the grace: the session is ended, `token_reused`).
-       */
+      /** Why; `reused` is a rotated-out token presented after the grace (the session is ended, `token_reused`). */
       readonly reason: ValidationFailureReason;
     };
 

@@ -25,13 +25,13 @@ export function epochOf(epochs: Epochs, kind: string, what: string): number {
   return epoch;
 }
 
-/** Checks a user's epochs object (not each value: {@link epochOf} checks the one it reads). */
-export function checkEpochs(epochs: unknown, what: string): Epochs {
+// Not each value: epochOf checks the one it reads.
+function checkEpochs(epochs: unknown, what: string): Epochs {
   if (!isObject(epochs)) throw malformed(what, 'epochs that are not an object');
   return epochs as Epochs;
 }
 
-/** Checks every value of an epochs object, for answers handed to the caller as they are. */
+/** Checks every value of an epochs object, for answers handed on as they are. */
 export function checkAllEpochs(epochs: unknown, what: string): Epochs {
   const checked = checkEpochs(epochs, what);
   for (const kind of Object.keys(checked)) epochOf(checked, kind, what);
@@ -40,14 +40,6 @@ export function checkAllEpochs(epochs: unknown, what: string): Epochs {
 
 /** Checks the fields of a record that liveness and identity are decided from. */
 export function checkRecord(record: unknown, what: string): SessionRecord {
-  const checked = checkSessionFields(record, what);
-  if (!(checked['secretHash'] instanceof Uint8Array)) throw malformed(what, 'a session whose secretHash is not bytes');
-  if (checked['previousSecretHash'] !== undefined && !(checked['previousSecretHash'] instanceof Uint8Array)) throw malformed(what, 'a session whose previousSecretHash is not bytes');
-  return checked as unknown as SessionRecord;
-}
-
-// The hash is left out: bytes in a record, text in a synchronous answer.
-function checkSessionFields(record: unknown, what: string): Record<string, unknown> {
   if (!isObject(record)) throw malformed(what, 'a session that is not an object');
   const { id, userId, kind, tenantId, createdAt, expiresAt, lastUsedAt, authenticatedAt, revokedAt, persistent } = record;
   if (typeof id !== 'string' || typeof userId !== 'string' || typeof kind !== 'string') {
@@ -66,7 +58,9 @@ function checkSessionFields(record: unknown, what: string): Record<string, unkno
   if (federated !== undefined && (!isObject(federated) || typeof federated['iss'] !== 'string' || typeof federated['sub'] !== 'string' || (federated['sid'] !== undefined && typeof federated['sid'] !== 'string'))) {
     throw malformed(what, 'a session whose federated origin is not { iss, sub, sid? } of text');
   }
-  return record;
+  if (!(record['secretHash'] instanceof Uint8Array)) throw malformed(what, 'a session whose secretHash is not bytes');
+  if (record['previousSecretHash'] !== undefined && !(record['previousSecretHash'] instanceof Uint8Array)) throw malformed(what, 'a session whose previousSecretHash is not bytes');
+  return record as unknown as SessionRecord;
 }
 
 /** Checks the answer of `get(sessionId)`: `null`, or that very session and its user's epochs. */
@@ -107,7 +101,6 @@ export function checkActivity(answer: unknown, userId: string, tenantId: string 
   }
   return answer as readonly ActivityRecord[];
 }
-
 
 function checkTimes(times: unknown, what: string, field: string): Readonly<Record<string, number>> {
   if (!isObject(times)) throw malformed(what, `${field} that are not an object`);

@@ -6,25 +6,15 @@ interface Pending {
   readonly what: string;
 }
 
-/**
- * The deadline of every store call, in ms (0: none): the manager's `storeTimeout`, or the
- * store's own `callTimeout` when that is longer, so a call the store may still complete (a
- * revocation waiting for replicas) is never reported as failed. The manager's deadline starts
- * once the store's call has started, so a store that keeps its `callTimeout` answers first.
- */
+/** The deadline of a store call in ms (0: none): `storeTimeout`, or the store's longer `callTimeout`, so a call it may still complete never fails. */
 export function deadlineOf(storeTimeout: number, callTimeout: unknown): number {
   if (storeTimeout === 0) return 0;
   return typeof callTimeout === 'number' && Number.isFinite(callTimeout) && callTimeout > storeTimeout ? callTimeout : storeTimeout;
 }
 
 /**
- * How the manager calls its store: the one deadline on a store call, and every failure as a
- * `SessionError`. A store that never answers must not hold a request (or a sign-out) forever:
- * past the deadline the call rejects with `STORE_UNAVAILABLE`, so the HTTP layer answers 503
- * and keeps the cookie.
- *
- * One shared, unref'd sweep timer checks the deadlines: a timer per call costs several times
- * what a validation does.
+ * How the manager calls its store: every failure a `SessionError`, `STORE_UNAVAILABLE` past the deadline.
+ * One shared, unref'd sweep timer: a timer per call would cost more than a validation.
  */
 export class StoreCalls {
   readonly #timeout: number;
@@ -36,13 +26,7 @@ export class StoreCalls {
     this.#timeout = timeout;
   }
 
-  /**
-   * Runs one store operation under the deadline.
-   * @param what - The store method, for the timeout message.
-   * @param operation - Starts the call.
-   * @returns What the store answered; rejects with a `SessionError` (the store's own, or
-   * `STORE_ERROR` wrapping anything else, or `STORE_UNAVAILABLE` past the deadline).
-   */
+  /** Runs one store operation under the deadline; `what` names the store method in the timeout message. */
   call<T>(what: string, operation: () => Promise<T>): Promise<T> {
     let started: Promise<T>;
     try {

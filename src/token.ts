@@ -5,14 +5,13 @@ import { SessionError } from './errors.js';
 const ID_BYTES = 16;
 /** Bytes of randomness in a session secret (256 bits). */
 const SECRET_BYTES = 32;
-/** base64url length of 16 and 32 bytes without padding. */
+// base64url lengths of 16 and 32 bytes.
 const ID_LENGTH = 22;
 const SECRET_LENGTH = 43;
 /** `<id>.<secret>` */
 export const TOKEN_LENGTH = ID_LENGTH + 1 + SECRET_LENGTH;
 
-// The shape is decided before any hashing or store call: the length and the dot, then base64url
-// on either side of that one dot.
+// Checked before any hashing or store call.
 const TOKEN_CHARACTERS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const DOT = 0x2e;
 const ID_SHAPE = /^[A-Za-z0-9_-]{22}$/;

@@ -25,23 +25,8 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { SessionManager } from '../../src/manager/api.js';
 import { createSessionHttpLayer } from '../../src/http/session-http.js';
-import {
-  createSessionRoutes,
-  errorResponse,
-  freshMaxAge,
-  fromNodeRequest,
-  requireFreshResponse,
-  requireSameOriginResponse,
-  requireSessionResponse,
-  streamToNode,
-  writeHeaders,
-  type HttpResponse,
-  type RequestSessions,
-  type RequireFreshOptions,
-  type ResponseTarget,
-  type SessionHttpOptions,
-  type SessionRoutesOptions,
-} from '../../src/http/index.js';
+import { createSessionRoutes, errorResponse, freshMaxAge, fromNodeRequest, requireFreshResponse, requireSameOriginResponse, requireSessionResponse, streamToNode, writeHeaders } from '../../src/http/index.js';
+import type { HttpResponse, RequestSessions, RequireFreshOptions, ResponseTarget, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
 
 declare global {
   // Express types its request through this global namespace.
@@ -54,7 +39,7 @@ declare global {
 }
 export type { RequestSessions, RequireFreshOptions, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
 
-// One object per request, its methods on the prototype: no closures built for every request.
+// Methods on the prototype: no closures per request.
 class ResTarget implements ResponseTarget {
   readonly #res: Response;
 
@@ -71,8 +56,7 @@ class ResTarget implements ResponseTarget {
   }
 }
 
-// `originalUrl`: inside a mounted router `req.url` is cut down to the router's part. `req`
-// again as the holder of `req.body`, where a body parser in front (express.urlencoded()) puts the form.
+// `originalUrl`: a mounted router cuts `req.url` down; `req` holds what a body parser made of the body.
 const httpRequest = (req: Request) => fromNodeRequest(req, req.originalUrl, req);
 
 function send(res: Response, response: HttpResponse): void {
@@ -81,28 +65,18 @@ function send(res: Response, response: HttpResponse): void {
   else res.status(response.status).end(response.body);
 }
 
-/** Sends what a guard answered, or goes on when it answered nothing. */
 function proceedOrSend(res: Response, next: () => void, denied: HttpResponse | undefined): void {
   if (denied === undefined) next();
   else send(res, denied);
 }
 
 /**
- * Reads the session cookie (or `Authorization: Bearer`) of every request and attaches
- * `req.sessions`. It never refuses a request itself: put {@link requireSession} on the routes
- * that need a session.
- *
- * Put it early: after `express.static` and whatever else answers without a session, before
- * the rest.
- *
- * @param sessions - The manager from `createSessionManager()`.
- * @param options - Login path, cookie, proxy and access-token options.
- * @returns The middleware, for `app.use()`.
+ * Attaches `req.sessions` from the session cookie or `Authorization: Bearer`; never refuses a request itself. Mount it early.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for options that contradict themselves.
  */
 export function sessionMiddleware(sessions: SessionManager, options: SessionHttpOptions = {}): RequestHandler {
   const http = createSessionHttpLayer(sessions, options, 'sessionMiddleware()');
-  // A failure (a misconfiguration; a store outage is an answer, not an error) goes to next(error).
+  // Only a misconfiguration fails here (an outage is an answer): next(error).
   return function sessionMiddleware(req, res, next) {
     http.attach(httpRequest(req), new ResTarget(res)).then((sessions) => {
       req.sessions = sessions;
@@ -112,11 +86,7 @@ export function sessionMiddleware(sessions: SessionManager, options: SessionHttp
 }
 
 /**
- * Lets signed-in requests through; answers the others: a relative `303` to the login page for
- * a page navigation (a page load or a form post), `401` JSON otherwise, `503` when the store is
- * unavailable.
- *
- * @returns The middleware, for a route: `app.get('/dashboard', requireSession(), handler)`.
+ * Lets signed-in requests through; answers the others `303` to the login page (a page navigation), `401` JSON, or `503`.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`, to the error handlers, without {@link sessionMiddleware} before it.
  */
 export function requireSession(): RequestHandler {
@@ -126,16 +96,9 @@ export function requireSession(): RequestHandler {
 }
 
 /**
- * Lets a request go on when its session proved who it is recently (signed in or
- * re-authenticated within `maxAge`); answers the others: what {@link requireSession} answers
- * without a session, else a relative `303` to the `reauthPath` option (`/login?reauth=1&next=…`)
- * for a page navigation, `403` JSON `{ "error": "reauthentication_required" }` otherwise. For
- * sensitive actions: changing the email or password, ending other sessions, deleting the account.
- *
+ * Lets a session that signed in or re-authenticated within `maxAge` through; others get `303` to `reauthPath` (a page) or `403`.
  * @param options - `maxAge` in ms. @default the manager's `freshAge` (10 minutes)
- * @returns The middleware, for a route: `app.post('/email', requireFresh(), handler)`.
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a `maxAge` that is not a
- * whole number of ms >= 1 (at once), or without {@link sessionMiddleware} before it (to the error handlers).
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a bad `maxAge` (at once), or without {@link sessionMiddleware} before it.
  */
 export function requireFresh(options?: RequireFreshOptions): RequestHandler {
   const maxAge = freshMaxAge(options, 'requireFresh()');
@@ -145,11 +108,7 @@ export function requireFresh(options?: RequireFreshOptions): RequestHandler {
 }
 
 /**
- * Refuses a `POST`, `PUT`, `PATCH` or `DELETE` sent from another site with `403` JSON
- * `{ "error": "cross_site_request" }`. For the app's own state-changing routes, sign-in and
- * sign-out first: they carry no session, so `SameSite` cannot protect them.
- *
- * @returns The middleware, for `app.use()` or a route.
+ * Refuses a `POST`, `PUT`, `PATCH` or `DELETE` from another site with `403`: sign-in and sign-out need it most, having no session.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`, to the error handlers, without {@link sessionMiddleware} before it.
  */
 export function requireSameOrigin(): RequestHandler {
@@ -158,12 +117,7 @@ export function requireSameOrigin(): RequestHandler {
   };
 }
 
-/**
- * Answers a `SessionError` `STORE_UNAVAILABLE` thrown by the app's own routes (`signIn()` while
- * the store is down) with the library's `503` instead of a `500`; passes other errors on.
- *
- * @returns The error handler, for `app.use()` after the routes, before the app's own.
- */
+/** Answers a `STORE_UNAVAILABLE` thrown by the app's routes with the library's `503`, not a `500`; mount it after the routes. */
 export function sessionErrorHandler(): ErrorRequestHandler {
   return function sessionErrorHandler(error: unknown, req, res, next) {
     const response = res.headersSent ? undefined : errorResponse(error, httpRequest(req), req.sessions);
@@ -173,12 +127,7 @@ export function sessionErrorHandler(): ErrorRequestHandler {
 }
 
 /**
- * The JSON session routes under `prefix` (list, revoke one, sign out, sign out others, sign out
- * everywhere); other requests pass through. Mount after {@link sessionMiddleware}, at the root.
- *
- * @param sessions - The manager given to {@link sessionMiddleware}.
- * @param options - `prefix`. @default "/sessions"
- * @returns The middleware, for `app.use()`.
+ * The JSON session routes under `prefix`; other requests pass through. Mount after {@link sessionMiddleware}, at the root.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a prefix that is not a path.
  */
 export function sessionRoutes(sessions: SessionManager, options: SessionRoutesOptions = {}): RequestHandler {

@@ -26,23 +26,8 @@ import fp from 'fastify-plugin';
 import { SessionError } from '../../src/errors.js';
 import type { SessionManager } from '../../src/manager/api.js';
 import { createSessionHttpLayer } from '../../src/http/session-http.js';
-import {
-  createSessionRoutes,
-  errorResponse,
-  fromNodeRequest,
-  requireSameOriginResponse,
-  requireSessionResponse,
-  requireFreshResponse,
-  freshMaxAge,
-  streamToNode,
-  writeHeaders,
-  type HttpResponse,
-  type RequestSessions,
-  type ResponseTarget,
-  type SessionHttpOptions,
-  type SessionRoutesOptions,
-  type RequireFreshOptions,
-} from '../../src/http/index.js';
+import { createSessionRoutes, errorResponse, freshMaxAge, fromNodeRequest, requireFreshResponse, requireSameOriginResponse, requireSessionResponse, streamToNode, writeHeaders } from '../../src/http/index.js';
+import type { HttpResponse, RequestSessions, RequireFreshOptions, ResponseTarget, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -52,9 +37,9 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** A preHandler that lets signed-in requests through and answers the others (303, 401, 503). */
     requireSession: preHandlerHookHandler;
-    /** A hook answering `403` to a `POST`, `PUT`, `PATCH` or `DELETE` sent from another site; as `onRequest` it runs before the body is parsed. */
+    /** A hook answering `403` to an unsafe method sent from another site; as `onRequest` it runs before the body is parsed. */
     requireSameOrigin: preHandlerAsyncHookHandler;
-    /** A preHandler passing sessions that proved who they are within the route's `config.requireFresh.maxAge` (else `freshAge`); others get `303` to `reauthPath` or `403`. */
+    /** A preHandler passing sessions fresh within the route's `config.requireFresh.maxAge` (else `freshAge`); others get `303` or `403`. */
     requireFresh: preHandlerAsyncHookHandler;
   }
   interface FastifyContextConfig {
@@ -68,7 +53,7 @@ export type { RequestSessions, RequireFreshOptions, SessionHttpOptions, SessionR
 export interface SessionPluginOptions extends SessionHttpOptions {
   /** The manager from `createSessionManager()`. */
   readonly sessions: SessionManager;
-  /** Mounts the JSON session routes under `prefix` (default `"/sessions"`). @default off */
+  /** Mounts the JSON session routes. @default off */
   readonly routes?: SessionRoutesOptions;
 }
 
@@ -89,10 +74,8 @@ class ReplyTarget implements ResponseTarget {
   }
 }
 
-const target = (reply: FastifyReply): ResponseTarget => new ReplyTarget(reply);
-
 function send(reply: FastifyReply, response: HttpResponse): FastifyReply {
-  writeHeaders(response, target(reply));
+  writeHeaders(response, new ReplyTarget(reply));
   if (response.stream === undefined) return reply.code(response.status).send(response.body === '' ? undefined : response.body);
   // Fastify would end a response it sends itself: the stream writes on the raw one.
   reply.hijack();
@@ -116,9 +99,7 @@ async function requireFreshOfRoute(request: FastifyRequest, reply: FastifyReply)
 
 /**
  * A preHandler like `fastify.requireFresh` with its own `maxAge`.
- *
  * @param options - `maxAge` in ms. @default the manager's `freshAge` (10 minutes)
- * @returns The preHandler.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a `maxAge` that is not a whole number of ms >= 1.
  */
 export function requireFresh(options?: RequireFreshOptions): preHandlerAsyncHookHandler {
@@ -138,7 +119,7 @@ async function requireSameOrigin(request: FastifyRequest, reply: FastifyReply): 
 const REGISTER_OPTIONS = new Set(['logLevel', 'logSerializers']);
 
 const plugin: FastifyPluginAsync<SessionPluginOptions> = async (fastify, { sessions, routes, ...rest }) => {
-  // The plugin is not encapsulated, so Fastify would ignore a register prefix: say where it goes.
+  // The plugin is not encapsulated: Fastify would ignore a register prefix.
   if ('prefix' in rest) {
     throw new SessionError('INVALID_CONFIGURATION', 'sessionPlugin applies to the whole app and takes no register prefix: for the session routes use routes: { prefix }.');
   }
@@ -146,7 +127,7 @@ const plugin: FastifyPluginAsync<SessionPluginOptions> = async (fastify, { sessi
   const http = createSessionHttpLayer(sessions, options, 'sessionPlugin', ['sessions', 'routes']);
   fastify.decorateRequest('sessions', null as unknown as RequestSessions);
   fastify.addHook('onRequest', async function attachSessions(request, reply) {
-    request.sessions = await http.attach(fromNodeRequest(request.raw), target(reply));
+    request.sessions = await http.attach(fromNodeRequest(request.raw), new ReplyTarget(reply));
   });
   fastify.decorate('requireSession', requireSession);
   fastify.decorate('requireSameOrigin', requireSameOrigin);
@@ -172,22 +153,13 @@ const plugin: FastifyPluginAsync<SessionPluginOptions> = async (fastify, { sessi
 };
 
 /**
- * Attaches `request.sessions` to every request, decorates `requireSession`, `requireSameOrigin`
- * and `requireFresh`, and with `routes` mounts the JSON session routes. Applies to the whole app.
- *
- * @param fastify - The Fastify instance.
- * @param options - {@link SessionPluginOptions}.
- * @returns A promise settled once registered.
+ * Attaches `request.sessions`, decorates `requireSession`, `requireSameOrigin` and `requireFresh`, and mounts the `routes`; app-wide.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for options that contradict themselves.
  */
 export const sessionPlugin = fp(plugin, { fastify: '5.x', name: 'session-revocation' });
 
 /**
- * For the app's `setErrorHandler`: answers a `SessionError` `STORE_UNAVAILABLE` with the
- * library's `503` instead of a `500`. The plugin installs no error handler: Fastify keeps one
- * per scope, so it would replace the app's or be replaced by it.
- *
- * @param error - The error the handler received.
+ * For the app's `setErrorHandler` (the plugin installs none): answers a `STORE_UNAVAILABLE` with the library's `503`, not a `500`.
  * @returns `true` when it sent the `503`; `false` for any other error, left to the app.
  */
 export function replyToSessionError(error: unknown, request: FastifyRequest, reply: FastifyReply): boolean {
@@ -197,13 +169,7 @@ export function replyToSessionError(error: unknown, request: FastifyRequest, rep
   return true;
 }
 
-/**
- * A Fastify error handler: `STORE_UNAVAILABLE` becomes the library's `503`; any other error
- * goes to `fallback`, or without one to Fastify's default handling.
- *
- * @param fallback - The app's own error handler, for every other error.
- * @returns The handler, for `app.setErrorHandler()`.
- */
+/** A Fastify error handler: `STORE_UNAVAILABLE` becomes the library's `503`; any other error goes to `fallback`, else Fastify's default. */
 export function sessionErrorHandler(
   fallback?: (error: unknown, request: FastifyRequest, reply: FastifyReply) => unknown,
 ): (error: unknown, request: FastifyRequest, reply: FastifyReply) => unknown {

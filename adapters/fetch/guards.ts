@@ -1,22 +1,12 @@
 import type { SessionManager } from '../../src/manager/api.js';
-import {
-  createSessionRoutes,
-  freshMaxAge,
-  requireFreshResponse,
-  requireSameOriginResponse,
-  requireSessionResponse,
-  type RequireFreshOptions,
-  type SessionRoutesOptions,
-} from '../../src/http/index.js';
-import { sessionsOf } from './attached.js';
+import { createSessionRoutes, freshMaxAge, requireFreshResponse, requireSameOriginResponse, requireSessionResponse } from '../../src/http/index.js';
+import type { RequireFreshOptions, SessionRoutesOptions } from '../../src/http/index.js';
+import { sessionsOf } from './handler.js';
 import { toResponse } from './response.js';
 
 /**
- * Lets a signed-in request go on (`undefined`); answers the others `303` to the login page (a
- * page navigation), `401` JSON, or `503` when the store is unavailable.
- *
+ * Lets a signed-in request go on (`undefined`); answers the others `303` to the login page (a page navigation), `401` JSON, or `503`.
  * @param request - A request inside a handler wrapped by `withSessions` (see {@link sessionHandler}).
- * @returns The refusal to return, or `undefined`.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a request the wrapper did not see.
  */
 export function requireSession(request: Request): Response | undefined {
@@ -25,14 +15,9 @@ export function requireSession(request: Request): Response | undefined {
 }
 
 /**
- * Lets a request go on (`undefined`) when its session signed in or re-authenticated within
- * `maxAge`; others get `303` to `reauthPath` (a page) or `403` `reauthentication_required`.
- *
- * @param request - A request inside a handler wrapped by `withSessions` (see {@link sessionHandler}).
+ * Lets a session that signed in or re-authenticated within `maxAge` go on (`undefined`); others get `303` to `reauthPath` or `403`.
  * @param options - `maxAge` in ms. @default the manager's `freshAge` (10 minutes)
- * @returns The refusal to return, or `undefined`.
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a request the wrapper did not
- * see, or a `maxAge` that is not a whole number of ms >= 1.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a request the wrapper did not see, or a bad `maxAge`.
  */
 export function requireFresh(request: Request, options?: RequireFreshOptions): Response | undefined {
   const denied = requireFreshResponse(sessionsOf(request), freshMaxAge(options, 'requireFresh()'));
@@ -40,12 +25,7 @@ export function requireFresh(request: Request, options?: RequireFreshOptions): R
 }
 
 /**
- * Refuses a `POST`, `PUT`, `PATCH` or `DELETE` sent from another site with `403`; lets others go
- * on (`undefined`). Sign-in and sign-out need it most: they carry no session, so `SameSite`
- * cannot protect them.
- *
- * @param request - A request inside a handler wrapped by `withSessions` (see {@link sessionHandler}).
- * @returns The refusal to return, or `undefined`.
+ * Refuses a `POST`, `PUT`, `PATCH` or `DELETE` from another site with `403`, else `undefined`; sign-in and sign-out need it most.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a request the wrapper did not see.
  */
 export function requireSameOrigin(request: Request): Response | undefined {
@@ -58,10 +38,6 @@ export type SessionRoutesHandler = (request: Request) => Promise<Response | unde
 
 /**
  * The JSON session routes under `prefix`; a request for another path gets `undefined`, for the app to answer.
- *
- * @param sessions - The manager given to {@link sessionHandler}.
- * @param options - `prefix`, the full path from the site's root. @default "/sessions"
- * @returns The routes, for a request inside a handler wrapped by `withSessions`.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a prefix that is not a path.
  */
 export function sessionRoutes(sessions: SessionManager, options: SessionRoutesOptions = {}): SessionRoutesHandler {

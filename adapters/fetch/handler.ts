@@ -1,12 +1,18 @@
 import type { SessionManager } from '../../src/manager/api.js';
 import { createSessionHttp, errorResponse, fromFetchRequest, type FetchRequestInfo, type RequestSessions, type SessionHttpOptions } from '../../src/http/index.js';
 import { callable, invalidConfiguration } from '../../src/option-checks.js';
-import { attach } from './attached.js';
 import { pendingHeaders, toResponse } from './response.js';
+
+// A WeakMap, since a `Request` cannot carry a property as `req.sessions` does.
+const attached = new WeakMap<Request, RequestSessions>();
+
+/** The `sessions` object the handler attached to `request`, if it ran. */
+export function sessionsOf(request: Request): RequestSessions | undefined {
+  return attached.get(request);
+}
 
 /**
  * An app's handler under {@link sessionHandler}: the runtime's arguments with `sessions` second.
- *
  * @typeParam Args - What the runtime passes after the request (`[server]` in Bun, `[info]` in Deno).
  * @typeParam R - The runtime's request type.
  */
@@ -17,8 +23,7 @@ export type HandlerWithSessions<Args extends unknown[], R extends Request = Requ
 ) => Response | Promise<Response>;
 
 /**
- * The client's address and whether the connection is TLS: a `Request` has no socket, so only the runtime can tell.
- *
+ * The client's address and whether the connection is TLS, which only the runtime can tell.
  * @typeParam Args - What the runtime passes after the request.
  * @typeParam R - The runtime's request type.
  */
@@ -26,7 +31,6 @@ export type ConnectionInfo<Args extends unknown[], R extends Request = Request> 
 
 /**
  * A Fetch handler with the runtime's own signature.
- *
  * @typeParam Args - What the runtime passes after the request.
  * @typeParam R - The runtime's request type.
  */
@@ -41,21 +45,15 @@ export interface WithSessions {
   <Args extends unknown[], R extends Request = Request>(handler: HandlerWithSessions<Args, R>): FetchHandler<Args, R>;
   /**
    * @param handler - The app's handler, given the request's `sessions` object second.
-   * @param connectionInfo - The client's address (and TLS) from the runtime's arguments. Without
-   * it the IP stored with a session is only what `X-Forwarded-For` says, with `trustProxy`.
+   * @param connectionInfo - The client's address (and TLS) from the runtime's arguments.
    * @returns The handler for the runtime.
    */
   <Args extends unknown[], R extends Request = Request>(handler: NoInfer<HandlerWithSessions<Args, R>>, connectionInfo: ConnectionInfo<Args, R>): FetchHandler<Args, R>;
 }
 
 /**
- * Creates the session wrapper for a runtime whose handlers take a Web `Request` and return a
- * `Response`. The wrapped handler receives the request's `sessions` object second; cookies it
- * sets are copied onto the returned `Response`. It never refuses a request itself, and a
- * `STORE_UNAVAILABLE` the handler throws becomes the library's `503`.
- *
- * @param sessions - The manager from `createSessionManager()`.
- * @param options - Login path, cookie, proxy and access-token options.
+ * Creates the session wrapper for Fetch handlers: the handler gets the request's `sessions` second, its cookies go on
+ * the returned `Response`, and a `STORE_UNAVAILABLE` it throws becomes the library's `503`.
  * @returns `withSessions(handler, connectionInfo?)`, which wraps one handler.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for an unknown option or options that contradict themselves.
  */
@@ -68,7 +66,7 @@ export function sessionHandler(sessions: SessionManager, options: SessionHttpOpt
       const httpRequest = fromFetchRequest(request, connectionInfo?.(request, ...args));
       const pending = pendingHeaders();
       const requestSessions = await http.attach(httpRequest, pending);
-      attach(request, requestSessions);
+      attached.set(request, requestSessions);
       let response: Response;
       try {
         response = await handler(request, requestSessions, ...args);

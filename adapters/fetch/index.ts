@@ -1,6 +1,6 @@
 /**
  * Wrapper for runtimes whose handlers take a Web `Request` and return a `Response` (Next.js,
- * Bun, Deno). Guards and routes are functions from a `Request` to a `Response`, or `undefined` to go on.
+ * Bun, Deno); guards and routes answer a `Response`, or `undefined` to go on.
  *
  * @example
  * ```ts

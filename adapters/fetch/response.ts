@@ -31,7 +31,7 @@ export function pendingHeaders(): PendingHeaders {
         write(response.headers);
         return response;
       } catch {
-        // `Response.redirect()` and `fetch()` answers have immutable headers: copy, then write.
+        // Immutable headers (`Response.redirect()`, `fetch()` answers): copy, then write.
         const copy = new Response(response.body, response);
         write(copy.headers);
         return copy;

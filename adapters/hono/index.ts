@@ -23,28 +23,14 @@
  *
  * @module session-revocation/hono
  */
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import type { GetConnInfo } from 'hono/conninfo';
 import type { StatusCode } from 'hono/utils/http-status';
 import type { SessionManager } from '../../src/manager/api.js';
 import { callable } from '../../src/option-checks.js';
 import { createSessionHttpLayer } from '../../src/http/session-http.js';
-import {
-  createSessionRoutes,
-  errorResponse,
-  fromFetchRequest,
-  requireSameOriginResponse,
-  requireSessionResponse,
-  requireFreshResponse,
-  freshMaxAge,
-  streamToWeb,
-  type HttpResponse,
-  type RequestSessions,
-  type RequireFreshOptions,
-  type ResponseTarget,
-  type SessionHttpOptions,
-  type SessionRoutesOptions,
-} from '../../src/http/index.js';
+import { createSessionRoutes, errorResponse, freshMaxAge, fromFetchRequest, requireFreshResponse, requireSameOriginResponse, requireSessionResponse, streamToWeb } from '../../src/http/index.js';
+import type { HttpResponse, RequestSessions, RequireFreshOptions, ResponseTarget, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -58,8 +44,7 @@ export type { RequestSessions, RequireFreshOptions, SessionHttpOptions, SessionR
 /** Options of {@link sessionMiddleware}. */
 export interface SessionMiddlewareOptions extends SessionHttpOptions {
   /**
-   * The runtime adapter's `getConnInfo`, for the IP stored with each session. Without it the
-   * IP is only what `X-Forwarded-For` says, with `trustProxy`.
+   * The runtime adapter's `getConnInfo`, for the IP stored with each session (else only `X-Forwarded-For`, with `trustProxy`).
    * @default none
    */
   readonly getConnInfo?: GetConnInfo;
@@ -81,8 +66,7 @@ function target(c: Context): Written {
       cookies.push(value);
       c.header('set-cookie', value, { append: true });
     },
-    // Hono puts prepared headers only on responses built by the context (`c.json()`,
-    // `c.redirect()`...): a session cookie must not vanish because a handler built its own.
+    // Hono puts prepared headers only on responses the context built: a handler's own Response gets them here.
     ensureOn(c) {
       if (cookies.length === 0) return;
       const sent = new Set(c.res.headers.getSetCookie());
@@ -100,8 +84,11 @@ function send(c: Context, response: HttpResponse): Response {
   return c.newResponse(body, response.status as StatusCode, response.headers);
 }
 
-// What the app's parsing left in Hono's cache: a form as fields (`all` keeps a repeated field an
-// array), any other body as its text (Hono answers `text()` from whatever it cached, `json()` too).
+function proceedOrSend(c: Context, next: Next, denied: HttpResponse | undefined): Promise<void> | Response {
+  return denied === undefined ? next() : send(c, denied);
+}
+
+// What the app's parsing left in Hono's cache: a form as fields (`all` keeps repeats), else the text.
 function parsedBody(c: Context): Promise<unknown> {
   const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
   return type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data' ? c.req.parseBody({ all: true }) : c.req.text();
@@ -114,12 +101,8 @@ function splitOptions(options: SessionMiddlewareOptions): { http: SessionHttpOpt
 }
 
 /**
- * Sets `c.var.sessions` from the session cookie or `Authorization: Bearer`; never refuses a
- * request itself. A `STORE_UNAVAILABLE` thrown further down becomes the library's `503`.
- *
- * @param sessions - The manager from `createSessionManager()`.
- * @param options - Login path, cookie, proxy and access-token options, and `getConnInfo`.
- * @returns The middleware, for `app.use()`, before the routes.
+ * Sets `c.var.sessions` from the session cookie or `Authorization: Bearer`; never refuses a request itself.
+ * A `STORE_UNAVAILABLE` thrown further down becomes the library's `503`.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for an unknown option or options that contradict themselves.
  */
 export function sessionMiddleware(sessions: SessionManager, options: SessionMiddlewareOptions = {}): MiddlewareHandler {
@@ -139,66 +122,44 @@ export function sessionMiddleware(sessions: SessionManager, options: SessionMidd
 }
 
 /**
- * Lets signed-in requests through; answers the others `303` to the login page (a page
- * navigation), `401` JSON, or `503` when the store is unavailable.
- *
- * @returns The middleware, for a route.
+ * Lets signed-in requests through; answers the others `303` to the login page (a page navigation), `401` JSON, or `503`.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without {@link sessionMiddleware} before it.
  */
 export function requireSession(): MiddlewareHandler {
   return async function requireSession(c, next) {
-    const denied = requireSessionResponse(c.get('sessions'));
-    if (denied !== undefined) return send(c, denied);
-    await next();
+    return proceedOrSend(c, next, requireSessionResponse(c.get('sessions')));
   };
 }
 
 /**
- * Lets a request go on when its session signed in or re-authenticated within `maxAge`; others
- * get `303` to `reauthPath` (a page) or `403` `reauthentication_required`.
- *
+ * Lets a session that signed in or re-authenticated within `maxAge` through; others get `303` to `reauthPath` (a page) or `403`.
  * @param options - `maxAge` in ms. @default the manager's `freshAge` (10 minutes)
- * @returns The middleware, for a route.
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a `maxAge` that is not a
- * whole number of ms >= 1, or without {@link sessionMiddleware} before it.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a bad `maxAge`, or without {@link sessionMiddleware} before it.
  */
 export function requireFresh(options?: RequireFreshOptions): MiddlewareHandler {
   const maxAge = freshMaxAge(options, 'requireFresh()');
   return async function requireFresh(c, next) {
-    const denied = requireFreshResponse(c.get('sessions'), maxAge);
-    if (denied !== undefined) return send(c, denied);
-    await next();
+    return proceedOrSend(c, next, requireFreshResponse(c.get('sessions'), maxAge));
   };
 }
 
 /**
- * Refuses a `POST`, `PUT`, `PATCH` or `DELETE` sent from another site with `403`. Sign-in and
- * sign-out need it most: they carry no session, so `SameSite` cannot protect them.
- *
- * @returns The middleware, for `app.use()` or a route.
+ * Refuses a `POST`, `PUT`, `PATCH` or `DELETE` from another site with `403`: sign-in and sign-out need it most, having no session.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without {@link sessionMiddleware} before it.
  */
 export function requireSameOrigin(): MiddlewareHandler {
   return async function requireSameOrigin(c, next) {
-    const denied = requireSameOriginResponse(c.get('sessions'));
-    if (denied !== undefined) return send(c, denied);
-    await next();
+    return proceedOrSend(c, next, requireSameOriginResponse(c.get('sessions')));
   };
 }
 
 /**
  * The JSON session routes under `prefix`; other requests pass through. Mount after {@link sessionMiddleware}, at the root.
- *
- * @param sessions - The manager given to {@link sessionMiddleware}.
- * @param options - `prefix`, from the app's root. @default "/sessions"
- * @returns The middleware, for `app.use()`.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a prefix that is not a path.
  */
 export function sessionRoutes(sessions: SessionManager, options: SessionRoutesOptions = {}): MiddlewareHandler {
   const routes = createSessionRoutes(sessions, options);
   return async function sessionRoutes(c, next) {
-    const response = await routes.respond(c.get('sessions'));
-    if (response === undefined) return next();
-    return send(c, response);
+    return proceedOrSend(c, next, await routes.respond(c.get('sessions')));
   };
 }

@@ -26,24 +26,8 @@
 import type { DefaultContext, DefaultState, Middleware, ParameterizedContext } from 'koa';
 import type { SessionManager } from '../../src/manager/api.js';
 import { createSessionHttpLayer } from '../../src/http/session-http.js';
-import {
-  createSessionRoutes,
-  errorResponse,
-  fromNodeRequest,
-  requireSameOriginResponse,
-  requireSessionResponse,
-  requireFreshResponse,
-  freshMaxAge,
-  streamToNode,
-  writeHeaders,
-  type HttpRequest,
-  type HttpResponse,
-  type RequestSessions,
-  type RequireFreshOptions,
-  type ResponseTarget,
-  type SessionHttpOptions,
-  type SessionRoutesOptions,
-} from '../../src/http/index.js';
+import { createSessionRoutes, errorResponse, freshMaxAge, fromNodeRequest, requireFreshResponse, requireSameOriginResponse, requireSessionResponse, streamToNode, writeHeaders } from '../../src/http/index.js';
+import type { HttpRequest, HttpResponse, RequestSessions, RequireFreshOptions, ResponseTarget, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
 
 declare module 'koa' {
   interface ExtendableContext {
@@ -72,10 +56,8 @@ class ContextTarget implements ResponseTarget {
   }
 }
 
-const target = (ctx: Context): ResponseTarget => new ContextTarget(ctx);
-
 function send(ctx: Context, response: HttpResponse): void {
-  writeHeaders(response, target(ctx));
+  writeHeaders(response, new ContextTarget(ctx));
   ctx.status = response.status;
   if (response.stream === undefined) {
     ctx.body = response.body;
@@ -101,29 +83,22 @@ function proceed(ctx: Context, next: () => Promise<unknown>, request: HttpReques
 }
 
 /**
- * Attaches `ctx.sessions` from the session cookie or `Authorization: Bearer`; never refuses a
- * request itself. A `STORE_UNAVAILABLE` thrown further down becomes the library's `503`.
- *
- * @param sessions - The manager from `createSessionManager()`.
- * @param options - Login path, cookie, proxy and access-token options.
- * @returns The middleware, for `app.use()`, before the routes.
+ * Attaches `ctx.sessions` from the session cookie or `Authorization: Bearer`; never refuses a request itself.
+ * A `STORE_UNAVAILABLE` thrown further down becomes the library's `503`.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for options that contradict themselves.
  */
 export function sessionMiddleware(sessions: SessionManager, options: SessionHttpOptions = {}): Middleware<DefaultState, DefaultContext, unknown> {
   const http = createSessionHttpLayer(sessions, options, 'sessionMiddleware()');
   return async function sessionMiddleware(ctx, next) {
-    // ctx.request holds `body` once a body parser has read the form.
+    // ctx.request holds what a body parser made of the body.
     const request = fromNodeRequest(ctx.req, ctx.originalUrl, ctx.request);
-    ctx.sessions = await http.attach(request, target(ctx));
+    ctx.sessions = await http.attach(request, new ContextTarget(ctx));
     return proceed(ctx, next, request);
   };
 }
 
 /**
- * Lets signed-in requests through; answers the others `303` to the login page (a page
- * navigation), `401` JSON, or `503` when the store is unavailable.
- *
- * @returns The middleware, for `app.use()` or a router's route.
+ * Lets signed-in requests through; answers the others `303` to the login page (a page navigation), `401` JSON, or `503`.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without {@link sessionMiddleware} before it.
  */
 export function requireSession(): Middleware<DefaultState, DefaultContext, unknown> {
@@ -133,13 +108,9 @@ export function requireSession(): Middleware<DefaultState, DefaultContext, unkno
 }
 
 /**
- * Lets a request go on when its session signed in or re-authenticated within `maxAge`; others
- * get `303` to `reauthPath` (a page) or `403` `reauthentication_required`.
- *
+ * Lets a session that signed in or re-authenticated within `maxAge` through; others get `303` to `reauthPath` (a page) or `403`.
  * @param options - `maxAge` in ms. @default the manager's `freshAge` (10 minutes)
- * @returns The middleware, for a route.
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a `maxAge` that is not a
- * whole number of ms >= 1, or without {@link sessionMiddleware} before it.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a bad `maxAge`, or without {@link sessionMiddleware} before it.
  */
 export function requireFresh(options?: RequireFreshOptions): Middleware<DefaultState, DefaultContext, unknown> {
   const maxAge = freshMaxAge(options, 'requireFresh()');
@@ -149,10 +120,7 @@ export function requireFresh(options?: RequireFreshOptions): Middleware<DefaultS
 }
 
 /**
- * Refuses a `POST`, `PUT`, `PATCH` or `DELETE` sent from another site with `403`. Sign-in and
- * sign-out need it most: they carry no session, so `SameSite` cannot protect them.
- *
- * @returns The middleware, for `app.use()` or a router's route.
+ * Refuses a `POST`, `PUT`, `PATCH` or `DELETE` from another site with `403`: sign-in and sign-out need it most, having no session.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without {@link sessionMiddleware} before it.
  */
 export function requireSameOrigin(): Middleware<DefaultState, DefaultContext, unknown> {
@@ -163,10 +131,6 @@ export function requireSameOrigin(): Middleware<DefaultState, DefaultContext, un
 
 /**
  * The JSON session routes under `prefix`; other requests pass through. Mount after {@link sessionMiddleware}.
- *
- * @param sessions - The manager given to {@link sessionMiddleware}.
- * @param options - `prefix`, from the app's root. @default "/sessions"
- * @returns The middleware, for `app.use()`.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a prefix that is not a path.
  */
 export function sessionRoutes(sessions: SessionManager, options: SessionRoutesOptions = {}): Middleware<DefaultState, DefaultContext, unknown> {

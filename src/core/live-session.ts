@@ -25,10 +25,7 @@ interface ListReads {
   readonly admins: AdminReads;
 }
 
-/**
- * Judges a row read with its epochs; a support session reads its admin's session too.
- * `countIdle: false` for access tokens: their use never touches the session.
- */
+/** Judges a row read with its epochs (a support session reads its admin's too); `countIdle: false` for access tokens, whose use never touches the session. */
 export async function judgeLookup(context: ManagerContext, found: SessionLookup, now: number, countIdle = true, list?: ListReads): Promise<Refusal | undefined> {
   const record = found.session;
   const { impersonatorId, impersonatorSessionId } = record;
@@ -63,11 +60,10 @@ export async function judgeAll(context: ManagerContext, answer: UserSessions, no
   return verdicts;
 }
 
-// The admin session's idleness is left out: the admin is busy in the support session. Without
-// the link a support session cannot show its admin is signed in: refused.
+// The admin's idleness is left out: the admin is busy in the support session.
 async function impersonatorOf(context: ManagerContext, adminId: string, adminSessionId: string | undefined, now: number): Promise<ImpersonatorFacts> {
   const found = adminSessionId === undefined ? null : await readSession(context, adminSessionId);
-  // Gone, unlinked, or not the admin's: as ended as a revoked one.
+  // Gone, unlinked or not the admin's: revoked.
   if (found === null || found.session.userId !== adminId) return { epochs: {}, adminSessionRefusal: 'revoked' };
   // A support session never starts another, so this judgement reads nothing more.
   return { epochs: found.epochs, adminSessionRefusal: refusalOf(found.session, found, now, 0, 'get') };

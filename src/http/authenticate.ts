@@ -14,12 +14,7 @@ export type Authentication =
 const MISSING: Authentication = { status: 'anonymous', reason: 'missing' };
 const MALFORMED: Authentication = { status: 'anonymous', reason: 'malformed' };
 
-/**
- * Checks a credential against the manager. A failure of the store (any error thrown while
- * checking) is `unavailable`, never anonymous and never authenticated: fail closed, sign
- * nobody out. A misconfiguration (access tokens accepted by the middleware but not enabled
- * on the manager) is thrown.
- */
+/** Checks a credential; any error is `unavailable`, never anonymous nor authenticated (fail closed); a misconfiguration is thrown. */
 export async function authenticate(manager: SessionManager, credential: Credential, onError: ((error: unknown) => void) | undefined): Promise<Authentication> {
   if (credential.from === 'none') return MISSING;
   if (credential.value === undefined) return MALFORMED;
@@ -30,9 +25,7 @@ export async function authenticate(manager: SessionManager, credential: Credenti
     }
     const validated = await manager.validate(credential.value);
     if (!validated.ok) return { status: 'anonymous', reason: validated.reason };
-    return validated.rotatedToken === undefined
-      ? { status: 'authenticated', session: validated.session, claims: null }
-      : { status: 'authenticated', session: validated.session, claims: null, rotatedToken: validated.rotatedToken };
+    return { status: 'authenticated', session: validated.session, claims: null, rotatedToken: validated.rotatedToken };
   } catch (error) {
     if (isSessionError(error) && error.code === 'INVALID_CONFIGURATION') throw error;
     report(onError, error);

@@ -1,17 +1,9 @@
 import type { HttpRequest } from './request.js';
 
-// The bodies of the server-to-server routes that take text or JSON (a Security Event Token,
-// a Universal Logout request), read from the stream, or, when the app's body parser read it
-// first, from what that parser kept. Either way a body over the route's limit is none.
+// The bodies of the server-to-server routes, read from the stream or, when the app's body
+// parser read it first, from what that parser kept. Either way a body over `limit` bytes is none.
 
-/**
- * The body as text: read from the stream (stopping past `limit` bytes), or the text or bytes a
- * body parser kept (Express's `express.text()` or `express.raw()`, Hono's cached text).
- *
- * @param request - The request.
- * @param limit - Largest body taken, in bytes.
- * @returns The text, or `undefined` when there is none or it is over `limit`.
- */
+/** The body as text: from the stream, or the text or bytes a body parser kept (`express.text()`, `express.raw()`, Hono's cache). */
 export async function readBodyText(request: HttpRequest, limit: number): Promise<string | undefined> {
   const read = await readOrParsed(request, limit);
   if (read.kind === 'stream') return read.text;
@@ -19,23 +11,13 @@ export async function readBodyText(request: HttpRequest, limit: number): Promise
   return text !== undefined && Buffer.byteLength(text) <= limit ? text : undefined;
 }
 
-/**
- * The body as JSON: parsed from the stream or from text a body parser kept, or the object or
- * array a JSON parser made of it (Express's `express.json()`, Koa's body parser), measured as
- * JSON again.
- *
- * @param request - The request.
- * @param limit - Largest body taken, in bytes.
- * @returns The value, or `undefined` when there is none, it is not JSON or it is over `limit`.
- */
+/** The body as JSON: parsed from the stream or kept text, or the object or array a JSON parser made of it, measured as JSON again. */
 export async function readJsonBody(request: HttpRequest, limit: number): Promise<unknown> {
   const read = await readOrParsed(request, limit);
   const text = read.kind === 'stream' ? read.text : textOf(read.parsed);
   if (text !== undefined) return Buffer.byteLength(text) <= limit ? parseJson(text) : undefined;
   const { parsed } = read as { readonly parsed: unknown };
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const prototype: unknown = Object.getPrototypeOf(parsed);
-  if (!Array.isArray(parsed) && prototype !== Object.prototype && prototype !== null) return undefined;
+  if (!Array.isArray(parsed) && !isPlainObject(parsed)) return undefined;
   try {
     return Buffer.byteLength(JSON.stringify(parsed)) <= limit ? parsed : undefined;
   } catch {
@@ -50,6 +32,37 @@ async function readOrParsed(request: HttpRequest, limit: number): Promise<Read> 
   const body = await (request.readBody?.(limit) ?? Promise.resolve(null)).catch(() => null);
   if (body !== null) return { kind: 'stream', text: body };
   return { kind: 'parsed', parsed: await (request.parsedBody?.() ?? Promise.resolve(undefined)).catch(() => undefined) };
+}
+
+/** The one value of a field of a urlencoded form, from the stream or a parser's plain object; a repeated field or other shape is none. */
+export async function readFormField(request: HttpRequest, name: string, limit: number): Promise<string | undefined> {
+  const read = await readOrParsed(request, limit);
+  if (read.kind === 'stream') {
+    const values = new URLSearchParams(read.text).getAll(name);
+    return values.length === 1 ? values[0] : undefined;
+  }
+  const { parsed } = read;
+  if (!isPlainObject(parsed)) return undefined;
+  const value = Object.hasOwn(parsed, name) ? parsed[name] : undefined;
+  return typeof value === 'string' && formSize(parsed) <= limit ? value : undefined;
+}
+
+// The size in bytes of a parsed form sent again as a form; infinite when a value is not text.
+function formSize(parsed: Record<string, unknown>): number {
+  const form = new URLSearchParams();
+  for (const [key, value] of Object.entries(parsed)) {
+    for (const item of Array.isArray(value) ? (value as unknown[]) : [value]) {
+      if (typeof item !== 'string') return Number.POSITIVE_INFINITY;
+      form.append(key, item);
+    }
+  }
+  return Buffer.byteLength(form.toString());
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 function textOf(parsed: unknown): string | undefined {

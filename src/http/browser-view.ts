@@ -1,10 +1,8 @@
 import type { SessionView } from '../session.js';
 
 /**
- * A row of `GET <prefix>/sessions`, as a browser receives it: a {@link SessionView} whose
- * `federated` says only that the session came from an identity provider. The provider's
- * issuer, subject and session id stay on the server: the page needs none of them, and a
- * provider's `sid` in a page's script or cache could name a session to that provider.
+ * A row of `GET <prefix>/sessions`: a {@link SessionView} whose `federated` only says the session
+ * came from an identity provider; the provider's identifiers stay on the server.
  */
 export type BrowserSessionView = Omit<SessionView, 'federated'> & {
   /** `true` when the session was signed in through an identity provider. */

@@ -1,4 +1,4 @@
-import type { HttpRequest } from './request.js';
+import { mediaType, type HttpRequest } from './request.js';
 
 /** Longest Accept header looked at; browsers send about 150 characters. */
 const MAX_ACCEPT_LENGTH = 1024;
@@ -34,12 +34,6 @@ export function prefersHtml(accept: string | undefined): boolean {
 /** The three encodings an HTML form can submit with (`enctype`). */
 const FORM_TYPES: ReadonlySet<string> = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);
 
-function isFormBody(contentType: string | undefined): boolean {
-  if (contentType === undefined) return false;
-  const semicolon = contentType.indexOf(';');
-  return FORM_TYPES.has((semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase());
-}
-
 function isNavigateMode(mode: string): boolean {
   const value = mode.trim().toLowerCase();
   // "nested-navigate": what Chrome before version 80 sent for a navigation inside a frame.
@@ -48,20 +42,9 @@ function isNavigateMode(mode: string): boolean {
 
 /**
  * Whether a request is a page navigation (answered with a redirect to the login page) rather
- * than an API call (answered with `401` JSON):
- *
- * - a `GET` or `HEAD` that a browser marks as a navigation (`Sec-Fetch-Mode: navigate`) or
- *   whose Accept header prefers HTML;
- * - a `POST` that a browser marks as a navigation (an HTML form submission), or, from a
- *   browser that sends no `Sec-Fetch-Mode`, one whose Accept header prefers HTML and whose body
- *   is a form encoding (`application/x-www-form-urlencoded`, `multipart/form-data`,
- *   `text/plain`).
- *
- * Everything else is an API call: `fetch()` and XHR (`Sec-Fetch-Mode: cors`, an Accept that
- * does not name HTML, a JSON body) and every other method.
- *
- * @param request - The request.
- * @returns `true` for a page navigation.
+ * than an API call (answered with `401` JSON): a `GET` or `HEAD` marked `Sec-Fetch-Mode:
+ * navigate` or whose Accept prefers HTML, or a form `POST` (marked as a navigation, or without
+ * `Sec-Fetch-Mode` preferring HTML with a form encoding). Everything else is an API call.
  */
 export function isPageNavigation(request: HttpRequest): boolean {
   const { method } = request;
@@ -69,5 +52,6 @@ export function isPageNavigation(request: HttpRequest): boolean {
   if (method === 'GET' || method === 'HEAD') return (mode !== undefined && isNavigateMode(mode)) || prefersHtml(request.header('accept'));
   if (method !== 'POST') return false;
   if (mode !== undefined) return isNavigateMode(mode);
-  return prefersHtml(request.header('accept')) && isFormBody(request.header('content-type'));
+  const type = mediaType(request);
+  return prefersHtml(request.header('accept')) && type !== undefined && FORM_TYPES.has(type);
 }

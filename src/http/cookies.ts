@@ -8,14 +8,9 @@ export interface CookieAttributes {
 
 const NO_VALUES: readonly string[] = Object.freeze([]);
 
-/**
- * Every value the Cookie header carries for `name`, in order, with optional double quotes
- * removed. Never decoded: a session token is plain base64url, so a `%` can only be junk.
- * One pass over the header, no allocation for the other cookies.
- */
+/** Every value the Cookie header carries for `name`, unquoted, never decoded (a `%` in a token is junk); one pass. */
 export function cookieValues(header: string | undefined, name: string): readonly string[] {
   if (header === undefined) return NO_VALUES;
-  // Made at the first value, with room for it alone: a request carries its cookie once.
   let values: string[] | undefined;
   let start = 0;
   // The next "=" at or after `start`; none left means no cookie further on.
@@ -23,8 +18,7 @@ export function cookieValues(header: string | undefined, name: string): readonly
   while (equals !== -1) {
     let end = header.indexOf(';', start);
     if (end === -1) end = header.length;
-    // A segment without "=" reads up to a later one, across a ";" that no cookie name (an
-    // RFC 6265 token) contains: it never matches.
+    // A segment without "=" reads on to a later one, across a ";" no cookie name contains: it never matches.
     if (header.slice(start, equals).trim() === name) {
       let value = header.slice(equals + 1, end).trim();
       if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
@@ -32,7 +26,7 @@ export function cookieValues(header: string | undefined, name: string): readonly
       else values.push(value);
     }
     start = end + 1;
-    // Remembered across segments, searched again only once passed: linear in the header.
+    // Searched again only once passed: linear in the header.
     // Stryker disable next-line EqualityOperator: `<=` is equivalent (an "=" at `start` is found again); `>=` is killed by the tests
     if (equals < start) equals = header.indexOf('=', start);
   }
@@ -53,22 +47,11 @@ export type CookieToken =
 
 const ABSENT: CookieToken = { state: 'absent' };
 
-/**
- * Picks the session token out of the Cookie header.
- *
- * Duplicate names (a cookie planted for a parent domain or a longer path sits beside ours,
- * and browsers send both) follow one rule an attacker cannot win with: only values with the
- * exact token shape count, so planted junk is ignored; if two *different* well-shaped tokens
- * are present the request is treated as unauthenticated, so a planted token (the attacker's
- * own session, a login-CSRF trick) is never used and never shadows the genuine one. Order
- * does not matter, so a longer `Path` wins nothing either. Over HTTPS the default name
- * `__Host-session` cannot be set by a subdomain or by plain HTTP at all.
- */
+/** The session token of the Cookie header; of several, only token-shaped values count and two different ones make it invalid, so a planted cookie never wins. */
 export function readCookieToken(header: string | undefined, name: string): CookieToken {
   const values = cookieValues(header, name);
   if (values.length === 0) return ABSENT;
-  // The first token; a list only once a second, different token turns up. Shape-checked, not
-  // split: validation splits the one it is given.
+  // A list only once a second, different token turns up.
   let first: string | undefined;
   let candidates: string[] | undefined;
   for (const value of values) {
@@ -86,17 +69,8 @@ export function readCookieToken(header: string | undefined, name: string): Cooki
   return candidates === undefined ? { state: 'token', token: first } : { state: 'invalid', candidates };
 }
 
-/**
- * `Set-Cookie` value that stores `token` for `maxAgeSeconds`, or until the browser closes
- * (a session-only cookie, no `Max-Age`) when it is `undefined`.
- */
-export function serializeSessionCookie(
-  name: string,
-  token: string,
-  maxAgeSeconds: number | undefined,
-  secure: boolean,
-  attributes: CookieAttributes,
-): string {
+/** `Set-Cookie` value that stores `token` for `maxAgeSeconds`, or until the browser closes when `undefined`. */
+export function serializeSessionCookie(name: string, token: string, maxAgeSeconds: number | undefined, secure: boolean, attributes: CookieAttributes): string {
   if (maxAgeSeconds === undefined) return `${name}=${token}; Path=/${tail(secure, attributes)}`;
   const maxAge = Math.max(0, Math.floor(maxAgeSeconds));
   return `${name}=${token}; Max-Age=${maxAge}; Path=/${tail(secure, attributes)}`;
@@ -117,11 +91,7 @@ export interface SessionCookie {
   readonly secure: boolean;
 }
 
-/**
- * The cookie of a request. `Secure` follows the `secure` option, else the request's scheme
- * (a prefixed name forces it); the default name follows `Secure`, so `__Host-session` is
- * only ever read and written over HTTPS and a plain-HTTP `session` cookie is never read there.
- */
+/** The cookie of a request: `Secure` from the option, else the scheme or a prefixed name; the default name follows `Secure`. */
 export function sessionCookieFor(
   options: { readonly cookieName: string | undefined; readonly secure: boolean | undefined; readonly securePrefix: boolean; readonly cookie: CookieAttributes },
   https: boolean,

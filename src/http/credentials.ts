@@ -21,19 +21,12 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 /** Longest Authorization header looked at; a session token is 66 characters, an access token well under 2 KiB. */
 const MAX_AUTHORIZATION_LENGTH = 8 * 1024;
 
-/**
- * Reads the credential of a request. Never from the URL. Rule: an `Authorization` header with
- * the `Bearer` scheme is the credential (a junk one is refused, the cookie is not consulted);
- * any other scheme is ignored. Otherwise the session cookie, under the duplicate-name rule of
- * {@link readCookieToken}. With `accessTokens`, a JWT-shaped Bearer value is an access token;
- * anything else is checked as a session token.
- */
+/** A request's credential, never from the URL: a `Bearer` header wins (a junk one is refused, not replaced by the cookie), else the cookie. */
 export function readCredential(request: HttpRequest, cookieName: string, accessTokens: boolean): Credential {
   const authorization = request.header('authorization');
   if (authorization !== undefined && /^bearer(?: |$)/i.test(authorization.trimStart())) {
     const match = authorization.length <= MAX_AUTHORIZATION_LENGTH ? BEARER.exec(authorization.trim()) : null;
     if (match === null) return { from: 'bearer', value: undefined, type: 'session', presented: [] };
-    // The group is not optional: a match always has it.
     const value = match[1]!;
     const type = accessTokens && JWT_SHAPE.test(value) ? 'access' : 'session';
     // A JWT has three dot-separated parts, a session token two: an access token is never presented here.

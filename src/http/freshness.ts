@@ -1,9 +1,6 @@
 import { integer, optionsObject } from '../option-checks.js';
 import type { RequestState } from './request-state.js';
 
-// Freshness: whether a request's session proved who it is recently enough for a sensitive
-// action. Shared by the requireFresh guard, the session routes and `req.sessions.isFresh()`.
-
 /** Options of `requireFresh`. */
 export interface RequireFreshOptions {
   /**
@@ -15,22 +12,16 @@ export interface RequireFreshOptions {
 
 /**
  * Checks `requireFresh` options once, when the guard is built.
- * @param options - The options as the app gave them.
  * @param caller - Named in the error, e.g. `"requireFresh()"`.
  * @returns The checked `maxAge`, `undefined` for the manager's `freshAge`.
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for an unknown option or a
- * `maxAge` that is not a whole number of ms >= 1.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for an unknown option or a bad `maxAge`.
  */
 export function freshMaxAge(options: RequireFreshOptions | undefined, caller: string): number | undefined {
   const checked = optionsObject(`${caller} options`, options, ['maxAge']);
   return checked.maxAge === undefined ? undefined : integer(`${caller} maxAge (ms)`, checked.maxAge, 0, { min: 1 });
 }
 
-/**
- * Whether the request's session proved who it is within `maxAge` (the manager's `freshAge`
- * when `undefined`): from the session's `authenticatedAt`, or an access token's `auth_time`.
- * `false` without a session.
- */
+/** Whether the request's session (or access token) proved who it is within `maxAge`, default the manager's `freshAge`. */
 export function isFreshRequest(state: RequestState, maxAge: number | undefined): boolean {
   const { auth, manager } = state;
   if (auth.status !== 'authenticated') return false;

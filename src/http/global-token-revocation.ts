@@ -1,22 +1,17 @@
 import type { SessionManager } from '../manager/api.js';
+import type { ResolvedHttpOptions } from './options.js';
 import type { GlobalTokenRevocationOptions, GlobalTokenRevocationRefusal } from '../universal-logout/api.js';
 import { bearerCredentials } from '../universal-logout/bearer.js';
 import { readJsonBody } from './body.js';
 import { report } from './report.js';
-import type { HttpRequest } from './request.js';
-import { emptyResponse, jsonResponse, methodNotAllowedResponse, type HttpResponse } from './response.js';
+import { mediaType, type HttpRequest } from './request.js';
+import { emptyResponse, jsonResponse, methodNotAllowedResponse, temporarilyUnavailableResponse, type HttpResponse } from './response.js';
 
-// Universal Logout (draft "Global Token Revocation", section 3): the provider's server POSTs
-// `{ "sub_id": ... }` as JSON with a signed bearer. The route hands the bearer, the body and
-// the URL it was reached at to sessions.globalTokenRevocation(), which decides, and answers as
-// section 3.4 says: 204, 400, 401, 404. No session and no same-origin check (a server calls
-// it). When the keys, resolveSubject or the store fail, nothing ended for a reason that is not
-// the request's: 503, reported to onError.
+// Universal Logout (draft "Global Token Revocation", section 3): sessions.globalTokenRevocation()
+// decides, the route answers as section 3.4 says; keys, resolveSubject or store failing is 503.
 
 /** The JSON body of the largest request taken, in bytes: a subject is a few hundred. */
 const BODY_LIMIT = 16 * 1024;
-
-type Resolved = { readonly trustProxy: boolean; readonly onError: ((error: unknown) => void) | undefined; readonly retryAfter: number };
 
 const ANSWERS: Record<GlobalTokenRevocationRefusal, () => HttpResponse> = {
   missing_bearer: () => jsonResponse(401, { error: 'unauthorized' }, { headers: { 'www-authenticate': 'Bearer' } }),
@@ -35,21 +30,17 @@ function invalidToken(): HttpResponse {
 }
 
 /** Answers `POST <prefix>/global-token-revocation`, with the checked options. */
-export function createGlobalTokenRevocationRoute(
-  manager: SessionManager,
-  options: GlobalTokenRevocationOptions,
-): (request: HttpRequest, resolved: Resolved) => Promise<HttpResponse> {
+export function createGlobalTokenRevocationRoute(manager: SessionManager, options: GlobalTokenRevocationOptions): (request: HttpRequest, resolved: ResolvedHttpOptions) => Promise<HttpResponse> {
   return async function globalTokenRevocation(request, resolved) {
     if (request.method !== 'POST') return methodNotAllowedResponse('POST');
-    const type = request.header('content-type')?.split(';')[0]?.trim().toLowerCase();
-    // Another content type is a body that cannot be taken: the manager answers it after the bearer.
-    const body = type === 'application/json' ? await readJsonBody(request, BODY_LIMIT) : undefined;
+    // Another content type is no body: the manager answers it after the bearer.
+    const body = mediaType(request) === 'application/json' ? await readJsonBody(request, BODY_LIMIT) : undefined;
     try {
       const result = await manager.globalTokenRevocation(bearerCredentials(request.header('authorization')), body, options);
       return result.ok ? emptyResponse(204) : ANSWERS[result.reason]();
     } catch (error) {
       report(resolved.onError, error);
-      return jsonResponse(503, { error: 'temporarily_unavailable' }, { headers: { 'retry-after': String(resolved.retryAfter) } });
+      return temporarilyUnavailableResponse(resolved.retryAfter);
     }
   };
 }

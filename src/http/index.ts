@@ -1,8 +1,6 @@
 /**
- * The framework-neutral HTTP layer: where the token is read from, how the cookie is written,
- * what a refused request is answered, the cross-site check and the JSON session routes. The
- * Express, Fastify and Koa wrappers only translate their request and response to it; a
- * wrapper for another framework (Hono, Next.js) stands on the same functions.
+ * The framework-neutral HTTP layer every wrapper translates to: reading the token, writing the
+ * cookie, answering refused requests, the cross-site check and the JSON session routes.
  *
  * @example
  * ```ts
@@ -30,11 +28,9 @@ export type { LiveEndReason } from './live-events.js';
 export { streamToNode, streamToWeb } from './streams.js';
 export type { NodeStreamTarget } from './streams.js';
 export { fromFetchRequest, fromNodeRequest } from './request.js';
-export type { FetchRequestInfo } from './request.js';
-export type { HttpRequest } from './request.js';
+export type { FetchRequestInfo, HttpRequest } from './request.js';
 export { writeHeaders } from './response.js';
-export type { HttpResponse, HttpStream, ResponseTarget, StreamSink } from './response.js';
+export type { HttpResponse, HttpStream, ResponseTarget, StreamSink, UnauthenticatedError } from './response.js';
 export { safeNextPath } from './next-path.js';
 export { isPageNavigation } from './classify.js';
 export { isCrossSiteRequest } from './cross-site.js';
-export type { UnauthenticatedError } from './response.js';

@@ -1,34 +1,23 @@
 import { SessionError } from '../errors.js';
 import type { SessionManager } from '../manager/api.js';
+import type { Session } from '../session.js';
 import type { RevocationNotice } from '../store.js';
 import type { ResolvedLiveEventsOptions } from './options.js';
 import { report } from './report.js';
 import type { RequestState } from './request-state.js';
 import { jsonResponse, NO_STORE, type HttpResponse, type StreamSink } from './response.js';
 
-// Live sign-out: `GET <prefix>/events` keeps a Server-Sent Events stream open per page. It
-// does not trust notices for the verdict: a notice about the stream's user or tenant (or
-// `null`, "anything may have changed") makes it read its one session again, and only the
-// store's answer ends it. The decisions, once:
-// - no live session: the usual 401 (a stream is only ever opened for a live session);
-// - more than `maxPerUser` streams of a user on this instance: 429 with Retry-After, the open
-//   pages keep theirs (closing the oldest would make two pages take turns forever);
-// - a store error while re-reading: the stream ends without `revoked` (an outage signs nobody
-//   out), the client reconnects and gets a stream or a 503;
-// - expiry and the idle timeout are not published by anyone: each stream sets one timer for
-//   the moment its session would run out, then reads it again.
-// Timers are not unref'd: each lives exactly as long as a stream, whose socket keeps the process
-// up anyway, and a leaked one would show (the process would not exit), not hide.
+// Live sign-out, one Server-Sent Events stream per page. A notice only makes a stream read its
+// session again: the store's answer ends it. Over `maxPerUser` a new stream gets 429 (closing the
+// oldest would make two pages take turns); a store error ends it without `revoked`. Nobody
+// publishes expiry or idleness: each stream sets a timer for its session's end.
 
-/**
- * The `reason` of `event: revoked`: `revoked` (ended by a revocation, or gone from the
- * store), `expired` (its lifetime ran out), `idle` (the idle timeout).
- */
+/** The `reason` of `event: revoked`: `revoked` (a revocation, or gone from the store), `expired`, or `idle`. */
 export type LiveEndReason = 'revoked' | 'expired' | 'idle';
 
 /** `setTimeout`'s ceiling: a longer delay fires at once. */
 const MAX_DELAY = 2 ** 31 - 1;
-/** The first bytes: the browser's own reconnection delay, and a comment that flushes the headers. */
+/** The browser's reconnection delay, and a comment that flushes the headers. */
 const OPENING = 'retry: 3000\n: live\n\n';
 const HEARTBEAT = ': heartbeat\n\n';
 
@@ -36,7 +25,6 @@ function revokedEvent(reason: LiveEndReason): string {
   return `event: revoked\ndata: ${JSON.stringify({ reason })}\n\n`;
 }
 
-/** One open stream: its session, its sink and its pending expiry timer. */
 class LiveStream {
   #checking = false;
   #again = false;
@@ -45,24 +33,16 @@ class LiveStream {
 
   constructor(
     readonly hub: LiveEventsHub,
-    readonly sessionId: string,
-    readonly userId: string,
-    readonly tenantId: string | undefined,
-    readonly impersonatorId: string | undefined,
-    readonly token: string | undefined,
+    readonly session: Session,
     readonly sink: StreamSink,
   ) {}
-
-  get closed(): boolean {
-    return this.#closed;
-  }
 
   send(chunk: string): void {
     if (this.#closed) return;
     try {
       this.sink.write(chunk);
     } catch {
-      // A stream the client already left: the disconnect cleans up too; this is sooner.
+      // The client left: the disconnect cleans up too; this is sooner.
       this.close();
     }
   }
@@ -122,17 +102,16 @@ class LiveStream {
   }
 }
 
-/** The streams of one `createSessionRoutes`: who is watched, the shared timers, the subscription. */
+/** The streams of one `createSessionRoutes`, their shared timers and subscription. */
 export class LiveEventsHub {
   readonly #manager: SessionManager;
   readonly #options: ResolvedLiveEventsOptions;
   readonly #byUser = new Map<string, Set<LiveStream>>();
   readonly #byTenant = new Map<string, Set<LiveStream>>();
-  // Support sessions end with their admin's session, which any notice about the admin, or about
-  // a tenant (the admin's may be another than the session's), may concern.
+  // A support stream ends with its admin's session: notices about the admin or any tenant concern it.
   readonly #byImpersonator = new Map<string, Set<LiveStream>>();
   readonly #all = new Set<LiveStream>();
-  /** Streams answered but not opened yet count against the user's limit too. */
+  /** Streams answered but not opened yet count against the limit too. */
   readonly #reserved = new Map<string, number>();
   #unwatch: (() => void) | undefined;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -144,9 +123,9 @@ export class LiveEventsHub {
     this.#options = options;
   }
 
-  /** The answer to `GET <prefix>/events` of a signed-in request. */
+  /** The answer to `GET <prefix>/events`. */
   respond(state: RequestState): HttpResponse {
-    const { auth, credential, options } = state;
+    const { auth, options } = state;
     if (auth.status !== 'authenticated' || auth.session === null) {
       // An access token is no session a page holds: nothing to watch.
       return jsonResponse(403, { error: 'session_required' });
@@ -180,7 +159,7 @@ export class LiveEventsHub {
       stream: {
         open: (sink) => {
           release();
-          const stream = new LiveStream(this, session.id, userId, session.tenantId, session.impersonatorId, credential.value, sink);
+          const stream = new LiveStream(this, session, sink);
           this.#add(stream);
           stream.send(OPENING);
           // Closes the gap between the middleware's validation and the subscription above.
@@ -191,16 +170,15 @@ export class LiveEventsHub {
     };
   }
 
-  /** The session's state, by the manager's read-only check. */
   async liveness(stream: LiveStream): Promise<{ live: true; remaining: number } | { live: false; reason: LiveEndReason }> {
-    return this.#manager.liveness(stream.sessionId);
+    return this.#manager.liveness(stream.session.id);
   }
 
   #add(stream: LiveStream): void {
     this.#all.add(stream);
-    addTo(this.#byUser, stream.userId, stream);
-    if (stream.tenantId !== undefined) addTo(this.#byTenant, stream.tenantId, stream);
-    if (stream.impersonatorId !== undefined) addTo(this.#byImpersonator, stream.impersonatorId, stream);
+    addTo(this.#byUser, stream.session.userId, stream);
+    if (stream.session.tenantId !== undefined) addTo(this.#byTenant, stream.session.tenantId, stream);
+    if (stream.session.impersonatorId !== undefined) addTo(this.#byImpersonator, stream.session.impersonatorId, stream);
     if (this.#all.size > 1) return;
     this.#unwatch = this.#manager.watchRevocations((notice) => this.#notice(notice));
     this.#heartbeat = setInterval(() => {
@@ -216,9 +194,9 @@ export class LiveEventsHub {
   /** Called by a stream as it closes. */
   remove(stream: LiveStream): void {
     if (!this.#all.delete(stream)) return;
-    removeFrom(this.#byUser, stream.userId, stream);
-    if (stream.tenantId !== undefined) removeFrom(this.#byTenant, stream.tenantId, stream);
-    if (stream.impersonatorId !== undefined) removeFrom(this.#byImpersonator, stream.impersonatorId, stream);
+    removeFrom(this.#byUser, stream.session.userId, stream);
+    if (stream.session.tenantId !== undefined) removeFrom(this.#byTenant, stream.session.tenantId, stream);
+    if (stream.session.impersonatorId !== undefined) removeFrom(this.#byImpersonator, stream.session.impersonatorId, stream);
     if (this.#all.size > 0) return;
     this.#unwatch?.();
     this.#unwatch = undefined;

@@ -8,12 +8,7 @@ export interface LoginRedirectOptions {
   readonly trustProxy: boolean;
 }
 
-/**
- * The page a refused navigation came from, for `next`: a `GET` or `HEAD` was for the page
- * itself (its request target; one that is not a safe path gives `"/"`); a form `POST` came
- * from the page in `Referer`, used only when it is on this same origin and a safe path.
- * `undefined` when there is none to go back to.
- */
+/** The page a refused navigation came from: a `GET`'s own target, or a form `POST`'s same-origin `Referer` path. */
 function nextPath(request: HttpRequest, trustProxy: boolean): string | undefined {
   if (request.method === 'GET' || request.method === 'HEAD') return safeNextPath(originForm(request.url), '/');
   const referer = request.header('referer');
@@ -28,31 +23,19 @@ function nextPath(request: HttpRequest, trustProxy: boolean): string | undefined
   return page.origin === ownOrigin(request, trustProxy) && isSafePath(path) ? path : undefined;
 }
 
-/**
- * The login redirect target: `loginPath?next=<the page the request came from>`, relative, so
- * the browser stays on the host it used. `next` is the request's own path for a `GET`, the
- * same-origin `Referer` path for a form `POST` (none without one). `reason=session_revoked`,
- * `reason=session_expired` or `reason=session_reused` (a rotated-out cookie came back after the
- * grace: the session was ended as copied) follows when the session presented was ended, so the login page can
- * say why ("You were signed out from another device"); a request with no session gets none.
- * The `Location` is built from the request target or `Referer` path only, never from `Host` or
- * `X-Forwarded-Host` (`Host` only serves to check that a `Referer` is on this origin).
- */
+/** `loginPath?next=<the page>&reason=<why>`, relative, built from the request target or `Referer` path, never from `Host`. */
 export function loginLocation(options: LoginRedirectOptions, request: HttpRequest, reason?: 'session_revoked' | 'session_expired' | 'session_reused'): string {
   return withReturn(options.loginPath, nextPath(request, options.trustProxy), reason);
 }
 
-/**
- * The re-authentication redirect target of `requireFresh`: `reauthPath` (`/login?reauth=1`)
- * with `next=` the page the request came from, built like {@link loginLocation}.
- */
+/** `reauthPath` with `next=` the page, built like {@link loginLocation}. */
 export function reauthLocation(options: { readonly reauthPath: string; readonly trustProxy: boolean }, request: HttpRequest): string {
   return withReturn(options.reauthPath, nextPath(request, options.trustProxy), undefined);
 }
 
 function withReturn(path: string, next: string | undefined, reason: string | undefined): string {
   const query: string[] = [];
-  // Slashes may stay as they are in a query (RFC 3986 section 3.4): `?next=/account` reads well.
+  // Slashes may stay in a query (RFC 3986 section 3.4): `?next=/account` reads well.
   if (next !== undefined) query.push(`next=${encodeURIComponent(next).replaceAll('%2F', '/')}`);
   if (reason !== undefined) query.push(`reason=${reason}`);
   if (query.length === 0) return path;

@@ -2,17 +2,10 @@ import type { RedeemedRevocationLink, SessionManager } from '../manager/api.js';
 import type { HttpRequest } from './request.js';
 import type { HttpResponse } from './response.js';
 
-// The "This wasn't me" page of a revocation link. GET only asks: a mail scanner or a link
-// preview that follows the link must not sign anyone out. POST acts. The link token rides in
-// the query string of both, so no body parser is needed in any framework.
-//
-// Referrer-Policy is `same-origin`, not `no-referrer`: the page's address (with the token)
-// still never goes to another site, and the page has no link or subresource to carry it
-// anyway. `no-referrer` made a browser without Sec-Fetch-Site post the page's own form with
-// `Origin: null`, which the same-origin check rightly refuses (a sandboxed frame of another
-// site says the same); with `same-origin` that browser names this site, and the check stays
-// as strict as on every other state-changing route. Letting `Origin: null` through because
-// the token is the proof would make this the one route another site's frame may post to.
+// The "This wasn't me" page: GET only asks (mail scanners follow links), POST acts; the token
+// rides in the query string, so no body parser is needed. Referrer-Policy `same-origin`, not
+// `no-referrer`: with the latter a browser without Sec-Fetch-Site posts the form with
+// `Origin: null`, which the same-origin check refuses.
 
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
@@ -23,7 +16,6 @@ const PAGE_HEADERS = {
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 } as const;
 
-/** The query parameters of the page. */
 function queryOf(url: string): URLSearchParams {
   const start = url.indexOf('?');
   return new URLSearchParams(start === -1 ? '' : url.slice(start + 1).split('#')[0]);
@@ -41,13 +33,7 @@ function page(status: number, title: string, body: string): HttpResponse {
 const REFUSED = (): HttpResponse =>
   page(410, 'This link no longer works', '<p>It was used already, has expired, or was changed on the way. If you still think someone else signed in, change your password and sign out every device from your security page.</p>');
 
-/**
- * Answers `GET` and `POST <prefix>/not-me?token=…`.
- * @param manager - The session manager.
- * @param request - The request.
- * @param selfPath - The page's own path, for the form.
- * @returns The page.
- */
+/** Answers `GET` and `POST <prefix>/not-me?token=…`; `selfPath` is the page's own path, for the form. */
 export async function notMePage(manager: SessionManager, request: HttpRequest, selfPath: string): Promise<HttpResponse> {
   const query = queryOf(request.url);
   const token = query.get('token') ?? '';
@@ -72,8 +58,7 @@ const CHANGE_PASSWORD = '<p>Change your password now, so whoever signed in canno
 const UNKNOWN_DEVICE =
   '<p>We could not tell which device that sign-in came from, so it may still be signed in on it: sign out every device from your security page.</p>';
 
-// Said only when it is true: "signed out" only when something was, "already" only when the
-// device was found and nothing of it was live; a device that could not be told is not claimed.
+// Says only what is true: "signed out" when something was, and nothing about a device it could not tell.
 function titleOf(done: RedeemedRevocationLink, everywhere: boolean): string {
   if (everywhere) return 'Every device was signed out';
   if (done.deviceFound) return done.revokedIds.length > 0 ? 'That device was signed out' : 'That device was already signed out';

@@ -6,153 +6,69 @@ import type { CookieAttributes } from './cookies.js';
 import { isSafePath } from './next-path.js';
 
 /**
- * Options of the session middleware (`sessionMiddleware` in Express and Koa, `sessionPlugin`
- * in Fastify) and of {@link session-revocation/http!createSessionHttp}. All optional; checked once, at startup.
+ * Options of the session middleware (`sessionMiddleware`, Fastify's `sessionPlugin`) and of
+ * {@link session-revocation/http!createSessionHttp}. All optional; checked once, at startup.
  */
 export interface SessionHttpOptions {
   /**
-   * Where a page navigation without a valid session is sent, as a relative `303` with
-   * `?next=` the page it came from, and `reason=session_revoked`, `reason=session_expired` or
-   * `reason=session_reused` when the session it carried was ended. A same-origin path, a query allowed, no fragment.
-   * @default "/login"
+   * Where a page navigation without a valid session is sent (`303` with `?next=`, and `reason=` when its session was ended).
+   * A same-origin path, a query allowed, no fragment. @default "/login"
    */
   readonly loginPath?: string;
   /**
-   * Where `requireFresh` sends a page navigation whose session is not fresh (the user must
-   * prove who they are again), as a relative `303` with `next=` the page it came from. The
-   * login page then re-authenticates the same session (`req.sessions.reauthenticated()`),
-   * with no new session and no sign-out. A same-origin path, a query allowed, no fragment.
+   * Where `requireFresh` sends a page navigation whose session is not fresh; the page then calls `req.sessions.reauthenticated()`.
    * @default "/login?reauth=1"
    */
   readonly reauthPath?: string;
   /**
-   * The session cookie's name. The default is the safest one each scheme allows. A
-   * `__Host-` or `__Secure-` name always gets `Secure`. When a request carries several cookies
-   * of this name (one planted for a parent domain or a longer path, say), only values shaped
-   * like a session token count, and two different ones make the request anonymous: a planted
-   * cookie is never used and never hides the real one.
+   * The session cookie's name; `__Host-` and `__Secure-` names always get `Secure`. A planted cookie of the same name never wins.
    * @default "__Host-session" over HTTPS ("__Secure-session" with a `domain`), "session" over plain HTTP
    */
   readonly cookieName?: string;
-  /**
-   * The cookie's `Secure` attribute: `true` always, `false` never, unset follows the request
-   * (HTTPS, or `X-Forwarded-Proto: https` with `trustProxy`).
-   * @default undefined
-   */
+  /** The cookie's `Secure` attribute: `true` always, `false` never, unset follows the request's scheme. @default undefined */
   readonly secure?: boolean;
-  /**
-   * The cookie's `SameSite` attribute. `"none"` needs `secure: true`.
-   * @default "lax"
-   */
+  /** The cookie's `SameSite` attribute. `"none"` needs `secure: true`. @default "lax" */
   readonly sameSite?: 'lax' | 'strict' | 'none';
-  /**
-   * The cookie's `Domain` attribute. Leave it unset: a host-only cookie is not sent to, nor
-   * replaceable from, sibling subdomains. Refused with a `__Host-` name.
-   * @default undefined
-   */
+  /** The cookie's `Domain`; best unset, so sibling subdomains neither receive nor replace it. Refused with a `__Host-` name. @default undefined */
   readonly domain?: string;
-  /**
-   * Read `X-Forwarded-Proto`, `X-Forwarded-Host` and `X-Forwarded-For` (left-most value) for
-   * HTTPS detection, the same-origin check and the IP stored with a session. Only turn it on
-   * behind a proxy that overwrites those headers.
-   * @default false
-   */
+  /** Read `X-Forwarded-Proto`, `-Host` and `-For` (left-most value): only behind a proxy that overwrites them. @default false */
   readonly trustProxy?: boolean;
-  /**
-   * Also accept stateless access tokens (from `sessions.issueAccessToken`) as
-   * `Authorization: Bearer <jwt>`, verified by `sessions.verifyAccessToken`. The manager needs
-   * its `accessTokens` option.
-   * @default false
-   */
+  /** Also accept access tokens (`sessions.issueAccessToken`) as `Authorization: Bearer`; the manager needs its `accessTokens` option. @default false */
   readonly accessTokens?: boolean;
-  /**
-   * Seconds in the `Retry-After` header of a `503` (store unavailable).
-   * @default 5
-   */
+  /** Seconds in the `Retry-After` header of a `503` (store unavailable). @default 5 */
   readonly retryAfter?: number;
-  /**
-   * Receives every error that was answered with a `503`, for logging. It must not throw.
-   * @default none
-   */
+  /** Receives every error that was answered with a `503`, for logging. It must not throw. @default none */
   readonly onError?: (error: unknown) => void;
 }
 
 /** Options of the built-in JSON session routes. */
 export interface SessionRoutesOptions {
-  /**
-   * Path the routes are mounted under, from the root of the app.
-   * @default "/sessions"
-   */
+  /** Path the routes are mounted under, from the root of the app. @default "/sessions" */
   readonly prefix?: string;
-  /**
-   * When set, the routes that end other sessions (`POST /sign-out-others`,
-   * `POST /sign-out-everywhere`, `DELETE /:id` of another session) need a session that proved
-   * who it is within this many ms (see `requireFresh`): `403`
-   * `{ "error": "reauthentication_required" }` otherwise. Off by default.
-   */
+  /** Ms within which a session must have proved who it is to end other sessions (see `requireFresh`). Off by default. */
   readonly requireFresh?: number;
-  /**
-   * Serves the "This wasn't me" page at `<prefix>/not-me?token=<link token>` (tokens from
-   * `sessions.issueRevocationLink`): `GET` only shows a confirmation (mail scanners and link
-   * previews follow links), `POST` signs out the session the email was about, or every session
-   * with `everywhere=1`. Needs no session: the link is the proof. Off by default.
-   */
+  /** Serves the "This wasn't me" page of `sessions.issueRevocationLink` at `<prefix>/not-me?token=`. Off by default. */
   readonly revocationLinks?: boolean;
   /**
-   * Mounts `GET <prefix>/events`, a Server-Sent Events stream that tells an open page the
-   * moment its session ends (`event: revoked`), for live sign-out (`watchSession()` of
-   * `session-revocation/client` is its browser side). `true` for the defaults, or
-   * {@link LiveEventsOptions}. Off by default.
+   * Mounts `GET <prefix>/events`, a Server-Sent Events stream telling an open page the moment its session ends (for
+   * `watchSession()` of `session-revocation/client`): `true` or {@link LiveEventsOptions}. Off by default.
    */
   readonly events?: boolean | LiveEventsOptions;
-  /**
-   * Serves `POST <prefix>/backchannel-logout`, the OpenID Connect Back-Channel Logout URI to
-   * register with the providers: `{ issuers: [{ issuer, clientId }] }` as
-   * `sessions.backchannelLogout()` takes them. Needs no session and no same-origin request (the
-   * provider's server calls it). Off by default.
-   */
+  /** Serves `POST <prefix>/backchannel-logout` (OpenID Connect) with the options of `sessions.backchannelLogout()`. Off by default. */
   readonly backchannelLogout?: BackchannelLogoutOptions;
-  /**
-   * Serves `POST <prefix>/global-token-revocation`, the Universal Logout endpoint to register
-   * with Okta (draft "Global Token Revocation"): the request's bearer, JSON body and URL go to
-   * `sessions.globalTokenRevocation()` with these options, which decides. A request signed by
-   * one of `issuers` (a JWT bearer, taken once across the instances sharing the store: its
-   * `jti` is required) naming a user by `email` or `iss_sub` ends every session of the user
-   * that `resolveSubject` finds (reason `security_event`); the bearer's `iat` and `exp` are
-   * judged on the manager's `clock`, and the issuers' keys are the manager's. Needs no
-   * session and no same-origin request (the provider's
-   * server calls it). Off by default.
-   */
+  /** Serves `POST <prefix>/global-token-revocation` (Universal Logout) with the options of `sessions.globalTokenRevocation()`. Off by default. */
   readonly globalTokenRevocation?: GlobalTokenRevocationOptions;
-  /**
-   * Serves `POST <prefix>/security-events`, the push endpoint (RFC 8935) to give a Shared
-   * Signals transmitter: `{ transmitters }` as `sessions.securityEvent()` takes them. A
-   * transmitter's `authorization` must be sent as its `Authorization` header. Needs no session
-   * and no same-origin request (the transmitter's server calls it). Off by default.
-   */
+  /** Serves `POST <prefix>/security-events` (Shared Signals push, RFC 8935) with the options of `sessions.securityEvent()`. Off by default. */
   readonly securityEvents?: SecurityEventOptions;
 }
 
 /** Options of the live sign-out stream, `GET <prefix>/events` (the routes' `events` option). */
 export interface LiveEventsOptions {
-  /**
-   * Ms between two heartbeat comments, which keep proxies from closing a quiet stream and
-   * find a client that went away.
-   * @default 25000
-   */
+  /** Ms between two heartbeat comments, which keep proxies from closing a quiet stream. @default 25000 */
   readonly heartbeat?: number;
-  /**
-   * Open streams per user on this instance; one more is refused with `429` and `Retry-After`
-   * (the open pages keep theirs; `watchSession()` tries again later).
-   * @default 5
-   */
+  /** Open streams per user on this instance; one more is refused with `429` and `Retry-After`. @default 5 */
   readonly maxPerUser?: number;
-  /**
-   * Ms between two reads of each stream's session when the store does not publish
-   * revocations (SQLite: another process may have revoked it). With a store that publishes
-   * (Redis, PostgreSQL) nothing is polled.
-   * @default 5000
-   */
+  /** Ms between two reads of each stream's session when the store does not publish revocations (SQLite). @default 5000 */
   readonly pollInterval?: number;
 }
 
@@ -163,18 +79,14 @@ export interface ResolvedLiveEventsOptions {
   readonly pollInterval: number;
 }
 
-/** The routes' options after checks. */
+/** The routes' options after checks; `undefined` for a route that is off. */
 export interface ResolvedRoutesOptions {
   readonly prefix: string;
   readonly requireFresh: number | undefined;
   readonly revocationLinks: boolean;
-  /** `undefined` when the events route is off. */
   readonly events: ResolvedLiveEventsOptions | undefined;
-  /** `undefined` when the back-channel logout route is off. */
   readonly backchannelLogout: BackchannelLogoutOptions | undefined;
-  /** `undefined` when the Universal Logout route is off. */
   readonly globalTokenRevocation: GlobalTokenRevocationOptions | undefined;
-  /** `undefined` when the push route is off. */
   readonly securityEvents: SecurityEventOptions | undefined;
 }
 
@@ -207,13 +119,11 @@ const isSameSite = (value: string): value is keyof typeof SAME_SITE => Object.ha
 export const HTTP_OPTIONS = ['loginPath', 'reauthPath', 'cookieName', 'secure', 'sameSite', 'domain', 'trustProxy', 'accessTokens', 'retryAfter', 'onError'];
 
 /**
- * Fills defaults and refuses a configuration that contradicts itself, with a message that
- * says what to change.
- *
+ * Fills defaults and refuses a configuration that contradicts itself, saying what to change.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`
  */
 export function resolveHttpOptions(input: SessionHttpOptions = {}, caller = 'The session middleware', ownOptions: readonly string[] = []): ResolvedHttpOptions {
-  // A wrapper's own options are named too, so a typo's message lists every option there is.
+  // A wrapper's own options too, so a typo's message lists every option.
   const options = optionsObject(`${caller} options`, input, [...ownOptions, ...HTTP_OPTIONS]);
   const loginPath = sitePath('loginPath', options.loginPath, '/login');
   const reauthPath = sitePath('reauthPath', options.reauthPath, '/login?reauth=1');

@@ -1,10 +1,8 @@
 import { isIP } from 'node:net';
 import type { HttpRequest } from './request.js';
 
-// Proxy headers are read only with `trustProxy`: without a proxy in front that overwrites
-// them, any client could claim HTTPS, another host or another address. With several proxies
-// the left-most value is the client-facing one (Express's `trust proxy: true` reads them the
-// same way).
+// Proxy headers are read only with `trustProxy` (any client can send them), left-most value
+// first, as Express's `trust proxy: true` reads them.
 
 /** The first comma-separated value of a header, trimmed. */
 function firstValue(value: string | undefined): string | undefined {
@@ -38,11 +36,7 @@ function unmapped(ip: string): string {
 
 const HOST_SHAPE = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
-/**
- * The request's own origin (`https://app.example`) from the scheme and `Host` (or
- * `X-Forwarded-Host` behind a trusted proxy), for comparing with `Origin`. Never used to build
- * a URL sent back to the client. `undefined` when the host is missing or not a host.
- */
+/** The request's own origin from the scheme and `Host` (or a trusted `X-Forwarded-Host`), for comparing only; `undefined` without a valid host. */
 export function ownOrigin(request: HttpRequest, trustProxy: boolean): string | undefined {
   const host = (trustProxy ? firstValue(request.header('x-forwarded-host')) : undefined) ?? request.header('host')?.trim();
   if (host === undefined || !HOST_SHAPE.test(host)) return undefined;

@@ -13,10 +13,9 @@ import { NO_STORE } from './response.js';
 export type SignInInput = Omit<CreateSessionInput, 'userAgent' | 'ip' | 'previousToken'>;
 
 /**
- * The one object every wrapper attaches to a request (`req.sessions`, `request.sessions`,
- * `ctx.sessions`): the request's session and the actions bound to it. Call the actions as
- * methods (`req.sessions.signOut()`). Cookie changes are written on the response at once,
- * with `Cache-Control: no-store`.
+ * The object every wrapper attaches to a request (`req.sessions`, `request.sessions`,
+ * `ctx.sessions`): its session and the actions bound to it. Cookie changes are written on the
+ * response at once, with `Cache-Control: no-store`.
  */
 export interface RequestSessions {
   /** The validated session of the cookie (or Bearer session token), or `null`. */
@@ -25,60 +24,35 @@ export interface RequestSessions {
   readonly accessToken: AccessTokenClaims | null;
   /** The signed-in user: from {@link current} or {@link accessToken}, else `null`. */
   readonly userId: string | null;
-  /**
-   * Who is acting as the user on a support session (`impersonate`, or an access token with the
-   * `act` claim), for a "you are viewing as …" banner; `null` otherwise.
-   */
+  /** Who is acting as the user on a support session (for a "viewing as …" banner), else `null`. */
   readonly impersonatorId: string | null;
-  /**
-   * `"authenticated"`, `"anonymous"`, or `"unavailable"` when the store could not be read:
-   * then `current` is `null` but nobody was signed out, and `requireSession` answers `503`.
-   */
+  /** `"unavailable"` when the store could not be read: `current` is `null`, nobody was signed out, `requireSession` answers `503`. */
   readonly status: 'authenticated' | 'anonymous' | 'unavailable';
   /**
-   * Signs in: mints a new session (User-Agent and IP taken from the request), sets the
-   * cookie, and revokes any session token the request presented (no fixation).
-   * `persistent: false` ("keep me signed in" unticked) sets a session-only cookie, dropped
-   * when the browser closes.
-   * @param input - The user and, optionally, kind, tenant, app data and `persistent`.
-   * @returns The new token and session.
+   * Mints a session, sets the cookie (session-only with `persistent: false`) and revokes any session token the request presented.
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT`, `STORE_UNAVAILABLE`
    */
   signIn(input: SignInInput): Promise<CreatedSession>;
-  /**
-   * Whether this request's session proved who it is recently enough for a sensitive action:
-   * signed in or re-authenticated within `maxAge`. `false` without a session.
-   * @param maxAge - How recent (ms). @default the manager's `freshAge` (10 minutes)
-   * @returns `true` when fresh.
-   */
+  /** Whether the session signed in or re-authenticated within `maxAge` ms (default the manager's `freshAge`); `false` without one. */
   isFresh(maxAge?: number): boolean;
   /**
-   * Records that the user of this session just proved who they are again (the app checked
-   * the password, a passkey, a one-time code): the session is fresh for `freshAge`. The same
-   * session and cookie go on; nothing is signed out. For the login page's `reauth=1` form.
+   * Records that the user just proved who they are again: the same session is fresh for `freshAge` (the `reauth=1` form).
    * @returns The session with its new `authenticatedAt`, or `null` when it is no longer live.
    * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `STORE_UNAVAILABLE`
    */
   reauthenticated(): Promise<Session | null>;
   /**
-   * Signs this device out (every device when the manager's `globalLogout` policy says so)
-   * and clears the cookie. Without a session it only clears the cookie.
-   * @param options - `thisDeviceOnly: true` leaves the other devices signed in whatever the
-   * policy (the session routes pass it for a session that is not fresh under `requireFresh`).
-   * @returns Whether the global-logout policy applied.
+   * Signs this device out (every device when the `globalLogout` policy says so, unless `thisDeviceOnly`) and clears the cookie.
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE` (the cookie is kept, so the user can retry)
    */
   signOut(options?: { readonly thisDeviceOnly?: boolean | undefined }): Promise<SignOutResult>;
   /**
-   * Signs the user out of every device, this one included, and clears the cookie: every
-   * session of the manager's `everywhereKinds` (browser and remember-me by default; API
-   * tokens stay).
+   * Signs the user out of every session of the manager's `everywhereKinds`, this one included, and clears the cookie.
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`
    */
   signOutEverywhere(): Promise<void>;
   /**
    * Signs out every other device of the user; this one stays.
-   * @returns The ids revoked.
    * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `STORE_UNAVAILABLE`
    */
   signOutOthers(): Promise<{
@@ -86,35 +60,23 @@ export interface RequestSessions {
     readonly revokedIds: readonly string[];
   }>;
   /**
-   * The user's live sessions, this one first and marked `current`.
-   * @param options - `locale` of the "3 hours ago" texts (default "en"); `kinds`, only these
-   * kinds (a page of the user's devices: `['browser', 'remember']`, leaving API tokens to a
-   * page of their own; default every kind).
-   * @returns The list rows.
-   * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `INVALID_INPUT` for
-   * `kinds` that is not a non-empty list of the manager's kinds, `STORE_UNAVAILABLE`
+   * The user's live sessions, this one first and marked `current`; `kinds` limits the list, `locale` is the texts'.
+   * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `INVALID_INPUT`
+   * for unknown `kinds`, `STORE_UNAVAILABLE`
    */
   list(options?: { readonly locale?: string | undefined; readonly kinds?: readonly string[] | undefined }): Promise<SessionView[]>;
   /**
-   * After the signed-in user changed their password: every other device is signed out and,
-   * unless the manager's `onPasswordChange` policy is `"all"`, this device gets a fresh
-   * session and cookie (the old token is refused like the others); otherwise its cookie is
-   * cleared.
-   * @returns The fresh token and session when this device stays signed in.
+   * After a password change: signs out every other device; this one gets a fresh session (cleared with `onPasswordChange: "all"`).
    * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `STORE_UNAVAILABLE`
    */
   passwordChanged(): Promise<CredentialChangeResult>;
   /**
-   * After the signed-in user changed their email address: every other device is signed out;
-   * this one gets a fresh session and cookie.
-   * @returns The fresh token and session.
+   * After an email change: every other device is signed out; this one gets a fresh session and cookie.
    * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `STORE_UNAVAILABLE`
    */
   emailChanged(): Promise<CredentialChangeResult>;
   /**
-   * Revokes one of the user's own sessions (another user's counts as not found). Revoking
-   * this device's session also clears the cookie.
-   * @param sessionId - The id from {@link list}.
+   * Revokes one of the user's own sessions (another user's counts as not found); this device's also clears the cookie.
    * @returns Whether a session was revoked.
    * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `STORE_UNAVAILABLE`
    */
@@ -130,7 +92,9 @@ function writeCookie({ target }: RequestState, value: string): void {
   target.setHeader('cache-control', NO_STORE);
 }
 
-function clearCookie(state: RequestState): void {
+// This request is signed out from here on, and the browser drops the cookie.
+function signedOut(state: RequestState): void {
+  state.auth = SIGNED_OUT;
   writeCookie(state, serializeClearedCookie(state.cookie.name, state.cookie.secure, state.options.cookie));
 }
 
@@ -153,29 +117,29 @@ function signedIn(state: RequestState, action: string): Identity {
   return who;
 }
 
-function setCookie(state: RequestState, created: CreatedSession): void {
+/** Writes `token` as the session cookie, living as long as the session has from its sign-in or last rotation. */
+export function writeSessionCookie(state: RequestState, token: string, session: Session): void {
   const { cookie, options } = state;
-  const { session } = created;
-  const maxAge = session.persistent === false ? undefined : (session.expiresAt - session.createdAt) / 1000;
-  writeCookie(state, serializeSessionCookie(cookie.name, created.token, maxAge, cookie.secure, options.cookie));
-  state.auth = { status: 'authenticated', session, claims: null };
+  const maxAge = session.persistent === false ? undefined : (session.expiresAt - (session.rotatedAt ?? session.createdAt)) / 1000;
+  writeCookie(state, serializeSessionCookie(cookie.name, token, maxAge, cookie.secure, options.cookie));
+}
+
+function setCookie(state: RequestState, created: CreatedSession): void {
+  writeSessionCookie(state, created.token, created.session);
+  state.auth = { status: 'authenticated', session: created.session, claims: null };
 }
 
 // A credential change keeps this device on a fresh token when the manager hands one back.
 async function credentialChanged(state: RequestState, change: 'passwordChanged' | 'emailChanged'): Promise<CredentialChangeResult> {
   const who = signedIn(state, change);
   const result = await state.manager[change](who.userId, { currentSessionId: who.id, tenantId: who.tenantId, by: who.impersonatorId });
-  if (result.token !== undefined && result.session !== undefined) {
-    setCookie(state, { token: result.token, session: result.session });
-  } else {
-    state.auth = SIGNED_OUT;
-    clearCookie(state);
-  }
+  if (result.token !== undefined && result.session !== undefined) setCookie(state, { token: result.token, session: result.session });
+  else signedOut(state);
   return result;
 }
 
-// Built for every request: one allocation, methods on the prototype.
-class BoundSessions implements RequestSessions {
+/** The per-request {@link RequestSessions}: one allocation, methods on the prototype. */
+export class BoundSessions implements RequestSessions {
   readonly #state: RequestState;
 
   constructor(state: RequestState) {
@@ -246,8 +210,7 @@ class BoundSessions implements RequestSessions {
     ensureKnown(state);
     const who = identity(state);
     const result = who === undefined ? { global: false } : await state.manager.signOut(who, { by: who.impersonatorId, thisDeviceOnly: options.thisDeviceOnly });
-    state.auth = SIGNED_OUT;
-    clearCookie(state);
+    signedOut(state);
     return result;
   }
 
@@ -257,8 +220,7 @@ class BoundSessions implements RequestSessions {
     const who = identity(state);
     // The user's own "everywhere" covers every organization: a tenantId would limit it to one.
     if (who !== undefined) await state.manager.revokeAll(who.userId, { by: who.impersonatorId, reason: 'sign_out_everywhere' });
-    state.auth = SIGNED_OUT;
-    clearCookie(state);
+    signedOut(state);
   }
 
   async signOutOthers(): Promise<{ readonly revokedIds: readonly string[] }> {
@@ -284,8 +246,7 @@ class BoundSessions implements RequestSessions {
     const who = signedIn(state, 'revoke');
     const revoked = await state.manager.revoke(sessionId, { userId: who.userId, by: who.impersonatorId });
     if (revoked && sessionId === who.id) {
-      state.auth = SIGNED_OUT;
-      clearCookie(state);
+      signedOut(state);
     }
     return revoked;
   }
@@ -293,8 +254,3 @@ class BoundSessions implements RequestSessions {
 
 /** The state behind a {@link RequestSessions}; `undefined` when it was not made here. */
 export const stateOf: (sessions: RequestSessions | undefined) => RequestState | undefined = BoundSessions.stateOf;
-
-/** Builds the per-request object over its state. */
-export function createRequestSessions(state: RequestState): RequestSessions {
-  return new BoundSessions(state);
-}

@@ -1,60 +1,33 @@
 import type { IncomingMessage } from 'node:http';
 
-/**
- * The few facts the HTTP layer reads from a request, whatever the framework: a wrapper fills
- * this in and nothing else (in the spirit of hono's `GetConnInfo`). Every decision is taken
- * from these fields only.
- *
- * {@link fromNodeRequest} builds one from a Node.js request (Express, Fastify, Koa),
- * {@link fromFetchRequest} from a Web `Request` (Hono, Next.js route handlers, Bun, Deno).
- */
+/** The few facts every decision of the HTTP layer is taken from; see {@link fromNodeRequest} and {@link fromFetchRequest}. */
 export interface HttpRequest {
   /** The request method, upper case: `"GET"`, `"POST"`. */
   readonly method: string;
   /** The request target as received from the client: path and query, e.g. `"/dashboard?tab=2"`. */
   readonly url: string;
-  /**
-   * Looks up a header by its lower-case name. Repeated headers come back joined (`", "`, or
-   * `"; "` for `cookie`), as Node.js joins them.
-   */
+  /** Looks up a header by its lower-case name; repeated headers come back joined as Node.js joins them. */
   header(name: string): string | undefined;
   /** The peer address of the connection (the proxy's, behind one). */
   readonly remoteAddress?: string | undefined;
   /** Whether the connection itself is TLS (not what a proxy says it was). */
   readonly encrypted: boolean;
-  /**
-   * Reads the request body as text, for the few routes that take one (the back-channel logout
-   * form). Answers `null` when it is longer than `limit` bytes or was already read by a body
-   * parser. Absent on an accessor that cannot read bodies: those routes then answer 400.
-   */
+  /** Reads the body as text for the routes that take one; `null` when over `limit` bytes or already read. */
   readBody?(limit: number): Promise<string | null>;
-  /**
-   * What a body parser that ran before the route made of the body (Express's `req.body`, Koa's
-   * `ctx.request.body`, Hono's parsed form), asked whenever `readBody` answers `null`: the
-   * stream already read, or longer than the limit. The route judges it: only a plain object of
-   * strings is a form, and it is measured against the route's own size limit, since the
-   * parser read it under the app's. Absent when the framework keeps no parsed body.
-   */
+  /** What a body parser that ran first made of the body (Express's `req.body`), asked when `readBody` answers `null`. */
   parsedBody?(): Promise<unknown>;
 }
 
 /**
- * Builds an {@link HttpRequest} from a Node.js request: what Express, Fastify (`request.raw`)
- * and Koa (`ctx.req`) all run on.
- *
- * @param raw - The Node.js request.
- * @param url - The request target when the framework rewrote `raw.url` (Express's
- * `req.originalUrl` inside a mounted router). @default raw.url
- * @param bodyHolder - The object a body parser puts the parsed body on as `body` (Express's
- * `req`, Koa's `ctx.request`), read when a route finds the stream already consumed. @default none
- * @returns The accessor the HTTP layer reads.
+ * Builds an {@link HttpRequest} from a Node.js request (Express, Fastify's `request.raw`, Koa's `ctx.req`).
+ * @param url - The request target when the framework rewrote `raw.url` (Express's `req.originalUrl`). @default raw.url
+ * @param bodyHolder - Where a body parser puts the parsed `body` (Express's `req`, Koa's `ctx.request`). @default none
  */
 export function fromNodeRequest(raw: IncomingMessage, url: string = raw.url ?? '/', bodyHolder?: object): HttpRequest {
   return new NodeRequest(raw, url, bodyHolder);
 }
 
-// One object per request with its methods on the prototype (no closure per request), and the
-// peer address read only when asked: most requests never need it.
+// Methods on the prototype, no closure per request; the peer address read only when asked.
 class NodeRequest implements HttpRequest {
   readonly #raw: IncomingMessage;
   readonly #bodyHolder: object | undefined;
@@ -107,37 +80,24 @@ async function readNodeBody(raw: IncomingMessage, limit: number): Promise<string
 /** What a Fetch runtime knows about the connection that the `Request` itself does not carry. */
 export interface FetchRequestInfo {
   /**
-   * The client's address as the runtime reports it (Hono's `getConnInfo(c).remote.address`,
-   * Bun's `server.requestIP(request)?.address`, Deno's `info.remoteAddr.hostname`). A `Request`
-   * has no socket: without it the IP stored with a session is only what `X-Forwarded-For` says,
-   * and only with `trustProxy`.
+   * The client's address as the runtime reports it (Hono's `getConnInfo(c).remote.address`, Bun's
+   * `server.requestIP(request)?.address`, Deno's `info.remoteAddr.hostname`), stored with a session.
    */
   readonly remoteAddress?: string | undefined;
   /**
    * Whether the connection itself is TLS. Pass it when the runtime knows: some frameworks build
-   * `request.url` from `X-Forwarded-Proto`, a header any client can send, and the scheme then
-   * decides the cookie's name and `Secure` without `trustProxy`.
+   * `request.url` from `X-Forwarded-Proto`, which any client can send.
    * @default the request URL's scheme is `https:`
    */
   readonly encrypted?: boolean | undefined;
-  /**
-   * What the framework made of the body when the app parsed it before the library's routes
-   * (Hono: `() => c.req.parseBody({ all: true })`, which answers from Hono's cache). A
-   * `Request` whose body was read without such a cache cannot be read again.
-   */
+  /** What the framework made of a body the app parsed first (Hono: `() => c.req.parseBody({ all: true })`, from Hono's cache). */
   readonly parsedBody?: (() => Promise<unknown>) | undefined;
 }
 
 /**
- * Builds an {@link HttpRequest} from a Web `Request`, for Fetch runtimes: the method, the
- * request target as path and query, and header lookups. Several cookies in one `Cookie`
- * header are read as a browser sends them. (A Fetch `Headers` object joins repeated headers
- * with `", "`; a browser sends one `Cookie` header per request, and HTTP/2 servers join the
- * pieces with `"; "` before the runtime sees them.)
+ * Builds an {@link HttpRequest} from a Web `Request`, for Fetch runtimes.
  *
- * @param request - The Web request.
  * @param info - What the runtime knows of the connection: the client address, and TLS.
- * @returns The accessor the HTTP layer reads.
  *
  * @example
  * ```ts
@@ -163,11 +123,7 @@ export function fromFetchRequest(request: Request, info: FetchRequestInfo = {}):
   };
 }
 
-/**
- * The origin-form of a request target (`/path?query`). An absolute-form target
- * (`http://host/path`, which a client may send to any server) keeps only its path and query;
- * anything else becomes `"/"`.
- */
+/** The origin-form of a request target (`/path?query`): an absolute-form one keeps its path and query, anything else is `"/"`. */
 export function originForm(url: string): string {
   if (url.startsWith('/')) return url;
   if (/^https?:\/\//i.test(url)) {
@@ -208,42 +164,7 @@ async function readFetchBody(request: Request, limit: number): Promise<string | 
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/**
- * The one value of a form field of an `application/x-www-form-urlencoded` body, read from the
- * stream, or, when a body parser consumed it first, from what that parser made of it. Only a
- * plain object whose field is exactly one string counts: a field repeated (an array), a file,
- * a nested value or any other shape is no value. A body over `limit` bytes has none either,
- * whichever way it arrives: a parsed body is measured as the form it came as (so the value
- * itself is within `limit` too).
- *
- * @param request - The request.
- * @param name - The field.
- * @param limit - Largest body taken, in bytes.
- * @returns The value, or `undefined`.
- */
-export async function readFormField(request: HttpRequest, name: string, limit: number): Promise<string | undefined> {
-  const body = await (request.readBody?.(limit) ?? Promise.resolve(null)).catch(() => null);
-  if (body !== null) {
-    const values = new URLSearchParams(body).getAll(name);
-    return values.length === 1 ? values[0] : undefined;
-  }
-  const parsed = await (request.parsedBody?.() ?? Promise.resolve(undefined)).catch(() => undefined);
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const prototype: unknown = Object.getPrototypeOf(parsed);
-  if (prototype !== Object.prototype && prototype !== null) return undefined;
-  const value: unknown = Object.hasOwn(parsed, name) ? (parsed as Record<string, unknown>)[name] : undefined;
-  return typeof value === 'string' && formSize(parsed as Record<string, unknown>) <= limit ? value : undefined;
-}
-
-// The size in bytes of a parsed form sent again as a form; infinite when a value is not text.
-// The app's parser already bounded how many fields there are.
-function formSize(parsed: Record<string, unknown>): number {
-  const form = new URLSearchParams();
-  for (const [key, value] of Object.entries(parsed)) {
-    for (const item of Array.isArray(value) ? (value as unknown[]) : [value]) {
-      if (typeof item !== 'string') return Number.POSITIVE_INFINITY;
-      form.append(key, item);
-    }
-  }
-  return Buffer.byteLength(form.toString());
+/** The media type of the request body, lower case, without parameters. */
+export function mediaType(request: HttpRequest): string | undefined {
+  return request.header('content-type')?.split(';')[0]?.trim().toLowerCase();
 }

@@ -4,10 +4,7 @@ import { isPageNavigation } from './classify.js';
 import { loginLocation, reauthLocation, type LoginRedirectOptions } from './login-redirect.js';
 import type { HttpRequest } from './request.js';
 
-/**
- * A response decided by the HTTP layer, for a wrapper to copy onto its framework's response
- * as it is: status, headers, `Set-Cookie` values, body.
- */
+/** A response decided by the HTTP layer, for a wrapper to copy onto its framework's response as it is. */
 export interface HttpResponse {
   /** The status code: `303`, `401`, `503`... */
   readonly status: number;
@@ -17,23 +14,13 @@ export interface HttpResponse {
   readonly setCookies: readonly string[];
   /** The body, already serialised (`""` for none). */
   readonly body: string;
-  /**
-   * Set for a streaming response (the live sign-out events): the wrapper sends the status and
-   * headers at once, then hands the stream a {@link StreamSink} instead of sending `body`.
-   */
+  /** Set for a streaming response (live sign-out events): sent instead of `body`, through a {@link StreamSink}. */
   readonly stream?: HttpStream | undefined;
 }
 
-/**
- * The body of a streaming response. A wrapper calls {@link HttpStream.open} once the status
- * and headers are sent, and the function it returns when the client goes away.
- */
+/** The body of a streaming response. */
 export interface HttpStream {
-  /**
-   * Starts the stream.
-   * @param sink - Where the text chunks go, and how the stream ends from the server's side.
-   * @returns The function to call when the client disconnected; harmless after the end.
-   */
+  /** Starts the stream once the status and headers are sent; returns the function to call when the client disconnected. */
   open(sink: StreamSink): () => void;
 }
 
@@ -45,11 +32,7 @@ export interface StreamSink {
   end(): void;
 }
 
-/**
- * Where the HTTP layer writes headers on the response in progress: the cookie set by
- * `signIn()`, cleared by `signOut()`, and the headers of a decided {@link HttpResponse}.
- * A wrapper implements it in two lines over its framework's response.
- */
+/** Where the HTTP layer writes headers on the response in progress (the cookie of `signIn()`, `signOut()`...). */
 export interface ResponseTarget {
   /** Sets a header, replacing any earlier value. */
   setHeader(name: string, value: string): void;
@@ -57,13 +40,7 @@ export interface ResponseTarget {
   appendSetCookie(value: string): void;
 }
 
-/**
- * Writes the headers and cookies of `response` on `target`; the wrapper then sends the status
- * and body.
- *
- * @param response - The decided response.
- * @param target - The framework response's header setters.
- */
+/** Writes the headers and cookies of `response` on `target`; the wrapper then sends the status and body. */
 export function writeHeaders(response: HttpResponse, target: ResponseTarget): void {
   for (const [name, value] of Object.entries(response.headers)) target.setHeader(name, value);
   for (const cookie of response.setCookies) target.appendSetCookie(cookie);
@@ -72,12 +49,10 @@ export function writeHeaders(response: HttpResponse, target: ResponseTarget): vo
 /** Headers of every response that is private to one user or sets a cookie. */
 export const NO_STORE = 'no-store';
 
+type Extra = { readonly headers?: Readonly<Record<string, string>>; readonly setCookies?: readonly string[] };
+
 /** A JSON response, never cached. */
-export function jsonResponse(
-  status: number,
-  body: unknown,
-  extra: { readonly headers?: Readonly<Record<string, string>>; readonly setCookies?: readonly string[] } = {},
-): HttpResponse {
+export function jsonResponse(status: number, body: unknown, extra: Extra = {}): HttpResponse {
   return {
     status,
     headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': NO_STORE, ...extra.headers },
@@ -87,10 +62,7 @@ export function jsonResponse(
 }
 
 /** A response without a body (204, 303), never cached. */
-export function emptyResponse(
-  status: number,
-  extra: { readonly headers?: Readonly<Record<string, string>>; readonly setCookies?: readonly string[] } = {},
-): HttpResponse {
+export function emptyResponse(status: number, extra: Extra = {}): HttpResponse {
   return { status, headers: { 'cache-control': NO_STORE, ...extra.headers }, setCookies: extra.setCookies ?? [], body: '' };
 }
 
@@ -105,18 +77,8 @@ export function unauthenticatedError(reason: ValidationFailureReason | AccessTok
   return 'unauthenticated';
 }
 
-/**
- * The answer to a request that needs a session and has none: a relative `303` to the login
- * page for a page navigation (a form `POST` included; its `reason` tells a revoked or expired
- * session from none at all), otherwise `401` JSON. `clearCookie`
- * (the `Set-Cookie` that deletes a dead cookie) is sent with either. Never cached.
- */
-export function unauthenticatedResponse(
-  request: HttpRequest,
-  options: LoginRedirectOptions,
-  error: UnauthenticatedError,
-  clearCookie: string | undefined,
-): HttpResponse {
+/** No session: a relative `303` to the login page for a page navigation, else `401` JSON; either clears a dead cookie. */
+export function unauthenticatedResponse(request: HttpRequest, options: LoginRedirectOptions, error: UnauthenticatedError, clearCookie: string | undefined): HttpResponse {
   const setCookies = clearCookie === undefined ? [] : [clearCookie];
   if (isPageNavigation(request)) {
     const location = loginLocation(options, request, error === 'unauthenticated' ? undefined : error);
@@ -125,10 +87,7 @@ export function unauthenticatedResponse(
   return jsonResponse(401, { error }, { setCookies });
 }
 
-/**
- * The answer when the store could not be read or written: `503` with `Retry-After`, and no
- * `Set-Cookie` at all, so an outage signs nobody out and lets nobody in.
- */
+/** The store could not be read or written: `503` with `Retry-After` and no `Set-Cookie`, so an outage signs nobody out and lets nobody in. */
 export function unavailableResponse(request: HttpRequest, retryAfter: number): HttpResponse {
   const headers = { 'retry-after': String(retryAfter) };
   if (isPageNavigation(request)) {
@@ -142,12 +101,7 @@ export function unavailableResponse(request: HttpRequest, retryAfter: number): H
   return jsonResponse(503, { error: 'unavailable' }, { headers });
 }
 
-/**
- * The answer of `requireFresh` to a signed-in request whose session did not prove who it is
- * recently enough: a relative `303` to `reauthPath` (with `next=`) for a page navigation,
- * otherwise `403` JSON `{ "error": "reauthentication_required" }`. The session stays signed
- * in: no `Set-Cookie`. Never cached.
- */
+/** A session not fresh enough: a relative `303` to `reauthPath` for a page navigation, else `403` JSON; no `Set-Cookie`. */
 export function reauthenticationResponse(request: HttpRequest, options: { readonly reauthPath: string; readonly trustProxy: boolean }): HttpResponse {
   if (isPageNavigation(request)) return emptyResponse(303, { headers: { location: reauthLocation(options, request) } });
   return jsonResponse(403, { error: 'reauthentication_required' });
@@ -166,4 +120,9 @@ export function notFoundResponse(): HttpResponse {
 /** `405` with `Allow`, for a method a session route does not take. */
 export function methodNotAllowedResponse(allow: string): HttpResponse {
   return jsonResponse(405, { error: 'method_not_allowed' }, { headers: { allow } });
+}
+
+/** `503` of the server-to-server routes, when the store or a provider's keys failed. */
+export function temporarilyUnavailableResponse(retryAfter: number): HttpResponse {
+  return jsonResponse(503, { error: 'temporarily_unavailable' }, { headers: { 'retry-after': String(retryAfter) } });
 }

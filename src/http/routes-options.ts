@@ -5,12 +5,7 @@ import { boolean, integer, invalidConfiguration as invalid, optionsObject } from
 import { isSafePath } from './next-path.js';
 import type { LiveEventsOptions, ResolvedLiveEventsOptions, ResolvedRoutesOptions, SessionRoutesOptions } from './options.js';
 
-/**
- * Checks the routes' options: the prefix (see {@link resolveRoutePrefix}) and `requireFresh`,
- * a whole number of ms >= 1.
- *
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`
- */
+/** Checks the routes' options; throws `INVALID_CONFIGURATION`. */
 export function resolveRoutesOptions(input: SessionRoutesOptions = {}): ResolvedRoutesOptions {
   const options = optionsObject('The session routes options', input, ROUTES_OPTIONS);
   const requireFresh = options.requireFresh === undefined ? undefined : integer('requireFresh (ms)', options.requireFresh, 0, { min: 1 });
@@ -35,12 +30,7 @@ function resolveEventsOptions(value: unknown): ResolvedLiveEventsOptions | undef
   };
 }
 
-/**
- * Checks the routes' prefix: a same-origin path other than `/`, without query; a trailing
- * slash is dropped.
- *
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`
- */
+/** Checks the routes' prefix: a same-origin path other than `/`, without query; a trailing slash is dropped. */
 export function resolveRoutePrefix(input: SessionRoutesOptions = {}): string {
   const options = optionsObject('The session routes options', input, ROUTES_OPTIONS);
   const prefix = options.prefix ?? '/sessions';

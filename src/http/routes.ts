@@ -1,7 +1,7 @@
 import { SessionError } from '../errors.js';
 import type { SessionManager } from '../manager/api.js';
 import { isSessionId } from '../token.js';
-import { isCrossSiteRequest } from './cross-site.js';
+import { isCrossSiteRequest, SAFE_METHODS } from './cross-site.js';
 import { requestStateOf, requireSessionResponse } from './guards.js';
 import { isFreshRequest } from './freshness.js';
 import { LiveEventsHub } from './live-events.js';
@@ -10,7 +10,7 @@ import { backchannelLogoutRoute } from './backchannel-logout.js';
 import { createGlobalTokenRevocationRoute } from './global-token-revocation.js';
 import { createSecurityEventsRoute } from './security-events.js';
 import { browserView } from './browser-view.js';
-import type { SessionRoutesOptions } from './options.js';
+import type { ResolvedHttpOptions, SessionRoutesOptions } from './options.js';
 import { resolveRoutesOptions } from './routes-options.js';
 import { report } from './report.js';
 import { requestPath, type HttpRequest } from './request.js';
@@ -32,10 +32,7 @@ export interface SessionRoutes {
   /** The checked prefix, without a trailing slash: `"/sessions"`. */
   readonly prefix: string;
   /**
-   * Answers a request to the session routes, or returns `undefined` when the request is not
-   * for one of them (the wrapper passes it on).
-   * @param sessions - The request's `sessions` object.
-   * @returns The response to send, or `undefined`.
+   * Answers a request to the session routes, or `undefined` for any other request.
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the session middleware of the
    * same manager did not run before.
    */
@@ -44,38 +41,29 @@ export interface SessionRoutes {
 
 interface Route {
   readonly methods: readonly string[];
-  /** State-changing routes get the cross-site check. */
-  readonly changesState: boolean;
   /** Whether this request ends sessions other than its own (the `requireFresh` option applies). */
-  endsOthers(sessions: RequestSessions, segment: string): boolean;
+  endsOthers?(sessions: RequestSessions, segment: string): boolean;
   /** `fresh`: whether the session may end other devices (always, without `requireFresh`). */
   run(sessions: RequestSessions, request: HttpRequest, segment: string, fresh: boolean): Promise<HttpResponse>;
 }
 
 const list: Route = {
   methods: ['GET', 'HEAD'],
-  changesState: false,
-  endsOthers: () => false,
   run: async (sessions, request) => jsonResponse(200, (await sessions.list({ locale: preferredLocale(request.header('accept-language')) })).map(browserView)),
 };
-// Signing this device out never waits for a fresh session (a stale one must still be able to
-// leave a shared computer); the global-logout policy ends the other devices only from a fresh
-// one, as sign-out-everywhere does, and the answer says `global: false` when it did not.
+// Signing this device out never needs a fresh session (a stale one must still leave a shared
+// computer); the global-logout policy ends the other devices only from a fresh one.
 const signOut: Route = {
   methods: ['POST'],
-  changesState: true,
-  endsOthers: () => false,
   run: async (sessions, _request, _segment, fresh) => jsonResponse(200, await sessions.signOut({ thisDeviceOnly: !fresh })),
 };
 const signOutOthers: Route = {
   methods: ['POST'],
-  changesState: true,
   endsOthers: () => true,
   run: async (sessions) => jsonResponse(200, { revoked: (await sessions.signOutOthers()).revokedIds.length }),
 };
 const signOutEverywhere: Route = {
   methods: ['POST'],
-  changesState: true,
   endsOthers: () => true,
   run: async (sessions) => {
     await sessions.signOutEverywhere();
@@ -85,7 +73,6 @@ const signOutEverywhere: Route = {
 // Own sessions only; an id of the wrong shape, unknown, or someone else's: the same 404.
 const revokeOne: Route = {
   methods: ['DELETE'],
-  changesState: true,
   // Ending this very session is a sign-out, which never needs a fresh session.
   endsOthers: (sessions, segment) => segment !== sessions.current?.id,
   run: async (sessions, _request, segment) => (isSessionId(segment) && (await sessions.revoke(segment)) ? emptyResponse(204) : notFoundResponse()),
@@ -96,12 +83,9 @@ const NAMED: ReadonlyMap<string, Route> = new Map([
   ['sign-out-everywhere', signOutEverywhere],
 ]);
 
-/** The live sign-out stream, `GET /events`, when the `events` option mounts it. */
 function eventsRoute(hub: LiveEventsHub): Route {
   return {
     methods: ['GET'],
-    changesState: false,
-    endsOthers: () => false,
     run: async (sessions) => hub.respond(requestStateOf(sessions, 'The session routes')),
   };
 }
@@ -115,14 +99,8 @@ function routeOf(rest: string, events: Route | undefined): { readonly route: Rou
   return { route: NAMED.get(segment) ?? revokeOne, segment };
 }
 
-// "This wasn't me": no session needed (the link is the proof); GET asks, POST acts, and only
-// a same-origin POST (the page's own form).
-async function revocationLinkPage(
-  manager: SessionManager,
-  request: HttpRequest,
-  selfPath: string,
-  resolved: { readonly trustProxy: boolean; readonly onError: ((error: unknown) => void) | undefined; readonly retryAfter: number },
-): Promise<HttpResponse> {
+// "This wasn't me": the link is the proof, no session needed; only a same-origin POST acts.
+async function revocationLinkPage(manager: SessionManager, request: HttpRequest, selfPath: string, resolved: ResolvedHttpOptions): Promise<HttpResponse> {
   if (!['GET', 'HEAD', 'POST'].includes(request.method)) return methodNotAllowedResponse('GET, HEAD, POST');
   if (request.method === 'POST' && isCrossSiteRequest(request, resolved.trustProxy)) return crossSiteResponse();
   try {
@@ -160,27 +138,14 @@ function preferredLocale(header: string | undefined): string | undefined {
  * | `POST /global-token-revocation` (with `globalTokenRevocation`) | Universal Logout, as `sessions.globalTokenRevocation()` decides: `204` once every session of the user ends (no session, no same-origin check); `401` with `WWW-Authenticate` for a bearer that is missing, not signed by a configured issuer for this endpoint, without `jti`, or already taken (by any instance sharing the store), `400` for a body that is not `{ sub_id }` (`email` or `iss_sub`) as JSON, `404` when `resolveSubject` finds no user, `503` when the keys, `resolveSubject` or the store fail, reported to `onError` |
  * | `POST /backchannel-logout` (with `backchannelLogout`) | OpenID Connect back-channel logout: `200` (no session, no same-origin check), `400` `{ error }` for a bad token, `503` when the store or the provider's keys cannot be reached, reported to `onError` (the specification asks no provider to send again) |
  *
- * Every route needs a session (`401`, or the login redirect for a page navigation); another
- * method gets `405` with `Allow`; state-changing routes refuse cross-site requests (`403`);
- * a store failure gives `503`. Responses are never cached. With `requireFresh`, the routes
- * that end other sessions answer `403` `{ "error": "reauthentication_required" }` (a `303`
- * to `reauthPath` for a page navigation) unless the session proved who it is within that
- * many ms; `POST /sign-out` then signs out this device only, whatever the global-logout
- * policy (`{ "global": false }`).
- *
- * With `events`, `GET /events` is a Server-Sent Events stream for live sign-out: heartbeat
- * comments, and `event: revoked` with `data: {"reason":"revoked"|"expired"|"idle"}` once the
- * session is no longer live (checked again at every revocation of its user or tenant, at its
- * expiry, and every `pollInterval` where the store does not publish), then the end. A request
- * without a session gets the usual `401`; more than `maxPerUser` streams of a user, `429`.
+ * The others need a session (`401`, or the login redirect for a page navigation); another
+ * method gets `405` with `Allow`; state-changing routes refuse cross-site requests (`403`); a
+ * store failure gives `503`; nothing is cached. With `requireFresh`, the routes that end other
+ * sessions answer `403` `reauthentication_required` (a `303` to `reauthPath` for a page) to a
+ * session not fresh, and `POST /sign-out` signs out this device only (`{ "global": false }`).
  *
  * @param manager - The manager the session middleware was given.
- * @param options - `prefix`, the full path from the app's root (default `"/sessions"`),
- * `requireFresh` (ms, off by default), `revocationLinks` (off by default) and `events` (off
- * by default).
- * @returns The routes.
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a prefix that is not a path
- * or a `requireFresh` that is not a whole number of ms >= 1, or `events` options out of range.
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for options out of range.
  */
 export function createSessionRoutes(manager: SessionManager, options: SessionRoutesOptions = {}): SessionRoutes {
   checkManager(manager, 'The session routes');
@@ -205,11 +170,11 @@ export function createSessionRoutes(manager: SessionManager, options: SessionRou
     if (segment === 'global-token-revocation' && universalLogout !== undefined) return universalLogout(request, resolved);
     if (segment === 'security-events' && pushedEvents !== undefined) return pushedEvents(request, resolved);
     if (!route.methods.includes(request.method)) return methodNotAllowedResponse(route.methods.join(', '));
-    if (route.changesState && isCrossSiteRequest(request, resolved.trustProxy)) return crossSiteResponse();
+    if (!SAFE_METHODS.has(request.method) && isCrossSiteRequest(request, resolved.trustProxy)) return crossSiteResponse();
     const denied = requireSessionResponse(sessions);
     if (denied !== undefined) return denied;
     const fresh = requireFresh === undefined || isFreshRequest(state, requireFresh);
-    if (!fresh && route.endsOthers(sessions!, segment)) return reauthenticationResponse(request, resolved);
+    if (!fresh && route.endsOthers?.(sessions!, segment) === true) return reauthenticationResponse(request, resolved);
     try {
       return await route.run(sessions!, request, segment, fresh);
     } catch (error) {

@@ -1,21 +1,16 @@
 import { decodeJwt } from 'jose';
 import type { SessionManager } from '../manager/api.js';
+import type { ResolvedHttpOptions as Resolved } from './options.js';
 import type { SecurityEventError, SecurityEventOptions, SecurityEventRefusalReport } from '../security-events/api.js';
 import { pushAuthorized } from '../security-events/push-authorization.js';
 import { MAX_SET_LENGTH } from '../security-events/token.js';
 import { readBodyText } from './body.js';
 import { report } from './report.js';
-import type { HttpRequest } from './request.js';
-import { jsonResponse, methodNotAllowedResponse, NO_STORE, type HttpResponse } from './response.js';
+import { mediaType, type HttpRequest } from './request.js';
+import { methodNotAllowedResponse, NO_STORE, temporarilyUnavailableResponse, type HttpResponse } from './response.js';
 
-// Push-based SET delivery (RFC 8935, section 2): the transmitter POSTs one Security Event
-// Token as `application/secevent+jwt`. Success is 202 with no body (section 2.2, a replayed
-// jti included: the transmitter must not send it again); a SET that cannot be parsed,
-// validated or authenticated is 400 with `{ err, description }` as JSON and a
-// Content-Language (section 2.3). When the store or the transmitter's keys cannot be read
-// nothing was decided: 503, reported to onError, so the transmitter delivers it again.
-
-type Resolved = { readonly onError: ((error: unknown) => void) | undefined; readonly retryAfter: number };
+// Push-based SET delivery (RFC 8935, section 2): 202 with no body (a replayed jti too), 400
+// `{ err, description }` for a refused SET, 503 when nothing was decided so the transmitter retries.
 
 const refusal = (err: SecurityEventError, description: string): HttpResponse => ({
   status: 400,
@@ -40,13 +35,11 @@ export function createSecurityEventsRoute(manager: SessionManager, options: Secu
   };
   return async function securityEvents(request, resolved) {
     if (request.method !== 'POST') return methodNotAllowedResponse('POST');
-    const type = request.header('content-type')?.split(';')[0]?.trim().toLowerCase();
-    if (type !== 'application/secevent+jwt') return refuse(resolved, 'invalid_request', 'Send the SET as application/secevent+jwt.');
+    if (mediaType(request) !== 'application/secevent+jwt') return refuse(resolved, 'invalid_request', 'Send the SET as application/secevent+jwt.');
     const body = await readBodyText(request, MAX_SET_LENGTH);
     if (body === undefined) return refuse(resolved, 'invalid_request', 'The body must be one SET of at most 64 KiB.');
     const set = body.trim();
-    // The Authorization of the transmitter the SET names (unverified; securityEvent() then
-    // verifies the iss with that transmitter's keys, so naming another issuer gains nothing).
+    // The transmitter the SET names, unverified: securityEvent() then checks the iss with its keys.
     if (!pushAuthorized(set, request.header('authorization'), options.transmitters)) {
       const issuer = options.transmitters.find((transmitter) => transmitter.issuer === unverifiedIssuer(set))?.issuer;
       return refuse(resolved, 'authentication_failed', 'The Authorization header configured for this transmitter was not sent.', issuer);
@@ -56,7 +49,7 @@ export function createSecurityEventsRoute(manager: SessionManager, options: Secu
       return result.ok ? ACCEPTED : refusal(result.err, result.description);
     } catch (error) {
       report(resolved.onError, error);
-      return jsonResponse(503, { error: 'temporarily_unavailable' }, { headers: { 'retry-after': String(resolved.retryAfter) } });
+      return temporarilyUnavailableResponse(resolved.retryAfter);
     }
   };
 }

@@ -1,24 +1,20 @@
 import { SessionError } from '../errors.js';
 import type { SessionManager } from '../manager/api.js';
 import { authenticate } from './authenticate.js';
-import { serializeSessionCookie, sessionCookieFor } from './cookies.js';
+import { sessionCookieFor } from './cookies.js';
 import { readCredential } from './credentials.js';
 import { resolveHttpOptions, type SessionHttpOptions } from './options.js';
 import { isHttps } from './proxy.js';
 import type { HttpRequest } from './request.js';
-import { createRequestSessions, type RequestSessions } from './request-sessions.js';
-import type { RequestState } from './request-state.js';
-import { NO_STORE, type ResponseTarget } from './response.js';
-import type { Session } from '../session.js';
+import { BoundSessions, writeSessionCookie, type RequestSessions } from './request-sessions.js';
+import type { ResponseTarget } from './response.js';
 
 /** The HTTP layer bound to one manager and one set of options; see {@link createSessionHttp}. */
 export interface SessionHttp {
   /**
-   * Reads the request's cookie or Bearer token, checks it, and returns the object to attach
-   * to the request. A store failure does not throw: the object's `status` is `"unavailable"`.
-   * @param request - The request accessor.
-   * @param target - Where cookie changes made later (sign-in, sign-out) are written.
-   * @returns The request's `sessions` object.
+   * Reads and checks the request's cookie or Bearer token and returns the request's `sessions`
+   * object; cookie changes made later are written on `target`. A store failure does not
+   * throw: the object's `status` is `"unavailable"`.
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when `accessTokens` is on but the
    * manager has no `accessTokens` option.
    */
@@ -34,17 +30,12 @@ export function checkManager(manager: unknown, caller: string): asserts manager 
 }
 
 /**
- * Creates the framework-neutral HTTP layer every wrapper stands on: one call per request to
- * `attach` (request), then the guards ({@link requireSessionResponse},
- * {@link requireSameOriginResponse}) and the session routes decide (decide) what the wrapper
- * sends (respond).
- * A wrapper for another framework is a translation of its request and response to
- * {@link HttpRequest}, {@link ResponseTarget} and {@link HttpResponse}.
+ * Creates the framework-neutral HTTP layer every wrapper stands on: `attach` once per request,
+ * then the guards ({@link requireSessionResponse}, {@link requireSameOriginResponse}) and the
+ * session routes decide what the wrapper sends. A wrapper for another framework translates
+ * its request and response to {@link HttpRequest}, {@link ResponseTarget} and {@link HttpResponse}.
  *
- * @param manager - From `createSessionManager()`.
- * @param options - Login path, cookie, proxy and access-token options.
  * @param caller - How error messages name the factory (`"sessionMiddleware()"`).
- * @returns The layer.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a configuration that contradicts
  * itself (a `__Host-` cookie name with a `domain` or `secure: false`, `sameSite: "none"`
  * without `secure: true`, a `loginPath` that is not a same-origin path...).
@@ -71,10 +62,7 @@ export function createSessionHttp(manager: SessionManager, options: SessionHttpO
   return createSessionHttpLayer(manager, options, caller);
 }
 
-/**
- * {@link createSessionHttp}, for the wrappers of this package: `ownOptions` names the wrapper's
- * own options, taken out of `options` before, for the message of a typo.
- */
+/** {@link createSessionHttp} for this package's wrappers: `ownOptions` are named in a typo's message. */
 export function createSessionHttpLayer(manager: SessionManager, options: SessionHttpOptions, caller: string, ownOptions: readonly string[] = []): SessionHttp {
   checkManager(manager, caller);
   const resolved = resolveHttpOptions(options, caller, ownOptions);
@@ -93,20 +81,9 @@ export function createSessionHttpLayer(manager: SessionManager, options: Session
       const state = { manager, options: resolved, request, target, cookie, credential, auth };
       // A rotated secret goes back the way the token came: a Bearer holder is never rotated a cookie.
       if (auth.status === 'authenticated' && auth.rotatedToken !== undefined && auth.session !== null && credential.from === 'cookie') {
-        writeRotatedCookie(state, auth.rotatedToken, auth.session);
+        writeSessionCookie(state, auth.rotatedToken, auth.session);
       }
-      return createRequestSessions(state);
+      return new BoundSessions(state);
     },
   };
-}
-
-/**
- * Writes a rotated token as the session cookie: the sign-in cookie's name and attributes, and
- * a lifetime counted from the rotation as the sign-in's is from the sign-in, so every request
- * inside the grace writes the same `Set-Cookie`.
- */
-function writeRotatedCookie({ cookie, options, target }: RequestState, token: string, session: Session): void {
-  const maxAge = session.persistent === false ? undefined : (session.expiresAt - (session.rotatedAt ?? session.createdAt)) / 1000;
-  target.appendSetCookie(serializeSessionCookie(cookie.name, token, maxAge, cookie.secure, options.cookie));
-  target.setHeader('cache-control', NO_STORE);
 }

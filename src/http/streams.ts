@@ -1,8 +1,6 @@
 import type { HttpStream } from './response.js';
 
-// The two shapes a wrapper's response body takes, so the wrappers only pick one: Node's
-// `ServerResponse` (Express, Koa, Fastify's raw reply) and the Web `ReadableStream` (Fetch,
-// Hono, Next.js). Structural types: nothing here imports `node:*`, so the Web runtimes load it.
+// Structural types: nothing here imports `node:*`, so the Web runtimes load it.
 
 /** The part of Node's `ServerResponse` a stream is written to. */
 export interface NodeStreamTarget {
@@ -18,13 +16,7 @@ export interface NodeStreamTarget {
   readonly destroyed?: boolean;
 }
 
-/**
- * Writes a streaming response's body on a Node response whose status and headers are set:
- * sends the headers at once, opens the stream, and stops it when the connection closes.
- *
- * @param stream - The response's `stream`.
- * @param res - The Node response (`res`, `ctx.res`, `reply.raw`).
- */
+/** Writes a streaming response's body on a Node response (`res`, `ctx.res`, `reply.raw`) until the connection closes. */
 export function streamToNode(stream: HttpStream, res: NodeStreamTarget): void {
   res.flushHeaders();
   let ended = false;
@@ -45,13 +37,7 @@ export function streamToNode(stream: HttpStream, res: NodeStreamTarget): void {
   if (res.destroyed === true) close();
 }
 
-/**
- * A streaming response's body as a Web `ReadableStream` of UTF-8 bytes, for `new Response()`.
- * The stream stops when the reader cancels (the client went away).
- *
- * @param stream - The response's `stream`.
- * @returns The body.
- */
+/** A streaming response's body as a Web `ReadableStream` for `new Response()`, stopped when the reader cancels. */
 export function streamToWeb(stream: HttpStream): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let stop: (() => void) | undefined;

@@ -18,7 +18,7 @@ export function graceOf(context: ManagerContext, kind: string): number {
   return context.config.kinds.get(kind)?.rotationGrace ?? DEFAULT_ROTATION_GRACE;
 }
 
-/** Whether a secret stands for the row: its current one, or a rotated-out one inside the grace (a tab that missed the rotation). */
+/** Whether a secret stands for the row: its current one, or a rotated-out one inside the grace. */
 export function isPresentable(context: ManagerContext, secret: string, record: SessionRecord, now: number): boolean {
   if (record.previousSecretHash === undefined) return secretMatches(secret, record.secretHash);
   const match = matchSecret(secret, record, graceOf(context, record.kind), now);
@@ -30,20 +30,13 @@ export function successorToken(record: SessionRecord, previous: string): string 
   return `${record.id}.${successorSecret(previous, record.id, record.rotatedAt!)}`;
 }
 
-/**
- * Rotates a due secret (one versioned batch, shared by every parallel presentation).
- * @returns The new token and row, or `undefined` when the row changed under it (revoked,
- * gone, rotated again): the request is refused like a token not found.
- */
+/** Rotates a due secret in one versioned batch; `undefined` when the row changed under it (revoked, gone, rotated again). */
 export async function rotateSecret(context: ManagerContext, record: SessionRecord, presented: string, now: number): Promise<{ token: string; session: SessionRecord } | undefined> {
   const rotated = await context.calls.call('rotate', () => context.store.rotate(record.userId, record.id, presented, now));
   return rotated === null ? undefined : { token: `${record.id}.${rotated.secret}`, session: rotated.session };
 }
 
-/**
- * A retired secret came back after the grace: ends the session (`token_reused`, deny-list,
- * activity) and emits `session.reused`. Another instance may have ended it first: no event then.
- */
+/** A retired secret came back after the grace: ends the session (`token_reused`) and emits `session.reused`, unless another instance did first. */
 export async function endReused(context: ManagerContext, record: SessionRecord, presented: string, policy: Pick<RotationPolicy, 'rotationGrace'>, now: number): Promise<void> {
   const reason = 'token_reused';
   const label = deviceLabel(record);

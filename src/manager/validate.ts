@@ -5,10 +5,8 @@ import { judgeLookup, readSession } from '../core/live-session.js';
 import { matchSecret, rotationDue, type SecretMatch } from '../rotation/index.js';
 import { endReused, graceOf, rotateSecret, rotationPolicyOf, successorToken } from './rotation.js';
 
-// The hot path: a token to a verdict, with one store read and a write only when the touch
-// interval has passed or the kind's rotation is due.
-
-// Failure results are shared frozen objects so a flood of junk tokens allocates nothing.
+// The hot path: one store read, a write only when the touch interval passed or a rotation is due.
+// Shared frozen refusals: a flood of junk tokens allocates nothing.
 const REFUSED = {
   missing: Object.freeze({ ok: false, reason: 'missing' }),
   malformed: Object.freeze({ ok: false, reason: 'malformed' }),
@@ -19,10 +17,7 @@ const REFUSED = {
   reused: Object.freeze({ ok: false, reason: 'reused' }),
 } as const satisfies Record<string, ValidationResult>;
 
-/**
- * Builds `validate(token)` over the manager's shared context. Throws a `SessionError` on a
- * store failure or a malformed answer: an outage is never a verdict.
- */
+/** Builds `validate(token)`; a store failure or malformed answer throws: an outage is never a verdict. */
 export function createValidate(context: ManagerContext): (token: unknown) => Promise<ValidationResult> {
   const { store, config, calls, ensureOpen } = context;
   return async function validate(token: unknown): Promise<ValidationResult> {
@@ -57,11 +52,13 @@ export function createValidate(context: ManagerContext): (token: unknown) => Pro
       if (rotated === undefined) return REFUSED.revoked;
       ({ token: rotatedToken, session: record } = rotated);
     }
-    const session = toSession(record);
-    const ok = (current: typeof session): ValidationResult => (rotatedToken === undefined ? { ok: true, session: current } : { ok: true, session: current, rotatedToken });
     // Reads stay reads: lastUsedAt is written at most once per touch interval.
-    if (now - session.lastUsedAt < config.touchInterval || now <= session.lastUsedAt) return ok(session);
-    await calls.call('touch', () => store.touch(session.id, now));
-    return ok({ ...session, lastUsedAt: now });
+    let lastUsedAt = record.lastUsedAt;
+    if (now - lastUsedAt >= config.touchInterval && now > lastUsedAt) {
+      await calls.call('touch', () => store.touch(record.id, now));
+      lastUsedAt = now;
+    }
+    const session = toSession(record, lastUsedAt);
+    return rotatedToken === undefined ? { ok: true, session } : { ok: true, session, rotatedToken };
   };
 }

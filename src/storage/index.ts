@@ -13,12 +13,7 @@ import { appendActivity, eraseUser, listByUser, listDevices, rememberDevice, rev
 export type * from './types.js';
 export { keyName } from './keys.js';
 
-/**
- * The operations the manager runs, over a store of the contract in `store.ts`: each reads,
- * decides with the rules of `src/rules`, and applies one batch if the version held.
- * @param store - The store.
- * @returns The operations; activity, devices and links only when the store lists activity.
- */
+/** The operations the manager runs over a store: each reads, decides with `src/rules`, and applies one batch if the version held. */
 export function storeOperations(store: SessionStore): StoreOperations {
   const operations: StoreOperations = {
     create: (record, options) => create(store, record, options),

@@ -13,11 +13,9 @@ type Tenant = { version: number; readonly epochs: Times; readonly highWater: Tim
 type Key = { readonly version: number; readonly value: string; readonly expiresAt: number; readonly userId?: string | undefined };
 
 /**
- * The embedded default store: sessions in this process's memory, lost on restart. For one
- * process (tests, demos, single-instance apps). Each method awaits nothing, so each is atomic.
+ * The embedded default store: sessions in this process's memory, lost on restart; for tests,
+ * demos and single-instance apps. Each method awaits nothing, so each is atomic.
  *
- * @param input - No options yet.
- * @returns A {@link SessionStore} with activity, notices and statistics.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for an unknown option.
  *
  * @example
