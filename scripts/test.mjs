@@ -1,19 +1,19 @@
 // `npm test`: every check a change must pass, stopping at the first failing group. The steps of
-// one group run side by side (they neither write what the other reads nor need both cores all
-// the time); their output is printed step by step, in this order, once each ends.
+// one group run side by side (none writes what another reads): the first prints as it goes,
+// the others once they end.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** attw on the package as `npm pack` makes it, without `prepack`: dist/ was just built. */
 async function typesOfTheTarball(output) {
   const folder = mkdtempSync(join(tmpdir(), 'session-revocation-attw-'));
   try {
-    const packed = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', folder], output, { quiet: true });
+    const packed = await run(['npm', 'pack', '--json', '--ignore-scripts', '--pack-destination', folder], output, { quiet: true });
     if (packed.status !== 0) return packed;
     const tarball = join(folder, JSON.parse(packed.stdout)[0].filename);
-    return await run('npx', ['attw', tarball, '--profile', 'esm-only'], output);
+    return await run(['npx', 'attw', tarball, '--profile', 'esm-only'], output);
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
@@ -21,26 +21,32 @@ async function typesOfTheTarball(output) {
 
 const groups = [
   [
-    ['typecheck', 'npx', ['tsc', '-p', 'tsconfig.json']],
-    ['build', 'npx', ['tsup']],
+    { name: 'typecheck', command: ['npx', 'tsc', '-p', 'tsconfig.json'] },
+    { name: 'build', command: ['npx', 'tsup'] },
   ],
   [
-    ['publint', 'npx', ['publint', '--strict']],
-    ['are the types wrong', 'npm pack --ignore-scripts, then npx attw <tarball> --profile esm-only', typesOfTheTarball],
+    { name: 'publint', command: ['npx', 'publint', '--strict'] },
+    { name: 'are the types wrong', title: 'npm pack --ignore-scripts, then npx attw <tarball> --profile esm-only', run: typesOfTheTarball },
   ],
-  [['unit, conformance, integration and package tests', 'npx', ['vitest', 'run']]],
-  [['browser tests of the demo', 'npx', ['vitest', 'run', '--config', 'vitest.e2e.config.ts']]],
-  [['reliability: faults, load with revocations, races and hostile input', 'npx', ['vitest', 'run', '--config', 'vitest.reliability.config.ts']]],
+  [
+    { name: 'unit, conformance, integration and package tests', command: ['npx', 'vitest', 'run'] },
+    // The browser tests' Next.js build, ahead of them; at low priority, so the tests keep the
+    // cores when they need them.
+    { name: 'install and build of the Next.js example', command: ['node', 'test/e2e/support/next-app-build.mjs'], priority: 10 },
+  ],
+  [{ name: 'browser tests of the demo', command: ['npx', 'vitest', 'run', '--config', 'vitest.e2e.config.ts'] }],
+  [{ name: 'reliability: faults, load with revocations, races and hostile input', command: ['npx', 'vitest', 'run', '--config', 'vitest.reliability.config.ts'] }],
 ];
 
 /**
- * Runs a command; `output` is where its output goes (a stream, or an array that collects it).
+ * Runs a command; `output` is process.stdout (passed through) or an array that collects it.
  * Resolves with its exit status and, when `quiet`, its stdout instead of passing it on.
  */
-function run(command, args, output, { quiet = false } = {}) {
+function run([command, ...args], output, { quiet = false, priority = 0 } = {}) {
   return new Promise((resolve) => {
-    const stream = typeof output.write === 'function';
-    const child = spawn(command, args, { stdio: ['ignore', stream && !quiet ? 'inherit' : 'pipe', stream ? 'inherit' : 'pipe'], env: process.env });
+    const direct = output === process.stdout;
+    const child = spawn(command, args, { stdio: ['ignore', direct && !quiet ? 'inherit' : 'pipe', direct ? 'inherit' : 'pipe'], env: process.env });
+    if (priority !== 0 && child.pid !== undefined) setPriority(child.pid, priority);
     let stdout = '';
     child.stdout?.on('data', (chunk) => (quiet ? (stdout += chunk) : output.push(chunk)));
     child.stderr?.on('data', (chunk) => output.push(chunk));
@@ -49,32 +55,31 @@ function run(command, args, output, { quiet = false } = {}) {
   });
 }
 
-async function step([name, command, args], output) {
+const titleOf = (step) => `${step.name}: ${step.title ?? step.command.join(' ')}`;
+
+async function timed(step, output) {
   const started = Date.now();
-  const result = typeof args === 'function' ? await args(output) : await run(command, args, output);
-  return { name, title: typeof args === 'function' ? command : `${command} ${args.join(' ')}`, result, seconds: Math.round((Date.now() - started) / 1000) };
+  const result = step.run ? await step.run(output) : await run(step.command, output, { priority: step.priority });
+  return { ...result, seconds: Math.round((Date.now() - started) / 1000) };
 }
 
 for (const group of groups) {
-  let outcomes;
-  if (group.length === 1) {
-    console.log(`\n▶ ${group[0][0]}: ${typeof group[0][2] === 'function' ? group[0][1] : `${group[0][1]} ${group[0][2].join(' ')}`}`);
-    outcomes = [await step(group[0], process.stdout)];
-  } else {
-    console.log(`\n▶ side by side: ${group.map(([name]) => name).join(', ')}`);
-    const outputs = group.map(() => []);
-    outcomes = await Promise.all(group.map((entry, index) => step(entry, outputs[index])));
-    outcomes.forEach((outcome, index) => {
-      console.log(`\n▶ ${outcome.name}: ${outcome.title}`);
+  console.log(`\n▶ ${titleOf(group[0])}`);
+  for (const step of group.slice(1)) console.log(`  and beside it ${titleOf(step)}`);
+  const outputs = group.map((_, index) => (index === 0 ? process.stdout : []));
+  const results = await Promise.all(group.map((step, index) => timed(step, outputs[index])));
+  group.forEach((step, index) => {
+    if (index > 0) {
+      console.log(`\n▶ ${titleOf(step)}`);
       process.stdout.write(Buffer.concat(outputs[index].map((chunk) => Buffer.from(chunk))));
-    });
-  }
-  for (const { name, result, seconds } of outcomes) {
-    if (result.status !== 0) {
-      console.error(`\n✖ ${name} failed (exit ${result.status ?? result.signal}).`);
-      process.exit(result.status ?? 1);
     }
-    console.log(`✔ ${name} (${seconds} s)`);
-  }
+  });
+  group.forEach((step, index) => {
+    const { status, signal, seconds } = results[index];
+    if (status === 0) console.log(`✔ ${step.name} (${seconds} s)`);
+    else console.error(`\n✖ ${step.name} failed (exit ${status ?? signal}).`);
+  });
+  const failed = results.find(({ status }) => status !== 0);
+  if (failed) process.exit(failed.status ?? 1);
 }
 console.log('\n✔ all checks passed');
