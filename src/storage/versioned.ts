@@ -14,7 +14,8 @@ export async function versioned<T>(what: string, step: () => Promise<T | undefin
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const done = await step();
     if (done !== undefined) return done;
-    if (attempt > 0) await delay(Math.random() * Math.min(2 ** attempt, 50));
+    // Full jitter, growing to a quarter second: a crowd racing for one user spreads out, a pair barely waits.
+    if (attempt > 0) await delay(Math.random() * Math.min(2 ** attempt, 250));
   }
   throw new SessionError('STORE_UNAVAILABLE', `${what}: other instances kept changing the same user's sessions; ${ATTEMPTS} attempts lost.`);
 }
