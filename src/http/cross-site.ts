@@ -2,7 +2,7 @@ import { ownOrigin } from './proxy.js';
 import type { HttpRequest } from './request.js';
 
 /** RFC 9110 safe methods: they change nothing, so a link from another site may use them. */
-export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 
 /**
  * Whether a state-changing request must be refused as cross-site (`403`). `Sec-Fetch-Site`
@@ -23,4 +23,9 @@ export function isCrossSiteRequest(request: HttpRequest, trustProxy = false): bo
   } catch {
     return true;
   }
+}
+
+/** Whether a state-changing request (not GET, HEAD, OPTIONS or TRACE) comes from another site: the one rule the guard and the routes apply. */
+export function isCrossSiteWrite(request: HttpRequest, trustProxy = false): boolean {
+  return !SAFE_METHODS.has(request.method) && isCrossSiteRequest(request, trustProxy);
 }

@@ -1,5 +1,5 @@
 import { isSessionError, SessionError } from '../errors.js';
-import { isCrossSiteRequest, SAFE_METHODS } from './cross-site.js';
+import { isCrossSiteWrite } from './cross-site.js';
 import { DEFAULT_RETRY_AFTER } from './options.js';
 import { report } from './report.js';
 import type { HttpRequest } from './request.js';
@@ -51,7 +51,7 @@ export function requireFreshResponse(sessions: RequestSessions | undefined, maxA
  */
 export function requireSameOriginResponse(sessions: RequestSessions | undefined): HttpResponse | undefined {
   const { request, options } = requestStateOf(sessions, 'requireSameOrigin()');
-  if (SAFE_METHODS.has(request.method) || !isCrossSiteRequest(request, options.trustProxy)) return undefined;
+  if (!isCrossSiteWrite(request, options.trustProxy)) return undefined;
   return crossSiteResponse();
 }
 

@@ -1,7 +1,7 @@
 import { SessionError } from '../errors.js';
 import type { SessionManager } from '../manager/api.js';
 import { isSessionId } from '../token.js';
-import { isCrossSiteRequest, SAFE_METHODS } from './cross-site.js';
+import { isCrossSiteRequest, isCrossSiteWrite } from './cross-site.js';
 import { requestStateOf, requireSessionResponse } from './guards.js';
 import { isFreshRequest } from './freshness.js';
 import { LiveEventsHub } from './live-events.js';
@@ -170,7 +170,7 @@ export function createSessionRoutes(manager: SessionManager, options: SessionRou
     if (segment === 'global-token-revocation' && universalLogout !== undefined) return universalLogout(request, resolved);
     if (segment === 'security-events' && pushedEvents !== undefined) return pushedEvents(request, resolved);
     if (!route.methods.includes(request.method)) return methodNotAllowedResponse(route.methods.join(', '));
-    if (!SAFE_METHODS.has(request.method) && isCrossSiteRequest(request, resolved.trustProxy)) return crossSiteResponse();
+    if (isCrossSiteWrite(request, resolved.trustProxy)) return crossSiteResponse();
     const denied = requireSessionResponse(sessions);
     if (denied !== undefined) return denied;
     const fresh = requireFresh === undefined || isFreshRequest(state, requireFresh);
