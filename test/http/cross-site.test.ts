@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isCrossSiteRequest } from '../../src/http/index.js';
+import { isCrossSiteWrite } from '../../src/http/cross-site.js';
 import { fakeRequest } from './fake-request.js';
 
 const post = (headers: Record<string, string>, encrypted = false) => fakeRequest({ method: 'POST', headers: { host: 'app.example', ...headers }, encrypted });
@@ -72,5 +73,27 @@ describe('cross-site check', () => {
     const request = post({ origin: 'https://public.example', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'public.example' });
     expect(isCrossSiteRequest(request, true)).toBe(false);
     expect(isCrossSiteRequest(request, false)).toBe(true);
+  });
+});
+
+describe('cross-site write', () => {
+  const fromEvil = (method: string) => fakeRequest({ method, headers: { host: 'app.example', origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } });
+
+  it('lets a safe method from another site through: a link may GET, HEAD, OPTIONS or TRACE', () => {
+    for (const method of ['GET', 'HEAD', 'OPTIONS', 'TRACE']) expect(isCrossSiteWrite(fromEvil(method))).toBe(false);
+  });
+
+  it('refuses every other method from another site, a method of its own too', () => {
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE', 'PURGE']) expect(isCrossSiteWrite(fromEvil(method))).toBe(true);
+  });
+
+  it('lets a write from the same site through', () => {
+    expect(isCrossSiteWrite(post({ origin: 'http://app.example', 'sec-fetch-site': 'same-origin' }))).toBe(false);
+  });
+
+  it('passes trustProxy on to the origin check', () => {
+    const request = post({ origin: 'https://public.example', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'public.example' });
+    expect(isCrossSiteWrite(request, true)).toBe(false);
+    expect(isCrossSiteWrite(request)).toBe(true);
   });
 });
