@@ -27,22 +27,25 @@ export function fromNodeRequest(raw: IncomingMessage, url: string = raw.url ?? '
   return new NodeRequest(raw, url, bodyHolder);
 }
 
-// Methods on the prototype, no closure per request; the peer address read only when asked.
+// Methods on the prototype, no closure per request; the headers read from the framework's object
+// once (a property read on Express's request is slow), the peer address only when asked.
 class NodeRequest implements HttpRequest {
   readonly #raw: IncomingMessage;
+  readonly #headers: IncomingMessage['headers'];
   readonly #bodyHolder: object | undefined;
   readonly method: string;
   readonly url: string;
 
   constructor(raw: IncomingMessage, url: string, bodyHolder: object | undefined) {
     this.#raw = raw;
+    this.#headers = raw.headers;
     this.#bodyHolder = bodyHolder;
     this.method = raw.method ?? 'GET';
     this.url = url;
   }
 
   header(name: string): string | undefined {
-    const value = this.#raw.headers[name];
+    const value = this.#headers[name];
     return Array.isArray(value) ? value.join(', ') : value;
   }
 
