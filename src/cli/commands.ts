@@ -53,10 +53,8 @@ const revokeUser: Command = {
     'on its next request, and so are access tokens minted for them. "all" also covers the app\'s own kinds\n' +
     'that the store holds for the user; "all" in a list (all,browser) is "all" too.',
   async run({ args: [userId], values, store, manager, output }) {
-    const requested = parseKinds(values['kinds']);
-    // The app's own kinds are not declared here: declare the ones this run needs.
-    const own = requested?.all === true ? [...(await kindsHeldFor(userId!, store.store)), ...requested.named] : (requested?.named ?? []);
-    const { epochs } = await manager({ kinds: declaredKinds(own) }).revokeAll(userId!, { kinds: requested?.all === true ? 'all' : requested?.named, by: text(values, 'by') ?? 'cli' });
+    const { kinds, declared } = await kindsToRevoke(values['kinds'], () => kindsHeldFor(userId!, store.store));
+    const { epochs } = await manager({ kinds: declared }).revokeAll(userId!, { kinds, by: text(values, 'by') ?? 'cli' });
     output.line(`Signed out user ${userId} everywhere ${signedOutUntil(epochs, 'sessions')}`);
   },
 };
@@ -74,12 +72,10 @@ export const revokeTenant: Command = {
     'with one count of the rows, as stats). Without --yes it asks on the terminal; "y" goes on. Needs a store\n' +
     'that keeps tenant epochs.',
   async run({ args: [tenantId], values, store, manager, output }) {
-    const requested = parseKinds(values['kinds']);
     // A tenant's sessions cannot be listed, so "all" takes every kind the store holds sessions of.
-    const own = requested?.all === true ? [...(await kindsInStore(store.store)), ...requested.named] : (requested?.named ?? []);
+    const { kinds, declared } = await kindsToRevoke(values['kinds'], () => kindsInStore(store.store));
     await confirmed(values, output, `Sign out every user of tenant ${tenantId}?`, `Nothing signed out: tenant ${tenantId} was not confirmed`);
-    const sessions = manager({ kinds: declaredKinds(own) });
-    const { epochs } = await sessions.revokeTenant(tenantId!, { kinds: requested?.all === true ? 'all' : requested?.named, by: text(values, 'by') ?? 'cli' });
+    const { epochs } = await manager({ kinds: declared }).revokeTenant(tenantId!, { kinds, by: text(values, 'by') ?? 'cli' });
     output.line(`Signed out tenant ${tenantId} ${signedOutUntil(epochs, 'its sessions')}`);
   },
 };
@@ -180,22 +176,25 @@ function batchSize(value: string | undefined): number {
   return Number(value);
 }
 
-// `--kinds`: a comma-separated list in which `all` means every kind wherever it stands.
-function parseKinds(value: string | boolean | undefined): { readonly all: boolean; readonly named: readonly string[] } | undefined {
-  if (value === undefined) return undefined;
-  const kinds = String(value)
+/**
+ * `--kinds` as the manager's options: a comma-separated list in which `all` means every kind
+ * wherever it stands. The app's own kinds are not declared here: those named, and with `all` those
+ * `appKinds` finds, are declared for this run (built-in ones need none).
+ */
+async function kindsToRevoke(value: string | boolean | undefined, appKinds: () => Promise<string[]>): Promise<{ kinds: 'all' | string[] | undefined; declared: Record<string, KindOptions> }> {
+  if (value === undefined) return { kinds: undefined, declared: {} };
+  const listed = String(value)
     .split(',')
     .map((kind) => kind.trim());
-  if (kinds.some((kind) => kind === '')) throw usageError('--kinds takes "all" or a comma-separated list of kinds');
+  if (listed.some((kind) => kind === '')) throw usageError('--kinds takes "all" or a comma-separated list of kinds');
   // Checked here, not only by the manager the command makes: a mistyped kind is bad usage.
-  const misnamed = kinds.find((kind) => !KIND_NAME.test(kind));
+  const misnamed = listed.find((kind) => !KIND_NAME.test(kind));
   if (misnamed !== undefined) throw usageError(`--kinds: kind "${misnamed}" ${KIND_NAME_RULE}`);
-  return { all: kinds.includes('all'), named: [...new Set(kinds.filter((kind) => kind !== 'all'))] };
-}
-
-// The manager's `kinds` option declaring the app's own kinds among `kinds` (built-in ones need none).
-function declaredKinds(kinds: readonly string[]): Record<string, KindOptions> {
-  return Object.fromEntries(kinds.filter((kind) => !(BUILT_IN_KINDS as readonly string[]).includes(kind)).map((kind): [string, KindOptions] => [kind, {}]));
+  const all = listed.includes('all');
+  const named = [...new Set(listed.filter((kind) => kind !== 'all'))];
+  const own = all ? [...(await appKinds()), ...named] : named;
+  const declared = own.filter((kind) => !(BUILT_IN_KINDS as readonly string[]).includes(kind)).map((kind): [string, KindOptions] => [kind, {}]);
+  return { kinds: all ? 'all' : named, declared: Object.fromEntries(declared) };
 }
 
 async function kindsHeldFor(userId: string, store: SessionStore): Promise<string[]> {
