@@ -36,7 +36,7 @@ const createStream: RemoteCommand = {
     const description = text(values, 'description');
     const body = { delivery: delivery(values, env), events_requested: events(text(values, 'events')), ...(description === undefined ? {} : { description }) };
     const metadata = await readMetadata(issuer);
-    const { status, body: answer } = await requestJson(required(metadata, 'configurationEndpoint'), { method: 'POST', token, body });
+    const { status, body: answer } = await requestJson(required(metadata, 'configuration_endpoint'), { method: 'POST', token, body });
     if (status !== 201 && status !== 200) throw refusal('no stream created', status, metadata.issuer);
     const stream = checkStream(answer, metadata.issuer);
     output.line(`Created stream ${stream.stream_id} on ${metadata.issuer}:`);
@@ -61,8 +61,8 @@ const verify: RemoteCommand = {
   async run({ values, env, output }) {
     const { issuer, token } = transmitter(values, env);
     const metadata = await readMetadata(issuer);
-    const verification = required(metadata, 'verificationEndpoint');
-    const stream = await theStream(required(metadata, 'configurationEndpoint'), { token, issuer: metadata.issuer, streamId: text(values, 'stream') });
+    const verification = required(metadata, 'verification_endpoint');
+    const stream = await theStream(required(metadata, 'configuration_endpoint'), { token, issuer: metadata.issuer, streamId: text(values, 'stream') });
     const state = text(values, 'state') ?? randomBytes(12).toString('base64url');
     const { status } = await requestJson(verification, { method: 'POST', token, body: { stream_id: stream.stream_id, state } });
     if (status !== 204 && status !== 200 && status !== 202) throw refusal(`no verification event requested on stream ${stream.stream_id}`, status, metadata.issuer);
@@ -81,11 +81,11 @@ const status: RemoteCommand = {
   async run({ values, env, output }) {
     const { issuer, token } = transmitter(values, env);
     const metadata = await readMetadata(issuer);
-    const streams = await readStreams(required(metadata, 'configurationEndpoint'), { token, issuer: metadata.issuer, streamId: text(values, 'stream') });
+    const streams = await readStreams(required(metadata, 'configuration_endpoint'), { token, issuer: metadata.issuer, streamId: text(values, 'stream') });
     if (streams.length === 0) return output.line(`${metadata.issuer} has no stream for this receiver: create one with session-revocation ssf create-stream.`);
     for (const [index, stream] of streams.entries()) {
       if (index > 0) output.line('');
-      const state = metadata.statusEndpoint === undefined ? undefined : await readStatus(metadata.statusEndpoint, token, metadata.issuer, stream.stream_id);
+      const state = metadata.status_endpoint === undefined ? undefined : await readStatus(metadata.status_endpoint, token, metadata.issuer, stream.stream_id);
       output.line(`Stream ${stream.stream_id} on ${metadata.issuer}: ${state ?? 'status not published'}`);
       for (const line of describeStream(stream)) output.line(line);
     }

@@ -8,13 +8,11 @@ const TIMEOUT = 15_000;
 /** The delivery method URIs of SSF 1.0 ("Event Delivery"). */
 export const DELIVERY = { push: 'urn:ietf:rfc:8935', poll: 'urn:ietf:rfc:8936' } as const;
 
-/** The issuer and the endpoints of a transmitter's configuration metadata the CLI uses (SSF 1.0). */
-export interface TransmitterMetadata {
-  readonly issuer: string;
-  readonly configurationEndpoint: URL | undefined;
-  readonly statusEndpoint: URL | undefined;
-  readonly verificationEndpoint: URL | undefined;
-}
+/** The endpoints of a transmitter's configuration metadata the CLI uses (SSF 1.0). */
+const ENDPOINTS = ['configuration_endpoint', 'status_endpoint', 'verification_endpoint'] as const;
+
+/** The issuer of a transmitter's configuration metadata, and those of its {@link ENDPOINTS} it publishes. */
+export type TransmitterMetadata = { readonly issuer: string } & { readonly [field in (typeof ENDPOINTS)[number]]?: URL };
 
 /** A stream configuration as the transmitter answered it (SSF 1.0 "Stream Configuration"), the parts the CLI reads. */
 export interface StreamConfiguration {
@@ -94,29 +92,20 @@ export async function readMetadata({ given, url: issuer }: Issuer): Promise<Tran
   if (metadata['issuer'] !== given) {
     throw new CliError(`${url.href} names issuer ${JSON.stringify(metadata['issuer'])}, not ${given}: pass --transmitter exactly as the transmitter names itself.`);
   }
-  const endpoint = (field: string): URL | undefined => {
-    if (metadata[field] === undefined) return undefined;
+  const endpoint = (field: string): [string, URL] => {
     try {
-      return checkProviderUrl(metadata[field], `the transmitter's ${field}`);
+      return [field, checkProviderUrl(metadata[field], `the transmitter's ${field}`)];
     } catch (error) {
       throw error instanceof SessionError ? new CliError(error.message) : error;
     }
   };
-  return {
-    issuer: given,
-    configurationEndpoint: endpoint('configuration_endpoint'),
-    statusEndpoint: endpoint('status_endpoint'),
-    verificationEndpoint: endpoint('verification_endpoint'),
-  };
+  return { issuer: given, ...Object.fromEntries(ENDPOINTS.filter((field) => metadata[field] !== undefined).map(endpoint)) };
 }
 
 /** The endpoint a command needs; a {@link CliError} when the transmitter offers none. */
-export function required(metadata: TransmitterMetadata, name: 'configurationEndpoint' | 'verificationEndpoint'): URL {
-  const url = metadata[name];
-  if (url === undefined) {
-    const field = name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-    throw new CliError(`${metadata.issuer} publishes no ${field}: its streams are managed some other way (its own console or API).`);
-  }
+export function required(metadata: TransmitterMetadata, field: 'configuration_endpoint' | 'verification_endpoint'): URL {
+  const url = metadata[field];
+  if (url === undefined) throw new CliError(`${metadata.issuer} publishes no ${field}: its streams are managed some other way (its own console or API).`);
   return url;
 }
 

@@ -1,5 +1,5 @@
 import { memoryStore } from '../../stores/memory.js';
-import { text, type FlagValues, type Flags } from '../command.js';
+import { text, type Flag, type FlagValues } from '../command.js';
 import { usageError } from '../failure.js';
 import { printableLocation, redactFileName, redactLocation } from '../redact.js';
 import type { OpenedStore } from './client.js';
@@ -10,23 +10,17 @@ import { openSqlite } from './sqlite.js';
 
 type StoreType = 'memory' | 'sqlite' | 'redis' | 'postgres' | 'mysql';
 
-/** Flags every store command takes: where the store is, and the store's own options. */
-export const STORE_FLAGS: Flags = {
-  store: { type: 'string', help: ['--store <where>', 'memory | sqlite:<file> | redis://… | rediss://… | postgres://… | postgresql://… | mysql://… (or SESSION_REVOCATION_STORE)'] },
-  prefix: { type: 'string', help: ['--prefix <prefix>', 'Redis: key prefix (default sr:)'] },
-  schema: { type: 'string', help: ['--schema <name>', 'PostgreSQL: schema (default session_revocation)'] },
-  table: { type: 'string', help: ['--table <name>', 'PostgreSQL: sessions table (default sessions)'] },
-  'prepared-statements': { type: 'string', help: ['--prepared-statements=false', 'PostgreSQL: unnamed statements only, behind a transaction pooler (PgBouncer)'] },
-  'table-prefix': { type: 'string', help: ['--table-prefix <prefix>', 'SQLite, MySQL: table name prefix (default session_revocation_)'] },
-};
+// A store flag; `stores`: the stores that take it (one the chosen store does not take is refused, not ignored).
+type StoreFlag = Flag & { readonly stores?: readonly StoreType[] };
 
-// Which stores take each flag: a flag the chosen store does not take is refused, not ignored.
-const FLAG_OWNERS: Readonly<Record<string, readonly StoreType[]>> = {
-  prefix: ['redis'],
-  schema: ['postgres'],
-  table: ['postgres'],
-  'prepared-statements': ['postgres'],
-  'table-prefix': ['sqlite', 'mysql'],
+/** Flags every store command takes: where the store is, and the store's own options. */
+export const STORE_FLAGS: Readonly<Record<string, StoreFlag>> = {
+  store: { type: 'string', help: ['--store <where>', 'memory | sqlite:<file> | redis://… | rediss://… | postgres://… | postgresql://… | mysql://… (or SESSION_REVOCATION_STORE)'] },
+  prefix: { type: 'string', stores: ['redis'], help: ['--prefix <prefix>', 'Redis: key prefix (default sr:)'] },
+  schema: { type: 'string', stores: ['postgres'], help: ['--schema <name>', 'PostgreSQL: schema (default session_revocation)'] },
+  table: { type: 'string', stores: ['postgres'], help: ['--table <name>', 'PostgreSQL: sessions table (default sessions)'] },
+  'prepared-statements': { type: 'string', stores: ['postgres'], help: ['--prepared-statements=false', 'PostgreSQL: unnamed statements only, behind a transaction pooler (PgBouncer)'] },
+  'table-prefix': { type: 'string', stores: ['sqlite', 'mysql'], help: ['--table-prefix <prefix>', 'SQLite, MySQL: table name prefix (default session_revocation_)'] },
 };
 
 const STORE_NAMES: Readonly<Record<StoreType, string>> = { memory: 'memory', sqlite: 'SQLite', redis: 'Redis', postgres: 'PostgreSQL', mysql: 'MySQL' };
@@ -38,8 +32,8 @@ export async function openStore(values: FlagValues, env: NodeJS.ProcessEnv, opti
   const prepared = values['prepared-statements'];
   if (prepared !== undefined && prepared !== 'true' && prepared !== 'false') throw usageError('--prepared-statements takes true or false');
   const { type, location } = parseStore(text(values, 'store') ?? env['SESSION_REVOCATION_STORE']);
-  for (const [flag, owners] of Object.entries(FLAG_OWNERS)) {
-    if (values[flag] !== undefined && !owners.includes(type)) throw usageError(`--${flag} is an option of the ${STORE_NAMES[owners[0]!]} store, not of --store ${STORE_NAMES[type]}`);
+  for (const [flag, { stores }] of Object.entries(STORE_FLAGS)) {
+    if (stores !== undefined && values[flag] !== undefined && !stores.includes(type)) throw usageError(`--${flag} is an option of the ${STORE_NAMES[stores[0]!]} store, not of --store ${STORE_NAMES[type]}`);
   }
   if (type === 'memory') {
     return { store: memoryStore(), migrate: async () => 'The memory store keeps nothing between runs: nothing to migrate.', close: async () => {} };
