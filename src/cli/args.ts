@@ -1,88 +1,41 @@
 import { parseArgs } from 'node:util';
-import { text, type AnyCommand, type Command, type FlagValues, type OptionTable, type RemoteCommand } from './command.js';
+import { optionTable, type AnyCommand, type Flag, type FlagValues, type OptionTable } from './command.js';
 import { usageError } from './failure.js';
-import type { StoreFlags } from './stores/types.js';
+import { STORE_FLAGS } from './stores/open.js';
 
-/** Flags every command takes: where the store is, and the store's own options. */
-export const GLOBAL_OPTIONS = {
-  store: { type: 'string' },
-  prefix: { type: 'string' },
-  schema: { type: 'string' },
-  table: { type: 'string' },
-  'prepared-statements': { type: 'string' },
-  'table-prefix': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} satisfies OptionTable;
+const HELP_FLAG: Flag = { type: 'boolean', short: 'h', help: ['-h, --help', 'Show help'] };
 
-/** Help lines of {@link GLOBAL_OPTIONS}. */
-export const GLOBAL_HELP: ReadonlyArray<readonly [string, string]> = [
-  ['--store <where>', 'memory | sqlite:<file> | redis://… | rediss://… | postgres://… | postgresql://… | mysql://… (or SESSION_REVOCATION_STORE)'],
-  ['--prefix <prefix>', 'Redis: key prefix (default sr:)'],
-  ['--schema <name>', 'PostgreSQL: schema (default session_revocation)'],
-  ['--table <name>', 'PostgreSQL: sessions table (default sessions)'],
-  ['--prepared-statements=false', 'PostgreSQL: unnamed statements only, behind a transaction pooler (PgBouncer)'],
-  ['--table-prefix <prefix>', 'SQLite, MySQL: table name prefix (default session_revocation_)'],
-  ['-h, --help', 'Show help'],
-];
+/** Flags every store command takes: where the store is, the store's own options, and help. */
+const GLOBAL_FLAGS = { ...STORE_FLAGS, help: HELP_FLAG };
 
-/** The command line, read. */
-export type Invocation =
-  | { readonly kind: 'program-help' }
-  | { readonly kind: 'command-help'; readonly command: AnyCommand }
-  | {
-      readonly kind: 'remote';
-      readonly command: RemoteCommand;
-      readonly args: readonly string[];
-      readonly values: FlagValues;
-    }
-  | {
-      readonly kind: 'run';
-      readonly command: Command;
-      readonly args: readonly string[];
-      readonly values: FlagValues;
-      readonly store: string | undefined;
-      readonly flags: StoreFlags;
-    };
+/** The command line, read: the help it asks for, or the command to run with its arguments and flags. */
+export type CommandLine = { readonly help: string } | { readonly command: AnyCommand; readonly args: readonly string[]; readonly values: FlagValues };
 
 /**
  * Reads argv with `parseArgs`, twice: a lenient pass finds the command wherever the flags
  * are, then a strict pass with exactly the flags of that command refuses anything else.
  */
-export function readCommandLine(argv: readonly string[], commands: readonly AnyCommand[], env: NodeJS.ProcessEnv): Invocation {
-  const everyOption: OptionTable = Object.assign({}, ...commands.map((command) => command.options), GLOBAL_OPTIONS);
-  const first = parseArgs({ args: [...argv], options: everyOption, strict: false, allowPositionals: true });
-  const name = first.positionals[0];
-  if (name === undefined) {
-    if (first.values['help'] === true) return { kind: 'program-help' };
+export function readCommandLine(argv: readonly string[], commands: readonly AnyCommand[]): CommandLine {
+  const everyFlag = Object.assign({}, ...commands.map((command) => command.flags), GLOBAL_FLAGS);
+  const first = parseArgs({ args: [...argv], options: optionTable(everyFlag), strict: false, allowPositionals: true });
+  if (first.positionals[0] === undefined) {
+    if (first.values['help'] === true) return { help: programHelp(commands) };
     throw usageError('missing command');
   }
   const command = findCommand(commands, first.positionals);
-
-  // A command that opens no store takes none of the store flags.
-  const own = command.remote === true ? { help: GLOBAL_OPTIONS.help, ...command.options } : { ...GLOBAL_OPTIONS, ...command.options };
-  const { values, positionals } = strictParse(argv, own);
-  if (values['help'] === true) return { kind: 'command-help', command };
+  const { values, positionals } = strictParse(argv, optionTable(ownFlags(command)));
+  if (values['help'] === true) return { help: commandHelp(command) };
   const args = positionals.slice(command.name.split(' ').length);
   if (args.length < command.args.length) throw usageError(`${command.name} needs <${command.args[args.length]}>`);
   // The extra argument is not echoed: it may be a store location or its password, split off by the shell.
   if (args.length > command.args.length) throw usageError(`${command.name} takes ${takes(command.args)}, not ${args.length}`);
   for (const [index, arg] of args.entries()) if (arg === '') throw usageError(`<${command.args[index]}> must not be empty`);
-  if (command.remote === true) return { kind: 'remote', command, args, values };
+  return { command, args, values };
+}
 
-  return {
-    kind: 'run',
-    command,
-    args,
-    values,
-    store: text(values, 'store') ?? env['SESSION_REVOCATION_STORE'],
-    flags: {
-      prefix: text(values, 'prefix'),
-      schema: text(values, 'schema'),
-      table: text(values, 'table'),
-      tablePrefix: text(values, 'table-prefix'),
-      preparedStatements: preparedStatements(values['prepared-statements']),
-    },
-  };
+// A command that opens no store takes none of the store flags.
+function ownFlags(command: AnyCommand): Record<string, Flag> {
+  return command.remote === true ? { help: HELP_FLAG, ...command.flags } : { ...GLOBAL_FLAGS, ...command.flags };
 }
 
 // The command whose words begin the positionals: `list`, or `ssf` and one of its own words.
@@ -97,10 +50,10 @@ function findCommand(commands: readonly AnyCommand[], positionals: readonly stri
   throw usageError(given === undefined ? `${name} needs a command: ${known}` : `unknown command "${name} ${given}" (${name} takes ${known})`);
 }
 
-function strictParse(argv: readonly string[], options: OptionTable): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+function strictParse(argv: readonly string[], options: OptionTable): { values: FlagValues; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
-    return { values: values as Record<string, string | boolean | undefined>, positionals };
+    return { values: values as FlagValues, positionals };
   } catch (error) {
     const code = error instanceof Error && 'code' in error ? error.code : undefined;
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
@@ -118,8 +71,42 @@ function takes(names: readonly string[]): string {
   return `${names.length} argument${names.length === 1 ? '' : 's'} (${names.map((name) => `<${name}>`).join(' ')})`;
 }
 
-function preparedStatements(value: string | boolean | undefined): boolean | undefined {
-  if (value === undefined) return undefined;
-  if (value === 'true' || value === 'false') return value === 'true';
-  throw usageError('--prepared-statements takes true or false');
+function programHelp(commands: readonly AnyCommand[]): string {
+  const width = Math.max(...commands.map((command) => usage(command).length));
+  return [
+    'Usage: session-revocation <command> [arguments] --store <where> [options]',
+    '',
+    'Operate on the sessions of session-revocation: migrate, inspect, sign out, prune;',
+    'and manage the Shared Signals stream a transmitter sends security events on (ssf: no --store).',
+    '',
+    'Commands:',
+    ...commands.map((command) => `  ${usage(command).padEnd(width)}  ${command.summary}`),
+    '',
+    'Options:',
+    ...flagHelp(GLOBAL_FLAGS),
+    '',
+    'Exit codes: 0 done, 1 refused or failed (store unreachable, client missing), 2 bad usage.',
+    'Run session-revocation <command> --help for the options of a command.',
+  ].join('\n');
+}
+
+function commandHelp(command: AnyCommand): string {
+  const remote = command.remote === true;
+  return [
+    `Usage: session-revocation ${usage(command)}${remote ? '' : ' --store <where>'} [options]`,
+    '',
+    `${command.summary}.`,
+    ...(command.details === undefined ? [] : ['', command.details]),
+    ...(Object.keys(command.flags).length === 0 ? [] : ['', 'Options:', ...flagHelp(command.flags)]),
+    ...(remote ? [] : ['', 'Store options:', ...flagHelp(GLOBAL_FLAGS)]),
+  ].join('\n');
+}
+
+function usage(command: AnyCommand): string {
+  return [command.name, ...command.args.map((arg) => `<${arg}>`)].join(' ');
+}
+
+function flagHelp(flags: Readonly<Record<string, Flag>>): string[] {
+  const width = Math.max(...Object.values(flags).map(({ help: [flag] }) => flag.length));
+  return Object.values(flags).map(({ help: [flag, text] }) => `  ${flag.padEnd(width)}  ${text}`);
 }

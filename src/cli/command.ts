@@ -3,7 +3,7 @@ import type { SessionManager } from '../manager/api.js';
 import type { SessionManagerOptions } from '../options.js';
 import { CliError } from './failure.js';
 import type { Output } from './output.js';
-import type { OpenedStore } from './stores/types.js';
+import type { OpenedStore } from './stores/client.js';
 
 /** The `options` table `parseArgs` takes. */
 export type OptionTable = NonNullable<ParseArgsConfig['options']>;
@@ -11,28 +11,17 @@ export type OptionTable = NonNullable<ParseArgsConfig['options']>;
 /** The flags as `parseArgs` read them. */
 export type FlagValues = Readonly<Record<string, string | boolean | undefined>>;
 
-/** A flag's text value, if given. */
-export function text(values: FlagValues, name: string): string | undefined {
-  const value = values[name];
-  return typeof value === 'string' ? value : undefined;
+/** A flag: how `parseArgs` reads it, and its help line (the flag as typed, what it does). */
+export interface Flag {
+  readonly type: 'string' | 'boolean';
+  readonly short?: string;
+  readonly help: readonly [string, string];
 }
 
-/** Asks `question` unless `--yes` was given; a no fails the command with `refusal`. */
-export async function confirmed(values: FlagValues, output: Output, question: string, refusal: string): Promise<void> {
-  if (values['yes'] !== true && !(await output.confirm(question))) throw new CliError(`${refusal} (answer "y", or pass --yes).`);
-}
+/** Flags by name, in the order the help lists them. */
+export type Flags = Readonly<Record<string, Flag>>;
 
-/** What a command gets: its positional arguments, its flags (global and its own) and the opened store. */
-export interface CommandContext {
-  readonly args: readonly string[];
-  readonly values: FlagValues;
-  readonly store: OpenedStore;
-  /** A session manager over the store (one per run; the CLI closes it). */
-  manager(options?: Pick<SessionManagerOptions, 'pruneBatchSize' | 'kinds'>): SessionManager;
-  readonly output: Output;
-}
-
-/** What a command that talks to a transmitter gets: no store, and the environment (for a bearer token). */
+/** What a command that talks to a transmitter gets: its positional arguments, its flags, and the environment (for a bearer token). */
 export interface RemoteCommandContext {
   readonly args: readonly string[];
   readonly values: FlagValues;
@@ -40,7 +29,14 @@ export interface RemoteCommandContext {
   readonly output: Output;
 }
 
-/** One command of the CLI: a file under `commands/` and a line in the table of `commands.ts`. */
+/** What a store command gets: the same but the environment, and the opened store. */
+export interface CommandContext extends Omit<RemoteCommandContext, 'env'> {
+  readonly store: OpenedStore;
+  /** A session manager over the store (one per run; the CLI closes it). */
+  manager(options?: Pick<SessionManagerOptions, 'pruneBatchSize' | 'kinds'>): SessionManager;
+}
+
+/** One command of the CLI: an entry in the table of `commands.ts`. */
 export interface Command {
   /** The words on the command line (`list`, `ssf status`). */
   readonly name: string;
@@ -49,9 +45,7 @@ export interface Command {
   readonly summary: string;
   /** Names of the required positional arguments, in order (`userId`). */
   readonly args: readonly string[];
-  readonly options: OptionTable;
-  /** Help lines of the flags: the flag as typed, and what it does. */
-  readonly optionHelp: ReadonlyArray<readonly [string, string]>;
+  readonly flags: Flags;
   /** Whether the command may create an SQLite file (`migrate`): a mistyped path must not become an empty database. */
   readonly createsDatabase?: boolean;
   /** A few lines for the command's `--help`, after the summary. */
@@ -68,3 +62,19 @@ export interface RemoteCommand extends Omit<Command, 'remote' | 'createsDatabase
 
 /** Any command of the table. */
 export type AnyCommand = Command | RemoteCommand;
+
+/** The table `parseArgs` takes for `flags`. */
+export function optionTable(flags: Flags): OptionTable {
+  return Object.fromEntries(Object.entries(flags).map(([name, { type, short }]) => [name, short === undefined ? { type } : { type, short }]));
+}
+
+/** A flag's text value, if given. */
+export function text(values: FlagValues, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Asks `question` unless `--yes` was given; a no fails the command with `refusal`. */
+export async function confirmed(values: FlagValues, output: Output, question: string, refusal: string): Promise<void> {
+  if (values['yes'] !== true && !(await output.confirm(question))) throw new CliError(`${refusal} (answer "y", or pass --yes).`);
+}

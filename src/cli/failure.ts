@@ -8,12 +8,9 @@ export const EXIT = Object.freeze({ done: 0, failed: 1, usage: 2 });
  * cannot be right (exit 2), `failed` for a refusal or a failure (exit 1).
  */
 export class CliError extends Error {
-  readonly exitCode: number;
-
-  constructor(message: string, exitCode: number = EXIT.failed, options?: { cause?: unknown }) {
+  constructor(message: string, readonly exitCode: number = EXIT.failed, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'CliError';
-    this.exitCode = exitCode;
   }
 }
 

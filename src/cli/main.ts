@@ -4,14 +4,13 @@ import { Console } from 'node:console';
 import { runCli } from './run.js';
 import { COMMANDS } from './commands.js';
 import { processOutput } from './output.js';
-import { locationsIn, redactingStream, tokensIn } from './redact.js';
+import { commandLineRedactor, redactingStream } from './redact.js';
 
 const argv = process.argv.slice(2);
-const locations = locationsIn(argv, process.env);
-const tokens = tokensIn(argv, process.env);
+const redact = commandLineRedactor(argv, process.env);
 // Drivers write warnings of their own to the console (mysql2 quotes an option it ignores):
 // they reach the terminal with the store's secrets hidden, like every other message.
-globalThis.console = new Console({ stdout: redactingStream(process.stdout, locations, tokens), stderr: redactingStream(process.stderr, locations, tokens) });
+globalThis.console = new Console({ stdout: redactingStream(process.stdout, redact), stderr: redactingStream(process.stderr, redact) });
 
 process.exitCode = await runCli(COMMANDS, {
   argv,

@@ -22,7 +22,7 @@ export function processOutput(): Output {
     line: (text) => {
       process.stdout.write(`${text}\n`);
     },
-    progress: () => (process.stderr.isTTY ? terminalProgress(process.stderr) : lineProgress(process.stderr)),
+    progress: () => progressOn(process.stderr),
     confirm: (question) => confirmOn(process.stdin, process.stderr, question),
   };
 }
@@ -39,26 +39,17 @@ async function confirmOn(input: NodeJS.ReadableStream, output: NodeJS.WritableSt
   }
 }
 
-// A terminal: one line, redrawn ("\r" then clear to the end of the line).
-function terminalProgress(stream: NodeJS.WriteStream): Progress {
+// A terminal: one line, redrawn ("\r" then clear to the end of the line). A pipe or a log
+// file: plain lines, as control characters would garble it.
+function progressOn(stream: NodeJS.WriteStream): Progress {
   let shown = false;
   return {
     update: (text) => {
       shown = true;
-      stream.write(`\r\x1b[2K${text}`);
+      stream.write(stream.isTTY ? `\r\x1b[2K${text}` : `${text}\n`);
     },
     done: () => {
-      if (shown) stream.write('\n');
+      if (shown && stream.isTTY) stream.write('\n');
     },
-  };
-}
-
-// A pipe or a log file: control characters would garble it, so plain lines.
-function lineProgress(stream: NodeJS.WritableStream): Progress {
-  return {
-    update: (text) => {
-      stream.write(`${text}\n`);
-    },
-    done: () => {},
   };
 }

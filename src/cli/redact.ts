@@ -36,44 +36,35 @@ export function printableLocation(value: string): string | undefined {
   return unambiguousUrl(value) === undefined ? undefined : redactLocation(value);
 }
 
-/** The values of a command line that may be store locations, the environment's among them. */
-export function locationsIn(argv: readonly string[], env: NodeJS.ProcessEnv): string[] {
-  return [env['SESSION_REVOCATION_STORE'], ...argv.filter((arg) => /[:=@]/.test(arg))].filter((value) => value !== undefined);
-}
+// Flags and environment variables whose whole value is a secret: a bearer token, an Authorization header value.
+const SECRET_FLAGS: readonly string[] = ['--token', '--push-authorization'];
+const SECRET_ENV: readonly string[] = ['SESSION_REVOCATION_SSF_TOKEN', 'SESSION_REVOCATION_SSF_PUSH_AUTHORIZATION'];
 
-/** Flags whose whole value is a secret: a bearer token, an Authorization header value. */
-export const SECRET_FLAGS: readonly string[] = ['--token', '--push-authorization'];
-
-/** Environment variables whose whole value is a secret (the CLI reads them instead of those flags). */
-export const SECRET_ENV: readonly string[] = ['SESSION_REVOCATION_SSF_TOKEN', 'SESSION_REVOCATION_SSF_PUSH_AUTHORIZATION'];
-
-/** The values of {@link SECRET_FLAGS} (`--token x` or `--token=x`) and {@link SECRET_ENV}. */
-export function tokensIn(argv: readonly string[], env: NodeJS.ProcessEnv): string[] {
+/**
+ * Hides in a line about to be printed, whatever wrote it (a driver may quote its connection
+ * string), every secret of the store locations of a command line and of the environment, and
+ * the values of {@link SECRET_FLAGS} (`--token x` or `--token=x`) and {@link SECRET_ENV} whole.
+ */
+export function commandLineRedactor(argv: readonly string[], env: NodeJS.ProcessEnv): (text: string) => string {
+  const locations = [env['SESSION_REVOCATION_STORE'], ...argv.filter((arg) => /[:=@]/.test(arg))].filter((value) => value !== undefined);
   const given = argv.flatMap((arg, index) => {
     const flag = SECRET_FLAGS.find((name) => arg === name || arg.startsWith(`${name}=`));
     if (flag === undefined) return [];
     return arg === flag ? (argv[index + 1] === undefined ? [] : [argv[index + 1]!]) : [arg.slice(flag.length + 1)];
   });
+  const tokens = [...given, ...SECRET_ENV.map((name) => env[name])].filter((value): value is string => value !== undefined && value.trim() !== '');
   // A bearer token is also hidden without its scheme, as a transmitter may quote either.
-  const values = [...given, ...SECRET_ENV.map((name) => env[name])].filter((value): value is string => value !== undefined && value.trim() !== '');
-  return values.flatMap((value) => [value, value.replace(/^Bearer\s+/i, '')]);
-}
-
-/**
- * Hides in a line about to be printed every secret of the given locations, whatever wrote it (a
- * driver may quote its connection string), and `tokens` whole.
- */
-export function redactSecrets(text: string, locations: readonly string[], tokens: readonly string[] = []): string {
-  const secrets = new Set([...locations.flatMap(secretsOf), ...tokens.filter((token) => token !== '')]);
+  const secrets = new Set([...locations.flatMap(secretsOf), ...tokens.flatMap((value) => [value, value.replace(/^Bearer\s+/i, '')]).filter((token) => token !== '')]);
   // Longest first, so a secret that contains another is hidden whole.
-  return [...secrets].sort((a, b) => b.length - a.length).reduce((line, secret) => line.split(secret).join(HIDDEN), text);
+  const longestFirst = [...secrets].sort((a, b) => b.length - a.length);
+  return (text) => longestFirst.reduce((line, secret) => line.split(secret).join(HIDDEN), text);
 }
 
-/** A stream writing to `target` through {@link redactSecrets}: for drivers' own console warnings. */
-export function redactingStream(target: NodeJS.WritableStream, locations: readonly string[], tokens: readonly string[] = []): Writable {
+/** A stream writing to `target` through `redact`: for drivers' own console warnings. */
+export function redactingStream(target: NodeJS.WritableStream, redact: (text: string) => string): Writable {
   return new Writable({
     write(chunk: Buffer | string, _encoding, done) {
-      target.write(redactSecrets(chunk.toString(), locations, tokens), done);
+      target.write(redact(chunk.toString()), done);
     },
   });
 }

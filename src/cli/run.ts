@@ -3,12 +3,10 @@ import type { SessionManager } from '../manager/api.js';
 import { readCommandLine } from './args.js';
 import type { AnyCommand } from './command.js';
 import { describeFailure, EXIT } from './failure.js';
-import { commandHelp, programHelp } from './help.js';
 import type { Output } from './output.js';
-import { locationsIn, redactSecrets, tokensIn } from './redact.js';
-import { parseStoreSpec } from './store-spec.js';
+import { commandLineRedactor } from './redact.js';
+import type { OpenedStore } from './stores/client.js';
 import { openStore } from './stores/open.js';
-import type { OpenedStore } from './stores/types.js';
 
 /** Where a run reads and writes (`error`: one line on stderr); the process's own in the bin. */
 export interface RunEnvironment {
@@ -19,44 +17,39 @@ export interface RunEnvironment {
 }
 
 /** Runs one command line; resolves with the exit code once every client it opened is closed. */
-export async function runCli(commands: readonly AnyCommand[], environment: RunEnvironment): Promise<number> {
-  const { output } = environment;
+export async function runCli(commands: readonly AnyCommand[], { argv, env, output, error }: RunEnvironment): Promise<number> {
   let opened: OpenedStore | undefined;
   let manager: SessionManager | undefined;
   try {
-    const invocation = readCommandLine(environment.argv, commands, environment.env);
-    if (invocation.kind === 'program-help') {
-      output.line(programHelp(commands));
+    const line = readCommandLine(argv, commands);
+    if ('help' in line) {
+      output.line(line.help);
       return EXIT.done;
     }
-    if (invocation.kind === 'command-help') {
-      output.line(commandHelp(invocation.command));
+    const { command, args, values } = line;
+    if (command.remote === true) {
+      await command.run({ args, values, env, output });
       return EXIT.done;
     }
-    if (invocation.kind === 'remote') {
-      await invocation.command.run({ args: invocation.args, values: invocation.values, env: environment.env, output });
-      return EXIT.done;
-    }
-    const spec = parseStoreSpec(invocation.store);
-    const store = await openStore(spec, invocation.flags, { create: invocation.command.createsDatabase === true });
+    const store = await openStore(values, env, { create: command.createsDatabase === true });
     opened = store;
-    await invocation.command.run({
-      args: invocation.args,
-      values: invocation.values,
+    await command.run({
+      args,
+      values,
       store,
       output,
       manager: (options) => {
-        if (manager !== undefined) throw new Error(`${invocation.command.name}: one session manager per run.`);
+        if (manager !== undefined) throw new Error(`${command.name}: one session manager per run.`);
         // No pruning timer, no access tokens: nothing keeps the process alive.
         manager = createSessionManager({ store: store.store, ...options });
         return manager;
       },
     });
     return EXIT.done;
-  } catch (error) {
-    const { message, exitCode } = describeFailure(error);
+  } catch (failure) {
+    const { message, exitCode } = describeFailure(failure);
     // Whatever wrote the message, the secrets of the command line never reach the terminal.
-    environment.error(`session-revocation: ${redactSecrets(message, locationsIn(environment.argv, environment.env), tokensIn(environment.argv, environment.env))}`);
+    error(`session-revocation: ${commandLineRedactor(argv, env)(message)}`);
     return exitCode;
   } finally {
     await closeQuietly(opened, manager);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memoryStore } from '../../src/index.js';
-import { stats } from '../../src/cli/commands/stats.js';
-import { revokeTenant } from '../../src/cli/commands/revoke-tenant.js';
+import { revokeTenant, stats } from '../../src/cli/commands.js';
 import { describeFailure } from '../../src/cli/failure.js';
 import type { Output } from '../../src/cli/output.js';
 import type { SessionStore } from '../../src/store.js';

@@ -2,29 +2,18 @@ import { DEFAULT_PREFIX } from '../../../adapters/mysql/options.js';
 import { TABLE_NAMES } from '../../../adapters/sql/index.js';
 import { mysqlStore } from '../../../adapters/mysql/store.js';
 import type { MysqlPool } from '../../../adapters/mysql/types.js';
+import { text, type FlagValues } from '../command.js';
 import { CliError } from '../failure.js';
-import { storeOptions, unreachable } from './checked.js';
-import { optionalImport } from './optional.js';
-import type { OpenedStore, StoreFlags } from './types.js';
-
-/** How long the CLI waits for MySQL to accept a connection. */
-const CONNECT_TIMEOUT = 5_000;
+import { CONNECT_TIMEOUT, firstContact, optionalImport, storeOptions, type OpenedStore } from './client.js';
 
 /** MySQL or MariaDB through a mysql2 promise pool of two connections; tables named by `--table-prefix`. */
-export async function openMysql(url: string, label: string, flags: StoreFlags): Promise<OpenedStore> {
+export async function openMysql(url: string, label: string, values: FlagValues): Promise<OpenedStore> {
   const module = await optionalImport('mysql2', () => import('mysql2/promise'));
   if (module === undefined) throw new CliError('the MySQL store needs a client: npm install mysql2');
   const pool = module.default.createPool({ uri: url, connectionLimit: 2, connectTimeout: CONNECT_TIMEOUT });
-  const close = async (): Promise<void> => {
-    await pool.end().catch(() => {});
-  };
-  try {
-    await pool.query('SELECT 1');
-  } catch (error) {
-    await close();
-    throw unreachable('MySQL', label, error);
-  }
-  const prefix = flags.tablePrefix ?? DEFAULT_PREFIX;
+  const close = (): Promise<void> => pool.end().catch(() => {});
+  await firstContact('MySQL', label, () => pool.query('SELECT 1'), close);
+  const prefix = text(values, 'table-prefix') ?? DEFAULT_PREFIX;
   const store = await storeOptions(() => mysqlStore({ pool: pool as unknown as MysqlPool, prefix }), close);
   return {
     store,

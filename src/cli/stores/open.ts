@@ -1,41 +1,71 @@
+import { memoryStore } from '../../stores/memory.js';
+import { text, type Flag, type FlagValues } from '../command.js';
 import { usageError } from '../failure.js';
-import { redactFileName, redactLocation } from '../redact.js';
-import type { StoreSpec } from '../store-spec.js';
-import { openMemory } from './memory.js';
+import { printableLocation, redactFileName, redactLocation } from '../redact.js';
+import type { OpenedStore } from './client.js';
 import { openMysql } from './mysql.js';
 import { openPostgres } from './postgres.js';
 import { openRedis } from './redis.js';
 import { openSqlite } from './sqlite.js';
-import type { OpenedStore, StoreFlags } from './types.js';
 
-// Which store each flag belongs to: a flag the chosen store does not take is refused, not ignored.
-const FLAG_OWNERS: ReadonlyArray<readonly [keyof StoreFlags, string, StoreSpec['type'], StoreSpec['type']?]> = [
-  ['prefix', '--prefix', 'redis'],
-  ['schema', '--schema', 'postgres'],
-  ['table', '--table', 'postgres'],
-  ['preparedStatements', '--prepared-statements', 'postgres'],
-  ['tablePrefix', '--table-prefix', 'sqlite', 'mysql'],
-];
+type StoreType = 'memory' | 'sqlite' | 'redis' | 'postgres' | 'mysql';
 
-const STORE_NAMES: Readonly<Record<StoreSpec['type'], string>> = { memory: 'memory', sqlite: 'SQLite', redis: 'Redis', postgres: 'PostgreSQL', mysql: 'MySQL' };
+// A store flag; `stores`: the stores that take it (one the chosen store does not take is refused, not ignored).
+type StoreFlag = Flag & { readonly stores?: readonly StoreType[] };
 
-/** Opens the store `--store` names; the caller closes it. `create`: an SQLite file may be created. */
-export async function openStore(spec: StoreSpec, flags: StoreFlags, options: { readonly create: boolean }): Promise<OpenedStore> {
-  for (const [key, flag, owner, alsoOwner] of FLAG_OWNERS) {
-    if (flags[key] !== undefined && owner !== spec.type && alsoOwner !== spec.type) {
-      throw usageError(`${flag} is an option of the ${STORE_NAMES[owner]} store, not of --store ${spec.type === 'memory' ? 'memory' : STORE_NAMES[spec.type]}`);
-    }
+/** Flags every store command takes: where the store is, and the store's own options. */
+export const STORE_FLAGS: Readonly<Record<string, StoreFlag>> = {
+  store: { type: 'string', help: ['--store <where>', 'memory | sqlite:<file> | redis://… | rediss://… | postgres://… | postgresql://… | mysql://… (or SESSION_REVOCATION_STORE)'] },
+  prefix: { type: 'string', stores: ['redis'], help: ['--prefix <prefix>', 'Redis: key prefix (default sr:)'] },
+  schema: { type: 'string', stores: ['postgres'], help: ['--schema <name>', 'PostgreSQL: schema (default session_revocation)'] },
+  table: { type: 'string', stores: ['postgres'], help: ['--table <name>', 'PostgreSQL: sessions table (default sessions)'] },
+  'prepared-statements': { type: 'string', stores: ['postgres'], help: ['--prepared-statements=false', 'PostgreSQL: unnamed statements only, behind a transaction pooler (PgBouncer)'] },
+  'table-prefix': { type: 'string', stores: ['sqlite', 'mysql'], help: ['--table-prefix <prefix>', 'SQLite, MySQL: table name prefix (default session_revocation_)'] },
+};
+
+const STORE_NAMES: Readonly<Record<StoreType, string>> = { memory: 'memory', sqlite: 'SQLite', redis: 'Redis', postgres: 'PostgreSQL', mysql: 'MySQL' };
+
+const SHAPES = 'memory, sqlite:<file>, redis://…, rediss://…, postgres://…, postgresql://… or mysql://…';
+
+/** Opens the store `--store` (or SESSION_REVOCATION_STORE) names; the caller closes it. `create`: an SQLite file may be created. */
+export async function openStore(values: FlagValues, env: NodeJS.ProcessEnv, options: { readonly create: boolean }): Promise<OpenedStore> {
+  const prepared = values['prepared-statements'];
+  if (prepared !== undefined && prepared !== 'true' && prepared !== 'false') throw usageError('--prepared-statements takes true or false');
+  const { type, location } = parseStore(text(values, 'store') ?? env['SESSION_REVOCATION_STORE']);
+  for (const [flag, { stores }] of Object.entries(STORE_FLAGS)) {
+    if (stores !== undefined && values[flag] !== undefined && !stores.includes(type)) throw usageError(`--${flag} is an option of the ${STORE_NAMES[stores[0]!]} store, not of --store ${STORE_NAMES[type]}`);
   }
-  switch (spec.type) {
-    case 'memory':
-      return openMemory();
-    case 'sqlite':
-      return openSqlite(spec.filename, redactFileName(spec.filename), flags, options);
-    case 'redis':
-      return openRedis(spec.url, redactLocation(spec.url), flags);
-    case 'postgres':
-      return openPostgres(spec.url, redactLocation(spec.url), flags);
-    case 'mysql':
-      return openMysql(spec.url, redactLocation(spec.url), flags);
+  if (type === 'memory') {
+    return { store: memoryStore(), migrate: async () => 'The memory store keeps nothing between runs: nothing to migrate.', close: async () => {} };
   }
+  if (type === 'sqlite') {
+    const filename = location.slice('sqlite:'.length);
+    return openSqlite(filename, redactFileName(filename), values, options);
+  }
+  const open = { redis: openRedis, postgres: openPostgres, mysql: openMysql }[type];
+  return open(location, redactLocation(location), values);
+}
+
+// What `--store` names; anything but the forms of SHAPES is bad usage.
+function parseStore(location: string | undefined): { type: StoreType; location: string } {
+  if (location === undefined || location === '') throw usageError(`--store is required: ${SHAPES} (or set SESSION_REVOCATION_STORE)`);
+  return { type: storeType(location), location };
+}
+
+function storeType(value: string): StoreType {
+  if (value === 'memory') return 'memory';
+  if (value.startsWith('sqlite:')) {
+    if (value === 'sqlite:') throw usageError('--store sqlite:<file> needs a file name');
+    return 'sqlite';
+  }
+  const scheme = /^([a-z]+):\/\//.exec(value)?.[1];
+  if (scheme === 'redis' || scheme === 'rediss' || scheme === 'postgres' || scheme === 'postgresql' || scheme === 'mysql') {
+    // What does not parse cannot be told apart: where a password ends in it is unknown.
+    if (!URL.canParse(value)) throw usageError(`--store ${scheme}://… is not a valid URL (the rest is not printed: it may hold a password)`);
+    return scheme === 'mysql' ? 'mysql' : scheme.startsWith('redis') ? 'redis' : 'postgres';
+  }
+  const printable = printableLocation(value);
+  if (printable !== undefined) throw usageError(`--store must be ${SHAPES}, not "${printable}"`);
+  const hint = !value.includes('://') && value.includes('=') ? '; write a keyword string (host=… dbname=…) as postgres://user:password@host:port/dbname' : '';
+  throw usageError(`--store must be ${SHAPES} (the value given is not printed: it may hold a password)${hint}`);
 }

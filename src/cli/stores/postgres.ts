@@ -2,13 +2,9 @@ import { DEFAULT_SCHEMA, DEFAULT_TABLE } from '../../../adapters/postgres/names.
 import { TABLE_NAMES } from '../../../adapters/sql/index.js';
 import type { PostgresClient } from '../../../adapters/postgres/options.js';
 import { postgresStore } from '../../../adapters/postgres/store.js';
+import { text, type FlagValues } from '../command.js';
 import { CliError } from '../failure.js';
-import { storeOptions, unreachable } from './checked.js';
-import { optionalImport } from './optional.js';
-import type { OpenedStore, StoreFlags } from './types.js';
-
-/** How long the CLI waits for PostgreSQL to accept a connection. */
-const CONNECT_TIMEOUT = 5_000;
+import { CONNECT_TIMEOUT, firstContact, optionalImport, storeOptions, type OpenedStore } from './client.js';
 
 interface Connected {
   readonly pool: PostgresClient;
@@ -18,23 +14,16 @@ interface Connected {
 }
 
 /** PostgreSQL through a `pg` pool when installed, else postgres.js; two connections at most. */
-export async function openPostgres(url: string, label: string, flags: StoreFlags): Promise<OpenedStore> {
-  const schema = flags.schema ?? DEFAULT_SCHEMA;
-  const table = flags.table ?? DEFAULT_TABLE;
+export async function openPostgres(url: string, label: string, values: FlagValues): Promise<OpenedStore> {
+  const schema = text(values, 'schema') ?? DEFAULT_SCHEMA;
+  const table = text(values, 'table') ?? DEFAULT_TABLE;
+  // Checked to be "true" or "false" when the command line was read.
+  const prepared = text(values, 'prepared-statements');
   const connected = (await connectPg(url, label)) ?? (await connectPostgresJs(url, label));
   if (connected === undefined) throw new CliError('the PostgreSQL store needs a client: npm install pg (or npm install postgres)');
-  const store = await storeOptions(
-    () =>
-      postgresStore({
-        pool: connected.pool,
-        schema,
-        table,
-        // The CLI needs no notices from other instances: nothing to LISTEN for.
-        listen: false,
-        ...(flags.preparedStatements === undefined ? {} : { preparedStatements: flags.preparedStatements }),
-      }),
-    connected.close,
-  );
+  // The CLI needs no notices from other instances: nothing to LISTEN for.
+  const options = { pool: connected.pool, schema, table, listen: false, ...(prepared === undefined ? {} : { preparedStatements: prepared === 'true' }) };
+  const store = await storeOptions(() => postgresStore(options), connected.close);
   return {
     store,
     async migrate() {
@@ -54,20 +43,9 @@ async function connectPg(url: string, label: string): Promise<Connected | undefi
   if (module === undefined) return undefined;
   const pool = new module.default.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: CONNECT_TIMEOUT });
   pool.on('error', () => {});
-  const close = async (): Promise<void> => {
-    await pool.end().catch(() => {});
-  };
-  try {
-    await pool.query('SELECT 1');
-  } catch (error) {
-    await close();
-    throw unreachable('PostgreSQL', label, error);
-  }
-  return {
-    pool,
-    scalar: async (text, values) => Object.values((await pool.query(text, values)).rows[0] ?? {})[0],
-    close,
-  };
+  const close = (): Promise<void> => pool.end().catch(() => {});
+  await firstContact('PostgreSQL', label, () => pool.query('SELECT 1'), close);
+  return { pool, scalar: async (text, values) => Object.values((await pool.query(text, values)).rows[0] ?? {})[0], close };
 }
 
 async function connectPostgresJs(url: string, label: string): Promise<Connected | undefined> {
@@ -75,18 +53,7 @@ async function connectPostgresJs(url: string, label: string): Promise<Connected 
   if (module === undefined) return undefined;
   // postgres.js prints the server's notices by default ("schema exists, skipping").
   const sql = module.default(url, { max: 2, connect_timeout: CONNECT_TIMEOUT / 1_000, onnotice: () => {} });
-  const close = async (): Promise<void> => {
-    await sql.end({ timeout: 5 }).catch(() => {});
-  };
-  try {
-    await sql.unsafe('SELECT 1');
-  } catch (error) {
-    await close();
-    throw unreachable('PostgreSQL', label, error);
-  }
-  return {
-    pool: sql as unknown as PostgresClient,
-    scalar: async (text, values) => Object.values((await sql.unsafe(text, values as never[]))[0] ?? {})[0],
-    close,
-  };
+  const close = (): Promise<void> => sql.end({ timeout: 5 }).catch(() => {});
+  await firstContact('PostgreSQL', label, () => sql.unsafe('SELECT 1'), close);
+  return { pool: sql as unknown as PostgresClient, scalar: async (text, values) => Object.values((await sql.unsafe(text, values as never[]))[0] ?? {})[0], close };
 }

@@ -1,13 +1,9 @@
 import { DEFAULT_PREFIX } from '../../../adapters/redis/options.js';
 import { redisStore } from '../../../adapters/redis/store.js';
 import type { RedisClientLike } from '../../../adapters/redis/client.js';
+import { text, type FlagValues } from '../command.js';
 import { CliError } from '../failure.js';
-import { storeOptions, unreachable } from './checked.js';
-import { optionalImport } from './optional.js';
-import type { OpenedStore, StoreFlags } from './types.js';
-
-/** How long the CLI waits for Redis to accept the connection. */
-const CONNECT_TIMEOUT = 5_000;
+import { CONNECT_TIMEOUT, firstContact, optionalImport, storeOptions, type OpenedStore } from './client.js';
 
 interface Connected {
   readonly client: RedisClientLike;
@@ -15,8 +11,8 @@ interface Connected {
 }
 
 /** Redis through ioredis when installed, else node-redis; one connection, no retries. */
-export async function openRedis(url: string, label: string, flags: StoreFlags): Promise<OpenedStore> {
-  const prefix = flags.prefix ?? DEFAULT_PREFIX;
+export async function openRedis(url: string, label: string, values: FlagValues): Promise<OpenedStore> {
+  const prefix = text(values, 'prefix') ?? DEFAULT_PREFIX;
   const connected = (await connectIoredis(url, label)) ?? (await connectNodeRedis(url, label));
   if (connected === undefined) throw new CliError('the Redis store needs a client: npm install ioredis (or npm install redis)');
   // The store's background bookkeeping never decides a command's outcome, and its default
@@ -33,30 +29,12 @@ async function connectIoredis(url: string, label: string): Promise<Connected | u
   const module = await optionalImport('ioredis', () => import('ioredis'));
   if (module === undefined) return undefined;
   // A one-shot command: fail at once rather than queue or reconnect.
-  const client = new module.Redis(url, {
-    lazyConnect: true,
-    connectTimeout: CONNECT_TIMEOUT,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    retryStrategy: () => null,
-  });
+  const client = new module.Redis(url, { lazyConnect: true, connectTimeout: CONNECT_TIMEOUT, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: () => null });
   // ioredis rejects `connect()` with "Connection is closed."; the socket's error says why.
   let lastError: unknown;
-  client.on('error', (error: unknown) => {
-    lastError = error;
-  });
-  try {
-    await client.connect();
-  } catch (error) {
-    client.disconnect();
-    throw unreachable('Redis', label, lastError ?? error);
-  }
-  return {
-    client: client as unknown as RedisClientLike,
-    close: async () => {
-      await client.quit().catch(() => client.disconnect());
-    },
-  };
+  client.on('error', (error: unknown) => (lastError = error));
+  await firstContact('Redis', label, () => client.connect().catch((error: unknown) => Promise.reject(lastError ?? error)), () => client.disconnect());
+  return { client: client as unknown as RedisClientLike, close: () => client.quit().then(() => {}, () => client.disconnect()) };
 }
 
 async function connectNodeRedis(url: string, label: string): Promise<Connected | undefined> {
@@ -64,20 +42,11 @@ async function connectNodeRedis(url: string, label: string): Promise<Connected |
   if (module === undefined) return undefined;
   const client = module.createClient({ url, disableOfflineQueue: true, socket: { connectTimeout: CONNECT_TIMEOUT, reconnectStrategy: false } });
   let lastError: unknown;
-  client.on('error', (error: unknown) => {
-    lastError = error;
-  });
-  try {
-    await client.connect();
-  } catch (error) {
-    // A client that never opened refuses destroy() too; nothing is left to release then.
+  client.on('error', (error: unknown) => (lastError = error));
+  // A client that never opened refuses destroy() too; nothing is left to release then.
+  const release = (): void => {
     if (client.isOpen) client.destroy();
-    throw unreachable('Redis', label, lastError ?? error);
-  }
-  return {
-    client: client as unknown as RedisClientLike,
-    close: async () => {
-      await client.close().catch(() => client.destroy());
-    },
   };
+  await firstContact('Redis', label, () => client.connect().catch((error: unknown) => Promise.reject(lastError ?? error)), release);
+  return { client: client as unknown as RedisClientLike, close: () => client.close().then(() => {}, () => client.destroy()) };
 }

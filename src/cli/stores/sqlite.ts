@@ -3,17 +3,17 @@ import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 import { DEFAULT_TABLE_PREFIX } from '../../../adapters/sqlite/options.js';
 import { sqliteStore } from '../../../adapters/sqlite/store.js';
+import { text, type FlagValues } from '../command.js';
 import { CliError } from '../failure.js';
-import { storeOptions } from './checked.js';
-import type { OpenedStore, StoreFlags } from './types.js';
+import { storeOptions, type OpenedStore } from './client.js';
 
 /** An SQLite file through better-sqlite3; without `create`, a file that does not exist is refused. */
-export async function openSqlite(filename: string, label: string, flags: StoreFlags, options: { readonly create: boolean }): Promise<OpenedStore> {
+export async function openSqlite(filename: string, label: string, values: FlagValues, options: { readonly create: boolean }): Promise<OpenedStore> {
   const Database = loadBetterSqlite3();
   if (!options.create && filename !== ':memory:' && !existsSync(filename)) {
     throw new CliError(`no SQLite database at ${label}: run session-revocation migrate first, or check the path`);
   }
-  const tablePrefix = flags.tablePrefix ?? DEFAULT_TABLE_PREFIX;
+  const tablePrefix = text(values, 'table-prefix') ?? DEFAULT_TABLE_PREFIX;
   const store = await storeOptions(() => sqliteStore({ filename, tablePrefix }));
   return {
     store,

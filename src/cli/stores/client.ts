@@ -1,0 +1,55 @@
+import { isSessionError } from '../../errors.js';
+import type { SessionStore } from '../../store.js';
+import { CliError, EXIT } from '../failure.js';
+
+/** How long the CLI waits for a store to accept a connection, in ms. */
+export const CONNECT_TIMEOUT = 5_000;
+
+/** A store the CLI opened; `close` closes its client, after the store itself. */
+export interface OpenedStore {
+  readonly store: SessionStore;
+  /** Brings the store's tables up to date and says what it did, in one sentence. */
+  migrate(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Loads an optional peer dependency: `undefined` when it is not installed, so the caller can
+ * try the next client or say what to install. Any other failure (a broken install) is thrown.
+ */
+export async function optionalImport<T>(name: string, load: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await load();
+  } catch (error) {
+    const code = error instanceof Error && 'code' in error ? error.code : undefined;
+    // Only the package itself missing, not one of its own dependencies.
+    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && error instanceof Error && error.message.includes(`'${name}'`)) {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/** Runs a new client's first request; when it fails, closes the client and says which store is unreachable. */
+export async function firstContact(store: string, label: string, request: () => Promise<unknown>, close: () => Promise<void> | void): Promise<void> {
+  try {
+    await request();
+  } catch (error) {
+    await close();
+    throw new CliError(`cannot connect to ${store} at ${label}`, undefined, { cause: error });
+  }
+}
+
+/**
+ * Calls a store factory, closing the client when it throws: options it refuses (a bad --prefix,
+ * a file that cannot be opened) came from the command line, so they are bad usage.
+ */
+export async function storeOptions<T>(factory: () => T, close: () => Promise<void> = async () => {}): Promise<T> {
+  try {
+    return factory();
+  } catch (error) {
+    await close();
+    if (isSessionError(error) && error.code === 'INVALID_CONFIGURATION') throw new CliError(error.message, EXIT.usage, { cause: error });
+    throw error;
+  }
+}
