@@ -5,7 +5,6 @@ import { capabilityTest } from '../runner.js';
 import type { StoreSuiteContext } from './context.js';
 import { CHROME_MAC, DAY, FIREFOX_WINDOWS, freshUser, SAFARI_IPHONE, SECRET } from './fixtures.js';
 
-
 const keepsActivity = (store: StoreOperations): boolean => typeof store.listActivity === 'function';
 
 /** The manager's activity, new-device, tenant and support-access promises, kept by this store. */

@@ -1,7 +1,6 @@
 import { CHROME_MAC_DEVICE, freshUser, newRecord } from './fixtures.js';
 import type { StoreSuiteContext } from './context.js';
 
-
 /** One session per browser + OS: atomic replacement inside `create`. */
 export function describeDeviceReplacement({ describe, it, expect, store }: StoreSuiteContext): void {
   describe('one session per browser and OS', () => {

@@ -47,7 +47,6 @@ async function listen(writer: StoreOperations, listener: StoreOperations): Promi
 
 /** Every revocation is published to every instance, with the user's id or the tenant's (semantics 8). */
 export function describeNotices({ describe, it, expect, store, sibling, slowTimeout }: StoreSuiteContext): void {
-
   // Runs `revocation` on a fresh user or tenant while another instance listens, and expects its
   // notice there (`expected`), counting only what was heard after `revoking()`: the sign-ins
   // that set the case up may publish too. A store without `subscribe` publishes nothing and has

@@ -3,7 +3,6 @@ import type { CreatedSession, SessionManager } from '../../manager/api.js';
 import type { StoreSuiteContext } from './context.js';
 import { freshUser, SECRET } from './fixtures.js';
 
-
 /** The admin of a test: a session in the admin's own organization. */
 interface Admin {
   readonly id: string;

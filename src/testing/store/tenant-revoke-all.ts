@@ -2,7 +2,6 @@ import { createSessionManager } from '../../manager/index.js';
 import type { StoreSuiteContext } from './context.js';
 import { CHROME_MAC, freshUser, SECRET } from './fixtures.js';
 
-
 /**
  * A tenant admin removing a member: `revokeAll(user, { tenantId })` ends that user's sessions
  * and access tokens of that tenant only, session by session (no epoch moves, so the user's other

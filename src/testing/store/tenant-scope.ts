@@ -2,7 +2,6 @@ import type { StoreOperations } from '../../storage/types.js';
 import type { StoreSuiteContext } from './context.js';
 import { CHROME_MAC_DEVICE, codeOf, evictOldest, freshUser, insert, newRecord, refuse } from './fixtures.js';
 
-
 // The ids among `ids` whose rows are not revoked, sorted (no epochs are raised in this section).
 async function notRevoked(store: StoreOperations, ids: readonly string[]): Promise<string[]> {
   const kept: string[] = [];
