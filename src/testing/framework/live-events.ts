@@ -77,10 +77,7 @@ function withPatience<T>(promise: Promise<T>): Promise<T> {
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
-/**
- * Live sign-out: `GET /sessions/events` (the routes' `events` option) streams `event: revoked`
- * to an open page the moment its session is revoked by another request.
- */
+/** Live sign-out: `GET /sessions/events` streams `event: revoked` the moment the session is revoked elsewhere. */
 export function describeLiveEvents({ describe, it, expect, scenario }: FrameworkSuiteContext): void {
   describe('live sign-out events', () => {
     it('an open events stream hears "revoked" when another device revokes its session, then ends', async () => {

@@ -45,11 +45,7 @@ function spellings(path: string): string[] {
 
 const PROTECTED = ['/api/me', '/dashboard', '/sessions'];
 
-/**
- * Route guards hold for every spelling of a protected path: doubled or encoded slashes, dot
- * segments, another case, a trailing slash. Whatever the router makes of such a path (the same
- * route, or none), it never answers with a user's data without a live session.
- */
+/** Route guards hold for every spelling of a protected path, whatever the router makes of it. */
 export function describePathVariants({ describe, it, expect, scenario }: FrameworkSuiteContext): void {
   describe('protected routes under other spellings of their path', () => {
     const refused = async (path: string, method: string, cookie?: string) => {

@@ -32,10 +32,7 @@ const codeOf = (promise: Promise<unknown>): Promise<string> =>
     (error: unknown) => (isSessionError(error) ? error.code : `threw ${String(error)}`),
   );
 
-/**
- * What a store can get wrong on a real database, through the author's fault hook: an outage is
- * `STORE_UNAVAILABLE` and never signs anyone out, and no batch is ever half applied.
- */
+/** Through the author's fault hook: an outage is `STORE_UNAVAILABLE` and signs no one out; no batch is half applied. */
 export function describeFaults({ describe, it, expect, raw, slowTimeout }: StoreSuiteContext, faults: StoreFaults): void {
   const supported = (fault: StoreFault): boolean => faults.supports === undefined || faults.supports.includes(fault);
   describe('faults of the driver (the suite\'s fault hook)', () => {

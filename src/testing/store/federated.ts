@@ -9,11 +9,7 @@ const freshIssuer = (): string => `https://idp-${process.pid}-${Date.now().toStr
 
 const sorted = (ids: readonly string[]): string[] => [...ids].sort();
 
-/**
- * Federated sign-out: sessions found by provider session, by provider user and by local user,
- * exact matching, expiry, erase; and one-time keys (logout-token and security-event ids)
- * claimed exactly once across instances, and released at once.
- */
+/** Federated sign-out lookups, and one-time keys (logout-token and security-event ids) claimed once across instances. */
 export function describeFederated({ describe, it, expect, store, raw, sibling }: StoreSuiteContext): void {
   describe('federated sign-out and one-time keys', () => {
     it('finds the sessions of a provider session, of a provider user and of a local user', async () => {
