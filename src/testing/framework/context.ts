@@ -1,4 +1,5 @@
-import type { SessionManager } from '../../manager/api.js';
+import type { CreateSessionInput, SessionManager } from '../../manager/api.js';
+import type { Session } from '../../session.js';
 import type { SessionStore } from '../../store.js';
 import type { CompleteTestRunner } from '../runner.js';
 import { BROWSERS, Device, send, type Reply, type RequestInit } from './client.js';
@@ -22,6 +23,13 @@ export interface Scenario {
   device(userAgent: string, cookieName?: string): Device;
   /** A new browser (Chrome on macOS by default) signed in as `userId` through `POST /login`. */
   signedIn(userId: string, userAgent?: string): Promise<Device>;
+  /**
+   * A new browser holding a session made through the manager, for what the suite's sign-in
+   * route does not take (another kind, a federated identity). Its User-Agent is `input.userAgent`.
+   */
+  deviceWith(input: CreateSessionInput & { readonly userAgent: string }, cookieName?: string): Promise<Device>;
+  /** The live session of `token`; throws when it is not live. */
+  liveSession(token: string | undefined): Promise<Session>;
   /** A request without any cookie. */
   request(path: string, init?: RequestInit): Promise<Reply>;
   /** The suite's identity provider, whose logout tokens the routes' `backchannelLogout` accepts. */
@@ -102,6 +110,16 @@ export function scenarioOf(
       const device = new Device(url, userAgent);
       await device.signIn(userId);
       return device;
+    },
+    deviceWith: async (input, cookieName) => {
+      const device = new Device(url, input.userAgent, cookieName);
+      device.holdToken((await sessions.create(input)).token);
+      return device;
+    },
+    liveSession: async (token) => {
+      const validated = await sessions.validate(token);
+      if (!validated.ok) throw new Error(`The session of the test device is not valid (${validated.reason}).`);
+      return validated.session;
     },
     request: (path, init) => send(url, path, init),
   };
