@@ -23,10 +23,7 @@ export interface Scenario {
   device(userAgent: string, cookieName?: string): Device;
   /** A new browser (Chrome on macOS by default) signed in as `userId` through `POST /login`. */
   signedIn(userId: string, userAgent?: string): Promise<Device>;
-  /**
-   * A new browser holding a session made through the manager, for what the suite's sign-in
-   * route does not take (another kind, a federated identity). Its User-Agent is `input.userAgent`.
-   */
+  /** A new browser holding a session the manager made: for what the sign-in route does not take (a kind, a federated identity). */
   deviceWith(input: CreateSessionInput & { readonly userAgent: string }, cookieName?: string): Promise<Device>;
   /** The live session of `token`; throws when it is not live. */
   liveSession(token: string | undefined): Promise<Session>;
@@ -34,11 +31,7 @@ export interface Scenario {
   request(path: string, init?: RequestInit): Promise<Reply>;
   /** The suite's identity provider, whose logout tokens the routes' `backchannelLogout` accepts. */
   readonly idp: TestIssuer;
-  /**
-   * Starts a second app of the wrapper under test, made by the same `makeApp` with the same
-   * options, over a store of its own: a fresh memory store passed through `wrap` (as an app
-   * wraps its store for tracing). Its manager and app are closed after the test.
-   */
+  /** A second app from the same `makeApp`, over a fresh memory store passed through `wrap`; closed after the test. */
   appOver(wrap: (store: SessionStore) => SessionStore): Promise<{ readonly url: string; readonly sessions: SessionManager }>;
 }
 

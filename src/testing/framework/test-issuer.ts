@@ -31,11 +31,7 @@ export interface TestIssuer extends IssuerServer {
   logoutToken(claims?: Record<string, unknown>): Promise<string>;
   /** A Universal Logout bearer for `audience`, valid five minutes, with `claims` added (or replacing the defaults). */
   revocationBearer(audience: string, claims?: Record<string, unknown>): Promise<string>;
-  /**
-   * A Security Event Token of this provider as a transmitter (`typ` `secevent+jwt`, for
-   * {@link SUITE_SET_AUDIENCE}): one event of `type` about `subject` (`sub_id`), with `claims`
-   * added (or replacing the defaults).
-   */
+  /** A Security Event Token (`secevent+jwt`, for {@link SUITE_SET_AUDIENCE}): one event of `type` about `subject`, with `claims` added. */
   securityEventToken(type: string, subject: Record<string, unknown>, claims?: Record<string, unknown>): Promise<string>;
 }
 
