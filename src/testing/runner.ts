@@ -112,11 +112,7 @@ function globalRunner(): TestRunner | undefined {
   return globals.describe && globals.it && globals.expect && globals.beforeEach && globals.afterEach ? (globals as TestRunner) : undefined;
 }
 
-/**
- * vitest as the project running the suite installed it. Loaded by its ES module entry, the
- * same instance the test file imported: its CommonJS entry only throws. Synchronous, so this
- * subpath stays loadable by `require()`, and vitest is never a dependency of the package.
- */
+/** The project's vitest, by its ES module entry (the CommonJS one only throws); synchronous, so `require()` still loads this subpath. */
 function projectVitest(): TestRunner | undefined {
   try {
     const require = createRequire(import.meta.url);
@@ -130,10 +126,7 @@ function projectVitest(): TestRunner | undefined {
   }
 }
 
-/**
- * Hooks for a runner without them: each test runs the set-ups registered in its enclosing
- * groups before its body and the tear-downs after it, even when the body throws.
- */
+/** Hooks for a runner without them: each test runs its groups' set-ups before and tear-downs after, even when it throws. */
 function withEmulatedHooks(runner: TestRunner): CompleteTestRunner {
   const scopes: { readonly before: Hook[]; readonly after: Hook[] }[] = [{ before: [], after: [] }];
   const current = () => scopes[scopes.length - 1]!;

@@ -3,11 +3,7 @@ import type { FrameworkSuiteContext } from './context.js';
 
 /** Bearer credentials: stateless access tokens (middleware option `accessTokens`) and session tokens. */
 export function describeAccessTokens({ describe, it, expect, scenario, expectReply }: FrameworkSuiteContext): void {
-  const accessTokenOf = async (token: string | undefined): Promise<string> => {
-    const validated = await scenario().sessions.validate(token);
-    if (!validated.ok) throw new Error(`The session of the test device is not valid (${validated.reason}).`);
-    return scenario().sessions.issueAccessToken(validated.session);
-  };
+  const accessTokenOf = async (token: string | undefined): Promise<string> => scenario().sessions.issueAccessToken(await scenario().liveSession(token));
 
   describe('Bearer tokens', () => {
     it('an access token is accepted as Bearer, and refused after sign out everywhere', async () => {

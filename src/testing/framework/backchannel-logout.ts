@@ -6,71 +6,61 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 /** The OpenID Connect back-channel logout URI: a provider's server signs users out, and only with a valid token. */
 export function describeBackchannelLogout({ describe, it, expect, scenario, expectReply }: FrameworkSuiteContext): void {
   describe('back-channel logout', () => {
+    const idp = () => scenario().idp;
     const post = (body: string, headers: Record<string, string> = FORM) =>
       scenario().request('/sessions/backchannel-logout', { method: 'POST', headers: { ...headers, origin: 'https://idp.example', 'sec-fetch-site': 'cross-site' }, body });
 
-    // Signed in through the manager with a provider session (the suite's apps take no federated input).
-    const signedInFederated = async (userAgent: string, identity: { iss: string; sub: string; sid?: string }) => {
-      const device = scenario().device(userAgent);
-      device.holdToken((await scenario().sessions.create({ userId: 'alice', userAgent, federated: identity })).token);
-      return device;
-    };
+    const signedInFederated = (userAgent: string, federated: { iss: string; sub: string; sid?: string }) => scenario().deviceWith({ userId: 'alice', userAgent, federated });
 
     it('a valid logout token signs out the provider session at once (200, no-store), cross-site and without a session', async () => {
-      const { idp } = scenario();
-      const laptop = await signedInFederated(BROWSERS.chromeMac, { iss: idp.issuer, sub: 'alice@idp', sid: 'idp-session-1' });
-      const phone = await signedInFederated(BROWSERS.safariIphone, { iss: idp.issuer, sub: 'alice@idp', sid: 'idp-session-2' });
-      expectReply(await post(`logout_token=${await idp.logoutToken({ sid: 'idp-session-1' })}`), 200, { headers: { 'cache-control': 'no-store' } });
+      const laptop = await signedInFederated(BROWSERS.chromeMac, { iss: idp().issuer, sub: 'alice@idp', sid: 'idp-session-1' });
+      const phone = await signedInFederated(BROWSERS.safariIphone, { iss: idp().issuer, sub: 'alice@idp', sid: 'idp-session-2' });
+      expectReply(await post(`logout_token=${await idp().logoutToken({ sid: 'idp-session-1' })}`), 200, { headers: { 'cache-control': 'no-store' } });
       expect((await laptop.request('/api/me')).status).toBe(401);
       expect((await phone.request('/api/me')).status).toBe(200);
     });
 
     it('a token with sid and sub also signs out that user\'s sessions recorded without a sid, not those of another provider session', async () => {
-      const { idp } = scenario();
-      const withoutSid = await signedInFederated(BROWSERS.chromeMac, { iss: idp.issuer, sub: 'alice@idp' });
-      const otherSession = await signedInFederated(BROWSERS.safariIphone, { iss: idp.issuer, sub: 'alice@idp', sid: 'idp-session-2' });
-      expect((await post(`logout_token=${await idp.logoutToken({ sid: 'idp-session-1', sub: 'alice@idp' })}`)).status).toBe(200);
+      const withoutSid = await signedInFederated(BROWSERS.chromeMac, { iss: idp().issuer, sub: 'alice@idp' });
+      const otherSession = await signedInFederated(BROWSERS.safariIphone, { iss: idp().issuer, sub: 'alice@idp', sid: 'idp-session-2' });
+      expect((await post(`logout_token=${await idp().logoutToken({ sid: 'idp-session-1', sub: 'alice@idp' })}`)).status).toBe(200);
       expect((await withoutSid.request('/api/me')).status).toBe(401);
       expect((await otherSession.request('/api/me')).status).toBe(200);
     });
 
     it('a bad, replayed or missing token answers 400 { error } and signs out nothing', async () => {
-      const { idp } = scenario();
-      const laptop = await signedInFederated(BROWSERS.chromeMac, { iss: idp.issuer, sub: 'alice@idp' });
-      const spent = await idp.logoutToken({ sub: 'nobody' });
+      const laptop = await signedInFederated(BROWSERS.chromeMac, { iss: idp().issuer, sub: 'alice@idp' });
+      const spent = await idp().logoutToken({ sub: 'nobody' });
       expect((await post(`logout_token=${spent}`)).status).toBe(200);
-      const stale = await idp.logoutToken({ sub: 'alice@idp', iat: Math.floor(scenario().now() / 1000) - 3600 });
-      for (const body of [`logout_token=${spent}`, `logout_token=${await idp.logoutToken({ sub: 'alice@idp', nonce: 'n' })}`, `logout_token=${stale}`, 'logout_token=nonsense', `logout_token=${await idp.logoutToken({ sub: 'alice@idp' })}&logout_token=x`, 'nothing=here']) {
+      const stale = await idp().logoutToken({ sub: 'alice@idp', iat: Math.floor(scenario().now() / 1000) - 3600 });
+      for (const body of [`logout_token=${spent}`, `logout_token=${await idp().logoutToken({ sub: 'alice@idp', nonce: 'n' })}`, `logout_token=${stale}`, 'logout_token=nonsense', `logout_token=${await idp().logoutToken({ sub: 'alice@idp' })}&logout_token=x`, 'nothing=here']) {
         const reply = await post(body);
         expect(reply.status).toBe(400);
         expect(typeof (JSON.parse(reply.body) as { error?: unknown }).error).toBe('string');
       }
-      expect((await post(`logout_token=${await idp.logoutToken({ sub: 'alice@idp' })}`, { 'content-type': 'application/json' })).status).toBe(400);
+      expect((await post(`logout_token=${await idp().logoutToken({ sub: 'alice@idp' })}`, { 'content-type': 'application/json' })).status).toBe(400);
       expect((await laptop.request('/api/me')).status).toBe(200);
     });
 
     it('a form over 9 KB is refused (400) even around a valid token, whether the route or the app\'s form parser read it', async () => {
-      const { idp } = scenario();
-      const laptop = await signedInFederated(BROWSERS.chromeMac, { iss: idp.issuer, sub: 'alice@idp', sid: 'idp-session-1' });
-      expect((await post(`logout_token=${await idp.logoutToken({ sid: 'idp-session-1' })}&padding=${'x'.repeat(20_000)}`)).status).toBe(400);
+      const laptop = await signedInFederated(BROWSERS.chromeMac, { iss: idp().issuer, sub: 'alice@idp', sid: 'idp-session-1' });
+      expect((await post(`logout_token=${await idp().logoutToken({ sid: 'idp-session-1' })}&padding=${'x'.repeat(20_000)}`)).status).toBe(400);
       expect((await laptop.request('/api/me')).status).toBe(200);
     });
 
     it('answers 503 while the store is down, and signs out nothing', async () => {
-      const { idp } = scenario();
-      const token = await idp.logoutToken({ sub: 'alice@idp' });
+      const token = await idp().logoutToken({ sub: 'alice@idp' });
       scenario().store.failing = true;
       expect((await post(`logout_token=${token}`)).status).toBe(503);
     });
 
     it('answers 503, not 400, while the provider\'s keys cannot be fetched (a JWKS answering 5xx or not JSON)', async () => {
-      const { idp } = scenario();
-      const laptop = await signedInFederated(BROWSERS.chromeMac, { iss: idp.issuer, sub: 'alice@idp', sid: 'idp-session-1' });
+      const laptop = await signedInFederated(BROWSERS.chromeMac, { iss: idp().issuer, sub: 'alice@idp', sid: 'idp-session-1' });
       for (const answer of [503, 'not-json'] as const) {
-        idp.jwksAnswer = answer;
-        const fetches = idp.jwksFetches;
-        expectReply(await post(`logout_token=${await idp.logoutToken({ sid: 'idp-session-1' })}`), 503, { headers: { 'retry-after': /^\d+$/ } });
-        expect(idp.jwksFetches).toBe(fetches + 1);
+        idp().jwksAnswer = answer;
+        const fetches = idp().jwksFetches;
+        expectReply(await post(`logout_token=${await idp().logoutToken({ sid: 'idp-session-1' })}`), 503, { headers: { 'retry-after': /^\d+$/ } });
+        expect(idp().jwksFetches).toBe(fetches + 1);
         // Past the 10 s after a failed fetch in which the keys are not fetched again.
         scenario().advance(10_000);
       }

@@ -22,11 +22,7 @@ export interface RequestInit {
   readonly method?: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string;
-  /**
-   * Send exactly these headers, as a browser would, over `node:http`: `fetch()` always adds
-   * `Sec-Fetch-Mode: cors` (replacing `navigate`), which makes every request look like an API
-   * call. For HTML form submissions.
-   */
+  /** Send exactly these headers over `node:http`, as a browser's form does: `fetch()` always adds `Sec-Fetch-Mode: cors`. */
   readonly browser?: boolean;
 }
 

@@ -1,4 +1,5 @@
-import type { SessionManager } from '../../manager/api.js';
+import type { CreateSessionInput, SessionManager } from '../../manager/api.js';
+import type { Session } from '../../session.js';
 import type { SessionStore } from '../../store.js';
 import type { CompleteTestRunner } from '../runner.js';
 import { BROWSERS, Device, send, type Reply, type RequestInit } from './client.js';
@@ -22,15 +23,15 @@ export interface Scenario {
   device(userAgent: string, cookieName?: string): Device;
   /** A new browser (Chrome on macOS by default) signed in as `userId` through `POST /login`. */
   signedIn(userId: string, userAgent?: string): Promise<Device>;
+  /** A new browser holding a session the manager made: for what the sign-in route does not take (a kind, a federated identity). */
+  deviceWith(input: CreateSessionInput & { readonly userAgent: string }, cookieName?: string): Promise<Device>;
+  /** The live session of `token`; throws when it is not live. */
+  liveSession(token: string | undefined): Promise<Session>;
   /** A request without any cookie. */
   request(path: string, init?: RequestInit): Promise<Reply>;
   /** The suite's identity provider, whose logout tokens the routes' `backchannelLogout` accepts. */
   readonly idp: TestIssuer;
-  /**
-   * Starts a second app of the wrapper under test, made by the same `makeApp` with the same
-   * options, over a store of its own: a fresh memory store passed through `wrap` (as an app
-   * wraps its store for tracing). Its manager and app are closed after the test.
-   */
+  /** A second app from the same `makeApp`, over a fresh memory store passed through `wrap`; closed after the test. */
   appOver(wrap: (store: SessionStore) => SessionStore): Promise<{ readonly url: string; readonly sessions: SessionManager }>;
 }
 
@@ -102,6 +103,16 @@ export function scenarioOf(
       const device = new Device(url, userAgent);
       await device.signIn(userId);
       return device;
+    },
+    deviceWith: async (input, cookieName) => {
+      const device = new Device(url, input.userAgent, cookieName);
+      device.holdToken((await sessions.create(input)).token);
+      return device;
+    },
+    liveSession: async (token) => {
+      const validated = await sessions.validate(token);
+      if (!validated.ok) throw new Error(`The session of the test device is not valid (${validated.reason}).`);
+      return validated.session;
     },
     request: (path, init) => send(url, path, init),
   };

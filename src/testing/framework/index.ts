@@ -229,9 +229,7 @@ export function describeFrameworkConformance(
       const ended = current;
       current = undefined;
       if (ended === undefined) return;
-      ended.scenario.store.failing = false;
-      ended.scenario.store.failingCreate = false;
-      ended.scenario.store.hanging = false;
+      Object.assign(ended.scenario.store, { failing: false, failingCreate: false, hanging: false });
       await ended.app.close();
       await ended.scenario.sessions.close();
       await ended.idp.close();

@@ -1,7 +1,5 @@
-// What a browser without Fetch Metadata (no `Sec-Fetch-Site`: Safari before 16.4, Firefox
-// before 90) sends as `Origin` with a form POST, so the suite can post a page's own form the
-// way such a browser would instead of assuming the header. The Fetch standard's "serializing
-// a request origin", driven by the page's `Referrer-Policy`.
+// The `Origin` of a form POST from a browser without Fetch Metadata (Safari < 16.4, Firefox < 90):
+// the Fetch standard's "serializing a request origin", driven by the page's `Referrer-Policy`.
 
 const POLICIES = new Set([
   'no-referrer',

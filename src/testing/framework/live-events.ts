@@ -77,73 +77,62 @@ function withPatience<T>(promise: Promise<T>): Promise<T> {
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
-/**
- * Live sign-out: `GET /sessions/events` (the routes' `events` option) streams `event: revoked`
- * to an open page the moment its session is revoked by another request.
- */
+/** Live sign-out: `GET /sessions/events` streams `event: revoked` the moment the session is revoked elsewhere. */
 export function describeLiveEvents({ describe, it, expect, scenario }: FrameworkSuiteContext): void {
+  const openEvents = (headers?: Record<string, string>) => fetch(new URL('/sessions/events', scenario().url), { headers });
+  // Reads a stream: its first bytes (once it listens, so nothing after can be missed), then after
+  // `act` one "revoked" event and the end.
+  const expectRevokedAfter = async (response: Response, act: (events: EventReader) => Promise<void>) => {
+    const events = new EventReader(response.body!);
+    try {
+      expect((await events.next())?.event).toBe('comment');
+      await act(events);
+      expect(await events.nextEvent()).toEqual({ event: 'revoked', data: '{"reason":"revoked"}' });
+      expect(await events.nextEvent()).toBeUndefined();
+    } finally {
+      await events.cancel();
+    }
+  };
+
   describe('live sign-out events', () => {
     it('an open events stream hears "revoked" when another device revokes its session, then ends', async () => {
       const laptop = await scenario().signedIn('alice');
       const phone = await scenario().signedIn('alice', BROWSERS.safariIphone);
-      const response = await fetch(new URL('/sessions/events', scenario().url), { headers: phone.headers({ accept: 'text/event-stream' }) });
+      const response = await openEvents(phone.headers({ accept: 'text/event-stream' }));
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
       expect(response.headers.get('cache-control')).toBe('no-store');
-      const events = new EventReader(response.body!);
-      try {
-        // The first bytes come once the stream listens: nothing after them can be missed.
-        expect((await events.next())?.event).toBe('comment');
-        const revoked = await laptop.request(`/sessions/${phone.sessionId}`, { method: 'DELETE' });
-        expect(revoked.status).toBe(204);
-        expect(await events.nextEvent()).toEqual({ event: 'revoked', data: '{"reason":"revoked"}' });
-        expect(await events.nextEvent()).toBeUndefined();
-        // The laptop's own stream is not ended by the phone's revocation.
-        expect((await laptop.request('/api/me')).status).toBe(200);
-      } finally {
-        await events.cancel();
-      }
+      await expectRevokedAfter(response, async () => {
+        expect((await laptop.request(`/sessions/${phone.sessionId}`, { method: 'DELETE' })).status).toBe(204);
+      });
+      // The laptop is not signed out by the phone's revocation.
+      expect((await laptop.request('/api/me')).status).toBe(200);
     });
 
     it('"sign out everywhere" from one device ends the streams of the others, and heartbeats keep a quiet stream going', async () => {
       const laptop = await scenario().signedIn('bob');
       const phone = await scenario().signedIn('bob', BROWSERS.safariIphone);
-      const response = await fetch(new URL('/sessions/events', scenario().url), { headers: phone.headers() });
-      const events = new EventReader(response.body!);
-      try {
-        expect((await events.next())?.event).toBe('comment');
+      await expectRevokedAfter(await openEvents(phone.headers()), async (events) => {
         // The suite's heartbeat is 100 ms: a comment arrives on a stream with nothing to say.
         expect(await events.next()).toEqual({ event: 'comment', data: ': heartbeat' });
         expect((await laptop.request('/sessions/sign-out-everywhere', { method: 'POST' })).status).toBe(204);
-        expect(await events.nextEvent()).toEqual({ event: 'revoked', data: '{"reason":"revoked"}' });
-        expect(await events.nextEvent()).toBeUndefined();
-      } finally {
-        await events.cancel();
-      }
+      });
     });
 
     it("a support session's stream ends when its admin is signed out everywhere", async () => {
       const admin = await scenario().signedIn('erin-admin');
-      const validated = await scenario().sessions.validate(admin.token);
-      if (!validated.ok) throw new Error('The sign-in did not give a live session.');
       const support = scenario().device(BROWSERS.chromeMac);
-      support.token = (await scenario().sessions.impersonate(validated.session, 'erin')).token;
-      const response = await fetch(new URL('/sessions/events', scenario().url), { headers: support.headers() });
+      support.token = (await scenario().sessions.impersonate(await scenario().liveSession(admin.token), 'erin')).token;
+      const response = await openEvents(support.headers());
       expect(response.status).toBe(200);
-      const events = new EventReader(response.body!);
-      try {
-        expect((await events.next())?.event).toBe('comment');
+      await expectRevokedAfter(response, async () => {
         // The admin's own device, not the support session's user, is what signs out.
         expect((await admin.request('/sessions/sign-out-everywhere', { method: 'POST' })).status).toBe(204);
-        expect(await events.nextEvent()).toEqual({ event: 'revoked', data: '{"reason":"revoked"}' });
-        expect(await events.nextEvent()).toBeUndefined();
-      } finally {
-        await events.cancel();
-      }
+      });
     });
 
     it('a request without a session gets 401 JSON, not a stream', async () => {
-      const response = await fetch(new URL('/sessions/events', scenario().url), { headers: { accept: 'text/event-stream' } });
+      const response = await openEvents({ accept: 'text/event-stream' });
       expect(response.status).toBe(401);
       expect(response.headers.get('content-type')).toMatch(/^application\/json/);
       expect(await response.json()).toEqual({ error: 'unauthenticated' });
@@ -151,10 +140,8 @@ export function describeLiveEvents({ describe, it, expect, scenario }: Framework
 
     it('an access token alone gets 403 "session_required": there is no session to watch', async () => {
       const device = await scenario().signedIn('dora');
-      const validated = await scenario().sessions.validate(device.token);
-      if (!validated.ok) throw new Error('The sign-in did not give a live session.');
-      const jwt = await scenario().sessions.issueAccessToken(validated.session);
-      const response = await fetch(new URL('/sessions/events', scenario().url), { headers: { authorization: `Bearer ${jwt}` } });
+      const jwt = await scenario().sessions.issueAccessToken(await scenario().liveSession(device.token));
+      const response = await openEvents({ authorization: `Bearer ${jwt}` });
       expect(response.status).toBe(403);
       expect(await response.json()).toEqual({ error: 'session_required' });
     });
@@ -162,7 +149,7 @@ export function describeLiveEvents({ describe, it, expect, scenario }: Framework
     it('a revoked session gets 401 "session_revoked", not a stream', async () => {
       const phone = await scenario().signedIn('carol', BROWSERS.safariIphone);
       await scenario().sessions.revoke(phone.sessionId!);
-      const response = await fetch(new URL('/sessions/events', scenario().url), { headers: phone.headers() });
+      const response = await openEvents(phone.headers());
       expect(response.status).toBe(401);
       expect(await response.json()).toEqual({ error: 'session_revoked' });
     });

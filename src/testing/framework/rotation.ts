@@ -9,19 +9,12 @@ const HTTPS = { 'x-forwarded-proto': 'https' };
 /** The `Set-Cookie` headers of a reply, as sent. */
 const setCookies = (reply: Reply): string[] => reply.headers.getSetCookie();
 
-/**
- * Rotation through the wrapper: a rotated secret is written as the session cookie with the
- * sign-in cookie's name and attributes, the previous cookie inside the grace gets the same
- * `Set-Cookie`, and after the grace it is reuse: `401 session_reused` for an API call, the
- * login redirect with `reason=session_reused` for a page, and the session is over.
- */
+/** Rotation through the wrapper: the sign-in cookie's name and attributes, the grace, and reuse after it. */
 export function describeRotation({ describe, it, expect, scenario, expectReply }: FrameworkSuiteContext): void {
-  // A remember-me session held as the device's cookie (the suite's sign-in route makes browser sessions).
+  // A remember-me session (the suite's sign-in route makes browser sessions) and its first token.
   const remembered = async (cookieName?: string): Promise<{ device: Device; old: string }> => {
-    const device = scenario().device(BROWSERS.chromeMac, cookieName);
-    const { token } = await scenario().sessions.create({ userId: 'alice', kind: 'remember', userAgent: device.userAgent });
-    device.holdToken(token);
-    return { device, old: token };
+    const device = await scenario().deviceWith({ userId: 'alice', kind: 'remember', userAgent: BROWSERS.chromeMac }, cookieName);
+    return { device, old: device.token! };
   };
 
   describe('rotation with reuse detection', () => {

@@ -19,10 +19,8 @@ export function describeRoutes({ describe, it, expect, scenario, expectReply }: 
     });
 
     it('GET /sessions says a session came from an identity provider, never the provider\'s issuer, subject or session id', async () => {
-      const laptop = scenario().device(BROWSERS.chromeMac);
       const identity = { iss: 'https://idp-issuer.example/tenant-7', sub: 'idp-subject-248', sid: 'idp-session-991' };
-      // Made through the manager: the suite's apps take no federated input.
-      laptop.holdToken((await scenario().sessions.create({ userId: 'alice', userAgent: laptop.userAgent, federated: identity })).token);
+      const laptop = await scenario().deviceWith({ userId: 'alice', userAgent: BROWSERS.chromeMac, federated: identity });
       const phone = await scenario().signedIn('alice', BROWSERS.safariIphone);
       const reply = await laptop.request('/sessions');
       expect(reply.status).toBe(200);

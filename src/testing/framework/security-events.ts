@@ -10,19 +10,15 @@ const RISC = 'https://schemas.openid.net/secevent/risc/event-type/';
 /** Push delivery of Security Event Tokens (RFC 8935): a transmitter ends sessions, and only with what it was configured with. */
 export function describeSecurityEvents({ describe, it, expect, scenario, expectReply }: FrameworkSuiteContext): void {
   describe('Shared Signals push (security events)', () => {
+    const idp = () => scenario().idp;
     // As a transmitter sends it; a header given as `null` is left out.
     const push = (set: string, headers: Record<string, string | null> = {}) => {
       const all: Record<string, string | null> = { 'content-type': 'application/secevent+jwt', accept: 'application/json', authorization: SUITE_PUSH_AUTHORIZATION, origin: 'https://idp.example', 'sec-fetch-site': 'cross-site', ...headers };
       const sent = Object.fromEntries(Object.entries(all).filter((entry): entry is [string, string] => entry[1] !== null));
       return scenario().request(PATH, { method: 'POST', headers: sent, body: set });
     };
-    const signedIn = async (userId: string, userAgent: string, federated?: { sub: string; sid?: string }) => {
-      if (federated === undefined) return scenario().signedIn(userId, userAgent);
-      // Made through the manager: the suite's apps take no federated input.
-      const device = scenario().device(userAgent);
-      device.holdToken((await scenario().sessions.create({ userId, userAgent, federated: { iss: scenario().idp.issuer, ...federated } })).token);
-      return device;
-    };
+    const signedIn = (userId: string, userAgent: string, federated?: { sub: string; sid?: string }) =>
+      federated === undefined ? scenario().signedIn(userId, userAgent) : scenario().deviceWith({ userId, userAgent, federated: { iss: idp().issuer, ...federated } });
     const live = async (device: ReturnType<Scenario['device']>) => (await device.request('/api/me')).status === 200;
     const expectAccepted = (reply: Reply) => expectReply(reply, 202, { body: '' });
     const expectRefused = (reply: { status: number; headers: Headers; json: unknown }, err: string) => {
@@ -35,11 +31,10 @@ export function describeSecurityEvents({ describe, it, expect, scenario, expectR
     };
 
     it('a CAEP session-revoked with a complex subject ends only that provider session (202, empty)', async () => {
-      const { idp } = scenario();
       const laptop = await signedIn('alice', BROWSERS.chromeMac, { sub: 'alice@idp', sid: 'idp-session-1' });
       const phone = await signedIn('alice', BROWSERS.safariIphone, { sub: 'alice@idp', sid: 'idp-session-2' });
-      const subject = { format: 'complex', user: { format: 'iss_sub', iss: idp.issuer, sub: 'alice@idp' }, session: { format: 'opaque', id: 'idp-session-1' } };
-      expectAccepted(await push(await idp.securityEventToken(`${CAEP}session-revoked`, subject)));
+      const subject = { format: 'complex', user: { format: 'iss_sub', iss: idp().issuer, sub: 'alice@idp' }, session: { format: 'opaque', id: 'idp-session-1' } };
+      expectAccepted(await push(await idp().securityEventToken(`${CAEP}session-revoked`, subject)));
       expect(await live(laptop)).toBe(false);
       expect(await live(phone)).toBe(true);
       const [entry] = await scenario().sessions.activity('alice');
@@ -47,46 +42,41 @@ export function describeSecurityEvents({ describe, it, expect, scenario, expectR
     });
 
     it('an iss_sub subject ends that provider user\'s sessions, never a local session of a user whose id is the same', async () => {
-      const { idp } = scenario();
       const federated = await signedIn('u-42', BROWSERS.chromeMac, { sub: 'alice' });
       const sameIdLocally = await signedIn('alice', BROWSERS.firefoxWindows);
-      expectAccepted(await push(await idp.securityEventToken(`${CAEP}session-revoked`, { format: 'iss_sub', iss: idp.issuer, sub: 'alice' })));
+      expectAccepted(await push(await idp().securityEventToken(`${CAEP}session-revoked`, { format: 'iss_sub', iss: idp().issuer, sub: 'alice' })));
       expect(await live(federated)).toBe(false);
       expect(await live(sameIdLocally)).toBe(true);
     });
 
     it('an email subject goes through resolveSubject', async () => {
-      const { idp } = scenario();
       const alice = await signedIn('alice', BROWSERS.chromeMac);
       const bob = await signedIn('bob', BROWSERS.firefoxWindows);
-      expectAccepted(await push(await idp.securityEventToken(`${CAEP}session-revoked`, { format: 'email', email: 'alice@example.com' })));
+      expectAccepted(await push(await idp().securityEventToken(`${CAEP}session-revoked`, { format: 'email', email: 'alice@example.com' })));
       expect(await live(alice)).toBe(false);
       expect(await live(bob)).toBe(true);
     });
 
     it('a RISC account-disabled ends every session of the user', async () => {
-      const { idp } = scenario();
       const laptop = await signedIn('alice', BROWSERS.chromeMac, { sub: 'alice@idp', sid: 'idp-session-1' });
       const phone = await signedIn('alice', BROWSERS.safariIphone);
       const bob = await signedIn('bob', BROWSERS.firefoxWindows);
-      expectAccepted(await push(await idp.securityEventToken(`${RISC}account-disabled`, { format: 'email', email: 'alice@example.com' })));
+      expectAccepted(await push(await idp().securityEventToken(`${RISC}account-disabled`, { format: 'email', email: 'alice@example.com' })));
       expect(await live(laptop)).toBe(false);
       expect(await live(phone)).toBe(false);
       expect(await live(bob)).toBe(true);
     });
 
     it('verification and unknown event types are acknowledged (202) and end nothing', async () => {
-      const { idp } = scenario();
       const laptop = await signedIn('alice', BROWSERS.chromeMac);
       const subject = { format: 'email', email: 'alice@example.com' };
-      expectAccepted(await push(await idp.securityEventToken('https://schemas.openid.net/secevent/ssf/event-type/verification', { format: 'opaque', id: 'stream-1' })));
-      expectAccepted(await push(await idp.securityEventToken('https://events.example.com/something-new', subject)));
+      expectAccepted(await push(await idp().securityEventToken('https://schemas.openid.net/secevent/ssf/event-type/verification', { format: 'opaque', id: 'stream-1' })));
+      expectAccepted(await push(await idp().securityEventToken('https://events.example.com/something-new', subject)));
       expect(await live(laptop)).toBe(true);
     });
 
     it('a replayed SET answers 202 and has no second effect', async () => {
-      const { idp } = scenario();
-      const set = await idp.securityEventToken(`${RISC}account-disabled`, { format: 'email', email: 'alice@example.com' });
+      const set = await idp().securityEventToken(`${RISC}account-disabled`, { format: 'email', email: 'alice@example.com' });
       expectAccepted(await push(set));
       const since = await signedIn('alice', BROWSERS.chromeMac);
       expectAccepted(await push(set));
@@ -94,27 +84,25 @@ export function describeSecurityEvents({ describe, it, expect, scenario, expectR
     });
 
     it('the wrong content type, a body over 64 KiB, or the configured Authorization missing or wrong: 400 with the RFC 8935 err, nothing ends', async () => {
-      const { idp } = scenario();
       const laptop = await signedIn('alice', BROWSERS.chromeMac);
-      const set = () => idp.securityEventToken(`${RISC}account-disabled`, { format: 'email', email: 'alice@example.com' });
+      const set = () => idp().securityEventToken(`${RISC}account-disabled`, { format: 'email', email: 'alice@example.com' });
       // Not application/json: an app's JSON parser in front of the routes answers that itself.
       for (const type of ['application/jwt', 'text/plain', 'application/x-www-form-urlencoded']) expectRefused(await push(await set(), { 'content-type': type }), 'invalid_request');
-      expectRefused(await push(await idp.securityEventToken(`${RISC}account-disabled`, { format: 'email', email: 'alice@example.com' }, { padding: 'x'.repeat(70_000) })), 'invalid_request');
+      expectRefused(await push(await idp().securityEventToken(`${RISC}account-disabled`, { format: 'email', email: 'alice@example.com' }, { padding: 'x'.repeat(70_000) })), 'invalid_request');
       expectRefused(await push(`${await set()}${' '.repeat(70_000)}`), 'invalid_request');
       for (const authorization of [null, 'Bearer wrong-secret', `${SUITE_PUSH_AUTHORIZATION}x`, SUITE_PUSH_AUTHORIZATION.toLowerCase()]) expectRefused(await push(await set(), { authorization }), 'authentication_failed');
       expect(await live(laptop)).toBe(true);
     });
 
     it('answers 503 while the store is down or the transmitter\'s keys cannot be fetched, and ends nothing', async () => {
-      const { idp } = scenario();
       const laptop = await signedIn('alice', BROWSERS.chromeMac);
-      idp.jwksAnswer = 503;
-      const reply = await push(await idp.securityEventToken(`${RISC}account-disabled`, { format: 'email', email: 'alice@example.com' }));
+      idp().jwksAnswer = 503;
+      const reply = await push(await idp().securityEventToken(`${RISC}account-disabled`, { format: 'email', email: 'alice@example.com' }));
       expectReply(reply, 503, { headers: { 'retry-after': /^\d+$/ } });
       expect(await live(laptop)).toBe(true);
-      idp.jwksAnswer = 'keys';
+      idp().jwksAnswer = 'keys';
       scenario().advance(10_000);
-      const set = await idp.securityEventToken(`${RISC}account-disabled`, { format: 'email', email: 'alice@example.com' });
+      const set = await idp().securityEventToken(`${RISC}account-disabled`, { format: 'email', email: 'alice@example.com' });
       scenario().store.failing = true;
       expect((await push(set)).status).toBe(503);
       scenario().store.failing = false;

@@ -31,11 +31,7 @@ export interface TestIssuer extends IssuerServer {
   logoutToken(claims?: Record<string, unknown>): Promise<string>;
   /** A Universal Logout bearer for `audience`, valid five minutes, with `claims` added (or replacing the defaults). */
   revocationBearer(audience: string, claims?: Record<string, unknown>): Promise<string>;
-  /**
-   * A Security Event Token of this provider as a transmitter (`typ` `secevent+jwt`, for
-   * {@link SUITE_SET_AUDIENCE}): one event of `type` about `subject` (`sub_id`), with `claims`
-   * added (or replacing the defaults).
-   */
+  /** A Security Event Token (`secevent+jwt`, for {@link SUITE_SET_AUDIENCE}): one event of `type` about `subject`, with `claims` added. */
   securityEventToken(type: string, subject: Record<string, unknown>, claims?: Record<string, unknown>): Promise<string>;
 }
 
@@ -107,23 +103,20 @@ export async function startTestIssuer(): Promise<TestIssuer> {
   const keys = [{ ...(await exportJWK(publicKey)), kid: 'suite', alg: 'ES256', use: 'sig' }];
   const served = await serveIssuer(() => keys);
   const clientId = 'suite-client';
+  const signed = (typ: string, payload: Record<string, unknown>) => new SignJWT(payload).setProtectedHeader({ alg: 'ES256', typ, kid: 'suite' });
+  const seconds = () => Math.floor(Date.now() / 1000);
   return Object.assign(served, {
     clientId,
     logoutToken: (claims: Record<string, unknown> = {}) =>
-      new SignJWT({ jti: crypto.randomUUID(), events: { 'http://schemas.openid.net/event/backchannel-logout': {} }, ...claims })
-        .setProtectedHeader({ alg: 'ES256', typ: 'logout+jwt', kid: 'suite' })
+      signed('logout+jwt', { jti: crypto.randomUUID(), events: { 'http://schemas.openid.net/event/backchannel-logout': {} }, ...claims })
         .setIssuer(served.issuer)
         .setAudience(clientId)
         // A caller's iat stays: setIssuedAt() would replace it with now.
         .setIssuedAt(typeof claims['iat'] === 'number' ? claims['iat'] : undefined)
         .sign(privateKey),
     revocationBearer: (audience: string, claims: Record<string, unknown> = {}) =>
-      new SignJWT({ jti: crypto.randomUUID(), iss: served.issuer, aud: audience, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 300, ...claims })
-        .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: 'suite' })
-        .sign(privateKey),
+      signed('JWT', { jti: crypto.randomUUID(), iss: served.issuer, aud: audience, iat: seconds(), exp: seconds() + 300, ...claims }).sign(privateKey),
     securityEventToken: (type: string, subject: Record<string, unknown>, claims: Record<string, unknown> = {}) =>
-      new SignJWT({ jti: crypto.randomUUID(), iss: served.issuer, aud: SUITE_SET_AUDIENCE, iat: Math.floor(Date.now() / 1000), sub_id: subject, events: { [type]: {} }, ...claims })
-        .setProtectedHeader({ alg: 'ES256', typ: 'secevent+jwt', kid: 'suite' })
-        .sign(privateKey),
+      signed('secevent+jwt', { jti: crypto.randomUUID(), iss: served.issuer, aud: SUITE_SET_AUDIENCE, iat: seconds(), sub_id: subject, events: { [type]: {} }, ...claims }).sign(privateKey),
   });
 }

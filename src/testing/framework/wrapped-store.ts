@@ -2,10 +2,6 @@ import type { SessionStore } from '../../store.js';
 import { BROWSERS, Device, NAVIGATION } from './client.js';
 import type { FrameworkSuiteContext } from './context.js';
 
-// An app often wraps its store (tracing, metrics) in a Proxy whose methods are async: that is a
-// store like any other. One whose calls reject with a plain Error (not a SessionError) is an
-// outage: 503 through the wrapper, the cookie kept, and no rejection left unhandled.
-
 // The store's synchronous members (`subscribe` answers its unsubscribe function at once).
 const SYNCHRONOUS = new Set(['subscribe', 'sessionIdPrefix']);
 
@@ -48,8 +44,7 @@ async function unhandledDuring(run: () => Promise<void>): Promise<unknown[]> {
   process.on('unhandledRejection', listener);
   try {
     await run();
-    // Node reports an unhandled rejection after the microtasks of the tick that made it: one
-    // macrotask later every rejection of the run has been reported or handled.
+    // Node reports an unhandled rejection after the tick's microtasks: one macrotask later, all are in.
     await new Promise((resolve) => setImmediate(resolve));
   } finally {
     process.off('unhandledRejection', listener);

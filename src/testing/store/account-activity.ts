@@ -1,17 +1,14 @@
+import { keepsActivity } from '../../activity/activity.js';
 import { createSessionManager } from '../../manager/index.js';
 import type { SessionEvent } from '../../events.js';
-import type { StoreOperations } from '../../storage/types.js';
 import { capabilityTest } from '../runner.js';
 import type { StoreSuiteContext } from './context.js';
 import { CHROME_MAC, DAY, FIREFOX_WINDOWS, freshUser, SAFARI_IPHONE, SECRET } from './fixtures.js';
 
-
-const keepsActivity = (store: StoreOperations): boolean => typeof store.listActivity === 'function';
-
 /** The manager's activity, new-device, tenant and support-access promises, kept by this store. */
 export function describeAccountActivity(suite: StoreSuiteContext): void {
-  const { describe, it, expect, store, raw, sibling } = suite;
-  const withActivity = capabilityTest(suite, () => keepsActivity(store()), 'the store lists no activity (listActivity)');
+  const { describe, it, expect, raw, sibling } = suite;
+  const withActivity = capabilityTest(suite, () => keepsActivity(raw()), 'the store lists no activity (listActivity)');
   describe('account activity and organizations, through the manager', () => {
     withActivity('every acknowledged revocation has its entry, newest first, and a new manager on the same data reads them all', async () => {
       let now = Date.now();
@@ -105,7 +102,7 @@ export function describeAccountActivity(suite: StoreSuiteContext): void {
       await sessions.create({ userId: freshUser('other'), userAgent: CHROME_MAC, ip: '198.51.100.4' });
       now = start + 5 * DAY;
       await sessions.create({ userId: user, userAgent: FIREFOX_WINDOWS, ip: '198.51.100.4' });
-      const expected = keepsActivity(store()) ? [true, false, true, true, true, true] : [false, false, false, false, false, false];
+      const expected = keepsActivity(raw()) ? [true, false, true, true, true, true] : [false, false, false, false, false, false];
       expect([created.map((event) => event.newDevice), created[0]!.ip]).toEqual([expected, '198.51.100.4']);
     });
 
@@ -151,7 +148,7 @@ export function describeAccountActivity(suite: StoreSuiteContext): void {
       const other = createSessionManager({ store: await sibling() });
       expect((await other.validate(ada.token)).ok).toBe(false);
       expect((await other.validate(again.token)).ok).toBe(true);
-      if (keepsActivity(store())) {
+      if (keepsActivity(raw())) {
         const entries = await sessions.activity(ada.session.userId, { tenantId: tenant });
         expect(entries.map((entry) => [entry.type, entry.reason, entry.by])).toEqual([
           ['session.created', 'sign_in', undefined],

@@ -10,10 +10,6 @@ export interface StoreSuiteContext extends CompleteTestRunner {
   readonly raw: () => SessionStore;
   /** Per-test timeout for the heavier tests, in ms. */
   readonly slowTimeout: number;
-  /**
-   * A second instance over the running test's data (its own client or connection, as a
-   * second app server has), closed after the test; the same store when the suite was given
-   * no `sibling`.
-   */
+  /** A second instance over the test's data, as a second app server has (the same store without a `sibling` option); closed after the test. */
   readonly sibling: () => Promise<SessionStore>;
 }

@@ -1,16 +1,10 @@
-import { newRecord, freshUser } from './fixtures.js';
+import { freshUser, storedRow } from './fixtures.js';
 import type { StoreSuiteContext } from './context.js';
 import type { SessionRecord, Write } from '../../store.js';
 
-/**
- * The contract itself, store by store: versions checked and moved by exactly one per batch, a
- * batch applied whole or not at all, keys claimed once, touch moving forward only.
- */
+/** The contract itself: versions moved by one per batch, batches whole or not at all, keys claimed once. */
 export function describeContract({ describe, it, expect, store, raw }: StoreSuiteContext): void {
-  const row = (userId: string): SessionRecord => {
-    const { maxAge, ...record } = newRecord(store(), userId);
-    return { ...record, expiresAt: record.createdAt + maxAge, lastUsedAt: record.createdAt };
-  };
+  const row = (userId: string): SessionRecord => storedRow(store(), userId);
   const insert = (session: SessionRecord): Write => ({ type: 'insert', session });
 
   describe('the store contract', () => {

@@ -71,11 +71,7 @@ async function outcome(action: () => Promise<unknown>): Promise<string> {
   }
 }
 
-/**
- * The manager over a store whose answers were damaged: a revoked, an expired and a live session
- * each read back malformed. Every one is a `STORE_ERROR` (the HTTP layer's 503), never a
- * session and never a bare `TypeError`.
- */
+/** Damaged answers are a `STORE_ERROR` (the HTTP layer's 503), never a session, never a bare `TypeError`. */
 export function describeCorruptedAnswers({ describe, it, expect, raw }: StoreSuiteContext): void {
   describe('malformed store answers', () => {
     it('are store errors, never a session, for revoked, expired and live sessions alike', async () => {

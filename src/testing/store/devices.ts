@@ -1,7 +1,6 @@
 import { CHROME_MAC_DEVICE, freshUser, newRecord } from './fixtures.js';
 import type { StoreSuiteContext } from './context.js';
 
-
 /** One session per browser + OS: atomic replacement inside `create`. */
 export function describeDeviceReplacement({ describe, it, expect, store }: StoreSuiteContext): void {
   describe('one session per browser and OS', () => {
@@ -18,10 +17,7 @@ export function describeDeviceReplacement({ describe, it, expect, store }: Store
     it('keeps different browsers, kinds, users and device-less sessions apart', async () => {
       const user = freshUser();
       const chrome = await store().create(newRecord(store(), user, CHROME_MAC_DEVICE), { replaceDevice: true });
-      const safari = await store().create(
-        newRecord(store(), user, { deviceKey: 'Safari|Mac OS', browser: 'Safari', os: 'Mac OS' }),
-        { replaceDevice: true },
-      );
+      const safari = await store().create(newRecord(store(), user, { deviceKey: 'Safari|Mac OS', browser: 'Safari', os: 'Mac OS' }), { replaceDevice: true });
       const remember = await store().create(newRecord(store(), user, { ...CHROME_MAC_DEVICE, kind: 'remember' }), { replaceDevice: true });
       const otherUser = await store().create(newRecord(store(), freshUser('other'), CHROME_MAC_DEVICE), { replaceDevice: true });
       const bare1 = await store().create(newRecord(store(), user), { replaceDevice: true });

@@ -1,4 +1,4 @@
-import { freshUser, insert, isLive, newRecord } from './fixtures.js';
+import { freshUser, insert, isLive, newRecord, storedRow } from './fixtures.js';
 import type { StoreSuiteContext } from './context.js';
 
 /** Revocation epochs: monotonic, per user and kind, covering every session they revoke. */
@@ -88,10 +88,7 @@ export function describeEpochs({ describe, it, expect, store, raw, slowTimeout }
       const user = freshUser('large');
       // Seeded by the store's own batches: one sign-in at a time would read the growing list 10,000 times.
       for (let batch = 0; batch < 20; batch++) {
-        const writes = Array.from({ length: 500 }, () => {
-          const { maxAge, ...record } = newRecord(store(), user);
-          return { type: 'insert' as const, session: { ...record, expiresAt: record.createdAt + maxAge, lastUsedAt: record.createdAt } };
-        });
+        const writes = Array.from({ length: 500 }, () => ({ type: 'insert' as const, session: storedRow(store(), user) }));
         expect(await raw().apply({ owner: { userId: user }, writes })).toBe(true);
       }
       const at = Date.now();

@@ -9,102 +9,91 @@ const freshIssuer = (): string => `https://idp-${process.pid}-${Date.now().toStr
 
 const sorted = (ids: readonly string[]): string[] => [...ids].sort();
 
-/**
- * Federated sign-out: sessions found by provider session, by provider user and by local user,
- * exact matching, expiry, erase; and one-time keys (logout-token and security-event ids)
- * claimed exactly once across instances, and released at once.
- */
+/** Federated sign-out lookups, and one-time keys (logout-token and security-event ids) claimed once across instances. */
 export function describeFederated({ describe, it, expect, store, raw, sibling }: StoreSuiteContext): void {
   describe('federated sign-out and one-time keys', () => {
     it('finds the sessions of a provider session, of a provider user and of a local user', async () => {
-      const s = store();
       const iss = freshIssuer();
       const userId = freshUser();
       const now = Date.now();
-      const a = await insert(s, userId, { federated: { iss, sub: 'alice', sid: 'sid-1' } });
-      const b = await insert(s, userId, { federated: { iss, sub: 'alice', sid: 'sid-2' } });
-      const c = await insert(s, userId, { federated: { iss, sub: 'alice' } });
-      await insert(s, userId);
-      const bySid = await s.findFederatedLinks({ by: 'sid', iss, sid: 'sid-1' }, now);
+      const a = await insert(store(), userId, { federated: { iss, sub: 'alice', sid: 'sid-1' } });
+      const b = await insert(store(), userId, { federated: { iss, sub: 'alice', sid: 'sid-2' } });
+      const c = await insert(store(), userId, { federated: { iss, sub: 'alice' } });
+      await insert(store(), userId);
+      const bySid = await store().findFederatedLinks({ by: 'sid', iss, sid: 'sid-1' }, now);
       expect(bySid).toEqual([{ sessionId: a.id, userId, iss, sub: 'alice', sid: 'sid-1', expiresAt: a.expiresAt }]);
-      expect(sorted((await s.findFederatedLinks({ by: 'sub', iss, sub: 'alice' }, now)).map((link) => link.sessionId))).toEqual(sorted([a.id, b.id, c.id]));
-      expect(sorted((await s.findFederatedLinks({ by: 'user', userId }, now)).map((link) => link.sessionId))).toEqual(sorted([a.id, b.id, c.id]));
-      const withoutSid = (await s.findFederatedLinks({ by: 'user', userId }, now)).find((link) => link.sessionId === c.id)!;
+      expect(sorted((await store().findFederatedLinks({ by: 'sub', iss, sub: 'alice' }, now)).map((link) => link.sessionId))).toEqual(sorted([a.id, b.id, c.id]));
+      expect(sorted((await store().findFederatedLinks({ by: 'user', userId }, now)).map((link) => link.sessionId))).toEqual(sorted([a.id, b.id, c.id]));
+      const withoutSid = (await store().findFederatedLinks({ by: 'user', userId }, now)).find((link) => link.sessionId === c.id)!;
       expect(withoutSid.sid).toBeUndefined();
     });
 
     it('matches exactly: another issuer, another case, or texts split differently find nothing', async () => {
-      const s = store();
       const iss = freshIssuer();
       const userId = freshUser();
       const now = Date.now();
-      const session = await insert(s, userId, { federated: { iss: `${iss}:a`, sub: 'b:c', sid: 'x:y' } });
-      expect(await s.findFederatedLinks({ by: 'sid', iss, sid: 'a:x:y' }, now)).toEqual([]);
-      expect(await s.findFederatedLinks({ by: 'sub', iss: `${iss}:a:b`, sub: 'c' }, now)).toEqual([]);
-      expect(await s.findFederatedLinks({ by: 'sub', iss: `${iss}:a`, sub: 'B:C' }, now)).toEqual([]);
-      expect(await s.findFederatedLinks({ by: 'sid', iss: freshIssuer(), sid: 'x:y' }, now)).toEqual([]);
-      expect(await s.findFederatedLinks({ by: 'sub', iss: `${iss}:a`, sub: 'x:y' }, now)).toEqual([]);
-      expect((await s.findFederatedLinks({ by: 'sid', iss: `${iss}:a`, sid: 'x:y' }, now)).map((link) => link.sessionId)).toEqual([session.id]);
+      const session = await insert(store(), userId, { federated: { iss: `${iss}:a`, sub: 'b:c', sid: 'x:y' } });
+      expect(await store().findFederatedLinks({ by: 'sid', iss, sid: 'a:x:y' }, now)).toEqual([]);
+      expect(await store().findFederatedLinks({ by: 'sub', iss: `${iss}:a:b`, sub: 'c' }, now)).toEqual([]);
+      expect(await store().findFederatedLinks({ by: 'sub', iss: `${iss}:a`, sub: 'B:C' }, now)).toEqual([]);
+      expect(await store().findFederatedLinks({ by: 'sid', iss: freshIssuer(), sid: 'x:y' }, now)).toEqual([]);
+      expect(await store().findFederatedLinks({ by: 'sub', iss: `${iss}:a`, sub: 'x:y' }, now)).toEqual([]);
+      expect((await store().findFederatedLinks({ by: 'sid', iss: `${iss}:a`, sid: 'x:y' }, now)).map((link) => link.sessionId)).toEqual([session.id]);
     });
 
     it('answers a session only while it has not expired', async () => {
-      const s = store();
       const iss = freshIssuer();
-      const session = await insert(s, freshUser(), { federated: { iss, sub: 'u', sid: 's' } });
-      expect(await s.findFederatedLinks({ by: 'sid', iss, sid: 's' }, session.expiresAt)).toEqual([]);
-      expect(await s.findFederatedLinks({ by: 'sub', iss, sub: 'u' }, session.expiresAt + DAY)).toEqual([]);
-      expect(await s.findFederatedLinks({ by: 'sid', iss, sid: 's' }, session.expiresAt - 1)).toHaveLength(1);
+      const session = await insert(store(), freshUser(), { federated: { iss, sub: 'u', sid: 's' } });
+      expect(await store().findFederatedLinks({ by: 'sid', iss, sid: 's' }, session.expiresAt)).toEqual([]);
+      expect(await store().findFederatedLinks({ by: 'sub', iss, sub: 'u' }, session.expiresAt + DAY)).toEqual([]);
+      expect(await store().findFederatedLinks({ by: 'sid', iss, sid: 's' }, session.expiresAt - 1)).toHaveLength(1);
     });
 
     it("erasing a user deletes that user's federated sessions and their keys only", async () => {
-      const s = store();
       const iss = freshIssuer();
       const [erased, kept] = [freshUser(), freshUser()];
       const now = Date.now();
-      await insert(s, erased, { federated: { iss, sub: 'erased', sid: 's1' } });
-      const two = await insert(s, kept, { federated: { iss, sub: 'kept', sid: 's2' } });
-      await s.eraseUser(erased);
-      expect(await s.findFederatedLinks({ by: 'user', userId: erased }, now)).toEqual([]);
-      expect(await s.findFederatedLinks({ by: 'sid', iss, sid: 's1' }, now)).toEqual([]);
+      await insert(store(), erased, { federated: { iss, sub: 'erased', sid: 's1' } });
+      const two = await insert(store(), kept, { federated: { iss, sub: 'kept', sid: 's2' } });
+      await store().eraseUser(erased);
+      expect(await store().findFederatedLinks({ by: 'user', userId: erased }, now)).toEqual([]);
+      expect(await store().findFederatedLinks({ by: 'sid', iss, sid: 's1' }, now)).toEqual([]);
       expect((await raw().readKey(keyName('fsid', iss, 's1'))).value).toBeUndefined();
-      expect((await s.findFederatedLinks({ by: 'sid', iss, sid: 's2' }, now)).map((link) => link.sessionId)).toEqual([two.id]);
+      expect((await store().findFederatedLinks({ by: 'sid', iss, sid: 's2' }, now)).map((link) => link.sessionId)).toEqual([two.id]);
     });
 
     it('claims a key once: a replay, here or on another instance, is not new; pruning keeps it until it runs out', async () => {
-      const s = store();
       const other = storeOperations(await sibling());
       const until = Date.now() + 10 * 60_000;
       const key = keyName('test', freshIssuer(), 'jti-1');
-      expect(await s.claimKey(key, until)).toBe(true);
-      expect(await s.claimKey(key, until)).toBe(false);
+      expect(await store().claimKey(key, until)).toBe(true);
+      expect(await store().claimKey(key, until)).toBe(false);
       expect(await other.claimKey(key, until)).toBe(false);
       expect(await other.claimKey(keyName('test', freshIssuer(), 'jti-1'), until)).toBe(true);
-      await s.prune({ now: Date.now(), limit: 1_000 });
-      expect(await s.claimKey(key, until)).toBe(false);
-      await s.prune({ now: until, limit: 1_000 });
-      expect(await s.claimKey(key, until + 60_000)).toBe(true);
+      await store().prune({ now: Date.now(), limit: 1_000 });
+      expect(await store().claimKey(key, until)).toBe(false);
+      await store().prune({ now: until, limit: 1_000 });
+      expect(await store().claimKey(key, until + 60_000)).toBe(true);
     });
 
     it('releases a key at once, for every instance, so it can be claimed again', async () => {
-      const s = store();
       const other = storeOperations(await sibling());
       const until = Date.now() + 10 * 60_000;
       const [released, kept] = [keyName('test', freshIssuer(), 'released'), keyName('test', freshIssuer(), 'kept')];
-      expect(await s.claimKey(released, until)).toBe(true);
-      expect(await s.claimKey(kept, until)).toBe(true);
+      expect(await store().claimKey(released, until)).toBe(true);
+      expect(await store().claimKey(kept, until)).toBe(true);
       await other.releaseKey(released);
-      expect(await s.claimKey(released, until)).toBe(true);
+      expect(await store().claimKey(released, until)).toBe(true);
       expect(await other.claimKey(released, until)).toBe(false);
-      await s.releaseKey(keyName('test', 'never'));
+      await store().releaseKey(keyName('test', 'never'));
       expect(await other.claimKey(kept, until)).toBe(false);
     });
 
     it('of concurrent claims of one key, exactly one answers new', async () => {
-      const s = store();
       const other = storeOperations(await sibling());
       const key = keyName('test', freshIssuer(), 'raced');
       const until = Date.now() + 10 * 60_000;
-      const answers = await Promise.all(Array.from({ length: 10 }, (_, index) => (index % 2 === 0 ? s : other).claimKey(key, until)));
+      const answers = await Promise.all(Array.from({ length: 10 }, (_, index) => (index % 2 === 0 ? store() : other).claimKey(key, until)));
       expect(answers.filter(Boolean)).toHaveLength(1);
     });
   });

@@ -1,6 +1,6 @@
 import { isSessionError } from '../../errors.js';
 import { mintToken } from '../../token.js';
-import type { SessionStore } from '../../store.js';
+import type { SessionRecord, SessionStore } from '../../store.js';
 import type { NewSessionRecord, SessionLimit, StoreOperations } from '../../storage/types.js';
 
 export const DAY = 24 * 60 * 60 * 1000;
@@ -45,6 +45,12 @@ export function newRecord(store: StoreOperations, userId: string, overrides: Par
     maxAge: MAX_AGE,
     ...overrides,
   };
+}
+
+/** A new record as a row of the store contract (`apply`'s insert). */
+export function storedRow(store: StoreOperations, userId: string): SessionRecord {
+  const { maxAge, ...record } = newRecord(store, userId);
+  return { ...record, expiresAt: record.createdAt + maxAge, lastUsedAt: record.createdAt };
 }
 
 /** The named fields of `object`, absent ones as `undefined`. */

@@ -2,7 +2,6 @@ import { createSessionManager } from '../../manager/index.js';
 import type { StoreSuiteContext } from './context.js';
 import { CHROME_MAC, freshUser, insert, newRecord } from './fixtures.js';
 
-
 /** `authenticatedAt` (when the user last proved who they are) and session-only cookies, kept by the store. */
 export function describeFreshSignIn({ describe, it, expect, store, raw }: StoreSuiteContext): void {
   describe('re-authentication and session-only cookies', () => {

@@ -5,11 +5,7 @@ import { freshUser } from './fixtures.js';
 
 const MINUTE = 60_000;
 
-/**
- * The "Login management" list in its documented order on this store: the current session first,
- * then the most recently used, a tie on last use going to the newer sign-in. Times a millisecond
- * apart, so a store that keeps them coarser than the millisecond lists out of order.
- */
+/** The session list's documented order; times a millisecond apart catch a store that keeps them coarser. */
 export function describeListOrder({ describe, it, expect, raw, sibling }: StoreSuiteContext): void {
   describe('the list of sessions', () => {
     it('lists the current session first, then the most recently used, ties by newest sign-in, on both servers', async () => {

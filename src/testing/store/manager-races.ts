@@ -32,12 +32,7 @@ async function admitted(server: SessionManager, sessions: readonly CreatedSessio
 const sorted = (ids: Iterable<string>): string[] => [...ids].sort();
 const tenantName = (tenantId: string | undefined): string => tenantId ?? '(no tenant)';
 
-/**
- * Races between two app servers, through the manager only (so they hold whatever the store
- * contract): one manager over the store, one over a second instance on its own connection.
- * Concurrent sign-ins under `maxSessions`, within and across tenants; "sign out everywhere"
- * racing sign-ins; one "This wasn't me" link redeemed at once on both.
- */
+/** Races between two app servers, through the manager only, so they hold whatever the store contract. */
 export function describeManagerRaces(suite: StoreSuiteContext): void {
   const { describe, it, expect, raw, sibling, slowTimeout } = suite;
   const withLinks = capabilityTest(suite, () => keepsActivity(raw()), 'the store lists no activity, so it keeps no revocation links (listActivity)');

@@ -2,7 +2,6 @@ import { createSessionManager } from '../../manager/index.js';
 import type { StoreSuiteContext } from './context.js';
 import { CHROME_MAC, counting, FIREFOX_WINDOWS, freshUser, SAFARI_IPHONE } from './fixtures.js';
 
-
 /** The manager's promises, kept by this store: exact boundaries and the Security page flows. */
 export function describeManagerOverStore({ describe, it, expect, store, raw }: StoreSuiteContext): void {
   describe('the manager over this store', () => {

@@ -3,7 +3,6 @@ import { createSessionManager } from '../../manager/index.js';
 import type { StoreSuiteContext } from './context.js';
 import { CHROME_MAC, freshUser } from './fixtures.js';
 
-
 /** What the manager's privacy tools get out of this store: a user's data, never a secret. */
 export function describePrivacy({ describe, it, expect, store, raw }: StoreSuiteContext): void {
   describe('privacy', () => {

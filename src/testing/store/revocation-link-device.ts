@@ -7,11 +7,7 @@ import { CHROME_MAC, freshUser } from './fixtures.js';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-/**
- * A "This wasn't me" link carries the device and tenant of its session, because it outlives the
- * session's row (a week's link, an hour's session): the store keeps them with the link, and a
- * link saved without them (by an earlier release) is answered without them.
- */
+/** A link keeps its session's device and tenant, because it outlives the session's row (a week's link, an hour's session). */
 export function describeRevocationLinkDevice(suite: StoreSuiteContext): void {
   const { describe, expect, store, raw } = suite;
   const withLinks = capabilityTest(suite, () => typeof store().consumeRevocationLink === 'function', 'the store lists no activity, so it keeps no revocation links (listActivity)');

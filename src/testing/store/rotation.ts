@@ -12,12 +12,7 @@ const GRACE = 30_000;
 const PARALLEL = 50;
 const ACCESS_SECRET = 'rotation-conformance-access-token-secret-0123456789';
 
-/**
- * Rotation with reuse detection over this store, through two managers (two app servers, one
- * on a second instance of the store) sharing one moved clock: parallel presentations of the
- * previous token get one successor, reuse after the grace ends the session everywhere, a wrong
- * secret changes nothing, and a kind without rotation never rotates.
- */
+/** Rotation with reuse detection over this store, through two managers (two app servers) sharing one clock. */
 export function describeRotation(suite: StoreSuiteContext): void {
   const { describe, it, expect, raw, sibling } = suite;
   const withActivity = capabilityTest(suite, () => keepsActivity(raw()), 'the store keeps no activity (listActivity)');

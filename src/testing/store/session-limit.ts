@@ -5,8 +5,6 @@ import type { StoreOperations } from '../../storage/types.js';
 import type { StoreSuiteContext } from './context.js';
 import { CHROME_MAC, CHROME_MAC_DEVICE, codeOf, evictOldest, FIREFOX_WINDOWS, freshUser, insert, newRecord, refuse, SAFARI_IPHONE } from './fixtures.js';
 
-
-
 async function liveIds(store: StoreOperations, userId: string, kind = 'browser'): Promise<string[]> {
   const { sessions, epochs } = await store.listByUser(userId);
   const epoch = epochs[kind] ?? 0;

@@ -3,7 +3,6 @@ import type { CreatedSession, SessionManager } from '../../manager/api.js';
 import type { StoreSuiteContext } from './context.js';
 import { freshUser, SECRET } from './fixtures.js';
 
-
 /** The admin of a test: a session in the admin's own organization. */
 interface Admin {
   readonly id: string;
@@ -26,11 +25,7 @@ const ENDINGS: ReadonlyArray<readonly [string, (sessions: SessionManager, admin:
   ["in a tenant-wide sign-out of the admin's organization", (sessions, admin) => sessions.revokeTenant(admin.tenantId, { kinds: 'all' })],
 ];
 
-/**
- * Support access (`impersonate`) ends with its impersonator: whenever the admin's session that
- * started it ends, the support session is refused by every reader, here and on another
- * instance, and so are its access tokens.
- */
+/** Support access ends with the admin's session that started it, for every reader and its access tokens. */
 export function describeSupportAccess({ describe, it, expect, raw, sibling }: StoreSuiteContext): void {
   describe('support access ends with its impersonator', () => {
     for (const [ending, end] of ENDINGS) {

@@ -2,12 +2,7 @@ import { createSessionManager } from '../../manager/index.js';
 import type { StoreSuiteContext } from './context.js';
 import { CHROME_MAC, freshUser, SECRET } from './fixtures.js';
 
-
-/**
- * A tenant admin removing a member: `revokeAll(user, { tenantId })` ends that user's sessions
- * and access tokens of that tenant only, session by session (no epoch moves, so the user's other
- * organizations and their own sessions without a tenant stay signed in).
- */
+/** A tenant admin removing a member: session by session, no epoch moves, so the user's other organizations stay signed in. */
 export function describeTenantScopedRevokeAll({ describe, it, expect, raw, sibling }: StoreSuiteContext): void {
   describe('revokeAll of one user in one tenant', () => {
     it("ends that tenant's sessions and access tokens of the user, of the kinds asked, and nothing else", async () => {

@@ -2,7 +2,6 @@ import type { StoreOperations } from '../../storage/types.js';
 import type { StoreSuiteContext } from './context.js';
 import { CHROME_MAC_DEVICE, codeOf, evictOldest, freshUser, insert, newRecord, refuse } from './fixtures.js';
 
-
 // The ids among `ids` whose rows are not revoked, sorted (no epochs are raised in this section).
 async function notRevoked(store: StoreOperations, ids: readonly string[]): Promise<string[]> {
   const kept: string[] = [];
@@ -10,11 +9,7 @@ async function notRevoked(store: StoreOperations, ids: readonly string[]): Promi
   return kept.sort();
 }
 
-/**
- * Device replacement and the session cap count the sessions of the sign-in's own tenant only
- * (a sign-in without a tenant: the user's sessions without one). `tenantId` is a field of every
- * record, so every store keeps this rule, with or without the tenant capability.
- */
+/** Device replacement and the cap count the sign-in's own tenant only; every store keeps this, tenant capability or not. */
 export function describeTenantScope({ describe, it, expect, store }: StoreSuiteContext): void {
   describe('device replacement and the cap, within a tenant', () => {
     it("a sign-in to another tenant from the same browser replaces nothing; one to the same tenant replaces that tenant's session only", async () => {

@@ -65,10 +65,7 @@ export function describeTenants({ describe, it, expect, store }: StoreSuiteConte
       const old = await insert(store(), user, { tenantId: tenant, createdAt: t, ...CHROME_MAC_DEVICE });
       const other = await insert(store(), user, { tenantId: tenant, createdAt: t + 1 });
       await store().revokeTenant!(tenant, { kinds: ['browser'], at: t + 10 });
-      const created = await store().create(newRecord(store(), user, { tenantId: tenant, createdAt: t + 20, ...CHROME_MAC_DEVICE }), {
-        replaceDevice: true,
-        limit: refuse(1),
-      });
+      const created = await store().create(newRecord(store(), user, { tenantId: tenant, createdAt: t + 20, ...CHROME_MAC_DEVICE }), { replaceDevice: true, limit: refuse(1) });
       expect([created.replacedIds, created.evictedIds]).toEqual([[], []]);
       expect(await store().revokeOthers(user, { keepSessionId: created.session.id, kinds: ['browser'], at: t + 30, reason: 'sign_out_others' })).toEqual([]);
       for (const id of [old.id, other.id]) expect((await store().get(id))!.session.revokedAt).toBeUndefined();
@@ -82,17 +79,11 @@ export function describeTenants({ describe, it, expect, store }: StoreSuiteConte
       await store().revokeTenant!(tenant, { kinds: ['browser'], at: t + 10 });
       // The tenant's row is dead: it is neither replaced nor counted, so the cap of one lets
       // this sign-in through instead of refusing it.
-      const created = await store().create(newRecord(store(), user, { createdAt: t + 20, ...CHROME_MAC_DEVICE }), {
-        replaceDevice: true,
-        limit: refuse(1),
-      });
+      const created = await store().create(newRecord(store(), user, { createdAt: t + 20, ...CHROME_MAC_DEVICE }), { replaceDevice: true, limit: refuse(1) });
       expect([created.replacedIds, created.evictedIds]).toEqual([[], []]);
       expect((await store().get(dead.id))!.session.revokedAt).toBeUndefined();
       // A sign-in of another tenant at a cap of one: the tenantless session is not its to count.
-      const second = await store().create(newRecord(store(), user, { tenantId: freshUser('tenant'), createdAt: t + 30, ...CHROME_MAC_DEVICE }), {
-        replaceDevice: true,
-        limit: evictOldest(1),
-      });
+      const second = await store().create(newRecord(store(), user, { tenantId: freshUser('tenant'), createdAt: t + 30, ...CHROME_MAC_DEVICE }), { replaceDevice: true, limit: evictOldest(1) });
       expect([second.replacedIds, second.evictedIds]).toEqual([[], []]);
       expect((await store().get(created.session.id))!.session.revokedAt).toBeUndefined();
     });

@@ -2,20 +2,13 @@ import { createSessionManager } from '../../manager/index.js';
 import type { StoreSuiteContext } from './context.js';
 import { insert, isLive } from './fixtures.js';
 
-/**
- * Names an object literal already has: a store keeping kinds or users in a plain `{}` reads
- * `Object` as the epoch of "constructor" and drops an epoch written to "__proto__".
- */
+// Names a plain `{}` already has: such a store reads `Object` as the epoch of "constructor".
 const OBJECT_KEYS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'] as const;
 
 /** The epoch of `kind` when the store set one: an inherited property is no epoch. */
 const own = (epochs: Readonly<Record<string, number>>, kind: string): number | undefined => (Object.hasOwn(epochs, kind) ? epochs[kind] : undefined);
 
-/**
- * Kinds, user ids and tenant ids are the application's text: names that are also properties
- * of `Object.prototype` must behave like any other name, and a revocation in such a kind must
- * revoke (failing open on a name is a bypass an attacker can choose).
- */
+/** Kinds, user and tenant ids named like `Object.prototype` properties: failing open on a name is a bypass an attacker can choose. */
 export function describeTextKeys({ describe, it, expect, store, raw }: StoreSuiteContext): void {
   describe('kinds, user ids and tenant ids named like Object properties', () => {
     it('revokeAll raises and returns exactly the epochs of those kinds', async () => {
