@@ -6,7 +6,7 @@ import type { SessionRecord } from '../store.js';
 import type { RevocationState } from '../storage/types.js';
 import { epochOf } from '../store-answers.js';
 import { isSessionId } from '../token.js';
-import { checkKeys, resolveKeys, toJwks, type AccessTokenAlgorithm, type AccessTokenKey, type KeyLike, type ResolvedKey } from './keys.js';
+import { checkKeys, resolveKeys, toJwks, type AccessTokenAlgorithm, type AccessTokenKey, type ResolvedKey } from './keys.js';
 import type { AccessTokenClaims, AccessTokenOptions, AccessTokenVerification, IssueAccessTokenOptions } from './types.js';
 import { VerifiedTokenCache } from './verified-cache.js';
 
