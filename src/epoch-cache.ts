@@ -23,31 +23,24 @@ export class EpochCache {
   readonly #entries = new Map<string, Entry>();
   // Kept in step with #entries: never a key the cache has let go.
   readonly #groups = new Map<string, Set<string>>();
-  readonly #ttl: number;
-  readonly #capacity: number;
-  readonly #load: (key: string) => Promise<RevocationState>;
-  readonly #clock: () => number;
-  readonly #groupsOf: ((key: string) => readonly string[]) | undefined;
+  readonly #options: EpochCacheOptions;
 
   constructor(options: EpochCacheOptions) {
-    this.#ttl = options.ttl;
-    this.#capacity = options.capacity;
-    this.#load = options.load;
-    this.#clock = options.clock;
-    this.#groupsOf = options.groupsOf;
+    this.#options = options;
   }
 
   get(key: string): Promise<RevocationState> {
+    const { ttl, load, clock, capacity } = this.#options;
     // Stryker disable next-line ConditionalExpression,EqualityOperator: without it an entry would be kept but never served (its age is never below a TTL of 0 or less): only memory, never an answer
-    if (this.#ttl <= 0) return this.#load(key);
-    const now = this.#clock();
+    if (ttl <= 0) return load(key);
+    const now = clock();
     const entry = this.#entries.get(key);
-    if (entry !== undefined && now - entry.fetchedAt < this.#ttl && now >= entry.fetchedAt) {
+    if (entry !== undefined && now - entry.fetchedAt < ttl && now >= entry.fetchedAt) {
       this.#entries.delete(key);
       this.#entries.set(key, entry);
       return entry.state;
     }
-    const state = this.#load(key);
+    const state = load(key);
     const fresh: Entry = { state, fetchedAt: now };
     if (entry !== undefined) this.#entries.delete(key);
     else this.#join(key);
@@ -56,7 +49,7 @@ export class EpochCache {
     state.catch(() => {
       if (this.#entries.get(key) === fresh) this.#remove(key);
     });
-    while (this.#entries.size > this.#capacity) this.#remove(this.#entries.keys().next().value!);
+    while (this.#entries.size > capacity) this.#remove(this.#entries.keys().next().value!);
     return state;
   }
 
@@ -82,8 +75,7 @@ export class EpochCache {
   }
 
   #join(key: string): void {
-    if (this.#groupsOf === undefined) return;
-    for (const group of this.#groupsOf(key)) {
+    for (const group of this.#options.groupsOf?.(key) ?? []) {
       let keys = this.#groups.get(group);
       if (keys === undefined) this.#groups.set(group, (keys = new Set()));
       keys.add(key);
@@ -92,8 +84,7 @@ export class EpochCache {
 
   #remove(key: string): void {
     this.#entries.delete(key);
-    if (this.#groupsOf === undefined) return;
-    for (const group of this.#groupsOf(key)) {
+    for (const group of this.#options.groupsOf?.(key) ?? []) {
       // In step with #entries: a key held there is in every one of its groups.
       const keys = this.#groups.get(group)!;
       keys.delete(key);

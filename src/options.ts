@@ -106,28 +106,18 @@ export interface CreateSessionManagerOptions extends SessionManagerOptions {
   readonly epochCacheSize?: number;
 }
 
+// The options kept as given (checked, defaults filled); the others are resolved into another shape.
+type KeptAsGiven =
+  | 'touchInterval' | 'pruneInterval' | 'pruneBatchSize' | 'everywhereKinds' | 'deviceParser' | 'clock' | 'freshAge' | 'onMaxSessions' | 'ipPolicy'
+  | 'activityRetention' | 'knownDeviceWindow' | 'onError' | 'storeTimeout' | 'epochCacheTtl' | 'epochCacheSize';
+
 /** Options after defaults, checked once at startup. */
-export interface ResolvedOptions {
-  readonly touchInterval: number;
-  readonly pruneInterval: number;
-  readonly pruneBatchSize: number;
+export interface ResolvedOptions extends Required<Pick<CreateSessionManagerOptions, KeptAsGiven>> {
   readonly kinds: ReadonlyMap<string, Required<KindOptions>>;
-  readonly everywhereKinds: readonly string[];
   readonly globalLogout: (context: PolicyContext) => boolean | Promise<boolean>;
   readonly onPasswordChange: 'others' | 'all';
-  readonly deviceParser: DeviceParser;
-  readonly clock: () => number;
-  readonly freshAge: number;
   /** The cap per kind; a kind without one is absent. */
   readonly maxSessions: ReadonlyMap<string, number>;
-  readonly onMaxSessions: 'evict-oldest' | 'refuse';
-  readonly ipPolicy: IpPolicy;
-  readonly activityRetention: number;
-  readonly knownDeviceWindow: number;
-  readonly onError: (error: unknown, event?: SessionEvent) => void;
-  readonly storeTimeout: number;
-  readonly epochCacheTtl: number;
-  readonly epochCacheSize: number;
 }
 
 export const BUILT_IN_KINDS = ['browser', 'remember', 'api', 'impersonation'] as const;
@@ -136,28 +126,8 @@ export const BUILT_IN_KINDS = ['browser', 'remember', 'api', 'impersonation'] as
 const IMPERSONATION_MAX_AGE = 60 * 60 * 1000;
 
 const MANAGER_OPTIONS = [
-  'store',
-  'maxAge',
-  'idleTimeout',
-  'touchInterval',
-  'pruneInterval',
-  'pruneBatchSize',
-  'kinds',
-  'everywhereKinds',
-  'policy',
-  'deviceParser',
-  'storeTimeout',
-  'freshAge',
-  'maxSessions',
-  'onMaxSessions',
-  'ipPolicy',
-  'activityRetention',
-  'knownDeviceWindow',
-  'clock',
-  'onError',
-  'accessTokens',
-  'epochCacheTtl',
-  'epochCacheSize',
+  'store', 'maxAge', 'idleTimeout', 'touchInterval', 'pruneInterval', 'pruneBatchSize', 'kinds', 'everywhereKinds', 'policy', 'deviceParser', 'storeTimeout',
+  'freshAge', 'maxSessions', 'onMaxSessions', 'ipPolicy', 'activityRetention', 'knownDeviceWindow', 'clock', 'onError', 'accessTokens', 'epochCacheTtl', 'epochCacheSize',
 ];
 const POLICY_OPTIONS = ['globalLogout', 'onPasswordChange'];
 /** What a kind's name may be: a lowercase letter, then up to 31 lowercase letters, digits, `_` or `-`. */

@@ -6,7 +6,7 @@ import type { SessionRecord } from '../store.js';
 import type { RevocationState } from '../storage/types.js';
 import { epochOf } from '../store-answers.js';
 import { isSessionId } from '../token.js';
-import { checkKeys, resolveKeys, toJwks, type AccessTokenAlgorithm, type AccessTokenKey, type KeyLike, type ResolvedKey } from './keys.js';
+import { checkKeys, resolveKeys, toJwks, type AccessTokenAlgorithm, type AccessTokenKey, type ResolvedKey } from './keys.js';
 import type { AccessTokenClaims, AccessTokenOptions, AccessTokenVerification, IssueAccessTokenOptions } from './types.js';
 import { VerifiedTokenCache } from './verified-cache.js';
 
@@ -79,19 +79,14 @@ export class AccessTokens {
     this.#clock = dependencies.clock;
     this.#liveSession = dependencies.liveSession;
     this.#states = new EpochCache({ ttl: dependencies.cacheTtl, capacity: dependencies.cacheSize, load: (userId) => dependencies.loadState(userId), clock: dependencies.clock });
+    const pair = (key: string): [string, string] => JSON.parse(key) as [string, string];
     this.#tenantStates = new EpochCache({
       ttl: dependencies.cacheTtl,
       capacity: dependencies.cacheSize,
-      load: (key) => {
-        const [userId, tenantId] = JSON.parse(key) as [string, string];
-        return dependencies.loadState(userId, tenantId);
-      },
+      load: (key) => dependencies.loadState(...pair(key)),
       clock: dependencies.clock,
       // A user's revocation drops that user's copies, a tenant's that tenant's: the others stay.
-      groupsOf: (key) => {
-        const [userId, tenantId] = JSON.parse(key) as [string, string];
-        return [userGroup(userId), tenantGroup(tenantId)];
-      },
+      groupsOf: (key) => [userGroup(pair(key)[0]), tenantGroup(pair(key)[1])],
     });
     // Stryker disable next-line LogicalOperator: the cache size shows only as speed, never in an answer
     this.#verified = new VerifiedTokenCache(options.verifiedCacheSize ?? 10_000);

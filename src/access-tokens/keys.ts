@@ -1,6 +1,6 @@
 import { createHash, KeyObject } from 'node:crypto';
 import { exportJWK, importJWK, type CryptoKey, type JSONWebKeySet, type JWK } from 'jose';
-import { SessionError } from '../errors.js';
+import { invalidConfiguration } from '../option-checks.js';
 
 /** Signing algorithms accepted. `none` and every other algorithm are refused. */
 export type AccessTokenAlgorithm = 'HS256' | 'EdDSA' | 'ES256';
@@ -41,22 +41,22 @@ export async function resolveKeys(keys: readonly AccessTokenKey[]): Promise<Reso
 
 /** Synchronous shape checks, so bad configuration fails at startup, not on first use. */
 export function checkKeys(keys: readonly AccessTokenKey[]): void {
-  if (keys.length === 0) throw config('accessTokens needs a secret, a key pair or a non-empty keys list.');
+  if (keys.length === 0) throw invalidConfiguration('accessTokens needs a secret, a key pair or a non-empty keys list.');
   const kids = new Set<string>();
   for (const key of keys) {
-    if (!ALGORITHMS.has(key.alg)) throw config(`Access-token algorithm "${String(key.alg)}" is not allowed (HS256, EdDSA, ES256).`);
+    if (!ALGORITHMS.has(key.alg)) throw invalidConfiguration(`Access-token algorithm "${String(key.alg)}" is not allowed (HS256, EdDSA, ES256).`);
     if (key.alg === 'HS256') {
-      if (key.secret === undefined) throw config('An HS256 access-token key needs a secret.');
+      if (key.secret === undefined) throw invalidConfiguration('An HS256 access-token key needs a secret.');
       if (secretBytes(key.secret).byteLength < MIN_SECRET_BYTES) {
-        throw config(`The HS256 access-token secret must be at least ${MIN_SECRET_BYTES} bytes.`);
+        throw invalidConfiguration(`The HS256 access-token secret must be at least ${MIN_SECRET_BYTES} bytes.`);
       }
-      if (key.privateKey !== undefined || key.publicKey !== undefined) throw config('An HS256 key takes a secret, not a key pair.');
+      if (key.privateKey !== undefined || key.publicKey !== undefined) throw invalidConfiguration('An HS256 key takes a secret, not a key pair.');
     } else {
-      if (key.secret !== undefined) throw config(`An ${key.alg} key takes a key pair, not a secret.`);
-      if (key.publicKey === undefined) throw config(`An ${key.alg} access-token key needs a publicKey.`);
+      if (key.secret !== undefined) throw invalidConfiguration(`An ${key.alg} key takes a key pair, not a secret.`);
+      if (key.publicKey === undefined) throw invalidConfiguration(`An ${key.alg} access-token key needs a publicKey.`);
     }
     if (key.kid !== undefined) {
-      if (kids.has(key.kid)) throw config(`Two access-token keys share kid "${key.kid}".`);
+      if (kids.has(key.kid)) throw invalidConfiguration(`Two access-token keys share kid "${key.kid}".`);
       kids.add(key.kid);
     }
   }
@@ -81,9 +81,9 @@ async function resolveKey(key: AccessTokenKey): Promise<ResolvedKey> {
     jwk = await exportJWK(publicKey);
   } catch {
     // A non-extractable CryptoKey (a private JWK imported as the public key) cannot be read.
-    throw config(`The ${key.alg} publicKey cannot be exported as a public JWK.`);
+    throw invalidConfiguration(`The ${key.alg} publicKey cannot be exported as a public JWK.`);
   }
-  if ('d' in jwk) throw config(`The ${key.alg} publicKey is a private key.`);
+  if ('d' in jwk) throw invalidConfiguration(`The ${key.alg} publicKey is a private key.`);
   const kid = key.kid ?? `${key.alg.toLowerCase()}-${createHash('sha256').update(JSON.stringify([jwk.crv, jwk.x, jwk.y])).digest('base64url').slice(0, 16)}`;
   return { kid, alg: key.alg, signingKey, verificationKey: publicKey, publicJwk: { ...jwk, kid, alg: key.alg, use: 'sig' } };
 }
@@ -102,10 +102,6 @@ function isJwk(key: CryptoKey | JWK): key is JWK {
 
 function secretBytes(secret: string | Uint8Array): Uint8Array {
   return typeof secret === 'string' ? new TextEncoder().encode(secret) : secret;
-}
-
-function config(message: string): SessionError {
-  return new SessionError('INVALID_CONFIGURATION', message);
 }
 
 /** The public keys as a JWKS, for services that verify with public keys only. */

@@ -28,11 +28,13 @@ export type EntryFields = Omit<ActivityRecord, 'id'>;
 
 /** The entry to write with a change, or `undefined` when the store keeps no activity. */
 export function entryFor(context: ManagerContext, fields: EntryFields): ActivityRecord | undefined {
-  if (!context.keepsActivity) return undefined;
-  const entry: Record<string, unknown> = { id: activityId(fields.at) };
   // Absent fields stay absent: stores keep and answer exactly what they were given.
-  for (const [key, value] of Object.entries(fields)) if (value !== undefined) entry[key] = value;
-  return entry as unknown as ActivityRecord;
+  return context.keepsActivity ? { id: activityId(fields.at), ...withoutUndefined(fields) } : undefined;
+}
+
+/** A copy without the fields whose value is `undefined`. */
+export function withoutUndefined<T extends object>(fields: T): T {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as T;
 }
 
 /** Throws `INVALID_CONFIGURATION` when the store keeps no activity. */

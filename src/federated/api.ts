@@ -70,23 +70,8 @@ export interface BackchannelRefusalReport {
  * encrypted (JWE) logout tokens, which are not supported.
  */
 export type BackchannelRefusal =
-  | 'missing'
-  | 'too_large'
-  | 'malformed'
-  | 'unknown_issuer'
-  | 'bad_algorithm'
-  | 'bad_type'
-  | 'bad_signature'
-  | 'unknown_key'
-  | 'bad_audience'
-  | 'expired'
-  | 'bad_iat'
-  | 'missing_jti'
-  | 'missing_event'
-  | 'missing_subject'
-  | 'nonce_present'
-  | 'replayed'
-  | 'keys_unavailable';
+  | 'missing' | 'too_large' | 'malformed' | 'unknown_issuer' | 'bad_algorithm' | 'bad_type' | 'bad_signature' | 'unknown_key' | 'bad_audience'
+  | 'expired' | 'bad_iat' | 'missing_jti' | 'missing_event' | 'missing_subject' | 'nonce_present' | 'replayed' | 'keys_unavailable';
 
 /** What {@link FederatedActions.backchannelLogout} did. */
 export type BackchannelLogoutResult =

@@ -1,5 +1,5 @@
-import { SessionError } from '../errors.js';
 import { claimOnce } from '../core/claim-once.js';
+import { callable, duration, invalidConfiguration, optionsObject } from '../option-checks.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import type { ManagerContext } from '../core/context.js';
 import type { BackchannelIssuer, BackchannelLogoutOptions, BackchannelLogoutResult, BackchannelRefusalReport } from './api.js';
@@ -10,42 +10,36 @@ import { algorithmsProblem, checkLogoutToken, type LogoutClaims } from './logout
 import type { FederatedLink } from '../storage/types.js';
 
 const DEFAULT_MAX_TOKEN_AGE = 5 * 60_000;
-
-function invalid(message: string): SessionError {
-  return new SessionError('INVALID_CONFIGURATION', `backchannelLogout(): ${message}`);
-}
+const NAME = 'backchannelLogout()';
 
 /** Checks the options once per call: they decide whose tokens can sign users out. */
-export function checkBackchannelOptions(options: unknown): {
+export function checkBackchannelOptions(value: unknown): {
   issuers: readonly BackchannelIssuer[];
   maxTokenAge: number;
   onRefused: BackchannelLogoutOptions['onRefused'];
 } {
-  if (typeof options !== 'object' || options === null) throw invalid('options { issuers } are required.');
-  const { issuers, maxTokenAge = DEFAULT_MAX_TOKEN_AGE, onRefused, ...unknown } = options as BackchannelLogoutOptions;
-  const extra = Object.keys(unknown);
-  if (extra.length > 0) throw invalid(`unknown option "${extra[0]}".`);
-  if (!Array.isArray(issuers) || issuers.length === 0) throw invalid('issuers must be a non-empty list of { issuer, clientId }.');
-  for (const entry of issuers as unknown[]) {
-    if (typeof entry !== 'object' || entry === null) throw invalid('each issuer must be an object { issuer, clientId }.');
-    const { issuer, clientId, jwksUri, algorithms, ...rest } = entry as BackchannelIssuer;
-    const sibling = (issuers as BackchannelIssuer[]).find((other) => other !== entry && other?.issuer === issuer);
-    if (Object.keys(rest).length > 0) throw invalid(`unknown issuer option "${Object.keys(rest)[0]}".`);
-    checkProviderUrl(issuer, 'backchannelLogout(): issuer');
-    if (typeof clientId !== 'string' || clientId.length === 0) throw invalid('clientId must be a non-empty string.');
-    if (jwksUri !== undefined) checkProviderUrl(jwksUri, 'backchannelLogout(): jwksUri');
+  if (value === undefined) throw invalidConfiguration(`${NAME}: options { issuers } are required.`);
+  const options = optionsObject(`${NAME} options`, value as BackchannelLogoutOptions, ['issuers', 'maxTokenAge', 'onRefused']);
+  const { issuers } = options;
+  if (!Array.isArray(issuers) || issuers.length === 0) throw invalidConfiguration(`${NAME}: issuers must be a non-empty list of { issuer, clientId }.`);
+  for (const entry of issuers) {
+    const { issuer, clientId, jwksUri, algorithms } = optionsObject(`${NAME}: each issuer`, entry, ['issuer', 'clientId', 'jwksUri', 'algorithms']);
+    checkProviderUrl(issuer, `${NAME}: issuer`);
+    if (typeof clientId !== 'string' || clientId.length === 0) throw invalidConfiguration(`${NAME}: clientId must be a non-empty string.`);
+    if (jwksUri !== undefined) checkProviderUrl(jwksUri, `${NAME}: jwksUri`);
     const problem = algorithmsProblem(algorithms, 'a provider');
-    if (problem !== undefined) throw invalid(problem);
+    if (problem !== undefined) throw invalidConfiguration(`${NAME}: ${problem}`);
     // One issuer, one key set: its entries differ only by client id.
+    const sibling = issuers.find((other) => other !== entry && other?.issuer === issuer);
     if (sibling !== undefined && (sibling.jwksUri !== jwksUri || JSON.stringify(sibling.algorithms) !== JSON.stringify(algorithms))) {
-      throw invalid(`the entries of issuer ${issuer} must give the same jwksUri and algorithms (one per client id).`);
+      throw invalidConfiguration(`${NAME}: the entries of issuer ${issuer} must give the same jwksUri and algorithms (one per client id).`);
     }
   }
-  if (typeof maxTokenAge !== 'number' || !Number.isInteger(maxTokenAge) || maxTokenAge < 1_000 || maxTokenAge > 60 * 60_000) {
-    throw invalid('maxTokenAge must be a whole number of ms from 1,000 to 3,600,000.');
-  }
-  if (onRefused !== undefined && typeof onRefused !== 'function') throw invalid('onRefused must be a function.');
-  return { issuers, maxTokenAge, onRefused };
+  return {
+    issuers,
+    maxTokenAge: duration(`${NAME}: maxTokenAge`, options.maxTokenAge, DEFAULT_MAX_TOKEN_AGE, { min: 1_000, max: 60 * 60_000 }),
+    onRefused: callable<NonNullable<BackchannelLogoutOptions['onRefused']>, undefined>(`${NAME}: onRefused`, options.onRefused, undefined),
+  };
 }
 
 /**

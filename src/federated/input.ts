@@ -18,9 +18,8 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 export function checkFederated(value: unknown): FederatedIdentity {
   if (typeof value !== 'object' || value === null) throw invalidInput('federated must be an object { iss, sub, sid? }.');
   const { iss, sub, sid } = value as Record<string, unknown>;
-  for (const key of Object.keys(value)) {
-    if (key !== 'iss' && key !== 'sub' && key !== 'sid') throw invalidInput(`federated has an unknown field "${key}": only iss, sub and sid.`);
-  }
+  const unknown = Object.keys(value).find((key) => key !== 'iss' && key !== 'sub' && key !== 'sid');
+  if (unknown !== undefined) throw invalidInput(`federated has an unknown field "${unknown}": only iss, sub and sid.`);
   if (!isFederatedText(iss, FEDERATED_LIMITS.issLength)) throw invalidInput(`federated.iss must be a non-empty string of at most ${FEDERATED_LIMITS.issLength} characters.`);
   if (!isFederatedText(sub, FEDERATED_LIMITS.subLength)) throw invalidInput(`federated.sub must be a non-empty string of at most ${FEDERATED_LIMITS.subLength} characters.`);
   if (sid !== undefined && !isFederatedText(sid, FEDERATED_LIMITS.idLength)) {

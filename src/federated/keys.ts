@@ -12,8 +12,6 @@ export class UnknownKey extends Error {}
 
 /** A cache of key sets by JWKS URL, and of JWKS URLs by issuer. */
 export interface IssuerKeys {
-  /** The key set at a JWKS URL (https, or http on the loopback); its fetches fail with {@link KeysUnavailable}. */
-  keysAt(jwksUri: string): JWTVerifyGetKey;
   /**
    * The issuer's key set: at `jwksUri`, else at the `jwks_uri` of the first readable document of
    * `metadataUrls` (by default OpenID Connect discovery); rejects with {@link KeysUnavailable}.
@@ -80,7 +78,6 @@ export function createIssuerKeys({ clock, onError }: { clock: () => number; onEr
   };
 
   return {
-    keysAt,
     async keysOf(issuer, jwksUri, metadataUrls = [`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`]) {
       if (jwksUri !== undefined) return keysAt(jwksUri);
       const cacheKey = JSON.stringify([issuer, metadataUrls]);

@@ -1,4 +1,4 @@
-import { SessionError } from '../errors.js';
+import { invalidConfiguration } from '../option-checks.js';
 
 const LOOPBACK_IPV4 = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
@@ -10,7 +10,7 @@ function isLoopback(url: URL): boolean {
 /**
  * Checks a provider URL (it carries keys and ID tokens): absolute https, or plain http on this
  * machine only. `name` says what it is, for the message.
- * @throws {@link SessionError} `INVALID_CONFIGURATION`
+ * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`
  */
 export function checkProviderUrl(value: unknown, name: string): URL {
   let url: URL | undefined;
@@ -20,13 +20,10 @@ export function checkProviderUrl(value: unknown, name: string): URL {
     url = undefined;
   }
   if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    throw new SessionError('INVALID_CONFIGURATION', `${name} must be an absolute https URL, not ${JSON.stringify(String(value).slice(0, 200))}.`);
+    throw invalidConfiguration(`${name} must be an absolute https URL, not ${JSON.stringify(String(value).slice(0, 200))}.`);
   }
   if (url.protocol === 'http:' && !isLoopback(url)) {
-    throw new SessionError(
-      'INVALID_CONFIGURATION',
-      `${name} (${url.href}) is plain http: use the provider's https URL (plain http is accepted only on this machine: 127.0.0.0/8, ::1, localhost).`,
-    );
+    throw invalidConfiguration(`${name} (${url.href}) is plain http: use the provider's https URL (plain http is accepted only on this machine: 127.0.0.0/8, ::1, localhost).`);
   }
   return url;
 }

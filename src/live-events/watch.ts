@@ -53,10 +53,7 @@ export function createRevocationWatch(context: ManagerContext): RevocationWatch 
       const entry = (notice: RevocationNotice | null): void => listener(notice);
       listeners.add(entry);
       if (unsubscribe === undefined && store.subscribe !== undefined) {
-        unsubscribe = store.subscribe(
-          (notice) => emit(notice),
-          () => emit(null),
-        );
+        unsubscribe = store.subscribe(emit, () => emit(null));
       }
       return () => {
         if (!listeners.delete(entry) || listeners.size > 0) return;

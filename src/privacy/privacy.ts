@@ -1,6 +1,6 @@
 import { SessionError } from '../errors.js';
-import { toSession, type Session } from '../session.js';
-import { listActivity } from '../activity/activity.js';
+import { toSession } from '../session.js';
+import { listActivity, withoutUndefined } from '../activity/activity.js';
 import type { ActivityEntry } from '../activity/api.js';
 import type { ActorOptions } from '../core/shapes.js';
 import type { ExportedDevice, ExportedSession, UserErasure, UserExport } from './api.js';
@@ -45,10 +45,6 @@ async function devicesOf(context: ManagerContext, userId: string): Promise<Expor
   const answer: unknown = await context.calls.call('listDevices', () => context.store.listDevices!(userId));
   if (!Array.isArray(answer)) throw new SessionError('STORE_ERROR', 'The session store answered listDevices() with something that is not a list.');
   return answer.map((device: { deviceHash: string; lastSeenAt: number }) => ({ deviceHash: device.deviceHash, lastSeenAt: device.lastSeenAt }));
-}
-
-function withoutUndefined(session: Session): Session {
-  return Object.fromEntries(Object.entries(session).filter(([, value]) => value !== undefined)) as unknown as Session;
 }
 
 /** Epochs first, so every old token is refused before the deny-list goes; the epochs stay. */

@@ -1,6 +1,7 @@
 import { SessionError } from '../errors.js';
 import { algorithmsProblem } from '../federated/logout-token.js';
 import { checkProviderUrl } from '../federated/provider-url.js';
+import { callable, optionsObject } from '../option-checks.js';
 import { STORE_LIMITS } from '../store-records.js';
 import type { SecurityEventOptions, SecurityEventTransmitter } from './api.js';
 
@@ -40,12 +41,9 @@ export function checkTransmitters(transmitters: unknown, what: string): readonly
 }
 
 /** Checks the options of `securityEvent()`. */
-export function checkSecurityEventOptions(options: unknown): Required<Pick<SecurityEventOptions, 'transmitters'>> & Pick<SecurityEventOptions, 'onRefused'> {
+export function checkSecurityEventOptions(value: unknown): Required<Pick<SecurityEventOptions, 'transmitters'>> & Pick<SecurityEventOptions, 'onRefused'> {
   const what = 'securityEvent()';
-  if (typeof options !== 'object' || options === null) throw invalid(what, 'options { transmitters } are required.');
-  const { transmitters, onRefused, ...unknown } = options as SecurityEventOptions;
-  const extra = Object.keys(unknown);
-  if (extra.length > 0) throw invalid(what, `unknown option "${extra[0]}".`);
-  if (onRefused !== undefined && typeof onRefused !== 'function') throw invalid(what, 'onRefused must be a function.');
-  return { transmitters: checkTransmitters(transmitters, what), onRefused };
+  if (value === undefined) throw invalid(what, 'options { transmitters } are required.');
+  const { transmitters, onRefused } = optionsObject(`${what} options`, value as SecurityEventOptions, ['transmitters', 'onRefused']);
+  return { transmitters: checkTransmitters(transmitters, what), onRefused: callable<NonNullable<SecurityEventOptions['onRefused']>, undefined>(`${what}: onRefused`, onRefused, undefined) };
 }

@@ -3,6 +3,7 @@ import type { ManagerContext } from '../core/context.js';
 import { startRepeating } from '../core/timer.js';
 import { SessionError } from '../errors.js';
 import { checkProviderUrl } from '../federated/provider-url.js';
+import { integer, optionsObject } from '../option-checks.js';
 import { KeysUnavailable, readJson } from '../federated/provider-fetch.js';
 import type { SecurityEventError, SecurityEventOptions, SecurityEventResult, SecurityEventTransmitter } from './api.js';
 import { checkTransmitters } from './options.js';
@@ -137,11 +138,9 @@ interface CheckedPollOptions {
   readonly maxEvents: number;
 }
 
-function checkPollOptions(options: SecurityEventPollOptions): CheckedPollOptions {
-  if (typeof options !== 'object' || options === null) throw invalid('options { transmitter, endpoint } are required.');
-  const { transmitter, endpoint, authorization, maxEvents = DEFAULT_MAX_EVENTS, ...unknown } = options;
-  const extra = Object.keys(unknown);
-  if (extra.length > 0) throw invalid(`unknown option "${extra[0]}".`);
+function checkPollOptions(value: SecurityEventPollOptions): CheckedPollOptions {
+  if (value === undefined) throw invalid('options { transmitter, endpoint } are required.');
+  const { transmitter, endpoint, authorization, maxEvents } = optionsObject('pollSecurityEvents() options', value, ['transmitter', 'endpoint', 'authorization', 'maxEvents']);
   if (transmitter === undefined) throw invalid('transmitter { issuer, audience } is required.');
   checkTransmitters([transmitter], 'pollSecurityEvents()');
   const url = checkProviderUrl(endpoint, 'pollSecurityEvents(): endpoint');
@@ -150,10 +149,7 @@ function checkPollOptions(options: SecurityEventPollOptions): CheckedPollOptions
   if (authorization !== undefined && (typeof authorization !== 'string' || authorization === '' || /[\r\n]/.test(authorization))) {
     throw invalid('authorization must be a header value, such as "Bearer <token>".');
   }
-  if (typeof maxEvents !== 'number' || !Number.isInteger(maxEvents) || maxEvents < 1 || maxEvents > MAX_EVENTS) {
-    throw invalid(`maxEvents must be a whole number from 1 to ${MAX_EVENTS}.`);
-  }
-  return { transmitter, endpoint: url, authorization, maxEvents };
+  return { transmitter, endpoint: url, authorization, maxEvents: integer('pollSecurityEvents(): maxEvents', maxEvents, DEFAULT_MAX_EVENTS, { min: 1, max: MAX_EVENTS }) };
 }
 
 // RFC 8936 section 2.4; anything but 200 with `sets` is a failure, never "no events".

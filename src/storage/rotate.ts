@@ -8,10 +8,8 @@ import type { ReusedOptions, RotatedSecret } from './types.js';
 import { versioned } from './versioned.js';
 
 /**
- * Rotates a session's secret, once however many requests present it at once: reads the user;
- * while the row's secret is still the presented one, puts a new version of the row (the
- * successor's hash, the presented one's as previous, `rotatedAt`) at the version read; when
- * another request rotated it already, answers the same successor without writing.
+ * Rotates a session's secret once however many requests present it: the first writes the row
+ * with the successor's hash at the version read; the others answer the same successor unwritten.
  * @returns The successor and the row as it now is, or `null` when the row is gone, revoked,
  * or the presented secret is neither its current nor the one its current succeeded.
  */

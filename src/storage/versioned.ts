@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { SessionError } from '../errors.js';
 
 /** How many times an operation reads and decides again after another instance's batch came first. */
-export const ATTEMPTS = 24;
+const ATTEMPTS = 24;
 
 /**
  * Runs read, decide, apply until a batch holds: `step` answers `undefined` when its batch lost
