@@ -31,8 +31,8 @@ export function prefersHtml(accept: string | undefined): boolean {
   return html > 0 && html >= (weights.get('application/json') ?? 0);
 }
 
-/** The three encodings an HTML form can submit with (`enctype`). */
-const FORM_TYPES: ReadonlySet<string> = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);
+/** The three encodings an HTML form can submit with (`enctype`); a request without a body type is none of them. */
+const FORM_TYPES: ReadonlySet<string | undefined> = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);
 
 function isNavigateMode(mode: string): boolean {
   const value = mode.trim().toLowerCase();
@@ -52,6 +52,5 @@ export function isPageNavigation(request: HttpRequest): boolean {
   if (method === 'GET' || method === 'HEAD') return (mode !== undefined && isNavigateMode(mode)) || prefersHtml(request.header('accept'));
   if (method !== 'POST') return false;
   if (mode !== undefined) return isNavigateMode(mode);
-  const type = mediaType(request);
-  return prefersHtml(request.header('accept')) && type !== undefined && FORM_TYPES.has(type);
+  return prefersHtml(request.header('accept')) && FORM_TYPES.has(mediaType(request));
 }
