@@ -1,6 +1,6 @@
 import { SessionError } from '../../src/errors.js';
 import { mysqlDialect, tableStatements } from '../sql/index.js';
-import type { Run } from './connection.js';
+import type { Run } from '../sql/pool.js';
 import type { TableNames } from './options.js';
 
 /** The version of the tables this store reads and writes, recorded in `<prefix>schema`. */

@@ -9,15 +9,6 @@ const SOCKET_CODES = new Set(
   'ECONNREFUSED ECONNRESET ECONNABORTED EPIPE ETIMEDOUT ENOTFOUND EAI_AGAIN EHOSTUNREACH EHOSTDOWN ENETUNREACH ENETDOWN ENOENT CONNECTION_CLOSED CONNECTION_ENDED CONNECTION_DESTROYED CONNECT_TIMEOUT'.split(' '),
 );
 
-/** Where a failure happened, which decides what a code-less driver error means. */
-export interface FailureContext {
-  readonly operation: string;
-  /** The pool could not hand out a connection. */
-  readonly connecting?: boolean;
-  /** The client reported a connection error or ended while the operation ran. */
-  readonly connectionLost?: boolean;
-}
-
 const codeOf = (error: unknown): string | undefined =>
   typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
 
@@ -36,8 +27,8 @@ export function isUnavailable(error: unknown): boolean {
   return error instanceof AggregateError && error.errors.some(isUnavailable);
 }
 
-/** Anything a query threw as a SessionError: `STORE_UNAVAILABLE` for outages and timeouts, else `STORE_ERROR`. */
-export function toSessionError(error: unknown, context: FailureContext): SessionError {
+/** Anything a query threw as a SessionError: `STORE_UNAVAILABLE` for outages, timeouts and `unavailable` (not connected, connection lost), else `STORE_ERROR`. */
+export function toSessionError(error: unknown, operation: string, unavailable = false): SessionError {
   const state = sqlState(error) ?? '';
   // A named statement the server does not know (or has): a transaction pooler in between.
   const hint = ['26000', '42P05'].includes(state)
@@ -45,5 +36,5 @@ export function toSessionError(error: unknown, context: FailureContext): Session
     : ['42883', '42P01', '42703'].includes(state)
       ? MISSING_TABLES
       : '';
-  return storeError('PostgreSQL', context.operation, error, context.connecting === true || context.connectionLost === true || isUnavailable(error), hint);
+  return storeError('PostgreSQL', operation, error, unavailable || isUnavailable(error), hint);
 }
