@@ -1,6 +1,5 @@
 import { SessionError } from '../../src/errors.js';
-import type { Row, SqlValue } from '../sql/index.js';
-import type { PoolDialect, PooledConnection } from '../sql/pool.js';
+import type { PoolDialect, PooledConnection, Row, SqlValue } from '../sql/index.js';
 import { breaksConnection, isLockConflict, toSessionError } from './errors.js';
 import type { MysqlField, MysqlPool, MysqlPoolConnection, MysqlStatement } from './types.js';
 

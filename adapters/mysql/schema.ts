@@ -1,6 +1,5 @@
 import { SessionError } from '../../src/errors.js';
-import { mysqlDialect, SCHEMA_VERSION, tableStatements } from '../sql/index.js';
-import type { Run } from '../sql/pool.js';
+import { mysqlDialect, SCHEMA_VERSION, tableStatements, type Run } from '../sql/index.js';
 import type { TableNames } from './options.js';
 
 /**

@@ -1,6 +1,5 @@
 import type { SessionStore } from '../../src/store.js';
-import { mysqlDialect, sqlStore } from '../sql/index.js';
-import { poolRunner } from '../sql/pool.js';
+import { mysqlDialect, poolRunner, sqlStore } from '../sql/index.js';
 import { mysqlPool } from './connection.js';
 import { resolveMysqlOptions, type MysqlStoreOptions } from './options.js';
 import { migrate } from './schema.js';

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isSessionError } from '../../src/errors.js';
-import type { PoolDialect, PoolStatement } from '../sql/pool.js';
-import type { Row } from '../sql/index.js';
+import type { PoolDialect, PoolStatement, Row } from '../sql/index.js';
 import { sqlState, toSessionError } from './errors.js';
 import type { PostgresPool, PostgresPoolClient } from './types.js';
 
@@ -9,11 +8,7 @@ import type { PostgresPool, PostgresPoolClient } from './types.js';
 const TEXT_TYPES = { getTypeParser: () => (value: string) => value };
 
 // A checked-out client, and whether it reported a connection error or its end while checked out.
-interface Held {
-  readonly client: PostgresPoolClient;
-  lost: boolean;
-  readonly onLost: () => void;
-}
+type Held = { readonly client: PostgresPoolClient; lost: boolean; readonly onLost: () => void };
 
 /** PostgreSQL's side of the shared pool runner: named statements, a server-side deadline, cancel by process id. */
 export function postgresPool(pool: PostgresPool, preparedStatements: boolean): PoolDialect<Held> {

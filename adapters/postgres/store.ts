@@ -1,6 +1,5 @@
 import type { SessionStore } from '../../src/store.js';
-import { postgresDialect, sqlStore, type SqlDriver, type Statement } from '../sql/index.js';
-import { poolRunner } from '../sql/pool.js';
+import { poolRunner, postgresDialect, sqlStore, type SqlDriver, type Statement } from '../sql/index.js';
 import { postgresPool } from './connection.js';
 import { noticePayload, notifications } from './notifications.js';
 import { isPostgresJs, resolvePostgresOptions, type PostgresStoreOptions } from './options.js';
