@@ -1,15 +1,12 @@
 import { isSessionError, type SessionError } from '../../src/errors.js';
-import { MISSING_TABLES, storeError } from '../sql/errors.js';
+import { anyError, codeOf, MISSING_TABLES, SOCKET_CODES, storeError } from '../sql/errors.js';
 
 // Refused for now, rolled back, the connection fine: lock wait, deadlock, KILL QUERY, read-only, statement time limits.
 const REFUSED = new Set([1205, 1213, 1317, 1290, 1792, 1969, 3024]);
 // The server or the connection is gone (too many connections, shutdown, killed, cannot connect, lost).
 const GONE = new Set([1040, 1053, 1927, 2002, 2003, 2006, 2013]);
 // Node's socket errors and mysql2's own codes for a connection that dropped or never opened.
-const GONE_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOENT',
-  'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT', 'POOL_CLOSED',
-]);
+const GONE_CODES = new Set([...SOCKET_CODES, 'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT', 'POOL_CLOSED']);
 // A table or column the statements name is missing: tables older than this store, or none.
 const MISSING_OBJECT = new Set([1146, 1054]);
 
@@ -21,24 +18,18 @@ export function errnoOf(error: unknown): number | undefined {
 /** Whether a transaction that failed this way was rolled back whole by a lock conflict, and may run again at once. */
 export const isLockConflict = (error: unknown): boolean => errnoOf(error) === 1213 || errnoOf(error) === 1205;
 
+// mysql2 marks an error that broke the connection as fatal.
+const isFatal = (error: unknown): boolean => typeof error === 'object' && error !== null && 'fatal' in error && error.fatal === true;
+
 /** Whether an error left the connection unfit for the next operation (it is closed, not reused). */
 export function breaksConnection(error: unknown): boolean {
   if (isSessionError(error)) return false;
   const errno = errnoOf(error);
-  if (errno === undefined || GONE.has(errno)) return true;
-  // mysql2 marks an error that broke the connection as fatal.
-  return typeof error === 'object' && error !== null && 'fatal' in error && error.fatal === true;
+  return errno === undefined || GONE.has(errno) || isFatal(error);
 }
 
-function isUnavailable(error: unknown): boolean {
-  const errno = errnoOf(error);
-  if (errno !== undefined && (REFUSED.has(errno) || GONE.has(errno))) return true;
-  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
-  if (typeof code === 'string' && GONE_CODES.has(code)) return true;
-  if (typeof error === 'object' && error !== null && 'fatal' in error && error.fatal === true) return true;
-  // Node reports a failed connect to a host with several addresses as an AggregateError.
-  return error instanceof AggregateError && error.errors.some(isUnavailable);
-}
+const isUnavailable = (error: unknown): boolean =>
+  anyError(error, (e) => REFUSED.has(errnoOf(e) ?? 0) || GONE.has(errnoOf(e) ?? 0) || GONE_CODES.has(codeOf(e) ?? '') || isFatal(e));
 
 /** Anything a statement threw as a SessionError: `STORE_UNAVAILABLE` for outages, lock timeouts and deadlocks, else `STORE_ERROR`. */
 export function toSessionError(error: unknown, operation: string, connecting = false): SessionError {

@@ -1,10 +1,6 @@
 import { SessionError } from '../../src/errors.js';
-import { mysqlDialect, tableStatements } from '../sql/index.js';
-import type { Run } from './connection.js';
+import { mysqlDialect, SCHEMA_VERSION, tableStatements, type Run } from '../sql/index.js';
 import type { TableNames } from './options.js';
-
-/** The version of the tables this store reads and writes, recorded in `<prefix>schema`. */
-export const SCHEMA_VERSION = 1;
 
 /**
  * The store's one migration: MySQL commits each CREATE on its own, so the statements are idempotent

@@ -1,7 +1,6 @@
-import { SessionError } from '../../src/errors.js';
 import type { SessionStore } from '../../src/store.js';
-import { mysqlDialect, sqlStore, type SqlDriver } from '../sql/index.js';
-import { database } from './connection.js';
+import { mysqlDialect, poolRunner, sqlStore } from '../sql/index.js';
+import { mysqlPool } from './connection.js';
 import { resolveMysqlOptions, type MysqlStoreOptions } from './options.js';
 import { migrate } from './schema.js';
 
@@ -44,29 +43,11 @@ export interface MysqlStore extends SessionStore {
  */
 export function mysqlStore(options: MysqlStoreOptions): MysqlStore {
   const { pool, names, statementTimeout } = resolveMysqlOptions(options);
-  const run = database(pool, statementTimeout);
-  let closed = false;
-  const open = (): void => {
-    if (closed) throw new SessionError('CLOSED', 'The MySQL session store was closed.');
-  };
-  const driver: SqlDriver = {
-    async use(operation, transaction, work) {
-      open();
-      return run(operation, (connection) => {
-        const c = { run: (statement: { text: string }, values: readonly (string | number | null)[]) => connection.run(statement.text, values) };
-        return transaction ? connection.transaction(() => work(c)) : work(c);
-      });
-    },
-  };
+  const { run, use, close } = poolRunner(mysqlPool(pool), statementTimeout);
   return {
-    ...sqlStore(mysqlDialect, names, driver),
+    ...sqlStore(mysqlDialect, names, { use }),
     callTimeout: statementTimeout,
-    async migrate() {
-      open();
-      await migrate(run, names);
-    },
-    async close() {
-      closed = true;
-    },
+    migrate: () => migrate(run, names),
+    close: async () => close(),
   };
 }

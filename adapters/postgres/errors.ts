@@ -1,25 +1,11 @@
 import type { SessionError } from '../../src/errors.js';
-import { MISSING_TABLES, storeError } from '../sql/errors.js';
+import { anyError, codeOf, MISSING_TABLES, SOCKET_CODES, storeError } from '../sql/errors.js';
 
 // SQLSTATE classes meaning "cannot serve us now" (08, 53, 57, 40, 58), lock_not_available, a read-only standby.
 const UNAVAILABLE_CLASSES = new Set(['08', '53', '57', '40', '58']);
 const UNAVAILABLE_CODES = new Set(['55P03', '25006']);
 // Node's socket errors, and postgres.js's own for a connection that closed or never opened.
-const SOCKET_CODES = new Set(
-  'ECONNREFUSED ECONNRESET ECONNABORTED EPIPE ETIMEDOUT ENOTFOUND EAI_AGAIN EHOSTUNREACH EHOSTDOWN ENETUNREACH ENETDOWN ENOENT CONNECTION_CLOSED CONNECTION_ENDED CONNECTION_DESTROYED CONNECT_TIMEOUT'.split(' '),
-);
-
-/** Where a failure happened, which decides what a code-less driver error means. */
-export interface FailureContext {
-  readonly operation: string;
-  /** The pool could not hand out a connection. */
-  readonly connecting?: boolean;
-  /** The client reported a connection error or ended while the operation ran. */
-  readonly connectionLost?: boolean;
-}
-
-const codeOf = (error: unknown): string | undefined =>
-  typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+const GONE_CODES = new Set([...SOCKET_CODES, ...'EHOSTDOWN ENETDOWN CONNECTION_CLOSED CONNECTION_ENDED CONNECTION_DESTROYED CONNECT_TIMEOUT'.split(' ')]);
 
 /** The SQLSTATE of a driver error, if it carries one. */
 export function sqlState(error: unknown): string | undefined {
@@ -28,16 +14,14 @@ export function sqlState(error: unknown): string | undefined {
 }
 
 /** Whether PostgreSQL cannot serve us now (an outage, a lock not available, a read-only standby). */
-export function isUnavailable(error: unknown): boolean {
-  const state = sqlState(error);
-  if (state !== undefined) return UNAVAILABLE_CODES.has(state) || UNAVAILABLE_CLASSES.has(state.slice(0, 2));
-  if (SOCKET_CODES.has(codeOf(error) ?? '')) return true;
-  // Node reports a failed connect to a host with several addresses as an AggregateError.
-  return error instanceof AggregateError && error.errors.some(isUnavailable);
-}
+export const isUnavailable = (error: unknown): boolean =>
+  anyError(error, (e) => {
+    const state = sqlState(e);
+    return state === undefined ? GONE_CODES.has(codeOf(e) ?? '') : UNAVAILABLE_CODES.has(state) || UNAVAILABLE_CLASSES.has(state.slice(0, 2));
+  });
 
-/** Anything a query threw as a SessionError: `STORE_UNAVAILABLE` for outages and timeouts, else `STORE_ERROR`. */
-export function toSessionError(error: unknown, context: FailureContext): SessionError {
+/** Anything a query threw as a SessionError: `STORE_UNAVAILABLE` for outages, timeouts and `unavailable` (not connected, connection lost), else `STORE_ERROR`. */
+export function toSessionError(error: unknown, operation: string, unavailable = false): SessionError {
   const state = sqlState(error) ?? '';
   // A named statement the server does not know (or has): a transaction pooler in between.
   const hint = ['26000', '42P05'].includes(state)
@@ -45,5 +29,5 @@ export function toSessionError(error: unknown, context: FailureContext): Session
     : ['42883', '42P01', '42703'].includes(state)
       ? MISSING_TABLES
       : '';
-  return storeError('PostgreSQL', context.operation, error, context.connecting === true || context.connectionLost === true || isUnavailable(error), hint);
+  return storeError('PostgreSQL', operation, error, unavailable || isUnavailable(error), hint);
 }

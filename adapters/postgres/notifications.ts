@@ -149,8 +149,7 @@ function postgresJsListener(sql: PostgresJsSql, channel: string, timeoutMs: numb
         void release(attempt);
         hooks.failed();
       };
-      const timer = setTimeout(giveUp, timeoutMs);
-      attempt.then(() => clearTimeout(timer), () => (clearTimeout(timer), giveUp()));
+      withDeadline(attempt, timeoutMs).catch(giveUp);
     },
     async stop() {
       const current = active;

@@ -1,9 +1,6 @@
-import { postgresDialect, tableStatements } from '../sql/index.js';
+import { postgresDialect, SCHEMA_VERSION, tableStatements } from '../sql/index.js';
 import type { SessionError } from '../../src/errors.js';
 import { advisoryLockKey, DEFAULT_SCHEMA, DEFAULT_TABLE, quoteIdentifier, tableNames, type TableNames } from './names.js';
-
-// The version of the tables this store reads and writes, recorded in the sessions table's comment.
-const SCHEMA_VERSION = 1;
 
 /** The migration script `migrate()` sends as one simple query (so through a pooler too); `schema.sql` for the default names. */
 export function schemaSql(names: TableNames): string {

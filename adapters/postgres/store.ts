@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
-import { SessionError } from '../../src/errors.js';
 import type { SessionStore } from '../../src/store.js';
-import { postgresDialect, sqlStore, type SqlConnection, type SqlDriver, type Statement } from '../sql/index.js';
-import { database } from './connection.js';
+import { poolRunner, postgresDialect, sqlStore, type SqlDriver, type Statement } from '../sql/index.js';
+import { postgresPool } from './connection.js';
 import { noticePayload, notifications } from './notifications.js';
 import { isPostgresJs, resolvePostgresOptions, type PostgresStoreOptions } from './options.js';
 import { postgresJsPool } from './postgres-js.js';
@@ -47,34 +45,10 @@ const NOTIFY: Statement = { name: 'notify', text: 'SELECT pg_notify($1, $2)' };
  */
 export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const { pool, names, statementTimeout, preparedStatements, listenPool } = resolvePostgresOptions(options);
-  const run = database(isPostgresJs(pool) ? postgresJsPool(pool) : pool, { timeoutMs: statementTimeout, preparedStatements });
+  const { run, use, close } = poolRunner(postgresPool(isPostgresJs(pool) ? postgresJsPool(pool) : pool, preparedStatements), statementTimeout);
   const notices = listenPool === undefined ? undefined : notifications(listenPool, names.channel, statementTimeout);
-  // One pool may serve stores of several schemas: a prepared statement's name is its text's hash.
-  const prepared = new Map<string, Statement>();
-  const named = ({ name, text }: Statement): Statement => {
-    let statement = prepared.get(text);
-    const operation = name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-    if (statement === undefined) prepared.set(text, (statement = { name: `session_revocation_${operation}_${createHash('sha256').update(text).digest('hex').slice(0, 12)}`, text }));
-    return statement;
-  };
-  let closed = false;
-  const open = (): void => {
-    if (closed) throw new SessionError('CLOSED', 'The PostgreSQL session store was closed.');
-  };
-
   const driver: SqlDriver = {
-    async use(operation, transaction, work) {
-      open();
-      return run(operation, (connection) => {
-        const c: SqlConnection = {
-          async run(statement, values) {
-            const { rows, rowCount } = await connection.query(named(statement), [...values]);
-            return { rows, count: rowCount };
-          },
-        };
-        return transaction ? connection.transaction(() => work(c)) : work(c);
-      });
-    },
+    use,
     // Delivered when the batch's transaction commits, never for one rolled back.
     notify: async (c, notice) => void (await c.run(NOTIFY, [names.channel, noticePayload(notice)])),
   };
@@ -83,12 +57,22 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     ...sqlStore(postgresDialect, names, driver),
     callTimeout: statementTimeout,
     async migrate() {
-      open();
-      // No deadline: it may wait for another instance's migration.
-      await run('migrate', (connection) => connection.script(schemaSql(names)), null);
+      // No deadline: it may wait for another instance's migration. The script opens its own transaction.
+      await run(
+        'migrate',
+        async (connection) => {
+          try {
+            await connection.run(schemaSql(names));
+          } catch (error) {
+            await connection.rollback();
+            throw error;
+          }
+        },
+        null,
+      );
     },
     async close() {
-      closed = true;
+      close();
       await notices?.close();
     },
   };

@@ -27,10 +27,11 @@ export interface Dialect {
 const values = (columns: readonly string[]): string => `(${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
 
 // PostgreSQL and SQLite: the existing row through an alias, the proposed one as `excluded`.
-function standard(greatest: string): Pick<Dialect, 'upsert' | 'insertIgnore'> {
+function standard(greatest: string): Pick<Dialect, 'greatest' | 'upsert' | 'insertIgnore'> {
   const expression = (column: string, how: OnConflict): string =>
     how === 'new' ? `excluded.${column}` : how === 'max' ? `${greatest}(o.${column}, excluded.${column})` : `o.${column} + 1`;
   return {
+    greatest,
     upsert: (table, columns, key, set) =>
       `INSERT INTO ${table} AS o ${values(columns)} ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${Object.entries(set)
         .map(([column, how]) => `${column} = ${expression(column, how)}`)
@@ -42,7 +43,6 @@ function standard(greatest: string): Pick<Dialect, 'upsert' | 'insertIgnore'> {
 /** SQLite 3.35 or later (better-sqlite3): one writer at a time, so no row locks. */
 export const sqliteDialect: Dialect = {
   placeholders: (text) => text,
-  greatest: 'MAX',
   forUpdate: '',
   types: { id: 'TEXT', short: 'TEXT', ms: 'INTEGER', json: 'TEXT' },
   tableOptions: '',
@@ -52,15 +52,13 @@ export const sqliteDialect: Dialect = {
 
 /** PostgreSQL 12 or later: `$n` placeholders, ids compared and sorted byte by byte (`COLLATE "C"`). */
 export const postgresDialect: Dialect = {
+  ...sqliteDialect,
   placeholders: (text) => {
     let n = 0;
     return text.replace(/\?/g, () => `$${++n}`);
   },
-  greatest: 'GREATEST',
   forUpdate: ' FOR UPDATE',
   types: { id: 'TEXT COLLATE "C"', short: 'TEXT COLLATE "C"', ms: 'BIGINT', json: 'TEXT' },
-  tableOptions: '',
-  inlineIndexes: false,
   ...standard('GREATEST'),
 };
 

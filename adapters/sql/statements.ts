@@ -29,6 +29,9 @@ const TABLES: ReadonlyArray<readonly [TableName, string, string, Readonly<Record
   ['keys', 'id short, value json, expires_at ms, user_id id?, version ms', 'id', { user: 'user_id', expires: 'expires_at' }],
 ];
 
+/** The version of the tables every SQL store reads and writes; each store records it its own way. */
+export const SCHEMA_VERSION = 1;
+
 /** The name of every table, in creation order. */
 export const TABLE_NAMES: readonly TableName[] = TABLES.map(([name]) => name);
 

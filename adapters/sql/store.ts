@@ -3,9 +3,12 @@ import type { Dialect } from './dialect.js';
 import { activityOf, activityValues, dict, num, sessionOf, sessionValues, text, type Row, type SqlValue } from './records.js';
 import { sqlStatements, type Names, type Statement } from './statements.js';
 
-/** One connection of a driver, for one store call: a statement's rows, and the rows it changed (matched, for an UPDATE). */
+/** A statement's rows, and the rows it changed (matched, for an UPDATE). */
+export type SqlResult = { readonly rows: readonly Row[]; readonly count: number };
+
+/** One connection of a driver, for one store call. */
 export interface SqlConnection {
-  run(statement: Statement, values: readonly SqlValue[]): Promise<{ readonly rows: readonly Row[]; readonly count: number }>;
+  run(statement: Statement, values: readonly SqlValue[]): Promise<SqlResult>;
 }
 
 /** The driver glue each SQL store writes: connections, transactions, errors, notices. */

@@ -1,6 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { SessionError } from '../../src/errors.js';
-import { duration, optionsObject } from '../../src/option-checks.js';
+import { duration, invalidConfiguration as invalid, optionsObject } from '../../src/option-checks.js';
 
 /** Options both forms of {@link SqliteStoreOptions} share. */
 export interface SqliteStoreCommonOptions {
@@ -46,26 +45,23 @@ const PREFIX_SHAPE = /^[A-Za-z_][A-Za-z0-9_]{0,47}$/;
 /** Checks what can be checked before touching the database; `busyTimeout` stays undefined when not given. */
 export function resolveOptions(options: SqliteStoreOptions) {
   if (typeof options !== 'object' || options === null) {
-    throw new SessionError('INVALID_CONFIGURATION', 'sqliteStore() needs { filename } or { database }.');
+    throw invalid('sqliteStore() needs { filename } or { database }.');
   }
   optionsObject('sqliteStore() options', options, ['filename', 'database', 'tablePrefix', 'busyTimeout']);
   const hasFile = options.filename !== undefined;
   const hasDatabase = options.database !== undefined;
   if (hasFile === hasDatabase) {
-    throw new SessionError('INVALID_CONFIGURATION', 'sqliteStore() needs exactly one of { filename } or { database }.');
+    throw invalid('sqliteStore() needs exactly one of { filename } or { database }.');
   }
   if (hasFile && typeof options.filename !== 'string') {
-    throw new SessionError('INVALID_CONFIGURATION', 'sqliteStore(): filename must be a string.');
+    throw invalid('sqliteStore(): filename must be a string.');
   }
   if (hasDatabase && typeof options.database?.prepare !== 'function') {
-    throw new SessionError('INVALID_CONFIGURATION', 'sqliteStore(): database must be a better-sqlite3 Database.');
+    throw invalid('sqliteStore(): database must be a better-sqlite3 Database.');
   }
   const tablePrefix = options.tablePrefix ?? DEFAULT_TABLE_PREFIX;
   if (typeof tablePrefix !== 'string' || !PREFIX_SHAPE.test(tablePrefix)) {
-    throw new SessionError(
-      'INVALID_CONFIGURATION',
-      'sqliteStore(): tablePrefix must be letters, digits and "_", start with a letter or "_", and be at most 48 characters.',
-    );
+    throw invalid('sqliteStore(): tablePrefix must be letters, digits and "_", start with a letter or "_", and be at most 48 characters.');
   }
   const busyTimeout = options.busyTimeout === undefined ? undefined : duration('sqliteStore(): busyTimeout', options.busyTimeout, 0, { min: 0, max: 2 ** 31 - 1 });
   return { tablePrefix, busyTimeout };

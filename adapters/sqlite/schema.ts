@@ -1,10 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { SessionError } from '../../src/errors.js';
-import { sqliteDialect, tableStatements, type Names } from '../sql/index.js';
+import { SCHEMA_VERSION, sqliteDialect, tableStatements, type Names } from '../sql/index.js';
 import { primaryCode } from './errors.js';
-
-/** The version of the tables this store reads and writes, recorded in `<prefix>meta`. */
-export const SCHEMA_VERSION = 1;
 
 /** Quoted table and index names for a prefix already checked to be a plain identifier. */
 export const tableNames = (prefix: string): Names => ({ table: (name) => `"${prefix}${name}"`, index: (name) => `"${prefix}${name}_idx"` });

@@ -10,7 +10,7 @@ describe('postgres store errors', () => {
       ['26000', 'prepared statement "session_revocation_get_0123456789ab" does not exist'],
       ['42P05', 'prepared statement "session_revocation_get_0123456789ab" already exists'],
     ] as const) {
-      const error = toSessionError(serverError(code, message), { operation: 'get' });
+      const error = toSessionError(serverError(code, message), 'get');
       expect(error.code).toBe('STORE_ERROR');
       expect(error.message).toContain(message);
       expect(error.message).toContain('preparedStatements: false');
@@ -18,7 +18,7 @@ describe('postgres store errors', () => {
   });
 
   it('tells the user to run migrate() when the sign-in function is missing', () => {
-    const error = toSessionError(serverError('42883', 'function session_revocation.sessions_create_session(...) does not exist'), { operation: 'create' });
+    const error = toSessionError(serverError('42883', 'function session_revocation.sessions_create_session(...) does not exist'), 'create');
     expect(error.code).toBe('STORE_ERROR');
     expect(error.message).toContain('run store.migrate()');
   });
@@ -28,7 +28,7 @@ describe('postgres store errors', () => {
       ['42P01', 'relation "session_revocation.sessions_activity" does not exist'],
       ['42703', 'column s.impersonator_id does not exist'],
     ] as const) {
-      const error = toSessionError(serverError(code, message), { operation: 'get' });
+      const error = toSessionError(serverError(code, message), 'get');
       expect(error.code).toBe('STORE_ERROR');
       expect(error.message).toContain('run store.migrate()');
     }
@@ -36,11 +36,11 @@ describe('postgres store errors', () => {
 
   it('reads postgres.js connection codes as an outage', () => {
     for (const code of ['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT']) {
-      expect(toSessionError(serverError(code, 'write CONNECTION_CLOSED'), { operation: 'get' }).code).toBe('STORE_UNAVAILABLE');
+      expect(toSessionError(serverError(code, 'write CONNECTION_CLOSED'), 'get').code).toBe('STORE_UNAVAILABLE');
     }
   });
 
   it('adds no hint to other errors', () => {
-    expect(toSessionError(serverError('23502', 'null value in column "kind" violates not-null constraint'), { operation: 'get' }).message).not.toContain('(');
+    expect(toSessionError(serverError('23502', 'null value in column "kind" violates not-null constraint'), 'get').message).not.toContain('(');
   });
 });

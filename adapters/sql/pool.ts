@@ -1,0 +1,144 @@
+import { SessionError } from '../../src/errors.js';
+import { timedOut } from './errors.js';
+import type { SqlValue } from './records.js';
+import type { Statement } from './statements.js';
+import type { SqlConnection, SqlDriver, SqlResult } from './store.js';
+
+/** A statement as a pool dialect gets it: the store's are named (a driver may prepare them), the runner's own are not. */
+export type PoolStatement = Pick<Statement, 'text'> & Partial<Statement>;
+
+/** One checked-out connection, for the length of one store operation; it also runs plain text. */
+export interface PooledConnection extends SqlConnection {
+  run(statement: PoolStatement | string, values?: readonly SqlValue[]): Promise<SqlResult>;
+  /** Runs `body` in a transaction (the dialect's BEGIN), COMMIT after, ROLLBACK on a rejection. */
+  transaction<T>(body: () => Promise<T>): Promise<T>;
+  /** Rolls back a transaction a script opened itself; a connection that cannot is retired. */
+  rollback(): Promise<unknown>;
+}
+
+/** Runs `work` on a pooled connection; past `timeoutMs` (`null`: none) rejects, closes the connection and stops its server process. */
+export type Run = <T>(operation: string, work: (connection: PooledConnection) => Promise<T>, timeoutMs?: number | null) => Promise<T>;
+
+/** What the PostgreSQL and MySQL pools differ in; the checkout, deadline and settling are {@link poolRunner}'s. */
+export interface PoolDialect<C> {
+  /** The database's name in messages: `PostgreSQL`, `MySQL`. */
+  readonly database: string;
+  /** Checks a client out of the app's pool. */
+  connect(): Promise<C>;
+  /** Runs one statement on a client. */
+  query(client: C, statement: PoolStatement, values: readonly SqlValue[]): Promise<SqlResult>;
+  /** Gives a client back, or closes it (`destroy`). */
+  release(client: C, destroy: boolean): void;
+  /** Whether a failed statement left the connection unfit for the next operation. */
+  breaks(error: unknown): boolean;
+  /** Whether the client reported its connection lost while checked out. */
+  lost?(client: C): boolean;
+  /** The statements opening a transaction whose statements stop at `timeoutMs`. */
+  begin(timeoutMs: number | null): readonly string[];
+  /** Whether a failed transaction was rolled back whole by a lock conflict and may run once more. */
+  retry?(error: unknown): boolean;
+  /** Past a deadline: the statement stopping the client's server process (its id bound), also when no statement was running (`idle`). */
+  readonly stop?: { readonly sql: string; id(client: C): number | null | undefined; readonly idle: boolean };
+  /** Checks a client before its first operation. */
+  prepare?(client: C, connection: PooledConnection): Promise<void>;
+  /** A failure as the contract's error; `unavailable` when connecting failed or the connection was lost. */
+  toSessionError(error: unknown, operation: string, unavailable: boolean): SessionError;
+}
+
+/** A store's runner on a pool: `run` and the store's `use`, both refused (`CLOSED`) after `close`. */
+export function poolRunner<C>(d: PoolDialect<C>, defaultTimeoutMs: number): { run: Run; use: SqlDriver['use']; close(): void } {
+  let closed = false;
+  const attempt: Run = (operation, work, timeoutMs = defaultTimeoutMs) =>
+    new Promise((resolve, reject) => {
+      let settled = false;
+      let client: C | undefined;
+      let broken = false;
+      let inFlight = 0;
+      const timer =
+        timeoutMs === null
+          ? undefined
+          : setTimeout(() => {
+              if (settled) return;
+              settled = true;
+              if (client !== undefined) {
+                const id = d.stop?.id(client);
+                const busy = inFlight > 0;
+                d.release(client, true);
+                // Best effort, after the caller has its answer: frees the server process and its locks.
+                if (d.stop !== undefined && typeof id === 'number' && (busy || d.stop.idle)) {
+                  attempt('stop', (c) => c.run(d.stop!.sql, [id])).catch(() => undefined);
+                }
+              }
+              reject(timedOut(d.database, operation, timeoutMs));
+            }, timeoutMs);
+      const settle = (destroy: boolean, outcome: () => void): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (client !== undefined) d.release(client, destroy);
+        outcome();
+      };
+
+      const send: PooledConnection['run'] = async (statement, values = []) => {
+        inFlight += 1;
+        try {
+          return await d.query(client!, typeof statement === 'string' ? { text: statement } : statement, values);
+        } catch (error) {
+          if (d.breaks(error)) broken = true;
+          throw error;
+        } finally {
+          inFlight -= 1;
+        }
+      };
+      // A connection that cannot roll back an aborted transaction must not go back to the pool.
+      const rollback = (): Promise<unknown> => send('ROLLBACK').catch(() => (broken = true));
+      const once = async <T>(body: () => Promise<T>): Promise<T> => {
+        try {
+          for (const text of d.begin(timeoutMs)) await send(text);
+        } catch (error) {
+          // A transaction half begun (or a level set for one never started) would reach the app's next one.
+          broken = true;
+          throw error;
+        }
+        try {
+          const result = await body();
+          await send('COMMIT');
+          return result;
+        } catch (error) {
+          await rollback();
+          throw error;
+        }
+      };
+      const connection: PooledConnection = {
+        run: send,
+        rollback,
+        transaction: (body) => once(body).catch((error: unknown) => (d.retry?.(error) === true ? once(body) : Promise.reject(error))),
+      };
+
+      d.connect().then(
+        async (checkedOut) => {
+          // The deadline passed while waiting for the pool: give the healthy client back unused.
+          if (settled) return d.release(checkedOut, false);
+          client = checkedOut;
+          try {
+            await d.prepare?.(checkedOut, connection);
+            const value = await work(connection);
+            settle(broken, () => resolve(value));
+          } catch (error) {
+            const lost = d.lost?.(checkedOut) === true;
+            settle(broken || lost, () => reject(d.toSessionError(error, operation, lost)));
+          }
+        },
+        (error: unknown) => settle(false, () => reject(d.toSessionError(error, operation, true))),
+      );
+    });
+  const run: Run = async (operation, work, timeoutMs) => {
+    if (closed) throw new SessionError('CLOSED', `The ${d.database} session store was closed.`);
+    return attempt(operation, work, timeoutMs);
+  };
+  return {
+    run,
+    use: (operation, transaction, work) => run(operation, (c) => (transaction ? c.transaction(() => work(c)) : work(c))),
+    close: () => void (closed = true),
+  };
+}
