@@ -110,7 +110,8 @@ function checkTimes(times: unknown, what: string, field: string): Readonly<Recor
 
 function checkVersion(answer: Record<string, unknown>, what: string): void {
   const { version } = answer;
-  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) throw malformed(what, 'a version that is not a whole number >= 0');
+  // Number.isSafeInteger never coerces: the cast names the type it proved.
+  if (!Number.isSafeInteger(version) || (version as number) < 0) throw malformed(what, 'a version that is not a whole number >= 0');
 }
 
 /** Checks the answer of `readUser(userId)`: that user's rows only, and every time a finite number. */

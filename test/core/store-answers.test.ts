@@ -58,6 +58,20 @@ describe('what the manager accepts from a store', () => {
     expect(checkAllEpochs({}, 'get')).toEqual({});
   });
 
+  it('a row with every optional field well formed passes through as it is', () => {
+    const full = {
+      ...record,
+      impersonatorId: 'root',
+      impersonatorSessionId: 'ZyXwVuTsRqPoNmLkJiHgF_',
+      rotatedAt: 1_100,
+      previousSecretHash: new Uint8Array(32),
+      federated: { iss: 'https://idp.example', sub: 'u-1', sid: 'idp-session' },
+    };
+    expect(checkRecord(full, 'get')).toBe(full);
+    const withoutSid = { ...record, federated: { iss: 'https://idp.example', sub: 'u-1' } };
+    expect(checkRecord(withoutSid, 'get')).toBe(withoutSid);
+  });
+
   it('an epoch is read from the object itself: never inherited, 0 when absent, a store error when not a number', () => {
     expect(epochOf({}, 'browser', 'get')).toBe(0);
     expect(epochOf({ browser: 0 }, 'browser', 'get')).toBe(0);
@@ -87,6 +101,14 @@ describe('what the manager accepts from a store', () => {
     ['authenticatedAt Infinity', { ...record, authenticatedAt: Number.POSITIVE_INFINITY }, 'a session whose createdAt, expiresAt, lastUsedAt or authenticatedAt is not a finite number'],
     ['persistent as text', { ...record, persistent: 'false' }, 'a session whose persistent is neither absent nor a boolean'],
     ['revokedAt null', { ...record, revokedAt: null }, 'a session whose revokedAt is neither absent nor a finite number'],
+    ['rotatedAt as text', { ...record, rotatedAt: '1100' }, 'a session whose rotatedAt is neither absent nor a finite number'],
+    ['rotatedAt NaN', { ...record, rotatedAt: Number.NaN }, 'a session whose rotatedAt is neither absent nor a finite number'],
+    ['a federated origin that is text', { ...record, federated: 'https://idp.example' }, 'a session whose federated origin is not { iss, sub, sid? } of text'],
+    ['a null federated origin', { ...record, federated: null }, 'a session whose federated origin is not { iss, sub, sid? } of text'],
+    ['a federated origin without iss', { ...record, federated: { sub: 'u' } }, 'a session whose federated origin is not { iss, sub, sid? } of text'],
+    ['a federated origin without sub', { ...record, federated: { iss: 'https://idp.example' } }, 'a session whose federated origin is not { iss, sub, sid? } of text'],
+    ['a federated origin with a numeric sid', { ...record, federated: { iss: 'https://idp.example', sub: 'u', sid: 5 } }, 'a session whose federated origin is not { iss, sub, sid? } of text'],
+    ['a previous hash as text', { ...record, previousSecretHash: 'ab' }, 'a session whose previousSecretHash is not bytes'],
   ])('a row with %s is a store error', (_name, row, detail) => {
     expect(refusal(() => checkRecord(row, 'get'))).toBe(`STORE_ERROR: The session store answered get() with ${detail}; it is not taken for a session.`);
   });
@@ -112,6 +134,8 @@ describe('what the manager accepts from a store', () => {
     ['readTenant', () => checkTenantState('x'), 'something that is not an object'],
     ['readTenant', () => checkTenantState({ version: 0, epochs: {}, highWater: { browser: Number.NaN } }), 'an epoch of kind "browser" that is not a finite number'],
     ['readTenant', () => checkTenantState({ version: '0', epochs: {}, highWater: {} }), 'a version that is not a whole number >= 0'],
+    ['readTenant', () => checkTenantState({ version: 0, epochs: { browser: '1' }, highWater: {} }), 'an epoch of kind "browser" that is not a finite number'],
+    ['readTenant', () => checkTenantState({ version: 0, epochs: {}, highWater: null }), 'epochs that are not an object'],
     ['readKey', () => checkKeyState(null), 'something that is not an object'],
     ['readKey', () => checkKeyState({ version: 1, value: 'x' }), 'a key without a text value and a finite expiry'],
     ['readKey', () => checkKeyState({ version: 1, value: 7, expiresAt: 9 }), 'a key without a text value and a finite expiry'],
