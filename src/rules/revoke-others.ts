@@ -21,6 +21,7 @@ export function othersToRevoke<Row extends OthersRow>(facts: OthersFacts<Row>, k
     (row) =>
       row.id !== keepSessionId &&
       kinds.includes(row.kind) &&
-      ownRefusal(row, { epochs: facts.epochs, tenantEpochs: row.tenantId === undefined ? undefined : facts.tenantEpochs?.get(row.tenantId) }, at) === undefined,
+      // A row without a tenant finds none (the map's keys are text), and ownRefusal reads no tenant epochs for it anyway.
+      ownRefusal(row, { epochs: facts.epochs, tenantEpochs: facts.tenantEpochs?.get(row.tenantId as string) }, at) === undefined,
   );
 }

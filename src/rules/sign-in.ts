@@ -59,7 +59,6 @@ export function decideSignIn<Row extends SignInRow>(record: NewSessionRecord, fa
   const createdAt = Math.max(record.createdAt, epoch + 1);
   const replacing = policy.replaceDevice && record.deviceKey !== undefined;
   const { limit } = policy;
-  if (!replacing && limit === undefined) return { createdAt, replaced: [], evicted: [] };
   const live = [...facts.sessions].filter(
     (other) => other.kind === record.kind && other.tenantId === record.tenantId && ownRefusal(other, facts, createdAt) === undefined,
   );
@@ -78,5 +77,6 @@ function epochOrZero(epochs: Epochs | undefined, kind: string): number {
 
 // Least recently used, then oldest, then by id: every store evicts the same session.
 function leastRecentlyUsedFirst(a: SignInRow, b: SignInRow): number {
+  // Stryker disable next-line EqualityOperator: ids are unique, so `<=` orders the same.
   return a.lastUsedAt - b.lastUsedAt || a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1);
 }

@@ -21,3 +21,10 @@ describe('othersToRevoke', () => {
     expect(ended.map((r) => r.id)).toEqual(['phone', 'remember', 'tenant-live']);
   });
 });
+
+describe('othersToRevoke without tenant epochs', () => {
+  it('ends the live sessions of a tenant when the store read no tenant epochs', () => {
+    const sessions = [row('kept'), row('in-tenant', { tenantId: 't' }), row('plain')];
+    expect(othersToRevoke({ sessions, epochs: {} }, 'kept', ['browser'], NOW).map((r) => r.id)).toEqual(['in-tenant', 'plain']);
+  });
+});

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createHmac } from 'node:crypto';
 import { matchSecret, rotationDue, sameHash, successorSecret } from '../../src/rotation/index.js';
 import { hashSecret, mintToken, parseToken } from '../../src/token.js';
 
@@ -52,5 +53,39 @@ describe('successorSecret', () => {
     const other = parseToken(mintToken().token)!;
     const all = [successorSecret(secret, id, 1), successorSecret(secret, id, 2), successorSecret(secret, other.id, 1), successorSecret(other.secret, id, 1)];
     expect(new Set(all).size).toBe(4);
+  });
+});
+
+describe('matchSecret on rows that lack a rotation', () => {
+  const { token } = mintToken();
+  const { id, secret } = parseToken(token)!;
+
+  it('is wrong for another secret on a row never rotated', () => {
+    expect(matchSecret('x'.repeat(43), { id, createdAt: 0, secretHash: hashSecret(secret) }, 2_000, 1_000)).toBe('wrong');
+  });
+
+  it('is wrong for the previous secret on a row that keeps it without a rotation time', () => {
+    const row = { id, createdAt: 0, secretHash: hashSecret('y'.repeat(43)), previousSecretHash: hashSecret(secret) };
+    expect(matchSecret(secret, row, 2_000, 1_000)).toBe('wrong');
+  });
+});
+
+describe('successorSecret, as documented', () => {
+  it('is HMAC-SHA256 keyed by the previous secret over the label, the session id and the rotation time', () => {
+    const expected = createHmac('sha256', 'previous-secret').update('session-revocation/rotation/v1\nsession-id\n5000').digest('base64url');
+    expect(successorSecret('previous-secret', 'session-id', 5_000)).toBe(expected);
+  });
+});
+
+describe('sameHash', () => {
+  it('matches equal 32-byte digests only', () => {
+    expect(sameHash(new Uint8Array(32).fill(7), new Uint8Array(32).fill(7))).toBe(true);
+    expect(sameHash(new Uint8Array(32).fill(7), new Uint8Array(32).fill(8))).toBe(false);
+  });
+
+  it('never matches, and never throws, for bytes of another length on either side', () => {
+    expect(sameHash(new Uint8Array(31), new Uint8Array(32))).toBe(false);
+    expect(sameHash(new Uint8Array(32), new Uint8Array(31))).toBe(false);
+    expect(sameHash(new Uint8Array(16), new Uint8Array(16))).toBe(false);
   });
 });

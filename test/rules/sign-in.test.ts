@@ -80,6 +80,42 @@ describe('decideSignIn', () => {
     expect(decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: false, limit: cap(3, 'refuse') }).evicted).toEqual([]);
   });
 
+  it('replaces no session without a device to replace, even rows that have none either', () => {
+    const sessions = [row('no-device', { deviceKey: undefined })];
+    expect(decideSignIn(newSession({ deviceKey: undefined }), { sessions, epochs: {} }, { replaceDevice: true }).replaced).toEqual([]);
+  });
+
+  it('replaces nothing under a cap unless asked to', () => {
+    const sessions = [row('same', { deviceKey: 'chrome-mac' })];
+    expect(decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: false, limit: cap(5) })).toEqual({ createdAt: NOW, replaced: [], evicted: [] });
+  });
+
+  it('decides a plain sign-in without a cap or replacement from the epochs alone', () => {
+    expect(decideSignIn(newSession(), { sessions: [row('a')], epochs: { browser: NOW + 1 } }, { replaceDevice: false })).toEqual({ createdAt: NOW + 2, replaced: [], evicted: [] });
+  });
+
+  it('counts a session used exactly at the idle cut-off as idle', () => {
+    const sessions = [row('a', { lastUsedAt: NOW - 4000 }), row('b', { lastUsedAt: NOW - 3999 })];
+    expect(ids(decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: false, limit: cap(2, 'evict-oldest', NOW - 4000) }).evicted)).toEqual([]);
+    expect(ids(decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: false, limit: cap(1, 'evict-oldest', NOW - 4000) }).evicted)).toEqual(['b']);
+  });
+
+  it('says why a refused sign-in is refused', () => {
+    expect(() => decideSignIn(newSession(), { sessions: [row('a')], epochs: {} }, { replaceDevice: false, limit: cap(1, 'refuse') })).toThrow('The session limit of this user and kind is reached.');
+  });
+
+  it("signs in to a tenant whose epochs the store did not read", () => {
+    expect(decideSignIn(newSession({ tenantId: 't' }), { sessions: [], epochs: {} }, { replaceDevice: false }).createdAt).toBe(NOW);
+  });
+
+  it('breaks a tie of use and age by id, whatever order the rows were read in', () => {
+    const a = row('a', { lastUsedAt: NOW - 300, createdAt: NOW - 500 });
+    const b = row('b', { lastUsedAt: NOW - 300, createdAt: NOW - 500 });
+    for (const sessions of [[a, b], [b, a]]) {
+      expect(ids(decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: false, limit: cap(2) }).evicted)).toEqual(['a']);
+    }
+  });
+
   it('judges the cap at the new session’s birth: a session expiring by then does not count', () => {
     const sessions = [row('a', { expiresAt: NOW + 3 }), row('b')];
     const decision = decideSignIn(newSession(), { sessions, epochs: { browser: NOW + 2 } }, { replaceDevice: false, limit: cap(2, 'refuse') });
