@@ -324,6 +324,37 @@ describe("access tokens of a tenant's sessions and of support sessions", () => {
     await expect(sessions.issueAccessToken(withoutActor as typeof session)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 
+  it('are issued only for a session that is live counting its idleness', async () => {
+    const { sessions, clock } = setup({ kinds: { browser: { idleTimeout: 10 * MINUTE } } });
+    const { session } = await sessions.create({ userId: 'u' });
+    clock.advance(10 * MINUTE);
+    await expect(sessions.issueAccessToken(session)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it("of a support session verify while its admin's session is live, however long the support session sat unused", async () => {
+    const { sessions, clock } = setup({ kinds: { impersonation: { idleTimeout: 2 * MINUTE } } });
+    const admin = await sessions.create({ userId: 'agent' });
+    const { session, token } = await sessions.impersonate(admin.session, 'ada');
+    const jwt = await sessions.issueAccessToken(session);
+    // Past the support session's idle timeout, inside the token's 5 minutes: using a token never touches its session.
+    clock.advance(3 * MINUTE);
+    expect((await sessions.verifyAccessToken(jwt)).ok).toBe(true);
+    expect(await sessions.validate(token)).toEqual({ ok: false, reason: 'idle' });
+  });
+
+  it('of a support session whose row is gone are revoked, not an error', async () => {
+    const inner = memoryStore();
+    const clock = new TestClock();
+    const options = { clock: clock.read, epochCacheTtl: 0, accessTokens: { secret: SECRET } };
+    const sessions = createSessionManager({ store: inner, ...options });
+    const admin = await sessions.create({ userId: 'agent' });
+    const { session } = await sessions.impersonate(admin.session, 'ada');
+    const jwt = await sessions.issueAccessToken(session);
+    // A store that lost the support session's row (pruned by another instance).
+    const lost = { ...inner, get: async (sessionId: string) => (sessionId === session.id ? null : inner.get(sessionId)) };
+    expect(await createSessionManager({ store: lost, ...options }).verifyAccessToken(jwt)).toEqual({ ok: false, reason: 'revoked' });
+  });
+
   it('of kind impersonation without an actor, or with an actor and an auth_time, are invalid_claims', async () => {
     const { sessions } = setup();
     const admin = await sessions.create({ userId: 'agent' });
