@@ -2,7 +2,7 @@ import { toSession, type ValidationResult } from '../session.js';
 import { parseToken, secretMatches } from '../token.js';
 import type { ManagerContext } from '../core/context.js';
 import { judgeLookup, readSession } from '../core/live-session.js';
-import { matchSecret, rotationDue, type SecretMatch } from '../rotation/index.js';
+import { matchSecret, rotationDue } from '../rotation/index.js';
 import { endReused, graceOf, rotateSecret, rotationPolicyOf, successorToken } from './rotation.js';
 
 // The hot path: one store read, a write only when the touch interval passed or a rotation is due.
@@ -30,11 +30,7 @@ export function createValidate(context: ManagerContext): (token: unknown) => Pro
     if (found === null) return REFUSED.not_found;
     const now = config.clock();
     let record = found.session;
-    // A row never rotated has one secret: the check stays one hash and one comparison.
-    const match: SecretMatch =
-      record.previousSecretHash === undefined
-        ? secretMatches(parsed.secret, record.secretHash) ? 'current' : 'wrong'
-        : matchSecret(parsed.secret, record, graceOf(context, record.kind), now);
+    const match = matchSecret(parsed.secret, record, graceOf(context, record.kind), now);
     if (match === 'wrong') return REFUSED.not_found;
     const refused = await judgeLookup(context, found, now);
     if (refused !== undefined) return REFUSED[refused];

@@ -49,6 +49,14 @@ describe('validate', () => {
     expect((await sessions.validate(token)).ok).toBe(true);
   });
 
+  it('answers a session that did not rotate without a rotatedToken member', async () => {
+    const { sessions } = setup();
+    const { token } = await sessions.create({ userId: 'alice' });
+    const result = await sessions.validate(token);
+    expect(result.ok).toBe(true);
+    expect(Object.keys(result).sort()).toEqual(['ok', 'session']);
+  });
+
   it('is one store read and no write until the touch interval passed', async () => {
     const { sessions, store, clock } = setup({ touchInterval: MINUTE });
     const { token, session } = await sessions.create({ userId: 'alice' });
