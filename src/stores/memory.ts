@@ -158,6 +158,7 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
     async listActivity(userId, { tenantId, limit, before }): Promise<readonly ActivityRecord[]> {
       open();
       const entries = [...(activity.get(`u${userId}`) ?? []), ...(tenantId === undefined ? [] : (activity.get(`t${tenantId}`) ?? []))];
+      // Stryker disable next-line EqualityOperator: entry ids are unique, so `<=` orders the same.
       const page = entries.filter((entry) => before === undefined || entry.id < before).sort((a, b) => (a.id < b.id ? 1 : -1));
       return page.slice(0, limit).map((entry) => ({ ...entry }));
     },

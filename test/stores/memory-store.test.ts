@@ -339,3 +339,46 @@ describe('memoryStore options', () => {
     expect(() => memoryStore({})).not.toThrow();
   });
 });
+
+describe('memory store: rows and states as stored, nothing added', () => {
+  const row = (fields: Record<string, unknown> = {}) => ({
+    id: 'AbCdEfGhIjKlMnOpQrSt-_',
+    userId: 'ada',
+    kind: 'browser',
+    secretHash: new Uint8Array(32).fill(1),
+    createdAt: T,
+    expiresAt: T + HOUR,
+    lastUsedAt: T,
+    authenticatedAt: T,
+    ...fields,
+  });
+
+  it('reads back a row never rotated, without data or provider origin, with none of them', async () => {
+    const store = memoryStore();
+    expect(await store.apply({ owner: { userId: 'ada' }, version: 0, writes: [{ type: 'insert', session: row() as never }] })).toBe(true);
+    const found = await store.get(row().id as string);
+    expect(found?.session.previousSecretHash).toBeUndefined();
+    expect(found?.session.data).toBeUndefined();
+    expect(found?.session.federated).toBeUndefined();
+  });
+
+  it("reads a tenant's row whose tenant has no state yet: no tenant epochs, and none made up in the user's state", async () => {
+    const store = memoryStore();
+    await store.apply({ owner: { userId: 'ada' }, version: 0, writes: [{ type: 'insert', session: row({ tenantId: 'acme' }) as never }, { type: 'insert', session: row({ id: 'ZyXwVuTsRqPoNmLkJiHgF_' }) as never }] });
+    expect((await store.get(row().id as string))?.tenantEpochs).toBeUndefined();
+    expect({ ...(await store.readUser('ada', 'globex')).tenantEpochs }).toEqual({});
+  });
+
+  it("leaves a revocation of a user it never saw alone, and applies the batch", async () => {
+    const store = memoryStore();
+    expect(await store.apply({ owner: { userId: 'nobody' }, writes: [{ type: 'revoke', sessionId: row().id as string, at: T, reason: 'sign_out' }] })).toBe(true);
+    expect(await store.get(row().id as string)).toBeNull();
+  });
+
+  it("lists a user's activity beside a tenant that has none", async () => {
+    const store = memoryStore();
+    const entry = { id: '0001', userId: 'ada', type: 'session.created', reason: 'sign_in', at: T };
+    await store.apply({ owner: { userId: 'ada' }, writes: [{ type: 'activity', entry: entry as never }] });
+    expect(await store.listActivity!('ada', { tenantId: 'acme', limit: 10 })).toEqual([entry]);
+  });
+});
