@@ -1,9 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { SessionError } from '../../src/errors.js';
 
-/** Whether an erase must also scrub the WAL: on a file the store opened, or when the app turned `secure_delete` on (`ON` or `FAST`). */
+/** Whether an erase must also scrub the WAL: on a database the store opened (a checkpoint of `:memory:` does nothing), or when the app turned `secure_delete` on (`ON` or `FAST`). */
 export function scrubsErasedBytes(db: BetterSqlite3.Database, owned: boolean): boolean {
-  if (db.memory) return false;
   return owned || db.pragma('secure_delete', { simple: true }) !== 0;
 }
 

@@ -92,3 +92,22 @@ describe('sqlite store: a write lock held too long', () => {
     await store.close?.();
   });
 });
+
+describe('sqlite store: a connection that is gone', () => {
+  it('refuses every call once the store is closed, as CLOSED', async () => {
+    const store = sqliteStore({ filename: files.next() });
+    await store.close();
+    await expect(store.get('AbCdEfGhIjKlMnOpQrSt-_')).rejects.toMatchObject({ code: 'CLOSED', message: 'The SQLite session store was closed.' });
+  });
+
+  it("answers STORE_UNAVAILABLE on a connection the app closed, saying so", async () => {
+    const database = new Database(files.next());
+    const store = sqliteStore({ database });
+    database.close();
+    await expect(store.get('AbCdEfGhIjKlMnOpQrSt-_')).rejects.toMatchObject({
+      code: 'STORE_UNAVAILABLE',
+      message: 'The SQLite database connection given to the session store is closed.',
+    });
+    await store.close();
+  });
+});

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -135,6 +135,18 @@ describe('sqlite store: a user erased', () => {
     expect(other.pragma('secure_delete', { simple: true })).toBe(0);
     await otherSessions.close();
     other.close();
+  });
+
+  it("on the app's connection without secure_delete: runs no checkpoint of its own, so the app's WAL is left as it was", async () => {
+    const filename = files.next();
+    const database = new Database(filename);
+    database.pragma('journal_mode = WAL');
+    const sessions = createSessionManager({ store: sqliteStore({ database }) });
+    await signInDistinctly(sessions, 'app-erased', 'AppErasedMarker');
+    await sessions.eraseUser('app-erased');
+    expect(statSync(`${filename}-wal`).size).toBeGreaterThan(0);
+    await sessions.close();
+    database.close();
   });
 
   it("a federated user: the provider's subject and session ids go with the sessions, from the .db and .db-wal bytes", async () => {
