@@ -10,7 +10,8 @@ const GONE_CODES = new Set([...SOCKET_CODES, ...'EHOSTDOWN ENETDOWN CONNECTION_C
 /** The SQLSTATE of a driver error, if it carries one. */
 export function sqlState(error: unknown): string | undefined {
   const code = codeOf(error);
-  return code !== undefined && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+  // EPIPE and ENOENT have a SQLSTATE's shape: a socket's codes are never one.
+  return code !== undefined && !GONE_CODES.has(code) && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
 /** Whether PostgreSQL cannot serve us now (an outage, a lock not available, a read-only standby). */

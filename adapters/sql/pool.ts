@@ -80,6 +80,8 @@ export function poolRunner<C>(d: PoolDialect<C>, defaultTimeoutMs: number): { ru
       };
 
       const send: PooledConnection['run'] = async (statement, values = []) => {
+        // Once answered (past the deadline, the connection given back) the work may go on, but nothing more of it reaches the connection.
+        if (settled) throw new SessionError('STORE_UNAVAILABLE', `The ${d.database} session store already answered ${operation}: its connection takes no more statements.`);
         inFlight += 1;
         try {
           return await d.query(client!, typeof statement === 'string' ? { text: statement } : statement, values);
@@ -112,7 +114,8 @@ export function poolRunner<C>(d: PoolDialect<C>, defaultTimeoutMs: number): { ru
       const connection: PooledConnection = {
         run: send,
         rollback,
-        transaction: (body) => once(body).catch((error: unknown) => (d.retry?.(error) === true ? once(body) : Promise.reject(error))),
+        // Once more only on a connection that rolled the first attempt back.
+        transaction: (body) => once(body).catch((error: unknown) => (d.retry?.(error) === true && !broken ? once(body) : Promise.reject(error))),
       };
 
       d.connect().then(

@@ -40,6 +40,12 @@ describe('postgres store errors', () => {
     }
   });
 
+  it("reads a socket's codes as an outage, also the ones shaped like a SQLSTATE (EPIPE, ENOENT)", () => {
+    for (const code of ['EPIPE', 'ENOENT', 'ECONNRESET']) {
+      expect(toSessionError(serverError(code, `write ${code}`), 'apply').code).toBe('STORE_UNAVAILABLE');
+    }
+  });
+
   it('adds no hint to other errors', () => {
     expect(toSessionError(serverError('23502', 'null value in column "kind" violates not-null constraint'), 'get').message).not.toContain('(');
   });
