@@ -23,7 +23,8 @@ export function checkBackchannelOptions(value: unknown): {
   const { issuers } = options;
   if (!Array.isArray(issuers) || issuers.length === 0) throw invalidConfiguration(`${NAME}: issuers must be a non-empty list of { issuer, clientId }.`);
   for (const entry of issuers) {
-    const { issuer, clientId, jwksUri, algorithms } = optionsObject(`${NAME}: each issuer`, entry, ['issuer', 'clientId', 'jwksUri', 'algorithms']);
+    // A hole in the list is no issuer: refused as one, not read as an empty entry.
+    const { issuer, clientId, jwksUri, algorithms } = optionsObject(`${NAME}: each issuer`, entry ?? null, ['issuer', 'clientId', 'jwksUri', 'algorithms']);
     checkProviderUrl(issuer, `${NAME}: issuer`);
     if (typeof clientId !== 'string' || clientId.length === 0) throw invalidConfiguration(`${NAME}: clientId must be a non-empty string.`);
     if (jwksUri !== undefined) checkProviderUrl(jwksUri, `${NAME}: jwksUri`);

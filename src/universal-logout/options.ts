@@ -31,7 +31,7 @@ function checkOptions(name: string, value: unknown, more: readonly string[]): Gl
   const { issuers } = options;
   if (!Array.isArray(issuers) || issuers.length === 0) throw invalidConfiguration(`${name}: issuers must be a non-empty list of { issuer, jwksUri?, audience? }.`);
   const checked = (issuers as unknown[]).map((entry): GlobalTokenRevocationIssuer => {
-    const { issuer, jwksUri, audience } = optionsObject<GlobalTokenRevocationIssuer>(`${name}: each issuer`, entry as GlobalTokenRevocationIssuer, ['issuer', 'jwksUri', 'audience']);
+    const { issuer, jwksUri, audience } = optionsObject<GlobalTokenRevocationIssuer>(`${name}: each issuer`, (entry ?? null) as GlobalTokenRevocationIssuer, ['issuer', 'jwksUri', 'audience']);
     checkProviderUrl(issuer, `${name}: issuer`);
     // It names who acted in each revocation (`by`), which holds an id's length.
     text(`${name}: issuer`, issuer, undefined, 256);

@@ -209,6 +209,10 @@ describe('sessions.backchannelLogout()', () => {
     await expect(sessions.backchannelLogout(token, { issuers: [{ issuer, clientId: CLIENT, algorithms: ['HS256'] }] })).rejects.toMatchObject({ code: 'INVALID_CONFIGURATION' });
     await expect(sessions.backchannelLogout(token, { issuers: [{ issuer, clientId: CLIENT, algorithms: ['none'] }] })).rejects.toMatchObject({ code: 'INVALID_CONFIGURATION' });
     await expect(sessions.backchannelLogout(token, { issuers: [] })).rejects.toMatchObject({ code: 'INVALID_CONFIGURATION' });
+    await expect(sessions.backchannelLogout(token, { issuers: [undefined] } as never)).rejects.toMatchObject({
+      code: 'INVALID_CONFIGURATION',
+      message: expect.stringContaining('each issuer must be an object (got null)'),
+    });
     await expect(sessions.backchannelLogout(token, { ...options(), extra: 1 } as never)).rejects.toMatchObject({ code: 'INVALID_CONFIGURATION' });
   });
 
