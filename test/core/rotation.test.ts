@@ -64,4 +64,30 @@ describe('rotation in the manager', () => {
     expect(ended?.id).toBe(session.id);
     expect((await store.get(session.id))!.session.revokedReason).toBe('token_reused');
   });
+
+  it('validate(): the previous token inside the grace gets the same successor, after it ends the session as reused', async () => {
+    const { sessions, token, successor, at } = await rotatedOnce();
+    at(ROTATION.rotateAfter + ROTATION.rotationGrace - 1);
+    expect(await sessions.validate(token)).toMatchObject({ ok: true, rotatedToken: successor });
+    at(ROTATION.rotateAfter + ROTATION.rotationGrace);
+    expect(await sessions.validate(token)).toEqual({ ok: false, reason: 'reused' });
+    expect(await sessions.validate(successor)).toEqual({ ok: false, reason: 'revoked' });
+  });
+
+  it("validate(): the previous token is not found when the row's current secret is not its successor", async () => {
+    const { store, token, at } = await rotatedOnce();
+    const other: typeof store = {
+      ...store,
+      get: async (sessionId) => {
+        const found = await store.get(sessionId);
+        return found === null ? null : { ...found, session: { ...found.session, secretHash: hashSecret('B'.repeat(43)) } };
+      },
+    };
+    at(ROTATION.rotateAfter + 1_000);
+    expect(await createSessionManager({ store: other, clock: () => 1_800_000_000_000 + ROTATION.rotateAfter + 1_000, kinds: { remember: ROTATION } }).validate(token)).toEqual({
+      ok: false,
+      reason: 'not_found',
+    });
+  });
 });
+

@@ -64,6 +64,11 @@ describe('matchSecret on rows that lack a rotation', () => {
     expect(matchSecret('x'.repeat(43), { id, createdAt: 0, secretHash: hashSecret(secret) }, 2_000, 1_000)).toBe('wrong');
   });
 
+  it('is wrong, and throws nothing, for a row with a rotation time but no previous hash', () => {
+    const row = { id, createdAt: 0, secretHash: hashSecret('y'.repeat(43)), rotatedAt: 500 };
+    expect(matchSecret(secret, row, 2_000, 1_000)).toBe('wrong');
+  });
+
   it('is wrong for the previous secret on a row that keeps it without a rotation time', () => {
     const row = { id, createdAt: 0, secretHash: hashSecret('y'.repeat(43)), previousSecretHash: hashSecret(secret) };
     expect(matchSecret(secret, row, 2_000, 1_000)).toBe('wrong');
