@@ -4,7 +4,11 @@
 export const targets = [
   { name: 'session', mutate: ['src/session.ts'], tests: ['test/core/session.test.ts'] },
   { name: 'token', mutate: ['src/token.ts'], tests: ['test/core/token.test.ts'] },
-  { name: 'liveness', mutate: ['src/liveness.ts', 'src/core/live-session.ts'], tests: ['test/core/liveness-callers.test.ts', 'test/core/session.test.ts', 'test/core/store-answers.test.ts'] },
+  {
+    name: 'liveness',
+    mutate: ['src/liveness.ts', 'src/core/live-session.ts'],
+    tests: ['test/rules/liveness.test.ts', 'test/core/live-session.test.ts', 'test/core/liveness-callers.test.ts', 'test/core/support-session-lifetime.test.ts', 'test/core/store-answers.test.ts'],
+  },
   { name: 'next-path', mutate: ['src/http/next-path.ts'], tests: ['test/http/next-path.test.ts'] },
   { name: 'cookies', mutate: ['src/http/cookies.ts'], tests: ['test/http/cookies.test.ts'] },
   { name: 'cross-site', mutate: ['src/http/cross-site.ts'], tests: ['test/http/cross-site.test.ts'] },
@@ -25,17 +29,23 @@ export const targets = [
   {
     name: 'manager-validate',
     mutate: ['src/manager/validate.ts'],
-    tests: ['test/core/validate.test.ts', 'test/core/validate-path.test.ts', 'test/core/manager-options.test.ts', 'test/core/non-string-tokens.test.ts'],
+    tests: ['test/core/validate.test.ts', 'test/core/validate-path.test.ts', 'test/core/manager-options.test.ts', 'test/core/non-string-tokens.test.ts', 'test/core/rotation.test.ts'],
   },
   { name: 'store-answers', mutate: ['src/store-answers.ts'], tests: ['test/core/store-answers.test.ts'] },
-  // The SQLite store's reads and writes: its statements, the operations over them and the
-  // decoding of the rows validation reads. Every test database is a temporary file or
-  // :memory:, so concurrent runners never share one. test/sqlite/processes.test.ts is left
-  // out: its child processes run a bundle of their own, where no mutant is ever switched on.
+  // Every rule a store used to decide (the cap, replacement, revoke-others, epochs, rotation), once in TypeScript.
+  { name: 'rules', mutate: ['src/rules/*.ts', 'src/rotation/index.ts'], tests: ['test/rules/*.test.ts'] },
+  // The embedded store: rows kept, a batch applied whole if its version holds.
+  {
+    name: 'memory-store',
+    mutate: ['src/stores/memory.ts', 'src/stores/memory-records.ts'],
+    tests: ['test/stores/memory.test.ts', 'test/stores/memory-store.test.ts', 'test/stores/memory-activity.test.ts'],
+  },
+  // The SQLite store's reads and batches. Every test database is a temporary file or :memory:,
+  // so concurrent runners never share one. test/sqlite/processes.test.ts is left out: its child
+  // processes run a bundle of their own, where no mutant is ever switched on.
   {
     name: 'sqlite-store',
-    mutate: ['adapters/sqlite/operations.ts', 'adapters/sqlite/statements.ts', 'adapters/sqlite/rows.ts'],
-    tests: ['test/stores/sqlite.test.ts', 'test/sqlite/persistence.test.ts', 'test/sqlite/connections.test.ts', 'test/sqlite/options.test.ts',
-      'test/sqlite/activity.test.ts', 'test/sqlite/tenants.test.ts', 'test/sqlite/erase.test.ts'],
+    mutate: ['adapters/sqlite/store.ts', 'adapters/sqlite/erasure.ts'],
+    tests: ['test/stores/sqlite.test.ts', 'test/sqlite/persistence.test.ts', 'test/sqlite/connections.test.ts', 'test/sqlite/options.test.ts', 'test/sqlite/erase.test.ts'],
   },
 ];
