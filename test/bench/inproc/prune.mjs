@@ -24,9 +24,10 @@ try {
     const table = `"${opened.names.pgSchema}"."sessions"`;
     const now = Date.now();
     await opened.pool.query(
-      `INSERT INTO ${table} (id, user_id, kind, secret_hash, created_at, last_used_at, expires_at)
-       SELECT 'pr' || lpad(g::text, 20, '0'), 'user-' || (g % 100000), 'browser', sha256(g::text::bytea),
-              $1::bigint - 31 * ${DAY}::bigint + g, $1::bigint - 31 * ${DAY}::bigint + g, $1::bigint - ${DAY}::bigint + g
+      `INSERT INTO ${table} (id, user_id, kind, expires_at, last_used_at, authenticated_at, record)
+       SELECT 'pr' || lpad(g::text, 20, '0'), 'user-' || (g % 100000), 'browser', $1::bigint - ${DAY}::bigint + g,
+              $1::bigint - 31 * ${DAY}::bigint + g, $1::bigint - 31 * ${DAY}::bigint + g,
+              json_build_object('createdAt', $1::bigint - 31 * ${DAY}::bigint + g, 'secretHash', translate(encode(sha256(g::text::bytea), 'base64'), '+/=', '-_'))::text
          FROM generate_series(1, $2::int) AS g`,
       [now, rows],
     );
