@@ -7,8 +7,9 @@ const SESSION_REVOKED = 'https://schemas.openid.net/secevent/caep/event-type/ses
 const ACCOUNT_DISABLED = 'https://schemas.openid.net/secevent/risc/event-type/account-disabled';
 const RECEIVER = 'https://app.example/sessions/security-events';
 
-// Each test its own port of this file's range, so a server still closing never answers another test.
-let nextPort = 48010;
+// Each test its own port of this file's range, so a server still closing never answers another
+// test; below the ephemeral ports (32768 and up), which another file's client sockets can hold.
+let nextPort = 28010;
 let running: FakeTransmitter | undefined;
 afterEach(async () => {
   await running?.close();

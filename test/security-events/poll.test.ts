@@ -10,14 +10,13 @@ import { EVENTS, startTransmitter, type TestTransmitter } from './support/transm
 // ({ ack, setErrs, maxEvents, returnImmediately }), section 2.4.4's error reports, and
 // moreAvailable; the timer takes turns between instances as pruning does.
 
-let nextPort = 48030;
 const jtiOf = (set: string): string => JSON.parse(Buffer.from(set.split('.')[1]!, 'base64url').toString('utf8')).jti as string;
 
 describe('pollSecurityEvents(): one round', () => {
   let tx: TestTransmitter;
   let sessions: SessionManager;
   beforeEach(async () => {
-    tx = await startTransmitter({ port: nextPort++ });
+    tx = await startTransmitter();
     sessions = createSessionManager({ store: memoryStore() });
   });
   afterEach(async () => {
@@ -143,7 +142,7 @@ describe('following moreAvailable', () => {
   let tx: TestTransmitter;
   let sessions: SessionManager;
   beforeEach(async () => {
-    tx = await startTransmitter({ port: nextPort++ });
+    tx = await startTransmitter();
     sessions = createSessionManager({ store: memoryStore() });
   });
   afterEach(async () => {
@@ -185,7 +184,7 @@ function recordingTurns(store: SessionStore, claims: Array<{ key: string; answer
 
 /** Two instances start the timer at once: one claims the turn and polls (following moreAvailable), the other skips. */
 async function twoInstancesTakeTurns(pair: readonly [SessionStore, SessionStore]): Promise<void> {
-  const tx = await startTransmitter({ port: nextPort++ });
+  const tx = await startTransmitter();
   const claims: Array<{ key: string; answer: boolean }> = [];
   const interval = 60_000;
   const first = createSessionManager({ store: recordingTurns(pair[0], claims, tx.pollUrl, interval) });
