@@ -31,7 +31,7 @@ export async function releaseKey(store: SessionStore, key: string): Promise<void
  * one gets it. A value `accept` refuses (a forged secret) leaves the key as it is.
  */
 export function takeKey(store: SessionStore, key: string, now: number, accept: (value: string) => boolean): Promise<string | null> {
-  return versioned('takeKey', async () => {
+  return versioned(store, { key }, 'takeKey', async () => {
     const state = checkKeyState(await store.readKey(key));
     if (state.value === undefined || state.expiresAt! <= now || !accept(state.value)) return null;
     const applied = checkApplied(await store.apply({ owner: { key }, version: state.version, writes: [{ type: 'deleteKey', key }] }));

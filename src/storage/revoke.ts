@@ -12,7 +12,7 @@ import { versioned } from './versioned.js';
 export async function revoke(store: SessionStore, sessionId: string, options: RevokeOptions): Promise<SessionRecord | null> {
   const owner = options.userId ?? checkLookup(await store.get(sessionId), sessionId)?.session.userId;
   if (owner === undefined) return null;
-  return versioned('revoke', async () => {
+  return versioned(store, { userId: owner }, 'revoke', async () => {
     const state = checkUserState(await store.readUser(owner), owner);
     const row = state.sessions.find((session) => session.id === sessionId);
     if (row === undefined || row.revokedAt !== undefined) return null;
@@ -23,7 +23,7 @@ export async function revoke(store: SessionStore, sessionId: string, options: Re
 
 /** "Sign out everywhere": raises the user's epochs of the kinds over every session stored. */
 export function revokeAll(store: SessionStore, userId: string, options: RevokeAllOptions): Promise<Epochs> {
-  return versioned('revokeAll', async () => {
+  return versioned(store, { userId }, 'revokeAll', async () => {
     const state = checkUserState(await store.readUser(userId), userId);
     const highWater = new Map<string, number>();
     for (const { kind, createdAt } of state.sessions) highWater.set(kind, Math.max(highWater.get(kind) ?? 0, createdAt));
@@ -35,7 +35,7 @@ export function revokeAll(store: SessionStore, userId: string, options: RevokeAl
 
 /** "Sign out my other devices": every live session of the kinds but the one kept. */
 export function revokeOthers(store: SessionStore, userId: string, options: RevokeOthersOptions): Promise<readonly string[]> {
-  return versioned('revokeOthers', async () => {
+  return versioned(store, { userId }, 'revokeOthers', async () => {
     const state = checkUserState(await store.readUser(userId), userId);
     const others = othersToRevoke({ sessions: state.sessions, epochs: state.epochs, tenantEpochs: mapOf(state.tenantEpochs) }, options.keepSessionId, options.kinds, options.at);
     const writes = [...others.flatMap((row) => ending(row.id, options)), ...activity(options)];
@@ -47,7 +47,7 @@ export function revokeOthers(store: SessionStore, userId: string, options: Revok
 
 /** A tenant's "sign out everywhere": raises its epochs over every session of the tenant stored. */
 export function revokeTenant(store: SessionStore, tenantId: string, options: RevokeAllOptions): Promise<Epochs> {
-  return versioned('revokeTenant', async () => {
+  return versioned(store, { tenantId }, 'revokeTenant', async () => {
     const state = checkTenantState(await store.readTenant(tenantId));
     const epochs = raisedEpochs({ epochs: mapOf(state.epochs), highWater: mapOf(state.highWater) }, options.kinds, options.at);
     const writes: Write[] = [{ type: 'epochs', epochs }, ...activity(options)];

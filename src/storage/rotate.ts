@@ -15,7 +15,7 @@ import { versioned } from './versioned.js';
  */
 export function rotate(store: SessionStore, userId: string, sessionId: string, presented: string, at: number): Promise<RotatedSecret | null> {
   const presentedHash = hashSecret(presented);
-  return versioned('rotate', async () => {
+  return versioned(store, { userId }, 'rotate', async () => {
     const state = checkUserState(await store.readUser(userId), userId);
     const row = state.sessions.find((session) => session.id === sessionId);
     if (row === undefined || row.revokedAt !== undefined) return null;
@@ -39,7 +39,7 @@ export function rotate(store: SessionStore, userId: string, sessionId: string, p
  * secret is no longer the retired one past its grace (nothing written).
  */
 export function revokeReused(store: SessionStore, userId: string, sessionId: string, presented: string, options: ReusedOptions): Promise<SessionRecord | null> {
-  return versioned('revokeReused', async () => {
+  return versioned(store, { userId }, 'revokeReused', async () => {
     const state = checkUserState(await store.readUser(userId), userId);
     const row = state.sessions.find((session) => session.id === sessionId);
     if (row === undefined || row.revokedAt !== undefined || matchSecret(presented, row, options.rotationGrace, options.at) !== 'reused') return null;

@@ -16,7 +16,7 @@ import { versioned } from './versioned.js';
  * one batch. Two round trips when no other instance writes the user meanwhile.
  */
 export function create(store: SessionStore, record: NewSessionRecord, options: CreateOptions): Promise<CreateResult> {
-  return versioned('create', async () => {
+  return versioned(store, { userId: record.userId }, 'create', async () => {
     const state = checkUserState(await store.readUser(record.userId, record.tenantId), record.userId);
     if (state.sessions.some((row) => row.id === record.id)) throw new SessionError('INVALID_INPUT', 'A session with this id already exists.');
     const decision = decideSignIn(record, { sessions: state.sessions, epochs: state.epochs, tenantEpochs: ownEntry(state.tenantEpochs, record.tenantId) }, options);

@@ -20,7 +20,7 @@ export async function revocationState(store: SessionStore, userId: string, tenan
 
 /** Deletes the user's rows, deny-list, devices, activity and keys; the number of rows deleted. */
 export function eraseUser(store: SessionStore, userId: string): Promise<number> {
-  return versioned('eraseUser', async () => {
+  return versioned(store, { userId }, 'eraseUser', async () => {
     const state = checkUserState(await store.readUser(userId), userId);
     const applied = checkApplied(await store.apply({ owner: { userId }, version: state.version, writes: [{ type: 'erase' }] }));
     return applied ? state.sessions.length : undefined;
@@ -29,7 +29,7 @@ export function eraseUser(store: SessionStore, userId: string): Promise<number> 
 
 /** Records a sign-in from a device; the previous time, or `null` for a device never seen. */
 export function rememberDevice(store: SessionStore, userId: string, deviceHash: string, at: number): Promise<number | null> {
-  return versioned('rememberDevice', async () => {
+  return versioned(store, { userId }, 'rememberDevice', async () => {
     const state = checkUserState(await store.readUser(userId), userId);
     const previous = ownEntry(state.devices, deviceHash) ?? null;
     const lastSeenAt = Math.max(previous ?? at, at);

@@ -1,16 +1,41 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { SessionError } from '../errors.js';
+import type { SessionStore } from '../store.js';
+import type { Owner } from '../store-writes.js';
 
 /** How many times an operation reads and decides again after another instance's batch came first. */
 const ATTEMPTS = 24;
 
+// The last operation queued per owner, per store object: settled tails, never rejected.
+const queues = new WeakMap<SessionStore, Map<string, Promise<void>>>();
+
+const settled = (): void => undefined;
+
 /**
  * Runs read, decide, apply until a batch holds: `step` answers `undefined` when its batch lost
  * to another instance's (the version moved), and reads again after a short random pause, so
- * instances racing for one user take turns. Past {@link ATTEMPTS} the answer is
+ * instances racing for one owner take turns. Past {@link ATTEMPTS} the answer is
  * `STORE_UNAVAILABLE`: nothing was decided, never a decision on stale rows.
+ *
+ * Within one process the operations on one owner of one store queue instead of racing: a burst
+ * of one user's sign-ins on one server would otherwise lose the version to itself until its
+ * attempts ran out. Other instances still race, and the version decides.
  */
-export async function versioned<T>(what: string, step: () => Promise<T | undefined>): Promise<T> {
+export function versioned<T>(store: SessionStore, owner: Owner, what: string, step: () => Promise<T | undefined>): Promise<T> {
+  let queue = queues.get(store);
+  if (queue === undefined) queues.set(store, (queue = new Map()));
+  const name = ownerName(owner);
+  const before = queue.get(name);
+  const result = before === undefined ? attempts(what, step) : before.then(() => attempts(what, step));
+  const tail = result.then(settled, settled);
+  queue.set(name, tail);
+  void tail.then(() => {
+    if (queue.get(name) === tail) queue.delete(name);
+  });
+  return result;
+}
+
+async function attempts<T>(what: string, step: () => Promise<T | undefined>): Promise<T> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const done = await step();
     if (done !== undefined) return done;
@@ -18,4 +43,9 @@ export async function versioned<T>(what: string, step: () => Promise<T | undefin
     if (attempt > 0) await delay(Math.random() * Math.min(2 ** attempt, 250));
   }
   throw new SessionError('STORE_UNAVAILABLE', `${what}: other instances kept changing the same user's sessions; ${ATTEMPTS} attempts lost.`);
+}
+
+function ownerName(owner: Owner): string {
+  if ('userId' in owner) return `user ${owner.userId}`;
+  return 'tenantId' in owner ? `tenant ${owner.tenantId}` : `key ${owner.key}`;
 }

@@ -1,8 +1,9 @@
-import { CHROME_MAC_DEVICE, freshUser, newRecord } from './fixtures.js';
+import { storeOperations } from '../../storage/index.js';
 import type { StoreSuiteContext } from './context.js';
+import { CHROME_MAC_DEVICE, freshUser, newRecord } from './fixtures.js';
 
 /** One session per browser + OS: atomic replacement inside `create`. */
-export function describeDeviceReplacement({ describe, it, expect, store }: StoreSuiteContext): void {
+export function describeDeviceReplacement({ describe, it, expect, store, sibling }: StoreSuiteContext): void {
   describe('one session per browser and OS', () => {
     it('replaces the older session of the same device, kind and user', async () => {
       const user = freshUser();
@@ -63,8 +64,10 @@ export function describeDeviceReplacement({ describe, it, expect, store }: Store
 
     it('leaves exactly one live row after concurrent sign-ins from one browser', async () => {
       const user = freshUser();
+      // Two app servers: one server's sign-ins of a user queue, the two servers' race.
+      const servers = [store(), storeOperations(await sibling())];
       const results = await Promise.all(
-        Array.from({ length: 12 }, () => store().create(newRecord(store(), user, CHROME_MAC_DEVICE), { replaceDevice: true })),
+        Array.from({ length: 12 }, (_, index) => servers[index % 2]!.create(newRecord(store(), user, CHROME_MAC_DEVICE), { replaceDevice: true })),
       );
       const { sessions } = await store().listByUser(user);
       const live = sessions.filter((session) => session.revokedAt === undefined);

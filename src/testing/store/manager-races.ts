@@ -12,6 +12,10 @@ const CAP = 3;
 // "Sign out everywhere" races this many chains of sign-ins, each awaiting the one before.
 const CHAINS = 4;
 const CHAIN_LENGTH = 4;
+// One user's sign-ins kept in flight on each server: a crowd that, racing itself, would lose the
+// version more times than a sign-in has attempts.
+const WORKERS = 20;
+const ROUNDS = 10;
 
 type Outcome = { readonly created: CreatedSession; readonly code?: undefined } | { readonly created?: undefined; readonly code: string };
 
@@ -136,6 +140,29 @@ export function describeManagerRaces(suite: StoreSuiteContext): void {
         expect(outOfOrder).toEqual([]);
         const expected = sorted([...live, ...after.map(({ session }) => session.id)]);
         for (const server of [one, two]) expect(sorted((await server.list(user)).map((view) => view.id))).toEqual(expected);
+      },
+      slowTimeout,
+    );
+
+    it(
+      `${WORKERS} sign-ins of one user in flight on each server, ${ROUNDS} times over: every one succeeds and stays live`,
+      async () => {
+        // A sign-in's background work (the device it came from) counts too.
+        const failures: string[] = [];
+        const servers = await twoServers({ onError: (error) => void failures.push(String(error)) });
+        const user = freshUser();
+        const signIns = async (server: SessionManager): Promise<Outcome[]> => {
+          const outcomes: Outcome[] = [];
+          for (let round = 0; round < ROUNDS; round++) outcomes.push(await settle(server.create({ userId: user })));
+          return outcomes;
+        };
+        const outcomes = (await Promise.all(Array.from({ length: 2 * WORKERS }, (_, index) => signIns(servers[index % 2]!)))).flat();
+        expect(outcomes.flatMap((outcome) => (outcome.code === undefined ? [] : [outcome.code]))).toEqual([]);
+        expect(failures).toEqual([]);
+        const created = outcomes.map((outcome) => outcome.created!);
+        const ids = sorted(created.map(({ session }) => session.id));
+        expect(await admitted(servers[1], created)).toEqual(ids);
+        expect(sorted((await servers[0].list(user)).map((view) => view.id))).toEqual(ids);
       },
       slowTimeout,
     );
