@@ -122,6 +122,7 @@ export function checkUserState(answer: unknown, userId: string): UserState {
     if (checkRecord(record, 'readUser').userId !== userId) throw malformed('readUser', "another user's session");
   }
   checkAllEpochs(answer['epochs'], 'readUser');
+  checkAllEpochs(answer['highWater'], 'readUser');
   const tenants = answer['tenantEpochs'];
   if (!isObject(tenants)) throw malformed('readUser', 'tenant epochs that are not an object');
   for (const tenantId of Object.keys(tenants)) checkAllEpochs(tenants[tenantId], 'readUser');

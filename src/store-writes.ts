@@ -31,6 +31,8 @@ export interface UserState {
   readonly sessions: readonly SessionRecord[];
   /** The user's epochs (kind to ms). */
   readonly epochs: Epochs;
+  /** The newest `createdAt` of the user's sessions per kind, as raised by the user's `highWater` writes. */
+  readonly highWater: Epochs;
   /** The epochs of every tenant named by one of `sessions` or by the read's `tenantId`, by tenant id. A tenant never revoked may be absent. */
   readonly tenantEpochs: Readonly<Record<string, Epochs>>;
   /** The access-token deny-list: session id to "deny until" (ms). */
@@ -94,12 +96,12 @@ export interface EpochsWrite {
   readonly epochs: Epochs;
 }
 
-/** Raises a tenant's high-water mark of a kind to `at`, keeping the larger (user batches). */
+/** Raises the high-water mark of a kind to `at`, keeping the larger: a tenant's, or without `tenantId` the user's own (user batches). */
 export interface HighWaterWrite {
   /** What the write is. */
   readonly type: 'highWater';
-  /** The tenant. */
-  readonly tenantId: string;
+  /** The tenant; absent: the batch's user. */
+  readonly tenantId?: string | undefined;
   /** The kind. */
   readonly kind: string;
   /** The mark (ms). */
@@ -156,7 +158,7 @@ export interface DeleteKeyWrite {
   readonly key: string;
 }
 
-/** Deletes the user's rows, deny-list, devices, activity and keys; keeps epochs and version (user batches). */
+/** Deletes the user's rows, deny-list, devices, activity and keys; keeps epochs, high-water marks and version (user batches). */
 export interface EraseWrite {
   /** What the write is. */
   readonly type: 'erase';

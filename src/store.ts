@@ -68,8 +68,11 @@ export interface SessionStore {
   /**
    * Everything kept about one user, with its version, in one round trip. Never writes.
    * @param tenantId - A tenant whose epochs are answered too, though no row names it yet.
+   * @param sessionId - A string: `sessions` holds only the user's row with this id (or none);
+   * `null`: no row at all. `tenantEpochs` follows the rows answered. The manager asks for one row
+   * or none when that is all it decides on, so the cost does not grow with the user's sessions.
    */
-  readUser(userId: string, tenantId?: string): Promise<UserState>;
+  readUser(userId: string, tenantId?: string, sessionId?: string | null): Promise<UserState>;
 
   /** A tenant's epochs, high-water marks and version, in one round trip. Never writes. */
   readTenant(tenantId: string): Promise<TenantState>;

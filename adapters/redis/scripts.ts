@@ -35,7 +35,7 @@ while i <= #ARGV do
     local n = tonumber(ARGV[i + 1])
     for j = i + 2, i + 2 * n, 2 do redis.call('HSET', owner, 'e:' .. ARGV[j], ARGV[j + 1]) end
     i = i + 2 + 2 * n
-  elseif op == 'h' then -- tenant hash, kind, at: keeps the larger
+  elseif op == 'h' then -- a tenant's or user's hash, kind, at: keeps the larger
     local old = redis.call('HGET', ARGV[i + 1], 'h:' .. ARGV[i + 2])
     if not old or tonumber(old) < tonumber(ARGV[i + 3]) then redis.call('HSET', ARGV[i + 1], 'h:' .. ARGV[i + 2], ARGV[i + 3]) end
     i = i + 4
@@ -85,7 +85,7 @@ local t = s[7] and ARGV[1] == '1' and redis.call('HGETALL', s[7]) or false
 return {{s[1], s[2], s[3], s[4], s[5]}, redis.call('HGETALL', s[6] .. 'm'), t, s[7]}
 `, true);
 
-/** Everything of one user (KEYS[1] its hash; ARGV: base, '1' to read tenants too, one more tenant's hash or ''). */
+/** Everything of one user (KEYS[1] its hash; ARGV: base, '1' to read tenants too, one more tenant's hash or '', '' to read every session or the one session key to read). */
 export const readUserScript = script(`
 local base, rows, seen, tenants = ARGV[1], {}, {}, {}
 local function tenant(tm)
@@ -93,7 +93,8 @@ local function tenant(tm)
   seen[tm] = true
   tenants[#tenants + 1] = tm; tenants[#tenants + 1] = ARGV[2] == '1' and redis.call('HGETALL', tm) or false
 end
-for _, key in ipairs(redis.call('SMEMBERS', base .. 's')) do
+local keys = ARGV[4] == '' and redis.call('SMEMBERS', base .. 's') or redis.call('SISMEMBER', base .. 's', ARGV[4]) == 1 and {ARGV[4]} or {}
+for _, key in ipairs(keys) do
   local s = redis.call('HMGET', key, 'p', 'l', 'a', 'r', 'rr', 'tm')
   if s[1] then rows[#rows + 1] = {s[1], s[2], s[3], s[4], s[5]}; tenant(s[6]) end
 end

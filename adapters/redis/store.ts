@@ -102,11 +102,13 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
         return { session, epochs: epochsOf(user), tenantEpochs: hashed.length === 0 ? undefined : epochsOf(hashed) };
       }),
 
-    readUser: (userId, tenantId) =>
+    readUser: (userId, tenantId, sessionId) =>
       guard(async () => {
         const base = layout.user(userId);
         const extra = tenantId === undefined ? '' : `${layout.tenant(tenantId)}m`;
-        const [meta, rows, denied, devices, tenants] = list(await run(scripts.readUserScript, [`${base}m`], [base, clustered ? '0' : '1', extra]), 'readUser');
+        // No row: a name no session key has (keys start with the prefix's tag).
+        const one = sessionId === undefined ? '' : sessionId === null ? '-' : layout.session(sessionId);
+        const [meta, rows, denied, devices, tenants] = list(await run(scripts.readUserScript, [`${base}m`], [base, clustered ? '0' : '1', extra, one]), 'readUser');
         const named = list(tenants, 'readUser');
         const tenantEpochs = Object.create(null) as Record<string, Epochs>;
         // Cluster: each tenant's hash by its own command, at once.
@@ -114,7 +116,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
         hashes.forEach((hashed, index) => void (hashed.length > 0 && (tenantEpochs[tenantIdOf(text(named[index * 2], 'readUser'))] = epochsOf(hashed))));
         // In sign-in order, as the memory store answers them (a set has none).
         const sessions = list(rows, 'readUser').map(decodeSession).sort((a, b) => a.createdAt - b.createdAt);
-        return { version: versionOf(meta), sessions, epochs: epochsOf(meta), tenantEpochs, denied: fieldsOf(denied, ''), devices: fieldsOf(devices, '') };
+        return { version: versionOf(meta), sessions, epochs: epochsOf(meta), highWater: fieldsOf(meta, 'h:'), tenantEpochs, denied: fieldsOf(denied, ''), devices: fieldsOf(devices, '') };
       }),
 
     readTenant: (tenantId) =>

@@ -60,7 +60,7 @@ function encode(write: Write, layout: Layout, userBase: (write: Write) => string
       return place(ownerKey, ['e', String(pairs.length / 2), ...pairs]);
     }
     case 'highWater': {
-      const key = `${layout.tenant(write.tenantId)}m`;
+      const key = write.tenantId === undefined ? `${userBase(write)}m` : `${layout.tenant(write.tenantId)}m`;
       return place(key, ['h', key, write.kind, String(write.at)]);
     }
     case 'deny':

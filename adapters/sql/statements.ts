@@ -22,7 +22,7 @@ const TABLES: ReadonlyArray<readonly [TableName, string, string, Readonly<Record
   ],
   ['owners', 'scope short, owner id, version ms', 'scope, owner', {}],
   ['epochs', 'scope short, owner id, kind short, epoch ms', 'scope, owner, kind', {}],
-  ['high_water', 'tenant_id id, kind short, at ms', 'tenant_id, kind', {}],
+  ['high_water', 'scope short, owner id, kind short, at ms', 'scope, owner, kind', {}],
   ['denied', 'user_id id, session_id id, until ms', 'user_id, session_id', { until: 'until' }],
   ['devices', 'user_id id, device_hash short, last_seen_at ms', 'user_id, device_hash', { seen: 'last_seen_at' }],
   ['activity', 'id short, user_id id?, tenant_id id?, at ms, entry json', 'id', { user: 'user_id, id', tenant: 'tenant_id, id', at: 'at' }],
@@ -70,19 +70,23 @@ export function sqlStatements(d: Dialect, n: Names) {
   // At most `limit` rows past a time, oldest first; wrapped twice so MySQL accepts the LIMIT and the table.
   const prune = (table: string, key: string, at: string): string =>
     `DELETE FROM ${table} WHERE (${key}) IN (SELECT ${key} FROM (SELECT ${key} FROM ${table} WHERE ${at} <= ? ORDER BY ${at} LIMIT ?) p)`;
+  // Every row of the user, or (`row`: ' AND id = ?') one: the tenants' epochs follow the rows read.
+  const readUser = (row: string): string => `SELECT 's' AS part, ${session()} FROM ${S} WHERE user_id = ?${row}
+      UNION ALL SELECT 'v', NULL, NULL, NULL, NULL, version, NULL, NULL, NULL, NULL FROM ${O} WHERE scope = 'u' AND owner = ?
+      UNION ALL SELECT scope, owner, kind, NULL, NULL, epoch, NULL, NULL, NULL, NULL FROM ${E}
+        WHERE (scope = 'u' AND owner = ?) OR (scope = 't' AND (owner = ? OR owner IN (SELECT tenant_id FROM ${S} WHERE user_id = ?${row})))
+      UNION ALL SELECT 'd', session_id, NULL, NULL, NULL, until, NULL, NULL, NULL, NULL FROM ${D} WHERE user_id = ?
+      UNION ALL SELECT 'h', device_hash, NULL, NULL, NULL, last_seen_at, NULL, NULL, NULL, NULL FROM ${V} WHERE user_id = ?
+      UNION ALL SELECT 'w', owner, kind, NULL, NULL, at, NULL, NULL, NULL, NULL FROM ${H} WHERE scope = 'u' AND owner = ?`;
   const text = {
     get: `SELECT s.user_id AS u, ${session('s.')}, e.scope AS part, e.kind AS ek, e.epoch AS en FROM ${S} s
       LEFT JOIN ${E} e ON (e.scope = 'u' AND e.owner = s.user_id) OR (e.scope = 't' AND e.owner = s.tenant_id) WHERE s.id = ?`,
     // One statement, so one snapshot: the version is never newer than the rows.
-    readUser: `SELECT 's' AS part, ${session()} FROM ${S} WHERE user_id = ?
-      UNION ALL SELECT 'v', NULL, NULL, NULL, NULL, version, NULL, NULL, NULL, NULL FROM ${O} WHERE scope = 'u' AND owner = ?
-      UNION ALL SELECT scope, owner, kind, NULL, NULL, epoch, NULL, NULL, NULL, NULL FROM ${E}
-        WHERE (scope = 'u' AND owner = ?) OR (scope = 't' AND (owner = ? OR owner IN (SELECT tenant_id FROM ${S} WHERE user_id = ?)))
-      UNION ALL SELECT 'd', session_id, NULL, NULL, NULL, until, NULL, NULL, NULL, NULL FROM ${D} WHERE user_id = ?
-      UNION ALL SELECT 'h', device_hash, NULL, NULL, NULL, last_seen_at, NULL, NULL, NULL, NULL FROM ${V} WHERE user_id = ?`,
+    readUser: readUser(''),
+    readUserRow: readUser(' AND id = ?'),
     readTenant: `SELECT 'v' AS part, NULL AS a, version AS n1 FROM ${O} WHERE scope = 't' AND owner = ?
       UNION ALL SELECT 't', kind, epoch FROM ${E} WHERE scope = 't' AND owner = ?
-      UNION ALL SELECT 'w', kind, at FROM ${H} WHERE tenant_id = ?`,
+      UNION ALL SELECT 'w', kind, at FROM ${H} WHERE scope = 't' AND owner = ?`,
     readKey: `SELECT value, expires_at, version FROM ${K} WHERE id = ?`,
     // Owner versions: bumped in place when they hold; a first batch inserts the row.
     bump: `UPDATE ${O} SET version = version + 1 WHERE scope = ? AND owner = ?`,
@@ -96,7 +100,7 @@ export function sqlStatements(d: Dialect, n: Names) {
     insert: d.upsert(S, SESSION_COLUMNS, ['id'], Object.fromEntries(SESSION_COLUMNS.slice(1).map((column) => [column, 'new' as const]))),
     revoke: `UPDATE ${S} SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND user_id = ?`,
     epoch: d.upsert(E, ['scope', 'owner', 'kind', 'epoch'], ['scope', 'owner', 'kind'], { epoch: 'new' }),
-    highWater: d.upsert(H, ['tenant_id', 'kind', 'at'], ['tenant_id', 'kind'], { at: 'max' }),
+    highWater: d.upsert(H, ['scope', 'owner', 'kind', 'at'], ['scope', 'owner', 'kind'], { at: 'max' }),
     deny: d.upsert(D, ['user_id', 'session_id', 'until'], ['user_id', 'session_id'], { until: 'new' }),
     device: d.upsert(V, ['user_id', 'device_hash', 'last_seen_at'], ['user_id', 'device_hash'], { last_seen_at: 'new' }),
     activity: d.insertIgnore(A, ['id', 'user_id', 'tenant_id', 'at', 'entry'], ['id']),

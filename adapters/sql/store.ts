@@ -58,7 +58,7 @@ export function sqlStore(dialect: Dialect, names: Names, driver: SqlDriver): Sql
       case 'epochs':
         return Object.entries(step.epochs).map(([kind, epoch]) => [st.epoch, [...ownerId(owner), kind, epoch]]);
       case 'highWater':
-        return [[st.highWater, [step.tenantId, step.kind, step.at]]];
+        return [[st.highWater, step.tenantId === undefined ? ['u', userId, step.kind, step.at] : ['t', step.tenantId, step.kind, step.at]]];
       case 'deny':
         return [[st.deny, [userId, step.sessionId, step.until]]];
       case 'device':
@@ -95,19 +95,21 @@ export function sqlStore(dialect: Dialect, names: Names, driver: SqlDriver): Sql
       return { session: sessionOf(rows[0], text(rows[0]['u'])), epochs, tenantEpochs };
     },
 
-    async readUser(userId, tenantId) {
-      const rows = await read('readUser', st.readUser, [userId, userId, userId, tenantId ?? null, userId, userId, userId]);
+    async readUser(userId, tenantId, sessionId) {
+      // `id = NULL` holds for no row: that is the read with no row.
+      const row = sessionId === undefined ? [] : [sessionId];
+      const rows = await read('readUser', row.length === 0 ? st.readUser : st.readUserRow, [userId, ...row, userId, userId, tenantId ?? null, userId, ...row, userId, userId, userId]);
       let version = 0;
-      const [sessions, epochs, tenantEpochs, denied, devices] = [[] as ReturnType<typeof sessionOf>[], dict<number>(), dict<Record<string, number>>(), dict<number>(), dict<number>()];
+      const [sessions, epochs, highWater, tenantEpochs, denied, devices] = [[] as ReturnType<typeof sessionOf>[], dict<number>(), dict<number>(), dict<Record<string, number>>(), dict<number>(), dict<number>()];
       for (const row of rows) {
         const part = text(row['part']);
         if (part === 's') sessions.push(sessionOf(row, userId));
         else if (part === 'v') version = num(row['n1']);
-        else if (part === 'u') epochs[text(row['b'])] = num(row['n1']);
+        else if (part === 'u' || part === 'w') (part === 'u' ? epochs : highWater)[text(row['b'])] = num(row['n1']);
         else if (part === 't') (tenantEpochs[text(row['a'])] ??= dict())[text(row['b'])] = num(row['n1']);
         else (part === 'd' ? denied : devices)[text(row['a'])] = num(row['n1']);
       }
-      return { version, sessions, epochs, tenantEpochs, denied, devices };
+      return { version, sessions, epochs, highWater, tenantEpochs, denied, devices };
     },
 
     async readTenant(tenantId) {

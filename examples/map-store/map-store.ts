@@ -4,7 +4,7 @@ import { SessionError } from 'session-revocation';
 import type { ActivityRecord, Batch, Epochs, KeyState, SessionRecord, SessionStore, TenantState, UserState, Write } from 'session-revocation/store';
 
 type Times = Map<string, number>;
-type User = { version: number; sessions: Set<string>; epochs: Times; denied: Times; devices: Times };
+type User = { version: number; sessions: Set<string>; epochs: Times; highWater: Times; denied: Times; devices: Times };
 type Tenant = { version: number; epochs: Times; highWater: Times };
 type Key = { version: number; value: string; expiresAt: number; userId?: string | undefined };
 
@@ -25,7 +25,7 @@ export function mapStore(): SessionStore {
     if (closed) throw new SessionError('CLOSED', 'The store was closed.');
   };
   const user = (id: string): User => {
-    if (!users.has(id)) users.set(id, { version: 0, sessions: new Set(), epochs: new Map(), denied: new Map(), devices: new Map() });
+    if (!users.has(id)) users.set(id, { version: 0, sessions: new Set(), epochs: new Map(), highWater: new Map(), denied: new Map(), devices: new Map() });
     return users.get(id)!;
   };
   const tenant = (id: string): Tenant => {
@@ -48,7 +48,7 @@ export function mapStore(): SessionStore {
       const epochs = 'tenantId' in owner ? tenant(owner.tenantId).epochs : user(userId).epochs;
       for (const [kind, epoch] of Object.entries(step.epochs)) epochs.set(kind, epoch);
     } else if (step.type === 'highWater') {
-      const marks = tenant(step.tenantId).highWater;
+      const marks = step.tenantId === undefined ? user(userId).highWater : tenant(step.tenantId).highWater;
       marks.set(step.kind, Math.max(marks.get(step.kind) ?? 0, step.at));
     } else if (step.type === 'deny' || step.type === 'device') {
       if (step.type === 'deny') user(userId).denied.set(step.sessionId, step.until);
@@ -79,13 +79,14 @@ export function mapStore(): SessionStore {
       return { session: copy(row), epochs: record(users.get(row.userId)?.epochs), tenantEpochs };
     },
 
-    async readUser(userId, tenantId): Promise<UserState> {
+    async readUser(userId, tenantId, sessionId): Promise<UserState> {
       open();
       const found = users.get(userId);
-      const rows = [...(found?.sessions ?? [])].map((id) => copy(sessions.get(id)!));
+      const ids = sessionId === undefined ? [...(found?.sessions ?? [])] : [sessionId ?? ''].filter((id) => found?.sessions.has(id));
+      const rows = ids.map((id) => copy(sessions.get(id)!));
       const tenantEpochs = Object.create(null) as Record<string, Epochs>;
       for (const id of [tenantId, ...rows.map((row) => row.tenantId)]) if (id !== undefined && tenants.has(id)) tenantEpochs[id] = record(tenants.get(id)!.epochs);
-      return { version: found?.version ?? 0, sessions: rows, epochs: record(found?.epochs), tenantEpochs, denied: record(found?.denied), devices: record(found?.devices) };
+      return { version: found?.version ?? 0, sessions: rows, epochs: record(found?.epochs), highWater: record(found?.highWater), tenantEpochs, denied: record(found?.denied), devices: record(found?.devices) };
     },
 
     async readTenant(tenantId): Promise<TenantState> {

@@ -57,7 +57,7 @@ export interface SignInDecision<Row extends SignInRow = SessionRecord> {
 export function decideSignIn<Row extends SignInRow>(record: NewSessionRecord, facts: SignInFacts<Row>, policy: SignInPolicy): SignInDecision<Row> {
   const epoch = Math.max(epochOrZero(facts.epochs, record.kind), record.tenantId === undefined ? 0 : epochOrZero(facts.tenantEpochs, record.kind));
   const createdAt = Math.max(record.createdAt, epoch + 1);
-  const replacing = policy.replaceDevice && record.deviceKey !== undefined;
+  const replacing = replacesDevice(record, policy);
   const { limit } = policy;
   const live = [...facts.sessions].filter(
     (other) => other.kind === record.kind && other.tenantId === record.tenantId && ownRefusal(other, facts, createdAt) === undefined,
@@ -69,6 +69,11 @@ export function decideSignIn<Row extends SignInRow>(record: NewSessionRecord, fa
   if (excess <= 0) return { createdAt, replaced, evicted: [] };
   if (limit.onLimit === 'refuse') throw new SessionError('SESSION_LIMIT', 'The session limit of this user and kind is reached.');
   return { createdAt, replaced, evicted: counted.sort(leastRecentlyUsedFirst).slice(0, excess) };
+}
+
+/** Whether a sign-in ends the live sessions of its device: only a sign-in that names one, under a policy that replaces. */
+export function replacesDevice(record: Pick<NewSessionRecord, 'deviceKey'>, policy: Pick<SignInPolicy, 'replaceDevice'>): boolean {
+  return policy.replaceDevice && record.deviceKey !== undefined;
 }
 
 function epochOrZero(epochs: Epochs | undefined, kind: string): number {

@@ -13,7 +13,7 @@ export async function revoke(store: SessionStore, sessionId: string, options: Re
   const owner = options.userId ?? checkLookup(await store.get(sessionId), sessionId)?.session.userId;
   if (owner === undefined) return null;
   return versioned(store, { userId: owner }, 'revoke', async () => {
-    const state = checkUserState(await store.readUser(owner), owner);
+    const state = checkUserState(await store.readUser(owner, undefined, sessionId), owner);
     const row = state.sessions.find((session) => session.id === sessionId);
     if (row === undefined || row.revokedAt !== undefined) return null;
     const writes = [...ending(row.id, options), ...activity(options)];
@@ -21,13 +21,11 @@ export async function revoke(store: SessionStore, sessionId: string, options: Re
   });
 }
 
-/** "Sign out everywhere": raises the user's epochs of the kinds over every session stored. */
+/** "Sign out everywhere": raises the user's epochs of the kinds over every session stored (the user's high-water marks); reads no row. */
 export function revokeAll(store: SessionStore, userId: string, options: RevokeAllOptions): Promise<Epochs> {
   return versioned(store, { userId }, 'revokeAll', async () => {
-    const state = checkUserState(await store.readUser(userId), userId);
-    const highWater = new Map<string, number>();
-    for (const { kind, createdAt } of state.sessions) highWater.set(kind, Math.max(highWater.get(kind) ?? 0, createdAt));
-    const epochs = raisedEpochs({ epochs: mapOf(state.epochs), highWater }, options.kinds, options.at);
+    const state = checkUserState(await store.readUser(userId, undefined, null), userId);
+    const epochs = raisedEpochs({ epochs: mapOf(state.epochs), highWater: mapOf(state.highWater) }, options.kinds, options.at);
     const writes: Write[] = [{ type: 'epochs', epochs }, ...activity(options)];
     return (checkApplied(await store.apply({ owner: { userId }, version: state.version, writes, notify: true }))) ? epochs : undefined;
   });

@@ -16,7 +16,7 @@ import { versioned } from './versioned.js';
 export function rotate(store: SessionStore, userId: string, sessionId: string, presented: string, at: number): Promise<RotatedSecret | null> {
   const presentedHash = hashSecret(presented);
   return versioned(store, { userId }, 'rotate', async () => {
-    const state = checkUserState(await store.readUser(userId), userId);
+    const state = checkUserState(await store.readUser(userId, undefined, sessionId), userId);
     const row = state.sessions.find((session) => session.id === sessionId);
     if (row === undefined || row.revokedAt !== undefined) return null;
     if (sameHash(presentedHash, row.secretHash)) {
@@ -40,7 +40,7 @@ export function rotate(store: SessionStore, userId: string, sessionId: string, p
  */
 export function revokeReused(store: SessionStore, userId: string, sessionId: string, presented: string, options: ReusedOptions): Promise<SessionRecord | null> {
   return versioned(store, { userId }, 'revokeReused', async () => {
-    const state = checkUserState(await store.readUser(userId), userId);
+    const state = checkUserState(await store.readUser(userId, undefined, sessionId), userId);
     const row = state.sessions.find((session) => session.id === sessionId);
     if (row === undefined || row.revokedAt !== undefined || matchSecret(presented, row, options.rotationGrace, options.at) !== 'reused') return null;
     const writes = [...ending(sessionId, options), ...activity(options)];

@@ -1,5 +1,5 @@
 import { SessionError } from '../errors.js';
-import { decideSignIn } from '../rules/sign-in.js';
+import { decideSignIn, replacesDevice } from '../rules/sign-in.js';
 import { checkApplied, checkUserState } from '../store-answers.js';
 import type { ActivityRecord, SessionRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
@@ -16,8 +16,11 @@ import { versioned } from './versioned.js';
  * one batch. Two round trips when no other instance writes the user meanwhile.
  */
 export function create(store: SessionStore, record: NewSessionRecord, options: CreateOptions): Promise<CreateResult> {
+  // A sign-in that ends no other session and names no provider decides on the epochs alone: it
+  // reads no other row, so its cost does not grow with the user's sessions.
+  const alone = options.limit === undefined && !replacesDevice(record, options) && record.federated === undefined;
   return versioned(store, { userId: record.userId }, 'create', async () => {
-    const state = checkUserState(await store.readUser(record.userId, record.tenantId), record.userId);
+    const state = checkUserState(await store.readUser(record.userId, record.tenantId, alone ? record.id : undefined), record.userId);
     if (state.sessions.some((row) => row.id === record.id)) throw new SessionError('INVALID_INPUT', 'A session with this id already exists.');
     const decision = decideSignIn(record, { sessions: state.sessions, epochs: state.epochs, tenantEpochs: ownEntry(state.tenantEpochs, record.tenantId) }, options);
     const { maxAge, ...fields } = record;
@@ -25,6 +28,8 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
     const ended = [...decision.replaced.map((row) => ({ id: row.id, reason: 'replaced' })), ...decision.evicted.map((row) => ({ id: row.id, reason: 'session_limit' }))];
     const writes: Write[] = [{ type: 'insert', session }];
     for (const { id, reason } of ended) writes.push(...ending(id, { at: decision.createdAt, reason, denyUntil: options.denyUntil }));
+    // The marks "sign out everywhere" raises its epoch above, the user's and the tenant's.
+    writes.push({ type: 'highWater', kind: session.kind, at: session.createdAt });
     if (session.tenantId !== undefined) writes.push({ type: 'highWater', tenantId: session.tenantId, kind: session.kind, at: session.createdAt });
     if (options.activity !== undefined) {
       for (const entry of [options.activity, ...endedEntries(options.activity, ended)]) writes.push({ type: 'activity', entry });

@@ -14,7 +14,7 @@ export async function listByUser(store: SessionStore, userId: string): Promise<U
 
 /** The user's epochs and deny-list, and with `tenantId` that tenant's epochs. */
 export async function revocationState(store: SessionStore, userId: string, tenantId?: string): Promise<RevocationState> {
-  const state = checkUserState(await store.readUser(userId, tenantId), userId);
+  const state = checkUserState(await store.readUser(userId, tenantId, null), userId);
   return { epochs: state.epochs, denied: state.denied, tenantEpochs: ownEntry(state.tenantEpochs, tenantId) };
 }
 
@@ -30,7 +30,7 @@ export function eraseUser(store: SessionStore, userId: string): Promise<number> 
 /** Records a sign-in from a device; the previous time, or `null` for a device never seen. */
 export function rememberDevice(store: SessionStore, userId: string, deviceHash: string, at: number): Promise<number | null> {
   return versioned(store, { userId }, 'rememberDevice', async () => {
-    const state = checkUserState(await store.readUser(userId), userId);
+    const state = checkUserState(await store.readUser(userId, undefined, null), userId);
     const previous = ownEntry(state.devices, deviceHash) ?? null;
     const lastSeenAt = Math.max(previous ?? at, at);
     const applied = checkApplied(await store.apply({ owner: { userId }, version: state.version, writes: [{ type: 'device', deviceHash, lastSeenAt }] }));
@@ -40,7 +40,7 @@ export function rememberDevice(store: SessionStore, userId: string, deviceHash: 
 
 /** The user's known devices. */
 export async function listDevices(store: SessionStore, userId: string): Promise<readonly KnownDevice[]> {
-  const { devices } = checkUserState(await store.readUser(userId), userId);
+  const { devices } = checkUserState(await store.readUser(userId, undefined, null), userId);
   return Object.entries(devices).map(([deviceHash, lastSeenAt]) => ({ deviceHash, lastSeenAt }));
 }
 

@@ -8,7 +8,7 @@ export type MemoryStoreOptions = Record<string, never>;
 
 // Kinds, ids and keys are data, so every table is a `Map`.
 type Times = Map<string, number>;
-type User = { version: number; readonly sessions: Map<string, Row>; readonly epochs: Times; readonly denied: Times; readonly devices: Times };
+type User = { version: number; readonly sessions: Map<string, Row>; readonly epochs: Times; readonly highWater: Times; readonly denied: Times; readonly devices: Times };
 type Tenant = { version: number; readonly epochs: Times; readonly highWater: Times };
 type Key = { readonly version: number; readonly value: string; readonly expiresAt: number; readonly userId?: string | undefined };
 
@@ -36,7 +36,7 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
   const open = (): void => {
     if (closed) throw new SessionError('CLOSED', 'The memory store was closed.');
   };
-  const user = (userId: string): User => getOrAdd(users, userId, () => ({ version: 0, sessions: new Map(), epochs: new Map(), denied: new Map(), devices: new Map() }));
+  const user = (userId: string): User => getOrAdd(users, userId, () => ({ version: 0, sessions: new Map(), epochs: new Map(), highWater: new Map(), denied: new Map(), devices: new Map() }));
   const tenant = (tenantId: string): Tenant => getOrAdd(tenants, tenantId, () => ({ version: 0, epochs: new Map(), highWater: new Map() }));
   const versionOf = (owner: Batch['owner']): number =>
     'userId' in owner ? (users.get(owner.userId)?.version ?? 0) : 'tenantId' in owner ? (tenants.get(owner.tenantId)?.version ?? 0) : (keys.get(owner.key)?.version ?? 0);
@@ -56,7 +56,7 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
         for (const [kind, epoch] of Object.entries(step.epochs)) ('tenantId' in owner ? tenant(owner.tenantId) : user(userId!)).epochs.set(kind, epoch);
         return;
       case 'highWater':
-        return void keepMax(tenant(step.tenantId).highWater, step.kind, step.at);
+        return void keepMax((step.tenantId === undefined ? user(userId!) : tenant(step.tenantId)).highWater, step.kind, step.at);
       case 'deny':
         return void user(userId!).denied.set(step.sessionId, step.until);
       case 'device':
@@ -90,16 +90,16 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
       return { session: copyOf(row), epochs: recordOf(users.get(row.userId)!.epochs), tenantEpochs: tenantEpochs && recordOf(tenantEpochs) };
     },
 
-    async readUser(userId, tenantId): Promise<UserState> {
+    async readUser(userId, tenantId, sessionId): Promise<UserState> {
       open();
       const found = users.get(userId);
-      const rows = [...(found?.sessions.values() ?? [])];
+      const rows = sessionId === undefined ? [...(found?.sessions.values() ?? [])] : [sessionId === null ? undefined : found?.sessions.get(sessionId)].filter((row) => row !== undefined);
       const tenantEpochs = recordOf<Record<string, number>>(undefined);
       for (const id of new Set([tenantId, ...rows.map((row) => row.tenantId)])) {
         const epochs = id === undefined ? undefined : tenants.get(id)?.epochs;
         if (epochs !== undefined) tenantEpochs[id!] = recordOf(epochs);
       }
-      return { version: found?.version ?? 0, sessions: rows.map(copyOf), epochs: recordOf(found?.epochs), tenantEpochs, denied: recordOf(found?.denied), devices: recordOf(found?.devices) };
+      return { version: found?.version ?? 0, sessions: rows.map(copyOf), epochs: recordOf(found?.epochs), highWater: recordOf(found?.highWater), tenantEpochs, denied: recordOf(found?.denied), devices: recordOf(found?.devices) };
     },
 
     async readTenant(tenantId): Promise<TenantState> {

@@ -11,7 +11,7 @@ describe("access-token verification reads the user's revocation state with care"
     const { session } = await sessions.create({ userId: 'alice' });
     const jwt = await sessions.issueAccessToken(session);
     const damaged = createSessionManager({
-      store: overriding(inner, { readUser: async (userId, tenantId) => ({ ...(await inner.readUser(userId, tenantId)), epochs: { browser: '9999999999999' as unknown as number } }) }),
+      store: overriding(inner, { readUser: async (userId, tenantId, sessionId) => ({ ...(await inner.readUser(userId, tenantId, sessionId)), epochs: { browser: '9999999999999' as unknown as number } }) }),
       accessTokens: { secret: SECRET },
       epochCacheTtl: 0,
     });

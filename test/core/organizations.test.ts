@@ -138,7 +138,7 @@ describe('what the manager accepts from a store: the new answers', () => {
     const row = { id: 'AbCdEfGhIjKlMnOpQrSt-_', userId: 'ada', tenantId: 'acme', kind: 'browser', secretHash: new Uint8Array(32), createdAt: 5, expiresAt: 50, lastUsedAt: 5, authenticatedAt: 5 };
     expect(refusal(() => checkLookup({ session: row, epochs: {}, tenantEpochs: 'soon' }, row.id))).toBe('STORE_ERROR');
     expect(refusal(() => checkLookup({ session: { ...row, impersonatorId: 7 }, epochs: {} }, row.id))).toBe('STORE_ERROR');
-    const state = { version: 1, sessions: [row], epochs: {}, tenantEpochs: { acme: { browser: 3 } }, denied: {}, devices: {} };
+    const state = { version: 1, sessions: [row], epochs: {}, highWater: {}, tenantEpochs: { acme: { browser: 3 } }, denied: {}, devices: {} };
     expect(checkUserState(state, 'ada')).toBe(state);
     expect(refusal(() => checkUserState({ ...state, tenantEpochs: { acme: 3 } }, 'ada'))).toBe('STORE_ERROR');
     expect(refusal(() => checkUserState({ ...state, tenantEpochs: { acme: { browser: '9' } } }, 'ada'))).toBe('STORE_ERROR');
@@ -170,9 +170,11 @@ describe('what the manager accepts from a store: the new answers', () => {
     expect(refusal(() => checkKeyState({ version: 2, value: 'x' }))).toBe('STORE_ERROR');
     expect(refusal(() => checkKeyState({ version: -1 }))).toBe('STORE_ERROR');
     expect(refusal(() => checkKeyState({ version: 1.5 }))).toBe('STORE_ERROR');
-    const state = { version: 0, sessions: [], epochs: {}, tenantEpochs: {}, denied: { s: 5 }, devices: { h: 5 } };
+    const state = { version: 0, sessions: [], epochs: {}, highWater: { browser: 4 }, tenantEpochs: {}, denied: { s: 5 }, devices: { h: 5 } };
     expect(checkUserState(state, 'ada')).toBe(state);
     expect(refusal(() => checkUserState({ ...state, devices: { h: '5' } }, 'ada'))).toBe('STORE_ERROR');
+    expect(refusal(() => checkUserState({ ...state, highWater: { browser: 'later' } }, 'ada'))).toBe('STORE_ERROR');
+    expect(refusal(() => checkUserState({ ...state, highWater: undefined }, 'ada'))).toBe('STORE_ERROR');
     expect(refusal(() => checkUserState({ ...state, denied: { s: Number.NaN } }, 'ada'))).toBe('STORE_ERROR');
     expect(refusal(() => checkUserState({ ...state, version: '0' }, 'ada'))).toBe('STORE_ERROR');
   });

@@ -27,12 +27,12 @@ describe('revokeUsers', () => {
     let inFlight = 0;
     let most = 0;
     const store = overriding(inner, {
-      readUser: async (userId, tenantId) => {
+      readUser: async (userId, tenantId, sessionId) => {
         inFlight += 1;
         most = Math.max(most, inFlight);
         await new Promise((resolve) => setTimeout(resolve, 1));
         inFlight -= 1;
-        return inner.readUser(userId, tenantId);
+        return inner.readUser(userId, tenantId, sessionId);
       },
     });
     const sessions = createSessionManager({ store });

@@ -16,7 +16,7 @@ import { refusalOf } from '../../src/liveness.js';
 import type { SessionRecord } from '../../src/store.js';
 
 // A user's state as readUser answers it: the fields not named are empty.
-const userState = (fields: Record<string, unknown> = {}) => ({ version: 0, sessions: [], epochs: {}, tenantEpochs: {}, denied: {}, devices: {}, ...fields });
+const userState = (fields: Record<string, unknown> = {}) => ({ version: 0, sessions: [], epochs: {}, highWater: {}, tenantEpochs: {}, denied: {}, devices: {}, ...fields });
 
 const record: SessionRecord = {
   id: 'AbCdEfGhIjKlMnOpQrSt-_',

@@ -69,8 +69,8 @@ describe("a support session's lifetime follows its admin's session", () => {
         const found = await inner.get(sessionId);
         return found === null ? null : { ...found, session: strip(found.session) };
       },
-      readUser: async (userId: string, tenantId?: string) => {
-        const answer = await inner.readUser(userId, tenantId);
+      readUser: async (userId: string, tenantId?: string, sessionId?: string | null) => {
+        const answer = await inner.readUser(userId, tenantId, sessionId);
         return { ...answer, sessions: answer.sessions.map(strip) };
       },
     };

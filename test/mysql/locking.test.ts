@@ -98,7 +98,7 @@ describe.skipIf(!up)("mysql store: one user's writes never wait for another user
       await holder.query(`CREATE TABLE \`${prefix}scratch\` (n INT PRIMARY KEY) ENGINE=InnoDB`);
       await holder.query('START TRANSACTION');
       await holder.query(`INSERT INTO \`${prefix}scratch\` (n) VALUES ${Array.from({ length: 300 }, (_, n) => `(${n})`).join(', ')}`);
-      await holder.query(`SELECT at FROM \`${prefix}high_water\` WHERE tenant_id = ? FOR UPDATE`, [Buffer.from('dl-tenant')]);
+      await holder.query(`SELECT at FROM \`${prefix}high_water\` WHERE scope = 't' AND owner = ? FOR UPDATE`, [Buffer.from('dl-tenant')]);
       const signingIn = storeOperations(signIns).create(newRecord(storeOperations(signIns), 'dl-user', { tenantId: 'dl-tenant' }), { replaceDevice: false });
       await lockWaitOn(poolB, `${prefix}high_water`);
       await holder.query(`SELECT version FROM \`${prefix}owners\` WHERE scope = 'u' AND owner = ? FOR UPDATE`, [Buffer.from('dl-user')]);

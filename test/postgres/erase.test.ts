@@ -16,7 +16,7 @@ describe.skipIf(!up)('postgres store: a user erased', () => {
     await pool.end();
   });
 
-  it('leaves nothing of the user in any table of the schema but its epochs and version', async () => {
+  it('leaves nothing of the user in any table of the schema but its epochs, high-water marks and version', async () => {
     const store = postgresStore({ pool, schema, listen: false });
     await store.migrate();
     const sessions = createSessionManager({ store });
@@ -49,8 +49,8 @@ describe.skipIf(!up)('postgres store: a user erased', () => {
         if (text.includes(user) || text.includes(laptop.session.id) || text.includes('203.0.113.7')) left.push(table);
       }
     }
-    // Kept by the contract: the user's epochs and version.
-    expect([...new Set(left)].sort()).toEqual(['sessions_epochs', 'sessions_owners']);
+    // Kept by the contract: the user's epochs, high-water marks and version (times of no device).
+    expect([...new Set(left)].sort()).toEqual(['sessions_epochs', 'sessions_high_water', 'sessions_owners']);
     expect((await sessions.validate(laptop.token)).ok).toBe(false);
     expect(await sessions.list('bystander')).toHaveLength(1);
     // The bystander keeps its entries (its sign-in's, written by the manager, and e2), and the

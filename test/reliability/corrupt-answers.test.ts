@@ -94,9 +94,9 @@ describe('a store answering malformed data never lets a dead session in', () => 
     let fuzzing = false;
     // Once fuzzing: the user's epochs and deny-list as fuzzed, the rest of a user's state as an empty user's.
     const damaged: SessionStore = overriding(inner, {
-      readUser: async (userId, tenantId) => {
-        if (!fuzzing) return inner.readUser(userId, tenantId);
-        return (isPlainObject(answer) ? { version: 0, sessions: [], tenantEpochs: {}, devices: {}, ...answer } : answer) as never;
+      readUser: async (userId, tenantId, sessionId) => {
+        if (!fuzzing) return inner.readUser(userId, tenantId, sessionId);
+        return (isPlainObject(answer) ? { version: 0, sessions: [], highWater: {}, tenantEpochs: {}, devices: {}, ...answer } : answer) as never;
       },
     });
     const sessions = createSessionManager({ store: damaged, accessTokens: { secret: SECRET }, epochCacheTtl: 0 });

@@ -37,7 +37,7 @@ async function signInDistinctly(sessions: ReturnType<typeof createSessionManager
 }
 
 describe('sqlite store: a user erased', () => {
-  it('leaves nothing of the user in any table but its epochs', async () => {
+  it('leaves nothing of the user in any table but its epochs, high-water marks and version', async () => {
     const database = new Database(':memory:');
     const sessions = createSessionManager({ store: sqliteStore({ database }) });
     const user = 'erased-user@example.com';
@@ -58,7 +58,7 @@ describe('sqlite store: a user erased', () => {
     expect(bystanderDevices.length).toBeGreaterThan(0);
     expect(bystanderActivity.length).toBeGreaterThan(0);
     expect(await sessions.eraseUser(user)).toEqual({ deletedSessions: 2 });
-    // Every table, every row, as text: only the epochs rows may still name the user.
+    // Every table, every row, as text: only the epochs, high-water and version rows may still name the user.
     const tables = database.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").all();
     const left: string[] = [];
     for (const { name } of tables) {
@@ -67,8 +67,8 @@ describe('sqlite store: a user erased', () => {
         if (text.includes(user) || text.includes(laptop.session.id) || text.includes('203.0.113.7')) left.push(name);
       }
     }
-    // Kept by the contract: the user's epochs and version.
-    expect([...new Set(left)].sort()).toEqual(['session_revocation_epochs', 'session_revocation_owners']);
+    // Kept by the contract: the user's epochs, high-water marks and version (times of no device).
+    expect([...new Set(left)].sort()).toEqual(['session_revocation_epochs', 'session_revocation_high_water', 'session_revocation_owners']);
     expect((await sessions.validate(laptop.token)).ok).toBe(false);
     expect(await sessions.list('bystander')).toHaveLength(1);
     expect(await store.listDevices!('bystander')).toEqual(bystanderDevices);

@@ -16,7 +16,7 @@ describe('overriding() (the wrapper the fault suites damage a store with)', () =
   it('answers through the override, and through the inner store for the rest', async () => {
     const inner = memoryStore();
     await inner.apply({ owner: { userId: 'ada' }, writes: [{ type: 'epochs', epochs: { browser: 3 } }] });
-    const wrapped = overriding(inner, { readUser: async () => ({ version: 9, sessions: [], epochs: { browser: 7 }, tenantEpochs: {}, denied: {}, devices: {} }) });
+    const wrapped = overriding(inner, { readUser: async () => ({ version: 9, sessions: [], epochs: { browser: 7 }, highWater: {}, tenantEpochs: {}, denied: {}, devices: {} }) });
     expect((await wrapped.readUser('ada')).epochs).toEqual({ browser: 7 });
     expect(await wrapped.readKey('k')).toEqual({ version: 0 });
     expect(await wrapped.apply({ owner: { key: 'k' }, version: 0, writes: [{ type: 'putKey', key: 'k', value: 'v', expiresAt: 5 }] })).toBe(true);

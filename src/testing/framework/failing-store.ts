@@ -26,7 +26,7 @@ export function switchableStore(inner: SessionStore): SwitchableStore {
     failingCreate: false,
     hanging: false,
     get: (sessionId) => guard(() => inner.get(sessionId)),
-    readUser: (userId, tenantId) => guard(() => inner.readUser(userId, tenantId)),
+    readUser: (userId, tenantId, sessionId) => guard(() => inner.readUser(userId, tenantId, sessionId)),
     readTenant: (tenantId) => guard(() => inner.readTenant(tenantId)),
     readKey: (key) => guard(() => inner.readKey(key)),
     apply: (batch) => guard(() => (wrapper.failingCreate && batch.writes.some((write) => write.type === 'insert') ? down() : inner.apply(batch))),

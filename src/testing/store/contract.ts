@@ -41,6 +41,38 @@ export function describeContract({ describe, it, expect, store, raw }: StoreSuit
       expect((await raw().readUser(userId)).sessions).toHaveLength(1);
     });
 
+    it('reads one row of a user by its id, or none: the version, epochs and deny-list whole, the tenants of the rows read only', async () => {
+      const userId = freshUser('one-row');
+      const [acme, globex] = [freshUser('tenant'), freshUser('tenant')];
+      for (const tenantId of [acme, globex]) await raw().apply({ owner: { tenantId }, writes: [{ type: 'epochs', epochs: { browser: 3 } }] });
+      const [first, second] = [{ ...row(userId), tenantId: acme }, { ...row(userId), tenantId: globex }];
+      const other = row(freshUser('one-row'));
+      await raw().apply({ owner: { userId: other.userId }, writes: [insert(other)] });
+      const writes: Write[] = [insert(first), insert(second), { type: 'epochs', epochs: { browser: 2 } }, { type: 'deny', sessionId: first.id, until: 9e12 }];
+      await raw().apply({ owner: { userId }, writes });
+      const one = await raw().readUser(userId, undefined, second.id);
+      expect([one.version, one.sessions.map((session) => session.id), { ...one.epochs }, { ...one.denied }]).toEqual([1, [second.id], { browser: 2 }, { [first.id]: 9e12 }]);
+      expect(Object.keys(one.tenantEpochs)).toEqual([globex]);
+      // Another user's row, a missing one, or none asked for: no session, the rest as ever.
+      for (const sessionId of [other.id, `${second.id}x`, null]) {
+        const none = await raw().readUser(userId, acme, sessionId);
+        expect([none.version, none.sessions, Object.keys(none.tenantEpochs)]).toEqual([1, [], [acme]]);
+      }
+    });
+
+    it("raises a user's high-water marks to the larger, apart from its tenant's, and keeps them when the user is erased", async () => {
+      const userId = freshUser('marks');
+      const tenantId = freshUser('tenant');
+      const mark = (at: number, tenant?: string): Write => ({ type: 'highWater', tenantId: tenant, kind: 'browser', at });
+      await raw().apply({ owner: { userId }, writes: [insert(row(userId)), mark(9), mark(3), mark(20, tenantId), { type: 'highWater', kind: 'api', at: 4 }] });
+      expect({ ...(await raw().readUser(userId, undefined, null)).highWater }).toEqual({ browser: 9, api: 4 });
+      expect({ ...(await raw().readTenant(tenantId)).highWater }).toEqual({ browser: 20 });
+      expect({ ...(await raw().readUser(freshUser('marks'))).highWater }).toEqual({});
+      await raw().apply({ owner: { userId }, writes: [{ type: 'erase' }] });
+      const erased = await raw().readUser(userId);
+      expect([erased.sessions, { ...erased.highWater }]).toEqual([[], { browser: 9, api: 4 }]);
+    });
+
     it('keeps versions per owner: a user, a tenant and a key move alone', async () => {
       const userId = freshUser('owners');
       const tenantId = freshUser('tenant');

@@ -49,8 +49,8 @@ export function corruptingStore(inner: SessionStore, damage: (found: SessionLook
       const found = await inner.get(sessionId);
       return (found === null ? null : damage(found)) as SessionLookup | null;
     },
-    readUser: async (userId, tenantId) => {
-      const state = await inner.readUser(userId, tenantId);
+    readUser: async (userId, tenantId, sessionId) => {
+      const state = await inner.readUser(userId, tenantId, sessionId);
       const first = state.sessions[0];
       if (first === undefined) return state;
       const damaged = damage({ session: first, epochs: state.epochs }) as Answer | null;
@@ -110,7 +110,7 @@ export function describeCorruptedAnswers({ describe, it, expect, raw }: StoreSui
     it('a malformed user state is a store error too', async () => {
       const inner = raw();
       const userId = freshUser('corrupted-state');
-      const good = { version: 0, sessions: [], epochs: {}, tenantEpochs: {}, denied: {}, devices: {} };
+      const good = { version: 0, sessions: [], epochs: {}, highWater: {}, tenantEpochs: {}, denied: {}, devices: {} };
       const answers: readonly unknown[] = [
         'garbage',
         null,
@@ -122,6 +122,7 @@ export function describeCorruptedAnswers({ describe, it, expect, raw }: StoreSui
         { ...good, version: 1.5 },
         { ...good, tenantEpochs: { acme: { browser: 'later' } } },
         { ...good, devices: { d: null } },
+        { ...good, highWater: { browser: 'later' } },
       ];
       const results: string[] = [];
       for (const answer of answers) {
@@ -144,7 +145,7 @@ export function describeCorruptedAnswers({ describe, it, expect, raw }: StoreSui
 export function overriding(inner: SessionStore, overrides: Partial<SessionStore>): SessionStore {
   const store: SessionStore = {
     get: (sessionId) => inner.get(sessionId),
-    readUser: (userId, tenantId) => inner.readUser(userId, tenantId),
+    readUser: (userId, tenantId, sessionId) => inner.readUser(userId, tenantId, sessionId),
     readTenant: (tenantId) => inner.readTenant(tenantId),
     readKey: (key) => inner.readKey(key),
     apply: (batch) => inner.apply(batch),
