@@ -8,7 +8,8 @@ export type MemoryStoreOptions = Record<string, never>;
 
 // Kinds, ids and keys are data, so every table is a `Map`.
 type Times = Map<string, number>;
-type User = { version: number; readonly sessions: Map<string, Row>; readonly epochs: Times; readonly highWater: Times; readonly denied: Times; readonly devices: Times };
+// A user's tables of times are made on their first write: most users never fill most of them.
+type User = { version: number; readonly sessions: Map<string, Row>; epochs?: Times; highWater?: Times; denied?: Times; devices?: Times };
 type Tenant = { version: number; readonly epochs: Times; readonly highWater: Times };
 type Key = { readonly version: number; readonly value: string; readonly expiresAt: number; readonly userId?: string | undefined };
 
@@ -36,7 +37,8 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
   const open = (): void => {
     if (closed) throw new SessionError('CLOSED', 'The memory store was closed.');
   };
-  const user = (userId: string): User => getOrAdd(users, userId, () => ({ version: 0, sessions: new Map(), epochs: new Map(), highWater: new Map(), denied: new Map(), devices: new Map() }));
+  const user = (userId: string): User => getOrAdd(users, userId, () => ({ version: 0, sessions: new Map() }));
+  const times = (userId: string, table: 'epochs' | 'highWater' | 'denied' | 'devices'): Times => (user(userId)[table] ??= new Map());
   const tenant = (tenantId: string): Tenant => getOrAdd(tenants, tenantId, () => ({ version: 0, epochs: new Map(), highWater: new Map() }));
   const versionOf = (owner: Batch['owner']): number =>
     'userId' in owner ? (users.get(owner.userId)?.version ?? 0) : 'tenantId' in owner ? (tenants.get(owner.tenantId)?.version ?? 0) : (keys.get(owner.key)?.version ?? 0);
@@ -53,14 +55,14 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
         // A row of another user, or none, is left alone.
         return void Object.assign(users.get(userId!)?.sessions.get(step.sessionId) ?? {}, { revokedAt: step.at, revokedReason: step.reason });
       case 'epochs':
-        for (const [kind, epoch] of Object.entries(step.epochs)) ('tenantId' in owner ? tenant(owner.tenantId) : user(userId!)).epochs.set(kind, epoch);
+        for (const [kind, epoch] of Object.entries(step.epochs)) ('tenantId' in owner ? tenant(owner.tenantId).epochs : times(userId!, 'epochs')).set(kind, epoch);
         return;
       case 'highWater':
-        return void keepMax((step.tenantId === undefined ? user(userId!) : tenant(step.tenantId)).highWater, step.kind, step.at);
+        return void keepMax(step.tenantId === undefined ? times(userId!, 'highWater') : tenant(step.tenantId).highWater, step.kind, step.at);
       case 'deny':
-        return void user(userId!).denied.set(step.sessionId, step.until);
+        return void times(userId!, 'denied').set(step.sessionId, step.until);
       case 'device':
-        return void user(userId!).devices.set(step.deviceHash, step.lastSeenAt);
+        return void times(userId!, 'devices').set(step.deviceHash, step.lastSeenAt);
       case 'activity': {
         const log = logOf(step.entry);
         return void (log === undefined ? undefined : getOrAdd(activity, log, () => []).push({ ...step.entry }));
@@ -73,8 +75,7 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
         const erased = user(userId!);
         for (const id of erased.sessions.keys()) sessions.delete(id);
         erased.sessions.clear();
-        erased.denied.clear();
-        erased.devices.clear();
+        erased.denied = erased.devices = undefined;
         activity.delete(`u${userId!}`);
         for (const [key, { userId: keyUser }] of keys) if (keyUser === userId) keys.delete(key);
       }
@@ -194,6 +195,6 @@ function getOrAdd<Key, Value>(map: Map<Key, Value>, key: Key, make: () => Value)
   return value;
 }
 
-function deleteWhere<Key, Value>(map: Map<Key, Value>, expired: (value: Value) => boolean): void {
-  for (const [key, value] of map) if (expired(value)) map.delete(key);
+function deleteWhere<Key, Value>(map: Map<Key, Value> | undefined, expired: (value: Value) => boolean): void {
+  for (const [key, value] of map ?? []) if (expired(value)) map!.delete(key);
 }
