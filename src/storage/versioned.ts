@@ -6,6 +6,10 @@ import type { Owner } from '../store-writes.js';
 /** How many times an operation reads and decides again after another instance's batch came first. */
 const ATTEMPTS = 24;
 
+// The longest an operation waits for the one queued before it (ms): a call that hangs holds the
+// next back no longer, then they race and the version decides.
+const LONGEST_WAIT = 250;
+
 // The last operation queued per owner, per store object: settled tails, never rejected.
 const queues = new WeakMap<SessionStore, Map<string, Promise<void>>>();
 
@@ -19,14 +23,15 @@ const settled = (): void => undefined;
  *
  * Within one process the operations on one owner of one store queue instead of racing: a burst
  * of one user's sign-ins on one server would otherwise lose the version to itself until its
- * attempts ran out. Other instances still race, and the version decides.
+ * attempts ran out. Other instances still race, and the version decides; the queue only spares
+ * lost attempts, so an operation waits at most {@link LONGEST_WAIT} for the one before it.
  */
 export function versioned<T>(store: SessionStore, owner: Owner, what: string, step: () => Promise<T | undefined>): Promise<T> {
   let queue = queues.get(store);
   if (queue === undefined) queues.set(store, (queue = new Map()));
   const name = ownerName(owner);
   const before = queue.get(name);
-  const result = before === undefined ? attempts(what, step) : before.then(() => attempts(what, step));
+  const result = before === undefined ? attempts(what, step) : turnAfter(before).then(() => attempts(what, step));
   const tail = result.then(settled, settled);
   queue.set(name, tail);
   void tail.then(() => {
@@ -43,6 +48,16 @@ async function attempts<T>(what: string, step: () => Promise<T | undefined>): Pr
     if (attempt > 0) await delay(Math.random() * Math.min(2 ** attempt, 250));
   }
   throw new SessionError('STORE_UNAVAILABLE', `${what}: other instances kept changing the same user's sessions; ${ATTEMPTS} attempts lost.`);
+}
+
+function turnAfter(before: Promise<void>): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, LONGEST_WAIT).unref();
+    void before.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 function ownerName(owner: Owner): string {
