@@ -31,7 +31,7 @@ export interface UserState {
   readonly sessions: readonly SessionRecord[];
   /** The user's epochs (kind to ms). */
   readonly epochs: Epochs;
-  /** The newest `createdAt` of the user's sessions per kind, as raised by the user's `highWater` writes. */
+  /** The user's high-water marks (kind to ms), as its `highWater` writes raised them: stored, kept through `prune` and `erase`, never computed from the rows. */
   readonly highWater: Epochs;
   /** The epochs of every tenant named by one of `sessions` or by the read's `tenantId`, by tenant id. A tenant never revoked may be absent. */
   readonly tenantEpochs: Readonly<Record<string, Epochs>>;
@@ -100,7 +100,7 @@ export interface EpochsWrite {
 export interface HighWaterWrite {
   /** What the write is. */
   readonly type: 'highWater';
-  /** The tenant; absent: the batch's user. */
+  /** The tenant; `undefined` (absent or not): the batch's user. */
   readonly tenantId?: string | undefined;
   /** The kind. */
   readonly kind: string;

@@ -7,7 +7,7 @@ import { malformedReply } from './errors.js';
  * Key names. `<p>` is the prefix, `{b}` a hash tag: a user's bucket, which the user's session ids start with.
  * ```
  * <p>{b}:s:<sessionId>   hash   p (the row as JSON), um (user's base), tm (tenant's hash), e, l, a, r, rr
- * <p>{b}:u:<userId>:m    hash   v (version), e:<kind> (epochs)
+ * <p>{b}:u:<userId>:m    hash   v (version), e:<kind> (epochs), h:<kind> (high-water marks)
  * <p>{b}:u:<userId>:s    set    the user's session keys
  * <p>{b}:u:<userId>:d|k  zset   deny-list (session id -> until), devices (hash -> last seen)
  * <p>{b}:u:<userId>:K    zset   keys put with this user -> expiresAt (for erase)

@@ -6,12 +6,18 @@ import type { Owner } from '../store-writes.js';
 /** How many times an operation reads and decides again after another instance's batch came first. */
 const ATTEMPTS = 24;
 
-// The longest an operation waits for the one queued before it (ms): a call that hangs holds the
-// next back no longer, then they race and the version decides.
+// The longest an operation waits for the one queued before it, from when that one started (ms):
+// a call that hangs holds the next back no longer, then they race and the version decides.
 const LONGEST_WAIT = 250;
 
-// The last operation queued per owner, per store object: settled tails, never rejected.
-const queues = new WeakMap<SessionStore, Map<string, Promise<void>>>();
+/** An operation's place in its owner's queue: when its turn came, and when it was done. Neither rejects. */
+interface Turn {
+  readonly started: Promise<void>;
+  readonly done: Promise<void>;
+}
+
+// The last operation queued per owner, per store object.
+const queues = new WeakMap<SessionStore, Map<string, Turn>>();
 
 const settled = (): void => undefined;
 
@@ -24,18 +30,19 @@ const settled = (): void => undefined;
  * Within one process the operations on one owner of one store queue instead of racing: a burst
  * of one user's sign-ins on one server would otherwise lose the version to itself until its
  * attempts ran out. Other instances still race, and the version decides; the queue only spares
- * lost attempts, so an operation waits at most {@link LONGEST_WAIT} for the one before it.
+ * lost attempts, so an operation waits at most {@link LONGEST_WAIT} after the one before it started.
  */
 export function versioned<T>(store: SessionStore, owner: Owner, what: string, step: () => Promise<T | undefined>): Promise<T> {
   let queue = queues.get(store);
   if (queue === undefined) queues.set(store, (queue = new Map()));
   const name = ownerName(owner);
   const before = queue.get(name);
-  const result = before === undefined ? attempts(what, step) : turnAfter(before).then(() => attempts(what, step));
-  const tail = result.then(settled, settled);
-  queue.set(name, tail);
-  void tail.then(() => {
-    if (queue.get(name) === tail) queue.delete(name);
+  const started = before === undefined ? Promise.resolve() : before.started.then(() => doneOrLate(before.done));
+  const result = before === undefined ? attempts(what, step) : started.then(() => attempts(what, step));
+  const turn: Turn = { started, done: result.then(settled, settled) };
+  queue.set(name, turn);
+  void turn.done.then(() => {
+    if (queue.get(name) === turn) queue.delete(name);
   });
   return result;
 }
@@ -50,10 +57,10 @@ async function attempts<T>(what: string, step: () => Promise<T | undefined>): Pr
   throw new SessionError('STORE_UNAVAILABLE', `${what}: other instances kept changing the same user's sessions; ${ATTEMPTS} attempts lost.`);
 }
 
-function turnAfter(before: Promise<void>): Promise<void> {
+function doneOrLate(done: Promise<void>): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, LONGEST_WAIT).unref();
-    void before.then(() => {
+    void done.then(() => {
       clearTimeout(timer);
       resolve();
     });

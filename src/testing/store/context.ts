@@ -10,6 +10,6 @@ export interface StoreSuiteContext extends CompleteTestRunner {
   readonly raw: () => SessionStore;
   /** Per-test timeout for the heavier tests, in ms. */
   readonly slowTimeout: number;
-  /** A second instance over the test's data, as a second app server has (the same store without a `sibling` option); closed after the test. */
+  /** A second instance over the test's data, as a second app server has (without a `sibling` option, the same store through an object of its own); closed after the test. */
   readonly sibling: () => Promise<SessionStore>;
 }

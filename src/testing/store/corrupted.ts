@@ -158,3 +158,15 @@ export function overriding(inner: SessionStore, overrides: Partial<SessionStore>
   };
   return store;
 }
+
+/** The same store through an object of its own, as a second app server's handle: its optional methods too, and `close` does nothing. */
+export function apart(inner: SessionStore): SessionStore {
+  const { listActivity, subscribe, stats, callTimeout } = inner;
+  return overriding(inner, {
+    close: async () => undefined,
+    ...(listActivity === undefined ? {} : { listActivity: (userId, options) => inner.listActivity!(userId, options) }),
+    ...(subscribe === undefined ? {} : { subscribe: (listener, onResync) => inner.subscribe!(listener, onResync) }),
+    ...(stats === undefined ? {} : { stats: (now) => inner.stats!(now) }),
+    ...(callTimeout === undefined ? {} : { callTimeout }),
+  });
+}

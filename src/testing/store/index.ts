@@ -7,7 +7,7 @@ import type { StoreSuiteContext } from './context.js';
 import { describeAccountActivity } from './account-activity.js';
 import { describeActivity } from './activity.js';
 import { describeContract } from './contract.js';
-import { describeCorruptedAnswers } from './corrupted.js';
+import { apart, describeCorruptedAnswers } from './corrupted.js';
 import { describeFaults, type StoreFaults } from './faults.js';
 import { describeDeviceReplacement } from './devices.js';
 import { describeEpochs } from './epochs.js';
@@ -47,7 +47,8 @@ export interface StoreConformanceOptions {
    * Opens a second instance of the store over the same data as the one given (another
    * client or connection, the same key prefix, schema or file), for the cases where two app
    * servers act at once (the session cap under concurrent sign-ins). It is closed after the
-   * test. Without it those cases run two managers over the one store.
+   * test. Without it those cases run two managers over the one store, each through an object of
+   * its own (one object's operations on a user take turns, and would not race).
    */
   readonly sibling?: (store: SessionStore) => SessionStore | Promise<SessionStore>;
   /**
@@ -110,7 +111,7 @@ export function describeStoreConformance(
     store: () => (operations ??= storeOperations(raw())),
     raw,
     sibling: async () => {
-      if (options.sibling === undefined) return raw();
+      if (options.sibling === undefined) return apart(raw());
       const opened = await options.sibling(raw());
       siblings.push(opened);
       return opened;
