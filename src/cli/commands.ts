@@ -95,7 +95,7 @@ const prune: Command = {
     let total = 0;
     let batches = 0;
     try {
-      // One store call per round; a short batch means nothing expired is left.
+      // One batch per round; the manager answers a short one only when nothing expired is left.
       for (;;) {
         const deleted = await sessions.prune({ limit: batch });
         total += deleted;

@@ -57,8 +57,10 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
       case 'epochs':
         for (const [kind, epoch] of Object.entries(step.epochs)) ('tenantId' in owner ? tenant(owner.tenantId).epochs : times(userId!, 'epochs')).set(kind, epoch);
         return;
-      case 'highWater':
-        return void keepMax(step.tenantId === undefined ? times(userId!, 'highWater') : tenant(step.tenantId).highWater, step.kind, step.at);
+      case 'highWater': {
+        const marks = step.tenantId === undefined ? times(userId!, 'highWater') : tenant(step.tenantId).highWater;
+        return void marks.set(step.kind, Math.max(marks.get(step.kind) ?? 0, step.at));
+      }
       case 'deny':
         return void times(userId!, 'denied').set(step.sessionId, step.until);
       case 'device':
@@ -147,12 +149,14 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
         users.get(row.userId)!.sessions.delete(row.id);
         deleted++;
       }
+      // The other tables once the rows are done, so a prune of many batches sweeps them once.
+      if (deleted === limit) return deleted;
       for (const found of users.values()) {
         deleteWhere(found.denied, (until) => until <= now);
         if (devicesBefore !== undefined) deleteWhere(found.devices, (seen) => seen <= devicesBefore);
       }
       deleteWhere(keys, (key) => key.expiresAt <= now);
-      if (activityBefore !== undefined) for (const [log, entries] of activity) activity.set(log, entries.filter((entry) => entry.at > activityBefore));
+      if (activityBefore !== undefined) for (const [log, entries] of activity) if (entries.some((entry) => entry.at <= activityBefore)) activity.set(log, entries.filter((entry) => entry.at > activityBefore));
       return deleted;
     },
 
@@ -183,10 +187,6 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
       listeners.clear();
     },
   };
-}
-
-function keepMax(map: Times, key: string, value: number): void {
-  map.set(key, Math.max(map.get(key) ?? 0, value));
 }
 
 function getOrAdd<Key, Value>(map: Map<Key, Value>, key: Key, make: () => Value): Value {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSessionManager, type SessionEvent } from '../../src/index.js';
 import { instrument } from '../support/counting-store.js';
+import { overriding } from '../../src/testing/store/corrupted.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { TestClock, UA } from '../support/clock.js';
 
@@ -209,8 +210,23 @@ describe('pruning', () => {
     for (let index = 0; index < 35; index++) await sessions.create({ userId: `u${index % 3}` });
     clock.advance(1_000);
     expect(await sessions.prune()).toBe(35);
-    expect(store.calls.get('prune')).toBe(4);
+    // 10, 10, 10, 5, and a call that finds none.
+    expect(store.calls.get('prune')).toBe(5);
     expect(await sessions.prune()).toBe(0);
+  });
+
+  it('goes on past a batch a store stopped short of its limit, until one deletes none', async () => {
+    const clock = new TestClock();
+    const inner = memoryStore();
+    const asked: number[] = [];
+    // A store whose bounded work gives up at most 4 rows a call, whatever the limit.
+    const store = overriding(inner, { prune: (options) => (asked.push(options.limit), inner.prune({ ...options, limit: Math.min(options.limit, 4) })) });
+    const sessions = createSessionManager({ store, clock: clock.read, maxAge: 1_000, pruneBatchSize: 10 });
+    for (let index = 0; index < 11; index++) await sessions.create({ userId: `u${index}` });
+    clock.advance(1_000);
+    expect(await sessions.prune()).toBe(11);
+    expect(asked).toEqual([10, 10, 10, 10]);
+    expect(await sessions.prune({ limit: 6 })).toBe(0);
   });
 
   it('startPruning runs on an unref-ed timer and stops', async () => {
