@@ -38,7 +38,7 @@ export function versioned<T>(store: SessionStore, owner: Owner, what: string, st
   const name = ownerName(owner);
   const before = queue.get(name);
   const started = before === undefined ? Promise.resolve() : before.started.then(() => doneOrLate(before.done));
-  const result = before === undefined ? attempts(what, step) : started.then(() => attempts(what, step));
+  const result = started.then(() => attempts(what, step));
   const turn: Turn = { started, done: result.then(settled, settled) };
   queue.set(name, turn);
   void turn.done.then(() => {
