@@ -173,12 +173,23 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
             const full = (): boolean => lane === 'x' && deleted >= limit;
             for (let round = 0; round < ROUNDS && !full(); round++) {
               const due = list(await run(scripts.dueScript, keys, [String(by), String(PAGE), '0']), 'prune').map((item) => text(item, 'prune'));
-              for (let index = 0; index + 1 < due.length && !full(); index += 2) {
-                const [count, next] = list(await run(scripts.pruneScript, [due[index]!], [String(by), String(limit - deleted), String(CAP)]), 'prune');
-                deleted += numeric(count, 'prune');
-                await run(scripts.settleScript, keys, [due[index]!, due[index + 1]!, text(next, 'prune')]);
-              }
               if (due.length === 0) break;
+              // A page's queues at once, each with its share of the rows left: together never past the limit.
+              const left = limit - deleted;
+              const taken = lane === 'x' ? Math.min(due.length / 2, left) : due.length / 2;
+              const share = lane === 'x' ? Math.floor(left / taken) : left;
+              const pruned = await Promise.allSettled(
+                Array.from({ length: taken }, async (_, index) => {
+                  const [queue, version] = [due[2 * index]!, due[2 * index + 1]!];
+                  const [count, next] = list(await run(scripts.pruneScript, [queue], [String(by), String(share), String(CAP)]), 'prune');
+                  await run(scripts.settleScript, keys, [queue, version, text(next, 'prune')]);
+                  return numeric(count, 'prune');
+                }),
+              );
+              for (const outcome of pruned) {
+                if (outcome.status === 'rejected') throw outcome.reason;
+                deleted += outcome.value;
+              }
             }
           }
         } finally {

@@ -45,7 +45,7 @@ const PROFILES = {
     tokenSeconds: 2,
     heapSessions: 1_000_000,
     signoutSessions: 10_000,
-    // Redis prunes bucket by bucket (two round trips each): 20,000 rows of 20,000 users is enough to see its rate.
+    // Redis prunes a page of buckets at a time (two round trips each page): 20,000 rows of 20,000 users is enough to see its rate.
     pruneRows: { memory: 1_000_000, sqlite: 200_000, redis: 20_000, ioredis: 20_000, postgres: 1_000_000 },
     httpWarmupSeconds: 5,
     httpRunSeconds: 8,
