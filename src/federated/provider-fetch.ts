@@ -42,8 +42,11 @@ export function createProviderFetch(clock: () => number): ProviderFetch {
   };
 }
 
-/** The JSON at `url`; a failure is {@link KeysUnavailable}, but a timeout stays a TimeoutError for jose. */
-export async function readJson(url: string, init: RequestInit): Promise<unknown> {
+/** The largest provider document read (discovery, a key set), in bytes. */
+export const PROVIDER_BODY_LIMIT = 1024 * 1024;
+
+/** The JSON at `url`, at most `limit` bytes of it; a failure is {@link KeysUnavailable}, but a timeout stays a TimeoutError for jose. */
+export async function readJson(url: string, init: RequestInit, limit = PROVIDER_BODY_LIMIT): Promise<unknown> {
   let response: Response;
   try {
     response = await fetch(url, init);
@@ -55,9 +58,33 @@ export async function readJson(url: string, init: RequestInit): Promise<unknown>
     await response.body?.cancel();
     throw new KeysUnavailable(`${url} answered ${response.status}.`);
   }
+  let text: string | undefined;
   try {
-    return await response.json();
+    text = await boundedText(response, limit);
+  } catch (error) {
+    throw new KeysUnavailable(`${url} broke off its answer.`, { cause: error });
+  }
+  if (text === undefined) throw new KeysUnavailable(`${url} answered more than ${limit} bytes.`);
+  try {
+    return JSON.parse(text) as unknown;
   } catch (error) {
     throw new KeysUnavailable(`${url} did not answer JSON.`, { cause: error });
   }
+}
+
+// A body is read only up to the limit: a sender cannot make the app hold more, however fast it sends.
+async function boundedText(response: Response, limit: number): Promise<string | undefined> {
+  if (Number(response.headers.get('content-length')) > limit) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body ?? []) {
+    size += chunk.byteLength;
+    // Leaving the loop cancels the stream.
+    if (size > limit) return undefined;
+    chunks.push(chunk);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }

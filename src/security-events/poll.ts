@@ -7,6 +7,7 @@ import { integer, optionsObject } from '../option-checks.js';
 import { KeysUnavailable, readJson } from '../federated/provider-fetch.js';
 import type { SecurityEventError, SecurityEventOptions, SecurityEventResult, SecurityEventTransmitter } from './api.js';
 import { checkTransmitters } from './options.js';
+import { MAX_SET_LENGTH } from './token.js';
 import type { SecurityEventPollingOptions, SecurityEventPollOptions, SecurityEventPollResult } from './poll-api.js';
 
 const DEFAULT_MAX_EVENTS = 100;
@@ -17,6 +18,8 @@ const MIN_INTERVAL = 1_000;
 export const MAX_ROUNDS = 10;
 const REQUEST_TIMEOUT = 10_000;
 const MAX_ENDPOINT_LENGTH = 400;
+// An answer holds at most maxEvents SETs of the largest size, with room for their ids and the rest.
+const answerLimit = (maxEvents: number): number => maxEvents * (MAX_SET_LENGTH + 1024) + 64 * 1024;
 
 /** What the next round of one endpoint tells the transmitter (RFC 8936 section 2.4). */
 interface Pending {
@@ -51,7 +54,7 @@ export function createSecurityEventPolling(
   const round = async (key: string, { transmitter, endpoint, authorization, maxEvents }: CheckedPollOptions): Promise<SecurityEventPollResult> => {
     context.ensureOpen();
     const owed = pending.get(key) ?? nothingOwed();
-    const answer = await request(endpoint, authorization, { ack: owed.ack, setErrs: owed.setErrs, maxEvents, returnImmediately: true });
+    const answer = await request(endpoint, authorization, { ack: owed.ack, setErrs: owed.setErrs, maxEvents, returnImmediately: true }, answerLimit(maxEvents));
     // The transmitter has what was owed; this round's outcome is what the next one owes.
     const next = nothingOwed();
     pending.set(key, next);
@@ -153,12 +156,12 @@ function checkPollOptions(value: SecurityEventPollOptions): CheckedPollOptions {
 }
 
 // RFC 8936 section 2.4; anything but 200 with `sets` is a failure, never "no events".
-async function request(endpoint: URL, authorization: string | undefined, body: object): Promise<{ sets: Record<string, unknown>; moreAvailable: boolean }> {
+async function request(endpoint: URL, authorization: string | undefined, body: object, limit: number): Promise<{ sets: Record<string, unknown>; moreAvailable: boolean }> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (authorization !== undefined) headers['authorization'] = authorization;
   let answer: unknown;
   try {
-    answer = await readJson(endpoint.href, { method: 'POST', headers, body: JSON.stringify(body), redirect: 'error', signal: AbortSignal.timeout(REQUEST_TIMEOUT) });
+    answer = await readJson(endpoint.href, { method: 'POST', headers, body: JSON.stringify(body), redirect: 'error', signal: AbortSignal.timeout(REQUEST_TIMEOUT) }, limit);
   } catch (error) {
     const reason = error instanceof KeysUnavailable ? error.message : `${endpoint.href} did not answer in time.`;
     throw new SessionError('KEYS_UNAVAILABLE', `pollSecurityEvents(): ${reason}`, { cause: error });

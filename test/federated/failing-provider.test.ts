@@ -54,6 +54,19 @@ describe('backchannelLogout(): a failing provider is not hammered', () => {
     expect(idp.discoveryFetches).toBe(2);
   });
 
+  it('a discovery document over 1 MiB is refused as keys_unavailable; one just under it is read', async () => {
+    const signedIn = await signIn();
+    const document = JSON.stringify({ issuer: idp.issuer, jwks_uri: `${idp.issuer}/jwks` });
+    // The padding field brings the document to exactly the limit, then one byte past it.
+    const padding = (size: number) => 'x'.repeat(size - document.length - ',"padding":""'.length);
+    idp.metadata = { padding: padding(1024 * 1024 + 1) };
+    expect(await logout()).toEqual({ ok: false, reason: 'keys_unavailable' });
+    expect(idp.discoveryFetches).toBe(1);
+    idp.metadata = { padding: padding(1024 * 1024) };
+    now += RETRY_AFTER_FAILURE;
+    expect(await logout()).toEqual({ ok: true, issuer: idp.issuer, revokedIds: [signedIn.session.id] });
+  });
+
   it('while the JWKS hangs, concurrent tokens share one fetch; later ones are answered at once without another', async () => {
     const signedIn = await signIn();
     idp.jwksAnswer = 'hang';

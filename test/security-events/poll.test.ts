@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSessionManager, isSessionError, memoryStore, SessionError, type SessionManager, type SessionStore } from '../../src/index.js';
 import { MAX_ROUNDS, pollWhileMore } from '../../src/security-events/poll.js';
@@ -135,6 +137,62 @@ describe('pollSecurityEvents(): one round', () => {
     ];
     for (const options of bad) await expect(sessions.pollSecurityEvents(options as never)).rejects.toMatchObject({ code: 'INVALID_CONFIGURATION' });
     expect(tx.polls).toEqual([]);
+  });
+});
+
+describe('pollSecurityEvents(): an answer larger than maxEvents SETs can be', () => {
+  let tx: TestTransmitter;
+  let sessions: SessionManager;
+  let server: Server;
+  let sent: number;
+  // maxEvents 1: one SET of 64 KiB with 1 KiB for its id, and 64 KiB for the rest.
+  const LIMIT = 64 * 1024 + 1024 + 64 * 1024;
+  beforeEach(async () => {
+    tx = await startTransmitter();
+    sessions = createSessionManager({ store: memoryStore() });
+    sent = 0;
+    server = createServer((request, response) => {
+      request.resume();
+      if (request.url === '/declared') {
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(100 * 1024 * 1024) });
+        response.write('{"sets":{');
+        return;
+      }
+      // Chunked, no length declared: up to 4,096 chunks of 16 KiB (64 MiB), as fast as the receiver reads.
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"sets":{"a":"');
+      const chunk = 'x'.repeat(16 * 1024);
+      const more = (): void => {
+        while (sent < 4096) {
+          sent += 1;
+          if (!response.write(chunk)) return void response.once('drain', more);
+        }
+        response.end('"}}');
+      };
+      more();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+  afterEach(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await sessions.close();
+    await tx.close();
+  });
+  const poll = (path: string) => sessions.pollSecurityEvents({ transmitter: tx.config(), endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`, maxEvents: 1 });
+
+  it('is refused KEYS_UNAVAILABLE without being read whole, whether its length is declared or not', async () => {
+    await expect(poll('/stream')).rejects.toMatchObject({ code: 'KEYS_UNAVAILABLE', message: expect.stringContaining(`answered more than ${LIMIT} bytes`) });
+    expect(sent).toBeLessThan(4096);
+    await expect(poll('/declared')).rejects.toMatchObject({ code: 'KEYS_UNAVAILABLE', message: expect.stringContaining(`answered more than ${LIMIT} bytes`) });
+  });
+
+  it('leaves the next poll of a good transmitter to work', async () => {
+    await expect(poll('/stream')).rejects.toMatchObject({ code: 'KEYS_UNAVAILABLE' });
+    const session = await sessions.create({ userId: 'u1', federated: { iss: tx.issuer, sub: 'alice', sid: 'sid-1' } });
+    tx.queue(await tx.sign({ type: EVENTS.sessionRevoked, subject: { format: 'opaque', id: 'sid-1' } }));
+    expect(await sessions.pollSecurityEvents({ transmitter: tx.config(), endpoint: tx.pollUrl })).toMatchObject({ accepted: 1 });
+    expect((await sessions.validate(session.token)).ok).toBe(false);
   });
 });
 
