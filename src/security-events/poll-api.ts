@@ -43,8 +43,8 @@ export interface SecurityEventPollActions {
    * `securityEvent()`. A SET left unacknowledged is delivered again and ends nothing twice.
    *
    * @returns How many SETs were accepted and refused, and whether more are waiting.
-   * @throws {@link session-revocation!SessionError} `KEYS_UNAVAILABLE` when the endpoint fails or
-   * a SET's keys cannot be read; the errors of `securityEvent()`; `INVALID_CONFIGURATION`.
+   * @throws {@link session-revocation!SessionError} `KEYS_UNAVAILABLE` when the endpoint fails,
+   * answers more than `maxEvents` SETs of 64 KiB could be, or a SET's keys cannot be read; the errors of `securityEvent()`; `INVALID_CONFIGURATION`.
    *
    * @example
    * ```ts
