@@ -98,7 +98,8 @@ export interface SessionStore {
    * Deletes up to `limit` session rows past `expiresAt`, and deny-list entries, keys, activity
    * and devices past theirs, in bounded work. Never deletes epochs, high-water marks or versions.
    * @returns How many session rows were deleted. Fewer than `limit` may still leave some (the
-   * work is bounded): the manager calls again until a call deletes none.
+   * work is bounded): the manager calls again until a call deletes none, so a call answers 0
+   * only when no session row is due.
    */
   prune(options: PruneOptions): Promise<number>;
 

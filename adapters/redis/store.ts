@@ -174,21 +174,24 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
             for (let round = 0; round < ROUNDS && !full(); round++) {
               const due = list(await run(scripts.dueScript, keys, [String(by), String(PAGE), '0']), 'prune').map((item) => text(item, 'prune'));
               if (due.length === 0) break;
-              // A page's queues at once, each with its share of the rows left: together never past the limit.
-              const left = limit - deleted;
-              const taken = lane === 'x' ? Math.min(due.length / 2, left) : due.length / 2;
-              const share = lane === 'x' ? Math.floor(left / taken) : left;
-              const pruned = await Promise.allSettled(
-                Array.from({ length: taken }, async (_, index) => {
-                  const [queue, version] = [due[2 * index]!, due[2 * index + 1]!];
-                  const [count, next] = list(await run(scripts.pruneScript, [queue], [String(by), String(share), String(CAP)]), 'prune');
-                  await run(scripts.settleScript, keys, [queue, version, text(next, 'prune')]);
-                  return numeric(count, 'prune');
-                }),
-              );
-              for (const outcome of pruned) {
-                if (outcome.status === 'rejected') throw outcome.reason;
-                deleted += outcome.value;
+              // A page's queues a slice at a time, each queue of a slice with its share of the rows left: never past the limit.
+              for (let start = 0; start < due.length / 2 && !full(); ) {
+                const left = limit - deleted;
+                const taken = lane === 'x' ? Math.min(due.length / 2 - start, left) : due.length / 2 - start;
+                const share = lane === 'x' ? Math.floor(left / taken) : left;
+                const pruned = await Promise.allSettled(
+                  Array.from({ length: taken }, async (_, offset) => {
+                    const [queue, version] = [due[2 * (start + offset)]!, due[2 * (start + offset) + 1]!];
+                    const [count, next] = list(await run(scripts.pruneScript, [queue], [String(by), String(share), String(CAP)]), 'prune');
+                    await run(scripts.settleScript, keys, [queue, version, text(next, 'prune')]);
+                    return numeric(count, 'prune');
+                  }),
+                );
+                for (const outcome of pruned) {
+                  if (outcome.status === 'rejected') throw outcome.reason;
+                  deleted += outcome.value;
+                }
+                start += taken;
               }
             }
           }

@@ -77,6 +77,16 @@ export function describePruning({ describe, it, expect, store, slowTimeout }: St
       expect(await store().get(live.id)).not.toBeNull();
     });
 
+    it('a call deletes a due session behind hundreds of due keys, however small its limit', async () => {
+      const base = Date.now();
+      const owner = freshUser('keys');
+      await inBatches(300, 50, (index) => store().claimKey(`${owner}-${index}`, base + 10));
+      const session = await insert(store(), freshUser(), { createdAt: base, maxAge: HOUR });
+      // While the session is there, something is due: no call may answer 0.
+      for (let call = 0; call < 50 && (await store().get(session.id)) !== null; call++) expect(await store().prune({ now: base + 2 * HOUR, limit: 1 })).toBe(1);
+      expect(await store().get(session.id)).toBeNull();
+    }, slowTimeout);
+
     it('prunes across many users', async () => {
       const base = Date.now();
       const users = Array.from({ length: 40 }, () => freshUser('many'));
