@@ -55,13 +55,14 @@ export async function readJson(url: string, init: RequestInit, limit = PROVIDER_
     throw new KeysUnavailable(`${url} could not be reached.`, { cause: error });
   }
   if (response.status !== 200) {
-    await response.body?.cancel();
+    await response.body?.cancel().catch(() => undefined);
     throw new KeysUnavailable(`${url} answered ${response.status}.`);
   }
   let text: string | undefined;
   try {
     text = await boundedText(response, limit);
   } catch (error) {
+    if (error instanceof Error && error.name === 'TimeoutError') throw error;
     throw new KeysUnavailable(`${url} broke off its answer.`, { cause: error });
   }
   if (text === undefined) throw new KeysUnavailable(`${url} answered more than ${limit} bytes.`);
@@ -75,7 +76,7 @@ export async function readJson(url: string, init: RequestInit, limit = PROVIDER_
 // A body is read only up to the limit: a sender cannot make the app hold more, however fast it sends.
 async function boundedText(response: Response, limit: number): Promise<string | undefined> {
   if (Number(response.headers.get('content-length')) > limit) {
-    await response.body?.cancel();
+    await response.body?.cancel().catch(() => undefined);
     return undefined;
   }
   const chunks: Uint8Array[] = [];

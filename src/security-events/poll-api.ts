@@ -44,7 +44,7 @@ export interface SecurityEventPollActions {
    *
    * @returns How many SETs were accepted and refused, and whether more are waiting.
    * @throws {@link session-revocation!SessionError} `KEYS_UNAVAILABLE` when the endpoint fails,
-   * answers more than `maxEvents` SETs of 64 KiB could be, or a SET's keys cannot be read; the errors of `securityEvent()`; `INVALID_CONFIGURATION`.
+   * answers more than `maxEvents` SETs of 64 KiB could be (1 MiB at least), or a SET's keys cannot be read; the errors of `securityEvent()`; `INVALID_CONFIGURATION`.
    *
    * @example
    * ```ts

@@ -4,7 +4,7 @@ import { startRepeating } from '../core/timer.js';
 import { SessionError } from '../errors.js';
 import { checkProviderUrl } from '../federated/provider-url.js';
 import { integer, optionsObject } from '../option-checks.js';
-import { KeysUnavailable, readJson } from '../federated/provider-fetch.js';
+import { KeysUnavailable, PROVIDER_BODY_LIMIT, readJson } from '../federated/provider-fetch.js';
 import type { SecurityEventError, SecurityEventOptions, SecurityEventResult, SecurityEventTransmitter } from './api.js';
 import { checkTransmitters } from './options.js';
 import { MAX_SET_LENGTH } from './token.js';
@@ -18,8 +18,9 @@ const MIN_INTERVAL = 1_000;
 export const MAX_ROUNDS = 10;
 const REQUEST_TIMEOUT = 10_000;
 const MAX_ENDPOINT_LENGTH = 400;
-// An answer holds at most maxEvents SETs of the largest size, with room for their ids and the rest.
-const answerLimit = (maxEvents: number): number => maxEvents * (MAX_SET_LENGTH + 1024) + 64 * 1024;
+// An answer holds at most maxEvents SETs of the largest size, with room for their ids and the rest;
+// never less than a provider document, so a transmitter that sends more SETs than asked still gets through.
+const answerLimit = (maxEvents: number): number => Math.max(maxEvents * (MAX_SET_LENGTH + 1024) + 64 * 1024, PROVIDER_BODY_LIMIT);
 
 /** What the next round of one endpoint tells the transmitter (RFC 8936 section 2.4). */
 interface Pending {
