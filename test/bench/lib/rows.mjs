@@ -6,6 +6,7 @@ import { STORE_LABELS } from './stores.mjs';
 const VARIANT_LABELS = {
   bare: 'bare (no session)',
   'control:hook': 'control: async hook attaching a user, no session',
+  'control:guard': 'control: that hook and a route guard before the handler, no session',
   'control:budget': 'control: a hook computing for the budget\'s time (calibrated at start-up), no session',
   'lib:memory': 'this library, memory',
   'lib:redis': 'this library, Redis (node-redis)',

@@ -7,9 +7,10 @@ import { USER_ID, PEER_SECRET, THIRTY_DAYS, computeFor, dist, libraryFor, peerRe
 
 /**
  * Diagnosis only (`--controls`): an async middleware that attaches a user and does nothing else;
- * and bare behind a middleware that computes for the budget's time (`computeFor`).
+ * the same with a route guard in front of the handler, as `requireSession()` stands; and bare
+ * behind a middleware that computes for the budget's time (`computeFor`).
  */
-export const CONTROLS = ['control:hook', 'control:budget'];
+export const CONTROLS = ['control:hook', 'control:guard', 'control:budget'];
 
 export const VARIANTS = ['bare', 'lib:memory', 'lib:redis', 'lib:ioredis', 'lib:postgres', 'lib:sqlite', 'express-session:memory', 'express-session:redis'];
 
@@ -31,12 +32,13 @@ export async function createApp(variant, name) {
     app.get('/api/me', (req, res) => res.json({ userId: req.sessions.userId }));
     return { app, close: async () => {} };
   }
-  if (variant === 'control:hook') {
+  if (variant === 'control:hook' || variant === 'control:guard') {
     app.use(async function attach(req, res, next) {
       req.sessions = { userId: USER_ID };
       next();
     });
-    app.get('/api/me', (req, res) => res.json({ userId: req.sessions.userId }));
+    const guard = (req, res, next) => (req.sessions.userId === undefined ? res.status(401).end() : next());
+    app.get('/api/me', ...(variant === 'control:guard' ? [guard] : []), (req, res) => res.json({ userId: req.sessions.userId }));
     return { app, close: async () => {} };
   }
   if (variant.startsWith('lib:')) {
