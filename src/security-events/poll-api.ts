@@ -1,4 +1,4 @@
-import type { SecurityEventTransmitter } from './api.js';
+import type { SecurityEventOptions, SecurityEventTransmitter } from './api.js';
 
 /** Options of {@link SecurityEventPollActions.pollSecurityEvents}: one transmitter's poll endpoint. */
 export interface SecurityEventPollOptions {
@@ -13,6 +13,8 @@ export interface SecurityEventPollOptions {
    * @default 100
    */
   readonly maxEvents?: number | undefined;
+  /** Called with every refused SET's reason, as `securityEvent()`'s `onRefused` is. @default none */
+  readonly onRefused?: SecurityEventOptions['onRefused'];
 }
 
 /** What one poll round did. */
@@ -44,7 +46,8 @@ export interface SecurityEventPollActions {
    *
    * @returns How many SETs were accepted and refused, and whether more are waiting.
    * @throws {@link session-revocation!SessionError} `KEYS_UNAVAILABLE` when the endpoint fails,
-   * answers more than `maxEvents` SETs of 64 KiB could be (1 MiB at least), or a SET's keys cannot be read; the errors of `securityEvent()`; `INVALID_CONFIGURATION`.
+   * answers more than `maxEvents` SETs of 64 KiB could be (1 MiB at least), or a SET's keys
+   * cannot be read; the errors of `securityEvent()`; `INVALID_CONFIGURATION`.
    *
    * @example
    * ```ts

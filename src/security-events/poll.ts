@@ -3,7 +3,7 @@ import type { ManagerContext } from '../core/context.js';
 import { startRepeating } from '../core/timer.js';
 import { SessionError } from '../errors.js';
 import { checkProviderUrl } from '../federated/provider-url.js';
-import { integer, optionsObject } from '../option-checks.js';
+import { callable, integer, optionsObject } from '../option-checks.js';
 import { KeysUnavailable, PROVIDER_BODY_LIMIT, readJson } from '../federated/provider-fetch.js';
 import type { SecurityEventError, SecurityEventOptions, SecurityEventResult, SecurityEventTransmitter } from './api.js';
 import { checkTransmitters } from './options.js';
@@ -52,7 +52,7 @@ export function createSecurityEventPolling(
   const queues = new Map<string, Promise<unknown>>();
   const timers = new Set<() => void>();
 
-  const round = async (key: string, { transmitter, endpoint, authorization, maxEvents }: CheckedPollOptions): Promise<SecurityEventPollResult> => {
+  const round = async (key: string, { transmitter, endpoint, authorization, maxEvents, onRefused }: CheckedPollOptions): Promise<SecurityEventPollResult> => {
     context.ensureOpen();
     const owed = pending.get(key) ?? nothingOwed();
     const answer = await request(endpoint, authorization, { ack: owed.ack, setErrs: owed.setErrs, maxEvents, returnImmediately: true }, answerLimit(maxEvents));
@@ -63,7 +63,7 @@ export function createSecurityEventPolling(
     let refused = 0;
     for (const [jti, set] of Object.entries(answer.sets).slice(0, maxEvents)) {
       // A failure (store, keys) ends the round: what it did so far is owed, the rest comes again.
-      const result = await securityEvent(set, { transmitters: [transmitter] });
+      const result = await securityEvent(set, { transmitters: [transmitter], onRefused });
       if (result.ok) {
         next.ack.push(jti);
         accepted += 1;
@@ -140,11 +140,12 @@ interface CheckedPollOptions {
   readonly endpoint: URL;
   readonly authorization: string | undefined;
   readonly maxEvents: number;
+  readonly onRefused: SecurityEventOptions['onRefused'];
 }
 
 function checkPollOptions(value: SecurityEventPollOptions): CheckedPollOptions {
   if (value === undefined) throw invalid('options { transmitter, endpoint } are required.');
-  const { transmitter, endpoint, authorization, maxEvents } = optionsObject('pollSecurityEvents() options', value, ['transmitter', 'endpoint', 'authorization', 'maxEvents']);
+  const { transmitter, endpoint, authorization, maxEvents, onRefused } = optionsObject('pollSecurityEvents() options', value, ['transmitter', 'endpoint', 'authorization', 'maxEvents', 'onRefused']);
   if (transmitter === undefined) throw invalid('transmitter { issuer, audience } is required.');
   checkTransmitters([transmitter], 'pollSecurityEvents()');
   const url = checkProviderUrl(endpoint, 'pollSecurityEvents(): endpoint');
@@ -153,7 +154,13 @@ function checkPollOptions(value: SecurityEventPollOptions): CheckedPollOptions {
   if (authorization !== undefined && (typeof authorization !== 'string' || authorization === '' || /[\r\n]/.test(authorization))) {
     throw invalid('authorization must be a header value, such as "Bearer <token>".');
   }
-  return { transmitter, endpoint: url, authorization, maxEvents: integer('pollSecurityEvents(): maxEvents', maxEvents, DEFAULT_MAX_EVENTS, { min: 1, max: MAX_EVENTS }) };
+  return {
+    transmitter,
+    endpoint: url,
+    authorization,
+    maxEvents: integer('pollSecurityEvents(): maxEvents', maxEvents, DEFAULT_MAX_EVENTS, { min: 1, max: MAX_EVENTS }),
+    onRefused: callable<NonNullable<SecurityEventOptions['onRefused']>, undefined>('pollSecurityEvents(): onRefused', onRefused, undefined),
+  };
 }
 
 // RFC 8936 section 2.4; anything but 200 with `sets` is a failure, never "no events".

@@ -127,6 +127,14 @@ describe('pollSecurityEvents(): one round', () => {
     expect(tx.pending).toEqual([]);
   });
 
+  it('tells onRefused of each SET it refuses, as securityEvent() does', async () => {
+    tx.queue(await tx.sign({ subject: { format: 'opaque', id: 'sid-9' }, claims: { aud: 'https://someone-else.example' } }), await revokes('sid-8'));
+    const reports: unknown[] = [];
+    const options = { transmitter: tx.config(), endpoint: tx.pollUrl, onRefused: (report: unknown) => void reports.push(report) };
+    expect(await sessions.pollSecurityEvents(options)).toEqual({ accepted: 1, refused: 1, moreAvailable: false });
+    expect(reports).toEqual([{ err: 'invalid_audience', description: expect.any(String), issuer: tx.issuer }]);
+  });
+
   it('refuses options it cannot use before any request', async () => {
     const bad = [
       { transmitter: tx.config(), endpoint: 'http://transmitter.example/poll' },
@@ -134,6 +142,7 @@ describe('pollSecurityEvents(): one round', () => {
       { transmitter: tx.config({ algorithms: ['HS256'] }), endpoint: tx.pollUrl },
       { transmitter: tx.config(), endpoint: tx.pollUrl, authorization: 'Bearer x\r\nX-Injected: 1' },
       { transmitter: tx.config(), endpoint: tx.pollUrl, every: 5 },
+      { transmitter: tx.config(), endpoint: tx.pollUrl, onRefused: 'log' },
     ];
     for (const options of bad) await expect(sessions.pollSecurityEvents(options as never)).rejects.toMatchObject({ code: 'INVALID_CONFIGURATION' });
     expect(tx.polls).toEqual([]);
