@@ -79,13 +79,18 @@ async function boundedText(response: Response, limit: number): Promise<string | 
     await response.body?.cancel().catch(() => undefined);
     return undefined;
   }
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of response.body ?? []) {
-    size += chunk.byteLength;
-    // Leaving the loop cancels the stream.
-    if (size > limit) return undefined;
-    chunks.push(chunk);
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return new TextDecoder().decode(Buffer.concat(chunks));
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
   }
-  return new TextDecoder().decode(Buffer.concat(chunks));
 }
