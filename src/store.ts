@@ -99,7 +99,7 @@ export interface SessionStore {
    * and devices past theirs, in bounded work. Never deletes epochs, high-water marks or versions.
    * @returns How many session rows were deleted. Fewer than `limit` may still leave some (the
    * work is bounded): the manager calls again until a call deletes none, so a call answers 0
-   * only when no session row is due.
+   * only when no session row is due within its bounded work, or another instance is pruning.
    */
   prune(options: PruneOptions): Promise<number>;
 
