@@ -1,3 +1,5 @@
+import { readLimited } from '../read-limited.js';
+
 // Nothing a sender does can make the app hammer a provider: one fetch per URL at a time, and
 // none for a while after a failure.
 
@@ -73,24 +75,13 @@ export async function readJson(url: string, init: RequestInit, limit = PROVIDER_
   }
 }
 
-// A body is read only up to the limit: a sender cannot make the app hold more, however fast it sends.
+// Decoded as response.json() decodes (a byte order mark dropped); a declared length past the limit is not read at all.
 async function boundedText(response: Response, limit: number): Promise<string | undefined> {
   if (Number(response.headers.get('content-length')) > limit) {
     await response.body?.cancel().catch(() => undefined);
     return undefined;
   }
   if (response.body === null) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return new TextDecoder().decode(Buffer.concat(chunks));
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
-  }
+  const bytes = await readLimited(response.body, limit);
+  return bytes === undefined ? undefined : new TextDecoder().decode(bytes);
 }

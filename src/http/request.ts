@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { readLimited } from '../read-limited.js';
 
 /** The few facts every decision of the HTTP layer is taken from; see {@link fromNodeRequest} and {@link fromFetchRequest}. */
 export interface HttpRequest {
@@ -147,24 +148,11 @@ export function requestPath(url: string): string {
   return end === -1 ? target : target.slice(0, end);
 }
 
-// A Request's body, read chunk by chunk so an oversized one is dropped without being held.
+// A Request's body; an oversized one is dropped without being held.
 async function readFetchBody(request: Request, limit: number): Promise<string | null> {
   if (request.bodyUsed) return null;
   if (request.body === null) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  return (await readLimited(request.body, limit))?.toString('utf8') ?? null;
 }
 
 /** The media type of the request body, lower case, without parameters. */
