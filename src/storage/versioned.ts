@@ -3,8 +3,12 @@ import { SessionError } from '../errors.js';
 import type { SessionStore } from '../store.js';
 import type { Owner } from '../store-writes.js';
 
-/** How many times an operation reads and decides again after another instance's batch came first. */
-const ATTEMPTS = 24;
+/**
+ * How many times an operation reads and decides again after another instance's batch came first:
+ * about five seconds of pauses, the default `storeTimeout`, so two servers busy with one user
+ * are told apart by the deadline rather than by running out of attempts first.
+ */
+const ATTEMPTS = 48;
 
 // The longest an operation waits for the one queued before it, from when that one started (ms):
 // a call that hangs holds the next back no longer, then they race and the version decides.
