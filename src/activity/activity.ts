@@ -83,17 +83,7 @@ function networkOf(ip: string | undefined): string {
   return applyIpPolicy(ip, 'truncate') ?? '';
 }
 
-/** Records the sign-in's device and answers whether it is new; without activity never, so no alert goes out on every sign-in. */
-export async function sawDevice(
-  context: ManagerContext,
-  userId: string,
-  device: { readonly browser?: string | undefined; readonly os?: string | undefined },
-  ip: string | undefined,
-  at: number,
-): Promise<boolean> {
-  if (!context.keepsActivity) return false;
-  const { store, calls, config } = context;
-  const hash = deviceHash(userId, device, ip);
-  const previous = await calls.call('rememberDevice', () => store.rememberDevice!(userId, hash, at));
-  return previous === null || previous <= at - config.knownDeviceWindow;
+/** Whether a sign-in's device is new: never seen, or not within `window` of `at`; `undefined` (no device remembered) is never new. */
+export function isNewDevice(previousSighting: number | null | undefined, at: number, window: number): boolean {
+  return previousSighting === null || (previousSighting !== undefined && previousSighting <= at - window);
 }

@@ -6,7 +6,7 @@ import type { CreateResult, SessionLimit } from '../storage/types.js';
 import { isSessionId, mintToken, parseToken } from '../token.js';
 import { isPresentable } from './rotation.js';
 import type { CreatedSession, CreateSessionInput, ListOptions, ReauthenticateOptions, RevokeAllResult, RevokeAllSessionsOptions, RevokeOthersResult, RevokeOthersSessionsOptions, RevokeSessionOptions } from '../core/shapes.js';
-import { entryFor, sawDevice } from '../activity/activity.js';
+import { deviceHash, entryFor, isNewDevice } from '../activity/activity.js';
 import { actorOf, sessionsRevoked, userInvalidated } from './audit.js';
 import { applyIpPolicy } from '../ip-policy.js';
 import type { ManagerContext } from '../core/context.js';
@@ -92,9 +92,11 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     };
     const activity = entryFor(context, { userId: input.userId, tenantId: input.tenantId, type: 'session.created', at: now, reason, sessionId: record.id, deviceLabel: deviceLabel(record), ip: record.ip, by });
     const limit = limitOf(kind, now);
+    // A support session is not the user's device; without activity no device is remembered, so no alert goes out on every sign-in.
+    const hash = impersonatorId === undefined && context.keepsActivity ? deviceHash(input.userId, device, record.ip) : undefined;
     let created: CreateResult;
     try {
-      created = await calls.call('create', () => store.create(record, { replaceDevice: kindOptions.replaceDevice, denyUntil: context.denyUntil(now), limit, activity }));
+      created = await calls.call('create', () => store.create(record, { replaceDevice: kindOptions.replaceDevice, denyUntil: context.denyUntil(now), limit, activity, deviceHash: hash }));
     } catch (error) {
       if (limit !== undefined && error instanceof SessionError && error.code === 'SESSION_LIMIT') throw await limitReached(error, input, kind);
       throw error;
@@ -103,14 +105,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     if (replacedIds.length > 0 || evictedIds.length > 0) context.afterRevocation(input.userId);
     if (replacedIds.length > 0) sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'replaced', by }, replacedIds);
     if (evictedIds.length > 0) sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'session_limit', by }, evictedIds);
-    // A support session is not the user's device. The session exists now: a failure to remember
-    // the device is reported, never thrown.
-    const newDevice =
-      impersonatorId === undefined &&
-      (await sawDevice(context, input.userId, device, record.ip, now).catch((error: unknown) => {
-        config.onError(error);
-        return false;
-      }));
+    const newDevice = isNewDevice(created.previousSighting, now, config.knownDeviceWindow);
     hub.emit({ type: 'session.created', at: now, userId: input.userId, tenantId: input.tenantId, sessionIds: [session.id], reason, kind, deviceLabel: deviceLabel(session), ip: session.ip, by, newDevice });
     // The presented tokens end only now: a sign-in that fails signs nobody out. Whoever presents
     // a support session's token is its impersonator.

@@ -8,7 +8,7 @@ import { revoke, revokeAll, revokeOthers, revokeTenant } from './revoke.js';
 import { revokeReused, rotate } from './rotate.js';
 import { create } from './sign-in.js';
 import type { StoreOperations } from './types.js';
-import { appendActivity, eraseUser, listByUser, listDevices, rememberDevice, revocationState } from './user-data.js';
+import { appendActivity, eraseUser, listByUser, listDevices, revocationState } from './user-data.js';
 
 export type * from './types.js';
 export { keyName } from './keys.js';
@@ -42,7 +42,6 @@ export function storeOperations(store: SessionStore): StoreOperations {
   if (store.listActivity !== undefined) {
     operations.listActivity = (userId, options) => store.listActivity!(userId, options);
     operations.appendActivity = (entries) => appendActivity(store, entries);
-    operations.rememberDevice = (userId, hash, at) => rememberDevice(store, userId, hash, at);
     operations.listDevices = (userId) => listDevices(store, userId);
     operations.saveRevocationLink = (link) => saveRevocationLink(store, link);
     operations.consumeRevocationLink = (id, hash, now) => consumeRevocationLink(store, id, hash, now);

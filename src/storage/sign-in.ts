@@ -12,8 +12,8 @@ import { versioned } from './versioned.js';
 
 /**
  * A sign-in: reads the user (and the new session's tenant), decides with {@link decideSignIn},
- * and writes the row, the sessions it ends, the tenant's high-water mark and the activity in
- * one batch. Two round trips when no other instance writes the user meanwhile.
+ * and writes the row, the sessions it ends, the high-water marks, the activity and the known
+ * device in one batch. Two round trips when no other instance writes the user meanwhile.
  */
 export function create(store: SessionStore, record: NewSessionRecord, options: CreateOptions): Promise<CreateResult> {
   // A sign-in that ends no other session and names no provider decides on the epochs alone: it
@@ -35,9 +35,11 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
       for (const entry of [options.activity, ...endedEntries(options.activity, ended)]) writes.push({ type: 'activity', entry });
     }
     writes.push(...federatedKeys(session, state.sessions));
+    const previousSighting = options.deviceHash === undefined ? undefined : (ownEntry(state.devices, options.deviceHash) ?? null);
+    if (options.deviceHash !== undefined) writes.push({ type: 'device', deviceHash: options.deviceHash, lastSeenAt: Math.max(previousSighting ?? 0, session.createdAt) });
     const applied = checkApplied(await store.apply({ owner: { userId: record.userId }, version: state.version, writes, notify: ended.length > 0 }));
     if (!applied) return undefined;
-    return { session, replacedIds: decision.replaced.map((row) => row.id), evictedIds: decision.evicted.map((row) => row.id) };
+    return { session, replacedIds: decision.replaced.map((row) => row.id), evictedIds: decision.evicted.map((row) => row.id), previousSighting };
   });
 }
 

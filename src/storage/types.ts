@@ -14,6 +14,8 @@ export interface CreateOptions {
   readonly limit?: SessionLimit | undefined;
   /** The sign-in's activity entry; an entry per ended session follows it (`<id>.<i>`). */
   readonly activity?: ActivityRecord | undefined;
+  /** The sign-in's device among the user's known devices, remembered in the same batch. */
+  readonly deviceHash?: string | undefined;
 }
 
 /** What a sign-in stored and ended. */
@@ -23,6 +25,8 @@ export interface CreateResult {
   readonly replacedIds: readonly string[];
   /** Ids ended as `session_limit`. */
   readonly evictedIds: readonly string[];
+  /** With `deviceHash`: the device's previous sign-in (ms), `null` for a device never seen. */
+  readonly previousSighting?: number | null | undefined;
 }
 
 /** Options of revoking one session, or the others. */
@@ -152,8 +156,6 @@ export interface StoreOperations {
   /** Activity entries that record no revocation. */
   appendActivity?(entries: readonly ActivityRecord[]): Promise<void>;
   listActivity?(userId: string, options: ListActivityOptions): Promise<readonly ActivityRecord[]>;
-  /** Records a sign-in from a device; the previous time, or `null`. */
-  rememberDevice?(userId: string, deviceHash: string, at: number): Promise<number | null>;
   listDevices?(userId: string): Promise<readonly KnownDevice[]>;
   saveRevocationLink?(link: RevocationLinkRecord): Promise<void>;
   /** Uses a link once: the link, or `null` (unknown, used, expired, wrong secret). */

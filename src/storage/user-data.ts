@@ -27,17 +27,6 @@ export function eraseUser(store: SessionStore, userId: string): Promise<number> 
   });
 }
 
-/** Records a sign-in from a device; the previous time, or `null` for a device never seen. */
-export function rememberDevice(store: SessionStore, userId: string, deviceHash: string, at: number): Promise<number | null> {
-  return versioned(store, { userId }, 'rememberDevice', async () => {
-    const state = checkUserState(await store.readUser(userId, undefined, null), userId);
-    const previous = ownEntry(state.devices, deviceHash) ?? null;
-    const lastSeenAt = Math.max(previous ?? at, at);
-    const applied = checkApplied(await store.apply({ owner: { userId }, version: state.version, writes: [{ type: 'device', deviceHash, lastSeenAt }] }));
-    return applied ? previous : undefined;
-  });
-}
-
 /** The user's known devices. */
 export async function listDevices(store: SessionStore, userId: string): Promise<readonly KnownDevice[]> {
   const { devices } = checkUserState(await store.readUser(userId, undefined, null), userId);

@@ -205,20 +205,17 @@ describe('fixes from review: support sessions stay support sessions', () => {
     expect((await sessions.validate(again.token)).ok).toBe(false);
   });
 
-  it('a sign-in whose device could not be remembered still succeeds, reported to onError', async () => {
+  it('a sign-in whose batch fails stores neither its session nor its device: the next sign-in from that device is still new', async () => {
     const inner = memoryStore();
-    const store: SessionStore = {
-      ...inner,
-      apply: (batch) => (batch.writes.some((write) => write.type === 'device') ? Promise.reject(new Error('devices table locked')) : inner.apply(batch)),
-    };
-    const errors: unknown[] = [];
-    const sessions = createSessionManager({ store, onError: (error) => void errors.push(error) });
+    let fail = true;
+    const store: SessionStore = { ...inner, apply: (batch) => (fail ? ((fail = false), Promise.reject(new Error('devices table locked'))) : inner.apply(batch)) };
+    const sessions = createSessionManager({ store });
     const created: boolean[] = [];
     sessions.on('session.created', (event) => void created.push(event.newDevice));
-    const { token } = await sessions.create({ userId: 'ada', userAgent: CHROME });
-    expect((await sessions.validate(token)).ok).toBe(true);
-    expect(created).toEqual([false]);
-    expect(errors).toHaveLength(1);
+    expect(await codeOf(sessions.create({ userId: 'ada', userAgent: CHROME }))).toBe('STORE_ERROR');
+    expect(await sessions.list('ada')).toEqual([]);
+    await sessions.create({ userId: 'ada', userAgent: CHROME });
+    expect(created).toEqual([true]);
   });
 
   it('refuses a reason, actor or tenant a store could not keep, before anything is revoked', async () => {

@@ -32,7 +32,6 @@ describe.skipIf(!up)('postgres store: a user erased', () => {
       { id: 'e2', userId: 'bystander', type: 'session.created', at, reason: 'sign_in' },
     ]);
     await storeOperations(store).revokeAll(user, { kinds: ['remember'], at, activity: { id: 'e3', userId: user, type: 'user.session_invalidated', at, reason: 'password_changed' } });
-    await storeOperations(store).rememberDevice!(user, 'h'.repeat(43), at);
     await storeOperations(store).saveRevocationLink!({ id: 'L'.repeat(22), secretHash: new Uint8Array(32), userId: user, sessionId: laptop.session.id, expiresAt: at + 60_000 });
     // A tenant's own entry names no user: it stays.
     await storeOperations(store).revokeTenant('acme', { kinds: ['browser'], at, activity: { id: 'e4', tenantId: 'acme', type: 'tenant.sessions_revoked', at, reason: 'admin' } });

@@ -43,10 +43,9 @@ describe.skipIf(!redisUp)('Redis store: a user erased', () => {
     const desktop = await sessions.create({ userId: user, userAgent: FIREFOX });
     await sessions.revoke(desktop.session.id);
     await sessions.create({ userId: 'bystander', userAgent: CHROME });
-    // Activity, a known device and "This wasn't me" links (one-time keys on their own slots).
+    // Activity (the sign-ins remembered their devices) and "This wasn't me" links (one-time keys on their own slots).
     const now = Date.now();
     await store.appendActivity!([{ id: 'e001', userId: user, type: 'session.reauthenticated', at: now, reason: 'password', ip: '203.0.113.7', sessionId: laptop.session.id }]);
-    await store.rememberDevice!(user, 'h'.repeat(43), now);
     const hash = new Uint8Array(32);
     await store.saveRevocationLink!({ id: `${laptop.session.id.slice(0, 3)}linklinklinklinklink`, secretHash: hash, userId: user, sessionId: laptop.session.id, expiresAt: now + 60_000 });
     await store.saveRevocationLink!({ id: 'zzzlinklinklinklinklin', secretHash: hash, userId: user, sessionId: laptop.session.id, expiresAt: now + 60_000 });

@@ -50,7 +50,6 @@ describe('sqlite store: a user erased', () => {
     const store = storeOperations(sessions.store);
     const at = Date.now();
     await store.appendActivity!([{ id: 'erase-1', userId: user, tenantId: 'acme', type: 'session.reauthenticated', at, reason: 'password', sessionId: laptop.session.id, ip: '203.0.113.7' }]);
-    await store.rememberDevice!(user, 'k'.repeat(43), at);
     await store.saveRevocationLink!({ id: 'l'.repeat(22), secretHash: new Uint8Array(32), userId: user, sessionId: laptop.session.id, expiresAt: at + 60_000 });
     await store.revokeTenant!('acme', { kinds: ['browser'], at, activity: { id: 'erase-2', tenantId: 'acme', type: 'tenant.revoked', at, reason: 'admin' } });
     const bystanderDevices = await store.listDevices!('bystander');

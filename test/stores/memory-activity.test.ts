@@ -3,6 +3,7 @@ import { activityId } from '../../src/activity/activity.js';
 import { storeOperations, type StoreOperations } from '../../src/storage/index.js';
 import type { ActivityRecord } from '../../src/store.js';
 import { memoryStore } from '../../src/stores/memory.js';
+import { signInFrom } from '../../src/testing/store/fixtures.js';
 
 // The memory store's activity log and known devices, through the operations the manager runs.
 
@@ -88,10 +89,10 @@ describe('memory known devices', () => {
   it('answers the previous sighting and keeps the latest, in order of first sighting', async () => {
     for (const count of [1, 2, 20]) {
       const store = storeOperations(memoryStore());
-      for (let index = 0; index < count; index++) expect(await store.rememberDevice!('u', `h${index}`, T + index)).toBeNull();
-      expect(await store.rememberDevice!('u', 'h0', T + 100)).toBe(T);
-      expect(await store.rememberDevice!('u', 'h0', T + 50)).toBe(T + 100);
-      if (count > 1) expect(await store.rememberDevice!('u', `h${count - 1}`, T - 5)).toBe(T + count - 1);
+      for (let index = 0; index < count; index++) expect(await signInFrom(store, 'u', `h${index}`, T + index)).toBeNull();
+      expect(await signInFrom(store, 'u', 'h0', T + 100)).toBe(T);
+      expect(await signInFrom(store, 'u', 'h0', T + 50)).toBe(T + 100);
+      if (count > 1) expect(await signInFrom(store, 'u', `h${count - 1}`, T - 5)).toBe(T + count - 1);
       const expected = Array.from({ length: count }, (_, index) => ({ deviceHash: `h${index}`, lastSeenAt: index === 0 ? T + 100 : T + index }));
       expect(await store.listDevices!('u')).toEqual(expected);
       expect(await store.listDevices!('other')).toEqual([]);
@@ -101,8 +102,8 @@ describe('memory known devices', () => {
   it('prune drops devices last seen at or before the cut, of every user', async () => {
     for (const count of [3, 12]) {
       const store = storeOperations(memoryStore());
-      for (let index = 0; index < count; index++) await store.rememberDevice!('u', `h${index}`, index % 2 === 0 ? T : T + 100);
-      await store.rememberDevice!('v', 'only', T);
+      for (let index = 0; index < count; index++) await signInFrom(store, 'u', `h${index}`, index % 2 === 0 ? T : T + 100);
+      await signInFrom(store, 'v', 'only', T);
       const hashes = async () => (await store.listDevices!('u')).map((item) => item.deviceHash);
       await store.prune({ now: T, limit: 1, devicesBefore: T - 1 });
       expect(await hashes()).toHaveLength(count);
@@ -112,15 +113,15 @@ describe('memory known devices', () => {
       // A user whose devices all went comes back as new.
       await store.prune({ now: T, limit: 1_000, devicesBefore: T + 100 });
       expect(await store.listDevices!('u')).toEqual([]);
-      expect(await store.rememberDevice!('u', 'h1', T + 200)).toBeNull();
+      expect(await signInFrom(store, 'u', 'h1', T + 200)).toBeNull();
     }
   });
 
   it('eraseUser forgets the user\'s devices and entries, nobody else\'s', async () => {
     const store = storeOperations(memoryStore());
     await store.appendActivity!([entry('u', T), entry('w', T)]);
-    await store.rememberDevice!('u', 'h', T);
-    await store.rememberDevice!('w', 'h', T);
+    await signInFrom(store, 'u', 'h', T);
+    await signInFrom(store, 'w', 'h', T);
     await store.eraseUser('u');
     expect(await all(store, 'u')).toEqual([]);
     expect(await store.listDevices!('u')).toEqual([]);

@@ -4,7 +4,7 @@ import { isSessionError } from '../../src/errors.js';
 import { storeOperations, type SessionLimit, type StoreOperations } from '../../src/storage/index.js';
 import type { ActivityRecord, RevocationNotice } from '../../src/store.js';
 import { memoryStore } from '../../src/stores/memory.js';
-import { newRecord } from '../../src/testing/store/fixtures.js';
+import { newRecord, signInFrom } from '../../src/testing/store/fixtures.js';
 
 const T = 1_700_000_000_000;
 const HOUR = 3_600_000;
@@ -300,8 +300,8 @@ describe('memory store: activity, devices and links', () => {
 
   it('prunes devices last seen at or before devicesBefore, only when asked', async () => {
     const store = storeOperations(memoryStore());
-    for (const [index, device] of ['a', 'b', 'c'].entries()) await store.rememberDevice!('u', device.repeat(43), t - 10 + index);
-    await store.rememberDevice!('u', 'd'.repeat(43), t - 7);
+    for (const [index, device] of ['a', 'b', 'c'].entries()) await signInFrom(store, 'u', device.repeat(43), t - 10 + index);
+    await signInFrom(store, 'u', 'd'.repeat(43), t - 7);
     await store.prune({ now: t, limit: 10 });
     expect(await store.listDevices!('u')).toHaveLength(4);
     await store.prune({ now: t, limit: 1, devicesBefore: t - 8 });

@@ -3,7 +3,7 @@ import { createSessionManager } from '../../manager/index.js';
 import type { SessionEvent } from '../../events.js';
 import { capabilityTest } from '../runner.js';
 import type { StoreSuiteContext } from './context.js';
-import { CHROME_MAC, DAY, FIREFOX_WINDOWS, freshUser, SAFARI_IPHONE, SECRET } from './fixtures.js';
+import { CHROME_MAC, counting, DAY, FIREFOX_WINDOWS, freshUser, SAFARI_IPHONE, SECRET } from './fixtures.js';
 
 /** The manager's activity, new-device, tenant and support-access promises, kept by this store. */
 export function describeAccountActivity(suite: StoreSuiteContext): void {
@@ -104,6 +104,21 @@ export function describeAccountActivity(suite: StoreSuiteContext): void {
       await sessions.create({ userId: user, userAgent: FIREFOX_WINDOWS, ip: '198.51.100.4' });
       const expected = keepsActivity(raw()) ? [true, false, true, true, true, true] : [false, false, false, false, false, false];
       expect([created.map((event) => event.newDevice), created[0]!.ip]).toEqual([expected, '198.51.100.4']);
+    });
+
+    withActivity('a sign-in remembers its device in its own batch: of two servers signing a user in from a new device at once, one is told it is new', async () => {
+      const { store: counted, calls } = counting(raw());
+      const servers = [createSessionManager({ store: counted }), createSessionManager({ store: await sibling() })];
+      const created: boolean[] = [];
+      for (const server of servers) server.on('session.created', (event) => void created.push(event.newDevice));
+      const user = freshUser();
+      // Uncontended, the device rides in the sign-in's batch: one read, one batch.
+      await servers[0]!.create({ userId: user, userAgent: CHROME_MAC, ip: '203.0.113.7' });
+      expect([calls.get('readUser'), calls.get('apply'), created]).toEqual([1, 1, [true]]);
+      for (const device of [SAFARI_IPHONE, FIREFOX_WINDOWS, CHROME_MAC]) {
+        await Promise.all(servers.map((server) => server.create({ userId: user, userAgent: device, ip: '203.0.113.7' })));
+      }
+      expect([created.length, created.filter(Boolean).length]).toEqual([7, 3]);
     });
 
     withActivity('eraseUser leaves no activity or device; exportUser lists them without a secret', async () => {

@@ -3,7 +3,7 @@ import type { ActivityRecord } from '../../store.js';
 import type { StoreOperations } from '../../storage/types.js';
 import { capabilityTest } from '../runner.js';
 import type { StoreSuiteContext } from './context.js';
-import { CHROME_MAC_DEVICE, evictOldest, freshUser, insert, newRecord, refuse } from './fixtures.js';
+import { CHROME_MAC_DEVICE, evictOldest, freshUser, insert, newRecord, refuse, signInFrom } from './fixtures.js';
 
 let entries = 0;
 
@@ -19,7 +19,7 @@ function entry(userId: string | undefined, type: string, at: number, fields: Par
 
 /** The activity capability is all or nothing: a store has every method or none. */
 function hasActivity(store: StoreOperations): boolean {
-  const methods = [store.appendActivity, store.listActivity, store.rememberDevice, store.listDevices, store.saveRevocationLink, store.consumeRevocationLink];
+  const methods = [store.appendActivity, store.listActivity, store.listDevices, store.saveRevocationLink, store.consumeRevocationLink];
   const present = methods.filter((method) => typeof method === 'function').length;
   if (present !== 0 && present !== methods.length) throw new Error(`The store has ${present} of the ${methods.length} activity methods: all or none.`);
   return present === methods.length;
@@ -124,14 +124,14 @@ export function describeActivity(suite: StoreSuiteContext): void {
       expect(ids(await list(store(), user, { tenantId: tenant, before: tenantWide.id }))).toEqual([mine.id]);
     });
 
-    withActivity('remembers known devices: null the first time, then the previous sighting, keeping the latest', async () => {
+    withActivity('a sign-in remembers its device: null the first time, then the previous sighting, keeping the latest', async () => {
       const user = freshUser();
       const hash = createHash('sha256').update(`Chrome|Mac OS|${user}`).digest('base64url');
       const t = Date.now();
-      expect(await store().rememberDevice!(user, hash, t)).toBeNull();
-      expect(await store().rememberDevice!(user, hash, t + 10)).toBe(t);
-      expect(await store().rememberDevice!(user, hash, t + 5)).toBe(t + 10);
-      expect(await store().rememberDevice!(freshUser('other'), hash, t)).toBeNull();
+      expect(await signInFrom(store(), user, hash, t)).toBeNull();
+      expect(await signInFrom(store(), user, hash, t + 10)).toBe(t);
+      expect(await signInFrom(store(), user, hash, t + 5)).toBe(t + 10);
+      expect(await signInFrom(store(), freshUser('other'), hash, t)).toBeNull();
       expect(await store().listDevices!(user)).toEqual([{ deviceHash: hash, lastSeenAt: t + 10 }]);
       expect(await store().listDevices!(freshUser('nobody'))).toEqual([]);
     });
@@ -159,8 +159,8 @@ export function describeActivity(suite: StoreSuiteContext): void {
       const old = entry(user, 'session.created', t - 100_000);
       const recent = entry(user, 'session.created', t - 10);
       await store().appendActivity!([old, recent]);
-      await store().rememberDevice!(user, 'd'.repeat(43), t - 100_000);
-      await store().rememberDevice!(user, 'e'.repeat(43), t - 10);
+      await signInFrom(store(), user, 'd'.repeat(43), t - 100_000);
+      await signInFrom(store(), user, 'e'.repeat(43), t - 10);
       const secretHash = createHash('sha256').update('x').digest();
       await store().saveRevocationLink!({ id: 'EXPIREDEXPIREDEXPIRED1', secretHash, userId: user, sessionId: 'SSSSSSSSSSSSSSSSSSSSS3', expiresAt: t - 1 });
       await store().saveRevocationLink!({ id: 'LIVELINKLIVELINKLIVEL1', secretHash, userId: user, sessionId: 'SSSSSSSSSSSSSSSSSSSSS3', expiresAt: t + 60_000 });
@@ -178,8 +178,8 @@ export function describeActivity(suite: StoreSuiteContext): void {
       const t = Date.now();
       await insert(store(), user);
       await store().appendActivity!([entry(user, 'session.created', t), entry(other, 'session.created', t)]);
-      await store().rememberDevice!(user, 'f'.repeat(43), t);
-      await store().rememberDevice!(other, 'f'.repeat(43), t);
+      await signInFrom(store(), user, 'f'.repeat(43), t);
+      await signInFrom(store(), other, 'f'.repeat(43), t);
       const secretHash = createHash('sha256').update('y').digest();
       const mine = `${Date.now().toString(36)}${randomBytes(8).toString('hex')}`.slice(0, 22).padEnd(22, 'm');
       const theirs = `${Date.now().toString(36)}${randomBytes(8).toString('hex')}`.slice(0, 22).padEnd(22, 't');

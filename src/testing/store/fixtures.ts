@@ -63,6 +63,11 @@ export async function insert(store: StoreOperations, userId: string, overrides: 
   return session;
 }
 
+/** Signs `userId` in from the device `deviceHash` at `at`; the device's previous sign-in, or `null` for a new one. */
+export async function signInFrom(store: StoreOperations, userId: string, deviceHash: string, at: number): Promise<number | null | undefined> {
+  return (await store.create(newRecord(store, userId, { createdAt: at }), { replaceDevice: false, deviceHash })).previousSighting;
+}
+
 /** `"created"` when the call succeeds, else the code of the `SessionError` it rejected with. */
 export async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {

@@ -15,7 +15,7 @@ import { UAS } from '../lib/load.mjs';
 if (typeof global.gc !== 'function') throw new Error('Run with --expose-gc.');
 const count = Number(process.argv[2] ?? 1_000_000);
 const sessionsOnly = process.argv[3] === 'sessions-only';
-const ACTIVITY_METHODS = ['appendActivity', 'listActivity', 'rememberDevice', 'listDevices', 'saveRevocationLink', 'consumeRevocationLink'];
+const ACTIVITY_METHODS = ['appendActivity', 'listActivity', 'listDevices', 'saveRevocationLink', 'consumeRevocationLink'];
 const { createSessionManager, memoryStore } = await import(join(DIST, 'index.js'));
 
 const settle = () => {
