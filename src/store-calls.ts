@@ -26,17 +26,21 @@ export class StoreCalls {
     this.#timeout = timeout;
   }
 
-  /** Runs one store operation under the deadline; `what` names the store method in the timeout message. */
-  call<T>(what: string, operation: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one store operation under the deadline; `what` names the store method in the timeout message.
+   * The operation is handed the deadline (`performance.now()` ms, `undefined` for none), so that it sends no write once its caller was answered.
+   */
+  call<T>(what: string, operation: (due: number | undefined) => Promise<T>): Promise<T> {
+    const due = this.#timeout === 0 ? undefined : performance.now() + this.#timeout;
     let started: Promise<T>;
     try {
-      started = operation();
+      started = operation(due);
     } catch (error) {
       return Promise.reject(storeFailure(error));
     }
-    if (this.#timeout === 0) return started.then(undefined, rethrowAsStoreFailure);
+    if (due === undefined) return started.then(undefined, rethrowAsStoreFailure);
     return new Promise<T>((resolve, reject) => {
-      const entry: Pending = { due: performance.now() + this.#timeout, reject, what };
+      const entry: Pending = { due, reject, what };
       this.#pending.add(entry);
       this.#sweeper ??= this.#startSweeper();
       started.then(

@@ -96,7 +96,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const hash = impersonatorId === undefined && context.keepsActivity ? deviceHash(input.userId, device, record.ip) : undefined;
     let created: CreateResult;
     try {
-      created = await calls.call('create', () => store.create(record, { replaceDevice: kindOptions.replaceDevice, denyUntil: context.denyUntil(now), limit, activity, deviceHash: hash }));
+      created = await calls.call('create', (due) => store.create(record, { replaceDevice: kindOptions.replaceDevice, denyUntil: context.denyUntil(now), limit, activity, deviceHash: hash }, due));
     } catch (error) {
       if (limit !== undefined && error instanceof SessionError && error.code === 'SESSION_LIMIT') throw await limitReached(error, input, kind);
       throw error;
@@ -150,7 +150,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const at = clock();
     const reason = options.reason ?? 'revoked';
     const activity = known === undefined ? undefined : entryFor(context, { userId: known.userId, tenantId: known.tenantId, type: 'session.revoked', at, reason, sessionId, deviceLabel: deviceLabel(known), ip: known.ip, by: options.by });
-    const before = await calls.call('revoke', () => store.revoke(sessionId, { at, reason, denyUntil: context.denyUntil(at), activity, userId: known?.userId }));
+    const before = await calls.call('revoke', (due) => store.revoke(sessionId, { at, reason, denyUntil: context.denyUntil(at), activity, userId: known?.userId }, due));
     if (before === null) return false;
     context.afterRevocation(before.userId);
     hub.emit({ type: 'session.revoked', at, userId: before.userId, tenantId: before.tenantId, sessionIds: [before.id], reason, by: options.by, ip: before.ip, deviceLabel: deviceLabel(before) });
@@ -166,7 +166,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const reason = options.reason ?? (options.by !== undefined ? 'admin' : 'sign_out_everywhere');
     if (inTenantOnly && options.tenantId !== undefined) return revokeInTenant(userId, options.tenantId, { kinds, at, reason, by: options.by });
     const activity = entryFor(context, { userId, tenantId: options.tenantId, type: 'user.session_invalidated', at, reason, by: options.by });
-    const epochs = await calls.call('revokeAll', () => store.revokeAll(userId, { kinds, at, activity }));
+    const epochs = await calls.call('revokeAll', (due) => store.revokeAll(userId, { kinds, at, activity }, due));
     context.afterRevocation(userId);
     userInvalidated(hub, { at, userId, tenantId: options.tenantId, reason, by: options.by }, kinds);
     return { epochs };
@@ -180,7 +180,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const revokedIds: string[] = [];
     for (const { record, refusal } of await judgeAll(context, answer, at)) {
       if (refusal !== undefined || record.tenantId !== tenantId || !kinds.includes(record.kind)) continue;
-      const before = await calls.call('revoke', () => store.revoke(record.id, { at, reason, denyUntil: context.denyUntil(at) }));
+      const before = await calls.call('revoke', (due) => store.revoke(record.id, { at, reason, denyUntil: context.denyUntil(at) }, due));
       if (before !== null) revokedIds.push(record.id);
     }
     const entry = entryFor(context, { userId, tenantId, type: 'user.session_invalidated', at, reason, by });
@@ -203,7 +203,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const at = clock();
     const reason = options.reason ?? 'sign_out_others';
     const activity = entryFor(context, { userId, tenantId: options.tenantId, type: 'user.session_invalidated', at, reason, sessionId: keepSessionId, by });
-    const revokedIds = await calls.call('revokeOthers', () => store.revokeOthers(userId, { keepSessionId, kinds, at, reason, denyUntil: context.denyUntil(at), activity }));
+    const revokedIds = await calls.call('revokeOthers', (due) => store.revokeOthers(userId, { keepSessionId, kinds, at, reason, denyUntil: context.denyUntil(at), activity }, due));
     context.afterRevocation(userId);
     userInvalidated(hub, { at, userId, tenantId: options.tenantId, reason, by }, kinds, revokedIds);
     return { revokedIds };

@@ -32,7 +32,7 @@ export function successorToken(record: SessionRecord, previous: string): string 
 
 /** Rotates a due secret in one versioned batch; `undefined` when the row changed under it (revoked, gone, rotated again). */
 export async function rotateSecret(context: ManagerContext, record: SessionRecord, presented: string, now: number): Promise<{ token: string; session: SessionRecord } | undefined> {
-  const rotated = await context.calls.call('rotate', () => context.store.rotate(record.userId, record.id, presented, now));
+  const rotated = await context.calls.call('rotate', (due) => context.store.rotate(record.userId, record.id, presented, now, due));
   return rotated === null ? undefined : { token: `${record.id}.${rotated.secret}`, session: rotated.session };
 }
 
@@ -42,7 +42,7 @@ export async function endReused(context: ManagerContext, record: SessionRecord, 
   const label = deviceLabel(record);
   const activity = entryFor(context, { userId: record.userId, tenantId: record.tenantId, type: 'session.reused', at: now, reason, sessionId: record.id, deviceLabel: label, ip: record.ip });
   const options = { at: now, reason, denyUntil: context.denyUntil(now), activity, rotationGrace: policy.rotationGrace };
-  const ended = await context.calls.call('revokeReused', () => context.store.revokeReused(record.userId, record.id, presented, options));
+  const ended = await context.calls.call('revokeReused', (due) => context.store.revokeReused(record.userId, record.id, presented, options, due));
   if (ended === null) return;
   context.afterRevocation(record.userId);
   context.hub.emit({ type: 'session.reused', at: now, userId: record.userId, tenantId: record.tenantId, sessionIds: [record.id], reason, ip: record.ip, deviceLabel: label, kind: record.kind });

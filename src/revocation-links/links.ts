@@ -50,7 +50,7 @@ export async function redeemRevocationLink(
   const parsed = parseToken(token);
   if (parsed === undefined) return null;
   const { store, calls, config } = context;
-  const link = await calls.call('consumeRevocationLink', () => store.consumeRevocationLink!(parsed.id, hashSecret(parsed.secret), config.clock()));
+  const link = await calls.call('consumeRevocationLink', (due) => store.consumeRevocationLink!(parsed.id, hashSecret(parsed.secret), config.clock(), due));
   if (link === null) return null;
   let ended: { revokedIds: string[]; deviceFound: boolean };
   try {

@@ -13,22 +13,25 @@ import { appendActivity, eraseUser, listByUser, listDevices, revocationState } f
 export type * from './types.js';
 export { keyName } from './keys.js';
 
-/** The operations the manager runs over a store: each reads, decides with `src/rules`, and applies one batch if the version held. */
+/**
+ * The operations the manager runs over a store: each reads, decides with `src/rules`, and applies one batch if the version held.
+ * A versioned operation's last argument, `due`, is its caller's deadline (`performance.now()` ms): past it, it sends no batch.
+ */
 export function storeOperations(store: SessionStore): StoreOperations {
   const operations: StoreOperations = {
-    create: (record, options) => create(store, record, options),
+    create: (record, options, due) => create(store, record, options, due),
     get: (sessionId) => store.get(sessionId),
     touch: async (sessionId, at) => checkFlag(await store.touch(sessionId, { lastUsedAt: at }), 'touch'),
     reauthenticate: async (sessionId, at) => checkFlag(await store.touch(sessionId, { authenticatedAt: at }), 'touch'),
-    revoke: (sessionId, options) => revoke(store, sessionId, options),
-    rotate: (userId, sessionId, presented, at) => rotate(store, userId, sessionId, presented, at),
-    revokeReused: (userId, sessionId, presented, options) => revokeReused(store, userId, sessionId, presented, options),
-    revokeAll: (userId, options) => revokeAll(store, userId, options),
-    revokeOthers: (userId, options) => revokeOthers(store, userId, options),
-    revokeTenant: (tenantId, options) => revokeTenant(store, tenantId, options),
+    revoke: (sessionId, options, due) => revoke(store, sessionId, options, due),
+    rotate: (userId, sessionId, presented, at, due) => rotate(store, userId, sessionId, presented, at, due),
+    revokeReused: (userId, sessionId, presented, options, due) => revokeReused(store, userId, sessionId, presented, options, due),
+    revokeAll: (userId, options, due) => revokeAll(store, userId, options, due),
+    revokeOthers: (userId, options, due) => revokeOthers(store, userId, options, due),
+    revokeTenant: (tenantId, options, due) => revokeTenant(store, tenantId, options, due),
     listByUser: (userId) => listByUser(store, userId),
     getRevocationState: (userId, tenantId) => revocationState(store, userId, tenantId),
-    eraseUser: (userId) => eraseUser(store, userId),
+    eraseUser: (userId, due) => eraseUser(store, userId, due),
     prune: (options) => store.prune(options),
     findFederatedLinks: (query, now) => findFederatedLinks(store, query, now),
     claimKey: (key, until) => claimKey(store, key, until),
@@ -44,7 +47,7 @@ export function storeOperations(store: SessionStore): StoreOperations {
     operations.appendActivity = (entries) => appendActivity(store, entries);
     operations.listDevices = (userId) => listDevices(store, userId);
     operations.saveRevocationLink = (link) => saveRevocationLink(store, link);
-    operations.consumeRevocationLink = (id, hash, now) => consumeRevocationLink(store, id, hash, now);
+    operations.consumeRevocationLink = (id, hash, now, due) => consumeRevocationLink(store, id, hash, now, due);
   }
   return operations;
 }

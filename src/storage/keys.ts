@@ -30,11 +30,11 @@ export async function releaseKey(store: SessionStore, key: string): Promise<void
  * (not expired), the key is deleted by a batch that holds its version, so of concurrent takers
  * one gets it. A value `accept` refuses (a forged secret) leaves the key as it is.
  */
-export function takeKey(store: SessionStore, key: string, now: number, accept: (value: string) => boolean): Promise<string | null> {
-  return versioned(store, { key }, 'takeKey', async () => {
+export function takeKey(store: SessionStore, key: string, now: number, accept: (value: string) => boolean, due?: number): Promise<string | null> {
+  return versioned(store, { key }, 'takeKey', due, async (apply) => {
     const state = checkKeyState(await store.readKey(key));
     if (state.value === undefined || state.expiresAt! <= now || !accept(state.value)) return null;
-    const applied = checkApplied(await store.apply({ owner: { key }, version: state.version, writes: [{ type: 'deleteKey', key }] }));
+    const applied = await apply({ owner: { key }, version: state.version, writes: [{ type: 'deleteKey', key }] });
     return applied ? state.value : undefined;
   });
 }

@@ -19,12 +19,12 @@ export async function saveRevocationLink(store: SessionStore, link: RevocationLi
 }
 
 /** Uses a link once: the link when id, secret and expiry match, else `null` (and nothing used up). */
-export async function consumeRevocationLink(store: SessionStore, id: string, secretHash: Uint8Array, now: number): Promise<RevocationLinkRecord | null> {
+export async function consumeRevocationLink(store: SessionStore, id: string, secretHash: Uint8Array, now: number, due?: number): Promise<RevocationLinkRecord | null> {
   const matches = (value: string): boolean => {
     const stored = Buffer.from(parse(value).secretHash, 'base64url');
     return stored.length === secretHash.length && timingSafeEqual(stored, secretHash);
   };
-  const value = await takeKey(store, keyOf(id), now, matches);
+  const value = await takeKey(store, keyOf(id), now, matches, due);
   if (value === null) return null;
   const link = parse(value);
   return { ...link, secretHash: new Uint8Array(Buffer.from(link.secretHash, 'base64url')) };

@@ -1,6 +1,6 @@
 import { raisedEpochs } from '../rules/epochs.js';
 import { othersToRevoke } from '../rules/revoke-others.js';
-import { checkApplied, checkLookup, checkTenantState, checkUserState } from '../store-answers.js';
+import { checkLookup, checkTenantState, checkUserState } from '../store-answers.js';
 import type { Epochs, SessionRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
 import type { Write } from '../store-writes.js';
@@ -9,47 +9,47 @@ import type { RevokeAllOptions, RevokeOptions, RevokeOthersOptions } from './typ
 import { versioned } from './versioned.js';
 
 /** Ends one session (a tombstone with reason); the record as it was, or `null` when missing or already revoked. */
-export async function revoke(store: SessionStore, sessionId: string, options: RevokeOptions): Promise<SessionRecord | null> {
+export async function revoke(store: SessionStore, sessionId: string, options: RevokeOptions, due?: number): Promise<SessionRecord | null> {
   const owner = options.userId ?? checkLookup(await store.get(sessionId), sessionId)?.session.userId;
   if (owner === undefined) return null;
-  return versioned(store, { userId: owner }, 'revoke', async () => {
+  return versioned(store, { userId: owner }, 'revoke', due, async (apply) => {
     const state = checkUserState(await store.readUser(owner, undefined, sessionId), owner);
     const row = state.sessions.find((session) => session.id === sessionId);
     if (row === undefined || row.revokedAt !== undefined) return null;
     const writes = [...ending(row.id, options), ...activity(options)];
-    return (checkApplied(await store.apply({ owner: { userId: owner }, version: state.version, writes, notify: true }))) ? row : undefined;
+    return (await apply({ owner: { userId: owner }, version: state.version, writes, notify: true })) ? row : undefined;
   });
 }
 
 /** "Sign out everywhere": raises the user's epochs of the kinds over every session stored (the user's high-water marks); reads no row. */
-export function revokeAll(store: SessionStore, userId: string, options: RevokeAllOptions): Promise<Epochs> {
-  return versioned(store, { userId }, 'revokeAll', async () => {
+export function revokeAll(store: SessionStore, userId: string, options: RevokeAllOptions, due?: number): Promise<Epochs> {
+  return versioned(store, { userId }, 'revokeAll', due, async (apply) => {
     const state = checkUserState(await store.readUser(userId, undefined, null), userId);
     const epochs = raisedEpochs({ epochs: mapOf(state.epochs), highWater: mapOf(state.highWater) }, options.kinds, options.at);
     const writes: Write[] = [{ type: 'epochs', epochs }, ...activity(options)];
-    return (checkApplied(await store.apply({ owner: { userId }, version: state.version, writes, notify: true }))) ? epochs : undefined;
+    return (await apply({ owner: { userId }, version: state.version, writes, notify: true })) ? epochs : undefined;
   });
 }
 
 /** "Sign out my other devices": every live session of the kinds but the one kept. */
-export function revokeOthers(store: SessionStore, userId: string, options: RevokeOthersOptions): Promise<readonly string[]> {
-  return versioned(store, { userId }, 'revokeOthers', async () => {
+export function revokeOthers(store: SessionStore, userId: string, options: RevokeOthersOptions, due?: number): Promise<readonly string[]> {
+  return versioned(store, { userId }, 'revokeOthers', due, async (apply) => {
     const state = checkUserState(await store.readUser(userId), userId);
     const others = othersToRevoke({ sessions: state.sessions, epochs: state.epochs, tenantEpochs: mapOf(state.tenantEpochs) }, options.keepSessionId, options.kinds, options.at);
     const writes = [...others.flatMap((row) => ending(row.id, options)), ...activity(options)];
     if (writes.length === 0) return [];
-    const applied = checkApplied(await store.apply({ owner: { userId }, version: state.version, writes, notify: others.length > 0 }));
+    const applied = await apply({ owner: { userId }, version: state.version, writes, notify: others.length > 0 });
     return applied ? others.map((row) => row.id) : undefined;
   });
 }
 
 /** A tenant's "sign out everywhere": raises its epochs over every session of the tenant stored. */
-export function revokeTenant(store: SessionStore, tenantId: string, options: RevokeAllOptions): Promise<Epochs> {
-  return versioned(store, { tenantId }, 'revokeTenant', async () => {
+export function revokeTenant(store: SessionStore, tenantId: string, options: RevokeAllOptions, due?: number): Promise<Epochs> {
+  return versioned(store, { tenantId }, 'revokeTenant', due, async (apply) => {
     const state = checkTenantState(await store.readTenant(tenantId));
     const epochs = raisedEpochs({ epochs: mapOf(state.epochs), highWater: mapOf(state.highWater) }, options.kinds, options.at);
     const writes: Write[] = [{ type: 'epochs', epochs }, ...activity(options)];
-    return (checkApplied(await store.apply({ owner: { tenantId }, version: state.version, writes, notify: true }))) ? epochs : undefined;
+    return (await apply({ owner: { tenantId }, version: state.version, writes, notify: true })) ? epochs : undefined;
   });
 }
 

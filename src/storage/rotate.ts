@@ -1,5 +1,5 @@
 import { matchSecret, sameHash, successorSecret } from '../rotation/index.js';
-import { checkApplied, checkUserState } from '../store-answers.js';
+import { checkUserState } from '../store-answers.js';
 import type { SessionRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
 import { hashSecret } from '../token.js';
@@ -13,16 +13,16 @@ import { versioned } from './versioned.js';
  * @returns The successor and the row as it now is, or `null` when the row is gone, revoked,
  * or the presented secret is neither its current nor the one its current succeeded.
  */
-export function rotate(store: SessionStore, userId: string, sessionId: string, presented: string, at: number): Promise<RotatedSecret | null> {
+export function rotate(store: SessionStore, userId: string, sessionId: string, presented: string, at: number, due?: number): Promise<RotatedSecret | null> {
   const presentedHash = hashSecret(presented);
-  return versioned(store, { userId }, 'rotate', async () => {
+  return versioned(store, { userId }, 'rotate', due, async (apply) => {
     const state = checkUserState(await store.readUser(userId, undefined, sessionId), userId);
     const row = state.sessions.find((session) => session.id === sessionId);
     if (row === undefined || row.revokedAt !== undefined) return null;
     if (sameHash(presentedHash, row.secretHash)) {
       const secret = successorSecret(presented, row.id, at);
       const session: SessionRecord = { ...row, secretHash: hashSecret(secret), previousSecretHash: row.secretHash, rotatedAt: at, lastUsedAt: Math.max(row.lastUsedAt, at) };
-      const applied = checkApplied(await store.apply({ owner: { userId }, version: state.version, writes: [{ type: 'insert', session }] }));
+      const applied = await apply({ owner: { userId }, version: state.version, writes: [{ type: 'insert', session }] });
       return applied ? { secret, session } : undefined;
     }
     // Another request (on this instance or another) rotated it first: the same successor.
@@ -38,12 +38,12 @@ export function rotate(store: SessionStore, userId: string, sessionId: string, p
  * @returns The row as it was, or `null` when it is gone, already revoked, or the presented
  * secret is no longer the retired one past its grace (nothing written).
  */
-export function revokeReused(store: SessionStore, userId: string, sessionId: string, presented: string, options: ReusedOptions): Promise<SessionRecord | null> {
-  return versioned(store, { userId }, 'revokeReused', async () => {
+export function revokeReused(store: SessionStore, userId: string, sessionId: string, presented: string, options: ReusedOptions, due?: number): Promise<SessionRecord | null> {
+  return versioned(store, { userId }, 'revokeReused', due, async (apply) => {
     const state = checkUserState(await store.readUser(userId, undefined, sessionId), userId);
     const row = state.sessions.find((session) => session.id === sessionId);
     if (row === undefined || row.revokedAt !== undefined || matchSecret(presented, row, options.rotationGrace, options.at) !== 'reused') return null;
     const writes = [...ending(sessionId, options), ...activity(options)];
-    return checkApplied(await store.apply({ owner: { userId }, version: state.version, writes, notify: true })) ? row : undefined;
+    return (await apply({ owner: { userId }, version: state.version, writes, notify: true })) ? row : undefined;
   });
 }

@@ -1,6 +1,6 @@
 import { SessionError } from '../errors.js';
 import { decideSignIn, replacesDevice } from '../rules/sign-in.js';
-import { checkApplied, checkUserState } from '../store-answers.js';
+import { checkUserState } from '../store-answers.js';
 import type { ActivityRecord, SessionRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
 import type { Write } from '../store-writes.js';
@@ -15,11 +15,11 @@ import { versioned } from './versioned.js';
  * and writes the row, the sessions it ends, the high-water marks, the activity and the known
  * device in one batch. Two round trips when no other instance writes the user meanwhile.
  */
-export function create(store: SessionStore, record: NewSessionRecord, options: CreateOptions): Promise<CreateResult> {
+export function create(store: SessionStore, record: NewSessionRecord, options: CreateOptions, due?: number): Promise<CreateResult> {
   // A sign-in that ends no other session and names no provider decides on the epochs alone: it
   // reads no other row, so its cost does not grow with the user's sessions.
   const alone = options.limit === undefined && !replacesDevice(record, options) && record.federated === undefined;
-  return versioned(store, { userId: record.userId }, 'create', async () => {
+  return versioned(store, { userId: record.userId }, 'create', due, async (apply) => {
     const state = checkUserState(await store.readUser(record.userId, record.tenantId, alone ? record.id : undefined), record.userId);
     if (state.sessions.some((row) => row.id === record.id)) throw new SessionError('INVALID_INPUT', 'A session with this id already exists.');
     const decision = decideSignIn(record, { sessions: state.sessions, epochs: state.epochs, tenantEpochs: ownEntry(state.tenantEpochs, record.tenantId) }, options);
@@ -37,7 +37,7 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
     writes.push(...federatedKeys(session, state.sessions));
     const previousSighting = options.deviceHash === undefined ? undefined : (ownEntry(state.devices, options.deviceHash) ?? null);
     if (options.deviceHash !== undefined) writes.push({ type: 'device', deviceHash: options.deviceHash, lastSeenAt: Math.max(previousSighting ?? 0, session.createdAt) });
-    const applied = checkApplied(await store.apply({ owner: { userId: record.userId }, version: state.version, writes, notify: ended.length > 0 }));
+    const applied = await apply({ owner: { userId: record.userId }, version: state.version, writes, notify: ended.length > 0 });
     if (!applied) return undefined;
     return { session, replacedIds: decision.replaced.map((row) => row.id), evictedIds: decision.evicted.map((row) => row.id), previousSighting };
   });

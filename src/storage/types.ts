@@ -122,30 +122,33 @@ export type FederatedQuery =
   | { readonly by: 'sub'; readonly iss: string; readonly sub: string }
   | { readonly by: 'user'; readonly userId: string };
 
-/** The operations the manager runs on its store, each decided once over the store contract. */
+/**
+ * The operations the manager runs on its store, each decided once over the store contract. `due`, where taken,
+ * is the caller's deadline (`performance.now()` ms, from the manager's store calls): past it no batch is sent.
+ */
 export interface StoreOperations {
   /** Signs in: decides the birth time, replacement and cap, then writes it all in one batch. */
-  create(record: NewSessionRecord, options: CreateOptions): Promise<CreateResult>;
+  create(record: NewSessionRecord, options: CreateOptions, due?: number): Promise<CreateResult>;
   get(sessionId: string): Promise<SessionLookup | null>;
   touch(sessionId: string, at: number): Promise<boolean>;
   reauthenticate(sessionId: string, at: number): Promise<boolean>;
   /** Ends one session; the record as it was, or `null` when missing or already revoked. */
-  revoke(sessionId: string, options: RevokeOptions): Promise<SessionRecord | null>;
+  revoke(sessionId: string, options: RevokeOptions, due?: number): Promise<SessionRecord | null>;
   /** Rotates a session's secret once (`src/storage/rotate.ts`); `null` when it cannot. */
-  rotate(userId: string, sessionId: string, presented: string, at: number): Promise<RotatedSecret | null>;
+  rotate(userId: string, sessionId: string, presented: string, at: number, due?: number): Promise<RotatedSecret | null>;
   /** Ends a session whose retired secret was presented past the grace; the row as it was, or `null`. */
-  revokeReused(userId: string, sessionId: string, presented: string, options: ReusedOptions): Promise<SessionRecord | null>;
+  revokeReused(userId: string, sessionId: string, presented: string, options: ReusedOptions, due?: number): Promise<SessionRecord | null>;
   /** Raises the user's epochs to cover every session of the kinds. */
-  revokeAll(userId: string, options: RevokeAllOptions): Promise<Epochs>;
+  revokeAll(userId: string, options: RevokeAllOptions, due?: number): Promise<Epochs>;
   /** Ends every live session of the kinds but one. */
-  revokeOthers(userId: string, options: RevokeOthersOptions): Promise<readonly string[]>;
+  revokeOthers(userId: string, options: RevokeOthersOptions, due?: number): Promise<readonly string[]>;
   /** Raises a tenant's epochs to cover every session of the kinds in it. */
-  revokeTenant(tenantId: string, options: RevokeAllOptions): Promise<Epochs>;
+  revokeTenant(tenantId: string, options: RevokeAllOptions, due?: number): Promise<Epochs>;
   listByUser(userId: string): Promise<UserSessions>;
   /** The user's epochs and deny-list (and a tenant's epochs). */
   getRevocationState(userId: string, tenantId?: string): Promise<RevocationState>;
   /** Deletes the user's rows, deny-list, devices, activity, links; the number of rows deleted. */
-  eraseUser(userId: string): Promise<number>;
+  eraseUser(userId: string, due?: number): Promise<number>;
   prune(options: PruneOptions): Promise<number>;
   /** Sessions signed in through a provider, live by `expiresAt > now`. */
   findFederatedLinks(query: FederatedQuery, now: number): Promise<readonly FederatedLink[]>;
@@ -159,7 +162,7 @@ export interface StoreOperations {
   listDevices?(userId: string): Promise<readonly KnownDevice[]>;
   saveRevocationLink?(link: RevocationLinkRecord): Promise<void>;
   /** Uses a link once: the link, or `null` (unknown, used, expired, wrong secret). */
-  consumeRevocationLink?(id: string, secretHash: Uint8Array, now: number): Promise<RevocationLinkRecord | null>;
+  consumeRevocationLink?(id: string, secretHash: Uint8Array, now: number, due?: number): Promise<RevocationLinkRecord | null>;
   subscribe?(listener: (notice: RevocationNotice) => void, onResync?: () => void): () => void;
   stats?(now: number): Promise<Readonly<Record<string, KindStats>>>;
   readonly callTimeout?: number | undefined;

@@ -19,10 +19,10 @@ export async function revocationState(store: SessionStore, userId: string, tenan
 }
 
 /** Deletes the user's rows, deny-list, devices, activity and keys; the number of rows deleted. */
-export function eraseUser(store: SessionStore, userId: string): Promise<number> {
-  return versioned(store, { userId }, 'eraseUser', async () => {
+export function eraseUser(store: SessionStore, userId: string, due?: number): Promise<number> {
+  return versioned(store, { userId }, 'eraseUser', due, async (apply) => {
     const state = checkUserState(await store.readUser(userId), userId);
-    const applied = checkApplied(await store.apply({ owner: { userId }, version: state.version, writes: [{ type: 'erase' }] }));
+    const applied = await apply({ owner: { userId }, version: state.version, writes: [{ type: 'erase' }] });
     return applied ? state.sessions.length : undefined;
   });
 }

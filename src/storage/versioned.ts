@@ -1,7 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { SessionError } from '../errors.js';
+import { checkApplied } from '../store-answers.js';
 import type { SessionStore } from '../store.js';
-import type { Owner } from '../store-writes.js';
+import type { Batch, Owner } from '../store-writes.js';
 
 /**
  * How many times an operation reads and decides again after another instance's batch came first:
@@ -25,6 +26,9 @@ const queues = new WeakMap<SessionStore, Map<string, Turn>>();
 
 const settled = (): void => undefined;
 
+/** Sends a step's batch: whether it held. Past the caller's deadline it sends none and throws `STORE_UNAVAILABLE`. */
+export type ApplyBatch = (batch: Batch) => Promise<boolean>;
+
 /**
  * Runs read, decide, apply until a batch holds: `step` answers `undefined` when its batch lost
  * to another instance's (the version moved), and reads again after a short random pause, so
@@ -35,14 +39,23 @@ const settled = (): void => undefined;
  * of one user's sign-ins on one server would otherwise lose the version to itself until its
  * attempts ran out. Other instances still race, and the version decides; the queue only spares
  * lost attempts, so an operation waits at most {@link LONGEST_WAIT} after the one before it started.
+ *
+ * @param due - The caller's deadline (`performance.now()` ms), `undefined` for none. Once it has
+ * passed the caller has been answered `STORE_UNAVAILABLE`, so no attempt starts and no batch is
+ * sent: a sign-in, rotation or link its caller gave up on never lands later. A batch already
+ * sent may still land.
  */
-export function versioned<T>(store: SessionStore, owner: Owner, what: string, step: () => Promise<T | undefined>): Promise<T> {
+export function versioned<T>(store: SessionStore, owner: Owner, what: string, due: number | undefined, step: (apply: ApplyBatch) => Promise<T | undefined>): Promise<T> {
   let queue = queues.get(store);
   if (queue === undefined) queues.set(store, (queue = new Map()));
   const name = ownerName(owner);
   const before = queue.get(name);
   const started = before === undefined ? Promise.resolve() : before.started.then(() => doneOrLate(before.done));
-  const result = started.then(() => attempts(what, step));
+  const apply: ApplyBatch = async (batch) => {
+    inTime(what, due);
+    return checkApplied(await store.apply(batch));
+  };
+  const result = started.then(() => attempts(what, due, () => step(apply)));
   const turn: Turn = { started, done: result.then(settled, settled) };
   queue.set(name, turn);
   void turn.done.then(() => {
@@ -51,14 +64,19 @@ export function versioned<T>(store: SessionStore, owner: Owner, what: string, st
   return result;
 }
 
-async function attempts<T>(what: string, step: () => Promise<T | undefined>): Promise<T> {
+async function attempts<T>(what: string, due: number | undefined, step: () => Promise<T | undefined>): Promise<T> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    inTime(what, due);
     const done = await step();
     if (done !== undefined) return done;
     // Full jitter, growing to a quarter second: a crowd racing for one user spreads out, a pair barely waits.
     if (attempt > 0) await delay(Math.random() * Math.min(2 ** attempt, 250));
   }
   throw new SessionError('STORE_UNAVAILABLE', `${what}: other instances kept changing the same user's sessions; ${ATTEMPTS} attempts lost.`);
+}
+
+function inTime(what: string, due: number | undefined): void {
+  if (due !== undefined && performance.now() >= due) throw new SessionError('STORE_UNAVAILABLE', `${what}: its caller stopped waiting (storeTimeout) before its batch was sent; nothing was written.`);
 }
 
 function doneOrLate(done: Promise<void>): Promise<void> {
