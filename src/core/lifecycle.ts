@@ -1,4 +1,5 @@
 import type { Session, SessionView, ValidationResult } from '../session.js';
+import type { SessionRecord } from '../store.js';
 import type { CreatedSession, CreateSessionInput, ListOptions, ReauthenticateOptions, RevokeAllResult, RevokeAllSessionsOptions, RevokeOthersResult, RevokeOthersSessionsOptions, RevokeSessionOptions } from './shapes.js';
 
 /** Why a session was created: a sign-in, the fresh session of a credential change, support access. */
@@ -23,7 +24,8 @@ export interface Lifecycle {
   create(input: CreateSessionInput, how?: CreateHow): Promise<CreatedSession>;
   reauthenticated(sessionId: string, options?: ReauthenticateOptions): Promise<Session | null>;
   validate(token: unknown): Promise<ValidationResult>;
-  revoke(sessionId: string, options?: RevokeSessionOptions): Promise<boolean>;
+  /** `read`: the row as the caller has just read it (its id `sessionId`), so it is not read again. */
+  revoke(sessionId: string, options?: RevokeSessionOptions, read?: SessionRecord): Promise<boolean>;
   /** With `inTenantOnly`, a `tenantId` limits the revocation; otherwise it only labels the event. */
   revokeAll(userId: string, options?: RevokeAllSessionsOptions, inTenantOnly?: boolean): Promise<RevokeAllResult>;
   revokeOthers(userId: string, keepSessionId: string, options?: RevokeOthersSessionsOptions): Promise<RevokeOthersResult>;

@@ -49,24 +49,12 @@ export const PROVIDER_BODY_LIMIT = 1024 * 1024;
 
 /** The JSON at `url`, at most `limit` bytes of it; a failure is {@link KeysUnavailable}, but a timeout stays a TimeoutError for jose. */
 export async function readJson(url: string, init: RequestInit, limit = PROVIDER_BODY_LIMIT): Promise<unknown> {
-  let response: Response;
-  try {
-    response = await fetch(url, init);
-  } catch (error) {
-    if (error instanceof Error && error.name === 'TimeoutError') throw error;
-    throw new KeysUnavailable(`${url} could not be reached.`, { cause: error });
-  }
+  const response = await fetch(url, init).catch(unavailable(`${url} could not be reached.`));
   if (response.status !== 200) {
     await response.body?.cancel().catch(() => undefined);
     throw new KeysUnavailable(`${url} answered ${response.status}.`);
   }
-  let text: string | undefined;
-  try {
-    text = await boundedText(response, limit);
-  } catch (error) {
-    if (error instanceof Error && error.name === 'TimeoutError') throw error;
-    throw new KeysUnavailable(`${url} broke off its answer.`, { cause: error });
-  }
+  const text = await boundedText(response, limit).catch(unavailable(`${url} broke off its answer.`));
   if (text === undefined) throw new KeysUnavailable(`${url} answered more than ${limit} bytes.`);
   try {
     return JSON.parse(text) as unknown;
@@ -74,6 +62,12 @@ export async function readJson(url: string, init: RequestInit, limit = PROVIDER_
     throw new KeysUnavailable(`${url} did not answer JSON.`, { cause: error });
   }
 }
+
+// A timeout, while connecting or reading the body, stays a TimeoutError: jose reports it as its own.
+const unavailable = (message: string) => (error: unknown): never => {
+  if (error instanceof Error && error.name === 'TimeoutError') throw error;
+  throw new KeysUnavailable(message, { cause: error });
+};
 
 // Decoded as response.json() decodes (a byte order mark dropped); a declared length past the limit is not read at all.
 async function boundedText(response: Response, limit: number): Promise<string | undefined> {

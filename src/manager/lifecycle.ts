@@ -135,18 +135,19 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     return toSession({ ...record, authenticatedAt: Math.max(record.authenticatedAt, at) });
   };
 
-  const revoke = async (sessionId: string, options: RevokeSessionOptions = {}): Promise<boolean> => {
+  const revoke = async (sessionId: string, options: RevokeSessionOptions = {}, read?: SessionRecord): Promise<boolean> => {
     ensureOpen();
     checkActor(options);
     // No session can have an id of another shape: nothing to look up.
     if (!isSessionId(sessionId)) return false;
-    // The activity entry is written with the revocation, so its owner and device are read first.
-    let known: SessionRecord | undefined;
-    if (options.userId !== undefined || context.keepsActivity) {
+    // The activity entry is written with the revocation, so its owner and device are read first (unless just read).
+    let known = read;
+    if (known === undefined && (options.userId !== undefined || context.keepsActivity)) {
       const found = await readSession(context, sessionId);
-      if (found === null || (options.userId !== undefined && found.session.userId !== options.userId)) return false;
+      if (found === null) return false;
       known = found.session;
     }
+    if (options.userId !== undefined && known?.userId !== options.userId) return false;
     const at = clock();
     const reason = options.reason ?? 'revoked';
     const activity = known === undefined ? undefined : entryFor(context, { userId: known.userId, tenantId: known.tenantId, type: 'session.revoked', at, reason, sessionId, deviceLabel: deviceLabel(known), ip: known.ip, by: options.by });

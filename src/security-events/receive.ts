@@ -114,7 +114,7 @@ async function endLinked(
   for (const link of links) {
     const live = await liveLinkedSession(context, link);
     if (live === undefined || (tenantId !== undefined && live.tenantId !== tenantId)) continue;
-    if (await lifecycle.revoke(link.sessionId, { reason: REASON, userId: link.userId, by })) revokedIds.push(link.sessionId);
+    if (await lifecycle.revoke(link.sessionId, { reason: REASON, userId: link.userId, by }, live)) revokedIds.push(link.sessionId);
   }
   return revokedIds;
 }

@@ -115,6 +115,13 @@ describe('SSF 1.0 "Obtaining Transmitter Configuration Metadata"', () => {
     expect(tr.requests).toHaveLength(1);
   });
 
+  it('a metadata answer over 1 MiB is refused (exit 1), and nothing more is sent', async () => {
+    const tr = await transmitter({ metadata: { padding: 'x'.repeat(1024 * 1024) } });
+    const run = await cli(withToken(['ssf', 'status', '--transmitter', tr.issuer]));
+    expect(run).toMatchObject({ code: 1, stdout: '', stderr: `session-revocation: ${tr.issuer}/.well-known/ssf-configuration answered more than 1048576 bytes.\n` });
+    expect(tr.requests).toHaveLength(1);
+  });
+
   it('plain http: refused for an issuer off this machine (exit 2), and for a metadata endpoint off this machine (exit 1, the token not sent)', async () => {
     const off = await cli(withToken(['ssf', 'status', '--transmitter', 'http://transmitter.example']));
     expect(off).toMatchObject({ code: 2, stdout: '' });

@@ -40,6 +40,17 @@ describe('securityEvent(): what each event ends', () => {
     expect((await sessions.activity('u1')).find((entry) => entry.type === 'session.revoked')).toMatchObject({ reason: 'security_event', by: tx.issuer });
   });
 
+  it('reads a session a provider session names once, to judge it and to revoke it, and still records its activity', async () => {
+    const inner = memoryStore();
+    const reads: string[] = [];
+    const counted = createSessionManager({ store: { ...inner, get: (sessionId) => (reads.push(sessionId), inner.get(sessionId)) } });
+    const one = await counted.create({ userId: 'u1', federated: { iss: tx.issuer, sub: 'alice', sid: 'sid-1' } });
+    expect(await counted.securityEvent(await tx.sign({ subject: { format: 'opaque', id: 'sid-1' } }), options())).toMatchObject({ ok: true, revokedIds: [one.session.id] });
+    expect(reads).toEqual([one.session.id]);
+    expect((await counted.activity('u1')).find((entry) => entry.type === 'session.revoked')).toMatchObject({ sessionId: one.session.id, reason: 'security_event', by: tx.issuer });
+    await counted.close();
+  });
+
   it('CAEP session-revoked with an opaque subject ends that provider session (RFC 9493 section 3.2.4)', async () => {
     const one = await viaProvider('u1', 'alice', 'sid-1');
     const two = await viaProvider('u1', 'alice', 'sid-2');

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -149,11 +150,12 @@ describe('pollSecurityEvents(): one round', () => {
   });
 });
 
-describe('pollSecurityEvents(): an answer larger than it can be', () => {
+describe('pollSecurityEvents(): an answer larger than it can be, or that stalls', () => {
   let tx: TestTransmitter;
   let sessions: SessionManager;
   let server: Server;
   let sent: number;
+  let stall: { set: string; closed?: Promise<unknown> };
   // maxEvents 1: one SET of 64 KiB with 1 KiB for its id and 64 KiB for the rest, raised to a provider document's 1 MiB.
   const LIMIT = 1024 * 1024;
   beforeEach(async () => {
@@ -162,6 +164,11 @@ describe('pollSecurityEvents(): an answer larger than it can be', () => {
     sent = 0;
     server = createServer((request, response) => {
       request.resume();
+      if (request.url === '/stall') {
+        // Headers and a SET, then nothing more: only the poll's timeout ends the answer.
+        stall.closed = once(request.socket, 'close');
+        return void response.writeHead(200, { 'content-type': 'application/json' }).write(`{"sets":{"a":"${stall.set}"`);
+      }
       if (request.url === '/declared') {
         response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(100 * 1024 * 1024) });
         response.write('{"sets":{');
@@ -183,6 +190,7 @@ describe('pollSecurityEvents(): an answer larger than it can be', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   });
   afterEach(async () => {
+    vi.restoreAllMocks();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     await sessions.close();
@@ -194,6 +202,25 @@ describe('pollSecurityEvents(): an answer larger than it can be', () => {
     await expect(poll('/stream')).rejects.toMatchObject({ code: 'KEYS_UNAVAILABLE', message: expect.stringContaining(`answered more than ${LIMIT} bytes`) });
     expect(sent).toBeLessThan(4096);
     await expect(poll('/declared')).rejects.toMatchObject({ code: 'KEYS_UNAVAILABLE', message: expect.stringContaining(`answered more than ${LIMIT} bytes`) });
+  });
+
+  it('ends at its timeout when the body stalls after the headers: KEYS_UNAVAILABLE, nothing accepted, the connection closed', async () => {
+    const session = await sessions.create({ userId: 'u1', federated: { iss: tx.issuer, sub: 'alice', sid: 'sid-1' } });
+    stall = { set: await tx.sign({ type: EVENTS.sessionRevoked, subject: { format: 'opaque', id: 'sid-1' } }) };
+    // Fake timers do not reach AbortSignal.timeout: the test's signal stands in for the poll's 10 s,
+    // running out once the headers are in, so it is the body read that the timeout ends.
+    const timeout = new AbortController();
+    vi.spyOn(AbortSignal, 'timeout').mockReturnValue(timeout.signal);
+    const fetch = globalThis.fetch;
+    vi.spyOn(globalThis, 'fetch').mockImplementation(async (...args) => {
+      const response = await fetch(...args);
+      timeout.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+      return response;
+    });
+    await expect(poll('/stall')).rejects.toMatchObject({ code: 'KEYS_UNAVAILABLE', message: expect.stringContaining('did not answer in time') });
+    expect(AbortSignal.timeout).toHaveBeenCalledWith(10_000);
+    await stall.closed;
+    expect((await sessions.validate(session.token)).ok).toBe(true);
   });
 
   it('leaves the next poll of a good transmitter to work', async () => {

@@ -1,5 +1,7 @@
 import { SessionError } from '../../errors.js';
+import { PROVIDER_BODY_LIMIT } from '../../federated/provider-fetch.js';
 import { checkProviderUrl } from '../../federated/provider-url.js';
+import { readLimited } from '../../read-limited.js';
 import { CliError, usageError } from '../failure.js';
 
 /** How long the CLI waits for a transmitter's answer, in ms. */
@@ -33,21 +35,24 @@ export interface StreamQuery {
 }
 
 /**
- * One request to a transmitter: its status and JSON body (`undefined` when empty or not JSON).
- * Redirects are not followed, so the token goes nowhere else.
+ * One request to a transmitter: its status and JSON body (`undefined` when empty or not JSON),
+ * read up to a provider document's size. Redirects are not followed, so the token goes nowhere else.
  */
 export async function requestJson(url: URL, init: { readonly method: 'GET' | 'POST'; readonly token?: string; readonly body?: unknown }): Promise<{ status: number; body: unknown }> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (init.token !== undefined) headers['authorization'] = `Bearer ${init.token}`;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
+  let bytes: Buffer | undefined;
   try {
     const body = init.body === undefined ? undefined : JSON.stringify(init.body);
     response = await fetch(url, { method: init.method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT) });
+    bytes = response.body === null ? Buffer.alloc(0) : await readLimited(response.body, PROVIDER_BODY_LIMIT);
   } catch (error) {
     throw new CliError(`cannot reach ${url.origin}${url.pathname}`, undefined, { cause: error });
   }
-  const text = await response.text();
+  if (bytes === undefined) throw new CliError(`${url.origin}${url.pathname} answered more than ${PROVIDER_BODY_LIMIT} bytes.`);
+  const text = new TextDecoder().decode(bytes);
   if (text.trim() === '') return { status: response.status, body: undefined };
   try {
     return { status: response.status, body: JSON.parse(text) };
