@@ -77,8 +77,9 @@ export async function backchannelLogout(
   try {
     const revokedIds: string[] = [];
     for (const link of await linksNamed(context, checked.claims)) {
-      if ((await liveLinkedSession(context, link)) === undefined) continue;
-      if (await lifecycle.revoke(link.sessionId, { reason: 'idp_logout', userId: link.userId })) revokedIds.push(link.sessionId);
+      const live = await liveLinkedSession(context, link);
+      if (live === undefined) continue;
+      if (await lifecycle.revoke(link.sessionId, { reason: 'idp_logout', userId: link.userId }, live)) revokedIds.push(link.sessionId);
     }
     return { ok: true, issuer: iss, revokedIds };
   } catch (error) {

@@ -51,6 +51,16 @@ describe('sessions.backchannelLogout()', () => {
     expect(activity[0]).toMatchObject({ type: 'session.revoked', reason: 'idp_logout', sessionId: one.session.id });
   });
 
+  it('reads a session the token names once, to judge it and to revoke it, and still records its activity', async () => {
+    const reads: string[] = [];
+    const counted = createSessionManager({ store: { ...store, get: (sessionId) => (reads.push(sessionId), store.get(sessionId)) } });
+    const { one } = await signInTwice();
+    expect(await counted.backchannelLogout(await logoutToken(), options())).toEqual({ ok: true, issuer, revokedIds: [one.session.id] });
+    expect(reads).toEqual([one.session.id]);
+    expect((await counted.activity('u1'))[0]).toMatchObject({ type: 'session.revoked', reason: 'idp_logout', sessionId: one.session.id });
+    await counted.close();
+  });
+
   it('with sub alone, ends every session of that user from that issuer', async () => {
     const { one, two, local } = await signInTwice();
     const result = await sessions.backchannelLogout(await logoutToken({ drop: ['sid'] }), options());
