@@ -52,7 +52,8 @@ export interface SessionManagerOptions {
   readonly deviceParser?: DeviceParser;
   /**
    * The longest the manager waits for any one store call before rejecting with `STORE_UNAVAILABLE`
-   * (HTTP 503, cookie kept, nobody let in); a store's longer `callTimeout` wins. 0 turns it off. @default 5_000
+   * (HTTP 503, cookie kept, nobody let in); a store's longer `callTimeout` wins. 0 turns it off. An operation
+   * rejected so sends no batch afterwards (a batch already sent may still land). @default 5_000
    */
   readonly storeTimeout?: number;
   /**
