@@ -141,7 +141,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     // No session can have an id of another shape: nothing to look up.
     if (!isSessionId(sessionId)) return false;
     // The activity entry is written with the revocation, so its owner and device are read first (unless just read).
-    let known = read;
+    let known = read?.id === sessionId ? read : undefined;
     if (known === undefined && (options.userId !== undefined || context.keepsActivity)) {
       const found = await readSession(context, sessionId);
       if (found === null) return false;

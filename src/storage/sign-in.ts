@@ -36,7 +36,7 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
     }
     writes.push(...federatedKeys(session, state.sessions));
     const previousSighting = options.deviceHash === undefined ? undefined : (ownEntry(state.devices, options.deviceHash) ?? null);
-    if (options.deviceHash !== undefined) writes.push({ type: 'device', deviceHash: options.deviceHash, lastSeenAt: Math.max(previousSighting ?? 0, session.createdAt) });
+    if (options.deviceHash !== undefined) writes.push({ type: 'device', deviceHash: options.deviceHash, lastSeenAt: Math.max(previousSighting ?? 0, record.createdAt) });
     const applied = await apply({ owner: { userId: record.userId }, version: state.version, writes, notify: ended.length > 0 });
     if (!applied) return undefined;
     return { session, replacedIds: decision.replaced.map((row) => row.id), evictedIds: decision.evicted.map((row) => row.id), previousSighting };

@@ -23,17 +23,22 @@ function stallingReads(): { store: SessionStore; stallNext: () => void; resume: 
       return inner.readUser(userId, tenantId, sessionId);
     },
   });
-  return { store, stallNext: () => void (stall = true), resume: () => resume() };
+  // A stall no read reached (a loaded machine gave up earlier) is called off: no later read waits.
+  return { store, stallNext: () => void (stall = true), resume: () => ((stall = false), resume()) };
+}
+
+// Two managers over one store object: the patient one's operations on a user queue behind the
+// impatient one's, so each test knows the given-up operation is over once its own has run.
+function managers(store: SessionStore, options: object = {}) {
+  return { impatient: createSessionManager({ store, storeTimeout: 100, ...options }), patient: createSessionManager({ store, ...options }) };
 }
 
 describe('an operation whose caller was answered STORE_UNAVAILABLE', () => {
   it('sends no batch afterwards: a sign-in given up on never shows up as a session nobody holds', async () => {
     const { store, stallNext, resume } = stallingReads();
-    const sessions = createSessionManager({ store, storeTimeout: 50 });
-    // The same store object: its operations on the user queue behind the given-up one.
-    const patient = createSessionManager({ store });
+    const { impatient, patient } = managers(store);
     stallNext();
-    expect(await codeOf(sessions.create({ userId: 'ada' }))).toBe('STORE_UNAVAILABLE');
+    expect(await codeOf(impatient.create({ userId: 'ada' }))).toBe('STORE_UNAVAILABLE');
     resume();
     const { session } = await patient.create({ userId: 'ada' });
     expect((await patient.list('ada')).map((view) => view.id)).toEqual([session.id]);
@@ -42,15 +47,14 @@ describe('an operation whose caller was answered STORE_UNAVAILABLE', () => {
   it('never starts when it was still queued: it reads nothing', async () => {
     const inner = memoryStore();
     let reads = 0;
-    let hang = true;
     const store = overriding(inner, {
       readUser: (userId, tenantId, sessionId) => ((reads += 1), inner.readUser(userId, tenantId, sessionId)),
-      // The first batch never answers, as a call lost to a partition.
-      apply: (batch) => (hang ? ((hang = false), new Promise<boolean>(() => undefined)) : inner.apply(batch)),
+      // An API session's batch never answers, as a call lost to a partition.
+      apply: (batch) => (batch.writes.some((write) => write.type === 'insert' && write.session.kind === 'api') ? new Promise<boolean>(() => undefined) : inner.apply(batch)),
     });
-    const sessions = createSessionManager({ store, storeTimeout: 50 });
-    const patient = createSessionManager({ store });
-    expect(await Promise.all([codeOf(sessions.create({ userId: 'ada' })), codeOf(sessions.create({ userId: 'ada' }))])).toEqual(['STORE_UNAVAILABLE', 'STORE_UNAVAILABLE']);
+    const { impatient, patient } = managers(store);
+    const given = await Promise.all([codeOf(impatient.create({ userId: 'ada', kind: 'api' })), codeOf(impatient.create({ userId: 'ada', kind: 'api' }))]);
+    expect(given).toEqual(['STORE_UNAVAILABLE', 'STORE_UNAVAILABLE']);
     // Queued behind both: it starts once the second had its turn.
     const { session } = await patient.create({ userId: 'ada' });
     expect(reads).toBe(2);
@@ -60,18 +64,28 @@ describe('an operation whose caller was answered STORE_UNAVAILABLE', () => {
   it('leaves a rotation given up on unwritten: the token the client kept is still current, not reused, past the grace', async () => {
     const { store, stallNext, resume } = stallingReads();
     let now = 1_800_000_000_000;
-    const kinds = { remember: { rotateAfter: 600_000, rotationGrace: 60_000 } };
-    const sessions = createSessionManager({ store, clock: () => now, kinds, storeTimeout: 50 });
-    const patient = createSessionManager({ store, clock: () => now, kinds });
-    const { token } = await sessions.create({ userId: 'ada', kind: 'remember' });
+    const { impatient, patient } = managers(store, { clock: () => now, kinds: { remember: { rotateAfter: 600_000, rotationGrace: 60_000 } } });
+    const { token } = await patient.create({ userId: 'ada', kind: 'remember' });
     now += 600_000;
     stallNext();
-    expect(await codeOf(sessions.validate(token))).toBe('STORE_UNAVAILABLE');
+    expect(await codeOf(impatient.validate(token))).toBe('STORE_UNAVAILABLE');
     resume();
-    // Queued behind the given-up rotation: once this sign-in is in, that rotation is over.
     await patient.create({ userId: 'ada' });
     now += 120_000;
     const again = await patient.validate(token);
     expect([again.ok, again.ok && again.rotatedToken !== undefined]).toEqual([true, true]);
+  });
+
+  it('applies no revocation either: a sign out everywhere answered 503 ended nothing, and is asked again', async () => {
+    const { store, stallNext, resume } = stallingReads();
+    const { impatient, patient } = managers(store);
+    const { token } = await patient.create({ userId: 'ada' });
+    stallNext();
+    expect(await codeOf(impatient.revokeAll('ada'))).toBe('STORE_UNAVAILABLE');
+    resume();
+    const later = await patient.create({ userId: 'ada', kind: 'remember' });
+    expect([(await patient.validate(token)).ok, (await patient.validate(later.token)).ok]).toEqual([true, true]);
+    await patient.revokeAll('ada');
+    expect([(await patient.validate(token)).ok, (await patient.validate(later.token)).ok]).toEqual([false, false]);
   });
 });

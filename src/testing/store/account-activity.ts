@@ -193,6 +193,8 @@ export function describeAccountActivity(suite: StoreSuiteContext): void {
         ['impersonation', `Support access by ${admin.session.userId}`, admin.session.userId],
       ]);
       expect(events.map((event) => event.type === 'session.created' && [event.reason, event.by, event.newDevice])).toEqual([['impersonation', admin.session.userId, false]]);
+      // The admin's browser is not one of the user's devices.
+      if (keepsActivity(raw())) expect((await sessions.exportUser(user)).devices).toHaveLength(1);
       await sessions.revokeAll(user);
       expect((await sessions.validate(support.token)).ok).toBe(false);
       // A support session cannot start another one, and a dead admin session starts none.
