@@ -86,7 +86,8 @@ export function createIssuerKeys({ clock, onError }: { clock: () => number; onEr
       for (let index = 0; uri === undefined; index++) {
         const url = metadataUrls[index]!;
         try {
-          uri = await fetchOnce(url, () => discover(issuer, url));
+          // Joined per issuer: the document is judged against the issuer asked for.
+          uri = await fetchOnce(url, () => discover(issuer, url), JSON.stringify([issuer, url]));
         } catch (error) {
           if (!(error instanceof KeysUnavailable) || index === metadataUrls.length - 1) throw error;
         }

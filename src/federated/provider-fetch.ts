@@ -9,17 +9,21 @@ export const RETRY_AFTER_FAILURE = 10_000;
 /** Raised when the provider's metadata or keys cannot be fetched: not the token's fault. */
 export class KeysUnavailable extends Error {}
 
-/** Fetches a URL's JSON: at most one fetch at a time per URL, none during a back-off after a failure. */
-export type ProviderFetch = <T>(url: string, read: () => Promise<T>) => Promise<T>;
+/**
+ * Fetches a URL's JSON: at most one fetch at a time per URL, none during a back-off after a failure.
+ * `key` (the URL by default) is what is joined and backed off: a read that judges the answer for
+ * one caller (discovery, for one issuer) names that caller in it.
+ */
+export type ProviderFetch = <T>(url: string, read: () => Promise<T>, key?: string) => Promise<T>;
 
 /** The fetcher of one manager, its back-off measured on the manager's `clock`. */
 export function createProviderFetch(clock: () => number): ProviderFetch {
   const pending = new Map<string, Promise<unknown>>();
   const failures = new Map<string, { at: number; error: unknown }>();
-  return function fetchOnce<T>(url: string, read: () => Promise<T>): Promise<T> {
-    const running = pending.get(url);
+  return function fetchOnce<T>(url: string, read: () => Promise<T>, key = url): Promise<T> {
+    const running = pending.get(key);
     if (running !== undefined) return running as Promise<T>;
-    const failed = failures.get(url);
+    const failed = failures.get(key);
     const now = clock();
     // A clock set back ends the back-off rather than stretching it.
     if (failed !== undefined && now >= failed.at && now < failed.at + RETRY_AFTER_FAILURE) {
@@ -30,16 +34,16 @@ export function createProviderFetch(clock: () => number): ProviderFetch {
       .then(read)
       .then(
         (value) => {
-          failures.delete(url);
+          failures.delete(key);
           return value;
         },
         (error: unknown) => {
-          failures.set(url, { at: clock(), error });
+          failures.set(key, { at: clock(), error });
           throw error;
         },
       )
-      .finally(() => pending.delete(url));
-    pending.set(url, run);
+      .finally(() => pending.delete(key));
+    pending.set(key, run);
     return run;
   };
 }

@@ -1,5 +1,6 @@
 import { generateKeyPair } from 'jose';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createIssuerKeys } from '../../src/federated/keys.js';
 import { createSessionManager, memoryStore, type SessionManager } from '../../src/index.js';
 import { startHomeIssuer, type HomeIssuer } from './support/issuer.js';
 
@@ -79,5 +80,29 @@ describe('backchannelLogout(): the provider\'s keys', () => {
     expect(await sessions.backchannelLogout(await idp.logoutToken({ header: { kid: 'made-up-too' } }), options())).toEqual({ ok: false, reason: 'unknown_key' });
     expect(idp.jwksFetches).toBe(fetches + 1);
     expect((await sessions.validate(signedIn.token)).ok).toBe(true);
+  });
+});
+
+describe('discovery of two issuers that share a metadata URL', () => {
+  let idp: HomeIssuer;
+  beforeEach(async () => {
+    idp = await startHomeIssuer();
+  });
+  afterEach(() => idp.close());
+  const fresh = () => createIssuerKeys({ clock: () => Date.now(), onError: () => undefined });
+  // "<issuer>/" and "<issuer>" read one discovery document, which names only the second.
+  const misnamed = () => `${idp.issuer}/`;
+
+  it('judges the document for each issuer: asked at once, the issuer it names gets its keys and the other is refused', async () => {
+    const keys = fresh();
+    const [wrong, right] = await Promise.allSettled([keys.keysOf(misnamed(), undefined), keys.keysOf(idp.issuer, undefined)]);
+    expect([wrong.status, right.status]).toEqual(['rejected', 'fulfilled']);
+    expect(wrong.status === 'rejected' && (wrong.reason as { code?: string }).code).toBe('INVALID_CONFIGURATION');
+  });
+
+  it("does not hold one issuer's refusal against the other during the back-off after it", async () => {
+    const keys = fresh();
+    await expect(keys.keysOf(misnamed(), undefined)).rejects.toMatchObject({ code: 'INVALID_CONFIGURATION' });
+    await expect(keys.keysOf(idp.issuer, undefined)).resolves.toBeTypeOf('function');
   });
 });
