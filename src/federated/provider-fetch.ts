@@ -73,8 +73,11 @@ const unavailable = (message: string) => (error: unknown): never => {
   throw new KeysUnavailable(message, { cause: error });
 };
 
-// Decoded as response.json() decodes (a byte order mark dropped); a declared length past the limit is not read at all.
-async function boundedText(response: Response, limit: number): Promise<string | undefined> {
+/**
+ * A response's text, or `undefined` past `limit` bytes (a declared length past it is not read at all);
+ * decoded as `response.json()` decodes, a byte order mark dropped.
+ */
+export async function boundedText(response: Response, limit: number): Promise<string | undefined> {
   if (Number(response.headers.get('content-length')) > limit) {
     await response.body?.cancel().catch(() => undefined);
     return undefined;

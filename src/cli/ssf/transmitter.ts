@@ -1,7 +1,6 @@
 import { SessionError } from '../../errors.js';
-import { PROVIDER_BODY_LIMIT } from '../../federated/provider-fetch.js';
+import { boundedText, PROVIDER_BODY_LIMIT } from '../../federated/provider-fetch.js';
 import { checkProviderUrl } from '../../federated/provider-url.js';
-import { readLimited } from '../../read-limited.js';
 import { CliError, usageError } from '../failure.js';
 
 /** How long the CLI waits for a transmitter's answer, in ms. */
@@ -43,16 +42,15 @@ export async function requestJson(url: URL, init: { readonly method: 'GET' | 'PO
   if (init.token !== undefined) headers['authorization'] = `Bearer ${init.token}`;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
-  let bytes: Buffer | undefined;
+  let text: string | undefined;
   try {
     const body = init.body === undefined ? undefined : JSON.stringify(init.body);
     response = await fetch(url, { method: init.method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT) });
-    bytes = response.body === null ? Buffer.alloc(0) : await readLimited(response.body, PROVIDER_BODY_LIMIT);
+    text = await boundedText(response, PROVIDER_BODY_LIMIT);
   } catch (error) {
     throw new CliError(`cannot reach ${url.origin}${url.pathname}`, undefined, { cause: error });
   }
-  if (bytes === undefined) throw new CliError(`${url.origin}${url.pathname} answered more than ${PROVIDER_BODY_LIMIT} bytes.`);
-  const text = new TextDecoder().decode(bytes);
+  if (text === undefined) throw new CliError(`${url.origin}${url.pathname} answered more than ${PROVIDER_BODY_LIMIT} bytes.`);
   if (text.trim() === '') return { status: response.status, body: undefined };
   try {
     return { status: response.status, body: JSON.parse(text) };
