@@ -1,16 +1,7 @@
-import { BROWSERS, NAVIGATION, type Device } from './client.js';
+import { BROWSERS, NAVIGATION } from './client.js';
 import type { FrameworkSuiteContext } from './context.js';
 
 const TEN_MINUTES = 10 * 60 * 1000;
-
-/** Signs `device` in through `POST /login?user=<userId>&remember=0`: "keep me signed in" unticked. */
-async function signInForgetful(device: Device, userId: string) {
-  const reply = await device.request(`/login?user=${encodeURIComponent(userId)}&remember=0`, { method: 'POST' });
-  const cookie = reply.cookies.find((candidate) => candidate.name === device.cookieName && candidate.value !== '');
-  device.token = cookie?.value;
-  device.sessionId = cookie?.value.split('.')[0];
-  return reply;
-}
 
 /** Sensitive actions (`requireFresh`, re-authentication) and session-only cookies. */
 export function describeFreshness({ describe, it, expect, scenario, expectReply }: FrameworkSuiteContext): void {
@@ -79,7 +70,7 @@ export function describeFreshness({ describe, it, expect, scenario, expectReply 
 
     it('"keep me signed in" unticked sets a session-only cookie; the session lasts as long on the server', async () => {
       const device = scenario().device(BROWSERS.chromeMac);
-      const reply = await signInForgetful(device, 'alice');
+      const reply = await device.signIn('alice', {}, '&remember=0');
       expect(reply.status).toBe(200);
       const attributes = reply.cookies[0]?.attributes ?? {};
       expect([attributes['max-age'], attributes['expires'], attributes['httponly'], attributes['path']]).toEqual([undefined, undefined, '', '/']);
