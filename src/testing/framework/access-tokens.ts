@@ -1,5 +1,5 @@
 import { BROWSERS } from './client.js';
-import type { FrameworkSuiteContext } from './context.js';
+import { meStatuses, type FrameworkSuiteContext } from './context.js';
 
 /** Bearer credentials: stateless access tokens (middleware option `accessTokens`) and session tokens. */
 export function describeAccessTokens({ describe, it, expect, scenario, expectReply }: FrameworkSuiteContext): void {
@@ -24,8 +24,7 @@ export function describeAccessTokens({ describe, it, expect, scenario, expectRep
       expect((listed.json as { current: boolean }[]).map((view) => view.current)).toEqual([true, false]);
       expect((await scenario().request('/sessions/sign-out', { method: 'POST', headers })).status).toBe(200);
       expect((await scenario().request('/api/me', { headers })).json).toEqual({ error: 'session_revoked' });
-      expect((await laptop.request('/api/me')).status).toBe(401);
-      expect((await phone.request('/api/me')).status).toBe(200);
+      expect(await meStatuses(laptop, phone)).toEqual([401, 200]);
     });
 
     it('a session token is accepted as Bearer', async () => {

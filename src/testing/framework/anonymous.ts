@@ -17,9 +17,7 @@ export function describeAnonymous({ describe, it, expect, scenario, expectReply 
     });
 
     it('the redirect is never built from Host or X-Forwarded-Host', async () => {
-      const reply = await scenario().request('/dashboard', {
-        headers: { ...NAVIGATION, 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' },
-      });
+      const reply = await scenario().request('/dashboard', { headers: { ...NAVIGATION, 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' } });
       expectReply(reply, 303, { headers: { location: '/login?next=/dashboard' } });
       expect(reply.headers.get('location') ?? '').not.toContain('evil');
     });

@@ -62,6 +62,13 @@ export function clearsCookie(reply: Reply, name = 'session'): boolean {
   return reply.cookies.some((cookie) => cookie.name === name && cookie.value === '' && cookie.attributes['max-age'] === '0');
 }
 
+/** The status `GET /api/me` answers each device, asked in turn: 200 while signed in. */
+export async function meStatuses(...devices: readonly Device[]): Promise<number[]> {
+  const statuses: number[] = [];
+  for (const device of devices) statuses.push((await device.request('/api/me')).status);
+  return statuses;
+}
+
 /** The suite's {@link FrameworkSuiteContext.expectReply} over the runner's `expect`. */
 export function replyExpectation(expect: CompleteTestRunner['expect']): FrameworkSuiteContext['expectReply'] {
   return (reply, status, expected = {}) => {
@@ -78,26 +85,11 @@ export function replyExpectation(expect: CompleteTestRunner['expect']): Framewor
 }
 
 /** Builds the scenario helpers over a started app. */
-export function scenarioOf(
-  url: string,
-  sessions: SessionManager,
-  store: SwitchableStore,
-  policy: { globalLogout: boolean },
-  clock: { now: number },
-  idp: TestIssuer,
-  appOver: Scenario['appOver'],
-): Scenario {
+export function scenarioOf(url: string, sessions: SessionManager, store: SwitchableStore, policy: { globalLogout: boolean }, clock: { now: number }, idp: TestIssuer, appOver: Scenario['appOver']): Scenario {
   return {
-    url,
-    idp,
-    appOver,
-    sessions,
-    store,
-    policy,
+    url, idp, appOver, sessions, store, policy,
     now: () => clock.now,
-    advance: (ms) => {
-      clock.now += ms;
-    },
+    advance: (ms) => void (clock.now += ms),
     device: (userAgent, cookieName) => new Device(url, userAgent, cookieName),
     signedIn: async (userId, userAgent = BROWSERS.chromeMac) => {
       const device = new Device(url, userAgent);

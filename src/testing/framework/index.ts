@@ -143,40 +143,28 @@ export function describeFrameworkConformance(
       const store = switchableStore(memoryStore());
       const policy = { globalLogout: false };
       const clock = { now: Date.now() };
+      // storeTimeout short, so the hanging-store case answers 503 quickly.
       const managerOver = (over: SessionStore): SessionManager =>
-        createSessionManager({
-          store: over,
-          clock: () => clock.now,
-          policy: { globalLogout: () => policy.globalLogout },
-          accessTokens: { secret: randomBytes(32) },
-          kinds: { remember: SUITE_ROTATION },
-          epochCacheTtl: 0,
-          // Short, so the hanging-store case answers 503 quickly.
-          storeTimeout: STORE_TIMEOUT,
-        });
+        createSessionManager({ store: over, clock: () => clock.now, policy: { globalLogout: () => policy.globalLogout }, accessTokens: { secret: randomBytes(32) }, kinds: { remember: SUITE_ROTATION }, epochCacheTtl: 0, storeTimeout: STORE_TIMEOUT });
       const sessions = managerOver(store);
       const idp = await startTestIssuer();
-      const start = (over: SessionManager): Promise<FrameworkApp> =>
-        Promise.resolve(
-          makeApp({
-            sessions: over,
-            middlewareOptions: { loginPath: '/login', trustProxy: true, accessTokens: true },
-            routesPrefix: ROUTES_PREFIX,
-            // No polling: a revocation must reach the stream by itself.
-            routesOptions: {
-              prefix: ROUTES_PREFIX,
-              requireFresh: FRESH_FOR,
-              revocationLinks: true,
-              events: { heartbeat: 100, pollInterval: 600_000 },
-              backchannelLogout: { issuers: [{ issuer: idp.issuer, clientId: idp.clientId }] },
-              globalTokenRevocation: { issuers: [{ issuer: idp.issuer, audience: SUITE_GTR_AUDIENCE }], resolveSubject: (subject) => suiteUserOf({ ...subject }, idp.issuer) },
-              // The suite's provider is its transmitter too.
-              securityEvents: {
-                transmitters: [{ issuer: idp.issuer, audience: SUITE_SET_AUDIENCE, jwksUri: `${idp.issuer}/jwks`, authorization: SUITE_PUSH_AUTHORIZATION, resolveSubject: (subject) => suiteUserOf(subject, idp.issuer) }],
-              },
-            },
-          }),
-        );
+      const start = async (over: SessionManager): Promise<FrameworkApp> =>
+        makeApp({
+          sessions: over,
+          middlewareOptions: { loginPath: '/login', trustProxy: true, accessTokens: true },
+          routesPrefix: ROUTES_PREFIX,
+          // No polling: a revocation must reach the stream by itself.
+          routesOptions: {
+            prefix: ROUTES_PREFIX,
+            requireFresh: FRESH_FOR,
+            revocationLinks: true,
+            events: { heartbeat: 100, pollInterval: 600_000 },
+            backchannelLogout: { issuers: [{ issuer: idp.issuer, clientId: idp.clientId }] },
+            globalTokenRevocation: { issuers: [{ issuer: idp.issuer, audience: SUITE_GTR_AUDIENCE }], resolveSubject: (subject) => suiteUserOf({ ...subject }, idp.issuer) },
+            // The suite's provider is its transmitter too.
+            securityEvents: { transmitters: [{ issuer: idp.issuer, audience: SUITE_SET_AUDIENCE, jwksUri: `${idp.issuer}/jwks`, authorization: SUITE_PUSH_AUTHORIZATION, resolveSubject: (subject) => suiteUserOf(subject, idp.issuer) }] },
+          },
+        });
       const app = await start(sessions);
       const appOver = async (wrap: (inner: SessionStore) => SessionStore) => {
         const other = managerOver(wrap(memoryStore()));
@@ -199,23 +187,11 @@ export function describeFrameworkConformance(
       await ended.scenario.sessions.close();
       await ended.idp.close();
     });
-    describeSignIn(context);
-    describeAnonymous(context);
-    describeRevocation(context);
-    describeRotation(context);
-    describeForms(context);
-    describeRoutes(context);
-    describeCrossSite(context);
-    describeOutage(context);
-    describeMalformed(context);
-    describeAccessTokens(context);
-    describePathVariants(context);
-    describeFreshness(context);
-    describeRevocationLinks(context);
-    describeLiveEvents(context);
-    describeBackchannelLogout(context);
-    describeSecurityEvents(context);
-    describeUniversalLogout(context);
-    describeWrappedStore(context);
+    const concerns = [
+      describeSignIn, describeAnonymous, describeRevocation, describeRotation, describeForms, describeRoutes,
+      describeCrossSite, describeOutage, describeMalformed, describeAccessTokens, describePathVariants, describeFreshness,
+      describeRevocationLinks, describeLiveEvents, describeBackchannelLogout, describeSecurityEvents, describeUniversalLogout, describeWrappedStore,
+    ];
+    for (const concern of concerns) concern(context);
   });
 }

@@ -26,10 +26,7 @@ export function describeRoutes({ describe, it, expect, scenario, expectReply }: 
       expect(reply.status).toBe(200);
       for (const id of Object.values(identity)) expect(reply.body).not.toContain(id);
       const views = reply.json as Array<{ id: string; federated?: unknown }>;
-      expect(views.map((view) => [view.id, view.federated])).toEqual([
-        [laptop.sessionId, true],
-        [phone.sessionId, undefined],
-      ]);
+      expect(views.map((view) => [view.id, view.federated])).toEqual([[laptop.sessionId, true], [phone.sessionId, undefined]]);
     });
 
     it('DELETE /sessions/:id signs out that device only', async () => {

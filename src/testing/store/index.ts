@@ -114,28 +114,11 @@ export function describeStoreConformance(
     });
     describeContract(context);
     if (options.faults !== undefined) describeFaults(context, options.faults);
-    describeLifecycle(context);
-    describeEpochs(context);
-    describeDeviceReplacement(context);
-    describeFreshSignIn(context);
-    describeSessionLimit(context);
-    describeTenants(context);
-    describeTenantScope(context);
-    describeTenantScopedRevokeAll(context);
-    describeSupportAccess(context);
-    describeNotices(context);
-    describeActivity(context);
-    describeAccountActivity(context);
-    describeRevocationLinkDevice(context);
-    describePrivacy(context);
-    describeFederated(context);
-    describePruning(context);
-    describeRaces(context);
-    describeManagerRaces(context);
-    describeManagerOverStore(context);
-    describeRotation(context);
-    describeListOrder(context);
-    describeCorruptedAnswers(context);
-    describeTextKeys(context);
+    const concerns = [
+      describeLifecycle, describeEpochs, describeDeviceReplacement, describeFreshSignIn, describeSessionLimit, describeTenants, describeTenantScope, describeTenantScopedRevokeAll,
+      describeSupportAccess, describeNotices, describeActivity, describeAccountActivity, describeRevocationLinkDevice, describePrivacy, describeFederated, describePruning,
+      describeRaces, describeManagerRaces, describeManagerOverStore, describeRotation, describeListOrder, describeCorruptedAnswers, describeTextKeys,
+    ];
+    for (const concern of concerns) concern(context);
   });
 }
