@@ -16,8 +16,7 @@ export function describeAccessTokens({ describe, it, expect, scenario, expectRep
     });
 
     it('an access token is refused once its session is revoked, and can list and sign out', async () => {
-      const laptop = await scenario().signedIn('alice');
-      const phone = await scenario().signedIn('alice', BROWSERS.safariIphone);
+      const [laptop, phone] = await scenario().signedInOn('alice', BROWSERS.chromeMac, BROWSERS.safariIphone);
       const headers = { authorization: `Bearer ${await accessTokenOf(laptop.token)}` };
       const listed = await scenario().request('/sessions', { headers });
       expect(listed.status).toBe(200);

@@ -7,8 +7,7 @@ const CROSS_SITE = { json: { error: 'cross_site_request' } };
 export function describeCrossSite({ describe, it, expect, scenario, expectReply }: FrameworkSuiteContext): void {
   describe('cross-site requests', () => {
     it('a cross-site POST gets 403 and signs nobody out', async () => {
-      const laptop = await scenario().signedIn('alice');
-      const phone = await scenario().signedIn('alice', BROWSERS.safariIphone);
+      const [laptop, phone] = await scenario().signedInOn('alice', BROWSERS.chromeMac, BROWSERS.safariIphone);
       const attacks: Record<string, string>[] = [
         { 'sec-fetch-site': 'cross-site' },
         { origin: 'https://evil.example' },
@@ -30,8 +29,7 @@ export function describeCrossSite({ describe, it, expect, scenario, expectReply 
     });
 
     it('a same-origin POST passes', async () => {
-      const laptop = await scenario().signedIn('alice');
-      const phone = await scenario().signedIn('alice', BROWSERS.safariIphone);
+      const [laptop, phone] = await scenario().signedInOn('alice', BROWSERS.chromeMac, BROWSERS.safariIphone);
       const reply = await laptop.request('/sessions/sign-out-others', { method: 'POST', headers: { origin: scenario().url, 'sec-fetch-site': 'same-origin' } });
       expect(reply.status).toBe(200);
       expect((await phone.request('/api/me')).status).toBe(401);

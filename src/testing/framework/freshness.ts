@@ -45,8 +45,7 @@ export function describeFreshness({ describe, it, expect, scenario, expectReply 
 
     it('with the global-logout policy on, a stale session signs out this device only: ending the others needs a fresh one', async () => {
       scenario().policy.globalLogout = true;
-      const laptop = await scenario().signedIn('alice');
-      const phone = await scenario().signedIn('alice', BROWSERS.safariIphone);
+      const [laptop, phone] = await scenario().signedInOn('alice', BROWSERS.chromeMac, BROWSERS.safariIphone);
       scenario().advance(TEN_MINUTES);
       expect((await laptop.request('/sessions/sign-out-everywhere', { method: 'POST' })).json).toEqual({ error: 'reauthentication_required' });
       const stale = await laptop.request('/sessions/sign-out', { method: 'POST' });

@@ -7,8 +7,7 @@ const DAY = 24 * 60 * 60 * 1000;
 export function describeRevocation({ describe, it, expect, scenario, expectReply }: FrameworkSuiteContext): void {
   describe('revoked and expired devices', () => {
     it('a revoked device gets 401 "session_revoked" on its next request, with the cookie cleared', async () => {
-      const laptop = await scenario().signedIn('alice');
-      const phone = await scenario().signedIn('alice', BROWSERS.safariIphone);
+      const [laptop, phone] = await scenario().signedInOn('alice', BROWSERS.chromeMac, BROWSERS.safariIphone);
       expect((await phone.request('/api/me')).status).toBe(200);
       await scenario().sessions.revoke(phone.sessionId!);
       const refused = await phone.request('/api/me');
@@ -45,8 +44,7 @@ export function describeRevocation({ describe, it, expect, scenario, expectReply
 
     it('with the global-logout policy on, signing out signs out every device', async () => {
       scenario().policy.globalLogout = true;
-      const laptop = await scenario().signedIn('alice');
-      const phone = await scenario().signedIn('alice', BROWSERS.safariIphone);
+      const [laptop, phone] = await scenario().signedInOn('alice', BROWSERS.chromeMac, BROWSERS.safariIphone);
       const reply = await laptop.request('/sessions/sign-out', { method: 'POST' });
       expectReply(reply, 200, { json: { global: true }, clearsCookie: true });
       expect((await phone.request('/api/me')).json).toEqual({ error: 'session_revoked' });

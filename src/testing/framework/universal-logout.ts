@@ -21,8 +21,7 @@ export function describeUniversalLogout({ describe, it, expect, scenario, expect
     const byEmail = (email: string) => ({ sub_id: { format: 'email', email } });
 
     it('a bearer signed by the provider for this endpoint ends every session of the user (204), cross-site and without a session', async () => {
-      const laptop = await scenario().signedIn('alice');
-      const phone = await scenario().signedIn('alice', BROWSERS.safariIphone);
+      const [laptop, phone] = await scenario().signedInOn('alice', BROWSERS.chromeMac, BROWSERS.safariIphone);
       const bob = await scenario().signedIn('bob', BROWSERS.firefoxWindows);
       expectReply(await post(await idp().revocationBearer(audience()), byEmail('alice@example.com')), 204, { body: '' });
       expect(await meStatuses(laptop, phone, bob)).toEqual([401, 401, 200]);

@@ -135,12 +135,7 @@ export function describeSessionLimit({ describe, it, expect, store, raw, sibling
       now += 1_000;
       const desktop = await sessions.create({ userId: user, userAgent: FIREFOX_WINDOWS });
       now += 1_000;
-      let refused: unknown;
-      try {
-        await sessions.create({ userId: user, userAgent: SAFARI_IPHONE });
-      } catch (error) {
-        refused = error;
-      }
+      const refused = await sessions.create({ userId: user, userAgent: SAFARI_IPHONE }).catch((error: unknown) => error);
       expect(isSessionError(refused) && refused.code).toBe('SESSION_LIMIT');
       const listed = isSessionError(refused) ? (refused.sessions ?? []) : [];
       expect([listed.map((view) => view.id), listed[0]!.deviceLabel]).toEqual([[desktop.session.id, laptop.session.id], 'Firefox on Windows']);
