@@ -28,8 +28,7 @@ export function describeAccessTokens({ describe, it, expect, scenario, expectRep
 
     it('a session token is accepted as Bearer', async () => {
       const created = await scenario().sessions.create({ userId: 'alice', kind: 'api' });
-      const reply = await scenario().request('/api/me', { headers: { authorization: `Bearer ${created.token}` } });
-      expectReply(reply, 200, { json: { userId: 'alice', sessionId: created.session.id } });
+      expectReply(await scenario().request('/api/me', { headers: { authorization: `Bearer ${created.token}` } }), 200, { json: { userId: 'alice', sessionId: created.session.id } });
     });
 
     it('an access token that expired gets 401 "session_expired"', async () => {

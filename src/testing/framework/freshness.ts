@@ -18,8 +18,7 @@ export function describeFreshness({ describe, it, expect, scenario, expectReply 
       scenario().advance(TEN_MINUTES);
       const api = await device.request('/api/sensitive');
       expectReply(api, 403, { json: { error: 'reauthentication_required' }, headers: { 'cache-control': 'no-store' }, cookies: 0 });
-      const page = await device.request('/security?tab=devices', { headers: NAVIGATION });
-      expectReply(page, 303, { headers: { location: '/login?reauth=1&next=/security%3Ftab%3Ddevices' }, cookies: 0 });
+      expectReply(await device.request('/security?tab=devices', { headers: NAVIGATION }), 303, { headers: { location: '/login?reauth=1&next=/security%3Ftab%3Ddevices' }, cookies: 0 });
       // Not fresh is not signed out.
       expect((await device.request('/api/me')).status).toBe(200);
     });
@@ -28,8 +27,7 @@ export function describeFreshness({ describe, it, expect, scenario, expectReply 
       const device = await scenario().signedIn('alice');
       scenario().advance(2 * TEN_MINUTES);
       expect((await device.request('/api/sensitive')).status).toBe(403);
-      const confirmed = await device.request('/reauthenticate', { method: 'POST' });
-      expectReply(confirmed, 200, { json: { fresh: true, authenticatedAt: scenario().now() }, cookies: 0 });
+      expectReply(await device.request('/reauthenticate', { method: 'POST' }), 200, { json: { fresh: true, authenticatedAt: scenario().now() }, cookies: 0 });
       expect((await device.request('/api/sensitive')).status).toBe(200);
       expect((await scenario().sessions.list('alice')).map((view) => view.id)).toEqual([device.sessionId]);
     });

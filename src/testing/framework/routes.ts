@@ -54,8 +54,7 @@ export function describeRoutes({ describe, it, expect, scenario, expectReply }: 
 
     it('POST /sessions/sign-out signs out this device only and clears the cookie', async () => {
       const [laptop, phone] = await scenario().signedInOn('alice', BROWSERS.chromeMac, BROWSERS.safariIphone);
-      const reply = await laptop.request('/sessions/sign-out', { method: 'POST' });
-      expectReply(reply, 200, { json: { global: false }, headers: NO_STORE, clearsCookie: true });
+      expectReply(await laptop.request('/sessions/sign-out', { method: 'POST' }), 200, { json: { global: false }, headers: NO_STORE, clearsCookie: true });
       expect((await laptop.request('/api/me')).json).toEqual({ error: 'session_revoked' });
       expect((await phone.request('/api/me')).status).toBe(200);
     });

@@ -91,8 +91,7 @@ export function describeSecurityEvents({ describe, it, expect, scenario, expectR
     it('answers 503 while the store is down or the transmitter\'s keys cannot be fetched, and ends nothing', async () => {
       const laptop = await signedIn('alice', BROWSERS.chromeMac);
       idp().jwksAnswer = 503;
-      const reply = await push(await idp().securityEventToken(`${RISC}account-disabled`, { format: 'email', email: 'alice@example.com' }));
-      expectReply(reply, 503, { headers: { 'retry-after': /^\d+$/ } });
+      expectReply(await push(await idp().securityEventToken(`${RISC}account-disabled`, { format: 'email', email: 'alice@example.com' })), 503, { headers: { 'retry-after': /^\d+$/ } });
       expect(await meStatuses(laptop)).toEqual([200]);
       idp().jwksAnswer = 'keys';
       scenario().advance(10_000);

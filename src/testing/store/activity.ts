@@ -51,8 +51,7 @@ export function describeActivity(suite: StoreSuiteContext): void {
       const activity = { ...signIn, sessionId: 'will-be-the-new-one' };
       const created = await store().create(newRecord(store(), user, { createdAt: t + 100, ...CHROME_MAC_DEVICE }), { replaceDevice: true, limit: evictOldest(2), activity });
       expect([created.replacedIds, created.evictedIds]).toEqual([[old.id], [idle.id]]);
-      const found = await list(store(), user);
-      expect(found).toEqual([
+      expect(await list(store(), user)).toEqual([
         { id: `${signIn.id}.1`, userId: user, type: 'session.revoked', at: t + 100, reason: 'session_limit', sessionId: idle.id },
         { id: `${signIn.id}.0`, userId: user, type: 'session.revoked', at: t + 100, reason: 'replaced', sessionId: old.id },
         { ...signIn, sessionId: 'will-be-the-new-one' },

@@ -135,8 +135,7 @@ export function describeLifecycle({ describe, it, expect, store }: StoreSuiteCon
       const live = await insert(store(), user, { createdAt: start + 1 });
       // At the very millisecond `expiring` runs out.
       const at = expiring.expiresAt;
-      const revoked = await store().revokeOthers(user, { keepSessionId: keep.id, kinds: ['browser'], at, reason: 'sign_out_others', denyUntil: at + 60_000 });
-      expect(revoked).toEqual([live.id]);
+      expect(await store().revokeOthers(user, { keepSessionId: keep.id, kinds: ['browser'], at, reason: 'sign_out_others', denyUntil: at + 60_000 })).toEqual([live.id]);
       expect((await store().get(covered.id))!.session.revokedAt).toBeUndefined();
       expect((await store().get(expiring.id))?.session.revokedAt).toBeUndefined();
       const tombstone = (await store().get(signedOut.id))!.session;
@@ -154,8 +153,7 @@ export function describeLifecycle({ describe, it, expect, store }: StoreSuiteCon
       const keep = await insert(store(), user, { createdAt: start });
       const live = await insert(store(), user, { createdAt: start });
       await store().revokeAll(user, { kinds: ['api'], at: start + 600_000 });
-      const revoked = await store().revokeOthers(user, { keepSessionId: keep.id, kinds: ['browser'], at: start + 1, reason: 'sign_out_others' });
-      expect(revoked).toEqual([live.id]);
+      expect(await store().revokeOthers(user, { keepSessionId: keep.id, kinds: ['browser'], at: start + 1, reason: 'sign_out_others' })).toEqual([live.id]);
       expect((await store().get(live.id))!.session.revokedReason).toBe('sign_out_others');
     });
 
