@@ -39,45 +39,25 @@ export interface Expectation {
 export interface TestRunner {
   /** Groups tests. */
   describe(name: string, body: () => void): void;
-  /**
-   * Registers one test, with an optional timeout in ms. vitest hands `body` its test context,
-   * through which a suite marks a test skipped at run time (a store without the optional
-   * capability the test is about); a runner that hands none runs such a test as a pass.
-   */
+  /** Registers one test, with an optional timeout in ms; vitest's test context lets a suite skip it at run time. */
   it(name: string, body: (context?: unknown) => Promise<void> | void, timeout?: number): void;
   /** Starts an assertion. */
   expect(actual: unknown): Expectation;
-  /**
-   * Runs before each test of the enclosing group. Optional: without it, the suite runs its
-   * set-up inside each test.
-   */
+  /** Runs before each test of the enclosing group; without it, the suite runs its set-up inside each test. */
   beforeEach?(body: () => Promise<void> | void): void;
-  /**
-   * Runs after each test of the enclosing group, even when the test failed. Optional:
-   * without it, the suite runs its tear-down inside each test, in a `finally`.
-   */
+  /** Runs after each test of the enclosing group, even a failed one; without it, the suite tears down in a `finally`. */
   afterEach?(body: () => Promise<void> | void): void;
 }
 
-/**
- * Ends the running test as skipped, with the reason, when the runner handed a test context that
- * can (vitest's `context.skip`); with any other runner the test just returns.
- * @param context - What the runner handed the test's body.
- * @param reason - Shown in the test report.
- */
-export function skipTest(context: unknown, reason: string): void {
+/** Ends the running test as skipped with `reason` when the runner's test context can (vitest's `context.skip`); else the test just returns. */
+function skipTest(context: unknown, reason: string): void {
   const skip = typeof context === 'object' && context !== null ? (context as { skip?: unknown }).skip : undefined;
   if (typeof skip === 'function') skip.call(context, reason);
 }
 
 /**
- * An `it` for the tests of an optional capability: on a store without it (`has()` answers
- * false) each test is reported skipped with `reason` where the runner can skip, never passed
- * without running.
- * @param runner - The suite's runner.
- * @param has - Whether the store under test has the capability, asked when each test runs.
- * @param reason - Shown in the test report when it has not.
- * @returns A function with `it`'s parameters.
+ * An `it` for the tests of an optional capability: when `has()` answers false as the test runs,
+ * the test is reported skipped with `reason` where the runner can skip.
  */
 export function capabilityTest(runner: TestRunner, has: () => boolean, reason: string): TestRunner['it'] {
   return (name, body, timeout) => runner.it(name, (context) => (has() ? body(context) : skipTest(context, reason)), timeout);
@@ -88,11 +68,7 @@ export type CompleteTestRunner = Required<TestRunner>;
 
 type Hook = () => Promise<void> | void;
 
-/**
- * The runner the suites register with: the one given; else the runner's globals (vitest
- * with `globals: true`, jest); else vitest, loaded from the project that runs the suite. A
- * runner without `beforeEach`/`afterEach` gets them emulated around each test.
- */
+/** The runner given, else the runner's globals, else the project's vitest; hooks emulated when it has none. */
 export function resolveRunner(runner: TestRunner | undefined): CompleteTestRunner {
   const chosen = runner ?? globalRunner() ?? projectVitest();
   if (typeof chosen?.describe !== 'function' || typeof chosen.it !== 'function' || typeof chosen.expect !== 'function') {

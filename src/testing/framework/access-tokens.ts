@@ -1,5 +1,5 @@
 import { BROWSERS } from './client.js';
-import type { FrameworkSuiteContext } from './context.js';
+import { meStatuses, type FrameworkSuiteContext } from './context.js';
 
 /** Bearer credentials: stateless access tokens (middleware option `accessTokens`) and session tokens. */
 export function describeAccessTokens({ describe, it, expect, scenario, expectReply }: FrameworkSuiteContext): void {
@@ -16,22 +16,19 @@ export function describeAccessTokens({ describe, it, expect, scenario, expectRep
     });
 
     it('an access token is refused once its session is revoked, and can list and sign out', async () => {
-      const laptop = await scenario().signedIn('alice');
-      const phone = await scenario().signedIn('alice', BROWSERS.safariIphone);
+      const [laptop, phone] = await scenario().signedInOn('alice', BROWSERS.chromeMac, BROWSERS.safariIphone);
       const headers = { authorization: `Bearer ${await accessTokenOf(laptop.token)}` };
       const listed = await scenario().request('/sessions', { headers });
       expect(listed.status).toBe(200);
       expect((listed.json as { current: boolean }[]).map((view) => view.current)).toEqual([true, false]);
       expect((await scenario().request('/sessions/sign-out', { method: 'POST', headers })).status).toBe(200);
       expect((await scenario().request('/api/me', { headers })).json).toEqual({ error: 'session_revoked' });
-      expect((await laptop.request('/api/me')).status).toBe(401);
-      expect((await phone.request('/api/me')).status).toBe(200);
+      expect(await meStatuses(laptop, phone)).toEqual([401, 200]);
     });
 
     it('a session token is accepted as Bearer', async () => {
       const created = await scenario().sessions.create({ userId: 'alice', kind: 'api' });
-      const reply = await scenario().request('/api/me', { headers: { authorization: `Bearer ${created.token}` } });
-      expectReply(reply, 200, { json: { userId: 'alice', sessionId: created.session.id } });
+      expectReply(await scenario().request('/api/me', { headers: { authorization: `Bearer ${created.token}` } }), 200, { json: { userId: 'alice', sessionId: created.session.id } });
     });
 
     it('an access token that expired gets 401 "session_expired"', async () => {

@@ -10,23 +10,18 @@ export function describeAnonymous({ describe, it, expect, scenario, expectReply 
     });
 
     it('a page navigation gets a relative 303 to the login page keeping next', async () => {
-      const reply = await scenario().request('/dashboard?tab=2', { headers: NAVIGATION });
-      expectReply(reply, 303, { headers: { location: '/login?next=/dashboard%3Ftab%3D2', 'cache-control': 'no-store' } });
-      const head = await scenario().request('/dashboard', { method: 'HEAD', headers: NAVIGATION });
-      expectReply(head, 303, { headers: { location: '/login?next=/dashboard' } });
+      expectReply(await scenario().request('/dashboard?tab=2', { headers: NAVIGATION }), 303, { headers: { location: '/login?next=/dashboard%3Ftab%3D2', 'cache-control': 'no-store' } });
+      expectReply(await scenario().request('/dashboard', { method: 'HEAD', headers: NAVIGATION }), 303, { headers: { location: '/login?next=/dashboard' } });
     });
 
     it('the redirect is never built from Host or X-Forwarded-Host', async () => {
-      const reply = await scenario().request('/dashboard', {
-        headers: { ...NAVIGATION, 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' },
-      });
+      const reply = await scenario().request('/dashboard', { headers: { ...NAVIGATION, 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' } });
       expectReply(reply, 303, { headers: { location: '/login?next=/dashboard' } });
       expect(reply.headers.get('location') ?? '').not.toContain('evil');
     });
 
     it('a request that prefers JSON is an API call even from a browser', async () => {
-      const reply = await scenario().request('/dashboard', { headers: { accept: 'application/json' } });
-      expectReply(reply, 401, { json: { error: 'unauthenticated' } });
+      expectReply(await scenario().request('/dashboard', { headers: { accept: 'application/json' } }), 401, { json: { error: 'unauthenticated' } });
     });
 
     it('public routes still answer, with nobody signed in', async () => {

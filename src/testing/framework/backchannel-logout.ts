@@ -1,5 +1,5 @@
 import { BROWSERS } from './client.js';
-import type { FrameworkSuiteContext } from './context.js';
+import { meStatuses, type FrameworkSuiteContext } from './context.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
@@ -16,16 +16,14 @@ export function describeBackchannelLogout({ describe, it, expect, scenario, expe
       const laptop = await signedInFederated(BROWSERS.chromeMac, { iss: idp().issuer, sub: 'alice@idp', sid: 'idp-session-1' });
       const phone = await signedInFederated(BROWSERS.safariIphone, { iss: idp().issuer, sub: 'alice@idp', sid: 'idp-session-2' });
       expectReply(await post(`logout_token=${await idp().logoutToken({ sid: 'idp-session-1' })}`), 200, { headers: { 'cache-control': 'no-store' } });
-      expect((await laptop.request('/api/me')).status).toBe(401);
-      expect((await phone.request('/api/me')).status).toBe(200);
+      expect(await meStatuses(laptop, phone)).toEqual([401, 200]);
     });
 
     it('a token with sid and sub also signs out that user\'s sessions recorded without a sid, not those of another provider session', async () => {
       const withoutSid = await signedInFederated(BROWSERS.chromeMac, { iss: idp().issuer, sub: 'alice@idp' });
       const otherSession = await signedInFederated(BROWSERS.safariIphone, { iss: idp().issuer, sub: 'alice@idp', sid: 'idp-session-2' });
       expect((await post(`logout_token=${await idp().logoutToken({ sid: 'idp-session-1', sub: 'alice@idp' })}`)).status).toBe(200);
-      expect((await withoutSid.request('/api/me')).status).toBe(401);
-      expect((await otherSession.request('/api/me')).status).toBe(200);
+      expect(await meStatuses(withoutSid, otherSession)).toEqual([401, 200]);
     });
 
     it('a bad, replayed or missing token answers 400 { error } and signs out nothing', async () => {

@@ -44,12 +44,13 @@ async function sendFetch(url: URL, init: RequestInit): Promise<RawReply> {
   return { status: response.status, headers: response.headers, body: await response.text() };
 }
 
-/** One request over `node:http` with exactly the headers given. */
-function sendRaw(url: URL, init: RequestInit): Promise<RawReply> {
+/** One request over `node:http` with exactly the headers given, and the path as written (`fetch()` and `new URL()` would normalise it). */
+export function sendExact(base: string, path: string, init: RequestInit): Promise<RawReply> {
+  const { hostname, port } = new URL(base);
   const headers: Record<string, string> = { ...init.headers };
   if (init.body !== undefined) headers['content-length'] = String(Buffer.byteLength(init.body));
   return new Promise((resolve, reject) => {
-    const request = httpRequest(url, { method: init.method ?? 'GET', headers }, (response) => {
+    const request = httpRequest({ host: hostname, port, path, method: init.method ?? 'GET', headers }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('error', reject);
@@ -68,8 +69,7 @@ function sendRaw(url: URL, init: RequestInit): Promise<RawReply> {
 
 /** One real HTTP request with fetch (`node:http` with `browser`), redirects not followed. */
 export async function send(base: string, path: string, init: RequestInit = {}): Promise<Reply> {
-  const url = new URL(path, base);
-  const response = init.browser === true ? await sendRaw(url, init) : await sendFetch(url, init);
+  const response = init.browser === true ? await sendExact(base, path, init) : await sendFetch(new URL(path, base), init);
   const { body } = response;
   let json: unknown;
   try {
@@ -125,9 +125,9 @@ export class Device {
     return send(this.base, path, { ...init, headers: this.headers(init.headers) });
   }
 
-  /** `POST /login?user=<userId>`; keeps the cookie it sets. */
-  async signIn(userId: string, headers: Readonly<Record<string, string>> = {}): Promise<Reply> {
-    const reply = await this.request(`/login?user=${encodeURIComponent(userId)}`, { method: 'POST', headers });
+  /** `POST /login?user=<userId>` and `query` (`"&remember=0"`); keeps the cookie it sets. */
+  async signIn(userId: string, headers: Readonly<Record<string, string>> = {}, query = ''): Promise<Reply> {
+    const reply = await this.request(`/login?user=${encodeURIComponent(userId)}${query}`, { method: 'POST', headers });
     const cookie = reply.cookies.find((candidate) => candidate.name === this.cookieName && candidate.value !== '');
     if (cookie !== undefined) {
       this.token = cookie.value;

@@ -23,6 +23,8 @@ export interface Scenario {
   device(userAgent: string, cookieName?: string): Device;
   /** A new browser (Chrome on macOS by default) signed in as `userId` through `POST /login`. */
   signedIn(userId: string, userAgent?: string): Promise<Device>;
+  /** New browsers signed in as `userId` in turn, one per User-Agent. */
+  signedInOn<T extends readonly string[]>(userId: string, ...userAgents: T): Promise<{ -readonly [K in keyof T]: Device }>;
   /** A new browser holding a session the manager made: for what the sign-in route does not take (a kind, a federated identity). */
   deviceWith(input: CreateSessionInput & { readonly userAgent: string }, cookieName?: string): Promise<Device>;
   /** The live session of `token`; throws when it is not live. */
@@ -62,6 +64,13 @@ export function clearsCookie(reply: Reply, name = 'session'): boolean {
   return reply.cookies.some((cookie) => cookie.name === name && cookie.value === '' && cookie.attributes['max-age'] === '0');
 }
 
+/** The status `GET /api/me` answers each device, asked in turn: 200 while signed in. */
+export async function meStatuses(...devices: readonly Device[]): Promise<number[]> {
+  const statuses: number[] = [];
+  for (const device of devices) statuses.push((await device.request('/api/me')).status);
+  return statuses;
+}
+
 /** The suite's {@link FrameworkSuiteContext.expectReply} over the runner's `expect`. */
 export function replyExpectation(expect: CompleteTestRunner['expect']): FrameworkSuiteContext['expectReply'] {
   return (reply, status, expected = {}) => {
@@ -78,31 +87,22 @@ export function replyExpectation(expect: CompleteTestRunner['expect']): Framewor
 }
 
 /** Builds the scenario helpers over a started app. */
-export function scenarioOf(
-  url: string,
-  sessions: SessionManager,
-  store: SwitchableStore,
-  policy: { globalLogout: boolean },
-  clock: { now: number },
-  idp: TestIssuer,
-  appOver: Scenario['appOver'],
-): Scenario {
+export function scenarioOf(url: string, sessions: SessionManager, store: SwitchableStore, policy: { globalLogout: boolean }, clock: { now: number }, idp: TestIssuer, appOver: Scenario['appOver']): Scenario {
+  const signedIn = async (userId: string, userAgent: string = BROWSERS.chromeMac) => {
+    const device = new Device(url, userAgent);
+    await device.signIn(userId);
+    return device;
+  };
   return {
-    url,
-    idp,
-    appOver,
-    sessions,
-    store,
-    policy,
+    url, idp, appOver, sessions, store, policy,
     now: () => clock.now,
-    advance: (ms) => {
-      clock.now += ms;
-    },
+    advance: (ms) => void (clock.now += ms),
     device: (userAgent, cookieName) => new Device(url, userAgent, cookieName),
-    signedIn: async (userId, userAgent = BROWSERS.chromeMac) => {
-      const device = new Device(url, userAgent);
-      await device.signIn(userId);
-      return device;
+    signedIn,
+    signedInOn: async (userId, ...userAgents) => {
+      const devices: Device[] = [];
+      for (const userAgent of userAgents) devices.push(await signedIn(userId, userAgent));
+      return devices as never;
     },
     deviceWith: async (input, cookieName) => {
       const device = new Device(url, input.userAgent, cookieName);

@@ -30,8 +30,7 @@ export function describeForms({ describe, it, scenario, expectReply }: Framework
       const device = await endedDevice();
       for (const referer of [undefined, 'https://evil.example/account', scenario().url.replace('http://', 'https://') + '/account']) {
         const headers = referer === undefined ? FORM_POST : { ...FORM_POST, referer };
-        const reply = await device.request('/account', { method: 'POST', headers, body: 'name=Alice', browser: true });
-        expectReply(reply, 303, { headers: { location: '/login?reason=session_revoked' } });
+        expectReply(await device.request('/account', { method: 'POST', headers, body: 'name=Alice', browser: true }), 303, { headers: { location: '/login?reason=session_revoked' } });
       }
     });
 

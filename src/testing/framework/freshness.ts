@@ -1,16 +1,7 @@
-import { BROWSERS, NAVIGATION, type Device } from './client.js';
+import { BROWSERS, NAVIGATION } from './client.js';
 import type { FrameworkSuiteContext } from './context.js';
 
 const TEN_MINUTES = 10 * 60 * 1000;
-
-/** Signs `device` in through `POST /login?user=<userId>&remember=0`: "keep me signed in" unticked. */
-async function signInForgetful(device: Device, userId: string) {
-  const reply = await device.request(`/login?user=${encodeURIComponent(userId)}&remember=0`, { method: 'POST' });
-  const cookie = reply.cookies.find((candidate) => candidate.name === device.cookieName && candidate.value !== '');
-  device.token = cookie?.value;
-  device.sessionId = cookie?.value.split('.')[0];
-  return reply;
-}
 
 /** Sensitive actions (`requireFresh`, re-authentication) and session-only cookies. */
 export function describeFreshness({ describe, it, expect, scenario, expectReply }: FrameworkSuiteContext): void {
@@ -27,8 +18,7 @@ export function describeFreshness({ describe, it, expect, scenario, expectReply 
       scenario().advance(TEN_MINUTES);
       const api = await device.request('/api/sensitive');
       expectReply(api, 403, { json: { error: 'reauthentication_required' }, headers: { 'cache-control': 'no-store' }, cookies: 0 });
-      const page = await device.request('/security?tab=devices', { headers: NAVIGATION });
-      expectReply(page, 303, { headers: { location: '/login?reauth=1&next=/security%3Ftab%3Ddevices' }, cookies: 0 });
+      expectReply(await device.request('/security?tab=devices', { headers: NAVIGATION }), 303, { headers: { location: '/login?reauth=1&next=/security%3Ftab%3Ddevices' }, cookies: 0 });
       // Not fresh is not signed out.
       expect((await device.request('/api/me')).status).toBe(200);
     });
@@ -37,8 +27,7 @@ export function describeFreshness({ describe, it, expect, scenario, expectReply 
       const device = await scenario().signedIn('alice');
       scenario().advance(2 * TEN_MINUTES);
       expect((await device.request('/api/sensitive')).status).toBe(403);
-      const confirmed = await device.request('/reauthenticate', { method: 'POST' });
-      expectReply(confirmed, 200, { json: { fresh: true, authenticatedAt: scenario().now() }, cookies: 0 });
+      expectReply(await device.request('/reauthenticate', { method: 'POST' }), 200, { json: { fresh: true, authenticatedAt: scenario().now() }, cookies: 0 });
       expect((await device.request('/api/sensitive')).status).toBe(200);
       expect((await scenario().sessions.list('alice')).map((view) => view.id)).toEqual([device.sessionId]);
     });
@@ -54,8 +43,7 @@ export function describeFreshness({ describe, it, expect, scenario, expectReply 
 
     it('with the global-logout policy on, a stale session signs out this device only: ending the others needs a fresh one', async () => {
       scenario().policy.globalLogout = true;
-      const laptop = await scenario().signedIn('alice');
-      const phone = await scenario().signedIn('alice', BROWSERS.safariIphone);
+      const [laptop, phone] = await scenario().signedInOn('alice', BROWSERS.chromeMac, BROWSERS.safariIphone);
       scenario().advance(TEN_MINUTES);
       expect((await laptop.request('/sessions/sign-out-everywhere', { method: 'POST' })).json).toEqual({ error: 'reauthentication_required' });
       const stale = await laptop.request('/sessions/sign-out', { method: 'POST' });
@@ -79,7 +67,7 @@ export function describeFreshness({ describe, it, expect, scenario, expectReply 
 
     it('"keep me signed in" unticked sets a session-only cookie; the session lasts as long on the server', async () => {
       const device = scenario().device(BROWSERS.chromeMac);
-      const reply = await signInForgetful(device, 'alice');
+      const reply = await device.signIn('alice', {}, '&remember=0');
       expect(reply.status).toBe(200);
       const attributes = reply.cookies[0]?.attributes ?? {};
       expect([attributes['max-age'], attributes['expires'], attributes['httponly'], attributes['path']]).toEqual([undefined, undefined, '', '/']);

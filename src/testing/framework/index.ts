@@ -32,18 +32,11 @@ import type { SessionStore } from '../../store.js';
 export interface FrameworkAppContext {
   /** The session manager to give the wrapper (its store can be made to fail). */
   readonly sessions: SessionManager;
-  /**
-   * Options for the session middleware, to pass unchanged:
-   * `{ loginPath: "/login", trustProxy: true, accessTokens: true }`.
-   */
+  /** Options for the session middleware, to pass unchanged: `{ loginPath: "/login", trustProxy: true, accessTokens: true }`. */
   readonly middlewareOptions: SessionHttpOptions;
   /** Where to mount the JSON session routes: `"/sessions"` (also in `routesOptions`). */
   readonly routesPrefix: string;
-  /**
-   * Options for the session routes, to pass unchanged: the prefix, ending other devices only
-   * from a fresh session, the "This wasn't me" page and the live sign-out stream
-   * (`{ prefix: "/sessions", requireFresh: 600_000, revocationLinks: true, events: { heartbeat: 100, ... } }`).
-   */
+  /** Options for the session routes, to pass unchanged (`{ prefix: "/sessions", requireFresh: 600_000, revocationLinks: true, ... }`). */
   readonly routesOptions: SessionRoutesOptions;
 }
 
@@ -57,11 +50,7 @@ export interface FrameworkApp {
 
 /** Options of {@link describeFrameworkConformance}. */
 export interface FrameworkConformanceOptions {
-  /**
-   * The runner to register tests with: `{ describe, it, expect }`, and `beforeEach` and
-   * `afterEach` when it has them. Defaults to the runner's globals (vitest with
-   * `globals: true`, jest), else to vitest as installed in the project.
-   */
+  /** The runner to register tests with (`{ describe, it, expect }`, and its hooks); defaults to its globals, else the project's vitest. */
   readonly runner?: TestRunner;
 }
 
@@ -79,55 +68,39 @@ const FRESH_FOR = 10 * 60 * 1000;
 export const STORE_TIMEOUT = 300;
 
 /**
- * Registers the framework conformance suite: the HTTP behaviour every wrapper must have,
- * checked over a real server with real `fetch` (redirects not followed), and `node:http` for
- * HTML form submissions (`fetch` cannot send `Sec-Fetch-Mode: navigate`). Express, Fastify and
- * Koa pass it; an adapter for Hono, Next.js or anything else runs it with one call.
+ * Registers the framework conformance suite: the HTTP behaviour every wrapper must have, checked
+ * over a real server with real `fetch` (redirects not followed), and `node:http` for HTML form
+ * submissions (`fetch` cannot send `Sec-Fetch-Mode: navigate`).
  *
  * Before each test `makeApp(context)` must start a server on 127.0.0.1 (any free port) and
- * return its URL and a `close` function. The app mounts, with the wrapper under test:
+ * return its URL and a `close` function. With the wrapper under test, the app mounts:
  *
- * - the session middleware with `context.sessions` and `context.middlewareOptions`, on every
- *   request;
- * - the session routes with `context.routesOptions` (under `/sessions`, with the "This wasn't
- *   me" page, the live sign-out stream `GET /sessions/events`, the back-channel logout URI
- *   `POST /sessions/backchannel-logout`, the Shared Signals push endpoint
- *   `POST /sessions/security-events` and the Universal Logout endpoint
- *   `POST /sessions/global-token-revocation`), with or without the framework's usual form and
- *   JSON parsers in front of them (`express.urlencoded()` and `express.json()`, a Koa body
- *   parser, Hono's `c.req.parseBody()` and `c.req.json()`);
- * - `POST /login?user=<userId>` (the body, if any, ignored), behind `requireSameOrigin`:
+ * - the session middleware with `context.sessions` and `context.middlewareOptions`, on every request;
+ * - the session routes with `context.routesOptions` under `/sessions` (with the "This wasn't me"
+ *   page, `GET /sessions/events`, `POST /sessions/backchannel-logout`, `POST /sessions/security-events`
+ *   and `POST /sessions/global-token-revocation`), with or without the framework's usual form and
+ *   JSON parsers in front of them;
+ * - `POST /login?user=<userId>` (body ignored), behind `requireSameOrigin`:
  *   `await sessions.signIn({ userId, persistent })`, `persistent` being `false` when the query
- *   has `remember=0` and `true` otherwise, then `200` JSON
- *   `{ "sessionId": <the new session's id> }`;
- * - `POST /reauthenticate`, behind `requireSession`: `const session = await
- *   sessions.reauthenticated()`, then `200` JSON
- *   `{ "fresh": sessions.isFresh(), "authenticatedAt": session?.authenticatedAt }`;
+ *   has `remember=0`, then `200` JSON `{ "sessionId": <the new session's id> }`;
+ * - `POST /reauthenticate`, behind `requireSession`: `const session = await sessions.reauthenticated()`,
+ *   then `200` JSON `{ "fresh": sessions.isFresh(), "authenticatedAt": session?.authenticatedAt }`;
  * - `GET /api/sensitive`, behind `requireFresh()`: `200` JSON `{ "userId": sessions.userId }`;
- * - `GET /api/sensitive-hour`, behind `requireFresh({ maxAge: 3_600_000 })` (Fastify:
- *   `fastify.requireFresh` with the route's `config: { requireFresh: { maxAge: 3_600_000 } }`):
- *   `200` JSON `{ "userId": sessions.userId }`;
+ * - `GET /api/sensitive-hour`, behind `requireFresh({ maxAge: 3_600_000 })` (Fastify: the route's
+ *   `config: { requireFresh: { maxAge: 3_600_000 } }`): `200` JSON `{ "userId": sessions.userId }`;
  * - `GET /security`, behind `requireFresh()`: `200` HTML (any);
- * - `POST /account` (the body, if any, ignored), behind `requireSameOrigin` then
- *   `requireSession`: `200` JSON `{ "userId": sessions.userId }`;
+ * - `POST /account` (body ignored), behind `requireSameOrigin` then `requireSession`:
+ *   `200` JSON `{ "userId": sessions.userId }`;
  * - `GET /api/me`, behind `requireSession`: `200` JSON
  *   `{ "userId": sessions.userId, "sessionId": sessions.current?.id ?? sessions.accessToken?.sid }`;
  * - `GET /dashboard`, behind `requireSession`: `200` HTML (any);
- * - `GET /api/public`, without `requireSession`: `200` JSON
- *   `{ "userId": sessions.userId, "status": sessions.status }`;
- * - the wrapper's answer to errors the routes throw, so that a `SessionError`
- *   `STORE_UNAVAILABLE` is the library's `503` (`errorResponse` from
- *   `session-revocation/http`): Express `app.use(sessionErrorHandler())` after the routes,
- *   Fastify `sessionErrorHandler()` as its error handler, Koa's `sessionMiddleware` by itself.
+ * - `GET /api/public`: `200` JSON `{ "userId": sessions.userId, "status": sessions.status }`;
+ * - the wrapper's error handler, so that a `SessionError` `STORE_UNAVAILABLE` thrown by the
+ *   routes is the library's `503` (Express `sessionErrorHandler()` after the routes, Fastify's as
+ *   its error handler, Koa's `sessionMiddleware` by itself).
  *
- * (`sessions` is the request's object: `req.sessions`, `request.sessions`, `ctx.sessions`;
- * `requireSession`, `requireSameOrigin` and `requireFresh` are the wrapper's guards.)
- *
- * Scenarios: sign-in cookies, anonymous and revoked requests, rotation, form posts, the JSON
- * session routes, cross-site requests, store outages, malformed credentials, access tokens,
- * sensitive actions, "This wasn't me" links, live sign-out, back-channel logout, Security Event
- * Tokens, Universal Logout, and a store the app wrapped (for which `makeApp` is called a second
- * time in the test, with another manager).
+ * (`sessions` is the request's object, `req.sessions` or `ctx.sessions`; the guards are the wrapper's.)
+ * A test of a store the app wrapped calls `makeApp` a second time, with another manager.
  *
  * @param name - Shown in the test report.
  * @param makeApp - Starts the app for one test.
@@ -170,48 +143,28 @@ export function describeFrameworkConformance(
       const store = switchableStore(memoryStore());
       const policy = { globalLogout: false };
       const clock = { now: Date.now() };
+      // storeTimeout short, so the hanging-store case answers 503 quickly.
       const managerOver = (over: SessionStore): SessionManager =>
-        createSessionManager({
-          store: over,
-          clock: () => clock.now,
-          policy: { globalLogout: () => policy.globalLogout },
-          accessTokens: { secret: randomBytes(32) },
-          kinds: { remember: SUITE_ROTATION },
-          epochCacheTtl: 0,
-          // Short, so the hanging-store case answers 503 quickly.
-          storeTimeout: STORE_TIMEOUT,
-        });
+        createSessionManager({ store: over, clock: () => clock.now, policy: { globalLogout: () => policy.globalLogout }, accessTokens: { secret: randomBytes(32) }, kinds: { remember: SUITE_ROTATION }, epochCacheTtl: 0, storeTimeout: STORE_TIMEOUT });
       const sessions = managerOver(store);
       const idp = await startTestIssuer();
-      const start = (over: SessionManager): Promise<FrameworkApp> =>
-        Promise.resolve(
-          makeApp({
-            sessions: over,
-            middlewareOptions: { loginPath: '/login', trustProxy: true, accessTokens: true },
-            routesPrefix: ROUTES_PREFIX,
-            // No polling in the suite (a long interval): a revocation must reach the stream by itself.
-            routesOptions: {
-              prefix: ROUTES_PREFIX,
-              requireFresh: FRESH_FOR,
-              revocationLinks: true,
-              events: { heartbeat: 100, pollInterval: 600_000 },
-              backchannelLogout: { issuers: [{ issuer: idp.issuer, clientId: idp.clientId }] },
-              globalTokenRevocation: { issuers: [{ issuer: idp.issuer, audience: SUITE_GTR_AUDIENCE }], resolveSubject: (subject) => suiteUserOf({ ...subject }, idp.issuer) },
-              // The suite's provider is its transmitter too: email subjects through the same directory.
-              securityEvents: {
-                transmitters: [
-                  {
-                    issuer: idp.issuer,
-                    audience: SUITE_SET_AUDIENCE,
-                    jwksUri: `${idp.issuer}/jwks`,
-                    authorization: SUITE_PUSH_AUTHORIZATION,
-                    resolveSubject: (subject) => suiteUserOf(subject, idp.issuer),
-                  },
-                ],
-              },
-            },
-          }),
-        );
+      const start = async (over: SessionManager): Promise<FrameworkApp> =>
+        makeApp({
+          sessions: over,
+          middlewareOptions: { loginPath: '/login', trustProxy: true, accessTokens: true },
+          routesPrefix: ROUTES_PREFIX,
+          // No polling: a revocation must reach the stream by itself.
+          routesOptions: {
+            prefix: ROUTES_PREFIX,
+            requireFresh: FRESH_FOR,
+            revocationLinks: true,
+            events: { heartbeat: 100, pollInterval: 600_000 },
+            backchannelLogout: { issuers: [{ issuer: idp.issuer, clientId: idp.clientId }] },
+            globalTokenRevocation: { issuers: [{ issuer: idp.issuer, audience: SUITE_GTR_AUDIENCE }], resolveSubject: (subject) => suiteUserOf({ ...subject }, idp.issuer) },
+            // The suite's provider is its transmitter too.
+            securityEvents: { transmitters: [{ issuer: idp.issuer, audience: SUITE_SET_AUDIENCE, jwksUri: `${idp.issuer}/jwks`, authorization: SUITE_PUSH_AUTHORIZATION, resolveSubject: (subject) => suiteUserOf(subject, idp.issuer) }] },
+          },
+        });
       const app = await start(sessions);
       const appOver = async (wrap: (inner: SessionStore) => SessionStore) => {
         const other = managerOver(wrap(memoryStore()));
@@ -234,23 +187,11 @@ export function describeFrameworkConformance(
       await ended.scenario.sessions.close();
       await ended.idp.close();
     });
-    describeSignIn(context);
-    describeAnonymous(context);
-    describeRevocation(context);
-    describeRotation(context);
-    describeForms(context);
-    describeRoutes(context);
-    describeCrossSite(context);
-    describeOutage(context);
-    describeMalformed(context);
-    describeAccessTokens(context);
-    describePathVariants(context);
-    describeFreshness(context);
-    describeRevocationLinks(context);
-    describeLiveEvents(context);
-    describeBackchannelLogout(context);
-    describeSecurityEvents(context);
-    describeUniversalLogout(context);
-    describeWrappedStore(context);
+    const concerns = [
+      describeSignIn, describeAnonymous, describeRevocation, describeRotation, describeForms, describeRoutes,
+      describeCrossSite, describeOutage, describeMalformed, describeAccessTokens, describePathVariants, describeFreshness,
+      describeRevocationLinks, describeLiveEvents, describeBackchannelLogout, describeSecurityEvents, describeUniversalLogout, describeWrappedStore,
+    ];
+    for (const concern of concerns) concern(context);
   });
 }

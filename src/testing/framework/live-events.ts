@@ -96,8 +96,7 @@ export function describeLiveEvents({ describe, it, expect, scenario }: Framework
 
   describe('live sign-out events', () => {
     it('an open events stream hears "revoked" when another device revokes its session, then ends', async () => {
-      const laptop = await scenario().signedIn('alice');
-      const phone = await scenario().signedIn('alice', BROWSERS.safariIphone);
+      const [laptop, phone] = await scenario().signedInOn('alice', BROWSERS.chromeMac, BROWSERS.safariIphone);
       const response = await openEvents(phone.headers({ accept: 'text/event-stream' }));
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
@@ -110,8 +109,7 @@ export function describeLiveEvents({ describe, it, expect, scenario }: Framework
     });
 
     it('"sign out everywhere" from one device ends the streams of the others, and heartbeats keep a quiet stream going', async () => {
-      const laptop = await scenario().signedIn('bob');
-      const phone = await scenario().signedIn('bob', BROWSERS.safariIphone);
+      const [laptop, phone] = await scenario().signedInOn('bob', BROWSERS.chromeMac, BROWSERS.safariIphone);
       await expectRevokedAfter(await openEvents(phone.headers()), async (events) => {
         // The suite's heartbeat is 100 ms: a comment arrives on a stream with nothing to say.
         expect(await events.next()).toEqual({ event: 'comment', data: ': heartbeat' });

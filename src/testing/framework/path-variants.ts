@@ -1,23 +1,5 @@
-import { request as httpRequest } from 'node:http';
-import { BROWSERS } from './client.js';
+import { BROWSERS, sendExact } from './client.js';
 import type { FrameworkSuiteContext } from './context.js';
-
-/** One request with the path sent exactly as written: `fetch()` and `new URL()` would normalise it. */
-function sendExact(base: string, path: string, method: string, cookie?: string): Promise<{ status: number; body: string }> {
-  const { hostname, port } = new URL(base);
-  const headers: Record<string, string> = { 'user-agent': BROWSERS.chromeMac, accept: 'application/json' };
-  if (cookie !== undefined) headers['cookie'] = cookie;
-  return new Promise((resolve, reject) => {
-    const request = httpRequest({ host: hostname, port, path, method, headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('error', reject);
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    request.on('error', reject);
-    request.end();
-  });
-}
 
 /** Other spellings of a path that a router, a proxy or a browser may read as the same route. */
 function spellings(path: string): string[] {
@@ -49,7 +31,8 @@ const PROTECTED = ['/api/me', '/dashboard', '/sessions'];
 export function describePathVariants({ describe, it, expect, scenario }: FrameworkSuiteContext): void {
   describe('protected routes under other spellings of their path', () => {
     const refused = async (path: string, method: string, cookie?: string) => {
-      const reply = await sendExact(scenario().url, path, method, cookie);
+      const headers = { 'user-agent': BROWSERS.chromeMac, accept: 'application/json', ...(cookie === undefined ? {} : { cookie }) };
+      const reply = await sendExact(scenario().url, path, { method, headers });
       return { path, status: reply.status, leaked: reply.status >= 200 && reply.status < 300 };
     };
     // What answered 2xx among every spelling of `paths`, sent with each of `cookies`.

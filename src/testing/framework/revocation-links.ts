@@ -42,9 +42,7 @@ export function describeRevocationLinks({ describe, it, expect, scenario, expect
     });
 
     it('everywhere=1 signs out every device of the user', async () => {
-      const stranger = await scenario().signedIn('alice', BROWSERS.firefoxWindows);
-      const laptop = await scenario().signedIn('alice');
-      const phone = await scenario().signedIn('alice', BROWSERS.safariIphone);
+      const [stranger, laptop, phone] = await scenario().signedInOn('alice', BROWSERS.firefoxWindows, BROWSERS.chromeMac, BROWSERS.safariIphone);
       const bob = await scenario().signedIn('bob');
       await expectSignedOut(page(await linkFor(stranger.sessionId), '&everywhere=1'), 'Every device was signed out');
       for (const device of [stranger, laptop, phone]) expect((await device.request('/api/me')).status).toBe(401);

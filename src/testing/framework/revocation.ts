@@ -7,20 +7,17 @@ const DAY = 24 * 60 * 60 * 1000;
 export function describeRevocation({ describe, it, expect, scenario, expectReply }: FrameworkSuiteContext): void {
   describe('revoked and expired devices', () => {
     it('a revoked device gets 401 "session_revoked" on its next request, with the cookie cleared', async () => {
-      const laptop = await scenario().signedIn('alice');
-      const phone = await scenario().signedIn('alice', BROWSERS.safariIphone);
+      const [laptop, phone] = await scenario().signedInOn('alice', BROWSERS.chromeMac, BROWSERS.safariIphone);
       expect((await phone.request('/api/me')).status).toBe(200);
       await scenario().sessions.revoke(phone.sessionId!);
-      const refused = await phone.request('/api/me');
-      expectReply(refused, 401, { json: { error: 'session_revoked' }, headers: { 'cache-control': 'no-store' }, clearsCookie: true });
+      expectReply(await phone.request('/api/me'), 401, { json: { error: 'session_revoked' }, headers: { 'cache-control': 'no-store' }, clearsCookie: true });
       expect((await laptop.request('/api/me')).status).toBe(200);
     });
 
     it('a revoked device loading a page is sent to the login page with reason=session_revoked, the cookie cleared', async () => {
       const device = await scenario().signedIn('alice');
       await scenario().sessions.revokeAll('alice');
-      const reply = await device.request('/dashboard', { headers: NAVIGATION });
-      expectReply(reply, 303, { headers: { location: '/login?next=/dashboard&reason=session_revoked' }, clearsCookie: true });
+      expectReply(await device.request('/dashboard', { headers: NAVIGATION }), 303, { headers: { location: '/login?next=/dashboard&reason=session_revoked' }, clearsCookie: true });
     });
 
     it('an expired session loading a page is sent to the login page with reason=session_expired', async () => {
@@ -33,8 +30,7 @@ export function describeRevocation({ describe, it, expect, scenario, expectReply
     it('a cookie the store does not know carries no reason: nothing was ended, there was no session', async () => {
       const device = await scenario().signedIn('alice');
       const unknown = `${'A'.repeat(device.token!.split('.')[0]!.length)}.${device.token!.split('.')[1]}`;
-      const reply = await device.request('/dashboard', { headers: { ...NAVIGATION, cookie: `session=${unknown}` } });
-      expectReply(reply, 303, { headers: { location: '/login?next=/dashboard' } });
+      expectReply(await device.request('/dashboard', { headers: { ...NAVIGATION, cookie: `session=${unknown}` } }), 303, { headers: { location: '/login?next=/dashboard' } });
     });
 
     it('an expired session gets 401 "session_expired"', async () => {
@@ -45,10 +41,8 @@ export function describeRevocation({ describe, it, expect, scenario, expectReply
 
     it('with the global-logout policy on, signing out signs out every device', async () => {
       scenario().policy.globalLogout = true;
-      const laptop = await scenario().signedIn('alice');
-      const phone = await scenario().signedIn('alice', BROWSERS.safariIphone);
-      const reply = await laptop.request('/sessions/sign-out', { method: 'POST' });
-      expectReply(reply, 200, { json: { global: true }, clearsCookie: true });
+      const [laptop, phone] = await scenario().signedInOn('alice', BROWSERS.chromeMac, BROWSERS.safariIphone);
+      expectReply(await laptop.request('/sessions/sign-out', { method: 'POST' }), 200, { json: { global: true }, clearsCookie: true });
       expect((await phone.request('/api/me')).json).toEqual({ error: 'session_revoked' });
       expect((await laptop.request('/api/me')).json).toEqual({ error: 'session_revoked' });
     });

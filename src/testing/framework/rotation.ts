@@ -71,8 +71,7 @@ export function describeRotation({ describe, it, expect, scenario, expectReply }
       scenario().advance(SUITE_ROTATION.rotateAfter);
       expect((await device.request('/dashboard', { headers: NAVIGATION })).status).toBe(200);
       scenario().advance(SUITE_ROTATION.rotationGrace);
-      const reply = await device.request('/dashboard', { headers: NAVIGATION });
-      expectReply(reply, 303, { headers: { location: '/login?next=/dashboard&reason=session_reused' }, clearsCookie: true });
+      expectReply(await device.request('/dashboard', { headers: NAVIGATION }), 303, { headers: { location: '/login?next=/dashboard&reason=session_reused' }, clearsCookie: true });
     });
   });
 }

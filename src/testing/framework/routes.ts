@@ -7,8 +7,7 @@ const NO_STORE = { 'cache-control': 'no-store' };
 export function describeRoutes({ describe, it, expect, scenario, expectReply }: FrameworkSuiteContext): void {
   describe('session routes', () => {
     it('GET /sessions lists the live sessions of the user, this one first, never cached', async () => {
-      const phone = await scenario().signedIn('alice', BROWSERS.safariIphone);
-      const laptop = await scenario().signedIn('alice');
+      const [phone, laptop] = await scenario().signedInOn('alice', BROWSERS.safariIphone, BROWSERS.chromeMac);
       await scenario().signedIn('bob', BROWSERS.firefoxWindows);
       const reply = await laptop.request('/sessions');
       expectReply(reply, 200, { headers: NO_STORE });
@@ -26,15 +25,11 @@ export function describeRoutes({ describe, it, expect, scenario, expectReply }: 
       expect(reply.status).toBe(200);
       for (const id of Object.values(identity)) expect(reply.body).not.toContain(id);
       const views = reply.json as Array<{ id: string; federated?: unknown }>;
-      expect(views.map((view) => [view.id, view.federated])).toEqual([
-        [laptop.sessionId, true],
-        [phone.sessionId, undefined],
-      ]);
+      expect(views.map((view) => [view.id, view.federated])).toEqual([[laptop.sessionId, true], [phone.sessionId, undefined]]);
     });
 
     it('DELETE /sessions/:id signs out that device only', async () => {
-      const laptop = await scenario().signedIn('alice');
-      const phone = await scenario().signedIn('alice', BROWSERS.safariIphone);
+      const [laptop, phone] = await scenario().signedInOn('alice', BROWSERS.chromeMac, BROWSERS.safariIphone);
       expect((await laptop.request(`/sessions/${phone.sessionId}`, { method: 'DELETE' })).status).toBe(204);
       expect((await phone.request('/api/me')).json).toEqual({ error: 'session_revoked' });
       expect((await laptop.request('/api/me')).status).toBe(200);
@@ -58,18 +53,14 @@ export function describeRoutes({ describe, it, expect, scenario, expectReply }: 
     });
 
     it('POST /sessions/sign-out signs out this device only and clears the cookie', async () => {
-      const laptop = await scenario().signedIn('alice');
-      const phone = await scenario().signedIn('alice', BROWSERS.safariIphone);
-      const reply = await laptop.request('/sessions/sign-out', { method: 'POST' });
-      expectReply(reply, 200, { json: { global: false }, headers: NO_STORE, clearsCookie: true });
+      const [laptop, phone] = await scenario().signedInOn('alice', BROWSERS.chromeMac, BROWSERS.safariIphone);
+      expectReply(await laptop.request('/sessions/sign-out', { method: 'POST' }), 200, { json: { global: false }, headers: NO_STORE, clearsCookie: true });
       expect((await laptop.request('/api/me')).json).toEqual({ error: 'session_revoked' });
       expect((await phone.request('/api/me')).status).toBe(200);
     });
 
     it('POST /sessions/sign-out-others keeps this device and signs out the rest', async () => {
-      const laptop = await scenario().signedIn('alice');
-      const phone = await scenario().signedIn('alice', BROWSERS.safariIphone);
-      const desktop = await scenario().signedIn('alice', BROWSERS.firefoxWindows);
+      const [laptop, phone, desktop] = await scenario().signedInOn('alice', BROWSERS.chromeMac, BROWSERS.safariIphone, BROWSERS.firefoxWindows);
       expectReply(await laptop.request('/sessions/sign-out-others', { method: 'POST' }), 200, { json: { revoked: 2 } });
       expect((await laptop.request('/api/me')).status).toBe(200);
       expect((await phone.request('/api/me')).json).toEqual({ error: 'session_revoked' });
@@ -77,8 +68,7 @@ export function describeRoutes({ describe, it, expect, scenario, expectReply }: 
     });
 
     it('POST /sessions/sign-out-everywhere signs out every device, this one too, and a fresh sign-in works at once', async () => {
-      const laptop = await scenario().signedIn('alice');
-      const phone = await scenario().signedIn('alice', BROWSERS.safariIphone);
+      const [laptop, phone] = await scenario().signedInOn('alice', BROWSERS.chromeMac, BROWSERS.safariIphone);
       const bob = await scenario().signedIn('bob', BROWSERS.firefoxWindows);
       expectReply(await laptop.request('/sessions/sign-out-everywhere', { method: 'POST' }), 204, { clearsCookie: true });
       expect((await laptop.request('/api/me')).json).toEqual({ error: 'session_revoked' });

@@ -1,5 +1,5 @@
 import { BROWSERS, type Reply } from './client.js';
-import type { FrameworkSuiteContext, Scenario } from './context.js';
+import { meStatuses, type FrameworkSuiteContext } from './context.js';
 
 const PATH = '/sessions/security-events';
 /** The `Authorization` value the suite's transmitter is configured with. */
@@ -19,7 +19,6 @@ export function describeSecurityEvents({ describe, it, expect, scenario, expectR
     };
     const signedIn = (userId: string, userAgent: string, federated?: { sub: string; sid?: string }) =>
       federated === undefined ? scenario().signedIn(userId, userAgent) : scenario().deviceWith({ userId, userAgent, federated: { iss: idp().issuer, ...federated } });
-    const live = async (device: ReturnType<Scenario['device']>) => (await device.request('/api/me')).status === 200;
     const expectAccepted = (reply: Reply) => expectReply(reply, 202, { body: '' });
     const expectRefused = (reply: { status: number; headers: Headers; json: unknown }, err: string) => {
       expect(reply.status).toBe(400);
@@ -35,8 +34,7 @@ export function describeSecurityEvents({ describe, it, expect, scenario, expectR
       const phone = await signedIn('alice', BROWSERS.safariIphone, { sub: 'alice@idp', sid: 'idp-session-2' });
       const subject = { format: 'complex', user: { format: 'iss_sub', iss: idp().issuer, sub: 'alice@idp' }, session: { format: 'opaque', id: 'idp-session-1' } };
       expectAccepted(await push(await idp().securityEventToken(`${CAEP}session-revoked`, subject)));
-      expect(await live(laptop)).toBe(false);
-      expect(await live(phone)).toBe(true);
+      expect(await meStatuses(laptop, phone)).toEqual([401, 200]);
       const [entry] = await scenario().sessions.activity('alice');
       expect(entry?.reason).toBe('security_event');
     });
@@ -45,16 +43,14 @@ export function describeSecurityEvents({ describe, it, expect, scenario, expectR
       const federated = await signedIn('u-42', BROWSERS.chromeMac, { sub: 'alice' });
       const sameIdLocally = await signedIn('alice', BROWSERS.firefoxWindows);
       expectAccepted(await push(await idp().securityEventToken(`${CAEP}session-revoked`, { format: 'iss_sub', iss: idp().issuer, sub: 'alice' })));
-      expect(await live(federated)).toBe(false);
-      expect(await live(sameIdLocally)).toBe(true);
+      expect(await meStatuses(federated, sameIdLocally)).toEqual([401, 200]);
     });
 
     it('an email subject goes through resolveSubject', async () => {
       const alice = await signedIn('alice', BROWSERS.chromeMac);
       const bob = await signedIn('bob', BROWSERS.firefoxWindows);
       expectAccepted(await push(await idp().securityEventToken(`${CAEP}session-revoked`, { format: 'email', email: 'alice@example.com' })));
-      expect(await live(alice)).toBe(false);
-      expect(await live(bob)).toBe(true);
+      expect(await meStatuses(alice, bob)).toEqual([401, 200]);
     });
 
     it('a RISC account-disabled ends every session of the user', async () => {
@@ -62,9 +58,7 @@ export function describeSecurityEvents({ describe, it, expect, scenario, expectR
       const phone = await signedIn('alice', BROWSERS.safariIphone);
       const bob = await signedIn('bob', BROWSERS.firefoxWindows);
       expectAccepted(await push(await idp().securityEventToken(`${RISC}account-disabled`, { format: 'email', email: 'alice@example.com' })));
-      expect(await live(laptop)).toBe(false);
-      expect(await live(phone)).toBe(false);
-      expect(await live(bob)).toBe(true);
+      expect(await meStatuses(laptop, phone, bob)).toEqual([401, 401, 200]);
     });
 
     it('verification and unknown event types are acknowledged (202) and end nothing', async () => {
@@ -72,7 +66,7 @@ export function describeSecurityEvents({ describe, it, expect, scenario, expectR
       const subject = { format: 'email', email: 'alice@example.com' };
       expectAccepted(await push(await idp().securityEventToken('https://schemas.openid.net/secevent/ssf/event-type/verification', { format: 'opaque', id: 'stream-1' })));
       expectAccepted(await push(await idp().securityEventToken('https://events.example.com/something-new', subject)));
-      expect(await live(laptop)).toBe(true);
+      expect(await meStatuses(laptop)).toEqual([200]);
     });
 
     it('a replayed SET answers 202 and has no second effect', async () => {
@@ -80,7 +74,7 @@ export function describeSecurityEvents({ describe, it, expect, scenario, expectR
       expectAccepted(await push(set));
       const since = await signedIn('alice', BROWSERS.chromeMac);
       expectAccepted(await push(set));
-      expect(await live(since)).toBe(true);
+      expect(await meStatuses(since)).toEqual([200]);
     });
 
     it('the wrong content type, a body over 64 KiB, or the configured Authorization missing or wrong: 400 with the RFC 8935 err, nothing ends', async () => {
@@ -91,22 +85,21 @@ export function describeSecurityEvents({ describe, it, expect, scenario, expectR
       expectRefused(await push(await idp().securityEventToken(`${RISC}account-disabled`, { format: 'email', email: 'alice@example.com' }, { padding: 'x'.repeat(70_000) })), 'invalid_request');
       expectRefused(await push(`${await set()}${' '.repeat(70_000)}`), 'invalid_request');
       for (const authorization of [null, 'Bearer wrong-secret', `${SUITE_PUSH_AUTHORIZATION}x`, SUITE_PUSH_AUTHORIZATION.toLowerCase()]) expectRefused(await push(await set(), { authorization }), 'authentication_failed');
-      expect(await live(laptop)).toBe(true);
+      expect(await meStatuses(laptop)).toEqual([200]);
     });
 
     it('answers 503 while the store is down or the transmitter\'s keys cannot be fetched, and ends nothing', async () => {
       const laptop = await signedIn('alice', BROWSERS.chromeMac);
       idp().jwksAnswer = 503;
-      const reply = await push(await idp().securityEventToken(`${RISC}account-disabled`, { format: 'email', email: 'alice@example.com' }));
-      expectReply(reply, 503, { headers: { 'retry-after': /^\d+$/ } });
-      expect(await live(laptop)).toBe(true);
+      expectReply(await push(await idp().securityEventToken(`${RISC}account-disabled`, { format: 'email', email: 'alice@example.com' })), 503, { headers: { 'retry-after': /^\d+$/ } });
+      expect(await meStatuses(laptop)).toEqual([200]);
       idp().jwksAnswer = 'keys';
       scenario().advance(10_000);
       const set = await idp().securityEventToken(`${RISC}account-disabled`, { format: 'email', email: 'alice@example.com' });
       scenario().store.failing = true;
       expect((await push(set)).status).toBe(503);
       scenario().store.failing = false;
-      expect(await live(laptop)).toBe(true);
+      expect(await meStatuses(laptop)).toEqual([200]);
     });
   });
 }

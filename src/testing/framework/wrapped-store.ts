@@ -1,41 +1,28 @@
 import type { SessionStore } from '../../store.js';
 import { BROWSERS, Device, NAVIGATION } from './client.js';
 import type { FrameworkSuiteContext } from './context.js';
+import { intercepted } from '../store/fixtures.js';
 
 // The store's synchronous members (`subscribe` answers its unsubscribe function at once).
 const SYNCHRONOUS = new Set(['subscribe', 'sessionIdPrefix']);
 
 /** Every store call of `store` behind an `async` function, as a tracing wrapper puts it. */
-function traced(store: SessionStore, calls: string[]): SessionStore {
-  return new Proxy(store, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver) as unknown;
-      if (typeof value !== 'function' || typeof property !== 'string') return value;
-      if (SYNCHRONOUS.has(property)) return (value as (...a: unknown[]) => unknown).bind(target);
-      return async (...args: unknown[]) => {
-        calls.push(property);
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
+const traced = (store: SessionStore, calls: string[]): SessionStore =>
+  intercepted(store, (method, call) => {
+    if (SYNCHRONOUS.has(method)) return call();
+    calls.push(method);
+    return (async () => call())();
   });
-}
 
 /** `store` whose reads reject with a plain `Error` while `down.now` is true. */
-function failingReads(store: SessionStore, down: { now: boolean }): SessionStore {
-  return new Proxy(store, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver) as unknown;
-      if (typeof value !== 'function') return value;
-      if (property === 'get' || property === 'listByUser' || property === 'getRevocationState') {
-        return async (...args: unknown[]) => {
-          if (down.now) throw new Error('connection reset by the tracing proxy');
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      }
-      return (value as (...a: unknown[]) => unknown).bind(target);
-    },
+const failingReads = (store: SessionStore, down: { now: boolean }): SessionStore =>
+  intercepted(store, (method, call) => {
+    if (method !== 'get' && method !== 'listByUser' && method !== 'getRevocationState') return call();
+    return (async () => {
+      if (down.now) throw new Error('connection reset by the tracing proxy');
+      return call();
+    })();
   });
-}
 
 /** The unhandled rejections reported while `run` goes on (Node's `unhandledRejection`). */
 async function unhandledDuring(run: () => Promise<void>): Promise<unknown[]> {

@@ -187,8 +187,7 @@ export function describeAccountActivity(suite: StoreSuiteContext): void {
       expect(validated.ok && validated.session.impersonatorId).toBe(admin.session.userId);
       expect(validated.ok && sessions.isFresh(validated.session)).toBe(false);
       expect(await sessions.reauthenticated(support.session.id)).toBeNull();
-      const listed = await sessions.list(user, { currentSessionId: own.session.id });
-      expect(listed.map((view) => [view.kind, view.deviceLabel, view.impersonatorId])).toEqual([
+      expect((await sessions.list(user, { currentSessionId: own.session.id })).map((view) => [view.kind, view.deviceLabel, view.impersonatorId])).toEqual([
         ['browser', 'Safari on iOS', undefined],
         ['impersonation', `Support access by ${admin.session.userId}`, admin.session.userId],
       ]);

@@ -3,7 +3,7 @@ import type { ActivityRecord } from '../../store.js';
 import type { StoreOperations } from '../../storage/types.js';
 import { capabilityTest } from '../runner.js';
 import type { StoreSuiteContext } from './context.js';
-import { CHROME_MAC_DEVICE, evictOldest, freshUser, insert, newRecord, refuse, signInFrom } from './fixtures.js';
+import { CHROME_MAC_DEVICE, codeOf, evictOldest, freshUser, insert, newRecord, refuse, signInFrom } from './fixtures.js';
 
 let entries = 0;
 
@@ -35,7 +35,6 @@ export function describeActivity(suite: StoreSuiteContext): void {
   const { describe, it, expect, store } = suite;
   const withActivity = capabilityTest(suite, () => hasActivity(store()), 'the store lists no activity (listActivity)');
   const withStats = capabilityTest(suite, () => store().stats !== undefined, 'the store counts no rows (stats)');
-  const withTenantActivity = withActivity;
   describe('activity, known devices and revocation links', () => {
     it('a store has all the activity methods or none', () => {
       expect(typeof hasActivity(store())).toBe('boolean');
@@ -49,14 +48,10 @@ export function describeActivity(suite: StoreSuiteContext): void {
       const busy = await insert(store(), user, { createdAt: t + 2 });
       await store().touch(busy.id, t + 50);
       const signIn = entry(user, 'session.created', t + 100, { deviceLabel: 'Chrome on Mac OS', ip: '203.0.113.0' });
-      const created = await store().create(newRecord(store(), user, { createdAt: t + 100, ...CHROME_MAC_DEVICE }), {
-        replaceDevice: true,
-        limit: evictOldest(2),
-        activity: { ...signIn, sessionId: 'will-be-the-new-one' },
-      });
+      const activity = { ...signIn, sessionId: 'will-be-the-new-one' };
+      const created = await store().create(newRecord(store(), user, { createdAt: t + 100, ...CHROME_MAC_DEVICE }), { replaceDevice: true, limit: evictOldest(2), activity });
       expect([created.replacedIds, created.evictedIds]).toEqual([[old.id], [idle.id]]);
-      const found = await list(store(), user);
-      expect(found).toEqual([
+      expect(await list(store(), user)).toEqual([
         { id: `${signIn.id}.1`, userId: user, type: 'session.revoked', at: t + 100, reason: 'session_limit', sessionId: idle.id },
         { id: `${signIn.id}.0`, userId: user, type: 'session.revoked', at: t + 100, reason: 'replaced', sessionId: old.id },
         { ...signIn, sessionId: 'will-be-the-new-one' },
@@ -66,10 +61,7 @@ export function describeActivity(suite: StoreSuiteContext): void {
     withActivity('a refused create writes no entry', async () => {
       const user = freshUser();
       await insert(store(), user);
-      const refused = await store()
-        .create(newRecord(store(), user), { replaceDevice: false, limit: refuse(1), activity: entry(user, 'session.created', Date.now()) })
-        .then(() => 'created', (error: { code?: string }) => error.code);
-      expect(refused).toBe('SESSION_LIMIT');
+      expect(await codeOf(store().create(newRecord(store(), user), { replaceDevice: false, limit: refuse(1), activity: entry(user, 'session.created', Date.now()) }))).toBe('SESSION_LIMIT');
       expect(await list(store(), user)).toEqual([]);
     });
 
@@ -109,7 +101,7 @@ export function describeActivity(suite: StoreSuiteContext): void {
       expect(await list(store(), freshUser('nobody'))).toEqual([]);
     });
 
-    withTenantActivity('merges the tenant\'s own entries only when asked with the tenant', async () => {
+    withActivity('merges the tenant\'s own entries only when asked with the tenant', async () => {
       const tenant = freshUser('tenant');
       const user = freshUser();
       const t = Date.now();
@@ -181,8 +173,7 @@ export function describeActivity(suite: StoreSuiteContext): void {
       await signInFrom(store(), user, 'f'.repeat(43), t);
       await signInFrom(store(), other, 'f'.repeat(43), t);
       const secretHash = createHash('sha256').update('y').digest();
-      const mine = `${Date.now().toString(36)}${randomBytes(8).toString('hex')}`.slice(0, 22).padEnd(22, 'm');
-      const theirs = `${Date.now().toString(36)}${randomBytes(8).toString('hex')}`.slice(0, 22).padEnd(22, 't');
+      const [mine, theirs] = ['m', 't'].map((pad) => `${Date.now().toString(36)}${randomBytes(8).toString('hex')}`.slice(0, 22).padEnd(22, pad)) as [string, string];
       await store().saveRevocationLink!({ id: mine, secretHash, userId: user, sessionId: 'SSSSSSSSSSSSSSSSSSSSS4', expiresAt: t + 60_000 });
       await store().saveRevocationLink!({ id: theirs, secretHash, userId: other, sessionId: 'SSSSSSSSSSSSSSSSSSSSS5', expiresAt: t + 60_000 });
       await store().eraseUser(user);

@@ -32,11 +32,8 @@ export function describeContract({ describe, it, expect, store, raw }: StoreSuit
       const rotated: SessionRecord = { ...rest, secretHash: new Uint8Array(32).fill(7), previousSecretHash: first.secretHash, rotatedAt: first.createdAt + 1 };
       expect(await raw().apply({ owner: { userId }, version: 1, writes: [insert(rotated)] })).toBe(true);
       const read = (await raw().get(first.id))!.session;
-      expect([Buffer.from(read.secretHash).toString('hex'), Buffer.from(read.previousSecretHash!).toString('hex'), read.rotatedAt]).toEqual([
-        '07'.repeat(32),
-        Buffer.from(first.secretHash).toString('hex'),
-        first.createdAt + 1,
-      ]);
+      const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+      expect([hex(read.secretHash), hex(read.previousSecretHash!), read.rotatedAt]).toEqual(['07'.repeat(32), hex(first.secretHash), first.createdAt + 1]);
       expect([read.data, read.deviceKey, read.browser]).toEqual([undefined, undefined, undefined]);
       expect((await raw().readUser(userId)).sessions).toHaveLength(1);
     });

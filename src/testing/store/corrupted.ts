@@ -2,7 +2,7 @@ import { isSessionError } from '../../errors.js';
 import { createSessionManager } from '../../manager/index.js';
 import type { SessionLookup, SessionStore } from '../../store.js';
 import type { StoreSuiteContext } from './context.js';
-import { freshUser } from './fixtures.js';
+import { freshUser, SECRET } from './fixtures.js';
 
 type Answer = Record<string, unknown>;
 
@@ -127,7 +127,7 @@ export function describeCorruptedAnswers({ describe, it, expect, raw }: StoreSui
       const results: string[] = [];
       for (const answer of answers) {
         const damaged = overriding(inner, { readUser: async () => answer as never });
-        const sessions = createSessionManager({ store: damaged, accessTokens: { secret: 'a-test-secret-of-at-least-32-bytes!!' }, epochCacheTtl: 0 });
+        const sessions = createSessionManager({ store: damaged, accessTokens: { secret: SECRET }, epochCacheTtl: 0 });
         const { session } = await createSessionManager({ store: inner }).create({ userId });
         const jwt = await sessions.issueAccessToken(session);
         results.push(await outcome(() => sessions.verifyAccessToken(jwt)));

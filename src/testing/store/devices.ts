@@ -57,8 +57,7 @@ export function describeDeviceReplacement({ describe, it, expect, store, sibling
     it('does not replace when the caller asks not to', async () => {
       const user = freshUser();
       const first = await store().create(newRecord(store(), user, CHROME_MAC_DEVICE), { replaceDevice: false });
-      const second = await store().create(newRecord(store(), user, CHROME_MAC_DEVICE), { replaceDevice: false });
-      expect(second.replacedIds).toEqual([]);
+      expect((await store().create(newRecord(store(), user, CHROME_MAC_DEVICE), { replaceDevice: false })).replacedIds).toEqual([]);
       expect((await store().get(first.session.id))!.session.revokedAt).toBeUndefined();
     });
 
@@ -66,9 +65,7 @@ export function describeDeviceReplacement({ describe, it, expect, store, sibling
       const user = freshUser();
       // Two app servers: one server's sign-ins of a user queue, the two servers' race.
       const servers = [store(), storeOperations(await sibling())];
-      const results = await Promise.all(
-        Array.from({ length: 12 }, (_, index) => servers[index % 2]!.create(newRecord(store(), user, CHROME_MAC_DEVICE), { replaceDevice: true })),
-      );
+      const results = await Promise.all(Array.from({ length: 12 }, (_, index) => servers[index % 2]!.create(newRecord(store(), user, CHROME_MAC_DEVICE), { replaceDevice: true })));
       const { sessions } = await store().listByUser(user);
       const live = sessions.filter((session) => session.revokedAt === undefined);
       expect(live).toHaveLength(1);

@@ -20,8 +20,7 @@ export function describeFederated({ describe, it, expect, store, raw, sibling }:
       const b = await insert(store(), userId, { federated: { iss, sub: 'alice', sid: 'sid-2' } });
       const c = await insert(store(), userId, { federated: { iss, sub: 'alice' } });
       await insert(store(), userId);
-      const bySid = await store().findFederatedLinks({ by: 'sid', iss, sid: 'sid-1' }, now);
-      expect(bySid).toEqual([{ sessionId: a.id, userId, iss, sub: 'alice', sid: 'sid-1', expiresAt: a.expiresAt }]);
+      expect(await store().findFederatedLinks({ by: 'sid', iss, sid: 'sid-1' }, now)).toEqual([{ sessionId: a.id, userId, iss, sub: 'alice', sid: 'sid-1', expiresAt: a.expiresAt }]);
       expect(sorted((await store().findFederatedLinks({ by: 'sub', iss, sub: 'alice' }, now)).map((link) => link.sessionId))).toEqual(sorted([a.id, b.id, c.id]));
       expect(sorted((await store().findFederatedLinks({ by: 'user', userId }, now)).map((link) => link.sessionId))).toEqual(sorted([a.id, b.id, c.id]));
       const withoutSid = (await store().findFederatedLinks({ by: 'user', userId }, now)).find((link) => link.sessionId === c.id)!;

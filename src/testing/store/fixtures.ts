@@ -96,18 +96,23 @@ export async function inBatches(count: number, width: number, task: (index: numb
   }
 }
 
-/** `store`, counting its calls by method. */
-export function counting(store: SessionStore): { store: SessionStore; calls: Map<string, number> } {
-  const calls = new Map<string, number>();
-  const proxy = new Proxy(store, {
+/** `store` with each method call handed to `around` with its name and a function making the call. */
+export function intercepted(store: SessionStore, around: (method: string, call: () => unknown) => unknown): SessionStore {
+  return new Proxy(store, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver) as unknown;
       if (typeof value !== 'function' || typeof property !== 'string') return value;
-      return (...args: unknown[]) => {
-        calls.set(property, (calls.get(property) ?? 0) + 1);
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
+      return (...args: unknown[]) => around(property, () => (value as (...a: unknown[]) => unknown).apply(target, args));
     },
   });
-  return { store: proxy, calls };
+}
+
+/** `store`, counting its calls by method. */
+export function counting(store: SessionStore): { store: SessionStore; calls: Map<string, number> } {
+  const calls = new Map<string, number>();
+  const counted = intercepted(store, (method, call) => {
+    calls.set(method, (calls.get(method) ?? 0) + 1);
+    return call();
+  });
+  return { store: counted, calls };
 }

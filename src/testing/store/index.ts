@@ -32,11 +32,7 @@ import { describeTextKeys } from './text-keys.js';
 
 /** Options of {@link describeStoreConformance}. */
 export interface StoreConformanceOptions {
-  /**
-   * The runner to register tests with: `{ describe, it, expect }`, and `beforeEach` and
-   * `afterEach` when it has them. Defaults to the runner's globals (vitest with
-   * `globals: true`, jest), else to vitest as installed in the project.
-   */
+  /** The runner to register tests with (`{ describe, it, expect }`, and its hooks); defaults to its globals, else the project's vitest. */
   readonly runner?: TestRunner;
   /**
    * Timeout in ms for the heavy tests (10,000 sessions of one user, races).
@@ -44,35 +40,23 @@ export interface StoreConformanceOptions {
    */
   readonly slowTimeout?: number;
   /**
-   * Opens a second instance of the store over the same data as the one given (another
-   * client or connection, the same key prefix, schema or file), for the cases where two app
-   * servers act at once (the session cap under concurrent sign-ins). It is closed after the
-   * test. Without it those cases run two managers over the one store, each through an object of
-   * its own (one object's operations on a user take turns, and would not race).
+   * Opens a second instance of the store over the same data (another connection, the same
+   * prefix, schema or file), for two app servers acting at once; closed after the test. Without
+   * it, those cases use the one store through a second object (whose operations would not race).
    */
   readonly sibling?: (store: SessionStore) => SessionStore | Promise<SessionStore>;
   /**
-   * The fault hook, wired by the store's author to the store's driver: a refused connection, a
-   * server that never answers, a batch failing half way. With it the suite checks that an
-   * outage is `STORE_UNAVAILABLE` and signs no one out, and that no batch is half applied.
+   * The fault hook, wired to the store's driver (a refused connection, a server that never
+   * answers, a batch failing half way): an outage must be `STORE_UNAVAILABLE`, no batch half applied.
    */
   readonly faults?: StoreFaults;
 }
 
 /**
- * Registers the store conformance suite: every behaviour `src/store.ts` promises, split by
- * concern (lifecycle, epochs, one session per device, re-authentication and session-only
- * cookies, the atomic session cap, tenant epochs, device replacement and the cap within a
- * tenant, a user signed out of one tenant only (sessions and access tokens), every revocation
- * published to every instance (stores with `subscribe`), activity with known devices and
- * revocation links (a link still finding its device once its session's row is pruned),
- * federated sign-out links and logout-token replay, a user's data export and erasure, pruning,
- * races (of writes on the store, and between two managers through the public API: concurrent
- * sign-ins under the cap, "sign out everywhere" racing sign-ins, one link redeemed at once), the
- * manager's promises over this store, rotation with reuse detection (one successor for parallel
- * requests on two servers, reuse ending the session everywhere), the order of the session list, malformed answers refused,
- * and kinds and user ids named like `Object` properties). Every store shipped with this package runs it; run it on
- * yours with one line.
+ * Registers the store conformance suite: every behaviour `src/store.ts` promises, split by concern
+ * (rows, epochs, devices, the session cap, tenants, activity and revocation links, federated
+ * sign-out, privacy, pruning, rotation, races on the store and between two managers, malformed
+ * answers). Every store shipped with this package runs it; run it on yours with one line.
  *
  * `makeStore` is called before each test and must return an empty store (a fresh key prefix,
  * schema or file); the suite calls `close()` after each test when the store has one.
@@ -130,28 +114,11 @@ export function describeStoreConformance(
     });
     describeContract(context);
     if (options.faults !== undefined) describeFaults(context, options.faults);
-    describeLifecycle(context);
-    describeEpochs(context);
-    describeDeviceReplacement(context);
-    describeFreshSignIn(context);
-    describeSessionLimit(context);
-    describeTenants(context);
-    describeTenantScope(context);
-    describeTenantScopedRevokeAll(context);
-    describeSupportAccess(context);
-    describeNotices(context);
-    describeActivity(context);
-    describeAccountActivity(context);
-    describeRevocationLinkDevice(context);
-    describePrivacy(context);
-    describeFederated(context);
-    describePruning(context);
-    describeRaces(context);
-    describeManagerRaces(context);
-    describeManagerOverStore(context);
-    describeRotation(context);
-    describeListOrder(context);
-    describeCorruptedAnswers(context);
-    describeTextKeys(context);
+    const concerns = [
+      describeLifecycle, describeEpochs, describeDeviceReplacement, describeFreshSignIn, describeSessionLimit, describeTenants, describeTenantScope, describeTenantScopedRevokeAll,
+      describeSupportAccess, describeNotices, describeActivity, describeAccountActivity, describeRevocationLinkDevice, describePrivacy, describeFederated, describePruning,
+      describeRaces, describeManagerRaces, describeManagerOverStore, describeRotation, describeListOrder, describeCorruptedAnswers, describeTextKeys,
+    ];
+    for (const concern of concerns) concern(context);
   });
 }

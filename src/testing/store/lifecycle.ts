@@ -1,4 +1,4 @@
-import { freshUser, insert, MAX_AGE, newRecord, pick } from './fixtures.js';
+import { CHROME_MAC_DEVICE, freshUser, insert, MAX_AGE, newRecord, pick } from './fixtures.js';
 import type { StoreSuiteContext } from './context.js';
 
 /** Create, read, touch, revoke and list: the row-level contract. */
@@ -6,16 +6,8 @@ export function describeLifecycle({ describe, it, expect, store }: StoreSuiteCon
   describe('lifecycle', () => {
     it('stores a session and reads it back with its epochs in one call', async () => {
       const user = freshUser();
-      const record = newRecord(store(), user, {
-        tenantId: 'tenant-a',
-        deviceKey: 'Chrome|Mac OS',
-        browser: 'Chrome',
-        os: 'Mac OS',
-        deviceType: 'desktop',
-        userAgent: 'Mozilla/5.0 (Macintosh)',
-        ip: '203.0.113.7',
-        data: { plan: 'pro', seats: 3, nested: { ok: true, list: [1, 'two', null] } },
-      });
+      const device = { ...CHROME_MAC_DEVICE, deviceType: 'desktop', userAgent: 'Mozilla/5.0 (Macintosh)', ip: '203.0.113.7' };
+      const record = newRecord(store(), user, { tenantId: 'tenant-a', ...device, data: { plan: 'pro', seats: 3, nested: { ok: true, list: [1, 'two', null] } } });
       const { session, replacedIds } = await store().create(record, { replaceDevice: true });
       expect([replacedIds, session.createdAt, session.expiresAt, session.lastUsedAt]).toEqual([[], record.createdAt, record.createdAt + MAX_AGE, record.createdAt]);
       const found = await store().get(record.id);
@@ -143,8 +135,7 @@ export function describeLifecycle({ describe, it, expect, store }: StoreSuiteCon
       const live = await insert(store(), user, { createdAt: start + 1 });
       // At the very millisecond `expiring` runs out.
       const at = expiring.expiresAt;
-      const revoked = await store().revokeOthers(user, { keepSessionId: keep.id, kinds: ['browser'], at, reason: 'sign_out_others', denyUntil: at + 60_000 });
-      expect(revoked).toEqual([live.id]);
+      expect(await store().revokeOthers(user, { keepSessionId: keep.id, kinds: ['browser'], at, reason: 'sign_out_others', denyUntil: at + 60_000 })).toEqual([live.id]);
       expect((await store().get(covered.id))!.session.revokedAt).toBeUndefined();
       expect((await store().get(expiring.id))?.session.revokedAt).toBeUndefined();
       const tombstone = (await store().get(signedOut.id))!.session;
@@ -162,8 +153,7 @@ export function describeLifecycle({ describe, it, expect, store }: StoreSuiteCon
       const keep = await insert(store(), user, { createdAt: start });
       const live = await insert(store(), user, { createdAt: start });
       await store().revokeAll(user, { kinds: ['api'], at: start + 600_000 });
-      const revoked = await store().revokeOthers(user, { keepSessionId: keep.id, kinds: ['browser'], at: start + 1, reason: 'sign_out_others' });
-      expect(revoked).toEqual([live.id]);
+      expect(await store().revokeOthers(user, { keepSessionId: keep.id, kinds: ['browser'], at: start + 1, reason: 'sign_out_others' })).toEqual([live.id]);
       expect((await store().get(live.id))!.session.revokedReason).toBe('sign_out_others');
     });
 

@@ -21,10 +21,7 @@ type Outcome = { readonly created: CreatedSession; readonly code?: undefined } |
 
 // A sign-in's outcome as the app sees it: the session, or the code it was refused with.
 const settle = (signIn: Promise<CreatedSession>): Promise<Outcome> =>
-  signIn.then(
-    (created) => ({ created }),
-    (error: unknown) => ({ code: isSessionError(error) ? error.code : String(error) }),
-  );
+  signIn.then((created) => ({ created }), (error: unknown) => ({ code: isSessionError(error) ? error.code : String(error) }));
 
 // The ids of the sessions `server` lets in, sorted: validate's verdict is what users see.
 async function admitted(server: SessionManager, sessions: readonly CreatedSession[]): Promise<string[]> {
@@ -59,15 +56,12 @@ export function describeManagerRaces(suite: StoreSuiteContext): void {
       });
     }
     const tenantOf = (index: number) => tenants[(index >> 1) % tenants.length];
-    const outcomes = await Promise.all(
-      Array.from({ length: SIGN_INS }, (_, index) => settle(servers[index % 2]!.create({ userId: user, tenantId: tenantOf(index) }))),
-    );
+    const outcomes = await Promise.all(Array.from({ length: SIGN_INS }, (_, index) => settle(servers[index % 2]!.create({ userId: user, tenantId: tenantOf(index) }))));
     const created = outcomes.flatMap((outcome) => (outcome.created === undefined ? [] : [outcome.created]));
     const refusals = outcomes.flatMap((outcome) => (outcome.code === undefined ? [] : [outcome.code]));
     const kept = onMaxSessions === 'refuse' ? CAP * tenants.length : SIGN_INS;
     expect(refusals).toEqual(Array.from({ length: SIGN_INS - kept }, () => 'SESSION_LIMIT'));
     expect(created).toHaveLength(kept);
-
     const tenantById = new Map(created.map(({ session }) => [session.id, tenantName(session.tenantId)]));
     const live = await admitted(servers[0], created);
     const names = tenants.map(tenantName);
@@ -76,7 +70,6 @@ export function describeManagerRaces(suite: StoreSuiteContext): void {
     // The other server sees the same sessions, and lists exactly those.
     expect(await admitted(servers[1], created)).toEqual(live);
     for (const server of servers) expect(sorted((await server.list(user)).map((view) => view.id))).toEqual(live);
-
     // Every session not kept was evicted, reported once, by a sign-in to its own tenant, and is refused everywhere.
     const dead = sorted(tenantById.keys()).filter((id) => !live.includes(id));
     expect(sorted(evictions.map((eviction) => eviction.id))).toEqual(dead);
@@ -93,112 +86,100 @@ export function describeManagerRaces(suite: StoreSuiteContext): void {
     it(`${SIGN_INS} concurrent sign-ins to two tenants ("evict-oldest"): ${CAP} stay in each tenant`, capRace('evict-oldest', true), slowTimeout);
     it(`${SIGN_INS} concurrent sign-ins to two tenants ("refuse"): ${CAP} succeed in each tenant, the rest are refused`, capRace('refuse', true), slowTimeout);
 
-    it(
-      '"sign out everywhere" racing sign-ins on the other server: what came before ends, what came after stays',
-      async () => {
-        const [one, two] = await twoServers();
-        const user = freshUser();
-        const before: CreatedSession[] = [];
-        for (let index = 0; index < 4; index++) before.push(await (index % 2 === 0 ? one : two).create({ userId: user }));
+    it('"sign out everywhere" racing sign-ins on the other server: what came before ends, what came after stays', async () => {
+      const [one, two] = await twoServers();
+      const user = freshUser();
+      const before: CreatedSession[] = [];
+      for (let index = 0; index < 4; index++) before.push(await (index % 2 === 0 ? one : two).create({ userId: user }));
 
-        // Steps order the calls and answers as the app saw them.
-        let step = 0;
-        const attempts: Array<{ start: number; end: number; created: CreatedSession }> = [];
-        let firstAnswered = (): void => undefined;
-        const firstSignIn = new Promise<void>((resolve) => (firstAnswered = resolve));
-        const chain = async () => {
-          for (let index = 0; index < CHAIN_LENGTH; index++) {
-            const start = ++step;
-            const created = await two.create({ userId: user });
-            attempts.push({ start, end: ++step, created });
-            firstAnswered();
-          }
-        };
-        const signOutEverywhere = async () => {
-          await firstSignIn;
+      // Steps order the calls and answers as the app saw them.
+      let step = 0;
+      const attempts: Array<{ start: number; end: number; created: CreatedSession }> = [];
+      let firstAnswered = (): void => undefined;
+      const firstSignIn = new Promise<void>((resolve) => (firstAnswered = resolve));
+      const chain = async () => {
+        for (let index = 0; index < CHAIN_LENGTH; index++) {
           const start = ++step;
-          await one.revokeAll(user);
-          return { start, end: ++step };
-        };
-        const [everywhere] = await Promise.all([signOutEverywhere(), ...Array.from({ length: CHAINS }, chain)]);
-        const after = [await one.create({ userId: user }), await two.create({ userId: user })];
-
-        const live = new Set(await admitted(one, attempts.map((attempt) => attempt.created)));
-        expect(await admitted(two, attempts.map((attempt) => attempt.created))).toEqual(sorted(live));
-        for (const server of [one, two]) {
-          for (const { token } of before) expect(await server.validate(token)).toEqual({ ok: false, reason: 'revoked' });
-          for (const { token } of after) expect((await server.validate(token)).ok).toBe(true);
+          const created = await two.create({ userId: user });
+          attempts.push({ start, end: ++step, created });
+          firstAnswered();
         }
-        const isLive = (attempt: (typeof attempts)[number]) => live.has(attempt.created.session.id);
-        // Answered before "sign out everywhere" was asked: ended. Asked after it answered: live.
-        expect(attempts.filter((attempt) => attempt.end < everywhere.start && isLive(attempt))).toEqual([]);
-        expect(attempts.filter((attempt) => attempt.start > everywhere.end && !isLive(attempt))).toEqual([]);
-        // One order for all: a sign-in asked after a live one answered is live too.
-        const outOfOrder = attempts.flatMap((earlier) =>
-          isLive(earlier) ? attempts.filter((later) => later.start > earlier.end && !isLive(later)).map((later) => [earlier.start, later.start]) : [],
-        );
-        expect(outOfOrder).toEqual([]);
-        const expected = sorted([...live, ...after.map(({ session }) => session.id)]);
-        for (const server of [one, two]) expect(sorted((await server.list(user)).map((view) => view.id))).toEqual(expected);
-      },
-      slowTimeout,
-    );
+      };
+      const signOutEverywhere = async () => {
+        await firstSignIn;
+        const start = ++step;
+        await one.revokeAll(user);
+        return { start, end: ++step };
+      };
+      const [everywhere] = await Promise.all([signOutEverywhere(), ...Array.from({ length: CHAINS }, chain)]);
+      const after = [await one.create({ userId: user }), await two.create({ userId: user })];
 
-    it(
-      `${WORKERS} sign-ins of one user in flight on each server, ${ROUNDS} times over: every one succeeds and stays live`,
-      async () => {
-        // A sign-in's background work (the device it came from) counts too.
-        const failures: string[] = [];
-        const servers = await twoServers({ onError: (error) => void failures.push(String(error)) });
-        const user = freshUser();
-        const signIns = async (server: SessionManager): Promise<Outcome[]> => {
-          const outcomes: Outcome[] = [];
-          for (let round = 0; round < ROUNDS; round++) outcomes.push(await settle(server.create({ userId: user })));
-          return outcomes;
-        };
-        const outcomes = (await Promise.all(Array.from({ length: 2 * WORKERS }, (_, index) => signIns(servers[index % 2]!)))).flat();
-        expect(outcomes.flatMap((outcome) => (outcome.code === undefined ? [] : [outcome.code]))).toEqual([]);
-        expect(failures).toEqual([]);
-        const created = outcomes.map((outcome) => outcome.created!);
-        const ids = sorted(created.map(({ session }) => session.id));
-        expect(await admitted(servers[1], created)).toEqual(ids);
-        expect(sorted((await servers[0].list(user)).map((view) => view.id))).toEqual(ids);
-      },
-      slowTimeout,
-    );
+      const live = new Set(await admitted(one, attempts.map((attempt) => attempt.created)));
+      expect(await admitted(two, attempts.map((attempt) => attempt.created))).toEqual(sorted(live));
+      for (const server of [one, two]) {
+        for (const { token } of before) expect(await server.validate(token)).toEqual({ ok: false, reason: 'revoked' });
+        for (const { token } of after) expect((await server.validate(token)).ok).toBe(true);
+      }
+      const isLive = (attempt: (typeof attempts)[number]) => live.has(attempt.created.session.id);
+      // Answered before "sign out everywhere" was asked: ended. Asked after it answered: live.
+      expect(attempts.filter((attempt) => attempt.end < everywhere.start && isLive(attempt))).toEqual([]);
+      expect(attempts.filter((attempt) => attempt.start > everywhere.end && !isLive(attempt))).toEqual([]);
+      // One order for all: a sign-in asked after a live one answered is live too.
+      const outOfOrder = attempts.flatMap((earlier) =>
+        isLive(earlier) ? attempts.filter((later) => later.start > earlier.end && !isLive(later)).map((later) => [earlier.start, later.start]) : [],
+      );
+      expect(outOfOrder).toEqual([]);
+      const expected = sorted([...live, ...after.map(({ session }) => session.id)]);
+      for (const server of [one, two]) expect(sorted((await server.list(user)).map((view) => view.id))).toEqual(expected);
+    }, slowTimeout);
 
-    withLinks(
-      'one "This wasn\'t me" link redeemed four times at once on two servers: exactly one redeem acts',
-      async () => {
-        const [one, two] = await twoServers();
-        const user = freshUser();
-        const laptop = await one.create({ userId: user, userAgent: CHROME_MAC });
-        const phone = await two.create({ userId: user, userAgent: SAFARI_IPHONE });
-        const link = (await one.issueRevocationLink(laptop.session.id))!;
-        const acts: string[] = [];
-        for (const server of [one, two]) {
-          server.on('session.revoked', (event) => void acts.push(`revoked ${event.reason} ${(event.sessionIds ?? []).join()}`));
-          server.on('user.session_invalidated', (event) => void acts.push(`invalidated ${event.reason}`));
-        }
-        // Half of them would also sign out everywhere: a redeem that loses must do neither.
-        const answers = await Promise.all([
-          one.redeemRevocationLink(link),
-          two.redeemRevocationLink(link, { everywhere: true }),
-          one.redeemRevocationLink(link, { everywhere: true }),
-          two.redeemRevocationLink(link),
-        ]);
-        const winners = answers.filter((answer) => answer !== null);
-        expect(winners).toHaveLength(1);
-        const everywhere = winners[0]!.everywhere;
-        expect([winners[0]!.sessionId, winners[0]!.revokedIds]).toEqual([laptop.session.id, [laptop.session.id]]);
-        expect(acts).toEqual([`revoked not_me ${laptop.session.id}`, ...(everywhere ? ['invalidated not_me'] : [])]);
-        for (const server of [one, two]) {
-          expect(await server.validate(laptop.token)).toEqual({ ok: false, reason: 'revoked' });
-          expect((await server.validate(phone.token)).ok).toBe(!everywhere);
-          expect(await server.redeemRevocationLink(link)).toBeNull();
-        }
-      },
-      slowTimeout,
-    );
+    it(`${WORKERS} sign-ins of one user in flight on each server, ${ROUNDS} times over: every one succeeds and stays live`, async () => {
+      // A sign-in's background work (the device it came from) counts too.
+      const failures: string[] = [];
+      const servers = await twoServers({ onError: (error) => void failures.push(String(error)) });
+      const user = freshUser();
+      const signIns = async (server: SessionManager): Promise<Outcome[]> => {
+        const outcomes: Outcome[] = [];
+        for (let round = 0; round < ROUNDS; round++) outcomes.push(await settle(server.create({ userId: user })));
+        return outcomes;
+      };
+      const outcomes = (await Promise.all(Array.from({ length: 2 * WORKERS }, (_, index) => signIns(servers[index % 2]!)))).flat();
+      expect(outcomes.flatMap((outcome) => (outcome.code === undefined ? [] : [outcome.code]))).toEqual([]);
+      expect(failures).toEqual([]);
+      const created = outcomes.map((outcome) => outcome.created!);
+      const ids = sorted(created.map(({ session }) => session.id));
+      expect(await admitted(servers[1], created)).toEqual(ids);
+      expect(sorted((await servers[0].list(user)).map((view) => view.id))).toEqual(ids);
+    }, slowTimeout);
+
+    withLinks('one "This wasn\'t me" link redeemed four times at once on two servers: exactly one redeem acts', async () => {
+      const [one, two] = await twoServers();
+      const user = freshUser();
+      const laptop = await one.create({ userId: user, userAgent: CHROME_MAC });
+      const phone = await two.create({ userId: user, userAgent: SAFARI_IPHONE });
+      const link = (await one.issueRevocationLink(laptop.session.id))!;
+      const acts: string[] = [];
+      for (const server of [one, two]) {
+        server.on('session.revoked', (event) => void acts.push(`revoked ${event.reason} ${(event.sessionIds ?? []).join()}`));
+        server.on('user.session_invalidated', (event) => void acts.push(`invalidated ${event.reason}`));
+      }
+      // Half of them would also sign out everywhere: a redeem that loses must do neither.
+      const answers = await Promise.all([
+        one.redeemRevocationLink(link),
+        two.redeemRevocationLink(link, { everywhere: true }),
+        one.redeemRevocationLink(link, { everywhere: true }),
+        two.redeemRevocationLink(link),
+      ]);
+      const winners = answers.filter((answer) => answer !== null);
+      expect(winners).toHaveLength(1);
+      const everywhere = winners[0]!.everywhere;
+      expect([winners[0]!.sessionId, winners[0]!.revokedIds]).toEqual([laptop.session.id, [laptop.session.id]]);
+      expect(acts).toEqual([`revoked not_me ${laptop.session.id}`, ...(everywhere ? ['invalidated not_me'] : [])]);
+      for (const server of [one, two]) {
+        expect(await server.validate(laptop.token)).toEqual({ ok: false, reason: 'revoked' });
+        expect((await server.validate(phone.token)).ok).toBe(!everywhere);
+        expect(await server.redeemRevocationLink(link)).toBeNull();
+      }
+    }, slowTimeout);
   });
 }

@@ -44,37 +44,29 @@ async function listen(writer: StoreOperations, listener: StoreOperations): Promi
 /** Every revocation is published to every instance, with the user's id or the tenant's (semantics 8). */
 export function describeNotices({ describe, it, expect, store, sibling, slowTimeout }: StoreSuiteContext): void {
   // Counts only what was heard after `revoking()`: the case's set-up may publish too.
-  const publishes = (
-    name: string,
-    expected: (subject: string) => RevocationNotice,
-    revocation: (subject: string, revoking: () => Promise<void>) => Promise<unknown>,
-  ) =>
-    it(
-      `${name} publishes its notice to every instance`,
-      async () => {
-        // Another instance when it subscribes (one behind a pooler may not), else the store itself.
-        const other = await sibling();
-        const listening = await listen(store(), other.subscribe === undefined ? store() : storeOperations(other));
-        if (listening === undefined) return expect(store().subscribe).toBeUndefined();
-        try {
-          const notice = expected(freshUser('subject'));
-          const about = (heard: RevocationNotice) => (notice.tenantId === undefined ? heard.userId === notice.userId : heard.tenantId === notice.tenantId);
-          let from = listening.heard.length;
-          const mine = () => listening.heard.slice(from).filter(about);
-          await revocation(notice.tenantId ?? notice.userId, async () => {
-            // What the set-up published has a moment to arrive before counting starts.
-            await pause(SETTLE);
-            from = listening.heard.length;
-          });
-          const delivered = await waitFor(() => mine().length > 0, DELIVERY_WITHIN);
-          expect(delivered ? 'a notice' : `no notice within ${DELIVERY_WITHIN} ms`).toBe('a notice');
-          for (const heard of mine()) expect(heard).toEqual(notice);
-        } finally {
-          listening.stop();
-        }
-      },
-      slowTimeout,
-    );
+  const publishes = (name: string, expected: (subject: string) => RevocationNotice, revocation: (subject: string, revoking: () => Promise<void>) => Promise<unknown>) =>
+    it(`${name} publishes its notice to every instance`, async () => {
+      // Another instance when it subscribes (one behind a pooler may not), else the store itself.
+      const other = await sibling();
+      const listening = await listen(store(), other.subscribe === undefined ? store() : storeOperations(other));
+      if (listening === undefined) return expect(store().subscribe).toBeUndefined();
+      try {
+        const notice = expected(freshUser('subject'));
+        const about = (heard: RevocationNotice) => (notice.tenantId === undefined ? heard.userId === notice.userId : heard.tenantId === notice.tenantId);
+        let from = listening.heard.length;
+        const mine = () => listening.heard.slice(from).filter(about);
+        await revocation(notice.tenantId ?? notice.userId, async () => {
+          // What the set-up published has a moment to arrive before counting starts.
+          await pause(SETTLE);
+          from = listening.heard.length;
+        });
+        const delivered = await waitFor(() => mine().length > 0, DELIVERY_WITHIN);
+        expect(delivered ? 'a notice' : `no notice within ${DELIVERY_WITHIN} ms`).toBe('a notice');
+        for (const heard of mine()) expect(heard).toEqual(notice);
+      } finally {
+        listening.stop();
+      }
+    }, slowTimeout);
   const user = (userId: string): RevocationNotice => ({ userId });
 
   describe('revocation notices', () => {

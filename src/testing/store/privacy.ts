@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createSessionManager } from '../../manager/index.js';
 import type { StoreSuiteContext } from './context.js';
-import { CHROME_MAC, freshUser } from './fixtures.js';
+import { CHROME_MAC, freshUser, SECRET } from './fixtures.js';
 
 /** What the manager's privacy tools get out of this store: a user's data, never a secret. */
 export function describePrivacy({ describe, it, expect, store, raw }: StoreSuiteContext): void {
@@ -14,12 +14,7 @@ export function describePrivacy({ describe, it, expect, store, raw }: StoreSuite
       await sessions.revoke(ended.session.id);
       await sessions.create({ userId: freshUser('other') });
       const exported = await sessions.exportUser(user);
-      expect(exported.sessions.map((session) => [session.id, session.status]).sort()).toEqual(
-        [
-          [kept.session.id, 'live'],
-          [ended.session.id, 'revoked'],
-        ].sort(),
-      );
+      expect(exported.sessions.map((session) => [session.id, session.status]).sort()).toEqual([[kept.session.id, 'live'], [ended.session.id, 'revoked']].sort());
       const live = exported.sessions.find((session) => session.id === kept.session.id)!;
       expect([live.userId, live.browser, live.ip, live.data]).toEqual([user, 'Chrome', '203.0.113.0', { plan: 'pro' }]);
       expect(Object.keys(exported.denied)).toEqual([ended.session.id]);
@@ -33,7 +28,7 @@ export function describePrivacy({ describe, it, expect, store, raw }: StoreSuite
     });
 
     it('eraseUser deletes every session and the deny-list, keeps the epochs, and every old token stays refused', async () => {
-      const sessions = createSessionManager({ store: raw(), accessTokens: { secret: 'a-test-secret-of-at-least-32-bytes!!' }, epochCacheTtl: 0 });
+      const sessions = createSessionManager({ store: raw(), accessTokens: { secret: SECRET }, epochCacheTtl: 0 });
       const user = freshUser();
       const other = freshUser('other');
       const live = await sessions.create({ userId: user, userAgent: CHROME_MAC, ip: '203.0.113.77' });

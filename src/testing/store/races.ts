@@ -28,9 +28,7 @@ export function describeRaces({ describe, it, expect, store, raw }: StoreSuiteCo
 
     it('concurrent revokes of one session report exactly one winner', async () => {
       const session = await insert(store(), freshUser());
-      const results = await Promise.all(
-        Array.from({ length: 8 }, (_, index) => server().revoke(session.id, { at: session.createdAt + index + 1, reason: `r${index}` })),
-      );
+      const results = await Promise.all(Array.from({ length: 8 }, (_, index) => server().revoke(session.id, { at: session.createdAt + index + 1, reason: `r${index}` })));
       expect(results.filter((result) => result !== null)).toHaveLength(1);
     });
 

@@ -38,8 +38,7 @@ export function describeSessionLimit({ describe, it, expect, store, raw, sibling
     it('under the cap evicts nothing and says so with an empty list', async () => {
       const user = freshUser();
       await insert(store(), user);
-      const result = await store().create(newRecord(store(), user), { replaceDevice: false, limit: evictOldest(2) });
-      expect(result.evictedIds).toEqual([]);
+      expect((await store().create(newRecord(store(), user), { replaceDevice: false, limit: evictOldest(2) })).evictedIds).toEqual([]);
       expect(await liveIds(store(), user)).toHaveLength(2);
     });
 
@@ -50,8 +49,7 @@ export function describeSessionLimit({ describe, it, expect, store, raw, sibling
       const b = await insert(store(), user, { createdAt: t });
       await store().touch(a.id, t + 10_000);
       await store().touch(b.id, t + 10_000);
-      const result = await store().create(newRecord(store(), user, { createdAt: t + 2 }), { replaceDevice: false, limit: evictOldest(2) });
-      expect(result.evictedIds).toEqual([b.id]);
+      expect((await store().create(newRecord(store(), user, { createdAt: t + 2 }), { replaceDevice: false, limit: evictOldest(2) })).evictedIds).toEqual([b.id]);
     });
 
     it('evicts as many as it takes to get under the cap', async () => {
@@ -81,8 +79,7 @@ export function describeSessionLimit({ describe, it, expect, store, raw, sibling
       await store().touch(live.id, t + 100);
       const second = await store().create(newRecord(store(), user, { createdAt: t + 20 }), { replaceDevice: false, limit: evictOldest(2, t + 15) });
       expect(second.evictedIds).toEqual([]);
-      const third = await store().create(newRecord(store(), user, { createdAt: t + 30 }), { replaceDevice: false, limit: evictOldest(2, t + 15) });
-      expect(third.evictedIds).toEqual([second.session.id]);
+      expect((await store().create(newRecord(store(), user, { createdAt: t + 30 }), { replaceDevice: false, limit: evictOldest(2, t + 15) })).evictedIds).toEqual([second.session.id]);
       expect((await store().get(idle.id))!.session.revokedAt).toBeUndefined();
       expect(await liveIds(store(), user, 'remember')).toHaveLength(1);
     });
@@ -135,12 +132,7 @@ export function describeSessionLimit({ describe, it, expect, store, raw, sibling
       now += 1_000;
       const desktop = await sessions.create({ userId: user, userAgent: FIREFOX_WINDOWS });
       now += 1_000;
-      let refused: unknown;
-      try {
-        await sessions.create({ userId: user, userAgent: SAFARI_IPHONE });
-      } catch (error) {
-        refused = error;
-      }
+      const refused = await sessions.create({ userId: user, userAgent: SAFARI_IPHONE }).catch((error: unknown) => error);
       expect(isSessionError(refused) && refused.code).toBe('SESSION_LIMIT');
       const listed = isSessionError(refused) ? (refused.sessions ?? []) : [];
       expect([listed.map((view) => view.id), listed[0]!.deviceLabel]).toEqual([[desktop.session.id, laptop.session.id], 'Firefox on Windows']);

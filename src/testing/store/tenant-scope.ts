@@ -47,9 +47,7 @@ export function describeTenantScope({ describe, it, expect, store }: StoreSuiteC
       const newerAcme = await insert(store(), user, { tenantId: acme, createdAt: t + 2 });
       const created = await store().create(newRecord(store(), user, { tenantId: acme, createdAt: t + 3 }), { replaceDevice: false, limit: evictOldest(2) });
       expect(created.evictedIds).toEqual([olderAcme.id]);
-      expect(await notRevoked(store(), [inGlobex.id, olderAcme.id, newerAcme.id, created.session.id])).toEqual(
-        [inGlobex.id, newerAcme.id, created.session.id].sort(),
-      );
+      expect(await notRevoked(store(), [inGlobex.id, olderAcme.id, newerAcme.id, created.session.id])).toEqual([inGlobex.id, newerAcme.id, created.session.id].sort());
     });
 
     it("a sign-in without a tenant neither replaces nor counts a tenant's session, and the other way round", async () => {
@@ -65,9 +63,7 @@ export function describeTenantScope({ describe, it, expect, store }: StoreSuiteC
       // And a tenantless sign-in replaces the tenantless session.
       const aloneAgain = await store().create(newRecord(store(), user, CHROME_MAC_DEVICE), { replaceDevice: true, limit: refuse(1) });
       expect([aloneAgain.replacedIds, aloneAgain.evictedIds]).toEqual([[alone.session.id], []]);
-      expect(await notRevoked(store(), [inAcme.session.id, alone.session.id, back.session.id, aloneAgain.session.id])).toEqual(
-        [back.session.id, aloneAgain.session.id].sort(),
-      );
+      expect(await notRevoked(store(), [inAcme.session.id, alone.session.id, back.session.id, aloneAgain.session.id])).toEqual([back.session.id, aloneAgain.session.id].sort());
     });
   });
 }
