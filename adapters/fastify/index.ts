@@ -127,8 +127,12 @@ const plugin: FastifyPluginAsync<SessionPluginOptions> = async (fastify, { sessi
   const options = Object.fromEntries(Object.entries(rest).filter(([key]) => !REGISTER_OPTIONS.has(key)));
   const http = createSessionHttpLayer(sessions, options, 'sessionPlugin', ['sessions', 'routes']);
   fastify.decorateRequest('sessions', null as unknown as RequestSessions);
-  fastify.addHook('onRequest', async function attachSessions(request, reply) {
-    request.sessions = await http.attach(new NodeRequest(request.raw), new ReplyTarget(reply));
+  // A callback hook: Fastify wraps no promise of its own around the attach.
+  fastify.addHook('onRequest', function attachSessions(request, reply, done) {
+    http.attach(new NodeRequest(request.raw), new ReplyTarget(reply)).then((attached) => {
+      request.sessions = attached;
+      done();
+    }, done);
   });
   fastify.decorate('requireSession', requireSession);
   fastify.decorate('requireSameOrigin', requireSameOrigin);

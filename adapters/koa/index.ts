@@ -90,11 +90,14 @@ function proceed(ctx: Context, next: () => Promise<unknown>, request: HttpReques
  */
 export function sessionMiddleware(sessions: SessionManager, options: SessionHttpOptions = {}): Middleware<DefaultState, DefaultContext, unknown> {
   const http = createSessionHttpLayer(sessions, options, 'sessionMiddleware()');
-  return async function sessionMiddleware(ctx, next) {
+  // Not async: an async function returning proceed's promise would wait extra turns for it.
+  return function sessionMiddleware(ctx, next) {
     // ctx.request holds what a body parser made of the body.
     const request = new NodeRequest(ctx.req, ctx.originalUrl, ctx.request);
-    ctx.sessions = await http.attach(request, new ContextTarget(ctx));
-    return proceed(ctx, next, request);
+    return http.attach(request, new ContextTarget(ctx)).then((attached) => {
+      ctx.sessions = attached;
+      return proceed(ctx, next, request);
+    });
   };
 }
 
