@@ -24,8 +24,9 @@
  */
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { SessionManager } from '../../src/manager/api.js';
+import { NodeRequest } from '../../src/http/request.js';
 import { createSessionHttpLayer } from '../../src/http/session-http.js';
-import { createSessionRoutes, errorResponse, freshMaxAge, fromNodeRequest, requireFreshResponse, requireSameOriginResponse, requireSessionResponse, streamToNode, writeHeaders } from '../../src/http/index.js';
+import { createSessionRoutes, errorResponse, freshMaxAge, requireFreshResponse, requireSameOriginResponse, requireSessionResponse, streamToNode, writeHeaders } from '../../src/http/index.js';
 import type { HttpResponse, RequestSessions, RequireFreshOptions, ResponseTarget, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
 
 declare global {
@@ -57,7 +58,7 @@ class ResTarget implements ResponseTarget {
 }
 
 // `originalUrl`: a mounted router cuts `req.url` down; `req` holds what a body parser made of the body.
-const httpRequest = (req: Request) => fromNodeRequest(req, req.originalUrl, req);
+const httpRequest = (req: Request) => new NodeRequest(req, req.originalUrl, req);
 
 function send(res: Response, response: HttpResponse): void {
   writeHeaders(response, new ResTarget(res));

@@ -25,8 +25,9 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest, HookHandlerDoneF
 import fp from 'fastify-plugin';
 import { SessionError } from '../../src/errors.js';
 import type { SessionManager } from '../../src/manager/api.js';
+import { NodeRequest } from '../../src/http/request.js';
 import { createSessionHttpLayer } from '../../src/http/session-http.js';
-import { createSessionRoutes, errorResponse, freshMaxAge, fromNodeRequest, requireFreshResponse, requireSameOriginResponse, requireSessionResponse, streamToNode, writeHeaders } from '../../src/http/index.js';
+import { createSessionRoutes, errorResponse, freshMaxAge, requireFreshResponse, requireSameOriginResponse, requireSessionResponse, streamToNode, writeHeaders } from '../../src/http/index.js';
 import type { HttpResponse, RequestSessions, RequireFreshOptions, ResponseTarget, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
 
 declare module 'fastify' {
@@ -126,8 +127,12 @@ const plugin: FastifyPluginAsync<SessionPluginOptions> = async (fastify, { sessi
   const options = Object.fromEntries(Object.entries(rest).filter(([key]) => !REGISTER_OPTIONS.has(key)));
   const http = createSessionHttpLayer(sessions, options, 'sessionPlugin', ['sessions', 'routes']);
   fastify.decorateRequest('sessions', null as unknown as RequestSessions);
-  fastify.addHook('onRequest', async function attachSessions(request, reply) {
-    request.sessions = await http.attach(fromNodeRequest(request.raw), new ReplyTarget(reply));
+  // A callback hook: Fastify wraps no promise of its own around the attach.
+  fastify.addHook('onRequest', function attachSessions(request, reply, done) {
+    http.attach(new NodeRequest(request.raw), new ReplyTarget(reply)).then((attached) => {
+      request.sessions = attached;
+      done();
+    }, done);
   });
   fastify.decorate('requireSession', requireSession);
   fastify.decorate('requireSameOrigin', requireSameOrigin);
@@ -163,7 +168,7 @@ export const sessionPlugin = fp(plugin, { fastify: '5.x', name: 'session-revocat
  * @returns `true` when it sent the `503`; `false` for any other error, left to the app.
  */
 export function replyToSessionError(error: unknown, request: FastifyRequest, reply: FastifyReply): boolean {
-  const response = reply.sent ? undefined : errorResponse(error, fromNodeRequest(request.raw), request.sessions);
+  const response = reply.sent ? undefined : errorResponse(error, new NodeRequest(request.raw), request.sessions);
   if (response === undefined) return false;
   send(reply, response);
   return true;

@@ -25,8 +25,9 @@
  */
 import type { DefaultContext, DefaultState, Middleware, ParameterizedContext } from 'koa';
 import type { SessionManager } from '../../src/manager/api.js';
+import { NodeRequest } from '../../src/http/request.js';
 import { createSessionHttpLayer } from '../../src/http/session-http.js';
-import { createSessionRoutes, errorResponse, freshMaxAge, fromNodeRequest, requireFreshResponse, requireSameOriginResponse, requireSessionResponse, streamToNode, writeHeaders } from '../../src/http/index.js';
+import { createSessionRoutes, errorResponse, freshMaxAge, requireFreshResponse, requireSameOriginResponse, requireSessionResponse, streamToNode, writeHeaders } from '../../src/http/index.js';
 import type { HttpRequest, HttpResponse, RequestSessions, RequireFreshOptions, ResponseTarget, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
 
 declare module 'koa' {
@@ -89,11 +90,14 @@ function proceed(ctx: Context, next: () => Promise<unknown>, request: HttpReques
  */
 export function sessionMiddleware(sessions: SessionManager, options: SessionHttpOptions = {}): Middleware<DefaultState, DefaultContext, unknown> {
   const http = createSessionHttpLayer(sessions, options, 'sessionMiddleware()');
-  return async function sessionMiddleware(ctx, next) {
+  // Not async: an async function returning proceed's promise would wait extra turns for it.
+  return function sessionMiddleware(ctx, next) {
     // ctx.request holds what a body parser made of the body.
-    const request = fromNodeRequest(ctx.req, ctx.originalUrl, ctx.request);
-    ctx.sessions = await http.attach(request, new ContextTarget(ctx));
-    return proceed(ctx, next, request);
+    const request = new NodeRequest(ctx.req, ctx.originalUrl, ctx.request);
+    return http.attach(request, new ContextTarget(ctx)).then((attached) => {
+      ctx.sessions = attached;
+      return proceed(ctx, next, request);
+    });
   };
 }
 

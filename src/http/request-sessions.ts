@@ -2,10 +2,9 @@ import type { AccessTokenClaims } from '../access-tokens/index.js';
 import { isSessionError, SessionError } from '../errors.js';
 import type { CreatedSession, CreateSessionInput, CredentialChangeResult, SessionManager, SignOutResult } from '../manager/api.js';
 import type { Session, SessionView } from '../session.js';
-import type { Authentication } from './authenticate.js';
 import { serializeClearedCookie, serializeSessionCookie } from './cookies.js';
 import { clientIp } from './proxy.js';
-import type { RequestState } from './request-state.js';
+import type { Authentication, RequestState } from './request-state.js';
 import { isFreshRequest } from './freshness.js';
 import { NO_STORE } from './response.js';
 

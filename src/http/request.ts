@@ -24,20 +24,22 @@ export interface HttpRequest {
  * @param url - The request target when the framework rewrote `raw.url` (Express's `req.originalUrl`). @default raw.url
  * @param bodyHolder - Where a body parser puts the parsed `body` (Express's `req`, Koa's `ctx.request`). @default none
  */
-export function fromNodeRequest(raw: IncomingMessage, url: string = raw.url ?? '/', bodyHolder?: object): HttpRequest {
+export function fromNodeRequest(raw: IncomingMessage, url?: string, bodyHolder?: object): HttpRequest {
   return new NodeRequest(raw, url, bodyHolder);
 }
 
-// Methods on the prototype, no closure per request; the headers read from the framework's object
-// once (a property read on Express's request is slow), the peer address only when asked.
-class NodeRequest implements HttpRequest {
+/**
+ * {@link fromNodeRequest}'s object, which this package's wrappers build directly: methods on the prototype, the headers
+ * read from the framework's object once (a property read on Express's request is slow), the peer address only when asked.
+ */
+export class NodeRequest implements HttpRequest {
   readonly #raw: IncomingMessage;
   readonly #headers: IncomingMessage['headers'];
   readonly #bodyHolder: object | undefined;
   readonly method: string;
   readonly url: string;
 
-  constructor(raw: IncomingMessage, url: string, bodyHolder: object | undefined) {
+  constructor(raw: IncomingMessage, url: string = raw.url ?? '/', bodyHolder?: object) {
     this.#raw = raw;
     this.#headers = raw.headers;
     this.#bodyHolder = bodyHolder;

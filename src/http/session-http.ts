@@ -1,13 +1,17 @@
-import { SessionError } from '../errors.js';
+import { isSessionError, SessionError } from '../errors.js';
 import type { SessionManager } from '../manager/api.js';
-import { authenticate } from './authenticate.js';
 import { sessionCookieFor } from './cookies.js';
 import { readCredential } from './credentials.js';
 import { resolveHttpOptions, type SessionHttpOptions } from './options.js';
 import { isHttps } from './proxy.js';
 import type { HttpRequest } from './request.js';
+import { report } from './report.js';
 import { BoundSessions, writeSessionCookie, type RequestSessions } from './request-sessions.js';
+import type { Authentication } from './request-state.js';
 import type { ResponseTarget } from './response.js';
+
+const MISSING: Authentication = { status: 'anonymous', reason: 'missing' };
+const MALFORMED: Authentication = { status: 'anonymous', reason: 'malformed' };
 
 /** The HTTP layer bound to one manager and one set of options; see {@link createSessionHttp}. */
 export interface SessionHttp {
@@ -77,7 +81,23 @@ export function createSessionHttpLayer(manager: SessionManager, options: Session
     async attach(request, target) {
       const cookie = isHttps(request, trustProxy) ? httpsCookie : plainCookie;
       const credential = readCredential(request, cookie.name, accessTokens);
-      const auth = await authenticate(manager, credential, onError);
+      let auth = credential.from === 'none' ? MISSING : MALFORMED;
+      // Any error is `unavailable`, never anonymous nor authenticated (fail closed); a misconfiguration is thrown.
+      if (credential.value !== undefined) {
+        try {
+          if (credential.type === 'access') {
+            const verified = await manager.verifyAccessToken(credential.value);
+            auth = verified.ok ? { status: 'authenticated', session: null, claims: verified.claims } : { status: 'anonymous', reason: verified.reason };
+          } else {
+            const validated = await manager.validate(credential.value);
+            auth = validated.ok ? { status: 'authenticated', session: validated.session, claims: null, rotatedToken: validated.rotatedToken } : { status: 'anonymous', reason: validated.reason };
+          }
+        } catch (error) {
+          if (isSessionError(error) && error.code === 'INVALID_CONFIGURATION') throw error;
+          report(onError, error);
+          auth = { status: 'unavailable', error };
+        }
+      }
       const state = { manager, options: resolved, request, target, cookie, credential, auth };
       // A rotated secret goes back the way the token came: a Bearer holder is never rotated a cookie.
       if (auth.status === 'authenticated' && auth.rotatedToken !== undefined && auth.session !== null && credential.from === 'cookie') {

@@ -7,12 +7,6 @@ import type { SessionRecord } from '../store-records.js';
 
 // The manager's side of rotation: the rules are in `src/rotation`, the writes in `src/storage/rotate.ts`.
 
-/** A kind's rotation settings, or `undefined` when it never rotates. */
-export function rotationPolicyOf(context: ManagerContext, kind: string): RotationPolicy | undefined {
-  const options = context.config.kinds.get(kind);
-  return options === undefined || options.rotateAfter <= 0 ? undefined : options;
-}
-
 /** The grace of a kind (ms). */
 export function graceOf(context: ManagerContext, kind: string): number {
   return context.config.kinds.get(kind)?.rotationGrace ?? DEFAULT_ROTATION_GRACE;

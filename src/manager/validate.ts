@@ -3,7 +3,7 @@ import { parseToken, secretMatches } from '../token.js';
 import type { ManagerContext } from '../core/context.js';
 import { judgeLookup, readSession } from '../core/live-session.js';
 import { matchSecret, rotationDue } from '../rotation/index.js';
-import { endReused, graceOf, rotateSecret, rotationPolicyOf, successorToken } from './rotation.js';
+import { endReused, graceOf, rotateSecret, successorToken } from './rotation.js';
 
 // The hot path: one store read, a write only when the touch interval passed or a rotation is due.
 // Shared frozen refusals: a flood of junk tokens allocates nothing.
@@ -30,20 +30,21 @@ export function createValidate(context: ManagerContext): (token: unknown) => Pro
     if (found === null) return REFUSED.not_found;
     const now = config.clock();
     let record = found.session;
-    const match = matchSecret(parsed.secret, record, graceOf(context, record.kind), now);
+    const rotationGrace = graceOf(context, record.kind);
+    const match = matchSecret(parsed.secret, record, rotationGrace, now);
     if (match === 'wrong') return REFUSED.not_found;
     const refused = await judgeLookup(context, found, now);
     if (refused !== undefined) return REFUSED[refused];
     let rotatedToken: string | undefined;
     if (match === 'reused') {
-      await endReused(context, record, parsed.secret, { rotationGrace: graceOf(context, record.kind) }, now);
+      await endReused(context, record, parsed.secret, { rotationGrace }, now);
       return REFUSED.reused;
     }
     if (match === 'previous') {
       // Inside the grace: the same successor every other presentation got, computed, not stored.
       rotatedToken = successorToken(record, parsed.secret);
       if (!secretMatches(rotatedToken.slice(record.id.length + 1), record.secretHash)) return REFUSED.not_found;
-    } else if (rotationDue(record, rotationPolicyOf(context, record.kind), now)) {
+    } else if (rotationDue(record, config.kinds.get(record.kind), now)) {
       const rotated = await rotateSecret(context, record, parsed.secret, now);
       if (rotated === undefined) return REFUSED.revoked;
       ({ token: rotatedToken, session: record } = rotated);
