@@ -5,7 +5,7 @@ import type { ManagerContext } from '../core/context.js';
 import type { BackchannelIssuer, BackchannelLogoutOptions, BackchannelLogoutResult, BackchannelRefusalReport } from './api.js';
 import type { IssuerKeys } from './keys.js';
 import { findLinks, liveLinkedSession } from './links.js';
-import { checkProviderUrl } from './provider-url.js';
+import { checkProviderEntries } from './provider-url.js';
 import { algorithmsProblem, checkLogoutToken, type LogoutClaims } from './logout-token.js';
 import type { FederatedLink } from '../storage/types.js';
 
@@ -20,19 +20,14 @@ export function checkBackchannelOptions(value: unknown): {
 } {
   if (value === undefined) throw invalidConfiguration(`${NAME}: options { issuers } are required.`);
   const options = optionsObject(`${NAME} options`, value as BackchannelLogoutOptions, ['issuers', 'maxTokenAge', 'onRefused']);
-  const { issuers } = options;
-  if (!Array.isArray(issuers) || issuers.length === 0) throw invalidConfiguration(`${NAME}: issuers must be a non-empty list of { issuer, clientId }.`);
-  for (const entry of issuers) {
-    // A hole in the list is no issuer: refused as one, not read as an empty entry.
-    const { issuer, clientId, jwksUri, algorithms } = optionsObject(`${NAME}: each issuer`, entry ?? null, ['issuer', 'clientId', 'jwksUri', 'algorithms']);
-    checkProviderUrl(issuer, `${NAME}: issuer`);
+  const issuers = checkProviderEntries<BackchannelIssuer>(NAME, options.issuers, ['issuer', 'clientId', 'jwksUri', 'algorithms'], '{ issuer, clientId }');
+  for (const { issuer, clientId, jwksUri, algorithms } of issuers) {
     if (typeof clientId !== 'string' || clientId.length === 0) throw invalidConfiguration(`${NAME}: clientId must be a non-empty string.`);
-    if (jwksUri !== undefined) checkProviderUrl(jwksUri, `${NAME}: jwksUri`);
     const problem = algorithmsProblem(algorithms, 'a provider');
     if (problem !== undefined) throw invalidConfiguration(`${NAME}: ${problem}`);
     // One issuer, one key set: its entries differ only by client id.
-    const sibling = issuers.find((other) => other !== entry && other?.issuer === issuer);
-    if (sibling !== undefined && (sibling.jwksUri !== jwksUri || JSON.stringify(sibling.algorithms) !== JSON.stringify(algorithms))) {
+    const first = issuers.find((other) => other.issuer === issuer)!;
+    if (first.jwksUri !== jwksUri || JSON.stringify(first.algorithms) !== JSON.stringify(algorithms)) {
       throw invalidConfiguration(`${NAME}: the entries of issuer ${issuer} must give the same jwksUri and algorithms (one per client id).`);
     }
   }

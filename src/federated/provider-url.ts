@@ -1,4 +1,4 @@
-import { invalidConfiguration } from '../option-checks.js';
+import { invalidConfiguration, optionsObject } from '../option-checks.js';
 
 const LOOPBACK_IPV4 = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
@@ -26,4 +26,16 @@ export function checkProviderUrl(value: unknown, name: string): URL {
     throw invalidConfiguration(`${name} (${url.href}) is plain http: use the provider's https URL (plain http is accepted only on this machine: 127.0.0.0/8, ::1, localhost).`);
   }
   return url;
+}
+
+/** Checks a non-empty list of provider entries holding only `fields`, each `issuer` and any `jwksUri` a provider URL; `shape` describes an entry. */
+export function checkProviderEntries<T extends { readonly issuer: string; readonly jwksUri?: string | undefined }>(name: string, list: unknown, fields: readonly string[], shape: string): T[] {
+  if (!Array.isArray(list) || list.length === 0) throw invalidConfiguration(`${name}: issuers must be a non-empty list of ${shape}.`);
+  // A hole in the list is no issuer: refused as one, not read as an empty entry.
+  return Array.from(list as unknown[], (entry) => {
+    const checked = optionsObject(`${name}: each issuer`, (entry ?? null) as T, fields);
+    checkProviderUrl(checked.issuer, `${name}: issuer`);
+    if (checked.jwksUri !== undefined) checkProviderUrl(checked.jwksUri, `${name}: jwksUri`);
+    return checked;
+  });
 }
