@@ -166,7 +166,7 @@ export class AccessTokens {
     // The cache and jose agree; this keeps the rule in one readable place.
     // Stryker disable next-line ConditionalExpression,EqualityOperator,BooleanLiteral,ObjectLiteral,StringLiteral: see above
     if (now - this.#tolerance >= claims.exp * 1000) return { ok: false, reason: 'expired' };
-    const state = claims.tid === undefined ? await this.#states.get(claims.sub) : await this.#stateWithTenant(claims.sub, claims.tid);
+    const state = claims.tid === undefined ? await this.#states.get(claims.sub) : await this.#tenantStates.get(JSON.stringify([claims.sub, claims.tid]));
     // Stryker disable next-line StringLiteral: the manager checked this state's epochs when it loaded them, so the label is never shown from here.
     const epoch = epochOf(state.epochs, claims.kind, 'getRevocationState');
     if (claims.sct <= epoch) return { ok: false, reason: 'revoked' };
@@ -177,10 +177,6 @@ export class AccessTokens {
     // A support session ends with its admin's, which no claim can show: checked against the store each call.
     if (claims.act !== undefined && (await this.#liveSession(claims.sid, claims.sub, false))?.impersonatorId !== claims.act.sub) return { ok: false, reason: 'revoked' };
     return { ok: true, claims };
-  }
-
-  #stateWithTenant(userId: string, tenantId: string): Promise<RevocationState> {
-    return this.#tenantStates.get(JSON.stringify([userId, tenantId]));
   }
 
   async #verifySignature(jwt: string, now: number): Promise<AccessTokenVerification> {

@@ -75,12 +75,8 @@ function toEntry(record: ActivityRecord): ActivityEntry {
  */
 export function deviceHash(userId: string, device: { readonly browser?: string | undefined; readonly os?: string | undefined }, ip: string | undefined): string {
   return createHash('sha256')
-    .update(JSON.stringify([userId, device.browser ?? '', device.os ?? '', networkOf(ip)]))
+    .update(JSON.stringify([userId, device.browser ?? '', device.os ?? '', applyIpPolicy(ip, 'truncate') ?? '']))
     .digest('base64url');
-}
-
-function networkOf(ip: string | undefined): string {
-  return applyIpPolicy(ip, 'truncate') ?? '';
 }
 
 /** Whether a sign-in's device is new: never seen, or not within `window` of `at`; `undefined` (no device remembered) is never new. */

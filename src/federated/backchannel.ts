@@ -38,10 +38,7 @@ export function checkBackchannelOptions(value: unknown): {
   };
 }
 
-/**
- * The links a valid token names (section 2.7), matched exactly. With `sid` and `sub`, the user's
- * links recorded without a sid end too: nothing tells them apart from that provider session.
- */
+// The links a token names (section 2.7), matched exactly; with `sid` and `sub`, the user's links without a sid too (nothing tells them apart).
 async function linksNamed(context: ManagerContext, { iss, sid, sub }: LogoutClaims): Promise<FederatedLink[]> {
   const ofSession = sid === undefined ? [] : (await findLinks(context, { by: 'sid', iss, sid })).filter((link) => link.iss === iss && link.sid === sid);
   const ofUser = sub === undefined ? [] : (await findLinks(context, { by: 'sub', iss, sub })).filter((link) => link.iss === iss && link.sub === sub && (sid === undefined || link.sid === undefined));

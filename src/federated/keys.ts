@@ -12,10 +12,7 @@ export class UnknownKey extends Error {}
 
 /** A cache of key sets by JWKS URL, and of JWKS URLs by issuer. */
 export interface IssuerKeys {
-  /**
-   * The issuer's key set: at `jwksUri`, else at the `jwks_uri` of the first readable document of
-   * `metadataUrls` (by default OpenID Connect discovery); rejects with {@link KeysUnavailable}.
-   */
+  /** The issuer's key set: at `jwksUri`, else at the `jwks_uri` of the first readable document of `metadataUrls` (by default OpenID Connect discovery). */
   keysOf(issuer: string, jwksUri: string | undefined, metadataUrls?: readonly string[]): Promise<JWTVerifyGetKey>;
 }
 
@@ -46,12 +43,9 @@ export function createIssuerKeys({ clock, onError }: { clock: () => number; onEr
   const fetchKeySet = async (url: string, init: RequestInit): Promise<Response> => Response.json(await fetchOnce(url, () => readJson(url, init)));
 
   const discover = async (issuer: string, url: string): Promise<string> => {
-    let metadata: unknown;
-    try {
-      metadata = await readJson(url, { signal: AbortSignal.timeout(DISCOVERY_TIMEOUT), redirect: 'error', headers: { accept: 'application/json' } });
-    } catch (error) {
+    const metadata = await readJson(url, { signal: AbortSignal.timeout(DISCOVERY_TIMEOUT), redirect: 'error', headers: { accept: 'application/json' } }).catch((error: unknown) => {
       throw error instanceof KeysUnavailable ? error : new KeysUnavailable(`${url} could not be read.`, { cause: error });
-    }
+    });
     const { issuer: named, jwks_uri: jwksUri } = (metadata ?? {}) as { issuer?: unknown; jwks_uri?: unknown };
     // OpenID Connect Discovery: the metadata's issuer must be the one asked for.
     if (typeof named === 'string' && named !== issuer) {

@@ -7,11 +7,7 @@ function isLoopback(url: URL): boolean {
   return url.hostname === 'localhost' || url.hostname === '[::1]' || LOOPBACK_IPV4.test(url.hostname);
 }
 
-/**
- * Checks a provider URL (it carries keys and ID tokens): absolute https, or plain http on this
- * machine only. `name` says what it is, for the message.
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`
- */
+/** Checks a provider URL (it carries keys and ID tokens), named `name` in the message: absolute https, or plain http on this machine only. */
 export function checkProviderUrl(value: unknown, name: string): URL {
   let url: URL | undefined;
   try {

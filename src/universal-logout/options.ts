@@ -5,11 +5,7 @@ import type { GlobalTokenRevocationIssuer, GlobalTokenRevocationOptions, GlobalT
 const ROUTES_OPTION = 'The session routes option globalTokenRevocation';
 const CALL_OPTIONS = 'globalTokenRevocation() options';
 
-/**
- * Checks the routes' `globalTokenRevocation` option when the routes are created; every issuer
- * needs its `audience`.
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`
- */
+/** Checks the routes' `globalTokenRevocation` option when the routes are created, every issuer with its `audience` (`INVALID_CONFIGURATION`). */
 export function checkGlobalTokenRevocationOptions(value: unknown): GlobalTokenRevocationOptions {
   const options = checkOptions(ROUTES_OPTION, value, []);
   // Without it the audience could only come from the request's Host, which the sender chooses.

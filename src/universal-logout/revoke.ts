@@ -8,10 +8,7 @@ import { checkRevocationBearer } from './bearer.js';
 import { checkGlobalTokenRevocationRequestOptions } from './options.js';
 import { readSubjectId } from './subject.js';
 
-/**
- * Takes one Universal Logout request. The `jti` is claimed before the body is read, so a
- * captured bearer learns nothing of which users exist; a failure after it releases the claim.
- */
+/** Takes one Universal Logout request: the `jti` is claimed before the body is read (a captured bearer learns nothing of which users exist), released on a failure. */
 export async function globalTokenRevocation(
   context: ManagerContext,
   lifecycle: Lifecycle,
