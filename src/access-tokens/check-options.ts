@@ -23,10 +23,7 @@ function checkKey(name: string, value: unknown): void {
   }
 }
 
-/**
- * Checks the `accessTokens` option's keys and key types at startup, never on first use.
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`
- */
+/** Checks the `accessTokens` option's keys and key types at startup, never on first use (`INVALID_CONFIGURATION`). */
 export function checkAccessTokenOptions(value: AccessTokenOptions): void {
   const options = optionsObject('accessTokens', value, OPTIONS);
   checkSecret('accessTokens.secret', options.secret);

@@ -6,7 +6,7 @@ import type { SessionRecord } from '../store.js';
 import type { RevocationState } from '../storage/types.js';
 import { epochOf } from '../store-answers.js';
 import { isSessionId } from '../token.js';
-import { checkKeys, resolveKeys, toJwks, type AccessTokenAlgorithm, type AccessTokenKey, type ResolvedKey } from './keys.js';
+import { checkKeys, resolveKey, type AccessTokenAlgorithm, type AccessTokenKey, type ResolvedKey } from './keys.js';
 import type { AccessTokenClaims, AccessTokenOptions, AccessTokenVerification, IssueAccessTokenOptions } from './types.js';
 import { VerifiedTokenCache } from './verified-cache.js';
 
@@ -73,21 +73,16 @@ export class AccessTokens {
     this.#issuer = options.issuer;
     this.#audience = options.audience;
     this.#algorithms = new Set(keys.map((key) => key.alg));
-    this.#keys = resolveKeys(keys);
+    this.#keys = Promise.all(keys.map(resolveKey));
     // Surface a bad key at startup through the first call rather than an unhandled rejection.
     this.#keys.catch(() => undefined);
     this.#clock = dependencies.clock;
     this.#liveSession = dependencies.liveSession;
-    this.#states = new EpochCache({ ttl: dependencies.cacheTtl, capacity: dependencies.cacheSize, load: (userId) => dependencies.loadState(userId), clock: dependencies.clock });
+    const cache = { ttl: dependencies.cacheTtl, capacity: dependencies.cacheSize, clock: dependencies.clock };
+    this.#states = new EpochCache({ ...cache, load: (userId) => dependencies.loadState(userId) });
     const pair = (key: string): [string, string] => JSON.parse(key) as [string, string];
-    this.#tenantStates = new EpochCache({
-      ttl: dependencies.cacheTtl,
-      capacity: dependencies.cacheSize,
-      load: (key) => dependencies.loadState(...pair(key)),
-      clock: dependencies.clock,
-      // A user's revocation drops that user's copies, a tenant's that tenant's: the others stay.
-      groupsOf: (key) => [userGroup(pair(key)[0]), tenantGroup(pair(key)[1])],
-    });
+    // A user's revocation drops that user's copies, a tenant's that tenant's: the others stay.
+    this.#tenantStates = new EpochCache({ ...cache, load: (key) => dependencies.loadState(...pair(key)), groupsOf: (key) => [userGroup(pair(key)[0]), tenantGroup(pair(key)[1])] });
     // Stryker disable next-line LogicalOperator: the cache size shows only as speed, never in an answer
     this.#verified = new VerifiedTokenCache(options.verifiedCacheSize ?? 10_000);
   }
@@ -111,7 +106,7 @@ export class AccessTokens {
 
   /** The public keys as a JSON Web Key Set (HS256 secrets are never included). */
   async jwks(): Promise<JSONWebKeySet> {
-    return toJwks(await this.#keys);
+    return { keys: (await this.#keys).flatMap((key) => (key.publicJwk === undefined ? [] : [key.publicJwk])) };
   }
 
   async issue(session: { readonly id: string; readonly userId: string }, options: IssueAccessTokenOptions = {}): Promise<string> {

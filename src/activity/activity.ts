@@ -69,10 +69,7 @@ function toEntry(record: ActivityRecord): ActivityEntry {
   return entry as unknown as ActivityEntry;
 }
 
-/**
- * "This device" for new-device alerts: browser, OS and network (IPv4 /24, IPv6 /48), hashed with
- * the user id. A key, not a secret (it can be brute-forced), so it is personal data.
- */
+/** "This device" for new-device alerts: browser, OS and network (IPv4 /24, IPv6 /48) hashed with the user id; a key, not a secret, so personal data. */
 export function deviceHash(userId: string, device: { readonly browser?: string | undefined; readonly os?: string | undefined }, ip: string | undefined): string {
   return createHash('sha256')
     .update(JSON.stringify([userId, device.browser ?? '', device.os ?? '', applyIpPolicy(ip, 'truncate') ?? '']))

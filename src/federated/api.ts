@@ -21,10 +21,7 @@ export interface BackchannelIssuer {
 export interface BackchannelLogoutOptions {
   /** The providers whose logout tokens are accepted; a token of any other issuer is refused. */
   readonly issuers: readonly BackchannelIssuer[];
-  /**
-   * How old a token's `iat` may be, in ms (60 s of clock tolerance).
-   * @default 300_000 (5 minutes)
-   */
+  /** How old a token's `iat` may be, in ms (60 s of clock tolerance). @default 300_000 (5 minutes) */
   readonly maxTokenAge?: number | undefined;
   /** Called with every refused token's reason (never the token), for logs and alerts: a provider need not send a logout again. What it throws goes to `onError`. */
   readonly onRefused?: ((refusal: BackchannelRefusalReport) => void) | undefined;

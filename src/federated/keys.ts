@@ -16,8 +16,7 @@ export interface IssuerKeys {
   keysOf(issuer: string, jwksUri: string | undefined, metadataUrls?: readonly string[]): Promise<JWTVerifyGetKey>;
 }
 
-// A kid the provider's keys lack is the token's fault (a provider publishes a key before it
-// signs with it), even within jose's 30 s refetch cooldown. The kid is the sender's text: left out.
+// A kid the provider's keys lack is the token's fault (a provider publishes a key before it signs with it), even within jose's 30 s refetch cooldown; the kid, the sender's text, is left out.
 function withUnknownKid(remote: ReturnType<typeof createRemoteJWKSet>): JWTVerifyGetKey {
   return async (header, token) => {
     try {

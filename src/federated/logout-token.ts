@@ -105,10 +105,7 @@ export async function checkLogoutToken(
   return { ok: true, claims: { iss: issuer.issuer, jti: payload.jti, sid, sub, acceptableUntil: until } };
 }
 
-/**
- * `aud` and `azp` as OpenID Connect Core 1.0 (section 3.1.3.7) checks an ID token's, strictly:
- * every audience and any `azp` one of our client ids, and an `azp` when there are several.
- */
+// `aud` and `azp` as OpenID Connect Core 1.0 (3.1.3.7) checks an ID token's, strictly: every audience and any `azp` ours, an `azp` when there are several.
 function audienceIsOurs(payload: JWTPayload, clientIds: readonly string[]): boolean {
   const { aud, azp } = payload as { aud?: unknown; azp?: unknown };
   const audiences: readonly unknown[] = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
