@@ -24,10 +24,8 @@ export function activityId(at: number): string {
   return [String(Math.max(0, Math.floor(at))).padStart(15, '0'), '-', sequence.toString(36).padStart(6, '0'), randomBytes(6).toString('base64url')].join('');
 }
 
-export type EntryFields = Omit<ActivityRecord, 'id'>;
-
 /** The entry to write with a change, or `undefined` when the store keeps no activity. */
-export function entryFor(context: ManagerContext, fields: EntryFields): ActivityRecord | undefined {
+export function entryFor(context: ManagerContext, fields: Omit<ActivityRecord, 'id'>): ActivityRecord | undefined {
   // Absent fields stay absent: stores keep and answer exactly what they were given.
   return context.keepsActivity ? { id: activityId(fields.at), ...withoutUndefined(fields) } : undefined;
 }

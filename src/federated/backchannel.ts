@@ -13,11 +13,7 @@ const DEFAULT_MAX_TOKEN_AGE = 5 * 60_000;
 const NAME = 'backchannelLogout()';
 
 /** Checks the options once per call: they decide whose tokens can sign users out. */
-export function checkBackchannelOptions(value: unknown): {
-  issuers: readonly BackchannelIssuer[];
-  maxTokenAge: number;
-  onRefused: BackchannelLogoutOptions['onRefused'];
-} {
+export function checkBackchannelOptions(value: unknown) {
   if (value === undefined) throw invalidConfiguration(`${NAME}: options { issuers } are required.`);
   const options = optionsObject(`${NAME} options`, value as BackchannelLogoutOptions, ['issuers', 'maxTokenAge', 'onRefused']);
   const issuers = checkProviderEntries<BackchannelIssuer>(NAME, options.issuers, ['issuer', 'clientId', 'jwksUri', 'algorithms'], '{ issuer, clientId }');
@@ -55,12 +51,11 @@ export async function backchannelLogout(
 ): Promise<BackchannelLogoutResult> {
   context.ensureOpen();
   const { issuers, maxTokenAge, onRefused } = checkBackchannelOptions(options);
-  const { config } = context;
   const refused = (refusal: BackchannelRefusalReport): BackchannelLogoutResult => {
     reportRefusal(context, onRefused, refusal);
     return { ok: false, reason: refusal.reason };
   };
-  const checked = await checkLogoutToken(token, { issuers, maxTokenAge, now: config.clock(), keys });
+  const checked = await checkLogoutToken(token, { issuers, maxTokenAge, now: context.config.clock(), keys });
   if (!checked.ok) return refused(checked.refusal);
   const { iss, jti, acceptableUntil } = checked.claims;
   // Claimed before anything is revoked: two instances receiving the token must not both act.

@@ -3,8 +3,6 @@ import { SessionError } from '../errors.js';
 import { createProviderFetch, KeysUnavailable, readJson } from './provider-fetch.js';
 import { checkProviderUrl } from './provider-url.js';
 
-export { KeysUnavailable } from './provider-fetch.js';
-
 const DISCOVERY_TIMEOUT = 5_000;
 
 /** Raised when a token names a `kid` the provider's keys (fetched at most 30 s ago) lack. */

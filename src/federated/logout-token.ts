@@ -2,7 +2,8 @@ import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, t
 import { isSessionError } from '../errors.js';
 import type { BackchannelIssuer, BackchannelRefusal, BackchannelRefusalReport } from './api.js';
 import { isFederatedText, isObject } from './input.js';
-import { KeysUnavailable, UnknownKey, type IssuerKeys } from './keys.js';
+import { UnknownKey, type IssuerKeys } from './keys.js';
+import { KeysUnavailable } from './provider-fetch.js';
 import { FEDERATED_LIMITS } from '../store-records.js';
 
 /** Largest logout token accepted, in characters; a provider's are under 2 KB. */

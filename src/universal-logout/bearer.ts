@@ -1,3 +1,4 @@
+import { SessionError } from '../errors.js';
 import { isFederatedText } from '../federated/input.js';
 import type { IssuerKeys } from '../federated/keys.js';
 import { decodeUnverified, DEFAULT_ALGORITHMS, refusalOf, verifyProviderJwt } from '../federated/logout-token.js';
@@ -9,10 +10,10 @@ const MAX_BEARER_AGE = 5 * 60_000;
 /** Longest bearer taken, in characters; a provider's are under 2 KB. */
 const MAX_BEARER_LENGTH = 8 * 1024;
 
-/** A bearer's verdict: the issuer that signed it and its `jti` with how long it must be remembered, or why it was refused (`missing`, `invalid`, `keys_unavailable`: the provider's fault, 503). */
+/** A bearer's verdict: the issuer that signed it and its `jti` with how long it must be remembered, or why it was refused. */
 type BearerCheck =
   | { readonly ok: true; readonly issuer: string; readonly jti: string; readonly acceptableUntil: number }
-  | { readonly ok: false; readonly refusal: 'missing' | 'invalid' | 'keys_unavailable'; readonly cause?: unknown };
+  | { readonly ok: false; readonly reason: 'missing_bearer' | 'invalid_bearer' };
 
 /** Where a provider's metadata may be, in order: OpenID Connect Discovery, else RFC 8414. */
 export function metadataUrlsOf(issuer: string): readonly string[] {
@@ -26,26 +27,27 @@ export function bearerCredentials(authorization: string | undefined): string | u
   return /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(authorization ?? '')?.[1];
 }
 
-/** Verifies a request's bearer JWT as `globalTokenRevocation()` describes; never throws. */
+/** Verifies a request's bearer JWT as `globalTokenRevocation()` describes; throws only `KEYS_UNAVAILABLE` (the provider's fault: 503). */
 export async function checkRevocationBearer(
   token: unknown,
   { issuers, endpointUrl, now, keys }: { issuers: readonly GlobalTokenRevocationIssuer[]; endpointUrl: string | undefined; now: number; keys: IssuerKeys },
 ): Promise<BearerCheck> {
-  if (token === undefined || token === '') return { ok: false, refusal: 'missing' };
-  if (typeof token !== 'string' || token.length > MAX_BEARER_LENGTH) return { ok: false, refusal: 'invalid' };
+  if (token === undefined || token === '') return { ok: false, reason: 'missing_bearer' };
+  if (typeof token !== 'string' || token.length > MAX_BEARER_LENGTH) return { ok: false, reason: 'invalid_bearer' };
   const decoded = decodeUnverified(token);
   const alg = decoded?.header.alg;
   // Before any key is fetched: an unsigned or HMAC token costs the provider nothing.
-  if (typeof alg !== 'string' || !DEFAULT_ALGORITHMS.includes(alg)) return { ok: false, refusal: 'invalid' };
+  if (typeof alg !== 'string' || !DEFAULT_ALGORITHMS.includes(alg)) return { ok: false, reason: 'invalid_bearer' };
   // Exact match: the issuer picks the keys, so it is never normalised.
   const issuer = issuers.find((candidate) => candidate.issuer === decoded!.claims.iss);
   const audience = issuer?.audience ?? endpointUrl;
-  if (issuer === undefined || audience === undefined) return { ok: false, refusal: 'invalid' };
+  if (issuer === undefined || audience === undefined) return { ok: false, reason: 'invalid_bearer' };
   try {
     const { payload, acceptableUntil } = await verifyProviderJwt(token, keys, { issuer: issuer.issuer, jwksUri: issuer.jwksUri, metadataUrls: metadataUrlsOf(issuer.issuer), now, maxAge: MAX_BEARER_AGE, algorithms: [...DEFAULT_ALGORITHMS], audience, requiredClaims: ['iat', 'exp'] });
     // Without a jti the bearer could be sent again at will while it is valid; bounded, as it becomes a store key.
-    return isFederatedText(payload.jti, FEDERATED_LIMITS.idLength) ? { ok: true, issuer: issuer.issuer, jti: payload.jti, acceptableUntil } : { ok: false, refusal: 'invalid' };
+    return isFederatedText(payload.jti, FEDERATED_LIMITS.idLength) ? { ok: true, issuer: issuer.issuer, jti: payload.jti, acceptableUntil } : { ok: false, reason: 'invalid_bearer' };
   } catch (error) {
-    return refusalOf(error) === 'keys_unavailable' ? { ok: false, refusal: 'keys_unavailable', cause: error } : { ok: false, refusal: 'invalid' };
+    if (refusalOf(error) !== 'keys_unavailable') return { ok: false, reason: 'invalid_bearer' };
+    throw new SessionError('KEYS_UNAVAILABLE', `globalTokenRevocation(): the keys of the bearer's issuer could not be read: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }

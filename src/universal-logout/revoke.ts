@@ -1,7 +1,6 @@
 import { claimOnce } from '../core/claim-once.js';
 import type { ManagerContext } from '../core/context.js';
 import type { Lifecycle } from '../core/lifecycle.js';
-import { SessionError } from '../errors.js';
 import type { IssuerKeys } from '../federated/keys.js';
 import type { GlobalTokenRevocationRequestOptions, GlobalTokenRevocationResult } from './api.js';
 import { checkRevocationBearer } from './bearer.js';
@@ -18,12 +17,7 @@ export async function globalTokenRevocation(
   context.ensureOpen();
   const { issuers, resolveSubject, endpointUrl } = checkGlobalTokenRevocationRequestOptions(options);
   const checked = await checkRevocationBearer(bearer, { issuers, endpointUrl, now: context.config.clock(), keys });
-  if (!checked.ok) {
-    if (checked.refusal === 'missing') return { ok: false, reason: 'missing_bearer' };
-    if (checked.refusal === 'invalid') return { ok: false, reason: 'invalid_bearer' };
-    const why = checked.cause instanceof Error ? checked.cause.message : String(checked.cause);
-    throw new SessionError('KEYS_UNAVAILABLE', `globalTokenRevocation(): the keys of the bearer's issuer could not be read: ${why}`, { cause: checked.cause });
-  }
+  if (!checked.ok) return checked;
   const { issuer, jti, acceptableUntil } = checked;
   const { claimed, release } = await claimOnce(context, { scope: 'global_token_revocation', issuer, id: jti, until: acceptableUntil });
   if (!claimed) return { ok: false, reason: 'replayed' };
