@@ -27,12 +27,9 @@ export interface AccessTokenDependencies {
   readonly loadState: (userId: string, tenantId?: string) => Promise<RevocationState>;
   readonly cacheTtl: number;
   readonly cacheSize: number;
-  /** The stored session while it is live, or `undefined`: tokens are minted from the stored row. */
-  readonly liveSession: (sessionId: string, userId: string, countIdle: boolean) => Promise<LiveSessionFacts | undefined>;
+  /** The stored session while it is live, or `undefined`: tokens are minted from the stored row's own fields. */
+  readonly liveSession: (sessionId: string, userId: string, countIdle: boolean) => Promise<Pick<SessionRecord, 'kind' | 'createdAt' | 'authenticatedAt' | 'tenantId' | 'impersonatorId'> | undefined>;
 }
-
-/** What a token is minted from: the stored session's own fields. */
-export type LiveSessionFacts = Pick<SessionRecord, 'kind' | 'createdAt' | 'authenticatedAt' | 'tenantId' | 'impersonatorId'>;
 
 const DEFAULT_MAX_TTL = 3_600_000;
 const DEFAULT_TOLERANCE = 5_000;
@@ -122,12 +119,9 @@ export class AccessTokens {
     const stored = await this.#liveSession(session.id, session.userId, true);
     if (stored === undefined) throw new SessionError('UNAUTHENTICATED', 'issueAccessToken: this session is not live in the store.');
     const now = this.#clock();
-    const claims: Record<string, unknown> = { sid: session.id, kind: stored.kind, sct: stored.createdAt };
-    // Stryker disable next-line ConditionalExpression: an undefined claim is left out of the JSON either way
-    if (stored.tenantId !== undefined) claims['tid'] = stored.tenantId;
-    // A support session's token names who acts and is never fresh: no auth_time.
-    if (stored.impersonatorId !== undefined) claims['act'] = { sub: stored.impersonatorId };
-    else claims['auth_time'] = Math.floor(stored.authenticatedAt / 1000);
+    const support = stored.impersonatorId !== undefined;
+    // An undefined claim is left out of the JSON. A support session's token names who acts and is never fresh: no auth_time.
+    const claims = { sid: session.id, kind: stored.kind, sct: stored.createdAt, tid: stored.tenantId, act: support ? { sub: stored.impersonatorId } : undefined, auth_time: support ? undefined : Math.floor(stored.authenticatedAt / 1000) };
     const jwt = new SignJWT(claims)
       .setProtectedHeader({ alg: key.alg, typ: ACCESS_TOKEN_TYPE, kid: key.kid })
       .setSubject(session.userId)

@@ -83,22 +83,17 @@ export interface RpLogoutUrlOptions {
 /** The federated sign-out methods of the session manager. */
 export interface FederatedActions {
   /**
-   * Takes an OpenID Connect back-channel `logout_token` and, once it passes every check of section
-   * 2.6, ends the live sessions it names (reason `idp_logout`): with `sid`, those of that provider
-   * session; with `sub`, the user's from that issuer (with both, those without a `sid` too).
-   * Its `jti` is claimed in the store first, so exactly one delivery is accepted; when the claim
-   * or the revocation throws, the claim is released, so a retry after `STORE_UNAVAILABLE` is safe.
-   *
+   * Takes an OpenID Connect back-channel `logout_token` and, once it passes every check of section 2.6, ends the live sessions it
+   * names (reason `idp_logout`): with `sid`, those of that provider session; with `sub`, the user's from that issuer (with both,
+   * those without a `sid` too). Its `jti` is claimed in the store first, so exactly one delivery is accepted; when the claim or
+   * the revocation throws, the claim is released, so a retry after `STORE_UNAVAILABLE` is safe.
    * @param logoutToken - The `logout_token` form field, of any type.
    * @returns What was ended, or why the token was refused (never throws for a bad token).
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for bad `issuers` (plain
    * http off the loopback among them); `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
-   *
    * @example
    * ```ts
-   * const result = await sessions.backchannelLogout(form.get('logout_token'), {
-   *   issuers: [{ issuer: 'https://login.example.com', clientId: 'my-app' }],
-   * });
+   * const result = await sessions.backchannelLogout(form.get('logout_token'), { issuers: [{ issuer: 'https://login.example.com', clientId: 'my-app' }] });
    * ```
    */
   backchannelLogout(logoutToken: unknown, options: BackchannelLogoutOptions): Promise<BackchannelLogoutResult>;

@@ -8,7 +8,6 @@ import { checkProviderUrl } from './provider-url.js';
  * @throws {@link session-revocation!SessionError} `INVALID_INPUT` without an
  * `end_session_endpoint` or for a parameter that is not a string; `INVALID_CONFIGURATION` when
  * the endpoint is not https (plain http only on the loopback).
- *
  * @example
  * ```ts
  * import { rpLogoutUrl } from 'session-revocation';

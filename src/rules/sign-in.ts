@@ -49,9 +49,8 @@ export interface SignInDecision<Row extends SignInRow = SessionRecord> {
 }
 
 /**
- * Decides a sign-in on rows read in the same atomic step as the write. Only the user's live
- * sessions of the same kind and tenant (none when the sign-in has none) are replaced, counted
- * or evicted: signing in to a second organization leaves the first one's sessions alone.
+ * Decides a sign-in on rows read in the same atomic step as the write. Only the user's live sessions of the same kind and tenant
+ * (none when the sign-in has none) are replaced, counted or evicted: a sign-in to a second organization leaves the first one's alone.
  * @param record - The new session, its `createdAt` the requested one.
  * @throws {@link SessionError} `SESSION_LIMIT` when the cap is reached and its `onLimit` is `refuse`.
  */

@@ -59,17 +59,14 @@ export type GlobalTokenRevocationResult =
 /** The Universal Logout method of the session manager. */
 export interface GlobalTokenRevocationActions {
   /**
-   * Takes one Universal Logout request and, when its bearer and body pass every check, ends every
-   * session of the user it names (reason `security_event`, `by` the issuer). The bearer: signed
-   * asymmetrically by a key a configured `iss` publishes, `aud` its `audience` (or `endpointUrl`),
-   * `iat` at most 5 minutes old, `exp` not passed, a `jti` claimed once per issuer before the body
+   * Takes one Universal Logout request and, when its bearer and body pass every check, ends every session of the user it names
+   * (reason `security_event`, `by` the issuer). The bearer: signed asymmetrically by a key a configured `iss` publishes, `aud` its
+   * `audience` (or `endpointUrl`), `iat` at most 5 minutes old, `exp` not passed, a `jti` claimed once per issuer before the body
    * is read (released when `resolveSubject` or the revocation fails, so it can be sent again).
-   *
    * @param bearer - The JWT of `Authorization: Bearer <JWT>`, without the scheme; `undefined` when none was sent.
    * @returns What was done, or why the request was refused (never throws for a bad request).
    * @throws {@link session-revocation!SessionError} `KEYS_UNAVAILABLE` when the issuer's keys cannot be read (503);
    * `INVALID_CONFIGURATION`; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`; what `resolveSubject` throws.
-   *
    * @example
    * ```ts
    * const result = await sessions.globalTokenRevocation(bearer, await request.json(), {
