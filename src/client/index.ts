@@ -28,7 +28,6 @@ export interface WatchSessionOptions {
 
 // The few browser globals used, typed here: the package compiles without the DOM library.
 interface EventSourceLike {
-  readonly readyState: number;
   onopen: (() => void) | null;
   onerror: (() => void) | null;
   addEventListener(type: string, listener: (event: { readonly data?: unknown }) => void): void;

@@ -59,13 +59,8 @@ export function createIssuerKeys({ clock, onError }: { clock: () => number; onEr
   };
 
   const keysAt = (jwksUri: string): JWTVerifyGetKey => {
-    let keys = keySets.get(jwksUri);
-    if (keys === undefined) {
-      const url = checkProviderUrl(jwksUri, 'The JWKS URL');
-      keys = withUnknownKid(createRemoteJWKSet(url, { [customFetch]: fetchKeySet }));
-      keySets.set(jwksUri, keys);
-    }
-    return keys;
+    if (!keySets.has(jwksUri)) keySets.set(jwksUri, withUnknownKid(createRemoteJWKSet(checkProviderUrl(jwksUri, 'The JWKS URL'), { [customFetch]: fetchKeySet })));
+    return keySets.get(jwksUri)!;
   };
 
   return {
