@@ -5,12 +5,6 @@ import type { AccessTokenOptions } from './index.js';
 const OPTIONS = ['secret', 'privateKey', 'publicKey', 'alg', 'keys', 'ttl', 'maxTtl', 'issuer', 'audience', 'clockTolerance', 'verifiedCacheSize'];
 const KEY_OPTIONS = ['kid', 'alg', 'secret', 'privateKey', 'publicKey'];
 
-function checkSecret(name: string, value: unknown): void {
-  if (value !== undefined && typeof value !== 'string' && !(value instanceof Uint8Array)) {
-    throw invalidConfiguration(`${name} must be a string or a Uint8Array of at least 32 bytes.`);
-  }
-}
-
 // A KeyObject, a WebCrypto CryptoKey or a JWK object: never a PEM string or a number here.
 function checkKey(name: string, value: unknown): void {
   if (value === undefined || value instanceof KeyObject) return;
@@ -23,24 +17,24 @@ function checkKey(name: string, value: unknown): void {
   }
 }
 
-/**
- * Checks the `accessTokens` option's keys and key types at startup, never on first use.
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`
- */
+// The key material of the option itself (shorthand) or of one of its keys.
+function checkMaterial(name: string, { secret, privateKey, publicKey }: { readonly secret?: unknown; readonly privateKey?: unknown; readonly publicKey?: unknown }): void {
+  if (secret !== undefined && typeof secret !== 'string' && !(secret instanceof Uint8Array)) throw invalidConfiguration(`${name}.secret must be a string or a Uint8Array of at least 32 bytes.`);
+  checkKey(`${name}.privateKey`, privateKey);
+  checkKey(`${name}.publicKey`, publicKey);
+}
+
+/** Checks the `accessTokens` option's keys and key types at startup, never on first use (`INVALID_CONFIGURATION`). */
 export function checkAccessTokenOptions(value: AccessTokenOptions): void {
   const options = optionsObject('accessTokens', value, OPTIONS);
-  checkSecret('accessTokens.secret', options.secret);
-  checkKey('accessTokens.privateKey', options.privateKey);
-  checkKey('accessTokens.publicKey', options.publicKey);
+  checkMaterial('accessTokens', options);
   if (options.keys !== undefined) {
     if (!Array.isArray(options.keys)) throw invalidConfiguration('accessTokens.keys must be a list of keys, newest first.');
     options.keys.forEach((key: unknown, index: number) => {
       const name = `accessTokens.keys[${index}]`;
       const checked = optionsObject(name, key as Record<string, unknown>, KEY_OPTIONS);
       text(`${name}.kid`, checked['kid'], undefined, 256);
-      checkSecret(`${name}.secret`, checked['secret']);
-      checkKey(`${name}.privateKey`, checked['privateKey']);
-      checkKey(`${name}.publicKey`, checked['publicKey']);
+      checkMaterial(name, checked);
     });
   }
   integer('accessTokens.verifiedCacheSize', options.verifiedCacheSize, 0, { min: 0 });

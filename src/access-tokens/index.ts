@@ -6,7 +6,7 @@ import type { SessionRecord } from '../store.js';
 import type { RevocationState } from '../storage/types.js';
 import { epochOf } from '../store-answers.js';
 import { isSessionId } from '../token.js';
-import { checkKeys, resolveKeys, toJwks, type AccessTokenAlgorithm, type AccessTokenKey, type ResolvedKey } from './keys.js';
+import { checkKeys, resolveKey, type AccessTokenAlgorithm, type AccessTokenKey, type ResolvedKey } from './keys.js';
 import type { AccessTokenClaims, AccessTokenOptions, AccessTokenVerification, IssueAccessTokenOptions } from './types.js';
 import { VerifiedTokenCache } from './verified-cache.js';
 
@@ -27,12 +27,9 @@ export interface AccessTokenDependencies {
   readonly loadState: (userId: string, tenantId?: string) => Promise<RevocationState>;
   readonly cacheTtl: number;
   readonly cacheSize: number;
-  /** The stored session while it is live, or `undefined`: tokens are minted from the stored row. */
-  readonly liveSession: (sessionId: string, userId: string, countIdle: boolean) => Promise<LiveSessionFacts | undefined>;
+  /** The stored session while it is live, or `undefined`: tokens are minted from the stored row's own fields. */
+  readonly liveSession: (sessionId: string, userId: string, countIdle: boolean) => Promise<Pick<SessionRecord, 'kind' | 'createdAt' | 'authenticatedAt' | 'tenantId' | 'impersonatorId'> | undefined>;
 }
-
-/** What a token is minted from: the stored session's own fields. */
-export type LiveSessionFacts = Pick<SessionRecord, 'kind' | 'createdAt' | 'authenticatedAt' | 'tenantId' | 'impersonatorId'>;
 
 const DEFAULT_MAX_TTL = 3_600_000;
 const DEFAULT_TOLERANCE = 5_000;
@@ -73,21 +70,16 @@ export class AccessTokens {
     this.#issuer = options.issuer;
     this.#audience = options.audience;
     this.#algorithms = new Set(keys.map((key) => key.alg));
-    this.#keys = resolveKeys(keys);
+    this.#keys = Promise.all(keys.map(resolveKey));
     // Surface a bad key at startup through the first call rather than an unhandled rejection.
     this.#keys.catch(() => undefined);
     this.#clock = dependencies.clock;
     this.#liveSession = dependencies.liveSession;
-    this.#states = new EpochCache({ ttl: dependencies.cacheTtl, capacity: dependencies.cacheSize, load: (userId) => dependencies.loadState(userId), clock: dependencies.clock });
+    const cache = { ttl: dependencies.cacheTtl, capacity: dependencies.cacheSize, clock: dependencies.clock };
+    this.#states = new EpochCache({ ...cache, load: (userId) => dependencies.loadState(userId) });
     const pair = (key: string): [string, string] => JSON.parse(key) as [string, string];
-    this.#tenantStates = new EpochCache({
-      ttl: dependencies.cacheTtl,
-      capacity: dependencies.cacheSize,
-      load: (key) => dependencies.loadState(...pair(key)),
-      clock: dependencies.clock,
-      // A user's revocation drops that user's copies, a tenant's that tenant's: the others stay.
-      groupsOf: (key) => [userGroup(pair(key)[0]), tenantGroup(pair(key)[1])],
-    });
+    // A user's revocation drops that user's copies, a tenant's that tenant's: the others stay.
+    this.#tenantStates = new EpochCache({ ...cache, load: (key) => dependencies.loadState(...pair(key)), groupsOf: (key) => [userGroup(pair(key)[0]), tenantGroup(pair(key)[1])] });
     // Stryker disable next-line LogicalOperator: the cache size shows only as speed, never in an answer
     this.#verified = new VerifiedTokenCache(options.verifiedCacheSize ?? 10_000);
   }
@@ -111,7 +103,7 @@ export class AccessTokens {
 
   /** The public keys as a JSON Web Key Set (HS256 secrets are never included). */
   async jwks(): Promise<JSONWebKeySet> {
-    return toJwks(await this.#keys);
+    return { keys: (await this.#keys).flatMap((key) => (key.publicJwk === undefined ? [] : [key.publicJwk])) };
   }
 
   async issue(session: { readonly id: string; readonly userId: string }, options: IssueAccessTokenOptions = {}): Promise<string> {
@@ -127,12 +119,9 @@ export class AccessTokens {
     const stored = await this.#liveSession(session.id, session.userId, true);
     if (stored === undefined) throw new SessionError('UNAUTHENTICATED', 'issueAccessToken: this session is not live in the store.');
     const now = this.#clock();
-    const claims: Record<string, unknown> = { sid: session.id, kind: stored.kind, sct: stored.createdAt };
-    // Stryker disable next-line ConditionalExpression: an undefined claim is left out of the JSON either way
-    if (stored.tenantId !== undefined) claims['tid'] = stored.tenantId;
-    // A support session's token names who acts and is never fresh: no auth_time.
-    if (stored.impersonatorId !== undefined) claims['act'] = { sub: stored.impersonatorId };
-    else claims['auth_time'] = Math.floor(stored.authenticatedAt / 1000);
+    const support = stored.impersonatorId !== undefined;
+    // An undefined claim is left out of the JSON. A support session's token names who acts and is never fresh: no auth_time.
+    const claims = { sid: session.id, kind: stored.kind, sct: stored.createdAt, tid: stored.tenantId, act: support ? { sub: stored.impersonatorId } : undefined, auth_time: support ? undefined : Math.floor(stored.authenticatedAt / 1000) };
     const jwt = new SignJWT(claims)
       .setProtectedHeader({ alg: key.alg, typ: ACCESS_TOKEN_TYPE, kid: key.kid })
       .setSubject(session.userId)
@@ -166,21 +155,15 @@ export class AccessTokens {
     // The cache and jose agree; this keeps the rule in one readable place.
     // Stryker disable next-line ConditionalExpression,EqualityOperator,BooleanLiteral,ObjectLiteral,StringLiteral: see above
     if (now - this.#tolerance >= claims.exp * 1000) return { ok: false, reason: 'expired' };
-    const state = claims.tid === undefined ? await this.#states.get(claims.sub) : await this.#stateWithTenant(claims.sub, claims.tid);
-    // Stryker disable next-line StringLiteral: the manager checked this state's epochs when it loaded them, so the label is never shown from here.
-    const epoch = epochOf(state.epochs, claims.kind, 'getRevocationState');
-    if (claims.sct <= epoch) return { ok: false, reason: 'revoked' };
-    // Stryker disable next-line StringLiteral: as above, the manager checked the tenant's epochs when it loaded them.
-    if (claims.sct <= (state.tenantEpochs === undefined ? 0 : epochOf(state.tenantEpochs, claims.kind, 'getRevocationState'))) return { ok: false, reason: 'revoked' };
+    const state = claims.tid === undefined ? await this.#states.get(claims.sub) : await this.#tenantStates.get(JSON.stringify([claims.sub, claims.tid]));
+    // Stryker disable next-line StringLiteral: the manager checked these epochs when it loaded them, so the label is never shown from here.
+    const what = 'getRevocationState';
+    if (claims.sct <= Math.max(epochOf(state.epochs, claims.kind, what), state.tenantEpochs === undefined ? 0 : epochOf(state.tenantEpochs, claims.kind, what))) return { ok: false, reason: 'revoked' };
     // `sid` has the session-id shape (readClaims), which no Object property name has.
     if ((state.denied[claims.sid] ?? Number.NEGATIVE_INFINITY) > now - this.#tolerance) return { ok: false, reason: 'revoked' };
     // A support session ends with its admin's, which no claim can show: checked against the store each call.
     if (claims.act !== undefined && (await this.#liveSession(claims.sid, claims.sub, false))?.impersonatorId !== claims.act.sub) return { ok: false, reason: 'revoked' };
     return { ok: true, claims };
-  }
-
-  #stateWithTenant(userId: string, tenantId: string): Promise<RevocationState> {
-    return this.#tenantStates.get(JSON.stringify([userId, tenantId]));
   }
 
   async #verifySignature(jwt: string, now: number): Promise<AccessTokenVerification> {

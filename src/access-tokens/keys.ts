@@ -1,5 +1,5 @@
 import { createHash, KeyObject } from 'node:crypto';
-import { exportJWK, importJWK, type CryptoKey, type JSONWebKeySet, type JWK } from 'jose';
+import { exportJWK, importJWK, type CryptoKey, type JWK } from 'jose';
 import { invalidConfiguration } from '../option-checks.js';
 
 /** Signing algorithms accepted. `none` and every other algorithm are refused. */
@@ -34,11 +34,6 @@ export interface ResolvedKey {
 const ALGORITHMS = new Set<AccessTokenAlgorithm>(['HS256', 'EdDSA', 'ES256']);
 const MIN_SECRET_BYTES = 32;
 
-/** Checks and imports the configured keys; the first one signs. */
-export async function resolveKeys(keys: readonly AccessTokenKey[]): Promise<ResolvedKey[]> {
-  return Promise.all(keys.map(resolveKey));
-}
-
 /** Synchronous shape checks, so bad configuration fails at startup, not on first use. */
 export function checkKeys(keys: readonly AccessTokenKey[]): void {
   if (keys.length === 0) throw invalidConfiguration('accessTokens needs a secret, a key pair or a non-empty keys list.');
@@ -62,7 +57,8 @@ export function checkKeys(keys: readonly AccessTokenKey[]): void {
   }
 }
 
-async function resolveKey(key: AccessTokenKey): Promise<ResolvedKey> {
+/** Imports one checked key for jose. */
+export async function resolveKey(key: AccessTokenKey): Promise<ResolvedKey> {
   if (key.alg === 'HS256') {
     const secret = secretBytes(key.secret!);
     return {
@@ -89,22 +85,12 @@ async function resolveKey(key: AccessTokenKey): Promise<ResolvedKey> {
 }
 
 async function importKey(key: KeyLike, alg: AccessTokenAlgorithm): Promise<CryptoKey | KeyObject> {
-  // Stryker disable next-line ConditionalExpression: isJwk refuses a KeyObject too; this reads plainer
+  // Stryker disable next-line ConditionalExpression: a KeyObject has no `kty` either; this reads plainer
   if (key instanceof KeyObject) return key;
-  if (isJwk(key)) return (await importJWK(key, alg)) as CryptoKey;
-  return key as CryptoKey;
-}
-
-// A KeyLike is an object: a CryptoKey has no `kty`, a JWK always has one.
-function isJwk(key: CryptoKey | JWK): key is JWK {
-  return 'kty' in key;
+  // A KeyLike is an object: a CryptoKey has no `kty`, a JWK always has one.
+  return 'kty' in key ? ((await importJWK(key, alg)) as CryptoKey) : (key as CryptoKey);
 }
 
 function secretBytes(secret: string | Uint8Array): Uint8Array {
   return typeof secret === 'string' ? new TextEncoder().encode(secret) : secret;
-}
-
-/** The public keys as a JWKS, for services that verify with public keys only. */
-export function toJwks(keys: readonly ResolvedKey[]): JSONWebKeySet {
-  return { keys: keys.flatMap((key) => (key.publicJwk === undefined ? [] : [key.publicJwk])) };
 }

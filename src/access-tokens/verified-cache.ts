@@ -1,11 +1,6 @@
-interface Entry<T> {
-  readonly value: T;
-  readonly until: number;
-}
-
 /** Tokens whose signature was verified, by exact text, until their expiry; bounded, oldest out first. Revocation is still the caller's, each call. */
 export class VerifiedTokenCache<T> {
-  readonly #entries = new Map<string, Entry<T>>();
+  readonly #entries = new Map<string, { readonly value: T; readonly until: number }>();
   readonly #capacity: number;
 
   constructor(capacity: number) {

@@ -24,10 +24,8 @@ export function activityId(at: number): string {
   return [String(Math.max(0, Math.floor(at))).padStart(15, '0'), '-', sequence.toString(36).padStart(6, '0'), randomBytes(6).toString('base64url')].join('');
 }
 
-export type EntryFields = Omit<ActivityRecord, 'id'>;
-
 /** The entry to write with a change, or `undefined` when the store keeps no activity. */
-export function entryFor(context: ManagerContext, fields: EntryFields): ActivityRecord | undefined {
+export function entryFor(context: ManagerContext, fields: Omit<ActivityRecord, 'id'>): ActivityRecord | undefined {
   // Absent fields stay absent: stores keep and answer exactly what they were given.
   return context.keepsActivity ? { id: activityId(fields.at), ...withoutUndefined(fields) } : undefined;
 }
@@ -69,18 +67,11 @@ function toEntry(record: ActivityRecord): ActivityEntry {
   return entry as unknown as ActivityEntry;
 }
 
-/**
- * "This device" for new-device alerts: browser, OS and network (IPv4 /24, IPv6 /48), hashed with
- * the user id. A key, not a secret (it can be brute-forced), so it is personal data.
- */
+/** "This device" for new-device alerts: browser, OS and network (IPv4 /24, IPv6 /48) hashed with the user id; a key, not a secret, so personal data. */
 export function deviceHash(userId: string, device: { readonly browser?: string | undefined; readonly os?: string | undefined }, ip: string | undefined): string {
   return createHash('sha256')
-    .update(JSON.stringify([userId, device.browser ?? '', device.os ?? '', networkOf(ip)]))
+    .update(JSON.stringify([userId, device.browser ?? '', device.os ?? '', applyIpPolicy(ip, 'truncate') ?? '']))
     .digest('base64url');
-}
-
-function networkOf(ip: string | undefined): string {
-  return applyIpPolicy(ip, 'truncate') ?? '';
 }
 
 /** Whether a sign-in's device is new: never seen, or not within `window` of `at`; `undefined` (no device remembered) is never new. */

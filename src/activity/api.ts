@@ -33,10 +33,8 @@ export interface ActivityOptions {
 /** Account activity: the manager method of the activity feature. */
 export interface ActivityActions {
   /**
-   * A user's account activity, newest first: sign-ins, sign-outs, revocations and who made
-   * them, kept `activityRetention`. Every acknowledged revocation has its entry.
-   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the store keeps no
-   * activity; `INVALID_INPUT`; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   * A user's account activity, newest first: sign-ins, sign-outs, revocations and who made them, kept `activityRetention`; every acknowledged revocation has its entry.
+   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the store keeps no activity; `INVALID_INPUT`; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   activity(userId: string, options?: ActivityOptions): Promise<ActivityEntry[]>;
 }

@@ -13,24 +13,14 @@
  * @module session-revocation/client
  */
 
-/**
- * Why the page's session ended: `revoked`, `expired`, `idle`, or `unauthenticated` (the server
- * knows no session for the page: it ended before the page could listen).
- */
+/** Why the page's session ended: `revoked`, `expired`, `idle`, or `unauthenticated` (the server knows no session for the page: it ended before it could listen). */
 export type SessionEndReason = 'revoked' | 'expired' | 'idle' | 'unauthenticated';
 
 /** Options of {@link watchSession}. All optional. */
 export interface WatchSessionOptions {
-  /**
-   * The events route: the session routes' prefix followed by `/events`.
-   * @default "/sessions/events"
-   */
+  /** The events route: the session routes' prefix followed by `/events`. @default "/sessions/events" */
   readonly url?: string;
-  /**
-   * Where the default {@link WatchSessionOptions.onRevoked} sends the page, with `next=` and
-   * `reason=` as the session middleware's own login redirect.
-   * @default "/login"
-   */
+  /** Where the default {@link WatchSessionOptions.onRevoked} sends the page, with `next=` and `reason=` as the middleware's login redirect. @default "/login" */
   readonly loginUrl?: string;
   /** Called once when the session ended; watching stops. Replaces going to {@link WatchSessionOptions.loginUrl}. */
   readonly onRevoked?: (reason: SessionEndReason) => void;
@@ -38,7 +28,6 @@ export interface WatchSessionOptions {
 
 // The few browser globals used, typed here: the package compiles without the DOM library.
 interface EventSourceLike {
-  readonly readyState: number;
   onopen: (() => void) | null;
   onerror: (() => void) | null;
   addEventListener(type: string, listener: (event: { readonly data?: unknown }) => void): void;
@@ -54,10 +43,8 @@ interface Browser {
 }
 
 /**
- * Watches the page's session through an `EventSource` and calls `onRevoked` once when it ends.
- * When the stream fails it backs off (1 s doubling to 30 s, with jitter), asks the route once
- * with `fetch` whether the session ended, and reconnects.
- *
+ * Watches the page's session through an `EventSource` and calls `onRevoked` once when it ends. When the stream fails it backs
+ * off (1 s doubling to 30 s, with jitter), asks the route once with `fetch` whether the session ended, and reconnects.
  * @returns A function that stops watching.
  */
 export function watchSession(options: WatchSessionOptions = {}): () => void {
@@ -108,8 +95,7 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
     const wasLeaving = leaving;
     stop();
     const act = (): void => (options.onRevoked ?? toLogin)(reason);
-    // A page whose own request ended its session (its sign-out form) lets that answer say what
-    // happened; should the page stay after all (a download), the end is acted on then.
+    // A page whose own request ended its session (its sign-out form) lets that answer speak; should it stay (a download), the end is acted on then.
     if (wasLeaving) setTimeout(act, LEAVING_GRACE);
     else act();
   };

@@ -1,32 +1,17 @@
-/**
- * Federated sign-out: the manager's side of OpenID Connect Back-Channel Logout 1.0, as a
- * relying party.
- *
- * @module
- */
+/** Federated sign-out: the manager's side of OpenID Connect Back-Channel Logout 1.0, as a relying party. @module */
 
 export type { FederatedIdentity } from '../store-records.js';
 
-/**
- * One identity provider whose logout tokens are accepted, for one client id. Several client ids
- * at one provider are one entry each, with the same `jwksUri` and `algorithms`.
- */
+/** One identity provider whose logout tokens are accepted, for one client id; several client ids at one provider are one entry each, with the same `jwksUri` and `algorithms`. */
 export interface BackchannelIssuer {
-  /**
-   * The provider's issuer, exactly as its tokens' `iss` (a trailing slash counts). An https URL;
-   * plain http only on 127.0.0.0/8, ::1 or localhost.
-   */
+  /** The provider's issuer, exactly as its tokens' `iss` (a trailing slash counts): https, plain http only on 127.0.0.0/8, ::1 or localhost. */
   readonly issuer: string;
   /** This app's client id at the provider: a token's `aud` may name only this app's client ids. */
   readonly clientId: string;
-  /**
-   * The provider's JWKS URL (https; plain http only on the loopback). Without it, `jwks_uri` is
-   * read once from `<issuer>/.well-known/openid-configuration`.
-   */
+  /** The provider's JWKS URL (https; plain http only on the loopback); without it, `jwks_uri` is read once from `<issuer>/.well-known/openid-configuration`. */
   readonly jwksUri?: string | undefined;
   /**
-   * Signature algorithms accepted. Only asymmetric ones: `none` and `HS*` are refused when
-   * configured (a provider's keys are public).
+   * Signature algorithms accepted, asymmetric only: `none` and `HS*` are refused (a provider's keys are public).
    * @default ["RS256", "PS256", "ES256", "ES384", "ES512", "EdDSA", "Ed25519", "RS384", "RS512", "PS384", "PS512"]
    */
   readonly algorithms?: readonly string[] | undefined;
@@ -36,16 +21,9 @@ export interface BackchannelIssuer {
 export interface BackchannelLogoutOptions {
   /** The providers whose logout tokens are accepted; a token of any other issuer is refused. */
   readonly issuers: readonly BackchannelIssuer[];
-  /**
-   * How old a token's `iat` may be, in ms (60 s of clock tolerance).
-   * @default 300_000 (5 minutes)
-   */
+  /** How old a token's `iat` may be, in ms (60 s of clock tolerance). @default 300_000 (5 minutes) */
   readonly maxTokenAge?: number | undefined;
-  /**
-   * Called with every refused token's reason (never the token), for logs and alerts: a provider
-   * need not send a logout again. What it throws goes to the manager's `onError`.
-   * @default none
-   */
+  /** Called with every refused token's reason (never the token), for logs and alerts: a provider need not send a logout again. What it throws goes to `onError`. */
   readonly onRefused?: ((refusal: BackchannelRefusalReport) => void) | undefined;
 }
 
@@ -55,20 +33,13 @@ export interface BackchannelRefusalReport {
   readonly reason: BackchannelRefusal;
   /** The configured issuer the token named, when it named one (before its signature was checked). */
   readonly issuer: string | undefined;
-  /**
-   * With `unknown_issuer`: the token's own `iss`, unverified, when it is printable text of at
-   * most 512 characters; a near miss of a configured `issuer` shows a misconfiguration.
-   */
+  /** With `unknown_issuer`: the token's own `iss`, unverified, when printable and at most 512 characters (a near miss shows a misconfiguration). */
   readonly tokenIssuer?: string;
   /** With `keys_unavailable`: the error met fetching the provider's metadata or keys. */
   readonly cause?: unknown;
 }
 
-/**
- * Why a logout token was refused. `keys_unavailable` is the provider's fault, not the token's:
- * its metadata or keys could not be read (the route answers 503). `malformed` includes
- * encrypted (JWE) logout tokens, which are not supported.
- */
+/** Why a logout token was refused; `keys_unavailable`: the provider's metadata or keys could not be read (503); `malformed` includes encrypted (JWE) tokens. */
 export type BackchannelRefusal =
   | 'missing' | 'too_large' | 'malformed' | 'unknown_issuer' | 'bad_algorithm' | 'bad_type' | 'bad_signature' | 'unknown_key' | 'bad_audience'
   | 'expired' | 'bad_iat' | 'missing_jti' | 'missing_event' | 'missing_subject' | 'nonce_present' | 'replayed' | 'keys_unavailable';
@@ -95,12 +66,10 @@ export interface RpLogoutUrlOptions {
   /** The provider's `end_session_endpoint`; or give `issuerMetadata`. */
   readonly endSessionEndpoint?: string | undefined;
   /** The provider's metadata (from discovery), holding `end_session_endpoint`. */
-  readonly issuerMetadata?:
-    | {
-        /** The provider's RP-initiated logout endpoint. */
-        readonly end_session_endpoint?: string | undefined;
-      }
-    | undefined;
+  readonly issuerMetadata?: {
+    /** The provider's RP-initiated logout endpoint. */
+    readonly end_session_endpoint?: string | undefined;
+  } | undefined;
   /** The ID token the provider issued at sign-in: it tells the provider which session to end. */
   readonly idTokenHint?: string | undefined;
   /** Where the provider sends the browser afterwards; must be registered with the provider. */
@@ -114,28 +83,17 @@ export interface RpLogoutUrlOptions {
 /** The federated sign-out methods of the session manager. */
 export interface FederatedActions {
   /**
-   * Receives an OpenID Connect back-channel `logout_token` and, once it passes every check of
-   * the specification's section 2.6, ends the sessions it names (reason `idp_logout`): with
-   * `sid`, those signed in through that provider session; with `sub`, the user's sessions from
-   * that issuer (with both, those recorded without a `sid` too). Sessions already ended are left
-   * as they are.
-   *
-   * The token's `jti` is claimed in the store before anything ends, so of every delivery of a
-   * token exactly one is accepted. When the claim or the revocation throws, the claim is
-   * released and a later delivery is accepted: a retry after `STORE_UNAVAILABLE` is safe.
-   * Providers need not resend a logout, so watch `onRefused` and the errors.
-   *
+   * Takes an OpenID Connect back-channel `logout_token` and, once it passes every check of section 2.6, ends the live sessions it
+   * names (reason `idp_logout`): with `sid`, those of that provider session; with `sub`, the user's from that issuer (with both,
+   * those without a `sid` too). Its `jti` is claimed in the store first, so exactly one delivery is accepted; when the claim or
+   * the revocation throws, the claim is released, so a retry after `STORE_UNAVAILABLE` is safe.
    * @param logoutToken - The `logout_token` form field, of any type.
    * @returns What was ended, or why the token was refused (never throws for a bad token).
-   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for bad `issuers`
-   * (a plain http issuer or `jwksUri` off the loopback among them); `STORE_UNAVAILABLE`,
-   * `STORE_ERROR`, `CLOSED`.
-   *
+   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for bad `issuers` (plain
+   * http off the loopback among them); `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    * @example
    * ```ts
-   * const result = await sessions.backchannelLogout(form.get('logout_token'), {
-   *   issuers: [{ issuer: 'https://login.example.com', clientId: 'my-app' }],
-   * });
+   * const result = await sessions.backchannelLogout(form.get('logout_token'), { issuers: [{ issuer: 'https://login.example.com', clientId: 'my-app' }] });
    * ```
    */
   backchannelLogout(logoutToken: unknown, options: BackchannelLogoutOptions): Promise<BackchannelLogoutResult>;

@@ -5,7 +5,7 @@ import type { ManagerContext } from '../core/context.js';
 import type { BackchannelIssuer, BackchannelLogoutOptions, BackchannelLogoutResult, BackchannelRefusalReport } from './api.js';
 import type { IssuerKeys } from './keys.js';
 import { findLinks, liveLinkedSession } from './links.js';
-import { checkProviderUrl } from './provider-url.js';
+import { checkProviderEntries } from './provider-url.js';
 import { algorithmsProblem, checkLogoutToken, type LogoutClaims } from './logout-token.js';
 import type { FederatedLink } from '../storage/types.js';
 
@@ -13,26 +13,17 @@ const DEFAULT_MAX_TOKEN_AGE = 5 * 60_000;
 const NAME = 'backchannelLogout()';
 
 /** Checks the options once per call: they decide whose tokens can sign users out. */
-export function checkBackchannelOptions(value: unknown): {
-  issuers: readonly BackchannelIssuer[];
-  maxTokenAge: number;
-  onRefused: BackchannelLogoutOptions['onRefused'];
-} {
+export function checkBackchannelOptions(value: unknown) {
   if (value === undefined) throw invalidConfiguration(`${NAME}: options { issuers } are required.`);
   const options = optionsObject(`${NAME} options`, value as BackchannelLogoutOptions, ['issuers', 'maxTokenAge', 'onRefused']);
-  const { issuers } = options;
-  if (!Array.isArray(issuers) || issuers.length === 0) throw invalidConfiguration(`${NAME}: issuers must be a non-empty list of { issuer, clientId }.`);
-  for (const entry of issuers) {
-    // A hole in the list is no issuer: refused as one, not read as an empty entry.
-    const { issuer, clientId, jwksUri, algorithms } = optionsObject(`${NAME}: each issuer`, entry ?? null, ['issuer', 'clientId', 'jwksUri', 'algorithms']);
-    checkProviderUrl(issuer, `${NAME}: issuer`);
+  const issuers = checkProviderEntries<BackchannelIssuer>(NAME, options.issuers, ['issuer', 'clientId', 'jwksUri', 'algorithms'], '{ issuer, clientId }');
+  for (const { issuer, clientId, jwksUri, algorithms } of issuers) {
     if (typeof clientId !== 'string' || clientId.length === 0) throw invalidConfiguration(`${NAME}: clientId must be a non-empty string.`);
-    if (jwksUri !== undefined) checkProviderUrl(jwksUri, `${NAME}: jwksUri`);
     const problem = algorithmsProblem(algorithms, 'a provider');
     if (problem !== undefined) throw invalidConfiguration(`${NAME}: ${problem}`);
     // One issuer, one key set: its entries differ only by client id.
-    const sibling = issuers.find((other) => other !== entry && other?.issuer === issuer);
-    if (sibling !== undefined && (sibling.jwksUri !== jwksUri || JSON.stringify(sibling.algorithms) !== JSON.stringify(algorithms))) {
+    const first = issuers.find((other) => other.issuer === issuer)!;
+    if (first.jwksUri !== jwksUri || JSON.stringify(first.algorithms) !== JSON.stringify(algorithms)) {
       throw invalidConfiguration(`${NAME}: the entries of issuer ${issuer} must give the same jwksUri and algorithms (one per client id).`);
     }
   }
@@ -43,10 +34,7 @@ export function checkBackchannelOptions(value: unknown): {
   };
 }
 
-/**
- * The links a valid token names (section 2.7), matched exactly. With `sid` and `sub`, the user's
- * links recorded without a sid end too: nothing tells them apart from that provider session.
- */
+// The links a token names (section 2.7), matched exactly; with `sid` and `sub`, the user's links without a sid too (nothing tells them apart).
 async function linksNamed(context: ManagerContext, { iss, sid, sub }: LogoutClaims): Promise<FederatedLink[]> {
   const ofSession = sid === undefined ? [] : (await findLinks(context, { by: 'sid', iss, sid })).filter((link) => link.iss === iss && link.sid === sid);
   const ofUser = sub === undefined ? [] : (await findLinks(context, { by: 'sub', iss, sub })).filter((link) => link.iss === iss && link.sub === sub && (sid === undefined || link.sid === undefined));
@@ -63,12 +51,11 @@ export async function backchannelLogout(
 ): Promise<BackchannelLogoutResult> {
   context.ensureOpen();
   const { issuers, maxTokenAge, onRefused } = checkBackchannelOptions(options);
-  const { config } = context;
   const refused = (refusal: BackchannelRefusalReport): BackchannelLogoutResult => {
     reportRefusal(context, onRefused, refusal);
     return { ok: false, reason: refusal.reason };
   };
-  const checked = await checkLogoutToken(token, { issuers, maxTokenAge, now: config.clock(), keys });
+  const checked = await checkLogoutToken(token, { issuers, maxTokenAge, now: context.config.clock(), keys });
   if (!checked.ok) return refused(checked.refusal);
   const { iss, jti, acceptableUntil } = checked.claims;
   // Claimed before anything is revoked: two instances receiving the token must not both act.

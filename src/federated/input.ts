@@ -22,8 +22,6 @@ export function checkFederated(value: unknown): FederatedIdentity {
   if (unknown !== undefined) throw invalidInput(`federated has an unknown field "${unknown}": only iss, sub and sid.`);
   if (!isFederatedText(iss, FEDERATED_LIMITS.issLength)) throw invalidInput(`federated.iss must be a non-empty string of at most ${FEDERATED_LIMITS.issLength} characters.`);
   if (!isFederatedText(sub, FEDERATED_LIMITS.subLength)) throw invalidInput(`federated.sub must be a non-empty string of at most ${FEDERATED_LIMITS.subLength} characters.`);
-  if (sid !== undefined && !isFederatedText(sid, FEDERATED_LIMITS.idLength)) {
-    throw invalidInput(`federated.sid must be a non-empty string of at most ${FEDERATED_LIMITS.idLength} characters.`);
-  }
+  if (sid !== undefined && !isFederatedText(sid, FEDERATED_LIMITS.idLength)) throw invalidInput(`federated.sid must be a non-empty string of at most ${FEDERATED_LIMITS.idLength} characters.`);
   return sid === undefined ? { iss, sub } : { iss, sub, sid };
 }

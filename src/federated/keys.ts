@@ -3,8 +3,6 @@ import { SessionError } from '../errors.js';
 import { createProviderFetch, KeysUnavailable, readJson } from './provider-fetch.js';
 import { checkProviderUrl } from './provider-url.js';
 
-export { KeysUnavailable } from './provider-fetch.js';
-
 const DISCOVERY_TIMEOUT = 5_000;
 
 /** Raised when a token names a `kid` the provider's keys (fetched at most 30 s ago) lack. */
@@ -12,15 +10,11 @@ export class UnknownKey extends Error {}
 
 /** A cache of key sets by JWKS URL, and of JWKS URLs by issuer. */
 export interface IssuerKeys {
-  /**
-   * The issuer's key set: at `jwksUri`, else at the `jwks_uri` of the first readable document of
-   * `metadataUrls` (by default OpenID Connect discovery); rejects with {@link KeysUnavailable}.
-   */
+  /** The issuer's key set: at `jwksUri`, else at the `jwks_uri` of the first readable document of `metadataUrls` (by default OpenID Connect discovery). */
   keysOf(issuer: string, jwksUri: string | undefined, metadataUrls?: readonly string[]): Promise<JWTVerifyGetKey>;
 }
 
-// A kid the provider's keys lack is the token's fault (a provider publishes a key before it
-// signs with it), even within jose's 30 s refetch cooldown. The kid is the sender's text: left out.
+// A kid the provider's keys lack is the token's fault (a provider publishes a key before it signs with it), even within jose's 30 s refetch cooldown; the kid, the sender's text, is left out.
 function withUnknownKid(remote: ReturnType<typeof createRemoteJWKSet>): JWTVerifyGetKey {
   return async (header, token) => {
     try {
@@ -46,12 +40,9 @@ export function createIssuerKeys({ clock, onError }: { clock: () => number; onEr
   const fetchKeySet = async (url: string, init: RequestInit): Promise<Response> => Response.json(await fetchOnce(url, () => readJson(url, init)));
 
   const discover = async (issuer: string, url: string): Promise<string> => {
-    let metadata: unknown;
-    try {
-      metadata = await readJson(url, { signal: AbortSignal.timeout(DISCOVERY_TIMEOUT), redirect: 'error', headers: { accept: 'application/json' } });
-    } catch (error) {
+    const metadata = await readJson(url, { signal: AbortSignal.timeout(DISCOVERY_TIMEOUT), redirect: 'error', headers: { accept: 'application/json' } }).catch((error: unknown) => {
       throw error instanceof KeysUnavailable ? error : new KeysUnavailable(`${url} could not be read.`, { cause: error });
-    }
+    });
     const { issuer: named, jwks_uri: jwksUri } = (metadata ?? {}) as { issuer?: unknown; jwks_uri?: unknown };
     // OpenID Connect Discovery: the metadata's issuer must be the one asked for.
     if (typeof named === 'string' && named !== issuer) {
@@ -68,13 +59,8 @@ export function createIssuerKeys({ clock, onError }: { clock: () => number; onEr
   };
 
   const keysAt = (jwksUri: string): JWTVerifyGetKey => {
-    let keys = keySets.get(jwksUri);
-    if (keys === undefined) {
-      const url = checkProviderUrl(jwksUri, 'The JWKS URL');
-      keys = withUnknownKid(createRemoteJWKSet(url, { [customFetch]: fetchKeySet }));
-      keySets.set(jwksUri, keys);
-    }
-    return keys;
+    if (!keySets.has(jwksUri)) keySets.set(jwksUri, withUnknownKid(createRemoteJWKSet(checkProviderUrl(jwksUri, 'The JWKS URL'), { [customFetch]: fetchKeySet })));
+    return keySets.get(jwksUri)!;
   };
 
   return {

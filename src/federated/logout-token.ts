@@ -1,16 +1,16 @@
-import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyOptions, type ProtectedHeaderParameters } from 'jose';
 import { isSessionError } from '../errors.js';
 import type { BackchannelIssuer, BackchannelRefusal, BackchannelRefusalReport } from './api.js';
 import { isFederatedText, isObject } from './input.js';
-import { KeysUnavailable, UnknownKey, type IssuerKeys } from './keys.js';
+import { UnknownKey, type IssuerKeys } from './keys.js';
+import { KeysUnavailable } from './provider-fetch.js';
 import { FEDERATED_LIMITS } from '../store-records.js';
 
 /** Largest logout token accepted, in characters; a provider's are under 2 KB. */
 export const MAX_LOGOUT_TOKEN_LENGTH = 8 * 1024;
 /** How far a provider's clock may run ahead or behind ours, in ms. */
 export const CLOCK_TOLERANCE = 60_000;
-/** The event a logout token must carry. */
-export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 /** Asymmetric algorithms only: a provider's keys are public, so HMAC with one would be forgeable. */
 export const DEFAULT_ALGORITHMS: readonly string[] = ['RS256', 'PS256', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519', 'RS384', 'RS512', 'PS384', 'PS512'];
 
@@ -24,6 +24,31 @@ export function algorithmsProblem(algorithms: unknown, holder: string): string |
   if (refused !== undefined) return `algorithm "${refused}" is refused: ${holder}'s keys are public, so only asymmetric algorithms are safe.`;
   const unknownAlg = algorithms.find((alg) => !DEFAULT_ALGORITHMS.includes(alg));
   return unknownAlg === undefined ? undefined : `algorithm "${unknownAlg}" is not supported.`;
+}
+
+/** A JWT's header and claims, unverified; `undefined` when it is not a signed JWT (an encrypted one included). */
+export function decodeUnverified(token: string): { header: ProtectedHeaderParameters; claims: JWTPayload } | undefined {
+  try {
+    return { header: decodeProtectedHeader(token), claims: decodeJwt(token) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The provider whose keys verify a JWT, and jose's checks beyond them; `maxAge` (ms) bounds how old `iat` may be. */
+interface ProviderJwtChecks extends Pick<JWTVerifyOptions, 'algorithms' | 'audience' | 'requiredClaims'> {
+  readonly issuer: string;
+  readonly jwksUri: string | undefined;
+  readonly metadataUrls?: readonly string[];
+  readonly now: number;
+  readonly maxAge: number;
+}
+
+/** Verifies a provider's JWT with the keys it publishes; with its claims, the first instant (ms) it is refused for its age. */
+export async function verifyProviderJwt(token: string, keys: IssuerKeys, { issuer, jwksUri, metadataUrls, now, maxAge, ...checks }: ProviderJwtChecks): Promise<{ payload: JWTPayload; acceptableUntil: number }> {
+  const keySet = await keys.keysOf(issuer, jwksUri, metadataUrls);
+  const { payload } = await jwtVerify(token, keySet, { ...checks, issuer, currentDate: new Date(now), clockTolerance: CLOCK_TOLERANCE / 1000, maxTokenAge: maxAge / 1000 });
+  return { payload, acceptableUntil: acceptableUntil(payload.iat!, maxAge) };
 }
 
 /** A token that passed every check but the replay guard. */
@@ -47,20 +72,14 @@ export async function checkLogoutToken(
   const refuse = (reason: BackchannelRefusal, cause?: unknown): Checked => ({ ok: false, refusal: cause === undefined ? { reason, issuer: named } : { reason, issuer: named, cause } });
   if (typeof token !== 'string' || token.length === 0) return refuse('missing');
   if (token.length > MAX_LOGOUT_TOKEN_LENGTH) return refuse('too_large');
-  let header: ReturnType<typeof decodeProtectedHeader>;
-  let unverified: JWTPayload;
-  try {
-    header = decodeProtectedHeader(token);
-    unverified = decodeJwt(token);
-  } catch {
-    return refuse('malformed');
-  }
+  const decoded = decodeUnverified(token);
+  if (decoded === undefined) return refuse('malformed');
+  const { header, claims } = decoded;
   // Exact match: the issuer picks the keys. Its entries differ only by client id.
-  const entries = issuers.filter((candidate) => candidate.issuer === unverified.iss);
+  const entries = issuers.filter((candidate) => candidate.issuer === claims.iss);
   const issuer = entries[0];
   if (issuer === undefined) {
-    const claimed = unverified.iss;
-    return isFederatedText(claimed, FEDERATED_LIMITS.issLength) ? { ok: false, refusal: { reason: 'unknown_issuer', issuer: undefined, tokenIssuer: claimed } } : refuse('unknown_issuer');
+    return isFederatedText(claims.iss, FEDERATED_LIMITS.issLength) ? { ok: false, refusal: { reason: 'unknown_issuer', issuer: undefined, tokenIssuer: claims.iss } } : refuse('unknown_issuer');
   }
   named = issuer.issuer;
   const algorithms = [...(issuer.algorithms ?? DEFAULT_ALGORITHMS)];
@@ -68,16 +87,9 @@ export async function checkLogoutToken(
   // Section 2.4; media types compare without case and "application/".
   if (header.typ !== undefined && (typeof header.typ !== 'string' || header.typ.toLowerCase().replace(/^application\//, '') !== 'logout+jwt')) return refuse('bad_type');
   let payload: JWTPayload;
+  let until: number;
   try {
-    const keySet = await keys.keysOf(issuer.issuer, issuer.jwksUri);
-    ({ payload } = await jwtVerify(token, keySet, {
-      algorithms,
-      issuer: issuer.issuer,
-      currentDate: new Date(now),
-      clockTolerance: CLOCK_TOLERANCE / 1000,
-      maxTokenAge: maxTokenAge / 1000,
-      requiredClaims: ['iat'],
-    }));
+    ({ payload, acceptableUntil: until } = await verifyProviderJwt(token, keys, { issuer: issuer.issuer, jwksUri: issuer.jwksUri, now, maxAge: maxTokenAge, algorithms, requiredClaims: ['iat'] }));
   } catch (error) {
     const reason = refusalOf(error);
     return refuse(reason, reason === 'keys_unavailable' ? error : undefined);
@@ -91,13 +103,10 @@ export async function checkLogoutToken(
   if (sid === undefined && sub === undefined) return refuse('missing_subject');
   if (sid !== undefined && !isFederatedText(sid, FEDERATED_LIMITS.idLength)) return refuse('missing_subject');
   if (sub !== undefined && !isFederatedText(sub, FEDERATED_LIMITS.subLength)) return refuse('missing_subject');
-  return { ok: true, claims: { iss: issuer.issuer, jti: payload.jti, sid, sub, acceptableUntil: acceptableUntil(payload.iat!, maxTokenAge) } };
+  return { ok: true, claims: { iss: issuer.issuer, jti: payload.jti, sid, sub, acceptableUntil: until } };
 }
 
-/**
- * `aud` and `azp` as OpenID Connect Core 1.0 (section 3.1.3.7) checks an ID token's, strictly:
- * every audience and any `azp` one of our client ids, and an `azp` when there are several.
- */
+// `aud` and `azp` as OpenID Connect Core 1.0 (3.1.3.7) checks an ID token's, strictly: every audience and any `azp` ours, an `azp` when there are several.
 function audienceIsOurs(payload: JWTPayload, clientIds: readonly string[]): boolean {
   const { aud, azp } = payload as { aud?: unknown; azp?: unknown };
   const audiences: readonly unknown[] = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
@@ -107,10 +116,7 @@ function audienceIsOurs(payload: JWTPayload, clientIds: readonly string[]): bool
   return audiences.length === 1 || audiences.includes(azp);
 }
 
-/**
- * The first instant (ms) jose refuses a token issued at `iat` (s) for its age: how long its `jti`
- * must be remembered. jose compares whole seconds, so the window ends after its last second.
- */
+/** The first instant (ms) jose refuses a token issued at `iat` (s) for its age; jose compares whole seconds, so it ends after the last one. */
 export function acceptableUntil(iat: number, maxTokenAge: number): number {
   return (Math.floor((iat * 1000 + maxTokenAge + CLOCK_TOLERANCE) / 1000) + 1) * 1000;
 }
@@ -122,11 +128,7 @@ export function refusalOf(error: unknown): BackchannelRefusal {
   if (error instanceof KeysUnavailable || error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || isSessionError(error)) return 'keys_unavailable';
   // jose reports a token older than maxTokenAge as expired, naming iat.
   if (error instanceof errors.JWTExpired) return error.claim === 'iat' ? 'bad_iat' : 'expired';
-  if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === 'iat') return 'bad_iat';
-    if (error.claim === 'exp') return 'expired';
-    return 'malformed';
-  }
+  if (error instanceof errors.JWTClaimValidationFailed) return error.claim === 'iat' ? 'bad_iat' : error.claim === 'exp' ? 'expired' : 'malformed';
   if (error instanceof errors.JOSEAlgNotAllowed) return 'bad_algorithm';
   if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) return 'bad_signature';
   if (error instanceof errors.JOSEError) return 'malformed';

@@ -1,8 +1,5 @@
 import { readLimited } from '../read-limited.js';
 
-// Nothing a sender does can make the app hammer a provider: one fetch per URL at a time, and
-// none for a while after a failure.
-
 /** How long after a failed fetch a URL is not fetched again, in ms. */
 export const RETRY_AFTER_FAILURE = 10_000;
 
@@ -10,9 +7,8 @@ export const RETRY_AFTER_FAILURE = 10_000;
 export class KeysUnavailable extends Error {}
 
 /**
- * Fetches a URL's JSON: at most one fetch at a time per URL, none during a back-off after a failure.
- * `key` (the URL by default) is what is joined and backed off: a read that judges the answer for
- * one caller (discovery, for one issuer) names that caller in it.
+ * Fetches a URL's JSON, one fetch at a time and none during a back-off after a failure, so no sender
+ * can make the app hammer a provider. `key` (the URL by default) is what is joined and backed off.
  */
 export type ProviderFetch = <T>(url: string, read: () => Promise<T>, key?: string) => Promise<T>;
 
@@ -73,10 +69,7 @@ const unavailable = (message: string) => (error: unknown): never => {
   throw new KeysUnavailable(message, { cause: error });
 };
 
-/**
- * A response's text, or `undefined` past `limit` bytes (a declared length past it is not read at all);
- * decoded as `response.json()` decodes, a byte order mark dropped.
- */
+/** A response's text as `response.json()` decodes it, or `undefined` past `limit` bytes (a declared length past it is not read at all). */
 export async function boundedText(response: Response, limit: number): Promise<string | undefined> {
   if (Number(response.headers.get('content-length')) > limit) {
     await response.body?.cancel().catch(() => undefined);

@@ -1,29 +1,28 @@
-import { invalidConfiguration } from '../option-checks.js';
+import { invalidConfiguration, optionsObject } from '../option-checks.js';
 
 const LOOPBACK_IPV4 = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
-// The URL parser has already normalised the host (`127.1`, `0x7f000001`, `[0:0::1]`, `LOCALHOST`).
-function isLoopback(url: URL): boolean {
-  return url.hostname === 'localhost' || url.hostname === '[::1]' || LOOPBACK_IPV4.test(url.hostname);
-}
-
-/**
- * Checks a provider URL (it carries keys and ID tokens): absolute https, or plain http on this
- * machine only. `name` says what it is, for the message.
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`
- */
+/** Checks a provider URL (it carries keys and ID tokens), named `name` in the message: absolute https, or plain http on this machine only. */
 export function checkProviderUrl(value: unknown, name: string): URL {
-  let url: URL | undefined;
-  try {
-    url = typeof value === 'string' ? new URL(value) : undefined;
-  } catch {
-    url = undefined;
-  }
+  const url = typeof value === 'string' && URL.canParse(value) ? new URL(value) : undefined;
   if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
     throw invalidConfiguration(`${name} must be an absolute https URL, not ${JSON.stringify(String(value).slice(0, 200))}.`);
   }
-  if (url.protocol === 'http:' && !isLoopback(url)) {
+  // The URL parser has already normalised the host (`127.1`, `0x7f000001`, `[0:0::1]`, `LOCALHOST`).
+  if (url.protocol === 'http:' && url.hostname !== 'localhost' && url.hostname !== '[::1]' && !LOOPBACK_IPV4.test(url.hostname)) {
     throw invalidConfiguration(`${name} (${url.href}) is plain http: use the provider's https URL (plain http is accepted only on this machine: 127.0.0.0/8, ::1, localhost).`);
   }
   return url;
+}
+
+/** Checks a non-empty list of provider entries holding only `fields`, each `issuer` and any `jwksUri` a provider URL; `shape` describes an entry. */
+export function checkProviderEntries<T extends { readonly issuer: string; readonly jwksUri?: string | undefined }>(name: string, list: unknown, fields: readonly string[], shape: string): T[] {
+  if (!Array.isArray(list) || list.length === 0) throw invalidConfiguration(`${name}: issuers must be a non-empty list of ${shape}.`);
+  // A hole in the list is no issuer: refused as one, not read as an empty entry.
+  return Array.from(list as unknown[], (entry) => {
+    const checked = optionsObject(`${name}: each issuer`, (entry ?? null) as T, fields);
+    checkProviderUrl(checked.issuer, `${name}: issuer`);
+    if (checked.jwksUri !== undefined) checkProviderUrl(checked.jwksUri, `${name}: jwksUri`);
+    return checked;
+  });
 }

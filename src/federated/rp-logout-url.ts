@@ -5,11 +5,9 @@ import { checkProviderUrl } from './provider-url.js';
 /**
  * Builds the provider's RP-initiated logout URL (OpenID Connect RP-Initiated Logout 1.0): send
  * the browser there after "sign out everywhere" to end the provider session too.
- *
  * @throws {@link session-revocation!SessionError} `INVALID_INPUT` without an
  * `end_session_endpoint` or for a parameter that is not a string; `INVALID_CONFIGURATION` when
  * the endpoint is not https (plain http only on the loopback).
- *
  * @example
  * ```ts
  * import { rpLogoutUrl } from 'session-revocation';

@@ -5,10 +5,7 @@ import type { Session } from '../session.js';
 export interface ImpersonateOptions {
   /** Lifetime of the support session in ms. @default the `impersonation` kind's maxAge: 1 hour */
   readonly ttl?: number | undefined;
-  /**
-   * The user's tenant, copied into the session (so `revokeTenant` ends it).
-   * @default the admin session's tenant
-   */
+  /** The user's tenant, copied into the session (so `revokeTenant` ends it). @default the admin session's tenant */
   readonly tenantId?: string | undefined;
   /** The support agent's User-Agent, for the device shown in the user's list. */
   readonly userAgent?: string | undefined;
@@ -19,13 +16,11 @@ export interface ImpersonateOptions {
 /** Support access: the manager method of the impersonation feature. */
 export interface ImpersonationActions {
   /**
-   * Starts a support session (kind `impersonation`) for `userId`: never fresh, listed to the user
-   * as support access, its events carry `by`. It ends with the user's "sign out everywhere" and
-   * the moment the admin session ends. The app decides who may impersonate whom.
+   * Starts a support session (kind `impersonation`) for `userId`: never fresh, listed to the user as support access, its events carry `by`.
+   * It ends with the user's "sign out everywhere" and when the admin session ends. The app decides who may impersonate whom.
    * @param adminSession - The admin's live session, as `validate` returned it.
-   * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` when the admin session is not
-   * live, or is itself a support session; `INVALID_INPUT` for bad ids or ttl;
-   * `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` when the admin session is not live or is itself a support
+   * session; `INVALID_INPUT` for bad ids or ttl; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   impersonate(adminSession: Pick<Session, 'id' | 'userId'>, userId: string, options?: ImpersonateOptions): Promise<CreatedSession>;
 }

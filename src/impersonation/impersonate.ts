@@ -5,7 +5,7 @@ import type { ImpersonateOptions } from './api.js';
 import type { ManagerContext } from '../core/context.js';
 import { checkId } from '../core/checks.js';
 import type { Lifecycle } from '../core/lifecycle.js';
-import { judgeLookup, readSession } from '../core/live-session.js';
+import { liveSessionOf } from '../core/live-session.js';
 import type { Session } from '../session.js';
 
 const MAX_TTL = 24 * 60 * 60 * 1000;
@@ -22,12 +22,8 @@ export async function impersonate(
   checkId('userId', userId);
   const adminId = (adminSession as { id?: unknown } | null)?.id;
   if (!isSessionId(adminId)) throw new SessionError('UNAUTHENTICATED', 'impersonate() needs the admin\'s live session, as validate() returned it.');
-  const found = await readSession(context, adminId);
-  const now = context.config.clock();
-  if (found === null || found.session.userId !== adminSession.userId || (await judgeLookup(context, found, now)) !== undefined) {
-    throw new SessionError('UNAUTHENTICATED', 'impersonate(): the admin session is not live.');
-  }
-  const admin = found.session;
+  const admin = await liveSessionOf(context, adminSession.userId, adminId, context.config.clock());
+  if (admin === undefined) throw new SessionError('UNAUTHENTICATED', 'impersonate(): the admin session is not live.');
   // Support access does not chain: an impersonated session cannot start another.
   if (admin.impersonatorId !== undefined) throw new SessionError('UNAUTHENTICATED', 'impersonate(): a support session cannot start another one.');
   const ttl = options.ttl;
@@ -35,7 +31,7 @@ export async function impersonate(
     throw new SessionError('INVALID_INPUT', 'impersonate(): ttl must be a whole number of ms from 1,000 to 86,400,000 (a day).');
   }
   // Never longer than the admin's session: its expiry publishes no notice.
-  const maxAge = Math.min(ttl ?? context.config.kinds.get('impersonation')!.maxAge, admin.expiresAt - now);
+  const maxAge = Math.min(ttl ?? context.config.kinds.get('impersonation')!.maxAge, admin.expiresAt - context.config.clock());
   return lifecycle.create(
     // So a tenant-wide sign-out of the admin's organization ends it too.
     { userId, kind: 'impersonation', tenantId: options.tenantId ?? admin.tenantId, userAgent: options.userAgent, ip: options.ip },

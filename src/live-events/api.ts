@@ -18,9 +18,8 @@ export type SessionLiveness =
 /** Live sign-out: the manager methods the live sign-out stream stands on. */
 export interface LiveEventActions {
   /**
-   * Listens to revocations, for live sign-out of open pages: a notice for every revocation here
-   * or published by other instances, and `null` when anything may have changed unheard. A
-   * notice says whom to read again, not what happened: read the session before acting.
+   * Listens to revocations, for live sign-out of open pages: a notice for every revocation here or published by other instances,
+   * `null` when anything may have changed unheard. A notice says whom to read again, not what happened.
    * @param listener - Called synchronously; its errors go to the `onError` option.
    * @returns A function that stops listening.
    * @throws {@link session-revocation!SessionError} `CLOSED` once the manager was closed.
@@ -28,8 +27,7 @@ export interface LiveEventActions {
   watchRevocations(listener: (notice: RevocationNotice | null) => void): () => void;
 
   /**
-   * Whether a session is live now, by the same rule as {@link SessionManager.validate}, without
-   * touching it: an open page watching its session is not activity.
+   * Whether a session is live now, by the same rule as {@link SessionManager.validate}, without touching it (watching is not activity).
    * @returns Live for `remaining` more ms, or ended and why (a missing session reads as `revoked`).
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */

@@ -5,10 +5,7 @@ import type { SessionLiveness } from './api.js';
 import type { ManagerContext } from '../core/context.js';
 import { idleTimeoutOf, judgeLookup, readSession } from '../core/live-session.js';
 
-// Notices only say whom to re-read; the store's answer decides, so a lost or duplicated notice
-// costs a read, never a wrong verdict.
-
-type EndedReason = Extract<SessionLiveness, { live: false }>['reason'];
+// Notices only say whom to re-read; the store's answer decides, so a lost or duplicated notice costs a read, never a wrong verdict.
 
 /** The revocation feed of one manager; see `SessionManager.watchRevocations`. */
 export interface RevocationWatch {
@@ -21,12 +18,6 @@ export interface RevocationWatch {
   liveness(sessionId: string): Promise<SessionLiveness>;
   close(): void;
 }
-
-const ENDED = {
-  revoked: Object.freeze({ live: false, reason: 'revoked' }),
-  expired: Object.freeze({ live: false, reason: 'expired' }),
-  idle: Object.freeze({ live: false, reason: 'idle' }),
-} as const satisfies Record<EndedReason, SessionLiveness>;
 
 /** The store is subscribed only while someone watches. */
 export function createRevocationWatch(context: ManagerContext): RevocationWatch {
@@ -70,12 +61,11 @@ export function createRevocationWatch(context: ManagerContext): RevocationWatch 
     },
     async liveness(sessionId) {
       context.ensureOpen();
-      if (!isSessionId(sessionId)) return ENDED.revoked;
-      const found = await readSession(context, sessionId);
-      if (found === null) return ENDED.revoked;
+      const found = isSessionId(sessionId) ? await readSession(context, sessionId) : null;
+      if (found === null) return { live: false, reason: 'revoked' };
       const now = config.clock();
       const refused = await judgeLookup(context, found, now);
-      if (refused !== undefined) return ENDED[refused];
+      if (refused !== undefined) return { live: false, reason: refused };
       const until = liveUntil(found.session, idleTimeoutOf(config, found.session.kind));
       // A duration rather than a time: the caller's timers run on real time, not on the manager's clock.
       return { live: true, remaining: until - now };

@@ -43,20 +43,15 @@ export interface ExportedDevice {
 /** A user's data: the manager methods of the privacy feature (export, erase). */
 export interface PrivacyActions {
   /**
-   * Everything stored about a user, for a data-access request, as plain JSON: sessions, epochs,
-   * deny-list, activity and devices. Never a token secret or its hash.
-   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`,
-   * `STORE_ERROR`, `CLOSED`.
+   * Everything stored about a user, for a data-access request, as plain JSON: sessions, epochs, deny-list, activity and devices; never a token secret or its hash.
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   exportUser(userId: string): Promise<UserExport>;
 
   /**
-   * Erases what is stored about a user, for a deletion request: every session and the deny-list.
-   * The epochs stay, raised for every kind first, so every token ever issued stays refused.
-   * Emits `user.session_invalidated` (`user_erased`). Whether bytes leave the disk is the
-   * store's to say (docs/privacy.md).
-   * @throws {@link session-revocation!SessionError} `INVALID_INPUT`; `STORE_UNAVAILABLE`, `STORE_ERROR`,
-   * `CLOSED` (every session is then already refused: call it again to delete the rows).
+   * Erases what is stored about a user, for a deletion request: every session and the deny-list. The epochs stay, raised for every
+   * kind first, so every token ever issued stays refused. Emits `user.session_invalidated` (`user_erased`). Whether bytes leave the disk is the store's to say (docs/privacy.md).
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT`; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED` (every session is then refused: call it again).
    */
   eraseUser(userId: string, options?: ActorOptions): Promise<UserErasure>;
 }

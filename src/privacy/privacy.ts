@@ -1,9 +1,8 @@
-import { SessionError } from '../errors.js';
 import { toSession } from '../session.js';
 import { listActivity, withoutUndefined } from '../activity/activity.js';
 import type { ActivityEntry } from '../activity/api.js';
 import type { ActorOptions } from '../core/shapes.js';
-import type { ExportedDevice, ExportedSession, UserErasure, UserExport } from './api.js';
+import type { ExportedSession, UserErasure, UserExport } from './api.js';
 import type { ManagerContext } from '../core/context.js';
 import { checkId } from '../core/checks.js';
 import type { Lifecycle } from '../core/lifecycle.js';
@@ -27,7 +26,8 @@ export async function exportUser(context: ManagerContext, userId: string): Promi
     epochs: { ...answer.epochs },
     denied: { ...denied },
     activity: context.keepsActivity ? await allActivity(context, userId) : [],
-    devices: context.keepsActivity ? await devicesOf(context, userId) : [],
+    // Read through the storage layer, which checked them.
+    devices: context.keepsActivity ? await calls.call('listDevices', () => store.listDevices!(userId)) : [],
   };
 }
 
@@ -39,12 +39,6 @@ async function allActivity(context: ManagerContext, userId: string): Promise<Act
     entries.push(...page);
     if (page.length < 1_000) return entries;
   }
-}
-
-async function devicesOf(context: ManagerContext, userId: string): Promise<ExportedDevice[]> {
-  const answer: unknown = await context.calls.call('listDevices', () => context.store.listDevices!(userId));
-  if (!Array.isArray(answer)) throw new SessionError('STORE_ERROR', 'The session store answered listDevices() with something that is not a list.');
-  return answer.map((device: { deviceHash: string; lastSeenAt: number }) => ({ deviceHash: device.deviceHash, lastSeenAt: device.lastSeenAt }));
 }
 
 /** Epochs first, so every old token is refused before the deny-list goes; the epochs stay. */

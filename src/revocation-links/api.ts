@@ -18,10 +18,7 @@ export interface RedeemedRevocationLink {
   readonly sessionId: string;
   /** Whether every session of the user was signed out too. */
   readonly everywhere: boolean;
-  /**
-   * The sessions this redemption ended (without `everywhere`'s): the named one if live, and every
-   * live session of the same browser and OS in its tenant, of the kinds that replace devices.
-   */
+  /** The sessions this redemption ended (without `everywhere`'s): the named one if live, and the live ones of its browser and OS in its tenant, of the kinds that replace devices. */
   readonly revokedIds: readonly string[];
   /** Whether the device could be told; `false` (unknown browser or OS, a support session): only the named session ended. */
   readonly deviceFound: boolean;
@@ -30,20 +27,16 @@ export interface RedeemedRevocationLink {
 /** "This wasn't me" links: the manager methods of the revocation-links feature. */
 export interface RevocationLinkActions {
   /**
-   * Makes a one-time "This wasn't me" token for a new-sign-in email, for the session routes'
-   * `/not-me?token=` page (which acts only on POST). The store keeps only its hash.
+   * Makes a one-time "This wasn't me" token for a new-sign-in email and the routes' `/not-me?token=` page (which acts only on POST); the store keeps its hash.
    * @returns The token, or `null` when no such session exists.
-   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the store keeps no
-   * activity; `INVALID_INPUT` for a bad ttl; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the store keeps no activity; `INVALID_INPUT` for a bad ttl; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   issueRevocationLink(sessionId: string, options?: RevocationLinkOptions): Promise<string | null>;
 
   /**
-   * Uses a link once: revokes its session and that device's (see
-   * {@link RedeemedRevocationLink.revokedIds}), with `everywhere` every session. The link is the proof.
+   * Uses a link once: revokes its session and that device's ({@link RedeemedRevocationLink.revokedIds}), with `everywhere` every session. The link is the proof.
    * @returns What was done, or `null` when the link is refused (used, altered, expired, not a link).
-   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the store keeps no
-   * activity; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED` (the link is then kept, to be used again).
+   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the store keeps no activity; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED` (the link is kept).
    */
   redeemRevocationLink(token: unknown, options?: RedeemRevocationLinkOptions): Promise<RedeemedRevocationLink | null>;
 }

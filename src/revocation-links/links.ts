@@ -1,18 +1,20 @@
 import { SessionError } from '../errors.js';
-import { checkLookup } from '../store-answers.js';
 import type { RevocationLinkRecord } from '../storage/types.js';
+import type { SessionRecord } from '../store.js';
 import { isSessionId, mintToken, parseToken, hashSecret } from '../token.js';
 import { requireActivity } from '../activity/activity.js';
 import type { RedeemedRevocationLink, RedeemRevocationLinkOptions, RevocationLinkOptions } from './api.js';
 import type { ManagerContext } from '../core/context.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import { judgeAll, judgeLookup, readSession } from '../core/live-session.js';
-import { deviceOfLink, deviceOfSession, isOnDevice } from './device.js';
 
 // A link is a one-time token shaped like a session token; the store keeps only its secret's hash.
 
 const DAY = 24 * 60 * 60 * 1000;
 const DEFAULT_TTL = 7 * DAY;
+
+// The device (browser and OS) a session was signed in from, in its tenant; a support session's browser is the admin's, not the user's.
+const deviceOf = (session: SessionRecord): Pick<SessionRecord, 'deviceKey' | 'tenantId'> | undefined => (session.impersonatorId === undefined ? session : undefined);
 
 /** Issues a link for the session, or `null` when there is no such session. */
 export async function issueRevocationLink(context: ManagerContext, sessionId: string, options: RevocationLinkOptions = {}): Promise<string | null> {
@@ -23,16 +25,15 @@ export async function issueRevocationLink(context: ManagerContext, sessionId: st
     throw new SessionError('INVALID_INPUT', 'issueRevocationLink(): ttl must be a whole number of ms from 60,000 (a minute) to 30 days.');
   }
   if (!isSessionId(sessionId)) return null;
-  const { store, calls, config } = context;
-  const found = checkLookup(await calls.call('get', () => store.get(sessionId)), sessionId);
+  const found = await readSession(context, sessionId);
   if (found === null) return null;
-  // Routed like the user's session ids, so a sharded store keeps the link in the user's shard.
-  const minted = mintToken(store.sessionIdPrefix?.(found.session.userId));
+  const { store, calls, config } = context;
   const { userId, tenantId } = found.session;
+  // Routed like the user's session ids, so a sharded store keeps the link in the user's shard.
+  const minted = mintToken(store.sessionIdPrefix?.(userId));
   // The link carries the device it signs out: it outlives the session's row.
-  const deviceKey = deviceOfSession(found.session)?.deviceKey;
-  const expiresAt = config.clock() + ttl;
-  await calls.call('saveRevocationLink', () => store.saveRevocationLink!({ id: minted.id, secretHash: minted.secretHash, userId, sessionId, expiresAt, deviceKey, tenantId }));
+  const link: RevocationLinkRecord = { id: minted.id, secretHash: minted.secretHash, userId, sessionId, expiresAt: config.clock() + ttl, deviceKey: deviceOf(found.session)?.deviceKey, tenantId };
+  await calls.call('saveRevocationLink', () => store.saveRevocationLink!(link));
   return minted.token;
 }
 
@@ -52,31 +53,33 @@ export async function redeemRevocationLink(
   const { store, calls, config } = context;
   const link = await calls.call('consumeRevocationLink', (due) => store.consumeRevocationLink!(parsed.id, hashSecret(parsed.secret), config.clock(), due));
   if (link === null) return null;
-  let ended: { revokedIds: string[]; deviceFound: boolean };
   try {
-    ended = await endDevice(context, lifecycle, link);
+    const ended = await endDevice(context, lifecycle, link);
     if (everywhere) await lifecycle.revokeAll(link.userId, { kinds: 'all', reason: 'not_me' });
+    return { userId: link.userId, sessionId: link.sessionId, everywhere, ...ended };
   } catch (error) {
     // Used up but the sign-out failed: put it back so the user can try again.
     await calls.call('saveRevocationLink', () => store.saveRevocationLink!(link)).catch((restoreError: unknown) => config.onError(restoreError));
     throw error;
   }
-  return { userId: link.userId, sessionId: link.sessionId, everywhere, revokedIds: ended.revokedIds, deviceFound: ended.deviceFound };
 }
 
 // What the device holds now: a later sign-in or password change gave it a new session.
 async function endDevice(context: ManagerContext, lifecycle: Lifecycle, link: RevocationLinkRecord): Promise<{ revokedIds: string[]; deviceFound: boolean }> {
   const found = await readSession(context, link.sessionId);
   const named = found !== null && found.session.userId === link.userId ? found : null;
-  const device = deviceOfLink(link, named?.session);
+  // The device the link carries, else its session's row's while stored.
+  const device = link.deviceKey !== undefined ? link : named === null ? undefined : deviceOf(named.session);
   const wasLive = named !== null && (await judgeLookup(context, named, context.config.clock())) === undefined;
   const revokedIds: string[] = [];
   // Marked revoked whatever it was (an epoch-revoked row becomes a tombstone), counted only when it was live.
   if ((await lifecycle.revoke(link.sessionId, { reason: 'not_me', userId: link.userId })) && wasLive) revokedIds.push(link.sessionId);
-  if (device === undefined) return { revokedIds, deviceFound: false };
+  if (device?.deviceKey === undefined) return { revokedIds, deviceFound: false };
   const answer = await context.calls.call('listByUser', () => context.store.listByUser(link.userId));
   for (const { record, refusal } of await judgeAll(context, answer, context.config.clock())) {
-    if (refusal !== undefined || record.id === link.sessionId || !isOnDevice(context, device, record)) continue;
+    // Only the kinds that replace devices, and never a support session on it.
+    const onDevice = context.config.kinds.get(record.kind)?.replaceDevice === true && record.impersonatorId === undefined && record.tenantId === device.tenantId && record.deviceKey === device.deviceKey;
+    if (refusal !== undefined || record.id === link.sessionId || !onDevice) continue;
     if (await lifecycle.revoke(record.id, { reason: 'not_me', userId: link.userId })) revokedIds.push(record.id);
   }
   return { revokedIds, deviceFound: true };

@@ -7,11 +7,7 @@ export interface EpochFacts {
   readonly highWater: ReadonlyMap<string, number>;
 }
 
-/**
- * The epochs "sign out everywhere" leaves: each named kind's epoch raised to at least `at` and
- * its high-water mark, so a server whose clock runs behind cannot leave a session alive; an
- * epoch never moves back.
- */
+/** The epochs "sign out everywhere" leaves: each kind's raised to at least `at` and its high-water mark (a server whose clock runs behind leaves no session alive), never back. */
 export function raisedEpochs(facts: EpochFacts, kinds: readonly string[], at: number): Epochs {
   const raised = Object.create(null) as Record<string, number>;
   for (const kind of kinds) raised[kind] = Math.max(facts.epochs.get(kind) ?? 0, at, facts.highWater.get(kind) ?? 0);

@@ -12,10 +12,7 @@ export interface OthersFacts<Row extends OthersRow = SessionRecord> {
   readonly tenantEpochs?: ReadonlyMap<string, Epochs> | undefined;
 }
 
-/**
- * The sessions "sign out my other devices" ends: every live one of the given kinds except the
- * one kept, judged on rows read in the same atomic step as the write.
- */
+/** The sessions "sign out my other devices" ends: every live one of the kinds but the one kept, judged on rows read in the same atomic step as the write. */
 export function othersToRevoke<Row extends OthersRow>(facts: OthersFacts<Row>, keepSessionId: string, kinds: readonly string[], at: number): Row[] {
   return [...facts.sessions].filter(
     (row) =>

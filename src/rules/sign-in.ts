@@ -1,5 +1,6 @@
 import { SessionError } from '../errors.js';
 import { ownRefusal } from '../liveness.js';
+import { epochOf } from '../store-answers.js';
 import type { Epochs, SessionRecord } from '../store-records.js';
 
 /** The session a sign-in asks for, before the epochs are read. */
@@ -48,14 +49,13 @@ export interface SignInDecision<Row extends SignInRow = SessionRecord> {
 }
 
 /**
- * Decides a sign-in on rows read in the same atomic step as the write. Only the user's live
- * sessions of the same kind and tenant (none when the sign-in has none) are replaced, counted
- * or evicted: signing in to a second organization leaves the first one's sessions alone.
+ * Decides a sign-in on rows read in the same atomic step as the write. Only the user's live sessions of the same kind and tenant
+ * (none when the sign-in has none) are replaced, counted or evicted: a sign-in to a second organization leaves the first one's alone.
  * @param record - The new session, its `createdAt` the requested one.
  * @throws {@link SessionError} `SESSION_LIMIT` when the cap is reached and its `onLimit` is `refuse`.
  */
 export function decideSignIn<Row extends SignInRow>(record: NewSessionRecord, facts: SignInFacts<Row>, policy: SignInPolicy): SignInDecision<Row> {
-  const epoch = Math.max(epochOrZero(facts.epochs, record.kind), record.tenantId === undefined ? 0 : epochOrZero(facts.tenantEpochs, record.kind));
+  const epoch = Math.max(epochOf(facts.epochs, record.kind, 'store'), record.tenantId === undefined || facts.tenantEpochs === undefined ? 0 : epochOf(facts.tenantEpochs, record.kind, 'store'));
   const createdAt = Math.max(record.createdAt, epoch + 1);
   const replacing = replacesDevice(record, policy);
   const { limit } = policy;
@@ -74,10 +74,6 @@ export function decideSignIn<Row extends SignInRow>(record: NewSessionRecord, fa
 /** Whether a sign-in ends the live sessions of its device: only a sign-in that names one, under a policy that replaces. */
 export function replacesDevice(record: Pick<NewSessionRecord, 'deviceKey'>, policy: Pick<SignInPolicy, 'replaceDevice'>): boolean {
   return policy.replaceDevice && record.deviceKey !== undefined;
-}
-
-function epochOrZero(epochs: Epochs | undefined, kind: string): number {
-  return epochs !== undefined && Object.hasOwn(epochs, kind) ? epochs[kind]! : 0;
 }
 
 // Least recently used, then oldest, then by id: every store evicts the same session.

@@ -40,20 +40,16 @@ export interface RevokeTenantResult {
 /** Tenant-wide and bulk sign-out: the manager methods of the tenants feature. */
 export interface TenantActions {
   /**
-   * Signs many users out, as {@link SessionManager.revokeAll} for each; duplicates count once.
-   * With `tenantId`, only that tenant's sessions end.
+   * Signs many users out, as {@link SessionManager.revokeAll} for each (duplicates count once); with `tenantId`, only that tenant's sessions.
    * @param userIds - At most 10,000 user ids.
-   * @returns One outcome per distinct user, in order: its epochs, or the error that stopped it
-   * (the others go on).
+   * @returns One outcome per distinct user, in order: its epochs, or the error that stopped it (the others go on).
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT`, before anything is revoked, for bad ids or kinds.
    */
   revokeUsers(userIds: readonly string[], options?: RevokeAllSessionsOptions): Promise<RevokeUserOutcome[]>;
 
   /**
-   * Signs out every user of a tenant, access tokens included, by one tenant epoch per kind. A
-   * sign-in right after works. Event `tenant.sessions_invalidated`.
-   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the store keeps no
-   * tenant epochs; `INVALID_INPUT`; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   * Signs out every user of a tenant, access tokens included, by one tenant epoch per kind (a sign-in right after works). Event `tenant.sessions_invalidated`.
+   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the store keeps no tenant epochs; `INVALID_INPUT`; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   revokeTenant(tenantId: string, options?: RevokeTenantSessionsOptions): Promise<RevokeTenantResult>;
 }

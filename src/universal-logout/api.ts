@@ -1,33 +1,16 @@
-/**
- * Universal Logout: the app's side of the draft "Global Token Revocation" (Okta Universal
- * Logout).
- *
- * @module
- */
+/** Universal Logout: the app's side of the draft "Global Token Revocation" (Okta Universal Logout). @module */
 
 /** An identity provider allowed to sign users out through `POST <prefix>/global-token-revocation`. */
 export interface GlobalTokenRevocationIssuer {
-  /**
-   * The provider's issuer, exactly as its bearers' `iss` names it (a trailing slash counts). An
-   * https URL; plain http only on 127.0.0.0/8, ::1 or localhost.
-   */
+  /** The provider's issuer, exactly as its bearers' `iss` (a trailing slash counts): https, plain http only on 127.0.0.0/8, ::1 or localhost. */
   readonly issuer: string;
-  /**
-   * The provider's JWKS URL (https; plain http only on the loopback). Without it, `jwks_uri` is
-   * read once from the provider's OpenID Connect or OAuth (RFC 8414) metadata.
-   */
+  /** The provider's JWKS URL (https; plain http only on the loopback); without it, `jwks_uri` is read once from its OpenID Connect or OAuth (RFC 8414) metadata. */
   readonly jwksUri?: string | undefined;
-  /**
-   * What a bearer's `aud` must contain: the endpoint's public URL as registered with the
-   * provider. Required by the session routes, which cannot trust the request's `Host`.
-   */
+  /** What a bearer's `aud` must contain: the endpoint's public URL as registered with the provider; required by the routes, which cannot trust `Host`. */
   readonly audience?: string | undefined;
 }
 
-/**
- * The user a request's `sub_id` names (RFC 9493): the `email` format, or `iss_sub` (the user at
- * that provider). Other formats are answered `400`.
- */
+/** The user a request's `sub_id` names (RFC 9493): the `email` format, or `iss_sub` (the user at that provider); others are answered `400`. */
 export interface GlobalTokenRevocationSubject {
   /** The subject identifier format. */
   readonly format: 'email' | 'iss_sub';
@@ -43,28 +26,17 @@ export interface GlobalTokenRevocationSubject {
 export interface GlobalTokenRevocationOptions {
   /** The providers whose signed requests are accepted; any other bearer is answered `401`. */
   readonly issuers: readonly GlobalTokenRevocationIssuer[];
-  /**
-   * The local user a request names, or `undefined` for none (`user_not_found`, `404`). Asked
-   * once the bearer is valid and claimed; what it throws rejects the call and nothing ends.
-   */
+  /** The local user a request names, or `undefined` (`user_not_found`, `404`); asked once the bearer is valid and claimed, what it throws rejects the call. */
   resolveSubject(subject: GlobalTokenRevocationSubject): string | undefined | Promise<string | undefined>;
 }
 
 /** Options of {@link GlobalTokenRevocationActions.globalTokenRevocation}: the routes option, and where the request arrived. */
 export interface GlobalTokenRevocationRequestOptions extends GlobalTokenRevocationOptions {
-  /**
-   * The endpoint's public URL as the app knows it: what `aud` must contain for an issuer without
-   * its own `audience`. Never build it from the request's `Host` or `X-Forwarded-Host`.
-   * @default none: only bearers of issuers with an `audience` are accepted
-   */
+  /** The endpoint's public URL, what `aud` must contain for an issuer without `audience`: never built from `Host` or `X-Forwarded-Host`. */
   readonly endpointUrl?: string | undefined;
 }
 
-/**
- * Why a request was refused; nothing ended. `missing_bearer` (`401`), `invalid_bearer` and
- * `replayed` (`401`, `invalid_token`), `invalid_request`: the body is not `{ sub_id }` with an
- * `email` or `iss_sub` subject (`400`), `user_not_found` (`404`).
- */
+/** Why a request was refused, nothing ended: `missing_bearer`, `invalid_bearer`, `replayed` (`401`); `invalid_request`, no `{ sub_id }` of a known format (`400`); `user_not_found` (`404`). */
 export type GlobalTokenRevocationRefusal = 'missing_bearer' | 'invalid_bearer' | 'replayed' | 'invalid_request' | 'user_not_found';
 
 /** What {@link GlobalTokenRevocationActions.globalTokenRevocation} did. */
@@ -87,21 +59,14 @@ export type GlobalTokenRevocationResult =
 /** The Universal Logout method of the session manager. */
 export interface GlobalTokenRevocationActions {
   /**
-   * Takes one Universal Logout request and, when its bearer and body pass every check, ends
-   * every session of every kind of the user it names (reason `security_event`, `by` the issuer).
-   *
-   * The bearer must be signed with an asymmetric algorithm by a key the issuer publishes, name a
-   * configured `iss`, an `aud` of its `audience` (or `endpointUrl`), an `iat` at most 5 minutes
-   * old, an `exp` not passed and a `jti`. The `jti` is claimed in the store once per issuer
-   * before the body is read; when `resolveSubject` or the revocation fails, the claim is
-   * released so the same bearer can be sent again.
-   *
+   * Takes one Universal Logout request and, when its bearer and body pass every check, ends every session of the user it names
+   * (reason `security_event`, `by` the issuer). The bearer: signed asymmetrically by a key a configured `iss` publishes, `aud` its
+   * `audience` (or `endpointUrl`), `iat` at most 5 minutes old, `exp` not passed, a `jti` claimed once per issuer before the body
+   * is read (released when `resolveSubject` or the revocation fails, so it can be sent again).
    * @param bearer - The JWT of `Authorization: Bearer <JWT>`, without the scheme; `undefined` when none was sent.
    * @returns What was done, or why the request was refused (never throws for a bad request).
-   * @throws {@link session-revocation!SessionError} `KEYS_UNAVAILABLE` when the issuer's keys
-   * cannot be read (answer 503); `INVALID_CONFIGURATION`; `STORE_UNAVAILABLE`, `STORE_ERROR`,
-   * `CLOSED`; what `resolveSubject` throws.
-   *
+   * @throws {@link session-revocation!SessionError} `KEYS_UNAVAILABLE` when the issuer's keys cannot be read (503);
+   * `INVALID_CONFIGURATION`; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`; what `resolveSubject` throws.
    * @example
    * ```ts
    * const result = await sessions.globalTokenRevocation(bearer, await request.json(), {

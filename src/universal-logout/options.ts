@@ -1,15 +1,11 @@
-import { checkProviderUrl } from '../federated/provider-url.js';
+import { checkProviderEntries } from '../federated/provider-url.js';
 import { callable, invalidConfiguration, optionsObject, text } from '../option-checks.js';
 import type { GlobalTokenRevocationIssuer, GlobalTokenRevocationOptions, GlobalTokenRevocationRequestOptions } from './api.js';
 
 const ROUTES_OPTION = 'The session routes option globalTokenRevocation';
 const CALL_OPTIONS = 'globalTokenRevocation() options';
 
-/**
- * Checks the routes' `globalTokenRevocation` option when the routes are created; every issuer
- * needs its `audience`.
- * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`
- */
+/** Checks the routes' `globalTokenRevocation` option when the routes are created, every issuer with its `audience` (`INVALID_CONFIGURATION`). */
 export function checkGlobalTokenRevocationOptions(value: unknown): GlobalTokenRevocationOptions {
   const options = checkOptions(ROUTES_OPTION, value, []);
   // Without it the audience could only come from the request's Host, which the sender chooses.
@@ -28,14 +24,9 @@ export function checkGlobalTokenRevocationRequestOptions(value: unknown): Global
 
 function checkOptions(name: string, value: unknown, more: readonly string[]): GlobalTokenRevocationOptions {
   const options = optionsObject<GlobalTokenRevocationOptions>(name, value as GlobalTokenRevocationOptions, ['issuers', 'resolveSubject', ...more]);
-  const { issuers } = options;
-  if (!Array.isArray(issuers) || issuers.length === 0) throw invalidConfiguration(`${name}: issuers must be a non-empty list of { issuer, jwksUri?, audience? }.`);
-  const checked = (issuers as unknown[]).map((entry): GlobalTokenRevocationIssuer => {
-    const { issuer, jwksUri, audience } = optionsObject<GlobalTokenRevocationIssuer>(`${name}: each issuer`, (entry ?? null) as GlobalTokenRevocationIssuer, ['issuer', 'jwksUri', 'audience']);
-    checkProviderUrl(issuer, `${name}: issuer`);
+  const checked = checkProviderEntries<GlobalTokenRevocationIssuer>(name, options.issuers, ['issuer', 'jwksUri', 'audience'], '{ issuer, jwksUri?, audience? }').map(({ issuer, jwksUri, audience }) => {
     // It names who acted in each revocation (`by`), which holds an id's length.
     text(`${name}: issuer`, issuer, undefined, 256);
-    if (jwksUri !== undefined) checkProviderUrl(jwksUri, `${name}: jwksUri`);
     return { issuer, jwksUri, audience: text(`${name}: audience`, audience, undefined) };
   });
   // One issuer, one entry: its keys and audience would otherwise be ambiguous.

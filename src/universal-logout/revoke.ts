@@ -1,17 +1,13 @@
 import { claimOnce } from '../core/claim-once.js';
 import type { ManagerContext } from '../core/context.js';
 import type { Lifecycle } from '../core/lifecycle.js';
-import { SessionError } from '../errors.js';
 import type { IssuerKeys } from '../federated/keys.js';
 import type { GlobalTokenRevocationRequestOptions, GlobalTokenRevocationResult } from './api.js';
 import { checkRevocationBearer } from './bearer.js';
 import { checkGlobalTokenRevocationRequestOptions } from './options.js';
 import { readSubjectId } from './subject.js';
 
-/**
- * Takes one Universal Logout request. The `jti` is claimed before the body is read, so a
- * captured bearer learns nothing of which users exist; a failure after it releases the claim.
- */
+/** Takes one Universal Logout request: the `jti` is claimed before the body is read (a captured bearer learns nothing of which users exist), released on a failure. */
 export async function globalTokenRevocation(
   context: ManagerContext,
   lifecycle: Lifecycle,
@@ -21,12 +17,7 @@ export async function globalTokenRevocation(
   context.ensureOpen();
   const { issuers, resolveSubject, endpointUrl } = checkGlobalTokenRevocationRequestOptions(options);
   const checked = await checkRevocationBearer(bearer, { issuers, endpointUrl, now: context.config.clock(), keys });
-  if (!checked.ok) {
-    if (checked.refusal === 'missing') return { ok: false, reason: 'missing_bearer' };
-    if (checked.refusal === 'invalid') return { ok: false, reason: 'invalid_bearer' };
-    const why = checked.cause instanceof Error ? checked.cause.message : String(checked.cause);
-    throw new SessionError('KEYS_UNAVAILABLE', `globalTokenRevocation(): the keys of the bearer's issuer could not be read: ${why}`, { cause: checked.cause });
-  }
+  if (!checked.ok) return checked;
   const { issuer, jti, acceptableUntil } = checked;
   const { claimed, release } = await claimOnce(context, { scope: 'global_token_revocation', issuer, id: jti, until: acceptableUntil });
   if (!claimed) return { ok: false, reason: 'replayed' };

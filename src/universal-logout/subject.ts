@@ -5,10 +5,7 @@ import type { GlobalTokenRevocationSubject } from './api.js';
 /** RFC 5321's longest address. */
 const EMAIL_LENGTH = 320;
 
-/**
- * The subject of a body `{ sub_id }` (or `{ subject }`, which Okta still sends, never both) in
- * the `email` or `iss_sub` format; `undefined` otherwise (`400`).
- */
+/** The subject of a body `{ sub_id }` (or `{ subject }`, which Okta still sends; never both) in the `email` or `iss_sub` format, else `undefined` (`400`). */
 export function readSubjectId(body: unknown): GlobalTokenRevocationSubject | undefined {
   if (!isObject(body)) return undefined;
   if (Object.hasOwn(body, 'sub_id') && Object.hasOwn(body, 'subject')) return undefined;
