@@ -42,11 +42,16 @@ export function refusalOf(record: LivenessFields, facts: RevocationFacts, now: n
 
 /** The part of {@link refusalOf} a row's own facts decide (expiry, revocation, epochs); the cap and replacement count by this alone. */
 export function ownRefusal(record: Omit<LivenessFields, 'lastUsedAt' | 'impersonatorId'>, facts: Pick<RevocationFacts, 'epochs' | 'tenantEpochs'>, now: number, what = 'store'): Exclude<Refusal, 'idle'> | undefined {
-  const userEpoch = epochOf(facts.epochs, record.kind, what);
-  const tenantEpoch = record.tenantId === undefined || facts.tenantEpochs === undefined ? 0 : epochOf(facts.tenantEpochs, record.kind, what);
+  const epoch = epochFor(record, facts, what);
   if (now >= record.expiresAt) return 'expired';
-  if (record.revokedAt !== undefined || record.createdAt <= Math.max(userEpoch, tenantEpoch)) return 'revoked';
+  if (record.revokedAt !== undefined || record.createdAt <= epoch) return 'revoked';
   return undefined;
+}
+
+/** The epoch a session of this kind and tenant is judged against: its user's, or its tenant's when later; `what` names the store method for a malformed one. */
+export function epochFor(session: Pick<SessionRecord, 'kind' | 'tenantId'>, facts: Pick<RevocationFacts, 'epochs' | 'tenantEpochs'>, what: string): number {
+  const userEpoch = epochOf(facts.epochs, session.kind, what);
+  return session.tenantId === undefined || facts.tenantEpochs === undefined ? userEpoch : Math.max(userEpoch, epochOf(facts.tenantEpochs, session.kind, what));
 }
 
 /** When a live row stops being live unless revoked first: its expiry, or sooner when it turns idle. */

@@ -4,7 +4,7 @@ import { SessionError } from '../errors.js';
 import { EpochCache } from '../epoch-cache.js';
 import type { SessionRecord } from '../store.js';
 import type { RevocationState } from '../storage/types.js';
-import { epochOf } from '../store-answers.js';
+import { epochFor } from '../liveness.js';
 import { isSessionId } from '../token.js';
 import { checkKeys, resolveKey, type AccessTokenAlgorithm, type AccessTokenKey, type ResolvedKey } from './keys.js';
 import type { AccessTokenClaims, AccessTokenOptions, AccessTokenVerification, IssueAccessTokenOptions } from './types.js';
@@ -158,7 +158,7 @@ export class AccessTokens {
     const state = claims.tid === undefined ? await this.#states.get(claims.sub) : await this.#tenantStates.get(JSON.stringify([claims.sub, claims.tid]));
     // Stryker disable next-line StringLiteral: the manager checked these epochs when it loaded them, so the label is never shown from here.
     const what = 'getRevocationState';
-    if (claims.sct <= Math.max(epochOf(state.epochs, claims.kind, what), state.tenantEpochs === undefined ? 0 : epochOf(state.tenantEpochs, claims.kind, what))) return { ok: false, reason: 'revoked' };
+    if (claims.sct <= epochFor({ kind: claims.kind, tenantId: claims.tid }, state, what)) return { ok: false, reason: 'revoked' };
     // `sid` has the session-id shape (readClaims), which no Object property name has.
     if ((state.denied[claims.sid] ?? Number.NEGATIVE_INFINITY) > now - this.#tolerance) return { ok: false, reason: 'revoked' };
     // A support session ends with its admin's, which no claim can show: checked against the store each call.

@@ -1,6 +1,5 @@
 import { SessionError } from '../errors.js';
-import { ownRefusal } from '../liveness.js';
-import { epochOf } from '../store-answers.js';
+import { epochFor, ownRefusal } from '../liveness.js';
 import type { Epochs, SessionRecord } from '../store-records.js';
 
 /** The session a sign-in asks for, before the epochs are read. */
@@ -55,7 +54,7 @@ export interface SignInDecision<Row extends SignInRow = SessionRecord> {
  * @throws {@link SessionError} `SESSION_LIMIT` when the cap is reached and its `onLimit` is `refuse`.
  */
 export function decideSignIn<Row extends SignInRow>(record: NewSessionRecord, facts: SignInFacts<Row>, policy: SignInPolicy): SignInDecision<Row> {
-  const epoch = Math.max(epochOf(facts.epochs, record.kind, 'store'), record.tenantId === undefined || facts.tenantEpochs === undefined ? 0 : epochOf(facts.tenantEpochs, record.kind, 'store'));
+  const epoch = epochFor(record, facts, 'store');
   const createdAt = Math.max(record.createdAt, epoch + 1);
   const replacing = replacesDevice(record, policy);
   const { limit } = policy;

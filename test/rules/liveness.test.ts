@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { liveUntil, ownRefusal, refusalOf, type LivenessFields, type RevocationFacts } from '../../src/liveness.js';
+import { epochFor, liveUntil, ownRefusal, refusalOf, type LivenessFields, type RevocationFacts } from '../../src/liveness.js';
 
 // The one rule for "is this stored row live at `now`?", at each of its edges.
 
@@ -116,5 +116,19 @@ describe('liveUntil', () => {
   it('is the moment it turns idle when that comes first, else the expiry', () => {
     expect(liveUntil({ expiresAt: 2_000, lastUsedAt: 1_500 }, 100)).toBe(1_600);
     expect(liveUntil({ expiresAt: 2_000, lastUsedAt: 1_500 }, 1_000)).toBe(2_000);
+  });
+});
+
+describe('epochFor', () => {
+  it("is the user's epoch of the kind, or the tenant's when later and the session has that tenant", () => {
+    const both = facts({ epochs: { browser: 10, api: 50 }, tenantEpochs: { browser: 30 } });
+    expect(epochFor({ kind: 'browser' }, both, 'get')).toBe(10);
+    expect(epochFor({ kind: 'browser', tenantId: 'acme' }, both, 'get')).toBe(30);
+    expect(epochFor({ kind: 'api', tenantId: 'acme' }, both, 'get')).toBe(50);
+    expect(epochFor({ kind: 'remember', tenantId: 'acme' }, both, 'get')).toBe(0);
+  });
+
+  it('refuses a malformed tenant epoch as a store error naming the read', () => {
+    expect(() => epochFor({ kind: 'browser', tenantId: 'acme' }, facts({ tenantEpochs: { browser: Number.NaN } }), 'readUser')).toThrow(storeError(/readUser\(\)/));
   });
 });
