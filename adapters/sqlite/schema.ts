@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { SessionError } from '../../src/errors.js';
 import { SCHEMA_VERSION, sqliteDialect, tableStatements, type Names } from '../sql/index.js';
-import { primaryCode } from './errors.js';
+import { primaryCode } from './driver.js';
 
 /** Quoted table and index names for a prefix already checked to be a plain identifier. */
 export const tableNames = (prefix: string): Names => ({ table: (name) => `"${prefix}${name}"`, index: (name) => `"${prefix}${name}_idx"` });
