@@ -16,7 +16,5 @@ process.exitCode = await runCli(COMMANDS, {
   argv,
   env: process.env,
   output: processOutput(),
-  error: (line) => {
-    process.stderr.write(`${line}\n`);
-  },
+  error: (line) => void process.stderr.write(`${line}\n`),
 });

@@ -20,13 +20,11 @@ export function redactLocation(value: string): string {
     return `${parsed.protocol}//${user}${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
   }
   const { head, rest } = split(value);
-  return `${head}${withoutQuery(rest)}`;
+  return `${head}${redactFileName(rest)}`;
 }
 
 /** An SQLite file name as the CLI may print it: up to any `?` or `#` (a URI's query, a key). */
-export function redactFileName(filename: string): string {
-  return withoutQuery(filename);
-}
+export const redactFileName = (filename: string): string => filename.replace(/[?#].*$/s, '');
 
 /**
  * A refused location as the CLI may echo it: only a URL the parser reads unambiguously. In
@@ -134,10 +132,6 @@ function split(value: string): { head: string; userinfo: string | undefined; res
   const body = value.slice(head.length);
   const at = body.lastIndexOf('@');
   return at === -1 ? { head, userinfo: undefined, rest: body } : { head, userinfo: body.slice(0, at), rest: body.slice(at + 1) };
-}
-
-function withoutQuery(text: string): string {
-  return text.replace(/[?#].*$/s, '');
 }
 
 function decoded(text: string): string {

@@ -23,9 +23,7 @@ export async function optionalImport<T>(name: string, load: () => Promise<T>): P
   } catch (error) {
     const code = error instanceof Error && 'code' in error ? error.code : undefined;
     // Only the package itself missing, not one of its own dependencies.
-    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && error instanceof Error && error.message.includes(`'${name}'`)) {
-      return undefined;
-    }
+    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && error instanceof Error && error.message.includes(`'${name}'`)) return undefined;
     throw error;
   }
 }
