@@ -2,10 +2,7 @@ import { SessionError } from '../../src/errors.js';
 import { mysqlDialect, SCHEMA_VERSION, tableStatements, type PooledConnection, type Run } from '../sql/index.js';
 import type { TableNames } from './options.js';
 
-/**
- * The store's one migration: MySQL commits each CREATE on its own, so the statements are idempotent
- * and run under a named lock; the version is recorded last. No deadline: it may wait for another instance.
- */
+/** The one migration, without a deadline: MySQL commits each CREATE, so idempotent statements run under a named lock and the version is recorded last. */
 export async function migrate(run: Run, t: TableNames): Promise<void> {
   const versions = `\`${t.prefix}schema\``;
   const lock = "CONCAT('sr:', SHA1(CONCAT(DATABASE(), '.', ?)))";

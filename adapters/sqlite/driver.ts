@@ -34,10 +34,7 @@ export function openDatabase(filename: string, busyTimeout: number): BetterSqlit
   }
 }
 
-/**
- * After an erase has committed: copies the WAL into the file (where `secure_delete` zeroed the rows)
- * and truncates it. A checkpoint other connections keep busy leaves the bytes, so the erase fails.
- */
+/** After an erase committed: copies the WAL into the file (where `secure_delete` zeroed the rows) and truncates it; a WAL kept busy keeps the bytes, so the erase fails. */
 export function checkpointAfterErase(db: BetterSqlite3.Database): void {
   const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
   if (result !== undefined && result.busy !== 0) {

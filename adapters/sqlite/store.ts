@@ -6,8 +6,7 @@ import { checkpointAfterErase, openDatabase, toSessionError } from './driver.js'
 import { DEFAULT_BUSY_TIMEOUT, resolveOptions, type SqliteStoreOptions } from './options.js';
 import { configureOwnedDatabase, ensureSchema, tableNames } from './schema.js';
 
-// Calls take turns across every store of this process: better-sqlite3 waits for a lock synchronously,
-// so a second connection's BEGIN during an open transaction would block the thread that could end it.
+// Calls of every store in the process take turns: better-sqlite3 waits for a lock synchronously, blocking the thread that could free it.
 let queue: Promise<unknown> = Promise.resolve();
 
 /**

@@ -11,10 +11,7 @@ const GLOBAL_FLAGS = { ...STORE_FLAGS, help: HELP_FLAG };
 /** The command line, read: the help it asks for, or the command to run with its arguments and flags. */
 export type CommandLine = { readonly help: string } | { readonly command: AnyCommand; readonly args: readonly string[]; readonly values: FlagValues };
 
-/**
- * Reads argv with `parseArgs`, twice: a lenient pass finds the command wherever the flags
- * are, then a strict pass with exactly the flags of that command refuses anything else.
- */
+/** Reads argv with `parseArgs` twice: a lenient pass finds the command among the flags, a strict one with its flags refuses anything else. */
 export function readCommandLine(argv: readonly string[], commands: readonly AnyCommand[]): CommandLine {
   const everyFlag = Object.assign({}, ...commands.map((command) => command.flags), GLOBAL_FLAGS);
   const first = parseArgs({ args: [...argv], options: optionTable(everyFlag), strict: false, allowPositionals: true });

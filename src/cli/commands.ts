@@ -171,11 +171,7 @@ function batchSize(value: string | undefined): number {
   return Number(value);
 }
 
-/**
- * `--kinds` as the manager's options: a comma-separated list in which `all` means every kind
- * wherever it stands. The app's own kinds are not declared here: those named, and with `all` those
- * `appKinds` finds, are declared for this run (built-in ones need none).
- */
+/** `--kinds` as the manager's options (`all` anywhere in the list means every kind); the app's own kinds, named or found by `appKinds`, are declared for this run. */
 async function kindsToRevoke(value: string | boolean | undefined, appKinds: () => Promise<string[]>): Promise<{ kinds: 'all' | string[] | undefined; declared: Record<string, KindOptions> }> {
   if (value === undefined) return { kinds: undefined, declared: {} };
   const listed = String(value).split(',').map((kind) => kind.trim());
@@ -195,8 +191,7 @@ async function kindsHeldFor(userId: string, store: SessionStore): Promise<string
   return [...new Set([...held.sessions.map((session) => session.kind), ...Object.keys(held.epochs)])];
 }
 
-// Every kind with a row in the store, of any tenant: a superset of the tenant's kinds (raising
-// a tenant epoch of a kind it has no session of costs one write and changes nothing else).
+// Every kind with a row in the store: a superset of the tenant's (an extra tenant epoch costs one write, nothing else).
 async function kindsInStore(store: SessionStore): Promise<string[]> {
   if (typeof store.stats !== 'function') throw usageError('--kinds all needs a store that can count its sessions per kind (stats): list the kinds to sign out instead (browser,remember,kiosk)');
   return Object.keys(await store.stats(Date.now()));
@@ -209,7 +204,7 @@ const signedOutUntil = (epochs: Readonly<Record<string, number>>, what: string):
 // A time (ms) as an operator reads it: UTC, to the second.
 const isoTime = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-// Rows as aligned columns, the first row the heading.
+// Rows as aligned columns under the first.
 function table(rows: ReadonlyArray<readonly string[]>): string[] {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  '));

@@ -37,8 +37,7 @@ async function confirmOn(input: NodeJS.ReadableStream, output: NodeJS.WritableSt
   }
 }
 
-// A terminal: one line, redrawn ("\r" then clear to the end of the line). A pipe or a log
-// file: plain lines, as control characters would garble it.
+// A terminal: one line, redrawn ("\r", clear to its end). A pipe or a log file: plain lines, which control characters would garble.
 function progressOn(stream: NodeJS.WriteStream): Progress {
   let shown = false;
   return {

@@ -33,10 +33,7 @@ export interface StreamQuery {
   readonly streamId: string | undefined;
 }
 
-/**
- * One request to a transmitter: its status and JSON body (`undefined` when empty or not JSON),
- * read up to a provider document's size. Redirects are not followed, so the token goes nowhere else.
- */
+/** One request to a transmitter: its status and JSON body (`undefined` when empty or not JSON), read up to a provider document's size; no redirect, so the token goes nowhere else. */
 export async function requestJson(url: URL, init: { readonly method: 'GET' | 'POST'; readonly token?: string; readonly body?: unknown }): Promise<{ status: number; body: unknown }> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (init.token !== undefined) headers['authorization'] = `Bearer ${init.token}`;
