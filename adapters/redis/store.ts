@@ -222,7 +222,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
               count[numeric(rows[row + 1], 'stats') <= now ? 'expired' : text(rows[row + 2], 'stats') === '1' ? 'revoked' : 'live']++;
             }
           }
-          if (due.length < PAGE * 2) return counts as Record<string, KindStats>;
+          if (due.length < PAGE * 2) break;
         }
         return counts as Record<string, KindStats>;
       }),
