@@ -31,9 +31,7 @@ export function readCommandLine(argv: readonly string[], commands: readonly AnyC
 }
 
 // A command that opens no store takes none of the store flags.
-function ownFlags(command: AnyCommand): Record<string, Flag> {
-  return command.remote === true ? { help: HELP_FLAG, ...command.flags } : { ...GLOBAL_FLAGS, ...command.flags };
-}
+const ownFlags = (command: AnyCommand): Record<string, Flag> => (command.remote === true ? { help: HELP_FLAG, ...command.flags } : { ...GLOBAL_FLAGS, ...command.flags });
 
 // The command whose words begin the positionals: `list`, or `ssf` and one of its own words.
 function findCommand(commands: readonly AnyCommand[], positionals: readonly string[]): AnyCommand {
@@ -99,9 +97,7 @@ function commandHelp(command: AnyCommand): string {
   ].join('\n');
 }
 
-function usage(command: AnyCommand): string {
-  return [command.name, ...command.args.map((arg) => `<${arg}>`)].join(' ');
-}
+const usage = (command: AnyCommand): string => [command.name, ...command.args.map((arg) => `<${arg}>`)].join(' ');
 
 function flagHelp(flags: Readonly<Record<string, Flag>>): string[] {
   const width = Math.max(...Object.values(flags).map(({ help: [flag] }) => flag.length));

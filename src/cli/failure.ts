@@ -36,6 +36,4 @@ function causeMessage(cause: unknown): string | undefined {
   return undefined;
 }
 
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
-}
+const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim();

@@ -66,9 +66,7 @@ function secretsOf(value: string): string[] {
 }
 
 // A JSON value's strings are secrets of their own: a driver may print one it parsed out.
-function queryValues(values: readonly string[]): string[] {
-  return values.filter((value) => !PLAIN_VALUE.test(value)).flatMap(withJsonStrings);
-}
+const queryValues = (values: readonly string[]): string[] => values.filter((value) => !PLAIN_VALUE.test(value)).flatMap(withJsonStrings);
 
 // What cannot be parsed is cut where drivers would cut it, every way it may be read.
 function fallbackSecrets(value: string): string[] {
