@@ -11,9 +11,8 @@ const GONE_CODES = new Set([...SOCKET_CODES, 'PROTOCOL_CONNECTION_LOST', 'PROTOC
 const MISSING_OBJECT = new Set([1146, 1054]);
 
 /** The server's error number (`errno`) of a mysql2 error, if it carries one. */
-export function errnoOf(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null && 'errno' in error && typeof error.errno === 'number' ? error.errno : undefined;
-}
+export const errnoOf = (error: unknown): number | undefined =>
+  typeof error === 'object' && error !== null && 'errno' in error && typeof error.errno === 'number' ? error.errno : undefined;
 
 /** Whether a transaction that failed this way was rolled back whole by a lock conflict, and may run again at once. */
 export const isLockConflict = (error: unknown): boolean => errnoOf(error) === 1213 || errnoOf(error) === 1205;

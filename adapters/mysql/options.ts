@@ -58,11 +58,6 @@ export function tableNames(prefix: unknown): TableNames {
   return { prefix, table: (name) => `\`${prefix}${name}\``, index: (name) => `\`${name}\`` };
 }
 
-function isPool(value: unknown): value is MysqlPool {
-  return typeof value === 'object' && value !== null && typeof (value as Partial<MysqlPool>).getConnection === 'function';
-}
-
+const isPool = (value: unknown): value is MysqlPool => typeof value === 'object' && value !== null && typeof (value as Partial<MysqlPool>).getConnection === 'function';
 // The callback pool of plain `mysql2` has getConnection too, but it never resolves a promise.
-function isCallbackPool(value: unknown): boolean {
-  return isPool(value) && typeof (value as { promise?: unknown }).promise === 'function';
-}
+const isCallbackPool = (value: unknown): boolean => isPool(value) && typeof (value as { promise?: unknown }).promise === 'function';

@@ -22,10 +22,7 @@ export const quoteIdentifier = (name: string): string => `"${name.replaceAll('"'
 /** A stable 64-bit advisory lock key for a purpose, as decimal text. */
 export const advisoryLockKey = (purpose: string): string => createHash('sha256').update(`session-revocation:${purpose}`).digest().readBigInt64BE(0).toString();
 
-/**
- * Checks the names (lower case: they work quoted and unquoted) and derives the others. A table of
- * at most 40 characters keeps `<table>_activity_tenant_idx` within PostgreSQL's 63.
- */
+/** Checks the names (lower case, so quoted and unquoted alike) and derives the others; a table of up to 40 characters keeps `<table>_activity_tenant_idx` within 63. */
 export function tableNames(schema: string, table: string): TableNames {
   check('schema', schema, 63);
   check('table', table, 40);

@@ -23,11 +23,7 @@ function parseNotice(payload: string): RevocationNotice | undefined {
 type Hooks = Readonly<Record<'wanted', () => boolean> & Record<'deliver', (payload: string) => void> & Record<'listening' | 'failed', () => void>>;
 type Listener = { start(): void; stop(): Promise<void> };
 
-/**
- * Keeps one connection in `LISTEN <channel>` while anyone subscribes, with the client's own
- * mechanism, and listens again after a failure (after 100 ms doubling to 5 s): notices published
- * while it is down are missed, which `onResync` and the manager's epoch cache TTL cover.
- */
+/** One connection in `LISTEN <channel>` while anyone subscribes, listening again after a failure (100 ms doubling to 5 s); `onResync` and the epoch cache TTL cover what it missed. */
 export function notifications(client: PostgresClient, channel: string, timeoutMs: number): Notifications {
   const listeners = new Map<(notice: RevocationNotice) => void, (() => void) | undefined>();
   let closed = false;

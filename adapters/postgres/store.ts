@@ -56,21 +56,8 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const store: PostgresStore = {
     ...sqlStore(postgresDialect, names, driver),
     callTimeout: statementTimeout,
-    async migrate() {
-      // No deadline: it may wait for another instance's migration. The script opens its own transaction.
-      await run(
-        'migrate',
-        async (connection) => {
-          try {
-            await connection.run(schemaSql(names));
-          } catch (error) {
-            await connection.rollback();
-            throw error;
-          }
-        },
-        null,
-      );
-    },
+    // No deadline: it may wait for another instance's migration. The script opens its own transaction, rolled back here on failure.
+    migrate: () => run('migrate', (c) => c.run(schemaSql(names)).then(() => undefined, async (error: unknown) => (await c.rollback(), Promise.reject(error))), null),
     async close() {
       close();
       await notices?.close();

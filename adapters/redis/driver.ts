@@ -56,7 +56,6 @@ const nodeRedisWait = (send: (args: string[]) => Promise<unknown>): SendAndWait 
   return { reply: reply.value, acknowledged: count(acknowledged.value) };
 };
 
-// A pipeline routed to the key's node.
 const clusterWait = (cluster: NodeRedisClusterLike): SendAndWait => async (key, args, replicas, timeout) => {
   const replies = await cluster.multi(key).addCommand(key, false, args).addCommand(undefined, false, waitArgs(replicas, timeout)).execAsPipeline();
   return { reply: replies[0], acknowledged: count(replies[1]) };

@@ -15,10 +15,7 @@ export const tenantMessage = (tenantId: string): string => `${TENANT_MARK}${tena
 
 const parseNotice = (message: string): RevocationNotice => (message.startsWith(TENANT_MARK) ? { userId: '', tenantId: message.slice(TENANT_MARK.length) } : { userId: message });
 
-/**
- * One subscriber connection, open from the first listener to the last. Notices published while it is
- * down are lost, so `onResync` runs once it delivers again (probed every 250 ms after an interruption).
- */
+/** One subscriber connection, open from the first listener to the last; notices sent while it is down are lost, so `onResync` runs once it delivers again (probed every 250 ms). */
 export function createNotices(driver: Driver, channel: string, onError: (error: unknown) => void) {
   const listeners = new Map<(notice: RevocationNotice) => void, (() => void) | undefined>();
   let closeSubscriber: (() => void) | undefined;

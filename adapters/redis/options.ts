@@ -46,9 +46,7 @@ export function resolveOptions(options: RedisStoreOptions) {
   }
   optionsObject('redisStore() options', options, ['client', 'prefix', 'commandTimeout', 'pruneLockTtl', 'onError', 'durability']);
   const prefix = options.prefix ?? DEFAULT_PREFIX;
-  if (typeof prefix !== 'string' || !PREFIX_SHAPE.test(prefix)) {
-    throw new SessionError('INVALID_CONFIGURATION', 'redisStore(): prefix must be at most 64 characters, without "{", "}" or spaces.');
-  }
+  if (typeof prefix !== 'string' || !PREFIX_SHAPE.test(prefix)) throw new SessionError('INVALID_CONFIGURATION', 'redisStore(): prefix must be at most 64 characters, without "{", "}" or spaces.');
   return {
     client: options.client,
     prefix,

@@ -174,8 +174,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
             for (let round = 0; round < ROUNDS && !full(); round++) {
               const due = list(await run(scripts.dueScript, keys, [String(by), String(PAGE), '0']), 'prune').map((item) => text(item, 'prune'));
               if (due.length === 0) break;
-              // A page's queues a slice at a time, each queue of a slice with its share of the rows left: never past the limit
-              // (only the `now` lane queues session rows, so the others need no share).
+              // A page's queues a slice at a time, each with its share of the rows left, never past the limit (only the `now` lane needs shares).
               for (let start = 0; start < due.length / 2 && !full(); ) {
                 const left = limit - deleted;
                 const taken = lane === 'x' ? Math.min(due.length / 2 - start, left) : due.length / 2 - start;
@@ -223,7 +222,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
               count[numeric(rows[row + 1], 'stats') <= now ? 'expired' : text(rows[row + 2], 'stats') === '1' ? 'revoked' : 'live']++;
             }
           }
-          if (due.length < PAGE * 2) return counts as Record<string, KindStats>;
+          if (due.length < PAGE * 2) break;
         }
         return counts as Record<string, KindStats>;
       }),

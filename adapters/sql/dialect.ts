@@ -25,20 +25,16 @@ export interface Dialect {
 }
 
 const values = (columns: readonly string[]): string => `(${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+// An upsert's SET, `old` and `proposed` naming a column of the existing row and of the proposed one.
+const assignments = (set: Readonly<Record<string, OnConflict>>, greatest: string, old: (column: string) => string, proposed: (column: string) => string): string =>
+  Object.entries(set).map(([c, how]) => `${c} = ${how === 'new' ? proposed(c) : how === 'max' ? `${greatest}(${old(c)}, ${proposed(c)})` : `${old(c)} + 1`}`).join(', ');
 
 // PostgreSQL and SQLite: the existing row through an alias, the proposed one as `excluded`.
-function standard(greatest: string): Pick<Dialect, 'greatest' | 'upsert' | 'insertIgnore'> {
-  const expression = (column: string, how: OnConflict): string =>
-    how === 'new' ? `excluded.${column}` : how === 'max' ? `${greatest}(o.${column}, excluded.${column})` : `o.${column} + 1`;
-  return {
-    greatest,
-    upsert: (table, columns, key, set) =>
-      `INSERT INTO ${table} AS o ${values(columns)} ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${Object.entries(set)
-        .map(([column, how]) => `${column} = ${expression(column, how)}`)
-        .join(', ')}`,
-    insertIgnore: (table, columns, key) => `INSERT INTO ${table} ${values(columns)} ON CONFLICT (${key.join(', ')}) DO NOTHING`,
-  };
-}
+const standard = (greatest: string): Pick<Dialect, 'greatest' | 'upsert' | 'insertIgnore'> => ({
+  greatest,
+  upsert: (table, columns, key, set) => `INSERT INTO ${table} AS o ${values(columns)} ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${assignments(set, greatest, (c) => `o.${c}`, (c) => `excluded.${c}`)}`,
+  insertIgnore: (table, columns, key) => `INSERT INTO ${table} ${values(columns)} ON CONFLICT (${key.join(', ')}) DO NOTHING`,
+});
 
 /** SQLite 3.35 or later (better-sqlite3): one writer at a time, so no row locks. */
 export const sqliteDialect: Dialect = {
@@ -70,9 +66,6 @@ export const mysqlDialect: Dialect = {
   types: { id: 'VARBINARY(1024)', short: 'VARBINARY(255)', ms: 'BIGINT', json: 'BLOB' },
   tableOptions: ' ENGINE=InnoDB',
   inlineIndexes: true,
-  upsert: (table, columns, _key, set) =>
-    `INSERT INTO ${table} ${values(columns)} ON DUPLICATE KEY UPDATE ${Object.entries(set)
-      .map(([column, how]) => `${column} = ${how === 'new' ? `VALUES(${column})` : how === 'max' ? `GREATEST(${column}, VALUES(${column}))` : `${column} + 1`}`)
-      .join(', ')}`,
+  upsert: (table, columns, _key, set) => `INSERT INTO ${table} ${values(columns)} ON DUPLICATE KEY UPDATE ${assignments(set, 'GREATEST', (c) => c, (c) => `VALUES(${c})`)}`,
   insertIgnore: (table, columns) => `INSERT IGNORE INTO ${table} ${values(columns)}`,
 };

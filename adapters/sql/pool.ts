@@ -50,27 +50,20 @@ export function poolRunner<C>(d: PoolDialect<C>, defaultTimeoutMs: number): { ru
   let closed = false;
   const attempt: Run = (operation, work, timeoutMs = defaultTimeoutMs) =>
     new Promise((resolve, reject) => {
-      let settled = false;
       let client: C | undefined;
-      let broken = false;
-      let inFlight = 0;
-      const timer =
-        timeoutMs === null
-          ? undefined
-          : setTimeout(() => {
-              if (settled) return;
-              settled = true;
-              if (client !== undefined) {
-                const id = d.stop?.id(client);
-                const busy = inFlight > 0;
-                d.release(client, true);
-                // Best effort, after the caller has its answer: frees the server process and its locks.
-                if (d.stop !== undefined && typeof id === 'number' && (busy || d.stop.idle)) {
-                  attempt('stop', (c) => c.run(d.stop!.sql, [id])).catch(() => undefined);
-                }
-              }
-              reject(timedOut(d.database, operation, timeoutMs));
-            }, timeoutMs);
+      let [settled, broken, inFlight] = [false, false, 0];
+      const expire = (): void => {
+        if (settled) return;
+        settled = true;
+        if (client !== undefined) {
+          const [id, busy] = [d.stop?.id(client), inFlight > 0];
+          d.release(client, true);
+          // Best effort, after the caller has its answer: frees the server process and its locks.
+          if (d.stop !== undefined && typeof id === 'number' && (busy || d.stop.idle)) attempt('stop', (c) => c.run(d.stop!.sql, [id])).catch(() => undefined);
+        }
+        reject(timedOut(d.database, operation, timeoutMs!));
+      };
+      const timer = timeoutMs === null ? undefined : setTimeout(expire, timeoutMs);
       const settle = (destroy: boolean, outcome: () => void): void => {
         if (settled) return;
         settled = true;

@@ -47,7 +47,6 @@ export function sqlStore(dialect: Dialect, names: Names, driver: SqlDriver): Sql
     return (await c.run(st.bump, id)).count === 1;
   };
 
-  // Each write as its statements and values.
   const steps = (owner: Owner, step: Write): [Statement, SqlValue[]][] => {
     const userId = 'userId' in owner ? owner.userId : null;
     switch (step.type) {

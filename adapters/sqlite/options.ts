@@ -44,25 +44,15 @@ const PREFIX_SHAPE = /^[A-Za-z_][A-Za-z0-9_]{0,47}$/;
 
 /** Checks what can be checked before touching the database; `busyTimeout` stays undefined when not given. */
 export function resolveOptions(options: SqliteStoreOptions) {
-  if (typeof options !== 'object' || options === null) {
-    throw invalid('sqliteStore() needs { filename } or { database }.');
-  }
+  if (typeof options !== 'object' || options === null) throw invalid('sqliteStore() needs { filename } or { database }.');
   optionsObject('sqliteStore() options', options, ['filename', 'database', 'tablePrefix', 'busyTimeout']);
   const hasFile = options.filename !== undefined;
   const hasDatabase = options.database !== undefined;
-  if (hasFile === hasDatabase) {
-    throw invalid('sqliteStore() needs exactly one of { filename } or { database }.');
-  }
-  if (hasFile && typeof options.filename !== 'string') {
-    throw invalid('sqliteStore(): filename must be a string.');
-  }
-  if (hasDatabase && typeof options.database?.prepare !== 'function') {
-    throw invalid('sqliteStore(): database must be a better-sqlite3 Database.');
-  }
+  if (hasFile === hasDatabase) throw invalid('sqliteStore() needs exactly one of { filename } or { database }.');
+  if (hasFile && typeof options.filename !== 'string') throw invalid('sqliteStore(): filename must be a string.');
+  if (hasDatabase && typeof options.database?.prepare !== 'function') throw invalid('sqliteStore(): database must be a better-sqlite3 Database.');
   const tablePrefix = options.tablePrefix ?? DEFAULT_TABLE_PREFIX;
-  if (typeof tablePrefix !== 'string' || !PREFIX_SHAPE.test(tablePrefix)) {
-    throw invalid('sqliteStore(): tablePrefix must be letters, digits and "_", start with a letter or "_", and be at most 48 characters.');
-  }
+  if (typeof tablePrefix !== 'string' || !PREFIX_SHAPE.test(tablePrefix)) throw invalid('sqliteStore(): tablePrefix must be letters, digits and "_", start with a letter or "_", and be at most 48 characters.');
   const busyTimeout = options.busyTimeout === undefined ? undefined : duration('sqliteStore(): busyTimeout', options.busyTimeout, 0, { min: 0, max: 2 ** 31 - 1 });
   return { tablePrefix, busyTimeout };
 }

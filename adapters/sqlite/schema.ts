@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { SessionError } from '../../src/errors.js';
 import { SCHEMA_VERSION, sqliteDialect, tableStatements, type Names } from '../sql/index.js';
-import { primaryCode } from './errors.js';
+import { primaryCode } from './driver.js';
 
 /** Quoted table and index names for a prefix already checked to be a plain identifier. */
 export const tableNames = (prefix: string): Names => ({ table: (name) => `"${prefix}${name}"`, index: (name) => `"${prefix}${name}_idx"` });
@@ -21,10 +21,7 @@ export function ensureSchema(db: BetterSqlite3.Database, prefix: string): void {
   }
 }
 
-/**
- * WAL with `synchronous = NORMAL`, and `secure_delete`, on a file the store opened. Processes switching
- * a new file to WAL at once get `SQLITE_BUSY` without waiting, so the switch is retried until `busyTimeout`.
- */
+/** WAL, `synchronous = NORMAL` and `secure_delete` on a file the store opened; the switch to WAL is retried until `busyTimeout` (processes switching at once get `SQLITE_BUSY`). */
 export async function configureOwnedDatabase(db: BetterSqlite3.Database, busyTimeout: number): Promise<void> {
   if (db.memory) return;
   db.pragma('secure_delete = ON');

@@ -2,14 +2,11 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { SessionError } from '../../src/errors.js';
 import type { SessionStore } from '../../src/store.js';
 import { sqliteDialect, sqlStore, type SqlConnection, type SqlDriver } from '../sql/index.js';
-import { openDatabase } from './driver.js';
-import { checkpointAfterErase, scrubsErasedBytes } from './erasure.js';
-import { toSessionError } from './errors.js';
+import { checkpointAfterErase, openDatabase, toSessionError } from './driver.js';
 import { DEFAULT_BUSY_TIMEOUT, resolveOptions, type SqliteStoreOptions } from './options.js';
 import { configureOwnedDatabase, ensureSchema, tableNames } from './schema.js';
 
-// Calls take turns across every store of this process: better-sqlite3 waits for a lock synchronously,
-// so a second connection's BEGIN during an open transaction would block the thread that could end it.
+// Calls of every store in the process take turns: better-sqlite3 waits for a lock synchronously, blocking the thread that could free it.
 let queue: Promise<unknown> = Promise.resolve();
 
 /**
@@ -68,7 +65,7 @@ export function sqliteStore(options: SqliteStoreOptions): SessionStore {
     },
   };
   const driver: SqlDriver = {
-    use(_operation, transaction, work) {
+    use(operation, transaction, work) {
       const result = queue.then(async () => {
         if (closed) throw new SessionError('CLOSED', 'The SQLite session store was closed.');
         if (!db.open) throw new SessionError('STORE_UNAVAILABLE', 'The SQLite database connection given to the session store is closed.');
@@ -89,9 +86,7 @@ export function sqliteStore(options: SqliteStoreOptions): SessionStore {
         }
       });
       queue = result.catch(() => undefined);
-      return result.catch((error: unknown) => {
-        throw toSessionError(error);
-      });
+      return result.catch((error: unknown) => Promise.reject(toSessionError(error, operation)));
     },
   };
   const core = sqlStore(sqliteDialect, tableNames(tablePrefix), driver);
@@ -100,8 +95,8 @@ export function sqliteStore(options: SqliteStoreOptions): SessionStore {
     ...core,
     async apply(batch) {
       const applied = await core.apply(batch);
-      // After the commit: a checkpoint cannot run inside a transaction.
-      if (applied && batch.writes.some((write) => write.type === 'erase') && scrubsErasedBytes(db, owned)) {
+      // After the commit (a checkpoint cannot run in a transaction), on a file the store opened or one the app set `secure_delete` on.
+      if (applied && batch.writes.some((write) => write.type === 'erase') && (owned || db.pragma('secure_delete', { simple: true }) !== 0)) {
         await driver.use('erase', false, async () => checkpointAfterErase(db));
       }
       return applied;

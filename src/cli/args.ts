@@ -11,10 +11,7 @@ const GLOBAL_FLAGS = { ...STORE_FLAGS, help: HELP_FLAG };
 /** The command line, read: the help it asks for, or the command to run with its arguments and flags. */
 export type CommandLine = { readonly help: string } | { readonly command: AnyCommand; readonly args: readonly string[]; readonly values: FlagValues };
 
-/**
- * Reads argv with `parseArgs`, twice: a lenient pass finds the command wherever the flags
- * are, then a strict pass with exactly the flags of that command refuses anything else.
- */
+/** Reads argv with `parseArgs` twice: a lenient pass finds the command among the flags, a strict one with its flags refuses anything else. */
 export function readCommandLine(argv: readonly string[], commands: readonly AnyCommand[]): CommandLine {
   const everyFlag = Object.assign({}, ...commands.map((command) => command.flags), GLOBAL_FLAGS);
   const first = parseArgs({ args: [...argv], options: optionTable(everyFlag), strict: false, allowPositionals: true });
@@ -34,9 +31,7 @@ export function readCommandLine(argv: readonly string[], commands: readonly AnyC
 }
 
 // A command that opens no store takes none of the store flags.
-function ownFlags(command: AnyCommand): Record<string, Flag> {
-  return command.remote === true ? { help: HELP_FLAG, ...command.flags } : { ...GLOBAL_FLAGS, ...command.flags };
-}
+const ownFlags = (command: AnyCommand): Record<string, Flag> => (command.remote === true ? { help: HELP_FLAG, ...command.flags } : { ...GLOBAL_FLAGS, ...command.flags });
 
 // The command whose words begin the positionals: `list`, or `ssf` and one of its own words.
 function findCommand(commands: readonly AnyCommand[], positionals: readonly string[]): AnyCommand {
@@ -102,9 +97,7 @@ function commandHelp(command: AnyCommand): string {
   ].join('\n');
 }
 
-function usage(command: AnyCommand): string {
-  return [command.name, ...command.args.map((arg) => `<${arg}>`)].join(' ');
-}
+const usage = (command: AnyCommand): string => [command.name, ...command.args.map((arg) => `<${arg}>`)].join(' ');
 
 function flagHelp(flags: Readonly<Record<string, Flag>>): string[] {
   const width = Math.max(...Object.values(flags).map(({ help: [flag] }) => flag.length));

@@ -92,8 +92,7 @@ const prune: Command = {
     const batch = batchSize(text(values, 'batch-size'));
     const sessions = manager({ pruneBatchSize: batch });
     const progress = output.progress();
-    let total = 0;
-    let batches = 0;
+    let [total, batches] = [0, 0];
     try {
       // One batch per round; the manager answers a short one only when nothing expired is left.
       for (;;) {
@@ -121,15 +120,11 @@ export const stats: Command = {
     'is not applied, so sessions it ended still count as live until they expire); revoked is a tombstone\n' +
     'kept until its expiry; expired is a row past its expiry, waiting for prune. One read, never a write.',
   async run({ values, store: { store }, output }) {
-    if (typeof store.stats !== 'function') {
-      throw new CliError('this store cannot count its sessions (it has no stats): upgrade the store to use session-revocation stats');
-    }
+    if (typeof store.stats !== 'function') throw new CliError('this store cannot count its sessions (it has no stats): upgrade the store to use session-revocation stats');
     // Kinds are data (the store answers a prototype-free object): sort them, read them as entries.
     const counts = await store.stats(Date.now());
     const kinds = Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    if (values['json'] === true) {
-      return output.line(json(Object.fromEntries(kinds.map(([kind, { live, revoked, expired }]) => [kind, { live, revoked, expired }]))));
-    }
+    if (values['json'] === true) return output.line(json(Object.fromEntries(kinds.map(([kind, { live, revoked, expired }]) => [kind, { live, revoked, expired }]))));
     if (kinds.length === 0) return output.line('No sessions in the store.');
     const sum = (pick: 'live' | 'revoked' | 'expired'): string => String(kinds.reduce((total, [, count]) => total + count[pick], 0));
     const rows = kinds.map(([kind, count]) => [kind, String(count.live), String(count.revoked), String(count.expired)]);
@@ -176,16 +171,10 @@ function batchSize(value: string | undefined): number {
   return Number(value);
 }
 
-/**
- * `--kinds` as the manager's options: a comma-separated list in which `all` means every kind
- * wherever it stands. The app's own kinds are not declared here: those named, and with `all` those
- * `appKinds` finds, are declared for this run (built-in ones need none).
- */
+/** `--kinds` as the manager's options (`all` anywhere in the list means every kind); the app's own kinds, named or found by `appKinds`, are declared for this run. */
 async function kindsToRevoke(value: string | boolean | undefined, appKinds: () => Promise<string[]>): Promise<{ kinds: 'all' | string[] | undefined; declared: Record<string, KindOptions> }> {
   if (value === undefined) return { kinds: undefined, declared: {} };
-  const listed = String(value)
-    .split(',')
-    .map((kind) => kind.trim());
+  const listed = String(value).split(',').map((kind) => kind.trim());
   if (listed.some((kind) => kind === '')) throw usageError('--kinds takes "all" or a comma-separated list of kinds');
   // Checked here, not only by the manager the command makes: a mistyped kind is bad usage.
   const misnamed = listed.find((kind) => !KIND_NAME.test(kind));
@@ -202,29 +191,23 @@ async function kindsHeldFor(userId: string, store: SessionStore): Promise<string
   return [...new Set([...held.sessions.map((session) => session.kind), ...Object.keys(held.epochs)])];
 }
 
-// Every kind with a row in the store, of any tenant: a superset of the tenant's kinds (raising
-// a tenant epoch of a kind it has no session of costs one write and changes nothing else).
+// Every kind with a row in the store: a superset of the tenant's (an extra tenant epoch costs one write, nothing else).
 async function kindsInStore(store: SessionStore): Promise<string[]> {
   if (typeof store.stats !== 'function') throw usageError('--kinds all needs a store that can count its sessions per kind (stats): list the kinds to sign out instead (browser,remember,kiosk)');
   return Object.keys(await store.stats(Date.now()));
 }
 
 // `(browser, remember): sessions created until <time> are refused.`, from the raised epochs.
-function signedOutUntil(epochs: Readonly<Record<string, number>>, what: string): string {
-  return `(${Object.keys(epochs).sort().join(', ')}): ${what} created until ${isoTime(Math.max(...Object.values(epochs)))} are refused.`;
-}
+const signedOutUntil = (epochs: Readonly<Record<string, number>>, what: string): string =>
+  `(${Object.keys(epochs).sort().join(', ')}): ${what} created until ${isoTime(Math.max(...Object.values(epochs)))} are refused.`;
 
 // A time (ms) as an operator reads it: UTC, to the second.
-function isoTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+const isoTime = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-// Rows as aligned columns, the first row the heading.
+// Rows as aligned columns under the first.
 function table(rows: ReadonlyArray<readonly string[]>): string[] {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  '));
 }
 
-function json(value: unknown): string {
-  return JSON.stringify(value, null, 2);
-}
+const json = (value: unknown): string => JSON.stringify(value, null, 2);

@@ -3,10 +3,7 @@ import { isSessionError } from '../errors.js';
 /** Exit codes of the CLI: the contract scripts rely on. */
 export const EXIT = Object.freeze({ done: 0, failed: 1, usage: 2 });
 
-/**
- * An error the CLI reports as one line and an exit code: `usage` for a command line that
- * cannot be right (exit 2), `failed` for a refusal or a failure (exit 1).
- */
+/** An error the CLI reports as one line and an exit code: `usage` (2) for a command line that cannot be right, `failed` (1) for a refusal or a failure. */
 export class CliError extends Error {
   constructor(message: string, readonly exitCode: number = EXIT.failed, options?: { cause?: unknown }) {
     super(message, options);
@@ -19,10 +16,7 @@ export function usageError(message: string): CliError {
   return new CliError(`${message} (see session-revocation --help)`, EXIT.usage);
 }
 
-/**
- * The line and exit code for anything a command threw, never a stack trace. An argument the
- * manager refuses (`INVALID_INPUT`) is bad usage; everything else is a failure.
- */
+/** The line and exit code for anything a command threw, never a stack trace: an argument the manager refuses (`INVALID_INPUT`) is bad usage. */
 export function describeFailure(error: unknown): { message: string; exitCode: number } {
   if (!(error instanceof Error || isSessionError(error))) return { message: oneLine(String(error)), exitCode: EXIT.failed };
   const exitCode = error instanceof CliError ? error.exitCode : isSessionError(error) && error.code === 'INVALID_INPUT' ? EXIT.usage : EXIT.failed;
@@ -42,6 +36,4 @@ function causeMessage(cause: unknown): string | undefined {
   return undefined;
 }
 
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
-}
+const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim();

@@ -8,15 +8,12 @@ import { commandLineRedactor, redactingStream } from './redact.js';
 
 const argv = process.argv.slice(2);
 const redact = commandLineRedactor(argv, process.env);
-// Drivers write warnings of their own to the console (mysql2 quotes an option it ignores):
-// they reach the terminal with the store's secrets hidden, like every other message.
+// Drivers' own console warnings (mysql2 quotes an option it ignores) reach the terminal with the store's secrets hidden too.
 globalThis.console = new Console({ stdout: redactingStream(process.stdout, redact), stderr: redactingStream(process.stderr, redact) });
 
 process.exitCode = await runCli(COMMANDS, {
   argv,
   env: process.env,
   output: processOutput(),
-  error: (line) => {
-    process.stderr.write(`${line}\n`);
-  },
+  error: (line) => void process.stderr.write(`${line}\n`),
 });

@@ -19,9 +19,7 @@ export interface Progress {
 /** The process's own streams. */
 export function processOutput(): Output {
   return {
-    line: (text) => {
-      process.stdout.write(`${text}\n`);
-    },
+    line: (text) => void process.stdout.write(`${text}\n`),
     progress: () => progressOn(process.stderr),
     confirm: (question) => confirmOn(process.stdin, process.stderr, question),
   };
@@ -39,17 +37,11 @@ async function confirmOn(input: NodeJS.ReadableStream, output: NodeJS.WritableSt
   }
 }
 
-// A terminal: one line, redrawn ("\r" then clear to the end of the line). A pipe or a log
-// file: plain lines, as control characters would garble it.
+// A terminal: one line, redrawn ("\r", clear to its end). A pipe or a log file: plain lines, which control characters would garble.
 function progressOn(stream: NodeJS.WriteStream): Progress {
   let shown = false;
   return {
-    update: (text) => {
-      shown = true;
-      stream.write(stream.isTTY ? `\r\x1b[2K${text}` : `${text}\n`);
-    },
-    done: () => {
-      if (shown && stream.isTTY) stream.write('\n');
-    },
+    update: (text) => void ((shown = true), stream.write(stream.isTTY ? `\r\x1b[2K${text}` : `${text}\n`)),
+    done: () => void (shown && stream.isTTY && stream.write('\n')),
   };
 }

@@ -3,15 +3,10 @@ import { Writable } from 'node:stream';
 /** What stands for a hidden secret in every message. */
 const HIDDEN = '***';
 
-// Query values drivers read as flags, timeouts and sizes: never a secret, and hiding them
-// would garble every address and port in a message ("1" in "127.0.0.1").
+// Query values drivers read as flags, timeouts and sizes: never secret, and hiding them would garble addresses ("1" in "127.0.0.1").
 const PLAIN_VALUE = /^(?:\d+|true|false)$/i;
 
-/**
- * A store location as the CLI may print it: scheme, user, host, port and database. The password,
- * the query (mysql2 reads `ssl` there as JSON) and the fragment are left out; a URL whose parse
- * is ambiguous (a password holding `/`, `?` or `#`) loses everything up to its last `@`.
- */
+/** A store location as the CLI may print it: scheme, user, host, port, database; no password, query (mysql2 reads `ssl` there) or fragment. An ambiguous URL loses all up to its last `@`. */
 export function redactLocation(value: string): string {
   if (value.startsWith('sqlite:')) return `sqlite:${redactFileName(value.slice('sqlite:'.length))}`;
   const parsed = unambiguousUrl(value);
@@ -20,18 +15,13 @@ export function redactLocation(value: string): string {
     return `${parsed.protocol}//${user}${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
   }
   const { head, rest } = split(value);
-  return `${head}${withoutQuery(rest)}`;
+  return `${head}${redactFileName(rest)}`;
 }
 
 /** An SQLite file name as the CLI may print it: up to any `?` or `#` (a URI's query, a key). */
-export function redactFileName(filename: string): string {
-  return withoutQuery(filename);
-}
+export const redactFileName = (filename: string): string => filename.replace(/[?#].*$/s, '');
 
-/**
- * A refused location as the CLI may echo it: only a URL the parser reads unambiguously. In
- * anything else (`host=… password=…`, `user:password@host`) no part is known to be safe.
- */
+/** A refused location as the CLI may echo it: only a URL parsed unambiguously (no part of `host=… password=…` or `user:password@host` is known safe). */
 export function printableLocation(value: string): string | undefined {
   return unambiguousUrl(value) === undefined ? undefined : redactLocation(value);
 }
@@ -40,11 +30,7 @@ export function printableLocation(value: string): string | undefined {
 const SECRET_FLAGS: readonly string[] = ['--token', '--push-authorization'];
 const SECRET_ENV: readonly string[] = ['SESSION_REVOCATION_SSF_TOKEN', 'SESSION_REVOCATION_SSF_PUSH_AUTHORIZATION'];
 
-/**
- * Hides in a line about to be printed, whatever wrote it (a driver may quote its connection
- * string), every secret of the store locations of a command line and of the environment, and
- * the values of {@link SECRET_FLAGS} (`--token x` or `--token=x`) and {@link SECRET_ENV} whole.
- */
+/** Hides in any line about to be printed (a driver may quote its connection string) every secret of the store locations in argv and env, and {@link SECRET_FLAGS} and {@link SECRET_ENV} values whole. */
 export function commandLineRedactor(argv: readonly string[], env: NodeJS.ProcessEnv): (text: string) => string {
   const locations = [env['SESSION_REVOCATION_STORE'], ...argv.filter((arg) => /[:=@]/.test(arg))].filter((value) => value !== undefined);
   const given = argv.flatMap((arg, index) => {
@@ -80,9 +66,7 @@ function secretsOf(value: string): string[] {
 }
 
 // A JSON value's strings are secrets of their own: a driver may print one it parsed out.
-function queryValues(values: readonly string[]): string[] {
-  return values.filter((value) => !PLAIN_VALUE.test(value)).flatMap(withJsonStrings);
-}
+const queryValues = (values: readonly string[]): string[] => values.filter((value) => !PLAIN_VALUE.test(value)).flatMap(withJsonStrings);
 
 // What cannot be parsed is cut where drivers would cut it, every way it may be read.
 function fallbackSecrets(value: string): string[] {
@@ -117,8 +101,7 @@ function keywordValues(text: string): string[] {
   });
 }
 
-// A URL whose userinfo, if any, is all that precedes the last "@": only then can the parse
-// be trusted to have put the whole password where `password` finds it.
+// A URL whose userinfo, if any, is all before the last "@": only then has the parse put the whole password in `password`.
 function unambiguousUrl(value: string): URL | undefined {
   const start = value.indexOf('://');
   if (start === -1 || !URL.canParse(value)) return undefined;
@@ -134,10 +117,6 @@ function split(value: string): { head: string; userinfo: string | undefined; res
   const body = value.slice(head.length);
   const at = body.lastIndexOf('@');
   return at === -1 ? { head, userinfo: undefined, rest: body } : { head, userinfo: body.slice(0, at), rest: body.slice(at + 1) };
-}
-
-function withoutQuery(text: string): string {
-  return text.replace(/[?#].*$/s, '');
 }
 
 function decoded(text: string): string {

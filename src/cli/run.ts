@@ -63,7 +63,7 @@ async function closeQuietly(opened: OpenedStore | undefined, manager: SessionMan
     if (manager !== undefined) await manager.close();
     else await opened.store.close?.();
   } catch {
-    // Already reported or irrelevant: the work is done or failed by now.
+    // The work is done or failed by now.
   }
   await opened.close().catch(() => {});
 }

@@ -119,7 +119,6 @@ function delivery(values: FlagValues, env: NodeJS.ProcessEnv): Record<string, st
   return { method: DELIVERY.push, endpoint_url: url.href, ...(authorization === undefined || authorization === '' ? {} : { authorization_header: authorization }) };
 }
 
-// `--events`, else every event type the receiver acts on.
 function events(list: string | undefined): readonly string[] {
   if (list === undefined) return [...EVENT_ACTIONS.keys()];
   const uris = list.split(',').map((uri) => uri.trim());

@@ -33,10 +33,7 @@ export interface StreamQuery {
   readonly streamId: string | undefined;
 }
 
-/**
- * One request to a transmitter: its status and JSON body (`undefined` when empty or not JSON),
- * read up to a provider document's size. Redirects are not followed, so the token goes nowhere else.
- */
+/** One request to a transmitter: its status and JSON body (`undefined` when empty or not JSON), read up to a provider document's size; no redirect, so the token goes nowhere else. */
 export async function requestJson(url: URL, init: { readonly method: 'GET' | 'POST'; readonly token?: string; readonly body?: unknown }): Promise<{ status: number; body: unknown }> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (init.token !== undefined) headers['authorization'] = `Bearer ${init.token}`;
@@ -92,9 +89,7 @@ export async function readMetadata({ given, url: issuer }: Issuer): Promise<Tran
   if (status !== 200) throw new CliError(`${url.href} answered ${status}: is ${given} a Shared Signals transmitter?`);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new CliError(`${url.href} did not answer a JSON object.`);
   const metadata = body as Record<string, unknown>;
-  if (metadata['issuer'] !== given) {
-    throw new CliError(`${url.href} names issuer ${JSON.stringify(metadata['issuer'])}, not ${given}: pass --transmitter exactly as the transmitter names itself.`);
-  }
+  if (metadata['issuer'] !== given) throw new CliError(`${url.href} names issuer ${JSON.stringify(metadata['issuer'])}, not ${given}: pass --transmitter exactly as the transmitter names itself.`);
   const endpoint = (field: string): [string, URL] => {
     try {
       return [field, checkProviderUrl(metadata[field], `the transmitter's ${field}`)];
@@ -151,9 +146,7 @@ export function checkStream(value: unknown, issuer: string): StreamConfiguration
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CliError(`${issuer} answered something that is not a stream configuration.`);
   const stream = value as Record<string, unknown>;
   if (typeof stream['stream_id'] !== 'string' || stream['stream_id'] === '') throw new CliError(`${issuer} answered a stream configuration without a stream_id.`);
-  if (stream['iss'] !== issuer) {
-    throw new CliError(`stream ${stream['stream_id']} names issuer ${JSON.stringify(stream['iss'])}, not ${issuer}: its events would be refused.`);
-  }
+  if (stream['iss'] !== issuer) throw new CliError(`stream ${stream['stream_id']} names issuer ${JSON.stringify(stream['iss'])}, not ${issuer}: its events would be refused.`);
   return value as StreamConfiguration;
 }
 

@@ -13,19 +13,14 @@ export interface OpenedStore {
   close(): Promise<void>;
 }
 
-/**
- * Loads an optional peer dependency: `undefined` when it is not installed, so the caller can
- * try the next client or say what to install. Any other failure (a broken install) is thrown.
- */
+/** Loads an optional peer dependency: `undefined` when it is not installed (the caller tries the next or says what to install); a broken install throws. */
 export async function optionalImport<T>(name: string, load: () => Promise<T>): Promise<T | undefined> {
   try {
     return await load();
   } catch (error) {
     const code = error instanceof Error && 'code' in error ? error.code : undefined;
     // Only the package itself missing, not one of its own dependencies.
-    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && error instanceof Error && error.message.includes(`'${name}'`)) {
-      return undefined;
-    }
+    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && error instanceof Error && error.message.includes(`'${name}'`)) return undefined;
     throw error;
   }
 }
@@ -40,10 +35,7 @@ export async function firstContact(store: string, label: string, request: () => 
   }
 }
 
-/**
- * Calls a store factory, closing the client when it throws: options it refuses (a bad --prefix,
- * a file that cannot be opened) came from the command line, so they are bad usage.
- */
+/** Calls a store factory, closing the client when it throws: options it refuses (a bad --prefix, a file it cannot open) came from the command line, so are bad usage. */
 export async function storeOptions<T>(factory: () => T, close: () => Promise<void> = async () => {}): Promise<T> {
   try {
     return factory();

@@ -31,33 +31,23 @@ const SHAPES = 'memory, sqlite:<file>, redis://…, rediss://…, postgres://…
 export async function openStore(values: FlagValues, env: NodeJS.ProcessEnv, options: { readonly create: boolean }): Promise<OpenedStore> {
   const prepared = values['prepared-statements'];
   if (prepared !== undefined && prepared !== 'true' && prepared !== 'false') throw usageError('--prepared-statements takes true or false');
-  const { type, location } = parseStore(text(values, 'store') ?? env['SESSION_REVOCATION_STORE']);
+  const location = text(values, 'store') ?? env['SESSION_REVOCATION_STORE'];
+  if (location === undefined || location === '') throw usageError(`--store is required: ${SHAPES} (or set SESSION_REVOCATION_STORE)`);
+  const type = storeType(location);
   for (const [flag, { stores }] of Object.entries(STORE_FLAGS)) {
     if (stores !== undefined && values[flag] !== undefined && !stores.includes(type)) throw usageError(`--${flag} is an option of the ${STORE_NAMES[stores[0]!]} store, not of --store ${STORE_NAMES[type]}`);
   }
-  if (type === 'memory') {
-    return { store: memoryStore(), migrate: async () => 'The memory store keeps nothing between runs: nothing to migrate.', close: async () => {} };
-  }
-  if (type === 'sqlite') {
-    const filename = location.slice('sqlite:'.length);
-    return openSqlite(filename, redactFileName(filename), values, options);
-  }
-  const open = { redis: openRedis, postgres: openPostgres, mysql: openMysql }[type];
-  return open(location, redactLocation(location), values);
+  if (type === 'memory') return { store: memoryStore(), migrate: async () => 'The memory store keeps nothing between runs: nothing to migrate.', close: async () => {} };
+  const filename = location.slice('sqlite:'.length);
+  if (type === 'sqlite') return openSqlite(filename, redactFileName(filename), values, options);
+  return { redis: openRedis, postgres: openPostgres, mysql: openMysql }[type](location, redactLocation(location), values);
 }
 
 // What `--store` names; anything but the forms of SHAPES is bad usage.
-function parseStore(location: string | undefined): { type: StoreType; location: string } {
-  if (location === undefined || location === '') throw usageError(`--store is required: ${SHAPES} (or set SESSION_REVOCATION_STORE)`);
-  return { type: storeType(location), location };
-}
-
 function storeType(value: string): StoreType {
   if (value === 'memory') return 'memory';
-  if (value.startsWith('sqlite:')) {
-    if (value === 'sqlite:') throw usageError('--store sqlite:<file> needs a file name');
-    return 'sqlite';
-  }
+  if (value === 'sqlite:') throw usageError('--store sqlite:<file> needs a file name');
+  if (value.startsWith('sqlite:')) return 'sqlite';
   const scheme = /^([a-z]+):\/\//.exec(value)?.[1];
   if (scheme === 'redis' || scheme === 'rediss' || scheme === 'postgres' || scheme === 'postgresql' || scheme === 'mysql') {
     // What does not parse cannot be told apart: where a password ends in it is unknown.

@@ -6,19 +6,12 @@ import { text, type FlagValues } from '../command.js';
 import { CliError } from '../failure.js';
 import { CONNECT_TIMEOUT, firstContact, optionalImport, storeOptions, type OpenedStore } from './client.js';
 
-interface Connected {
-  readonly pool: PostgresClient;
-  /** One value of a one-row query, for `migrate`'s look before it writes. */
-  readonly scalar: (text: string, values: unknown[]) => Promise<unknown>;
-  readonly close: () => Promise<void>;
-}
+// `scalar`: one value of a one-row query, for `migrate`'s look before it writes.
+type Connected = { readonly pool: PostgresClient; readonly scalar: (text: string, values: unknown[]) => Promise<unknown>; readonly close: () => Promise<void> };
 
 /** PostgreSQL through a `pg` pool when installed, else postgres.js; two connections at most. */
 export async function openPostgres(url: string, label: string, values: FlagValues): Promise<OpenedStore> {
-  const schema = text(values, 'schema') ?? DEFAULT_SCHEMA;
-  const table = text(values, 'table') ?? DEFAULT_TABLE;
-  // Checked to be "true" or "false" when the command line was read.
-  const prepared = text(values, 'prepared-statements');
+  const [schema, table, prepared] = [text(values, 'schema') ?? DEFAULT_SCHEMA, text(values, 'table') ?? DEFAULT_TABLE, text(values, 'prepared-statements')];
   const connected = (await connectPg(url, label)) ?? (await connectPostgresJs(url, label));
   if (connected === undefined) throw new CliError('the PostgreSQL store needs a client: npm install pg (or npm install postgres)');
   // The CLI needs no notices from other instances: nothing to LISTEN for.

@@ -5,24 +5,23 @@ import { text, type FlagValues } from '../command.js';
 import { CliError } from '../failure.js';
 import { CONNECT_TIMEOUT, firstContact, optionalImport, storeOptions, type OpenedStore } from './client.js';
 
-interface Connected {
-  readonly client: RedisClientLike;
-  readonly close: () => Promise<void>;
-}
+type Connected = { readonly client: RedisClientLike; readonly close: () => Promise<void> };
 
 /** Redis through ioredis when installed, else node-redis; one connection, no retries. */
 export async function openRedis(url: string, label: string, values: FlagValues): Promise<OpenedStore> {
   const prefix = text(values, 'prefix') ?? DEFAULT_PREFIX;
   const connected = (await connectIoredis(url, label)) ?? (await connectNodeRedis(url, label));
   if (connected === undefined) throw new CliError('the Redis store needs a client: npm install ioredis (or npm install redis)');
-  // The store's background bookkeeping never decides a command's outcome, and its default
-  // (a process warning) would break the one-line output.
+  // Background bookkeeping never decides a command's outcome, and its default (a process warning) would break the one-line output.
   const store = await storeOptions(() => redisStore({ client: connected.client, prefix, onError: () => {} }), connected.close);
-  return {
-    store,
-    migrate: async () => `Redis needs no migration: the store writes its keys (prefix "${prefix}") as it goes. Nothing to do.`,
-    close: connected.close,
-  };
+  return { store, migrate: async () => `Redis needs no migration: the store writes its keys (prefix "${prefix}") as it goes. Nothing to do.`, close: connected.close };
+}
+
+// Both clients reject `connect()` with their own words ("Connection is closed."): the socket's last error says why.
+async function connect(label: string, client: { on(event: 'error', listener: (error: unknown) => void): unknown; connect(): Promise<unknown> }, release: () => void): Promise<void> {
+  let lastError: unknown;
+  client.on('error', (error) => (lastError = error));
+  await firstContact('Redis', label, () => client.connect().catch((error: unknown) => Promise.reject(lastError ?? error)), release);
 }
 
 async function connectIoredis(url: string, label: string): Promise<Connected | undefined> {
@@ -30,10 +29,7 @@ async function connectIoredis(url: string, label: string): Promise<Connected | u
   if (module === undefined) return undefined;
   // A one-shot command: fail at once rather than queue or reconnect.
   const client = new module.Redis(url, { lazyConnect: true, connectTimeout: CONNECT_TIMEOUT, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: () => null });
-  // ioredis rejects `connect()` with "Connection is closed."; the socket's error says why.
-  let lastError: unknown;
-  client.on('error', (error: unknown) => (lastError = error));
-  await firstContact('Redis', label, () => client.connect().catch((error: unknown) => Promise.reject(lastError ?? error)), () => client.disconnect());
+  await connect(label, client, () => client.disconnect());
   return { client: client as unknown as RedisClientLike, close: () => client.quit().then(() => {}, () => client.disconnect()) };
 }
 
@@ -41,12 +37,7 @@ async function connectNodeRedis(url: string, label: string): Promise<Connected |
   const module = await optionalImport('redis', () => import('redis'));
   if (module === undefined) return undefined;
   const client = module.createClient({ url, disableOfflineQueue: true, socket: { connectTimeout: CONNECT_TIMEOUT, reconnectStrategy: false } });
-  let lastError: unknown;
-  client.on('error', (error: unknown) => (lastError = error));
   // A client that never opened refuses destroy() too; nothing is left to release then.
-  const release = (): void => {
-    if (client.isOpen) client.destroy();
-  };
-  await firstContact('Redis', label, () => client.connect().catch((error: unknown) => Promise.reject(lastError ?? error)), release);
+  await connect(label, client, () => void (client.isOpen && client.destroy()));
   return { client: client as unknown as RedisClientLike, close: () => client.close().then(() => {}, () => client.destroy()) };
 }

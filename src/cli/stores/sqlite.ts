@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 import { DEFAULT_TABLE_PREFIX } from '../../../adapters/sqlite/options.js';
+import { loadDriver } from '../../../adapters/sqlite/driver.js';
 import { sqliteStore } from '../../../adapters/sqlite/store.js';
 import { text, type FlagValues } from '../command.js';
 import { CliError } from '../failure.js';
@@ -9,10 +9,8 @@ import { storeOptions, type OpenedStore } from './client.js';
 
 /** An SQLite file through better-sqlite3; without `create`, a file that does not exist is refused. */
 export async function openSqlite(filename: string, label: string, values: FlagValues, options: { readonly create: boolean }): Promise<OpenedStore> {
-  const Database = loadBetterSqlite3();
-  if (!options.create && filename !== ':memory:' && !existsSync(filename)) {
-    throw new CliError(`no SQLite database at ${label}: run session-revocation migrate first, or check the path`);
-  }
+  const Database = loadDriver('the SQLite store needs better-sqlite3: npm install better-sqlite3', 'better-sqlite3 is installed but could not be loaded (npm rebuild better-sqlite3)');
+  if (!options.create && filename !== ':memory:' && !existsSync(filename)) throw new CliError(`no SQLite database at ${label}: run session-revocation migrate first, or check the path`);
   const tablePrefix = text(values, 'table-prefix') ?? DEFAULT_TABLE_PREFIX;
   const store = await storeOptions(() => sqliteStore({ filename, tablePrefix }));
   return {
@@ -28,19 +26,6 @@ export async function openSqlite(filename: string, label: string, values: FlagVa
     // The store opened the file and closes it itself.
     close: async () => {},
   };
-}
-
-function loadBetterSqlite3(): typeof BetterSqlite3 {
-  try {
-    return createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
-  } catch (error) {
-    const missing = error instanceof Error && 'code' in error && error.code === 'MODULE_NOT_FOUND';
-    throw new CliError(
-      missing ? 'the SQLite store needs better-sqlite3: npm install better-sqlite3' : 'better-sqlite3 is installed but could not be loaded (npm rebuild better-sqlite3)',
-      undefined,
-      { cause: error },
-    );
-  }
 }
 
 // A read-only look before the store writes anything, so `migrate` can say what it did.
