@@ -1,8 +1,8 @@
-import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
+import type { JWTPayload } from 'jose';
 import { SessionError } from '../errors.js';
 import { isFederatedText, isObject } from '../federated/input.js';
 import type { IssuerKeys } from '../federated/keys.js';
-import { acceptableUntil, CLOCK_TOLERANCE, DEFAULT_ALGORITHMS, refusalOf as tokenRefusalOf } from '../federated/logout-token.js';
+import { decodeUnverified, DEFAULT_ALGORITHMS, refusalOf as tokenRefusalOf, verifyProviderJwt } from '../federated/logout-token.js';
 import type { BackchannelRefusal } from '../federated/api.js';
 import { FEDERATED_LIMITS } from '../store-records.js';
 import type { SecurityEventError, SecurityEventRefusalReport, SecurityEventTransmitter } from './api.js';
@@ -41,14 +41,9 @@ export async function checkSecurityEventToken(
   const refuse = (err: SecurityEventError, description: string): Checked => ({ ok: false, refusal: { err, description, issuer: named } });
   if (typeof token !== 'string' || token.length === 0) return refuse('invalid_request', 'No SET was sent.');
   if (token.length > MAX_SET_LENGTH) return refuse('invalid_request', 'The SET is larger than 64 KiB.');
-  let header: ReturnType<typeof decodeProtectedHeader>;
-  let unverified: JWTPayload;
-  try {
-    header = decodeProtectedHeader(token);
-    unverified = decodeJwt(token);
-  } catch {
-    return refuse('invalid_request', 'The SET is not a signed JWT (an encrypted SET is not supported).');
-  }
+  const decoded = decodeUnverified(token);
+  if (decoded === undefined) return refuse('invalid_request', 'The SET is not a signed JWT (an encrypted SET is not supported).');
+  const { header, claims: unverified } = decoded;
   // Exact match: the issuer picks the keys (SSF 1.0 section 4.1.6).
   const transmitter = transmitters.find((candidate) => candidate.issuer === unverified.iss);
   if (transmitter === undefined) return refuse('invalid_issuer', 'The SET\'s iss is not a configured transmitter.');
@@ -60,14 +55,15 @@ export async function checkSecurityEventToken(
   const algorithms = [...(transmitter.algorithms ?? DEFAULT_ALGORITHMS)];
   if (typeof header.alg !== 'string' || !algorithms.includes(header.alg)) return refuse('invalid_key', 'The SET is signed with an algorithm that is not allowed.');
   let payload: JWTPayload;
+  let until: number;
   try {
-    const keySet = await keys.keysOf(transmitter.issuer, transmitter.jwksUri, metadataUrlsOf(transmitter.issuer));
-    ({ payload } = await jwtVerify(token, keySet, {
-      algorithms,
+    ({ payload, acceptableUntil: until } = await verifyProviderJwt(token, keys, {
       issuer: transmitter.issuer,
-      currentDate: new Date(now),
-      clockTolerance: CLOCK_TOLERANCE / 1000,
-      maxTokenAge: MAX_SET_AGE / 1000,
+      jwksUri: transmitter.jwksUri,
+      metadataUrls: metadataUrlsOf(transmitter.issuer),
+      now,
+      maxAge: MAX_SET_AGE,
+      algorithms,
       requiredClaims: ['iat'],
     }));
   } catch (error) {
@@ -91,7 +87,7 @@ export async function checkSecurityEventToken(
   const event = events[eventType];
   if (!isObject(event)) return refuse('invalid_request', 'The SET\'s event is not an object.');
   const subject = payload['sub_id'] ?? event['subject'];
-  return { ok: true, claims: { transmitter, jti: payload.jti, eventType, event, subject, acceptableUntil: acceptableUntil(payload.iat!, MAX_SET_AGE) } };
+  return { ok: true, claims: { transmitter, jti: payload.jti, eventType, event, subject, acceptableUntil: until } };
 }
 
 /** Whether `aud` (a string or a list) contains one of the transmitter's audiences. */
