@@ -5,7 +5,7 @@ import type { SessionRecord } from '../store.js';
 /** A stored session: the record's fields, some of which change after it is put. */
 export type Row = { -readonly [Field in keyof SessionRecord]: SessionRecord[Field] };
 
-/** A copy the caller may change freely: its own hash bytes (a Buffer, which node:crypto reads without moving it off V8's heap) and data. */
+/** A copy the caller may change freely: its own hash bytes and data. */
 export function copyOf(row: SessionRecord): Row {
   // Every field named, so a forgotten one fails to compile.
   const copy: AllFields<Row> = {
@@ -13,7 +13,7 @@ export function copyOf(row: SessionRecord): Row {
     userId: row.userId,
     tenantId: row.tenantId,
     kind: row.kind,
-    secretHash: Buffer.from(row.secretHash),
+    secretHash: new Uint8Array(row.secretHash),
     createdAt: row.createdAt,
     expiresAt: row.expiresAt,
     lastUsedAt: row.lastUsedAt,
@@ -30,7 +30,7 @@ export function copyOf(row: SessionRecord): Row {
     impersonatorSessionId: row.impersonatorSessionId,
     revokedAt: row.revokedAt,
     revokedReason: row.revokedReason,
-    previousSecretHash: row.previousSecretHash === undefined ? undefined : Buffer.from(row.previousSecretHash),
+    previousSecretHash: row.previousSecretHash === undefined ? undefined : new Uint8Array(row.previousSecretHash),
     rotatedAt: row.rotatedAt,
     federated: row.federated === undefined ? undefined : { ...row.federated },
   };
