@@ -23,7 +23,7 @@ export interface BackchannelLogoutOptions {
   readonly issuers: readonly BackchannelIssuer[];
   /** How old a token's `iat` may be, in ms (60 s of clock tolerance). @default 300_000 (5 minutes) */
   readonly maxTokenAge?: number | undefined;
-  /** Called with every refused token's reason (never the token), for logs and alerts: a provider need not send a logout again. What it throws goes to `onError`. */
+  /** Called with every refused token's reason (never the token), for logs and alerts: a provider need not send a logout again. What it throws goes to `onError`. @default none */
   readonly onRefused?: ((refusal: BackchannelRefusalReport) => void) | undefined;
 }
 
@@ -86,7 +86,8 @@ export interface FederatedActions {
    * Takes an OpenID Connect back-channel `logout_token` and, once it passes every check of section 2.6, ends the live sessions it
    * names (reason `idp_logout`): with `sid`, those of that provider session; with `sub`, the user's from that issuer (with both,
    * those without a `sid` too). Its `jti` is claimed in the store first, so exactly one delivery is accepted; when the claim or
-   * the revocation throws, the claim is released, so a retry after `STORE_UNAVAILABLE` is safe.
+   * the revocation throws, the claim is released, so a retry after `STORE_UNAVAILABLE` is safe. Sessions already ended are left
+   * as they are. Providers need not resend a logout, so watch `onRefused` and the errors.
    * @param logoutToken - The `logout_token` form field, of any type.
    * @returns What was ended, or why the token was refused (never throws for a bad token).
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for bad `issuers` (plain

@@ -19,7 +19,7 @@ export type SessionLiveness =
 export interface LiveEventActions {
   /**
    * Listens to revocations, for live sign-out of open pages: a notice for every revocation here or published by other instances,
-   * `null` when anything may have changed unheard. A notice says whom to read again, not what happened.
+   * `null` when anything may have changed unheard. A notice says whom to read again, not what happened: read the session before acting.
    * @param listener - Called synchronously; its errors go to the `onError` option.
    * @returns A function that stops listening.
    * @throws {@link session-revocation!SessionError} `CLOSED` once the manager was closed.

@@ -32,7 +32,10 @@ export interface GlobalTokenRevocationOptions {
 
 /** Options of {@link GlobalTokenRevocationActions.globalTokenRevocation}: the routes option, and where the request arrived. */
 export interface GlobalTokenRevocationRequestOptions extends GlobalTokenRevocationOptions {
-  /** The endpoint's public URL, what `aud` must contain for an issuer without `audience`: never built from `Host` or `X-Forwarded-Host`. */
+  /**
+   * The endpoint's public URL, what `aud` must contain for an issuer without `audience`: never built from `Host` or `X-Forwarded-Host`.
+   * @default none: only bearers of issuers with an `audience` are accepted
+   */
   readonly endpointUrl?: string | undefined;
 }
 

@@ -86,8 +86,8 @@ export const STORE_TIMEOUT = 300;
  * - `POST /reauthenticate`, behind `requireSession`: `const session = await sessions.reauthenticated()`,
  *   then `200` JSON `{ "fresh": sessions.isFresh(), "authenticatedAt": session?.authenticatedAt }`;
  * - `GET /api/sensitive`, behind `requireFresh()`: `200` JSON `{ "userId": sessions.userId }`;
- * - `GET /api/sensitive-hour`, behind `requireFresh({ maxAge: 3_600_000 })` (Fastify: the route's
- *   `config: { requireFresh: { maxAge: 3_600_000 } }`): `200` JSON `{ "userId": sessions.userId }`;
+ * - `GET /api/sensitive-hour`, behind `requireFresh({ maxAge: 3_600_000 })` (Fastify:
+ *   `fastify.requireFresh` with the route's `config: { requireFresh: { maxAge: 3_600_000 } }`): `200` JSON `{ "userId": sessions.userId }`;
  * - `GET /security`, behind `requireFresh()`: `200` HTML (any);
  * - `POST /account` (body ignored), behind `requireSameOrigin` then `requireSession`:
  *   `200` JSON `{ "userId": sessions.userId }`;
