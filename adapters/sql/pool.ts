@@ -51,12 +51,15 @@ export function poolRunner<C>(d: PoolDialect<C>, defaultTimeoutMs: number): { ru
   const attempt: Run = (operation, work, timeoutMs = defaultTimeoutMs) =>
     new Promise((resolve, reject) => {
       let client: C | undefined;
-      let [settled, broken, inFlight] = [false, false, 0];
+      let settled = false;
+      let broken = false;
+      let inFlight = 0;
       const expire = (): void => {
         if (settled) return;
         settled = true;
         if (client !== undefined) {
-          const [id, busy] = [d.stop?.id(client), inFlight > 0];
+          const id = d.stop?.id(client);
+          const busy = inFlight > 0;
           d.release(client, true);
           // Best effort, after the caller has its answer: frees the server process and its locks.
           if (d.stop !== undefined && typeof id === 'number' && (busy || d.stop.idle)) attempt('stop', (c) => c.run(d.stop!.sql, [id])).catch(() => undefined);

@@ -92,7 +92,8 @@ const prune: Command = {
     const batch = batchSize(text(values, 'batch-size'));
     const sessions = manager({ pruneBatchSize: batch });
     const progress = output.progress();
-    let [total, batches] = [0, 0];
+    let total = 0;
+    let batches = 0;
     try {
       // One batch per round; the manager answers a short one only when nothing expired is left.
       for (;;) {
