@@ -57,7 +57,20 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     ...sqlStore(postgresDialect, names, driver),
     callTimeout: statementTimeout,
     // No deadline: it may wait for another instance's migration. The script opens its own transaction, rolled back here on failure.
-    migrate: () => run('migrate', (c) => c.run(schemaSql(names)).then(() => undefined, async (error: unknown) => (await c.rollback(), Promise.reject(error))), null),
+    async migrate() {
+      await run(
+        'migrate',
+        async (connection) => {
+          try {
+            await connection.run(schemaSql(names));
+          } catch (error) {
+            await connection.rollback();
+            throw error;
+          }
+        },
+        null,
+      );
+    },
     async close() {
       close();
       await notices?.close();

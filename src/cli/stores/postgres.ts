@@ -11,7 +11,9 @@ type Connected = { readonly pool: PostgresClient; readonly scalar: (text: string
 
 /** PostgreSQL through a `pg` pool when installed, else postgres.js; two connections at most. */
 export async function openPostgres(url: string, label: string, values: FlagValues): Promise<OpenedStore> {
-  const [schema, table, prepared] = [text(values, 'schema') ?? DEFAULT_SCHEMA, text(values, 'table') ?? DEFAULT_TABLE, text(values, 'prepared-statements')];
+  const schema = text(values, 'schema') ?? DEFAULT_SCHEMA;
+  const table = text(values, 'table') ?? DEFAULT_TABLE;
+  const prepared = text(values, 'prepared-statements');
   const connected = (await connectPg(url, label)) ?? (await connectPostgresJs(url, label));
   if (connected === undefined) throw new CliError('the PostgreSQL store needs a client: npm install pg (or npm install postgres)');
   // The CLI needs no notices from other instances: nothing to LISTEN for.
