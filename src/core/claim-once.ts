@@ -55,3 +55,20 @@ export async function claimOnce(context: ManagerContext, key: OneTimeKey): Promi
   }
   return { claimed, release };
 }
+
+/**
+ * Acts on a token once across every instance: claims its id with {@link claimOnce}, runs `act` only
+ * while this delivery holds the claim, and releases the claim when `act` throws (then throws), so a
+ * later delivery acts. An answer `act` returns, a refusal included, keeps the claim.
+ * @returns `act`'s answer, or `replayed`'s when another delivery held the claim already.
+ */
+export async function actOnce<T>(context: ManagerContext, key: OneTimeKey, act: () => Promise<T>, replayed: () => T): Promise<T> {
+  const { claimed, release } = await claimOnce(context, key);
+  if (!claimed) return replayed();
+  try {
+    return await act();
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}

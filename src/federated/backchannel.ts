@@ -1,4 +1,4 @@
-import { claimOnce } from '../core/claim-once.js';
+import { actOnce } from '../core/claim-once.js';
 import { callable, duration, invalidConfiguration, optionsObject } from '../option-checks.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import type { ManagerContext } from '../core/context.js';
@@ -59,9 +59,7 @@ export async function backchannelLogout(
   if (!checked.ok) return refused(checked.refusal);
   const { iss, jti, acceptableUntil } = checked.claims;
   // Claimed before anything is revoked: two instances receiving the token must not both act.
-  const { claimed, release } = await claimOnce(context, { scope: 'logout_token', issuer: iss, id: jti, until: acceptableUntil });
-  if (!claimed) return refused({ reason: 'replayed', issuer: iss });
-  try {
+  const endNamed = async (): Promise<BackchannelLogoutResult> => {
     const revokedIds: string[] = [];
     for (const link of await linksNamed(context, checked.claims)) {
       const live = await liveLinkedSession(context, link);
@@ -69,10 +67,8 @@ export async function backchannelLogout(
       if (await lifecycle.revoke(link.sessionId, { reason: 'idp_logout', userId: link.userId }, live)) revokedIds.push(link.sessionId);
     }
     return { ok: true, issuer: iss, revokedIds };
-  } catch (error) {
-    await release();
-    throw error;
-  }
+  };
+  return actOnce(context, { scope: 'logout_token', issuer: iss, id: jti, until: acceptableUntil }, endNamed, () => refused({ reason: 'replayed', issuer: iss }));
 }
 
 /** Tells the app's `onRefused` of a refusal; what it throws goes to `onError`. */

@@ -1,5 +1,5 @@
 import type { ManagerContext } from '../core/context.js';
-import { claimOnce } from '../core/claim-once.js';
+import { actOnce } from '../core/claim-once.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import type { IssuerKeys } from '../federated/keys.js';
 import { reportRefusal } from '../federated/backchannel.js';
@@ -32,16 +32,13 @@ export async function securityEvent(context: ManagerContext, lifecycle: Lifecycl
   if (action !== undefined && target === undefined) {
     return refused({ err: 'invalid_request', description: 'The SET\'s subject is missing or malformed.', issuer: transmitter.issuer });
   }
-  const { claimed, release } = await claimOnce(context, { scope: 'security_event', issuer: transmitter.issuer, id: jti, until: acceptableUntil });
   const accepted = (revokedIds: readonly string[], replayed: boolean): SecurityEventResult => ({ ok: true, issuer: transmitter.issuer, jti, eventType, revokedIds, replayed });
-  if (!claimed) return accepted([], true);
-  if (action === undefined || target === undefined) return accepted([], false);
-  try {
-    return accepted(await act(context, lifecycle, { action, target, by: transmitter.issuer }), false);
-  } catch (error) {
-    await release();
-    throw error;
-  }
+  return actOnce(
+    context,
+    { scope: 'security_event', issuer: transmitter.issuer, id: jti, until: acceptableUntil },
+    async () => accepted(action === undefined || target === undefined ? [] : await act(context, lifecycle, { action, target, by: transmitter.issuer }), false),
+    () => accepted([], true),
+  );
 }
 
 /** Ends what one event names; answers the sessions ended. */

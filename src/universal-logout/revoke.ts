@@ -1,4 +1,4 @@
-import { claimOnce } from '../core/claim-once.js';
+import { actOnce } from '../core/claim-once.js';
 import type { ManagerContext } from '../core/context.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import type { IssuerKeys } from '../federated/keys.js';
@@ -19,17 +19,13 @@ export async function globalTokenRevocation(
   const checked = await checkRevocationBearer(bearer, { issuers, endpointUrl, now: context.config.clock(), keys });
   if (!checked.ok) return checked;
   const { issuer, jti, acceptableUntil } = checked;
-  const { claimed, release } = await claimOnce(context, { scope: 'global_token_revocation', issuer, id: jti, until: acceptableUntil });
-  if (!claimed) return { ok: false, reason: 'replayed' };
-  const subject = readSubjectId(body);
-  if (subject === undefined) return { ok: false, reason: 'invalid_request' };
-  try {
+  const endSubject = async (): Promise<GlobalTokenRevocationResult> => {
+    const subject = readSubjectId(body);
+    if (subject === undefined) return { ok: false, reason: 'invalid_request' };
     const userId = await resolveSubject(subject);
     if (userId === undefined || userId === null) return { ok: false, reason: 'user_not_found' };
     await lifecycle.revokeAll(userId, { kinds: 'all', reason: 'security_event', by: issuer }, true);
     return { ok: true, issuer, userId };
-  } catch (error) {
-    await release();
-    throw error;
-  }
+  };
+  return actOnce(context, { scope: 'global_token_revocation', issuer, id: jti, until: acceptableUntil }, endSubject, () => ({ ok: false, reason: 'replayed' }));
 }
