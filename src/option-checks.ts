@@ -42,11 +42,16 @@ export interface IntegerLimits {
   readonly max?: number;
 }
 
+/** Whether `value` is a whole number from `min` to `max`: every option and argument counted in whole units is checked by it. */
+export function isWholeNumber(value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}
+
 /** A whole number within `limits`, or `fallback` when unset; throws `INVALID_CONFIGURATION` otherwise. */
 export function integer(name: string, value: unknown, fallback: number, limits: IntegerLimits): number {
   if (value === undefined) return fallback;
   const max = limits.max ?? Number.MAX_SAFE_INTEGER;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < limits.min || value > max) {
+  if (!isWholeNumber(value, limits.min, max)) {
     const range = max === Number.MAX_SAFE_INTEGER ? `>= ${limits.min}` : `from ${limits.min} to ${max}`;
     throw invalidConfiguration(`${name} must be a whole number ${range} (got ${shown(value)}).`);
   }

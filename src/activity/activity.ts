@@ -6,6 +6,7 @@ import type { ActivityRecord, SessionStore } from '../store.js';
 import type { ActivityEntry, ActivityOptions } from './api.js';
 import type { ManagerContext } from '../core/context.js';
 import { checkId } from '../core/checks.js';
+import { isWholeNumber } from '../option-checks.js';
 
 const DEFAULT_PAGE = 50;
 const MAX_PAGE = 1_000;
@@ -47,8 +48,8 @@ export async function listActivity(context: ManagerContext, userId: string, opti
   context.ensureOpen();
   checkId('userId', userId);
   requireActivity(context, 'activity()');
-  const limit = options.limit ?? DEFAULT_PAGE;
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+  const limit = options.limit === undefined ? DEFAULT_PAGE : options.limit;
+  if (!isWholeNumber(limit, 1, MAX_PAGE)) {
     throw new SessionError('INVALID_INPUT', `activity(): limit must be a whole number from 1 to ${MAX_PAGE}.`);
   }
   if (options.before !== undefined && (typeof options.before !== 'string' || !/^[0-9A-Za-z._-]{1,64}$/.test(options.before))) {

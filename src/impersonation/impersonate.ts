@@ -7,6 +7,7 @@ import { checkId } from '../core/checks.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import { liveSessionOf } from '../core/live-session.js';
 import type { Session } from '../session.js';
+import { isWholeNumber } from '../option-checks.js';
 
 const MAX_TTL = 24 * 60 * 60 * 1000;
 
@@ -27,7 +28,7 @@ export async function impersonate(
   // Support access does not chain: an impersonated session cannot start another.
   if (admin.impersonatorId !== undefined) throw new SessionError('UNAUTHENTICATED', 'impersonate(): a support session cannot start another one.');
   const ttl = options.ttl;
-  if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1_000 || ttl > MAX_TTL)) {
+  if (ttl !== undefined && !isWholeNumber(ttl, 1_000, MAX_TTL)) {
     throw new SessionError('INVALID_INPUT', 'impersonate(): ttl must be a whole number of ms from 1,000 to 86,400,000 (a day).');
   }
   // Never longer than the admin's session: its expiry publishes no notice.

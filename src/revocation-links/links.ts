@@ -7,6 +7,7 @@ import type { RedeemedRevocationLink, RedeemRevocationLinkOptions, RevocationLin
 import type { ManagerContext } from '../core/context.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import { judgeAll, judgeLookup, readSession } from '../core/live-session.js';
+import { isWholeNumber } from '../option-checks.js';
 
 // A link is a one-time token shaped like a session token; the store keeps only its secret's hash.
 
@@ -20,8 +21,8 @@ const deviceOf = (session: SessionRecord): Pick<SessionRecord, 'deviceKey' | 'te
 export async function issueRevocationLink(context: ManagerContext, sessionId: string, options: RevocationLinkOptions = {}): Promise<string | null> {
   context.ensureOpen();
   requireActivity(context, 'issueRevocationLink()');
-  const ttl = options.ttl ?? DEFAULT_TTL;
-  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 60_000 || ttl > 30 * DAY) {
+  const ttl = options.ttl === undefined ? DEFAULT_TTL : options.ttl;
+  if (!isWholeNumber(ttl, 60_000, 30 * DAY)) {
     throw new SessionError('INVALID_INPUT', 'issueRevocationLink(): ttl must be a whole number of ms from 60,000 (a minute) to 30 days.');
   }
   if (!isSessionId(sessionId)) return null;

@@ -3,7 +3,7 @@ import type { ManagerContext } from '../core/context.js';
 import { startRepeating } from '../core/timer.js';
 import { SessionError } from '../errors.js';
 import { checkProviderUrl } from '../federated/provider-url.js';
-import { callable, integer, optionsObject } from '../option-checks.js';
+import { callable, integer, isWholeNumber, optionsObject } from '../option-checks.js';
 import { KeysUnavailable, PROVIDER_BODY_LIMIT, readJson } from '../federated/provider-fetch.js';
 import type { SecurityEventError, SecurityEventOptions, SecurityEventResult, SecurityEventTransmitter } from './api.js';
 import { checkTransmitters } from './options.js';
@@ -91,7 +91,7 @@ export function createSecurityEventPolling(
   const start = (options: SecurityEventPollingOptions): (() => void) => {
     context.ensureOpen();
     const { interval = DEFAULT_INTERVAL, ...pollOptions } = options ?? ({} as SecurityEventPollingOptions);
-    if (typeof interval !== 'number' || !Number.isInteger(interval) || interval < MIN_INTERVAL) {
+    if (!isWholeNumber(interval, MIN_INTERVAL)) {
       throw invalid(`interval must be a whole number of ms, at least ${MIN_INTERVAL}.`);
     }
     const { transmitter, endpoint } = checkPollOptions(pollOptions);
