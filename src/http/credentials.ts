@@ -25,9 +25,8 @@ const MAX_AUTHORIZATION_LENGTH = 8 * 1024;
 export function readCredential(request: HttpRequest, cookieName: string, accessTokens: boolean): Credential {
   const authorization = request.header('authorization');
   if (authorization !== undefined && /^bearer(?: |$)/i.test(authorization.trimStart())) {
-    const match = authorization.length <= MAX_AUTHORIZATION_LENGTH ? BEARER.exec(authorization.trim()) : null;
-    if (match === null) return { from: 'bearer', value: undefined, type: 'session', presented: [] };
-    const value = match[1]!;
+    const value = authorization.length <= MAX_AUTHORIZATION_LENGTH ? bearerCredentials(authorization.trim()) : undefined;
+    if (value === undefined) return { from: 'bearer', value: undefined, type: 'session', presented: [] };
     const type = accessTokens && JWT_SHAPE.test(value) ? 'access' : 'session';
     // A JWT has three dot-separated parts, a session token two: an access token is never presented here.
     return { from: 'bearer', value, type, presented: isTokenShaped(value) ? [value] : [] };
@@ -36,4 +35,9 @@ export function readCredential(request: HttpRequest, cookieName: string, accessT
   if (cookie.state === 'absent') return NONE;
   if (cookie.state === 'token') return { from: 'cookie', value: cookie.token, type: 'session', presented: [cookie.token] };
   return { from: 'cookie', value: undefined, type: 'session', presented: cookie.candidates };
+}
+
+/** The credentials of `Authorization: Bearer <token>` (scheme without case), or `undefined`. */
+export function bearerCredentials(authorization: string | undefined): string | undefined {
+  return BEARER.exec(authorization ?? '')?.[1];
 }

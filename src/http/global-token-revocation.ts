@@ -1,8 +1,8 @@
 import type { SessionManager } from '../manager/api.js';
 import type { ResolvedHttpOptions } from './options.js';
 import type { GlobalTokenRevocationOptions, GlobalTokenRevocationRefusal } from '../universal-logout/api.js';
-import { bearerCredentials } from '../universal-logout/bearer.js';
 import { readJsonBody } from './body.js';
+import { bearerCredentials } from './credentials.js';
 import { report } from './report.js';
 import { mediaType, type HttpRequest } from './request.js';
 import { emptyResponse, jsonResponse, methodNotAllowedResponse, temporarilyUnavailableResponse, type HttpResponse } from './response.js';

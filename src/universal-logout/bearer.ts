@@ -22,11 +22,6 @@ export function metadataUrlsOf(issuer: string): readonly string[] {
   return [`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, `${url.origin}/.well-known/oauth-authorization-server${path}`];
 }
 
-/** The credentials of `Authorization: Bearer <token>` (scheme without case), or `undefined`. */
-export function bearerCredentials(authorization: string | undefined): string | undefined {
-  return /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(authorization ?? '')?.[1];
-}
-
 /** Verifies a request's bearer JWT as `globalTokenRevocation()` describes; throws only `KEYS_UNAVAILABLE` (the provider's fault: 503). */
 export async function checkRevocationBearer(
   token: unknown,
