@@ -3,8 +3,8 @@ import { BROWSERS, Device, NAVIGATION } from './client.js';
 import type { FrameworkSuiteContext } from './context.js';
 import { intercepted } from '../store/fixtures.js';
 
-// The store's synchronous members (`subscribe` answers its unsubscribe function at once).
-const SYNCHRONOUS = new Set(['subscribe', 'sessionIdPrefix']);
+// The store's one synchronous method: `subscribe` answers its unsubscribe function at once.
+const SYNCHRONOUS = new Set(['subscribe']);
 
 /** Every store call of `store` behind an `async` function, as a tracing wrapper puts it. */
 const traced = (store: SessionStore, calls: string[]): SessionStore =>
@@ -14,10 +14,10 @@ const traced = (store: SessionStore, calls: string[]): SessionStore =>
     return (async () => call())();
   });
 
-/** `store` whose reads reject with a plain `Error` while `down.now` is true. */
+/** `store` whose reads (`get`, `readUser`, `readTenant`, `readKey`, `listActivity`) reject with a plain `Error` while `down.now` is true. */
 const failingReads = (store: SessionStore, down: { now: boolean }): SessionStore =>
   intercepted(store, (method, call) => {
-    if (method !== 'get' && method !== 'listByUser' && method !== 'getRevocationState') return call();
+    if (method !== 'get' && !method.startsWith('read') && method !== 'listActivity') return call();
     return (async () => {
       if (down.now) throw new Error('connection reset by the tracing proxy');
       return call();
