@@ -15,12 +15,21 @@ export function checkProviderUrl(value: unknown, name: string): URL {
   return url;
 }
 
-/** Checks a non-empty list of provider entries holding only `fields`, each `issuer` and any `jwksUri` a provider URL; `shape` describes an entry. */
-export function checkProviderEntries<T extends { readonly issuer: string; readonly jwksUri?: string | undefined }>(name: string, list: unknown, fields: readonly string[], shape: string): T[] {
-  if (!Array.isArray(list) || list.length === 0) throw invalidConfiguration(`${name}: issuers must be a non-empty list of ${shape}.`);
-  // A hole in the list is no issuer: refused as one, not read as an empty entry.
+/**
+ * Checks a non-empty list of provider entries holding only `fields`, each `issuer` and any `jwksUri` a provider URL;
+ * `shape` describes an entry, `listName` names the option (`"issuers"`, `"transmitters"`) and, without its plural s, an entry.
+ */
+export function checkProviderEntries<T extends { readonly issuer: string; readonly jwksUri?: string | undefined }>(
+  name: string,
+  list: unknown,
+  fields: readonly string[],
+  shape: string,
+  listName = 'issuers',
+): T[] {
+  if (!Array.isArray(list) || list.length === 0) throw invalidConfiguration(`${name}: ${listName} must be a non-empty list of ${shape}.`);
+  // A hole in the list is no provider: refused as one, not read as an empty entry.
   return Array.from(list as unknown[], (entry) => {
-    const checked = optionsObject(`${name}: each issuer`, (entry ?? null) as T, fields);
+    const checked = optionsObject(`${name}: each ${listName.slice(0, -1)}`, (entry ?? null) as T, fields);
     checkProviderUrl(checked.issuer, `${name}: issuer`);
     if (checked.jwksUri !== undefined) checkProviderUrl(checked.jwksUri, `${name}: jwksUri`);
     return checked;

@@ -1,11 +1,11 @@
 import { SessionError } from '../errors.js';
 import { algorithmsProblem } from '../federated/logout-token.js';
-import { checkProviderUrl } from '../federated/provider-url.js';
+import { checkProviderEntries } from '../federated/provider-url.js';
 import { callable, optionsObject } from '../option-checks.js';
 import { STORE_LIMITS } from '../store-records.js';
 import type { SecurityEventOptions, SecurityEventTransmitter } from './api.js';
 
-const TRANSMITTER_OPTIONS = new Set(['issuer', 'audience', 'jwksUri', 'algorithms', 'authorization', 'resolveSubject']);
+const TRANSMITTER_OPTIONS = ['issuer', 'audience', 'jwksUri', 'algorithms', 'authorization', 'resolveSubject'];
 
 function invalid(what: string, message: string): SessionError {
   return new SessionError('INVALID_CONFIGURATION', `${what}: ${message}`);
@@ -15,14 +15,9 @@ const MAX_ISSUER_LENGTH = STORE_LIMITS.idLength;
 
 /** Checks a transmitter list at each call; `what` names the caller in messages. */
 export function checkTransmitters(transmitters: unknown, what: string): readonly SecurityEventTransmitter[] {
-  if (!Array.isArray(transmitters) || transmitters.length === 0) throw invalid(what, 'transmitters must be a non-empty list of { issuer, audience }.');
+  const checked = checkProviderEntries<SecurityEventTransmitter>(what, transmitters, TRANSMITTER_OPTIONS, '{ issuer, audience }', 'transmitters');
   const issuers = new Set<string>();
-  for (const entry of transmitters as unknown[]) {
-    if (typeof entry !== 'object' || entry === null) throw invalid(what, 'each transmitter must be an object { issuer, audience }.');
-    const extra = Object.keys(entry).find((key) => !TRANSMITTER_OPTIONS.has(key));
-    if (extra !== undefined) throw invalid(what, `unknown transmitter option "${extra}".`);
-    const { issuer, audience, jwksUri, algorithms, authorization, resolveSubject } = entry as SecurityEventTransmitter;
-    checkProviderUrl(issuer, `${what}: issuer`);
+  for (const { issuer, audience, algorithms, authorization, resolveSubject } of checked) {
     // It names who acted in each revocation (`by`, an id's length).
     if (issuer.length > MAX_ISSUER_LENGTH) throw invalid(what, `issuer must be at most ${MAX_ISSUER_LENGTH} characters.`);
     if (issuers.has(issuer)) throw invalid(what, `issuer ${issuer} is listed twice: give one transmitter with a list of audiences.`);
@@ -31,13 +26,12 @@ export function checkTransmitters(transmitters: unknown, what: string): readonly
     if (audiences.length === 0 || !audiences.every((value) => typeof value === 'string' && value.length > 0)) {
       throw invalid(what, 'audience must be a non-empty string or a non-empty list of them.');
     }
-    if (jwksUri !== undefined) checkProviderUrl(jwksUri, `${what}: jwksUri`);
     const problem = algorithmsProblem(algorithms, 'a transmitter');
     if (problem !== undefined) throw invalid(what, problem);
     if (authorization !== undefined && (typeof authorization !== 'string' || authorization.length === 0)) throw invalid(what, 'authorization must be a non-empty string.');
     if (resolveSubject !== undefined && typeof resolveSubject !== 'function') throw invalid(what, 'resolveSubject must be a function.');
   }
-  return transmitters as readonly SecurityEventTransmitter[];
+  return checked;
 }
 
 /** Checks the options of `securityEvent()`. */
