@@ -42,7 +42,7 @@ export interface IntegerLimits {
   readonly max?: number;
 }
 
-/** Whether `value` is a whole number from `min` to `max`: every option and argument counted in whole units is checked by it. */
+/** Whether `value` is a whole number from `min` to `max`: the one test of options and arguments counted in whole units. */
 export function isWholeNumber(value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 }

@@ -38,7 +38,7 @@ export interface SessionManagerOptions {
   readonly idleTimeout?: number;
   /** `lastUsedAt` is written at most once per interval, so validation stays a read. @default 60_000 */
   readonly touchInterval?: number;
-  /** Period of `startPruning()`. @default 3_600_000 (1 hour) */
+  /** Period of `startPruning()`, in ms (from 1,000 to 2,147,483,647, the longest delay a Node timer keeps). @default 3_600_000 (1 hour) */
   readonly pruneInterval?: number;
   /** Rows deleted per store call while pruning. @default 10_000 */
   readonly pruneBatchSize?: number;
@@ -166,7 +166,7 @@ export function resolveOptions(input: CreateSessionManagerOptions | undefined): 
   if (options.accessTokens !== undefined) checkAccessTokenOptions(options.accessTokens);
   return {
     touchInterval: duration('touchInterval', options.touchInterval, 60_000, { min: 0 }),
-    pruneInterval: duration('pruneInterval', options.pruneInterval, 60 * 60 * 1000, { min: 1_000 }),
+    pruneInterval: duration('pruneInterval', options.pruneInterval, 60 * 60 * 1000, { min: 1_000, max: 2_147_483_647 }),
     pruneBatchSize: integer('pruneBatchSize', options.pruneBatchSize, 10_000, { min: 1 }),
     kinds,
     everywhereKinds,

@@ -27,9 +27,11 @@ export function checkProviderEntries<T extends { readonly issuer: string; readon
   listName = 'issuers',
 ): T[] {
   if (!Array.isArray(list) || list.length === 0) throw invalidConfiguration(`${name}: ${listName} must be a non-empty list of ${shape}.`);
-  // A hole in the list is no provider: refused as one, not read as an empty entry.
+  const each = `${name}: each ${listName.slice(0, -1)}`;
   return Array.from(list as unknown[], (entry) => {
-    const checked = optionsObject(`${name}: each ${listName.slice(0, -1)}`, (entry ?? null) as T, fields);
+    // A hole in the list is no provider: refused, not read as an empty entry.
+    if (entry === undefined) throw invalidConfiguration(`${each} must be an object (got undefined).`);
+    const checked = optionsObject(each, entry as T, fields);
     checkProviderUrl(checked.issuer, `${name}: issuer`);
     if (checked.jwksUri !== undefined) checkProviderUrl(checked.jwksUri, `${name}: jwksUri`);
     return checked;

@@ -118,7 +118,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
       if (typeof (session as { impersonatorId?: unknown } | null)?.impersonatorId === 'string') return false;
       const authenticatedAt = (session as { authenticatedAt?: unknown } | null)?.authenticatedAt;
       if (typeof authenticatedAt !== 'number' || !Number.isFinite(authenticatedAt)) throw invalidInput('isFresh() needs a session with a numeric authenticatedAt, as validate() returns it.');
-      if (maxAge !== undefined && !isWholeNumber(maxAge, 1)) throw invalidInput('isFresh(): maxAge must be a whole number of ms >= 1.');
+      if (maxAge !== undefined && !isWholeNumber(maxAge, 1, Number.POSITIVE_INFINITY)) throw invalidInput('isFresh(): maxAge must be a whole number of ms >= 1.');
       return config.clock() - authenticatedAt < (maxAge ?? config.freshAge);
     },
     // The hot path: the lifecycle's own function, not a hop through another.

@@ -1,4 +1,5 @@
 import { invalidInput } from '../errors.js';
+import { isWholeNumber } from '../option-checks.js';
 import { checkCount } from '../store-answers.js';
 import type { ManagerContext } from '../core/context.js';
 import { startRepeating } from '../core/timer.js';
@@ -20,8 +21,8 @@ export function createPruning(context: ManagerContext): Pruning {
 
   const prune = async (options: { readonly limit?: number } = {}): Promise<number> => {
     ensureOpen();
-    const limit = options?.limit ?? Number.MAX_SAFE_INTEGER;
-    if (typeof limit !== 'number' || !(limit > 0)) throw invalidInput('prune limit must be a positive number.');
+    const limit = options?.limit === undefined ? Number.MAX_SAFE_INTEGER : options.limit;
+    if (!isWholeNumber(limit, 1)) throw invalidInput('prune(): limit must be a whole number >= 1.');
     const now = config.clock();
     // Activity and known devices run out with the same batches (stores that keep them).
     const before = context.keepsActivity ? { activityBefore: now - config.activityRetention, devicesBefore: now - config.knownDeviceWindow } : {};

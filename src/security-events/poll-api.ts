@@ -30,7 +30,7 @@ export interface SecurityEventPollResult {
 /** Options of {@link SecurityEventPollActions.startSecurityEventPolling}. */
 export interface SecurityEventPollingOptions extends SecurityEventPollOptions {
   /**
-   * Time between polls, in ms (at least 1,000). Each poll runs rounds while the transmitter
+   * Time between polls, in ms (from 1,000 to 2,147,483,647, the longest delay a Node timer keeps). Each poll runs rounds while the transmitter
    * says more are available, at most 10 rounds.
    * @default 60_000
    */

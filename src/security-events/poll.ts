@@ -14,6 +14,8 @@ const DEFAULT_MAX_EVENTS = 100;
 const MAX_EVENTS = 1_000;
 const DEFAULT_INTERVAL = 60_000;
 const MIN_INTERVAL = 1_000;
+// The longest delay a Node timer keeps: past it, setInterval fires every millisecond.
+const MAX_INTERVAL = 2_147_483_647;
 /** Rounds one timed poll runs at most while the transmitter says more are waiting. */
 export const MAX_ROUNDS = 10;
 const REQUEST_TIMEOUT = 10_000;
@@ -91,8 +93,8 @@ export function createSecurityEventPolling(
   const start = (options: SecurityEventPollingOptions): (() => void) => {
     context.ensureOpen();
     const { interval = DEFAULT_INTERVAL, ...pollOptions } = options ?? ({} as SecurityEventPollingOptions);
-    if (!isWholeNumber(interval, MIN_INTERVAL)) {
-      throw invalid(`interval must be a whole number of ms, at least ${MIN_INTERVAL}.`);
+    if (!isWholeNumber(interval, MIN_INTERVAL, MAX_INTERVAL)) {
+      throw invalid(`interval must be a whole number of ms, at least ${MIN_INTERVAL} and at most ${MAX_INTERVAL}.`);
     }
     const { transmitter, endpoint } = checkPollOptions(pollOptions);
     const store = context.store;

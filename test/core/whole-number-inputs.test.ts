@@ -16,7 +16,8 @@ describe('arguments counted in whole units', () => {
     for (const limit of [0, 1001, -1, ...NOT_WHOLE]) {
       await expect(sessions.activity('admin', { limit: limit as number })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'activity(): limit must be a whole number from 1 to 1000.' });
     }
-    for (const limit of [1, 1000]) expect((await sessions.activity('admin', { limit })).length).toBeLessThanOrEqual(limit);
+    for (const limit of [1, 1000]) expect((await sessions.activity('admin', { limit })).length).toBe(1);
+    expect((await sessions.activity('admin', { limit: undefined })).length).toBe(1);
   });
 
   it('issueRevocationLink(): ttl from a minute to 30 days; anything else is INVALID_INPUT', async () => {
@@ -43,5 +44,24 @@ describe('arguments counted in whole units', () => {
       expect(() => sessions.isFresh(admin.session, maxAge as number)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: 'isFresh(): maxAge must be a whole number of ms >= 1.' }));
     }
     expect(sessions.isFresh(admin.session, 60_000)).toBe(true);
+    expect(sessions.isFresh(admin.session, Number.MAX_VALUE)).toBe(true);
+  });
+
+  it('prune(): limit a whole number from 1; undefined prunes everything due', async () => {
+    const { sessions } = await signedIn();
+    for (const limit of [0, -1, ...NOT_WHOLE]) {
+      await expect(sessions.prune({ limit: limit as number })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'prune(): limit must be a whole number >= 1.' });
+    }
+    expect(await sessions.prune({ limit: 1 })).toBe(0);
+    expect(await sessions.prune({ limit: undefined })).toBe(0);
+  });
+
+  it('timer periods stop at the longest delay a Node timer keeps (2,147,483,647 ms): past it, a timer fires every millisecond', async () => {
+    const { sessions } = await signedIn();
+    const polling = { transmitter: { issuer: 'https://tr.example', audience: 'a' }, endpoint: 'https://tr.example/poll' };
+    expect(() => sessions.startSecurityEventPolling({ ...polling, interval: 2 ** 31 })).toThrow(/interval must be a whole number of ms, at least 1000 and at most 2147483647/);
+    expect(() => createSessionManager({ store: memoryStore(), pruneInterval: 2 ** 31 })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION', message: expect.stringMatching(/pruneInterval/) }));
+    const stop = sessions.startSecurityEventPolling({ ...polling, interval: 2 ** 31 - 1 });
+    stop();
   });
 });

@@ -221,7 +221,7 @@ describe('sessions.backchannelLogout()', () => {
     await expect(sessions.backchannelLogout(token, { issuers: [] })).rejects.toMatchObject({ code: 'INVALID_CONFIGURATION' });
     await expect(sessions.backchannelLogout(token, { issuers: [undefined] } as never)).rejects.toMatchObject({
       code: 'INVALID_CONFIGURATION',
-      message: expect.stringContaining('each issuer must be an object (got null)'),
+      message: expect.stringContaining('each issuer must be an object (got undefined)'),
     });
     await expect(sessions.backchannelLogout(token, { ...options(), extra: 1 } as never)).rejects.toMatchObject({ code: 'INVALID_CONFIGURATION' });
   });

@@ -14,10 +14,12 @@ const traced = (store: SessionStore, calls: string[]): SessionStore =>
     return (async () => call())();
   });
 
+const READS = new Set(['get', 'readUser', 'readTenant', 'readKey', 'listActivity']);
+
 /** `store` whose reads (`get`, `readUser`, `readTenant`, `readKey`, `listActivity`) reject with a plain `Error` while `down.now` is true. */
 const failingReads = (store: SessionStore, down: { now: boolean }): SessionStore =>
   intercepted(store, (method, call) => {
-    if (method !== 'get' && !method.startsWith('read') && method !== 'listActivity') return call();
+    if (!READS.has(method)) return call();
     return (async () => {
       if (down.now) throw new Error('connection reset by the tracing proxy');
       return call();
