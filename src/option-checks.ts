@@ -42,6 +42,9 @@ export interface IntegerLimits {
   readonly max?: number;
 }
 
+/** The longest delay a Node timer keeps (ms): past it, `setInterval` fires every millisecond. */
+export const MAX_TIMER_DELAY = 2_147_483_647;
+
 /** Whether `value` is a whole number from `min` to `max`: the one test of options and arguments counted in whole units. */
 export function isWholeNumber(value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;

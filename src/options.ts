@@ -3,7 +3,7 @@ import { checkStore } from './store-check.js';
 import { checkAccessTokenOptions } from './access-tokens/check-options.js';
 import { uaParserDeviceParser, type DeviceParser } from './device.js';
 import type { SessionEvent } from './events.js';
-import { callable, duration, integer, invalidConfiguration, oneOf, optionsObject } from './option-checks.js';
+import { callable, duration, integer, invalidConfiguration, MAX_TIMER_DELAY, oneOf, optionsObject } from './option-checks.js';
 import type { IpPolicy } from './ip-policy.js';
 import { KIND_OPTIONS, resolveKind, type KindOptions } from './kind-options.js';
 import type { SessionStore } from './store.js';
@@ -166,7 +166,7 @@ export function resolveOptions(input: CreateSessionManagerOptions | undefined): 
   if (options.accessTokens !== undefined) checkAccessTokenOptions(options.accessTokens);
   return {
     touchInterval: duration('touchInterval', options.touchInterval, 60_000, { min: 0 }),
-    pruneInterval: duration('pruneInterval', options.pruneInterval, 60 * 60 * 1000, { min: 1_000, max: 2_147_483_647 }),
+    pruneInterval: duration('pruneInterval', options.pruneInterval, 60 * 60 * 1000, { min: 1_000, max: MAX_TIMER_DELAY }),
     pruneBatchSize: integer('pruneBatchSize', options.pruneBatchSize, 10_000, { min: 1 }),
     kinds,
     everywhereKinds,

@@ -3,7 +3,7 @@ import type { ManagerContext } from '../core/context.js';
 import { startRepeating } from '../core/timer.js';
 import { SessionError } from '../errors.js';
 import { checkProviderUrl } from '../federated/provider-url.js';
-import { callable, integer, isWholeNumber, optionsObject } from '../option-checks.js';
+import { callable, duration, integer, MAX_TIMER_DELAY, optionsObject } from '../option-checks.js';
 import { KeysUnavailable, PROVIDER_BODY_LIMIT, readJson } from '../federated/provider-fetch.js';
 import type { SecurityEventError, SecurityEventOptions, SecurityEventResult, SecurityEventTransmitter } from './api.js';
 import { checkTransmitters } from './options.js';
@@ -14,8 +14,6 @@ const DEFAULT_MAX_EVENTS = 100;
 const MAX_EVENTS = 1_000;
 const DEFAULT_INTERVAL = 60_000;
 const MIN_INTERVAL = 1_000;
-// The longest delay a Node timer keeps: past it, setInterval fires every millisecond.
-const MAX_INTERVAL = 2_147_483_647;
 /** Rounds one timed poll runs at most while the transmitter says more are waiting. */
 export const MAX_ROUNDS = 10;
 const REQUEST_TIMEOUT = 10_000;
@@ -92,10 +90,8 @@ export function createSecurityEventPolling(
 
   const start = (options: SecurityEventPollingOptions): (() => void) => {
     context.ensureOpen();
-    const { interval = DEFAULT_INTERVAL, ...pollOptions } = options ?? ({} as SecurityEventPollingOptions);
-    if (!isWholeNumber(interval, MIN_INTERVAL, MAX_INTERVAL)) {
-      throw invalid(`interval must be a whole number of ms, at least ${MIN_INTERVAL} and at most ${MAX_INTERVAL}.`);
-    }
+    const { interval: given, ...pollOptions } = options ?? ({} as SecurityEventPollingOptions);
+    const interval = duration('startSecurityEventPolling(): interval', given, DEFAULT_INTERVAL, { min: MIN_INTERVAL, max: MAX_TIMER_DELAY });
     const { transmitter, endpoint } = checkPollOptions(pollOptions);
     const store = context.store;
     // One instance per interval: whoever claims the interval's one-time key in the store polls.

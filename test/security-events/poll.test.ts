@@ -324,6 +324,6 @@ describe('startSecurityEventPolling(): one instance at a time', () => {
 
   it('refuses an interval under a second', () => {
     const sessions = createSessionManager({ store: memoryStore() });
-    expect(() => sessions.startSecurityEventPolling({ transmitter: { issuer: 'https://tr.example', audience: 'a' }, endpoint: 'https://tr.example/poll', interval: 10 })).toThrow(/interval must be a whole number of ms, at least 1000/);
+    expect(() => sessions.startSecurityEventPolling({ transmitter: { issuer: 'https://tr.example', audience: 'a' }, endpoint: 'https://tr.example/poll', interval: 10 })).toThrow(/startSecurityEventPolling\(\): interval \(ms\) must be a whole number from 1000 to 2147483647 \(got 10\)/);
   });
 });
