@@ -56,16 +56,14 @@ export interface LocalSentinelGroup {
   master(): Promise<number>;
   /** SIGKILL to the data server on `port`; resolves once its port is closed. */
   kill(port: number): Promise<void>;
-  /** Starts the data server on `port` again, empty: the Sentinels make it a replica of the current master. */
+  /** Starts the data server on `port` again, empty, as a replica of the current master that Sentinel never promotes. */
   restart(port: number): Promise<void>;
   /** Waits until the Sentinels report a master other than `port`, and returns it. */
   waitForFailover(from: number, timeoutMs: number): Promise<number>;
-  /**
-   * Waits until `master` has `replicas` replicas with their link up and in sync. With
-   * `'current'`, the master is the one the Sentinels name at each look: on a loaded machine they
-   * may fail over once more while a restarted node syncs, and the wait then follows the new one.
-   */
-  waitForReplicas(master: number | 'current', replicas: number, timeoutMs: number): Promise<void>;
+  /** Waits until `master` has `replicas` replicas with their link up and in sync. */
+  waitForReplicas(master: number, replicas: number, timeoutMs: number): Promise<void>;
+  /** What each server and Sentinel says now, with the ends of their logs: for a failure's message. */
+  describe(): Promise<string>;
   /** Stops every process and removes the directory. Never throws. */
   stop(): Promise<void>;
 }
@@ -73,7 +71,8 @@ export interface LocalSentinelGroup {
 /**
  * Starts redis-server on `serverPorts[0]` (primary) and `serverPorts[1]` (its replica), and a
  * redis-sentinel on each of `sentinelPorts` (quorum 2) with short timings, so a failover takes
- * a few seconds: the primary is judged down after `downAfterMs` without an answer.
+ * a few seconds: the primary is judged down after `downAfterMs` (default 3 s) without an answer.
+ * With 1 s, a loaded machine made the Sentinels fail over from a primary that had not died.
  */
 export async function startSentinelGroup(options: {
   serverPorts: readonly [number, number];
@@ -129,8 +128,10 @@ export async function startSentinelGroup(options: {
       await waitForPort(port, false);
     },
     // Started as a replica of the current master: an operator restarting a dead node with the
-    // configuration Sentinel rewrote would get the same. Sentinel then reconfigures it anyway.
-    restart: async (port) => launchServer(port, ['--replicaof', '127.0.0.1', String(await group.master())]),
+    // configuration Sentinel rewrote would get the same. With priority 0: on a loaded machine the
+    // Sentinels can fail over once more while it syncs, and promoting a node that came back
+    // empty would lose every write (Redis's own loss, not a store's).
+    restart: async (port) => launchServer(port, ['--replicaof', '127.0.0.1', String(await group.master()), '--replica-priority', '0']),
     // Every Sentinel must name the new master, not only the first: a client that asks one still
     // naming the old master once that server is back (a replica, empty while it syncs) would
     // read from it.
@@ -144,20 +145,20 @@ export async function startSentinelGroup(options: {
       }),
     waitForReplicas: async (master, replicas, timeoutMs) => {
       try {
-        await until(`${replicas} replicas in sync with ${master === 'current' ? 'the current master' : master}`, timeoutMs, async () => {
-          const port = master === 'current' ? await group.master() : master;
-          const info = await redisCli(port, ['info', 'replication']);
+        await until(`${replicas} replicas in sync with ${master}`, timeoutMs, async () => {
+          const info = await redisCli(master, ['info', 'replication']);
           if (!info.includes('role:master')) return undefined;
           const online = info.split('\n').filter((line) => /^slave\d+:.*state=online/.test(line)).length;
           if (online < replicas) return undefined;
           // WAIT on a fresh connection returns at once when every replica acknowledged everything.
-          const acknowledged = Number(await redisCli(port, ['wait', String(replicas), '500']));
+          const acknowledged = Number(await redisCli(master, ['wait', String(replicas), '500']));
           return acknowledged >= replicas ? true : undefined;
         });
       } catch (error) {
         throw new Error(`${(error as Error).message}\n${await describeGroup()}`);
       }
     },
+    describe: describeGroup,
     async stop() {
       for (const [port, pid] of pids) {
         await stopRedis(pid, port).catch(() => undefined);
@@ -186,7 +187,7 @@ export async function startSentinelGroup(options: {
           `logfile ${join(dir, `sentinel-${port}.log`)}`,
           `dir ${dir}`,
           `sentinel monitor ${name} 127.0.0.1 ${primary} 2`,
-          `sentinel down-after-milliseconds ${name} ${options.downAfterMs ?? 1_000}`,
+          `sentinel down-after-milliseconds ${name} ${options.downAfterMs ?? 3_000}`,
           `sentinel failover-timeout ${name} 10000`,
           `sentinel parallel-syncs ${name} 1`,
           '',
