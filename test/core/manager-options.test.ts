@@ -85,7 +85,7 @@ describe('storeTimeout', () => {
     const inner = memoryStore();
     const { token } = await createSessionManager({ store: inner }).create({ userId: 'u1' });
     const slow = (ms: number) => ({ ...overriding(inner, { get: (id) => new Promise((resolve) => setTimeout(() => resolve(inner.get(id)), ms)) }) });
-    const patient = createSessionManager({ store: { ...slow(300), callTimeout: 500 }, storeTimeout: 100 });
+    const patient = createSessionManager({ store: { ...slow(300), callTimeout: 5_000 }, storeTimeout: 100 });
     await expect(patient.validate(token)).resolves.toMatchObject({ ok: true });
     const impatient = createSessionManager({ store: slow(300), storeTimeout: 100 });
     await expect(impatient.validate(token)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
