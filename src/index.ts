@@ -54,6 +54,7 @@ export type { SecurityEventActions, SecurityEventError, SecurityEventOptions, Se
 export type { SecurityEventPollActions, SecurityEventPollOptions, SecurityEventPollResult, SecurityEventPollingOptions } from './security-events/poll-api.js';
 export type {
   GlobalTokenRevocationActions,
+  GlobalTokenRevocationContext,
   GlobalTokenRevocationIssuer,
   GlobalTokenRevocationOptions,
   GlobalTokenRevocationRefusal,

@@ -2,6 +2,11 @@ import { invalidConfiguration, optionsObject } from '../option-checks.js';
 
 const LOOPBACK_IPV4 = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
+/** An issuer as given and with its trailing `/` toggled: Google's RISC issuer has one, its ID tokens' `iss` not. */
+export function issuerSpellings(iss: string): readonly string[] {
+  return [iss, iss.endsWith('/') ? iss.slice(0, -1) : `${iss}/`];
+}
+
 /** Checks a provider URL (it carries keys and ID tokens), named `name` in the message: absolute https, or plain http on this machine only. */
 export function checkProviderUrl(value: unknown, name: string): URL {
   const url = typeof value === 'string' && URL.canParse(value) ? new URL(value) : undefined;

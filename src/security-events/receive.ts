@@ -4,11 +4,12 @@ import type { Lifecycle } from '../core/lifecycle.js';
 import type { IssuerKeys } from '../federated/keys.js';
 import { reportRefusal } from '../federated/backchannel.js';
 import { findLinks, liveLinkedSession } from '../federated/links.js';
+import { issuerSpellings } from '../federated/provider-url.js';
 import type { FederatedLink } from '../storage/types.js';
 import type { SecurityEventOptions, SecurityEventRefusalReport, SecurityEventResult } from './api.js';
 import { EVENT_ACTIONS, type SecurityEventAction } from './event-types.js';
 import { checkSecurityEventOptions } from './options.js';
-import { issuerSpellings, readSubject, type SubjectTarget } from './subjects.js';
+import { readSubject, type SubjectTarget } from './subjects.js';
 import { checkSecurityEventToken } from './token.js';
 
 /** Why every session a SET ends is ended. */

@@ -1,5 +1,6 @@
 import { checkId } from '../core/checks.js';
 import { isFederatedText, isObject } from '../federated/input.js';
+import { issuerSpellings } from '../federated/provider-url.js';
 import { FEDERATED_LIMITS } from '../store-records.js';
 import type { SecurityEventSubject, SecurityEventTransmitter } from './api.js';
 
@@ -44,7 +45,7 @@ export async function readSubject(raw: unknown, transmitter: SecurityEventTransm
     // Only an opaque tenant id can be matched with a local one; another format ends more, not less.
     tenantId = formatOf(tenant) === 'opaque' && isFederatedText(tenant['id'], FEDERATED_LIMITS.idLength) ? tenant['id'] : undefined;
   }
-  const user = raw['user'] === undefined ? undefined : isObject(raw['user']) && formatOf(raw['user']) !== undefined ? await readSimple(raw['user'], formatOf(raw['user'])!, transmitter) : undefined;
+  const user = raw['user'] === undefined ? undefined : isObject(raw['user']) && formatOf(raw['user']) !== undefined ? await readSimple(raw['user'], formatOf(raw['user'])!, transmitter, true) : undefined;
   if (raw['user'] !== undefined && user === undefined) return undefined;
   const session = raw['session'];
   if (session !== undefined) {
@@ -56,19 +57,15 @@ export async function readSubject(raw: unknown, transmitter: SecurityEventTransm
   return user === undefined ? { by: 'nobody', tenantId } : { ...user, tenantId };
 }
 
-/** An issuer as given and with its trailing `/` toggled: Google's RISC issuer has one, its ID tokens' `iss` not. */
-export function issuerSpellings(iss: string): readonly string[] {
-  return [iss, iss.endsWith('/') ? iss.slice(0, -1) : `${iss}/`];
-}
-
-async function readSimple(subject: Record<string, unknown>, format: string, transmitter: SecurityEventTransmitter): Promise<SubjectTarget | undefined> {
+// `asUser`: a complex subject's `user` member, where an `opaque` id names a user (the app's to map), never a provider session.
+async function readSimple(subject: Record<string, unknown>, format: string, transmitter: SecurityEventTransmitter, asUser = false): Promise<SubjectTarget | undefined> {
   if (format === 'iss_sub') {
     const { iss, sub } = subject;
     if (!isFederatedText(iss, FEDERATED_LIMITS.issLength) || !isFederatedText(sub, FEDERATED_LIMITS.subLength)) return undefined;
     // A transmitter speaks for its own users: another provider's user is for the app to map, if at all.
     if (issuerSpellings(transmitter.issuer).includes(iss)) return { by: 'provider_user', iss, sub };
   }
-  if (format === 'opaque') {
+  if (format === 'opaque' && !asUser) {
     const id = subject['id'];
     return isFederatedText(id, FEDERATED_LIMITS.idLength) ? { by: 'provider_session', iss: transmitter.issuer, sid: id } : undefined;
   }

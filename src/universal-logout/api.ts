@@ -26,8 +26,18 @@ export interface GlobalTokenRevocationSubject {
 export interface GlobalTokenRevocationOptions {
   /** The providers whose signed requests are accepted; any other bearer is answered `401`. */
   readonly issuers: readonly GlobalTokenRevocationIssuer[];
-  /** The local user a request names, or `undefined` (`user_not_found`, `404`); asked once the bearer is valid and claimed, what it throws rejects the call. */
-  resolveSubject(subject: GlobalTokenRevocationSubject): string | undefined | Promise<string | undefined>;
+  /**
+   * The local user a request names, or `undefined` (`user_not_found`, `404`); asked once the bearer is valid and claimed, what it throws rejects the call.
+   * `request.issuer` is the issuer whose bearer was taken: with several issuers, map an `email` only to a user that issuer may sign out.
+   * An `iss_sub` of another issuer than the bearer's is refused (`invalid_request`) before this is asked.
+   */
+  resolveSubject(subject: GlobalTokenRevocationSubject, request: GlobalTokenRevocationContext): string | undefined | Promise<string | undefined>;
+}
+
+/** What {@link GlobalTokenRevocationOptions.resolveSubject} is told of the request besides its subject. */
+export interface GlobalTokenRevocationContext {
+  /** The configured issuer whose signed bearer the request carried. */
+  readonly issuer: string;
 }
 
 /** Options of {@link GlobalTokenRevocationActions.globalTokenRevocation}: the routes option, and where the request arrived. */
@@ -39,7 +49,7 @@ export interface GlobalTokenRevocationRequestOptions extends GlobalTokenRevocati
   readonly endpointUrl?: string | undefined;
 }
 
-/** Why a request was refused, nothing ended: `missing_bearer`, `invalid_bearer`, `replayed` (`401`); `invalid_request`, no `{ sub_id }` of a known format (`400`); `user_not_found` (`404`). */
+/** Why a request was refused, nothing ended: `missing_bearer`, `invalid_bearer`, `replayed` (`401`); `invalid_request`, no `{ sub_id }` of a known format, or an `iss_sub` of another issuer than the bearer's (`400`); `user_not_found` (`404`). */
 export type GlobalTokenRevocationRefusal = 'missing_bearer' | 'invalid_bearer' | 'replayed' | 'invalid_request' | 'user_not_found';
 
 /** What {@link GlobalTokenRevocationActions.globalTokenRevocation} did. */

@@ -170,6 +170,20 @@ describe('securityEvent(): what each event ends', () => {
     await strict.close();
   });
 
+  it('an opaque id in a complex subject\'s user member names a user for resolveSubject, never a provider session (RFC 9493, SSF 1.0 section 3.3)', async () => {
+    const holder = await viaProvider('alice', 'alice-sub', 'u-42');
+    const subject = { format: 'complex', user: { format: 'opaque', id: 'u-42' } };
+    const unmapped = await sessions.securityEvent(await tx.sign({ type: EVENTS.accountDisabled, subject }), options());
+    expect(unmapped).toMatchObject({ ok: true, revokedIds: [] });
+    expect(await live(holder.token)).toBe(true);
+    const bob = await sessions.create({ userId: 'bob' });
+    const asked: unknown[] = [];
+    const mapped = await sessions.securityEvent(await tx.sign({ type: EVENTS.accountDisabled, subject }), options({ resolveSubject: (named: unknown) => (asked.push(named), 'bob') }));
+    expect(asked).toEqual([{ format: 'opaque', id: 'u-42' }]);
+    expect(mapped).toMatchObject({ ok: true, revokedIds: [bob.session.id] });
+    expect([await live(holder.token), await live(bob.token)]).toEqual([true, false]);
+  });
+
   it('a complex subject\'s tenant limits what ends to that tenant (SSF 1.0 section 3.3)', async () => {
     const inAcme = await sessions.create({ userId: 'u1', tenantId: 'acme' });
     const inGlobex = await sessions.create({ userId: 'u1', tenantId: 'globex' });

@@ -49,6 +49,32 @@ describe('sessions.globalTokenRevocation()', () => {
     expect((await sessions.validate(token)).ok).toBe(true);
   });
 
+  it("a provider signs out only its own users: another issuer's iss_sub is refused, and resolveSubject is told whose bearer came", async () => {
+    const other = await startTestIssuer();
+    try {
+      const asked: unknown[] = [];
+      // A resolver that maps any provider's user, as an app with several providers might write it.
+      const twoProviders: GlobalTokenRevocationRequestOptions = {
+        issuers: [{ issuer: idp.issuer }, { issuer: other.issuer }],
+        resolveSubject: (subject, request) => (asked.push([subject, request]), subject.sub === 'bob-at-other' ? 'bob' : undefined),
+        endpointUrl: AUDIENCE,
+      };
+      const bob = await sessions.create({ userId: 'bob', federated: { iss: other.issuer, sub: 'bob-at-other' } });
+      const named = (iss: string) => ({ sub_id: { format: 'iss_sub', iss, sub: 'bob-at-other' } });
+      for (const iss of [other.issuer, `${other.issuer}/`]) {
+        expect(await sessions.globalTokenRevocation(await idp.revocationBearer(AUDIENCE), named(iss), twoProviders)).toEqual({ ok: false, reason: 'invalid_request' });
+      }
+      expect(asked).toEqual([]);
+      expect((await sessions.validate(bob.token)).ok).toBe(true);
+      // Its own provider may, with or without a trailing slash on the subject's issuer.
+      expect(await sessions.globalTokenRevocation(await other.revocationBearer(AUDIENCE), named(`${other.issuer}/`), twoProviders)).toEqual({ ok: true, issuer: other.issuer, userId: 'bob' });
+      expect(asked).toEqual([[{ format: 'iss_sub', iss: `${other.issuer}/`, sub: 'bob-at-other' }, { issuer: other.issuer }]]);
+      expect((await sessions.validate(bob.token)).ok).toBe(false);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('without endpointUrl, takes bearers of issuers with an audience only', async () => {
     const { endpointUrl: _, ...withoutUrl } = options();
     expect(await sessions.globalTokenRevocation(await idp.revocationBearer(AUDIENCE), alice, withoutUrl)).toEqual({ ok: false, reason: 'invalid_bearer' });

@@ -160,7 +160,7 @@ export function describeFrameworkConformance(
             revocationLinks: true,
             events: { heartbeat: 100, pollInterval: 600_000 },
             backchannelLogout: { issuers: [{ issuer: idp.issuer, clientId: idp.clientId }] },
-            globalTokenRevocation: { issuers: [{ issuer: idp.issuer, audience: SUITE_GTR_AUDIENCE }], resolveSubject: (subject) => suiteUserOf({ ...subject }, idp.issuer) },
+            globalTokenRevocation: { issuers: [{ issuer: idp.issuer, audience: SUITE_GTR_AUDIENCE }], resolveSubject: (subject, { issuer }) => suiteUserOf({ ...subject }, issuer) },
             // The suite's provider is its transmitter too.
             securityEvents: { transmitters: [{ issuer: idp.issuer, audience: SUITE_SET_AUDIENCE, jwksUri: `${idp.issuer}/jwks`, authorization: SUITE_PUSH_AUTHORIZATION, resolveSubject: (subject) => suiteUserOf(subject, idp.issuer) }] },
           },

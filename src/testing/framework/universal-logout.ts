@@ -71,10 +71,11 @@ export function describeUniversalLogout({ describe, it, expect, scenario, expect
       expect(await meStatuses(again, bob)).toEqual([200, 200]);
     });
 
-    it('a subject that names no user answers 404; a body it cannot take answers 400; nothing ends', async () => {
+    it('a subject that names no user answers 404; a body it cannot take, or another provider\'s user, answers 400; nothing ends', async () => {
       const laptop = await scenario().signedIn('alice');
       expect((await post(await idp().revocationBearer(audience()), byEmail('nobody@elsewhere.example'))).status).toBe(404);
-      for (const body of [{ sub_id: { format: 'opaque', id: 'alice' } }, { sub_id: { format: 'email' } }, { ...byEmail('alice@example.com'), subject: byEmail('alice@example.com').sub_id }, '{"sub_id":', '[]']) {
+      const otherProvider = { sub_id: { format: 'iss_sub', iss: 'https://another-idp.example', sub: 'alice' } };
+      for (const body of [otherProvider, { sub_id: { format: 'opaque', id: 'alice' } }, { sub_id: { format: 'email' } }, { ...byEmail('alice@example.com'), subject: byEmail('alice@example.com').sub_id }, '{"sub_id":', '[]']) {
         expect((await post(await idp().revocationBearer(audience()), body)).status).toBe(400);
       }
       expect((await post(await idp().revocationBearer(audience()), byEmail('alice@example.com'), { 'content-type': 'text/plain' })).status).toBe(400);
