@@ -9,6 +9,7 @@ import type { CreatedSession, CreateSessionInput, ListOptions, ReauthenticateOpt
 import { deviceHash, entryFor, isNewDevice } from '../activity/activity.js';
 import { actorOf, sessionsRevoked, userInvalidated } from './audit.js';
 import { applyIpPolicy } from '../ip-policy.js';
+import { ownRefusal } from '../liveness.js';
 import type { ManagerContext } from '../core/context.js';
 import type { CreateHow, Lifecycle } from '../core/lifecycle.js';
 import { createValidate } from './validate.js';
@@ -177,10 +178,13 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
   // user's other organizations keep theirs), so each live session of the tenant is revoked on its own.
   const revokeInTenant = async (userId: string, tenantId: string, how: { kinds: readonly string[]; at: number; reason: string; by: string | undefined }): Promise<RevokeAllResult> => {
     const { kinds, at, reason, by } = how;
-    const answer = await calls.call('listByUser', () => store.listByUser(userId));
+    const { sessions, epochs, tenantEpochs } = await calls.call('listByUser', () => store.listByUser(userId));
+    const facts = { epochs, tenantEpochs: tenantEpochs !== undefined && Object.hasOwn(tenantEpochs, tenantId) ? tenantEpochs[tenantId] : undefined };
     const revokedIds: string[] = [];
-    for (const { record, refusal } of await judgeAll(context, answer, at)) {
-      if (refusal !== undefined || record.tenantId !== tenantId || !kinds.includes(record.kind)) continue;
+    for (const record of sessions) {
+      if (record.tenantId !== tenantId || !kinds.includes(record.kind)) continue;
+      // Idle rows too, as revokeOthers: an access token minted before the session went idle works until the row is revoked.
+      if (ownRefusal(record, facts, at, 'listByUser') !== undefined) continue;
       const before = await calls.call('revoke', (due) => store.revoke(record.id, { at, reason, denyUntil: context.denyUntil(at) }, due));
       if (before !== null) revokedIds.push(record.id);
     }

@@ -22,6 +22,18 @@ describe('revokeAll(userId, { tenantId })', () => {
     expect((await sessions.validate(alone.token)).ok).toBe(true);
   });
 
+  it("ends an idle session of the tenant too, so an access token minted before it went idle stops working", async () => {
+    let now = 1_800_000_000_000;
+    const sessions = createSessionManager({ store: memoryStore(), clock: () => now, idleTimeout: 15 * 60_000, epochCacheTtl: 0, accessTokens: { secret: 'x'.repeat(32), ttl: 3_600_000 } });
+    const { session, token } = await sessions.create({ userId: 'ada', tenantId: 'acme' });
+    const jwt = await sessions.issueAccessToken(session);
+    now += 16 * 60_000;
+    expect(await sessions.validate(token)).toEqual({ ok: false, reason: 'idle' });
+    expect((await sessions.verifyAccessToken(jwt)).ok).toBe(true);
+    expect(await sessions.revokeAll('ada', { tenantId: 'acme', by: 'admin-1' })).toEqual({ epochs: {}, revokedIds: [session.id] });
+    expect(await sessions.verifyAccessToken(jwt)).toMatchObject({ ok: false });
+  });
+
   it('reports one bulk event with the ended sessions and the tenant', async () => {
     const { sessions, inAcme } = await member();
     const events: unknown[] = [];
