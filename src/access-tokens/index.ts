@@ -126,7 +126,8 @@ export class AccessTokens {
       .setProtectedHeader({ alg: key.alg, typ: ACCESS_TOKEN_TYPE, kid: key.kid })
       .setSubject(session.userId)
       .setIssuedAt(Math.floor(now / 1000))
-      .setExpirationTime(Math.floor((now + ttl) / 1000))
+      // Never past the session's own expiry: once the row has expired, no revocation would reach the token.
+      .setExpirationTime(Math.floor(Math.min(now + ttl, stored.expiresAt) / 1000))
       .setJti(randomBytes(16).toString('base64url'));
     if (this.#issuer !== undefined) jwt.setIssuer(this.#issuer);
     if (this.#audience !== undefined) jwt.setAudience(this.#audience);

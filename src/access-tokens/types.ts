@@ -28,7 +28,7 @@ export interface AccessTokenOptions {
 
 /** Options of {@link SessionManager.issueAccessToken}. */
 export interface IssueAccessTokenOptions {
-  /** Lifetime in ms, at most `maxTtl`. @default the `ttl` option */
+  /** Lifetime in ms, at most `maxTtl`; `exp` is never later than the session's `expiresAt`. @default the `ttl` option */
   readonly ttl?: number;
 }
 

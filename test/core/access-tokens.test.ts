@@ -144,6 +144,17 @@ describe('access tokens', () => {
     expect(await sessions.verifyAccessToken(jwt)).toEqual({ ok: false, reason: 'expired' });
   });
 
+  it("never outlives its session: exp is at most the session's expiry, where no revocation would reach it", async () => {
+    const { sessions, clock } = setup({ maxAge: 2 * MINUTE, accessTokens: { secret: SECRET, ttl: 60 * MINUTE, maxTtl: 60 * MINUTE } });
+    const { session, token } = await sessions.create({ userId: 'u' });
+    clock.advance(MINUTE);
+    const jwt = await sessions.issueAccessToken(session);
+    expect(decodeJwt(jwt).exp).toBe(Math.floor(session.expiresAt / 1000));
+    clock.set(session.expiresAt + 60_000);
+    expect(await sessions.validate(token)).toEqual({ ok: false, reason: 'expired' });
+    expect(await sessions.verifyAccessToken(jwt)).toEqual({ ok: false, reason: 'expired' });
+  });
+
   it('refuses alg none, tampering, wrong typ, issuer, audience, key confusion and encrypted tokens', async () => {
     const { sessions } = setup({ accessTokens: { secret: SECRET, issuer: 'https://id.example', audience: 'api' } });
     const { session } = await sessions.create({ userId: 'u' });
