@@ -120,8 +120,12 @@ export function list(value: unknown, what: string): readonly unknown[] {
   return value;
 }
 
-/** A number from a reply (Lua integers arrive as numbers, fields as strings). */
+// Decimal text only: `Number()` would read '' or ' ' as 0, and a garbled epoch as "never revoked".
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+/** A number from a reply (Lua integers arrive as numbers, fields as decimal strings). */
 export function numeric(value: unknown, what: string): number {
+  if (typeof value !== 'number' && !DECIMAL.test(text(value, what))) throw malformedReply(what);
   const parsed = typeof value === 'number' ? value : Number(text(value, what));
   if (!Number.isFinite(parsed)) throw malformedReply(what);
   return parsed;

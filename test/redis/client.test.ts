@@ -162,6 +162,24 @@ describe.skipIf(!redisUp)('redisStore on 127.0.0.1:6379', () => {
     ['node-redis', () => nodeRedis],
     ['ioredis', () => ioredis],
   ] as const) {
+    it(`a garbled epoch fails with STORE_ERROR, never reads as epoch 0 (${name})`, async () => {
+      const prefix = freshPrefix('garbled');
+      const sessions = createSessionManager({ store: redisStore({ client: client(), prefix }) });
+      try {
+        const { token } = await sessions.create({ userId: 'garbled' });
+        await sessions.revokeAll('garbled');
+        const meta = `${createLayout(prefix).user('garbled')}m`;
+        for (const garbled of ['', ' ', '0x1F', '1e3', '12abc']) {
+          await nodeRedis.sendCommand(['HSET', meta, 'e:browser', garbled]);
+          expect(await codeOf(() => sessions.validate(token))).toBe('STORE_ERROR');
+        }
+        await nodeRedis.sendCommand(['HSET', meta, 'e:browser', String(Date.now())]);
+        expect(await sessions.validate(token)).toEqual({ ok: false, reason: 'revoked' });
+      } finally {
+        await sessions.close();
+      }
+    });
+
     it(`a read that meets a key of the wrong type fails with STORE_ERROR, never reads as no revocation (${name})`, async () => {
       const prefix = freshPrefix('wrongread');
       const sessions = createSessionManager({ store: redisStore({ client: client(), prefix }) });
