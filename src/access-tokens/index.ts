@@ -28,7 +28,7 @@ export interface AccessTokenDependencies {
   readonly cacheTtl: number;
   readonly cacheSize: number;
   /** The stored session while it is live, or `undefined`: tokens are minted from the stored row's own fields. */
-  readonly liveSession: (sessionId: string, userId: string, countIdle: boolean) => Promise<Pick<SessionRecord, 'kind' | 'createdAt' | 'authenticatedAt' | 'tenantId' | 'impersonatorId'> | undefined>;
+  readonly liveSession: (sessionId: string, userId: string, countIdle: boolean) => Promise<Pick<SessionRecord, 'kind' | 'createdAt' | 'expiresAt' | 'authenticatedAt' | 'tenantId' | 'impersonatorId'> | undefined>;
 }
 
 const DEFAULT_MAX_TTL = 3_600_000;
