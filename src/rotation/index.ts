@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { SessionRecord } from '../store-records.js';
 import { hashSecret } from '../token.js';
 
@@ -19,7 +19,7 @@ export interface RotationPolicy {
 export const DEFAULT_ROTATION_GRACE = 60_000;
 
 /** The fields of a row the rotation rules read. */
-export type RotationFields = Pick<SessionRecord, 'id' | 'createdAt' | 'secretHash' | 'previousSecretHash' | 'rotatedAt'>;
+export type RotationFields = Pick<SessionRecord, 'id' | 'createdAt' | 'secretHash' | 'previousSecretHash' | 'rotatedAt' | 'rotationSalt'>;
 
 /**
  * Which secret a presented one is: the `current`; the `previous` inside the grace after the
@@ -45,15 +45,21 @@ export function matchSecret(secret: string, record: RotationFields, rotationGrac
 // The label keeps this HMAC apart from any other use of a secret.
 const LABEL = 'session-revocation/rotation/v1';
 
+/** A new rotation's salt: 16 random bytes, base64url. */
+export function newRotationSalt(): string {
+  return randomBytes(16).toString('base64url');
+}
+
 /**
- * The secret that succeeds `previous` in a rotation at `rotatedAt`: HMAC-SHA256 keyed by the
- * previous secret over a label, the session id and the rotation time, base64url (43
- * characters, the shape of a minted secret). Every presentation of the previous secret gets
- * the same successor from what the row keeps, and none is ever stored. The rotation time
- * (ms) is in it so that holding a secret is not enough to compute the chain of its successors.
+ * The secret that succeeds `previous` in a rotation at `rotatedAt` with `salt`: HMAC-SHA256
+ * keyed by the previous secret over a label, the session id, the rotation time and the salt,
+ * base64url (43 characters, the shape of a minted secret). Every presentation of the previous
+ * secret gets the same successor from what the row keeps, and the successor is never stored.
+ * The random salt, kept only in the row, is why a retired secret is not enough to compute its
+ * successor: a rotation time alone could be guessed to the millisecond by trying.
  */
-export function successorSecret(previous: string, sessionId: string, rotatedAt: number): string {
-  return createHmac('sha256', previous).update(`${LABEL}\n${sessionId}\n${rotatedAt}`).digest('base64url');
+export function successorSecret(previous: string, sessionId: string, rotatedAt: number, salt: string): string {
+  return createHmac('sha256', previous).update(`${LABEL}\n${sessionId}\n${rotatedAt}\n${salt}`).digest('base64url');
 }
 
 /** Whether two SHA-256 digests are equal, in constant time; another length never matches. */

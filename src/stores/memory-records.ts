@@ -32,6 +32,7 @@ export function copyOf(row: SessionRecord): Row {
     revokedReason: row.revokedReason,
     previousSecretHash: row.previousSecretHash === undefined ? undefined : new Uint8Array(row.previousSecretHash),
     rotatedAt: row.rotatedAt,
+    rotationSalt: row.rotationSalt,
     federated: row.federated === undefined ? undefined : { ...row.federated },
   };
   return copy;

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createSessionManager, memoryStore } from '../../src/index.js';
 import { storeOperations } from '../../src/storage/index.js';
@@ -63,6 +64,17 @@ describe('rotation in the manager', () => {
     const ended = await operations.revokeReused('ada', session.id, token.split('.')[1]!, { ...options, at: row.rotatedAt! + ROTATION.rotationGrace });
     expect(ended?.id).toBe(session.id);
     expect((await store.get(session.id))!.session.revokedReason).toBe('token_reused');
+  });
+
+  it('a retired secret and the exact rotation time are not enough to compute the successor: a random salt, kept in the row, is in it', async () => {
+    const { store, sessions, session, token, successor } = await rotatedOnce();
+    const [id, retired] = token.split('.') as [string, string];
+    const row = (await store.get(session.id))!.session;
+    expect(row.rotationSalt).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    // What a thief holding the retired cookie can compute, even knowing rotatedAt to the millisecond.
+    const guess = `${id}.${createHmac('sha256', retired).update(`session-revocation/rotation/v1\n${id}\n${row.rotatedAt}`).digest('base64url')}`;
+    expect(guess).not.toBe(successor);
+    expect(await sessions.validate(guess)).toEqual({ ok: false, reason: 'not_found' });
   });
 
   it('validate(): the previous token inside the grace gets the same successor, after it ends the session as reused', async () => {

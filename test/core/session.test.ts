@@ -77,9 +77,9 @@ describe('what the app sees of a session', () => {
     expect(toSession(record)).toStrictEqual({ ...rest, persistent: undefined, impersonatorId: undefined, rotatedAt: undefined });
     expect(toSession(record, 1_600_000)).toStrictEqual({ ...rest, persistent: undefined, impersonatorId: undefined, rotatedAt: undefined, lastUsedAt: 1_600_000 });
     expect(toSession({ ...record, persistent: false }).persistent).toBe(false);
-    // A rotated session says when, never the hash of the secret it replaced.
-    const rotated = toSession({ ...record, previousSecretHash: new Uint8Array(32), rotatedAt: 1_500_000 });
-    expect([rotated.rotatedAt, 'previousSecretHash' in rotated]).toEqual([1_500_000, false]);
+    // A rotated session says when, never the hash of the secret it replaced nor the rotation's salt.
+    const rotated = toSession({ ...record, previousSecretHash: new Uint8Array(32), rotatedAt: 1_500_000, rotationSalt: 'salt' });
+    expect([rotated.rotatedAt, 'previousSecretHash' in rotated, 'rotationSalt' in rotated]).toEqual([1_500_000, false, false]);
   });
 
   it('lists a session with its device label, relative last use and whether it is the current one', () => {

@@ -103,6 +103,7 @@ describe('what the manager accepts from a store', () => {
     ['revokedAt null', { ...record, revokedAt: null }, 'a session whose revokedAt is neither absent nor a finite number'],
     ['rotatedAt as text', { ...record, rotatedAt: '1100' }, 'a session whose rotatedAt is neither absent nor a finite number'],
     ['rotatedAt NaN', { ...record, rotatedAt: Number.NaN }, 'a session whose rotatedAt is neither absent nor a finite number'],
+    ['rotationSalt as bytes', { ...record, rotationSalt: new Uint8Array(16) }, 'a session whose rotationSalt is neither absent nor text'],
     ['a federated origin that is text', { ...record, federated: 'https://idp.example' }, 'a session whose federated origin is not { iss, sub, sid? } of text'],
     ['a null federated origin', { ...record, federated: null }, 'a session whose federated origin is not { iss, sub, sid? } of text'],
     ['a federated origin without iss', { ...record, federated: { sub: 'u' } }, 'a session whose federated origin is not { iss, sub, sid? } of text'],

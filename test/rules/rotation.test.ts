@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
-import { matchSecret, rotationDue, sameHash, successorSecret } from '../../src/rotation/index.js';
+import { matchSecret, newRotationSalt, rotationDue, sameHash, successorSecret } from '../../src/rotation/index.js';
 import { hashSecret, mintToken, parseToken } from '../../src/token.js';
 
 const policy = { rotateAfter: 10_000, rotationGrace: 2_000 };
@@ -22,8 +22,8 @@ describe('rotationDue', () => {
 describe('matchSecret', () => {
   const { token } = mintToken();
   const { id, secret } = parseToken(token)!;
-  const successor = successorSecret(secret, id, 5_000);
-  const rotated = { id, createdAt: 0, secretHash: hashSecret(successor), previousSecretHash: hashSecret(secret), rotatedAt: 5_000 };
+  const successor = successorSecret(secret, id, 5_000, 'salt');
+  const rotated = { id, createdAt: 0, secretHash: hashSecret(successor), previousSecretHash: hashSecret(secret), rotatedAt: 5_000, rotationSalt: 'salt' };
 
   it('tells the current secret, the previous one inside and after the grace, and a wrong one', () => {
     expect(matchSecret(secret, { id, createdAt: 0, secretHash: hashSecret(secret) }, 2_000, 9e9)).toBe('current');
@@ -41,18 +41,24 @@ describe('matchSecret', () => {
 });
 
 describe('successorSecret', () => {
-  it('is the same for the same secret, session and rotation time, and has the shape of a minted secret', () => {
+  it('is the same for the same secret, session, rotation time and salt, and has the shape of a minted secret', () => {
     const { secret, id } = parseToken(mintToken().token)!;
-    expect(successorSecret(secret, id, 1)).toBe(successorSecret(secret, id, 1));
-    expect(successorSecret(secret, id, 1)).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(parseToken(`${id}.${successorSecret(secret, id, 1)}`)).toBeDefined();
+    expect(successorSecret(secret, id, 1, 's')).toBe(successorSecret(secret, id, 1, 's'));
+    expect(successorSecret(secret, id, 1, 's')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(parseToken(`${id}.${successorSecret(secret, id, 1, 's')}`)).toBeDefined();
   });
 
-  it('differs for another rotation time, session or secret: holding a secret does not give its successors', () => {
+  it('differs for another rotation time, session, secret or salt: holding a secret does not give its successors', () => {
     const { secret, id } = parseToken(mintToken().token)!;
     const other = parseToken(mintToken().token)!;
-    const all = [successorSecret(secret, id, 1), successorSecret(secret, id, 2), successorSecret(secret, other.id, 1), successorSecret(other.secret, id, 1)];
-    expect(new Set(all).size).toBe(4);
+    const all = [successorSecret(secret, id, 1, 's'), successorSecret(secret, id, 2, 's'), successorSecret(secret, other.id, 1, 's'), successorSecret(other.secret, id, 1, 's'), successorSecret(secret, id, 1, 't')];
+    expect(new Set(all).size).toBe(5);
+  });
+
+  it('takes a new random salt for each rotation', () => {
+    const salts = new Set(Array.from({ length: 100 }, () => newRotationSalt()));
+    expect(salts.size).toBe(100);
+    for (const salt of salts) expect(salt).toMatch(/^[A-Za-z0-9_-]{22}$/);
   });
 });
 
@@ -76,9 +82,9 @@ describe('matchSecret on rows that lack a rotation', () => {
 });
 
 describe('successorSecret, as documented', () => {
-  it('is HMAC-SHA256 keyed by the previous secret over the label, the session id and the rotation time', () => {
-    const expected = createHmac('sha256', 'previous-secret').update('session-revocation/rotation/v1\nsession-id\n5000').digest('base64url');
-    expect(successorSecret('previous-secret', 'session-id', 5_000)).toBe(expected);
+  it('is HMAC-SHA256 keyed by the previous secret over the label, the session id, the rotation time and the salt', () => {
+    const expected = createHmac('sha256', 'previous-secret').update('session-revocation/rotation/v1\nsession-id\n5000\nsalt').digest('base64url');
+    expect(successorSecret('previous-secret', 'session-id', 5_000, 'salt')).toBe(expected);
   });
 });
 
