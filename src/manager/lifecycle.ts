@@ -175,7 +175,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
   };
 
   // A tenant admin's action ends only that tenant's sessions of the user: no epoch moves (the
-  // user's other organizations keep theirs), so each live session of the tenant is revoked on its own.
+  // user's other organizations keep theirs), so each session of the tenant not already ended is revoked on its own.
   const revokeInTenant = async (userId: string, tenantId: string, how: { kinds: readonly string[]; at: number; reason: string; by: string | undefined }): Promise<RevokeAllResult> => {
     const { kinds, at, reason, by } = how;
     const { sessions, epochs, tenantEpochs } = await calls.call('listByUser', () => store.listByUser(userId));
