@@ -125,8 +125,8 @@ const DECIMAL = /^-?\d+(\.\d+)?$/;
 
 /** A number from a reply (Lua integers arrive as numbers, fields as decimal strings). */
 export function numeric(value: unknown, what: string): number {
-  if (typeof value !== 'number' && !DECIMAL.test(text(value, what))) throw malformedReply(what);
-  const parsed = typeof value === 'number' ? value : Number(text(value, what));
+  const written = typeof value === 'number' ? undefined : text(value, what);
+  const parsed = written === undefined ? (value as number) : DECIMAL.test(written) ? Number(written) : Number.NaN;
   if (!Number.isFinite(parsed)) throw malformedReply(what);
   return parsed;
 }

@@ -48,14 +48,14 @@ export async function liveSessionOf(context: ManagerContext, userId: string, ses
   return (await judgeLookup(context, found, now, countIdle)) === undefined ? found.session : undefined;
 }
 
-/** Each row of a user's list with its verdict at `now`. */
-export async function judgeAll(context: ManagerContext, answer: UserSessions, now: number): Promise<Array<{ record: SessionRecord; refusal: Refusal | undefined }>> {
+/** Each row of a user's list with its verdict at `now`; `countIdle: false` for revocations, which must reach an idle row's access tokens. */
+export async function judgeAll(context: ManagerContext, answer: UserSessions, now: number, countIdle = true): Promise<Array<{ record: SessionRecord; refusal: Refusal | undefined }>> {
   const { sessions, epochs, tenantEpochs } = answer;
   const list: ListReads = { what: 'listByUser', admins: new Map() };
   const verdicts = [];
   for (const record of sessions) {
     const ofTenant = record.tenantId === undefined || tenantEpochs === undefined || !Object.hasOwn(tenantEpochs, record.tenantId) ? undefined : tenantEpochs[record.tenantId];
-    verdicts.push({ record, refusal: await judgeLookup(context, { session: record, epochs, tenantEpochs: ofTenant }, now, true, list) });
+    verdicts.push({ record, refusal: await judgeLookup(context, { session: record, epochs, tenantEpochs: ofTenant }, now, countIdle, list) });
   }
   return verdicts;
 }

@@ -9,7 +9,6 @@ import type { CreatedSession, CreateSessionInput, ListOptions, ReauthenticateOpt
 import { deviceHash, entryFor, isNewDevice } from '../activity/activity.js';
 import { actorOf, sessionsRevoked, userInvalidated } from './audit.js';
 import { applyIpPolicy } from '../ip-policy.js';
-import { ownRefusal } from '../liveness.js';
 import type { ManagerContext } from '../core/context.js';
 import type { CreateHow, Lifecycle } from '../core/lifecycle.js';
 import { createValidate } from './validate.js';
@@ -178,13 +177,11 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
   // user's other organizations keep theirs), so each session of the tenant not already ended is revoked on its own.
   const revokeInTenant = async (userId: string, tenantId: string, how: { kinds: readonly string[]; at: number; reason: string; by: string | undefined }): Promise<RevokeAllResult> => {
     const { kinds, at, reason, by } = how;
-    const { sessions, epochs, tenantEpochs } = await calls.call('listByUser', () => store.listByUser(userId));
-    const facts = { epochs, tenantEpochs: tenantEpochs !== undefined && Object.hasOwn(tenantEpochs, tenantId) ? tenantEpochs[tenantId] : undefined };
+    const answer = await calls.call('listByUser', () => store.listByUser(userId));
     const revokedIds: string[] = [];
-    for (const record of sessions) {
-      if (record.tenantId !== tenantId || !kinds.includes(record.kind)) continue;
-      // Idle rows too, as revokeOthers: an access token minted before the session went idle works until the row is revoked.
-      if (ownRefusal(record, facts, at, 'listByUser') !== undefined) continue;
+    // Idle rows too: an access token minted before the session went idle works until the row is revoked.
+    for (const { record, refusal } of await judgeAll(context, answer, at, false)) {
+      if (refusal !== undefined || record.tenantId !== tenantId || !kinds.includes(record.kind)) continue;
       const before = await calls.call('revoke', (due) => store.revoke(record.id, { at, reason, denyUntil: context.denyUntil(at) }, due));
       if (before !== null) revokedIds.push(record.id);
     }

@@ -77,7 +77,8 @@ async function endDevice(context: ManagerContext, lifecycle: Lifecycle, link: Re
   if ((await lifecycle.revoke(link.sessionId, { reason: 'not_me', userId: link.userId })) && wasLive) revokedIds.push(link.sessionId);
   if (device?.deviceKey === undefined) return { revokedIds, deviceFound: false };
   const answer = await context.calls.call('listByUser', () => context.store.listByUser(link.userId));
-  for (const { record, refusal } of await judgeAll(context, answer, context.config.clock())) {
+  // Idle rows too: an access token minted before the session went idle works until the row is revoked.
+  for (const { record, refusal } of await judgeAll(context, answer, context.config.clock(), false)) {
     // Only the kinds that replace devices, and never a support session on it.
     const onDevice = context.config.kinds.get(record.kind)?.replaceDevice === true && record.impersonatorId === undefined && record.tenantId === device.tenantId && record.deviceKey === device.deviceKey;
     if (refusal !== undefined || record.id === link.sessionId || !onDevice) continue;

@@ -37,6 +37,20 @@ describe('"This wasn\'t me" ends what that device holds now', () => {
     expect((await sessions.validate(victim.token)).ok).toBe(true);
   });
 
+  it("ends the device's idle session too, so an access token minted before it went idle stops working", async () => {
+    let now = 1_800_000_000_000;
+    const sessions = createSessionManager({ store: memoryStore(), clock: () => now, idleTimeout: 15 * 60_000, epochCacheTtl: 0, accessTokens: { secret: 'x'.repeat(32), ttl: 3_600_000 } });
+    const first = await sessions.create({ userId: 'alice', userAgent: ATTACKER });
+    const link = (await sessions.issueRevocationLink(first.session.id))!;
+    const again = await sessions.create({ userId: 'alice', userAgent: ATTACKER });
+    const jwt = await sessions.issueAccessToken(again.session);
+    now += 16 * 60_000;
+    expect(await sessions.validate(again.token)).toEqual({ ok: false, reason: 'idle' });
+    expect((await sessions.verifyAccessToken(jwt)).ok).toBe(true);
+    expect((await sessions.redeemRevocationLink(link))?.revokedIds).toEqual([again.session.id]);
+    expect(await sessions.verifyAccessToken(jwt)).toMatchObject({ ok: false });
+  });
+
   it("after the attacker changed the password from that device", async () => {
     const { sessions, victim, first, link } = await attacked();
     const changed = await sessions.passwordChanged('alice', { currentSessionId: first.session.id });
