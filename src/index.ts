@@ -61,7 +61,7 @@ export type {
   GlobalTokenRevocationRequestOptions,
   GlobalTokenRevocationResult,
   GlobalTokenRevocationSubject,
-} from './universal-logout/api.js';
+} from './security-events/universal-logout/api.js';
 export { memoryStore } from './stores/memory.js';
 export type { MemoryStoreOptions } from './stores/memory.js';
 export { deviceLabel, uaParserDeviceParser, MAX_USER_AGENT_LENGTH } from './device.js';

@@ -1,6 +1,6 @@
 import type { SessionManager } from '../manager/api.js';
 import type { ResolvedHttpOptions } from './options.js';
-import type { GlobalTokenRevocationOptions, GlobalTokenRevocationRefusal } from '../universal-logout/api.js';
+import type { GlobalTokenRevocationOptions, GlobalTokenRevocationRefusal } from '../security-events/universal-logout/api.js';
 import { readJsonBody } from './body.js';
 import { bearerCredentials } from './credentials.js';
 import { report } from './report.js';

@@ -23,7 +23,7 @@ export type { SessionRoutes } from './routes.js';
 export type { BrowserSessionView } from './browser-view.js';
 export type { RequestSessions, SignInInput } from './request-sessions.js';
 export type { LiveEventsOptions, SessionHttpOptions, SessionRoutesOptions } from './options.js';
-export type { GlobalTokenRevocationIssuer, GlobalTokenRevocationOptions, GlobalTokenRevocationSubject } from '../universal-logout/api.js';
+export type { GlobalTokenRevocationIssuer, GlobalTokenRevocationOptions, GlobalTokenRevocationSubject } from '../security-events/universal-logout/api.js';
 export type { LiveEndReason } from './live-events.js';
 export { streamToNode, streamToWeb } from './streams.js';
 export type { NodeStreamTarget } from './streams.js';

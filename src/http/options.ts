@@ -1,6 +1,6 @@
 import type { BackchannelLogoutOptions } from '../federated/api.js';
 import type { SecurityEventOptions } from '../security-events/api.js';
-import type { GlobalTokenRevocationOptions } from '../universal-logout/api.js';
+import type { GlobalTokenRevocationOptions } from '../security-events/universal-logout/api.js';
 import { boolean, callable, integer, invalidConfiguration as invalid, optionsObject } from '../option-checks.js';
 import type { CookieAttributes } from './cookies.js';
 import { isSafePath } from './next-path.js';

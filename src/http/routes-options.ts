@@ -1,6 +1,6 @@
 import { checkBackchannelOptions } from '../federated/backchannel.js';
 import { checkSecurityEventOptions } from '../security-events/options.js';
-import { checkGlobalTokenRevocationOptions } from '../universal-logout/options.js';
+import { checkGlobalTokenRevocationOptions } from '../security-events/universal-logout/options.js';
 import { boolean, integer, invalidConfiguration as invalid, optionsObject } from '../option-checks.js';
 import { isSafePath } from './next-path.js';
 import type { LiveEventsOptions, ResolvedLiveEventsOptions, ResolvedRoutesOptions, SessionRoutesOptions } from './options.js';

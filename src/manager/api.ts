@@ -1,7 +1,7 @@
 import type { FederatedActions } from '../federated/api.js';
 import type { SecurityEventActions } from '../security-events/api.js';
 import type { SecurityEventPollActions } from '../security-events/poll-api.js';
-import type { GlobalTokenRevocationActions } from '../universal-logout/api.js';
+import type { GlobalTokenRevocationActions } from '../security-events/universal-logout/api.js';
 import type { JSONWebKeySet } from 'jose';
 import type { AccessTokenVerification, IssueAccessTokenOptions } from '../access-tokens/index.js';
 import type { SessionEvent, SessionEventListener, SessionEventType } from '../events.js';

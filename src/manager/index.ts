@@ -22,7 +22,7 @@ import { backchannelLogout } from '../federated/backchannel.js';
 import { createIssuerKeys } from '../federated/keys.js';
 import { securityEvent } from '../security-events/receive.js';
 import { createSecurityEventPolling } from '../security-events/poll.js';
-import { globalTokenRevocation } from '../universal-logout/revoke.js';
+import { globalTokenRevocation } from '../security-events/universal-logout/revoke.js';
 import { isWholeNumber } from '../option-checks.js';
 
 /**

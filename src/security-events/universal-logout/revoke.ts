@@ -1,8 +1,8 @@
-import { actOnce } from '../core/claim-once.js';
-import type { ManagerContext } from '../core/context.js';
-import type { Lifecycle } from '../core/lifecycle.js';
-import type { IssuerKeys } from '../federated/keys.js';
-import { issuerSpellings } from '../federated/provider-url.js';
+import { actOnce } from '../../core/claim-once.js';
+import type { ManagerContext } from '../../core/context.js';
+import type { Lifecycle } from '../../core/lifecycle.js';
+import type { IssuerKeys } from '../../federated/keys.js';
+import { issuerSpellings } from '../../federated/provider-url.js';
 import type { GlobalTokenRevocationRequestOptions, GlobalTokenRevocationResult } from './api.js';
 import { checkRevocationBearer } from './bearer.js';
 import { checkGlobalTokenRevocationRequestOptions } from './options.js';

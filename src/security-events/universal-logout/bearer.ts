@@ -1,8 +1,8 @@
-import { SessionError } from '../errors.js';
-import { isFederatedText } from '../federated/input.js';
-import type { IssuerKeys } from '../federated/keys.js';
-import { decodeUnverified, DEFAULT_ALGORITHMS, refusalOf, verifyProviderJwt } from '../federated/logout-token.js';
-import { FEDERATED_LIMITS } from '../store-records.js';
+import { SessionError } from '../../errors.js';
+import { isFederatedText } from '../../federated/input.js';
+import type { IssuerKeys } from '../../federated/keys.js';
+import { decodeUnverified, DEFAULT_ALGORITHMS, refusalOf, verifyProviderJwt } from '../../federated/logout-token.js';
+import { FEDERATED_LIMITS } from '../../store-records.js';
 import type { GlobalTokenRevocationIssuer } from './api.js';
 
 /** How old a bearer's `iat` may be, in ms: the provider sends it at once. */

@@ -1,5 +1,5 @@
-import { isFederatedText, isObject } from '../federated/input.js';
-import { FEDERATED_LIMITS } from '../store-records.js';
+import { isFederatedText, isObject } from '../../federated/input.js';
+import { FEDERATED_LIMITS } from '../../store-records.js';
 import type { GlobalTokenRevocationSubject } from './api.js';
 
 /** RFC 5321's longest address. */

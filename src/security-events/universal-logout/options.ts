@@ -1,5 +1,5 @@
-import { checkProviderEntries } from '../federated/provider-url.js';
-import { callable, invalidConfiguration, optionsObject, text } from '../option-checks.js';
+import { checkProviderEntries } from '../../federated/provider-url.js';
+import { callable, invalidConfiguration, optionsObject, text } from '../../option-checks.js';
 import type { GlobalTokenRevocationIssuer, GlobalTokenRevocationOptions, GlobalTokenRevocationRequestOptions } from './api.js';
 
 const ROUTES_OPTION = 'The session routes option globalTokenRevocation';
