@@ -1,48 +1,107 @@
+import { SessionError } from '../errors.js';
 import { checkKeyState, checkUserState } from '../store-answers.js';
-import type { SessionRecord } from '../store-records.js';
+import type { FederatedIdentity, SessionRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
-import type { Write } from '../store-writes.js';
 import { keyName } from './keys.js';
 import type { FederatedLink, FederatedQuery } from './types.js';
+import { versioned } from './versioned.js';
 
-// A provider's session id and user point at the local user by a key; the sessions themselves
-// carry their origin (`federated`), so a provider's logout reads the key, then the user.
+// A provider's session id and user point at the local users they signed in by a key of their
+// own; the sessions carry their origin (`federated`), so a provider's logout reads the key, then
+// each user. One provider identity may sign in several local users (one per tenant, say), so
+// the key lists them, each until its last session found through it expires.
+
+/** One local user an index key finds, and until when (ms). */
+type IndexEntry = readonly [userId: string, until: number];
+
+/** The most a key's value holds (the store contract's limit): more users are refused, not dropped. */
+const MAX_VALUE_LENGTH = 2_048;
 
 function indexKey(query: Exclude<FederatedQuery, { by: 'user' }>): string {
   return query.by === 'sid' ? keyName('fsid', query.iss, query.sid) : keyName('fsub', query.iss, query.sub);
 }
 
-/** The keys that find a new federated session from its provider session and user, each kept as long as the longest-lived of the user's sessions it finds. */
-export function federatedKeys(session: SessionRecord, others: readonly SessionRecord[]): Write[] {
-  const { federated } = session;
-  if (federated === undefined) return [];
-  const put = (key: string, same: (other: SessionRecord['federated']) => boolean): Write => {
-    const expiresAt = Math.max(session.expiresAt, ...others.filter((other) => other.federated?.iss === federated.iss && same(other.federated)).map((other) => other.expiresAt));
-    return { type: 'putKey', key, value: session.userId, expiresAt, userId: session.userId };
-  };
-  const keys = [put(indexKey({ by: 'sub', iss: federated.iss, sub: federated.sub }), (other) => other?.sub === federated.sub)];
-  if (federated.sid !== undefined) keys.push(put(indexKey({ by: 'sid', iss: federated.iss, sid: federated.sid }), (other) => other?.sid === federated.sid));
+/** The index keys of a provider identity: its user's, and its session's when it has one. */
+function indexKeys(federated: FederatedIdentity): string[] {
+  const keys = [indexKey({ by: 'sub', iss: federated.iss, sub: federated.sub })];
+  if (federated.sid !== undefined) keys.push(indexKey({ by: 'sid', iss: federated.iss, sid: federated.sid }));
   return keys;
+}
+
+function readEntries(value: string | undefined): IndexEntry[] {
+  if (value === undefined) return [];
+  let entries: unknown;
+  try {
+    entries = JSON.parse(value);
+  } catch {
+    entries = undefined;
+  }
+  const valid = Array.isArray(entries) && entries.every((entry) => Array.isArray(entry) && entry.length === 2 && typeof entry[0] === 'string' && Number.isFinite(entry[1]));
+  if (!valid) throw new SessionError('STORE_ERROR', 'The session store answered readKey() for a federated sign-in with a value that is not a list of users; it is not taken for one.');
+  return entries as IndexEntry[];
+}
+
+/**
+ * Changes the users one index key lists, in a batch of the key's own that holds its version, so
+ * sign-ins of two local users through one provider identity, on any instances, both stay listed.
+ * `change` answers the new list, or `undefined` when the key already says what is needed.
+ */
+function updateIndex(store: SessionStore, key: string, now: number, due: number | undefined, change: (entries: IndexEntry[]) => IndexEntry[] | undefined): Promise<true> {
+  return versioned(store, { key }, 'federated index', due, async (apply) => {
+    const state = checkKeyState(await store.readKey(key));
+    const entries = change(readEntries(state.value).filter(([, until]) => until > now));
+    if (entries === undefined) return true;
+    const value = JSON.stringify(entries);
+    if (value.length > MAX_VALUE_LENGTH) throw new SessionError('INVALID_INPUT', 'Too many local users sign in through this provider identity to find them all on its logout.');
+    const write = entries.length === 0 ? ({ type: 'deleteKey', key } as const) : ({ type: 'putKey', key, value, expiresAt: Math.max(...entries.map(([, until]) => until)) } as const);
+    return (await apply({ owner: { key }, version: state.version, writes: [write] })) || undefined;
+  });
+}
+
+/**
+ * Lists a new federated session's user under its provider identity's keys until the session
+ * expires, before the session is written: a sign-in that fails after this leaves a key that
+ * finds no session, never a session its provider's logout cannot find.
+ */
+export async function indexFederated(store: SessionStore, session: SessionRecord, now: number, due: number | undefined): Promise<void> {
+  if (session.federated === undefined) return;
+  for (const key of indexKeys(session.federated)) {
+    await updateIndex(store, key, now, due, (entries) => {
+      const listed = entries.find(([userId]) => userId === session.userId);
+      if (listed !== undefined && listed[1] >= session.expiresAt) return undefined;
+      return [...entries.filter((entry) => entry !== listed), [session.userId, session.expiresAt]];
+    });
+  }
+}
+
+/** Takes a user off the keys of the provider identities its sessions came through (before the user is erased). */
+export async function unindexFederated(store: SessionStore, userId: string, sessions: readonly SessionRecord[], due: number | undefined): Promise<void> {
+  const keys = new Set(sessions.flatMap((session) => (session.federated === undefined ? [] : indexKeys(session.federated))));
+  for (const key of keys) {
+    // At time 0 every other user's entry is kept as it is: an erase takes off only its own.
+    await updateIndex(store, key, 0, due, (entries) => (entries.some(([listed]) => listed === userId) ? entries.filter(([listed]) => listed !== userId) : undefined));
+  }
 }
 
 /** Sessions signed in through a provider that match the query, with `expiresAt > now`. */
 export async function findFederatedLinks(store: SessionStore, query: FederatedQuery, now: number): Promise<readonly FederatedLink[]> {
-  let userId: string;
+  let userIds: readonly string[];
   if (query.by === 'user') {
-    userId = query.userId;
+    userIds = [query.userId];
   } else {
     const key = checkKeyState(await store.readKey(indexKey(query)));
-    if (key.value === undefined || key.expiresAt! <= now) return [];
-    userId = key.value;
+    userIds = key.value === undefined ? [] : readEntries(key.value).flatMap(([userId, until]) => (until > now ? [userId] : []));
   }
-  const state = checkUserState(await store.readUser(userId), userId);
   const links: FederatedLink[] = [];
-  for (const session of state.sessions) {
-    const { federated } = session;
-    if (federated === undefined || session.expiresAt <= now) continue;
-    if (query.by === 'sid' && (federated.iss !== query.iss || federated.sid !== query.sid)) continue;
-    if (query.by === 'sub' && (federated.iss !== query.iss || federated.sub !== query.sub)) continue;
-    links.push({ sessionId: session.id, userId, expiresAt: session.expiresAt, ...federated });
+  for (const userId of userIds) {
+    const state = checkUserState(await store.readUser(userId), userId);
+    for (const session of state.sessions) {
+      const { federated } = session;
+      if (federated === undefined || session.expiresAt <= now) continue;
+      if (query.by === 'sid' && (federated.iss !== query.iss || federated.sid !== query.sid)) continue;
+      if (query.by === 'sub' && (federated.iss !== query.iss || federated.sub !== query.sub)) continue;
+      links.push({ sessionId: session.id, userId, expiresAt: session.expiresAt, ...federated });
+    }
   }
   return links;
 }

@@ -4,7 +4,7 @@ import { checkUserState } from '../store-answers.js';
 import type { ActivityRecord, SessionRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
 import type { Write } from '../store-writes.js';
-import { federatedKeys } from './federated.js';
+import { indexFederated } from './federated.js';
 import { ownEntry } from './records.js';
 import { ending } from './revoke.js';
 import type { CreateOptions, CreateResult, NewSessionRecord } from './types.js';
@@ -13,12 +13,14 @@ import { versioned } from './versioned.js';
 /**
  * A sign-in: reads the user (and the new session's tenant), decides with {@link decideSignIn},
  * and writes the row, the sessions it ends, the high-water marks, the activity and the known
- * device in one batch. Two round trips when no other instance writes the user meanwhile.
+ * device in one batch. Two round trips when no other instance writes the user meanwhile; a
+ * sign-in through a provider first lists the user under the provider identity's keys (up to two
+ * more reads, and a batch for each key that does not list it until the session expires).
  */
 export function create(store: SessionStore, record: NewSessionRecord, options: CreateOptions, due?: number): Promise<CreateResult> {
-  // A sign-in that ends no other session and names no provider decides on the epochs alone: it
-  // reads no other row, so its cost does not grow with the user's sessions.
-  const alone = options.limit === undefined && !replacesDevice(record, options) && record.federated === undefined;
+  // A sign-in that ends no other session decides on the epochs alone: it reads no other row, so
+  // its cost does not grow with the user's sessions.
+  const alone = options.limit === undefined && !replacesDevice(record, options);
   return versioned(store, { userId: record.userId }, 'create', due, async (apply) => {
     const state = checkUserState(await store.readUser(record.userId, record.tenantId, alone ? record.id : undefined), record.userId);
     if (state.sessions.some((row) => row.id === record.id)) throw new SessionError('INVALID_INPUT', 'A session with this id already exists.');
@@ -34,9 +36,9 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
     if (options.activity !== undefined) {
       for (const entry of [options.activity, ...endedEntries(options.activity, ended)]) writes.push({ type: 'activity', entry });
     }
-    writes.push(...federatedKeys(session, state.sessions));
     const previousSighting = options.deviceHash === undefined ? undefined : (ownEntry(state.devices, options.deviceHash) ?? null);
     if (options.deviceHash !== undefined) writes.push({ type: 'device', deviceHash: options.deviceHash, lastSeenAt: Math.max(previousSighting ?? 0, record.createdAt) });
+    await indexFederated(store, session, session.createdAt, due);
     const applied = await apply({ owner: { userId: record.userId }, version: state.version, writes, notify: ended.length > 0 });
     if (!applied) return undefined;
     return { session, replacedIds: decision.replaced.map((row) => row.id), evictedIds: decision.evicted.map((row) => row.id), previousSighting };

@@ -2,6 +2,7 @@ import { checkApplied, checkUserState } from '../store-answers.js';
 import type { ActivityRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
 import type { KnownDevice, RevocationState, UserSessions } from './types.js';
+import { unindexFederated } from './federated.js';
 import { ownEntry } from './records.js';
 import { versioned } from './versioned.js';
 
@@ -22,6 +23,7 @@ export async function revocationState(store: SessionStore, userId: string, tenan
 export function eraseUser(store: SessionStore, userId: string, due?: number): Promise<number> {
   return versioned(store, { userId }, 'eraseUser', due, async (apply) => {
     const state = checkUserState(await store.readUser(userId), userId);
+    await unindexFederated(store, userId, state.sessions, due);
     const applied = await apply({ owner: { userId }, version: state.version, writes: [{ type: 'erase' }] });
     return applied ? state.sessions.length : undefined;
   });

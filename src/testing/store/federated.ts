@@ -27,6 +27,21 @@ export function describeFederated({ describe, it, expect, store, raw, sibling }:
       expect(withoutSid.sid).toBeUndefined();
     });
 
+    it('finds every local user one provider identity signed in, also when two instances sign them in at once', async () => {
+      const iss = freshIssuer();
+      const other = storeOperations(await sibling());
+      const [one, two, three] = [freshUser('tenant-a'), freshUser('tenant-b'), freshUser('tenant-c')];
+      const identity = { federated: { iss, sub: 'alice', sid: 'sid-1' } };
+      const first = await insert(store(), one, identity);
+      const [second, third] = await Promise.all([insert(store(), two, identity), insert(other, three, identity)]);
+      const now = Date.now();
+      const all = sorted([first.id, second.id, third.id]);
+      expect(sorted((await store().findFederatedLinks({ by: 'sid', iss, sid: 'sid-1' }, now)).map((link) => link.sessionId))).toEqual(all);
+      expect(sorted((await other.findFederatedLinks({ by: 'sub', iss, sub: 'alice' }, now)).map((link) => link.sessionId))).toEqual(all);
+      await store().eraseUser(two);
+      expect(sorted((await store().findFederatedLinks({ by: 'sub', iss, sub: 'alice' }, now)).map((link) => link.userId))).toEqual(sorted([one, three]));
+    });
+
     it('matches exactly: another issuer, another case, or texts split differently find nothing', async () => {
       const iss = freshIssuer();
       const userId = freshUser();
