@@ -53,6 +53,8 @@ export function checkRecord(answer: unknown, what: string): SessionRecord {
   if (revokedAt !== undefined && !isTime(revokedAt)) throw malformed(what, 'a session whose revokedAt is neither absent nor a finite number');
   if (record['rotatedAt'] !== undefined && !isTime(record['rotatedAt'])) throw malformed(what, 'a session whose rotatedAt is neither absent nor a finite number');
   if (record['rotationSalt'] !== undefined && typeof record['rotationSalt'] !== 'string') throw malformed(what, 'a session whose rotationSalt is neither absent nor text');
+  // Its successor secret cannot be derived: decided here once, not by each reader of the row.
+  if (record['rotatedAt'] !== undefined && record['rotationSalt'] === undefined) throw malformed(what, 'a session rotated (rotatedAt) without its rotationSalt');
   const federated = record['federated'];
   if (federated !== undefined && (!isObject(federated) || typeof federated['iss'] !== 'string' || typeof federated['sub'] !== 'string' || (federated['sid'] !== undefined && typeof federated['sid'] !== 'string'))) {
     throw malformed(what, 'a session whose federated origin is not { iss, sub, sid? } of text');

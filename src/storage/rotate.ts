@@ -27,8 +27,9 @@ export function rotate(store: SessionStore, userId: string, sessionId: string, p
       return applied ? { secret, session } : undefined;
     }
     // Another request (on this instance or another) rotated it first: the same successor.
-    if (row.previousSecretHash === undefined || row.rotatedAt === undefined || row.rotationSalt === undefined || !sameHash(presentedHash, row.previousSecretHash)) return null;
-    const secret = successorSecret(presented, row.id, row.rotatedAt, row.rotationSalt);
+    if (row.previousSecretHash === undefined || row.rotatedAt === undefined || !sameHash(presentedHash, row.previousSecretHash)) return null;
+    // checkUserState refused a row with rotatedAt and without rotationSalt.
+    const secret = successorSecret(presented, row.id, row.rotatedAt, row.rotationSalt!);
     return sameHash(hashSecret(secret), row.secretHash) ? { secret, session: row } : null;
   });
 }

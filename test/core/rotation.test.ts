@@ -101,5 +101,24 @@ describe('rotation in the manager', () => {
       reason: 'not_found',
     });
   });
+
+  it('a store answering a rotated row without its salt is a store error, for validate() and the rotation write alike', async () => {
+    const { store, session, token, successor, at } = await rotatedOnce();
+    const saltless: typeof store = {
+      ...store,
+      get: async (sessionId) => {
+        const found = await store.get(sessionId);
+        return found === null ? null : { ...found, session: { ...found.session, rotationSalt: undefined } };
+      },
+      readUser: async (userId, tenantId, sessionId) => {
+        const state = await store.readUser(userId, tenantId, sessionId);
+        return { ...state, sessions: state.sessions.map((row) => ({ ...row, rotationSalt: undefined })) };
+      },
+    };
+    at(ROTATION.rotateAfter + 1_000);
+    const sessions = createSessionManager({ store: saltless, clock: () => 1_800_000_000_000 + ROTATION.rotateAfter + 1_000, kinds: { remember: ROTATION } });
+    for (const presented of [token, successor]) await expect(sessions.validate(presented)).rejects.toMatchObject({ code: 'STORE_ERROR' });
+    await expect(storeOperations(saltless).rotate('ada', session.id, token.split('.')[1]!, Date.now())).rejects.toMatchObject({ code: 'STORE_ERROR' });
+  });
 });
 

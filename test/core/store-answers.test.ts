@@ -64,6 +64,7 @@ describe('what the manager accepts from a store', () => {
       impersonatorId: 'root',
       impersonatorSessionId: 'ZyXwVuTsRqPoNmLkJiHgF_',
       rotatedAt: 1_100,
+      rotationSalt: 'c2FsdC1vZi10aGUtcm90YXRpb24',
       previousSecretHash: new Uint8Array(32),
       federated: { iss: 'https://idp.example', sub: 'u-1', sid: 'idp-session' },
     };
@@ -104,6 +105,7 @@ describe('what the manager accepts from a store', () => {
     ['rotatedAt as text', { ...record, rotatedAt: '1100' }, 'a session whose rotatedAt is neither absent nor a finite number'],
     ['rotatedAt NaN', { ...record, rotatedAt: Number.NaN }, 'a session whose rotatedAt is neither absent nor a finite number'],
     ['rotationSalt as bytes', { ...record, rotationSalt: new Uint8Array(16) }, 'a session whose rotationSalt is neither absent nor text'],
+    ['rotatedAt without rotationSalt', { ...record, rotatedAt: 1_100, previousSecretHash: new Uint8Array(32) }, 'a session rotated (rotatedAt) without its rotationSalt'],
     ['a federated origin that is text', { ...record, federated: 'https://idp.example' }, 'a session whose federated origin is not { iss, sub, sid? } of text'],
     ['a null federated origin', { ...record, federated: null }, 'a session whose federated origin is not { iss, sub, sid? } of text'],
     ['a federated origin without iss', { ...record, federated: { sub: 'u' } }, 'a session whose federated origin is not { iss, sub, sid? } of text'],

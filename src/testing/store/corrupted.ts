@@ -34,6 +34,7 @@ export const CORRUPTIONS: readonly Corruption[] = [
   { name: 'authenticatedAt as text', damage: (found) => withSession(found, { authenticatedAt: String(found.session.authenticatedAt) }) },
   { name: 'persistent as text', damage: (found) => withSession(found, { persistent: 'false' }) },
   { name: 'revokedAt as text', damage: (found) => withSession(found, { revokedAt: 'yes' }) },
+  { name: 'rotatedAt without its rotationSalt', damage: (found) => withSession(found, { rotatedAt: found.session.createdAt, rotationSalt: undefined }) },
   { name: 'the session null', damage: (found) => ({ ...found, session: null }) },
   { name: 'the session as a string', damage: (found) => ({ ...found, session: 'garbage' }) },
   { name: 'userId missing', damage: (found) => withSession(found, { userId: undefined }) },
