@@ -56,6 +56,23 @@ describe('globalTokenRevocation', () => {
     }
   });
 
+  it('refuses an issuer listed twice, in the same spelling or with and without its trailing /, with the same error', () => {
+    const resolveSubject = () => undefined;
+    const refusal = (issuers: readonly string[]) => {
+      try {
+        sessionRoutes(sessions, { globalTokenRevocation: { issuers: issuers.map((issuer, index) => ({ issuer, audience: `https://app.example/${index}` })), resolveSubject } });
+      } catch (error) {
+        return error;
+      }
+      return 'accepted';
+    };
+    const error = (issuer: string) => expect.objectContaining({ code: 'INVALID_CONFIGURATION', message: `The session routes option globalTokenRevocation: issuer ${issuer} is listed twice (with or without its trailing /, it is one issuer).` });
+    expect(refusal(['https://a.example', 'https://a.example'])).toEqual(error('https://a.example'));
+    expect(refusal(['https://a.example', 'https://a.example/'])).toEqual(error('https://a.example/'));
+    expect(refusal(['https://a.example/', 'https://b.example', 'https://a.example'])).toEqual(error('https://a.example'));
+    expect(refusal(['https://a.example', 'https://a.example.com/'])).toBe('accepted');
+  });
+
   it('needs each issuer\'s audience, since the endpoint\'s own URL could only come from the Host the sender names', () => {
     expect(() => sessionRoutes(sessions, { globalTokenRevocation: { issuers: [{ issuer: 'https://idp.example.com' }], resolveSubject: () => undefined } })).toThrow(
       expect.objectContaining({ code: 'INVALID_CONFIGURATION', message: expect.stringContaining('needs its audience') }),

@@ -24,7 +24,7 @@ export interface GlobalTokenRevocationSubject {
 
 /** The session routes' `globalTokenRevocation` option. */
 export interface GlobalTokenRevocationOptions {
-  /** The providers whose signed requests are accepted; any other bearer is answered `401`. */
+  /** The providers whose signed requests are accepted; any other bearer is answered `401`. An issuer listed twice, also with and without its trailing `/`, is `INVALID_CONFIGURATION`. */
   readonly issuers: readonly GlobalTokenRevocationIssuer[];
   /**
    * The local user a request names, or `undefined` (`user_not_found`, `404`); asked once the bearer is valid and claimed, what it throws rejects the call.
