@@ -65,9 +65,10 @@ async function readSimple(subject: Record<string, unknown>, format: string, tran
     // A transmitter speaks for its own users: another provider's user is for the app to map, if at all.
     if (issuerSpellings(transmitter.issuer).includes(iss)) return { by: 'provider_user', iss, sub };
   }
-  if (format === 'opaque' && !asUser) {
+  if (format === 'opaque') {
     const id = subject['id'];
-    return isFederatedText(id, FEDERATED_LIMITS.idLength) ? { by: 'provider_session', iss: transmitter.issuer, sid: id } : undefined;
+    if (!isFederatedText(id, FEDERATED_LIMITS.idLength)) return undefined;
+    if (!asUser) return { by: 'provider_session', iss: transmitter.issuer, sid: id };
   }
   if (transmitter.resolveSubject === undefined) return { by: 'nobody' };
   const userId = await transmitter.resolveSubject({ ...subject, format } as SecurityEventSubject);

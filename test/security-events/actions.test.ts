@@ -184,6 +184,18 @@ describe('securityEvent(): what each event ends', () => {
     expect([await live(holder.token), await live(bob.token)]).toEqual([true, false]);
   });
 
+  it('an opaque user id that is not text is refused as a malformed subject, before resolveSubject is asked', async () => {
+    const bob = await sessions.create({ userId: 'bob' });
+    const asked: unknown[] = [];
+    const mapping = options({ resolveSubject: (named: unknown) => (asked.push(named), 'bob') });
+    for (const id of [42, { id: 'u-42' }, ['u-42'], '', 'u-\u0000-42', 'u'.repeat(256)]) {
+      const subject = { format: 'complex', user: { format: 'opaque', id } };
+      expect(await sessions.securityEvent(await tx.sign({ type: EVENTS.accountDisabled, subject }), mapping)).toMatchObject({ ok: false, err: 'invalid_request' });
+    }
+    expect(asked).toEqual([]);
+    expect(await live(bob.token)).toBe(true);
+  });
+
   it('a complex subject\'s tenant limits what ends to that tenant (SSF 1.0 section 3.3)', async () => {
     const inAcme = await sessions.create({ userId: 'u1', tenantId: 'acme' });
     const inGlobex = await sessions.create({ userId: 'u1', tenantId: 'globex' });
