@@ -39,8 +39,9 @@ export interface SecurityEventTransmitter {
   /** Push delivery only: the exact `Authorization` value the transmitter sends; else `authentication_failed`. */
   readonly authorization?: string | undefined;
   /**
-   * Turns a subject that is not a provider identity (`email`, `phone_number`, ...) into a local
-   * user id, or `undefined`. Without it such subjects end nothing; what it throws rejects the call.
+   * Turns a subject that is not a provider identity (`email`, `phone_number`, a complex
+   * subject's `user` member with an `opaque` id, given the member itself, ...) into a local user
+   * id, or `undefined`. Without it such subjects end nothing; what it throws rejects the call.
    */
   readonly resolveSubject?: ((subject: SecurityEventSubject) => string | undefined | Promise<string | undefined>) | undefined;
 }
@@ -107,8 +108,9 @@ export interface SecurityEventActions {
    *
    * Subjects: `iss_sub` names the sessions signed in through that provider user (never a local
    * user whose id is the `sub`); `opaque` or a complex subject's `session` that provider
-   * session; anything else goes through `resolveSubject`; a complex subject's `tenant` limits
-   * the revocation to that tenant.
+   * session; an `opaque` id in a complex subject's `user` member names a user, not a provider
+   * session, so it goes through `resolveSubject` as anything else does; a complex subject's
+   * `tenant` limits the revocation to that tenant.
    *
    * Actions (reason `security_event`, `by` the transmitter): CAEP `session-revoked` ends the
    * provider session or the user's sessions from that provider; CAEP `credential-change` as
