@@ -42,6 +42,8 @@ export interface SecurityEventTransmitter {
    * Turns a subject that is not a provider identity (`email`, `phone_number`, a complex
    * subject's `user` member with an `opaque` id, given the member itself, ...) into a local user
    * id, or `undefined`. Without it such subjects end nothing; what it throws rejects the call.
+   * It is told the subject only, and an `iss_sub` of another issuer comes here too: map this
+   * transmitter's subjects only, never with a function shared by every transmitter.
    */
   readonly resolveSubject?: ((subject: SecurityEventSubject) => string | undefined | Promise<string | undefined>) | undefined;
 }
