@@ -84,7 +84,7 @@ export interface GlobalTokenRevocationActions {
    * ```ts
    * const result = await sessions.globalTokenRevocation(bearer, await request.json(), {
    *   issuers: [{ issuer: 'https://example.okta.com', audience: 'https://app.example.com/sessions/global-token-revocation' }],
-   *   resolveSubject: (subject) => users.idByEmail(subject.email),
+   *   resolveSubject: (subject, { issuer }) => users.idByEmail(issuer, subject.email),
    * });
    * ```
    */
