@@ -88,6 +88,12 @@ describe.skipIf(!up)('postgres store on postgres.js: timeouts and LISTEN', () =>
     return Number(rows[0]!.n);
   };
 
+  /** How many locks on `table` are held or awaited, by any connection. */
+  const locksOn = async (table: string): Promise<number> => {
+    const { rows } = await direct.query<{ n: string }>('SELECT count(*) AS n FROM pg_locks WHERE relation = $1::regclass', [table]);
+    return Number(rows[0]!.n);
+  };
+
   /** Whether the client's connection is outside any transaction block. */
   const outsideTransaction = async (): Promise<boolean> => {
     const [row] = await sql.unsafe<{ fresh: boolean }[]>('SELECT now() = statement_timestamp() AS fresh');
@@ -119,8 +125,8 @@ describe.skipIf(!up)('postgres store on postgres.js: timeouts and LISTEN', () =>
 
   it('a cancel request that reaches the server late never cancels what runs next on that connection', async () => {
     // The store's one connection goes straight through; the cancel request it sends when a
-    // read passes its deadline opens a new connection, held back 300 ms, as on a slow path (still
-    // after the lock is gone, and far inside the store's 2 s wait for it on a loaded machine).
+    // read passes its deadline opens a new connection, held back 700 ms, as on a slow path (inside
+    // the store's 2 s wait for it). The test checks that the lock was gone before it could arrive.
     const proxy = await startTcpProxy(await closedPort(), 5432);
     const slowSql = testPostgresJs(`postgres://postgres@127.0.0.1:${proxy.port}/test`, { max: 1 });
     const slowStore = postgresStore({ pool: slowSql, schema, statementTimeout: 300, listen: false });
@@ -129,13 +135,18 @@ describe.skipIf(!up)('postgres store on postgres.js: timeouts and LISTEN', () =>
       // Connected before the store's 300 ms deadline counts: only the locked read may run out.
       await slowSql.unsafe('SELECT 1');
       expect((await slowStore.get(session.id))?.session.id).toBe(session.id);
-      proxy.delayNewConnections(300);
+      proxy.delayNewConnections(700);
+      let asked = 0;
       await whileLocked(`LOCK TABLE ${names.table('sessions')} IN ACCESS EXCLUSIVE MODE`, async () => {
+        asked = performance.now();
         expect((await failure(slowStore.get(session.id))).code).toBe('STORE_UNAVAILABLE');
       });
-      // The lock is gone: the read the store gave up on finishes by itself before the cancel
-      // request arrives. The same connection then runs this statement, which must not be the
-      // one the late request cancels.
+      // No lock on the table, held or awaited: the read the store gave up on has finished by
+      // itself. Seen before the cancel request can arrive (the 300 ms deadline, then the 700 ms
+      // hold), else this run would prove nothing of a late one.
+      await timeUntil(async () => (await locksOn(names.table('sessions'))) === 0, 5_000);
+      expect(performance.now() - asked, 'the read finished only once the cancel request could have arrived').toBeLessThan(1_000);
+      // The same connection then runs this statement, which must not be the one the late request cancels.
       const [row] = await slowSql.unsafe<{ slept: string }[]>("SELECT pg_sleep(1.2)::text AS slept");
       expect(row?.slept).toBe('');
       expect((await slowStore.get(session.id))?.session.id).toBe(session.id);
