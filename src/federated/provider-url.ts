@@ -7,6 +7,15 @@ export function issuerSpellings(iss: string): readonly string[] {
   return [iss, iss.endsWith('/') ? iss.slice(0, -1) : `${iss}/`];
 }
 
+/**
+ * The first entry whose issuer an earlier entry already names, in either spelling of
+ * {@link issuerSpellings}: one issuer must be one entry where its entry decides whose subjects a
+ * token may name, or one spelling's token could name the other's.
+ */
+export function issuerListedTwice<T extends { readonly issuer: string }>(entries: readonly T[]): T | undefined {
+  return entries.find((entry, index) => entries.findIndex((other) => issuerSpellings(entry.issuer).includes(other.issuer)) !== index);
+}
+
 /** Checks a provider URL (it carries keys and ID tokens), named `name` in the message: absolute https, or plain http on this machine only. */
 export function checkProviderUrl(value: unknown, name: string): URL {
   const url = typeof value === 'string' && URL.canParse(value) ? new URL(value) : undefined;

@@ -50,7 +50,7 @@ export interface SecurityEventTransmitter {
 
 /** Options of {@link SecurityEventActions.securityEvent}. */
 export interface SecurityEventOptions {
-  /** The transmitters whose SETs are accepted; a SET of any other issuer is refused `invalid_issuer`. */
+  /** The transmitters whose SETs are accepted; a SET of any other issuer is refused `invalid_issuer`. An issuer listed twice, also with and without its trailing `/`, is `INVALID_CONFIGURATION`. */
   readonly transmitters: readonly SecurityEventTransmitter[];
   /**
    * Called with every refused SET's reason (never the SET), for logs and alerts; what it throws

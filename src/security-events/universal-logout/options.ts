@@ -1,4 +1,4 @@
-import { checkProviderEntries, issuerSpellings } from '../../federated/provider-url.js';
+import { checkProviderEntries, issuerListedTwice } from '../../federated/provider-url.js';
 import { callable, invalidConfiguration, optionsObject, text } from '../../option-checks.js';
 import type { GlobalTokenRevocationIssuer, GlobalTokenRevocationOptions, GlobalTokenRevocationRequestOptions } from './api.js';
 
@@ -29,9 +29,8 @@ function checkOptions(name: string, value: unknown, more: readonly string[]): Gl
     text(`${name}: issuer`, issuer, undefined, 256);
     return { issuer, jwksUri, audience: text(`${name}: audience`, audience, undefined) };
   });
-  // One issuer, one entry, in either spelling: its keys and audience would be ambiguous, and one
-  // spelling's bearer could name an iss_sub of the other, which the endpoint takes for its own.
-  const twice = checked.find((entry, index) => checked.findIndex((other) => issuerSpellings(entry.issuer).includes(other.issuer)) !== index);
+  // One issuer, one entry: its keys and audience would otherwise be ambiguous.
+  const twice = issuerListedTwice(checked);
   if (twice !== undefined) throw invalidConfiguration(`${name}: issuer ${twice.issuer} is listed twice (with or without its trailing /, it is one issuer).`);
   const resolveSubject = callable<GlobalTokenRevocationOptions['resolveSubject'], undefined>(`${name}: resolveSubject`, options.resolveSubject, undefined);
   if (resolveSubject === undefined) throw invalidConfiguration(`${name}: resolveSubject is required (it turns the request's email or iss_sub into a user id).`);
