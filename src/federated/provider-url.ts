@@ -8,12 +8,13 @@ export function issuerSpellings(iss: string): readonly string[] {
 }
 
 /**
- * The first entry whose issuer an earlier entry already names, in either spelling of
- * {@link issuerSpellings}: one issuer must be one entry where its entry decides whose subjects a
- * token may name, or one spelling's token could name the other's.
+ * The first entry whose issuer shares a spelling ({@link issuerSpellings}) with an earlier
+ * entry's: one issuer must be one entry where its entry decides whose subjects a token may name,
+ * or one spelling's token could name the other's.
  */
 export function issuerListedTwice<T extends { readonly issuer: string }>(entries: readonly T[]): T | undefined {
-  return entries.find((entry, index) => entries.findIndex((other) => issuerSpellings(entry.issuer).includes(other.issuer)) !== index);
+  const overlap = (a: string, b: string): boolean => issuerSpellings(a).some((spelling) => issuerSpellings(b).includes(spelling));
+  return entries.find((entry, index) => entries.findIndex((other) => overlap(entry.issuer, other.issuer)) !== index);
 }
 
 /** Checks a provider URL (it carries keys and ID tokens), named `name` in the message: absolute https, or plain http on this machine only. */

@@ -17,6 +17,13 @@ type IndexEntry = readonly [userId: string, until: number];
 /** The most a key's value holds (the store contract's limit): more users are refused, not dropped. */
 const MAX_VALUE_LENGTH = 2_048;
 
+/**
+ * How long (ms) a key outlives its entries, and an entry is kept past its own end: no prune
+ * deletes a key (which would start its version over) under a batch read moments before, and a
+ * server whose clock runs fast never drops an entry another still counts live.
+ */
+const KEY_MARGIN = 60 * 60_000;
+
 function indexKey(query: Exclude<FederatedQuery, { by: 'user' }>): string {
   return query.by === 'sid' ? keyName('fsid', query.iss, query.sid) : keyName('fsub', query.iss, query.sub);
 }
@@ -49,12 +56,14 @@ function readEntries(value: string | undefined): IndexEntry[] {
 function updateIndex(store: SessionStore, key: string, now: number, due: number | undefined, change: (entries: IndexEntry[]) => IndexEntry[] | undefined): Promise<true> {
   return versioned(store, { key }, 'federated index', due, async (apply) => {
     const state = checkKeyState(await store.readKey(key));
-    const entries = change(readEntries(state.value).filter(([, until]) => until > now));
-    if (entries === undefined) return true;
+    const changed = change(readEntries(state.value));
+    if (changed === undefined) return true;
+    const entries = changed.filter(([, until]) => until + KEY_MARGIN > now);
     const value = JSON.stringify(entries);
     if (value.length > MAX_VALUE_LENGTH) throw new SessionError('INVALID_INPUT', 'Too many local users sign in through this provider identity to find them all on its logout.');
-    const write = entries.length === 0 ? ({ type: 'deleteKey', key } as const) : ({ type: 'putKey', key, value, expiresAt: Math.max(...entries.map(([, until]) => until)) } as const);
-    return (await apply({ owner: { key }, version: state.version, writes: [write] })) || undefined;
+    // An emptied key is kept, not deleted, so its version goes on from where it was.
+    const expiresAt = Math.max(now, ...entries.map(([, until]) => until)) + KEY_MARGIN;
+    return (await apply({ owner: { key }, version: state.version, writes: [{ type: 'putKey', key, value, expiresAt }] })) || undefined;
   });
 }
 
@@ -75,11 +84,10 @@ export async function indexFederated(store: SessionStore, session: SessionRecord
 }
 
 /** Takes a user off the keys of the provider identities its sessions came through (before the user is erased). */
-export async function unindexFederated(store: SessionStore, userId: string, sessions: readonly SessionRecord[], due: number | undefined): Promise<void> {
+export async function unindexFederated(store: SessionStore, userId: string, sessions: readonly SessionRecord[], now: number, due: number | undefined): Promise<void> {
   const keys = new Set(sessions.flatMap((session) => (session.federated === undefined ? [] : indexKeys(session.federated))));
   for (const key of keys) {
-    // At time 0 every other user's entry is kept as it is: an erase takes off only its own.
-    await updateIndex(store, key, 0, due, (entries) => (entries.some(([listed]) => listed === userId) ? entries.filter(([listed]) => listed !== userId) : undefined));
+    await updateIndex(store, key, now, due, (entries) => (entries.some(([listed]) => listed === userId) ? entries.filter(([listed]) => listed !== userId) : undefined));
   }
 }
 

@@ -31,7 +31,7 @@ export function storeOperations(store: SessionStore): StoreOperations {
     revokeTenant: (tenantId, options, due) => revokeTenant(store, tenantId, options, due),
     listByUser: (userId) => listByUser(store, userId),
     getRevocationState: (userId, tenantId) => revocationState(store, userId, tenantId),
-    eraseUser: (userId, due) => eraseUser(store, userId, due),
+    eraseUser: (userId, now, due) => eraseUser(store, userId, now, due),
     prune: (options) => store.prune(options),
     findFederatedLinks: (query, now) => findFederatedLinks(store, query, now),
     claimKey: (key, until) => claimKey(store, key, until),

@@ -147,8 +147,8 @@ export interface StoreOperations {
   listByUser(userId: string): Promise<UserSessions>;
   /** The user's epochs and deny-list (and a tenant's epochs). */
   getRevocationState(userId: string, tenantId?: string): Promise<RevocationState>;
-  /** Deletes the user's rows, deny-list, devices, activity, links; the number of rows deleted. */
-  eraseUser(userId: string, due?: number): Promise<number>;
+  /** Deletes the user's rows, deny-list, devices, activity, links, and takes it off its provider identities' keys (at `now`); the number of rows deleted. */
+  eraseUser(userId: string, now: number, due?: number): Promise<number>;
   prune(options: PruneOptions): Promise<number>;
   /** Sessions signed in through a provider, live by `expiresAt > now`. */
   findFederatedLinks(query: FederatedQuery, now: number): Promise<readonly FederatedLink[]>;

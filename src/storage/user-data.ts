@@ -20,10 +20,10 @@ export async function revocationState(store: SessionStore, userId: string, tenan
 }
 
 /** Deletes the user's rows, deny-list, devices, activity and keys; the number of rows deleted. */
-export function eraseUser(store: SessionStore, userId: string, due?: number): Promise<number> {
+export function eraseUser(store: SessionStore, userId: string, now: number, due?: number): Promise<number> {
   return versioned(store, { userId }, 'eraseUser', due, async (apply) => {
     const state = checkUserState(await store.readUser(userId), userId);
-    await unindexFederated(store, userId, state.sessions, due);
+    await unindexFederated(store, userId, state.sessions, now, due);
     const applied = await apply({ owner: { userId }, version: state.version, writes: [{ type: 'erase' }] });
     return applied ? state.sessions.length : undefined;
   });

@@ -42,6 +42,7 @@ describe('securityEvent(): options', () => {
     ['algorithm HS256', () => ({ transmitters: [tx.config({ algorithms: ['RS256', 'HS256'] })] }), /algorithm "HS256" is refused/],
     ['an unknown algorithm', () => ({ transmitters: [tx.config({ algorithms: ['RS1'] })] }), /algorithm "RS1" is not supported/],
     ['the same issuer twice', () => ({ transmitters: [tx.config(), tx.config({ audience: 'b' })] }), /listed twice/],
+    ['two issuers one of whose spellings is the same', () => ({ transmitters: [tx.config(), tx.config({ issuer: `${tx.issuer.replace(/\/$/, '')}//`, audience: 'b' })] }), /listed twice/],
     ['the same issuer with and without its trailing /', () => ({ transmitters: [tx.config(), tx.config({ issuer: tx.issuer.endsWith('/') ? tx.issuer.slice(0, -1) : `${tx.issuer}/`, audience: 'b' })] }), /listed twice \(with or without its trailing \/, it is one issuer\)/],
     ['a resolveSubject that is no function', () => ({ transmitters: [tx.config({ resolveSubject: 'u1' as never })] }), /resolveSubject must be a function/],
     ['an empty authorization', () => ({ transmitters: [tx.config({ authorization: '' })] }), /authorization must be a non-empty string/],

@@ -122,7 +122,7 @@ describe('memory known devices', () => {
     await store.appendActivity!([entry('u', T), entry('w', T)]);
     await signInFrom(store, 'u', 'h', T);
     await signInFrom(store, 'w', 'h', T);
-    await store.eraseUser('u');
+    await store.eraseUser('u', Date.now());
     expect(await all(store, 'u')).toEqual([]);
     expect(await store.listDevices!('u')).toEqual([]);
     expect(await all(store, 'w')).toHaveLength(1);

@@ -264,7 +264,7 @@ describe('memory store: session caps, tenants and rare fields', () => {
     const store = storeOperations(memoryStore());
     await create(store, 'u', { maxAge: 1_000 });
     await create(store, 'v', { maxAge: 1_000 });
-    expect(await store.eraseUser('u')).toBe(1);
+    expect(await store.eraseUser('u', Date.now())).toBe(1);
     expect(await store.prune({ now: T + 2_000, limit: 10 })).toBe(1);
     expect((await store.listByUser('v')).sessions).toEqual([]);
   });

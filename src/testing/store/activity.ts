@@ -176,7 +176,7 @@ export function describeActivity(suite: StoreSuiteContext): void {
       const [mine, theirs] = ['m', 't'].map((pad) => `${Date.now().toString(36)}${randomBytes(8).toString('hex')}`.slice(0, 22).padEnd(22, pad)) as [string, string];
       await store().saveRevocationLink!({ id: mine, secretHash, userId: user, sessionId: 'SSSSSSSSSSSSSSSSSSSSS4', expiresAt: t + 60_000 });
       await store().saveRevocationLink!({ id: theirs, secretHash, userId: other, sessionId: 'SSSSSSSSSSSSSSSSSSSSS5', expiresAt: t + 60_000 });
-      await store().eraseUser(user);
+      await store().eraseUser(user, Date.now());
       expect(await list(store(), user)).toEqual([]);
       expect(await store().listDevices!(user)).toEqual([]);
       expect(await store().consumeRevocationLink!(mine, secretHash, t)).toBeNull();

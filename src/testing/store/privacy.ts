@@ -53,7 +53,7 @@ export function describePrivacy({ describe, it, expect, store, raw }: StoreSuite
       expect((await sessions.verifyAccessToken(jwt)).ok).toBe(false);
       expect((await sessions.validate((await sessions.create({ userId: user })).token)).ok).toBe(true);
       expect((await sessions.validate(bystander.token)).ok).toBe(true);
-      expect(await store().eraseUser(freshUser('nobody'))).toBe(0);
+      expect(await store().eraseUser(freshUser('nobody'), Date.now())).toBe(0);
     });
   });
 }

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { storeOperations } from '../../src/storage/index.js';
+import { keyName } from '../../src/storage/keys.js';
+import { memoryStore } from '../../src/stores/memory.js';
+import { mintToken } from '../../src/token.js';
+
+const HOUR = 60 * 60_000;
+const DAY = 24 * HOUR;
+const iss = 'https://idp.example.com';
+const T0 = Date.UTC(2026, 0, 1);
+
+const minted = () => {
+  const { id, secretHash } = mintToken();
+  return { id, secretHash };
+};
+
+function setup() {
+  const raw = memoryStore();
+  const store = storeOperations(raw);
+  const signIn = (userId: string, createdAt: number, maxAge = DAY) =>
+    store.create({ ...minted(), userId, kind: 'browser', createdAt, authenticatedAt: createdAt, maxAge, federated: { iss, sub: 'alice', sid: 'sid-1' } }, { replaceDevice: false });
+  const subKey = keyName('fsub', iss, 'alice');
+  const users = async (now: number) => (await store.findFederatedLinks({ by: 'sub', iss, sub: 'alice' }, now)).map((link) => link.userId).sort();
+  return { raw, store, signIn, subKey, users };
+}
+
+describe('the keys that find a provider identity’s local users', () => {
+  it('keep an emptied key, so its version goes on and a batch read before the erase cannot land on a new key', async () => {
+    const { raw, store, signIn, subKey } = setup();
+    await signIn('a', T0);
+    const before = await raw.readKey(subKey);
+    await store.eraseUser('a', T0 + 1);
+    const after = await raw.readKey(subKey);
+    expect(after.version).toBe(before.version + 1);
+    expect(after.value).toBe('[]');
+    // A write that read the key before the erase holds an old version: refused.
+    expect(await raw.apply({ owner: { key: subKey }, version: before.version, writes: [{ type: 'putKey', key: subKey, value: '[["a",1]]', expiresAt: T0 + DAY }] })).toBe(false);
+  });
+
+  it('lose an erased user’s entry, also one long past its session’s end', async () => {
+    const { raw, store, signIn, subKey } = setup();
+    await signIn('a', T0, HOUR);
+    await signIn('b', T0, 7 * DAY);
+    await store.eraseUser('a', T0 + 3 * HOUR);
+    expect((await raw.readKey(subKey)).value).not.toContain('"a"');
+    expect((await raw.readKey(subKey)).value).toContain('"b"');
+  });
+
+  it('are not dropped by a server whose clock runs up to an hour fast', async () => {
+    const { signIn, users } = setup();
+    await signIn('a', T0, HOUR);
+    // 45 minutes later a second user signs in on a server 30 minutes fast: by its clock a's session has ended.
+    await signIn('b', T0 + 75 * 60_000);
+    expect(await users(T0 + 50 * 60_000)).toEqual(['a', 'b']);
+  });
+
+  it('drop an entry a while after its session ended, and keep the key until then', async () => {
+    const { raw, signIn, subKey, users } = setup();
+    await signIn('a', T0, HOUR);
+    await signIn('b', T0 + 3 * HOUR, HOUR);
+    expect(await users(T0 + 3 * HOUR)).toEqual(['b']);
+    expect((await raw.readKey(subKey)).value).not.toContain('"a"');
+    expect((await raw.readKey(subKey)).expiresAt).toBe(T0 + 4 * HOUR + HOUR);
+  });
+
+  it('refuse a sign-in the key has no room to list, and write nothing of it', async () => {
+    const { store, signIn, users } = setup();
+    const long = (index: number) => `${String(index).padStart(3, '0')}${'u'.repeat(250)}`;
+    let refused: unknown;
+    let listed = 0;
+    for (let index = 0; index < 10 && refused === undefined; index++) {
+      await signIn(long(index), T0).then(
+        () => (listed += 1),
+        (error: unknown) => (refused = error),
+      );
+    }
+    expect(refused).toMatchObject({ code: 'INVALID_INPUT' });
+    expect(listed).toBeGreaterThan(0);
+    expect(await users(T0)).toHaveLength(listed);
+    expect((await store.listByUser(long(listed))).sessions).toEqual([]);
+  });
+});
