@@ -7,7 +7,7 @@ import type { StoreSuiteContext } from './context.js';
 import { describeAccountActivity } from './account-activity.js';
 import { describeActivity } from './activity.js';
 import { describeContract } from './contract.js';
-import { apart, describeCorruptedAnswers } from './corrupted.js';
+import { apart } from './corrupted.js';
 import { describeFaults, type StoreFaults } from './faults.js';
 import { describeDeviceReplacement } from './devices.js';
 import { describeEpochs } from './epochs.js';
@@ -55,8 +55,8 @@ export interface StoreConformanceOptions {
 /**
  * Registers the store conformance suite: every behaviour `src/store.ts` promises, split by concern
  * (rows, epochs, devices, the session cap, tenants, activity and revocation links, federated
- * sign-out, privacy, pruning, rotation, races on the store and between two managers, malformed
- * answers). Every store shipped with this package runs it; run it on yours with one line.
+ * sign-out, privacy, pruning, rotation, races on the store and between two managers). Every
+ * store shipped with this package runs it; run it on yours with one line.
  *
  * `makeStore` is called before each test and must return an empty store (a fresh key prefix,
  * schema or file); the suite calls `close()` after each test when the store has one.
@@ -117,7 +117,7 @@ export function describeStoreConformance(
     const concerns = [
       describeLifecycle, describeEpochs, describeDeviceReplacement, describeFreshSignIn, describeSessionLimit, describeTenants, describeTenantScope, describeTenantScopedRevokeAll,
       describeSupportAccess, describeNotices, describeActivity, describeAccountActivity, describeRevocationLinkDevice, describePrivacy, describeFederated, describePruning,
-      describeRaces, describeManagerRaces, describeManagerOverStore, describeRotation, describeListOrder, describeCorruptedAnswers, describeTextKeys,
+      describeRaces, describeManagerRaces, describeManagerOverStore, describeRotation, describeListOrder, describeTextKeys,
     ];
     for (const concern of concerns) concern(context);
   });
