@@ -55,6 +55,21 @@ describe('decideSignIn', () => {
     expect(decideSignIn(newSession({ deviceKey: undefined }), { sessions, epochs: {} }, { replaceDevice: true }).replaced).toEqual([]);
   });
 
+  it("a sign-in to a tenant replaces, counts and evicts that tenant's sessions only, never another tenant's nor those without one", () => {
+    // The other tenant's and the tenantless rows are of the same device and the least recently used.
+    const sessions = [
+      row('same-device', { tenantId: 't', deviceKey: 'chrome-mac', lastUsedAt: NOW - 100 }),
+      row('in-t', { tenantId: 't', lastUsedAt: NOW - 200 }),
+      row('other-tenant', { tenantId: 'u', deviceKey: 'chrome-mac', lastUsedAt: NOW - 900 }),
+      row('no-tenant', { deviceKey: 'chrome-mac', lastUsedAt: NOW - 800 }),
+    ];
+    const inT = newSession({ tenantId: 't' });
+    const decision = decideSignIn(inT, { sessions, epochs: {} }, { replaceDevice: true, limit: cap(1) });
+    expect([ids(decision.replaced), ids(decision.evicted)]).toEqual([['same-device'], ['in-t']]);
+    expect(decideSignIn(inT, { sessions, epochs: {} }, { replaceDevice: false, limit: cap(3, 'refuse') }).evicted).toEqual([]);
+    expect(() => decideSignIn(inT, { sessions, epochs: {} }, { replaceDevice: false, limit: cap(2, 'refuse') })).toThrow('The session limit of this user and kind is reached.');
+  });
+
   it('evicts the least recently used sessions over the cap, then the oldest, then by id', () => {
     const sessions = [row('c', { lastUsedAt: NOW - 100 }), row('b', { lastUsedAt: NOW - 300, createdAt: NOW - 500 }), row('a', { lastUsedAt: NOW - 300, createdAt: NOW - 500 }), row('d', { lastUsedAt: NOW - 300, createdAt: NOW - 900 })];
     expect(ids(decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: false, limit: cap(3) }).evicted)).toEqual(['d', 'a']);
