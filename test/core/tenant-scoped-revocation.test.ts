@@ -4,6 +4,8 @@ import { createSessionManager, memoryStore } from '../../src/index.js';
 // A tenant admin removing a teammate ends only that organization's sessions of the user; the
 // user's own "sign out everywhere" and every policy path still end them all.
 
+const SECRET = 'tenant-scoped-revocation-test-secret-0123456789';
+
 async function member() {
   const sessions = createSessionManager({ store: memoryStore() });
   const inAcme = await sessions.create({ userId: 'alice', tenantId: 'acme' });
@@ -32,6 +34,28 @@ describe('revokeAll(userId, { tenantId })', () => {
     expect((await sessions.verifyAccessToken(jwt)).ok).toBe(true);
     expect(await sessions.revokeAll('ada', { tenantId: 'acme', by: 'admin-1' })).toEqual({ epochs: {}, revokedIds: [session.id] });
     expect(await sessions.verifyAccessToken(jwt)).toMatchObject({ ok: false });
+  });
+
+  it("ends the kinds asked only, and their access tokens at once on the instance that caches revocations, and on another that reads them", async () => {
+    const store = memoryStore();
+    const sessions = createSessionManager({ store, accessTokens: { secret: SECRET }, epochCacheTtl: 60_000 });
+    const inAcme = await sessions.create({ userId: 'alice', tenantId: 'acme' });
+    const apiInAcme = await sessions.create({ userId: 'alice', tenantId: 'acme', kind: 'api' });
+    const inGlobex = await sessions.create({ userId: 'alice', tenantId: 'globex', kind: 'remember' });
+    const [acmeJwt, apiJwt, globexJwt] = await Promise.all([inAcme, apiInAcme, inGlobex].map(({ session }) => sessions.issueAccessToken(session)));
+    for (const jwt of [acmeJwt!, apiJwt!, globexJwt!]) expect((await sessions.verifyAccessToken(jwt)).ok).toBe(true);
+    // The default kinds, as "sign out everywhere": the tenant's API session stays.
+    expect(await sessions.revokeAll('alice', { by: 'admin', tenantId: 'acme' })).toEqual({ epochs: {}, revokedIds: [inAcme.session.id] });
+    expect(await sessions.verifyAccessToken(acmeJwt!)).toEqual({ ok: false, reason: 'revoked' });
+    expect((await sessions.validate(apiInAcme.token)).ok).toBe(true);
+    expect((await sessions.verifyAccessToken(apiJwt!)).ok).toBe(true);
+    expect(await sessions.revokeAll('alice', { kinds: 'all', by: 'admin', tenantId: 'acme' })).toEqual({ epochs: {}, revokedIds: [apiInAcme.session.id] });
+    expect(await sessions.verifyAccessToken(apiJwt!)).toEqual({ ok: false, reason: 'revoked' });
+    expect((await sessions.verifyAccessToken(globexJwt!)).ok).toBe(true);
+    const other = createSessionManager({ store, accessTokens: { secret: SECRET }, epochCacheTtl: 0 });
+    for (const [jwt, ok] of [[acmeJwt!, false], [apiJwt!, false], [globexJwt!, true]] as const) expect((await other.verifyAccessToken(jwt)).ok).toBe(ok);
+    // No epoch moved: a sign-in to the tenant right after works.
+    expect((await sessions.validate((await sessions.create({ userId: 'alice', tenantId: 'acme' })).token)).ok).toBe(true);
   });
 
   it('reports one bulk event with the ended sessions and the tenant', async () => {

@@ -25,7 +25,6 @@ import { describeRaces } from './races.js';
 import { describeRevocationLinkDevice } from './revocation-link-device.js';
 import { describeRotation } from './rotation.js';
 import { describeSupportAccess } from './support-access.js';
-import { describeTenantScopedRevokeAll } from './tenant-revoke-all.js';
 import { describeTenants } from './tenants.js';
 import { describeTextKeys } from './text-keys.js';
 
@@ -114,7 +113,7 @@ export function describeStoreConformance(
     describeContract(context);
     if (options.faults !== undefined) describeFaults(context, options.faults);
     const concerns = [
-      describeLifecycle, describeEpochs, describeDeviceReplacement, describeFreshSignIn, describeSessionLimit, describeTenants, describeTenantScopedRevokeAll,
+      describeLifecycle, describeEpochs, describeDeviceReplacement, describeFreshSignIn, describeSessionLimit, describeTenants,
       describeSupportAccess, describeNotices, describeActivity, describeAccountActivity, describeRevocationLinkDevice, describePrivacy, describeFederated, describePruning,
       describeRaces, describeManagerRaces, describeManagerOverStore, describeRotation, describeListOrder, describeTextKeys,
     ];
