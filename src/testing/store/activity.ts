@@ -186,32 +186,7 @@ export function describeActivity(suite: StoreSuiteContext): void {
     });
   });
 
-  describe('impersonation and stats', () => {
-    it('keeps impersonatorId on the row through every answer', async () => {
-      const user = freshUser();
-      const support = await insert(store(), user, { kind: 'impersonation', impersonatorId: 'admin-42' });
-      const plain = await insert(store(), user);
-      expect(support.impersonatorId).toBe('admin-42');
-      expect(plain.impersonatorId).toBeUndefined();
-      expect((await store().get(support.id))!.session.impersonatorId).toBe('admin-42');
-      expect((await store().listByUser(user)).sessions.find((row) => row.id === support.id)!.impersonatorId).toBe('admin-42');
-      expect((await store().revoke(support.id, { at: Date.now(), reason: 'sign_out' }))!.impersonatorId).toBe('admin-42');
-    });
-
-    it("keeps the admin's session id of a support session as given, and none on a session without one", async () => {
-      const user = freshUser();
-      const adminSession = 'AdminSessionId-Of-22ch';
-      const support = await insert(store(), user, { kind: 'impersonation', impersonatorId: 'admin-42', impersonatorSessionId: adminSession });
-      const plain = await insert(store(), user, { kind: 'impersonation', impersonatorId: 'admin-42' });
-      expect([support.impersonatorSessionId, plain.impersonatorSessionId]).toEqual([adminSession, undefined]);
-      expect((await store().get(support.id))!.session.impersonatorSessionId).toBe(adminSession);
-      expect((await store().get(plain.id))!.session.impersonatorSessionId).toBeUndefined();
-      const listed = (await store().listByUser(user)).sessions;
-      expect(listed.find((row) => row.id === support.id)!.impersonatorSessionId).toBe(adminSession);
-      expect(listed.find((row) => row.id === plain.id)!.impersonatorSessionId).toBeUndefined();
-      expect((await store().revoke(support.id, { at: Date.now(), reason: 'sign_out' }))!.impersonatorSessionId).toBe(adminSession);
-    });
-
+  describe('stats', () => {
     withStats('stats counts live, revoked and expired rows per kind', async () => {
       const before = await store().stats!(Date.now());
       const user = freshUser();

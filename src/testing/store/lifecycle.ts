@@ -4,27 +4,37 @@ import type { StoreSuiteContext } from './context.js';
 /** Create, read, touch, revoke and list: the row-level contract. */
 export function describeLifecycle({ describe, it, expect, store }: StoreSuiteContext): void {
   describe('lifecycle', () => {
-    it('stores a session and reads it back with its epochs in one call', async () => {
+    it("stores a session and reads back every field as given: from get() with its epochs, in its user's list, and in the row a revoke answers", async () => {
       const user = freshUser();
       const device = { ...CHROME_MAC_DEVICE, deviceType: 'desktop', userAgent: 'Mozilla/5.0 (Macintosh)', ip: '203.0.113.7' };
-      const record = newRecord(store(), user, { tenantId: 'tenant-a', ...device, data: { plan: 'pro', seats: 3, nested: { ok: true, list: [1, 'two', null] } } });
+      const support = { kind: 'impersonation', impersonatorId: 'admin-42', impersonatorSessionId: 'AdminSessionId-Of-22ch' };
+      const record = newRecord(store(), user, { tenantId: 'tenant-a', ...device, ...support, data: { plan: 'pro', seats: 3, nested: { ok: true, list: [1, 'two', null] } } });
       const { session, replacedIds } = await store().create(record, { replaceDevice: true });
       expect([replacedIds, session.createdAt, session.expiresAt, session.lastUsedAt]).toEqual([[], record.createdAt, record.createdAt + MAX_AGE, record.createdAt]);
       const found = await store().get(record.id);
       expect(found).not.toBeNull();
-      expect(Buffer.from(found!.session.secretHash).equals(Buffer.from(record.secretHash))).toBe(true);
-      // Every field as given (id, user, kind, device, data...), the times as created, not revoked.
+      expect(found!.epochs).toEqual({});
+      const listed = (await store().listByUser(user)).sessions.find((row) => row.id === record.id);
+      const revoked = await store().revoke(record.id, { at: record.createdAt + 1, reason: 'sign_out' });
+      // Every field as given (id, user, kind, device, support, data...), the times as created, not revoked.
       const { maxAge: _maxAge, secretHash: _secretHash, ...given } = record;
       const expected = { ...given, createdAt: session.createdAt, expiresAt: session.expiresAt, lastUsedAt: session.createdAt, revokedAt: undefined };
-      expect(pick(found!.session, Object.keys(expected))).toEqual(expected);
-      expect(found!.epochs).toEqual({});
+      for (const read of [found!.session, listed!, revoked!]) {
+        expect(pick(read, Object.keys(expected))).toEqual(expected);
+        expect(Buffer.from(read.secretHash).equals(Buffer.from(record.secretHash))).toBe(true);
+      }
     });
 
-    it('keeps optional fields absent when they were not given', async () => {
+    it('keeps optional fields absent when they were not given, in every read', async () => {
       const record = newRecord(store(), freshUser());
       await store().create(record, { replaceDevice: false });
-      const read = (await store().get(record.id))!.session;
-      expect([read.tenantId, read.deviceKey, read.userAgent, read.data].map((field) => field ?? undefined)).toEqual([undefined, undefined, undefined, undefined]);
+      const found = (await store().get(record.id))!.session;
+      const listed = (await store().listByUser(record.userId)).sessions[0]!;
+      const revoked = (await store().revoke(record.id, { at: record.createdAt + 1, reason: 'sign_out' }))!;
+      for (const read of [found, listed, revoked]) {
+        const optional = [read.tenantId, read.deviceKey, read.userAgent, read.data, read.impersonatorId, read.impersonatorSessionId];
+        expect(optional.map((field) => field ?? undefined)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
+      }
     });
 
     it('returns null for a session that never existed', async () => {
