@@ -83,6 +83,13 @@ describe('decideSignIn', () => {
     expect(decision.evicted).toEqual([]);
   });
 
+  it('counts and evicts sessions of the sign-in’s kind only: other kinds have their own cap', () => {
+    const sessions = [row('api-1', { kind: 'api', lastUsedAt: NOW - 900 }), row('api-2', { kind: 'api', lastUsedAt: NOW - 800 }), row('browser', { lastUsedAt: NOW - 100 })];
+    expect(decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: false, limit: cap(2, 'refuse') }).evicted).toEqual([]);
+    expect(ids(decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: false, limit: cap(1) }).evicted)).toEqual(['browser']);
+    expect(ids(decideSignIn(newSession({ kind: 'api', deviceKey: undefined }), { sessions, epochs: {} }, { replaceDevice: false, limit: cap(2) }).evicted)).toEqual(['api-1']);
+  });
+
   it('refuses at the cap with SESSION_LIMIT, deciding nothing else', () => {
     const sessions = [row('a'), row('b')];
     let thrown: unknown;
