@@ -70,6 +70,18 @@ describe('decideSignIn', () => {
     expect(() => decideSignIn(inT, { sessions, epochs: {} }, { replaceDevice: false, limit: cap(2, 'refuse') })).toThrow('The session limit of this user and kind is reached.');
   });
 
+  it("neither replaces, counts nor evicts a row its tenant's epoch ended", () => {
+    const sessions = [
+      row('ended-same-device', { tenantId: 't', deviceKey: 'chrome-mac', createdAt: NOW - 9000, lastUsedAt: NOW - 9000 }),
+      row('ended', { tenantId: 't', createdAt: NOW - 8000, lastUsedAt: NOW - 8000 }),
+      row('live', { tenantId: 't', createdAt: NOW - 1000, lastUsedAt: NOW - 1000 }),
+    ];
+    const facts = { sessions, epochs: {}, tenantEpochs: { browser: NOW - 5000 } };
+    const inT = newSession({ tenantId: 't' });
+    expect(decideSignIn(inT, facts, { replaceDevice: true, limit: cap(2, 'refuse') })).toEqual({ createdAt: NOW, replaced: [], evicted: [] });
+    expect(ids(decideSignIn(inT, facts, { replaceDevice: true, limit: cap(1) }).evicted)).toEqual(['live']);
+  });
+
   it('evicts the least recently used sessions over the cap, then the oldest, then by id', () => {
     const sessions = [row('c', { lastUsedAt: NOW - 100 }), row('b', { lastUsedAt: NOW - 300, createdAt: NOW - 500 }), row('a', { lastUsedAt: NOW - 300, createdAt: NOW - 500 }), row('d', { lastUsedAt: NOW - 300, createdAt: NOW - 900 })];
     expect(ids(decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: false, limit: cap(3) }).evicted)).toEqual(['d', 'a']);
