@@ -84,6 +84,8 @@ export function describeContract({ describe, it, expect, store, raw }: StoreSuit
       const raised = await raw().readTenant(tenantId);
       expect([raised.version, { ...raised.highWater }]).toEqual([1, { browser: session.createdAt }]);
       expect({ ...(await raw().readUser(userId, tenantId)).tenantEpochs[tenantId] }).toEqual({ browser: 9 });
+      // Asked for by a user with no row in it, as a sign-in to a new organization reads it.
+      expect({ ...(await raw().readUser(freshUser('owners'), tenantId)).tenantEpochs[tenantId] }).toEqual({ browser: 9 });
       expect({ ...(await raw().get(session.id))!.tenantEpochs }).toEqual({ browser: 9 });
     });
 
