@@ -55,7 +55,7 @@ export function versioned<T>(store: SessionStore, owner: Owner, what: string, du
     inTime(what, due);
     return checkApplied(await store.apply(batch));
   };
-  const result = started.then(() => attempts(what, due, () => step(apply)));
+  const result = started.then(() => attempts(what, name.slice(0, name.indexOf(' ')), due, () => step(apply)));
   const turn: Turn = { started, done: result.then(settled, settled) };
   queue.set(name, turn);
   void turn.done.then(() => {
@@ -64,7 +64,7 @@ export function versioned<T>(store: SessionStore, owner: Owner, what: string, du
   return result;
 }
 
-async function attempts<T>(what: string, due: number | undefined, step: () => Promise<T | undefined>): Promise<T> {
+async function attempts<T>(what: string, ownerKind: string, due: number | undefined, step: () => Promise<T | undefined>): Promise<T> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     inTime(what, due);
     const done = await step();
@@ -72,7 +72,7 @@ async function attempts<T>(what: string, due: number | undefined, step: () => Pr
     // Full jitter, growing to a quarter second: a crowd racing for one user spreads out, a pair barely waits.
     if (attempt > 0) await delay(Math.random() * Math.min(2 ** attempt, 250));
   }
-  throw new SessionError('STORE_UNAVAILABLE', `${what}: other instances kept changing the same user's sessions; ${ATTEMPTS} attempts lost.`);
+  throw new SessionError('STORE_UNAVAILABLE', `${what}: other instances kept changing the same ${ownerKind}; ${ATTEMPTS} attempts lost.`);
 }
 
 function inTime(what: string, due: number | undefined): void {

@@ -80,3 +80,20 @@ describe('the keys that find a provider identity’s local users', () => {
     expect((await store.listByUser(long(listed))).sessions).toEqual([]);
   });
 });
+
+describe('a sign-in whose batches keep losing the version', () => {
+  it('is STORE_UNAVAILABLE naming what kept changing, and writes nothing', async () => {
+    const inner = memoryStore();
+    // Every batch of one owner kind loses, as if other instances kept writing it.
+    const losing = (kind: 'userId' | 'key') => storeOperations({ ...inner, apply: async (batch) => (kind in batch.owner ? false : inner.apply(batch)) });
+    const signIn = (store: ReturnType<typeof storeOperations>, userId: string) =>
+      store.create({ ...minted(), userId, kind: 'browser', createdAt: T0, authenticatedAt: T0, maxAge: DAY, federated: { iss, sub: userId } }, { replaceDevice: false });
+    const [user, key] = await Promise.allSettled([signIn(losing('userId'), 'lost-user'), signIn(losing('key'), 'lost-key')]);
+    expect(user).toMatchObject({ status: 'rejected', reason: { code: 'STORE_UNAVAILABLE', message: expect.stringContaining('other instances kept changing the same user;') } });
+    expect(key).toMatchObject({ status: 'rejected', reason: { code: 'STORE_UNAVAILABLE', message: expect.stringContaining('other instances kept changing the same key;') } });
+    const store = storeOperations(inner);
+    expect((await store.listByUser('lost-user')).sessions).toEqual([]);
+    expect((await store.listByUser('lost-key')).sessions).toEqual([]);
+    expect(await store.findFederatedLinks({ by: 'sub', iss, sub: 'lost-key' }, T0)).toEqual([]);
+  }, 30_000);
+});
