@@ -7,6 +7,11 @@ export function issuerSpellings(iss: string): readonly string[] {
   return [iss, iss.endsWith('/') ? iss.slice(0, -1) : `${iss}/`];
 }
 
+/** Whether a token's `iss` names this configured issuer, in either of its spellings ({@link issuerSpellings}). */
+export function sameIssuer(issuer: string, iss: string): boolean {
+  return issuerSpellings(issuer).includes(iss);
+}
+
 /**
  * The first entry whose issuer shares a spelling ({@link issuerSpellings}) with an earlier
  * entry's: one issuer must be one entry where its entry decides whose subjects a token may name,

@@ -1,6 +1,6 @@
 import { checkId } from '../core/checks.js';
 import { isFederatedText, isObject } from '../federated/input.js';
-import { issuerSpellings } from '../federated/provider-url.js';
+import { sameIssuer } from '../federated/provider-url.js';
 import { FEDERATED_LIMITS } from '../store-records.js';
 import type { SecurityEventSubject, SecurityEventTransmitter } from './api.js';
 
@@ -63,7 +63,7 @@ async function readSimple(subject: Record<string, unknown>, format: string, tran
     const { iss, sub } = subject;
     if (!isFederatedText(iss, FEDERATED_LIMITS.issLength) || !isFederatedText(sub, FEDERATED_LIMITS.subLength)) return undefined;
     // A transmitter speaks for its own users: another provider's user is for the app to map, if at all.
-    if (issuerSpellings(transmitter.issuer).includes(iss)) return { by: 'provider_user', iss, sub };
+    if (sameIssuer(transmitter.issuer, iss)) return { by: 'provider_user', iss, sub };
   }
   if (format === 'opaque') {
     const id = subject['id'];

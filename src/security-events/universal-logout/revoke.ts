@@ -2,7 +2,7 @@ import { actOnce } from '../../core/claim-once.js';
 import type { ManagerContext } from '../../core/context.js';
 import type { Lifecycle } from '../../core/lifecycle.js';
 import type { IssuerKeys } from '../../federated/keys.js';
-import { issuerSpellings } from '../../federated/provider-url.js';
+import { sameIssuer } from '../../federated/provider-url.js';
 import type { GlobalTokenRevocationRequestOptions, GlobalTokenRevocationResult } from './api.js';
 import { checkRevocationBearer } from './bearer.js';
 import { checkGlobalTokenRevocationRequestOptions } from './options.js';
@@ -24,7 +24,7 @@ export async function globalTokenRevocation(
     const subject = readSubjectId(body);
     if (subject === undefined) return { ok: false, reason: 'invalid_request' };
     // A provider speaks for its own users: another issuer's user is refused, however the app would map it.
-    if (subject.format === 'iss_sub' && !issuerSpellings(issuer).includes(subject.iss!)) return { ok: false, reason: 'invalid_request' };
+    if (subject.format === 'iss_sub' && !sameIssuer(issuer, subject.iss!)) return { ok: false, reason: 'invalid_request' };
     const userId = await resolveSubject(subject, { issuer });
     if (userId === undefined || userId === null) return { ok: false, reason: 'user_not_found' };
     await lifecycle.revokeAll(userId, { kinds: 'all', reason: 'security_event', by: issuer }, true);
