@@ -108,6 +108,8 @@ describe('duplicate cookie names', () => {
 
   it('reports a cookie with no usable value as invalid', () => {
     expect(readCookieToken('session=', 'session')).toEqual({ state: 'invalid', candidates: [] });
+    expect(readCookieToken('=session; ==; session==', 'session')).toEqual({ state: 'invalid', candidates: [] });
+    expect(readCookieToken('session=caf\u00e9.\u00fc\u00df', 'session')).toEqual({ state: 'invalid', candidates: [] });
     expect(readCookieToken(`session=${'a'.repeat(8192)}`, 'session')).toEqual({ state: 'invalid', candidates: [] });
   });
 });

@@ -87,6 +87,6 @@ describe('reading the credential', () => {
   });
 
   it('never reads the URL', () => {
-    expect(readCredential(fakeRequest({ url: `/api?session=${token}&access_token=${token}` }), 'session', true).from).toBe('none');
+    expect(readCredential(fakeRequest({ url: `/api?session=${token}&token=${token}&access_token=${token}` }), 'session', true).from).toBe('none');
   });
 });

@@ -37,6 +37,27 @@ describe('the guards', () => {
     expect(byBearer?.setCookies).toEqual([]);
   });
 
+  it('answer junk in the Cookie or Authorization header with 401 unauthenticated, and clear no cookie for a junk Bearer', async () => {
+    const sessions = createSessionManager({ accessTokens: { secret: 'a-test-secret-of-at-least-32-bytes!!' } });
+    const http = createSessionHttp(sessions, { accessTokens: true });
+    const { token } = await sessions.create({ userId: 'alice' });
+    const refusal = async (headers: Record<string, string>) => requireSessionResponse(await http.attach(fakeRequest({ headers }), target));
+    const forged = `${'A'.repeat(22)}.${'B'.repeat(43)}`;
+    const cookies = ['session=', `session=${'a'.repeat(8 * 1024)}`, 'session="', 'session=""', `session=${forged}`, `session=${forged.replace('.', '%2E')}`, '=session; ==; session==', ';'.repeat(2_000)];
+    for (const cookie of cookies) expect((await refusal({ cookie }))?.body).toBe('{"error":"unauthenticated"}');
+    const bearers = [
+      'Bearer',
+      'Bearer a.b.c',
+      'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.',
+      'Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6InNlc3Npb24tYWNjZXNzK2p3dCJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl',
+      `Bearer ${'x'.repeat(8 * 1024)}`,
+      'Bearer a.b.c.d.e',
+    ];
+    for (const authorization of bearers) {
+      expect(await refusal({ authorization, cookie: `session=${token}` })).toMatchObject({ status: 401, body: '{"error":"unauthenticated"}', setCookies: [] });
+    }
+  });
+
   it('errorResponse reports an outage once, also when the middleware saw it as the cause of the error thrown later', async () => {
     const errors: unknown[] = [];
     const broken = new TypeError('driver bug');
