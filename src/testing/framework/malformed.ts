@@ -1,38 +1,18 @@
 import { BROWSERS } from './client.js';
 import type { FrameworkSuiteContext } from './context.js';
 
-const JUNK_COOKIES = [
-  'session=',
-  'session',
-  `session=${'a'.repeat(8 * 1024)}`,
-  'session=caf\u00e9.\u00fc\u00df',
-  ';'.repeat(2_000),
-  `${'; '.repeat(1_000)}session=x${';'.repeat(1_000)}`,
-  'session="',
-  'session=""',
-  `session=${'A'.repeat(22)}.${'B'.repeat(43)}`,
-  `session=${'A'.repeat(22)}%2E${'B'.repeat(43)}`,
-  '=session; ==; session==',
-];
+// One case per way a wrapper could mangle the header before src/http reads it: a cookie jar
+// that breaks on a pair without "=", bytes outside ASCII. The parsing rules are tested in test/http.
+const JUNK_COOKIES = ['session', 'session=caf\u00e9.\u00fc\u00df'];
 
-const JUNK_BEARERS = [
-  'Bearer',
-  'Bearer ',
-  'Bearer junk',
-  'Bearer a.b.c',
-  'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.',
-  'Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6InNlc3Npb24tYWNjZXNzK2p3dCJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl',
-  `Bearer ${'x'.repeat(8 * 1024)}`,
-  'Bearer a.b.c.d.e',
-  'bearer \u00e9\u00e9',
-];
+const JUNK_BEARERS = ['Bearer junk', 'bearer \u00e9\u00e9'];
 
 const UNAUTHENTICATED = { json: { error: 'unauthenticated' } };
 
 /** Junk in the Cookie and Authorization headers is refused with 401, never a 500. */
 export function describeMalformed({ describe, it, expect, scenario, expectReply }: FrameworkSuiteContext): void {
   describe('malformed credentials', () => {
-    it('malformed cookies (empty, 8 KB, non-ASCII, many ";", forged) get 401, never 500', async () => {
+    it('malformed cookies (no "=", non-ASCII) get 401, never 500', async () => {
       for (const cookie of JUNK_COOKIES) {
         expectReply(await scenario().request('/api/me', { headers: { cookie } }), 401, UNAUTHENTICATED);
       }
@@ -49,26 +29,24 @@ export function describeMalformed({ describe, it, expect, scenario, expectReply 
 
     it('duplicate cookies: planted junk beside the real token is ignored', async () => {
       const device = await scenario().signedIn('alice');
-      for (const cookie of [`session=junk; session=${device.token}`, `session=${device.token}; session=`, `session=${device.token}; session=${device.token}`]) {
+      // Junk first, then last: a wrapper that kept only one of the values fails one of them.
+      for (const cookie of [`session=junk; session=${device.token}`, `session=${device.token}; session=`]) {
         expect((await device.request('/api/me', { headers: { cookie } })).status).toBe(200);
       }
     });
 
-    it('duplicate cookies: a second genuine token makes the request anonymous, whatever the order', async () => {
+    it('duplicate cookies: a second genuine token makes the request anonymous', async () => {
       const victim = await scenario().signedIn('alice');
       const attacker = await scenario().signedIn('mallory', BROWSERS.firefoxWindows);
-      for (const cookie of [`session=${attacker.token}; session=${victim.token}`, `session=${victim.token}; session=${attacker.token}`]) {
-        expectReply(await scenario().request('/api/me', { headers: { cookie } }), 401, UNAUTHENTICATED);
-      }
+      // Either token alone is genuine: a wrapper keeping only the first or the last value lets one in.
+      expectReply(await scenario().request('/api/me', { headers: { cookie: `session=${attacker.token}; session=${victim.token}` } }), 401, UNAUTHENTICATED);
       expect((await victim.request('/api/me')).status).toBe(200);
     });
 
     it('the token is never read from the URL', async () => {
       const device = await scenario().signedIn('alice');
       const token = encodeURIComponent(device.token ?? '');
-      for (const query of [`session=${token}`, `token=${token}`, `access_token=${token}`]) {
-        expect((await scenario().request(`/api/me?${query}`)).status).toBe(401);
-      }
+      expect((await scenario().request(`/api/me?session=${token}&token=${token}&access_token=${token}`)).status).toBe(401);
     });
   });
 }
