@@ -239,6 +239,28 @@ describe('session routes', () => {
     }
   });
 
+  it('passes other spellings of its paths on, and gives the ones it takes the usual checks', async () => {
+    const manager = createSessionManager();
+    const alice = await signedIn(manager);
+    const bob = await signedIn(manager, 'bob');
+    const routes = createSessionRoutes(manager);
+    const status = async (method: string, url: string, cookie?: string) =>
+      (await routes.respond(await alice.http.attach(fakeRequest({ method, url, headers: cookie === undefined ? {} : { cookie } }), recorder())))?.status;
+    for (const url of ['/SESSIONS', '/Sessions', '/%73essions', '/%53ESSIONS', '//sessions', '///sessions', '/./sessions', '/x/../sessions', '/%2e/sessions', '/sessions;x', '/sessions%00', '/sessions%20', '/sessions//']) {
+      expect(await status('GET', url)).toBeUndefined();
+    }
+    expect(await status('GET', '/sessions/')).toBe(401);
+    const id = bob.created.session.id;
+    for (const url of [`/sessions%2F${id}`, `/sessions%2f${id}`, `/sessions//${id}`, `/sessions/./${id}`, `/sessions/${id}/`, `/sessions/${id}//`]) {
+      expect(await status('DELETE', url, alice.cookie)).toBeUndefined();
+    }
+    for (const url of [`/sessions/${id}`, `/sessions/${id};x`, `/sessions/${id}%00`, `/sessions/${id}%20`]) {
+      expect(await status('DELETE', url)).toBe(401);
+      expect(await status('DELETE', url, alice.cookie)).toBe(404);
+    }
+    expect((await manager.validate(bob.created.token)).ok).toBe(true);
+  });
+
   it('answers a route that fails in the store with 503', async () => {
     const store = switchableStore(memoryStore());
     const manager = createSessionManager({ store });
