@@ -1,27 +1,23 @@
 import { BROWSERS, sendExact } from './client.js';
 import type { FrameworkSuiteContext } from './context.js';
 
-/** Other spellings of a path that a router, a proxy or a browser may read as the same route. */
+/**
+ * Other spellings of a path that a router, a proxy or a browser may read as the same route: one for each
+ * way routers differ (slashes, case, percent-decoding, dot segments, a NUL). Which of them the session
+ * routes take is tested in test/http.
+ */
 function spellings(path: string): string[] {
   const [first = '', ...rest] = path.slice(1).split('/');
   const tail = rest.length === 0 ? '' : `/${rest.join('/')}`;
-  const encodedFirstLetter = `%${first.charCodeAt(0).toString(16)}${first.slice(1)}`;
   return [
     `/${path}`,
-    `//${path}`,
     path.toUpperCase(),
-    `/${first[0]!.toUpperCase()}${first.slice(1)}${tail}`,
-    `/${encodedFirstLetter}${tail}`,
-    `/${encodedFirstLetter.toUpperCase()}${tail}`,
+    `/%${first.charCodeAt(0).toString(16)}${first.slice(1)}${tail}`,
     `${path}/`,
     `${path}//`,
-    `/.${path}`,
     `/x/..${path}`,
-    `/%2e${path}`,
-    `${path};x`,
     `${path}%00`,
-    `${path}%20`,
-    ...(rest.length === 0 ? [] : [`/${first}%2F${rest.join('/')}`, `/${first}%2f${rest.join('%2f')}`, `/${first}//${rest.join('/')}`, `/${first}/./${rest.join('/')}`]),
+    ...(rest.length === 0 ? [] : [`/${first}%2F${rest.join('/')}`, `/${first}//${rest.join('/')}`]),
   ];
 }
 
@@ -49,14 +45,6 @@ export function describePathVariants({ describe, it, expect, scenario }: Framewo
 
     it('answer no request without a session', async () => {
       expect(await leaks(PROTECTED, 'GET')).toEqual([]);
-    });
-
-    it('answer no request with a revoked session', async () => {
-      const laptop = await scenario().signedIn('alice');
-      const cookie = `session=${laptop.token!}`;
-      expect((await refused('/api/me', 'GET', cookie)).leaked).toBe(true);
-      await scenario().sessions.revokeAll('alice');
-      expect(await leaks(PROTECTED, 'GET', [cookie])).toEqual([]);
     });
 
     it('sign out no device without a session, and never another user\'s device', async () => {
