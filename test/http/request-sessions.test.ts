@@ -261,6 +261,22 @@ describe('session routes', () => {
     expect((await manager.validate(bob.created.token)).ok).toBe(true);
   });
 
+  it('refuse a cross-site request on every state-changing route with 403, never cached, and end nothing', async () => {
+    const manager = createSessionManager();
+    const alice = await signedIn(manager);
+    const other = await alice.http.attach(fakeRequest({ method: 'POST', url: '/login', headers: { 'user-agent': 'curl/8.0' } }), recorder());
+    const phone = await other.signIn({ userId: 'alice' });
+    const routes = createSessionRoutes(manager);
+    const attacks: Record<string, string>[] = [{ 'sec-fetch-site': 'cross-site' }, { origin: 'https://evil.example' }, { origin: 'null' }, { origin: 'https://app.example' }, { origin: 'http://app.example:1' }];
+    for (const headers of attacks) {
+      for (const [method, url] of [['POST', '/sessions/sign-out'], ['POST', '/sessions/sign-out-others'], ['POST', '/sessions/sign-out-everywhere'], ['DELETE', `/sessions/${phone.session.id}`]]) {
+        const request = fakeRequest({ method, url, headers: { host: 'app.example', cookie: alice.cookie, ...headers } });
+        expect(await routes.respond(await alice.http.attach(request, recorder()))).toMatchObject({ status: 403, body: '{"error":"cross_site_request"}', headers: { 'cache-control': 'no-store' }, setCookies: [] });
+      }
+    }
+    expect([(await manager.validate(alice.created.token)).ok, (await manager.validate(phone.token)).ok]).toEqual([true, true]);
+  });
+
   it('answers a route that fails in the store with 503', async () => {
     const store = switchableStore(memoryStore());
     const manager = createSessionManager({ store });
