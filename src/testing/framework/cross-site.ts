@@ -6,22 +6,20 @@ const CROSS_SITE = { json: { error: 'cross_site_request' } };
 /** State-changing session routes, and the app's own routes behind `requireSameOrigin`, refuse requests made from another site. */
 export function describeCrossSite({ describe, it, expect, scenario, expectReply }: FrameworkSuiteContext): void {
   describe('cross-site requests', () => {
-    it('a cross-site POST gets 403 and signs nobody out', async () => {
+    it('a cross-site POST or DELETE gets 403 and signs nobody out', async () => {
       const [laptop, phone] = await scenario().signedInOn('alice', BROWSERS.chromeMac, BROWSERS.safariIphone);
+      // One per fact the wrapper hands over: each header, the connection's scheme, a form body.
+      // Every Origin the rule refuses, and every route it guards, are tested in test/http.
       const attacks: Record<string, string>[] = [
         { 'sec-fetch-site': 'cross-site' },
-        { origin: 'https://evil.example' },
-        { origin: 'null' },
-        // Same host name, other scheme or port: another origin.
+        // Same host name, other scheme: another origin, told apart by whether the connection is TLS.
         { origin: scenario().url.replace('http://', 'https://') },
-        { origin: 'http://127.0.0.1:1' },
         // A form post, which no preflight protects.
         { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
       ];
       for (const headers of attacks) {
-        for (const path of ['/sessions/sign-out-everywhere', '/sessions/sign-out-others', '/sessions/sign-out']) {
-          expectReply(await laptop.request(path, { method: 'POST', headers, body: headers['content-type'] === undefined ? undefined : 'x=1' }), 403, CROSS_SITE);
-        }
+        const body = headers['content-type'] === undefined ? undefined : 'x=1';
+        expectReply(await laptop.request('/sessions/sign-out-everywhere', { method: 'POST', headers, body }), 403, CROSS_SITE);
         expect((await laptop.request(`/sessions/${phone.sessionId}`, { method: 'DELETE', headers })).status).toBe(403);
       }
       expect(await meStatuses(laptop, phone)).toEqual([200, 200]);
@@ -41,11 +39,9 @@ export function describeCrossSite({ describe, it, expect, scenario, expectReply 
     });
 
     it("a forged sign-in form (login CSRF) gets the session routes' 403 and sets no cookie", async () => {
-      const forgeries: Record<string, string>[] = [{ origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }, { origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }];
-      for (const headers of forgeries) {
-        const reply = await scenario().request('/login?user=mallory', { method: 'POST', headers: { ...FORM_POST, ...headers }, body: 'user=mallory', browser: true });
-        expectReply(reply, 403, { ...CROSS_SITE, headers: { 'cache-control': 'no-store' }, cookies: 0 });
-      }
+      const headers = { ...FORM_POST, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' };
+      const reply = await scenario().request('/login?user=mallory', { method: 'POST', headers, body: 'user=mallory', browser: true });
+      expectReply(reply, 403, { ...CROSS_SITE, headers: { 'cache-control': 'no-store' }, cookies: 0 });
       expect(await scenario().sessions.list('mallory')).toEqual([]);
     });
 
