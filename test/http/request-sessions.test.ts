@@ -261,6 +261,28 @@ describe('session routes', () => {
     expect((await manager.validate(bob.created.token)).ok).toBe(true);
   });
 
+  it('need a session on every route, answer another method with 405 and Allow, and a DELETE of an id not the user\'s with 404', async () => {
+    const manager = createSessionManager();
+    const alice = await signedIn(manager);
+    const routes = createSessionRoutes(manager);
+    const respond = async (method: string, url: string, cookie?: string) =>
+      routes.respond(await alice.http.attach(fakeRequest({ method, url, headers: cookie === undefined ? {} : { cookie } }), recorder()));
+    const id = alice.created.session.id;
+    for (const [method, url] of [['GET', '/sessions'], ['POST', '/sessions/sign-out'], ['POST', '/sessions/sign-out-others'], ['POST', '/sessions/sign-out-everywhere'], ['DELETE', `/sessions/${id}`]]) {
+      expect(await respond(method!, url!)).toMatchObject({ status: 401, body: '{"error":"unauthenticated"}' });
+    }
+    const allowed = [['/sessions/sign-out', 'POST'], ['/sessions/sign-out-others', 'POST'], ['/sessions/sign-out-everywhere', 'POST'], [`/sessions/${id}`, 'DELETE'], ['/sessions', 'GET, HEAD']];
+    for (const [url, allow] of allowed) {
+      for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].filter((method) => !allow!.split(', ').includes(method))) {
+        expect(await respond(method, url!, alice.cookie)).toMatchObject({ status: 405, headers: { allow, 'cache-control': 'no-store' } });
+      }
+    }
+    for (const other of ['AAAAAAAAAAAAAAAAAAAAAA', 'not-a-session-id', '..%2F..%2Fx']) {
+      expect(await respond('DELETE', `/sessions/${other}`, alice.cookie)).toMatchObject({ status: 404, body: '{"error":"not_found"}' });
+    }
+    expect((await manager.validate(alice.created.token)).ok).toBe(true);
+  });
+
   it('refuse a cross-site request on every state-changing route with 403, never cached, and end nothing', async () => {
     const manager = createSessionManager();
     const alice = await signedIn(manager);
