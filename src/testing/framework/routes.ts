@@ -43,10 +43,11 @@ export function describeRoutes({ describe, it, expect, scenario, expectReply }: 
       expect((await laptop.request('/api/me')).status).toBe(401);
     });
 
-    it('another user\'s session id, an unknown id and a malformed id all give 404, and revoke nothing', async () => {
+    it('another user\'s session id, and one with an encoded slash, give 404, and revoke nothing', async () => {
       const alice = await scenario().signedIn('alice');
       const bob = await scenario().signedIn('bob', BROWSERS.firefoxWindows);
-      for (const id of [bob.sessionId, 'AAAAAAAAAAAAAAAAAAAAAA', 'not-a-session-id', '..%2F..%2Fx']) {
+      // Unknown and malformed ids are tested in test/http; the encoded slash is for the router.
+      for (const id of [bob.sessionId, '..%2F..%2Fx']) {
         expectReply(await alice.request(`/sessions/${id}`, { method: 'DELETE' }), 404, { json: { error: 'not_found' } });
       }
       expect((await bob.request('/api/me')).status).toBe(200);
@@ -81,21 +82,18 @@ export function describeRoutes({ describe, it, expect, scenario, expectReply }: 
     it('every route needs a session', async () => {
       const anonymous = scenario();
       expect((await anonymous.request('/sessions')).status).toBe(401);
-      for (const path of ['/sessions/sign-out', '/sessions/sign-out-others', '/sessions/sign-out-everywhere']) {
-        expectReply(await anonymous.request(path, { method: 'POST' }), 401, { json: { error: 'unauthenticated' } });
-      }
+      expectReply(await anonymous.request('/sessions/sign-out-everywhere', { method: 'POST' }), 401, { json: { error: 'unauthenticated' } });
       expect((await anonymous.request('/sessions/AAAAAAAAAAAAAAAAAAAAAA', { method: 'DELETE' })).status).toBe(401);
     });
 
     it('state-changing routes answer GET with 405 and Allow', async () => {
       const laptop = await scenario().signedIn('alice');
-      for (const path of ['/sessions/sign-out', '/sessions/sign-out-others', '/sessions/sign-out-everywhere']) {
-        expectReply(await laptop.request(path), 405, { headers: { allow: 'POST' } });
-      }
+      expectReply(await laptop.request('/sessions/sign-out-everywhere'), 405, { headers: { allow: 'POST' } });
       expectReply(await laptop.request(`/sessions/${laptop.sessionId}`), 405, { headers: { allow: 'DELETE' } });
       expectReply(await laptop.request('/sessions', { method: 'POST' }), 405, { headers: { allow: 'GET, HEAD' } });
       expectReply(await laptop.request('/sessions', { method: 'HEAD' }), 200, { body: '' });
-      for (const method of ['PUT', 'PATCH', 'OPTIONS']) {
+      // Every route and method is tested in test/http; these are methods a framework may route apart.
+      for (const method of ['PUT', 'OPTIONS']) {
         expectReply(await laptop.request('/sessions/sign-out-everywhere', { method }), 405, { headers: { allow: 'POST', ...NO_STORE } });
       }
       expect((await laptop.request('/api/me')).status).toBe(200);
