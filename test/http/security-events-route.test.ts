@@ -3,9 +3,11 @@ import express from 'express';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sessionMiddleware, sessionRoutes } from '../../adapters/express/index.js';
 import { createSessionManager, memoryStore, type SecurityEventOptions, type SecurityEventRefusalReport, type SessionManager } from '../../src/index.js';
+import { createSessionHttp, createSessionRoutes, type ResponseTarget } from '../../src/http/index.js';
 import type { FrameworkApp } from '../../src/testing/index.js';
 import { startTestIssuer, SUITE_SET_AUDIENCE, type TestIssuer } from '../../src/testing/framework/test-issuer.js';
 import { listen } from '../frameworks/listen.js';
+import { fakeRequest } from './fake-request.js';
 
 // What an app serving the push route sees beyond the framework suite: a body its own parser
 // read first, the route's refusals told to onRefused, and a store that cannot keep SET ids.
@@ -60,5 +62,28 @@ describe('the security events route', () => {
     expect(reply.status).toBe(400);
     expect(refusals).toEqual([{ err: 'authentication_failed', description: expect.any(String), issuer: idp.issuer }]);
     expect((await sessions.validate(token)).ok).toBe(true);
+  });
+});
+
+describe('the security events route, without a wrapper', () => {
+  const target: ResponseTarget = { setHeader: () => undefined, appendSetCookie: () => undefined };
+  const respond = async (set: string) => {
+    const routes = createSessionRoutes(sessions, { securityEvents: { transmitters: [transmitter()] } });
+    const headers = { 'content-type': 'application/secevent+jwt', authorization: 'Bearer push-secret' };
+    const request = { ...fakeRequest({ method: 'POST', url: '/sessions/security-events', headers }), readBody: () => Promise.resolve(set) };
+    return routes.respond(await createSessionHttp(sessions).attach(request, target));
+  };
+  const accepted = { status: 202, body: '' };
+
+  it('acknowledges with 202 and no body a SET that ended sessions, a replayed one, and verification and unknown event types', async () => {
+    const set = await idp.securityEventToken(ACCOUNT_DISABLED, { format: 'email', email: 'alice@example.com' });
+    const first = await sessions.create({ userId: 'alice' });
+    expect(await respond(set)).toMatchObject(accepted);
+    expect((await sessions.validate(first.token)).ok).toBe(false);
+    const since = await sessions.create({ userId: 'alice' });
+    expect(await respond(set)).toMatchObject(accepted);
+    expect(await respond(await idp.securityEventToken('https://schemas.openid.net/secevent/ssf/event-type/verification', { format: 'opaque', id: 'stream-1' }))).toMatchObject(accepted);
+    expect(await respond(await idp.securityEventToken('https://events.example.com/something-new', { format: 'email', email: 'alice@example.com' }))).toMatchObject(accepted);
+    expect((await sessions.validate(since.token)).ok).toBe(true);
   });
 });
