@@ -108,6 +108,7 @@ export function describeContract({ describe, it, expect, store, raw }: StoreSuit
       await raw().apply({ owner: { userId }, writes: [insert(session)] });
       expect(await raw().touch(session.id, { lastUsedAt: session.createdAt + 10 })).toBe(true);
       expect(await raw().touch(session.id, { lastUsedAt: session.createdAt + 5, authenticatedAt: session.createdAt + 7 })).toBe(true);
+      expect(await raw().touch(session.id, { authenticatedAt: session.createdAt + 3 })).toBe(true);
       const read = (await raw().get(session.id))!.session;
       expect([read.lastUsedAt, read.authenticatedAt]).toEqual([session.createdAt + 10, session.createdAt + 7]);
       await raw().apply({ owner: { userId }, writes: [{ type: 'revoke', sessionId: session.id, at: session.createdAt + 11, reason: 'sign_out' }] });

@@ -12,7 +12,6 @@ import { describeFaults, type StoreFaults } from './faults.js';
 import { describeDeviceReplacement } from './devices.js';
 import { describeEpochs } from './epochs.js';
 import { describeFederated } from './federated.js';
-import { describeFreshSignIn } from './fresh-sign-in.js';
 import { describeSessionLimit } from './session-limit.js';
 import { describeLifecycle } from './lifecycle.js';
 import { describeListOrder } from './list-order.js';
@@ -113,7 +112,7 @@ export function describeStoreConformance(
     describeContract(context);
     if (options.faults !== undefined) describeFaults(context, options.faults);
     const concerns = [
-      describeLifecycle, describeEpochs, describeDeviceReplacement, describeFreshSignIn, describeSessionLimit, describeTenants,
+      describeLifecycle, describeEpochs, describeDeviceReplacement, describeSessionLimit, describeTenants,
       describeSupportAccess, describeNotices, describeActivity, describeAccountActivity, describeRevocationLinkDevice, describePrivacy, describeFederated, describePruning,
       describeRaces, describeManagerRaces, describeManagerOverStore, describeRotation, describeListOrder, describeTextKeys,
     ];

@@ -8,7 +8,9 @@ export function describeLifecycle({ describe, it, expect, store }: StoreSuiteCon
       const user = freshUser();
       const device = { ...CHROME_MAC_DEVICE, deviceType: 'desktop', userAgent: 'Mozilla/5.0 (Macintosh)', ip: '203.0.113.7' };
       const support = { kind: 'impersonation', impersonatorId: 'admin-42', impersonatorSessionId: 'AdminSessionId-Of-22ch' };
-      const record = newRecord(store(), user, { tenantId: 'tenant-a', ...device, ...support, data: { plan: 'pro', seats: 3, nested: { ok: true, list: [1, 'two', null] } } });
+      // Proof an hour before sign-in and a session-only cookie: neither is what a store would default to.
+      const proof = { authenticatedAt: Date.now() - 3_600_000, persistent: false };
+      const record = newRecord(store(), user, { tenantId: 'tenant-a', ...device, ...support, ...proof, data: { plan: 'pro', seats: 3, nested: { ok: true, list: [1, 'two', null] } } });
       const { session, replacedIds } = await store().create(record, { replaceDevice: true });
       expect([replacedIds, session.createdAt, session.expiresAt, session.lastUsedAt]).toEqual([[], record.createdAt, record.createdAt + MAX_AGE, record.createdAt]);
       const found = await store().get(record.id);
