@@ -102,18 +102,20 @@ describe('"This wasn\'t me" once the linked session\'s row is gone', () => {
     expect(await sessions.validate(again.token)).toEqual({ ok: false, reason: 'revoked' });
   });
 
-  it('ends it too when the account activity of that sign-in is gone as well', async () => {
+  it("ends it too, in the linked session's tenant only, when the account activity of that sign-in is gone as well", async () => {
     const { sessions, advance } = hourLong({ activityRetention: 30 * MINUTE });
-    const first = await sessions.create({ userId: 'alice', userAgent: ATTACKER });
+    const first = await sessions.create({ userId: 'alice', tenantId: 'acme', userAgent: ATTACKER });
     const link = (await sessions.issueRevocationLink(first.session.id))!;
     advance(50 * MINUTE);
-    const again = await sessions.create({ userId: 'alice', userAgent: ATTACKER });
+    const again = await sessions.create({ userId: 'alice', tenantId: 'acme', userAgent: ATTACKER });
+    const elsewhere = await sessions.create({ userId: 'alice', tenantId: 'globex', userAgent: ATTACKER });
     advance(15 * MINUTE);
     await sessions.prune();
     // The sign-in's entry, with its device, is pruned.
     expect((await sessions.activity('alice')).some((entry) => entry.sessionId === first.session.id && entry.type === 'session.created')).toBe(false);
     expect(await pageTitle(sessions, link)).toBe('That device was signed out');
     expect(await sessions.validate(again.token)).toEqual({ ok: false, reason: 'revoked' });
+    expect((await sessions.validate(elsewhere.token)).ok).toBe(true);
   });
 
   it('a link of an earlier release (no device on it) says it could not tell the device, never "signed out", and reads no activity', async () => {

@@ -21,7 +21,6 @@ import { describeNotices } from './notices.js';
 import { describePrivacy } from './privacy.js';
 import { describePruning } from './pruning.js';
 import { describeRaces } from './races.js';
-import { describeRevocationLinkDevice } from './revocation-link-device.js';
 import { describeRotation } from './rotation.js';
 import { describeSupportAccess } from './support-access.js';
 import { describeTenants } from './tenants.js';
@@ -113,7 +112,7 @@ export function describeStoreConformance(
     if (options.faults !== undefined) describeFaults(context, options.faults);
     const concerns = [
       describeLifecycle, describeEpochs, describeDeviceReplacement, describeSessionLimit, describeTenants,
-      describeSupportAccess, describeNotices, describeActivity, describeAccountActivity, describeRevocationLinkDevice, describePrivacy, describeFederated, describePruning,
+      describeSupportAccess, describeNotices, describeActivity, describeAccountActivity, describePrivacy, describeFederated, describePruning,
       describeRaces, describeManagerRaces, describeManagerOverStore, describeRotation, describeListOrder, describeTextKeys,
     ];
     for (const concern of concerns) concern(context);
