@@ -1,7 +1,57 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSessionManager, memoryStore, type SessionStore } from '../../src/index.js';
+import { createSessionManager, memoryStore, type CreatedSession, type SessionManager, type SessionStore } from '../../src/index.js';
 import { startTestIssuer, type TestIssuer } from '../../src/testing/framework/test-issuer.js';
 import { HOUR, TestClock } from '../support/clock.js';
+
+const SECRET = 'a-test-secret-of-at-least-32-bytes!!';
+
+/** The admin of a test: a session in the admin's own organization. */
+interface Admin {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly own: CreatedSession;
+}
+
+/** Every way an admin's session ends; each must end the support access it started. */
+const ENDINGS: ReadonlyArray<readonly [string, (sessions: SessionManager, admin: Admin) => Promise<unknown>]> = [
+  ['signed out everywhere (every kind)', (sessions, admin) => sessions.revokeAll(admin.id, { kinds: 'all' })],
+  ['signed out everywhere (browser sessions)', (sessions, admin) => sessions.revokeAll(admin.id)],
+  ['signed out of the device that started it', (sessions, admin) => sessions.signOut(admin.own.session)],
+  ['revoked by id', (sessions, admin) => sessions.revoke(admin.own.session.id)],
+  ['password reset', (sessions, admin) => sessions.passwordReset(admin.id)],
+  ['changing their password on another device', async (sessions, admin) => sessions.passwordChanged(admin.id, { currentSessionId: (await sessions.create({ userId: admin.id, tenantId: admin.tenantId })).session.id })],
+  ['erased', (sessions, admin) => sessions.eraseUser(admin.id)],
+  ['in a bulk sign-out', (sessions, admin) => sessions.revokeUsers([admin.id])],
+  ["in a bulk sign-out of the admin's organization", (sessions, admin) => sessions.revokeUsers([admin.id], { tenantId: admin.tenantId })],
+  ["signed out of the admin's organization", (sessions, admin) => sessions.revokeAll(admin.id, { kinds: 'all', tenantId: admin.tenantId })],
+  ["in a tenant-wide sign-out of the admin's organization", (sessions, admin) => sessions.revokeTenant(admin.tenantId, { kinds: 'all' })],
+];
+
+describe('support access ends with its impersonator', () => {
+  for (const [ending, end] of ENDINGS) {
+    it(`a support session is refused once its admin is ${ending}, here and on another instance`, async () => {
+      const store = memoryStore();
+      const sessions = createSessionManager({ store, accessTokens: { secret: SECRET }, epochCacheTtl: 0 });
+      const other = createSessionManager({ store, accessTokens: { secret: SECRET }, epochCacheTtl: 0 });
+      const admin: Admin = { id: 'root', tenantId: 'staff', own: await sessions.create({ userId: 'root', tenantId: 'staff' }) };
+      // The user's organization, not the admin's: the support session must end all the same.
+      const support = await sessions.impersonate(admin.own.session, 'ada', { ttl: 24 * HOUR, tenantId: 'customer' });
+      const untouched = await sessions.create({ userId: 'ada' });
+      const jwt = await sessions.issueAccessToken(support.session);
+      expect((await other.validate(support.token)).ok).toBe(true);
+      expect((await other.verifyAccessToken(jwt)).ok).toBe(true);
+      await end(sessions, admin);
+      for (const manager of [sessions, other]) {
+        expect(await manager.validate(support.token)).toEqual({ ok: false, reason: 'revoked' });
+        expect((await manager.list('ada')).map((view) => view.id)).toEqual([untouched.session.id]);
+        expect(await manager.liveness(support.session.id)).toEqual({ live: false, reason: 'revoked' });
+        expect(await manager.verifyAccessToken(jwt)).toEqual({ ok: false, reason: 'revoked' });
+      }
+      // The user's own session is not the admin's: it stays.
+      expect((await other.validate(untouched.token)).ok).toBe(true);
+    });
+  }
+});
 
 // A support session lasts exactly as long as the admin session that started it is live, however
 // that session ends; the admin being busy in the support session does not end it.
