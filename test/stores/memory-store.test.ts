@@ -140,7 +140,7 @@ describe('memory store', () => {
   it('notifies subscribers of each revocation, not of plain sign-ins, until they unsubscribe', async () => {
     const store = storeOperations(memoryStore());
     const notices: string[] = [];
-    const unsubscribe = store.subscribe!((notice) => notices.push(notice.userId));
+    const unsubscribe = store.subscribe!((notice) => notices.push(notice.tenantId === undefined ? notice.userId : `tenant ${notice.tenantId}`));
     const device = { deviceKey: 'Chrome|Mac OS' };
     const first = (await create(store, 'u', device, true)).session;
     expect(notices).toEqual([]);
@@ -158,10 +158,11 @@ describe('memory store', () => {
     await store.revoke(third.id, { at: T, reason: 'x' });
     // Revoked without denyUntil: no deny-list entry at all.
     expect(Object.keys((await store.getRevocationState('x')).denied)).toEqual([]);
-    expect(notices).toEqual(['u', 'v', 'w', 'x']);
+    await store.revokeTenant!('acme', { kinds: ['browser'], at: T });
+    expect(notices).toEqual(['u', 'v', 'w', 'x', 'tenant acme']);
     unsubscribe();
     await store.revokeAll('u', { kinds: ['browser'], at: T });
-    expect(notices).toEqual(['u', 'v', 'w', 'x']);
+    expect(notices).toEqual(['u', 'v', 'w', 'x', 'tenant acme']);
   });
 
   it('prunes deny-list entries when they end, keeping epochs and entries of expired sessions', async () => {
