@@ -11,7 +11,7 @@ const CHROME = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.
 function setup() {
   let now = 1_800_000_000_000;
   const store = memoryStore();
-  const sessions = createSessionManager({ store, clock: () => now, kinds: { remember: ROTATION } });
+  const sessions = createSessionManager({ store, clock: () => now, kinds: { remember: ROTATION }, accessTokens: { secret: 'rotation-test-access-token-secret-0123456789' } });
   return { store, sessions, at: (ms: number) => (now = 1_800_000_000_000 + ms) };
 }
 
@@ -84,6 +84,41 @@ describe('rotation in the manager', () => {
     at(ROTATION.rotateAfter + ROTATION.rotationGrace);
     expect(await sessions.validate(token)).toEqual({ ok: false, reason: 'reused' });
     expect(await sessions.validate(successor)).toEqual({ ok: false, reason: 'revoked' });
+  });
+
+  it('validate(): a wrong secret for a known id is not found and changes nothing, inside the grace and after it', async () => {
+    const { store, sessions, session, successor, at } = await rotatedOnce();
+    const events: string[] = [];
+    sessions.on('*', (event) => void events.push(event.type));
+    const version = (await store.readUser('ada')).version;
+    for (const ms of [ROTATION.rotateAfter + 1, ROTATION.rotateAfter + ROTATION.rotationGrace + 1, 2 * ROTATION.rotateAfter - 1]) {
+      at(ms);
+      expect(await sessions.validate(`${session.id}.${'A'.repeat(43)}`)).toEqual({ ok: false, reason: 'not_found' });
+    }
+    expect([(await store.readUser('ada')).version, events]).toEqual([version, []]);
+    expect((await sessions.validate(successor)).ok).toBe(true);
+  });
+
+  it('validate(): "sign out everywhere" inside the grace refuses the previous token and its successor', async () => {
+    const { sessions, token, successor, at } = await rotatedOnce();
+    at(ROTATION.rotateAfter + 1);
+    await sessions.revokeAll('ada');
+    for (const presented of [token, successor]) expect(await sessions.validate(presented)).toEqual({ ok: false, reason: 'revoked' });
+  });
+
+  it('reuse is in the activity with the device, and refuses an access token minted before the rotation, which worked until then', async () => {
+    const { sessions, at } = setup();
+    const { token, session } = await sessions.create({ userId: 'ada', kind: 'remember', userAgent: CHROME });
+    at(ROTATION.rotateAfter - 1_000);
+    const jwt = await sessions.issueAccessToken(session);
+    at(ROTATION.rotateAfter);
+    expect(await sessions.validate(token)).toMatchObject({ ok: true, rotatedToken: expect.any(String) });
+    expect((await sessions.verifyAccessToken(jwt)).ok).toBe(true);
+    at(ROTATION.rotateAfter + ROTATION.rotationGrace);
+    expect(await sessions.validate(token)).toEqual({ ok: false, reason: 'reused' });
+    expect(await sessions.verifyAccessToken(jwt)).toEqual({ ok: false, reason: 'revoked' });
+    const [latest] = await sessions.activity('ada', { limit: 1 });
+    expect([latest?.type, latest?.reason, latest?.sessionId, latest?.deviceLabel]).toEqual(['session.reused', 'token_reused', session.id, 'Chrome on Mac OS']);
   });
 
   it("validate(): the previous token is not found when the row's current secret is not its successor", async () => {
