@@ -180,3 +180,24 @@ describe('exact boundaries', () => {
     expect((await sessions.validate(remember.token)).ok).toBe(true);
   });
 });
+
+describe('kinds and ids named like Object properties', () => {
+  it('signing out everywhere in such a kind signs out, a sign-in right after works, and lists stay readable', async () => {
+    // The kind names a manager accepts (lowercase, starting with a letter).
+    const { sessions, clock } = setup({ kinds: { constructor: {} } });
+    for (const kind of ['constructor', 'browser']) {
+      const user = `${kind}-user`;
+      const first = await sessions.create({ userId: user, kind, tenantId: kind });
+      expect((await sessions.validate(first.token)).ok).toBe(true);
+      clock.advance(10);
+      const result = await sessions.revokeAll(user, { kinds: [kind] });
+      expect(Number.isSafeInteger(result.epochs[kind])).toBe(true);
+      expect(await sessions.validate(first.token)).toEqual({ ok: false, reason: 'revoked' });
+      clock.advance(10);
+      const second = await sessions.create({ userId: user, kind, tenantId: kind });
+      expect([Number.isSafeInteger(second.session.createdAt), Number.isSafeInteger(second.session.expiresAt)]).toEqual([true, true]);
+      expect((await sessions.validate(second.token)).ok).toBe(true);
+      expect((await sessions.list(user)).map((view) => view.id)).toEqual([second.session.id]);
+    }
+  });
+});
