@@ -89,14 +89,16 @@ export function describeContract({ describe, it, expect, store, raw }: StoreSuit
       expect({ ...(await raw().get(session.id))!.tenantEpochs }).toEqual({ browser: 9 });
     });
 
-    it('claims a key at version 0 once; the value and expiry come back as put', async () => {
+    it('claims a key at version 0 once; the value (2,048 characters at most) and expiry come back as put', async () => {
       const key = `test:${freshUser('claim')}`;
       const expiresAt = Date.now() + 60_000;
-      const put: Write = { type: 'putKey', key, value: 'one', expiresAt };
+      // The longest value the contract allows, with characters outside ASCII: a short or byte-sized column loses them.
+      const value = `["é😀",${'9'.repeat(2_040)}]`;
+      const put: Write = { type: 'putKey', key, value, expiresAt };
       const answers = await Promise.all([0, 1, 2, 3].map(() => raw().apply({ owner: { key }, version: 0, writes: [put] })));
       expect(answers.filter(Boolean)).toHaveLength(1);
       const state = await raw().readKey(key);
-      expect([state.value, state.expiresAt]).toEqual(['one', expiresAt]);
+      expect([state.value, state.expiresAt]).toEqual([value, expiresAt]);
       expect(state.version).toBeGreaterThan(0);
       expect(await raw().apply({ owner: { key }, version: state.version, writes: [{ type: 'deleteKey', key }] })).toBe(true);
       expect((await raw().readKey(key)).value).toBeUndefined();
