@@ -22,31 +22,19 @@ export type HandlerWithSessions<Args extends unknown[], R extends Request = Requ
   ...args: Args
 ) => Response | Promise<Response>;
 
-/**
- * The client's address and whether the connection is TLS, which only the runtime can tell.
- * @typeParam Args - What the runtime passes after the request.
- * @typeParam R - The runtime's request type.
- */
+/** The client's address and whether the connection is TLS, which only the runtime can tell. */
 export type ConnectionInfo<Args extends unknown[], R extends Request = Request> = (request: R, ...args: Args) => FetchRequestInfo;
 
-/**
- * A Fetch handler with the runtime's own signature.
- * @typeParam Args - What the runtime passes after the request.
- * @typeParam R - The runtime's request type.
- */
+/** A Fetch handler with the runtime's own signature. */
 export type FetchHandler<Args extends unknown[], R extends Request = Request> = (request: R, ...args: Args) => Promise<Response>;
 
 /** Wraps one handler; see {@link sessionHandler}. */
 export interface WithSessions {
-  /**
-   * @param handler - The app's handler, given the request's `sessions` object second.
-   * @returns The handler for the runtime.
-   */
+  /** @param handler - The app's handler, given the request's `sessions` object second. */
   <Args extends unknown[], R extends Request = Request>(handler: HandlerWithSessions<Args, R>): FetchHandler<Args, R>;
   /**
    * @param handler - The app's handler, given the request's `sessions` object second.
    * @param connectionInfo - The client's address (and TLS) from the runtime's arguments.
-   * @returns The handler for the runtime.
    */
   <Args extends unknown[], R extends Request = Request>(handler: NoInfer<HandlerWithSessions<Args, R>>, connectionInfo: ConnectionInfo<Args, R>): FetchHandler<Args, R>;
 }

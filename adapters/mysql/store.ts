@@ -26,7 +26,6 @@ export interface MysqlStore extends SessionStore {
  * their `epochCacheTtl`. The pool's connections must keep autocommit on and never be released with a
  * transaction open: an old snapshot would let a revoked session validate.
  *
- * @param options - The app's pool, and optionally the table prefix and the statement timeout.
  * @returns A {@link MysqlStore}. Call `migrate()` once at startup.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for an unknown option, a missing
  * or callback-style pool, a prefix that is not a plain lower-case identifier or a bad timeout.

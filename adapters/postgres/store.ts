@@ -27,7 +27,6 @@ const NOTIFY: Statement = { name: 'notify', text: 'SELECT pg_notify($1, $2)' };
  * epochs at once. Behind a transaction pooler, pass `preparedStatements: false` and `listen: { pool }`
  * or `listen: false`. An erased user's bytes stay in dead tuples until `VACUUM`.
  *
- * @param options - The app's `pg.Pool` or postgres.js client; optionally names, timeout, prepared statements, LISTEN.
  * @returns A {@link PostgresStore}. Call `migrate()` once at startup (or apply `schema.sql`).
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for wrong options. Calls reject
  * with `STORE_UNAVAILABLE` when PostgreSQL is unreachable or slower than the timeout.

@@ -27,7 +27,6 @@ const CAP = 1_000;
  * - Batches with `notify` are published on `<prefix>revocations`; `subscribe()` listens on a
  *   duplicate of the app's client.
  *
- * @param options - The client, and optionally `prefix`, `commandTimeout`, `pruneLockTtl`, `onError`, `durability`.
  * @returns A {@link SessionStore} with `subscribe`, `listActivity` and `stats`; its `close()` never closes the app's client.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for another client or an
  * option out of range. Calls reject with `STORE_UNAVAILABLE` when Redis is unreachable or silent
