@@ -38,7 +38,6 @@ export class SessionError extends Error {
   readonly sessions?: readonly SessionView[];
 
   /**
-   * @param code - The stable code callers narrow on.
    * @param message - A sentence for humans; it may change between versions.
    * @param options - `cause` keeps the underlying error; `sessions` those behind a `SESSION_LIMIT`.
    */

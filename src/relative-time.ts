@@ -17,12 +17,8 @@ function formatter(locale: string, numeric: 'always' | 'auto'): Intl.RelativeTim
 }
 
 /**
- * "Last used" text: `"Just now"` under a minute, then `"3 minutes ago"` up to years, in `locale`.
- *
- * @param then - The past moment (ms).
- * @param now - The present (ms).
+ * "Last used" text for `then` seen from `now` (ms): `"Just now"` under a minute, then `"3 minutes ago"` up to years.
  * @param locale - A BCP 47 locale; an invalid one falls back to `"en"`.
- * @returns The phrase.
  */
 export function formatLastUsed(then: number, now: number, locale = 'en'): string {
   let rtf: Intl.RelativeTimeFormat;

@@ -28,10 +28,7 @@ export function fromNodeRequest(raw: IncomingMessage, url?: string, bodyHolder?:
   return new NodeRequest(raw, url, bodyHolder);
 }
 
-/**
- * {@link fromNodeRequest}'s object, which this package's wrappers build directly: methods on the prototype, the headers
- * read from the framework's object once (a property read on Express's request is slow), the peer address only when asked.
- */
+/** {@link fromNodeRequest}'s object: headers read once (Express's getters are slow), the peer address only when asked. */
 export class NodeRequest implements HttpRequest {
   readonly #raw: IncomingMessage;
   readonly #headers: IncomingMessage['headers'];
@@ -102,8 +99,6 @@ export interface FetchRequestInfo {
 
 /**
  * Builds an {@link HttpRequest} from a Web `Request`, for Fetch runtimes.
- *
- * @param info - What the runtime knows of the connection: the client address, and TLS.
  *
  * @example
  * ```ts

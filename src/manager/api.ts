@@ -45,7 +45,6 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
   readonly revocationsPublished: boolean;
   /**
    * Signs in: mints a token and stores a new session.
-   * @returns The token to hand to the client (it is not stored) and the stored session.
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user or tenant id, an
    * undeclared kind, or `data` that is not a JSON object within 8 KiB; `SESSION_LIMIT` when the
    * user has `maxSessions` live sessions of the kind and tenant and `onMaxSessions` is `"refuse"` (the
@@ -83,7 +82,6 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    * ending itself goes through {@link SessionManager.signOut}, which names a support session's
    * impersonator in `by`; here pass `by` yourself.
    * @param sessionId - An id of another shape revokes nothing.
-   * @param options - The reason and actor, and `userId` to revoke only a session of that user.
    * @returns Whether this call revoked it (`false` when unknown, already revoked or another user's).
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
@@ -93,16 +91,13 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    * `tenantId` (a tenant admin's action) only that tenant's sessions end, each revoked on its
    * own, and no epoch moves.
    * @param options - The kinds to sign out (default: the `everywhereKinds` option), tenant, reason and actor.
-   * @returns The user's epochs of those kinds after the raise (none with `tenantId`; then `revokedIds`).
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id, or kinds that are
    * neither `"all"` nor a non-empty list of declared kinds; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   revokeAll(userId: string, options?: RevokeAllSessionsOptions): Promise<RevokeAllResult>;
   /**
-   * Logs out every other device of the user.
-   * @param keepSessionId - The session that stays signed in.
+   * Logs out every device of the user but the session `keepSessionId`.
    * @param options - The kinds to sign out (default: the `everywhereKinds` option), reason and actor.
-   * @returns The ids revoked by this call.
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user or session id, or bad
    * kinds (as {@link SessionManager.revokeAll}); `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
@@ -111,7 +106,6 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    * Signs this device out, or every device when the global-logout policy says so (unless
    * `thisDeviceOnly`).
    * @param session - The signed-in session, as `validate` returned it.
-   * @returns Whether the global-logout policy signed out every device.
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad `session.userId` or a
    * `thisDeviceOnly` that is not a boolean; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`. An error of
    * a `globalLogout` policy function propagates as is, after this device was signed out.
@@ -119,26 +113,20 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
   signOut(session: Pick<Session, 'id' | 'userId' | 'tenantId'>, options?: SignOutOptions): Promise<SignOutResult>;
   /**
    * A password change: other devices out; this one kept with a fresh token unless the policy is "all".
-   * @param options - `currentSessionId`, the device that made the change, and the actor.
    * @returns The fresh token and session of the device that stays, or `{}` when none stays (policy
    * `"all"`, or `currentSessionId` names no live session of this user).
-   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`,
-   * `STORE_ERROR`, `CLOSED`.
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   passwordChanged(userId: string, options?: CredentialChangeOptions): Promise<CredentialChangeResult>;
   /**
    * A password reset: every device out (the sessions of the `everywhereKinds` option).
-   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`,
-   * `STORE_ERROR`, `CLOSED`.
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   passwordReset(userId: string, options?: ActorOptions): Promise<void>;
   /**
    * An email change: other devices out; this one kept with a fresh token.
-   * @param options - `currentSessionId`, the device that made the change, and the actor.
-   * @returns The fresh token and session, or `{}` when `currentSessionId` names no live session of
-   * this user.
-   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`,
-   * `STORE_ERROR`, `CLOSED`.
+   * @returns The fresh token and session, or `{}` when `currentSessionId` names no live session of this user.
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   emailChanged(userId: string, options?: CredentialChangeOptions): Promise<CredentialChangeResult>;
   /**
@@ -184,7 +172,6 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    * Verifies a JWT: signature, expiry, epoch and deny-list; a support session's token is also
    * checked against the store on every call (it ends the moment its admin's session does).
    * Never throws for a bad token: it returns a refusal.
-   * @returns `{ ok: true, claims }`, or `{ ok: false, reason }`.
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without `accessTokens`;
    * `STORE_UNAVAILABLE` or `STORE_ERROR` (the store's `CLOSED` after close) when the revocation state of
    * a genuine token's user is not cached and cannot be read, or a support session's cannot be read.

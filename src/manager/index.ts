@@ -29,7 +29,6 @@ import { isWholeNumber } from '../option-checks.js';
  * Creates the session manager: the framework-agnostic heart of the library.
  *
  * @param options - Store, lifetimes, kinds, policies, access tokens. All optional.
- * @returns A {@link SessionManager}.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for an option it does not know
  * (named in the message), of the wrong type or out of range, or options that cannot work
  * together (an infinite `maxAge`, an HMAC secret shorter than 32 bytes, an unknown kind...).

@@ -37,9 +37,8 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     return new SessionError('SESSION_LIMIT', `This user already has ${sessions.length} live ${kind} sessions${where}, the maxSessions limit: end one first.`, { cause: error, sessions });
   };
 
-  // Only a genuine token (its secret matches) counts, so a client cannot revoke someone
-  // else's session by sending a guessed id. A read only: nothing is revoked before the new
-  // session exists.
+  // Only a genuine token (its secret matches) counts, so a guessed id revokes nobody's session.
+  // A read only: nothing is revoked before the new session exists.
   const genuineSessions = async (tokens: readonly unknown[]): Promise<SessionRecord[]> => {
     const found: SessionRecord[] = [];
     for (const token of tokens) {

@@ -13,10 +13,7 @@ import { appendActivity, eraseUser, listByUser, listDevices, revocationState } f
 export type * from './types.js';
 export { keyName } from './keys.js';
 
-/**
- * The operations the manager runs over a store: each reads, decides with `src/rules`, and applies one batch if the version held.
- * A versioned operation's last argument, `due`, is its caller's deadline (`performance.now()` ms): past it, it sends no batch.
- */
+/** The operations the manager runs over a store: each reads, decides with `src/rules`, and applies one batch if the version held. */
 export function storeOperations(store: SessionStore): StoreOperations {
   const operations: StoreOperations = {
     create: (record, options, due) => create(store, record, options, due),

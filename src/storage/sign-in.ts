@@ -11,11 +11,9 @@ import type { CreateOptions, CreateResult, NewSessionRecord } from './types.js';
 import { versioned } from './versioned.js';
 
 /**
- * A sign-in: reads the user (and the new session's tenant), decides with {@link decideSignIn},
- * and writes the row, the sessions it ends, the high-water marks, the activity and the known
- * device in one batch. Two round trips when no other instance writes the user meanwhile; a
- * sign-in through a provider first lists the user under the provider identity's keys (up to two
- * more reads, and a batch for each key that does not list it until the session expires).
+ * A sign-in: reads the user (and the new session's tenant), decides with {@link decideSignIn}, and writes the row, the
+ * sessions it ends, the high-water marks, the activity and the known device in one batch. A sign-in through a provider
+ * first lists the user under the provider identity's keys (`indexFederated`).
  */
 export function create(store: SessionStore, record: NewSessionRecord, options: CreateOptions, due?: number): Promise<CreateResult> {
   // A sign-in that ends no other session decides on the epochs alone: it reads no other row, so

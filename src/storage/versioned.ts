@@ -4,11 +4,8 @@ import { checkApplied } from '../store-answers.js';
 import type { SessionStore } from '../store.js';
 import type { Batch, Owner } from '../store-writes.js';
 
-/**
- * How many times an operation reads and decides again after another instance's batch came first:
- * about five seconds of pauses, the default `storeTimeout`, so two servers busy with one user
- * are told apart by the deadline rather than by running out of attempts first.
- */
+// Tries after losing to another instance's batch: pauses adding up to about the default `storeTimeout`, so two
+// servers busy with one user are told apart by the deadline, not by running out of attempts.
 const ATTEMPTS = 48;
 
 // The longest an operation waits for the one queued before it, from when that one started (ms):
@@ -30,20 +27,15 @@ const settled = (): void => undefined;
 export type ApplyBatch = (batch: Batch) => Promise<boolean>;
 
 /**
- * Runs read, decide, apply until a batch holds: `step` answers `undefined` when its batch lost
- * to another instance's (the version moved), and reads again after a short random pause, so
- * instances racing for one owner take turns. Past {@link ATTEMPTS} the answer is
+ * Runs read, decide, apply until a batch holds: `step` answers `undefined` when its batch lost to another instance's
+ * (the version moved), and reads again after a short random pause. Past {@link ATTEMPTS} the answer is
  * `STORE_UNAVAILABLE`: nothing was decided, never a decision on stale rows.
  *
- * Within one process the operations on one owner of one store queue instead of racing: a burst
- * of one user's sign-ins on one server would otherwise lose the version to itself until its
- * attempts ran out. Other instances still race, and the version decides; the queue only spares
- * lost attempts, so an operation waits at most {@link LONGEST_WAIT} after the one before it started.
+ * Within one process the operations on one owner of one store queue instead of racing (a burst of one user's sign-ins
+ * would otherwise lose the version to itself); other instances still race, and the version decides.
  *
- * @param due - The caller's deadline (`performance.now()` ms), `undefined` for none. Once it has
- * passed the caller has been answered `STORE_UNAVAILABLE`, so no attempt starts and no batch is
- * sent: a sign-in, rotation or link its caller gave up on never lands later. A batch already
- * sent may still land.
+ * @param due - The caller's deadline (`performance.now()` ms), `undefined` for none. Once passed, the caller was answered
+ * `STORE_UNAVAILABLE`, so no attempt starts and no batch is sent; a batch already sent may still land.
  */
 export function versioned<T>(store: SessionStore, owner: Owner, what: string, due: number | undefined, step: (apply: ApplyBatch) => Promise<T | undefined>): Promise<T> {
   let queue = queues.get(store);
