@@ -22,10 +22,7 @@ export interface KindOptions {
 /** The names {@link KindOptions} may have. */
 export const KIND_OPTIONS = ['maxAge', 'idleTimeout', 'replaceDevice', 'rotateAfter', 'rotationGrace'];
 
-/**
- * One kind's settings with defaults, checked.
- * @param defaults - The manager's `maxAge` and `idleTimeout`, already checked.
- */
+/** One kind's settings with defaults, checked; `defaults` (the manager's `maxAge` and `idleTimeout`) already are. */
 export function resolveKind(kind: string, own: KindOptions, defaults: { readonly maxAge: number; readonly idleTimeout: number }): Required<KindOptions> {
   const name = `kinds.${kind}`;
   const rotateAfter = duration(`${name}.rotateAfter`, own.rotateAfter, 0, { min: 0 });

@@ -19,7 +19,6 @@ function shown(value: unknown): string {
 /**
  * A plain options object (`undefined` reads as `{}`) holding only the `known` keys: a mistyped
  * security option (`globalLogut`) must never be silently ignored.
- *
  * @throws {@link SessionError} `INVALID_CONFIGURATION` for a non-object or an unknown key.
  */
 export function optionsObject<T extends object>(name: string, value: T | undefined, known: readonly string[]): T {

@@ -62,9 +62,8 @@ export interface SessionManagerOptions {
    */
   readonly freshAge?: number;
   /**
-   * The most live sessions a user may have of each kind, in each tenant: a number caps every
-   * kind, an object the kinds it names (`{ browser: 3 }`). Enforced atomically at sign-in;
-   * what happens at the cap is `onMaxSessions`. @default no cap
+   * The most live sessions a user may have of each kind, in each tenant: a number caps every kind, an object the kinds it
+   * names (`{ browser: 3 }`). Enforced atomically at sign-in; what happens at the cap is `onMaxSessions`. @default no cap
    */
   readonly maxSessions?: number | Readonly<Record<string, number>>;
   /**
@@ -78,17 +77,15 @@ export interface SessionManagerOptions {
   /** How long account activity (`activity()`) is kept before pruning removes it. @default 7_776_000_000 (90 days) */
   readonly activityRetention?: number;
   /**
-   * A sign-in from a browser, OS and network the user has not used within this window is a
-   * new device (`session.created` with `newDevice: true`). Known devices not seen for this
-   * long are forgotten by pruning. @default 7_776_000_000 (90 days)
+   * A sign-in from a browser, OS and network the user has not used within this window is a new device (`session.created`
+   * with `newDevice: true`). Known devices not seen for this long are forgotten by pruning. @default 7_776_000_000 (90 days)
    */
   readonly knownDeviceWindow?: number;
   /** The time source (ms; a fraction is dropped); inject one in tests. @default Date.now */
   readonly clock?: () => number;
   /**
-   * Receives what goes wrong out of a caller's sight: errors of event listeners, background
-   * pruning, and work done after an action (an activity entry written after a revocation, a
-   * claim released after a failure). @default a process warning
+   * Receives what goes wrong out of a caller's sight: errors of event listeners, background pruning, and work done after an
+   * action (an activity entry written after a revocation, a claim released after a failure). @default a process warning
    */
   readonly onError?: (error: unknown, event?: SessionEvent) => void;
 }
@@ -98,9 +95,8 @@ export interface CreateSessionManagerOptions extends SessionManagerOptions {
   /** Enables `issueAccessToken` / `verifyAccessToken`. */
   readonly accessTokens?: AccessTokenOptions;
   /**
-   * How long (ms) access-token verification may trust a cached copy of a user's epochs and
-   * deny-list: the propagation window for stores that do not publish revocations. 0 reads
-   * the store every time. @default 1_000
+   * How long (ms) access-token verification may trust a cached copy of a user's epochs and deny-list: the propagation window
+   * for stores that do not publish revocations. 0 reads the store every time. @default 1_000
    */
   readonly epochCacheTtl?: number;
   /** Users kept in the epoch cache (least recently used leave first); a whole number, 0 keeps none. @default 10_000 */

@@ -24,10 +24,9 @@ export interface OneTimeClaim {
 }
 
 /**
- * Claims a token's id (a logout token's, a SET's, a Universal Logout bearer's `jti`) once across
- * every instance sharing the store, under a key digesting scope, issuer and id. A claim that
- * throws may have been written, so it is released (once the store's late answer says it was
- * ours) before the error is thrown: the next delivery is not a replay.
+ * Claims a token's id (a logout token's, a SET's, a Universal Logout bearer's `jti`) once across every instance sharing
+ * the store, under a key digesting scope, issuer and id. A claim that throws may have been written, so it is released
+ * (once the store's late answer says it was ours) before the error is thrown: the next delivery is not a replay.
  * @returns The claim; release it when acting on the token fails.
  */
 export async function claimOnce(context: ManagerContext, key: OneTimeKey): Promise<OneTimeClaim> {
@@ -57,9 +56,8 @@ export async function claimOnce(context: ManagerContext, key: OneTimeKey): Promi
 }
 
 /**
- * Acts on a token once across every instance: claims its id with {@link claimOnce}, runs `act` only
- * while this delivery holds the claim, and releases the claim when `act` throws (then throws), so a
- * later delivery acts. An answer `act` returns, a refusal included, keeps the claim.
+ * Acts on a token once across every instance: runs `act` only while this delivery holds the claim ({@link claimOnce}),
+ * released when `act` throws (then rethrown); an answer `act` returns, a refusal included, keeps the claim.
  * @returns `act`'s answer, or `replayed`'s when another delivery held the claim already.
  */
 export async function actOnce<T>(context: ManagerContext, key: OneTimeKey, act: () => Promise<T>, replayed: () => T): Promise<T> {

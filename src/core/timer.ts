@@ -11,8 +11,7 @@ export interface RepeatingJob {
 }
 
 /**
- * Runs a job now and then every `interval` on unref'd timers (they never keep the process
- * alive). A run still going when the next tick comes is not doubled.
+ * Runs a job now and then every `interval` on unref'd timers; a run still going when the next tick comes is not doubled.
  * @returns A function that stops the timers.
  */
 export function startRepeating(job: RepeatingJob): () => void {

@@ -13,9 +13,8 @@ export function sameIssuer(issuer: string, iss: string): boolean {
 }
 
 /**
- * The first entry whose issuer shares a spelling ({@link issuerSpellings}) with an earlier
- * entry's: one issuer must be one entry where its entry decides whose subjects a token may name,
- * or one spelling's token could name the other's.
+ * The first entry whose issuer shares a spelling ({@link issuerSpellings}) with an earlier entry's: one issuer must be
+ * one entry where its entry decides whose subjects a token may name, or one spelling's token could name the other's.
  */
 export function issuerListedTwice<T extends { readonly issuer: string }>(entries: readonly T[]): T | undefined {
   const overlap = (a: string, b: string): boolean => issuerSpellings(a).some((spelling) => issuerSpellings(b).includes(spelling));

@@ -41,10 +41,9 @@ function isNavigateMode(mode: string): boolean {
 }
 
 /**
- * Whether a request is a page navigation (answered with a redirect to the login page) rather
- * than an API call (answered with `401` JSON): a `GET` or `HEAD` marked `Sec-Fetch-Mode:
- * navigate` or whose Accept prefers HTML, or a form `POST` (marked as a navigation, or without
- * `Sec-Fetch-Mode` preferring HTML with a form encoding). Everything else is an API call.
+ * Whether a request is a page navigation (a redirect to the login page) rather than an API call (`401` JSON): a `GET` or
+ * `HEAD` marked `Sec-Fetch-Mode: navigate` or whose Accept prefers HTML, or a form `POST` (marked as a navigation, or
+ * without `Sec-Fetch-Mode` preferring HTML with a form encoding).
  */
 export function isPageNavigation(request: HttpRequest): boolean {
   const { method } = request;

@@ -61,7 +61,6 @@ export function requireSameOriginResponse(sessions: RequestSessions | undefined)
  * With `sessions`, the middleware's `retryAfter` and `onError` are used.
  *
  * @param sessions - The request's `sessions` object, when the session middleware ran.
- * @returns The `503` to send, or `undefined` for an error that is not a store outage.
  *
  * @example
  * ```ts

@@ -60,8 +60,7 @@ export interface RequestSessions {
   }>;
   /**
    * The user's live sessions, this one first and marked `current`; `kinds` limits the list, `locale` is the texts'.
-   * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `INVALID_INPUT`
-   * for unknown `kinds`, `STORE_UNAVAILABLE`
+   * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `INVALID_INPUT` for unknown `kinds`, `STORE_UNAVAILABLE`
    */
   list(options?: { readonly locale?: string | undefined; readonly kinds?: readonly string[] | undefined }): Promise<SessionView[]>;
   /**
@@ -76,7 +75,6 @@ export interface RequestSessions {
   emailChanged(): Promise<CredentialChangeResult>;
   /**
    * Revokes one of the user's own sessions (another user's counts as not found); this device's also clears the cookie.
-   * @returns Whether a session was revoked.
    * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `STORE_UNAVAILABLE`
    */
   revoke(sessionId: string): Promise<boolean>;

@@ -19,8 +19,7 @@ export interface SessionHttp {
    * Reads and checks the request's cookie or Bearer token and returns the request's `sessions`
    * object; cookie changes made later are written on `target`. A store failure does not
    * throw: the object's `status` is `"unavailable"`.
-   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when `accessTokens` is on but the
-   * manager has no `accessTokens` option.
+   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when `accessTokens` is on but the manager has no `accessTokens` option.
    */
   attach(request: HttpRequest, target: ResponseTarget): Promise<RequestSessions>;
 }

@@ -1,9 +1,8 @@
 import type { EventHub, InvalidationReason } from '../events.js';
 
 /**
- * Who acts, as every event and activity entry names it (`by`): the caller's `by` when given,
- * else the impersonator of the session that acts (whatever a support session does, its
- * impersonator did).
+ * Who acts, as every event and activity entry names it (`by`): the caller's `by` when given, else the
+ * impersonator of the session that acts (whatever a support session does, its impersonator did).
  */
 export function actorOf(by: string | undefined, acting: { readonly impersonatorId?: string | undefined } | null | undefined): string | undefined {
   return by ?? acting?.impersonatorId;

@@ -5,7 +5,6 @@ import { judgeLookup, readSession } from '../core/live-session.js';
 import { matchSecret, rotationDue } from '../rotation/index.js';
 import { endReused, graceOf, rotateSecret, successorToken } from './rotation.js';
 
-// The hot path: one store read, a write only when the touch interval passed or a rotation is due.
 // Shared frozen refusals: a flood of junk tokens allocates nothing.
 const REFUSED = {
   missing: Object.freeze({ ok: false, reason: 'missing' }),

@@ -18,7 +18,6 @@ interface Turn {
   readonly done: Promise<void>;
 }
 
-// The last operation queued per owner, per store object.
 const queues = new WeakMap<SessionStore, Map<string, Turn>>();
 
 const settled = (): void => undefined;
