@@ -1,4 +1,3 @@
-import { SessionError } from '../../src/errors.js';
 import { boolean, duration, invalidConfiguration as invalid, optionsObject } from '../../src/option-checks.js';
 import { DEFAULT_SCHEMA, DEFAULT_TABLE, tableNames } from './names.js';
 import type { PostgresJsSql, PostgresPool } from './types.js';

@@ -1,5 +1,4 @@
 import { postgresDialect, SCHEMA_VERSION, tableStatements } from '../sql/index.js';
-import type { SessionError } from '../../src/errors.js';
 import { advisoryLockKey, DEFAULT_SCHEMA, DEFAULT_TABLE, quoteIdentifier, tableNames, type TableNames } from './names.js';
 
 /** The migration script `migrate()` sends as one simple query (so through a pooler too); `schema.sql` for the default names. */

@@ -1,6 +1,6 @@
 import type { AccessTokenClaims } from '../access-tokens/index.js';
 import { isSessionError, SessionError } from '../errors.js';
-import type { CreatedSession, CreateSessionInput, CredentialChangeResult, SessionManager, SignOutResult } from '../manager/api.js';
+import type { CreatedSession, CreateSessionInput, CredentialChangeResult, SignOutResult } from '../manager/api.js';
 import type { Session, SessionView } from '../session.js';
 import { serializeClearedCookie, serializeSessionCookie } from './cookies.js';
 import { clientIp } from './proxy.js';
