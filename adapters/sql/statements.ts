@@ -129,6 +129,3 @@ export function sqlStatements(d: Dialect, n: Names) {
   };
   return Object.fromEntries(Object.entries(text).map(([name, sql]) => [name, { name, text: d.placeholders(sql) }])) as { readonly [name in keyof typeof text]: Statement };
 }
-
-/** The statements of one store. */
-export type Statements = ReturnType<typeof sqlStatements>;

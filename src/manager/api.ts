@@ -14,12 +14,12 @@ import type { PrivacyActions } from '../privacy/api.js';
 import type { RevocationLinkActions } from '../revocation-links/api.js';
 import type { TenantActions } from '../tenants/api.js';
 
-export type { ActivityActions, ActivityEntry, ActivityOptions } from '../activity/api.js';
-export type { ImpersonateOptions, ImpersonationActions } from '../impersonation/api.js';
-export type { LiveEventActions, SessionLiveness } from '../live-events/api.js';
-export type { ExportedDevice, ExportedSession, PrivacyActions, UserErasure, UserExport } from '../privacy/api.js';
-export type { RedeemedRevocationLink, RedeemRevocationLinkOptions, RevocationLinkActions, RevocationLinkOptions } from '../revocation-links/api.js';
-export type { RevokeTenantResult, RevokeTenantSessionsOptions, RevokeUserOutcome, TenantActions } from '../tenants/api.js';
+export type { ActivityEntry, ActivityOptions } from '../activity/api.js';
+export type { ImpersonateOptions } from '../impersonation/api.js';
+export type { SessionLiveness } from '../live-events/api.js';
+export type { ExportedDevice, ExportedSession, UserErasure, UserExport } from '../privacy/api.js';
+export type { RedeemedRevocationLink, RedeemRevocationLinkOptions, RevocationLinkOptions } from '../revocation-links/api.js';
+export type { RevokeTenantResult, RevokeTenantSessionsOptions, RevokeUserOutcome } from '../tenants/api.js';
 export type { CreateSessionInput, CreatedSession, ActorOptions, SignOutOptions, ReauthenticateOptions, RevokeSessionOptions, RevokeAllSessionsOptions, RevokeOthersSessionsOptions, CredentialChangeOptions, CredentialChangeResult, ListOptions, RevokeAllResult, RevokeOthersResult, SignOutResult } from '../core/shapes.js';
 import type { CreateSessionInput, CreatedSession, ActorOptions, SignOutOptions, ReauthenticateOptions, RevokeSessionOptions, RevokeAllSessionsOptions, RevokeOthersSessionsOptions, CredentialChangeOptions, CredentialChangeResult, ListOptions, RevokeAllResult, RevokeOthersResult, SignOutResult } from '../core/shapes.js';
 
