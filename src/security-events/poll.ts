@@ -93,7 +93,6 @@ export function createSecurityEventPolling(
     const { interval: given, ...pollOptions } = options ?? ({} as SecurityEventPollingOptions);
     const interval = duration('startSecurityEventPolling(): interval', given, DEFAULT_INTERVAL, { min: MIN_INTERVAL, max: MAX_TIMER_DELAY });
     const { transmitter, endpoint } = checkPollOptions(pollOptions);
-    const store = context.store;
     // One instance per interval: whoever claims the interval's one-time key in the store polls.
     const turn = async (): Promise<void> => {
       const slot = Math.floor(context.config.clock() / interval);

@@ -6,7 +6,7 @@ import { decodeUnverified, DEFAULT_ALGORITHMS, refusalOf as tokenRefusalOf, veri
 import type { BackchannelRefusal } from '../federated/api.js';
 import { FEDERATED_LIMITS } from '../store-records.js';
 import type { SecurityEventError, SecurityEventRefusalReport, SecurityEventTransmitter } from './api.js';
-import { metadataUrlsOf } from './discovery.js';
+import { transmitterMetadataUrls } from './discovery.js';
 
 /** Largest SET accepted, in characters: the push route's body limit. */
 export const MAX_SET_LENGTH = 64 * 1024;
@@ -60,7 +60,7 @@ export async function checkSecurityEventToken(
     ({ payload, acceptableUntil: until } = await verifyProviderJwt(token, keys, {
       issuer: transmitter.issuer,
       jwksUri: transmitter.jwksUri,
-      metadataUrls: metadataUrlsOf(transmitter.issuer),
+      metadataUrls: transmitterMetadataUrls(transmitter.issuer),
       now,
       maxAge: MAX_SET_AGE,
       algorithms,

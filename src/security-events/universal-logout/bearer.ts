@@ -3,6 +3,7 @@ import { isFederatedText } from '../../federated/input.js';
 import type { IssuerKeys } from '../../federated/keys.js';
 import { decodeUnverified, DEFAULT_ALGORITHMS, refusalOf, verifyProviderJwt } from '../../federated/logout-token.js';
 import { FEDERATED_LIMITS } from '../../store-records.js';
+import { wellKnownUrls } from '../discovery.js';
 import type { GlobalTokenRevocationIssuer } from './api.js';
 
 /** How old a bearer's `iat` may be, in ms: the provider sends it at once. */
@@ -16,10 +17,8 @@ type BearerCheck =
   | { readonly ok: false; readonly reason: 'missing_bearer' | 'invalid_bearer' };
 
 /** Where a provider's metadata may be, in order: OpenID Connect Discovery, else RFC 8414. */
-export function metadataUrlsOf(issuer: string): readonly string[] {
-  const url = new URL(issuer);
-  const path = url.pathname.replace(/\/$/, '');
-  return [`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, `${url.origin}/.well-known/oauth-authorization-server${path}`];
+export function providerMetadataUrls(issuer: string): readonly string[] {
+  return [`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, ...wellKnownUrls(issuer, ['oauth-authorization-server'])];
 }
 
 /** Verifies a request's bearer JWT as `globalTokenRevocation()` describes; throws only `KEYS_UNAVAILABLE` (the provider's fault: 503). */
@@ -38,7 +37,7 @@ export async function checkRevocationBearer(
   const audience = issuer?.audience ?? endpointUrl;
   if (issuer === undefined || audience === undefined) return { ok: false, reason: 'invalid_bearer' };
   try {
-    const { payload, acceptableUntil } = await verifyProviderJwt(token, keys, { issuer: issuer.issuer, jwksUri: issuer.jwksUri, metadataUrls: metadataUrlsOf(issuer.issuer), now, maxAge: MAX_BEARER_AGE, algorithms: [...DEFAULT_ALGORITHMS], audience, requiredClaims: ['iat', 'exp'] });
+    const { payload, acceptableUntil } = await verifyProviderJwt(token, keys, { issuer: issuer.issuer, jwksUri: issuer.jwksUri, metadataUrls: providerMetadataUrls(issuer.issuer), now, maxAge: MAX_BEARER_AGE, algorithms: [...DEFAULT_ALGORITHMS], audience, requiredClaims: ['iat', 'exp'] });
     // Without a jti the bearer could be sent again at will while it is valid; bounded, as it becomes a store key.
     return isFederatedText(payload.jti, FEDERATED_LIMITS.idLength) ? { ok: true, issuer: issuer.issuer, jti: payload.jti, acceptableUntil } : { ok: false, reason: 'invalid_bearer' };
   } catch (error) {
