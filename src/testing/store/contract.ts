@@ -115,10 +115,13 @@ export function describeContract({ describe, it, expect, store, raw }: StoreSuit
       expect([read.lastUsedAt, read.authenticatedAt]).toEqual([session.createdAt + 10, session.createdAt + 7]);
       await raw().apply({ owner: { userId }, writes: [{ type: 'revoke', sessionId: session.id, at: session.createdAt + 11, reason: 'sign_out' }] });
       expect(await raw().touch(session.id, { lastUsedAt: session.createdAt + 20 })).toBe(false);
-      expect(await raw().touch('A'.repeat(22), { lastUsedAt: 1 })).toBe(false);
-      expect(await raw().get('A'.repeat(22))).toBeNull();
+      expect(await raw().touch(session.id, { authenticatedAt: session.createdAt + 20 })).toBe(false);
+      for (const times of [{ lastUsedAt: 1 }, { authenticatedAt: 1 }]) {
+        expect(await raw().touch('A'.repeat(22), times)).toBe(false);
+        expect(await raw().get('A'.repeat(22))).toBeNull();
+      }
       const ended = (await raw().get(session.id))!.session;
-      expect([ended.lastUsedAt, ended.revokedAt, ended.revokedReason]).toEqual([session.createdAt + 10, session.createdAt + 11, 'sign_out']);
+      expect([ended.lastUsedAt, ended.authenticatedAt, ended.revokedAt, ended.revokedReason]).toEqual([session.createdAt + 10, session.createdAt + 7, session.createdAt + 11, 'sign_out']);
     });
 
     it('erase deletes the user\'s rows, deny-list, devices and keys, and keeps epochs and version', async () => {

@@ -36,6 +36,8 @@ export function describeLifecycle({ describe, it, expect, store }: StoreSuiteCon
       for (const read of [found, listed, revoked]) {
         const optional = [read.tenantId, read.deviceKey, read.userAgent, read.data, read.impersonatorId, read.impersonatorSessionId];
         expect(optional.map((field) => field ?? undefined)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
+        // Only `false` is stored: a column defaulting to false would make every cookie session-only.
+        expect(read.persistent ?? true).toBe(true);
       }
     });
 

@@ -5,7 +5,7 @@ import { freshUser, insert } from './fixtures.js';
 const tenantEpochOf = (epochs: Epochs | undefined, kind: string): number => epochs?.[kind] ?? 0;
 
 /** Tenant-wide revocation: one epoch per tenant and kind, read with every session. */
-export function describeTenants({ describe, it, expect, store }: StoreSuiteContext): void {
+export function describeTenants({ describe, it, expect, store, sibling }: StoreSuiteContext): void {
   describe('tenant epochs', () => {
     it('revokeTenant raises the tenant epoch of the kinds named, never lowers it, and get() answers it with the row', async () => {
       const tenant = freshUser('tenant');
@@ -19,6 +19,8 @@ export function describeTenants({ describe, it, expect, store }: StoreSuiteConte
       expect((await store().revokeTenant!(tenant, { kinds: ['browser'], at: t + 5 }))['browser']).toBe(t + 10);
       const found = (await store().get(member.id))!;
       expect(tenantEpochOf(found.tenantEpochs, 'browser')).toBe(t + 10);
+      // Another app server reads it on its first read: nothing of a tenant's may stay in one process.
+      expect(tenantEpochOf((await (await sibling()).get(member.id))!.tenantEpochs, 'browser')).toBe(t + 10);
       // The row itself is untouched: the epoch does the work (O(1) writes).
       expect([found.session.revokedAt, found.epochs['browser'] ?? 0]).toEqual([undefined, 0]);
       expect(tenantEpochOf((await store().get(outsider.id))!.tenantEpochs, 'browser')).toBe(0);

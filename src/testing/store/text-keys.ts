@@ -1,3 +1,4 @@
+import { checkAllEpochs } from '../../store-answers.js';
 import type { StoreSuiteContext } from './context.js';
 import { insert, isLive } from './fixtures.js';
 
@@ -40,6 +41,8 @@ export function describeTextKeys({ describe, it, expect, store }: StoreSuiteCont
         expect(own(epochs, kind)).toBeGreaterThanOrEqual(before.createdAt);
         const found = await store().get(before.id);
         expect(own(found!.epochs, kind)).toBe(epochs[kind]);
+        // Its tenant, named like a property too, was never revoked: no epochs, in an object the manager accepts.
+        expect({ ...checkAllEpochs(found!.tenantEpochs ?? {}, 'get') }).toEqual({});
         expect(found!.session.createdAt).toBeLessThanOrEqual(epochs[kind]!);
         const after = await insert(store(), 'user-c', { kind, tenantId: kind });
         expect([Number.isSafeInteger(after.createdAt), Number.isSafeInteger(after.expiresAt)]).toEqual([true, true]);
