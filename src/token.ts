@@ -57,7 +57,8 @@ export function isSessionId(value: unknown): value is string {
 
 /** SHA-256 of the secret's text. */
 export function hashSecret(secret: string): Buffer {
-  return hash('sha256', secret, 'buffer');
+  // One character per byte ('binary' is latin1): Node 20 answers 'buffer' several times more slowly.
+  return Buffer.from(hash('sha256', secret, 'binary'), 'binary');
 }
 
 /** Bytes of a SHA-256 digest. */

@@ -7,13 +7,13 @@ export type Row = { -readonly [Field in keyof SessionRecord]: SessionRecord[Fiel
 
 /** A copy the caller may change freely: its own hash bytes and data. */
 export function copyOf(row: SessionRecord): Row {
-  // Every field named, so a forgotten one fails to compile.
+  // Every field named, so a forgotten one fails to compile. Hashes are Buffers: node:crypto reads a small Uint8Array only after moving it off V8's heap.
   const copy: AllFields<Row> = {
     id: row.id,
     userId: row.userId,
     tenantId: row.tenantId,
     kind: row.kind,
-    secretHash: new Uint8Array(row.secretHash),
+    secretHash: Buffer.from(row.secretHash),
     createdAt: row.createdAt,
     expiresAt: row.expiresAt,
     lastUsedAt: row.lastUsedAt,
@@ -30,7 +30,7 @@ export function copyOf(row: SessionRecord): Row {
     impersonatorSessionId: row.impersonatorSessionId,
     revokedAt: row.revokedAt,
     revokedReason: row.revokedReason,
-    previousSecretHash: row.previousSecretHash === undefined ? undefined : new Uint8Array(row.previousSecretHash),
+    previousSecretHash: row.previousSecretHash === undefined ? undefined : Buffer.from(row.previousSecretHash),
     rotatedAt: row.rotatedAt,
     rotationSalt: row.rotationSalt,
     federated: row.federated === undefined ? undefined : { ...row.federated },
