@@ -61,7 +61,7 @@ export function decodeSession(reply: unknown): SessionRecord {
   const [p, l, a, r, rr] = list(reply, 'a session');
   // Completed in place: a spread with fields after it is a slow copy in V8, on every validation.
   const row = parse(p, 'a session');
-  for (const name of ['secretHash', 'previousSecretHash']) if (row[name] !== undefined) row[name] = new Uint8Array(Buffer.from(String(row[name]), 'base64'));
+  for (const name of ['secretHash', 'previousSecretHash']) if (row[name] !== undefined) row[name] = Buffer.from(String(row[name]), 'base64');
   row.lastUsedAt = numeric(l, 'a session');
   row.authenticatedAt = numeric(a, 'a session');
   if (r !== null && r !== undefined && r !== false) {

@@ -46,7 +46,7 @@ export function sessionOf(row: Row, userId: string): SessionRecord {
 }
 
 const base64url = (hash: Uint8Array): string => Buffer.from(hash).toString('base64url');
-const bytes = (encoded: string): Uint8Array => new Uint8Array(Buffer.from(encoded, 'base64url'));
+const bytes = (encoded: string): Uint8Array => Buffer.from(encoded, 'base64url');
 
 /** An activity entry as the `activity` statement's values; its owner is its user, else its tenant. */
 export function activityValues(entry: ActivityRecord): SqlValue[] {

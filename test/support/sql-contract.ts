@@ -7,7 +7,7 @@ export function row(id: string, userId: string, extra: Partial<SessionRecord> = 
     id,
     userId,
     kind: 'browser',
-    secretHash: new Uint8Array(Array.from({ length: 32 }, (_, i) => (i * 37 + id.length) % 256)),
+    secretHash: Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 37 + id.length) % 256)),
     createdAt: 1_000,
     expiresAt: 100_000,
     lastUsedAt: 1_000,
@@ -24,7 +24,7 @@ export function describeSqlContract(open: () => Promise<SessionStore>): void {
   it('applies a batch only when its version holds, and reads it back in one query', async () => {
     const store = await open();
     const session = row('s1', '__proto__', { tenantId: 't1', data: { a: [1, 'x'] }, federated: { iss: 'https://idp', sub: 'u' }, persistent: false });
-    const rotated = { ...row('s1', '__proto__', { expiresAt: 200_000 }), previousSecretHash: new Uint8Array(32).fill(7), rotatedAt: 1_500 };
+    const rotated = { ...row('s1', '__proto__', { expiresAt: 200_000 }), previousSecretHash: Buffer.alloc(32, 7), rotatedAt: 1_500 };
     expect(await store.apply({ owner: { userId: '__proto__' }, version: 0, writes: [{ type: 'insert', session }, { type: 'epochs', epochs: { browser: 5 } }] })).toBe(true);
     expect(await store.apply({ owner: { userId: '__proto__' }, version: 0, writes: [{ type: 'insert', session: row('s2', '__proto__') }] })).toBe(false);
     expect(await store.apply({ owner: { tenantId: 't1' }, writes: [{ type: 'epochs', epochs: { api: 7 } }], notify: true })).toBe(true);
