@@ -91,7 +91,7 @@ describe('rotation in the manager', () => {
     const events: string[] = [];
     sessions.on('*', (event) => void events.push(event.type));
     const version = (await store.readUser('ada')).version;
-    for (const ms of [ROTATION.rotateAfter + 1, ROTATION.rotateAfter + ROTATION.rotationGrace + 1, 2 * ROTATION.rotateAfter - 1]) {
+    for (const ms of [ROTATION.rotateAfter + 1, ROTATION.rotateAfter + ROTATION.rotationGrace + 1, 2 * ROTATION.rotateAfter]) {
       at(ms);
       expect(await sessions.validate(`${session.id}.${'A'.repeat(43)}`)).toEqual({ ok: false, reason: 'not_found' });
     }
