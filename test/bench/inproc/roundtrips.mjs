@@ -2,9 +2,10 @@
 // connection, keeping only the lines of the store's own connection (and the commands its
 // scripts ran on this run's keys), so other users of the server do not count. PostgreSQL:
 // the pool handed to the store is wrapped and every statement sent is counted.
-// Phase "steady": validations of recently used sessions (no touch due). Phase "touch": the
-// same sessions seen by a manager whose clock is past touchInterval, validated twice each:
-// one throttled write on the first request, none on the second.
+// Phase "steady": validations of recently used sessions (no touch due); then sign-ins of new
+// users, one at a time (uncontended). Phase "touch": the same sessions seen by a manager whose
+// clock is past touchInterval, validated twice each: one throttled write on the first request,
+// none on the second.
 //   node test/bench/inproc/roundtrips.mjs <store>
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { openStore, pgPool, redisUrl } from '../lib/stores.mjs';
 const kind = process.argv[2];
 const SESSIONS = 200;
 const STEADY = 1_000;
+const SIGN_INS = 100;
 const { createSessionManager } = await import(join(DIST, 'index.js'));
 
 // Counting hooks: `start()` begins counting, `stop()` returns { calls, writes, names }.
@@ -163,6 +165,10 @@ try {
     return counter.stop();
   };
   const steady = await measure(STEADY);
+  // Sign-ins of users with no session yet, one at a time: nothing contends for their version.
+  await counter.start();
+  for (let index = 0; index < SIGN_INS; index++) await sessions.create({ userId: `rt-new-${index}` });
+  const signIn = await counter.stop();
   offset = 61_000; // past the default touchInterval (60 s)
   const firstAfterInterval = await measure(SESSIONS);
   const secondAfterInterval = await measure(SESSIONS);
@@ -174,6 +180,7 @@ try {
     steady,
     touch: { perValidation: firstAfterInterval.calls / SESSIONS, writes: firstAfterInterval.writes, names: firstAfterInterval.names },
     afterTouch: { perValidation: secondAfterInterval.calls / SESSIONS, writes: secondAfterInterval.writes },
+    signIn: { perSignIn: signIn.calls / SIGN_INS, names: signIn.names },
   });
 } finally {
   counter.close();

@@ -64,6 +64,14 @@ export function toRows(results, budgets) {
       result: `${value.perValidation} (${Object.keys(value.steady.names).join(', ')}), ${value.writesPerValidation} writes; touch due: ${value.touch.perValidation}`,
       budget: mark(`roundtrips-${kind}`, '1 round trip'),
     });
+    // Runs saved before sign-ins were counted have none.
+    if (value.signIn === undefined) continue;
+    rows.push({
+      area: 'round trips',
+      case: `per sign-in, ${STORE_LABELS[kind]}`,
+      result: `${value.signIn.perSignIn} (${Object.entries(value.signIn.names).map(([name, count]) => `${name} x${count}`).join(', ')})`,
+      budget: mark(`signin-${kind}`, '<= 2 round trips'),
+    });
   }
   if (results.tokens !== undefined) {
     for (const alg of ['HS256', 'EdDSA']) {
