@@ -2,7 +2,7 @@ import { matchSecret, newRotationSalt, sameHash, successorSecret } from '../rota
 import { checkUserState } from '../store-answers.js';
 import type { SessionRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
-import { hashSecret } from '../token.js';
+import { hashSecret, storedHash } from '../token.js';
 import { activity, ending } from './revoke.js';
 import type { ReusedOptions, RotatedSecret } from './types.js';
 import { versioned } from './versioned.js';
@@ -22,7 +22,7 @@ export function rotate(store: SessionStore, userId: string, sessionId: string, p
     if (sameHash(presentedHash, row.secretHash)) {
       const rotationSalt = newRotationSalt();
       const secret = successorSecret(presented, row.id, at, rotationSalt);
-      const session: SessionRecord = { ...row, secretHash: hashSecret(secret), previousSecretHash: row.secretHash, rotatedAt: at, rotationSalt, lastUsedAt: Math.max(row.lastUsedAt, at) };
+      const session: SessionRecord = { ...row, secretHash: storedHash(secret), previousSecretHash: row.secretHash, rotatedAt: at, rotationSalt, lastUsedAt: Math.max(row.lastUsedAt, at) };
       const applied = await apply({ owner: { userId }, version: state.version, writes: [{ type: 'insert', session }] });
       return applied ? { secret, session } : undefined;
     }

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createSessionManager, memoryStore } from '../../src/index.js';
 import { storeOperations } from '../../src/storage/index.js';
+import type { SessionStore } from '../../src/store.js';
 import { hashSecret } from '../../src/token.js';
 
 const MINUTE = 60_000;
@@ -32,6 +33,24 @@ describe('rotation in the manager', () => {
     expect(Buffer.from(row.previousSecretHash!).equals(hashSecret(token.split('.')[1]!))).toBe(true);
     expect(row.rotatedAt).toBe(1_800_000_000_000 + ROTATION.rotateAfter);
     expect(JSON.stringify(row)).not.toContain(successor.split('.')[1]);
+  });
+
+  it('hands the store each hash in 32 bytes of its own, at sign-in and at rotation: a store reading `.buffer` keeps nothing else', async () => {
+    let now = 1_800_000_000_000;
+    const inner = memoryStore();
+    const kept: number[] = [];
+    const store: SessionStore = {
+      ...inner,
+      apply: (batch) => {
+        for (const write of batch.writes) if (write.type === 'insert') kept.push(write.session.secretHash.buffer.byteLength);
+        return inner.apply(batch);
+      },
+    };
+    const sessions = createSessionManager({ store, clock: () => now, kinds: { remember: ROTATION } });
+    const { token } = await sessions.create({ userId: 'ada', kind: 'remember' });
+    now += ROTATION.rotateAfter;
+    expect(await sessions.validate(token)).toMatchObject({ ok: true, rotatedToken: expect.any(String) });
+    expect(kept).toEqual([32, 32]);
   });
 
   it('a sign-in presenting the previous token inside the grace ends that session, as with the current one', async () => {
