@@ -48,7 +48,7 @@ export interface SessionRecord {
   readonly tenantId?: string | undefined;
   /** The session kind. */
   readonly kind: SessionKind;
-  /** SHA-256 of the token's secret part, 32 bytes; a view may share its `.buffer`, so copy it with `Buffer.from(hash)`. */
+  /** SHA-256 of the token's secret part, 32 bytes; a view may share its `.buffer` (read `byteOffset` and `byteLength`, or copy it with `new Uint8Array(hash)`). */
   readonly secretHash: Uint8Array;
   /** When the session was created (ms). Always greater than the user's epoch at creation. */
   readonly createdAt: number;

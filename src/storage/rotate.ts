@@ -22,7 +22,7 @@ export function rotate(store: SessionStore, userId: string, sessionId: string, p
     if (sameHash(presentedHash, row.secretHash)) {
       const rotationSalt = newRotationSalt();
       const secret = successorSecret(presented, row.id, at, rotationSalt);
-      const session: SessionRecord = { ...row, secretHash: storedHash(secret), previousSecretHash: row.secretHash, rotatedAt: at, rotationSalt, lastUsedAt: Math.max(row.lastUsedAt, at) };
+      const session: SessionRecord = { ...row, secretHash: storedHash(secret), previousSecretHash: new Uint8Array(row.secretHash), rotatedAt: at, rotationSalt, lastUsedAt: Math.max(row.lastUsedAt, at) };
       const applied = await apply({ owner: { userId }, version: state.version, writes: [{ type: 'insert', session }] });
       return applied ? { secret, session } : undefined;
     }
