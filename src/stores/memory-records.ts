@@ -5,15 +5,15 @@ import type { SessionRecord } from '../store.js';
 /** A stored session: the record's fields, some of which change after it is put. */
 export type Row = { -readonly [Field in keyof SessionRecord]: SessionRecord[Field] };
 
-/** A copy the caller may change freely: its own hash bytes and data. */
-export function copyOf(row: SessionRecord): Row {
-  // Every field named, so a forgotten one fails to compile. Hashes are Buffers: node:crypto reads a small Uint8Array only after moving it off V8's heap.
-  const copy: AllFields<Row> = {
+/** A copy the caller may change freely: its own data, and hashes that own their bytes, or for an answer pooled Buffers (node:crypto compares those fastest). */
+export function copyOf(row: SessionRecord, to: 'kept' | 'answer'): Row {
+  const bytes = to === 'kept' ? (hash: Uint8Array) => new Uint8Array(hash) : (hash: Uint8Array) => Buffer.from(hash);
+  const copy: AllFields<Row> = { // every field named, so a forgotten one fails to compile
     id: row.id,
     userId: row.userId,
     tenantId: row.tenantId,
     kind: row.kind,
-    secretHash: Buffer.from(row.secretHash),
+    secretHash: bytes(row.secretHash),
     createdAt: row.createdAt,
     expiresAt: row.expiresAt,
     lastUsedAt: row.lastUsedAt,
@@ -30,7 +30,7 @@ export function copyOf(row: SessionRecord): Row {
     impersonatorSessionId: row.impersonatorSessionId,
     revokedAt: row.revokedAt,
     revokedReason: row.revokedReason,
-    previousSecretHash: row.previousSecretHash === undefined ? undefined : Buffer.from(row.previousSecretHash),
+    previousSecretHash: row.previousSecretHash === undefined ? undefined : bytes(row.previousSecretHash),
     rotatedAt: row.rotatedAt,
     rotationSalt: row.rotationSalt,
     federated: row.federated === undefined ? undefined : { ...row.federated },

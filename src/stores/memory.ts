@@ -48,7 +48,7 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
     const userId = 'userId' in owner ? owner.userId : undefined;
     switch (step.type) {
       case 'insert':
-        sessions.set(step.session.id, copyOf(step.session));
+        sessions.set(step.session.id, copyOf(step.session, 'kept'));
         user(step.session.userId).sessions.set(step.session.id, sessions.get(step.session.id)!);
         return;
       case 'revoke':
@@ -90,7 +90,7 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
       const row = sessions.get(sessionId);
       if (row === undefined) return null;
       const tenantEpochs = row.tenantId === undefined ? undefined : tenants.get(row.tenantId)?.epochs;
-      return { session: copyOf(row), epochs: recordOf(users.get(row.userId)!.epochs), tenantEpochs: tenantEpochs && recordOf(tenantEpochs) };
+      return { session: copyOf(row, 'answer'), epochs: recordOf(users.get(row.userId)!.epochs), tenantEpochs: tenantEpochs && recordOf(tenantEpochs) };
     },
 
     async readUser(userId, tenantId, sessionId): Promise<UserState> {
@@ -103,7 +103,7 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
         const epochs = id === undefined ? undefined : tenants.get(id)?.epochs;
         if (epochs !== undefined) tenantEpochs[id!] = recordOf(epochs);
       }
-      return { version: found?.version ?? 0, sessions: rows.map(copyOf), epochs: recordOf(found?.epochs), highWater: recordOf(found?.highWater), tenantEpochs, denied: recordOf(found?.denied), devices: recordOf(found?.devices) };
+      return { version: found?.version ?? 0, sessions: rows.map((row) => copyOf(row, 'answer')), epochs: recordOf(found?.epochs), highWater: recordOf(found?.highWater), tenantEpochs, denied: recordOf(found?.denied), devices: recordOf(found?.devices) };
     },
 
     async readTenant(tenantId): Promise<TenantState> {
