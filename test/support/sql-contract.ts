@@ -7,7 +7,7 @@ export function row(id: string, userId: string, extra: Partial<SessionRecord> = 
     id,
     userId,
     kind: 'browser',
-    secretHash: Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 37 + id.length) % 256)),
+    secretHash: new Uint8Array(Array.from({ length: 32 }, (_, i) => (i * 37 + id.length) % 256)),
     createdAt: 1_000,
     expiresAt: 100_000,
     lastUsedAt: 1_000,
@@ -15,6 +15,13 @@ export function row(id: string, userId: string, extra: Partial<SessionRecord> = 
     ...extra,
   };
 }
+
+// The manager writes hashes as Uint8Arrays; the SQL stores answer the Buffers they decode.
+const answered = (session: SessionRecord): SessionRecord => ({
+  ...session,
+  secretHash: Buffer.from(session.secretHash),
+  ...(session.previousSecretHash === undefined ? {} : { previousSecretHash: Buffer.from(session.previousSecretHash) }),
+});
 
 /**
  * The raw contract on one SQL store (the conformance kit runs the operations over it): what each
@@ -24,22 +31,22 @@ export function describeSqlContract(open: () => Promise<SessionStore>): void {
   it('applies a batch only when its version holds, and reads it back in one query', async () => {
     const store = await open();
     const session = row('s1', '__proto__', { tenantId: 't1', data: { a: [1, 'x'] }, federated: { iss: 'https://idp', sub: 'u' }, persistent: false });
-    const rotated = { ...row('s1', '__proto__', { expiresAt: 200_000 }), previousSecretHash: Buffer.alloc(32, 7), rotatedAt: 1_500 };
+    const rotated = { ...row('s1', '__proto__', { expiresAt: 200_000 }), previousSecretHash: new Uint8Array(32).fill(7), rotatedAt: 1_500 };
     expect(await store.apply({ owner: { userId: '__proto__' }, version: 0, writes: [{ type: 'insert', session }, { type: 'epochs', epochs: { browser: 5 } }] })).toBe(true);
     expect(await store.apply({ owner: { userId: '__proto__' }, version: 0, writes: [{ type: 'insert', session: row('s2', '__proto__') }] })).toBe(false);
     expect(await store.apply({ owner: { tenantId: 't1' }, writes: [{ type: 'epochs', epochs: { api: 7 } }], notify: true })).toBe(true);
     const state = await store.readUser('__proto__', 'other');
     expect(state.version).toBe(1);
-    expect(state.sessions).toEqual([session]);
+    expect(state.sessions).toEqual([answered(session)]);
     expect(state.epochs).toEqual({ browser: 5 });
     expect(state.tenantEpochs).toEqual({ t1: { api: 7 } });
     const lookup = await store.get('s1');
-    expect(lookup).toEqual({ session, epochs: { browser: 5 }, tenantEpochs: { api: 7 } });
+    expect(lookup).toEqual({ session: answered(session), epochs: { browser: 5 }, tenantEpochs: { api: 7 } });
     expect(await store.get('missing')).toBeNull();
     expect(await store.readTenant('t1')).toEqual({ version: 1, epochs: { api: 7 }, highWater: {} });
     // Putting a row of the same id replaces it whole.
     expect(await store.apply({ owner: { userId: '__proto__' }, version: 1, writes: [{ type: 'insert', session: rotated }] })).toBe(true);
-    expect((await store.get('s1'))?.session).toEqual(rotated);
+    expect((await store.get('s1'))?.session).toEqual(answered(rotated));
     await store.close();
   });
 
