@@ -22,8 +22,9 @@ export function describePrivacy({ describe, it, expect, store, raw }: StoreSuite
       for (const { token } of [kept, ended]) {
         const secret = token.split('.')[1]!;
         expect(json).not.toContain(secret);
-        const hash = createHash('sha256').update(Buffer.from(secret, 'base64url')).digest();
-        for (const encoding of ['hex', 'base64', 'base64url'] as const) expect(json.includes(hash.toString(encoding))).toBe(false);
+        // The library hashes the secret's text; a Buffer shows in JSON as its list of bytes.
+        const hash = createHash('sha256').update(secret).digest();
+        for (const form of [hash.toString('hex'), hash.toString('base64'), hash.toString('base64url'), [...hash].join(',')]) expect(json.includes(form)).toBe(false);
       }
     });
 
