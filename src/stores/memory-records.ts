@@ -7,13 +7,13 @@ export type Row = { -readonly [Field in keyof SessionRecord]: SessionRecord[Fiel
 
 /** A copy the caller may change freely: its own data, and hashes that own their bytes, or for an answer pooled Buffers (node:crypto compares those fastest). */
 export function copyOf(row: SessionRecord, to: 'kept' | 'answer'): Row {
-  const bytes = to === 'kept' ? (hash: Uint8Array) => new Uint8Array(hash) : (hash: Uint8Array) => Buffer.from(hash);
+  const kept = to === 'kept';
   const copy: AllFields<Row> = { // every field named, so a forgotten one fails to compile
     id: row.id,
     userId: row.userId,
     tenantId: row.tenantId,
     kind: row.kind,
-    secretHash: bytes(row.secretHash),
+    secretHash: kept ? new Uint8Array(row.secretHash) : Buffer.from(row.secretHash),
     createdAt: row.createdAt,
     expiresAt: row.expiresAt,
     lastUsedAt: row.lastUsedAt,
@@ -30,7 +30,7 @@ export function copyOf(row: SessionRecord, to: 'kept' | 'answer'): Row {
     impersonatorSessionId: row.impersonatorSessionId,
     revokedAt: row.revokedAt,
     revokedReason: row.revokedReason,
-    previousSecretHash: row.previousSecretHash === undefined ? undefined : bytes(row.previousSecretHash),
+    previousSecretHash: row.previousSecretHash === undefined ? undefined : kept ? new Uint8Array(row.previousSecretHash) : Buffer.from(row.previousSecretHash),
     rotatedAt: row.rotatedAt,
     rotationSalt: row.rotationSalt,
     federated: row.federated === undefined ? undefined : { ...row.federated },
