@@ -4,6 +4,8 @@ import { isSessionError } from '../../src/errors.js';
 import { storeOperations, type SessionLimit, type StoreOperations } from '../../src/storage/index.js';
 import type { ActivityRecord, RevocationNotice } from '../../src/store.js';
 import { memoryStore } from '../../src/stores/memory.js';
+import { copyOf } from '../../src/stores/memory-records.js';
+import { row as sessionRow } from '../support/sql-contract.js';
 import { newRecord, signInFrom } from '../../src/testing/store/fixtures.js';
 
 const T = 1_700_000_000_000;
@@ -64,6 +66,21 @@ describe('memory store', () => {
     data.nested.seats = 99;
     expect((await store.get(session.id))!.session.data).toEqual({ plan: 'pro', nested: { seats: 3 } });
     expect((await create(store, 'u')).session.data).toBeUndefined();
+  });
+
+  it('keeps hashes in bytes of their own, and answers copies from the Buffer pool', async () => {
+    const row = { ...sessionRow('s1', 'u'), secretHash: Buffer.from(new Uint8Array(32).fill(1)), previousSecretHash: Buffer.from(new Uint8Array(32).fill(2)) };
+    const kept = copyOf(row, 'kept');
+    const answer = copyOf(kept, 'answer');
+    // A pooled slice kept for the session's life would hold its whole pool chunk.
+    expect([kept.secretHash.buffer.byteLength, kept.previousSecretHash!.buffer.byteLength, Buffer.isBuffer(kept.secretHash)]).toEqual([32, 32, false]);
+    expect([Buffer.isBuffer(answer.secretHash), Buffer.isBuffer(answer.previousSecretHash), answer.secretHash === kept.secretHash]).toEqual([true, true, false]);
+    expect([Buffer.from(answer.secretHash).equals(row.secretHash), Buffer.from(answer.previousSecretHash!).equals(row.previousSecretHash)]).toEqual([true, true]);
+    const store = storeOperations(memoryStore());
+    const { session } = await create(store, 'u');
+    const first = (await store.get(session.id))!.session.secretHash;
+    first.fill(0);
+    expect(Buffer.from((await store.get(session.id))!.session.secretHash).equals(Buffer.from(session.secretHash))).toBe(true);
   });
 
   it('never moves lastUsedAt backwards and does not touch a revoked or unknown session', async () => {
