@@ -82,7 +82,7 @@ export interface SessionRecord {
   readonly revokedAt?: number | undefined;
   /** Why it was revoked: `sign_out`, `revoked`, `replaced`, or another event reason. */
   readonly revokedReason?: string | undefined;
-  /** Set once the session's secret was rotated: SHA-256 of the secret it replaced, 32 bytes. */
+  /** Set once the session's secret was rotated: SHA-256 of the secret it replaced, 32 bytes, a view as `secretHash` is. */
   readonly previousSecretHash?: Uint8Array | undefined;
   /** When the secret was last rotated (ms). */
   readonly rotatedAt?: number | undefined;
