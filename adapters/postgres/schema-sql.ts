@@ -1,3 +1,4 @@
+import { applyFunctionSql } from './apply-function.js';
 import { postgresDialect, SCHEMA_VERSION, tableStatements } from '../sql/index.js';
 import { advisoryLockKey, DEFAULT_SCHEMA, DEFAULT_TABLE, quoteIdentifier, tableNames, type TableNames } from './names.js';
 
@@ -18,6 +19,7 @@ DO $check$ DECLARE found integer := substring(obj_description(to_regclass('${tab
   END IF;
 END $check$;
 ${tableStatements(postgresDialect, names).join(';\n')};
+${applyFunctionSql(names)};
 COMMENT ON TABLE ${table} IS 'session-revocation sessions (schema version ${SCHEMA_VERSION})';
 COMMIT;
 `;

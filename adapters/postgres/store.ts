@@ -1,7 +1,8 @@
 import type { SessionStore } from '../../src/store.js';
-import { poolRunner, postgresDialect, sqlStore, type SqlDriver, type Statement } from '../sql/index.js';
+import { num, poolRunner, postgresDialect, sqlStore, type SqlDriver } from '../sql/index.js';
+import { applyCall, applyValues } from './apply-function.js';
 import { postgresPool } from './connection.js';
-import { noticePayload, notifications } from './notifications.js';
+import { notifications } from './notifications.js';
 import { isPostgresJs, resolvePostgresOptions, type PostgresStoreOptions } from './options.js';
 import { postgresJsPool } from './postgres-js.js';
 import { schemaSql } from './schema-sql.js';
@@ -19,12 +20,10 @@ export interface PostgresStore extends SessionStore {
   close(): Promise<void>;
 }
 
-const NOTIFY: Statement = { name: 'notify', text: 'SELECT pg_notify($1, $2)' };
-
 /**
- * A session store on PostgreSQL (`pg` 8 or postgres.js 3.4). A batch is one transaction that checks
- * and bumps its owner's version first and `pg_notify`s on commit, so every instance drops its cached
- * epochs at once. Behind a transaction pooler, pass `preparedStatements: false` and `listen: { pool }`
+ * A session store on PostgreSQL (`pg` 8 or postgres.js 3.4). A batch is one call of the schema's
+ * apply function: it checks and bumps its owner's version first, writes, and `pg_notify`s on commit,
+ * so every instance drops its cached epochs at once. Behind a transaction pooler, pass `preparedStatements: false` and `listen: { pool }`
  * or `listen: false`. An erased user's bytes stay in dead tuples until `VACUUM`.
  *
  * @returns A {@link PostgresStore}. Call `migrate()` once at startup (or apply `schema.sql`).
@@ -46,10 +45,12 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const { pool, names, statementTimeout, preparedStatements, listenPool } = resolvePostgresOptions(options);
   const { run, use, close } = poolRunner(postgresPool(isPostgresJs(pool) ? postgresJsPool(pool) : pool, preparedStatements), statementTimeout);
   const notices = listenPool === undefined ? undefined : notifications(listenPool, names.channel, statementTimeout);
+  const call = applyCall(names);
   const driver: SqlDriver = {
     use,
-    // Delivered when the batch's transaction commits, never for one rolled back.
-    notify: async (c, notice) => void (await c.run(NOTIFY, [names.channel, noticePayload(notice)])),
+    // One statement, so one transaction: its notice is delivered when it commits, never when it rolls back.
+    applyAll: (check, steps, notice) =>
+      use('apply', false, async (c) => num((await c.run(call, applyValues(check, steps, notice, names.channel, statementTimeout))).rows[0]?.['applied']) === 1),
   };
 
   const store: PostgresStore = {

@@ -1,4 +1,4 @@
-import type { Batch, KindStats, Owner, RevocationNotice, SessionLookup, SessionStore, Write } from '../../src/store.js';
+import type { KindStats, Owner, RevocationNotice, SessionLookup, SessionStore, Write } from '../../src/store.js';
 import type { Dialect } from './dialect.js';
 import { activityOf, activityValues, dict, num, sessionOf, sessionValues, text, type Row, type SqlValue } from './records.js';
 import { sqlStatements, type Names, type Statement } from './statements.js';
@@ -11,33 +11,43 @@ export interface SqlConnection {
   run(statement: Statement, values: readonly SqlValue[]): Promise<SqlResult>;
 }
 
+/** One write of a batch as a statement and its values; `userSessions` stands for deleting each session it finds. */
+export type SqlStep = readonly [Statement, readonly SqlValue[]];
+
+/** What a batch checks first: its owner's row (`u` a user, `t` a tenant, `k` a key) at the version read, if one was. */
+export interface SqlCheck {
+  readonly scope: 'u' | 't' | 'k';
+  readonly owner: string;
+  readonly version: number | undefined;
+}
+
 /** The driver glue each SQL store writes: connections, transactions, errors, notices. */
 export interface SqlDriver {
   /** Runs `work` on one connection, in one transaction when `transaction` (a rejection rolls back); rejects as the contract says. */
   use<T>(operation: string, transaction: boolean, work: (connection: SqlConnection) => Promise<T>): Promise<T>;
-  /** Publishes a notice from inside the batch's transaction, delivered when it commits. */
-  notify?(connection: SqlConnection, notice: RevocationNotice): Promise<void>;
+  /** Applies a whole batch in one call (PostgreSQL's apply function): the check, the steps in order, the notice on commit. Without it a batch is a transaction of statements. */
+  applyAll?(check: SqlCheck, steps: readonly SqlStep[], notice: RevocationNotice | undefined): Promise<boolean>;
 }
 
 /** The store's methods that are the same SQL on every dialect; the store adds `close`, `subscribe`, `callTimeout`. */
 export type SqlStoreCore = Required<Omit<SessionStore, 'close' | 'subscribe' | 'callTimeout' | 'shardsByUser'>>;
 
-// A claim of a key that must not exist (version 0) holds a row of this version until it commits.
-const PLACEHOLDER: readonly SqlValue[] = ['', 0, null, 0];
+/** A claim of a key that must not exist (version 0) holds a row of these values (and version 0) until it commits. */
+export const CLAIM_PLACEHOLDER: readonly SqlValue[] = ['', 0, null, 0];
 
-/** The contract's store in shared SQL; `apply` is one transaction: the version check and bump first, then every write in order. */
+/** The contract's store in shared SQL; `apply` is one transaction (or the driver's one call): the version check and bump first, then every write in order. */
 export function sqlStore(dialect: Dialect, names: Names, driver: SqlDriver): SqlStoreCore {
   const st = sqlStatements(dialect, names);
   const read = async (operation: string, statement: Statement, values: readonly SqlValue[]): Promise<readonly Row[]> =>
     (await driver.use(operation, false, (c) => c.run(statement, values))).rows;
 
-  const holds = async (c: SqlConnection, { owner, version }: Batch): Promise<boolean> => {
-    if ('key' in owner) {
+  const holds = async (c: SqlConnection, { scope, owner, version }: SqlCheck): Promise<boolean> => {
+    if (scope === 'k') {
       if (version === undefined) return true;
-      if (version === 0) return (await c.run(st.claimKey, [owner.key, ...PLACEHOLDER])).count === 1;
-      return (await c.run(st.keyHeld, [owner.key, version])).rows.length === 1;
+      if (version === 0) return (await c.run(st.claimKey, [owner, ...CLAIM_PLACEHOLDER])).count === 1;
+      return (await c.run(st.keyHeld, [owner, version])).rows.length === 1;
     }
-    const id = ownerId(owner);
+    const id = [scope, owner];
     if (version !== undefined) {
       if ((await c.run(st.bumpIf, [...id, version])).count === 1) return true;
       return version === 0 && (await c.run(st.newOwner, [...id, 1])).count === 1;
@@ -47,7 +57,7 @@ export function sqlStore(dialect: Dialect, names: Names, driver: SqlDriver): Sql
     return (await c.run(st.bump, id)).count === 1;
   };
 
-  const steps = (owner: Owner, step: Write): [Statement, SqlValue[]][] => {
+  const steps = (owner: Owner, step: Write): SqlStep[] => {
     const userId = 'userId' in owner ? owner.userId : null;
     switch (step.type) {
       case 'insert':
@@ -70,14 +80,12 @@ export function sqlStore(dialect: Dialect, names: Names, driver: SqlDriver): Sql
       case 'deleteKey':
         return [[st.deleteKey, [step.key]]];
       case 'erase':
-        return [st.eraseDenied, st.eraseDevices, st.eraseActivity, st.eraseKeys].map((statement) => [statement, [userId]]);
+        return userId === null ? [] : [st.userSessions, st.eraseDenied, st.eraseDevices, st.eraseActivity, st.eraseKeys].map((statement) => [statement, [userId]]);
     }
   };
-  const write = async (c: SqlConnection, owner: Owner, step: Write): Promise<void> => {
-    if (step.type === 'erase' && 'userId' in owner) {
-      for (const row of (await c.run(st.userSessions, [owner.userId])).rows) await c.run(st.deleteSession, [text(row['id'])]);
-    }
-    for (const [statement, values] of steps(owner, step)) await c.run(statement, values);
+  const write = async (c: SqlConnection, [statement, values]: SqlStep): Promise<void> => {
+    if (statement !== st.userSessions) return void (await c.run(statement, values));
+    for (const row of (await c.run(statement, values)).rows) await c.run(st.deleteSession, [text(row['id'])]);
   };
 
   return {
@@ -128,18 +136,22 @@ export function sqlStore(dialect: Dialect, names: Names, driver: SqlDriver): Sql
       return row === undefined ? { version: 0 } : { version: num(row['version']), value: text(row['value']), expiresAt: num(row['expires_at']) };
     },
 
-    apply: (batch) =>
-      driver.use('apply', true, async (c) => {
-        if (!(await holds(c, batch))) return false;
-        for (const step of batch.writes) await write(c, batch.owner, step);
-        const { owner } = batch;
-        if ('key' in owner) {
-          if (batch.version === 0) await c.run(st.unclaimKey, [owner.key]);
-        } else if (batch.notify === true && driver.notify !== undefined) {
-          await driver.notify(c, 'userId' in owner ? { userId: owner.userId } : { userId: '', tenantId: owner.tenantId });
-        }
+    apply: (batch) => {
+      const { owner } = batch;
+      const [scope, id] = ownerId(owner);
+      const check: SqlCheck = { scope, owner: id, version: batch.version };
+      const all = batch.writes.flatMap((step) => steps(owner, step));
+      if (driver.applyAll !== undefined) {
+        const notice = 'key' in owner || batch.notify !== true ? undefined : 'userId' in owner ? { userId: owner.userId } : { userId: '', tenantId: owner.tenantId };
+        return driver.applyAll(check, all, notice);
+      }
+      return driver.use('apply', true, async (c) => {
+        if (!(await holds(c, check))) return false;
+        for (const step of all) await write(c, step);
+        if (check.scope === 'k' && check.version === 0) await c.run(st.unclaimKey, [check.owner]);
         return true;
-      }),
+      });
+    },
 
     async touch(sessionId, times) {
       const { count } = await driver.use('touch', false, (c) => c.run(st.touch, [times.lastUsedAt ?? 0, times.authenticatedAt ?? 0, sessionId]));
@@ -172,7 +184,7 @@ export function sqlStore(dialect: Dialect, names: Names, driver: SqlDriver): Sql
   };
 }
 
-/** The owner's row key in `owners` and `epochs`: a user (`u`) or a tenant (`t`). */
-function ownerId(owner: Owner): [string, string] {
-  return 'userId' in owner ? ['u', owner.userId] : ['t', 'tenantId' in owner ? owner.tenantId : owner.key];
+/** The owner's row key in `owners` and `epochs`: a user (`u`) or a tenant (`t`); a key (`k`) is its own row in `keys`. */
+function ownerId(owner: Owner): ['u' | 't' | 'k', string] {
+  return 'userId' in owner ? ['u', owner.userId] : 'tenantId' in owner ? ['t', owner.tenantId] : ['k', owner.key];
 }

@@ -63,13 +63,13 @@ describe.skipIf(!up)('postgres migrate()', () => {
       'sessions_pkey',
       'sessions_user_idx',
     ]);
-    // Version 1, and no function: the store decides nothing.
-    const { rows } = await pool.query<{ comment: string; functions: number }>(
+    // Version 1, and one function: the batch applier.
+    const { rows } = await pool.query<{ comment: string; functions: string[] }>(
       `SELECT obj_description(to_regclass($1), 'pg_class') AS comment,
-              (SELECT count(*)::int FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $2) AS functions`,
+              (SELECT array_agg(p.proname::text) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $2) AS functions`,
       [`"${schema}".sessions`, schema],
     );
-    expect(rows[0]).toEqual({ comment: 'session-revocation sessions (schema version 1)', functions: 0 });
+    expect(rows[0]).toEqual({ comment: 'session-revocation sessions (schema version 1)', functions: ['sessions_apply'] });
     const user = 'u1';
     await storeOperations(store).revokeAll(user, { kinds: ['browser'], at: 1_000 });
     await store.migrate();

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { postgresSchemaSql } from '../../adapters/postgres/index.js';
+import { tableNames } from '../../adapters/postgres/names.js';
+import { postgresDialect, sqlStatements } from '../../adapters/sql/index.js';
 
 const schemaFile = new URL('../../adapters/postgres/schema.sql', import.meta.url);
 const script = new URL('../../scripts/schema-sql.mjs', import.meta.url);
@@ -26,12 +28,23 @@ describe('postgres schema.sql', () => {
     expect(await readFile(written, 'utf8')).toBe(postgresSchemaSql());
   });
 
-  it('records schema version 1 and holds one migration: no upgrade steps, no function', () => {
+  it('records schema version 1 and holds one migration: no upgrade steps', () => {
     const sql = postgresSchemaSql();
     expect(sql).toContain("IS 'session-revocation sessions (schema version 1)'");
     expect(sql).not.toMatch(/ALTER TABLE|ADD COLUMN|\$upgrade\$/);
-    // Tables and indexes only: a store decides nothing, so no function.
-    expect(sql).not.toMatch(/FUNCTION/);
+  });
+
+  it('holds one function, the batch applier, and each write it knows is the shared SQL layer\'s statement', () => {
+    const sql = postgresSchemaSql();
+    expect(sql.match(/FUNCTION/g)).toEqual(['FUNCTION']);
+    const statements: Record<string, { text: string }> = sqlStatements(postgresDialect, tableNames('session_revocation', 'sessions'));
+    const arms = [...sql.matchAll(/WHEN '(\w+)' THEN (.*);$/gm)].map(([, name, body]) => [name!, body!] as const);
+    expect(arms.map(([name]) => name)).toEqual(['insert', 'revoke', 'epoch', 'highWater', 'deny', 'device', 'activity', 'putKey', 'deleteKey', 'userSessions', 'eraseDenied', 'eraseDevices', 'eraseActivity', 'eraseKeys']);
+    for (const [name, body] of arms) {
+      // A step's values are read from its JSON: `(w->>3)::bigint` stands where `$3` does.
+      const statement = body.replace(/\(w->>(\d+)\)(::bigint)?/g, '$$$1').replace(/ LOOP .*/, '');
+      expect(statement.replace(/^FOR r IN /, ''), name).toBe(statements[name]!.text);
+    }
   });
 
   it('writes other names into every statement', () => {

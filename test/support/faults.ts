@@ -76,7 +76,8 @@ export function faultyPgPool<Pool extends object>(pool: Pool): { pool: Pool; fau
       return value.bind(target);
     },
   });
-  return { pool: wrapped, faults: hook(state) };
+  // A batch is one statement (the schema's apply function): it cannot stop half way, as a Redis script cannot.
+  return { pool: wrapped, faults: hook(state, ['refused', 'timeout']) };
 }
 
 /** Wraps a mysql2 promise pool (the store checks connections out with `getConnection()`). */

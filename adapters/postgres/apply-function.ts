@@ -1,0 +1,95 @@
+import type { RevocationNotice } from '../../src/store.js';
+import { CLAIM_PLACEHOLDER, postgresDialect, sqlStatements, type SqlCheck, type SqlStep, type Statement } from '../sql/index.js';
+import { noticePayload } from './notifications.js';
+import { quoteIdentifier, type TableNames } from './names.js';
+
+// Each write statement's placeholders in order: text (t) or a number of ms (n). A batch step is [name, ...values].
+const WRITES = {
+  insert: 'ttttnnnntt',
+  revoke: 'nttt',
+  epoch: 'tttn',
+  highWater: 'tttn',
+  deny: 'ttn',
+  device: 'ttn',
+  activity: 'tttnt',
+  putKey: 'ttntn',
+  deleteKey: 't',
+  userSessions: 't',
+  eraseDenied: 't',
+  eraseDevices: 't',
+  eraseActivity: 't',
+  eraseKeys: 't',
+} as const;
+
+/** The function applying a batch, by its schema-qualified name. */
+export const applyFunctionName = (names: TableNames): string => `${quoteIdentifier(names.schema)}.${quoteIdentifier(`${names.sessions}_apply`)}`;
+
+// A statement with its `$n` placeholders replaced by the expressions given.
+const bind = ({ text }: Statement, args: readonly string[]): string => text.replace(/\$(\d+)/g, (_, n: string) => args[Number(n) - 1]!);
+const literal = (value: string | number | null): string => (value === null ? 'NULL' : typeof value === 'number' ? String(value) : `'${value}'`);
+
+/**
+ * `CREATE FUNCTION` of the batch applier: the shared SQL layer's own statements under the same version
+ * check, in one statement's transaction, so a batch is one round trip. It decides nothing: every write
+ * is computed in TypeScript, and a step it does not know fails the whole batch.
+ */
+export function applyFunctionSql(names: TableNames): string {
+  const st = sqlStatements(postgresDialect, names);
+  const owner = ['a_scope', 'a_owner'];
+  const arms = Object.entries(WRITES).map(([name, types]) => {
+    const args = [...types].map((type, i) => (type === 'n' ? `(w->>${i + 1})::bigint` : `(w->>${i + 1})`));
+    const statement = bind(st[name as keyof typeof WRITES], args);
+    const body = name === 'userSessions' ? `FOR r IN ${statement} LOOP ${bind(st.deleteSession, ['r.id'])}; END LOOP` : statement;
+    return `      WHEN '${name}' THEN ${body};`;
+  });
+  return `CREATE OR REPLACE FUNCTION ${applyFunctionName(names)}(a_scope text, a_owner text, a_version bigint, a_steps text, a_channel text, a_notice text, a_wait bigint)
+RETURNS integer LANGUAGE plpgsql AS $apply$
+DECLARE w jsonb; r record;
+BEGIN
+  -- The caller's deadline for each lock the batch waits on, until this statement's transaction ends.
+  IF a_wait IS NOT NULL THEN PERFORM set_config('lock_timeout', a_wait || 'ms', true); END IF;
+  IF a_scope = 'k' THEN
+    IF a_version = 0 THEN
+      ${bind(st.claimKey, ['a_owner', ...CLAIM_PLACEHOLDER.map(literal)])};
+      IF NOT FOUND THEN RETURN 0; END IF;
+    ELSIF a_version IS NOT NULL THEN
+      PERFORM${bind(st.keyHeld, ['a_owner', 'a_version']).slice('SELECT'.length)};
+      IF NOT FOUND THEN RETURN 0; END IF;
+    END IF;
+  ELSIF a_version IS NOT NULL THEN
+    ${bind(st.bumpIf, [...owner, 'a_version'])};
+    IF NOT FOUND THEN
+      IF a_version <> 0 THEN RETURN 0; END IF;
+      ${bind(st.newOwner, [...owner, '1'])};
+      IF NOT FOUND THEN RETURN 0; END IF;
+    END IF;
+  ELSE
+    ${bind(st.bump, owner)};
+    IF NOT FOUND THEN
+      ${bind(st.newOwner, [...owner, '1'])};
+      -- Another batch inserted the row between the two: it exists now, and this bump waits for it.
+      IF NOT FOUND THEN ${bind(st.bump, owner)}; END IF;
+    END IF;
+  END IF;
+  FOR w IN SELECT value FROM jsonb_array_elements(a_steps::jsonb) LOOP
+    CASE w->>0
+${arms.join('\n')}
+    END CASE;
+  END LOOP;
+  IF a_scope = 'k' AND a_version = 0 THEN ${bind(st.unclaimKey, ['a_owner'])}; END IF;
+  IF a_channel IS NOT NULL THEN PERFORM pg_notify(a_channel, a_notice); END IF;
+  RETURN 1;
+END $apply$`;
+}
+
+/** The statement calling the function: 1 when the batch was applied, 0 when the version moved. */
+export const applyCall = (names: TableNames): Statement => ({
+  name: 'apply',
+  text: `SELECT ${applyFunctionName(names)}($1, $2, $3, $4, $5, $6, $7) AS applied`,
+});
+
+/** The call's values: the check, the steps as JSON, the notice (and its channel) if any, the lock deadline in ms. */
+export function applyValues(check: SqlCheck, steps: readonly SqlStep[], notice: RevocationNotice | undefined, channel: string, waitMs: number): (string | number | null)[] {
+  const encoded = JSON.stringify(steps.map(([statement, values]) => [statement.name, ...values]));
+  return [check.scope, check.owner, check.version ?? null, encoded, notice === undefined ? null : channel, notice === undefined ? null : noticePayload(notice), waitMs];
+}
