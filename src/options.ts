@@ -222,5 +222,10 @@ function defaultOnError(error: unknown, event?: SessionEvent): void {
 }
 
 function wholeMilliseconds(clock: () => number): () => number {
-  return () => Math.floor(clock());
+  return () => {
+    const now = Math.floor(clock());
+    // A time that is no number would reach a store as nothing: a revocation at that time would not hold.
+    if (!Number.isFinite(now)) throw invalidConfiguration(`clock() must return the time in ms (it returned ${String(now)}).`);
+    return now;
+  };
 }

@@ -10,4 +10,19 @@ describe('the clock option', () => {
     const jwt = await sessions.issueAccessToken(session);
     expect((await sessions.verifyAccessToken(jwt)).ok).toBe(true);
   });
+
+  it('that returns no finite time refuses the operation (INVALID_CONFIGURATION) and writes nothing', async () => {
+    const store = memoryStore();
+    let now = Date.now();
+    const sessions = createSessionManager({ store, clock: () => now });
+    const { session, token } = await sessions.create({ userId: 'u' });
+    for (const broken of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      now = broken;
+      await expect(sessions.revoke(session.id)).rejects.toMatchObject({ code: 'INVALID_CONFIGURATION' });
+      await expect(sessions.create({ userId: 'u' })).rejects.toMatchObject({ code: 'INVALID_CONFIGURATION' });
+    }
+    now = Date.now();
+    expect((await sessions.validate(token)).ok).toBe(true);
+    expect(await sessions.list('u')).toHaveLength(1);
+  });
 });
