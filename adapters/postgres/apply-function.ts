@@ -1,5 +1,5 @@
 import type { RevocationNotice } from '../../src/store.js';
-import { CLAIM_PLACEHOLDER, postgresDialect, sqlStatements, type SqlCheck, type SqlStep, type Statement } from '../sql/index.js';
+import { CLAIM_PLACEHOLDER, postgresDialect, sqlStatements, stepsJson, type SqlCheck, type SqlStep, type Statement } from '../sql/index.js';
 import { noticePayload } from './notifications.js';
 import { quoteIdentifier, type TableNames } from './names.js';
 
@@ -24,9 +24,15 @@ const WRITES = {
 /** The function applying a batch, by its schema-qualified name. */
 export const applyFunctionName = (names: TableNames): string => `${quoteIdentifier(names.schema)}.${quoteIdentifier(`${names.sessions}_apply`)}`;
 
-// A statement with its `$n` placeholders replaced by the expressions given.
-const bind = ({ text }: Statement, args: readonly string[]): string => text.replace(/\$(\d+)/g, (_, n: string) => args[Number(n) - 1]!);
-const literal = (value: string | number | null): string => (value === null ? 'NULL' : typeof value === 'number' ? String(value) : `'${value}'`);
+// A statement with its `$n` placeholders replaced by the expressions given, one for each.
+const bind = ({ name, text }: Statement, args: readonly string[]): string => {
+  if (new Set(text.match(/\$\d+/g)).size !== args.length) throw new Error(`The apply function binds ${args.length} values to ${name}.`);
+  return text.replace(/\$(\d+)/g, (_, n: string) => args[Number(n) - 1]!);
+};
+// The claim's placeholder row: constants, never an input.
+const literal = (value: string | number | null): string => (value === null ? 'NULL' : typeof value === 'number' ? String(value) : `'${value.replaceAll("'", "''")}'`);
+// Past the caller's deadline, the batch ends as a statement timeout does: rolled back, and read as an outage.
+const late = `IF clock_timestamp() >= deadline THEN RAISE EXCEPTION 'the session store call ran past its deadline' USING ERRCODE = 'query_canceled'; END IF`;
 
 /**
  * `CREATE FUNCTION` of the batch applier: the shared SQL layer's own statements under the same version
@@ -44,10 +50,10 @@ export function applyFunctionSql(names: TableNames): string {
   });
   return `CREATE OR REPLACE FUNCTION ${applyFunctionName(names)}(a_scope text, a_owner text, a_version bigint, a_steps text, a_channel text, a_notice text, a_wait bigint)
 RETURNS integer LANGUAGE plpgsql AS $apply$
-DECLARE w jsonb; r record;
+DECLARE w jsonb; r record; deadline timestamptz := clock_timestamp() + make_interval(secs => a_wait / 1000.0);
 BEGIN
-  -- The caller's deadline for each lock the batch waits on, until this statement's transaction ends.
-  IF a_wait IS NOT NULL THEN PERFORM set_config('lock_timeout', a_wait || 'ms', true); END IF;
+  -- No lock is waited for past the caller's deadline (set for this statement's transaction only).
+  PERFORM set_config('lock_timeout', a_wait || 'ms', true);
   IF a_scope = 'k' THEN
     IF a_version = 0 THEN
       ${bind(st.claimKey, ['a_owner', ...CLAIM_PLACEHOLDER.map(literal)])};
@@ -68,15 +74,21 @@ BEGIN
     IF NOT FOUND THEN
       ${bind(st.newOwner, [...owner, '1'])};
       -- Another batch inserted the row between the two: it exists now, and this bump waits for it.
-      IF NOT FOUND THEN ${bind(st.bump, owner)}; END IF;
+      IF NOT FOUND THEN
+        ${bind(st.bump, owner)};
+        IF NOT FOUND THEN RETURN 0; END IF;
+      END IF;
     END IF;
   END IF;
   FOR w IN SELECT value FROM jsonb_array_elements(a_steps::jsonb) LOOP
+    ${late};
+    PERFORM set_config('lock_timeout', greatest(1, ceil(1000 * extract(epoch FROM deadline - clock_timestamp())))::bigint || 'ms', true);
     CASE w->>0
 ${arms.join('\n')}
     END CASE;
   END LOOP;
   IF a_scope = 'k' AND a_version = 0 THEN ${bind(st.unclaimKey, ['a_owner'])}; END IF;
+  ${late};
   IF a_channel IS NOT NULL THEN PERFORM pg_notify(a_channel, a_notice); END IF;
   RETURN 1;
 END $apply$`;
@@ -88,8 +100,8 @@ export const applyCall = (names: TableNames): Statement => ({
   text: `SELECT ${applyFunctionName(names)}($1, $2, $3, $4, $5, $6, $7) AS applied`,
 });
 
-/** The call's values: the check, the steps as JSON, the notice (and its channel) if any, the lock deadline in ms. */
+/** The call's values: the check, the steps as JSON, the notice (and its channel) if any, the caller's time left in ms. */
 export function applyValues(check: SqlCheck, steps: readonly SqlStep[], notice: RevocationNotice | undefined, channel: string, waitMs: number): (string | number | null)[] {
-  const encoded = JSON.stringify(steps.map(([statement, values]) => [statement.name, ...values]));
+  const encoded = stepsJson(steps);
   return [check.scope, check.owner, check.version ?? null, encoded, notice === undefined ? null : channel, notice === undefined ? null : noticePayload(notice), waitMs];
 }

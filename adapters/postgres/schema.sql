@@ -30,10 +30,10 @@ CREATE INDEX IF NOT EXISTS "sessions_keys_expires_idx" ON "session_revocation"."
 SELECT 1 FROM (SELECT id, user_id, tenant_id, kind, expires_at, last_used_at, authenticated_at, revoked_at, revoked_reason, record FROM "session_revocation"."sessions" LIMIT 0) t0, (SELECT scope, owner, version FROM "session_revocation"."sessions_owners" LIMIT 0) t1, (SELECT scope, owner, kind, epoch FROM "session_revocation"."sessions_epochs" LIMIT 0) t2, (SELECT scope, owner, kind, at FROM "session_revocation"."sessions_high_water" LIMIT 0) t3, (SELECT user_id, session_id, until FROM "session_revocation"."sessions_denied" LIMIT 0) t4, (SELECT user_id, device_hash, last_seen_at FROM "session_revocation"."sessions_devices" LIMIT 0) t5, (SELECT id, user_id, tenant_id, at, entry FROM "session_revocation"."sessions_activity" LIMIT 0) t6, (SELECT id, value, expires_at, user_id, version FROM "session_revocation"."sessions_keys" LIMIT 0) t7;
 CREATE OR REPLACE FUNCTION "session_revocation"."sessions_apply"(a_scope text, a_owner text, a_version bigint, a_steps text, a_channel text, a_notice text, a_wait bigint)
 RETURNS integer LANGUAGE plpgsql AS $apply$
-DECLARE w jsonb; r record;
+DECLARE w jsonb; r record; deadline timestamptz := clock_timestamp() + make_interval(secs => a_wait / 1000.0);
 BEGIN
-  -- The caller's deadline for each lock the batch waits on, until this statement's transaction ends.
-  IF a_wait IS NOT NULL THEN PERFORM set_config('lock_timeout', a_wait || 'ms', true); END IF;
+  -- No lock is waited for past the caller's deadline (set for this statement's transaction only).
+  PERFORM set_config('lock_timeout', a_wait || 'ms', true);
   IF a_scope = 'k' THEN
     IF a_version = 0 THEN
       INSERT INTO "session_revocation"."sessions_keys" (id, value, expires_at, user_id, version) VALUES (a_owner, '', 0, NULL, 0) ON CONFLICT (id) DO NOTHING;
@@ -54,10 +54,15 @@ BEGIN
     IF NOT FOUND THEN
       INSERT INTO "session_revocation"."sessions_owners" (scope, owner, version) VALUES (a_scope, a_owner, 1) ON CONFLICT (scope, owner) DO NOTHING;
       -- Another batch inserted the row between the two: it exists now, and this bump waits for it.
-      IF NOT FOUND THEN UPDATE "session_revocation"."sessions_owners" SET version = version + 1 WHERE scope = a_scope AND owner = a_owner; END IF;
+      IF NOT FOUND THEN
+        UPDATE "session_revocation"."sessions_owners" SET version = version + 1 WHERE scope = a_scope AND owner = a_owner;
+        IF NOT FOUND THEN RETURN 0; END IF;
+      END IF;
     END IF;
   END IF;
   FOR w IN SELECT value FROM jsonb_array_elements(a_steps::jsonb) LOOP
+    IF clock_timestamp() >= deadline THEN RAISE EXCEPTION 'the session store call ran past its deadline' USING ERRCODE = 'query_canceled'; END IF;
+    PERFORM set_config('lock_timeout', greatest(1, ceil(1000 * extract(epoch FROM deadline - clock_timestamp())))::bigint || 'ms', true);
     CASE w->>0
       WHEN 'insert' THEN INSERT INTO "session_revocation"."sessions" AS o (id, user_id, tenant_id, kind, expires_at, last_used_at, authenticated_at, revoked_at, revoked_reason, record) VALUES ((w->>1), (w->>2), (w->>3), (w->>4), (w->>5)::bigint, (w->>6)::bigint, (w->>7)::bigint, (w->>8)::bigint, (w->>9), (w->>10)) ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, tenant_id = excluded.tenant_id, kind = excluded.kind, expires_at = excluded.expires_at, last_used_at = excluded.last_used_at, authenticated_at = excluded.authenticated_at, revoked_at = excluded.revoked_at, revoked_reason = excluded.revoked_reason, record = excluded.record;
       WHEN 'revoke' THEN UPDATE "session_revocation"."sessions" SET revoked_at = (w->>1)::bigint, revoked_reason = (w->>2) WHERE id = (w->>3) AND user_id = (w->>4);
@@ -76,6 +81,7 @@ BEGIN
     END CASE;
   END LOOP;
   IF a_scope = 'k' AND a_version = 0 THEN DELETE FROM "session_revocation"."sessions_keys" WHERE id = a_owner AND version = 0; END IF;
+  IF clock_timestamp() >= deadline THEN RAISE EXCEPTION 'the session store call ran past its deadline' USING ERRCODE = 'query_canceled'; END IF;
   IF a_channel IS NOT NULL THEN PERFORM pg_notify(a_channel, a_notice); END IF;
   RETURN 1;
 END $apply$;

@@ -49,8 +49,14 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const driver: SqlDriver = {
     use,
     // One statement, so one transaction: its notice is delivered when it commits, never when it rolls back.
-    applyAll: (check, steps, notice) =>
-      use('apply', false, async (c) => num((await c.run(call, applyValues(check, steps, notice, names.channel, statementTimeout))).rows[0]?.['applied']) === 1),
+    applyAll: (check, steps, notice) => {
+      const started = performance.now();
+      return use('apply', false, async (c) => {
+        // The server stops waiting for a lock when the caller stops waiting for the answer, so an abandoned batch does not commit later.
+        const wait = Math.max(1, Math.floor(statementTimeout - (performance.now() - started)));
+        return num((await c.run(call, applyValues(check, steps, notice, names.channel, wait))).rows[0]?.['applied']) === 1;
+      });
+    },
   };
 
   const store: PostgresStore = {

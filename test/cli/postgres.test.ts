@@ -13,7 +13,7 @@ describeCliOnStore('PostgreSQL', up, async () => {
     args: ['--store', POSTGRES_URL, '--schema', schema, '--prepared-statements=false'],
     // The sessions table first, then the others (their list is the store's to choose).
     migrated: [
-      new RegExp(`^Created the PostgreSQL session tables in schema "${schema}": sessions(, sessions_[a-z_]+)+\\.\\n$`),
+      new RegExp(`^Created the PostgreSQL session tables in schema "${schema}": sessions(, sessions_[a-z_]+)+, and the function sessions_apply that applies a batch\\.\\n$`),
       new RegExp(`^The PostgreSQL session tables in schema "${schema}" \\(sessions(, sessions_[a-z_]+)+\\) were already there; migrations are up to date\\.\\n$`),
     ],
     store: async () => (store ??= postgresStore({ pool, schema, listen: false })),

@@ -105,14 +105,16 @@ describe.skipIf(!up)('postgres store: a stuck or failing database', () => {
     expect((await store.get(session.id))?.session.id).toBe(session.id);
   });
 
-  it('a sign-in stuck on the user\'s version row fails with STORE_UNAVAILABLE (the transaction\'s statement_timeout)', async () => {
+  it('a sign-in stuck on the user\'s version row fails with STORE_UNAVAILABLE and never commits (the apply function\'s deadline)', async () => {
     await storeOperations(store).revokeAll('epoch-user', { kinds: ['browser'], at: 1 });
+    const stuck = newRecord(storeOperations(store), 'epoch-user');
     await whileLocked(`SELECT * FROM ${names.table('owners')} WHERE scope = 'u' AND owner = $1 FOR UPDATE`, ['epoch-user'], async () => {
-      const { code, ms } = await failure(storeOperations(store).create(newRecord(storeOperations(store), 'epoch-user'), { replaceDevice: true }));
+      const { code, ms } = await failure(storeOperations(store).create(stuck, { replaceDevice: true }));
       expect(code).toBe('STORE_UNAVAILABLE');
       expect(ms).toBeLessThan(1_500);
     });
-    expect((await storeOperations(store).create(newRecord(storeOperations(store), 'epoch-user'), { replaceDevice: true })).session.userId).toBe('epoch-user');
+    const after = await storeOperations(store).create(newRecord(storeOperations(store), 'epoch-user'), { replaceDevice: true });
+    expect((await store.readUser('epoch-user')).sessions.map((session) => session.id)).toEqual([after.session.id]);
   });
 
   it('waiting too long for a pooled connection fails with STORE_UNAVAILABLE and leaks nothing', async () => {

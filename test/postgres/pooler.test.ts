@@ -131,7 +131,7 @@ describe.skipIf(!up)('postgres store through PgBouncer in transaction mode', () 
       const error: unknown = await signIn('s1').catch((caught: unknown) => caught);
       expect(isSessionError(error) && error.code).toBe('STORE_UNAVAILABLE');
       expect(performance.now() - started).toBeLessThan(1_500);
-      // The server gave up its wait too (the transaction's statement_timeout), while the lock is still held.
+      // The server gave up its wait too (the apply function's deadline), while the lock is still held.
       const waiting = async (): Promise<boolean> => {
         const { rows } = await direct.query<{ n: string }>(
           `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`,

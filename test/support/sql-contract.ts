@@ -126,6 +126,12 @@ export function describeSqlContract(open: () => Promise<SessionStore>): void {
     expect((await Promise.all(['a', 'b', 'c', 'd'].map((id) => batch(id, 0)))).filter(Boolean)).toHaveLength(1);
     expect(await Promise.all(['e', 'f', 'g'].map((id) => batch(id)))).toEqual([true, true, true]);
     expect((await store.readUser('r')).version).toBe(4);
+    // An owner with no row yet: unversioned batches racing to create it all apply; a version it never had holds for none.
+    const fresh = (id: string, version?: number) => store.apply({ owner: { userId: 'fresh' }, version, writes: [{ type: 'insert', session: row(id, 'fresh') }] });
+    expect(await fresh('n', 5)).toBe(false);
+    expect(await Promise.all(['h', 'i', 'j', 'k'].map((id) => fresh(id)))).toEqual([true, true, true, true]);
+    const created = await store.readUser('fresh');
+    expect([created.version, created.sessions.map((session) => session.id).sort()]).toEqual([4, ['h', 'i', 'j', 'k']]);
     // All or nothing: a batch failing half way (a time no column takes) leaves its first writes undone.
     const broken = row('x', 'r', { expiresAt: Number.NaN });
     await expect(store.apply({ owner: { userId: 'r' }, writes: [{ type: 'epochs', epochs: { api: 1 } }, { type: 'insert', session: broken }] })).rejects.toThrow();

@@ -27,7 +27,7 @@ export async function openPostgres(url: string, label: string, values: FlagValue
       const tables = TABLE_NAMES.map((name) => (name === 'sessions' ? table : `${table}_${name}`)).join(', ');
       return existed
         ? `The PostgreSQL session tables in schema "${schema}" (${tables}) were already there; migrations are up to date.`
-        : `Created the PostgreSQL session tables in schema "${schema}": ${tables}.`;
+        : `Created the PostgreSQL session tables in schema "${schema}": ${tables}, and the function ${table}_apply that applies a batch.`;
     },
     close: connected.close,
   };
