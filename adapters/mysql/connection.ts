@@ -18,9 +18,7 @@ export function mysqlPool(pool: MysqlPool): PoolDialect<MysqlPoolConnection> {
     database: 'MySQL',
     connect: () => pool.getConnection(),
     async query(connection, { text }, values) {
-      const [answer] = await connection.query(statement(text), values.map(toValue));
-      // A CALL answers its result sets and then a summary: the first set is the procedure's answer.
-      const result: unknown = Array.isArray(answer) && Array.isArray(answer[0]) ? answer[0] : answer;
+      const [result] = await connection.query(statement(text), values.map(toValue));
       return Array.isArray(result) ? { rows: result as Row[], count: result.length } : { rows: [], count: matchedRows(result) };
     },
     release: (connection, destroy) => (destroy ? connection.destroy() : connection.release()),

@@ -1,6 +1,5 @@
 import { SessionError } from '../../src/errors.js';
 import { mysqlDialect, SCHEMA_VERSION, tableStatements, type PooledConnection, type Run } from '../sql/index.js';
-import { applyProcedureSql } from './apply-procedure.js';
 import type { TableNames } from './options.js';
 
 /** The one migration, without a deadline: MySQL commits each CREATE, so idempotent statements run under a named lock and the version is recorded last. */
@@ -16,9 +15,6 @@ export async function migrate(run: Run, t: TableNames): Promise<void> {
       const from = Number(found[0]?.['version'] ?? 0);
       if (from > SCHEMA_VERSION) throw new SessionError('STORE_ERROR', `MySQL session store: the tables (prefix "${t.prefix}") are at schema version ${from}, newer than this release reads (${SCHEMA_VERSION}): upgrade session-revocation.`);
       for (const sql of tableStatements(mysqlDialect, t)) await connection.run(sql);
-      // Created once: replacing it would fail other instances' calls for a moment. A later schema version names its own.
-      const { rows: routines } = await connection.run('SELECT COUNT(*) AS n FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_NAME = ?', [`${t.prefix}apply`]);
-      if (Number(routines[0]?.['n']) === 0) await connection.run(applyProcedureSql(t));
       await connection.run(`INSERT IGNORE INTO ${versions} (id, version) VALUES (1, ?)`, [SCHEMA_VERSION]);
     } finally {
       await connection.run(`SELECT RELEASE_LOCK(${lock}) AS released`, [t.prefix]);

@@ -1,8 +1,6 @@
 import type { SessionStore } from '../../src/store.js';
-import { mysqlDialect, num, poolRunner, sqlStore, type SqlDriver } from '../sql/index.js';
-import { applyCall, applyValues } from './apply-procedure.js';
+import { mysqlDialect, poolRunner, sqlStore } from '../sql/index.js';
 import { mysqlPool } from './connection.js';
-import { isLockConflict } from './errors.js';
 import { resolveMysqlOptions, type MysqlStoreOptions } from './options.js';
 import { migrate } from './schema.js';
 
@@ -21,9 +19,8 @@ export interface MysqlStore extends SessionStore {
 
 /**
  * A session store on MariaDB 10.6+ or MySQL 8 through the app's `mysql2/promise` pool. A batch is
- * one call of the procedure `<prefix>apply`: one READ COMMITTED transaction that checks and bumps
- * its owner's version first, so concurrent sign-ins on any number of instances never pass the
- * session cap.
+ * one READ COMMITTED transaction that checks and bumps its owner's version first, so concurrent
+ * sign-ins on any number of instances never pass the session cap.
  *
  * There is no `subscribe` (MySQL has no LISTEN/NOTIFY): other instances' cached epochs follow within
  * their `epochCacheTtl`. The pool's connections must keep autocommit on and never be released with a
@@ -46,28 +43,8 @@ export interface MysqlStore extends SessionStore {
 export function mysqlStore(options: MysqlStoreOptions): MysqlStore {
   const { pool, names, statementTimeout } = resolveMysqlOptions(options);
   const { run, use, close } = poolRunner(mysqlPool(pool), statementTimeout);
-  const call = { name: 'apply', text: applyCall(names) };
-  const driver: SqlDriver = {
-    use,
-    // The procedure opens the transaction and writes; committing here keeps an abandoned batch (its connection closed) uncommitted.
-    applyAll: (check, steps) =>
-      run('apply', async (c) => {
-        const once = async (): Promise<boolean> => {
-          try {
-            const applied = num((await c.run(call, applyValues(check, steps))).rows[0]?.['applied']) === 1;
-            await c.run(applied ? 'COMMIT' : 'ROLLBACK');
-            return applied;
-          } catch (error) {
-            await c.rollback();
-            throw error;
-          }
-        };
-        // A deadlock's loser was rolled back whole, so it may run once more.
-        return once().catch((error: unknown) => (isLockConflict(error) ? once() : Promise.reject(error)));
-      }),
-  };
   return {
-    ...sqlStore(mysqlDialect, names, driver),
+    ...sqlStore(mysqlDialect, names, { use }),
     callTimeout: statementTimeout,
     migrate: () => migrate(run, names),
     close: async () => close(),

@@ -96,7 +96,6 @@ try {
 } finally {
   const [tables] = await mysqlPool.query('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE ?', [`${prefix}%`]);
   for (const { name } of tables) await mysqlPool.query(`DROP TABLE IF EXISTS \`${name}\``);
-  await mysqlPool.query(`DROP PROCEDURE IF EXISTS \`${prefix}apply\``);
   await pgPool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await mysqlPool.end();
   await pgPool.end();

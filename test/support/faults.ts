@@ -10,8 +10,8 @@ interface Switch {
   writes: number;
 }
 
-const WRITE = /^\s*(insert|update|delete|replace|call)\b/i;
-// The third write of a batch fails (the version bump and one write have reached the database), or its COMMIT when it has fewer: MySQL's is one CALL.
+const WRITE = /^\s*(insert|update|delete|replace)\b/i;
+// The third write of a batch fails: the version bump and one write have reached the database.
 const FAILING_WRITE = 3;
 
 function refused(): Error {
@@ -46,7 +46,7 @@ function gate(state: Switch, hang = false): Promise<never> | undefined {
 function statement<T>(state: Switch, text: unknown, run: () => T, lost: () => Error): T | Promise<never> {
   const blocked = gate(state);
   if (blocked !== undefined) return blocked;
-  if (state.fault === 'mid-batch' && typeof text === 'string' && (WRITE.test(text) ? ++state.writes === FAILING_WRITE : /^\s*commit\b/i.test(text) && state.writes > 0)) {
+  if (state.fault === 'mid-batch' && typeof text === 'string' && WRITE.test(text) && ++state.writes === FAILING_WRITE) {
     state.fault = undefined;
     return Promise.reject(lost());
   }

@@ -22,7 +22,7 @@ export async function openMysql(url: string, label: string, values: FlagValues):
       const existed = Number((rows as Array<{ n: unknown }>)[0]?.n) > 0;
       await store.migrate();
       const tables = [...TABLE_NAMES, 'schema'].map((name) => `${prefix}${name}`).join(', ');
-      return existed ? `The MySQL session tables (${tables}) were already there; migrations are up to date.` : `Created the MySQL session tables: ${tables}, and the procedure ${prefix}apply that applies a batch.`;
+      return existed ? `The MySQL session tables (${tables}) were already there; migrations are up to date.` : `Created the MySQL session tables: ${tables}.`;
     },
     close,
   };
