@@ -94,7 +94,8 @@ try {
   }
   if (options.sections.includes('roundtrips')) {
     results.roundtrips = {};
-    for (const kind of storesFor('round trips', options.stores.filter((kind) => ['redis', 'ioredis', 'postgres'].includes(kind)))) {
+    // MySQL is counted here only: its other rows are test/bench/mysql.mjs's.
+    for (const kind of storesFor('round trips', [...options.stores.filter((kind) => ['redis', 'ioredis', 'postgres'].includes(kind)), 'mysql'])) {
       const value = await inProcess('round trips', STORE_LABELS[kind], 'inproc/roundtrips.mjs', [kind]);
       if (value !== undefined) results.roundtrips[kind] = value;
     }

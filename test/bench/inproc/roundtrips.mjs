@@ -6,13 +6,14 @@
 // users, one at a time (uncontended). Phase "touch": the same sessions seen by a manager whose
 // clock is past touchInterval, validated twice each: one throttled write on the first request,
 // none on the second.
+// MySQL: the pool handed to the store is wrapped and every statement its connections send is counted.
 //   node test/bench/inproc/roundtrips.mjs <store>
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { DIST } from '../lib/build.mjs';
 import { report } from '../lib/child.mjs';
 import { sleep } from '../lib/load.mjs';
-import { openStore, pgPool, redisUrl } from '../lib/stores.mjs';
+import { dropMysqlPrefix, mysqlPool, openStore, pgPool, redisUrl } from '../lib/stores.mjs';
 
 const kind = process.argv[2];
 const SESSIONS = 200;
@@ -136,9 +137,70 @@ function pgCounter(pool) {
   };
 }
 
+// MySQL: each statement a pooled connection sends (`query` or `execute`) is one round trip.
+function mysqlCounter(pool) {
+  let counting = false;
+  let calls = 0;
+  let writes = 0;
+  const names = {};
+  const count = (query) => {
+    if (!counting) return;
+    const text = typeof query === 'string' ? query : (query?.sql ?? '');
+    const verb = /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase() ?? '?';
+    calls++;
+    if (/^(INSERT|UPDATE|DELETE|CALL)$/.test(verb)) writes++;
+    const label = verb === 'SELECT' ? `SELECT ${/\bFROM\s+`?\w*?(sessions|owners|keys)\b/i.exec(text)?.[1] ?? ''}`.trim() : verb;
+    names[label] = (names[label] ?? 0) + 1;
+  };
+  const wrapConnection = (connection) =>
+    new Proxy(connection, {
+      get(target, property) {
+        const value = Reflect.get(target, property, target);
+        if (property === 'query' || property === 'execute') return (query, ...rest) => (count(query), value.call(target, query, ...rest));
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  const wrapped = new Proxy(pool, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target);
+      if (property === 'getConnection') return (...args) => value.call(target, ...args).then(wrapConnection);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return {
+    pool: wrapped,
+    async start() {
+      counting = true;
+      calls = 0;
+      writes = 0;
+      for (const key of Object.keys(names)) delete names[key];
+    },
+    async stop() {
+      counting = false;
+      return { calls, writes, names: { ...names } };
+    },
+    close() {},
+  };
+}
+
 let opened;
 let counter;
-if (kind === 'postgres') {
+if (kind === 'mysql') {
+  const { mysqlStore } = await import(join(DIST, 'mysql.js'));
+  const pool = await mysqlPool();
+  const prefix = `srbench_rt_${process.pid}_`;
+  counter = mysqlCounter(pool);
+  const store = mysqlStore({ pool: counter.pool, prefix });
+  await store.migrate();
+  opened = {
+    store,
+    close: async () => {
+      await store.close();
+      await dropMysqlPrefix(pool, prefix);
+      await pool.end();
+    },
+  };
+} else if (kind === 'postgres') {
   const { postgresStore } = await import(join(DIST, 'postgres.js'));
   const pool = await pgPool();
   counter = pgCounter(pool);

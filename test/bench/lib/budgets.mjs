@@ -129,9 +129,9 @@ export function evaluateBudgets(results) {
     }
   }
 
-  for (const kind of ['redis', 'ioredis', 'postgres']) {
+  for (const kind of ['redis', 'ioredis', 'postgres', 'mysql']) {
     const trips = results.roundtrips?.[kind];
-    const label = kind === 'postgres' ? 'PostgreSQL' : kind === 'redis' ? 'Redis (node-redis)' : 'Redis (ioredis)';
+    const label = { postgres: 'PostgreSQL', mysql: 'MariaDB/MySQL', redis: 'Redis (node-redis)', ioredis: 'Redis (ioredis)' }[kind];
     add(`roundtrips-${kind}`, `${label}: one round trip per validated request, no write but a throttled touch`, trips && `${trips.perValidation} calls and ${trips.writesPerValidation} writes per validation; first request after touchInterval: ${trips.touch.perValidation} calls`, trips && trips.perValidation === 1 && trips.writesPerValidation === 0 && trips.afterTouch.writes === 0);
     add(`signin-${kind}`, `${label}: at most two round trips per uncontended sign-in`, trips?.signIn && `${trips.signIn.perSignIn} calls per sign-in (${Object.keys(trips.signIn.names).join(', ')})`, trips?.signIn && trips.signIn.perSignIn <= 2);
   }

@@ -1,5 +1,5 @@
-// Are Redis and PostgreSQL reachable? Rows that need a missing one are reported as not run.
-import { nodeRedisClient, pgPool } from './stores.mjs';
+// Are Redis, PostgreSQL and MySQL reachable? Rows that need a missing one are reported as not run.
+import { mysqlPool, nodeRedisClient, pgPool } from './stores.mjs';
 
 const withTimeout = (promise, ms) => Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms))]);
 
@@ -21,6 +21,17 @@ export async function probeServices() {
   } catch (error) {
     services.postgres = `PostgreSQL unreachable (${error.message})`;
   }
+  try {
+    const pool = await mysqlPool({ connectionLimit: 1, connectTimeout: 3_000 });
+    try {
+      await pool.query('SELECT 1');
+    } finally {
+      await pool.end();
+    }
+    services.mysql = true;
+  } catch (error) {
+    services.mysql = `MySQL unreachable (${error.message})`;
+  }
   return services;
 }
 
@@ -28,5 +39,6 @@ export async function probeServices() {
 export function storeReady(kind, services) {
   if (kind === 'redis' || kind === 'ioredis') return services.redis;
   if (kind === 'postgres') return services.postgres;
+  if (kind === 'mysql') return services.mysql;
   return true;
 }

@@ -13,10 +13,11 @@ export const STORE_LABELS = {
   redis: 'Redis (node-redis)',
   ioredis: 'Redis (ioredis)',
   postgres: 'PostgreSQL (pg)',
+  mysql: 'MariaDB/MySQL (mysql2)',
 };
 
 /** The dist entry each store needs. */
-const ENTRY = { memory: 'index', sqlite: 'sqlite', redis: 'redis', ioredis: 'redis', postgres: 'postgres' };
+const ENTRY = { memory: 'index', sqlite: 'sqlite', redis: 'redis', ioredis: 'redis', postgres: 'postgres', mysql: 'mysql' };
 
 export function runId() {
   return process.env.BENCH_RUN_ID ?? `${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
@@ -66,6 +67,21 @@ export async function ioredisClient() {
   client.on('error', () => {});
   await client.connect();
   return client;
+}
+
+export function mysqlUrl() {
+  return process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
+}
+
+export async function mysqlPool(options = {}) {
+  const { default: mysql } = await import('mysql2/promise');
+  return mysql.createPool({ uri: mysqlUrl(), connectionLimit: 10, ...options });
+}
+
+/** Drops the tables of a prefix. */
+export async function dropMysqlPrefix(pool, prefix) {
+  const [tables] = await pool.query('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE ?', [`${prefix.replaceAll('_', '\\_')}%`]);
+  for (const { name } of tables) await pool.query(`DROP TABLE IF EXISTS \`${name}\``);
 }
 
 export async function pgPool(options = {}) {
