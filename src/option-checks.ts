@@ -23,7 +23,7 @@ function shown(value: unknown): string {
  */
 export function optionsObject<T extends object>(name: string, value: T | undefined, known: readonly string[]): T {
   if (value === undefined) return {} as T;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isObject(value)) {
     throw invalidConfiguration(`${name} must be an object (got ${shown(value)}).`);
   }
   for (const key of Object.keys(value)) {
@@ -42,6 +42,11 @@ export interface IntegerLimits {
 }
 
 /** The longest delay a Node timer keeps (ms): past it, `setInterval` fires every millisecond. */
+/** Whether a value is a plain JSON object (not null, not a list). */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 export const MAX_TIMER_DELAY = 2_147_483_647;
 
 /** Whether `value` is a whole number from `min` to `max`: the one test of options and arguments counted in whole units. */

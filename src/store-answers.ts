@@ -1,4 +1,5 @@
 import { SessionError } from './errors.js';
+import { isObject } from './option-checks.js';
 import type { ActivityRecord, Epochs, KeyState, SessionLookup, SessionRecord, TenantState, UserState } from './store.js';
 
 // A malformed store answer (an epoch not a number, a missing `expiresAt`) would compare as "not
@@ -10,10 +11,6 @@ function malformed(what: string, detail: string): SessionError {
 
 // Number.isFinite never coerces: the cast only names the type it proves.
 const isTime = Number.isFinite as (value: unknown) => value is number;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The epoch of one kind, 0 when never revoked; own keys only, so `constructor` is never inherited. */
 export function epochOf(epochs: Epochs, kind: string, what: string): number {

@@ -9,11 +9,6 @@ export function isFederatedText(value: unknown, max: number): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= max && !CONTROL.test(value);
 }
 
-/** Whether a value is a plain JSON object (not null, not a list). */
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Checks `federated` given to `create`/`signIn`, and answers a copy with only its three fields. */
 export function checkFederated(value: unknown): FederatedIdentity {
   if (typeof value !== 'object' || value === null) throw invalidInput('federated must be an object { iss, sub, sid? }.');

@@ -1,7 +1,8 @@
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyOptions, type ProtectedHeaderParameters } from 'jose';
 import { isSessionError } from '../errors.js';
 import type { BackchannelIssuer, BackchannelRefusal, BackchannelRefusalReport } from './api.js';
-import { isFederatedText, isObject } from './input.js';
+import { isFederatedText } from './input.js';
+import { isObject } from '../option-checks.js';
 import { UnknownKey, type IssuerKeys } from './keys.js';
 import { KeysUnavailable } from './provider-fetch.js';
 import { FEDERATED_LIMITS } from '../store-records.js';

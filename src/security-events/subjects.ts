@@ -1,5 +1,6 @@
 import { checkId } from '../core/checks.js';
-import { isFederatedText, isObject } from '../federated/input.js';
+import { isFederatedText } from '../federated/input.js';
+import { isObject } from '../option-checks.js';
 import { sameIssuer } from '../federated/provider-url.js';
 import { FEDERATED_LIMITS } from '../store-records.js';
 import type { SecurityEventSubject, SecurityEventTransmitter } from './api.js';

@@ -1,6 +1,7 @@
 import type { JWTPayload } from 'jose';
 import { SessionError } from '../errors.js';
-import { isFederatedText, isObject } from '../federated/input.js';
+import { isFederatedText } from '../federated/input.js';
+import { isObject } from '../option-checks.js';
 import type { IssuerKeys } from '../federated/keys.js';
 import { decodeUnverified, DEFAULT_ALGORITHMS, refusalOf as tokenRefusalOf, verifyProviderJwt } from '../federated/logout-token.js';
 import type { BackchannelRefusal } from '../federated/api.js';

@@ -1,4 +1,5 @@
-import { isFederatedText, isObject } from '../../federated/input.js';
+import { isFederatedText } from '../../federated/input.js';
+import { isObject } from '../../option-checks.js';
 import { FEDERATED_LIMITS } from '../../store-records.js';
 import type { GlobalTokenRevocationSubject } from './api.js';
 
