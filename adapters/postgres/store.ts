@@ -52,8 +52,8 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     applyAll: (check, steps, notice) => {
       const started = performance.now();
       return use('apply', false, async (c) => {
-        // The server stops waiting for a lock when the caller stops waiting for the answer, so an abandoned batch does not commit later.
-        const wait = Math.max(1, Math.floor(statementTimeout - (performance.now() - started)));
+        // The server gives up at nine tenths of the caller's time left, so its rollback, not the caller's deadline, normally ends a stuck batch.
+        const wait = Math.max(1, Math.floor(0.9 * (statementTimeout - (performance.now() - started))));
         return num((await c.run(call, applyValues(check, steps, notice, names.channel, wait))).rows[0]?.['applied']) === 1;
       });
     },

@@ -40,6 +40,33 @@ describe.skipIf(!up)('postgres store: the apply function', () => {
     expect(Object.keys((await store.readUser('slow')).devices)).toHaveLength(2_000);
   });
 
+  it('waits for its locks within one deadline: a batch that waited for one lock and then another past it never commits', async () => {
+    // Unnamed statements: the store cancels nothing on the server, as behind a pooler.
+    const patient = postgresStore({ pool, schema, listen: false, preparedStatements: false, statementTimeout: 1_000 });
+    await patient.apply({ owner: { userId: 'two' }, writes: [{ type: 'insert', session: row('s0', 'two') }] });
+    const [first, second] = [await pool.connect(), await pool.connect()];
+    try {
+      for (const holder of [first, second]) await holder.query('BEGIN');
+      await first.query(`SELECT * FROM "${schema}".sessions_owners WHERE owner = 'two' FOR UPDATE`);
+      await second.query(`SELECT * FROM "${schema}".sessions WHERE id = 's0' FOR UPDATE`);
+      const revoke = patient.apply({ owner: { userId: 'two' }, writes: [{ type: 'revoke', sessionId: 's0', at: 5, reason: 'x' }] }).catch((error: unknown) => error);
+      // Once the batch has waited a third of its time for the first lock, that lock goes: it waits for the second until the server gives it up, before the caller does.
+      const waiting = async () =>
+        (await pool.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%sessions_apply%' AND clock_timestamp() - query_start > interval '330 milliseconds'`)).rowCount === 1;
+      await timeUntil(waiting, 5_000);
+      await first.query('ROLLBACK');
+      expect(await revoke).toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    } finally {
+      await first.query('ROLLBACK');
+      await second.query('ROLLBACK');
+      first.release();
+      second.release();
+    }
+    await timeUntil(async () => !(await pool.query(`SELECT 1 FROM pg_stat_activity WHERE query LIKE '%sessions_apply%' AND state = 'active' AND pid <> pg_backend_pid()`)).rowCount, 5_000);
+    const state = await store.readUser('two');
+    expect([state.version, state.sessions[0]?.revokedAt]).toEqual([1, undefined]);
+  });
+
   it('notifies only for a batch it applied', async () => {
     const listener = new pg.Client({ connectionString: POSTGRES_URL });
     await listener.connect();
