@@ -41,12 +41,12 @@ export interface IntegerLimits {
   readonly max?: number;
 }
 
-/** The longest delay a Node timer keeps (ms): past it, `setInterval` fires every millisecond. */
 /** Whether a value is a plain JSON object (not null, not a list). */
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The longest delay a Node timer keeps (ms): past it, `setInterval` fires every millisecond. */
 export const MAX_TIMER_DELAY = 2_147_483_647;
 
 /** Whether `value` is a whole number from `min` to `max`: the one test of options and arguments counted in whole units. */

@@ -1,5 +1,5 @@
 import type { RevocationNotice } from '../../src/store.js';
-import { CLAIM_PLACEHOLDER, postgresDialect, sqlStatements, stepsJson, type SqlCheck, type SqlStep, type Statement } from '../sql/index.js';
+import { CLAIM_PLACEHOLDER, postgresDialect, sqlStatements, type SqlCheck, type SqlStep, type Statement } from '../sql/index.js';
 import { noticePayload } from './notifications.js';
 import { quoteIdentifier, type TableNames } from './names.js';
 
@@ -102,6 +102,7 @@ export const applyCall = (names: TableNames): Statement => ({
 
 /** The call's values: the check, the steps as JSON, the notice (and its channel) if any, the caller's time left in ms. */
 export function applyValues(check: SqlCheck, steps: readonly SqlStep[], notice: RevocationNotice | undefined, channel: string, waitMs: number): (string | number | null)[] {
-  const encoded = stepsJson(steps);
+  // Numbers as their text: the server parses each as it would a parameter, so NaN is refused rather than read as null.
+  const encoded = JSON.stringify(steps.map(([statement, values]) => [statement.name, ...values.map((value) => (typeof value === 'number' ? String(value) : value))]));
   return [check.scope, check.owner, check.version ?? null, encoded, notice === undefined ? null : channel, notice === undefined ? null : noticePayload(notice), waitMs];
 }

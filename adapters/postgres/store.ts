@@ -1,3 +1,4 @@
+import { SessionError } from '../../src/errors.js';
 import type { SessionStore } from '../../src/store.js';
 import { num, poolRunner, postgresDialect, sqlStore, type SqlDriver } from '../sql/index.js';
 import { applyCall, applyValues } from './apply-function.js';
@@ -10,8 +11,9 @@ import { schemaSql } from './schema-sql.js';
 /** A {@link SessionStore} on PostgreSQL with every optional method, and the migration that creates its tables. */
 export interface PostgresStore extends SessionStore {
   /**
-   * Creates the schema, tables and indexes (version 1): idempotent, safe from several instances at
-   * once, one simple query (so through a pooler too). The same SQL ships as `schema.sql`.
+   * Creates the schema, tables and indexes (version 1) and the function applying a batch: idempotent,
+   * safe from several instances at once, one simple query (so through a pooler too). The same SQL
+   * ships as `schema.sql`.
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE` when PostgreSQL cannot be reached,
    * `STORE_ERROR` when the script fails (no privilege, a table of the same name with another shape).
    */
@@ -54,7 +56,9 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       return use('apply', false, async (c) => {
         // The server gives up at nine tenths of the caller's time left, so its rollback, not the caller's deadline, normally ends a stuck batch.
         const wait = Math.max(1, Math.floor(0.9 * (statementTimeout - (performance.now() - started))));
-        return num((await c.run(call, applyValues(check, steps, notice, names.channel, wait))).rows[0]?.['applied']) === 1;
+        const applied = num((await c.run(call, applyValues(check, steps, notice, names.channel, wait))).rows[0]?.['applied']);
+        if (applied !== 0 && applied !== 1) throw new SessionError('STORE_ERROR', 'The PostgreSQL session store\'s apply function answered neither 1 nor 0: run store.migrate().');
+        return applied === 1;
       });
     },
   };

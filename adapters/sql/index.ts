@@ -2,5 +2,5 @@
 export { mysqlDialect, postgresDialect, sqliteDialect } from './dialect.js';
 export { SCHEMA_VERSION, sqlStatements, TABLE_NAMES, tableStatements, type Names, type Statement } from './statements.js';
 export { poolRunner, type PoolDialect, type PooledConnection, type PoolStatement, type Run } from './pool.js';
-export { CLAIM_PLACEHOLDER, sqlStore, stepsJson, type SqlCheck, type SqlConnection, type SqlDriver, type SqlStep } from './store.js';
+export { CLAIM_PLACEHOLDER, sqlStore, type SqlCheck, type SqlConnection, type SqlDriver, type SqlStep } from './store.js';
 export { num, type Row, type SqlValue } from './records.js';

@@ -14,10 +14,6 @@ export interface SqlConnection {
 /** One write of a batch as a statement and its values; `userSessions` stands for deleting each session it finds. */
 export type SqlStep = readonly [Statement, readonly SqlValue[]];
 
-/** Steps as a database function reads them, `[name, ...values]` in JSON; numbers as their text, so the server parses each as it would a parameter (NaN is refused, not NULL). */
-export const stepsJson = (steps: readonly SqlStep[]): string =>
-  JSON.stringify(steps.map(([statement, values]) => [statement.name, ...values.map((value) => (typeof value === 'number' ? String(value) : value))]));
-
 /** What a batch checks first: its owner's row (`u` a user, `t` a tenant, `k` a key) at the version read, if one was. */
 export interface SqlCheck {
   readonly scope: 'u' | 't' | 'k';

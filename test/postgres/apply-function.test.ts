@@ -52,7 +52,7 @@ describe.skipIf(!up)('postgres store: the apply function', () => {
       const revoke = patient.apply({ owner: { userId: 'two' }, writes: [{ type: 'revoke', sessionId: 's0', at: 5, reason: 'x' }] }).catch((error: unknown) => error);
       // Once the batch has waited a third of its time for the first lock, that lock goes: it waits for the second until the server gives it up, before the caller does.
       const waiting = async () =>
-        (await pool.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%sessions_apply%' AND clock_timestamp() - query_start > interval '330 milliseconds'`)).rowCount === 1;
+        (await pool.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%"${schema}"%' AND clock_timestamp() - query_start > interval '330 milliseconds'`)).rowCount === 1;
       await timeUntil(waiting, 5_000);
       await first.query('ROLLBACK');
       expect(await revoke).toMatchObject({ code: 'STORE_UNAVAILABLE' });
@@ -62,9 +62,22 @@ describe.skipIf(!up)('postgres store: the apply function', () => {
       first.release();
       second.release();
     }
-    await timeUntil(async () => !(await pool.query(`SELECT 1 FROM pg_stat_activity WHERE query LIKE '%sessions_apply%' AND state = 'active' AND pid <> pg_backend_pid()`)).rowCount, 5_000);
+    await timeUntil(async () => !(await pool.query(`SELECT 1 FROM pg_stat_activity WHERE query LIKE '%"${schema}"%' AND state = 'active' AND pid <> pg_backend_pid()`)).rowCount, 5_000);
     const state = await store.readUser('two');
     expect([state.version, state.sessions[0]?.revokedAt]).toEqual([1, undefined]);
+  });
+
+  it('an answer other than 1 or 0 is STORE_ERROR, never read as a version that moved', async () => {
+    const other = freshSchema('fn');
+    const odd = postgresStore({ pool, schema: other, listen: false });
+    await odd.migrate();
+    try {
+      await pool.query(`CREATE OR REPLACE FUNCTION "${other}"."sessions_apply"(a_scope text, a_owner text, a_version bigint, a_steps text, a_channel text, a_notice text, a_wait bigint) RETURNS integer LANGUAGE sql AS 'SELECT 2'`);
+      await expect(odd.apply({ owner: { userId: 'u' }, writes: [] })).rejects.toMatchObject({ code: 'STORE_ERROR' });
+    } finally {
+      await odd.close();
+      await dropSchemas(pool, [other]);
+    }
   });
 
   it('notifies only for a batch it applied', async () => {

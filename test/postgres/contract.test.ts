@@ -23,5 +23,4 @@ describe.skipIf(!up)('postgres store: the raw contract', () => {
   };
   describe('on pg', () => describeSqlContract(open(pool)));
   describe('on postgres.js', () => describeSqlContract(open(sql)));
-
 });
