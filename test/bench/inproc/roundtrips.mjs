@@ -91,33 +91,35 @@ async function redisCounter(opened) {
   };
 }
 
-function pgCounter(pool) {
+// PostgreSQL and MySQL: each statement a checked-out connection sends is one round trip. `checkout`
+// is the pool's method lending a connection, `methods` the connection's methods that send one,
+// `classify` a statement's label and whether it writes.
+function statementCounter(pool, checkout, methods, classify) {
   let counting = false;
   let calls = 0;
   let writes = 0;
   const names = {};
-  const count = (config) => {
+  const count = (query) => {
     if (!counting) return;
-    const text = typeof config === 'string' ? config : config?.text ?? '';
-    const verb = /^\s*(?:WITH\b[\s\S]*?\)\s*)?(\w+)/i.exec(text)?.[1]?.toUpperCase() ?? '?';
+    const { label, write } = classify(query);
     calls++;
-    if (/^(INSERT|UPDATE|DELETE|BEGIN)$/.test(verb) || /\b(INSERT|UPDATE|DELETE)\b/i.test(text)) writes++;
-    const label = config?.name ?? verb;
+    if (write) writes++;
     names[label] = (names[label] ?? 0) + 1;
   };
-  const wrapClient = (client) =>
-    new Proxy(client, {
+  const counted = (target, value) => (query, ...rest) => (count(query), value.call(target, query, ...rest));
+  const wrapConnection = (connection) =>
+    new Proxy(connection, {
       get(target, property) {
         const value = Reflect.get(target, property, target);
-        if (property === 'query') return (config, ...rest) => (count(config), value.call(target, config, ...rest));
+        if (methods.includes(property)) return counted(target, value);
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
   const wrapped = new Proxy(pool, {
     get(target, property) {
       const value = Reflect.get(target, property, target);
-      if (property === 'connect') return (...args) => value.call(target, ...args).then(wrapClient);
-      if (property === 'query') return (config, ...rest) => (count(config), value.call(target, config, ...rest));
+      if (property === checkout) return (...args) => value.call(target, ...args).then(wrapConnection);
+      if (methods.includes(property)) return counted(target, value);
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
@@ -137,51 +139,20 @@ function pgCounter(pool) {
   };
 }
 
-// MySQL: each statement a pooled connection sends (`query` or `execute`) is one round trip.
-function mysqlCounter(pool) {
-  let counting = false;
-  let calls = 0;
-  let writes = 0;
-  const names = {};
-  const count = (query) => {
-    if (!counting) return;
+const pgCounter = (pool) =>
+  statementCounter(pool, 'connect', ['query'], (config) => {
+    const text = typeof config === 'string' ? config : (config?.text ?? '');
+    const verb = /^\s*(?:WITH\b[\s\S]*?\)\s*)?(\w+)/i.exec(text)?.[1]?.toUpperCase() ?? '?';
+    return { label: config?.name ?? verb, write: /^(INSERT|UPDATE|DELETE|BEGIN)$/.test(verb) || /\b(INSERT|UPDATE|DELETE)\b/i.test(text) };
+  });
+
+const mysqlCounter = (pool) =>
+  statementCounter(pool, 'getConnection', ['query', 'execute'], (query) => {
     const text = typeof query === 'string' ? query : (query?.sql ?? '');
     const verb = /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase() ?? '?';
-    calls++;
-    if (/^(INSERT|UPDATE|DELETE|CALL)$/.test(verb)) writes++;
     const label = verb === 'SELECT' ? `SELECT ${/\bFROM\s+`?\w*?(sessions|owners|keys)\b/i.exec(text)?.[1] ?? ''}`.trim() : verb;
-    names[label] = (names[label] ?? 0) + 1;
-  };
-  const wrapConnection = (connection) =>
-    new Proxy(connection, {
-      get(target, property) {
-        const value = Reflect.get(target, property, target);
-        if (property === 'query' || property === 'execute') return (query, ...rest) => (count(query), value.call(target, query, ...rest));
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
-  const wrapped = new Proxy(pool, {
-    get(target, property) {
-      const value = Reflect.get(target, property, target);
-      if (property === 'getConnection') return (...args) => value.call(target, ...args).then(wrapConnection);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
+    return { label, write: /^(INSERT|UPDATE|DELETE)$/.test(verb) };
   });
-  return {
-    pool: wrapped,
-    async start() {
-      counting = true;
-      calls = 0;
-      writes = 0;
-      for (const key of Object.keys(names)) delete names[key];
-    },
-    async stop() {
-      counting = false;
-      return { calls, writes, names: { ...names } };
-    },
-    close() {},
-  };
-}
 
 let opened;
 let counter;
