@@ -25,8 +25,8 @@ export interface PostgresStore extends SessionStore {
 /**
  * A session store on PostgreSQL (`pg` 8 or postgres.js 3.4). A batch is one call of the schema's
  * apply function: it checks and bumps its owner's version first, writes, and `pg_notify`s on commit,
- * so every instance drops its cached epochs at once. Behind a transaction pooler, pass `preparedStatements: false` and `listen: { pool }`
- * or `listen: false`. An erased user's bytes stay in dead tuples until `VACUUM`.
+ * so every instance drops its cached epochs at once. Behind a transaction pooler, pass
+ * `preparedStatements: false` and `listen: { pool }` or `listen: false`. An erased user's bytes stay in dead tuples until `VACUUM`.
  *
  * @returns A {@link PostgresStore}. Call `migrate()` once at startup (or apply `schema.sql`).
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for wrong options. Calls reject
