@@ -49,9 +49,9 @@ export interface TestRunner {
   afterEach?(body: () => Promise<void> | void): void;
 }
 
-/** Ends the running test as skipped with `reason` when the runner's test context can (vitest's `context.skip`); else the test just returns. */
+/** Ends the running test as skipped with `reason` when the runner's test context can (vitest's `context.skip`; vitest 4's context is a function); else the test just returns. */
 function skipTest(context: unknown, reason: string): void {
-  const skip = typeof context === 'object' && context !== null ? (context as { skip?: unknown }).skip : undefined;
+  const skip = (typeof context === 'object' || typeof context === 'function') && context !== null ? (context as { skip?: unknown }).skip : undefined;
   if (typeof skip === 'function') skip.call(context, reason);
 }
 

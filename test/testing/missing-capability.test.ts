@@ -3,7 +3,8 @@ import { createSessionManager } from '../../src/index.js';
 import type { SessionStore } from '../../src/store.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { describeStoreConformance } from '../../src/testing/index.js';
-import type { TestRunner } from '../../src/testing/runner.js';
+import { capabilityTest, type TestRunner } from '../../src/testing/runner.js';
+import { vitestRunner } from '../runner.js';
 
 // A store without listActivity keeps no activity, known devices or revocation links: their
 // tests must not count as passed.
@@ -48,11 +49,17 @@ async function runTests(store: () => SessionStore, group: string, context: unkno
 
 class Skipped extends Error {}
 
-const vitestLike = {
+// vitest 4's test context is a function with methods, not a plain object.
+const vitestLike = Object.assign(() => undefined, {
   skip(note?: string): never {
     throw new Skipped(note);
   },
-};
+});
+
+function withoutNoticesOrStats(): SessionStore {
+  const { subscribe, stats, ...rest } = memoryStore();
+  return rest;
+}
 
 describe('the store conformance suite and a capability the store lacks', () => {
   it('a store missing a required method is refused at startup, by the names of the methods missing', () => {
@@ -73,5 +80,21 @@ describe('the store conformance suite and a capability the store lacks', () => {
     const { ran, skipped } = await runTests(withoutActivity, group, vitestLike);
     expect([ran, skipped.length]).toEqual([runs, skips]);
     for (const reason of skipped) expect(reason).toMatch(/lists no activity/);
+  });
+
+  it('marks the notice and stats tests skipped on a store without subscribe and stats', async () => {
+    expect(await runTests(withoutNoticesOrStats, 'revocation notices', vitestLike)).toEqual({ ran: 0, skipped: Array(2).fill('the store publishes no notices (subscribe)') });
+    expect(await runTests(withoutNoticesOrStats, 'stats', vitestLike)).toEqual({ ran: 0, skipped: ['the store counts no rows (stats)'] });
+    expect(await runTests(() => memoryStore(), 'revocation notices', vitestLike)).toEqual({ ran: 2, skipped: [] });
+  });
+});
+
+// The same through vitest itself: a test the kit skips is reported skipped, not passed.
+describe('a capability test on vitest', () => {
+  capabilityTest(vitestRunner, () => false, 'the store lacks it')('is skipped when the store lacks the capability', () => {
+    throw new Error('the test ran');
+  });
+  it('is reported skipped', ({ task }) => {
+    expect(task.suite?.tasks[0]?.result?.state).toBe('skip');
   });
 });

@@ -1,4 +1,5 @@
 import type { RevocationNotice } from '../../store.js';
+import { capabilityTest } from '../runner.js';
 import { storeOperations } from '../../storage/index.js';
 import type { StoreOperations } from '../../storage/types.js';
 import type { StoreSuiteContext } from './context.js';
@@ -22,10 +23,9 @@ interface Listening {
 }
 
 /** Subscribes on `listener`; a subscription may take a moment to carry notices, so a probe user is signed out until one arrives. */
-async function listen(writer: StoreOperations, listener: StoreOperations): Promise<Listening | undefined> {
-  if (listener.subscribe === undefined) return undefined;
+async function listen(writer: StoreOperations, listener: StoreOperations): Promise<Listening> {
   const heard: RevocationNotice[] = [];
-  const stop = listener.subscribe((notice) => void heard.push(notice));
+  const stop = listener.subscribe!((notice) => void heard.push(notice));
   const probe = freshUser('probe');
   const probed = () => heard.some((notice) => notice.userId === probe);
   for (let attempt = 0; attempt < 20 && !probed(); attempt++) {
@@ -40,13 +40,14 @@ async function listen(writer: StoreOperations, listener: StoreOperations): Promi
 }
 
 /** Every revocation is published to every instance, with the user's id or the tenant's (semantics 8). */
-export function describeNotices({ describe, it, expect, store, sibling, slowTimeout }: StoreSuiteContext): void {
+export function describeNotices(suite: StoreSuiteContext): void {
+  const { describe, expect, store, sibling, slowTimeout } = suite;
+  const withNotices = capabilityTest(suite, () => store().subscribe !== undefined, 'the store publishes no notices (subscribe)');
   const publishes = (name: string, expected: (subject: string) => RevocationNotice, revocation: (subject: string) => Promise<unknown>) =>
-    it(`${name} publishes its notice to every instance`, async () => {
+    withNotices(`${name} publishes its notice to every instance`, async () => {
       // Another instance when it subscribes (one behind a pooler may not), else the store itself.
       const other = await sibling();
       const listening = await listen(store(), other.subscribe === undefined ? store() : storeOperations(other));
-      if (listening === undefined) return expect(store().subscribe).toBeUndefined();
       try {
         const notice = expected(freshUser('subject'));
         const mine = () => listening.heard.filter((heard) => (notice.tenantId === undefined ? heard.userId === notice.userId : heard.tenantId === notice.tenantId));
