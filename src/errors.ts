@@ -60,8 +60,27 @@ export function invalidInput(message: string): SessionError {
   return new SessionError('INVALID_INPUT', message);
 }
 
-/** What a store's failure becomes: a {@link SessionError} passes through unchanged, anything else becomes `STORE_ERROR` with the original as `cause`. */
+/** Node's socket errors: the server cannot be reached, or the connection dropped. */
+export const SOCKET_CODES = ['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOENT'];
+
+/** The `code` property of a driver's error, if it has a string one. */
+export const codeOf = (error: unknown): string | undefined =>
+  typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+
+/** Whether `test` holds for an error or, for a failed connect to a host of several addresses (an AggregateError), for one of its errors. */
+export const anyError = (error: unknown, test: (error: unknown) => boolean): boolean =>
+  test(error) || (error instanceof AggregateError && error.errors.some((inner: unknown) => anyError(inner, test)));
+
+const isUnreachable = (error: unknown): boolean => SOCKET_CODES.includes(codeOf(error) ?? '') || (error instanceof Error && error.name === 'TimeoutError');
+
+/**
+ * What a store's failure becomes, with the original as `cause`: a {@link SessionError} passes through unchanged; one of
+ * Node's socket errors (`ECONNREFUSED`, `ECONNRESET`, `ETIMEDOUT`...), a failed connect's `AggregateError` of them or a
+ * `TimeoutError` becomes `STORE_UNAVAILABLE`; anything else `STORE_ERROR`. A driver's own outage errors are its store's to map.
+ */
 export function storeFailure(error: unknown): SessionError {
   if (isSessionError(error)) return error;
-  return new SessionError('STORE_ERROR', `The session store failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  const detail = error instanceof Error ? error.message : String(error);
+  if (anyError(error, isUnreachable)) return new SessionError('STORE_UNAVAILABLE', `The session store is unavailable: ${detail}`, { cause: error });
+  return new SessionError('STORE_ERROR', `The session store failed: ${detail}`, { cause: error });
 }

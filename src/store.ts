@@ -25,7 +25,7 @@
  *    (`__proto__`, `constructor`): keep them in `Map`s or prototype-free objects.
  * 8. **Errors.** Reject with `SessionError` (import it from `session-revocation`):
  *    `STORE_UNAVAILABLE` when the server cannot be reached or did not answer (`storeFailure`,
- *    also from `session-revocation`, wraps a driver's error), `STORE_ERROR` for anything else,
+ *    also from `session-revocation`, maps Node's socket errors to it), `STORE_ERROR` otherwise,
  *    `CLOSED` after `close()`. Never swallow an error and answer success.
  *
  * Sizes: ids at most 256 characters (`STORE_LIMITS`), keys at most 64 characters of

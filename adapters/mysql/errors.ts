@@ -1,5 +1,5 @@
-import { isSessionError, type SessionError } from '../../src/errors.js';
-import { anyError, codeOf, MISSING_TABLES, SOCKET_CODES, storeError } from '../sql/errors.js';
+import { anyError, codeOf, isSessionError, SOCKET_CODES, type SessionError } from '../../src/errors.js';
+import { MISSING_TABLES, storeError } from '../sql/errors.js';
 
 // Refused for now, rolled back, the connection fine: lock wait, deadlock, KILL QUERY, read-only, statement time limits.
 const REFUSED = new Set([1205, 1213, 1317, 1290, 1792, 1969, 3024]);

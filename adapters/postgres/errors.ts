@@ -1,5 +1,5 @@
-import type { SessionError } from '../../src/errors.js';
-import { anyError, codeOf, MISSING_TABLES, SOCKET_CODES, storeError } from '../sql/errors.js';
+import { anyError, codeOf, SOCKET_CODES, type SessionError } from '../../src/errors.js';
+import { MISSING_TABLES, storeError } from '../sql/errors.js';
 
 // SQLSTATE classes meaning "cannot serve us now" (08, 53, 57, 40, 58), lock_not_available, a read-only standby.
 const UNAVAILABLE_CLASSES = new Set(['08', '53', '57', '40', '58']);

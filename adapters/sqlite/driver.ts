@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
-import { SessionError } from '../../src/errors.js';
-import { codeOf, storeError } from '../sql/errors.js';
+import { codeOf, SessionError } from '../../src/errors.js';
+import { storeError } from '../sql/errors.js';
 
 // "Try again later": the lock stayed taken past the busy timeout, the disk failed or filled up.
 const UNAVAILABLE = new Set(['SQLITE_BUSY', 'SQLITE_IOERR', 'SQLITE_FULL', 'SQLITE_CANTOPEN']);
