@@ -1,6 +1,5 @@
-// The guide's store, tested as its author would: through the package's own kit.
+// The guide's store, tested as its author would: through the package's own kit, in one line.
 import { describeStoreConformance } from 'session-revocation/testing';
 import { mapStore } from '../../examples/map-store/map-store.js';
-import { vitestRunner } from '../runner.js';
 
-describeStoreConformance('the guide\'s map store', () => mapStore(), { runner: vitestRunner });
+describeStoreConformance("the guide's map store", () => mapStore());
