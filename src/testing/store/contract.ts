@@ -70,7 +70,7 @@ export function describeContract({ describe, it, expect, store, raw }: StoreSuit
       expect([erased.sessions, { ...erased.highWater }]).toEqual([[], { browser: 9, api: 4 }]);
     });
 
-    it('keeps versions per owner: a user, a tenant and a key move alone', async () => {
+    it("keeps owners apart: a user, a tenant and a key move alone; a get answers the tenant's epochs; a batch revokes only its user's rows", async () => {
       const userId = freshUser('owners');
       const tenantId = freshUser('tenant');
       const key = `test:${freshUser('key')}`;
@@ -87,6 +87,9 @@ export function describeContract({ describe, it, expect, store, raw }: StoreSuit
       // Asked for by a user with no row in it, as a sign-in to a new organization reads it.
       expect({ ...(await raw().readUser(freshUser('owners'), tenantId)).tenantEpochs[tenantId] }).toEqual({ browser: 9 });
       expect({ ...(await raw().get(session.id))!.tenantEpochs }).toEqual({ browser: 9 });
+      // A revoke names one of its owner's rows: another user's batch leaves this one alone.
+      expect(await raw().apply({ owner: { userId: freshUser('owners') }, writes: [{ type: 'revoke', sessionId: session.id, at: session.createdAt, reason: 'revoked' }] })).toBe(true);
+      expect((await raw().get(session.id))!.session.revokedAt).toBeUndefined();
     });
 
     it('claims a key at version 0 once; the value (2,048 characters at most) and expiry come back as put', async () => {
