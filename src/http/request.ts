@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { finished } from 'node:stream/promises';
 import { readLimited } from '../read-limited.js';
 
 /** The few facts every decision of the HTTP layer is taken from; see {@link fromNodeRequest} and {@link fromFetchRequest}. */
@@ -13,7 +14,7 @@ export interface HttpRequest {
   readonly remoteAddress?: string | undefined;
   /** Whether the connection itself is TLS (not what a proxy says it was). */
   readonly encrypted: boolean;
-  /** Reads the body as text for the routes that take one; `null` when over `limit` bytes or already read. */
+  /** Reads the body as text for the routes that take one; `null` when over `limit` bytes (the rest is read and dropped) or already read. */
   readBody?(limit: number): Promise<string | null>;
   /** What a body parser that ran first made of the body (Express's `req.body`), asked when `readBody` answers `null`. */
   parsedBody?(): Promise<unknown>;
@@ -67,17 +68,19 @@ export class NodeRequest implements HttpRequest {
   }
 }
 
-// Stops reading past the limit; a stream a body parser already drained answers null.
+// Past the limit the rest is read and dropped, as body parsers do: a request destroyed here is one its framework
+// takes for a client gone, and never answers. A stream a body parser already drained answers null.
 async function readNodeBody(raw: IncomingMessage, limit: number): Promise<string | null> {
   if (raw.readableEnded || raw.readableDidRead) return null;
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of raw) {
-    size += (chunk as Buffer).length;
-    if (size > limit) return null;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const collect = (chunk: Buffer): void => {
+    size += chunk.length;
+    if (size <= limit) chunks.push(chunk);
+  };
+  raw.on('data', collect);
+  await finished(raw).finally(() => raw.off('data', collect));
+  return size > limit ? null : Buffer.concat(chunks).toString('utf8');
 }
 
 /** What a Fetch runtime knows about the connection that the `Request` itself does not carry. */
