@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, customFetch, errors, type JWTVerifyGetKey } from 'jose';
 import { SessionError } from '../errors.js';
+import { isObject } from '../option-checks.js';
 import { createProviderFetch, KeysUnavailable, readJson } from './provider-fetch.js';
 import { checkProviderUrl } from './provider-url.js';
 
@@ -30,14 +31,20 @@ function withUnknownKid(remote: ReturnType<typeof createRemoteJWKSet>): JWTVerif
   };
 }
 
+function keySet(url: string, json: unknown): unknown {
+  if (!isObject(json) || !Array.isArray(json['keys']) || !json['keys'].every(isObject)) throw new KeysUnavailable(`${url} is not a JSON Web Key Set.`);
+  return json;
+}
+
 /** An empty cache for one manager; a provider whose metadata names another issuer is reported to `onError` once. */
 export function createIssuerKeys({ clock, onError }: { clock: () => number; onError: (error: unknown) => void }): IssuerKeys {
   const fetchOnce = createProviderFetch(clock);
   const keySets = new Map<string, JWTVerifyGetKey>();
   const discovered = new Map<string, string>();
   const misnamed = new Set<string>();
-  // jose's own fetch would report a JWKS that fails as a plain JOSEError, which reads like a bad token.
-  const fetchKeySet = async (url: string, init: RequestInit): Promise<Response> => Response.json(await fetchOnce(url, () => readJson(url, init)));
+  // jose's own fetch would report a JWKS that fails as a plain JOSEError, which reads like a bad token. JSON that is no
+  // key set fails inside fetchOnce, so it is not fetched again during the back-off either.
+  const fetchKeySet = async (url: string, init: RequestInit): Promise<Response> => Response.json(await fetchOnce(url, () => readJson(url, init).then((json) => keySet(url, json))));
 
   const discover = async (issuer: string, url: string): Promise<string> => {
     const metadata = await readJson(url, { signal: AbortSignal.timeout(DISCOVERY_TIMEOUT), redirect: 'error', headers: { accept: 'application/json' } }).catch((error: unknown) => {

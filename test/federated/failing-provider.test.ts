@@ -42,6 +42,17 @@ describe('backchannelLogout(): a failing provider is not hammered', () => {
     expect(idp.jwksFetches).toBe(2);
   });
 
+  it('while the JWKS answers JSON that is no key set, 20 forged tokens fetch it once; it is fetched again once the back-off has passed', async () => {
+    const signedIn = await signIn();
+    idp.jwksAnswer = 'not-keys';
+    for (let index = 0; index < 20; index++) expect(await sessions.backchannelLogout(await forged(index), options())).toEqual({ ok: false, reason: 'keys_unavailable' });
+    expect(idp.jwksFetches).toBe(1);
+    idp.jwksAnswer = 'keys';
+    now += RETRY_AFTER_FAILURE;
+    expect(await logout()).toEqual({ ok: true, issuer: idp.issuer, revokedIds: [signedIn.session.id] });
+    expect(idp.jwksFetches).toBe(2);
+  });
+
   it('while discovery answers 500, 20 tokens read it once; it is read again once the back-off has passed', async () => {
     const signedIn = await signIn();
     idp.discoveryAnswer = 503;

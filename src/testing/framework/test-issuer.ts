@@ -8,8 +8,8 @@ export type FailingAnswer = number | 'hang';
 /** Discovery and a JWKS on a free loopback port, whose endpoints a test can make fail. */
 export interface IssuerServer {
   readonly issuer: string;
-  /** How the JWKS endpoint answers: the keys (the default), another status, a 200 that is not JSON, or never. */
-  jwksAnswer: 'keys' | 'not-json' | FailingAnswer;
+  /** How the JWKS endpoint answers: the keys (the default), another status, a 200 that is not JSON or is JSON but no key set, or never. */
+  jwksAnswer: 'keys' | 'not-json' | 'not-keys' | FailingAnswer;
   /** How discovery answers: the metadata (the default), another status, or never. */
   discoveryAnswer: 'metadata' | FailingAnswer;
   /** Fields of the discovery document that differ from the true ones (another `issuer` or `jwks_uri`). */
@@ -85,6 +85,7 @@ export async function serveIssuer(keys: () => readonly JWK[]): Promise<IssuerSer
     const answer = served.jwksAnswer;
     if (answer === 'keys') response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: keys() }));
     else if (answer === 'not-json') response.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Maintenance</h1>');
+    else if (answer === 'not-keys') response.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":"none"}');
     else fail(response, answer);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
