@@ -60,6 +60,8 @@ describeInBrowser('rotation of remember-me cookies with reuse detection', () => 
     expect(await thief.getByRole('heading', { name: 'Sign in' }).isVisible()).toBe(true);
     await expectSignedOut(thief, '/profile');
     await expectSignedOut(laptop, '/profile');
+    // The owner is told the same, not just "signed out".
+    expect(new URL(laptop.url()).searchParams.get('reason')).toBe('session_reused');
     await signIn(laptop, 'grace@globex.test');
     await laptop.goto('/profile');
     await expect.poll(async () => laptop.getByTestId('activity').textContent()).toContain(REUSED);
