@@ -42,7 +42,7 @@ export function createSecurityEventsRoute(manager: SessionManager, options: Secu
     // The transmitter the SET names, unverified: securityEvent() then checks the iss with its keys.
     if (!pushAuthorized(set, request.header('authorization'), options.transmitters)) {
       const issuer = options.transmitters.find((transmitter) => transmitter.issuer === unverifiedIssuer(set))?.issuer;
-      return refuse(resolved, 'authentication_failed', 'The Authorization header configured for this transmitter was not sent.', issuer);
+      return refuse(resolved, 'authentication_failed', 'The Authorization header configured for this transmitter was missing or different.', issuer);
     }
     try {
       const result = await manager.securityEvent(set, options);
