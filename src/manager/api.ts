@@ -145,7 +145,7 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    */
   prune(options?: { readonly limit?: number }): Promise<number>;
   /**
-   * Prunes every `pruneInterval` on an unref'd timer; a second call restarts it. A failed run
+   * Prunes at once, then every `pruneInterval`, on an unref'd timer; a second call restarts it. A failed run
    * goes to the `onError` option.
    * @returns A function that stops it.
    * @throws {@link session-revocation!SessionError} `CLOSED` after {@link SessionManager.close} (thrown, not rejected).
