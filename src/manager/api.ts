@@ -104,7 +104,7 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
   revokeOthers(userId: string, keepSessionId: string, options?: RevokeOthersSessionsOptions): Promise<RevokeOthersResult>;
   /**
    * Signs this device out, or every device when the global-logout policy says so (unless
-   * `thisDeviceOnly`).
+   * `thisDeviceOnly`, or the session is a support session: it ends alone).
    * @param session - The signed-in session, as `validate` returned it.
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad `session.userId` or a
    * `thisDeviceOnly` that is not a boolean; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`. An error of
