@@ -32,7 +32,7 @@ export interface SessionCreatedEvent extends SessionEventBase {
   readonly deviceLabel: string;
   /** The new session's kind. */
   readonly kind: string;
-  /** True when the user has not signed in from this browser, OS and network within `knownDeviceWindow`; false without activity, and for a support session (not the user's device). */
+  /** True when the user has not signed in from this browser, OS and network within `knownDeviceWindow`; false on a store without activity (no `listActivity`), and for a support session (not the user's device). */
   readonly newDevice: boolean;
 }
 

@@ -49,7 +49,7 @@ export interface PrivacyActions {
   exportUser(userId: string): Promise<UserExport>;
 
   /**
-   * Erases what is stored about a user, for a deletion request: every session and the deny-list. The epochs stay, raised for every
+   * Erases what is stored about a user, for a deletion request: sessions, deny-list, activity, known devices and links. The epochs stay, raised for every
    * kind first, so every token ever issued stays refused. Emits `user.session_invalidated` (`user_erased`). Whether bytes leave the disk is the store's to say (docs/privacy.md).
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT`; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED` (every session is then refused: call it again).
    */
