@@ -22,7 +22,7 @@ export type ValidationResult =
   | {
       /** The token is refused. */
       readonly ok: false;
-      /** Why; `reused` is a rotated-out token presented after the grace (the session is ended, `token_reused`). */
+      /** Why; `reused`: a rotated-out token came back after the grace, and either token of that session is refused so (`token_reused`). */
       readonly reason: ValidationFailureReason;
     };
 

@@ -41,7 +41,7 @@ export interface RequestSessions {
    */
   reauthenticated(): Promise<Session | null>;
   /**
-   * Signs this device out (every device when the `globalLogout` policy says so, unless `thisDeviceOnly`) and clears the cookie.
+   * Signs this device out (every device when the `globalLogout` policy says so, unless `thisDeviceOnly` or a support session) and clears the cookie.
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE` (the cookie is kept, so the user can retry)
    */
   signOut(options?: { readonly thisDeviceOnly?: boolean | undefined }): Promise<SignOutResult>;

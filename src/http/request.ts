@@ -68,19 +68,22 @@ export class NodeRequest implements HttpRequest {
   }
 }
 
-// Past the limit the rest is read and dropped, as body parsers do: a request destroyed here is one its framework
-// takes for a client gone, and never answers. A stream a body parser already drained answers null.
-async function readNodeBody(raw: IncomingMessage, limit: number): Promise<string | null> {
-  if (raw.readableEnded || raw.readableDidRead) return null;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const collect = (chunk: Buffer): void => {
-    size += chunk.length;
-    if (size <= limit) chunks.push(chunk);
-  };
-  raw.on('data', collect);
-  await finished(raw).finally(() => raw.off('data', collect));
-  return size > limit ? null : Buffer.concat(chunks).toString('utf8');
+// Past the limit: null at once, and the rest read and dropped, as body parsers do (a request destroyed at once is one
+// its framework takes for a client gone, and never answers); one that sends a MiB more is destroyed.
+function readNodeBody(raw: IncomingMessage, limit: number): Promise<string | null> {
+  if (raw.readableEnded || raw.readableDidRead) return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const collect = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      resolve(null);
+      if (size > limit + 1024 * 1024) raw.destroy();
+    };
+    raw.on('data', collect).resume();
+    finished(raw).then(() => resolve(size > limit ? null : Buffer.concat(chunks).toString('utf8')), reject).finally(() => raw.off('data', collect));
+  });
 }
 
 /** What a Fetch runtime knows about the connection that the `Request` itself does not carry. */

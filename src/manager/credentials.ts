@@ -51,13 +51,12 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
       const tenantId = session.tenantId ?? actor.tenantId;
       // Who signs out is read from the store, not from the object given: a support session's
       // sign-out is its impersonator's even when the app passes only the id and the user.
-      const given = (session as { readonly impersonatorId?: string | undefined }).impersonatorId;
-      const stored = actor.by === undefined || given === undefined ? await storedSessionOf(context, session) : undefined;
+      const stored = await storedSessionOf(context, session);
       const by = actor.by ?? actorOf(undefined, stored);
       // This device goes first and always: a failing policy must not leave it signed in.
       await lifecycle.revoke(session.id, { reason: 'sign_out', by });
       // A support session ends alone: the user's devices are not the admin's to sign out.
-      const support = (given ?? stored?.impersonatorId) !== undefined;
+      const support = stored === undefined ? typeof (session as { readonly impersonatorId?: unknown }).impersonatorId === 'string' : stored.impersonatorId !== undefined;
       const global = actor.thisDeviceOnly !== true && !support && (await config.globalLogout({ userId: session.userId, tenantId })) === true;
       if (global) await lifecycle.revokeAll(session.userId, { reason: 'global_logout', by, tenantId });
       return { global };

@@ -19,8 +19,9 @@ afterEach(async () => {
   outcomes = [];
 });
 
-async function start(limit: number): Promise<number> {
+async function start(limit: number, paused = false): Promise<number> {
   server = createServer((req, res) => {
+    if (paused) req.pause();
     let aborted = false;
     req.once('aborted', () => (aborted = true));
     const reading = fromNodeRequest(req).readBody!(limit);
@@ -59,6 +60,28 @@ describe('fromNodeRequest(req).readBody(limit)', () => {
     const second = await post(port, 'small');
     expect([second.status, second.body]).toEqual([200, 'small']);
     expect(second.socket).toBe(first.socket);
+  });
+
+  it('reads a request its framework paused', async () => {
+    const port = await start(16, true);
+    expect(await post(port, 'hello')).toMatchObject({ status: 200, body: 'hello' });
+  });
+
+  it('answers null as soon as the limit is passed, while the client still sends, and destroys a request a MiB past it', async () => {
+    const port = await start(16);
+    const arrived = once(server!, 'request') as Promise<[IncomingMessage]>;
+    const sent = request({ host: '127.0.0.1', port, method: 'POST', path: '/', headers: { 'content-length': String(64 * 1024 * 1024) } });
+    sent.on('error', () => undefined);
+    const chunk = 'x'.repeat(64 * 1024);
+    // 33 chunks of 64 KiB, each once the last is out, far less than the 64 MiB declared.
+    const send = (left: number): void => void (left > 0 && !sent.destroyed && sent.write(chunk, () => send(left - 1)));
+    const status = new Promise<number | undefined>((resolve) => sent.on('response', (res) => resolve(res.statusCode)));
+    send(33);
+    const [req] = await arrived;
+    expect(await status).toBe(400);
+    await expect(outcomes[0]).resolves.toBeNull();
+    if (!req.destroyed) await once(req, 'close');
+    expect([req.destroyed, req.complete]).toEqual([true, false]);
   });
 
   it('rejects when the client goes away mid-body, never waits for ever', async () => {

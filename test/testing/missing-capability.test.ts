@@ -89,6 +89,15 @@ describe('the store conformance suite and a capability the store lacks', () => {
   });
 });
 
+describe('a capability test on a runner that reads a declared parameter as a done callback (jest)', () => {
+  it('declares none', () => {
+    const declared: number[] = [];
+    const runner = { ...vitestRunner, it: (_name: string, body: (...args: unknown[]) => unknown) => void declared.push(body.length) } as TestRunner;
+    capabilityTest(runner, () => true, 'never')('a test', async () => undefined);
+    expect(declared).toEqual([0]);
+  });
+});
+
 // The same through vitest itself: a test the kit skips is reported skipped, not passed.
 describe('a capability test on vitest', () => {
   capabilityTest(vitestRunner, () => false, 'the store lacks it')('is skipped when the store lacks the capability', () => {
