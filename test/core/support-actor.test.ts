@@ -44,7 +44,8 @@ describe('what a support session does is by its impersonator', () => {
     }
     // The user's own sign-out still follows the policy, whatever the object given says: the stored row decides.
     const { sessions, own, support } = await setup(true);
-    expect(await sessions.signOut({ ...own.session, impersonatorId: 'root' })).toEqual({ global: true });
+    const claimingSupport = { ...own.session, impersonatorId: 'root' };
+    expect(await sessions.signOut(claimingSupport)).toEqual({ global: true });
     expect((await sessions.validate(support.token)).ok).toBe(false);
   });
 
