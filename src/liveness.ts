@@ -1,10 +1,11 @@
+import { TOKEN_REUSED } from './rotation/index.js';
 import { epochOf } from './store-answers.js';
 import type { Epochs, SessionRecord } from './store-records.js';
 
 // The one rule for "is this stored session live at `now`?": every path that acts on a row it read asks it.
 
-/** Why a stored session is not live. */
-export type Refusal = 'expired' | 'idle' | 'revoked';
+/** Why a stored session is not live; `reused` is a revocation because a retired token came back. */
+export type Refusal = 'expired' | 'idle' | 'revoked' | 'reused';
 
 /** The revocation state a row is judged against, read with it. */
 export interface RevocationFacts {
@@ -25,7 +26,7 @@ export interface ImpersonatorFacts {
 }
 
 /** The fields of a row that liveness is decided from. */
-export type LivenessFields = Pick<SessionRecord, 'kind' | 'tenantId' | 'createdAt' | 'expiresAt' | 'lastUsedAt' | 'revokedAt' | 'impersonatorId'>;
+export type LivenessFields = Pick<SessionRecord, 'kind' | 'tenantId' | 'createdAt' | 'expiresAt' | 'lastUsedAt' | 'revokedAt' | 'revokedReason' | 'impersonatorId'>;
 
 /** Why a row is not live (expired, revoked by itself, an epoch or its admin, idle past `idleTimeout`), or `undefined`; `what` names the store method for a malformed epoch. */
 export function refusalOf(record: LivenessFields, facts: RevocationFacts, now: number, idleTimeout: number, what: string): Refusal | undefined {
@@ -44,7 +45,8 @@ export function refusalOf(record: LivenessFields, facts: RevocationFacts, now: n
 export function ownRefusal(record: Omit<LivenessFields, 'lastUsedAt' | 'impersonatorId'>, facts: Pick<RevocationFacts, 'epochs' | 'tenantEpochs'>, now: number, what = 'store'): Exclude<Refusal, 'idle'> | undefined {
   const epoch = epochFor(record, facts, what);
   if (now >= record.expiresAt) return 'expired';
-  if (record.revokedAt !== undefined || record.createdAt <= epoch) return 'revoked';
+  if (record.revokedAt !== undefined) return record.revokedReason === TOKEN_REUSED ? 'reused' : 'revoked';
+  if (record.createdAt <= epoch) return 'revoked';
   return undefined;
 }
 

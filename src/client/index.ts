@@ -13,8 +13,8 @@
  * @module session-revocation/client
  */
 
-/** Why the page's session ended: `revoked`, `expired`, `idle`, or `unauthenticated` (the server knows no session for the page: it ended before it could listen). */
-export type SessionEndReason = 'revoked' | 'expired' | 'idle' | 'unauthenticated';
+/** Why the page's session ended: `revoked`, `reused` (a copy of its cookie was used), `expired`, `idle`, or `unauthenticated` (the server knows no session for the page). */
+export type SessionEndReason = 'revoked' | 'reused' | 'expired' | 'idle' | 'unauthenticated';
 
 /** Options of {@link watchSession}. All optional. */
 export interface WatchSessionOptions {
@@ -51,7 +51,7 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
   // Nothing from the module around it: the function's own source is a complete script (the demo serves it).
   const FIRST_BACKOFF = 1_000;
   const MAX_BACKOFF = 30_000;
-  const REASONS: readonly string[] = ['revoked', 'expired', 'idle'];
+  const LOGIN_REASONS: Readonly<Record<string, string>> = { revoked: 'session_revoked', reused: 'session_reused', expired: 'session_expired', idle: 'session_expired' };
   // How long a page already on its way elsewhere gets before the end is acted on anyway.
   const LEAVING_GRACE = 3_000;
   const browser = globalThis as unknown as Browser;
@@ -86,7 +86,7 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
     const { pathname, search } = browser.location;
     // As the session middleware writes it: slashes of `next` kept.
     const next = encodeURIComponent(pathname + search).replaceAll('%2F', '/');
-    const why = reason === 'unauthenticated' ? '' : `&reason=${reason === 'revoked' ? 'session_revoked' : 'session_expired'}`;
+    const why = reason === 'unauthenticated' ? '' : `&reason=${LOGIN_REASONS[reason]}`;
     browser.location.assign(`${loginUrl}${loginUrl.includes('?') ? '&' : '?'}next=${next}${why}`);
   };
 
@@ -117,8 +117,7 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
       const response = await browser.fetch(url, { credentials: 'include', headers: { accept: 'text/event-stream' }, signal: controller.signal });
       if (response.status === 401) {
         const body = (await response.json().catch(() => undefined)) as { error?: unknown } | undefined;
-        // A session ended as reused (a copied cookie) is a revoked one to this page.
-        ended(body?.error === 'session_revoked' || body?.error === 'session_reused' ? 'revoked' : body?.error === 'session_expired' ? 'expired' : 'unauthenticated');
+        ended(body?.error === 'session_revoked' ? 'revoked' : body?.error === 'session_reused' ? 'reused' : body?.error === 'session_expired' ? 'expired' : 'unauthenticated');
         return;
       }
       controller.abort();
@@ -145,7 +144,7 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
       } catch {
         reason = undefined;
       }
-      ended(typeof reason === 'string' && REASONS.includes(reason) ? (reason as SessionEndReason) : 'revoked');
+      ended(typeof reason === 'string' && Object.hasOwn(LOGIN_REASONS, reason) ? (reason as SessionEndReason) : 'revoked');
     });
     // Not the browser's own retry: it never backs off, nor tells a signed-out page from a restart.
     opened.onerror = () => {

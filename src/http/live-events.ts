@@ -12,8 +12,8 @@ import { jsonResponse, NO_STORE, type HttpResponse, type StreamSink } from './re
 // oldest would make two pages take turns); a store error ends it without `revoked`. Nobody
 // publishes expiry or idleness: each stream sets a timer for its session's end.
 
-/** The `reason` of `event: revoked`: `revoked` (a revocation, or gone from the store), `expired`, or `idle`. */
-export type LiveEndReason = 'revoked' | 'expired' | 'idle';
+/** The `reason` of `event: revoked`: `revoked` (a revocation, or gone from the store), `reused` (a retired token came back), `expired`, or `idle`. */
+export type LiveEndReason = 'revoked' | 'reused' | 'expired' | 'idle';
 
 /** `setTimeout`'s ceiling: a longer delay fires at once. */
 const MAX_DELAY = 2 ** 31 - 1;

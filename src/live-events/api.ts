@@ -11,8 +11,8 @@ export type SessionLiveness =
   | {
       /** Not live. */
       readonly live: false;
-      /** Why it ended. */
-      readonly reason: 'revoked' | 'expired' | 'idle';
+      /** Why it ended; `reused`: revoked because a retired token of a rotating kind came back. */
+      readonly reason: 'revoked' | 'reused' | 'expired' | 'idle';
     };
 
 /** Live sign-out: the manager methods the live sign-out stream stands on. */

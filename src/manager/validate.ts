@@ -33,8 +33,8 @@ export function createValidate(context: ManagerContext): (token: unknown) => Pro
     const match = matchSecret(parsed.secret, record, rotationGrace, now);
     if (match === 'wrong') return REFUSED.not_found;
     const refused = await judgeLookup(context, found, now);
-    // Ended by reuse, either token says so: whoever holds which copy learns why.
-    if (refused !== undefined) return REFUSED[refused === 'revoked' && record.revokedReason === 'token_reused' ? 'reused' : refused];
+    // Ended by reuse, either token says so (`reused`): whoever holds which copy learns why.
+    if (refused !== undefined) return REFUSED[refused];
     let rotatedToken: string | undefined;
     if (match === 'reused') {
       await endReused(context, record, parsed.secret, { rotationGrace }, now);

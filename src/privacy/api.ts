@@ -4,8 +4,8 @@ import type { Session } from '../session.js';
 
 /** One session in a {@link UserExport}: every stored field but the secret hash, and its state now. */
 export type ExportedSession = Session & {
-  /** `live`, or why it no longer is: `revoked`, `expired` or `idle`. */
-  readonly status: 'live' | 'revoked' | 'expired' | 'idle';
+  /** `live`, or why it no longer is: `revoked`, `reused` (revoked because a retired token came back), `expired` or `idle`. */
+  readonly status: 'live' | 'revoked' | 'reused' | 'expired' | 'idle';
 };
 
 /** What {@link SessionManager.exportUser} returns: plain JSON, no token secret or hash. */

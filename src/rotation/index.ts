@@ -15,6 +15,9 @@ export interface RotationPolicy {
   readonly rotationGrace: number;
 }
 
+/** The `revokedReason` of a session ended because a retired token came back: both its tokens are refused as `reused`. */
+export const TOKEN_REUSED = 'token_reused';
+
 /** The default `rotationGrace` (ms). */
 export const DEFAULT_ROTATION_GRACE = 60_000;
 

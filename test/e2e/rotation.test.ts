@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { describeInBrowser, DEVICES, screenshot } from './support/browser.js';
 import { testClock } from './support/demo-server.js';
 import { useDemoInBrowser } from './support/fixture.js';
-import { expectSignedIn, expectSignedOut, sessionRows, signIn } from './support/pages.js';
+import { expectSignedIn, expectSignedOut, location, sessionRows, signIn } from './support/pages.js';
 
 const MINUTE = 60_000;
 const ROTATION = { rotateAfter: 10 * MINUTE, rotationGrace: MINUTE };
@@ -51,14 +51,19 @@ describeInBrowser('rotation of remember-me cookies with reuse detection', () => 
     const thief = await device(DEVICES.windowsFirefox);
     await thief.context().addCookies([copied]);
     clock.advance(ROTATION.rotateAfter);
-    // The owner's next request rotates the secret; the copy is the retired one now.
-    await expectSignedIn(laptop, '/profile');
+    // The owner's next page rotates the secret and listens for its end; the copy is the retired one now.
+    await Promise.all([laptop.waitForResponse((response) => response.url().endsWith('/api/sessions/events') && response.status() === 200), laptop.goto('/profile')]);
+    expect(location(laptop)).toBe('/profile');
     expect(await sessionCookie(laptop)).not.toBe(copied.value);
     clock.advance(ROTATION.rotationGrace);
+    const ownerLeft = laptop.waitForURL((url) => url.pathname === '/login', { timeout: 5_000 });
     await thief.goto('/profile');
     expect(new URL(thief.url()).searchParams.get('reason')).toBe('session_reused');
     expect(await thief.getByRole('heading', { name: 'Sign in' }).isVisible()).toBe(true);
     await expectSignedOut(thief, '/profile');
+    // The owner's open page left by itself, told it was used from two places, not just signed out.
+    await ownerLeft;
+    expect(location(laptop)).toBe('/login?next=/profile&reason=session_reused');
     await expectSignedOut(laptop, '/profile');
     // The owner is told the same, not just "signed out".
     expect(new URL(laptop.url()).searchParams.get('reason')).toBe('session_reused');

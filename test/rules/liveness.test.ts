@@ -25,6 +25,13 @@ describe('refusalOf', () => {
     expect(refusalOf(row({ revokedAt: 1_200 }), facts(), 1_300, 0, 'get')).toBe('revoked');
   });
 
+  it('refuses a row ended because a retired token came back as reused; another reason, or an epoch alone, is revoked', () => {
+    expect(refusalOf(row({ revokedAt: 1_200, revokedReason: 'token_reused' }), facts(), 1_300, 0, 'get')).toBe('reused');
+    expect(refusalOf(row({ revokedAt: 1_200, revokedReason: 'sign_out' }), facts(), 1_300, 0, 'get')).toBe('revoked');
+    expect(refusalOf(row({ revokedReason: 'token_reused' }), facts({ epochs: { browser: 1_000 } }), 1_300, 0, 'get')).toBe('revoked');
+    expect(refusalOf(row({ revokedAt: 1_200, revokedReason: 'token_reused' }), facts(), 2_000, 0, 'get')).toBe('expired');
+  });
+
   it("refuses a row born at or before its kind's epoch, and only its kind's", () => {
     expect(refusalOf(row(), facts({ epochs: { browser: 1_000 } }), 1_100, 0, 'get')).toBe('revoked');
     expect(refusalOf(row(), facts({ epochs: { browser: 999 } }), 1_100, 0, 'get')).toBeUndefined();

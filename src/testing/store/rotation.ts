@@ -72,6 +72,7 @@ export function describeRotation({ describe, it, expect, raw, sibling }: StoreSu
       for (const manager of [one, two]) {
         expect((await manager.validate(token)).ok).toBe(false);
         expect(await manager.validate(successor)).toEqual({ ok: false, reason: 'reused' });
+        expect(await manager.liveness(session.id)).toEqual({ live: false, reason: 'reused' });
       }
       const reused = events.flatMap((event) => (event.type === 'session.reused' ? [{ userId: event.userId, sessionIds: event.sessionIds, reason: event.reason, device: event.deviceLabel, kind: event.kind }] : []));
       expect(reused).toEqual([{ userId, sessionIds: [session.id], reason: 'token_reused', device: 'Chrome on Mac OS', kind: 'remember' }]);
