@@ -2,7 +2,6 @@ import { entryFor } from '../activity/activity.js';
 import type { ManagerContext } from '../core/context.js';
 import { deviceLabel } from '../device.js';
 import { DEFAULT_ROTATION_GRACE, matchSecret, successorSecret, TOKEN_REUSED, type RotationPolicy } from '../rotation/index.js';
-import { secretMatches } from '../token.js';
 import type { SessionRecord } from '../store-records.js';
 
 // The manager's side of rotation: the rules are in `src/rotation`, the writes in `src/storage/rotate.ts`.
@@ -14,7 +13,6 @@ export function graceOf(context: ManagerContext, kind: string): number {
 
 /** Whether a secret stands for the row: its current one, or a rotated-out one inside the grace. */
 export function isPresentable(context: ManagerContext, secret: string, record: SessionRecord, now: number): boolean {
-  if (record.previousSecretHash === undefined) return secretMatches(secret, record.secretHash);
   const match = matchSecret(secret, record, graceOf(context, record.kind), now);
   return match === 'current' || match === 'previous';
 }

@@ -1,3 +1,4 @@
+import { invalidInput } from '../errors.js';
 import { toSession, type ValidationResult } from '../session.js';
 import { parseToken, secretMatches } from '../token.js';
 import type { ManagerContext } from '../core/context.js';
@@ -17,9 +18,10 @@ const REFUSED = {
 } as const satisfies Record<string, ValidationResult>;
 
 /** Builds `validate(token)`; a store failure or malformed answer throws: an outage is never a verdict. */
-export function createValidate(context: ManagerContext): (token: unknown) => Promise<ValidationResult> {
+export function createValidate(context: ManagerContext): (token: unknown, options?: { readonly rotate?: boolean }) => Promise<ValidationResult> {
   const { store, config, calls, ensureOpen } = context;
-  return async function validate(token: unknown): Promise<ValidationResult> {
+  return async function validate(token, options) {
+    if (options?.rotate !== undefined && typeof options.rotate !== 'boolean') throw invalidInput('validate() options.rotate must be a boolean.');
     if (token === undefined || token === null || token === '') return REFUSED.missing;
     // The one place a presented token is split: the HTTP layer only checks its shape.
     const parsed = parseToken(token);
@@ -33,7 +35,6 @@ export function createValidate(context: ManagerContext): (token: unknown) => Pro
     const match = matchSecret(parsed.secret, record, rotationGrace, now);
     if (match === 'wrong') return REFUSED.not_found;
     const refused = await judgeLookup(context, found, now);
-    // Ended by reuse, either token says so (`reused`): whoever holds which copy learns why.
     if (refused !== undefined) return REFUSED[refused];
     let rotatedToken: string | undefined;
     if (match === 'reused') {
@@ -44,7 +45,7 @@ export function createValidate(context: ManagerContext): (token: unknown) => Pro
       // Inside the grace: the same successor every other presentation got, computed, not stored.
       rotatedToken = successorToken(record, parsed.secret);
       if (!secretMatches(rotatedToken.slice(record.id.length + 1), record.secretHash)) return REFUSED.not_found;
-    } else if (rotationDue(record, config.kinds.get(record.kind), now)) {
+    } else if (options?.rotate !== false && rotationDue(record, config.kinds.get(record.kind), now)) {
       const rotated = await rotateSecret(context, record, parsed.secret, now);
       if (rotated === undefined) return REFUSED.revoked;
       ({ token: rotatedToken, session: record } = rotated);

@@ -106,6 +106,19 @@ describe('rotation in the manager', () => {
     for (let i = 0; i < 2; i++) for (const presented of [successor, token]) expect(await sessions.validate(presented)).toEqual({ ok: false, reason: 'reused' });
   });
 
+  it('validate() with rotate: false lets a due token in with its own secret, so it is never reuse later; a cookie presentation rotates it', async () => {
+    const { sessions, at } = setup();
+    const { token } = await sessions.create({ userId: 'ada', kind: 'remember', userAgent: CHROME });
+    at(ROTATION.rotateAfter);
+    expect(await sessions.validate(token, { rotate: false })).toMatchObject({ ok: true, session: { userId: 'ada' } });
+    expect(await sessions.validate(token, { rotate: false })).not.toHaveProperty('rotatedToken');
+    at(ROTATION.rotateAfter + ROTATION.rotationGrace + 1);
+    expect(await sessions.validate(token, { rotate: false })).toMatchObject({ ok: true });
+    const rotated = await sessions.validate(token);
+    expect(rotated).toMatchObject({ ok: true, rotatedToken: expect.any(String) });
+    await expect(sessions.validate(token, { rotate: 'no' as never })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'validate() options.rotate must be a boolean.' });
+  });
+
   it('validate(): a wrong secret for a known id is not found and changes nothing, inside the grace and after it', async () => {
     const { store, sessions, session, successor, at } = await rotatedOnce();
     const events: string[] = [];
