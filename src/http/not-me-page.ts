@@ -1,11 +1,11 @@
 import type { RedeemedRevocationLink, SessionManager } from '../manager/api.js';
+import { isTokenShaped } from '../token.js';
 import type { HttpRequest } from './request.js';
 import type { HttpResponse } from './response.js';
 
 // The "This wasn't me" page: GET only asks (mail scanners follow links), POST acts; the token
-// rides in the query string, so no body parser is needed. Referrer-Policy `same-origin`, not
-// `no-referrer`: with the latter a browser without Sec-Fetch-Site posts the form with
-// `Origin: null`, which the same-origin check refuses.
+// rides in the query string. Referrer-Policy `same-origin`: with `no-referrer` a browser without
+// Sec-Fetch-Site posts the form with `Origin: null`, which the same-origin check refuses.
 
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
@@ -38,7 +38,7 @@ export async function notMePage(manager: SessionManager, request: HttpRequest, s
   const query = queryOf(request.url);
   const token = query.get('token') ?? '';
   if (request.method !== 'POST') {
-    if (token === '') return REFUSED();
+    if (!isTokenShaped(token)) return REFUSED();
     const action = `${selfPath}?token=${encodeURIComponent(token)}`;
     return page(
       200,
