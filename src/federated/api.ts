@@ -39,7 +39,7 @@ export interface BackchannelRefusalReport {
   readonly cause?: unknown;
 }
 
-/** Why a logout token was refused; `keys_unavailable`: the provider's metadata or keys could not be read (503); `malformed` includes encrypted (JWE) tokens. */
+/** Why a logout token was refused; `missing` over HTTP: no one `logout_token` in a form of at most 9 KB; `keys_unavailable`: metadata or keys unreadable (503); `malformed` includes JWE. */
 export type BackchannelRefusal =
   | 'missing' | 'too_large' | 'malformed' | 'unknown_issuer' | 'bad_algorithm' | 'bad_type' | 'bad_signature' | 'unknown_key' | 'bad_audience'
   | 'expired' | 'bad_iat' | 'missing_jti' | 'missing_event' | 'missing_subject' | 'nonce_present' | 'replayed' | 'keys_unavailable';

@@ -19,9 +19,8 @@ const badRequest = (description: string): HttpResponse => jsonResponse(400, { er
 /** Answers `POST <prefix>/backchannel-logout`. */
 export async function backchannelLogoutRoute(manager: SessionManager, request: HttpRequest, options: BackchannelLogoutOptions, resolved: ResolvedHttpOptions): Promise<HttpResponse> {
   if (request.method !== 'POST') return methodNotAllowedResponse('POST');
-  if (mediaType(request) !== 'application/x-www-form-urlencoded') return badRequest('Send logout_token as application/x-www-form-urlencoded.');
-  const token = await readFormField(request, 'logout_token', BODY_LIMIT);
-  if (token === undefined) return badRequest('Send exactly one logout_token, in a form of at most 9 KB.');
+  // No single logout_token in a form within the limit is `missing`, refused and reported like any token.
+  const token = mediaType(request) === 'application/x-www-form-urlencoded' ? await readFormField(request, 'logout_token', BODY_LIMIT) : undefined;
   try {
     let unavailable: unknown;
     const result = await manager.backchannelLogout(token, {

@@ -31,7 +31,7 @@ describe('back-channel logout behind express.urlencoded({ limit: "1mb" })', () =
   });
   const post = (body: string) => fetch(`${url}/sessions/backchannel-logout`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
   const signIn = () => sessions.create({ userId: 'u1', federated: { iss: idp.issuer, sub: 'alice', sid: 'sid-1' } });
-  const formRefusal = { error: 'invalid_request', error_description: 'Send exactly one logout_token, in a form of at most 9 KB.' };
+  const formRefusal = { error: 'invalid_request', error_description: 'missing' };
 
   it('a valid token in a form padded past 9 KB is refused (400) and signs out nothing', async () => {
     const signedIn = await signIn();
@@ -44,11 +44,13 @@ describe('back-channel logout behind express.urlencoded({ limit: "1mb" })', () =
     expect((await sessions.validate(signedIn.token)).ok).toBe(true);
   });
 
-  it('a logout_token past the size limit is refused, however large the parser allows', async () => {
+  it('a logout_token past the size limit is refused, however large the parser allows, and reported to onRefused', async () => {
     const signedIn = await signIn();
+    refusals.length = 0;
     const huge = await idp.logoutToken({ claims: { padding: 'x'.repeat(100_000) } });
     const reply = await post(`logout_token=${huge}`);
     expect([reply.status, await reply.json()]).toEqual([400, formRefusal]);
+    expect(refusals).toEqual([{ reason: 'missing', issuer: undefined }]);
     expect((await sessions.validate(signedIn.token)).ok).toBe(true);
   });
 

@@ -163,7 +163,7 @@ for (const kind of SHARED_STORE_KINDS) describe.skipIf(!(await kind.up()))(`back
           ['issued an hour ago', forge({ claims: { iat: now - 3600 } }), 'bad_iat'],
           ['unsigned (alg none)', forge({ unsigned: true }), 'bad_algorithm'],
           ['over the token size limit (8 KB)', forge({ claims: { padding: 'x'.repeat(6_000) } }), 'too_large'],
-          ['over the form size limit', forge({ claims: { padding: 'x'.repeat(10_000) } }), 'Send exactly one logout_token, in a form of at most 9 KB.'],
+          ['over the form size limit', forge({ claims: { padding: 'x'.repeat(10_000) } }), 'missing'],
         ];
         for (const [name, token, reason] of hostile) {
           const reply = await postLogout(deployment.first, await token);
