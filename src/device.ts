@@ -89,7 +89,7 @@ function cleanName(value: unknown): string | undefined {
   return trimmed.length > 0 ? trimmed : undefined;
 }
 
-/** The label a person reads: `"Chrome on Mac OS"`, `"Chrome"` (OS unknown) or `"Unknown device"`. */
+/** The label a person reads: `"Chrome on Mac OS"`, `"Chrome"` (OS unknown), `"Unknown browser on iOS"` (browser unknown) or `"Unknown device"`. */
 export function deviceLabel(device: DeviceInfo): string {
   if (device.browser !== undefined && device.os !== undefined) return `${device.browser} on ${device.os}`;
   if (device.os !== undefined) return `Unknown browser on ${device.os}`;

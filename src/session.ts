@@ -32,7 +32,7 @@ export interface SessionView {
   readonly id: string;
   /** `browser`, `remember`, `api` or an app kind. */
   readonly kind: string;
-  /** `"Chrome on Mac OS"`, `"Unknown device"`, or `"Support access by <impersonatorId>"`. */
+  /** `"Chrome on Mac OS"`, `"Chrome"`, `"Unknown browser on iOS"`, `"Unknown device"`, or `"Support access by <impersonatorId>"`. */
   readonly deviceLabel: string;
   /** Browser name, e.g. `"Chrome"`, when known. */
   readonly browser?: string | undefined;

@@ -144,7 +144,7 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
       } catch {
         reason = undefined;
       }
-      ended(typeof reason === 'string' && Object.hasOwn(LOGIN_REASONS, reason) ? (reason as SessionEndReason) : 'revoked');
+      ended(typeof reason === 'string' && Object.prototype.hasOwnProperty.call(LOGIN_REASONS, reason) ? (reason as SessionEndReason) : 'revoked');
     });
     // Not the browser's own retry: it never backs off, nor tells a signed-out page from a restart.
     opened.onerror = () => {

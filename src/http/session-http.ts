@@ -88,7 +88,7 @@ export function createSessionHttpLayer(manager: SessionManager, options: Session
             const verified = await manager.verifyAccessToken(credential.value);
             auth = verified.ok ? { status: 'authenticated', session: null, claims: verified.claims } : { status: 'anonymous', reason: verified.reason };
           } else {
-            const validated = await manager.validate(credential.value, credential.from === 'cookie' ? undefined : { rotate: false });
+            const validated = await manager.validate(credential.value, credential.from === 'bearer' ? { bearer: true } : undefined);
             auth = validated.ok ? { status: 'authenticated', session: validated.session, claims: null, rotatedToken: validated.rotatedToken } : { status: 'anonymous', reason: validated.reason };
           }
         } catch (error) {
@@ -98,7 +98,6 @@ export function createSessionHttpLayer(manager: SessionManager, options: Session
         }
       }
       const state = { manager, options: resolved, request, target, cookie, credential, auth };
-      // A rotated secret goes back the way the token came: a Bearer holder is never rotated, nor sent a cookie.
       if (auth.status === 'authenticated' && auth.rotatedToken !== undefined && auth.session !== null && credential.from === 'cookie') {
         writeSessionCookie(state, auth.rotatedToken, auth.session);
       }

@@ -54,13 +54,13 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
   /**
    * Checks a token: one store read, a write only when the touch interval passed. Never throws
    * for a bad token: it returns a refusal.
-   * @param options - `rotate: false` for a Bearer token: one due for rotation keeps its secret, as a new one could not reach its holder (later signed out as reused).
+   * @param options - `bearer: true` for a token presented as `Authorization: Bearer`: a rotating kind's token is then `not_found`, as only a cookie receives new secrets.
    * @returns `{ ok: true, session, rotatedToken? }`, or `{ ok: false, reason }` for a missing, malformed, unknown,
    * expired, idle, revoked or reused token.
-   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for `rotate` not a boolean; `STORE_UNAVAILABLE`,
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for `options` not an object or `bearer` not a boolean; `STORE_UNAVAILABLE`,
    * `STORE_ERROR`; `CLOSED` for a well-formed token after {@link SessionManager.close}.
    */
-  validate(token: unknown, options?: { readonly rotate?: boolean }): Promise<ValidationResult>;
+  validate(token: unknown, options?: { readonly bearer?: boolean }): Promise<ValidationResult>;
   /**
    * Records that the user proved who they are again on this session (asked for the password
    * before a sensitive action): its `authenticatedAt` becomes now, so it is fresh for

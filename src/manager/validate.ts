@@ -18,10 +18,10 @@ const REFUSED = {
 } as const satisfies Record<string, ValidationResult>;
 
 /** Builds `validate(token)`; a store failure or malformed answer throws: an outage is never a verdict. */
-export function createValidate(context: ManagerContext): (token: unknown, options?: { readonly rotate?: boolean }) => Promise<ValidationResult> {
+export function createValidate(context: ManagerContext): (token: unknown, options?: { readonly bearer?: boolean }) => Promise<ValidationResult> {
   const { store, config, calls, ensureOpen } = context;
   return async function validate(token, options) {
-    if (options?.rotate !== undefined && typeof options.rotate !== 'boolean') throw invalidInput('validate() options.rotate must be a boolean.');
+    if (options !== undefined && (typeof options !== 'object' || options === null || !['undefined', 'boolean'].includes(typeof options.bearer))) throw invalidInput('validate() options must be an object whose bearer is a boolean.');
     if (token === undefined || token === null || token === '') return REFUSED.missing;
     // The one place a presented token is split: the HTTP layer only checks its shape.
     const parsed = parseToken(token);
@@ -41,11 +41,12 @@ export function createValidate(context: ManagerContext): (token: unknown, option
       await endReused(context, record, parsed.secret, { rotationGrace }, now);
       return REFUSED.reused;
     }
+    if (options?.bearer === true && (config.kinds.get(record.kind)?.rotateAfter ?? 0) > 0) return REFUSED.not_found;
     if (match === 'previous') {
       // Inside the grace: the same successor every other presentation got, computed, not stored.
       rotatedToken = successorToken(record, parsed.secret);
       if (!secretMatches(rotatedToken.slice(record.id.length + 1), record.secretHash)) return REFUSED.not_found;
-    } else if (options?.rotate !== false && rotationDue(record, config.kinds.get(record.kind), now)) {
+    } else if (rotationDue(record, config.kinds.get(record.kind), now)) {
       const rotated = await rotateSecret(context, record, parsed.secret, now);
       if (rotated === undefined) return REFUSED.revoked;
       ({ token: rotatedToken, session: record } = rotated);

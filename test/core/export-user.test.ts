@@ -41,6 +41,19 @@ describe('exportUser', () => {
     expect(Object.keys(after.epochs).sort()).toEqual(['browser', 'impersonation', 'remember']);
   });
 
+  it("says reused for a session ended because its rotated-out token came back, and leaves the rotation salt and hashes out", async () => {
+    let now = 1_700_000_000_000;
+    const sessions = createSessionManager({ clock: () => now, kinds: { remember: { rotateAfter: 60_000, rotationGrace: 1_000 } } });
+    const { token, session } = await sessions.create({ userId: 'ada', kind: 'remember', userAgent: CHROME });
+    now += 60_000;
+    expect(await sessions.validate(token)).toMatchObject({ ok: true, rotatedToken: expect.any(String) });
+    now += 1_000;
+    expect(await sessions.validate(token)).toEqual({ ok: false, reason: 'reused' });
+    const exported = await sessions.exportUser('ada');
+    expect(exported.sessions.map((row) => [row.id, row.status, row.revokedReason])).toEqual([[session.id, 'reused', 'token_reused']]);
+    expect(JSON.stringify(exported)).not.toMatch(/rotationSalt|previousSecretHash|secretHash/);
+  });
+
   it('of an unknown user is empty; a bad id is refused', async () => {
     const sessions = createSessionManager();
     expect(await sessions.exportUser('nobody')).toMatchObject({ userId: 'nobody', sessions: [], epochs: {}, denied: {} });

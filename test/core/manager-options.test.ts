@@ -42,7 +42,10 @@ describe('createSessionManager refuses what it cannot honour, at startup', () =>
     [{ kinds: { remember: { rotateAfter: -1 } } }, 'kinds.remember.rotateAfter'],
     [{ kinds: { remember: { rotateAfter: '15m' } } }, 'kinds.remember.rotateAfter'],
     [{ kinds: { remember: { rotateAfter: 60_000, rotationGrace: 1.5 } } }, 'kinds.remember.rotationGrace'],
-    [{ kinds: { remember: { rotateAfter: 60_000, rotationGrace: 60_001 } } }, 'must not be longer than kinds.remember.rotateAfter'],
+    [{ kinds: { remember: { rotateAfter: 60_000, rotationGrace: 60_001 } } }, 'kinds.remember.rotationGrace (60001 ms) must be from 1,000 ms to kinds.remember.rotateAfter (60000 ms).'],
+    // A browser's own parallel requests would be reuse.
+    [{ kinds: { remember: { rotateAfter: 60_000, rotationGrace: 0 } } }, 'kinds.remember.rotationGrace (0 ms) must be from 1,000 ms'],
+    [{ kinds: { remember: { rotateAfter: 60_000, rotationGrace: 999 } } }, 'kinds.remember.rotationGrace (999 ms) must be from 1,000 ms'],
     [{ kinds: { remember: { rotateAfter: 30_000 } } }, 'kinds.remember.rotationGrace (60000 ms)'],
     [{ kinds: { api: { rotateAfter: 60_000 } } }, 'kinds.api.rotateAfter: api tokens are bearer tokens'],
     [{ kinds: { impersonation: { rotateAfter: 60_000 } } }, 'kinds.impersonation.rotateAfter'],

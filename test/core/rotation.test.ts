@@ -106,17 +106,30 @@ describe('rotation in the manager', () => {
     for (let i = 0; i < 2; i++) for (const presented of [successor, token]) expect(await sessions.validate(presented)).toEqual({ ok: false, reason: 'reused' });
   });
 
-  it('validate() with rotate: false lets a due token in with its own secret, so it is never reuse later; a cookie presentation rotates it', async () => {
-    const { sessions, at } = setup();
-    const { token } = await sessions.create({ userId: 'ada', kind: 'remember', userAgent: CHROME });
-    at(ROTATION.rotateAfter);
-    expect(await sessions.validate(token, { rotate: false })).toMatchObject({ ok: true, session: { userId: 'ada' } });
-    expect(await sessions.validate(token, { rotate: false })).not.toHaveProperty('rotatedToken');
-    at(ROTATION.rotateAfter + ROTATION.rotationGrace + 1);
-    expect(await sessions.validate(token, { rotate: false })).toMatchObject({ ok: true });
-    const rotated = await sessions.validate(token);
-    expect(rotated).toMatchObject({ ok: true, rotatedToken: expect.any(String) });
-    await expect(sessions.validate(token, { rotate: 'no' as never })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'validate() options.rotate must be a boolean.' });
+  it("validate() with bearer: true refuses a rotating kind's token, due or not, and rotates nothing; another kind's token is let in", async () => {
+    const { store, sessions, at } = setup();
+    const { token, session } = await sessions.create({ userId: 'ada', kind: 'remember', userAgent: CHROME });
+    const api = await sessions.create({ userId: 'ada', kind: 'api' });
+    for (const when of [0, ROTATION.rotateAfter]) {
+      at(when);
+      expect(await sessions.validate(token, { bearer: true })).toEqual({ ok: false, reason: 'not_found' });
+      expect((await store.get(session.id))?.session.rotatedAt).toBeUndefined();
+      expect(await sessions.validate(api.token, { bearer: true })).toMatchObject({ ok: true, session: { id: api.session.id } });
+    }
+    // The same token from a cookie is still the owner's, and rotates.
+    expect(await sessions.validate(token, { bearer: false })).toMatchObject({ ok: true, rotatedToken: expect.any(String) });
+  });
+
+  it('validate() with bearer: true still ends a session whose retired token came back after the grace', async () => {
+    const { sessions, token, at } = await rotatedOnce();
+    at(ROTATION.rotateAfter + ROTATION.rotationGrace);
+    expect(await sessions.validate(token, { bearer: true })).toEqual({ ok: false, reason: 'reused' });
+  });
+
+  it.each([[false], ['yes'], [null], [{ bearer: 'yes' }], [{ bearer: 1 }]])('validate() refuses options %j as INVALID_INPUT', async (options) => {
+    const { sessions } = setup();
+    const { token } = await sessions.create({ userId: 'ada' });
+    await expect(sessions.validate(token, options as never)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'validate() options must be an object whose bearer is a boolean.' });
   });
 
   it('validate(): a wrong secret for a known id is not found and changes nothing, inside the grace and after it', async () => {

@@ -247,6 +247,19 @@ describe('the live sign-out stream', () => {
     expect(await idleStream.events.nextEvent()).toEqual({ event: 'revoked', data: '{"reason":"idle"}' });
   });
 
+  it('ends with reason "reused" when a copy of its rotated-out cookie comes back after the grace', async () => {
+    let offset = 0;
+    const app = await start(QUIET, { store: memoryStore(), clock: () => Date.now() + offset, kinds: { browser: { rotateAfter: 60_000, rotationGrace: 1_000 } } });
+    const { cookie } = await app.signIn('alice');
+    offset = 60_000;
+    // Opening the stream rotates the cookie: the copy is the retired one now.
+    const stream = await app.open(cookie);
+    expect(stream.response.headers.getSetCookie()).toEqual([expect.not.stringContaining(cookie)]);
+    offset = 61_000;
+    expect(await app.sessions.validate(cookie.slice('session='.length))).toEqual({ ok: false, reason: 'reused' });
+    expect(await stream.events.nextEvent()).toEqual({ event: 'revoked', data: '{"reason":"reused"}' });
+  });
+
   it('a store error while re-reading ends the stream without "revoked": an outage signs nobody out', async () => {
     const store = publishingStore();
     const app = await start(QUIET, { store });

@@ -86,7 +86,8 @@ export function supportRoutes({ sessions, accounts, clock }: Deps): Router {
     // Only the owner's own session goes back, and only while it is live.
     if (own?.ok === true && own.session.impersonatorId === undefined && (current?.impersonatorId === undefined || own.session.userId === current.impersonatorId)) {
       const { session } = own;
-      setCookie(res, req, cookieName, ownToken!, session.persistent === false ? undefined : session.expiresAt - clock());
+      // validate() may have rotated the owner's token: the new one goes back.
+      setCookie(res, req, cookieName, own.rotatedToken ?? ownToken!, session.persistent === false ? undefined : session.expiresAt - clock());
       return res.redirect(303, '/team?notice=support-access-ended');
     }
     clearCookie(res, req, cookieName);
