@@ -126,6 +126,14 @@ describe('rotation in the manager', () => {
     expect(await sessions.validate(token, { bearer: true })).toEqual({ ok: false, reason: 'reused' });
   });
 
+  it('validate() takes options without bearer, and a Bearer token of a kind this manager does not declare (another deployment made it)', async () => {
+    const { store, sessions } = setup();
+    const { token } = await sessions.create({ userId: 'ada', kind: 'remember', userAgent: CHROME });
+    expect(await sessions.validate(token, {})).toMatchObject({ ok: true });
+    const mobile = await createSessionManager({ store, clock: () => 1_800_000_000_000, kinds: { mobile: {} } }).create({ userId: 'ada', kind: 'mobile' });
+    expect(await sessions.validate(mobile.token, { bearer: true })).toMatchObject({ ok: true, session: { kind: 'mobile' } });
+  });
+
   it.each([[false], ['yes'], [null], [{ bearer: 'yes' }], [{ bearer: 1 }]])('validate() refuses options %j as INVALID_INPUT', async (options) => {
     const { sessions } = setup();
     const { token } = await sessions.create({ userId: 'ada' });

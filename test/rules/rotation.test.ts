@@ -20,12 +20,15 @@ describe('rotationDue', () => {
 });
 
 describe('matchSecret', () => {
-  const { token } = mintToken();
-  const { id, secret } = parseToken(token)!;
-  const successor = successorSecret(secret, id, 5_000, 'salt');
-  const rotated = { id, createdAt: 0, secretHash: hashSecret(successor), previousSecretHash: hashSecret(secret), rotatedAt: 5_000, rotationSalt: 'salt' };
+  // Made inside each test: a throw here fails that test rather than the file's collection.
+  const rotatedRow = () => {
+    const { id, secret } = parseToken(mintToken().token)!;
+    const successor = successorSecret(secret, id, 5_000, 'salt');
+    return { id, secret, successor, rotated: { id, createdAt: 0, secretHash: hashSecret(successor), previousSecretHash: hashSecret(secret), rotatedAt: 5_000, rotationSalt: 'salt' } };
+  };
 
   it('tells the current secret, the previous one inside and after the grace, and a wrong one', () => {
+    const { id, secret, successor, rotated } = rotatedRow();
     expect(matchSecret(secret, { id, createdAt: 0, secretHash: hashSecret(secret) }, 2_000, 9e9)).toBe('current');
     expect(matchSecret(successor, rotated, 2_000, 5_000)).toBe('current');
     expect(matchSecret(secret, rotated, 2_000, 6_999)).toBe('previous');
@@ -35,6 +38,7 @@ describe('matchSecret', () => {
   });
 
   it('never matches a stored hash of another length', () => {
+    const { id, secret } = rotatedRow();
     expect(matchSecret(secret, { id, createdAt: 0, secretHash: hashSecret(secret).subarray(0, 31) }, 0, 0)).toBe('wrong');
     expect(sameHash(new Uint8Array(0), new Uint8Array(0))).toBe(false);
   });
