@@ -23,7 +23,7 @@ export interface CreateHow {
 export interface Lifecycle {
   create(input: CreateSessionInput, how?: CreateHow): Promise<CreatedSession>;
   reauthenticated(sessionId: string, options?: ReauthenticateOptions): Promise<Session | null>;
-  validate(token: unknown, options?: { readonly bearer?: boolean }): Promise<ValidationResult>;
+  validate(token: unknown, options?: { readonly bearer?: boolean | undefined }): Promise<ValidationResult>;
   /** `read`: the row as the caller has just read it (its id `sessionId`), so it is not read again. */
   revoke(sessionId: string, options?: RevokeSessionOptions, read?: SessionRecord): Promise<boolean>;
   /** With `inTenantOnly`, a `tenantId` limits the revocation; otherwise it only labels the event. */

@@ -57,10 +57,10 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    * @param options - `bearer: true` for a token presented as `Authorization: Bearer`: a rotating kind's token is then `not_found`, as only a cookie receives new secrets.
    * @returns `{ ok: true, session, rotatedToken? }`, or `{ ok: false, reason }` for a missing, malformed, unknown,
    * expired, idle, revoked or reused token.
-   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for `options` not an object or `bearer` not a boolean; `STORE_UNAVAILABLE`,
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for `options` other than `{ bearer?: boolean }`; `STORE_UNAVAILABLE`,
    * `STORE_ERROR`; `CLOSED` for a well-formed token after {@link SessionManager.close}.
    */
-  validate(token: unknown, options?: { readonly bearer?: boolean }): Promise<ValidationResult>;
+  validate(token: unknown, options?: { readonly bearer?: boolean | undefined }): Promise<ValidationResult>;
   /**
    * Records that the user proved who they are again on this session (asked for the password
    * before a sensitive action): its `authenticatedAt` becomes now, so it is fresh for

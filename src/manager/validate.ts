@@ -1,4 +1,5 @@
 import { invalidInput } from '../errors.js';
+import { isObject } from '../option-checks.js';
 import { toSession, type ValidationResult } from '../session.js';
 import { parseToken, secretMatches } from '../token.js';
 import type { ManagerContext } from '../core/context.js';
@@ -18,10 +19,10 @@ const REFUSED = {
 } as const satisfies Record<string, ValidationResult>;
 
 /** Builds `validate(token)`; a store failure or malformed answer throws: an outage is never a verdict. */
-export function createValidate(context: ManagerContext): (token: unknown, options?: { readonly bearer?: boolean }) => Promise<ValidationResult> {
+export function createValidate(context: ManagerContext): (token: unknown, options?: { readonly bearer?: boolean | undefined }) => Promise<ValidationResult> {
   const { store, config, calls, ensureOpen } = context;
   return async function validate(token, options) {
-    if (options !== undefined && (typeof options !== 'object' || options === null || !['undefined', 'boolean'].includes(typeof options.bearer))) throw invalidInput('validate() options must be an object whose bearer is a boolean.');
+    if (options !== undefined && (!isObject(options) || Object.keys(options).some((key) => key !== 'bearer') || !['undefined', 'boolean'].includes(typeof options.bearer))) throw invalidInput('validate() options must be { bearer?: boolean }.');
     if (token === undefined || token === null || token === '') return REFUSED.missing;
     // The one place a presented token is split: the HTTP layer only checks its shape.
     const parsed = parseToken(token);

@@ -130,14 +130,15 @@ describe('rotation in the manager', () => {
     const { store, sessions } = setup();
     const { token } = await sessions.create({ userId: 'ada', kind: 'remember', userAgent: CHROME });
     expect(await sessions.validate(token, {})).toMatchObject({ ok: true });
+    expect(await sessions.validate(token, { bearer: undefined })).toMatchObject({ ok: true });
     const mobile = await createSessionManager({ store, clock: () => 1_800_000_000_000, kinds: { mobile: {} } }).create({ userId: 'ada', kind: 'mobile' });
     expect(await sessions.validate(mobile.token, { bearer: true })).toMatchObject({ ok: true, session: { kind: 'mobile' } });
   });
 
-  it.each([[false], ['yes'], [null], [{ bearer: 'yes' }], [{ bearer: 1 }]])('validate() refuses options %j as INVALID_INPUT', async (options) => {
+  it.each([[false], ['yes'], [null], [[]], [{ bearer: 'yes' }], [{ bearer: 1 }], [{ rotate: false }], [{ Bearer: true }]])('validate() refuses options %j as INVALID_INPUT', async (options) => {
     const { sessions } = setup();
     const { token } = await sessions.create({ userId: 'ada' });
-    await expect(sessions.validate(token, options as never)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'validate() options must be an object whose bearer is a boolean.' });
+    await expect(sessions.validate(token, options as never)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'validate() options must be { bearer?: boolean }.' });
   });
 
   it('validate(): a wrong secret for a known id is not found and changes nothing, inside the grace and after it', async () => {

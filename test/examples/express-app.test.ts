@@ -114,6 +114,27 @@ describe('examples/express-app', () => {
     expect((await fetch(`${server.url}/api/sessions`, { headers: { cookie: owner } })).status).toBe(200);
   });
 
+  it('View as on a request that rotates the owner\'s cookie parks the new one: End after the grace brings the owner back', async () => {
+    const clock = testClock();
+    const rotating = await startDemo({ store: 'memory', clock: clock.now, rotation: { rotateAfter: 30_000, rotationGrace: 10_000 } });
+    try {
+      const send = (path: string, cookie: string) =>
+        fetch(`${rotating.url}${path}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': UA.macChrome, cookie, ...PAGE }, body: '' });
+      const login = await fetch(`${rotating.url}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': UA.macChrome }, body: new URLSearchParams({ email: 'ada@acme.test', password: DEMO_PASSWORD, remember: 'on' }) });
+      const owner = login.headers.getSetCookie()[0]!.split(';')[0]!;
+      clock.advance(31_000);
+      const started = await send('/team/u-ben/view-as', owner);
+      const cookies = Object.fromEntries(started.headers.getSetCookie().map((line) => line.split(';')[0]!.split(/=(.*)/s).slice(0, 2)));
+      expect(started.status).toBe(303);
+      expect(cookies['keystone_own_session']).not.toBe(owner.slice('session='.length));
+      clock.advance(11_000);
+      const ended = await send('/support-access/end', `session=${cookies['session']}; keystone_own_session=${cookies['keystone_own_session']}`);
+      expect(ended.headers.get('location')).toBe('/team?notice=support-access-ended');
+    } finally {
+      await rotating.close();
+    }
+  });
+
   it('shows the new-sign-in emails on /outbox to anyone, each with its one-time "This wasn\'t me" link', async () => {
     await post('/login', { email: 'grace@globex.test', password: DEMO_PASSWORD });
     const outbox = await fetch(`${server.url}/outbox`, { headers: PAGE });

@@ -54,6 +54,15 @@ describe('back-channel logout behind express.urlencoded({ limit: "1mb" })', () =
     expect((await sessions.validate(signedIn.token)).ok).toBe(true);
   });
 
+  it('a JSON body or two logout_token fields are refused as missing, and reported to onRefused', async () => {
+    const token = await idp.logoutToken();
+    refusals.length = 0;
+    const json = await fetch(`${url}/sessions/backchannel-logout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ logout_token: token }) });
+    const twice = await post(`logout_token=${token}&logout_token=${token}`);
+    for (const reply of [json, twice]) expect([reply.status, await reply.json()]).toEqual([400, formRefusal]);
+    expect(refusals).toEqual([{ reason: 'missing', issuer: undefined }, { reason: 'missing', issuer: undefined }]);
+  });
+
   it('a valid token in a form within the limit is still taken from the parsed body', async () => {
     const signedIn = await signIn();
     refusals.length = 0;

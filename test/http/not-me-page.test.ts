@@ -15,6 +15,12 @@ describe('the "This wasn\'t me" page on GET', () => {
     }
   });
 
+  it('asks the manager nothing on GET, whatever the link', async () => {
+    const untouchable = new Proxy({}, { get: (_, name) => { throw new Error(`GET asked the manager for ${String(name)}`); } }) as ReturnType<typeof createSessionManager>;
+    expect((await open(untouchable, 'nothing')).status).toBe(410);
+    expect((await open(untouchable, `${'A'.repeat(22)}.${'B'.repeat(43)}`)).status).toBe(200);
+  });
+
   it('shows its two buttons for a link of the right shape, and signs nothing out', async () => {
     const manager = createSessionManager({ store: memoryStore() });
     const { session, token } = await manager.create({ userId: 'alice' });

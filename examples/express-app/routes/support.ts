@@ -54,9 +54,11 @@ export function supportRoutes({ sessions, accounts, clock }: Deps): Router {
     const current = req.sessions.current;
     const cookieName = sessionCookieName(req);
     const ownToken = cookieOf(req, cookieName);
+    // The middleware may have rotated the cookie on this very request: the successor is parked, not the retired secret.
+    const own = ownToken === undefined ? undefined : await sessions.validate(ownToken);
     if (
       current === null ||
-      ownToken === undefined ||
+      own?.ok !== true ||
       viewer.supportBy !== undefined ||
       viewer.user.role !== 'owner' ||
       member === undefined ||
@@ -67,7 +69,7 @@ export function supportRoutes({ sessions, accounts, clock }: Deps): Router {
     }
     const support = await sessions.impersonate(current, member.id, { tenantId: member.tenantId, userAgent: req.get('user-agent'), ip: req.ip });
     // Both cookies last as long as the browser: the support session ends within the hour anyway.
-    setCookie(res, req, OWN_SESSION_COOKIE, ownToken);
+    setCookie(res, req, OWN_SESSION_COOKIE, own.rotatedToken ?? ownToken!);
     setCookie(res, req, cookieName, support.token);
     res.redirect(303, '/');
   });
