@@ -4,7 +4,7 @@ import { toSession, type ValidationResult } from '../session.js';
 import { parseToken, secretMatches } from '../token.js';
 import type { ManagerContext } from '../core/context.js';
 import { judgeLookup, readSession } from '../core/live-session.js';
-import { matchSecret, rotationDue } from '../rotation/index.js';
+import { matchSecret, rotates, rotationDue } from '../rotation/index.js';
 import { endReused, graceOf, rotateSecret, successorToken } from './rotation.js';
 
 // Shared frozen refusals: a flood of junk tokens allocates nothing.
@@ -42,7 +42,7 @@ export function createValidate(context: ManagerContext): (token: unknown, option
       await endReused(context, record, parsed.secret, { rotationGrace }, now);
       return REFUSED.reused;
     }
-    if (options?.bearer === true && (config.kinds.get(record.kind)?.rotateAfter ?? 0) > 0) return REFUSED.not_found;
+    if (options?.bearer === true && rotates(config.kinds.get(record.kind))) return REFUSED.not_found;
     if (match === 'previous') {
       // Inside the grace: the same successor every other presentation got, computed, not stored.
       rotatedToken = successorToken(record, parsed.secret);

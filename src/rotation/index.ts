@@ -31,10 +31,14 @@ export type RotationFields = Pick<SessionRecord, 'id' | 'createdAt' | 'secretHas
  */
 export type SecretMatch = 'current' | 'previous' | 'reused' | 'wrong';
 
+/** Whether a kind with `policy` rotates at all: its tokens then go only in a cookie, the one way a new secret reaches its holder. */
+export function rotates(policy: RotationPolicy | undefined): policy is RotationPolicy {
+  return policy !== undefined && policy.rotateAfter > 0;
+}
+
 /** Whether a live row of a kind with `policy` is due for a new secret at `now`. */
 export function rotationDue(record: Pick<SessionRecord, 'createdAt' | 'rotatedAt'>, policy: RotationPolicy | undefined, now: number): boolean {
-  if (policy === undefined || policy.rotateAfter <= 0) return false;
-  return now - (record.rotatedAt ?? record.createdAt) >= policy.rotateAfter;
+  return rotates(policy) && now - (record.rotatedAt ?? record.createdAt) >= policy.rotateAfter;
 }
 
 /** Matches a presented secret against a row's hashes in constant time (per hash). */

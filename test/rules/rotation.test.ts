@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
-import { matchSecret, newRotationSalt, rotationDue, sameHash, successorSecret } from '../../src/rotation/index.js';
+import { matchSecret, newRotationSalt, rotates, rotationDue, sameHash, successorSecret } from '../../src/rotation/index.js';
 import { hashSecret, mintToken, parseToken } from '../../src/token.js';
 
 const policy = { rotateAfter: 10_000, rotationGrace: 2_000 };
+
+describe('rotates', () => {
+  it('is true for a kind whose rotateAfter is above 0, and false for 0 or a kind without settings', () => {
+    expect(rotates(policy)).toBe(true);
+    expect(rotates({ rotateAfter: 1, rotationGrace: 0 })).toBe(true);
+    expect(rotates({ rotateAfter: 0, rotationGrace: 60_000 })).toBe(false);
+    expect(rotates(undefined)).toBe(false);
+  });
+});
 
 describe('rotationDue', () => {
   it('is due once rotateAfter has passed since the sign-in, then since the last rotation', () => {
