@@ -86,7 +86,7 @@ export interface SessionRecord {
   readonly previousSecretHash?: Uint8Array | undefined;
   /** When the secret was last rotated (ms). */
   readonly rotatedAt?: number | undefined;
-  /** Set with `rotatedAt`: random text the current secret was derived with from the previous one (22 base64url characters); never shown. A row with `rotatedAt` and without it is a `STORE_ERROR`. */
+  /** Set with `rotatedAt`: random text drawn at the first rotation, each secret since derived with it from the one before (22 base64url characters); never shown. A row with `rotatedAt` and without it is a `STORE_ERROR`. */
   readonly rotationSalt?: string | undefined;
   /** Set when the user signed in through an identity provider: where the session came from. */
   readonly federated?: FederatedIdentity | undefined;

@@ -26,8 +26,9 @@ export type RotationFields = Pick<SessionRecord, 'id' | 'createdAt' | 'secretHas
 
 /**
  * Which secret a presented one is: the `current`; the `previous` inside the grace after the
- * rotation that retired it; the previous one after the grace (`reused`: someone kept a
- * retired cookie); anything else is `wrong` (ids are in lists and logs: never reuse).
+ * rotation that retired it; the previous one after the grace, or one retired earlier
+ * (`reused`: someone kept a retired cookie); anything else is `wrong` (ids are in lists and
+ * logs: never reuse).
  */
 export type SecretMatch = 'current' | 'previous' | 'reused' | 'wrong';
 
@@ -41,32 +42,47 @@ export function rotationDue(record: Pick<SessionRecord, 'createdAt' | 'rotatedAt
   return rotates(policy) && now - (record.rotatedAt ?? record.createdAt) >= policy.rotateAfter;
 }
 
+/**
+ * How many rotations old a retired secret may be and still be recognised as one (`reused`).
+ * An older one is `wrong`. The bound caps the work a wrong secret for a known id costs.
+ */
+export const RECOGNISED_ROTATIONS = 64;
+
 /** Matches a presented secret against a row's hashes in constant time (per hash). */
 export function matchSecret(secret: string, record: RotationFields, rotationGrace: number, now: number): SecretMatch {
   const presented = hashSecret(secret);
   if (sameHash(presented, record.secretHash)) return 'current';
-  if (record.previousSecretHash === undefined || record.rotatedAt === undefined || !sameHash(presented, record.previousSecretHash)) return 'wrong';
-  return now < record.rotatedAt + rotationGrace ? 'previous' : 'reused';
+  const { previousSecretHash, rotatedAt, rotationSalt } = record;
+  if (previousSecretHash === undefined || rotatedAt === undefined || rotationSalt === undefined) return 'wrong';
+  if (sameHash(presented, previousSecretHash)) return now < rotatedAt + rotationGrace ? 'previous' : 'reused';
+  // Retired two or more rotations ago: its successors lead to the previous secret. Only a
+  // secret this session once had does; the salt never leaves the store.
+  let successor = secret;
+  for (let step = 2; step <= RECOGNISED_ROTATIONS; step += 1) {
+    successor = successorSecret(successor, record.id, rotationSalt);
+    if (sameHash(hashSecret(successor), previousSecretHash)) return 'reused';
+  }
+  return 'wrong';
 }
 
 // The label keeps this HMAC apart from any other use of a secret.
 const LABEL = 'session-revocation/rotation/v1';
 
-/** A new rotation's salt: 16 random bytes, base64url. */
+/** A session's rotation salt, drawn at its first rotation and kept for the next: 16 random bytes, base64url. */
 export function newRotationSalt(): string {
   return randomBytes(16).toString('base64url');
 }
 
 /**
- * The secret that succeeds `previous` in a rotation at `rotatedAt` with `salt`: HMAC-SHA256
- * keyed by the previous secret over a label, the session id, the rotation time and the salt,
- * base64url (43 characters, the shape of a minted secret). Every presentation of the previous
- * secret gets the same successor from what the row keeps, and the successor is never stored.
- * The random salt, kept only in the row, is why a retired secret is not enough to compute its
- * successor: a rotation time alone could be guessed to the millisecond by trying.
+ * The secret that succeeds `previous` in a session's rotations with `salt`: HMAC-SHA256 keyed
+ * by the previous secret over a label, the session id and the salt, base64url (43 characters,
+ * the shape of a minted secret). Every presentation of the previous secret gets the same
+ * successor from what the row keeps, and the successor is never stored. The random salt, kept
+ * only in the row, is why a retired secret is not enough to compute its successor; and the
+ * chain is why a secret retired rotations ago is still known for what it is.
  */
-export function successorSecret(previous: string, sessionId: string, rotatedAt: number, salt: string): string {
-  return createHmac('sha256', previous).update(`${LABEL}\n${sessionId}\n${rotatedAt}\n${salt}`).digest('base64url');
+export function successorSecret(previous: string, sessionId: string, salt: string): string {
+  return createHmac('sha256', previous).update(`${LABEL}\n${sessionId}\n${salt}`).digest('base64url');
 }
 
 /** Whether two SHA-256 digests are equal, in constant time; another length never matches. */

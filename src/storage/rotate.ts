@@ -20,8 +20,8 @@ export function rotate(store: SessionStore, userId: string, sessionId: string, p
     const row = state.sessions.find((session) => session.id === sessionId);
     if (row === undefined || row.revokedAt !== undefined) return null;
     if (sameHash(presentedHash, row.secretHash)) {
-      const rotationSalt = newRotationSalt();
-      const secret = successorSecret(presented, row.id, at, rotationSalt);
+      const rotationSalt = row.rotationSalt ?? newRotationSalt();
+      const secret = successorSecret(presented, row.id, rotationSalt);
       const session: SessionRecord = { ...row, secretHash: storedHash(secret), previousSecretHash: new Uint8Array(row.secretHash), rotatedAt: at, rotationSalt, lastUsedAt: Math.max(row.lastUsedAt, at) };
       const applied = await apply({ owner: { userId }, version: state.version, writes: [{ type: 'insert', session }] });
       return applied ? { secret, session } : undefined;
@@ -29,7 +29,7 @@ export function rotate(store: SessionStore, userId: string, sessionId: string, p
     // Another request (on this instance or another) rotated it first: the same successor.
     if (row.previousSecretHash === undefined || row.rotatedAt === undefined || !sameHash(presentedHash, row.previousSecretHash)) return null;
     // checkUserState refused a row with rotatedAt and without rotationSalt.
-    const secret = successorSecret(presented, row.id, row.rotatedAt, row.rotationSalt!);
+    const secret = successorSecret(presented, row.id, row.rotationSalt!);
     return sameHash(hashSecret(secret), row.secretHash) ? { secret, session: row } : null;
   });
 }
