@@ -85,15 +85,33 @@ describe('rotation in the manager', () => {
     expect((await store.get(session.id))!.session.revokedReason).toBe('token_reused');
   });
 
-  it('a retired secret and the exact rotation time are not enough to compute the successor: a random salt, kept in the row, is in it', async () => {
+  it('a retired secret and the session id are not enough to compute the successor: a random salt, kept in the row, is in it', async () => {
     const { store, sessions, session, token, successor } = await rotatedOnce();
     const [id, retired] = token.split('.') as [string, string];
     const row = (await store.get(session.id))!.session;
     expect(row.rotationSalt).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    // What a thief holding the retired cookie can compute, even knowing rotatedAt to the millisecond.
-    const guess = `${id}.${createHmac('sha256', retired).update(`session-revocation/rotation/v1\n${id}\n${row.rotatedAt}`).digest('base64url')}`;
-    expect(guess).not.toBe(successor);
-    expect(await sessions.validate(guess)).toEqual({ ok: false, reason: 'not_found' });
+    // What a thief holding the retired cookie can compute without the salt.
+    for (const salt of ['', String(row.rotatedAt)]) {
+      const guess = `${id}.${createHmac('sha256', retired).update(`session-revocation/rotation/v1\n${id}\n${salt}`).digest('base64url')}`;
+      expect(guess).not.toBe(successor);
+      expect(await sessions.validate(guess)).toEqual({ ok: false, reason: 'not_found' });
+    }
+  });
+
+  it('a copy used twice past rotateAfter while the owner was away: the owner\'s return ends the session for both, as reuse, in the activity', async () => {
+    const { store, sessions, session, token: owners, successor: thiefs, at } = await rotatedOnce();
+    const salt = (await store.get(session.id))!.session.rotationSalt;
+    at(2 * ROTATION.rotateAfter);
+    const second = await sessions.validate(thiefs);
+    if (!second.ok || second.rotatedToken === undefined) throw new Error('expected a second rotation');
+    // One salt for the session's rotations: that is what lets the owner's older secret be traced.
+    expect((await store.get(session.id))!.session.rotationSalt).toBe(salt);
+    at(3 * ROTATION.rotateAfter);
+    expect(await sessions.validate(owners)).toEqual({ ok: false, reason: 'reused' });
+    expect(await sessions.validate(second.rotatedToken)).toEqual({ ok: false, reason: 'reused' });
+    expect(await sessions.liveness(session.id)).toEqual({ live: false, reason: 'reused' });
+    const [latest] = await sessions.activity('ada', { limit: 1 });
+    expect([latest?.type, latest?.sessionId]).toEqual(['session.reused', session.id]);
   });
 
   it('validate(): the previous token inside the grace gets the same successor, after it ends the session as reused', async () => {
