@@ -77,4 +77,27 @@ describeInBrowser('rotation of remember-me cookies with reuse detection', () => 
     expect(await email.getByTestId('email-text').textContent()).toBe(REUSED);
     expect(await email.getByTestId('password-link').getAttribute('href')).toBe('/profile');
   });
+  it('a copied cookie used twice while its owner was away: the owner\'s return signs both out as reused', async () => {
+    const laptop = await device(DEVICES.macChrome, 'ben@acme.test');
+    const copied = (await laptop.context().cookies()).find((cookie) => cookie.name === 'session')!;
+    // The owner closes the app: no page of theirs sends the cookie while the thief uses the copy.
+    await laptop.goto('about:blank');
+    const thief = await device(DEVICES.windowsFirefox);
+    await thief.context().addCookies([copied]);
+    clock.advance(ROTATION.rotateAfter);
+    await expectSignedIn(thief, '/profile');
+    // The second rotation; the thief's page then listens for its session's end.
+    clock.advance(ROTATION.rotateAfter);
+    await Promise.all([thief.waitForResponse((response) => response.url().endsWith('/api/sessions/events') && response.status() === 200), thief.goto('/profile')]);
+    expect(location(thief)).toBe('/profile');
+    // The owner's cookie is two rotations old now: the row keeps neither its hash nor the one after.
+    expect(await sessionCookie(thief)).not.toBe(copied.value);
+    clock.advance(ROTATION.rotateAfter);
+    const thiefLeft = thief.waitForURL((url) => url.pathname === '/login', { timeout: 5_000 });
+    await laptop.goto('/profile');
+    expect(location(laptop)).toBe('/login?next=/profile&reason=session_reused');
+    await thiefLeft;
+    expect(location(thief)).toBe('/login?next=/profile&reason=session_reused');
+    await expectSignedOut(thief, '/profile');
+  });
 });
