@@ -29,7 +29,7 @@ export function resolveKind(kind: string, own: KindOptions, defaults: { readonly
   const rotationGrace = duration(`${name}.rotationGrace`, own.rotationGrace, DEFAULT_ROTATION_GRACE, { min: 0 });
   if (rotateAfter > 0 && kind === 'api') throw invalidConfiguration(`${name}.rotateAfter: api tokens are bearer tokens, whose holders never receive a rotated one; rotate cookie kinds only.`);
   if (rotateAfter > 0 && kind === 'impersonation') throw invalidConfiguration(`${name}.rotateAfter: support sessions last an hour at most and are not rotated.`);
-  // Under a second a browser's own parallel requests are reuse; past rotateAfter a second rotation inside the first one's grace refuses a request holding the token before.
+  // Under a second a browser's own parallel requests are reuse; past rotateAfter a second rotation inside the first one's grace takes a request holding the token before for reuse.
   if (rotateAfter > 0 && (rotationGrace < 1_000 || rotationGrace > rotateAfter)) throw invalidConfiguration(`${name}.rotationGrace (${rotationGrace} ms) must be from 1,000 ms to ${name}.rotateAfter (${rotateAfter} ms).`);
   return {
     maxAge: duration(`${name}.maxAge`, own.maxAge, defaults.maxAge, { min: 1 }),

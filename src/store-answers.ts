@@ -49,7 +49,7 @@ export function checkRecord(answer: unknown, what: string): SessionRecord {
   if (record['impersonatorSessionId'] !== undefined && typeof record['impersonatorSessionId'] !== 'string') throw malformed(what, 'a session whose impersonatorSessionId is not a string');
   if (revokedAt !== undefined && !isTime(revokedAt)) throw malformed(what, 'a session whose revokedAt is neither absent nor a finite number');
   if (record['rotatedAt'] !== undefined && !isTime(record['rotatedAt'])) throw malformed(what, 'a session whose rotatedAt is neither absent nor a finite number');
-  if (record['rotationSalt'] !== undefined && typeof record['rotationSalt'] !== 'string') throw malformed(what, 'a session whose rotationSalt is neither absent nor text');
+  for (const name of ['rotationSalt', 'retiredSecretHashes']) if (record[name] !== undefined && typeof record[name] !== 'string') throw malformed(what, `a session whose ${name} is neither absent nor text`);
   // Its successor secret cannot be derived: decided here once, not by each reader of the row.
   if (record['rotatedAt'] !== undefined && record['rotationSalt'] === undefined) throw malformed(what, 'a session rotated (rotatedAt) without its rotationSalt');
   const federated = record['federated'];

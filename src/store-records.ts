@@ -86,8 +86,10 @@ export interface SessionRecord {
   readonly previousSecretHash?: Uint8Array | undefined;
   /** When the secret was last rotated (ms). */
   readonly rotatedAt?: number | undefined;
-  /** Set with `rotatedAt`: random text drawn at the first rotation, each secret since derived with it from the one before (22 base64url characters); never shown. A row with `rotatedAt` and without it is a `STORE_ERROR`. */
+  /** Set with `rotatedAt`: random text the current secret was derived with from the previous one (22 base64url characters); never shown. A row with `rotatedAt` and without it is a `STORE_ERROR`. */
   readonly rotationSalt?: string | undefined;
+  /** Set from the second rotation on: base64url of the SHA-256 digests of the secrets retired before the previous one, newest first, 32 bytes each; never shown. */
+  readonly retiredSecretHashes?: string | undefined;
   /** Set when the user signed in through an identity provider: where the session came from. */
   readonly federated?: FederatedIdentity | undefined;
 }

@@ -20,7 +20,7 @@ export function isPresentable(context: ManagerContext, secret: string, record: S
 /** The successor token of a previous secret presented inside the grace: computed, nothing read or written. */
 export function successorToken(record: SessionRecord, previous: string): string {
   // Only a rotated row has a previous secret, and a checked store answer never has rotatedAt without rotationSalt.
-  return `${record.id}.${successorSecret(previous, record.id, record.rotationSalt!)}`;
+  return `${record.id}.${successorSecret(previous, record.id, record.rotatedAt!, record.rotationSalt!)}`;
 }
 
 /** Rotates a due secret in one versioned batch; `undefined` when the row changed under it (revoked, gone, rotated again). */

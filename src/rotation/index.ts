@@ -22,11 +22,11 @@ export const TOKEN_REUSED = 'token_reused';
 export const DEFAULT_ROTATION_GRACE = 60_000;
 
 /** The fields of a row the rotation rules read. */
-export type RotationFields = Pick<SessionRecord, 'id' | 'createdAt' | 'secretHash' | 'previousSecretHash' | 'rotatedAt' | 'rotationSalt'>;
+export type RotationFields = Pick<SessionRecord, 'id' | 'createdAt' | 'secretHash' | 'previousSecretHash' | 'rotatedAt' | 'rotationSalt' | 'retiredSecretHashes'>;
 
 /**
  * Which secret a presented one is: the `current`; the `previous` inside the grace after the
- * rotation that retired it; the previous one after the grace, or one retired earlier
+ * rotation that retired it; the previous one after the grace, or one retired before it
  * (`reused`: someone kept a retired cookie); anything else is `wrong` (ids are in lists and
  * logs: never reuse).
  */
@@ -43,46 +43,55 @@ export function rotationDue(record: Pick<SessionRecord, 'createdAt' | 'rotatedAt
 }
 
 /**
- * How many rotations old a retired secret may be and still be recognised as one (`reused`).
- * An older one is `wrong`. The bound caps the work a wrong secret for a known id costs.
+ * How many rotations old a retired secret may be and still be recognised (`reused`): the row
+ * keeps the hash of the previous secret and of up to this many less one before it. An older
+ * one is `wrong`.
  */
-export const RECOGNISED_ROTATIONS = 64;
+export const RECOGNISED_ROTATIONS = 32;
 
 /** Matches a presented secret against a row's hashes in constant time (per hash). */
 export function matchSecret(secret: string, record: RotationFields, rotationGrace: number, now: number): SecretMatch {
   const presented = hashSecret(secret);
   if (sameHash(presented, record.secretHash)) return 'current';
-  const { previousSecretHash, rotatedAt, rotationSalt } = record;
-  if (previousSecretHash === undefined || rotatedAt === undefined || rotationSalt === undefined) return 'wrong';
-  if (sameHash(presented, previousSecretHash)) return now < rotatedAt + rotationGrace ? 'previous' : 'reused';
-  // Retired two or more rotations ago: its successors lead to the previous secret. Only a
-  // secret this session once had does; the salt never leaves the store.
-  let successor = secret;
-  for (let step = 2; step <= RECOGNISED_ROTATIONS; step += 1) {
-    successor = successorSecret(successor, record.id, rotationSalt);
-    if (sameHash(hashSecret(successor), previousSecretHash)) return 'reused';
-  }
-  return 'wrong';
+  if (record.previousSecretHash === undefined || record.rotatedAt === undefined) return 'wrong';
+  if (sameHash(presented, record.previousSecretHash)) return now < record.rotatedAt + rotationGrace ? 'previous' : 'reused';
+  return olderHashes(record).some((older) => sameHash(presented, older)) ? 'reused' : 'wrong';
+}
+
+/** The `retiredSecretHashes` of a row rotated from `record`: its previous secret's hash first, then those it kept, at most the recognised number. */
+export function retiredAfterRotation(record: Pick<SessionRecord, 'previousSecretHash' | 'retiredSecretHashes'>): string | undefined {
+  if (record.previousSecretHash === undefined) return undefined;
+  const kept = [record.previousSecretHash, ...olderHashes(record)].slice(0, RECOGNISED_ROTATIONS - 1);
+  return Buffer.concat(kept).toString('base64url');
+}
+
+// The digests `retiredSecretHashes` holds, newest first; a malformed tail is never a digest.
+function olderHashes(record: Pick<SessionRecord, 'retiredSecretHashes'>): Uint8Array[] {
+  const digests: Uint8Array[] = [];
+  if (record.retiredSecretHashes === undefined) return digests;
+  const bytes = Buffer.from(record.retiredSecretHashes, 'base64url');
+  for (let at = 0; at + 32 <= bytes.byteLength; at += 32) digests.push(bytes.subarray(at, at + 32));
+  return digests;
 }
 
 // The label keeps this HMAC apart from any other use of a secret.
 const LABEL = 'session-revocation/rotation/v1';
 
-/** A session's rotation salt, drawn at its first rotation and kept for the next: 16 random bytes, base64url. */
+/** A new rotation's salt: 16 random bytes, base64url. */
 export function newRotationSalt(): string {
   return randomBytes(16).toString('base64url');
 }
 
 /**
- * The secret that succeeds `previous` in a session's rotations with `salt`: HMAC-SHA256 keyed
- * by the previous secret over a label, the session id and the salt, base64url (43 characters,
- * the shape of a minted secret). Every presentation of the previous secret gets the same
- * successor from what the row keeps, and the successor is never stored. The random salt, kept
- * only in the row, is why a retired secret is not enough to compute its successor; and the
- * chain is why a secret retired rotations ago is still known for what it is.
+ * The secret that succeeds `previous` in a rotation at `rotatedAt` with `salt`: HMAC-SHA256
+ * keyed by the previous secret over a label, the session id, the rotation time and the salt,
+ * base64url (43 characters, the shape of a minted secret). Every presentation of the previous
+ * secret gets the same successor from what the row keeps, and the successor is never stored.
+ * The random salt, kept only in the row, is why a retired secret is not enough to compute its
+ * successor: a rotation time alone could be guessed to the millisecond by trying.
  */
-export function successorSecret(previous: string, sessionId: string, salt: string): string {
-  return createHmac('sha256', previous).update(`${LABEL}\n${sessionId}\n${salt}`).digest('base64url');
+export function successorSecret(previous: string, sessionId: string, rotatedAt: number, salt: string): string {
+  return createHmac('sha256', previous).update(`${LABEL}\n${sessionId}\n${rotatedAt}\n${salt}`).digest('base64url');
 }
 
 /** Whether two SHA-256 digests are equal, in constant time; another length never matches. */

@@ -1,4 +1,4 @@
-import { matchSecret, newRotationSalt, sameHash, successorSecret } from '../rotation/index.js';
+import { matchSecret, newRotationSalt, retiredAfterRotation, sameHash, successorSecret } from '../rotation/index.js';
 import { checkUserState } from '../store-answers.js';
 import type { SessionRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
@@ -20,16 +20,16 @@ export function rotate(store: SessionStore, userId: string, sessionId: string, p
     const row = state.sessions.find((session) => session.id === sessionId);
     if (row === undefined || row.revokedAt !== undefined) return null;
     if (sameHash(presentedHash, row.secretHash)) {
-      const rotationSalt = row.rotationSalt ?? newRotationSalt();
-      const secret = successorSecret(presented, row.id, rotationSalt);
-      const session: SessionRecord = { ...row, secretHash: storedHash(secret), previousSecretHash: new Uint8Array(row.secretHash), rotatedAt: at, rotationSalt, lastUsedAt: Math.max(row.lastUsedAt, at) };
+      const rotationSalt = newRotationSalt();
+      const secret = successorSecret(presented, row.id, at, rotationSalt);
+      const session: SessionRecord = { ...row, secretHash: storedHash(secret), previousSecretHash: new Uint8Array(row.secretHash), retiredSecretHashes: retiredAfterRotation(row), rotatedAt: at, rotationSalt, lastUsedAt: Math.max(row.lastUsedAt, at) };
       const applied = await apply({ owner: { userId }, version: state.version, writes: [{ type: 'insert', session }] });
       return applied ? { secret, session } : undefined;
     }
     // Another request (on this instance or another) rotated it first: the same successor.
     if (row.previousSecretHash === undefined || row.rotatedAt === undefined || !sameHash(presentedHash, row.previousSecretHash)) return null;
     // checkUserState refused a row with rotatedAt and without rotationSalt.
-    const secret = successorSecret(presented, row.id, row.rotationSalt!);
+    const secret = successorSecret(presented, row.id, row.rotatedAt, row.rotationSalt!);
     return sameHash(hashSecret(secret), row.secretHash) ? { secret, session: row } : null;
   });
 }

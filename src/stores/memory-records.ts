@@ -33,6 +33,7 @@ export function copyOf(row: SessionRecord, to: 'kept' | 'answer'): Row {
     previousSecretHash: row.previousSecretHash === undefined ? undefined : kept ? new Uint8Array(row.previousSecretHash) : Buffer.from(row.previousSecretHash),
     rotatedAt: row.rotatedAt,
     rotationSalt: row.rotationSalt,
+    retiredSecretHashes: row.retiredSecretHashes,
     federated: row.federated === undefined ? undefined : { ...row.federated },
   };
   return copy;

@@ -177,9 +177,7 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
     async stats(now): Promise<Readonly<Record<string, KindStats>>> {
       open();
       const counts = recordOf<{ live: number; revoked: number; expired: number }>(undefined);
-      for (const row of sessions.values()) {
-        (counts[row.kind] ??= { live: 0, revoked: 0, expired: 0 })[row.expiresAt <= now ? 'expired' : row.revokedAt !== undefined ? 'revoked' : 'live']++;
-      }
+      for (const row of sessions.values()) (counts[row.kind] ??= { live: 0, revoked: 0, expired: 0 })[row.expiresAt <= now ? 'expired' : row.revokedAt !== undefined ? 'revoked' : 'live']++;
       return counts;
     },
 

@@ -85,27 +85,30 @@ describe('rotation in the manager', () => {
     expect((await store.get(session.id))!.session.revokedReason).toBe('token_reused');
   });
 
-  it('a retired secret and the session id are not enough to compute the successor: a random salt, kept in the row, is in it', async () => {
+  it('a retired secret and the exact rotation time are not enough to compute the successor: a random salt, kept in the row, is in it', async () => {
     const { store, sessions, session, token, successor } = await rotatedOnce();
     const [id, retired] = token.split('.') as [string, string];
     const row = (await store.get(session.id))!.session;
     expect(row.rotationSalt).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    // What a thief holding the retired cookie can compute without the salt.
-    for (const salt of ['', String(row.rotatedAt)]) {
-      const guess = `${id}.${createHmac('sha256', retired).update(`session-revocation/rotation/v1\n${id}\n${salt}`).digest('base64url')}`;
-      expect(guess).not.toBe(successor);
-      expect(await sessions.validate(guess)).toEqual({ ok: false, reason: 'not_found' });
-    }
+    // What a thief holding the retired cookie can compute, even knowing rotatedAt to the millisecond.
+    const guess = `${id}.${createHmac('sha256', retired).update(`session-revocation/rotation/v1\n${id}\n${row.rotatedAt}`).digest('base64url')}`;
+    expect(guess).not.toBe(successor);
+    expect(await sessions.validate(guess)).toEqual({ ok: false, reason: 'not_found' });
   });
 
   it('a copy used twice past rotateAfter while the owner was away: the owner\'s return ends the session for both, as reuse, in the activity', async () => {
     const { store, sessions, session, token: owners, successor: thiefs, at } = await rotatedOnce();
-    const salt = (await store.get(session.id))!.session.rotationSalt;
+    const leaked = (await store.get(session.id))!.session;
     at(2 * ROTATION.rotateAfter);
     const second = await sessions.validate(thiefs);
     if (!second.ok || second.rotatedToken === undefined) throw new Error('expected a second rotation');
-    // One salt for the session's rotations: that is what lets the owner's older secret be traced.
-    expect((await store.get(session.id))!.session.rotationSalt).toBe(salt);
+    // A fresh salt each rotation: a copy of the store from before it and every retired cookie do not give the new one.
+    const row = (await store.get(session.id))!.session;
+    expect(row.rotationSalt).not.toBe(leaked.rotationSalt);
+    const fromLeak = createHmac('sha256', thiefs.split('.')[1]!).update(`session-revocation/rotation/v1\n${session.id}\n${row.rotatedAt}\n${leaked.rotationSalt}`).digest('base64url');
+    expect(`${session.id}.${fromLeak}`).not.toBe(second.rotatedToken);
+    // The row keeps the hashes of retired secrets, not the secrets.
+    expect(Buffer.from(row.retiredSecretHashes!, 'base64url').equals(hashSecret(owners.split('.')[1]!))).toBe(true);
     at(3 * ROTATION.rotateAfter);
     expect(await sessions.validate(owners)).toEqual({ ok: false, reason: 'reused' });
     expect(await sessions.validate(second.rotatedToken)).toEqual({ ok: false, reason: 'reused' });
@@ -170,6 +173,15 @@ describe('rotation in the manager', () => {
     }
     expect([(await store.readUser('ada')).version, events]).toEqual([version, []]);
     expect((await sessions.validate(successor)).ok).toBe(true);
+  });
+
+  it('validate(): a revoked session\'s cookie from two rotations back is revoked, not reuse', async () => {
+    const { sessions, token, successor, at } = await rotatedOnce();
+    at(2 * ROTATION.rotateAfter);
+    const second = await sessions.validate(successor);
+    expect(second).toMatchObject({ ok: true, rotatedToken: expect.any(String) });
+    await sessions.revokeAll('ada');
+    for (const presented of [token, successor]) expect(await sessions.validate(presented)).toEqual({ ok: false, reason: 'revoked' });
   });
 
   it('validate(): "sign out everywhere" inside the grace refuses the previous token and its successor', async () => {

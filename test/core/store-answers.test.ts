@@ -65,6 +65,7 @@ describe('what the manager accepts from a store', () => {
       impersonatorSessionId: 'ZyXwVuTsRqPoNmLkJiHgF_',
       rotatedAt: 1_100,
       rotationSalt: 'c2FsdC1vZi10aGUtcm90YXRpb24',
+      retiredSecretHashes: 'B'.repeat(43),
       previousSecretHash: new Uint8Array(32),
       federated: { iss: 'https://idp.example', sub: 'u-1', sid: 'idp-session' },
     };
@@ -105,6 +106,7 @@ describe('what the manager accepts from a store', () => {
     ['rotatedAt as text', { ...record, rotatedAt: '1100' }, 'a session whose rotatedAt is neither absent nor a finite number'],
     ['rotatedAt NaN', { ...record, rotatedAt: Number.NaN }, 'a session whose rotatedAt is neither absent nor a finite number'],
     ['rotationSalt as bytes', { ...record, rotationSalt: new Uint8Array(16) }, 'a session whose rotationSalt is neither absent nor text'],
+    ['retiredSecretHashes as bytes', { ...record, retiredSecretHashes: new Uint8Array(32) }, 'a session whose retiredSecretHashes is neither absent nor text'],
     ['rotatedAt without rotationSalt', { ...record, rotatedAt: 1_100, previousSecretHash: new Uint8Array(32) }, 'a session rotated (rotatedAt) without its rotationSalt'],
     ['a federated origin that is text', { ...record, federated: 'https://idp.example' }, 'a session whose federated origin is not { iss, sub, sid? } of text'],
     ['a null federated origin', { ...record, federated: null }, 'a session whose federated origin is not { iss, sub, sid? } of text'],

@@ -90,7 +90,7 @@ describeInBrowser('rotation of remember-me cookies with reuse detection', () => 
     clock.advance(ROTATION.rotateAfter);
     await Promise.all([thief.waitForResponse((response) => response.url().endsWith('/api/sessions/events') && response.status() === 200), thief.goto('/profile')]);
     expect(location(thief)).toBe('/profile');
-    // The owner's cookie is two rotations old now: the row keeps neither its hash nor the one after.
+    // The owner's cookie is two rotations old now: neither the current secret nor the previous one.
     expect(await sessionCookie(thief)).not.toBe(copied.value);
     clock.advance(ROTATION.rotateAfter);
     const thiefLeft = thief.waitForURL((url) => url.pathname === '/login', { timeout: 5_000 });

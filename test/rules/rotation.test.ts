@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
-import { matchSecret, newRotationSalt, RECOGNISED_ROTATIONS, rotates, rotationDue, sameHash, successorSecret } from '../../src/rotation/index.js';
+import { matchSecret, newRotationSalt, RECOGNISED_ROTATIONS, retiredAfterRotation, rotates, rotationDue, sameHash, successorSecret } from '../../src/rotation/index.js';
+import type { RotationFields } from '../../src/rotation/index.js';
 import { hashSecret, mintToken, parseToken } from '../../src/token.js';
 
 const policy = { rotateAfter: 10_000, rotationGrace: 2_000 };
@@ -28,20 +29,24 @@ describe('rotationDue', () => {
   });
 });
 
-// A session rotated `rotations` times with `salt`, the last at 5,000, and its secrets, the first minted one first.
-const chain = (rotations: number, salt = 'salt') => {
+// A session rotated `rotations` times, one per second from 1,000, as the manager does it, and its secrets, the minted one first.
+const chain = (rotations: number) => {
   const { id, secret } = parseToken(mintToken().token)!;
   const secrets = [secret];
-  for (let step = 0; step < rotations; step += 1) secrets.push(successorSecret(secrets.at(-1)!, id, salt));
-  const row = { id, createdAt: 0, secretHash: hashSecret(secrets.at(-1)!), previousSecretHash: hashSecret(secrets.at(-2)!), rotatedAt: 5_000, rotationSalt: salt };
-  return { id, secrets, row };
+  let row: RotationFields & { rotatedAt?: number } = { id, createdAt: 0, secretHash: hashSecret(secret) };
+  for (let rotation = 1; rotation <= rotations; rotation += 1) {
+    const salt = newRotationSalt();
+    secrets.push(successorSecret(secrets.at(-1)!, id, rotation * 1_000, salt));
+    row = { ...row, secretHash: hashSecret(secrets.at(-1)!), previousSecretHash: row.secretHash, retiredSecretHashes: retiredAfterRotation(row), rotatedAt: rotation * 1_000, rotationSalt: salt };
+  }
+  return { secrets, row };
 };
 
 describe('matchSecret', () => {
   // Made inside each test: a throw here fails that test rather than the file's collection.
   const rotatedRow = () => {
     const { id, secret } = parseToken(mintToken().token)!;
-    const successor = successorSecret(secret, id, 'salt');
+    const successor = successorSecret(secret, id, 5_000, 'salt');
     return { id, secret, successor, rotated: { id, createdAt: 0, secretHash: hashSecret(successor), previousSecretHash: hashSecret(secret), rotatedAt: 5_000, rotationSalt: 'salt' } };
   };
 
@@ -57,23 +62,23 @@ describe('matchSecret', () => {
 
   it('tells a secret retired two or more rotations ago as reused, even inside the last rotation\'s grace', () => {
     const { secrets, row } = chain(5);
-    expect(secrets.map((secret) => matchSecret(secret, row, 2_000, 5_000))).toEqual(['reused', 'reused', 'reused', 'reused', 'previous', 'current']);
-    expect(secrets.map((secret) => matchSecret(secret, row, 2_000, 7_000))).toEqual(['reused', 'reused', 'reused', 'reused', 'reused', 'current']);
+    expect(secrets.map((secret) => matchSecret(secret, row, 500, 5_000))).toEqual(['reused', 'reused', 'reused', 'reused', 'previous', 'current']);
+    expect(secrets.map((secret) => matchSecret(secret, row, 500, 5_500))).toEqual(['reused', 'reused', 'reused', 'reused', 'reused', 'current']);
   });
 
   it(`recognises a secret up to ${RECOGNISED_ROTATIONS} rotations old, and takes an older one for a wrong one`, () => {
     const { secrets, row } = chain(RECOGNISED_ROTATIONS + 1);
-    expect(matchSecret(secrets[1]!, row, 2_000, 9e9)).toBe('reused');
-    expect(matchSecret(secrets[0]!, row, 2_000, 9e9)).toBe('wrong');
+    expect(Buffer.from(row.retiredSecretHashes!, 'base64url').byteLength).toBe(32 * (RECOGNISED_ROTATIONS - 1));
+    expect(matchSecret(secrets[1]!, row, 500, 9e9)).toBe('reused');
+    expect(matchSecret(secrets[0]!, row, 500, 9e9)).toBe('wrong');
   });
 
-  it('is wrong for a secret whose successors do not lead to the row: another session, another salt, a made-up one', () => {
+  it('is wrong for a secret the row never had: another session\'s, a made-up one, one whose hash is cut short in the row', () => {
     const { secrets, row } = chain(3);
-    const other = chain(3);
-    expect(matchSecret(other.secrets[0]!, row, 2_000, 9e9)).toBe('wrong');
-    expect(matchSecret(secrets[0]!, { ...row, rotationSalt: 'other-salt' }, 2_000, 9e9)).toBe('wrong');
-    expect(matchSecret(secrets[0]!, { ...row, id: other.id }, 2_000, 9e9)).toBe('wrong');
-    expect(matchSecret(parseToken(mintToken().token)!.secret, row, 2_000, 9e9)).toBe('wrong');
+    expect(matchSecret(chain(3).secrets[0]!, row, 500, 9e9)).toBe('wrong');
+    expect(matchSecret(parseToken(mintToken().token)!.secret, row, 500, 9e9)).toBe('wrong');
+    const cut = Buffer.from(row.retiredSecretHashes!, 'base64url').subarray(0, 63).toString('base64url');
+    expect([secrets[1], secrets[0]].map((secret) => matchSecret(secret!, { ...row, retiredSecretHashes: cut }, 500, 9e9))).toEqual(['reused', 'wrong']);
   });
 
   it('never matches a stored hash of another length', () => {
@@ -83,22 +88,35 @@ describe('matchSecret', () => {
   });
 });
 
+describe('retiredAfterRotation', () => {
+  it('is nothing before a second rotation, then the previous hash first, then those kept', () => {
+    const [a, b, c] = [new Uint8Array(32).fill(1), new Uint8Array(32).fill(2), new Uint8Array(32).fill(3)];
+    expect(retiredAfterRotation({})).toBeUndefined();
+    expect(retiredAfterRotation({ previousSecretHash: a })).toBe(Buffer.from(a).toString('base64url'));
+    expect(retiredAfterRotation({ previousSecretHash: b, retiredSecretHashes: Buffer.from(a).toString('base64url') })).toBe(Buffer.concat([b, a]).toString('base64url'));
+    // A tail shorter than a digest is no digest, and is not carried on.
+    expect(retiredAfterRotation({ previousSecretHash: b, retiredSecretHashes: Buffer.concat([a, c.subarray(0, 31)]).toString('base64url') })).toBe(Buffer.concat([b, a]).toString('base64url'));
+    const full = Buffer.concat(Array.from({ length: RECOGNISED_ROTATIONS - 1 }, () => a)).toString('base64url');
+    expect(retiredAfterRotation({ previousSecretHash: c, retiredSecretHashes: full })).toBe(Buffer.concat([c, ...Array.from({ length: RECOGNISED_ROTATIONS - 2 }, () => a)]).toString('base64url'));
+  });
+});
+
 describe('successorSecret', () => {
-  it('is the same for the same secret, session and salt, and has the shape of a minted secret', () => {
+  it('is the same for the same secret, session, rotation time and salt, and has the shape of a minted secret', () => {
     const { secret, id } = parseToken(mintToken().token)!;
-    expect(successorSecret(secret, id, 's')).toBe(successorSecret(secret, id, 's'));
-    expect(successorSecret(secret, id, 's')).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(parseToken(`${id}.${successorSecret(secret, id, 's')}`)).toBeDefined();
+    expect(successorSecret(secret, id, 1, 's')).toBe(successorSecret(secret, id, 1, 's'));
+    expect(successorSecret(secret, id, 1, 's')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(parseToken(`${id}.${successorSecret(secret, id, 1, 's')}`)).toBeDefined();
   });
 
-  it('differs for another session, secret or salt: holding a secret does not give its successors', () => {
+  it('differs for another rotation time, session, secret or salt: holding a secret does not give its successors', () => {
     const { secret, id } = parseToken(mintToken().token)!;
     const other = parseToken(mintToken().token)!;
-    const all = [successorSecret(secret, id, 's'), successorSecret(secret, other.id, 's'), successorSecret(other.secret, id, 's'), successorSecret(secret, id, 't')];
-    expect(new Set(all).size).toBe(4);
+    const all = [successorSecret(secret, id, 1, 's'), successorSecret(secret, id, 2, 's'), successorSecret(secret, other.id, 1, 's'), successorSecret(other.secret, id, 1, 's'), successorSecret(secret, id, 1, 't')];
+    expect(new Set(all).size).toBe(5);
   });
 
-  it('draws a new random salt for each session', () => {
+  it('takes a new random salt for each rotation', () => {
     const salts = new Set(Array.from({ length: 100 }, () => newRotationSalt()));
     expect(salts.size).toBe(100);
     for (const salt of salts) expect(salt).toMatch(/^[A-Za-z0-9_-]{22}$/);
@@ -113,23 +131,21 @@ describe('matchSecret on rows that lack a rotation', () => {
     expect(matchSecret('x'.repeat(43), { id, createdAt: 0, secretHash: hashSecret(secret) }, 2_000, 1_000)).toBe('wrong');
   });
 
-  it('is wrong, and throws nothing, for the previous and older secrets of a row that lacks its previous hash, rotation time or salt', () => {
-    const without = (field: 'previousSecretHash' | 'rotatedAt' | 'rotationSalt', salt?: string) => {
-      const { secrets, row } = chain(3, salt);
-      const { [field]: _, ...rest } = row;
-      return [secrets[2]!, secrets[0]!].map((presented) => matchSecret(presented, rest, 2_000, 9e9));
-    };
-    expect(without('previousSecretHash')).toEqual(['wrong', 'wrong']);
-    expect(without('rotatedAt')).toEqual(['wrong', 'wrong']);
-    // A chain drawn with the text a missing salt would read as: the row without a salt never walks it.
-    expect(without('rotationSalt', 'undefined')).toEqual(['wrong', 'wrong']);
+  it('is wrong, and throws nothing, for a row with a rotation time but no previous hash', () => {
+    const row = { id, createdAt: 0, secretHash: hashSecret('y'.repeat(43)), rotatedAt: 500 };
+    expect(matchSecret(secret, row, 2_000, 1_000)).toBe('wrong');
+  });
+
+  it('is wrong for the previous secret on a row that keeps it without a rotation time', () => {
+    const row = { id, createdAt: 0, secretHash: hashSecret('y'.repeat(43)), previousSecretHash: hashSecret(secret) };
+    expect(matchSecret(secret, row, 2_000, 1_000)).toBe('wrong');
   });
 });
 
 describe('successorSecret, as documented', () => {
-  it('is HMAC-SHA256 keyed by the previous secret over the label, the session id and the salt', () => {
-    const expected = createHmac('sha256', 'previous-secret').update('session-revocation/rotation/v1\nsession-id\nsalt').digest('base64url');
-    expect(successorSecret('previous-secret', 'session-id', 'salt')).toBe(expected);
+  it('is HMAC-SHA256 keyed by the previous secret over the label, the session id, the rotation time and the salt', () => {
+    const expected = createHmac('sha256', 'previous-secret').update('session-revocation/rotation/v1\nsession-id\n5000\nsalt').digest('base64url');
+    expect(successorSecret('previous-secret', 'session-id', 5_000, 'salt')).toBe(expected);
   });
 });
 
