@@ -15,7 +15,7 @@ export interface KindOptions {
    * (`token_reused`). 0 never rotates. Cookie kinds only. @default 0
    */
   readonly rotateAfter?: number;
-  /** How long (ms) after a rotation the retired token still works and gets the same new one (parallel requests, two tabs). From 1 s to `rotateAfter`. @default 60_000 */
+  /** How long (ms) after a rotation the retired token still works and gets the same new one (parallel requests, two tabs). From 1 s to half of `rotateAfter`. @default 60_000 */
   readonly rotationGrace?: number;
 }
 
@@ -29,8 +29,8 @@ export function resolveKind(kind: string, own: KindOptions, defaults: { readonly
   const rotationGrace = duration(`${name}.rotationGrace`, own.rotationGrace, DEFAULT_ROTATION_GRACE, { min: 0 });
   if (rotateAfter > 0 && kind === 'api') throw invalidConfiguration(`${name}.rotateAfter: api tokens are bearer tokens, whose holders never receive a rotated one; rotate cookie kinds only.`);
   if (rotateAfter > 0 && kind === 'impersonation') throw invalidConfiguration(`${name}.rotateAfter: support sessions last an hour at most and are not rotated.`);
-  // Under a second a browser's own parallel requests are reuse; past rotateAfter a second rotation inside the first one's grace takes a request holding the token before for reuse.
-  if (rotateAfter > 0 && (rotationGrace < 1_000 || rotationGrace > rotateAfter)) throw invalidConfiguration(`${name}.rotationGrace (${rotationGrace} ms) must be from 1,000 ms to ${name}.rotateAfter (${rotateAfter} ms).`);
+  // Under a second a browser's own parallel requests are reuse; over half of rotateAfter, on servers whose clocks differ, the next rotation can meet a request from before the last one, then reuse.
+  if (rotateAfter > 0 && (rotationGrace < 1_000 || rotationGrace > rotateAfter / 2)) throw invalidConfiguration(`${name}.rotationGrace (${rotationGrace} ms) must be from 1,000 ms to half of ${name}.rotateAfter (${rotateAfter / 2} ms).`);
   return {
     maxAge: duration(`${name}.maxAge`, own.maxAge, defaults.maxAge, { min: 1 }),
     idleTimeout: duration(`${name}.idleTimeout`, own.idleTimeout, defaults.idleTimeout, { min: 0 }),

@@ -61,16 +61,17 @@ export function matchSecret(secret: string, record: RotationFields, rotationGrac
 /** The `retiredSecretHashes` of a row rotated from `record`: its previous secret's hash first, then those it kept, at most the recognised number. */
 export function retiredAfterRotation(record: Pick<SessionRecord, 'previousSecretHash' | 'retiredSecretHashes'>): string | undefined {
   if (record.previousSecretHash === undefined) return undefined;
-  const kept = [record.previousSecretHash, ...olderHashes(record)].slice(0, RECOGNISED_ROTATIONS - 1);
+  const previous = record.previousSecretHash.byteLength === 32 ? [record.previousSecretHash] : [];
+  const kept = [...previous, ...olderHashes(record)].slice(0, RECOGNISED_ROTATIONS - 1);
   return Buffer.concat(kept).toString('base64url');
 }
 
-// The digests `retiredSecretHashes` holds, newest first; a malformed tail is never a digest.
+// The digests `retiredSecretHashes` holds, newest first, at most the recognised number; a malformed tail is never a digest.
 function olderHashes(record: Pick<SessionRecord, 'retiredSecretHashes'>): Uint8Array[] {
   const digests: Uint8Array[] = [];
   if (record.retiredSecretHashes === undefined) return digests;
   const bytes = Buffer.from(record.retiredSecretHashes, 'base64url');
-  for (let at = 0; at + 32 <= bytes.byteLength; at += 32) digests.push(bytes.subarray(at, at + 32));
+  for (let at = 0; at + 32 <= bytes.byteLength && digests.length < RECOGNISED_ROTATIONS - 1; at += 32) digests.push(bytes.subarray(at, at + 32));
   return digests;
 }
 

@@ -46,12 +46,20 @@ describe('exportUser', () => {
     const sessions = createSessionManager({ clock: () => now, kinds: { remember: { rotateAfter: 60_000, rotationGrace: 1_000 } } });
     const { token, session } = await sessions.create({ userId: 'ada', kind: 'remember', userAgent: CHROME });
     now += 60_000;
-    expect(await sessions.validate(token)).toMatchObject({ ok: true, rotatedToken: expect.any(String) });
-    now += 1_000;
+    const first = await sessions.validate(token);
+    if (!first.ok || first.rotatedToken === undefined) throw new Error('expected a rotation');
+    // A second rotation: the row keeps the first secret's hash among the retired ones.
+    now += 60_000;
+    const second = await sessions.validate(first.rotatedToken);
+    expect(second).toMatchObject({ ok: true, rotatedToken: expect.any(String) });
+    expect(second.ok && Object.keys(second.session)).not.toContain('retiredSecretHashes');
     expect(await sessions.validate(token)).toEqual({ ok: false, reason: 'reused' });
     const exported = await sessions.exportUser('ada');
     expect(exported.sessions.map((row) => [row.id, row.status, row.revokedReason])).toEqual([[session.id, 'reused', 'token_reused']]);
-    expect(JSON.stringify(exported)).not.toMatch(/rotationSalt|previousSecretHash|secretHash/);
+    const json = JSON.stringify(exported);
+    expect(json).not.toMatch(/rotationSalt|previousSecretHash|retiredSecretHashes|secretHash/i);
+    const retired = createHash('sha256').update(Buffer.from(token.split('.')[1]!, 'base64url')).digest();
+    for (const encoding of ['hex', 'base64', 'base64url'] as const) expect(json).not.toContain(retired.toString(encoding));
   });
 
   it('of an unknown user is empty; a bad id is refused', async () => {

@@ -42,7 +42,10 @@ describe('createSessionManager refuses what it cannot honour, at startup', () =>
     [{ kinds: { remember: { rotateAfter: -1 } } }, 'kinds.remember.rotateAfter'],
     [{ kinds: { remember: { rotateAfter: '15m' } } }, 'kinds.remember.rotateAfter'],
     [{ kinds: { remember: { rotateAfter: 60_000, rotationGrace: 1.5 } } }, 'kinds.remember.rotationGrace'],
-    [{ kinds: { remember: { rotateAfter: 60_000, rotationGrace: 60_001 } } }, 'kinds.remember.rotationGrace (60001 ms) must be from 1,000 ms to kinds.remember.rotateAfter (60000 ms).'],
+    [{ kinds: { remember: { rotateAfter: 60_000, rotationGrace: 60_001 } } }, 'kinds.remember.rotationGrace (60001 ms) must be from 1,000 ms to half of kinds.remember.rotateAfter (30000 ms).'],
+    // Servers whose clocks differ would take a request from before one rotation, meeting the next, for reuse.
+    [{ kinds: { remember: { rotateAfter: 60_000, rotationGrace: 30_001 } } }, 'kinds.remember.rotationGrace (30001 ms) must be from 1,000 ms to half of'],
+    [{ kinds: { remember: { rotateAfter: 60_000 } } }, 'kinds.remember.rotationGrace (60000 ms)'],
     // A browser's own parallel requests would be reuse.
     [{ kinds: { remember: { rotateAfter: 60_000, rotationGrace: 0 } } }, 'kinds.remember.rotationGrace (0 ms) must be from 1,000 ms'],
     [{ kinds: { remember: { rotateAfter: 60_000, rotationGrace: 999 } } }, 'kinds.remember.rotationGrace (999 ms) must be from 1,000 ms'],
@@ -58,8 +61,8 @@ describe('createSessionManager refuses what it cannot honour, at startup', () =>
     expect(refused.message).toContain(name);
   });
 
-  it('accepts rotation on cookie kinds, a grace up to rotateAfter, and a grace alone (rotation off)', () => {
-    expect(() => createSessionManager({ kinds: { remember: { rotateAfter: 60_000 }, browser: { rotateAfter: 1_000, rotationGrace: 1_000 }, api: { rotationGrace: 5 } } })).not.toThrow();
+  it('accepts rotation on cookie kinds, a grace up to half of rotateAfter, and a grace alone (rotation off)', () => {
+    expect(() => createSessionManager({ kinds: { remember: { rotateAfter: 120_000 }, browser: { rotateAfter: 2_000, rotationGrace: 1_000 }, api: { rotationGrace: 5 } } })).not.toThrow();
   });
 
   it('accepts key objects and JWKs for key pairs', () => {

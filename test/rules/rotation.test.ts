@@ -73,6 +73,15 @@ describe('matchSecret', () => {
     expect(matchSecret(secrets[0]!, row, 500, 9e9)).toBe('wrong');
   });
 
+  it('reads no more retired hashes than it keeps, however many a store answers', () => {
+    const { secrets, row } = chain(2);
+    const filler = (count: number) => Buffer.alloc(32 * count, 9);
+    const digest = hashSecret(secrets[0]!);
+    const at = (position: number) => ({ ...row, retiredSecretHashes: Buffer.concat([filler(position), digest, filler(3)]).toString('base64url') });
+    expect(matchSecret(secrets[0]!, at(RECOGNISED_ROTATIONS - 2), 500, 9e9)).toBe('reused');
+    expect(matchSecret(secrets[0]!, at(RECOGNISED_ROTATIONS - 1), 500, 9e9)).toBe('wrong');
+  });
+
   it('is wrong for a secret the row never had: another session\'s, a made-up one, one whose hash is cut short in the row', () => {
     const { secrets, row } = chain(3);
     expect(matchSecret(chain(3).secrets[0]!, row, 500, 9e9)).toBe('wrong');
@@ -94,6 +103,8 @@ describe('retiredAfterRotation', () => {
     expect(retiredAfterRotation({})).toBeUndefined();
     expect(retiredAfterRotation({ previousSecretHash: a })).toBe(Buffer.from(a).toString('base64url'));
     expect(retiredAfterRotation({ previousSecretHash: b, retiredSecretHashes: Buffer.from(a).toString('base64url') })).toBe(Buffer.concat([b, a]).toString('base64url'));
+    // A previous hash of another length is no digest either.
+    expect(retiredAfterRotation({ previousSecretHash: b.subarray(0, 31), retiredSecretHashes: Buffer.from(a).toString('base64url') })).toBe(Buffer.from(a).toString('base64url'));
     // A tail shorter than a digest is no digest, and is not carried on.
     expect(retiredAfterRotation({ previousSecretHash: b, retiredSecretHashes: Buffer.concat([a, c.subarray(0, 31)]).toString('base64url') })).toBe(Buffer.concat([b, a]).toString('base64url'));
     const full = Buffer.concat(Array.from({ length: RECOGNISED_ROTATIONS - 1 }, () => a)).toString('base64url');
