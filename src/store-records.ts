@@ -88,7 +88,7 @@ export interface SessionRecord {
   readonly rotatedAt?: number | undefined;
   /** Set with `rotatedAt`: random text the current secret was derived with from the previous one (22 base64url characters); never shown. A row with `rotatedAt` and without it is a `STORE_ERROR`. */
   readonly rotationSalt?: string | undefined;
-  /** Set from the second rotation on: base64url of the SHA-256 digests of up to 31 secrets retired before the previous one, newest first (at most 1,323 characters: keep it whole); never shown. */
+  /** Set from the second rotation on: the SHA-256 digests of up to 31 secrets retired before the previous one, newest first, each in 43 base64url characters, end to end (at most 1,333: keep it whole); never shown. */
   readonly retiredSecretHashes?: string | undefined;
   /** Set when the user signed in through an identity provider: where the session came from. */
   readonly federated?: FederatedIdentity | undefined;

@@ -29,11 +29,11 @@ export function describeContract({ describe, it, expect, store, raw }: StoreSuit
       const first = { ...row(userId), data: { plan: 'team' }, deviceKey: 'Chrome|Mac OS', browser: 'Chrome' };
       await raw().apply({ owner: { userId }, writes: [insert(first)] });
       const { data: _data, deviceKey: _deviceKey, browser: _browser, ...rest } = first;
-      const rotated: SessionRecord = { ...rest, secretHash: new Uint8Array(32).fill(7), previousSecretHash: first.secretHash, rotatedAt: first.createdAt + 1, rotationSalt: 'c2FsdC1vZi10aGUtcm90YXRpb24', retiredSecretHashes: 'B'.repeat(1_323) };
+      const rotated: SessionRecord = { ...rest, secretHash: new Uint8Array(32).fill(7), previousSecretHash: first.secretHash, rotatedAt: first.createdAt + 1, rotationSalt: 'c2FsdC1vZi10aGUtcm90YXRpb24', retiredSecretHashes: 'B'.repeat(1_333) };
       expect(await raw().apply({ owner: { userId }, version: 1, writes: [insert(rotated)] })).toBe(true);
       const read = (await raw().get(first.id))!.session;
       const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
-      expect([hex(read.secretHash), hex(read.previousSecretHash!), read.rotatedAt, read.rotationSalt, read.retiredSecretHashes]).toEqual(['07'.repeat(32), hex(first.secretHash), first.createdAt + 1, 'c2FsdC1vZi10aGUtcm90YXRpb24', 'B'.repeat(1_323)]);
+      expect([hex(read.secretHash), hex(read.previousSecretHash!), read.rotatedAt, read.rotationSalt, read.retiredSecretHashes]).toEqual(['07'.repeat(32), hex(first.secretHash), first.createdAt + 1, 'c2FsdC1vZi10aGUtcm90YXRpb24', 'B'.repeat(1_333)]);
       expect([read.data, read.deviceKey, read.browser]).toEqual([undefined, undefined, undefined]);
       expect((await raw().readUser(userId)).sessions).toHaveLength(1);
     });
