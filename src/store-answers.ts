@@ -56,8 +56,8 @@ export function checkRecord(answer: unknown, what: string): SessionRecord {
   if (federated !== undefined && (!isObject(federated) || typeof federated['iss'] !== 'string' || typeof federated['sub'] !== 'string' || (federated['sid'] !== undefined && typeof federated['sid'] !== 'string'))) {
     throw malformed(what, 'a session whose federated origin is not { iss, sub, sid? } of text');
   }
-  if (!(record['secretHash'] instanceof Uint8Array)) throw malformed(what, 'a session whose secretHash is not bytes');
-  if (record['previousSecretHash'] !== undefined && !(record['previousSecretHash'] instanceof Uint8Array)) throw malformed(what, 'a session whose previousSecretHash is not bytes');
+  if (!(record['secretHash'] instanceof Uint8Array && record['secretHash'].byteLength === 32)) throw malformed(what, 'a session whose secretHash is not 32 bytes');
+  if (record['previousSecretHash'] !== undefined && !(record['previousSecretHash'] instanceof Uint8Array && record['previousSecretHash'].byteLength === 32)) throw malformed(what, 'a session whose previousSecretHash is not 32 bytes');
   return answer as unknown as SessionRecord;
 }
 

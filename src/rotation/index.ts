@@ -72,8 +72,7 @@ export function matchSecret(secret: string, record: RotationFields, rotationGrac
 
 /** The `retiredSecretHashes` of a row rotated from `record`: its previous secret's hash first, then those it kept, at most the recognised number. */
 export function retiredAfterRotation(record: Pick<SessionRecord, 'previousSecretHash' | 'retiredSecretHashes'>): string | undefined {
-  // A previous hash of another length is no digest: left out, the ones kept stay whole.
-  if (record.previousSecretHash?.byteLength !== 32) return record.retiredSecretHashes?.slice(0, KEPT_TEXT);
+  if (record.previousSecretHash === undefined) return undefined;
   return (Buffer.from(record.previousSecretHash).toString('base64url') + (record.retiredSecretHashes ?? '')).slice(0, KEPT_TEXT);
 }
 

@@ -95,7 +95,8 @@ describe('what the manager accepts from a store', () => {
     ['no userId', { ...record, userId: undefined }, 'a session whose id, userId or kind is not a string'],
     ['a numeric kind', { ...record, kind: 1 }, 'a session whose id, userId or kind is not a string'],
     ['a numeric tenant', { ...record, tenantId: 3 }, 'a session whose tenantId is not a string'],
-    ['a text hash', { ...record, secretHash: 'ab' }, 'a session whose secretHash is not bytes'],
+    ['a text hash', { ...record, secretHash: 'ab' }, 'a session whose secretHash is not 32 bytes'],
+    ['a hash of 31 bytes', { ...record, secretHash: new Uint8Array(31) }, 'a session whose secretHash is not 32 bytes'],
     ['createdAt as text', { ...record, createdAt: '1000' }, 'a session whose createdAt, expiresAt, lastUsedAt or authenticatedAt is not a finite number'],
     ['expiresAt NaN', { ...record, expiresAt: Number.NaN }, 'a session whose createdAt, expiresAt, lastUsedAt or authenticatedAt is not a finite number'],
     ['lastUsedAt missing', { ...record, lastUsedAt: undefined }, 'a session whose createdAt, expiresAt, lastUsedAt or authenticatedAt is not a finite number'],
@@ -113,7 +114,8 @@ describe('what the manager accepts from a store', () => {
     ['a federated origin without iss', { ...record, federated: { sub: 'u' } }, 'a session whose federated origin is not { iss, sub, sid? } of text'],
     ['a federated origin without sub', { ...record, federated: { iss: 'https://idp.example' } }, 'a session whose federated origin is not { iss, sub, sid? } of text'],
     ['a federated origin with a numeric sid', { ...record, federated: { iss: 'https://idp.example', sub: 'u', sid: 5 } }, 'a session whose federated origin is not { iss, sub, sid? } of text'],
-    ['a previous hash as text', { ...record, previousSecretHash: 'ab' }, 'a session whose previousSecretHash is not bytes'],
+    ['a previous hash as text', { ...record, previousSecretHash: 'ab' }, 'a session whose previousSecretHash is not 32 bytes'],
+    ['a previous hash of 33 bytes', { ...record, previousSecretHash: new Uint8Array(33) }, 'a session whose previousSecretHash is not 32 bytes'],
   ])('a row with %s is a store error', (_name, row, detail) => {
     expect(refusal(() => checkRecord(row, 'get'))).toBe(`STORE_ERROR: The session store answered get() with ${detail}; it is not taken for a session.`);
   });
