@@ -105,8 +105,9 @@ export type SecurityEventResult =
 export interface SecurityEventActions {
   /**
    * Receives one Security Event Token and, once it passes every check (RFC 8417 as the Shared
-   * Signals Framework 1.0 profiles it), acts on it. Its `jti` is claimed in the store once per
-   * transmitter (released when acting fails): a replay answers ok with `replayed: true`.
+   * Signals Framework 1.0 profiles it), acts on it. Its `jti` is claimed in the store per
+   * transmitter and marked done once acted on: a delivery after that answers ok with `replayed: true`; one meeting a delivery
+   * still at work, or one that failed, acts too (ending sessions twice ends them once).
    *
    * Subjects: `iss_sub` names the sessions signed in through that provider user (never a local
    * user whose id is the `sub`); `opaque` or a complex subject's `session` that provider

@@ -2,7 +2,7 @@ import { checkFlag } from '../store-answers.js';
 import { userBucket } from '../store-records.js';
 import type { SessionStore } from '../store.js';
 import { findFederatedLinks } from './federated.js';
-import { claimKey, releaseKey } from './keys.js';
+import { claimKey, keyValue, putKey } from './keys.js';
 import { consumeRevocationLink, saveRevocationLink } from './links.js';
 import { revoke, revokeAll, revokeOthers, revokeTenant } from './revoke.js';
 import { revokeReused, rotate } from './rotate.js';
@@ -31,8 +31,9 @@ export function storeOperations(store: SessionStore): StoreOperations {
     eraseUser: (userId, now, due) => eraseUser(store, userId, now, due),
     prune: (options) => store.prune(options),
     findFederatedLinks: (query, now) => findFederatedLinks(store, query, now),
-    claimKey: (key, until) => claimKey(store, key, until),
-    releaseKey: (key) => releaseKey(store, key),
+    claimKey: (key, until, value) => claimKey(store, key, until, value),
+    keyValue: (key) => keyValue(store, key),
+    putKey: (key, value, until) => putKey(store, key, value, until),
     callTimeout: store.callTimeout,
     close: () => store.close(),
   };

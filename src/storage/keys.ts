@@ -12,17 +12,22 @@ export function keyName(namespace: string, ...parts: readonly string[]): string 
 }
 
 /**
- * Claims a key until `until`: `true` when no row of it existed and this call's batch put one;
+ * Claims a key until `until`, holding `value`: `true` when no row of it existed and this call's batch put one;
  * of concurrent claims exactly one answers `true`. A row stays claimed, expired or not, until
  * `prune` deletes it (so a version once answered is never reused for another row).
  */
-export async function claimKey(store: SessionStore, key: string, until: number): Promise<boolean> {
-  return checkApplied(await store.apply({ owner: { key }, version: 0, writes: [{ type: 'putKey', key, value: '1', expiresAt: until }] }));
+export async function claimKey(store: SessionStore, key: string, until: number, value = '1'): Promise<boolean> {
+  return checkApplied(await store.apply({ owner: { key }, version: 0, writes: [{ type: 'putKey', key, value, expiresAt: until }] }));
 }
 
-/** Forgets a key at once (a missing key is no error). */
-export async function releaseKey(store: SessionStore, key: string): Promise<void> {
-  checkApplied(await store.apply({ owner: { key }, writes: [{ type: 'deleteKey', key }] }));
+/** A key's value, expired or not (until `prune` deletes its row); `undefined` for none. */
+export async function keyValue(store: SessionStore, key: string): Promise<string | undefined> {
+  return checkKeyState(await store.readKey(key)).value;
+}
+
+/** Puts a key's value until `until`, whether or not it has a row. */
+export async function putKey(store: SessionStore, key: string, value: string, until: number): Promise<void> {
+  checkApplied(await store.apply({ owner: { key }, writes: [{ type: 'putKey', key, value, expiresAt: until }] }));
 }
 
 /**

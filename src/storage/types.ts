@@ -152,10 +152,12 @@ export interface StoreOperations {
   prune(options: PruneOptions): Promise<number>;
   /** Sessions signed in through a provider, live by `expiresAt > now`. */
   findFederatedLinks(query: FederatedQuery, now: number): Promise<readonly FederatedLink[]>;
-  /** Claims a one-time key until `until`: `true` the first time (of concurrent calls, one). */
-  claimKey(key: string, until: number): Promise<boolean>;
-  /** Forgets a claimed key, so the next delivery acts. */
-  releaseKey(key: string): Promise<void>;
+  /** Claims a one-time key until `until`, holding `value` (default `"1"`): `true` the first time (of concurrent calls, one). */
+  claimKey(key: string, until: number, value?: string): Promise<boolean>;
+  /** A key's value, expired or not; `undefined` for none. */
+  keyValue(key: string): Promise<string | undefined>;
+  /** Puts a key's value until `until`, whether or not it has a row. */
+  putKey(key: string, value: string, until: number): Promise<void>;
   /** Activity entries that record no revocation. */
   appendActivity?(entries: readonly ActivityRecord[]): Promise<void>;
   listActivity?(userId: string, options: ListActivityOptions): Promise<readonly ActivityRecord[]>;

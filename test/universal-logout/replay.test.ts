@@ -8,10 +8,10 @@ import { startTestIssuer, type TestIssuer } from '../../src/testing/framework/te
 import { SHARED_STORE_KINDS, type SharedStore } from '../federated/support/shared-stores.js';
 import { listen } from '../frameworks/listen.js';
 
-// A Universal Logout bearer authenticates one request: its jti is claimed once in the store,
-// by every instance sharing it, so a bearer captured on its way (a log, a proxy) cannot sign
-// anyone out again while it is valid. A replay answers 401: the bearer does not bind the body,
-// so the same bearer may now name another user.
+// A Universal Logout bearer authenticates one request: its jti is claimed in the store for the
+// user the body names, by every instance sharing it, so a bearer captured on its way (a log, a
+// proxy) cannot sign anyone out again once done, nor ever name another user (the bearer does not
+// bind the body). Only the same request sent again while the first failed or is at work acts.
 
 const AUDIENCE = 'https://app.example.com/sessions/global-token-revocation';
 const USERS: Record<string, string> = { 'alice@example.com': 'alice', 'bob@example.com': 'bob' };
@@ -71,12 +71,15 @@ for (const kind of SHARED_STORE_KINDS) {
       expect((await managers[0].validate(bob.token)).ok).toBe(true);
     });
 
-    it('of two instances racing the same bearer, exactly one signs the user out (5 of 5 races)', async () => {
+    it('of two instances racing the same bearer, the user is signed out, and the bearer sent again is refused (5 of 5 races)', async () => {
       for (let race = 0; race < 5; race++) {
-        await managers[0].create({ userId: 'alice' });
+        const { token } = await managers[0].create({ userId: 'alice' });
         const bearer = await idp.revocationBearer(AUDIENCE);
         const statuses = await Promise.all(apps.map(async (app) => (await post(app, bearer, 'alice@example.com')).status));
-        expect(statuses.sort()).toEqual([204, 401]);
+        // 401 only for a bearer whose other delivery had finished.
+        expect(['204+204', '204+401']).toContain(statuses.sort().join('+'));
+        expect((await managers[1].validate(token)).ok).toBe(false);
+        expect((await post(apps[race % 2]!, bearer, 'alice@example.com')).status).toBe(401);
       }
     });
   });
@@ -104,6 +107,28 @@ describe('a bearer whose request could not be carried out is not spent', () => {
     expect((await sessions.validate(token)).ok).toBe(true);
     expect((await post(app, bearer, 'alice@example.com')).status).toBe(204);
     expect((await sessions.validate(token)).ok).toBe(false);
+  });
+
+  it('a bearer whose request failed still names only its user: another email is refused 401 without asking the app, the same email signs the user out', async () => {
+    const asked: unknown[] = [];
+    let fail = true;
+    await app?.close();
+    await sessions.close();
+    sessions = createSessionManager({ store: memoryStore() });
+    app = await serve(sessions, (subject) => {
+      asked.push(subject.email);
+      if (!fail) return byEmail(subject);
+      fail = false;
+      return Promise.reject(new Error('directory unreachable'));
+    });
+    const [alice, bob] = [await sessions.create({ userId: 'alice' }), await sessions.create({ userId: 'bob' })];
+    const bearer = await idp.revocationBearer(AUDIENCE);
+    expect((await post(app, bearer, 'alice@example.com')).status).toBe(503);
+    expect((await post(app, bearer, 'bob@example.com')).status).toBe(401);
+    expect((await post(app, bearer, 'alice@example.com')).status).toBe(204);
+    expect((await post(app, bearer, 'alice@example.com')).status).toBe(401);
+    expect(asked).toEqual(['alice@example.com', 'alice@example.com']);
+    expect([(await sessions.validate(alice.token)).ok, (await sessions.validate(bob.token)).ok]).toEqual([false, true]);
   });
 });
 

@@ -74,8 +74,8 @@ export interface GlobalTokenRevocationActions {
   /**
    * Takes one Universal Logout request and, when its bearer and body pass every check, ends every session of the user it names
    * (reason `security_event`, `by` the issuer). The bearer: signed asymmetrically by a key a configured `iss` publishes, `aud` its
-   * `audience` (or `endpointUrl`), `iat` at most 5 minutes old, `exp` not passed, a `jti` claimed once per issuer before the body
-   * is read (released when `resolveSubject` or the revocation fails, so it can be sent again).
+   * `audience` (or `endpointUrl`), `iat` at most 5 minutes old, `exp` not passed, a `jti` claimed per issuer for the user the body
+   * names before `resolveSubject` is asked, and marked done once carried out (so after a failure it can be sent again for that user).
    * @param bearer - The JWT of `Authorization: Bearer <JWT>`, without the scheme; `undefined` when none was sent.
    * @returns What was done, or why the request was refused (never throws for a bad request).
    * @throws {@link session-revocation!SessionError} `KEYS_UNAVAILABLE` when the issuer's keys cannot be read (503);

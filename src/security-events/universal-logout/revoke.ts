@@ -8,7 +8,7 @@ import { checkRevocationBearer } from './bearer.js';
 import { checkGlobalTokenRevocationRequestOptions } from './options.js';
 import { readSubjectId } from './subject.js';
 
-/** Takes one Universal Logout request: the `jti` is claimed before the body is read (a captured bearer learns nothing of which users exist), released on a failure. */
+/** Takes one Universal Logout request: the `jti` is claimed for the request's subject before the app is asked who it is (a captured bearer learns nothing of which users exist, and names no second subject). */
 export async function globalTokenRevocation(
   context: ManagerContext,
   lifecycle: Lifecycle,
@@ -20,8 +20,8 @@ export async function globalTokenRevocation(
   const checked = await checkRevocationBearer(bearer, { issuers, endpointUrl, now: context.config.clock(), keys });
   if (!checked.ok) return checked;
   const { issuer, jti, acceptableUntil } = checked;
+  const subject = readSubjectId(body);
   const endSubject = async (): Promise<GlobalTokenRevocationResult> => {
-    const subject = readSubjectId(body);
     if (subject === undefined) return { ok: false, reason: 'invalid_request' };
     // A provider speaks for its own users: another issuer's user is refused, however the app would map it.
     if (subject.format === 'iss_sub' && !sameIssuer(issuer, subject.iss!)) return { ok: false, reason: 'invalid_request' };
@@ -30,5 +30,5 @@ export async function globalTokenRevocation(
     await lifecycle.revokeAll(userId, { kinds: 'all', reason: 'security_event', by: issuer }, true);
     return { ok: true, issuer, userId };
   };
-  return actOnce(context, { scope: 'global_token_revocation', issuer, id: jti, until: acceptableUntil }, endSubject, () => ({ ok: false, reason: 'replayed' }));
+  return actOnce(context, { scope: 'global_token_revocation', issuer, id: jti, until: acceptableUntil }, endSubject, () => ({ ok: false, reason: 'replayed' }), JSON.stringify(subject ?? null));
 }

@@ -89,17 +89,17 @@ export function describeFederated({ describe, it, expect, store, raw, sibling }:
       expect(await store().claimKey(key, until + 60_000)).toBe(true);
     });
 
-    it('releases a key at once, for every instance, so it can be claimed again', async () => {
+    it('puts a key over a claim or none, for every instance, until it runs out', async () => {
       const other = storeOperations(await sibling());
       const until = Date.now() + 10 * 60_000;
-      const [released, kept] = [keyName('test', freshIssuer(), 'released'), keyName('test', freshIssuer(), 'kept')];
-      expect(await store().claimKey(released, until)).toBe(true);
-      expect(await store().claimKey(kept, until)).toBe(true);
-      await other.releaseKey(released);
-      expect(await store().claimKey(released, until)).toBe(true);
-      expect(await other.claimKey(released, until)).toBe(false);
-      await store().releaseKey(keyName('test', 'never'));
-      expect(await other.claimKey(kept, until)).toBe(false);
+      const [put, claimed] = [keyName('test', freshIssuer(), 'put'), keyName('test', freshIssuer(), 'claimed')];
+      expect(await store().claimKey(claimed, until, 'first')).toBe(true);
+      expect([await other.keyValue(claimed), await other.keyValue(put)]).toEqual(['first', undefined]);
+      await other.putKey(put, 'a', until);
+      await store().putKey(claimed, 'done', until);
+      expect([await store().keyValue(put), await other.keyValue(claimed), await other.claimKey(put, until)]).toEqual(['a', 'done', false]);
+      await store().prune({ now: until, limit: 1_000 });
+      expect([await other.keyValue(put), await store().keyValue(claimed)]).toEqual([undefined, undefined]);
     });
 
     it('of concurrent claims of one key, exactly one answers new', async () => {
