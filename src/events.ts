@@ -142,24 +142,23 @@ export class EventHub {
   }
 
   #deliver(listeners: Set<SessionEventListener> | undefined, event: SessionEvent): void {
-    if (listeners === undefined) return;
-    for (const listener of listeners) {
-      try {
-        const result = listener(event);
-        if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
-          (result as Promise<void>).then(undefined, (error: unknown) => this.#report(error, event));
-        }
-      } catch (error) {
-        this.#report(error, event);
-      }
-    }
+    for (const listener of listeners ?? []) callBack(listener, event, (error) => this.#onError(error, event));
   }
+}
 
-  #report(error: unknown, event: SessionEvent): void {
+/** Calls an app's callback (a listener, an `onRefused`): what it throws, or its promise rejects, goes to `onError`, never to the caller nor unhandled. */
+export function callBack<T>(callback: ((value: T) => unknown) | undefined, value: T, onError: (error: unknown) => void): void {
+  const failed = (error: unknown): void => {
     try {
-      this.#onError(error, event);
+      onError(error);
     } catch {
       // Nowhere left to report to.
     }
+  };
+  try {
+    const result = callback?.(value);
+    if (typeof result === 'object' && result !== null && typeof (result as PromiseLike<unknown>).then === 'function') (result as PromiseLike<unknown>).then(undefined, failed);
+  } catch (error) {
+    failed(error);
   }
 }

@@ -23,7 +23,7 @@ export interface BackchannelLogoutOptions {
   readonly issuers: readonly BackchannelIssuer[];
   /** How old a token's `iat` may be, in ms (60 s of clock tolerance). @default 300_000 (5 minutes) */
   readonly maxTokenAge?: number | undefined;
-  /** Called with every refused token's reason (never the token), for logs and alerts: a provider need not send a logout again. What it throws goes to `onError`. @default none */
+  /** Called with every refused token's reason (never the token), for logs and alerts: a provider need not send a logout again. What it throws, or its promise rejects, goes to `onError`. @default none */
   readonly onRefused?: ((refusal: BackchannelRefusalReport) => void) | undefined;
 }
 

@@ -1,4 +1,5 @@
 import { actOnce } from '../core/claim-once.js';
+import { callBack } from '../events.js';
 import { callable, duration, invalidConfiguration, optionsObject } from '../option-checks.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import type { ManagerContext } from '../core/context.js';
@@ -52,7 +53,7 @@ export async function backchannelLogout(
   context.ensureOpen();
   const { issuers, maxTokenAge, onRefused } = checkBackchannelOptions(options);
   const refused = (refusal: BackchannelRefusalReport): BackchannelLogoutResult => {
-    reportRefusal(context, onRefused, refusal);
+    callBack(onRefused, refusal, context.config.onError);
     return { ok: false, reason: refusal.reason };
   };
   const checked = await checkLogoutToken(token, { issuers, maxTokenAge, now: context.config.clock(), keys });
@@ -71,11 +72,3 @@ export async function backchannelLogout(
   return actOnce(context, { scope: 'logout_token', issuer: iss, id: jti, until: acceptableUntil }, endNamed, () => refused({ reason: 'replayed', issuer: iss }));
 }
 
-/** Tells the app's `onRefused` of a refusal; what it throws goes to `onError`. */
-export function reportRefusal<T>(context: ManagerContext, onRefused: ((refusal: T) => void) | undefined, refusal: T): void {
-  try {
-    onRefused?.(refusal);
-  } catch (error) {
-    context.config.onError(error);
-  }
-}

@@ -27,7 +27,7 @@ export async function backchannelLogoutRoute(manager: SessionManager, request: H
       ...options,
       onRefused(refusal) {
         if (refusal.reason === 'keys_unavailable') unavailable = refusal.cause;
-        options.onRefused?.(refusal);
+        return options.onRefused?.(refusal);
       },
     });
     if (result.ok) return jsonResponse(200, undefined);

@@ -5,6 +5,7 @@ import type { SecurityEventError, SecurityEventOptions, SecurityEventRefusalRepo
 import { pushAuthorized } from '../security-events/push-authorization.js';
 import { MAX_SET_LENGTH } from '../security-events/token.js';
 import { readBodyText } from './body.js';
+import { callBack } from '../events.js';
 import { report } from './report.js';
 import { mediaType, type HttpRequest } from './request.js';
 import { methodNotAllowedResponse, NO_STORE, temporarilyUnavailableResponse, type HttpResponse } from './response.js';
@@ -25,12 +26,7 @@ const ACCEPTED: HttpResponse = { status: 202, headers: {}, setCookies: [], body:
 export function createSecurityEventsRoute(manager: SessionManager, options: SecurityEventOptions): (request: HttpRequest, resolved: Resolved) => Promise<HttpResponse> {
   // The route's own refusals are told to onRefused as securityEvent()'s are.
   const refuse = (resolved: Resolved, err: SecurityEventError, description: string, issuer?: string): HttpResponse => {
-    const refused: SecurityEventRefusalReport = { err, description, issuer };
-    try {
-      options.onRefused?.(refused);
-    } catch (error) {
-      report(resolved.onError, error);
-    }
+    callBack<SecurityEventRefusalReport>(options.onRefused, { err, description, issuer }, (error) => report(resolved.onError, error));
     return refusal(err, description);
   };
   return async function securityEvents(request, resolved) {

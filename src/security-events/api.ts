@@ -53,8 +53,8 @@ export interface SecurityEventOptions {
   /** The transmitters whose SETs are accepted; a SET of any other issuer is refused `invalid_issuer`. An issuer listed twice, also with and without its trailing `/`, is `INVALID_CONFIGURATION`. */
   readonly transmitters: readonly SecurityEventTransmitter[];
   /**
-   * Called with every refused SET's reason (never the SET), for logs and alerts; what it throws
-   * goes to the manager's `onError`.
+   * Called with every refused SET's reason (never the SET), for logs and alerts; what it throws,
+   * or its promise rejects, goes to the manager's `onError`.
    * @default none
    */
   readonly onRefused?: ((report: SecurityEventRefusalReport) => void) | undefined;

@@ -13,7 +13,7 @@ export interface SecurityEventPollOptions {
    * @default 100
    */
   readonly maxEvents?: number | undefined;
-  /** Called with every refused SET's reason, as `securityEvent()`'s `onRefused` is; what it throws goes to the manager's `onError`. @default none */
+  /** Called with every refused SET's reason, as `securityEvent()`'s `onRefused` is; what it throws, or its promise rejects, goes to the manager's `onError`. @default none */
   readonly onRefused?: SecurityEventOptions['onRefused'];
 }
 

@@ -2,7 +2,7 @@ import type { ManagerContext } from '../core/context.js';
 import { actOnce } from '../core/claim-once.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import type { IssuerKeys } from '../federated/keys.js';
-import { reportRefusal } from '../federated/backchannel.js';
+import { callBack } from '../events.js';
 import { findLinks, liveLinkedSession } from '../federated/links.js';
 import { issuerSpellings } from '../federated/provider-url.js';
 import type { FederatedLink } from '../storage/types.js';
@@ -21,7 +21,7 @@ export async function securityEvent(context: ManagerContext, lifecycle: Lifecycl
   const { transmitters, onRefused } = checkSecurityEventOptions(options);
   const { config } = context;
   const refused = (refusal: SecurityEventRefusalReport): SecurityEventResult => {
-    reportRefusal(context, onRefused, refusal);
+    callBack(onRefused, refusal, context.config.onError);
     return { ok: false, err: refusal.err, description: refusal.description };
   };
   const checked = await checkSecurityEventToken(set, { transmitters, now: config.clock(), keys });
