@@ -39,13 +39,14 @@ export interface SecurityEventTransmitter {
   /** Push delivery only: the exact `Authorization` value the transmitter sends; else `authentication_failed`. */
   readonly authorization?: string | undefined;
   /**
-   * Turns a subject that is not a provider identity (`email`, `phone_number`, a complex
-   * subject's `user` member with an `opaque` id, given the member itself, ...) into a local user
-   * id, or `undefined`. Without it such subjects end nothing; what it throws rejects the call.
+   * Turns a subject that is not a provider identity (`email`, `phone_number`, an `opaque` id of an
+   * event about an account, a complex subject's `user` member with an `opaque` id, given the
+   * member itself, ...) into a local user id, or `undefined` (or `null`) for none. Without it such
+   * subjects end nothing; what it throws rejects the call (a poll round judges its other SETs first).
    * It is told the subject only, and an `iss_sub` of another issuer comes here too: map this
    * transmitter's subjects only, never with a function shared by every transmitter.
    */
-  readonly resolveSubject?: ((subject: SecurityEventSubject) => string | undefined | Promise<string | undefined>) | undefined;
+  readonly resolveSubject?: ((subject: SecurityEventSubject) => string | null | undefined | Promise<string | null | undefined>) | undefined;
 }
 
 /** Options of {@link SecurityEventActions.securityEvent}. */
@@ -110,9 +111,10 @@ export interface SecurityEventActions {
    * still at work, or one that failed, acts too (ending sessions twice ends them once).
    *
    * Subjects: `iss_sub` names the sessions signed in through that provider user (never a local
-   * user whose id is the `sub`); `opaque` or a complex subject's `session` that provider
-   * session; an `opaque` id in a complex subject's `user` member names a user, not a provider
-   * session, so it goes through `resolveSubject` as anything else does; a complex subject's
+   * user whose id is the `sub`); `opaque` (of CAEP `session-revoked`) or a complex subject's
+   * `session` that provider session; an `opaque` id of another event (about an account) or in a
+   * complex subject's `user` member names a user, not a provider session, so it goes through
+   * `resolveSubject` as anything else does; a complex subject's
    * `tenant` limits the revocation to that tenant.
    *
    * Actions (reason `security_event`, `by` the transmitter): CAEP `session-revoked` ends the

@@ -19,9 +19,9 @@ export interface SecurityEventPollOptions {
 
 /** What one poll round did. */
 export interface SecurityEventPollResult {
-  /** SETs accepted (acted on, or replays of ones already acted on): acknowledged next round. */
+  /** SETs accepted (acted on, or replays of ones already acted on): acknowledged at the round's end. */
   readonly accepted: number;
-  /** SETs refused: reported to the transmitter next round, in `setErrs`. */
+  /** SETs refused: reported to the transmitter at the round's end, in `setErrs`. */
   readonly refused: number;
   /** The transmitter has more SETs waiting (RFC 8936 `moreAvailable`). */
   readonly moreAvailable: boolean;
@@ -40,9 +40,12 @@ export interface SecurityEventPollingOptions extends SecurityEventPollOptions {
 /** The RFC 8936 poll side of the Shared Signals receiver. */
 export interface SecurityEventPollActions {
   /**
-   * Runs one poll round (RFC 8936): acknowledges the SETs this manager's previous round accepted,
-   * reports those it refused, asks for up to `maxEvents` more and passes each to
-   * `securityEvent()`. A SET left unacknowledged is delivered again and ends nothing twice.
+   * Runs one poll round (RFC 8936): asks for up to `maxEvents` SETs, passes each to `securityEvent()`,
+   * then acknowledges those it accepted and reports those it refused in an acknowledge-only request
+   * (one that fails goes to `onError`, and the next round sends it). A SET left unacknowledged is
+   * delivered again and ends nothing twice. A SET that cannot be judged is left unacknowledged: an
+   * outage (store, keys) ends the round there; a failure of its own (`resolveSubject` threw) lets
+   * the round judge and acknowledge the others first. Either way the round then rejects.
    *
    * @returns How many SETs were accepted and refused, and whether more are waiting.
    * @throws {@link session-revocation!SessionError} `KEYS_UNAVAILABLE` when the endpoint fails,

@@ -1,6 +1,6 @@
 import type { ManagerContext } from '../core/context.js';
 import { startRepeating } from '../core/timer.js';
-import { SessionError } from '../errors.js';
+import { isSessionError, SessionError } from '../errors.js';
 import { keyName } from '../storage/keys.js';
 import { checkProviderUrl } from '../federated/provider-url.js';
 import { callable, duration, integer, MAX_TIMER_DELAY, optionsObject } from '../option-checks.js';
@@ -11,6 +11,8 @@ import { MAX_SET_LENGTH } from './token.js';
 import type { SecurityEventPollingOptions, SecurityEventPollOptions, SecurityEventPollResult } from './poll-api.js';
 
 const DEFAULT_MAX_EVENTS = 100;
+/** The failures that would fail every SET of a round alike. */
+const OUTAGES: ReadonlySet<string> = new Set(['STORE_UNAVAILABLE', 'STORE_ERROR', 'KEYS_UNAVAILABLE', 'CLOSED']);
 const MAX_EVENTS = 1_000;
 const DEFAULT_INTERVAL = 60_000;
 const MIN_INTERVAL = 1_000;
@@ -56,14 +58,22 @@ export function createSecurityEventPolling(
     context.ensureOpen();
     const owed = pending.get(key) ?? nothingOwed();
     const answer = await request(endpoint, authorization, { ack: owed.ack, setErrs: owed.setErrs, maxEvents, returnImmediately: true }, answerLimit(maxEvents));
-    // The transmitter has what was owed; this round's outcome is what the next one owes.
+    // The transmitter has what was owed; this round's outcome is owed now.
     const next = nothingOwed();
     pending.set(key, next);
     let accepted = 0;
     let refused = 0;
+    let failure: unknown;
     for (const [jti, set] of Object.entries(answer.sets).slice(0, maxEvents)) {
-      // A failure (store, keys) ends the round: what it did so far is owed, the rest comes again.
-      const result = await securityEvent(set, { transmitters: [transmitter], onRefused });
+      let result: SecurityEventResult;
+      try {
+        result = await securityEvent(set, { transmitters: [transmitter], onRefused });
+      } catch (error) {
+        // Left unacknowledged, it comes again. An outage ends the round; a failure of this SET's own (the app's resolveSubject) does not hold up the others.
+        failure ??= error;
+        if (isSessionError(error) && OUTAGES.has(error.code)) break;
+        continue;
+      }
       if (result.ok) {
         next.ack.push(jti);
         accepted += 1;
@@ -72,6 +82,14 @@ export function createSecurityEventPolling(
         refused += 1;
       }
     }
+    // Acknowledged at once (RFC 8936's acknowledge-only request), so a process that polls once and exits owes nothing; if that fails, the next round sends it.
+    if (next.ack.length > 0 || Object.keys(next.setErrs).length > 0) {
+      await request(endpoint, authorization, { ack: next.ack, setErrs: next.setErrs, maxEvents: 0, returnImmediately: true }, answerLimit(0)).then(
+        () => pending.set(key, nothingOwed()),
+        (error: unknown) => context.config.onError(error),
+      );
+    }
+    if (failure !== undefined) throw failure;
     return { accepted, refused, moreAvailable: answer.moreAvailable };
   };
 

@@ -29,7 +29,7 @@ export async function securityEvent(context: ManagerContext, lifecycle: Lifecycl
   const { transmitter, jti, eventType, subject, acceptableUntil } = checked.claims;
   const action = EVENT_ACTIONS.get(eventType);
   // Read before the claim: a SET that cannot be acted on is refused without being remembered.
-  const target = action === undefined ? undefined : await readSubject(subject, transmitter);
+  const target = action === undefined ? undefined : await readSubject(subject, transmitter, action !== 'session');
   if (action !== undefined && target === undefined) {
     return refused({ err: 'invalid_request', description: 'The SET\'s subject is missing or malformed.', issuer: transmitter.issuer });
   }

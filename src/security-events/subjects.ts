@@ -31,13 +31,14 @@ function formatOf(subject: Record<string, unknown>): string | undefined {
 
 /**
  * What a subject identifier names, or `undefined` when it is malformed; formats only the app can
- * map go through `resolveSubject` (what it throws is thrown).
+ * map go through `resolveSubject` (what it throws is thrown). `opaqueNamesUser`: an event about an
+ * account, whose `opaque` subject names a user (the app's to map), never a provider session.
  */
-export async function readSubject(raw: unknown, transmitter: SecurityEventTransmitter): Promise<SubjectTarget | undefined> {
+export async function readSubject(raw: unknown, transmitter: SecurityEventTransmitter, opaqueNamesUser: boolean): Promise<SubjectTarget | undefined> {
   if (!isObject(raw)) return undefined;
   const format = formatOf(raw);
   if (format === undefined) return undefined;
-  if (format !== 'complex') return readSimple(raw, format, transmitter);
+  if (format !== 'complex') return readSimple(raw, format, transmitter, opaqueNamesUser);
   // SSF 1.0 section 3.3: a session member is the narrowest; a tenant member scopes the others.
   const tenant = raw['tenant'];
   let tenantId: string | undefined;
@@ -73,7 +74,7 @@ async function readSimple(subject: Record<string, unknown>, format: string, tran
   }
   if (transmitter.resolveSubject === undefined) return { by: 'nobody' };
   const userId = await transmitter.resolveSubject({ ...subject, format } as SecurityEventSubject);
-  if (userId === undefined) return { by: 'nobody' };
+  if (userId === undefined || userId === null) return { by: 'nobody' };
   checkId('the user id resolveSubject() answered', userId);
   return { by: 'local_user', userId };
 }

@@ -98,7 +98,22 @@ describe('securityEvent(): what each event ends', () => {
     const local = await sessions.create({ userId: 'u7' });
     expect(await sessions.securityEvent(await tx.sign({ subject: { format: 'email', email: 'bob@example.com' } }), options())).toMatchObject({ ok: true, revokedIds: [] });
     expect(await sessions.securityEvent(await tx.sign({ subject: { format: 'email', email: 'x@example.com' } }), options({ resolveSubject: () => undefined }))).toMatchObject({ ok: true, revokedIds: [] });
+    // A database lookup that finds no row answers null.
+    expect(await sessions.securityEvent(await tx.sign({ subject: { format: 'email', email: 'y@example.com' } }), options({ resolveSubject: async () => null }))).toMatchObject({ ok: true, revokedIds: [] });
     expect(await live(local.token)).toBe(true);
+  });
+
+  it('an opaque subject of an event about an account names a user for resolveSubject, never a provider session; of session-revoked, a provider session', async () => {
+    const holder = await viaProvider('alice', 'alice-sub', 'u-42');
+    const bob = await sessions.create({ userId: 'bob' });
+    const asked: unknown[] = [];
+    const resolveSubject = (named: unknown) => (asked.push(named), 'bob');
+    const subject = { format: 'opaque', id: 'u-42' };
+    expect(await sessions.securityEvent(await tx.sign({ type: EVENTS.accountDisabled, subject }), options({ resolveSubject }))).toMatchObject({ ok: true, revokedIds: [bob.session.id] });
+    expect(asked).toEqual([subject]);
+    expect([await live(holder.token), await live(bob.token)]).toEqual([true, false]);
+    expect(await sessions.securityEvent(await tx.sign({ type: EVENTS.sessionRevoked, subject }), options({ resolveSubject }))).toMatchObject({ ok: true, revokedIds: [holder.session.id] });
+    expect(asked).toHaveLength(1);
   });
 
   for (const [name, type] of [

@@ -30,7 +30,7 @@ describe('pollSecurityEvents(): one round', () => {
   const revokes = (sid: string) => tx.sign({ type: EVENTS.sessionRevoked, subject: { format: 'opaque', id: sid } });
   const live = async (token: string) => (await sessions.validate(token)).ok;
 
-  it('acknowledges next round what this one accepted, and reports in setErrs what it refused (RFC 8936 section 2.4)', async () => {
+  it('acknowledges what a round accepted, and reports in setErrs what it refused, at once in an acknowledge-only request (RFC 8936 section 2.4)', async () => {
     const one = await signedIn('sid-1');
     const two = await signedIn('sid-2');
     const kept = await signedIn('sid-3');
@@ -40,20 +40,19 @@ describe('pollSecurityEvents(): one round', () => {
     const options = { transmitter: tx.config(), endpoint: tx.pollUrl, maxEvents: 10 };
 
     expect(await sessions.pollSecurityEvents(options)).toEqual({ accepted: 2, refused: 1, moreAvailable: false });
-    expect(tx.polls[0]).toEqual({ authorization: undefined, ack: [], setErrs: {}, maxEvents: 10 });
     expect([await live(one.token), await live(two.token), await live(kept.token)]).toEqual([false, false, true]);
-
-    expect(await sessions.pollSecurityEvents(options)).toEqual({ accepted: 0, refused: 0, moreAvailable: false });
-    expect(tx.polls[1]!.ack).toEqual(accepted.map(jtiOf));
-    expect(tx.polls[1]!.setErrs).toEqual({ [jtiOf(forged)]: { err: 'invalid_audience', description: expect.any(String) } });
-    // Acknowledged and reported: the transmitter holds nothing more for the receiver.
+    expect(tx.polls).toEqual([
+      { authorization: undefined, ack: [], setErrs: {}, maxEvents: 10 },
+      { authorization: undefined, ack: accepted.map(jtiOf), setErrs: { [jtiOf(forged)]: { err: 'invalid_audience', description: expect.any(String) } }, maxEvents: 0 },
+    ]);
+    // Acknowledged and reported: the transmitter holds nothing more for the receiver, though it never polls again.
     expect(tx.pending).toEqual([]);
-    // A third round owes nothing.
-    await sessions.pollSecurityEvents(options);
-    expect(tx.polls[2]).toEqual({ authorization: undefined, ack: [], setErrs: {}, maxEvents: 10 });
+    // A round that receives nothing owes nothing, and sends no acknowledgement.
+    expect(await sessions.pollSecurityEvents(options)).toEqual({ accepted: 0, refused: 0, moreAvailable: false });
+    expect(tx.polls.slice(2)).toEqual([{ authorization: undefined, ack: [], setErrs: {}, maxEvents: 10 }]);
   });
 
-  it('sends the configured Authorization; a refused poll rejects KEYS_UNAVAILABLE, and what was owed is owed still', async () => {
+  it('sends the configured Authorization; a refused poll rejects KEYS_UNAVAILABLE', async () => {
     tx.pollAuthorization = 'Bearer poll-secret';
     const session = await signedIn('sid-1');
     const set = await revokes('sid-1');
@@ -65,13 +64,26 @@ describe('pollSecurityEvents(): one round', () => {
     const refused = await sessions.pollSecurityEvents({ ...options, authorization: 'Bearer wrong' }).catch((error: unknown) => error);
     expect(isSessionError(refused) && refused.code).toBe('KEYS_UNAVAILABLE');
     expect((refused as Error).message).toContain('answered 401');
-
-    await sessions.pollSecurityEvents(options);
     expect(tx.polls.map((poll) => [poll.authorization, poll.ack])).toEqual([
       ['Bearer poll-secret', []],
-      ['Bearer wrong', [jtiOf(set)]],
       ['Bearer poll-secret', [jtiOf(set)]],
+      ['Bearer wrong', []],
     ]);
+    expect(tx.pending).toEqual([]);
+  });
+
+  it('an acknowledgement that fails goes to onError; the round still answers, and the next round sends what was owed', async () => {
+    const errors: unknown[] = [];
+    const receiver = createSessionManager({ store: sessions.store, onError: (error) => void errors.push(error) });
+    const set = await revokes('sid-1');
+    tx.queue(set);
+    tx.pollAnswers = [undefined, 503];
+    const options = { transmitter: tx.config(), endpoint: tx.pollUrl };
+    expect(await receiver.pollSecurityEvents(options)).toEqual({ accepted: 1, refused: 0, moreAvailable: false });
+    expect(errors).toEqual([expect.objectContaining({ code: 'KEYS_UNAVAILABLE', message: expect.stringContaining('answered 503') })]);
+    expect(tx.pending).toEqual([set]);
+    await receiver.pollSecurityEvents(options);
+    expect(tx.polls.map((poll) => [poll.ack, poll.maxEvents])).toEqual([[[], 100], [[jtiOf(set)], 0], [[jtiOf(set)], 100]]);
     expect(tx.pending).toEqual([]);
   });
 
@@ -79,16 +91,18 @@ describe('pollSecurityEvents(): one round', () => {
     const session = await signedIn('sid-1');
     const set = await revokes('sid-1');
     tx.queue(set);
+    tx.pollAnswers = [undefined, 503];
     const options = { transmitter: tx.config(), endpoint: tx.pollUrl };
-    await sessions.pollSecurityEvents(options);
+    const first = createSessionManager({ store: sessions.store, onError: () => {} });
+    await first.pollSecurityEvents(options);
     // Another instance (its own, empty memory of what it owes) receives the same SET again.
     const other = createSessionManager({ store: sessions.store });
     const revoked: string[] = [];
     other.on('session.revoked', (event) => void revoked.push(...(event.sessionIds ?? [])));
-    // (Not closed: closing it would close the store both share; it holds no timer.)
+    // (Not closed: closing them would close the store they share; they hold no timer.)
     expect(await other.pollSecurityEvents(options)).toEqual({ accepted: 1, refused: 0, moreAvailable: false });
-    await other.pollSecurityEvents(options);
     expect(tx.polls.at(-1)!.ack).toEqual([jtiOf(set)]);
+    expect(tx.pending).toEqual([]);
     expect(revoked).toEqual([]);
     expect(await live(session.token)).toBe(false);
   });
@@ -111,11 +125,23 @@ describe('pollSecurityEvents(): one round', () => {
       expect(await live(session.token)).toBe(true);
       down = false;
       expect(await receiver.pollSecurityEvents(options)).toMatchObject({ accepted: 1 });
-      expect([tx.polls[1]!.ack, tx.polls[1]!.setErrs]).toEqual([[], {}]);
+      expect(tx.polls.map((poll) => [poll.ack, poll.setErrs, poll.maxEvents])).toEqual([[[], {}, 100], [[], {}, 100], [[jtiOf(set)], {}, 0]]);
       expect(await live(session.token)).toBe(false);
     } finally {
       await receiver.close();
     }
+  });
+
+  it("a SET whose resolveSubject throws does not hold up the others: they are judged and acknowledged, it stays queued, and the round rejects with the error", async () => {
+    const [before, after] = [await signedIn('sid-1'), await signedIn('sid-2')];
+    const poison = await tx.sign({ type: EVENTS.accountDisabled, subject: { format: 'email', email: 'broken@example.com' } });
+    tx.queue(await revokes('sid-1'), poison, await revokes('sid-2'));
+    const resolveSubject = () => Promise.reject(new Error('directory lookup failed'));
+    const options = { transmitter: tx.config({ resolveSubject }), endpoint: tx.pollUrl };
+    await expect(sessions.pollSecurityEvents(options)).rejects.toThrow('directory lookup failed');
+    expect([await live(before.token), await live(after.token)]).toEqual([false, false]);
+    expect(tx.pending).toEqual([poison]);
+    expect(tx.polls.at(-1)).toMatchObject({ maxEvents: 0, setErrs: {} });
   });
 
   it('reports a refused SET under the id the transmitter gave it, even "__proto__"', async () => {
@@ -245,19 +271,20 @@ describe('following moreAvailable', () => {
   });
   const verifications = (count: number) => Promise.all(Array.from({ length: count }, () => tx.sign({ type: EVENTS.verification, subject: { format: 'opaque', id: 'stream-1' } })));
 
-  it('runs rounds until the transmitter has no more, each acknowledging the one before', async () => {
+  it('runs rounds until the transmitter has no more, each acknowledging what it accepted', async () => {
     const sets = await verifications(5);
     tx.queue(...sets);
     const round = () => sessions.pollSecurityEvents({ transmitter: tx.config(), endpoint: tx.pollUrl, maxEvents: 2 });
     expect(await pollWhileMore(round, () => false)).toEqual({ rounds: 3, moreAvailable: false });
-    expect(tx.polls.map((poll) => poll.ack)).toEqual([[], sets.slice(0, 2).map(jtiOf), sets.slice(2, 4).map(jtiOf)]);
+    const acks = [sets.slice(0, 2), sets.slice(2, 4), sets.slice(4)].map((part) => part.map(jtiOf));
+    expect(tx.polls.map((poll) => [poll.ack, poll.maxEvents])).toEqual(acks.flatMap((ack) => [[[], 2], [ack, 0]]));
   });
 
   it(`is bounded: a transmitter that always has more gets ${MAX_ROUNDS} rounds`, async () => {
     tx.queue(...(await verifications(MAX_ROUNDS + 5)));
     const round = () => sessions.pollSecurityEvents({ transmitter: tx.config(), endpoint: tx.pollUrl, maxEvents: 1 });
     expect(await pollWhileMore(round, () => false)).toEqual({ rounds: MAX_ROUNDS, moreAvailable: true });
-    expect(tx.polls).toHaveLength(MAX_ROUNDS);
+    expect(tx.polls.filter((poll) => poll.maxEvents === 1)).toHaveLength(MAX_ROUNDS);
   });
 });
 
@@ -297,7 +324,7 @@ async function twoInstancesTakeTurns(pair: readonly [SessionStore, SessionStore]
       timeout: 5_000,
       interval: 20,
     });
-    expect(tx.polls.map((poll) => poll.maxEvents)).toEqual([2, 2]);
+    expect(tx.polls.map((poll) => poll.maxEvents)).toEqual([2, 0, 2, 0]);
   } finally {
     // close() stops the timers too.
     await Promise.all([first.close(), second.close()]);

@@ -87,6 +87,8 @@ export interface TestTransmitter {
   queue(...sets: string[]): void;
   /** The Authorization value the poll endpoint requires, if any (else 401). */
   pollAuthorization: string | undefined;
+  /** How the next poll requests answer, in turn (`undefined`: as the queue says); what a failed one acknowledges stays queued. */
+  pollAnswers: Array<FailingAnswer | undefined>;
   /** Every poll request received, in order. */
   readonly polls: readonly PollRequest[];
   /** SETs still queued (not acknowledged nor reported). */
@@ -131,6 +133,8 @@ export async function startTransmitter({ audience = 'https://receiver.example/ap
     const body = JSON.parse((await readBody(request)) || '{}') as { ack?: string[]; setErrs?: PollRequest['setErrs']; maxEvents?: number };
     polls.push({ authorization, ack: body.ack ?? [], setErrs: body.setErrs ?? {}, maxEvents: body.maxEvents });
     if (state.pollAuthorization !== undefined && authorization !== state.pollAuthorization) return void response.writeHead(401).end();
+    const answer = state.pollAnswers.shift();
+    if (answer !== undefined) return fail(response, answer);
     // RFC 8936 section 2.4: what was acknowledged or reported is not delivered again.
     const done = new Set([...(body.ack ?? []), ...Object.keys(body.setErrs ?? {})]);
     for (let index = queued.length - 1; index >= 0; index--) if (done.has(queued[index]!.jti)) queued.splice(index, 1);
@@ -187,6 +191,7 @@ export async function startTransmitter({ audience = 'https://receiver.example/ap
     jwksAnswer: 'keys',
     metadata: {},
     pollAuthorization: undefined,
+    pollAnswers: [],
     issuer,
     audience,
     get jwksFetches() {
