@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { JWTPayload } from 'jose';
 import { SessionError } from '../errors.js';
 import { isFederatedText } from '../federated/input.js';
@@ -87,6 +88,10 @@ export async function checkSecurityEventToken(
   const eventType = types[0]!;
   const event = events[eventType];
   if (!isObject(event)) return refuse('invalid_request', 'The SET\'s event is not an object.');
+  // Two subjects that differ would leave which one to act on to chance.
+  if (payload['sub_id'] !== undefined && event['subject'] !== undefined && !isDeepStrictEqual(payload['sub_id'], event['subject'])) {
+    return refuse('invalid_request', 'The SET names two different subjects, in sub_id and in its event.');
+  }
   const subject = payload['sub_id'] ?? event['subject'];
   return { ok: true, claims: { transmitter, jti: payload.jti, eventType, event, subject, acceptableUntil: until } };
 }

@@ -50,6 +50,7 @@ describe('securityEvent(): hostile SETs are refused and end nothing', () => {
     ['an iat 8 days old (replay window; RFC 8417 section 4.3)', () => tx.sign(hostile({ claims: { iat: Math.floor(Date.now() / 1000) - 8 * 86_400 } })), 'invalid_request'],
     ['no jti (RFC 8417 section 2.2: jti REQUIRED)', () => tx.sign(hostile({ drop: ['jti'] })), 'invalid_request'],
     ['a subject that is no subject identifier (RFC 9493 section 3)', () => tx.sign(hostile({ subject: { id: 'sid-1' } })), 'invalid_request'],
+    ['a sub_id and an event subject that differ (SSF 1.0 section 3.1.1)', () => tx.sign(hostile({ event: { subject: { format: 'iss_sub', iss: tx.issuer, sub: 'bob' } } })), 'invalid_request'],
     ['a session-revoked without a subject (CAEP 1.0 section 3.1; SSF 1.0 section 3.1)', () => tx.sign({ type: EVENTS.sessionRevoked }), 'invalid_request'],
     ['not a JWT', async () => 'not.a.jwt', 'invalid_request'],
     ['not a string', async () => ({ set: 'x' }), 'invalid_request'],
@@ -62,6 +63,12 @@ describe('securityEvent(): hostile SETs are refused and end nothing', () => {
       await nothingEnded();
     });
   }
+
+  it('a sub_id and an event subject that are the same are one subject, accepted', async () => {
+    const signedIn = await sessions.create({ userId: 'u9', federated: { iss: tx.issuer, sub: 'zed', sid: 'sid-z' } });
+    const subject = { format: 'opaque', id: 'sid-z' };
+    expect(await sessions.securityEvent(await tx.sign({ subject, event: { subject: { ...subject } } }), options())).toMatchObject({ ok: true, revokedIds: [signedIn.session.id] });
+  });
 
   it('typ application/secevent+jwt is the same media type, accepted (RFC 7515 section 4.1.9; RFC 8417 section 2.3)', async () => {
     const signedIn = await sessions.create({ userId: 'u9', federated: { iss: tx.issuer, sub: 'zed', sid: 'sid-z' } });

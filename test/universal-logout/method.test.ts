@@ -49,6 +49,14 @@ describe('sessions.globalTokenRevocation()', () => {
     expect((await sessions.validate(token)).ok).toBe(true);
   });
 
+  it('refuses a token the issuer made for another use (typ secevent+jwt) though its aud, exp and jti would pass', async () => {
+    const { token } = await sessions.create({ userId: 'alice' });
+    const exp = Math.floor(Date.now() / 1000) + 300;
+    const set = await idp.securityEventToken('https://schemas.openid.net/secevent/risc/event-type/account-disabled', { format: 'email', email: 'alice@example.com' }, { aud: AUDIENCE, exp });
+    expect(await sessions.globalTokenRevocation(set, alice, options())).toEqual({ ok: false, reason: 'invalid_bearer' });
+    expect((await sessions.validate(token)).ok).toBe(true);
+  });
+
   it("a provider signs out only its own users: another issuer's iss_sub is refused, and resolveSubject is told whose bearer came", async () => {
     const other = await startTestIssuer();
     try {

@@ -21,6 +21,9 @@ export function providerMetadataUrls(issuer: string): readonly string[] {
   return [`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, ...wellKnownUrls(issuer, ['oauth-authorization-server'])];
 }
 
+// Access tokens (RFC 9068), Security Event Tokens (RFC 8417), logout tokens (OpenID Connect Back-Channel Logout).
+const OTHER_USES: ReadonlySet<string> = new Set(['at+jwt', 'secevent+jwt', 'logout+jwt']);
+
 /** Verifies a request's bearer JWT as `globalTokenRevocation()` describes; throws only `KEYS_UNAVAILABLE` (the provider's fault: 503). */
 export async function checkRevocationBearer(
   token: unknown,
@@ -32,6 +35,8 @@ export async function checkRevocationBearer(
   const alg = decoded?.header.alg;
   // Before any key is fetched: an unsigned or HMAC token costs the provider nothing.
   if (typeof alg !== 'string' || !DEFAULT_ALGORITHMS.includes(alg)) return { ok: false, reason: 'invalid_bearer' };
+  // A token the issuer made for another use (RFC 8725 section 3.11), whose audience happens to be ours.
+  if (typeof decoded!.header.typ === 'string' && OTHER_USES.has(decoded!.header.typ.toLowerCase().replace(/^application\//, ''))) return { ok: false, reason: 'invalid_bearer' };
   // Exact match: the issuer picks the keys, so it is never normalised.
   const issuer = issuers.find((candidate) => candidate.issuer === decoded!.claims.iss);
   const audience = issuer?.audience ?? endpointUrl;
