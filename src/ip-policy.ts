@@ -1,6 +1,6 @@
 import { isIPv4, isIPv6 } from 'node:net';
 
-/** What is kept of a client's IP: `"full"`, `"truncate"` (IPv4 /24, IPv6 /48: not one household), or `"none"`. */
+/** What is kept of a client's IP: `"full"`, `"truncate"` (IPv4 /24, IPv6 /48, 6to4's IPv4 /24: not one household), or `"none"`. */
 export type IpPolicy = 'full' | 'truncate' | 'none';
 
 /** Applies an {@link IpPolicy}; under `"truncate"`, what is not an IP address cannot be truncated and is dropped. */
@@ -13,7 +13,10 @@ export function applyIpPolicy(ip: string | undefined, policy: IpPolicy): string 
   // A zone (fe80::1%eth0) names an interface of the client's host: never kept.
   const address = ip.split('%')[0]!;
   if (!isIPv6(address)) return undefined;
-  return `${expandIPv6(address).slice(0, 3).join(':')}::`;
+  const groups = expandIPv6(address);
+  // 6to4 (2002::/16) holds the client's IPv4 address in its next two groups: cut it to /24 as well.
+  if (groups[0] === '2002') groups[2] = (Number.parseInt(groups[2]!, 16) & 0xff00).toString(16);
+  return `${groups.slice(0, 3).join(':')}::`;
 }
 
 // The URL parser writes it in canonical form first (lower case, an IPv4 tail as two hex groups).

@@ -1,11 +1,14 @@
 import type { ActivityEntry } from '../activity/api.js';
 import type { ActorOptions } from '../core/shapes.js';
 import type { Session } from '../session.js';
+import type { FederatedIdentity } from '../store-records.js';
 
 /** One session in a {@link UserExport}: every stored field but the secret hash, and its state now. */
 export type ExportedSession = Session & {
   /** `live`, or why it no longer is: `revoked`, `reused` (revoked because a retired token came back), `expired` or `idle`. */
   readonly status: 'live' | 'revoked' | 'reused' | 'expired' | 'idle';
+  /** The identity provider's user (and its session) the session was signed in through, when it was. */
+  readonly federated?: FederatedIdentity;
 };
 
 /** What {@link SessionManager.exportUser} returns: plain JSON, no token secret or hash. */

@@ -14,7 +14,7 @@ export async function revokeUsers(lifecycle: Lifecycle, userIds: unknown, option
   if (!Array.isArray(userIds) || userIds.length > MAX_BULK_USERS) throw invalidInput(`userIds must be a list of at most ${MAX_BULK_USERS} user ids.`);
   const unique = [...new Set(userIds as unknown[])];
   unique.forEach((userId, index) => checkId(`userIds[${index}]`, userId));
-  checkActor(options ?? {});
+  checkActor(options);
   const outcomes: RevokeUserOutcome[] = [];
   for (let start = 0; start < unique.length; start += IN_FLIGHT) {
     const batch = (unique.slice(start, start + IN_FLIGHT) as string[]).map(async (userId): Promise<RevokeUserOutcome> => {

@@ -11,7 +11,7 @@ describe('exportUser', () => {
     const sessions = createSessionManager({ clock: () => now, accessTokens: { secret: 'a-test-secret-of-at-least-32-bytes!!' } });
     const laptop = await sessions.create({ userId: 'ada', userAgent: CHROME, ip: '203.0.113.7', tenantId: 'acme', data: { plan: 'pro' } });
     now += 1_000;
-    const desktop = await sessions.create({ userId: 'ada', userAgent: FIREFOX, persistent: false });
+    const desktop = await sessions.create({ userId: 'ada', userAgent: FIREFOX, persistent: false, federated: { iss: 'https://idp.example', sub: 'ada-at-idp', sid: 'idp-session-1' } });
     await sessions.create({ userId: 'grace', userAgent: CHROME });
     now += 1_000;
     await sessions.revoke(desktop.session.id);
@@ -23,7 +23,8 @@ describe('exportUser', () => {
       [desktop.session.id, 'revoked'],
     ]);
     expect(exported.sessions[0]).toMatchObject({ browser: 'Chrome', os: 'Mac OS', ip: '203.0.113.7', tenantId: 'acme', data: { plan: 'pro' }, userAgent: CHROME });
-    expect(exported.sessions[1]).toMatchObject({ revokedReason: 'revoked', persistent: false });
+    expect(exported.sessions[1]).toMatchObject({ revokedReason: 'revoked', persistent: false, federated: { iss: 'https://idp.example', sub: 'ada-at-idp', sid: 'idp-session-1' } });
+    expect(exported.sessions[0]).not.toHaveProperty('federated');
     expect(Object.keys(exported.denied)).toEqual([desktop.session.id]);
     const json = JSON.stringify(exported);
     for (const { token } of [laptop, desktop]) {

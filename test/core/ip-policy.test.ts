@@ -13,6 +13,9 @@ describe('the IP policy', () => {
     ['::', '0:0:0::'],
     ['fe80::1%eth0', 'fe80:0:0::'],
     ['64:ff9b::1.2.3.4', '64:ff9b:0::'],
+    // 6to4: 2002:cb00:714d:: is the host 203.0.113.77; kept as its /24, 203.0.113.0.
+    ['2002:cb00:714d:1:2:3:4:5', '2002:cb00:7100::'],
+    ['2002:c000:2ff::1', '2002:c000:200::'],
   ])('"truncate" keeps the network of %s: %s', (ip, kept) => {
     expect(applyIpPolicy(ip, 'truncate')).toBe(kept);
   });

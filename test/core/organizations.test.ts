@@ -227,6 +227,9 @@ describe('fixes from review: support sessions stay support sessions', () => {
     expect(await codeOf(sessions.revokeOthers('ada', session.id, { tenantId: '' }))).toBe('INVALID_INPUT');
     expect(await codeOf(sessions.revokeTenant('acme', { by: '\u0000' }))).toBe('INVALID_INPUT');
     expect(await codeOf(sessions.revokeUsers(['ada'], { reason: '' }))).toBe('INVALID_INPUT');
+    // Refused before any user, not one store failure per user to retry.
+    expect(await codeOf(sessions.revokeUsers(['ada'], null as never))).toBe('INVALID_INPUT');
+    expect(await codeOf(sessions.revokeAll('ada', null as never))).toBe('INVALID_INPUT');
     expect(await codeOf(sessions.reauthenticated(session.id, { by: 7 as never }))).toBe('INVALID_INPUT');
     expect((await sessions.validate(token)).ok).toBe(true);
     expect(await sessions.activity('ada')).toHaveLength(1);
