@@ -2,7 +2,7 @@ import type { AccessTokenOptions } from './access-tokens/index.js';
 import { checkStore } from './store-check.js';
 import { checkAccessTokenOptions } from './access-tokens/check-options.js';
 import { uaParserDeviceParser, type DeviceParser } from './device.js';
-import type { SessionEvent } from './events.js';
+import { callBack, type SessionEvent } from './events.js';
 import { callable, duration, integer, invalidConfiguration, MAX_TIMER_DELAY, oneOf, optionsObject } from './option-checks.js';
 import type { IpPolicy } from './ip-policy.js';
 import { KIND_OPTIONS, resolveKind, type KindOptions } from './kind-options.js';
@@ -85,7 +85,8 @@ export interface SessionManagerOptions {
   readonly clock?: () => number;
   /**
    * Receives what goes wrong out of a caller's sight: errors of event listeners, background pruning, and work done after an
-   * action (an activity entry written after a revocation, a claim released after a failure). @default a process warning
+   * action (an activity entry written after a revocation, a poll's acknowledgement that failed). It may be async: what it
+   * throws, or its promise rejects, becomes a process warning. @default a process warning
    */
   readonly onError?: (error: unknown, event?: SessionEvent) => void;
 }
@@ -203,15 +204,9 @@ function resolveMaxSessions(value: unknown, kinds: ReadonlyMap<string, unknown>)
   return caps;
 }
 
-// A reporter that throws becomes a process warning, never an unhandled rejection.
+// A reporter that throws or rejects becomes a process warning, never an unhandled rejection.
 function neverThrowing(report: (error: unknown, event?: SessionEvent) => void): (error: unknown, event?: SessionEvent) => void {
-  return (error, event) => {
-    try {
-      report(error, event);
-    } catch (thrown) {
-      defaultOnError(thrown, event);
-    }
-  };
+  return (error, event) => callBack((reported: unknown) => report(reported, event), error, (thrown) => defaultOnError(thrown, event));
 }
 
 function defaultOnError(error: unknown, event?: SessionEvent): void {

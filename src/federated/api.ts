@@ -85,9 +85,9 @@ export interface FederatedActions {
   /**
    * Takes an OpenID Connect back-channel `logout_token` and, once it passes every check of section 2.6, ends the live sessions it
    * names (reason `idp_logout`): with `sid`, those of that provider session; with `sub`, the user's from that issuer (with both,
-   * those without a `sid` too). Its `jti` is claimed in the store first, so exactly one delivery is accepted; when the claim or
-   * the revocation throws, the claim is released, so a retry after `STORE_UNAVAILABLE` is safe. Sessions already ended are left
-   * as they are. Providers need not resend a logout, so watch `onRefused` and the errors.
+   * those without a `sid` too). Its `jti` is claimed in the store first and marked done once the sessions ended: a delivery after
+   * that is `replayed`; one meeting a delivery still at work, or one that failed, acts too, so a retry after `STORE_UNAVAILABLE`
+   * is safe. Sessions already ended are left as they are. Providers need not resend a logout, so watch `onRefused` and the errors.
    * @param logoutToken - The `logout_token` form field, of any type.
    * @returns What was ended, or why the token was refused (never throws for a bad token).
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for bad `issuers` (plain

@@ -42,7 +42,7 @@ async function linksNamed(context: ManagerContext, { iss, sid, sub }: LogoutClai
   return [...ofSession, ...ofUser];
 }
 
-/** Checks a logout token, claims its `jti` once across instances, then ends what it names; a failure releases the claim. */
+/** Checks a logout token, then ends what it names unless a delivery of it finished before, across instances ({@link actOnce}). */
 export async function backchannelLogout(
   context: ManagerContext,
   lifecycle: Lifecycle,
@@ -59,7 +59,6 @@ export async function backchannelLogout(
   const checked = await checkLogoutToken(token, { issuers, maxTokenAge, now: context.config.clock(), keys });
   if (!checked.ok) return refused(checked.refusal);
   const { iss, jti, acceptableUntil } = checked.claims;
-  // Claimed before anything is revoked: two instances receiving the token must not both act.
   const endNamed = async (): Promise<BackchannelLogoutResult> => {
     const revokedIds: string[] = [];
     for (const link of await linksNamed(context, checked.claims)) {

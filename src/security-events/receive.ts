@@ -15,7 +15,7 @@ import { checkSecurityEventToken } from './token.js';
 /** Why every session a SET ends is ended. */
 const REASON = 'security_event';
 
-/** Checks one SET, claims its `jti` once per transmitter across instances, then acts on it; a failure releases the claim. */
+/** Checks one SET, then acts on it unless a delivery of it finished before, per transmitter across instances ({@link actOnce}). */
 export async function securityEvent(context: ManagerContext, lifecycle: Lifecycle, keys: IssuerKeys, set: unknown, options: SecurityEventOptions): Promise<SecurityEventResult> {
   context.ensureOpen();
   const { transmitters, onRefused } = checkSecurityEventOptions(options);

@@ -67,3 +67,35 @@ describe('an async onRefused that rejects', () => {
     expect((await refusedThenReported(() => post('security-events', 'text/plain'))).status).toBe(400);
   });
 });
+
+describe('an async onError that rejects too', () => {
+  it("is never an unhandled rejection: the manager's and the session middleware's", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    let calls = 0;
+    let bothCalled: () => void = () => undefined;
+    const called = new Promise<void>((resolve) => (bothCalled = resolve));
+    const onError = async (): Promise<void> => {
+      if (++calls === 2) bothCalled();
+      throw new Error('log sink down');
+    };
+    const manager = createSessionManager({ store: memoryStore(), onError });
+    const server = express();
+    server.use(sessionMiddleware(manager, { onError }));
+    server.use(sessionRoutes(manager, { securityEvents: { transmitters: [tx.config()], onRefused: failing } }));
+    const served = await listen(createServer(server));
+    try {
+      expect((await manager.securityEvent('junk', { transmitters: [tx.config()], onRefused: failing })).ok).toBe(false);
+      expect((await fetch(`${served.url}/sessions/security-events`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' })).status).toBe(400);
+      await called;
+      // Node reports an unhandled rejection once the microtasks have run: after this turn.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await served.close();
+      await manager.close();
+    }
+  });
+});

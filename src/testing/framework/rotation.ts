@@ -44,6 +44,16 @@ export function describeRotation({ describe, it, expect, scenario, expectReply }
       });
     }
 
+    it('a remember-me token sent as a Bearer is refused, due or not, and rotates nothing: rotation lives in the cookie', async () => {
+      const { device, old } = await remembered();
+      const api = scenario().device('curl/8.0');
+      for (const wait of [0, SUITE_ROTATION.rotateAfter]) {
+        scenario().advance(wait);
+        expectReply(await api.request('/api/me', { headers: { authorization: `Bearer ${old}` } }), 401, { json: { error: 'unauthenticated' }, cookies: 0 });
+      }
+      expectReply(await device.request('/api/me'), 200, { cookies: 1 });
+    });
+
     it('the previous cookie inside the grace gets the same new Set-Cookie', async () => {
       const { device: tab, old } = await remembered();
       scenario().advance(SUITE_ROTATION.rotateAfter);
