@@ -19,9 +19,9 @@ export interface SecurityEventPollOptions {
 
 /** What one poll round did. */
 export interface SecurityEventPollResult {
-  /** SETs accepted (acted on, or replays of ones already acted on): acknowledged at the round's end. */
+  /** SETs accepted (acted on, or replays of ones already acted on): acknowledged at the round's end (or by the next round, if that fails). */
   readonly accepted: number;
-  /** SETs refused: reported to the transmitter at the round's end, in `setErrs`. */
+  /** SETs refused: reported to the transmitter at the round's end (or by the next round), in `setErrs`. */
   readonly refused: number;
   /** The transmitter has more SETs waiting (RFC 8936 `moreAvailable`). */
   readonly moreAvailable: boolean;

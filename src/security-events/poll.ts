@@ -24,7 +24,7 @@ const MAX_ENDPOINT_LENGTH = 400;
 // never less than a provider document, so a transmitter that sends more SETs than asked still gets through.
 const answerLimit = (maxEvents: number): number => Math.max(maxEvents * (MAX_SET_LENGTH + 1024) + 64 * 1024, PROVIDER_BODY_LIMIT);
 
-/** What the next round of one endpoint tells the transmitter (RFC 8936 section 2.4). */
+/** What one endpoint is owed (RFC 8936 section 2.4): sent at a round's end, or with the next round when that failed. */
 interface Pending {
   ack: string[];
   setErrs: Record<string, { err: SecurityEventError; description: string }>;
@@ -42,8 +42,8 @@ export interface SecurityEventPolling {
 }
 
 /**
- * The poller of one manager. What a round owes the transmitter is kept here until the next round
- * on that endpoint; a SET left unacknowledged is only delivered again.
+ * The poller of one manager. What a round owes the transmitter and could not send is kept here until
+ * the next round on that endpoint; a SET left unacknowledged is only delivered again.
  */
 export function createSecurityEventPolling(
   context: ManagerContext,
@@ -54,7 +54,8 @@ export function createSecurityEventPolling(
   const queues = new Map<string, Promise<unknown>>();
   const timers = new Set<() => void>();
 
-  const round = async (key: string, { transmitter, endpoint, authorization, maxEvents, onRefused }: CheckedPollOptions): Promise<SecurityEventPollResult> => {
+  // `thenMore`: the timer runs another round at once when the transmitter has more.
+  const round = async (key: string, { transmitter, endpoint, authorization, maxEvents, onRefused }: CheckedPollOptions, thenMore: boolean): Promise<SecurityEventPollResult> => {
     context.ensureOpen();
     const owed = pending.get(key) ?? nothingOwed();
     const answer = await request(endpoint, authorization, { ack: owed.ack, setErrs: owed.setErrs, maxEvents, returnImmediately: true }, answerLimit(maxEvents));
@@ -82,9 +83,11 @@ export function createSecurityEventPolling(
         refused += 1;
       }
     }
-    // Acknowledged at once (RFC 8936's acknowledge-only request), so a process that polls once and exits owes nothing; if that fails, the next round sends it.
-    if (next.ack.length > 0 || Object.keys(next.setErrs).length > 0) {
-      await request(endpoint, authorization, { ack: next.ack, setErrs: next.setErrs, maxEvents: 0, returnImmediately: true }, answerLimit(0)).then(
+    // Acknowledged at once (RFC 8936's acknowledge-only request), so a process that polls once and exits owes nothing;
+    // unless the timer's next round follows at once and carries it. If that fails, the next round sends it.
+    const followed = answer.moreAvailable && failure === undefined && thenMore;
+    if (!followed && (next.ack.length > 0 || Object.keys(next.setErrs).length > 0)) {
+      await acknowledge(endpoint, authorization, next).then(
         () => pending.set(key, nothingOwed()),
         (error: unknown) => context.config.onError(error),
       );
@@ -93,11 +96,11 @@ export function createSecurityEventPolling(
     return { accepted, refused, moreAvailable: answer.moreAvailable };
   };
 
-  const poll = async (options: SecurityEventPollOptions): Promise<SecurityEventPollResult> => {
+  const poll = async (options: SecurityEventPollOptions, thenMore = false): Promise<SecurityEventPollResult> => {
     const checked = checkPollOptions(options);
     const key = `${checked.transmitter.issuer} ${checked.endpoint.href}`;
     const before = queues.get(key) ?? Promise.resolve();
-    const run = before.catch(() => {}).then(() => round(key, checked));
+    const run = before.catch(() => {}).then(() => round(key, checked, thenMore));
     const settled = run.catch(() => {});
     queues.set(key, settled);
     void settled.then(() => {
@@ -116,7 +119,7 @@ export function createSecurityEventPolling(
       const slot = Math.floor(context.config.clock() / interval);
       const key = keyName('once', 'security_event', `poll:${endpoint.href}`, String(slot));
       const claimed = await context.calls.call('claimKey', () => context.store.claimKey(key, (slot + 2) * interval));
-      if (claimed) await pollWhileMore(() => poll({ ...pollOptions, transmitter }), context.isClosed);
+      if (claimed) await pollWhileMore((thenMore) => poll({ ...pollOptions, transmitter }, thenMore), context.isClosed);
     };
     const stopTimer = startRepeating({ run: turn, interval, onError: context.config.onError, isClosed: context.isClosed });
     const stop = (): void => {
@@ -136,12 +139,12 @@ export function createSecurityEventPolling(
   };
 }
 
-/** Runs rounds while the transmitter says more SETs are waiting, at most {@link MAX_ROUNDS}. */
-export async function pollWhileMore(round: () => Promise<SecurityEventPollResult>, isClosed: () => boolean): Promise<{ rounds: number; moreAvailable: boolean }> {
+/** Runs rounds while the transmitter says more SETs are waiting, at most {@link MAX_ROUNDS}; each is told whether another may follow. */
+export async function pollWhileMore(round: (thenMore: boolean) => Promise<SecurityEventPollResult>, isClosed: () => boolean): Promise<{ rounds: number; moreAvailable: boolean }> {
   let rounds = 0;
   let moreAvailable = true;
   while (moreAvailable && rounds < MAX_ROUNDS && !isClosed()) {
-    ({ moreAvailable } = await round());
+    ({ moreAvailable } = await round(rounds < MAX_ROUNDS - 1));
     rounds += 1;
   }
   return { rounds, moreAvailable };
@@ -179,10 +182,23 @@ function checkPollOptions(value: SecurityEventPollOptions): CheckedPollOptions {
   };
 }
 
+// RFC 8936 section 2.4's acknowledge-only request: any 2xx answer took it, whatever its body.
+async function acknowledge(endpoint: URL, authorization: string | undefined, { ack, setErrs }: Pending): Promise<void> {
+  const body = JSON.stringify({ ack, setErrs, maxEvents: 0, returnImmediately: true });
+  const init = { method: 'POST', headers: headersFor(authorization), body, redirect: 'error', signal: AbortSignal.timeout(REQUEST_TIMEOUT) } as const;
+  const response = await fetch(endpoint.href, init).catch((error: unknown) => {
+    throw new SessionError('KEYS_UNAVAILABLE', `pollSecurityEvents(): ${endpoint.href} could not be reached to acknowledge SETs.`, { cause: error });
+  });
+  await response.body?.cancel();
+  if (!response.ok) throw new SessionError('KEYS_UNAVAILABLE', `pollSecurityEvents(): ${endpoint.href} answered ${response.status} to an acknowledgement.`);
+}
+
+const headersFor = (authorization: string | undefined): Record<string, string> =>
+  authorization === undefined ? { 'content-type': 'application/json', accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json', authorization };
+
 // RFC 8936 section 2.4; anything but 200 with `sets` is a failure, never "no events".
 async function request(endpoint: URL, authorization: string | undefined, body: object, limit: number): Promise<{ sets: Record<string, unknown>; moreAvailable: boolean }> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-  if (authorization !== undefined) headers['authorization'] = authorization;
+  const headers = headersFor(authorization);
   let answer: unknown;
   try {
     answer = await readJson(endpoint.href, { method: 'POST', headers, body: JSON.stringify(body), redirect: 'error', signal: AbortSignal.timeout(REQUEST_TIMEOUT) }, limit);

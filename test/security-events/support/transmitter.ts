@@ -87,7 +87,7 @@ export interface TestTransmitter {
   queue(...sets: string[]): void;
   /** The Authorization value the poll endpoint requires, if any (else 401). */
   pollAuthorization: string | undefined;
-  /** How the next poll requests answer, in turn (`undefined`: as the queue says); what a failed one acknowledges stays queued. */
+  /** How the next poll requests answer, in turn (`undefined`: as the queue says); what one answered above 299 acknowledges stays queued. */
   pollAnswers: Array<FailingAnswer | undefined>;
   /** Every poll request received, in order. */
   readonly polls: readonly PollRequest[];
@@ -134,10 +134,12 @@ export async function startTransmitter({ audience = 'https://receiver.example/ap
     polls.push({ authorization, ack: body.ack ?? [], setErrs: body.setErrs ?? {}, maxEvents: body.maxEvents });
     if (state.pollAuthorization !== undefined && authorization !== state.pollAuthorization) return void response.writeHead(401).end();
     const answer = state.pollAnswers.shift();
-    if (answer !== undefined) return fail(response, answer);
+    const taken = answer === undefined || (typeof answer === 'number' && answer < 300);
+    if (!taken) return fail(response, answer);
     // RFC 8936 section 2.4: what was acknowledged or reported is not delivered again.
     const done = new Set([...(body.ack ?? []), ...Object.keys(body.setErrs ?? {})]);
     for (let index = queued.length - 1; index >= 0; index--) if (done.has(queued[index]!.jti)) queued.splice(index, 1);
+    if (answer !== undefined) return void response.writeHead(answer).end();
     const max = body.maxEvents ?? queued.length;
     const served = queued.slice(0, max);
     json(response, { sets: Object.fromEntries(served.map(({ jti, set }) => [jti, set])), moreAvailable: queued.length > served.length });
