@@ -15,6 +15,9 @@ export interface OneTimeKey {
   readonly until: number;
 }
 
+/** The store key of a one-time key. */
+export const oneTimeKeyName = (key: Pick<OneTimeKey, 'scope' | 'issuer' | 'id'>): string => keyName('once', key.scope, key.issuer, key.id);
+
 /**
  * Acts on a token (a logout token, a SET, a Universal Logout bearer) once across every instance sharing the store: the first
  * delivery claims its id for `subject` (what it acts on, when the token does not name it), and keeps it as done once `act`
@@ -24,7 +27,7 @@ export interface OneTimeKey {
  */
 export async function actOnce<T>(context: ManagerContext, key: OneTimeKey, act: () => Promise<T>, replayed: () => T, subject = ''): Promise<T> {
   const { calls, store } = context;
-  const name = keyName('once', key.scope, key.issuer, key.id);
+  const name = oneTimeKeyName(key);
   const open = keyName('open', subject);
   if (!(await calls.call('claimKey', () => store.claimKey(name, key.until, open))) && (await calls.call('readKey', () => store.keyValue(name))) !== open) return replayed();
   const answer = await act();

@@ -15,6 +15,9 @@ const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-lo
 /** Asymmetric algorithms only: a provider's keys are public, so HMAC with one would be forgeable. */
 export const DEFAULT_ALGORITHMS: readonly string[] = ['RS256', 'PS256', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519', 'RS384', 'RS512', 'PS384', 'PS512'];
 
+/** A JWT's `typ` as a media type compares, without case and `application/` (RFC 7515 section 4.1.9); `undefined` for no text. */
+export const jwtType = (typ: unknown): string | undefined => (typeof typ === 'string' ? typ.toLowerCase().replace(/^application\//, '') : undefined);
+
 const SYMMETRIC_OR_NONE = /^(none|HS\d+)$/i;
 
 /** What is wrong with a configured `algorithms` list (asymmetric ones jose supports), or `undefined`. */
@@ -85,8 +88,8 @@ export async function checkLogoutToken(
   named = issuer.issuer;
   const algorithms = [...(issuer.algorithms ?? DEFAULT_ALGORITHMS)];
   if (typeof header.alg !== 'string' || !algorithms.includes(header.alg)) return refuse('bad_algorithm');
-  // Section 2.4; media types compare without case and "application/".
-  if (header.typ !== undefined && (typeof header.typ !== 'string' || header.typ.toLowerCase().replace(/^application\//, '') !== 'logout+jwt')) return refuse('bad_type');
+  // Section 2.4.
+  if (header.typ !== undefined && jwtType(header.typ) !== 'logout+jwt') return refuse('bad_type');
   let payload: JWTPayload;
   let until: number;
   try {

@@ -1,7 +1,7 @@
 import type { ManagerContext } from '../core/context.js';
 import { startRepeating } from '../core/timer.js';
 import { isSessionError, SessionError } from '../errors.js';
-import { keyName } from '../storage/keys.js';
+import { oneTimeKeyName } from '../core/claim-once.js';
 import { checkProviderUrl } from '../federated/provider-url.js';
 import { callable, duration, integer, MAX_TIMER_DELAY, optionsObject } from '../option-checks.js';
 import { KeysUnavailable, PROVIDER_BODY_LIMIT, readJson } from '../federated/provider-fetch.js';
@@ -117,7 +117,7 @@ export function createSecurityEventPolling(
     // One instance per interval: whoever claims the interval's one-time key in the store polls.
     const turn = async (): Promise<void> => {
       const slot = Math.floor(context.config.clock() / interval);
-      const key = keyName('once', 'security_event', `poll:${endpoint.href}`, String(slot));
+      const key = oneTimeKeyName({ scope: 'security_event', issuer: `poll:${endpoint.href}`, id: String(slot) });
       const claimed = await context.calls.call('claimKey', () => context.store.claimKey(key, (slot + 2) * interval));
       if (claimed) await pollWhileMore((thenMore) => poll({ ...pollOptions, transmitter }, thenMore), context.isClosed);
     };

@@ -4,7 +4,7 @@ import { SessionError } from '../errors.js';
 import { isFederatedText } from '../federated/input.js';
 import { isObject } from '../option-checks.js';
 import type { IssuerKeys } from '../federated/keys.js';
-import { decodeUnverified, DEFAULT_ALGORITHMS, refusalOf as tokenRefusalOf, verifyProviderJwt } from '../federated/logout-token.js';
+import { decodeUnverified, DEFAULT_ALGORITHMS, jwtType, refusalOf as tokenRefusalOf, verifyProviderJwt } from '../federated/logout-token.js';
 import type { BackchannelRefusal } from '../federated/api.js';
 import { FEDERATED_LIMITS } from '../store-records.js';
 import type { SecurityEventError, SecurityEventRefusalReport, SecurityEventTransmitter } from './api.js';
@@ -50,8 +50,8 @@ export async function checkSecurityEventToken(
   const transmitter = transmitters.find((candidate) => candidate.issuer === unverified.iss);
   if (transmitter === undefined) return refuse('invalid_issuer', 'The SET\'s iss is not a configured transmitter.');
   named = transmitter.issuer;
-  // SSF 1.0 section 4.1.1; media types compare without case and "application/" (RFC 7515 section 4.1.9).
-  if (typeof header.typ !== 'string' || header.typ.toLowerCase().replace(/^application\//, '') !== SET_TYPE) {
+  // SSF 1.0 section 4.1.1.
+  if (jwtType(header.typ) !== SET_TYPE) {
     return refuse('invalid_request', 'The SET\'s typ header is not secevent+jwt.');
   }
   const algorithms = [...(transmitter.algorithms ?? DEFAULT_ALGORITHMS)];

@@ -1,7 +1,7 @@
 import { SessionError } from '../../errors.js';
 import { isFederatedText } from '../../federated/input.js';
 import type { IssuerKeys } from '../../federated/keys.js';
-import { decodeUnverified, DEFAULT_ALGORITHMS, refusalOf, verifyProviderJwt } from '../../federated/logout-token.js';
+import { decodeUnverified, DEFAULT_ALGORITHMS, jwtType, refusalOf, verifyProviderJwt } from '../../federated/logout-token.js';
 import { FEDERATED_LIMITS } from '../../store-records.js';
 import { wellKnownUrls } from '../discovery.js';
 import type { GlobalTokenRevocationIssuer } from './api.js';
@@ -21,7 +21,8 @@ export function providerMetadataUrls(issuer: string): readonly string[] {
   return [`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, ...wellKnownUrls(issuer, ['oauth-authorization-server'])];
 }
 
-// Access tokens (RFC 9068), Security Event Tokens (RFC 8417), logout tokens (OpenID Connect Back-Channel Logout).
+// Access tokens (RFC 9068), Security Event Tokens (RFC 8417), logout tokens (OpenID Connect Back-Channel Logout): the types
+// a provider's other tokens carry; another unknown type still needs this endpoint's aud.
 const OTHER_USES: ReadonlySet<string> = new Set(['at+jwt', 'secevent+jwt', 'logout+jwt']);
 
 /** Verifies a request's bearer JWT as `globalTokenRevocation()` describes; throws only `KEYS_UNAVAILABLE` (the provider's fault: 503). */
@@ -36,7 +37,7 @@ export async function checkRevocationBearer(
   // Before any key is fetched: an unsigned or HMAC token costs the provider nothing.
   if (typeof alg !== 'string' || !DEFAULT_ALGORITHMS.includes(alg)) return { ok: false, reason: 'invalid_bearer' };
   // A token the issuer made for another use (RFC 8725 section 3.11), whose audience happens to be ours.
-  if (typeof decoded!.header.typ === 'string' && OTHER_USES.has(decoded!.header.typ.toLowerCase().replace(/^application\//, ''))) return { ok: false, reason: 'invalid_bearer' };
+  if (OTHER_USES.has(jwtType(decoded!.header.typ) ?? '')) return { ok: false, reason: 'invalid_bearer' };
   // Exact match: the issuer picks the keys, so it is never normalised.
   const issuer = issuers.find((candidate) => candidate.issuer === decoded!.claims.iss);
   const audience = issuer?.audience ?? endpointUrl;
