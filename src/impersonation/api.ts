@@ -5,7 +5,7 @@ import type { Session } from '../session.js';
 export interface ImpersonateOptions {
   /** Lifetime of the support session in ms. @default the `impersonation` kind's maxAge: 1 hour */
   readonly ttl?: number | undefined;
-  /** The user's tenant, copied into the session (so `revokeTenant` ends it). @default the admin session's tenant */
+  /** The user's tenant, copied into the session (so `revokeTenant` ends it); pass it when the agent's tenant is not the user's. @default the admin session's tenant */
   readonly tenantId?: string | undefined;
   /** The support agent's User-Agent, for the device shown in the user's list. */
   readonly userAgent?: string | undefined;
