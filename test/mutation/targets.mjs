@@ -34,6 +34,12 @@ export const targets = [
   { name: 'store-answers', mutate: ['src/store-answers.ts'], tests: ['test/core/store-answers.test.ts'] },
   // Every rule a store used to decide (the cap, replacement, revoke-others, epochs, rotation), once in TypeScript.
   { name: 'rules', mutate: ['src/rules/*.ts', 'src/rotation/index.ts'], tests: ['test/rules/*.test.ts'] },
+  // A logout token, a SET or a Universal Logout bearer acted on once a delivery finished, never lost to a failed one.
+  {
+    name: 'replay',
+    mutate: ['src/core/claim-once.ts'],
+    tests: ['test/federated/failed-delivery.test.ts', 'test/federated/backchannel.test.ts', 'test/universal-logout/method.test.ts', 'test/security-events/actions.test.ts'],
+  },
   // The embedded store: rows kept, a batch applied whole if its version holds.
   {
     name: 'memory-store',
