@@ -11,8 +11,6 @@ import { MAX_SET_LENGTH } from './token.js';
 import type { SecurityEventPollingOptions, SecurityEventPollOptions, SecurityEventPollResult } from './poll-api.js';
 
 const DEFAULT_MAX_EVENTS = 100;
-/** The failures that would fail every SET of a round alike. */
-const OUTAGES: ReadonlySet<string> = new Set(['STORE_UNAVAILABLE', 'STORE_ERROR', 'KEYS_UNAVAILABLE', 'CLOSED']);
 const MAX_EVENTS = 1_000;
 const DEFAULT_INTERVAL = 60_000;
 const MIN_INTERVAL = 1_000;
@@ -20,6 +18,8 @@ const MIN_INTERVAL = 1_000;
 export const MAX_ROUNDS = 10;
 const REQUEST_TIMEOUT = 10_000;
 const MAX_ENDPOINT_LENGTH = 400;
+/** The failures that would fail every SET of a round alike. */
+const OUTAGES: ReadonlySet<string> = new Set(['STORE_UNAVAILABLE', 'STORE_ERROR', 'KEYS_UNAVAILABLE', 'CLOSED']);
 // An answer holds at most maxEvents SETs of the largest size, with room for their ids and the rest;
 // never less than a provider document, so a transmitter that sends more SETs than asked still gets through.
 const answerLimit = (maxEvents: number): number => Math.max(maxEvents * (MAX_SET_LENGTH + 1024) + 64 * 1024, PROVIDER_BODY_LIMIT);
