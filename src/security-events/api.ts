@@ -55,7 +55,8 @@ export interface SecurityEventOptions {
   readonly transmitters: readonly SecurityEventTransmitter[];
   /**
    * Called with every refused SET's reason (never the SET), for logs and alerts; what it throws,
-   * or its promise rejects, goes to the manager's `onError`.
+   * or its promise rejects, goes to the manager's `onError` (the push route's own refusals, before
+   * the SET is read: to the session middleware's `onError`).
    * @default none
    */
   readonly onRefused?: ((report: SecurityEventRefusalReport) => void) | undefined;
