@@ -1,6 +1,7 @@
 import { SessionError } from '../../src/errors.js';
 import type { SessionStore } from '../../src/store.js';
-import { num, poolRunner, postgresDialect, sqlStore, type SqlDriver } from '../sql/index.js';
+import { num, poolRunner, postgresDialect, sqlStore, type PooledConnection, type SqlDriver } from '../sql/index.js';
+import { sqlState } from './errors.js';
 import { applyCall, applyValues } from './apply-function.js';
 import { postgresPool } from './connection.js';
 import { notifications } from './notifications.js';
@@ -56,7 +57,12 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       return use('apply', false, async (c) => {
         // The server gives up at nine tenths of the caller's time left, so its rollback, not the caller's deadline, normally ends a stuck batch.
         const wait = Math.max(1, Math.floor(0.9 * (statementTimeout - (performance.now() - started))));
-        const applied = num((await c.run(call, applyValues(check, steps, notice, names.channel, wait))).rows[0]?.['applied']);
+        // Under a stricter default isolation than READ COMMITTED, a version that moved fails to serialize: rolled back whole, read again.
+        const answer = await c.run(call, applyValues(check, steps, notice, names.channel, wait)).catch((error: unknown) => {
+          if (check.version !== undefined && ['40001', '40P01'].includes(sqlState(error) ?? '')) return undefined;
+          throw error;
+        });
+        const applied = answer === undefined ? 0 : num(answer.rows[0]?.['applied']);
         if (applied !== 0 && applied !== 1) throw new SessionError('STORE_ERROR', 'The PostgreSQL session store\'s apply function answered neither 1 nor 0: run store.migrate().');
         return applied === 1;
       });
@@ -68,18 +74,13 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     callTimeout: statementTimeout,
     // No deadline: it may wait for another instance's migration. The script opens its own transaction, rolled back here on failure.
     async migrate() {
-      await run(
-        'migrate',
-        async (connection) => {
-          try {
-            await connection.run(schemaSql(names));
-          } catch (error) {
-            await connection.rollback();
-            throw error;
-          }
-        },
-        null,
-      );
+      const migrate = async (connection: PooledConnection): Promise<void> => {
+        await connection.run(schemaSql(names)).catch(async (error: unknown) => {
+          await connection.rollback();
+          throw error;
+        });
+      };
+      await run('migrate', migrate, null);
     },
     async close() {
       close();

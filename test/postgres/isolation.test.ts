@@ -1,0 +1,38 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { postgresStore } from '../../adapters/postgres/index.js';
+import { createSessionManager } from '../../src/index.js';
+import { dropSchemas, freshSchema, postgresUp, testPool } from '../support/postgres-database.js';
+
+// A database (or role) whose default isolation is stricter than READ COMMITTED: a batch that
+// loses the version race fails to serialize instead of matching no row. It is rolled back
+// whole, so the manager reads again and decides again, as it does on a version that moved.
+
+const up = await postgresUp();
+
+describe.skipIf(!up)('postgres store under a stricter default isolation', () => {
+  const pools: ReturnType<typeof testPool>[] = [];
+  const schemas: string[] = [];
+  afterAll(async () => {
+    await dropSchemas(pools[0]!, schemas);
+    await Promise.all(pools.map((pool) => pool.end()));
+  });
+
+  for (const isolation of ['repeatable read', 'serializable']) {
+    it(`${isolation}: 8 instances signing one user in at once all succeed, within the cap of 3`, async () => {
+      const pool = testPool({ max: 8, options: `-c default_transaction_isolation=${isolation.replace(' ', '\\ ')}` });
+      pools.push(pool);
+      expect((await pool.query('SHOW default_transaction_isolation')).rows[0]).toEqual({ default_transaction_isolation: isolation });
+      const schema = freshSchema('iso');
+      schemas.push(schema);
+      const stores = Array.from({ length: 8 }, () => postgresStore({ pool, schema, listen: false }));
+      await stores[0]!.migrate();
+      const managers = stores.map((store) => createSessionManager({ store, maxSessions: 3 }));
+      const signIns = await Promise.allSettled(managers.map((manager) => manager.create({ userId: 'ada' })));
+      expect(signIns.map((outcome) => outcome.status)).toEqual(Array.from({ length: 8 }, () => 'fulfilled'));
+      expect(await managers[0]!.list('ada')).toHaveLength(3);
+      const revocations = await Promise.allSettled(managers.map((manager) => manager.revokeAll('ada')));
+      expect(revocations.map((outcome) => outcome.status)).toEqual(Array.from({ length: 8 }, () => 'fulfilled'));
+      expect(await managers[0]!.list('ada')).toEqual([]);
+    });
+  }
+});
