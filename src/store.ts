@@ -29,7 +29,7 @@
  *    `CLOSED` after `close()`. Never swallow an error and answer success.
  *
  * Sizes: ids at most 256 characters (`STORE_LIMITS`), keys at most 64 characters of
- * `[0-9A-Za-z:._-]`, key values at most 2,048 characters, device hashes 43 characters.
+ * `[0-9A-Za-z:._-]`, key values at most 2,048 characters of well-formed text without U+0000, device hashes 43 characters.
  *
  * @example
  * ```ts
