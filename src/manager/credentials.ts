@@ -39,9 +39,9 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
     // A support session is not kept: its fresh token would no longer say who acts, nor end on time.
     if (!keepCurrent || current === undefined || current.impersonatorId !== undefined) return {};
     // The same device, not a new proof of identity: the old session's authenticatedAt (a changed password
-    // must not make a stolen session "fresh") and its cookie choice are kept.
-    const { userAgent, ip, tenantId, data, kind, persistent, authenticatedAt } = current;
-    return lifecycle.create({ userId, kind, userAgent, ip, tenantId, data, persistent }, { reason, authenticatedAt });
+    // must not make a stolen session "fresh"), its cookie choice and its provider session (whose logout must still end it) are kept.
+    const { userAgent, ip, tenantId, data, kind, persistent, authenticatedAt, federated } = current;
+    return lifecycle.create({ userId, kind, userAgent, ip, tenantId, data, persistent, federated }, { reason, authenticatedAt });
   };
 
   return {

@@ -35,6 +35,19 @@ describe('sessions.backchannelLogout()', () => {
     return { one, two, local };
   };
 
+  it("a device kept signed in through an email or password change is still ended by its provider session's logout", async () => {
+    const keeping = createSessionManager({ store: memoryStore(), policy: { onPasswordChange: 'others' } });
+    for (const change of ['emailChanged', 'passwordChanged'] as const) {
+      const signedIn = await keeping.create({ userId: 'u1', federated: { iss: issuer, sub: 'alice', sid: `sid-${change}` } });
+      const kept = await keeping[change]('u1', { currentSessionId: signedIn.session.id });
+      expect(kept.session).toBeDefined();
+      const result = await keeping.backchannelLogout(await logoutToken({ claims: { sid: `sid-${change}` } }), options());
+      expect(result).toEqual({ ok: true, issuer, revokedIds: [kept.session!.id] });
+      expect(await keeping.validate(kept.token!)).toEqual({ ok: false, reason: 'revoked' });
+    }
+    await keeping.close();
+  });
+
   it('with sid, ends the sessions of that provider session only, reason idp_logout', async () => {
     const { one, two, local } = await signInTwice();
     const events: unknown[] = [];
