@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSessionManager, isSessionError, memoryStore, SessionError } from '../../src/index.js';
+import { createSessionManager, isSessionError, memoryStore, SessionError, type SessionStore } from '../../src/index.js';
 import { instrument } from '../support/counting-store.js';
 import { MINUTE, TestClock } from '../support/clock.js';
 
@@ -103,6 +103,22 @@ describe('validate', () => {
     expect(fresh.token).not.toBe(old.token);
     expect(await sessions.validate(old.token)).toEqual({ ok: false, reason: 'revoked' });
     expect((await sessions.validate(other.token)).ok).toBe(true);
+  });
+
+  it('a presented token that cannot be ended once the new session is stored is reported, and the sign-in still answers its token', async () => {
+    const inner = memoryStore();
+    let failRevoke = false;
+    const store: SessionStore = { ...inner, apply: (batch) => (failRevoke && batch.writes.some((write) => write.type === 'revoke') ? Promise.reject(new SessionError('STORE_UNAVAILABLE', 'revoke failed (injected).')) : inner.apply(batch)) };
+    const errors: unknown[] = [];
+    const sessions = createSessionManager({ store, onError: (error) => void errors.push(error) });
+    const old = await sessions.create({ userId: 'alice' });
+    failRevoke = true;
+    const fresh = await sessions.create({ userId: 'alice', previousToken: old.token });
+    failRevoke = false;
+    expect((await sessions.validate(fresh.token)).ok).toBe(true);
+    expect(errors).toEqual([expect.objectContaining({ code: 'STORE_UNAVAILABLE' })]);
+    // Left as it was: ended by the user's list or "sign out everywhere", or its own expiry.
+    expect((await sessions.validate(old.token)).ok).toBe(true);
   });
 });
 
