@@ -36,7 +36,7 @@ export interface SessionManagerOptions {
   readonly maxAge?: number;
   /** Sign out after this long without use; 0 turns it off. @default 0 */
   readonly idleTimeout?: number;
-  /** `lastUsedAt` is written at most once per interval, so validation stays a read. @default 60_000 */
+  /** `lastUsedAt` is written at most once per interval (and per half a kind's `idleTimeout`, if shorter), so validation stays a read. @default 60_000 */
   readonly touchInterval?: number;
   /** Period of `startPruning()`, in ms (from 1,000 to 2,147,483,647, the longest delay a Node timer keeps). @default 3_600_000 (1 hour) */
   readonly pruneInterval?: number;

@@ -3,7 +3,7 @@ import { isObject } from '../option-checks.js';
 import { toSession, type ValidationResult } from '../session.js';
 import { parseToken, secretMatches } from '../token.js';
 import type { ManagerContext } from '../core/context.js';
-import { judgeLookup, readSession } from '../core/live-session.js';
+import { idleTimeoutOf, judgeLookup, readSession } from '../core/live-session.js';
 import { matchSecret, rotates, rotationDue } from '../rotation/index.js';
 import { endReused, graceOf, rotateSecret, successorToken } from './rotation.js';
 
@@ -52,9 +52,10 @@ export function createValidate(context: ManagerContext): (token: unknown, option
       if (rotated === undefined) return REFUSED.revoked;
       ({ token: rotatedToken, session: record } = rotated);
     }
-    // Reads stay reads: lastUsedAt is written at most once per touch interval.
+    // Reads stay reads: lastUsedAt is written at most once per touch interval, and twice per idle timeout, so use keeps a session alive.
     let lastUsedAt = record.lastUsedAt;
-    if (now - lastUsedAt >= config.touchInterval && now > lastUsedAt) {
+    const idle = idleTimeoutOf(config, record.kind);
+    if (now - lastUsedAt >= (idle > 0 ? Math.min(config.touchInterval, idle / 2) : config.touchInterval) && now > lastUsedAt) {
       await calls.call('touch', () => store.touch(record.id, now));
       lastUsedAt = now;
     }

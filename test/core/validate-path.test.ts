@@ -37,6 +37,20 @@ describe('the validation path', () => {
     expect((await store.get(session.id))!.session.lastUsedAt).toBe(clock.now);
   });
 
+  it('an idle timeout no longer than the touch interval: a user making a request every 10 s stays signed in, touched every half idle timeout', async () => {
+    const clock = new TestClock();
+    const store = instrument(memoryStore());
+    const sessions = createSessionManager({ store, clock: clock.read, idleTimeout: 60_000 });
+    const { token } = await sessions.create({ userId: 'alice' });
+    for (let request = 1; request <= 12; request++) {
+      clock.advance(10_000);
+      expect((await sessions.validate(token)).ok).toBe(true);
+    }
+    expect(store.calls.get('touch')).toBe(4);
+    clock.advance(60_000);
+    expect(await sessions.validate(token)).toEqual({ ok: false, reason: 'idle' });
+  });
+
   it("a memory store closed under the manager fails the validation with the store's own error", async () => {
     const store = memoryStore();
     const sessions = createSessionManager({ store });
