@@ -30,7 +30,9 @@ export async function actOnce<T>(context: ManagerContext, key: OneTimeKey, act: 
   const { calls, store } = context;
   const name = oneTimeKeyName(key);
   const open = keyName('open', subject);
-  if (!(await calls.call('claimKey', () => store.claimKey(name, key.until, open))) && (await calls.call('readKey', () => store.keyValue(name))) !== open) return replayed();
+  const claimed = await calls.call('claimKey', () => store.claimKey(name, key.until, open));
+  // Claimed before: a replay, unless the claim is for this subject and no delivery finished.
+  if (!claimed && (await calls.call('readKey', () => store.keyValue(name))) !== open) return replayed();
   const answer = await act();
   // Not kept (an outage): the call fails, and the next delivery acts again.
   await calls.call('putKey', () => store.putKey(name, 'done', key.until));

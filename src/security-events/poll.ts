@@ -193,8 +193,11 @@ async function acknowledge(endpoint: URL, authorization: string | undefined, { a
   if (!response.ok) throw new SessionError('KEYS_UNAVAILABLE', `pollSecurityEvents(): ${endpoint.href} answered ${response.status} to an acknowledgement.`);
 }
 
-const headersFor = (authorization: string | undefined): Record<string, string> =>
-  authorization === undefined ? { 'content-type': 'application/json', accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json', authorization };
+const headersFor = (authorization: string | undefined): Record<string, string> => ({
+  'content-type': 'application/json',
+  accept: 'application/json',
+  ...(authorization === undefined ? {} : { authorization }),
+});
 
 // RFC 8936 section 2.4; anything but 200 with `sets` is a failure, never "no events".
 async function request(endpoint: URL, authorization: string | undefined, body: object, limit: number): Promise<{ sets: Record<string, unknown>; moreAvailable: boolean }> {
