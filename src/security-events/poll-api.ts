@@ -45,7 +45,8 @@ export interface SecurityEventPollActions {
    * (one that fails goes to `onError`, and the next round sends it). A SET left unacknowledged is
    * delivered again and ends nothing twice. A SET that cannot be judged is left unacknowledged: an
    * outage (store, keys) ends the round there; a failure of its own (`resolveSubject` threw) lets
-   * the round judge and acknowledge the others first. Either way the round then rejects.
+   * the round judge and acknowledge the others first. Either way the round then rejects (with the
+   * outage when both happened; the SET's own error then goes to `onError`).
    *
    * @returns How many SETs were accepted and refused, and whether more are waiting.
    * @throws {@link session-revocation!SessionError} `KEYS_UNAVAILABLE` when the endpoint fails,
@@ -63,7 +64,8 @@ export interface SecurityEventPollActions {
 
   /**
    * Polls every `interval` on an unref'd timer, like `startPruning()`. Call it on every instance:
-   * each interval one instance sharing the store polls. Failures go to `onError`.
+   * each interval one instance sharing the store polls. Failures go to `onError`; a SET's own
+   * failure does not end the interval's rounds, an outage does.
    *
    * @returns A function that stops this timer; `close()` stops it too.
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for bad options or a store

@@ -33,6 +33,13 @@ interface Pending {
 // The transmitter names the SETs: an id such as "__proto__" must stay a key of setErrs.
 const nothingOwed = (): Pending => ({ ack: [], setErrs: Object.create(null) as Pending['setErrs'] });
 
+/** What one round did: its answer, the first failure of a SET's own, and the outage that ended it early. */
+interface RoundOutcome {
+  readonly result: SecurityEventPollResult;
+  readonly failure: unknown;
+  readonly outage: unknown;
+}
+
 /** The poll side of the receiver, over the manager's context and its `securityEvent()`. */
 export interface SecurityEventPolling {
   poll(options: SecurityEventPollOptions): Promise<SecurityEventPollResult>;
@@ -55,7 +62,7 @@ export function createSecurityEventPolling(
   const timers = new Set<() => void>();
 
   // `thenMore`: the timer runs another round at once when the transmitter has more.
-  const round = async (key: string, { transmitter, endpoint, authorization, maxEvents, onRefused }: CheckedPollOptions, thenMore: boolean): Promise<SecurityEventPollResult> => {
+  const round = async (key: string, { transmitter, endpoint, authorization, maxEvents, onRefused }: CheckedPollOptions, thenMore: boolean): Promise<RoundOutcome> => {
     context.ensureOpen();
     const owed = pending.get(key) ?? nothingOwed();
     const answer = await request(endpoint, authorization, { ack: owed.ack, setErrs: owed.setErrs, maxEvents, returnImmediately: true }, answerLimit(maxEvents));
@@ -65,14 +72,18 @@ export function createSecurityEventPolling(
     let accepted = 0;
     let refused = 0;
     let failure: unknown;
+    let outage: unknown;
     for (const [jti, set] of Object.entries(answer.sets).slice(0, maxEvents)) {
       let result: SecurityEventResult;
       try {
         result = await securityEvent(set, { transmitters: [transmitter], onRefused });
       } catch (error) {
         // Left unacknowledged, it comes again. An outage ends the round; a failure of this SET's own (the app's resolveSubject) does not hold up the others.
+        if (isSessionError(error) && OUTAGES.has(error.code)) {
+          outage = error;
+          break;
+        }
         failure ??= error;
-        if (isSessionError(error) && OUTAGES.has(error.code)) break;
         continue;
       }
       if (result.ok) {
@@ -85,18 +96,25 @@ export function createSecurityEventPolling(
     }
     // Acknowledged at once (RFC 8936's acknowledge-only request), so a process that polls once and exits owes nothing;
     // unless the timer's next round follows at once and carries it. If that fails, the next round sends it.
-    const followed = answer.moreAvailable && failure === undefined && thenMore;
+    const followed = answer.moreAvailable && failure === undefined && outage === undefined && thenMore;
     if (!followed && (next.ack.length > 0 || Object.keys(next.setErrs).length > 0)) {
       await acknowledge(endpoint, authorization, next).then(
         () => pending.set(key, nothingOwed()),
         (error: unknown) => context.config.onError(error),
       );
     }
-    if (failure !== undefined) throw failure;
-    return { accepted, refused, moreAvailable: answer.moreAvailable };
+    return { result: { accepted, refused, moreAvailable: answer.moreAvailable }, failure, outage };
   };
 
-  const poll = async (options: SecurityEventPollOptions, thenMore = false): Promise<SecurityEventPollResult> => {
+  const poll = (options: SecurityEventPollOptions): Promise<SecurityEventPollResult> =>
+    pollRound(options, false).then(({ result, failure, outage }) => {
+      // An outage ended the round: that is the answer, and a SET's own failure before it goes to onError.
+      if (outage !== undefined && failure !== undefined) context.config.onError(failure);
+      if (outage !== undefined || failure !== undefined) throw outage ?? failure;
+      return result;
+    });
+
+  const pollRound = async (options: SecurityEventPollOptions, thenMore: boolean): Promise<RoundOutcome> => {
     const checked = checkPollOptions(options);
     const key = `${checked.transmitter.issuer} ${checked.endpoint.href}`;
     const before = queues.get(key) ?? Promise.resolve();
@@ -119,7 +137,14 @@ export function createSecurityEventPolling(
       const slot = Math.floor(context.config.clock() / interval);
       const key = oneTimeKeyName({ scope: 'security_event', issuer: `poll:${endpoint.href}`, id: String(slot) });
       const claimed = await context.calls.call('claimKey', () => context.store.claimKey(key, (slot + 2) * interval));
-      if (claimed) await pollWhileMore((thenMore) => poll({ ...pollOptions, transmitter }, thenMore), context.isClosed);
+      if (!claimed) return;
+      // A SET that keeps failing on its own goes to onError each round and does not hold up the SETs behind it; an outage ends the turn.
+      await pollWhileMore(async (thenMore) => {
+        const { result, failure, outage } = await pollRound({ ...pollOptions, transmitter }, thenMore);
+        if (failure !== undefined) context.config.onError(failure);
+        if (outage !== undefined) throw outage;
+        return result;
+      }, context.isClosed);
     };
     const stopTimer = startRepeating({ run: turn, interval, onError: context.config.onError, isClosed: context.isClosed });
     const stop = (): void => {

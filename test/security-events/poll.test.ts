@@ -159,6 +159,21 @@ describe('pollSecurityEvents(): one round', () => {
     expect(tx.polls.at(-1)).toMatchObject({ maxEvents: 0, setErrs: {} });
   });
 
+  it('a SET that fails on its own, then an outage: the round rejects with the outage, and the SET\'s own error goes to onError', async () => {
+    const poison = await tx.sign({ type: EVENTS.accountDisabled, subject: { format: 'email', email: 'broken@example.com' } });
+    const session = await signedIn('sid-1');
+    tx.queue(poison, await revokes('sid-1'));
+    const store = sessions.store;
+    const flaky: SessionStore = { ...store, apply: () => Promise.reject(new SessionError('STORE_UNAVAILABLE', 'connection reset')) };
+    const errors: unknown[] = [];
+    const receiver = createSessionManager({ store: flaky, onError: (error) => void errors.push(error) });
+    const resolveSubject = () => Promise.reject(new Error('directory lookup failed'));
+    await expect(receiver.pollSecurityEvents({ transmitter: tx.config({ resolveSubject }), endpoint: tx.pollUrl })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    expect(errors).toEqual([new Error('directory lookup failed')]);
+    expect(tx.pending).toHaveLength(2);
+    expect(await live(session.token)).toBe(true);
+  });
+
   it('reports a refused SET under the id the transmitter gave it, even "__proto__"', async () => {
     const forged = await tx.sign({ claims: { jti: '__proto__', aud: 'https://someone-else.example' }, subject: { format: 'opaque', id: 'sid-1' } });
     tx.queue(forged);
@@ -365,6 +380,29 @@ describe('startSecurityEventPolling(): one instance at a time', () => {
       }
     });
   }
+
+  it('a SET that keeps failing on its own goes to onError each round, and the timer still serves the SETs behind it in the same turn', async () => {
+    const tx = await startTransmitter();
+    const errors: unknown[] = [];
+    const sessions = createSessionManager({ store: memoryStore(), onError: (error) => void errors.push(error) });
+    try {
+      const sids = ['sid-1', 'sid-2', 'sid-3'];
+      const signedIn = await Promise.all(sids.map((sid) => sessions.create({ userId: 'u1', federated: { iss: tx.issuer, sub: 'alice', sid } })));
+      const poison = await tx.sign({ type: EVENTS.accountDisabled, subject: { format: 'email', email: 'broken@example.com' } });
+      tx.queue(poison, ...(await Promise.all(sids.map((sid) => tx.sign({ subject: { format: 'opaque', id: sid } })))));
+      const resolveSubject = () => Promise.reject(new Error('directory lookup failed'));
+      // A minute between turns: only the first turn runs in this test.
+      sessions.startSecurityEventPolling({ transmitter: tx.config({ resolveSubject }), endpoint: tx.pollUrl, maxEvents: 2, interval: 60_000 });
+      await vi.waitFor(() => expect(tx.pending).toEqual([poison]), { timeout: 5_000, interval: 20 });
+      expect(await Promise.all(signedIn.map(async ({ token }) => (await sessions.validate(token)).ok))).toEqual([false, false, false]);
+      // The poison and one more per round, each round acknowledged at its end; the third has no more behind it.
+      await vi.waitFor(() => expect(tx.polls.map((poll) => poll.maxEvents)).toEqual([2, 0, 2, 0, 2, 0]), { timeout: 5_000, interval: 20 });
+      expect(errors).toEqual([1, 2, 3].map(() => new Error('directory lookup failed')));
+    } finally {
+      await sessions.close();
+      await tx.close();
+    }
+  });
 
   it('refuses an interval under a second', () => {
     const sessions = createSessionManager({ store: memoryStore() });
