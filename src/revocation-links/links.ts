@@ -2,7 +2,7 @@ import { SessionError } from '../errors.js';
 import type { RevocationLinkRecord } from '../storage/types.js';
 import type { SessionRecord } from '../store.js';
 import { isSessionId, mintToken, parseToken, hashSecret } from '../token.js';
-import { requireActivity } from '../activity/activity.js';
+import { deviceHash, requireActivity } from '../activity/activity.js';
 import type { RedeemedRevocationLink, RedeemRevocationLinkOptions, RevocationLinkOptions } from './api.js';
 import type { ManagerContext } from '../core/context.js';
 import type { Lifecycle } from '../core/lifecycle.js';
@@ -32,8 +32,10 @@ export async function issueRevocationLink(context: ManagerContext, sessionId: st
   const { userId, tenantId } = found.session;
   // Routed like the user's session ids, so a sharded store keeps the link in the user's shard.
   const minted = mintToken(store.sessionIdPrefix?.(userId));
-  // The link carries the device it signs out: it outlives the session's row.
-  const link: RevocationLinkRecord = { id: minted.id, secretHash: minted.secretHash, userId, sessionId, expiresAt: config.clock() + ttl, deviceKey: deviceOf(found.session)?.deviceKey, tenantId };
+  // The link carries the device it signs out, and the known device it makes new again: it outlives the session's row.
+  const device = deviceOf(found.session);
+  const known = device === undefined ? undefined : deviceHash(userId, found.session, found.session.ip);
+  const link: RevocationLinkRecord = { id: minted.id, secretHash: minted.secretHash, userId, sessionId, expiresAt: config.clock() + ttl, deviceKey: device?.deviceKey, tenantId, deviceHash: known };
   await calls.call('saveRevocationLink', () => store.saveRevocationLink!(link));
   return minted.token;
 }
@@ -75,6 +77,8 @@ async function endDevice(context: ManagerContext, lifecycle: Lifecycle, link: Re
   const revokedIds: string[] = [];
   // Marked revoked whatever it was (an epoch-revoked row becomes a tombstone), counted only when it was live.
   if ((await lifecycle.revoke(link.sessionId, { reason: 'not_me', userId: link.userId })) && wasLive) revokedIds.push(link.sessionId);
+  // Disowned: the device's next sign-in alerts again, though it was known.
+  if (link.deviceHash !== undefined) await context.calls.call('forgetDevice', () => context.store.forgetDevice!(link.userId, link.deviceHash!));
   if (device?.deviceKey === undefined) return { revokedIds, deviceFound: false };
   const answer = await context.calls.call('listByUser', () => context.store.listByUser(link.userId));
   // Idle rows too: an access token minted before the session went idle works until the row is revoked.

@@ -100,6 +100,8 @@ export interface RevocationLinkRecord {
   /** The device key (browser and OS) the link signs out, when known. */
   readonly deviceKey?: string | undefined;
   readonly tenantId?: string | undefined;
+  /** The known device (browser, OS and network) the link makes new again, so its next sign-in alerts. */
+  readonly deviceHash?: string | undefined;
 }
 
 /** A device a user signed in from. */
@@ -162,6 +164,8 @@ export interface StoreOperations {
   appendActivity?(entries: readonly ActivityRecord[]): Promise<void>;
   listActivity?(userId: string, options: ListActivityOptions): Promise<readonly ActivityRecord[]>;
   listDevices?(userId: string): Promise<readonly KnownDevice[]>;
+  /** Makes a device new again: its next sign-in is a new device's. */
+  forgetDevice?(userId: string, deviceHash: string): Promise<void>;
   saveRevocationLink?(link: RevocationLinkRecord): Promise<void>;
   /** Uses a link once: the link, or `null` (unknown, used, expired, wrong secret). */
   consumeRevocationLink?(id: string, secretHash: Uint8Array, now: number, due?: number): Promise<RevocationLinkRecord | null>;

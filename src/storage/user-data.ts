@@ -32,7 +32,13 @@ export function eraseUser(store: SessionStore, userId: string, now: number, due?
 /** The user's known devices. */
 export async function listDevices(store: SessionStore, userId: string): Promise<readonly KnownDevice[]> {
   const { devices } = checkUserState(await store.readUser(userId, undefined, null), userId);
-  return Object.entries(devices).map(([deviceHash, lastSeenAt]) => ({ deviceHash, lastSeenAt }));
+  // A forgotten device (seen at 0) is not one the user signed in from, as far as anyone is told.
+  return Object.entries(devices).flatMap(([deviceHash, lastSeenAt]) => (lastSeenAt > 0 ? [{ deviceHash, lastSeenAt }] : []));
+}
+
+/** Makes a device new again (seen at 0, pruned as any old sighting). */
+export async function forgetDevice(store: SessionStore, userId: string, deviceHash: string): Promise<void> {
+  await store.apply({ owner: { userId }, writes: [{ type: 'device', deviceHash, lastSeenAt: 0 }] });
 }
 
 /** Appends entries, each to its owner's activity (one batch per entry's owner). */

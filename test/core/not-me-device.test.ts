@@ -61,6 +61,22 @@ describe('"This wasn\'t me" ends what that device holds now', () => {
     expect((await sessions.validate(victim.token)).ok).toBe(false);
   });
 
+  it("makes the disowned device new again: the attacker's next sign-in from it alerts, the victim's own devices stay known", async () => {
+    const { sessions, first, link } = await attacked();
+    const alerts: Array<[string | undefined, boolean]> = [];
+    sessions.on('session.created', (event) => void alerts.push([event.deviceLabel, event.newDevice]));
+    const ip = first.session.ip;
+    expect(await pageTitle(sessions, link)).toBe('That device was signed out');
+    await sessions.create({ userId: 'alice', userAgent: ATTACKER, ip });
+    await sessions.create({ userId: 'alice', userAgent: VICTIM });
+    await sessions.create({ userId: 'alice', userAgent: ATTACKER, ip });
+    expect(alerts).toEqual([
+      ['Chrome on Mac OS', true],
+      ['Safari on iOS', false],
+      ['Chrome on Mac OS', false],
+    ]);
+  });
+
   it('names the session it ended, and says so plainly when the device had nothing live left', async () => {
     const { sessions, first, link } = await attacked();
     await sessions.revoke(first.session.id);
