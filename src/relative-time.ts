@@ -38,6 +38,7 @@ export function formatLastUsed(then: number, now: number, locale = 'en'): string
   if (elapsed < HOUR) return numeric(Math.floor(elapsed / MINUTE), 'minute');
   if (elapsed < DAY) return numeric(Math.floor(elapsed / HOUR), 'hour');
   if (elapsed < MONTH) return numeric(Math.floor(elapsed / DAY), 'day');
-  if (elapsed < YEAR) return numeric(Math.floor(elapsed / MONTH), 'month');
+  // Twelve 30-day months are 360 days: the last five days of a year still read "11 months ago".
+  if (elapsed < YEAR) return numeric(Math.min(11, Math.floor(elapsed / MONTH)), 'month');
   return numeric(Math.floor(elapsed / YEAR), 'year');
 }

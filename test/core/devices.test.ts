@@ -130,6 +130,10 @@ describe('the session list', () => {
     [3 * HOUR, '3 hours ago'],
     [DAY, '1 day ago'],
     [5 * DAY, '5 days ago'],
+    [30 * DAY, '1 month ago'],
+    [359 * DAY, '11 months ago'],
+    [364 * DAY, '11 months ago'],
+    [365 * DAY, '1 year ago'],
     [-5_000, 'Just now'],
   ])('%i ms ago reads "%s"', (elapsed, text) => {
     expect(formatLastUsed(1_000_000_000_000 - elapsed, 1_000_000_000_000)).toBe(text);
