@@ -22,11 +22,11 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
   const { store, config, calls, hub, ensureOpen } = context;
   const { clock } = config;
   // The kind's cap, decided with the insert in one batch.
-  const limitOf = (kind: string, now: number): SessionLimit | undefined => {
+  const limitOf = (kind: string, now: number, leaving: readonly SessionRecord[]): SessionLimit | undefined => {
     const max = config.maxSessions.get(kind);
     if (max === undefined) return undefined;
     const idleTimeout = idleTimeoutOf(config, kind);
-    return { max, onLimit: config.onMaxSessions, idleBefore: idleTimeout > 0 ? now - idleTimeout : 0 };
+    return { max, onLimit: config.onMaxSessions, idleBefore: idleTimeout > 0 ? now - idleTimeout : 0, leaving: leaving.map((record) => record.id) };
   };
 
   // A refused sign-in lists what is in the way, so the app can ask which session to end: the
@@ -90,7 +90,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       federated,
     };
     const activity = entryFor(context, { userId: input.userId, tenantId: input.tenantId, type: 'session.created', at: now, reason, sessionId: record.id, deviceLabel: deviceLabel(record), ip: record.ip, by });
-    const limit = limitOf(kind, now);
+    const limit = limitOf(kind, now, presented);
     // A support session is not the user's device; without activity no device is remembered, so no alert goes out on every sign-in.
     const hash = impersonatorId === undefined && context.keepsActivity ? deviceHash(input.userId, device, record.ip) : undefined;
     let created: CreateResult;

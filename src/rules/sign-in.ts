@@ -16,6 +16,8 @@ export interface SessionLimit {
   readonly onLimit: 'evict-oldest' | 'refuse';
   /** A session last used at or before this time (ms) is idle: not counted, not evicted. 0: none. */
   readonly idleBefore: number;
+  /** Sessions the sign-in ends once it is stored (the device's own, presented): not counted, not evicted. */
+  readonly leaving?: readonly string[] | undefined;
 }
 
 /** The fields of a stored row a sign-in is decided from. */
@@ -63,7 +65,7 @@ export function decideSignIn<Row extends SignInRow>(record: NewSessionRecord, fa
   );
   const replaced = replacing ? live.filter((other) => other.deviceKey === record.deviceKey) : [];
   if (limit === undefined) return { createdAt, replaced, evicted: [] };
-  const counted = live.filter((other) => other.lastUsedAt > limit.idleBefore && !replaced.includes(other));
+  const counted = live.filter((other) => other.lastUsedAt > limit.idleBefore && !replaced.includes(other) && limit.leaving?.includes(other.id) !== true);
   const excess = counted.length + 1 - limit.max;
   if (excess <= 0) return { createdAt, replaced, evicted: [] };
   if (limit.onLimit === 'refuse') throw new SessionError('SESSION_LIMIT', 'The session limit of this user and kind is reached.');

@@ -95,6 +95,13 @@ describe('decideSignIn', () => {
     expect(decision.evicted).toEqual([]);
   });
 
+  it('neither counts nor evicts the sessions the sign-in ends itself (its device presented them)', () => {
+    const sessions = [row('phone', { lastUsedAt: NOW - 100 }), row('laptop', { lastUsedAt: NOW - 900 })];
+    const leaving = { ...cap(2, 'refuse'), leaving: ['phone'] };
+    expect(decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: false, limit: leaving })).toEqual({ createdAt: NOW, replaced: [], evicted: [] });
+    expect(ids(decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: false, limit: { ...cap(1), leaving: ['phone'] } }).evicted)).toEqual(['laptop']);
+  });
+
   it('counts and evicts sessions of the sign-in’s kind only: other kinds have their own cap', () => {
     const sessions = [row('api-1', { kind: 'api', lastUsedAt: NOW - 900 }), row('api-2', { kind: 'api', lastUsedAt: NOW - 800 }), row('browser', { lastUsedAt: NOW - 100 })];
     expect(decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: false, limit: cap(2, 'refuse') }).evicted).toEqual([]);
