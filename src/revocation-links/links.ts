@@ -15,7 +15,7 @@ const DAY = 24 * 60 * 60 * 1000;
 const DEFAULT_TTL = 7 * DAY;
 
 // The device (browser and OS) a session was signed in from, in its tenant; a support session's browser is the admin's, not the user's.
-const deviceOf = (session: SessionRecord): Pick<SessionRecord, 'deviceKey' | 'tenantId'> | undefined => (session.impersonatorId === undefined ? session : undefined);
+const deviceOf = (session: SessionRecord): SessionRecord | undefined => (session.impersonatorId === undefined ? session : undefined);
 
 /** Issues a link for the session, or `null` when there is no such session. */
 export async function issueRevocationLink(context: ManagerContext, sessionId: string, options: RevocationLinkOptions = {}): Promise<string | null> {
@@ -34,8 +34,7 @@ export async function issueRevocationLink(context: ManagerContext, sessionId: st
   const minted = mintToken(store.sessionIdPrefix?.(userId));
   // The link carries the device it signs out, and the known device it makes new again: it outlives the session's row.
   const device = deviceOf(found.session);
-  const known = device === undefined ? undefined : deviceHash(userId, found.session, found.session.ip);
-  const link: RevocationLinkRecord = { id: minted.id, secretHash: minted.secretHash, userId, sessionId, expiresAt: config.clock() + ttl, deviceKey: device?.deviceKey, tenantId, deviceHash: known };
+  const link: RevocationLinkRecord = { id: minted.id, secretHash: minted.secretHash, userId, sessionId, expiresAt: config.clock() + ttl, deviceKey: device?.deviceKey, tenantId, deviceHash: device && deviceHash(userId, device, device.ip) };
   await calls.call('saveRevocationLink', () => store.saveRevocationLink!(link));
   return minted.token;
 }
