@@ -120,9 +120,10 @@ function pgListener(pool: PostgresPool, channel: string, timeoutMs: number, hook
         })
         .finally(() => (connecting = undefined));
     },
+    // Someone who subscribed during the connect found it pending (start() did nothing): the connection is theirs now.
     async stop() {
       await connecting;
-      drop();
+      if (!hooks.wanted()) drop();
     },
   };
 }

@@ -23,8 +23,7 @@ export interface PostgresQueryResult {
 /** A LISTEN/NOTIFY message, as `pg` emits it. */
 export interface PostgresNotification {
   /** The driver's own `channel` property. */ readonly channel: string;
-  /** `u:<user id>` or `t:<tenant id>`. */
-  readonly payload?: string | undefined;
+  /** `u:<user id>` or `t:<tenant id>`. */ readonly payload?: string | undefined;
 }
 
 /** A client checked out of a `pg.Pool`. */

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStore, type PostgresStore } from '../../adapters/postgres/index.js';
 import { createSessionManager, type SessionManager } from '../../src/index.js';
+import { EventReader } from '../../src/testing/framework/live-events.js';
+import { serveApp } from '../frameworks/five-apps.js';
 import { UA } from '../support/clock.js';
 import { dropSchemas, freshSchema, postgresUp, testPool } from '../support/postgres-database.js';
 import { listening, sleep, timeUntil } from '../support/postgres-listening.js';
@@ -109,4 +111,62 @@ describe.skipIf(!up)('postgres store: two instances on one database', () => {
     await a.revokeAll('reconnect-user');
     expect(await timeUntil(async () => !(await b.verifyAccessToken(jwt)).ok, 10_000)).toBeLessThan(10_000);
   }, 20_000);
+});
+
+describe.skipIf(!up)('postgres store: a page reloaded while its instance starts listening', () => {
+  const poolA = testPool();
+  const poolB = testPool();
+  const listenPoolB = testPool();
+  const schema = freshSchema('reload');
+  afterAll(async () => {
+    await dropSchemas(poolA, [schema]);
+    for (const pool of [poolA, poolB, listenPoolB]) await pool.end();
+  });
+
+  it("the reloaded page's stream on B ends when its session is revoked on A", async () => {
+    const storeA = postgresStore({ pool: poolA, schema });
+    await storeA.migrate();
+    // B's LISTEN connection arrives when the test says so, as over a slow network.
+    let arrive!: () => void;
+    const arrived = new Promise<void>((resolve) => (arrive = resolve));
+    const storeB = postgresStore({ pool: poolB, schema, listen: { pool: { connect: async () => (await arrived, listenPoolB.connect()) } } });
+    // Seen from outside the store: the first page's subscription given up, and LISTEN active.
+    let left!: () => void;
+    const firstLeft = new Promise<void>((resolve) => (left = resolve));
+    let resynced!: () => void;
+    const listenUp = new Promise<void>((resolve) => (resynced = resolve));
+    const subscribe = storeB.subscribe!.bind(storeB);
+    storeB.subscribe = (listener, onResync) => {
+      const stop = subscribe(listener, () => (onResync?.(), resynced()));
+      return () => (stop(), left());
+    };
+    const a = createSessionManager({ store: storeA });
+    const b = createSessionManager({ store: storeB });
+    const server = await serveApp('express', b, { heartbeat: 60_000 });
+    try {
+      const signIn = await fetch(`${server.url}/login?user=reloader`, { method: 'POST' });
+      const cookie = signIn.headers.getSetCookie()[0]!.split(';')[0]!;
+      const { sessionId } = (await signIn.json()) as { sessionId: string };
+      const open = async (): Promise<EventReader> => {
+        const response = await fetch(`${server.url}/sessions/events`, { headers: { cookie } });
+        const events = new EventReader(response.body!);
+        expect((await events.next())?.event).toBe('comment');
+        return events;
+      };
+      // The first page makes B connect for LISTEN, then reloads while that connect is under way.
+      await (await open()).cancel();
+      await firstLeft;
+      const second = await open();
+      arrive();
+      await listenUp;
+      await a.revoke(sessionId);
+      const event = await Promise.race([second.nextEvent(), new Promise((resolve) => setTimeout(resolve, 5_000, 'no event within 5 s'))]);
+      await second.cancel();
+      expect(event).toEqual({ event: 'revoked', data: '{"reason":"revoked"}' });
+    } finally {
+      await server.close();
+      await a.close();
+      await b.close();
+    }
+  });
 });
