@@ -68,12 +68,14 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
   };
   const run = (script: scripts.Script, keys: string[], args: string[]): Promise<unknown> => evaluate(script, keys, args, (command) => driver.send(keys[0]!, command));
   // A write; one that revokes, with `durability`, on the store's own connection with WAIT behind it.
-  const write = async (durable: boolean, key: string, expected: string, bump: boolean, writes: string[]): Promise<unknown> => {
+  const write = async (durable: boolean, key: string, expected: string, bump: boolean, writes: string[], announce?: () => void): Promise<unknown> => {
     const args = [expected, bump ? '1' : '0', clustered ? '' : layout.directory(''), ...writes];
     if (durability === undefined || !durable) return run(scripts.applyScript, [key], args);
     const own = (writer ??= driver.openWriter(onError));
     const sent = (await evaluate(scripts.applyScript, [key], args, (command) => own.sendAndWait(key, command, durability.replicas, durability.timeout))) as { reply: unknown; acknowledged: number };
     if (sent.acknowledged >= durability.replicas) return sent.reply;
+    // Applied on the primary, so in force: announced now, as a retry finds it done and announces nothing.
+    if (sent.reply !== null && sent.reply !== undefined) announce?.();
     throw new SessionError('STORE_UNAVAILABLE', `Only ${sent.acknowledged} of ${durability.replicas} Redis replicas acknowledged the write within ${durability.timeout} ms: it might not survive a failover. Try again.`);
   };
   const readHash = async (key: string): Promise<readonly unknown[]> => list(await run(scripts.readHashScript, [key], []), 'a hash');
@@ -135,23 +137,22 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
       guard(async () => {
         const plan = planBatch(batch, layout, clustered);
         const durable = batch.writes.some((step) => step.type === 'revoke' || step.type === 'epochs');
+        const message = batch.notify !== true || 'key' in batch.owner ? undefined : 'userId' in batch.owner ? batch.owner.userId : tenantMessage(batch.owner.tenantId);
+        const announce = message === undefined ? undefined : () => void driver.send(layout.channel, ['PUBLISH', layout.channel, message]).catch(onError);
         // Cluster: a user's index of a key goes first (an index entry without its key is harmless).
         for (const { key, args } of plan.before.values()) await write(durable, key, '', false, args);
-        const reply = await write(durable, plan.owner, batch.version === undefined ? '' : String(batch.version), plan.bump, plan.local);
+        const reply = await write(durable, plan.owner, batch.version === undefined ? '' : String(batch.version), plan.bump, plan.local, announce);
         if (reply === null || reply === undefined) return false;
         const [, marks, far] = list(reply, 'apply');
         // Cluster: what lives on other slots, once the owner's batch held; then the queues' directory.
-        for (const { key, args } of plan.after.values()) await write(durable, key, '', false, args);
+        for (const { key, args } of plan.after.values()) await write(durable, key, '', false, args, announce);
         const userId = 'userId' in batch.owner ? batch.owner.userId : '';
         const farKeys = list(far, 'apply').map((key) => text(key, 'apply'));
-        for (const key of farKeys) await write(durable, key, '', false, ['x', key, userId]);
+        for (const key of farKeys) await write(durable, key, '', false, ['x', key, userId], announce);
         if (farKeys.length > 0) await driver.send(`${layout.user(userId)}K`, ['ZREM', `${layout.user(userId)}K`, ...farKeys]);
         const queued = list(marks, 'apply').map(String);
         if (queued.length > 0) await run(scripts.markScript, [layout.versions], queued).catch(onError);
-        if (batch.notify === true && !('key' in batch.owner)) {
-          const message = 'userId' in batch.owner ? batch.owner.userId : tenantMessage(batch.owner.tenantId);
-          driver.send(layout.channel, ['PUBLISH', layout.channel, message]).catch(onError);
-        }
+        announce?.();
         return true;
       }),
 

@@ -4,6 +4,8 @@ import type { RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisStore } from '../../adapters/redis/index.js';
 import { createSessionManager, isSessionError } from '../../src/index.js';
+import { EventReader } from '../../src/testing/framework/live-events.js';
+import { serveApp } from '../frameworks/five-apps.js';
 import { connectIoredis, connectNodeRedis, deleteRunKeys, freshPrefix } from '../support/redis-clients.js';
 import { requireService } from '../support/services.js';
 import { closedPort, startTcpProxy } from '../support/tcp-proxy.js';
@@ -99,6 +101,32 @@ describe.skipIf(!redisUp)('durability on a Redis without replicas (127.0.0.1:637
       await sessions.close();
     });
   }
+
+  it("a revocation answered 503 for want of a replica, yet in force, still signs the device's open page out on another instance", async () => {
+    const prefix = freshPrefix('durn');
+    const sessions = createSessionManager({ store: redisStore({ client: nodeRedis, prefix, durability: { replicas: 1, timeout: 50 } }) });
+    const other = createSessionManager({ store: redisStore({ client: nodeRedis, prefix }) });
+    // The other instance's subscription is acknowledged (its resync) before the page opens there.
+    const subscribed = new Promise<void>((resolve) => other.watchRevocations((notice) => notice === null && resolve()));
+    await subscribed;
+    const server = await serveApp('express', other, { heartbeat: 60_000 });
+    try {
+      const signIn = await fetch(`${server.url}/login?user=stolen`, { method: 'POST' });
+      const cookie = signIn.headers.getSetCookie()[0]!.split(';')[0]!;
+      const { sessionId } = (await signIn.json()) as { sessionId: string };
+      const events = new EventReader((await fetch(`${server.url}/sessions/events`, { headers: { cookie } })).body!);
+      expect((await events.next())?.event).toBe('comment');
+      expect(await outcome(() => sessions.revoke(sessionId))).toBe('STORE_UNAVAILABLE');
+      expect((await other.validate(cookie.slice(cookie.indexOf('=') + 1))).ok).toBe(false);
+      const event = await Promise.race([events.nextEvent(), new Promise((resolve) => setTimeout(resolve, 5_000, 'no event within 5 s'))]);
+      await events.cancel();
+      expect(event).toEqual({ event: 'revoked', data: '{"reason":"revoked"}' });
+    } finally {
+      await server.close();
+      await sessions.close();
+      await other.close();
+    }
+  });
 
   it("waits for its own connection to be ready with ioredis's enableOfflineQueue: false (the first write after start-up does not fail)", async () => {
     // Connecting by itself, as an app's client does (no lazyConnect): the store's duplicate is
