@@ -70,13 +70,14 @@ class LiveStream {
           this.check();
         }
       },
-      (error: unknown) => {
-        this.#checking = false;
-        // The manager closing (the app shutting down) ends every stream: nothing to report.
-        if (!(error instanceof SessionError && error.code === 'CLOSED')) report(this.hub.onError, error);
-        this.close();
-      },
+      (error: unknown) => this.fail(error),
     );
+  }
+
+  /** Ends the stream on an error; the manager closing (the app shutting down) ends every stream: nothing to report. */
+  fail(error: unknown): void {
+    if (!(error instanceof SessionError && error.code === 'CLOSED')) report(this.hub.onError, error);
+    this.close();
   }
 
   #scheduleExpiry(remaining: number | undefined): void {
@@ -180,7 +181,12 @@ export class LiveEventsHub {
     if (stream.session.tenantId !== undefined) addTo(this.#byTenant, stream.session.tenantId, stream);
     if (stream.session.impersonatorId !== undefined) addTo(this.#byImpersonator, stream.session.impersonatorId, stream);
     if (this.#all.size > 1) return;
-    this.#unwatch = this.#manager.watchRevocations((notice) => this.#notice(notice));
+    try {
+      this.#unwatch = this.#manager.watchRevocations((notice) => this.#notice(notice));
+    } catch (error) {
+      // The manager closed during the validation: the response ends, the hub keeps no stream.
+      return stream.fail(error);
+    }
     this.#heartbeat = setInterval(() => {
       for (const open of this.#all) open.send(HEARTBEAT);
     }, this.#options.heartbeat);

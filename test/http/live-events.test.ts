@@ -282,6 +282,35 @@ describe('the live sign-out stream', () => {
     expect(reported).toEqual([]);
   });
 
+  it.each(FRAMEWORKS)("%s: closing the manager while a stream's request is being validated ends that response, and reports nothing", async (framework) => {
+    const reported: unknown[] = [];
+    const inner = memoryStore();
+    const store = Object.create(inner) as SessionStore;
+    const app = await start(QUIET, { store }, false, framework, { onError: (error) => reported.push(error) });
+    const { cookie } = await app.signIn('alice');
+    // The validation's read reaches the store, and its answer comes back once the manager is closed.
+    let reached!: () => void;
+    const reading = new Promise<void>((resolve) => (reached = resolve));
+    let answer!: () => void;
+    const closed = new Promise<void>((resolve) => (answer = resolve));
+    store.get = async (id) => {
+      const found = await inner.get(id);
+      reached();
+      await closed;
+      return found;
+    };
+    const abort = new AbortController();
+    const response = fetch(`${app.url}/sessions/events`, { headers: { cookie }, signal: abort.signal });
+    await reading;
+    await app.sessions.close();
+    answer();
+    const bound = setTimeout(() => abort.abort(), 5_000);
+    const body = await (await response).text().catch(() => 'still open after 5 s');
+    clearTimeout(bound);
+    expect(body).toBe('');
+    expect(reported).toEqual([]);
+  });
+
   it("a store error while re-reading is reported to the middleware's onError", async () => {
     const reported: unknown[] = [];
     const store = publishingStore();
