@@ -8,7 +8,7 @@ import { revoke, revokeAll, revokeOthers, revokeTenant } from './revoke.js';
 import { revokeReused, rotate } from './rotate.js';
 import { create } from './sign-in.js';
 import type { StoreOperations } from './types.js';
-import { appendActivity, eraseUser, forgetDevice, listByUser, listDevices, revocationState } from './user-data.js';
+import { appendActivity, eraseUser, listByUser, listDevices, revocationState } from './user-data.js';
 
 export type * from './types.js';
 export { keyName } from './keys.js';
@@ -44,7 +44,7 @@ export function storeOperations(store: SessionStore): StoreOperations {
     operations.listActivity = (userId, options) => store.listActivity!(userId, options);
     operations.appendActivity = (entries) => appendActivity(store, entries);
     operations.listDevices = (userId) => listDevices(store, userId);
-    operations.forgetDevice = (userId, hash) => forgetDevice(store, userId, hash);
+    operations.forgetDevice = async (userId, deviceHash) => void (await store.apply({ owner: { userId }, writes: [{ type: 'device', deviceHash, lastSeenAt: 0 }] }));
     operations.saveRevocationLink = (link) => saveRevocationLink(store, link);
     operations.consumeRevocationLink = (id, hash, now, due) => consumeRevocationLink(store, id, hash, now, due);
   }

@@ -164,7 +164,7 @@ export interface StoreOperations {
   appendActivity?(entries: readonly ActivityRecord[]): Promise<void>;
   listActivity?(userId: string, options: ListActivityOptions): Promise<readonly ActivityRecord[]>;
   listDevices?(userId: string): Promise<readonly KnownDevice[]>;
-  /** Makes a device new again: its next sign-in is a new device's. */
+  /** Makes a device new again (seen at 0, pruned as any old sighting): its next sign-in is a new device's. */
   forgetDevice?(userId: string, deviceHash: string): Promise<void>;
   saveRevocationLink?(link: RevocationLinkRecord): Promise<void>;
   /** Uses a link once: the link, or `null` (unknown, used, expired, wrong secret). */

@@ -36,11 +36,6 @@ export async function listDevices(store: SessionStore, userId: string): Promise<
   return Object.entries(devices).flatMap(([deviceHash, lastSeenAt]) => (lastSeenAt > 0 ? [{ deviceHash, lastSeenAt }] : []));
 }
 
-/** Makes a device new again (seen at 0, pruned as any old sighting). */
-export async function forgetDevice(store: SessionStore, userId: string, deviceHash: string): Promise<void> {
-  await store.apply({ owner: { userId }, writes: [{ type: 'device', deviceHash, lastSeenAt: 0 }] });
-}
-
 /** Appends entries, each to its owner's activity (one batch per entry's owner). */
 export async function appendActivity(store: SessionStore, entries: readonly ActivityRecord[]): Promise<void> {
   for (const entry of entries) {
