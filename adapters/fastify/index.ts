@@ -86,16 +86,16 @@ function send(reply: FastifyReply, response: HttpResponse): FastifyReply {
   return reply;
 }
 
-// A hook that answers does not call `done`.
+// A hook that answers does not call `done`; an async one returns the reply, so Fastify waits for it instead of running the handler.
 function requireSession(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
   const denied = requireSessionResponse(request.sessions);
   if (denied === undefined) done();
   else send(reply, denied);
 }
 
-async function requireFreshOfRoute(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+async function requireFreshOfRoute(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
   const denied = requireFreshResponse(request.sessions, request.routeOptions.config.requireFresh?.maxAge);
-  if (denied !== undefined) send(reply, denied);
+  if (denied !== undefined) return send(reply, denied);
 }
 
 /**
@@ -107,13 +107,13 @@ export function requireFresh(options?: RequireFreshOptions): preHandlerAsyncHook
   const maxAge = freshMaxAge(options, 'requireFresh()');
   return async function requireFresh(request, reply) {
     const denied = requireFreshResponse(request.sessions, maxAge);
-    if (denied !== undefined) send(reply, denied);
+    if (denied !== undefined) return send(reply, denied);
   };
 }
 
-async function requireSameOrigin(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+async function requireSameOrigin(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
   const denied = requireSameOriginResponse(request.sessions);
-  if (denied !== undefined) send(reply, denied);
+  if (denied !== undefined) return send(reply, denied);
 }
 
 // Options Fastify itself reads at `register` (not the plugin's): left out of the check.

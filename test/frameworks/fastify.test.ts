@@ -1,5 +1,7 @@
-import Fastify from 'fastify';
-import { sessionErrorHandler, sessionPlugin } from '../../adapters/fastify/index.js';
+import Fastify, { type FastifyRequest } from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
+import { requireFresh, sessionErrorHandler, sessionPlugin } from '../../adapters/fastify/index.js';
+import { createSessionManager } from '../../src/index.js';
 import { describeFrameworkConformance } from '../../src/testing/index.js';
 import { vitestRunner } from '../runner.js';
 
@@ -36,3 +38,43 @@ describeFrameworkConformance(
   },
   { runner: vitestRunner },
 );
+
+describe('fastify: an async guard that answers stops the route, even behind an async onSend hook', () => {
+  let close: (() => Promise<unknown>) | undefined;
+  afterEach(async () => close?.());
+
+  // An app whose onSend hook takes a turn of the event loop (an audit log, a signer): each guarded handler would sign someone in.
+  async function start(): Promise<{ url: string; ran: string[] }> {
+    const sessions = createSessionManager();
+    const app = Fastify();
+    await app.register(sessionPlugin, { sessions });
+    app.addHook('onSend', async (_request, _reply, payload) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      return payload;
+    });
+    const ran: string[] = [];
+    const signIn = (route: string) => async (request: FastifyRequest) => {
+      ran.push(route);
+      await request.sessions.signIn({ userId: 'mallory' });
+      return { ok: true };
+    };
+    app.post('/login', { onRequest: app.requireSameOrigin }, signIn('login'));
+    app.post('/transfer', { preHandler: app.requireFresh }, signIn('transfer'));
+    app.post('/transfer-hour', { preHandler: requireFresh({ maxAge: 3_600_000 }) }, signIn('transfer-hour'));
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    close = () => app.close();
+    return { url, ran };
+  }
+
+  it('requireSameOrigin, fastify.requireFresh and requireFresh(): the refusal carries no session cookie and the handler never ran', async () => {
+    const { url, ran } = await start();
+    const crossSite = { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' };
+    const replies = [
+      await fetch(`${url}/login`, { method: 'POST', headers: crossSite }),
+      await fetch(`${url}/transfer`, { method: 'POST' }),
+      await fetch(`${url}/transfer-hour`, { method: 'POST' }),
+    ];
+    expect(replies.map((reply) => [reply.status, reply.headers.getSetCookie()])).toEqual([[403, []], [401, []], [401, []]]);
+    expect(ran).toEqual([]);
+  });
+});
