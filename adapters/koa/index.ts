@@ -26,6 +26,7 @@
 import type { DefaultContext, DefaultState, Middleware, ParameterizedContext } from 'koa';
 import type { SessionManager } from '../../src/manager/api.js';
 import { NodeRequest } from '../../src/http/request.js';
+import { NO_STORE } from '../../src/http/response.js';
 import { createSessionHttpLayer } from '../../src/http/session-http.js';
 import { createSessionRoutes, errorResponse, freshMaxAge, requireFreshResponse, requireSameOriginResponse, requireSessionResponse, streamToNode, writeHeaders } from '../../src/http/index.js';
 import type { HttpRequest, HttpResponse, RequestSessions, RequireFreshOptions, ResponseTarget, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
@@ -78,8 +79,10 @@ function proceedOrSend(ctx: Context, next: () => Promise<unknown>, denied: HttpR
 function proceed(ctx: Context, next: () => Promise<unknown>, request: HttpRequest): Promise<unknown> {
   return next().then(undefined, (error: unknown) => {
     const response = ctx.headerSent ? undefined : errorResponse(error, request, ctx.sessions);
-    if (response === undefined) throw error;
-    send(ctx, response);
+    if (response !== undefined) return send(ctx, response);
+    // Koa's onerror clears every header but the error's own: a cookie rotated on this request rides on those.
+    if (typeof error === 'object' && error !== null && ctx.res.hasHeader('set-cookie')) Object.assign(error, { headers: { ...(error as { headers?: object }).headers, 'set-cookie': ctx.res.getHeader('set-cookie'), 'cache-control': NO_STORE } });
+    throw error;
   });
 }
 

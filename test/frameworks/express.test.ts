@@ -44,6 +44,9 @@ describeFrameworkConformance(
     app.get('/api/public', (req, res) => {
       res.json({ userId: req.sessions.userId, status: req.sessions.status });
     });
+    app.get('/api/fail', () => {
+      throw new Error('downstream failure');
+    });
     app.use(sessionErrorHandler());
     return listen(createServer(app));
   },

@@ -33,6 +33,9 @@ describeFrameworkConformance(
     }));
     app.get('/dashboard', { preHandler: app.requireSession }, async (_request, reply) => reply.type('text/html').send('<h1>Dashboard</h1>'));
     app.get('/api/public', async (request) => ({ userId: request.sessions.userId, status: request.sessions.status }));
+    app.get('/api/fail', async () => {
+      throw new Error('downstream failure');
+    });
     const url = await app.listen({ host: '127.0.0.1', port: 0 });
     return { url, close: () => app.close() };
   },

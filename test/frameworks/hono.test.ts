@@ -54,6 +54,9 @@ describeFrameworkConformance(
     );
     app.get('/dashboard', requireSession(), (c) => c.html('<h1>Dashboard</h1>'));
     app.get('/api/public', (c) => c.json({ userId: c.var.sessions.userId, status: c.var.sessions.status }));
+    app.get('/api/fail', () => {
+      throw new Error('downstream failure');
+    });
     return start(app);
   },
   { runner: vitestRunner },

@@ -2,7 +2,9 @@ import { createServer } from 'node:http';
 import { bodyParser } from '@koa/bodyparser';
 import Koa from 'koa';
 import { requireFresh, requireSameOrigin, requireSession, sessionMiddleware, sessionRoutes } from '../../adapters/koa/index.js';
+import { createSessionManager } from '../../src/index.js';
 import { describeFrameworkConformance } from '../../src/testing/index.js';
+import { afterEach, describe, expect, it } from 'vitest';
 import { vitestRunner } from '../runner.js';
 import { listen } from './listen.js';
 
@@ -57,6 +59,8 @@ describeFrameworkConformance(
         });
       } else if (route === 'GET /api/public') {
         ctx.body = { userId: ctx.sessions.userId, status: ctx.sessions.status };
+      } else if (route === 'GET /api/fail') {
+        throw new Error('downstream failure');
       } else {
         await next();
       }
@@ -65,3 +69,28 @@ describeFrameworkConformance(
   },
   { runner: vitestRunner },
 );
+
+describe('koa: an error thrown on the request that rotates the cookie', () => {
+  const ROTATION = { rotateAfter: 3_600_000, rotationGrace: 60_000 };
+  let close: (() => Promise<void>) | undefined;
+  afterEach(async () => close?.());
+
+  it("keeps the error's own headers and status, and adds the new cookie; a request with nothing to rotate gets Koa's answer alone", async () => {
+    const clock = { now: Date.parse('2030-01-01T00:00:00Z') };
+    const sessions = createSessionManager({ clock: () => clock.now, kinds: { remember: ROTATION } });
+    const app = new Koa();
+    app.use(sessionMiddleware(sessions));
+    app.use((ctx) => ctx.throw(401, 'basic auth needed', { headers: { 'WWW-Authenticate': 'Basic realm="files"' } }));
+    const started = await listen(createServer(app.callback()));
+    close = started.close;
+    const { token } = await sessions.create({ userId: 'alice', kind: 'remember' });
+    const quiet = await fetch(started.url, { headers: { cookie: `session=${token}` } });
+    clock.now += ROTATION.rotateAfter;
+    const rotated = await fetch(started.url, { headers: { cookie: `session=${token}` } });
+    const seen = (reply: Response) => [reply.status, reply.headers.get('www-authenticate'), reply.headers.get('cache-control'), reply.headers.getSetCookie().length];
+    expect([seen(quiet), seen(rotated)]).toEqual([
+      [401, 'Basic realm="files"', null, 0],
+      [401, 'Basic realm="files"', 'no-store', 1],
+    ]);
+  });
+});

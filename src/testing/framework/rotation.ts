@@ -76,6 +76,17 @@ export function describeRotation({ describe, it, expect, scenario, expectReply }
       expect(old).not.toBe(rotated!.value);
     });
 
+    it('a handler that throws on the request that rotates the cookie: the 500 carries the new cookie, which still works after the grace', async () => {
+      const { device, old } = await remembered();
+      scenario().advance(SUITE_ROTATION.rotateAfter);
+      const failed = await device.request('/api/fail');
+      expectReply(failed, 500, { headers: { 'cache-control': 'no-store' }, cookies: 1 });
+      expect(failed.cookies[0]?.value.split('.')[0]).toBe(old.split('.')[0]);
+      device.holdToken(failed.cookies[0]!.value);
+      scenario().advance(SUITE_ROTATION.rotationGrace);
+      expectReply(await device.request('/api/me'), 200, { json: { userId: 'alice', sessionId: old.split('.')[0] }, cookies: 0 });
+    });
+
     it('the previous cookie after the grace loading a page is sent to the login page with reason=session_reused', async () => {
       const { device } = await remembered();
       scenario().advance(SUITE_ROTATION.rotateAfter);
