@@ -80,10 +80,16 @@ function proceed(ctx: Context, next: () => Promise<unknown>, request: HttpReques
   return next().then(undefined, (error: unknown) => {
     const response = ctx.headerSent ? undefined : errorResponse(error, request, ctx.sessions);
     if (response !== undefined) return send(ctx, response);
-    // Koa's onerror clears every header but the error's own: a cookie rotated on this request rides on those.
-    if (typeof error === 'object' && error !== null && ctx.res.hasHeader('set-cookie')) Object.assign(error, { headers: { ...(error as { headers?: object }).headers, 'set-cookie': ctx.res.getHeader('set-cookie'), 'cache-control': NO_STORE } });
-    throw error;
+    throw keepCookies(ctx, error);
   });
+}
+
+// Koa's onerror clears every header but the error's own: a cookie rotated on this request rides on those.
+function keepCookies(ctx: Context, error: unknown): unknown {
+  const cookies = ctx.res.getHeader('set-cookie');
+  if (typeof error !== 'object' || error === null || cookies === undefined) return error;
+  const own = (error as { headers?: object }).headers;
+  return Object.assign(error, { headers: { ...own, 'set-cookie': cookies, 'cache-control': NO_STORE } });
 }
 
 /**
