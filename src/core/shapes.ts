@@ -73,6 +73,8 @@ export interface RevokeAllSessionsOptions extends ActorOptions {
 
 /** Options of {@link SessionManager.revokeOthers}. */
 export interface RevokeOthersSessionsOptions extends ActorOptions {
+  /** A tenant admin's or a support session's action: only this tenant's other sessions of the user end. */
+  readonly tenantId?: string | undefined;
   /** @default the `everywhereKinds` option */
   readonly kinds?: readonly string[] | 'all';
   /** @default "sign_out_others" */

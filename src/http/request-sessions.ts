@@ -107,6 +107,9 @@ function identity({ auth }: RequestState): Identity | undefined {
   return auth.claims === null ? undefined : { id: auth.claims.sid, userId: auth.claims.sub, tenantId: auth.claims.tid, impersonatorId: auth.claims.act?.sub };
 }
 
+// A support session with a tenant acts in that tenant only: the user's other organizations are not its admin's to see or end.
+const supportTenant = (who: Identity): string | undefined => (who.impersonatorId === undefined ? undefined : who.tenantId);
+
 function signedIn(state: RequestState, action: string): Identity {
   ensureKnown(state);
   const who = identity(state);
@@ -215,19 +218,21 @@ export class BoundSessions implements RequestSessions {
     const state = this.#state;
     ensureKnown(state);
     const who = identity(state);
-    // The user's own "everywhere" covers every organization: a tenantId would limit it to one.
-    if (who !== undefined) await state.manager.revokeAll(who.userId, { by: who.impersonatorId, reason: 'sign_out_everywhere' });
+    // The user's own "everywhere" covers every organization: a tenantId limits it to one.
+    if (who !== undefined) await state.manager.revokeAll(who.userId, { by: who.impersonatorId, reason: 'sign_out_everywhere', tenantId: supportTenant(who) });
     signedOut(state);
   }
 
   async signOutOthers(): Promise<{ readonly revokedIds: readonly string[] }> {
     const who = signedIn(this.#state, 'signOutOthers');
-    return this.#state.manager.revokeOthers(who.userId, who.id, { tenantId: who.tenantId, by: who.impersonatorId });
+    return this.#state.manager.revokeOthers(who.userId, who.id, { tenantId: supportTenant(who), by: who.impersonatorId });
   }
 
   async list(listOptions: { readonly locale?: string | undefined; readonly kinds?: readonly string[] | undefined } = {}): Promise<SessionView[]> {
     const who = signedIn(this.#state, 'list');
-    return this.#state.manager.list(who.userId, { currentSessionId: who.id, locale: listOptions.locale, kinds: listOptions.kinds });
+    const rows = await this.#state.manager.list(who.userId, { currentSessionId: who.id, locale: listOptions.locale, kinds: listOptions.kinds });
+    const tenant = supportTenant(who);
+    return tenant === undefined ? rows : rows.filter((row) => row.tenantId === tenant);
   }
 
   passwordChanged(): Promise<CredentialChangeResult> {
@@ -241,6 +246,7 @@ export class BoundSessions implements RequestSessions {
   async revoke(sessionId: string): Promise<boolean> {
     const state = this.#state;
     const who = signedIn(state, 'revoke');
+    if (supportTenant(who) !== undefined && !(await this.list()).some((row) => row.id === sessionId)) return false;
     const revoked = await state.manager.revoke(sessionId, { userId: who.userId, by: who.impersonatorId });
     if (revoked && sessionId === who.id) {
       signedOut(state);

@@ -174,13 +174,13 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
 
   // A tenant admin's action ends only that tenant's sessions of the user: no epoch moves (the
   // user's other organizations keep theirs), so each session of the tenant not already ended is revoked on its own.
-  const revokeInTenant = async (userId: string, tenantId: string, how: { kinds: readonly string[]; at: number; reason: string; by: string | undefined }): Promise<RevokeAllResult> => {
+  const revokeInTenant = async (userId: string, tenantId: string, how: { kinds: readonly string[]; at: number; reason: string; by: string | undefined; keep?: string }): Promise<RevokeAllResult> => {
     const { kinds, at, reason, by } = how;
     const answer = await calls.call('listByUser', () => store.listByUser(userId));
     const revokedIds: string[] = [];
     // Idle rows too: an access token minted before the session went idle works until the row is revoked.
     for (const { record, refusal } of await judgeAll(context, answer, at, false)) {
-      if (refusal !== undefined || record.tenantId !== tenantId || !kinds.includes(record.kind)) continue;
+      if (refusal !== undefined || record.tenantId !== tenantId || !kinds.includes(record.kind) || record.id === how.keep) continue;
       const before = await calls.call('revoke', (due) => store.revoke(record.id, { at, reason, denyUntil: context.denyUntil(at) }, due));
       if (before !== null) revokedIds.push(record.id);
     }
@@ -203,10 +203,11 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const by = actorOf(options.by, kept?.session.userId === userId ? kept.session : undefined);
     const at = clock();
     const reason = options.reason ?? 'sign_out_others';
-    const activity = entryFor(context, { userId, tenantId: options.tenantId, type: 'user.session_invalidated', at, reason, sessionId: keepSessionId, by });
+    if (options.tenantId !== undefined) return { revokedIds: (await revokeInTenant(userId, options.tenantId, { kinds, at, reason, by, keep: keepSessionId })).revokedIds ?? [] };
+    const activity = entryFor(context, { userId, type: 'user.session_invalidated', at, reason, sessionId: keepSessionId, by });
     const revokedIds = await calls.call('revokeOthers', (due) => store.revokeOthers(userId, { keepSessionId, kinds, at, reason, denyUntil: context.denyUntil(at), activity }, due));
     context.afterRevocation(userId);
-    userInvalidated(hub, { at, userId, tenantId: options.tenantId, reason, by }, kinds, revokedIds);
+    userInvalidated(hub, { at, userId, reason, by }, kinds, revokedIds);
     return { revokedIds };
   };
 

@@ -70,3 +70,54 @@ describe('a support session on a request', () => {
     expect((await attach({ cookie: `session=${support.token}` })).status).toBe('anonymous');
   });
 });
+
+describe("a support session of a tenant and the user's other organizations", () => {
+  const FIREFOX = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0';
+  const SAFARI = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15';
+
+  // An acme admin acts as carol, who belongs to acme and to globex.
+  async function setup() {
+    const manager = createSessionManager();
+    const http = createSessionHttp(manager);
+    const admin = await manager.create({ userId: 'admin', tenantId: 'acme', userAgent: CHROME });
+    const acme = await manager.create({ userId: 'carol', tenantId: 'acme', userAgent: SAFARI });
+    const globex = await manager.create({ userId: 'carol', tenantId: 'globex', userAgent: FIREFOX, ip: '198.51.100.7' });
+    const support = await manager.impersonate(admin.session, 'carol');
+    const as = (token: string) => http.attach(fakeRequest({ method: 'POST', url: '/x', headers: { 'user-agent': CHROME, cookie: `session=${token}` } }), target());
+    const live = async (token: string) => (await manager.validate(token)).ok;
+    return { manager, acme, globex, support, as, live };
+  }
+
+  it("lists only that tenant's sessions, and cannot end another tenant's by id", async () => {
+    const { acme, globex, support, as, live } = await setup();
+    const sessions = await as(support.token);
+    expect((await sessions.list()).map((row) => [row.id, row.tenantId])).toEqual([
+      [support.session.id, 'acme'],
+      [acme.session.id, 'acme'],
+    ]);
+    expect(await sessions.revoke(globex.session.id)).toBe(false);
+    expect(await live(globex.token)).toBe(true);
+    expect(await sessions.revoke(acme.session.id)).toBe(true);
+    expect(await live(acme.token)).toBe(false);
+  });
+
+  it("signs the user's other devices out in that tenant only, and keeps itself", async () => {
+    const { acme, globex, support, as, live } = await setup();
+    expect((await (await as(support.token)).signOutOthers()).revokedIds).toEqual([acme.session.id]);
+    expect([await live(acme.token), await live(globex.token), await live(support.token)]).toEqual([false, true, true]);
+  });
+
+  it("signs out everywhere in that tenant only (itself included)", async () => {
+    const { acme, globex, support, as, live } = await setup();
+    await (await as(support.token)).signOutEverywhere();
+    expect([await live(acme.token), await live(globex.token), await live(support.token)]).toEqual([false, true, false]);
+  });
+
+  it("the user's own list and sign-outs cover every organization", async () => {
+    const { acme, globex, support, as, live } = await setup();
+    const own = await as(acme.token);
+    expect((await own.list()).map((row) => row.tenantId).sort()).toEqual(['acme', 'acme', 'globex']);
+    await own.signOutOthers();
+    expect([await live(globex.token), await live(support.token), await live(acme.token)]).toEqual([false, false, true]);
+  });
+});
