@@ -139,18 +139,19 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     checkActor(options);
     // No session can have an id of another shape: nothing to look up.
     if (!isSessionId(sessionId)) return false;
-    // The activity entry is written with the revocation, so its owner and device are read first (unless just read).
+    // Its owner and device are read first (unless just read), for the activity entry written with the revocation.
     let known = read?.id === sessionId ? read : undefined;
-    if (known === undefined && (options.userId !== undefined || context.keepsActivity)) {
+    if (known === undefined) {
       const found = await readSession(context, sessionId);
-      if (found === null) return false;
+      // Already ended (signed out, expired, signed out everywhere): nothing to end, nothing to tell. An idle one still holds access tokens.
+      if (found === null || (await judgeLookup(context, found, clock(), false)) !== undefined) return false;
       known = found.session;
     }
-    if (options.userId !== undefined && known?.userId !== options.userId) return false;
+    if (options.userId !== undefined && known.userId !== options.userId) return false;
     const at = clock();
     const reason = options.reason ?? 'revoked';
-    const activity = known === undefined ? undefined : entryFor(context, { userId: known.userId, tenantId: known.tenantId, type: 'session.revoked', at, reason, sessionId, deviceLabel: deviceLabel(known), ip: known.ip, by: options.by });
-    const before = await calls.call('revoke', (due) => store.revoke(sessionId, { at, reason, denyUntil: context.denyUntil(at), activity, userId: known?.userId }, due));
+    const activity = entryFor(context, { userId: known.userId, tenantId: known.tenantId, type: 'session.revoked', at, reason, sessionId, deviceLabel: deviceLabel(known), ip: known.ip, by: options.by });
+    const before = await calls.call('revoke', (due) => store.revoke(sessionId, { at, reason, denyUntil: context.denyUntil(at), activity, userId: known.userId }, due));
     if (before === null) return false;
     context.afterRevocation(before.userId);
     hub.emit({ type: 'session.revoked', at, userId: before.userId, tenantId: before.tenantId, sessionIds: [before.id], reason, by: options.by, ip: before.ip, deviceLabel: deviceLabel(before) });
