@@ -1,6 +1,6 @@
 import type { AccessTokenClaims } from '../access-tokens/index.js';
 import { isSessionError, SessionError } from '../errors.js';
-import type { CreatedSession, CreateSessionInput, CredentialChangeResult, SignOutResult } from '../manager/api.js';
+import type { CreatedSession, CreateSessionInput, CredentialChangeResult, RevokeOthersResult, SignOutResult } from '../manager/api.js';
 import type { Session, SessionView } from '../session.js';
 import { serializeClearedCookie, serializeSessionCookie } from './cookies.js';
 import { clientIp } from './proxy.js';
@@ -54,10 +54,7 @@ export interface RequestSessions {
    * Signs out every other device of the user; this one stays.
    * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `STORE_UNAVAILABLE`
    */
-  signOutOthers(): Promise<{
-    /** Ids of the sessions signed out. */
-    readonly revokedIds: readonly string[];
-  }>;
+  signOutOthers(): Promise<RevokeOthersResult>;
   /**
    * The user's live sessions, this one first and marked `current`; `kinds` limits the list, `locale` is the texts'.
    * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `INVALID_INPUT` for unknown `kinds`, `STORE_UNAVAILABLE`
@@ -223,7 +220,7 @@ export class BoundSessions implements RequestSessions {
     signedOut(state);
   }
 
-  async signOutOthers(): Promise<{ readonly revokedIds: readonly string[] }> {
+  async signOutOthers(): Promise<RevokeOthersResult> {
     const who = signedIn(this.#state, 'signOutOthers');
     return this.#state.manager.revokeOthers(who.userId, who.id, { tenantId: supportTenant(who), by: who.impersonatorId });
   }
