@@ -84,12 +84,13 @@ function proceed(ctx: Context, next: () => Promise<unknown>, request: HttpReques
   });
 }
 
-// Koa's onerror clears every header but the error's own: a cookie rotated on this request rides on those.
+// Koa's onerror clears every header but the error's own: a cookie rotated on this request rides on those of an error
+// derived from the app's, which is never written to (one error object may be thrown on every user's request).
 function keepCookies(ctx: Context, error: unknown): unknown {
   const cookies = ctx.res.getHeader('set-cookie');
-  if (typeof error !== 'object' || error === null || cookies === undefined) return error;
-  const own = (error as { headers?: object }).headers;
-  return Object.assign(error, { headers: { ...own, 'set-cookie': cookies, 'cache-control': NO_STORE } });
+  if (!(error instanceof Error) || cookies === undefined) return error;
+  const headers = { ...(error as { headers?: object }).headers, 'set-cookie': cookies, 'cache-control': NO_STORE };
+  return Object.create(error, { headers: { value: headers, enumerable: true } }) as Error;
 }
 
 /**

@@ -93,4 +93,25 @@ describe('koa: an error thrown on the request that rotates the cookie', () => {
       [401, 'Basic realm="files"', 'no-store', 1],
     ]);
   });
+
+  it("never writes to the app's error: one error object thrown on every request carries one user's cookie to nobody else", async () => {
+    const clock = { now: Date.parse('2030-01-01T00:00:00Z') };
+    const sessions = createSessionManager({ clock: () => clock.now, kinds: { remember: ROTATION } });
+    const maintenance = Object.assign(new Error('down for maintenance'), { status: 503, expose: true });
+    const reported: unknown[] = [];
+    const app = new Koa();
+    app.on('error', (error: Error) => void reported.push(error.message));
+    app.use(sessionMiddleware(sessions));
+    app.use(() => {
+      throw maintenance;
+    });
+    const started = await listen(createServer(app.callback()));
+    close = started.close;
+    const { token } = await sessions.create({ userId: 'alice', kind: 'remember' });
+    clock.now += ROTATION.rotateAfter;
+    const alice = await fetch(started.url, { headers: { cookie: `session=${token}` } });
+    const anonymous = await fetch(started.url);
+    expect([alice.status, alice.headers.getSetCookie().length, anonymous.status, anonymous.headers.getSetCookie()]).toEqual([503, 1, 503, []]);
+    expect([Object.keys(maintenance), reported]).toEqual([['status', 'expose'], ['down for maintenance', 'down for maintenance']]);
+  });
 });
