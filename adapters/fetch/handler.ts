@@ -1,7 +1,6 @@
 import type { SessionManager } from '../../src/manager/api.js';
 import { createSessionHttp, errorResponse, fromFetchRequest, type FetchRequestInfo, type RequestSessions, type SessionHttpOptions } from '../../src/http/index.js';
 import { callable, invalidConfiguration } from '../../src/option-checks.js';
-import { report } from '../../src/http/report.js';
 import { pendingHeaders, toResponse } from './response.js';
 
 // A WeakMap, since a `Request` cannot carry a property as `req.sessions` does.
@@ -42,8 +41,7 @@ export interface WithSessions {
 
 /**
  * Creates the session wrapper for Fetch handlers: the handler gets the request's `sessions` second, its cookies go on
- * the returned `Response`, and a `STORE_UNAVAILABLE` it throws becomes the library's `503`. Another error it throws reaches
- * the runtime, unless a cookie was written (a rotation): then it goes to `onError`, and a plain `500` carries the cookie.
+ * the returned `Response`, and a `STORE_UNAVAILABLE` it throws becomes the library's `503`.
  * @returns `withSessions(handler, connectionInfo?)`, which wraps one handler.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for an unknown option or options that contradict themselves.
  */
@@ -62,10 +60,8 @@ export function sessionHandler(sessions: SessionManager, options: SessionHttpOpt
         response = await handler(request, requestSessions, ...args);
       } catch (error) {
         const unavailable = errorResponse(error, httpRequest, requestSessions);
-        // The runtime's own 500 would drop a cookie written before the throw (a rotation): this 500 carries it.
-        if (unavailable === undefined && !pending.hasCookies()) throw error;
-        if (unavailable === undefined) report(options.onError, error);
-        response = unavailable === undefined ? new Response('Internal Server Error', { status: 500 }) : toResponse(unavailable);
+        if (unavailable === undefined) throw error;
+        response = toResponse(unavailable);
       }
       return pending.applyTo(response);
     };

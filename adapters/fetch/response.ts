@@ -12,8 +12,6 @@ export function toResponse(decided: HttpResponse): Response {
 export interface PendingHeaders extends ResponseTarget {
   /** The handler's response with the waiting headers on it (a copy when its headers are immutable). */
   applyTo(response: Response): Response;
-  /** Whether a `Set-Cookie` waits (a sign-in, a rotation). */
-  hasCookies(): boolean;
 }
 
 export function pendingHeaders(): PendingHeaders {
@@ -27,7 +25,6 @@ export function pendingHeaders(): PendingHeaders {
   return {
     setHeader: (name, value) => void replaced.set(name.toLowerCase(), value),
     appendSetCookie: (value) => void cookies.push(value),
-    hasCookies: () => cookies.length > 0,
     applyTo(response) {
       if (replaced.size === 0 && cookies.length === 0) return response;
       try {

@@ -37,7 +37,7 @@ export interface SessionHttpOptions {
   readonly accessTokens?: boolean;
   /** Seconds in the `Retry-After` header of a `503` (store unavailable). @default 5 */
   readonly retryAfter?: number;
-  /** Receives every error that was answered with a `503`, what a route's `onRefused` throws on a refusal the route made itself, and what a Fetch handler throws after a cookie was written (answered `500`), for logging. @default none */
+  /** Receives every error that was answered with a `503`, and what a route's `onRefused` throws on a refusal the route made itself, for logging. @default none */
   readonly onError?: (error: unknown) => void;
 }
 
