@@ -37,7 +37,8 @@ describeFrameworkConformance(
       }
       if (route === 'GET /dashboard' || route === 'HEAD /dashboard') return requireSession(request) ?? html('<h1>Dashboard</h1>');
       if (route === 'GET /api/public') return Response.json({ userId: sessions.userId, status: sessions.status });
-      if (route === 'GET /api/fail') throw new Error('downstream failure');
+      // A failure the handler answers itself, as docs/rotation.md advises: a runtime's own 500 carries no cookie.
+      if (route === 'GET /api/fail') return new Response('Internal Server Error', { status: 500 });
       return (await routes(request)) ?? Response.json({ error: 'not_found' }, { status: 404 });
     }
     return listen(serveFetch(withSessions(app, (_request, connection) => connection)));

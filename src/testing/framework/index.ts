@@ -95,7 +95,8 @@ export const STORE_TIMEOUT = 300;
  *   `{ "userId": sessions.userId, "sessionId": sessions.current?.id ?? sessions.accessToken?.sid }`;
  * - `GET /dashboard`, behind `requireSession`: `200` HTML (any);
  * - `GET /api/public`: `200` JSON `{ "userId": sessions.userId, "status": sessions.status }`;
- * - `GET /api/fail`: throws an `Error`, left to the framework's usual error handling (a `500`);
+ * - `GET /api/fail`: throws an `Error`, left to the framework's usual error handling (a `500`; on a
+ *   Fetch runtime, which answers a thrown error without the wrapper, the handler's own `500` `Response`);
  * - the wrapper's error handler, so that a `SessionError` `STORE_UNAVAILABLE` thrown by the
  *   routes is the library's `503` (Express `sessionErrorHandler()` after the routes, Fastify's as
  *   its error handler, Koa's `sessionMiddleware` by itself).
