@@ -58,6 +58,8 @@ export async function redeemRevocationLink(
   try {
     const ended = await endDevice(context, lifecycle, link);
     if (everywhere) await lifecycle.revokeAll(link.userId, { kinds: 'all', reason: 'not_me' });
+    // Disowned, once its sessions are ended: the device's next sign-in alerts again, though it was known.
+    if (link.deviceHash !== undefined) await calls.call('forgetDevice', () => store.forgetDevice!(link.userId, link.deviceHash!));
     return { userId: link.userId, sessionId: link.sessionId, everywhere, ...ended };
   } catch (error) {
     // Used up but the sign-out failed: put it back so the user can try again.
@@ -76,8 +78,6 @@ async function endDevice(context: ManagerContext, lifecycle: Lifecycle, link: Re
   const revokedIds: string[] = [];
   // Marked revoked whatever it was (an epoch-revoked row becomes a tombstone), counted only when it was live.
   if ((await lifecycle.revoke(link.sessionId, { reason: 'not_me', userId: link.userId })) && wasLive) revokedIds.push(link.sessionId);
-  // Disowned: the device's next sign-in alerts again, though it was known.
-  if (link.deviceHash !== undefined) await context.calls.call('forgetDevice', () => context.store.forgetDevice!(link.userId, link.deviceHash!));
   if (device?.deviceKey === undefined) return { revokedIds, deviceFound: false };
   const answer = await context.calls.call('listByUser', () => context.store.listByUser(link.userId));
   // Idle rows too: an access token minted before the session went idle works until the row is revoked.

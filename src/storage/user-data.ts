@@ -32,8 +32,7 @@ export function eraseUser(store: SessionStore, userId: string, now: number, due?
 /** The user's known devices. */
 export async function listDevices(store: SessionStore, userId: string): Promise<readonly KnownDevice[]> {
   const { devices } = checkUserState(await store.readUser(userId, undefined, null), userId);
-  // A forgotten device (seen at 0) is not one the user signed in from, as far as anyone is told.
-  return Object.entries(devices).flatMap(([deviceHash, lastSeenAt]) => (lastSeenAt > 0 ? [{ deviceHash, lastSeenAt }] : []));
+  return Object.entries(devices).map(([deviceHash, lastSeenAt]) => ({ deviceHash, lastSeenAt }));
 }
 
 /** Appends entries, each to its owner's activity (one batch per entry's owner). */
