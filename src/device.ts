@@ -1,15 +1,8 @@
 import UAParser from 'ua-parser-js';
 import { STORE_LIMITS } from './store-records.js';
+import type { DeviceInfo } from './device-label.js';
 
-/** What a device parser extracts from a User-Agent string. Unknown parts stay undefined. */
-export interface DeviceInfo {
-  /** Browser name, e.g. `"Chrome"`, `"Safari"`. */
-  readonly browser?: string | undefined;
-  /** Operating system name, e.g. `"Mac OS"`, `"iOS"`. */
-  readonly os?: string | undefined;
-  /** `"desktop"`, `"mobile"`, `"tablet"`, or another type the parser knows. */
-  readonly deviceType?: string | undefined;
-}
+export { deviceLabel, type DeviceInfo } from './device-label.js';
 
 /** Turns a User-Agent string into {@link DeviceInfo}; a parser that throws leaves the device unknown. */
 export type DeviceParser = (userAgent: string) => DeviceInfo;
@@ -87,12 +80,4 @@ function cleanName(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const trimmed = value.trim().slice(0, 64);
   return trimmed.length > 0 ? trimmed : undefined;
-}
-
-/** The label a person reads: `"Chrome on Mac OS"`, `"Chrome"` (OS unknown), `"Unknown browser on iOS"` (browser unknown) or `"Unknown device"`. */
-export function deviceLabel(device: DeviceInfo): string {
-  if (device.browser !== undefined && device.os !== undefined) return `${device.browser} on ${device.os}`;
-  if (device.os !== undefined) return `Unknown browser on ${device.os}`;
-  if (device.browser !== undefined) return device.browser;
-  return 'Unknown device';
 }

@@ -1,3 +1,4 @@
+import { deviceLabel } from '../device-label.js';
 import { SessionError } from '../errors.js';
 import { decideSignIn, replacesDevice } from '../rules/sign-in.js';
 import { checkUserState } from '../store-answers.js';
@@ -25,9 +26,9 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
     const decision = decideSignIn(record, { sessions: state.sessions, epochs: state.epochs, tenantEpochs: ownEntry(state.tenantEpochs, record.tenantId) }, options);
     const { maxAge, ...fields } = record;
     const session: SessionRecord = { ...fields, createdAt: decision.createdAt, expiresAt: decision.createdAt + maxAge, lastUsedAt: decision.createdAt };
-    const ended = [...decision.replaced.map((row) => ({ id: row.id, reason: 'replaced' })), ...decision.evicted.map((row) => ({ id: row.id, reason: 'session_limit' }))];
+    const ended = [...decision.replaced.map((row) => ({ row, reason: 'replaced' })), ...decision.evicted.map((row) => ({ row, reason: 'session_limit' }))];
     const writes: Write[] = [{ type: 'insert', session }];
-    for (const { id, reason } of ended) writes.push(...ending(id, { at: decision.createdAt, reason, denyUntil: options.denyUntil }));
+    for (const { row, reason } of ended) writes.push(...ending(row.id, { at: decision.createdAt, reason, denyUntil: options.denyUntil }));
     // The marks "sign out everywhere" raises its epoch above, the user's and the tenant's.
     writes.push({ type: 'highWater', kind: session.kind, at: session.createdAt });
     if (session.tenantId !== undefined) writes.push({ type: 'highWater', tenantId: session.tenantId, kind: session.kind, at: session.createdAt });
@@ -43,7 +44,7 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
   });
 }
 
-/** The entry of each session a sign-in ended: `<sign-in entry id>.<i>`, in the order ended. */
-function endedEntries(entry: ActivityRecord, ended: ReadonlyArray<{ id: string; reason: string }>): ActivityRecord[] {
-  return ended.map(({ id, reason }, index) => ({ id: `${entry.id}.${index}`, userId: entry.userId, tenantId: entry.tenantId, type: 'session.revoked', at: entry.at, reason, sessionId: id }));
+/** The entry of each session a sign-in ended, with its device: `<sign-in entry id>.<i>`, in the order ended. */
+function endedEntries(entry: ActivityRecord, ended: ReadonlyArray<{ row: SessionRecord; reason: string }>): ActivityRecord[] {
+  return ended.map(({ row, reason }, index) => ({ id: `${entry.id}.${index}`, userId: entry.userId, tenantId: entry.tenantId, type: 'session.revoked', at: entry.at, reason, sessionId: row.id, deviceLabel: deviceLabel(row), ip: row.ip }));
 }

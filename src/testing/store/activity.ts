@@ -43,7 +43,7 @@ export function describeActivity(suite: StoreSuiteContext): void {
     withActivity('writes a create\'s entry with it, and one derived entry per session it replaced or evicted', async () => {
       const user = freshUser();
       const t = Date.now();
-      const old = await insert(store(), user, { createdAt: t, ...CHROME_MAC_DEVICE });
+      const old = await insert(store(), user, { createdAt: t, ...CHROME_MAC_DEVICE, ip: '198.51.100.7' });
       const idle = await insert(store(), user, { createdAt: t + 1, kind: 'browser' });
       const busy = await insert(store(), user, { createdAt: t + 2 });
       await store().touch(busy.id, t + 50);
@@ -52,8 +52,8 @@ export function describeActivity(suite: StoreSuiteContext): void {
       const created = await store().create(newRecord(store(), user, { createdAt: t + 100, ...CHROME_MAC_DEVICE }), { replaceDevice: true, limit: evictOldest(2), activity });
       expect([created.replacedIds, created.evictedIds]).toEqual([[old.id], [idle.id]]);
       expect(await list(store(), user)).toEqual([
-        { id: `${signIn.id}.1`, userId: user, type: 'session.revoked', at: t + 100, reason: 'session_limit', sessionId: idle.id },
-        { id: `${signIn.id}.0`, userId: user, type: 'session.revoked', at: t + 100, reason: 'replaced', sessionId: old.id },
+        { id: `${signIn.id}.1`, userId: user, type: 'session.revoked', at: t + 100, reason: 'session_limit', sessionId: idle.id, deviceLabel: 'Unknown device' },
+        { id: `${signIn.id}.0`, userId: user, type: 'session.revoked', at: t + 100, reason: 'replaced', sessionId: old.id, deviceLabel: 'Chrome on Mac OS', ip: '198.51.100.7' },
         { ...signIn, sessionId: 'will-be-the-new-one' },
       ]);
     });
