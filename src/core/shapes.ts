@@ -59,6 +59,8 @@ export interface RevokeSessionOptions extends ActorOptions {
   readonly reason?: string;
   /** When set, only a session of this user is revoked (others count as not found). */
   readonly userId?: string;
+  /** When set, only a session of this tenant is revoked (others count as not found): a tenant admin's or a support session's action. */
+  readonly tenantId?: string | undefined;
 }
 
 /** Options of {@link SessionManager.revokeAll}. */

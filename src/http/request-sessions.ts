@@ -243,8 +243,7 @@ export class BoundSessions implements RequestSessions {
   async revoke(sessionId: string): Promise<boolean> {
     const state = this.#state;
     const who = signedIn(state, 'revoke');
-    if (supportTenant(who) !== undefined && !(await this.list()).some((row) => row.id === sessionId)) return false;
-    const revoked = await state.manager.revoke(sessionId, { userId: who.userId, by: who.impersonatorId });
+    const revoked = await state.manager.revoke(sessionId, { userId: who.userId, tenantId: supportTenant(who), by: who.impersonatorId });
     if (revoked && sessionId === who.id) {
       signedOut(state);
     }

@@ -83,7 +83,7 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    * ending itself goes through {@link SessionManager.signOut}, which names a support session's
    * impersonator in `by`; here pass `by` yourself.
    * @param sessionId - An id of another shape revokes nothing.
-   * @returns Whether this call revoked it (`false` when unknown, another user's, or already ended: revoked, expired or
+   * @returns Whether this call revoked it (`false` when unknown, another user's or tenant's (`userId`, `tenantId`), or already ended: revoked, expired or
    * signed out everywhere, with no activity entry or event); an idle session is still ended, as its access tokens work.
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */

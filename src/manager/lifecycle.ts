@@ -147,7 +147,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       if (found === null || (await judgeLookup(context, found, clock(), false)) !== undefined) return false;
       known = found.session;
     }
-    if (options.userId !== undefined && known.userId !== options.userId) return false;
+    if ((options.userId !== undefined && known.userId !== options.userId) || (options.tenantId !== undefined && known.tenantId !== options.tenantId)) return false;
     const at = clock();
     const reason = options.reason ?? 'revoked';
     const activity = entryFor(context, { userId: known.userId, tenantId: known.tenantId, type: 'session.revoked', at, reason, sessionId, deviceLabel: deviceLabel(known), ip: known.ip, by: options.by });
