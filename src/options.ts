@@ -44,7 +44,7 @@ export interface SessionManagerOptions {
   readonly pruneBatchSize?: number;
   /** Kinds beyond the built-in `browser`, `remember` and `api`, and per-kind settings for any of them. */
   readonly kinds?: Readonly<Record<string, KindOptions>>;
-  /** Kinds "sign out everywhere" covers by default (support sessions included, so the user can end one). @default ["browser", "remember", "impersonation"] */
+  /** Kinds "sign out everywhere" covers by default (support sessions included, so the user can end one). @default every kind but `api`, the app's own kinds included */
   readonly everywhereKinds?: readonly string[];
   /** Revocation policies. */
   readonly policy?: SessionPolicy;
@@ -150,7 +150,8 @@ export function resolveOptions(input: CreateSessionManagerOptions | undefined): 
     const defaults = { maxAge: kind === 'impersonation' ? Math.min(maxAge, IMPERSONATION_MAX_AGE) : maxAge, idleTimeout };
     kinds.set(kind, resolveKind(kind, own, defaults));
   }
-  const everywhereKinds = options.everywhereKinds ?? ['browser', 'remember', 'impersonation'];
+  // An app's own kind is covered unless left out by name: a kind forgotten here would outlive a password reset.
+  const everywhereKinds = options.everywhereKinds ?? [...kinds.keys()].filter((kind) => kind !== 'api');
   if (!Array.isArray(everywhereKinds) || everywhereKinds.length === 0) throw invalidConfiguration('everywhereKinds must be a non-empty list of kinds.');
   for (const kind of everywhereKinds) {
     if (typeof kind !== 'string' || !kinds.has(kind)) throw invalidConfiguration(`everywhereKinds names unknown kind "${String(kind)}".`);

@@ -11,7 +11,7 @@ const YES_FLAG: Flag = { type: 'boolean', help: ['--yes', 'Do not ask for confir
 const BY_FLAG = (trail: string): Flag => ({ type: 'string', help: ['--by <actor>', `Who did it, for the ${trail} (default: cli)`] });
 const KINDS_FLAG = (app: string): Flag => ({
   type: 'string',
-  help: ['--kinds all|<kind>,<kind>…', `Session kinds to sign out (default: browser,remember,impersonation, as "sign out everywhere"${app})`],
+  help: ['--kinds all|<kind>,<kind>…', `Session kinds to sign out (default: every kind but api, as "sign out everywhere"${app})`],
 });
 
 const migrate: Command = {
@@ -172,19 +172,26 @@ function batchSize(value: string | undefined): number {
   return Number(value);
 }
 
-/** `--kinds` as the manager's options (`all` anywhere in the list means every kind); the app's own kinds, named or found by `appKinds`, are declared for this run. */
-async function kindsToRevoke(value: string | boolean | undefined, appKinds: () => Promise<string[]>): Promise<{ kinds: 'all' | string[] | undefined; declared: Record<string, KindOptions> }> {
-  if (value === undefined) return { kinds: undefined, declared: {} };
-  const listed = String(value).split(',').map((kind) => kind.trim());
+/**
+ * `--kinds` as the manager's options (`all` anywhere in the list means every kind). The app's own kinds found by
+ * `storedKinds` (`undefined` when the store cannot tell) are declared for this run, so the default, every kind
+ * but `api` as "sign out everywhere", covers them too; a named kind of the app's that nothing holds is a typo.
+ */
+async function kindsToRevoke(value: string | boolean | undefined, storedKinds: () => Promise<string[] | undefined>): Promise<{ kinds: 'all' | string[] | undefined; declared: Record<string, KindOptions> }> {
+  const listed = value === undefined ? [] : String(value).split(',').map((kind) => kind.trim());
   if (listed.some((kind) => kind === '')) throw usageError('--kinds takes "all" or a comma-separated list of kinds');
   // Checked here, not only by the manager the command makes: a mistyped kind is bad usage.
   const misnamed = listed.find((kind) => !KIND_NAME.test(kind));
   if (misnamed !== undefined) throw usageError(`--kinds: kind "${misnamed}" ${KIND_NAME_RULE}`);
   const all = listed.includes('all');
   const named = [...new Set(listed.filter((kind) => kind !== 'all'))];
-  const own = all ? [...(await appKinds()), ...named] : named;
-  const declared = own.filter((kind) => !(BUILT_IN_KINDS as readonly string[]).includes(kind)).map((kind): [string, KindOptions] => [kind, {}]);
-  return { kinds: all ? 'all' : named, declared: Object.fromEntries(declared) };
+  const isOwn = (kind: string): boolean => !(BUILT_IN_KINDS as readonly string[]).includes(kind);
+  const stored = value === undefined || all || named.some(isOwn) ? await storedKinds() : [];
+  if (all && stored === undefined) throw usageError('--kinds all needs a store that can count its sessions per kind (stats): list the kinds to sign out instead (browser,remember,kiosk)');
+  const unheld = all || stored === undefined ? undefined : named.find((kind) => isOwn(kind) && !stored.includes(kind));
+  if (unheld !== undefined) throw usageError(`--kinds: no session of kind "${unheld}" is stored here (stored kinds: ${stored!.join(', ') || 'none'})`);
+  const declared = [...(value === undefined || all ? (stored ?? []) : []), ...named].filter(isOwn).map((kind): [string, KindOptions] => [kind, {}]);
+  return { kinds: all ? 'all' : value === undefined ? undefined : named, declared: Object.fromEntries(declared) };
 }
 
 async function kindsHeldFor(userId: string, store: SessionStore): Promise<string[]> {
@@ -193,9 +200,8 @@ async function kindsHeldFor(userId: string, store: SessionStore): Promise<string
 }
 
 // Every kind with a row in the store: a superset of the tenant's (an extra tenant epoch costs one write, nothing else).
-async function kindsInStore(store: SessionStore): Promise<string[]> {
-  if (typeof store.stats !== 'function') throw usageError('--kinds all needs a store that can count its sessions per kind (stats): list the kinds to sign out instead (browser,remember,kiosk)');
-  return Object.keys(await store.stats(Date.now()));
+async function kindsInStore(store: SessionStore): Promise<string[] | undefined> {
+  return typeof store.stats === 'function' ? Object.keys(await store.stats(Date.now())) : undefined;
 }
 
 // `(browser, remember): sessions created until <time> are refused.`, from the raised epochs.

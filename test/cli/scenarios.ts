@@ -86,7 +86,7 @@ export function describeCliOnStore(
       expect(await run('list', 'nobody')).toMatchObject({ code: 0, stdout: 'No live sessions for user nobody.\n' });
     });
 
-    it('revoke-user signs out everywhere: browser, remember and support sessions by default, every kind with --kinds all', async () => {
+    it('revoke-user signs out everywhere: every kind but api by default, the app\'s own included, every kind with --kinds all', async () => {
       const sessions = await manager({ kinds: { kiosk: {} } });
       const browser = await sessions.create({ userId: 'bob', userAgent: UA.chromeMac });
       const api = await sessions.create({ userId: 'bob', kind: 'api' });
@@ -94,20 +94,36 @@ export function describeCliOnStore(
 
       const everywhere = await run('revoke-user', 'bob');
       expect(everywhere).toMatchObject({ code: 0, stderr: '' });
-      expect(everywhere.stdout).toMatch(/^Signed out user bob everywhere \(browser, impersonation, remember\): sessions created until \S+Z are refused\.\n$/);
+      expect(everywhere.stdout).toMatch(/^Signed out user bob everywhere \(browser, impersonation, kiosk, remember\): sessions created until \S+Z are refused\.\n$/);
       expect(await sessions.validate(browser.token)).toMatchObject({ ok: false });
+      expect(await sessions.validate(kiosk.token)).toMatchObject({ ok: false });
       expect(await sessions.validate(api.token)).toMatchObject({ ok: true });
+      const kioskAgain = await sessions.create({ userId: 'bob', kind: 'kiosk' });
 
       const all = await run('revoke-user', 'bob', '--kinds', 'all', '--by', 'ops');
       expect(all.code).toBe(0);
       // "all" covers the app's own kinds the store holds for the user, not only the built-in ones.
       expect(all.stdout).toMatch(/^Signed out user bob everywhere \(api, browser, impersonation, kiosk, remember\)/);
       expect(await sessions.validate(api.token)).toMatchObject({ ok: false });
-      expect(await sessions.validate(kiosk.token)).toMatchObject({ ok: false });
+      expect(await sessions.validate(kioskAgain.token)).toMatchObject({ ok: false });
       expect(await run('list', 'bob')).toMatchObject({ code: 0, stdout: 'No live sessions for user bob.\n' });
 
       const named = await run('revoke-user', 'bob', '--kinds', 'api');
       expect(named.stdout).toMatch(/^Signed out user bob everywhere \(api\)/);
+    });
+
+    it('--kinds naming an app kind the store holds no session of is a typo: exit 2, nothing signed out, the held kinds named', async () => {
+      const sessions = await manager({ kinds: { kiosk: {} } });
+      const kiosk = await sessions.create({ userId: 'typo', kind: 'kiosk' });
+      const mistyped = await run('revoke-user', 'typo', '--kinds', 'browser,kiosks');
+      expect(mistyped).toMatchObject({ code: 2, stdout: '' });
+      expect(mistyped.stderr).toMatch(/--kinds: no session of kind "kiosks" is stored here \(stored kinds: kiosk\)/);
+      const tenant = await run('revoke-tenant', 'typo-tenant', '--kinds', 'kiosks', '--yes');
+      expect(tenant).toMatchObject({ code: 2, stdout: '' });
+      expect(tenant.stderr).toMatch(/--kinds: no session of kind "kiosks" is stored here \(stored kinds: .*kiosk/);
+      expect(await sessions.validate(kiosk.token)).toMatchObject({ ok: true });
+      expect(await run('revoke-user', 'typo', '--kinds', 'kiosk')).toMatchObject({ code: 0 });
+      expect(await sessions.validate(kiosk.token)).toMatchObject({ ok: false });
     });
 
     it('--kinds with "all" in a list, or with spaces around it, signs out every kind (never a success that left sessions alive)', async () => {
@@ -248,7 +264,7 @@ export function describeCliOnStore(
 
       const confirmed = await cli(['revoke-tenant', 'globex', '--by', 'ops', ...harness.args], { input: 'y\n' });
       expect(confirmed.code).toBe(0);
-      expect(confirmed.stdout).toMatch(/^Signed out tenant globex \(browser, impersonation, remember\): its sessions created until \S+Z are refused\.\n$/);
+      expect(confirmed.stdout).toMatch(/^Signed out tenant globex \(browser, impersonation, (kiosk, )?remember\): its sessions created until \S+Z are refused\.\n$/);
       expect(await sessions.validate(henry.token)).toMatchObject({ ok: false });
       expect(await sessions.validate(iris.token)).toMatchObject({ ok: false });
       expect(await sessions.validate(henryApi.token)).toMatchObject({ ok: true });

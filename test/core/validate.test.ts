@@ -154,14 +154,16 @@ describe('input and configuration errors', () => {
     expect(isSessionError(error) && error.code).toBe('INVALID_CONFIGURATION');
   });
 
-  it('declared kinds can be used and are covered by "all"', async () => {
+  it('declared kinds can be used and are covered by "all", as api is', async () => {
     const sessions = createSessionManager({ kinds: { kiosk: { maxAge: MINUTE * 30 } } });
     const kiosk = await sessions.create({ userId: 'a', kind: 'kiosk' });
+    const api = await sessions.create({ userId: 'a', kind: 'api' });
     expect(kiosk.session.expiresAt - kiosk.session.createdAt).toBe(MINUTE * 30);
-    await sessions.revokeAll('a');
+    await sessions.revokeAll('a', { kinds: ['browser'] });
     expect((await sessions.validate(kiosk.token)).ok).toBe(true);
     await sessions.revokeAll('a', { kinds: 'all' });
     expect((await sessions.validate(kiosk.token)).ok).toBe(false);
+    expect((await sessions.validate(api.token)).ok).toBe(false);
   });
 
   it('a closed manager refuses work with CLOSED', async () => {
