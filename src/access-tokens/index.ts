@@ -4,6 +4,7 @@ import { SessionError } from '../errors.js';
 import { EpochCache } from '../epoch-cache.js';
 import type { SessionRecord } from '../store.js';
 import type { RevocationState } from '../storage/types.js';
+import { MAX_CLOCK_TOLERANCE } from '../storage/revoke.js';
 import { epochFor } from '../liveness.js';
 import { isSessionId } from '../token.js';
 import { checkKeys, resolveKey, type AccessTokenAlgorithm, type AccessTokenKey, type ResolvedKey } from './keys.js';
@@ -34,9 +35,6 @@ export interface AccessTokenDependencies {
 const DEFAULT_MAX_TTL = 3_600_000;
 const DEFAULT_TOLERANCE = 5_000;
 
-/** The deny-list lifetime by default, also without `accessTokens`: another instance may issue tokens. */
-export const DEFAULT_DENY_WINDOW = DEFAULT_MAX_TTL + 2 * DEFAULT_TOLERANCE;
-
 // Group names of the tenant-keyed cache: a user's and a tenant's never collide.
 const userGroup = (userId: string): string => `u:${userId}`;
 const tenantGroup = (tenantId: string): string => `t:${tenantId}`;
@@ -64,7 +62,7 @@ export class AccessTokens {
     checkKeys(keys);
     this.#ttl = bounded('accessTokens.ttl', options.ttl ?? 300_000, 1_000, Number.MAX_SAFE_INTEGER);
     this.#maxTtl = bounded('accessTokens.maxTtl', options.maxTtl ?? Math.max(DEFAULT_MAX_TTL, this.#ttl), this.#ttl, Number.MAX_SAFE_INTEGER);
-    this.#tolerance = bounded('accessTokens.clockTolerance', options.clockTolerance ?? DEFAULT_TOLERANCE, 0, 60_000);
+    this.#tolerance = bounded('accessTokens.clockTolerance', options.clockTolerance ?? DEFAULT_TOLERANCE, 0, MAX_CLOCK_TOLERANCE);
     // A token from a clock ahead lives to revocation + maxTtl + tolerance; entries are honoured to end + tolerance.
     this.denyWindow = this.#maxTtl + 2 * this.#tolerance;
     this.#issuer = options.issuer;

@@ -13,7 +13,7 @@ export interface ManagerContext {
   readonly calls: StoreCalls;
   readonly hub: EventHub;
   readonly accessTokens: AccessTokens | undefined;
-  /** Until when a revoked session's id stays on the access-token deny-list. */
+  /** Until when a revoked session's id stays on the access-token deny-list, at the latest: never past the row's expiry. */
   denyUntil(at: number): number;
   /** Whether the store keeps account activity, known devices and revocation links. */
   readonly keepsActivity: boolean;

@@ -1,4 +1,4 @@
-import { AccessTokens, DEFAULT_DENY_WINDOW } from '../access-tokens/index.js';
+import { AccessTokens } from '../access-tokens/index.js';
 import { invalidInput, SessionError } from '../errors.js';
 import { EventHub, type SessionEventListener } from '../events.js';
 import { resolveOptions, type CreateSessionManagerOptions } from '../options.js';
@@ -59,8 +59,9 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
           cacheSize: config.epochCacheSize,
           liveSession: (sessionId, userId, countIdle) => liveSessionOf(context, userId, sessionId, config.clock(), countIdle),
         });
-  // Written whether or not this manager issues tokens: another instance on the store may.
-  const denyWindow = accessTokens?.denyWindow ?? DEFAULT_DENY_WINDOW;
+  // Written whether or not this manager issues tokens: another instance on the store may, with a
+  // maxTtl this one cannot know, so without its own the entry lasts as long as the row could.
+  const denyWindow = accessTokens?.denyWindow ?? Number.POSITIVE_INFINITY;
   let closed = false;
   const context: ManagerContext = {
     store,

@@ -16,7 +16,7 @@ export async function revoke(store: SessionStore, sessionId: string, options: Re
     const state = checkUserState(await store.readUser(owner, undefined, sessionId), owner);
     const row = state.sessions.find((session) => session.id === sessionId);
     if (row === undefined || row.revokedAt !== undefined) return null;
-    const writes = [...ending(row.id, options), ...activity(options)];
+    const writes = [...ending(row, options), ...activity(options)];
     return (await apply({ owner: { userId: owner }, version: state.version, writes, notify: true })) ? row : undefined;
   });
 }
@@ -36,7 +36,7 @@ export function revokeOthers(store: SessionStore, userId: string, options: Revok
   return versioned(store, { userId }, 'revokeOthers', due, async (apply) => {
     const state = checkUserState(await store.readUser(userId), userId);
     const others = othersToRevoke({ sessions: state.sessions, epochs: state.epochs, tenantEpochs: mapOf(state.tenantEpochs) }, options.keepSessionId, options.kinds, options.at);
-    const writes = [...others.flatMap((row) => ending(row.id, options)), ...activity(options)];
+    const writes = [...others.flatMap((row) => ending(row, options)), ...activity(options)];
     if (writes.length === 0) return [];
     const applied = await apply({ owner: { userId }, version: state.version, writes, notify: others.length > 0 });
     return applied ? others.map((row) => row.id) : undefined;
@@ -53,10 +53,16 @@ export function revokeTenant(store: SessionStore, tenantId: string, options: Rev
   });
 }
 
-/** The writes that end one session: its tombstone, and its deny-list entry when asked. */
-export function ending(sessionId: string, options: Pick<RevokeOptions, 'at' | 'reason' | 'denyUntil'>): Write[] {
-  const writes: Write[] = [{ type: 'revoke', sessionId, at: options.at, reason: options.reason }];
-  if (options.denyUntil !== undefined) writes.push({ type: 'deny', sessionId, until: options.denyUntil });
+/** The largest `clockTolerance` an access-token verifier accepts (ms). */
+export const MAX_CLOCK_TOLERANCE = 60_000;
+
+/**
+ * The writes that end one session: its tombstone, and its deny-list entry when asked. The entry lasts no
+ * longer than a token minted for the row can (minting caps `exp` at the row's expiry), whatever the issuer's `maxTtl`.
+ */
+export function ending(row: Pick<SessionRecord, 'id' | 'expiresAt'>, options: Pick<RevokeOptions, 'at' | 'reason' | 'denyUntil'>): Write[] {
+  const writes: Write[] = [{ type: 'revoke', sessionId: row.id, at: options.at, reason: options.reason }];
+  if (options.denyUntil !== undefined) writes.push({ type: 'deny', sessionId: row.id, until: Math.min(options.denyUntil, row.expiresAt + 2 * MAX_CLOCK_TOLERANCE) });
   return writes;
 }
 

@@ -45,7 +45,7 @@ export function revokeReused(store: SessionStore, userId: string, sessionId: str
     const state = checkUserState(await store.readUser(userId, undefined, sessionId), userId);
     const row = state.sessions.find((session) => session.id === sessionId);
     if (row === undefined || row.revokedAt !== undefined || matchSecret(presented, row, options.rotationGrace, options.at) !== 'reused') return null;
-    const writes = [...ending(sessionId, options), ...activity(options)];
+    const writes = [...ending(row, options), ...activity(options)];
     return (await apply({ owner: { userId }, version: state.version, writes, notify: true })) ? row : undefined;
   });
 }

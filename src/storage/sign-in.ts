@@ -28,7 +28,7 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
     const session: SessionRecord = { ...fields, createdAt: decision.createdAt, expiresAt: decision.createdAt + maxAge, lastUsedAt: decision.createdAt };
     const ended = [...decision.replaced.map((row) => ({ row, reason: 'replaced' })), ...decision.evicted.map((row) => ({ row, reason: 'session_limit' }))];
     const writes: Write[] = [{ type: 'insert', session }];
-    for (const { row, reason } of ended) writes.push(...ending(row.id, { at: decision.createdAt, reason, denyUntil: options.denyUntil }));
+    for (const { row, reason } of ended) writes.push(...ending(row, { at: decision.createdAt, reason, denyUntil: options.denyUntil }));
     // The marks "sign out everywhere" raises its epoch above, the user's and the tenant's.
     writes.push({ type: 'highWater', kind: session.kind, at: session.createdAt });
     if (session.tenantId !== undefined) writes.push({ type: 'highWater', tenantId: session.tenantId, kind: session.kind, at: session.createdAt });

@@ -9,7 +9,7 @@ export type { NewSessionRecord, SessionLimit } from '../rules/sign-in.js';
 export interface CreateOptions {
   /** End the live sessions of the same user, kind, tenant and device (`replaced`). */
   readonly replaceDevice: boolean;
-  /** Deny-list end for every session the sign-in ends. */
+  /** Deny-list end for every session the sign-in ends, at the latest (see `ending`). */
   readonly denyUntil?: number | undefined;
   readonly limit?: SessionLimit | undefined;
   /** The sign-in's activity entry; an entry per ended session follows it (`<id>.<i>`). */
@@ -34,7 +34,7 @@ export interface RevokeOptions {
   readonly at: number;
   /** Stored as `revokedReason`. */
   readonly reason: string;
-  /** When set, the id goes on the user's deny-list until then (ms). */
+  /** When set, the id goes on the user's deny-list until then (ms), or until its row's expiry if sooner (see `ending`). */
   readonly denyUntil?: number | undefined;
   /** Written in the same batch, when something is revoked (`revokeOthers`: always). */
   readonly activity?: ActivityRecord | undefined;

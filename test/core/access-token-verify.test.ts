@@ -1,7 +1,6 @@
 import { generateKeyPairSync, webcrypto } from 'node:crypto';
 import { CompactSign, decodeJwt, decodeProtectedHeader, exportJWK, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DENY_WINDOW } from '../../src/access-tokens/index.js';
 import { VerifiedTokenCache } from '../../src/access-tokens/verified-cache.js';
 import { ACCESS_TOKEN_TYPE, createSessionManager, isSessionError, memoryStore, type CreateSessionManagerOptions } from '../../src/index.js';
 import { TestClock } from '../support/clock.js';
@@ -159,11 +158,25 @@ describe('access-token verification, case by case', () => {
   });
 
   it('keeps deny-list entries for the longest lifetime plus twice the tolerance', async () => {
-    expect(DEFAULT_DENY_WINDOW).toBe(3_600_000 + 10_000);
     const { sessions, clock } = setup({ secret: SECRET, ttl: 5_000, maxTtl: 100_000, clockTolerance: 1_000 });
     const { session } = await sessions.create({ userId: 'u' });
     await sessions.revoke(session.id);
     expect((await sessions.store.readUser('u')).denied[session.id]).toBe(clock.now + 102_000);
+  });
+
+  it("a revocation on an instance without accessTokens refuses the issuer's tokens however long their maxTtl, until the row's expiry", async () => {
+    const clock = new TestClock(1_700_000_000_000);
+    const store = memoryStore();
+    const api = createSessionManager({ store, clock: clock.read, epochCacheTtl: 0, accessTokens: { secret: SECRET, ttl: 86_400_000 } });
+    const web = createSessionManager({ store, clock: clock.read, epochCacheTtl: 0, maxAge: 3 * 86_400_000 });
+    const { session } = await web.create({ userId: 'u' });
+    const token = await api.issueAccessToken(session);
+    expect(await web.revoke(session.id)).toBe(true);
+    clock.advance(2 * 3_600_000);
+    expect(await api.verifyAccessToken(token)).toMatchObject({ ok: false });
+    clock.advance(20 * 3_600_000);
+    expect(await api.verifyAccessToken(token)).toMatchObject({ ok: false });
+    expect((await store.readUser('u')).denied[session.id]).toBe(session.expiresAt + 120_000);
   });
 });
 
