@@ -8,7 +8,7 @@ export async function findLinks(context: ManagerContext, query: FederatedQuery):
   return context.calls.call('findFederatedLinks', () => context.store.findFederatedLinks(query, context.config.clock()));
 }
 
-/** A linked session not ended yet, or `undefined`; an idle one still counts when the manager issues access tokens (they work until it is revoked). */
+/** A linked session not ended yet, or `undefined`; an idle one still counts: access tokens, of any instance, work until it is revoked. */
 export function liveLinkedSession(context: ManagerContext, link: FederatedLink): Promise<SessionRecord | undefined> {
-  return liveSessionOf(context, link.userId, link.sessionId, context.config.clock(), context.accessTokens === undefined);
+  return liveSessionOf(context, link.userId, link.sessionId, context.config.clock(), false);
 }
