@@ -48,13 +48,13 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
     async signOut(session, actor: SignOutOptions = {}): Promise<SignOutResult> {
       checkId('session.userId', session?.userId);
       if (actor.thisDeviceOnly !== undefined && typeof actor.thisDeviceOnly !== 'boolean') throw invalidInput('thisDeviceOnly must be a boolean.');
-      const tenantId = session.tenantId ?? actor.tenantId;
-      // Who signs out is read from the store, not from the object given: a support session's
-      // sign-out is its impersonator's even when the app passes only the id and the user.
+      // Who signs out, and in which tenant, is read from the store, not from the object given: a support
+      // session's sign-out is its impersonator's even when the app passes only the id and the user.
       const stored = await storedSessionOf(context, session);
+      const tenantId = (stored ?? session).tenantId ?? actor.tenantId;
       const by = actor.by ?? actorOf(undefined, stored);
       // This device goes first and always: a failing policy must not leave it signed in.
-      await lifecycle.revoke(session.id, { reason: 'sign_out', by });
+      await lifecycle.revoke(session.id, { reason: 'sign_out', by, userId: session.userId });
       // A support session ends alone: the user's devices are not the admin's to sign out.
       const support = stored === undefined ? typeof (session as { readonly impersonatorId?: unknown }).impersonatorId === 'string' : stored.impersonatorId !== undefined;
       const global = actor.thisDeviceOnly !== true && !support && (await config.globalLogout({ userId: session.userId, tenantId })) === true;

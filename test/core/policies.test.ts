@@ -23,6 +23,18 @@ describe('global logout', () => {
     expect((await sessions.validate(globexPhone.token)).ok).toBe(true);
   });
 
+  it("asks the policy about the stored session's tenant, and ends only the caller's own session, whatever object the app passes", async () => {
+    const sessions = createSessionManager({ policy: { globalLogout: async ({ tenantId }) => tenantId === 'acme' } });
+    const laptop = await sessions.create({ userId: 'ann', tenantId: 'acme', userAgent: UA.chromeMac });
+    const phone = await sessions.create({ userId: 'ann', tenantId: 'acme', userAgent: UA.safariIphone });
+    const victim = await sessions.create({ userId: 'vic', userAgent: UA.firefoxWindows });
+    expect(await sessions.signOut({ id: victim.session.id, userId: 'ann' }, { thisDeviceOnly: true })).toEqual({ global: false });
+    expect((await sessions.validate(victim.token)).ok).toBe(true);
+    expect(await sessions.signOut({ id: laptop.session.id, userId: 'ann' })).toEqual({ global: true });
+    expect((await sessions.validate(laptop.token)).ok).toBe(false);
+    expect((await sessions.validate(phone.token)).ok).toBe(false);
+  });
+
   it('thisDeviceOnly signs out this device without asking the policy', async () => {
     let asked = 0;
     const sessions = createSessionManager({ policy: { globalLogout: () => ++asked > 0 } });
