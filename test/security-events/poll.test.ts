@@ -356,7 +356,8 @@ async function twoInstancesTakeTurns(pair: readonly [SessionStore, SessionStore]
       timeout: 5_000,
       interval: 20,
     });
-    expect(tx.polls.map((poll) => poll.maxEvents)).toEqual([2, 2, 0]);
+    // The last round's acknowledgement follows its SETs' work: it is awaited, not assumed sent yet.
+    await vi.waitFor(() => expect(tx.polls.map((poll) => poll.maxEvents)).toEqual([2, 2, 0]), { timeout: 5_000, interval: 20 });
   } finally {
     // close() stops the timers too.
     await Promise.all([first.close(), second.close()]);
