@@ -83,11 +83,15 @@ async function endUser(
   return before.map((view) => view.id);
 }
 
-/** The local users a target names: the one `resolveSubject` answered, or those whose sessions came from the provider identity. */
+/**
+ * The local users a target names: the one `resolveSubject` answered, or those whose sessions came from the
+ * provider identity. A complex subject's user member counts beside its session member, which narrows only a session-revoked event.
+ */
 async function usersOf(context: ManagerContext, target: SubjectTarget): Promise<string[]> {
   if (target.by === 'nobody') return [];
   if (target.by === 'local_user') return [target.userId];
-  return [...new Set((await linksOf(context, target)).map((link) => link.userId))];
+  const named = target.by === 'provider_session' && target.user !== undefined ? await usersOf(context, target.user) : [];
+  return [...new Set([...named, ...(await linksOf(context, target)).map((link) => link.userId)])];
 }
 
 /** The sessions signed in through a provider session or provider user; the id matches exactly. */

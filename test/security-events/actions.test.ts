@@ -199,6 +199,18 @@ describe('securityEvent(): what each event ends', () => {
     expect([await live(holder.token), await live(bob.token)]).toEqual([true, false]);
   });
 
+  it("an account or credential event whose complex subject names a user and a session unknown here ends that user's sessions: the session member narrows only session-revoked", async () => {
+    for (const type of [EVENTS.accountDisabled, EVENTS.credentialChange]) {
+      const u1 = await sessions.create({ userId: 'u1' });
+      const fromProvider = await viaProvider('u2', 'bob-sub', 'sid-2');
+      const subject = { format: 'complex', user: { format: 'email', email: 'u1@example.com' }, session: { format: 'opaque', id: 'sid-unknown' } };
+      expect(await sessions.securityEvent(await tx.sign({ type, subject }), options({ resolveSubject: () => 'u1' }))).toMatchObject({ ok: true, revokedIds: [u1.session.id] });
+      const byProviderUser = { format: 'complex', user: { format: 'iss_sub', iss: tx.issuer, sub: 'bob-sub' }, session: { format: 'opaque', id: 'sid-unknown' } };
+      expect(await sessions.securityEvent(await tx.sign({ type, subject: byProviderUser }), options())).toMatchObject({ ok: true, revokedIds: [fromProvider.session.id] });
+      expect([await live(u1.token), await live(fromProvider.token)]).toEqual([false, false]);
+    }
+  });
+
   it('an opaque user id that is not text is refused as a malformed subject, before resolveSubject is asked', async () => {
     const bob = await sessions.create({ userId: 'bob' });
     const asked: unknown[] = [];
