@@ -106,6 +106,12 @@ describe('examples/express-app', () => {
     // The JSON routes refuse it too: a support session is never fresh.
     expect((await fetch(`${server.url}/api/sessions/sign-out-others`, { method: 'POST', headers: { cookie: support } })).status).toBe(403);
     expect((await post('/profile/password', { current: DEMO_PASSWORD, password: 'x'.repeat(12), confirm: 'x'.repeat(12) }, { cookie: support, ...PAGE })).status).toBe(403);
+    // Viewing as an admin, it does not act on the team as the admin would: that would be logged as theirs.
+    const ofBen = await as('ben@acme.test');
+    const asAdmin = cookieOf(await viewAs('u-alan', owner), 'session');
+    expect((await post('/team/u-ben/sign-out', {}, { cookie: asAdmin, ...PAGE })).status).toBe(404);
+    expect((await post('/settings', { globalLogout: 'on' }, { cookie: asAdmin, ...PAGE })).status).toBe(403);
+    expect((await fetch(`${server.url}/api/sessions`, { headers: { cookie: ofBen } })).status).toBe(200);
 
     // Without the owner's cookie (another browser), End still ends the support session.
     const ended = await post('/support-access/end', {}, { cookie: support, ...PAGE });
@@ -228,6 +234,11 @@ describe('examples/express-app: actions that need a recent password', () => {
     const refused = await fetch(`${server.url}/api/sessions/sign-out-others`, { method: 'POST', headers: { cookie } });
     expect(refused.status).toBe(403);
     expect(await refused.json()).toEqual({ error: 'reauthentication_required' });
+    // The page's form asks for the password too, as its JSON twin does, and signs nobody out.
+    const everywhere = await form('/profile/sign-out-everywhere', {}, cookie);
+    expect(everywhere.status).toBe(403);
+    expect(await everywhere.json()).toEqual({ error: 'reauthentication_required' });
+    expect((await fetch(`${server.url}/api/sessions`, { headers: { cookie } })).status).toBe(200);
 
     const page = await fetch(`${server.url}/login?reauth=1&next=https://evil.example`, { headers: { ...PAGE, cookie } });
     expect(page.status).toBe(200);

@@ -8,10 +8,11 @@ import { noticeFor } from '../views/notices.js';
 import { settingsPage } from '../views/settings.js';
 import { teamPage, type TeamMember } from '../views/team.js';
 import { field, managersOnly, nameLookup, sendPage, viewerOf, type Deps } from './context.js';
+import { refuseDuringSupportAccess } from './support.js';
 
-/** Owners sign anyone else out; admins sign out members. Nobody does it to themselves here. */
+/** Owners sign anyone else out; admins sign out members. Nobody does it to themselves here, nor during support access (it would be logged as the teammate's). */
 function maySignOut(viewer: Viewer, member: User): boolean {
-  if (member.id === viewer.user.id || member.tenantId !== viewer.user.tenantId || !canManage(viewer.user.role)) return false;
+  if (viewer.supportBy !== undefined || member.id === viewer.user.id || member.tenantId !== viewer.user.tenantId || !canManage(viewer.user.role)) return false;
   return viewer.user.role === 'owner' || member.role === 'member';
 }
 
@@ -30,7 +31,7 @@ export function adminRoutes({ sessions, accounts, activity, clock }: Deps): Rout
   });
 
   // The manager's globalLogout policy reads this setting at each sign-out: no restart, no cache.
-  router.post('/settings', (req, res) => {
+  router.post('/settings', refuseDuringSupportAccess({ accounts }), (req, res) => {
     const { tenant } = viewerOf(req, accounts);
     accounts.setGlobalLogout(tenant.id, field(req, 'globalLogout') === 'on');
     res.redirect(303, '/settings?notice=settings-saved');

@@ -39,7 +39,7 @@ export function profileRoutes(deps: Deps): Router {
   // then back to this page, where the user clicks again.
   // During support access ("View as") they are refused outright, and so is signing out everywhere.
   router.post(['/profile/sessions/log-out-others', '/profile/sessions/:id/log-out', '/profile/password', '/profile/email', '/profile/sign-out-everywhere'], refuseDuringSupportAccess(deps));
-  router.post(['/profile/sessions/log-out-others', '/profile/sessions/:id/log-out', '/profile/password', '/profile/email'], requireFresh());
+  router.post(['/profile/sessions/log-out-others', '/profile/sessions/:id/log-out', '/profile/password', '/profile/email', '/profile/sign-out-everywhere'], requireFresh());
 
   router.post('/profile/sessions/log-out-others', async (req, res) => {
     await req.sessions.signOutOthers();
