@@ -44,7 +44,7 @@ export interface SessionView {
   readonly createdAt: number;
   /** Last use (ms), accurate to the touch interval. */
   readonly lastUsedAt: number;
-  /** When the user last proved who they are on this session (ms): sign-in or re-authentication. */
+  /** When the user last proved who they are on this session (ms): sign-in or re-authentication; 0 for a support session, which nobody proved. */
   readonly authenticatedAt: number;
   /** `"Just now"`, `"3 hours ago"`, in the requested locale. */
   readonly lastUsed: string;

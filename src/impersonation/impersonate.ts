@@ -36,6 +36,7 @@ export async function impersonate(
   return lifecycle.create(
     // So a tenant-wide sign-out of the admin's organization ends it too.
     { userId, kind: 'impersonation', tenantId: options.tenantId ?? admin.tenantId, userAgent: options.userAgent, ip: options.ip },
-    { reason: 'impersonation', impersonatorId: admin.userId, impersonatorSessionId: admin.id, maxAge },
+    // Proved by nobody: 0, so no check of authenticatedAt alone can find it fresh.
+    { reason: 'impersonation', impersonatorId: admin.userId, impersonatorSessionId: admin.id, maxAge, authenticatedAt: 0 },
   );
 }

@@ -109,6 +109,8 @@ describe('account activity through the manager', () => {
     const validated = await sessions.validate(support.token);
     expect(validated.ok && validated.session.impersonatorId).toBe('root');
     expect(validated.ok && sessions.isFresh(validated.session)).toBe(false);
+    // Also for an app that passes only the field the signature names.
+    expect(validated.ok && sessions.isFresh({ authenticatedAt: validated.session.authenticatedAt })).toBe(false);
     expect(await sessions.reauthenticated(support.session.id)).toBeNull();
     expect((await sessions.list('ada', { currentSessionId: own.session.id })).map((view) => [view.kind, view.deviceLabel, view.impersonatorId])).toEqual([
       ['browser', 'Safari on iOS', undefined],
