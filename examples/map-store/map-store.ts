@@ -18,7 +18,7 @@ export function mapStore(): SessionStore {
   const users = new Map<string, User>();
   const tenants = new Map<string, Tenant>();
   const keys = new Map<string, Key>();
-  const activity: ActivityRecord[] = [];
+  let activity: ActivityRecord[] = [];
   let closed = false;
 
   const open = (): void => {
@@ -65,7 +65,7 @@ export function mapStore(): SessionStore {
       erased.sessions.clear();
       erased.denied.clear();
       erased.devices.clear();
-      for (const [index, entry] of [...activity.entries()].reverse()) if (entry.userId === userId) activity.splice(index, 1);
+      activity = activity.filter((entry) => entry.userId !== userId);
       for (const [key, found] of keys) if (found.userId === userId) keys.delete(key);
     }
   };
@@ -133,7 +133,7 @@ export function mapStore(): SessionStore {
         for (const [hash, seen] of found.devices) if (devicesBefore !== undefined && seen <= devicesBefore) found.devices.delete(hash);
       }
       for (const [key, found] of keys) if (found.expiresAt <= now) keys.delete(key);
-      if (activityBefore !== undefined) activity.splice(0, activity.length, ...activity.filter((entry) => entry.at > activityBefore));
+      if (activityBefore !== undefined) activity = activity.filter((entry) => entry.at > activityBefore);
       return expired.length;
     },
 
