@@ -36,7 +36,7 @@ interface EventSourceLike {
 interface Browser {
   readonly EventSource: new (url: string, init: { withCredentials: boolean }) => EventSourceLike;
   readonly location: { readonly pathname: string; readonly search: string; assign(url: string): void };
-  fetch(url: string, init: { credentials: 'include'; headers: Record<string, string>; signal: unknown }): Promise<{ readonly status: number; json(): Promise<unknown> }>;
+  fetch(url: string, init: { credentials: 'include'; headers: Record<string, string>; signal: unknown; redirect: 'manual' }): Promise<{ readonly status: number; json(): Promise<unknown> }>;
   readonly AbortController: new () => { readonly signal: unknown; abort(): void };
   addEventListener(type: 'beforeunload' | 'pageshow', listener: () => void): void;
   removeEventListener(type: 'beforeunload' | 'pageshow', listener: () => void): void;
@@ -84,8 +84,8 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
 
   const toLogin = (reason: SessionEndReason): void => {
     const { pathname, search } = browser.location;
-    // As the session middleware writes it: slashes of `next` kept.
-    const next = encodeURIComponent(pathname + search).replaceAll('%2F', '/');
+    // As the session middleware writes it: slashes of `next` kept, and never a path that leaves the site (`//host`, `/\host`).
+    const next = /^\/(?![/\\])/.test(pathname) ? encodeURIComponent(pathname + search).replaceAll('%2F', '/') : '/';
     const why = reason === 'unauthenticated' ? '' : `&reason=${LOGIN_REASONS[reason]}`;
     browser.location.assign(`${loginUrl}${loginUrl.includes('?') ? '&' : '?'}next=${next}${why}`);
   };
@@ -96,7 +96,8 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
     stop();
     const act = (): void => (options.onRevoked ?? toLogin)(reason);
     // A page whose own request ended its session (its sign-out form) lets that answer speak; should it stay (a download), the end is acted on then.
-    if (wasLeaving) setTimeout(act, LEAVING_GRACE);
+    // Kept in `timer`, so the app's own stop() still cancels it.
+    if (wasLeaving) timer = setTimeout(act, LEAVING_GRACE);
     else act();
   };
 
@@ -114,7 +115,8 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
     const controller = new browser.AbortController();
     probing = controller;
     try {
-      const response = await browser.fetch(url, { credentials: 'include', headers: { accept: 'text/event-stream' }, signal: controller.signal });
+      // A redirect (a proxy's login page) is no answer from the route: not followed, so never taken for a 200.
+      const response = await browser.fetch(url, { credentials: 'include', headers: { accept: 'text/event-stream' }, signal: controller.signal, redirect: 'manual' });
       if (response.status === 401) {
         const body = (await response.json().catch(() => undefined)) as { error?: unknown } | undefined;
         ended(body?.error === 'session_revoked' ? 'revoked' : body?.error === 'session_reused' ? 'reused' : body?.error === 'session_expired' ? 'expired' : 'unauthenticated');

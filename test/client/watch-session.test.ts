@@ -1,0 +1,83 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { watchSession } from '../../src/client/index.js';
+
+// The browser globals watchSession() uses, played by the test: one page, its event stream and its probe.
+class FakeSource {
+  static opened: FakeSource[] = [];
+  onopen: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  readonly listeners = new Map<string, (event: { data?: unknown }) => void>();
+  constructor() {
+    FakeSource.opened.push(this);
+  }
+  addEventListener(type: string, listener: (event: { data?: unknown }) => void): void {
+    this.listeners.set(type, listener);
+  }
+  close(): void {}
+}
+
+describe('watchSession() in a page', () => {
+  const assigned: string[] = [];
+  const probes: Array<Record<string, unknown>> = [];
+  const pageListeners = new Map<string, () => void>();
+  let answer: { status: number; body?: unknown };
+  const page = (pathname: string, search = '') => {
+    vi.stubGlobal('location', { pathname, search, assign: (url: string) => void assigned.push(url) });
+  };
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    FakeSource.opened = [];
+    assigned.length = 0;
+    probes.length = 0;
+    vi.stubGlobal('EventSource', FakeSource);
+    vi.stubGlobal('fetch', async (_url: string, init: Record<string, unknown>) => {
+      probes.push(init);
+      return { status: answer.status, json: async () => answer.body };
+    });
+    vi.stubGlobal('addEventListener', (type: string, listener: () => void) => void pageListeners.set(type, listener));
+    vi.stubGlobal('removeEventListener', () => {});
+    page('/account');
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  const streamFails = async () => {
+    FakeSource.opened.at(-1)!.onerror!();
+    await vi.advanceTimersByTimeAsync(1_000);
+  };
+
+  it('sends a signed-out page to the login page with where it was, but never a path that leaves the site', async () => {
+    answer = { status: 401, body: { error: 'session_revoked' } };
+    watchSession();
+    await streamFails();
+    expect(assigned).toEqual(['/login?next=/account&reason=session_revoked']);
+
+    page('//evil.example/x', '?token=abc');
+    watchSession();
+    await streamFails();
+    expect(assigned.at(-1)).toBe('/login?next=/&reason=session_revoked');
+  });
+
+  it('does not follow a redirect when it asks the route why the stream failed, so a login page elsewhere is never taken for a live session', async () => {
+    answer = { status: 0 };
+    watchSession();
+    await streamFails();
+    expect(probes.map((init) => init['redirect'])).toEqual(['manual']);
+    // Not a 200: no new stream, another probe later, and nobody sent anywhere.
+    expect(FakeSource.opened).toHaveLength(1);
+    expect(assigned).toEqual([]);
+  });
+
+  it('an end met while the page was leaving is acted on later, unless the app stopped watching first', async () => {
+    answer = { status: 200 };
+    const stop = watchSession();
+    pageListeners.get('beforeunload')!();
+    FakeSource.opened[0]!.listeners.get('revoked')!({ data: '{"reason":"revoked"}' });
+    stop();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(assigned).toEqual([]);
+  });
+});
