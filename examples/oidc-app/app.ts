@@ -72,6 +72,11 @@ export function createApp(options: AppOptions): express.Express {
   const pendingCookie = { httpOnly: true, sameSite: 'lax' as const, secure, path: PATHS.callback };
   const signOutCookie = { httpOnly: true, sameSite: 'lax' as const, secure, path: PATHS.signedOut };
 
+  // No page of this app may be framed: another site could lay its own button over "Sign out everywhere".
+  app.use((_req, res, next) => {
+    res.set({ 'Content-Security-Policy': "frame-ancestors 'none'", 'X-Frame-Options': 'DENY' });
+    next();
+  });
   app.use(sessionMiddleware(sessions, { loginPath: '/', onError: (error) => console.error('Session store error:', error) }));
   // The library's JSON routes (GET /sessions, DELETE /sessions/:id...) and the back-channel
   // logout URI: POST /sessions/backchannel-logout, called by the provider's server.
@@ -109,8 +114,9 @@ export function createApp(options: AppOptions): express.Express {
   // the SameSite=Lax cookie comes along.
   app.get(PATHS.callback, async (req, res) => {
     const pending = readPending(req);
+    // Only this browser's own return ends its pending sign-in: a link from another site cannot spoil it.
+    if (pending === undefined || req.query['state'] !== pending.state) return res.redirect(303, '/?reason=sign_in_failed');
     res.clearCookie(PENDING_COOKIE, pendingCookie);
-    if (pending === undefined) return res.redirect(303, '/?reason=sign_in_failed');
     let signedIn: Awaited<ReturnType<SignInClient['finish']>>;
     try {
       signedIn = await client.finish(new URL(req.originalUrl, appUrl), pending);

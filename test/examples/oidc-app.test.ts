@@ -53,9 +53,10 @@ async function submit(browser: Browser, page: Visit, extra: Record<string, strin
   return browser.visit(action, { form: { ...fields, ...extra } });
 }
 
-/** Clicks "Sign in with the identity provider" and answers the provider's pages; the page it ends on, and the provider pages seen. */
-async function signIn(browser: Browser, login: string): Promise<{ page: Visit; providerPages: string[] }> {
+/** Clicks "Sign in with the identity provider" and answers the provider's pages (`meanwhile` runs once the provider is reached); the page it ends on, and the provider pages seen. */
+async function signIn(browser: Browser, login: string, meanwhile?: () => Promise<void>): Promise<{ page: Visit; providerPages: string[] }> {
   let page = await submit(browser, await browser.visit(`${app}/`));
+  await meanwhile?.();
   const providerPages: string[] = [];
   for (let step = 0; page.url.origin === issuer; step++) {
     if (step === 5) throw new Error(`Still at the provider after ${step} pages: ${page.url.href}`);
@@ -79,10 +80,21 @@ describe('npm run example:oidc', () => {
     expect(first.page.url.href).toBe(`${app}/security`);
     await signIn(phone, 'ada');
 
-    const security = await text(await laptop.visit(`${app}/security`));
+    const visited = await laptop.visit(`${app}/security`);
+    // No other site may frame the page and lay its own button over "Sign out everywhere".
+    expect([visited.response.headers.get('content-security-policy'), visited.response.headers.get('x-frame-options')]).toEqual(["frame-ancestors 'none'", 'DENY']);
+    const security = await text(visited);
     expect(security).toContain('Signed in as ada');
     expect(security).toContain('Firefox on Windows · last used Just now · signed in through the identity provider · this device');
     expect(security).toContain('Safari on iOS · last used Just now · signed in through the identity provider');
+  });
+
+  it('a visit to the redirect URI that this browser did not start (a link from another site) fails alone: the sign-in under way still completes', async () => {
+    const laptop = browser(LAPTOP);
+    const { page } = await signIn(laptop, 'ada', async () => {
+      expect((await laptop.visit(`${app}/callback?code=forged&state=forged`)).url.href).toBe(`${app}/?reason=sign_in_failed`);
+    });
+    expect(page.url.href).toBe(`${app}/security`);
   });
 
   it('a sign-out at the provider ends this device\'s session through the back-channel logout: the next request is refused', async () => {
