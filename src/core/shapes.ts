@@ -67,7 +67,7 @@ export interface RevokeSessionOptions extends ActorOptions {
 export interface RevokeAllSessionsOptions extends ActorOptions {
   /** A tenant admin's action: only this tenant's sessions of the user end; other organizations stay signed in. */
   readonly tenantId?: string | undefined;
-  /** Kinds to sign out, or `"all"`. @default the `everywhereKinds` option: every kind but `api` */
+  /** Kinds to sign out, or `"all"` (kinds only another instance declares too). @default the `everywhereKinds` option: every kind but `api` */
   readonly kinds?: readonly string[] | 'all';
   /** @default "sign_out_everywhere", or "admin" when `by` is set */
   readonly reason?: InvalidationReason | (string & {});

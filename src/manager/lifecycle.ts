@@ -165,9 +165,9 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const kinds = kindsOf(options.kinds, config);
     const at = clock();
     const reason = options.reason ?? (options.by !== undefined ? 'admin' : 'sign_out_everywhere');
-    if (inTenantOnly && options.tenantId !== undefined) return revokeInTenant(userId, options.tenantId, { kinds, at, reason, by: options.by });
+    if (inTenantOnly && options.tenantId !== undefined) return revokeInTenant(userId, options.tenantId, { kinds, everyKind: options.kinds === 'all', at, reason, by: options.by });
     const activity = entryFor(context, { userId, tenantId: options.tenantId, type: 'user.session_invalidated', at, reason, by: options.by });
-    const epochs = await calls.call('revokeAll', (due) => store.revokeAll(userId, { kinds, at, activity }, due));
+    const epochs = await calls.call('revokeAll', (due) => store.revokeAll(userId, { kinds, everyStoredKind: options.kinds === 'all', at, activity }, due));
     context.afterRevocation(userId);
     userInvalidated(hub, { at, userId, tenantId: options.tenantId, reason, by: options.by }, kinds);
     return { epochs };
@@ -175,13 +175,13 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
 
   // A tenant admin's action ends only that tenant's sessions of the user: no epoch moves (the
   // user's other organizations keep theirs), so each session of the tenant not already ended is revoked on its own.
-  const revokeInTenant = async (userId: string, tenantId: string, how: { kinds: readonly string[]; at: number; reason: string; by: string | undefined; keep?: string }): Promise<RevokeAllResult> => {
+  const revokeInTenant = async (userId: string, tenantId: string, how: { kinds: readonly string[]; everyKind?: boolean; at: number; reason: string; by: string | undefined; keep?: string }): Promise<RevokeAllResult> => {
     const { kinds, at, reason, by } = how;
     const answer = await calls.call('listByUser', () => store.listByUser(userId));
     const revokedIds: string[] = [];
     // Idle rows too: an access token minted before the session went idle works until the row is revoked.
     for (const { record, refusal } of await judgeAll(context, answer, at, false)) {
-      if (refusal !== undefined || record.tenantId !== tenantId || !kinds.includes(record.kind) || record.id === how.keep) continue;
+      if (refusal !== undefined || record.tenantId !== tenantId || (how.everyKind !== true && !kinds.includes(record.kind)) || record.id === how.keep) continue;
       const before = await calls.call('revoke', (due) => store.revoke(record.id, { at, reason, denyUntil: context.denyUntil(at) }, due));
       if (before !== null) revokedIds.push(record.id);
     }

@@ -25,7 +25,7 @@ export async function revoke(store: SessionStore, sessionId: string, options: Re
 export function revokeAll(store: SessionStore, userId: string, options: RevokeAllOptions, due?: number): Promise<Epochs> {
   return versioned(store, { userId }, 'revokeAll', due, async (apply) => {
     const state = checkUserState(await store.readUser(userId, undefined, null), userId);
-    const epochs = raisedEpochs({ epochs: mapOf(state.epochs), highWater: mapOf(state.highWater) }, options.kinds, options.at);
+    const epochs = raisedEpochs({ epochs: mapOf(state.epochs), highWater: mapOf(state.highWater) }, options.kinds, options.at, options.everyStoredKind);
     const writes: Write[] = [{ type: 'epochs', epochs }, ...activity(options)];
     return (await apply({ owner: { userId }, version: state.version, writes, notify: true })) ? epochs : undefined;
   });
@@ -47,7 +47,7 @@ export function revokeOthers(store: SessionStore, userId: string, options: Revok
 export function revokeTenant(store: SessionStore, tenantId: string, options: RevokeAllOptions, due?: number): Promise<Epochs> {
   return versioned(store, { tenantId }, 'revokeTenant', due, async (apply) => {
     const state = checkTenantState(await store.readTenant(tenantId));
-    const epochs = raisedEpochs({ epochs: mapOf(state.epochs), highWater: mapOf(state.highWater) }, options.kinds, options.at);
+    const epochs = raisedEpochs({ epochs: mapOf(state.epochs), highWater: mapOf(state.highWater) }, options.kinds, options.at, options.everyStoredKind);
     const writes: Write[] = [{ type: 'epochs', epochs }, ...activity(options)];
     return (await apply({ owner: { tenantId }, version: state.version, writes, notify: true })) ? epochs : undefined;
   });

@@ -46,6 +46,8 @@ export interface RevokeOptions {
 export interface RevokeAllOptions {
   /** Kinds whose epochs are raised. Never empty. */
   readonly kinds: readonly string[];
+  /** `kinds: "all"`: every kind the owner has a high-water mark or an epoch of too. */
+  readonly everyStoredKind?: boolean | undefined;
   readonly at: number;
   readonly activity?: ActivityRecord | undefined;
 }

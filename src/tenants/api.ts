@@ -23,7 +23,7 @@ export type RevokeUserOutcome =
 
 /** Options of {@link SessionManager.revokeTenant}. */
 export interface RevokeTenantSessionsOptions {
-  /** Kinds to sign out, or `"all"`. @default the `everywhereKinds` option */
+  /** Kinds to sign out, or `"all"` (kinds only another instance declares too). @default the `everywhereKinds` option */
   readonly kinds?: readonly string[] | 'all';
   /** Who acted, for the event and the activity entry. */
   readonly by?: string | undefined;

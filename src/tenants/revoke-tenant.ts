@@ -13,7 +13,7 @@ export async function revokeTenant(context: ManagerContext, tenantId: string, op
   const at = config.clock();
   const reason = options.reason ?? 'admin';
   const activity = entryFor(context, { tenantId, type: 'tenant.sessions_invalidated', at, reason, by: options.by });
-  const epochs = await calls.call('revokeTenant', (due) => store.revokeTenant(tenantId, { kinds, at, activity }, due));
+  const epochs = await calls.call('revokeTenant', (due) => store.revokeTenant(tenantId, { kinds, everyStoredKind: options.kinds === 'all', at, activity }, due));
   context.afterTenantRevocation(tenantId);
   hub.emit({ type: 'tenant.sessions_invalidated', at, tenantId, reason, by: options.by, kinds });
   return { epochs };

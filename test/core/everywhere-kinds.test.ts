@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSessionManager } from '../../src/index.js';
+import { createSessionManager, memoryStore } from '../../src/index.js';
 
 describe('the kinds "sign out everywhere" covers by default', () => {
   it('are every kind but api, so an app kind not listed anywhere does not outlive a sign-out everywhere or a password reset', async () => {
@@ -27,5 +27,28 @@ describe('the kinds "sign out everywhere" covers by default', () => {
     await sessions.revokeAll('ada');
     expect((await sessions.validate(browser.token)).ok).toBe(false);
     expect((await sessions.validate(kiosk.token)).ok).toBe(true);
+  });
+});
+
+describe('"all"', () => {
+  it('also ends the kinds another instance declares, or that this one no longer does: every kind the user or tenant has sessions of', async () => {
+    const store = memoryStore();
+    const withMobile = createSessionManager({ store, kinds: { mobile: {} } });
+    const without = createSessionManager({ store });
+    const phone = await withMobile.create({ userId: 'ada', kind: 'mobile' });
+    const tablet = await withMobile.create({ userId: 'bob', kind: 'mobile', tenantId: 'acme' });
+    const kiosk = await withMobile.create({ userId: 'cy', kind: 'mobile', tenantId: 'acme' });
+    expect((await without.validate(phone.token)).ok).toBe(true);
+
+    const { epochs } = await without.revokeAll('ada', { kinds: 'all' });
+    expect(Object.keys(epochs).sort()).toEqual(['api', 'browser', 'impersonation', 'mobile', 'remember']);
+    expect((await withMobile.validate(phone.token)).ok).toBe(false);
+
+    // A tenant admin's sign-out of one user, session by session; then the whole tenant's, by epochs.
+    expect(await without.revokeAll('bob', { kinds: 'all', tenantId: 'acme' })).toMatchObject({ revokedIds: [tablet.session.id] });
+    expect((await withMobile.validate(tablet.token)).ok).toBe(false);
+    expect((await withMobile.validate(kiosk.token)).ok).toBe(true);
+    await without.revokeTenant('acme', { kinds: 'all' });
+    expect((await withMobile.validate(kiosk.token)).ok).toBe(false);
   });
 });

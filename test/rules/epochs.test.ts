@@ -7,6 +7,12 @@ describe('raisedEpochs', () => {
     expect({ ...raisedEpochs(facts, ['browser', 'api', 'remember', 'new'], 100) }).toEqual({ browser: 500, api: 900, remember: 100, new: 100 });
   });
 
+  it('with every stored kind, adds each kind with a mark or an epoch to those named', () => {
+    const facts = { epochs: new Map([['kiosk', 50]]), highWater: new Map([['mobile', 900]]) };
+    expect({ ...raisedEpochs(facts, ['browser'], 100) }).toEqual({ browser: 100 });
+    expect({ ...raisedEpochs(facts, ['browser'], 100, true) }).toEqual({ browser: 100, kiosk: 100, mobile: 900 });
+  });
+
   it('keeps text keys as data', () => {
     const raised = raisedEpochs({ epochs: new Map(), highWater: new Map() }, ['__proto__', 'constructor'], 7);
     expect(Object.getPrototypeOf(raised)).toBeNull();
