@@ -11,6 +11,8 @@ export interface ResetLinks {
   peek(token: string): string | undefined;
   /** Uses the token up; the user it belonged to, or `undefined` when it is unknown, used or expired. */
   consume(token: string): string | undefined;
+  /** Ends every link of the user: a new password makes links sent for the old one worthless. */
+  forgetUser(userId: string): void;
 }
 
 interface LinkRow {
@@ -27,6 +29,7 @@ export function createResetLinks(db: Database.Database, clock: () => number = Da
   // The WHERE clause makes the use atomic: two tabs submitting the same link cannot both win.
   const use = db.prepare<[number, string, number]>('UPDATE demo_reset_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?');
   const forget = db.prepare<[number]>('DELETE FROM demo_reset_links WHERE expires_at <= ?');
+  const forgetUser = db.prepare<[string]>('DELETE FROM demo_reset_links WHERE user_id = ?');
 
   const live = (token: string): LinkRow | undefined => {
     if (typeof token !== 'string' || token.length === 0 || token.length > 100) return undefined;
@@ -48,5 +51,6 @@ export function createResetLinks(db: Database.Database, clock: () => number = Da
       if (row === undefined) return undefined;
       return use.run(clock(), hashOf(token), clock()).changes === 1 ? row.user_id : undefined;
     },
+    forgetUser: (userId) => void forgetUser.run(userId),
   };
 }

@@ -154,6 +154,16 @@ describe('examples/express-app', () => {
     expect(await asked.text()).toContain('Sign out that device');
   });
 
+  it('a new password makes every reset link sent before it worthless', async () => {
+    const linkOf = async () => /\/reset-password\?token=([\w-]+)/.exec(await (await post('/forgot-password', { email: 'otto@globex.test' })).text())![1]!;
+    const [first, second] = [await linkOf(), await linkOf()];
+    const reset = (token: string, password: string) => post('/reset-password', { token, password, confirm: password });
+    expect((await reset(second, 'a-brand-new-password')).status).toBe(303);
+    expect((await reset(first, 'an-attackers-password')).status).toBe(404);
+    expect((await post('/login', { email: 'otto@globex.test', password: 'an-attackers-password' })).status).toBe(401);
+    expect((await post('/login', { email: 'otto@globex.test', password: 'a-brand-new-password' })).status).toBe(303);
+  });
+
   it('has no identity provider routes without --idp', async () => {
     const start = await post('/login/idp', { next: '/' });
     expect(start.status).toBe(404);

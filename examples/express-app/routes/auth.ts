@@ -91,6 +91,7 @@ export function authRoutes({ sessions, accounts, resetLinks, federatedSignIn, re
     if (user === undefined) return sendPage(res, resetLinkInvalidPage(), 404);
     await sessions.passwordReset(user.id, { tenantId: user.tenantId });
     accounts.setPasswordHash(user.id, passwordHash);
+    resetLinks.forgetUser(user.id);
     res.redirect(303, '/login?notice=password-reset');
   });
 

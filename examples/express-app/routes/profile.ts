@@ -9,7 +9,7 @@ import { emailProblem, field, nameLookup, passwordProblem, sendPage, viewerOf, t
 
 /** The Profile page: Login management, Email, Password, Activity and the red Sessions card. */
 export function profileRoutes(deps: Deps): Router {
-  const { accounts, activity, keepsThisDevice, clock, federatedSignIn } = deps;
+  const { accounts, activity, keepsThisDevice, clock, federatedSignIn, resetLinks } = deps;
   const router = Router();
   router.use('/profile', requireSession());
 
@@ -68,6 +68,7 @@ export function profileRoutes(deps: Deps): Router {
     // Every other device is signed out; this one gets a fresh cookie unless the policy is "all".
     const { token } = await req.sessions.passwordChanged();
     accounts.setPasswordHash(user.id, passwordHash);
+    resetLinks.forgetUser(user.id);
     res.redirect(303, token === undefined ? '/login?notice=password-changed-everywhere' : '/profile?notice=password-changed');
   });
 
