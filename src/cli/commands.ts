@@ -53,9 +53,10 @@ const revokeUser: Command = {
     'on its next request, and so are access tokens minted for them. "all" also covers the app\'s own kinds\n' +
     'that the store holds for the user; "all" in a list (all,browser) is "all" too.',
   async run({ args: [userId], values, store, manager, output }) {
-    const { kinds, declared } = await kindsToRevoke(values['kinds'], () => kindsHeldFor(userId!, store.store));
+    const { kinds, declared, unheld } = await kindsToRevoke(values['kinds'], () => kindsHeldFor(userId!, store.store));
     const { epochs } = await manager({ kinds: declared }).revokeAll(userId!, { kinds, by: text(values, 'by') ?? 'cli' });
     output.line(`Signed out user ${userId} everywhere ${signedOutUntil(epochs, 'sessions')}`);
+    if (unheld.length > 0) output.line(unheldNote(unheld, `user ${userId}`));
   },
 };
 
@@ -68,15 +69,16 @@ export const revokeTenant: Command = {
   details:
     'One write per kind however many users and sessions the tenant has: every session of those kinds created\n' +
     'with this tenant id until now is refused on its next request, and so are access tokens minted for them.\n' +
-    '"all" is every kind: the built-in ones and every kind the store holds sessions of (the app\'s own kinds, read\n' +
-    'with one count of the rows, as stats). Without --yes it asks on the terminal; "y" goes on. Needs a store\n' +
+    '"all" is every kind: the built-in ones and every kind the tenant has sessions of (the app\'s own kinds, read\n' +
+    'from its high-water marks). Without --yes it asks on the terminal; "y" goes on. Needs a store\n' +
     'that keeps tenant epochs.',
   async run({ args: [tenantId], values, store, manager, output }) {
-    // A tenant's sessions cannot be listed, so "all" takes every kind the store holds sessions of.
-    const { kinds, declared } = await kindsToRevoke(values['kinds'], () => kindsInStore(store.store));
+    // A tenant's sessions cannot be listed: its high-water marks name the kinds it has sessions of.
+    const { kinds, declared, unheld } = await kindsToRevoke(values['kinds'], () => kindsOfTenant(tenantId!, store.store));
     await confirmed(values, output, `Sign out every user of tenant ${tenantId}?`, `Nothing signed out: tenant ${tenantId} was not confirmed`);
     const { epochs } = await manager({ kinds: declared }).revokeTenant(tenantId!, { kinds, by: text(values, 'by') ?? 'cli' });
     output.line(`Signed out tenant ${tenantId} ${signedOutUntil(epochs, 'its sessions')}`);
+    if (unheld.length > 0) output.line(unheldNote(unheld, `tenant ${tenantId}`));
   },
 };
 
@@ -173,11 +175,11 @@ function batchSize(value: string | undefined): number {
 }
 
 /**
- * `--kinds` as the manager's options (`all` anywhere in the list means every kind). The app's own kinds found by
- * `storedKinds` (`undefined` when the store cannot tell) are declared for this run, so the default, every kind
- * but `api` as "sign out everywhere", covers them too; a named kind of the app's that nothing holds is a typo.
+ * `--kinds` as the manager's options (`all` anywhere in the list means every kind). The kinds the user or tenant has
+ * sessions of (`held`, one read) are declared for this run, so the default, every kind but `api` as "sign out
+ * everywhere", covers the app's own too; a named kind of the app's that none was ever stored of is in `unheld` (a typo?).
  */
-async function kindsToRevoke(value: string | boolean | undefined, storedKinds: () => Promise<string[] | undefined>): Promise<{ kinds: 'all' | string[] | undefined; declared: Record<string, KindOptions> }> {
+async function kindsToRevoke(value: string | boolean | undefined, held: () => Promise<string[]>): Promise<{ kinds: 'all' | string[] | undefined; declared: Record<string, KindOptions>; unheld: string[] }> {
   const listed = value === undefined ? [] : String(value).split(',').map((kind) => kind.trim());
   if (listed.some((kind) => kind === '')) throw usageError('--kinds takes "all" or a comma-separated list of kinds');
   // Checked here, not only by the manager the command makes: a mistyped kind is bad usage.
@@ -186,23 +188,26 @@ async function kindsToRevoke(value: string | boolean | undefined, storedKinds: (
   const all = listed.includes('all');
   const named = [...new Set(listed.filter((kind) => kind !== 'all'))];
   const isOwn = (kind: string): boolean => !(BUILT_IN_KINDS as readonly string[]).includes(kind);
-  const stored = value === undefined || all || named.some(isOwn) ? await storedKinds() : [];
-  if (all && stored === undefined) throw usageError('--kinds all needs a store that can count its sessions per kind (stats): list the kinds to sign out instead (browser,remember,kiosk)');
-  const unheld = all || stored === undefined ? undefined : named.find((kind) => isOwn(kind) && !stored.includes(kind));
-  if (unheld !== undefined) throw usageError(`--kinds: no session of kind "${unheld}" is stored here (stored kinds: ${stored!.join(', ') || 'none'})`);
-  const declared = [...(value === undefined || all ? (stored ?? []) : []), ...named].filter(isOwn).map((kind): [string, KindOptions] => [kind, {}]);
-  return { kinds: all ? 'all' : value === undefined ? undefined : named, declared: Object.fromEntries(declared) };
+  const stored = await held();
+  const declared = [...stored, ...named].filter(isOwn).map((kind): [string, KindOptions] => [kind, {}]);
+  const unheld = all ? [] : named.filter((kind) => isOwn(kind) && !stored.includes(kind));
+  return { kinds: all ? 'all' : value === undefined ? undefined : named, declared: Object.fromEntries(declared), unheld };
 }
 
+// Kinds with a session row, an epoch or a high-water mark (kept through prune and erase): one read.
 async function kindsHeldFor(userId: string, store: SessionStore): Promise<string[]> {
   const held = await store.readUser(userId);
-  return [...new Set([...held.sessions.map((session) => session.kind), ...Object.keys(held.epochs)])];
+  return [...new Set([...held.sessions.map((session) => session.kind), ...Object.keys(held.epochs), ...Object.keys(held.highWater)])];
 }
 
-// Every kind with a row in the store: a superset of the tenant's (an extra tenant epoch costs one write, nothing else).
-async function kindsInStore(store: SessionStore): Promise<string[] | undefined> {
-  return typeof store.stats === 'function' ? Object.keys(await store.stats(Date.now())) : undefined;
+async function kindsOfTenant(tenantId: string, store: SessionStore): Promise<string[]> {
+  const state = await store.readTenant(tenantId);
+  return [...new Set([...Object.keys(state.epochs), ...Object.keys(state.highWater)])];
 }
+
+// Said after the result: the kinds were signed out, but a kind nothing was stored of may be misspelt.
+const unheldNote = (unheld: readonly string[], whose: string): string =>
+  `No session of kind ${unheld.map((kind) => `"${kind}"`).join(', ')} was ever stored for ${whose}: check the spelling.`;
 
 // `(browser, remember): sessions created until <time> are refused.`, from the raised epochs.
 const signedOutUntil = (epochs: Readonly<Record<string, number>>, what: string): string =>
