@@ -122,6 +122,8 @@ export function describeCliOnStore(
       expect([await sessions.validate(browser.token), await sessions.validate(kiosk.token)]).toMatchObject([{ ok: false }, { ok: true }]);
       const tenant = await run('revoke-tenant', 'typo-tenant', '--kinds', 'kiosks', '--yes');
       expect(tenant.stdout).toMatch(/\nNo session of kind "kiosks" was ever stored for tenant typo-tenant: check the spelling\.\n$/);
+      // The typo is not taken for a kind of the app's afterwards.
+      expect((await run('revoke-user', 'typo', '--kinds', 'kiosks')).stdout).toContain('No session of kind "kiosks" was ever stored');
       expect(await sessions.validate(kiosk.token)).toMatchObject({ ok: true });
       expect((await run('revoke-tenant', 'typo-tenant', '--kinds', 'kiosk', '--yes')).stdout).toMatch(/^Signed out tenant typo-tenant \(kiosk\): [^\n]*\n$/);
       expect(await sessions.validate(kiosk.token)).toMatchObject({ ok: false });
