@@ -46,7 +46,7 @@ export interface RevokeOptions {
 export interface RevokeAllOptions {
   /** Kinds whose epochs are raised. Never empty. */
   readonly kinds: readonly string[];
-  /** `kinds: "all"`: every kind the owner has a high-water mark or an epoch of too. */
+  /** `kinds: "all"`: every kind the owner has a high-water mark of (a session was stored of it) too. */
   readonly everyStoredKind?: boolean | undefined;
   readonly at: number;
   readonly activity?: ActivityRecord | undefined;

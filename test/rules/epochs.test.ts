@@ -7,10 +7,10 @@ describe('raisedEpochs', () => {
     expect({ ...raisedEpochs(facts, ['browser', 'api', 'remember', 'new'], 100) }).toEqual({ browser: 500, api: 900, remember: 100, new: 100 });
   });
 
-  it('with every stored kind, adds each kind with a mark or an epoch to those named', () => {
-    const facts = { epochs: new Map([['kiosk', 50]]), highWater: new Map([['mobile', 900]]) };
+  it('with every stored kind, adds each kind with a mark to those named; an epoch alone (a kind no session was stored of, a typo) is no kind', () => {
+    const facts = { epochs: new Map([['kiosks', 50]]), highWater: new Map([['mobile', 900]]) };
     expect({ ...raisedEpochs(facts, ['browser'], 100) }).toEqual({ browser: 100 });
-    expect({ ...raisedEpochs(facts, ['browser'], 100, true) }).toEqual({ browser: 100, kiosk: 100, mobile: 900 });
+    expect({ ...raisedEpochs(facts, ['browser'], 100, true) }).toEqual({ browser: 100, mobile: 900 });
   });
 
   it('keeps text keys as data', () => {
