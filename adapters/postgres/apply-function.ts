@@ -1,36 +1,12 @@
 import type { RevocationNotice } from '../../src/store.js';
-import { CLAIM_PLACEHOLDER, postgresDialect, sqlStatements, type SqlCheck, type SqlStep, type Statement } from '../sql/index.js';
+import { bindStatement as bind, postgresDialect, sqlStatements, STEP_TYPES, versionCheckSql, type RoutineSyntax, type SqlCheck, type SqlStep, type Statement } from '../sql/index.js';
 import { noticePayload } from './notifications.js';
 import { quoteIdentifier, type TableNames } from './names.js';
-
-// Each write statement's placeholders in order: text (t) or a number of ms (n). A batch step is [name, ...values].
-const WRITES = {
-  insert: 'ttttnnnntt',
-  revoke: 'nttt',
-  epoch: 'tttn',
-  highWater: 'tttn',
-  deny: 'ttn',
-  device: 'ttn',
-  activity: 'tttnt',
-  putKey: 'ttntn',
-  deleteKey: 't',
-  userSessions: 't',
-  eraseDenied: 't',
-  eraseDevices: 't',
-  eraseActivity: 't',
-  eraseKeys: 't',
-} as const;
 
 /** The function applying a batch, by its schema-qualified name. */
 export const applyFunctionName = (names: TableNames): string => `${quoteIdentifier(names.schema)}.${quoteIdentifier(`${names.sessions}_apply`)}`;
 
-// A statement with its `$n` placeholders replaced by the expressions given, one for each.
-const bind = ({ name, text }: Statement, args: readonly string[]): string => {
-  if (new Set(text.match(/\$\d+/g)).size !== args.length) throw new Error(`The apply function binds ${args.length} values to ${name}.`);
-  return text.replace(/\$(\d+)/g, (_, n: string) => args[Number(n) - 1]!);
-};
-// The claim's placeholder row: constants, never an input.
-const literal = (value: string | number | null): string => (value === null ? 'NULL' : typeof value === 'number' ? String(value) : `'${value.replaceAll("'", "''")}'`);
+const syntax: RoutineSyntax = { elsif: 'ELSIF', missed: 'NOT FOUND', refuse: 'RETURN 0;', keyHeld: (select) => [`PERFORM${select.slice('SELECT'.length)}`, 'NOT FOUND'] };
 // Past the caller's deadline, the batch ends as a statement timeout does: rolled back, and read as an outage.
 const late = `IF clock_timestamp() >= deadline THEN RAISE EXCEPTION 'the session store call ran past its deadline' USING ERRCODE = 'query_canceled'; END IF`;
 
@@ -41,10 +17,9 @@ const late = `IF clock_timestamp() >= deadline THEN RAISE EXCEPTION 'the session
  */
 export function applyFunctionSql(names: TableNames): string {
   const st = sqlStatements(postgresDialect, names);
-  const owner = ['a_scope', 'a_owner'];
-  const arms = Object.entries(WRITES).map(([name, types]) => {
+  const arms = Object.entries(STEP_TYPES).map(([name, types]) => {
     const args = [...types].map((type, i) => (type === 'n' ? `(w->>${i + 1})::bigint` : `(w->>${i + 1})`));
-    const statement = bind(st[name as keyof typeof WRITES], args);
+    const statement = bind(st[name as keyof typeof STEP_TYPES], args);
     const body = name === 'userSessions' ? `FOR r IN ${statement} LOOP ${bind(st.deleteSession, ['r.id'])}; END LOOP` : statement;
     return `      WHEN '${name}' THEN ${body};`;
   });
@@ -54,32 +29,7 @@ DECLARE w jsonb; r record; deadline timestamptz := clock_timestamp() + make_inte
 BEGIN
   -- No lock is waited for past the caller's deadline (set for this statement's transaction only).
   PERFORM set_config('lock_timeout', a_wait || 'ms', true);
-  IF a_scope = 'k' THEN
-    IF a_version = 0 THEN
-      ${bind(st.claimKey, ['a_owner', ...CLAIM_PLACEHOLDER.map(literal)])};
-      IF NOT FOUND THEN RETURN 0; END IF;
-    ELSIF a_version IS NOT NULL THEN
-      PERFORM${bind(st.keyHeld, ['a_owner', 'a_version']).slice('SELECT'.length)};
-      IF NOT FOUND THEN RETURN 0; END IF;
-    END IF;
-  ELSIF a_version IS NOT NULL THEN
-    ${bind(st.bumpIf, [...owner, 'a_version'])};
-    IF NOT FOUND THEN
-      IF a_version <> 0 THEN RETURN 0; END IF;
-      ${bind(st.newOwner, [...owner, '1'])};
-      IF NOT FOUND THEN RETURN 0; END IF;
-    END IF;
-  ELSE
-    ${bind(st.bump, owner)};
-    IF NOT FOUND THEN
-      ${bind(st.newOwner, [...owner, '1'])};
-      -- Another batch inserted the row between the two: it exists now, and this bump waits for it.
-      IF NOT FOUND THEN
-        ${bind(st.bump, owner)};
-        IF NOT FOUND THEN RETURN 0; END IF;
-      END IF;
-    END IF;
-  END IF;
+  ${versionCheckSql(st, syntax, ['a_scope', 'a_owner'], 'a_version')}
   FOR w IN SELECT value FROM jsonb_array_elements(a_steps::jsonb) LOOP
     ${late};
     PERFORM set_config('lock_timeout', greatest(1, ceil(1000 * extract(epoch FROM deadline - clock_timestamp())))::bigint || 'ms', true);
