@@ -18,7 +18,9 @@ export function mysqlPool(pool: MysqlPool): PoolDialect<MysqlPoolConnection> {
     database: 'MySQL',
     connect: () => pool.getConnection(),
     async query(connection, { text }, values) {
-      const [result] = await connection.query(statement(text), values.map(toValue));
+      const [answer] = await connection.query(statement(text), values.map(toValue));
+      // A CALL answers its result sets then a header: its rows are the first set's.
+      const result: unknown = Array.isArray(answer) && Array.isArray(answer[0]) ? answer[0] : answer;
       return Array.isArray(result) ? { rows: result as Row[], count: result.length } : { rows: [], count: matchedRows(result) };
     },
     release: (connection, destroy) => (destroy ? connection.destroy() : connection.release()),

@@ -7,8 +7,8 @@ const REFUSED = new Set([1205, 1213, 1317, 1290, 1792, 1969, 3024]);
 const GONE = new Set([1040, 1053, 1927, 2002, 2003, 2006, 2013]);
 // Node's socket errors and mysql2's own codes for a connection that dropped or never opened.
 const GONE_CODES = new Set([...SOCKET_CODES, 'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT', 'POOL_CLOSED']);
-// A table or column the statements name is missing: tables older than this store, or none.
-const MISSING_OBJECT = new Set([1146, 1054]);
+// A table, column or procedure the statements name is missing: tables older than this store, or none.
+const MISSING_OBJECT = new Set([1146, 1054, 1305]);
 
 /** The server's error number (`errno`) of a mysql2 error, if it carries one. */
 export const errnoOf = (error: unknown): number | undefined =>

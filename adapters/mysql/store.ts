@@ -1,14 +1,18 @@
+import { SessionError } from '../../src/errors.js';
 import type { SessionStore } from '../../src/store.js';
-import { mysqlDialect, poolRunner, sqlStore } from '../sql/index.js';
+import { mysqlDialect, num, poolRunner, sqlStore, type SqlDriver } from '../sql/index.js';
+import { applyProcedure, applyValues } from './apply-procedure.js';
 import { mysqlPool } from './connection.js';
+import { isLockConflict } from './errors.js';
 import { resolveMysqlOptions, type MysqlStoreOptions } from './options.js';
 import { migrate } from './schema.js';
 
 /** A {@link SessionStore} on MySQL or MariaDB with every optional method but `subscribe`, and the migration that creates its tables. */
 export interface MysqlStore extends SessionStore {
   /**
-   * Creates the tables (schema version 1): idempotent, safe from several instances at once. Run it at
-   * startup, or `session-revocation migrate --store mysql://…`.
+   * Creates the tables (schema version 1) and the procedure applying a batch (so the user needs the
+   * `CREATE ROUTINE` privilege, and `EXECUTE` at run time): idempotent, safe from several instances at
+   * once. Run it at startup, or `session-revocation migrate --store mysql://…`.
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE` when the server cannot be reached,
    * `STORE_ERROR` when a statement fails (no privilege, tables of a newer version).
    */
@@ -19,8 +23,8 @@ export interface MysqlStore extends SessionStore {
 
 /**
  * A session store on MariaDB 10.6+ or MySQL 8 through the app's `mysql2/promise` pool. A batch is
- * one READ COMMITTED transaction that checks and bumps its owner's version first, so concurrent
- * sign-ins on any number of instances never pass the session cap.
+ * one `CALL` of the migration's procedure: one READ COMMITTED transaction that checks and bumps its
+ * owner's version first, so concurrent sign-ins on any number of instances never pass the session cap.
  *
  * There is no `subscribe` (MySQL has no LISTEN/NOTIFY): other instances' cached epochs follow within
  * their `epochCacheTtl`. The pool's connections must keep autocommit on and never be released with a
@@ -43,10 +47,30 @@ export interface MysqlStore extends SessionStore {
 export function mysqlStore(options: MysqlStoreOptions): MysqlStore {
   const { pool, names, statementTimeout } = resolveMysqlOptions(options);
   const { run, use, close } = poolRunner(mysqlPool(pool), statementTimeout);
+  const procedure = applyProcedure(names);
+  const applyAll: SqlDriver['applyAll'] = (check, steps) => {
+    const started = performance.now();
+    return run('apply', async (c) => {
+      // The server gives up at nine tenths of the caller's time left, so its rollback, not the caller's deadline, normally ends a stuck batch.
+      const values = applyValues(check, steps, Math.max(1, Math.floor(0.9 * (statementTimeout - (performance.now() - started)))));
+      const once = async (): Promise<boolean> => {
+        // The procedure rolls back what fails inside it; this also covers a call the server interrupted.
+        const { rows } = await c.run(procedure.call, values).catch(async (error: unknown) => {
+          await c.rollback();
+          throw error;
+        });
+        const applied = num(rows[0]?.['applied']);
+        if (applied !== 0 && applied !== 1) throw new SessionError('STORE_ERROR', "The MySQL session store's apply procedure answered neither 1 nor 0: run store.migrate().");
+        return applied === 1;
+      };
+      // A deadlock's victim was rolled back whole: it runs once more, as a transaction of statements would.
+      return once().catch((error: unknown) => (isLockConflict(error) ? once() : Promise.reject(error)));
+    });
+  };
   return {
-    ...sqlStore(mysqlDialect, names, { use }),
+    ...sqlStore(mysqlDialect, names, { use, applyAll }),
     callTimeout: statementTimeout,
-    migrate: () => migrate(run, names),
+    migrate: () => migrate(run, names, procedure),
     close: async () => close(),
   };
 }

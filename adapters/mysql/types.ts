@@ -28,7 +28,7 @@ export interface MysqlField {
 
 /** A connection checked out of the pool (`PoolConnection` of `mysql2/promise`). */
 export interface MysqlPoolConnection {
-  /** Runs a statement, its values written into it by the client (text as hex literals); resolves to `[rows or result header, fields]`. */
+  /** Runs a statement, its values written into it by the client (text as hex literals); resolves to `[rows or result header, fields]` (a `CALL`: `[[...result sets, header], fields]`). */
   query(statement: MysqlStatement, values: MysqlValue[]): Promise<readonly [unknown, unknown]>;
   /** Gives the connection back to the pool. */
   release(): void;

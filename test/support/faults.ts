@@ -42,29 +42,18 @@ function gate(state: Switch, hang = false): Promise<never> | undefined {
   return undefined;
 }
 
-/** Runs a statement, unless it is the batch's failing write (then the connection is lost). */
-function statement<T>(state: Switch, text: unknown, run: () => T, lost: () => Error): T | Promise<never> {
-  const blocked = gate(state);
-  if (blocked !== undefined) return blocked;
-  if (state.fault === 'mid-batch' && typeof text === 'string' && WRITE.test(text) && ++state.writes === FAILING_WRITE) {
-    state.fault = undefined;
-    return Promise.reject(lost());
-  }
-  return run();
-}
-
-const textOf = (query: unknown): unknown => (typeof query === 'object' && query !== null ? ((query as { text?: unknown; sql?: unknown }).text ?? (query as { sql?: unknown }).sql) : query);
+/** Runs a statement, unless a fault is injected. */
+const statement = <T>(state: Switch, run: () => T): T | Promise<never> => gate(state) ?? run();
 
 /** Wraps a node-postgres `Pool` (the store checks connections out with `connect()`). */
 export function faultyPgPool<Pool extends object>(pool: Pool): { pool: Pool; faults: StoreFaults } {
   const state: Switch = { fault: undefined, writes: 0 };
-  const lost = () => Object.assign(new Error('terminating connection due to administrator command (injected)'), { code: '57P01' });
   const client = (inner: object) =>
     new Proxy(inner, {
       get(target, name, receiver) {
         const value = Reflect.get(target, name, receiver) as unknown;
         if (name !== 'query' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
-        return (query: unknown, ...rest: unknown[]) => statement(state, textOf(query), () => value.call(target, query, ...rest), lost);
+        return (query: unknown, ...rest: unknown[]) => statement(state, () => value.call(target, query, ...rest));
       },
     });
   const wrapped = new Proxy(pool, {
@@ -72,7 +61,7 @@ export function faultyPgPool<Pool extends object>(pool: Pool): { pool: Pool; fau
       const value = Reflect.get(target, name, receiver) as unknown;
       if (typeof value !== 'function') return value;
       if (name === 'connect') return () => gate(state) ?? (value.call(target) as Promise<object>).then(client);
-      if (name === 'query') return (query: unknown, ...rest: unknown[]) => statement(state, textOf(query), () => value.call(target, query, ...rest), lost);
+      if (name === 'query') return (query: unknown, ...rest: unknown[]) => statement(state, () => value.call(target, query, ...rest));
       return value.bind(target);
     },
   });
@@ -83,13 +72,12 @@ export function faultyPgPool<Pool extends object>(pool: Pool): { pool: Pool; fau
 /** Wraps a mysql2 promise pool (the store checks connections out with `getConnection()`). */
 export function faultyMysqlPool<Pool extends object>(pool: Pool): { pool: Pool; faults: StoreFaults } {
   const state: Switch = { fault: undefined, writes: 0 };
-  const lost = () => Object.assign(new Error('Connection lost: The server closed the connection (injected).'), { code: 'PROTOCOL_CONNECTION_LOST', fatal: true });
   const connection = (inner: object) =>
     new Proxy(inner, {
       get(target, name, receiver) {
         const value = Reflect.get(target, name, receiver) as unknown;
         if ((name !== 'query' && name !== 'execute') || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
-        return (query: unknown, ...rest: unknown[]) => statement(state, textOf(query), () => value.call(target, query, ...rest), lost);
+        return (query: unknown, ...rest: unknown[]) => statement(state, () => value.call(target, query, ...rest));
       },
     });
   const wrapped = new Proxy(pool, {
@@ -100,7 +88,8 @@ export function faultyMysqlPool<Pool extends object>(pool: Pool): { pool: Pool; 
       return value.bind(target);
     },
   });
-  return { pool: wrapped, faults: hook(state) };
+  // A batch is one statement (the procedure applying it), as on PostgreSQL.
+  return { pool: wrapped, faults: hook(state, ['refused', 'timeout']) };
 }
 
 /**

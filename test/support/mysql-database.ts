@@ -20,7 +20,7 @@ export function freshPrefix(label = 't'): string {
   return `sr_${label}_${process.pid}_${Date.now().toString(36)}_${prefixes}_`;
 }
 
-/** Drops every table whose name starts with one of the prefixes. */
+/** Drops every table and procedure whose name starts with one of the prefixes. */
 export async function dropPrefixes(pool: mysql.Pool, prefixList: Iterable<string>): Promise<void> {
   for (const prefix of prefixList) {
     const [rows] = await pool.query<mysql.RowDataPacket[]>(
@@ -28,6 +28,11 @@ export async function dropPrefixes(pool: mysql.Pool, prefixList: Iterable<string
       [`${prefix.replaceAll('_', '\\_')}%`],
     );
     for (const { name } of rows) await pool.query(`DROP TABLE IF EXISTS \`${String(name)}\``);
+    const [routines] = await pool.query<mysql.RowDataPacket[]>(
+      'SELECT routine_name AS name FROM information_schema.routines WHERE routine_schema = DATABASE() AND routine_name LIKE ?',
+      [`${prefix.replaceAll('_', '\\_')}%`],
+    );
+    for (const { name } of routines) await pool.query(`DROP PROCEDURE IF EXISTS \`${String(name)}\``);
   }
 }
 

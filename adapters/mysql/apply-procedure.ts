@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import { SessionError } from '../../src/errors.js';
+import { bindStatement as bind, mysqlDialect, sqlStatements, STEP_TYPES, versionCheckSql, type RoutineSyntax, type SqlCheck, type SqlStep, type SqlValue, type Statement } from '../sql/index.js';
+import type { TableNames } from './options.js';
+
+// A step's value as sent: text as the hex of its bytes (so no charset applies), a number as its digits, NULL as JSON null.
+const stepValue = (k: number, type: string): string => {
+  const raw = `NULLIF(JSON_UNQUOTE(JSON_EXTRACT(w, '$[${k}]')), 'null')`;
+  return type === 'n' ? `CAST(${raw} AS SIGNED)` : `UNHEX(${raw})`;
+};
+const syntax: RoutineSyntax = { elsif: 'ELSEIF', missed: 'ROW_COUNT() <> 1', refuse: 'ROLLBACK; SELECT 0 AS applied; LEAVE applying;', keyHeld: (select) => [`SET held = (${select})`, 'held IS NULL'] };
+// Past the caller's deadline the batch ends as a KILL QUERY does: rolled back, and read as an outage, even when the lock it waited for came free.
+const late = "IF SYSDATE(3) >= deadline THEN SIGNAL SQLSTATE '70100' SET MESSAGE_TEXT = 'the session store call ran past its deadline', MYSQL_ERRNO = 1317; END IF;";
+
+/** The procedure applying a batch: its name (the prefix and a hash of its text, so a changed one never replaces one in use) and its `CREATE PROCEDURE`. */
+export interface ApplyProcedure {
+  readonly name: string;
+  readonly create: string;
+  readonly call: Statement;
+}
+
+/**
+ * The batch applier: the shared SQL layer's own statements under the same version check, in one
+ * transaction of one `CALL`, so a batch is one round trip. It decides nothing: every write is computed
+ * in TypeScript, and a step it does not know fails the whole batch.
+ */
+export function applyProcedure(names: TableNames): ApplyProcedure {
+  const st = sqlStatements(mysqlDialect, names);
+  const arms = Object.entries(STEP_TYPES).map(([name, types]) => {
+    const statement = bind(st[name as keyof typeof STEP_TYPES], [...types].map((type, i) => stepValue(i + 1, type)));
+    if (name !== 'userSessions') return `      WHEN '${name}' THEN ${statement};`;
+    // Each row deleted by its primary key, as the shared layer does.
+    return `      WHEN '${name}' THEN erasing: LOOP
+        SET sid = (${statement} LIMIT 1);
+        IF sid IS NULL THEN LEAVE erasing; END IF;
+        ${bind(st.deleteSession, ['sid'])};
+      END LOOP erasing;`;
+  });
+  const body = `(a_scope VARBINARY(1), a_owner LONGTEXT, a_version BIGINT, a_steps LONGTEXT, a_wait BIGINT)
+SQL SECURITY INVOKER MODIFIES SQL DATA
+applying: BEGIN
+  DECLARE w LONGTEXT;
+  DECLARE held BIGINT;
+  DECLARE sid VARBINARY(1024);
+  DECLARE o VARBINARY(1024) DEFAULT UNHEX(a_owner);
+  DECLARE deadline DATETIME(3) DEFAULT SYSDATE(3) + INTERVAL a_wait * 1000 MICROSECOND;
+  DECLARE done BOOLEAN DEFAULT FALSE;
+  -- One pass over the steps: reading the i-th step of the text would parse it again each time.
+  DECLARE steps CURSOR FOR SELECT step FROM JSON_TABLE(a_steps, '$[*]' COLUMNS (n FOR ORDINALITY, step JSON PATH '$')) t ORDER BY n;
+  DECLARE CONTINUE HANDLER FOR NOT FOUND SET done = TRUE;
+  DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END;
+  SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+  START TRANSACTION;
+  ${versionCheckSql(st, syntax, ['a_scope', 'o'], 'a_version')}
+  OPEN steps;
+  stepping: LOOP
+    FETCH steps INTO w;
+    IF done THEN LEAVE stepping; END IF;
+    ${late}
+    CASE JSON_UNQUOTE(JSON_EXTRACT(w, '$[0]'))
+${arms.join('\n')}
+    END CASE;
+  END LOOP stepping;
+  CLOSE steps;
+  IF a_scope = 'k' AND a_version = 0 THEN ${bind(st.unclaimKey, ['o'])}; END IF;
+  ${late}
+  COMMIT;
+  SELECT 1 AS applied;
+END`;
+  const name = `${names.prefix}apply_${createHash('sha256').update(body).digest('hex').slice(0, 8)}`;
+  return { name, create: `CREATE PROCEDURE \`${name}\`${body}`, call: { name: 'apply', text: `CALL \`${name}\`(?, ?, ?, ?, ?)` } };
+}
+
+// Text as the hex of its UTF-8 bytes, a number as its digits (never NaN or a rounded-off integer).
+const encode = (value: SqlValue): string | null => {
+  if (typeof value === 'string') return Buffer.from(value, 'utf8').toString('hex');
+  if (value === null) return null;
+  if (!Number.isSafeInteger(Math.round(value))) throw new SessionError('STORE_ERROR', `The MySQL session store cannot store ${value} as a time or count.`);
+  return String(Math.round(value));
+};
+
+/** The call's values: the check, the steps as JSON, and the ms the server may take. */
+export const applyValues = (check: SqlCheck, steps: readonly SqlStep[], waitMs: number): SqlValue[] => [
+  check.scope,
+  encode(check.owner),
+  check.version ?? null,
+  JSON.stringify(steps.map(([statement, values]) => [statement.name, ...values.map(encode)])),
+  waitMs,
+];
