@@ -3,11 +3,9 @@ import { SessionError } from '../../src/errors.js';
 import { bindStatement as bind, mysqlDialect, sqlStatements, STEP_TYPES, versionCheckSql, type RoutineSyntax, type SqlCheck, type SqlStep, type SqlValue, type Statement } from '../sql/index.js';
 import type { TableNames } from './options.js';
 
-// A step's value as sent: text as the hex of its bytes (so no charset applies), a number as its digits, NULL as JSON null.
-const stepValue = (k: number, type: string): string => {
-  const raw = `NULLIF(JSON_UNQUOTE(JSON_EXTRACT(w, '$[${k}]')), 'null')`;
-  return type === 'n' ? `CAST(${raw} AS SIGNED)` : `UNHEX(${raw})`;
-};
+// A step's k-th value, read from the steps in one pass: text sent as the hex of its bytes (so no charset applies), a number as its digits.
+const stepValue = (k: number, type: string): string => (type === 'n' ? `CAST(v${k} AS SIGNED)` : `UNHEX(v${k})`);
+const VALUES = Array.from({ length: Math.max(...Object.values(STEP_TYPES).map((types) => types.length)) }, (_, i) => `v${i + 1}`);
 const syntax: RoutineSyntax = { elsif: 'ELSEIF', missed: 'ROW_COUNT() <> 1', refuse: 'ROLLBACK; SELECT 0 AS applied; LEAVE applying;', keyHeld: (select) => [`SET held = (${select})`, 'held IS NULL'] };
 // Past the caller's deadline the batch ends as a KILL QUERY does: rolled back, and read as an outage, even when the lock it waited for came free.
 const late = "IF SYSDATE(3) >= deadline THEN SIGNAL SQLSTATE '70100' SET MESSAGE_TEXT = 'the session store call ran past its deadline', MYSQL_ERRNO = 1317; END IF;";
@@ -39,14 +37,15 @@ export function applyProcedure(names: TableNames): ApplyProcedure {
   const body = `(a_scope VARBINARY(1), a_owner LONGTEXT, a_version BIGINT, a_steps LONGTEXT, a_wait BIGINT)
 SQL SECURITY INVOKER MODIFIES SQL DATA
 applying: BEGIN
-  DECLARE w LONGTEXT;
+  DECLARE step VARCHAR(32);
+  DECLARE ${VALUES.join(', ')} LONGTEXT;
   DECLARE held BIGINT;
   DECLARE sid VARBINARY(1024);
   DECLARE o VARBINARY(1024) DEFAULT UNHEX(a_owner);
   DECLARE deadline DATETIME(3) DEFAULT SYSDATE(3) + INTERVAL a_wait * 1000 MICROSECOND;
   DECLARE done BOOLEAN DEFAULT FALSE;
   -- One pass over the steps: reading the i-th step of the text would parse it again each time.
-  DECLARE steps CURSOR FOR SELECT step FROM JSON_TABLE(a_steps, '$[*]' COLUMNS (n FOR ORDINALITY, step JSON PATH '$')) t ORDER BY n;
+  DECLARE steps CURSOR FOR SELECT t.name, ${VALUES.map((v) => `t.${v}`).join(', ')} FROM JSON_TABLE(a_steps, '$[*]' COLUMNS (n FOR ORDINALITY, name VARCHAR(32) PATH '$[0]', ${VALUES.map((v, i) => `${v} LONGTEXT PATH '$[${i + 1}]'`).join(', ')})) t ORDER BY t.n;
   DECLARE CONTINUE HANDLER FOR NOT FOUND SET done = TRUE;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END;
   SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
@@ -54,10 +53,10 @@ applying: BEGIN
   ${versionCheckSql(st, syntax, ['a_scope', 'o'], 'a_version')}
   OPEN steps;
   stepping: LOOP
-    FETCH steps INTO w;
+    FETCH steps INTO step, ${VALUES.join(', ')};
     IF done THEN LEAVE stepping; END IF;
     ${late}
-    CASE JSON_UNQUOTE(JSON_EXTRACT(w, '$[0]'))
+    CASE step
 ${arms.join('\n')}
     END CASE;
   END LOOP stepping;
