@@ -51,9 +51,9 @@ export function mysqlStore(options: MysqlStoreOptions): MysqlStore {
   const applyAll: SqlDriver['applyAll'] = (check, steps) => {
     const started = performance.now();
     return run('apply', async (c) => {
-      // The server gives up at nine tenths of the caller's time left, so its rollback, not the caller's deadline, normally ends a stuck batch.
-      const values = applyValues(check, steps, Math.max(1, Math.floor(0.9 * (statementTimeout - (performance.now() - started)))));
       const once = async (): Promise<boolean> => {
+        // The server gives up at nine tenths of the caller's time left (a retry's included), so its rollback, not the caller's deadline, normally ends a stuck batch.
+        const values = applyValues(check, steps, Math.max(1, Math.floor(0.9 * (statementTimeout - (performance.now() - started)))));
         // The procedure rolls back what fails inside it; this also covers a call the server interrupted.
         const { rows } = await c.run(procedure.call, values).catch(async (error: unknown) => {
           await c.rollback();

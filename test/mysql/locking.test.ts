@@ -88,8 +88,25 @@ describe.skipIf(!up)("mysql store: one user's writes never wait for another user
     await b.close();
   }, 120_000);
 
-  it("a sign-in chosen as a deadlock's victim is run again, and succeeds", async () => {
-    const signIns = store(poolA, 10_000);
+  it("a sign-in chosen as a deadlock's victim is run again, within what is left of its time, and succeeds", async () => {
+    // The time each CALL gives the server (its last value), as sent.
+    const waits: number[] = [];
+    const recording = {
+      getConnection: async () => {
+        const connection = await poolA.getConnection();
+        return new Proxy(connection, {
+          get(target, key, receiver) {
+            const value = Reflect.get(target, key, receiver) as unknown;
+            if (key !== 'query' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+            return (statement: { sql: string }, values: unknown[]) => {
+              if (statement.sql.startsWith('CALL')) waits.push(values.at(-1) as number);
+              return value.call(target, statement, values) as unknown;
+            };
+          },
+        });
+      },
+    };
+    const signIns = mysqlStore({ pool: recording, prefix, statementTimeout: 10_000 });
     await storeOperations(signIns).create(newRecord(storeOperations(signIns), 'dl-user', { tenantId: 'dl-tenant' }), { replaceDevice: false });
     const holder = await poolB.getConnection();
     try {
@@ -105,6 +122,9 @@ describe.skipIf(!up)("mysql store: one user's writes never wait for another user
       await holder.query('COMMIT');
       const { session } = await signingIn;
       expect((await signIns.get(session.id))?.session.id).toBe(session.id);
+      // The seeding sign-in, then the deadlocked one and its retry, which had less time left.
+      expect(waits).toHaveLength(3);
+      expect(waits[2]).toBeLessThan(waits[1]!);
     } finally {
       await holder.query('ROLLBACK');
       holder.release();
