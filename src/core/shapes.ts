@@ -103,7 +103,7 @@ export interface ListOptions {
   readonly currentSessionId?: string | undefined;
   /** Locale of `lastUsed`. @default "en" */
   readonly locale?: string | undefined;
-  /** The present, for `lastUsed` and liveness. @default the manager's clock */
+  /** The present, for `lastUsed` and liveness: a finite time in ms (else `INVALID_INPUT`). @default the manager's clock */
   readonly now?: number | undefined;
   /** Only these kinds. @default every kind */
   readonly kinds?: readonly string[] | undefined;

@@ -216,6 +216,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     ensureOpen();
     checkId('userId', userId);
     const now = options.now ?? clock();
+    if (typeof now !== 'number' || !Number.isFinite(now)) throw new SessionError('INVALID_INPUT', 'now must be a finite time in ms since 1970.');
     // Checked as revokeAll checks them: a kind misspelt (or one string for a list) lists nothing.
     const kinds = options.kinds === undefined ? undefined : new Set(kindsOf(options.kinds, config));
     const answer = await calls.call('listByUser', () => store.listByUser(userId));

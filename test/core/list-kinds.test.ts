@@ -10,7 +10,7 @@ async function refusal(action: () => Promise<unknown>): Promise<string> {
   }
 }
 
-describe('list() with kinds', () => {
+describe('list() with kinds and a time', () => {
   it('lists only the kinds named', async () => {
     const sessions = createSessionManager();
     const browser = await sessions.create({ userId: 'ada' });
@@ -25,5 +25,14 @@ describe('list() with kinds', () => {
     expect(await refusal(() => sessions.list('ada', { kinds: 'browser' as never }))).toMatch(/^INVALID_INPUT: kinds must be/);
     expect(await refusal(() => sessions.list('ada', { kinds: [] }))).toMatch(/^INVALID_INPUT: kinds must be/);
     expect(await refusal(() => sessions.list('ada', { kinds: ['browsers'] }))).toBe('INVALID_INPUT: Unknown session kind "browsers".');
+  });
+
+  it('refuses a now that is no finite time, instead of listing sessions judged at no time', async () => {
+    const sessions = createSessionManager();
+    await sessions.create({ userId: 'ada' });
+    for (const now of [Number.NaN, Number.POSITIVE_INFINITY, '1700000000000' as never]) {
+      expect(await refusal(() => sessions.list('ada', { now }))).toBe('INVALID_INPUT: now must be a finite time in ms since 1970.');
+    }
+    expect(await sessions.list('ada', { now: Date.now() })).toHaveLength(1);
   });
 });
