@@ -16,8 +16,8 @@ describeCliOnStore('MySQL', up, async () => {
   return {
     args: ['--store', MYSQL_URL, '--table-prefix', prefix],
     migrated: [
-      new RegExp(`^Created the MySQL session tables: ${tables}\\.\\n$`),
-      new RegExp(`^The MySQL session tables \\(${tables}\\) were already there; migrations are up to date\\.\\n$`),
+      new RegExp(`^Created the MySQL session tables: ${tables}, and the procedure ${prefix}apply_[0-9a-f]{8} that applies a batch\\.\\n$`),
+      new RegExp(`^The MySQL session tables \\(${tables}\\) were already there; migrations are up to date, the procedure ${prefix}apply_[0-9a-f]{8} that applies a batch included\\.\\n$`),
     ],
     store: async () => (store ??= mysqlStore({ pool, prefix })),
     async cleanup() {

@@ -68,10 +68,23 @@ describe.skipIf(!up)('mysql store: the apply procedure', () => {
     expect((await store.readUser(userId)).version).toBe(1);
   });
 
-  it('refuses a time that is not a whole number of ms within range (STORE_ERROR), and writes nothing', async () => {
-    await expect(store.apply({ owner: { userId: 'nan' }, writes: [{ type: 'deny', sessionId: 's', until: Number.NaN }] })).rejects.toMatchObject({ code: 'STORE_ERROR' });
+  it('refuses a time that is not a whole number of ms within range (STORE_ERROR), as PostgreSQL does, and writes nothing', async () => {
+    for (const until of [Number.NaN, Number.POSITIVE_INFINITY, 1.5, 2 ** 53]) {
+      await expect(store.apply({ owner: { userId: 'nan' }, writes: [{ type: 'deny', sessionId: 's', until }] })).rejects.toMatchObject({ code: 'STORE_ERROR' });
+    }
     expect((await store.readUser('nan')).version).toBe(0);
   });
+
+  it("erases a user of 8,000 sessions in one batch: the ids read once, then each row deleted by its key", async () => {
+    const patient = mysqlStore({ pool, prefix, statementTimeout: 30_000 });
+    for (let batch = 0; batch < 16; batch++) {
+      const writes = Array.from({ length: 500 }, (_, i) => ({ type: 'insert' as const, session: row(`many-${batch}-${i}`, 'many') }));
+      expect(await patient.apply({ owner: { userId: 'many' }, writes })).toBe(true);
+    }
+    expect(await patient.apply({ owner: { userId: 'many' }, writes: [{ type: 'erase' }, { type: 'device', deviceHash: 'd'.repeat(43), lastSeenAt: 5 }] })).toBe(true);
+    const { sessions, devices } = await patient.readUser('many');
+    expect([sessions.length, Object.keys(devices)]).toEqual([0, ['d'.repeat(43)]]);
+  }, 60_000);
 
   it('an answer other than 1 or 0 is STORE_ERROR, never read as a version that moved', async () => {
     const other = freshPrefix('proc');

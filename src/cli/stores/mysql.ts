@@ -1,4 +1,5 @@
-import { DEFAULT_PREFIX } from '../../../adapters/mysql/options.js';
+import { applyProcedure } from '../../../adapters/mysql/apply-procedure.js';
+import { DEFAULT_PREFIX, tableNames } from '../../../adapters/mysql/options.js';
 import { TABLE_NAMES } from '../../../adapters/sql/index.js';
 import { mysqlStore } from '../../../adapters/mysql/store.js';
 import type { MysqlPool } from '../../../adapters/mysql/types.js';
@@ -22,7 +23,8 @@ export async function openMysql(url: string, label: string, values: FlagValues):
       const existed = Number((rows as Array<{ n: unknown }>)[0]?.n) > 0;
       await store.migrate();
       const tables = [...TABLE_NAMES, 'schema'].map((name) => `${prefix}${name}`).join(', ');
-      return existed ? `The MySQL session tables (${tables}) were already there; migrations are up to date.` : `Created the MySQL session tables: ${tables}.`;
+      const procedure = `the procedure ${applyProcedure(tableNames(prefix)).name} that applies a batch`;
+      return existed ? `The MySQL session tables (${tables}) were already there; migrations are up to date, ${procedure} included.` : `Created the MySQL session tables: ${tables}, and ${procedure}.`;
     },
     close,
   };
