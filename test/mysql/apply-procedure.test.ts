@@ -5,7 +5,7 @@ import { mysqlStore, type MysqlStore } from '../../adapters/mysql/index.js';
 import { tableNames } from '../../adapters/mysql/options.js';
 import { createSessionManager } from '../../src/index.js';
 import { UA } from '../support/clock.js';
-import { dropPrefixes, freshPrefix, mysqlUp, testMysqlPool } from '../support/mysql-database.js';
+import { dropPrefixes, freshPrefix, mysqlUp, testMysqlPool, watchedMysqlPool } from '../support/mysql-database.js';
 import { row } from '../support/sql-contract.js';
 
 const up = await mysqlUp();
@@ -112,21 +112,7 @@ describe.skipIf(!up)('mysql store: the apply procedure', () => {
     const statements: string[] = [];
     // One connection: the store checks each new one once (autocommit) before its first call.
     const single = testMysqlPool({ connectionLimit: 1 });
-    const counting = {
-      getConnection: async () => {
-        const connection = await single.getConnection();
-        return new Proxy(connection, {
-          get(target, key, receiver) {
-            const value = Reflect.get(target, key, receiver) as unknown;
-            if (key !== 'query' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
-            return (statement: { sql: string }, values: unknown) => {
-              statements.push(statement.sql.trim().split(/\s+/)[0]!);
-              return value.call(target, statement, values) as unknown;
-            };
-          },
-        });
-      },
-    };
+    const counting = watchedMysqlPool(single, (sql) => statements.push(sql.trim().split(/\s+/)[0]!));
     const sessions = createSessionManager({ store: mysqlStore({ pool: counting, prefix }) });
     await sessions.create({ userId: 'warm' });
     statements.length = 0;

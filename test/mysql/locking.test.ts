@@ -4,7 +4,7 @@ import { createSessionManager } from '../../src/index.js';
 import { storeOperations } from '../../src/storage/index.js';
 import { codeOf, newRecord } from '../../src/testing/store/fixtures.js';
 import { UA } from '../support/clock.js';
-import { dropPrefixes, freshPrefix, lockWaitOn, mysqlUp, testMysqlPool } from '../support/mysql-database.js';
+import { dropPrefixes, freshPrefix, lockWaitOn, mysqlUp, testMysqlPool, watchedMysqlPool } from '../support/mysql-database.js';
 
 const up = await mysqlUp();
 
@@ -91,21 +91,7 @@ describe.skipIf(!up)("mysql store: one user's writes never wait for another user
   it("a sign-in chosen as a deadlock's victim is run again, within what is left of its time, and succeeds", async () => {
     // The time each CALL gives the server (its last value), as sent.
     const waits: number[] = [];
-    const recording = {
-      getConnection: async () => {
-        const connection = await poolA.getConnection();
-        return new Proxy(connection, {
-          get(target, key, receiver) {
-            const value = Reflect.get(target, key, receiver) as unknown;
-            if (key !== 'query' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
-            return (statement: { sql: string }, values: unknown[]) => {
-              if (statement.sql.startsWith('CALL')) waits.push(values.at(-1) as number);
-              return value.call(target, statement, values) as unknown;
-            };
-          },
-        });
-      },
-    };
+    const recording = watchedMysqlPool(poolA, (sql, values) => void (sql.startsWith('CALL') && waits.push(values.at(-1) as number)));
     const signIns = mysqlStore({ pool: recording, prefix, statementTimeout: 10_000 });
     await storeOperations(signIns).create(newRecord(storeOperations(signIns), 'dl-user', { tenantId: 'dl-tenant' }), { replaceDevice: false });
     const holder = await poolB.getConnection();

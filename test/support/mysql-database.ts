@@ -1,4 +1,5 @@
 import mysql from 'mysql2/promise';
+import type { MysqlPool, MysqlPoolConnection } from '../../adapters/mysql/index.js';
 import { requireService } from './services.js';
 
 /** Where the adapter tests find MariaDB or MySQL: root with no password on 127.0.0.1, database `test`. */
@@ -13,6 +14,25 @@ export function testMysqlPool(options: mysql.PoolOptions = {}): mysql.Pool {
 }
 
 let prefixes = 0;
+
+/** A pool for a store that tells `seen` every statement its connections send (the SQL text and its values). */
+export function watchedMysqlPool(pool: mysql.Pool, seen: (sql: string, values: readonly unknown[]) => void): MysqlPool {
+  return {
+    getConnection: async () => {
+      const connection = await pool.getConnection();
+      return new Proxy(connection, {
+        get(target, key, receiver) {
+          const value = Reflect.get(target, key, receiver) as unknown;
+          if (key !== 'query' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+          return (statement: { sql: string }, values: unknown[]) => {
+            seen(statement.sql, values);
+            return value.call(target, statement, values) as unknown;
+          };
+        },
+      }) as unknown as MysqlPoolConnection;
+    },
+  };
+}
 
 /** A table prefix unique to this process and call. */
 export function freshPrefix(label = 't'): string {
