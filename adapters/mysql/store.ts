@@ -1,9 +1,7 @@
-import { SessionError } from '../../src/errors.js';
 import type { SessionStore } from '../../src/store.js';
-import { mysqlDialect, num, poolRunner, sqlStore, type SqlDriver } from '../sql/index.js';
+import { mysqlDialect, poolRunner, routineApplied, routineWait, sqlStore, type SqlDriver } from '../sql/index.js';
 import { applyProcedure, applyValues } from './apply-procedure.js';
 import { mysqlPool } from './connection.js';
-import { isLockConflict } from './errors.js';
 import { resolveMysqlOptions, type MysqlStoreOptions } from './options.js';
 import { migrate } from './schema.js';
 
@@ -50,22 +48,13 @@ export function mysqlStore(options: MysqlStoreOptions): MysqlStore {
   const procedure = applyProcedure(names);
   const applyAll: SqlDriver['applyAll'] = (check, steps) => {
     const started = performance.now();
-    return run('apply', async (c) => {
-      const once = async (): Promise<boolean> => {
-        // The server gives up at nine tenths of the caller's time left (a retry's included), so its rollback, not the caller's deadline, normally ends a stuck batch.
-        const values = applyValues(check, steps, Math.max(1, Math.floor(0.9 * (statementTimeout - (performance.now() - started)))));
-        // The procedure rolls back what fails inside it; this also covers a call the server interrupted.
-        const { rows } = await c.run(procedure.call, values).catch(async (error: unknown) => {
-          await c.rollback();
-          throw error;
-        });
-        const applied = num(rows[0]?.['applied']);
-        if (applied !== 0 && applied !== 1) throw new SessionError('STORE_ERROR', "The MySQL session store's apply procedure answered neither 1 nor 0: run store.migrate().");
-        return applied === 1;
-      };
-      // A deadlock's victim was rolled back whole: it runs once more, as a transaction of statements would.
-      return once().catch((error: unknown) => (isLockConflict(error) ? once() : Promise.reject(error)));
-    });
+    // The procedure commits itself; a deadlock's victim runs once more, with what is left of the time.
+    return run('apply', (c) =>
+      c.routine(async () => {
+        const { rows } = await c.run(procedure.call, applyValues(check, steps, routineWait(statementTimeout, started)));
+        return routineApplied(rows[0]?.['applied'], 'MySQL');
+      }),
+    );
   };
   return {
     ...sqlStore(mysqlDialect, names, { use, applyAll }),

@@ -1,6 +1,5 @@
-import { SessionError } from '../../src/errors.js';
 import type { SessionStore } from '../../src/store.js';
-import { num, poolRunner, postgresDialect, sqlStore, type PooledConnection, type SqlDriver } from '../sql/index.js';
+import { poolRunner, postgresDialect, routineApplied, routineWait, sqlStore, type PooledConnection, type SqlDriver } from '../sql/index.js';
 import { sqlState } from './errors.js';
 import { applyCall, applyValues } from './apply-function.js';
 import { postgresPool } from './connection.js';
@@ -55,16 +54,13 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     applyAll: (check, steps, notice) => {
       const started = performance.now();
       return use('apply', false, async (c) => {
-        // The server gives up at nine tenths of the caller's time left, so its rollback, not the caller's deadline, normally ends a stuck batch.
-        const wait = Math.max(1, Math.floor(0.9 * (statementTimeout - (performance.now() - started))));
+        const wait = routineWait(statementTimeout, started);
         // Under a stricter default isolation than READ COMMITTED, a version that moved fails to serialize: rolled back whole, read again.
         const answer = await c.run(call, applyValues(check, steps, notice, names.channel, wait)).catch((error: unknown) => {
           if (check.version !== undefined && ['40001', '40P01'].includes(sqlState(error) ?? '')) return undefined;
           throw error;
         });
-        const applied = answer === undefined ? 0 : num(answer.rows[0]?.['applied']);
-        if (applied !== 0 && applied !== 1) throw new SessionError('STORE_ERROR', 'The PostgreSQL session store\'s apply function answered neither 1 nor 0: run store.migrate().');
-        return applied === 1;
+        return answer !== undefined && routineApplied(answer.rows[0]?.['applied'], 'PostgreSQL');
       });
     },
   };

@@ -4,4 +4,4 @@ export { SCHEMA_VERSION, sqlStatements, TABLE_NAMES, tableStatements, type Names
 export { poolRunner, type PoolDialect, type PooledConnection, type PoolStatement, type Run } from './pool.js';
 export { CLAIM_PLACEHOLDER, sqlStore, type SqlCheck, type SqlConnection, type SqlDriver, type SqlStep } from './store.js';
 export { num, type Row, type SqlValue } from './records.js';
-export { bindStatement, STEP_TYPES, versionCheckSql, type RoutineSyntax } from './routine.js';
+export { bindStatement, routineApplied, routineWait, STEP_TYPES, versionCheckSql, type RoutineSyntax } from './routine.js';

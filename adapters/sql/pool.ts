@@ -12,6 +12,8 @@ export interface PooledConnection extends SqlConnection {
   run(statement: PoolStatement | string, values?: readonly SqlValue[]): Promise<SqlResult>;
   /** Runs `body` in a transaction (the dialect's BEGIN), COMMIT after, ROLLBACK on a rejection. */
   transaction<T>(body: () => Promise<T>): Promise<T>;
+  /** Runs `body`, one call of a routine that opens and commits its own transaction: ROLLBACK on a rejection, whatever it left open. */
+  routine<T>(body: () => Promise<T>): Promise<T>;
   /** Rolls back a transaction a script opened itself; a connection that cannot is retired. */
   rollback(): Promise<unknown>;
 }
@@ -35,7 +37,7 @@ export interface PoolDialect<C> {
   lost?(client: C): boolean;
   /** The statements opening a transaction whose statements stop at `timeoutMs`. */
   begin(timeoutMs: number | null): readonly string[];
-  /** Whether a failed transaction was rolled back whole by a lock conflict and may run once more. */
+  /** Whether a failed transaction (or routine) was rolled back whole by a lock conflict and may run once more. */
   retry?(error: unknown): boolean;
   /** Past a deadline: the statement stopping the client's server process (its id bound), also when no statement was running (`idle`). */
   readonly stop?: { readonly sql: string; id(client: C): number | null | undefined; readonly idle: boolean };
@@ -107,12 +109,20 @@ export function poolRunner<C>(d: PoolDialect<C>, defaultTimeoutMs: number): { ru
           throw error;
         }
       };
-      const connection: PooledConnection = {
-        run: send,
-        rollback,
-        // Once more only on a connection that rolled the first attempt back.
-        transaction: (body) => once(body).catch((error: unknown) => (d.retry?.(error) === true && !broken ? once(body) : Promise.reject(error))),
+      const alone = async <T>(body: () => Promise<T>): Promise<T> => {
+        try {
+          return await body();
+        } catch (error) {
+          await rollback();
+          throw error;
+        }
       };
+      // Once more only on a connection that rolled the first attempt back.
+      const again =
+        (attempt: <T>(body: () => Promise<T>) => Promise<T>) =>
+        <T>(body: () => Promise<T>): Promise<T> =>
+          attempt(body).catch((error: unknown) => (d.retry?.(error) === true && !broken ? attempt(body) : Promise.reject(error)));
+      const connection: PooledConnection = { run: send, rollback, transaction: again(once), routine: again(alone) };
 
       d.connect().then(
         async (checkedOut) => {

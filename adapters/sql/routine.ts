@@ -1,4 +1,5 @@
-import type { SqlValue } from './records.js';
+import { SessionError } from '../../src/errors.js';
+import { num, type Cell, type SqlValue } from './records.js';
 import type { sqlStatements, Statement } from './statements.js';
 import { CLAIM_PLACEHOLDER } from './store.js';
 
@@ -37,6 +38,16 @@ export function bindStatement({ name, text }: Statement, args: readonly string[]
   });
   if (used.size !== args.length || bound.includes('?')) throw new Error(`The batch routine binds ${args.length} values to ${name}.`);
   return bound;
+}
+
+/** The ms a batch routine may take: nine tenths of the caller's time left, so its rollback, not the caller's deadline, normally ends a stuck batch. */
+export const routineWait = (timeoutMs: number, startedAt: number): number => Math.max(1, Math.floor(0.9 * (timeoutMs - (performance.now() - startedAt))));
+
+/** A batch routine's answer: 1 applied, 0 the version moved; anything else is `STORE_ERROR`, never a version read as moved. */
+export function routineApplied(answer: Cell, database: string): boolean {
+  const applied = num(answer);
+  if (applied !== 0 && applied !== 1) throw new SessionError('STORE_ERROR', `The ${database} session store's batch routine answered neither 1 nor 0: run store.migrate().`);
+  return applied === 1;
 }
 
 /** How a routine's language writes the version check. */

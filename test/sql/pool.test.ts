@@ -84,5 +84,29 @@ describe('SQL pool runner', () => {
       expect(sent).toEqual(rollbackFails ? once : [...once, ...once]);
     }
   });
-});
 
+  it('rolls back a routine call that failed, and runs one that lost a lock conflict once more only on a connection that rolled it back', async () => {
+    const conflict = new Error('lock conflict');
+    for (const rollbackFails of [false, true]) {
+      const sent: string[] = [];
+      const dialect: PoolDialect<Client> = {
+        database: 'Test',
+        connect: async () => ({ sent }),
+        query: async (_c, statement: PoolStatement) => {
+          sent.push(statement.text);
+          if (statement.text === 'CALL') throw conflict;
+          if (statement.text === 'ROLLBACK' && rollbackFails) throw new Error('connection gone');
+          return { rows: [], count: 1 };
+        },
+        release: () => undefined,
+        breaks: () => false,
+        begin: () => ['BEGIN'],
+        retry: (error) => error === conflict,
+        toSessionError: () => new SessionError('STORE_UNAVAILABLE', 'conflict'),
+      };
+      const { run } = poolRunner(dialect, 1_000);
+      await expect(run('apply', (connection) => connection.routine(() => connection.run({ name: 'call', text: 'CALL' }, [])))).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+      expect(sent).toEqual(rollbackFails ? ['CALL', 'ROLLBACK'] : ['CALL', 'ROLLBACK', 'CALL', 'ROLLBACK']);
+    }
+  });
+});
