@@ -194,11 +194,10 @@ async function kindsToRevoke(value: string | boolean | undefined, held: () => Pr
   return { kinds: all ? 'all' : value === undefined ? undefined : named, declared: Object.fromEntries(declared), unheld };
 }
 
-// Kinds with a session row or a high-water mark (kept through prune and erase): one read. Not the epochs: a kind
-// mistyped once has one, and would be taken for the app's own ever after.
+// The kinds a session was ever stored of: every sign-in raises its kind's high-water mark (kept through prune and erase),
+// the marks "all" reads too; one read, no row. Not the epochs: a kind mistyped once has one, and would be taken for the app's own ever after.
 async function kindsHeldFor(userId: string, store: SessionStore): Promise<string[]> {
-  const held = await store.readUser(userId);
-  return [...new Set([...held.sessions.map((session) => session.kind), ...Object.keys(held.highWater)])];
+  return Object.keys((await store.readUser(userId, undefined, null)).highWater);
 }
 
 async function kindsOfTenant(tenantId: string, store: SessionStore): Promise<string[]> {
