@@ -56,7 +56,8 @@ export function createValidate(context: ManagerContext): (token: unknown, option
     let lastUsedAt = record.lastUsedAt;
     const idle = idleTimeoutOf(config, record.kind);
     if (now - lastUsedAt >= (idle > 0 ? Math.min(config.touchInterval, idle / 2) : config.touchInterval) && now > lastUsedAt) {
-      await calls.call('touch', () => store.touch(record.id, now));
+      // No live row to touch: revoked or erased since the read, so this request is refused too.
+      if (!(await calls.call('touch', () => store.touch(record.id, now)))) return REFUSED.revoked;
       lastUsedAt = now;
     }
     const session = toSession(record, lastUsedAt);

@@ -5,7 +5,7 @@ import { createSessionManager } from '../../manager/index.js';
 import type { SessionManagerOptions } from '../../options.js';
 import { capabilityTest } from '../runner.js';
 import type { StoreSuiteContext } from './context.js';
-import { CHROME_MAC, freshUser, SAFARI_IPHONE } from './fixtures.js';
+import { CHROME_MAC, freshUser, intercepted, SAFARI_IPHONE } from './fixtures.js';
 
 const SIGN_INS = 16;
 const CAP = 3;
@@ -151,6 +151,26 @@ export function describeManagerRaces(suite: StoreSuiteContext): void {
       expect(await admitted(servers[1], created)).toEqual(ids);
       expect(sorted((await servers[0].list(user)).map((view) => view.id))).toEqual(ids);
     }, slowTimeout);
+
+    it('a session signed out on the other server between validate\'s read and its touch is refused, not let in', async () => {
+      const other = createSessionManager({ store: await sibling() });
+      let beforeTouch: (() => Promise<unknown>) | undefined;
+      const store = intercepted(raw(), (method, call) => {
+        const first = method === 'touch' ? beforeTouch : undefined;
+        if (first !== undefined) beforeTouch = undefined;
+        return first === undefined ? call() : first().then(call);
+      });
+      // Two minutes on, every read is due a touch.
+      const server = createSessionManager({ store, clock: () => Date.now() + 120_000 });
+      const user = freshUser();
+      const kept = await other.create({ userId: user });
+      const ended = await other.create({ userId: user });
+      expect((await server.validate(kept.token)).ok).toBe(true);
+      beforeTouch = () => other.revoke(ended.session.id);
+      expect(await server.validate(ended.token)).toEqual({ ok: false, reason: 'revoked' });
+      expect(beforeTouch).toBeUndefined();
+      expect((await server.validate(kept.token)).ok).toBe(true);
+    });
 
     withLinks('one "This wasn\'t me" link redeemed four times at once on two servers: exactly one redeem acts', async () => {
       const [one, two] = await twoServers();
