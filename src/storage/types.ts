@@ -1,6 +1,6 @@
 import type { ActivityRecord, Epochs, FederatedIdentity, KindStats, SessionRecord } from '../store-records.js';
 import type { SessionLookup } from '../store.js';
-import type { ListActivityOptions, PruneOptions, RevocationNotice } from '../store-writes.js';
+import type { ListActivityOptions, PruneOptions, RevocationNotice, UserState } from '../store-writes.js';
 import type { NewSessionRecord, SessionLimit } from '../rules/sign-in.js';
 
 export type { NewSessionRecord, SessionLimit } from '../rules/sign-in.js';
@@ -71,23 +71,11 @@ export interface ReusedOptions extends RevokeOptions {
   readonly rotationGrace: number;
 }
 
-/** A user's rows and the epochs they are judged against. */
-export interface UserSessions {
-  /** Every row, tombstones and expired ones included. */
-  readonly sessions: readonly SessionRecord[];
-  readonly epochs: Epochs;
-  /** Each row's tenant's epochs, by tenant id. */
-  readonly tenantEpochs?: Readonly<Record<string, Epochs>> | undefined;
-}
+/** A user's rows (tombstones and expired ones included) and the epochs they are judged against. */
+export type UserSessions = Pick<UserState, 'sessions' | 'epochs'> & Partial<Pick<UserState, 'tenantEpochs'>>;
 
-/** What access-token verification reads about a user. */
-export interface RevocationState {
-  readonly epochs: Epochs;
-  /** Session id to "deny until" (ms). */
-  readonly denied: Readonly<Record<string, number>>;
-  /** The token's tenant's epochs, when asked with one. */
-  readonly tenantEpochs?: Epochs | undefined;
-}
+/** What access-token verification reads about a user; `tenantEpochs`: the token's tenant's, when asked with one. */
+export type RevocationState = Pick<UserState, 'epochs' | 'denied'> & { readonly tenantEpochs?: Epochs | undefined };
 
 /** A "This wasn't me" link: only the hash of its secret is kept. */
 export interface RevocationLinkRecord {
@@ -126,55 +114,5 @@ export type FederatedQuery =
   | { readonly by: 'sub'; readonly iss: string; readonly sub: string }
   | { readonly by: 'user'; readonly userId: string };
 
-/**
- * The operations the manager runs on its store, each decided once over the store contract. `due`, where taken,
- * is the caller's deadline (`performance.now()` ms, from the manager's store calls): past it no batch is sent.
- */
-export interface StoreOperations {
-  /** Signs in: decides the birth time, replacement and cap, then writes it all in one batch. */
-  create(record: NewSessionRecord, options: CreateOptions, due?: number): Promise<CreateResult>;
-  get(sessionId: string): Promise<SessionLookup | null>;
-  touch(sessionId: string, at: number): Promise<boolean>;
-  reauthenticate(sessionId: string, at: number): Promise<boolean>;
-  /** Ends one session; the record as it was, or `null` when missing or already revoked. */
-  revoke(sessionId: string, options: RevokeOptions, due?: number): Promise<SessionRecord | null>;
-  /** Rotates a session's secret once (`src/storage/rotate.ts`); `null` when it cannot. */
-  rotate(userId: string, sessionId: string, presented: string, at: number, due?: number): Promise<RotatedSecret | null>;
-  /** Ends a session whose retired secret was presented past the grace; the row as it was, or `null`. */
-  revokeReused(userId: string, sessionId: string, presented: string, options: ReusedOptions, due?: number): Promise<SessionRecord | null>;
-  /** Raises the user's epochs to cover every session of the kinds. */
-  revokeAll(userId: string, options: RevokeAllOptions, due?: number): Promise<Epochs>;
-  /** Ends every live session of the kinds but one. */
-  revokeOthers(userId: string, options: RevokeOthersOptions, due?: number): Promise<readonly string[]>;
-  /** Raises a tenant's epochs to cover every session of the kinds in it. */
-  revokeTenant(tenantId: string, options: RevokeAllOptions, due?: number): Promise<Epochs>;
-  listByUser(userId: string): Promise<UserSessions>;
-  /** The user's epochs and deny-list (and a tenant's epochs). */
-  getRevocationState(userId: string, tenantId?: string): Promise<RevocationState>;
-  /** Deletes the user's rows, deny-list, devices, activity, links, and takes it off its provider identities' keys (at `now`); the number of rows deleted. */
-  eraseUser(userId: string, now: number, due?: number): Promise<number>;
-  prune(options: PruneOptions): Promise<number>;
-  /** Sessions signed in through a provider, live by `expiresAt > now`. */
-  findFederatedLinks(query: FederatedQuery, now: number): Promise<readonly FederatedLink[]>;
-  /** Claims a one-time key until `until`, holding `value` (default `"1"`): `true` the first time (of concurrent calls, one). */
-  claimKey(key: string, until: number, value?: string): Promise<boolean>;
-  /** A key's value, expired or not; `undefined` for none. */
-  keyValue(key: string): Promise<string | undefined>;
-  /** Puts a key's value until `until`, whether or not it has a row. */
-  putKey(key: string, value: string, until: number): Promise<void>;
-  /** Activity entries that record no revocation. */
-  appendActivity?(entries: readonly ActivityRecord[]): Promise<void>;
-  listActivity?(userId: string, options: ListActivityOptions): Promise<readonly ActivityRecord[]>;
-  listDevices?(userId: string): Promise<readonly KnownDevice[]>;
-  /** Makes a device new again (seen at 0, pruned as any old sighting): its next sign-in is a new device's. */
-  forgetDevice?(userId: string, deviceHash: string): Promise<void>;
-  saveRevocationLink?(link: RevocationLinkRecord): Promise<void>;
-  /** Uses a link once: the link, or `null` (unknown, used, expired, wrong secret). */
-  consumeRevocationLink?(id: string, secretHash: Uint8Array, now: number, due?: number): Promise<RevocationLinkRecord | null>;
-  subscribe?(listener: (notice: RevocationNotice) => void, onResync?: () => void): () => void;
-  stats?(now: number): Promise<Readonly<Record<string, KindStats>>>;
-  readonly callTimeout?: number | undefined;
-  /** The prefix of a new session id of the user (sharded stores). */
-  sessionIdPrefix?(userId: string): string;
-  close(): Promise<void>;
-}
+/** The operations the manager runs on its store, each decided once over the store contract (`storeOperations`). */
+export type StoreOperations = ReturnType<typeof import('./index.js').storeOperations>;
