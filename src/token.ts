@@ -66,11 +66,7 @@ export function storedHash(secret: string): Uint8Array {
   return new Uint8Array(hashSecret(secret));
 }
 
-/** Bytes of a SHA-256 digest. */
-const DIGEST_BYTES = 32;
-
-/** Whether the secret hashes to the stored hash, in constant time; a hash of another length never matches. */
-export function secretMatches(secret: string, storedHash: Uint8Array): boolean {
-  if (storedHash.byteLength !== DIGEST_BYTES) return false;
-  return timingSafeEqual(hashSecret(secret), storedHash);
+/** Whether two SHA-256 digests are equal, in constant time; another length never matches. */
+export function sameHash(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === 32 && b.byteLength === 32 && timingSafeEqual(a, b);
 }

@@ -1,7 +1,7 @@
 import { invalidInput } from '../errors.js';
 import { isObject } from '../option-checks.js';
 import { toSession, type ValidationResult } from '../session.js';
-import { parseToken, secretMatches } from '../token.js';
+import { hashSecret, parseToken, sameHash } from '../token.js';
 import type { ManagerContext } from '../core/context.js';
 import { idleTimeoutOf, judgeLookup, readSession } from '../core/live-session.js';
 import { matchSecret, rotates, rotationDue } from '../rotation/index.js';
@@ -46,7 +46,7 @@ export function createValidate(context: ManagerContext): (token: unknown, option
     if (match === 'previous') {
       // Inside the grace: the same successor every other presentation got, computed, not stored.
       rotatedToken = successorToken(record, parsed.secret);
-      if (!secretMatches(rotatedToken.slice(record.id.length + 1), record.secretHash)) return REFUSED.not_found;
+      if (!sameHash(hashSecret(rotatedToken.slice(record.id.length + 1)), record.secretHash)) return REFUSED.not_found;
     } else if (rotationDue(record, config.kinds.get(record.kind), now)) {
       const rotated = await rotateSecret(context, record, parsed.secret, now);
       if (rotated === undefined) return REFUSED.revoked;

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { SessionRecord } from '../store-records.js';
-import { hashSecret } from '../token.js';
+import { hashSecret, sameHash } from '../token.js';
 
 /** A kind's rotation settings (ms): `rotateAfter` 0 never rotates. */
 export interface RotationPolicy {
@@ -94,9 +94,4 @@ export function newRotationSalt(): string {
  */
 export function successorSecret(previous: string, sessionId: string, rotatedAt: number, salt: string): string {
   return createHmac('sha256', previous).update(`${LABEL}\n${sessionId}\n${rotatedAt}\n${salt}`).digest('base64url');
-}
-
-/** Whether two SHA-256 digests are equal, in constant time; another length never matches. */
-export function sameHash(a: Uint8Array, b: Uint8Array): boolean {
-  return a.byteLength === 32 && b.byteLength === 32 && timingSafeEqual(a, b);
 }

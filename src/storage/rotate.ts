@@ -1,8 +1,8 @@
-import { matchSecret, newRotationSalt, retiredAfterRotation, sameHash, successorSecret } from '../rotation/index.js';
+import { matchSecret, newRotationSalt, retiredAfterRotation, successorSecret } from '../rotation/index.js';
 import { checkUserState } from '../store-answers.js';
 import type { SessionRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
-import { hashSecret, storedHash } from '../token.js';
+import { hashSecret, sameHash, storedHash } from '../token.js';
 import { activity, ending } from './revoke.js';
 import type { ReusedOptions, RotatedSecret } from './types.js';
 import { versioned } from './versioned.js';

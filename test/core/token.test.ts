@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isSessionError } from '../../src/errors.js';
-import { hashSecret, isSessionId, mintToken, parseToken, secretMatches, TOKEN_LENGTH } from '../../src/token.js';
+import { hashSecret, isSessionId, mintToken, parseToken, sameHash, TOKEN_LENGTH } from '../../src/token.js';
 
 const ID = 'AbCdEfGhIjKlMnOpQrSt-_';
 const SECRET = '0123456789abcdefghijklmnopqrstuvwxyzABCD-_0';
@@ -103,29 +103,29 @@ describe('session tokens', () => {
     expect(hashSecret(SECRET)).toHaveLength(32);
   });
 
-  it('matches a secret only against the hash of that exact secret', () => {
+  it('sameHash matches a secret\'s hash only against the hash of that exact secret', () => {
     const stored = hashSecret(SECRET);
-    expect(secretMatches(SECRET, stored)).toBe(true);
-    expect(secretMatches(SECRET, new Uint8Array(stored))).toBe(true);
-    expect(secretMatches(`${SECRET.slice(0, -1)}1`, stored)).toBe(false);
-    expect(secretMatches('', stored)).toBe(false);
+    expect(sameHash(hashSecret(SECRET), stored)).toBe(true);
+    expect(sameHash(hashSecret(SECRET), new Uint8Array(stored))).toBe(true);
+    expect(sameHash(hashSecret(`${SECRET.slice(0, -1)}1`), stored)).toBe(false);
+    expect(sameHash(hashSecret(''), stored)).toBe(false);
     const flipped = Buffer.from(stored);
     flipped[31] = flipped[31]! ^ 1;
-    expect(secretMatches(SECRET, flipped)).toBe(false);
+    expect(sameHash(hashSecret(SECRET), flipped)).toBe(false);
   });
 
   it('answers "no match", never throws, for a stored hash of the wrong length', () => {
     const stored = hashSecret(SECRET);
     for (const hash of [new Uint8Array(0), stored.subarray(0, 31), Buffer.concat([stored, Buffer.from([0])]), Buffer.from(stored.toString('hex'))]) {
-      expect(secretMatches(SECRET, hash)).toBe(false);
+      expect(sameHash(hashSecret(SECRET), hash)).toBe(false);
     }
   });
 
   it('hashes with node:crypto: the stored hash is SHA-256 of the secret, as createHash gives it', () => {
     for (const secret of [SECRET, 'x'.repeat(200), 'mot de passe é', '\u{1F511}']) {
       const stored = createHash('sha256').update(secret).digest();
-      expect(secretMatches(secret, stored)).toBe(true);
-      expect(secretMatches(`${secret}.`, stored)).toBe(false);
+      expect(sameHash(hashSecret(secret), stored)).toBe(true);
+      expect(sameHash(hashSecret(`${secret}.`), stored)).toBe(false);
     }
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
-import { matchSecret, newRotationSalt, RECOGNISED_ROTATIONS, retiredAfterRotation, rotates, rotationDue, sameHash, successorSecret } from '../../src/rotation/index.js';
+import { matchSecret, newRotationSalt, RECOGNISED_ROTATIONS, retiredAfterRotation, rotates, rotationDue, successorSecret } from '../../src/rotation/index.js';
+import { sameHash } from '../../src/token.js';
 import type { RotationFields } from '../../src/rotation/index.js';
 import { hashSecret, mintToken, parseToken } from '../../src/token.js';
 
