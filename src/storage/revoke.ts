@@ -3,7 +3,7 @@ import { othersToRevoke } from '../rules/revoke-others.js';
 import { checkLookup, checkTenantState, checkUserState } from '../store-answers.js';
 import type { Epochs, SessionRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
-import type { Write } from '../store-writes.js';
+import type { TenantOwner, TenantState, UserOwner, Write } from '../store-writes.js';
 import { mapOf } from './records.js';
 import type { RevokeAllOptions, RevokeOptions, RevokeOthersOptions } from './types.js';
 import { versioned } from './versioned.js';
@@ -23,12 +23,7 @@ export async function revoke(store: SessionStore, sessionId: string, options: Re
 
 /** "Sign out everywhere": raises the user's epochs of the kinds over every session stored (the user's high-water marks); reads no row. */
 export function revokeAll(store: SessionStore, userId: string, options: RevokeAllOptions, due?: number): Promise<Epochs> {
-  return versioned(store, { userId }, 'revokeAll', due, async (apply) => {
-    const state = checkUserState(await store.readUser(userId, undefined, null), userId);
-    const epochs = raisedEpochs({ epochs: mapOf(state.epochs), highWater: mapOf(state.highWater) }, options.kinds, options.at, options.everyStoredKind);
-    const writes: Write[] = [{ type: 'epochs', epochs }, ...activity(options)];
-    return (await apply({ owner: { userId }, version: state.version, writes, notify: true })) ? epochs : undefined;
-  });
+  return raise(store, { userId }, async () => checkUserState(await store.readUser(userId, undefined, null), userId), options, due);
 }
 
 /** "Sign out my other devices": every live session of the kinds but the one kept. */
@@ -45,11 +40,15 @@ export function revokeOthers(store: SessionStore, userId: string, options: Revok
 
 /** A tenant's "sign out everywhere": raises its epochs over every session of the tenant stored. */
 export function revokeTenant(store: SessionStore, tenantId: string, options: RevokeAllOptions, due?: number): Promise<Epochs> {
-  return versioned(store, { tenantId }, 'revokeTenant', due, async (apply) => {
-    const state = checkTenantState(await store.readTenant(tenantId));
+  return raise(store, { tenantId }, async () => checkTenantState(await store.readTenant(tenantId)), options, due);
+}
+
+// Raises an owner's epochs over its high-water marks, with the activity entry, in one batch at the version read.
+function raise(store: SessionStore, owner: UserOwner | TenantOwner, read: () => Promise<Pick<TenantState, 'version' | 'epochs' | 'highWater'>>, options: RevokeAllOptions, due: number | undefined): Promise<Epochs> {
+  return versioned(store, owner, 'userId' in owner ? 'revokeAll' : 'revokeTenant', due, async (apply) => {
+    const state = await read();
     const epochs = raisedEpochs({ epochs: mapOf(state.epochs), highWater: mapOf(state.highWater) }, options.kinds, options.at, options.everyStoredKind);
-    const writes: Write[] = [{ type: 'epochs', epochs }, ...activity(options)];
-    return (await apply({ owner: { tenantId }, version: state.version, writes, notify: true })) ? epochs : undefined;
+    return (await apply({ owner, version: state.version, writes: [{ type: 'epochs', epochs }, ...activity(options)], notify: true })) ? epochs : undefined;
   });
 }
 
