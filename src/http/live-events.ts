@@ -1,4 +1,5 @@
 import { SessionError } from '../errors.js';
+import { MAX_TIMER_DELAY } from '../option-checks.js';
 import type { SessionManager } from '../manager/api.js';
 import type { Session } from '../session.js';
 import type { RevocationNotice } from '../store.js';
@@ -15,8 +16,6 @@ import { jsonResponse, NO_STORE, type HttpResponse, type StreamSink } from './re
 /** The `reason` of `event: revoked`: `revoked` (a revocation, or gone from the store), `reused` (a retired token came back), `expired`, or `idle`. */
 export type LiveEndReason = 'revoked' | 'reused' | 'expired' | 'idle';
 
-/** `setTimeout`'s ceiling: a longer delay fires at once. */
-const MAX_DELAY = 2 ** 31 - 1;
 /** The browser's reconnection delay, and a comment that flushes the headers. */
 const OPENING = 'retry: 3000\n: live\n\n';
 const HEARTBEAT = ': heartbeat\n\n';
@@ -85,7 +84,7 @@ class LiveStream {
     this.#expiry = undefined;
     if (remaining === undefined) return;
     // A millisecond past the boundary: the session is then refused, not live for one more turn.
-    this.#expiry = setTimeout(() => this.check(), Math.min(Math.max(remaining + 1, 1), MAX_DELAY));
+    this.#expiry = setTimeout(() => this.check(), Math.min(Math.max(remaining + 1, 1), MAX_TIMER_DELAY));
   }
 
   /** Ends the stream from the server's side (idempotent). */

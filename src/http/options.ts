@@ -73,11 +73,7 @@ export interface LiveEventsOptions {
 }
 
 /** The live events' options after checks. */
-export interface ResolvedLiveEventsOptions {
-  readonly heartbeat: number;
-  readonly maxPerUser: number;
-  readonly pollInterval: number;
-}
+export type ResolvedLiveEventsOptions = Required<LiveEventsOptions>;
 
 /** The routes' options after checks; `undefined` for a route that is off. */
 export interface ResolvedRoutesOptions {

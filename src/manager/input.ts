@@ -3,7 +3,6 @@ import type { ResolvedOptions } from '../options.js';
 import { STORE_LIMITS } from '../store.js';
 import { checkId, UNSTORABLE } from '../core/checks.js';
 import type { CreateSessionInput } from '../core/shapes.js';
-import { checkFederated } from '../federated/input.js';
 
 /** Whether any string (value or key) inside JSON data is one no store can keep as is. */
 function holdsUnstorable(value: unknown): boolean {
@@ -30,7 +29,6 @@ export function checkCreateInput(input: CreateSessionInput, config: ResolvedOpti
   const kind = input.kind ?? 'browser';
   if (typeof kind !== 'string' || !config.kinds.has(kind)) throw invalidInput(`Unknown session kind "${String(kind)}": declare it in the kinds option.`);
   if (input.persistent !== undefined && typeof input.persistent !== 'boolean') throw invalidInput('persistent must be a boolean.');
-  if (input.federated !== undefined) checkFederated(input.federated);
   if (input.data !== undefined) {
     let serialised: string | undefined;
     try {
