@@ -93,9 +93,11 @@ function requireSession(request: FastifyRequest, reply: FastifyReply, done: Hook
   else send(reply, denied);
 }
 
+// What an async hook returns: the reply it sent, or nothing to go on.
+const answer = (reply: FastifyReply, denied: HttpResponse | undefined): FastifyReply | undefined => (denied === undefined ? undefined : send(reply, denied));
+
 async function requireFreshOfRoute(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-  const denied = requireFreshResponse(request.sessions, request.routeOptions.config.requireFresh?.maxAge);
-  if (denied !== undefined) return send(reply, denied);
+  return answer(reply, requireFreshResponse(request.sessions, request.routeOptions.config.requireFresh?.maxAge));
 }
 
 /**
@@ -106,14 +108,12 @@ async function requireFreshOfRoute(request: FastifyRequest, reply: FastifyReply)
 export function requireFresh(options?: RequireFreshOptions): preHandlerAsyncHookHandler {
   const maxAge = freshMaxAge(options, 'requireFresh()');
   return async function requireFresh(request, reply) {
-    const denied = requireFreshResponse(request.sessions, maxAge);
-    if (denied !== undefined) return send(reply, denied);
+    return answer(reply, requireFreshResponse(request.sessions, maxAge));
   };
 }
 
 async function requireSameOrigin(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-  const denied = requireSameOriginResponse(request.sessions);
-  if (denied !== undefined) return send(reply, denied);
+  return answer(reply, requireSameOriginResponse(request.sessions));
 }
 
 // Options Fastify itself reads at `register` (not the plugin's): left out of the check.
@@ -146,8 +146,7 @@ const plugin: FastifyPluginAsync<SessionPluginOptions> = async (fastify, { sessi
   const sessionRoutes = createSessionRoutes(sessions, routes);
   // Answered in onRequest, before any body parser can turn a cross-site form post into a 415.
   const onRequest: onRequestAsyncHookHandler = async function answerSessionRoutes(request, reply) {
-    const response = await sessionRoutes.respond(request.sessions);
-    if (response !== undefined) return send(reply, response);
+    return answer(reply, await sessionRoutes.respond(request.sessions));
   };
   // Every method, so the 405s come from the routes as in the other frameworks.
   for (const url of [sessionRoutes.prefix, `${sessionRoutes.prefix}/*`]) {

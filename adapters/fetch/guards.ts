@@ -1,8 +1,10 @@
 import type { SessionManager } from '../../src/manager/api.js';
 import { createSessionRoutes, freshMaxAge, requireFreshResponse, requireSameOriginResponse, requireSessionResponse } from '../../src/http/index.js';
-import type { RequireFreshOptions, SessionRoutesOptions } from '../../src/http/index.js';
+import type { HttpResponse, RequireFreshOptions, SessionRoutesOptions } from '../../src/http/index.js';
 import { sessionsOf } from './handler.js';
 import { toResponse } from './response.js';
+
+const answer = (decided: HttpResponse | undefined): Response | undefined => decided && toResponse(decided);
 
 /**
  * Lets a signed-in request go on (`undefined`); answers the others `303` to the login page (a page navigation), `401` JSON, or `503`.
@@ -10,8 +12,7 @@ import { toResponse } from './response.js';
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a request the wrapper did not see.
  */
 export function requireSession(request: Request): Response | undefined {
-  const denied = requireSessionResponse(sessionsOf(request));
-  return denied && toResponse(denied);
+  return answer(requireSessionResponse(sessionsOf(request)));
 }
 
 /**
@@ -20,8 +21,7 @@ export function requireSession(request: Request): Response | undefined {
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a request the wrapper did not see, or a bad `maxAge`.
  */
 export function requireFresh(request: Request, options?: RequireFreshOptions): Response | undefined {
-  const denied = requireFreshResponse(sessionsOf(request), freshMaxAge(options, 'requireFresh()'));
-  return denied && toResponse(denied);
+  return answer(requireFreshResponse(sessionsOf(request), freshMaxAge(options, 'requireFresh()')));
 }
 
 /**
@@ -29,8 +29,7 @@ export function requireFresh(request: Request, options?: RequireFreshOptions): R
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for a request the wrapper did not see.
  */
 export function requireSameOrigin(request: Request): Response | undefined {
-  const denied = requireSameOriginResponse(sessionsOf(request));
-  return denied && toResponse(denied);
+  return answer(requireSameOriginResponse(sessionsOf(request)));
 }
 
 /** Answers a request to the session routes, or `undefined` for any other request; see {@link sessionRoutes}. */
@@ -43,7 +42,6 @@ export type SessionRoutesHandler = (request: Request) => Promise<Response | unde
 export function sessionRoutes(sessions: SessionManager, options: SessionRoutesOptions = {}): SessionRoutesHandler {
   const routes = createSessionRoutes(sessions, options);
   return async function sessionRoutes(request) {
-    const response = await routes.respond(sessionsOf(request));
-    return response && toResponse(response);
+    return answer(await routes.respond(sessionsOf(request)));
   };
 }

@@ -26,10 +26,10 @@
 import type { DefaultContext, DefaultState, Middleware, ParameterizedContext } from 'koa';
 import type { SessionManager } from '../../src/manager/api.js';
 import { NodeRequest } from '../../src/http/request.js';
-import { NO_STORE } from '../../src/http/response.js';
+import { NO_STORE, NodeResponseTarget } from '../../src/http/response.js';
 import { createSessionHttpLayer } from '../../src/http/session-http.js';
 import { createSessionRoutes, errorResponse, freshMaxAge, requireFreshResponse, requireSameOriginResponse, requireSessionResponse, streamToNode, writeHeaders } from '../../src/http/index.js';
-import type { HttpRequest, HttpResponse, RequestSessions, RequireFreshOptions, ResponseTarget, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
+import type { HttpRequest, HttpResponse, RequestSessions, RequireFreshOptions, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
 
 declare module 'koa' {
   interface ExtendableContext {
@@ -42,24 +42,8 @@ export type { RequestSessions, RequireFreshOptions, SessionHttpOptions, SessionR
 
 type Context = ParameterizedContext;
 
-class ContextTarget implements ResponseTarget {
-  readonly #ctx: Context;
-
-  constructor(ctx: Context) {
-    this.#ctx = ctx;
-  }
-
-  setHeader(name: string, value: string): void {
-    this.#ctx.set(name, value);
-  }
-
-  appendSetCookie(value: string): void {
-    this.#ctx.append('Set-Cookie', value);
-  }
-}
-
 function send(ctx: Context, response: HttpResponse): void {
-  writeHeaders(response, new ContextTarget(ctx));
+  writeHeaders(response, new NodeResponseTarget(ctx.res));
   ctx.status = response.status;
   if (response.stream === undefined) {
     ctx.body = response.body;
@@ -104,7 +88,7 @@ export function sessionMiddleware(sessions: SessionManager, options: SessionHttp
   return function sessionMiddleware(ctx, next) {
     // ctx.request holds what a body parser made of the body.
     const request = new NodeRequest(ctx.req, ctx.originalUrl, ctx.request);
-    return http.attach(request, new ContextTarget(ctx)).then((attached) => {
+    return http.attach(request, new NodeResponseTarget(ctx.res)).then((attached) => {
       ctx.sessions = attached;
       return proceed(ctx, next, request);
     });
@@ -150,8 +134,6 @@ export function requireSameOrigin(): Middleware<DefaultState, DefaultContext, un
 export function sessionRoutes(sessions: SessionManager, options: SessionRoutesOptions = {}): Middleware<DefaultState, DefaultContext, unknown> {
   const routes = createSessionRoutes(sessions, options);
   return async function sessionRoutes(ctx, next) {
-    const response = await routes.respond(ctx.sessions);
-    if (response === undefined) await next();
-    else send(ctx, response);
+    return proceedOrSend(ctx, next, await routes.respond(ctx.sessions));
   };
 }
