@@ -1,3 +1,4 @@
+import { withDeadline } from '../../src/core/timer.js';
 import type { RevocationNotice } from '../../src/store.js';
 import { quoteIdentifier } from './names.js';
 import { isPostgresJs, type PostgresClient } from './options.js';
@@ -22,6 +23,7 @@ function parseNotice(payload: string): RevocationNotice | undefined {
 // What a client's LISTEN tells the fan-out: `listening` (again) means what came before was missed.
 type Hooks = Readonly<Record<'wanted', () => boolean> & Record<'deliver', (payload: string) => void> & Record<'listening' | 'failed', () => void>>;
 type Listener = { start(): void; stop(): Promise<void> };
+const noAnswer = (ms: number) => () => new Error(`no answer within ${ms} ms`);
 
 /** One connection in `LISTEN <channel>` while anyone subscribes, listening again after a failure (100 ms doubling to 5 s); `onResync` and the epoch cache TTL cover what it missed. */
 export function notifications(client: PostgresClient, channel: string, timeoutMs: number): Notifications {
@@ -101,13 +103,13 @@ function pgListener(pool: PostgresPool, channel: string, timeoutMs: number, hook
     hooks.failed();
   }
   const connect = async (): Promise<void> => {
-    const checkedOut = await withDeadline(pool.connect(), timeoutMs, (late) => late.release());
+    const checkedOut = await withDeadline(pool.connect(), timeoutMs, noAnswer(timeoutMs), (late) => late.release());
     if (!hooks.wanted()) return checkedOut.release();
     client = checkedOut;
     checkedOut.on('notification', onMessage);
     checkedOut.on('error', onFailure);
     checkedOut.on('end', onFailure);
-    await withDeadline(checkedOut.query({ text: `LISTEN ${quoteIdentifier(channel)}` }), timeoutMs);
+    await withDeadline(checkedOut.query({ text: `LISTEN ${quoteIdentifier(channel)}` }), timeoutMs, noAnswer(timeoutMs));
     hooks.listening();
   };
   return {
@@ -146,7 +148,7 @@ function postgresJsListener(sql: PostgresJsSql, channel: string, timeoutMs: numb
         void release(attempt);
         hooks.failed();
       };
-      withDeadline(attempt, timeoutMs).catch(giveUp);
+      withDeadline(attempt, timeoutMs, noAnswer(timeoutMs)).catch(giveUp);
     },
     async stop() {
       const current = active;
@@ -154,19 +156,4 @@ function postgresJsListener(sql: PostgresJsSql, channel: string, timeoutMs: numb
       if (current !== undefined) await release(current);
     },
   };
-}
-
-/** Rejects after `ms`; a value arriving later goes to `late` (to give a client back). */
-function withDeadline<T>(promise: Promise<T>, ms: number, late?: (value: T) => void): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let expired = false;
-    const timer = setTimeout(() => {
-      expired = true;
-      reject(new Error(`no answer within ${ms} ms`));
-    }, ms);
-    promise.then(
-      (value) => (clearTimeout(timer), expired ? late?.(value) : resolve(value)),
-      (error: unknown) => (clearTimeout(timer), reject(error)),
-    );
-  });
 }

@@ -1,3 +1,4 @@
+import { withDeadline } from '../../src/core/timer.js';
 import { isSessionError, SessionError } from '../../src/errors.js';
 
 // "Redis cannot serve this now" (loading, a long script, failover, resharding, out of memory): nothing was written.
@@ -20,15 +21,8 @@ export function toSessionError(error: unknown): SessionError {
 }
 
 /** Settles with `operation`, or rejects with `STORE_UNAVAILABLE` after `timeoutMs` (a silent server would hold it for minutes). */
-export function withTimeout<T>(operation: Promise<T>, timeoutMs: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new SessionError('STORE_UNAVAILABLE', `Redis did not answer within ${timeoutMs} ms.`)), timeoutMs);
-    operation.then(
-      (value) => (clearTimeout(timer), resolve(value)),
-      (error: unknown) => (clearTimeout(timer), reject(toSessionError(error))),
-    );
-  });
-}
+export const withTimeout = <T>(operation: Promise<T>, timeoutMs: number): Promise<T> =>
+  withDeadline(operation.catch((error: unknown) => Promise.reject(toSessionError(error))), timeoutMs, () => new SessionError('STORE_UNAVAILABLE', `Redis did not answer within ${timeoutMs} ms.`));
 
 /** A reply without the shape a script returns: a bug, never an outage. */
 export const malformedReply = (what: string): SessionError => new SessionError('STORE_ERROR', `The Redis session store got an unexpected reply to ${what}.`);

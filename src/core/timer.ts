@@ -35,3 +35,18 @@ export function startRepeating(job: RepeatingJob): () => void {
     clearInterval(timer);
   };
 }
+
+/** Settles as `promise` does, or rejects with `expired()` after `ms`; a value arriving later goes to `late` (to give a client back). */
+export function withDeadline<T>(promise: Promise<T>, ms: number, expired: () => Error, late?: (value: T) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let done = false;
+    const timer = setTimeout(() => {
+      done = true;
+      reject(expired());
+    }, ms);
+    promise.then(
+      (value) => (clearTimeout(timer), done ? late?.(value) : resolve(value)),
+      (error: unknown) => (clearTimeout(timer), reject(error)),
+    );
+  });
+}

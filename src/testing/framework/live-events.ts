@@ -1,3 +1,4 @@
+import { withDeadline } from '../../core/timer.js';
 import { BROWSERS } from './client.js';
 import type { FrameworkSuiteContext } from './context.js';
 
@@ -31,7 +32,7 @@ export class EventReader {
         return parseBlock(block);
       }
       if (this.#done) return undefined;
-      const { value, done } = await withPatience(this.#reader.read());
+      const { value, done } = await withDeadline(this.#reader.read(), PATIENCE, () => new Error(`The events stream said nothing for ${PATIENCE} ms.`));
       if (done) this.#done = true;
       else this.#buffer += this.#decoder.decode(value, { stream: true });
     }
@@ -67,14 +68,6 @@ function parseBlock(block: string): StreamEvent {
   // A block of comments only, or `retry:` alone: no event is dispatched for it.
   if (fields === 0 || (event === 'message' && data.length === 0)) return { event: 'comment', data: block };
   return { event, data: data.join('\n') };
-}
-
-function withPatience<T>(promise: Promise<T>): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`The events stream said nothing for ${PATIENCE} ms.`)), PATIENCE);
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 /** Live sign-out: `GET /sessions/events` streams `event: revoked` the moment the session is revoked elsewhere. */
