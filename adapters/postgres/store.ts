@@ -1,5 +1,5 @@
 import type { SessionStore } from '../../src/store.js';
-import { poolRunner, postgresDialect, routineApplied, routineWait, sqlStore, type PooledConnection, type SqlDriver } from '../sql/index.js';
+import { poolRunner, postgresDialect, routineApplied, routineWait, sqlStore, type SqlDriver } from '../sql/index.js';
 import { sqlState } from './errors.js';
 import { applyCall, applyValues } from './apply-function.js';
 import { postgresPool } from './connection.js';
@@ -68,15 +68,9 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const store: PostgresStore = {
     ...sqlStore(postgresDialect, names, driver),
     callTimeout: statementTimeout,
-    // No deadline: it may wait for another instance's migration. The script opens its own transaction, rolled back here on failure.
+    // No deadline: it may wait for another instance's migration. The script opens its own transaction, rolled back on failure.
     async migrate() {
-      const migrate = async (connection: PooledConnection): Promise<void> => {
-        await connection.run(schemaSql(names)).catch(async (error: unknown) => {
-          await connection.rollback();
-          throw error;
-        });
-      };
-      await run('migrate', migrate, null);
+      await run('migrate', (connection) => connection.routine(() => connection.run(schemaSql(names))), null);
     },
     async close() {
       close();

@@ -10,7 +10,3 @@ export function storeError(database: string, operation: string, error: unknown, 
   if (unavailable) return new SessionError('STORE_UNAVAILABLE', `${database} session store unavailable during ${operation}: ${detail}`, { cause: error });
   return new SessionError('STORE_ERROR', `${database} session store failed during ${operation}: ${detail}${hint}`, { cause: error });
 }
-
-/** The error of an operation that ran past its deadline. */
-export const timedOut = (database: string, operation: string, timeoutMs: number): SessionError =>
-  new SessionError('STORE_UNAVAILABLE', `${database} session store did not answer ${operation} within ${timeoutMs} ms.`);

@@ -1,5 +1,4 @@
 import { SessionError } from '../../src/errors.js';
-import { timedOut } from './errors.js';
 import type { SqlValue } from './records.js';
 import type { Statement } from './statements.js';
 import type { SqlConnection, SqlDriver, SqlResult } from './store.js';
@@ -66,7 +65,7 @@ export function poolRunner<C>(d: PoolDialect<C>, defaultTimeoutMs: number): { ru
           // Best effort, after the caller has its answer: frees the server process and its locks.
           if (d.stop !== undefined && typeof id === 'number' && (busy || d.stop.idle)) attempt('stop', (c) => c.run(d.stop!.sql, [id])).catch(() => undefined);
         }
-        reject(timedOut(d.database, operation, timeoutMs!));
+        reject(new SessionError('STORE_UNAVAILABLE', `${d.database} session store did not answer ${operation} within ${timeoutMs!} ms.`));
       };
       const timer = timeoutMs === null ? undefined : setTimeout(expire, timeoutMs);
       const settle = (destroy: boolean, outcome: () => void): void => {
@@ -92,6 +91,14 @@ export function poolRunner<C>(d: PoolDialect<C>, defaultTimeoutMs: number): { ru
       };
       // A connection that cannot roll back an aborted transaction must not go back to the pool.
       const rollback = (): Promise<unknown> => send('ROLLBACK').catch(() => (broken = true));
+      const alone = async <T>(body: () => Promise<T>): Promise<T> => {
+        try {
+          return await body();
+        } catch (error) {
+          await rollback();
+          throw error;
+        }
+      };
       const once = async <T>(body: () => Promise<T>): Promise<T> => {
         try {
           for (const text of d.begin(timeoutMs)) await send(text);
@@ -100,22 +107,11 @@ export function poolRunner<C>(d: PoolDialect<C>, defaultTimeoutMs: number): { ru
           broken = true;
           throw error;
         }
-        try {
+        return alone(async () => {
           const result = await body();
           await send('COMMIT');
           return result;
-        } catch (error) {
-          await rollback();
-          throw error;
-        }
-      };
-      const alone = async <T>(body: () => Promise<T>): Promise<T> => {
-        try {
-          return await body();
-        } catch (error) {
-          await rollback();
-          throw error;
-        }
+        });
       };
       // Once more only on a connection that rolled the first attempt back.
       const again =
