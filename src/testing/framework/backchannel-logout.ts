@@ -16,7 +16,7 @@ export function describeBackchannelLogout({ describe, it, expect, scenario, expe
       const laptop = await signedInFederated(BROWSERS.chromeMac, { iss: idp().issuer, sub: 'alice@idp', sid: 'idp-session-1' });
       const phone = await signedInFederated(BROWSERS.safariIphone, { iss: idp().issuer, sub: 'alice@idp', sid: 'idp-session-2' });
       expectReply(await post(`logout_token=${await idp().logoutToken({ sid: 'idp-session-1' })}`), 200, { headers: { 'cache-control': 'no-store' } });
-      expect(await meStatuses(laptop, phone)).toEqual([401, 200]);
+      expect(await meStatuses(laptop, phone)).toEqual(['session_revoked', 200]);
     });
 
     it('a bad or missing token answers 400 { error } and signs out nothing', async () => {

@@ -129,10 +129,7 @@ export class Device {
   async signIn(userId: string, headers: Readonly<Record<string, string>> = {}, query = ''): Promise<Reply> {
     const reply = await this.request(`/login?user=${encodeURIComponent(userId)}${query}`, { method: 'POST', headers });
     const cookie = reply.cookies.find((candidate) => candidate.name === this.cookieName && candidate.value !== '');
-    if (cookie !== undefined) {
-      this.token = cookie.value;
-      this.sessionId = cookie.value.split('.')[0];
-    }
+    if (cookie !== undefined) this.holdToken(cookie.value);
     return reply;
   }
 }

@@ -64,11 +64,11 @@ export function clearsCookie(reply: Reply, name = 'session'): boolean {
   return reply.cookies.some((cookie) => cookie.name === name && cookie.value === '' && cookie.attributes['max-age'] === '0');
 }
 
-/** The status `GET /api/me` answers each device, asked in turn: 200 while signed in. */
-export async function meStatuses(...devices: readonly Device[]): Promise<number[]> {
-  const statuses: number[] = [];
-  for (const device of devices) statuses.push((await device.request('/api/me')).status);
-  return statuses;
+/** What `GET /api/me` answers each device, asked in turn: 200 while signed in, the error of a 401 (`"session_revoked"`), else the status. */
+export async function meStatuses(...devices: readonly Device[]): Promise<unknown[]> {
+  const answers: unknown[] = [];
+  for (const device of devices) answers.push(await device.request('/api/me').then((reply) => (reply.status === 401 ? (reply.json as { error?: unknown }).error : reply.status)));
+  return answers;
 }
 
 /** The suite's {@link FrameworkSuiteContext.expectReply} over the runner's `expect`. */

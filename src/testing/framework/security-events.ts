@@ -36,7 +36,7 @@ export function describeSecurityEvents({ describe, it, expect, scenario, expectR
       const phone = await signedIn('alice', BROWSERS.safariIphone, { sub: 'alice@idp', sid: 'idp-session-2' });
       const subject = { format: 'complex', user: { format: 'iss_sub', iss: idp().issuer, sub: 'alice@idp' }, session: { format: 'opaque', id: 'idp-session-1' } };
       expectAccepted(await push(await idp().securityEventToken(`${CAEP}session-revoked`, subject)));
-      expect(await meStatuses(laptop, phone)).toEqual([401, 200]);
+      expect(await meStatuses(laptop, phone)).toEqual(['session_revoked', 200]);
       const [entry] = await scenario().sessions.activity('alice');
       expect(entry?.reason).toBe('security_event');
     });

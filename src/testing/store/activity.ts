@@ -1,20 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { activityId } from '../../activity/activity.js';
 import type { ActivityRecord } from '../../store.js';
 import type { StoreOperations } from '../../storage/types.js';
 import { capabilityTest } from '../runner.js';
 import type { StoreSuiteContext } from './context.js';
 import { CHROME_MAC_DEVICE, codeOf, evictOldest, freshUser, insert, newRecord, refuse, signInFrom } from './fixtures.js';
 
-let entries = 0;
-
-/** An entry id that sorts like time, as the manager makes them. */
-function entryId(at: number): string {
-  entries += 1;
-  return `${String(at).padStart(15, '0')}-${String(entries).padStart(6, '0')}`;
-}
-
 function entry(userId: string | undefined, type: string, at: number, fields: Partial<ActivityRecord> = {}): ActivityRecord {
-  return { id: entryId(at), userId, type, at, reason: type === 'session.created' ? 'sign_in' : 'revoked', ...fields };
+  return { id: activityId(at), userId, type, at, reason: type === 'session.created' ? 'sign_in' : 'revoked', ...fields };
 }
 
 /** The activity capability is all or nothing: a store has every method or none. */

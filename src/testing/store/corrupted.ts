@@ -1,4 +1,5 @@
 import type { SessionStore } from '../../store.js';
+import { intercepted } from './fixtures.js';
 
 /**
  * A store that answers through `inner`, except for the methods in `overrides`. Every method is
@@ -22,13 +23,4 @@ export function overriding(inner: SessionStore, overrides: Partial<SessionStore>
 }
 
 /** The same store through an object of its own, as a second app server's handle: its optional methods too, and `close` does nothing. */
-export function apart(inner: SessionStore): SessionStore {
-  const { listActivity, subscribe, stats, callTimeout } = inner;
-  return overriding(inner, {
-    close: async () => undefined,
-    ...(listActivity === undefined ? {} : { listActivity: (userId, options) => inner.listActivity!(userId, options) }),
-    ...(subscribe === undefined ? {} : { subscribe: (listener, onResync) => inner.subscribe!(listener, onResync) }),
-    ...(stats === undefined ? {} : { stats: (now) => inner.stats!(now) }),
-    ...(callTimeout === undefined ? {} : { callTimeout }),
-  });
-}
+export const apart = (inner: SessionStore): SessionStore => intercepted(inner, (method, call) => (method === 'close' ? Promise.resolve() : call()));

@@ -1,13 +1,10 @@
 import { storeOperations } from '../../storage/index.js';
 import { keyName } from '../../storage/keys.js';
 import type { StoreSuiteContext } from './context.js';
-import { DAY, freshUser, insert } from './fixtures.js';
+import { DAY, freshUser, insert, sorted } from './fixtures.js';
 
-let issuers = 0;
 // An issuer unique to this run, so stores sharing a server between runs never see another run's sessions.
-const freshIssuer = (): string => `https://idp-${process.pid}-${Date.now().toString(36)}-${++issuers}.example`;
-
-const sorted = (ids: readonly string[]): string[] => [...ids].sort();
+const freshIssuer = (): string => `https://${freshUser('idp')}.example`;
 
 /** Federated sign-out lookups, and one-time keys (logout-token and security-event ids) claimed once across instances. */
 export function describeFederated({ describe, it, expect, store, raw, sibling }: StoreSuiteContext): void {

@@ -53,6 +53,9 @@ export function storedRow(store: StoreOperations, userId: string): SessionRecord
   return { ...record, expiresAt: record.createdAt + maxAge, lastUsedAt: record.createdAt };
 }
 
+/** The ids in sort order. */
+export const sorted = (ids: Iterable<string>): string[] => [...ids].sort();
+
 /** The named fields of `object`, absent ones as `undefined`. */
 export const pick = (object: object, keys: readonly string[]): Record<string, unknown> =>
   Object.fromEntries(keys.map((key) => [key, (object as Record<string, unknown>)[key]]));

@@ -5,7 +5,7 @@ import { createSessionManager } from '../../manager/index.js';
 import type { SessionManagerOptions } from '../../options.js';
 import { capabilityTest } from '../runner.js';
 import type { StoreSuiteContext } from './context.js';
-import { CHROME_MAC, freshUser, intercepted, SAFARI_IPHONE } from './fixtures.js';
+import { CHROME_MAC, freshUser, intercepted, SAFARI_IPHONE, sorted } from './fixtures.js';
 
 const SIGN_INS = 16;
 const CAP = 3;
@@ -30,7 +30,6 @@ async function admitted(server: SessionManager, sessions: readonly CreatedSessio
   return ids.sort();
 }
 
-const sorted = (ids: Iterable<string>): string[] => [...ids].sort();
 const tenantName = (tenantId: string | undefined): string => tenantId ?? '(no tenant)';
 
 /** Races between two app servers, through the manager only, so they hold whatever the store contract. */
