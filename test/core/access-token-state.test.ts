@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSessionManager, memoryStore } from '../../src/index.js';
-import { overriding } from '../../src/testing/store/corrupted.js';
+import { overriding } from '../support/overriding.js';
 
 const SECRET = 'access-token-state-test-secret-0123456789';
 

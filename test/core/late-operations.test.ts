@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSessionManager, isSessionError, memoryStore } from '../../src/index.js';
 import type { SessionStore } from '../../src/store.js';
-import { overriding } from '../../src/testing/store/corrupted.js';
+import { overriding } from '../support/overriding.js';
 
 const codeOf = (promise: Promise<unknown>): Promise<string> =>
   promise.then(

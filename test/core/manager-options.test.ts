@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { overriding } from '../../src/testing/store/corrupted.js';
+import { overriding } from '../support/overriding.js';
 import { createSessionManager, isSessionError, memoryStore, type SessionStore } from '../../src/index.js';
 
 function refusal(make: () => unknown): { code: string; message: string } {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSessionManager, type SessionEvent } from '../../src/index.js';
 import { instrument } from '../support/counting-store.js';
-import { overriding } from '../../src/testing/store/corrupted.js';
+import { overriding } from '../support/overriding.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { TestClock, UA } from '../support/clock.js';
 

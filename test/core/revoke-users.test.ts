@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSessionManager, isSessionError, memoryStore } from '../../src/index.js';
-import { overriding } from '../../src/testing/store/corrupted.js';
+import { overriding } from '../support/overriding.js';
 import { SessionError } from '../../src/errors.js';
 
 describe('revokeUsers', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSessionManager, memoryStore } from '../../src/index.js';
-import { overriding } from '../../src/testing/store/corrupted.js';
+import { overriding } from '../support/overriding.js';
 import { instrument } from '../support/counting-store.js';
 import { TestClock } from '../support/clock.js';
 

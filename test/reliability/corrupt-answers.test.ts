@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { overriding } from '../../src/testing/store/corrupted.js';
+import { overriding } from '../support/overriding.js';
 import { createSessionManager, isSessionError, memoryStore, type SessionStore } from '../../src/index.js';
 import type { SessionLookup } from '../../src/store.js';
 import { record } from './support/figures.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memoryStore } from '../../src/index.js';
-import { overriding } from '../../src/testing/store/corrupted.js';
+import { overriding } from '../support/overriding.js';
 
 describe('overriding() (the wrapper the fault suites damage a store with)', () => {
   it("passes a read's tenant on to the inner store", async () => {

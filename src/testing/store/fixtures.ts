@@ -110,6 +110,9 @@ export function intercepted(store: SessionStore, around: (method: string, call: 
   });
 }
 
+/** The same store through an object of its own, as a second app server's handle: its optional methods too, and `close` does nothing. */
+export const apart = (inner: SessionStore): SessionStore => intercepted(inner, (method, call) => (method === 'close' ? Promise.resolve() : call()));
+
 /** `store`, counting its calls by method. */
 export function counting(store: SessionStore): { store: SessionStore; calls: Map<string, number> } {
   const calls = new Map<string, number>();

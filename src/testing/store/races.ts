@@ -1,7 +1,6 @@
 import { storeOperations } from '../../storage/index.js';
 import type { StoreSuiteContext } from './context.js';
-import { apart } from './corrupted.js';
-import { freshUser, insert } from './fixtures.js';
+import { apart, freshUser, insert } from './fixtures.js';
 
 /** Defined outcomes when writes race each other. */
 export function describeRaces({ describe, it, expect, store, raw }: StoreSuiteContext): void {

@@ -1,5 +1,4 @@
-import type { SessionStore } from '../../store.js';
-import { intercepted } from './fixtures.js';
+import type { SessionStore } from '../../src/store.js';
 
 /**
  * A store that answers through `inner`, except for the methods in `overrides`. Every method is
@@ -21,6 +20,3 @@ export function overriding(inner: SessionStore, overrides: Partial<SessionStore>
   };
   return store;
 }
-
-/** The same store through an object of its own, as a second app server's handle: its optional methods too, and `close` does nothing. */
-export const apart = (inner: SessionStore): SessionStore => intercepted(inner, (method, call) => (method === 'close' ? Promise.resolve() : call()));
