@@ -25,8 +25,8 @@
  */
 import type { DefaultContext, DefaultState, Middleware, ParameterizedContext } from 'koa';
 import type { SessionManager } from '../../src/manager/api.js';
-import { NodeRequest } from '../../src/http/request.js';
-import { NO_STORE, NodeResponseTarget } from '../../src/http/response.js';
+import { NodeRequest, NodeResponseTarget } from '../../src/http/request.js';
+import { NO_STORE } from '../../src/http/response.js';
 import { createSessionHttpLayer } from '../../src/http/session-http.js';
 import { createSessionRoutes, errorResponse, freshMaxAge, requireFreshResponse, requireSameOriginResponse, requireSessionResponse, streamToNode, writeHeaders } from '../../src/http/index.js';
 import type { HttpRequest, HttpResponse, RequestSessions, RequireFreshOptions, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';

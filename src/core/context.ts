@@ -2,7 +2,7 @@ import type { AccessTokens } from '../access-tokens/index.js';
 import type { EventHub } from '../events.js';
 import type { ResolvedOptions } from '../options.js';
 import type { StoreCalls } from '../store-calls.js';
-import type { StoreOperations } from '../storage/types.js';
+import type { StoreOperations } from '../storage/index.js';
 
 /** What the manager and every feature share, wired once by `createSessionManager`. */
 export interface ManagerContext {

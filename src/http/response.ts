@@ -40,19 +40,6 @@ export interface ResponseTarget {
   appendSetCookie(value: string): void;
 }
 
-/** A Node `ServerResponse` (Express's `res`, Koa's `ctx.res`) as a {@link ResponseTarget}; methods on the prototype: no closures per request. */
-export class NodeResponseTarget implements ResponseTarget {
-  constructor(private readonly res: { setHeader(name: string, value: string): unknown; appendHeader(name: string, value: string): unknown }) {}
-
-  setHeader(name: string, value: string): void {
-    this.res.setHeader(name, value);
-  }
-
-  appendSetCookie(value: string): void {
-    this.res.appendHeader('set-cookie', value);
-  }
-}
-
 /** Writes the headers and cookies of `response` on `target`; the wrapper then sends the status and body. */
 export function writeHeaders(response: HttpResponse, target: ResponseTarget): void {
   for (const [name, value] of Object.entries(response.headers)) target.setHeader(name, value);

@@ -52,3 +52,6 @@ export function storeOperations(store: SessionStore) {
     consumeRevocationLink: activity && ((id: string, hash: Uint8Array, now: number, due?: number) => consumeRevocationLink(activity, id, hash, now, due)),
   };
 }
+
+/** The operations the manager runs on its store, each decided once over the store contract. */
+export type StoreOperations = ReturnType<typeof storeOperations>;

@@ -113,6 +113,3 @@ export type FederatedQuery =
   | { readonly by: 'sid'; readonly iss: string; readonly sid: string }
   | { readonly by: 'sub'; readonly iss: string; readonly sub: string }
   | { readonly by: 'user'; readonly userId: string };
-
-/** The operations the manager runs on its store, each decided once over the store contract (`storeOperations`). */
-export type StoreOperations = ReturnType<typeof import('./index.js').storeOperations>;

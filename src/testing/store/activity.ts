@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { activityId } from '../../activity/activity.js';
 import type { ActivityRecord } from '../../store.js';
-import type { StoreOperations } from '../../storage/types.js';
+import type { StoreOperations } from '../../storage/index.js';
 import { capabilityTest } from '../runner.js';
 import type { StoreSuiteContext } from './context.js';
 import { CHROME_MAC_DEVICE, codeOf, evictOldest, freshUser, insert, newRecord, refuse, signInFrom } from './fixtures.js';

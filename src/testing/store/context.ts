@@ -1,4 +1,4 @@
-import type { StoreOperations } from '../../storage/types.js';
+import type { StoreOperations } from '../../storage/index.js';
 import type { SessionStore } from '../../store.js';
 import type { CompleteTestRunner } from '../runner.js';
 

@@ -1,7 +1,7 @@
 import { isSessionError } from '../../errors.js';
 import { mintToken } from '../../token.js';
 import type { SessionRecord, SessionStore } from '../../store.js';
-import type { NewSessionRecord, SessionLimit, StoreOperations } from '../../storage/types.js';
+import type { NewSessionRecord, SessionLimit, StoreOperations } from '../../storage/index.js';
 
 export const DAY = 24 * 60 * 60 * 1000;
 /** 30 days, the default lifetime. */

@@ -1,6 +1,5 @@
 import { SessionError } from '../../errors.js';
-import { storeOperations } from '../../storage/index.js';
-import type { StoreOperations } from '../../storage/types.js';
+import { storeOperations, type StoreOperations } from '../../storage/index.js';
 import type { SessionStore } from '../../store.js';
 import { resolveRunner, type TestRunner } from '../runner.js';
 import type { StoreSuiteContext } from './context.js';
