@@ -1,7 +1,8 @@
 import { checkApplied, checkUserState } from '../store-answers.js';
 import type { ActivityRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
-import type { KnownDevice, RevocationState, UserSessions } from './types.js';
+import type { ExportedDevice } from '../privacy/api.js';
+import type { RevocationState, UserSessions } from './types.js';
 import { unindexFederated } from './federated.js';
 import { ownEntry } from './records.js';
 import { versioned } from './versioned.js';
@@ -30,7 +31,7 @@ export function eraseUser(store: SessionStore, userId: string, now: number, due?
 }
 
 /** The user's known devices. */
-export async function listDevices(store: SessionStore, userId: string): Promise<readonly KnownDevice[]> {
+export async function listDevices(store: SessionStore, userId: string): Promise<readonly ExportedDevice[]> {
   const { devices } = checkUserState(await store.readUser(userId, undefined, null), userId);
   return Object.entries(devices).map(([deviceHash, lastSeenAt]) => ({ deviceHash, lastSeenAt }));
 }
