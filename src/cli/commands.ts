@@ -1,5 +1,5 @@
 import { BUILT_IN_KINDS, KIND_NAME, KIND_NAME_RULE, type KindOptions } from '../options.js';
-import type { SessionStore } from '../store.js';
+import type { TenantState } from '../store.js';
 import { confirmed, text, type AnyCommand, type Command, type Flag } from './command.js';
 import { CliError, usageError } from './failure.js';
 import { SSF_COMMANDS } from './ssf/commands.js';
@@ -53,7 +53,7 @@ const revokeUser: Command = {
     'on its next request, and so are access tokens minted for them. "all" also covers the app\'s own kinds\n' +
     'that the store holds for the user; "all" in a list (all,browser) is "all" too.',
   async run({ args: [userId], values, store, manager, output }) {
-    const { kinds, declared, unheld } = await kindsToRevoke(values['kinds'], () => kindsHeldFor(userId!, store.store));
+    const { kinds, declared, unheld } = await kindsToRevoke(values['kinds'], () => store.store.readUser(userId!, undefined, null));
     const { epochs } = await manager({ kinds: declared }).revokeAll(userId!, { kinds, by: text(values, 'by') ?? 'cli' });
     output.line(`Signed out user ${userId} everywhere ${signedOutUntil(epochs, 'sessions')}`);
     if (unheld.length > 0) output.line(unheldNote(unheld, `user ${userId}`));
@@ -74,7 +74,7 @@ export const revokeTenant: Command = {
     'that keeps tenant epochs.',
   async run({ args: [tenantId], values, store, manager, output }) {
     // A tenant's sessions cannot be listed: its high-water marks name the kinds it has sessions of.
-    const { kinds, declared, unheld } = await kindsToRevoke(values['kinds'], () => kindsOfTenant(tenantId!, store.store));
+    const { kinds, declared, unheld } = await kindsToRevoke(values['kinds'], () => store.store.readTenant(tenantId!));
     await confirmed(values, output, `Sign out every user of tenant ${tenantId}?`, `Nothing signed out: tenant ${tenantId} was not confirmed`);
     const { epochs } = await manager({ kinds: declared }).revokeTenant(tenantId!, { kinds, by: text(values, 'by') ?? 'cli' });
     output.line(`Signed out tenant ${tenantId} ${signedOutUntil(epochs, 'its sessions')}`);
@@ -176,10 +176,10 @@ function batchSize(value: string | undefined): number {
 
 /**
  * `--kinds` as the manager's options (`all` anywhere in the list means every kind). The kinds the user or tenant has
- * sessions of (`held`, one read) are declared for this run, so the default, every kind but `api` as "sign out
+ * sessions of (`read`: its high-water marks) are declared for this run, so the default, every kind but `api` as "sign out
  * everywhere", covers the app's own too; a named kind of the app's that none was ever stored of is in `unheld` (a typo?).
  */
-async function kindsToRevoke(value: string | boolean | undefined, held: () => Promise<string[]>): Promise<{ kinds: 'all' | string[] | undefined; declared: Record<string, KindOptions>; unheld: string[] }> {
+async function kindsToRevoke(value: string | boolean | undefined, read: () => Promise<Pick<TenantState, 'highWater'>>): Promise<{ kinds: 'all' | string[] | undefined; declared: Record<string, KindOptions>; unheld: string[] }> {
   const listed = value === undefined ? [] : String(value).split(',').map((kind) => kind.trim());
   if (listed.some((kind) => kind === '')) throw usageError('--kinds takes "all" or a comma-separated list of kinds');
   // Checked here, not only by the manager the command makes: a mistyped kind is bad usage.
@@ -188,20 +188,12 @@ async function kindsToRevoke(value: string | boolean | undefined, held: () => Pr
   const all = listed.includes('all');
   const named = [...new Set(listed.filter((kind) => kind !== 'all'))];
   const isOwn = (kind: string): boolean => !(BUILT_IN_KINDS as readonly string[]).includes(kind);
-  const stored = await held();
+  // The kinds a session was ever stored of: every sign-in raises its kind's high-water mark (kept through prune and erase),
+  // the marks "all" reads too; one read, no row. Not the epochs: a kind mistyped once has one, and would be taken for the app's own ever after.
+  const stored = Object.keys((await read()).highWater);
   const declared = [...stored, ...named].filter(isOwn).map((kind): [string, KindOptions] => [kind, {}]);
   const unheld = all ? [] : named.filter((kind) => isOwn(kind) && !stored.includes(kind));
   return { kinds: all ? 'all' : value === undefined ? undefined : named, declared: Object.fromEntries(declared), unheld };
-}
-
-// The kinds a session was ever stored of: every sign-in raises its kind's high-water mark (kept through prune and erase),
-// the marks "all" reads too; one read, no row. Not the epochs: a kind mistyped once has one, and would be taken for the app's own ever after.
-async function kindsHeldFor(userId: string, store: SessionStore): Promise<string[]> {
-  return Object.keys((await store.readUser(userId, undefined, null)).highWater);
-}
-
-async function kindsOfTenant(tenantId: string, store: SessionStore): Promise<string[]> {
-  return Object.keys((await store.readTenant(tenantId)).highWater);
 }
 
 // Said after the result: the kinds were signed out, but a kind nothing was stored of may be misspelt.
