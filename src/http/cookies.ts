@@ -1,4 +1,5 @@
 import { isTokenShaped } from '../token.js';
+import type { ResolvedHttpOptions } from './options.js';
 
 /** Attributes every session cookie carries; resolved once from the options. */
 export interface CookieAttributes {
@@ -92,10 +93,7 @@ export interface SessionCookie {
 }
 
 /** The cookie of a request: `Secure` from the option, else the scheme or a prefixed name; the default name follows `Secure`. */
-export function sessionCookieFor(
-  options: { readonly cookieName: string | undefined; readonly secure: boolean | undefined; readonly securePrefix: boolean; readonly cookie: CookieAttributes },
-  https: boolean,
-): SessionCookie {
+export function sessionCookieFor(options: Pick<ResolvedHttpOptions, 'cookieName' | 'secure' | 'securePrefix' | 'cookie'>, https: boolean): SessionCookie {
   const secure = options.secure ?? (https || options.securePrefix);
   const name = options.cookieName ?? (secure ? (options.cookie.domain === undefined ? '__Host-session' : '__Secure-session') : 'session');
   return { name, secure };

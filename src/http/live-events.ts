@@ -1,6 +1,6 @@
 import { SessionError } from '../errors.js';
 import { MAX_TIMER_DELAY } from '../option-checks.js';
-import type { SessionManager } from '../manager/api.js';
+import type { SessionLiveness, SessionManager } from '../manager/api.js';
 import type { Session } from '../session.js';
 import type { RevocationNotice } from '../store.js';
 import type { ResolvedLiveEventsOptions } from './options.js';
@@ -91,8 +91,7 @@ class LiveStream {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#expiry !== undefined) clearTimeout(this.#expiry);
-    this.#expiry = undefined;
+    this.#scheduleExpiry(undefined);
     this.hub.remove(this);
     try {
       this.sink.end();
@@ -170,7 +169,7 @@ export class LiveEventsHub {
     };
   }
 
-  async liveness(stream: LiveStream): Promise<{ live: true; remaining: number } | { live: false; reason: LiveEndReason }> {
+  liveness(stream: LiveStream): Promise<SessionLiveness> {
     return this.#manager.liveness(stream.session.id);
   }
 

@@ -75,34 +75,11 @@ export interface LiveEventsOptions {
 /** The live events' options after checks. */
 export type ResolvedLiveEventsOptions = Required<LiveEventsOptions>;
 
-/** The routes' options after checks; `undefined` for a route that is off. */
-export interface ResolvedRoutesOptions {
-  readonly prefix: string;
-  readonly requireFresh: number | undefined;
-  readonly revocationLinks: boolean;
-  readonly events: ResolvedLiveEventsOptions | undefined;
-  readonly backchannelLogout: BackchannelLogoutOptions | undefined;
-  readonly globalTokenRevocation: GlobalTokenRevocationOptions | undefined;
-  readonly securityEvents: SecurityEventOptions | undefined;
-}
-
 /** Seconds in `Retry-After` when the options say nothing. */
 export const DEFAULT_RETRY_AFTER = 5;
 
 /** Options after defaults. */
-export interface ResolvedHttpOptions {
-  readonly loginPath: string;
-  readonly reauthPath: string;
-  readonly cookieName: string | undefined;
-  readonly secure: boolean | undefined;
-  /** The configured name has a `__Host-` or `__Secure-` prefix, so `Secure` is always set. */
-  readonly securePrefix: boolean;
-  readonly cookie: CookieAttributes;
-  readonly trustProxy: boolean;
-  readonly accessTokens: boolean;
-  readonly retryAfter: number;
-  readonly onError: ((error: unknown) => void) | undefined;
-}
+export type ResolvedHttpOptions = Readonly<ReturnType<typeof resolveHttpOptions>>;
 
 // RFC 6265 cookie-name (an RFC 7230 token), kept short.
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/;
@@ -118,7 +95,7 @@ export const HTTP_OPTIONS = ['loginPath', 'reauthPath', 'cookieName', 'secure', 
  * Fills defaults and refuses a configuration that contradicts itself, saying what to change.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION`
  */
-export function resolveHttpOptions(input: SessionHttpOptions = {}, caller = 'The session middleware', ownOptions: readonly string[] = []): ResolvedHttpOptions {
+export function resolveHttpOptions(input: SessionHttpOptions = {}, caller = 'The session middleware', ownOptions: readonly string[] = []) {
   // A wrapper's own options too, so a typo's message lists every option.
   const options = optionsObject(`${caller} options`, input, [...ownOptions, ...HTTP_OPTIONS]);
   const loginPath = sitePath('loginPath', options.loginPath, '/login');
@@ -150,8 +127,10 @@ export function resolveHttpOptions(input: SessionHttpOptions = {}, caller = 'The
   }
   const retryAfter = integer('retryAfter (seconds)', options.retryAfter, DEFAULT_RETRY_AFTER, { min: 1, max: 86_400 });
   const onError = callable<(error: unknown) => void, undefined>('onError', options.onError, undefined);
+  // The configured name has a `__Host-` or `__Secure-` prefix, so `Secure` is always set.
   const securePrefix = lowerName.startsWith('__host-') || lowerName.startsWith('__secure-');
-  return { loginPath, reauthPath, cookieName, secure, securePrefix, cookie: { sameSite, domain }, trustProxy, accessTokens, retryAfter, onError };
+  const cookie: CookieAttributes = { sameSite, domain };
+  return { loginPath, reauthPath, cookieName, secure, securePrefix, cookie, trustProxy, accessTokens, retryAfter, onError };
 }
 
 // A redirect target on this site: never a URL, "//host", "\\" or a fragment.

@@ -3,17 +3,17 @@ import { checkSecurityEventOptions } from '../security-events/options.js';
 import { checkGlobalTokenRevocationOptions } from '../security-events/universal-logout/options.js';
 import { boolean, integer, invalidConfiguration as invalid, optionsObject } from '../option-checks.js';
 import { isSafePath } from './next-path.js';
-import type { LiveEventsOptions, ResolvedLiveEventsOptions, ResolvedRoutesOptions, SessionRoutesOptions } from './options.js';
+import type { LiveEventsOptions, ResolvedLiveEventsOptions, SessionRoutesOptions } from './options.js';
 
-/** Checks the routes' options; throws `INVALID_CONFIGURATION`. */
-export function resolveRoutesOptions(input: SessionRoutesOptions = {}): ResolvedRoutesOptions {
+/** Checks the routes' options, `undefined` for a route that is off; throws `INVALID_CONFIGURATION`. */
+export function resolveRoutesOptions(input: SessionRoutesOptions = {}) {
   const options = optionsObject('The session routes options', input, ROUTES_OPTIONS);
   const requireFresh = options.requireFresh === undefined ? undefined : integer('requireFresh (ms)', options.requireFresh, 0, { min: 1 });
   const revocationLinks = boolean('revocationLinks', options.revocationLinks, false);
   const backchannelLogout = options.backchannelLogout === undefined ? undefined : checkBackchannelOptions(options.backchannelLogout);
   const globalTokenRevocation = options.globalTokenRevocation === undefined ? undefined : checkGlobalTokenRevocationOptions(options.globalTokenRevocation);
   const securityEvents = options.securityEvents === undefined ? undefined : checkSecurityEventOptions(options.securityEvents);
-  const prefix = resolveRoutePrefix({ prefix: options.prefix });
+  const prefix = resolveRoutePrefix(options.prefix);
   return { prefix, requireFresh, revocationLinks, events: resolveEventsOptions(options.events), backchannelLogout, globalTokenRevocation, securityEvents };
 }
 
@@ -31,9 +31,7 @@ function resolveEventsOptions(value: unknown): ResolvedLiveEventsOptions | undef
 }
 
 /** Checks the routes' prefix: a same-origin path other than `/`, without query; a trailing slash is dropped. */
-export function resolveRoutePrefix(input: SessionRoutesOptions = {}): string {
-  const options = optionsObject('The session routes options', input, ROUTES_OPTIONS);
-  const prefix = options.prefix ?? '/sessions';
+export function resolveRoutePrefix(prefix: unknown = '/sessions'): string {
   const trimmed = typeof prefix === 'string' && prefix.length > 1 && prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
   if (typeof trimmed !== 'string' || trimmed === '/' || !isSafePath(trimmed) || /[?#%]/.test(trimmed)) {
     throw invalid(`The session routes prefix must be a path such as "/sessions", without query (got ${JSON.stringify(prefix)}).`);

@@ -88,10 +88,10 @@ describe('routes options', () => {
 describe('routes prefix', () => {
   it('defaults to /sessions and drops a trailing slash', () => {
     expect(resolveRoutePrefix()).toBe('/sessions');
-    expect(resolveRoutePrefix({ prefix: '/account/sessions/' })).toBe('/account/sessions');
+    expect(resolveRoutePrefix('/account/sessions/')).toBe('/account/sessions');
   });
 
   it.each(['/', '', 'sessions', '//sessions', '/sessions?x=1', '/a%2Fb', 'https://x/sessions'])('refuses %j', (prefix) => {
-    expect(() => resolveRoutePrefix({ prefix })).toThrow(/prefix/);
+    expect(() => resolveRoutePrefix(prefix)).toThrow(/prefix/);
   });
 });
