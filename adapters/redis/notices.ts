@@ -1,3 +1,4 @@
+import { callBack } from '../../src/events.js';
 import type { RevocationNotice } from '../../src/store.js';
 import type { Driver } from './driver.js';
 
@@ -24,13 +25,6 @@ export function createNotices(driver: Driver, channel: string, onError: (error: 
   let probeTimer: NodeJS.Timeout | undefined;
   let probing = false;
 
-  const safely = (callback: () => void): void => {
-    try {
-      callback();
-    } catch (error) {
-      onError(error);
-    }
-  };
   const stopProbing = (): void => void (clearInterval(probeTimer), (probeTimer = undefined));
   // Probe failures say nothing new while Redis is down: the subscriber already reported it.
   const probed = (): void => void (probing = false);
@@ -38,7 +32,7 @@ export function createNotices(driver: Driver, channel: string, onError: (error: 
   const resync = (): void => {
     active = true;
     stopProbing();
-    for (const onResync of listeners.values()) if (onResync !== undefined) safely(onResync);
+    for (const onResync of listeners.values()) callBack(onResync, undefined, onError);
   };
   const release = (): void => {
     stopProbing();
@@ -51,7 +45,7 @@ export function createNotices(driver: Driver, channel: string, onError: (error: 
     driver.subscribe(channel, {
       message(message) {
         if (!active) resync();
-        if (message !== PROBE) for (const listener of listeners.keys()) safely(() => listener(parseNotice(message)));
+        if (message !== PROBE) for (const listener of listeners.keys()) callBack(listener, parseNotice(message), onError);
       },
       error: onError,
       interrupted() {
@@ -71,7 +65,7 @@ export function createNotices(driver: Driver, channel: string, onError: (error: 
         closeSubscriber = open();
         // The app closed its client: the store's connection must not keep the process alive.
         stopWatchingClient = driver.onClientEnd(release);
-      } else if (active && onResync !== undefined) safely(onResync);
+      } else if (active) callBack(onResync, undefined, onError);
       return () => void (listeners.delete(listener) && listeners.size === 0 && release());
     },
     close: (): void => void (listeners.clear(), release()),

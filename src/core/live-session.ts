@@ -3,6 +3,7 @@ import type { ResolvedOptions } from '../options.js';
 import { checkLookup } from '../store-answers.js';
 import type { SessionLookup, SessionRecord } from '../store.js';
 import type { UserSessions } from '../storage/types.js';
+import { isSessionId } from '../token.js';
 import type { ManagerContext } from './context.js';
 
 // Every path that acts on a stored session reads and judges it here, so none can judge it otherwise.
@@ -12,8 +13,9 @@ export function idleTimeoutOf(config: ResolvedOptions, kind: string): number {
   return config.kinds.get(kind)?.idleTimeout ?? 0;
 }
 
-/** Reads one session and its epochs (one store round trip), shape-checked; `null` when no row exists. */
-export async function readSession(context: ManagerContext, sessionId: string): Promise<SessionLookup | null> {
+/** Reads one session and its epochs (one store round trip), shape-checked; `null` when no row exists (none has an id of another shape). */
+export async function readSession(context: ManagerContext, sessionId: unknown): Promise<SessionLookup | null> {
+  if (!isSessionId(sessionId)) return null;
   return checkLookup(await context.calls.call('get', () => context.store.get(sessionId)), sessionId);
 }
 
@@ -40,12 +42,16 @@ export async function judgeLookup(context: ManagerContext, found: SessionLookup,
   return refusalOf(record, facts, now, countIdle ? idleTimeoutOf(context.config, record.kind) : 0, list?.what ?? 'get');
 }
 
+/** A session of `userId` by id, live or not, or `undefined` (no session id, no row, another user's). */
+export async function storedSessionOf(context: ManagerContext, userId: string, sessionId: unknown): Promise<SessionLookup | undefined> {
+  const found = await readSession(context, sessionId);
+  return found !== null && found.session.userId === userId ? found : undefined;
+}
+
 /** A live session of `userId` by id, or `undefined` (missing, another user's, or not live at `now`). */
 export async function liveSessionOf(context: ManagerContext, userId: string, sessionId: string | undefined, now: number, countIdle = true): Promise<SessionRecord | undefined> {
-  if (sessionId === undefined) return undefined;
-  const found = await readSession(context, sessionId);
-  if (found === null || found.session.userId !== userId) return undefined;
-  return (await judgeLookup(context, found, now, countIdle)) === undefined ? found.session : undefined;
+  const found = await storedSessionOf(context, userId, sessionId);
+  return found !== undefined && (await judgeLookup(context, found, now, countIdle)) === undefined ? found.session : undefined;
 }
 
 /** Each row of a user's list with its verdict at `now`; `countIdle: false` for revocations, which must reach an idle row's access tokens. */

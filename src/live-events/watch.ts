@@ -1,5 +1,5 @@
+import { callBack } from '../events.js';
 import { liveUntil } from '../liveness.js';
-import { isSessionId } from '../token.js';
 import type { RevocationNotice } from '../store.js';
 import type { SessionLiveness } from './api.js';
 import type { ManagerContext } from '../core/context.js';
@@ -28,13 +28,7 @@ export function createRevocationWatch(context: ManagerContext): RevocationWatch 
 
   const emit = (notice: RevocationNotice | null): void => {
     // A copy: a listener may stop watching (or start) while it is called.
-    for (const listener of [...listeners]) {
-      try {
-        listener(notice);
-      } catch (error) {
-        config.onError(error);
-      }
-    }
+    for (const listener of [...listeners]) callBack(listener, notice, config.onError);
   };
 
   return {
@@ -61,7 +55,7 @@ export function createRevocationWatch(context: ManagerContext): RevocationWatch 
     },
     async liveness(sessionId) {
       context.ensureOpen();
-      const found = isSessionId(sessionId) ? await readSession(context, sessionId) : null;
+      const found = await readSession(context, sessionId);
       if (found === null) return { live: false, reason: 'revoked' };
       const now = config.clock();
       const refused = await judgeLookup(context, found, now);

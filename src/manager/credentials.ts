@@ -4,20 +4,10 @@ import type { ManagerContext } from '../core/context.js';
 import { actorOf } from './audit.js';
 import { checkId } from '../core/checks.js';
 import type { Lifecycle } from '../core/lifecycle.js';
-import { liveSessionOf, readSession } from '../core/live-session.js';
-import type { SessionRecord } from '../store.js';
-import { isSessionId } from '../token.js';
+import { liveSessionOf, storedSessionOf } from '../core/live-session.js';
 
 /** Sign-out policies and what a password or email change does to the user's sessions. */
 export type Credentials = Pick<SessionManager, 'signOut' | 'passwordChanged' | 'passwordReset' | 'emailChanged'>;
-
-// The stored row of the session that acts, live or not (who acted does not depend on it);
-// none for a malformed id or another user's session.
-async function storedSessionOf(context: ManagerContext, session: { readonly id?: unknown; readonly userId: string }): Promise<SessionRecord | undefined> {
-  if (!isSessionId(session.id)) return undefined;
-  const found = await readSession(context, session.id);
-  return found !== null && found.session.userId === session.userId ? found.session : undefined;
-}
 
 /** Builds the policy side of the manager on top of the lifecycle. */
 export function createCredentials(context: ManagerContext, lifecycle: Lifecycle): Credentials {
@@ -50,7 +40,7 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
       if (actor.thisDeviceOnly !== undefined && typeof actor.thisDeviceOnly !== 'boolean') throw invalidInput('thisDeviceOnly must be a boolean.');
       // Who signs out, and in which tenant, is read from the store, not from the object given: a support
       // session's sign-out is its impersonator's even when the app passes only the id and the user.
-      const stored = await storedSessionOf(context, session);
+      const stored = (await storedSessionOf(context, session.userId, session.id))?.session;
       const tenantId = (stored ?? session).tenantId ?? actor.tenantId;
       const by = actor.by ?? actorOf(undefined, stored);
       // This device goes first and always: a failing policy must not leave it signed in.

@@ -3,7 +3,7 @@ import { SessionError } from '../errors.js';
 import { toSession, toView, type Session, type SessionView } from '../session.js';
 import type { SessionRecord } from '../store.js';
 import type { CreateResult, SessionLimit } from '../storage/types.js';
-import { isSessionId, mintToken, parseToken } from '../token.js';
+import { mintToken, parseToken } from '../token.js';
 import { isPresentable } from './rotation.js';
 import type { CreatedSession, CreateSessionInput, ListOptions, ReauthenticateOptions, RevokeAllResult, RevokeAllSessionsOptions, RevokeOthersResult, RevokeOthersSessionsOptions, RevokeSessionOptions } from '../core/shapes.js';
 import { deviceHash, entryFor, isNewDevice } from '../activity/activity.js';
@@ -12,7 +12,7 @@ import { applyIpPolicy } from '../ip-policy.js';
 import type { ManagerContext } from '../core/context.js';
 import type { CreateHow, Lifecycle } from '../core/lifecycle.js';
 import { createValidate } from './validate.js';
-import { idleTimeoutOf, judgeAll, judgeLookup, readSession } from '../core/live-session.js';
+import { idleTimeoutOf, judgeAll, judgeLookup, readSession, storedSessionOf } from '../core/live-session.js';
 import { checkActor, checkId, kindsOf } from '../core/checks.js';
 import { checkCreateInput, cleanIp, presentedTokens } from './input.js';
 import { checkFederated } from '../federated/input.js';
@@ -117,7 +117,6 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
   const reauthenticated = async (sessionId: string, options: ReauthenticateOptions = {}): Promise<Session | null> => {
     ensureOpen();
     checkActor(options);
-    if (!isSessionId(sessionId)) return null;
     const found = await readSession(context, sessionId);
     if (found === null) return null;
     const record = found.session;
@@ -137,8 +136,6 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
   const revoke = async (sessionId: string, options: RevokeSessionOptions = {}, read?: SessionRecord): Promise<boolean> => {
     ensureOpen();
     checkActor(options);
-    // No session can have an id of another shape: nothing to look up.
-    if (!isSessionId(sessionId)) return false;
     // Its owner and device are read first (unless just read), for the activity entry written with the revocation.
     let known = read?.id === sessionId ? read : undefined;
     if (known === undefined) {
@@ -200,8 +197,8 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     checkActor(options);
     const kinds = kindsOf(options.kinds, config);
     // The session kept is the one that acts: a support session's "sign out others" is its impersonator's.
-    const kept = options.by === undefined && isSessionId(keepSessionId) ? await readSession(context, keepSessionId) : null;
-    const by = actorOf(options.by, kept?.session.userId === userId ? kept.session : undefined);
+    const kept = options.by === undefined ? await storedSessionOf(context, userId, keepSessionId) : undefined;
+    const by = actorOf(options.by, kept?.session);
     const at = clock();
     const reason = options.reason ?? 'sign_out_others';
     if (options.tenantId !== undefined) return { revokedIds: (await revokeInTenant(userId, options.tenantId, { kinds, at, reason, by, keep: keepSessionId })).revokedIds ?? [] };

@@ -1,12 +1,12 @@
 import { SessionError } from '../errors.js';
 import type { RevocationLinkRecord } from '../storage/types.js';
 import type { SessionRecord } from '../store.js';
-import { isSessionId, mintToken, parseToken, hashSecret } from '../token.js';
+import { mintToken, parseToken, hashSecret } from '../token.js';
 import { deviceHash, requireActivity } from '../activity/activity.js';
 import type { RedeemedRevocationLink, RedeemRevocationLinkOptions, RevocationLinkOptions } from './api.js';
 import type { ManagerContext } from '../core/context.js';
 import type { Lifecycle } from '../core/lifecycle.js';
-import { judgeAll, judgeLookup, readSession } from '../core/live-session.js';
+import { judgeAll, judgeLookup, readSession, storedSessionOf } from '../core/live-session.js';
 import { isWholeNumber } from '../option-checks.js';
 
 // A link is a one-time token shaped like a session token; the store keeps only its secret's hash.
@@ -25,7 +25,6 @@ export async function issueRevocationLink(context: ManagerContext, sessionId: st
   if (!isWholeNumber(ttl, 60_000, 30 * DAY)) {
     throw new SessionError('INVALID_INPUT', 'issueRevocationLink(): ttl must be a whole number of ms from 60,000 (a minute) to 30 days.');
   }
-  if (!isSessionId(sessionId)) return null;
   const found = await readSession(context, sessionId);
   if (found === null) return null;
   const { store, calls, config } = context;
@@ -70,11 +69,10 @@ export async function redeemRevocationLink(
 
 // What the device holds now: a later sign-in or password change gave it a new session.
 async function endDevice(context: ManagerContext, lifecycle: Lifecycle, link: RevocationLinkRecord): Promise<{ revokedIds: string[]; deviceFound: boolean }> {
-  const found = await readSession(context, link.sessionId);
-  const named = found !== null && found.session.userId === link.userId ? found : null;
+  const named = await storedSessionOf(context, link.userId, link.sessionId);
   // The device the link carries, else its session's row's while stored.
-  const device = link.deviceKey !== undefined ? link : named === null ? undefined : deviceOf(named.session);
-  const wasLive = named !== null && (await judgeLookup(context, named, context.config.clock())) === undefined;
+  const device = link.deviceKey !== undefined ? link : named === undefined ? undefined : deviceOf(named.session);
+  const wasLive = named !== undefined && (await judgeLookup(context, named, context.config.clock())) === undefined;
   const revokedIds: string[] = [];
   // Marked revoked whatever it was (an epoch-revoked row becomes a tombstone), counted only when it was live.
   if ((await lifecycle.revoke(link.sessionId, { reason: 'not_me', userId: link.userId })) && wasLive) revokedIds.push(link.sessionId);
