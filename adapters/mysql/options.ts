@@ -1,4 +1,4 @@
-import { duration, invalidConfiguration as invalid, optionsObject } from '../../src/option-checks.js';
+import { duration, invalidConfiguration as invalid, MAX_TIMER_DELAY, optionsObject } from '../../src/option-checks.js';
 import type { Names } from '../sql/index.js';
 import type { MysqlPool } from './types.js';
 
@@ -45,7 +45,7 @@ export function resolveMysqlOptions(options: MysqlStoreOptions) {
   return {
     pool: options.pool,
     names: tableNames(options.prefix ?? DEFAULT_PREFIX),
-    statementTimeout: duration('mysqlStore: statementTimeout', options.statementTimeout, 2_000, { min: 1, max: 2_147_483_647 }),
+    statementTimeout: duration('mysqlStore: statementTimeout', options.statementTimeout, 2_000, { min: 1, max: MAX_TIMER_DELAY }),
   };
 }
 

@@ -1,4 +1,4 @@
-import { boolean, duration, invalidConfiguration as invalid, optionsObject } from '../../src/option-checks.js';
+import { boolean, duration, invalidConfiguration as invalid, MAX_TIMER_DELAY, optionsObject } from '../../src/option-checks.js';
 import { DEFAULT_SCHEMA, DEFAULT_TABLE, tableNames } from './names.js';
 import type { PostgresJsSql, PostgresPool } from './types.js';
 
@@ -59,7 +59,7 @@ export function resolvePostgresOptions(options: PostgresStoreOptions) {
   return {
     pool: options.pool,
     names: tableNames(options.schema ?? DEFAULT_SCHEMA, options.table ?? DEFAULT_TABLE),
-    statementTimeout: duration('postgresStore: statementTimeout', options.statementTimeout, 2_000, { min: 1, max: 2_147_483_647 }),
+    statementTimeout: duration('postgresStore: statementTimeout', options.statementTimeout, 2_000, { min: 1, max: MAX_TIMER_DELAY }),
     preparedStatements: boolean('postgresStore: preparedStatements', options.preparedStatements, true),
     listenPool: listenPoolOf(options.pool, options.listen ?? true),
   };

@@ -1,4 +1,4 @@
-import { callable, duration, integer, optionsObject } from '../../src/option-checks.js';
+import { callable, duration, integer, MAX_TIMER_DELAY, optionsObject } from '../../src/option-checks.js';
 import { SessionError } from '../../src/errors.js';
 import type { RedisClientLike } from './client.js';
 
@@ -37,7 +37,6 @@ export interface RedisDurability {
 /** The key prefix when none is given. */
 export const DEFAULT_PREFIX = 'sr:';
 const PREFIX_SHAPE = /^[^{}\s]{0,64}$/;
-const MAX_MS = 2 ** 31 - 1;
 
 /** Fills defaults and refuses what cannot work, before any command is sent. */
 export function resolveOptions(options: RedisStoreOptions) {
@@ -50,8 +49,8 @@ export function resolveOptions(options: RedisStoreOptions) {
   return {
     client: options.client,
     prefix,
-    commandTimeout: duration('redisStore(): commandTimeout', options.commandTimeout, 2_000, { min: 1, max: MAX_MS }),
-    pruneLockTtl: duration('redisStore(): pruneLockTtl', options.pruneLockTtl, 30_000, { min: 1, max: MAX_MS }),
+    commandTimeout: duration('redisStore(): commandTimeout', options.commandTimeout, 2_000, { min: 1, max: MAX_TIMER_DELAY }),
+    pruneLockTtl: duration('redisStore(): pruneLockTtl', options.pruneLockTtl, 30_000, { min: 1, max: MAX_TIMER_DELAY }),
     onError: (callable('redisStore(): onError', options.onError, undefined) ?? warnAtMostOnceAMinute()) as (error: unknown) => void,
     durability: resolveDurability(options.durability),
   };
@@ -63,7 +62,7 @@ function resolveDurability(value: RedisDurability | undefined): RedisDurability 
   optionsObject('redisStore() durability', value, ['replicas', 'timeout']);
   if (value.replicas === undefined || value.timeout === undefined) throw new SessionError('INVALID_CONFIGURATION', 'redisStore(): durability needs both replicas and timeout (ms).');
   const replicas = integer('redisStore(): durability.replicas', value.replicas, 0, { min: 1, max: 1_000 });
-  return { replicas, timeout: duration('redisStore(): durability.timeout', value.timeout, 0, { min: 1, max: MAX_MS }) };
+  return { replicas, timeout: duration('redisStore(): durability.timeout', value.timeout, 0, { min: 1, max: MAX_TIMER_DELAY }) };
 }
 
 // A client reports every failed reconnect attempt; one warning a minute says enough.

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { duration, invalidConfiguration as invalid, optionsObject } from '../../src/option-checks.js';
+import { duration, invalidConfiguration as invalid, MAX_TIMER_DELAY, optionsObject } from '../../src/option-checks.js';
 
 /** Options both forms of {@link SqliteStoreOptions} share. */
 export interface SqliteStoreCommonOptions {
@@ -53,6 +53,6 @@ export function resolveOptions(options: SqliteStoreOptions) {
   if (hasDatabase && typeof options.database?.prepare !== 'function') throw invalid('sqliteStore(): database must be a better-sqlite3 Database.');
   const tablePrefix = options.tablePrefix ?? DEFAULT_TABLE_PREFIX;
   if (typeof tablePrefix !== 'string' || !PREFIX_SHAPE.test(tablePrefix)) throw invalid('sqliteStore(): tablePrefix must be letters, digits and "_", start with a letter or "_", and be at most 48 characters.');
-  const busyTimeout = options.busyTimeout === undefined ? undefined : duration('sqliteStore(): busyTimeout', options.busyTimeout, 0, { min: 0, max: 2 ** 31 - 1 });
+  const busyTimeout = options.busyTimeout === undefined ? undefined : duration('sqliteStore(): busyTimeout', options.busyTimeout, 0, { min: 0, max: MAX_TIMER_DELAY });
   return { tablePrefix, busyTimeout };
 }
