@@ -94,20 +94,15 @@ function parsedBody(c: Context): Promise<unknown> {
   return type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data' ? c.req.parseBody({ all: true }) : c.req.text();
 }
 
-function splitOptions(options: SessionMiddlewareOptions): { http: SessionHttpOptions; getConnInfo: GetConnInfo | undefined } {
-  if (typeof options !== 'object' || options === null) return { http: options, getConnInfo: undefined };
-  const { getConnInfo, ...http } = options;
-  return { http, getConnInfo: callable<GetConnInfo, undefined>('sessionMiddleware() option getConnInfo', getConnInfo, undefined) };
-}
-
 /**
  * Sets `c.var.sessions` from the session cookie or `Authorization: Bearer`; never refuses a request itself.
  * A `STORE_UNAVAILABLE` thrown further down becomes the library's `503`.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for an unknown option or options that contradict themselves.
  */
 export function sessionMiddleware(sessions: SessionManager, options: SessionMiddlewareOptions = {}): MiddlewareHandler {
-  const { http: httpOptions, getConnInfo } = splitOptions(options);
-  const http = createSessionHttpLayer(sessions, httpOptions, 'sessionMiddleware()', ['getConnInfo']);
+  // The layer checks the options object and ignores getConnInfo, this wrapper's own.
+  const http = createSessionHttpLayer(sessions, options, 'sessionMiddleware()', ['getConnInfo']);
+  const getConnInfo = callable<GetConnInfo, undefined>('sessionMiddleware() option getConnInfo', options.getConnInfo, undefined);
   return async function sessionMiddleware(c, next) {
     const request = fromFetchRequest(c.req.raw, { remoteAddress: getConnInfo?.(c).remote.address, parsedBody: () => parsedBody(c) });
     const written = target(c);

@@ -29,7 +29,7 @@ import { NodeRequest, NodeResponseTarget } from '../../src/http/request.js';
 import { NO_STORE } from '../../src/http/response.js';
 import { createSessionHttpLayer } from '../../src/http/session-http.js';
 import { createSessionRoutes, errorResponse, freshMaxAge, requireFreshResponse, requireSameOriginResponse, requireSessionResponse, streamToNode, writeHeaders } from '../../src/http/index.js';
-import type { HttpRequest, HttpResponse, RequestSessions, RequireFreshOptions, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
+import type { HttpResponse, RequestSessions, RequireFreshOptions, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
 
 declare module 'koa' {
   interface ExtendableContext {
@@ -60,14 +60,6 @@ function proceedOrSend(ctx: Context, next: () => Promise<unknown>, denied: HttpR
   return Promise.resolve();
 }
 
-function proceed(ctx: Context, next: () => Promise<unknown>, request: HttpRequest): Promise<unknown> {
-  return next().then(undefined, (error: unknown) => {
-    const response = ctx.headerSent ? undefined : errorResponse(error, request, ctx.sessions);
-    if (response !== undefined) return send(ctx, response);
-    throw keepCookies(ctx, error);
-  });
-}
-
 // Koa's onerror clears every header but the error's own: a cookie rotated on this request rides on those of an error
 // derived from the app's, which is never written to (one error object may be thrown on every user's request).
 function keepCookies(ctx: Context, error: unknown): unknown {
@@ -84,13 +76,17 @@ function keepCookies(ctx: Context, error: unknown): unknown {
  */
 export function sessionMiddleware(sessions: SessionManager, options: SessionHttpOptions = {}): Middleware<DefaultState, DefaultContext, unknown> {
   const http = createSessionHttpLayer(sessions, options, 'sessionMiddleware()');
-  // Not async: an async function returning proceed's promise would wait extra turns for it.
+  // Not async: an async function returning this promise would wait extra turns for it.
   return function sessionMiddleware(ctx, next) {
     // ctx.request holds what a body parser made of the body.
     const request = new NodeRequest(ctx.req, ctx.originalUrl, ctx.request);
     return http.attach(request, new NodeResponseTarget(ctx.res)).then((attached) => {
       ctx.sessions = attached;
-      return proceed(ctx, next, request);
+      return next().then(undefined, (error: unknown) => {
+        const response = ctx.headerSent ? undefined : errorResponse(error, request, ctx.sessions);
+        if (response !== undefined) return send(ctx, response);
+        throw keepCookies(ctx, error);
+      });
     });
   };
 }

@@ -1,5 +1,5 @@
 import { SessionError } from '../../src/errors.js';
-import type { PoolDialect, PooledConnection, Row, SqlValue } from '../sql/index.js';
+import type { PoolDialect, Row, SqlValue } from '../sql/index.js';
 import { breaksConnection, isLockConflict, toSessionError } from './errors.js';
 import type { MysqlField, MysqlPool, MysqlPoolConnection, MysqlStatement } from './types.js';
 
@@ -32,22 +32,18 @@ export function mysqlPool(pool: MysqlPool): PoolDialect<MysqlPoolConnection> {
     async prepare(connection, c) {
       const physical = connection.connection ?? connection;
       if (checked.has(physical)) return;
-      await refuseWithoutAutocommit(c);
+      // With autocommit off, reads would keep one old snapshot: a revoked session would still validate.
+      const { rows } = await c.run('SELECT @@autocommit AS autocommit');
+      if (Number(rows[0]?.['autocommit']) !== 1) {
+        throw new SessionError(
+          'INVALID_CONFIGURATION',
+          'mysqlStore needs autocommit on (the server default) on the pool\'s connections: remove "SET autocommit = 0" or init_connect that turns it off, or give the store a pool of its own.',
+        );
+      }
       checked.add(physical);
     },
     toSessionError,
   };
-}
-
-// With autocommit off, reads would keep one old snapshot: a revoked session would still validate.
-async function refuseWithoutAutocommit(connection: PooledConnection): Promise<void> {
-  const { rows } = await connection.run('SELECT @@autocommit AS autocommit');
-  if (Number(rows[0]?.['autocommit']) !== 1) {
-    throw new SessionError(
-      'INVALID_CONFIGURATION',
-      'mysqlStore needs autocommit on (the server default) on the pool\'s connections: remove "SET autocommit = 0" or init_connect that turns it off, or give the store a pool of its own.',
-    );
-  }
 }
 
 // The rows an UPDATE matched, whatever the found-rows flag: a touch that moves nothing still finds its row.

@@ -63,9 +63,7 @@ const SESSION_COLUMNS = ['id', 'user_id', 'tenant_id', 'kind', 'expires_at', 'la
 
 /** Every statement of the store, in one dialect, over one set of tables. */
 export function sqlStatements(d: Dialect, n: Names) {
-  const [S, O, E, H, D, V, A, K] = (['sessions', 'owners', 'epochs', 'high_water', 'denied', 'devices', 'activity', 'keys'] as const).map((name) => n.table(name)) as [
-    string, string, string, string, string, string, string, string,
-  ];
+  const [S, O, E, H, D, V, A, K] = TABLE_NAMES.map((name) => n.table(name)) as [string, string, string, string, string, string, string, string];
   const G = d.greatest;
   // At most `limit` rows past a time, oldest first; wrapped twice so MySQL accepts the LIMIT and the table.
   const prune = (table: string, key: string, at: string): string =>
