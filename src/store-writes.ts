@@ -1,5 +1,4 @@
-// What a store reads and writes for the manager: the state of one owner (a user, a tenant, a
-// one-time key) with its version, and the batch of writes applied if that version holds.
+// What a store reads and writes: an owner's state (user, tenant, one-time key) and version, and the batch applied if it holds.
 import type { ActivityRecord, Epochs, SessionRecord } from './store-records.js';
 
 /** Whose version a batch is checked against: a user, a tenant, or one one-time key. */

@@ -8,10 +8,8 @@ import { report } from './report.js';
 import type { RequestState } from './request-state.js';
 import { jsonResponse, NO_STORE, type HttpResponse, type StreamSink } from './response.js';
 
-// Live sign-out, one Server-Sent Events stream per page. A notice only makes a stream read its
-// session again: the store's answer ends it. Over `maxPerUser` a new stream gets 429 (closing the
-// oldest would make two pages take turns); a store error ends it without `revoked`. Nobody
-// publishes expiry or idleness: each stream sets a timer for its session's end.
+// Live sign-out, a Server-Sent Events stream per page: a notice makes it read its session again; the store's answer, or
+// its own timer for expiry and idleness, ends it. Over `maxPerUser` a new stream gets 429 (closing the oldest makes pages take turns).
 
 /** The `reason` of `event: revoked`: `revoked` (a revocation, or gone from the store), `reused` (a retired token came back), `expired`, or `idle`. */
 export type LiveEndReason = 'revoked' | 'reused' | 'expired' | 'idle';

@@ -1,8 +1,7 @@
 import { isIP } from 'node:net';
 import type { HttpRequest } from './request.js';
 
-// Proxy headers are read only with `trustProxy` (any client can send them), left-most value
-// first, as Express's `trust proxy: true` reads them.
+// Proxy headers only with `trustProxy` (any client can send them), left-most value first, as Express reads them.
 
 /** The first comma-separated value of a header, trimmed. */
 function firstValue(value: string | undefined): string | undefined {

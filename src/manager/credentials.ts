@@ -21,8 +21,7 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
     const current = await liveSessionOf(context, userId, options.currentSessionId, config.clock());
     const by = actorOf(options.by, current);
     await lifecycle.revokeAll(userId, { reason, by, tenantId: options.tenantId ?? current?.tenantId });
-    // A current session of a kind the epoch did not cover (an API token) goes on its own:
-    // the old token must stop working whether or not this device stays signed in.
+    // A current session of a kind the epoch did not cover (an API token) goes on its own: its old token must stop.
     if (current !== undefined && !config.everywhereKinds.includes(current.kind)) {
       await lifecycle.revoke(current.id, { reason, by });
     }

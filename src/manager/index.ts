@@ -95,8 +95,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
   const lifecycle = createLifecycle(context);
   const credentials = createCredentials(context, lifecycle);
   const pruning = createPruning(context);
-  // Each identity provider's and transmitter's keys, discovered once for this manager's life:
-  // back-channel logout, Security Event Tokens and Universal Logout share them.
+  // Providers' and transmitters' keys, discovered once per manager, shared by every route that verifies their tokens.
   const issuerKeys = createIssuerKeys({ clock: config.clock, onError: (error) => config.onError(error) });
 
   const receiveSecurityEvent: SessionManager['securityEvent'] = (set, eventOptions) => securityEvent(context, lifecycle, issuerKeys, set, eventOptions);

@@ -29,8 +29,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     return { max, onLimit: config.onMaxSessions, idleBefore: idleTimeout > 0 ? now - idleTimeout : 0, leaving: leaving.map((record) => record.id) };
   };
 
-  // A refused sign-in lists what is in the way, so the app can ask which session to end: the
-  // sessions of its kind and tenant, the ones the cap counts.
+  // A refused sign-in lists the sessions the cap counts (its kind and tenant), so the app can ask which to end.
   const limitReached = async (error: SessionError, input: { readonly userId: string; readonly tenantId?: string | undefined }, kind: string): Promise<SessionError> => {
     const sessions = (await list(input.userId, { kinds: [kind] })).filter((view) => view.tenantId === input.tenantId);
     const where = input.tenantId === undefined ? '' : ' in this tenant';
@@ -38,7 +37,6 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
   };
 
   // Only a genuine token (its secret matches) counts, so a guessed id revokes nobody's session.
-  // A read only: nothing is revoked before the new session exists.
   const genuineSessions = async (tokens: readonly unknown[]): Promise<SessionRecord[]> => {
     const found: SessionRecord[] = [];
     for (const token of tokens) {

@@ -27,8 +27,7 @@ export function createPruning(context: ManagerContext): Pruning {
     // Activity and known devices run out with the same batches (stores that keep them).
     const before = context.keepsActivity ? { activityBefore: now - config.activityRetention, devicesBefore: now - config.knownDeviceWindow } : {};
     let total = 0;
-    // One bounded batch per store call, so no call holds the store for long; a store may stop a
-    // batch short of its limit (its work is bounded too), so only a batch of none ends the prune.
+    // Bounded batches, so no call holds the store long; a store may stop one short, so only an empty batch ends.
     while (total < limit) {
       const batch = Math.min(config.pruneBatchSize, limit - total);
       const deleted = checkCount(await calls.call('prune', () => store.prune({ now, limit: batch, ...before })), 'prune');

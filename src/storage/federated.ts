@@ -6,9 +6,8 @@ import { keyName } from './keys.js';
 import type { FederatedLink, FederatedQuery } from './types.js';
 import { versioned } from './versioned.js';
 
-// A provider's session id and user point at the local users they signed in by a key of their own; the sessions
-// carry their origin (`federated`), so a provider's logout reads the key, then each user. One provider identity
-// may sign in several local users (one per tenant, say): the key lists each until its last session through it expires.
+// A provider's session id and user each have a key listing the local users they signed in (one per tenant, say), until
+// the last session through it expires; the sessions carry their origin, so a provider's logout reads the key, then each user.
 
 /** One local user an index key finds, and until when (ms). */
 type IndexEntry = readonly [userId: string, until: number];

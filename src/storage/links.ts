@@ -5,8 +5,7 @@ import type { SessionStore } from '../store.js';
 import { takeKey } from './keys.js';
 import type { RevocationLinkRecord } from './types.js';
 
-// A "This wasn't me" link is a one-time key named by its id; its value keeps the secret's hash,
-// never the secret.
+// A "This wasn't me" link is a one-time key named by its id; its value keeps the secret's hash, never the secret.
 
 const keyOf = (id: string): string => `link:${id}`;
 

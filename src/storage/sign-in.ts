@@ -17,8 +17,7 @@ import { versioned } from './versioned.js';
  * first lists the user under the provider identity's keys (`indexFederated`).
  */
 export function create(store: SessionStore, record: NewSessionRecord, options: CreateOptions, due?: number): Promise<CreateResult> {
-  // A sign-in that ends no other session decides on the epochs alone: it reads no other row, so
-  // its cost does not grow with the user's sessions.
+  // A sign-in that ends no other session reads no other row: its cost does not grow with the user's sessions.
   const alone = options.limit === undefined && !replacesDevice(record, options);
   return versioned(store, { userId: record.userId }, 'create', due, async (apply) => {
     const state = checkUserState(await store.readUser(record.userId, record.tenantId, alone ? record.id : undefined), record.userId);

@@ -8,8 +8,7 @@ import type { Batch, Owner } from '../store-writes.js';
 // servers busy with one user are told apart by the deadline, not by running out of attempts.
 const ATTEMPTS = 48;
 
-// The longest an operation waits for the one queued before it, from when that one started (ms):
-// a call that hangs holds the next back no longer, then they race and the version decides.
+// The longest (ms, from when it started) an operation waits for the one queued before it; then they race, and the version decides.
 const LONGEST_WAIT = 250;
 
 /** An operation's place in its owner's queue: when its turn came, and when it was done. Neither rejects. */
