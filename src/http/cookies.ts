@@ -1,11 +1,5 @@
 import { isTokenShaped } from '../token.js';
-import type { ResolvedHttpOptions } from './options.js';
-
-/** Attributes every session cookie carries; resolved once from the options. */
-export interface CookieAttributes {
-  readonly sameSite: 'Lax' | 'Strict' | 'None';
-  readonly domain: string | undefined;
-}
+import type { CookieAttributes, ResolvedHttpOptions } from './options.js';
 
 const NO_VALUES: readonly string[] = Object.freeze([]);
 

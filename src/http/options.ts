@@ -2,7 +2,6 @@ import type { BackchannelLogoutOptions } from '../federated/api.js';
 import type { SecurityEventOptions } from '../security-events/api.js';
 import type { GlobalTokenRevocationOptions } from '../security-events/universal-logout/api.js';
 import { boolean, callable, integer, invalidConfiguration as invalid, optionsObject } from '../option-checks.js';
-import type { CookieAttributes } from './cookies.js';
 import { isSafePath } from './next-path.js';
 
 /**
@@ -74,6 +73,12 @@ export interface LiveEventsOptions {
 
 /** The live events' options after checks. */
 export type ResolvedLiveEventsOptions = Required<LiveEventsOptions>;
+
+/** Attributes every session cookie carries; resolved once from the options. */
+export interface CookieAttributes {
+  readonly sameSite: 'Lax' | 'Strict' | 'None';
+  readonly domain: string | undefined;
+}
 
 /** Seconds in `Retry-After` when the options say nothing. */
 export const DEFAULT_RETRY_AFTER = 5;
