@@ -94,6 +94,13 @@ export interface RevocationLinkRecord {
   readonly deviceHash?: string | undefined;
 }
 
+/** A device a user signed in from. */
+export interface KnownDevice {
+  /** The hash of browser, OS and network (43 base64url characters). */
+  readonly deviceHash: string;
+  readonly lastSeenAt: number;
+}
+
 /** A session's federated origin. */
 export interface FederatedLink extends FederatedIdentity {
   readonly sessionId: string;

@@ -1,8 +1,7 @@
 import { checkApplied, checkUserState } from '../store-answers.js';
 import type { ActivityRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
-import type { ExportedDevice } from '../privacy/api.js';
-import type { RevocationState, UserSessions } from './types.js';
+import type { KnownDevice, RevocationState, UserSessions } from './types.js';
 import { unindexFederated } from './federated.js';
 import { ownEntry } from './records.js';
 import { versioned } from './versioned.js';
@@ -31,7 +30,7 @@ export function eraseUser(store: SessionStore, userId: string, now: number, due?
 }
 
 /** The user's known devices. */
-export async function listDevices(store: SessionStore, userId: string): Promise<readonly ExportedDevice[]> {
+export async function listDevices(store: SessionStore, userId: string): Promise<readonly KnownDevice[]> {
   const { devices } = checkUserState(await store.readUser(userId, undefined, null), userId);
   return Object.entries(devices).map(([deviceHash, lastSeenAt]) => ({ deviceHash, lastSeenAt }));
 }
