@@ -24,10 +24,10 @@
  */
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { SessionManager } from '../../src/manager/api.js';
-import { NodeRequest, NodeResponseTarget } from '../../src/http/request.js';
+import { NodeRequest } from '../../src/http/request.js';
 import { createSessionHttpLayer } from '../../src/http/session-http.js';
 import { createSessionRoutes, errorResponse, freshMaxAge, requireFreshResponse, requireSameOriginResponse, requireSessionResponse, streamToNode, writeHeaders } from '../../src/http/index.js';
-import type { HttpResponse, RequestSessions, RequireFreshOptions, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
+import type { HttpResponse, RequestSessions, RequireFreshOptions, ResponseTarget, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
 
 declare global {
   // Express types its request through this global namespace.
@@ -40,11 +40,28 @@ declare global {
 }
 export type { RequestSessions, RequireFreshOptions, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
 
+// Methods on the prototype: no closures per request.
+class ResTarget implements ResponseTarget {
+  readonly #res: Response;
+
+  constructor(res: Response) {
+    this.#res = res;
+  }
+
+  setHeader(name: string, value: string): void {
+    this.#res.setHeader(name, value);
+  }
+
+  appendSetCookie(value: string): void {
+    this.#res.append('Set-Cookie', value);
+  }
+}
+
 // `originalUrl`: a mounted router cuts `req.url` down; `req` holds what a body parser made of the body.
 const httpRequest = (req: Request) => new NodeRequest(req, req.originalUrl, req);
 
 function send(res: Response, response: HttpResponse): void {
-  writeHeaders(response, new NodeResponseTarget(res));
+  writeHeaders(response, new ResTarget(res));
   if (response.stream !== undefined) streamToNode(response.stream, res.status(response.status));
   else res.status(response.status).end(response.body);
 }
@@ -62,7 +79,7 @@ export function sessionMiddleware(sessions: SessionManager, options: SessionHttp
   const http = createSessionHttpLayer(sessions, options, 'sessionMiddleware()');
   // Only a misconfiguration fails here (an outage is an answer): next(error).
   return function sessionMiddleware(req, res, next) {
-    http.attach(httpRequest(req), new NodeResponseTarget(res)).then((sessions) => {
+    http.attach(httpRequest(req), new ResTarget(res)).then((sessions) => {
       req.sessions = sessions;
       next();
     }, next);

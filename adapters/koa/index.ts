@@ -25,11 +25,11 @@
  */
 import type { DefaultContext, DefaultState, Middleware, ParameterizedContext } from 'koa';
 import type { SessionManager } from '../../src/manager/api.js';
-import { NodeRequest, NodeResponseTarget } from '../../src/http/request.js';
+import { NodeRequest } from '../../src/http/request.js';
 import { NO_STORE } from '../../src/http/response.js';
 import { createSessionHttpLayer } from '../../src/http/session-http.js';
 import { createSessionRoutes, errorResponse, freshMaxAge, requireFreshResponse, requireSameOriginResponse, requireSessionResponse, streamToNode, writeHeaders } from '../../src/http/index.js';
-import type { HttpResponse, RequestSessions, RequireFreshOptions, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
+import type { HttpResponse, RequestSessions, RequireFreshOptions, ResponseTarget, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
 
 declare module 'koa' {
   interface ExtendableContext {
@@ -42,8 +42,24 @@ export type { RequestSessions, RequireFreshOptions, SessionHttpOptions, SessionR
 
 type Context = ParameterizedContext;
 
+class ContextTarget implements ResponseTarget {
+  readonly #ctx: Context;
+
+  constructor(ctx: Context) {
+    this.#ctx = ctx;
+  }
+
+  setHeader(name: string, value: string): void {
+    this.#ctx.set(name, value);
+  }
+
+  appendSetCookie(value: string): void {
+    this.#ctx.append('Set-Cookie', value);
+  }
+}
+
 function send(ctx: Context, response: HttpResponse): void {
-  writeHeaders(response, new NodeResponseTarget(ctx.res));
+  writeHeaders(response, new ContextTarget(ctx));
   ctx.status = response.status;
   if (response.stream === undefined) {
     ctx.body = response.body;
@@ -80,7 +96,7 @@ export function sessionMiddleware(sessions: SessionManager, options: SessionHttp
   return function sessionMiddleware(ctx, next) {
     // ctx.request holds what a body parser made of the body.
     const request = new NodeRequest(ctx.req, ctx.originalUrl, ctx.request);
-    return http.attach(request, new NodeResponseTarget(ctx.res)).then((attached) => {
+    return http.attach(request, new ContextTarget(ctx)).then((attached) => {
       ctx.sessions = attached;
       return next().then(undefined, (error: unknown) => {
         const response = ctx.headerSent ? undefined : errorResponse(error, request, ctx.sessions);

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { finished } from 'node:stream/promises';
 import { readLimited } from '../read-limited.js';
 
@@ -65,23 +65,6 @@ export class NodeRequest implements HttpRequest {
 
   parsedBody(): Promise<unknown> {
     return Promise.resolve(this.#bodyHolder === undefined ? undefined : (this.#bodyHolder as { body?: unknown }).body);
-  }
-}
-
-/** A Node `ServerResponse` (Express's `res`, Koa's `ctx.res`) as the HTTP layer's `ResponseTarget`; methods on the prototype: no closures per request. */
-export class NodeResponseTarget {
-  readonly #res: Pick<ServerResponse, 'setHeader' | 'appendHeader'>;
-
-  constructor(res: Pick<ServerResponse, 'setHeader' | 'appendHeader'>) {
-    this.#res = res;
-  }
-
-  setHeader(name: string, value: string): void {
-    this.#res.setHeader(name, value);
-  }
-
-  appendSetCookie(value: string): void {
-    this.#res.appendHeader('set-cookie', value);
   }
 }
 
