@@ -167,7 +167,7 @@ export class LiveEventsHub {
     };
   }
 
-  liveness(stream: LiveStream): Promise<SessionLiveness> {
+  async liveness(stream: LiveStream): Promise<SessionLiveness> {
     return this.#manager.liveness(stream.session.id);
   }
 

@@ -13,7 +13,7 @@ export function resolveRoutesOptions(input: SessionRoutesOptions = {}) {
   const backchannelLogout = options.backchannelLogout === undefined ? undefined : checkBackchannelOptions(options.backchannelLogout);
   const globalTokenRevocation = options.globalTokenRevocation === undefined ? undefined : checkGlobalTokenRevocationOptions(options.globalTokenRevocation);
   const securityEvents = options.securityEvents === undefined ? undefined : checkSecurityEventOptions(options.securityEvents);
-  const prefix = resolveRoutePrefix(options.prefix);
+  const prefix = resolveRoutePrefix(options.prefix ?? undefined);
   return { prefix, requireFresh, revocationLinks, events: resolveEventsOptions(options.events), backchannelLogout, globalTokenRevocation, securityEvents };
 }
 

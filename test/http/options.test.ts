@@ -88,6 +88,7 @@ describe('routes options', () => {
 describe('routes prefix', () => {
   it('defaults to /sessions and drops a trailing slash', () => {
     expect(resolveRoutePrefix()).toBe('/sessions');
+    expect(resolveRoutesOptions({ prefix: null as unknown as string }).prefix).toBe('/sessions');
     expect(resolveRoutePrefix('/account/sessions/')).toBe('/account/sessions');
   });
 

@@ -67,7 +67,7 @@ export function clearsCookie(reply: Reply, name = 'session'): boolean {
 /** What `GET /api/me` answers each device, asked in turn: 200 while signed in, the error of a 401 (`"session_revoked"`), else the status. */
 export async function meStatuses(...devices: readonly Device[]): Promise<unknown[]> {
   const answers: unknown[] = [];
-  for (const device of devices) answers.push(await device.request('/api/me').then((reply) => (reply.status === 401 ? (reply.json as { error?: unknown }).error : reply.status)));
+  for (const device of devices) answers.push(await device.request('/api/me').then((reply) => (reply.status === 401 ? ((reply.json as { error?: unknown } | undefined)?.error ?? 401) : reply.status)));
   return answers;
 }
 
