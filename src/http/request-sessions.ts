@@ -79,7 +79,8 @@ export interface RequestSessions {
 
 type Identity = { readonly id: string; readonly userId: string; readonly tenantId?: string | undefined; readonly impersonatorId?: string | undefined };
 
-const SIGNED_OUT: Authentication = { status: 'anonymous', reason: 'missing' };
+/** The state of a request that presented no session, or whose session just ended. */
+export const SIGNED_OUT: Authentication = { status: 'anonymous', reason: 'missing' };
 
 function writeCookie({ target }: RequestState, value: string): void {
   target.appendSetCookie(value);

@@ -6,11 +6,10 @@ import { resolveHttpOptions, type SessionHttpOptions } from './options.js';
 import { isHttps } from './proxy.js';
 import type { HttpRequest } from './request.js';
 import { report } from './report.js';
-import { BoundSessions, writeSessionCookie, type RequestSessions } from './request-sessions.js';
+import { BoundSessions, SIGNED_OUT, writeSessionCookie, type RequestSessions } from './request-sessions.js';
 import type { Authentication } from './request-state.js';
 import type { ResponseTarget } from './response.js';
 
-const MISSING: Authentication = { status: 'anonymous', reason: 'missing' };
 const MALFORMED: Authentication = { status: 'anonymous', reason: 'malformed' };
 
 /** The HTTP layer bound to one manager and one set of options; see {@link createSessionHttp}. */
@@ -80,7 +79,7 @@ export function createSessionHttpLayer(manager: SessionManager, options: Session
     async attach(request, target) {
       const cookie = isHttps(request, trustProxy) ? httpsCookie : plainCookie;
       const credential = readCredential(request, cookie.name, accessTokens);
-      let auth = credential.from === 'none' ? MISSING : MALFORMED;
+      let auth = credential.from === 'none' ? SIGNED_OUT : MALFORMED;
       // Any error is `unavailable`, never anonymous nor authenticated (fail closed); a misconfiguration is thrown.
       if (credential.value !== undefined) {
         try {
