@@ -43,12 +43,18 @@ export function revokeTenant(store: SessionStore, tenantId: string, options: Rev
   return raise(store, { tenantId }, async () => checkTenantState(await store.readTenant(tenantId)), options, due);
 }
 
-// Raises an owner's epochs over its high-water marks, with the activity entry, in one batch at the version read.
+// Raises an owner's epochs over its high-water marks, with the activity entry, in one batch at the version read. A sign-in's
+// batch holds its user's version, not its tenant's: a tenant's raise reads again until no sign-in marked a session above it.
 function raise(store: SessionStore, owner: UserOwner | TenantOwner, read: () => Promise<Pick<TenantState, 'version' | 'epochs' | 'highWater'>>, options: RevokeAllOptions, due: number | undefined): Promise<Epochs> {
+  let applied = false;
   return versioned(store, owner, 'userId' in owner ? 'revokeAll' : 'revokeTenant', due, async (apply) => {
     const state = await read();
-    const epochs = raisedEpochs({ epochs: mapOf(state.epochs), highWater: mapOf(state.highWater) }, options.kinds, options.at, options.everyStoredKind);
-    return (await apply({ owner, version: state.version, writes: [{ type: 'epochs', epochs }, ...activity(options)], notify: true })) ? epochs : undefined;
+    const current = mapOf(state.epochs);
+    const epochs = raisedEpochs({ epochs: current, highWater: mapOf(state.highWater) }, options.kinds, options.at, options.everyStoredKind);
+    if (applied && Object.keys(epochs).every((kind) => epochs[kind] === current.get(kind))) return epochs;
+    if (!(await apply({ owner, version: state.version, writes: [{ type: 'epochs', epochs }, ...(applied ? [] : activity(options))], notify: true }))) return undefined;
+    applied = true;
+    return 'userId' in owner ? epochs : undefined;
   });
 }
 

@@ -42,6 +42,18 @@ export function describeManagerRaces(suite: StoreSuiteContext): void {
     createSessionManager({ ...options, store: await sibling() }),
   ];
 
+  // A server whose store runs `first` once, before its next call of `method`: another server acting in between.
+  const interrupted = (options: SessionManagerOptions = {}) => {
+    let next: { method: string; first: () => Promise<unknown> } | undefined;
+    const store = intercepted(raw(), (method, call) => {
+      const first = next?.method === method ? next.first : undefined;
+      if (first !== undefined) next = undefined;
+      return first === undefined ? call() : first().then(call);
+    });
+    const before = (method: string, first: () => Promise<unknown>): void => void (next = { method, first });
+    return Object.assign(createSessionManager({ ...options, store }), { before, pending: () => next !== undefined });
+  };
+
   // 16 sign-ins of one user at once, alternating servers; across tenants, each server signs
   // in to both tenants, and the cap holds per tenant.
   const capRace = (onMaxSessions: 'evict-oldest' | 'refuse', acrossTenants: boolean) => async () => {
@@ -153,22 +165,30 @@ export function describeManagerRaces(suite: StoreSuiteContext): void {
 
     it('a session signed out on the other server between validate\'s read and its touch is refused, not let in', async () => {
       const other = createSessionManager({ store: await sibling() });
-      let beforeTouch: (() => Promise<unknown>) | undefined;
-      const store = intercepted(raw(), (method, call) => {
-        const first = method === 'touch' ? beforeTouch : undefined;
-        if (first !== undefined) beforeTouch = undefined;
-        return first === undefined ? call() : first().then(call);
-      });
       // Two minutes on, every read is due a touch.
-      const server = createSessionManager({ store, clock: () => Date.now() + 120_000 });
+      const server = interrupted({ clock: () => Date.now() + 120_000 });
       const user = freshUser();
       const kept = await other.create({ userId: user });
       const ended = await other.create({ userId: user });
       expect((await server.validate(kept.token)).ok).toBe(true);
-      beforeTouch = () => other.revoke(ended.session.id);
+      server.before('touch', () => other.revoke(ended.session.id));
       expect(await server.validate(ended.token)).toEqual({ ok: false, reason: 'revoked' });
-      expect(beforeTouch).toBeUndefined();
+      expect(server.pending()).toBe(false);
       expect((await server.validate(kept.token)).ok).toBe(true);
+    });
+
+    it('a sign-in to the tenant between revokeTenant\'s read and its write, on a server whose clock runs ahead, ends too', async () => {
+      const ahead = createSessionManager({ store: await sibling(), clock: () => Date.now() + 120_000 });
+      const server = interrupted();
+      const tenantId = freshUser('tenant');
+      const signedIn = [await server.create({ userId: freshUser(), tenantId })];
+      server.before('apply', async () => void signedIn.push(await ahead.create({ userId: freshUser(), tenantId })));
+      await server.revokeTenant(tenantId);
+      expect(server.pending()).toBe(false);
+      for (const manager of [server, ahead]) {
+        for (const { token } of signedIn) expect(await manager.validate(token)).toEqual({ ok: false, reason: 'revoked' });
+      }
+      expect((await server.validate((await server.create({ userId: freshUser(), tenantId })).token)).ok).toBe(true);
     });
 
     withLinks('one "This wasn\'t me" link redeemed four times at once on two servers: exactly one redeem acts', async () => {
