@@ -79,7 +79,7 @@ export function checkCount(count: unknown, what: string): number {
   return count;
 }
 
-/** Checks a yes/no answer (`reauthenticate`). */
+/** Checks a yes/no answer (`touch`, `apply`). */
 export function checkFlag(answer: unknown, what: string): boolean {
   if (typeof answer !== 'boolean') throw malformed(what, 'something that is not a boolean');
   return answer;
@@ -146,9 +146,4 @@ export function checkKeyState(answer: unknown): KeyState {
   if (value === undefined && expiresAt === undefined) return answer as unknown as KeyState;
   if (typeof value !== 'string' || !isTime(expiresAt)) throw malformed('readKey', 'a key without a text value and a finite expiry');
   return answer as unknown as KeyState;
-}
-
-/** Checks the answer of `apply`: a boolean. */
-export function checkApplied(answer: unknown): boolean {
-  return checkFlag(answer, 'apply');
 }

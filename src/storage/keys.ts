@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { checkApplied, checkKeyState } from '../store-answers.js';
+import { checkFlag, checkKeyState } from '../store-answers.js';
 import type { SessionStore } from '../store.js';
 import { versioned } from './versioned.js';
 
@@ -17,7 +17,7 @@ export function keyName(namespace: string, ...parts: readonly string[]): string 
  * `prune` deletes it (so a version once answered is never reused for another row).
  */
 export async function claimKey(store: SessionStore, key: string, until: number, value = '1'): Promise<boolean> {
-  return checkApplied(await store.apply({ owner: { key }, version: 0, writes: [{ type: 'putKey', key, value, expiresAt: until }] }));
+  return checkFlag(await store.apply({ owner: { key }, version: 0, writes: [{ type: 'putKey', key, value, expiresAt: until }] }), 'apply');
 }
 
 /** A key's value, expired or not (until `prune` deletes its row); `undefined` for none. */
@@ -27,7 +27,7 @@ export async function keyValue(store: SessionStore, key: string): Promise<string
 
 /** Puts a key's value until `until`, whether or not it has a row. */
 export async function putKey(store: SessionStore, key: string, value: string, until: number): Promise<void> {
-  checkApplied(await store.apply({ owner: { key }, writes: [{ type: 'putKey', key, value, expiresAt: until }] }));
+  checkFlag(await store.apply({ owner: { key }, writes: [{ type: 'putKey', key, value, expiresAt: until }] }), 'apply');
 }
 
 /**

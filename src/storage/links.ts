@@ -1,4 +1,4 @@
-import { checkApplied } from '../store-answers.js';
+import { checkFlag } from '../store-answers.js';
 import { timingSafeEqual } from 'node:crypto';
 import { SessionError } from '../errors.js';
 import type { SessionStore } from '../store.js';
@@ -13,7 +13,7 @@ const keyOf = (id: string): string => `link:${id}`;
 export async function saveRevocationLink(store: SessionStore, link: RevocationLinkRecord): Promise<void> {
   const key = keyOf(link.id);
   const value = JSON.stringify({ ...link, secretHash: Buffer.from(link.secretHash).toString('base64url') });
-  const applied = checkApplied(await store.apply({ owner: { key }, version: 0, writes: [{ type: 'putKey', key, value, expiresAt: link.expiresAt, userId: link.userId }] }));
+  const applied = checkFlag(await store.apply({ owner: { key }, version: 0, writes: [{ type: 'putKey', key, value, expiresAt: link.expiresAt, userId: link.userId }] }), 'apply');
   if (!applied) throw new SessionError('INVALID_INPUT', 'A revocation link with this id already exists.');
 }
 

@@ -1,4 +1,4 @@
-import { checkApplied, checkUserState } from '../store-answers.js';
+import { checkFlag, checkUserState } from '../store-answers.js';
 import type { ActivityRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
 import type { KnownDevice, RevocationState, UserSessions } from './types.js';
@@ -39,6 +39,6 @@ export async function listDevices(store: SessionStore, userId: string): Promise<
 export async function appendActivity(store: SessionStore, entries: readonly ActivityRecord[]): Promise<void> {
   for (const entry of entries) {
     const owner = entry.userId !== undefined ? { userId: entry.userId } : entry.tenantId !== undefined ? { tenantId: entry.tenantId } : undefined;
-    if (owner !== undefined) checkApplied(await store.apply({ owner, writes: [{ type: 'activity', entry }] }));
+    if (owner !== undefined) checkFlag(await store.apply({ owner, writes: [{ type: 'activity', entry }] }), 'apply');
   }
 }

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { SessionError } from '../errors.js';
-import { checkApplied } from '../store-answers.js';
+import { checkFlag } from '../store-answers.js';
 import type { SessionStore } from '../store.js';
 import type { Batch, Owner } from '../store-writes.js';
 
@@ -43,7 +43,7 @@ export function versioned<T>(store: SessionStore, owner: Owner, what: string, du
   const started = before === undefined ? Promise.resolve() : before.started.then(() => doneOrLate(before.done));
   const apply: ApplyBatch = async (batch) => {
     inTime(what, due);
-    return checkApplied(await store.apply(batch));
+    return checkFlag(await store.apply(batch), 'apply');
   };
   const result = started.then(() => attempts(what, name.slice(0, name.indexOf(' ')), due, () => step(apply)));
   const turn: Turn = { started, done: result.then(settled, settled) };

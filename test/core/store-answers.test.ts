@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   checkActivity,
   checkAllEpochs,
-  checkApplied,
   checkCount,
   checkFlag,
   checkKeyState,
@@ -51,8 +50,8 @@ describe('what the manager accepts from a store', () => {
     expect(checkTenantState(tenant)).toBe(tenant);
     expect(checkKeyState({ version: 0 })).toEqual({ version: 0 });
     expect(checkKeyState({ version: 4, value: '', expiresAt: 0 })).toEqual({ version: 4, value: '', expiresAt: 0 });
-    expect(checkApplied(true)).toBe(true);
-    expect(checkApplied(false)).toBe(false);
+    expect(checkFlag(true, 'apply')).toBe(true);
+    expect(checkFlag(false, 'apply')).toBe(false);
     expect(checkCount(0, 'prune')).toBe(0);
     expect(checkCount(7, 'prune')).toBe(7);
     expect(checkAllEpochs({}, 'get')).toEqual({});
@@ -150,8 +149,8 @@ describe('what the manager accepts from a store', () => {
     ['readKey', () => checkKeyState({ version: 1, value: 7, expiresAt: 9 }), 'a key without a text value and a finite expiry'],
     ['readKey', () => checkKeyState({ version: 1, expiresAt: 9 }), 'a key without a text value and a finite expiry'],
     ['readKey', () => checkKeyState({ value: 'x', expiresAt: 9 }), 'a version that is not a whole number >= 0'],
-    ['apply', () => checkApplied('true'), 'something that is not a boolean'],
-    ['apply', () => checkApplied(undefined), 'something that is not a boolean'],
+    ['apply', () => checkFlag('true', 'apply'), 'something that is not a boolean'],
+    ['apply', () => checkFlag(undefined, 'apply'), 'something that is not a boolean'],
     ['get', () => checkLookup({ session: 'x', epochs: {} }, record.id), 'a session that is not an object'],
     ['prune', () => checkCount(-1, 'prune'), 'a count that is not a whole number >= 0'],
     ['prune', () => checkCount(1.5, 'prune'), 'a count that is not a whole number >= 0'],
