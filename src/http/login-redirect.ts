@@ -23,17 +23,9 @@ function nextPath(request: HttpRequest, trustProxy: boolean): string | undefined
   return page.origin === ownOrigin(request, trustProxy) && isSafePath(path) ? path : undefined;
 }
 
-/** `loginPath?next=<the page>&reason=<why>`, relative, built from the request target or `Referer` path, never from `Host`. */
-export function loginLocation(options: LoginRedirectOptions, request: HttpRequest, reason?: 'session_revoked' | 'session_expired' | 'session_reused'): string {
-  return withReturn(options.loginPath, nextPath(request, options.trustProxy), reason);
-}
-
-/** `reauthPath` with `next=` the page, built like {@link loginLocation}. */
-export function reauthLocation(options: { readonly reauthPath: string; readonly trustProxy: boolean }, request: HttpRequest): string {
-  return withReturn(options.reauthPath, nextPath(request, options.trustProxy), undefined);
-}
-
-function withReturn(path: string, next: string | undefined, reason: string | undefined): string {
+/** `path?next=<the page>&reason=<why>` (the login or re-authentication page), relative, built from the request target or `Referer` path, never from `Host`. */
+export function returnLocation(path: string, request: HttpRequest, trustProxy: boolean, reason?: 'session_revoked' | 'session_expired' | 'session_reused'): string {
+  const next = nextPath(request, trustProxy);
   const query: string[] = [];
   // Slashes may stay in a query (RFC 3986 section 3.4): `?next=/account` reads well.
   if (next !== undefined) query.push(`next=${encodeURIComponent(next).replaceAll('%2F', '/')}`);

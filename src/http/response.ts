@@ -1,7 +1,7 @@
 import type { AccessTokenFailureReason } from '../access-tokens/index.js';
 import type { ValidationFailureReason } from '../session.js';
 import { isPageNavigation } from './classify.js';
-import { loginLocation, reauthLocation, type LoginRedirectOptions } from './login-redirect.js';
+import { returnLocation, type LoginRedirectOptions } from './login-redirect.js';
 import type { HttpRequest } from './request.js';
 
 /** A response decided by the HTTP layer, for a wrapper to copy onto its framework's response as it is. */
@@ -81,7 +81,7 @@ export function unauthenticatedError(reason: ValidationFailureReason | AccessTok
 export function unauthenticatedResponse(request: HttpRequest, options: LoginRedirectOptions, error: UnauthenticatedError, clearCookie: string | undefined): HttpResponse {
   const setCookies = clearCookie === undefined ? [] : [clearCookie];
   if (isPageNavigation(request)) {
-    const location = loginLocation(options, request, error === 'unauthenticated' ? undefined : error);
+    const location = returnLocation(options.loginPath, request, options.trustProxy, error === 'unauthenticated' ? undefined : error);
     return emptyResponse(303, { headers: { location }, setCookies });
   }
   return jsonResponse(401, { error }, { setCookies });
@@ -103,7 +103,7 @@ export function unavailableResponse(request: HttpRequest, retryAfter: number): H
 
 /** A session not fresh enough: a relative `303` to `reauthPath` for a page navigation, else `403` JSON; no `Set-Cookie`. */
 export function reauthenticationResponse(request: HttpRequest, options: { readonly reauthPath: string; readonly trustProxy: boolean }): HttpResponse {
-  if (isPageNavigation(request)) return emptyResponse(303, { headers: { location: reauthLocation(options, request) } });
+  if (isPageNavigation(request)) return emptyResponse(303, { headers: { location: returnLocation(options.reauthPath, request, options.trustProxy) } });
   return jsonResponse(403, { error: 'reauthentication_required' });
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loginLocation } from '../../src/http/login-redirect.js';
+import { returnLocation } from '../../src/http/login-redirect.js';
 import { unauthenticatedError, unauthenticatedResponse, unavailableResponse } from '../../src/http/response.js';
 import { fakeRequest } from './fake-request.js';
 
@@ -15,11 +15,11 @@ describe('the login redirect', () => {
     ['http://evil.example/account', '/login?next=/account'],
     ['*', '/login?next=/'],
   ])('for a request to %s goes to %s', (url, location) => {
-    expect(loginLocation(LOGIN, fakeRequest({ url, headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example' } }))).toBe(location);
+    expect(returnLocation('/login', fakeRequest({ url, headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example' } }), false)).toBe(location);
   });
 
   it('appends next to a login path that has a query', () => {
-    expect(loginLocation({ loginPath: '/auth?app=1', trustProxy: false }, fakeRequest({ url: '/x' }))).toBe('/auth?app=1&next=/x');
+    expect(returnLocation('/auth?app=1', fakeRequest({ url: '/x' }), false)).toBe('/auth?app=1&next=/x');
   });
 
   it.each([
@@ -27,11 +27,11 @@ describe('the login redirect', () => {
     ['session_revoked', '/login?next=/x&reason=session_revoked'],
     ['session_expired', '/login?next=/x&reason=session_expired'],
   ] as const)('for a %s request says why only when a session was ended: %s', (error, location) => {
-    expect(loginLocation(LOGIN, fakeRequest({ url: '/x' }), error === 'unauthenticated' ? undefined : error)).toBe(location);
+    expect(returnLocation('/login', fakeRequest({ url: '/x' }), false, error === 'unauthenticated' ? undefined : error)).toBe(location);
   });
 
   it('gives the reason alone when there is no page to go back to', () => {
-    expect(loginLocation({ loginPath: '/auth?app=1', trustProxy: false }, fakeRequest({ method: 'POST', url: '/x' }), 'session_revoked')).toBe('/auth?app=1&reason=session_revoked');
+    expect(returnLocation('/auth?app=1', fakeRequest({ method: 'POST', url: '/x' }), false, 'session_revoked')).toBe('/auth?app=1&reason=session_revoked');
   });
 
   const formPost = (referer: string | undefined, extra: Record<string, string> = {}) =>
@@ -49,13 +49,13 @@ describe('the login redirect', () => {
     ['a same-origin path that is not safe', 'http://app.example//evil.example', '/login'],
     ['a same-origin path encoding a second slash', 'http://app.example/%2F%2Fevil.example', '/login'],
   ])('for a form POST from %s goes to %s', (_name, referer, location) => {
-    expect(loginLocation(LOGIN, formPost(referer))).toBe(location);
+    expect(returnLocation('/login', formPost(referer), false)).toBe(location);
   });
 
   it('for a form POST reads the origin behind a trusted proxy only, and never puts the host in the Location', () => {
     const request = formPost('https://public.example/profile', { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'public.example' });
-    expect(loginLocation({ loginPath: '/login', trustProxy: true }, request)).toBe('/login?next=/profile');
-    expect(loginLocation(LOGIN, request)).toBe('/login');
+    expect(returnLocation('/login', request, true)).toBe('/login?next=/profile');
+    expect(returnLocation('/login', request, false)).toBe('/login');
   });
 });
 
