@@ -44,7 +44,7 @@ export function revokeTenant(store: SessionStore, tenantId: string, options: Rev
 }
 
 // Raises an owner's epochs over its high-water marks, with the activity entry, in one batch at the version read. A sign-in's
-// batch holds its user's version, not its tenant's: a tenant's raise reads again until no sign-in marked a session above it.
+// batch holds its user's version, not its tenant's: a tenant's raise reads once more, to cover one that landed in between.
 function raise(store: SessionStore, owner: UserOwner | TenantOwner, read: () => Promise<Pick<TenantState, 'version' | 'epochs' | 'highWater'>>, options: RevokeAllOptions, due: number | undefined): Promise<Epochs> {
   let applied = false;
   return versioned(store, owner, 'userId' in owner ? 'revokeAll' : 'revokeTenant', due, async (apply) => {
@@ -53,8 +53,9 @@ function raise(store: SessionStore, owner: UserOwner | TenantOwner, read: () => 
     const epochs = raisedEpochs({ epochs: current, highWater: mapOf(state.highWater) }, options.kinds, options.at, options.everyStoredKind);
     if (applied && Object.keys(epochs).every((kind) => epochs[kind] === current.get(kind))) return epochs;
     if (!(await apply({ owner, version: state.version, writes: [{ type: 'epochs', epochs }, ...(applied ? [] : activity(options))], notify: true }))) return undefined;
+    if (applied || 'userId' in owner) return epochs;
     applied = true;
-    return 'userId' in owner ? epochs : undefined;
+    return undefined;
   });
 }
 

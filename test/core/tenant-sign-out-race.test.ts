@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { createSessionManager, memoryStore, type CreatedSession, type SessionStore } from '../../src/index.js';
+import { intercepted } from '../../src/testing/store/fixtures.js';
+
+// A tenant's sign-out on a busy tenant: another server, its clock two minutes ahead (and a
+// second on at each reading), signs a user in to the tenant just before each of the sign-out's store calls.
+describe('revokeTenant while sign-ins keep landing in the tenant', () => {
+  it('ends what was stored before its second read, keeps what came after, and reads the tenant twice', async () => {
+    const shared = memoryStore();
+    let aheadNow = Date.now() + 120_000;
+    const ahead = createSessionManager({ store: shared, clock: () => (aheadNow += 1_000) });
+    const signedIn: Array<{ before: string; created: CreatedSession }> = [];
+    let racing = false;
+    const calls: string[] = [];
+    const store: SessionStore = intercepted(shared, (method, call) => {
+      if (!racing || (method !== 'readTenant' && method !== 'apply')) return call();
+      calls.push(method);
+      return ahead.create({ userId: `u${signedIn.length}`, tenantId: 'acme' }).then((created) => {
+        signedIn.push({ before: `${method} ${calls.length}`, created });
+        return call();
+      });
+    });
+    const server = createSessionManager({ store });
+    racing = true;
+    await server.revokeTenant('acme');
+    racing = false;
+
+    expect(calls).toEqual(['readTenant', 'apply', 'readTenant', 'apply']);
+    const live: Record<string, boolean> = {};
+    for (const { before, created } of signedIn) live[before] = (await server.validate(created.token)).ok;
+    // Before the batch: ordered before the sign-out. Before the second read: concurrent, ended
+    // by the second raise. Before the second batch: stored after the read, so it stays.
+    expect(live).toEqual({ 'readTenant 1': false, 'apply 2': false, 'readTenant 3': false, 'apply 4': true });
+  });
+});
