@@ -3,7 +3,7 @@ import { checkProviderUrl } from '../../federated/provider-url.js';
 import { EVENT_ACTIONS } from '../../security-events/event-types.js';
 import { text, type FlagValues, type Flags, type RemoteCommand } from '../command.js';
 import { CliError, usageError } from '../failure.js';
-import { asUsage, checkIssuer, checkStream, DELIVERY, describeStream, readMetadata, readStreams, refusal, requestJson, required, theStream, type Issuer } from './transmitter.js';
+import { asUsage, checkIssuer, checkStream, DELIVERY, describeStream, readMetadata, readStreams, refusal, requestJson, required, theStream, type TransmitterMetadata } from './transmitter.js';
 
 /** Flags every `ssf` command takes: which transmitter, and the token its management API wants. */
 const TRANSMITTER_FLAGS: Flags = {
@@ -32,10 +32,9 @@ const createStream: RemoteCommand = {
     'Prints the stream id, the delivery, the audience to configure and the events the transmitter delivers.\n' +
     'The token is never printed. Plain http is accepted on this machine only (127.0.0.0/8, ::1, localhost).',
   async run({ values, env, output }) {
-    const { issuer, token } = transmitter(values, env);
     const description = text(values, 'description');
     const body = { delivery: delivery(values, env), events_requested: events(text(values, 'events')), ...(description === undefined ? {} : { description }) };
-    const metadata = await readMetadata(issuer);
+    const { metadata, token } = await transmitter(values, env);
     const { status, body: answer } = await requestJson(required(metadata, 'configuration_endpoint'), { method: 'POST', token, body });
     if (status !== 201 && status !== 200) throw refusal('no stream created', status, metadata.issuer);
     const stream = checkStream(answer, metadata.issuer);
@@ -59,8 +58,7 @@ const verify: RemoteCommand = {
     'The transmitter sends the event when it chooses: a push arrives at the security-events route (answered 202,\n' +
     'nothing ends); a poll stream returns it on the next round.',
   async run({ values, env, output }) {
-    const { issuer, token } = transmitter(values, env);
-    const metadata = await readMetadata(issuer);
+    const { metadata, token } = await transmitter(values, env);
     const verification = required(metadata, 'verification_endpoint');
     const stream = await theStream(required(metadata, 'configuration_endpoint'), { token, issuer: metadata.issuer, streamId: text(values, 'stream') });
     const state = text(values, 'state') ?? randomBytes(12).toString('base64url');
@@ -79,8 +77,7 @@ const status: RemoteCommand = {
   flags: { ...TRANSMITTER_FLAGS, stream: { type: 'string', help: ['--stream <id>', 'Only that stream (default: every stream of this receiver)'] } },
   details: 'A stream that is paused or disabled delivers nothing: ask the transmitter to enable it.',
   async run({ values, env, output }) {
-    const { issuer, token } = transmitter(values, env);
-    const metadata = await readMetadata(issuer);
+    const { metadata, token } = await transmitter(values, env);
     const streams = await readStreams(required(metadata, 'configuration_endpoint'), { token, issuer: metadata.issuer, streamId: text(values, 'stream') });
     if (streams.length === 0) return output.line(`${metadata.issuer} has no stream for this receiver: create one with session-revocation ssf create-stream.`);
     for (const [index, stream] of streams.entries()) {
@@ -95,12 +92,12 @@ const status: RemoteCommand = {
 /** The `ssf` commands, in the order the help lists them. */
 export const SSF_COMMANDS: readonly RemoteCommand[] = [createStream, verify, status];
 
-// `--transmitter`, checked, and the bearer token: `--token`, else SESSION_REVOCATION_SSF_TOKEN, without a leading "Bearer ".
-function transmitter(values: FlagValues, env: NodeJS.ProcessEnv): { issuer: Issuer; token: string } {
+// The metadata of `--transmitter`, checked, and the bearer token: `--token`, else SESSION_REVOCATION_SSF_TOKEN, without a leading "Bearer ".
+async function transmitter(values: FlagValues, env: NodeJS.ProcessEnv): Promise<{ metadata: TransmitterMetadata; token: string }> {
   const issuer = checkIssuer(values['transmitter']);
   const token = (text(values, 'token') ?? env['SESSION_REVOCATION_SSF_TOKEN'])?.trim().replace(/^Bearer\s+/i, '');
   if (token === undefined || token === '') throw usageError('a token is required: --token <bearer> or SESSION_REVOCATION_SSF_TOKEN');
-  return { issuer, token };
+  return { metadata: await readMetadata(issuer), token };
 }
 
 // The delivery object of the request: push names the receiver's URL; poll's URL is the transmitter's to give.
