@@ -16,27 +16,14 @@ const TOKEN_CHARACTERS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const DOT = 0x2e;
 const ID_SHAPE = /^[A-Za-z0-9_-]{22}$/;
 
-/** A freshly minted token and the parts the store may keep. */
-export interface MintedToken {
-  readonly token: string;
-  readonly id: string;
-  readonly secretHash: Uint8Array;
-}
-
 const PREFIX_SHAPE = /^[A-Za-z0-9_-]{0,4}$/;
 
 /** Mints `<id>.<secret>`; a store's routing `prefix` (at most 4 characters) leaves >= 108 random bits in the id. */
-export function mintToken(prefix = ''): MintedToken {
+export function mintToken(prefix = '') {
   if (!PREFIX_SHAPE.test(prefix)) throw new SessionError('STORE_ERROR', 'A store returned a session id prefix that is not 0-4 base64url characters.');
   const id = prefix + randomBytes(ID_BYTES).toString('base64url').slice(prefix.length);
   const secret = randomBytes(SECRET_BYTES).toString('base64url');
   return { token: `${id}.${secret}`, id, secretHash: storedHash(secret) };
-}
-
-/** The parts of a token that passed the shape check. */
-export interface ParsedToken {
-  readonly id: string;
-  readonly secret: string;
 }
 
 /** Whether `value` has exactly the minted shape: for choosing among values without splitting them. */
@@ -45,7 +32,7 @@ export function isTokenShaped(value: unknown): value is string {
 }
 
 /** Splits a token, or returns undefined for anything that is not exactly the minted shape. */
-export function parseToken(token: unknown): ParsedToken | undefined {
+export function parseToken(token: unknown) {
   if (!isTokenShaped(token)) return undefined;
   return { id: token.slice(0, ID_LENGTH), secret: token.slice(ID_LENGTH + 1) };
 }
