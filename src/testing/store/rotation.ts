@@ -11,7 +11,6 @@ const PARALLEL = 50;
 
 /** Rotation with reuse detection over this store, through two managers (two app servers) sharing one clock; what a wrong secret, an epoch or reuse do to its tokens is the rules', tested once. */
 export function describeRotation({ describe, it, expect, raw, sibling }: StoreSuiteContext): void {
-
   const setup = async () => {
     // Near the real clock: some stores expire rows by it.
     let now = Date.now();

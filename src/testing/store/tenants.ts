@@ -47,6 +47,5 @@ export function describeTenants({ describe, it, expect, store, sibling }: StoreS
       expect(tenantEpochOf((await store().getRevocationState(user, freshUser('tenant'))).tenantEpochs, 'browser')).toBe(0);
       expect(tenantEpochOf((await store().getRevocationState(user)).tenantEpochs, 'browser')).toBe(0);
     });
-
   });
 }
