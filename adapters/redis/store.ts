@@ -139,7 +139,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
         const durable = batch.writes.some((step) => step.type === 'revoke' || step.type === 'epochs');
         const message = batch.notify !== true || 'key' in batch.owner ? undefined : 'userId' in batch.owner ? batch.owner.userId : tenantMessage(batch.owner.tenantId);
         const announce = message === undefined ? undefined : () => void driver.send(layout.channel, ['PUBLISH', layout.channel, message]).catch(onError);
-        // Cluster: a user's index of a key goes first (an index entry without its key is harmless).
+        // Cluster: a user's index of a key and a tenant's high-water mark go first (either without the batch is harmless).
         for (const { key, args } of plan.before.values()) await write(durable, key, '', false, args);
         const reply = await write(durable, plan.owner, batch.version === undefined ? '' : String(batch.version), plan.bump, plan.local, announce);
         if (reply === null || reply === undefined) return false;

@@ -15,9 +15,9 @@ export interface Plan {
   readonly bump: boolean;
   /** The writes on the owner's slot: all of them, off a cluster. */
   readonly local: string[];
-  /** Cluster, by hash tag: writes sent before the owner's script (a user's index of keys put for it). */
+  /** Cluster, by hash tag: writes sent before the owner's script (a user's index of keys put for it, a tenant's high-water mark). */
   readonly before: Map<string, Writes>;
-  /** Cluster, by hash tag: writes sent once it held (a tenant's high-water mark, a key a user's batch puts). */
+  /** Cluster, by hash tag: writes sent once it held (a key a user's batch puts). */
   readonly after: Map<string, Writes>;
 }
 
@@ -61,7 +61,7 @@ function encode(write: Write, layout: Layout, userBase: (write: Write) => string
     }
     case 'highWater': {
       const key = write.tenantId === undefined ? `${userBase(write)}m` : `${layout.tenant(write.tenantId)}m`;
-      return place(key, ['h', key, write.kind, String(write.at)]);
+      return place(key, ['h', key, write.kind, String(write.at)], write.tenantId !== undefined);
     }
     case 'deny':
     case 'device': {

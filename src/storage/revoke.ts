@@ -38,24 +38,25 @@ export function revokeOthers(store: SessionStore, userId: string, options: Revok
   });
 }
 
-/** A tenant's "sign out everywhere": raises its epochs over every session of the tenant stored. */
-export function revokeTenant(store: SessionStore, tenantId: string, options: RevokeAllOptions, due?: number): Promise<Epochs> {
-  return raise(store, { tenantId }, async () => checkTenantState(await store.readTenant(tenantId)), options, due);
+/**
+ * A tenant's "sign out everywhere": raises its epochs over every session of the tenant stored. A sign-in's batch holds its
+ * user's version, not the tenant's, so raising once more covers one stored between the first raise's read and its batch.
+ */
+export async function revokeTenant(store: SessionStore, tenantId: string, options: RevokeAllOptions, due?: number): Promise<Epochs> {
+  const read = async () => checkTenantState(await store.readTenant(tenantId));
+  await raise(store, { tenantId }, read, options, due);
+  return raise(store, { tenantId }, read, { kinds: options.kinds, everyStoredKind: options.everyStoredKind, at: options.at }, due);
 }
 
-// Raises an owner's epochs over its high-water marks, with the activity entry, in one batch at the version read. A sign-in's
-// batch holds its user's version, not its tenant's: a tenant's raise reads once more, to cover one that landed in between.
+// Raises an owner's epochs over its high-water marks, with the activity entry, in one batch at the version read (none if no change).
 function raise(store: SessionStore, owner: UserOwner | TenantOwner, read: () => Promise<Pick<TenantState, 'version' | 'epochs' | 'highWater'>>, options: RevokeAllOptions, due: number | undefined): Promise<Epochs> {
-  let applied = false;
   return versioned(store, owner, 'userId' in owner ? 'revokeAll' : 'revokeTenant', due, async (apply) => {
     const state = await read();
     const current = mapOf(state.epochs);
     const epochs = raisedEpochs({ epochs: current, highWater: mapOf(state.highWater) }, options.kinds, options.at, options.everyStoredKind);
-    if (applied && Object.keys(epochs).every((kind) => epochs[kind] === current.get(kind))) return epochs;
-    if (!(await apply({ owner, version: state.version, writes: [{ type: 'epochs', epochs }, ...(applied ? [] : activity(options))], notify: true }))) return undefined;
-    if (applied || 'userId' in owner) return epochs;
-    applied = true;
-    return undefined;
+    const writes = activity(options);
+    if (writes.length === 0 && Object.keys(epochs).every((kind) => epochs[kind] === current.get(kind))) return epochs;
+    return (await apply({ owner, version: state.version, writes: [{ type: 'epochs', epochs }, ...writes], notify: true })) ? epochs : undefined;
   });
 }
 
