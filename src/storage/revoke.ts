@@ -38,14 +38,9 @@ export function revokeOthers(store: SessionStore, userId: string, options: Revok
   });
 }
 
-/**
- * A tenant's "sign out everywhere": raises its epochs over every session of the tenant stored. A sign-in's batch holds its
- * user's version, not the tenant's, so raising once more covers one stored between the first raise's read and its batch.
- */
-export async function revokeTenant(store: SessionStore, tenantId: string, options: RevokeAllOptions, due?: number): Promise<Epochs> {
-  const read = async () => checkTenantState(await store.readTenant(tenantId));
-  await raise(store, { tenantId }, read, options, due);
-  return raise(store, { tenantId }, read, { kinds: options.kinds, everyStoredKind: options.everyStoredKind, at: options.at }, due);
+/** A tenant's "sign out everywhere": raises its epochs over every session of the tenant stored. */
+export function revokeTenant(store: SessionStore, tenantId: string, options: RevokeAllOptions, due?: number): Promise<Epochs> {
+  return raise(store, { tenantId }, async () => checkTenantState(await store.readTenant(tenantId)), options, due);
 }
 
 // Raises an owner's epochs over its high-water marks, with the activity entry, in one batch at the version read (none if no change).

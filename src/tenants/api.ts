@@ -48,7 +48,7 @@ export interface TenantActions {
   revokeUsers(userIds: readonly string[], options?: RevokeAllSessionsOptions): Promise<RevokeUserOutcome[]>;
 
   /**
-   * Signs out every user of a tenant, access tokens included, by one tenant epoch per kind (a sign-in right after works). Event `tenant.sessions_invalidated`.
+   * Signs out every user of a tenant, access tokens included, by one tenant epoch per kind (a sign-in right after works), raised a second time over a sign-in racing the first (its failure goes to `onError`). Event `tenant.sessions_invalidated`.
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the store keeps no tenant epochs; `INVALID_INPUT`; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   revokeTenant(tenantId: string, options?: RevokeTenantSessionsOptions): Promise<RevokeTenantResult>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSessionManager, memoryStore, type CreatedSession, type SessionStore } from '../../src/index.js';
+import { createSessionManager, memoryStore, SessionError, type CreatedSession, type SessionStore } from '../../src/index.js';
 import { intercepted } from '../../src/testing/store/fixtures.js';
 
 // A tenant's sign-out on a busy tenant: another server, its clock two minutes ahead (and a
@@ -31,5 +31,26 @@ describe('revokeTenant while sign-ins keep landing in the tenant', () => {
     // Before the batch: ordered before the sign-out. Before the second read: concurrent, ended
     // by the second raise. Before the second batch: stored after the read, so it stays.
     expect(live).toEqual({ 'readTenant 1': false, 'apply 2': false, 'readTenant 3': false, 'apply 4': true });
+  });
+
+  it('answers the first raise when the second fails: the error goes to onError, with one activity entry and one event', async () => {
+    const shared = memoryStore();
+    let reads = 0;
+    const store: SessionStore = intercepted(shared, (method, call) => {
+      if (method === 'readTenant' && ++reads === 2) return Promise.reject(new SessionError('STORE_UNAVAILABLE', 'connection reset'));
+      return call();
+    });
+    const errors: unknown[] = [];
+    const server = createSessionManager({ store, onError: (error) => void errors.push(error) });
+    const events: string[] = [];
+    server.on('tenant.sessions_invalidated', (event) => void events.push(event.tenantId));
+    const before = await server.create({ userId: 'ada', tenantId: 'acme' });
+
+    const { epochs } = await server.revokeTenant('acme');
+    expect(epochs['browser']).toBeGreaterThanOrEqual(before.session.createdAt);
+    expect(errors).toEqual([expect.objectContaining({ code: 'STORE_UNAVAILABLE' })]);
+    expect(events).toEqual(['acme']);
+    expect((await shared.listActivity!('nobody', { tenantId: 'acme', limit: 10 })).map((entry) => entry.type)).toEqual(['tenant.sessions_invalidated']);
+    expect(await server.validate(before.token)).toEqual({ ok: false, reason: 'revoked' });
   });
 });
