@@ -33,7 +33,7 @@ export interface RevokeTenantSessionsOptions {
 
 /** The result of {@link SessionManager.revokeTenant}. */
 export interface RevokeTenantResult {
-  /** The tenant's epochs of the revoked kinds after the raise (ms). */
+  /** The tenant's epochs of the revoked kinds after the raises (ms); the first raise's when the second failed. */
   readonly epochs: Epochs;
 }
 

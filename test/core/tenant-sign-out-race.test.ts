@@ -53,4 +53,18 @@ describe('revokeTenant while sign-ins keep landing in the tenant', () => {
     expect((await shared.listActivity!('nobody', { tenantId: 'acme', limit: 10 })).map((entry) => entry.type)).toEqual(['tenant.sessions_invalidated']);
     expect(await server.validate(before.token)).toEqual({ ok: false, reason: 'revoked' });
   });
+
+  it('answers the first raise when the second hangs past storeTimeout, with the timeout in onError', async () => {
+    const shared = memoryStore();
+    let reads = 0;
+    const store: SessionStore = intercepted(shared, (method, call) => (method === 'readTenant' && ++reads === 2 ? new Promise(() => undefined) : call()));
+    const errors: unknown[] = [];
+    const server = createSessionManager({ store, storeTimeout: 50, onError: (error) => void errors.push(error) });
+    const before = await server.create({ userId: 'ada', tenantId: 'acme' });
+
+    const { epochs } = await server.revokeTenant('acme');
+    expect(epochs).toEqual((await shared.readTenant('acme')).epochs);
+    expect(errors).toEqual([expect.objectContaining({ code: 'STORE_UNAVAILABLE' })]);
+    expect(await server.validate(before.token)).toEqual({ ok: false, reason: 'revoked' });
+  });
 });
