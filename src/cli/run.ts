@@ -2,7 +2,7 @@ import { createSessionManager } from '../manager/index.js';
 import type { SessionManager } from '../manager/api.js';
 import { readCommandLine } from './args.js';
 import type { AnyCommand } from './command.js';
-import { describeFailure, EXIT } from './failure.js';
+import { CliError, describeFailure, EXIT } from './failure.js';
 import type { Output } from './output.js';
 import { commandLineRedactor } from './redact.js';
 import type { OpenedStore } from './stores/client.js';
@@ -20,6 +20,7 @@ export interface RunEnvironment {
 export async function runCli(commands: readonly AnyCommand[], { argv, env, output, error }: RunEnvironment): Promise<number> {
   let opened: OpenedStore | undefined;
   let manager: SessionManager | undefined;
+  const unfinished: unknown[] = [];
   try {
     const line = readCommandLine(argv, commands);
     if ('help' in line) {
@@ -41,10 +42,12 @@ export async function runCli(commands: readonly AnyCommand[], { argv, env, outpu
       manager: (options) => {
         if (manager !== undefined) throw new Error(`${command.name}: one session manager per run.`);
         // No pruning timer, no access tokens: nothing keeps the process alive.
-        manager = createSessionManager({ store: store.store, ...options });
+        manager = createSessionManager({ store: store.store, ...options, onError: (failure) => void unfinished.push(failure) });
         return manager;
       },
     });
+    // A step the manager finishes on its own (a tenant sign-out's second raise) failed: the run did not.
+    if (unfinished.length > 0) throw new CliError(`not finished, run it again: ${describeFailure(unfinished[0]).message}`);
     return EXIT.done;
   } catch (failure) {
     const { message, exitCode } = describeFailure(failure);

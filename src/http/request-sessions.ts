@@ -245,9 +245,7 @@ export class BoundSessions implements RequestSessions {
     const state = this.#state;
     const who = signedIn(state, 'revoke');
     const revoked = await state.manager.revoke(sessionId, { userId: who.userId, tenantId: supportTenant(who), by: who.impersonatorId });
-    if (revoked && sessionId === who.id) {
-      signedOut(state);
-    }
+    if (revoked && sessionId === who.id) signedOut(state);
     return revoked;
   }
 }

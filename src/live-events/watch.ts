@@ -37,9 +37,7 @@ export function createRevocationWatch(context: ManagerContext): RevocationWatch 
       context.ensureOpen();
       const entry = (notice: RevocationNotice | null): void => listener(notice);
       listeners.add(entry);
-      if (unsubscribe === undefined && store.subscribe !== undefined) {
-        unsubscribe = store.subscribe(emit, () => emit(null));
-      }
+      if (unsubscribe === undefined && store.subscribe !== undefined) unsubscribe = store.subscribe(emit, () => emit(null));
       return () => {
         if (!listeners.delete(entry) || listeners.size > 0) return;
         unsubscribe?.();
