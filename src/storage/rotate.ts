@@ -1,8 +1,10 @@
+import { ownRefusal } from '../liveness.js';
 import { matchSecret, newRotationSalt, retiredAfterRotation, successorSecret } from '../rotation/index.js';
 import { checkUserState } from '../store-answers.js';
 import type { SessionRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
 import { hashSecret, sameHash, storedHash } from '../token.js';
+import { ownEntry } from './records.js';
 import { activity, ending } from './revoke.js';
 import type { ReusedOptions, RotatedSecret } from './types.js';
 import { versioned } from './versioned.js';
@@ -18,7 +20,8 @@ export function rotate(store: SessionStore, userId: string, sessionId: string, p
   return versioned(store, { userId }, 'rotate', due, async (apply) => {
     const state = checkUserState(await store.readUser(userId, undefined, sessionId), userId);
     const row = state.sessions.find((session) => session.id === sessionId);
-    if (row === undefined || row.revokedAt !== undefined) return null;
+    // Judged again as read here: a revokeAll since the request's own read leaves nothing to rotate.
+    if (row === undefined || ownRefusal(row, { epochs: state.epochs, tenantEpochs: ownEntry(state.tenantEpochs, row.tenantId) }, at, 'readUser') !== undefined) return null;
     if (sameHash(presentedHash, row.secretHash)) {
       const rotationSalt = newRotationSalt();
       const secret = successorSecret(presented, row.id, at, rotationSalt);
