@@ -113,10 +113,11 @@ export class AccessTokens {
     // checkKeys refuses an empty key list, so there is always a first key.
     // Stryker disable next-line OptionalChaining: see above
     if (key?.signingKey === undefined) throw new SessionError('INVALID_CONFIGURATION', 'No private key configured: this service can only verify access tokens.');
+    // Before the read: a revocation landing during it denies the token for maxTtl from then, so exp must count from no later.
+    const now = this.#clock();
     // Claims come from the stored row, not the object given: no token for an ended session or without its actor.
     const stored = await this.#liveSession(session.id, session.userId, true);
     if (stored === undefined) throw new SessionError('UNAUTHENTICATED', 'issueAccessToken: this session is not live in the store.');
-    const now = this.#clock();
     const support = stored.impersonatorId !== undefined;
     // An undefined claim is left out of the JSON. A support session's token names who acts and is never fresh: no auth_time.
     const claims = { sid: session.id, kind: stored.kind, sct: stored.createdAt, tid: stored.tenantId, act: support ? { sub: stored.impersonatorId } : undefined, auth_time: support ? undefined : Math.floor(stored.authenticatedAt / 1000) };
