@@ -51,8 +51,21 @@ interface ProviderJwtChecks extends Pick<JWTVerifyOptions, 'algorithms' | 'audie
 /** Verifies a provider's JWT with the keys it publishes; with its claims, the first instant (ms) it is refused for its age. */
 export async function verifyProviderJwt(token: string, keys: IssuerKeys, { issuer, jwksUri, metadataUrls, now, maxAge, ...checks }: ProviderJwtChecks): Promise<{ payload: JWTPayload; acceptableUntil: number }> {
   const keySet = await keys.keysOf(issuer, jwksUri, metadataUrls);
-  const { payload } = await jwtVerify(token, keySet, { ...checks, issuer, currentDate: new Date(now), clockTolerance: CLOCK_TOLERANCE / 1000, maxTokenAge: maxAge / 1000 });
+  const options = { ...checks, issuer, currentDate: new Date(now), clockTolerance: CLOCK_TOLERANCE / 1000, maxTokenAge: maxAge / 1000 };
+  const { payload } = await jwtVerify(token, keySet, options).catch((error: unknown) => (error instanceof errors.JWKSMultipleMatchingKeys ? verifyWithEach(token, error, options) : Promise.reject(error)));
   return { payload, acceptableUntil: acceptableUntil(payload.iat!, maxAge) };
+}
+
+// A token without a kid that several published keys fit (RFC 7515 allows it): jose hands back the keys, to try in turn.
+async function verifyWithEach(token: string, candidates: errors.JWKSMultipleMatchingKeys, options: JWTVerifyOptions) {
+  for await (const key of candidates) {
+    try {
+      return await jwtVerify(token, key, options);
+    } catch (error) {
+      if (!(error instanceof errors.JWSSignatureVerificationFailed)) throw error;
+    }
+  }
+  throw new errors.JWSSignatureVerificationFailed();
 }
 
 /** A token that passed every check but the replay guard. */

@@ -44,8 +44,9 @@ export async function readSubject(raw: unknown, transmitter: SecurityEventTransm
   let tenantId: string | undefined;
   if (tenant !== undefined) {
     if (!isObject(tenant)) return undefined;
-    // Only an opaque tenant id can be matched with a local one; another format ends more, not less.
-    tenantId = formatOf(tenant) === 'opaque' && isFederatedText(tenant['id'], FEDERATED_LIMITS.idLength) ? tenant['id'] : undefined;
+    // Only an opaque tenant id can be matched with a local one; another format ends more, not less. An unusable opaque id is malformed, not "every tenant".
+    if (formatOf(tenant) === 'opaque' && !isFederatedText(tenant['id'], FEDERATED_LIMITS.idLength)) return undefined;
+    tenantId = formatOf(tenant) === 'opaque' ? (tenant['id'] as string) : undefined;
   }
   const user = raw['user'] === undefined ? undefined : isObject(raw['user']) && formatOf(raw['user']) !== undefined ? await readSimple(raw['user'], formatOf(raw['user'])!, transmitter, true) : undefined;
   if (raw['user'] !== undefined && user === undefined) return undefined;

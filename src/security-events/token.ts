@@ -89,11 +89,20 @@ export async function checkSecurityEventToken(
   const event = events[eventType];
   if (!isObject(event)) return refuse('invalid_request', 'The SET\'s event is not an object.');
   // Two subjects that differ would leave which one to act on to chance.
-  if (payload['sub_id'] !== undefined && event['subject'] !== undefined && !isDeepStrictEqual(payload['sub_id'], event['subject'])) {
+  if (payload['sub_id'] !== undefined && event['subject'] !== undefined && !sameSubject(payload['sub_id'], event['subject'])) {
     return refuse('invalid_request', 'The SET names two different subjects, in sub_id and in its event.');
   }
   const subject = payload['sub_id'] ?? event['subject'];
   return { ok: true, claims: { transmitter, jti: payload.jti, eventType, event, subject, acceptableUntil: until } };
+}
+
+// Subjects nested deeper than the stack can compare are not the same: refused, never thrown.
+function sameSubject(one: unknown, other: unknown): boolean {
+  try {
+    return isDeepStrictEqual(one, other);
+  } catch {
+    return false;
+  }
 }
 
 /** Whether `aud` (a string or a list) contains one of the transmitter's audiences. */

@@ -223,6 +223,16 @@ describe('securityEvent(): what each event ends', () => {
     expect(await live(bob.token)).toBe(true);
   });
 
+  it('an opaque tenant id that is not text is refused as a malformed subject, never widened to every tenant', async () => {
+    const inAcme = await sessions.create({ userId: 'u1', tenantId: 'acme' });
+    const inGlobex = await sessions.create({ userId: 'u1', tenantId: 'globex' });
+    for (const id of [42, '', 'x'.repeat(300)]) {
+      const subject = { format: 'complex', user: { format: 'email', email: 'u1@example.com' }, tenant: { format: 'opaque', id } };
+      expect(await sessions.securityEvent(await tx.sign({ type: EVENTS.accountDisabled, subject }), options({ resolveSubject: () => 'u1' }))).toMatchObject({ ok: false, err: 'invalid_request' });
+    }
+    expect([await live(inAcme.token), await live(inGlobex.token)]).toEqual([true, true]);
+  });
+
   it('a complex subject\'s tenant limits what ends to that tenant (SSF 1.0 section 3.3)', async () => {
     const inAcme = await sessions.create({ userId: 'u1', tenantId: 'acme' });
     const inGlobex = await sessions.create({ userId: 'u1', tenantId: 'globex' });

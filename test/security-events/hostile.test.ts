@@ -31,6 +31,13 @@ describe('securityEvent(): hostile SETs are refused and end nothing', () => {
   const hostile = (shape: SetShape = {}): SetShape => ({ type: EVENTS.accountDisabled, subject: { format: 'iss_sub', iss: tx.issuer, sub: 'alice' }, ...shape });
   const nothingEnded = async () => expect(await Promise.all(tokens.map(async (token) => (await sessions.validate(token)).ok))).toEqual([true, true, true]);
 
+  // Two equal subjects 3,000 arrays deep, in a SET under 64 KiB: JSON parses them, a recursive comparison overflows the stack.
+  const nestedSubjects = () => {
+    const subject = `${'['.repeat(3000)}{"format":"opaque","id":"sid-1"}${']'.repeat(3000)}`;
+    const events = JSON.stringify({ [EVENTS.accountDisabled]: {} }).replace('{}', `{"subject":${subject}}`);
+    return `{"iss":${JSON.stringify(tx.issuer)},"aud":${JSON.stringify(tx.audience)},"iat":${Math.floor(Date.now() / 1000)},"jti":"deep","sub_id":${subject},"events":${events}}`;
+  };
+
   const cases: ReadonlyArray<readonly [string, () => Promise<unknown>, string]> = [
     ['alg none (RFC 8725 section 3.1; RFC 8417 section 5)', async () => tx.unsigned(hostile()), 'invalid_key'],
     ['HS256 keyed with the transmitter\'s public key (RFC 8725 section 2.1 and 3.1)', () => tx.hmacWithPublicKey(hostile()), 'invalid_key'],
@@ -52,6 +59,7 @@ describe('securityEvent(): hostile SETs are refused and end nothing', () => {
     ['a subject that is no subject identifier (RFC 9493 section 3)', () => tx.sign(hostile({ subject: { id: 'sid-1' } })), 'invalid_request'],
     ['a sub_id and an event subject that differ (SSF 1.0 section 3.1.1)', () => tx.sign(hostile({ event: { subject: { format: 'iss_sub', iss: tx.issuer, sub: 'bob' } } })), 'invalid_request'],
     ['a session-revoked without a subject (CAEP 1.0 section 3.1; SSF 1.0 section 3.1)', () => tx.sign({ type: EVENTS.sessionRevoked }), 'invalid_request'],
+    ['a sub_id and an equal event subject nested deeper than a comparison can go (RFC 9493 section 3)', () => tx.signRaw(nestedSubjects()), 'invalid_request'],
     ['not a JWT', async () => 'not.a.jwt', 'invalid_request'],
     ['not a string', async () => ({ set: 'x' }), 'invalid_request'],
   ];

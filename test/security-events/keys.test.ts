@@ -64,6 +64,12 @@ describe('securityEvent(): the transmitter\'s keys', () => {
     expect((await sessions.validate(signedIn.token)).ok).toBe(true);
   });
 
+  it('a SET without a kid (RFC 7515 section 4.1.4: optional) is verified by whichever published key signed it', async () => {
+    const signedIn = await signIn();
+    expect(await sessions.securityEvent(await revokeSet({ header: { kid: undefined } }), options())).toMatchObject({ ok: true, revokedIds: [signedIn.session.id] });
+    expect(await sessions.securityEvent(await revokeSet({ header: { kid: undefined }, signWith: tx.otherKey }), options())).toMatchObject({ ok: false, err: 'invalid_key' });
+  });
+
   it('an unknown kid is invalid_key and costs at most one JWKS fetch, however many SETs name one', async () => {
     const signedIn = await signIn();
     for (let index = 0; index < 20; index++) {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { CompactSign, exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import type { SecurityEventTransmitter } from '../../../src/index.js';
 
 // A Shared Signals transmitter of our own on 127.0.0.1 (no independent one can be installed
@@ -75,6 +75,8 @@ export interface TestTransmitter {
   publishKey(): Promise<void>;
   /** A SET signed with the published key, changed as `shape` says. */
   sign(shape?: SetShape): Promise<string>;
+  /** `payload` as it is, signed with the published key: JSON that jose's `SignJWT` cannot write. */
+  signRaw(payload: string): Promise<string>;
   /** An unsigned SET (`alg` none), which jose refuses to make. */
   unsigned(shape?: SetShape): string;
   /** A SET signed HS256 with the published public key (its SPKI PEM) as the secret. */
@@ -212,6 +214,9 @@ export async function startTransmitter({ audience = 'https://receiver.example/ap
     publishKey,
     sign(shape: SetShape = {}) {
       return new SignJWT(payloadOf(shape)).setProtectedHeader({ alg: 'RS256', typ: 'secevent+jwt', kid: signing!.kid, ...shape.header } as never).sign(shape.signWith ?? signing!.key);
+    },
+    signRaw(payload: string) {
+      return new CompactSign(new TextEncoder().encode(payload)).setProtectedHeader({ alg: 'RS256', typ: 'secevent+jwt', kid: signing!.kid }).sign(signing!.key);
     },
     unsigned(shape: SetShape = {}) {
       return `${part({ alg: 'none', typ: 'secevent+jwt', ...shape.header })}.${part(payloadOf(shape))}.`;
