@@ -1,3 +1,4 @@
+import { SessionError } from '../errors.js';
 import { keyName } from '../storage/keys.js';
 import type { ManagerContext } from './context.js';
 
@@ -31,8 +32,11 @@ export async function actOnce<T>(context: ManagerContext, key: OneTimeKey, act: 
   const name = oneTimeKeyName(key);
   const open = keyName('open', subject);
   const claimed = await calls.call('claimKey', () => store.claimKey(name, key.until, open));
+  const held = claimed ? open : await calls.call('readKey', () => store.keyValue(name));
+  // Refused, yet nobody holds it (a claim that failed to serialize): an outage to deliver again, never a replay.
+  if (held === undefined) throw new SessionError('STORE_UNAVAILABLE', 'The session store refused to claim a token id that nobody holds; deliver the token again.');
   // Claimed before: a replay, unless the claim is for this subject and no delivery finished.
-  if (!claimed && (await calls.call('readKey', () => store.keyValue(name))) !== open) return replayed();
+  if (held !== open) return replayed();
   const answer = await act();
   // Not kept (an outage): the call fails, and the next delivery acts again.
   await calls.call('putKey', () => store.putKey(name, 'done', key.until));

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { postgresStore } from '../../adapters/postgres/index.js';
 import { createSessionManager } from '../../src/index.js';
+import { EVENTS, startTransmitter } from '../security-events/support/transmitter.js';
 import { dropSchemas, freshSchema, postgresUp, testPool } from '../support/postgres-database.js';
 
 // A database (or role) whose default isolation is stricter than READ COMMITTED: a batch that
@@ -35,4 +36,29 @@ describe.skipIf(!up)('postgres store under a stricter default isolation', () => 
       expect(await managers[0]!.list('ada')).toEqual([]);
     });
   }
+
+  it('serializable: of 16 different SETs delivered at once none is taken for a replay; each ends its session, or rejects and its next delivery does', async () => {
+    const pool = testPool({ max: 16, options: '-c default_transaction_isolation=serializable' });
+    pools.push(pool);
+    const schema = freshSchema('isoset');
+    schemas.push(schema);
+    const store = postgresStore({ pool, schema, listen: false });
+    await store.migrate();
+    const tx = await startTransmitter();
+    const sessions = createSessionManager({ store });
+    try {
+      const options = { transmitters: [tx.config()] };
+      const signedIn = await Promise.all(Array.from({ length: 16 }, (_, i) => sessions.create({ userId: `u${i}`, federated: { iss: tx.issuer, sub: `s${i}`, sid: `sid-${i}` } })));
+      const sets = await Promise.all(signedIn.map((_, i) => tx.sign({ type: EVENTS.sessionRevoked, subject: { format: 'opaque', id: `sid-${i}` } })));
+      const first = await Promise.allSettled(sets.map((set) => sessions.securityEvent(set, options)));
+      expect(first.filter((outcome) => outcome.status === 'fulfilled' && (!outcome.value.ok || outcome.value.replayed))).toEqual([]);
+      for (const [index, outcome] of first.entries()) {
+        if (outcome.status === 'rejected') expect(await sessions.securityEvent(sets[index]!, options)).toMatchObject({ ok: true, replayed: false });
+      }
+      expect(await Promise.all(signedIn.map(async ({ token }) => (await sessions.validate(token)).ok))).toEqual(Array.from({ length: 16 }, () => false));
+    } finally {
+      await sessions.close();
+      await tx.close();
+    }
+  });
 });

@@ -131,4 +131,28 @@ describe('a SET whose sessions could not be ended is not remembered', () => {
       await sessions.close();
     }
   });
+
+  it('a claim of its id refused although nobody holds it (PostgreSQL under serializable isolation): the call rejects, nothing is kept, and the next delivery ends the session', async () => {
+    const inner = memoryStore();
+    let refuseClaim = false;
+    const store: SessionStore = {
+      ...inner,
+      async apply(batch) {
+        if (!refuseClaim || batch.version !== 0 || !batch.writes.some((write) => write.type === 'putKey' && write.key.startsWith('once:'))) return inner.apply(batch);
+        refuseClaim = false;
+        return false;
+      },
+    };
+    const sessions = createSessionManager({ store });
+    try {
+      const signedIn = await sessions.create({ userId: 'f3', federated: { iss: tx.issuer, sub: 'flo', sid: 'f-sid-3' } });
+      const set = await tx.sign({ subject: { format: 'opaque', id: 'f-sid-3' } });
+      refuseClaim = true;
+      await expect(sessions.securityEvent(set, options())).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+      expect((await sessions.validate(signedIn.token)).ok).toBe(true);
+      expect(await sessions.securityEvent(set, options())).toMatchObject({ ok: true, replayed: false, revokedIds: [signedIn.session.id] });
+    } finally {
+      await sessions.close();
+    }
+  });
 });
