@@ -27,15 +27,10 @@ export function pendingHeaders(): PendingHeaders {
     appendSetCookie: (value) => void cookies.push(value),
     applyTo(response) {
       if (replaced.size === 0 && cookies.length === 0) return response;
-      try {
-        write(response.headers);
-        return response;
-      } catch {
-        // Immutable headers (`Response.redirect()`, `fetch()` answers): copy, then write.
-        const copy = new Response(response.body, response);
-        write(copy.headers);
-        return copy;
-      }
+      // Always a copy: one Response object may answer many requests (and `Response.redirect()` headers are immutable).
+      const copy = new Response(response.body, response);
+      write(copy.headers);
+      return copy;
     },
   };
 }

@@ -106,6 +106,20 @@ describe('Fetch responses', () => {
     expect(response.headers.get('cache-control')).toBe('no-store');
   });
 
+  it("a Response object the app answers several requests with never carries one visitor's cookie to another", async () => {
+    const sessions = createSessionManager();
+    const seeOther = new Response(null, { status: 303, headers: { location: '/' } });
+    const handle = sessionHandler(sessions)(async (request, requestSessions) => {
+      if (new URL(request.url).pathname === '/login') await requestSessions.signIn({ userId: 'carol' });
+      return seeOther;
+    });
+    const signedIn = await handle(new Request('http://app.test/login', { method: 'POST' }));
+    expect(signedIn.headers.getSetCookie()[0]).toMatch(/^session=[\w-]+\.[\w-]+;/);
+    const stranger = await handle(new Request('http://app.test/elsewhere'));
+    expect([stranger.status, stranger.headers.get('location'), stranger.headers.getSetCookie()]).toEqual([303, '/', []]);
+    expect(seeOther.headers.getSetCookie()).toEqual([]);
+  });
+
   it('a guard used on a request the wrapper did not see is a configuration error, not a pass', () => {
     expect(refusal(() => fetchRequireSession(new Request('http://app.test/'))).code).toBe('INVALID_CONFIGURATION');
   });
