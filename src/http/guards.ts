@@ -26,7 +26,8 @@ export function requireSessionResponse(sessions: RequestSessions | undefined): H
   const { auth, request, options, cookie, credential } = requestStateOf(sessions, 'requireSession()');
   if (auth.status === 'authenticated') return undefined;
   if (auth.status === 'unavailable') return unavailableResponse(request, options.retryAfter);
-  const clear = credential.from === 'cookie' ? serializeClearedCookie(cookie.name, cookie.secure, options.cookie) : undefined;
+  // Two different tokens: clearing would delete the real cookie and leave a planted one (another path or domain) alone.
+  const clear = credential.from === 'cookie' && credential.presented.length < 2 ? serializeClearedCookie(cookie.name, cookie.secure, options.cookie) : undefined;
   return unauthenticatedResponse(request, options, unauthenticatedError(auth.reason), clear);
 }
 
