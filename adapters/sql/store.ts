@@ -160,9 +160,9 @@ export function sqlStore(dialect: Dialect, names: Names, driver: SqlDriver): Sql
 
     prune: ({ now, limit, activityBefore, devicesBefore }) =>
       driver.use('prune', true, async (c) => {
-        const { count } = await c.run(st.pruneSessions, [now, limit]);
+        const { count } = await c.run(st.pruneSessions, [now, now, limit]);
         for (const [statement, before] of [[st.pruneDenied, now], [st.pruneKeys, now], [st.pruneActivity, activityBefore], [st.pruneDevices, devicesBefore]] as const) {
-          if (before !== undefined) await c.run(statement, [before, limit]);
+          if (before !== undefined) await c.run(statement, [before, before, limit]);
         }
         return count;
       }),
