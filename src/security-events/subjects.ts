@@ -16,7 +16,8 @@ export type SubjectTarget =
   | { readonly by: 'nobody'; readonly tenantId?: string | undefined };
 
 // Google's RISC transmitter still names formats as the drafts of RFC 9493 did.
-const LEGACY_FORMATS: Readonly<Record<string, string>> = { 'iss-sub': 'iss_sub', phone: 'phone_number' };
+// A Map: a sender's `subject_type` of "toString" or "__proto__" names nothing inherited.
+const LEGACY_FORMATS: ReadonlyMap<string, string> = new Map([['iss-sub', 'iss_sub'], ['phone', 'phone_number']]);
 
 /**
  * The subject's format: `format`, or Google's RISC `subject_type` with the drafts' names read as
@@ -26,7 +27,7 @@ function formatOf(subject: Record<string, unknown>): string | undefined {
   const format = subject['format'] ?? subject['subject_type'];
   if (typeof format !== 'string') return undefined;
   if (format === 'id_token_claims' && subject['format'] === undefined && typeof subject['iss'] === 'string' && typeof subject['sub'] === 'string') return 'iss_sub';
-  return subject['format'] === undefined ? (LEGACY_FORMATS[format] ?? format) : format;
+  return subject['format'] === undefined ? (LEGACY_FORMATS.get(format) ?? format) : format;
 }
 
 /**

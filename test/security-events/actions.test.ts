@@ -141,6 +141,15 @@ describe('securityEvent(): what each event ends', () => {
     expect(await live(signedIn.token)).toBe(false);
   });
 
+  it('a legacy subject_type named like an inherited property ("toString", "__proto__") reaches resolveSubject as that text', async () => {
+    const formats: unknown[] = [];
+    for (const subjectType of ['toString', '__proto__']) {
+      const set = await tx.sign({ type: EVENTS.accountDisabled, event: { subject: { subject_type: subjectType, id: 'u-1' } } });
+      await sessions.securityEvent(set, options({ resolveSubject: (subject) => void formats.push(subject.format) }));
+    }
+    expect(formats).toEqual(['toString', '__proto__']);
+  });
+
   it('Google\'s Cross-Account Protection as it sends: issuer with a trailing slash, RISC discovery, subject_type iss-sub in the event (RISC 1.0 section 3.1; SSF 1.0 sections 3.1.1 and 7.2.2)', async () => {
     const google = await startTransmitter({ path: '/' });
     try {
