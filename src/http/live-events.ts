@@ -18,10 +18,6 @@ export type LiveEndReason = 'revoked' | 'reused' | 'expired' | 'idle';
 const OPENING = 'retry: 3000\n: live\n\n';
 const HEARTBEAT = ': heartbeat\n\n';
 
-function revokedEvent(reason: LiveEndReason): string {
-  return `event: revoked\ndata: ${JSON.stringify({ reason })}\n\n`;
-}
-
 class LiveStream {
   #checking = false;
   #again = false;
@@ -57,7 +53,7 @@ class LiveStream {
         this.#checking = false;
         if (this.#closed) return;
         if (!answer.live) {
-          this.send(revokedEvent(answer.reason));
+          this.send(`event: revoked\ndata: ${JSON.stringify({ reason: answer.reason satisfies LiveEndReason })}\n\n`);
           this.close();
           return;
         }
