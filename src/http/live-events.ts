@@ -169,9 +169,7 @@ export class LiveEventsHub {
 
   #add(stream: LiveStream): void {
     this.#all.add(stream);
-    addTo(this.#byUser, stream.session.userId, stream);
-    if (stream.session.tenantId !== undefined) addTo(this.#byTenant, stream.session.tenantId, stream);
-    if (stream.session.impersonatorId !== undefined) addTo(this.#byImpersonator, stream.session.impersonatorId, stream);
+    this.#index(stream, true);
     if (this.#all.size > 1) return;
     try {
       this.#unwatch = this.#manager.watchRevocations((notice) => this.#notice(notice));
@@ -192,9 +190,7 @@ export class LiveEventsHub {
   /** Called by a stream as it closes. */
   remove(stream: LiveStream): void {
     if (!this.#all.delete(stream)) return;
-    removeFrom(this.#byUser, stream.session.userId, stream);
-    if (stream.session.tenantId !== undefined) removeFrom(this.#byTenant, stream.session.tenantId, stream);
-    if (stream.session.impersonatorId !== undefined) removeFrom(this.#byImpersonator, stream.session.impersonatorId, stream);
+    this.#index(stream, false);
     if (this.#all.size > 0) return;
     this.#unwatch?.();
     this.#unwatch = undefined;
@@ -202,6 +198,16 @@ export class LiveEventsHub {
     clearInterval(this.#poll);
     this.#heartbeat = undefined;
     this.#poll = undefined;
+  }
+
+  #index(stream: LiveStream, add: boolean): void {
+    const { userId, tenantId, impersonatorId } = stream.session;
+    for (const [map, key] of [[this.#byUser, userId], [this.#byTenant, tenantId], [this.#byImpersonator, impersonatorId]] as const) {
+      if (key === undefined) continue;
+      const set = map.get(key) ?? new Set<LiveStream>();
+      if (add) map.set(key, set.add(stream));
+      else if (set.delete(stream) && set.size === 0) map.delete(key);
+    }
   }
 
   #notice(notice: RevocationNotice | null): void {
@@ -215,17 +221,4 @@ export class LiveEventsHub {
     const ofTenant = notice.tenantId === undefined ? [] : [...(this.#byTenant.get(notice.tenantId) ?? []), ...[...this.#byImpersonator.values()].flatMap((set) => [...set])];
     for (const stream of new Set([...ofUser, ...ofTenant])) stream.check();
   }
-}
-
-function addTo(map: Map<string, Set<LiveStream>>, key: string, stream: LiveStream): void {
-  const set = map.get(key);
-  if (set === undefined) map.set(key, new Set([stream]));
-  else set.add(stream);
-}
-
-function removeFrom(map: Map<string, Set<LiveStream>>, key: string, stream: LiveStream): void {
-  const set = map.get(key);
-  if (set === undefined) return;
-  set.delete(stream);
-  if (set.size === 0) map.delete(key);
 }
