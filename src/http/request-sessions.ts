@@ -93,12 +93,6 @@ function signedOut(state: RequestState): void {
   writeCookie(state, serializeClearedCookie(state.cookie.name, state.cookie.secure, state.options.cookie));
 }
 
-// An outage must not look like "nobody is signed in": actions refuse instead.
-function ensureKnown({ auth }: RequestState): void {
-  if (auth.status !== 'unavailable') return;
-  throw isSessionError(auth.error) ? auth.error : new SessionError('STORE_UNAVAILABLE', 'The session store could not be read for this request.', { cause: auth.error });
-}
-
 function identity({ auth }: RequestState): Identity | undefined {
   if (auth.status !== 'authenticated') return undefined;
   if (auth.session !== null) return auth.session;
@@ -108,9 +102,15 @@ function identity({ auth }: RequestState): Identity | undefined {
 // A support session with a tenant acts in that tenant only: the user's other organizations are not its admin's to see or end.
 const supportTenant = (who: Identity): string | undefined => (who.impersonatorId === undefined ? undefined : who.tenantId);
 
+// Who signed in, if anyone; an outage must not look like "nobody is signed in": actions refuse instead.
+function knownIdentity(state: RequestState): Identity | undefined {
+  const { auth } = state;
+  if (auth.status !== 'unavailable') return identity(state);
+  throw isSessionError(auth.error) ? auth.error : new SessionError('STORE_UNAVAILABLE', 'The session store could not be read for this request.', { cause: auth.error });
+}
+
 function signedIn(state: RequestState, action: string): Identity {
-  ensureKnown(state);
-  const who = identity(state);
+  const who = knownIdentity(state);
   if (who === undefined) throw new SessionError('UNAUTHENTICATED', `${action}() needs a signed-in request: put requireSession() in front of it.`);
   return who;
 }
@@ -205,8 +205,7 @@ export class BoundSessions implements RequestSessions {
 
   async signOut(options: { readonly thisDeviceOnly?: boolean | undefined } = {}): Promise<SignOutResult> {
     const state = this.#state;
-    ensureKnown(state);
-    const who = identity(state);
+    const who = knownIdentity(state);
     const result = who === undefined ? { global: false } : await state.manager.signOut(who, { by: who.impersonatorId, thisDeviceOnly: options.thisDeviceOnly });
     signedOut(state);
     return result;
@@ -214,8 +213,7 @@ export class BoundSessions implements RequestSessions {
 
   async signOutEverywhere(): Promise<void> {
     const state = this.#state;
-    ensureKnown(state);
-    const who = identity(state);
+    const who = knownIdentity(state);
     // The user's own "everywhere" covers every organization: a tenantId limits it to one.
     if (who !== undefined) await state.manager.revokeAll(who.userId, { by: who.impersonatorId, reason: 'sign_out_everywhere', tenantId: supportTenant(who) });
     signedOut(state);
