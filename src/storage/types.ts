@@ -1,7 +1,6 @@
-import type { ActivityRecord, Epochs, FederatedIdentity, KindStats, SessionRecord } from '../store-records.js';
-import type { SessionLookup } from '../store.js';
-import type { ListActivityOptions, PruneOptions, RevocationNotice, UserState } from '../store-writes.js';
-import type { NewSessionRecord, SessionLimit } from '../rules/sign-in.js';
+import type { ActivityRecord, Epochs, FederatedIdentity, SessionRecord } from '../store-records.js';
+import type { UserState } from '../store-writes.js';
+import type { SessionLimit } from '../rules/sign-in.js';
 
 export type { NewSessionRecord, SessionLimit } from '../rules/sign-in.js';
 
