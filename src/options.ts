@@ -3,7 +3,7 @@ import { checkStore } from './store-check.js';
 import { checkAccessTokenOptions } from './access-tokens/check-options.js';
 import { uaParserDeviceParser, type DeviceParser } from './device.js';
 import { callBack, type SessionEvent } from './events.js';
-import { callable, duration, integer, invalidConfiguration, MAX_TIMER_DELAY, oneOf, optionsObject } from './option-checks.js';
+import { callable, duration, integer, invalidConfiguration, isObject, MAX_TIMER_DELAY, oneOf, optionsObject } from './option-checks.js';
 import type { IpPolicy } from './ip-policy.js';
 import { KIND_OPTIONS, resolveKind, type KindOptions } from './kind-options.js';
 import type { SessionStore } from './store.js';
@@ -195,9 +195,7 @@ function resolveMaxSessions(value: unknown, kinds: ReadonlyMap<string, unknown>)
     for (const kind of kinds.keys()) caps.set(kind, max);
     return caps;
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalidConfiguration('maxSessions must be a whole number >= 1 or an object of kind to number.');
-  }
+  if (!isObject(value)) throw invalidConfiguration('maxSessions must be a whole number >= 1 or an object of kind to number.');
   for (const [kind, max] of Object.entries(value)) {
     if (!kinds.has(kind)) throw invalidConfiguration(`maxSessions names unknown kind "${kind}".`);
     caps.set(kind, integer(`maxSessions.${kind}`, max, 0, { min: 1 }));

@@ -1,5 +1,5 @@
 import { KeyObject } from 'node:crypto';
-import { integer, invalidConfiguration, optionsObject, text } from '../option-checks.js';
+import { integer, invalidConfiguration, isObject, optionsObject, text } from '../option-checks.js';
 import type { AccessTokenOptions } from './index.js';
 
 const OPTIONS = ['secret', 'privateKey', 'publicKey', 'alg', 'keys', 'ttl', 'maxTtl', 'issuer', 'audience', 'clockTolerance', 'verifiedCacheSize'];
@@ -8,7 +8,7 @@ const KEY_OPTIONS = ['kid', 'alg', 'secret', 'privateKey', 'publicKey'];
 // A KeyObject, a WebCrypto CryptoKey or a JWK object: never a PEM string or a number here.
 function checkKey(name: string, value: unknown): void {
   if (value === undefined || value instanceof KeyObject) return;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isObject(value)) {
     throw invalidConfiguration(`${name} must be a KeyObject, a CryptoKey or a JWK object (use crypto.createPrivateKey / createPublicKey for PEM text).`);
   }
   const candidate = value as { readonly kty?: unknown; readonly type?: unknown; readonly algorithm?: unknown };
