@@ -41,9 +41,7 @@ function parseWithUaParser(userAgent: string): DeviceInfo {
   const browser = normaliseName(result.browser.name, BROWSER_NAMES);
   const os = normaliseName(result.os.name, OS_NAMES);
   let deviceType: string | undefined = result.device.type;
-  if (deviceType === undefined && os !== undefined) {
-    deviceType = MOBILE_OS.has(os) ? 'mobile' : DESKTOP_OS.has(os) ? 'desktop' : undefined;
-  }
+  if (deviceType === undefined && os !== undefined) deviceType = MOBILE_OS.has(os) ? 'mobile' : DESKTOP_OS.has(os) ? 'desktop' : undefined;
   return Object.freeze({ browser, os, deviceType });
 }
 

@@ -49,9 +49,7 @@ export async function listActivity(context: ManagerContext, userId: string, opti
   checkId('userId', userId);
   requireActivity(context, 'activity()');
   const limit = options.limit === undefined ? DEFAULT_PAGE : options.limit;
-  if (!isWholeNumber(limit, 1, MAX_PAGE)) {
-    throw new SessionError('INVALID_INPUT', `activity(): limit must be a whole number from 1 to ${MAX_PAGE}.`);
-  }
+  if (!isWholeNumber(limit, 1, MAX_PAGE)) throw new SessionError('INVALID_INPUT', `activity(): limit must be a whole number from 1 to ${MAX_PAGE}.`);
   if (options.before !== undefined && (typeof options.before !== 'string' || !/^[0-9A-Za-z._-]{1,64}$/.test(options.before))) {
     throw new SessionError('INVALID_INPUT', 'activity(): before must be the id of an entry of a previous page.');
   }

@@ -22,9 +22,7 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
     const by = actorOf(options.by, current);
     await lifecycle.revokeAll(userId, { reason, by, tenantId: options.tenantId ?? current?.tenantId });
     // A current session of a kind the epoch did not cover (an API token) goes on its own: its old token must stop.
-    if (current !== undefined && !config.everywhereKinds.includes(current.kind)) {
-      await lifecycle.revoke(current.id, { reason, by });
-    }
+    if (current !== undefined && !config.everywhereKinds.includes(current.kind)) await lifecycle.revoke(current.id, { reason, by });
     // A support session is not kept: its fresh token would no longer say who acts, nor end on time.
     if (!keepCurrent || current === undefined || current.impersonatorId !== undefined) return {};
     // The same device, not a new proof of identity: the old session's authenticatedAt (a changed password

@@ -13,9 +13,7 @@ const UNAUTHENTICATED = { json: { error: 'unauthenticated' } };
 export function describeMalformed({ describe, it, expect, scenario, expectReply }: FrameworkSuiteContext): void {
   describe('malformed credentials', () => {
     it('malformed cookies (no "=", non-ASCII) get 401, never 500', async () => {
-      for (const cookie of JUNK_COOKIES) {
-        expectReply(await scenario().request('/api/me', { headers: { cookie } }), 401, UNAUTHENTICATED);
-      }
+      for (const cookie of JUNK_COOKIES) expectReply(await scenario().request('/api/me', { headers: { cookie } }), 401, UNAUTHENTICATED);
     });
 
     it('junk Bearer values get 401 and do not fall back to the cookie', async () => {
