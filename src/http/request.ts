@@ -59,31 +59,28 @@ export class NodeRequest implements HttpRequest {
     return 'encrypted' in socket && socket.encrypted === true;
   }
 
+  // Past the limit: null at once, and the rest read and dropped, as body parsers do (a request destroyed at once is one
+  // its framework takes for a client gone, and never answers); one that sends a MiB more is destroyed.
   readBody(limit: number): Promise<string | null> {
-    return readNodeBody(this.#raw, limit);
+    const raw = this.#raw;
+    if (raw.readableEnded || raw.readableDidRead) return Promise.resolve(null);
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const collect = (chunk: Buffer): void => {
+        size += chunk.length;
+        if (size <= limit) return void chunks.push(chunk);
+        resolve(null);
+        if (size > limit + 1024 * 1024) raw.destroy();
+      };
+      raw.on('data', collect).resume();
+      finished(raw).then(() => resolve(size > limit ? null : Buffer.concat(chunks).toString('utf8')), reject).finally(() => raw.off('data', collect));
+    });
   }
 
   parsedBody(): Promise<unknown> {
     return Promise.resolve(this.#bodyHolder === undefined ? undefined : (this.#bodyHolder as { body?: unknown }).body);
   }
-}
-
-// Past the limit: null at once, and the rest read and dropped, as body parsers do (a request destroyed at once is one
-// its framework takes for a client gone, and never answers); one that sends a MiB more is destroyed.
-function readNodeBody(raw: IncomingMessage, limit: number): Promise<string | null> {
-  if (raw.readableEnded || raw.readableDidRead) return Promise.resolve(null);
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const collect = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size <= limit) return void chunks.push(chunk);
-      resolve(null);
-      if (size > limit + 1024 * 1024) raw.destroy();
-    };
-    raw.on('data', collect).resume();
-    finished(raw).then(() => resolve(size > limit ? null : Buffer.concat(chunks).toString('utf8')), reject).finally(() => raw.off('data', collect));
-  });
 }
 
 /** What a Fetch runtime knows about the connection that the `Request` itself does not carry. */
