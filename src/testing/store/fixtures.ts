@@ -22,10 +22,7 @@ export const refuse = (max: number): SessionLimit => ({ max, onLimit: 'refuse', 
 
 let users = 0;
 
-/**
- * A user id unique to this run, so stores that share a server between runs never see
- * another run's rows.
- */
+/** A user id unique to this run, so stores that share a server between runs never see another run's rows. */
 export function freshUser(label = 'user'): string {
   users += 1;
   return `${label}-${process.pid}-${Date.now().toString(36)}-${users}`;
