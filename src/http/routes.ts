@@ -83,13 +83,6 @@ const NAMED: ReadonlyMap<string, Route> = new Map([
   ['sign-out-everywhere', signOutEverywhere],
 ]);
 
-function eventsRoute(hub: LiveEventsHub): Route {
-  return {
-    methods: ['GET'],
-    run: async (sessions) => hub.respond(requestStateOf(sessions, 'The session routes')),
-  };
-}
-
 /** The route of the path below the prefix (`""`, `"/"`, `"/sign-out"`, `"/<id>"`), if any. */
 function routeOf(rest: string, events: Route | undefined): { readonly route: Route; readonly segment: string } | undefined {
   if (rest === '' || rest === '/') return { route: list, segment: '' };
@@ -150,7 +143,8 @@ function preferredLocale(header: string | undefined): string | undefined {
 export function createSessionRoutes(manager: SessionManager, options: SessionRoutesOptions = {}): SessionRoutes {
   checkManager(manager, 'The session routes');
   const { prefix, requireFresh, revocationLinks, events, backchannelLogout, globalTokenRevocation, securityEvents } = resolveRoutesOptions(options);
-  const eventsOf = events === undefined ? undefined : eventsRoute(new LiveEventsHub(manager, events));
+  const hub = events === undefined ? undefined : new LiveEventsHub(manager, events);
+  const eventsOf: Route | undefined = hub && { methods: ['GET'], run: async (sessions) => hub.respond(requestStateOf(sessions, 'The session routes')) };
   const pushedEvents = securityEvents === undefined ? undefined : createSecurityEventsRoute(manager, securityEvents);
   const universalLogout = globalTokenRevocation === undefined ? undefined : createGlobalTokenRevocationRoute(manager, globalTokenRevocation);
   const respond = async (sessions: RequestSessions | undefined): Promise<HttpResponse | undefined> => {
