@@ -43,10 +43,7 @@ export type { RequestSessions, RequireFreshOptions, SessionHttpOptions, SessionR
 
 /** Options of {@link sessionMiddleware}. */
 export interface SessionMiddlewareOptions extends SessionHttpOptions {
-  /**
-   * The runtime adapter's `getConnInfo`, for the IP stored with each session (else only `X-Forwarded-For`, with `trustProxy`).
-   * @default none
-   */
+  /** The runtime adapter's `getConnInfo`, for the IP stored with each session (else only `X-Forwarded-For`, with `trustProxy`). @default none */
   readonly getConnInfo?: GetConnInfo;
 }
 

@@ -12,10 +12,7 @@ export interface PostgresStoreOptions {
    * anyone subscribes to revocations (and `listen` names no pool), one of its connections stays in `LISTEN`.
    */
   readonly pool: PostgresClient;
-  /**
-   * Schema holding the tables; `migrate()` creates it. Lower-case letters, digits and `_`.
-   * @default "session_revocation"
-   */
+  /** Schema holding the tables; `migrate()` creates it. Lower-case letters, digits and `_`. @default "session_revocation" */
   readonly schema?: string;
   /**
    * Sessions table name; the others are `<table>_owners`, `<table>_epochs`...: lower-case letters,

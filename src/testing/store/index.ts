@@ -29,10 +29,7 @@ import { describeTextKeys } from './text-keys.js';
 export interface StoreConformanceOptions {
   /** The runner to register tests with (`{ describe, it, expect }`, and its hooks); defaults to its globals, else the project's vitest. */
   readonly runner?: TestRunner;
-  /**
-   * Timeout in ms for the heavy tests (10,000 sessions of one user, races).
-   * @default 60_000
-   */
+  /** Timeout in ms for the heavy tests (10,000 sessions of one user, races). @default 60_000 */
   readonly slowTimeout?: number;
   /**
    * Opens a second instance of the store over the same data (another connection, the same
