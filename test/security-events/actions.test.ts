@@ -145,7 +145,7 @@ describe('securityEvent(): what each event ends', () => {
     const formats: unknown[] = [];
     for (const subjectType of ['toString', '__proto__']) {
       const set = await tx.sign({ type: EVENTS.accountDisabled, event: { subject: { subject_type: subjectType, id: 'u-1' } } });
-      await sessions.securityEvent(set, options({ resolveSubject: (subject) => void formats.push(subject.format) }));
+      await sessions.securityEvent(set, options({ resolveSubject: (subject: { format: unknown }) => void formats.push(subject.format) }));
     }
     expect(formats).toEqual(['toString', '__proto__']);
   });
