@@ -7,7 +7,7 @@ export interface RedisStoreOptions {
   /**
    * A connected node-redis 5 or ioredis 5 client, owned by the app: the store never connects or closes
    * it. So an outage fails fast: node-redis `disableOfflineQueue: true`; ioredis `enableOfflineQueue: false`
-   * once connected, or `maxRetriesPerRequest: 1`.
+   * once connected (queued offline, a write may still run after the store answered it as an outage); no `keyPrefix`.
    */
   readonly client: RedisClientLike;
   /** Prefix of every key and of the channel; no `{`, `}` or spaces. @default "sr:" */
@@ -44,6 +44,8 @@ export function resolveOptions(options: RedisStoreOptions) {
     throw new SessionError('INVALID_CONFIGURATION', 'redisStore() needs { client }: a node-redis 5 or ioredis 5 client.');
   }
   optionsObject('redisStore() options', options, ['client', 'prefix', 'commandTimeout', 'pruneLockTtl', 'onError', 'durability']);
+  // ioredis prefixes a script's KEYS but not the key names in its ARGV: rows would be written where no read looks.
+  if ((options.client as { options?: { keyPrefix?: unknown } }).options?.keyPrefix) throw new SessionError('INVALID_CONFIGURATION', 'redisStore(): an ioredis client with keyPrefix is not supported; pass prefix to redisStore() instead.');
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   if (typeof prefix !== 'string' || !PREFIX_SHAPE.test(prefix)) throw new SessionError('INVALID_CONFIGURATION', 'redisStore(): prefix must be at most 64 characters, without "{", "}" or spaces.');
   return {

@@ -52,6 +52,15 @@ describe('redisStore without a server', () => {
     expect(await codeOf(() => redisStore({ client: idle.ioredis, pruneLockTtl: 1.5 }))).toBe('INVALID_CONFIGURATION');
   });
 
+  it('refuses an ioredis client with keyPrefix (scripts would write where no read looks), naming the prefix option', async () => {
+    const prefixed = new Redis({ lazyConnect: true, keyPrefix: 'app:' });
+    try {
+      expect(() => redisStore({ client: prefixed })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION', message: expect.stringContaining('keyPrefix is not supported; pass prefix to redisStore()') }));
+    } finally {
+      prefixed.disconnect();
+    }
+  });
+
   it("shards by user: a session id starts with its user's bucket, and they share one hash tag whatever the user id holds", () => {
     expect(redisStore({ client: idle.nodeRedis }).shardsByUser).toBe(true);
     const layout = createLayout('app:');
