@@ -3,9 +3,8 @@ import { isCrossSiteWrite } from './cross-site.js';
 import { DEFAULT_RETRY_AFTER } from './options.js';
 import { report } from './report.js';
 import type { HttpRequest } from './request.js';
-import { stateOf, type RequestSessions } from './request-sessions.js';
+import { clearingCookie, stateOf, type RequestSessions } from './request-sessions.js';
 import type { RequestState } from './request-state.js';
-import { serializeClearedCookie } from './cookies.js';
 import { isFreshRequest } from './freshness.js';
 import { crossSiteResponse, reauthenticationResponse, unauthenticatedError, unauthenticatedResponse, unavailableResponse, type HttpResponse } from './response.js';
 
@@ -23,12 +22,11 @@ export function requestStateOf(sessions: RequestSessions | undefined, caller: st
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without the session middleware before it.
  */
 export function requireSessionResponse(sessions: RequestSessions | undefined): HttpResponse | undefined {
-  const { auth, request, options, cookie, credential } = requestStateOf(sessions, 'requireSession()');
+  const state = requestStateOf(sessions, 'requireSession()');
+  const { auth, request, options } = state;
   if (auth.status === 'authenticated') return undefined;
   if (auth.status === 'unavailable') return unavailableResponse(request, options.retryAfter);
-  // Two different tokens: clearing would delete the real cookie and leave a planted one (another path or domain) alone.
-  const clear = credential.from === 'cookie' && credential.presented.length < 2 ? serializeClearedCookie(cookie.name, cookie.secure, options.cookie) : undefined;
-  return unauthenticatedResponse(request, options, unauthenticatedError(auth.reason), clear);
+  return unauthenticatedResponse(request, options, unauthenticatedError(auth.reason), state.credential.from === 'cookie' ? clearingCookie(state) : undefined);
 }
 
 /**

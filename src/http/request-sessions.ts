@@ -87,10 +87,16 @@ function writeCookie({ target }: RequestState, value: string): void {
   target.setHeader('cache-control', NO_STORE);
 }
 
+/** The cookie that deletes the session cookie; none after two different tokens, where it would delete the real one and leave a planted one (another path or domain) to sign the next request in. */
+export function clearingCookie({ cookie, credential, options }: RequestState): string | undefined {
+  return credential.presented.length < 2 ? serializeClearedCookie(cookie.name, cookie.secure, options.cookie) : undefined;
+}
+
 // This request is signed out from here on, and the browser drops the cookie.
 function signedOut(state: RequestState): void {
   state.auth = SIGNED_OUT;
-  writeCookie(state, serializeClearedCookie(state.cookie.name, state.cookie.secure, state.options.cookie));
+  const clear = clearingCookie(state);
+  if (clear !== undefined) writeCookie(state, clear);
 }
 
 function identity({ auth }: RequestState): Identity | undefined {
