@@ -10,7 +10,7 @@ export function toResponse(decided: HttpResponse): Response {
 
 /** Headers written while the handler runs, before its `Response` exists. */
 export interface PendingHeaders extends ResponseTarget {
-  /** The handler's response with the waiting headers on it (a copy when its headers are immutable). */
+  /** A copy of the handler's response with the waiting headers on it (the handler's own object is never changed). */
   applyTo(response: Response): Response;
 }
 
