@@ -33,7 +33,7 @@ export interface RemoteCommandContext {
 export interface CommandContext extends Omit<RemoteCommandContext, 'env'> {
   readonly store: OpenedStore;
   /** A session manager over the store (one per run; the CLI closes it). */
-  manager(options?: Pick<SessionManagerOptions, 'pruneBatchSize' | 'kinds'>): SessionManager;
+  manager(options?: Pick<SessionManagerOptions, 'pruneBatchSize' | 'kinds' | 'activityRetention' | 'knownDeviceWindow'>): SessionManager;
 }
 
 /** One command of the CLI: an entry in the table of `commands.ts`. */

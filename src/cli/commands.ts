@@ -89,10 +89,12 @@ const prune: Command = {
   flags: { 'batch-size': { type: 'string', help: ['--batch-size <n>', `Rows deleted per store call (default ${DEFAULT_BATCH}, at most ${MAX_BATCH})`] } },
   details:
     'Deletes every session row past its absolute expiry (revoked or not) and deny-list entries that ran out;\n' +
-    'epochs are kept. Progress goes to stderr, the total to stdout. Safe next to running apps.',
+    "epochs, activity and known devices are kept (the apps' own prune applies their retention). Progress goes\n" +
+    'to stderr, the total to stdout. Safe next to running apps.',
   async run({ values, manager, output }) {
     const batch = batchSize(text(values, 'batch-size'));
-    const sessions = manager({ pruneBatchSize: batch });
+    // Activity and known devices are kept as long as the apps say, which this command does not know: their own prune deletes them.
+    const sessions = manager({ pruneBatchSize: batch, activityRetention: Number.MAX_SAFE_INTEGER, knownDeviceWindow: Number.MAX_SAFE_INTEGER });
     const progress = output.progress();
     let total = 0;
     let batches = 0;

@@ -12,6 +12,8 @@ export async function openSqlite(filename: string, label: string, values: FlagVa
   const Database = loadDriver('the SQLite store needs better-sqlite3: npm install better-sqlite3', 'better-sqlite3 is installed but could not be loaded (npm rebuild better-sqlite3)');
   if (!options.create && filename !== ':memory:' && !existsSync(filename)) throw new CliError(`no SQLite database at ${label}: run session-revocation migrate first, or check the path`);
   const tablePrefix = text(values, 'table-prefix') ?? DEFAULT_TABLE_PREFIX;
+  // The store would create a mistyped prefix's tables on first use, and the command would find nothing to do.
+  if (!options.create && filename !== ':memory:' && !tablesExist(Database, filename, tablePrefix)) throw new CliError(`no session tables (prefix "${tablePrefix}") in ${label}: run session-revocation migrate first, or check --table-prefix`);
   const store = await storeOptions(() => sqliteStore({ filename, tablePrefix }));
   return {
     store,
