@@ -87,7 +87,7 @@ function send(reply: FastifyReply, response: HttpResponse): FastifyReply {
 }
 
 // A hook that answers does not call `done`; an async one returns the reply, so Fastify waits for it instead of running the handler.
-function requireSession(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+function sessionGuard(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
   const denied = requireSessionResponse(request.sessions);
   if (denied === undefined) done();
   else send(reply, denied);
@@ -112,9 +112,15 @@ export function requireFresh(options?: RequireFreshOptions): preHandlerAsyncHook
   };
 }
 
-async function requireSameOrigin(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+async function sameOriginGuard(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
   return answer(reply, requireSameOriginResponse(request.sessions));
 }
+
+/** `fastify.requireSession` as an import: it exists before `register` has loaded the plugin (a decorator read too early is `undefined`, and Fastify drops the hook). */
+export const requireSession = (): preHandlerHookHandler => sessionGuard;
+
+/** `fastify.requireSameOrigin` as an import, for `onRequest` or `preHandler`; it exists before the plugin has loaded. */
+export const requireSameOrigin = (): preHandlerAsyncHookHandler => sameOriginGuard;
 
 // Options Fastify itself reads at `register` (not the plugin's): left out of the check.
 const REGISTER_OPTIONS = new Set(['logLevel', 'logSerializers']);
@@ -134,8 +140,8 @@ const plugin: FastifyPluginAsync<SessionPluginOptions> = async (fastify, { sessi
       done();
     }, done);
   });
-  fastify.decorate('requireSession', requireSession);
-  fastify.decorate('requireSameOrigin', requireSameOrigin);
+  fastify.decorate('requireSession', sessionGuard);
+  fastify.decorate('requireSameOrigin', sameOriginGuard);
   fastify.decorate('requireFresh', requireFreshOfRoute);
   // A route's requireFresh config is checked when the route is added, not on its first request.
   fastify.addHook('onRoute', function checkRequireFresh(route) {

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { sessionErrorHandler, sessionPlugin } from '../../adapters/fastify/index.js';
+import { requireSameOrigin, requireSession, sessionErrorHandler, sessionPlugin } from '../../adapters/fastify/index.js';
 import { createSessionManager, type SessionManager } from '../../src/index.js';
 import { formatEventLine } from '../shared/audit.js';
 import { createUserDirectory } from '../shared/user-directory.js';
@@ -29,7 +29,7 @@ export async function createFastifyApi(options: { log?: (line: string) => void }
     '/api/sign-in',
     {
       // A sign-in carries no session, so SameSite cannot protect it: refuse other sites, before the body is read.
-      onRequest: app.requireSameOrigin,
+      onRequest: requireSameOrigin(),
       schema: {
         body: {
           type: 'object',
@@ -46,7 +46,7 @@ export async function createFastifyApi(options: { log?: (line: string) => void }
     },
   );
 
-  app.get('/api/me', { preHandler: app.requireSession }, async (request) => {
+  app.get('/api/me', { preHandler: requireSession() }, async (request) => {
     const session = request.sessions.current!;
     return { user: users.publicUser(session.userId), session: { id: session.id, createdAt: session.createdAt, expiresAt: session.expiresAt } };
   });
