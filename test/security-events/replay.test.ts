@@ -81,6 +81,21 @@ describe('SET and logout token ids live in separate namespaces', () => {
   });
 });
 
+// A memory store whose next batch on a token id (a `once:` key) with this version answers `outcome` instead, once armed.
+function failingOnce(version: number | undefined, outcome: () => Promise<boolean>): { store: SessionStore; arm: () => void } {
+  const inner = memoryStore();
+  let armed = false;
+  const store: SessionStore = {
+    ...inner,
+    async apply(batch) {
+      if (!armed || batch.version !== version || !batch.writes.some((write) => write.type === 'putKey' && write.key.startsWith('once:'))) return inner.apply(batch);
+      armed = false;
+      return outcome();
+    },
+  };
+  return { store, arm: () => void (armed = true) };
+}
+
 describe('a SET whose sessions could not be ended is not remembered', () => {
   it('ending fails (store down): the call rejects, the session lives, and the next delivery ends it', async () => {
     const inner = memoryStore();
@@ -108,21 +123,12 @@ describe('a SET whose sessions could not be ended is not remembered', () => {
   });
 
   it("keeping the SET's id fails once the sessions ended: the call rejects, the next delivery answers ok (not a replay) ending nothing more, and a third is a replay", async () => {
-    const inner = memoryStore();
-    let failKeep = false;
-    const store: SessionStore = {
-      ...inner,
-      async apply(batch) {
-        if (!failKeep || batch.version !== undefined || !batch.writes.some((write) => write.type === 'putKey' && write.key.startsWith('once:'))) return inner.apply(batch);
-        failKeep = false;
-        throw new SessionError('STORE_UNAVAILABLE', 'keeping the id failed (injected).');
-      },
-    };
+    const { store, arm } = failingOnce(undefined, () => Promise.reject(new SessionError('STORE_UNAVAILABLE', 'keeping the id failed (injected).')));
     const sessions = createSessionManager({ store });
     try {
       const signedIn = await sessions.create({ userId: 'f2', federated: { iss: tx.issuer, sub: 'fay', sid: 'f-sid-2' } });
       const set = await tx.sign({ subject: { format: 'opaque', id: 'f-sid-2' } });
-      failKeep = true;
+      arm();
       await expect(sessions.securityEvent(set, options())).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
       expect((await sessions.validate(signedIn.token)).ok).toBe(false);
       expect(await sessions.securityEvent(set, options())).toMatchObject({ ok: true, replayed: false, revokedIds: [] });
@@ -133,21 +139,12 @@ describe('a SET whose sessions could not be ended is not remembered', () => {
   });
 
   it('a claim of its id refused although nobody holds it (PostgreSQL under serializable isolation): the call rejects, nothing is kept, and the next delivery ends the session', async () => {
-    const inner = memoryStore();
-    let refuseClaim = false;
-    const store: SessionStore = {
-      ...inner,
-      async apply(batch) {
-        if (!refuseClaim || batch.version !== 0 || !batch.writes.some((write) => write.type === 'putKey' && write.key.startsWith('once:'))) return inner.apply(batch);
-        refuseClaim = false;
-        return false;
-      },
-    };
+    const { store, arm } = failingOnce(0, async () => false);
     const sessions = createSessionManager({ store });
     try {
       const signedIn = await sessions.create({ userId: 'f3', federated: { iss: tx.issuer, sub: 'flo', sid: 'f-sid-3' } });
       const set = await tx.sign({ subject: { format: 'opaque', id: 'f-sid-3' } });
-      refuseClaim = true;
+      arm();
       await expect(sessions.securityEvent(set, options())).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
       expect((await sessions.validate(signedIn.token)).ok).toBe(true);
       expect(await sessions.securityEvent(set, options())).toMatchObject({ ok: true, replayed: false, revokedIds: [signedIn.session.id] });
