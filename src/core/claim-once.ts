@@ -33,9 +33,8 @@ export async function actOnce<T>(context: ManagerContext, key: OneTimeKey, act: 
   const open = keyName('open', subject);
   const claimed = await calls.call('claimKey', () => store.claimKey(name, key.until, open));
   const held = claimed ? open : await calls.call('readKey', () => store.keyValue(name));
-  // Refused, yet nobody holds it (a claim that failed to serialize): an outage to deliver again, never a replay.
+  // Refused yet held by nobody (a claim that failed to serialize): an outage. Held for another subject, or done: a replay.
   if (held === undefined) throw new SessionError('STORE_UNAVAILABLE', 'The session store refused to claim a token id that nobody holds; deliver the token again.');
-  // Claimed before: a replay, unless the claim is for this subject and no delivery finished.
   if (held !== open) return replayed();
   const answer = await act();
   // Not kept (an outage): the call fails, and the next delivery acts again.
