@@ -85,6 +85,8 @@ export const SIGNED_OUT: Authentication = { status: 'anonymous', reason: 'missin
 function writeCookie({ target }: RequestState, value: string): void {
   target.appendSetCookie(value);
   target.setHeader('cache-control', NO_STORE);
+  // RFC 9213: shared caches obey it even after the handler replaced Cache-Control (a rotation on a public page).
+  target.setHeader('cdn-cache-control', NO_STORE);
 }
 
 /** The cookie that deletes the session cookie; none after two different tokens, where it would delete the real one and leave a planted one (another path or domain) to sign the next request in. */

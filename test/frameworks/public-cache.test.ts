@@ -1,0 +1,51 @@
+import { createServer } from 'node:http';
+import express from 'express';
+import Fastify from 'fastify';
+import { Hono } from 'hono';
+import Koa from 'koa';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sessionMiddleware as expressSessions } from '../../adapters/express/index.js';
+import { sessionPlugin } from '../../adapters/fastify/index.js';
+import { sessionMiddleware as honoSessions } from '../../adapters/hono/index.js';
+import { sessionMiddleware as koaSessions } from '../../adapters/koa/index.js';
+import { createSessionManager, type SessionManager } from '../../src/index.js';
+import { serveFetch } from './fetch-bridge.js';
+import { listen } from './listen.js';
+
+const PUBLIC = 'public, max-age=300';
+type Serve = (sessions: SessionManager) => Promise<{ url: string; close(): Promise<void> }>;
+
+// Each wrapper's public page: the handler sets its own Cache-Control after the middleware ran.
+const frameworks: ReadonlyArray<readonly [string, Serve]> = [
+  ['Express', (sessions) => listen(createServer(express().use(expressSessions(sessions)).get('/', (_req, res) => void res.set('Cache-Control', PUBLIC).send('home'))))],
+  ['Koa', (sessions) => listen(createServer(new Koa().use(koaSessions(sessions)).use((ctx) => void (ctx.set('Cache-Control', PUBLIC), (ctx.body = 'home'))).callback()))],
+  ['Fastify', async (sessions) => {
+    const app = Fastify();
+    await app.register(sessionPlugin, { sessions });
+    app.get('/', async (_request, reply) => reply.header('cache-control', PUBLIC).send('home'));
+    return { url: await app.listen({ host: '127.0.0.1', port: 0 }), close: () => app.close() };
+  }],
+  ['Hono', (sessions) => {
+    const app = new Hono().use(honoSessions(sessions)).get('/', (c) => (c.header('Cache-Control', PUBLIC), c.text('home')));
+    return listen(serveFetch(async (request) => app.fetch(request)));
+  }],
+];
+
+describe('a rotated session cookie on a page whose handler marks it public', () => {
+  let close: (() => Promise<void>) | undefined;
+  afterEach(async () => close?.());
+
+  for (const [name, serve] of frameworks) {
+    it(`${name}: the response tells shared caches not to store it (CDN-Cache-Control: no-store)`, async () => {
+      let now = Date.now();
+      const sessions = createSessionManager({ clock: () => now, kinds: { browser: { rotateAfter: 60_000, rotationGrace: 10_000 } } });
+      const served = await serve(sessions);
+      close = served.close;
+      const { token } = await sessions.create({ userId: 'ada' });
+      now += 120_000;
+      const response = await fetch(served.url, { headers: { cookie: `session=${token}` } });
+      expect(response.headers.getSetCookie()).toEqual([expect.stringMatching(/^session=/)]);
+      expect([response.headers.get('cache-control'), response.headers.get('cdn-cache-control')]).toEqual([PUBLIC, 'no-store']);
+    });
+  }
+});
