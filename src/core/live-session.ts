@@ -2,6 +2,7 @@ import { refusalOf, type ImpersonatorFacts, type Refusal, type RevocationFacts }
 import type { ResolvedOptions } from '../options.js';
 import { checkLookup } from '../store-answers.js';
 import type { SessionLookup, SessionRecord } from '../store.js';
+import { ownEntry } from '../storage/records.js';
 import type { UserSessions } from '../storage/types.js';
 import { isSessionId } from '../token.js';
 import type { ManagerContext } from './context.js';
@@ -60,7 +61,7 @@ export async function judgeAll(context: ManagerContext, answer: UserSessions, no
   const list: ListReads = { what: 'listByUser', admins: new Map() };
   const verdicts = [];
   for (const record of sessions) {
-    const ofTenant = record.tenantId === undefined || tenantEpochs === undefined || !Object.hasOwn(tenantEpochs, record.tenantId) ? undefined : tenantEpochs[record.tenantId];
+    const ofTenant = tenantEpochs === undefined ? undefined : ownEntry(tenantEpochs, record.tenantId);
     verdicts.push({ record, refusal: await judgeLookup(context, { session: record, epochs, tenantEpochs: ofTenant }, now, countIdle, list) });
   }
   return verdicts;
