@@ -33,7 +33,10 @@ const frameworks: ReadonlyArray<readonly [string, Serve]> = [
 
 describe('a rotated session cookie on a page whose handler marks it public', () => {
   let close: (() => Promise<void>) | undefined;
-  afterEach(async () => close?.());
+  afterEach(async () => {
+    await close?.();
+    close = undefined;
+  });
 
   for (const [name, serve] of frameworks) {
     it(`${name}: the response tells shared caches not to store it (CDN-Cache-Control: no-store)`, async () => {
