@@ -166,7 +166,8 @@ export function createSessionRoutes(manager: SessionManager, options: SessionRou
     if (!route.methods.includes(request.method)) return methodNotAllowedResponse(route.methods.join(', '));
     if (isCrossSiteWrite(request, resolved.trustProxy)) return crossSiteResponse();
     const denied = requireSessionResponse(sessions);
-    if (denied !== undefined) return denied;
+    // An EventSource cannot read the refusal, so the page asks again with fetch: the cookie is kept to tell it why.
+    if (denied !== undefined) return route === eventsOf ? { ...denied, setCookies: [] } : denied;
     const fresh = requireFresh === undefined || isFreshRequest(state, requireFresh);
     if (!fresh && route.endsOthers?.(sessions!, segment) === true) return reauthenticationResponse(request, resolved);
     try {

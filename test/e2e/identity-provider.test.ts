@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, expect, it } from 'vitest';
 import { describeInBrowser, DEVICES, screenshot } from './support/browser.js';
 import { useDemoInBrowser } from './support/fixture.js';
-import { expectSignedOut, location, noticeText, sessionCookie } from './support/pages.js';
+import { expectSignedOut, location, noticeText, openWatchedPage, sessionCookie } from './support/pages.js';
 
 // `npm run demo -- --idp`: the demo with its local OpenID provider (oidc-provider), through the
 // provider's own pages: its development login and consent, then its logout confirmation, whose
@@ -14,7 +14,7 @@ import { expectSignedOut, location, noticeText, sessionCookie } from './support/
 /** Opens `/profile` in a new tab of the same browser and waits until its live sign-out stream is open. */
 async function watchedTab(page: Page): Promise<Page> {
   const tab = await page.context().newPage();
-  await Promise.all([tab.waitForResponse((response) => response.url().endsWith('/api/sessions/events') && response.status() === 200), tab.goto('/profile')]);
+  await openWatchedPage(tab);
   return tab;
 }
 

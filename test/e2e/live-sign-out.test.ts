@@ -6,15 +6,10 @@ import { connectNodeRedis, deleteRunKeys, freshPrefix } from '../support/redis-c
 import { describeInBrowser, DEVICES, launchBrowser, openDevice, screenshot, type Device } from './support/browser.js';
 import { startDemo, type RunningDemo } from './support/demo-server.js';
 import { useDemoInBrowser } from './support/fixture.js';
-import { location, noticeText, sessionRow, signIn } from './support/pages.js';
+import { location, noticeText, openWatchedPage, sessionRow, signIn } from './support/pages.js';
 
 /** The whole budget, from the click's answer to the login page on the other device. */
 const LIVE_BUDGET = 1_000;
-
-/** Opens `/profile` and waits until its live sign-out stream is open (the server answered it). */
-async function openWatchedPage(page: Page): Promise<void> {
-  await Promise.all([page.waitForResponse((response) => response.url().endsWith('/api/sessions/events') && response.status() === 200), page.goto('/profile')]);
-}
 
 /**
  * The laptop logs the phone out from its Login management list; the phone, idle on a page,
@@ -62,6 +57,24 @@ describeInBrowser('live sign-out: an open page leaves by itself when its session
       expect(location(phone)).toBe('/profile');
       // Back online: its next try asks the route, which answers 401 "session_revoked".
       await phone.unroute('**/api/sessions/events');
+      await phone.waitForURL((url) => url.pathname === '/login', { timeout: 15_000 });
+      await expectRemoteSignOutNotice(phone);
+    });
+
+    it('a page whose stream opens only after its session ended still says why', async () => {
+      const laptop = await device(DEVICES.macChrome, 'ben@acme.test');
+      const phone = await device(DEVICES.iphoneSafari, 'ben@acme.test');
+      // A slow network: the phone's stream reaches the server only once the laptop has logged it out.
+      let loggedOut!: () => void;
+      const held = new Promise<void>((resolve) => (loggedOut = resolve));
+      await phone.route('**/api/sessions/events', async (route) => {
+        await held;
+        await route.continue();
+      });
+      await phone.goto('/profile');
+      await laptop.goto('/profile');
+      await Promise.all([laptop.waitForURL('**/profile?notice=device-logged-out'), sessionRow(laptop, 'Safari on iOS').getByRole('button', { name: 'Log out' }).click()]);
+      loggedOut();
       await phone.waitForURL((url) => url.pathname === '/login', { timeout: 15_000 });
       await expectRemoteSignOutNotice(phone);
     });

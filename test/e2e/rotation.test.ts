@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { describeInBrowser, DEVICES, screenshot } from './support/browser.js';
 import { testClock } from './support/demo-server.js';
 import { useDemoInBrowser } from './support/fixture.js';
-import { expectSignedIn, expectSignedOut, location, sessionRows, signIn } from './support/pages.js';
+import { expectSignedIn, expectSignedOut, location, openWatchedPage, sessionRows, signIn } from './support/pages.js';
 
 const MINUTE = 60_000;
 const ROTATION = { rotateAfter: 10 * MINUTE, rotationGrace: MINUTE };
@@ -52,7 +52,7 @@ describeInBrowser('rotation of remember-me cookies with reuse detection', () => 
     await thief.context().addCookies([copied]);
     clock.advance(ROTATION.rotateAfter);
     // The owner's next page rotates the secret and listens for its end; the copy is the retired one now.
-    await Promise.all([laptop.waitForResponse((response) => response.url().endsWith('/api/sessions/events') && response.status() === 200), laptop.goto('/profile')]);
+    await openWatchedPage(laptop);
     expect(location(laptop)).toBe('/profile');
     expect(await sessionCookie(laptop)).not.toBe(copied.value);
     clock.advance(ROTATION.rotationGrace);
@@ -85,10 +85,11 @@ describeInBrowser('rotation of remember-me cookies with reuse detection', () => 
     const thief = await device(DEVICES.windowsFirefox);
     await thief.context().addCookies([copied]);
     clock.advance(ROTATION.rotateAfter);
-    await expectSignedIn(thief, '/profile');
+    await openWatchedPage(thief);
+    expect(location(thief)).toBe('/profile');
     // The second rotation; the thief's page then listens for its session's end.
     clock.advance(ROTATION.rotateAfter);
-    await Promise.all([thief.waitForResponse((response) => response.url().endsWith('/api/sessions/events') && response.status() === 200), thief.goto('/profile')]);
+    await openWatchedPage(thief);
     expect(location(thief)).toBe('/profile');
     // The owner's cookie is two rotations old now: neither the current secret nor the previous one.
     expect(await sessionCookie(thief)).not.toBe(copied.value);

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { describeInBrowser, DEVICES, screenshot } from './support/browser.js';
 import { useDemoInBrowser } from './support/fixture.js';
-import { expectSignedIn, expectSignedOut, location, sessionCookie } from './support/pages.js';
+import { expectSignedIn, expectSignedOut, location, openWatchedPage, sessionCookie } from './support/pages.js';
 
 // `npm run demo -- --idp`: the provider console beside the local OpenID provider pushes a CAEP
 // session-revoked Security Event Token to the demo's security-events route, which ends that
@@ -38,7 +38,7 @@ describeInBrowser('npm run demo -- --idp: a security event pushed from the provi
     const cookie = await sessionCookie(laptop);
 
     // A tab left open on the laptop's Profile page, listening for its session's end.
-    await Promise.all([laptop.waitForResponse((response) => response.url().endsWith('/api/sessions/events') && response.status() === 200), laptop.goto('/profile')]);
+    await openWatchedPage(laptop);
     const laptopLeft = laptop.waitForURL((to) => to.pathname === '/login');
 
     // The administrator's console at the provider lists the provider session, and pushes.

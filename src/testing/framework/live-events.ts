@@ -137,12 +137,13 @@ export function describeLiveEvents({ describe, it, expect, scenario }: Framework
       expect(await response.json()).toEqual({ error: 'session_required' });
     });
 
-    it('a revoked session gets 401 "session_revoked", not a stream', async () => {
+    it('a revoked session gets 401 "session_revoked", not a stream, and keeps its cookie so the page asking again hears why', async () => {
       const phone = await scenario().signedIn('carol', BROWSERS.safariIphone);
       await scenario().sessions.revoke(phone.sessionId!);
       const response = await openEvents(phone.headers());
       expect(response.status).toBe(401);
       expect(await response.json()).toEqual({ error: 'session_revoked' });
+      expect(response.headers.getSetCookie()).toEqual([]);
     });
   });
 }

@@ -33,6 +33,14 @@ export async function visit(page: Page, path: string): Promise<void> {
   }
 }
 
+/**
+ * Loads `path` and waits until its live sign-out stream is open (the server answered it). Call it
+ * for every watched page before the next: an earlier page's late answer would otherwise match.
+ */
+export async function openWatchedPage(page: Page, path = '/profile'): Promise<void> {
+  await Promise.all([page.waitForResponse((response) => response.url().endsWith('/api/sessions/events') && response.status() === 200), page.goto(path)]);
+}
+
 /** Loads `path` and asserts the device was sent to the login page instead. */
 export async function expectSignedOut(page: Page, path = '/profile'): Promise<void> {
   await visit(page, path);
