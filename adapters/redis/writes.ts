@@ -24,6 +24,12 @@ export interface Plan {
 // Redis expires rows a day past their expiry, for apps that never prune; prune deletes them first.
 const expireAt = (at: number): string => String(Math.ceil(at) + 86_400_000);
 
+// A time Redis cannot read would fail the script after its earlier writes: refused before anything is sent.
+function time(at: number): string {
+  if (!Number.isFinite(at)) throw new SessionError('INVALID_INPUT', `A batch time must be a finite number, not ${at}.`);
+  return String(at);
+}
+
 /** Encodes a batch: the apply script decides nothing, every key name is computed here. */
 export function planBatch(batch: Batch, layout: Layout, clustered: boolean): Plan {
   const { owner } = batch;
@@ -51,35 +57,35 @@ function encode(write: Write, layout: Layout, userBase: (write: Write) => string
       const [key, base] = [layout.session(session.id), layout.user(session.userId)];
       if (clustered && tagOf(key) !== tagOf(base)) throw new SessionError('INVALID_INPUT', "On Redis Cluster a session id starts with its user's bucket (userBucket).");
       const fields = encodeSession(session, base, session.tenantId === undefined ? undefined : `${layout.tenant(session.tenantId)}m`);
-      return place(key, ['i', key, base, layout.queue(key, 'x'), String(session.expiresAt), expireAt(session.expiresAt), String(fields.length), ...fields]);
+      return place(key, ['i', key, base, layout.queue(key, 'x'), time(session.expiresAt), expireAt(session.expiresAt), String(fields.length), ...fields]);
     }
     case 'revoke':
-      return place(layout.session(write.sessionId), ['r', layout.session(write.sessionId), userBase(write), String(write.at), write.reason]);
+      return place(layout.session(write.sessionId), ['r', layout.session(write.sessionId), userBase(write), time(write.at), write.reason]);
     case 'epochs': {
-      const pairs = Object.entries(write.epochs).flatMap(([kind, at]) => [kind, String(at)]);
+      const pairs = Object.entries(write.epochs).flatMap(([kind, at]) => [kind, time(at)]);
       return place(ownerKey, ['e', String(pairs.length / 2), ...pairs]);
     }
     case 'highWater': {
       const key = write.tenantId === undefined ? `${userBase(write)}m` : `${layout.tenant(write.tenantId)}m`;
-      return place(key, ['h', key, write.kind, String(write.at)], write.tenantId !== undefined);
+      return place(key, ['h', key, write.kind, time(write.at)], write.tenantId !== undefined);
     }
     case 'deny':
     case 'device': {
       const [key, member, score] = write.type === 'deny' ? [`${userBase(write)}d`, write.sessionId, write.until] : [`${userBase(write)}k`, write.deviceHash, write.lastSeenAt];
-      return place(key, ['z', key, member, String(score), layout.queue(key, write.type === 'deny' ? 'x' : 'w')]);
+      return place(key, ['z', key, member, time(score), layout.queue(key, write.type === 'deny' ? 'x' : 'w')]);
     }
     case 'activity': {
       const { entry } = write;
       const base = entry.userId !== undefined ? layout.user(entry.userId) : entry.tenantId !== undefined ? layout.tenant(entry.tenantId) : undefined;
-      return base === undefined ? undefined : place(base, ['a', base, entry.id, JSON.stringify(entry), String(entry.at), layout.queue(base, 'y')]);
+      return base === undefined ? undefined : place(base, ['a', base, entry.id, JSON.stringify(entry), time(entry.at), layout.queue(base, 'y')]);
     }
     case 'putKey': {
       const key = layout.key(write.key);
-      place(key, ['k', key, write.value, String(write.expiresAt), expireAt(write.expiresAt), write.userId ?? '', layout.queue(key, 'x')]);
+      place(key, ['k', key, write.value, time(write.expiresAt), expireAt(write.expiresAt), write.userId ?? '', layout.queue(key, 'x')]);
       if (write.userId === undefined) return;
       // The user's index of its keys, for erase; put first, so a key never exists unindexed.
       const index = `${layout.user(write.userId)}K`;
-      return place(index, ['z', index, key, String(write.expiresAt), layout.queue(index, 'x')], true);
+      return place(index, ['z', index, key, time(write.expiresAt), layout.queue(index, 'x')], true);
     }
     case 'deleteKey':
       return place(layout.key(write.key), ['x', layout.key(write.key), '']);

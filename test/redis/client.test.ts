@@ -167,6 +167,19 @@ describe.skipIf(!redisUp)('redisStore on 127.0.0.1:6379', () => {
     expect(await codeOf(() => store.readUser(userId))).toBe('STORE_ERROR');
   });
 
+  it('refuses a batch with a time Redis cannot read before writing any of it', async () => {
+    const store = redisStore({ client: nodeRedis, prefix: freshPrefix('nan') });
+    const userId = 'nan';
+    const { id, secretHash } = mintToken();
+    const now = Date.now();
+    await store.apply({ owner: { userId }, writes: [{ type: 'insert', session: { id, userId, kind: 'browser', secretHash, createdAt: now, expiresAt: now + 60_000, lastUsedAt: now, authenticatedAt: now } }] });
+    const { version } = await store.readUser(userId);
+    const writes = [{ type: 'revoke', sessionId: id, at: now, reason: 'revoked' }, { type: 'putKey', key: 'link', value: 'x', expiresAt: Number.NaN, userId }] as const;
+    expect(await codeOf(() => store.apply({ owner: { userId }, version, writes }))).toBe('INVALID_INPUT');
+    expect((await store.get(id))?.session.revokedAt).toBeUndefined();
+    expect((await store.readUser(userId)).version).toBe(version);
+  });
+
   for (const [name, client] of [
     ['node-redis', () => nodeRedis],
     ['ioredis', () => ioredis],
