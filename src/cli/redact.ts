@@ -3,8 +3,9 @@ import { Writable } from 'node:stream';
 /** What stands for a hidden secret in every message. */
 const HIDDEN = '***';
 
-// Query values drivers read as flags, timeouts and sizes: never secret, and hiding them would garble addresses ("1" in "127.0.0.1").
+// Query values drivers read as flags, timeouts and sizes: not secret unless so named (`password=123456`); hiding them would garble addresses ("1" in "127.0.0.1").
 const PLAIN_VALUE = /^(?:\d+|true|false)$/i;
+const SECRET_NAME = /pass|secret|token|key/i;
 
 /** A store location as the CLI may print it: scheme, user, host, port, database; no password, query (mysql2 reads `ssl` there) or fragment. An ambiguous URL loses all up to its last `@`. */
 export function redactLocation(value: string): string {
@@ -61,12 +62,13 @@ function secretsOf(value: string): string[] {
   const found =
     parsed === undefined
       ? fallbackSecrets(value)
-      : [parsed.password, parsed.search.slice(1), parsed.hash.slice(1), ...queryValues([...parsed.searchParams.values()])];
+      : [parsed.password, parsed.search.slice(1), parsed.hash.slice(1), ...[...parsed.searchParams].flatMap(([name, value]) => namedValue(name, value))];
   return found.flatMap((secret) => [secret, decoded(secret), encodeURIComponent(secret)]).filter((secret) => secret !== '' && secret !== HIDDEN);
 }
 
 // A JSON value's strings are secrets of their own: a driver may print one it parsed out.
 const queryValues = (values: readonly string[]): string[] => values.filter((value) => !PLAIN_VALUE.test(value)).flatMap(withJsonStrings);
+const namedValue = (name: string, value: string): string[] => (SECRET_NAME.test(name) ? [value] : queryValues([value]));
 
 // What cannot be parsed is cut where drivers would cut it, every way it may be read.
 function fallbackSecrets(value: string): string[] {
@@ -74,8 +76,8 @@ function fallbackSecrets(value: string): string[] {
   // Drivers split the userinfo at its first ":": what follows is the password.
   const password = userinfo?.includes(':') === true ? [userinfo.slice(userinfo.indexOf(':') + 1)] : [];
   const query = /[?#](.*)$/s.exec(rest)?.[1];
-  const tail = query === undefined ? [] : [query, ...query.split(/[&;#]/).map((pair) => pair.slice(pair.indexOf('=') + 1))];
-  return [...password, ...queryValues([...tail, ...keywordValues(rest)])];
+  const pairs = query === undefined ? [] : query.split(/[&;#]/).flatMap((pair) => namedValue(pair.slice(0, Math.max(pair.indexOf('='), 0)), pair.slice(pair.indexOf('=') + 1)));
+  return [...password, ...(query === undefined ? [] : queryValues([query])), ...pairs, ...keywordValues(rest)];
 }
 
 function withJsonStrings(value: string): string[] {
@@ -94,10 +96,10 @@ function jsonStrings(value: unknown): string[] {
 
 // Values of PostgreSQL keyword strings (`host=db password = 'a b'`), bare, quoted and unescaped.
 function keywordValues(text: string): string[] {
-  return [...text.matchAll(/(?:^|\s)[A-Za-z_][\w-]*\s*=\s*('(?:\\.|[^'\\])*'?|\S*)/g)].flatMap((match) => {
-    const value = match[1]!;
+  return [...text.matchAll(/(?:^|\s)([A-Za-z_][\w-]*)\s*=\s*('(?:\\.|[^'\\])*'?|\S*)/g)].flatMap((match) => {
+    const value = match[2]!;
     const inner = value.startsWith("'") ? value.slice(1, value.endsWith("'") && value.length > 1 ? -1 : undefined) : value;
-    return [value, inner, inner.replace(/\\(.)/g, '$1')];
+    return [value, inner, inner.replace(/\\(.)/g, '$1')].flatMap((form) => namedValue(match[1]!, form));
   });
 }
 

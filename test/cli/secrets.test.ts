@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { commandLineRedactor } from '../../src/cli/redact.js';
 import { cli } from './bin.js';
 
 // A loopback port nothing listens on: every client is refused at once.
@@ -59,5 +60,12 @@ describe.concurrent('a store URL with secrets in its password, query and fragmen
       expect(run.stderr).toContain(file);
       for (const secret of SECRETS) expect(run.stderr).not.toContain(secret);
     }
+  });
+});
+
+describe('a password of digits only, given in a query or a keyword string', () => {
+  it.each([`postgres://app@${CLOSED}/test?password=123456`, `postgres://app@${CLOSED}/te@st?sslpassword=123456`, `host=127.0.0.1 port=47201 password=123456`])('%s: hidden in what a driver prints, other numbers kept', (store) => {
+    const redact = commandLineRedactor(['list', 'u1', '--store', store], {});
+    expect(redact('could not use password 123456 on port 47201')).toBe('could not use password *** on port 47201');
   });
 });
