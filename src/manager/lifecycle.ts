@@ -174,15 +174,17 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const { kinds, at, reason, by } = how;
     const answer = await calls.call('listByUser', () => store.listByUser(userId));
     const revokedIds: string[] = [];
+    // Written with the first revocation, so an acknowledged sign-out has its line; alone when nothing was revoked.
+    let entry = entryFor(context, { userId, tenantId, type: 'user.session_invalidated', at, reason, by });
     // Idle rows too: an access token minted before the session went idle works until the row is revoked.
     for (const { record, refusal } of await judgeAll(context, answer, at, false)) {
       if (refusal !== undefined || record.tenantId !== tenantId || (how.everyKind !== true && !kinds.includes(record.kind)) || record.id === how.keep) continue;
-      const before = await calls.call('revoke', (due) => store.revoke(record.id, { at, reason, denyUntil: context.denyUntil(at) }, due));
-      if (before !== null) revokedIds.push(record.id);
+      const before = await calls.call('revoke', (due) => store.revoke(record.id, { at, reason, denyUntil: context.denyUntil(at), activity: entry, userId }, due));
+      if (before === null) continue;
+      revokedIds.push(record.id);
+      entry = undefined;
     }
-    const entry = entryFor(context, { userId, tenantId, type: 'user.session_invalidated', at, reason, by });
-    // Written after the revocations, which are each durable on their own; a failure is reported.
-    if (entry !== undefined) await calls.call('appendActivity', () => store.appendActivity!([entry])).catch((error: unknown) => config.onError(error));
+    if (entry !== undefined) await calls.call('appendActivity', () => store.appendActivity!([entry!])).catch((error: unknown) => config.onError(error));
     context.afterRevocation(userId);
     userInvalidated(hub, { at, userId, tenantId, reason, by }, kinds, revokedIds);
     return { epochs: {}, revokedIds };

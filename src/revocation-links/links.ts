@@ -6,7 +6,7 @@ import { deviceHash, requireActivity } from '../activity/activity.js';
 import type { RedeemedRevocationLink, RedeemRevocationLinkOptions, RevocationLinkOptions } from './api.js';
 import type { ManagerContext } from '../core/context.js';
 import type { Lifecycle } from '../core/lifecycle.js';
-import { judgeAll, judgeLookup, readSession, storedSessionOf } from '../core/live-session.js';
+import { judgeAll, readSession, storedSessionOf } from '../core/live-session.js';
 import { isWholeNumber } from '../option-checks.js';
 
 // A link is a one-time token shaped like a session token; the store keeps only its secret's hash.
@@ -72,10 +72,9 @@ async function endDevice(context: ManagerContext, lifecycle: Lifecycle, link: Re
   const named = await storedSessionOf(context, link.userId, link.sessionId);
   // The device the link carries, else its session's row's while stored.
   const device = link.deviceKey !== undefined ? link : named === undefined ? undefined : deviceOf(named.session);
-  const wasLive = named !== undefined && (await judgeLookup(context, named, context.config.clock())) === undefined;
   const revokedIds: string[] = [];
-  // Marked revoked whatever it was (an epoch-revoked row becomes a tombstone), counted only when it was live.
-  if ((await lifecycle.revoke(link.sessionId, { reason: 'not_me', userId: link.userId })) && wasLive) revokedIds.push(link.sessionId);
+  // An idle one too: it still holds access tokens.
+  if (await lifecycle.revoke(link.sessionId, { reason: 'not_me', userId: link.userId })) revokedIds.push(link.sessionId);
   if (device?.deviceKey === undefined) return { revokedIds, deviceFound: false };
   const answer = await context.calls.call('listByUser', () => context.store.listByUser(link.userId));
   // Idle rows too: an access token minted before the session went idle works until the row is revoked.

@@ -218,4 +218,15 @@ describe('"This wasn\'t me" ends that device only', () => {
     expect((await sessions.validate(odd.token)).ok).toBe(false);
     expect((await sessions.validate(other.token)).ok).toBe(true);
   });
+
+  it('an idle linked session is ended and counted: the page says the device was signed out', async () => {
+    let now = 1_800_000_000_000;
+    const sessions = createSessionManager({ store: memoryStore(), clock: () => now, idleTimeout: 15 * 60_000, epochCacheTtl: 0, accessTokens: { secret: 'x'.repeat(32), ttl: 3_600_000 } });
+    const first = await sessions.create({ userId: 'alice', userAgent: ATTACKER });
+    const jwt = await sessions.issueAccessToken(first.session);
+    const link = (await sessions.issueRevocationLink(first.session.id))!;
+    now += 16 * 60_000;
+    expect(await pageTitle(sessions, link)).toBe('That device was signed out');
+    expect((await sessions.verifyAccessToken(jwt)).ok).toBe(false);
+  });
 });

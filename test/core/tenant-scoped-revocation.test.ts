@@ -15,6 +15,17 @@ async function member() {
 }
 
 describe('revokeAll(userId, { tenantId })', () => {
+  it('writes its activity entry with the first revocation: a store refusing entries written alone loses none', async () => {
+    const inner = memoryStore();
+    // Fails every batch that writes activity alone.
+    const store = { ...inner, apply: (batch: Parameters<typeof inner.apply>[0]) => (batch.writes.every((write) => write.type === 'activity') ? Promise.reject(new Error('connection reset')) : inner.apply(batch)) };
+    const sessions = createSessionManager({ store, onError: () => undefined });
+    const { token } = await sessions.create({ userId: 'alice', tenantId: 'acme' });
+    await sessions.revokeAll('alice', { tenantId: 'acme', by: 'admin-1' });
+    expect((await sessions.validate(token)).ok).toBe(false);
+    expect((await sessions.activity('alice')).map((entry) => `${entry.type} ${entry.reason}`)).toContain('user.session_invalidated admin');
+  });
+
   it("ends only that tenant's sessions of the user, and names them", async () => {
     const { sessions, inAcme, inGlobex, alone } = await member();
     const result = await sessions.revokeAll('alice', { kinds: 'all', by: 'admin', tenantId: 'acme' });
