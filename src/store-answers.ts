@@ -20,9 +20,12 @@ export function epochOf(epochs: Epochs, kind: string, what: string): number {
   return epoch;
 }
 
+// A Map or a class instance would pass isObject yet hold no own keys: every epoch 0, every entry missed.
+const isPlain = (value: unknown): value is Record<string, unknown> => isObject(value) && [Object.prototype, null].includes(Object.getPrototypeOf(value));
+
 // Not each value: epochOf checks the one it reads.
 function checkEpochsShape(epochs: unknown, what: string): asserts epochs is Epochs {
-  if (!isObject(epochs)) throw malformed(what, 'epochs that are not an object');
+  if (!isPlain(epochs)) throw malformed(what, 'epochs that are not a plain object');
 }
 
 /** Checks every value of an epochs object, for answers handed on as they are. */
@@ -101,7 +104,7 @@ export function checkActivity(answer: unknown, userId: string, tenantId: string 
 }
 
 function checkTimes(times: unknown, what: string, field: string): Readonly<Record<string, number>> {
-  if (!isObject(times)) throw malformed(what, `${field} that are not an object`);
+  if (!isPlain(times)) throw malformed(what, `${field} that are not a plain object`);
   for (const key of Object.keys(times)) if (!isTime(times[key])) throw malformed(what, `${field} holding a time that is not a finite number`);
   return times as Readonly<Record<string, number>>;
 }
@@ -122,7 +125,7 @@ export function checkUserState(answer: unknown, userId: string): UserState {
   checkAllEpochs(answer['epochs'], 'readUser');
   checkAllEpochs(answer['highWater'], 'readUser');
   const tenants = answer['tenantEpochs'];
-  if (!isObject(tenants)) throw malformed('readUser', 'tenant epochs that are not an object');
+  if (!isPlain(tenants)) throw malformed('readUser', 'tenant epochs that are not a plain object');
   for (const tenantId of Object.keys(tenants)) checkAllEpochs(tenants[tenantId], 'readUser');
   checkTimes(answer['denied'], 'readUser', 'deny-list entries');
   checkTimes(answer['devices'], 'readUser', 'devices');
