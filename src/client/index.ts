@@ -136,8 +136,9 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
     if (stopped) return;
     const opened = new browser.EventSource(url, { withCredentials: true });
     source = opened;
+    let openedAt: number | undefined;
     opened.onopen = () => {
-      attempts = 0;
+      openedAt = Date.now();
     };
     opened.addEventListener('revoked', (event) => {
       let reason: unknown;
@@ -153,6 +154,8 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
       if (source !== opened) return;
       opened.close();
       source = undefined;
+      // A stream that ends as soon as it opens (a proxy that does not stream, a failing store) still backs off.
+      if (openedAt !== undefined && Date.now() - openedAt >= MAX_BACKOFF) attempts = 0;
       later();
     };
   };

@@ -82,4 +82,34 @@ describe('watchSession() in a page', () => {
     await vi.advanceTimersByTimeAsync(5_000);
     expect(assigned).toEqual([]);
   });
+
+  it('backs off when every stream opens and ends at once, and reconnects at once after one that stayed open', async () => {
+    answer = { status: 200 };
+    const stop = watchSession();
+    // Ten minutes of a proxy that does not stream: each stream opens and ends straight away.
+    for (let minute = 0; minute < 10; minute++) {
+      for (let tick = 0; tick < 600; tick++) {
+        const last = FakeSource.opened.at(-1)!;
+        if (last.onerror !== null) {
+          last.onopen!();
+          const fail = last.onerror;
+          last.onerror = null;
+          fail();
+        }
+        await vi.advanceTimersByTimeAsync(100);
+      }
+    }
+    // 1 s doubling to 30 s: about 25 tries, not one a second.
+    expect(FakeSource.opened.length).toBeLessThan(40);
+    // The last try is made; this stream stays open a minute, then fails.
+    await vi.advanceTimersByTimeAsync(30_000);
+    const settled = FakeSource.opened.at(-1)!;
+    settled.onopen!();
+    await vi.advanceTimersByTimeAsync(60_000);
+    const before = FakeSource.opened.length;
+    settled.onerror!();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(FakeSource.opened.length).toBe(before + 1);
+    stop();
+  });
 });
