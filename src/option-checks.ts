@@ -24,9 +24,7 @@ function shown(value: unknown): string {
 export function optionsObject<T extends object>(name: string, value: T | undefined, known: readonly string[]): T {
   if (value === undefined) return {} as T;
   if (!isObject(value)) throw invalidConfiguration(`${name} must be an object (got ${shown(value)}).`);
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) throw invalidConfiguration(`${name}: unknown option "${key}". Known options: ${known.join(', ')}.`);
-  }
+  for (const key of Object.keys(value)) if (!known.includes(key)) throw invalidConfiguration(`${name}: unknown option "${key}". Known options: ${known.join(', ')}.`);
   return value;
 }
 

@@ -158,9 +158,7 @@ export function resolveOptions(input: CreateSessionManagerOptions | undefined): 
   }
   const policy = optionsObject<SessionPolicy>('policy', options.policy, POLICY_OPTIONS);
   const globalLogout = policy.globalLogout ?? false;
-  if (typeof globalLogout !== 'boolean' && typeof globalLogout !== 'function') {
-    throw invalidConfiguration('policy.globalLogout must be a boolean or a function.');
-  }
+  if (typeof globalLogout !== 'boolean' && typeof globalLogout !== 'function') throw invalidConfiguration('policy.globalLogout must be a boolean or a function.');
   if (options.accessTokens !== undefined) checkAccessTokenOptions(options.accessTokens);
   return {
     touchInterval: duration('touchInterval', options.touchInterval, 60_000, { min: 0 }),

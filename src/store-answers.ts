@@ -40,9 +40,7 @@ export function checkRecord(answer: unknown, what: string): SessionRecord {
   if (!isObject(answer)) throw malformed(what, 'a session that is not an object');
   const record = answer;
   const { id, userId, kind, tenantId, createdAt, expiresAt, lastUsedAt, authenticatedAt, revokedAt, persistent } = record;
-  if (typeof id !== 'string' || typeof userId !== 'string' || typeof kind !== 'string') {
-    throw malformed(what, 'a session whose id, userId or kind is not a string');
-  }
+  if (typeof id !== 'string' || typeof userId !== 'string' || typeof kind !== 'string') throw malformed(what, 'a session whose id, userId or kind is not a string');
   if (tenantId !== undefined && typeof tenantId !== 'string') throw malformed(what, 'a session whose tenantId is not a string');
   if (!isTime(createdAt) || !isTime(expiresAt) || !isTime(lastUsedAt) || !isTime(authenticatedAt)) {
     throw malformed(what, 'a session whose createdAt, expiresAt, lastUsedAt or authenticatedAt is not a finite number');
@@ -119,9 +117,7 @@ function checkVersion(answer: Record<string, unknown>, what: string): void {
 export function checkUserState(answer: unknown, userId: string): UserState {
   if (!isObject(answer) || !Array.isArray(answer['sessions'])) throw malformed('readUser', 'no list of sessions');
   checkVersion(answer, 'readUser');
-  for (const record of answer['sessions'] as unknown[]) {
-    if (checkRecord(record, 'readUser').userId !== userId) throw malformed('readUser', "another user's session");
-  }
+  for (const record of answer['sessions'] as unknown[]) if (checkRecord(record, 'readUser').userId !== userId) throw malformed('readUser', "another user's session");
   checkAllEpochs(answer['epochs'], 'readUser');
   checkAllEpochs(answer['highWater'], 'readUser');
   const tenants = answer['tenantEpochs'];

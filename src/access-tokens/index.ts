@@ -228,8 +228,6 @@ function keyList(options: AccessTokenOptions): AccessTokenKey[] {
 }
 
 function bounded(name: string, value: number, min: number, max: number, code: 'INVALID_CONFIGURATION' | 'INVALID_INPUT' = 'INVALID_CONFIGURATION'): number {
-  if (!Number.isFinite(value) || value < min || value > max) {
-    throw new SessionError(code, `${name} must be between ${min} and ${max} ms.`);
-  }
+  if (!Number.isFinite(value) || value < min || value > max) throw new SessionError(code, `${name} must be between ${min} and ${max} ms.`);
   return value;
 }

@@ -42,9 +42,7 @@ export function checkKeys(keys: readonly AccessTokenKey[]): void {
     if (!ALGORITHMS.has(key.alg)) throw invalidConfiguration(`Access-token algorithm "${String(key.alg)}" is not allowed (HS256, EdDSA, ES256).`);
     if (key.alg === 'HS256') {
       if (key.secret === undefined) throw invalidConfiguration('An HS256 access-token key needs a secret.');
-      if (secretBytes(key.secret).byteLength < MIN_SECRET_BYTES) {
-        throw invalidConfiguration(`The HS256 access-token secret must be at least ${MIN_SECRET_BYTES} bytes.`);
-      }
+      if (secretBytes(key.secret).byteLength < MIN_SECRET_BYTES) throw invalidConfiguration(`The HS256 access-token secret must be at least ${MIN_SECRET_BYTES} bytes.`);
       if (key.privateKey !== undefined || key.publicKey !== undefined) throw invalidConfiguration('An HS256 key takes a secret, not a key pair.');
     } else {
       if (key.secret !== undefined) throw invalidConfiguration(`An ${key.alg} key takes a key pair, not a secret.`);

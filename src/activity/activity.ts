@@ -38,9 +38,7 @@ export function withoutUndefined<T extends object>(fields: T): T {
 
 /** Throws `INVALID_CONFIGURATION` when the store keeps no activity. */
 export function requireActivity(context: ManagerContext, what: string): void {
-  if (!context.keepsActivity) {
-    throw new SessionError('INVALID_CONFIGURATION', `${what} needs a store that keeps account activity; this store has no listActivity.`);
-  }
+  if (!context.keepsActivity) throw new SessionError('INVALID_CONFIGURATION', `${what} needs a store that keeps account activity; this store has no listActivity.`);
 }
 
 /** `sessions.activity(userId, options)`: one page, newest first. */

@@ -112,9 +112,7 @@ export function resolveHttpOptions(input: SessionHttpOptions = {}, caller = 'The
   if (cookieName !== undefined && (typeof cookieName !== 'string' || !COOKIE_NAME.test(cookieName))) {
     throw invalid(`cookieName ${JSON.stringify(cookieName)} is not a valid cookie name (1-64 letters, digits or !#$%&'*+-.^_\`|~).`);
   }
-  if (domain !== undefined && (typeof domain !== 'string' || !DOMAIN.test(domain))) {
-    throw invalid(`domain ${JSON.stringify(domain)} is not a host name.`);
-  }
+  if (domain !== undefined && (typeof domain !== 'string' || !DOMAIN.test(domain))) throw invalid(`domain ${JSON.stringify(domain)} is not a host name.`);
   const sameSiteOption = typeof options.sameSite === 'string' ? options.sameSite.toLowerCase() : (options.sameSite ?? 'lax');
   if (typeof sameSiteOption !== 'string' || !isSameSite(sameSiteOption)) throw invalid(`sameSite must be "lax", "strict" or "none" (got ${JSON.stringify(sameSiteOption)}).`);
   const sameSite = SAME_SITE[sameSiteOption];
@@ -127,9 +125,7 @@ export function resolveHttpOptions(input: SessionHttpOptions = {}, caller = 'The
   if (lowerName.startsWith('__secure-') && secure === false) {
     throw invalid(`cookieName "${cookieName}" has the __Secure- prefix, which needs Secure: remove secure: false or rename the cookie.`);
   }
-  if (sameSite === 'None' && secure !== true) {
-    throw invalid('sameSite "none" needs secure: true (browsers drop SameSite=None cookies without Secure).');
-  }
+  if (sameSite === 'None' && secure !== true) throw invalid('sameSite "none" needs secure: true (browsers drop SameSite=None cookies without Secure).');
   const retryAfter = integer('retryAfter (seconds)', options.retryAfter, DEFAULT_RETRY_AFTER, { min: 1, max: 86_400 });
   const onError = callable<(error: unknown) => void, undefined>('onError', options.onError, undefined);
   // The configured name has a `__Host-` or `__Secure-` prefix, so `Secure` is always set.

@@ -8,9 +8,7 @@ import type { CreateSessionInput } from '../core/shapes.js';
 function holdsUnstorable(value: unknown): boolean {
   if (typeof value === 'string') return UNSTORABLE.test(value);
   if (Array.isArray(value)) return value.some(holdsUnstorable);
-  if (typeof value === 'object' && value !== null) {
-    return Object.entries(value).some(([key, inner]) => UNSTORABLE.test(key) || holdsUnstorable(inner));
-  }
+  if (typeof value === 'object' && value !== null) return Object.entries(value).some(([key, inner]) => UNSTORABLE.test(key) || holdsUnstorable(inner));
   return false;
 }
 
@@ -36,9 +34,7 @@ export function checkCreateInput(input: CreateSessionInput, config: ResolvedOpti
     } catch {
       serialised = undefined;
     }
-    if (typeof input.data !== 'object' || input.data === null || Array.isArray(input.data) || serialised === undefined) {
-      throw invalidInput('data must be a JSON object.');
-    }
+    if (typeof input.data !== 'object' || input.data === null || Array.isArray(input.data) || serialised === undefined) throw invalidInput('data must be a JSON object.');
     if (Buffer.byteLength(serialised) > STORE_LIMITS.dataBytes) throw invalidInput(`data must serialise to at most ${STORE_LIMITS.dataBytes} bytes.`);
     if (holdsUnstorable(input.data)) throw invalidInput('data must not hold U+0000 or unpaired surrogates.');
   }

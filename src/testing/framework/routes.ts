@@ -46,9 +46,7 @@ export function describeRoutes({ describe, it, expect, scenario, expectReply }: 
       const alice = await scenario().signedIn('alice');
       const bob = await scenario().signedIn('bob', BROWSERS.firefoxWindows);
       // Unknown and malformed ids are tested in test/http; the encoded slash is for the router.
-      for (const id of [bob.sessionId, '..%2F..%2Fx']) {
-        expectReply(await alice.request(`/sessions/${id}`, { method: 'DELETE' }), 404, { json: { error: 'not_found' } });
-      }
+      for (const id of [bob.sessionId, '..%2F..%2Fx']) expectReply(await alice.request(`/sessions/${id}`, { method: 'DELETE' }), 404, { json: { error: 'not_found' } });
       expect((await bob.request('/api/me')).status).toBe(200);
     });
 
