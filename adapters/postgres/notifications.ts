@@ -133,11 +133,7 @@ function pgListener(pool: PostgresPool, channel: string, timeoutMs: number, hook
 /** postgres.js: its `listen` keeps a connection of its own and listens again after a failure, calling `onlisten`. */
 function postgresJsListener(sql: PostgresJsSql, channel: string, timeoutMs: number, hooks: Hooks): Listener {
   let active: Promise<{ unlisten(): Promise<unknown> }> | undefined;
-  const release = (attempt: NonNullable<typeof active>): Promise<unknown> =>
-    attempt.then(
-      (handle) => handle.unlisten().catch(() => undefined),
-      () => undefined,
-    );
+  const release = (attempt: NonNullable<typeof active>): Promise<unknown> => attempt.then((handle) => handle.unlisten().catch(() => undefined), () => undefined);
   return {
     start() {
       if (active !== undefined) return;

@@ -44,9 +44,6 @@ export function withDeadline<T>(promise: Promise<T>, ms: number, expired: () => 
       done = true;
       reject(expired());
     }, ms);
-    promise.then(
-      (value) => (clearTimeout(timer), done ? late?.(value) : resolve(value)),
-      (error: unknown) => (clearTimeout(timer), reject(error)),
-    );
+    promise.then((value) => (clearTimeout(timer), done ? late?.(value) : resolve(value)), (error: unknown) => (clearTimeout(timer), reject(error)));
   });
 }

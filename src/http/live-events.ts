@@ -24,11 +24,7 @@ class LiveStream {
   #expiry: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
 
-  constructor(
-    readonly hub: LiveEventsHub,
-    readonly session: Session,
-    readonly sink: StreamSink,
-  ) {}
+  constructor(readonly hub: LiveEventsHub, readonly session: Session, readonly sink: StreamSink) {}
 
   send(chunk: string): void {
     if (this.#closed) return;

@@ -101,11 +101,7 @@ export class Device {
   /** The session id of {@link token}. */
   sessionId: string | undefined;
 
-  constructor(
-    private readonly base: string,
-    readonly userAgent: string,
-    readonly cookieName = 'session',
-  ) {}
+  constructor(private readonly base: string, readonly userAgent: string, readonly cookieName = 'session') {}
 
   /** Holds a token the test made itself (a federated sign-in through the manager), as a cookie. */
   holdToken(token: string): void {
