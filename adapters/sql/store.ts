@@ -185,6 +185,4 @@ export function sqlStore(dialect: Dialect, names: Names, driver: SqlDriver): Sql
 }
 
 /** The owner's row key in `owners` and `epochs`: a user (`u`) or a tenant (`t`); a key (`k`) is its own row in `keys`. */
-function ownerId(owner: Owner): ['u' | 't' | 'k', string] {
-  return 'userId' in owner ? ['u', owner.userId] : 'tenantId' in owner ? ['t', owner.tenantId] : ['k', owner.key];
-}
+const ownerId = (owner: Owner): ['u' | 't' | 'k', string] => ('userId' in owner ? ['u', owner.userId] : 'tenantId' in owner ? ['t', owner.tenantId] : ['k', owner.key]);

@@ -89,6 +89,4 @@ async function importKey(key: KeyLike, alg: AccessTokenAlgorithm): Promise<Crypt
   return 'kty' in key ? ((await importJWK(key, alg)) as CryptoKey) : (key as CryptoKey);
 }
 
-function secretBytes(secret: string | Uint8Array): Uint8Array {
-  return typeof secret === 'string' ? new TextEncoder().encode(secret) : secret;
-}
+const secretBytes = (secret: string | Uint8Array): Uint8Array => (typeof secret === 'string' ? new TextEncoder().encode(secret) : secret);

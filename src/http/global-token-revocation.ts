@@ -13,10 +13,11 @@ import { emptyResponse, jsonResponse, methodNotAllowedResponse, temporarilyUnava
 /** The JSON body of the largest request taken, in bytes: a subject is a few hundred. */
 const BODY_LIMIT = 16 * 1024;
 
+const invalidToken = (): HttpResponse => jsonResponse(401, { error: 'invalid_token' }, { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
 const ANSWERS: Record<GlobalTokenRevocationRefusal, () => HttpResponse> = {
   missing_bearer: () => jsonResponse(401, { error: 'unauthorized' }, { headers: { 'www-authenticate': 'Bearer' } }),
-  invalid_bearer: () => invalidToken(),
-  replayed: () => invalidToken(),
+  invalid_bearer: invalidToken,
+  replayed: invalidToken,
   invalid_request: () =>
     jsonResponse(400, {
       error: 'invalid_request',
@@ -24,10 +25,6 @@ const ANSWERS: Record<GlobalTokenRevocationRefusal, () => HttpResponse> = {
     }),
   user_not_found: () => jsonResponse(404, { error: 'user_not_found' }),
 };
-
-function invalidToken(): HttpResponse {
-  return jsonResponse(401, { error: 'invalid_token' }, { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
-}
 
 /** Answers `POST <prefix>/global-token-revocation`, with the checked options. */
 export function createGlobalTokenRevocationRoute(manager: SessionManager, options: GlobalTokenRevocationOptions): (request: HttpRequest, resolved: ResolvedHttpOptions) => Promise<HttpResponse> {

@@ -29,9 +29,7 @@ export function clientIp(request: HttpRequest, trustProxy: boolean): string | un
   return request.remoteAddress === undefined ? undefined : unmapped(request.remoteAddress);
 }
 
-function unmapped(ip: string): string {
-  return ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip;
-}
+const unmapped = (ip: string): string => (ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip);
 
 const HOST_SHAPE = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
