@@ -88,10 +88,5 @@ const encode = (value: SqlValue): string | null => {
 };
 
 /** The call's values: the check, the steps as JSON, and the ms the server may take. */
-export const applyValues = (check: SqlCheck, steps: readonly SqlStep[], waitMs: number): SqlValue[] => [
-  check.scope,
-  encode(check.owner),
-  check.version ?? null,
-  JSON.stringify(steps.map(([statement, values]) => [statement.name, ...values.map(encode)])),
-  waitMs,
-];
+export const applyValues = (check: SqlCheck, steps: readonly SqlStep[], waitMs: number): SqlValue[] =>
+  [check.scope, encode(check.owner), check.version ?? null, JSON.stringify(steps.map(([statement, values]) => [statement.name, ...values.map(encode)])), waitMs];

@@ -45,10 +45,7 @@ END $apply$`;
 }
 
 /** The statement calling the function: 1 when the batch was applied, 0 when the version moved. */
-export const applyCall = (names: TableNames): Statement => ({
-  name: 'apply',
-  text: `SELECT ${applyFunctionName(names)}($1, $2, $3, $4, $5, $6, $7) AS applied`,
-});
+export const applyCall = (names: TableNames): Statement => ({ name: 'apply', text: `SELECT ${applyFunctionName(names)}($1, $2, $3, $4, $5, $6, $7) AS applied` });
 
 /** The call's values: the check, the steps as JSON, the notice (and its channel) if any, the caller's time left in ms. */
 export function applyValues(check: SqlCheck, steps: readonly SqlStep[], notice: RevocationNotice | undefined, channel: string, waitMs: number): (string | number | null)[] {
