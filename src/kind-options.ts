@@ -10,9 +10,8 @@ export interface KindOptions {
   /** Whether a new session replaces the older one of the same browser + OS and `tenantId`. @default true, except for `api` */
   readonly replaceDevice?: boolean;
   /**
-   * A live token older than this (ms, since its sign-in or last rotation) gets a new secret on
-   * use (`rotatedToken`); the retired one presented after `rotationGrace` ends the session
-   * (`token_reused`). 0 never rotates. Cookie kinds only. @default 0
+   * A live token older than this (ms, since its sign-in or last rotation) gets a new secret on use (`rotatedToken`); the retired one presented after
+   * `rotationGrace` ends the session (`token_reused`). 0 never rotates. Cookie kinds only. @default 0
    */
   readonly rotateAfter?: number;
   /** How long (ms) after a rotation the retired token still works and gets the same new one (parallel requests, two tabs). From 1 s to half of `rotateAfter`. @default 60_000 */

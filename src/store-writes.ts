@@ -64,9 +64,8 @@ export interface KeyState {
 export type Write = InsertWrite | RevokeWrite | EpochsWrite | HighWaterWrite | DenyWrite | DeviceWrite | ActivityWrite | PutKeyWrite | DeleteKeyWrite | EraseWrite;
 
 /**
- * Puts a session row (user batches): a new one, or a whole new version of one of the user's rows
- * with the same id (a rotated secret), every field replaced, absent fields absent. Ids are
- * unique: the manager never puts an id another user holds.
+ * Puts a session row (user batches): a new one, or a whole new version of one of the user's rows with the same id (a rotated secret), every field
+ * replaced, absent fields absent. Ids are unique: the manager never puts an id another user holds.
  */
 export interface InsertWrite {
   /** What the write is. */

@@ -68,9 +68,8 @@ export interface SessionStore {
   /**
    * Everything kept about one user, with its version, in one round trip. Never writes.
    * @param tenantId - A tenant whose epochs are answered too, though no row names it yet.
-   * @param sessionId - A string: `sessions` holds only the user's row with this id (or none);
-   * `null`: no row at all. `tenantEpochs` follows the rows answered. The manager asks for one row
-   * or none when that is all it decides on, so the cost does not grow with the user's sessions.
+   * @param sessionId - A string: `sessions` holds only the user's row with this id (or none); `null`: no row at all. `tenantEpochs` follows the rows
+   * answered. The manager asks for one row or none when that is all it decides on, so the cost does not grow with the user's sessions.
    */
   readUser(userId: string, tenantId?: string, sessionId?: string | null): Promise<UserState>;
 
@@ -81,8 +80,7 @@ export interface SessionStore {
   readKey(key: string): Promise<KeyState>;
 
   /**
-   * Applies a batch if its owner's version holds (promise 1), atomically (promise 2), then
-   * publishes a notice when the batch asks for one.
+   * Applies a batch if its owner's version holds (promise 1), atomically (promise 2), then publishes a notice when the batch asks for one.
    * @returns `true` when applied, `false` when the version had moved (nothing written).
    */
   apply(batch: Batch): Promise<boolean>;
@@ -97,9 +95,8 @@ export interface SessionStore {
   /**
    * Deletes up to `limit` session rows past `expiresAt`, and deny-list entries, keys, activity
    * and devices past theirs, in bounded work. Never deletes epochs, high-water marks or versions.
-   * @returns How many session rows were deleted. Fewer than `limit` may still leave some (the
-   * work is bounded): the manager calls again until a call deletes none, so a call answers 0
-   * only when no session row is due within its bounded work, or another instance is pruning.
+   * @returns How many session rows were deleted. Fewer than `limit` may still leave some (the work is bounded): the manager calls again until a call
+   * deletes none, so a call answers 0 only when no session row is due within its bounded work, or another instance is pruning.
    */
   prune(options: PruneOptions): Promise<number>;
 

@@ -19,9 +19,8 @@ export interface ApplyProcedure {
 }
 
 /**
- * The batch applier: the shared SQL layer's own statements under the same version check, in one
- * transaction of one `CALL`, so a batch is one round trip. It decides nothing: every write is computed
- * in TypeScript, and a step it does not know fails the whole batch.
+ * The batch applier: the shared SQL layer's own statements under the same version check, in one transaction of one `CALL`, so a batch is one round
+ * trip. It decides nothing: every write is computed in TypeScript, and a step it does not know fails the whole batch.
  */
 export function applyProcedure(names: TableNames): ApplyProcedure {
   const st = sqlStatements(mysqlDialect, names);

@@ -8,9 +8,8 @@ import { migrate } from './schema.js';
 /** A {@link SessionStore} on MySQL or MariaDB with every optional method but `subscribe`, and the migration that creates its tables. */
 export interface MysqlStore extends SessionStore {
   /**
-   * Creates the tables (schema version 1) and the procedure applying a batch (so the user needs the
-   * `CREATE ROUTINE` privilege, and `EXECUTE` at run time): idempotent, safe from several instances at
-   * once. Run it at startup, or `session-revocation migrate --store mysql://…`.
+   * Creates the tables (schema version 1) and the procedure applying a batch (so the user needs the `CREATE ROUTINE` privilege, and `EXECUTE` at run
+   * time): idempotent, safe from several instances at once. Run it at startup, or `session-revocation migrate --store mysql://…`.
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE` when the server cannot be reached,
    * `STORE_ERROR` when a statement fails (no privilege, tables of a newer version).
    */

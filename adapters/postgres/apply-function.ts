@@ -11,9 +11,8 @@ const syntax: RoutineSyntax = { elsif: 'ELSIF', missed: 'NOT FOUND', refuse: 'RE
 const late = `IF clock_timestamp() >= deadline THEN RAISE EXCEPTION 'the session store call ran past its deadline' USING ERRCODE = 'query_canceled'; END IF`;
 
 /**
- * `CREATE FUNCTION` of the batch applier: the shared SQL layer's own statements under the same version
- * check, in one statement's transaction, so a batch is one round trip. It decides nothing: every write
- * is computed in TypeScript, and a step it does not know fails the whole batch.
+ * `CREATE FUNCTION` of the batch applier: the shared SQL layer's own statements under the same version check, in one statement's transaction, so a
+ * batch is one round trip. It decides nothing: every write is computed in TypeScript, and a step it does not know fails the whole batch.
  */
 export function applyFunctionSql(names: TableNames): string {
   const st = sqlStatements(postgresDialect, names);

@@ -15,8 +15,7 @@ export interface PostgresStoreOptions {
   /** Schema holding the tables; `migrate()` creates it. Lower-case letters, digits and `_`. @default "session_revocation" */
   readonly schema?: string;
   /**
-   * Sessions table name; the others are `<table>_owners`, `<table>_epochs`...: lower-case letters,
-   * digits and `_`, at most 40 characters.
+   * Sessions table name; the others are `<table>_owners`, `<table>_epochs`...: lower-case letters, digits and `_`, at most 40 characters.
    * @default "sessions"
    */
   readonly table?: string;

@@ -11,9 +11,8 @@ import { schemaSql } from './schema-sql.js';
 /** A {@link SessionStore} on PostgreSQL with every optional method, and the migration that creates its tables. */
 export interface PostgresStore extends SessionStore {
   /**
-   * Creates the schema, tables and indexes (version 1) and the function applying a batch: idempotent,
-   * safe from several instances at once, one simple query (so through a pooler too). The same SQL
-   * ships as `schema.sql`.
+   * Creates the schema, tables and indexes (version 1) and the function applying a batch: idempotent, safe from several instances at once, one simple
+   * query (so through a pooler too). The same SQL ships as `schema.sql`.
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE` when PostgreSQL cannot be reached,
    * `STORE_ERROR` when the script fails (no privilege, a table of the same name with another shape).
    */

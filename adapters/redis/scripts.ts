@@ -5,9 +5,8 @@ export type Script = ReturnType<typeof script>;
 const script = (source: string, readOnly = false) => ({ source, sha: hash('sha1', source, 'hex'), readOnly });
 
 /**
- * Writes a batch: checks the owner's version (field `v` of KEYS[1]), applies each write encoded by
- * `writes.ts`, bumps the version. ARGV: expected version ('' for any), '1' to bump, the directory
- * prefix ('' on a cluster). Answers nil when the version moved, else {1, queues written, far keys}.
+ * Writes a batch: checks the owner's version (field `v` of KEYS[1]), applies each write encoded by `writes.ts`, bumps the version. ARGV: expected
+ * version ('' for any), '1' to bump, the directory prefix ('' on a cluster). Answers nil when the version moved, else {1, queues written, far keys}.
  */
 export const applyScript = script(`
 local owner, dir = KEYS[1], ARGV[3]

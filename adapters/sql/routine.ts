@@ -63,9 +63,8 @@ export interface RoutineSyntax {
 }
 
 /**
- * The version check opening a batch routine: the one `sqlStore` runs as statements where no routine
- * applies batches, written once for every routine. `owner` is the scope and owner expressions,
- * `version` the version read (NULL: none). A claimed key's placeholder row goes at the routine's end.
+ * The version check opening a batch routine: the one `sqlStore` runs as statements where no routine applies batches, written once for every routine.
+ * `owner` is the scope and owner expressions, `version` the version read (NULL: none). A claimed key's placeholder row goes at the routine's end.
  */
 export function versionCheckSql(st: ReturnType<typeof sqlStatements>, s: RoutineSyntax, owner: readonly [string, string], version: string): string {
   const refuseIf = (missed = s.missed): string => `IF ${missed} THEN ${s.refuse} END IF;`;

@@ -5,10 +5,9 @@ import type { HttpRequest } from './request.js';
 const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 
 /**
- * Whether a state-changing request must be refused as cross-site (`403`). `Sec-Fetch-Site`
- * decides when present (only `same-origin` and `none` pass, so a sibling subdomain cannot post
- * either); else `Origin`, refused when `null` or not the request's own origin. A request with
- * neither (curl, a server) passes: it cannot carry a victim's cookie by accident.
+ * Whether a state-changing request must be refused as cross-site (`403`). `Sec-Fetch-Site` decides when present (only `same-origin` and `none` pass,
+ * so a sibling subdomain cannot post either); else `Origin`, refused when `null` or not the request's own origin. A request with neither (curl, a
+ * server) passes: it cannot carry a victim's cookie by accident.
  *
  * @param trustProxy - Whether `X-Forwarded-Proto` and `X-Forwarded-Host` are trusted.
  */

@@ -12,9 +12,8 @@ import { NO_STORE } from './response.js';
 export type SignInInput = Omit<CreateSessionInput, 'userAgent' | 'ip' | 'previousToken'>;
 
 /**
- * The object every wrapper attaches to a request (`req.sessions`, `request.sessions`,
- * `ctx.sessions`): its session and the actions bound to it. Cookie changes are written on the
- * response at once, with `Cache-Control: no-store`.
+ * The object every wrapper attaches to a request (`req.sessions`, `request.sessions`, `ctx.sessions`): its session and the actions bound to it.
+ * Cookie changes are written on the response at once, with `Cache-Control: no-store`.
  */
 export interface RequestSessions {
   /** The validated session of the cookie (or Bearer session token), or `null`. */

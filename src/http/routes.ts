@@ -33,8 +33,7 @@ export interface SessionRoutes {
   readonly prefix: string;
   /**
    * Answers a request to the session routes, or `undefined` for any other request.
-   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the session middleware of the
-   * same manager did not run before.
+   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the session middleware of the same manager did not run before.
    */
   respond(sessions: RequestSessions | undefined): Promise<HttpResponse | undefined>;
 }
@@ -131,11 +130,10 @@ function preferredLocale(header: string | undefined): string | undefined {
  * | `POST /global-token-revocation` (with `globalTokenRevocation`) | Universal Logout, as `sessions.globalTokenRevocation()` decides: `204` once every session of the user ends (no session, no same-origin check); `401` with `WWW-Authenticate` for a bearer that is missing, not signed by a configured issuer for this endpoint, without `jti`, or already taken (by any instance sharing the store), `400` for a body that is not `{ sub_id }` (`email` or `iss_sub`) as JSON, `404` when `resolveSubject` finds no user, `503` when the keys, `resolveSubject` or the store fail, reported to `onError` |
  * | `POST /backchannel-logout` (with `backchannelLogout`) | OpenID Connect back-channel logout: `200` (no session, no same-origin check), `400` `{ error }` for a bad token, `503` when the store or the provider's keys cannot be reached, reported to `onError` (the specification asks no provider to send again) |
  *
- * The others need a session (`401`, or the login redirect for a page navigation); another
- * method gets `405` with `Allow`; state-changing routes refuse cross-site requests (`403`); a
- * store failure gives `503`; nothing is cached. With `requireFresh`, the routes that end other
- * sessions answer `403` `reauthentication_required` (a `303` to `reauthPath` for a page) to a
- * session not fresh, and `POST /sign-out` signs out this device only (`{ "global": false }`).
+ * The others need a session (`401`, or the login redirect for a page navigation); another method gets `405` with `Allow`; state-changing routes
+ * refuse cross-site requests (`403`); a store failure gives `503`; nothing is cached. With `requireFresh`, the routes that end other sessions answer
+ * `403` `reauthentication_required` (a `303` to `reauthPath` for a page) to a session not fresh, and `POST /sign-out` signs out this device only (`{
+ * "global": false }`).
  *
  * @param manager - The manager the session middleware was given.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for options out of range.

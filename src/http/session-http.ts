@@ -15,9 +15,8 @@ const MALFORMED: Authentication = { status: 'anonymous', reason: 'malformed' };
 /** The HTTP layer bound to one manager and one set of options; see {@link createSessionHttp}. */
 export interface SessionHttp {
   /**
-   * Reads and checks the request's cookie or Bearer token and returns the request's `sessions`
-   * object; cookie changes made later are written on `target`. A store failure does not
-   * throw: the object's `status` is `"unavailable"`.
+   * Reads and checks the request's cookie or Bearer token and returns the request's `sessions` object; cookie changes made later are written on
+   * `target`. A store failure does not throw: the object's `status` is `"unavailable"`.
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when `accessTokens` is on but the manager has no `accessTokens` option.
    */
   attach(request: HttpRequest, target: ResponseTarget): Promise<RequestSessions>;

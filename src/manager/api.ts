@@ -26,11 +26,9 @@ import type { CreateSessionInput, CreatedSession, ActorOptions, SignOutOptions, 
 /**
  * The session lifecycle: create, validate, revoke, list, prune. See {@link createSessionManager}.
  *
- * Methods that reach the store reject with a {@link session-revocation!SessionError}: `STORE_UNAVAILABLE`
- * when the store cannot be reached or timed out (nothing was decided), `STORE_ERROR` for any
- * other store failure, `CLOSED` after {@link SessionManager.close}. The access-token methods also
- * reject on first use of a configured key that turns out unusable (`INVALID_CONFIGURATION`, or
- * jose's error for a key it cannot import).
+ * Methods that reach the store reject with a {@link session-revocation!SessionError}: `STORE_UNAVAILABLE` when the store cannot be reached or timed
+ * out (nothing was decided), `STORE_ERROR` for any other store failure, `CLOSED` after {@link SessionManager.close}. The access-token methods also
+ * reject on first use of a configured key that turns out unusable (`INVALID_CONFIGURATION`, or jose's error for a key it cannot import).
  */
 export interface SessionManager extends TenantActions, ImpersonationActions, ActivityActions, RevocationLinkActions, PrivacyActions, LiveEventActions, FederatedActions, SecurityEventActions, SecurityEventPollActions, GlobalTokenRevocationActions {
   /** The store in use. */
@@ -38,22 +36,19 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
   /** Whether the manager was given `accessTokens` (so it can issue and verify access tokens). */
   readonly accessTokensEnabled: boolean;
   /**
-   * Whether the store publishes revocations to every instance (it has `subscribe`: Redis,
-   * PostgreSQL, and the memory store within its process). When it does not (SQLite),
-   * {@link SessionManager.watchRevocations} hears only this manager's own revocations.
+   * Whether the store publishes revocations to every instance (it has `subscribe`: Redis, PostgreSQL, and the memory store within its process). When
+   * it does not (SQLite), {@link SessionManager.watchRevocations} hears only this manager's own revocations.
    */
   readonly revocationsPublished: boolean;
   /**
    * Signs in: mints a token and stores a new session.
-   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user or tenant id, an
-   * undeclared kind, or `data` that is not a JSON object within 8 KiB; `SESSION_LIMIT` when the
-   * user has `maxSessions` live sessions of the kind and tenant and `onMaxSessions` is `"refuse"` (the
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user or tenant id, an undeclared kind, or `data` that is not a JSON
+   * object within 8 KiB; `SESSION_LIMIT` when the user has `maxSessions` live sessions of the kind and tenant and `onMaxSessions` is `"refuse"` (the
    * error's `sessions` lists them); `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   create(input: CreateSessionInput): Promise<CreatedSession>;
   /**
-   * Checks a token: one store read, a write only when the touch interval passed. Never throws
-   * for a bad token: it returns a refusal.
+   * Checks a token: one store read, a write only when the touch interval passed. Never throws for a bad token: it returns a refusal.
    * @param options - `bearer: true` for a token presented as `Authorization: Bearer`: a rotating kind's token is then `not_found`, as only a cookie receives new secrets.
    * @returns `{ ok: true, session, rotatedToken? }`, or `{ ok: false, reason }` for a missing, malformed, unknown,
    * expired, idle, revoked or reused token.
@@ -62,11 +57,9 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    */
   validate(token: unknown, options?: { readonly bearer?: boolean | undefined }): Promise<ValidationResult>;
   /**
-   * Records that the user proved who they are again on this session (asked for the password
-   * before a sensitive action): its `authenticatedAt` becomes now, so it is fresh for
-   * `freshAge`. One store write, no new token. Event `session.reauthenticated`.
-   * @returns The session with its new `authenticatedAt`, or `null` for an unknown, revoked,
-   * expired or idle one (nothing written).
+   * Records that the user proved who they are again on this session (asked for the password before a sensitive action): its `authenticatedAt` becomes
+   * now, so it is fresh for `freshAge`. One store write, no new token. Event `session.reauthenticated`.
+   * @returns The session with its new `authenticatedAt`, or `null` for an unknown, revoked, expired or idle one (nothing written).
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   reauthenticated(sessionId: string, options?: ReauthenticateOptions): Promise<Session | null>;
@@ -79,9 +72,8 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    */
   isFresh(session: Pick<Session, 'authenticatedAt'>, maxAge?: number): boolean;
   /**
-   * Revokes one session (a tombstone stays until expiry). It cannot tell who acts: a session
-   * ending itself goes through {@link SessionManager.signOut}, which names a support session's
-   * impersonator in `by`; here pass `by` yourself.
+   * Revokes one session (a tombstone stays until expiry). It cannot tell who acts: a session ending itself goes through
+   * {@link SessionManager.signOut}, which names a support session's impersonator in `by`; here pass `by` yourself.
    * @param sessionId - An id of another shape revokes nothing.
    * @returns Whether this call revoked it (`false` when unknown, another user's or tenant's (`userId`, `tenantId`), or already ended: revoked, expired or
    * signed out everywhere, with no activity entry or event); an idle session is still ended, as its access tokens work.
@@ -89,9 +81,8 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    */
   revoke(sessionId: string, options?: RevokeSessionOptions): Promise<boolean>;
   /**
-   * Signs a user out everywhere by raising epochs: O(1) for any number of sessions. With
-   * `tenantId` (a tenant admin's action) only that tenant's sessions end, each revoked on its
-   * own, and no epoch moves.
+   * Signs a user out everywhere by raising epochs: O(1) for any number of sessions. With `tenantId` (a tenant admin's action) only that tenant's
+   * sessions end, each revoked on its own, and no epoch moves.
    * @param options - The kinds to sign out (default: the `everywhereKinds` option), tenant, reason and actor.
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id, or kinds that are
    * neither `"all"` nor a non-empty list of declared kinds; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
@@ -109,9 +100,8 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    * Signs this device out, or every device when the global-logout policy says so (unless
    * `thisDeviceOnly`, or the session is a support session: it ends alone).
    * @param session - The signed-in session, as `validate` returned it.
-   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad `session.userId` or a
-   * `thisDeviceOnly` that is not a boolean; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`. An error of
-   * a `globalLogout` policy function propagates as is, after this device was signed out.
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad `session.userId` or a `thisDeviceOnly` that is not a boolean;
+   * `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`. An error of a `globalLogout` policy function propagates as is, after this device was signed out.
    */
   signOut(session: Pick<Session, 'id' | 'userId' | 'tenantId'>, options?: SignOutOptions): Promise<SignOutResult>;
   /**
@@ -133,8 +123,7 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    */
   emailChanged(userId: string, options?: CredentialChangeOptions): Promise<CredentialChangeResult>;
   /**
-   * The live sessions of a user for a "Login management" list: current first, then most recently
-   * used. Revoked, expired and idle ones are left out.
+   * The live sessions of a user for a "Login management" list: current first, then most recently used. Revoked, expired and idle ones are left out.
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id, or `kinds`
    * that is not a non-empty list of the manager's kinds; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
@@ -148,8 +137,7 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    */
   prune(options?: { readonly limit?: number }): Promise<number>;
   /**
-   * Prunes at once, then every `pruneInterval`, on an unref'd timer; a second call restarts it. A failed run
-   * goes to the `onError` option.
+   * Prunes at once, then every `pruneInterval`, on an unref'd timer; a second call restarts it. A failed run goes to the `onError` option.
    * @returns A function that stops it.
    * @throws {@link session-revocation!SessionError} `CLOSED` after {@link SessionManager.close} (thrown, not rejected).
    */
@@ -160,21 +148,18 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    */
   close(): Promise<void>;
   /**
-   * Mints a short-lived JWT for the session, from the session as the store holds it (one read):
-   * its kind, creation, tenant and sign-in time; a support session's token names who acts
-   * (`act`) and has no `auth_time`. A session that is not live in the store gets no token.
+   * Mints a short-lived JWT for the session, from the session as the store holds it (one read): its kind, creation, tenant and sign-in time; a
+   * support session's token names who acts (`act`) and has no `auth_time`. A session that is not live in the store gets no token.
    * @param session - As `create` or `validate` returned it (its `id` and `userId` are read).
    * @param options - `ttl`: the lifetime in ms, at most the `maxTtl` option.
-   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without `accessTokens` or
-   * without a private key (a verify-only service); `INVALID_INPUT` for a `ttl` outside 1 s to `maxTtl`,
-   * or a session without a session id and a string `userId`; `UNAUTHENTICATED` for a session that
-   * is not live in the store; `STORE_UNAVAILABLE` or `STORE_ERROR` when that read fails; `CLOSED`.
+   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without `accessTokens` or without a private key (a verify-only service);
+   * `INVALID_INPUT` for a `ttl` outside 1 s to `maxTtl`, or a session without a session id and a string `userId`; `UNAUTHENTICATED` for a session
+   * that is not live in the store; `STORE_UNAVAILABLE` or `STORE_ERROR` when that read fails; `CLOSED`.
    */
   issueAccessToken(session: Pick<Session, 'id' | 'userId'>, options?: IssueAccessTokenOptions): Promise<string>;
   /**
-   * Verifies a JWT: signature, expiry, epoch and deny-list; a support session's token is also
-   * checked against the store on every call (it ends the moment its admin's session does).
-   * Never throws for a bad token: it returns a refusal.
+   * Verifies a JWT: signature, expiry, epoch and deny-list; a support session's token is also checked against the store on every call (it ends the
+   * moment its admin's session does). Never throws for a bad token: it returns a refusal.
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` without `accessTokens`;
    * `STORE_UNAVAILABLE` or `STORE_ERROR` (the store's `CLOSED` after close) when the revocation state of
    * a genuine token's user is not cached and cannot be read, or a support session's cannot be read.

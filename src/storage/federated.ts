@@ -44,9 +44,8 @@ function readEntries(value: string | undefined): IndexEntry[] {
 }
 
 /**
- * Changes the users one index key lists, in a batch of the key's own that holds its version, so
- * sign-ins of two local users through one provider identity, on any instances, both stay listed.
- * `change` answers the new list, or `undefined` when the key already says what is needed.
+ * Changes the users one index key lists, in a batch of the key's own that holds its version, so sign-ins of two local users through one provider
+ * identity, on any instances, both stay listed. `change` answers the new list, or `undefined` when the key already says what is needed.
  */
 function updateIndex(store: SessionStore, key: string, now: number, due: number | undefined, change: (entries: IndexEntry[]) => IndexEntry[] | undefined): Promise<true> {
   return versioned(store, { key }, 'federated index', due, async (apply) => {
@@ -63,9 +62,8 @@ function updateIndex(store: SessionStore, key: string, now: number, due: number 
 }
 
 /**
- * Lists a new federated session's user under its provider identity's keys until the session
- * expires, before the session is written: a sign-in that fails after this leaves a key that
- * finds no session, never a session its provider's logout cannot find.
+ * Lists a new federated session's user under its provider identity's keys until the session expires, before the session is written: a sign-in that
+ * fails after this leaves a key that finds no session, never a session its provider's logout cannot find.
  */
 export async function indexFederated(store: SessionStore, session: SessionRecord, now: number, due: number | undefined): Promise<void> {
   if (session.federated === undefined) return;

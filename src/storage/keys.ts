@@ -12,9 +12,8 @@ export function keyName(namespace: string, ...parts: readonly string[]): string 
 }
 
 /**
- * Claims a key until `until`, holding `value`: `true` when no row of it existed and this call's batch put one;
- * of concurrent claims exactly one answers `true`. A row stays claimed, expired or not, until
- * `prune` deletes it (so a version once answered is never reused for another row).
+ * Claims a key until `until`, holding `value`: `true` when no row of it existed and this call's batch put one; of concurrent claims exactly one
+ * answers `true`. A row stays claimed, expired or not, until `prune` deletes it (so a version once answered is never reused for another row).
  */
 export async function claimKey(store: SessionStore, key: string, until: number, value = '1'): Promise<boolean> {
   return checkFlag(await store.apply({ owner: { key }, version: 0, writes: [{ type: 'putKey', key, value, expiresAt: until }] }), 'apply');
@@ -31,9 +30,8 @@ export async function putKey(store: SessionStore, key: string, value: string, un
 }
 
 /**
- * Takes a key's value once, or answers `null`: when `accept` takes the value as read at `now`
- * (not expired), the key is deleted by a batch that holds its version, so of concurrent takers
- * one gets it. A value `accept` refuses (a forged secret) leaves the key as it is.
+ * Takes a key's value once, or answers `null`: when `accept` takes the value as read at `now` (not expired), the key is deleted by a batch that holds
+ * its version, so of concurrent takers one gets it. A value `accept` refuses (a forged secret) leaves the key as it is.
  */
 export function takeKey(store: SessionStore, key: string, now: number, accept: (value: string) => boolean, due?: number): Promise<string | null> {
   return versioned(store, { key }, 'takeKey', due, async (apply) => {

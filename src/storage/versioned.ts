@@ -25,9 +25,8 @@ const settled = (): void => undefined;
 export type ApplyBatch = (batch: Batch) => Promise<boolean>;
 
 /**
- * Runs read, decide, apply until a batch holds: `step` answers `undefined` when its batch lost to another instance's
- * (the version moved), and reads again after a short random pause. Past {@link ATTEMPTS} the answer is
- * `STORE_UNAVAILABLE`: nothing was decided, never a decision on stale rows.
+ * Runs read, decide, apply until a batch holds: `step` answers `undefined` when its batch lost to another instance's (the version moved), and reads
+ * again after a short random pause. Past {@link ATTEMPTS} the answer is `STORE_UNAVAILABLE`: nothing was decided, never a decision on stale rows.
  *
  * Within one process the operations on one owner of one store queue instead of racing (a burst of one user's sign-ins
  * would otherwise lose the version to itself); other instances still race, and the version decides.

@@ -1,6 +1,5 @@
 /**
- * Conformance suites for storage adapters and framework wrappers. Every store and wrapper
- * shipped with this package passes them; run them on yours.
+ * Conformance suites for storage adapters and framework wrappers. Every store and wrapper shipped with this package passes them; run them on yours.
  *
  * @module session-revocation/testing
  */

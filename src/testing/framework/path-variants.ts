@@ -2,9 +2,8 @@ import { BROWSERS, sendExact } from './client.js';
 import type { FrameworkSuiteContext } from './context.js';
 
 /**
- * Other spellings of a path that a router, a proxy or a browser may read as the same route: one for each
- * way routers differ (slashes, case, percent-decoding, dot segments, a NUL). Which of them the session
- * routes take is tested in test/http.
+ * Other spellings of a path that a router, a proxy or a browser may read as the same route: one for each way routers differ (slashes, case,
+ * percent-decoding, dot segments, a NUL). Which of them the session routes take is tested in test/http.
  */
 function spellings(path: string): string[] {
   const [first = '', ...rest] = path.slice(1).split('/');

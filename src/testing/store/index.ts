@@ -32,9 +32,8 @@ export interface StoreConformanceOptions {
   /** Timeout in ms for the heavy tests (10,000 sessions of one user, races). @default 60_000 */
   readonly slowTimeout?: number;
   /**
-   * Opens a second instance of the store over the same data (another connection, the same
-   * prefix, schema or file), for two app servers acting at once; closed after the test. Without
-   * it, those cases use the one store through a second object (whose operations would not race).
+   * Opens a second instance of the store over the same data (another connection, the same prefix, schema or file), for two app servers acting at
+   * once; closed after the test. Without it, those cases use the one store through a second object (whose operations would not race).
    */
   readonly sibling?: (store: SessionStore) => SessionStore | Promise<SessionStore>;
   /**
