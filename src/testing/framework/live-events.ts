@@ -73,8 +73,7 @@ function parseBlock(block: string): StreamEvent {
 /** Live sign-out: `GET /sessions/events` streams `event: revoked` the moment the session is revoked elsewhere. */
 export function describeLiveEvents({ describe, it, expect, scenario }: FrameworkSuiteContext): void {
   const openEvents = (headers?: Record<string, string>) => fetch(new URL('/sessions/events', scenario().url), { headers });
-  // Reads a stream: its first bytes (once it listens, so nothing after can be missed), then after
-  // `act` one "revoked" event and the end.
+  // Reads a stream: its first bytes (once it listens, so nothing after can be missed), then after `act` one "revoked" event and the end.
   const expectRevokedAfter = async (response: Response, act: (events: EventReader) => Promise<void>) => {
     const events = new EventReader(response.body!);
     try {

@@ -12,8 +12,7 @@ const CAP = 3;
 // "Sign out everywhere" races this many chains of sign-ins, each awaiting the one before.
 const CHAINS = 4;
 const CHAIN_LENGTH = 4;
-// One user's sign-ins kept in flight on each server: a crowd that, racing itself, would lose the
-// version more times than a sign-in has attempts.
+// One user's sign-ins kept in flight on each server: a crowd that, racing itself, would lose the version more times than a sign-in has attempts.
 const WORKERS = 20;
 const ROUNDS = 10;
 
@@ -54,8 +53,7 @@ export function describeManagerRaces(suite: StoreSuiteContext): void {
     return Object.assign(createSessionManager({ ...options, store }), { before });
   };
 
-  // 16 sign-ins of one user at once, alternating servers; across tenants, each server signs
-  // in to both tenants, and the cap holds per tenant.
+  // 16 sign-ins of one user at once, alternating servers; across tenants, each server signs in to both tenants, and the cap holds per tenant.
   const capRace = (onMaxSessions: 'evict-oldest' | 'refuse', acrossTenants: boolean) => async () => {
     const servers = await twoServers({ maxSessions: { browser: CAP }, onMaxSessions });
     const user = freshUser();
