@@ -14,8 +14,8 @@ export function cookieValues(header: string | undefined, name: string): readonly
     let end = header.indexOf(';', start);
     if (end === -1) end = header.length;
     // A segment without "=" reads on to a later one, across a ";" no cookie name contains: it never matches.
-    if (header.slice(start, equals).trim() === name) {
-      let value = header.slice(equals + 1, end).trim();
+    if (owsTrim(header.slice(start, equals)) === name) {
+      let value = owsTrim(header.slice(equals + 1, end));
       if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
       if (values === undefined) values = [value];
       else values.push(value);
@@ -91,4 +91,12 @@ export function sessionCookieFor(options: Pick<ResolvedHttpOptions, 'cookieName'
   const secure = options.secure ?? (https || options.securePrefix);
   const name = options.cookieName ?? (secure ? (options.cookie.domain === undefined ? '__Host-session' : '__Secure-session') : 'session');
   return { name, secure };
+}
+
+// Spaces and tabs only (RFC 6265): String#trim() also strips U+00A0, and a planted "\xA0__Host-session" would read as "__Host-session".
+function owsTrim(text: string): string {
+  let [start, end] = [0, text.length];
+  while (start < end && (text[start] === ' ' || text[start] === '\t')) start++;
+  while (end > start && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+  return text.slice(start, end);
 }

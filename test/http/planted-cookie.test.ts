@@ -33,3 +33,16 @@ describe('a request with the real session cookie and a planted one', () => {
     });
   }
 });
+
+describe('a cookie planted under the name with a leading no-break space', () => {
+  // A sibling subdomain may set "\xA0__Host-session" (no prefix rules apply to it); Node reads the byte as U+00A0.
+  it('is not the __Host-session cookie: alone it signs nobody in, beside the real one it is ignored', async () => {
+    const manager = createSessionManager();
+    const [victim, attacker] = [await manager.create({ userId: 'victim' }), await manager.create({ userId: 'attacker' })];
+    const http = createSessionHttp(manager, { secure: true });
+    const target: ResponseTarget = { setHeader: () => undefined, appendSetCookie: () => undefined };
+    const userOf = async (cookie: string) => (await http.attach(fakeRequest({ url: '/account', headers: { cookie } }), target)).userId;
+    expect(await userOf(`\u00a0__Host-session=${attacker.token}`)).toBeNull();
+    expect(await userOf(`__Host-session=${victim.token}; \u00a0__Host-session=${attacker.token}`)).toBe('victim');
+  });
+});
