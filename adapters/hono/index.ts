@@ -108,8 +108,10 @@ export function sessionMiddleware(sessions: SessionManager, options: SessionMidd
     await next();
     // Hono hands a thrown error to `app.onError` before this middleware sees it: replace that answer.
     const unavailable = c.error === undefined ? undefined : errorResponse(c.error, request, requestSessions);
-    if (unavailable !== undefined) c.res = send(c, unavailable);
-    else written.ensureOn(c);
+    if (unavailable === undefined) return written.ensureOn(c);
+    // Emptied first: Hono's setter would copy the replaced page's headers (its Cache-Control, a Location) onto the 503.
+    c.res = undefined as unknown as Response;
+    c.res = send(c, unavailable);
   };
 }
 

@@ -55,8 +55,8 @@ export function requireSameOriginResponse(sessions: RequestSessions | undefined)
 }
 
 /**
- * The answer to an error thrown while an app handled a request: for a `SessionError` `STORE_UNAVAILABLE`, the middleware's
- * `503` with no `Set-Cookie` of its own, so an outage is never a `500` and signs nobody out; `undefined` for anything else.
+ * The answer to an error thrown while an app handled a request: for a `SessionError` `STORE_UNAVAILABLE` or `STORE_ERROR`, the
+ * middleware's `503` with no `Set-Cookie` of its own, so an outage is never a `500` and signs nobody out; `undefined` for anything else.
  * With `sessions`, the middleware's `retryAfter` and `onError` are used.
  *
  * @param sessions - The request's `sessions` object, when the session middleware ran.
@@ -76,7 +76,7 @@ export function requireSameOriginResponse(sessions: RequestSessions | undefined)
  * ```
  */
 export function errorResponse(error: unknown, request: HttpRequest, sessions?: RequestSessions): HttpResponse | undefined {
-  if (!isSessionError(error) || error.code !== 'STORE_UNAVAILABLE') return undefined;
+  if (!isSessionError(error) || (error.code !== 'STORE_UNAVAILABLE' && error.code !== 'STORE_ERROR')) return undefined;
   const state = stateOf(sessions);
   if (state === undefined) return unavailableResponse(request, DEFAULT_RETRY_AFTER);
   const { auth, options } = state;

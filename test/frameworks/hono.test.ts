@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { requireFresh, requireSameOrigin, requireSession, sessionMiddleware, sessionRoutes } from '../../adapters/hono/index.js';
 import { describeFrameworkConformance, type FrameworkApp } from '../../src/testing/index.js';
 import { vitestRunner } from '../runner.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { createSessionManager, SessionError } from '../../src/index.js';
 
 function start(app: Hono): Promise<FrameworkApp> {
   return new Promise((resolve) => {
@@ -61,3 +63,18 @@ describeFrameworkConformance(
   },
   { runner: vitestRunner },
 );
+
+describe('hono: the 503 for a store failure a handler throws', () => {
+  it("replaces the app.onError page whole: none of its headers (Cache-Control, Location) stay on the 503", async () => {
+    const app = new Hono();
+    app.use(sessionMiddleware(createSessionManager()));
+    app.get('/', () => {
+      throw new SessionError('STORE_UNAVAILABLE', 'down');
+    });
+    app.onError((_error, c) => c.json({ error: 'oops' }, 500, { 'cache-control': 'public, max-age=60', location: '/error' }));
+    const served = await start(app);
+    onTestFinished(() => served.close());
+    const response = await fetch(served.url, { redirect: 'manual' });
+    expect([response.status, response.headers.get('cache-control'), response.headers.get('location')]).toEqual([503, 'no-store', null]);
+  });
+});

@@ -30,6 +30,10 @@ describe('errorResponse', () => {
     }
   });
 
+  it('answers STORE_ERROR (a store that failed otherwise) with the same 503, as the middleware does for validation', () => {
+    expect(errorResponse(new SessionError('STORE_ERROR', 'The database is read-only.'), fakeRequest({ method: 'POST' }))?.status).toBe(503);
+  });
+
   it('leaves every other error to the app', () => {
     for (const error of [new Error('boom'), new SessionError('INVALID_INPUT', 'x'), new SessionError('UNAUTHENTICATED', 'x'), 'a string', undefined, null]) {
       expect(errorResponse(error, fakeRequest())).toBeUndefined();
