@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SessionError } from '../errors.js';
 import type { RevocationLinkRecord } from '../storage/types.js';
 import type { SessionRecord } from '../store.js';
@@ -52,7 +53,10 @@ export async function redeemRevocationLink(
   const parsed = parseToken(token);
   if (parsed === undefined) return null;
   const { store, calls, config } = context;
-  const link = await calls.call('consumeRevocationLink', (due) => store.consumeRevocationLink!(parsed.id, hashSecret(parsed.secret), config.clock(), due));
+  const [hash, now, taker] = [hashSecret(parsed.secret), config.clock(), randomUUID()];
+  const take = () => calls.call('consumeRevocationLink', (due) => store.consumeRevocationLink!(parsed.id, hash, now, taker, due));
+  // An answer lost once the link was taken: asked again, the link names this redemption as its taker.
+  const link = await take().catch((error: unknown) => take().catch(() => Promise.reject(error)));
   if (link === null) return null;
   try {
     const ended = await endDevice(context, lifecycle, link);
@@ -61,8 +65,8 @@ export async function redeemRevocationLink(
     if (link.deviceHash !== undefined) await calls.call('forgetDevice', () => store.forgetDevice!(link.userId, link.deviceHash!));
     return { userId: link.userId, sessionId: link.sessionId, everywhere, ...ended };
   } catch (error) {
-    // Used up but the sign-out failed: put it back so the user can try again.
-    await calls.call('saveRevocationLink', () => store.saveRevocationLink!(link)).catch((restoreError: unknown) => config.onError(restoreError));
+    // Taken but the sign-out failed: given back so the user can try again.
+    await calls.call('releaseRevocationLink', (due) => store.releaseRevocationLink!(parsed.id, taker, due)).catch((releaseError: unknown) => config.onError(releaseError));
     throw error;
   }
 }

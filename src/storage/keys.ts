@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { checkFlag, checkKeyState } from '../store-answers.js';
 import type { SessionStore } from '../store.js';
-import { versioned } from './versioned.js';
 
 /**
  * The name of a one-time key, `<namespace>:<43 base64url characters>`: a digest of its parts, so
@@ -27,17 +26,4 @@ export async function keyValue(store: SessionStore, key: string): Promise<string
 /** Puts a key's value until `until`, whether or not it has a row. */
 export async function putKey(store: SessionStore, key: string, value: string, until: number): Promise<void> {
   checkFlag(await store.apply({ owner: { key }, writes: [{ type: 'putKey', key, value, expiresAt: until }] }), 'apply');
-}
-
-/**
- * Takes a key's value once, or answers `null`: when `accept` takes the value as read at `now` (not expired), the key is deleted by a batch that holds
- * its version, so of concurrent takers one gets it. A value `accept` refuses (a forged secret) leaves the key as it is.
- */
-export function takeKey(store: SessionStore, key: string, now: number, accept: (value: string) => boolean, due?: number): Promise<string | null> {
-  return versioned(store, { key }, 'takeKey', due, async (apply) => {
-    const state = checkKeyState(await store.readKey(key));
-    if (state.value === undefined || state.expiresAt! <= now || !accept(state.value)) return null;
-    const applied = await apply({ owner: { key }, version: state.version, writes: [{ type: 'deleteKey', key }] });
-    return applied ? state.value : undefined;
-  });
 }

@@ -1,8 +1,8 @@
-import { checkFlag } from '../store-answers.js';
-import { timingSafeEqual } from 'node:crypto';
+import { checkFlag, checkKeyState } from '../store-answers.js';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { SessionError } from '../errors.js';
 import type { SessionStore } from '../store.js';
-import { takeKey } from './keys.js';
+import { versioned } from './versioned.js';
 import type { RevocationLinkRecord } from './types.js';
 
 // A "This wasn't me" link is a one-time key named by its id; its value keeps the secret's hash, never the secret.
@@ -17,19 +17,43 @@ export async function saveRevocationLink(store: SessionStore, link: RevocationLi
   if (!applied) throw new SessionError('INVALID_INPUT', 'A revocation link with this id already exists.');
 }
 
-/** Uses a link once: the link when id, secret and expiry match, else `null` (and nothing used up). */
-export async function consumeRevocationLink(store: SessionStore, id: string, secretHash: Uint8Array, now: number, due?: number): Promise<RevocationLinkRecord | null> {
-  const matches = (value: string): boolean => {
-    const stored = Buffer.from(parse(value).secretHash, 'base64url');
-    return stored.length === secretHash.length && timingSafeEqual(stored, secretHash);
-  };
-  const value = await takeKey(store, keyOf(id), now, matches, due);
-  if (value === null) return null;
-  const link = parse(value);
-  return { ...link, secretHash: new Uint8Array(Buffer.from(link.secretHash, 'base64url')) };
+/**
+ * Takes a link for `taker`: the link when id, secret and expiry match and no other taker has it, else `null` (nothing used up).
+ * It stays, marked, until it expires: the taker whose answer was lost asks again and gets it.
+ */
+export function consumeRevocationLink(store: SessionStore, id: string, secretHash: Uint8Array, now: number, taker: string = randomUUID(), due?: number): Promise<RevocationLinkRecord | null> {
+  return marked(store, id, due, (link) => (matches(link, secretHash) && link.expiresAt > now && (link.takenBy ?? taker) === taker ? taker : null));
 }
 
-type StoredLink = Omit<RevocationLinkRecord, 'secretHash'> & { readonly secretHash: string };
+/** Gives a link back to be taken again, if `taker` holds it (its sign-out failed). */
+export async function releaseRevocationLink(store: SessionStore, id: string, taker: string, due?: number): Promise<void> {
+  await marked(store, id, due, (link) => (link.takenBy === taker ? undefined : null));
+}
+
+// Reads the link and marks it as `mark` says (a taker, or none): the link once the mark holds, `null` when `mark` answers null.
+function marked(store: SessionStore, id: string, due: number | undefined, mark: (link: StoredLink) => string | undefined | null): Promise<RevocationLinkRecord | null> {
+  const key = keyOf(id);
+  return versioned(store, { key }, 'revocationLink', due, async (apply) => {
+    const state = checkKeyState(await store.readKey(key));
+    if (state.value === undefined) return null;
+    const link = parse(state.value);
+    const takenBy = mark(link);
+    if (takenBy === null) return null;
+    const { takenBy: _, ...rest } = link;
+    if (takenBy === link.takenBy) return recordOf(rest);
+    const value = JSON.stringify(takenBy === undefined ? rest : { ...rest, takenBy });
+    return (await apply({ owner: { key }, version: state.version, writes: [{ type: 'putKey', key, value, expiresAt: state.expiresAt!, userId: link.userId }] })) ? recordOf(rest) : undefined;
+  });
+}
+
+function matches(link: StoredLink, secretHash: Uint8Array): boolean {
+  const stored = Buffer.from(link.secretHash, 'base64url');
+  return stored.length === secretHash.length && timingSafeEqual(stored, secretHash);
+}
+
+const recordOf = (link: StoredLink): RevocationLinkRecord => ({ ...link, secretHash: new Uint8Array(Buffer.from(link.secretHash, 'base64url')) });
+
+type StoredLink = Omit<RevocationLinkRecord, 'secretHash'> & { readonly secretHash: string; readonly takenBy?: string };
 
 function parse(value: string): StoredLink {
   try {
