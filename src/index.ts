@@ -42,6 +42,7 @@ export type {
   SignOutResult,
   UserErasure,
   UserExport,
+  ValidateOptions,
 } from './manager/api.js';
 export type { CreateSessionManagerOptions, KindOptions, PolicyContext, SessionManagerOptions, SessionPolicy } from './options.js';
 export type { Session, SessionView, ValidationFailureReason, ValidationResult } from './session.js';

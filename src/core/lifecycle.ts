@@ -1,6 +1,6 @@
 import type { Session, SessionView, ValidationResult } from '../session.js';
 import type { SessionRecord } from '../store.js';
-import type { CreatedSession, CreateSessionInput, ListOptions, ReauthenticateOptions, RevokeAllResult, RevokeAllSessionsOptions, RevokeOthersResult, RevokeOthersSessionsOptions, RevokeSessionOptions } from './shapes.js';
+import type { CreatedSession, CreateSessionInput, ListOptions, ReauthenticateOptions, RevokeAllResult, RevokeAllSessionsOptions, RevokeOthersResult, RevokeOthersSessionsOptions, RevokeSessionOptions, ValidateOptions } from './shapes.js';
 
 /** Why a session was created: a sign-in, the fresh session of a credential change, support access. */
 export type CreateReason = 'sign_in' | 'password_changed' | 'email_changed' | 'impersonation';
@@ -23,7 +23,7 @@ export interface CreateHow {
 export interface Lifecycle {
   create(input: CreateSessionInput, how?: CreateHow): Promise<CreatedSession>;
   reauthenticated(sessionId: string, options?: ReauthenticateOptions): Promise<Session | null>;
-  validate(token: unknown, options?: { readonly bearer?: boolean | undefined }): Promise<ValidationResult>;
+  validate(token: unknown, options?: ValidateOptions): Promise<ValidationResult>;
   /** `read`: the row as the caller has just read it (its id `sessionId`), so it is not read again. */
   revoke(sessionId: string, options?: RevokeSessionOptions, read?: SessionRecord): Promise<boolean>;
   /** With `inTenantOnly`, a `tenantId` limits the revocation; otherwise it only labels the event. */

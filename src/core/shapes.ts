@@ -129,3 +129,10 @@ export interface SignOutResult {
   readonly global: boolean;
 }
 
+/** Options of `validate()`. */
+export interface ValidateOptions {
+  /** The token came as `Authorization: Bearer`. */
+  readonly bearer?: boolean | undefined;
+  /** `false`: the request is no use of the session, and `lastUsedAt` is not written. @default true */
+  readonly touch?: boolean | undefined;
+}

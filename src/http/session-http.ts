@@ -10,6 +10,9 @@ import { BoundSessions, SIGNED_OUT, writeSessionCookie, type RequestSessions } f
 import type { Authentication } from './request-state.js';
 import type { ResponseTarget } from './response.js';
 
+const BEARER = { bearer: true } as const;
+const WATCHING = { touch: false } as const;
+
 const MALFORMED: Authentication = { status: 'anonymous', reason: 'malformed' };
 
 /** The HTTP layer bound to one manager and one set of options; see {@link createSessionHttp}. */
@@ -88,7 +91,9 @@ export function createSessionHttpLayer(manager: SessionManager, options: Session
             const verified = await manager.verifyAccessToken(credential.value);
             auth = verified.ok ? { status: 'authenticated', session: null, claims: verified.claims } : { status: 'anonymous', reason: verified.reason };
           } else {
-            const validated = await manager.validate(credential.value, credential.from === 'bearer' ? { bearer: true } : undefined);
+            // A page's live sign-out stream (and its watcher's probes) is no use of the session: it never holds off the idle timeout.
+            const watching = request.method === 'GET' && request.header('accept') === 'text/event-stream';
+            const validated = await manager.validate(credential.value, credential.from === 'bearer' ? BEARER : watching ? WATCHING : undefined);
             auth = validated.ok ? { status: 'authenticated', session: validated.session, claims: null, rotatedToken: validated.rotatedToken } : { status: 'anonymous', reason: validated.reason };
           }
         } catch (error) {

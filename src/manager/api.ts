@@ -20,8 +20,8 @@ export type { SessionLiveness } from '../live-events/api.js';
 export type { ExportedDevice, ExportedSession, UserErasure, UserExport } from '../privacy/api.js';
 export type { RedeemedRevocationLink, RedeemRevocationLinkOptions, RevocationLinkOptions } from '../revocation-links/api.js';
 export type { RevokeTenantResult, RevokeTenantSessionsOptions, RevokeUserOutcome } from '../tenants/api.js';
-export type { CreateSessionInput, CreatedSession, ActorOptions, SignOutOptions, ReauthenticateOptions, RevokeSessionOptions, RevokeAllSessionsOptions, RevokeOthersSessionsOptions, CredentialChangeOptions, CredentialChangeResult, ListOptions, RevokeAllResult, RevokeOthersResult, SignOutResult } from '../core/shapes.js';
-import type { CreateSessionInput, CreatedSession, ActorOptions, SignOutOptions, ReauthenticateOptions, RevokeSessionOptions, RevokeAllSessionsOptions, RevokeOthersSessionsOptions, CredentialChangeOptions, CredentialChangeResult, ListOptions, RevokeAllResult, RevokeOthersResult, SignOutResult } from '../core/shapes.js';
+export type { CreateSessionInput, CreatedSession, ActorOptions, SignOutOptions, ReauthenticateOptions, RevokeSessionOptions, RevokeAllSessionsOptions, RevokeOthersSessionsOptions, CredentialChangeOptions, CredentialChangeResult, ListOptions, RevokeAllResult, RevokeOthersResult, SignOutResult, ValidateOptions } from '../core/shapes.js';
+import type { CreateSessionInput, CreatedSession, ActorOptions, SignOutOptions, ReauthenticateOptions, RevokeSessionOptions, RevokeAllSessionsOptions, RevokeOthersSessionsOptions, CredentialChangeOptions, CredentialChangeResult, ListOptions, RevokeAllResult, RevokeOthersResult, SignOutResult, ValidateOptions } from '../core/shapes.js';
 
 /**
  * The session lifecycle: create, validate, revoke, list, prune. See {@link createSessionManager}.
@@ -49,13 +49,14 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
   create(input: CreateSessionInput): Promise<CreatedSession>;
   /**
    * Checks a token: one store read, a write only when the touch interval passed. Never throws for a bad token: it returns a refusal.
-   * @param options - `bearer: true` for a token presented as `Authorization: Bearer`: a rotating kind's token is then `not_found`, as only a cookie receives new secrets.
+   * @param options - `bearer: true` for a token presented as `Authorization: Bearer`: a rotating kind's token is then `not_found`, as only a cookie receives new secrets;
+   * `touch: false` for a request that is no use of the session (a page's live sign-out stream): `lastUsedAt` is not written, so it never holds off the idle timeout.
    * @returns `{ ok: true, session, rotatedToken? }`, or `{ ok: false, reason }` for a missing, malformed, unknown,
    * expired, idle, revoked or reused token.
-   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for `options` other than `{ bearer?: boolean }`; `STORE_UNAVAILABLE`,
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for `options` other than `{ bearer?: boolean, touch?: boolean }`; `STORE_UNAVAILABLE`,
    * `STORE_ERROR`; `CLOSED` for a well-formed token after {@link SessionManager.close}.
    */
-  validate(token: unknown, options?: { readonly bearer?: boolean | undefined }): Promise<ValidationResult>;
+  validate(token: unknown, options?: ValidateOptions): Promise<ValidationResult>;
   /**
    * Records that the user proved who they are again on this session (asked for the password before a sensitive action): its `authenticatedAt` becomes
    * now, so it is fresh for `freshAge`. One store write, no new token. Event `session.reauthenticated`.

@@ -3,6 +3,7 @@ import { isObject } from '../option-checks.js';
 import { toSession, type ValidationResult } from '../session.js';
 import { hashSecret, parseToken, sameHash } from '../token.js';
 import type { ManagerContext } from '../core/context.js';
+import type { ValidateOptions } from '../core/shapes.js';
 import { idleTimeoutOf, judgeLookup, readSession } from '../core/live-session.js';
 import { matchSecret, rotates, rotationDue } from '../rotation/index.js';
 import { endReused, graceOf, rotateSecret, successorToken } from './rotation.js';
@@ -19,10 +20,12 @@ const REFUSED = {
 } as const satisfies Record<string, ValidationResult>;
 
 /** Builds `validate(token)`; a store failure or malformed answer throws: an outage is never a verdict. */
-export function createValidate(context: ManagerContext): (token: unknown, options?: { readonly bearer?: boolean | undefined }) => Promise<ValidationResult> {
+export function createValidate(context: ManagerContext): (token: unknown, options?: ValidateOptions) => Promise<ValidationResult> {
   const { store, config, calls, ensureOpen } = context;
   return async function validate(token, options) {
-    if (options !== undefined && (!isObject(options) || Object.keys(options).some((key) => key !== 'bearer') || !['undefined', 'boolean'].includes(typeof options.bearer))) throw invalidInput('validate() options must be { bearer?: boolean }.');
+    if (options !== undefined && (!isObject(options) || Object.keys(options).some((key) => key !== 'bearer' && key !== 'touch') || [options.bearer, options.touch].some((flag) => !['undefined', 'boolean'].includes(typeof flag)))) {
+      throw invalidInput('validate() options must be { bearer?: boolean, touch?: boolean }.');
+    }
     if (token === undefined || token === null || token === '') return REFUSED.missing;
     // The one place a presented token is split: the HTTP layer only checks its shape.
     const parsed = parseToken(token);
@@ -55,7 +58,7 @@ export function createValidate(context: ManagerContext): (token: unknown, option
     // Reads stay reads: lastUsedAt is written at most once per touch interval, and twice per idle timeout, so use keeps a session alive.
     let lastUsedAt = record.lastUsedAt;
     const idle = idleTimeoutOf(config, record.kind);
-    if (now - lastUsedAt >= (idle > 0 ? Math.min(config.touchInterval, idle / 2) : config.touchInterval) && now > lastUsedAt) {
+    if (options?.touch !== false && now - lastUsedAt >= (idle > 0 ? Math.min(config.touchInterval, idle / 2) : config.touchInterval) && now > lastUsedAt) {
       // No live row to touch: revoked or erased since the read, so this request is refused too.
       if (!(await calls.call('touch', () => store.touch(record.id, now)))) return REFUSED.revoked;
       lastUsedAt = now;

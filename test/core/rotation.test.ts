@@ -159,7 +159,7 @@ describe('rotation in the manager', () => {
   it.each([[false], ['yes'], [null], [[]], [{ bearer: 'yes' }], [{ bearer: 1 }], [{ rotate: false }], [{ Bearer: true }]])('validate() refuses options %j as INVALID_INPUT', async (options) => {
     const { sessions } = setup();
     const { token } = await sessions.create({ userId: 'ada' });
-    await expect(sessions.validate(token, options as never)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'validate() options must be { bearer?: boolean }.' });
+    await expect(sessions.validate(token, options as never)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'validate() options must be { bearer?: boolean, touch?: boolean }.' });
   });
 
   it('validate(): a wrong secret for a known id is not found and changes nothing, inside the grace and after it', async () => {

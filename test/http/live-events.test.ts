@@ -235,6 +235,24 @@ describe('the live sign-out stream', () => {
     expect(await stream.events.next()).toEqual({ event: 'comment', data: ': heartbeat' });
   });
 
+  it('is no use of the session: a page refused 429 asking again and again never holds off the idle timeout', async () => {
+    let offset = 0;
+    const app = await start({ ...QUIET, maxPerUser: 1 }, { store: memoryStore(), idleTimeout: 10 * 60_000, clock: () => Date.now() + offset });
+    const { cookie, sessionId } = await app.signIn('alice');
+    const headers = { cookie, accept: 'text/event-stream' };
+    const first = await fetch(`${app.url}/sessions/events`, { headers });
+    expect(first.status).toBe(200);
+    onTestFinished(() => first.body?.cancel());
+    // The user walked away; a second tab's watcher asks every few minutes, and is told the session went idle at 10.
+    const statuses: number[] = [];
+    for (const minute of [4, 8, 12, 16]) {
+      offset = minute * 60_000;
+      statuses.push((await fetch(`${app.url}/sessions/events`, { headers })).status);
+    }
+    expect(statuses).toEqual([429, 429, 401, 401]);
+    expect(await app.sessions.liveness(sessionId)).toEqual({ live: false, reason: 'idle' });
+  });
+
   it('ends with reason "expired" when the session runs out, and "idle" after the idle timeout, with nobody revoking', async () => {
     const app = await start(QUIET, { store: memoryStore(), kinds: { browser: { maxAge: 1_500 }, api: { maxAge: 60_000, idleTimeout: 1_500 } } });
     const { cookie } = await app.signIn('alice');
