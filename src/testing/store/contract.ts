@@ -102,8 +102,11 @@ export function describeContract({ describe, it, expect, store, raw }: StoreSuit
       expect(answers.filter(Boolean)).toHaveLength(1);
       const state = await raw().readKey(key);
       expect([state.value, state.expiresAt]).toEqual([value, expiresAt]);
-      expect(state.version).toBeGreaterThan(0);
-      expect(await raw().apply({ owner: { key }, version: state.version, writes: [{ type: 'deleteKey', key }] })).toBe(true);
+      expect(state.version).toBe(1);
+      // A put moves the version by one: a batch at the version read before it is stale.
+      expect(await raw().apply({ owner: { key }, version: 1, writes: [put] })).toBe(true);
+      expect([(await raw().readKey(key)).version, await raw().apply({ owner: { key }, version: 1, writes: [put] })]).toEqual([2, false]);
+      expect(await raw().apply({ owner: { key }, version: 2, writes: [{ type: 'deleteKey', key }] })).toBe(true);
       expect((await raw().readKey(key)).value).toBeUndefined();
     });
 
