@@ -27,6 +27,7 @@
  *    `STORE_UNAVAILABLE` when the server cannot be reached or did not answer (`storeFailure`,
  *    also from `session-revocation`, maps Node's socket errors to it), `STORE_ERROR` otherwise,
  *    `CLOSED` after `close()`. Never swallow an error and answer success.
+ * 9. **Copies.** An answer is the caller's to change, and so is what a write gave: changing either changes nothing stored.
  *
  * Sizes: ids at most 256 characters (`STORE_LIMITS`), keys at most 64 characters of
  * `[0-9A-Za-z:._-]`, key values at most 2,048 characters of well-formed text without U+0000, device hashes 43 characters.

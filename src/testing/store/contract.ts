@@ -110,6 +110,17 @@ export function describeContract({ describe, it, expect, store, raw }: StoreSuit
       expect((await raw().readKey(key)).value).toBeUndefined();
     });
 
+    it('answers copies and keeps copies: changing a written row, or a row or epochs read, changes nothing stored', async () => {
+      const userId = freshUser('copies');
+      const session = { ...row(userId), data: { plan: 'team' } };
+      await raw().apply({ owner: { userId }, writes: [insert(session), { type: 'epochs', epochs: { browser: 1 } }] });
+      const [got, state] = [(await raw().get(session.id))!, await raw().readUser(userId)];
+      // Reflect.set: a frozen answer is fine too.
+      for (const answer of [session.data, got.session.data!, got.epochs, state.sessions[0]!.data!, state.epochs]) void [Reflect.set(answer, 'plan', 'free'), Reflect.set(answer, 'browser', 0)];
+      const [again, reread] = [(await raw().get(session.id))!, await raw().readUser(userId)];
+      expect([again.session.data, { ...again.epochs }, reread.sessions[0]!.data, { ...reread.epochs }]).toEqual([{ plan: 'team' }, { browser: 1 }, { plan: 'team' }, { browser: 1 }]);
+    });
+
     it('touch only moves times forward, on a row that exists and is not revoked', async () => {
       const userId = freshUser('touch');
       const session = row(userId);
