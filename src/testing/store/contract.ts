@@ -1,4 +1,4 @@
-import { freshUser, storedRow } from './fixtures.js';
+import { codeOf, freshUser, storedRow } from './fixtures.js';
 import type { StoreSuiteContext } from './context.js';
 import type { SessionRecord, Write } from '../../store.js';
 
@@ -119,6 +119,13 @@ export function describeContract({ describe, it, expect, store, raw }: StoreSuit
       for (const answer of [session.data, got.session.data!, got.epochs, state.sessions[0]!.data!, state.epochs]) void [Reflect.set(answer, 'plan', 'free'), Reflect.set(answer, 'browser', 0)];
       const [again, reread] = [(await raw().get(session.id))!, await raw().readUser(userId)];
       expect([again.session.data, { ...again.epochs }, reread.sessions[0]!.data, { ...reread.epochs }]).toEqual([{ plan: 'team' }, { browser: 1 }, { plan: 'team' }, { browser: 1 }]);
+    });
+
+    it('rejects every call with CLOSED after close()', async () => {
+      const [store, userId] = [raw(), freshUser('closed')];
+      await store.close();
+      const calls = [store.get('A'.repeat(22)), store.readUser(userId), store.readTenant(userId), store.readKey('test:closed'), store.apply({ owner: { userId }, writes: [] }), store.touch('A'.repeat(22), { lastUsedAt: 1 }), store.prune({ now: 1, limit: 1 })];
+      expect(await Promise.all(calls.map(codeOf))).toEqual(calls.map(() => 'CLOSED'));
     });
 
     it('touch only moves times forward, on a row that exists and is not revoked', async () => {
