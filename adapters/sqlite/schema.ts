@@ -21,14 +21,14 @@ export function ensureSchema(db: BetterSqlite3.Database, prefix: string): void {
   }
 }
 
-/** WAL, `synchronous = NORMAL` and `secure_delete` on a file the store opened; the switch to WAL is retried until `busyTimeout` (processes switching at once get `SQLITE_BUSY`). */
+/** WAL (`synchronous` stays `FULL`: a sign-out answered survives a power loss) and `secure_delete` on a file the store opened; the switch to WAL is retried until `busyTimeout` (processes switching at once get `SQLITE_BUSY`). */
 export async function configureOwnedDatabase(db: BetterSqlite3.Database, busyTimeout: number): Promise<void> {
   if (db.memory) return;
   db.pragma('secure_delete = ON');
   const deadline = Date.now() + busyTimeout;
   for (let attempt = 0; ; attempt++) {
     try {
-      if (db.pragma('journal_mode = WAL', { simple: true }) === 'wal') db.pragma('synchronous = NORMAL');
+      db.pragma('journal_mode = WAL');
       return;
     } catch (error) {
       if (primaryCode(error) !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sqliteStore } from '../../adapters/sqlite/index.js';
+import { configureOwnedDatabase } from '../../adapters/sqlite/schema.js';
 import { storeOperations } from '../../src/storage/index.js';
 import { createSessionManager } from '../../src/index.js';
 import { tempDatabases } from './temp.js';
@@ -59,6 +60,16 @@ describe('sqlite store: close and reopen', () => {
     expect((await after.validate(bobAgain.token)).ok).toBe(true);
     expect((await after.list('alice')).map((view) => view.id)).toEqual([kept.session.id]);
     await after.close();
+  });
+
+  it("keeps synchronous FULL on a file it opens, so a sign-out it answered survives a power loss", async () => {
+    const db = new Database(files.next());
+    try {
+      await configureOwnedDatabase(db, 1_000);
+      expect([db.pragma('journal_mode', { simple: true }), db.pragma('synchronous', { simple: true })]).toEqual(['wal', 2]);
+    } finally {
+      db.close();
+    }
   });
 
   it('leaves the file in WAL mode with every table and schema version 1 recorded', async () => {
