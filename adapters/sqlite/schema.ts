@@ -29,6 +29,8 @@ export async function configureOwnedDatabase(db: BetterSqlite3.Database, busyTim
   for (let attempt = 0; ; attempt++) {
     try {
       db.pragma('journal_mode = WAL');
+      // Said each time: better-sqlite3 builds SQLite to open a file already in WAL mode at NORMAL.
+      db.pragma('synchronous = FULL');
       return;
     } catch (error) {
       if (primaryCode(error) !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;

@@ -62,13 +62,16 @@ describe('sqlite store: close and reopen', () => {
     await after.close();
   });
 
-  it("keeps synchronous FULL on a file it opens, so a sign-out it answered survives a power loss", async () => {
-    const db = new Database(files.next());
-    try {
-      await configureOwnedDatabase(db, 1_000);
-      expect([db.pragma('journal_mode', { simple: true }), db.pragma('synchronous', { simple: true })]).toEqual(['wal', 2]);
-    } finally {
-      db.close();
+  it('keeps synchronous FULL on a file it opens, new or already in WAL mode, so a sign-out it answered survives a power loss', async () => {
+    const filename = files.next();
+    for (const round of ['new file', 'reopened']) {
+      const db = new Database(filename);
+      try {
+        await configureOwnedDatabase(db, 1_000);
+        expect([round, db.pragma('journal_mode', { simple: true }), db.pragma('synchronous', { simple: true })]).toEqual([round, 'wal', 2]);
+      } finally {
+        db.close();
+      }
     }
   });
 
