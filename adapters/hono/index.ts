@@ -109,9 +109,10 @@ export function sessionMiddleware(sessions: SessionManager, options: SessionMidd
     // Hono hands a thrown error to `app.onError` before this middleware sees it: replace that answer.
     const unavailable = c.error === undefined ? undefined : errorResponse(c.error, request, requestSessions);
     if (unavailable === undefined) return written.ensureOn(c);
-    // Emptied first: Hono's setter would copy the replaced page's headers (its Cache-Control, a Location) onto the 503.
-    c.res = undefined as unknown as Response;
     c.res = send(c, unavailable);
+    // Hono's setter keeps the replaced page's headers (a CORS middleware's too): the 503's own go over them, and no Location stays.
+    for (const [name, value] of Object.entries(unavailable.headers)) c.res.headers.set(name, value);
+    c.res.headers.delete('location');
   };
 }
 

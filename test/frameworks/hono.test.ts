@@ -1,6 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
+import { cors } from 'hono/cors';
 import type { AddressInfo } from 'node:net';
 import { requireFresh, requireSameOrigin, requireSession, sessionMiddleware, sessionRoutes } from '../../adapters/hono/index.js';
 import { describeFrameworkConformance, type FrameworkApp } from '../../src/testing/index.js';
@@ -65,8 +66,9 @@ describeFrameworkConformance(
 );
 
 describe('hono: the 503 for a store failure a handler throws', () => {
-  it("replaces the app.onError page whole: none of its headers (Cache-Control, Location) stay on the 503", async () => {
+  it("replaces the app.onError page: its Cache-Control and Location do not stay on the 503, a CORS middleware's headers do", async () => {
     const app = new Hono();
+    app.use(cors({ origin: 'https://app.example', credentials: true }));
     app.use(sessionMiddleware(createSessionManager()));
     app.get('/', () => {
       throw new SessionError('STORE_UNAVAILABLE', 'down');
@@ -74,7 +76,8 @@ describe('hono: the 503 for a store failure a handler throws', () => {
     app.onError((_error, c) => c.json({ error: 'oops' }, 500, { 'cache-control': 'public, max-age=60', location: '/error' }));
     const served = await start(app);
     onTestFinished(() => served.close());
-    const response = await fetch(served.url, { redirect: 'manual' });
+    const response = await fetch(served.url, { redirect: 'manual', headers: { origin: 'https://app.example' } });
     expect([response.status, response.headers.get('cache-control'), response.headers.get('location')]).toEqual([503, 'no-store', null]);
+    expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example');
   });
 });
