@@ -20,8 +20,11 @@ export function epochOf(epochs: Epochs, kind: string, what: string): number {
   return epoch;
 }
 
-// A Map or a class instance would pass isObject yet hold no own keys: every epoch 0, every entry missed.
-const isPlain = (value: unknown): value is Record<string, unknown> => isObject(value) && [Object.prototype, null].includes(Object.getPrototypeOf(value));
+// A Map or a class instance would pass isObject yet hold no own keys: every epoch 0, every entry missed. (Another realm's Object is plain.)
+function isPlain(value: unknown): value is Record<string, unknown> {
+  const proto: unknown = isObject(value) ? Object.getPrototypeOf(value) : undefined;
+  return proto === null || (proto !== undefined && Object.getPrototypeOf(proto) === null);
+}
 
 // Not each value: epochOf checks the one it reads.
 function checkEpochsShape(epochs: unknown, what: string): asserts epochs is Epochs {

@@ -19,7 +19,8 @@ const MALFORMED: Authentication = { status: 'anonymous', reason: 'malformed' };
 export interface SessionHttp {
   /**
    * Reads and checks the request's cookie or Bearer token and returns the request's `sessions` object; cookie changes made later are written on
-   * `target`. A store failure does not throw: the object's `status` is `"unavailable"`.
+   * `target`. A store failure does not throw: the object's `status` is `"unavailable"`. A `GET` asking for `text/event-stream` is validated with
+   * `touch: false`: an open Server-Sent Events stream is no use of the session.
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when `accessTokens` is on but the manager has no `accessTokens` option.
    */
   attach(request: HttpRequest, target: ResponseTarget): Promise<RequestSessions>;

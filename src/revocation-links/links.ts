@@ -55,8 +55,13 @@ export async function redeemRevocationLink(
   const { store, calls, config } = context;
   const [hash, now, taker] = [hashSecret(parsed.secret), config.clock(), randomUUID()];
   const take = () => calls.call('consumeRevocationLink', (due) => store.consumeRevocationLink!(parsed.id, hash, now, taker, due));
+  // Taken (perhaps) but the sign-out failed: given back so the user can try again.
+  const release = async (error: unknown): Promise<never> => {
+    await calls.call('releaseRevocationLink', (due) => store.releaseRevocationLink!(parsed.id, taker, due)).catch((releaseError: unknown) => config.onError(releaseError));
+    throw error;
+  };
   // An answer lost once the link was taken: asked again, the link names this redemption as its taker.
-  const link = await take().catch((error: unknown) => take().catch(() => Promise.reject(error)));
+  const link = await take().catch((error: unknown) => take().catch(() => release(error)));
   if (link === null) return null;
   try {
     const ended = await endDevice(context, lifecycle, link);
@@ -65,9 +70,7 @@ export async function redeemRevocationLink(
     if (link.deviceHash !== undefined) await calls.call('forgetDevice', () => store.forgetDevice!(link.userId, link.deviceHash!));
     return { userId: link.userId, sessionId: link.sessionId, everywhere, ...ended };
   } catch (error) {
-    // Taken but the sign-out failed: given back so the user can try again.
-    await calls.call('releaseRevocationLink', (due) => store.releaseRevocationLink!(parsed.id, taker, due)).catch((releaseError: unknown) => config.onError(releaseError));
-    throw error;
+    return release(error);
   }
 }
 

@@ -34,4 +34,26 @@ describe('"This wasn\'t me" when the answer to taking the link is lost', () => {
       expect(await sessions.redeemRevocationLink(link)).toBeNull();
     });
   }
+
+  it("and the redemption's second ask fails too: it gives the link back, and the user's next try signs the attacker out", async () => {
+    const inner = memoryStore();
+    let failNextRead = false;
+    const { store: losing, arm } = losingLinkAnswer(inner, 'reset');
+    const store: SessionStore = {
+      ...losing,
+      async readKey(key) {
+        if (!failNextRead) return inner.readKey(key);
+        failNextRead = false;
+        throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+      },
+      apply: (batch) => losing.apply(batch).catch((error: unknown) => ((failNextRead = true), Promise.reject(error))),
+    };
+    const sessions = createSessionManager({ store, storeTimeout: 500, onError: () => undefined });
+    const attacker = await sessions.create({ userId: 'alice', userAgent: CHROME, ip: '203.0.113.5' });
+    const link = (await sessions.issueRevocationLink(attacker.session.id))!;
+    arm();
+    await expect(sessions.redeemRevocationLink(link)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    expect(await sessions.redeemRevocationLink(link)).toMatchObject({ revokedIds: [attacker.session.id] });
+    expect(await sessions.validate(attacker.token)).toEqual({ ok: false, reason: 'revoked' });
+  });
 });

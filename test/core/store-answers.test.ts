@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import {
   checkActivity,
@@ -55,6 +56,8 @@ describe('what the manager accepts from a store', () => {
     expect(checkCount(0, 'prune')).toBe(0);
     expect(checkCount(7, 'prune')).toBe(7);
     expect(checkAllEpochs({}, 'get')).toEqual({});
+    // Plain objects without a prototype, or made in another realm (a copy made under a test runner's vm), are plain too.
+    for (const epochs of [Object.assign(Object.create(null), { browser: 5 }), runInNewContext('({ browser: 5 })')]) expect(checkLookup({ session: record, epochs }, record.id)?.epochs).toBe(epochs);
   });
 
   it('a row with every optional field well formed passes through as it is', () => {
