@@ -321,9 +321,9 @@ describe('following moreAvailable', () => {
 });
 
 /** Records the turns the poll timer claims in a store (one-time keys named by the endpoint and the interval's number). */
-function recordingTurns(store: SessionStore, claims: Array<{ key: string; answer: boolean }>, endpoint: string, interval: number): SessionStore {
+function recordingTurns(store: SessionStore, claims: Array<{ key: string; answer: boolean }>, endpoint: string, interval: number, clock: () => number): SessionStore {
   const turnKeys = (): string[] => {
-    const slot = Math.floor(Date.now() / interval);
+    const slot = Math.floor(clock() / interval);
     return [slot - 1, slot, slot + 1].map((near) => keyName('once', 'security_event', `poll:${new URL(endpoint).href}`, String(near)));
   };
   const apply = async (batch: Batch): Promise<boolean> => {
@@ -340,13 +340,17 @@ async function twoInstancesTakeTurns(pair: readonly [SessionStore, SessionStore]
   const tx = await startTransmitter();
   const claims: Array<{ key: string; answer: boolean }> = [];
   const interval = 60_000;
-  const first = createSessionManager({ store: recordingTurns(pair[0], claims, tx.pollUrl, interval) });
-  const second = createSessionManager({ store: recordingTurns(pair[1], claims, tx.pollUrl, interval) });
+  // Pinned when the timers start: two first turns either side of an interval's boundary would both claim one.
+  let pinned: number | undefined;
+  const clock = () => pinned ?? Date.now();
+  const first = createSessionManager({ store: recordingTurns(pair[0], claims, tx.pollUrl, interval, clock), clock });
+  const second = createSessionManager({ store: recordingTurns(pair[1], claims, tx.pollUrl, interval, clock), clock });
   try {
     const sids = ['sid-1', 'sid-2', 'sid-3'].map((sid) => `${sid}-${tx.issuer}`);
     const sessionsOf = await Promise.all(sids.map((sid) => first.create({ userId: 'u1', federated: { iss: tx.issuer, sub: 'alice', sid } })));
     tx.queue(...(await Promise.all(sids.map((sid) => tx.sign({ subject: { format: 'opaque', id: sid } })))));
     const options = { transmitter: tx.config(), endpoint: tx.pollUrl, maxEvents: 2, interval };
+    pinned = Date.now();
     first.startSecurityEventPolling(options);
     second.startSecurityEventPolling(options);
     await vi.waitFor(() => expect(claims).toHaveLength(2), { timeout: 5_000, interval: 20 });
@@ -397,8 +401,14 @@ describe('startSecurityEventPolling(): one instance at a time', () => {
       await vi.waitFor(() => expect(tx.pending).toEqual([poison]), { timeout: 5_000, interval: 20 });
       expect(await Promise.all(signedIn.map(async ({ token }) => (await sessions.validate(token)).ok))).toEqual([false, false, false]);
       // The poison and one more per round, each round acknowledged at its end; the third has no more behind it.
-      await vi.waitFor(() => expect(tx.polls.map((poll) => poll.maxEvents)).toEqual([2, 0, 2, 0, 2, 0]), { timeout: 5_000, interval: 20 });
-      expect(errors).toEqual([1, 2, 3].map(() => new Error('directory lookup failed')));
+      // The transmitter sees the last acknowledgement before the round reports its failure: wait for both.
+      await vi.waitFor(
+        () => {
+          expect(tx.polls.map((poll) => poll.maxEvents)).toEqual([2, 0, 2, 0, 2, 0]);
+          expect(errors).toEqual([1, 2, 3].map(() => new Error('directory lookup failed')));
+        },
+        { timeout: 5_000, interval: 20 },
+      );
     } finally {
       await sessions.close();
       await tx.close();
