@@ -26,6 +26,7 @@ import fp from 'fastify-plugin';
 import { SessionError } from '../../src/errors.js';
 import type { SessionManager } from '../../src/manager/api.js';
 import { NodeRequest } from '../../src/http/request.js';
+import { asError } from '../../src/http/response.js';
 import { createSessionHttpLayer } from '../../src/http/session-http.js';
 import { createSessionRoutes, errorResponse, freshMaxAge, requireFreshResponse, requireSameOriginResponse, requireSessionResponse, streamToNode, writeHeaders } from '../../src/http/index.js';
 import type { HttpResponse, RequestSessions, RequireFreshOptions, ResponseTarget, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
@@ -186,6 +187,7 @@ export function sessionErrorHandler(
   return function sessionErrorHandler(error, request, reply) {
     if (replyToSessionError(error, request, reply)) return reply;
     if (fallback !== undefined) return fallback(error, request, reply);
-    throw error;
+    // Fastify sends a non-Error thrown by an error handler as a 200 payload.
+    throw asError(error);
   };
 }

@@ -26,7 +26,7 @@
 import type { DefaultContext, DefaultState, Middleware, ParameterizedContext } from 'koa';
 import type { SessionManager } from '../../src/manager/api.js';
 import { NodeRequest } from '../../src/http/request.js';
-import { NO_STORE } from '../../src/http/response.js';
+import { asError, NO_STORE } from '../../src/http/response.js';
 import { createSessionHttpLayer } from '../../src/http/session-http.js';
 import { createSessionRoutes, errorResponse, freshMaxAge, requireFreshResponse, requireSameOriginResponse, requireSessionResponse, streamToNode, writeHeaders } from '../../src/http/index.js';
 import type { HttpResponse, RequestSessions, RequireFreshOptions, ResponseTarget, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
@@ -77,12 +77,13 @@ function proceedOrSend(ctx: Context, next: () => Promise<unknown>, denied: HttpR
 }
 
 // Koa's onerror clears every header but the error's own: a cookie rotated on this request rides on those of an error
-// derived from the app's, which is never written to (one error object may be thrown on every user's request).
+// derived from the app's (as an Error of this realm), which is never written to (one error object may be thrown on every user's request).
 function keepCookies(ctx: Context, error: unknown): unknown {
   const cookies = ctx.res.getHeader('set-cookie');
-  if (!(error instanceof Error) || cookies === undefined) return error;
-  const headers = { ...(error as { headers?: object }).headers, 'set-cookie': cookies, 'cache-control': NO_STORE };
-  return Object.create(error, { headers: { value: headers, enumerable: true } }) as Error;
+  if (cookies === undefined) return error;
+  const base = asError(error);
+  const headers = { ...(base as { headers?: object }).headers, 'set-cookie': cookies, 'cache-control': NO_STORE };
+  return Object.create(base, { headers: { value: headers, enumerable: true } }) as Error;
 }
 
 /**

@@ -49,6 +49,13 @@ export function writeHeaders(response: HttpResponse, target: ResponseTarget): vo
 /** Headers of every response that is private to one user or sets a cookie. */
 export const NO_STORE = 'no-store';
 
+/** A thrown value as an `Error` of this realm, with its own fields (`status`, `headers`): frameworks send anything else as a payload, or drop them. */
+export function asError(thrown: unknown): Error {
+  if (thrown instanceof Error) return thrown;
+  const message: unknown = typeof thrown === 'object' && thrown !== null ? (thrown as { message?: unknown }).message : thrown;
+  return Object.assign(new Error(typeof message === 'string' ? message : 'A value that is not an Error was thrown.', { cause: thrown }), thrown);
+}
+
 type Extra = { readonly headers?: Readonly<Record<string, string>>; readonly setCookies?: readonly string[] };
 
 /** A JSON response, never cached. */

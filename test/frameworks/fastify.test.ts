@@ -81,3 +81,30 @@ describe('fastify: an async guard that answers stops the route, even behind an a
     expect(ran).toEqual([]);
   });
 });
+
+describe('fastify: sessionErrorHandler() and a handler that throws something other than an Error', () => {
+  it("answers as Fastify's default does: a string is a 500, an object's statusCode stays", async () => {
+    const app = Fastify();
+    await app.register(sessionPlugin, { sessions: createSessionManager() });
+    app.setErrorHandler(sessionErrorHandler());
+    app.post('/transfer', async () => {
+      throw 'insufficient funds';
+    });
+    app.get('/admin', async () => {
+      throw { statusCode: 403, message: 'forbidden' };
+    });
+    app.get('/odd', async () => {
+      throw Object.create(null);
+    });
+    try {
+      const replies = [await app.inject({ method: 'POST', url: '/transfer' }), await app.inject({ url: '/admin' }), await app.inject({ url: '/odd' })];
+      expect(replies.map((reply) => [reply.statusCode, reply.headers['content-type'], reply.body])).toEqual([
+        [500, 'application/json; charset=utf-8', expect.stringContaining('"message":"insufficient funds"')],
+        [403, 'application/json; charset=utf-8', expect.stringContaining('"message":"forbidden"')],
+        [500, 'application/json; charset=utf-8', expect.stringContaining('"statusCode":500')],
+      ]);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { runInNewContext } from 'node:vm';
 import { bodyParser } from '@koa/bodyparser';
 import Koa from 'koa';
 import { requireFresh, requireSameOrigin, requireSession, sessionMiddleware, sessionRoutes } from '../../adapters/koa/index.js';
@@ -113,5 +114,30 @@ describe('koa: an error thrown on the request that rotates the cookie', () => {
     const anonymous = await fetch(started.url);
     expect([alice.status, alice.headers.getSetCookie().length, anonymous.status, anonymous.headers.getSetCookie()]).toEqual([503, 1, 503, []]);
     expect([Object.keys(maintenance), reported]).toEqual([['status', 'expose'], ['down for maintenance', 'down for maintenance']]);
+  });
+  it("keeps the new cookie when the thrown value is another realm's Error or not an Error at all, which Koa answers too", async () => {
+    const clock = { now: Date.parse('2030-01-01T00:00:00Z') };
+    const sessions = createSessionManager({ clock: () => clock.now, kinds: { remember: ROTATION } });
+    const app = new Koa();
+    app.silent = true;
+    app.use(sessionMiddleware(sessions));
+    app.use((ctx) => {
+      if (ctx.path === '/realm') throw Object.assign(new (runInNewContext('Error') as ErrorConstructor)('from a vm context'), { status: 409, expose: true });
+      throw 'plain value';
+    });
+    const started = await listen(createServer(app.callback()));
+    close = started.close;
+    const answers: unknown[] = [];
+    for (const path of ['/realm', '/plain']) {
+      const { token } = await sessions.create({ userId: 'alice', kind: 'remember' });
+      clock.now += ROTATION.rotateAfter;
+      const failed = await fetch(`${started.url}${path}`, { headers: { cookie: `session=${token}` } });
+      answers.push([failed.status, await failed.text(), failed.headers.get('cache-control'), failed.headers.getSetCookie().length]);
+    }
+    // Without the new cookie the browser would present the old one after the grace, and be signed out as a reuse.
+    expect(answers).toEqual([
+      [409, 'from a vm context', 'no-store', 1],
+      [500, 'Internal Server Error', 'no-store', 1],
+    ]);
   });
 });
