@@ -1,9 +1,10 @@
+import { raisedEpochs } from '../rules/epochs.js';
 import { checkFlag, checkUserState } from '../store-answers.js';
 import type { ActivityRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
 import type { KnownDevice, RevocationState, UserSessions } from './types.js';
 import { unindexFederated } from './federated.js';
-import { ownEntry } from './records.js';
+import { mapOf, ownEntry } from './records.js';
 import { versioned } from './versioned.js';
 
 /** The user's rows and the epochs they are judged against. */
@@ -19,12 +20,16 @@ export async function revocationState(store: SessionStore, userId: string, tenan
   return { epochs: state.epochs, denied: state.denied, tenantEpochs: ownEntry(state.tenantEpochs, tenantId) };
 }
 
-/** Deletes the user's rows, deny-list, devices, activity and keys; the number of rows deleted. */
+/**
+ * Deletes the user's rows, deny-list, devices, activity and keys; the number of rows deleted. The epochs rise over every
+ * session stored in the same batch: a sign-in just before it leaves no token that nothing could refuse.
+ */
 export function eraseUser(store: SessionStore, userId: string, now: number, due?: number): Promise<number> {
   return versioned(store, { userId }, 'eraseUser', due, async (apply) => {
     const state = checkUserState(await store.readUser(userId), userId);
     await unindexFederated(store, userId, state.sessions, now, due);
-    const applied = await apply({ owner: { userId }, version: state.version, writes: [{ type: 'erase' }] });
+    const epochs = raisedEpochs({ epochs: mapOf(state.epochs), highWater: mapOf(state.highWater) }, [], now, true);
+    const applied = await apply({ owner: { userId }, version: state.version, writes: [{ type: 'epochs', epochs }, { type: 'erase' }], notify: true });
     return applied ? state.sessions.length : undefined;
   });
 }

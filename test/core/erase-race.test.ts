@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { createSessionManager, memoryStore, type SessionManager, type SessionStore } from '../../src/index.js';
+
+const SECRET = 'a-test-secret-of-at-least-32-bytes!!';
+
+describe('eraseUser() leaves no working credential', () => {
+  it("refuses the access token of a session signed in while the erasure ran, whose row it erased too", async () => {
+    const inner = memoryStore();
+    let sessions!: SessionManager;
+    let late: { token: string; jwt: string } | undefined;
+    // A sign-in (another instance, another request) lands between the sign-out everywhere and the erasing batch.
+    const store: SessionStore = {
+      ...inner,
+      async apply(batch) {
+        if (late === undefined && batch.writes.some((write) => write.type === 'erase')) {
+          const created = await sessions.create({ userId: 'ada' });
+          late = { token: created.token, jwt: await sessions.issueAccessToken(created.session) };
+        }
+        return inner.apply(batch);
+      },
+    };
+    sessions = createSessionManager({ store, accessTokens: { secret: SECRET }, epochCacheTtl: 0 });
+    await sessions.create({ userId: 'ada' });
+    expect(await sessions.eraseUser('ada')).toEqual({ deletedSessions: 2 });
+    // No list shows the late session, and revoke(id) would find no row: nothing but the epochs can refuse its token.
+    expect((await sessions.exportUser('ada')).sessions).toEqual([]);
+    expect(await sessions.verifyAccessToken(late!.jwt)).toEqual({ ok: false, reason: 'revoked' });
+    expect((await sessions.validate(late!.token)).ok).toBe(false);
+  });
+});
