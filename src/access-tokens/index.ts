@@ -215,7 +215,8 @@ function readClaims(payload: JWTPayload): AccessTokenClaims | undefined {
   if ((kind === 'impersonation' && act === undefined) || (act !== undefined && authTime !== undefined)) return undefined;
   // Stryker disable next-line ConditionalExpression,LogicalOperator: jose refuses a non-numeric iat or exp first
   if (typeof iat !== 'number' || typeof exp !== 'number') return undefined;
-  return payload as unknown as AccessTokenClaims;
+  // Frozen, as typed: one verification's answer is the next one's cache, which a caller's edit must not change.
+  return Object.freeze(act === undefined ? payload : { ...payload, act: Object.freeze({ ...act }) }) as unknown as AccessTokenClaims;
 }
 
 function keyList(options: AccessTokenOptions): AccessTokenKey[] {
