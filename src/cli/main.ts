@@ -14,6 +14,6 @@ globalThis.console = new Console({ stdout: redactingStream(process.stdout, redac
 process.exitCode = await runCli(COMMANDS, {
   argv,
   env: process.env,
-  output: processOutput(),
+  output: processOutput(redact),
   error: (line) => void process.stderr.write(`${line}\n`),
 });

@@ -40,8 +40,8 @@ export function commandLineRedactor(argv: readonly string[], env: NodeJS.Process
     return arg === flag ? (argv[index + 1] === undefined ? [] : [argv[index + 1]!]) : [arg.slice(flag.length + 1)];
   });
   const tokens = [...given, ...SECRET_ENV.map((name) => env[name])].filter((value): value is string => value !== undefined && value.trim() !== '');
-  // A bearer token is also hidden without its scheme, as a transmitter may quote either.
-  const secrets = new Set([...locations.flatMap(secretsOf), ...tokens.flatMap((value) => [value, value.replace(/^Bearer\s+/i, '')]).filter((token) => token !== '')]);
+  // A bearer token is also hidden as it is sent (trimmed, without its scheme), as a transmitter may quote either.
+  const secrets = new Set([...locations.flatMap(secretsOf), ...tokens.flatMap((value) => [value, value.trim().replace(/^Bearer\s+/i, '')]).filter((token) => token !== '')]);
   // Longest first, so a secret that contains another is hidden whole.
   const longestFirst = [...secrets].sort((a, b) => b.length - a.length);
   return (text) => longestFirst.reduce((line, secret) => line.split(secret).join(HIDDEN), text);

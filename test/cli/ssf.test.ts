@@ -226,6 +226,28 @@ describe('ssf usage', () => {
     }
   });
 
+  it('a token read with its line ending (a CRLF .env file) is sent trimmed and hidden trimmed, also where the issuer goes', async () => {
+    const run = await cli(['ssf', 'status', '--transmitter', TOKEN], { env: { SESSION_REVOCATION_SSF_TOKEN: `${TOKEN}\r\n` } });
+    expect(run).toMatchObject({ code: 2, stdout: '' });
+    expect(run.stderr).toContain('--transmitter must be an absolute https URL, not "***"');
+    expectNoToken(run);
+  });
+
+  it('a transmitter quoting the token back is shown *** in the result on stdout and in an error', async () => {
+    const tr = await transmitter({ status: { status: 'paused', reason: TOKEN } });
+    const env = { SESSION_REVOCATION_SSF_TOKEN: ` Bearer ${TOKEN}\n` };
+    await cli(['ssf', 'create-stream', '--transmitter', tr.issuer, '--delivery', 'poll'], { env });
+    const paused = await cli(['ssf', 'status', '--transmitter', tr.issuer], { env });
+    expect(paused.stdout).toContain(`Stream stream-1 on ${tr.issuer}: paused (***)`);
+    await tr.close();
+    running = await startFakeTransmitter({ port: nextPort++, token: TOKEN, status: { status: TOKEN } });
+    await cli(['ssf', 'create-stream', '--transmitter', running.issuer, '--delivery', 'poll'], { env });
+    const unknown = await cli(['ssf', 'status', '--transmitter', running.issuer], { env });
+    expect(unknown).toMatchObject({ code: 1 });
+    expect(unknown.stderr).toContain('answered an unknown status for stream stream-1: "***"');
+    expectNoToken(paused, unknown);
+  });
+
   it('help: the ssf commands are listed, and their own help asks for no store', async () => {
     const program = await cli(['--help']);
     for (const name of ['ssf create-stream', 'ssf verify', 'ssf status']) expect(program.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
