@@ -49,7 +49,7 @@ export interface TenantActions {
 
   /**
    * Signs out every user of a tenant, access tokens included, by one tenant epoch per kind (a sign-in right after works), raised a second time over a sign-in racing the first (its failure goes to `onError`). Event `tenant.sessions_invalidated`.
-   * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the store keeps no tenant epochs; `INVALID_INPUT`; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT`; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   revokeTenant(tenantId: string, options?: RevokeTenantSessionsOptions): Promise<RevokeTenantResult>;
 }

@@ -12,8 +12,8 @@ export const MAX_BULK_USERS = 10_000;
 /** Signs many users out as `revokeAll` does, `IN_FLIGHT` at once; one user's failure is that user's result. */
 export async function revokeUsers(lifecycle: Lifecycle, userIds: unknown, options: RevokeAllSessionsOptions = {}): Promise<RevokeUserOutcome[]> {
   if (!Array.isArray(userIds) || userIds.length > MAX_BULK_USERS) throw invalidInput(`userIds must be a list of at most ${MAX_BULK_USERS} user ids.`);
+  (userIds as unknown[]).forEach((userId, index) => checkId(`userIds[${index}]`, userId));
   const unique = [...new Set(userIds as unknown[])];
-  unique.forEach((userId, index) => checkId(`userIds[${index}]`, userId));
   checkActor(options);
   const outcomes: RevokeUserOutcome[] = [];
   for (let start = 0; start < unique.length; start += IN_FLIGHT) {

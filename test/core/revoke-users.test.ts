@@ -67,6 +67,8 @@ describe('revokeUsers', () => {
       const error = await sessions.revokeUsers(userIds as never).catch((caught: unknown) => caught);
       expect(isSessionError(error) && error.code).toBe('INVALID_INPUT');
     }
+    // The index is the one in the list given, repeats included.
+    await expect(sessions.revokeUsers(['ada', 'ada', ''])).rejects.toThrow(/^userIds\[2\] must be/);
     const badKinds = await sessions.revokeUsers(['ada'], { kinds: ['nope'] }).catch((caught: unknown) => caught);
     expect(isSessionError(badKinds) && badKinds.code).toBe('INVALID_INPUT');
     expect((await sessions.validate(token)).ok).toBe(true);
