@@ -64,7 +64,8 @@ export interface SecurityEventPollActions {
 
   /**
    * Polls every `interval` on an unref'd timer, like `startPruning()`. Call it on every instance:
-   * each interval one instance sharing the store polls. Failures go to `onError`; a SET's own
+   * each interval one instance sharing the store polls each stream (a transmitter, endpoint and
+   * authorization: several may share one URL). Failures go to `onError`; a SET's own
    * failure does not end the interval's rounds, an outage does.
    *
    * @returns A function that stops this timer; `close()` stops it too.

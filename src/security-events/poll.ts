@@ -24,7 +24,7 @@ const OUTAGES: ReadonlySet<string> = new Set(['STORE_UNAVAILABLE', 'STORE_ERROR'
 // never less than a provider document, so a transmitter that sends more SETs than asked still gets through.
 const answerLimit = (maxEvents: number): number => Math.max(maxEvents * (MAX_SET_LENGTH + 1024) + 64 * 1024, PROVIDER_BODY_LIMIT);
 
-/** What one endpoint is owed (RFC 8936 section 2.4): sent at a round's end, or with the next round when that failed. */
+/** What one stream is owed (RFC 8936 section 2.4): sent at a round's end, or with the next round when that failed. */
 interface Pending {
   ack: string[];
   setErrs: Record<string, { err: SecurityEventError; description: string }>;
@@ -50,14 +50,14 @@ export interface SecurityEventPolling {
 
 /**
  * The poller of one manager. What a round owes the transmitter and could not send is kept here until
- * the next round on that endpoint; a SET left unacknowledged is only delivered again.
+ * the next round on that stream; a SET left unacknowledged is only delivered again.
  */
 export function createSecurityEventPolling(
   context: ManagerContext,
   securityEvent: (set: unknown, options: SecurityEventOptions) => Promise<SecurityEventResult>,
 ): SecurityEventPolling {
   const pending = new Map<string, Pending>();
-  // Rounds on one endpoint run one after the other: each sends what the one before learnt.
+  // Rounds on one stream run one after the other: each sends what the one before learnt.
   const queues = new Map<string, Promise<unknown>>();
   const timers = new Set<() => void>();
 
@@ -116,7 +116,7 @@ export function createSecurityEventPolling(
 
   const pollRound = async (options: SecurityEventPollOptions, thenMore: boolean): Promise<RoundOutcome> => {
     const checked = checkPollOptions(options);
-    const key = `${checked.transmitter.issuer} ${checked.endpoint.href}`;
+    const key = streamOf(checked);
     const before = queues.get(key) ?? Promise.resolve();
     const run = before.catch(() => {}).then(() => round(key, checked, thenMore));
     const settled = run.catch(() => {});
@@ -131,14 +131,15 @@ export function createSecurityEventPolling(
     context.ensureOpen();
     const { interval: given, ...pollOptions } = options ?? ({} as SecurityEventPollingOptions);
     const interval = duration('startSecurityEventPolling(): interval', given, DEFAULT_INTERVAL, { min: MIN_INTERVAL, max: MAX_TIMER_DELAY });
-    const { transmitter, endpoint } = checkPollOptions(pollOptions);
+    const checked = checkPollOptions(pollOptions);
+    const { transmitter } = checked;
     // One instance per interval: whoever claims the interval's one-time key in the store polls.
     const turn = async (): Promise<void> => {
       const slot = Math.floor(context.config.clock() / interval);
-      const key = oneTimeKeyName({ scope: 'security_event', issuer: `poll:${endpoint.href}`, id: String(slot) });
+      const key = oneTimeKeyName({ scope: 'security_event', issuer: `poll:${streamOf(checked)}`, id: String(slot) });
       const claimed = await context.calls.call('claimKey', () => context.store.claimKey(key, (slot + 2) * interval));
       if (!claimed) return;
-      // A SET that keeps failing on its own goes to onError each round and does not hold up the SETs behind it; an outage ends the turn.
+      // A SET that keeps failing on its own goes to onError each round, and the round serves the others it holds; an outage ends the turn.
       await pollWhileMore(async (thenMore) => {
         const { result, failure, outage } = await pollRound({ ...pollOptions, transmitter }, thenMore);
         if (failure !== undefined) context.config.onError(failure);
@@ -173,6 +174,11 @@ export async function pollWhileMore(round: (thenMore: boolean) => Promise<Securi
     rounds += 1;
   }
   return { rounds, moreAvailable };
+}
+
+// A stream: a transmitter may serve several at one URL, told apart by the authorization (hashed before it names a store key).
+function streamOf({ transmitter, endpoint, authorization }: CheckedPollOptions): string {
+  return JSON.stringify([transmitter.issuer, endpoint.href, authorization ?? null]);
 }
 
 function invalid(message: string): SessionError {

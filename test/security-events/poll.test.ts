@@ -321,10 +321,10 @@ describe('following moreAvailable', () => {
 });
 
 /** Records the turns the poll timer claims in a store (one-time keys named by the endpoint and the interval's number). */
-function recordingTurns(store: SessionStore, claims: Array<{ key: string; answer: boolean }>, endpoint: string, interval: number, clock: () => number): SessionStore {
+function recordingTurns(store: SessionStore, claims: Array<{ key: string; answer: boolean }>, issuer: string, endpoint: string, interval: number, clock: () => number): SessionStore {
   const turnKeys = (): string[] => {
     const slot = Math.floor(clock() / interval);
-    return [slot - 1, slot, slot + 1].map((near) => keyName('once', 'security_event', `poll:${new URL(endpoint).href}`, String(near)));
+    return [slot - 1, slot, slot + 1].map((near) => keyName('once', 'security_event', `poll:${JSON.stringify([issuer, new URL(endpoint).href, null])}`, String(near)));
   };
   const apply = async (batch: Batch): Promise<boolean> => {
     const answer = await store.apply(batch);
@@ -343,8 +343,8 @@ async function twoInstancesTakeTurns(pair: readonly [SessionStore, SessionStore]
   // Pinned when the timers start: two first turns either side of an interval's boundary would both claim one.
   let pinned: number | undefined;
   const clock = () => pinned ?? Date.now();
-  const first = createSessionManager({ store: recordingTurns(pair[0], claims, tx.pollUrl, interval, clock), clock });
-  const second = createSessionManager({ store: recordingTurns(pair[1], claims, tx.pollUrl, interval, clock), clock });
+  const first = createSessionManager({ store: recordingTurns(pair[0], claims, tx.issuer, tx.pollUrl, interval, clock), clock });
+  const second = createSessionManager({ store: recordingTurns(pair[1], claims, tx.issuer, tx.pollUrl, interval, clock), clock });
   try {
     const sids = ['sid-1', 'sid-2', 'sid-3'].map((sid) => `${sid}-${tx.issuer}`);
     const sessionsOf = await Promise.all(sids.map((sid) => first.create({ userId: 'u1', federated: { iss: tx.issuer, sub: 'alice', sid } })));
@@ -412,6 +412,27 @@ describe('startSecurityEventPolling(): one instance at a time', () => {
     } finally {
       await sessions.close();
       await tx.close();
+    }
+  });
+
+  it('two streams a transmitter serves at one poll URL, told apart by their authorization, are both polled', async () => {
+    const seen = new Set<string>();
+    const shared = createServer((request, response) => {
+      seen.add(request.headers.authorization ?? '');
+      request.resume().on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sets: {}, moreAvailable: false })));
+    });
+    shared.listen(0, '127.0.0.1');
+    await once(shared, 'listening');
+    const endpoint = `http://127.0.0.1:${(shared.address() as AddressInfo).port}/poll`;
+    const tx = await startTransmitter();
+    const sessions = createSessionManager({ store: memoryStore() });
+    try {
+      for (const stream of ['A', 'B']) sessions.startSecurityEventPolling({ transmitter: tx.config(), endpoint, authorization: `Bearer stream-${stream}`, interval: 60_000 });
+      await vi.waitFor(() => expect([...seen].sort()).toEqual(['Bearer stream-A', 'Bearer stream-B']), { timeout: 5_000, interval: 20 });
+    } finally {
+      await sessions.close();
+      await tx.close();
+      shared.close();
     }
   });
 
