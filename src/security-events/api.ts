@@ -10,7 +10,7 @@
  * Google's RISC transmitter names the format `subject_type`; it is read as `format`.
  */
 export interface SecurityEventSubject {
-  /** `email`, `iss_sub`, `opaque`, `phone_number`, `complex`, ... */
+  /** `email`, `iss_sub`, `opaque`, `phone_number`, `aliases`, ... */
   readonly format: string;
   /** Every other member, as sent (`email`, `iss`, `sub`, `id`, ...). */
   readonly [member: string]: unknown;

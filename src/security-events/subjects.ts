@@ -30,6 +30,9 @@ function formatOf(subject: Record<string, unknown>): string | undefined {
   return subject['format'] === undefined ? (LEGACY_FORMATS.get(format) ?? format) : format;
 }
 
+/** The most identifiers an `aliases` subject may list: one person's email, phone, account and provider ids. */
+const MAX_ALIASES = 16;
+
 /**
  * What a subject identifier names, or `undefined` when it is malformed; formats only the app can
  * map go through `resolveSubject` (what it throws is thrown). `opaqueNamesUser`: an event about an
@@ -39,6 +42,13 @@ export async function readSubject(raw: unknown, transmitter: SecurityEventTransm
   if (!isObject(raw)) return undefined;
   const format = formatOf(raw);
   if (format === undefined) return undefined;
+  if (format === 'aliases') {
+    const identifiers = raw['identifiers'];
+    if (!Array.isArray(identifiers) || identifiers.length === 0 || identifiers.length > MAX_ALIASES) return undefined;
+    // RFC 9493 section 3.2.8: identifiers of one subject. This transmitter's own user among them is matched as such; else the app maps them whole.
+    const own = identifiers.find((one) => isObject(one) && formatOf(one) === 'iss_sub' && typeof one['iss'] === 'string' && sameIssuer(transmitter.issuer, one['iss']));
+    if (own !== undefined) return readSimple(own as Record<string, unknown>, 'iss_sub', transmitter);
+  }
   if (format !== 'complex') return readSimple(raw, format, transmitter, opaqueNamesUser);
   // SSF 1.0 section 3.3: a session member is the narrowest; a tenant member scopes the others.
   const tenant = raw['tenant'];

@@ -94,6 +94,22 @@ describe('securityEvent(): what each event ends', () => {
     expect([await live(local.token), await live(other.token)]).toEqual([false, true]);
   });
 
+  it("an aliases subject holding this transmitter's iss_sub ends that provider user's sessions; without one it goes to resolveSubject whole (RFC 9493 section 3.2.8)", async () => {
+    const alice = await viaProvider('u1', 'alice');
+    const bob = await sessions.create({ userId: 'u2' });
+    const email = { format: 'email', email: 'alice@example.com' };
+    const aliases = { format: 'aliases', identifiers: [email, { format: 'iss_sub', iss: GOOGLE, sub: 'alice' }, { format: 'iss_sub', iss: tx.issuer, sub: 'alice' }] };
+    const asked: unknown[] = [];
+    const resolveSubject = (subject: unknown) => (asked.push(subject), 'u2');
+    expect(await sessions.securityEvent(await tx.sign({ type: EVENTS.accountDisabled, subject: aliases }), options({ resolveSubject }))).toMatchObject({ ok: true, revokedIds: [alice.session.id] });
+    const mapped = { format: 'aliases', identifiers: [email, { format: 'phone_number', phone_number: '+12065550100' }] };
+    expect(await sessions.securityEvent(await tx.sign({ type: EVENTS.accountDisabled, subject: mapped }), options({ resolveSubject }))).toMatchObject({ ok: true, revokedIds: [bob.session.id] });
+    expect(asked).toEqual([mapped]);
+    for (const identifiers of [[], 'alice', Array.from({ length: 17 }, () => email)]) {
+      expect(await sessions.securityEvent(await tx.sign({ type: EVENTS.accountDisabled, subject: { format: 'aliases', identifiers } }), options({ resolveSubject }))).toMatchObject({ ok: false, err: 'invalid_request' });
+    }
+  });
+
   it('an email subject without resolveSubject, or one it does not know, is acknowledged and ends nothing', async () => {
     const local = await sessions.create({ userId: 'u7' });
     expect(await sessions.securityEvent(await tx.sign({ subject: { format: 'email', email: 'bob@example.com' } }), options())).toMatchObject({ ok: true, revokedIds: [] });
