@@ -20,10 +20,7 @@ export async function revocationState(store: SessionStore, userId: string, tenan
   return { epochs: state.epochs, denied: state.denied, tenantEpochs: ownEntry(state.tenantEpochs, tenantId) };
 }
 
-/**
- * Deletes the user's rows, deny-list, devices, activity and keys; the number of rows deleted. The epochs rise over every
- * session stored in the same batch: a sign-in just before it leaves no token that nothing could refuse.
- */
+/** Deletes the user's rows, deny-list, devices, activity and keys, raising the epochs over every stored session in that batch; the number of rows deleted. */
 export function eraseUser(store: SessionStore, userId: string, now: number, due?: number): Promise<number> {
   return versioned(store, { userId }, 'eraseUser', due, async (apply) => {
     const state = checkUserState(await store.readUser(userId), userId);

@@ -58,6 +58,7 @@ export function describeFreshness({ describe, it, expect, scenario, expectReply 
 
     it('answers a request without a session as requireSession does, and a store outage with 503', async () => {
       expectReply(await scenario().request('/api/sensitive'), 401, { json: { error: 'unauthenticated' } });
+      expectReply(await scenario().request('/reauthenticate', { method: 'POST' }), 401, { json: { error: 'unauthenticated' } });
       expectReply(await scenario().request('/security', { headers: NAVIGATION }), 303, { headers: { location: '/login?next=/security' } });
       const device = await scenario().signedIn('alice');
       scenario().store.failing = true;

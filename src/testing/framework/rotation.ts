@@ -54,6 +54,15 @@ export function describeRotation({ describe, it, expect, scenario, expectReply }
       expectReply(await device.request('/api/me'), 200, { cookies: 1 });
     });
 
+    it("the new cookie rides on a guard's refusal, and beside a sign-out's clearing cookie, each Set-Cookie its own header", async () => {
+      const { device, old } = await remembered();
+      scenario().advance(SUITE_ROTATION.rotateAfter);
+      const refused = await device.request('/api/sensitive');
+      expectReply(refused, 403, { cookies: 1 });
+      expect(refused.cookies[0]?.value.split('.')[0]).toBe(old.split('.')[0]);
+      expect((await device.request('/sessions/sign-out', { method: 'POST' })).cookies.map((cookie) => cookie.value === '')).toEqual([false, true]);
+    });
+
     it('the previous cookie inside the grace gets the same new Set-Cookie', async () => {
       const { device: tab, old } = await remembered();
       scenario().advance(SUITE_ROTATION.rotateAfter);
