@@ -26,9 +26,8 @@ import fp from 'fastify-plugin';
 import { SessionError } from '../../src/errors.js';
 import type { SessionManager } from '../../src/manager/api.js';
 import { NodeRequest } from '../../src/http/request.js';
-import { asError } from '../../src/http/response.js';
 import { createSessionHttpLayer } from '../../src/http/session-http.js';
-import { createSessionRoutes, errorResponse, freshMaxAge, requireFreshResponse, requireSameOriginResponse, requireSessionResponse, streamToNode, writeHeaders } from '../../src/http/index.js';
+import { asError, createSessionRoutes, errorResponse, freshMaxAge, requireFreshResponse, requireSameOriginResponse, requireSessionResponse, streamToNode, writeHeaders } from '../../src/http/index.js';
 import type { HttpResponse, RequestSessions, RequireFreshOptions, ResponseTarget, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
 
 declare module 'fastify' {

@@ -29,7 +29,7 @@ import type { StatusCode } from 'hono/utils/http-status';
 import type { SessionManager } from '../../src/manager/api.js';
 import { callable } from '../../src/option-checks.js';
 import { createSessionHttpLayer } from '../../src/http/session-http.js';
-import { createSessionRoutes, errorResponse, freshMaxAge, fromFetchRequest, requireFreshResponse, requireSameOriginResponse, requireSessionResponse, streamToWeb } from '../../src/http/index.js';
+import { asError, createSessionRoutes, errorResponse, freshMaxAge, fromFetchRequest, requireFreshResponse, requireSameOriginResponse, requireSessionResponse, streamToWeb } from '../../src/http/index.js';
 import type { HttpResponse, RequestSessions, RequireFreshOptions, ResponseTarget, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
 
 declare module 'hono' {
@@ -105,7 +105,8 @@ export function sessionMiddleware(sessions: SessionManager, options: SessionMidd
     const written = target(c);
     const requestSessions = await http.attach(request, written);
     c.set('sessions', requestSessions);
-    await next();
+    // Hono hands only an Error of this realm to `app.onError`; anything else would reject past it, and the cookie with it.
+    await next().catch((error: unknown) => Promise.reject(asError(error)));
     // Hono hands a thrown error to `app.onError` before this middleware sees it: replace that answer.
     const unavailable = c.error === undefined ? undefined : errorResponse(c.error, request, requestSessions);
     if (unavailable === undefined) return written.ensureOn(c);

@@ -14,6 +14,6 @@ globalThis.console = new Console({ stdout: redactingStream(process.stdout, redac
 process.exitCode = await runCli(COMMANDS, {
   argv,
   env: process.env,
-  output: processOutput(redact),
+  output: processOutput(argv[0] === 'ssf' ? redact : undefined),
   error: (line) => void process.stderr.write(`${line}\n`),
 });

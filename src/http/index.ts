@@ -29,7 +29,7 @@ export { streamToNode, streamToWeb } from './streams.js';
 export type { NodeStreamTarget } from './streams.js';
 export { fromFetchRequest, fromNodeRequest } from './request.js';
 export type { FetchRequestInfo, HttpRequest } from './request.js';
-export { writeHeaders } from './response.js';
+export { asError, writeHeaders } from './response.js';
 export type { HttpResponse, HttpStream, ResponseTarget, StreamSink, UnauthenticatedError } from './response.js';
 export { safeNextPath } from './next-path.js';
 export { isPageNavigation } from './classify.js';

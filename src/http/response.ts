@@ -49,11 +49,11 @@ export function writeHeaders(response: HttpResponse, target: ResponseTarget): vo
 /** Headers of every response that is private to one user or sets a cookie. */
 export const NO_STORE = 'no-store';
 
-/** A thrown value as an `Error` of this realm, with its own fields (`status`, `headers`): frameworks send anything else as a payload, or drop them. */
+/** A thrown value as an `Error` of this realm: another realm's with its own fields (`status`, `stack`; no getter called), anything else a plain one (a `500`). */
 export function asError(thrown: unknown): Error {
   if (thrown instanceof Error) return thrown;
-  const message: unknown = typeof thrown === 'object' && thrown !== null ? (thrown as { message?: unknown }).message : thrown;
-  return Object.assign(new Error(typeof message === 'string' ? message : 'A value that is not an Error was thrown.', { cause: thrown }), thrown);
+  const own = Object.prototype.toString.call(thrown) === '[object Error]' ? Object.getOwnPropertyDescriptors(thrown) : {};
+  return Object.defineProperties(new Error(typeof thrown === 'string' ? thrown : 'A value that is not an Error was thrown.', { cause: thrown }), own);
 }
 
 type Extra = { readonly headers?: Readonly<Record<string, string>>; readonly setCookies?: readonly string[] };

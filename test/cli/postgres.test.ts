@@ -10,7 +10,8 @@ describeCliOnStore('PostgreSQL', up, async () => {
   const pool = testPool({ max: 4 });
   let store: SessionStore | undefined;
   return {
-    args: ['--store', POSTGRES_URL, '--schema', schema, '--prepared-statements=false'],
+    // A query value that is also a word of the results: the store's secrets are hidden in errors, never in results.
+    args: ['--store', `${POSTGRES_URL}${POSTGRES_URL.includes('?') ? '&' : '?'}application_name=sessions`, '--schema', schema, '--prepared-statements=false'],
     // The sessions table first, then the others (their list is the store's to choose).
     migrated: [
       new RegExp(`^Created the PostgreSQL session tables in schema "${schema}": sessions(, sessions_[a-z_]+)+, and the function sessions_apply that applies a batch\\.\\n$`),

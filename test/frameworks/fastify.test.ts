@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import Fastify, { type FastifyRequest } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { requireFresh, sessionErrorHandler, sessionPlugin } from '../../adapters/fastify/index.js';
@@ -83,25 +84,33 @@ describe('fastify: an async guard that answers stops the route, even behind an a
 });
 
 describe('fastify: sessionErrorHandler() and a handler that throws something other than an Error', () => {
-  it("answers as Fastify's default does: a string is a 500, an object's statusCode stays", async () => {
+  it("a failure stays a failure: a string or an object is a 500 (its statusCode unread), another realm's Error keeps its own", async () => {
     const app = Fastify();
     await app.register(sessionPlugin, { sessions: createSessionManager() });
     app.setErrorHandler(sessionErrorHandler());
     app.post('/transfer', async () => {
       throw 'insufficient funds';
     });
-    app.get('/admin', async () => {
-      throw { statusCode: 403, message: 'forbidden' };
+    // An upstream client's response object, and a parsed body with an own "__proto__" key.
+    app.get('/upstream', async () => {
+      throw { statusCode: 200, message: 'all good' };
+    });
+    app.get('/parsed', async () => {
+      throw JSON.parse('{"__proto__": {}, "statusCode": 409}');
     });
     app.get('/odd', async () => {
       throw Object.create(null);
     });
+    app.get('/realm', async () => {
+      throw Object.assign(new (runInNewContext('Error') as ErrorConstructor)('already taken'), { statusCode: 409 });
+    });
     try {
-      const replies = [await app.inject({ method: 'POST', url: '/transfer' }), await app.inject({ url: '/admin' }), await app.inject({ url: '/odd' })];
-      expect(replies.map((reply) => [reply.statusCode, reply.headers['content-type'], reply.body])).toEqual([
-        [500, 'application/json; charset=utf-8', expect.stringContaining('"message":"insufficient funds"')],
-        [403, 'application/json; charset=utf-8', expect.stringContaining('"message":"forbidden"')],
-        [500, 'application/json; charset=utf-8', expect.stringContaining('"statusCode":500')],
+      const replies = await Promise.all(['/upstream', '/parsed', '/odd', '/realm'].map((url) => app.inject({ url })));
+      replies.unshift(await app.inject({ method: 'POST', url: '/transfer' }));
+      expect(replies.map((reply) => [reply.statusCode, reply.headers['content-type'], JSON.parse(reply.body).message])).toEqual([
+        [500, 'application/json; charset=utf-8', 'insufficient funds'],
+        ...[1, 2, 3].map(() => [500, 'application/json; charset=utf-8', 'A value that is not an Error was thrown.']),
+        [409, 'application/json; charset=utf-8', 'already taken'],
       ]);
     } finally {
       await app.close();

@@ -3,6 +3,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { AddressInfo } from 'node:net';
+import { runInNewContext } from 'node:vm';
 import { requireFresh, requireSameOrigin, requireSession, sessionMiddleware, sessionRoutes } from '../../adapters/hono/index.js';
 import { describeFrameworkConformance, type FrameworkApp } from '../../src/testing/index.js';
 import { vitestRunner } from '../runner.js';
@@ -79,5 +80,34 @@ describe('hono: the 503 for a store failure a handler throws', () => {
     const response = await fetch(served.url, { redirect: 'manual', headers: { origin: 'https://app.example' } });
     expect([response.status, response.headers.get('cache-control'), response.headers.get('content-type')]).toEqual([503, 'no-store', 'application/json; charset=utf-8']);
     expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example');
+  });
+});
+
+describe('hono: a handler that throws on the request that rotates the cookie', () => {
+  it("the 500 carries the new cookie whatever was thrown: an Error, another realm's, or a value that is not one", async () => {
+    const clock = { now: Date.parse('2030-01-01T00:00:00Z') };
+    const rotation = { rotateAfter: 3_600_000, rotationGrace: 60_000 };
+    const sessions = createSessionManager({ clock: () => clock.now, kinds: { remember: rotation } });
+    const app = new Hono();
+    app.use(sessionMiddleware(sessions));
+    const thrown: Record<string, () => unknown> = { error: () => new Error('x'), realm: () => new (runInNewContext('Error') as ErrorConstructor)('x'), text: () => 'x' };
+    app.get('/:kind', (c) => {
+      throw thrown[c.req.param('kind')]!();
+    });
+    app.onError((_error, c) => c.text('failed', 500));
+    const served = await start(app);
+    onTestFinished(() => served.close());
+    const answers: unknown[] = [];
+    for (const kind of Object.keys(thrown)) {
+      const { token } = await sessions.create({ userId: 'alice', kind: 'remember' });
+      clock.now += rotation.rotateAfter;
+      const response = await fetch(`${served.url}/${kind}`, { headers: { cookie: `session=${token}` } });
+      answers.push([kind, response.status, response.headers.getSetCookie().length]);
+    }
+    expect(answers).toEqual([
+      ['error', 500, 1],
+      ['realm', 500, 1],
+      ['text', 500, 1],
+    ]);
   });
 });
