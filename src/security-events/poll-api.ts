@@ -65,7 +65,8 @@ export interface SecurityEventPollActions {
   /**
    * Polls every `interval` on an unref'd timer, like `startPruning()`. Call it on every instance:
    * each interval one instance sharing the store polls each stream (a transmitter, endpoint and
-   * authorization: several may share one URL). Failures go to `onError`; a SET's own
+   * authorization: several may share one URL; a changed authorization is another stream, so give
+   * every instance the same). Failures go to `onError`; a SET's own
    * failure does not end the interval's rounds, an outage does.
    *
    * @returns A function that stops this timer; `close()` stops it too.

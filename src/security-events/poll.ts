@@ -97,12 +97,9 @@ export function createSecurityEventPolling(
     // Acknowledged at once (RFC 8936's acknowledge-only request), so a process that polls once and exits owes nothing;
     // unless the timer's next round follows at once and carries it. If that fails, the next round sends it.
     const followed = answer.moreAvailable && failure === undefined && outage === undefined && thenMore;
-    if (!followed && (next.ack.length > 0 || Object.keys(next.setErrs).length > 0)) {
-      await acknowledge(endpoint, authorization, next).then(
-        () => pending.set(key, nothingOwed()),
-        (error: unknown) => context.config.onError(error),
-      );
-    }
+    // A stream owing nothing is forgotten: one whose authorization changed is another stream.
+    if (next.ack.length === 0 && Object.keys(next.setErrs).length === 0) pending.delete(key);
+    else if (!followed) await acknowledge(endpoint, authorization, next).then(() => pending.delete(key), (error: unknown) => context.config.onError(error));
     return { result: { accepted, refused, moreAvailable: answer.moreAvailable }, failure, outage };
   };
 

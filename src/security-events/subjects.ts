@@ -42,13 +42,6 @@ export async function readSubject(raw: unknown, transmitter: SecurityEventTransm
   if (!isObject(raw)) return undefined;
   const format = formatOf(raw);
   if (format === undefined) return undefined;
-  if (format === 'aliases') {
-    const identifiers = raw['identifiers'];
-    if (!Array.isArray(identifiers) || identifiers.length === 0 || identifiers.length > MAX_ALIASES) return undefined;
-    // RFC 9493 section 3.2.8: identifiers of one subject. This transmitter's own user among them is matched as such; else the app maps them whole.
-    const own = identifiers.find((one) => isObject(one) && formatOf(one) === 'iss_sub' && typeof one['iss'] === 'string' && sameIssuer(transmitter.issuer, one['iss']));
-    if (own !== undefined) return readSimple(own as Record<string, unknown>, 'iss_sub', transmitter);
-  }
   if (format !== 'complex') return readSimple(raw, format, transmitter, opaqueNamesUser);
   // SSF 1.0 section 3.3: a session member is the narrowest; a tenant member scopes the others.
   const tenant = raw['tenant'];
@@ -73,6 +66,13 @@ export async function readSubject(raw: unknown, transmitter: SecurityEventTransm
 
 // `asUser`: a complex subject's `user` member, where an `opaque` id names a user (the app's to map), never a provider session.
 async function readSimple(subject: Record<string, unknown>, format: string, transmitter: SecurityEventTransmitter, asUser = false): Promise<SubjectTarget | undefined> {
+  if (format === 'aliases') {
+    const identifiers = subject['identifiers'];
+    if (!Array.isArray(identifiers) || identifiers.length === 0 || identifiers.length > MAX_ALIASES) return undefined;
+    // RFC 9493 section 3.2.8: identifiers of one subject. This transmitter's own user among them is matched as such; else the app maps them whole.
+    const own = identifiers.find((one) => isObject(one) && formatOf(one) === 'iss_sub' && typeof one['iss'] === 'string' && sameIssuer(transmitter.issuer, one['iss']));
+    if (own !== undefined) return readSimple(own as Record<string, unknown>, 'iss_sub', transmitter);
+  }
   if (format === 'iss_sub') {
     const { iss, sub } = subject;
     if (!isFederatedText(iss, FEDERATED_LIMITS.issLength) || !isFederatedText(sub, FEDERATED_LIMITS.subLength)) return undefined;

@@ -108,6 +108,9 @@ describe('securityEvent(): what each event ends', () => {
     for (const identifiers of [[], 'alice', Array.from({ length: 17 }, () => email)]) {
       expect(await sessions.securityEvent(await tx.sign({ type: EVENTS.accountDisabled, subject: { format: 'aliases', identifiers } }), options({ resolveSubject }))).toMatchObject({ ok: false, err: 'invalid_request' });
     }
+    // The same inside a complex subject's user member.
+    const again = await viaProvider('u1', 'alice');
+    expect(await sessions.securityEvent(await tx.sign({ type: EVENTS.accountDisabled, subject: { format: 'complex', user: aliases } }), options({ resolveSubject }))).toMatchObject({ ok: true, revokedIds: [again.session.id] });
   });
 
   it('an email subject without resolveSubject, or one it does not know, is acknowledged and ends nothing', async () => {
