@@ -40,6 +40,12 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** An object literal's kind (of any realm, or without a prototype): a `Map` or a class instance passes {@link isObject} yet holds no own keys. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  const proto: unknown = isObject(value) ? Object.getPrototypeOf(value) : undefined;
+  return proto === null || (proto !== undefined && Object.getPrototypeOf(proto) === null);
+}
+
 /** The longest delay a Node timer keeps (ms): past it, `setInterval` fires every millisecond. */
 export const MAX_TIMER_DELAY = 2_147_483_647;
 

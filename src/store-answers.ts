@@ -1,5 +1,5 @@
 import { SessionError } from './errors.js';
-import { isObject } from './option-checks.js';
+import { isObject, isPlainObject } from './option-checks.js';
 import type { ActivityRecord, Epochs, KeyState, SessionLookup, SessionRecord, TenantState, UserState } from './store.js';
 
 // A malformed store answer (an epoch not a number, a missing `expiresAt`) would compare as "not
@@ -20,15 +20,9 @@ export function epochOf(epochs: Epochs, kind: string, what: string): number {
   return epoch;
 }
 
-// A Map or a class instance would pass isObject yet hold no own keys: every epoch 0, every entry missed. (Another realm's Object is plain.)
-function isPlain(value: unknown): value is Record<string, unknown> {
-  const proto: unknown = isObject(value) ? Object.getPrototypeOf(value) : undefined;
-  return proto === null || (proto !== undefined && Object.getPrototypeOf(proto) === null);
-}
-
 // Not each value: epochOf checks the one it reads.
 function checkEpochsShape(epochs: unknown, what: string): asserts epochs is Epochs {
-  if (!isPlain(epochs)) throw malformed(what, 'epochs that are not a plain object');
+  if (!isPlainObject(epochs)) throw malformed(what, 'epochs that are not a plain object');
 }
 
 /** Checks every value of an epochs object, for answers handed on as they are. */
@@ -105,7 +99,7 @@ export function checkActivity(answer: unknown, userId: string, tenantId: string 
 }
 
 function checkTimes(times: unknown, what: string, field: string): Readonly<Record<string, number>> {
-  if (!isPlain(times)) throw malformed(what, `${field} that are not a plain object`);
+  if (!isPlainObject(times)) throw malformed(what, `${field} that are not a plain object`);
   for (const key of Object.keys(times)) if (!isTime(times[key])) throw malformed(what, `${field} holding a time that is not a finite number`);
   return times as Readonly<Record<string, number>>;
 }
@@ -124,7 +118,7 @@ export function checkUserState(answer: unknown, userId: string): UserState {
   checkAllEpochs(answer['epochs'], 'readUser');
   checkAllEpochs(answer['highWater'], 'readUser');
   const tenants = answer['tenantEpochs'];
-  if (!isPlain(tenants)) throw malformed('readUser', 'tenant epochs that are not a plain object');
+  if (!isPlainObject(tenants)) throw malformed('readUser', 'tenant epochs that are not a plain object');
   for (const tenantId of Object.keys(tenants)) checkAllEpochs(tenants[tenantId], 'readUser');
   checkTimes(answer['denied'], 'readUser', 'deny-list entries');
   checkTimes(answer['devices'], 'readUser', 'devices');

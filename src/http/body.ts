@@ -1,3 +1,4 @@
+import { isPlainObject } from '../option-checks.js';
 import type { HttpRequest } from './request.js';
 
 // The bodies of the server-to-server routes, read from the stream or, when the app's body
@@ -57,12 +58,6 @@ function formSize(parsed: Record<string, unknown>): number {
     }
   }
   return Buffer.byteLength(form.toString());
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
 }
 
 function textOf(parsed: unknown): string | undefined {
