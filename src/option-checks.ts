@@ -18,13 +18,14 @@ function shown(value: unknown): string {
 
 /**
  * A plain options object (`undefined` reads as `{}`) holding only the `known` keys: a mistyped
- * security option (`globalLogut`) must never be silently ignored.
- * @throws {@link SessionError} `INVALID_CONFIGURATION` for a non-object or an unknown key.
+ * security option (`globalLogut`, `tenant` for `tenantId`) must never be silently ignored.
+ * @param code - `INVALID_INPUT` for a call's options. @default "INVALID_CONFIGURATION"
+ * @throws {@link SessionError} `code` for a non-object or an unknown key.
  */
-export function optionsObject<T extends object>(name: string, value: T | undefined, known: readonly string[]): T {
+export function optionsObject<T extends object>(name: string, value: T | undefined, known: readonly string[], code: 'INVALID_CONFIGURATION' | 'INVALID_INPUT' = 'INVALID_CONFIGURATION'): T {
   if (value === undefined) return {} as T;
-  if (!isObject(value)) throw invalidConfiguration(`${name} must be an object (got ${shown(value)}).`);
-  for (const key of Object.keys(value)) if (!known.includes(key)) throw invalidConfiguration(`${name}: unknown option "${key}". Known options: ${known.join(', ')}.`);
+  if (!isObject(value)) throw new SessionError(code, `${name} must be an object (got ${shown(value)}).`);
+  for (const key of Object.keys(value)) if (!known.includes(key)) throw new SessionError(code, `${name}: unknown option "${key}". Known options: ${known.join(', ')}.`);
   return value;
 }
 

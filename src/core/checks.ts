@@ -27,7 +27,6 @@ const MAX_REASON_LENGTH = 64;
 
 /** Checks `by`, `tenantId` and `reason` before anything is revoked: they are stored with the change. */
 export function checkActor(options: { readonly by?: unknown; readonly tenantId?: unknown; readonly reason?: unknown }): void {
-  if (typeof options !== 'object' || options === null) throw invalidInput('options must be an object when given.');
   if (options.by !== undefined) checkId('by', options.by);
   if (options.tenantId !== undefined) checkId('tenantId', options.tenantId);
   const { reason } = options;

@@ -6,6 +6,7 @@ import { serializeClearedCookie, serializeSessionCookie } from './cookies.js';
 import { clientIp } from './proxy.js';
 import type { Authentication, RequestState } from './request-state.js';
 import { isFreshRequest } from './freshness.js';
+import { callOptions, optionKeys } from '../manager/option-keys.js';
 import { NO_STORE } from './response.js';
 
 /** What an app passes to {@link RequestSessions.signIn}; User-Agent and IP come from the request. */
@@ -77,6 +78,10 @@ export interface RequestSessions {
 }
 
 type Identity = { readonly id: string; readonly userId: string; readonly tenantId?: string | undefined; readonly impersonatorId?: string | undefined };
+
+const SIGN_IN_KEYS = optionKeys<SignInInput>({ userId: true, kind: true, tenantId: true, data: true, persistent: true, federated: true });
+const THIS_DEVICE_KEYS = optionKeys<Parameters<RequestSessions['signOut']>[0] & object>({ thisDeviceOnly: true });
+const LIST_KEYS = optionKeys<Parameters<RequestSessions['list']>[0] & object>({ locale: true, kinds: true });
 
 /** The state of a request that presented no session, or whose session just ended. */
 export const SIGNED_OUT: Authentication = { status: 'anonymous', reason: 'missing' };
@@ -180,19 +185,9 @@ export class BoundSessions implements RequestSessions {
   async signIn(input: SignInInput): Promise<CreatedSession> {
     const state = this.#state;
     const { manager, request, options } = state;
-    if (typeof input !== 'object' || input === null) throw new SessionError('INVALID_INPUT', 'signIn() needs an object with a userId.');
-    const created = await manager.create({
-      userId: input.userId,
-      kind: input.kind,
-      tenantId: input.tenantId,
-      data: input.data,
-      persistent: input.persistent,
-      federated: input.federated,
-      userAgent: request.header('user-agent'),
-      ip: clientIp(request, options.trustProxy),
-      // Every session token this request presented ends once the new session exists.
-      previousToken: state.credential.presented,
-    });
+    const given = callOptions('signIn()', input, SIGN_IN_KEYS);
+    // Every session token this request presented ends once the new session exists.
+    const created = await manager.create({ ...given, userAgent: request.header('user-agent'), ip: clientIp(request, options.trustProxy), previousToken: state.credential.presented });
     setCookie(state, created);
     return created;
   }
@@ -210,10 +205,11 @@ export class BoundSessions implements RequestSessions {
     return session;
   }
 
-  async signOut(options: { readonly thisDeviceOnly?: boolean | undefined } = {}): Promise<SignOutResult> {
+  async signOut(options?: { readonly thisDeviceOnly?: boolean | undefined }): Promise<SignOutResult> {
     const state = this.#state;
+    const { thisDeviceOnly } = callOptions('signOut()', options, THIS_DEVICE_KEYS);
     const who = knownIdentity(state);
-    const result = who === undefined ? { global: false } : await state.manager.signOut(who, { by: who.impersonatorId, thisDeviceOnly: options.thisDeviceOnly });
+    const result = who === undefined ? { global: false } : await state.manager.signOut(who, { by: who.impersonatorId, thisDeviceOnly });
     signedOut(state);
     return result;
   }
@@ -231,9 +227,10 @@ export class BoundSessions implements RequestSessions {
     return this.#state.manager.revokeOthers(who.userId, who.id, { tenantId: supportTenant(who), by: who.impersonatorId });
   }
 
-  async list(listOptions: { readonly locale?: string | undefined; readonly kinds?: readonly string[] | undefined } = {}): Promise<SessionView[]> {
+  async list(listOptions?: { readonly locale?: string | undefined; readonly kinds?: readonly string[] | undefined }): Promise<SessionView[]> {
+    const { locale, kinds } = callOptions('list()', listOptions, LIST_KEYS);
     const who = signedIn(this.#state, 'list');
-    const rows = await this.#state.manager.list(who.userId, { currentSessionId: who.id, locale: listOptions.locale, kinds: listOptions.kinds });
+    const rows = await this.#state.manager.list(who.userId, { currentSessionId: who.id, locale, kinds });
     const tenant = supportTenant(who);
     return tenant === undefined ? rows : rows.filter((row) => row.tenantId === tenant);
   }

@@ -29,6 +29,7 @@ import type { CreateSessionInput, CreatedSession, ActorOptions, SignOutOptions, 
  * Methods that reach the store reject with a {@link session-revocation!SessionError}: `STORE_UNAVAILABLE` when the store cannot be reached or timed
  * out (nothing was decided), `STORE_ERROR` for any other store failure, `CLOSED` after {@link SessionManager.close}. The access-token methods also
  * reject on first use of a configured key that turns out unusable (`INVALID_CONFIGURATION`, or jose's error for a key it cannot import).
+ * Options that are no plain object, or hold a key the method does not take (`tenant` for `tenantId`), are `INVALID_INPUT` before anything is read.
  */
 export interface SessionManager extends TenantActions, ImpersonationActions, ActivityActions, RevocationLinkActions, PrivacyActions, LiveEventActions, FederatedActions, SecurityEventActions, SecurityEventPollActions, GlobalTokenRevocationActions {
   /** The store in use. */

@@ -3,6 +3,7 @@ import type { CredentialChangeOptions, CredentialChangeResult, SessionManager, S
 import type { ManagerContext } from '../core/context.js';
 import { actorOf } from './audit.js';
 import { checkId } from '../core/checks.js';
+import { callOptions, OPTION_KEYS } from './option-keys.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import { liveSessionOf, storedSessionOf } from '../core/live-session.js';
 
@@ -32,7 +33,8 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
   };
 
   return {
-    async signOut(session, actor: SignOutOptions = {}): Promise<SignOutResult> {
+    async signOut(session, options): Promise<SignOutResult> {
+      const actor = callOptions<SignOutOptions>('signOut()', options, OPTION_KEYS.signOut);
       checkId('session.userId', session?.userId);
       if (actor.thisDeviceOnly !== undefined && typeof actor.thisDeviceOnly !== 'boolean') throw invalidInput('thisDeviceOnly must be a boolean.');
       // Who signs out, and in which tenant, is read from the store, not from the object given: a support
@@ -48,10 +50,11 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
       if (global) await lifecycle.revokeAll(session.userId, { reason: 'global_logout', by, tenantId });
       return { global };
     },
-    passwordChanged: (userId, options = {}) => changeCredential(userId, options, 'password_changed', config.onPasswordChange === 'others'),
-    async passwordReset(userId, actor = {}) {
+    passwordChanged: async (userId, options) => changeCredential(userId, callOptions('passwordChanged()', options, OPTION_KEYS.credentialChange), 'password_changed', config.onPasswordChange === 'others'),
+    async passwordReset(userId, options) {
+      const actor = callOptions('passwordReset()', options, OPTION_KEYS.actor);
       await lifecycle.revokeAll(userId, { reason: 'password_reset', by: actor.by, tenantId: actor.tenantId });
     },
-    emailChanged: (userId, options = {}) => changeCredential(userId, options, 'email_changed', true),
+    emailChanged: async (userId, options) => changeCredential(userId, callOptions('emailChanged()', options, OPTION_KEYS.credentialChange), 'email_changed', true),
   };
 }

@@ -24,6 +24,7 @@ import { securityEvent } from '../security-events/receive.js';
 import { createSecurityEventPolling } from '../security-events/poll.js';
 import { globalTokenRevocation } from '../security-events/universal-logout/revoke.js';
 import { isWholeNumber } from '../option-checks.js';
+import { callOptions, OPTION_KEYS } from './option-keys.js';
 
 /**
  * Creates the session manager: the framework-agnostic heart of the library.
@@ -110,8 +111,8 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
     store: rawStore,
     accessTokensEnabled: accessTokens !== undefined,
     revocationsPublished: typeof store.subscribe === 'function',
-    create: (input) => lifecycle.create(input),
-    reauthenticated: (sessionId, reauthOptions) => lifecycle.reauthenticated(sessionId, reauthOptions),
+    create: async (input) => lifecycle.create(callOptions('create()', input, OPTION_KEYS.create)),
+    reauthenticated: async (sessionId, reauthOptions) => lifecycle.reauthenticated(sessionId, callOptions('reauthenticated()', reauthOptions, OPTION_KEYS.reauthenticated)),
     isFresh(session, maxAge) {
       // A support session is never fresh: whoever acts cannot prove to be the user.
       if (typeof (session as { impersonatorId?: unknown } | null)?.impersonatorId === 'string') return false;
@@ -122,25 +123,25 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
     },
     // The hot path: the lifecycle's own function, not a hop through another.
     validate: lifecycle.validate,
-    revoke: (sessionId, revokeOptions) => lifecycle.revoke(sessionId, revokeOptions),
-    revokeAll: (userId, revokeOptions) => lifecycle.revokeAll(userId, revokeOptions, true),
-    revokeUsers: (userIds, revokeOptions) => revokeUsers(lifecycle, userIds, revokeOptions),
-    revokeOthers: (userId, keepSessionId, revokeOptions) => lifecycle.revokeOthers(userId, keepSessionId, revokeOptions),
-    revokeTenant: (tenantId, revokeOptions) => revokeTenant(context, tenantId, revokeOptions),
-    impersonate: (adminSession, userId, impersonateOptions) => impersonate(context, lifecycle, adminSession, userId, impersonateOptions),
-    activity: (userId, activityOptions) => listActivity(context, userId, activityOptions),
-    issueRevocationLink: (sessionId, linkOptions) => issueRevocationLink(context, sessionId, linkOptions),
-    redeemRevocationLink: (token, redeemOptions) => redeemRevocationLink(context, lifecycle, token, redeemOptions),
-    list: (userId, listOptions) => lifecycle.list(userId, listOptions),
+    revoke: async (sessionId, revokeOptions) => lifecycle.revoke(sessionId, callOptions('revoke()', revokeOptions, OPTION_KEYS.revoke)),
+    revokeAll: async (userId, revokeOptions) => lifecycle.revokeAll(userId, callOptions('revokeAll()', revokeOptions, OPTION_KEYS.revokeAll), true),
+    revokeUsers: async (userIds, revokeOptions) => revokeUsers(lifecycle, userIds, callOptions('revokeUsers()', revokeOptions, OPTION_KEYS.revokeAll)),
+    revokeOthers: async (userId, keepSessionId, revokeOptions) => lifecycle.revokeOthers(userId, keepSessionId, callOptions('revokeOthers()', revokeOptions, OPTION_KEYS.revokeAll)),
+    revokeTenant: async (tenantId, revokeOptions) => revokeTenant(context, tenantId, callOptions('revokeTenant()', revokeOptions, OPTION_KEYS.revokeTenant)),
+    impersonate: async (adminSession, userId, impersonateOptions) => impersonate(context, lifecycle, adminSession, userId, callOptions('impersonate()', impersonateOptions, OPTION_KEYS.impersonate)),
+    activity: async (userId, activityOptions) => listActivity(context, userId, callOptions('activity()', activityOptions, OPTION_KEYS.activity)),
+    issueRevocationLink: async (sessionId, linkOptions) => issueRevocationLink(context, sessionId, callOptions('issueRevocationLink()', linkOptions, OPTION_KEYS.ttl)),
+    redeemRevocationLink: async (token, redeemOptions) => redeemRevocationLink(context, lifecycle, token, callOptions('redeemRevocationLink()', redeemOptions, OPTION_KEYS.redeemRevocationLink)),
+    list: async (userId, listOptions) => lifecycle.list(userId, callOptions('list()', listOptions, OPTION_KEYS.list)),
     backchannelLogout: (logoutToken, logoutOptions) => backchannelLogout(context, lifecycle, issuerKeys, logoutToken, logoutOptions),
     securityEvent: receiveSecurityEvent,
     pollSecurityEvents: (pollOptions) => polling.poll(pollOptions),
     startSecurityEventPolling: (pollingOptions) => polling.start(pollingOptions),
     globalTokenRevocation: (bearer, body, revocationOptions) => globalTokenRevocation(context, lifecycle, issuerKeys, { bearer, body, options: revocationOptions }),
     exportUser: (userId) => exportUser(context, userId),
-    eraseUser: (userId, eraseOptions) => eraseUser(context, lifecycle, userId, eraseOptions),
+    eraseUser: async (userId, eraseOptions) => eraseUser(context, lifecycle, userId, callOptions('eraseUser()', eraseOptions, OPTION_KEYS.actor)),
     ...credentials,
-    prune: (pruneOptions) => pruning.prune(pruneOptions),
+    prune: async (pruneOptions) => pruning.prune(callOptions('prune()', pruneOptions, OPTION_KEYS.prune)),
     startPruning: () => pruning.start(),
     async close() {
       if (closed) return;
@@ -153,7 +154,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
     },
     async issueAccessToken(session, issueOptions) {
       context.ensureOpen();
-      return enabledAccessTokens().issue(session, issueOptions);
+      return enabledAccessTokens().issue(session, callOptions('issueAccessToken()', issueOptions, OPTION_KEYS.ttl));
     },
     verifyAccessToken: async (jwt) => enabledAccessTokens().verify(jwt),
     accessTokenJwks: async () => enabledAccessTokens().jwks(),

@@ -21,7 +21,6 @@ export function cleanIp(ip: unknown): string | undefined {
 
 /** Checks what `create()` was given: ids, a declared kind, JSON data within its size. */
 export function checkCreateInput(input: CreateSessionInput, config: ResolvedOptions): void {
-  if (typeof input !== 'object' || input === null) throw invalidInput('create() needs an object with a userId.');
   checkId('userId', input.userId);
   if (input.tenantId !== undefined) checkId('tenantId', input.tenantId);
   const kind = input.kind ?? 'browser';
