@@ -42,18 +42,14 @@ export type { RequestSessions, RequireFreshOptions, SessionHttpOptions, SessionR
 
 // Methods on the prototype: no closures per request.
 class ResTarget implements ResponseTarget {
-  readonly #res: Response;
-
-  constructor(res: Response) {
-    this.#res = res;
-  }
+  constructor(private readonly res: Response) {}
 
   setHeader(name: string, value: string): void {
-    this.#res.setHeader(name, value);
+    this.res.setHeader(name, value);
   }
 
   appendSetCookie(value: string): void {
-    this.#res.append('Set-Cookie', value);
+    this.res.append('Set-Cookie', value);
   }
 }
 

@@ -59,19 +59,15 @@ export interface SessionPluginOptions extends SessionHttpOptions {
 }
 
 class ReplyTarget implements ResponseTarget {
-  readonly #reply: FastifyReply;
-
-  constructor(reply: FastifyReply) {
-    this.#reply = reply;
-  }
+  constructor(private readonly reply: FastifyReply) {}
 
   setHeader(name: string, value: string): void {
-    this.#reply.header(name, value);
+    this.reply.header(name, value);
   }
 
   // Fastify appends repeated set-cookie values.
   appendSetCookie(value: string): void {
-    this.#reply.header('set-cookie', value);
+    this.reply.header('set-cookie', value);
   }
 }
 

@@ -43,18 +43,14 @@ export type { RequestSessions, RequireFreshOptions, SessionHttpOptions, SessionR
 type Context = ParameterizedContext;
 
 class ContextTarget implements ResponseTarget {
-  readonly #ctx: Context;
-
-  constructor(ctx: Context) {
-    this.#ctx = ctx;
-  }
+  constructor(private readonly ctx: Context) {}
 
   setHeader(name: string, value: string): void {
-    this.#ctx.set(name, value);
+    this.ctx.set(name, value);
   }
 
   appendSetCookie(value: string): void {
-    this.#ctx.append('Set-Cookie', value);
+    this.ctx.append('Set-Cookie', value);
   }
 }
 
