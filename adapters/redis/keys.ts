@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { parseJson } from '../../src/parse-json.js';
 import { userBucket } from '../../src/store-records.js';
 import type { ActivityRecord, Epochs, SessionRecord } from '../../src/store.js';
 import { malformedReply } from './errors.js';
@@ -78,12 +79,7 @@ export function decodeActivity(value: unknown): ActivityRecord {
 }
 
 function parse(value: unknown, what: string): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text(value, what));
-  } catch {
-    throw malformedReply(what);
-  }
+  const parsed = parseJson(text(value, what));
   if (typeof parsed !== 'object' || parsed === null) throw malformedReply(what);
   return parsed as Record<string, unknown>;
 }

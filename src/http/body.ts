@@ -1,4 +1,5 @@
 import { isPlainObject } from '../option-checks.js';
+import { parseJson } from '../parse-json.js';
 import type { HttpRequest } from './request.js';
 
 // The bodies of the server-to-server routes, read from the stream or, when the app's body
@@ -63,12 +64,4 @@ function formSize(parsed: Record<string, unknown>): number {
 function textOf(parsed: unknown): string | undefined {
   if (typeof parsed === 'string') return parsed;
   return parsed instanceof Uint8Array ? Buffer.from(parsed).toString('utf8') : undefined;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,4 +1,5 @@
 import { SessionError } from '../errors.js';
+import { parseJson } from '../parse-json.js';
 import { checkKeyState, checkUserState } from '../store-answers.js';
 import type { FederatedIdentity, SessionRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
@@ -32,12 +33,7 @@ function indexKeys(federated: FederatedIdentity): string[] {
 
 function readEntries(value: string | undefined): IndexEntry[] {
   if (value === undefined) return [];
-  let entries: unknown;
-  try {
-    entries = JSON.parse(value);
-  } catch {
-    entries = undefined;
-  }
+  const entries = parseJson(value);
   const valid = Array.isArray(entries) && entries.every((entry) => Array.isArray(entry) && entry.length === 2 && typeof entry[0] === 'string' && Number.isFinite(entry[1]));
   if (!valid) throw new SessionError('STORE_ERROR', 'The session store answered readKey() for a federated sign-in with a value that is not a list of users; it is not taken for one.');
   return entries as IndexEntry[];

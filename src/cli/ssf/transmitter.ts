@@ -1,6 +1,7 @@
 import { SessionError } from '../../errors.js';
 import { boundedText, PROVIDER_BODY_LIMIT } from '../../federated/provider-fetch.js';
 import { checkProviderUrl } from '../../federated/provider-url.js';
+import { parseJson } from '../../parse-json.js';
 import { CliError, usageError } from '../failure.js';
 
 /** How long the CLI waits for a transmitter's answer, in ms. */
@@ -48,12 +49,7 @@ export async function requestJson(url: URL, init: { readonly method: 'GET' | 'PO
     throw new CliError(`cannot reach ${url.origin}${url.pathname}`, undefined, { cause: error });
   }
   if (text === undefined) throw new CliError(`${url.origin}${url.pathname} answered more than ${PROVIDER_BODY_LIMIT} bytes.`);
-  if (text.trim() === '') return { status: response.status, body: undefined };
-  try {
-    return { status: response.status, body: JSON.parse(text) };
-  } catch {
-    return { status: response.status, body: undefined };
-  }
+  return { status: response.status, body: parseJson(text) };
 }
 
 /** What a transmitter's error status means (SSF 1.0 stream management). */

@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { parseJson } from '../../parse-json.js';
 
 /** A `Set-Cookie` header taken apart; attribute names in lower case. */
 export interface SetCookie {
@@ -71,13 +72,7 @@ export function sendExact(base: string, path: string, init: RequestInit): Promis
 export async function send(base: string, path: string, init: RequestInit = {}): Promise<Reply> {
   const response = init.browser === true ? await sendExact(base, path, init) : await sendFetch(new URL(path, base), init);
   const { body } = response;
-  let json: unknown;
-  try {
-    json = body === '' ? undefined : JSON.parse(body);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, cookies: response.headers.getSetCookie().map(parseSetCookie), body, json };
+  return { status: response.status, headers: response.headers, cookies: response.headers.getSetCookie().map(parseSetCookie), body, json: parseJson(body) };
 }
 
 /** User-Agents of distinct browsers, so sessions of one user do not replace each other. */
