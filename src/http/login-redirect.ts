@@ -12,13 +12,8 @@ export interface LoginRedirectOptions {
 function nextPath(request: HttpRequest, trustProxy: boolean): string | undefined {
   if (request.method === 'GET' || request.method === 'HEAD') return safeNextPath(originForm(request.url), '/');
   const referer = request.header('referer');
-  if (referer === undefined) return undefined;
-  let page: URL;
-  try {
-    page = new URL(referer);
-  } catch {
-    return undefined;
-  }
+  if (referer === undefined || !URL.canParse(referer)) return undefined;
+  const page = new URL(referer);
   const path = page.pathname + page.search;
   return page.origin === ownOrigin(request, trustProxy) && isSafePath(path) ? path : undefined;
 }

@@ -37,9 +37,6 @@ const HOST_SHAPE = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 export function ownOrigin(request: HttpRequest, trustProxy: boolean): string | undefined {
   const host = (trustProxy ? firstValue(request.header('x-forwarded-host')) : undefined) ?? request.header('host')?.trim();
   if (host === undefined || !HOST_SHAPE.test(host)) return undefined;
-  try {
-    return new URL(`${isHttps(request, trustProxy) ? 'https' : 'http'}://${host}`).origin;
-  } catch {
-    return undefined;
-  }
+  const url = `${isHttps(request, trustProxy) ? 'https' : 'http'}://${host}`;
+  return URL.canParse(url) ? new URL(url).origin : undefined;
 }

@@ -130,13 +130,9 @@ export function fromFetchRequest(request: Request, info: FetchRequestInfo = {}):
 /** The origin-form of a request target (`/path?query`): an absolute-form one keeps its path and query, anything else is `"/"`. */
 export function originForm(url: string): string {
   if (url.startsWith('/')) return url;
-  if (!/^https?:\/\//i.test(url)) return '/';
-  try {
-    const parsed = new URL(url);
-    return parsed.pathname + parsed.search;
-  } catch {
-    return '/';
-  }
+  if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) return '/';
+  const parsed = new URL(url);
+  return parsed.pathname + parsed.search;
 }
 
 /** The path of a request target, without query or fragment. */
