@@ -1,7 +1,6 @@
 import type { RevocationNotice } from '../../store.js';
 import { capabilityTest } from '../runner.js';
-import { storeOperations } from '../../storage/index.js';
-import type { StoreOperations } from '../../storage/index.js';
+import { storeOperations, type StoreOperations } from '../../storage/index.js';
 import type { StoreSuiteContext } from './context.js';
 import { freshUser, insert } from './fixtures.js';
 
