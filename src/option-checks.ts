@@ -1,7 +1,7 @@
 import { SessionError } from './errors.js';
 
 // The one set of option checks every factory uses: each throws `INVALID_CONFIGURATION` naming the
-// option and what it got, so a bad setting fails at startup, never on first use.
+// option and what it got, so a bad setting fails at startup; a call's options, `INVALID_INPUT`.
 
 /** The error every option check throws: `INVALID_CONFIGURATION` with `message`. */
 export function invalidConfiguration(message: string): SessionError {
@@ -27,6 +27,15 @@ export function optionsObject<T extends object>(name: string, value: T | undefin
   if (!isObject(value)) throw new SessionError(code, `${name} must be an object (got ${shown(value)}).`);
   for (const key of Object.keys(value)) if (!known.includes(key)) throw new SessionError(code, `${name}: unknown option "${key}". Known options: ${known.join(', ')}.`);
   return value;
+}
+
+/** An options type's keys, held to the type both ways by the compiler: a key added to the type must be listed. */
+export const optionKeys = <T extends object>(keys: { readonly [Key in keyof Required<T>]: true }): readonly string[] => Object.keys(keys);
+
+/** A call's options (`undefined` as `{}`), refused with `INVALID_INPUT` before the call does anything for a key outside `keys`, or when no plain object (whose inherited keys a check of its own would miss). */
+export function callOptions<T extends object>(what: string, options: T | undefined, keys: readonly string[]): T {
+  if (options !== undefined && !isPlainObject(options)) throw new SessionError('INVALID_INPUT', `${what} options must be a plain object.`);
+  return optionsObject(`${what} options`, options, keys, 'INVALID_INPUT');
 }
 
 /** Bounds of {@link integer}. */

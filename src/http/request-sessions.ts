@@ -3,10 +3,10 @@ import { isSessionError, SessionError } from '../errors.js';
 import type { CreatedSession, CreateSessionInput, CredentialChangeResult, RevokeOthersResult, SignOutResult } from '../manager/api.js';
 import type { Session, SessionView } from '../session.js';
 import { serializeClearedCookie, serializeSessionCookie } from './cookies.js';
+import { callOptions, optionKeys } from '../option-checks.js';
 import { clientIp } from './proxy.js';
 import type { Authentication, RequestState } from './request-state.js';
 import { isFreshRequest } from './freshness.js';
-import { callOptions, optionKeys } from '../manager/option-keys.js';
 import { NO_STORE } from './response.js';
 
 /** What an app passes to {@link RequestSessions.signIn}; User-Agent and IP come from the request. */

@@ -3,7 +3,8 @@ import type { CredentialChangeOptions, CredentialChangeResult, SessionManager, S
 import type { ManagerContext } from '../core/context.js';
 import { actorOf } from './audit.js';
 import { checkId } from '../core/checks.js';
-import { callOptions, OPTION_KEYS } from './option-keys.js';
+import { callOptions } from '../option-checks.js';
+import { OPTION_KEYS } from './option-keys.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import { liveSessionOf, storedSessionOf } from '../core/live-session.js';
 

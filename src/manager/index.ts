@@ -24,7 +24,8 @@ import { securityEvent } from '../security-events/receive.js';
 import { createSecurityEventPolling } from '../security-events/poll.js';
 import { globalTokenRevocation } from '../security-events/universal-logout/revoke.js';
 import { isWholeNumber } from '../option-checks.js';
-import { callOptions, OPTION_KEYS } from './option-keys.js';
+import { callOptions } from '../option-checks.js';
+import { OPTION_KEYS } from './option-keys.js';
 
 /**
  * Creates the session manager: the framework-agnostic heart of the library.

@@ -1,15 +1,5 @@
-import { invalidInput } from '../errors.js';
-import { isPlainObject, optionsObject } from '../option-checks.js';
+import { optionKeys } from '../option-checks.js';
 import type { ActivityOptions, ActorOptions, CreateSessionInput, CredentialChangeOptions, ImpersonateOptions, ListOptions, ReauthenticateOptions, RedeemRevocationLinkOptions, RevocationLinkOptions, RevokeAllSessionsOptions, RevokeOthersSessionsOptions, RevokeSessionOptions, RevokeTenantSessionsOptions, SessionManager, SignOutOptions } from './api.js';
-
-/** An options type's keys, held to the type both ways by the compiler: a key added to the type must be listed. */
-export const optionKeys = <T extends object>(keys: { readonly [Key in keyof Required<T>]: true }): readonly string[] => Object.keys(keys);
-
-/** A call's options (`undefined` as `{}`), refused with `INVALID_INPUT` before the call does anything for a key outside `keys`, or when no plain object (whose inherited keys a check of its own would miss). */
-export function callOptions<T extends object>(what: string, options: T | undefined, keys: readonly string[]): T {
-  if (options !== undefined && !isPlainObject(options)) throw invalidInput(`${what} options must be a plain object.`);
-  return optionsObject(`${what} options`, options, keys, 'INVALID_INPUT');
-}
 
 /** The keys of each public method's options. */
 export const OPTION_KEYS = {
