@@ -17,6 +17,8 @@ export type LiveEndReason = 'revoked' | 'reused' | 'expired' | 'idle';
 /** The browser's reconnection delay, and a comment that flushes the headers. */
 const OPENING = 'retry: 3000\n: live\n\n';
 const HEARTBEAT = ': heartbeat\n\n';
+/** Where the store publishes revocations, each stream is read every this many `pollInterval`s. */
+const PUBLISHED_POLL_FACTOR = 12;
 
 class LiveStream {
   #checking = false;
@@ -139,8 +141,8 @@ export class LiveEventsHub {
       status: 200,
       headers: {
         'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': NO_STORE,
-        // Proxies such as nginx would otherwise hold the events back in a buffer.
+        // no-transform: a compressor (Express's compression(), a CDN) would hold the events back in its window, as nginx in its buffer.
+        'cache-control': `${NO_STORE}, no-transform`,
         'x-accel-buffering': 'no',
       },
       setCookies: [],
@@ -176,11 +178,11 @@ export class LiveEventsHub {
     this.#heartbeat = setInterval(() => {
       for (const open of this.#all) open.send(HEARTBEAT);
     }, this.#options.heartbeat);
-    if (!this.#manager.revocationsPublished) {
-      this.#poll = setInterval(() => {
-        for (const open of this.#all) open.check();
-      }, this.#options.pollInterval);
-    }
+    // A store that publishes can still lose a notice unheard (a LISTEN or pub/sub connection that died silently): read less often, never not at all.
+    const every = this.#options.pollInterval * (this.#manager.revocationsPublished ? PUBLISHED_POLL_FACTOR : 1);
+    this.#poll = setInterval(() => {
+      for (const open of this.#all) open.check();
+    }, every);
   }
 
   /** Called by a stream as it closes. */

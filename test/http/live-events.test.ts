@@ -151,8 +151,8 @@ describe('the live sign-out stream', () => {
     expect(timers.live()).toBe(0);
     const streams = [await app.open(cookie), await app.open(cookie), await app.open(cookie)];
     expect(store.subscribers).toBe(1);
-    // The heartbeat, and one expiry timer per stream once its first check answered.
-    await eventually(() => timers.live() === 4);
+    // The heartbeat, the slow read for a lost notice, and one expiry timer per stream once its first check answered.
+    await eventually(() => timers.live() === 5);
     for (const { events } of streams) await events.cancel();
     await eventually(() => store.subscribers === 0);
     await eventually(() => timers.live() === 0);

@@ -92,7 +92,7 @@ export function describeLiveEvents({ describe, it, expect, scenario }: Framework
       const response = await openEvents(phone.headers({ accept: 'text/event-stream' }));
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-      expect([response.headers.get('cache-control'), response.headers.get('x-accel-buffering')]).toEqual(['no-store', 'no']);
+      expect([response.headers.get('cache-control'), response.headers.get('x-accel-buffering')]).toEqual(['no-store, no-transform', 'no']);
       await expectRevokedAfter(response, async () => {
         expect((await laptop.request(`/sessions/${phone.sessionId}`, { method: 'DELETE' })).status).toBe(204);
       });
