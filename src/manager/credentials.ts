@@ -43,12 +43,20 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
       const stored = (await storedSessionOf(context, session.userId, session.id))?.session;
       const tenantId = (stored ?? session).tenantId ?? actor.tenantId;
       const by = actor.by ?? actorOf(undefined, stored);
-      // This device goes first and always: a failing policy must not leave it signed in.
-      await lifecycle.revoke(session.id, { reason: 'sign_out', by, userId: session.userId });
+      const thisDevice = () => lifecycle.revoke(session.id, { reason: 'sign_out', by, userId: session.userId });
       // A support session ends alone: the user's devices are not the admin's to sign out.
       const support = stored === undefined ? typeof (session as { readonly impersonatorId?: unknown }).impersonatorId === 'string' : stored.impersonatorId !== undefined;
-      const global = actor.thisDeviceOnly !== true && !support && (await config.globalLogout({ userId: session.userId, tenantId })) === true;
+      let global: boolean;
+      try {
+        global = actor.thisDeviceOnly !== true && !support && (await config.globalLogout({ userId: session.userId, tenantId })) === true;
+      } catch (error) {
+        // A failing policy must not leave this device signed in.
+        await thisDevice();
+        throw error;
+      }
+      // Everywhere before this device: a store failure between the two leaves this device signed in, so "Sign out" again reaches every device.
       if (global) await lifecycle.revokeAll(session.userId, { reason: 'global_logout', by, tenantId });
+      await thisDevice();
       return { global };
     },
     passwordChanged: async (userId, options) => changeCredential(userId, callOptions('passwordChanged()', options, OPTION_KEYS.credentialChange), 'password_changed', config.onPasswordChange === 'others'),
