@@ -8,6 +8,8 @@ import type { RevocationLinkRecord } from './types.js';
 // A "This wasn't me" link is a one-time key named by its id; its value keeps the secret's hash, never the secret.
 
 const keyOf = (id: string): string => `link:${id}`;
+// How long a taken link waits for its redemption to end sessions or give it back: past it, one that died (or whose give-back failed) holds it no longer.
+const TAKE_LEASE = 60_000;
 
 /** Stores a new link; an id already taken is `INVALID_INPUT`. */
 export async function saveRevocationLink(store: SessionStore, link: RevocationLinkRecord): Promise<void> {
@@ -18,30 +20,36 @@ export async function saveRevocationLink(store: SessionStore, link: RevocationLi
 }
 
 /**
- * Takes a link for `taker`: the link when id, secret and expiry match and no other taker has it, else `null` (nothing used up).
+ * Takes a link for `taker`: the link when id, secret and expiry match and no other taker holds it, else `null` (nothing used up).
  * It stays, marked, until it expires: the taker whose answer was lost asks again and gets it.
  */
 export function consumeRevocationLink(store: SessionStore, id: string, secretHash: Uint8Array, now: number, taker: string = randomUUID(), due?: number): Promise<RevocationLinkRecord | null> {
-  return marked(store, id, due, (link) => (matches(link, secretHash) && link.expiresAt > now && (link.takenBy ?? taker) === taker ? taker : null));
+  const free = (link: StoredLink): boolean => link.takenBy === undefined || link.takenBy === taker || (link.takenAt !== undefined && link.takenAt + TAKE_LEASE <= now);
+  return marked(store, id, due, (link) => (matches(link, secretHash) && link.expiresAt > now && free(link) ? { takenBy: taker, takenAt: link.takenBy === taker ? link.takenAt : now } : null));
 }
 
 /** Gives a link back to be taken again, if `taker` holds it (its sign-out failed). */
 export async function releaseRevocationLink(store: SessionStore, id: string, taker: string, due?: number): Promise<void> {
-  await marked(store, id, due, (link) => (link.takenBy === taker ? undefined : null));
+  await marked(store, id, due, (link) => (link.takenBy === taker ? {} : null));
 }
 
-// Reads the link and marks it as `mark` says (a taker, or none): the link once the mark holds, `null` when `mark` answers null.
-function marked(store: SessionStore, id: string, due: number | undefined, mark: (link: StoredLink) => string | undefined | null): Promise<RevocationLinkRecord | null> {
+/** Marks a link used for good once `taker`'s sign-out is done: no lease runs out on it. */
+export async function finishRevocationLink(store: SessionStore, id: string, taker: string, due?: number): Promise<void> {
+  await marked(store, id, due, (link) => (link.takenBy === taker ? { takenBy: taker } : null));
+}
+
+// Reads the link and marks it as `mark` says (a taker and since when, or none): the link once the mark holds, `null` when `mark` answers null.
+function marked(store: SessionStore, id: string, due: number | undefined, mark: (link: StoredLink) => Pick<StoredLink, 'takenBy' | 'takenAt'> | null): Promise<RevocationLinkRecord | null> {
   const key = keyOf(id);
   return versioned(store, { key }, 'revocationLink', due, async (apply) => {
     const state = checkKeyState(await store.readKey(key));
     if (state.value === undefined) return null;
     const link = parse(state.value);
-    const takenBy = mark(link);
-    if (takenBy === null) return null;
-    const { takenBy: _, ...rest } = link;
-    if (takenBy === link.takenBy) return recordOf(rest);
-    const value = JSON.stringify(takenBy === undefined ? rest : { ...rest, takenBy });
+    const next = mark(link);
+    if (next === null) return null;
+    const { takenBy: _, takenAt: __, ...rest } = link;
+    if (next.takenBy === link.takenBy && next.takenAt === link.takenAt) return recordOf(rest);
+    const value = JSON.stringify({ ...rest, ...next });
     return (await apply({ owner: { key }, version: state.version, writes: [{ type: 'putKey', key, value, expiresAt: state.expiresAt!, userId: link.userId }] })) ? recordOf(rest) : undefined;
   });
 }
@@ -53,7 +61,7 @@ function matches(link: StoredLink, secretHash: Uint8Array): boolean {
 
 const recordOf = (link: StoredLink): RevocationLinkRecord => ({ ...link, secretHash: new Uint8Array(Buffer.from(link.secretHash, 'base64url')) });
 
-type StoredLink = Omit<RevocationLinkRecord, 'secretHash'> & { readonly secretHash: string; readonly takenBy?: string };
+type StoredLink = Omit<RevocationLinkRecord, 'secretHash'> & { readonly secretHash: string; readonly takenBy?: string; readonly takenAt?: number };
 
 function parse(value: string): StoredLink {
   try {
