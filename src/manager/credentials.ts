@@ -23,10 +23,12 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
     const current = await liveSessionOf(context, userId, options.currentSessionId, config.clock());
     const by = actorOf(options.by, current);
     await lifecycle.revokeAll(userId, { reason, by, tenantId: options.tenantId ?? current?.tenantId });
+    // Read again past the epoch, which writes no tombstone: one is a revocation that landed during the change (its owner's "Log out"), and that device stays out.
+    const endedMeanwhile = current !== undefined && (await storedSessionOf(context, userId, current.id))?.session.revokedAt !== undefined;
     // A current session of a kind the epoch did not cover (an API token) goes on its own: its old token must stop.
     if (current !== undefined && !config.everywhereKinds.includes(current.kind)) await lifecycle.revoke(current.id, { reason, by });
     // A support session is not kept: its fresh token would no longer say who acts, nor end on time.
-    if (!keepCurrent || current === undefined || current.impersonatorId !== undefined) return {};
+    if (!keepCurrent || endedMeanwhile || current === undefined || current.impersonatorId !== undefined) return {};
     // The same device, not a new proof of identity: the old session's authenticatedAt (a changed password
     // must not make a stolen session "fresh"), its cookie choice and its provider session (whose logout must still end it) are kept.
     const { userAgent, ip, tenantId, data, kind, persistent, authenticatedAt, federated } = current;
