@@ -1,3 +1,4 @@
+import { settledWithin } from '../../src/core/timer.js';
 import type { PostgresJsQuery, PostgresJsRawResult, PostgresJsSql, PostgresPool, PostgresPoolClient, PostgresQueryConfig, PostgresQueryResult } from './types.js';
 
 /** A postgres.js client as a `pg` pool: `connect()` reserves a connection, rows are read raw (text), names prepare. */
@@ -47,10 +48,7 @@ const CANCEL_WAIT_MS = 2_000;
 
 /** Settles when every request has, or after `CANCEL_WAIT_MS`. */
 function boundedWait(requests: readonly Promise<unknown>[]): Promise<unknown> {
-  if (requests.length === 0) return Promise.resolve();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, CANCEL_WAIT_MS)).unref());
-  return Promise.race([Promise.allSettled(requests), deadline]).finally(() => clearTimeout(timer));
+  return requests.length === 0 ? Promise.resolve() : settledWithin(Promise.allSettled(requests), CANCEL_WAIT_MS);
 }
 
 // Resolves once the server took the cancel request: `query.cancel()` drops that promise, its `canceller` returns it.

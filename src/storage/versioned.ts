@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { settled, settledWithin } from '../core/timer.js';
 import { SessionError } from '../errors.js';
 import { checkFlag } from '../store-answers.js';
 import type { SessionStore } from '../store.js';
@@ -19,8 +20,6 @@ interface Turn {
 
 const queues = new WeakMap<SessionStore, Map<string, Turn>>();
 
-const settled = (): void => undefined;
-
 /** Sends a step's batch: whether it held. Past the caller's deadline it sends none and throws `STORE_UNAVAILABLE`. */
 export type ApplyBatch = (batch: Batch) => Promise<boolean>;
 
@@ -39,7 +38,7 @@ export function versioned<T>(store: SessionStore, owner: Owner, what: string, du
   if (queue === undefined) queues.set(store, (queue = new Map()));
   const name = ownerName(owner);
   const before = queue.get(name);
-  const started = before === undefined ? Promise.resolve() : before.started.then(() => doneOrLate(before.done));
+  const started = before === undefined ? Promise.resolve() : before.started.then(() => settledWithin(before.done, LONGEST_WAIT));
   const apply: ApplyBatch = async (batch) => {
     inTime(what, due);
     return checkFlag(await store.apply(batch), 'apply');
@@ -66,16 +65,6 @@ async function attempts<T>(what: string, ownerKind: string, due: number | undefi
 
 function inTime(what: string, due: number | undefined): void {
   if (due !== undefined && performance.now() >= due) throw new SessionError('STORE_UNAVAILABLE', `${what}: its caller stopped waiting (storeTimeout) before its batch was sent; nothing was written.`);
-}
-
-function doneOrLate(done: Promise<void>): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, LONGEST_WAIT).unref();
-    void done.then(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }
 
 function ownerName(owner: Owner): string {
