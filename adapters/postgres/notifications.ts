@@ -1,4 +1,5 @@
 import { withDeadline } from '../../src/core/timer.js';
+import { callBack } from '../../src/events.js';
 import type { RevocationNotice } from '../../src/store.js';
 import { quoteIdentifier } from './names.js';
 import { isPostgresJs, type PostgresClient } from './options.js';
@@ -24,6 +25,11 @@ function parseNotice(payload: string): RevocationNotice | undefined {
 type Hooks = Readonly<Record<'wanted', () => boolean> & Record<'deliver', (payload: string) => void> & Record<'listening' | 'failed', () => void>>;
 type Listener = { start(): void; stop(): Promise<void> };
 const noAnswer = (ms: number) => () => new Error(`no answer within ${ms} ms`);
+// A listener's bug must not stop the others, nor vanish.
+const rethrowLater = (error: unknown): void =>
+  queueMicrotask(() => {
+    throw error;
+  });
 
 /** One connection in `LISTEN <channel>` while anyone subscribes, listening again after a failure (100 ms doubling to 5 s); `onResync` and the epoch cache TTL cover what it missed. */
 export function notifications(client: PostgresClient, channel: string, timeoutMs: number): Notifications {
@@ -35,17 +41,7 @@ export function notifications(client: PostgresClient, channel: string, timeoutMs
     wanted: () => !closed && listeners.size > 0,
     deliver(payload) {
       const notice = parseNotice(payload);
-      if (notice === undefined) return;
-      // A listener's bug must not stop the others, nor vanish.
-      for (const listener of listeners.keys()) {
-        try {
-          listener(notice);
-        } catch (error) {
-          queueMicrotask(() => {
-            throw error;
-          });
-        }
-      }
+      if (notice !== undefined) for (const listener of listeners.keys()) callBack(listener, notice, rethrowLater);
     },
     listening() {
       failures = 0;
