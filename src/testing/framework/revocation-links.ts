@@ -1,8 +1,7 @@
 import { BROWSERS, NAVIGATION } from './client.js';
 import { meStatuses, type FrameworkSuiteContext } from './context.js';
 import { originOfFormPost } from './legacy-browser.js';
-
-const DAY = 24 * 60 * 60 * 1000;
+import { DAY } from '../store/fixtures.js';
 
 /** The "This wasn't me" page of a new-sign-in email: GET asks, POST acts, once. */
 export function describeRevocationLinks({ describe, it, expect, scenario, expectReply }: FrameworkSuiteContext): void {

@@ -1,7 +1,6 @@
 import { BROWSERS, NAVIGATION } from './client.js';
 import { meStatuses, type FrameworkSuiteContext } from './context.js';
-
-const DAY = 24 * 60 * 60 * 1000;
+import { DAY } from '../store/fixtures.js';
 
 /** A device whose session ended elsewhere is refused on its next request. */
 export function describeRevocation({ describe, it, expect, scenario, expectReply }: FrameworkSuiteContext): void {
