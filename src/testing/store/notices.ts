@@ -1,10 +1,9 @@
+import { setTimeout as pause } from 'node:timers/promises';
 import type { RevocationNotice } from '../../store.js';
 import { capabilityTest } from '../runner.js';
 import { storeOperations, type StoreOperations } from '../../storage/index.js';
 import type { StoreSuiteContext } from './context.js';
 import { freshUser, insert } from './fixtures.js';
-
-const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Far above a pub/sub hop on one machine, well under the heavy tests' timeout.
 const DELIVERY_WITHIN = 3_000;
