@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { parseJson } from '../parse-json.js';
 
 /** What stands for a hidden secret in every message. */
 const HIDDEN = '***';
@@ -81,11 +82,8 @@ function fallbackSecrets(value: string): string[] {
 }
 
 function withJsonStrings(value: string): string[] {
-  try {
-    return [value, ...jsonStrings(JSON.parse(value))];
-  } catch {
-    return [value];
-  }
+  const parsed = parseJson(value);
+  return parsed === undefined ? [value] : [value, ...jsonStrings(parsed)];
 }
 
 function jsonStrings(value: unknown): string[] {

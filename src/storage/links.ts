@@ -1,6 +1,8 @@
 import { checkFlag, checkKeyState } from '../store-answers.js';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { SessionError } from '../errors.js';
+import { isObject } from '../option-checks.js';
+import { parseJson } from '../parse-json.js';
 import type { SessionStore } from '../store.js';
 import { versioned } from './versioned.js';
 import type { RevocationLinkRecord } from './types.js';
@@ -64,11 +66,7 @@ const recordOf = (link: StoredLink): RevocationLinkRecord => ({ ...link, secretH
 type StoredLink = Omit<RevocationLinkRecord, 'secretHash'> & { readonly secretHash: string; readonly takenBy?: string; readonly takenAt?: number };
 
 function parse(value: string): StoredLink {
-  try {
-    const link = JSON.parse(value) as StoredLink;
-    if (typeof link.secretHash === 'string' && typeof link.userId === 'string' && typeof link.sessionId === 'string' && typeof link.id === 'string') return link;
-  } catch {
-    // Falls through to the error below.
-  }
+  const link = parseJson(value);
+  if (isObject(link) && typeof link['secretHash'] === 'string' && typeof link['userId'] === 'string' && typeof link['sessionId'] === 'string' && typeof link['id'] === 'string') return link as unknown as StoredLink;
   throw new SessionError('STORE_ERROR', 'The session store answered readKey() with a revocation link that is not one.');
 }
