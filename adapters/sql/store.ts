@@ -35,9 +35,6 @@ export type SqlStoreCore = Required<Omit<SessionStore, 'close' | 'subscribe' | '
 /** A claim of a key that must not exist (version 0) holds a row of these values (and version 0) until it commits. */
 export const CLAIM_PLACEHOLDER: readonly SqlValue[] = ['', 0, null, 0];
 
-/** The most rounds of `limit` rows one `prune` deletes from each table besides the sessions. */
-const PRUNE_ROUNDS = 1_000;
-
 /** The contract's store in shared SQL; `apply` is one transaction (or the driver's one call): the version check and bump first, then every write in order. */
 export function sqlStore(dialect: Dialect, names: Names, driver: SqlDriver): SqlStoreCore {
   const st = sqlStatements(dialect, names);
@@ -163,9 +160,9 @@ export function sqlStore(dialect: Dialect, names: Names, driver: SqlDriver): Sql
 
     async prune({ now, limit, activityBefore, devicesBefore }) {
       const { count } = await driver.use('prune', true, (c) => c.run(st.pruneSessions, [now, now, limit]));
-      // The manager calls again only while session rows go: each other table's backlog goes now, `limit` rows a transaction.
+      // The manager calls again only while session rows go: each other table's backlog goes now, `limit` rows a transaction, 1,000 at most.
       for (const [statement, before] of [[st.pruneDenied, now], [st.pruneKeys, now], [st.pruneActivity, activityBefore], [st.pruneDevices, devicesBefore]] as const) {
-        for (let round = 0; before !== undefined && round < PRUNE_ROUNDS; round++) if ((await driver.use('prune', true, (c) => c.run(statement, [before, before, limit]))).count < limit) break;
+        for (let round = 0; before !== undefined && round < 1_000; round++) if ((await driver.use('prune', true, (c) => c.run(statement, [before, before, limit]))).count < limit) break;
       }
       return count;
     },

@@ -17,8 +17,6 @@ export type LiveEndReason = 'revoked' | 'reused' | 'expired' | 'idle';
 /** The browser's reconnection delay, and a comment that flushes the headers. */
 const OPENING = 'retry: 3000\n: live\n\n';
 const HEARTBEAT = ': heartbeat\n\n';
-/** Where the store publishes revocations, each stream is read every this many `pollInterval`s. */
-const PUBLISHED_POLL_FACTOR = 12;
 
 class LiveStream {
   #checking = false;
@@ -178,8 +176,8 @@ export class LiveEventsHub {
     this.#heartbeat = setInterval(() => {
       for (const open of this.#all) open.send(HEARTBEAT);
     }, this.#options.heartbeat);
-    // A store that publishes can still lose a notice unheard (a LISTEN or pub/sub connection that died silently): read less often, never not at all.
-    const every = this.#options.pollInterval * (this.#manager.revocationsPublished ? PUBLISHED_POLL_FACTOR : 1);
+    // A store that publishes can still lose a notice unheard (a LISTEN or pub/sub connection that died silently): read 12 times less often, never not at all.
+    const every = this.#options.pollInterval * (this.#manager.revocationsPublished ? 12 : 1);
     this.#poll = setInterval(() => {
       for (const open of this.#all) open.check();
     }, every);
