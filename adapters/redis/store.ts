@@ -115,8 +115,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
         // Cluster: each tenant's hash by its own command, at once.
         const hashes = await Promise.all(named.flatMap((name, index) => (index % 2 === 1 ? [] : [clustered ? readHash(text(name, 'readUser')) : list(named[index + 1], 'readUser')])));
         hashes.forEach((hashed, index) => void (hashed.length > 0 && (tenantEpochs[tenantIdOf(text(named[index * 2], 'readUser'))] = epochsOf(hashed))));
-        // In sign-in order, as the memory store answers them (a set has none).
-        const sessions = list(rows, 'readUser').map(decodeSession).sort((a, b) => a.createdAt - b.createdAt);
+        const sessions = list(rows, 'readUser').map(decodeSession);
         return { version: versionOf(meta), sessions, epochs: epochsOf(meta), highWater: fieldsOf(meta, 'h:'), tenantEpochs, denied: fieldsOf(denied, ''), devices: fieldsOf(devices, '') };
       }),
 

@@ -48,10 +48,9 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     return found;
   };
 
-  const endedSupportSessions = async (userId: string, now: number): Promise<SessionRecord[]> => {
-    const answer = await calls.call('listByUser', () => store.listByUser(userId));
-    return (await judgeAll(context, answer, now)).flatMap(({ record, refusal }) => (record.impersonatorId !== undefined && refusal !== undefined ? [record] : []));
-  };
+  // Support sessions that ended with their admin's session: their rows say nothing of it, so the cap neither counts nor evicts them.
+  const endedSupportSessions = async (userId: string, now: number): Promise<SessionRecord[]> =>
+    (await judgeAll(context, await calls.call('listByUser', () => store.listByUser(userId)), now)).flatMap(({ record, refusal }) => (record.impersonatorId !== undefined && refusal !== undefined ? [record] : []));
 
   const create = async (input: CreateSessionInput, how: CreateHow = {}): Promise<CreatedSession> => {
     const { reason = 'sign_in', authenticatedAt, impersonatorId } = how;
@@ -93,7 +92,6 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       federated,
     };
     const activity = entryFor(context, { userId: input.userId, tenantId: input.tenantId, type: 'session.created', at: now, reason, sessionId: record.id, deviceLabel: deviceLabel(record), ip: record.ip, by });
-    // A support session ended with its admin's session keeps a row that says nothing of it: the cap neither counts nor evicts it.
     const ended = impersonatorId !== undefined && config.maxSessions.has(kind) ? await endedSupportSessions(input.userId, now) : [];
     const limit = limitOf(kind, now, [...presented, ...ended]);
     // A support session is not the user's device; without activity no device is remembered, so no alert goes out on every sign-in.

@@ -20,8 +20,7 @@ export async function exportUser(context: ManagerContext, userId: string): Promi
     userId,
     exportedAt: now,
     sessions: (await judgeAll(context, answer, now))
-      .map(({ record, refusal }): ExportedSession => ({ ...withoutUndefined({ ...toSession(record), federated: record.federated && { ...record.federated } }), status: refusal ?? 'live' }))
-      .sort((a, b) => a.createdAt - b.createdAt),
+      .map(({ record, refusal }): ExportedSession => ({ ...withoutUndefined({ ...toSession(record), federated: record.federated && { ...record.federated } }), status: refusal ?? 'live' })),
     // Copied into plain objects: a store may answer prototype-free ones.
     epochs: { ...answer.epochs },
     denied: { ...denied },

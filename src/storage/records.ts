@@ -5,6 +5,9 @@ export function ownEntry<Value>(record: Readonly<Record<string, Value>>, key: st
   return key !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
+/** Rows in sign-in order, ties by id: a store answers them in any order, and every list and result comes in this one. */
+export const inSignInOrder = <Row extends { readonly createdAt: number; readonly id: string }>(rows: Iterable<Row>): Row[] => [...rows].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
 /** A store's record as a `Map` (own keys only). */
 export function mapOf<Value>(record: Readonly<Record<string, Value>>): Map<string, Value> {
   return new Map(Object.entries(record));

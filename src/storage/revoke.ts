@@ -4,7 +4,7 @@ import { checkLookup, checkTenantState, checkUserState } from '../store-answers.
 import type { Epochs, SessionRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
 import type { TenantOwner, TenantState, UserOwner, Write } from '../store-writes.js';
-import { mapOf } from './records.js';
+import { inSignInOrder, mapOf } from './records.js';
 import type { RevokeAllOptions, RevokeOptions, RevokeOthersOptions } from './types.js';
 import { versioned } from './versioned.js';
 
@@ -30,7 +30,7 @@ export function revokeAll(store: SessionStore, userId: string, options: RevokeAl
 export function revokeOthers(store: SessionStore, userId: string, options: RevokeOthersOptions, due?: number): Promise<readonly string[]> {
   return versioned(store, { userId }, 'revokeOthers', due, async (apply) => {
     const state = checkUserState(await store.readUser(userId), userId);
-    const others = othersToRevoke({ sessions: state.sessions, epochs: state.epochs, tenantEpochs: mapOf(state.tenantEpochs) }, options.keepSessionId, options.kinds, options.at);
+    const others = othersToRevoke({ sessions: inSignInOrder(state.sessions), epochs: state.epochs, tenantEpochs: mapOf(state.tenantEpochs) }, options.keepSessionId, options.kinds, options.at);
     const writes = [...others.flatMap((row) => ending(row, options)), ...activity(options)];
     if (writes.length === 0) return [];
     const applied = await apply({ owner: { userId }, version: state.version, writes, notify: others.length > 0 });

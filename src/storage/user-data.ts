@@ -4,14 +4,13 @@ import type { ActivityRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
 import type { KnownDevice, RevocationState, UserSessions } from './types.js';
 import { unindexFederated } from './federated.js';
-import { mapOf, ownEntry } from './records.js';
+import { inSignInOrder, mapOf, ownEntry } from './records.js';
 import { versioned } from './versioned.js';
 
 /** The user's rows and the epochs they are judged against. */
 export async function listByUser(store: SessionStore, userId: string): Promise<UserSessions> {
   const { sessions, epochs, tenantEpochs } = checkUserState(await store.readUser(userId), userId);
-  // A store answers rows in any order; a list comes oldest first, ties by id.
-  return { sessions: [...sessions].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)), epochs, tenantEpochs };
+  return { sessions: inSignInOrder(sessions), epochs, tenantEpochs };
 }
 
 /** The user's epochs and deny-list, and with `tenantId` that tenant's epochs. */

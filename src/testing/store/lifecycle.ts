@@ -96,14 +96,15 @@ export function describeLifecycle({ describe, it, expect, store }: StoreSuiteCon
     });
 
     it('revokeOthers keeps one session and the kinds not named', async () => {
-      const user = freshUser();
-      const keep = await insert(store(), user);
-      const other = await insert(store(), user);
-      const remember = await insert(store(), user, { kind: 'remember' });
+      const [user, base] = [freshUser(), Date.now()];
+      const keep = await insert(store(), user, { createdAt: base });
+      // Stored newest first: the answer comes in sign-in order, whatever order the store keeps rows in.
+      const remember = await insert(store(), user, { kind: 'remember', createdAt: base + 2 });
+      const other = await insert(store(), user, { createdAt: base + 1 });
       const api = await insert(store(), user, { kind: 'api' });
       const stranger = await insert(store(), freshUser('stranger'));
       const revoked = await store().revokeOthers(user, { keepSessionId: keep.id, kinds: ['browser', 'remember'], at: Date.now(), reason: 'sign_out_others' });
-      expect([...revoked].sort()).toEqual([other.id, remember.id].sort());
+      expect(revoked).toEqual([other.id, remember.id]);
       for (const { id } of [keep, api, stranger]) expect((await store().get(id))!.session.revokedAt).toBeUndefined();
       for (const { id } of [other, remember]) expect((await store().get(id))!.session.revokedReason).toBe('sign_out_others');
     });
