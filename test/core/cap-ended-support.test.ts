@@ -6,7 +6,7 @@ it.each(['refuse', 'evict-oldest'] as const)('maxSessions (%s) neither counts no
   let now = 1_800_000_000_000;
   const sessions = createSessionManager({ clock: () => now, maxSessions: 1, onMaxSessions });
   const evicted: string[] = [];
-  sessions.on('user.session_invalidated', (event) => void (event.reason === 'session_limit' && evicted.push(...(event.sessionIds ?? []))));
+  sessions.on('session.revoked', (event) => void (event.reason === 'session_limit' && evicted.push(...(event.sessionIds ?? []))));
   const admin1 = await sessions.create({ userId: 'admin', userAgent: UA.chromeMac });
   await sessions.impersonate(admin1.session, 'user', { userAgent: UA.chromeMac });
   now += 1000;
