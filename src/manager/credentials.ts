@@ -6,7 +6,7 @@ import { checkId } from '../core/checks.js';
 import { callOptions } from '../option-checks.js';
 import { OPTION_KEYS } from './option-keys.js';
 import type { Lifecycle } from '../core/lifecycle.js';
-import { liveSessionOf, storedSessionOf } from '../core/live-session.js';
+import { judgeLookup, liveSessionOf, storedSessionOf } from '../core/live-session.js';
 
 /** Sign-out policies and what a password or email change does to the user's sessions. */
 export type Credentials = Pick<SessionManager, 'signOut' | 'passwordChanged' | 'passwordReset' | 'emailChanged'>;
@@ -42,10 +42,13 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
       if (actor.thisDeviceOnly !== undefined && typeof actor.thisDeviceOnly !== 'boolean') throw invalidInput('thisDeviceOnly must be a boolean.');
       // Who signs out, and in which tenant, is read from the store, not from the object given: a support
       // session's sign-out is its impersonator's even when the app passes only the id and the user.
-      const stored = (await storedSessionOf(context, session.userId, session.id))?.session;
+      const found = await storedSessionOf(context, session.userId, session.id);
+      const stored = found?.session;
       const tenantId = (stored ?? session).tenantId ?? actor.tenantId;
       const by = actor.by ?? actorOf(undefined, stored);
-      const thisDevice = () => lifecycle.revoke(session.id, { reason: 'sign_out', by, userId: session.userId });
+      // Judged before the epoch below ends it, so that this device's own sign-out is still recorded after it.
+      const live = found !== undefined && (await judgeLookup(context, found, config.clock(), false)) === undefined;
+      const thisDevice = () => lifecycle.revoke(session.id, { reason: 'sign_out', by, userId: session.userId }, live ? stored : undefined);
       // A support session ends alone: the user's devices are not the admin's to sign out.
       const support = stored === undefined ? typeof (session as { readonly impersonatorId?: unknown }).impersonatorId === 'string' : stored.impersonatorId !== undefined;
       let global: boolean;
