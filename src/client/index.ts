@@ -54,6 +54,8 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
   const LOGIN_REASONS: Readonly<Record<string, string>> = { revoked: 'session_revoked', reused: 'session_reused', expired: 'session_expired', idle: 'session_expired' };
   // How long a page already on its way elsewhere gets before the end is acted on anyway.
   const LEAVING_GRACE = 3_000;
+  // How long the page's cookie is asked about after its stream's session ended: an answer that replaced it may be on its way.
+  const REPLACED_GRACE = 500;
   const browser = globalThis as unknown as Browser;
   const url = options.url ?? '/sessions/events';
   const loginUrl = options.loginUrl ?? '/login';
@@ -109,7 +111,8 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
   };
 
   // An EventSource does not tell why it failed: one fetch of the route does.
-  const probe = async (): Promise<void> => {
+  // `hint`: the end a stream told of, kept when the route confirms it.
+  const probe = async (hint?: SessionEndReason): Promise<void> => {
     timer = undefined;
     if (stopped) return;
     const controller = new browser.AbortController();
@@ -119,7 +122,7 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
       const response = await browser.fetch(url, { credentials: 'include', headers: { accept: 'text/event-stream' }, signal: controller.signal, redirect: 'manual' });
       if (response.status === 401) {
         const body = (await response.json().catch(() => undefined)) as { error?: unknown } | undefined;
-        ended(body?.error === 'session_revoked' ? 'revoked' : body?.error === 'session_reused' ? 'reused' : body?.error === 'session_expired' ? 'expired' : 'unauthenticated');
+        ended(hint ?? (body?.error === 'session_revoked' ? 'revoked' : body?.error === 'session_reused' ? 'reused' : body?.error === 'session_expired' ? 'expired' : 'unauthenticated'));
         return;
       }
       controller.abort();
@@ -147,7 +150,11 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
       } catch {
         reason = undefined;
       }
-      ended(typeof reason === 'string' && Object.prototype.hasOwnProperty.call(LOGIN_REASONS, reason) ? (reason as SessionEndReason) : 'revoked');
+      const hint = typeof reason === 'string' && Object.prototype.hasOwnProperty.call(LOGIN_REASONS, reason) ? (reason as SessionEndReason) : 'revoked';
+      opened.close();
+      source = undefined;
+      // The browser may hold a newer session than this stream watched (a password change that kept the device): the route decides.
+      timer = setTimeout(() => void probe(hint), REPLACED_GRACE);
     });
     // Not the browser's own retry: it never backs off, nor tells a signed-out page from a restart.
     opened.onerror = () => {

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../examples/shared/demo-users.js';
 import { describeInBrowser, DEVICES, screenshot } from './support/browser.js';
 import { useDemoInBrowser } from './support/fixture.js';
-import { deviceLabels, expectSignedIn, expectSignedOut, location, noticeText, sessionCookie, signIn } from './support/pages.js';
+import { deviceLabels, expectSignedIn, expectSignedOut, location, noticeText, openWatchedPage, sessionCookie, signIn } from './support/pages.js';
 
 describeInBrowser('credential changes: password, email and the password reset', () => {
   const { device, server } = useDemoInBrowser();
@@ -49,6 +49,22 @@ describeInBrowser('credential changes: password, email and the password reset', 
     expect(await phone.locator('.notice-error').textContent()).toContain("don't match");
     await signIn(phone, 'ada@acme.test', 'a-brand-new-secret');
     await expectSignedIn(phone, '/profile');
+  });
+
+  it("another tab of the device that changed the password stays on its page: the session it watched ended, the browser's new one lives", async () => {
+    const laptop = await device(DEVICES.macChrome, 'alan@acme.test');
+    const otherTab = await laptop.context().newPage();
+    await openWatchedPage(otherTab, '/profile');
+    await laptop.goto('/profile');
+    const card = laptop.locator('#password');
+    await card.getByLabel('Current password').fill(DEMO_PASSWORD);
+    await card.getByLabel('New password', { exact: true }).fill('a-brand-new-secret');
+    await card.getByLabel('Repeat new password').fill('a-brand-new-secret');
+    // The other tab hears its session end, asks the route with the browser's cookie, finds it signed in and watches the new session.
+    const watchingAgain = otherTab.waitForResponse((response) => response.url().endsWith('/api/sessions/events') && response.status() === 200, { timeout: 10_000 });
+    await Promise.all([laptop.waitForURL('**/profile?notice=password-changed'), card.getByRole('button', { name: 'Change password' }).click()]);
+    await watchingAgain;
+    expect(location(otherTab)).toBe('/profile');
   });
 
   it('changing the email address keeps this device and signs out the other', async () => {
