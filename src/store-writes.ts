@@ -192,6 +192,8 @@ export interface PruneOptions {
   readonly activityBefore?: number | undefined;
   /** Known devices last seen at or before this go too, when given. */
   readonly devicesBefore?: number | undefined;
+  /** The caller's deadline (`performance.now()` ms), when it has one: a store that loops starts no work it could not finish by then. */
+  readonly due?: number | undefined;
 }
 
 /** Options of `listActivity`: one page, newest first. */

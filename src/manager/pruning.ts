@@ -30,7 +30,7 @@ export function createPruning(context: ManagerContext): Pruning {
     // Bounded batches, so no call holds the store long; a store may stop one short, so only an empty batch ends.
     while (total < limit) {
       const batch = Math.min(config.pruneBatchSize, limit - total);
-      const deleted = checkCount(await calls.call('prune', () => store.prune({ now, limit: batch, ...before })), 'prune');
+      const deleted = checkCount(await calls.call('prune', (due) => store.prune({ now, limit: batch, ...before, due })), 'prune');
       total += deleted;
       if (deleted === 0) break;
     }
