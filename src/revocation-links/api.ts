@@ -35,6 +35,7 @@ export interface RevocationLinkActions {
 
   /**
    * Uses a link once: revokes its session and that device's ({@link RedeemedRevocationLink.revokedIds}), with `everywhere` every session. The link is the proof.
+   * Should marking it used fail twice (reported to `onError`), it works again a minute later.
    * @returns What was done, or `null` when the link is refused (used, altered, expired, not a link).
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the store keeps no activity; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED` (the link is kept: at once, or a minute later when the store could not be told).
    */
