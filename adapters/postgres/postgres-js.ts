@@ -1,4 +1,4 @@
-import { settledWithin } from '../../src/core/timer.js';
+import { settledWithin } from '../../src/settled-within.js';
 import type { PostgresJsQuery, PostgresJsRawResult, PostgresJsSql, PostgresPool, PostgresPoolClient, PostgresQueryConfig, PostgresQueryResult } from './types.js';
 
 /** A postgres.js client as a `pg` pool: `connect()` reserves a connection, rows are read raw (text), names prepare. */

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { settled, settledWithin } from '../core/timer.js';
+import { settled, settledWithin } from '../settled-within.js';
 import { SessionError } from '../errors.js';
 import { checkFlag } from '../store-answers.js';
 import type { SessionStore } from '../store.js';
