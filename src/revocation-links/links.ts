@@ -57,7 +57,7 @@ export async function redeemRevocationLink(
   const take = () => calls.call('consumeRevocationLink', (due) => store.consumeRevocationLink!(parsed.id, hash, now, taker, due));
   // Taken (perhaps) but the sign-out failed: given back so the user can try again.
   const release = async (error: unknown): Promise<never> => {
-    await calls.call('releaseRevocationLink', (due) => store.releaseRevocationLink!(parsed.id, taker, due)).catch((releaseError: unknown) => config.onError(releaseError));
+    await calls.call('settleRevocationLink', (due) => store.settleRevocationLink!(parsed.id, taker, 'failed', due)).catch((releaseError: unknown) => config.onError(releaseError));
     throw error;
   };
   // An answer lost once the link was taken: asked again, the link names this redemption as its taker.
@@ -69,7 +69,7 @@ export async function redeemRevocationLink(
     // Disowned, once its sessions are ended: the device's next sign-in alerts again, though it was known.
     if (link.deviceHash !== undefined) await calls.call('forgetDevice', () => store.forgetDevice!(link.userId, link.deviceHash!));
     // Used for good. Should this write fail twice, the lease runs out and the link works again until it expires.
-    const finish = () => calls.call('finishRevocationLink', (due) => store.finishRevocationLink!(parsed.id, taker, due));
+    const finish = () => calls.call('settleRevocationLink', (due) => store.settleRevocationLink!(parsed.id, taker, 'used', due));
     await finish().catch(finish).catch((error: unknown) => config.onError(error));
     return { userId: link.userId, sessionId: link.sessionId, everywhere, ...ended };
   } catch (error) {

@@ -4,7 +4,7 @@ import type { ActivityRecord, ListActivityOptions, PruneOptions, RevocationNotic
 import type { CreateOptions, FederatedQuery, NewSessionRecord, RevocationLinkRecord, RevokeAllOptions, RevokeOptions, RevokeOthersOptions, ReusedOptions } from './types.js';
 import { findFederatedLinks } from './federated.js';
 import { claimKey, keyValue, putKey } from './keys.js';
-import { consumeRevocationLink, finishRevocationLink, releaseRevocationLink, saveRevocationLink } from './links.js';
+import { consumeRevocationLink, saveRevocationLink, settleRevocationLink } from './links.js';
 import { revoke, revokeAll, revokeOthers, revokeTenant } from './revoke.js';
 import { revokeReused, rotate } from './rotate.js';
 import { create } from './sign-in.js';
@@ -49,8 +49,7 @@ export function storeOperations(store: SessionStore) {
     forgetDevice: activity && (async (userId: string, deviceHash: string) => void (await activity.apply({ owner: { userId }, writes: [{ type: 'device', deviceHash, lastSeenAt: 0 }] }))),
     saveRevocationLink: activity && ((link: RevocationLinkRecord) => saveRevocationLink(activity, link)),
     consumeRevocationLink: activity && ((id: string, hash: Uint8Array, now: number, taker?: string, due?: number) => consumeRevocationLink(activity, id, hash, now, taker, due)),
-    releaseRevocationLink: activity && ((id: string, taker: string, due?: number) => releaseRevocationLink(activity, id, taker, due)),
-    finishRevocationLink: activity && ((id: string, taker: string, due?: number) => finishRevocationLink(activity, id, taker, due)),
+    settleRevocationLink: activity && ((id: string, taker: string, outcome: 'used' | 'failed', due?: number) => settleRevocationLink(activity, id, taker, outcome, due)),
   };
 }
 

@@ -30,14 +30,9 @@ export function consumeRevocationLink(store: SessionStore, id: string, secretHas
   return marked(store, id, due, (link) => (matches(link, secretHash) && link.expiresAt > now && free(link) ? { takenBy: taker, takenAt: link.takenBy === taker ? link.takenAt : now } : null));
 }
 
-/** Gives a link back to be taken again, if `taker` holds it (its sign-out failed). */
-export async function releaseRevocationLink(store: SessionStore, id: string, taker: string, due?: number): Promise<void> {
-  await marked(store, id, due, (link) => (link.takenBy === taker ? {} : null));
-}
-
-/** Marks a link used for good once `taker`'s sign-out is done: no lease runs out on it. */
-export async function finishRevocationLink(store: SessionStore, id: string, taker: string, due?: number): Promise<void> {
-  await marked(store, id, due, (link) => (link.takenBy === taker ? { takenBy: taker } : null));
+/** What `taker`'s sign-out came to, if it holds the link: `used` marks it so for good (no lease runs out on it), `failed` gives it back. */
+export async function settleRevocationLink(store: SessionStore, id: string, taker: string, outcome: 'used' | 'failed', due?: number): Promise<void> {
+  await marked(store, id, due, (link) => (link.takenBy !== taker ? null : outcome === 'used' ? { takenBy: taker } : {}));
 }
 
 // Reads the link and marks it as `mark` says (a taker and since when, or none): the link once the mark holds, `null` when `mark` answers null.
