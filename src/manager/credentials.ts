@@ -6,7 +6,7 @@ import { checkId } from '../core/checks.js';
 import { callOptions } from '../option-checks.js';
 import { OPTION_KEYS } from './option-keys.js';
 import type { Lifecycle } from '../core/lifecycle.js';
-import { judgeLookup, liveSessionOf, storedSessionOf } from '../core/live-session.js';
+import { liveSessionOf, storedSessionOf } from '../core/live-session.js';
 
 /** Sign-out policies and what a password or email change does to the user's sessions. */
 export type Credentials = Pick<SessionManager, 'signOut' | 'passwordChanged' | 'passwordReset' | 'emailChanged'>;
@@ -42,13 +42,11 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
       if (actor.thisDeviceOnly !== undefined && typeof actor.thisDeviceOnly !== 'boolean') throw invalidInput('thisDeviceOnly must be a boolean.');
       // Who signs out, and in which tenant, is read from the store, not from the object given: a support
       // session's sign-out is its impersonator's even when the app passes only the id and the user.
-      const found = await storedSessionOf(context, session.userId, session.id);
-      const stored = found?.session;
+      const stored = (await storedSessionOf(context, session.userId, session.id))?.session;
       const tenantId = (stored ?? session).tenantId ?? actor.tenantId;
       const by = actor.by ?? actorOf(undefined, stored);
-      // Judged before the epoch below ends it, so that this device's own sign-out is still recorded after it.
-      const live = found !== undefined && (await judgeLookup(context, found, config.clock(), false)) === undefined;
-      const thisDevice = () => lifecycle.revoke(session.id, { reason: 'sign_out', by, userId: session.userId }, live ? stored : undefined);
+      // `read`: the row judged live just before the epoch below ended it, so that this device's own sign-out is still recorded after it.
+      const thisDevice = (read?: typeof stored) => lifecycle.revoke(session.id, { reason: 'sign_out', by, userId: session.userId }, read);
       // A support session ends alone: the user's devices are not the admin's to sign out.
       const support = stored === undefined ? typeof (session as { readonly impersonatorId?: unknown }).impersonatorId === 'string' : stored.impersonatorId !== undefined;
       let global: boolean;
@@ -60,8 +58,10 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
         throw error;
       }
       // Everywhere before this device: a store failure between the two leaves this device signed in, so "Sign out" again reaches every device.
+      // Read and judged after the policy answered, right before the epoch: a row ended meanwhile (another device's "sign out everywhere") is not ended twice.
+      const live = global ? await liveSessionOf(context, session.userId, session.id, config.clock(), false) : undefined;
       if (global) await lifecycle.revokeAll(session.userId, { reason: 'global_logout', by, tenantId });
-      await thisDevice();
+      await thisDevice(live);
       return { global };
     },
     passwordChanged: async (userId, options) => changeCredential(userId, callOptions('passwordChanged()', options, OPTION_KEYS.credentialChange), 'password_changed', config.onPasswordChange === 'others'),
