@@ -63,6 +63,8 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let probing: { abort(): void } | undefined;
   let attempts = 0;
+  // Streams in a row that said their session ended while the route's 200 reopened them.
+  let rejoins = 0;
   let stopped = false;
   // Set from the moment this page starts navigating away (a form posted, a link followed).
   let leaving = false;
@@ -144,6 +146,7 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
       openedAt = Date.now();
     };
     opened.addEventListener('revoked', (event) => {
+      if (source !== opened) return;
       let reason: unknown;
       try {
         reason = (JSON.parse(String(event.data)) as { reason?: unknown }).reason;
@@ -154,7 +157,9 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
       opened.close();
       source = undefined;
       // The browser may hold a newer session than this stream watched (a password change that kept the device): the route decides.
-      timer = setTimeout(() => void probe(hint), REPLACED_GRACE);
+      // Asked later each time a reopened stream ends again at once (instances that disagree on the session), up to MAX_BACKOFF.
+      if (openedAt !== undefined && Date.now() - openedAt >= MAX_BACKOFF) rejoins = 0;
+      timer = setTimeout(() => void probe(hint), Math.min(MAX_BACKOFF, REPLACED_GRACE * 2 ** rejoins++));
     });
     // Not the browser's own retry: it never backs off, nor tells a signed-out page from a restart.
     opened.onerror = () => {

@@ -55,6 +55,9 @@ describeInBrowser('credential changes: password, email and the password reset', 
     const laptop = await device(DEVICES.macChrome, 'alan@acme.test');
     const otherTab = await laptop.context().newPage();
     await openWatchedPage(otherTab, '/profile');
+    // Every page the other tab loads from now on: a stay is none (a trip to the login page that comes back is not a stay).
+    const loaded: string[] = [];
+    otherTab.on('framenavigated', (frame) => void (frame === otherTab.mainFrame() && loaded.push(new URL(frame.url()).pathname)));
     await laptop.goto('/profile');
     const card = laptop.locator('#password');
     await card.getByLabel('Current password').fill(DEMO_PASSWORD);
@@ -64,7 +67,7 @@ describeInBrowser('credential changes: password, email and the password reset', 
     const watchingAgain = otherTab.waitForResponse((response) => response.url().endsWith('/api/sessions/events') && response.status() === 200, { timeout: 10_000 });
     await Promise.all([laptop.waitForURL('**/profile?notice=password-changed'), card.getByRole('button', { name: 'Change password' }).click()]);
     await watchingAgain;
-    expect(location(otherTab)).toBe('/profile');
+    expect({ at: location(otherTab), loaded }).toEqual({ at: '/profile', loaded: [] });
   });
 
   it('changing the email address keeps this device and signs out the other', async () => {
