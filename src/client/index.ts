@@ -54,7 +54,7 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
   const LOGIN_REASONS: Readonly<Record<string, string>> = { revoked: 'session_revoked', reused: 'session_reused', expired: 'session_expired', idle: 'session_expired' };
   // How long a page already on its way elsewhere gets before the end is acted on anyway.
   const LEAVING_GRACE = 3_000;
-  // How long the page's cookie is asked about after its stream's session ended: an answer that replaced it may be on its way.
+  // How long after its stream's session ended the route is asked about the page's cookie: the browser may hold, or be about to get, a newer session (a password change that kept the device).
   const REPLACED_GRACE = 500;
   const browser = globalThis as unknown as Browser;
   const url = options.url ?? '/sessions/events';
@@ -63,7 +63,6 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let probing: { abort(): void } | undefined;
   let attempts = 0;
-  // Streams in a row that said their session ended while the route's 200 reopened them.
   let rejoins = 0;
   let stopped = false;
   // Set from the moment this page starts navigating away (a form posted, a link followed).
@@ -156,8 +155,7 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
       const hint = typeof reason === 'string' && Object.prototype.hasOwnProperty.call(LOGIN_REASONS, reason) ? (reason as SessionEndReason) : 'revoked';
       opened.close();
       source = undefined;
-      // The browser may hold a newer session than this stream watched (a password change that kept the device): the route decides.
-      // Asked later each time a reopened stream ends again at once (instances that disagree on the session), up to MAX_BACKOFF.
+      // Asked later each time a stream the route's 200 reopened ends again at once (instances that disagree on the session), up to MAX_BACKOFF.
       if (openedAt !== undefined && Date.now() - openedAt >= MAX_BACKOFF) rejoins = 0;
       timer = setTimeout(() => void probe(hint), Math.min(MAX_BACKOFF, REPLACED_GRACE * 2 ** rejoins++));
     });
