@@ -45,7 +45,6 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
       const stored = (await storedSessionOf(context, session.userId, session.id))?.session;
       const tenantId = (stored ?? session).tenantId ?? actor.tenantId;
       const by = actor.by ?? actorOf(undefined, stored);
-      // `read`: the row judged live just before the epoch below ended it, so that this device's own sign-out is still recorded after it.
       const thisDevice = (read?: typeof stored) => lifecycle.revoke(session.id, { reason: 'sign_out', by, userId: session.userId }, read);
       // A support session ends alone: the user's devices are not the admin's to sign out.
       const support = stored === undefined ? typeof (session as { readonly impersonatorId?: unknown }).impersonatorId === 'string' : stored.impersonatorId !== undefined;
@@ -58,7 +57,7 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
         throw error;
       }
       // Everywhere before this device: a store failure between the two leaves this device signed in, so "Sign out" again reaches every device.
-      // Read and judged after the policy answered, right before the epoch: a row ended meanwhile (another device's "sign out everywhere") is not ended twice.
+      // Judged after the policy, right before the epoch ends it: this device's sign-out is still recorded, a row ended meanwhile (another's "sign out everywhere") not twice.
       const live = global ? await liveSessionOf(context, session.userId, session.id, config.clock(), false) : undefined;
       if (global) await lifecycle.revokeAll(session.userId, { reason: 'global_logout', by, tenantId });
       await thisDevice(live);
