@@ -83,11 +83,10 @@ async function endDevice(context: ManagerContext, lifecycle: Lifecycle, link: Re
   // The device the link carries, else its session's row's while stored.
   const device = link.deviceKey !== undefined ? link : named === undefined ? undefined : deviceOf(named.session);
   const revokedIds: string[] = [];
-  // An idle one too: it still holds access tokens.
+  // Idle rows too, the named one and the device's: an access token minted before the session went idle works until the row is revoked.
   if (await lifecycle.revoke(link.sessionId, { reason: 'not_me', userId: link.userId })) revokedIds.push(link.sessionId);
   if (device?.deviceKey === undefined) return { revokedIds, deviceFound: false };
   const answer = await context.calls.call('listByUser', () => context.store.listByUser(link.userId));
-  // Idle rows too: an access token minted before the session went idle works until the row is revoked.
   for (const { record, refusal } of await judgeAll(context, answer, context.config.clock(), false)) {
     // Only the kinds that replace devices, and never a support session on it.
     const onDevice = context.config.kinds.get(record.kind)?.replaceDevice === true && record.impersonatorId === undefined && record.tenantId === device.tenantId && record.deviceKey === device.deviceKey;
