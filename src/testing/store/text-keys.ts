@@ -1,12 +1,10 @@
 import { checkAllEpochs } from '../../store-answers.js';
+import { ownEntry } from '../../storage/records.js';
 import type { StoreSuiteContext } from './context.js';
 import { insert, isLive } from './fixtures.js';
 
 // Names a plain `{}` already has: such a store reads `Object` as the epoch of "constructor".
 const OBJECT_KEYS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'] as const;
-
-/** The epoch of `kind` when the store set one: an inherited property is no epoch. */
-const own = (epochs: Readonly<Record<string, number>>, kind: string): number | undefined => (Object.hasOwn(epochs, kind) ? epochs[kind] : undefined);
 
 /** Kinds, user and tenant ids named like `Object.prototype` properties: failing open on a name is a bypass an attacker can choose. */
 export function describeTextKeys({ describe, it, expect, store }: StoreSuiteContext): void {
@@ -20,7 +18,7 @@ export function describeTextKeys({ describe, it, expect, store }: StoreSuiteCont
         expect(epochs[kind]).toBe(at);
       }
       const state = await store().getRevocationState('user-a');
-      for (const kind of OBJECT_KEYS) expect(own(state.epochs, kind)).toBe(at);
+      for (const kind of OBJECT_KEYS) expect(ownEntry(state.epochs, kind)).toBe(at);
     });
 
     it('a kind never revoked has no epoch, whatever its name', async () => {
@@ -38,9 +36,9 @@ export function describeTextKeys({ describe, it, expect, store }: StoreSuiteCont
         expect(before.kind).toBe(kind);
         expect(before.tenantId).toBe(kind);
         const epochs = await store().revokeAll('user-c', { kinds: [kind], at: Date.now() });
-        expect(own(epochs, kind)).toBeGreaterThanOrEqual(before.createdAt);
+        expect(ownEntry(epochs, kind)).toBeGreaterThanOrEqual(before.createdAt);
         const found = await store().get(before.id);
-        expect(own(found!.epochs, kind)).toBe(epochs[kind]);
+        expect(ownEntry(found!.epochs, kind)).toBe(epochs[kind]);
         // Its tenant, named like a property too, was never revoked: no epochs, in an object the manager accepts.
         expect({ ...checkAllEpochs(found!.tenantEpochs ?? {}, 'get') }).toEqual({});
         expect(found!.session.createdAt).toBeLessThanOrEqual(epochs[kind]!);
@@ -52,7 +50,7 @@ export function describeTextKeys({ describe, it, expect, store }: StoreSuiteCont
       expect(sessions).toHaveLength(2 * OBJECT_KEYS.length);
       for (const kind of OBJECT_KEYS) {
         const ofKind = sessions.filter((session) => session.kind === kind);
-        const epoch = own(epochs, kind);
+        const epoch = ownEntry(epochs, kind);
         expect(epoch).toBeGreaterThan(0);
         expect(ofKind.map((session) => session.createdAt > epoch!)).toEqual([false, true]);
       }
@@ -68,7 +66,7 @@ export function describeTextKeys({ describe, it, expect, store }: StoreSuiteCont
         const found = await store().get(ids[index]!);
         expect(found!.session.userId).toBe(user);
         expect(isLive(found!.session, found!.epochs, Date.now())).toBe(user !== 'constructor');
-        expect(own(listed, 'browser')).toBe(user === 'constructor' ? epochs['browser'] : undefined);
+        expect(ownEntry(listed, 'browser')).toBe(user === 'constructor' ? epochs['browser'] : undefined);
       }
     });
   });
