@@ -60,7 +60,7 @@ function skipTest(context: unknown, reason: string): void {
  * the test is reported skipped with `reason` where the runner can skip.
  */
 export function capabilityTest(runner: TestRunner, has: () => boolean, reason: string): TestRunner['it'] {
-  // Rest parameters: a body that declares none is not taken for a `done` callback (jest).
+  // Rest parameters, here and in the scoped runner's `it`: a body that declares none is not taken for a `done` callback (jest).
   return (name, body, timeout) => runner.it(name, (...args: unknown[]) => (has() ? body(args[0]) : skipTest(args[0], reason)), timeout);
 }
 
@@ -122,7 +122,6 @@ function withEmulatedHooks(runner: TestRunner): CompleteTestRunner {
     },
     it(name, body, timeout) {
       const { before, after } = current();
-      // Rest parameters: a body that declares none is not taken for a `done` callback (jest).
       const wrapped = async (...args: unknown[]): Promise<void> => {
         for (const hook of before) await hook();
         try {
