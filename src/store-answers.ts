@@ -9,7 +9,7 @@ function malformed(what: string, detail: string): SessionError {
   return new SessionError('STORE_ERROR', `The session store answered ${what}() with ${detail}; it is not taken for a session.`);
 }
 
-// Number.isFinite never coerces: the cast only names the type it proves.
+// Number.isFinite, as Number.isSafeInteger in checkVersion, never coerces: the cast only names the type it proves.
 const isTime = Number.isFinite as (value: unknown) => value is number;
 
 /** The epoch of one kind, 0 when never revoked; own keys only, so `constructor` is never inherited. */
@@ -106,7 +106,6 @@ function checkTimes(times: unknown, what: string, field: string): Readonly<Recor
 
 function checkVersion(answer: Record<string, unknown>, what: string): void {
   const { version } = answer;
-  // Number.isSafeInteger never coerces: the cast names the type it proved.
   if (!Number.isSafeInteger(version) || (version as number) < 0) throw malformed(what, 'a version that is not a whole number >= 0');
 }
 
