@@ -29,7 +29,7 @@ export function postgresJsPool(sql: PostgresJsSql): PostgresPool {
           // postgres.js cannot close one connection of its pool: cancel, roll back, then hand it back.
           const running = [...pending];
           const release = (): void => reserved.release();
-          void Promise.allSettled([...running, boundedWait(running.map(cancelRequest))])
+          void Promise.allSettled([...running, settledWithin(Promise.allSettled(running.map(cancelRequest)), CANCEL_WAIT_MS)])
             .then(() => reserved.unsafe('ROLLBACK'))
             .then(release, release);
         },
@@ -45,11 +45,6 @@ export function postgresJsPool(sql: PostgresJsSql): PostgresPool {
 
 // A cancel request may never report (postgres.js loses its promise on TLS): the connection goes back anyway after this.
 const CANCEL_WAIT_MS = 2_000;
-
-/** Settles when every request has, or after `CANCEL_WAIT_MS`. */
-function boundedWait(requests: readonly Promise<unknown>[]): Promise<unknown> {
-  return requests.length === 0 ? Promise.resolve() : settledWithin(Promise.allSettled(requests), CANCEL_WAIT_MS);
-}
 
 // Resolves once the server took the cancel request: `query.cancel()` drops that promise, its `canceller` returns it.
 function cancelRequest(query: PostgresJsQuery): Promise<unknown> {
