@@ -181,7 +181,6 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const revokedIds: string[] = [];
     // Written with the first revocation, so an acknowledged sign-out has its line; alone when nothing was revoked.
     let entry = entryFor(context, { userId, tenantId, type: 'user.session_invalidated', at, reason, by });
-    // Idle rows too: an access token minted before the session went idle works until the row is revoked.
     for (const { record, refusal } of await judgeAll(context, answer, at, false)) {
       if (refusal !== undefined || record.tenantId !== tenantId || (how.everyKind !== true && !kinds.includes(record.kind)) || record.id === how.keep) continue;
       const before = await calls.call('revoke', (due) => store.revoke(record.id, { at, reason, denyUntil: context.denyUntil(at), activity: entry, userId }, due));
