@@ -3,7 +3,6 @@ import { keyName } from '../../storage/keys.js';
 import type { StoreSuiteContext } from './context.js';
 import { DAY, freshUser, insert, sorted } from './fixtures.js';
 
-// An issuer unique to this run, so stores sharing a server between runs never see another run's sessions.
 const freshIssuer = (): string => `https://${freshUser('idp')}.example`;
 
 /** Federated sign-out lookups, and one-time keys (logout-token and security-event ids) claimed once across instances. */
