@@ -68,7 +68,6 @@ export async function redeemRevocationLink(
     if (everywhere) await lifecycle.revokeAll(link.userId, { kinds: 'all', reason: 'not_me' });
     // Disowned, once its sessions are ended: the device's next sign-in alerts again, though it was known.
     if (link.deviceHash !== undefined) await calls.call('forgetDevice', () => store.forgetDevice!(link.userId, link.deviceHash!));
-    // Used for good. Should this write fail twice, the lease runs out and the link works again until it expires.
     const finish = () => calls.call('settleRevocationLink', (due) => store.settleRevocationLink!(parsed.id, taker, 'used', due));
     await finish().catch(finish).catch((error: unknown) => config.onError(error));
     return { userId: link.userId, sessionId: link.sessionId, everywhere, ...ended };
