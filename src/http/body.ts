@@ -2,8 +2,8 @@ import { isPlainObject } from '../option-checks.js';
 import { parseJson } from '../parse-json.js';
 import type { HttpRequest } from './request.js';
 
-// The bodies of the server-to-server routes, read from the stream or, when the app's body
-// parser read it first, from what that parser kept. Either way a body over `limit` bytes is none.
+// The bodies of the server-to-server routes, read from the stream or, when the app's body parser read it first (or the
+// stream is over the limit), from what that parser kept. Either way a body over `limit` bytes is none.
 
 /** The body as text: from the stream, or the text or bytes a body parser kept (`express.text()`, `express.raw()`, Hono's cache). */
 export async function readBodyText(request: HttpRequest, limit: number): Promise<string | undefined> {
@@ -29,7 +29,6 @@ export async function readJsonBody(request: HttpRequest, limit: number): Promise
 
 type Read = { readonly kind: 'stream'; readonly text: string } | { readonly kind: 'parsed'; readonly parsed: unknown };
 
-// The stream first; what a parser kept only when the stream was already read or over the limit.
 async function readOrParsed(request: HttpRequest, limit: number): Promise<Read> {
   const body = await (request.readBody?.(limit) ?? Promise.resolve(null)).catch(() => null);
   if (body !== null) return { kind: 'stream', text: body };
