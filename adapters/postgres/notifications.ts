@@ -45,7 +45,7 @@ export function notifications(client: PostgresClient, channel: string, timeoutMs
     },
     listening() {
       failures = 0;
-      for (const onResync of listeners.values()) onResync?.();
+      for (const onResync of listeners.values()) callBack(onResync, undefined, rethrowLater);
     },
     failed() {
       if (!hooks.wanted() || retry !== undefined) return;
