@@ -40,14 +40,14 @@ export function rotate(store: SessionStore, userId: string, sessionId: string, p
 /**
  * Ends a session whose retired secret was presented after the grace (`token_reused`), with its
  * deny-list entry and activity in the same batch, once the row read still says so.
- * @returns The row as it was, or `null` when it is gone, already revoked, or the presented
+ * @returns The row as it was, or `null` when it is gone, no longer live as read here (a sign-out everywhere since the request's read is no reuse), or the presented
  * secret is no longer the retired one past its grace (nothing written).
  */
 export function revokeReused(store: SessionStore, userId: string, sessionId: string, presented: string, options: ReusedOptions, due?: number): Promise<SessionRecord | null> {
   return versioned(store, { userId }, 'revokeReused', due, async (apply) => {
     const state = checkUserState(await store.readUser(userId, undefined, sessionId), userId);
     const row = state.sessions.find((session) => session.id === sessionId);
-    if (row === undefined || row.revokedAt !== undefined || matchSecret(presented, row, options.rotationGrace, options.at) !== 'reused') return null;
+    if (row === undefined || ownRefusal(row, { epochs: state.epochs, tenantEpochs: ownEntry(state.tenantEpochs, row.tenantId) }, options.at, 'readUser') !== undefined || matchSecret(presented, row, options.rotationGrace, options.at) !== 'reused') return null;
     const writes = [...ending(row, options), ...activity(options)];
     return (await apply({ owner: { userId }, version: state.version, writes, notify: true })) ? row : undefined;
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSessionManager, memoryStore } from '../../src/index.js';
+import { createSessionManager, memoryStore, type SessionEvent } from '../../src/index.js';
 import type { SessionStore } from '../../src/store.js';
 
 const MINUTE = 60_000;
@@ -27,7 +27,7 @@ async function rotatedSession() {
   const first = await sessions.validate(token);
   if (!first.ok || first.rotatedToken === undefined) throw new Error('the session did not rotate');
   now += ROTATION.rotateAfter;
-  return { inner, sessions, session, token: first.rotatedToken, overtake: (step: () => Promise<unknown>) => void (overtake = step) };
+  return { inner, sessions, session, token: first.rotatedToken, retired: token, overtake: (step: () => Promise<unknown>) => void (overtake = step) };
 }
 
 describe('a rotation overtaken by a sign-out between the request\'s read and its rotation', () => {
@@ -44,5 +44,16 @@ describe('a rotation overtaken by a sign-out between the request\'s read and its
     overtake(() => sessions.revoke(session.id));
     expect(await sessions.validate(token)).toEqual({ ok: false, reason: 'revoked' });
     expect((await inner.get(session.id))!.session.revokedReason).toBe('revoked');
+  });
+
+  it('revokeAll overtaking a reuse of the retired cookie: the session stays ended by the sign-out, with no reuse recorded or announced', async () => {
+    const { inner, sessions, session, retired, overtake } = await rotatedSession();
+    const reused: SessionEvent[] = [];
+    sessions.on('session.reused', (event) => void reused.push(event));
+    overtake(() => sessions.revokeAll('ada'));
+    expect((await sessions.validate(retired)).ok).toBe(false);
+    expect(reused).toEqual([]);
+    expect((await inner.get(session.id))!.session.revokedReason).toBeUndefined();
+    expect(await sessions.liveness(session.id)).toEqual({ live: false, reason: 'revoked' });
   });
 });
