@@ -50,7 +50,7 @@ export function createValidate(context: ManagerContext): (token: unknown, option
       // Inside the grace: the same successor every other presentation got, computed, not stored.
       rotatedToken = successorToken(record, parsed.secret);
       if (!sameHash(hashSecret(rotatedToken.slice(record.id.length + 1)), record.secretHash)) return REFUSED.not_found;
-    } else if (rotationDue(record, config.kinds.get(record.kind), now)) {
+    } else if (options?.touch !== false && rotationDue(record, config.kinds.get(record.kind), now)) {
       const rotated = await rotateSecret(context, record, parsed.secret, now);
       if (rotated === undefined) return REFUSED.revoked;
       ({ token: rotatedToken, session: record } = rotated);
