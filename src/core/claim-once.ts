@@ -20,6 +20,8 @@ export interface OneTimeKey {
 export const oneTimeKeyName = (key: Pick<OneTimeKey, 'scope' | 'issuer' | 'id'>): string => keyName('once', key.scope, key.issuer, key.id);
 
 // Stryker disable StringLiteral: any text for "open", "done" and the default subject acts the same; the call names only name a timeout
+const DONE = 'done';
+
 /**
  * Acts on a token (a logout token, a SET, a Universal Logout bearer) once across every instance sharing the store: the first
  * delivery claims its id for `subject` (what it acts on, when the token does not name it), and keeps it as done once `act`
@@ -38,7 +40,10 @@ export async function actOnce<T>(context: ManagerContext, key: OneTimeKey, act: 
   if (held !== open) return replayed();
   const answer = await act();
   // Not kept (an outage): the call fails, and the next delivery acts again.
-  await calls.call('putKey', () => store.putKey(name, 'done', key.until));
+  await calls.call('putKey', () => store.putKey(name, DONE, key.until));
   return answer;
 }
+
+/** Whether a delivery of the token finished acting: a replay answered before asking anyone else (an app's user directory). */
+export const actedOn = async ({ calls, store }: ManagerContext, key: OneTimeKey): Promise<boolean> => (await calls.call('readKey', () => store.keyValue(oneTimeKeyName(key)))) === DONE;
 // Stryker restore StringLiteral

@@ -1,5 +1,5 @@
 import type { ManagerContext } from '../core/context.js';
-import { actOnce } from '../core/claim-once.js';
+import { actedOn, actOnce } from '../core/claim-once.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import type { IssuerKeys } from '../federated/keys.js';
 import { callBack } from '../events.js';
@@ -28,15 +28,17 @@ export async function securityEvent(context: ManagerContext, lifecycle: Lifecycl
   if (!checked.ok) return refused(checked.refusal);
   const { transmitter, jti, eventType, subject, acceptableUntil } = checked.claims;
   const action = EVENT_ACTIONS.get(eventType);
+  const once = { scope: 'security_event', issuer: transmitter.issuer, id: jti, until: acceptableUntil } as const;
+  const accepted = (revokedIds: readonly string[], replayed: boolean): SecurityEventResult => ({ ok: true, issuer: transmitter.issuer, jti, eventType, revokedIds, replayed });
+  if (await actedOn(context, once)) return accepted([], true);
   // Read before the claim: a SET that cannot be acted on is refused without being remembered.
   const target = action === undefined ? undefined : await readSubject(subject, transmitter, action !== 'session');
   if (action !== undefined && target === undefined) {
     return refused({ err: 'invalid_request', description: 'The SET\'s subject is missing or malformed.', issuer: transmitter.issuer });
   }
-  const accepted = (revokedIds: readonly string[], replayed: boolean): SecurityEventResult => ({ ok: true, issuer: transmitter.issuer, jti, eventType, revokedIds, replayed });
   return actOnce(
     context,
-    { scope: 'security_event', issuer: transmitter.issuer, id: jti, until: acceptableUntil },
+    once,
     async () => accepted(action === undefined || target === undefined ? [] : await act(context, lifecycle, { action, target, by: transmitter.issuer }), false),
     () => accepted([], true),
   );

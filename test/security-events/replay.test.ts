@@ -153,3 +153,19 @@ describe('a SET whose sessions could not be ended is not remembered', () => {
     }
   });
 });
+
+describe('a SET delivered again after it was acted on', () => {
+  it('answers ok, replayed, without asking resolveSubject: a user directory that is down meanwhile fails nothing', async () => {
+    const sessions = createSessionManager({ store: memoryStore() });
+    try {
+      let asked = 0;
+      const transmitters = [tx.config({ resolveSubject: () => (++asked === 1 ? 'u1' : Promise.reject(new Error('user directory down'))) })];
+      const set = await tx.sign({ type: EVENTS.accountDisabled, subject: { format: 'email', email: 'ada@example.com' } });
+      expect(await sessions.securityEvent(set, { transmitters })).toMatchObject({ ok: true, replayed: false });
+      expect(await sessions.securityEvent(set, { transmitters })).toMatchObject({ ok: true, replayed: true, revokedIds: [] });
+      expect(asked).toBe(1);
+    } finally {
+      await sessions.close();
+    }
+  });
+});
