@@ -26,7 +26,7 @@ export interface ImpersonatorFacts {
 }
 
 /** The fields of a row that liveness is decided from. */
-export type LivenessFields = Pick<SessionRecord, 'kind' | 'tenantId' | 'createdAt' | 'expiresAt' | 'lastUsedAt' | 'revokedAt' | 'revokedReason' | 'impersonatorId'>;
+export type LivenessFields = Pick<SessionRecord, 'kind' | 'tenantId' | 'createdAt' | 'expiresAt' | 'lastUsedAt' | 'revokedAt' | 'revokedReason' | 'impersonatorId' | 'impersonatorEpoch'>;
 
 /** Why a row is not live (expired, revoked by itself, an epoch or its admin, idle past `idleTimeout`), or `undefined`; `what` names the store method for a malformed epoch. */
 export function refusalOf(record: LivenessFields, facts: RevocationFacts, now: number, idleTimeout: number, what: string): Refusal | undefined {
@@ -36,7 +36,8 @@ export function refusalOf(record: LivenessFields, facts: RevocationFacts, now: n
   const own = ownRefusal(record, facts, now, what);
   if (own !== undefined) return own;
   const support = record.kind === 'impersonation' || record.impersonatorId !== undefined;
-  if (support && (impersonator === undefined || record.createdAt <= impersonatorEpoch || impersonator.adminSessionRefusal !== undefined)) return 'revoked';
+  // Against the admin's epoch as read at its start, never its own createdAt: a row without it (written before) is judged so.
+  if (support && (impersonator === undefined || impersonatorEpoch > (record.impersonatorEpoch ?? record.createdAt - 1) || impersonator.adminSessionRefusal !== undefined)) return 'revoked';
   if (idleTimeout > 0 && now - record.lastUsedAt >= idleTimeout) return 'idle';
   return undefined;
 }
@@ -61,7 +62,8 @@ export function liveUntil(record: Pick<SessionRecord, 'expiresAt' | 'lastUsedAt'
   return idleTimeout > 0 ? Math.min(record.expiresAt, record.lastUsedAt + idleTimeout) : record.expiresAt;
 }
 
-function latestEpoch(epochs: Epochs, what: string): number {
+/** The latest of an owner's epochs of every kind (0 for none); `what` names the store method for a malformed one. */
+export function latestEpoch(epochs: Epochs, what: string): number {
   let latest = 0;
   for (const kind of Object.keys(epochs)) latest = Math.max(latest, epochOf(epochs, kind, what));
   return latest;

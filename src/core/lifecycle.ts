@@ -13,8 +13,9 @@ export interface CreateHow {
   readonly authenticatedAt?: number | undefined;
   /** A support session: who acts as the user (also the events' `by`). */
   readonly impersonatorId?: string | undefined;
-  /** A support session: the admin's session that started it. */
+  /** A support session: the admin's session that started it, and the admin's latest epoch as read then. */
   readonly impersonatorSessionId?: string | undefined;
+  readonly impersonatorEpoch?: number | undefined;
   /** A lifetime other than the kind's. */
   readonly maxAge?: number | undefined;
 }

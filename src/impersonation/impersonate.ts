@@ -5,7 +5,8 @@ import type { ImpersonateOptions } from './api.js';
 import type { ManagerContext } from '../core/context.js';
 import { checkId } from '../core/checks.js';
 import type { Lifecycle } from '../core/lifecycle.js';
-import { liveSessionOf } from '../core/live-session.js';
+import { judgeLookup, storedSessionOf } from '../core/live-session.js';
+import { latestEpoch } from '../liveness.js';
 import type { Session } from '../session.js';
 import { isWholeNumber } from '../option-checks.js';
 
@@ -23,8 +24,9 @@ export async function impersonate(
   checkId('userId', userId);
   const adminId = (adminSession as { id?: unknown } | null)?.id;
   if (!isSessionId(adminId)) throw new SessionError('UNAUTHENTICATED', 'impersonate() needs the admin\'s live session, as validate() returned it.');
-  const admin = await liveSessionOf(context, adminSession.userId, adminId, context.config.clock());
-  if (admin === undefined) throw new SessionError('UNAUTHENTICATED', 'impersonate(): the admin session is not live.');
+  const found = await storedSessionOf(context, adminSession.userId, adminId);
+  if (found === undefined || (await judgeLookup(context, found, context.config.clock())) !== undefined) throw new SessionError('UNAUTHENTICATED', 'impersonate(): the admin session is not live.');
+  const admin = found.session;
   // Support access does not chain: an impersonated session cannot start another.
   if (admin.impersonatorId !== undefined) throw new SessionError('UNAUTHENTICATED', 'impersonate(): a support session cannot start another one.');
   const ttl = options.ttl;
@@ -37,6 +39,6 @@ export async function impersonate(
     // So a tenant-wide sign-out of the admin's organization ends it too.
     { userId, kind: 'impersonation', tenantId: options.tenantId ?? admin.tenantId, userAgent: options.userAgent, ip: options.ip },
     // Proved by nobody: 0, so no check of authenticatedAt alone can find it fresh.
-    { reason: 'impersonation', impersonatorId: admin.userId, impersonatorSessionId: admin.id, maxAge, authenticatedAt: 0 },
+    { reason: 'impersonation', impersonatorId: admin.userId, impersonatorSessionId: admin.id, impersonatorEpoch: latestEpoch(found.epochs, 'get'), maxAge, authenticatedAt: 0 },
   );
 }
