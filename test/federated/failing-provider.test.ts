@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSessionManager, memoryStore, type SessionManager } from '../../src/index.js';
 import { startHomeIssuer, type HomeIssuer } from './support/issuer.js';
 
@@ -115,4 +115,39 @@ describe('backchannelLogout(): a failing provider is not hammered', () => {
       { reason: 'keys_unavailable', issuer: idp.issuer, cause: expect.objectContaining({ message: expect.stringContaining(`${idp.issuer}/jwks failed less than 10 s ago`) }) },
     ]);
   });
+});
+
+// jose fetches the keys again before every token once they are 10 minutes old (it reads Date.now(), faked here; no timer is).
+describe('backchannelLogout(): a JWKS that fails when a token arrives, with the signing key already held', () => {
+  let idp: HomeIssuer;
+  let sessions: SessionManager;
+  beforeEach(async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+    idp = await startHomeIssuer();
+    sessions = createSessionManager({ store: memoryStore() });
+  });
+  afterEach(async () => {
+    vi.useRealTimers();
+    await sessions.close();
+    await idp.close();
+  });
+  const options = () => ({ issuers: [{ issuer: idp.issuer, clientId: idp.clientId }] });
+  const token = (sid: string, header?: { kid: string }) => idp.logoutToken({ header, claims: { sid, iat: Math.floor(Date.now() / 1000) } });
+  const signIn = (sid: string) => sessions.create({ userId: 'u1', federated: { iss: idp.issuer, sub: 'alice', sid } });
+
+  for (const minutes of [5, 11]) {
+    it(`${minutes} min after the keys were fetched: the token is checked with the key held and its session ends; a token naming another kid is still refused`, async () => {
+      const first = await signIn('sid-a');
+      expect(await sessions.backchannelLogout(await token('sid-a'), options())).toEqual({ ok: true, issuer: idp.issuer, revokedIds: [first.session.id] });
+      expect(idp.jwksFetches).toBe(1);
+      vi.setSystemTime(Date.now() + minutes * 60_000);
+      const second = await signIn('sid-b');
+      idp.jwksAnswer = 503;
+      expect(await sessions.backchannelLogout(await token('sid-b'), options())).toEqual({ ok: true, issuer: idp.issuer, revokedIds: [second.session.id] });
+      expect((await sessions.validate(second.token)).ok).toBe(false);
+      const third = await signIn('sid-c');
+      expect(await sessions.backchannelLogout(await token('sid-c', { kid: 'not-published' }), options())).toMatchObject({ ok: false });
+      expect((await sessions.validate(third.token)).ok).toBe(true);
+    });
+  }
 });
