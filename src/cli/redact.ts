@@ -57,14 +57,14 @@ export function redactingStream(target: NodeJS.WritableStream, redact: (text: st
   });
 }
 
-// The password, every query value, the query and the fragment, as written and as decoded.
+// The password, every query value, the query and the fragment, as written and as decoded (by a form, "+" a space, and as a URL's user info, "+" kept).
 function secretsOf(value: string): string[] {
   const parsed = unambiguousUrl(value);
   const found =
     parsed === undefined
       ? fallbackSecrets(value)
       : [parsed.password, parsed.search.slice(1), parsed.hash.slice(1), ...[...parsed.searchParams].flatMap(([name, value]) => namedValue(name, value))];
-  return found.flatMap((secret) => [secret, decoded(secret), encodeURIComponent(secret)]).filter((secret) => secret !== '' && secret !== HIDDEN);
+  return found.flatMap((secret) => [secret, decoded(secret), decoded(secret, false), encodeURIComponent(secret)]).filter((secret) => secret !== '' && secret !== HIDDEN);
 }
 
 // A JSON value's strings are secrets of their own: a driver may print one it parsed out.
@@ -119,9 +119,9 @@ function split(value: string): { head: string; userinfo: string | undefined; res
   return at === -1 ? { head, userinfo: undefined, rest: body } : { head, userinfo: body.slice(0, at), rest: body.slice(at + 1) };
 }
 
-function decoded(text: string): string {
+function decoded(text: string, plusIsSpace = true): string {
   try {
-    return decodeURIComponent(text.replace(/\+/g, ' '));
+    return decodeURIComponent(plusIsSpace ? text.replace(/\+/g, ' ') : text);
   } catch {
     return text;
   }

@@ -69,3 +69,10 @@ describe('a password of digits only, given in a query or a keyword string', () =
     expect(redact('could not use password 123456 on port 47201')).toBe('could not use password *** on port 47201');
   });
 });
+
+describe('a password holding "+" and a percent-escape', () => {
+  it('is hidden as a form decodes it ("+" a space) and as a driver decodes a URL\'s user info ("+" kept)', () => {
+    const redact = commandLineRedactor(['list', 'u1', '--store', `postgres://app:p+ss%21word@${CLOSED}/test`], {});
+    expect(redact('password "p+ss!word" / "p ss!word" / "p+ss%21word" refused')).toBe('password "***" / "***" / "***" refused');
+  });
+});
