@@ -53,10 +53,11 @@ const revokeUser: Command = {
     'on its next request, and so are access tokens minted for them. "all" also covers the app\'s own kinds\n' +
     'that the store holds for the user; "all" in a list (all,browser) is "all" too.',
   async run({ args: [userId], values, store, manager, output }) {
-    const { kinds, declared, unheld } = await kindsToRevoke(values['kinds'], () => store.store.readUser(userId!, undefined, null));
+    const found = await kindsToRevoke(values['kinds'], () => store.store.readUser(userId!, undefined, null));
+    const { kinds, declared } = found;
     const { epochs } = await manager({ kinds: declared }).revokeAll(userId!, { kinds, by: text(values, 'by') ?? 'cli' });
     output.line(`Signed out user ${userId} everywhere ${signedOutUntil(epochs, 'sessions')}`);
-    if (unheld.length > 0) output.line(unheldNote(unheld, `user ${userId}`));
+    for (const note of notesOn(found, `user ${userId}`)) output.line(note);
   },
 };
 
@@ -74,11 +75,12 @@ export const revokeTenant: Command = {
     'that keeps tenant epochs.',
   async run({ args: [tenantId], values, store, manager, output }) {
     // A tenant's sessions cannot be listed: its high-water marks name the kinds it has sessions of.
-    const { kinds, declared, unheld } = await kindsToRevoke(values['kinds'], () => store.store.readTenant(tenantId!));
+    const found = await kindsToRevoke(values['kinds'], () => store.store.readTenant(tenantId!));
+    const { kinds, declared } = found;
     await confirmed(values, output, `Sign out every user of tenant ${tenantId}?`, `Nothing signed out: tenant ${tenantId} was not confirmed`);
     const { epochs } = await manager({ kinds: declared }).revokeTenant(tenantId!, { kinds, by: text(values, 'by') ?? 'cli' });
     output.line(`Signed out tenant ${tenantId} ${signedOutUntil(epochs, 'its sessions')}`);
-    if (unheld.length > 0) output.line(unheldNote(unheld, `tenant ${tenantId}`));
+    for (const note of notesOn(found, `tenant ${tenantId}`)) output.line(note);
   },
 };
 
@@ -181,7 +183,7 @@ function batchSize(value: string | undefined): number {
  * sessions of (`read`: its high-water marks) are declared for this run, so the default, every kind but `api` as "sign out
  * everywhere", covers the app's own too; a named kind of the app's that none was ever stored of is in `unheld` (a typo?).
  */
-async function kindsToRevoke(value: string | boolean | undefined, read: () => Promise<Pick<TenantState, 'highWater'>>): Promise<{ kinds: 'all' | string[] | undefined; declared: Record<string, KindOptions>; unheld: string[] }> {
+async function kindsToRevoke(value: string | boolean | undefined, read: () => Promise<Pick<TenantState, 'highWater'>>): Promise<{ kinds: 'all' | string[] | undefined; declared: Record<string, KindOptions>; unheld: string[]; neverStored: boolean }> {
   const listed = value === undefined ? [] : String(value).split(',').map((kind) => kind.trim());
   if (listed.some((kind) => kind === '')) throw usageError('--kinds takes "all" or a comma-separated list of kinds');
   // Checked here, not only by the manager the command makes: a mistyped kind is bad usage.
@@ -195,12 +197,13 @@ async function kindsToRevoke(value: string | boolean | undefined, read: () => Pr
   const stored = Object.keys((await read()).highWater);
   const declared = [...stored, ...named].filter(isOwn).map((kind): [string, KindOptions] => [kind, {}]);
   const unheld = all ? [] : named.filter((kind) => isOwn(kind) && !stored.includes(kind));
-  return { kinds: all ? 'all' : value === undefined ? undefined : named, declared: Object.fromEntries(declared), unheld };
+  return { kinds: all ? 'all' : value === undefined ? undefined : named, declared: Object.fromEntries(declared), unheld, neverStored: stored.length === 0 };
 }
 
-// Said after the result: the kinds were signed out, but a kind nothing was stored of may be misspelt.
-const unheldNote = (unheld: readonly string[], whose: string): string =>
-  `No session of kind ${unheld.map((kind) => `"${kind}"`).join(', ')} was ever stored for ${whose}: check the spelling.`;
+// Said after the result: it was signed out, but an owner or a kind nothing was ever stored of may be misspelt.
+const notesOn = ({ unheld, neverStored }: { unheld: readonly string[]; neverStored: boolean }, whose: string): string[] =>
+  neverStored ? [`No session was ever stored for ${whose}: check the spelling (and the store's prefix or schema).`]
+  : unheld.length > 0 ? [`No session of kind ${unheld.map((kind) => `"${kind}"`).join(', ')} was ever stored for ${whose}: check the spelling.`] : [];
 
 // `(browser, remember): sessions created until <time> are refused.`, from the raised epochs.
 const signedOutUntil = (epochs: Readonly<Record<string, number>>, what: string): string =>

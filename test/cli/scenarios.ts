@@ -127,6 +127,12 @@ export function describeCliOnStore(
       expect(await sessions.validate(kiosk.token)).toMatchObject({ ok: true });
       expect((await run('revoke-tenant', 'typo-tenant', '--kinds', 'kiosk', '--yes')).stdout).toMatch(/^Signed out tenant typo-tenant \(kiosk\): [^\n]*\n$/);
       expect(await sessions.validate(kiosk.token)).toMatchObject({ ok: false });
+      // A user or tenant id nothing was ever stored under (a wrong case, a wrong prefix) is said to be so, not only signed out.
+      for (const args of [['revoke-user', 'Typo'], ['revoke-tenant', 'Typo-Tenant', '--yes']]) {
+        const answer = await run(...args);
+        expect(answer).toMatchObject({ code: 0, stderr: '' });
+        expect(answer.stdout).toMatch(new RegExp(`^Signed out [^\\n]*\\nNo session was ever stored for (user|tenant) ${args[1]}: check the spelling \\(and the store's prefix or schema\\)\\.\\n$`));
+      }
     });
 
     it('--kinds with "all" in a list, or with spaces around it, signs out every kind (never a success that left sessions alive)', async () => {
