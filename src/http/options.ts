@@ -118,18 +118,14 @@ export function resolveHttpOptions(input: SessionHttpOptions = {}, caller = 'The
   const sameSite = SAME_SITE[sameSiteOption];
   // Browsers match the prefixes case-insensitively.
   const lowerName = cookieName?.toLowerCase() ?? '';
-  if (lowerName.startsWith('__host-')) {
-    if (domain !== undefined) throw invalid(`cookieName "${cookieName}" has the __Host- prefix, which forbids a Domain: remove the domain option or rename the cookie.`);
-    if (secure === false) throw invalid(`cookieName "${cookieName}" has the __Host- prefix, which needs Secure: remove secure: false or rename the cookie.`);
-  }
-  if (lowerName.startsWith('__secure-') && secure === false) {
-    throw invalid(`cookieName "${cookieName}" has the __Secure- prefix, which needs Secure: remove secure: false or rename the cookie.`);
-  }
+  const prefix = lowerName.startsWith('__host-') ? '__Host-' : lowerName.startsWith('__secure-') ? '__Secure-' : undefined;
+  if (prefix === '__Host-' && domain !== undefined) throw invalid(`cookieName "${cookieName}" has the __Host- prefix, which forbids a Domain: remove the domain option or rename the cookie.`);
+  if (prefix !== undefined && secure === false) throw invalid(`cookieName "${cookieName}" has the ${prefix} prefix, which needs Secure: remove secure: false or rename the cookie.`);
   if (sameSite === 'None' && secure !== true) throw invalid('sameSite "none" needs secure: true (browsers drop SameSite=None cookies without Secure).');
   const retryAfter = integer('retryAfter (seconds)', options.retryAfter, DEFAULT_RETRY_AFTER, { min: 1, max: 86_400 });
   const onError = callable<(error: unknown) => void, undefined>('onError', options.onError, undefined);
   // The configured name has a `__Host-` or `__Secure-` prefix, so `Secure` is always set.
-  const securePrefix = lowerName.startsWith('__host-') || lowerName.startsWith('__secure-');
+  const securePrefix = prefix !== undefined;
   const cookie: CookieAttributes = { sameSite, domain };
   return { loginPath, reauthPath, cookieName, secure, securePrefix, cookie, trustProxy, accessTokens, retryAfter, onError };
 }
