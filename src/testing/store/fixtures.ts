@@ -2,16 +2,14 @@ import { isSessionError } from '../../errors.js';
 import { mintToken } from '../../token.js';
 import type { SessionRecord, SessionStore } from '../../store.js';
 import type { NewSessionRecord, SessionLimit, StoreOperations } from '../../storage/index.js';
+import { BROWSERS } from '../framework/client.js';
 
 export const DAY = 24 * 60 * 60 * 1000;
 /** 30 days, the default lifetime. */
 export const MAX_AGE = 30 * DAY;
 
-// User-Agents of distinct devices, so one user's sessions made through the manager do not replace each other.
-export const CHROME_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
-export const SAFARI_IPHONE =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
-export const FIREFOX_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0';
+/** The framework suite's {@link BROWSERS}, so one user's sessions made through the manager do not replace each other. */
+export const { chromeMac: CHROME_MAC, safariIphone: SAFARI_IPHONE, firefoxWindows: FIREFOX_WINDOWS } = BROWSERS;
 /** The device fields of a row signed in from Chrome on macOS. */
 export const CHROME_MAC_DEVICE = { deviceKey: 'Chrome|Mac OS', browser: 'Chrome', os: 'Mac OS' };
 /** The access-token secret of the suite's managers. */
