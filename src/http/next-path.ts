@@ -5,7 +5,7 @@ const SAFE_SHAPE = /^\/(?![/\\])[\x21-\x5b\x5d-\x7e]*$/;
 // Never in a decoded form: a second leading slash, a backslash, a control character.
 const DECODED_DANGER = /^\/[/\\]|[\\\x00-\x1f\x7f]/;
 const BASE = 'http://next-path.invalid';
-/** Decodings tried; a value still changing after them is refused. */
+/** Decodings tried; a value still changing after them is refused: a later hop could decode it into anything. */
 const MAX_DECODINGS = 4;
 
 /** Whether `value` is a path on this origin that stays one however it is decoded or parsed. */
@@ -25,7 +25,6 @@ export function isSafePath(value: string): boolean {
     if (DECODED_DANGER.test(decoded) || !staysOnOrigin(decoded)) return false;
     current = decoded;
   }
-  // Still changing after four decodings: a later hop could decode it into anything.
   return false;
 }
 
