@@ -1,4 +1,4 @@
-import { isSessionError } from '../../errors.js';
+import { codeOf, isSessionError } from '../../errors.js';
 import type { SessionStore } from '../../store.js';
 import { CliError, EXIT } from '../failure.js';
 
@@ -18,9 +18,8 @@ export async function optionalImport<T>(name: string, load: () => Promise<T>): P
   try {
     return await load();
   } catch (error) {
-    const code = error instanceof Error && 'code' in error ? error.code : undefined;
     // Only the package itself missing, not one of its own dependencies.
-    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && error instanceof Error && error.message.includes(`'${name}'`)) return undefined;
+    if (['ERR_MODULE_NOT_FOUND', 'MODULE_NOT_FOUND'].includes(codeOf(error) ?? '') && error instanceof Error && error.message.includes(`'${name}'`)) return undefined;
     throw error;
   }
 }
