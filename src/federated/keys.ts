@@ -1,5 +1,5 @@
 import { createLocalJWKSet, createRemoteJWKSet, customFetch, errors, type JWTVerifyGetKey } from 'jose';
-import { SessionError } from '../errors.js';
+import { isSessionError, SessionError } from '../errors.js';
 import { isObject } from '../option-checks.js';
 import { createProviderFetch, KeysUnavailable, readJson } from './provider-fetch.js';
 import { checkProviderUrl } from './provider-url.js';
@@ -15,6 +15,9 @@ export interface IssuerKeys {
   keysOf(issuer: string, jwksUri: string | undefined, metadataUrls?: readonly string[]): Promise<JWTVerifyGetKey>;
 }
 
+/** Whether a verification failed because the provider's keys could not be read (a SessionError: its metadata misnames its issuer or names a plain http jwks_uri), not because of the token. */
+export const keysUnreadable = (error: unknown): boolean => error instanceof KeysUnavailable || error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || isSessionError(error);
+
 // A kid the provider's keys lack is the token's fault (a provider publishes a key before it signs with it), even within jose's 30 s refetch cooldown; the kid, the sender's text, is left out.
 // A provider that cannot be read (jose fetches again before each token once its keys are 10 minutes old) leaves the keys held in use: a token naming another kid still fails closed.
 function withUnknownKid(remote: ReturnType<typeof createRemoteJWKSet>): JWTVerifyGetKey {
@@ -24,8 +27,7 @@ function withUnknownKid(remote: ReturnType<typeof createRemoteJWKSet>): JWTVerif
     } catch (error) {
       const kid = header.kid;
       const held = remote.jwks()?.keys ?? [];
-      const unreadable = error instanceof KeysUnavailable || error instanceof errors.JWKSTimeout || (error instanceof Error && error.name === 'TimeoutError');
-      if (unreadable && held.length > 0 && (typeof kid !== 'string' || held.some((key) => key.kid === kid))) return createLocalJWKSet(remote.jwks()!)(header, token);
+      if (keysUnreadable(error) && held.length > 0 && (typeof kid !== 'string' || held.some((key) => key.kid === kid))) return createLocalJWKSet(remote.jwks()!)(header, token);
       if (error instanceof errors.JWKSNoMatchingKey && typeof kid === 'string' && !held.some((key) => key.kid === kid)) {
         throw new UnknownKey('The token names a key the provider does not publish.', { cause: error });
       }

@@ -1,10 +1,8 @@
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyOptions, type ProtectedHeaderParameters } from 'jose';
-import { isSessionError } from '../errors.js';
 import type { BackchannelIssuer, BackchannelRefusal, BackchannelRefusalReport } from './api.js';
 import { isFederatedText } from './input.js';
 import { isObject } from '../option-checks.js';
-import { UnknownKey, type IssuerKeys } from './keys.js';
-import { KeysUnavailable } from './provider-fetch.js';
+import { keysUnreadable, UnknownKey, type IssuerKeys } from './keys.js';
 import { FEDERATED_LIMITS } from '../store-records.js';
 
 /** Largest logout token accepted, in characters; a provider's are under 2 KB. */
@@ -141,8 +139,7 @@ export function acceptableUntil(iat: number, maxTokenAge: number): number {
 /** The refusal a verification error means; `keys_unavailable` when the provider, not the token, failed. */
 export function refusalOf(error: unknown): BackchannelRefusal {
   if (error instanceof UnknownKey) return 'unknown_key';
-  // A SessionError: the provider's metadata misnames its issuer or names a plain http jwks_uri.
-  if (error instanceof KeysUnavailable || error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || isSessionError(error)) return 'keys_unavailable';
+  if (keysUnreadable(error)) return 'keys_unavailable';
   // jose reports a token older than maxTokenAge as expired, naming iat.
   if (error instanceof errors.JWTExpired) return error.claim === 'iat' ? 'bad_iat' : 'expired';
   if (error instanceof errors.JWTClaimValidationFailed) return error.claim === 'iat' ? 'bad_iat' : error.claim === 'exp' ? 'expired' : 'malformed';
