@@ -53,11 +53,10 @@ const revokeUser: Command = {
     'on its next request, and so are access tokens minted for them. "all" also covers the app\'s own kinds\n' +
     'that the store holds for the user; "all" in a list (all,browser) is "all" too.',
   async run({ args: [userId], values, store, manager, output }) {
-    const found = await kindsToRevoke(values['kinds'], () => store.store.readUser(userId!, undefined, null));
-    const { kinds, declared } = found;
-    const { epochs } = await manager({ kinds: declared }).revokeAll(userId!, { kinds, by: text(values, 'by') ?? 'cli' });
+    const revoking = await kindsToRevoke(values['kinds'], () => store.store.readUser(userId!, undefined, null));
+    const { epochs } = await manager({ kinds: revoking.declared }).revokeAll(userId!, { kinds: revoking.kinds, by: text(values, 'by') ?? 'cli' });
     output.line(`Signed out user ${userId} everywhere ${signedOutUntil(epochs, 'sessions')}`);
-    for (const note of notesOn(found, `user ${userId}`)) output.line(note);
+    for (const note of notesOn(revoking, `user ${userId}`)) output.line(note);
   },
 };
 
@@ -75,12 +74,11 @@ export const revokeTenant: Command = {
     'that keeps tenant epochs.',
   async run({ args: [tenantId], values, store, manager, output }) {
     // A tenant's sessions cannot be listed: its high-water marks name the kinds it has sessions of.
-    const found = await kindsToRevoke(values['kinds'], () => store.store.readTenant(tenantId!));
-    const { kinds, declared } = found;
+    const revoking = await kindsToRevoke(values['kinds'], () => store.store.readTenant(tenantId!));
     await confirmed(values, output, `Sign out every user of tenant ${tenantId}?`, `Nothing signed out: tenant ${tenantId} was not confirmed`);
-    const { epochs } = await manager({ kinds: declared }).revokeTenant(tenantId!, { kinds, by: text(values, 'by') ?? 'cli' });
+    const { epochs } = await manager({ kinds: revoking.declared }).revokeTenant(tenantId!, { kinds: revoking.kinds, by: text(values, 'by') ?? 'cli' });
     output.line(`Signed out tenant ${tenantId} ${signedOutUntil(epochs, 'its sessions')}`);
-    for (const note of notesOn(found, `tenant ${tenantId}`)) output.line(note);
+    for (const note of notesOn(revoking, `tenant ${tenantId}`)) output.line(note);
   },
 };
 
