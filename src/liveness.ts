@@ -36,7 +36,6 @@ export function refusalOf(record: LivenessFields, facts: RevocationFacts, now: n
   const own = ownRefusal(record, facts, now, what);
   if (own !== undefined) return own;
   const support = record.kind === 'impersonation' || record.impersonatorId !== undefined;
-  // Against the admin's epoch as read at its start, never its own createdAt: a row without it (written before) is judged so.
   if (support && (impersonator === undefined || impersonatorEpoch > (record.impersonatorEpoch ?? record.createdAt - 1) || impersonator.adminSessionRefusal !== undefined)) return 'revoked';
   if (idleTimeout > 0 && now - record.lastUsedAt >= idleTimeout) return 'idle';
   return undefined;
