@@ -26,17 +26,19 @@ export interface ImpersonatorFacts {
 }
 
 /** The fields of a row that liveness is decided from. */
-export type LivenessFields = Pick<SessionRecord, 'kind' | 'tenantId' | 'createdAt' | 'expiresAt' | 'lastUsedAt' | 'revokedAt' | 'revokedReason' | 'impersonatorId' | 'impersonatorEpoch'>;
+export type LivenessFields = Pick<SessionRecord, 'kind' | 'tenantId' | 'createdAt' | 'expiresAt' | 'lastUsedAt' | 'revokedAt' | 'revokedReason' | 'impersonatorId' | 'impersonatorEpochs'>;
 
 /** Why a row is not live (expired, revoked by itself, an epoch or its admin, idle past `idleTimeout`), or `undefined`; `what` names the store method for a malformed epoch. */
 export function refusalOf(record: LivenessFields, facts: RevocationFacts, now: number, idleTimeout: number, what: string): Refusal | undefined {
   // Every epoch is checked before any verdict: a malformed answer is a store error, never a refusal.
   const { impersonator } = facts;
-  const impersonatorEpoch = impersonator === undefined ? 0 : latestEpoch(impersonator.epochs, what);
+  const adminEpoch = impersonator === undefined ? 0 : latestEpoch(impersonator.epochs, what);
   const own = ownRefusal(record, facts, now, what);
   if (own !== undefined) return own;
   const support = record.kind === 'impersonation' || record.impersonatorId !== undefined;
-  if (support && (impersonator === undefined || impersonatorEpoch > (record.impersonatorEpoch ?? record.createdAt - 1) || impersonator.adminSessionRefusal !== undefined)) return 'revoked';
+  const since = record.impersonatorEpochs;
+  const adminRevoked = impersonator !== undefined && (since === undefined ? record.createdAt <= adminEpoch : Object.keys(impersonator.epochs).some((kind) => impersonator.epochs[kind]! > (Object.hasOwn(since, kind) ? since[kind]! : 0)));
+  if (support && (impersonator === undefined || adminRevoked || impersonator.adminSessionRefusal !== undefined)) return 'revoked';
   if (idleTimeout > 0 && now - record.lastUsedAt >= idleTimeout) return 'idle';
   return undefined;
 }
@@ -61,8 +63,7 @@ export function liveUntil(record: Pick<SessionRecord, 'expiresAt' | 'lastUsedAt'
   return idleTimeout > 0 ? Math.min(record.expiresAt, record.lastUsedAt + idleTimeout) : record.expiresAt;
 }
 
-/** The latest of an owner's epochs of every kind (0 for none); `what` names the store method for a malformed one. */
-export function latestEpoch(epochs: Epochs, what: string): number {
+function latestEpoch(epochs: Epochs, what: string): number {
   let latest = 0;
   for (const kind of Object.keys(epochs)) latest = Math.max(latest, epochOf(epochs, kind, what));
   return latest;

@@ -4,7 +4,7 @@ import { formatLastUsed } from './relative-time.js';
 import type { SessionRecord } from './store.js';
 
 /** A session as the app sees it: the stored record without the secret hashes and rotation salt, the admin's session id and the provider origin (`list()` shows that one). */
-export type Session = Omit<SessionRecord, 'secretHash' | 'previousSecretHash' | 'rotationSalt' | 'retiredSecretHashes' | 'impersonatorSessionId' | 'impersonatorEpoch' | 'federated'>;
+export type Session = Omit<SessionRecord, 'secretHash' | 'previousSecretHash' | 'rotationSalt' | 'retiredSecretHashes' | 'impersonatorSessionId' | 'impersonatorEpochs' | 'federated'>;
 
 /** Why a token was refused by {@link SessionManager.validate}. */
 export type ValidationFailureReason = 'missing' | 'malformed' | 'not_found' | 'expired' | 'idle' | 'revoked' | 'reused';

@@ -46,7 +46,8 @@ export function checkRecord(answer: unknown, what: string): SessionRecord {
   if (record['impersonatorId'] !== undefined && typeof record['impersonatorId'] !== 'string') throw malformed(what, 'a session whose impersonatorId is not a string');
   if (record['impersonatorSessionId'] !== undefined && typeof record['impersonatorSessionId'] !== 'string') throw malformed(what, 'a session whose impersonatorSessionId is not a string');
   if (revokedAt !== undefined && !isTime(revokedAt)) throw malformed(what, 'a session whose revokedAt is neither absent nor a finite number');
-  for (const name of ['rotatedAt', 'impersonatorEpoch']) if (record[name] !== undefined && !isTime(record[name])) throw malformed(what, `a session whose ${name} is neither absent nor a finite number`);
+  if (record['rotatedAt'] !== undefined && !isTime(record['rotatedAt'])) throw malformed(what, 'a session whose rotatedAt is neither absent nor a finite number');
+  if (record['impersonatorEpochs'] !== undefined) checkAllEpochs(record['impersonatorEpochs'], what);
   for (const name of ['rotationSalt', 'retiredSecretHashes']) if (record[name] !== undefined && typeof record[name] !== 'string') throw malformed(what, `a session whose ${name} is neither absent nor text`);
   // Its successor secret cannot be derived: decided here once, not by each reader of the row.
   if (record['rotatedAt'] !== undefined && record['rotationSalt'] === undefined) throw malformed(what, 'a session rotated (rotatedAt) without its rotationSalt');

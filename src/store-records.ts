@@ -78,8 +78,8 @@ export interface SessionRecord {
   readonly impersonatorId?: string | undefined;
   /** Set on a support session: the admin's own session, which it lives no longer than. */
   readonly impersonatorSessionId?: string | undefined;
-  /** Set on a support session: its admin's latest epoch as read when it began; a later one ends it (epochs and `createdAt` may come from two servers' clocks; without it, `createdAt` is compared). */
-  readonly impersonatorEpoch?: number | undefined;
+  /** Set on a support session: its admin's epochs as read when it began; a later one of any kind ends it (epochs and `createdAt` may come from two servers' clocks; without them, `createdAt` is compared). */
+  readonly impersonatorEpochs?: Epochs | undefined;
   /** Set when this one session was revoked (sign out, replaced, revoked by id). */
   readonly revokedAt?: number | undefined;
   /** Why it was revoked: `sign_out`, `revoked`, `replaced`, or another event reason. */

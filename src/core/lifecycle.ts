@@ -1,5 +1,5 @@
 import type { Session, SessionView, ValidationResult } from '../session.js';
-import type { SessionRecord } from '../store.js';
+import type { Epochs, SessionRecord } from '../store.js';
 import type { CreatedSession, CreateSessionInput, ListOptions, ReauthenticateOptions, RevokeAllResult, RevokeAllSessionsOptions, RevokeOthersResult, RevokeOthersSessionsOptions, RevokeSessionOptions, ValidateOptions } from './shapes.js';
 
 /** Why a session was created: a sign-in, the fresh session of a credential change, support access. */
@@ -13,9 +13,9 @@ export interface CreateHow {
   readonly authenticatedAt?: number | undefined;
   /** A support session: who acts as the user (also the events' `by`). */
   readonly impersonatorId?: string | undefined;
-  /** A support session: the admin's session that started it, and the admin's latest epoch as read then. */
+  /** A support session: the admin's session that started it, and the admin's epochs as read then. */
   readonly impersonatorSessionId?: string | undefined;
-  readonly impersonatorEpoch?: number | undefined;
+  readonly impersonatorEpochs?: Epochs | undefined;
   /** A lifetime other than the kind's. */
   readonly maxAge?: number | undefined;
 }

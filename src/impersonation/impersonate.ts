@@ -6,7 +6,6 @@ import type { ManagerContext } from '../core/context.js';
 import { checkId } from '../core/checks.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import { judgeLookup, storedSessionOf } from '../core/live-session.js';
-import { latestEpoch } from '../liveness.js';
 import type { Session } from '../session.js';
 import { isWholeNumber } from '../option-checks.js';
 
@@ -39,6 +38,6 @@ export async function impersonate(
     // So a tenant-wide sign-out of the admin's organization ends it too.
     { userId, kind: 'impersonation', tenantId: options.tenantId ?? admin.tenantId, userAgent: options.userAgent, ip: options.ip },
     // Proved by nobody: 0, so no check of authenticatedAt alone can find it fresh.
-    { reason: 'impersonation', impersonatorId: admin.userId, impersonatorSessionId: admin.id, impersonatorEpoch: latestEpoch(found.epochs, 'get'), maxAge, authenticatedAt: 0 },
+    { reason: 'impersonation', impersonatorId: admin.userId, impersonatorSessionId: admin.id, impersonatorEpochs: found.epochs, maxAge, authenticatedAt: 0 },
   );
 }

@@ -89,7 +89,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       persistent: input.persistent === false ? false : undefined,
       impersonatorId,
       impersonatorSessionId: how.impersonatorSessionId,
-      impersonatorEpoch: how.impersonatorEpoch,
+      impersonatorEpochs: how.impersonatorEpochs,
       federated,
     };
     const activity = entryFor(context, { userId: input.userId, tenantId: input.tenantId, type: 'session.created', at: now, reason, sessionId: record.id, deviceLabel: deviceLabel(record), ip: record.ip, by });

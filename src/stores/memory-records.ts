@@ -28,7 +28,7 @@ export function copyOf(row: SessionRecord, to: 'kept' | 'answer'): Row {
     data: row.data === undefined ? undefined : structuredClone(row.data),
     impersonatorId: row.impersonatorId,
     impersonatorSessionId: row.impersonatorSessionId,
-    impersonatorEpoch: row.impersonatorEpoch,
+    impersonatorEpochs: row.impersonatorEpochs === undefined ? undefined : { ...row.impersonatorEpochs },
     revokedAt: row.revokedAt,
     revokedReason: row.revokedReason,
     previousSecretHash: row.previousSecretHash === undefined ? undefined : kept ? new Uint8Array(row.previousSecretHash) : Buffer.from(row.previousSecretHash),

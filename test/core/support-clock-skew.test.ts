@@ -51,6 +51,24 @@ describe('support access started on a server whose clock runs ahead of the one t
       await close();
     }
   });
+
+  it("a later revocation of one kind ends it although that kind's epoch stays below another kind's that a faster server wrote before", async () => {
+    const store = memoryStore();
+    const { ahead, onTime, later, close } = twoServers([store, store], 120_000);
+    try {
+      await ahead.create({ userId: 'admin' });
+      await ahead.revokeAll('admin');
+      later(1_000);
+      const admin = await onTime.create({ userId: 'admin' });
+      const support = await onTime.impersonate(admin.session, 'ada');
+      expect((await onTime.validate(support.token)).ok).toBe(true);
+      later(8_000);
+      await onTime.revokeAll('admin', { kinds: ['api'] });
+      expect([(await onTime.validate(admin.token)).ok, (await onTime.validate(support.token)).ok]).toEqual([true, false]);
+    } finally {
+      await close();
+    }
+  });
 });
 
 for (const kind of SHARED_STORE_KINDS) {

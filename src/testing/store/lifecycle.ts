@@ -7,7 +7,7 @@ export function describeLifecycle({ describe, it, expect, store }: StoreSuiteCon
     it("stores a session and reads back every field as given: from get() with its epochs, in its user's list, and in the row a revoke answers", async () => {
       const user = freshUser();
       const device = { ...CHROME_MAC_DEVICE, deviceType: 'desktop', userAgent: 'Mozilla/5.0 (Macintosh)', ip: '203.0.113.7' };
-      const support = { kind: 'impersonation', impersonatorId: 'admin-42', impersonatorSessionId: 'AdminSessionId-Of-22ch', impersonatorEpoch: Date.now() - 7_000 };
+      const support = { kind: 'impersonation', impersonatorId: 'admin-42', impersonatorSessionId: 'AdminSessionId-Of-22ch', impersonatorEpochs: { browser: Date.now() - 7_000, api: Date.now() - 9_000 } };
       // Proof an hour before sign-in and a session-only cookie: neither is what a store would default to.
       const proof = { authenticatedAt: Date.now() - 3_600_000, persistent: false };
       const record = newRecord(store(), user, { tenantId: 'tenant-a', ...device, ...support, ...proof, data: { plan: 'pro', seats: 3, nested: { ok: true, list: [1, 'two', null] } } });
@@ -34,7 +34,7 @@ export function describeLifecycle({ describe, it, expect, store }: StoreSuiteCon
       const listed = (await store().listByUser(record.userId)).sessions[0]!;
       const revoked = (await store().revoke(record.id, { at: record.createdAt + 1, reason: 'sign_out' }))!;
       for (const read of [found, listed, revoked]) {
-        const optional = [read.tenantId, read.deviceKey, read.userAgent, read.data, read.impersonatorId, read.impersonatorSessionId, read.impersonatorEpoch];
+        const optional = [read.tenantId, read.deviceKey, read.userAgent, read.data, read.impersonatorId, read.impersonatorSessionId, read.impersonatorEpochs];
         expect(optional.map((field) => field ?? undefined)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined, undefined]);
         // Only `false` is stored: a column defaulting to false would make every cookie session-only.
         expect(read.persistent ?? true).toBe(true);
