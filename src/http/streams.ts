@@ -16,22 +16,27 @@ export interface NodeStreamTarget {
   readonly destroyed?: boolean;
 }
 
-/** Writes a streaming response's body on a Node response (`res`, `ctx.res`, `reply.raw`) until the connection closes. */
-export function streamToNode(stream: HttpStream, res: NodeStreamTarget): void {
-  res.flushHeaders();
+/** Opens `stream` on `write` and `end`: nothing reaches them after its end or after the returned close, which stops the stream. */
+function openUntilClosed(stream: HttpStream, write: (chunk: string) => unknown, end: () => unknown): () => void {
   let ended = false;
   const stop = stream.open({
-    write: (chunk) => void (ended || res.write(chunk)),
+    write: (chunk) => void (ended || write(chunk)),
     end: () => {
       if (ended) return;
       ended = true;
-      res.end();
+      end();
     },
   });
-  const close = (): void => {
+  return () => {
     ended = true;
     stop();
   };
+}
+
+/** Writes a streaming response's body on a Node response (`res`, `ctx.res`, `reply.raw`) until the connection closes. */
+export function streamToNode(stream: HttpStream, res: NodeStreamTarget): void {
+  res.flushHeaders();
+  const close = openUntilClosed(stream, (chunk) => res.write(chunk), () => res.end());
   res.once('close', close);
   // A client that left while the middleware was still working has already fired "close".
   if (res.destroyed === true) close();
@@ -40,24 +45,13 @@ export function streamToNode(stream: HttpStream, res: NodeStreamTarget): void {
 /** A streaming response's body as a Web `ReadableStream` for `new Response()`, stopped when the reader cancels. */
 export function streamToWeb(stream: HttpStream): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  let stop: (() => void) | undefined;
-  let ended = false;
+  let close: (() => void) | undefined;
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      stop = stream.open({
-        write: (chunk) => {
-          if (!ended) controller.enqueue(encoder.encode(chunk));
-        },
-        end: () => {
-          if (ended) return;
-          ended = true;
-          controller.close();
-        },
-      });
+      close = openUntilClosed(stream, (chunk) => controller.enqueue(encoder.encode(chunk)), () => controller.close());
     },
     cancel() {
-      ended = true;
-      stop?.();
+      close?.();
     },
   });
 }
