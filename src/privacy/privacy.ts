@@ -47,6 +47,5 @@ export async function eraseUser(context: ManagerContext, lifecycle: Lifecycle, u
   await lifecycle.revokeAll(userId, { kinds: 'all', reason: 'user_erased', by: options.by, tenantId: options.tenantId });
   const { store, calls } = context;
   // Before `eraseUser`: its last step may make erased bytes unreadable (SQLite checkpoints its WAL).
-  const deletedSessions = await calls.call('eraseUser', (due) => store.eraseUser(userId, context.config.clock(), due));
-  return { deletedSessions };
+  return { deletedSessions: await calls.call('eraseUser', (due) => store.eraseUser(userId, context.config.clock(), due)) };
 }
