@@ -155,8 +155,7 @@ export function sqlStore(dialect: Dialect, names: Names, driver: SqlDriver): Sql
     },
 
     async touch(sessionId, times) {
-      const { count } = await driver.use('touch', false, (c) => c.run(st.touch, [times.lastUsedAt ?? 0, times.authenticatedAt ?? 0, sessionId]));
-      return count > 0;
+      return (await driver.use('touch', false, (c) => c.run(st.touch, [times.lastUsedAt ?? 0, times.authenticatedAt ?? 0, sessionId]))).count > 0;
     },
 
     async prune({ now, limit, activityBefore, devicesBefore, due }) {
@@ -176,8 +175,7 @@ export function sqlStore(dialect: Dialect, names: Names, driver: SqlDriver): Sql
     async listActivity(userId, { tenantId, limit, before }) {
       // '~' sorts after every character an activity id may hold.
       const after = before ?? '~';
-      const rows = await read('listActivity', st.listActivity, [userId, after, limit, tenantId ?? null, after, limit, limit]);
-      return rows.map(activityOf);
+      return (await read('listActivity', st.listActivity, [userId, after, limit, tenantId ?? null, after, limit, limit])).map(activityOf);
     },
 
     async stats(now) {
