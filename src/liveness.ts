@@ -1,5 +1,5 @@
 import { TOKEN_REUSED } from './rotation/index.js';
-import { epochOf } from './store-answers.js';
+import { checkAllEpochs, epochOf } from './store-answers.js';
 import type { Epochs, SessionRecord } from './store-records.js';
 
 // The one rule for "is this stored session live at `now`?": every path that acts on a row it read asks it.
@@ -32,13 +32,14 @@ export type LivenessFields = Pick<SessionRecord, 'kind' | 'tenantId' | 'createdA
 export function refusalOf(record: LivenessFields, facts: RevocationFacts, now: number, idleTimeout: number, what: string): Refusal | undefined {
   // Every epoch is checked before any verdict: a malformed answer is a store error, never a refusal.
   const { impersonator } = facts;
-  const adminEpoch = impersonator === undefined ? 0 : latestEpoch(impersonator.epochs, what);
+  if (impersonator !== undefined) checkAllEpochs(impersonator.epochs, what);
   const own = ownRefusal(record, facts, now, what);
   if (own !== undefined) return own;
-  const support = record.kind === 'impersonation' || record.impersonatorId !== undefined;
-  const since = record.impersonatorEpochs;
-  const adminRevoked = impersonator !== undefined && (since === undefined ? record.createdAt <= adminEpoch : Object.keys(impersonator.epochs).some((kind) => impersonator.epochs[kind]! > (Object.hasOwn(since, kind) ? since[kind]! : 0)));
-  if (support && (impersonator === undefined || adminRevoked || impersonator.adminSessionRefusal !== undefined)) return 'revoked';
+  if (record.kind === 'impersonation' || record.impersonatorId !== undefined) {
+    // Epochs against epochs, never against `createdAt` (two servers' clocks); a row without them ends at any raise.
+    const since = record.impersonatorEpochs ?? {};
+    if (impersonator === undefined || impersonator.adminSessionRefusal !== undefined || Object.keys(impersonator.epochs).some((kind) => impersonator.epochs[kind]! > epochOf(since, kind, what))) return 'revoked';
+  }
   if (idleTimeout > 0 && now - record.lastUsedAt >= idleTimeout) return 'idle';
   return undefined;
 }
@@ -63,8 +64,3 @@ export function liveUntil(record: Pick<SessionRecord, 'expiresAt' | 'lastUsedAt'
   return idleTimeout > 0 ? Math.min(record.expiresAt, record.lastUsedAt + idleTimeout) : record.expiresAt;
 }
 
-function latestEpoch(epochs: Epochs, what: string): number {
-  let latest = 0;
-  for (const kind of Object.keys(epochs)) latest = Math.max(latest, epochOf(epochs, kind, what));
-  return latest;
-}

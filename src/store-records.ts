@@ -78,7 +78,7 @@ export interface SessionRecord {
   readonly impersonatorId?: string | undefined;
   /** Set on a support session: the admin's own session, which it lives no longer than. */
   readonly impersonatorSessionId?: string | undefined;
-  /** Set on a support session: its admin's epochs as read when it began; a later one of any kind ends it (epochs and `createdAt` may come from two servers' clocks; without them, `createdAt` is compared). */
+  /** Set on a support session: its admin's epochs as read when it began; a later one of any kind ends it (never compared with `createdAt`: two servers' clocks); a support row without them ends at any. */
   readonly impersonatorEpochs?: Epochs | undefined;
   /** Set when this one session was revoked (sign out, replaced, revoked by id). */
   readonly revokedAt?: number | undefined;

@@ -5,7 +5,8 @@ import { epochFor, liveUntil, ownRefusal, refusalOf, type LivenessFields, type R
 
 const row = (fields: Partial<LivenessFields> = {}): LivenessFields => ({ kind: 'browser', createdAt: 1_000, expiresAt: 2_000, lastUsedAt: 1_500, ...fields });
 const facts = (fields: Partial<RevocationFacts> = {}): RevocationFacts => ({ epochs: {}, ...fields });
-const support = (fields: Partial<LivenessFields> = {}) => row({ impersonatorId: 'root', ...fields });
+// A support session whose admin's epochs, when it began, were these.
+const support = (fields: Partial<LivenessFields> = {}) => row({ impersonatorId: 'root', impersonatorEpochs: { browser: 999, api: 500 }, ...fields });
 // A STORE_ERROR whose message is, or matches, `message`.
 const storeError = (message: string | RegExp) =>
   expect.objectContaining({ code: 'STORE_ERROR', message: typeof message === 'string' ? message : expect.stringMatching(message) });
@@ -74,6 +75,19 @@ describe('refusalOf', () => {
   it("ends a support session when the admin revokes any kind at or after its start", () => {
     expect(refusalOf(support(), facts({ impersonator: admin({ api: 1_000 }) }), 1_100, 0, 'get')).toBe('revoked');
     expect(refusalOf(support(), facts({ impersonator: admin({ api: 200, remember: 1_400 }) }), 1_500, 0, 'get')).toBe('revoked');
+  });
+
+  it("ends a support session at a raise of one kind even below another kind's epoch, and never compares its createdAt with an epoch", () => {
+    expect(refusalOf(support(), facts({ impersonator: admin({ browser: 999, api: 501 }) }), 1_100, 0, 'get')).toBe('revoked');
+    // A slower server's clock wrote an epoch before the row's createdAt: a raise all the same.
+    expect(refusalOf(support({ createdAt: 5_000, expiresAt: 9_000 }), facts({ impersonator: admin({ browser: 1_000, api: 500 }) }), 5_100, 0, 'get')).toBe('revoked');
+    // A faster server's epochs, later than createdAt but as they were when it began: live.
+    expect(refusalOf(support({ impersonatorEpochs: { browser: 1_900 } }), facts({ impersonator: admin({ browser: 1_900 }) }), 1_100, 0, 'get')).toBeUndefined();
+  });
+
+  it('ends a support row that kept no epochs of its admin at any epoch of theirs', () => {
+    expect(refusalOf(support({ impersonatorEpochs: undefined }), facts({ impersonator: admin({ api: 1 }) }), 1_100, 0, 'get')).toBe('revoked');
+    expect(refusalOf(support({ impersonatorEpochs: undefined }), facts({ impersonator: admin() }), 1_100, 0, 'get')).toBeUndefined();
   });
 
   it("ends a support session when its admin's session is not live, whatever the reason", () => {
