@@ -6,8 +6,12 @@ import { checkProviderUrl } from './provider-url.js';
 
 const DISCOVERY_TIMEOUT = 5_000;
 
-/** Raised when a token names a `kid` the provider's keys (fetched at most 30 s ago) lack. */
-export class UnknownKey extends Error {}
+/** Raised when a token names a `kid` the provider's keys lack; `beforeFetch`: fetched before it came, within jose's 30 s refetch cooldown, so a key published since is not seen yet. */
+export class UnknownKey extends Error {
+  constructor(readonly beforeFetch: boolean, options: ErrorOptions) {
+    super('The token names a key the provider does not publish.', options);
+  }
+}
 
 /** A cache of key sets by JWKS URL, and of JWKS URLs by issuer. */
 export interface IssuerKeys {
@@ -18,10 +22,11 @@ export interface IssuerKeys {
 /** Whether a verification failed because the provider's keys could not be read (a SessionError: its metadata misnames its issuer or names a plain http jwks_uri), not because of the token. */
 export const keysUnreadable = (error: unknown): boolean => error instanceof KeysUnavailable || error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || isSessionError(error);
 
-// A kid the provider's keys lack is the token's fault (a provider publishes a key before it signs with it), even within jose's 30 s refetch cooldown; the kid, the sender's text, is left out.
+// A kid the provider's keys lack is the token's fault (a provider publishes a key before it signs with it); the kid, the sender's text, is left out.
 // A provider that cannot be read (jose fetches again before each token once its keys are 10 minutes old) leaves the keys held in use: a token naming another kid still fails closed.
 function withUnknownKid(remote: ReturnType<typeof createRemoteJWKSet>): JWTVerifyGetKey {
   return async (header, token) => {
+    const beforeFetch = remote.coolingDown;
     try {
       return await remote(header, token);
     } catch (error) {
@@ -29,7 +34,7 @@ function withUnknownKid(remote: ReturnType<typeof createRemoteJWKSet>): JWTVerif
       const held = remote.jwks()?.keys ?? [];
       if (keysUnreadable(error) && held.length > 0 && (typeof kid !== 'string' || held.some((key) => key.kid === kid))) return createLocalJWKSet(remote.jwks()!)(header, token);
       if (error instanceof errors.JWKSNoMatchingKey && typeof kid === 'string' && !held.some((key) => key.kid === kid)) {
-        throw new UnknownKey('The token names a key the provider does not publish.', { cause: error });
+        throw new UnknownKey(beforeFetch, { cause: error });
       }
       throw error;
     }

@@ -126,7 +126,8 @@ export interface SecurityEventActions {
    *
    * @returns What was done, or why the SET was refused (never throws for a bad SET).
    * @throws {@link session-revocation!SessionError} `KEYS_UNAVAILABLE` when the transmitter's
-   * metadata or keys cannot be read (answer 503; nothing ended); `INVALID_CONFIGURATION` for
+   * metadata or keys cannot be read, or the SET names a key they lacked when fetched less than
+   * 30 s ago (answer 503: sent again; nothing ended); `INVALID_CONFIGURATION` for
    * bad options; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    *
    * @example

@@ -3,7 +3,7 @@ import type { JWTPayload } from 'jose';
 import { SessionError } from '../errors.js';
 import { isFederatedText } from '../federated/input.js';
 import { isObject } from '../option-checks.js';
-import type { IssuerKeys } from '../federated/keys.js';
+import { UnknownKey, type IssuerKeys } from '../federated/keys.js';
 import { decodeUnverified, DEFAULT_ALGORITHMS, jwtType, refusalOf as tokenRefusalOf, verifyProviderJwt } from '../federated/logout-token.js';
 import type { BackchannelRefusal } from '../federated/api.js';
 import { FEDERATED_LIMITS } from '../store-records.js';
@@ -69,6 +69,10 @@ export async function checkSecurityEventToken(
       requiredClaims: ['iat'],
     }));
   } catch (error) {
+    // Unlike a provider's logout token, a SET answered 503 is sent again: one naming a key published since the keys were fetched is not lost.
+    if (error instanceof UnknownKey && error.beforeFetch) {
+      throw new SessionError('KEYS_UNAVAILABLE', `securityEvent(): the SET names a key that ${transmitter.issuer}'s keys, fetched less than 30 s ago, lack; they are fetched again 30 s after the last fetch, so it is to be sent again.`, { cause: error });
+    }
     const refusal = refusalOf(error);
     if (refusal === undefined) {
       throw new SessionError('KEYS_UNAVAILABLE', `securityEvent(): the keys of ${transmitter.issuer} could not be read: ${error instanceof Error ? error.message : String(error)}`, { cause: error });

@@ -1,10 +1,14 @@
+import { createServer } from 'node:http';
+import express from 'express';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { sessionMiddleware, sessionRoutes } from '../../adapters/express/index.js';
 import { createSessionManager, isSessionError, memoryStore, type SessionManager } from '../../src/index.js';
+import { listen } from '../frameworks/listen.js';
 import { EVENTS, startTransmitter, type TestTransmitter } from './support/transmitter.js';
 
 // The transmitter's keys: discovered from SSF metadata (SSF 1.0 sections 4.1.4 and 7.2), an
-// unknown kid is the SET's fault (RFC 8935 section 2.4 invalid_key) and costs at most one JWKS
-// fetch; keys that cannot be read are the transmitter's (KEYS_UNAVAILABLE, a 503 on the route),
+// unknown kid is the SET's fault (RFC 8935 section 2.4 invalid_key) once the keys were fetched
+// after it came, and costs at most one JWKS fetch; keys that cannot be read are the transmitter's (KEYS_UNAVAILABLE, a 503 on the route),
 // and forged SETs cannot make the app fetch again and again while it fails.
 
 const codeOf = (promise: Promise<unknown>) =>
@@ -70,19 +74,73 @@ describe('securityEvent(): the transmitter\'s keys', () => {
     expect(await sessions.securityEvent(await revokeSet({ header: { kid: undefined }, signWith: tx.otherKey }), options())).toMatchObject({ ok: false, err: 'invalid_key' });
   });
 
-  it('an unknown kid is invalid_key and costs at most one JWKS fetch, however many SETs name one', async () => {
+  it('an unknown kid is invalid_key once the keys were fetched after the SET came, and costs at most one JWKS fetch however many SETs name one', async () => {
     const signedIn = await signIn();
+    // Fetched for this SET: a kid the keys lack is the SET's fault.
+    expect(await sessions.securityEvent(await revokeSet({ header: { kid: 'made-up' } }), options())).toMatchObject({ ok: false, err: 'invalid_key' });
+    // Within the 30 s before jose fetches again, a key published since could be the one: sent again (503), never refused for good.
     for (let index = 0; index < 20; index++) {
-      expect(await sessions.securityEvent(await revokeSet({ header: { kid: `made-up-${index}` } }), options())).toMatchObject({ ok: false, err: 'invalid_key' });
+      expect(await codeOf(sessions.securityEvent(await revokeSet({ header: { kid: `made-up-${index}` } }), options()))).toBe('KEYS_UNAVAILABLE');
     }
     expect(tx.jwksFetches).toBe(1);
     expect((await sessions.validate(signedIn.token)).ok).toBe(true);
-    // A key published meanwhile is used once jose may fetch again (30 s after the last fetch).
-    await tx.publishKey();
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 31_000);
-    expect(await sessions.securityEvent(await revokeSet(), options())).toMatchObject({ ok: true, revokedIds: [signedIn.session.id] });
+    expect(await sessions.securityEvent(await revokeSet({ header: { kid: 'made-up-again' } }), options())).toMatchObject({ ok: false, err: 'invalid_key' });
     expect(tx.jwksFetches).toBe(2);
+  });
+
+  it('a SET signed with a key published after the last fetch, within 30 s of it, is KEYS_UNAVAILABLE (a 503: sent again), and acted on once the keys may be fetched again', async () => {
+    const signedIn = await signIn();
+    expect(await sessions.securityEvent(await tx.sign({ type: EVENTS.verification }), options())).toMatchObject({ ok: true });
+    await tx.publishKey();
+    const set = await revokeSet();
+    const refused = await sessions.securityEvent(set, options()).catch((error: unknown) => error);
+    expect(isSessionError(refused) && refused.code).toBe('KEYS_UNAVAILABLE');
+    expect((refused as Error).message).toBe(`securityEvent(): the SET names a key that ${tx.issuer}'s keys, fetched less than 30 s ago, lack; they are fetched again 30 s after the last fetch, so it is to be sent again.`);
+    expect((await sessions.validate(signedIn.token)).ok).toBe(true);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 31_000);
+    expect(await sessions.securityEvent(set, options())).toMatchObject({ ok: true, replayed: false, revokedIds: [signedIn.session.id] });
+    expect(tx.jwksFetches).toBe(2);
+  });
+
+  it('pushed, such a SET is answered 503 with Retry-After, then 202 once the keys may be fetched again', async () => {
+    const signedIn = await signIn();
+    const server = express();
+    server.use(sessionMiddleware(sessions));
+    server.use(sessionRoutes(sessions, { securityEvents: options() }));
+    const app = await listen(createServer(server));
+    try {
+      const push = (set: string) => fetch(`${app.url}/sessions/security-events`, { method: 'POST', headers: { 'content-type': 'application/secevent+jwt' }, body: set });
+      expect((await push(await tx.sign({ type: EVENTS.verification }))).status).toBe(202);
+      await tx.publishKey();
+      const set = await revokeSet();
+      const first = await push(set);
+      expect([first.status, first.headers.get('retry-after')]).toEqual([503, '5']);
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now() + 31_000);
+      expect((await push(set)).status).toBe(202);
+      expect((await sessions.validate(signedIn.token)).ok).toBe(false);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('polled, such a SET is left unacknowledged and acted on in a round once the keys may be fetched again', async () => {
+    const signedIn = await signIn();
+    expect(await sessions.securityEvent(await tx.sign({ type: EVENTS.verification }), options())).toMatchObject({ ok: true });
+    await tx.publishKey();
+    const set = await revokeSet();
+    tx.queue(set);
+    const poll = { transmitter: tx.config(), endpoint: tx.pollUrl };
+    expect(await codeOf(sessions.pollSecurityEvents(poll))).toBe('KEYS_UNAVAILABLE');
+    expect(tx.pending).toEqual([set]);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 31_000);
+    expect(await sessions.pollSecurityEvents(poll)).toEqual({ accepted: 1, refused: 0, moreAvailable: false });
+    expect(tx.pending).toEqual([]);
+    expect((await sessions.validate(signedIn.token)).ok).toBe(false);
   });
 
   for (const answer of [503, 404, 'not-json'] as const) {
