@@ -6,7 +6,7 @@ import { checkProviderUrl } from './provider-url.js';
 
 const DISCOVERY_TIMEOUT = 5_000;
 
-/** Raised when a token names a `kid` the provider's keys lack; `beforeFetch`: fetched before it came, within jose's 30 s refetch cooldown, so a key published since is not seen yet. */
+/** Raised when a token names a `kid` the provider's keys lack; `beforeFetch`: fetched (or being fetched) before it came and not again (jose's 30 s refetch cooldown), so a key published since is not seen yet. */
 export class UnknownKey extends Error {
   constructor(readonly beforeFetch: boolean, options: ErrorOptions) {
     super('The token names a key the provider does not publish.', options);
@@ -26,7 +26,7 @@ export const keysUnreadable = (error: unknown): boolean => error instanceof Keys
 // A provider that cannot be read (jose fetches again before each token once its keys are 10 minutes old) leaves the keys held in use: a token naming another kid still fails closed.
 function withUnknownKid(remote: ReturnType<typeof createRemoteJWKSet>): JWTVerifyGetKey {
   return async (header, token) => {
-    const beforeFetch = remote.coolingDown;
+    const beforeFetch = remote.coolingDown || remote.reloading;
     try {
       return await remote(header, token);
     } catch (error) {

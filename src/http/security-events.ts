@@ -3,7 +3,7 @@ import type { SessionManager } from '../manager/api.js';
 import type { ResolvedHttpOptions as Resolved } from './options.js';
 import type { SecurityEventError, SecurityEventOptions, SecurityEventRefusalReport } from '../security-events/api.js';
 import { pushAuthorized } from '../security-events/push-authorization.js';
-import { MAX_SET_LENGTH } from '../security-events/token.js';
+import { awaitsKeyFetch, MAX_SET_LENGTH } from '../security-events/token.js';
 import { readBodyText } from './body.js';
 import { callBack } from '../events.js';
 import { report } from './report.js';
@@ -44,7 +44,7 @@ export function createSecurityEventsRoute(manager: SessionManager, options: Secu
       const result = await manager.securityEvent(set, options);
       return result.ok ? ACCEPTED : refusal(result.err, result.description);
     } catch (error) {
-      report(resolved.onError, error);
+      if (!awaitsKeyFetch(error)) report(resolved.onError, error);
       return temporarilyUnavailableResponse(resolved.retryAfter);
     }
   };

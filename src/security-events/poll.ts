@@ -7,7 +7,7 @@ import { callable, duration, integer, MAX_TIMER_DELAY, optionsObject } from '../
 import { KeysUnavailable, PROVIDER_BODY_LIMIT, readJson } from '../federated/provider-fetch.js';
 import type { SecurityEventError, SecurityEventOptions, SecurityEventResult, SecurityEventTransmitter } from './api.js';
 import { checkTransmitters } from './options.js';
-import { MAX_SET_LENGTH } from './token.js';
+import { awaitsKeyFetch, MAX_SET_LENGTH } from './token.js';
 import type { SecurityEventPollingOptions, SecurityEventPollOptions, SecurityEventPollResult } from './poll-api.js';
 
 const DEFAULT_MAX_EVENTS = 100;
@@ -78,8 +78,8 @@ export function createSecurityEventPolling(
       try {
         result = await securityEvent(set, { transmitters: [transmitter], onRefused });
       } catch (error) {
-        // Left unacknowledged, it comes again. An outage ends the round; a failure of this SET's own (the app's resolveSubject) does not hold up the others.
-        if (isSessionError(error) && OUTAGES.has(error.code)) {
+        // Left unacknowledged, it comes again. An outage ends the round; a failure of this SET's own (the app's resolveSubject, a key not fetched yet) does not hold up the others.
+        if (isSessionError(error) && OUTAGES.has(error.code) && !awaitsKeyFetch(error)) {
           outage = error;
           break;
         }

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { JWTPayload } from 'jose';
-import { SessionError } from '../errors.js';
+import { isSessionError, SessionError } from '../errors.js';
 import { isFederatedText } from '../federated/input.js';
 import { isObject } from '../option-checks.js';
 import { UnknownKey, type IssuerKeys } from '../federated/keys.js';
@@ -9,6 +9,12 @@ import type { BackchannelRefusal } from '../federated/api.js';
 import { FEDERATED_LIMITS } from '../store-records.js';
 import type { SecurityEventError, SecurityEventRefusalReport, SecurityEventTransmitter } from './api.js';
 import { transmitterMetadataUrls } from './discovery.js';
+
+/**
+ * Whether `securityEvent()` threw because the SET names a key the transmitter's keys lacked when fetched less than 30 s
+ * before it came: that SET's own trouble, sent again, not an outage. Anyone can cause it with a made-up `kid`, so it is not reported.
+ */
+export const awaitsKeyFetch = (error: unknown): boolean => isSessionError(error) && error.cause instanceof UnknownKey;
 
 /** Largest SET accepted, in characters: the push route's body limit. */
 export const MAX_SET_LENGTH = 64 * 1024;

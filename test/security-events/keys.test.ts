@@ -105,10 +105,45 @@ describe('securityEvent(): the transmitter\'s keys', () => {
     expect(tx.jwksFetches).toBe(2);
   });
 
-  it('pushed, such a SET is answered 503 with Retry-After, then 202 once the keys may be fetched again', async () => {
+  it('a SET that comes while a key fetch asked for before it is under way, naming a key published meanwhile, is KEYS_UNAVAILABLE too', async () => {
+    // A JWKS in front of the transmitter's that reads the keys when asked and answers when released, as a provider's answer is decided before it arrives.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let read!: () => void;
+    const keysRead = new Promise<void>((resolve) => (read = resolve));
+    const proxy = createServer((_request, response) => {
+      void (async () => {
+        const body = await (await fetch(`${tx.issuer}/jwks`)).text();
+        read();
+        await released;
+        response.writeHead(200, { 'content-type': 'application/json' }).end(body);
+      })();
+    });
+    const app = await listen(proxy);
+    const slow = { transmitters: [tx.config({ jwksUri: `${app.url}/jwks` })] };
+    try {
+      const signedIn = await signIn();
+      const first = sessions.securityEvent(await tx.sign({ type: EVENTS.verification }), slow);
+      await keysRead;
+      await tx.publishKey();
+      const second = codeOf(sessions.securityEvent(await revokeSet(), slow));
+      // No I/O comes before the second's key lookup, which joins the fetch under way: one turn of the event loop gets it there.
+      await new Promise((resolve) => setImmediate(resolve));
+      release();
+      expect(await first).toMatchObject({ ok: true });
+      expect(await second).toBe('KEYS_UNAVAILABLE');
+      expect((await sessions.validate(signedIn.token)).ok).toBe(true);
+    } finally {
+      release();
+      await app.close();
+    }
+  });
+
+  it('pushed, such a SET is answered 503 with Retry-After and not reported (anyone can name a made-up kid), then 202 once the keys may be fetched again', async () => {
     const signedIn = await signIn();
+    const reports: unknown[] = [];
     const server = express();
-    server.use(sessionMiddleware(sessions));
+    server.use(sessionMiddleware(sessions, { onError: (error) => void reports.push(error) }));
     server.use(sessionRoutes(sessions, { securityEvents: options() }));
     const app = await listen(createServer(server));
     try {
@@ -118,6 +153,9 @@ describe('securityEvent(): the transmitter\'s keys', () => {
       const set = await revokeSet();
       const first = await push(set);
       expect([first.status, first.headers.get('retry-after')]).toEqual([503, '5']);
+      for (let index = 0; index < 20; index++) expect((await push(await revokeSet({ header: { kid: `forged-${index}` }, signWith: tx.otherKey }))).status).toBe(503);
+      expect(reports).toEqual([]);
+      expect(tx.jwksFetches).toBe(1);
       vi.useFakeTimers({ toFake: ['Date'] });
       vi.setSystemTime(Date.now() + 31_000);
       expect((await push(set)).status).toBe(202);
@@ -141,6 +179,17 @@ describe('securityEvent(): the transmitter\'s keys', () => {
     expect(await sessions.pollSecurityEvents(poll)).toEqual({ accepted: 1, refused: 0, moreAvailable: false });
     expect(tx.pending).toEqual([]);
     expect((await sessions.validate(signedIn.token)).ok).toBe(false);
+  });
+
+  it('polled, SETs naming a key not fetched yet hold up none behind them: those are acted on and acknowledged, the round rejects with the first deferral', async () => {
+    const signedIn = await signIn();
+    // The first is judged on keys fetched for it (invalid_key); the next two come within 30 s of that fetch.
+    const unknown = [];
+    for (let index = 0; index < 3; index++) unknown.push(await revokeSet({ header: { kid: 'withdrawn' }, signWith: tx.otherKey }));
+    tx.queue(...unknown, await revokeSet());
+    expect(await codeOf(sessions.pollSecurityEvents({ transmitter: tx.config(), endpoint: tx.pollUrl }))).toBe('KEYS_UNAVAILABLE');
+    expect((await sessions.validate(signedIn.token)).ok).toBe(false);
+    expect(tx.pending).toEqual(unknown.slice(1));
   });
 
   for (const answer of [503, 404, 'not-json'] as const) {
