@@ -25,9 +25,14 @@ describeInBrowser('Team page', () => {
     expect(await owner.getByTestId('activity').first().textContent()).toContain('Signed out of every device by Ada Lovelace');
     expect(server().log.some((line) => /user\.session_invalidated\s+reason=admin user=u-ben tenant=acme by=u-ada kinds=browser,remember(?:\s|$)/.test(line))).toBe(true);
 
+    // Ben's open pages watch their sessions: each goes to the login page by itself, saying why. (Loading another
+    // page at the same moment would race it: whichever request sees the revoked cookie first clears it.)
+    for (const page of [laptop, phone]) {
+      await page.waitForURL((url) => url.pathname === '/login' && url.searchParams.get('reason') === 'session_revoked', { timeout: 5000 });
+      expect(await noticeText(page)).toBe('You were signed out from another device (or by an administrator). Sign in again to continue.');
+    }
     await expectSignedOut(laptop, '/');
     await expectSignedOut(phone, '/profile');
-    expect(await noticeText(phone)).toBe('You were signed out from another device (or by an administrator). Sign in again to continue.');
     await expectSignedIn(owner, '/team');
     await owner.goto('/');
     await screenshot(owner, 'dashboard');

@@ -88,9 +88,13 @@ export async function signOutFromMenu(page: Page): Promise<void> {
   await Promise.all([page.waitForURL((url) => url.pathname === '/login'), page.getByRole('menuitem', { name: 'Sign out' }).click()]);
 }
 
-/** The text of the page's notice banner. */
+/** The text of the page's notice banner; a page without one fails naming the page it is. */
 export async function noticeText(page: Page): Promise<string> {
-  return (await page.locator('.notice').first().textContent())?.trim() ?? '';
+  const notice = page.locator('.notice').first();
+  await notice.waitFor({ state: 'attached' }).catch(async (error: unknown) => {
+    throw new Error(`No notice on ${page.url()} ("${await page.title().catch(() => '')}"): ${String(error)}`);
+  });
+  return (await notice.textContent())?.trim() ?? '';
 }
 
 /** The cookie value holding this device's session token. */
