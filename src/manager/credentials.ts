@@ -23,8 +23,9 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
     const current = await liveSessionOf(context, userId, options.currentSessionId, config.clock());
     const by = actorOf(options.by, current);
     await lifecycle.revokeAll(userId, { reason, by, tenantId: options.tenantId ?? current?.tenantId });
-    // Read again past the epoch, which writes no tombstone: one is a revocation that landed during the change (its owner's "Log out"), and that device stays out.
-    const endedMeanwhile = current !== undefined && (await storedSessionOf(context, userId, current.id))?.session.revokedAt !== undefined;
+    // Read again past the epoch, which writes no tombstone: one is a revocation that landed during the change (its owner's "Log out"), no row an erasure; that device stays out.
+    const again = current === undefined ? undefined : (await storedSessionOf(context, userId, current.id))?.session;
+    const endedMeanwhile = current !== undefined && (again === undefined || again.revokedAt !== undefined);
     // A current session of a kind the epoch did not cover (an API token) goes on its own: its old token must stop.
     if (current !== undefined && !config.everywhereKinds.includes(current.kind)) await lifecycle.revoke(current.id, { reason, by });
     // A support session is not kept: its fresh token would no longer say who acts, nor end on time.

@@ -27,4 +27,28 @@ describe('eraseUser() leaves no working credential', () => {
     expect(await sessions.verifyAccessToken(late!.jwt)).toEqual({ ok: false, reason: 'revoked' });
     expect((await sessions.validate(late!.token)).ok).toBe(false);
   });
+  it('a password change the erasure overtook signs no new session in for the erased user', async () => {
+    const inner = memoryStore();
+    let eraseNow = false;
+    let eraser!: SessionManager;
+    // The erasure (another instance, or "Delete my account" on another device) lands after the change's epoch, before it reads its session again.
+    const store: SessionStore = {
+      ...inner,
+      async get(sessionId) {
+        if (eraseNow) {
+          eraseNow = false;
+          await eraser.eraseUser('ada');
+        }
+        return inner.get(sessionId);
+      },
+    };
+    const changing = createSessionManager({ store });
+    eraser = createSessionManager({ store: inner });
+    const laptop = await changing.create({ userId: 'ada', userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) Chrome/124.0.0.0 Safari/537.36', ip: '203.0.113.7' });
+    changing.on('user.session_invalidated', (event) => {
+      if (event.reason === 'password_changed') eraseNow = true;
+    });
+    expect(await changing.passwordChanged('ada', { currentSessionId: laptop.session.id })).toEqual({});
+    expect((await eraser.exportUser('ada')).sessions).toEqual([]);
+  });
 });
