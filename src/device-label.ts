@@ -17,3 +17,6 @@ export function deviceLabel(device: DeviceInfo): string {
   if (device.browser !== undefined) return device.browser;
   return 'Unknown device';
 }
+
+/** The label of a stored session as its user reads it, in their list, activity and events: a support session says who acts. */
+export const sessionLabel = (row: DeviceInfo & { readonly impersonatorId?: string | undefined }): string => (row.impersonatorId === undefined ? deviceLabel(row) : `Support access by ${row.impersonatorId}`);

@@ -2,7 +2,7 @@ import UAParser from 'ua-parser-js';
 import { STORE_LIMITS } from './store-records.js';
 import type { DeviceInfo } from './device-label.js';
 
-export { deviceLabel, type DeviceInfo } from './device-label.js';
+export { deviceLabel, sessionLabel, type DeviceInfo } from './device-label.js';
 
 /** Turns a User-Agent string into {@link DeviceInfo}; a parser that throws leaves the device unknown. */
 export type DeviceParser = (userAgent: string) => DeviceInfo;

@@ -1,5 +1,5 @@
 import type { FederatedIdentity } from './store-records.js';
-import { deviceLabel } from './device.js';
+import { sessionLabel } from './device-label.js';
 import { formatLastUsed } from './relative-time.js';
 import type { SessionRecord } from './store.js';
 
@@ -93,7 +93,7 @@ export function toView(record: SessionRecord, currentSessionId: string | undefin
   return {
     id: record.id,
     kind: record.kind,
-    deviceLabel: record.impersonatorId === undefined ? deviceLabel(record) : `Support access by ${record.impersonatorId}`,
+    deviceLabel: sessionLabel(record),
     browser: record.browser,
     os: record.os,
     deviceType: record.deviceType,

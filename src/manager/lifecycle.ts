@@ -1,4 +1,4 @@
-import { describeDevice, deviceLabel } from '../device.js';
+import { describeDevice, sessionLabel } from '../device.js';
 import { SessionError } from '../errors.js';
 import { toSession, toView, type Session, type SessionView } from '../session.js';
 import type { SessionRecord } from '../store.js';
@@ -92,7 +92,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       impersonatorEpochs: how.impersonatorEpochs,
       federated,
     };
-    const activity = entryFor(context, { userId: input.userId, tenantId: input.tenantId, type: 'session.created', at: now, reason, sessionId: record.id, deviceLabel: deviceLabel(record), ip: record.ip, by });
+    const activity = entryFor(context, { userId: input.userId, tenantId: input.tenantId, type: 'session.created', at: now, reason, sessionId: record.id, deviceLabel: sessionLabel(record), ip: record.ip, by });
     const ended = impersonatorId !== undefined && config.maxSessions.has(kind) ? await endedSupportSessions(input.userId, now) : [];
     const limit = limitOf(kind, now, [...presented, ...ended]);
     // A support session is not the user's device; without activity no device is remembered, so no alert goes out on every sign-in.
@@ -109,7 +109,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     if (replacedIds.length > 0) sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'replaced', by }, replacedIds);
     if (evictedIds.length > 0) sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'session_limit', by }, evictedIds);
     const newDevice = isNewDevice(created.previousSighting, now, config.knownDeviceWindow);
-    hub.emit({ type: 'session.created', at: now, userId: input.userId, tenantId: input.tenantId, sessionIds: [session.id], reason, kind, deviceLabel: deviceLabel(session), ip: session.ip, by, newDevice });
+    hub.emit({ type: 'session.created', at: now, userId: input.userId, tenantId: input.tenantId, sessionIds: [session.id], reason, kind, deviceLabel: sessionLabel(session), ip: session.ip, by, newDevice });
     // The presented tokens end only now: a sign-in that fails signs nobody out. Whoever presents
     // a support session's token is its impersonator. One that cannot be ended now is reported: the new session is stored, and its token must reach the device.
     for (const previous of presented) await revoke(previous.id, { reason: 'sign_out', by: actorOf(by, previous) }).catch((error: unknown) => config.onError(error));
@@ -129,7 +129,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const at = clock();
     if ((await judgeLookup(context, found, at)) !== undefined) return null;
     if (!(await calls.call('reauthenticate', () => store.reauthenticate(sessionId, at)))) return null;
-    const label = deviceLabel(record);
+    const label = sessionLabel(record);
     const entry = entryFor(context, { userId: record.userId, tenantId: record.tenantId, type: 'session.reauthenticated', at, reason: 'reauthenticated', sessionId, deviceLabel: label, ip: record.ip, by: options.by });
     // Not a revocation: written after the change, and a failure to write it is reported, not thrown.
     if (entry !== undefined) await calls.call('appendActivity', () => store.appendActivity!([entry])).catch((error: unknown) => config.onError(error));
@@ -151,11 +151,11 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     if ((options.userId !== undefined && known.userId !== options.userId) || (options.tenantId !== undefined && known.tenantId !== options.tenantId)) return false;
     const at = clock();
     const reason = options.reason ?? 'revoked';
-    const activity = entryFor(context, { userId: known.userId, tenantId: known.tenantId, type: 'session.revoked', at, reason, sessionId, deviceLabel: deviceLabel(known), ip: known.ip, by: options.by });
+    const activity = entryFor(context, { userId: known.userId, tenantId: known.tenantId, type: 'session.revoked', at, reason, sessionId, deviceLabel: sessionLabel(known), ip: known.ip, by: options.by });
     const before = await calls.call('revoke', (due) => store.revoke(sessionId, { at, reason, denyUntil: context.denyUntil(at), activity, userId: known.userId }, due));
     if (before === null) return false;
     context.afterRevocation(before.userId);
-    hub.emit({ type: 'session.revoked', at, userId: before.userId, tenantId: before.tenantId, sessionIds: [before.id], reason, by: options.by, ip: before.ip, deviceLabel: deviceLabel(before) });
+    hub.emit({ type: 'session.revoked', at, userId: before.userId, tenantId: before.tenantId, sessionIds: [before.id], reason, by: options.by, ip: before.ip, deviceLabel: sessionLabel(before) });
     return true;
   };
 

@@ -1,6 +1,6 @@
 import { entryFor } from '../activity/activity.js';
 import type { ManagerContext } from '../core/context.js';
-import { deviceLabel } from '../device.js';
+import { sessionLabel } from '../device.js';
 import { DEFAULT_ROTATION_GRACE, matchSecret, successorSecret, TOKEN_REUSED, type RotationPolicy } from '../rotation/index.js';
 import type { SessionRecord } from '../store-records.js';
 
@@ -31,7 +31,7 @@ export async function rotateSecret(context: ManagerContext, record: SessionRecor
 
 /** A retired secret came back after the grace: ends the session (`token_reused`) and emits `session.reused`, unless another instance did first. */
 export async function endReused(context: ManagerContext, record: SessionRecord, presented: string, policy: Pick<RotationPolicy, 'rotationGrace'>, now: number): Promise<void> {
-  const label = deviceLabel(record);
+  const label = sessionLabel(record);
   const activity = entryFor(context, { userId: record.userId, tenantId: record.tenantId, type: 'session.reused', at: now, reason: TOKEN_REUSED, sessionId: record.id, deviceLabel: label, ip: record.ip });
   const options = { at: now, reason: TOKEN_REUSED, denyUntil: context.denyUntil(now), activity, rotationGrace: policy.rotationGrace };
   const ended = await context.calls.call('revokeReused', (due) => context.store.revokeReused(record.userId, record.id, presented, options, due));

@@ -1,4 +1,4 @@
-import { deviceLabel } from '../device-label.js';
+import { sessionLabel } from '../device-label.js';
 import { SessionError } from '../errors.js';
 import { decideSignIn, replacesDevice } from '../rules/sign-in.js';
 import { checkUserState } from '../store-answers.js';
@@ -45,5 +45,5 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
 
 /** The entry of each session a sign-in ended, with its device: `<sign-in entry id>.<i>`, in the order ended. */
 function endedEntries(entry: ActivityRecord, ended: ReadonlyArray<{ row: SessionRecord; reason: string }>): ActivityRecord[] {
-  return ended.map(({ row, reason }, index) => ({ id: `${entry.id}.${index}`, userId: entry.userId, tenantId: entry.tenantId, type: 'session.revoked', at: entry.at, reason, sessionId: row.id, deviceLabel: deviceLabel(row), ip: row.ip }));
+  return ended.map(({ row, reason }, index) => ({ id: `${entry.id}.${index}`, userId: entry.userId, tenantId: entry.tenantId, type: 'session.revoked', at: entry.at, reason, sessionId: row.id, deviceLabel: sessionLabel(row), ip: row.ip, by: entry.by }));
 }

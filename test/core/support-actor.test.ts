@@ -82,4 +82,27 @@ describe('what a support session does is by its impersonator', () => {
     expect((await sessions.validate(support.token)).ok).toBe(true);
     expect(await caused()).toEqual({ events: [], activity: [] });
   });
+  it('a support session that evicts another at its cap writes the eviction by its impersonator', async () => {
+    const sessions = createSessionManager({ store: memoryStore(), maxSessions: { impersonation: 1 } });
+    const first = await sessions.impersonate((await sessions.create({ userId: 'root' })).session, 'ada');
+    const events: SessionEvent[] = [];
+    sessions.on('session.revoked', (event) => void events.push(event));
+    await sessions.impersonate((await sessions.create({ userId: 'alan' })).session, 'ada');
+    const ended = (await sessions.activity('ada')).filter((entry) => entry.type === 'session.revoked').map((entry) => [entry.sessionId, entry.reason, entry.by]);
+    expect(ended).toEqual([[first.session.id, 'session_limit', 'alan']]);
+    expect(events.map((event) => [event.reason, 'by' in event ? event.by : undefined])).toEqual([['session_limit', 'alan']]);
+  });
+
+  it("names a support session as the user's list does in its activity and events, never by the admin's browser", async () => {
+    const { sessions, support, caused } = await setup();
+    const labels: Array<string | undefined> = [];
+    sessions.on('session.revoked', (event) => void labels.push(event.deviceLabel));
+    expect((await sessions.list('ada')).find((view) => view.id === support.session.id)?.deviceLabel).toBe('Support access by root');
+    await sessions.revoke(support.session.id);
+    expect((await caused()).activity).toEqual([['session.revoked', undefined]]);
+    const ended = (await sessions.activity('ada')).find((entry) => entry.sessionId === support.session.id && entry.type === 'session.revoked');
+    expect([ended?.deviceLabel, ...labels]).toEqual(['Support access by root', 'Support access by root']);
+    const started = (await sessions.activity('ada')).find((entry) => entry.sessionId === support.session.id && entry.type === 'session.created');
+    expect(started?.deviceLabel).toBe('Support access by root');
+  });
 });
