@@ -15,16 +15,7 @@ import { resolveRoutesOptions } from './routes-options.js';
 import { report } from './report.js';
 import { requestPath, type HttpRequest } from './request.js';
 import type { RequestSessions } from './request-sessions.js';
-import {
-  crossSiteResponse,
-  emptyResponse,
-  reauthenticationResponse,
-  jsonResponse,
-  methodNotAllowedResponse,
-  notFoundResponse,
-  unavailableResponse,
-  type HttpResponse,
-} from './response.js';
+import { crossSiteResponse, emptyResponse, reauthenticationResponse, jsonResponse, methodNotAllowedResponse, notFoundResponse, unavailableResponse, type HttpResponse } from './response.js';
 import { checkManager } from './session-http.js';
 
 /** The built-in JSON session routes; see {@link createSessionRoutes}. */
