@@ -223,12 +223,8 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const kinds = options.kinds === undefined ? undefined : new Set(kindsOf(options.kinds, config));
     const answer = await calls.call('listByUser', () => store.listByUser(userId));
     const wanted = { ...answer, sessions: kinds === undefined ? answer.sessions : answer.sessions.filter((record) => kinds.has(record.kind)) };
-    const views: SessionView[] = [];
-    for (const { record, refusal } of await judgeAll(context, wanted, now)) {
-      if (refusal === undefined) views.push(toView(record, options.currentSessionId, now, options.locale));
-    }
-    views.sort((a, b) => Number(b.current) - Number(a.current) || b.lastUsedAt - a.lastUsedAt || b.createdAt - a.createdAt);
-    return views;
+    const views = (await judgeAll(context, wanted, now)).flatMap(({ record, refusal }) => (refusal === undefined ? [toView(record, options.currentSessionId, now, options.locale)] : []));
+    return views.sort((a, b) => Number(b.current) - Number(a.current) || b.lastUsedAt - a.lastUsedAt || b.createdAt - a.createdAt);
   };
 
   return { create, reauthenticated, validate, revoke, revokeAll, revokeOthers, list };
