@@ -9,10 +9,7 @@ const MAX_BATCH = 100_000;
 
 const YES_FLAG: Flag = { type: 'boolean', help: ['--yes', 'Do not ask for confirmation (for scripts)'] };
 const BY_FLAG = (trail: string): Flag => ({ type: 'string', help: ['--by <actor>', `Who did it, for the ${trail} (default: cli)`] });
-const KINDS_FLAG = (app: string): Flag => ({
-  type: 'string',
-  help: ['--kinds all|<kind>,<kind>…', `Session kinds to sign out (default: every kind but api, as "sign out everywhere"${app})`],
-});
+const KINDS_FLAG = (app: string): Flag => ({ type: 'string', help: ['--kinds all|<kind>,<kind>…', `Session kinds to sign out (default: every kind but api, as "sign out everywhere"${app})`] });
 
 const migrate: Command = {
   name: 'migrate',
