@@ -23,8 +23,7 @@ import { createIssuerKeys } from '../federated/keys.js';
 import { securityEvent } from '../security-events/receive.js';
 import { createSecurityEventPolling } from '../security-events/poll.js';
 import { globalTokenRevocation } from '../security-events/universal-logout/revoke.js';
-import { isWholeNumber } from '../option-checks.js';
-import { callOptions } from '../option-checks.js';
+import { callOptions, isWholeNumber } from '../option-checks.js';
 import { OPTION_KEYS } from './option-keys.js';
 
 /**
