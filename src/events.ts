@@ -131,9 +131,7 @@ export class EventHub {
     let set = this.#listeners.get(type);
     if (set === undefined) this.#listeners.set(type, (set = new Set()));
     set.add(listener);
-    return () => {
-      set.delete(listener);
-    };
+    return () => void set.delete(listener);
   }
 
   emit(event: SessionEvent): void {
