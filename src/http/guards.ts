@@ -50,8 +50,7 @@ export function requireFreshResponse(sessions: RequestSessions | undefined, maxA
  */
 export function requireSameOriginResponse(sessions: RequestSessions | undefined): HttpResponse | undefined {
   const { request, options } = requestStateOf(sessions, 'requireSameOrigin()');
-  if (!isCrossSiteWrite(request, options.trustProxy)) return undefined;
-  return crossSiteResponse();
+  return isCrossSiteWrite(request, options.trustProxy) ? crossSiteResponse() : undefined;
 }
 
 /**
