@@ -78,6 +78,14 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
     if (sent.reply !== null && sent.reply !== undefined) announce?.();
     throw new SessionError('STORE_UNAVAILABLE', `Only ${sent.acknowledged} of ${durability.replicas} Redis replicas acknowledged the write within ${durability.timeout} ms: it might not survive a failover. Try again.`);
   };
+  // Keys without a TTL (epochs, high-water marks, the deny-list) evicted would let revoked sessions back in: no batch while Redis
+  // may evict them. Asked before the first batch, again after a refusal; a server that hides INFO is taken at its word.
+  let evictionChecked: Promise<void> | undefined;
+  const checkEviction = async (key: string): Promise<void> => {
+    const info = await driver.send(key, ['INFO', 'memory']).catch((error: unknown) => (replyCode(error) === undefined ? Promise.reject(error) : ''));
+    const policy = /maxmemory_policy:(\S+)/.exec(String(info))?.[1] ?? '';
+    if (policy.startsWith('allkeys-')) throw new SessionError('STORE_ERROR', `Redis may evict any key (maxmemory-policy ${policy}), which would bring revoked sessions back: set maxmemory-policy to noeviction, or to a volatile-* policy.`);
+  };
   const readHash = async (key: string): Promise<readonly unknown[]> => list(await run(scripts.readHashScript, [key], []), 'a hash');
   const tenantIdOf = (tenantHash: string): string => tenantHash.slice(tenantHash.indexOf('}:t:') + 4, -2);
 
@@ -135,6 +143,11 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
     apply: (batch) =>
       guard(async () => {
         const plan = planBatch(batch, layout, clustered);
+        evictionChecked ??= checkEviction(plan.owner);
+        await evictionChecked.catch((error: unknown) => {
+          evictionChecked = undefined;
+          throw error;
+        });
         const durable = batch.writes.some((step) => step.type === 'revoke' || step.type === 'epochs');
         const message = batch.notify !== true || 'key' in batch.owner ? undefined : 'userId' in batch.owner ? batch.owner.userId : tenantMessage(batch.owner.tenantId);
         const announce = message === undefined ? undefined : () => void driver.send(layout.channel, ['PUBLISH', layout.channel, message]).catch(onError);

@@ -53,9 +53,11 @@ describe.skipIf(!redisUp)('Redis commands per request', () => {
       const { token } = await sessions.create({ userId: 'counted', userAgent: UA.chromeMac });
       expect((await sessions.validate(token)).ok).toBe(true);
       // Sign-in: the user read and its batch (the sign-in's activity entry, known device and
-      // the prune directory in it); then the first validation.
+      // the prune directory in it), after the store's one INFO (its first write); then the first validation.
       // On a server that had not cached a script yet, its EVALSHA is followed by one EVAL.
-      const warmUp = (await log.take()).filter((command) => !/^"eval(_ro)?" /i.test(command));
+      const firstCommands = (await log.take()).filter((command) => !/^"eval(_ro)?" /i.test(command));
+      expect(firstCommands.filter((command) => command.startsWith('"info"'))).toEqual(['"info" "memory"']);
+      const warmUp = firstCommands.filter((command) => !command.startsWith('"info"'));
       const scripts = warmUp.map((command) => /^"(evalsha(?:_ro)?)" "([0-9a-f]{40})"/i.exec(command)?.[2]);
       expect(scripts.sort()).toEqual([readUserScript.sha, applyScript.sha, getScript.sha].sort());
 

@@ -1,0 +1,52 @@
+import type { RedisClientType } from 'redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redisStore } from '../../adapters/redis/index.js';
+import { createSessionManager, isSessionError } from '../../src/index.js';
+import { connectNodeRedis } from '../support/redis-clients.js';
+import { launchRedis, makeServerDir, redisCli, removeServerDir, requireRedisBinaries, stopRedis } from '../support/redis-server.js';
+
+// Epochs, high-water marks and the deny-list have no TTL and must outlive every session they refuse: a Redis that may evict
+// any key under memory pressure could drop them and let a signed-out cookie back in.
+
+const PORT = 6393;
+const canStart = await requireRedisBinaries();
+
+describe.skipIf(!canStart)(`Redis store on a server that may evict any key (own server on 127.0.0.1:${PORT})`, () => {
+  let dir: string;
+  let pid: number;
+  let client: RedisClientType;
+  beforeAll(async () => {
+    dir = await makeServerDir('eviction');
+    pid = await launchRedis(PORT, dir, ['--maxmemory', '64mb', '--maxmemory-policy', 'allkeys-lru']);
+    client = await connectNodeRedis(PORT);
+  }, 30_000);
+  afterAll(async () => {
+    await client?.close();
+    if (pid !== undefined) await stopRedis(pid, PORT);
+    if (dir !== undefined) await removeServerDir(dir);
+  }, 30_000);
+
+  it('refuses every write while the policy is allkeys-*, signing nobody in or out, and writes once Redis may evict only keys with a TTL', async () => {
+    const sessions = createSessionManager({ store: redisStore({ client, prefix: 'evict:' }) });
+    try {
+      for (const attempt of [1, 2]) {
+        const refused = await sessions.create({ userId: 'ada' }).catch((error: unknown) => error);
+        expect(isSessionError(refused) && [attempt, refused.code, refused.message]).toEqual([
+          attempt,
+          'STORE_ERROR',
+          'Redis may evict any key (maxmemory-policy allkeys-lru), which would bring revoked sessions back: set maxmemory-policy to noeviction, or to a volatile-* policy.',
+        ]);
+      }
+      expect(await client.keys('evict:*')).toEqual([]);
+      for (const policy of ['volatile-lru', 'noeviction']) {
+        await redisCli(PORT, ['CONFIG', 'SET', 'maxmemory-policy', policy]);
+        const { token } = await sessions.create({ userId: 'ada' });
+        expect((await sessions.validate(token)).ok).toBe(true);
+        await sessions.revokeAll('ada');
+        expect((await sessions.validate(token)).ok).toBe(false);
+      }
+    } finally {
+      await sessions.close();
+    }
+  });
+});
