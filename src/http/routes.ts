@@ -67,11 +67,7 @@ const revokeOne: Route = {
   endsOthers: (sessions, segment) => segment !== sessions.current?.id,
   run: async (sessions, _request, segment) => (isSessionId(segment) && (await sessions.revoke(segment)) ? emptyResponse(204) : notFoundResponse()),
 };
-const NAMED: ReadonlyMap<string, Route> = new Map([
-  ['sign-out', signOut],
-  ['sign-out-others', signOutOthers],
-  ['sign-out-everywhere', signOutEverywhere],
-]);
+const NAMED: ReadonlyMap<string, Route> = new Map([['sign-out', signOut], ['sign-out-others', signOutOthers], ['sign-out-everywhere', signOutEverywhere]]);
 
 /** The route of the path below the prefix (`""`, `"/"`, `"/sign-out"`, `"/<id>"`), if any. */
 function routeOf(rest: string, events: Route | undefined): { readonly route: Route; readonly segment: string } | undefined {
@@ -138,9 +134,7 @@ export function createSessionRoutes(manager: SessionManager, options: SessionRou
   const universalLogout = globalTokenRevocation === undefined ? undefined : createGlobalTokenRevocationRoute(manager, globalTokenRevocation);
   const respond = async (sessions: RequestSessions | undefined): Promise<HttpResponse | undefined> => {
     const state = requestStateOf(sessions, 'The session routes');
-    if (state.manager !== manager) {
-      throw new SessionError('INVALID_CONFIGURATION', 'The session routes and the session middleware were given different session managers.');
-    }
+    if (state.manager !== manager) throw new SessionError('INVALID_CONFIGURATION', 'The session routes and the session middleware were given different session managers.');
     const { request, options: resolved } = state;
     const path = requestPath(request.url);
     if (!path.startsWith(prefix) || (path.length > prefix.length && path[prefix.length] !== '/')) return undefined;
