@@ -11,7 +11,7 @@ const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TR
  *
  * @param trustProxy - Whether `X-Forwarded-Proto` and `X-Forwarded-Host` are trusted.
  */
-export function isCrossSiteRequest(request: HttpRequest, trustProxy = false): boolean {
+export function isCrossSiteRequest(request: HttpRequest, trustProxy: boolean | number = false): boolean {
   const site = request.header('sec-fetch-site')?.trim().toLowerCase();
   if (site !== undefined && site !== '') return site !== 'same-origin' && site !== 'none';
   const origin = request.header('origin');
@@ -25,6 +25,6 @@ export function isCrossSiteRequest(request: HttpRequest, trustProxy = false): bo
 }
 
 /** Whether a state-changing request (not GET, HEAD, OPTIONS or TRACE) comes from another site: the one rule the guard and the routes apply. */
-export function isCrossSiteWrite(request: HttpRequest, trustProxy = false): boolean {
+export function isCrossSiteWrite(request: HttpRequest, trustProxy: boolean | number = false): boolean {
   return !SAFE_METHODS.has(request.method) && isCrossSiteRequest(request, trustProxy);
 }

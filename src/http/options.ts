@@ -30,8 +30,8 @@ export interface SessionHttpOptions {
   readonly sameSite?: 'lax' | 'strict' | 'none';
   /** The cookie's `Domain`; best unset, so sibling subdomains neither receive nor replace it. Refused with a `__Host-` name. @default undefined */
   readonly domain?: string;
-  /** Read `X-Forwarded-Proto`, `-Host` and `-For` (left-most value): only behind a proxy that overwrites them. @default false */
-  readonly trustProxy?: boolean;
+  /** Read `X-Forwarded-Proto`, `-Host` and `-For`, only behind proxies: `true` takes the left-most `X-Forwarded-For` address (a proxy that overwrites it), a number (1-32) the address that many from the right (that many proxies append to it, as AWS ALB does). @default false */
+  readonly trustProxy?: boolean | number;
   /** Also accept access tokens (`sessions.issueAccessToken`) as `Authorization: Bearer`; the manager needs its `accessTokens` option. @default false */
   readonly accessTokens?: boolean;
   /** Seconds in the `Retry-After` header of a `503` (store unavailable). @default 5 */
@@ -106,7 +106,7 @@ export function resolveHttpOptions(input: SessionHttpOptions = {}, caller = 'The
   const loginPath = sitePath('loginPath', options.loginPath, '/login');
   const reauthPath = sitePath('reauthPath', options.reauthPath, '/login?reauth=1');
   const secure = boolean('secure', options.secure, undefined);
-  const trustProxy = boolean('trustProxy', options.trustProxy, false);
+  const trustProxy = typeof options.trustProxy === 'number' ? integer('trustProxy (proxies that append to X-Forwarded-For)', options.trustProxy, 1, { min: 1, max: 32 }) : boolean('trustProxy', options.trustProxy, false);
   const accessTokens = boolean('accessTokens', options.accessTokens, false);
   const { cookieName, domain } = options;
   if (cookieName !== undefined && (typeof cookieName !== 'string' || !COOKIE_NAME.test(cookieName))) {

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { HttpRequest } from './request.js';
 
-// Proxy headers only with `trustProxy` (any client can send them), left-most value first, as Express reads them.
+// Proxy headers only with `trustProxy` (any client can send them): left-most value first, as Express reads them, or counted from the right.
 
 /** The first comma-separated value of a header, trimmed. */
 function firstValue(value: string | undefined): string | undefined {
@@ -12,7 +12,7 @@ function firstValue(value: string | undefined): string | undefined {
 }
 
 /** Whether the client reached us over HTTPS. */
-export function isHttps(request: HttpRequest, trustProxy: boolean): boolean {
+export function isHttps(request: HttpRequest, trustProxy: boolean | number): boolean {
   if (trustProxy) {
     const proto = firstValue(request.header('x-forwarded-proto'));
     if (proto !== undefined) return proto.toLowerCase() === 'https';
@@ -20,10 +20,12 @@ export function isHttps(request: HttpRequest, trustProxy: boolean): boolean {
   return request.encrypted;
 }
 
-/** The client's IP address: the socket's peer, or the left-most `X-Forwarded-For` behind a trusted proxy. */
-export function clientIp(request: HttpRequest, trustProxy: boolean): string | undefined {
-  if (trustProxy) {
-    const forwarded = firstValue(request.header('x-forwarded-for'));
+/** The client's IP address: the socket's peer or, behind trusted proxies, the `X-Forwarded-For` address `trustProxy` names. */
+export function clientIp(request: HttpRequest, trustProxy: boolean | number): string | undefined {
+  if (trustProxy !== false) {
+    const header = request.header('x-forwarded-for');
+    // Proxies that append: the address the farthest of them saw; what the client sent is to its left.
+    const forwarded = trustProxy === true ? firstValue(header) : header?.split(',').at(-trustProxy)?.trim();
     if (forwarded !== undefined && isIP(forwarded) !== 0) return unmapped(forwarded);
   }
   return request.remoteAddress === undefined ? undefined : unmapped(request.remoteAddress);
@@ -34,7 +36,7 @@ const unmapped = (ip: string): string => (ip.startsWith('::ffff:') && isIP(ip.sl
 const HOST_SHAPE = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 /** The request's own origin from the scheme and `Host` (or a trusted `X-Forwarded-Host`), for comparing only; `undefined` without a valid host. */
-export function ownOrigin(request: HttpRequest, trustProxy: boolean): string | undefined {
+export function ownOrigin(request: HttpRequest, trustProxy: boolean | number): string | undefined {
   const host = (trustProxy ? firstValue(request.header('x-forwarded-host')) : undefined) ?? request.header('host')?.trim();
   if (host === undefined || !HOST_SHAPE.test(host)) return undefined;
   const url = `${isHttps(request, trustProxy) ? 'https' : 'http'}://${host}`;

@@ -109,7 +109,7 @@ export function unavailableResponse(request: HttpRequest, retryAfter: number): H
 }
 
 /** A session not fresh enough: a relative `303` to `reauthPath` for a page navigation, else `403` JSON; no `Set-Cookie`. */
-export function reauthenticationResponse(request: HttpRequest, options: { readonly reauthPath: string; readonly trustProxy: boolean }): HttpResponse {
+export function reauthenticationResponse(request: HttpRequest, options: { readonly reauthPath: string; readonly trustProxy: boolean | number }): HttpResponse {
   if (isPageNavigation(request)) return emptyResponse(303, { headers: { location: returnLocation(options.reauthPath, request, options.trustProxy) } });
   return jsonResponse(403, { error: 'reauthentication_required' });
 }

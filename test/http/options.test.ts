@@ -49,6 +49,8 @@ describe('middleware options', () => {
     ['a domain with a path', { domain: 'example.com/x' }, /domain/],
     ['a string for secure', { secure: 'yes' }, /secure/],
     ['a string for trustProxy', { trustProxy: 'true' }, /trustProxy/],
+    ['no proxy for trustProxy', { trustProxy: 0 }, /trustProxy/],
+    ['a fraction of a proxy for trustProxy', { trustProxy: 1.5 }, /trustProxy/],
     ['a fraction for retryAfter', { retryAfter: 0.5 }, /retryAfter/],
     ['a non-function onError', { onError: 'log' }, /onError/],
   ])('refuses %s at startup with a clear message', (_name, options, message) => {
@@ -66,6 +68,7 @@ describe('middleware options', () => {
     expect(configurationError({ loginPath: '/auth/login?from=app' })).toBeUndefined();
     expect(configurationError({ reauthPath: '/confirm-password' })).toBeUndefined();
     expect(configurationError({ sameSite: 'strict', trustProxy: true, accessTokens: true, retryAfter: 30 })).toBeUndefined();
+    expect(configurationError({ trustProxy: 2 })).toBeUndefined();
   });
 });
 
