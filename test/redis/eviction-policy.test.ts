@@ -26,6 +26,30 @@ describe.skipIf(!canStart)(`Redis store on a server that may evict any key (own 
     if (dir !== undefined) await removeServerDir(dir);
   }, 30_000);
 
+  it('takes an INFO hidden from it (an error reply naming no outage) at its word, and asks again after a transient one', async () => {
+    // The app's client, whose INFO is answered by the reply given (once), as a hosted Redis or a loading server answers it.
+    const answering = (reply: string) => {
+      let sent = false;
+      return new Proxy(client, {
+        get: (target, name) =>
+          name === 'sendCommand'
+            ? (args: string[], ...rest: unknown[]) => (args[0] === 'INFO' && !sent ? ((sent = true), Promise.reject(new Error(reply))) : (target.sendCommand as (...all: unknown[]) => Promise<unknown>)(args, ...rest))
+            : Reflect.get(target, name, target),
+      });
+    };
+    const loading = createSessionManager({ store: redisStore({ client: answering('LOADING Redis is loading the dataset in memory'), prefix: 'evict-loading:' }) });
+    const hidden = createSessionManager({ store: redisStore({ client: answering("ERR unknown command 'INFO'"), prefix: 'evict-hidden:' }) });
+    try {
+      const codes = [];
+      for (let attempt = 0; attempt < 2; attempt++) codes.push(await loading.create({ userId: 'ada' }).then(() => 'written', (error: unknown) => (isSessionError(error) ? error.code : error)));
+      expect(codes).toEqual(['STORE_UNAVAILABLE', 'STORE_ERROR']);
+      expect((await hidden.create({ userId: 'ada' })).session.userId).toBe('ada');
+    } finally {
+      await Promise.all([loading.close(), hidden.close()]);
+      await client.del(await client.keys('evict-hidden:*'));
+    }
+  });
+
   it('refuses every write while the policy is allkeys-*, signing nobody in or out, and writes once Redis may evict only keys with a TTL', async () => {
     const sessions = createSessionManager({ store: redisStore({ client, prefix: 'evict:' }) });
     try {
