@@ -7,6 +7,8 @@ import { callOptions } from '../option-checks.js';
 import { OPTION_KEYS } from './option-keys.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import { liveSessionOf, storedSessionOf } from '../core/live-session.js';
+import { epochOf } from '../store-answers.js';
+import type { Epochs } from '../store-records.js';
 
 /** Sign-out policies and what a password or email change does to the user's sessions. */
 export type Credentials = Pick<SessionManager, 'signOut' | 'passwordChanged' | 'passwordReset' | 'emailChanged'>;
@@ -22,10 +24,12 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
     // The session that made the change counts only when it is a live session of that user.
     const current = await liveSessionOf(context, userId, options.currentSessionId, config.clock());
     const by = actorOf(options.by, current);
-    await lifecycle.revokeAll(userId, { reason, by, tenantId: options.tenantId ?? current?.tenantId });
-    // Read again past the epoch, which writes no tombstone: one is a revocation that landed during the change (its owner's "Log out"), no row an erasure; that device stays out.
-    const again = current === undefined ? undefined : (await storedSessionOf(context, userId, current.id))?.session;
-    const endedMeanwhile = current !== undefined && (again === undefined || again.revokedAt !== undefined);
+    const { epochs: raised } = await lifecycle.revokeAll(userId, { reason, by, tenantId: options.tenantId ?? current?.tenantId });
+    // Read again past the epoch, which writes no tombstone: a tombstone (its owner's "Log out"), no row (an erasure) or an epoch past
+    // the one just written (a sign-out everywhere of the user or the tenant) is a revocation that landed during the change; that device stays out.
+    const again = current === undefined ? undefined : await storedSessionOf(context, userId, current.id);
+    const later = (epochs: Epochs | undefined, than: number): boolean => current !== undefined && epochOf(epochs ?? {}, current.kind, 'get') > than;
+    const endedMeanwhile = current !== undefined && (again === undefined || again.session.revokedAt !== undefined || later(again.epochs, Math.max(raised[current.kind] ?? 0, current.createdAt - 1)) || later(again.tenantEpochs, current.createdAt - 1));
     // A current session of a kind the epoch did not cover (an API token) goes on its own: its old token must stop.
     if (current !== undefined && !config.everywhereKinds.includes(current.kind)) await lifecycle.revoke(current.id, { reason, by });
     // A support session is not kept: its fresh token would no longer say who acts, nor end on time.

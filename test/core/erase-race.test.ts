@@ -51,4 +51,33 @@ describe('eraseUser() leaves no working credential', () => {
     expect(await changing.passwordChanged('ada', { currentSessionId: laptop.session.id })).toEqual({});
     expect((await eraser.exportUser('ada')).sessions).toEqual([]);
   });
+  it("a password change that a sign-out everywhere overtook, of the user or of the tenant, keeps no device signed in", async () => {
+    for (const overtaking of ['passwordReset', 'revokeTenant'] as const) {
+      const inner = memoryStore();
+      let now = 1_800_000_000_000;
+      let overtake = false;
+      let other!: SessionManager;
+      // Another instance (its clock a second on) signs everyone out after the change's epoch, before it reads its session again.
+      const store: SessionStore = {
+        ...inner,
+        async get(sessionId) {
+          if (overtake) {
+            overtake = false;
+            now += 1_000;
+            await (overtaking === 'passwordReset' ? other.passwordReset('ada') : other.revokeTenant('acme'));
+          }
+          return inner.get(sessionId);
+        },
+      };
+      const changing = createSessionManager({ store, clock: () => now });
+      other = createSessionManager({ store: inner, clock: () => now });
+      const laptop = await changing.create({ userId: 'ada', tenantId: 'acme' });
+      now += 60_000;
+      changing.on('user.session_invalidated', (event) => {
+        if (event.reason === 'password_changed') overtake = true;
+      });
+      expect([overtaking, await changing.passwordChanged('ada', { currentSessionId: laptop.session.id })]).toEqual([overtaking, {}]);
+      expect(await other.list('ada')).toEqual([]);
+    }
+  });
 });
