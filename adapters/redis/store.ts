@@ -79,10 +79,10 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
     throw new SessionError('STORE_UNAVAILABLE', `Only ${sent.acknowledged} of ${durability.replicas} Redis replicas acknowledged the write within ${durability.timeout} ms: it might not survive a failover. Try again.`);
   };
   // Keys without a TTL (epochs, high-water marks, the deny-list) evicted would let revoked sessions back in: no batch while Redis
-  // may evict them. Asked before the first batch, again after a refusal; a server that hides INFO (NOPERM, ERR) is taken at its word.
+  // may evict them. Asked before the first batch, again after a refusal; a server that hides INFO (NOPERM, unknown command) is taken at its word.
   let evictionChecked: Promise<void> | undefined;
   const checkEviction = async (key: string): Promise<void> => {
-    const info = await driver.send(key, ['INFO', 'memory']).catch((error: unknown) => (['NOPERM', 'ERR'].includes(replyCode(error)!) ? '' : Promise.reject(error)));
+    const info = await driver.send(key, ['INFO', 'memory']).catch((error: unknown) => (replyCode(error) === 'NOPERM' || /^ERR unknown (sub)?command/i.test((error as Error).message) ? '' : Promise.reject(error)));
     const policy = /maxmemory_policy:(\S+)/.exec(String(info))?.[1] ?? '';
     if (policy.startsWith('allkeys-')) throw new SessionError('STORE_ERROR', `Redis may evict any key (maxmemory-policy ${policy}), which would bring revoked sessions back: set maxmemory-policy to noeviction, or to a volatile-* policy.`);
   };
