@@ -7,8 +7,8 @@ import { callOptions } from '../option-checks.js';
 import { OPTION_KEYS } from './option-keys.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import { liveSessionOf, storedSessionOf } from '../core/live-session.js';
+import { ownRefusal } from '../liveness.js';
 import { epochOf } from '../store-answers.js';
-import type { Epochs } from '../store-records.js';
 
 /** Sign-out policies and what a password or email change does to the user's sessions. */
 export type Credentials = Pick<SessionManager, 'signOut' | 'passwordChanged' | 'passwordReset' | 'emailChanged'>;
@@ -25,11 +25,11 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
     const current = await liveSessionOf(context, userId, options.currentSessionId, config.clock());
     const by = actorOf(options.by, current);
     const { epochs: raised } = await lifecycle.revokeAll(userId, { reason, by, tenantId: options.tenantId ?? current?.tenantId });
-    // Read again past the epoch, which writes no tombstone: a tombstone (its owner's "Log out"), no row (an erasure) or an epoch past
-    // the one just written (a sign-out everywhere of the user or the tenant) is a revocation that landed during the change; that device stays out.
+    // Read again and judged by the one rule, the user's epoch counted only past the change's own: a tombstone (its owner's "Log out"), no row (an
+    // erasure) or another sign-out everywhere of the user or the tenant landed during the change, and that device stays out.
     const again = current === undefined ? undefined : await storedSessionOf(context, userId, current.id);
-    const later = (epochs: Epochs | undefined, than: number): boolean => current !== undefined && epochOf(epochs ?? {}, current.kind, 'get') > than;
-    const endedMeanwhile = current !== undefined && (again === undefined || again.session.revokedAt !== undefined || later(again.epochs, Math.max(raised[current.kind] ?? 0, current.createdAt - 1)) || later(again.tenantEpochs, current.createdAt - 1));
+    const theirs = again === undefined ? 0 : epochOf(again.epochs, again.session.kind, 'get');
+    const endedMeanwhile = current !== undefined && (again === undefined || ownRefusal(again.session, { epochs: { ...again.epochs, [current.kind]: theirs > (raised[current.kind] ?? 0) ? theirs : 0 }, tenantEpochs: again.tenantEpochs }, config.clock(), 'get') !== undefined);
     // A current session of a kind the epoch did not cover (an API token) goes on its own: its old token must stop.
     if (current !== undefined && !config.everywhereKinds.includes(current.kind)) await lifecycle.revoke(current.id, { reason, by });
     // A support session is not kept: its fresh token would no longer say who acts, nor end on time.
