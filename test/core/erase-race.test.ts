@@ -28,56 +28,45 @@ describe('eraseUser() leaves no working credential', () => {
     expect((await sessions.validate(late!.token)).ok).toBe(false);
   });
   it('a password change the erasure overtook signs no new session in for the erased user', async () => {
-    const inner = memoryStore();
-    let eraseNow = false;
-    let eraser!: SessionManager;
-    // The erasure (another instance, or "Delete my account" on another device) lands after the change's epoch, before it reads its session again.
-    const store: SessionStore = {
-      ...inner,
-      async get(sessionId) {
-        if (eraseNow) {
-          eraseNow = false;
-          await eraser.eraseUser('ada');
-        }
-        return inner.get(sessionId);
-      },
-    };
-    const changing = createSessionManager({ store });
-    eraser = createSessionManager({ store: inner });
-    const laptop = await changing.create({ userId: 'ada', userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) Chrome/124.0.0.0 Safari/537.36', ip: '203.0.113.7' });
-    changing.on('user.session_invalidated', (event) => {
-      if (event.reason === 'password_changed') eraseNow = true;
-    });
-    expect(await changing.passwordChanged('ada', { currentSessionId: laptop.session.id })).toEqual({});
-    expect((await eraser.exportUser('ada')).sessions).toEqual([]);
+    // "Delete my account" on another device.
+    const { changed, other } = await changeOvertakenBy((other) => other.eraseUser('ada'));
+    expect(changed).toEqual({});
+    expect((await other.exportUser('ada')).sessions).toEqual([]);
   });
   it("a password change that a sign-out everywhere overtook, of the user or of the tenant, keeps no device signed in", async () => {
     for (const overtaking of ['passwordReset', 'revokeTenant'] as const) {
-      const inner = memoryStore();
-      let now = 1_800_000_000_000;
-      let overtake = false;
-      let other!: SessionManager;
-      // Another instance (its clock a second on) signs everyone out after the change's epoch, before it reads its session again.
-      const store: SessionStore = {
-        ...inner,
-        async get(sessionId) {
-          if (overtake) {
-            overtake = false;
-            now += 1_000;
-            await (overtaking === 'passwordReset' ? other.passwordReset('ada') : other.revokeTenant('acme'));
-          }
-          return inner.get(sessionId);
-        },
-      };
-      const changing = createSessionManager({ store, clock: () => now });
-      other = createSessionManager({ store: inner, clock: () => now });
-      const laptop = await changing.create({ userId: 'ada', tenantId: 'acme' });
-      now += 60_000;
-      changing.on('user.session_invalidated', (event) => {
-        if (event.reason === 'password_changed') overtake = true;
-      });
-      expect([overtaking, await changing.passwordChanged('ada', { currentSessionId: laptop.session.id })]).toEqual([overtaking, {}]);
+      const { changed, other } = await changeOvertakenBy((other) => (overtaking === 'passwordReset' ? other.passwordReset('ada') : other.revokeTenant('acme')));
+      expect([overtaking, changed]).toEqual([overtaking, {}]);
       expect(await other.list('ada')).toEqual([]);
     }
   });
 });
+
+/**
+ * A password change from ada's laptop that `overtake`, run by another instance whose clock is a second on, overtakes:
+ * after the change's own epoch, before it reads its session again.
+ */
+async function changeOvertakenBy(overtake: (other: SessionManager) => Promise<unknown>) {
+  const inner = memoryStore();
+  let now = 1_800_000_000_000;
+  let armed = false;
+  const store: SessionStore = {
+    ...inner,
+    async get(sessionId) {
+      if (armed) {
+        armed = false;
+        now += 1_000;
+        await overtake(other);
+      }
+      return inner.get(sessionId);
+    },
+  };
+  const changing = createSessionManager({ store, clock: () => now });
+  const other = createSessionManager({ store: inner, clock: () => now });
+  const laptop = await changing.create({ userId: 'ada', tenantId: 'acme', userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) Chrome/124.0.0.0 Safari/537.36', ip: '203.0.113.7' });
+  now += 60_000;
+  changing.on('user.session_invalidated', (event) => {
+    if (event.reason === 'password_changed') armed = true;
+  });
+  return { changed: await changing.passwordChanged('ada', { currentSessionId: laptop.session.id }), other };
+}
