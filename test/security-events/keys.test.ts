@@ -127,8 +127,7 @@ describe('securityEvent(): the transmitter\'s keys', () => {
       await keysRead;
       await tx.publishKey();
       const second = codeOf(sessions.securityEvent(await revokeSet(), slow));
-      // No I/O comes before the second's key lookup, which joins the fetch under way: one turn of the event loop gets it there.
-      await new Promise((resolve) => setImmediate(resolve));
+      // No I/O comes before the second's key lookup, so it starts before the fetch's answer can arrive, however soon it is released.
       release();
       expect(await first).toMatchObject({ ok: true });
       expect(await second).toBe('KEYS_UNAVAILABLE');
