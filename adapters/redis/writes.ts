@@ -26,7 +26,7 @@ const expireAt = (at: number): string => String(Math.ceil(at) + 86_400_000);
 
 // A time Redis cannot read would fail the script after its earlier writes: refused before anything is sent.
 function time(at: number): string {
-  if (!Number.isSafeInteger(Math.ceil(at) + 86_400_000)) throw new SessionError('INVALID_INPUT', `A batch time must be a number of ms Redis reads as an integer, not ${at}.`);
+  if (!Number.isSafeInteger(Number(expireAt(at)))) throw new SessionError('INVALID_INPUT', `A batch time must be a number of ms Redis reads as an integer, not ${at}.`);
   return String(at);
 }
 
