@@ -207,9 +207,7 @@ function neverThrowing(report: (error: unknown, event?: SessionEvent) => void): 
 
 function defaultOnError(error: unknown, event?: SessionEvent): void {
   const what = event === undefined ? 'background task' : `listener of ${event.type}`;
-  process.emitWarning(`session-revocation: a ${what} failed: ${error instanceof Error ? error.message : String(error)}`, {
-    code: 'SESSION_REVOCATION_LISTENER',
-  });
+  process.emitWarning(`session-revocation: a ${what} failed: ${error instanceof Error ? error.message : String(error)}`, { code: 'SESSION_REVOCATION_LISTENER' });
 }
 
 function wholeMilliseconds(clock: () => number): () => number {

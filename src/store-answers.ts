@@ -33,9 +33,8 @@ export function checkAllEpochs(epochs: unknown, what: string): Epochs {
 }
 
 /** Checks the fields of a record that liveness and identity are decided from. */
-export function checkRecord(answer: unknown, what: string): SessionRecord {
-  if (!isObject(answer)) throw malformed(what, 'a session that is not an object');
-  const record = answer;
+export function checkRecord(record: unknown, what: string): SessionRecord {
+  if (!isObject(record)) throw malformed(what, 'a session that is not an object');
   const { id, userId, kind, tenantId, createdAt, expiresAt, lastUsedAt, authenticatedAt, revokedAt, persistent } = record;
   if (typeof id !== 'string' || typeof userId !== 'string' || typeof kind !== 'string') throw malformed(what, 'a session whose id, userId or kind is not a string');
   if (tenantId !== undefined && typeof tenantId !== 'string') throw malformed(what, 'a session whose tenantId is not a string');
@@ -57,7 +56,7 @@ export function checkRecord(answer: unknown, what: string): SessionRecord {
   }
   if (!(record['secretHash'] instanceof Uint8Array && record['secretHash'].byteLength === 32)) throw malformed(what, 'a session whose secretHash is not 32 bytes');
   if (record['previousSecretHash'] !== undefined && !(record['previousSecretHash'] instanceof Uint8Array && record['previousSecretHash'].byteLength === 32)) throw malformed(what, 'a session whose previousSecretHash is not 32 bytes');
-  return answer as unknown as SessionRecord;
+  return record as unknown as SessionRecord;
 }
 
 /** Checks the answer of `get(sessionId)`: `null`, or that very session and its user's epochs (each epoch is checked where read). */

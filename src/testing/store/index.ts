@@ -67,11 +67,7 @@ export interface StoreConformanceOptions {
  * describeStoreConformance('my-store', () => myStore({ prefix: crypto.randomUUID() }));
  * ```
  */
-export function describeStoreConformance(
-  name: string,
-  makeStore: () => SessionStore | Promise<SessionStore>,
-  options: StoreConformanceOptions = {},
-): void {
+export function describeStoreConformance(name: string, makeStore: () => SessionStore | Promise<SessionStore>, options: StoreConformanceOptions = {}): void {
   const runner = resolveRunner(options.runner);
   let current: SessionStore | undefined;
   const siblings: SessionStore[] = [];
