@@ -79,12 +79,13 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
     throw new SessionError('STORE_UNAVAILABLE', `Only ${sent.acknowledged} of ${durability.replicas} Redis replicas acknowledged the write within ${durability.timeout} ms: it might not survive a failover. Try again.`);
   };
   // Keys without a TTL (epochs, high-water marks, the deny-list) evicted would let revoked sessions back in: no batch while Redis
-  // may evict them. Asked before the first batch, again after a refusal; a server that hides INFO (NOPERM, unknown command) is taken at its word.
+  // may evict them. Every master asked before the first batch, again after a refusal; one that hides INFO (NOPERM, unknown command) is taken at its word, and said so.
   let evictionChecked: Promise<void> | undefined;
-  const checkEviction = async (key: string): Promise<void> => {
-    const info = await driver.send(key, ['INFO', 'memory']).catch((error: unknown) => (replyCode(error) === 'NOPERM' || /^ERR unknown (sub)?command/i.test((error as Error).message) ? '' : Promise.reject(error)));
-    const policy = /maxmemory_policy:(\S+)/.exec(String(info))?.[1] ?? '';
-    if (policy.startsWith('allkeys-')) throw new SessionError('STORE_ERROR', `Redis may evict any key (maxmemory-policy ${policy}), which would bring revoked sessions back: set maxmemory-policy to noeviction, or to a volatile-* policy.`);
+  const hidden = (error: unknown): '' => (onError(new SessionError('STORE_ERROR', `Redis hid INFO from the store (${(error as Error).message}): make sure maxmemory-policy is noeviction or volatile-*.`)), '');
+  const checkEviction = async (): Promise<void> => {
+    const infos = await Promise.all(driver.toEveryMaster(['INFO', 'memory']).map((reply) => reply.catch((error: unknown) => (replyCode(error) === 'NOPERM' || /^ERR unknown (sub)?command/i.test((error as Error).message) ? hidden(error) : Promise.reject(error)))));
+    const policy = infos.map((info) => /maxmemory_policy:(\S+)/.exec(String(info))?.[1] ?? '').find((each) => each.startsWith('allkeys-'));
+    if (policy !== undefined) throw new SessionError('STORE_ERROR', `Redis may evict any key (maxmemory-policy ${policy}), which would bring revoked sessions back: set maxmemory-policy to noeviction, or to a volatile-* policy.`);
   };
   const readHash = async (key: string): Promise<readonly unknown[]> => list(await run(scripts.readHashScript, [key], []), 'a hash');
   const tenantIdOf = (tenantHash: string): string => tenantHash.slice(tenantHash.indexOf('}:t:') + 4, -2);
@@ -143,7 +144,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
     apply: (batch) =>
       guard(async () => {
         const plan = planBatch(batch, layout, clustered);
-        evictionChecked ??= checkEviction(plan.owner);
+        evictionChecked ??= checkEviction();
         await evictionChecked.catch((error: unknown) => {
           evictionChecked = undefined;
           throw error;
