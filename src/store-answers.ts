@@ -2,8 +2,7 @@ import { SessionError } from './errors.js';
 import { isObject, isPlainObject } from './option-checks.js';
 import type { ActivityRecord, Epochs, KeyState, SessionLookup, SessionRecord, TenantState, UserState } from './store.js';
 
-// A malformed store answer (an epoch not a number, a missing `expiresAt`) would compare as "not
-// revoked" and let a dead session in: it is a `STORE_ERROR`, never a session.
+// A malformed answer (an epoch not a number) could compare as "not revoked": a `STORE_ERROR`, never a session.
 
 function malformed(what: string, detail: string): SessionError {
   return new SessionError('STORE_ERROR', `The session store answered ${what}() with ${detail}; it is not taken for a session.`);

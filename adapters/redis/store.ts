@@ -78,8 +78,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
     if (sent.reply !== null && sent.reply !== undefined) announce?.();
     throw new SessionError('STORE_UNAVAILABLE', `Only ${sent.acknowledged} of ${durability.replicas} Redis replicas acknowledged the write within ${durability.timeout} ms: it might not survive a failover. Try again.`);
   };
-  // Keys without a TTL (epochs, high-water marks, the deny-list) evicted would let revoked sessions back in: no batch while Redis
-  // may evict them. Every master asked before the first batch, again after a refusal; one that hides INFO (NOPERM, unknown command) is taken at its word, and said so.
+  // Epochs and the deny-list (no TTL) evicted would let revoked sessions back in: no batch while any master may evict them.
   let evictionChecked: Promise<void> | undefined;
   const hidden = (error: unknown): '' => (onError(new SessionError('STORE_ERROR', `Redis hid INFO from the store (${(error as Error).message}): make sure maxmemory-policy is noeviction or volatile-*.`)), '');
   const checkEviction = async (): Promise<void> => {
