@@ -105,6 +105,11 @@ export function intercepted(store: SessionStore, around: (method: string, call: 
   });
 }
 
+/** Resolves after `count` turns of the event loop. */
+export const turns = async (count: number): Promise<void> => {
+  for (let turn = 0; turn < count; turn++) await new Promise(setImmediate);
+};
+
 /** The same store through an object of its own, as a second app server's handle: its optional methods too, and `close` does nothing. */
 export const apart = (inner: SessionStore): SessionStore => intercepted(inner, (method, call) => (method === 'close' ? Promise.resolve() : call()));
 

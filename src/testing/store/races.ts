@@ -1,21 +1,22 @@
 import { storeOperations } from '../../storage/index.js';
 import type { StoreSuiteContext } from './context.js';
-import { apart, freshUser, insert } from './fixtures.js';
+import { apart, freshUser, insert, turns } from './fixtures.js';
 
 /** Defined outcomes when writes race each other. */
-export function describeRaces({ describe, it, expect, store, raw }: StoreSuiteContext): void {
-  // Each contender through a store object of its own, as on servers of its own: the operations on
-  // one user through one object take turns, and would never reach the version check.
+export function describeRaces({ describe, it, expect, store, raw, sibling }: StoreSuiteContext): void {
+  // Each contender through a store object of its own: through one object, calls may take turns and never race.
   const server = () => storeOperations(apart(raw()));
 
   describe('races', () => {
-    it('touch racing with revoke always ends revoked', async () => {
+    it('touch racing with revoke (from another instance) always ends revoked', async () => {
       const user = freshUser();
-      const sessions = await Promise.all(Array.from({ length: 10 }, () => insert(store(), user)));
+      const sessions = await Promise.all(Array.from({ length: 20 }, () => insert(store(), user)));
+      const other = storeOperations(await sibling());
+      // Each session's first touch starts a turn later than the one before, so that a revoke lands between some touch's read and its write.
       await Promise.all(
-        sessions.flatMap((session) => [
-          store().touch(session.id, session.createdAt + 61_000),
-          store().revoke(session.id, { at: session.createdAt + 1, reason: 'revoked' }),
+        sessions.flatMap((session, index) => [
+          turns(index).then(() => store().touch(session.id, session.createdAt + 61_000)),
+          other.revoke(session.id, { at: session.createdAt + 1, reason: 'revoked' }),
           store().touch(session.id, session.createdAt + 62_000),
         ]),
       );
