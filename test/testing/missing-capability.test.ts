@@ -87,6 +87,10 @@ describe('the store conformance suite and a capability the store lacks', () => {
     expect(await runTests(withoutNoticesOrStats, 'stats', vitestLike)).toEqual({ ran: 0, skipped: ['the store counts no rows (stats)'] });
     expect(await runTests(() => memoryStore(), 'revocation notices', vitestLike)).toEqual({ ran: 2, skipped: [] });
   });
+
+  it('marks the fault tests skipped when no fault hook is given: the store is not told its outages were checked', async () => {
+    expect(await runTests(() => memoryStore(), 'faults of the driver', vitestLike)).toEqual({ ran: 0, skipped: Array(3).fill('no fault hook (the faults option)') });
+  });
 });
 
 describe('a capability test on a runner that reads a declared parameter as a done callback (jest)', () => {

@@ -2,6 +2,7 @@ import { createSessionManager } from '../../manager/index.js';
 import type { SessionStore } from '../../store.js';
 import type { StoreSuiteContext } from './context.js';
 import { codeOf, freshUser } from './fixtures.js';
+import { capabilityTest } from '../runner.js';
 
 /**
  * What a store author's fault hook can make their driver do:
@@ -26,8 +27,9 @@ export interface StoreFaults {
 }
 
 /** Through the author's fault hook: an outage is `STORE_UNAVAILABLE` and signs no one out; no batch is half applied. */
-export function describeFaults({ describe, it, expect, raw, slowTimeout }: StoreSuiteContext, faults: StoreFaults): void {
-  const supported = (fault: StoreFault): boolean => faults.supports === undefined || faults.supports.includes(fault);
+export function describeFaults(context: StoreSuiteContext, faults: StoreFaults | undefined): void {
+  const { describe, expect, raw, slowTimeout } = context;
+  const it = (fault: StoreFault) => capabilityTest(context, () => faults !== undefined && (faults.supports ?? [fault]).includes(fault), faults === undefined ? 'no fault hook (the faults option)' : `the fault hook makes no ${fault} fault`);
   describe('faults of the driver (the suite\'s fault hook)', () => {
     const signedIn = async () => {
       const sessions = createSessionManager({ store: raw(), storeTimeout: 500 });
@@ -37,10 +39,10 @@ export function describeFaults({ describe, it, expect, raw, slowTimeout }: Store
       return { sessions, userId, laptop, phone };
     };
 
-    for (const fault of (['refused', 'timeout'] as const).filter(supported)) {
-      it(`a ${fault === 'refused' ? 'refused connection' : 'call that times out'} is STORE_UNAVAILABLE, and signs no one out`, async () => {
+    for (const fault of ['refused', 'timeout'] as const) {
+      it(fault)(`a ${fault === 'refused' ? 'refused connection' : 'call that times out'} is STORE_UNAVAILABLE, and signs no one out`, async () => {
         const { sessions, userId, laptop } = await signedIn();
-        await faults.inject(raw(), fault);
+        await faults!.inject(raw(), fault);
         try {
           // At once: each waits out the deadline (the store's own, when it is longer).
           // Refused, the store's own calls fail at once too: a batch never answers applied, a read never answers empty.
@@ -48,7 +50,7 @@ export function describeFaults({ describe, it, expect, raw, slowTimeout }: Store
           const codes = await Promise.all([sessions.validate(laptop.token), sessions.create({ userId }), sessions.revokeOthers(userId, laptop.session.id), ...direct].map(codeOf));
           expect(codes).toEqual(Array(3 + direct.length).fill('STORE_UNAVAILABLE'));
         } finally {
-          await faults.heal(raw());
+          await faults!.heal(raw());
         }
         expect((await sessions.validate(laptop.token)).ok).toBe(true);
         expect(await sessions.list(userId)).toHaveLength(2);
@@ -56,14 +58,14 @@ export function describeFaults({ describe, it, expect, raw, slowTimeout }: Store
       }, slowTimeout);
     }
 
-    if (supported('mid-batch')) it('a batch that fails half way leaves nothing of it: not the row, not the ends, not the version', async () => {
+    it('mid-batch')('a batch that fails half way leaves nothing of it: not the row, not the ends, not the version', async () => {
       const { sessions, userId, laptop, phone } = await signedIn();
       const before = await raw().readUser(userId);
-      await faults.inject(raw(), 'mid-batch');
+      await faults!.inject(raw(), 'mid-batch');
       try {
         expect(await codeOf(sessions.revokeOthers(userId, laptop.session.id))).not.toBe('created');
       } finally {
-        await faults.heal(raw());
+        await faults!.heal(raw());
       }
       const after = await raw().readUser(userId);
       expect(after.version).toBe(before.version);

@@ -100,7 +100,7 @@ export function describeStoreConformance(name: string, makeStore: () => SessionS
       await closing?.close();
     });
     describeContract(context);
-    if (options.faults !== undefined) describeFaults(context, options.faults);
+    describeFaults(context, options.faults);
     const concerns = [
       describeLifecycle, describeEpochs, describeDeviceReplacement, describeSessionLimit, describeTenants,
       describeSupportAccess, describeNotices, describeActivity, describeAccountActivity, describePrivacy, describeFederated, describePruning,
