@@ -1,7 +1,6 @@
 import { SessionError } from './errors.js';
 
-// The one set of option checks every factory uses: each throws `INVALID_CONFIGURATION` naming the
-// option and what it got, so a bad setting fails at startup; a call's options, `INVALID_INPUT`.
+// Option checks: each throws `INVALID_CONFIGURATION` (a call's options: `INVALID_INPUT`) naming the option and what it got.
 
 /** The error every option check throws: `INVALID_CONFIGURATION` with `message`. */
 export function invalidConfiguration(message: string): SessionError {

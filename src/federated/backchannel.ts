@@ -43,13 +43,7 @@ async function linksNamed(context: ManagerContext, { iss, sid, sub }: LogoutClai
 }
 
 /** Checks a logout token, then ends what it names unless a delivery of it finished before, across instances ({@link actOnce}). */
-export async function backchannelLogout(
-  context: ManagerContext,
-  lifecycle: Lifecycle,
-  keys: IssuerKeys,
-  token: unknown,
-  options: BackchannelLogoutOptions,
-): Promise<BackchannelLogoutResult> {
+export async function backchannelLogout(context: ManagerContext, lifecycle: Lifecycle, keys: IssuerKeys, token: unknown, options: BackchannelLogoutOptions): Promise<BackchannelLogoutResult> {
   context.ensureOpen();
   const { issuers, maxTokenAge, onRefused } = checkBackchannelOptions(options);
   const refused = (refusal: BackchannelRefusalReport): BackchannelLogoutResult => {

@@ -2,8 +2,7 @@ import { isPlainObject } from '../option-checks.js';
 import { parseJson } from '../parse-json.js';
 import type { HttpRequest } from './request.js';
 
-// The bodies of the server-to-server routes, read from the stream or, when the app's body parser read it first (or the
-// stream is over the limit), from what that parser kept. Either way a body over `limit` bytes is none.
+// The server-to-server routes' bodies: from the stream, or what the app's body parser kept; over `limit` bytes, none.
 
 /** The body as text: from the stream, or the text or bytes a body parser kept (`express.text()`, `express.raw()`, Hono's cache). */
 export async function readBodyText(request: HttpRequest, limit: number): Promise<string | undefined> {

@@ -59,8 +59,7 @@ export class NodeRequest implements HttpRequest {
     return 'encrypted' in socket && socket.encrypted === true;
   }
 
-  // Past the limit: null at once, and the rest read and dropped, as body parsers do (a request destroyed at once is one
-  // its framework takes for a client gone, and never answers); one that sends a MiB more is destroyed.
+  // Past the limit: null at once, the rest read and dropped as body parsers do (destroyed, it would never be answered); a MiB more is destroyed.
   readBody(limit: number): Promise<string | null> {
     const raw = this.#raw;
     if (raw.readableEnded || raw.readableDidRead) return Promise.resolve(null);

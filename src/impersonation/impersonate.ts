@@ -12,13 +12,7 @@ import { isWholeNumber } from '../option-checks.js';
 const MAX_TTL = 24 * 60 * 60 * 1000;
 
 /** The admin's session is read back from the store, so a forged or ended one starts nothing. */
-export async function impersonate(
-  context: ManagerContext,
-  lifecycle: Lifecycle,
-  adminSession: Pick<Session, 'id' | 'userId'>,
-  userId: string,
-  options: ImpersonateOptions = {},
-): Promise<CreatedSession> {
+export async function impersonate(context: ManagerContext, lifecycle: Lifecycle, adminSession: Pick<Session, 'id' | 'userId'>, userId: string, options: ImpersonateOptions = {}): Promise<CreatedSession> {
   context.ensureOpen();
   checkId('userId', userId);
   const adminId = (adminSession as { id?: unknown } | null)?.id;

@@ -23,11 +23,6 @@ export function sessionsRevoked(hub: EventHub, facts: RevocationFacts, sessionId
 }
 
 /** `user.session_invalidated`: sessions of the kinds revoked in bulk (ids only when known). */
-export function userInvalidated(
-  hub: EventHub,
-  facts: RevocationFacts & { readonly reason: InvalidationReason | (string & {}) },
-  kinds: readonly string[],
-  sessionIds?: readonly string[],
-): void {
+export function userInvalidated(hub: EventHub, facts: RevocationFacts & { readonly reason: InvalidationReason | (string & {}) }, kinds: readonly string[], sessionIds?: readonly string[]): void {
   hub.emit({ type: 'user.session_invalidated', at: facts.at, userId: facts.userId, tenantId: facts.tenantId, sessionIds, reason: facts.reason, by: facts.by, kinds });
 }

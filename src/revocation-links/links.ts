@@ -40,12 +40,7 @@ export async function issueRevocationLink(context: ManagerContext, sessionId: st
 }
 
 /** Uses a link once; `null` when refused (reused, altered, expired, not a link). */
-export async function redeemRevocationLink(
-  context: ManagerContext,
-  lifecycle: Lifecycle,
-  token: unknown,
-  options: RedeemRevocationLinkOptions = {},
-): Promise<RedeemedRevocationLink | null> {
+export async function redeemRevocationLink(context: ManagerContext, lifecycle: Lifecycle, token: unknown, options: RedeemRevocationLinkOptions = {}): Promise<RedeemedRevocationLink | null> {
   context.ensureOpen();
   requireActivity(context, 'redeemRevocationLink()');
   const everywhere = options.everywhere ?? false;

@@ -7,8 +7,7 @@ import { keyName } from './keys.js';
 import type { FederatedLink, FederatedQuery } from './types.js';
 import { versioned } from './versioned.js';
 
-// A provider's session id and user each have a key listing the local users they signed in (one per tenant, say), until
-// the last session through it expires; the sessions carry their origin, so a provider's logout reads the key, then each user.
+// A provider's session id and user each have a key listing the local users they signed in, until the last such session expires.
 
 /** One local user an index key finds, and until when (ms). */
 type IndexEntry = readonly [userId: string, until: number];

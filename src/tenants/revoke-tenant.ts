@@ -15,8 +15,7 @@ export async function revokeTenant(context: ManagerContext, tenantId: string, op
   const activity = entryFor(context, { tenantId, type: 'tenant.sessions_invalidated', at, reason, by: options.by });
   const raise = { kinds, everyStoredKind: options.kinds === 'all', at };
   const first = await calls.call('revokeTenant', (due) => store.revokeTenant(tenantId, { ...raise, activity }, due));
-  // A sign-in's batch holds its user's version, not the tenant's: raising once more covers one stored before the first
-  // batch. The tenant is signed out by then, so a failure of this one is reported, not thrown.
+  // Raised once more for a sign-in stored before the first raise (its batch holds the user's version); a failure is reported, not thrown.
   const epochs = await calls.call('revokeTenant', (due) => store.revokeTenant(tenantId, raise, due)).catch((error: unknown) => {
     config.onError(error);
     return first;
