@@ -40,33 +40,74 @@ describe('eraseUser() leaves no working credential', () => {
       expect(await other.list('ada')).toEqual([]);
     }
   });
+  it("a password change that the owner's password reset overtook keeps no device signed in, though the reset's clock runs behind the change's", async () => {
+    // The reset's time is not past the change's own epoch: it would leave the epoch as it was.
+    await expectNoDeviceLeft({ where: 'read', lag: 2_000 });
+  });
+  it("a password change that the owner's password reset overtook right before the device's new sign-in keeps no device signed in", async () => {
+    for (const lag of [0, 2_000]) await expectNoDeviceLeft({ where: 'signIn', lag });
+  });
+  it('a password change that an erasure overtook right before the device\'s new sign-in signs nobody in', async () => {
+    const { changed, other } = await changeOvertakenBy((other) => other.eraseUser('ada'), { where: 'signIn' });
+    expect(changed).toEqual({});
+    expect((await other.exportUser('ada')).sessions).toEqual([]);
+  });
+  it("an API token's change that a sign-out everywhere of every kind overtook right before its new sign-in keeps no token working", async () => {
+    const { changed, other, laptop } = await changeOvertakenBy((other) => other.revokeAll('ada', { kinds: 'all' }), { where: 'signIn', kind: 'api' });
+    expect(changed).toEqual({});
+    expect((await other.validate(laptop.token)).ok).toBe(false);
+    expect(await other.list('ada')).toEqual([]);
+  });
 });
 
+/** The owner's password reset overtakes a password change as `how` says: the laptop's old token and any new one are refused. */
+async function expectNoDeviceLeft(how: { where: 'read' | 'signIn'; lag: number }) {
+  const { changed, other, laptop } = await changeOvertakenBy((other) => other.passwordReset('ada'), how);
+  expect([how, changed]).toEqual([how, {}]);
+  expect([how, (await other.validate(laptop.token)).ok]).toEqual([how, false]);
+  expect([how, await other.list('ada')]).toEqual([how, []]);
+}
+
 /**
- * A password change from ada's laptop that `overtake`, run by another instance whose clock is a second on, overtakes:
- * after the change's own epoch, before it reads its session again.
+ * A password change from ada's laptop that `overtake`, run by another instance whose clock is a second on (less `lag`), overtakes:
+ * after the change's own epoch, at its first read of the store (`read`), or right before its new sign-in's batch is applied (`signIn`).
  */
-async function changeOvertakenBy(overtake: (other: SessionManager) => Promise<unknown>) {
+async function changeOvertakenBy(overtake: (other: SessionManager) => Promise<unknown>, how: { where?: 'read' | 'signIn'; lag?: number; kind?: string } = {}) {
+  const { where = 'read', lag = 0, kind } = how;
   const inner = memoryStore();
   let now = 1_800_000_000_000;
   let armed = false;
+  let overtook = false;
+  const overtaken = async (at: 'read' | 'signIn') => {
+    if (!armed || at !== where) return;
+    armed = false;
+    overtook = true;
+    now += 1_000;
+    await overtake(other);
+  };
   const store: SessionStore = {
     ...inner,
     async get(sessionId) {
-      if (armed) {
-        armed = false;
-        now += 1_000;
-        await overtake(other);
-      }
+      await overtaken('read');
       return inner.get(sessionId);
+    },
+    async readUser(userId, tenantId, sessionId) {
+      await overtaken('read');
+      return inner.readUser(userId, tenantId, sessionId);
+    },
+    async apply(batch) {
+      if (batch.writes.some((write) => write.type === 'insert')) await overtaken('signIn');
+      return inner.apply(batch);
     },
   };
   const changing = createSessionManager({ store, clock: () => now });
-  const other = createSessionManager({ store: inner, clock: () => now });
-  const laptop = await changing.create({ userId: 'ada', tenantId: 'acme', userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) Chrome/124.0.0.0 Safari/537.36', ip: '203.0.113.7' });
+  const other = createSessionManager({ store: inner, clock: () => now - lag });
+  const laptop = await changing.create({ userId: 'ada', tenantId: 'acme', kind, userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) Chrome/124.0.0.0 Safari/537.36', ip: '203.0.113.7' });
   now += 60_000;
   changing.on('user.session_invalidated', (event) => {
     if (event.reason === 'password_changed') armed = true;
   });
-  return { changed: await changing.passwordChanged('ada', { currentSessionId: laptop.session.id }), other };
+  const changed = await changing.passwordChanged('ada', { currentSessionId: laptop.session.id });
+  expect(overtook).toBe(true);
+  return { changed, other, laptop };
 }
