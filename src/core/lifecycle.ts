@@ -1,5 +1,6 @@
 import type { Session, SessionView, ValidationResult } from '../session.js';
 import type { Epochs, SessionRecord } from '../store.js';
+import type { CreateOptions } from '../storage/types.js';
 import type { CreatedSession, CreateSessionInput, ListOptions, ReauthenticateOptions, RevokeAllResult, RevokeAllSessionsOptions, RevokeOthersResult, RevokeOthersSessionsOptions, RevokeSessionOptions, ValidateOptions } from './shapes.js';
 
 /** Why a session was created: a sign-in, the fresh session of a credential change, support access. */
@@ -18,6 +19,8 @@ export interface CreateHow {
   readonly impersonatorEpochs?: Epochs | undefined;
   /** A lifetime other than the kind's. */
   readonly maxAge?: number | undefined;
+  /** A credential change's: see `CreateOptions.replacing` (`UNAUTHENTICATED` once that session ended). */
+  readonly replacing?: CreateOptions['replacing'];
 }
 
 /** The session lifecycle, handed to features so they sign in and revoke the one way the manager does. */

@@ -1,4 +1,4 @@
-import { invalidInput } from '../errors.js';
+import { invalidInput, isSessionError } from '../errors.js';
 import type { CredentialChangeOptions, CredentialChangeResult, SessionManager, SignOutOptions, SignOutResult } from './api.js';
 import type { ManagerContext } from '../core/context.js';
 import { actorOf } from './audit.js';
@@ -7,8 +7,6 @@ import { callOptions } from '../option-checks.js';
 import { OPTION_KEYS } from './option-keys.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import { liveSessionOf, storedSessionOf } from '../core/live-session.js';
-import { ownRefusal } from '../liveness.js';
-import { epochOf } from '../store-answers.js';
 
 /** Sign-out policies and what a password or email change does to the user's sessions. */
 export type Credentials = Pick<SessionManager, 'signOut' | 'passwordChanged' | 'passwordReset' | 'emailChanged'>;
@@ -25,19 +23,18 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
     const current = await liveSessionOf(context, userId, options.currentSessionId, config.clock());
     const by = actorOf(options.by, current);
     const { epochs: raised } = await lifecycle.revokeAll(userId, { reason, by, tenantId: options.tenantId ?? current?.tenantId });
-    // Read again and judged by the one rule, the user's epoch counted only past the change's own: a tombstone (its owner's "Log out"), no row (an
-    // erasure) or another sign-out everywhere of the user or the tenant landed during the change, and that device stays out.
-    const again = current === undefined ? undefined : await storedSessionOf(context, userId, current.id);
-    const theirs = again === undefined ? 0 : epochOf(again.epochs, again.session.kind, 'get');
-    const endedMeanwhile = current !== undefined && (again === undefined || ownRefusal(again.session, { epochs: { ...again.epochs, [current.kind]: theirs > (raised[current.kind] ?? 0) ? theirs : 0 }, tenantEpochs: again.tenantEpochs }, config.clock(), 'get') !== undefined);
-    // A current session of a kind the epoch did not cover (an API token) goes on its own: its old token must stop.
-    if (current !== undefined && !config.everywhereKinds.includes(current.kind)) await lifecycle.revoke(current.id, { reason, by });
+    // A current session of a kind the epoch did not cover (an API token) goes on its own: its old token must stop. Found ended, another ended it meanwhile.
+    const endedMeanwhile = current !== undefined && !config.everywhereKinds.includes(current.kind) && !(await lifecycle.revoke(current.id, { reason, by }));
     // A support session is not kept: its fresh token would no longer say who acts, nor end on time.
     if (!keepCurrent || endedMeanwhile || current === undefined || current.impersonatorId !== undefined) return {};
     // The same device, not a new proof of identity: the old session's authenticatedAt (a changed password
     // must not make a stolen session "fresh"), its cookie choice and its provider session (whose logout must still end it) are kept.
     const { userAgent, ip, tenantId, data, kind, persistent, authenticatedAt, federated } = current;
-    return lifecycle.create({ userId, kind, userAgent, ip, tenantId, data, persistent, federated }, { reason, authenticatedAt });
+    // Signed in again in the batch that finds the old session not ended by another since (an erasure, a "Log out", a sign-out everywhere), or not at all.
+    return lifecycle.create({ userId, kind, userAgent, ip, tenantId, data, persistent, federated }, { reason, authenticatedAt, replacing: { id: current.id, epochs: raised } }).catch((error: unknown) => {
+      if (isSessionError(error) && error.code === 'UNAUTHENTICATED') return {};
+      throw error;
+    });
   };
 
   return {

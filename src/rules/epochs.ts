@@ -8,13 +8,13 @@ export interface EpochFacts {
 }
 
 /**
- * The epochs "sign out everywhere" leaves: each kind's raised to at least `at` and its high-water mark (a server whose
- * clock runs behind leaves no session alive), never back. `everyStoredKind` ("all") adds each kind with a mark (a kind
- * a session was stored of), so a kind this instance does not declare (dropped from the config, or only another instance's) ends too.
+ * The epochs "sign out everywhere" leaves: each kind's raised past its epoch (a second sign-out everywhere is always a changed epoch, which a credential
+ * change tells apart), to at least `at` and its high-water mark (a server whose clock runs behind leaves no session alive). `everyStoredKind` ("all") adds
+ * each kind with a mark (a kind a session was stored of), so a kind this instance does not declare (dropped from the config, or only another instance's) ends too.
  */
 export function raisedEpochs(facts: EpochFacts, kinds: readonly string[], at: number, everyStoredKind = false): Epochs {
   const raised = Object.create(null) as Record<string, number>;
   const every = everyStoredKind ? new Set([...kinds, ...facts.highWater.keys()]) : kinds;
-  for (const kind of every) raised[kind] = Math.max(facts.epochs.get(kind) ?? 0, at, facts.highWater.get(kind) ?? 0);
+  for (const kind of every) raised[kind] = Math.max((facts.epochs.get(kind) ?? 0) + 1, at, facts.highWater.get(kind) ?? 0);
   return raised;
 }

@@ -43,15 +43,12 @@ export function revokeTenant(store: SessionStore, tenantId: string, options: Rev
   return raise(store, { tenantId }, async () => checkTenantState(await store.readTenant(tenantId)), options, due);
 }
 
-// Raises an owner's epochs over its high-water marks, with the activity entry, in one batch at the version read (none if no change).
+// Raises an owner's epochs over its high-water marks, with the activity entry, in one batch at the version read.
 function raise(store: SessionStore, owner: UserOwner | TenantOwner, read: () => Promise<Pick<TenantState, 'version' | 'epochs' | 'highWater'>>, options: RevokeAllOptions, due: number | undefined): Promise<Epochs> {
   return versioned(store, owner, 'userId' in owner ? 'revokeAll' : 'revokeTenant', due, async (apply) => {
     const state = await read();
-    const current = mapOf(state.epochs);
-    const epochs = raisedEpochs({ epochs: current, highWater: mapOf(state.highWater) }, options.kinds, options.at, options.everyStoredKind);
-    const writes = activity(options);
-    if (writes.length === 0 && Object.keys(epochs).every((kind) => epochs[kind] === current.get(kind))) return epochs;
-    return (await apply({ owner, version: state.version, writes: [{ type: 'epochs', epochs }, ...writes], notify: true })) ? epochs : undefined;
+    const epochs = raisedEpochs({ epochs: mapOf(state.epochs), highWater: mapOf(state.highWater) }, options.kinds, options.at, options.everyStoredKind);
+    return (await apply({ owner, version: state.version, writes: [{ type: 'epochs', epochs }, ...activity(options)], notify: true })) ? epochs : undefined;
   });
 }
 

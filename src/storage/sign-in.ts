@@ -1,10 +1,11 @@
 import { sessionLabel } from '../device-label.js';
 import { SessionError } from '../errors.js';
+import { ownRefusal } from '../liveness.js';
 import { decideSignIn, replacesDevice } from '../rules/sign-in.js';
-import { checkUserState } from '../store-answers.js';
+import { checkUserState, epochOf } from '../store-answers.js';
 import type { ActivityRecord, SessionRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
-import type { Write } from '../store-writes.js';
+import type { UserState, Write } from '../store-writes.js';
 import { indexFederated } from './federated.js';
 import { ownEntry } from './records.js';
 import { ending } from './revoke.js';
@@ -18,10 +19,11 @@ import { versioned } from './versioned.js';
  */
 export function create(store: SessionStore, record: NewSessionRecord, options: CreateOptions, due?: number): Promise<CreateResult> {
   // A sign-in that ends no other session reads no other row: its cost does not grow with the user's sessions.
-  const alone = options.limit === undefined && !replacesDevice(record, options);
+  const alone = options.limit === undefined && !replacesDevice(record, options) && options.replacing === undefined;
   return versioned(store, { userId: record.userId }, 'create', due, async (apply) => {
     const state = checkUserState(await store.readUser(record.userId, record.tenantId, alone ? record.id : undefined), record.userId);
     if (state.sessions.some((row) => row.id === record.id)) throw new SessionError('INVALID_INPUT', 'A session with this id already exists.');
+    if (options.replacing !== undefined && replacedEnded(options.replacing, state, record.createdAt)) throw new SessionError('UNAUTHENTICATED', 'The session a credential change signs in again ended during the change.');
     const decision = decideSignIn(record, { sessions: state.sessions, epochs: state.epochs, tenantEpochs: ownEntry(state.tenantEpochs, record.tenantId) }, options);
     const { maxAge, ...fields } = record;
     const session: SessionRecord = { ...fields, createdAt: decision.createdAt, expiresAt: decision.createdAt + maxAge, lastUsedAt: decision.createdAt };
@@ -46,4 +48,13 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
 /** The entry of each session a sign-in ended, with its device: `<sign-in entry id>.<i>`, in the order ended. */
 function endedEntries(entry: ActivityRecord, ended: ReadonlyArray<{ row: SessionRecord; reason: string }>): ActivityRecord[] {
   return ended.map(({ row, reason }, index) => ({ id: `${entry.id}.${index}`, userId: entry.userId, tenantId: entry.tenantId, type: 'session.revoked', at: entry.at, reason, sessionId: row.id, deviceLabel: sessionLabel(row), ip: row.ip, by: entry.by }));
+}
+
+// By the one rule, the user's epoch counted only past the change's own; a kind it raised none of (an API token) it ended first, so that tombstone is its own.
+function replacedEnded(replacing: NonNullable<CreateOptions['replacing']>, state: UserState, now: number): boolean {
+  const row = state.sessions.find((session) => session.id === replacing.id);
+  if (row === undefined) return true;
+  const raised = replacing.epochs[row.kind];
+  const theirs = epochOf(state.epochs, row.kind, 'readUser');
+  return ownRefusal(raised === undefined ? { ...row, revokedAt: undefined } : row, { epochs: { ...state.epochs, [row.kind]: theirs > (raised ?? 0) ? theirs : 0 }, tenantEpochs: ownEntry(state.tenantEpochs, row.tenantId) }, now) !== undefined;
 }

@@ -15,6 +15,8 @@ export interface CreateOptions {
   readonly activity?: ActivityRecord | undefined;
   /** The sign-in's device among the user's known devices, remembered in the same batch. */
   readonly deviceHash?: string | undefined;
+  /** A credential change's: the session it signs in again and the user's epochs it raised; `UNAUTHENTICATED`, nothing written, once that session ended otherwise. */
+  readonly replacing?: { readonly id: string; readonly epochs: Epochs } | undefined;
 }
 
 /** What a sign-in stored and ended. */
