@@ -42,7 +42,8 @@ describe('sqlite store: two connections on one file', () => {
     const raises = Array.from({ length: 20 }, (_, index) => (index % 2 === 0 ? two : one).revokeAll('both', { kinds: ['remember'], at: 1_000 + index }));
     await Promise.all([...writes, ...raises]);
     expect((await one.listByUser('both')).sessions).toHaveLength(200);
-    expect((await two.getRevocationState('both')).epochs['remember']).toBe(1_019);
+    // The latest time asked, moved 1 ms past by each raise that landed after it.
+    expect(raises.map((_, index) => 1_019 + index)).toContain((await two.getRevocationState('both')).epochs['remember']);
     await one.close?.();
     await two.close?.();
   });
