@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSessionManager, memoryStore, type SessionManager, type SessionStore } from '../../src/index.js';
+import { createSessionManager, memoryStore, type CreatedSession, type SessionManager, type SessionStore } from '../../src/index.js';
 
 const SECRET = 'a-test-secret-of-at-least-32-bytes!!';
 
@@ -58,6 +58,12 @@ describe('eraseUser() leaves no working credential', () => {
     expect((await other.validate(laptop.token)).ok).toBe(false);
     expect(await other.list('ada')).toEqual([]);
   });
+  it("an API token's change whose token its owner ended after the change's epoch, before the change ends it itself, hands out no new token", async () => {
+    const { changed, other, laptop } = await changeOvertakenBy((other, laptop) => other.revoke(laptop.session.id), { kind: 'api' });
+    expect(changed).toEqual({});
+    expect((await other.validate(laptop.token)).ok).toBe(false);
+    expect(await other.list('ada')).toEqual([]);
+  });
 });
 
 /** The owner's password reset overtakes a password change as `how` says: the laptop's old token and any new one are refused. */
@@ -72,7 +78,7 @@ async function expectNoDeviceLeft(how: { where: 'read' | 'signIn'; lag: number }
  * A password change from ada's laptop that `overtake`, run by another instance whose clock is a second on (less `lag`), overtakes:
  * after the change's own epoch, at its first read of the store (`read`), or right before its new sign-in's batch is applied (`signIn`).
  */
-async function changeOvertakenBy(overtake: (other: SessionManager) => Promise<unknown>, how: { where?: 'read' | 'signIn'; lag?: number; kind?: string } = {}) {
+async function changeOvertakenBy(overtake: (other: SessionManager, laptop: CreatedSession) => Promise<unknown>, how: { where?: 'read' | 'signIn'; lag?: number; kind?: string } = {}) {
   const { where = 'read', lag = 0, kind } = how;
   const inner = memoryStore();
   let now = 1_800_000_000_000;
@@ -83,7 +89,7 @@ async function changeOvertakenBy(overtake: (other: SessionManager) => Promise<un
     armed = false;
     overtook = true;
     now += 1_000;
-    await overtake(other);
+    await overtake(other, laptop);
   };
   const store: SessionStore = {
     ...inner,
