@@ -14,7 +14,6 @@ export interface NodeRedisClientLike {
 export interface NodeRedisClusterLike {
   /** The driver's own `sendCommand` method. */ sendCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[], options?: { timeout?: number }): Promise<unknown>;
   /** The driver's own `masters` property. */ readonly masters: readonly unknown[];
-  /** The driver's own `nodeClient` method. */ nodeClient(node: never): Promise<{ sendCommand(args: string[]): Promise<unknown> }>;
   /** The driver's own `duplicate` method. */ duplicate(): NodeRedisSubscriberLike;
   /** A batch to `routing`'s master, sent by `execAsPipeline()` (never MULTI), so a write and its `WAIT` share a connection. */
   multi(routing: string): NodeRedisPipelineLike;
@@ -52,7 +51,6 @@ export interface NodeRedisSubscriberLike {
 export interface IoRedisLike {
   /** The driver's own `call` method. */ call(command: string, args: string[]): Promise<unknown>;
   /** The driver's own `isCluster` property. */ readonly isCluster: boolean;
-  /** A Cluster's own `nodes` method. */ nodes?(role: 'master'): ReadonlyArray<{ call(command: string, args: string[]): Promise<unknown> }>;
   /** The driver's own `duplicate` method. */ duplicate(): IoRedisSubscriberLike;
   /** A plain pipeline (not `multi()`): on a Cluster it goes to its keys' master, `WAIT` included. */
   pipeline(): IoRedisPipelineLike;

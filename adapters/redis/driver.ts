@@ -27,8 +27,6 @@ export interface SubscriberEvents {
 export interface Driver {
   readonly kind: RedisClientKind;
   readonly send: Send;
-  /** Sends a command that names no key to every master (the one server, or each master of a Cluster): a reply each. */
-  toEveryMaster(args: string[]): Array<Promise<unknown>>;
   /** Opens a connection subscribed to `channel`; answers its closer. */
   subscribe(channel: string, events: SubscriberEvents): () => void;
   openWriter(onError: (error: unknown) => void): DurableWriter;
@@ -149,7 +147,6 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
       return {
         kind,
         send: (_key, args) => io.call(args[0]!, args.slice(1)),
-        toEveryMaster: (args) => (io.isCluster ? io.nodes!('master') : [io]).map((node) => node.call(args[0]!, args.slice(1))),
         subscribe: (channel, events) => subscribeOwn(io.duplicate(), channel, events, false),
         openWriter(onError) {
           const own = io.duplicate() as unknown as IoRedisLike & IoRedisSubscriberLike;
@@ -169,7 +166,6 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
         kind,
         // Never a replica (isReadonly false): it may not have the latest write yet.
         send: (key, args) => cluster.sendCommand(key, false, args),
-        toEveryMaster: (args) => cluster.masters.map(async (master) => (await cluster.nodeClient(master as never)).sendCommand(args)),
         subscribe: (channel, events) => subscribeOwn(cluster.duplicate(), channel, events, true),
         openWriter(onError) {
           const duplicate = cluster.duplicate() as unknown as NodeRedisClusterLike & NodeRedisSubscriberLike;
@@ -185,7 +181,6 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
       return {
         kind,
         send: (_key, args) => sentinel.sendCommand(false, args),
-        toEveryMaster: (args) => [sentinel.sendCommand(false, args)],
         subscribe(channel, events) {
           // Its own pub/sub connection follows the master; a failover may have lost notices.
           let closed = false;
@@ -206,7 +201,6 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
       return {
         kind,
         send: (_key, args) => single.sendCommand(args, options(single)),
-        toEveryMaster: (args) => [single.sendCommand(args, options(single))],
         subscribe: (channel, events) => subscribeOwn(single.duplicate(), channel, events, true),
         openWriter(onError) {
           const ownClient = single.duplicate() as unknown as NodeRedisClientLike & NodeRedisSubscriberLike;

@@ -78,13 +78,24 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
     if (sent.reply !== null && sent.reply !== undefined) announce?.();
     throw new SessionError('STORE_UNAVAILABLE', `Only ${sent.acknowledged} of ${durability.replicas} Redis replicas acknowledged the write within ${durability.timeout} ms: it might not survive a failover. Try again.`);
   };
-  // Epochs and the deny-list (no TTL) evicted would let revoked sessions back in: no batch while any master may evict them.
+  // Epochs and the deny-list (no TTL) evicted would let revoked sessions back in: no batch while Redis may evict them.
+  // Asked of the node of the first batch, again after a refusal; one that hides INFO is taken at its word, and said so once.
   let evictionChecked: Promise<void> | undefined;
-  const hidden = (error: unknown): '' => (onError(new SessionError('STORE_ERROR', `Redis hid INFO from the store (${(error as Error).message}): make sure maxmemory-policy is noeviction or volatile-*.`)), '');
-  const checkEviction = async (): Promise<void> => {
-    const infos = await Promise.all(driver.toEveryMaster(['INFO', 'memory']).map((reply) => reply.catch((error: unknown) => (replyCode(error) === 'NOPERM' || /^ERR unknown (sub)?command/i.test((error as Error).message) ? hidden(error) : Promise.reject(error)))));
-    const policy = infos.map((info) => /maxmemory_policy:(\S+)/.exec(String(info))?.[1] ?? '').find((each) => each.startsWith('allkeys-'));
-    if (policy !== undefined) throw new SessionError('STORE_ERROR', `Redis may evict any key (maxmemory-policy ${policy}), which would bring revoked sessions back: set maxmemory-policy to noeviction, or to a volatile-* policy.`);
+  let hidingReported = false;
+  const hiding = (error: unknown): '' => {
+    if (hidingReported) return '';
+    hidingReported = true;
+    try {
+      onError(new SessionError('STORE_ERROR', `Redis hid INFO from the store (${(error as Error).message}): make sure maxmemory-policy is noeviction or volatile-*.`));
+    } catch {
+      // A failing onError is no reason to refuse a write.
+    }
+    return '';
+  };
+  const checkEviction = async (key: string): Promise<void> => {
+    const info = await driver.send(key, ['INFO', 'memory']).catch((error: unknown) => (replyCode(error) === 'NOPERM' || /^ERR unknown (sub)?command/i.test((error as Error).message) ? hiding(error) : Promise.reject(error)));
+    const policy = /maxmemory_policy:(\S+)/.exec(String(info))?.[1] ?? '';
+    if (policy.startsWith('allkeys-')) throw new SessionError('STORE_ERROR', `Redis may evict any key (maxmemory-policy ${policy}), which would bring revoked sessions back: set maxmemory-policy to noeviction, or to a volatile-* policy.`);
   };
   const readHash = async (key: string): Promise<readonly unknown[]> => list(await run(scripts.readHashScript, [key], []), 'a hash');
   const tenantIdOf = (tenantHash: string): string => tenantHash.slice(tenantHash.indexOf('}:t:') + 4, -2);
@@ -143,7 +154,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
     apply: (batch) =>
       guard(async () => {
         const plan = planBatch(batch, layout, clustered);
-        evictionChecked ??= checkEviction();
+        evictionChecked ??= checkEviction(plan.owner);
         await evictionChecked.catch((error: unknown) => {
           evictionChecked = undefined;
           throw error;

@@ -52,6 +52,9 @@ describe.skipIf(!canStart)(`Redis store on a server that may evict any key (own 
       expect((await hidden.create({ userId: 'ada' })).session.userId).toBe('ada');
       expect((await hidden.create({ userId: 'ben' })).session.userId).toBe('ben');
       expect(notices).toEqual(["Redis hid INFO from the store (ERR unknown command 'INFO'): make sure maxmemory-policy is noeviction or volatile-*."]);
+      // A failing onError is no reason to refuse a write.
+      const throwing = createSessionManager({ store: redisStore({ client: answering('NOPERM User has no permissions to run the \'info\' command'), prefix: 'evict-hidden:', onError: () => { throw new Error('logger down'); } }) });
+      expect((await throwing.create({ userId: 'cy' }).finally(() => throwing.close())).session.userId).toBe('cy');
     } finally {
       await Promise.all([loading.close(), full.close(), hidden.close()]);
       await client.del(await client.keys('evict-hidden:*'));

@@ -130,20 +130,6 @@ describe.skipIf(!canStart)('redis store on a 3-master Redis Cluster (127.0.0.1:7
 
   // The app's cluster clients carry its own commands too: on every node, what the store sends
   // through them is self-contained (scripts, and the tenant's reads on its own slot).
-  it('refuses every write while any master may evict any key, whichever master the first batch goes to (node-redis and ioredis)', async () => {
-    // One master set otherwise than the rest, as a node restarted with another config is.
-    const [, evicting] = cluster.ports;
-    await redisCli(evicting!, ['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru']);
-    onTestFinished(() => redisCli(evicting!, ['CONFIG', 'SET', 'maxmemory-policy', 'noeviction']).then(() => undefined));
-    for (const client of [nodeRedis, ioredis]) {
-      const sessions = createSessionManager({ store: redisStore({ client, prefix: freshPrefix('cevict') }) });
-      onTestFinished(() => sessions.close());
-      const answers = [];
-      for (let index = 0; index < 6; index++) answers.push(await sessions.create({ userId: `evict-${index}` }).then(() => 'written', (error: unknown) => (error as Error).message));
-      expect(answers).toEqual(Array(6).fill(expect.stringMatching(/^Redis may evict any key \(maxmemory-policy allkeys-lru\)/)));
-    }
-  });
-
   it('sends no command that changes the state of the app\'s connections, on any node (node-redis and ioredis)', async () => {
     // The connections open now are the app's; those the store opens later are its own.
     const logs = await Promise.all(cluster.ports.map(async (port) => CommandLog.start(port, await connectedAddresses(port))));
