@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createSessionManager } from '../../src/index.js';
 import type { SessionStore } from '../../src/store.js';
 import { memoryStore } from '../../src/stores/memory.js';
-import { describeStoreConformance } from '../../src/testing/index.js';
+import { describeStoreConformance, type StoreFaults } from '../../src/testing/index.js';
 import { capabilityTest, type TestRunner } from '../../src/testing/runner.js';
 import { vitestRunner } from '../runner.js';
 
@@ -88,8 +88,17 @@ describe('the store conformance suite and a capability the store lacks', () => {
     expect(await runTests(() => memoryStore(), 'revocation notices', vitestLike)).toEqual({ ran: 2, skipped: [] });
   });
 
-  it('marks the fault tests skipped when no fault hook is given: the store is not told its outages were checked', async () => {
-    expect(await runTests(() => memoryStore(), 'faults of the driver', vitestLike)).toEqual({ ran: 0, skipped: Array(3).fill('no fault hook (the faults option)') });
+  it('registers the fault tests skipped without a fault hook, and those of a fault the hook cannot make, never as passed', () => {
+    const registered = (faults?: StoreFaults, withSkip = true) => {
+      const names = { run: [] as string[], skipped: [] as string[] };
+      const it = Object.assign((name: string) => void names.run.push(name), withSkip ? { skip: (name: string) => void names.skipped.push(name) } : {});
+      describeStoreConformance('faults', () => memoryStore(), { runner: { describe: (_name, body) => body(), it, expect: (actual) => expect(actual), beforeEach: () => undefined, afterEach: () => undefined }, faults });
+      return { run: names.run.filter((name) => /STORE_UNAVAILABLE|half way/.test(name)).length, skipped: names.skipped };
+    };
+    expect(registered()).toEqual({ run: 0, skipped: [expect.stringMatching(/^a refused connection/), expect.stringMatching(/^a call that times out/), expect.stringMatching(/^a batch that fails half way/)] });
+    expect(registered({ supports: ['refused', 'timeout'], inject: () => undefined, heal: () => undefined })).toEqual({ run: 2, skipped: [expect.stringMatching(/^a batch that fails half way/)] });
+    // A runner that cannot skip: left out, as a test that does not run must not pass.
+    expect(registered(undefined, false)).toEqual({ run: 0, skipped: [] });
   });
 });
 
