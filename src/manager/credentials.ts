@@ -28,7 +28,7 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
     // A support session is not kept: its fresh token would no longer say who acts, nor end on time.
     if (!keepCurrent || endedMeanwhile || current === undefined || current.impersonatorId !== undefined) return {};
     // The same device, not a new proof of identity: the old session's authenticatedAt (a changed password must not make a stolen session "fresh"), cookie choice
-    // and provider session (whose logout must still end it) are kept, by a batch that signs it in only if no other ended it since (erasure, "Log out", epoch).
+    // and provider session (whose logout must still end it) are kept, by a batch that signs it in only if the row it reads was not ended by another.
     const { userAgent, ip, tenantId, data, kind, persistent, authenticatedAt, federated } = current;
     return lifecycle.create({ userId, kind, userAgent, ip, tenantId, data, persistent, federated }, { reason, authenticatedAt, replacing: { id: current.id, epochs: raised } }).catch((error: unknown) => {
       if (isSessionError(error) && error.code === 'UNAUTHENTICATED') return {};
