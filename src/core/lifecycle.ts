@@ -1,6 +1,5 @@
 import type { Session, SessionView, ValidationResult } from '../session.js';
 import type { Epochs, SessionRecord } from '../store.js';
-import type { CreateOptions } from '../storage/types.js';
 import type { CreatedSession, CreateSessionInput, ListOptions, ReauthenticateOptions, RevokeAllResult, RevokeAllSessionsOptions, RevokeOthersResult, RevokeOthersSessionsOptions, RevokeSessionOptions, ValidateOptions } from './shapes.js';
 
 /** Why a session was created: a sign-in, the fresh session of a credential change, support access. */
@@ -19,8 +18,8 @@ export interface CreateHow {
   readonly impersonatorEpochs?: Epochs | undefined;
   /** A lifetime other than the kind's. */
   readonly maxAge?: number | undefined;
-  /** A credential change's: see `CreateOptions.replacing` (`UNAUTHENTICATED` once that session ended). */
-  readonly replacing?: CreateOptions['replacing'];
+  /** A credential change's: the session it signs in again, in one batch with the user's sign-out everywhere (`by`, `tenantId`); `UNAUTHENTICATED` when that session had ended. */
+  readonly replacing?: { readonly id: string; readonly by?: string | undefined; readonly tenantId?: string | undefined } | undefined;
 }
 
 /** The session lifecycle, handed to features so they sign in and revoke the one way the manager does. */

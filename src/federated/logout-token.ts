@@ -79,10 +79,7 @@ export interface LogoutClaims {
 type Checked = { readonly ok: true; readonly claims: LogoutClaims } | { readonly ok: false; readonly refusal: BackchannelRefusalReport };
 
 /** Checks a logout token; `issuers` and `maxTokenAge` were checked by the caller. */
-export async function checkLogoutToken(
-  token: unknown,
-  { issuers, maxTokenAge, now, keys }: { issuers: readonly BackchannelIssuer[]; maxTokenAge: number; now: number; keys: IssuerKeys },
-): Promise<Checked> {
+export async function checkLogoutToken(token: unknown, { issuers, maxTokenAge, now, keys }: { issuers: readonly BackchannelIssuer[]; maxTokenAge: number; now: number; keys: IssuerKeys }): Promise<Checked> {
   let named: string | undefined;
   const refuse = (reason: BackchannelRefusal, cause?: unknown): Checked => ({ ok: false, refusal: cause === undefined ? { reason, issuer: named } : { reason, issuer: named, cause } });
   if (typeof token !== 'string' || token.length === 0) return refuse('missing');

@@ -22,18 +22,23 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
     // The session that made the change counts only when it is a live session of that user.
     const current = await liveSessionOf(context, userId, options.currentSessionId, config.clock());
     const by = actorOf(options.by, current);
-    const { epochs: raised } = await lifecycle.revokeAll(userId, { reason, by, tenantId: options.tenantId ?? current?.tenantId });
-    // A current session of a kind the epoch did not cover (an API token) goes on its own: its old token must stop. Found ended, another ended it meanwhile.
-    const endedMeanwhile = current !== undefined && !config.everywhereKinds.includes(current.kind) && !(await lifecycle.revoke(current.id, { reason, by }));
-    // A support session is not kept: its fresh token would no longer say who acts, nor end on time.
-    if (!keepCurrent || endedMeanwhile || current === undefined || current.impersonatorId !== undefined) return {};
-    // The same device, not a new proof of identity: the old session's authenticatedAt (a changed password must not make a stolen session "fresh"), cookie choice
-    // and provider session (whose logout must still end it) are kept, by a batch that signs it in only if the row it reads was not ended by another.
-    const { userAgent, ip, tenantId, data, kind, persistent, authenticatedAt, federated } = current;
-    return lifecycle.create({ userId, kind, userAgent, ip, tenantId, data, persistent, federated }, { reason, authenticatedAt, replacing: { id: current.id, epochs: raised } }).catch((error: unknown) => {
-      if (isSessionError(error) && error.code === 'UNAUTHENTICATED') return {};
-      throw error;
-    });
+    const tenantId = options.tenantId ?? current?.tenantId;
+    // A support session is not kept: its fresh token would no longer say who acts, nor end on time. The same device is not a new proof of identity:
+    // the old session's authenticatedAt (a changed password must not make a stolen session "fresh"), cookie choice and provider session (whose logout
+    // must still end it) are kept. Signed in again in the batch of the sign-out everywhere itself, unless another ended it first: nothing can come between.
+    if (keepCurrent && current !== undefined && current.impersonatorId === undefined) {
+      const { userAgent, ip, data, kind, persistent, authenticatedAt, federated } = current;
+      const created = await lifecycle.create({ userId, kind, userAgent, ip, tenantId: current.tenantId, data, persistent, federated }, { reason, authenticatedAt, replacing: { id: current.id, by, tenantId } }).catch((error: unknown) => {
+        if (isSessionError(error) && error.code === 'UNAUTHENTICATED') return undefined;
+        throw error;
+      });
+      if (created !== undefined) return created;
+    }
+    // Other devices out through the epoch (O(1), reaches access tokens and caches).
+    await lifecycle.revokeAll(userId, { reason, by, tenantId });
+    // A current session of a kind the epoch did not cover (an API token) goes on its own: its old token must stop.
+    if (current !== undefined && !config.everywhereKinds.includes(current.kind)) await lifecycle.revoke(current.id, { reason, by });
+    return {};
   };
 
   return {

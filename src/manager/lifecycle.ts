@@ -92,6 +92,10 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       impersonatorEpochs: how.impersonatorEpochs,
       federated,
     };
+    // A credential change's sign-out everywhere comes first, in the same batch as this sign-in.
+    const { replacing: change } = how;
+    const everywhere = kindsOf(undefined, config);
+    const invalidated = change && { id: change.id, reason, raise: { kinds: everywhere, at: now, activity: entryFor(context, { userId: input.userId, tenantId: change.tenantId, type: 'user.session_invalidated', at: now, reason, by: change.by }) } };
     const activity = entryFor(context, { userId: input.userId, tenantId: input.tenantId, type: 'session.created', at: now, reason, sessionId: record.id, deviceLabel: sessionLabel(record), ip: record.ip, by });
     const ended = impersonatorId !== undefined && config.maxSessions.has(kind) ? await endedSupportSessions(input.userId, now) : [];
     const limit = limitOf(kind, now, [...presented, ...ended]);
@@ -99,13 +103,14 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const hash = impersonatorId === undefined && context.keepsActivity ? deviceHash(input.userId, device, record.ip) : undefined;
     let created: CreateResult;
     try {
-      created = await calls.call('create', (due) => store.create(record, { replaceDevice: kindOptions.replaceDevice, denyUntil: context.denyUntil(now), limit, activity, deviceHash: hash, replacing: how.replacing }, due));
+      created = await calls.call('create', (due) => store.create(record, { replaceDevice: kindOptions.replaceDevice, denyUntil: context.denyUntil(now), limit, activity, deviceHash: hash, replacing: invalidated }, due));
     } catch (error) {
       if (limit !== undefined && error instanceof SessionError && error.code === 'SESSION_LIMIT') throw await limitReached(error, input, kind);
       throw error;
     }
     const { session, replacedIds, evictedIds } = created;
-    if (replacedIds.length > 0 || evictedIds.length > 0) context.afterRevocation(input.userId);
+    if (replacedIds.length > 0 || evictedIds.length > 0 || change !== undefined) context.afterRevocation(input.userId);
+    if (change !== undefined) userInvalidated(hub, { at: now, userId: input.userId, tenantId: change.tenantId, reason, by: change.by }, everywhere);
     if (replacedIds.length > 0) sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'replaced', by }, replacedIds);
     if (evictedIds.length > 0) sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'session_limit', by }, evictedIds);
     const newDevice = isNewDevice(created.previousSighting, now, config.knownDeviceWindow);

@@ -1,14 +1,15 @@
 import { sessionLabel } from '../device-label.js';
 import { SessionError } from '../errors.js';
 import { ownRefusal } from '../liveness.js';
+import { raisedEpochs } from '../rules/epochs.js';
 import { decideSignIn, replacesDevice } from '../rules/sign-in.js';
-import { checkUserState, epochOf } from '../store-answers.js';
+import { checkUserState } from '../store-answers.js';
 import type { ActivityRecord, SessionRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
 import type { UserState, Write } from '../store-writes.js';
 import { indexFederated } from './federated.js';
-import { ownEntry } from './records.js';
-import { ending } from './revoke.js';
+import { mapOf, ownEntry } from './records.js';
+import { activity, ending } from './revoke.js';
 import type { CreateOptions, CreateResult, NewSessionRecord } from './types.js';
 import { versioned } from './versioned.js';
 
@@ -23,12 +24,15 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
   return versioned(store, { userId: record.userId }, 'create', due, async (apply) => {
     const state = checkUserState(await store.readUser(record.userId, record.tenantId, alone ? record.id : undefined), record.userId);
     if (state.sessions.some((row) => row.id === record.id)) throw new SessionError('INVALID_INPUT', 'A session with this id already exists.');
-    if (options.replacing !== undefined && replacedEnded(options.replacing, state, record.createdAt)) throw new SessionError('UNAUTHENTICATED', 'The session a credential change signs in again ended during the change.');
-    const decision = decideSignIn(record, { sessions: state.sessions, epochs: state.epochs, tenantEpochs: ownEntry(state.tenantEpochs, record.tenantId) }, options);
+    const { replacing } = options;
+    const old = replacing === undefined ? undefined : replacedRow(replacing.id, state, replacing.raise.at);
+    const raised = replacing === undefined ? {} : raisedEpochs({ epochs: mapOf(state.epochs), highWater: mapOf(state.highWater) }, replacing.raise.kinds, replacing.raise.at);
+    const decision = decideSignIn(record, { sessions: state.sessions.filter((row) => row !== old), epochs: { ...state.epochs, ...raised }, tenantEpochs: ownEntry(state.tenantEpochs, record.tenantId) }, options);
     const { maxAge, ...fields } = record;
     const session: SessionRecord = { ...fields, createdAt: decision.createdAt, expiresAt: decision.createdAt + maxAge, lastUsedAt: decision.createdAt };
     const ended = [...decision.replaced.map((row) => ({ row, reason: 'replaced' })), ...decision.evicted.map((row) => ({ row, reason: 'session_limit' }))];
-    const writes: Write[] = [{ type: 'insert', session }];
+    const writes: Write[] = old === undefined ? [] : [{ type: 'epochs', epochs: raised }, ...activity(replacing!.raise), ...ending(old, { at: replacing!.raise.at, reason: replacing!.reason, denyUntil: options.denyUntil })];
+    writes.push({ type: 'insert', session });
     for (const { row, reason } of ended) writes.push(...ending(row, { at: decision.createdAt, reason, denyUntil: options.denyUntil }));
     // The marks "sign out everywhere" raises its epoch above, the user's and the tenant's.
     writes.push({ type: 'highWater', kind: session.kind, at: session.createdAt });
@@ -39,7 +43,7 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
     const previousSighting = options.deviceHash === undefined ? undefined : (ownEntry(state.devices, options.deviceHash) ?? null);
     if (options.deviceHash !== undefined) writes.push({ type: 'device', deviceHash: options.deviceHash, lastSeenAt: Math.max(previousSighting ?? 0, record.createdAt) });
     await indexFederated(store, session, session.createdAt, due);
-    const applied = await apply({ owner: { userId: record.userId }, version: state.version, writes, notify: ended.length > 0 });
+    const applied = await apply({ owner: { userId: record.userId }, version: state.version, writes, notify: ended.length > 0 || old !== undefined });
     if (!applied) return undefined;
     return { session, replacedIds: decision.replaced.map((row) => row.id), evictedIds: decision.evicted.map((row) => row.id), previousSighting };
   });
@@ -50,11 +54,9 @@ function endedEntries(entry: ActivityRecord, ended: ReadonlyArray<{ row: Session
   return ended.map(({ row, reason }, index) => ({ id: `${entry.id}.${index}`, userId: entry.userId, tenantId: entry.tenantId, type: 'session.revoked', at: entry.at, reason, sessionId: row.id, deviceLabel: sessionLabel(row), ip: row.ip, by: entry.by }));
 }
 
-// By the one rule, the user's epoch counted only past the change's own; a kind it raised none of (an API token) it ended first, so that tombstone is its own.
-function replacedEnded(replacing: NonNullable<CreateOptions['replacing']>, state: UserState, now: number): boolean {
-  const row = state.sessions.find((session) => session.id === replacing.id);
-  if (row === undefined) return true;
-  const raised = replacing.epochs[row.kind];
-  const theirs = epochOf(state.epochs, row.kind, 'readUser');
-  return ownRefusal(raised === undefined ? { ...row, revokedAt: undefined } : row, { epochs: { ...state.epochs, [row.kind]: theirs > (raised ?? 0) ? theirs : 0 }, tenantEpochs: ownEntry(state.tenantEpochs, row.tenantId) }, now) !== undefined;
+// Judged as read in this batch, before its raise: gone, or ended by another (an erasure, its "Log out", a sign-out everywhere), it stays out.
+function replacedRow(id: string, state: UserState, now: number): SessionRecord {
+  const row = state.sessions.find((session) => session.id === id);
+  if (row === undefined || ownRefusal(row, { epochs: state.epochs, tenantEpochs: ownEntry(state.tenantEpochs, row.tenantId) }, now) !== undefined) throw new SessionError('UNAUTHENTICATED', 'The session a credential change signs in again had ended.');
+  return row;
 }

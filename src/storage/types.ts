@@ -15,8 +15,8 @@ export interface CreateOptions {
   readonly activity?: ActivityRecord | undefined;
   /** The sign-in's device among the user's known devices, remembered in the same batch. */
   readonly deviceHash?: string | undefined;
-  /** A credential change's: the session it signs in again and the user's epochs it raised; `UNAUTHENTICATED`, nothing written, once that session ended otherwise. */
-  readonly replacing?: { readonly id: string; readonly epochs: Epochs } | undefined;
+  /** A credential change's: the session it ends (`reason`) and signs in again, with the user's sign-out everywhere, in this batch; `UNAUTHENTICATED`, nothing written, when that session had ended. */
+  readonly replacing?: { readonly id: string; readonly reason: string; readonly raise: RevokeAllOptions } | undefined;
 }
 
 /** What a sign-in stored and ended. */

@@ -52,6 +52,14 @@ describe('eraseUser() leaves no working credential', () => {
     expect(changed).toEqual({});
     expect((await other.exportUser('ada')).sessions).toEqual([]);
   });
+  it("a password change that the tenant's admin's sign-out of the user in that tenant overtook keeps no device signed in", async () => {
+    // That sign-out passes over sessions already ended: the change's sign-out everywhere and its new sign-in are one batch, so none is between.
+    for (const where of ['read', 'signIn'] as const) {
+      const { changed, other } = await changeOvertakenBy((other) => other.revokeAll('ada', { tenantId: 'acme' }), { where });
+      expect([where, changed]).toEqual([where, {}]);
+      expect([where, await other.list('ada')]).toEqual([where, []]);
+    }
+  });
   it("an API token's change that a sign-out everywhere of every kind overtook right before its new sign-in keeps no token working", async () => {
     const { changed, other, laptop } = await changeOvertakenBy((other) => other.revokeAll('ada', { kinds: 'all' }), { where: 'signIn', kind: 'api' });
     expect(changed).toEqual({});
@@ -76,7 +84,7 @@ async function expectNoDeviceLeft(how: { where: 'read' | 'signIn'; lag: number }
 
 /**
  * A password change from ada's laptop that `overtake`, run by another instance whose clock is a second on (less `lag`), overtakes:
- * after the change's own epoch, at its first read of the store (`read`), or right before its new sign-in's batch is applied (`signIn`).
+ * after the change found its session live, at the read of its batch (`read`), or right before that batch is applied (`signIn`).
  */
 async function changeOvertakenBy(overtake: (other: SessionManager, laptop: CreatedSession) => Promise<unknown>, how: { where?: 'read' | 'signIn'; lag?: number; kind?: string } = {}) {
   const { where = 'read', lag = 0, kind } = how;
@@ -93,10 +101,6 @@ async function changeOvertakenBy(overtake: (other: SessionManager, laptop: Creat
   };
   const store: SessionStore = {
     ...inner,
-    async get(sessionId) {
-      await overtaken('read');
-      return inner.get(sessionId);
-    },
     async readUser(userId, tenantId, sessionId) {
       await overtaken('read');
       return inner.readUser(userId, tenantId, sessionId);
@@ -110,9 +114,7 @@ async function changeOvertakenBy(overtake: (other: SessionManager, laptop: Creat
   const other = createSessionManager({ store: inner, clock: () => now - lag });
   const laptop = await changing.create({ userId: 'ada', tenantId: 'acme', kind, userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) Chrome/124.0.0.0 Safari/537.36', ip: '203.0.113.7' });
   now += 60_000;
-  changing.on('user.session_invalidated', (event) => {
-    if (event.reason === 'password_changed') armed = true;
-  });
+  armed = true;
   const changed = await changing.passwordChanged('ada', { currentSessionId: laptop.session.id });
   expect(overtook).toBe(true);
   return { changed, other, laptop };

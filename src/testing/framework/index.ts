@@ -123,11 +123,7 @@ export const STORE_TIMEOUT = 300;
  * });
  * ```
  */
-export function describeFrameworkConformance(
-  name: string,
-  makeApp: (context: FrameworkAppContext) => FrameworkApp | Promise<FrameworkApp>,
-  options: FrameworkConformanceOptions = {},
-): void {
+export function describeFrameworkConformance(name: string, makeApp: (context: FrameworkAppContext) => FrameworkApp | Promise<FrameworkApp>, options: FrameworkConformanceOptions = {}): void {
   const runner = resolveRunner(options.runner);
   let current: { readonly scenario: Scenario; readonly app: FrameworkApp; readonly idp: TestIssuer } | undefined;
   const context: FrameworkSuiteContext = {

@@ -77,11 +77,7 @@ export async function codeOf(promise: Promise<unknown>): Promise<string> {
 }
 
 /** Whether a stored row reads as live at `now` given the user's epochs. */
-export function isLive(
-  session: { kind: string; createdAt: number; expiresAt: number; revokedAt?: number | undefined },
-  epochs: Readonly<Record<string, number>>,
-  now: number,
-): boolean {
+export function isLive(session: { kind: string; createdAt: number; expiresAt: number; revokedAt?: number | undefined }, epochs: Readonly<Record<string, number>>, now: number): boolean {
   return session.revokedAt === undefined && session.createdAt > (epochs[session.kind] ?? 0) && now < session.expiresAt;
 }
 
