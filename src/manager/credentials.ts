@@ -23,21 +23,23 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
     const current = await liveSessionOf(context, userId, options.currentSessionId, config.clock());
     const by = actorOf(options.by, current);
     const tenantId = options.tenantId ?? current?.tenantId;
-    // A support session is not kept: its fresh token would no longer say who acts, nor end on time. The same device is not a new proof of identity:
-    // the old session's authenticatedAt (a changed password must not make a stolen session "fresh"), cookie choice and provider session (whose logout
-    // must still end it) are kept. Signed in again in the batch of the sign-out everywhere itself, unless another ended it first: nothing can come between.
+    // Not a support session (its fresh token would no longer say who acts). The same device, not a new proof of identity: its authenticatedAt, cookie choice
+    // and provider session are kept, signed in again in the batch of the sign-out everywhere itself unless another ended it first: nothing comes between.
+    let failure: unknown;
     if (keepCurrent && current !== undefined && current.impersonatorId === undefined) {
       const { userAgent, ip, data, kind, persistent, authenticatedAt, federated } = current;
-      const created = await lifecycle.create({ userId, kind, userAgent, ip, tenantId: current.tenantId, data, persistent, federated }, { reason, authenticatedAt, replacing: { id: current.id, by, tenantId } }).catch((error: unknown) => {
-        if (isSessionError(error) && error.code === 'UNAUTHENTICATED') return undefined;
-        throw error;
-      });
-      if (created !== undefined) return created;
+      try {
+        return await lifecycle.create({ userId, kind, userAgent, ip, tenantId: current.tenantId, data, persistent, federated }, { reason, authenticatedAt, replacing: { id: current.id, by, tenantId } });
+      } catch (error) {
+        // Ended meanwhile, it stays out; any other failure (a cap, a store) must not keep the other devices in: they go, and the failure is thrown.
+        if (!isSessionError(error) || error.code !== 'UNAUTHENTICATED') failure = error;
+      }
     }
     // Other devices out through the epoch (O(1), reaches access tokens and caches).
     await lifecycle.revokeAll(userId, { reason, by, tenantId });
     // A current session of a kind the epoch did not cover (an API token) goes on its own: its old token must stop.
     if (current !== undefined && !config.everywhereKinds.includes(current.kind)) await lifecycle.revoke(current.id, { reason, by });
+    if (failure !== undefined) throw failure;
     return {};
   };
 

@@ -31,7 +31,9 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
     const { maxAge, ...fields } = record;
     const session: SessionRecord = { ...fields, createdAt: decision.createdAt, expiresAt: decision.createdAt + maxAge, lastUsedAt: decision.createdAt };
     const ended = [...decision.replaced.map((row) => ({ row, reason: 'replaced' })), ...decision.evicted.map((row) => ({ row, reason: 'session_limit' }))];
-    const writes: Write[] = old === undefined ? [] : [{ type: 'epochs', epochs: raised }, ...activity(replacing!.raise), ...ending(old, { at: replacing!.raise.at, reason: replacing!.reason, denyUntil: options.denyUntil })];
+    // The old row of a kind the raise does not end (an API token) ends on its own, told as the others are.
+    if (old !== undefined && !replacing!.raise.kinds.includes(old.kind)) ended.push({ row: old, reason: replacing!.reason });
+    const writes: Write[] = old === undefined ? [] : [{ type: 'epochs', epochs: raised }, ...activity(replacing!.raise)];
     writes.push({ type: 'insert', session });
     for (const { row, reason } of ended) writes.push(...ending(row, { at: decision.createdAt, reason, denyUntil: options.denyUntil }));
     // The marks "sign out everywhere" raises its epoch above, the user's and the tenant's.
