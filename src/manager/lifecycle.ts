@@ -111,7 +111,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const { session, replacedIds, evictedIds } = created;
     if (replacedIds.length > 0 || evictedIds.length > 0 || change !== undefined) context.afterRevocation(input.userId);
     if (change !== undefined) userInvalidated(hub, { at: now, userId: input.userId, tenantId: change.tenantId, reason, by: change.by }, everywhere);
-    if (change !== undefined && !everywhere.includes(kind)) sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason, by: change.by }, [change.id]);
+    if (change !== undefined && !everywhere.includes(kind)) hub.emit({ type: 'session.revoked', at: now, userId: input.userId, tenantId: input.tenantId, sessionIds: [change.id], reason, by: change.by, ip: session.ip, deviceLabel: sessionLabel(session) });
     if (replacedIds.length > 0) sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'replaced', by }, replacedIds);
     if (evictedIds.length > 0) sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'session_limit', by }, evictedIds);
     const newDevice = isNewDevice(created.previousSighting, now, config.knownDeviceWindow);

@@ -30,9 +30,9 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
     const decision = decideSignIn(record, { sessions: state.sessions.filter((row) => row !== old), epochs: { ...state.epochs, ...raised }, tenantEpochs: ownEntry(state.tenantEpochs, record.tenantId) }, options);
     const { maxAge, ...fields } = record;
     const session: SessionRecord = { ...fields, createdAt: decision.createdAt, expiresAt: decision.createdAt + maxAge, lastUsedAt: decision.createdAt };
-    const ended = [...decision.replaced.map((row) => ({ row, reason: 'replaced' })), ...decision.evicted.map((row) => ({ row, reason: 'session_limit' }))];
-    // The old row of a kind the raise does not end (an API token) ends on its own, told as the others are.
-    if (old !== undefined && !replacing!.raise.kinds.includes(old.kind)) ended.push({ row: old, reason: replacing!.reason });
+    const ended: Ended[] = [...decision.replaced.map((row) => ({ row, reason: 'replaced' })), ...decision.evicted.map((row) => ({ row, reason: 'session_limit' }))];
+    // The old row of a kind the raise does not end (an API token) ends on its own, told as the others are, by the change's actor.
+    if (old !== undefined && !replacing!.raise.kinds.includes(old.kind)) ended.push({ row: old, reason: replacing!.reason, by: replacing!.raise.activity?.by });
     const writes: Write[] = old === undefined ? [] : [{ type: 'epochs', epochs: raised }, ...activity(replacing!.raise)];
     writes.push({ type: 'insert', session });
     for (const { row, reason } of ended) writes.push(...ending(row, { at: decision.createdAt, reason, denyUntil: options.denyUntil }));
@@ -52,9 +52,11 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
 }
 
 /** The entry of each session a sign-in ended, with its device: `<sign-in entry id>.<i>`, in the order ended. */
-function endedEntries(entry: ActivityRecord, ended: ReadonlyArray<{ row: SessionRecord; reason: string }>): ActivityRecord[] {
-  return ended.map(({ row, reason }, index) => ({ id: `${entry.id}.${index}`, userId: entry.userId, tenantId: entry.tenantId, type: 'session.revoked', at: entry.at, reason, sessionId: row.id, deviceLabel: sessionLabel(row), ip: row.ip, by: entry.by }));
+function endedEntries(entry: ActivityRecord, ended: readonly Ended[]): ActivityRecord[] {
+  return ended.map(({ row, reason, by }, index) => ({ id: `${entry.id}.${index}`, userId: entry.userId, tenantId: entry.tenantId, type: 'session.revoked', at: entry.at, reason, sessionId: row.id, deviceLabel: sessionLabel(row), ip: row.ip, by: by ?? entry.by }));
 }
+
+type Ended = { readonly row: SessionRecord; readonly reason: string; readonly by?: string | undefined };
 
 // Judged as read in this batch, before its raise: gone, or ended by another (an erasure, its "Log out", a sign-out everywhere), it stays out.
 function replacedRow(id: string, state: UserState, now: number): SessionRecord {

@@ -67,14 +67,16 @@ describe('what a password change tells', () => {
     ]);
   });
 
-  it("from an API token: that token's end, as an event and in the activity, beside its new token", async () => {
+  it("from an API token: that token's end, by whom, from where, as an event and in the activity, beside its new token", async () => {
     const sessions = createSessionManager({ store: memoryStore() });
-    const revoked: Array<[readonly string[] | undefined, string]> = [];
-    sessions.on('session.revoked', (event) => void revoked.push([event.sessionIds, event.reason]));
-    const api = await sessions.create({ userId: 'u', kind: 'api', userAgent: 'curl/8.0', ip: '203.0.113.9' });
-    const changed = await sessions.passwordChanged('u', { currentSessionId: api.session.id });
+    const revoked: unknown[] = [];
+    sessions.on('session.revoked', (event) => void revoked.push([event.sessionIds, event.reason, event.by, event.tenantId, event.ip, event.deviceLabel]));
+    const api = await sessions.create({ userId: 'u', tenantId: 'acme', kind: 'api', userAgent: 'curl/8.0', ip: '203.0.113.9' });
+    const changed = await sessions.passwordChanged('u', { currentSessionId: api.session.id, by: 'admin' });
     expect([(await sessions.validate(api.token)).ok, (await sessions.validate(changed.token!)).ok]).toEqual([false, true]);
-    expect(revoked).toEqual([[[api.session.id], 'password_changed']]);
-    expect((await sessions.activity('u')).filter((entry) => entry.type === 'session.revoked').map((entry) => [entry.sessionId, entry.reason])).toEqual([[api.session.id, 'password_changed']]);
+    const told = [api.session.id, 'password_changed', 'admin', 'acme', '203.0.113.9', expect.any(String)];
+    expect(revoked).toEqual([[[told[0]], ...told.slice(1)]]);
+    const entries = (await sessions.activity('u')).filter((entry) => entry.type === 'session.revoked');
+    expect(entries.map((entry) => [entry.sessionId, entry.reason, entry.by, entry.tenantId, entry.ip, entry.deviceLabel])).toEqual([told]);
   });
 });
