@@ -94,7 +94,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     };
     // A credential change's sign-out everywhere comes first, in the same batch as this sign-in.
     const { replacing: change } = how;
-    const everywhere = kindsOf(undefined, config);
+    const everywhere = config.everywhereKinds;
     const invalidated = change && { id: change.id, reason, raise: { kinds: everywhere, at: now, activity: entryFor(context, { userId: input.userId, tenantId: change.tenantId, type: 'user.session_invalidated', at: now, reason, by: change.by }) } };
     const activity = entryFor(context, { userId: input.userId, tenantId: input.tenantId, type: 'session.created', at: now, reason, sessionId: record.id, deviceLabel: sessionLabel(record), ip: record.ip, by });
     const ended = impersonatorId !== undefined && config.maxSessions.has(kind) ? await endedSupportSessions(input.userId, now) : [];

@@ -25,15 +25,14 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
     const state = checkUserState(await store.readUser(record.userId, record.tenantId, alone ? record.id : undefined), record.userId);
     if (state.sessions.some((row) => row.id === record.id)) throw new SessionError('INVALID_INPUT', 'A session with this id already exists.');
     const { replacing } = options;
-    const old = replacing === undefined ? undefined : replacedRow(replacing.id, state, replacing.raise.at);
-    const raised = replacing === undefined ? {} : raisedEpochs({ epochs: mapOf(state.epochs), highWater: mapOf(state.highWater) }, replacing.raise.kinds, replacing.raise.at);
-    const decision = decideSignIn(record, { sessions: state.sessions.filter((row) => row !== old), epochs: { ...state.epochs, ...raised }, tenantEpochs: ownEntry(state.tenantEpochs, record.tenantId) }, options);
+    const change = replacing && { ...replacing, old: replacedRow(replacing.id, state, replacing.raise.at), epochs: raisedEpochs({ epochs: mapOf(state.epochs), highWater: mapOf(state.highWater) }, replacing.raise.kinds, replacing.raise.at) };
+    const decision = decideSignIn(record, { sessions: state.sessions.filter((row) => row !== change?.old), epochs: { ...state.epochs, ...change?.epochs }, tenantEpochs: ownEntry(state.tenantEpochs, record.tenantId) }, options);
     const { maxAge, ...fields } = record;
     const session: SessionRecord = { ...fields, createdAt: decision.createdAt, expiresAt: decision.createdAt + maxAge, lastUsedAt: decision.createdAt };
     const ended: Ended[] = [...decision.replaced.map((row) => ({ row, reason: 'replaced' })), ...decision.evicted.map((row) => ({ row, reason: 'session_limit' }))];
     // The old row of a kind the raise does not end (an API token) ends on its own, told as the others are, by the change's actor.
-    if (old !== undefined && !replacing!.raise.kinds.includes(old.kind)) ended.push({ row: old, reason: replacing!.reason, by: replacing!.raise.activity?.by });
-    const writes: Write[] = old === undefined ? [] : [{ type: 'epochs', epochs: raised }, ...activity(replacing!.raise)];
+    if (change !== undefined && !change.raise.kinds.includes(change.old.kind)) ended.push({ row: change.old, reason: change.reason, by: change.raise.activity?.by });
+    const writes: Write[] = change === undefined ? [] : [{ type: 'epochs', epochs: change.epochs }, ...activity(change.raise)];
     writes.push({ type: 'insert', session });
     for (const { row, reason } of ended) writes.push(...ending(row, { at: decision.createdAt, reason, denyUntil: options.denyUntil }));
     // The marks "sign out everywhere" raises its epoch above, the user's and the tenant's.
@@ -45,7 +44,7 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
     const previousSighting = options.deviceHash === undefined ? undefined : (ownEntry(state.devices, options.deviceHash) ?? null);
     if (options.deviceHash !== undefined) writes.push({ type: 'device', deviceHash: options.deviceHash, lastSeenAt: Math.max(previousSighting ?? 0, record.createdAt) });
     await indexFederated(store, session, session.createdAt, due);
-    const applied = await apply({ owner: { userId: record.userId }, version: state.version, writes, notify: ended.length > 0 || old !== undefined });
+    const applied = await apply({ owner: { userId: record.userId }, version: state.version, writes, notify: ended.length > 0 || change !== undefined });
     if (!applied) return undefined;
     return { session, replacedIds: decision.replaced.map((row) => row.id), evictedIds: decision.evicted.map((row) => row.id), previousSighting };
   });
