@@ -180,22 +180,13 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     return { epochs };
   };
 
-  // A tenant admin's action ends only that tenant's sessions of the user: no epoch moves (the
-  // user's other organizations keep theirs), so each session of the tenant not already ended is revoked on its own.
+  // A tenant admin's action ends only that tenant's sessions of the user: no epoch moves (the user's other organizations
+  // keep theirs), so each live session of the tenant is ended, in one batch with what it read: a sign-in between is ended too.
   const revokeInTenant = async (userId: string, tenantId: string, how: { kinds: readonly string[]; everyKind?: boolean; at: number; reason: string; by: string | undefined; keep?: string }): Promise<RevokeAllResult> => {
     const { kinds, at, reason, by } = how;
-    const answer = await calls.call('listByUser', () => store.listByUser(userId));
-    const revokedIds: string[] = [];
-    // Written with the first revocation, so an acknowledged sign-out has its line; alone when nothing was revoked.
-    let entry = entryFor(context, { userId, tenantId, type: 'user.session_invalidated', at, reason, by });
-    for (const { record, refusal } of await judgeAll(context, answer, at, false)) {
-      if (refusal !== undefined || record.tenantId !== tenantId || (how.everyKind !== true && !kinds.includes(record.kind)) || record.id === how.keep) continue;
-      const before = await calls.call('revoke', (due) => store.revoke(record.id, { at, reason, denyUntil: context.denyUntil(at), activity: entry, userId }, due));
-      if (before === null) continue;
-      revokedIds.push(record.id);
-      entry = undefined;
-    }
-    if (entry !== undefined) await calls.call('appendActivity', () => store.appendActivity!([entry!])).catch((error: unknown) => config.onError(error));
+    const activity = entryFor(context, { userId, tenantId, type: 'user.session_invalidated', at, reason, by });
+    const scope = { keepSessionId: how.keep, kinds, everyKind: how.everyKind, tenantId };
+    const revokedIds = await calls.call('revokeOthers', (due) => store.revokeOthers(userId, { ...scope, at, reason, denyUntil: context.denyUntil(at), activity }, due));
     context.afterRevocation(userId);
     userInvalidated(hub, { at, userId, tenantId, reason, by }, kinds, revokedIds);
     return { epochs: {}, revokedIds };

@@ -12,12 +12,22 @@ export interface OthersFacts<Row extends OthersRow = SessionRecord> {
   readonly tenantEpochs?: ReadonlyMap<string, Epochs> | undefined;
 }
 
-/** The sessions "sign out my other devices" ends: every live one of the kinds but the one kept, judged on rows read in the same atomic step as the write. */
-export function othersToRevoke<Row extends OthersRow>(facts: OthersFacts<Row>, keepSessionId: string, kinds: readonly string[], at: number): Row[] {
+/** Which of a user's sessions a sign-out of some of them ends: `everyKind` ends kinds no longer declared too; `tenantId` only that tenant's. */
+export interface OthersScope {
+  readonly keepSessionId?: string | undefined;
+  readonly kinds: readonly string[];
+  readonly everyKind?: boolean | undefined;
+  readonly tenantId?: string | undefined;
+}
+
+/** The sessions "sign out my other devices" (or a tenant admin's sign-out of the user) ends: every live one in `scope` but the one kept, judged on rows read in the same atomic step as the write. */
+export function othersToRevoke<Row extends OthersRow>(facts: OthersFacts<Row>, scope: OthersScope, at: number): Row[] {
+  const { keepSessionId, kinds, everyKind, tenantId } = scope;
   return [...facts.sessions].filter(
     (row) =>
       row.id !== keepSessionId &&
-      kinds.includes(row.kind) &&
+      (everyKind === true || kinds.includes(row.kind)) &&
+      (tenantId === undefined || row.tenantId === tenantId) &&
       // A row without a tenant finds none (the map's keys are text), and ownRefusal reads no tenant epochs for it anyway.
       ownRefusal(row, { epochs: facts.epochs, tenantEpochs: facts.tenantEpochs?.get(row.tenantId as string) }, at) === undefined,
   );

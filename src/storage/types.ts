@@ -1,5 +1,6 @@
 import type { ActivityRecord, Epochs, FederatedIdentity, SessionRecord } from '../store-records.js';
 import type { UserState } from '../store-writes.js';
+import type { OthersScope } from '../rules/revoke-others.js';
 import type { SessionLimit } from '../rules/sign-in.js';
 
 export type { NewSessionRecord, SessionLimit } from '../rules/sign-in.js';
@@ -53,11 +54,8 @@ export interface RevokeAllOptions {
   readonly activity?: ActivityRecord | undefined;
 }
 
-/** Options of "sign out my other devices". */
-export interface RevokeOthersOptions extends RevokeOptions {
-  readonly keepSessionId: string;
-  readonly kinds: readonly string[];
-}
+/** Options of "sign out my other devices", and of a tenant admin's sign-out of a user. */
+export interface RevokeOthersOptions extends RevokeOptions, OthersScope {}
 
 /** A rotated secret: the successor to hand the client, and the row as it now is. */
 export interface RotatedSecret {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSessionManager, memoryStore, SessionError, type CreatedSession, type SessionStore } from '../../src/index.js';
+import { createSessionManager, memoryStore, SessionError, type CreatedSession, type SessionManager, type SessionStore } from '../../src/index.js';
 import { intercepted } from '../../src/testing/store/fixtures.js';
 
 // A tenant's sign-out on a busy tenant: another server, its clock two minutes ahead (and a
@@ -66,5 +66,47 @@ describe('revokeTenant while sign-ins keep landing in the tenant', () => {
     expect(epochs).toEqual((await shared.readTenant('acme')).epochs);
     expect(errors).toEqual([expect.objectContaining({ code: 'STORE_UNAVAILABLE' })]);
     expect(await server.validate(before.token)).toEqual({ ok: false, reason: 'revoked' });
+  });
+});
+
+// A tenant admin signs one user out of the tenant on one server while, on another, the user's laptop
+// in that tenant changes its password or signs in again, after the admin's sign-out read the user's sessions.
+describe("a tenant admin's sign-out of one user while the user's devices act", () => {
+  async function signOutOvertakenBy(overtake: (user: SessionManager, laptop: CreatedSession) => Promise<{ token?: string | undefined }>) {
+    const shared = memoryStore();
+    const user = createSessionManager({ store: shared });
+    let armed = false;
+    let newToken: string | undefined;
+    const store: SessionStore = intercepted(shared, (method, call) => {
+      if (!armed || method !== 'apply') return call();
+      armed = false;
+      return overtake(user, laptop).then((made) => {
+        newToken = made.token;
+        return call();
+      });
+    });
+    const admin = createSessionManager({ store });
+    const laptop = await user.create({ userId: 'ada', tenantId: 'acme' });
+    const elsewhere = await user.create({ userId: 'ada', tenantId: 'globex' });
+    armed = true;
+    const { revokedIds } = await admin.revokeAll('ada', { tenantId: 'acme', by: 'admin-1' });
+    expect(armed).toBe(false);
+    expect(newToken).toEqual(expect.any(String));
+    return { revokedIds, newToken: newToken!, elsewhere, user };
+  }
+
+  it("ends the session a password change made in the tenant from the session it was about to end", async () => {
+    const { revokedIds, newToken, elsewhere, user } = await signOutOvertakenBy((user, laptop) => user.passwordChanged('ada', { currentSessionId: laptop.session.id }));
+    expect(await user.validate(newToken)).toEqual({ ok: false, reason: 'revoked' });
+    expect(revokedIds).toHaveLength(1);
+    // The change's sign-out everywhere ended the other tenant's session, not the admin.
+    expect((await user.validate(elsewhere.token)).ok).toBe(false);
+  });
+
+  it('ends a sign-in to the tenant that landed after it read the sessions, before its write', async () => {
+    const { revokedIds, newToken, elsewhere, user } = await signOutOvertakenBy((user) => user.create({ userId: 'ada', tenantId: 'acme' }));
+    expect(await user.validate(newToken)).toEqual({ ok: false, reason: 'revoked' });
+    expect(revokedIds).toHaveLength(2);
+    expect((await user.validate(elsewhere.token)).ok).toBe(true);
   });
 });

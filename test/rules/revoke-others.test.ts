@@ -17,7 +17,7 @@ describe('othersToRevoke', () => {
       row('tenant-ended', { tenantId: 't' }),
       row('tenant-live', { tenantId: 'u' }),
     ];
-    const ended = othersToRevoke({ sessions, epochs: { browser: NOW - 2000 }, tenantEpochs: new Map([['t', { browser: NOW }]]) }, 'kept', ['browser', 'remember'], NOW);
+    const ended = othersToRevoke({ sessions, epochs: { browser: NOW - 2000 }, tenantEpochs: new Map([['t', { browser: NOW }]]) }, { keepSessionId: 'kept', kinds: ['browser', 'remember'] }, NOW);
     expect(ended.map((r) => r.id)).toEqual(['phone', 'remember', 'tenant-live']);
   });
 });
@@ -25,6 +25,19 @@ describe('othersToRevoke', () => {
 describe('othersToRevoke without tenant epochs', () => {
   it('ends the live sessions of a tenant when the store read no tenant epochs', () => {
     const sessions = [row('kept'), row('in-tenant', { tenantId: 't' }), row('plain')];
-    expect(othersToRevoke({ sessions, epochs: {} }, 'kept', ['browser'], NOW).map((r) => r.id)).toEqual(['in-tenant', 'plain']);
+    expect(othersToRevoke({ sessions, epochs: {} }, { keepSessionId: 'kept', kinds: ['browser'] }, NOW).map((r) => r.id)).toEqual(['in-tenant', 'plain']);
+  });
+});
+
+describe("othersToRevoke for a tenant admin's sign-out of a user", () => {
+  const sessions = [row('mine', { tenantId: 't' }), row('api', { tenantId: 't', kind: 'retired' }), row('other-tenant', { tenantId: 'u' }), row('no-tenant'), row('ended', { tenantId: 't', revokedAt: NOW - 1 })];
+  it("ends only that tenant's live sessions, none kept", () => {
+    expect(othersToRevoke({ sessions, epochs: {} }, { kinds: ['browser'], tenantId: 't' }, NOW).map((r) => r.id)).toEqual(['mine']);
+  });
+  it('ends kinds no longer declared with everyKind', () => {
+    expect(othersToRevoke({ sessions, epochs: {} }, { kinds: ['browser'], everyKind: true, tenantId: 't' }, NOW).map((r) => r.id)).toEqual(['mine', 'api']);
+  });
+  it('keeps the session named', () => {
+    expect(othersToRevoke({ sessions, epochs: {} }, { keepSessionId: 'mine', kinds: ['browser', 'retired'], tenantId: 't' }, NOW).map((r) => r.id)).toEqual(['api']);
   });
 });
