@@ -176,9 +176,7 @@ export function replyToSessionError(error: unknown, request: FastifyRequest, rep
 }
 
 /** A Fastify error handler: `STORE_UNAVAILABLE` becomes the library's `503`; any other error goes to `fallback`, else Fastify's default. */
-export function sessionErrorHandler(
-  fallback?: (error: unknown, request: FastifyRequest, reply: FastifyReply) => unknown,
-): (error: unknown, request: FastifyRequest, reply: FastifyReply) => unknown {
+export function sessionErrorHandler(fallback?: (error: unknown, request: FastifyRequest, reply: FastifyReply) => unknown): (error: unknown, request: FastifyRequest, reply: FastifyReply) => unknown {
   return function sessionErrorHandler(error, request, reply) {
     if (replyToSessionError(error, request, reply)) return reply;
     if (fallback !== undefined) return fallback(error, request, reply);

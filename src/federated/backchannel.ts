@@ -5,7 +5,7 @@ import type { Lifecycle } from '../core/lifecycle.js';
 import type { ManagerContext } from '../core/context.js';
 import type { BackchannelIssuer, BackchannelLogoutOptions, BackchannelLogoutResult, BackchannelRefusalReport } from './api.js';
 import type { IssuerKeys } from './keys.js';
-import { findLinks, liveLinkedSession } from './links.js';
+import { findLinks } from './links.js';
 import { checkProviderEntries } from './provider-url.js';
 import { algorithmsProblem, checkLogoutToken, type LogoutClaims } from './logout-token.js';
 import type { FederatedLink } from '../storage/types.js';
@@ -53,15 +53,7 @@ export async function backchannelLogout(context: ManagerContext, lifecycle: Life
   const checked = await checkLogoutToken(token, { issuers, maxTokenAge, now: context.config.clock(), keys });
   if (!checked.ok) return refused(checked.refusal);
   const { iss, jti, acceptableUntil } = checked.claims;
-  const endNamed = async (): Promise<BackchannelLogoutResult> => {
-    const revokedIds: string[] = [];
-    for (const link of await linksNamed(context, checked.claims)) {
-      const live = await liveLinkedSession(context, link);
-      if (live === undefined) continue;
-      if (await lifecycle.revoke(link.sessionId, { reason: 'idp_logout', userId: link.userId }, live)) revokedIds.push(link.sessionId);
-    }
-    return { ok: true, issuer: iss, revokedIds };
-  };
+  const endNamed = async (): Promise<BackchannelLogoutResult> => ({ ok: true, issuer: iss, revokedIds: await lifecycle.revokeLinked(await linksNamed(context, checked.claims), { reason: 'idp_logout' }) });
   return actOnce(context, { scope: 'logout_token', issuer: iss, id: jti, until: acceptableUntil }, endNamed, () => refused({ reason: 'replayed', issuer: iss }));
 }
 

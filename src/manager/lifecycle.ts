@@ -2,7 +2,7 @@ import { describeDevice, sessionLabel } from '../device.js';
 import { SessionError } from '../errors.js';
 import { toSession, toView, type Session, type SessionView } from '../session.js';
 import type { SessionRecord } from '../store.js';
-import type { CreateResult, SessionLimit } from '../storage/types.js';
+import type { CreateResult, FederatedLink, SessionLimit } from '../storage/types.js';
 import { mintToken, parseToken } from '../token.js';
 import { isPresentable } from './rotation.js';
 import type { CreatedSession, CreateSessionInput, ListOptions, ReauthenticateOptions, RevokeAllResult, RevokeAllSessionsOptions, RevokeOthersResult, RevokeOthersSessionsOptions, RevokeSessionOptions } from '../core/shapes.js';
@@ -180,13 +180,11 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     return { epochs };
   };
 
-  // A tenant admin's action ends only that tenant's sessions of the user: no epoch moves (the user's other organizations
-  // keep theirs), so each live session of the tenant is ended, in one batch with what it read: a sign-in between is ended too.
+  // A tenant admin's action ends the tenant's live sessions of the user in one batch with its read; no epoch moves (other tenants keep theirs).
   const revokeInTenant = async (userId: string, tenantId: string, how: { kinds: readonly string[]; everyKind?: boolean; at: number; reason: string; by: string | undefined; keep?: string }): Promise<RevokeAllResult> => {
     const { kinds, at, reason, by } = how;
     const activity = entryFor(context, { userId, tenantId, type: 'user.session_invalidated', at, reason, by });
-    const scope = { keepSessionId: how.keep, kinds, everyKind: how.everyKind, tenantId };
-    const revokedIds = await calls.call('revokeOthers', (due) => store.revokeOthers(userId, { ...scope, at, reason, denyUntil: context.denyUntil(at), activity }, due));
+    const revokedIds = await calls.call('revokeOthers', (due) => store.revokeOthers(userId, { keepSessionId: how.keep, kinds, everyKind: how.everyKind, tenantId, at, reason, denyUntil: context.denyUntil(at), activity }, due));
     context.afterRevocation(userId);
     userInvalidated(hub, { at, userId, tenantId, reason, by }, kinds, revokedIds);
     return { epochs: {}, revokedIds };
@@ -211,6 +209,21 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     return { revokedIds };
   };
 
+  // Each linked session not ended yet (an idle one holds access tokens), and any row of a linked identity a password change stored since: each user's in one batch.
+  const revokeLinked = async (links: readonly FederatedLink[], { reason, by, tenantId }: { reason: string; by?: string | undefined; tenantId?: string | undefined }): Promise<string[]> => {
+    const revokedIds: string[] = [];
+    for (const userId of new Set(links.map((link) => link.userId))) {
+      const at = clock();
+      const activityOf = (row: SessionRecord) => entryFor(context, { userId, tenantId: row.tenantId, type: 'session.revoked', at, reason, sessionId: row.id, deviceLabel: sessionLabel(row), ip: row.ip, by });
+      const scope = { kinds: [], everyKind: true, tenantId, identities: links.filter((link) => link.userId === userId) };
+      const ended = await calls.call('revokeOthers', (due) => store.endLive(userId, { ...scope, at, reason, denyUntil: context.denyUntil(at), activityOf }, due));
+      context.afterRevocation(userId);
+      for (const row of ended) hub.emit({ type: 'session.revoked', at, userId, tenantId: row.tenantId, sessionIds: [row.id], reason, by, ip: row.ip, deviceLabel: sessionLabel(row) });
+      revokedIds.push(...ended.map((row) => row.id));
+    }
+    return revokedIds;
+  };
+
   const list = async (userId: string, options: ListOptions = {}): Promise<SessionView[]> => {
     ensureOpen();
     checkId('userId', userId);
@@ -224,5 +237,5 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     return views.sort((a, b) => Number(b.current) - Number(a.current) || b.lastUsedAt - a.lastUsedAt || b.createdAt - a.createdAt);
   };
 
-  return { create, reauthenticated, validate, revoke, revokeAll, revokeOthers, list };
+  return { create, reauthenticated, validate, revoke, revokeAll, revokeOthers, revokeLinked, list };
 }

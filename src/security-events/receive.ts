@@ -3,7 +3,7 @@ import { actedOn, actOnce } from '../core/claim-once.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import type { IssuerKeys } from '../federated/keys.js';
 import { callBack } from '../events.js';
-import { findLinks, liveLinkedSession } from '../federated/links.js';
+import { findLinks } from '../federated/links.js';
 import { issuerSpellings } from '../federated/provider-url.js';
 import type { FederatedLink } from '../storage/types.js';
 import type { SecurityEventOptions, SecurityEventRefusalReport, SecurityEventResult } from './api.js';
@@ -50,7 +50,7 @@ async function act(context: ManagerContext, lifecycle: Lifecycle, { action, targ
   if (action === 'session' && target.by !== 'local_user' && target.by !== 'nobody') {
     // CAEP 1.0 section 3.1: that provider session's sessions, or the provider user's.
     const links = await linksOf(context, target);
-    return endLinked(context, lifecycle, links, { by, tenantId });
+    return lifecycle.revokeLinked(links, { reason: REASON, by, tenantId });
   }
   const revokedIds: string[] = [];
   for (const userId of await usersOf(context, target)) {
@@ -105,20 +105,4 @@ async function linksOf(context: ManagerContext, target: SubjectTarget): Promise<
     links.push(...found.filter((link) => link.iss === iss && (target.by === 'provider_session' ? link.sid === target.sid : link.sub === target.sub)));
   }
   return links;
-}
-
-/** Ends each linked session still live (of the tenant, when one is named); one already ended is left as it is. */
-async function endLinked(
-  context: ManagerContext,
-  lifecycle: Lifecycle,
-  links: readonly FederatedLink[],
-  { by, tenantId }: { by: string; tenantId: string | undefined },
-): Promise<string[]> {
-  const revokedIds: string[] = [];
-  for (const link of links) {
-    const live = await liveLinkedSession(context, link);
-    if (live === undefined || (tenantId !== undefined && live.tenantId !== tenantId)) continue;
-    if (await lifecycle.revoke(link.sessionId, { reason: REASON, userId: link.userId, by }, live)) revokedIds.push(link.sessionId);
-  }
-  return revokedIds;
 }

@@ -26,15 +26,15 @@ export function revokeAll(store: SessionStore, userId: string, options: RevokeAl
   return raise(store, { userId }, async () => checkUserState(await store.readUser(userId, undefined, null), userId), options, due);
 }
 
-/** "Sign out my other devices", or a tenant admin's sign-out of the user: every live session in the options' scope but the one kept. */
-export function revokeOthers(store: SessionStore, userId: string, options: RevokeOthersOptions, due?: number): Promise<readonly string[]> {
+/** "Sign out my other devices", or a tenant admin's sign-out of the user: every live session in the options' scope but the one kept, as read; `activityOf` adds an entry for each. */
+export function revokeOthers(store: SessionStore, userId: string, options: RevokeOthersOptions, due?: number): Promise<SessionRecord[]> {
   return versioned(store, { userId }, 'revokeOthers', due, async (apply) => {
     const state = checkUserState(await store.readUser(userId), userId);
     const others = othersToRevoke({ sessions: inSignInOrder(state.sessions), epochs: state.epochs, tenantEpochs: mapOf(state.tenantEpochs) }, options, options.at);
-    const writes = [...others.flatMap((row) => ending(row, options)), ...activity(options)];
+    const writes = [...others.flatMap((row) => [...ending(row, options), ...activity({ activity: options.activityOf?.(row) })]), ...activity(options)];
     if (writes.length === 0) return [];
     const applied = await apply({ owner: { userId }, version: state.version, writes, notify: others.length > 0 });
-    return applied ? others.map((row) => row.id) : undefined;
+    return applied ? others : undefined;
   });
 }
 

@@ -55,7 +55,7 @@ export interface RevokeAllOptions {
 }
 
 /** Options of "sign out my other devices", and of a tenant admin's sign-out of a user. */
-export interface RevokeOthersOptions extends RevokeOptions, OthersScope {}
+export type RevokeOthersOptions = RevokeOptions & OthersScope & { readonly activityOf?: ((row: SessionRecord) => ActivityRecord | undefined) | undefined };
 
 /** A rotated secret: the successor to hand the client, and the row as it now is. */
 export interface RotatedSecret {

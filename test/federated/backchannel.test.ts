@@ -64,12 +64,13 @@ describe('sessions.backchannelLogout()', () => {
     expect(activity[0]).toMatchObject({ type: 'session.revoked', reason: 'idp_logout', sessionId: one.session.id });
   });
 
-  it('reads a session the token names once, to judge it and to revoke it, and still records its activity', async () => {
+  it('judges and ends a session the token names in the batch that ends it, with no read of the session alone, and still records its activity', async () => {
     const reads: string[] = [];
-    const counted = createSessionManager({ store: { ...store, get: (sessionId) => (reads.push(sessionId), store.get(sessionId)) } });
+    const counted = createSessionManager({ store: { ...store, get: (sessionId) => (reads.push(sessionId), store.get(sessionId)), readUser: (userId, ...rest) => (reads.push(userId), store.readUser(userId, ...rest)) } });
     const { one } = await signInTwice();
     expect(await counted.backchannelLogout(await logoutToken(), options())).toEqual({ ok: true, issuer, revokedIds: [one.session.id] });
-    expect(reads).toEqual([one.session.id]);
+    // The user is read by the two lookups (by sid, by sub) and by the batch.
+    expect(reads).toEqual(['u1', 'u1', 'u1']);
     expect((await counted.activity('u1'))[0]).toMatchObject({ type: 'session.revoked', reason: 'idp_logout', sessionId: one.session.id });
     await counted.close();
   });

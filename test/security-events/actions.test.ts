@@ -40,13 +40,15 @@ describe('securityEvent(): what each event ends', () => {
     expect((await sessions.activity('u1')).find((entry) => entry.type === 'session.revoked')).toMatchObject({ reason: 'security_event', by: tx.issuer });
   });
 
-  it('reads a session a provider session names once, to judge it and to revoke it, and still records its activity', async () => {
+  it('judges and ends a session a provider session names in the batch that ends it, with no read of the session alone, and still records its activity', async () => {
     const inner = memoryStore();
     const reads: string[] = [];
-    const counted = createSessionManager({ store: { ...inner, get: (sessionId) => (reads.push(sessionId), inner.get(sessionId)) } });
+    const counted = createSessionManager({ store: { ...inner, get: (sessionId) => (reads.push(sessionId), inner.get(sessionId)), readUser: (userId, ...rest) => (reads.push(userId), inner.readUser(userId, ...rest)) } });
     const one = await counted.create({ userId: 'u1', federated: { iss: tx.issuer, sub: 'alice', sid: 'sid-1' } });
+    reads.length = 0;
     expect(await counted.securityEvent(await tx.sign({ subject: { format: 'opaque', id: 'sid-1' } }), options())).toMatchObject({ ok: true, revokedIds: [one.session.id] });
-    expect(reads).toEqual([one.session.id]);
+    // The user is read by the lookup and by the batch.
+    expect(reads).toEqual(['u1', 'u1']);
     expect((await counted.activity('u1')).find((entry) => entry.type === 'session.revoked')).toMatchObject({ sessionId: one.session.id, reason: 'security_event', by: tx.issuer });
     await counted.close();
   });
