@@ -211,13 +211,14 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
 
   // Each linked session not ended yet (an idle one holds access tokens), and any row of a linked identity a password change stored since: each user's in one batch.
   const revokeLinked = async (links: readonly FederatedLink[], { reason, by, tenantId }: { reason: string; by?: string | undefined; tenantId?: string | undefined }): Promise<string[]> => {
+    ensureOpen();
     const revokedIds: string[] = [];
     for (const userId of new Set(links.map((link) => link.userId))) {
       const at = clock();
       const activityOf = (row: SessionRecord) => entryFor(context, { userId, tenantId: row.tenantId, type: 'session.revoked', at, reason, sessionId: row.id, deviceLabel: sessionLabel(row), ip: row.ip, by });
       const scope = { kinds: [], everyKind: true, tenantId, identities: links.filter((link) => link.userId === userId) };
-      const ended = await calls.call('revokeOthers', (due) => store.endLive(userId, { ...scope, at, reason, denyUntil: context.denyUntil(at), activityOf }, due));
-      context.afterRevocation(userId);
+      const ended = await calls.call('revoke', (due) => store.endLive(userId, { ...scope, at, reason, denyUntil: context.denyUntil(at), activityOf }, due));
+      if (ended.length > 0) context.afterRevocation(userId);
       for (const row of ended) hub.emit({ type: 'session.revoked', at, userId, tenantId: row.tenantId, sessionIds: [row.id], reason, by, ip: row.ip, deviceLabel: sessionLabel(row) });
       revokedIds.push(...ended.map((row) => row.id));
     }

@@ -33,8 +33,7 @@ export function revokeOthers(store: SessionStore, userId: string, options: Revok
     const others = othersToRevoke({ sessions: inSignInOrder(state.sessions), epochs: state.epochs, tenantEpochs: mapOf(state.tenantEpochs) }, options, options.at);
     const writes = [...others.flatMap((row) => [...ending(row, options), ...activity({ activity: options.activityOf?.(row) })]), ...activity(options)];
     if (writes.length === 0) return [];
-    const applied = await apply({ owner: { userId }, version: state.version, writes, notify: others.length > 0 });
-    return applied ? others : undefined;
+    return (await apply({ owner: { userId }, version: state.version, writes, notify: others.length > 0 })) ? others : undefined;
   });
 }
 

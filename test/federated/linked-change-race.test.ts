@@ -80,3 +80,18 @@ describe("a provider's logout of a session whose device changes its password mea
     await expectEnded(result.ok ? result.revokedIds : undefined);
   });
 });
+
+describe("a provider's logout that ends nothing", () => {
+  it('tells no watcher of a revocation', async () => {
+    const sessions = createSessionManager({ store: memoryStore() });
+    const ended = await sessions.create({ userId: 'ada', federated: { iss: idp.issuer, sub: 'alice', sid: 'sid-1' } });
+    await sessions.revoke(ended.session.id);
+    const notices: unknown[] = [];
+    const stop = sessions.watchRevocations((notice) => void notices.push(notice));
+    const result = await sessions.backchannelLogout(await idp.logoutToken({ claims: { sid: 'sid-1' } }), { issuers: [{ issuer: idp.issuer, clientId: 'app-client' }] });
+    stop();
+    expect(result).toEqual({ ok: true, issuer: idp.issuer, revokedIds: [] });
+    expect(notices).toEqual([]);
+    await sessions.close();
+  });
+});
