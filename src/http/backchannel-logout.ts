@@ -7,8 +7,7 @@ import { readFormField } from './body.js';
 import { mediaType, type HttpRequest } from './request.js';
 import { jsonResponse, methodNotAllowedResponse, temporarilyUnavailableResponse, type HttpResponse } from './response.js';
 
-// OpenID Connect Back-Channel Logout 1.0, section 2.8: a form with `logout_token`. A bad token is 400; keys or
-// store out of reach is 503, reported to onError too, since providers need not send again.
+// OpenID Connect Back-Channel Logout 1.0, section 2.8: a form with `logout_token`. A bad token is 400; keys or store out of reach is 503, reported to onError too, since providers need not send again.
 
 // The form around a token of the largest size accepted.
 const BODY_LIMIT = MAX_LOGOUT_TOKEN_LENGTH + 1024;

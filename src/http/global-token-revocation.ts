@@ -7,8 +7,7 @@ import { report } from './report.js';
 import { mediaType, type HttpRequest } from './request.js';
 import { emptyResponse, jsonResponse, methodNotAllowedResponse, temporarilyUnavailableResponse, type HttpResponse } from './response.js';
 
-// Universal Logout (draft "Global Token Revocation", section 3): sessions.globalTokenRevocation()
-// decides, the route answers as section 3.4 says; keys, resolveSubject or store failing is 503.
+// Universal Logout (draft "Global Token Revocation", section 3): sessions.globalTokenRevocation() decides, the route answers as section 3.4 says; keys, resolveSubject or store failing is 503.
 
 /** The JSON body of the largest request taken, in bytes: a subject is a few hundred. */
 const BODY_LIMIT = 16 * 1024;

@@ -11,8 +11,7 @@ const MAX_DECODINGS = 4;
 /** Whether `value` is a path on this origin that stays one however it is decoded or parsed. */
 export function isSafePath(value: string): boolean {
   if (value.length > MAX_NEXT_LENGTH || !SAFE_SHAPE.test(value)) return false;
-  // A later hop (a framework, a proxy, the login page) may decode once or twice more:
-  // "/%2F%2Fevil" and "/%5Cevil" must not turn into "//evil" or "/\evil" there.
+  // A later hop (a framework, a proxy, the login page) may decode once or twice more: "/%2F%2Fevil" and "/%5Cevil" must not turn into "//evil" or "/\evil" there.
   let current = value;
   for (let round = 0; round < MAX_DECODINGS; round++) {
     let decoded: string;

@@ -3,8 +3,7 @@ import { isTokenShaped } from '../token.js';
 import type { HttpRequest } from './request.js';
 import type { HttpResponse } from './response.js';
 
-// The "This wasn't me" page: GET only asks (mail scanners follow links), POST acts. Referrer-Policy `same-origin`:
-// with `no-referrer` a browser without Sec-Fetch-Site posts with `Origin: null`, which the same-origin check refuses.
+// The "This wasn't me" page: GET only asks (mail scanners follow links), POST acts. Referrer-Policy `same-origin`: with `no-referrer` a browser without Sec-Fetch-Site posts with `Origin: null`, which the same-origin check refuses.
 
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',

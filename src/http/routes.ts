@@ -41,8 +41,7 @@ const list: Route = {
   methods: ['GET', 'HEAD'],
   run: async (sessions, request) => jsonResponse(200, (await sessions.list({ locale: preferredLocale(request.header('accept-language')) })).map(browserView)),
 };
-// Signing this device out never needs a fresh session (a stale one must still leave a shared
-// computer); the global-logout policy ends the other devices only from a fresh one.
+// Signing this device out never needs a fresh session (a stale one must still leave a shared computer); the global-logout policy ends the other devices only from a fresh one.
 const signOut: Route = {
   methods: ['POST'],
   run: async (sessions, _request, _segment, fresh) => jsonResponse(200, await sessions.signOut({ thisDeviceOnly: !fresh })),

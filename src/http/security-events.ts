@@ -10,8 +10,7 @@ import { report } from './report.js';
 import { mediaType, type HttpRequest } from './request.js';
 import { methodNotAllowedResponse, NO_STORE, temporarilyUnavailableResponse, type HttpResponse } from './response.js';
 
-// Push-based SET delivery (RFC 8935, section 2): 202 with no body (a replayed jti too), 400
-// `{ err, description }` for a refused SET, 503 when nothing was decided so the transmitter retries.
+// Push-based SET delivery (RFC 8935, section 2): 202 with no body (a replayed jti too), 400 `{ err, description }` for a refused SET, 503 when nothing was decided so the transmitter retries.
 
 const refusal = (err: SecurityEventError, description: string): HttpResponse => ({
   status: 400,

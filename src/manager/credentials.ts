@@ -15,8 +15,6 @@ export type Credentials = Pick<SessionManager, 'signOut' | 'passwordChanged' | '
 export function createCredentials(context: ManagerContext, lifecycle: Lifecycle): Credentials {
   const { config } = context;
 
-  // Other devices out through the epoch (O(1), reaches access tokens and caches), then this
-  // device back in with a fresh token: the old token is refused like every other.
   const changeCredential = async (userId: string, options: CredentialChangeOptions, reason: 'password_changed' | 'email_changed', keepCurrent: boolean): Promise<CredentialChangeResult> => {
     checkId('userId', userId);
     // The session that made the change counts only when it is a live session of that user.

@@ -60,8 +60,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
           cacheSize: config.epochCacheSize,
           liveSession: (sessionId, userId, countIdle) => liveSessionOf(context, userId, sessionId, config.clock(), countIdle),
         });
-  // Written whether or not this manager issues tokens: another instance on the store may, with a
-  // maxTtl this one cannot know, so without its own the entry lasts as long as the row could.
+  // Written whether or not this manager issues tokens: another instance on the store may, with a maxTtl this one cannot know, so without its own the entry lasts as long as the row could.
   const denyWindow = accessTokens?.denyWindow ?? Number.POSITIVE_INFINITY;
   let closed = false;
   const context: ManagerContext = {

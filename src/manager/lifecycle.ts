@@ -116,8 +116,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     if (evictedIds.length > 0) sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'session_limit', by }, evictedIds);
     const newDevice = isNewDevice(created.previousSighting, now, config.knownDeviceWindow);
     hub.emit({ type: 'session.created', at: now, userId: input.userId, tenantId: input.tenantId, sessionIds: [session.id], reason, kind, deviceLabel: sessionLabel(session), ip: session.ip, by, newDevice });
-    // The presented tokens end only now: a sign-in that fails signs nobody out. Whoever presents
-    // a support session's token is its impersonator. One that cannot be ended now is reported: the new session is stored, and its token must reach the device.
+    // The presented tokens end only now: a sign-in that fails signs nobody out. Whoever presents a support session's token is its impersonator. One that cannot be ended now is reported: the new session is stored, and its token must reach the device.
     for (const previous of presented) await revoke(previous.id, { reason: 'sign_out', by: actorOf(by, previous) }).catch((error: unknown) => config.onError(error));
     return { token: minted.token, session: toSession(session) };
   };

@@ -15,8 +15,7 @@ type IndexEntry = readonly [userId: string, until: number];
 /** The most a key's value holds (the store contract's limit): more users are refused, not dropped. */
 const MAX_VALUE_LENGTH = 2_048;
 
-// How long a key outlives its entries, and an entry its own end: no prune deletes a key (restarting its version) under
-// a batch read moments before, and a server whose clock runs fast never drops an entry another still counts live.
+// How long a key outlives its entries, and an entry its own end: no prune deletes a key (restarting its version) under a batch read moments before, and a server whose clock runs fast never drops an entry another still counts live.
 const KEY_MARGIN = 60 * 60_000;
 
 function indexKey(query: Exclude<FederatedQuery, { by: 'user' }>): string {

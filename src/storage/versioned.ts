@@ -5,8 +5,7 @@ import { checkFlag } from '../store-answers.js';
 import type { SessionStore } from '../store.js';
 import type { Batch, Owner } from '../store-writes.js';
 
-// Tries after losing to another instance's batch: pauses adding up to about the default `storeTimeout`, so two
-// servers busy with one user are told apart by the deadline, not by running out of attempts.
+// Tries after losing to another instance's batch: pauses adding up to about the default `storeTimeout`, so two servers busy with one user are told apart by the deadline, not by running out of attempts.
 const ATTEMPTS = 48;
 
 // The longest (ms, from when it started) an operation waits for the one queued before it; then they race, and the version decides.

@@ -188,6 +188,17 @@ export function describeManagerRaces(suite: StoreSuiteContext): void {
       expect((await server.validate((await server.create({ userId: freshUser(), tenantId })).token)).ok).toBe(true);
     });
 
+    it("a tenant admin's sign-out of a user ends a password change's new session stored between its read and its write", async () => {
+      const other = createSessionManager({ store: await sibling() });
+      const server = interrupted();
+      const [user, tenantId] = [freshUser(), freshUser('tenant')];
+      const laptop = await other.create({ userId: user, tenantId, userAgent: CHROME_MAC });
+      let changed: string | undefined;
+      server.before('apply', async () => void (changed = (await other.passwordChanged(user, { currentSessionId: laptop.session.id })).token));
+      expect((await server.revokeAll(user, { tenantId })).revokedIds).toHaveLength(1);
+      expect(await other.validate(changed!)).toEqual({ ok: false, reason: 'revoked' });
+    });
+
     withLinks('one "This wasn\'t me" link redeemed four times at once on two servers: exactly one redeem acts', async () => {
       const [one, two] = await twoServers();
       const user = freshUser();
