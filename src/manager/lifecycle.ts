@@ -216,7 +216,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       const at = clock();
       const activityOf = (row: SessionRecord) => entryFor(context, { userId, tenantId: row.tenantId, type: 'session.revoked', at, reason, sessionId: row.id, deviceLabel: sessionLabel(row), ip: row.ip, by });
       const scope = { kinds: [], everyKind: true, tenantId, identities: links.filter((link) => link.userId === userId) };
-      const ended = await calls.call('revoke', (due) => store.endLive(userId, { ...scope, at, reason, denyUntil: context.denyUntil(at), activityOf }, due));
+      const ended = await calls.call('revoke', (due) => store.revokeInScope(userId, { ...scope, at, reason, denyUntil: context.denyUntil(at), activityOf }, due));
       if (ended.length > 0) context.afterRevocation(userId);
       for (const row of ended) hub.emit({ type: 'session.revoked', at, userId, tenantId: row.tenantId, sessionIds: [row.id], reason, by, ip: row.ip, deviceLabel: sessionLabel(row) });
       revokedIds.push(...ended.map((row) => row.id));

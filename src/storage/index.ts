@@ -29,7 +29,7 @@ export function storeOperations(store: SessionStore) {
     revokeReused: (userId: string, sessionId: string, presented: string, options: ReusedOptions, due?: number) => revokeReused(store, userId, sessionId, presented, options, due),
     revokeAll: (userId: string, options: RevokeAllOptions, due?: number) => revokeAll(store, userId, options, due),
     revokeOthers: async (userId: string, options: RevokeOthersOptions, due?: number) => (await revokeOthers(store, userId, options, due)).map((row) => row.id),
-    endLive: (userId: string, options: RevokeOthersOptions, due?: number) => revokeOthers(store, userId, options, due),
+    revokeInScope: (userId: string, options: RevokeOthersOptions, due?: number) => revokeOthers(store, userId, options, due),
     revokeTenant: (tenantId: string, options: RevokeAllOptions, due?: number) => revokeTenant(store, tenantId, options, due),
     listByUser: (userId: string) => listByUser(store, userId),
     getRevocationState: (userId: string, tenantId?: string) => revocationState(store, userId, tenantId),
