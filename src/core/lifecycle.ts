@@ -1,6 +1,7 @@
 import type { Session, SessionView, ValidationResult } from '../session.js';
 import type { Epochs, SessionRecord } from '../store.js';
 import type { FederatedLink } from '../storage/types.js';
+import type { OthersScope } from '../rules/revoke-others.js';
 import type { CreatedSession, CreateSessionInput, ListOptions, ReauthenticateOptions, RevokeAllResult, RevokeAllSessionsOptions, RevokeOthersResult, RevokeOthersSessionsOptions, RevokeSessionOptions, ValidateOptions } from './shapes.js';
 
 /** Why a session was created: a sign-in, the fresh session of a credential change, support access. */
@@ -33,7 +34,9 @@ export interface Lifecycle {
   /** With `inTenantOnly`, a `tenantId` limits the revocation; otherwise it only labels the event. */
   revokeAll(userId: string, options?: RevokeAllSessionsOptions, inTenantOnly?: boolean): Promise<RevokeAllResult>;
   revokeOthers(userId: string, keepSessionId: string, options?: RevokeOthersSessionsOptions): Promise<RevokeOthersResult>;
-  /** Ends the live sessions signed in through these identities (of `tenantId`, when given); the ids ended. */
+  /** Ends the user's sessions in `scope` not ended yet; the ids ended. */
+  revokeInScope(userId: string, scope: OthersScope, options: { reason: string; by?: string | undefined }): Promise<string[]>;
+  /** Ends the live sessions signed in through these identities (of `tenantId`, when given), a password change's new one among them, each user's in one batch; the ids ended. */
   revokeLinked(links: readonly FederatedLink[], options: { reason: string; by?: string | undefined; tenantId?: string | undefined }): Promise<string[]>;
   list(userId: string, options?: ListOptions): Promise<SessionView[]>;
 }

@@ -16,6 +16,7 @@ import { idleTimeoutOf, judgeAll, judgeLookup, readSession, storedSessionOf } fr
 import { checkActor, checkId, kindsOf } from '../core/checks.js';
 import { checkCreateInput, cleanIp, presentedTokens } from './input.js';
 import { checkFederated } from '../federated/input.js';
+import type { OthersScope } from '../rules/revoke-others.js';
 
 /** Builds the lifecycle over the manager's shared context. */
 export function createLifecycle(context: ManagerContext): Lifecycle {
@@ -171,7 +172,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const kinds = kindsOf(options.kinds, config);
     const at = clock();
     const reason = options.reason ?? (options.by !== undefined ? 'admin' : 'sign_out_everywhere');
-    if (inTenantOnly && options.tenantId !== undefined) return revokeInTenant(userId, options.tenantId, { kinds, everyKind: options.kinds === 'all', at, reason, by: options.by });
+    if (inTenantOnly && options.tenantId !== undefined) return { epochs: {}, revokedIds: await endOthers(userId, { kinds, everyKind: options.kinds === 'all', tenantId: options.tenantId }, at, reason, options.by) };
     const activity = entryFor(context, { userId, tenantId: options.tenantId, type: 'user.session_invalidated', at, reason, by: options.by });
     const epochs = await calls.call('revokeAll', (due) => store.revokeAll(userId, { kinds, everyStoredKind: options.kinds === 'all', at, activity }, due));
     context.afterRevocation(userId);
@@ -179,14 +180,13 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     return { epochs };
   };
 
-  // A tenant admin's action ends the tenant's live sessions of the user in one batch with its read; no epoch moves (other tenants keep theirs).
-  const revokeInTenant = async (userId: string, tenantId: string, how: { kinds: readonly string[]; everyKind?: boolean; at: number; reason: string; by: string | undefined; keep?: string }): Promise<RevokeAllResult> => {
-    const { kinds, at, reason, by } = how;
-    const activity = entryFor(context, { userId, tenantId, type: 'user.session_invalidated', at, reason, by });
-    const revokedIds = await calls.call('revokeOthers', (due) => store.revokeOthers(userId, { keepSessionId: how.keep, kinds, everyKind: how.everyKind, tenantId, at, reason, denyUntil: context.denyUntil(at), activity }, due));
+  // "Sign out my other devices", or a tenant admin's sign-out of the user: the live sessions in scope, in one batch with its read; no epoch moves (other tenants keep theirs).
+  const endOthers = async (userId: string, scope: OthersScope, at: number, reason: string, by: string | undefined): Promise<string[]> => {
+    const activity = entryFor(context, { userId, tenantId: scope.tenantId, type: 'user.session_invalidated', at, reason, sessionId: scope.keepSessionId, by });
+    const revokedIds = (await calls.call('revokeOthers', (due) => store.revokeOthers(userId, { ...scope, at, reason, denyUntil: context.denyUntil(at), activity }, due))).map((row) => row.id);
     context.afterRevocation(userId);
-    userInvalidated(hub, { at, userId, tenantId, reason, by }, kinds, revokedIds);
-    return { epochs: {}, revokedIds };
+    userInvalidated(hub, { at, userId, tenantId: scope.tenantId, reason, by }, scope.kinds, revokedIds);
+    return revokedIds;
   };
 
   const revokeOthers = async (userId: string, keepSessionId: string, options: RevokeOthersSessionsOptions = {}): Promise<RevokeOthersResult> => {
@@ -198,29 +198,24 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     // The session kept is the one that acts: a support session's "sign out others" is its impersonator's.
     const kept = options.by === undefined ? await storedSessionOf(context, userId, keepSessionId) : undefined;
     const by = actorOf(options.by, kept?.session);
-    const at = clock();
-    const reason = options.reason ?? 'sign_out_others';
-    if (options.tenantId !== undefined) return { revokedIds: (await revokeInTenant(userId, options.tenantId, { kinds, at, reason, by, keep: keepSessionId })).revokedIds ?? [] };
-    const activity = entryFor(context, { userId, type: 'user.session_invalidated', at, reason, sessionId: keepSessionId, by });
-    const revokedIds = await calls.call('revokeOthers', (due) => store.revokeOthers(userId, { keepSessionId, kinds, at, reason, denyUntil: context.denyUntil(at), activity }, due));
-    context.afterRevocation(userId);
-    userInvalidated(hub, { at, userId, reason, by }, kinds, revokedIds);
-    return { revokedIds };
+    return { revokedIds: await endOthers(userId, { keepSessionId, kinds, tenantId: options.tenantId }, clock(), options.reason ?? 'sign_out_others', by) };
   };
 
-  // Each linked session not ended yet (an idle one holds access tokens), and any row of a linked identity a password change stored since: each user's in one batch.
+  // Not ended yet is enough (an idle row holds access tokens); each row ended is told as if revoked alone, and all are ended in one batch with their read.
+  const revokeInScope = async (userId: string, scope: OthersScope, { reason, by }: { reason: string; by?: string | undefined }): Promise<string[]> => {
+    ensureOpen();
+    const at = clock();
+    const activityOf = (row: SessionRecord) => entryFor(context, { userId, tenantId: row.tenantId, type: 'session.revoked', at, reason, sessionId: row.id, deviceLabel: sessionLabel(row), ip: row.ip, by });
+    const ended = await calls.call('revoke', (due) => store.revokeOthers(userId, { ...scope, at, reason, denyUntil: context.denyUntil(at), activityOf }, due));
+    if (ended.length > 0) context.afterRevocation(userId);
+    for (const row of ended) hub.emit({ type: 'session.revoked', at, userId, tenantId: row.tenantId, sessionIds: [row.id], reason, by, ip: row.ip, deviceLabel: sessionLabel(row) });
+    return ended.map((row) => row.id);
+  };
+
   const revokeLinked = async (links: readonly FederatedLink[], { reason, by, tenantId }: { reason: string; by?: string | undefined; tenantId?: string | undefined }): Promise<string[]> => {
     ensureOpen();
     const revokedIds: string[] = [];
-    for (const userId of new Set(links.map((link) => link.userId))) {
-      const at = clock();
-      const activityOf = (row: SessionRecord) => entryFor(context, { userId, tenantId: row.tenantId, type: 'session.revoked', at, reason, sessionId: row.id, deviceLabel: sessionLabel(row), ip: row.ip, by });
-      const scope = { kinds: [], everyKind: true, tenantId, identities: links.filter((link) => link.userId === userId) };
-      const ended = await calls.call('revoke', (due) => store.revokeInScope(userId, { ...scope, at, reason, denyUntil: context.denyUntil(at), activityOf }, due));
-      if (ended.length > 0) context.afterRevocation(userId);
-      for (const row of ended) hub.emit({ type: 'session.revoked', at, userId, tenantId: row.tenantId, sessionIds: [row.id], reason, by, ip: row.ip, deviceLabel: sessionLabel(row) });
-      revokedIds.push(...ended.map((row) => row.id));
-    }
+    for (const userId of new Set(links.map((link) => link.userId))) revokedIds.push(...(await revokeInScope(userId, { kinds: [], everyKind: true, tenantId, identities: links.filter((link) => link.userId === userId) }, { reason, by })));
     return revokedIds;
   };
 
@@ -237,5 +232,5 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     return views.sort((a, b) => Number(b.current) - Number(a.current) || b.lastUsedAt - a.lastUsedAt || b.createdAt - a.createdAt);
   };
 
-  return { create, reauthenticated, validate, revoke, revokeAll, revokeOthers, revokeLinked, list };
+  return { create, reauthenticated, validate, revoke, revokeAll, revokeOthers, revokeInScope, revokeLinked, list };
 }

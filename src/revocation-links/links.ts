@@ -7,7 +7,7 @@ import { deviceHash, requireActivity } from '../activity/activity.js';
 import type { RedeemedRevocationLink, RedeemRevocationLinkOptions, RevocationLinkOptions } from './api.js';
 import type { ManagerContext } from '../core/context.js';
 import type { Lifecycle } from '../core/lifecycle.js';
-import { judgeAll, readSession, storedSessionOf } from '../core/live-session.js';
+import { readSession, storedSessionOf } from '../core/live-session.js';
 import { isWholeNumber } from '../option-checks.js';
 
 // A link is a one-time token shaped like a session token; the store keeps only its secret's hash.
@@ -16,7 +16,7 @@ const DAY = 24 * 60 * 60 * 1000;
 const DEFAULT_TTL = 7 * DAY;
 
 // The device (browser and OS) a session was signed in from, in its tenant; a support session's browser is the admin's, not the user's.
-const deviceOf = (session: SessionRecord): SessionRecord | undefined => (session.impersonatorId === undefined ? session : undefined);
+const deviceOf = (session: SessionRecord | undefined): SessionRecord | undefined => (session?.impersonatorId === undefined ? session : undefined);
 
 /** Issues a link for the session, or `null` when there is no such session. */
 export async function issueRevocationLink(context: ManagerContext, sessionId: string, options: RevocationLinkOptions = {}): Promise<string | null> {
@@ -71,21 +71,11 @@ export async function redeemRevocationLink(context: ManagerContext, lifecycle: L
   }
 }
 
-// What the device holds now: a later sign-in or password change gave it a new session.
+// What the device holds now (a later sign-in or password change gave it a new session), ended in one batch with its read.
 async function endDevice(context: ManagerContext, lifecycle: Lifecycle, link: RevocationLinkRecord): Promise<{ revokedIds: string[]; deviceFound: boolean }> {
-  const named = await storedSessionOf(context, link.userId, link.sessionId);
   // The device the link carries, else its session's row's while stored.
-  const device = link.deviceKey !== undefined ? link : named === undefined ? undefined : deviceOf(named.session);
-  const revokedIds: string[] = [];
-  // Idle rows too, the named one and the device's: an access token minted before the session went idle works until the row is revoked.
-  if (await lifecycle.revoke(link.sessionId, { reason: 'not_me', userId: link.userId })) revokedIds.push(link.sessionId);
-  if (device?.deviceKey === undefined) return { revokedIds, deviceFound: false };
-  const answer = await context.calls.call('listByUser', () => context.store.listByUser(link.userId));
-  for (const { record, refusal } of await judgeAll(context, answer, context.config.clock(), false)) {
-    // Only the kinds that replace devices, and never a support session on it.
-    const onDevice = context.config.kinds.get(record.kind)?.replaceDevice === true && record.impersonatorId === undefined && record.tenantId === device.tenantId && record.deviceKey === device.deviceKey;
-    if (refusal !== undefined || record.id === link.sessionId || !onDevice) continue;
-    if (await lifecycle.revoke(record.id, { reason: 'not_me', userId: link.userId })) revokedIds.push(record.id);
-  }
-  return { revokedIds, deviceFound: true };
+  const { deviceKey, tenantId } = (link.deviceKey !== undefined ? link : deviceOf((await storedSessionOf(context, link.userId, link.sessionId))?.session)) ?? {};
+  const kinds = deviceKey === undefined ? [] : [...context.config.kinds].flatMap(([kind, options]) => (options.replaceDevice === true ? [kind] : []));
+  const revokedIds = await lifecycle.revokeInScope(link.userId, { sessionId: link.sessionId, kinds, device: deviceKey === undefined ? undefined : { deviceKey, tenantId } }, { reason: 'not_me' });
+  return { revokedIds, deviceFound: deviceKey !== undefined };
 }

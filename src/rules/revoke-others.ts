@@ -2,7 +2,7 @@ import { ownRefusal } from '../liveness.js';
 import type { Epochs, FederatedIdentity, SessionRecord } from '../store-records.js';
 
 /** The fields of a stored row the rule reads. */
-export type OthersRow = Pick<SessionRecord, 'id' | 'kind' | 'tenantId' | 'createdAt' | 'expiresAt' | 'revokedAt' | 'federated'>;
+export type OthersRow = Pick<SessionRecord, 'id' | 'kind' | 'tenantId' | 'createdAt' | 'expiresAt' | 'revokedAt' | 'federated' | 'deviceKey' | 'impersonatorId'>;
 
 /** What "sign out my other devices" is decided from. */
 export interface OthersFacts<Row extends OthersRow = SessionRecord> {
@@ -12,24 +12,29 @@ export interface OthersFacts<Row extends OthersRow = SessionRecord> {
   readonly tenantEpochs?: ReadonlyMap<string, Epochs> | undefined;
 }
 
-/** Which of a user's sessions a sign-out of some of them ends: `everyKind` ends kinds no longer declared too; `tenantId` only that tenant's; `identities` only those signed in through one of them (`iss`, `sub` and `sid` alike). */
+/** Which of a user's sessions a sign-out of some of them ends: `everyKind` ends kinds no longer declared too; `tenantId` only that tenant's; `identities` only those signed in through one of them (`iss`, `sub` and `sid` alike); `device` only the user's own on that device in its tenant (never a support session); `sessionId` that one whatever the rest says. */
 export interface OthersScope {
   readonly keepSessionId?: string | undefined;
   readonly kinds: readonly string[];
   readonly everyKind?: boolean | undefined;
   readonly tenantId?: string | undefined;
   readonly identities?: readonly FederatedIdentity[] | undefined;
+  readonly device?: { readonly deviceKey: string; readonly tenantId: string | undefined } | undefined;
+  readonly sessionId?: string | undefined;
 }
 
 /** The sessions "sign out my other devices" (or a tenant admin's sign-out of the user) ends: every live one in `scope` but the one kept, judged on rows read in the same atomic step as the write. */
 export function othersToRevoke<Row extends OthersRow>(facts: OthersFacts<Row>, scope: OthersScope, at: number): Row[] {
-  const { keepSessionId, kinds, everyKind, tenantId, identities } = scope;
+  const { keepSessionId, kinds, everyKind, tenantId, identities, device } = scope;
+  const inScope = (row: Row): boolean =>
+    (everyKind === true || kinds.includes(row.kind)) &&
+    (tenantId === undefined || row.tenantId === tenantId) &&
+    (identities === undefined || identities.some(({ iss, sub, sid }) => row.federated?.iss === iss && row.federated.sub === sub && row.federated.sid === sid)) &&
+    (device === undefined || (row.deviceKey === device.deviceKey && row.tenantId === device.tenantId && row.impersonatorId === undefined));
   return [...facts.sessions].filter(
     (row) =>
       row.id !== keepSessionId &&
-      (everyKind === true || kinds.includes(row.kind)) &&
-      (tenantId === undefined || row.tenantId === tenantId) &&
-      (identities === undefined || identities.some(({ iss, sub, sid }) => row.federated?.iss === iss && row.federated.sub === sub && row.federated.sid === sid)) &&
+      (row.id === scope.sessionId || inScope(row)) &&
       // A row without a tenant finds none (the map's keys are text), and ownRefusal reads no tenant epochs for it anyway.
       ownRefusal(row, { epochs: facts.epochs, tenantEpochs: facts.tenantEpochs?.get(row.tenantId as string) }, at) === undefined,
   );

@@ -4,6 +4,7 @@ import { createSessionManager, memoryStore } from '../../src/index.js';
 import { storeOperations } from '../../src/storage/index.js';
 import type { SessionStore } from '../../src/store.js';
 import { mintToken } from '../../src/token.js';
+import { intercepted } from '../../src/testing/store/fixtures.js';
 import { fakeRequest } from '../http/fake-request.js';
 
 // "This wasn't me" ends what the device holds now: an attacker who signs in again from the same
@@ -228,5 +229,34 @@ describe('"This wasn\'t me" ends that device only', () => {
     now += 16 * 60_000;
     expect(await pageTitle(sessions, link)).toBe('That device was signed out');
     expect((await sessions.verifyAccessToken(jwt)).ok).toBe(false);
+  });
+});
+
+// The victim redeems the link on one server while, on another, the attacker changes the password from
+// the device after the redemption read the user's sessions, before it wrote.
+describe('"This wasn\'t me" while the attacker changes the password from that device', () => {
+  it("ends the change's new session too: the device's sessions end in one batch with their read", async () => {
+    const shared = memoryStore();
+    const attacker = createSessionManager({ store: shared });
+    const first = await attacker.create({ userId: 'alice', userAgent: ATTACKER });
+    const link = (await attacker.issueRevocationLink(first.session.id))!;
+    const again = await attacker.create({ userId: 'alice', userAgent: ATTACKER });
+    let [read, changed] = [false, undefined as string | undefined];
+    const store: SessionStore = intercepted(shared, (method, call) => {
+      read ||= method === 'listByUser' || method === 'readUser';
+      if (method !== 'apply' || !read || changed !== undefined) return call();
+      return attacker.passwordChanged('alice', { currentSessionId: again.session.id }).then((made) => {
+        changed = made.token;
+        return call();
+      });
+    });
+    const victim = createSessionManager({ store });
+
+    const redeemed = await victim.redeemRevocationLink(link);
+    expect(read).toBe(true);
+    expect(changed).toEqual(expect.any(String));
+    expect(await victim.validate(changed!)).toEqual({ ok: false, reason: 'revoked' });
+    expect(redeemed).toMatchObject({ revokedIds: [expect.any(String)], deviceFound: true });
+    expect(await victim.validate(again.token)).toEqual({ ok: false, reason: 'revoked' });
   });
 });

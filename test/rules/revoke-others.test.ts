@@ -50,3 +50,24 @@ describe('othersToRevoke for the sessions of provider identities', () => {
     expect(othersToRevoke({ sessions, epochs: {} }, { kinds: [], everyKind: true, identities: [{ iss: 'idp', sub: 'alice' }] }, NOW).map((r) => r.id)).toEqual(['no-sid']);
   });
 });
+
+describe('othersToRevoke for "This wasn\'t me"', () => {
+  const device = { deviceKey: 'chrome-mac', tenantId: 't' };
+  const sessions = [
+    row('linked', { kind: 'api', deviceKey: 'firefox-linux' }),
+    row('on-device', { deviceKey: 'chrome-mac', tenantId: 't' }),
+    row('support-on-device', { deviceKey: 'chrome-mac', tenantId: 't', impersonatorId: 'admin' }),
+    row('other-tenant', { deviceKey: 'chrome-mac', tenantId: 'u' }),
+    row('no-tenant', { deviceKey: 'chrome-mac' }),
+    row('api-on-device', { kind: 'api', deviceKey: 'chrome-mac', tenantId: 't' }),
+    row('other-device', { deviceKey: 'safari-ios', tenantId: 't' }),
+    row('ended-on-device', { deviceKey: 'chrome-mac', tenantId: 't', revokedAt: NOW - 1 }),
+  ];
+  it("ends the linked session whatever its kind, and the user's own live ones of the kinds named on that device in its tenant", () => {
+    expect(othersToRevoke({ sessions, epochs: {} }, { sessionId: 'linked', kinds: ['browser'], device }, NOW).map((r) => r.id)).toEqual(['linked', 'on-device']);
+  });
+  it('ends the linked session alone without a device, and nothing once it has ended', () => {
+    expect(othersToRevoke({ sessions, epochs: {} }, { sessionId: 'linked', kinds: [] }, NOW).map((r) => r.id)).toEqual(['linked']);
+    expect(othersToRevoke({ sessions, epochs: {} }, { sessionId: 'ended-on-device', kinds: [] }, NOW)).toEqual([]);
+  });
+});

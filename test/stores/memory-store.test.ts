@@ -105,7 +105,7 @@ describe('memory store', () => {
     const live = (await create(store, 'u')).session;
     const revoked = await store.revokeOthers('u', { kinds: ['browser'], keepSessionId: keep.id, at: T + 100, reason: 'others' });
     // `expiring` ends exactly at T + 100: already over, not revoked again.
-    expect(revoked).toEqual([live.id]);
+    expect(revoked.map((row) => row.id)).toEqual([live.id]);
     const byId = new Map((await store.listByUser('u')).sessions.map((session) => [session.id, session]));
     expect(byId.get(signedOut.id)).toMatchObject({ revokedAt: T + 1, revokedReason: 'signout' });
     expect(byId.get(live.id)).toMatchObject({ revokedAt: T + 100, revokedReason: 'others' });
@@ -120,7 +120,7 @@ describe('memory store', () => {
     const fresh = (await create(store, 'u', { createdAt: T })).session;
     expect(fresh.createdAt).toBe(T + 1);
     const keep = (await create(store, 'u', { createdAt: T + 2 })).session;
-    expect(await store.revokeOthers('u', { kinds: ['browser'], keepSessionId: keep.id, at: T + 3, reason: 'others' })).toEqual([fresh.id]);
+    expect((await store.revokeOthers('u', { kinds: ['browser'], keepSessionId: keep.id, at: T + 3, reason: 'others' })).map((row) => row.id)).toEqual([fresh.id]);
     expect((await store.get(old.id))!.session.revokedAt).toBeUndefined();
   });
 

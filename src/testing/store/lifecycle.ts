@@ -104,7 +104,7 @@ export function describeLifecycle({ describe, it, expect, store }: StoreSuiteCon
       const api = await insert(store(), user, { kind: 'api' });
       const stranger = await insert(store(), freshUser('stranger'));
       const revoked = await store().revokeOthers(user, { keepSessionId: keep.id, kinds: ['browser', 'remember'], at: Date.now(), reason: 'sign_out_others' });
-      expect(revoked).toEqual([other.id, remember.id]);
+      expect(revoked.map((row) => row.id)).toEqual([other.id, remember.id]);
       for (const { id } of [keep, api, stranger]) expect((await store().get(id))!.session.revokedAt).toBeUndefined();
       for (const { id } of [other, remember]) expect((await store().get(id))!.session.revokedReason).toBe('sign_out_others');
     });

@@ -199,6 +199,16 @@ export function describeManagerRaces(suite: StoreSuiteContext): void {
       expect(await other.validate(changed!)).toEqual({ ok: false, reason: 'revoked' });
     });
 
+    withLinks('"This wasn\'t me" ends the new session of a password change on that device stored between its read and its write', async () => {
+      const [other, server, user] = [createSessionManager({ store: await sibling() }), interrupted(), freshUser()];
+      const link = (await other.issueRevocationLink((await other.create({ userId: user, userAgent: CHROME_MAC })).session.id))!;
+      const again = await other.create({ userId: user, userAgent: CHROME_MAC });
+      let changed: string | undefined;
+      server.before('readUser', async () => server.before('apply', async () => void (changed = (await other.passwordChanged(user, { currentSessionId: again.session.id })).token)));
+      expect((await server.redeemRevocationLink(link))?.revokedIds).toHaveLength(1);
+      expect(await other.validate(changed!)).toEqual({ ok: false, reason: 'revoked' });
+    });
+
     withLinks('one "This wasn\'t me" link redeemed four times at once on two servers: exactly one redeem acts', async () => {
       const [one, two] = await twoServers();
       const user = freshUser();
