@@ -182,7 +182,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
 
   // "Sign out my other devices", or a tenant admin's sign-out of the user: the live sessions in scope, in one batch with its read; no epoch moves (other tenants keep theirs).
   const endOthers = async (userId: string, scope: OthersScope, at: number, reason: string, by: string | undefined): Promise<string[]> => {
-    const activity = entryFor(context, { userId, tenantId: scope.tenantId, type: 'user.session_invalidated', at, reason, sessionId: scope.keepSessionId, by });
+    const activity = entryFor(context, { userId, tenantId: scope.tenantId, type: 'user.session_invalidated', at, reason, sessionId: scope.tenantId === undefined ? scope.keepSessionId : undefined, by });
     const revokedIds = (await calls.call('revokeOthers', (due) => store.revokeOthers(userId, { ...scope, at, reason, denyUntil: context.denyUntil(at), activity }, due))).map((row) => row.id);
     context.afterRevocation(userId);
     userInvalidated(hub, { at, userId, tenantId: scope.tenantId, reason, by }, scope.kinds, revokedIds);

@@ -128,3 +128,15 @@ describe('account activity through the manager', () => {
     expect(await sessions.impersonate(admin.session, 'ada').catch((error: { code?: string }) => error.code)).toBe('UNAUTHENTICATED');
   });
 });
+
+describe("a tenant-scoped sign-out of the others in the activity", () => {
+  it('names no session: the kept one is not read (a tenant admin passes any id), as a tenant admin\'s sign-out of the user names none', async () => {
+    const sessions = createSessionManager({ store: memoryStore() });
+    const bob = await sessions.create({ userId: 'bob', tenantId: 't', userAgent: UA.chromeMac });
+    await sessions.create({ userId: 'alice', tenantId: 't', userAgent: UA.chromeMac });
+    await sessions.revokeOthers('alice', bob.session.id, { tenantId: 't', by: 'tenant-admin' });
+    const entries = await sessions.activity('alice', { tenantId: 't' });
+    expect(entries.find((entry) => entry.type === 'user.session_invalidated')).toMatchObject({ reason: 'sign_out_others', by: 'tenant-admin', tenantId: 't' });
+    expect(entries.filter((entry) => entry.sessionId === bob.session.id)).toEqual([]);
+  });
+});
