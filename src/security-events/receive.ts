@@ -6,10 +6,10 @@ import { callBack } from '../events.js';
 import { findLinks } from '../federated/links.js';
 import { issuerSpellings } from '../federated/provider-url.js';
 import type { FederatedLink } from '../storage/types.js';
-import type { SecurityEventOptions, SecurityEventRefusalReport, SecurityEventResult } from './api.js';
+import type { SecurityEventOptions, SecurityEventRefusalReport, SecurityEventResult, SecurityEventTransmitter } from './api.js';
 import { EVENT_ACTIONS, type SecurityEventAction } from './event-types.js';
 import { checkSecurityEventOptions } from './options.js';
-import { readSubject, type SubjectTarget } from './subjects.js';
+import { readSubject, resolvedUser, type SubjectTarget } from './subjects.js';
 import { checkSecurityEventToken } from './token.js';
 
 /** Why every session a SET ends is ended. */
@@ -39,21 +39,22 @@ export async function securityEvent(context: ManagerContext, lifecycle: Lifecycl
   return actOnce(
     context,
     once,
-    async () => accepted(action === undefined || target === undefined ? [] : await act(context, lifecycle, { action, target, by: transmitter.issuer }), false),
+    async () => accepted(action === undefined || target === undefined ? [] : await act(context, lifecycle, { action, target, transmitter }), false),
     () => accepted([], true),
   );
 }
 
 /** Ends what one event names; answers the sessions ended. */
-async function act(context: ManagerContext, lifecycle: Lifecycle, { action, target, by }: { action: SecurityEventAction; target: SubjectTarget; by: string }): Promise<string[]> {
+async function act(context: ManagerContext, lifecycle: Lifecycle, { action, target, transmitter }: { action: SecurityEventAction; target: SubjectTarget; transmitter: SecurityEventTransmitter }): Promise<string[]> {
   const { tenantId } = target;
+  const by = transmitter.issuer;
   if (action === 'session' && target.by !== 'local_user' && target.by !== 'nobody') {
     // CAEP 1.0 section 3.1: that provider session's sessions, or the provider user's.
     const links = await linksOf(context, target);
     return lifecycle.revokeLinked(links, { reason: REASON, by, tenantId });
   }
   const revokedIds: string[] = [];
-  for (const userId of await usersOf(context, target)) {
+  for (const userId of await usersOf(context, target, transmitter)) {
     if (action === 'credential') {
       revokedIds.push(...(await credentialChanged(context, lifecycle, { userId, target, by })));
     } else {
@@ -88,12 +89,16 @@ async function endUser(
 /**
  * The local users a target names: the one `resolveSubject` answered, or those whose sessions came from the
  * provider identity. A complex subject's user member counts beside its session member, which narrows only a session-revoked event.
+ * A provider user none of whose sessions through the provider is live any more is the one `resolveSubject` maps its `iss_sub` to:
+ * the user's other sessions (an API token made while signed in through it) must still end.
  */
-async function usersOf(context: ManagerContext, target: SubjectTarget): Promise<string[]> {
+async function usersOf(context: ManagerContext, target: SubjectTarget, transmitter: SecurityEventTransmitter): Promise<string[]> {
   if (target.by === 'nobody') return [];
   if (target.by === 'local_user') return [target.userId];
-  const named = target.by === 'provider_session' && target.user !== undefined ? await usersOf(context, target.user) : [];
-  return [...new Set([...named, ...(await linksOf(context, target)).map((link) => link.userId)])];
+  const named = target.by === 'provider_session' && target.user !== undefined ? await usersOf(context, target.user, transmitter) : [];
+  const linked = (await linksOf(context, target)).map((link) => link.userId);
+  if (target.by === 'provider_user' && linked.length === 0) return usersOf(context, await resolvedUser({ iss: target.iss, sub: target.sub }, 'iss_sub', transmitter), transmitter);
+  return [...new Set([...named, ...linked])];
 }
 
 /** The sessions signed in through a provider session or provider user; the id matches exactly. */

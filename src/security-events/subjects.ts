@@ -84,6 +84,11 @@ async function readSimple(subject: Record<string, unknown>, format: string, tran
     if (!isFederatedText(id, FEDERATED_LIMITS.idLength)) return undefined;
     if (!asUser) return { by: 'provider_session', iss: transmitter.issuer, sid: id };
   }
+  return resolvedUser(subject, format, transmitter);
+}
+
+/** The local user the transmitter's `resolveSubject` maps the subject to, or nobody (without it too); what it throws is thrown. */
+export async function resolvedUser(subject: Record<string, unknown>, format: string, transmitter: SecurityEventTransmitter): Promise<SubjectTarget> {
   if (transmitter.resolveSubject === undefined) return { by: 'nobody' };
   const userId = await transmitter.resolveSubject({ ...subject, format } as SecurityEventSubject);
   if (userId === undefined || userId === null) return { by: 'nobody' };

@@ -96,6 +96,26 @@ describe('securityEvent(): what each event ends', () => {
     expect([await live(local.token), await live(other.token)]).toEqual([false, true]);
   });
 
+  it("an event about an account whose provider user has no live session through the provider any more asks resolveSubject for its iss_sub, and ends every session of that user (RISC 1.0 section 2.3)", async () => {
+    let now = Date.now();
+    const timed = createSessionManager({ store: memoryStore(), clock: () => now, kinds: { browser: { maxAge: 60 * 60_000 } } });
+    await timed.create({ userId: 'u1', federated: { iss: tx.issuer, sub: 'alice', sid: 'sid-1' } });
+    const token = await timed.create({ userId: 'u1', kind: 'api' });
+    now += 2 * 60 * 60_000;
+    const asked: unknown[] = [];
+    const resolveSubject = (subject: unknown) => (asked.push(subject), 'u1');
+    for (const type of [EVENTS.accountDisabled, EVENTS.sessionsRevoked]) {
+      const set = await tx.sign({ type, subject: { format: 'iss_sub', iss: tx.issuer, sub: 'alice' } });
+      expect(await timed.securityEvent(set, options({ resolveSubject }))).toMatchObject({ ok: true, revokedIds: type === EVENTS.accountDisabled ? [token.session.id] : [] });
+    }
+    expect(asked).toEqual([{ format: 'iss_sub', iss: tx.issuer, sub: 'alice' }, { format: 'iss_sub', iss: tx.issuer, sub: 'alice' }]);
+    expect((await timed.validate(token.token)).ok).toBe(false);
+    // Without resolveSubject such an event ends nothing, as before: the library knows the provider user only by its sessions.
+    const set = await tx.sign({ type: EVENTS.accountDisabled, subject: { format: 'iss_sub', iss: tx.issuer, sub: 'alice' } });
+    expect(await timed.securityEvent(set, options())).toMatchObject({ ok: true, revokedIds: [] });
+    await timed.close();
+  });
+
   it("an aliases subject holding this transmitter's iss_sub ends that provider user's sessions; without one it goes to resolveSubject whole (RFC 9493 section 3.2.8)", async () => {
     const alice = await viaProvider('u1', 'alice');
     const bob = await sessions.create({ userId: 'u2' });
