@@ -31,12 +31,12 @@ export interface Lifecycle {
   validate(token: unknown, options?: ValidateOptions): Promise<ValidationResult>;
   /** `read`: the row as the caller has just read it (its id `sessionId`), so it is not read again. */
   revoke(sessionId: string, options?: RevokeSessionOptions, read?: SessionRecord): Promise<boolean>;
-  /** With `inTenantOnly`, a `tenantId` limits the revocation; otherwise it only labels the event. */
-  revokeAll(userId: string, options?: RevokeAllSessionsOptions, inTenantOnly?: boolean): Promise<RevokeAllResult>;
+  /** With `inTenant`, a `tenantId` limits the revocation to that tenant (`or-no-tenant`: and sessions in none); otherwise it only labels the event. */
+  revokeAll(userId: string, options?: RevokeAllSessionsOptions, inTenant?: 'only' | 'or-no-tenant'): Promise<RevokeAllResult>;
   revokeOthers(userId: string, keepSessionId: string, options?: RevokeOthersSessionsOptions): Promise<RevokeOthersResult>;
   /** Ends the user's sessions in `scope` not ended yet; the ids ended. */
   revokeInScope(userId: string, scope: OthersScope, options: { reason: string; by?: string | undefined }): Promise<string[]>;
-  /** Ends the live sessions signed in through these identities (of `tenantId`, when given), a password change's new one among them, each user's in one batch; the ids ended. */
+  /** Ends the live sessions signed in through these identities (of `tenantId` or of none, when given), a password change's new one among them, each user's in one batch; the ids ended. */
   revokeLinked(links: readonly FederatedLink[], options: { reason: string; by?: string | undefined; tenantId?: string | undefined }): Promise<string[]>;
   list(userId: string, options?: ListOptions): Promise<SessionView[]>;
 }

@@ -123,7 +123,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
     // The hot path: the lifecycle's own function, not a hop through another.
     validate: lifecycle.validate,
     revoke: async (sessionId, revokeOptions) => lifecycle.revoke(sessionId, callOptions('revoke()', revokeOptions, OPTION_KEYS.revoke)),
-    revokeAll: async (userId, revokeOptions) => lifecycle.revokeAll(userId, callOptions('revokeAll()', revokeOptions, OPTION_KEYS.revokeAll), true),
+    revokeAll: async (userId, revokeOptions) => lifecycle.revokeAll(userId, callOptions('revokeAll()', revokeOptions, OPTION_KEYS.revokeAll), 'only'),
     revokeUsers: async (userIds, revokeOptions) => revokeUsers(lifecycle, userIds, callOptions('revokeUsers()', revokeOptions, OPTION_KEYS.revokeAll)),
     revokeOthers: async (userId, keepSessionId, revokeOptions) => lifecycle.revokeOthers(userId, keepSessionId, callOptions('revokeOthers()', revokeOptions, OPTION_KEYS.revokeAll)),
     revokeTenant: async (tenantId, revokeOptions) => revokeTenant(context, tenantId, callOptions('revokeTenant()', revokeOptions, OPTION_KEYS.revokeTenant)),

@@ -165,14 +165,14 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     return true;
   };
 
-  const revokeAll = async (userId: string, options: RevokeAllSessionsOptions = {}, inTenantOnly = false): Promise<RevokeAllResult> => {
+  const revokeAll = async (userId: string, options: RevokeAllSessionsOptions = {}, inTenant?: 'only' | 'or-no-tenant'): Promise<RevokeAllResult> => {
     ensureOpen();
     checkId('userId', userId);
     checkActor(options);
     const kinds = kindsOf(options.kinds, config);
     const at = clock();
     const reason = options.reason ?? (options.by !== undefined ? 'admin' : 'sign_out_everywhere');
-    if (inTenantOnly && options.tenantId !== undefined) return { epochs: {}, revokedIds: await endOthers(userId, { kinds, everyKind: options.kinds === 'all', tenantId: options.tenantId }, at, reason, options.by) };
+    if (inTenant !== undefined && options.tenantId !== undefined) return { epochs: {}, revokedIds: await endOthers(userId, { kinds, everyKind: options.kinds === 'all', tenantId: options.tenantId, orNoTenant: inTenant === 'or-no-tenant' }, at, reason, options.by) };
     const activity = entryFor(context, { userId, tenantId: options.tenantId, type: 'user.session_invalidated', at, reason, by: options.by });
     const epochs = await calls.call('revokeAll', (due) => store.revokeAll(userId, { kinds, everyStoredKind: options.kinds === 'all', at, activity }, due));
     context.afterRevocation(userId);
@@ -213,9 +213,8 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
   };
 
   const revokeLinked = async (links: readonly FederatedLink[], { reason, by, tenantId }: { reason: string; by?: string | undefined; tenantId?: string | undefined }): Promise<string[]> => {
-    ensureOpen();
     const revokedIds: string[] = [];
-    for (const userId of new Set(links.map((link) => link.userId))) revokedIds.push(...(await revokeInScope(userId, { kinds: [], everyKind: true, tenantId, identities: links.filter((link) => link.userId === userId) }, { reason, by })));
+    for (const userId of new Set(links.map((link) => link.userId))) revokedIds.push(...(await revokeInScope(userId, { kinds: [], everyKind: true, tenantId, orNoTenant: true, identities: links.filter((link) => link.userId === userId) }, { reason, by })));
     return revokedIds;
   };
 

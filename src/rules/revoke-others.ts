@@ -12,12 +12,13 @@ export interface OthersFacts<Row extends OthersRow = SessionRecord> {
   readonly tenantEpochs?: ReadonlyMap<string, Epochs> | undefined;
 }
 
-/** Which of a user's sessions a sign-out of some of them ends: `everyKind` ends kinds no longer declared too; `tenantId` only that tenant's; `identities` only those signed in through one of them (`iss`, `sub` and `sid` alike); `device` only the user's own on that device in its tenant (never a support session); `sessionId` that one whatever the rest says. */
+/** Which of a user's sessions a sign-out of some of them ends: `everyKind` ends kinds no longer declared too; `tenantId` only that tenant's (`orNoTenant`: and those in no tenant); `identities` only those signed in through one of them (`iss`, `sub` and `sid` alike); `device` only the user's own on that device in its tenant (never a support session); `sessionId` that one whatever the rest says. */
 export interface OthersScope {
   readonly keepSessionId?: string | undefined;
   readonly kinds: readonly string[];
   readonly everyKind?: boolean | undefined;
   readonly tenantId?: string | undefined;
+  readonly orNoTenant?: boolean | undefined;
   readonly identities?: readonly FederatedIdentity[] | undefined;
   readonly device?: { readonly deviceKey: string; readonly tenantId: string | undefined } | undefined;
   readonly sessionId?: string | undefined;
@@ -25,10 +26,10 @@ export interface OthersScope {
 
 /** The sessions "sign out my other devices" (or a tenant admin's sign-out of the user) ends: every live one in `scope` but the one kept, judged on rows read in the same atomic step as the write. */
 export function othersToRevoke<Row extends OthersRow>(facts: OthersFacts<Row>, scope: OthersScope, at: number): Row[] {
-  const { keepSessionId, kinds, everyKind, tenantId, identities, device } = scope;
+  const { keepSessionId, kinds, everyKind, tenantId, orNoTenant, identities, device } = scope;
   const inScope = (row: Row): boolean =>
     (everyKind === true || kinds.includes(row.kind)) &&
-    (tenantId === undefined || row.tenantId === tenantId) &&
+    (tenantId === undefined || row.tenantId === tenantId || (orNoTenant === true && row.tenantId === undefined)) &&
     (identities === undefined || identities.some(({ iss, sub, sid }) => row.federated?.iss === iss && row.federated.sub === sub && row.federated.sid === sid)) &&
     (device === undefined || (row.deviceKey === device.deviceKey && row.tenantId === device.tenantId && row.impersonatorId === undefined));
   return [...facts.sessions].filter(

@@ -116,7 +116,7 @@ export interface SecurityEventActions {
    * `session` that provider session; an `opaque` id of another event (about an account) or in a
    * complex subject's `user` member names a user, not a provider session, so it goes through
    * `resolveSubject` as anything else does; a complex subject's
-   * `tenant` limits the revocation to that tenant.
+   * `tenant` limits the revocation to that tenant's sessions and those in no tenant.
    *
    * Actions (reason `security_event`, `by` the transmitter): CAEP `session-revoked` ends the
    * provider session or the user's sessions from that provider; CAEP `credential-change` as

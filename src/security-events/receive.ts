@@ -81,7 +81,7 @@ async function endUser(
   { kinds, tenantId, by }: { kinds: readonly string[] | 'all' | undefined; tenantId: string | undefined; by: string },
 ): Promise<string[]> {
   const before = tenantId === undefined ? await lifecycle.list(userId, kinds === 'all' ? {} : kinds === undefined ? {} : { kinds }) : [];
-  const result = await lifecycle.revokeAll(userId, { reason: REASON, by, tenantId, ...(kinds === undefined ? {} : { kinds }) }, true);
+  const result = await lifecycle.revokeAll(userId, { reason: REASON, by, tenantId, ...(kinds === undefined ? {} : { kinds }) }, 'or-no-tenant');
   if (result.revokedIds !== undefined) return [...result.revokedIds];
   return before.map((view) => view.id);
 }

@@ -8,7 +8,7 @@ import type { SecurityEventSubject, SecurityEventTransmitter } from './api.js';
 // A provider's identities (iss_sub, a provider session id) are matched only with sessions'
 // `federated` origin: an iss_sub whose sub equals a local user id never names that user.
 
-/** What a subject names, once read; a `tenant` member limits what ends to that tenant. */
+/** What a subject names, once read; a `tenant` member limits what ends to that tenant and to no tenant. */
 export type SubjectTarget =
   | { readonly by: 'provider_session'; readonly iss: string; readonly sid: string; readonly user?: SubjectTarget | undefined; readonly tenantId?: string | undefined }
   | { readonly by: 'provider_user'; readonly iss: string; readonly sub: string; readonly tenantId?: string | undefined }

@@ -19,7 +19,7 @@ export async function revokeUsers(lifecycle: Lifecycle, userIds: unknown, option
   for (let start = 0; start < unique.length; start += IN_FLIGHT) {
     const batch = (unique.slice(start, start + IN_FLIGHT) as string[]).map(async (userId): Promise<RevokeUserOutcome> => {
       try {
-        return { userId, ok: true, epochs: (await lifecycle.revokeAll(userId, options, true)).epochs };
+        return { userId, ok: true, epochs: (await lifecycle.revokeAll(userId, options, 'only')).epochs };
       } catch (error) {
         // Bad options fail every user alike: that is the caller's error, not a result.
         if (isSessionError(error) && error.code === 'INVALID_INPUT') throw error;

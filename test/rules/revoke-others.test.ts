@@ -71,3 +71,11 @@ describe('othersToRevoke for "This wasn\'t me"', () => {
     expect(othersToRevoke({ sessions, epochs: {} }, { sessionId: 'ended-on-device', kinds: [] }, NOW)).toEqual([]);
   });
 });
+
+describe('othersToRevoke for a tenant an identity provider names', () => {
+  it("with orNoTenant ends that tenant's live sessions and those in no tenant, never another tenant's", () => {
+    const sessions = [row('in-t', { tenantId: 't' }), row('in-u', { tenantId: 'u' }), row('none'), row('none-ended', { revokedAt: NOW - 1 })];
+    expect(othersToRevoke({ sessions, epochs: {} }, { kinds: ['browser'], tenantId: 't', orNoTenant: true }, NOW).map((r) => r.id)).toEqual(['in-t', 'none']);
+    expect(othersToRevoke({ sessions, epochs: {} }, { kinds: ['browser'], tenantId: 't' }, NOW).map((r) => r.id)).toEqual(['in-t']);
+  });
+});

@@ -292,6 +292,20 @@ describe('securityEvent(): what each event ends', () => {
     expect([await live(inAcme.token), await live(inGlobex.token)]).toEqual([false, true]);
   });
 
+  // CAEP 1.0 section 3.1's own example names the provider's tenant beside the session and the user: an app that keeps sessions in no tenant must still end them.
+  for (const type of [EVENTS.sessionRevoked, EVENTS.accountDisabled, EVENTS.credentialChange]) {
+    it(`${type.split('/').pop()} whose complex subject names a tenant ends the subject's sessions in no tenant too, never another tenant's`, async () => {
+      const plain = await viaProvider('u1', 'alice', 'sid-1');
+      const inAcme = await sessions.create({ userId: 'u1', tenantId: 'acme', federated: { iss: tx.issuer, sub: 'alice', sid: 'sid-1' } });
+      const inGlobex = await sessions.create({ userId: 'u1', tenantId: 'globex', federated: { iss: tx.issuer, sub: 'alice', sid: 'sid-1' } });
+      const subject = { format: 'complex', session: { format: 'opaque', id: 'sid-1' }, user: { format: 'iss_sub', iss: tx.issuer, sub: 'alice' }, tenant: { format: 'opaque', id: 'acme' } };
+      const result = await sessions.securityEvent(await tx.sign({ type, subject }), options());
+      expect(result).toMatchObject({ ok: true });
+      expect(result.ok && [...result.revokedIds].sort()).toEqual([plain.session.id, inAcme.session.id].sort());
+      expect([await live(plain.token), await live(inAcme.token), await live(inGlobex.token)]).toEqual([false, false, true]);
+    });
+  }
+
   for (const [name, type] of [
     ['SSF verification (SSF 1.0 section 8.1.4.1)', EVENTS.verification],
     ['an unknown type (RISC account-enabled, section 2.4)', EVENTS.accountEnabled],

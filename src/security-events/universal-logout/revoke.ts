@@ -27,7 +27,7 @@ export async function globalTokenRevocation(
     if (subject.format === 'iss_sub' && !sameIssuer(issuer, subject.iss!)) return { ok: false, reason: 'invalid_request' };
     const userId = await resolveSubject(subject, { issuer });
     if (userId === undefined || userId === null) return { ok: false, reason: 'user_not_found' };
-    await lifecycle.revokeAll(userId, { kinds: 'all', reason: 'security_event', by: issuer }, true);
+    await lifecycle.revokeAll(userId, { kinds: 'all', reason: 'security_event', by: issuer });
     return { ok: true, issuer, userId };
   };
   return actOnce(context, { scope: 'global_token_revocation', issuer, id: jti, until: acceptableUntil }, endSubject, () => ({ ok: false, reason: 'replayed' }), JSON.stringify(subject ?? null));
