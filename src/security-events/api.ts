@@ -43,10 +43,11 @@ export interface SecurityEventTransmitter {
    * event about an account, a complex subject's `user` member with an `opaque` id, given the
    * member itself, ...) into a local user id, or `undefined` (or `null`) for none. Without it such
    * subjects end nothing; what it throws rejects the call (a poll round judges its other SETs first).
-   * It is told the subject only, and an `iss_sub` of another issuer comes here too (and this transmitter's own, for an event about an account
-   * when no session through the provider is live any more): map this transmitter's subjects only, never with a function shared by every transmitter.
+   * It is told the subject, and a complex subject's `tenant` member beside it (`where.tenant`, for an app that keeps a user per tenant). An `iss_sub` of another
+   * issuer comes here too (and this transmitter's own, for an event about an account when no session through the provider is live any more): map this
+   * transmitter's subjects only, never with a function shared by every transmitter.
    */
-  readonly resolveSubject?: ((subject: SecurityEventSubject) => string | null | undefined | Promise<string | null | undefined>) | undefined;
+  readonly resolveSubject?: ((subject: SecurityEventSubject, where: { readonly tenant?: SecurityEventSubject }) => string | null | undefined | Promise<string | null | undefined>) | undefined;
 }
 
 /** Options of {@link SecurityEventActions.securityEvent}. */

@@ -97,7 +97,7 @@ async function usersOf(context: ManagerContext, target: SubjectTarget, transmitt
   if (target.by === 'local_user') return [target.userId];
   const named = target.by === 'provider_session' && target.user !== undefined ? await usersOf(context, target.user, transmitter) : [];
   const linked = (await linksOf(context, target)).map((link) => link.userId);
-  if (target.by === 'provider_user' && linked.length === 0) return usersOf(context, await resolvedUser({ iss: target.iss, sub: target.sub }, 'iss_sub', transmitter), transmitter);
+  if (target.by === 'provider_user' && linked.length === 0) return usersOf(context, await resolvedUser({ iss: target.iss, sub: target.sub }, 'iss_sub', transmitter, target.tenant), transmitter);
   return [...new Set([...named, ...linked])];
 }
 

@@ -8,12 +8,20 @@ import type { SecurityEventSubject, SecurityEventTransmitter } from './api.js';
 // A provider's identities (iss_sub, a provider session id) are matched only with sessions'
 // `federated` origin: an iss_sub whose sub equals a local user id never names that user.
 
-/** What a subject names, once read; a `tenant` member limits what ends to that tenant and to no tenant. */
-export type SubjectTarget =
-  | { readonly by: 'provider_session'; readonly iss: string; readonly sid: string; readonly user?: SubjectTarget | undefined; readonly tenantId?: string | undefined }
-  | { readonly by: 'provider_user'; readonly iss: string; readonly sub: string; readonly tenantId?: string | undefined }
-  | { readonly by: 'local_user'; readonly userId: string; readonly tenantId?: string | undefined }
-  | { readonly by: 'nobody'; readonly tenantId?: string | undefined };
+/** A complex subject's `tenant` member as sent (`tenant`), and the local tenant it limits what ends to, with the sessions in no tenant (`tenantId`). */
+interface Scope {
+  readonly tenantId?: string | undefined;
+  readonly tenant?: SecurityEventSubject | undefined;
+}
+
+/** What a subject names, once read. */
+export type SubjectTarget = Scope &
+  (
+    | { readonly by: 'provider_session'; readonly iss: string; readonly sid: string; readonly user?: SubjectTarget | undefined }
+    | { readonly by: 'provider_user'; readonly iss: string; readonly sub: string }
+    | { readonly by: 'local_user'; readonly userId: string }
+    | { readonly by: 'nobody' }
+  );
 
 // Google's RISC transmitter still names formats as the drafts of RFC 9493 did.
 // A Map: a sender's `subject_type` of "toString" or "__proto__" names nothing inherited.
@@ -42,7 +50,7 @@ export async function readSubject(raw: unknown, transmitter: SecurityEventTransm
   if (!isObject(raw)) return undefined;
   const format = formatOf(raw);
   if (format === undefined) return undefined;
-  if (format !== 'complex') return readSimple(raw, format, transmitter, opaqueNamesUser);
+  if (format !== 'complex') return readSimple(raw, format, transmitter, opaqueNamesUser, undefined);
   // SSF 1.0 section 3.3: a session member is the narrowest; a tenant member scopes the others.
   const tenant = raw['tenant'];
   let tenantId: string | undefined;
@@ -52,26 +60,28 @@ export async function readSubject(raw: unknown, transmitter: SecurityEventTransm
     if (formatOf(tenant) === 'opaque' && !isFederatedText(tenant['id'], FEDERATED_LIMITS.idLength)) return undefined;
     tenantId = formatOf(tenant) === 'opaque' ? (tenant['id'] as string) : undefined;
   }
-  const user = raw['user'] === undefined ? undefined : isObject(raw['user']) && formatOf(raw['user']) !== undefined ? await readSimple(raw['user'], formatOf(raw['user'])!, transmitter, true) : undefined;
+  // Told to resolveSubject beside the user member: an app may keep a user per tenant.
+  const member = isObject(tenant) && formatOf(tenant) !== undefined ? ({ ...tenant, format: formatOf(tenant) } as SecurityEventSubject) : undefined;
+  const user = raw['user'] === undefined ? undefined : isObject(raw['user']) && formatOf(raw['user']) !== undefined ? await readSimple(raw['user'], formatOf(raw['user'])!, transmitter, true, member) : undefined;
   if (raw['user'] !== undefined && user === undefined) return undefined;
   const session = raw['session'];
   if (session !== undefined) {
     if (!isObject(session) || formatOf(session) !== 'opaque' || !isFederatedText(session['id'], FEDERATED_LIMITS.idLength)) return undefined;
     // The provider session of the user's provider when the user member names one, else the transmitter's.
     const iss = user?.by === 'provider_user' ? user.iss : transmitter.issuer;
-    return { by: 'provider_session', iss, sid: session['id'], user, tenantId };
+    return { by: 'provider_session', iss, sid: session['id'], user, tenantId, tenant: member };
   }
-  return user === undefined ? { by: 'nobody', tenantId } : { ...user, tenantId };
+  return user === undefined ? { by: 'nobody', tenantId, tenant: member } : { ...user, tenantId, tenant: member };
 }
 
 // `asUser`: a complex subject's `user` member, where an `opaque` id names a user (the app's to map), never a provider session.
-async function readSimple(subject: Record<string, unknown>, format: string, transmitter: SecurityEventTransmitter, asUser = false): Promise<SubjectTarget | undefined> {
+async function readSimple(subject: Record<string, unknown>, format: string, transmitter: SecurityEventTransmitter, asUser: boolean, tenant: SecurityEventSubject | undefined): Promise<SubjectTarget | undefined> {
   if (format === 'aliases') {
     const identifiers = subject['identifiers'];
     if (!Array.isArray(identifiers) || identifiers.length === 0 || identifiers.length > MAX_ALIASES) return undefined;
     // RFC 9493 section 3.2.8: identifiers of one subject. This transmitter's own user among them is matched as such; else the app maps them whole.
     const own = identifiers.find((one) => isObject(one) && formatOf(one) === 'iss_sub' && typeof one['iss'] === 'string' && sameIssuer(transmitter.issuer, one['iss']));
-    if (own !== undefined) return readSimple(own as Record<string, unknown>, 'iss_sub', transmitter);
+    if (own !== undefined) return readSimple(own as Record<string, unknown>, 'iss_sub', transmitter, false, tenant);
   }
   if (format === 'iss_sub') {
     const { iss, sub } = subject;
@@ -84,13 +94,13 @@ async function readSimple(subject: Record<string, unknown>, format: string, tran
     if (!isFederatedText(id, FEDERATED_LIMITS.idLength)) return undefined;
     if (!asUser) return { by: 'provider_session', iss: transmitter.issuer, sid: id };
   }
-  return resolvedUser(subject, format, transmitter);
+  return resolvedUser(subject, format, transmitter, tenant);
 }
 
-/** The local user the transmitter's `resolveSubject` maps the subject to, or nobody (without it too); what it throws is thrown. */
-export async function resolvedUser(subject: Record<string, unknown>, format: string, transmitter: SecurityEventTransmitter): Promise<SubjectTarget> {
+/** The local user the transmitter's `resolveSubject` maps the subject (of a complex subject's `tenant`) to, or nobody (without it too); what it throws is thrown. */
+export async function resolvedUser(subject: Record<string, unknown>, format: string, transmitter: SecurityEventTransmitter, tenant: SecurityEventSubject | undefined): Promise<SubjectTarget> {
   if (transmitter.resolveSubject === undefined) return { by: 'nobody' };
-  const userId = await transmitter.resolveSubject({ ...subject, format } as SecurityEventSubject);
+  const userId = await transmitter.resolveSubject({ ...subject, format } as SecurityEventSubject, tenant === undefined ? {} : { tenant });
   if (userId === undefined || userId === null) return { by: 'nobody' };
   checkId('the user id resolveSubject() answered', userId);
   return { by: 'local_user', userId };

@@ -292,6 +292,20 @@ describe('securityEvent(): what each event ends', () => {
     expect([await live(inAcme.token), await live(inGlobex.token)]).toEqual([false, true]);
   });
 
+  it("resolveSubject is told a complex subject's tenant beside its user, so an app keeping a user per tenant maps the right one (SSF 1.0 section 3.3)", async () => {
+    const acme = await sessions.create({ userId: 'acme-alice', tenantId: 'acme' });
+    const globex = await sessions.create({ userId: 'globex-alice', tenantId: 'globex' });
+    const asked: unknown[] = [];
+    const resolveSubject = (subject: { email?: unknown }, where: { tenant?: { id?: unknown } }) => (asked.push([subject, where]), `${String(where.tenant?.id)}-alice`);
+    const subject = { format: 'complex', user: { format: 'email', email: 'alice@example.com' }, tenant: { format: 'opaque', id: 'acme' } };
+    expect(await sessions.securityEvent(await tx.sign({ type: EVENTS.accountDisabled, subject }), options({ resolveSubject }))).toMatchObject({ ok: true, revokedIds: [acme.session.id] });
+    expect(asked).toEqual([[subject.user, { tenant: subject.tenant }]]);
+    expect([await live(acme.token), await live(globex.token)]).toEqual([false, true]);
+    // A subject with no tenant member says so.
+    await sessions.securityEvent(await tx.sign({ type: EVENTS.accountDisabled, subject: subject.user }), options({ resolveSubject }));
+    expect(asked[1]).toEqual([subject.user, {}]);
+  });
+
   // CAEP 1.0 section 3.1's own example names the provider's tenant beside the session and the user: an app that keeps sessions in no tenant must still end them.
   for (const type of [EVENTS.sessionRevoked, EVENTS.accountDisabled, EVENTS.credentialChange]) {
     it(`${type.split('/').pop()} whose complex subject names a tenant ends the subject's sessions in no tenant too, never another tenant's`, async () => {
