@@ -89,16 +89,18 @@ async function endUser(
 /**
  * The local users a target names: the one `resolveSubject` answered, or those whose sessions came from the
  * provider identity. A complex subject's user member counts beside its session member, which narrows only a session-revoked event.
- * A provider user none of whose sessions through the provider is live any more is the one `resolveSubject` maps its `iss_sub` to:
- * the user's other sessions (an API token made while signed in through it) must still end.
+ * A provider user none of whose sessions through the provider is live any more (in the tenant named, or in none) is also the one
+ * `resolveSubject` maps its `iss_sub` to: the user's other sessions (an API token made while signed in through it) must still end.
  */
 async function usersOf(context: ManagerContext, target: SubjectTarget, transmitter: SecurityEventTransmitter): Promise<string[]> {
   if (target.by === 'nobody') return [];
   if (target.by === 'local_user') return [target.userId];
-  const named = target.by === 'provider_session' && target.user !== undefined ? await usersOf(context, target.user, transmitter) : [];
-  const linked = (await linksOf(context, target)).map((link) => link.userId);
-  if (target.by === 'provider_user' && linked.length === 0) return usersOf(context, await resolvedUser({ iss: target.iss, sub: target.sub }, 'iss_sub', transmitter, target.tenant), transmitter);
-  return [...new Set([...named, ...linked])];
+  const named = target.by === 'provider_session' && target.user !== undefined ? await usersOf(context, { ...target.user, tenantId: target.tenantId, tenant: target.tenant }, transmitter) : [];
+  const links = await linksOf(context, target);
+  // A sign-in in another tenant than the one named may be another local user's (an app may keep a user per tenant): the app is asked too.
+  const signedIn = links.some((link) => target.tenantId === undefined || link.tenantId === undefined || link.tenantId === target.tenantId);
+  const mapped = target.by === 'provider_user' && !signedIn ? await usersOf(context, await resolvedUser({ iss: target.iss, sub: target.sub }, 'iss_sub', transmitter, target.tenant), transmitter) : [];
+  return [...new Set([...named, ...links.map((link) => link.userId), ...mapped])];
 }
 
 /** The sessions signed in through a provider session or provider user; the id matches exactly. */

@@ -95,7 +95,7 @@ export async function findFederatedLinks(store: SessionStore, query: FederatedQu
       if (federated === undefined || session.expiresAt <= now) continue;
       if (query.by === 'sid' && (federated.iss !== query.iss || federated.sid !== query.sid)) continue;
       if (query.by === 'sub' && (federated.iss !== query.iss || federated.sub !== query.sub)) continue;
-      links.push({ sessionId: session.id, userId, expiresAt: session.expiresAt, ...federated });
+      links.push({ sessionId: session.id, userId, expiresAt: session.expiresAt, tenantId: session.tenantId, ...federated });
     }
   }
   return links;

@@ -101,7 +101,7 @@ export interface KnownDevice {
 }
 
 /** A session's federated origin. */
-export interface FederatedLink extends FederatedIdentity {
+export interface FederatedLink extends FederatedIdentity, Pick<SessionRecord, 'tenantId'> {
   readonly sessionId: string;
   readonly userId: string;
   readonly expiresAt: number;

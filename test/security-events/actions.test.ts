@@ -306,6 +306,37 @@ describe('securityEvent(): what each event ends', () => {
     expect(asked[1]).toEqual([subject.user, {}]);
   });
 
+  describe('a provider user of an app that keeps a user per tenant, whose sign-in through the provider has expired', () => {
+    let now: number;
+    let timed: SessionManager;
+    beforeEach(() => {
+      now = Date.now();
+      timed = createSessionManager({ store: memoryStore(), clock: () => now, kinds: { browser: { maxAge: 60 * 60_000 } } });
+    });
+    afterEach(() => timed.close());
+    const perTenant = (asked: unknown[]) => (subject: unknown, where: { tenant?: { id?: unknown } }) => (asked.push([subject, where]), `${String(where.tenant?.id)}-alice`);
+
+    it('an account event whose complex subject names a session too asks resolveSubject with the tenant member', async () => {
+      const token = await timed.create({ userId: 'acme-alice', tenantId: 'acme', kind: 'api' });
+      const asked: unknown[] = [];
+      const subject = { format: 'complex', session: { format: 'opaque', id: 'sid-gone' }, user: { format: 'iss_sub', iss: tx.issuer, sub: 'alice' }, tenant: { format: 'opaque', id: 'acme' } };
+      expect(await timed.securityEvent(await tx.sign({ type: EVENTS.accountDisabled, subject }), options({ resolveSubject: perTenant(asked) }))).toMatchObject({ ok: true, revokedIds: [token.session.id] });
+      expect(asked).toEqual([[subject.user, { tenant: subject.tenant }]]);
+    });
+
+    it("counts only the sign-ins through the provider in the tenant named (or in none): another tenant's user's does not stand for this one", async () => {
+      await timed.create({ userId: 'globex-alice', tenantId: 'globex', federated: { iss: tx.issuer, sub: 'alice', sid: 'g' } });
+      const globexToken = await timed.create({ userId: 'globex-alice', tenantId: 'globex', kind: 'api' });
+      now += 2 * 60 * 60_000;
+      const inAcme = await timed.create({ userId: 'acme-alice', tenantId: 'acme', federated: { iss: tx.issuer, sub: 'alice', sid: 'a' } });
+      const asked: unknown[] = [];
+      const subject = { format: 'complex', user: { format: 'iss_sub', iss: tx.issuer, sub: 'alice' }, tenant: { format: 'opaque', id: 'globex' } };
+      expect(await timed.securityEvent(await tx.sign({ type: EVENTS.accountDisabled, subject }), options({ resolveSubject: perTenant(asked) }))).toMatchObject({ ok: true, revokedIds: [globexToken.session.id] });
+      expect(asked).toEqual([[subject.user, { tenant: subject.tenant }]]);
+      expect([(await timed.validate(globexToken.token)).ok, (await timed.validate(inAcme.token)).ok]).toEqual([false, true]);
+    });
+  });
+
   // CAEP 1.0 section 3.1's own example names the provider's tenant beside the session and the user: an app that keeps sessions in no tenant must still end them.
   for (const type of [EVENTS.sessionRevoked, EVENTS.accountDisabled, EVENTS.credentialChange]) {
     it(`${type.split('/').pop()} whose complex subject names a tenant ends the subject's sessions in no tenant too, never another tenant's`, async () => {
