@@ -54,53 +54,59 @@ async function act(context: ManagerContext, lifecycle: Lifecycle, { action, targ
     return lifecycle.revokeLinked(links, { reason: REASON, by, tenantId });
   }
   const revokedIds: string[] = [];
-  for (const userId of await usersOf(context, target, transmitter)) {
+  for (const [userId, inTenant] of await usersOf(context, target, transmitter)) {
     if (action === 'credential') {
-      revokedIds.push(...(await credentialChanged(context, lifecycle, { userId, target, by })));
+      revokedIds.push(...(await credentialChanged(context, lifecycle, { userId, target, by, inTenant })));
     } else {
       const kinds = action === 'account' ? 'all' : action === 'api_tokens' ? ['api'] : undefined;
-      revokedIds.push(...(await endUser(lifecycle, userId, { kinds, tenantId, by })));
+      revokedIds.push(...(await endUser(lifecycle, userId, { kinds, tenantId, by, inTenant })));
     }
   }
   return revokedIds;
 }
 
 /** CAEP 1.0 section 3.3, as a password change here: `"others"` keeps the provider session named (when there is one session to keep). */
-async function credentialChanged(context: ManagerContext, lifecycle: Lifecycle, { userId, target, by }: { userId: string; target: SubjectTarget; by: string }): Promise<string[]> {
-  if (context.config.onPasswordChange === 'others' && target.by === 'provider_session' && target.tenantId === undefined) {
+async function credentialChanged(context: ManagerContext, lifecycle: Lifecycle, { userId, target, by, inTenant }: { userId: string; target: SubjectTarget; by: string; inTenant: InTenant }): Promise<string[]> {
+  if (context.config.onPasswordChange === 'others' && target.by === 'provider_session' && target.tenant === undefined) {
     const kept = (await linksOf(context, target)).filter((link) => link.userId === userId);
     if (kept.length === 1) return [...(await lifecycle.revokeOthers(userId, kept[0]!.sessionId, { reason: REASON, by })).revokedIds];
   }
-  return endUser(lifecycle, userId, { kinds: undefined, tenantId: target.tenantId, by });
+  return endUser(lifecycle, userId, { kinds: undefined, tenantId: target.tenantId, by, inTenant });
 }
 
 /** Ends the user's sessions of the kinds; the ids are those live just before, as `list()` shows them. */
 async function endUser(
   lifecycle: Lifecycle,
   userId: string,
-  { kinds, tenantId, by }: { kinds: readonly string[] | 'all' | undefined; tenantId: string | undefined; by: string },
+  { kinds, tenantId, by, inTenant }: { kinds: readonly string[] | 'all' | undefined; tenantId: string | undefined; by: string; inTenant: InTenant },
 ): Promise<string[]> {
   const before = tenantId === undefined ? await lifecycle.list(userId, kinds === 'all' ? {} : kinds === undefined ? {} : { kinds }) : [];
-  const result = await lifecycle.revokeAll(userId, { reason: REASON, by, tenantId, ...(kinds === undefined ? {} : { kinds }) }, 'or-no-tenant');
+  const result = await lifecycle.revokeAll(userId, { reason: REASON, by, tenantId, ...(kinds === undefined ? {} : { kinds }) }, inTenant);
   if (result.revokedIds !== undefined) return [...result.revokedIds];
   return before.map((view) => view.id);
 }
+
+/** How far a tenant the subject names reaches for a user: that tenant's sessions and those in no tenant, or (a user found only through a sign-in in another tenant) that tenant's only. */
+type InTenant = 'only' | 'or-no-tenant';
 
 /**
  * The local users a target names: the one `resolveSubject` answered, or those whose sessions came from the
  * provider identity. A complex subject's user member counts beside its session member, which narrows only a session-revoked event.
  * A provider user none of whose sessions through the provider is live any more (in the tenant named, or in none) is also the one
  * `resolveSubject` maps its `iss_sub` to: the user's other sessions (an API token made while signed in through it) must still end.
+ * A sign-in in another tenant than the one named may be another local user's (an app may keep a user per tenant): only sessions in the tenant named end for that user.
  */
-async function usersOf(context: ManagerContext, target: SubjectTarget, transmitter: SecurityEventTransmitter): Promise<string[]> {
-  if (target.by === 'nobody') return [];
-  if (target.by === 'local_user') return [target.userId];
-  const named = target.by === 'provider_session' && target.user !== undefined ? await usersOf(context, { ...target.user, tenantId: target.tenantId, tenant: target.tenant }, transmitter) : [];
+async function usersOf(context: ManagerContext, target: SubjectTarget, transmitter: SecurityEventTransmitter): Promise<Map<string, InTenant>> {
+  const found = new Map<string, InTenant>();
+  if (target.by === 'nobody') return found;
+  if (target.by === 'local_user') return found.set(target.userId, 'or-no-tenant');
+  const named = target.by === 'provider_session' && target.user !== undefined ? await usersOf(context, { ...target.user, tenantId: target.tenantId, tenant: target.tenant }, transmitter) : new Map<string, InTenant>();
   const links = await linksOf(context, target);
-  // A sign-in in another tenant than the one named may be another local user's (an app may keep a user per tenant): the app is asked too.
-  const signedIn = links.some((link) => target.tenantId === undefined || link.tenantId === undefined || link.tenantId === target.tenantId);
-  const mapped = target.by === 'provider_user' && !signedIn ? await usersOf(context, await resolvedUser({ iss: target.iss, sub: target.sub }, 'iss_sub', transmitter, target.tenant), transmitter) : [];
-  return [...new Set([...named, ...links.map((link) => link.userId), ...mapped])];
+  const inScope = links.filter((link) => target.tenantId === undefined || link.tenantId === undefined || link.tenantId === target.tenantId);
+  const mapped = target.by === 'provider_user' && inScope.length === 0 ? await usersOf(context, await resolvedUser({ iss: target.iss, sub: target.sub }, 'iss_sub', transmitter, target.tenant), transmitter) : new Map<string, InTenant>();
+  for (const link of links) if (!inScope.includes(link)) found.set(link.userId, 'only');
+  for (const userId of [...named.keys(), ...mapped.keys(), ...inScope.map((link) => link.userId)]) found.set(userId, 'or-no-tenant');
+  return found;
 }
 
 /** The sessions signed in through a provider session or provider user; the id matches exactly. */

@@ -335,6 +335,25 @@ describe('securityEvent(): what each event ends', () => {
       expect(asked).toEqual([[subject.user, { tenant: subject.tenant }]]);
       expect([(await timed.validate(globexToken.token)).ok, (await timed.validate(inAcme.token)).ok]).toEqual([false, true]);
     });
+
+    it("ends no session in no tenant of a user found only through a sign-in in another tenant: only that user's sessions in the tenant named", async () => {
+      await timed.create({ userId: 'globex-alice', tenantId: 'globex', federated: { iss: tx.issuer, sub: 'alice', sid: 'g' } });
+      now += 2 * 60 * 60_000;
+      await timed.create({ userId: 'alice', tenantId: 'acme', federated: { iss: tx.issuer, sub: 'alice', sid: 'a' } });
+      const personal = await timed.create({ userId: 'alice', kind: 'api' });
+      const inGlobex = await timed.create({ userId: 'alice', tenantId: 'globex' });
+      const subject = { format: 'complex', user: { format: 'iss_sub', iss: tx.issuer, sub: 'alice' }, tenant: { format: 'opaque', id: 'globex' } };
+      expect(await timed.securityEvent(await tx.sign({ type: EVENTS.accountDisabled, subject }), options({ resolveSubject: () => undefined }))).toMatchObject({ ok: true, revokedIds: [inGlobex.session.id] });
+      expect((await timed.validate(personal.token)).ok).toBe(true);
+    });
+  });
+
+  it('credential-change keeps no session under "others" when the subject names a tenant it cannot match (more, never less)', async () => {
+    const here = await viaProvider('u1', 'alice', 'sid-1');
+    const local = await sessions.create({ userId: 'u1' });
+    const subject = { format: 'complex', session: { format: 'opaque', id: 'sid-1' }, user: { format: 'iss_sub', iss: tx.issuer, sub: 'alice' }, tenant: { format: 'iss_sub', iss: tx.issuer, sub: 'org-1' } };
+    expect(await sessions.securityEvent(await tx.sign({ type: EVENTS.credentialChange, subject }), options())).toMatchObject({ ok: true });
+    expect([await live(here.token), await live(local.token)]).toEqual([false, false]);
   });
 
   // CAEP 1.0 section 3.1's own example names the provider's tenant beside the session and the user: an app that keeps sessions in no tenant must still end them.
