@@ -105,7 +105,9 @@ async function usersOf(context: ManagerContext, target: SubjectTarget, transmitt
   const inScope = links.filter((link) => target.tenantId === undefined || link.tenantId === undefined || link.tenantId === target.tenantId);
   const mapped = target.by === 'provider_user' && inScope.length === 0 ? await usersOf(context, await resolvedUser({ iss: target.iss, sub: target.sub }, 'iss_sub', transmitter, target.tenant), transmitter) : new Map<string, InTenant>();
   for (const link of links) if (!inScope.includes(link)) found.set(link.userId, 'only');
-  for (const userId of [...named.keys(), ...mapped.keys(), ...inScope.map((link) => link.userId)]) found.set(userId, 'or-no-tenant');
+  // The wider reach wins: a user member's own verdict stands beside this target's links.
+  for (const [userId, reach] of [...named, ...mapped]) if (found.get(userId) !== 'or-no-tenant') found.set(userId, reach);
+  for (const link of inScope) found.set(link.userId, 'or-no-tenant');
   return found;
 }
 

@@ -55,13 +55,13 @@ export async function readSubject(raw: unknown, transmitter: SecurityEventTransm
   const tenant = raw['tenant'];
   let tenantId: string | undefined;
   if (tenant !== undefined) {
-    if (!isObject(tenant)) return undefined;
+    if (!isObject(tenant) || formatOf(tenant) === undefined) return undefined;
     // Only an opaque tenant id can be matched with a local one; another format ends more, not less. An unusable opaque id is malformed, not "every tenant".
     if (formatOf(tenant) === 'opaque' && !isFederatedText(tenant['id'], FEDERATED_LIMITS.idLength)) return undefined;
     tenantId = formatOf(tenant) === 'opaque' ? (tenant['id'] as string) : undefined;
   }
   // Told to resolveSubject beside the user member: an app may keep a user per tenant.
-  const member = isObject(tenant) && formatOf(tenant) !== undefined ? ({ ...tenant, format: formatOf(tenant) } as SecurityEventSubject) : undefined;
+  const member = isObject(tenant) ? ({ ...tenant, format: formatOf(tenant) } as SecurityEventSubject) : undefined;
   const user = raw['user'] === undefined ? undefined : isObject(raw['user']) && formatOf(raw['user']) !== undefined ? await readSimple(raw['user'], formatOf(raw['user'])!, transmitter, true, member) : undefined;
   if (raw['user'] !== undefined && user === undefined) return undefined;
   const session = raw['session'];

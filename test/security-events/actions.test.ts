@@ -345,7 +345,21 @@ describe('securityEvent(): what each event ends', () => {
       const subject = { format: 'complex', user: { format: 'iss_sub', iss: tx.issuer, sub: 'alice' }, tenant: { format: 'opaque', id: 'globex' } };
       expect(await timed.securityEvent(await tx.sign({ type: EVENTS.accountDisabled, subject }), options({ resolveSubject: () => undefined }))).toMatchObject({ ok: true, revokedIds: [inGlobex.session.id] });
       expect((await timed.validate(personal.token)).ok).toBe(true);
+      // The same when the subject names a provider session too (CAEP's shape): the user member's reach is kept.
+      const again = await timed.create({ userId: 'alice', tenantId: 'globex' });
+      const withSession = { ...subject, session: { format: 'opaque', id: 'sid-unknown' } };
+      expect(await timed.securityEvent(await tx.sign({ type: EVENTS.accountDisabled, subject: withSession }), options({ resolveSubject: () => undefined }))).toMatchObject({ ok: true, revokedIds: [again.session.id] });
+      expect((await timed.validate(personal.token)).ok).toBe(true);
     });
+  });
+
+  it('a tenant member without a format is a malformed subject, refused before anything ends', async () => {
+    const here = await viaProvider('u1', 'alice', 'sid-1');
+    for (const tenant of [{ id: 'acme' }, { format: 7, id: 'acme' }]) {
+      const subject = { format: 'complex', session: { format: 'opaque', id: 'sid-1' }, tenant };
+      expect(await sessions.securityEvent(await tx.sign({ type: EVENTS.credentialChange, subject }), options())).toMatchObject({ ok: false, err: 'invalid_request' });
+    }
+    expect(await live(here.token)).toBe(true);
   });
 
   it('credential-change keeps no session under "others" when the subject names a tenant it cannot match (more, never less)', async () => {
