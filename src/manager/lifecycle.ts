@@ -201,7 +201,6 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     return { revokedIds: await endOthers(userId, { keepSessionId, kinds, tenantId: options.tenantId }, clock(), options.reason ?? 'sign_out_others', by) };
   };
 
-  // Not ended yet is enough (an idle row holds access tokens); each row ended is told as if revoked alone, and all are ended in one batch with their read.
   const revokeInScope = async (userId: string, scope: OthersScope, { reason, by }: { reason: string; by?: string | undefined }): Promise<string[]> => {
     ensureOpen();
     const at = clock();

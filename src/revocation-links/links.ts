@@ -71,11 +71,9 @@ export async function redeemRevocationLink(context: ManagerContext, lifecycle: L
   }
 }
 
-// What the device holds now (a later sign-in or password change gave it a new session), ended in one batch with its read.
+// What the device holds now (a later sign-in or password change gave it a new session), ended in one batch with its read; the device is the one the link carries, else its session's row's while stored.
 async function endDevice(context: ManagerContext, lifecycle: Lifecycle, link: RevocationLinkRecord): Promise<{ revokedIds: string[]; deviceFound: boolean }> {
-  // The device the link carries, else its session's row's while stored.
   const { deviceKey, tenantId } = (link.deviceKey !== undefined ? link : deviceOf((await storedSessionOf(context, link.userId, link.sessionId))?.session)) ?? {};
   const kinds = deviceKey === undefined ? [] : [...context.config.kinds].flatMap(([kind, options]) => (options.replaceDevice === true ? [kind] : []));
-  const revokedIds = await lifecycle.revokeInScope(link.userId, { sessionId: link.sessionId, kinds, device: deviceKey === undefined ? undefined : { deviceKey, tenantId } }, { reason: 'not_me' });
-  return { revokedIds, deviceFound: deviceKey !== undefined };
+  return { revokedIds: await lifecycle.revokeInScope(link.userId, { sessionId: link.sessionId, kinds, device: deviceKey === undefined ? undefined : { deviceKey, tenantId } }, { reason: 'not_me' }), deviceFound: deviceKey !== undefined };
 }

@@ -24,12 +24,15 @@ export interface OthersScope {
   readonly sessionId?: string | undefined;
 }
 
+/** Whether a session of tenant `tenantId` (none: `undefined`) is in the scope's tenant: any, when it names none; else that one, and with `orNoTenant` none too. */
+export const inTenantScope = (tenantId: string | undefined, scope: Pick<OthersScope, 'tenantId' | 'orNoTenant'>): boolean => scope.tenantId === undefined || tenantId === scope.tenantId || (scope.orNoTenant === true && tenantId === undefined);
+
 /** The sessions "sign out my other devices" (or a tenant admin's sign-out of the user) ends: every live one in `scope` but the one kept, judged on rows read in the same atomic step as the write. */
 export function othersToRevoke<Row extends OthersRow>(facts: OthersFacts<Row>, scope: OthersScope, at: number): Row[] {
-  const { keepSessionId, kinds, everyKind, tenantId, orNoTenant, identities, device } = scope;
+  const { keepSessionId, kinds, everyKind, identities, device } = scope;
   const inScope = (row: Row): boolean =>
     (everyKind === true || kinds.includes(row.kind)) &&
-    (tenantId === undefined || row.tenantId === tenantId || (orNoTenant === true && row.tenantId === undefined)) &&
+    inTenantScope(row.tenantId, scope) &&
     (identities === undefined || identities.some(({ iss, sub, sid }) => row.federated?.iss === iss && row.federated.sub === sub && row.federated.sid === sid)) &&
     (device === undefined || (row.deviceKey === device.deviceKey && row.tenantId === device.tenantId && row.impersonatorId === undefined));
   return [...facts.sessions].filter(

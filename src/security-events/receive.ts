@@ -10,6 +10,7 @@ import type { SecurityEventOptions, SecurityEventRefusalReport, SecurityEventRes
 import { EVENT_ACTIONS, type SecurityEventAction } from './event-types.js';
 import { checkSecurityEventOptions } from './options.js';
 import { readSubject, resolvedUser, type SubjectTarget } from './subjects.js';
+import { inTenantScope } from '../rules/revoke-others.js';
 import { checkSecurityEventToken } from './token.js';
 
 /** Why every session a SET ends is ended. */
@@ -102,7 +103,7 @@ async function usersOf(context: ManagerContext, target: SubjectTarget, transmitt
   if (target.by === 'local_user') return found.set(target.userId, 'or-no-tenant');
   const named = target.by === 'provider_session' && target.user !== undefined ? await usersOf(context, { ...target.user, tenantId: target.tenantId, tenant: target.tenant }, transmitter) : new Map<string, InTenant>();
   const links = await linksOf(context, target);
-  const inScope = links.filter((link) => target.tenantId === undefined || link.tenantId === undefined || link.tenantId === target.tenantId);
+  const inScope = links.filter((link) => inTenantScope(link.tenantId, { tenantId: target.tenantId, orNoTenant: true }));
   const mapped = target.by === 'provider_user' && inScope.length === 0 ? await usersOf(context, await resolvedUser({ iss: target.iss, sub: target.sub }, 'iss_sub', transmitter, target.tenant), transmitter) : new Map<string, InTenant>();
   for (const link of links) if (!inScope.includes(link)) found.set(link.userId, 'only');
   // The wider reach wins: a user member's own verdict stands beside this target's links.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { othersToRevoke, type OthersRow } from '../../src/rules/revoke-others.js';
+import { inTenantScope, othersToRevoke, type OthersRow } from '../../src/rules/revoke-others.js';
 
 const NOW = 1_800_000_000_000;
 const row = (id: string, fields: Partial<OthersRow> = {}): OthersRow => ({ id, kind: 'browser', createdAt: NOW - 1000, expiresAt: NOW + 1000, ...fields });
@@ -77,5 +77,14 @@ describe('othersToRevoke for a tenant an identity provider names', () => {
     const sessions = [row('in-t', { tenantId: 't' }), row('in-u', { tenantId: 'u' }), row('none'), row('none-ended', { revokedAt: NOW - 1 })];
     expect(othersToRevoke({ sessions, epochs: {} }, { kinds: ['browser'], tenantId: 't', orNoTenant: true }, NOW).map((r) => r.id)).toEqual(['in-t', 'none']);
     expect(othersToRevoke({ sessions, epochs: {} }, { kinds: ['browser'], tenantId: 't' }, NOW).map((r) => r.id)).toEqual(['in-t']);
+  });
+});
+
+describe('inTenantScope', () => {
+  it('is every tenant when the scope names none; else that tenant, and no tenant only with orNoTenant', () => {
+    const rows = ['t', 'u', undefined] as const;
+    expect(rows.map((tenantId) => inTenantScope(tenantId, {}))).toEqual([true, true, true]);
+    expect(rows.map((tenantId) => inTenantScope(tenantId, { tenantId: 't' }))).toEqual([true, false, false]);
+    expect(rows.map((tenantId) => inTenantScope(tenantId, { tenantId: 't', orNoTenant: true }))).toEqual([true, false, true]);
   });
 });
