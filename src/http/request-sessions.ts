@@ -1,6 +1,7 @@
 import type { AccessTokenClaims } from '../access-tokens/index.js';
 import { isSessionError, SessionError } from '../errors.js';
 import type { CreatedSession, CreateSessionInput, CredentialChangeResult, RevokeOthersResult, SignOutResult } from '../manager/api.js';
+import { supportTenant } from '../manager/audit.js';
 import type { Session, SessionView } from '../session.js';
 import { serializeClearedCookie, serializeSessionCookie } from './cookies.js';
 import { callOptions, optionKeys } from '../option-checks.js';
@@ -110,9 +111,6 @@ function identity({ auth }: RequestState): Identity | undefined {
   if (auth.session !== null) return auth.session;
   return auth.claims === null ? undefined : { id: auth.claims.sid, userId: auth.claims.sub, tenantId: auth.claims.tid, impersonatorId: auth.claims.act?.sub };
 }
-
-// A support session with a tenant acts in that tenant only: the user's other organizations are not its admin's to see or end.
-const supportTenant = (who: Identity): string | undefined => (who.impersonatorId === undefined ? undefined : who.tenantId);
 
 // Who signed in, if anyone; an outage must not look like "nobody is signed in": actions refuse instead.
 function knownIdentity(state: RequestState): Identity | undefined {

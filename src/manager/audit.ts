@@ -8,6 +8,9 @@ export function actorOf(by: string | undefined, acting: { readonly impersonatorI
   return by ?? acting?.impersonatorId;
 }
 
+/** The one tenant a support session acts in, when it has one: the user's other organizations are not its admin's to see or end. */
+export const supportTenant = (acting: { readonly impersonatorId?: string | undefined; readonly tenantId?: string | undefined } | undefined): string | undefined => (acting?.impersonatorId === undefined ? undefined : acting.tenantId);
+
 /** Who and what a revocation event is about. */
 export interface RevocationFacts {
   readonly at: number;

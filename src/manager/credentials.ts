@@ -1,7 +1,7 @@
 import { invalidInput, isSessionError } from '../errors.js';
 import type { CredentialChangeOptions, CredentialChangeResult, SessionManager, SignOutOptions, SignOutResult } from './api.js';
 import type { ManagerContext } from '../core/context.js';
-import { actorOf } from './audit.js';
+import { actorOf, supportTenant } from './audit.js';
 import { checkId } from '../core/checks.js';
 import { callOptions } from '../option-checks.js';
 import { OPTION_KEYS } from './option-keys.js';
@@ -33,8 +33,9 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
         if (!isSessionError(error) || error.code !== 'UNAUTHENTICATED') failure = error;
       }
     }
-    // Other devices out through the epoch (O(1), reaches access tokens and caches).
-    await lifecycle.revokeAll(userId, { reason, by, tenantId });
+    // Other devices out through the epoch (O(1), reaches access tokens and caches); a support session with a tenant ends that tenant's only.
+    const limit = supportTenant(current);
+    await lifecycle.revokeAll(userId, { reason, by, tenantId: limit ?? tenantId }, limit === undefined ? undefined : 'only');
     // A current session of a kind the epoch did not cover (an API token) goes on its own: its old token must stop.
     if (current !== undefined && !config.everywhereKinds.includes(current.kind)) await lifecycle.revoke(current.id, { reason, by });
     if (failure !== undefined) throw failure;
