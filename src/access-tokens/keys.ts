@@ -77,7 +77,7 @@ export async function resolveKey(key: AccessTokenKey): Promise<ResolvedKey> {
     // A non-extractable CryptoKey (a private JWK imported as the public key) cannot be read.
     throw invalidConfiguration(`The ${key.alg} publicKey cannot be exported as a public JWK.`);
   }
-  if ('d' in jwk) throw invalidConfiguration(`The ${key.alg} publicKey is a private key.`);
+  if ('d' in jwk || 'k' in jwk) throw invalidConfiguration(`The ${key.alg} publicKey is a ${'d' in jwk ? 'private' : 'secret'} key.`);
   const kid = key.kid ?? `${key.alg.toLowerCase()}-${createHash('sha256').update(JSON.stringify([jwk.crv, jwk.x, jwk.y])).digest('base64url').slice(0, 16)}`;
   return { kid, alg: key.alg, signingKey, verificationKey: publicKey, publicJwk: { ...jwk, kid, alg: key.alg, use: 'sig' } };
 }
