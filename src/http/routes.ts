@@ -146,7 +146,8 @@ export function createSessionRoutes(manager: SessionManager, options: SessionRou
     if (segment === 'global-token-revocation' && universalLogout !== undefined) return universalLogout(request, resolved);
     if (segment === 'security-events' && pushedEvents !== undefined) return pushedEvents(request, resolved);
     if (!route.methods.includes(request.method)) return methodNotAllowedResponse(route.methods.join(', '));
-    if (isCrossSiteWrite(request, resolved.trustProxy)) return crossSiteResponse();
+    // A stream takes one of the user's few places: another site's page (an iframe, a popup) must not hold them, as it must not write.
+    if (route === eventsOf ? isCrossSiteRequest(request, resolved.trustProxy) : isCrossSiteWrite(request, resolved.trustProxy)) return crossSiteResponse();
     const denied = requireSessionResponse(sessions);
     // An EventSource cannot read the refusal, so the page asks again with fetch: the cookie is kept to tell it why.
     if (denied !== undefined) return route === eventsOf ? { ...denied, setCookies: [] } : denied;

@@ -423,3 +423,20 @@ describe('the events option', () => {
     expect(() => sessionRoutes(sessions, { events } as never)).toThrow(message);
   });
 });
+
+describe('the events route and other sites', () => {
+  it.each(FRAMEWORKS)('%s: a page of another site, a sibling subdomain included, gets 403 and takes none of the user\'s places', async (framework) => {
+    const app = await start({ ...QUIET, maxPerUser: 1 }, { store: memoryStore() }, true, framework);
+    const alice = await app.signIn('alice');
+    // An iframe or a popup of a sibling subdomain (SameSite=Lax sends the cookie), and one of an unrelated site without Fetch Metadata.
+    const others: Record<string, string>[] = [{ 'sec-fetch-site': 'same-site', accept: 'text/html' }, { 'sec-fetch-site': 'cross-site' }, { origin: 'https://evil.example' }];
+    for (const headers of others) {
+      const response = await fetch(`${app.url}/sessions/events`, { headers: { cookie: alice.cookie, ...headers } });
+      expect(response.status).toBe(403);
+      await response.body?.cancel();
+    }
+    const own = await fetch(`${app.url}/sessions/events`, { headers: { cookie: alice.cookie, 'sec-fetch-site': 'same-origin', accept: 'text/event-stream' } });
+    expect(own.status).toBe(200);
+    await own.body?.cancel();
+  });
+});
