@@ -34,8 +34,8 @@ export interface Lifecycle {
   /** With `inTenant`, a `tenantId` limits the revocation to that tenant (`or-no-tenant`: and sessions in none); otherwise it only labels the event. */
   revokeAll(userId: string, options?: RevokeAllSessionsOptions, inTenant?: 'only' | 'or-no-tenant'): Promise<RevokeAllResult>;
   revokeOthers(userId: string, keepSessionId: string, options?: RevokeOthersSessionsOptions): Promise<RevokeOthersResult>;
-  /** Ends the user's sessions in `scope` not ended yet (an idle one holds access tokens) in one batch with their read, each told as if revoked alone; the ids ended. */
-  revokeInScope(userId: string, scope: OthersScope, options: { reason: string; by?: string | undefined }): Promise<string[]>;
+  /** Ends the user's sessions in `scope` not ended yet (an idle one holds access tokens) in one batch with their read, each told as if revoked alone, and forgets a known device there; the ids ended. */
+  revokeInScope(userId: string, scope: OthersScope, options: { reason: string; by?: string | undefined; forgetDevice?: string | undefined }): Promise<string[]>;
   /** Ends the live sessions signed in through these identities (of `tenantId` or of none, when given), a password change's new one among them, each user's in one batch; the ids ended. */
   revokeLinked(links: readonly FederatedLink[], options: { reason: string; by?: string | undefined; tenantId?: string | undefined }): Promise<string[]>;
   list(userId: string, options?: ListOptions): Promise<SessionView[]>;

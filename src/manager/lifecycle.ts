@@ -201,11 +201,11 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     return { revokedIds: await endOthers(userId, { keepSessionId, kinds, tenantId: options.tenantId }, clock(), options.reason ?? 'sign_out_others', by) };
   };
 
-  const revokeInScope = async (userId: string, scope: OthersScope, { reason, by }: { reason: string; by?: string | undefined }): Promise<string[]> => {
+  const revokeInScope = async (userId: string, scope: OthersScope, { reason, by, forgetDevice }: { reason: string; by?: string | undefined; forgetDevice?: string | undefined }): Promise<string[]> => {
     ensureOpen();
     const at = clock();
     const activityOf = (row: SessionRecord) => entryFor(context, { userId, tenantId: row.tenantId, type: 'session.revoked', at, reason, sessionId: row.id, deviceLabel: sessionLabel(row), ip: row.ip, by });
-    const ended = await calls.call('revoke', (due) => store.revokeOthers(userId, { ...scope, at, reason, denyUntil: context.denyUntil(at), activityOf }, due));
+    const ended = await calls.call('revoke', (due) => store.revokeOthers(userId, { ...scope, at, reason, denyUntil: context.denyUntil(at), activityOf, forgetDevice }, due));
     if (ended.length > 0) context.afterRevocation(userId);
     for (const row of ended) hub.emit({ type: 'session.revoked', at, userId, tenantId: row.tenantId, sessionIds: [row.id], reason, by, ip: row.ip, deviceLabel: sessionLabel(row) });
     return ended.map((row) => row.id);

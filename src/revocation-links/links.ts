@@ -15,8 +15,11 @@ import { isWholeNumber } from '../option-checks.js';
 const DAY = 24 * 60 * 60 * 1000;
 const DEFAULT_TTL = 7 * DAY;
 
-// The device (browser and OS) a session was signed in from, in its tenant; a support session's browser is the admin's, not the user's.
+// The user's own device a session was signed in from: a support session's browser is the admin's.
 const deviceOf = (session: SessionRecord | undefined): SessionRecord | undefined => (session?.impersonatorId === undefined ? session : undefined);
+// Its browser and OS name one device only for a kind that replaces devices: others are told apart by no key (a household's phones).
+const deviceKeyOf = (context: ManagerContext, session: SessionRecord | undefined): string | undefined =>
+  deviceOf(session) !== undefined && context.config.kinds.get(session!.kind)?.replaceDevice === true ? session!.deviceKey : undefined;
 
 /** Issues a link for the session, or `null` when there is no such session. */
 export async function issueRevocationLink(context: ManagerContext, sessionId: string, options: RevocationLinkOptions = {}): Promise<string | null> {
@@ -34,7 +37,7 @@ export async function issueRevocationLink(context: ManagerContext, sessionId: st
   const minted = mintToken(store.sessionIdPrefix?.(userId));
   // The link carries the device it signs out, and the known device it makes new again: it outlives the session's row.
   const device = deviceOf(found.session);
-  const link: RevocationLinkRecord = { id: minted.id, secretHash: minted.secretHash, userId, sessionId, expiresAt: config.clock() + ttl, deviceKey: device?.deviceKey, tenantId, deviceHash: device && deviceHash(userId, device, device.ip) };
+  const link: RevocationLinkRecord = { id: minted.id, secretHash: minted.secretHash, userId, sessionId, expiresAt: config.clock() + ttl, deviceKey: deviceKeyOf(context, device), tenantId, deviceHash: device && deviceHash(userId, device, device.ip) };
   await calls.call('saveRevocationLink', () => store.saveRevocationLink!(link));
   return minted.token;
 }
@@ -61,8 +64,6 @@ export async function redeemRevocationLink(context: ManagerContext, lifecycle: L
   try {
     const ended = await endDevice(context, lifecycle, link);
     if (everywhere) await lifecycle.revokeAll(link.userId, { kinds: 'all', reason: 'not_me' });
-    // Disowned, once its sessions are ended: the device's next sign-in alerts again, though it was known.
-    if (link.deviceHash !== undefined) await calls.call('forgetDevice', () => store.forgetDevice!(link.userId, link.deviceHash!));
     const finish = () => calls.call('settleRevocationLink', (due) => store.settleRevocationLink!(parsed.id, taker, 'used', due));
     await finish().catch(finish).catch((error: unknown) => config.onError(error));
     return { userId: link.userId, sessionId: link.sessionId, everywhere, ...ended };
@@ -71,9 +72,12 @@ export async function redeemRevocationLink(context: ManagerContext, lifecycle: L
   }
 }
 
-// What the device holds now (a later sign-in or password change gave it a new session), ended in one batch with its read; the device is the one the link carries, else its session's row's while stored.
+// What the device holds now (a later sign-in or password change gave it a new session), ended in one batch with its read, which also disowns it
+// (its next sign-in alerts again, though it was known); the device is the one the link carries, else its session's row's while stored.
 async function endDevice(context: ManagerContext, lifecycle: Lifecycle, link: RevocationLinkRecord): Promise<{ revokedIds: string[]; deviceFound: boolean }> {
-  const { deviceKey, tenantId } = (link.deviceKey !== undefined ? link : deviceOf((await storedSessionOf(context, link.userId, link.sessionId))?.session)) ?? {};
+  const stored = link.deviceKey === undefined ? (await storedSessionOf(context, link.userId, link.sessionId))?.session : undefined;
+  const [deviceKey, tenantId] = stored === undefined ? [link.deviceKey, link.tenantId] : [deviceKeyOf(context, stored), stored.tenantId];
   const kinds = deviceKey === undefined ? [] : [...context.config.kinds].flatMap(([kind, options]) => (options.replaceDevice === true ? [kind] : []));
-  return { revokedIds: await lifecycle.revokeInScope(link.userId, { sessionId: link.sessionId, kinds, device: deviceKey === undefined ? undefined : { deviceKey, tenantId } }, { reason: 'not_me' }), deviceFound: deviceKey !== undefined };
+  const scope = { sessionId: link.sessionId, kinds, device: deviceKey === undefined ? undefined : { deviceKey, tenantId } };
+  return { revokedIds: await lifecycle.revokeInScope(link.userId, scope, { reason: 'not_me', forgetDevice: link.deviceHash }), deviceFound: deviceKey !== undefined };
 }

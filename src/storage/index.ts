@@ -46,7 +46,6 @@ export function storeOperations(store: SessionStore) {
     listActivity: activity && ((userId: string, options: ListActivityOptions) => activity.listActivity!(userId, options)),
     appendActivity: activity && ((entries: readonly ActivityRecord[]) => appendActivity(activity, entries)),
     listDevices: activity && ((userId: string) => listDevices(activity, userId)),
-    forgetDevice: activity && (async (userId: string, deviceHash: string) => void (await activity.apply({ owner: { userId }, writes: [{ type: 'device', deviceHash, lastSeenAt: 0 }] }))),
     saveRevocationLink: activity && ((link: RevocationLinkRecord) => saveRevocationLink(activity, link)),
     consumeRevocationLink: activity && ((id: string, hash: Uint8Array, now: number, taker?: string, due?: number) => consumeRevocationLink(activity, id, hash, now, taker, due)),
     settleRevocationLink: activity && ((id: string, taker: string, outcome: 'used' | 'failed', due?: number) => settleRevocationLink(activity, id, taker, outcome, due)),

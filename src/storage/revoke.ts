@@ -4,7 +4,7 @@ import { checkLookup, checkTenantState, checkUserState } from '../store-answers.
 import type { Epochs, SessionRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
 import type { TenantOwner, TenantState, UserOwner, Write } from '../store-writes.js';
-import { inSignInOrder, mapOf } from './records.js';
+import { inSignInOrder, mapOf, ownEntry } from './records.js';
 import type { RevokeAllOptions, RevokeOptions, RevokeOthersOptions } from './types.js';
 import { versioned } from './versioned.js';
 
@@ -31,7 +31,8 @@ export function revokeOthers(store: SessionStore, userId: string, options: Revok
   return versioned(store, { userId }, 'revokeOthers', due, async (apply) => {
     const state = checkUserState(await store.readUser(userId), userId);
     const others = othersToRevoke({ sessions: inSignInOrder(state.sessions), epochs: state.epochs, tenantEpochs: mapOf(state.tenantEpochs) }, options, options.at);
-    const writes = [...others.flatMap((row) => [...ending(row, options), ...activity({ activity: options.activityOf?.(row) })]), ...activity(options)];
+    const forget = options.forgetDevice !== undefined && ownEntry(state.devices, options.forgetDevice) !== undefined ? [{ type: 'device', deviceHash: options.forgetDevice, lastSeenAt: 0 } as const] : [];
+    const writes = [...others.flatMap((row) => [...ending(row, options), ...activity({ activity: options.activityOf?.(row) })]), ...activity(options), ...forget];
     if (writes.length === 0) return [];
     return (await apply({ owner: { userId }, version: state.version, writes, notify: others.length > 0 })) ? others : undefined;
   });

@@ -54,8 +54,8 @@ export interface RevokeAllOptions {
   readonly activity?: ActivityRecord | undefined;
 }
 
-/** Options of "sign out my other devices", and of a tenant admin's sign-out of a user. */
-export type RevokeOthersOptions = RevokeOptions & OthersScope & { readonly activityOf?: ((row: SessionRecord) => ActivityRecord | undefined) | undefined };
+/** Options of "sign out my other devices", and of a tenant admin's sign-out of a user; `forgetDevice`: a known device's hash, its sighting set back to 0 in that batch. */
+export type RevokeOthersOptions = RevokeOptions & OthersScope & { readonly activityOf?: ((row: SessionRecord) => ActivityRecord | undefined) | undefined; readonly forgetDevice?: string | undefined };
 
 /** A rotated secret: the successor to hand the client, and the row as it now is. */
 export interface RotatedSecret {

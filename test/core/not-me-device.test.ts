@@ -260,3 +260,56 @@ describe('"This wasn\'t me" while the attacker changes the password from that de
     expect(await victim.validate(again.token)).toEqual({ ok: false, reason: 'revoked' });
   });
 });
+
+describe('"This wasn\'t me" about a session of a kind that does not replace devices', () => {
+  const phones = () => createSessionManager({ store: memoryStore(), kinds: { mobile: { replaceDevice: false } } });
+
+  it('says it could not tell the device, never "signed out", while another session of that kind lives on the same browser and OS', async () => {
+    const sessions = phones();
+    const first = await sessions.create({ userId: 'alice', kind: 'mobile', userAgent: VICTIM });
+    const link = (await sessions.issueRevocationLink(first.session.id))!;
+    const second = await sessions.create({ userId: 'alice', kind: 'mobile', userAgent: VICTIM });
+    const response = await notMePage(sessions, fakeRequest({ method: 'POST', url: `/sessions/not-me?token=${encodeURIComponent(link)}` }), '/sessions/not-me');
+    const body = String(response.body);
+    expect(/<h1>([^<]*)<\/h1>/.exec(body)?.[1]).toBe('That sign-in was signed out');
+    expect(body).toContain('sign out every device');
+    expect((await sessions.validate(first.token)).ok).toBe(false);
+    // A household's phones read alike: the store cannot tell this one from the user's own.
+    expect((await sessions.validate(second.token)).ok).toBe(true);
+  });
+
+  it("answers deviceFound false after a password change there too, whose fresh session it cannot tell apart", async () => {
+    const sessions = phones();
+    const first = await sessions.create({ userId: 'alice', kind: 'mobile', userAgent: VICTIM });
+    const link = (await sessions.issueRevocationLink(first.session.id))!;
+    await sessions.passwordChanged('alice', { currentSessionId: first.session.id });
+    expect(await sessions.redeemRevocationLink(link)).toMatchObject({ revokedIds: [], deviceFound: false });
+  });
+});
+
+// The attacker signs in again from the disowned device on another server while the victim's redemption runs.
+describe('"This wasn\'t me" disowns the device in the batch that signs it out', () => {
+  it('a sign-in from that device racing the redemption is ended with it, and the next one is a new device again', async () => {
+    const shared = memoryStore();
+    const attacker = createSessionManager({ store: shared });
+    const alerts: boolean[] = [];
+    attacker.on('session.created', (event) => void alerts.push(event.newDevice === true));
+    const first = await attacker.create({ userId: 'alice', userAgent: ATTACKER, ip: '198.51.100.23' });
+    const link = (await attacker.issueRevocationLink(first.session.id))!;
+    let again: string | undefined;
+    const store: SessionStore = intercepted(shared, (method, call, args) => {
+      const batch = args[0] as { writes?: readonly { type: string; lastSeenAt?: number }[] } | undefined;
+      if (method !== 'apply' || again !== undefined || !batch?.writes?.some((write) => write.type === 'device' && write.lastSeenAt === 0)) return call();
+      return attacker.create({ userId: 'alice', userAgent: ATTACKER, ip: '198.51.100.23' }).then((made) => {
+        again = made.token;
+        return call();
+      });
+    });
+    const victim = createSessionManager({ store });
+    await victim.redeemRevocationLink(link);
+    expect(again).toEqual(expect.any(String));
+    expect(await victim.validate(again!)).toEqual({ ok: false, reason: 'revoked' });
+    await attacker.create({ userId: 'alice', userAgent: ATTACKER, ip: '198.51.100.23' });
+    expect(alerts).toEqual([true, false, true]);
+  });
+});

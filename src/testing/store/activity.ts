@@ -119,8 +119,9 @@ export function describeActivity(suite: StoreSuiteContext): void {
       expect(await signInFrom(store(), freshUser('other'), hash, t)).toBeNull();
       expect(await store().listDevices!(user)).toEqual([{ deviceHash: hash, lastSeenAt: t + 10 }]);
       expect(await store().listDevices!(freshUser('nobody'))).toEqual([]);
-      // "This wasn't me": the device is written back to 0, so its next sign-in is a new device's.
-      await store().forgetDevice!(user, hash);
+      // "This wasn't me": the device is written back to 0 with its sign-out, so its next sign-in is a new device's; one not known stays so.
+      await store().revokeOthers(user, { kinds: [], at: t + 15, reason: 'not_me', forgetDevice: hash });
+      await store().revokeOthers(user, { kinds: [], at: t + 15, reason: 'not_me', forgetDevice: hash.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) });
       expect(await store().listDevices!(user)).toEqual([{ deviceHash: hash, lastSeenAt: 0 }]);
       expect(await signInFrom(store(), user, hash, t + 20)).toBe(0);
       expect(await store().listDevices!(user)).toEqual([{ deviceHash: hash, lastSeenAt: t + 20 }]);

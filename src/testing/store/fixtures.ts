@@ -90,13 +90,13 @@ export async function inBatches(count: number, width: number, task: (index: numb
   }
 }
 
-/** `store` with each method call handed to `around` with its name and a function making the call. */
-export function intercepted(store: SessionStore, around: (method: string, call: () => unknown) => unknown): SessionStore {
+/** `store` with each method call handed to `around` with its name, a function making the call, and its arguments. */
+export function intercepted(store: SessionStore, around: (method: string, call: () => unknown, args: readonly unknown[]) => unknown): SessionStore {
   return new Proxy(store, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver) as unknown;
       if (typeof value !== 'function' || typeof property !== 'string') return value;
-      return (...args: unknown[]) => around(property, () => (value as (...a: unknown[]) => unknown).apply(target, args));
+      return (...args: unknown[]) => around(property, () => (value as (...a: unknown[]) => unknown).apply(target, args), args);
     },
   });
 }
