@@ -138,7 +138,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const label = sessionLabel(record);
     const entry = entryFor(context, { userId: record.userId, tenantId: record.tenantId, type: 'session.reauthenticated', at, reason: 'reauthenticated', sessionId, deviceLabel: label, ip: record.ip, by: options.by });
     // Not a revocation: written after the change, and a failure to write it is reported, not thrown.
-    if (entry !== undefined) await calls.call('appendActivity', () => store.appendActivity!([entry])).catch((error: unknown) => config.onError(error));
+    if (entry !== undefined) await calls.call('appendActivity', () => store.appendWhileStored!({ ...entry, userId: record.userId, sessionId })).catch((error: unknown) => config.onError(error));
     hub.emit({ type: 'session.reauthenticated', reason: 'reauthenticated', at, userId: record.userId, tenantId: record.tenantId, sessionIds: [record.id], by: options.by, kind: record.kind, deviceLabel: label, ip: record.ip });
     return toSession({ ...record, authenticatedAt: Math.max(record.authenticatedAt, at) });
   };

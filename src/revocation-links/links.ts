@@ -39,7 +39,10 @@ export async function issueRevocationLink(context: ManagerContext, sessionId: st
   const device = deviceOf(found.session);
   const link: RevocationLinkRecord = { id: minted.id, secretHash: minted.secretHash, userId, sessionId, expiresAt: config.clock() + ttl, deviceKey: deviceKeyOf(context, device), tenantId, deviceHash: device && deviceHash(userId, device, device.ip) };
   await calls.call('saveRevocationLink', () => store.saveRevocationLink!(link));
-  return minted.token;
+  // An erase on any instance since the read deleted the row (and the link, when after the save): the user is gone, and so is the link.
+  if ((await readSession(context, sessionId)) !== null) return minted.token;
+  await calls.call('dropRevocationLink', () => store.dropRevocationLink!(link.id));
+  return null;
 }
 
 /** Uses a link once; `null` when refused (reused, altered, expired, not a link). */

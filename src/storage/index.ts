@@ -4,11 +4,11 @@ import type { ActivityRecord, ListActivityOptions, PruneOptions, RevocationNotic
 import type { CreateOptions, FederatedQuery, NewSessionRecord, RevocationLinkRecord, RevokeAllOptions, RevokeOptions, RevokeOthersOptions, ReusedOptions } from './types.js';
 import { findFederatedLinks } from './federated.js';
 import { claimKey, keyValue, putKey } from './keys.js';
-import { consumeRevocationLink, saveRevocationLink, settleRevocationLink } from './links.js';
+import { consumeRevocationLink, linkKey, saveRevocationLink, settleRevocationLink } from './links.js';
 import { revoke, revokeAll, revokeOthers, revokeTenant } from './revoke.js';
 import { revokeReused, rotate } from './rotate.js';
 import { create } from './sign-in.js';
-import { appendActivity, eraseUser, listByUser, listDevices, revocationState } from './user-data.js';
+import { appendActivity, appendWhileStored, eraseUser, listByUser, listDevices, revocationState } from './user-data.js';
 
 export type * from './types.js';
 export { keyName } from './keys.js';
@@ -45,8 +45,10 @@ export function storeOperations(store: SessionStore) {
     stats: store.stats === undefined ? undefined : (now: number) => store.stats!(now),
     listActivity: activity && ((userId: string, options: ListActivityOptions) => activity.listActivity!(userId, options)),
     appendActivity: activity && ((entries: readonly ActivityRecord[]) => appendActivity(activity, entries)),
+    appendWhileStored: activity && ((entry: ActivityRecord & { readonly userId: string; readonly sessionId: string }) => appendWhileStored(activity, entry)),
     listDevices: activity && ((userId: string) => listDevices(activity, userId)),
     saveRevocationLink: activity && ((link: RevocationLinkRecord) => saveRevocationLink(activity, link)),
+    dropRevocationLink: activity && (async (id: string) => void checkFlag(await activity.apply({ owner: { key: linkKey(id) }, writes: [{ type: 'deleteKey', key: linkKey(id) }] }), 'apply')),
     consumeRevocationLink: activity && ((id: string, hash: Uint8Array, now: number, taker?: string, due?: number) => consumeRevocationLink(activity, id, hash, now, taker, due)),
     settleRevocationLink: activity && ((id: string, taker: string, outcome: 'used' | 'failed', due?: number) => settleRevocationLink(activity, id, taker, outcome, due)),
   };

@@ -9,13 +9,14 @@ import type { RevocationLinkRecord } from './types.js';
 
 // A "This wasn't me" link is a one-time key named by its id; its value keeps the secret's hash, never the secret.
 
-const keyOf = (id: string): string => `link:${id}`;
+/** The one-time key a link is kept under. */
+export const linkKey = (id: string): string => `link:${id}`;
 // How long a taken link waits for its redemption to end sessions or give it back: past it, one that died (or whose give-back failed) holds it no longer.
 const TAKE_LEASE = 60_000;
 
 /** Stores a new link; an id already taken is `INVALID_INPUT`. */
 export async function saveRevocationLink(store: SessionStore, link: RevocationLinkRecord): Promise<void> {
-  const key = keyOf(link.id);
+  const key = linkKey(link.id);
   const value = JSON.stringify({ ...link, secretHash: Buffer.from(link.secretHash).toString('base64url') });
   const applied = checkFlag(await store.apply({ owner: { key }, version: 0, writes: [{ type: 'putKey', key, value, expiresAt: link.expiresAt, userId: link.userId }] }), 'apply');
   if (!applied) throw new SessionError('INVALID_INPUT', 'A revocation link with this id already exists.');
@@ -37,7 +38,7 @@ export async function settleRevocationLink(store: SessionStore, id: string, take
 
 // Reads the link and marks it as `mark` says (a taker and since when, or none): the link once the mark holds, `null` when `mark` answers null.
 function marked(store: SessionStore, id: string, due: number | undefined, mark: (link: StoredLink) => Pick<StoredLink, 'takenBy' | 'takenAt'> | null): Promise<RevocationLinkRecord | null> {
-  const key = keyOf(id);
+  const key = linkKey(id);
   return versioned(store, { key }, 'revocationLink', due, async (apply) => {
     const state = checkKeyState(await store.readKey(key));
     if (state.value === undefined) return null;

@@ -36,6 +36,14 @@ export async function listDevices(store: SessionStore, userId: string): Promise<
   return Object.entries(devices).map(([deviceHash, lastSeenAt]) => ({ deviceHash, lastSeenAt }));
 }
 
+/** Appends an entry about one of the user's sessions while its row is stored, read with the version its batch checks: an erase meanwhile, on any instance, keeps it out. */
+export function appendWhileStored(store: SessionStore, entry: ActivityRecord & { readonly userId: string; readonly sessionId: string }): Promise<boolean> {
+  return versioned(store, { userId: entry.userId }, 'appendActivity', undefined, async (apply) => {
+    const state = checkUserState(await store.readUser(entry.userId, undefined, entry.sessionId), entry.userId);
+    return state.sessions.length > 0 && ((await apply({ owner: { userId: entry.userId }, version: state.version, writes: [{ type: 'activity', entry }] })) || undefined);
+  });
+}
+
 /** Appends entries, each to its owner's activity (one batch per entry's owner). */
 export async function appendActivity(store: SessionStore, entries: readonly ActivityRecord[]): Promise<void> {
   for (const entry of entries) {
