@@ -40,11 +40,14 @@ interface Browser {
   readonly AbortController: new () => { readonly signal: unknown; abort(): void };
   addEventListener(type: 'beforeunload' | 'pageshow', listener: () => void): void;
   removeEventListener(type: 'beforeunload' | 'pageshow', listener: () => void): void;
+  readonly navigator?: { readonly locks?: { request(name: string, options: { signal: unknown }, granted: () => Promise<void> | undefined): Promise<unknown> } };
+  readonly BroadcastChannel?: new (name: string) => { onmessage: ((event: { readonly data?: unknown }) => void) | null; postMessage(message: unknown): void; close(): void };
 }
 
 /**
  * Watches the page's session through an `EventSource` and calls `onRevoked` once when it ends. When the stream fails it backs
  * off (1 s doubling to 30 s, with jitter), asks the route once with `fetch` whether the session ended, and reconnects.
+ * The pages of one browser share one stream where they can (Web Locks and `BroadcastChannel`): one page watches and tells the others.
  * @returns A function that stops watching.
  */
 export function watchSession(options: WatchSessionOptions = {}): () => void {
@@ -65,6 +68,12 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
   let attempts = 0;
   let rejoins = 0;
   let stopped = false;
+  // One stream per browser where pages can share it: each would hold one of the few connections (six over HTTP/1.1) a browser opens to a host,
+  // and a seventh page would wait for one. The page holding the lock watches and tells the others what it confirmed; elsewhere (plain http), each watches.
+  const locks = browser.navigator?.locks;
+  const channel = locks === undefined || browser.BroadcastChannel === undefined ? undefined : new browser.BroadcastChannel(`session-revocation ${url}`);
+  const queued = new browser.AbortController();
+  let unlock: (() => void) | undefined;
   // Set from the moment this page starts navigating away (a form posted, a link followed).
   let leaving = false;
   const onLeave = (): void => {
@@ -83,6 +92,9 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
     source = undefined;
     if (timer !== undefined) clearTimeout(timer);
     probing?.abort();
+    queued.abort();
+    unlock?.();
+    channel?.close();
   };
 
   const toLogin = (reason: SessionEndReason): void => {
@@ -93,8 +105,10 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
     browser.location.assign(`${loginUrl}${loginUrl.includes('?') ? '&' : '?'}next=${next}${why}`);
   };
 
-  const ended = (reason: SessionEndReason): void => {
+  // `told`: heard from the page that watches, which told every page.
+  const ended = (reason: SessionEndReason, told = false): void => {
     if (stopped) return;
+    if (!told) channel?.postMessage(reason);
     const wasLeaving = leaving;
     stop();
     const act = (): void => (options.onRevoked ?? toLogin)(reason);
@@ -172,6 +186,18 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
 
   browser.addEventListener('beforeunload', onLeave);
   browser.addEventListener('pageshow', onShow);
-  connect();
+  if (channel === undefined) connect();
+  else {
+    channel.onmessage = (event) => {
+      if (event.data === 'unauthenticated' || (typeof event.data === 'string' && Object.prototype.hasOwnProperty.call(LOGIN_REASONS, event.data))) ended(event.data as SessionEndReason, true);
+    };
+    // Held until this page stops watching or goes; then the next page in line watches.
+    const watch = (): Promise<void> | undefined => {
+      if (stopped) return undefined;
+      connect();
+      return new Promise<void>((release) => void (unlock = release));
+    };
+    locks!.request(`session-revocation ${url}`, { signal: queued.signal }, watch).catch(() => undefined);
+  }
   return stop;
 }

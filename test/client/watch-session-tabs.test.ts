@@ -1,0 +1,133 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { watchSession } from '../../src/client/index.js';
+
+// Several pages of one browser, played in one process: the globals are the browser's, shared by its pages.
+class FakeSource {
+  static opened: FakeSource[] = [];
+  onopen: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  closed = false;
+  readonly listeners = new Map<string, (event: { data?: unknown }) => void>();
+  constructor() {
+    FakeSource.opened.push(this);
+  }
+  addEventListener(type: string, listener: (event: { data?: unknown }) => void): void {
+    this.listeners.set(type, listener);
+  }
+  close(): void {
+    this.closed = true;
+  }
+}
+
+/** Web Locks as a browser grants them: one holder per name, the others in line, a request taken back by its signal. */
+function fakeLocks() {
+  const line: { granted: () => Promise<void> | undefined; signal: AbortSignal; done: (value: unknown) => void; failed: (error: unknown) => void }[] = [];
+  let held = false;
+  const grantNext = (): void => {
+    if (held) return;
+    const next = line.shift();
+    if (next === undefined) return;
+    held = true;
+    void Promise.resolve(next.granted()).then((value) => {
+      held = false;
+      next.done(value);
+      grantNext();
+    });
+  };
+  return {
+    request(_name: string, options: { signal: AbortSignal }, granted: () => Promise<void> | undefined): Promise<unknown> {
+      return new Promise((done, failed) => {
+        const entry = { granted, signal: options.signal, done, failed };
+        options.signal.addEventListener('abort', () => {
+          const at = line.indexOf(entry);
+          if (at >= 0) line.splice(at, 1), failed(new Error('AbortError'));
+        });
+        line.push(entry);
+        grantNext();
+      });
+    },
+  };
+}
+
+/** BroadcastChannel: a message reaches every other open channel of the name, never its sender. */
+class FakeChannel {
+  static open = new Set<FakeChannel>();
+  onmessage: ((event: { data?: unknown }) => void) | null = null;
+  constructor(readonly name: string) {
+    FakeChannel.open.add(this);
+  }
+  postMessage(data: unknown): void {
+    for (const other of FakeChannel.open) if (other !== this && other.name === this.name) queueMicrotask(() => other.onmessage?.({ data }));
+  }
+  close(): void {
+    FakeChannel.open.delete(this);
+  }
+}
+
+describe('watchSession() in several pages of one browser', () => {
+  const assigned: string[] = [];
+  let answer: { status: number; body?: unknown };
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    FakeSource.opened = [];
+    FakeChannel.open.clear();
+    assigned.length = 0;
+    vi.stubGlobal('EventSource', FakeSource);
+    vi.stubGlobal('BroadcastChannel', FakeChannel);
+    vi.stubGlobal('navigator', { locks: fakeLocks() });
+    vi.stubGlobal('fetch', async () => ({ status: answer.status, json: async () => answer.body }));
+    vi.stubGlobal('addEventListener', () => {});
+    vi.stubGlobal('removeEventListener', () => {});
+    vi.stubGlobal('location', { pathname: '/account', search: '', assign: (url: string) => void assigned.push(url) });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it('one page watches for all, and the end it confirms sends every page to the login page', async () => {
+    answer = { status: 401, body: { error: 'session_revoked' } };
+    for (let page = 0; page < 3; page++) watchSession();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(FakeSource.opened).toHaveLength(1);
+    FakeSource.opened[0]!.onerror!();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(assigned).toEqual(Array(3).fill('/login?next=/account&reason=session_revoked'));
+  });
+
+  it('when the page that watches goes, the next one watches; a page that stopped is never handed the stream', async () => {
+    answer = { status: 200 };
+    const stopFirst = watchSession();
+    const stopSecond = watchSession();
+    const third = watchSession();
+    await vi.advanceTimersByTimeAsync(0);
+    stopSecond();
+    stopFirst();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(FakeSource.opened.map((source) => source.closed)).toEqual([true, false]);
+    third();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(FakeSource.opened.map((source) => source.closed)).toEqual([true, true]);
+  });
+
+  it('a message that is not an end it knows is ignored', async () => {
+    answer = { status: 200 };
+    watchSession();
+    const stranger = new FakeChannel('session-revocation /sessions/events');
+    for (const data of ['__proto__', 'toString', { reason: 'revoked' }, 'signed-out']) stranger.postMessage(data);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(assigned).toEqual([]);
+    stranger.postMessage('expired');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(assigned).toEqual(['/login?next=/account&reason=session_expired']);
+  });
+
+  it('where a page cannot share (no Web Locks: plain http), each page watches on its own', async () => {
+    vi.stubGlobal('navigator', {});
+    answer = { status: 200 };
+    watchSession();
+    watchSession();
+    expect(FakeSource.opened).toHaveLength(2);
+  });
+});

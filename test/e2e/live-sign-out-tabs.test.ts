@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { sessionMiddleware, sessionRoutes } from '../../adapters/express/index.js';
+import { createSessionManager } from '../../src/index.js';
+import { describeInBrowser, launchBrowser } from './support/browser.js';
+
+// Over HTTP/1.1 a browser opens six connections to a host, and a stream holds one for as long as its page is open.
+// watchSession() runs on every signed-in page: the pages of one browser must share one stream, or a seventh page waits.
+describeInBrowser('live sign-out in many tabs of one browser', () => {
+  const sessions = createSessionManager();
+  const client = readFileSync(new URL('../../dist/client.js', import.meta.url), 'utf8');
+  let streams = 0;
+  let server: Server;
+  let browser: Browser;
+  let origin: string;
+
+  beforeAll(async () => {
+    const app = express();
+    app.get('/client.js', (_req, res) => void res.type('text/javascript').send(client));
+    app.use('/sessions/events', (_req, res, next) => {
+      streams += 1;
+      res.on('close', () => void (streams -= 1));
+      next();
+    });
+    app.use(sessionMiddleware(sessions));
+    // More places than the browser has connections: the limit met is the browser's, as with two instances behind a load balancer.
+    app.use(sessionRoutes(sessions, { events: { maxPerUser: 20 } }));
+    app.get('/sign-in', async (req, res) => void (await req.sessions.signIn({ userId: 'ada' }), res.send('signed in')));
+    app.get('/login', (_req, res) => void res.type('html').send('<h1>Sign in</h1>'));
+    app.get('/account', (_req, res) => void res.type('html').send(`<h1>Account</h1><script type="module">import { watchSession } from '/client.js'; watchSession();</script>`));
+    server = createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    server?.closeAllConnections();
+    server?.close();
+    await sessions.close();
+  });
+
+  it('eight open pages hold one stream, every page still loads, and a revocation sends each to the login page', async () => {
+    const context = await browser.newContext({ baseURL: origin });
+    const pages = [await context.newPage()];
+    await pages[0]!.goto('/sign-in');
+    for (let tab = 1; tab < 8; tab++) pages.push(await context.newPage());
+    for (const page of pages) {
+      const loaded = await page.goto('/account', { timeout: 15_000 }).then(
+        () => 'loaded',
+        (error: Error) => error.message.split('\n')[0],
+      );
+      expect(loaded).toBe('loaded');
+    }
+    await expect.poll(() => streams, { timeout: 10_000 }).toBe(1);
+    await sessions.revokeAll('ada');
+    for (const page of pages) await page.waitForURL((url) => url.pathname === '/login', { timeout: 10_000 });
+    // The page that watched closed its stream, and none opened another.
+    await expect.poll(() => streams, { timeout: 10_000 }).toBe(0);
+  });
+});
