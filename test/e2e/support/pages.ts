@@ -34,11 +34,31 @@ export async function visit(page: Page, path: string): Promise<void> {
 }
 
 /**
- * Loads `path` and waits until its live sign-out stream is open (the server answered it). Call it
- * for every watched page before the next: an earlier page's late answer would otherwise match.
+ * Loads `path` and waits until the page watches its session. The pages of one browser share one
+ * stream: the first page waits for its stream to open (the server answered it), a later one until
+ * it is in line for that stream behind the page that holds it. Call it for every watched page
+ * before the next: an earlier page's late answer would otherwise match.
  */
 export async function openWatchedPage(page: Page, path = '/profile'): Promise<void> {
-  await Promise.all([page.waitForResponse((response) => response.url().endsWith('/api/sessions/events') && response.status() === 200), page.goto(path)]);
+  const watching = page.context().pages().find((other) => other !== page && other.url().startsWith('http'));
+  const before = watching === undefined ? 0 : await watchersOf(watching);
+  if (before === 0) {
+    await Promise.all([page.waitForResponse((response) => response.url().endsWith('/api/sessions/events') && response.status() === 200), page.goto(path)]);
+    return;
+  }
+  await page.goto(path);
+  await expect.poll(() => watchersOf(page), { timeout: 10_000 }).toBe(before + 1);
+}
+
+// The browser's Web Locks, typed here: the tests compile without the DOM library.
+type LockManager = { query(): Promise<{ held?: { name?: string }[]; pending?: { name?: string }[] }> };
+
+/** How many pages of the browser watch their session: the one holding the shared stream's lock and those in line for it. */
+function watchersOf(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const { held = [], pending = [] } = await (globalThis as unknown as { navigator: { locks: LockManager } }).navigator.locks.query();
+    return [...held, ...pending].filter((lock) => lock.name?.startsWith('session-revocation ')).length;
+  });
 }
 
 /** Loads `path` and asserts the device was sent to the login page instead. */
