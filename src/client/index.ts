@@ -38,8 +38,8 @@ interface Browser {
   readonly location: { readonly pathname: string; readonly search: string; assign(url: string): void };
   fetch(url: string, init: { credentials: 'include'; headers: Record<string, string>; signal: unknown; redirect: 'manual' }): Promise<{ readonly status: number; json(): Promise<unknown> }>;
   readonly AbortController: new () => { readonly signal: unknown; abort(): void };
-  addEventListener(type: 'beforeunload' | 'pageshow', listener: () => void): void;
-  removeEventListener(type: 'beforeunload' | 'pageshow', listener: () => void): void;
+  addEventListener(type: 'beforeunload' | 'pageshow' | 'pagehide', listener: (event: { readonly persisted?: boolean }) => void): void;
+  removeEventListener(type: 'beforeunload' | 'pageshow' | 'pagehide', listener: (event: { readonly persisted?: boolean }) => void): void;
   readonly navigator?: { readonly locks?: { request(name: string, options: { signal: unknown }, granted: () => Promise<void> | undefined): Promise<unknown> } };
   readonly BroadcastChannel?: new (name: string) => { onmessage: ((event: { readonly data?: unknown }) => void) | null; postMessage(message: unknown): void; close(): void };
 }
@@ -72,7 +72,7 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
   // and a seventh page would wait for one. The page holding the lock watches and tells the others what it confirmed; elsewhere (plain http), each watches.
   const locks = browser.navigator?.locks;
   const channel = locks === undefined || browser.BroadcastChannel === undefined ? undefined : new browser.BroadcastChannel(`session-revocation ${url}`);
-  const queued = new browser.AbortController();
+  let queued: { abort(): void } | undefined;
   let unlock: (() => void) | undefined;
   // Set from the moment this page starts navigating away (a form posted, a link followed).
   let leaving = false;
@@ -80,20 +80,30 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
     leaving = true;
   };
   // Back from the back-forward cache, or a navigation that did not happen after all.
-  const onShow = (): void => {
+  const onShow = (event: { readonly persisted?: boolean }): void => {
     leaving = false;
+    if (event.persisted === true && channel !== undefined && !stopped) inLine();
+  };
+  // Into the back-forward cache: a page that cannot run must neither hold the stream nor be next in line for it.
+  const onHide = (event: { readonly persisted?: boolean }): void => {
+    if (event.persisted === true && channel !== undefined && !stopped) quiet();
   };
 
-  const stop = (): void => {
-    stopped = true;
-    browser.removeEventListener('beforeunload', onLeave);
-    browser.removeEventListener('pageshow', onShow);
+  // Stops listening, and leaves the line for the stream or gives the stream up.
+  const quiet = (): void => {
     source?.close();
     source = undefined;
     if (timer !== undefined) clearTimeout(timer);
     probing?.abort();
-    queued.abort();
+    queued?.abort();
     unlock?.();
+    unlock = undefined;
+  };
+
+  const stop = (): void => {
+    stopped = true;
+    for (const [type, listener] of listeners) browser.removeEventListener(type, listener);
+    quiet();
     channel?.close();
   };
 
@@ -184,20 +194,26 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
     };
   };
 
-  browser.addEventListener('beforeunload', onLeave);
-  browser.addEventListener('pageshow', onShow);
+  // In line for the stream: the page holding the lock watches until it stops, goes or is cached; then the next page in line watches.
+  function inLine(): void {
+    const request = new browser.AbortController();
+    queued = request;
+    const watch = (): Promise<void> | undefined => {
+      if (stopped || queued !== request) return undefined;
+      connect();
+      return new Promise<void>((release) => void (unlock = release));
+    };
+    locks!.request(`session-revocation ${url}`, { signal: request.signal }, watch).catch(() => undefined);
+  }
+
+  const listeners = [['beforeunload', onLeave], ['pageshow', onShow], ['pagehide', onHide]] as const;
+  for (const [type, listener] of listeners) browser.addEventListener(type, listener);
   if (channel === undefined) connect();
   else {
     channel.onmessage = (event) => {
       if (event.data === 'unauthenticated' || (typeof event.data === 'string' && Object.prototype.hasOwnProperty.call(LOGIN_REASONS, event.data))) ended(event.data as SessionEndReason, true);
     };
-    // Held until this page stops watching or goes; then the next page in line watches.
-    const watch = (): Promise<void> | undefined => {
-      if (stopped) return undefined;
-      connect();
-      return new Promise<void>((release) => void (unlock = release));
-    };
-    locks!.request(`session-revocation ${url}`, { signal: queued.signal }, watch).catch(() => undefined);
+    inLine();
   }
   return stop;
 }

@@ -16,6 +16,7 @@ describeInBrowser('live sign-out in many tabs of one browser', () => {
   let streams = 0;
   let server: Server;
   let browser: Browser;
+  let caching: Browser;
   let origin: string;
 
   beforeAll(async () => {
@@ -31,14 +32,20 @@ describeInBrowser('live sign-out in many tabs of one browser', () => {
     app.use(sessionRoutes(sessions, { events: { maxPerUser: 20 } }));
     app.get('/sign-in', async (req, res) => void (await req.sessions.signIn({ userId: 'ada' }), res.send('signed in')));
     app.get('/login', (_req, res) => void res.type('html').send('<h1>Sign in</h1>'));
-    app.get('/account', (_req, res) => void res.type('html').send(`<h1>Account</h1><script type="module">import { watchSession } from '/client.js'; watchSession();</script>`));
+    // A page tells whether it came back from the back-forward cache.
+    const page = (title: string) =>
+      `<h1>${title}</h1><script type="module">import { watchSession } from '/client.js'; watchSession(); addEventListener('pageshow', (event) => { window.restored = event.persisted; });</script>`;
+    app.get('/account', (_req, res) => void res.type('html').send(page('Account')));
+    app.get('/billing', (_req, res) => void res.type('html').send(page('Billing')));
     server = createServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await launchBrowser();
+    caching = await launchBrowser({ backForwardCache: true });
   });
   afterAll(async () => {
     await browser?.close();
+    await caching?.close();
     server?.closeAllConnections();
     server?.close();
     await sessions.close();
@@ -61,5 +68,24 @@ describeInBrowser('live sign-out in many tabs of one browser', () => {
     for (const page of pages) await page.waitForURL((url) => url.pathname === '/login', { timeout: 10_000 });
     // The page that watched closed its stream, and none opened another.
     await expect.poll(() => streams, { timeout: 10_000 }).toBe(0);
+  });
+
+  it('a page in the back-forward cache gives its place up: when the watching tab closes, the page on screen watches', async () => {
+    const context = await caching.newContext({ baseURL: origin });
+    const first = await context.newPage();
+    await first.goto('/sign-in');
+    await first.goto('/account');
+    await expect.poll(() => streams, { timeout: 10_000 }).toBe(1);
+    const tab = await context.newPage();
+    await tab.goto('/account');
+    await tab.goto('/billing');
+    // The browser does cache the page: back, it is the same page restored, and forward again.
+    await tab.goBack({ waitUntil: 'commit' });
+    await expect.poll(() => tab.evaluate(() => (globalThis as { restored?: boolean }).restored), { timeout: 10_000 }).toBe(true);
+    await tab.goForward({ waitUntil: 'commit' });
+    await expect.poll(() => tab.evaluate(() => [(globalThis as { location?: { pathname: string } }).location?.pathname, (globalThis as { restored?: boolean }).restored]), { timeout: 10_000 }).toEqual(['/billing', true]);
+    await first.close();
+    await sessions.revokeAll('ada');
+    await tab.waitForURL((url) => url.pathname === '/login', { timeout: 10_000 });
   });
 });

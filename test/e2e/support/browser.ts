@@ -35,11 +35,13 @@ export function describeInBrowser(name: string, body: () => void): void {
   describe.skip(name, body);
 }
 
-export async function launchBrowser(): Promise<Browser> {
+/** Debian's Chromium; `backForwardCache`: with it on, as in users' browsers (playwright turns it off). */
+export async function launchBrowser(options: { backForwardCache?: boolean } = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`No Chromium at ${CHROMIUM_PATH}: install it with "apt-get install -y chromium" (or set CHROMIUM_PATH).`);
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: LAUNCH_ARGS, headless: true, timeout: 30_000 });
+  const ignoreDefaultArgs = options.backForwardCache === true ? ['--disable-back-forward-cache'] : undefined;
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: LAUNCH_ARGS, ignoreDefaultArgs, headless: true, timeout: 30_000 });
 }
 
 /** A browser + OS pair the server tells apart by its User-Agent. */
