@@ -45,10 +45,7 @@ function parseWithUaParser(userAgent: string): DeviceInfo {
   return Object.freeze({ browser, os, deviceType });
 }
 
-function normaliseName(name: string | undefined, renames: Readonly<Record<string, string>>): string | undefined {
-  if (name === undefined || name.length === 0) return undefined;
-  return renames[name] ?? name;
-}
+const normaliseName = (name: string | undefined, renames: Readonly<Record<string, string>>): string | undefined => (name ? (renames[name] ?? name) : undefined);
 
 /** Device fields the manager stores for a new session. */
 export interface DeviceFields extends DeviceInfo {

@@ -23,14 +23,11 @@ export class EpochCache {
   readonly #entries = new Map<string, Entry>();
   // Kept in step with #entries: never a key the cache has let go.
   readonly #groups = new Map<string, Set<string>>();
-  readonly #options: EpochCacheOptions;
 
-  constructor(options: EpochCacheOptions) {
-    this.#options = options;
-  }
+  constructor(private readonly options: EpochCacheOptions) {}
 
   get(key: string): Promise<RevocationState> {
-    const { ttl, load, clock, capacity } = this.#options;
+    const { ttl, load, clock, capacity } = this.options;
     // Stryker disable next-line ConditionalExpression,EqualityOperator: without it an entry would be kept but never served (its age is never below a TTL of 0 or less): only memory, never an answer
     if (ttl <= 0) return load(key);
     const now = clock();
@@ -75,7 +72,7 @@ export class EpochCache {
   }
 
   #join(key: string): void {
-    for (const group of this.#options.groupsOf?.(key) ?? []) {
+    for (const group of this.options.groupsOf?.(key) ?? []) {
       let keys = this.#groups.get(group);
       if (keys === undefined) this.#groups.set(group, (keys = new Set()));
       keys.add(key);
@@ -84,7 +81,7 @@ export class EpochCache {
 
   #remove(key: string): void {
     this.#entries.delete(key);
-    for (const group of this.#options.groupsOf?.(key) ?? []) {
+    for (const group of this.options.groupsOf?.(key) ?? []) {
       // In step with #entries: a key held there is in every one of its groups.
       const keys = this.#groups.get(group)!;
       keys.delete(key);

@@ -121,11 +121,8 @@ export type SessionEventListener<E extends SessionEvent = SessionEvent> = (event
 /** Calls listeners after the store acknowledged the change, so a listener's error (to `onError`) cannot undo it. */
 export class EventHub {
   readonly #listeners = new Map<string, Set<SessionEventListener>>();
-  readonly #onError: (error: unknown, event: SessionEvent) => void;
 
-  constructor(onError: (error: unknown, event: SessionEvent) => void) {
-    this.#onError = onError;
-  }
+  constructor(private readonly onError: (error: unknown, event: SessionEvent) => void) {}
 
   on(type: SessionEventType | '*', listener: SessionEventListener): () => void {
     let set = this.#listeners.get(type);
@@ -140,7 +137,7 @@ export class EventHub {
   }
 
   #deliver(listeners: Set<SessionEventListener> | undefined, event: SessionEvent): void {
-    for (const listener of listeners ?? []) callBack(listener, event, (error) => this.#onError(error, event));
+    for (const listener of listeners ?? []) callBack(listener, event, (error) => this.onError(error, event));
   }
 }
 

@@ -7,8 +7,7 @@ export type IpPolicy = 'full' | 'truncate' | 'none';
 export function applyIpPolicy(ip: string | undefined, policy: IpPolicy): string | undefined {
   if (ip === undefined || policy === 'none') return undefined;
   if (policy === 'full') return ip;
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
-  const v4 = mapped?.[1] ?? ip;
+  const v4 = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip)?.[1] ?? ip;
   if (isIPv4(v4)) return `${v4.slice(0, v4.lastIndexOf('.'))}.0`;
   // A zone (fe80::1%eth0) names an interface of the client's host: never kept.
   const address = ip.split('%')[0]!;

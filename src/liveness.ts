@@ -40,8 +40,7 @@ export function refusalOf(record: LivenessFields, facts: RevocationFacts, now: n
     const since = record.impersonatorEpochs ?? {};
     if (impersonator === undefined || impersonator.adminSessionRefusal !== undefined || Object.keys(impersonator.epochs).some((kind) => impersonator.epochs[kind]! > epochOf(since, kind, what))) return 'revoked';
   }
-  if (idleTimeout > 0 && now - record.lastUsedAt >= idleTimeout) return 'idle';
-  return undefined;
+  return idleTimeout > 0 && now - record.lastUsedAt >= idleTimeout ? 'idle' : undefined;
 }
 
 /** The part of {@link refusalOf} a row's own facts decide (expiry, revocation, epochs); the cap and replacement count by this alone. */

@@ -3,10 +3,8 @@ import { isObject, isPlainObject } from './option-checks.js';
 import type { ActivityRecord, Epochs, KeyState, SessionLookup, SessionRecord, TenantState, UserState } from './store.js';
 
 // A malformed answer (an epoch not a number) could compare as "not revoked": a `STORE_ERROR`, never a session.
-
-function malformed(what: string, detail: string): SessionError {
-  return new SessionError('STORE_ERROR', `The session store answered ${what}() with ${detail}; it is not taken for a session.`);
-}
+const malformed = (what: string, detail: string): SessionError =>
+  new SessionError('STORE_ERROR', `The session store answered ${what}() with ${detail}; it is not taken for a session.`);
 
 // Number.isFinite, as Number.isSafeInteger in checkVersion, never coerces: the cast only names the type it proves.
 const isTime = Number.isFinite as (value: unknown) => value is number;

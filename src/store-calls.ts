@@ -17,21 +17,18 @@ export function deadlineOf(storeTimeout: number, callTimeout: unknown): number {
  * One shared, unref'd sweep timer: a timer per call would cost more than a validation.
  */
 export class StoreCalls {
-  readonly #timeout: number;
   readonly #pending = new Set<Pending>();
   #sweeper: ReturnType<typeof setInterval> | undefined;
 
   /** @param timeout - Deadline of each call in ms, from {@link deadlineOf}; 0 turns deadlines off. */
-  constructor(timeout: number) {
-    this.#timeout = timeout;
-  }
+  constructor(private readonly timeout: number) {}
 
   /**
    * Runs one store operation under the deadline; `what` names the store method in the timeout message.
    * The operation is handed the deadline (`performance.now()` ms, `undefined` for none), so that it sends no write once its caller was answered.
    */
   call<T>(what: string, operation: (due: number | undefined) => Promise<T>): Promise<T> {
-    const due = this.#timeout === 0 ? undefined : performance.now() + this.#timeout;
+    const due = this.timeout === 0 ? undefined : performance.now() + this.timeout;
     let started: Promise<T>;
     try {
       started = operation(due);
@@ -58,7 +55,7 @@ export class StoreCalls {
 
   #startSweeper(): ReturnType<typeof setInterval> {
     // A quarter of the timeout: a hung call is refused between 1x and 1.25x the deadline.
-    const timer = setInterval(() => this.#sweep(), Math.max(5, Math.ceil(this.#timeout / 4)));
+    const timer = setInterval(() => this.#sweep(), Math.max(5, Math.ceil(this.timeout / 4)));
     timer.unref();
     return timer;
   }
@@ -74,7 +71,7 @@ export class StoreCalls {
     for (const entry of this.#pending) {
       if (entry.due > now) continue;
       this.#pending.delete(entry);
-      entry.reject(new SessionError('STORE_UNAVAILABLE', `The session store did not answer ${entry.what}() within ${this.#timeout} ms (the storeTimeout option, or the store's callTimeout).`));
+      entry.reject(new SessionError('STORE_UNAVAILABLE', `The session store did not answer ${entry.what}() within ${this.timeout} ms (the storeTimeout option, or the store's callTimeout).`));
     }
   }
 }

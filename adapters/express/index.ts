@@ -62,10 +62,7 @@ function send(res: Response, response: HttpResponse): void {
   else res.status(response.status).end(response.body);
 }
 
-function proceedOrSend(res: Response, next: () => void, denied: HttpResponse | undefined): void {
-  if (denied === undefined) next();
-  else send(res, denied);
-}
+const proceedOrSend = (res: Response, next: () => void, denied: HttpResponse | undefined): void => (denied === undefined ? next() : send(res, denied));
 
 /**
  * Attaches `req.sessions` from the session cookie or `Authorization: Bearer`; never refuses a request itself. Mount it early.

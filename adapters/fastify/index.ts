@@ -92,9 +92,8 @@ function sessionGuard(request: FastifyRequest, reply: FastifyReply, done: HookHa
 // What an async hook returns: the reply it sent, or nothing to go on.
 const answer = (reply: FastifyReply, denied: HttpResponse | undefined): FastifyReply | undefined => (denied === undefined ? undefined : send(reply, denied));
 
-async function requireFreshOfRoute(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-  return answer(reply, requireFreshResponse(request.sessions, request.routeOptions.config.requireFresh?.maxAge));
-}
+const requireFreshOfRoute = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> =>
+  answer(reply, requireFreshResponse(request.sessions, request.routeOptions.config.requireFresh?.maxAge));
 
 /**
  * A preHandler like `fastify.requireFresh` with its own `maxAge`.
@@ -108,9 +107,7 @@ export function requireFresh(options?: RequireFreshOptions): preHandlerAsyncHook
   };
 }
 
-async function sameOriginGuard(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-  return answer(reply, requireSameOriginResponse(request.sessions));
-}
+const sameOriginGuard = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => answer(reply, requireSameOriginResponse(request.sessions));
 
 /** `fastify.requireSession` as an import: it exists before `register` has loaded the plugin (a decorator read too early is `undefined`, and Fastify drops the hook). */
 export const requireSession = (): preHandlerHookHandler => sessionGuard;

@@ -81,9 +81,7 @@ function send(c: Context, response: HttpResponse): Response {
   return c.newResponse(body, response.status as StatusCode, response.headers);
 }
 
-function proceedOrSend(c: Context, next: Next, denied: HttpResponse | undefined): Promise<void> | Response {
-  return denied === undefined ? next() : send(c, denied);
-}
+const proceedOrSend = (c: Context, next: Next, denied: HttpResponse | undefined): Promise<void> | Response => (denied === undefined ? next() : send(c, denied));
 
 // What the app's parsing left in Hono's cache: a form as fields (`all` keeps repeats), else the text.
 function parsedBody(c: Context): Promise<unknown> {

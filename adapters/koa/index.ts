@@ -66,11 +66,8 @@ function send(ctx: Context, response: HttpResponse): void {
   streamToNode(response.stream, ctx.res);
 }
 
-function proceedOrSend(ctx: Context, next: () => Promise<unknown>, denied: HttpResponse | undefined): Promise<unknown> {
-  if (denied === undefined) return next();
-  send(ctx, denied);
-  return Promise.resolve();
-}
+const proceedOrSend = (ctx: Context, next: () => Promise<unknown>, denied: HttpResponse | undefined): Promise<unknown> =>
+  denied === undefined ? next() : Promise.resolve(send(ctx, denied));
 
 // Koa's onerror clears every header but the error's own: a cookie rotated on this request rides on those of an error
 // derived from the app's (as an Error of this realm), which is never written to (one error object may be thrown on every user's request).

@@ -53,9 +53,8 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     applyAll: (check, steps, notice) => {
       const started = performance.now();
       return use('apply', false, async (c) => {
-        const wait = routineWait(statementTimeout, started);
         // Under a stricter default isolation than READ COMMITTED, a version that moved fails to serialize: rolled back whole, read again.
-        const answer = await c.run(call, applyValues(check, steps, notice, names.channel, wait)).catch((error: unknown) => {
+        const answer = await c.run(call, applyValues(check, steps, notice, names.channel, routineWait(statementTimeout, started))).catch((error: unknown) => {
           if (check.version !== undefined && ['40001', '40P01'].includes(sqlState(error) ?? '')) return undefined;
           throw error;
         });

@@ -90,9 +90,8 @@ function readiness(isReady: () => boolean, onReady: (listener: () => void) => vo
         });
 }
 
-function writer(sendAndWait: SendAndWait, ready: () => Promise<unknown>, close: () => void): DurableWriter {
-  return { sendAndWait: async (...args) => (await ready(), sendAndWait(...args)), close };
-}
+const writer = (sendAndWait: SendAndWait, ready: () => Promise<unknown>, close: () => void): DurableWriter =>
+  ({ sendAndWait: async (...args) => (await ready(), sendAndWait(...args)), close });
 
 /** A writer over a node-redis duplicate the store owns, connected on first use (at most `within` ms); errors to `onError`. */
 function ownNodeRedis(duplicate: NodeRedisSubscriberLike, sendAndWait: SendAndWait, onError: (error: unknown) => void, within: number): DurableWriter {

@@ -1,5 +1,4 @@
-import { callable, duration, integer, MAX_TIMER_DELAY, optionsObject } from '../../src/option-checks.js';
-import { SessionError } from '../../src/errors.js';
+import { callable, duration, integer, invalidConfiguration as invalid, MAX_TIMER_DELAY, optionsObject } from '../../src/option-checks.js';
 import type { RedisClientLike } from './client.js';
 
 /** Options of {@link redisStore}. */
@@ -41,13 +40,13 @@ const PREFIX_SHAPE = /^[^{}\s]{0,64}$/;
 /** Fills defaults and refuses what cannot work, before any command is sent. */
 export function resolveOptions(options: RedisStoreOptions) {
   if (typeof options !== 'object' || options === null || typeof options.client !== 'object' || options.client === null) {
-    throw new SessionError('INVALID_CONFIGURATION', 'redisStore() needs { client }: a node-redis 5 or ioredis 5 client.');
+    throw invalid('redisStore() needs { client }: a node-redis 5 or ioredis 5 client.');
   }
   optionsObject('redisStore() options', options, ['client', 'prefix', 'commandTimeout', 'pruneLockTtl', 'onError', 'durability']);
   // ioredis prefixes a script's KEYS but not the key names in its ARGV: rows would be written where no read looks.
-  if ((options.client as { options?: { keyPrefix?: unknown } }).options?.keyPrefix) throw new SessionError('INVALID_CONFIGURATION', 'redisStore(): an ioredis client with keyPrefix is not supported; pass prefix to redisStore() instead.');
+  if ((options.client as { options?: { keyPrefix?: unknown } }).options?.keyPrefix) throw invalid('redisStore(): an ioredis client with keyPrefix is not supported; pass prefix to redisStore() instead.');
   const prefix = options.prefix ?? DEFAULT_PREFIX;
-  if (typeof prefix !== 'string' || !PREFIX_SHAPE.test(prefix)) throw new SessionError('INVALID_CONFIGURATION', 'redisStore(): prefix must be at most 64 characters, without "{", "}" or spaces.');
+  if (typeof prefix !== 'string' || !PREFIX_SHAPE.test(prefix)) throw invalid('redisStore(): prefix must be at most 64 characters, without "{", "}" or spaces.');
   return {
     client: options.client,
     prefix,
@@ -60,9 +59,9 @@ export function resolveOptions(options: RedisStoreOptions) {
 
 function resolveDurability(value: RedisDurability | undefined): RedisDurability | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null) throw new SessionError('INVALID_CONFIGURATION', 'redisStore(): durability must be { replicas, timeout }.');
+  if (typeof value !== 'object' || value === null) throw invalid('redisStore(): durability must be { replicas, timeout }.');
   optionsObject('redisStore() durability', value, ['replicas', 'timeout']);
-  if (value.replicas === undefined || value.timeout === undefined) throw new SessionError('INVALID_CONFIGURATION', 'redisStore(): durability needs both replicas and timeout (ms).');
+  if (value.replicas === undefined || value.timeout === undefined) throw invalid('redisStore(): durability needs both replicas and timeout (ms).');
   const replicas = integer('redisStore(): durability.replicas', value.replicas, 0, { min: 1, max: 1_000 });
   return { replicas, timeout: duration('redisStore(): durability.timeout', value.timeout, 0, { min: 1, max: MAX_TIMER_DELAY }) };
 }

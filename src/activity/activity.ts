@@ -12,9 +12,7 @@ const DEFAULT_PAGE = 50;
 const MAX_PAGE = 1_000;
 
 /** Whether the store keeps activity, known devices and revocation links: it lists activity. */
-export function keepsActivity(store: SessionStore): boolean {
-  return typeof store.listActivity === 'function';
-}
+export const keepsActivity = (store: SessionStore): boolean => typeof store.listActivity === 'function';
 
 let sequence = 0;
 const SEQUENCE_SPAN = 36 ** 6;

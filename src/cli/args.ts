@@ -61,10 +61,8 @@ function strictParse(argv: readonly string[], options: OptionTable): { values: F
   }
 }
 
-function takes(names: readonly string[]): string {
-  if (names.length === 0) return 'no argument';
-  return `${names.length} argument${names.length === 1 ? '' : 's'} (${names.map((name) => `<${name}>`).join(' ')})`;
-}
+const takes = (names: readonly string[]): string =>
+  names.length === 0 ? 'no argument' : `${names.length} argument${names.length === 1 ? '' : 's'} (${names.map((name) => `<${name}>`).join(' ')})`;
 
 function programHelp(commands: readonly AnyCommand[]): string {
   const width = Math.max(...commands.map((command) => usage(command).length));

@@ -12,9 +12,7 @@ export class CliError extends Error {
 }
 
 /** A command line that cannot be right: unknown command or flag, missing argument, bad --store. */
-export function usageError(message: string): CliError {
-  return new CliError(`${message} (see session-revocation --help)`, EXIT.usage);
-}
+export const usageError = (message: string): CliError => new CliError(`${message} (see session-revocation --help)`, EXIT.usage);
 
 /** The line and exit code for anything a command threw, never a stack trace: an argument the manager refuses (`INVALID_INPUT`) is bad usage. */
 export function describeFailure(error: unknown): { message: string; exitCode: number } {

@@ -10,9 +10,7 @@ import type { ManagerContext } from './context.js';
 // Every path that acts on a stored session reads and judges it here, so none can judge it otherwise.
 
 /** The idle timeout of a kind (ms), 0 when it has none. */
-export function idleTimeoutOf(config: ResolvedOptions, kind: string): number {
-  return config.kinds.get(kind)?.idleTimeout ?? 0;
-}
+export const idleTimeoutOf = (config: ResolvedOptions, kind: string): number => config.kinds.get(kind)?.idleTimeout ?? 0;
 
 /** Reads one session and its epochs (one store round trip), shape-checked; `null` when no row exists (none has an id of another shape). */
 export async function readSession(context: ManagerContext, sessionId: unknown): Promise<SessionLookup | null> {

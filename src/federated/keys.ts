@@ -33,9 +33,7 @@ function withUnknownKid(remote: ReturnType<typeof createRemoteJWKSet>): JWTVerif
       const kid = header.kid;
       const held = remote.jwks()?.keys ?? [];
       if (keysUnreadable(error) && held.length > 0 && (typeof kid !== 'string' || held.some((key) => key.kid === kid))) return createLocalJWKSet(remote.jwks()!)(header, token);
-      if (error instanceof errors.JWKSNoMatchingKey && typeof kid === 'string' && !held.some((key) => key.kid === kid)) {
-        throw new UnknownKey(beforeFetch, { cause: error });
-      }
+      if (error instanceof errors.JWKSNoMatchingKey && typeof kid === 'string' && !held.some((key) => key.kid === kid)) throw new UnknownKey(beforeFetch, { cause: error });
       throw error;
     }
   };

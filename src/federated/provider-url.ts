@@ -3,14 +3,10 @@ import { invalidConfiguration, optionsObject } from '../option-checks.js';
 const LOOPBACK_IPV4 = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
 /** An issuer as given and with its trailing `/` toggled: Google's RISC issuer has one, its ID tokens' `iss` not. */
-export function issuerSpellings(iss: string): readonly string[] {
-  return [iss, iss.endsWith('/') ? iss.slice(0, -1) : `${iss}/`];
-}
+export const issuerSpellings = (iss: string): readonly string[] => [iss, iss.endsWith('/') ? iss.slice(0, -1) : `${iss}/`];
 
 /** Whether a token's `iss` names this configured issuer, in either of its spellings ({@link issuerSpellings}). */
-export function sameIssuer(issuer: string, iss: string): boolean {
-  return issuerSpellings(issuer).includes(iss);
-}
+export const sameIssuer = (issuer: string, iss: string): boolean => issuerSpellings(issuer).includes(iss);
 
 /**
  * The first entry whose issuer shares a spelling ({@link issuerSpellings}) with an earlier entry's: one issuer must be

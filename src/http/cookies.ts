@@ -67,8 +67,7 @@ export function readCookieToken(header: string | undefined, name: string): Cooki
 /** `Set-Cookie` value that stores `token` for `maxAgeSeconds`, or until the browser closes when `undefined`. */
 export function serializeSessionCookie(name: string, token: string, maxAgeSeconds: number | undefined, secure: boolean, attributes: CookieAttributes): string {
   if (maxAgeSeconds === undefined) return `${name}=${token}; Path=/${tail(secure, attributes)}`;
-  const maxAge = Math.max(0, Math.floor(maxAgeSeconds));
-  return `${name}=${token}; Max-Age=${maxAge}; Path=/${tail(secure, attributes)}`;
+  return `${name}=${token}; Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}; Path=/${tail(secure, attributes)}`;
 }
 
 /** `Set-Cookie` value that deletes the session cookie (same name, path and domain, `Max-Age=0`). */
@@ -76,9 +75,8 @@ export function serializeClearedCookie(name: string, secure: boolean, attributes
   return `${name}=; Max-Age=0; Path=/${tail(secure, attributes)}`;
 }
 
-function tail(secure: boolean, { sameSite, domain }: CookieAttributes): string {
-  return `${domain === undefined ? '' : `; Domain=${domain}`}; HttpOnly${secure ? '; Secure' : ''}; SameSite=${sameSite}`;
-}
+const tail = (secure: boolean, { sameSite, domain }: CookieAttributes): string =>
+  `${domain === undefined ? '' : `; Domain=${domain}`}; HttpOnly${secure ? '; Secure' : ''}; SameSite=${sameSite}`;
 
 /** Which cookie a request uses: its name and whether it is `Secure`. */
 export interface SessionCookie {

@@ -58,9 +58,8 @@ export function createRevocationWatch(context: ManagerContext): RevocationWatch 
       const now = config.clock();
       const refused = await judgeLookup(context, found, now);
       if (refused !== undefined) return { live: false, reason: refused };
-      const until = liveUntil(found.session, idleTimeoutOf(config, found.session.kind));
       // A duration rather than a time: the caller's timers run on real time, not on the manager's clock.
-      return { live: true, remaining: until - now };
+      return { live: true, remaining: liveUntil(found.session, idleTimeoutOf(config, found.session.kind)) - now };
     },
     close() {
       closed = true;

@@ -41,6 +41,5 @@ export function checkCreateInput(input: CreateSessionInput, config: ResolvedOpti
 
 /** The tokens presented at sign-in, as a list (one, several, or none). */
 export function presentedTokens(previousToken: unknown): readonly unknown[] {
-  if (previousToken === undefined) return [];
-  return Array.isArray(previousToken) ? previousToken : [previousToken];
+  return previousToken === undefined ? [] : Array.isArray(previousToken) ? previousToken : [previousToken];
 }

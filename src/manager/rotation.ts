@@ -7,9 +7,7 @@ import type { SessionRecord } from '../store-records.js';
 // The manager's side of rotation: the rules are in `src/rotation`, the writes in `src/storage/rotate.ts`.
 
 /** The grace of a kind (ms). */
-export function graceOf(context: ManagerContext, kind: string): number {
-  return context.config.kinds.get(kind)?.rotationGrace ?? DEFAULT_ROTATION_GRACE;
-}
+export const graceOf = (context: ManagerContext, kind: string): number => context.config.kinds.get(kind)?.rotationGrace ?? DEFAULT_ROTATION_GRACE;
 
 /** Whether a secret stands for the row: its current one, or a rotated-out one inside the grace. */
 export function isPresentable(context: ManagerContext, secret: string, record: SessionRecord, now: number): boolean {

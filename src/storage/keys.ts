@@ -19,9 +19,7 @@ export async function claimKey(store: SessionStore, key: string, until: number, 
 }
 
 /** A key's value, expired or not (until `prune` deletes its row); `undefined` for none. */
-export async function keyValue(store: SessionStore, key: string): Promise<string | undefined> {
-  return checkKeyState(await store.readKey(key)).value;
-}
+export const keyValue = async (store: SessionStore, key: string): Promise<string | undefined> => checkKeyState(await store.readKey(key)).value;
 
 /** Puts a key's value until `until`, whether or not it has a row. */
 export async function putKey(store: SessionStore, key: string, value: string, until: number): Promise<void> {

@@ -9,6 +9,4 @@ export function ownEntry<Value>(record: Readonly<Record<string, Value>>, key: st
 export const inSignInOrder = <Row extends { readonly createdAt: number; readonly id: string }>(rows: Iterable<Row>): Row[] => [...rows].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
 /** A store's record as a `Map` (own keys only). */
-export function mapOf<Value>(record: Readonly<Record<string, Value>>): Map<string, Value> {
-  return new Map(Object.entries(record));
-}
+export const mapOf = <Value>(record: Readonly<Record<string, Value>>): Map<string, Value> => new Map(Object.entries(record));

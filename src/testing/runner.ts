@@ -79,9 +79,7 @@ export function resolveRunner(runner: TestRunner | undefined): CompleteTestRunne
         "as the runner option (import them from 'vitest'), or enable its globals.",
     );
   }
-  return typeof chosen.beforeEach === 'function' && typeof chosen.afterEach === 'function'
-    ? (chosen as CompleteTestRunner)
-    : withEmulatedHooks(chosen);
+  return typeof chosen.beforeEach === 'function' && typeof chosen.afterEach === 'function' ? (chosen as CompleteTestRunner) : withEmulatedHooks(chosen);
 }
 
 function globalRunner(): TestRunner | undefined {

@@ -71,8 +71,7 @@ export function sendExact(base: string, path: string, init: RequestInit): Promis
 /** One real HTTP request with fetch (`node:http` with `browser`), redirects not followed. */
 export async function send(base: string, path: string, init: RequestInit = {}): Promise<Reply> {
   const response = init.browser === true ? await sendExact(base, path, init) : await sendFetch(new URL(path, base), init);
-  const { body } = response;
-  return { status: response.status, headers: response.headers, cookies: response.headers.getSetCookie().map(parseSetCookie), body, json: parseJson(body) };
+  return { status: response.status, headers: response.headers, cookies: response.headers.getSetCookie().map(parseSetCookie), body: response.body, json: parseJson(response.body) };
 }
 
 /** User-Agents of distinct browsers, so sessions of one user do not replace each other. */

@@ -17,10 +17,7 @@ export interface SwitchableStore extends SessionStore {
 /** Wraps `inner` so that a flag turns it into an unreachable store; nothing is lost meanwhile. */
 export function switchableStore(inner: SessionStore): SwitchableStore {
   const down = (): Promise<never> => Promise.reject(new SessionError('STORE_UNAVAILABLE', 'The store is down (simulated).'));
-  const guard = <T>(call: () => Promise<T>): Promise<T> => {
-    if (wrapper.hanging) return new Promise<T>(() => undefined);
-    return wrapper.failing ? down() : call();
-  };
+  const guard = <T>(call: () => Promise<T>): Promise<T> => (wrapper.hanging ? new Promise<T>(() => undefined) : wrapper.failing ? down() : call());
   const wrapper: SwitchableStore = {
     failing: false,
     failingCreate: false,

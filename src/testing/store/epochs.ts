@@ -7,8 +7,7 @@ export function describeEpochs({ describe, it, expect, store, raw, slowTimeout }
     it('revokeAll raises the epoch of the named kinds only', async () => {
       const user = freshUser();
       const at = Date.now() + 1_000;
-      const epochs = await store().revokeAll(user, { kinds: ['browser', 'remember'], at });
-      expect(epochs).toEqual({ browser: at, remember: at });
+      expect(await store().revokeAll(user, { kinds: ['browser', 'remember'], at })).toEqual({ browser: at, remember: at });
       const state = await store().getRevocationState(user);
       expect([state.epochs['browser'], state.epochs['remember'], state.epochs['api']]).toEqual([at, at, undefined]);
     });

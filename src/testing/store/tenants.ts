@@ -41,8 +41,7 @@ export function describeTenants({ describe, it, expect, store, sibling }: StoreS
       const t = Date.now();
       await insert(store(), user, { tenantId: tenant, createdAt: t });
       await store().revokeTenant!(tenant, { kinds: ['browser'], at: t + 10 });
-      const listed = await store().listByUser(user);
-      expect(tenantEpochOf(listed.tenantEpochs?.[tenant], 'browser')).toBe(t + 10);
+      expect(tenantEpochOf((await store().listByUser(user)).tenantEpochs?.[tenant], 'browser')).toBe(t + 10);
       expect(tenantEpochOf((await store().getRevocationState(user, tenant)).tenantEpochs, 'browser')).toBe(t + 10);
       expect(tenantEpochOf((await store().getRevocationState(user, freshUser('tenant'))).tenantEpochs, 'browser')).toBe(0);
       expect(tenantEpochOf((await store().getRevocationState(user)).tenantEpochs, 'browser')).toBe(0);
