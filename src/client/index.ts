@@ -76,9 +76,7 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
   let unlock: (() => void) | undefined;
   // Set from the moment this page starts navigating away (a form posted, a link followed).
   let leaving = false;
-  const onLeave = (): void => {
-    leaving = true;
-  };
+  const onLeave = (): void => void (leaving = true);
   // Back from the back-forward cache, or a navigation that did not happen after all.
   const onShow = (event: { readonly persisted?: boolean }): void => {
     leaving = false;
@@ -96,6 +94,7 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
     if (timer !== undefined) clearTimeout(timer);
     probing?.abort();
     queued?.abort();
+    queued = undefined;
     unlock?.();
     unlock = undefined;
   };
@@ -160,8 +159,10 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
     }
   };
 
+  // Where pages share the stream, only the page holding the lock opens it (a probe answered late, after the page was cached, opens none); never two.
   const connect = (): void => {
-    if (stopped) return;
+    if (stopped || (channel !== undefined && unlock === undefined)) return;
+    source?.close();
     const opened = new browser.EventSource(url, { withCredentials: true });
     source = opened;
     let openedAt: number | undefined;
@@ -200,8 +201,9 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
     queued = request;
     const watch = (): Promise<void> | undefined => {
       if (stopped || queued !== request) return undefined;
+      const held = new Promise<void>((release) => void (unlock = release));
       connect();
-      return new Promise<void>((release) => void (unlock = release));
+      return held;
     };
     locks!.request(`session-revocation ${url}`, { signal: request.signal }, watch).catch(() => undefined);
   }
