@@ -18,9 +18,7 @@ const MAX_VALUE_LENGTH = 2_048;
 // How long a key outlives its entries, and an entry its own end: no prune deletes a key (restarting its version) under a batch read moments before, and a server whose clock runs fast never drops an entry another still counts live.
 const KEY_MARGIN = 60 * 60_000;
 
-function indexKey(query: Exclude<FederatedQuery, { by: 'user' }>): string {
-  return query.by === 'sid' ? keyName('fsid', query.iss, query.sid) : keyName('fsub', query.iss, query.sub);
-}
+const indexKey = (query: Exclude<FederatedQuery, { by: 'user' }>): string => (query.by === 'sid' ? keyName('fsid', query.iss, query.sid) : keyName('fsub', query.iss, query.sub));
 
 /** The index keys of a provider identity: its user's, and its session's when it has one. */
 function indexKeys(federated: FederatedIdentity): string[] {

@@ -4,7 +4,7 @@ import type { ActivityRecord, ListActivityOptions, PruneOptions, RevocationNotic
 import type { CreateOptions, FederatedQuery, NewSessionRecord, RevocationLinkRecord, RevokeAllOptions, RevokeOptions, RevokeOthersOptions, ReusedOptions } from './types.js';
 import { findFederatedLinks } from './federated.js';
 import { claimKey, keyValue, putKey } from './keys.js';
-import { consumeRevocationLink, linkKey, saveRevocationLink, settleRevocationLink } from './links.js';
+import { consumeRevocationLink, dropRevocationLink, saveRevocationLink, settleRevocationLink } from './links.js';
 import { revoke, revokeAll, revokeOthers, revokeTenant } from './revoke.js';
 import { revokeReused, rotate } from './rotate.js';
 import { create } from './sign-in.js';
@@ -48,7 +48,7 @@ export function storeOperations(store: SessionStore) {
     appendWhileStored: activity && ((entry: ActivityRecord & { readonly userId: string; readonly sessionId: string }) => appendWhileStored(activity, entry)),
     listDevices: activity && ((userId: string) => listDevices(activity, userId)),
     saveRevocationLink: activity && ((link: RevocationLinkRecord) => saveRevocationLink(activity, link)),
-    dropRevocationLink: activity && (async (id: string) => void checkFlag(await activity.apply({ owner: { key: linkKey(id) }, writes: [{ type: 'deleteKey', key: linkKey(id) }] }), 'apply')),
+    dropRevocationLink: activity && ((id: string) => dropRevocationLink(activity, id)),
     consumeRevocationLink: activity && ((id: string, hash: Uint8Array, now: number, taker?: string, due?: number) => consumeRevocationLink(activity, id, hash, now, taker, due)),
     settleRevocationLink: activity && ((id: string, taker: string, outcome: 'used' | 'failed', due?: number) => settleRevocationLink(activity, id, taker, outcome, due)),
   };

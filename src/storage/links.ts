@@ -9,17 +9,21 @@ import type { RevocationLinkRecord } from './types.js';
 
 // A "This wasn't me" link is a one-time key named by its id; its value keeps the secret's hash, never the secret.
 
-/** The one-time key a link is kept under. */
-export const linkKey = (id: string): string => `link:${id}`;
+const keyOf = (id: string): string => `link:${id}`;
 // How long a taken link waits for its redemption to end sessions or give it back: past it, one that died (or whose give-back failed) holds it no longer.
 const TAKE_LEASE = 60_000;
 
 /** Stores a new link; an id already taken is `INVALID_INPUT`. */
 export async function saveRevocationLink(store: SessionStore, link: RevocationLinkRecord): Promise<void> {
-  const key = linkKey(link.id);
+  const key = keyOf(link.id);
   const value = JSON.stringify({ ...link, secretHash: Buffer.from(link.secretHash).toString('base64url') });
   const applied = checkFlag(await store.apply({ owner: { key }, version: 0, writes: [{ type: 'putKey', key, value, expiresAt: link.expiresAt, userId: link.userId }] }), 'apply');
   if (!applied) throw new SessionError('INVALID_INPUT', 'A revocation link with this id already exists.');
+}
+
+/** Deletes a link (one whose user was erased while it was saved); a missing one is no error. */
+export async function dropRevocationLink(store: SessionStore, id: string): Promise<void> {
+  checkFlag(await store.apply({ owner: { key: keyOf(id) }, writes: [{ type: 'deleteKey', key: keyOf(id) }] }), 'apply');
 }
 
 /**
@@ -38,7 +42,7 @@ export async function settleRevocationLink(store: SessionStore, id: string, take
 
 // Reads the link and marks it as `mark` says (a taker and since when, or none): the link once the mark holds, `null` when `mark` answers null.
 function marked(store: SessionStore, id: string, due: number | undefined, mark: (link: StoredLink) => Pick<StoredLink, 'takenBy' | 'takenAt'> | null): Promise<RevocationLinkRecord | null> {
-  const key = linkKey(id);
+  const key = keyOf(id);
   return versioned(store, { key }, 'revocationLink', due, async (apply) => {
     const state = checkKeyState(await store.readKey(key));
     if (state.value === undefined) return null;

@@ -66,6 +66,4 @@ export function ending(row: Pick<SessionRecord, 'id' | 'expiresAt'>, options: Pi
 }
 
 /** The activity entry written with a revocation, if any. */
-export function activity(options: { readonly activity?: RevokeOptions['activity'] }): Write[] {
-  return options.activity === undefined ? [] : [{ type: 'activity', entry: options.activity }];
-}
+export const activity = (options: { readonly activity?: RevokeOptions['activity'] }): Write[] => (options.activity === undefined ? [] : [{ type: 'activity', entry: options.activity }]);
