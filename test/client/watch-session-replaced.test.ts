@@ -1,64 +1,29 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { watchSession } from '../../src/client/index.js';
-
-// The browser globals watchSession() uses, played by the test (as in watch-session.test.ts), for the `revoked` event's probe.
-class FakeSource {
-  static opened: FakeSource[] = [];
-  onopen: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  closed = false;
-  readonly listeners = new Map<string, (event: { data?: unknown }) => void>();
-  constructor() {
-    FakeSource.opened.push(this);
-    // What each new stream does as it opens (set by a test).
-    queueMicrotask(() => FakeSource.onNew?.(this));
-  }
-  static onNew: ((source: FakeSource) => void) | undefined;
-  addEventListener(type: string, listener: (event: { data?: unknown }) => void): void {
-    this.listeners.set(type, listener);
-  }
-  close(): void {
-    this.closed = true;
-  }
-  revoked(reason = 'revoked'): void {
-    this.listeners.get('revoked')!({ data: JSON.stringify({ reason }) });
-  }
-}
+import { FakeSource, stubPage, unstubPage, type FakePage } from './fake-browser.js';
 
 describe('watchSession(): the route asked after a stream said its session ended', () => {
-  const assigned: string[] = [];
-  const pageListeners = new Map<string, () => void>();
   let answer: () => Promise<{ status: number; body?: unknown }>;
+  let browser: FakePage;
 
   beforeEach(() => {
-    vi.useFakeTimers();
-    FakeSource.opened = [];
-    FakeSource.onNew = undefined;
-    assigned.length = 0;
-    vi.stubGlobal('EventSource', FakeSource);
-    vi.stubGlobal('fetch', async () => {
+    browser = stubPage(async () => {
       const { status, body } = await answer();
       return { status, json: async () => body };
     });
-    vi.stubGlobal('addEventListener', (type: string, listener: () => void) => void pageListeners.set(type, listener));
-    vi.stubGlobal('removeEventListener', () => {});
-    vi.stubGlobal('location', { pathname: '/account', search: '', assign: (url: string) => void assigned.push(url) });
   });
-  afterEach(() => {
-    vi.useRealTimers();
-    vi.unstubAllGlobals();
-  });
+  afterEach(unstubPage);
 
   it('a page already leaving when the route confirms the end acts on it only after the grace', async () => {
     answer = async () => ({ status: 401, body: { error: 'session_revoked' } });
     const stop = watchSession();
-    pageListeners.get('beforeunload')!();
+    browser.listeners.get('beforeunload')!();
     FakeSource.opened[0]!.revoked('reused');
     await vi.advanceTimersByTimeAsync(1_000);
-    expect(assigned).toEqual([]);
+    expect(browser.assigned).toEqual([]);
     await vi.advanceTimersByTimeAsync(3_000);
     // The stream's reason, not the route's.
-    expect(assigned).toEqual(['/login?next=/account&reason=session_reused']);
+    expect(browser.assigned).toEqual(['/login?next=/account&reason=session_reused']);
     stop();
   });
 
@@ -71,7 +36,7 @@ describe('watchSession(): the route asked after a stream said its session ended'
     await vi.advanceTimersByTimeAsync(10_000);
     answer = async () => ({ status: 503 });
     await vi.advanceTimersByTimeAsync(60_000);
-    expect(assigned).toEqual([]);
+    expect(browser.assigned).toEqual([]);
     stop();
   });
 

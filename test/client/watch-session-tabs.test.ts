@@ -1,23 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { watchSession } from '../../src/client/index.js';
+import { FakeSource, stubPage, unstubPage, type FakePage } from './fake-browser.js';
 
 // Several pages of one browser, played in one process: the globals are the browser's, shared by its pages.
-class FakeSource {
-  static opened: FakeSource[] = [];
-  onopen: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  closed = false;
-  readonly listeners = new Map<string, (event: { data?: unknown }) => void>();
-  constructor() {
-    FakeSource.opened.push(this);
-  }
-  addEventListener(type: string, listener: (event: { data?: unknown }) => void): void {
-    this.listeners.set(type, listener);
-  }
-  close(): void {
-    this.closed = true;
-  }
-}
 
 /** Web Locks as a browser grants them: one holder per name, the others in line, a request taken back by its signal. */
 function fakeLocks() {
@@ -65,26 +50,16 @@ class FakeChannel {
 }
 
 describe('watchSession() in several pages of one browser', () => {
-  const assigned: string[] = [];
   let answer: { status: number; body?: unknown };
+  let browser: FakePage;
 
   beforeEach(() => {
-    vi.useFakeTimers();
-    FakeSource.opened = [];
+    browser = stubPage(async () => ({ status: answer.status, json: async () => answer.body }));
     FakeChannel.open.clear();
-    assigned.length = 0;
-    vi.stubGlobal('EventSource', FakeSource);
     vi.stubGlobal('BroadcastChannel', FakeChannel);
     vi.stubGlobal('navigator', { locks: fakeLocks() });
-    vi.stubGlobal('fetch', async () => ({ status: answer.status, json: async () => answer.body }));
-    vi.stubGlobal('addEventListener', () => {});
-    vi.stubGlobal('removeEventListener', () => {});
-    vi.stubGlobal('location', { pathname: '/account', search: '', assign: (url: string) => void assigned.push(url) });
   });
-  afterEach(() => {
-    vi.useRealTimers();
-    vi.unstubAllGlobals();
-  });
+  afterEach(unstubPage);
 
   it('one page watches for all, and the end it confirms sends every page to the login page', async () => {
     answer = { status: 401, body: { error: 'session_revoked' } };
@@ -93,7 +68,7 @@ describe('watchSession() in several pages of one browser', () => {
     expect(FakeSource.opened).toHaveLength(1);
     FakeSource.opened[0]!.onerror!();
     await vi.advanceTimersByTimeAsync(1_000);
-    expect(assigned).toEqual(Array(3).fill('/login?next=/account&reason=session_revoked'));
+    expect(browser.assigned).toEqual(Array(3).fill('/login?next=/account&reason=session_revoked'));
   });
 
   it('when the page that watches goes, the next one watches; a page that stopped is never handed the stream', async () => {
@@ -117,10 +92,10 @@ describe('watchSession() in several pages of one browser', () => {
     const stranger = new FakeChannel('session-revocation /sessions/events');
     for (const data of ['__proto__', 'toString', { reason: 'revoked' }, 'signed-out']) stranger.postMessage(data);
     await vi.advanceTimersByTimeAsync(0);
-    expect(assigned).toEqual([]);
+    expect(browser.assigned).toEqual([]);
     stranger.postMessage('expired');
     await vi.advanceTimersByTimeAsync(0);
-    expect(assigned).toEqual(['/login?next=/account&reason=session_expired']);
+    expect(browser.assigned).toEqual(['/login?next=/account&reason=session_expired']);
   });
 
   it('where a page cannot share (no Web Locks: plain http), each page watches on its own', async () => {

@@ -1,50 +1,22 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { watchSession } from '../../src/client/index.js';
-
-// The browser globals watchSession() uses, played by the test: one page, its event stream and its probe.
-class FakeSource {
-  static opened: FakeSource[] = [];
-  onopen: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  readonly listeners = new Map<string, (event: { data?: unknown }) => void>();
-  constructor() {
-    FakeSource.opened.push(this);
-  }
-  addEventListener(type: string, listener: (event: { data?: unknown }) => void): void {
-    this.listeners.set(type, listener);
-  }
-  close(): void {}
-}
+import { FakeSource, stubPage, unstubPage, type FakePage } from './fake-browser.js';
 
 describe('watchSession() in a page', () => {
-  const assigned: string[] = [];
   const probes: Array<Record<string, unknown>> = [];
-  const pageListeners = new Map<string, () => void>();
   let answer: { status: number; body?: unknown };
-  const page = (pathname: string, search = '') => {
-    vi.stubGlobal('location', { pathname, search, assign: (url: string) => void assigned.push(url) });
-  };
+  let browser: FakePage;
 
   beforeEach(() => {
-    vi.useFakeTimers();
-    FakeSource.opened = [];
-    assigned.length = 0;
     probes.length = 0;
-    vi.stubGlobal('EventSource', FakeSource);
     // A proxy in front answers the route with a redirect to its own login page, which answers 200.
-    vi.stubGlobal('fetch', async (_url: string, init: Record<string, unknown>) => {
+    browser = stubPage(async (_url, init) => {
       probes.push(init);
       if (answer.status === 302) return init['redirect'] === 'manual' ? { status: 0, json: async () => undefined } : { status: 200, json: async () => undefined };
       return { status: answer.status, json: async () => answer.body };
     });
-    vi.stubGlobal('addEventListener', (type: string, listener: () => void) => void pageListeners.set(type, listener));
-    vi.stubGlobal('removeEventListener', () => {});
-    page('/account');
   });
-  afterEach(() => {
-    vi.useRealTimers();
-    vi.unstubAllGlobals();
-  });
+  afterEach(unstubPage);
 
   const streamFails = async () => {
     FakeSource.opened.at(-1)!.onerror!();
@@ -55,12 +27,12 @@ describe('watchSession() in a page', () => {
     answer = { status: 401, body: { error: 'session_revoked' } };
     watchSession();
     await streamFails();
-    expect(assigned).toEqual(['/login?next=/account&reason=session_revoked']);
+    expect(browser.assigned).toEqual(['/login?next=/account&reason=session_revoked']);
 
-    page('//evil.example/x', '?token=abc');
+    browser.at('//evil.example/x', '?token=abc');
     watchSession();
     await streamFails();
-    expect(assigned.at(-1)).toBe('/login?next=/&reason=session_revoked');
+    expect(browser.assigned.at(-1)).toBe('/login?next=/&reason=session_revoked');
   });
 
   it('does not follow a redirect when it asks the route why the stream failed, so a login page elsewhere is never taken for a live session', async () => {
@@ -70,17 +42,17 @@ describe('watchSession() in a page', () => {
     // Not a 200: no new stream, another probe later, and nobody sent anywhere.
     expect(probes).toHaveLength(1);
     expect(FakeSource.opened).toHaveLength(1);
-    expect(assigned).toEqual([]);
+    expect(browser.assigned).toEqual([]);
   });
 
   it('an end met while the page was leaving is acted on later, unless the app stopped watching first', async () => {
     answer = { status: 200 };
     const stop = watchSession();
-    pageListeners.get('beforeunload')!();
+    browser.listeners.get('beforeunload')!();
     FakeSource.opened[0]!.listeners.get('revoked')!({ data: '{"reason":"revoked"}' });
     stop();
     await vi.advanceTimersByTimeAsync(5_000);
-    expect(assigned).toEqual([]);
+    expect(browser.assigned).toEqual([]);
   });
 
   it('backs off when every stream opens and ends at once, and reconnects at once after one that stayed open', async () => {
