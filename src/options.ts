@@ -22,7 +22,7 @@ export interface PolicyContext {
 
 /** Revocation policies an account administrator can choose. */
 export interface SessionPolicy {
-  /** When true, a plain sign-out (not a support session's) signs the user out of every device (a function may follow a per-tenant setting, and be async: the sign-out waits for its answer, and one that throws signs out this device only). @default false */
+  /** When true, a plain sign-out (not a support session's) signs the user out of every device (a function may follow a per-tenant setting, and be async: the sign-out waits for its answer, and one that throws fails the sign-out, which ends nothing). @default false */
   readonly globalLogout?: boolean | ((context: PolicyContext) => boolean | Promise<boolean>);
   /** On a password change: `"others"` signs out every other device and gives this one a fresh token; `"all"` signs out this device too. @default "others" */
   readonly onPasswordChange?: 'others' | 'all';

@@ -62,9 +62,13 @@ const signOutEverywhere: Route = {
 // Own sessions only; an id of the wrong shape, unknown, or someone else's: the same 404.
 const revokeOne: Route = {
   methods: ['DELETE'],
-  // Ending this very session is a sign-out, which never needs a fresh session.
+  // Ending this very session is a sign-out (the global-logout policy included), which never needs a fresh session.
   endsOthers: (sessions, segment) => segment !== sessions.current?.id,
-  run: async (sessions, _request, segment) => (isSessionId(segment) && (await sessions.revoke(segment)) ? emptyResponse(204) : notFoundResponse()),
+  run: async (sessions, request, segment, fresh) => {
+    if (segment !== sessions.current?.id) return isSessionId(segment) && (await sessions.revoke(segment)) ? emptyResponse(204) : notFoundResponse();
+    await signOut.run(sessions, request, segment, fresh);
+    return emptyResponse(204);
+  },
 };
 const NAMED: ReadonlyMap<string, Route> = new Map([['sign-out', signOut], ['sign-out-others', signOutOthers], ['sign-out-everywhere', signOutEverywhere]]);
 

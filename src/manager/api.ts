@@ -103,7 +103,7 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    * `thisDeviceOnly`, or the session is a support session: it ends alone).
    * @param session - The signed-in session, as `validate` returned it.
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad `session.userId` or a `thisDeviceOnly` that is not a boolean;
-   * `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`. An error of a `globalLogout` policy function propagates as is, after this device was signed out.
+   * `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`. An error of a `globalLogout` policy function propagates as is, and nothing is signed out.
    */
   signOut(session: Pick<Session, 'id' | 'userId' | 'tenantId'>, options?: SignOutOptions): Promise<SignOutResult>;
   /**

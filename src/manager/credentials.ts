@@ -52,22 +52,15 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
       const stored = (await storedSessionOf(context, session.userId, session.id))?.session;
       const tenantId = (stored ?? session).tenantId ?? actor.tenantId;
       const by = actor.by ?? actorOf(undefined, stored);
-      const thisDevice = (read?: typeof stored) => lifecycle.revoke(session.id, { reason: 'sign_out', by, userId: session.userId }, read);
       // A support session ends alone: the user's devices are not the admin's to sign out.
       const support = stored === undefined ? typeof (session as { readonly impersonatorId?: unknown }).impersonatorId === 'string' : stored.impersonatorId !== undefined;
-      let global: boolean;
-      try {
-        global = actor.thisDeviceOnly !== true && !support && (await config.globalLogout({ userId: session.userId, tenantId })) === true;
-      } catch (error) {
-        // A failing policy must not leave this device signed in.
-        await thisDevice();
-        throw error;
-      }
+      // A failing policy ends nothing, as a failing store does: asked again, the sign-out reaches every device it must.
+      const global = actor.thisDeviceOnly !== true && !support && (await config.globalLogout({ userId: session.userId, tenantId })) === true;
       // Everywhere before this device: a store failure between the two leaves this device signed in, so "Sign out" again reaches every device.
       // Judged after the policy, right before the epoch ends it: this device's sign-out is still recorded, a row ended meanwhile (another's "sign out everywhere") not twice.
       const live = global ? await liveSessionOf(context, session.userId, session.id, config.clock(), false) : undefined;
       if (global) await lifecycle.revokeAll(session.userId, { reason: 'global_logout', by, tenantId });
-      await thisDevice(live);
+      await lifecycle.revoke(session.id, { reason: 'sign_out', by, userId: session.userId }, live);
       return { global };
     },
     passwordChanged: async (userId, options) => changeCredential(userId, callOptions('passwordChanged()', options, OPTION_KEYS.credentialChange), 'password_changed', config.onPasswordChange === 'others'),

@@ -58,17 +58,24 @@ describe('global logout', () => {
     expect((await sessions.validate(b.token)).ok).toBe(false);
   });
 
-  it('signs this device out even when the policy itself fails', async () => {
+  it('ends nothing when the policy itself fails, so asking again signs out every device', async () => {
+    let down = true;
     const sessions = createSessionManager({
       policy: {
         globalLogout: () => {
-          throw new Error('settings database down');
+          if (down) throw new Error('settings database down');
+          return true;
         },
       },
     });
-    const a = await sessions.create({ userId: 'u' });
+    const a = await sessions.create({ userId: 'u', userAgent: UA.chromeMac });
+    const b = await sessions.create({ userId: 'u', userAgent: UA.safariIphone });
     await expect(sessions.signOut(a.session)).rejects.toThrow('settings database down');
+    expect((await sessions.validate(a.token)).ok).toBe(true);
+    down = false;
+    expect(await sessions.signOut(a.session)).toEqual({ global: true });
     expect(await sessions.validate(a.token)).toEqual({ ok: false, reason: 'revoked' });
+    expect(await sessions.validate(b.token)).toEqual({ ok: false, reason: 'revoked' });
   });
 });
 

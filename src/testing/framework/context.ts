@@ -13,8 +13,8 @@ export interface Scenario {
   readonly sessions: SessionManager;
   /** Set `store.failing` to simulate an outage. */
   readonly store: SwitchableStore;
-  /** The manager's global-logout policy reads this. */
-  readonly policy: { globalLogout: boolean };
+  /** The manager's global-logout policy reads this (`'failing'`: it throws, as a settings database that is down). */
+  readonly policy: { globalLogout: boolean | 'failing' };
   /** The manager's clock (ms). */
   now(): number;
   /** Moves the manager's clock forward. */
@@ -87,7 +87,7 @@ export function replyExpectation(expect: CompleteTestRunner['expect']): Framewor
 }
 
 /** Builds the scenario helpers over a started app. */
-export function scenarioOf(url: string, sessions: SessionManager, store: SwitchableStore, policy: { globalLogout: boolean }, clock: { now: number }, idp: TestIssuer, appOver: Scenario['appOver']): Scenario {
+export function scenarioOf(url: string, sessions: SessionManager, store: SwitchableStore, policy: Scenario['policy'], clock: { now: number }, idp: TestIssuer, appOver: Scenario['appOver']): Scenario {
   const signedIn = async (userId: string, userAgent: string = BROWSERS.chromeMac) => {
     const device = new Device(url, userAgent);
     await device.signIn(userId);

@@ -139,11 +139,11 @@ export function describeFrameworkConformance(name: string, makeApp: (context: Fr
   runner.describe(`framework conformance: ${name}`, () => {
     runner.beforeEach(async () => {
       const store = switchableStore(memoryStore());
-      const policy = { globalLogout: false };
+      const policy: Scenario['policy'] = { globalLogout: false };
       const clock = { now: Date.now() };
       // storeTimeout short, so the hanging-store case answers 503 quickly.
       const managerOver = (over: SessionStore): SessionManager =>
-        createSessionManager({ store: over, clock: () => clock.now, policy: { globalLogout: () => policy.globalLogout }, accessTokens: { secret: randomBytes(32) }, kinds: { remember: SUITE_ROTATION }, epochCacheTtl: 0, storeTimeout: STORE_TIMEOUT });
+        createSessionManager({ store: over, clock: () => clock.now, policy: { globalLogout: () => (policy.globalLogout === 'failing' ? Promise.reject(new Error('The settings database is down.')) : policy.globalLogout) }, accessTokens: { secret: randomBytes(32) }, kinds: { remember: SUITE_ROTATION }, epochCacheTtl: 0, storeTimeout: STORE_TIMEOUT });
       const sessions = managerOver(store);
       const idp = await startTestIssuer();
       const start = async (over: SessionManager): Promise<FrameworkApp> =>

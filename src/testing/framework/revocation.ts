@@ -44,5 +44,15 @@ export function describeRevocation({ describe, it, expect, scenario, expectReply
       expectReply(await laptop.request('/sessions/sign-out', { method: 'POST' }), 200, { json: { global: true }, clearsCookie: true });
       expect(await meStatuses(phone, laptop)).toEqual(['session_revoked', 'session_revoked']);
     });
+
+    it('a global-logout policy that fails ends nothing (503, the cookie kept): signing out again signs out every device', async () => {
+      scenario().policy.globalLogout = 'failing';
+      const [laptop, phone] = await scenario().signedInOn('alice', BROWSERS.chromeMac, BROWSERS.safariIphone);
+      expectReply(await laptop.request('/sessions/sign-out', { method: 'POST' }), 503, { cookies: 0 });
+      expect(await meStatuses(phone, laptop)).toEqual([200, 200]);
+      scenario().policy.globalLogout = true;
+      expectReply(await laptop.request('/sessions/sign-out', { method: 'POST' }), 200, { json: { global: true }, clearsCookie: true });
+      expect(await meStatuses(phone, laptop)).toEqual(['session_revoked', 'session_revoked']);
+    });
   });
 }

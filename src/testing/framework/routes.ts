@@ -36,10 +36,11 @@ export function describeRoutes({ describe, it, expect, scenario, expectReply }: 
       expect(views.map((view) => view.id)).toEqual([laptop.sessionId]);
     });
 
-    it('DELETE of this device\'s own session signs it out and clears the cookie', async () => {
-      const laptop = await scenario().signedIn('alice');
+    it('DELETE of this device\'s own session is a sign-out: the cookie cleared, every device signed out under the global-logout policy', async () => {
+      scenario().policy.globalLogout = true;
+      const [laptop, phone] = await scenario().signedInOn('alice', BROWSERS.chromeMac, BROWSERS.safariIphone);
       expectReply(await laptop.request(`/sessions/${laptop.sessionId}`, { method: 'DELETE' }), 204, { clearsCookie: true });
-      expect((await laptop.request('/api/me')).status).toBe(401);
+      expect(await meStatuses(laptop, phone)).toEqual(['session_revoked', 'session_revoked']);
     });
 
     it('another user\'s session id, and one with an encoded slash, give 404, and revoke nothing', async () => {
