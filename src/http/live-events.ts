@@ -91,6 +91,12 @@ class LiveStream {
   }
 }
 
+// Where each manager's streams are served: only a request there watches its session without using it.
+const streamPaths = new WeakMap<SessionManager, Set<string>>();
+
+/** Whether `path` serves the live sign-out streams of `manager`'s sessions. */
+export const isStreamPath = (manager: SessionManager, path: string): boolean => streamPaths.get(manager)?.has(path) === true;
+
 /** The streams of one `createSessionRoutes`, their shared timers and subscription. */
 export class LiveEventsHub {
   readonly #manager: SessionManager;
@@ -107,9 +113,10 @@ export class LiveEventsHub {
   #poll: ReturnType<typeof setInterval> | undefined;
   onError: ((error: unknown) => void) | undefined;
 
-  constructor(manager: SessionManager, options: ResolvedLiveEventsOptions) {
+  constructor(manager: SessionManager, options: ResolvedLiveEventsOptions, path: string) {
     this.#manager = manager;
     this.#options = options;
+    streamPaths.set(manager, (streamPaths.get(manager) ?? new Set<string>()).add(path));
   }
 
   /** The answer to `GET <prefix>/events`. */

@@ -131,7 +131,7 @@ function preferredLocale(header: string | undefined): string | undefined {
 export function createSessionRoutes(manager: SessionManager, options: SessionRoutesOptions = {}): SessionRoutes {
   checkManager(manager, 'The session routes');
   const { prefix, requireFresh, revocationLinks, events, backchannelLogout, globalTokenRevocation, securityEvents } = resolveRoutesOptions(options);
-  const hub = events === undefined ? undefined : new LiveEventsHub(manager, events);
+  const hub = events === undefined ? undefined : new LiveEventsHub(manager, events, `${prefix}/events`);
   const eventsOf: Route | undefined = hub && { methods: ['GET'], run: async (sessions) => hub.respond(requestStateOf(sessions, 'The session routes')) };
   const pushedEvents = securityEvents === undefined ? undefined : createSecurityEventsRoute(manager, securityEvents);
   const universalLogout = globalTokenRevocation === undefined ? undefined : createGlobalTokenRevocationRoute(manager, globalTokenRevocation);

@@ -4,7 +4,8 @@ import { sessionCookieFor } from './cookies.js';
 import { readCredential } from './credentials.js';
 import { resolveHttpOptions, type SessionHttpOptions } from './options.js';
 import { isHttps } from './proxy.js';
-import type { HttpRequest } from './request.js';
+import { requestPath, type HttpRequest } from './request.js';
+import { isStreamPath } from './live-events.js';
 import { report } from './report.js';
 import { BoundSessions, SIGNED_OUT, writeSessionCookie, type RequestSessions } from './request-sessions.js';
 import type { Authentication } from './request-state.js';
@@ -19,8 +20,8 @@ const MALFORMED: Authentication = { status: 'anonymous', reason: 'malformed' };
 export interface SessionHttp {
   /**
    * Reads and checks the request's cookie or Bearer token and returns the request's `sessions` object; cookie changes made later are written on
-   * `target`. A store failure does not throw: the object's `status` is `"unavailable"`. A `GET` asking for `text/event-stream` is validated with
-   * `touch: false`: an open Server-Sent Events stream is no use of the session.
+   * `target`. A store failure does not throw: the object's `status` is `"unavailable"`. A `GET` of the routes' `<prefix>/events` asking for
+   * `text/event-stream` is validated with `touch: false`: an open Server-Sent Events stream is no use of the session.
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when `accessTokens` is on but the manager has no `accessTokens` option.
    */
   attach(request: HttpRequest, target: ResponseTarget): Promise<RequestSessions>;
@@ -93,7 +94,7 @@ export function createSessionHttpLayer(manager: SessionManager, options: Session
             auth = verified.ok ? { status: 'authenticated', session: null, claims: verified.claims } : { status: 'anonymous', reason: verified.reason };
           } else {
             // A page's live sign-out stream (and its watcher's probes) is no use of the session: it never holds off the idle timeout.
-            const watching = request.method === 'GET' && request.header('accept') === 'text/event-stream';
+            const watching = request.method === 'GET' && request.header('accept') === 'text/event-stream' && isStreamPath(manager, requestPath(request.url));
             const validated = await manager.validate(credential.value, credential.from === 'bearer' ? BEARER : watching ? WATCHING : undefined);
             auth = validated.ok ? { status: 'authenticated', session: validated.session, claims: null, rotatedToken: validated.rotatedToken } : { status: 'anonymous', reason: validated.reason };
           }

@@ -121,6 +121,13 @@ export function describeLiveEvents({ describe, it, expect, scenario }: Framework
       });
     });
 
+    it('only the stream watches without using the session: another page asking for text/event-stream moves its "last used"', async () => {
+      const device = await scenario().signedIn('dan');
+      scenario().advance(5 * 60_000);
+      expect((await device.request('/api/me', { headers: { accept: 'text/event-stream' } })).status).toBe(200);
+      expect((await scenario().sessions.list('dan'))[0]?.lastUsed).toBe('Just now');
+    });
+
     it('a request without a session gets 401 JSON, not a stream', async () => {
       const response = await openEvents({ accept: 'text/event-stream' });
       expect(response.status).toBe(401);
