@@ -128,7 +128,7 @@ function signedIn(state: RequestState, action: string): Identity {
 /** Writes `token` as the session cookie, living as long as the session has from its sign-in or last rotation. */
 export function writeSessionCookie(state: RequestState, token: string, session: Session): void {
   const { cookie, options } = state;
-  const maxAge = session.persistent === false ? undefined : (session.expiresAt - (session.rotatedAt ?? session.createdAt)) / 1000;
+  const maxAge = session.persistent === false ? undefined : (session.expiresAt - (session.rotatedAt ?? session.lastUsedAt)) / 1000;
   writeCookie(state, serializeSessionCookie(cookie.name, token, maxAge, cookie.secure, options.cookie));
 }
 

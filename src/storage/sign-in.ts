@@ -28,7 +28,8 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
     const change = replacing && { ...replacing, old: replacedRow(replacing.id, state, replacing.raise.at), epochs: raisedEpochs({ epochs: mapOf(state.epochs), highWater: mapOf(state.highWater) }, replacing.raise.kinds, replacing.raise.at) };
     const decision = decideSignIn(record, { sessions: state.sessions.filter((row) => row !== change?.old), epochs: { ...state.epochs, ...change?.epochs }, tenantEpochs: ownEntry(state.tenantEpochs, record.tenantId) }, options);
     const { maxAge, ...fields } = record;
-    const session: SessionRecord = { ...fields, createdAt: decision.createdAt, expiresAt: decision.createdAt + maxAge, lastUsedAt: decision.createdAt };
+    // Lifetime and idle time run from this clock's now, even when an epoch raised by a clock ahead puts createdAt later.
+    const session: SessionRecord = { ...fields, createdAt: decision.createdAt, expiresAt: record.createdAt + maxAge, lastUsedAt: record.createdAt };
     const ended: Ended[] = [...decision.replaced.map((row) => ({ row, reason: 'replaced' })), ...decision.evicted.map((row) => ({ row, reason: 'session_limit' }))];
     // The old row of a kind the raise does not end (an API token) ends on its own, told as the others are, by the change's actor.
     if (change !== undefined && !change.raise.kinds.includes(change.old.kind)) ended.push({ row: change.old, reason: change.reason, by: change.raise.activity?.by });
