@@ -1,5 +1,6 @@
 import { SessionError } from '../errors.js';
 import { keyName } from '../storage/keys.js';
+import { MAX_CLOCK_TOLERANCE } from '../storage/revoke.js';
 import type { ManagerContext } from './context.js';
 
 /** The kinds of token whose ids are kept once acted on, each in its own namespace. */
@@ -33,14 +34,16 @@ export async function actOnce<T>(context: ManagerContext, key: OneTimeKey, act: 
   const { calls, store } = context;
   const name = oneTimeKeyName(key);
   const open = keyName('open', subject);
-  const claimed = await calls.call('claimKey', () => store.claimKey(name, key.until, open));
+  // Kept past `until` as long as any instance's clock may still accept the token.
+  const until = key.until + MAX_CLOCK_TOLERANCE;
+  const claimed = await calls.call('claimKey', () => store.claimKey(name, until, open));
   const held = claimed ? open : await calls.call('readKey', () => store.keyValue(name));
   // Refused yet held by nobody (a claim that failed to serialize): an outage. Held for another subject, or done: a replay.
   if (held === undefined) throw new SessionError('STORE_UNAVAILABLE', 'The session store refused to claim a token id that nobody holds; deliver the token again.');
   if (held !== open) return replayed();
   const answer = await act();
   // Not kept (an outage): the call fails, and the next delivery acts again.
-  await calls.call('putKey', () => store.putKey(name, DONE, key.until));
+  await calls.call('putKey', () => store.putKey(name, DONE, until));
   return answer;
 }
 

@@ -73,4 +73,19 @@ describe('how long a logout token id is remembered', () => {
       expect(await at(until)).toEqual({ ok: false, reason: 'bad_iat' });
     }
   });
+
+  it('and past that as long as another instance may accept it: a prune on a clock 20 s ahead leaves it for one on time', async () => {
+    const store = memoryStore();
+    const iat = Math.floor(Date.now() / 1000);
+    let now = iat * 1000 + 1_000;
+    const [onTime, ahead] = [createSessionManager({ store, clock: () => now }), createSessionManager({ store, clock: () => now + 20_000 })];
+    const options = { issuers: [{ issuer: idp.issuer, clientId: idp.clientId }] };
+    const token = await idp.logoutToken({ claims: { iat, sid: 'idp-sid' } });
+    expect(await onTime.backchannelLogout(token, options)).toMatchObject({ ok: true });
+    now = acceptableUntil(iat, 300_000) - 10_000;
+    const again = await onTime.create({ userId: 'alice', federated: { iss: idp.issuer, sub: 'alice', sid: 'idp-sid' } });
+    await ahead.prune();
+    expect(await onTime.backchannelLogout(token, options)).toEqual({ ok: false, reason: 'replayed' });
+    expect((await onTime.validate(again.token)).ok).toBe(true);
+  });
 });
