@@ -34,6 +34,6 @@ describe('a verify-only instance revoking a session', () => {
     const verifier = createSessionManager({ store, clock: clock.read, epochCacheTtl: 0, accessTokens: { publicKey: pair.publicKey, maxTtl: HOUR } });
     const { session } = await issuer.create({ userId: 'u' });
     expect(await verifier.revoke(session.id)).toBe(true);
-    expect((await storeOperations(store).getRevocationState('u')).denied).toEqual({ [session.id]: 1_700_000_000_000 + HOUR + 10_000 });
+    expect((await storeOperations(store).getRevocationState('u')).denied).toEqual({ [session.id]: 1_700_000_000_000 + HOUR + 2 * 60_000 });
   });
 });
