@@ -47,12 +47,12 @@ while i <= #ARGV do
     redis.call('ZADD', base .. 'a', 0, ARGV[i + 2]); redis.call('HSET', base .. 'A', ARGV[i + 2], ARGV[i + 3]); redis.call('ZADD', base .. 'at', ARGV[i + 4], ARGV[i + 2])
     queue(ARGV[i + 5], ARGV[i + 4], 'a ' .. base, true)
     i = i + 6
-  elseif op == 'k' then -- key, value, expiresAt, pexpireat, userId, queue
+  elseif op == 'k' then -- key, value, expiresAt, userId, queue: no TTL, so no volatile-* policy evicts it
     local key = ARGV[i + 1]
     local v = tonumber(redis.call('HGET', key, 'v') or '0') + 1
-    redis.call('DEL', key); redis.call('HSET', key, 'v', v, 'val', ARGV[i + 2], 'e', ARGV[i + 3], 'u', ARGV[i + 5]); redis.call('PEXPIREAT', key, ARGV[i + 4])
-    queue(ARGV[i + 6], ARGV[i + 3], 'k ' .. key, false)
-    i = i + 7
+    redis.call('DEL', key); redis.call('HSET', key, 'v', v, 'val', ARGV[i + 2], 'e', ARGV[i + 3], 'u', ARGV[i + 4])
+    queue(ARGV[i + 5], ARGV[i + 3], 'k ' .. key, false)
+    i = i + 6
   elseif op == 'x' then -- key, userId or '': an erased user's key only if not put again for another
     if ARGV[i + 2] == '' or redis.call('HGET', ARGV[i + 1], 'u') == ARGV[i + 2] then redis.call('DEL', ARGV[i + 1]); redis.call('ZREM', q(ARGV[i + 1], 'x'), 'k ' .. ARGV[i + 1]) end
     i = i + 3

@@ -81,7 +81,7 @@ function encode(write: Write, layout: Layout, userBase: (write: Write) => string
     }
     case 'putKey': {
       const key = layout.key(write.key);
-      place(key, ['k', key, write.value, time(write.expiresAt), expireAt(write.expiresAt), write.userId ?? '', layout.queue(key, 'x')]);
+      place(key, ['k', key, write.value, time(write.expiresAt), write.userId ?? '', layout.queue(key, 'x')]);
       if (write.userId === undefined) return;
       // The user's index of its keys, for erase; put first, so a key never exists unindexed.
       const index = `${layout.user(write.userId)}K`;

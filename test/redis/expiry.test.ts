@@ -2,6 +2,7 @@ import type { RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisStore } from '../../adapters/redis/index.js';
 import { createSessionManager } from '../../src/index.js';
+import { storeOperations } from '../../src/storage/index.js';
 import { connectNodeRedis, deleteRunKeys, freshPrefix } from '../support/redis-clients.js';
 import { requireService } from '../support/services.js';
 
@@ -32,6 +33,22 @@ describe.skipIf(!redisUp)('Redis store: a session past its absolute expiry, in r
 
     expect(await sessions.prune()).toBe(1);
     expect(await sessions.validate(token)).toEqual({ ok: false, reason: 'not_found' });
+    await sessions.close();
+  });
+
+  it('keeps keys (a token id acted on, the index of a provider sign-in) without a TTL, so no volatile-* policy evicts them; prune deletes them', async () => {
+    const prefix = freshPrefix('keys');
+    let now = Date.now();
+    const store = redisStore({ client, prefix });
+    const sessions = createSessionManager({ store, clock: () => now });
+    await sessions.create({ userId: 'fed', federated: { iss: 'https://idp.example', sub: 'fed-at-idp', sid: 'idp-session' } });
+    await storeOperations(store).claimKey('once:logout_token:issuer:jti-1', now + 60_000);
+    const keys = (await client.sendCommand(['KEYS', `${prefix}*:k:*`])) as string[];
+    expect(keys.length).toBeGreaterThanOrEqual(2);
+    for (const key of keys) expect([key, Number(await client.sendCommand(['PTTL', key]))]).toEqual([key, -1]);
+    now += 32 * 86_400_000;
+    await sessions.prune();
+    expect(await client.sendCommand(['KEYS', `${prefix}*:k:*`])).toEqual([]);
     await sessions.close();
   });
 });
