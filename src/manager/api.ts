@@ -60,7 +60,7 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
   validate(token: unknown, options?: ValidateOptions): Promise<ValidationResult>;
   /**
    * Records that the user proved who they are again on this session (asked for the password before a sensitive action): its `authenticatedAt` becomes
-   * now, so it is fresh for `freshAge`. One store write, no new token. Event `session.reauthenticated`.
+   * now, so it is fresh for `freshAge`. One versioned batch (with its activity entry), no new token. Event `session.reauthenticated`.
    * @returns The session with its new `authenticatedAt`, or `null` for an unknown, revoked, expired or idle one (nothing written).
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */

@@ -134,11 +134,9 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     if (record.impersonatorId !== undefined) return null;
     const at = clock();
     if ((await judgeLookup(context, found, at)) !== undefined) return null;
-    if (!(await calls.call('reauthenticate', () => store.reauthenticate(sessionId, at)))) return null;
     const label = sessionLabel(record);
     const entry = entryFor(context, { userId: record.userId, tenantId: record.tenantId, type: 'session.reauthenticated', at, reason: 'reauthenticated', sessionId, deviceLabel: label, ip: record.ip, by: options.by });
-    // Not a revocation: written after the change, and a failure to write it is reported, not thrown.
-    if (entry !== undefined) await calls.call('appendActivity', () => store.appendWhileStored!({ ...entry, userId: record.userId, sessionId })).catch((error: unknown) => config.onError(error));
+    if (!(await calls.call('reauthenticate', (due) => store.reauthenticate(record.userId, sessionId, at, entry, due)))) return null;
     hub.emit({ type: 'session.reauthenticated', reason: 'reauthenticated', at, userId: record.userId, tenantId: record.tenantId, sessionIds: [record.id], by: options.by, kind: record.kind, deviceLabel: label, ip: record.ip });
     return toSession({ ...record, authenticatedAt: Math.max(record.authenticatedAt, at) });
   };

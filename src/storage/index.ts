@@ -8,7 +8,7 @@ import { consumeRevocationLink, dropRevocationLink, saveRevocationLink, settleRe
 import { revoke, revokeAll, revokeOthers, revokeTenant } from './revoke.js';
 import { revokeReused, rotate } from './rotate.js';
 import { create } from './sign-in.js';
-import { appendActivity, appendWhileStored, eraseUser, listByUser, listDevices, revocationState } from './user-data.js';
+import { appendActivity, eraseUser, listByUser, listDevices, reauthenticate, revocationState } from './user-data.js';
 
 export type * from './types.js';
 export { keyName } from './keys.js';
@@ -23,7 +23,7 @@ export function storeOperations(store: SessionStore) {
     create: (record: NewSessionRecord, options: CreateOptions, due?: number) => create(store, record, options, due),
     get: (sessionId: string) => store.get(sessionId),
     touch: async (sessionId: string, at: number) => checkFlag(await store.touch(sessionId, { lastUsedAt: at }), 'touch'),
-    reauthenticate: async (sessionId: string, at: number) => checkFlag(await store.touch(sessionId, { authenticatedAt: at }), 'touch'),
+    reauthenticate: (userId: string, sessionId: string, at: number, entry?: ActivityRecord, due?: number) => reauthenticate(store, userId, sessionId, at, entry, due),
     revoke: (sessionId: string, options: RevokeOptions, due?: number) => revoke(store, sessionId, options, due),
     rotate: (userId: string, sessionId: string, presented: string, at: number, due?: number) => rotate(store, userId, sessionId, presented, at, due),
     revokeReused: (userId: string, sessionId: string, presented: string, options: ReusedOptions, due?: number) => revokeReused(store, userId, sessionId, presented, options, due),
@@ -45,7 +45,6 @@ export function storeOperations(store: SessionStore) {
     stats: store.stats === undefined ? undefined : (now: number) => store.stats!(now),
     listActivity: activity && ((userId: string, options: ListActivityOptions) => activity.listActivity!(userId, options)),
     appendActivity: activity && ((entries: readonly ActivityRecord[]) => appendActivity(activity, entries)),
-    appendWhileStored: activity && ((entry: ActivityRecord & { readonly userId: string; readonly sessionId: string }) => appendWhileStored(activity, entry)),
     listDevices: activity && ((userId: string) => listDevices(activity, userId)),
     saveRevocationLink: activity && ((link: RevocationLinkRecord) => saveRevocationLink(activity, link)),
     dropRevocationLink: activity && ((id: string) => dropRevocationLink(activity, id)),

@@ -1,7 +1,9 @@
+import { ownRefusal } from '../liveness.js';
 import { raisedEpochs } from '../rules/epochs.js';
 import { checkFlag, checkUserState } from '../store-answers.js';
 import type { ActivityRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
+import type { Write } from '../store-writes.js';
 import type { KnownDevice, RevocationState, UserSessions } from './types.js';
 import { unindexFederated } from './federated.js';
 import { inSignInOrder, mapOf, ownEntry } from './records.js';
@@ -36,11 +38,18 @@ export async function listDevices(store: SessionStore, userId: string): Promise<
   return Object.entries(devices).map(([deviceHash, lastSeenAt]) => ({ deviceHash, lastSeenAt }));
 }
 
-/** Appends an entry about one of the user's sessions while its row is stored, read with the version its batch checks: an erase meanwhile, on any instance, keeps it out. */
-export function appendWhileStored(store: SessionStore, entry: ActivityRecord & { readonly userId: string; readonly sessionId: string }): Promise<boolean> {
-  return versioned(store, { userId: entry.userId }, 'appendActivity', undefined, async (apply) => {
-    const state = checkUserState(await store.readUser(entry.userId, undefined, entry.sessionId), entry.userId);
-    return state.sessions.length > 0 && ((await apply({ owner: { userId: entry.userId }, version: state.version, writes: [{ type: 'activity', entry }] })) || undefined);
+/**
+ * Marks a session re-authenticated at `at`, with its activity entry, in one batch at the version read: a rotation or an erase
+ * meanwhile, on any instance, is read again, never overwritten, and none writes this back. `false` when the row is gone or ended.
+ */
+export function reauthenticate(store: SessionStore, userId: string, sessionId: string, at: number, entry?: ActivityRecord, due?: number): Promise<boolean> {
+  return versioned(store, { userId }, 'reauthenticate', due, async (apply) => {
+    const state = checkUserState(await store.readUser(userId, undefined, sessionId), userId);
+    const row = state.sessions.find((session) => session.id === sessionId);
+    if (row === undefined || ownRefusal(row, { epochs: state.epochs, tenantEpochs: ownEntry(state.tenantEpochs, row.tenantId) }, at, 'readUser') !== undefined) return false;
+    const session = { ...row, authenticatedAt: Math.max(row.authenticatedAt, at) };
+    const writes: Write[] = [{ type: 'insert', session }, ...(entry === undefined ? [] : [{ type: 'activity', entry } as const])];
+    return (await apply({ owner: { userId }, version: state.version, writes })) || undefined;
   });
 }
 

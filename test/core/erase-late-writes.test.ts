@@ -15,17 +15,17 @@ import { tempDatabases } from '../sqlite/temp.js';
 // Two app instances on one store: instance A runs an ordinary call on a user's session while
 // instance B serves that user's "delete my account" (eraseUser). A's store is the same store,
 // seen through a wrapper that lets B's erasure run at one point of A's call.
-type Hook = { when: 'touch' | 'get' | 'forget'; run: () => Promise<void> } | undefined;
+type Hook = { when: 'read' | 'get' | 'forget'; run: () => Promise<void> } | undefined;
 
 function instanceA(raw: SessionStore, hook: () => Hook, clear: () => void): SessionStore {
   return new Proxy(raw, {
     get(target, key, receiver) {
       const value = Reflect.get(target, key, receiver) as unknown;
-      if (key === 'touch') {
-        return async (...args: Parameters<SessionStore['touch']>) => {
-          const answer = await target.touch(...args);
+      if (key === 'readUser') {
+        return async (...args: Parameters<SessionStore['readUser']>) => {
+          const answer = await target.readUser(...args);
           const h = hook();
-          if (h?.when === 'touch' && args[1].authenticatedAt !== undefined) { clear(); await h.run(); }
+          if (h?.when === 'read') { clear(); await h.run(); }
           return answer;
         };
       }
@@ -58,7 +58,7 @@ async function scenario(open: () => Promise<SessionStore>) {
   return {
     a,
     b,
-    eraseDuring: (when: 'touch' | 'get' | 'forget', userId: string) => (hook = { when, run: async () => void (await b.eraseUser(userId)) }),
+    eraseDuring: (when: 'read' | 'get' | 'forget', userId: string) => (hook = { when, run: async () => void (await b.eraseUser(userId)) }),
   };
 }
 
@@ -70,9 +70,9 @@ function cases(name: string, up: boolean, open: () => Promise<SessionStore>) {
       const { a, b, eraseDuring } = await scenario(open);
       const user = `erased-${Math.random().toString(36).slice(2)}`;
       const laptop = await a.create({ userId: user, userAgent: UA.chromeMac, ip: IP });
-      eraseDuring('touch', user);
+      eraseDuring('read', user);
       // The "Confirm it's you" form on one server while "Delete my account" runs on another.
-      await a.reauthenticated(laptop.session.id);
+      expect(await a.reauthenticated(laptop.session.id)).toBeNull();
       // eraseUser resolved on B: "no call of the library, no query and no export returns the user's sessions".
       const exported = await b.exportUser(user);
       expect(exported.sessions).toEqual([]);

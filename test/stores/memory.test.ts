@@ -38,7 +38,7 @@ describe('memory store rows', () => {
     const record = newRecord(store, 'ada', { createdAt: 1_700_000_000_123, maxAge: 30 * day + 500, data: { theme: 'dark' } });
     await store.create(record, { replaceDevice: false });
     expect(await store.touch(record.id, record.createdAt + 28 * day)).toBe(true);
-    expect(await store.reauthenticate(record.id, record.createdAt + 29 * day)).toBe(true);
+    expect(await store.reauthenticate('ada', record.id, record.createdAt + 29 * day)).toBe(true);
     const read = (await store.get(record.id))!.session;
     expect(read).toMatchObject({
       createdAt: 1_700_000_000_123,

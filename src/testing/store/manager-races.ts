@@ -5,7 +5,7 @@ import { createSessionManager } from '../../manager/index.js';
 import type { SessionManagerOptions } from '../../options.js';
 import { capabilityTest } from '../runner.js';
 import type { StoreSuiteContext } from './context.js';
-import { CHROME_MAC, freshUser, intercepted, SAFARI_IPHONE, sorted } from './fixtures.js';
+import { apart, CHROME_MAC, freshUser, intercepted, SAFARI_IPHONE, sorted } from './fixtures.js';
 
 const SIGN_INS = 16;
 const CAP = 3;
@@ -172,6 +172,22 @@ export function describeManagerRaces(suite: StoreSuiteContext): void {
       server.before('touch', () => other.revoke(ended.session.id));
       expect(await server.validate(ended.token)).toEqual({ ok: false, reason: 'revoked' });
       expect((await server.validate(kept.token)).ok).toBe(true);
+    });
+
+    it("a re-authentication on the other server between a rotation's read and its write is kept, not written over", async () => {
+      let ahead = 0;
+      const options = { clock: () => Date.now() + ahead, kinds: { remember: { rotateAfter: 60_000, rotationGrace: 30_000 } } };
+      // Keeping no activity: no entry's batch follows the re-authentication's own write.
+      const other = createSessionManager({ ...options, store: { ...apart(await sibling()), listActivity: undefined } });
+      const server = interrupted(options);
+      const { token, session } = await other.create({ userId: freshUser(), kind: 'remember' });
+      ahead = 120_000;
+      let fresh: number | undefined;
+      server.before('apply', async () => void (fresh = (await other.reauthenticated(session.id))?.authenticatedAt));
+      const rotated = await server.validate(token);
+      expect(fresh).toBeGreaterThan(session.authenticatedAt);
+      const after = await other.validate(rotated.ok && rotated.rotatedToken !== undefined ? rotated.rotatedToken : '');
+      expect(after.ok && after.session.authenticatedAt).toBe(fresh);
     });
 
     it('a sign-in to the tenant between revokeTenant\'s read and its write, on a server whose clock runs ahead, ends too', async () => {
