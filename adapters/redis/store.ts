@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SessionError } from '../../src/errors.js';
+import { callBack } from '../../src/events.js';
 import type { ActivityRecord, Epochs, KindStats, SessionStore } from '../../src/store.js';
 import { createDriver, type DurableWriter } from './driver.js';
 import { replyCode, withTimeout } from './errors.js';
@@ -85,11 +86,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
   const hiding = (error: unknown): '' => {
     if (hidingReported) return '';
     hidingReported = true;
-    try {
-      onError(new SessionError('STORE_ERROR', `Redis hid INFO from the store (${(error as Error).message}): make sure maxmemory-policy is noeviction or volatile-*.`));
-    } catch {
-      // A failing onError is no reason to refuse a write.
-    }
+    callBack(onError, new SessionError('STORE_ERROR', `Redis hid INFO from the store (${(error as Error).message}): make sure maxmemory-policy is noeviction or volatile-*.`), () => undefined);
     return '';
   };
   const checkEviction = async (key: string): Promise<void> => {
