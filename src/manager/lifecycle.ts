@@ -79,11 +79,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       createdAt: now,
       authenticatedAt: authenticatedAt ?? now,
       maxAge: how.maxAge ?? kindOptions.maxAge,
-      deviceKey: device.deviceKey,
-      browser: device.browser,
-      os: device.os,
-      deviceType: device.deviceType,
-      userAgent: device.userAgent,
+      ...device,
       ip: applyIpPolicy(cleanIp(input.ip), config.ipPolicy),
       data: input.data,
       // Only "don't remember me" is stored: absent means persistent.
