@@ -26,8 +26,7 @@ export function rotate(store: SessionStore, userId: string, sessionId: string, p
       const rotationSalt = newRotationSalt();
       const secret = successorSecret(presented, row.id, at, rotationSalt);
       const session: SessionRecord = { ...row, secretHash: storedHash(secret), previousSecretHash: new Uint8Array(row.secretHash), retiredSecretHashes: retiredAfterRotation(row), rotatedAt: at, rotationSalt, lastUsedAt: Math.max(row.lastUsedAt, at) };
-      const applied = await apply({ owner: { userId }, version: state.version, writes: [{ type: 'insert', session }] });
-      return applied ? { secret, session } : undefined;
+      return (await apply({ owner: { userId }, version: state.version, writes: [{ type: 'insert', session }] })) ? { secret, session } : undefined;
     }
     // Another request (on this instance or another) rotated it first: the same successor.
     if (row.previousSecretHash === undefined || row.rotatedAt === undefined || !sameHash(presentedHash, row.previousSecretHash)) return null;

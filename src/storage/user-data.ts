@@ -27,8 +27,7 @@ export function eraseUser(store: SessionStore, userId: string, now: number, due?
     const state = checkUserState(await store.readUser(userId), userId);
     await unindexFederated(store, userId, state.sessions, now, due);
     const epochs = raisedEpochs({ epochs: mapOf(state.epochs), highWater: mapOf(state.highWater) }, [], now, true);
-    const applied = await apply({ owner: { userId }, version: state.version, writes: [{ type: 'epochs', epochs }, { type: 'erase' }], notify: true });
-    return applied ? state.sessions.length : undefined;
+    return (await apply({ owner: { userId }, version: state.version, writes: [{ type: 'epochs', epochs }, { type: 'erase' }], notify: true })) ? state.sessions.length : undefined;
   });
 }
 
