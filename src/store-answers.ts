@@ -32,7 +32,7 @@ export function checkAllEpochs(epochs: unknown, what: string): Epochs {
 /** Checks the fields of a record that liveness and identity are decided from. */
 export function checkRecord(record: unknown, what: string): SessionRecord {
   if (!isObject(record)) throw malformed(what, 'a session that is not an object');
-  const { id, userId, kind, tenantId, createdAt, expiresAt, lastUsedAt, authenticatedAt, revokedAt, persistent } = record;
+  const { id, userId, kind, tenantId, createdAt, expiresAt, lastUsedAt, authenticatedAt, persistent } = record;
   if (typeof id !== 'string' || typeof userId !== 'string' || typeof kind !== 'string') throw malformed(what, 'a session whose id, userId or kind is not a string');
   if (tenantId !== undefined && typeof tenantId !== 'string') throw malformed(what, 'a session whose tenantId is not a string');
   if (!isTime(createdAt) || !isTime(expiresAt) || !isTime(lastUsedAt) || !isTime(authenticatedAt)) {
@@ -41,8 +41,7 @@ export function checkRecord(record: unknown, what: string): SessionRecord {
   if (persistent !== undefined && typeof persistent !== 'boolean') throw malformed(what, 'a session whose persistent is neither absent nor a boolean');
   if (record['impersonatorId'] !== undefined && typeof record['impersonatorId'] !== 'string') throw malformed(what, 'a session whose impersonatorId is not a string');
   if (record['impersonatorSessionId'] !== undefined && typeof record['impersonatorSessionId'] !== 'string') throw malformed(what, 'a session whose impersonatorSessionId is not a string');
-  if (revokedAt !== undefined && !isTime(revokedAt)) throw malformed(what, 'a session whose revokedAt is neither absent nor a finite number');
-  if (record['rotatedAt'] !== undefined && !isTime(record['rotatedAt'])) throw malformed(what, 'a session whose rotatedAt is neither absent nor a finite number');
+  for (const name of ['revokedAt', 'rotatedAt']) if (record[name] !== undefined && !isTime(record[name])) throw malformed(what, `a session whose ${name} is neither absent nor a finite number`);
   if (record['impersonatorEpochs'] !== undefined) checkAllEpochs(record['impersonatorEpochs'], what);
   for (const name of ['rotationSalt', 'retiredSecretHashes']) if (record[name] !== undefined && typeof record[name] !== 'string') throw malformed(what, `a session whose ${name} is neither absent nor text`);
   // Its successor secret cannot be derived: decided here once, not by each reader of the row.
