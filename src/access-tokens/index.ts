@@ -112,8 +112,7 @@ export class AccessTokens {
       throw new SessionError('INVALID_INPUT', 'issueAccessToken needs a session from create() or validate().');
     }
     const [key] = await this.#keys;
-    // checkKeys refuses an empty key list, so there is always a first key.
-    // Stryker disable next-line OptionalChaining: see above
+    // Stryker disable next-line OptionalChaining: checkKeys refuses an empty key list, so there is always a first key.
     if (key?.signingKey === undefined) throw new SessionError('INVALID_CONFIGURATION', 'No private key configured: this service can only verify access tokens.');
     // Before the read: a revocation landing during it denies the token for maxTtl from then, so exp must count from no later.
     const now = this.#clock();
@@ -143,8 +142,7 @@ export class AccessTokens {
     // Stryker disable next-line ConditionalExpression: jose refuses the same tokens as malformed; this check spares the work
     if (!JWT_SHAPE.test(jwt)) return { ok: false, reason: 'malformed' };
     const now = this.#clock();
-    // The cache saves only signature work: expiry and revocation are checked below on every call.
-    // Stryker disable next-line ArithmeticOperator: see above
+    // Stryker disable next-line ArithmeticOperator: the cache saves only signature work; expiry and revocation are checked below on every call.
     let claims = this.#verified.get(jwt, now - this.#tolerance);
     // Stryker disable next-line ConditionalExpression: see above
     if (claims === undefined) {
@@ -154,8 +152,7 @@ export class AccessTokens {
       // Stryker disable next-line ArithmeticOperator: see above
       this.#verified.set(jwt, claims, claims.exp * 1000);
     }
-    // The cache and jose agree; this keeps the rule in one readable place.
-    // Stryker disable next-line ConditionalExpression,EqualityOperator,BooleanLiteral,ObjectLiteral,StringLiteral: see above
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,BooleanLiteral,ObjectLiteral,StringLiteral: the cache and jose agree; this keeps the rule in one readable place.
     if (now - this.#tolerance >= claims.exp * 1000) return { ok: false, reason: 'expired' };
     const state = claims.tid === undefined ? await this.#states.get(claims.sub) : await this.#tenantStates.get(JSON.stringify([claims.sub, claims.tid]));
     // Stryker disable next-line StringLiteral: the manager checked these epochs when it loaded them, so the label is never shown from here.
