@@ -1,4 +1,5 @@
 import type { RevocationState } from './storage/types.js';
+import { getOrAdd } from './get-or-add.js';
 
 interface Entry {
   readonly state: Promise<RevocationState>;
@@ -72,11 +73,7 @@ export class EpochCache {
   }
 
   #join(key: string): void {
-    for (const group of this.options.groupsOf?.(key) ?? []) {
-      let keys = this.#groups.get(group);
-      if (keys === undefined) this.#groups.set(group, (keys = new Set()));
-      keys.add(key);
-    }
+    for (const group of this.options.groupsOf?.(key) ?? []) getOrAdd(this.#groups, group, () => new Set<string>()).add(key);
   }
 
   #remove(key: string): void {

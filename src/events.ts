@@ -1,3 +1,5 @@
+import { getOrAdd } from './get-or-add.js';
+
 /** Why one session was revoked (`session.revoked`); `not_me` from a "This wasn't me" link, `security_event` from a transmitter's Security Event Token. */
 export type SessionRevokedReason = 'sign_out' | 'revoked' | 'replaced' | 'expired' | 'session_limit' | 'not_me' | 'idp_logout' | 'security_event' | 'token_reused';
 
@@ -125,9 +127,7 @@ export class EventHub {
   constructor(private readonly onError: (error: unknown, event: SessionEvent) => void) {}
 
   on(type: SessionEventType | '*', listener: SessionEventListener): () => void {
-    let set = this.#listeners.get(type);
-    if (set === undefined) this.#listeners.set(type, (set = new Set()));
-    set.add(listener);
+    const set = getOrAdd(this.#listeners, type, () => new Set<SessionEventListener>()).add(listener);
     return () => void set.delete(listener);
   }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isSessionError } from '../../src/errors.js';
+import { getOrAdd } from '../../src/get-or-add.js';
 import type { PoolDialect, PoolStatement, Row } from '../sql/index.js';
 import { sqlState, toSessionError } from './errors.js';
 import type { PostgresPool, PostgresPoolClient } from './types.js';
@@ -17,9 +18,7 @@ export function postgresPool(pool: PostgresPool, preparedStatements: boolean): P
   const named = ({ name, text }: PoolStatement): string | undefined => {
     if (!preparedStatements || name === undefined) return undefined;
     const operation = name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-    let prepared = names.get(text);
-    if (prepared === undefined) names.set(text, (prepared = `session_revocation_${operation}_${createHash('sha256').update(text).digest('hex').slice(0, 12)}`));
-    return prepared;
+    return getOrAdd(names, text, () => `session_revocation_${operation}_${createHash('sha256').update(text).digest('hex').slice(0, 12)}`);
   };
   return {
     database: 'PostgreSQL',

@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { SessionError } from '../../src/errors.js';
+import { getOrAdd } from '../../src/get-or-add.js';
 import type { SessionStore } from '../../src/store.js';
 import { sqliteDialect, sqlStore, type SqlConnection, type SqlDriver } from '../sql/index.js';
 import { checkpointAfterErase, openDatabase, toSessionError } from './driver.js';
@@ -55,8 +56,7 @@ export function sqliteStore(options: SqliteStoreOptions): SessionStore {
   };
   const connection: SqlConnection = {
     async run({ name, text }, values) {
-      let statement = prepared.get(name);
-      if (statement === undefined) prepared.set(name, (statement = db.prepare(text)));
+      const statement = getOrAdd<string, BetterSqlite3.Statement>(prepared, name, () => db.prepare(text));
       if (statement.reader) {
         const rows = statement.all(...values) as Record<string, null>[];
         return { rows, count: rows.length };

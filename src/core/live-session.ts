@@ -1,4 +1,5 @@
 import { refusalOf, type ImpersonatorFacts, type Refusal, type RevocationFacts } from '../liveness.js';
+import { getOrAdd } from '../get-or-add.js';
 import type { ResolvedOptions } from '../options.js';
 import { checkLookup } from '../store-answers.js';
 import type { SessionLookup, SessionRecord } from '../store.js';
@@ -34,8 +35,7 @@ export async function judgeLookup(context: ManagerContext, found: SessionLookup,
   if (impersonatorId !== undefined) {
     const admins: AdminReads = list?.admins ?? new Map();
     const key = JSON.stringify([impersonatorId, impersonatorSessionId ?? null]);
-    let pending = admins.get(key);
-    if (pending === undefined) admins.set(key, (pending = impersonatorOf(context, impersonatorId, impersonatorSessionId, now)));
+    const pending = getOrAdd(admins, key, () => impersonatorOf(context, impersonatorId, impersonatorSessionId, now));
     facts = { epochs: found.epochs, tenantEpochs: found.tenantEpochs, impersonator: await pending };
   }
   return refusalOf(record, facts, now, countIdle ? idleTimeoutOf(context.config, record.kind) : 0, list?.what ?? 'get');

@@ -1,5 +1,6 @@
 import { createLocalJWKSet, createRemoteJWKSet, customFetch, errors, type JWTVerifyGetKey } from 'jose';
 import { isSessionError, SessionError } from '../errors.js';
+import { getOrAdd } from '../get-or-add.js';
 import { isObject } from '../option-checks.js';
 import { createProviderFetch, KeysUnavailable, readJson } from './provider-fetch.js';
 import { checkProviderUrl } from './provider-url.js';
@@ -73,10 +74,8 @@ export function createIssuerKeys({ clock, onError }: { clock: () => number; onEr
     return jwksUri;
   };
 
-  const keysAt = (jwksUri: string): JWTVerifyGetKey => {
-    if (!keySets.has(jwksUri)) keySets.set(jwksUri, withUnknownKid(createRemoteJWKSet(checkProviderUrl(jwksUri, 'The JWKS URL'), { [customFetch]: fetchKeySet })));
-    return keySets.get(jwksUri)!;
-  };
+  const keysAt = (jwksUri: string): JWTVerifyGetKey =>
+    getOrAdd(keySets, jwksUri, () => withUnknownKid(createRemoteJWKSet(checkProviderUrl(jwksUri, 'The JWKS URL'), { [customFetch]: fetchKeySet })));
 
   return {
     async keysOf(issuer, jwksUri, metadataUrls = [`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`]) {

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { settled, settledWithin } from '../settled-within.js';
 import { SessionError } from '../errors.js';
+import { getOrAdd } from '../get-or-add.js';
 import { checkFlag } from '../store-answers.js';
 import type { SessionStore } from '../store.js';
 import type { Batch, Owner } from '../store-writes.js';
@@ -33,8 +34,7 @@ export type ApplyBatch = (batch: Batch) => Promise<boolean>;
  * `STORE_UNAVAILABLE`, so no attempt starts and no batch is sent; a batch already sent may still land.
  */
 export function versioned<T>(store: SessionStore, owner: Owner, what: string, due: number | undefined, step: (apply: ApplyBatch) => Promise<T | undefined>): Promise<T> {
-  let queue = queues.get(store);
-  if (queue === undefined) queues.set(store, (queue = new Map()));
+  const queue = getOrAdd(queues, store, () => new Map<string, Turn>());
   const name = ownerName(owner);
   const before = queue.get(name);
   const started = before === undefined ? Promise.resolve() : before.started.then(() => settledWithin(before.done, LONGEST_WAIT));

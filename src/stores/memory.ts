@@ -1,4 +1,5 @@
 import { SessionError } from '../errors.js';
+import { getOrAdd } from '../get-or-add.js';
 import { optionsObject } from '../option-checks.js';
 import type { ActivityRecord, Batch, KeyState, KindStats, RevocationNotice, SessionLookup, SessionStore, TenantState, UserState, Write } from '../store.js';
 import { copyOf, recordOf, type Row } from './memory-records.js';
@@ -186,12 +187,6 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
       listeners.clear();
     },
   };
-}
-
-function getOrAdd<Key, Value>(map: Map<Key, Value>, key: Key, make: () => Value): Value {
-  let value = map.get(key);
-  if (value === undefined) map.set(key, (value = make()));
-  return value;
 }
 
 function deleteWhere<Key, Value>(map: Map<Key, Value> | undefined, expired: (value: Value) => boolean): void {
