@@ -1,4 +1,5 @@
 import { SessionError } from '../../src/errors.js';
+import { getOrAdd } from '../../src/get-or-add.js';
 import type { Batch, Write } from '../../src/store.js';
 import { encodeSession, tagOf, type Layout } from './keys.js';
 
@@ -37,10 +38,7 @@ export function planBatch(batch: Batch, layout: Layout, clustered: boolean): Pla
   const plan: Plan = { owner: ownerKey, bump: !('key' in owner), local: [], before: new Map(), after: new Map() };
   const place = (key: string, args: string[], early = false): void => {
     if (!clustered || tagOf(key) === tagOf(ownerKey)) return void plan.local.push(...args);
-    const group = early ? plan.before : plan.after;
-    const found = group.get(tagOf(key));
-    if (found === undefined) group.set(tagOf(key), { key, args });
-    else found.args.push(...args);
+    getOrAdd(early ? plan.before : plan.after, tagOf(key), () => ({ key, args: [] })).args.push(...args);
   };
   const userBase = (write: Write): string => {
     if ('userId' in owner) return layout.user(owner.userId);
