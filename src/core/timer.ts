@@ -22,14 +22,10 @@ export function startRepeating(job: RepeatingJob): () => void {
     Promise.resolve()
       .then(job.run)
       .catch((error: unknown) => job.onError(error))
-      .finally(() => {
-        running = false;
-      });
+      .finally(() => (running = false));
   };
-  const first = setTimeout(tick, 0);
-  const timer = setInterval(tick, job.interval);
-  first.unref();
-  timer.unref();
+  const first = setTimeout(tick, 0).unref();
+  const timer = setInterval(tick, job.interval).unref();
   return () => {
     clearTimeout(first);
     clearInterval(timer);
