@@ -55,9 +55,7 @@ export class StoreCalls {
 
   #startSweeper(): ReturnType<typeof setInterval> {
     // A quarter of the timeout: a hung call is refused between 1x and 1.25x the deadline.
-    const timer = setInterval(() => this.#sweep(), Math.max(5, Math.ceil(this.timeout / 4)));
-    timer.unref();
-    return timer;
+    return setInterval(() => this.#sweep(), Math.max(5, Math.ceil(this.timeout / 4))).unref();
   }
 
   #sweep(): void {

@@ -52,8 +52,7 @@ export function notifications(client: PostgresClient, channel: string, timeoutMs
       retry = setTimeout(() => {
         retry = undefined;
         if (hooks.wanted()) listener.start();
-      }, Math.min(5_000, 100 * 2 ** failures++));
-      retry.unref();
+      }, Math.min(5_000, 100 * 2 ** failures++)).unref();
     },
   };
   const listener = isPostgresJs(client) ? postgresJsListener(client, channel, timeoutMs, hooks) : pgListener(client, channel, timeoutMs, hooks);

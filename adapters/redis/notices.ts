@@ -52,8 +52,7 @@ export function createNotices(driver: Driver, channel: string, onError: (error: 
         active = false;
         if (probeTimer !== undefined) return;
         probe();
-        probeTimer = setInterval(probe, PROBE_INTERVAL);
-        probeTimer.unref();
+        probeTimer = setInterval(probe, PROBE_INTERVAL).unref();
       },
       subscribed: resync,
     });
