@@ -1,7 +1,5 @@
 import { SessionError } from './errors.js';
 
-// Option checks: each throws `INVALID_CONFIGURATION` (a call's options: `INVALID_INPUT`) naming the option and what it got.
-
 /** The error every option check throws: `INVALID_CONFIGURATION` with `message`. */
 export function invalidConfiguration(message: string): SessionError {
   return new SessionError('INVALID_CONFIGURATION', message);

@@ -12,8 +12,7 @@ const toValue = (value: SqlValue): Buffer | number | null => (typeof value === '
 
 /** MySQL's side of the shared pool runner: READ COMMITTED (no gap locks), a deadlock retried once, `KILL` past a deadline. */
 export function mysqlPool(pool: MysqlPool): PoolDialect<MysqlPoolConnection> {
-  // Physical connections found with autocommit on.
-  const checked = new WeakSet<object>();
+  const autocommitOn = new WeakSet<object>();
   return {
     database: 'MySQL',
     connect: () => pool.getConnection(),
@@ -31,7 +30,7 @@ export function mysqlPool(pool: MysqlPool): PoolDialect<MysqlPoolConnection> {
     stop: { sql: 'KILL ?', id: (connection) => connection.threadId, idle: true },
     async prepare(connection, c) {
       const physical = connection.connection ?? connection;
-      if (checked.has(physical)) return;
+      if (autocommitOn.has(physical)) return;
       // With autocommit off, reads would keep one old snapshot: a revoked session would still validate.
       const { rows } = await c.run('SELECT @@autocommit AS autocommit');
       if (Number(rows[0]?.['autocommit']) !== 1) {
@@ -40,7 +39,7 @@ export function mysqlPool(pool: MysqlPool): PoolDialect<MysqlPoolConnection> {
           'mysqlStore needs autocommit on (the server default) on the pool\'s connections: remove "SET autocommit = 0" or init_connect that turns it off, or give the store a pool of its own.',
         );
       }
-      checked.add(physical);
+      autocommitOn.add(physical);
     },
     toSessionError,
   };

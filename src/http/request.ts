@@ -141,7 +141,6 @@ export function requestPath(url: string): string {
   return end === -1 ? target : target.slice(0, end);
 }
 
-// A Request's body; an oversized one is dropped without being held.
 async function readFetchBody(request: Request, limit: number): Promise<string | null> {
   if (request.bodyUsed) return null;
   if (request.body === null) return '';

@@ -1,7 +1,5 @@
 import type { SessionRecord } from '../store.js';
 
-// Copies in, copies out: nothing a caller holds is the store's own object.
-
 /** A stored session: the record's fields, some of which change after it is put. */
 export type Row = { -readonly [Field in keyof SessionRecord]: SessionRecord[Field] };
 
