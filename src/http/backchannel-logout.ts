@@ -7,14 +7,12 @@ import { readFormField } from './body.js';
 import { mediaType, type HttpRequest } from './request.js';
 import { jsonResponse, methodNotAllowedResponse, temporarilyUnavailableResponse, type HttpResponse } from './response.js';
 
-// OpenID Connect Back-Channel Logout 1.0, section 2.8: a form with `logout_token`. A bad token is 400; keys or store out of reach is 503, reported to onError too, since providers need not send again.
-
 // The form around a token of the largest size accepted.
 const BODY_LIMIT = MAX_LOGOUT_TOKEN_LENGTH + 1024;
 
 const badRequest = (description: string): HttpResponse => jsonResponse(400, { error: 'invalid_request', error_description: description });
 
-/** Answers `POST <prefix>/backchannel-logout`. */
+/** Answers `POST <prefix>/backchannel-logout`, a form with `logout_token` (OpenID Connect Back-Channel Logout 1.0, section 2.8), as `createSessionRoutes` documents. */
 export async function backchannelLogoutRoute(manager: SessionManager, request: HttpRequest, options: BackchannelLogoutOptions, resolved: ResolvedHttpOptions): Promise<HttpResponse> {
   if (request.method !== 'POST') return methodNotAllowedResponse('POST');
   // No single logout_token in a form within the limit is `missing`, refused and reported like any token.

@@ -7,8 +7,6 @@ import { report } from './report.js';
 import { mediaType, type HttpRequest } from './request.js';
 import { emptyResponse, jsonResponse, methodNotAllowedResponse, temporarilyUnavailableResponse, type HttpResponse } from './response.js';
 
-// Universal Logout (draft "Global Token Revocation", section 3): sessions.globalTokenRevocation() decides, the route answers as section 3.4 says; keys, resolveSubject or store failing is 503.
-
 /** The JSON body of the largest request taken, in bytes: a subject is a few hundred. */
 const BODY_LIMIT = 16 * 1024;
 
@@ -25,7 +23,7 @@ const ANSWERS: Record<GlobalTokenRevocationRefusal, () => HttpResponse> = {
   user_not_found: () => jsonResponse(404, { error: 'user_not_found' }),
 };
 
-/** Answers `POST <prefix>/global-token-revocation`, with the checked options. */
+/** Answers `POST <prefix>/global-token-revocation` as Universal Logout (draft "Global Token Revocation") section 3.4 says and `createSessionRoutes` documents, with the checked options; `sessions.globalTokenRevocation()` decides. */
 export function createGlobalTokenRevocationRoute(manager: SessionManager, options: GlobalTokenRevocationOptions): (request: HttpRequest, resolved: ResolvedHttpOptions) => Promise<HttpResponse> {
   return async function globalTokenRevocation(request, resolved) {
     if (request.method !== 'POST') return methodNotAllowedResponse('POST');

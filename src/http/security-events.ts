@@ -10,18 +10,16 @@ import { report } from './report.js';
 import { mediaType, type HttpRequest } from './request.js';
 import { methodNotAllowedResponse, NO_STORE, temporarilyUnavailableResponse, type HttpResponse } from './response.js';
 
-// Push-based SET delivery (RFC 8935, section 2): 202 with no body (a replayed jti too), 400 `{ err, description }` for a refused SET, 503 when nothing was decided so the transmitter retries.
-
 const refusal = (err: SecurityEventError, description: string): HttpResponse => ({
   status: 400,
   headers: { 'content-type': 'application/json', 'content-language': 'en', 'cache-control': NO_STORE },
   setCookies: [],
   body: JSON.stringify({ err, description }),
 });
-// Section 2.2: no body, and no header beyond what HTTP needs.
+// RFC 8935, section 2.2: no body, and no header beyond what HTTP needs.
 const ACCEPTED: HttpResponse = { status: 202, headers: {}, setCookies: [], body: '' };
 
-/** Answers `POST <prefix>/security-events`, with the checked options. */
+/** Answers `POST <prefix>/security-events` (push-based SET delivery, RFC 8935 section 2) as `createSessionRoutes` documents, with the checked options; `503` only when nothing was decided, so the transmitter retries. */
 export function createSecurityEventsRoute(manager: SessionManager, options: SecurityEventOptions): (request: HttpRequest, resolved: Resolved) => Promise<HttpResponse> {
   // The route's own refusals are told to onRefused as securityEvent()'s are.
   const refuse = (resolved: Resolved, err: SecurityEventError, description: string, issuer?: string): HttpResponse => {
