@@ -8,14 +8,9 @@ import { readBodyText } from './body.js';
 import { callBack } from '../events.js';
 import { report } from './report.js';
 import { mediaType, type HttpRequest } from './request.js';
-import { methodNotAllowedResponse, NO_STORE, temporarilyUnavailableResponse, type HttpResponse } from './response.js';
+import { jsonResponse, methodNotAllowedResponse, temporarilyUnavailableResponse, type HttpResponse } from './response.js';
 
-const refusal = (err: SecurityEventError, description: string): HttpResponse => ({
-  status: 400,
-  headers: { 'content-type': 'application/json', 'content-language': 'en', 'cache-control': NO_STORE },
-  setCookies: [],
-  body: JSON.stringify({ err, description }),
-});
+const refusal = (err: SecurityEventError, description: string): HttpResponse => jsonResponse(400, { err, description }, { headers: { 'content-type': 'application/json', 'content-language': 'en' } });
 // RFC 8935, section 2.2: no body, and no header beyond what HTTP needs.
 const ACCEPTED: HttpResponse = { status: 202, headers: {}, setCookies: [], body: '' };
 
