@@ -85,12 +85,13 @@ function routeOf(rest: string, events: Route | undefined): { readonly route: Rou
 async function revocationLinkPage(manager: SessionManager, request: HttpRequest, selfPath: string, resolved: ResolvedHttpOptions): Promise<HttpResponse> {
   if (!['GET', 'HEAD', 'POST'].includes(request.method)) return methodNotAllowedResponse('GET, HEAD, POST');
   if (request.method === 'POST' && isCrossSiteRequest(request, resolved.trustProxy)) return crossSiteResponse();
-  try {
-    return await notMePage(manager, request, selfPath);
-  } catch (error) {
-    report(resolved.onError, error);
-    return unavailableResponse(request, resolved.retryAfter);
-  }
+  return notMePage(manager, request, selfPath).catch((error: unknown) => failClosed(error, request, resolved));
+}
+
+// The manager only throws for store trouble here (inputs were checked): reported, and the store outage's 503.
+function failClosed(error: unknown, request: HttpRequest, resolved: ResolvedHttpOptions): HttpResponse {
+  report(resolved.onError, error);
+  return unavailableResponse(request, resolved.retryAfter);
 }
 
 /** The first language tag of Accept-Language when it is a valid locale, for "3 hours ago". */
@@ -157,13 +158,7 @@ export function createSessionRoutes(manager: SessionManager, options: SessionRou
     if (denied !== undefined) return route === eventsOf ? { ...denied, setCookies: [] } : denied;
     const fresh = requireFresh === undefined || isFreshRequest(state, requireFresh);
     if (!fresh && route.endsOthers?.(sessions!, segment) === true) return reauthenticationResponse(request, resolved);
-    try {
-      return await route.run(sessions!, request, segment, fresh);
-    } catch (error) {
-      // The manager only throws for store trouble here (inputs were checked): fail closed.
-      report(resolved.onError, error);
-      return unavailableResponse(request, resolved.retryAfter);
-    }
+    return route.run(sessions!, request, segment, fresh).catch((error: unknown) => failClosed(error, request, resolved));
   };
   return { prefix, respond };
 }
