@@ -119,6 +119,8 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
   };
 
   const validate = createValidate(context);
+  const revokedEntry = (row: SessionRecord, at: number, reason: string, by: string | undefined) => entryFor(context, { userId: row.userId, tenantId: row.tenantId, type: 'session.revoked', at, reason, sessionId: row.id, deviceLabel: sessionLabel(row), ip: row.ip, by });
+  const revokedEvent = (row: SessionRecord, at: number, reason: string, by: string | undefined) => hub.emit({ type: 'session.revoked', at, userId: row.userId, tenantId: row.tenantId, sessionIds: [row.id], reason, by, ip: row.ip, deviceLabel: sessionLabel(row) });
 
   const reauthenticated = async (sessionId: string, options: ReauthenticateOptions = {}): Promise<Session | null> => {
     ensureOpen();
@@ -151,11 +153,11 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     if ((options.userId !== undefined && known.userId !== options.userId) || (options.tenantId !== undefined && known.tenantId !== options.tenantId)) return false;
     const at = clock();
     const reason = options.reason ?? 'revoked';
-    const activity = entryFor(context, { userId: known.userId, tenantId: known.tenantId, type: 'session.revoked', at, reason, sessionId, deviceLabel: sessionLabel(known), ip: known.ip, by: options.by });
+    const activity = revokedEntry(known, at, reason, options.by);
     const before = await calls.call('revoke', (due) => store.revoke(sessionId, { at, reason, denyUntil: context.denyUntil(at), activity, userId: known.userId }, due));
     if (before === null) return false;
     context.afterRevocation(before.userId);
-    hub.emit({ type: 'session.revoked', at, userId: before.userId, tenantId: before.tenantId, sessionIds: [before.id], reason, by: options.by, ip: before.ip, deviceLabel: sessionLabel(before) });
+    revokedEvent(before, at, reason, options.by);
     return true;
   };
 
@@ -198,10 +200,9 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
   const revokeInScope = async (userId: string, scope: OthersScope, { reason, by, forgetDevice }: { reason: string; by?: string | undefined; forgetDevice?: string | undefined }): Promise<string[]> => {
     ensureOpen();
     const at = clock();
-    const activityOf = (row: SessionRecord) => entryFor(context, { userId, tenantId: row.tenantId, type: 'session.revoked', at, reason, sessionId: row.id, deviceLabel: sessionLabel(row), ip: row.ip, by });
-    const ended = await calls.call('revoke', (due) => store.revokeOthers(userId, { ...scope, at, reason, denyUntil: context.denyUntil(at), activityOf, forgetDevice }, due));
+    const ended = await calls.call('revoke', (due) => store.revokeOthers(userId, { ...scope, at, reason, denyUntil: context.denyUntil(at), activityOf: (row) => revokedEntry(row, at, reason, by), forgetDevice }, due));
     if (ended.length > 0) context.afterRevocation(userId);
-    for (const row of ended) hub.emit({ type: 'session.revoked', at, userId, tenantId: row.tenantId, sessionIds: [row.id], reason, by, ip: row.ip, deviceLabel: sessionLabel(row) });
+    for (const row of ended) revokedEvent(row, at, reason, by);
     return ended.map((row) => row.id);
   };
 
