@@ -1,7 +1,4 @@
-/**
- * The bytes of a web stream, or `undefined` once they pass `limit` bytes, when the stream is
- * cancelled: a body larger than the limit is never held, however fast it is sent.
- */
+/** The bytes of a web stream, or `undefined` once they pass `limit` bytes, when the stream is cancelled: a body larger than the limit is never held, however fast it is sent. */
 export async function readLimited(body: ReadableStream<Uint8Array>, limit: number): Promise<Buffer | undefined> {
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];

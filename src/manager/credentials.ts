@@ -47,8 +47,7 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
       const actor = callOptions<SignOutOptions>('signOut()', options, OPTION_KEYS.signOut);
       checkId('session.userId', session?.userId);
       if (actor.thisDeviceOnly !== undefined && typeof actor.thisDeviceOnly !== 'boolean') throw invalidInput('thisDeviceOnly must be a boolean.');
-      // Who signs out, and in which tenant, is read from the store, not from the object given: a support
-      // session's sign-out is its impersonator's even when the app passes only the id and the user.
+      // Who signs out, and in which tenant, is read from the store, not from the object given: a support session's sign-out is its impersonator's even when the app passes only the id and the user.
       const stored = (await storedSessionOf(context, session.userId, session.id))?.session;
       const tenantId = (stored ?? session).tenantId ?? actor.tenantId;
       const by = actor.by ?? actorOf(undefined, stored);

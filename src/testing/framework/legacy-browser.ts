@@ -21,10 +21,7 @@ function effectivePolicy(header: string | null): string {
   return known.at(-1) ?? 'strict-origin-when-cross-origin';
 }
 
-/**
- * The `Origin` header of a POST from a page at `pageUrl` (served with `referrerPolicy`) to
- * `targetUrl`: the page's origin, or `"null"` where the policy withholds it.
- */
+/** The `Origin` header of a POST from a page at `pageUrl` (served with `referrerPolicy`) to `targetUrl`: the page's origin, or `"null"` where the policy withholds it. */
 export function originOfFormPost(referrerPolicy: string | null, pageUrl: string, targetUrl: string): string {
   const page = new URL(pageUrl);
   const target = new URL(targetUrl);
