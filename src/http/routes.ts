@@ -59,13 +59,15 @@ const signOutEverywhere: Route = {
     return emptyResponse(204);
   },
 };
+// The session a request signs in with: its cookie's or Bearer token's, or an access token's `sid`.
+const ownId = (sessions: RequestSessions): string | undefined => sessions.current?.id ?? sessions.accessToken?.sid;
 // Own sessions only; an id of the wrong shape, unknown, or someone else's: the same 404.
 const revokeOne: Route = {
   methods: ['DELETE'],
   // Ending this very session is a sign-out (the global-logout policy included), which never needs a fresh session.
-  endsOthers: (sessions, segment) => segment !== sessions.current?.id,
+  endsOthers: (sessions, segment) => segment !== ownId(sessions),
   run: async (sessions, request, segment, fresh) => {
-    if (segment !== sessions.current?.id) return isSessionId(segment) && (await sessions.revoke(segment)) ? emptyResponse(204) : notFoundResponse();
+    if (segment !== ownId(sessions)) return isSessionId(segment) && (await sessions.revoke(segment)) ? emptyResponse(204) : notFoundResponse();
     await signOut.run(sessions, request, segment, fresh);
     return emptyResponse(204);
   },

@@ -100,7 +100,7 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
   revokeOthers(userId: string, keepSessionId: string, options?: RevokeOthersSessionsOptions): Promise<RevokeOthersResult>;
   /**
    * Signs this device out, or every device when the global-logout policy says so (unless
-   * `thisDeviceOnly`, or the session is a support session: it ends alone).
+   * `thisDeviceOnly`, or the session is a support session or of a kind "sign out everywhere" leaves, an API token: it ends alone).
    * @param session - The signed-in session, as `validate` returned it.
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad `session.userId` or a `thisDeviceOnly` that is not a boolean;
    * `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`. An error of a `globalLogout` policy function propagates as is, and nothing is signed out.

@@ -51,10 +51,10 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
       const stored = (await storedSessionOf(context, session.userId, session.id))?.session;
       const tenantId = (stored ?? session).tenantId ?? actor.tenantId;
       const by = actor.by ?? actorOf(undefined, stored);
-      // A support session ends alone: the user's devices are not the admin's to sign out.
-      const support = stored === undefined ? typeof (session as { readonly impersonatorId?: unknown }).impersonatorId === 'string' : stored.impersonatorId !== undefined;
+      // A support session ends alone: the user's devices are not the admin's to sign out. So does a kind "sign out everywhere" leaves (an API token).
+      const alone = stored === undefined ? typeof (session as { readonly impersonatorId?: unknown }).impersonatorId === 'string' : stored.impersonatorId !== undefined || !config.everywhereKinds.includes(stored.kind);
       // A failing policy ends nothing, as a failing store does: asked again, the sign-out reaches every device it must.
-      const global = actor.thisDeviceOnly !== true && !support && (await config.globalLogout({ userId: session.userId, tenantId })) === true;
+      const global = actor.thisDeviceOnly !== true && !alone && (await config.globalLogout({ userId: session.userId, tenantId })) === true;
       // Everywhere before this device: a store failure between the two leaves this device signed in, so "Sign out" again reaches every device.
       // Judged after the policy, right before the epoch ends it: this device's sign-out is still recorded, a row ended meanwhile (another's "sign out everywhere") not twice.
       const live = global ? await liveSessionOf(context, session.userId, session.id, config.clock(), false) : undefined;
