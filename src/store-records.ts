@@ -52,7 +52,7 @@ export interface SessionRecord {
   readonly secretHash: Uint8Array;
   /** When the session was created (ms). Always greater than the user's epoch at creation. */
   readonly createdAt: number;
-  /** Absolute expiry (ms): `createdAt + maxAge`. Never extended by activity. */
+  /** Absolute expiry (ms): `maxAge` from the sign-in, on the signing-in server's clock. Never extended by activity. */
   readonly expiresAt: number;
   /** Last time the session was used (ms), written at most once per touch interval. */
   readonly lastUsedAt: number;

@@ -4,7 +4,7 @@ import type { Epochs, SessionRecord } from '../store-records.js';
 
 /** The session a sign-in asks for, before the epochs are read. */
 export interface NewSessionRecord extends Omit<SessionRecord, 'revokedAt' | 'revokedReason' | 'lastUsedAt' | 'expiresAt'> {
-  /** Lifetime in ms: `expiresAt = createdAt + maxAge` once `createdAt` is decided. */
+  /** Lifetime in ms: `expiresAt = createdAt + maxAge`, from the `createdAt` asked for (this server's now), not the one decided. */
   readonly maxAge: number;
 }
 
@@ -61,7 +61,7 @@ export function decideSignIn<Row extends SignInRow>(record: NewSessionRecord, fa
   const replacing = replacesDevice(record, policy);
   const { limit } = policy;
   const live = [...facts.sessions].filter(
-    (other) => other.kind === record.kind && other.tenantId === record.tenantId && ownRefusal(other, facts, createdAt) === undefined,
+    (other) => other.kind === record.kind && other.tenantId === record.tenantId && ownRefusal(other, facts, record.createdAt) === undefined,
   );
   const replaced = replacing ? live.filter((other) => other.deviceKey === record.deviceKey) : [];
   if (limit === undefined) return { createdAt, replaced, evicted: [] };
