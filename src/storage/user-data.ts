@@ -46,7 +46,8 @@ export function reauthenticate(store: SessionStore, userId: string, sessionId: s
     const state = checkUserState(await store.readUser(userId, undefined, sessionId), userId);
     const row = state.sessions.find((session) => session.id === sessionId);
     if (row === undefined || ownRefusal(row, { epochs: state.epochs, tenantEpochs: ownEntry(state.tenantEpochs, row.tenantId) }, at, 'readUser') !== undefined) return false;
-    const session = { ...row, authenticatedAt: Math.max(row.authenticatedAt, at) };
+    // A use too, as a rotation is: a touch that landed since the read (no version moves for one) is not written back over.
+    const session = { ...row, authenticatedAt: Math.max(row.authenticatedAt, at), lastUsedAt: Math.max(row.lastUsedAt, at) };
     const writes: Write[] = [{ type: 'insert', session }, ...(entry === undefined ? [] : [{ type: 'activity', entry } as const])];
     return (await apply({ owner: { userId }, version: state.version, writes })) || undefined;
   });
