@@ -59,7 +59,6 @@ const signOutEverywhere: Route = {
     return emptyResponse(204);
   },
 };
-// The session a request signs in with: its cookie's or Bearer token's, or an access token's `sid`.
 const ownId = (sessions: RequestSessions): string | undefined => sessions.current?.id ?? sessions.accessToken?.sid;
 // Own sessions only; an id of the wrong shape, unknown, or someone else's: the same 404.
 const revokeOne: Route = {

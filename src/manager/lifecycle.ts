@@ -146,8 +146,13 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     let known = read?.id === sessionId ? read : undefined;
     if (known === undefined) {
       const found = await readSession(context, sessionId);
+      if (found === null) return false;
       // Already ended (signed out, expired, signed out everywhere): nothing to end, nothing to tell. An idle one still holds access tokens.
-      if (found === null || (await judgeLookup(context, found, clock(), false)) !== undefined) return false;
+      // Here or in the store's batch, perhaps by an instance unheard here: the access-token state this instance caches is dropped all the same.
+      if ((await judgeLookup(context, found, clock(), false)) !== undefined) {
+        context.accessTokens?.invalidate(found.session.userId);
+        return false;
+      }
       known = found.session;
     }
     if ((options.userId !== undefined && known.userId !== options.userId) || (options.tenantId !== undefined && known.tenantId !== options.tenantId)) return false;
@@ -155,6 +160,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const reason = options.reason ?? 'revoked';
     const activity = revokedEntry(known, at, reason, options.by);
     const before = await calls.call('revoke', (due) => store.revoke(sessionId, { at, reason, denyUntil: context.denyUntil(at), activity, userId: known.userId }, due));
+    context.accessTokens?.invalidate(known.userId);
     if (before === null) return false;
     context.afterRevocation(before.userId);
     revokedEvent(before, at, reason, options.by);
