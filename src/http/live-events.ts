@@ -1,4 +1,5 @@
 import { SessionError } from '../errors.js';
+import { getOrAdd } from '../get-or-add.js';
 import { MAX_TIMER_DELAY } from '../option-checks.js';
 import type { SessionLiveness, SessionManager } from '../manager/api.js';
 import type { Session } from '../session.js';
@@ -91,10 +92,9 @@ class LiveStream {
   }
 }
 
-// Where each manager's streams are served: only a request there watches its session without using it.
 const streamPaths = new WeakMap<SessionManager, Set<string>>();
 
-/** Whether `path` serves the live sign-out streams of `manager`'s sessions. */
+/** Whether `path` serves the live sign-out streams of `manager`'s sessions: only a request there watches its session without using it. */
 export const isStreamPath = (manager: SessionManager, path: string): boolean => streamPaths.get(manager)?.has(path) === true;
 
 /** The streams of one `createSessionRoutes`, their shared timers and subscription. */
@@ -116,7 +116,7 @@ export class LiveEventsHub {
   constructor(manager: SessionManager, options: ResolvedLiveEventsOptions, path: string) {
     this.#manager = manager;
     this.#options = options;
-    streamPaths.set(manager, (streamPaths.get(manager) ?? new Set<string>()).add(path));
+    getOrAdd(streamPaths, manager, () => new Set<string>()).add(path);
   }
 
   /** The answer to `GET <prefix>/events`. */

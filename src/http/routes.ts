@@ -89,7 +89,7 @@ async function revocationLinkPage(manager: SessionManager, request: HttpRequest,
   return notMePage(manager, request, selfPath).catch((error: unknown) => failClosed(error, request, resolved));
 }
 
-// The manager only throws for store trouble here (inputs were checked): reported, and the store outage's 503.
+// The manager throws here only when the store or the app's global-logout policy fails (inputs were checked): reported, and the outage's 503.
 function failClosed(error: unknown, request: HttpRequest, resolved: ResolvedHttpOptions): HttpResponse {
   report(resolved.onError, error);
   return unavailableResponse(request, resolved.retryAfter);
