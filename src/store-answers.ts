@@ -32,15 +32,13 @@ export function checkAllEpochs(epochs: unknown, what: string): Epochs {
 /** Checks the fields of a record that liveness and identity are decided from. */
 export function checkRecord(record: unknown, what: string): SessionRecord {
   if (!isObject(record)) throw malformed(what, 'a session that is not an object');
-  const { id, userId, kind, tenantId, createdAt, expiresAt, lastUsedAt, authenticatedAt, persistent } = record;
+  const { id, userId, kind, createdAt, expiresAt, lastUsedAt, authenticatedAt, persistent } = record;
   if (typeof id !== 'string' || typeof userId !== 'string' || typeof kind !== 'string') throw malformed(what, 'a session whose id, userId or kind is not a string');
-  if (tenantId !== undefined && typeof tenantId !== 'string') throw malformed(what, 'a session whose tenantId is not a string');
+  for (const name of ['tenantId', 'impersonatorId', 'impersonatorSessionId']) if (record[name] !== undefined && typeof record[name] !== 'string') throw malformed(what, `a session whose ${name} is not a string`);
   if (!isTime(createdAt) || !isTime(expiresAt) || !isTime(lastUsedAt) || !isTime(authenticatedAt)) {
     throw malformed(what, 'a session whose createdAt, expiresAt, lastUsedAt or authenticatedAt is not a finite number');
   }
   if (persistent !== undefined && typeof persistent !== 'boolean') throw malformed(what, 'a session whose persistent is neither absent nor a boolean');
-  if (record['impersonatorId'] !== undefined && typeof record['impersonatorId'] !== 'string') throw malformed(what, 'a session whose impersonatorId is not a string');
-  if (record['impersonatorSessionId'] !== undefined && typeof record['impersonatorSessionId'] !== 'string') throw malformed(what, 'a session whose impersonatorSessionId is not a string');
   for (const name of ['revokedAt', 'rotatedAt']) if (record[name] !== undefined && !isTime(record[name])) throw malformed(what, `a session whose ${name} is neither absent nor a finite number`);
   if (record['impersonatorEpochs'] !== undefined) checkAllEpochs(record['impersonatorEpochs'], what);
   for (const name of ['rotationSalt', 'retiredSecretHashes']) if (record[name] !== undefined && typeof record[name] !== 'string') throw malformed(what, `a session whose ${name} is neither absent nor text`);
