@@ -2,9 +2,6 @@ import { callBack } from '../../src/events.js';
 import type { RevocationNotice } from '../../src/store.js';
 import type { Driver } from './driver.js';
 
-/** Fans notices from one pub/sub connection out to the store's listeners. */
-export type Notices = ReturnType<typeof createNotices>;
-
 // Published after an interruption, to learn when the subscription delivers again (no user id is empty).
 const PROBE = '';
 const PROBE_INTERVAL = 250;
