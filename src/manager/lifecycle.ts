@@ -54,7 +54,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     (await judgeAll(context, await calls.call('listByUser', () => store.listByUser(userId)), now)).flatMap(({ record, refusal }) => (record.impersonatorId !== undefined && refusal !== undefined ? [record] : []));
 
   const create = async (input: CreateSessionInput, how: CreateHow = {}): Promise<CreatedSession> => {
-    const { reason = 'sign_in', authenticatedAt, impersonatorId } = how;
+    const { reason = 'sign_in', authenticatedAt, impersonatorId, replacing: change } = how;
     const by = impersonatorId;
     ensureOpen();
     checkCreateInput(input, config);
@@ -90,7 +90,6 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       federated,
     };
     // A credential change's sign-out everywhere comes first, in the same batch as this sign-in.
-    const { replacing: change } = how;
     const everywhere = config.everywhereKinds;
     const invalidated = change && { id: change.id, reason, raise: { kinds: everywhere, at: now, activity: entryFor(context, { userId: input.userId, tenantId: change.tenantId, type: 'user.session_invalidated', at: now, reason, by: change.by }) } };
     const activity = entryFor(context, { userId: input.userId, tenantId: input.tenantId, type: 'session.created', at: now, reason, sessionId: record.id, deviceLabel: sessionLabel(record), ip: record.ip, by });
