@@ -7,7 +7,8 @@ import type { SessionView } from './session.js';
  *   change asked for may or may not be made, and every operation is safe to call again.
  * - `INVALID_INPUT`: an argument has the wrong shape (empty user id, unknown kind, ...).
  * - `INVALID_CONFIGURATION`: options that contradict themselves, found at startup.
- * - `UNAUTHENTICATED`: an action that needs a signed-in request was called without one.
+ * - `UNAUTHENTICATED`: an action that needs a signed-in request was called without one, or a sign-in was overtaken by a sign-out
+ *   of the user's sessions (a password change elsewhere) while under way: check the credentials again.
  * - `STORE_ERROR`: the store failed in a way that is not an outage (a bug, a schema problem, a malformed answer).
  * - `CLOSED`: the manager or store was closed.
  * - `SESSION_LIMIT`: a sign-in refused at `maxSessions` (`onMaxSessions: "refuse"`); {@link SessionError.sessions} lists them.

@@ -1,0 +1,91 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { RedisClientType } from 'redis';
+import { postgresStore } from '../../adapters/postgres/index.js';
+import { redisStore } from '../../adapters/redis/index.js';
+import { createSessionManager, memoryStore, type SessionManager, type SessionStore } from '../../src/index.js';
+import { UA } from '../support/clock.js';
+import { dropSchemas, freshSchema, postgresUp, testPool } from '../support/postgres-database.js';
+import { connectNodeRedis, deleteRunKeys, freshPrefix as freshRedisPrefix } from '../support/redis-clients.js';
+import { requireService } from '../support/services.js';
+
+// Two app servers on one store. A sign-in on server A (its password already checked) has read the
+// user and decided; before its batch, server B's password change (or "sign out everywhere") lands.
+// A's batch then loses on the version, and A reads and decides again.
+function signInServer(raw: SessionStore, onBatch: () => (() => Promise<void>) | undefined): SessionStore {
+  return new Proxy(raw, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver) as unknown;
+      if (key === 'apply') {
+        return async (...args: Parameters<SessionStore['apply']>) => {
+          if (args[0].writes.some((write) => write.type === 'insert')) await onBatch()?.();
+          return target.apply(...args);
+        };
+      }
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+const CHANGES: Record<string, (owner: SessionManager, user: string, ownSessionId: string) => Promise<unknown>> = {
+  passwordChanged: (owner, user, ownSessionId) => owner.passwordChanged(user, { currentSessionId: ownSessionId }),
+  passwordReset: (owner, user) => owner.passwordReset(user),
+  revokeAll: (owner, user) => owner.revokeAll(user),
+  revokeTenant: (owner) => owner.revokeTenant(TENANT),
+};
+const TENANT = 'acme';
+
+function cases(name: string, up: boolean, open: () => Promise<SessionStore>) {
+  describe.skipIf(!up)(`${name}: a sign-in under way when the user's sessions are ended on another server`, () => {
+    for (const [change, run] of Object.entries(CHANGES)) {
+      it(`${change}: nothing signed in before the change survives it`, async () => {
+        let hook: (() => Promise<void>) | undefined;
+        const a = createSessionManager({ store: signInServer(await open(), () => { const h = hook; hook = undefined; return h; }), epochCacheTtl: 0 });
+        const b = createSessionManager({ store: await open(), epochCacheTtl: 0 });
+        const user = `overtaken-${change}-${Math.random().toString(36).slice(2)}`;
+        const owner = await b.create({ userId: user, tenantId: TENANT, userAgent: UA.firefoxWindows });
+        hook = async () => void (await run(b, user, owner.session.id));
+        const outcome = await a.create({ userId: user, tenantId: TENANT, userAgent: UA.chromeMac }).then(
+          async (made) => ({ signedIn: (await b.validate(made.token)).ok }),
+          (error: { code?: string }) => ({ refused: error.code }),
+        );
+        expect(hook).toBeUndefined();
+        // A tenant's sign-out moves no user's version: the sign-in's batch lands, its session already ended by the tenant's epoch.
+        expect(outcome).toEqual(change === 'revokeTenant' ? { signedIn: false } : { refused: 'UNAUTHENTICATED' });
+        // Nothing was stored for it: the user's sessions are the changing device's, or none.
+        expect((await b.list(user)).map((view) => view.browser)).not.toContain('Chrome');
+        // A sign-in started after the change signs in.
+        expect((await b.validate((await a.create({ userId: user, tenantId: TENANT, userAgent: UA.chromeMac })).token)).ok).toBe(true);
+      });
+    }
+  });
+}
+
+cases('memory', true, (() => { const shared = memoryStore(); return async () => shared; })());
+
+const pgUp = await postgresUp();
+const pool = testPool();
+const schema = freshSchema('sio');
+let pgMigrated: Promise<void> | undefined;
+cases('postgres', pgUp, async () => {
+  const store = postgresStore({ pool, schema, listen: false });
+  pgMigrated ??= store.migrate();
+  await pgMigrated;
+  return store;
+});
+
+const redisUp = await requireService('Redis', 6379);
+let client: RedisClientType | undefined;
+const rprefix = freshRedisPrefix('sio');
+cases('redis', redisUp, async () => {
+  client ??= await connectNodeRedis(6379);
+  return redisStore({ client, prefix: rprefix });
+});
+
+afterAll(async () => {
+  await dropSchemas(pool, [schema]);
+  await pool.end();
+  if (client !== undefined) {
+    await deleteRunKeys(client);
+    await client.close();
+  }
+});
