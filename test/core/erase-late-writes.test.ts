@@ -1,16 +1,7 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import type { RedisClientType } from 'redis';
-import { postgresStore } from '../../adapters/postgres/index.js';
-import { mysqlStore } from '../../adapters/mysql/index.js';
-import { redisStore } from '../../adapters/redis/index.js';
-import { createSessionManager, memoryStore, type SessionManager, type SessionStore } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { createSessionManager, type SessionManager, type SessionStore } from '../../src/index.js';
 import { UA } from '../support/clock.js';
-import { dropSchemas, freshSchema, postgresUp, testPool } from '../support/postgres-database.js';
-import { dropPrefixes, freshPrefix as freshMysqlPrefix, mysqlUp, testMysqlPool } from '../support/mysql-database.js';
-import { connectNodeRedis, deleteRunKeys, freshPrefix as freshRedisPrefix } from '../support/redis-clients.js';
-import { requireService } from '../support/services.js';
-import { sqliteStore } from '../../adapters/sqlite/index.js';
-import { tempDatabases } from '../sqlite/temp.js';
+import { sharedStores } from '../support/shared-stores.js';
 
 // Two app instances on one store: instance A runs an ordinary call on a user's session while
 // instance B serves that user's "delete my account" (eraseUser). A's store is the same store,
@@ -103,51 +94,4 @@ function cases(name: string, up: boolean, open: () => Promise<SessionStore>) {
   });
 }
 
-cases('memory', true, (() => { const shared = memoryStore(); return async () => shared; })());
-
-// Two instances on one SQLite file: two connections.
-const files = tempDatabases();
-const sqliteFile = files.next();
-cases('sqlite', true, async () => sqliteStore({ filename: sqliteFile }));
-
-const pgUp = await postgresUp();
-const pool = testPool();
-const schema = freshSchema('rv');
-let pgMigrated: Promise<void> | undefined;
-cases('postgres', pgUp, async () => {
-  const store = postgresStore({ pool, schema, listen: false });
-  pgMigrated ??= store.migrate();
-  await pgMigrated;
-  return store;
-});
-
-const myUp = await mysqlUp();
-const mpool = testMysqlPool();
-const mprefix = freshMysqlPrefix('rv');
-let myMigrated: Promise<void> | undefined;
-cases('mysql', myUp, async () => {
-  const store = mysqlStore({ pool: mpool, prefix: mprefix });
-  myMigrated ??= store.migrate();
-  await myMigrated;
-  return store;
-});
-
-const redisUp = await requireService('Redis', 6379);
-let client: RedisClientType | undefined;
-const rprefix = freshRedisPrefix('rv');
-cases('redis', redisUp, async () => {
-  client ??= await connectNodeRedis(6379);
-  return redisStore({ client, prefix: rprefix });
-});
-
-afterAll(async () => {
-  files.removeAll();
-  if (pgUp) await dropSchemas(pool, [schema]);
-  await pool.end();
-  if (myUp) await dropPrefixes(mpool, [mprefix]);
-  await mpool.end();
-  if (client !== undefined) {
-    await deleteRunKeys(client);
-    await client.close();
-  }
-});
+for (const store of await sharedStores('rv')) cases(store.name, store.up, store.open);

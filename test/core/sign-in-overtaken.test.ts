@@ -1,12 +1,7 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import type { RedisClientType } from 'redis';
-import { postgresStore } from '../../adapters/postgres/index.js';
-import { redisStore } from '../../adapters/redis/index.js';
-import { createSessionManager, memoryStore, type SessionManager, type SessionStore } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { createSessionManager, type SessionManager, type SessionStore } from '../../src/index.js';
 import { UA } from '../support/clock.js';
-import { dropSchemas, freshSchema, postgresUp, testPool } from '../support/postgres-database.js';
-import { connectNodeRedis, deleteRunKeys, freshPrefix as freshRedisPrefix } from '../support/redis-clients.js';
-import { requireService } from '../support/services.js';
+import { sharedStores } from '../support/shared-stores.js';
 
 // Two app servers on one store. A sign-in on server A (its password already checked) has read the
 // user and decided; before its batch, server B's password change (or "sign out everywhere") lands.
@@ -60,32 +55,4 @@ function cases(name: string, up: boolean, open: () => Promise<SessionStore>) {
   });
 }
 
-cases('memory', true, (() => { const shared = memoryStore(); return async () => shared; })());
-
-const pgUp = await postgresUp();
-const pool = testPool();
-const schema = freshSchema('sio');
-let pgMigrated: Promise<void> | undefined;
-cases('postgres', pgUp, async () => {
-  const store = postgresStore({ pool, schema, listen: false });
-  pgMigrated ??= store.migrate();
-  await pgMigrated;
-  return store;
-});
-
-const redisUp = await requireService('Redis', 6379);
-let client: RedisClientType | undefined;
-const rprefix = freshRedisPrefix('sio');
-cases('redis', redisUp, async () => {
-  client ??= await connectNodeRedis(6379);
-  return redisStore({ client, prefix: rprefix });
-});
-
-afterAll(async () => {
-  await dropSchemas(pool, [schema]);
-  await pool.end();
-  if (client !== undefined) {
-    await deleteRunKeys(client);
-    await client.close();
-  }
-});
+for (const store of await sharedStores('sio')) cases(store.name, store.up, store.open);
