@@ -102,6 +102,9 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       created = await calls.call('create', (due) => store.create(record, { replaceDevice: kindOptions.replaceDevice, denyUntil: context.denyUntil(now), limit, activity, deviceHash: hash, replacing: invalidated }, due));
     } catch (error) {
       if (limit !== undefined && error instanceof SessionError && error.code === 'SESSION_LIMIT') throw await limitReached(error, input, kind);
+      // Its batch may have landed with the answer lost: the session nobody holds ends, and a batch at the user's version stops one still on its way.
+      const at = clock();
+      if (error instanceof SessionError && error.code === 'STORE_UNAVAILABLE') await calls.call('revoke', (due) => store.revoke(record.id, { at, reason: 'revoked', denyUntil: context.denyUntil(at), activity: revokedEntry(record, at, 'revoked', by), userId: input.userId, fence: true }, due)).catch((failure: unknown) => config.onError(failure));
       throw error;
     }
     const { session, replacedIds, evictedIds } = created;
@@ -118,7 +121,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
   };
 
   const validate = createValidate(context);
-  const revokedEntry = (row: SessionRecord, at: number, reason: string, by: string | undefined) => entryFor(context, { userId: row.userId, tenantId: row.tenantId, type: 'session.revoked', at, reason, sessionId: row.id, deviceLabel: sessionLabel(row), ip: row.ip, by });
+  const revokedEntry = (row: Pick<SessionRecord, 'id' | 'userId' | 'tenantId' | 'ip'> & Parameters<typeof sessionLabel>[0], at: number, reason: string, by: string | undefined) => entryFor(context, { userId: row.userId, tenantId: row.tenantId, type: 'session.revoked', at, reason, sessionId: row.id, deviceLabel: sessionLabel(row), ip: row.ip, by });
   const revokedEvent = (row: SessionRecord, at: number, reason: string, by: string | undefined) => hub.emit({ type: 'session.revoked', at, userId: row.userId, tenantId: row.tenantId, sessionIds: [row.id], reason, by, ip: row.ip, deviceLabel: sessionLabel(row) });
 
   const reauthenticated = async (sessionId: string, options: ReauthenticateOptions = {}): Promise<Session | null> => {

@@ -14,10 +14,11 @@ export async function revoke(store: SessionStore, sessionId: string, options: Re
   if (owner === undefined) return null;
   return versioned(store, { userId: owner }, 'revoke', due, async (apply) => {
     const state = checkUserState(await store.readUser(owner, undefined, sessionId), owner);
-    const row = state.sessions.find((session) => session.id === sessionId);
-    if (row === undefined || row.revokedAt !== undefined) return null;
-    const writes = [...ending(row, options), ...activity(options)];
-    return (await apply({ owner: { userId: owner }, version: state.version, writes, notify: true })) ? row : undefined;
+    const found = state.sessions.find((session) => session.id === sessionId);
+    const row = found?.revokedAt === undefined ? found : undefined;
+    if (row === undefined && options.fence !== true) return null;
+    const writes = row === undefined ? [] : [...ending(row, options), ...activity(options)];
+    return (await apply({ owner: { userId: owner }, version: state.version, writes, notify: row !== undefined })) ? (row ?? null) : undefined;
   });
 }
 

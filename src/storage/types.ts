@@ -42,6 +42,8 @@ export interface RevokeOptions {
   readonly activity?: ActivityRecord | undefined;
   /** The session's owner, when the caller read it already: one store read fewer. */
   readonly userId?: string | undefined;
+  /** With `userId`: a batch at the version read even when nothing ends, so one sent earlier at that version can no longer land. */
+  readonly fence?: boolean | undefined;
 }
 
 /** Options of raising a user's or tenant's epochs. */
