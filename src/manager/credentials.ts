@@ -2,7 +2,7 @@ import { invalidInput, isSessionError } from '../errors.js';
 import type { CredentialChangeOptions, CredentialChangeResult, SessionManager, SignOutOptions, SignOutResult } from './api.js';
 import type { ManagerContext } from '../core/context.js';
 import { actorOf, supportTenant } from './audit.js';
-import { checkId } from '../core/checks.js';
+import { checkActor, checkId } from '../core/checks.js';
 import { callOptions } from '../option-checks.js';
 import { OPTION_KEYS } from './option-keys.js';
 import type { Lifecycle } from '../core/lifecycle.js';
@@ -17,6 +17,7 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
 
   const changeCredential = async (userId: string, options: CredentialChangeOptions, reason: 'password_changed' | 'email_changed', keepCurrent: boolean): Promise<CredentialChangeResult> => {
     checkId('userId', userId);
+    checkActor(options);
     // The session that made the change counts only when it is a live session of that user.
     const current = await liveSessionOf(context, userId, options.currentSessionId, config.clock());
     const by = actorOf(options.by, current);
