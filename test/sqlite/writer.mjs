@@ -59,10 +59,19 @@ for (let round = 0; round < rounds; round++) {
     if (round % 10 === 5) {
       // The tenant's epoch covers every sign-in made before the raise, whichever process made
       // it, and every sign-in after it is born after it.
-      const before = await store.create(newRecord('tenant-user', { tenantId: 'tenant' }), { replaceDevice: false });
+      // Another process's raise landing while a sign-in is under way refuses it (UNAUTHENTICATED): the app signs in again.
+      const signIn = async (attempt = 0) => {
+        try {
+          return await store.create(newRecord('tenant-user', { tenantId: 'tenant' }), { replaceDevice: false });
+        } catch (error) {
+          if (error?.code !== 'UNAUTHENTICATED' || attempt === 4) throw error;
+          return signIn(attempt + 1);
+        }
+      };
+      const before = await signIn();
       const epochs = await store.revokeTenant('tenant', { kinds: ['browser'], at: before.session.createdAt - 60_000 });
       if (!(epochs.browser >= before.session.createdAt)) errors.push({ message: `tenant epoch ${epochs.browser} below ${before.session.createdAt}` });
-      const after = await store.create(newRecord('tenant-user', { tenantId: 'tenant' }), { replaceDevice: false });
+      const after = await signIn();
       if (!(after.session.createdAt > epochs.browser)) errors.push({ message: `sign-in at ${after.session.createdAt} not after ${epochs.browser}` });
     }
     if (round % 10 === 0) {
