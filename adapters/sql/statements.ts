@@ -101,7 +101,7 @@ export function sqlStatements(d: Dialect, n: Names) {
     highWater: d.upsert(H, ['scope', 'owner', 'kind', 'at'], ['scope', 'owner', 'kind'], { at: 'max' }),
     deny: d.upsert(D, ['user_id', 'session_id', 'until'], ['user_id', 'session_id'], { until: 'new' }),
     device: d.upsert(V, ['user_id', 'device_hash', 'last_seen_at'], ['user_id', 'device_hash'], { last_seen_at: 'new' }),
-    activity: d.insertIgnore(A, ['id', 'user_id', 'tenant_id', 'at', 'entry'], ['id']),
+    activity: d.upsert(A, ['id', 'user_id', 'tenant_id', 'at', 'entry'], ['id'], { entry: 'new' }),
     putKey: d.upsert(K, ['id', 'value', 'expires_at', 'user_id', 'version'], ['id'], { value: 'new', expires_at: 'new', user_id: 'new', version: 'inc' }),
     deleteKey: `DELETE FROM ${K} WHERE id = ?`,
     // Erased by primary key: MySQL's DELETE through a secondary index may wait on other users' locked rows.
