@@ -7,10 +7,13 @@ const MAX_ID_LENGTH = STORE_LIMITS.idLength;
 /** Text no store keeps as is: PostgreSQL refuses U+0000 and lone surrogates, others merge ids by replacing them with U+FFFD. */
 export const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/** Not printable text: a control character or a lone surrogate. Ids are printable: they go into keys, JSON values of a bounded size, logs. */
+export const NOT_PRINTABLE = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /** A user, tenant or session id every store can keep as it is. */
 export function checkId(name: string, value: unknown): asserts value is string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_ID_LENGTH || UNSTORABLE.test(value)) {
-    throw invalidInput(`${name} must be a non-empty string of at most ${MAX_ID_LENGTH} characters, without U+0000 or unpaired surrogates.`);
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_ID_LENGTH || NOT_PRINTABLE.test(value)) {
+    throw invalidInput(`${name} must be a non-empty string of at most ${MAX_ID_LENGTH} characters, without control characters or unpaired surrogates.`);
   }
 }
 

@@ -1,12 +1,10 @@
+import { NOT_PRINTABLE } from '../core/checks.js';
 import { invalidInput } from '../errors.js';
 import { FEDERATED_LIMITS, type FederatedIdentity } from '../store-records.js';
 
-// Printable text only: these values come from an ID token and go into store keys and indexes.
-const CONTROL = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/** Whether a value is text a federated store can keep: non-empty, bounded, no control characters. */
+/** Whether a value from an ID token is text a store can key by: non-empty, bounded, printable. */
 export function isFederatedText(value: unknown, max: number): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= max && !CONTROL.test(value);
+  return typeof value === 'string' && value.length > 0 && value.length <= max && !NOT_PRINTABLE.test(value);
 }
 
 /** Checks `federated` given to `create`/`signIn`, and answers a copy with only its three fields. */
