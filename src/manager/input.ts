@@ -19,24 +19,25 @@ export function cleanIp(ip: unknown): string | undefined {
   return cleaned.length > 0 ? cleaned : undefined;
 }
 
-/** Checks what `create()` was given: ids, a declared kind, JSON data within its size. */
-export function checkCreateInput(input: CreateSessionInput, config: ResolvedOptions): void {
+/** Checks what `create()` was given: ids, a declared kind, JSON data within its size. Answers the data as the JSON checked, which every store keeps. */
+export function checkCreateInput(input: CreateSessionInput, config: ResolvedOptions): CreateSessionInput['data'] {
   checkId('userId', input.userId);
   if (input.tenantId !== undefined) checkId('tenantId', input.tenantId);
   const kind = input.kind ?? 'browser';
   if (typeof kind !== 'string' || !config.kinds.has(kind)) throw invalidInput(`Unknown session kind "${String(kind)}": declare it in the kinds option.`);
   if (input.persistent !== undefined && typeof input.persistent !== 'boolean') throw invalidInput('persistent must be a boolean.');
-  if (input.data !== undefined) {
-    let serialised: string | undefined;
-    try {
-      serialised = JSON.stringify(input.data);
-    } catch {
-      serialised = undefined;
-    }
-    if (typeof input.data !== 'object' || input.data === null || Array.isArray(input.data) || serialised === undefined) throw invalidInput('data must be a JSON object.');
-    if (Buffer.byteLength(serialised) > STORE_LIMITS.dataBytes) throw invalidInput(`data must serialise to at most ${STORE_LIMITS.dataBytes} bytes.`);
-    if (holdsUnstorable(input.data)) throw invalidInput('data must not hold U+0000 or unpaired surrogates.');
+  if (input.data === undefined) return undefined;
+  let serialised: string | undefined;
+  try {
+    serialised = JSON.stringify(input.data);
+  } catch {
+    serialised = undefined;
   }
+  const data = serialised === undefined ? undefined : (JSON.parse(serialised) as unknown);
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw invalidInput('data must be a JSON object.');
+  if (Buffer.byteLength(serialised!) > STORE_LIMITS.dataBytes) throw invalidInput(`data must serialise to at most ${STORE_LIMITS.dataBytes} bytes.`);
+  if (holdsUnstorable(data)) throw invalidInput('data must not hold U+0000 or unpaired surrogates.');
+  return data as CreateSessionInput['data'];
 }
 
 /** The tokens presented at sign-in, as a list (one, several, or none). */

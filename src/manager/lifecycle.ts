@@ -57,7 +57,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const { reason = 'sign_in', authenticatedAt, impersonatorId, replacing: change } = how;
     const by = impersonatorId;
     ensureOpen();
-    checkCreateInput(input, config);
+    const data = checkCreateInput(input, config);
     const kind = input.kind ?? 'browser';
     // Support sessions only come from impersonate(): one made by hand would carry no actor.
     if ((kind === 'impersonation') !== (impersonatorId !== undefined)) {
@@ -81,7 +81,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       maxAge: how.maxAge ?? kindOptions.maxAge,
       ...device,
       ip: applyIpPolicy(cleanIp(input.ip), config.ipPolicy),
-      data: input.data,
+      data,
       // Only "don't remember me" is stored: absent means persistent.
       persistent: input.persistent === false ? false : undefined,
       impersonatorId,
