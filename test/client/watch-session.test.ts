@@ -46,10 +46,14 @@ describe('watchSession() in a page', () => {
   });
 
   it('an end met while the page was leaving is acted on later, unless the app stopped watching first', async () => {
-    answer = { status: 200 };
+    // The route confirms the end: the session was revoked.
+    answer = { status: 401, body: { error: 'session_revoked' } };
     const stop = watchSession();
     browser.listeners.get('beforeunload')!();
     FakeSource.opened[0]!.listeners.get('revoked')!({ data: '{"reason":"revoked"}' });
+    // Leaving: the end waits, so the page's own answer (its sign-out form) can speak.
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(browser.assigned).toEqual([]);
     stop();
     await vi.advanceTimersByTimeAsync(5_000);
     expect(browser.assigned).toEqual([]);

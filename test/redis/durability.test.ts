@@ -92,7 +92,9 @@ describe.skipIf(!redisUp)('durability on a Redis without replicas (127.0.0.1:637
       const sessions = createSessionManager({ store: redisStore({ client: client(), prefix: freshPrefix('durv'), durability: { replicas: 1, timeout: 3_000 } }) });
       const { token } = await sessions.create({ userId: 'v1' });
       const waiting = outcome(() => sessions.revokeAll('v2'));
-      await new Promise((resolve) => setTimeout(resolve, 50)); // the WAIT is on the server now
+      // Until the WAIT is on the server (a connection blocked in it), bounded.
+      for (let poll = 0; poll < 200 && !String(await nodeRedis.sendCommand(['CLIENT', 'LIST'])).includes('cmd=wait'); poll++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(String(await nodeRedis.sendCommand(['CLIENT', 'LIST']))).toContain('cmd=wait');
       const started = performance.now();
       expect((await sessions.validate(token)).ok).toBe(true);
       // WAIT blocks the connection it is sent on; the store sends it on its own. Behind the WAIT

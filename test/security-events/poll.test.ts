@@ -369,6 +369,8 @@ async function twoInstancesTakeTurns(pair: readonly [SessionStore, SessionStore]
   }
 }
 
+const sharedUp = new Map(await Promise.all(SHARED_STORE_KINDS.map(async (kind) => [kind.name, await kind.up()] as const)));
+
 describe('startSecurityEventPolling(): one instance at a time', () => {
   it('two instances sharing a memory store: one claims the turn and polls, following moreAvailable; the other skips', async () => {
     const store = memoryStore();
@@ -376,7 +378,7 @@ describe('startSecurityEventPolling(): one instance at a time', () => {
   });
 
   for (const kind of SHARED_STORE_KINDS) {
-    it(`two instances sharing ${kind.name}: one claims the turn and polls; the other skips`, async () => {
+    it.skipIf(!sharedUp.get(kind.name))(`two instances sharing ${kind.name}: one claims the turn and polls; the other skips`, async () => {
       const shared = await kind.share('sepoll');
       try {
         await twoInstancesTakeTurns(shared.stores);
