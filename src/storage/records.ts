@@ -1,3 +1,6 @@
+import { ownRefusal } from '../liveness.js';
+import type { SessionRecord, UserState } from '../store.js';
+
 // A store's records are keyed by arbitrary text (`__proto__`, `constructor`): read own keys only.
 
 /** A record's own entry, or `undefined` for an absent key (never an inherited `constructor`). */
@@ -10,3 +13,9 @@ export const inSignInOrder = <Row extends { readonly createdAt: number; readonly
 
 /** A store's record as a `Map` (own keys only). */
 export const mapOf = <Value>(record: Readonly<Record<string, Value>>): Map<string, Value> => new Map(Object.entries(record));
+
+/** Session `id` of a user's rows as a batch read them, when live there (its own facts and the epochs read with it, at `now`): a batch acts on no other. */
+export function liveAsRead(state: UserState, id: string, now: number): SessionRecord | undefined {
+  const row = state.sessions.find((session) => session.id === id);
+  return row !== undefined && ownRefusal(row, { epochs: state.epochs, tenantEpochs: ownEntry(state.tenantEpochs, row.tenantId) }, now, 'readUser') === undefined ? row : undefined;
+}

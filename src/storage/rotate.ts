@@ -1,10 +1,9 @@
-import { ownRefusal } from '../liveness.js';
 import { matchSecret, newRotationSalt, retiredAfterRotation, successorSecret } from '../rotation/index.js';
 import { checkUserState } from '../store-answers.js';
 import type { SessionRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
 import { hashSecret, sameHash, storedHash } from '../token.js';
-import { ownEntry } from './records.js';
+import { liveAsRead } from './records.js';
 import { activity, ending } from './revoke.js';
 import type { ReusedOptions, RotatedSecret } from './types.js';
 import { versioned } from './versioned.js';
@@ -19,9 +18,9 @@ export function rotate(store: SessionStore, userId: string, sessionId: string, p
   const presentedHash = hashSecret(presented);
   return versioned(store, { userId }, 'rotate', due, async (apply) => {
     const state = checkUserState(await store.readUser(userId, undefined, sessionId), userId);
-    const row = state.sessions.find((session) => session.id === sessionId);
     // Judged again as read here: a revokeAll since the request's own read leaves nothing to rotate.
-    if (row === undefined || ownRefusal(row, { epochs: state.epochs, tenantEpochs: ownEntry(state.tenantEpochs, row.tenantId) }, at, 'readUser') !== undefined) return null;
+    const row = liveAsRead(state, sessionId, at);
+    if (row === undefined) return null;
     if (sameHash(presentedHash, row.secretHash)) {
       const rotationSalt = newRotationSalt();
       const secret = successorSecret(presented, row.id, at, rotationSalt);
@@ -45,8 +44,8 @@ export function rotate(store: SessionStore, userId: string, sessionId: string, p
 export function revokeReused(store: SessionStore, userId: string, sessionId: string, presented: string, options: ReusedOptions, due?: number): Promise<SessionRecord | null> {
   return versioned(store, { userId }, 'revokeReused', due, async (apply) => {
     const state = checkUserState(await store.readUser(userId, undefined, sessionId), userId);
-    const row = state.sessions.find((session) => session.id === sessionId);
-    if (row === undefined || ownRefusal(row, { epochs: state.epochs, tenantEpochs: ownEntry(state.tenantEpochs, row.tenantId) }, options.at, 'readUser') !== undefined || matchSecret(presented, row, options.rotationGrace, options.at) !== 'reused') return null;
+    const row = liveAsRead(state, sessionId, options.at);
+    if (row === undefined || matchSecret(presented, row, options.rotationGrace, options.at) !== 'reused') return null;
     const writes = [...ending(row, options), ...activity(options)];
     return (await apply({ owner: { userId }, version: state.version, writes, notify: true })) ? row : undefined;
   });

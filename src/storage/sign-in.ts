@@ -1,6 +1,6 @@
 import { sessionLabel } from '../device-label.js';
 import { SessionError } from '../errors.js';
-import { epochFor, ownRefusal } from '../liveness.js';
+import { epochFor } from '../liveness.js';
 import { raisedEpochs } from '../rules/epochs.js';
 import { decideSignIn, replacesDevice } from '../rules/sign-in.js';
 import { checkUserState } from '../store-answers.js';
@@ -8,7 +8,7 @@ import type { ActivityRecord, SessionRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
 import type { UserState, Write } from '../store-writes.js';
 import { indexFederated } from './federated.js';
-import { mapOf, ownEntry } from './records.js';
+import { liveAsRead, mapOf, ownEntry } from './records.js';
 import { activity, ending } from './revoke.js';
 import type { CreateOptions, CreateResult, NewSessionRecord } from './types.js';
 import { versioned } from './versioned.js';
@@ -65,7 +65,7 @@ type Ended = { readonly row: SessionRecord; readonly reason: string; readonly by
 
 // Judged as read in this batch, before its raise: gone, or ended by another (an erasure, its "Log out", a sign-out everywhere), it stays out.
 function replacedRow(id: string, state: UserState, now: number): SessionRecord {
-  const row = state.sessions.find((session) => session.id === id);
-  if (row === undefined || ownRefusal(row, { epochs: state.epochs, tenantEpochs: ownEntry(state.tenantEpochs, row.tenantId) }, now) !== undefined) throw new SessionError('UNAUTHENTICATED', 'The session a credential change signs in again had ended.');
+  const row = liveAsRead(state, id, now);
+  if (row === undefined) throw new SessionError('UNAUTHENTICATED', 'The session a credential change signs in again had ended.');
   return row;
 }

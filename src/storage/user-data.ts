@@ -1,4 +1,3 @@
-import { ownRefusal } from '../liveness.js';
 import { raisedEpochs } from '../rules/epochs.js';
 import { checkFlag, checkUserState } from '../store-answers.js';
 import type { ActivityRecord } from '../store-records.js';
@@ -6,7 +5,7 @@ import type { SessionStore } from '../store.js';
 import type { Write } from '../store-writes.js';
 import type { KnownDevice, RevocationState, UserSessions } from './types.js';
 import { unindexFederated } from './federated.js';
-import { inSignInOrder, mapOf, ownEntry } from './records.js';
+import { inSignInOrder, liveAsRead, mapOf, ownEntry } from './records.js';
 import { versioned } from './versioned.js';
 
 /** The user's rows and the epochs they are judged against. */
@@ -44,8 +43,8 @@ export async function listDevices(store: SessionStore, userId: string): Promise<
 export function reauthenticate(store: SessionStore, userId: string, sessionId: string, at: number, entry?: ActivityRecord, due?: number): Promise<boolean> {
   return versioned(store, { userId }, 'reauthenticate', due, async (apply) => {
     const state = checkUserState(await store.readUser(userId, undefined, sessionId), userId);
-    const row = state.sessions.find((session) => session.id === sessionId);
-    if (row === undefined || ownRefusal(row, { epochs: state.epochs, tenantEpochs: ownEntry(state.tenantEpochs, row.tenantId) }, at, 'readUser') !== undefined) return false;
+    const row = liveAsRead(state, sessionId, at);
+    if (row === undefined) return false;
     // A use too, as a rotation is: a touch that landed since the read (no version moves for one) is not written back over.
     const session = { ...row, authenticatedAt: Math.max(row.authenticatedAt, at), lastUsedAt: Math.max(row.lastUsedAt, at) };
     const writes: Write[] = [{ type: 'insert', session }, ...(entry === undefined ? [] : [{ type: 'activity', entry } as const])];
