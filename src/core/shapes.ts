@@ -17,7 +17,7 @@ export interface CreateSessionInput {
   readonly tenantId?: string | undefined;
   /** App data, JSON only, at most 8 KiB serialised. */
   readonly data?: { readonly [key: string]: JsonValue } | undefined;
-  /** The token(s) the client presented at sign-in: each genuine one is revoked once the new session is stored (no session fixation), and is not counted by `maxSessions`. */
+  /** The token(s) the client presented at sign-in: each genuine one ends with the new session (no session fixation), the user's own in its batch, and is not counted by `maxSessions`. */
   readonly previousToken?: string | readonly string[] | undefined;
   /** `false` for "don't remember me": a session-only cookie; the server-side expiry is the same. @default true */
   readonly persistent?: boolean | undefined;

@@ -99,7 +99,8 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const hash = impersonatorId === undefined && context.keepsActivity ? deviceHash(input.userId, device, record.ip) : undefined;
     let created: CreateResult;
     try {
-      created = await calls.call('create', (due) => store.create(record, { replaceDevice: kindOptions.replaceDevice, denyUntil: context.denyUntil(now), limit, activity, deviceHash: hash, replacing: invalidated }, due));
+      const own = presented.filter((previous) => previous.userId === input.userId).map((previous) => ({ id: previous.id, by: actorOf(by, previous) }));
+      created = await calls.call('create', (due) => store.create(record, { replaceDevice: kindOptions.replaceDevice, denyUntil: context.denyUntil(now), limit, activity, deviceHash: hash, replacing: invalidated, presented: own.length > 0 ? own : undefined }, due));
     } catch (error) {
       if (limit !== undefined && error instanceof SessionError && error.code === 'SESSION_LIMIT') throw await limitReached(error, input, kind);
       // Its batch may have landed with the answer lost: the session nobody holds ends, and a batch at the user's version stops one still on its way.
@@ -107,16 +108,20 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       if (error instanceof SessionError && error.code === 'STORE_UNAVAILABLE') await calls.call('revoke', (due) => store.revoke(record.id, { at, reason: 'revoked', denyUntil: context.denyUntil(at), activity: revokedEntry(record, at, 'revoked', by), userId: input.userId, fence: true }, due)).catch((failure: unknown) => config.onError(failure));
       throw error;
     }
-    const { session, replacedIds, evictedIds } = created;
-    if (replacedIds.length > 0 || evictedIds.length > 0 || change !== undefined) context.afterRevocation(input.userId);
+    const { session, replacedIds, evictedIds, signedOutIds } = created;
+    if (replacedIds.length > 0 || evictedIds.length > 0 || signedOutIds.length > 0 || change !== undefined) context.afterRevocation(input.userId);
     if (change !== undefined) userInvalidated(hub, { at: now, userId: input.userId, tenantId: change.tenantId, reason, by: change.by }, everywhere);
     if (change !== undefined && !everywhere.includes(kind)) hub.emit({ type: 'session.revoked', at: now, userId: input.userId, tenantId: input.tenantId, sessionIds: [change.id], reason, by: change.by, ip: session.ip, deviceLabel: sessionLabel(session) });
     if (replacedIds.length > 0) sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'replaced', by }, replacedIds);
     if (evictedIds.length > 0) sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'session_limit', by }, evictedIds);
     const newDevice = isNewDevice(created.previousSighting, now, config.knownDeviceWindow);
     hub.emit({ type: 'session.created', at: now, userId: input.userId, tenantId: input.tenantId, sessionIds: [session.id], reason, kind, deviceLabel: sessionLabel(session), ip: session.ip, by, newDevice });
-    // The presented tokens end only now: a sign-in that fails signs nobody out. Whoever presents a support session's token is its impersonator. One that cannot be ended now is reported: the new session is stored, and its token must reach the device.
-    for (const previous of presented) await revoke(previous.id, { reason: 'sign_out', by: actorOf(by, previous) }).catch((error: unknown) => config.onError(error));
+    // The presented tokens end only with it: a sign-in that fails signs nobody out. Whoever presents a support session's token is its impersonator.
+    // The user's own ended in its batch; another user's, in a batch of theirs: one that cannot be ended now is reported, as the new token must reach the device.
+    for (const previous of presented) {
+      if (signedOutIds.includes(previous.id)) revokedEvent(previous, now, 'sign_out', actorOf(by, previous));
+      else await revoke(previous.id, { reason: 'sign_out', by: actorOf(by, previous) }).catch((error: unknown) => config.onError(error));
+    }
     return { token: minted.token, session: toSession(session) };
   };
 

@@ -20,7 +20,7 @@ import { versioned } from './versioned.js';
  */
 export function create(store: SessionStore, record: NewSessionRecord, options: CreateOptions, due?: number): Promise<CreateResult> {
   // A sign-in that ends no other session reads no other row: its cost does not grow with the user's sessions.
-  const alone = options.limit === undefined && !replacesDevice(record, options) && options.replacing === undefined;
+  const alone = options.limit === undefined && !replacesDevice(record, options) && options.replacing === undefined && options.presented === undefined;
   let epochAtStart: number | undefined;
   return versioned(store, { userId: record.userId }, 'create', due, async (apply) => {
     const state = checkUserState(await store.readUser(record.userId, record.tenantId, alone ? record.id : undefined), record.userId);
@@ -35,7 +35,12 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
     const { maxAge, ...fields } = record;
     // Lifetime and idle time run from this clock's now, even when an epoch raised by a clock ahead puts createdAt later.
     const session: SessionRecord = { ...fields, createdAt: decision.createdAt, expiresAt: record.createdAt + maxAge, lastUsedAt: record.createdAt };
-    const ended: Ended[] = [...decision.replaced.map((row) => ({ row, reason: 'replaced' })), ...decision.evicted.map((row) => ({ row, reason: 'session_limit' }))];
+    // The sessions presented end in this batch too (those of this device as replaced): a later batch a fault could lose would leave them working.
+    const signedOut = (options.presented ?? []).flatMap(({ id, by }) => {
+      const row = liveAsRead(state, id, record.createdAt);
+      return row === undefined || decision.replaced.includes(row) ? [] : [{ row, reason: 'sign_out', by }];
+    });
+    const ended: Ended[] = [...decision.replaced.map((row) => ({ row, reason: 'replaced' })), ...decision.evicted.map((row) => ({ row, reason: 'session_limit' })), ...signedOut];
     // The old row of a kind the raise does not end (an API token) ends on its own, told as the others are, by the change's actor.
     if (change !== undefined && !change.raise.kinds.includes(change.old.kind)) ended.push({ row: change.old, reason: change.reason, by: change.raise.activity?.by });
     const writes: Write[] = change === undefined ? [] : [{ type: 'epochs', epochs: change.epochs }, ...activity(change.raise)];
@@ -52,13 +57,13 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
     await indexFederated(store, session, session.createdAt, due);
     const applied = await apply({ owner: { userId: record.userId }, version: state.version, writes, notify: ended.length > 0 || change !== undefined });
     if (!applied) return undefined;
-    return { session, replacedIds: decision.replaced.map((row) => row.id), evictedIds: decision.evicted.map((row) => row.id), previousSighting };
+    return { session, replacedIds: decision.replaced.map((row) => row.id), evictedIds: decision.evicted.map((row) => row.id), signedOutIds: signedOut.map(({ row }) => row.id), previousSighting };
   });
 }
 
 /** The entry of each session a sign-in ended, with its device: `<sign-in entry id>.<i>`, in the order ended. */
 function endedEntries(entry: ActivityRecord, ended: readonly Ended[]): ActivityRecord[] {
-  return ended.map(({ row, reason, by }, index) => ({ id: `${entry.id}.${index}`, userId: entry.userId, tenantId: entry.tenantId, type: 'session.revoked', at: entry.at, reason, sessionId: row.id, deviceLabel: sessionLabel(row), ip: row.ip, by: by ?? entry.by }));
+  return ended.map(({ row, reason, by }, index) => ({ id: `${entry.id}.${index}`, userId: entry.userId, tenantId: row.tenantId, type: 'session.revoked', at: entry.at, reason, sessionId: row.id, deviceLabel: sessionLabel(row), ip: row.ip, by: by ?? entry.by }));
 }
 
 type Ended = { readonly row: SessionRecord; readonly reason: string; readonly by?: string | undefined };

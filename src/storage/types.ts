@@ -18,6 +18,8 @@ export interface CreateOptions {
   readonly deviceHash?: string | undefined;
   /** A credential change's: the session it ends (`reason`) and signs in again, with the user's sign-out everywhere, in this batch; `UNAUTHENTICATED`, nothing written, when that session had ended. */
   readonly replacing?: { readonly id: string; readonly reason: string; readonly raise: RevokeAllOptions } | undefined;
+  /** The user's sessions the request presented, each with who ends it: ended as `sign_out` in this batch when live as read (unless `replaced`). */
+  readonly presented?: readonly { readonly id: string; readonly by?: string | undefined }[] | undefined;
 }
 
 /** What a sign-in stored and ended. */
@@ -27,6 +29,8 @@ export interface CreateResult {
   readonly replacedIds: readonly string[];
   /** Ids ended as `session_limit`. */
   readonly evictedIds: readonly string[];
+  /** Ids of `presented` ended as `sign_out`. */
+  readonly signedOutIds: readonly string[];
   /** With `deviceHash`: the device's previous sign-in (ms), `null` for a device never seen. */
   readonly previousSighting?: number | null | undefined;
 }

@@ -105,13 +105,14 @@ describe('validate', () => {
     expect((await sessions.validate(other.token)).ok).toBe(true);
   });
 
-  it('a presented token that cannot be ended once the new session is stored is reported, and the sign-in still answers its token', async () => {
+  it("another user's presented token that cannot be ended once the new session is stored is reported, and the sign-in still answers its token", async () => {
     const inner = memoryStore();
     let failRevoke = false;
     const store: SessionStore = { ...inner, apply: (batch) => (failRevoke && batch.writes.some((write) => write.type === 'revoke') ? Promise.reject(new SessionError('STORE_UNAVAILABLE', 'revoke failed (injected).')) : inner.apply(batch)) };
     const errors: unknown[] = [];
     const sessions = createSessionManager({ store, onError: (error) => void errors.push(error) });
-    const old = await sessions.create({ userId: 'alice' });
+    // The user's own presented session ends in the sign-in's batch; another user's, in a batch of theirs after it.
+    const old = await sessions.create({ userId: 'bob' });
     failRevoke = true;
     const fresh = await sessions.create({ userId: 'alice', previousToken: old.token });
     failRevoke = false;

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { createSessionManager, SessionError, type SessionStore } from '../../src/index.js';
+import type { Batch } from '../../src/store.js';
+import { UA } from '../support/clock.js';
+import { sharedStores } from '../support/shared-stores.js';
+
+// A native app's User-Agent: no device key, so its old session ends only because the sign-in presents its token.
+const APP = 'MyApp/3.2 CFNetwork/1494.0.7 Darwin/23.4.0';
+
+// A store whose connection drops on every batch that ends a session without signing one in.
+function failingLoneRevocations(raw: SessionStore): SessionStore {
+  return new Proxy(raw, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver) as unknown;
+      if (key === 'apply') {
+        return async (batch: Batch) => {
+          if (batch.writes.some((write) => write.type === 'revoke') && !batch.writes.some((write) => write.type === 'insert')) throw new SessionError('STORE_UNAVAILABLE', 'read ECONNRESET');
+          return target.apply(batch);
+        };
+      }
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+function cases(name: string, up: boolean, open: () => Promise<SessionStore>) {
+  describe.skipIf(!up)(`${name}: the token a sign-in presents ends with the sign-in itself`, () => {
+    it('a store fault after the sign-in cannot leave the old token working, nor the user over the cap', async () => {
+      const errors: unknown[] = [];
+      const settings = { maxSessions: { browser: 1 }, onMaxSessions: 'refuse' as const };
+      const a = createSessionManager({ store: failingLoneRevocations(await open()), ...settings, onError: (error) => void errors.push(error) });
+      const b = createSessionManager({ store: await open(), ...settings });
+      const user = `presented-${Math.random().toString(36).slice(2)}`;
+      const old = await b.create({ userId: user, userAgent: APP });
+      const revoked: unknown[] = [];
+      a.on('session.revoked', (event) => void revoked.push({ reason: event.reason, ids: event.sessionIds }));
+      const again = await a.create({ userId: user, userAgent: APP, previousToken: old.token });
+      expect({ old: (await b.validate(old.token)).ok, again: (await b.validate(again.token)).ok, live: (await b.list(user)).length }).toEqual({ old: false, again: true, live: 1 });
+      expect(revoked).toEqual([{ reason: 'sign_out', ids: [old.session.id] }]);
+      expect(errors).toEqual([]);
+      const entries = (await b.activity(user)).map((entry) => [entry.type, entry.reason, entry.sessionId]);
+      expect(entries).toContainEqual(['session.revoked', 'sign_out', old.session.id]);
+    });
+
+    it('the same browser signing in again with its cookie replaces its old session, as before', async () => {
+      const a = createSessionManager({ store: await open() });
+      const user = `presented-${Math.random().toString(36).slice(2)}`;
+      const old = await a.create({ userId: user, userAgent: UA.chromeMac });
+      const revoked: unknown[] = [];
+      a.on('session.revoked', (event) => void revoked.push({ reason: event.reason, ids: event.sessionIds }));
+      await a.create({ userId: user, userAgent: UA.chromeMac, previousToken: old.token });
+      expect(revoked).toEqual([{ reason: 'replaced', ids: [old.session.id] }]);
+    });
+  });
+}
+
+for (const store of await sharedStores('ptb')) cases(store.name, store.up, store.open);
