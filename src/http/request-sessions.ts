@@ -30,7 +30,8 @@ export interface RequestSessions {
   readonly status: 'authenticated' | 'anonymous' | 'unavailable';
   /**
    * Mints a session, sets the cookie (session-only with `persistent: false`) and revokes any session token the request presented.
-   * @throws {@link session-revocation!SessionError} `INVALID_INPUT`, `STORE_UNAVAILABLE`
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT`, `STORE_UNAVAILABLE`; `SESSION_LIMIT` (`onMaxSessions: "refuse"`);
+   * `UNAUTHENTICATED` when the user's sessions were ended (a password change) while it was under way: check the credentials again.
    */
   signIn(input: SignInInput): Promise<CreatedSession>;
   /** Whether the session signed in or re-authenticated within `maxAge` ms (default the manager's `freshAge`); `false` without one. */

@@ -25,10 +25,10 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
   return versioned(store, { userId: record.userId }, 'create', due, async (apply) => {
     const state = checkUserState(await store.readUser(record.userId, record.tenantId, alone ? record.id : undefined), record.userId);
     if (state.sessions.some((row) => row.id === record.id)) throw new SessionError('INVALID_INPUT', 'A session with this id already exists.');
-    // Born after only the sign-outs its first read found: one that lands while it is under way ends it, as if it had landed first.
+    // Born after only the sign-outs its first read found: one that lands while it is under way, whatever its clock read, ends it, as it would had this landed first.
     const epoch = epochFor(record, { epochs: state.epochs, tenantEpochs: ownEntry(state.tenantEpochs, record.tenantId) }, 'readUser');
     epochAtStart ??= epoch;
-    if (epoch > epochAtStart && epoch >= record.createdAt) throw new SessionError('UNAUTHENTICATED', "The user's sessions were ended while this sign-in was under way: check the credentials again.");
+    if (epoch > epochAtStart) throw new SessionError('UNAUTHENTICATED', "The user's sessions were ended while this sign-in was under way: check the credentials again.");
     const { replacing } = options;
     const change = replacing && { ...replacing, old: replacedRow(replacing.id, state, replacing.raise.at), epochs: raisedEpochs({ epochs: mapOf(state.epochs), highWater: mapOf(state.highWater) }, replacing.raise.kinds, replacing.raise.at) };
     const decision = decideSignIn(record, { sessions: state.sessions.filter((row) => row !== change?.old), epochs: { ...state.epochs, ...change?.epochs }, tenantEpochs: ownEntry(state.tenantEpochs, record.tenantId) }, options);
