@@ -41,9 +41,15 @@ async function login(
   sessions: SessionManager,
   requestSessions: RequestSessions,
   query: Record<string, unknown>,
-): Promise<{ status: 200; json: unknown } | { status: 303; location: string }> {
+): Promise<{ status: 200 | 401; json: unknown } | { status: 303; location: string }> {
   const userId = typeof query['user'] === 'string' ? query['user'] : 'anonymous';
-  const { session } = await requestSessions.signIn({ userId });
+  // Overtaken by a sign-out everywhere of the user while under way: the app asks for the credentials again.
+  const created = await requestSessions.signIn({ userId }).catch((error: unknown) => {
+    if (isSessionError(error) && error.code === 'UNAUTHENTICATED') return undefined;
+    throw error;
+  });
+  if (created === undefined) return { status: 401, json: { error: 'sign_in_again' } };
+  const { session } = created;
   if (query['next'] !== undefined) return { status: 303, location: safeNextPath(query['next'], '/') };
   // The sign-in happened whatever becomes of the token: a session that a concurrent sign-in
   // already replaced, or a store gone in between, gets none, and the client goes on with its cookie.
@@ -83,7 +89,7 @@ async function express5(sessions: SessionManager, accessTokens: boolean): Promis
   app.post('/login', expressAdapter.requireSameOrigin(), async (req, res) => {
     const answer = await login(sessions, req.sessions, req.query as Record<string, unknown>);
     if (answer.status === 303) res.redirect(303, answer.location);
-    else res.json(answer.json);
+    else res.status(answer.status).json(answer.json);
   });
   app.get('/api/me', expressAdapter.requireSession(), (req, res) => {
     res.json(me(req.sessions));
@@ -111,7 +117,7 @@ async function fastify5(sessions: SessionManager, accessTokens: boolean): Promis
   app.post('/login', { onRequest: app.requireSameOrigin }, async (request, reply) => {
     const answer = await login(sessions, request.sessions, request.query as Record<string, unknown>);
     if (answer.status === 303) return reply.redirect(answer.location, 303);
-    return answer.json;
+    return reply.code(answer.status).send(answer.json);
   });
   app.get('/api/me', { preHandler: app.requireSession }, async (request) => me(request.sessions));
   app.get('/dashboard', { preHandler: app.requireSession }, async (_request, reply) => reply.type('text/html').send(DASHBOARD));
@@ -166,7 +172,10 @@ async function koa3(sessions: SessionManager, accessTokens: boolean): Promise<{ 
         if (answer.status === 303) {
           ctx.status = 303;
           ctx.redirect(answer.location);
-        } else ctx.body = answer.json;
+        } else {
+          ctx.status = answer.status;
+          ctx.body = answer.json;
+        }
       });
       return;
     }

@@ -93,6 +93,8 @@ export class History {
   readonly reads: ReadEntry[] = [];
   readonly revocations: RevocationEntry[] = [];
   readonly requests: RequestEntry[] = [];
+  /** Sign-ins refused `401` as overtaken: a sign-out everywhere of the user landed while they were under way. */
+  readonly overtakenSignIns: Array<{ readonly userId: string; readonly instance: number; readonly start: number; readonly end: number }> = [];
 
   addSession(entry: SessionEntry): void {
     this.sessions.set(entry.id, entry);
@@ -285,6 +287,11 @@ export function check(history: History, options: CheckOptions): Violation[] {
         violations.push({ rule: 'wrong_refusal', detail: `${label} was refused as ${read.error ?? '?'} instead of session_revoked` });
       }
     }
+  }
+
+  for (const signIn of history.overtakenSignIns) {
+    const overlapped = history.revocations.some((revocation) => revocation.userId === signIn.userId && revocation.start < signIn.end && revocation.end > signIn.start);
+    if (!overlapped) violations.push({ rule: 'unexpected_status', detail: `POST /login on instance ${signIn.instance}, ${ms(signIn.start)}-${ms(signIn.end)} ms was refused as overtaken, though no sign-out of the user overlapped it` });
   }
 
   for (const request of history.requests) {

@@ -172,7 +172,9 @@ export async function runLoad(instances: readonly Instance[], history: History, 
     const presented = random() < 0.3 ? live.latest(userId, device) : undefined;
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': DEVICES[device]!, origin: instances[instance]!.origin };
     if (presented !== undefined) headers['cookie'] = `${SESSION_COOKIE}=${presented.token}`;
-    const { reply, start, end, status } = await request('POST /login', instance, 'POST', `/login?user=${encodeURIComponent(userId)}`, headers, [200]);
+    // 401: overtaken by a sign-out everywhere of the user that landed while it was under way (checked against the revocations).
+    const { reply, start, end, status } = await request('POST /login', instance, 'POST', `/login?user=${encodeURIComponent(userId)}`, headers, [200, 401]);
+    if (status === 401) history.overtakenSignIns.push({ userId, instance, start, end });
     const json = reply?.json as { sessionId?: string; accessToken?: string } | undefined;
     const token = reply === undefined ? undefined : cookieSet(reply, SESSION_COOKIE);
     const ok = status === 200 && typeof json?.sessionId === 'string' && typeof token === 'string' && token.startsWith(json.sessionId);
