@@ -103,9 +103,10 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       created = await calls.call('create', (due) => store.create(record, { replaceDevice: kindOptions.replaceDevice, denyUntil: context.denyUntil(now), limit, activity, deviceHash: hash, replacing: invalidated, presented: own.length > 0 ? own : undefined }, due));
     } catch (error) {
       if (limit !== undefined && error instanceof SessionError && error.code === 'SESSION_LIMIT') throw await limitReached(error, input, kind);
+      if (!(error instanceof SessionError) || error.code !== 'STORE_UNAVAILABLE') throw error;
       // Its batch may have landed with the answer lost: the session nobody holds ends, and a batch at the user's version stops one still on its way.
       const at = clock();
-      if (error instanceof SessionError && error.code === 'STORE_UNAVAILABLE') await calls.call('revoke', (due) => store.revoke(record.id, { at, reason: 'revoked', denyUntil: context.denyUntil(at), activity: revokedEntry(record, at, 'revoked', by), userId: input.userId, fence: true }, due)).catch((failure: unknown) => config.onError(failure));
+      await calls.call('revoke', (due) => store.revoke(record.id, { at, reason: 'revoked', denyUntil: context.denyUntil(at), activity: revokedEntry(record, at, 'revoked', by), userId: input.userId, fence: true }, due)).catch((failure: unknown) => config.onError(failure));
       throw error;
     }
     const { session, replacedIds, evictedIds, signedOutIds } = created;
