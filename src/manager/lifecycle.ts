@@ -38,15 +38,19 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
   };
 
   // Only a genuine token (its secret matches) counts, so a guessed id revokes nobody's session.
-  const genuineSessions = async (tokens: readonly unknown[]): Promise<SessionRecord[]> => {
+  // `live`: those judged as revoke() judges them; one already ended (a support session whose admin signed out) is no one's to end again.
+  const genuineSessions = async (tokens: readonly unknown[]): Promise<{ found: SessionRecord[]; live: Set<string> }> => {
     const found: SessionRecord[] = [];
+    const live = new Set<string>();
     for (const token of tokens) {
       const parsed = parseToken(token);
       if (parsed === undefined || found.some((record) => record.id === parsed.id)) continue;
       const lookup = await readSession(context, parsed.id);
-      if (lookup !== null && isPresentable(context, parsed.secret, lookup.session, clock())) found.push(lookup.session);
+      if (lookup === null || !isPresentable(context, parsed.secret, lookup.session, clock())) continue;
+      found.push(lookup.session);
+      if ((await judgeLookup(context, lookup, clock(), false)) === undefined) live.add(lookup.session.id);
     }
-    return found;
+    return { found, live };
   };
 
   // Support sessions that ended with their admin's session: their rows say nothing of it, so the cap neither counts nor evicts them.
@@ -66,7 +70,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const kindOptions = config.kinds.get(kind)!;
     // Refused before anything is stored: a federated sign-in the provider could not end.
     const federated = input.federated === undefined ? undefined : checkFederated(input.federated);
-    const presented = await genuineSessions(presentedTokens(input.previousToken));
+    const { found: presented, live } = await genuineSessions(presentedTokens(input.previousToken));
     const device = describeDevice(input.userAgent, config.deviceParser);
     const minted = mintToken(store.sessionIdPrefix?.(input.userId));
     const now = clock();
@@ -97,16 +101,20 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const limit = limitOf(kind, now, [...presented, ...ended]);
     // A support session is not the user's device; without activity no device is remembered, so no alert goes out on every sign-in.
     const hash = impersonatorId === undefined && context.keepsActivity ? deviceHash(input.userId, device, record.ip) : undefined;
+    const own = presented.filter((previous) => previous.userId === input.userId && live.has(previous.id));
     let created: CreateResult;
     try {
-      const own = presented.filter((previous) => previous.userId === input.userId).map((previous) => ({ id: previous.id, by: actorOf(by, previous) }));
-      created = await calls.call('create', (due) => store.create(record, { replaceDevice: kindOptions.replaceDevice, denyUntil: context.denyUntil(now), limit, activity, deviceHash: hash, replacing: invalidated, presented: own.length > 0 ? own : undefined }, due));
+      const ending = own.length > 0 ? own.map((previous) => ({ id: previous.id, by: actorOf(by, previous) })) : undefined;
+      created = await calls.call('create', (due) => store.create(record, { replaceDevice: kindOptions.replaceDevice, denyUntil: context.denyUntil(now), limit, activity, deviceHash: hash, replacing: invalidated, presented: ending }, due));
     } catch (error) {
       if (limit !== undefined && error instanceof SessionError && error.code === 'SESSION_LIMIT') throw await limitReached(error, input, kind);
       if (!(error instanceof SessionError) || error.code !== 'STORE_UNAVAILABLE') throw error;
       // Its batch may have landed with the answer lost: the session nobody holds ends, and a batch at the user's version stops one still on its way.
       const at = clock();
-      await calls.call('revoke', (due) => store.revoke(record.id, { at, reason: 'revoked', denyUntil: context.denyUntil(at), activity: revokedEntry(record, at, 'revoked', by), userId: input.userId, fence: true }, due)).catch((failure: unknown) => config.onError(failure));
+      const landed = await calls.call('revoke', (due) => store.revoke(record.id, { at, reason: 'revoked', denyUntil: context.denyUntil(at), activity: revokedEntry(record, at, 'revoked', by), userId: input.userId, fence: true }, due)).catch((failure: unknown) => void config.onError(failure));
+      // It had landed: what it ended is told here too, the device's presented sessions by name.
+      if (landed) context.afterRevocation(input.userId);
+      for (const previous of landed ? own : []) revokedEvent(previous, now, 'sign_out', actorOf(by, previous));
       throw error;
     }
     const { session, replacedIds, evictedIds, signedOutIds } = created;

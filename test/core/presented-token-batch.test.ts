@@ -23,6 +23,26 @@ function failingLoneRevocations(raw: SessionStore): SessionStore {
   });
 }
 
+// A store that applies the next sign-in's batch and then loses its answer.
+function losingTheSignInAnswer(raw: SessionStore, armed: { on: boolean }): SessionStore {
+  return new Proxy(raw, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver) as unknown;
+      if (key === 'apply') {
+        return async (batch: Batch) => {
+          const applied = await target.apply(batch);
+          if (armed.on && applied && batch.writes.some((write) => write.type === 'insert')) {
+            armed.on = false;
+            throw new SessionError('STORE_UNAVAILABLE', 'read ECONNRESET');
+          }
+          return applied;
+        };
+      }
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 function cases(name: string, up: boolean, open: () => Promise<SessionStore>) {
   describe.skipIf(!up)(`${name}: the token a sign-in presents ends with the sign-in itself`, () => {
     it('a store fault after the sign-in cannot leave the old token working, nor the user over the cap', async () => {
@@ -40,6 +60,35 @@ function cases(name: string, up: boolean, open: () => Promise<SessionStore>) {
       expect(errors).toEqual([]);
       const entries = (await b.activity(user)).map((entry) => [entry.type, entry.reason, entry.sessionId]);
       expect(entries).toContainEqual(['session.revoked', 'sign_out', old.session.id]);
+    });
+
+    it('a support session already ended with its admin session is neither told nor logged as signed out again', async () => {
+      const sessions = createSessionManager({ store: await open() });
+      const user = `presented-${Math.random().toString(36).slice(2)}`;
+      const admin = await sessions.create({ userId: `admin-${user}`, userAgent: APP });
+      const support = await sessions.impersonate(admin.session, user);
+      await sessions.revoke(admin.session.id);
+      expect((await sessions.validate(support.token)).ok).toBe(false);
+      const revoked: unknown[] = [];
+      sessions.on('session.revoked', (event) => void revoked.push(event.sessionIds));
+      await sessions.create({ userId: user, userAgent: APP, previousToken: support.token });
+      const logged = (await sessions.activity(user)).filter((entry) => entry.type === 'session.revoked' && entry.sessionId === support.session.id);
+      expect({ revoked, logged: logged.length }).toEqual({ revoked: [], logged: 0 });
+    });
+
+    it('a sign-in whose batch landed with its answer lost tells of the presented session it ended, to events and watchers', async () => {
+      const armed = { on: false };
+      const sessions = createSessionManager({ store: losingTheSignInAnswer(await open(), armed), onError: () => undefined });
+      const user = `presented-${Math.random().toString(36).slice(2)}`;
+      const old = await sessions.create({ userId: user, userAgent: APP });
+      const revoked: string[] = [];
+      const notices: unknown[] = [];
+      sessions.on('session.revoked', (event) => void revoked.push(...(event.sessionIds ?? [])));
+      const stop = sessions.watchRevocations((notice) => void notices.push(notice?.userId));
+      armed.on = true;
+      await expect(sessions.create({ userId: user, userAgent: APP, previousToken: old.token })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+      stop();
+      expect({ old: (await sessions.validate(old.token)).ok, told: revoked.includes(old.session.id), watched: notices.includes(user) }).toEqual({ old: false, told: true, watched: true });
     });
 
     it('the same browser signing in again with its cookie replaces its old session, as before', async () => {
