@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createSessionManager, SessionError, type SessionStore } from '../../src/index.js';
 import type { Batch } from '../../src/store.js';
 import { UA } from '../support/clock.js';
+import { intercepted } from '../../src/testing/store/fixtures.js';
 import { sharedStores } from '../support/shared-stores.js';
 
 // A native app's User-Agent: no device key, so its old session ends only because the sign-in presents its token.
@@ -9,37 +10,22 @@ const APP = 'MyApp/3.2 CFNetwork/1494.0.7 Darwin/23.4.0';
 
 // A store whose connection drops on every batch that ends a session without signing one in.
 function failingLoneRevocations(raw: SessionStore): SessionStore {
-  return new Proxy(raw, {
-    get(target, key, receiver) {
-      const value = Reflect.get(target, key, receiver) as unknown;
-      if (key === 'apply') {
-        return async (batch: Batch) => {
-          if (batch.writes.some((write) => write.type === 'revoke') && !batch.writes.some((write) => write.type === 'insert')) throw new SessionError('STORE_UNAVAILABLE', 'read ECONNRESET');
-          return target.apply(batch);
-        };
-      }
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
+  return intercepted(raw, (method, call, args) => {
+    const writes = method === 'apply' ? (args[0] as Batch).writes : [];
+    if (writes.some((write) => write.type === 'revoke') && !writes.some((write) => write.type === 'insert')) return Promise.reject(new SessionError('STORE_UNAVAILABLE', 'read ECONNRESET'));
+    return call();
   });
 }
 
 // A store that applies the next sign-in's batch and then loses its answer.
 function losingTheSignInAnswer(raw: SessionStore, armed: { on: boolean }): SessionStore {
-  return new Proxy(raw, {
-    get(target, key, receiver) {
-      const value = Reflect.get(target, key, receiver) as unknown;
-      if (key === 'apply') {
-        return async (batch: Batch) => {
-          const applied = await target.apply(batch);
-          if (armed.on && applied && batch.writes.some((write) => write.type === 'insert')) {
-            armed.on = false;
-            throw new SessionError('STORE_UNAVAILABLE', 'read ECONNRESET');
-          }
-          return applied;
-        };
-      }
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
+  return intercepted(raw, (method, call, args) => {
+    if (method !== 'apply' || !armed.on || !(args[0] as Batch).writes.some((write) => write.type === 'insert')) return call();
+    return (call() as Promise<boolean>).then((applied) => {
+      if (!applied) return applied;
+      armed.on = false;
+      throw new SessionError('STORE_UNAVAILABLE', 'read ECONNRESET');
+    });
   });
 }
 

@@ -1,24 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { createSessionManager, type SessionStore } from '../../src/index.js';
 import { MINUTE, TestClock, UA } from '../support/clock.js';
+import { intercepted } from '../../src/testing/store/fixtures.js';
 import { sharedStores } from '../support/shared-stores.js';
 
 // Two app instances on one store. Instance A runs reauthenticated() (the "Confirm it's you" form);
 // while it is between its readUser and its batch, instance B validates a request of the same
 // session (another tab of the user), which touches lastUsedAt: a touch changes no version.
 function instanceA(raw: SessionStore, onRead: () => (() => Promise<void>) | undefined): SessionStore {
-  return new Proxy(raw, {
-    get(target, key, receiver) {
-      const value = Reflect.get(target, key, receiver) as unknown;
-      if (key === 'readUser') {
-        return async (...args: Parameters<SessionStore['readUser']>) => {
-          const answer = await target.readUser(...args);
-          await onRead()?.();
-          return answer;
-        };
-      }
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
+  // Other methods answer as they do (some are synchronous).
+  return intercepted(raw, (method, call) => {
+    if (method !== 'readUser') return call();
+    return (async () => {
+      const answer = await call();
+      await onRead()?.();
+      return answer;
+    })();
   });
 }
 

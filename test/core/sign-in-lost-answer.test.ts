@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSessionManager, SessionError, type SessionStore } from '../../src/index.js';
 import type { Batch } from '../../src/store.js';
+import { intercepted } from '../../src/testing/store/fixtures.js';
 import { sharedStores } from '../support/shared-stores.js';
 
 // A sign-in whose batch reached the store but whose answer never came back (a connection reset
@@ -8,20 +9,15 @@ import { sharedStores } from '../support/shared-stores.js';
 // STORE_UNAVAILABLE, and the user tries again.
 type Lost = 'applied' | 'held';
 function losingAnswers(raw: SessionStore, lose: () => Lost | undefined, held: Batch[]): SessionStore {
-  return new Proxy(raw, {
-    get(target, key, receiver) {
-      const value = Reflect.get(target, key, receiver) as unknown;
-      if (key === 'apply') {
-        return async (batch: Batch) => {
-          const how = batch.writes.some((write) => write.type === 'insert') ? lose() : undefined;
-          if (how === 'applied') await target.apply(batch);
-          if (how === 'held') held.push(batch);
-          if (how !== undefined) throw new SessionError('STORE_UNAVAILABLE', 'The answer was lost.');
-          return target.apply(batch);
-        };
-      }
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
+  return intercepted(raw, (method, call, args) => {
+    const batch = args[0] as Batch;
+    const how = method === 'apply' && batch.writes.some((write) => write.type === 'insert') ? lose() : undefined;
+    if (how === undefined) return call();
+    if (how === 'held') held.push(batch);
+    return (async () => {
+      if (how === 'applied') await call();
+      throw new SessionError('STORE_UNAVAILABLE', 'The answer was lost.');
+    })();
   });
 }
 

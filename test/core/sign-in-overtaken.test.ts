@@ -1,23 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { createSessionManager, type SessionManager, type SessionStore } from '../../src/index.js';
+import type { Batch } from '../../src/store.js';
 import { UA } from '../support/clock.js';
+import { intercepted } from '../../src/testing/store/fixtures.js';
 import { sharedStores } from '../support/shared-stores.js';
 
 // Two app servers on one store. A sign-in on server A (its password already checked) has read the
 // user and decided; before its batch, server B's password change (or "sign out everywhere") lands.
 // A's batch then loses on the version, and A reads and decides again.
 function signInServer(raw: SessionStore, onBatch: () => (() => Promise<void>) | undefined): SessionStore {
-  return new Proxy(raw, {
-    get(target, key, receiver) {
-      const value = Reflect.get(target, key, receiver) as unknown;
-      if (key === 'apply') {
-        return async (...args: Parameters<SessionStore['apply']>) => {
-          if (args[0].writes.some((write) => write.type === 'insert')) await onBatch()?.();
-          return target.apply(...args);
-        };
-      }
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
+  // Other methods answer as they do (some are synchronous).
+  return intercepted(raw, (method, call, args) => {
+    if (method !== 'apply' || !(args[0] as Batch).writes.some((write) => write.type === 'insert')) return call();
+    return (async () => (await onBatch()?.(), call()))();
   });
 }
 
