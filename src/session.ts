@@ -1,4 +1,3 @@
-import type { FederatedIdentity } from './store-records.js';
 import { sessionLabel } from './device-label.js';
 import { formatLastUsed } from './relative-time.js';
 import type { SessionRecord } from './store.js';
@@ -26,40 +25,14 @@ export type ValidationResult =
       readonly reason: ValidationFailureReason;
     };
 
-/** One row of the "Login management" list. */
-export interface SessionView {
-  /** The session id: pass it to `revoke()` for a "Log out" button. */
-  readonly id: string;
-  /** `browser`, `remember`, `api` or an app kind. */
-  readonly kind: string;
+/** One row of the "Login management" list: the stored session's facts a user may see, and the texts of the row. */
+export interface SessionView extends Pick<SessionRecord, 'id' | 'kind' | 'browser' | 'os' | 'deviceType' | 'createdAt' | 'lastUsedAt' | 'authenticatedAt' | 'expiresAt' | 'ip' | 'tenantId' | 'impersonatorId' | 'federated'> {
   /** `"Chrome on Mac OS"`, `"Chrome"`, `"Unknown browser on iOS"`, `"Unknown device"`, or `"Support access by <impersonatorId>"`. */
   readonly deviceLabel: string;
-  /** Browser name, e.g. `"Chrome"`, when known. */
-  readonly browser?: string | undefined;
-  /** Operating system, e.g. `"Mac OS"`, when known. */
-  readonly os?: string | undefined;
-  /** `"desktop" | "mobile" | "tablet"` when known, for an icon. */
-  readonly deviceType?: string | undefined;
-  /** Sign-in time (ms). */
-  readonly createdAt: number;
-  /** Last use (ms), accurate to the touch interval. */
-  readonly lastUsedAt: number;
-  /** When the user last proved who they are on this session (ms): sign-in or re-authentication; 0 for a support session, which nobody proved. */
-  readonly authenticatedAt: number;
   /** `"Just now"`, `"3 hours ago"`, in the requested locale. */
   readonly lastUsed: string;
-  /** Absolute expiry (ms). */
-  readonly expiresAt: number;
   /** `true` for the caller's own session. */
   readonly current: boolean;
-  /** The IP address at sign-in, when the app gave one. */
-  readonly ip?: string | undefined;
-  /** The session's tenant, when it has one. */
-  readonly tenantId?: string | undefined;
-  /** Set on a support session (`impersonate`): who is acting as the user. */
-  readonly impersonatorId?: string | undefined;
-  /** Where the user signed in, when it was through an identity provider (`federated` at sign-in). */
-  readonly federated?: FederatedIdentity | undefined;
 }
 
 /** Strips the secret hash: nothing outside the manager needs it. */

@@ -56,7 +56,7 @@ export interface SessionRecord {
   readonly expiresAt: number;
   /** Last time the session was used (ms), written at most once per touch interval. */
   readonly lastUsedAt: number;
-  /** When the user last proved who they are on this session (ms): the sign-in, or the latest re-authentication. */
+  /** When the user last proved who they are on this session (ms): the sign-in, or the latest re-authentication; 0 for a support session, which nobody proved. */
   readonly authenticatedAt: number;
   /** `false` for a session-only cookie; absent means `true`. Stored so a fresh token for the device keeps the choice. */
   readonly persistent?: boolean | undefined;

@@ -1,24 +1,7 @@
-/** One entry of a user's account activity ({@link SessionManager.activity}). */
-export interface ActivityEntry {
-  /** Unique; pass the last one's as `before` to read the next page. */
-  readonly id: string;
-  /** The event type, e.g. `session.created`, `session.revoked`, `tenant.sessions_invalidated`. */
-  readonly type: string;
-  /** When (ms). */
-  readonly at: number;
-  /** Why: `sign_in`, `sign_out`, `replaced`, `password_changed`, `not_me`, `admin`... */
-  readonly reason: string;
-  /** The session concerned, when there is one. */
-  readonly sessionId?: string;
-  /** The device, e.g. `"Chrome on Mac OS"`, when known. */
-  readonly deviceLabel?: string;
-  /** The client IP as the IP policy kept it, when known. */
-  readonly ip?: string;
-  /** Who acted when it was not the user: an admin, a support agent, a job. */
-  readonly by?: string;
-  /** The tenant, when the session had one (always on a tenant's own entry). */
-  readonly tenantId?: string;
-}
+import type { ActivityRecord } from '../store-records.js';
+
+/** One entry of a user's account activity ({@link SessionManager.activity}); pass the last one's `id` as `before` to read the next page. */
+export type ActivityEntry = Omit<ActivityRecord, 'userId'>;
 
 /** Options of {@link SessionManager.activity}. */
 export interface ActivityOptions {
