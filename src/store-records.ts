@@ -1,7 +1,7 @@
 // The rows a store keeps, and the bounds the manager guarantees on what it hands a store.
 import { createHash } from 'node:crypto';
 
-/** The sizes the manager guarantees for what it hands a store (characters, or bytes for `data`). */
+/** The sizes the manager guarantees for what it hands a store (characters; bytes and levels for `data`). */
 export const STORE_LIMITS = Object.freeze({
   /** User, tenant and session ids. */
   idLength: 256,
@@ -11,6 +11,8 @@ export const STORE_LIMITS = Object.freeze({
   ipLength: 64,
   /** App data, serialised as JSON. */
   dataBytes: 8 * 1024,
+  /** Levels of objects and arrays in app data, the outer object counted: deeper breaks decoders (Lua's cjson stops at 1,000) and copies. */
+  dataDepth: 32,
 });
 
 /** The sizes the manager guarantees for a session's federated origin (characters). */

@@ -15,7 +15,7 @@ export interface CreateSessionInput {
   readonly ip?: string | undefined;
   /** The user's tenant (account, organisation), copied into the session and its events. */
   readonly tenantId?: string | undefined;
-  /** App data, JSON only, at most 8 KiB serialised. */
+  /** App data, JSON only, at most 8 KiB serialised and 32 levels of objects and arrays deep. */
   readonly data?: { readonly [key: string]: JsonValue } | undefined;
   /** The token(s) the client presented at sign-in: each genuine one ends with the new session (no session fixation), the user's own in its batch, and is not counted by `maxSessions`. */
   readonly previousToken?: string | readonly string[] | undefined;

@@ -44,7 +44,7 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
   /**
    * Signs in: mints a token and stores a new session.
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user or tenant id, an undeclared kind, or `data` that is not a JSON
-   * object within 8 KiB; `SESSION_LIMIT` when the user has `maxSessions` live sessions of the kind and tenant and `onMaxSessions` is `"refuse"` (the
+   * object within 8 KiB and 32 levels deep; `SESSION_LIMIT` when the user has `maxSessions` live sessions of the kind and tenant and `onMaxSessions` is `"refuse"` (the
    * error's `sessions` lists them); `UNAUTHENTICATED` when a password change or a sign-out everywhere of the user landed while it was under way
    * (nothing is stored: check the credentials again); `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */

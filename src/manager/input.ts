@@ -12,6 +12,15 @@ function holdsUnstorable(value: unknown): boolean {
   return false;
 }
 
+const isContainer = (value: unknown): value is object => typeof value === 'object' && value !== null;
+
+/** How many levels of objects and arrays `value` nests, counted to one past `limit` at most; breadth first, so deep data cannot overflow the stack. */
+function depthOf(value: unknown, limit: number): number {
+  let depth = 0;
+  for (let level = [value].filter(isContainer); level.length > 0 && depth <= limit; depth++) level = level.flatMap((inner) => Object.values(inner)).filter(isContainer);
+  return depth;
+}
+
 /** The IP as shown in the session list: printable ASCII, at most 64 characters. */
 export function cleanIp(ip: unknown): string | undefined {
   if (typeof ip !== 'string') return undefined;
@@ -19,7 +28,7 @@ export function cleanIp(ip: unknown): string | undefined {
   return cleaned.length > 0 ? cleaned : undefined;
 }
 
-/** Checks what `create()` was given: ids, a declared kind, JSON data within its size. Answers the data as the JSON checked, which every store keeps. */
+/** Checks what `create()` was given: ids, a declared kind, JSON data within its size and depth. Answers the data as the JSON checked, which every store keeps. */
 export function checkCreateInput(input: CreateSessionInput, config: ResolvedOptions): CreateSessionInput['data'] {
   checkId('userId', input.userId);
   if (input.tenantId !== undefined) checkId('tenantId', input.tenantId);
@@ -36,6 +45,7 @@ export function checkCreateInput(input: CreateSessionInput, config: ResolvedOpti
   const data = serialised === undefined ? undefined : (JSON.parse(serialised) as unknown);
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw invalidInput('data must be a JSON object.');
   if (Buffer.byteLength(serialised!) > STORE_LIMITS.dataBytes) throw invalidInput(`data must serialise to at most ${STORE_LIMITS.dataBytes} bytes.`);
+  if (depthOf(data, STORE_LIMITS.dataDepth) > STORE_LIMITS.dataDepth) throw invalidInput(`data must nest objects and arrays at most ${STORE_LIMITS.dataDepth} levels deep.`);
   if (holdsUnstorable(data)) throw invalidInput('data must not hold U+0000 or unpaired surrogates.');
   return data as CreateSessionInput['data'];
 }
