@@ -13,8 +13,8 @@ export function cookieValues(header: string | undefined, name: string): readonly
   while (equals !== -1) {
     let end = header.indexOf(';', start);
     if (end === -1) end = header.length;
-    // A segment without "=" reads on to a later one, across a ";" no cookie name contains: it never matches.
-    if (owsTrim(header.slice(start, equals)) === name) {
+    // A segment without "=" is no cookie; nothing past its ";" is read for it, so a header costs its length, never more.
+    if (equals < end && owsTrim(header.slice(start, equals)) === name) {
       let value = owsTrim(header.slice(equals + 1, end));
       if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
       if (values === undefined) values = [value];
