@@ -3,7 +3,7 @@ import { DEFAULT_ROTATION_GRACE } from './rotation/index.js';
 
 /** Per-kind settings. */
 export interface KindOptions {
-  /** Absolute lifetime in ms. @default the manager's `maxAge` */
+  /** Absolute lifetime in ms, at most 100 years. @default the manager's `maxAge` */
   readonly maxAge?: number;
   /** Idle timeout in ms, 0 for none. @default the manager's `idleTimeout` */
   readonly idleTimeout?: number;
@@ -21,6 +21,9 @@ export interface KindOptions {
 /** The names {@link KindOptions} may have. */
 export const KIND_OPTIONS = ['maxAge', 'idleTimeout', 'replaceDevice', 'rotateAfter', 'rotationGrace'];
 
+/** The longest `maxAge` (ms), 100 years: a later expiry is no whole number of ms some stores keep (MySQL, Redis). */
+export const MAX_SESSION_AGE = 100 * 365 * 86_400_000;
+
 /** One kind's settings with defaults, checked; `defaults` (the manager's `maxAge` and `idleTimeout`) already are. */
 export function resolveKind(kind: string, own: KindOptions, defaults: { readonly maxAge: number; readonly idleTimeout: number }): Required<KindOptions> {
   const name = `kinds.${kind}`;
@@ -31,7 +34,7 @@ export function resolveKind(kind: string, own: KindOptions, defaults: { readonly
   // Under a second a browser's own parallel requests are reuse; over half of rotateAfter, on servers whose clocks differ, the next rotation can meet a request from before the last one, then reuse.
   if (rotateAfter > 0 && (rotationGrace < 1_000 || rotationGrace > rotateAfter / 2)) throw invalidConfiguration(`${name}.rotationGrace (${rotationGrace} ms) must be from 1,000 ms to half of ${name}.rotateAfter (${rotateAfter / 2} ms).`);
   return {
-    maxAge: duration(`${name}.maxAge`, own.maxAge, defaults.maxAge, { min: 1 }),
+    maxAge: duration(`${name}.maxAge`, own.maxAge, defaults.maxAge, { min: 1, max: MAX_SESSION_AGE }),
     idleTimeout: duration(`${name}.idleTimeout`, own.idleTimeout, defaults.idleTimeout, { min: 0 }),
     replaceDevice: boolean(`${name}.replaceDevice`, own.replaceDevice, kind !== 'api' && kind !== 'impersonation'),
     rotateAfter,

@@ -5,7 +5,7 @@ import { uaParserDeviceParser, type DeviceParser } from './device.js';
 import { callBack, type SessionEvent } from './events.js';
 import { callable, duration, integer, invalidConfiguration, isObject, MAX_TIMER_DELAY, oneOf, optionsObject } from './option-checks.js';
 import type { IpPolicy } from './ip-policy.js';
-import { KIND_OPTIONS, resolveKind, type KindOptions } from './kind-options.js';
+import { KIND_OPTIONS, MAX_SESSION_AGE, resolveKind, type KindOptions } from './kind-options.js';
 import type { SessionStore } from './store.js';
 
 export type { KindOptions } from './kind-options.js';
@@ -32,7 +32,7 @@ export interface SessionPolicy {
 export interface SessionManagerOptions {
   /** Where sessions live. @default memoryStore() */
   readonly store?: SessionStore;
-  /** Absolute lifetime of a session. Must be finite. @default 30 days */
+  /** Absolute lifetime of a session, at most 100 years. @default 30 days */
   readonly maxAge?: number;
   /** Sign out after this long without use; 0 turns it off. @default 0 */
   readonly idleTimeout?: number;
@@ -139,7 +139,7 @@ export const KIND_NAME_RULE = 'must be 1-32 lowercase letters, digits, "_" or "-
 export function resolveOptions(input: CreateSessionManagerOptions | undefined): ResolvedOptions {
   const options = optionsObject('createSessionManager() options', input, MANAGER_OPTIONS);
   if (options.store !== undefined) checkStore(options.store);
-  const maxAge = duration('maxAge', options.maxAge, 30 * DAY, { min: 1 });
+  const maxAge = duration('maxAge', options.maxAge, 30 * DAY, { min: 1, max: MAX_SESSION_AGE });
   const idleTimeout = duration('idleTimeout', options.idleTimeout, 0, { min: 0 });
   const kindOptions = optionsObject<Readonly<Record<string, KindOptions>>>('kinds', options.kinds, Object.keys(options.kinds ?? {}));
   const kinds = new Map<string, Required<KindOptions>>();
