@@ -21,9 +21,9 @@ end
 local i = 4
 while i <= #ARGV do
   local op = ARGV[i]
-  if op == 'i' then -- key, user base, queue, expiresAt, pexpireat, n, n fields
+  if op == 'i' then -- key, user base, queue, expiresAt, ms to keep it, n, n fields
     local key, n = ARGV[i + 1], tonumber(ARGV[i + 6])
-    redis.call('DEL', key); redis.call('HSET', key, unpack(ARGV, i + 7, i + 6 + n)); redis.call('PEXPIREAT', key, ARGV[i + 5])
+    redis.call('DEL', key); redis.call('HSET', key, unpack(ARGV, i + 7, i + 6 + n)); redis.call('PEXPIRE', key, ARGV[i + 5])
     redis.call('SADD', ARGV[i + 2] .. 's', key)
     queue(ARGV[i + 3], ARGV[i + 4], 's ' .. key .. ' ' .. ARGV[i + 2], false)
     i = i + 7 + n

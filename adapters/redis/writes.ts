@@ -1,6 +1,6 @@
 import { SessionError } from '../../src/errors.js';
 import { getOrAdd } from '../../src/get-or-add.js';
-import type { Batch, Write } from '../../src/store.js';
+import type { Batch, SessionRecord, Write } from '../../src/store.js';
 import { encodeSession, tagOf, type Layout } from './keys.js';
 
 /** Writes on one slot: `key` routes them there. */
@@ -22,14 +22,14 @@ export interface Plan {
   readonly after: Map<string, Writes>;
 }
 
-// Redis expires rows a day past their expiry, for apps that never prune; prune deletes them first.
-const expireAt = (at: number): string => String(Math.ceil(at) + 86_400_000);
-
 // A time Redis cannot read would fail the script after its earlier writes: refused before anything is sent.
 function time(at: number): string {
-  if (!Number.isSafeInteger(Number(expireAt(at)))) throw new SessionError('INVALID_INPUT', `A batch time must be a number of ms Redis reads as an integer, not ${at}.`);
+  if (!Number.isSafeInteger(at)) throw new SessionError('INVALID_INPUT', `A batch time must be a number of ms Redis reads as an integer, not ${at}.`);
   return String(at);
 }
+
+// Redis drops a row a day past its lifetime, for apps that never prune (prune deletes it first): counted from now on Redis's clock, which is not the app's.
+const lifetime = (session: Pick<SessionRecord, 'createdAt' | 'expiresAt'>): string => time(Math.max(0, session.expiresAt - session.createdAt) + 86_400_000);
 
 /** Encodes a batch: the apply script decides nothing, every key name is computed here. */
 export function planBatch(batch: Batch, layout: Layout, clustered: boolean): Plan {
@@ -55,7 +55,7 @@ function encode(write: Write, layout: Layout, userBase: (write: Write) => string
       const [key, base] = [layout.session(session.id), layout.user(session.userId)];
       if (clustered && tagOf(key) !== tagOf(base)) throw new SessionError('INVALID_INPUT', "On Redis Cluster a session id starts with its user's bucket (userBucket).");
       const fields = encodeSession(session, base, session.tenantId === undefined ? undefined : `${layout.tenant(session.tenantId)}m`);
-      return place(key, ['i', key, base, layout.queue(key, 'x'), time(session.expiresAt), expireAt(session.expiresAt), String(fields.length), ...fields]);
+      return place(key, ['i', key, base, layout.queue(key, 'x'), time(session.expiresAt), lifetime(session), String(fields.length), ...fields]);
     }
     case 'revoke':
       return place(layout.session(write.sessionId), ['r', layout.session(write.sessionId), userBase(write), time(write.at), write.reason]);

@@ -28,8 +28,10 @@ describe.skipIf(!redisUp)('Redis store: a session past its absolute expiry, in r
     expect(await sessions.validate(token)).toEqual({ ok: false, reason: 'expired' });
     const keys = (await client.sendCommand(['KEYS', `${prefix}*:s:${session.id}`])) as string[];
     expect(keys).toHaveLength(1);
+    // A day past its lifetime, counted on Redis's clock from the sign-in (the same clock here: within the test's own time).
     const dropAt = Number(await client.sendCommand(['PEXPIRETIME', keys[0]!]));
-    expect(dropAt - session.expiresAt).toBe(86_400_000);
+    expect(dropAt - session.expiresAt - 86_400_000).toBeGreaterThanOrEqual(0);
+    expect(dropAt - session.expiresAt - 86_400_000).toBeLessThan(Date.now() - session.createdAt + 1);
 
     expect(await sessions.prune()).toBe(1);
     expect(await sessions.validate(token)).toEqual({ ok: false, reason: 'not_found' });

@@ -72,6 +72,14 @@ export function describeLifecycle({ describe, it, expect, store }: StoreSuiteCon
       expect(read.data).toEqual({ plan: 'pro' });
     });
 
+    it("keeps a row for its lifetime on the app's clock, whatever the server's clock says: an app 40 days behind keeps its sessions", async () => {
+      const day = 86_400_000;
+      const user = freshUser();
+      const record = newRecord(store(), user, { createdAt: Date.now() - 40 * day, maxAge: 7 * day });
+      await store().create(record, { replaceDevice: false });
+      expect([(await store().get(record.id))?.session.id, (await store().listByUser(user)).sessions.map((row) => row.id)]).toEqual([record.id, [record.id]]);
+    });
+
     it('revoke leaves a tombstone with time and reason', async () => {
       const session = await insert(store(), freshUser());
       const at = session.createdAt + 1_000;
