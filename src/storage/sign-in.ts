@@ -55,9 +55,9 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
     const previousSighting = options.deviceHash === undefined ? undefined : (ownEntry(state.devices, options.deviceHash) ?? null);
     if (options.deviceHash !== undefined) writes.push({ type: 'device', deviceHash: options.deviceHash, lastSeenAt: Math.max(previousSighting ?? 0, record.createdAt) });
     await indexFederated(store, session, session.createdAt, due);
-    const applied = await apply({ owner: { userId: record.userId }, version: state.version, writes, notify: ended.length > 0 || change !== undefined });
-    if (!applied) return undefined;
-    return { session, replacedIds: decision.replaced.map((row) => row.id), evictedIds: decision.evicted.map((row) => row.id), signedOutIds: signedOut.map(({ row }) => row.id), previousSighting };
+    const result = { session, replacedIds: decision.replaced.map((row) => row.id), evictedIds: decision.evicted.map((row) => row.id), signedOutIds: signedOut.map(({ row }) => row.id), previousSighting };
+    options.onSend?.(result);
+    return (await apply({ owner: { userId: record.userId }, version: state.version, writes, notify: ended.length > 0 || change !== undefined })) ? result : undefined;
   });
 }
 

@@ -7,15 +7,19 @@ import { sharedStores } from '../support/shared-stores.js';
 // A sign-in whose batch reached the store but whose answer never came back (a connection reset
 // after the commit, a timeout, replicas that did not acknowledge): the app was told
 // STORE_UNAVAILABLE, and the user tries again.
-type Lost = 'applied' | 'held';
+// `unread`: applied, and the store cannot be read back at once either.
+type Lost = 'applied' | 'unread' | 'held';
 function losingAnswers(raw: SessionStore, lose: () => Lost | undefined, held: Batch[]): SessionStore {
+  let unreadable = false;
   return intercepted(raw, (method, call, args) => {
+    if (method === 'get' && unreadable) return ((unreadable = false), Promise.reject(new SessionError('STORE_UNAVAILABLE', 'Still down.')));
     const batch = args[0] as Batch;
     const how = method === 'apply' && batch.writes.some((write) => write.type === 'insert') ? lose() : undefined;
     if (how === undefined) return call();
     if (how === 'held') held.push(batch);
     return (async () => {
-      if (how === 'applied') await call();
+      if (how !== 'held') await call();
+      unreadable = how === 'unread';
       throw new SessionError('STORE_UNAVAILABLE', 'The answer was lost.');
     })();
   });
@@ -34,24 +38,45 @@ function cases(name: string, up: boolean, open: () => Promise<SessionStore>) {
     };
     const user = () => `lost-${Math.random().toString(36).slice(2)}`;
 
-    it('evict-oldest: the retry evicts nobody else, and no session nobody holds stays signed in', async () => {
+    it('evict-oldest: a batch that landed is read back, and the sign-in answers its token: the user holds it, and what it evicted is told', async () => {
       const { a, b, loseNext } = await servers({ max: 2 });
       const id = user();
-      await b.create({ userId: id, kind: 'api' });
-      const deploy = await b.create({ userId: id, kind: 'api' });
+      const first = await b.create({ userId: id, kind: 'api' });
+      const second = await b.create({ userId: id, kind: 'api' });
+      const told: string[] = [];
+      a.on('session.revoked', (event) => void told.push(`${event.reason} ${event.sessionIds?.join()}`));
       loseNext('applied');
-      await expect(a.create({ userId: id, kind: 'api' })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
-      const mine = await b.create({ userId: id, kind: 'api' });
-      expect((await b.validate(deploy.token)).ok).toBe(true);
-      expect((await b.list(id)).map((view) => view.id).sort()).toEqual([deploy.session.id, mine.session.id].sort());
+      const third = await a.create({ userId: id, kind: 'api' });
+      expect((await b.validate(third.token, { bearer: true })).ok).toBe(true);
+      expect((await b.list(id)).map((view) => view.id).sort()).toEqual([second.session.id, third.session.id].sort());
+      expect(await b.validate(first.token, { bearer: true })).toEqual({ ok: false, reason: 'revoked' });
+      expect(told).toEqual([`session_limit ${first.session.id}`]);
     });
 
-    it('refuse: the user, holding no session, signs in on the retry', async () => {
+    it('refuse: the user signed in by the batch that landed holds that session, and a second sign-in is refused at the cap', async () => {
       const { a, b, loseNext } = await servers({ max: 1, onMaxSessions: 'refuse' });
       const id = user();
       loseNext('applied');
+      const { token } = await a.create({ userId: id, kind: 'api' });
+      expect((await b.validate(token, { bearer: true })).ok).toBe(true);
+      await expect(b.create({ userId: id, kind: 'api' })).rejects.toMatchObject({ code: 'SESSION_LIMIT' });
+    });
+
+    it('a signed-in device signing in again: its old session ended with the batch, and it is answered the new one, never left with neither', async () => {
+      const { a, b, loseNext } = await servers({ max: 3 });
+      const id = user();
+      const old = await b.create({ userId: id });
+      loseNext('applied');
+      const fresh = await a.create({ userId: id, previousToken: old.token });
+      expect([(await b.validate(fresh.token)).ok, await b.validate(old.token)]).toEqual([true, { ok: false, reason: 'revoked' }]);
+    });
+
+    it('a batch that landed but cannot be read back: STORE_UNAVAILABLE, and the session nobody holds is ended', async () => {
+      const { a, b, loseNext } = await servers({ max: 2 });
+      const id = user();
+      loseNext('unread');
       await expect(a.create({ userId: id, kind: 'api' })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
-      expect((await b.validate((await b.create({ userId: id, kind: 'api' })).token)).ok).toBe(true);
+      expect(await b.list(id)).toEqual([]);
     });
 
     it('a batch still on its way when the sign-in gave up can no longer land', async () => {
