@@ -35,6 +35,7 @@ export class StoreCalls {
     } catch (error) {
       return Promise.reject(storeFailure(error));
     }
+    if (typeof (started as Partial<Promise<T>> | null)?.then !== 'function') return Promise.reject(new SessionError('STORE_ERROR', `The session store answered ${what}() with no promise.`));
     if (due === undefined) return started.then(undefined, rethrowAsStoreFailure);
     return new Promise<T>((resolve, reject) => {
       const entry: Pending = { due, reject, what };
