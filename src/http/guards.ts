@@ -53,8 +53,11 @@ export function requireSameOriginResponse(sessions: RequestSessions | undefined)
   return isCrossSiteWrite(request, options.trustProxy) ? crossSiteResponse() : undefined;
 }
 
+// A manager closed while requests still arrive (a shutdown) is unavailable too, as the middleware answers it.
+const UNAVAILABLE_CODES = new Set(['STORE_UNAVAILABLE', 'STORE_ERROR', 'CLOSED']);
+
 /**
- * The answer to an error thrown while an app handled a request: for a `SessionError` `STORE_UNAVAILABLE` or `STORE_ERROR`, the
+ * The answer to an error thrown while an app handled a request: for a `SessionError` `STORE_UNAVAILABLE`, `STORE_ERROR` or `CLOSED`, the
  * middleware's `503` with no `Set-Cookie` of its own, so an outage is never a `500` and signs nobody out; `undefined` for anything else.
  * With `sessions`, the middleware's `retryAfter` and `onError` are used.
  *
@@ -75,7 +78,7 @@ export function requireSameOriginResponse(sessions: RequestSessions | undefined)
  * ```
  */
 export function errorResponse(error: unknown, request: HttpRequest, sessions?: RequestSessions): HttpResponse | undefined {
-  if (!isSessionError(error) || (error.code !== 'STORE_UNAVAILABLE' && error.code !== 'STORE_ERROR')) return undefined;
+  if (!isSessionError(error) || !UNAVAILABLE_CODES.has(error.code)) return undefined;
   const state = stateOf(sessions);
   if (state === undefined) return unavailableResponse(request, DEFAULT_RETRY_AFTER);
   const { auth, options } = state;

@@ -34,6 +34,16 @@ describe('errorResponse', () => {
     expect(errorResponse(new SessionError('STORE_ERROR', 'The database is read-only.'), fakeRequest({ method: 'POST' }))?.status).toBe(503);
   });
 
+  it("answers a manager closed while requests still arrive (a shutdown) with the 503 the middleware gives them: the app's own sign-in too", async () => {
+    const sessions = createSessionManager();
+    const http = createSessionHttp(sessions);
+    await sessions.close();
+    const request = fakeRequest({ method: 'POST' });
+    const attached = await http.attach(request, target);
+    const closed = await attached.signIn({ userId: 'late' }).then(() => undefined, (error: unknown) => error);
+    expect([attached.status, (closed as SessionError).code, errorResponse(closed, request, attached)?.status]).toEqual(['anonymous', 'CLOSED', 503]);
+  });
+
   it('leaves every other error to the app', () => {
     for (const error of [new Error('boom'), new SessionError('INVALID_INPUT', 'x'), new SessionError('UNAUTHENTICATED', 'x'), 'a string', undefined, null]) {
       expect(errorResponse(error, fakeRequest())).toBeUndefined();
