@@ -64,12 +64,13 @@ export interface RequestSessions {
   list(options?: { readonly locale?: string | undefined; readonly kinds?: readonly string[] | undefined }): Promise<SessionView[]>;
   /**
    * After a password change: signs out every other device; this one gets a fresh session (cleared with `onPasswordChange: "all"`).
-   * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `STORE_UNAVAILABLE`
+   * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `STORE_UNAVAILABLE` (when only the fresh session
+   * failed, every device, this one included, was signed out first: its next request is signed out)
    */
   passwordChanged(): Promise<CredentialChangeResult>;
   /**
    * After an email change: every other device is signed out; this one gets a fresh session and cookie.
-   * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `STORE_UNAVAILABLE`
+   * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `STORE_UNAVAILABLE` (as for `passwordChanged`)
    */
   emailChanged(): Promise<CredentialChangeResult>;
   /**

@@ -111,7 +111,8 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    * A password change: other devices out; this one kept with a fresh token unless the policy is "all".
    * @returns The fresh token and session of the device that stays, or `{}` when none stays (policy
    * `"all"`, or `currentSessionId` names no live session of this user).
-   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`. When this
+   * device cannot be signed in again (a store failure, the cap), every device, this one included, is signed out before the error is thrown.
    */
   passwordChanged(userId: string, options?: CredentialChangeOptions): Promise<CredentialChangeResult>;
   /**
@@ -122,7 +123,8 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
   /**
    * An email change: other devices out; this one kept with a fresh token.
    * @returns The fresh token and session, or `{}` when `currentSessionId` names no live session of this user.
-   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`; as
+   * {@link SessionManager.passwordChanged}, every device is signed out first when this one cannot be signed in again.
    */
   emailChanged(userId: string, options?: CredentialChangeOptions): Promise<CredentialChangeResult>;
   /**
