@@ -4,21 +4,16 @@ import { STORE_LIMITS } from '../store.js';
 import { checkId, UNSTORABLE } from '../core/checks.js';
 import type { CreateSessionInput } from '../core/shapes.js';
 
-/** Whether any string (value or key) inside JSON data is one no store can keep as is. */
-function holdsUnstorable(value: unknown): boolean {
-  if (typeof value === 'string') return UNSTORABLE.test(value);
-  if (Array.isArray(value)) return value.some(holdsUnstorable);
-  if (typeof value === 'object' && value !== null) return Object.entries(value).some(([key, inner]) => UNSTORABLE.test(key) || holdsUnstorable(inner));
-  return false;
-}
-
-const isContainer = (value: unknown): value is object => typeof value === 'object' && value !== null;
-
-/** How many levels of objects and arrays `value` nests, counted to one past `limit` at most; breadth first, so deep data cannot overflow the stack. */
-function depthOf(value: unknown, limit: number): number {
-  let depth = 0;
-  for (let level = [value].filter(isContainer); level.length > 0 && depth <= limit; depth++) level = level.flatMap((inner) => Object.values(inner)).filter(isContainer);
-  return depth;
+/** Why parsed JSON data no store can keep: nested past `dataDepth`, or a string (value or key) no store keeps as is. Breadth first: deep data cannot overflow the stack. */
+function unstorable(data: object): string | undefined {
+  let level: object[] = [data];
+  for (let depth = 1; level.length > 0; depth++) {
+    if (depth > STORE_LIMITS.dataDepth) return `data must nest objects and arrays at most ${STORE_LIMITS.dataDepth} levels deep.`;
+    const entries = level.flatMap((value) => Object.entries(value));
+    if (entries.some(([key, inner]) => UNSTORABLE.test(key) || (typeof inner === 'string' && UNSTORABLE.test(inner)))) return 'data must not hold U+0000 or unpaired surrogates.';
+    level = entries.flatMap(([, inner]) => (typeof inner === 'object' && inner !== null ? [inner as object] : []));
+  }
+  return undefined;
 }
 
 /** The IP as shown in the session list: printable ASCII, at most 64 characters. */
@@ -45,8 +40,8 @@ export function checkCreateInput(input: CreateSessionInput, config: ResolvedOpti
   const data = serialised === undefined ? undefined : (JSON.parse(serialised) as unknown);
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw invalidInput('data must be a JSON object.');
   if (Buffer.byteLength(serialised!) > STORE_LIMITS.dataBytes) throw invalidInput(`data must serialise to at most ${STORE_LIMITS.dataBytes} bytes.`);
-  if (depthOf(data, STORE_LIMITS.dataDepth) > STORE_LIMITS.dataDepth) throw invalidInput(`data must nest objects and arrays at most ${STORE_LIMITS.dataDepth} levels deep.`);
-  if (holdsUnstorable(data)) throw invalidInput('data must not hold U+0000 or unpaired surrogates.');
+  const why = unstorable(data);
+  if (why !== undefined) throw invalidInput(why);
   return data as CreateSessionInput['data'];
 }
 

@@ -38,3 +38,12 @@ for (const { name, up, open } of stores) {
     });
   });
 }
+
+describe('text no store keeps, at any depth of session data', () => {
+  it('U+0000 or a lone surrogate in a value, an array or a key, however deep within the bound: INVALID_INPUT', async () => {
+    const sessions = createSessionManager();
+    for (const data of [{ a: { b: ['x', 'y\u0000'] } }, { a: [{ ['k\ud800']: 1 }] }, { d: [[[['\udc00']]]] }]) {
+      await expect(sessions.create({ userId: 'text', data: data as never })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'data must not hold U+0000 or unpaired surrogates.' });
+    }
+  });
+});
