@@ -31,11 +31,13 @@ export class StoreCalls {
     const due = this.timeout === 0 ? undefined : performance.now() + this.timeout;
     let started: Promise<T>;
     try {
-      started = operation(due);
+      const answer = operation(due);
+      if (typeof (answer as Partial<Promise<T>> | null)?.then !== 'function') return Promise.reject(new SessionError('STORE_ERROR', `The session store answered ${what}() with no promise.`));
+      // A thenable of the store's own whose then() throws rejects here, and so is a store failure too.
+      started = Promise.resolve(answer);
     } catch (error) {
       return Promise.reject(storeFailure(error));
     }
-    if (typeof (started as Partial<Promise<T>> | null)?.then !== 'function') return Promise.reject(new SessionError('STORE_ERROR', `The session store answered ${what}() with no promise.`));
     if (due === undefined) return started.then(undefined, rethrowAsStoreFailure);
     return new Promise<T>((resolve, reject) => {
       const entry: Pending = { due, reject, what };

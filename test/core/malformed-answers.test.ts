@@ -68,14 +68,15 @@ describe('a malformed store answer on the manager paths', () => {
 });
 
 describe('a store method that answers no promise', () => {
-  it('get() answering a lookup at once, or nothing: STORE_ERROR on validate, never a TypeError', async () => {
+  it('get() answering a lookup at once, nothing, or a thenable whose then() throws: STORE_ERROR on validate, never a TypeError', async () => {
     const inner = memoryStore();
     const honest = createSessionManager({ store: inner });
     const { token } = await honest.create({ userId: 'sync' });
     const found = await inner.get(token.slice(0, 22));
-    for (const answer of [found, undefined]) {
+    const broken = { then: () => { throw new TypeError('then is not usable'); } };
+    for (const answer of [found, undefined, broken]) {
       const store = overriding(inner, { get: (() => answer) as never });
-      expect(await outcome(createSessionManager({ store }).validate(token))).toBe('STORE_ERROR');
+      for (const storeTimeout of [5_000, 0]) expect(await outcome(createSessionManager({ store, storeTimeout }).validate(token))).toBe('STORE_ERROR');
     }
   });
 });
