@@ -2,7 +2,7 @@ import { describeDevice, sessionLabel } from '../device.js';
 import { SessionError } from '../errors.js';
 import { toSession, toView, type Session, type SessionView } from '../session.js';
 import type { SessionRecord } from '../store.js';
-import type { CreateResult, FederatedLink, NewSessionRecord, SessionLimit } from '../storage/types.js';
+import type { CreateResult, FederatedLink, SessionLimit } from '../storage/types.js';
 import { mintToken, parseToken } from '../token.js';
 import { isPresentable } from './rotation.js';
 import type { CreatedSession, CreateSessionInput, ListOptions, ReauthenticateOptions, RevokeAllResult, RevokeAllSessionsOptions, RevokeOthersResult, RevokeOthersSessionsOptions, RevokeSessionOptions } from '../core/shapes.js';
@@ -112,10 +112,10 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       if (limit !== undefined && error instanceof SessionError && error.code === 'SESSION_LIMIT') throw await limitReached(error, input, kind);
       // No batch sent (none is sent past the deadline): nothing can land.
       if (!(error instanceof SessionError) || error.code !== 'STORE_UNAVAILABLE' || sent.result === undefined) throw error;
-      // A batch whose answer was lost may have landed: read back, the sign-in happened, and its token is answered as if the answer had come.
-      const found = await readSession(context, record.id).catch(() => null);
-      if (found?.session.userId === input.userId) created = sent.result;
-      else throw await fenceLost(record, by, own, error);
+      // Its answer lost: stored, the sign-in happened, and answers as if the answer had come; not stored, a batch at the user's version stops it still on its way.
+      const landed = await calls.call('create', (due) => store.settleSignIn(input.userId, record.id, due)).catch((failure: unknown) => void config.onError(failure));
+      if (landed !== true) throw error;
+      created = sent.result;
     }
     const { session, replacedIds, evictedIds, signedOutIds } = created;
     if (replacedIds.length > 0 || evictedIds.length > 0 || signedOutIds.length > 0 || change !== undefined) context.afterRevocation(input.userId);
@@ -132,16 +132,6 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       else await revoke(previous.id, { reason: 'sign_out', by: actorOf(by, previous) }).catch((error: unknown) => config.onError(error));
     }
     return { token: minted.token, session: toSession(session) };
-  };
-
-  // Unread, or not there yet: the session nobody holds ends, and a batch at the user's version stops one still on its way.
-  const fenceLost = async (record: NewSessionRecord, by: string | undefined, own: readonly SessionRecord[], error: unknown): Promise<unknown> => {
-    const at = clock();
-    const landed = await calls.call('revoke', (due) => store.revoke(record.id, { at, reason: 'revoked', denyUntil: context.denyUntil(at), activity: revokedEntry(record, at, 'revoked', by), userId: record.userId, fence: true }, due)).catch((failure: unknown) => void config.onError(failure));
-    // It had landed: what it ended is told here too, the device's presented sessions by name.
-    if (landed) context.afterRevocation(record.userId);
-    for (const previous of landed ? own : []) revokedEvent(previous, record.createdAt, 'sign_out', actorOf(by, previous));
-    return error;
   };
 
   const validate = createValidate(context);

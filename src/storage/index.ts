@@ -7,7 +7,7 @@ import { claimKey, keyValue, putKey } from './keys.js';
 import { consumeRevocationLink, dropRevocationLink, saveRevocationLink, settleRevocationLink } from './links.js';
 import { revoke, revokeAll, revokeOthers, revokeTenant } from './revoke.js';
 import { revokeReused, rotate } from './rotate.js';
-import { create } from './sign-in.js';
+import { create, settleSignIn } from './sign-in.js';
 import { appendActivity, eraseUser, listByUser, listDevices, reauthenticate, revocationState } from './user-data.js';
 
 export type * from './types.js';
@@ -21,6 +21,7 @@ export function storeOperations(store: SessionStore) {
   const activity = store.listActivity === undefined ? undefined : store;
   return {
     create: (record: NewSessionRecord, options: CreateOptions, due?: number) => create(store, record, options, due),
+    settleSignIn: (userId: string, sessionId: string, due?: number) => settleSignIn(store, userId, sessionId, due),
     get: (sessionId: string) => store.get(sessionId),
     touch: async (sessionId: string, at: number) => checkFlag(await store.touch(sessionId, { lastUsedAt: at }), 'touch'),
     reauthenticate: (userId: string, sessionId: string, at: number, entry?: ActivityRecord, due?: number) => reauthenticate(store, userId, sessionId, at, entry, due),

@@ -16,9 +16,8 @@ export async function revoke(store: SessionStore, sessionId: string, options: Re
     const state = checkUserState(await store.readUser(owner, undefined, sessionId), owner);
     const found = state.sessions.find((session) => session.id === sessionId);
     const row = found?.revokedAt === undefined ? found : undefined;
-    if (row === undefined && options.fence !== true) return null;
-    const writes = row === undefined ? [] : [...ending(row, options), ...activity(options)];
-    return (await apply({ owner: { userId: owner }, version: state.version, writes, notify: row !== undefined })) ? (row ?? null) : undefined;
+    if (row === undefined) return null;
+    return (await apply({ owner: { userId: owner }, version: state.version, writes: [...ending(row, options), ...activity(options)], notify: true })) ? row : undefined;
   });
 }
 

@@ -11,7 +11,7 @@ import { indexFederated } from './federated.js';
 import { liveAsRead, mapOf, ownEntry } from './records.js';
 import { activity, ending } from './revoke.js';
 import type { CreateOptions, CreateResult, NewSessionRecord } from './types.js';
-import { versioned } from './versioned.js';
+import { versioned, type ApplyBatch } from './versioned.js';
 
 /**
  * A sign-in: reads the user (and the new session's tenant), decides with {@link decideSignIn}, and writes the row, the
@@ -56,9 +56,22 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
     if (options.deviceHash !== undefined) writes.push({ type: 'device', deviceHash: options.deviceHash, lastSeenAt: Math.max(previousSighting ?? 0, record.createdAt) });
     await indexFederated(store, session, session.createdAt, due);
     const result = { session, replacedIds: decision.replaced.map((row) => row.id), evictedIds: decision.evicted.map((row) => row.id), signedOutIds: signedOut.map(({ row }) => row.id), previousSighting };
-    options.onSend?.(result);
-    return (await apply({ owner: { userId: record.userId }, version: state.version, writes, notify: ended.length > 0 || change !== undefined })) ? result : undefined;
+    const sent = await apply({ owner: { userId: record.userId }, version: state.version, writes, notify: ended.length > 0 || change !== undefined }, () => options.onSend?.(result));
+    return sent ? result : undefined;
   });
+}
+
+/**
+ * After a sign-in's answer was lost: whether its session is stored; if not, a batch at the user's version stops the sign-in's batch still on its
+ * way. Not queued behind that sign-in: it races it, and the version decides.
+ */
+export function settleSignIn(store: SessionStore, userId: string, sessionId: string, due?: number): Promise<boolean> {
+  const step = async (apply: ApplyBatch): Promise<boolean | undefined> => {
+    const state = checkUserState(await store.readUser(userId, undefined, sessionId), userId);
+    if (state.sessions.some((row) => row.id === sessionId)) return true;
+    return (await apply({ owner: { userId }, version: state.version, writes: [] })) ? false : undefined;
+  };
+  return versioned(store, { userId }, 'create', due, step, false);
 }
 
 /** The entry of each session a sign-in ended, with its device: `<sign-in entry id>.<i>`, in the order ended. */

@@ -20,7 +20,7 @@ export interface CreateOptions {
   readonly replacing?: { readonly id: string; readonly reason: string; readonly raise: RevokeAllOptions } | undefined;
   /** The user's sessions the request presented, each with who ends it: ended as `sign_out` in this batch when live as read (unless `replaced`). */
   readonly presented?: readonly { readonly id: string; readonly by?: string | undefined }[] | undefined;
-  /** Told, just before a batch is sent, what it answers if applied: a caller whose answer is lost learns what landed, when it did. */
+  /** Told, as a batch is sent (never past the deadline), what it answers if applied: a caller whose answer is lost learns what landed, when it did. */
   readonly onSend?: ((result: CreateResult) => void) | undefined;
 }
 
@@ -48,8 +48,6 @@ export interface RevokeOptions {
   readonly activity?: ActivityRecord | undefined;
   /** The session's owner, when the caller read it already: one store read fewer. */
   readonly userId?: string | undefined;
-  /** With `userId`: a batch at the version read even when nothing ends, so one sent earlier at that version can no longer land. */
-  readonly fence?: boolean | undefined;
 }
 
 /** Options of raising a user's or tenant's epochs. */

@@ -20,8 +20,8 @@ interface Turn {
 
 const queues = new WeakMap<SessionStore, Map<string, Turn>>();
 
-/** Sends a step's batch: whether it held. Past the caller's deadline it sends none and throws `STORE_UNAVAILABLE`. */
-export type ApplyBatch = (batch: Batch) => Promise<boolean>;
+/** Sends a step's batch: whether it held. Past the caller's deadline it sends none and throws `STORE_UNAVAILABLE`; else `onSend` runs first. */
+export type ApplyBatch = (batch: Batch, onSend?: () => void) => Promise<boolean>;
 
 /**
  * Runs read, decide, apply until a batch holds: `step` answers `undefined` when its batch lost to another instance's (the version moved), and reads
@@ -33,16 +33,20 @@ export type ApplyBatch = (batch: Batch) => Promise<boolean>;
  * @param due - The caller's deadline (`performance.now()` ms), `undefined` for none. Once passed, the caller was answered
  * `STORE_UNAVAILABLE`, so no attempt starts and no batch is sent; a batch already sent may still land.
  */
-export function versioned<T>(store: SessionStore, owner: Owner, what: string, due: number | undefined, step: (apply: ApplyBatch) => Promise<T | undefined>): Promise<T> {
-  const queue = getOrAdd(queues, store, () => new Map<string, Turn>());
+export function versioned<T>(store: SessionStore, owner: Owner, what: string, due: number | undefined, step: (apply: ApplyBatch) => Promise<T | undefined>, queued = true): Promise<T> {
   const name = ownerName(owner);
-  const before = queue.get(name);
-  const started = before === undefined ? Promise.resolve() : before.started.then(() => settledWithin(before.done, LONGEST_WAIT));
-  const apply: ApplyBatch = async (batch) => {
+  const apply: ApplyBatch = async (batch, onSend) => {
     inTime(what, due);
+    onSend?.();
     return checkFlag(await store.apply(batch), 'apply');
   };
-  const result = started.then(() => attempts(what, name.slice(0, name.indexOf(' ')), due, () => step(apply)));
+  const run = (): Promise<T> => attempts(what, name.slice(0, name.indexOf(' ')), due, () => step(apply));
+  // `queued: false` for an operation that must race the one before it (settling a sign-in still on its way).
+  if (!queued) return run();
+  const queue = getOrAdd(queues, store, () => new Map<string, Turn>());
+  const before = queue.get(name);
+  const started = before === undefined ? Promise.resolve() : before.started.then(() => settledWithin(before.done, LONGEST_WAIT));
+  const result = started.then(run);
   const turn: Turn = { started, done: result.then(settled, settled) };
   queue.set(name, turn);
   void turn.done.then(() => {
