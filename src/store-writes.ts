@@ -172,6 +172,8 @@ export interface Batch {
   readonly writes: readonly Write[];
   /** Publish a notice (stores with `subscribe`) once applied: the user's id, or the tenant's. */
   readonly notify?: boolean | undefined;
+  /** Answer only once it would survive a failover, as a revocation: a store that waits for replicas waits here too (confirming what came before it). */
+  readonly durable?: boolean | undefined;
 }
 
 /** The times `touch` moves forward. */

@@ -156,7 +156,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
           evictionChecked = undefined;
           throw error;
         });
-        const durable = batch.writes.some((step) => step.type === 'revoke' || step.type === 'epochs');
+        const durable = batch.durable === true || batch.writes.some((step) => step.type === 'revoke' || step.type === 'epochs');
         const message = batch.notify !== true || 'key' in batch.owner ? undefined : 'userId' in batch.owner ? batch.owner.userId : tenantMessage(batch.owner.tenantId);
         const announce = message === undefined ? undefined : () => void driver.send(layout.channel, ['PUBLISH', layout.channel, message]).catch(onError);
         // Cluster: a user's index of a key and a tenant's high-water mark go first (either without the batch is harmless).

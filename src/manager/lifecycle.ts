@@ -113,7 +113,9 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       // No batch sent (none is sent past the deadline): nothing can land.
       if (!(error instanceof SessionError) || error.code !== 'STORE_UNAVAILABLE' || sent.result === undefined) throw error;
       // Its answer lost: stored, the sign-in happened, and answers as if the answer had come; not stored, a batch at the user's version stops it still on its way.
-      const landed = await calls.call('create', (due) => store.settleSignIn(input.userId, record.id, due)).catch((failure: unknown) => void config.onError(failure));
+      const { replacedIds, evictedIds, signedOutIds } = sent.result;
+      const revoked = change !== undefined || replacedIds.length + evictedIds.length + signedOutIds.length > 0;
+      const landed = await calls.call('create', (due) => store.settleSignIn(input.userId, record.id, revoked, due)).catch((failure: unknown) => void config.onError(failure));
       if (landed !== true) throw error;
       created = sent.result;
     }

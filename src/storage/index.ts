@@ -21,7 +21,7 @@ export function storeOperations(store: SessionStore) {
   const activity = store.listActivity === undefined ? undefined : store;
   return {
     create: (record: NewSessionRecord, options: CreateOptions, due?: number) => create(store, record, options, due),
-    settleSignIn: (userId: string, sessionId: string, due?: number) => settleSignIn(store, userId, sessionId, due),
+    settleSignIn: (userId: string, sessionId: string, revoked: boolean, due?: number) => settleSignIn(store, userId, sessionId, revoked, due),
     get: (sessionId: string) => store.get(sessionId),
     touch: async (sessionId: string, at: number) => checkFlag(await store.touch(sessionId, { lastUsedAt: at }), 'touch'),
     reauthenticate: (userId: string, sessionId: string, at: number, entry?: ActivityRecord, due?: number) => reauthenticate(store, userId, sessionId, at, entry, due),

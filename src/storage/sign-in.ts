@@ -63,13 +63,15 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
 
 /**
  * After a sign-in's answer was lost: whether its session is stored; if not, a batch at the user's version stops the sign-in's batch still on its
- * way. Not queued behind that sign-in: it races it, and the version decides.
+ * way. Not queued behind that sign-in: it races it, and the version decides. A sign-in that `revoked` (ended sessions, raised epochs) is stored
+ * only once a `durable` batch after it is answered: it is then as safe as any revocation.
  */
-export function settleSignIn(store: SessionStore, userId: string, sessionId: string, due?: number): Promise<boolean> {
+export function settleSignIn(store: SessionStore, userId: string, sessionId: string, revoked: boolean, due?: number): Promise<boolean> {
   const step = async (apply: ApplyBatch): Promise<boolean | undefined> => {
     const state = checkUserState(await store.readUser(userId, undefined, sessionId), userId);
-    if (state.sessions.some((row) => row.id === sessionId)) return true;
-    return (await apply({ owner: { userId }, version: state.version, writes: [] })) ? false : undefined;
+    const found = state.sessions.some((row) => row.id === sessionId);
+    if (found && !revoked) return true;
+    return (await apply({ owner: { userId }, version: state.version, writes: [], durable: found })) ? found : undefined;
   };
   return versioned(store, { userId }, 'create', due, step, false);
 }

@@ -22,6 +22,9 @@ export function describeContract({ describe, it, expect, store, raw }: StoreSuit
       expect({ ...state.epochs }).toEqual({});
       expect(await raw().apply({ owner: { userId }, writes: [{ type: 'epochs', epochs: { browser: 5 } }] })).toBe(true);
       expect((await raw().readUser(userId)).version).toBe(2);
+      // A batch of no writes (the manager's stop to a batch still on its way) checks and moves the version too.
+      expect([await raw().apply({ owner: { userId }, version: 2, writes: [], durable: true }), await raw().apply({ owner: { userId }, version: 2, writes: [insert(row(userId))] })]).toEqual([true, false]);
+      expect((await raw().readUser(userId)).version).toBe(3);
     });
 
     it('puts a whole new version of a row with the same id: every field replaced, absent fields absent', async () => {
