@@ -68,5 +68,22 @@ export function describeNotices(suite: StoreSuiteContext): void {
     });
 
     publishes('revokeTenant', (tenantId) => ({ userId: '', tenantId }), (tenantId) => store().revokeTenant!(tenantId, { kinds: ['browser'], at: Date.now() }));
+
+    withNotices('a listener stopped hears nothing more, while one subscribed after it does', async () => {
+      const other = await sibling();
+      const listener = other.subscribe === undefined ? store() : storeOperations(other);
+      const stopped = await listen(store(), listener);
+      stopped.stop();
+      const still = await listen(store(), listener);
+      try {
+        const heardBefore = stopped.heard.length;
+        const userId = freshUser('after-stop');
+        await store().revokeAll(userId, { kinds: ['browser'], at: Date.now() });
+        expect(await waitFor(() => still.heard.some((notice) => notice.userId === userId), DELIVERY_WITHIN)).toBe(true);
+        expect(stopped.heard.length).toBe(heardBefore);
+      } finally {
+        still.stop();
+      }
+    }, slowTimeout);
   });
 }

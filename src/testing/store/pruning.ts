@@ -27,6 +27,17 @@ export function describePruning({ describe, it, expect, store, slowTimeout }: St
       expect((await store().listByUser(user)).sessions.map((s) => s.id)).toEqual([kept.id]);
     });
 
+    it('a call with a small limit deletes due rows stored after more rows that are not due (no limit taken before the filter)', async () => {
+      const user = freshUser();
+      const base = Date.now();
+      await inBatches(15, 15, (index) => insert(store(), user, { createdAt: base + index, maxAge: 3 * HOUR }));
+      const due: string[] = [];
+      await inBatches(5, 5, async (index) => void due.push((await insert(store(), user, { createdAt: base + 20 + index, maxAge: HOUR })).id));
+      for (let round = 0; round < 20 && (await store().prune({ now: base + 2 * HOUR, limit: 4 })) > 0; round++);
+      for (const id of due) expect(await store().get(id)).toBeNull();
+      expect((await store().listByUser(user)).sessions).toHaveLength(15);
+    });
+
     it('deletes a row exactly at its expiry and not 1 ms before', async () => {
       const session = await insert(store(), freshUser(), { maxAge: HOUR });
       expect(await store().prune({ now: session.expiresAt - 1, limit: 100 })).toBe(0);

@@ -5,7 +5,7 @@ import { freshUser, insert } from './fixtures.js';
 const tenantEpochOf = (epochs: Epochs | undefined, kind: string): number => epochs?.[kind] ?? 0;
 
 /** Tenant-wide revocation: one epoch per tenant and kind, read with every session. */
-export function describeTenants({ describe, it, expect, store, sibling }: StoreSuiteContext): void {
+export function describeTenants({ describe, it, expect, store, raw, sibling }: StoreSuiteContext): void {
   describe('tenant epochs', () => {
     it('revokeTenant raises the tenant epoch of the kinds named, past it even from an earlier time, and get() answers it with the row', async () => {
       const tenant = freshUser('tenant');
@@ -33,6 +33,20 @@ export function describeTenants({ describe, it, expect, store, sibling }: StoreS
       const ahead = await insert(store(), freshUser(), { tenantId: tenant, createdAt: t + 120_000 });
       expect((await store().revokeTenant!(tenant, { kinds: ['browser'], at: t }))['browser']).toBeGreaterThanOrEqual(ahead.createdAt);
       expect(tenantEpochOf((await store().get(ahead.id))!.tenantEpochs, 'browser')).toBeGreaterThanOrEqual(ahead.createdAt);
+    });
+
+    it("a tenant's batches keep what others wrote: kinds not named, the larger high-water mark; and apply only at the version read", async () => {
+      const tenant = freshUser('tenant');
+      const t = Date.now();
+      await store().revokeTenant!(tenant, { kinds: ['api'], at: t + 10 });
+      await store().revokeTenant!(tenant, { kinds: ['browser'], at: t + 20 });
+      // Two users' sign-ins write the tenant's mark, the later one from a clock behind.
+      for (const at of [t + 500, t + 100]) expect(await raw().apply({ owner: { userId: freshUser() }, writes: [{ type: 'highWater', tenantId: tenant, kind: 'remember', at }] })).toBe(true);
+      const state = await raw().readTenant(tenant);
+      expect([state.epochs['api'], state.epochs['browser'], state.highWater['remember']]).toEqual([t + 10, t + 20, t + 500]);
+      expect(await raw().apply({ owner: { tenantId: tenant }, version: state.version, writes: [{ type: 'epochs', epochs: { remember: t + 600 } }] })).toBe(true);
+      expect(await raw().apply({ owner: { tenantId: tenant }, version: state.version, writes: [{ type: 'epochs', epochs: { browser: 1 } }] })).toBe(false);
+      expect({ ...(await raw().readTenant(tenant)).epochs }).toEqual({ api: t + 10, browser: t + 20, remember: t + 600 });
     });
 
     it('listByUser and getRevocationState answer the tenant epochs beside the user epochs', async () => {

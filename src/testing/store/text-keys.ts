@@ -1,7 +1,7 @@
 import { checkAllEpochs } from '../../store-answers.js';
 import { ownEntry } from '../../storage/records.js';
 import type { StoreSuiteContext } from './context.js';
-import { insert, isLive } from './fixtures.js';
+import { freshUser, insert, isLive } from './fixtures.js';
 
 // Names a plain `{}` already has: such a store reads `Object` as the epoch of "constructor".
 const OBJECT_KEYS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'] as const;
@@ -53,6 +53,22 @@ export function describeTextKeys({ describe, it, expect, store }: StoreSuiteCont
         const epoch = ownEntry(epochs, kind);
         expect(epoch).toBeGreaterThan(0);
         expect(ofKind.map((session) => session.createdAt > epoch!)).toEqual([false, true]);
+      }
+    });
+
+    it('ids that differ only in case, accents or spaces are other users and tenants (a case-insensitive collation merges them)', async () => {
+      const base = freshUser('Case');
+      const ids = [base, base.toLowerCase(), base.toUpperCase(), `${base} `, ` ${base}`, base.replace('a', '\u00e1')];
+      const rows = [];
+      for (const id of ids) rows.push(await insert(store(), id, { tenantId: id }));
+      await store().revokeAll(base, { kinds: ['browser'], at: Date.now() });
+      await store().revokeTenant!(base.toUpperCase(), { kinds: ['browser'], at: Date.now() });
+      for (const [index, id] of ids.entries()) {
+        expect((await store().listByUser(id)).sessions.map((session) => [session.userId, session.tenantId])).toEqual([[id, id]]);
+        const found = (await store().get(rows[index]!.id))!;
+        const live = isLive(found.session, found.epochs, Date.now()) && found.session.createdAt > (found.tenantEpochs?.['browser'] ?? 0);
+        // Only the user revoked by name (the first) and the tenant revoked by name (the third) are ended.
+        expect([found.session.userId, live]).toEqual([id, index !== 0 && index !== 2]);
       }
     });
 
