@@ -15,8 +15,6 @@ describeCliOnStore('Redis', redisUp, async () => {
   return {
     args: ['--store', 'redis://127.0.0.1:6379', '--prefix', prefix],
     migrated: [nothing, nothing],
-    // A session's keys lapse a day after it expires: a row expired that long is gone without prune.
-    dropsExpiredRows: true,
     store: async () => (store ??= redisStore({ client, prefix })),
     async cleanup() {
       await store?.close?.();
