@@ -6,7 +6,8 @@ export interface RedisStoreOptions {
   /**
    * A connected node-redis 5 or ioredis 5 client, owned by the app: the store never connects or closes
    * it. So an outage fails fast: node-redis `disableOfflineQueue: true`; ioredis `enableOfflineQueue: false`
-   * once connected (queued offline, a write may still run after the store answered it as an outage); no `keyPrefix`.
+   * once connected (queued offline, a write may still run after the store answered it as an outage) and
+   * `autoResendUnfulfilledCommands: false` (sent again after a reconnect, the same); no `keyPrefix`.
    */
   readonly client: RedisClientLike;
   /** Prefix of every key and of the channel; no `{`, `}` or spaces. @default "sr:" */

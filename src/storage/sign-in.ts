@@ -22,9 +22,14 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
   // A sign-in that ends no other session reads no other row: its cost does not grow with the user's sessions.
   const alone = options.limit === undefined && !replacesDevice(record, options) && options.replacing === undefined && options.presented === undefined;
   let epochAtStart: number | undefined;
+  let sent: { readonly result: CreateResult; readonly revoked: boolean } | undefined;
   return versioned(store, { userId: record.userId }, 'create', due, async (apply) => {
     const state = checkUserState(await store.readUser(record.userId, record.tenantId, alone ? record.id : undefined), record.userId);
-    if (state.sessions.some((row) => row.id === record.id)) throw new SessionError('INVALID_INPUT', 'A session with this id already exists.');
+    if (state.sessions.some((row) => row.id === record.id)) {
+      // Stored by the batch it sent, though answered as lost (a client that sent it again after a reconnect): it landed.
+      if (sent === undefined) throw new SessionError('INVALID_INPUT', 'A session with this id already exists.');
+      return landed(apply, record.userId, state.version, sent.revoked, sent.result);
+    }
     // Born after only the sign-outs its first read found: one that lands while it is under way, whatever its clock read, ends it, as it would had this landed first.
     const epoch = epochFor(record, { epochs: state.epochs, tenantEpochs: ownEntry(state.tenantEpochs, record.tenantId) }, 'readUser');
     epochAtStart ??= epoch;
@@ -56,9 +61,15 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
     if (options.deviceHash !== undefined) writes.push({ type: 'device', deviceHash: options.deviceHash, lastSeenAt: Math.max(previousSighting ?? 0, record.createdAt) });
     await indexFederated(store, session, session.createdAt, due);
     const result = { session, replacedIds: decision.replaced.map((row) => row.id), evictedIds: decision.evicted.map((row) => row.id), signedOutIds: signedOut.map(({ row }) => row.id), previousSighting };
-    const sent = await apply({ owner: { userId: record.userId }, version: state.version, writes, notify: ended.length > 0 || change !== undefined }, () => options.onSend?.(result));
-    return sent ? result : undefined;
+    const notify = ended.length > 0 || change !== undefined;
+    const onSend = (): void => void ((sent = { result, revoked: notify }), options.onSend?.(result));
+    return (await apply({ owner: { userId: record.userId }, version: state.version, writes, notify }, onSend)) ? result : undefined;
   });
+}
+
+// A sign-in's batch found landed: answered once a durable batch after it holds when it revoked, as safe as any revocation.
+async function landed<T>(apply: ApplyBatch, userId: string, version: number, revoked: boolean, answer: T): Promise<T | undefined> {
+  return !revoked || (await apply({ owner: { userId }, version, writes: [], durable: true })) ? answer : undefined;
 }
 
 /**
@@ -69,9 +80,8 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
 export function settleSignIn(store: SessionStore, userId: string, sessionId: string, revoked: boolean, due?: number): Promise<boolean> {
   const step = async (apply: ApplyBatch): Promise<boolean | undefined> => {
     const state = checkUserState(await store.readUser(userId, undefined, sessionId), userId);
-    const found = state.sessions.some((row) => row.id === sessionId);
-    if (found && !revoked) return true;
-    return (await apply({ owner: { userId }, version: state.version, writes: [], durable: found })) ? found : undefined;
+    if (state.sessions.some((row) => row.id === sessionId)) return landed(apply, userId, state.version, revoked, true);
+    return (await apply({ owner: { userId }, version: state.version, writes: [] })) ? false : undefined;
   };
   return versioned(store, { userId }, 'create', due, step, false);
 }

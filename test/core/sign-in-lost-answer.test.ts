@@ -71,6 +71,22 @@ function cases(name: string, up: boolean, open: () => Promise<SessionStore>) {
       expect([(await b.validate(fresh.token)).ok, await b.validate(old.token)]).toEqual([true, { ok: false, reason: 'revoked' }]);
     });
 
+    it('a batch the client sent again after its answer was lost (ioredis resends after a reconnect): the sign-in answers its token, not INVALID_INPUT', async () => {
+      const raw = await open();
+      let resend = false;
+      // Applied; the answer lost; the client sends it again, which loses on the version it moved itself.
+      const store = intercepted(raw, (method, call) => (method === 'apply' && resend ? ((resend = false), (call() as Promise<boolean>).then(() => call())) : call()));
+      const a = createSessionManager({ store, epochCacheTtl: 0 });
+      const b = createSessionManager({ store: await open(), epochCacheTtl: 0 });
+      const id = user();
+      const old = await b.create({ userId: id });
+      const told: string[] = [];
+      a.on('session.revoked', (event) => void told.push(`${event.reason} ${event.sessionIds?.join()}`));
+      resend = true;
+      const fresh = await a.create({ userId: id, previousToken: old.token });
+      expect([(await b.validate(fresh.token)).ok, (await b.validate(old.token)).ok, told]).toEqual([true, false, [`sign_out ${old.session.id}`]]);
+    });
+
     it('a batch that landed while the store cannot be read either: STORE_UNAVAILABLE, the failure reported, and the retry signs in', async () => {
       const { a, loseNext } = await servers({ max: 2 });
       const id = user();

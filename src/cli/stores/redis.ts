@@ -28,7 +28,7 @@ async function connectIoredis(url: string, label: string): Promise<Connected | u
   const module = await optionalImport('ioredis', () => import('ioredis'));
   if (module === undefined) return undefined;
   // A one-shot command: fail at once rather than queue or reconnect.
-  const client = new module.Redis(url, { lazyConnect: true, connectTimeout: CONNECT_TIMEOUT, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  const client = new module.Redis(url, { lazyConnect: true, connectTimeout: CONNECT_TIMEOUT, enableOfflineQueue: false, autoResendUnfulfilledCommands: false, maxRetriesPerRequest: 1, retryStrategy: () => null });
   await connect(label, client, () => client.disconnect());
   return { client: client as unknown as RedisClientLike, close: () => client.quit().then(() => {}, () => client.disconnect()) };
 }
