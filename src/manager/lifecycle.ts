@@ -103,19 +103,17 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const hash = impersonatorId === undefined && context.keepsActivity ? deviceHash(input.userId, device, record.ip) : undefined;
     const own = presented.filter((previous) => previous.userId === input.userId && live.has(previous.id));
     let created: CreateResult;
-    const sent: { result?: CreateResult } = {};
+    const sent: { result?: CreateResult; revokes?: boolean } = {};
     try {
       const ending = own.length > 0 ? own.map((previous) => ({ id: previous.id, by: actorOf(by, previous) })) : undefined;
-      const onSend = (result: CreateResult): void => void (sent.result = result);
+      const onSend = (result: CreateResult, revokes: boolean): void => void Object.assign(sent, { result, revokes });
       created = await calls.call('create', (due) => store.create(record, { replaceDevice: kindOptions.replaceDevice, denyUntil: context.denyUntil(now), limit, activity, deviceHash: hash, replacing: invalidated, presented: ending, onSend }, due));
     } catch (error) {
       if (limit !== undefined && error instanceof SessionError && error.code === 'SESSION_LIMIT') throw await limitReached(error, input, kind);
       // No batch sent (none is sent past the deadline): nothing can land.
       if (!(error instanceof SessionError) || error.code !== 'STORE_UNAVAILABLE' || sent.result === undefined) throw error;
       // Its answer lost: stored, the sign-in happened, and answers as if the answer had come; not stored, a batch at the user's version stops it still on its way.
-      const { replacedIds, evictedIds, signedOutIds } = sent.result;
-      const revoked = change !== undefined || replacedIds.length + evictedIds.length + signedOutIds.length > 0;
-      const landed = await calls.call('create', (due) => store.settleSignIn(input.userId, record.id, revoked, due)).catch((failure: unknown) => void config.onError(failure));
+      const landed = await calls.call('create', (due) => store.settleSignIn(input.userId, record.id, sent.revokes === true, due)).catch((failure: unknown) => void config.onError(failure));
       if (landed !== true) throw error;
       created = sent.result;
     }

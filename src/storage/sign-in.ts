@@ -62,7 +62,7 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
     await indexFederated(store, session, session.createdAt, due);
     const result = { session, replacedIds: decision.replaced.map((row) => row.id), evictedIds: decision.evicted.map((row) => row.id), signedOutIds: signedOut.map(({ row }) => row.id), previousSighting };
     const notify = ended.length > 0 || change !== undefined;
-    const onSend = (): void => void ((sent = { result, revoked: notify }), options.onSend?.(result));
+    const onSend = (): void => void ((sent = { result, revoked: notify }), options.onSend?.(result, notify));
     return (await apply({ owner: { userId: record.userId }, version: state.version, writes, notify }, onSend)) ? result : undefined;
   });
 }
