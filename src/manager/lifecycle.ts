@@ -103,22 +103,23 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const hash = impersonatorId === undefined && context.keepsActivity ? deviceHash(input.userId, device, record.ip) : undefined;
     const own = presented.filter((previous) => previous.userId === input.userId && live.has(previous.id));
     let created: CreateResult;
-    const sent: { result?: CreateResult; revokes?: boolean } = {};
+    const sent: { result?: CreateResult } = {};
     try {
       const ending = own.length > 0 ? own.map((previous) => ({ id: previous.id, by: actorOf(by, previous) })) : undefined;
-      const onSend = (result: CreateResult, revokes: boolean): void => void Object.assign(sent, { result, revokes });
+      const onSend = (result: CreateResult): void => void (sent.result = result);
       created = await calls.call('create', (due) => store.create(record, { replaceDevice: kindOptions.replaceDevice, denyUntil: context.denyUntil(now), limit, activity, deviceHash: hash, replacing: invalidated, presented: ending, onSend }, due));
     } catch (error) {
       if (limit !== undefined && error instanceof SessionError && error.code === 'SESSION_LIMIT') throw await limitReached(error, input, kind);
       // No batch sent (none is sent past the deadline): nothing can land.
-      if (!(error instanceof SessionError) || error.code !== 'STORE_UNAVAILABLE' || sent.result === undefined) throw error;
+      const lost = sent.result;
+      if (!(error instanceof SessionError) || error.code !== 'STORE_UNAVAILABLE' || lost === undefined) throw error;
       // Its answer lost: stored, the sign-in happened, and answers as if the answer had come; not stored, a batch at the user's version stops it still on its way.
-      const landed = await calls.call('create', (due) => store.settleSignIn(input.userId, record.id, sent.revokes === true, due)).catch((failure: unknown) => void config.onError(failure));
+      const landed = await calls.call('create', (due) => store.settleSignIn(input.userId, record.id, lost.revoked, due)).catch((failure: unknown) => void config.onError(failure));
       if (landed !== true) throw error;
-      created = sent.result;
+      created = lost;
     }
     const { session, replacedIds, evictedIds, signedOutIds } = created;
-    if (replacedIds.length > 0 || evictedIds.length > 0 || signedOutIds.length > 0 || change !== undefined) context.afterRevocation(input.userId);
+    if (created.revoked) context.afterRevocation(input.userId);
     if (change !== undefined) userInvalidated(hub, { at: now, userId: input.userId, tenantId: change.tenantId, reason, by: change.by }, everywhere);
     if (change !== undefined && !everywhere.includes(kind)) hub.emit({ type: 'session.revoked', at: now, userId: input.userId, tenantId: input.tenantId, sessionIds: [change.id], reason, by: change.by, ip: session.ip, deviceLabel: sessionLabel(session) });
     if (replacedIds.length > 0) sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'replaced', by }, replacedIds);

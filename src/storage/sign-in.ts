@@ -22,13 +22,13 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
   // A sign-in that ends no other session reads no other row: its cost does not grow with the user's sessions.
   const alone = options.limit === undefined && !replacesDevice(record, options) && options.replacing === undefined && options.presented === undefined;
   let epochAtStart: number | undefined;
-  let sent: { readonly result: CreateResult; readonly revoked: boolean } | undefined;
+  let sent: CreateResult | undefined;
   return versioned(store, { userId: record.userId }, 'create', due, async (apply) => {
     const state = checkUserState(await store.readUser(record.userId, record.tenantId, alone ? record.id : undefined), record.userId);
     if (state.sessions.some((row) => row.id === record.id)) {
       // Stored by the batch it sent, though answered as lost (a client that sent it again after a reconnect): it landed.
       if (sent === undefined) throw new SessionError('INVALID_INPUT', 'A session with this id already exists.');
-      return landed(apply, record.userId, state.version, sent.revoked, sent.result);
+      return landed(apply, record.userId, state.version, sent.revoked, sent);
     }
     // Born after only the sign-outs its first read found: one that lands while it is under way, whatever its clock read, ends it, as it would had this landed first.
     const epoch = epochFor(record, { epochs: state.epochs, tenantEpochs: ownEntry(state.tenantEpochs, record.tenantId) }, 'readUser');
@@ -60,10 +60,10 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
     const previousSighting = options.deviceHash === undefined ? undefined : (ownEntry(state.devices, options.deviceHash) ?? null);
     if (options.deviceHash !== undefined) writes.push({ type: 'device', deviceHash: options.deviceHash, lastSeenAt: Math.max(previousSighting ?? 0, record.createdAt) });
     await indexFederated(store, session, session.createdAt, due);
-    const result = { session, replacedIds: decision.replaced.map((row) => row.id), evictedIds: decision.evicted.map((row) => row.id), signedOutIds: signedOut.map(({ row }) => row.id), previousSighting };
-    const notify = ended.length > 0 || change !== undefined;
-    const onSend = (): void => void ((sent = { result, revoked: notify }), options.onSend?.(result, notify));
-    return (await apply({ owner: { userId: record.userId }, version: state.version, writes, notify }, onSend)) ? result : undefined;
+    const revoked = ended.length > 0 || change !== undefined;
+    const result = { session, replacedIds: decision.replaced.map((row) => row.id), evictedIds: decision.evicted.map((row) => row.id), signedOutIds: signedOut.map(({ row }) => row.id), revoked, previousSighting };
+    const onSend = (): void => void ((sent = result), options.onSend?.(result));
+    return (await apply({ owner: { userId: record.userId }, version: state.version, writes, notify: revoked }, onSend)) ? result : undefined;
   });
 }
 

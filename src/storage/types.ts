@@ -20,8 +20,8 @@ export interface CreateOptions {
   readonly replacing?: { readonly id: string; readonly reason: string; readonly raise: RevokeAllOptions } | undefined;
   /** The user's sessions the request presented, each with who ends it: ended as `sign_out` in this batch when live as read (unless `replaced`). */
   readonly presented?: readonly { readonly id: string; readonly by?: string | undefined }[] | undefined;
-  /** Told, as a batch is sent (never past the deadline), what it answers if applied and whether it revokes: a caller whose answer is lost learns what landed, when it did. */
-  readonly onSend?: ((result: CreateResult, revokes: boolean) => void) | undefined;
+  /** Told, as a batch is sent (never past the deadline), what it answers if applied: a caller whose answer is lost learns what landed, when it did. */
+  readonly onSend?: ((result: CreateResult) => void) | undefined;
 }
 
 /** What a sign-in stored and ended. */
@@ -33,6 +33,8 @@ export interface CreateResult {
   readonly evictedIds: readonly string[];
   /** Ids of `presented` ended as `sign_out`. */
   readonly signedOutIds: readonly string[];
+  /** Whether its batch revoked anything (ended a session, raised epochs): what instances and watchers are told of. */
+  readonly revoked: boolean;
   /** With `deviceHash`: the device's previous sign-in (ms), `null` for a device never seen. */
   readonly previousSighting?: number | null | undefined;
 }
