@@ -59,7 +59,7 @@ export const store = redisStore({ client: createClient() });`,
     install: ['ioredis'],
     source: `import { Redis } from 'ioredis';
 import { redisStore } from 'session-revocation/redis';
-export const store = redisStore({ client: new Redis({ lazyConnect: true }) });`,
+export const store = redisStore({ client: new Redis({ lazyConnect: true, enableOfflineQueue: false, autoResendUnfulfilledCommands: false }) });`,
   },
   postgres: {
     install: ['pg', '@types/pg'],

@@ -30,8 +30,8 @@ async function codeOf(operation: () => unknown): Promise<string | undefined> {
 const idle = {
   nodeRedis: createClient(),
   nodeRedisCluster: createCluster({ rootNodes: [{ socket: { host: '127.0.0.1', port: 1 } }] }),
-  ioredis: new Redis({ lazyConnect: true }),
-  ioredisCluster: new Cluster([{ host: '127.0.0.1', port: 1 }], { lazyConnect: true }),
+  ioredis: new Redis({ lazyConnect: true, autoResendUnfulfilledCommands: false }),
+  ioredisCluster: new Cluster([{ host: '127.0.0.1', port: 1 }], { lazyConnect: true, redisOptions: { autoResendUnfulfilledCommands: false } }),
 };
 
 describe('redisStore without a server', () => {
@@ -58,6 +58,19 @@ describe('redisStore without a server', () => {
       expect(() => redisStore({ client: prefixed })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION', message: expect.stringContaining('keyPrefix is not supported; pass prefix to redisStore()') }));
     } finally {
       prefixed.disconnect();
+    }
+  });
+
+  it('refuses an ioredis client that sends a command again after a reconnect (its first send may have landed after the outage was answered)', () => {
+    const resending = [new Redis({ lazyConnect: true }), new Cluster([{ host: '127.0.0.1', port: 1 }], { lazyConnect: true })];
+    try {
+      for (const client of resending) {
+        expect(() => redisStore({ client })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION', message: expect.stringContaining('autoResendUnfulfilledCommands: false') }));
+      }
+      expect(redisStore({ client: idle.ioredis }).shardsByUser).toBe(true);
+      expect(redisStore({ client: idle.ioredisCluster }).shardsByUser).toBe(true);
+    } finally {
+      for (const client of resending) client.disconnect();
     }
   });
 

@@ -23,7 +23,7 @@ async function outcome(operation: () => Promise<unknown>): Promise<string> {
 }
 
 describe('redisStore() options', () => {
-  const client = { call: async () => null, isCluster: false, duplicate: () => ({}), pipeline: () => ({}) } as never;
+  const client = { call: async () => null, isCluster: false, duplicate: () => ({}), pipeline: () => ({}), options: { autoResendUnfulfilledCommands: false } } as never;
 
   it('refuses an option it does not know, naming it (a mistyped durability must not be ignored)', () => {
     for (const [options, name] of [
@@ -135,7 +135,7 @@ describe.skipIf(!redisUp)('durability on a Redis without replicas (127.0.0.1:637
     // Connecting by itself, as an app's client does (no lazyConnect): the store's duplicate is
     // still connecting when the first sign-in uses it, and without an offline queue ioredis
     // refuses a command sent before 'ready' at once.
-    const app = new Redis({ host: '127.0.0.1', port: 6379, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    const app = new Redis({ host: '127.0.0.1', port: 6379, enableOfflineQueue: false, autoResendUnfulfilledCommands: false, maxRetriesPerRequest: 1 });
     app.on('error', () => undefined);
     await once(app, 'ready');
     try {
@@ -162,7 +162,7 @@ describe.skipIf(!redisUp)('durability on a Redis without replicas (127.0.0.1:637
     ...[false, true].map((enableOfflineQueue): [string, (port: number) => Promise<{ client: Redis; close: () => void }>] => [
       `ioredis, enableOfflineQueue: ${enableOfflineQueue}`,
       async (port) => {
-        const client = new Redis({ host: '127.0.0.1', port, enableOfflineQueue, maxRetriesPerRequest: 1, retryStrategy: () => 50 });
+        const client = new Redis({ host: '127.0.0.1', port, enableOfflineQueue, autoResendUnfulfilledCommands: false, maxRetriesPerRequest: 1, retryStrategy: () => 50 });
         client.on('error', () => undefined);
         await once(client, 'ready');
         return { client, close: () => client.disconnect() };

@@ -83,7 +83,7 @@ describe.skipIf(!canStart)(`Redis Cluster failover under load (127.0.0.1:${PORTS
           clusterRetryStrategy: () => 100,
           retryDelayOnFailover: 100,
           retryDelayOnClusterDown: 100,
-          redisOptions: { connectTimeout: 500, maxRetriesPerRequest: 1 },
+          redisOptions: { connectTimeout: 500, maxRetriesPerRequest: 1, autoResendUnfulfilledCommands: false },
         });
         io.on('error', () => undefined);
         await io.connect();

@@ -49,6 +49,7 @@ describe.skipIf(!canStart)(`Redis Sentinel failover under load (servers ${SERVER
         connectTimeout: 500,
         maxRetriesPerRequest: 1,
         enableOfflineQueue: false,
+        autoResendUnfulfilledCommands: false,
         retryStrategy: () => 100,
         sentinelRetryStrategy: () => 100,
       });

@@ -42,6 +42,7 @@ export async function connectIoredis(port: number, options: { enableOfflineQueue
     lazyConnect: true,
     connectTimeout: 1_000,
     maxRetriesPerRequest: 1,
+    autoResendUnfulfilledCommands: false,
     enableOfflineQueue: options.enableOfflineQueue ?? true,
     enableAutoPipelining: options.enableAutoPipelining ?? false,
     retryStrategy: (times) => Math.min(50 * 2 ** times, 500),
@@ -64,7 +65,7 @@ export async function connectNodeRedisCluster(port: number): Promise<RedisCluste
 
 /** An ioredis cluster client over the loopback cluster whose first node listens on `port`. */
 export async function connectIoredisCluster(port: number): Promise<Cluster> {
-  const cluster = new Cluster([{ host, port }], { lazyConnect: true, redisOptions: { connectTimeout: 1_000, maxRetriesPerRequest: 1 } });
+  const cluster = new Cluster([{ host, port }], { lazyConnect: true, redisOptions: { connectTimeout: 1_000, maxRetriesPerRequest: 1, autoResendUnfulfilledCommands: false } });
   cluster.on('error', () => undefined);
   await cluster.connect();
   return cluster;
