@@ -6,9 +6,9 @@ export interface RedisStoreOptions {
   /**
    * A connected node-redis 5 or ioredis 5 client, owned by the app: the store never connects or closes
    * it. So an outage fails fast: node-redis `disableOfflineQueue: true`; ioredis `enableOfflineQueue: false`
-   * once connected (queued offline, a write may still run after the store answered it as an outage) and
-   * `autoResendUnfulfilledCommands: false` (sent again after a reconnect, the same; refused otherwise, in `redisOptions` for a
-   * Cluster); no `keyPrefix`.
+   * (queued offline, a write may still run after the store answered it as an outage) and
+   * `autoResendUnfulfilledCommands: false` (sent again after a reconnect, the same), both refused otherwise (the second in
+   * `redisOptions` for a Cluster); no `keyPrefix`.
    */
   readonly client: RedisClientLike;
   /** Prefix of every key and of the channel; no `{`, `}` or spaces. @default "sr:" */
@@ -39,18 +39,20 @@ export interface RedisDurability {
 export const DEFAULT_PREFIX = 'sr:';
 const PREFIX_SHAPE = /^[^{}\s]{0,64}$/;
 
+type IoredisOptions = { keyPrefix?: unknown; enableOfflineQueue?: unknown; autoResendUnfulfilledCommands?: unknown; redisOptions?: { autoResendUnfulfilledCommands?: unknown } };
+
 /** Fills defaults and refuses what cannot work, before any command is sent. */
 export function resolveOptions(options: RedisStoreOptions) {
   if (typeof options !== 'object' || options === null || typeof options.client !== 'object' || options.client === null) {
     throw invalid('redisStore() needs { client }: a node-redis 5 or ioredis 5 client.');
   }
   optionsObject('redisStore() options', options, ['client', 'prefix', 'commandTimeout', 'pruneLockTtl', 'onError', 'durability']);
+  const ioredis = (options.client as { options?: IoredisOptions }).options;
   // ioredis prefixes a script's KEYS but not the key names in its ARGV: rows would be written where no read looks.
-  const ioredis = (options.client as { options?: { keyPrefix?: unknown; autoResendUnfulfilledCommands?: unknown; redisOptions?: { autoResendUnfulfilledCommands?: unknown } } }).options;
   if (ioredis?.keyPrefix) throw invalid('redisStore(): an ioredis client with keyPrefix is not supported; pass prefix to redisStore() instead.');
-  // A command sent again after a reconnect may land after its caller was answered as an outage: a sign-in then ends the device's session.
-  if ('isCluster' in options.client && (options.client.isCluster ? ioredis?.redisOptions : ioredis)?.autoResendUnfulfilledCommands !== false) {
-    throw invalid(`redisStore(): an ioredis client must be made with autoResendUnfulfilledCommands: false${options.client.isCluster ? ' (in redisOptions, for a Cluster)' : ''}.`);
+  // Queued offline or sent again after a reconnect, a sign-in answered 503 could land later and end its device's session.
+  if ('isCluster' in options.client && (ioredis?.enableOfflineQueue !== false || (options.client.isCluster ? ioredis.redisOptions : ioredis)?.autoResendUnfulfilledCommands !== false)) {
+    throw invalid(`redisStore(): an ioredis client must be made with enableOfflineQueue: false and autoResendUnfulfilledCommands: false${options.client.isCluster ? ' (the second in redisOptions, for a Cluster)' : ''}.`);
   }
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   if (typeof prefix !== 'string' || !PREFIX_SHAPE.test(prefix)) throw invalid('redisStore(): prefix must be at most 64 characters, without "{", "}" or spaces.');

@@ -101,7 +101,6 @@ describe.skipIf(!redisUp)('Redis store: the app\'s own connection keeps its stat
     ...(
       [
         ['ioredis', {}],
-        ['ioredis without an offline queue', { enableOfflineQueue: false }],
         ['ioredis with auto-pipelining', { enableAutoPipelining: true }],
       ] as const
     ).map(([name, options]) => ({

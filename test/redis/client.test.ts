@@ -30,8 +30,8 @@ async function codeOf(operation: () => unknown): Promise<string | undefined> {
 const idle = {
   nodeRedis: createClient(),
   nodeRedisCluster: createCluster({ rootNodes: [{ socket: { host: '127.0.0.1', port: 1 } }] }),
-  ioredis: new Redis({ lazyConnect: true, autoResendUnfulfilledCommands: false }),
-  ioredisCluster: new Cluster([{ host: '127.0.0.1', port: 1 }], { lazyConnect: true, redisOptions: { autoResendUnfulfilledCommands: false } }),
+  ioredis: new Redis({ lazyConnect: true, enableOfflineQueue: false, autoResendUnfulfilledCommands: false }),
+  ioredisCluster: new Cluster([{ host: '127.0.0.1', port: 1 }], { lazyConnect: true, enableOfflineQueue: false, redisOptions: { autoResendUnfulfilledCommands: false } }),
 };
 
 describe('redisStore without a server', () => {
@@ -61,11 +61,19 @@ describe('redisStore without a server', () => {
     }
   });
 
-  it('refuses an ioredis client that sends a command again after a reconnect (its first send may have landed after the outage was answered)', () => {
-    const resending = [new Redis({ lazyConnect: true }), new Cluster([{ host: '127.0.0.1', port: 1 }], { lazyConnect: true })];
+  it('refuses an ioredis client that queues commands offline or sends them again after a reconnect (either may land after the outage was answered)', () => {
+    const node = [{ host: '127.0.0.1', port: 1 }];
+    const resending = [
+      new Redis({ lazyConnect: true }),
+      new Redis({ lazyConnect: true, enableOfflineQueue: false }),
+      new Redis({ lazyConnect: true, autoResendUnfulfilledCommands: false }),
+      new Cluster(node, { lazyConnect: true }),
+      new Cluster(node, { lazyConnect: true, enableOfflineQueue: false }),
+      new Cluster(node, { lazyConnect: true, redisOptions: { autoResendUnfulfilledCommands: false } }),
+    ];
     try {
       for (const client of resending) {
-        expect(() => redisStore({ client })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION', message: expect.stringContaining('autoResendUnfulfilledCommands: false') }));
+        expect(() => redisStore({ client })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION', message: expect.stringContaining('enableOfflineQueue: false and autoResendUnfulfilledCommands: false') }));
       }
       expect(redisStore({ client: idle.ioredis }).shardsByUser).toBe(true);
       expect(redisStore({ client: idle.ioredisCluster }).shardsByUser).toBe(true);

@@ -19,7 +19,7 @@ describe.skipIf(!redisUp)(`Redis store with the empty prefix (database ${DATABAS
     nodeRedis = createClient({ socket: { host: '127.0.0.1', port: 6379, connectTimeout: 1_000 }, database: DATABASE });
     nodeRedis.on('error', () => undefined);
     await nodeRedis.connect();
-    ioredis = new Redis({ host: '127.0.0.1', port: 6379, db: DATABASE, lazyConnect: true, maxRetriesPerRequest: 1, autoResendUnfulfilledCommands: false });
+    ioredis = new Redis({ host: '127.0.0.1', port: 6379, db: DATABASE, lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, autoResendUnfulfilledCommands: false });
     ioredis.on('error', () => undefined);
     await ioredis.connect();
     await nodeRedis.flushDb();

@@ -59,7 +59,7 @@ describe.skipIf(!canStart)(`failover of a primary whose replica was cut off (127
 
   it('loses no revocation acknowledged with durability, reports every other one as failed, and (without durability) loses what it acknowledged', async () => {
     const nodeRedis = await connectNodeRedis(PRIMARY);
-    const ioredis = await connectIoredis(PRIMARY, { enableOfflineQueue: false });
+    const ioredis = await connectIoredis(PRIMARY);
     // Room for a stalled machine: the replica's acknowledgement crosses the proxy in this process.
     const durability = { replicas: 1, timeout: 2_000 };
     const prefixes = { durableNode: freshPrefix('fdn'), durableIo: freshPrefix('fdi'), plain: freshPrefix('fp') };

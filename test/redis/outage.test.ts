@@ -54,8 +54,7 @@ describe.skipIf(!canStart)(`Redis outage (own server on 127.0.0.1:${PORT})`, () 
   const flavours = [
     ['node-redis, offline queue off (recommended)', () => connectNodeRedis(PORT, { disableOfflineQueue: true })],
     ['node-redis, default offline queue', () => connectNodeRedis(PORT, { disableOfflineQueue: false })],
-    ['ioredis, offline queue on', () => connectIoredis(PORT, { enableOfflineQueue: true })],
-    ['ioredis, offline queue off', () => connectIoredis(PORT, { enableOfflineQueue: false })],
+    ['ioredis', () => connectIoredis(PORT)],
   ] as const;
 
   for (const [name, connect] of flavours) {

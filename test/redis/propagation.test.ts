@@ -24,17 +24,15 @@ describe.skipIf(!redisUp)('two instances on one Redis', () => {
   let nodeRedisA: RedisClientType;
   let nodeRedisB: RedisClientType;
   let ioredisB: Redis;
-  let ioredisNoQueueB: Redis;
 
   beforeAll(async () => {
     nodeRedisA = await connectNodeRedis(6379);
     nodeRedisB = await connectNodeRedis(6379);
     ioredisB = await connectIoredis(6379);
-    ioredisNoQueueB = await connectIoredis(6379, { enableOfflineQueue: false });
   });
   afterAll(async () => {
     await deleteRunKeys(nodeRedisA);
-    await Promise.all([nodeRedisA.close(), nodeRedisB.close(), ioredisB.quit(), ioredisNoQueueB.quit()]);
+    await Promise.all([nodeRedisA.close(), nodeRedisB.close(), ioredisB.quit()]);
   });
 
   /** Two managers sharing one prefix, each on its own client; closed when the test ends. */
@@ -70,7 +68,6 @@ describe.skipIf(!redisUp)('two instances on one Redis', () => {
   for (const [name, client] of [
     ['node-redis', () => nodeRedisB],
     ['ioredis', () => ioredisB],
-    ['ioredis, offline queue off', () => ioredisNoQueueB],
   ] as const) {
     it(`the other instance's cached epochs are dropped by pub/sub, long before their 60 s TTL (${name})`, async () => {
       const { first, second, channel } = pair(client);

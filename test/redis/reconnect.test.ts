@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createServer, Socket, type AddressInfo, type Server } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -72,7 +73,7 @@ describe.skipIf(!redisUp)('Redis store with ioredis: a validation in flight when
 
   // An ioredis client through the proxy that reconnects at once, closed when the test ends.
   const connectThroughProxy = async (): Promise<Redis> => {
-    const client = new Redis({ host: '127.0.0.1', port: proxy.port, lazyConnect: true, connectTimeout: 1_000, autoResendUnfulfilledCommands: false, retryStrategy: () => 20 });
+    const client = new Redis({ host: '127.0.0.1', port: proxy.port, lazyConnect: true, connectTimeout: 1_000, enableOfflineQueue: false, autoResendUnfulfilledCommands: false, retryStrategy: () => 20 });
     client.on('error', () => undefined);
     await client.connect();
     onTestFinished(() => client.disconnect());
@@ -100,21 +101,23 @@ describe.skipIf(!redisUp)('Redis store with ioredis: a validation in flight when
   });
 
   // Connected again but not yet ready (its ready check, or Redis loading its data), ioredis
-  // holds commands back until it is: the validation waits for it rather than failing.
-  it('validates while ioredis is connected but not yet ready', async () => {
+  // without an offline queue refuses a command at once: an outage, never one held back to run late.
+  it('answers a validation while ioredis is connected but not yet ready as an outage, and validates once it is ready', async () => {
     const client = await connectThroughProxy();
     const sessions = createSessionManager({ store: redisStore({ client, prefix: freshPrefix('notready') }) });
     onTestFinished(() => sessions.close());
     const { token } = await sessions.create({ userId: 'not-ready-user', userAgent: UA.chromeMac });
     expect((await sessions.validate(token)).ok).toBe(true);
 
-    const during = new Promise<{ status: string; result: Promise<{ ok: boolean }> }>((resolve) => {
-      client.once('connect', () => resolve({ status: client.status, result: sessions.validate(token) }));
+    const during = new Promise<{ status: string; result: Promise<unknown> }>((resolve) => {
+      client.once('connect', () => resolve({ status: client.status, result: sessions.validate(token).catch((error: unknown) => error) }));
     });
     (client as unknown as { stream: Socket }).stream.destroy();
     const { status, result } = await during;
 
     expect(status).toBe('connect');
-    expect((await result).ok).toBe(true);
+    expect(await result).toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    if (client.status !== 'ready') await once(client, 'ready');
+    expect((await sessions.validate(token)).ok).toBe(true);
   });
 });

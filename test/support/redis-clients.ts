@@ -34,8 +34,8 @@ export async function connectNodeRedisResp3(port: number): Promise<RedisClientTy
   return client;
 }
 
-/** ioredis, connected before it is handed to a store. */
-export async function connectIoredis(port: number, options: { enableOfflineQueue?: boolean; enableAutoPipelining?: boolean } = {}): Promise<Redis> {
+/** ioredis as the store requires it (no offline queue, nothing sent again), connected before it is handed to a store. */
+export async function connectIoredis(port: number, options: { enableAutoPipelining?: boolean } = {}): Promise<Redis> {
   const client = new Redis({
     host,
     port,
@@ -43,7 +43,7 @@ export async function connectIoredis(port: number, options: { enableOfflineQueue
     connectTimeout: 1_000,
     maxRetriesPerRequest: 1,
     autoResendUnfulfilledCommands: false,
-    enableOfflineQueue: options.enableOfflineQueue ?? true,
+    enableOfflineQueue: false,
     enableAutoPipelining: options.enableAutoPipelining ?? false,
     retryStrategy: (times) => Math.min(50 * 2 ** times, 500),
   });
@@ -65,7 +65,7 @@ export async function connectNodeRedisCluster(port: number): Promise<RedisCluste
 
 /** An ioredis cluster client over the loopback cluster whose first node listens on `port`. */
 export async function connectIoredisCluster(port: number): Promise<Cluster> {
-  const cluster = new Cluster([{ host, port }], { lazyConnect: true, redisOptions: { connectTimeout: 1_000, maxRetriesPerRequest: 1, autoResendUnfulfilledCommands: false } });
+  const cluster = new Cluster([{ host, port }], { lazyConnect: true, enableOfflineQueue: false, redisOptions: { connectTimeout: 1_000, maxRetriesPerRequest: 1, autoResendUnfulfilledCommands: false } });
   cluster.on('error', () => undefined);
   await cluster.connect();
   return cluster;

@@ -63,7 +63,7 @@ export async function nodeRedisClient() {
 /** A connected ioredis client. */
 export async function ioredisClient() {
   const { Redis } = await import('ioredis');
-  const client = new Redis(redisUrl(), { maxRetriesPerRequest: 1, autoResendUnfulfilledCommands: false, lazyConnect: true });
+  const client = new Redis(redisUrl(), { maxRetriesPerRequest: 1, enableOfflineQueue: false, autoResendUnfulfilledCommands: false, lazyConnect: true });
   client.on('error', () => {});
   await client.connect();
   return client;

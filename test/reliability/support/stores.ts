@@ -124,7 +124,7 @@ export async function redisKit(port: number, options: { readonly commandTimeout?
     name: 'redis',
     prefix,
     async store() {
-      const client = clients.length % 2 === 0 ? await connectNodeRedis(port) : await connectIoredis(port, { enableOfflineQueue: false });
+      const client = clients.length % 2 === 0 ? await connectNodeRedis(port) : await connectIoredis(port);
       clients.push(client);
       const store = redisStore({ client, prefix, commandTimeout: options.commandTimeout ?? 5_000, onError: () => undefined });
       stores.push(store);
