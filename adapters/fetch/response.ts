@@ -17,11 +17,6 @@ export interface PendingHeaders extends ResponseTarget {
 export function pendingHeaders(): PendingHeaders {
   const replaced = new Map<string, string>();
   const cookies: string[] = [];
-  const write = (headers: Headers): void => {
-    // The library's headers win: a response that sets a cookie must stay `no-store` whatever the handler said.
-    for (const [name, value] of replaced) headers.set(name, value);
-    for (const cookie of cookies) headers.append('set-cookie', cookie);
-  };
   return {
     setHeader: (name, value) => void replaced.set(name.toLowerCase(), value),
     appendSetCookie: (value) => void cookies.push(value),
@@ -29,7 +24,9 @@ export function pendingHeaders(): PendingHeaders {
       if (replaced.size === 0 && cookies.length === 0) return response;
       // Always a copy: one Response object may answer many requests (and `Response.redirect()` headers are immutable).
       const copy = new Response(response.body, response);
-      write(copy.headers);
+      // The library's headers win: a response that sets a cookie must stay `no-store` whatever the handler said.
+      for (const [name, value] of replaced) copy.headers.set(name, value);
+      for (const cookie of cookies) copy.headers.append('set-cookie', cookie);
       return copy;
     },
   };
