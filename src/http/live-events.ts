@@ -1,7 +1,7 @@
 import { SessionError } from '../errors.js';
 import { getOrAdd } from '../get-or-add.js';
 import { MAX_TIMER_DELAY } from '../option-checks.js';
-import type { SessionLiveness, SessionManager } from '../manager/api.js';
+import type { SessionManager } from '../manager/api.js';
 import type { Session } from '../session.js';
 import type { RevocationNotice } from '../store.js';
 import type { ResolvedLiveEventsOptions } from './options.js';
@@ -45,7 +45,7 @@ class LiveStream {
       return;
     }
     this.#checking = true;
-    this.hub.liveness(this).then(
+    this.hub.manager.liveness(this.session.id).then(
       (answer) => {
         this.#checking = false;
         if (this.#closed) return;
@@ -99,7 +99,7 @@ export const isStreamPath = (manager: SessionManager, path: string): boolean => 
 
 /** The streams of one `createSessionRoutes`, their shared timers and subscription. */
 export class LiveEventsHub {
-  readonly #manager: SessionManager;
+  readonly manager: SessionManager;
   readonly #options: ResolvedLiveEventsOptions;
   readonly #byUser = new Map<string, Set<LiveStream>>();
   readonly #byTenant = new Map<string, Set<LiveStream>>();
@@ -114,7 +114,7 @@ export class LiveEventsHub {
   onError: ((error: unknown) => void) | undefined;
 
   constructor(manager: SessionManager, options: ResolvedLiveEventsOptions, path: string) {
-    this.#manager = manager;
+    this.manager = manager;
     this.#options = options;
     getOrAdd(streamPaths, manager, () => new Set<string>()).add(path);
   }
@@ -166,16 +166,12 @@ export class LiveEventsHub {
     };
   }
 
-  async liveness(stream: LiveStream): Promise<SessionLiveness> {
-    return this.#manager.liveness(stream.session.id);
-  }
-
   #add(stream: LiveStream): void {
     this.#all.add(stream);
     this.#index(stream, true);
     if (this.#all.size > 1) return;
     try {
-      this.#unwatch = this.#manager.watchRevocations((notice) => this.#notice(notice));
+      this.#unwatch = this.manager.watchRevocations((notice) => this.#notice(notice));
     } catch (error) {
       // The manager closed during the validation: the response ends, the hub keeps no stream.
       return stream.fail(error);
@@ -184,7 +180,7 @@ export class LiveEventsHub {
       for (const open of this.#all) open.send(HEARTBEAT);
     }, this.#options.heartbeat);
     // A store that publishes can still lose a notice unheard (a LISTEN or pub/sub connection that died silently): read 12 times less often, never not at all.
-    const every = this.#options.pollInterval * (this.#manager.revocationsPublished ? 12 : 1);
+    const every = this.#options.pollInterval * (this.manager.revocationsPublished ? 12 : 1);
     this.#poll = setInterval(() => {
       for (const open of this.#all) open.check();
     }, every);
@@ -199,8 +195,6 @@ export class LiveEventsHub {
     this.#unwatch = undefined;
     clearInterval(this.#heartbeat);
     clearInterval(this.#poll);
-    this.#heartbeat = undefined;
-    this.#poll = undefined;
   }
 
   #index(stream: LiveStream, add: boolean): void {
