@@ -174,9 +174,7 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
       let reason: unknown;
       try {
         reason = (JSON.parse(String(event.data)) as { reason?: unknown }).reason;
-      } catch {
-        reason = undefined;
-      }
+      } catch {}
       const hint = typeof reason === 'string' && Object.prototype.hasOwnProperty.call(LOGIN_REASONS, reason) ? (reason as SessionEndReason) : 'revoked';
       opened.close();
       source = undefined;
