@@ -54,7 +54,7 @@ export interface PrivacyActions {
   /**
    * Erases what is stored about a user, for a deletion request: sessions, deny-list, activity, known devices and links. The epochs stay, raised for every
    * kind first, so every token ever issued stays refused. Emits `user.session_invalidated` (`user_erased`). Whether bytes leave the disk is the store's to say (docs/privacy.md).
-   * @throws {@link session-revocation!SessionError} `INVALID_INPUT`; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED` (every session is then refused: call it again).
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT`; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED` (sessions signed in before the call may then be refused but not erased, and one signed in during it live: call it again).
    */
   eraseUser(userId: string, options?: ActorOptions): Promise<UserErasure>;
 }
