@@ -159,7 +159,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
   const revoke = async (sessionId: string, options: RevokeSessionOptions = {}, read?: SessionRecord): Promise<boolean> => {
     ensureOpen();
     checkActor(options);
-    // Its owner and device are read first (unless just read), for the activity entry written with the revocation.
+    // Its owner and device are read first, for the activity entry, unless the caller judged the row live before its own sign-out everywhere (`read`).
     let known = read?.id === sessionId ? read : undefined;
     if (known === undefined) {
       const found = await readSession(context, sessionId);
@@ -176,7 +176,8 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     const at = clock();
     const reason = options.reason ?? 'revoked';
     const activity = revokedEntry(known, at, reason, options.by);
-    const before = await calls.call('revoke', (due) => store.revoke(sessionId, { at, reason, denyUntil: context.denyUntil(at), activity, userId: known.userId }, due));
+    const ended = { at, reason, denyUntil: context.denyUntil(at), activity, userId: known.userId, afterOwnEpoch: known === read };
+    const before = await calls.call('revoke', (due) => store.revoke(sessionId, ended, due));
     context.accessTokens?.invalidate(known.userId);
     if (before === null) return false;
     context.afterRevocation(before.userId);

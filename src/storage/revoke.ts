@@ -4,7 +4,7 @@ import { checkLookup, checkTenantState, checkUserState } from '../store-answers.
 import type { Epochs, SessionRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
 import type { TenantOwner, TenantState, UserOwner, Write } from '../store-writes.js';
-import { inSignInOrder, mapOf, ownEntry } from './records.js';
+import { inSignInOrder, liveAsRead, mapOf, ownEntry } from './records.js';
 import type { RevokeAllOptions, RevokeOptions, RevokeOthersOptions } from './types.js';
 import { versioned } from './versioned.js';
 
@@ -14,8 +14,9 @@ export async function revoke(store: SessionStore, sessionId: string, options: Re
   if (owner === undefined) return null;
   return versioned(store, { userId: owner }, 'revoke', due, async (apply) => {
     const state = checkUserState(await store.readUser(owner, undefined, sessionId), owner);
+    // A row ended since the caller judged it (another's sign-out everywhere) is not ended twice; one the caller's own just ended is recorded.
     const found = state.sessions.find((session) => session.id === sessionId);
-    const row = found?.revokedAt === undefined ? found : undefined;
+    const row = options.afterOwnEpoch === true ? (found?.revokedAt === undefined ? found : undefined) : liveAsRead(state, sessionId, options.at);
     if (row === undefined) return null;
     return (await apply({ owner: { userId: owner }, version: state.version, writes: [...ending(row, options), ...activity(options)], notify: true })) ? row : undefined;
   });

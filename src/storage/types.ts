@@ -50,6 +50,8 @@ export interface RevokeOptions {
   readonly activity?: ActivityRecord | undefined;
   /** The session's owner, when the caller read it already: one store read fewer. */
   readonly userId?: string | undefined;
+  /** The caller judged the row live, then its own sign-out everywhere ended it: the row's own end is recorded all the same. */
+  readonly afterOwnEpoch?: boolean | undefined;
 }
 
 /** Options of raising a user's or tenant's epochs. */
