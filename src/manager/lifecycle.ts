@@ -54,8 +54,9 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
   };
 
   // Support sessions that ended with their admin's session: their rows say nothing of it, so the cap neither counts nor evicts them.
+  // Idleness is left to the sign-in's own read: a use landing after this read makes an idle row live again, an ended one stays ended.
   const endedSupportSessions = async (userId: string, now: number): Promise<SessionRecord[]> =>
-    (await judgeAll(context, await calls.call('listByUser', () => store.listByUser(userId)), now)).flatMap(({ record, refusal }) => (record.impersonatorId !== undefined && refusal !== undefined ? [record] : []));
+    (await judgeAll(context, await calls.call('listByUser', () => store.listByUser(userId)), now, false)).flatMap(({ record, refusal }) => (record.impersonatorId !== undefined && refusal !== undefined ? [record] : []));
 
   const create = async (input: CreateSessionInput, how: CreateHow = {}): Promise<CreatedSession> => {
     const { reason = 'sign_in', authenticatedAt, impersonatorId, replacing: change } = how;
