@@ -68,10 +68,11 @@ export async function indexFederated(store: SessionStore, session: SessionRecord
   }
 }
 
-/** Takes a user off the keys of the provider identities its sessions came through (before the user is erased). */
-export async function unindexFederated(store: SessionStore, userId: string, sessions: readonly SessionRecord[], now: number, due: number | undefined): Promise<void> {
-  const keys = new Set(sessions.flatMap((session) => (session.federated === undefined ? [] : indexKeys(session.federated))));
-  for (const key of keys) {
+/** Takes a user off the keys of the provider identities its sessions came through (before the user is erased), but those of the sessions `kept`. */
+export async function unindexFederated(store: SessionStore, userId: string, sessions: readonly SessionRecord[], kept: readonly SessionRecord[], now: number, due: number | undefined): Promise<void> {
+  const keysOf = (rows: readonly SessionRecord[]): string[] => rows.flatMap((session) => (session.federated === undefined ? [] : indexKeys(session.federated)));
+  const keep = new Set(keysOf(kept));
+  for (const key of new Set(keysOf(sessions).filter((name) => !keep.has(name)))) {
     await updateIndex(store, key, now, due, (entries) => (entries.some(([listed]) => listed === userId) ? entries.filter(([listed]) => listed !== userId) : undefined));
   }
 }

@@ -1,6 +1,6 @@
 import { raisedEpochs } from '../rules/epochs.js';
 import { checkFlag, checkUserState } from '../store-answers.js';
-import type { ActivityRecord, SessionRecord } from '../store-records.js';
+import type { ActivityRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
 import type { Write } from '../store-writes.js';
 import type { KnownDevice, RevocationState, UserSessions } from './types.js';
@@ -21,18 +21,16 @@ export async function revocationState(store: SessionStore, userId: string, tenan
 }
 
 /** Deletes the user's rows, deny-list, devices, activity and keys, raising the epochs over every stored session in that batch; the number of rows deleted. */
-export async function eraseUser(store: SessionStore, userId: string, now: number, due?: number): Promise<number> {
-  let erased: readonly SessionRecord[] = [];
-  const count = await versioned(store, { userId }, 'eraseUser', due, async (apply) => {
+export function eraseUser(store: SessionStore, userId: string, now: number, due?: number): Promise<number> {
+  return versioned(store, { userId }, 'eraseUser', due, async (apply) => {
     const state = checkUserState(await store.readUser(userId), userId);
+    // Before the batch, so a sign-in after it is listed again; a session still live here (signed in since the erase's sign-out
+    // everywhere) keeps its keys, so its provider's logout finds it should the batch fail.
+    const live = state.sessions.filter((row) => liveAsRead(state, row.id, now) !== undefined);
+    await unindexFederated(store, userId, state.sessions, live, now, due);
     const epochs = raisedEpochs({ epochs: mapOf(state.epochs), highWater: mapOf(state.highWater) }, [], now, true);
-    if (!(await apply({ owner: { userId }, version: state.version, writes: [{ type: 'epochs', epochs }, { type: 'erase' }], notify: true }))) return undefined;
-    erased = state.sessions;
-    return state.sessions.length;
+    return (await apply({ owner: { userId }, version: state.version, writes: [{ type: 'epochs', epochs }, { type: 'erase' }], notify: true })) ? state.sessions.length : undefined;
   });
-  // Only once the erase landed: a key still naming an erased user finds no session, one emptied first could hide a live session from its provider's logout.
-  await unindexFederated(store, userId, erased, now, due);
-  return count;
 }
 
 /** The user's known devices. */

@@ -21,15 +21,20 @@ function setup() {
     store.create({ ...minted(), userId, kind: 'browser', createdAt, authenticatedAt: createdAt, maxAge, federated: { iss, sub: 'alice', sid: 'sid-1' } }, { replaceDevice: false });
   const subKey = keyName('fsub', iss, 'alice');
   const users = async (now: number) => (await store.findFederatedLinks({ by: 'sub', iss, sub: 'alice' }, now)).map((link) => link.userId).sort();
-  return { raw, store, signIn, subKey, users };
+  // As the manager erases: every session signed out first, then the erase.
+  const erase = async (userId: string, at: number) => {
+    await store.revokeAll(userId, { kinds: ['browser'], everyStoredKind: true, at });
+    return store.eraseUser(userId, at);
+  };
+  return { raw, store, signIn, subKey, users, erase };
 }
 
 describe('the keys that find a provider identity’s local users', () => {
   it('keep an emptied key, so its version goes on and a batch read before the erase cannot land on a new key', async () => {
-    const { raw, store, signIn, subKey } = setup();
+    const { raw, signIn, subKey, erase } = setup();
     await signIn('a', T0);
     const before = await raw.readKey(subKey);
-    await store.eraseUser('a', T0 + 1);
+    await erase('a', T0 + 1);
     const after = await raw.readKey(subKey);
     expect(after.version).toBe(before.version + 1);
     expect(after.value).toBe('[]');
@@ -38,12 +43,19 @@ describe('the keys that find a provider identity’s local users', () => {
   });
 
   it('lose an erased user’s entry, also one long past its session’s end', async () => {
-    const { raw, store, signIn, subKey } = setup();
+    const { raw, signIn, subKey, erase } = setup();
     await signIn('a', T0, HOUR);
     await signIn('b', T0, 7 * DAY);
-    await store.eraseUser('a', T0 + 3 * HOUR);
+    await erase('a', T0 + 3 * HOUR);
     expect((await raw.readKey(subKey)).value).not.toContain('"a"');
     expect((await raw.readKey(subKey)).value).toContain('"b"');
+  });
+
+  it('keep listing a user whose session is still live when the erase reads (signed in since its sign-out everywhere)', async () => {
+    const { raw, store, signIn, subKey } = setup();
+    await signIn('a', T0);
+    await store.eraseUser('a', T0 + 1);
+    expect((await raw.readKey(subKey)).value).toContain('"a"');
   });
 
   it('are not dropped by a server whose clock runs up to an hour fast', async () => {
