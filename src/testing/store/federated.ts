@@ -63,6 +63,8 @@ export function describeFederated({ describe, it, expect, store, raw, sibling }:
       const now = Date.now();
       await insert(store(), erased, { federated: { iss, sub: 'erased', sid: 's1' } });
       const two = await insert(store(), kept, { federated: { iss, sub: 'kept', sid: 's2' } });
+      // As the manager erases: its sign-out everywhere first (a session still live at the erase keeps its provider's keys).
+      await store().revokeAll(erased, { kinds: ['browser'], everyStoredKind: true, at: Date.now() });
       await store().eraseUser(erased, Date.now());
       expect(await store().findFederatedLinks({ by: 'user', userId: erased }, now)).toEqual([]);
       expect(await store().findFederatedLinks({ by: 'sid', iss, sid: 's1' }, now)).toEqual([]);
