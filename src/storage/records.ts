@@ -14,8 +14,12 @@ export const inSignInOrder = <Row extends { readonly createdAt: number; readonly
 /** A store's record as a `Map` (own keys only). */
 export const mapOf = <Value>(record: Readonly<Record<string, Value>>): Map<string, Value> => new Map(Object.entries(record));
 
-/** Session `id` of a user's rows as a batch read them, when live there (its own facts and the epochs read with it, at `now`): a batch acts on no other. */
+/** Whether one of a user's rows is live as a batch read them: its own facts and the epochs read with it, at `now`. */
+export const isLiveAsRead = (state: UserState, row: SessionRecord, now: number): boolean =>
+  ownRefusal(row, { epochs: state.epochs, tenantEpochs: ownEntry(state.tenantEpochs, row.tenantId) }, now, 'readUser') === undefined;
+
+/** Session `id` of a user's rows as a batch read them, when live there ({@link isLiveAsRead}): a batch acts on no other. */
 export function liveAsRead(state: UserState, id: string, now: number): SessionRecord | undefined {
   const row = state.sessions.find((session) => session.id === id);
-  return row !== undefined && ownRefusal(row, { epochs: state.epochs, tenantEpochs: ownEntry(state.tenantEpochs, row.tenantId) }, now, 'readUser') === undefined ? row : undefined;
+  return row !== undefined && isLiveAsRead(state, row, now) ? row : undefined;
 }

@@ -5,7 +5,7 @@ import type { SessionStore } from '../store.js';
 import type { Write } from '../store-writes.js';
 import type { KnownDevice, RevocationState, UserSessions } from './types.js';
 import { unindexFederated } from './federated.js';
-import { inSignInOrder, liveAsRead, mapOf, ownEntry } from './records.js';
+import { inSignInOrder, isLiveAsRead, liveAsRead, mapOf, ownEntry } from './records.js';
 import { versioned } from './versioned.js';
 
 /** The user's rows and the epochs they are judged against. */
@@ -26,7 +26,7 @@ export function eraseUser(store: SessionStore, userId: string, now: number, due?
     const state = checkUserState(await store.readUser(userId), userId);
     // Before the batch, so a sign-in after it is listed again; a session still live here (signed in since the erase's sign-out
     // everywhere) keeps its keys, so its provider's logout finds it should the batch fail.
-    const live = state.sessions.filter((row) => liveAsRead(state, row.id, now) !== undefined);
+    const live = state.sessions.filter((row) => isLiveAsRead(state, row, now));
     await unindexFederated(store, userId, state.sessions, live, now, due);
     const epochs = raisedEpochs({ epochs: mapOf(state.epochs), highWater: mapOf(state.highWater) }, [], now, true);
     return (await apply({ owner: { userId }, version: state.version, writes: [{ type: 'epochs', epochs }, { type: 'erase' }], notify: true })) ? state.sessions.length : undefined;
