@@ -14,7 +14,7 @@ export interface SessionLimit {
   readonly max: number;
   /** `evict-oldest`: the least recently used end (`session_limit`); `refuse`: `SESSION_LIMIT`. */
   readonly onLimit: 'evict-oldest' | 'refuse';
-  /** A session last used at or before this time (ms) is idle: not counted, not evicted. 0: none. */
+  /** A session last used at or before this time (ms) is idle: never a reason to refuse, and ended first over the cap. 0: none. */
   readonly idleBefore: number;
   /** Sessions the sign-in ends once it is stored (the device's own, presented): not counted, not evicted. */
   readonly leaving?: readonly string[] | undefined;
@@ -45,7 +45,7 @@ export interface SignInDecision<Row extends SignInRow = SessionRecord> {
   readonly createdAt: number;
   /** Live sessions of the same device, ended with reason `replaced`. */
   readonly replaced: readonly Row[];
-  /** The least recently used live sessions over the cap, ended with reason `session_limit`. */
+  /** The least recently used live sessions over the cap (idle ones first), ended with reason `session_limit`. */
   readonly evicted: readonly Row[];
 }
 
@@ -65,10 +65,12 @@ export function decideSignIn<Row extends SignInRow>(record: NewSessionRecord, fa
   );
   const replaced = replacing ? live.filter((other) => other.deviceKey === record.deviceKey) : [];
   if (limit === undefined) return { createdAt, replaced, evicted: [] };
-  const counted = live.filter((other) => other.lastUsedAt > limit.idleBefore && !replaced.includes(other) && limit.leaving?.includes(other.id) !== true);
+  const counted = live.filter((other) => !replaced.includes(other) && limit.leaving?.includes(other.id) !== true);
   const excess = counted.length + 1 - limit.max;
   if (excess <= 0) return { createdAt, replaced, evicted: [] };
-  if (limit.onLimit === 'refuse') throw new SessionError('SESSION_LIMIT', 'The session limit of this user and kind is reached.');
+  // Idle sessions are the least recently used, so evicted first: ended for good, a use already on its way cannot bring one back over the cap.
+  const inUse = counted.filter((other) => other.lastUsedAt > limit.idleBefore).length;
+  if (limit.onLimit === 'refuse' && inUse + 1 > limit.max) throw new SessionError('SESSION_LIMIT', 'The session limit of this user and kind is reached.');
   return { createdAt, replaced, evicted: counted.sort(leastRecentlyUsedFirst).slice(0, excess) };
 }
 

@@ -88,11 +88,11 @@ describe('decideSignIn', () => {
     expect(decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: false, limit: cap(5) }).evicted).toEqual([]);
   });
 
-  it('counts neither idle sessions, other tenants nor the replaced device against the cap', () => {
-    const sessions = [row('idle', { lastUsedAt: NOW - 5000 }), row('tenant', { tenantId: 't' }), row('same', { deviceKey: 'chrome-mac' }), row('kept')];
+  it('counts neither other tenants nor the replaced device against the cap, and never refuses for an idle session: it ends it', () => {
+    const sessions = [row('idle', { lastUsedAt: NOW - 5000 }), row('tenant', { tenantId: 't' }), row('same', { deviceKey: 'chrome-mac' }), row('kept', { lastUsedAt: NOW - 100 })];
     const decision = decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: true, limit: cap(2, 'refuse', NOW - 4000) });
-    expect(ids(decision.replaced)).toEqual(['same']);
-    expect(decision.evicted).toEqual([]);
+    expect([ids(decision.replaced), ids(decision.evicted)]).toEqual([['same'], ['idle']]);
+    expect(() => decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: true, limit: cap(1, 'refuse', NOW - 4000) })).toThrow('The session limit of this user and kind is reached.');
   });
 
   it('neither counts nor evicts the sessions the sign-in ends itself (its device presented them)', () => {
@@ -135,10 +135,12 @@ describe('decideSignIn', () => {
     expect(decideSignIn(newSession(), { sessions: [row('a')], epochs: { browser: NOW + 1 } }, { replaceDevice: false })).toEqual({ createdAt: NOW + 2, replaced: [], evicted: [] });
   });
 
-  it('counts a session used exactly at the idle cut-off as idle', () => {
+  it('counts a session used exactly at the idle cut-off as idle: evicted first, never a reason to refuse', () => {
+    // `a` is the least recently used either way; the cut-off decides whether `refuse` may end it.
     const sessions = [row('a', { lastUsedAt: NOW - 4000 }), row('b', { lastUsedAt: NOW - 3999 })];
-    expect(ids(decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: false, limit: cap(2, 'evict-oldest', NOW - 4000) }).evicted)).toEqual([]);
-    expect(ids(decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: false, limit: cap(1, 'evict-oldest', NOW - 4000) }).evicted)).toEqual(['b']);
+    expect(ids(decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: false, limit: cap(2, 'refuse', NOW - 4000) }).evicted)).toEqual(['a']);
+    expect(() => decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: false, limit: cap(2, 'refuse', NOW - 4001) })).toThrow('The session limit of this user and kind is reached.');
+    expect(ids(decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: false, limit: cap(1, 'evict-oldest', NOW - 4000) }).evicted)).toEqual(['a', 'b']);
   });
 
   it('says why a refused sign-in is refused', () => {

@@ -218,16 +218,16 @@ describe('memory store: session caps, tenants and rare fields', () => {
   const capped = (store: StoreOperations, userId: string, limit: SessionLimit, overrides: Parameters<typeof newRecord>[2] = {}) =>
     store.create(newRecord(store, userId, { createdAt: T, ...overrides }), { replaceDevice: false, limit });
 
-  it('counts toward the cap only sessions used after idleBefore, and refuses by name', async () => {
+  it('ends a session used at or before idleBefore first and never refuses for it; refuses by name', async () => {
     const store = storeOperations(memoryStore());
     const idle = (await create(store, 'u')).session;
-    // Last used exactly at idleBefore: idle, not counted.
-    const { evictedIds } = await capped(store, 'u', { max: 1, onLimit: 'refuse', idleBefore: T }, { createdAt: T + 1 });
-    expect(evictedIds).toEqual([]);
-    expect(await codeOf(() => capped(store, 'u', { max: 2, onLimit: 'refuse', idleBefore: T - 1 }, { createdAt: T + 2 }))).toBe(
+    expect(await codeOf(() => capped(store, 'u', { max: 1, onLimit: 'refuse', idleBefore: T - 1 }, { createdAt: T + 1 }))).toBe(
       'SESSION_LIMIT: The session limit of this user and kind is reached.',
     );
-    expect((await store.get(idle.id))!.session.revokedAt).toBeUndefined();
+    // Last used exactly at idleBefore: idle, ended to make room.
+    const { evictedIds } = await capped(store, 'u', { max: 1, onLimit: 'refuse', idleBefore: T }, { createdAt: T + 1 });
+    expect(evictedIds).toEqual([idle.id]);
+    expect((await store.get(idle.id))!.session.revokedReason).toBe('session_limit');
   });
 
   it('evicts the least recently used, then the oldest, then the smallest id, and notifies subscribers', async () => {
