@@ -14,15 +14,21 @@ afterAll(async () => idp.close());
 // A sign-in through the provider just after the erase's batch must stay findable; a failed erase, called again, must leave no key naming the user.
 const outcome = (promise: Promise<unknown>) => promise.then(() => 'erased', (error: unknown) => (isSessionError(error) ? error.code : String(error)));
 
+// A user signed in through the provider on instance B, a second ago.
+async function signedIn(open: () => Promise<SessionStore>, clock: TestClock, label: string) {
+  const user = `${label}-${Math.random().toString(36).slice(2)}`;
+  const federated = { iss: idp.issuer, sub: `sub-${user}`, sid: `sid-${user}` };
+  const b = createSessionManager({ store: await open(), clock: clock.read });
+  await b.create({ userId: user, userAgent: UA.chromeMac, federated });
+  clock.advance(1_000);
+  return { user, federated, b };
+}
+
 function cases(name: string, up: boolean, open: () => Promise<SessionStore>) {
   describe.skipIf(!up)(`${name}: eraseUser() and the provider identities' keys`, () => {
     it("a federated sign-in landing right after the erase batch (before eraseUser() returns) stays findable by its provider's logout", async () => {
       const clock = new TestClock();
-      const user = `r2a-${Math.random().toString(36).slice(2)}`;
-      const federated = { iss: idp.issuer, sub: `sub-${user}`, sid: `sid-${user}` };
-      const b = createSessionManager({ store: await open(), clock: clock.read });
-      await b.create({ userId: user, userAgent: UA.chromeMac, federated });
-      clock.advance(1_000);
+      const { user, federated, b } = await signedIn(open, clock, 'r2a');
       const raw = await open();
       let late: { token: string; session: { id: string } } | undefined;
       const storeA = intercepted(raw, (method, call, args) => {
@@ -51,11 +57,7 @@ function cases(name: string, up: boolean, open: () => Promise<SessionStore>) {
 
     it('a failure taking the user off the keys: called again as told, no provider key still names the erased user', async () => {
       const clock = new TestClock();
-      const user = `r2b-${Math.random().toString(36).slice(2)}`;
-      const federated = { iss: idp.issuer, sub: `sub-${user}`, sid: `sid-${user}` };
-      const b = createSessionManager({ store: await open(), clock: clock.read });
-      await b.create({ userId: user, userAgent: UA.chromeMac, federated });
-      clock.advance(1_000);
+      const { user, federated } = await signedIn(open, clock, 'r2b');
       const raw = await open();
       let failed = false;
       const storeA = intercepted(raw, (method, call, args) => {
