@@ -16,7 +16,7 @@ export interface SessionLimit {
   readonly onLimit: 'evict-oldest' | 'refuse';
   /** A session last used at or before this time (ms) is idle: never a reason to refuse, and ended first over the cap. 0: none. */
   readonly idleBefore: number;
-  /** Sessions the sign-in ends once it is stored (the device's own, presented): not counted, not evicted. */
+  /** Sessions not counted, not evicted: those the sign-in ends once it is stored (the device's own, presented), and support sessions whose admin's session ended. */
   readonly leaving?: readonly string[] | undefined;
 }
 
