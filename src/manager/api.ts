@@ -92,8 +92,8 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
    */
   revokeAll(userId: string, options?: RevokeAllSessionsOptions): Promise<RevokeAllResult>;
   /**
-   * Logs out every device of the user but the session `keepSessionId`; with `tenantId` (a tenant
-   * admin's or a support session's action) only that tenant's, each revoked on its own.
+   * Logs out every device of the user but the session `keepSessionId` (an id of none of the user's sessions keeps none);
+   * with `tenantId` (a tenant admin's or a support session's action) only that tenant's, each revoked on its own.
    * @param options - The kinds to sign out (default: the `everywhereKinds` option), tenant, reason and actor.
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user or session id, or bad
    * kinds (as {@link SessionManager.revokeAll}); `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
