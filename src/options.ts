@@ -68,8 +68,8 @@ export interface SessionManagerOptions {
   readonly maxSessions?: number | Readonly<Record<string, number>>;
   /**
    * At the `maxSessions` cap, a sign-in revokes the least recently used session of the kind and tenant (`"evict-oldest"`, reason `session_limit`) or
-   * is refused with `SESSION_LIMIT` (`"refuse"`), the error listing those sessions so the user can end one. Idle sessions are revoked first,
-   * whichever is set: they are never a reason to refuse. @default "evict-oldest"
+   * is refused with `SESSION_LIMIT` (`"refuse"`), the error listing those sessions so the user can end one. Idle sessions count, and go first when
+   * room is needed, whichever is set: they are never a reason to refuse. @default "evict-oldest"
    */
   readonly onMaxSessions?: 'evict-oldest' | 'refuse';
   /** What is kept of a client's IP before anything is stored: `"full"`, `"truncate"` (IPv4 /24, IPv6 /48) or `"none"`. @default "full" */
