@@ -104,6 +104,29 @@ app.get('/me', { preHandler: app.requireSession }, async (request) => {
   return { userId };
 });`,
   },
+  fetch: {
+    install: [],
+    source: `import { createSessionManager } from 'session-revocation';
+import { requireSession, sessionHandler, sessionRoutes } from 'session-revocation/fetch';
+const withSessions = sessionHandler(createSessionManager(), { loginPath: '/login' });
+const routes = sessionRoutes(createSessionManager(), { prefix: '/api/sessions' });
+export const GET = withSessions(async (request, sessions) => (await routes(request)) ?? requireSession(request) ?? Response.json({ userId: sessions.userId }));`,
+  },
+  hono: {
+    install: ['hono'],
+    source: `import { Hono } from 'hono';
+import { createSessionManager } from 'session-revocation';
+import { requireSession, sessionMiddleware, sessionRoutes } from 'session-revocation/hono';
+const sessions = createSessionManager();
+const app = new Hono();
+app.use(sessionMiddleware(sessions));
+app.use(sessionRoutes(sessions));
+app.get('/me', requireSession(), (c) => {
+  const userId: string | null = c.var.sessions.userId;
+  return c.json({ userId });
+});
+export default app;`,
+  },
   koa: {
     install: ['koa', '@types/koa'],
     source: `import Koa from 'koa';
