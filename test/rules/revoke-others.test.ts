@@ -45,9 +45,11 @@ describe("othersToRevoke for a tenant admin's sign-out of a user", () => {
 describe('othersToRevoke for the sessions of provider identities', () => {
   it('ends only the live rows signed in through one of them, iss, sub and sid alike', () => {
     const via = (iss: string, sub: string, sid?: string) => ({ federated: sid === undefined ? { iss, sub } : { iss, sub, sid } });
-    const sessions = [row('named', via('idp', 'alice', 's1')), row('successor', via('idp', 'alice', 's1')), row('other-sid', via('idp', 'alice', 's2')), row('no-sid', via('idp', 'alice')), row('other-idp', via('idp2', 'alice', 's1')), row('local'), row('ended', { ...via('idp', 'alice', 's1'), revokedAt: NOW - 1 })];
+    const sessions = [row('named', via('idp', 'alice', 's1')), row('successor', via('idp', 'alice', 's1')), row('other-sid', via('idp', 'alice', 's2')), row('no-sid', via('idp', 'alice')), row('other-idp', via('idp2', 'alice', 's1')), row('other-sub', via('idp', 'bob', 's1')), row('local'), row('ended', { ...via('idp', 'alice', 's1'), revokedAt: NOW - 1 })];
     expect(othersToRevoke({ sessions, epochs: {} }, { kinds: [], everyKind: true, identities: [{ iss: 'idp', sub: 'alice', sid: 's1' }] }, NOW).map((r) => r.id)).toEqual(['named', 'successor']);
     expect(othersToRevoke({ sessions, epochs: {} }, { kinds: [], everyKind: true, identities: [{ iss: 'idp', sub: 'alice' }] }, NOW).map((r) => r.id)).toEqual(['no-sid']);
+    const both = [{ iss: 'idp', sub: 'alice', sid: 's1' }, { iss: 'idp', sub: 'alice', sid: 's2' }];
+    expect(othersToRevoke({ sessions, epochs: {} }, { kinds: [], everyKind: true, identities: both }, NOW).map((r) => r.id)).toEqual(['named', 'successor', 'other-sid']);
   });
 });
 

@@ -86,6 +86,7 @@ describe('decideSignIn', () => {
     const sessions = [row('c', { lastUsedAt: NOW - 100 }), row('b', { lastUsedAt: NOW - 300, createdAt: NOW - 500 }), row('a', { lastUsedAt: NOW - 300, createdAt: NOW - 500 }), row('d', { lastUsedAt: NOW - 300, createdAt: NOW - 900 })];
     expect(ids(decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: false, limit: cap(3) }).evicted)).toEqual(['d', 'a']);
     expect(decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: false, limit: cap(5) }).evicted).toEqual([]);
+    expect(decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: false, limit: cap(6) }).evicted).toEqual([]);
   });
 
   it('counts neither other tenants nor the replaced device against the cap, and never refuses for an idle session: it ends it', () => {
@@ -141,6 +142,12 @@ describe('decideSignIn', () => {
     expect(ids(decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: false, limit: cap(2, 'refuse', NOW - 4000) }).evicted)).toEqual(['a']);
     expect(() => decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: false, limit: cap(2, 'refuse', NOW - 4001) })).toThrow('The session limit of this user and kind is reached.');
     expect(ids(decideSignIn(newSession(), { sessions, epochs: {} }, { replaceDevice: false, limit: cap(1, 'evict-oldest', NOW - 4000) }).evicted)).toEqual(['a', 'b']);
+  });
+
+  it("refuses a malformed epoch as the store's error, never as a verdict", () => {
+    expect(() => decideSignIn(newSession(), { sessions: [], epochs: { browser: Number.NaN } }, { replaceDevice: false })).toThrow(
+      'The session store answered store() with an epoch of kind "browser" that is not a finite number; it is not taken for a session.',
+    );
   });
 
   it('says why a refused sign-in is refused', () => {
