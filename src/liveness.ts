@@ -28,15 +28,12 @@ export interface ImpersonatorFacts {
 /** The fields of a row that liveness is decided from. */
 export type LivenessFields = Pick<SessionRecord, 'kind' | 'tenantId' | 'createdAt' | 'expiresAt' | 'lastUsedAt' | 'revokedAt' | 'revokedReason' | 'impersonatorId' | 'impersonatorEpochs'>;
 
-/** Why a row is not live (expired, revoked by itself, an epoch or its admin, idle past `idleTimeout`: also when revoked after that), or `undefined`; `what` names the store method for a malformed epoch. */
+/** Why a row is not live (expired, revoked by itself, an epoch or its admin, idle past `idleTimeout`), or `undefined`; `what` names the store method for a malformed epoch. */
 export function refusalOf(record: LivenessFields, facts: RevocationFacts, now: number, idleTimeout: number, what: string): Refusal | undefined {
   // Every epoch is checked before any verdict: a malformed answer is a store error, never a refusal.
   const { impersonator } = facts;
   if (impersonator !== undefined) checkAllEpochs(impersonator.epochs, what);
   const own = ownRefusal(record, facts, now, what);
-  // Ended after it had idled out (a cap making room, another device's sign-out): its device is told what came first.
-  // Stryker disable next-line ConditionalExpression: without revokedAt (an epoch) the difference is NaN, never >= the timeout; the check is for the types.
-  if (own === 'revoked' && idleTimeout > 0 && record.revokedAt !== undefined && record.revokedAt - record.lastUsedAt >= idleTimeout) return 'idle';
   if (own !== undefined) return own;
   if (record.kind === 'impersonation' || record.impersonatorId !== undefined) {
     // Epochs against epochs, never against `createdAt` (two servers' clocks); a row without them ends at any raise.

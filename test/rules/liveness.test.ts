@@ -57,15 +57,6 @@ describe('refusalOf', () => {
     expect(refusalOf(row(), facts(), 1_999, 0, 'get')).toBeUndefined();
   });
 
-  it('refuses a row revoked after it had idled out as idle, as its device was told first; revoked before, or without an idle timeout, it is revoked', () => {
-    // Last used at 1_500 with an idle timeout of 100: idle from 1_600.
-    expect(refusalOf(row({ revokedAt: 1_600, revokedReason: 'session_limit' }), facts(), 1_700, 100, 'get')).toBe('idle');
-    expect(refusalOf(row({ revokedAt: 1_599, revokedReason: 'session_limit' }), facts(), 1_700, 100, 'get')).toBe('revoked');
-    expect(refusalOf(row({ revokedAt: 1_600 }), facts(), 1_700, 0, 'get')).toBe('revoked');
-    expect(refusalOf(row({ revokedAt: 1_600, revokedReason: 'token_reused' }), facts(), 1_700, 100, 'get')).toBe('reused');
-    expect(refusalOf(row({ revokedAt: 1_600 }), facts(), 2_000, 100, 'get')).toBe('expired');
-  });
-
   it('says revoked or expired before idle', () => {
     expect(refusalOf(row({ revokedAt: 1_200 }), facts(), 1_900, 100, 'get')).toBe('revoked');
     expect(refusalOf(row(), facts(), 2_000, 100, 'get')).toBe('expired');
