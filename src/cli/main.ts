@@ -14,6 +14,8 @@ globalThis.console = new Console({ stdout: redactingStream(process.stdout, redac
 process.exitCode = await runCli(COMMANDS, {
   argv,
   env: process.env,
-  output: processOutput(argv[0] === 'ssf' ? redact : undefined),
+  output: processOutput(),
   error: (line) => void process.stderr.write(`${line}\n`),
 });
+// Every client was closed, or waited for a while: a socket a driver still holds to a server that stopped answering must not keep the run alive.
+setTimeout(() => process.exit(), 1_000).unref();

@@ -16,10 +16,10 @@ export interface Progress {
   done(): void;
 }
 
-/** The process's own streams; results pass through `redact` (a transmitter may quote a secret back). */
-export function processOutput(redact: (text: string) => string = (text) => text): Output {
+/** The process's own streams. */
+export function processOutput(): Output {
   return {
-    line: (text) => void process.stdout.write(`${redact(text)}\n`),
+    line: (text) => void process.stdout.write(`${text}\n`),
     progress: () => progressOn(process.stderr),
     confirm: (question) => confirmOn(process.stdin, process.stderr, question),
   };

@@ -1,11 +1,12 @@
 import { createSessionManager } from '../manager/index.js';
+import { settledWithin } from '../settled-within.js';
 import type { SessionManager } from '../manager/api.js';
 import { readCommandLine } from './args.js';
 import type { AnyCommand } from './command.js';
 import { CliError, describeFailure, EXIT } from './failure.js';
 import type { Output } from './output.js';
 import { commandLineRedactor } from './redact.js';
-import type { OpenedStore } from './stores/client.js';
+import { CLOSE_TIMEOUT, type OpenedStore } from './stores/client.js';
 import { openStore } from './stores/open.js';
 
 /** Where a run reads and writes (`error`: one line on stderr); the process's own in the bin. */
@@ -29,7 +30,9 @@ export async function runCli(commands: readonly AnyCommand[], { argv, env, outpu
     }
     const { command, args, values } = line;
     if (command.remote === true) {
-      await command.run({ args, values, env, output });
+      // A transmitter may quote a secret of the command line back, wherever on the line it was given.
+      const redact = commandLineRedactor(argv, env);
+      await command.run({ args, values, env, output: { ...output, line: (text) => output.line(redact(text)) } });
       return EXIT.done;
     }
     const store = await openStore(values, env, { create: command.createsDatabase === true });
@@ -59,14 +62,17 @@ export async function runCli(commands: readonly AnyCommand[], { argv, env, outpu
   }
 }
 
-// The store before its client; a failure to close changes neither the output nor the exit code.
+// The store before its client; a failure to close changes neither the output nor the exit code, and a server that stopped answering holds it a while only.
 async function closeQuietly(opened: OpenedStore | undefined, manager: SessionManager | undefined): Promise<void> {
   if (opened === undefined) return;
-  try {
-    if (manager !== undefined) await manager.close();
-    else await opened.store.close?.();
-  } catch {
-    // The work is done or failed by now.
-  }
-  await opened.close().catch(() => {});
+  const closing = async (): Promise<void> => {
+    try {
+      if (manager !== undefined) await manager.close();
+      else await opened.store.close?.();
+    } catch {
+      // The work is done or failed by now.
+    }
+    await opened.close();
+  };
+  await settledWithin(closing(), CLOSE_TIMEOUT);
 }

@@ -2,8 +2,10 @@ import { codeOf, isSessionError } from '../../errors.js';
 import type { SessionStore } from '../../store.js';
 import { CliError, EXIT } from '../failure.js';
 
-/** How long the CLI waits for a store to accept a connection, in ms. */
+/** How long the CLI waits for a store to accept a connection and answer its first request, in ms. */
 export const CONNECT_TIMEOUT = 5_000;
+/** How long the CLI waits for its clients to close, in ms: past it, a server that stopped answering holds the run no longer. */
+export const CLOSE_TIMEOUT = 2_000;
 
 /** A store the CLI opened; `close` closes its client, after the store itself. */
 export interface OpenedStore {
@@ -24,13 +26,18 @@ export async function optionalImport<T>(name: string, load: () => Promise<T>): P
   }
 }
 
-/** Runs a new client's first request; when it fails, closes the client and says which store is unreachable. */
+/** Runs a new client's first request; when it fails or goes unanswered, closes the client and says which store is unreachable. */
 export async function firstContact(store: string, label: string, request: () => Promise<unknown>, close: () => Promise<void> | void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  // A server that takes the connection and never answers is as unreachable as one that refuses it.
+  const silence = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT} ms`)), CONNECT_TIMEOUT)));
   try {
-    await request();
+    await Promise.race([request(), silence]);
   } catch (error) {
     await close();
     throw new CliError(`cannot connect to ${store} at ${label}`, undefined, { cause: error });
+  } finally {
+    clearTimeout(timer);
   }
 }
 
