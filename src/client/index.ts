@@ -203,7 +203,12 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
       connect();
       return held;
     };
-    locks!.request(`session-revocation ${url}`, { signal: request.signal }, watch).catch(() => undefined);
+    // Refused, not withdrawn by this page (a sandboxed frame, an opaque origin): it watches on its own, as a page without Web Locks does.
+    locks!.request(`session-revocation ${url}`, { signal: request.signal }, watch).catch(() => {
+      if (stopped || queued !== request || unlock !== undefined) return;
+      unlock = () => undefined;
+      connect();
+    });
   }
 
   const listeners = [['beforeunload', onLeave], ['pageshow', onShow], ['pagehide', onHide]] as const;
