@@ -18,4 +18,5 @@ process.exitCode = await runCli(COMMANDS, {
   error: (line) => void process.stderr.write(`${line}\n`),
 });
 // Every client was closed, or waited for a while: a socket a driver still holds to a server that stopped answering must not keep the run alive.
-setTimeout(() => process.exit(), 1_000).unref();
+// Only once what was written has reached its reader (a pipe is asynchronous on some systems): a slow reader is not cut short.
+setTimeout(() => process.stdout.write('', () => process.stderr.write('', () => process.exit())), 1_000).unref();
