@@ -51,8 +51,8 @@ function cases(name: string, up: boolean, open: () => Promise<SessionStore>) {
       const found = await storeOperations(raw).findFederatedLinks({ by: 'sid', iss: federated.iss, sid: federated.sid }, clock.now);
       const logout = await b.backchannelLogout(await idp.logoutToken({ claims: { sid: federated.sid, sub: federated.sub } }), { issuers: [{ issuer: idp.issuer, clientId: 'app-client' }] });
       const liveAfterLogout = (await b.validate(late!.token)).ok;
-      expect({ result, live, providerLogoutFinds: found.length, liveAfterLogout }).toEqual({ result: 'erased', live: true, providerLogoutFinds: 1, liveAfterLogout: false });
-      void logout;
+      const ended = logout.ok ? logout.revokedIds : [];
+      expect({ result, live, providerLogoutFinds: found.length, ended, liveAfterLogout }).toEqual({ result: 'erased', live: true, providerLogoutFinds: 1, ended: [late!.session.id], liveAfterLogout: false });
     });
 
     it('a failure taking the user off the keys: called again as told, no provider key still names the erased user', async () => {
