@@ -51,7 +51,7 @@ export interface NodeRedisSubscriberLike {
 export interface IoRedisLike {
   /** The driver's own `call` method. */ call(command: string, args: string[]): Promise<unknown>;
   /** The driver's own `isCluster` property. */ readonly isCluster: boolean;
-  /** The driver's own `duplicate` method. */ duplicate(): IoRedisSubscriberLike;
+  /** The driver's own `duplicate` method: a `Redis` takes options to override, a `Cluster` startup nodes. */ duplicate(override?: object): IoRedisSubscriberLike;
   /** A plain pipeline (not `multi()`): on a Cluster it goes to its keys' master, `WAIT` included. */
   pipeline(): IoRedisPipelineLike;
 }

@@ -103,8 +103,8 @@ function ownNodeRedis(duplicate: NodeRedisSubscriberLike, sendAndWait: SendAndWa
   return writer(sendAndWait, () => withTimeout(start(), within), () => void (closed || connecting === undefined || duplicate.destroy(), (closed = true)));
 }
 
-// Events after which notices may have been missed; names a library never emits cost nothing.
-const INTERRUPTIONS = ['reconnecting', 'end', 'close', '-node', 'node-error', 'node-reconnecting', 'node-disconnect'];
+// Events after which notices may have been missed; names a library never emits cost nothing ('node error' is ioredis's, 'node-error' node-redis's).
+const INTERRUPTIONS = ['reconnecting', 'end', 'close', '-node', 'node error', 'node-error', 'node-reconnecting', 'node-disconnect'];
 
 /** Subscribes a connection the store duplicated (and so owns): node-redis or ioredis. */
 function subscribeOwn(subscriber: NodeRedisSubscriberLike | IoRedisSubscriberLike, channel: string, events: SubscriberEvents, nodeRedis: boolean): () => void {
@@ -146,7 +146,8 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
       return {
         kind,
         send: (_key, args) => io.call(args[0]!, args.slice(1)),
-        subscribe: (channel, events) => subscribeOwn(io.duplicate(), channel, events, false),
+        // The store's own connection subscribes again after a reconnect, whatever the app's client was made with.
+        subscribe: (channel, events) => subscribeOwn(io.isCluster ? io.duplicate() : io.duplicate({ autoResubscribe: true }), channel, events, false),
         openWriter(onError) {
           const own = io.duplicate() as unknown as IoRedisLike & IoRedisSubscriberLike;
           let closed = false;
@@ -181,13 +182,14 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
         kind,
         send: (_key, args) => sentinel.sendCommand(false, args),
         subscribe(channel, events) {
-          // Its own pub/sub connection follows the master; a failover may have lost notices.
+          // Its own pub/sub connection follows the master, and reconnects by itself after a drop it reports only as an
+          // 'error': after either, notices may have been lost.
           let closed = false;
           const listener = (message: string): void => void (closed || events.message(message));
           const interrupted = (): void => void (closed || events.interrupted());
-          sentinel.on('topology-change', interrupted);
+          for (const event of ['topology-change', 'error']) sentinel.on(event, interrupted);
           sentinel.subscribe(channel, listener).then(() => void (closed || events.subscribed()), (error: unknown) => void (closed || (events.error(error), interrupted())));
-          return () => void ((closed = true), sentinel.off('topology-change', interrupted), sentinel.unsubscribe(channel, listener).catch(() => undefined));
+          return () => void ((closed = true), ['topology-change', 'error'].forEach((event) => sentinel.off(event, interrupted)), sentinel.unsubscribe(channel, listener).catch(() => undefined));
         },
         openWriter: () => ({ sendAndWait, close: () => undefined }),
         onClientEnd: () => () => undefined,
