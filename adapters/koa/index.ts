@@ -27,6 +27,7 @@ import type { DefaultContext, DefaultState, Middleware, ParameterizedContext } f
 import type { SessionManager } from '../../src/manager/api.js';
 import { NodeRequest } from '../../src/http/request.js';
 import { asError, NO_STORE } from '../../src/http/response.js';
+import { missingCookies } from '../../src/http/cookies.js';
 import { createSessionHttpLayer } from '../../src/http/session-http.js';
 import { createSessionRoutes, errorResponse, freshMaxAge, requireFreshResponse, requireSameOriginResponse, requireSessionResponse, streamToNode, writeHeaders } from '../../src/http/index.js';
 import type { HttpResponse, RequestSessions, RequireFreshOptions, ResponseTarget, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
@@ -43,6 +44,8 @@ export type { RequestSessions, RequireFreshOptions, SessionHttpOptions, SessionR
 type Context = ParameterizedContext;
 
 class ContextTarget implements ResponseTarget {
+  readonly #cookies: string[] = [];
+
   constructor(private readonly ctx: Context) {}
 
   setHeader(name: string, value: string): void {
@@ -50,7 +53,14 @@ class ContextTarget implements ResponseTarget {
   }
 
   appendSetCookie(value: string): void {
+    this.#cookies.push(value);
     this.ctx.append('Set-Cookie', value);
+  }
+
+  // An app's `ctx.set('Set-Cookie', …)` after this layer's replaces a rotated or cleared session cookie: it is appended again.
+  restoreCookies(): void {
+    if (this.#cookies.length === 0 || this.ctx.headerSent) return;
+    for (const cookie of missingCookies(this.#cookies, this.ctx.res.getHeader('set-cookie'))) this.ctx.append('Set-Cookie', cookie);
   }
 }
 
@@ -90,13 +100,18 @@ export function sessionMiddleware(sessions: SessionManager, options: SessionHttp
   return function sessionMiddleware(ctx, next) {
     // ctx.request holds what a body parser made of the body.
     const request = new NodeRequest(ctx.req, ctx.originalUrl, ctx.request);
-    return http.attach(request, new ContextTarget(ctx)).then((attached) => {
+    const target = new ContextTarget(ctx);
+    return http.attach(request, target).then((attached) => {
       ctx.sessions = attached;
-      return next().then(undefined, (error: unknown) => {
-        const response = ctx.headerSent ? undefined : errorResponse(error, request, ctx.sessions);
-        if (response !== undefined) return send(ctx, response);
-        throw keepCookies(ctx, error);
-      });
+      return next().then(
+        () => target.restoreCookies(),
+        (error: unknown) => {
+          const response = ctx.headerSent ? undefined : errorResponse(error, request, ctx.sessions);
+          if (response !== undefined) return send(ctx, response);
+          target.restoreCookies();
+          throw keepCookies(ctx, error);
+        },
+      );
     });
   };
 }

@@ -92,6 +92,12 @@ export function sessionCookieFor(options: Pick<ResolvedHttpOptions, 'cookieName'
 }
 
 // Spaces and tabs only (RFC 6265): String#trim() also strips U+00A0, and a planted "\xA0__Host-session" would read as "__Host-session".
+/** The cookies this layer wrote that are no longer on the response (an app's own header write replaced them): to append again. */
+export function missingCookies(written: readonly string[], sent: readonly string[] | string | number | undefined): string[] {
+  const present = new Set(Array.isArray(sent) ? sent : sent === undefined ? [] : [String(sent)]);
+  return written.filter((cookie) => !present.has(cookie));
+}
+
 function owsTrim(text: string): string {
   let [start, end] = [0, text.length];
   while (start < end && (text[start] === ' ' || text[start] === '\t')) start++;
