@@ -28,7 +28,7 @@ import type { GetConnInfo } from 'hono/conninfo';
 import type { StatusCode } from 'hono/utils/http-status';
 import type { SessionManager } from '../../src/manager/api.js';
 import { callable } from '../../src/option-checks.js';
-import { missingCookies } from '../../src/http/cookies.js';
+import { restoredCookies } from '../../src/http/cookies.js';
 import { createSessionHttpLayer } from '../../src/http/session-http.js';
 import { asError, createSessionRoutes, errorResponse, freshMaxAge, fromFetchRequest, requireFreshResponse, requireSameOriginResponse, requireSessionResponse, streamToWeb } from '../../src/http/index.js';
 import type { HttpResponse, RequestSessions, RequireFreshOptions, ResponseTarget, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
@@ -67,10 +67,11 @@ function target(c: Context): Written {
     // Hono puts prepared headers only on responses the context built: a handler's own Response gets them here.
     ensureOn(c) {
       if (cookies.length === 0) return;
-      const missing = missingCookies(cookies, c.res.headers.getSetCookie());
-      if (missing.length === 0) return;
+      const restored = restoredCookies(cookies, c.res.headers.getSetCookie());
+      if (restored === undefined) return;
       for (const [name, value] of headers) c.header(name, value);
-      for (const cookie of missing) c.header('set-cookie', cookie, { append: true });
+      c.header('set-cookie', undefined);
+      for (const cookie of restored) c.header('set-cookie', cookie, { append: true });
     },
   };
 }

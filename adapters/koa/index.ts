@@ -27,7 +27,7 @@ import type { DefaultContext, DefaultState, Middleware, ParameterizedContext } f
 import type { SessionManager } from '../../src/manager/api.js';
 import { NodeRequest } from '../../src/http/request.js';
 import { asError, NO_STORE } from '../../src/http/response.js';
-import { missingCookies } from '../../src/http/cookies.js';
+import { restoredCookies } from '../../src/http/cookies.js';
 import { createSessionHttpLayer } from '../../src/http/session-http.js';
 import { createSessionRoutes, errorResponse, freshMaxAge, requireFreshResponse, requireSameOriginResponse, requireSessionResponse, streamToNode, writeHeaders } from '../../src/http/index.js';
 import type { HttpResponse, RequestSessions, RequireFreshOptions, ResponseTarget, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
@@ -60,7 +60,8 @@ class ContextTarget implements ResponseTarget {
   // An app's `ctx.set('Set-Cookie', …)` after this layer's replaces a rotated or cleared session cookie: it is appended again.
   restoreCookies(): void {
     if (this.#cookies.length === 0 || this.ctx.headerSent) return;
-    for (const cookie of missingCookies(this.#cookies, this.ctx.res.getHeader('set-cookie'))) this.ctx.append('Set-Cookie', cookie);
+    const restored = restoredCookies(this.#cookies, this.ctx.res.getHeader('set-cookie'));
+    if (restored !== undefined) this.ctx.set('Set-Cookie', restored);
   }
 }
 

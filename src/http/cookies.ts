@@ -91,13 +91,20 @@ export function sessionCookieFor(options: Pick<ResolvedHttpOptions, 'cookieName'
   return { name, secure };
 }
 
-// Spaces and tabs only (RFC 6265): String#trim() also strips U+00A0, and a planted "\xA0__Host-session" would read as "__Host-session".
-/** The cookies this layer wrote that are no longer on the response (an app's own header write replaced them): to append again. */
-export function missingCookies(written: readonly string[], sent: readonly string[] | string | number | undefined): string[] {
-  const present = new Set(Array.isArray(sent) ? sent : sent === undefined ? [] : [String(sent)]);
-  return written.filter((cookie) => !present.has(cookie));
+/**
+ * The response's `Set-Cookie` list with this layer's cookies that an app's later header write replaced put back, or `undefined`
+ * when none is missing. From the first missing one on, the layer's cookies go last in the order written: its newest cookie of
+ * a name (a sign-out's clearing one after a rotated one) stays the one a browser keeps.
+ */
+export function restoredCookies(written: readonly string[], sent: readonly string[] | string | number | undefined): string[] | undefined {
+  const present = Array.isArray(sent) ? sent : sent === undefined ? [] : [String(sent)];
+  const first = written.findIndex((cookie) => !present.includes(cookie));
+  if (first === -1) return undefined;
+  const moved = written.slice(first);
+  return [...present.filter((cookie) => !moved.includes(cookie)), ...moved];
 }
 
+// Spaces and tabs only (RFC 6265): String#trim() also strips U+00A0, and a planted "\xA0__Host-session" would read as "__Host-session".
 function owsTrim(text: string): string {
   let [start, end] = [0, text.length];
   while (start < end && (text[start] === ' ' || text[start] === '\t')) start++;
