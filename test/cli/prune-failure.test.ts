@@ -8,7 +8,7 @@ import { cli } from './bin.js';
 import { holdingProxy, spawnCli, type HoldingProxy } from './spawned.js';
 
 // `prune` whose store goes away after a batch was deleted: exit 1 with one line, the progress so far on stderr, and a
-// prune run again at once deletes the rest. (On Redis the failed run's prune lock outlives it, for the store's pruneLockTtl.)
+// prune run again at once deletes the rest. (On Redis a run cut off from the server cannot release its prune lock: it lasts the store's pruneLockTtl.)
 interface Target {
   readonly name: string;
   readonly up: boolean;
