@@ -7,10 +7,12 @@ import { withSessions } from './lib/sessions';
 export default withSessions((request: NextRequest) => {
   const refused = requireSession(request);
   if (refused === undefined) return NextResponse.next();
-  // Next.js middleware parses a redirect's Location as an absolute URL (and sends it back
-  // relative when it stays on this host), while the library answers a relative one.
+  // Next.js middleware parses a redirect's Location as an absolute URL, while the library
+  // answers a relative one: resolved on the Host the request came with, since request.nextUrl
+  // names localhost under `next start -H 127.0.0.1`.
   const location = refused.headers.get('location');
-  if (location !== null) refused.headers.set('location', new URL(location, request.nextUrl).href);
+  const origin = `${request.nextUrl.protocol}//${request.headers.get('host') ?? request.nextUrl.host}`;
+  if (location !== null) refused.headers.set('location', new URL(location, origin).href);
   return refused;
 });
 

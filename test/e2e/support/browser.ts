@@ -35,13 +35,17 @@ export function describeInBrowser(name: string, body: () => void): void {
   describe.skip(name, body);
 }
 
-/** Debian's Chromium; `backForwardCache`: with it on, as in users' browsers (playwright turns it off). */
-export async function launchBrowser(options: { backForwardCache?: boolean } = {}): Promise<Browser> {
+/**
+ * Debian's Chromium; `backForwardCache`: with it on, as in users' browsers (playwright turns it off); `hostResolverRules`:
+ * Chromium's `--host-resolver-rules` (`MAP name 127.0.0.1`: a server reached under a name, as behind a proxy passing the Host).
+ */
+export async function launchBrowser(options: { backForwardCache?: boolean; hostResolverRules?: string } = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`No Chromium at ${CHROMIUM_PATH}: install it with "apt-get install -y chromium" (or set CHROMIUM_PATH).`);
   }
   const ignoreDefaultArgs = options.backForwardCache === true ? ['--disable-back-forward-cache'] : undefined;
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: LAUNCH_ARGS, ignoreDefaultArgs, headless: true, timeout: 30_000 });
+  const args = options.hostResolverRules === undefined ? LAUNCH_ARGS : [...LAUNCH_ARGS, `--host-resolver-rules=${options.hostResolverRules}`];
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args, ignoreDefaultArgs, headless: true, timeout: 30_000 });
 }
 
 /** A browser + OS pair the server tells apart by its User-Agent. */
