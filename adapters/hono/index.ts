@@ -110,6 +110,7 @@ export function sessionMiddleware(sessions: SessionManager, options: SessionMidd
     const unavailable = c.error === undefined ? undefined : errorResponse(c.error, request, requestSessions);
     if (unavailable === undefined) return written.ensureOn(c);
     c.res = send(c, unavailable);
+    written.ensureOn(c);
     // Hono's setter keeps the replaced page's headers (a CORS middleware's too) over the 503's own: those are written again.
     for (const [name, value] of Object.entries(unavailable.headers)) c.res.headers.set(name, value);
   };

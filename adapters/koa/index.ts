@@ -107,9 +107,9 @@ export function sessionMiddleware(sessions: SessionManager, options: SessionHttp
       return next().then(
         () => target.restoreCookies(),
         (error: unknown) => {
+          target.restoreCookies();
           const response = ctx.headerSent ? undefined : errorResponse(error, request, ctx.sessions);
           if (response !== undefined) return send(ctx, response);
-          target.restoreCookies();
           throw keepCookies(ctx, error);
         },
       );
