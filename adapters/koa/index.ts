@@ -69,6 +69,8 @@ function send(ctx: Context, response: HttpResponse): void {
   writeHeaders(response, new ContextTarget(ctx));
   ctx.status = response.status;
   if (response.stream === undefined) {
+    // The wrapper answers (a 503 for a store that failed): an app's `ctx.respond = false` was for an answer of its own, never written.
+    ctx.respond = true;
     ctx.body = response.body;
     return;
   }

@@ -66,3 +66,27 @@ describe.each(['koa', 'hono'])('%s: rotation, app replaces Set-Cookie, then a st
     expect({ status: response.status, sessionCookies: cookies.filter((c) => c.startsWith('session=')).length, stillSignedIn: after.ok }).toEqual({ status: 503, sessionCookies: 1, stillSignedIn: true });
   });
 });
+
+describe('koa: the app takes the response over (ctx.respond = false), then a store call fails before it wrote anything', () => {
+  let app: FrameworkApp | undefined;
+  afterEach(async () => {
+    store.failing = false;
+    await app?.close();
+  });
+
+  it('the 503 is sent', async () => {
+    const sessions = createSessionManager({ store });
+    const { token } = await sessions.create({ userId: 'alice' });
+    const koa = new Koa();
+    koa.use(koaAdapter.sessionMiddleware(sessions));
+    koa.use(async (ctx) => {
+      ctx.respond = false;
+      store.failing = true;
+      ctx.res.end(JSON.stringify(await ctx.sessions.list()));
+    });
+    app = await listen(createServer(koa.callback()));
+    // Bounded: before the fix no answer ever came.
+    const response = await fetch(`${app.url}/x`, { headers: { cookie: `session=${token}`, accept: 'application/json' }, signal: AbortSignal.timeout(5_000) });
+    expect({ status: response.status, retryAfter: response.headers.get('retry-after') !== null }).toEqual({ status: 503, retryAfter: true });
+  });
+});
