@@ -57,7 +57,7 @@ class ContextTarget implements ResponseTarget {
     this.ctx.append('Set-Cookie', value);
   }
 
-  // An app's `ctx.set('Set-Cookie', …)` after this layer's replaces a rotated or cleared session cookie: it is appended again.
+  // An app's `ctx.set('Set-Cookie', …)` after this layer's replaces a rotated or cleared session cookie: it is put back, last.
   restoreCookies(): void {
     if (this.#cookies.length === 0 || this.ctx.headerSent) return;
     const restored = restoredCookies(this.#cookies, this.ctx.res.getHeader('set-cookie'));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   cookieValues,
   readCookieToken,
+  restoredCookies,
   serializeClearedCookie,
   serializeSessionCookie,
   sessionCookieFor,
@@ -150,5 +151,25 @@ describe('which cookie a request uses', () => {
     expect(sessionCookieFor(resolveHttpOptions({ domain: 'example.com' }), true)).toEqual({ name: '__Secure-session', secure: true });
     expect(sessionCookieFor(resolveHttpOptions({ cookieName: '__Host-sid' }), false)).toEqual({ name: '__Host-sid', secure: true });
     expect(sessionCookieFor(resolveHttpOptions({ cookieName: 'sid' }), true)).toEqual({ name: 'sid', secure: true });
+  });
+});
+
+describe("restoredCookies (the layer's cookies an app's own Set-Cookie replaced)", () => {
+  const [rotated, cleared, app] = ['session=new; Path=/', 'session=; Max-Age=0', 'csrf=1; Path=/'];
+
+  it('changes nothing while every cookie the layer wrote is still there', () => {
+    expect(restoredCookies([rotated], [app, rotated])).toBeUndefined();
+    expect(restoredCookies([], undefined)).toBeUndefined();
+  });
+
+  it("puts a replaced cookie back after the app's", () => {
+    expect(restoredCookies([rotated], app)).toEqual([app, rotated]);
+    expect(restoredCookies([rotated], undefined)).toEqual([rotated]);
+  });
+
+  it('keeps the order written from the first missing one on, so the newest cookie of a name comes last', () => {
+    // Rotated, replaced by the app, then cleared by a sign-out: the clearing cookie must stay last.
+    expect(restoredCookies([rotated, cleared], [app, cleared])).toEqual([app, rotated, cleared]);
+    expect(restoredCookies([rotated, cleared], [cleared, app])).toEqual([app, rotated, cleared]);
   });
 });
