@@ -1,6 +1,7 @@
 import type { SessionManager } from '../manager/api.js';
 import type { ResolvedHttpOptions } from './options.js';
 import type { GlobalTokenRevocationOptions, GlobalTokenRevocationRefusal } from '../security-events/universal-logout/api.js';
+import { awaitsKeyFetch } from '../security-events/token.js';
 import { readJsonBody } from './body.js';
 import { bearerCredentials } from './credentials.js';
 import { report } from './report.js';
@@ -33,7 +34,7 @@ export function createGlobalTokenRevocationRoute(manager: SessionManager, option
       const result = await manager.globalTokenRevocation(bearerCredentials(request.header('authorization')), body, options);
       return result.ok ? emptyResponse(204) : ANSWERS[result.reason]();
     } catch (error) {
-      report(resolved.onError, error);
+      if (!awaitsKeyFetch(error)) report(resolved.onError, error);
       return temporarilyUnavailableResponse(resolved.retryAfter);
     }
   };

@@ -11,10 +11,16 @@ import type { SecurityEventError, SecurityEventRefusalReport, SecurityEventTrans
 import { transmitterMetadataUrls } from './discovery.js';
 
 /**
- * Whether `securityEvent()` threw because the SET names a key the transmitter's keys lacked when fetched less than 30 s
- * before it came: that SET's own trouble, sent again, not an outage. Anyone can cause it with a made-up `kid`, so it is not reported.
+ * Whether `securityEvent()` or `globalTokenRevocation()` threw because the token names a key the sender's keys lacked when fetched
+ * less than 30 s before it came: that token's own trouble, sent again, not an outage. Anyone can cause it with a made-up `kid`, so it is not reported.
  */
 export const awaitsKeyFetch = (error: unknown): boolean => isSessionError(error) && error.cause instanceof UnknownKey;
+
+/** `KEYS_UNAVAILABLE` when `error` is a key `issuer`'s keys lacked, fetched less than 30 s before `token` came: a key published since may be the one. */
+export function keyFetchAwaited(error: unknown, caller: string, token: string, issuer: string): SessionError | undefined {
+  if (!(error instanceof UnknownKey && error.beforeFetch)) return undefined;
+  return new SessionError('KEYS_UNAVAILABLE', `${caller}: ${token} names a key that ${issuer}'s keys, fetched less than 30 s ago, lack; they are fetched again 30 s after the last fetch, so it is to be sent again.`, { cause: error });
+}
 
 /** Largest SET accepted, in characters: the push route's body limit. */
 export const MAX_SET_LENGTH = 64 * 1024;
@@ -76,9 +82,8 @@ export async function checkSecurityEventToken(
     }));
   } catch (error) {
     // Unlike a provider's logout token, a SET answered 503 is sent again: one naming a key published since the keys were fetched is not lost.
-    if (error instanceof UnknownKey && error.beforeFetch) {
-      throw new SessionError('KEYS_UNAVAILABLE', `securityEvent(): the SET names a key that ${transmitter.issuer}'s keys, fetched less than 30 s ago, lack; they are fetched again 30 s after the last fetch, so it is to be sent again.`, { cause: error });
-    }
+    const awaited = keyFetchAwaited(error, 'securityEvent()', 'the SET', transmitter.issuer);
+    if (awaited !== undefined) throw awaited;
     const refusal = refusalOf(error);
     if (refusal === undefined) {
       throw new SessionError('KEYS_UNAVAILABLE', `securityEvent(): the keys of ${transmitter.issuer} could not be read: ${error instanceof Error ? error.message : String(error)}`, { cause: error });

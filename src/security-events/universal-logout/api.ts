@@ -78,7 +78,8 @@ export interface GlobalTokenRevocationActions {
    * names before `resolveSubject` is asked, and marked done once carried out (so after a failure it can be sent again for that user).
    * @param bearer - The JWT of `Authorization: Bearer <JWT>`, without the scheme; `undefined` when none was sent.
    * @returns What was done, or why the request was refused (never throws for a bad request).
-   * @throws {@link session-revocation!SessionError} `KEYS_UNAVAILABLE` when the issuer's keys cannot be read (503);
+   * @throws {@link session-revocation!SessionError} `KEYS_UNAVAILABLE` when the issuer's keys cannot be read, or lack the bearer's
+   * `kid` when fetched less than 30 s before it came (503: a key published since may be the one);
    * `INVALID_CONFIGURATION`; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`; what `resolveSubject` throws.
    * @example
    * ```ts

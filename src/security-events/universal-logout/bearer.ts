@@ -4,6 +4,7 @@ import type { IssuerKeys } from '../../federated/keys.js';
 import { decodeUnverified, DEFAULT_ALGORITHMS, jwtType, refusalOf, verifyProviderJwt } from '../../federated/logout-token.js';
 import { FEDERATED_LIMITS } from '../../store-records.js';
 import { wellKnownUrls } from '../discovery.js';
+import { keyFetchAwaited } from '../token.js';
 import type { GlobalTokenRevocationIssuer } from './api.js';
 
 /** How old a bearer's `iat` may be, in ms: the provider sends it at once. */
@@ -47,6 +48,9 @@ export async function checkRevocationBearer(
     // Without a jti the bearer could be sent again at will while it is valid; bounded, as it becomes a store key.
     return isFederatedText(payload.jti, FEDERATED_LIMITS.idLength) ? { ok: true, issuer: issuer.issuer, jti: payload.jti, acceptableUntil } : { ok: false, reason: 'invalid_bearer' };
   } catch (error) {
+    // Answered 503 as a SET is: a provider that signs with a key published since the last fetch sends it again.
+    const awaited = keyFetchAwaited(error, 'globalTokenRevocation()', 'the bearer', issuer.issuer);
+    if (awaited !== undefined) throw awaited;
     if (refusalOf(error) !== 'keys_unavailable') return { ok: false, reason: 'invalid_bearer' };
     throw new SessionError('KEYS_UNAVAILABLE', `globalTokenRevocation(): the keys of the bearer's issuer could not be read: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
