@@ -1,3 +1,4 @@
+import { kindsOf } from '../core/checks.js';
 import type { ManagerContext } from '../core/context.js';
 import { actedOn, actOnce } from '../core/claim-once.js';
 import type { Lifecycle } from '../core/lifecycle.js';
@@ -60,7 +61,7 @@ async function act(context: ManagerContext, lifecycle: Lifecycle, { action, targ
       revokedIds.push(...(await credentialChanged(context, lifecycle, { userId, target, by, inTenant })));
     } else {
       const kinds = action === 'account' ? 'all' : action === 'api_tokens' ? ['api'] : undefined;
-      revokedIds.push(...(await endUser(lifecycle, userId, { kinds, tenantId, by, inTenant })));
+      revokedIds.push(...(await endUser(context, lifecycle, userId, { kinds, tenantId, by, inTenant })));
     }
   }
   return revokedIds;
@@ -72,16 +73,17 @@ async function credentialChanged(context: ManagerContext, lifecycle: Lifecycle, 
     const kept = (await linksOf(context, target)).filter((link) => link.userId === userId);
     if (kept.length === 1) return [...(await lifecycle.revokeOthers(userId, kept[0]!.sessionId, { reason: REASON, by })).revokedIds];
   }
-  return endUser(lifecycle, userId, { kinds: undefined, tenantId: target.tenantId, by, inTenant });
+  return endUser(context, lifecycle, userId, { kinds: undefined, tenantId: target.tenantId, by, inTenant });
 }
 
-/** Ends the user's sessions of the kinds; the ids are those live just before, as `list()` shows them. */
+/** Ends the user's sessions of the kinds (by default the `everywhereKinds`); the ids are those of these kinds live just before, as `list()` shows them. */
 async function endUser(
+  context: ManagerContext,
   lifecycle: Lifecycle,
   userId: string,
   { kinds, tenantId, by, inTenant }: { kinds: readonly string[] | 'all' | undefined; tenantId: string | undefined; by: string; inTenant: InTenant },
 ): Promise<string[]> {
-  const before = tenantId === undefined ? await lifecycle.list(userId, kinds === 'all' ? {} : kinds === undefined ? {} : { kinds }) : [];
+  const before = tenantId === undefined ? await lifecycle.list(userId, kinds === 'all' ? {} : { kinds: kindsOf(kinds, context.config) }) : [];
   const result = await lifecycle.revokeAll(userId, { reason: REASON, by, tenantId, ...(kinds === undefined ? {} : { kinds }) }, inTenant);
   if (result.revokedIds !== undefined) return [...result.revokedIds];
   return before.map((view) => view.id);

@@ -96,6 +96,17 @@ describe('securityEvent(): what each event ends', () => {
     expect([await live(local.token), await live(other.token)]).toEqual([false, true]);
   });
 
+  for (const [name, type] of [['session-revoked', EVENTS.sessionRevoked], ['credential-change', EVENTS.credentialChange]] as const) {
+    it(`${name} of a local user ends the sessions of the everywhereKinds, and revokedIds names those only (an api token stays)`, async () => {
+      const web = await sessions.create({ userId: 'u7' });
+      const api = await sessions.create({ userId: 'u7', kind: 'api' });
+      const resolveSubject = (subject: unknown) => ((subject as { email?: string }).email === 'bob@example.com' ? 'u7' : undefined);
+      const result = await sessions.securityEvent(await tx.sign({ type, subject: { format: 'email', email: 'bob@example.com' } }), options({ resolveSubject }));
+      expect(result).toMatchObject({ ok: true, revokedIds: [web.session.id] });
+      expect([await live(web.token), await live(api.token)]).toEqual([false, true]);
+    });
+  }
+
   it("an event about an account whose provider user has no live session through the provider any more asks resolveSubject for its iss_sub, and ends every session of that user (RISC 1.0 section 2.3)", async () => {
     let now = Date.now();
     const timed = createSessionManager({ store: memoryStore(), clock: () => now, kinds: { browser: { maxAge: 60 * 60_000 } } });
