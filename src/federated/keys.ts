@@ -70,7 +70,7 @@ export function createIssuerKeys({ clock, onError }: { clock: () => number; onEr
       throw error;
     }
     if (named !== issuer || typeof jwksUri !== 'string') throw new KeysUnavailable(`${url} does not describe ${issuer} with a jwks_uri.`);
-    checkProviderUrl(jwksUri, `The jwks_uri of ${url}`);
+    checkProviderUrl(jwksUri, `The jwks_uri of ${url}`, new URL(url));
     return jwksUri;
   };
 

@@ -17,8 +17,11 @@ export function issuerListedTwice<T extends { readonly issuer: string }>(entries
   return entries.find((entry, index) => entries.findIndex((other) => overlap(entry.issuer, other.issuer)) !== index);
 }
 
-/** Checks a provider URL (it carries keys and ID tokens), named `name` in the message: absolute https, or plain http on this machine only. */
-export function checkProviderUrl(value: unknown, name: string): URL {
+/**
+ * Checks a provider URL (it carries keys and ID tokens), named `name` in the message: absolute https, or plain http on this machine only.
+ * `namedBy`: the URL of the provider's document that named it; one read over https names https URLs only (plain http is for a provider run here).
+ */
+export function checkProviderUrl(value: unknown, name: string, namedBy?: URL): URL {
   const url = typeof value === 'string' && URL.canParse(value) ? new URL(value) : undefined;
   if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
     throw invalidConfiguration(`${name} must be an absolute https URL, not ${JSON.stringify(String(value).slice(0, 200))}.`);
@@ -27,6 +30,7 @@ export function checkProviderUrl(value: unknown, name: string): URL {
   if (url.protocol === 'http:' && url.hostname !== 'localhost' && url.hostname !== '[::1]' && !LOOPBACK_IPV4.test(url.hostname)) {
     throw invalidConfiguration(`${name} (${url.href}) is plain http: use the provider's https URL (plain http is accepted only on this machine: 127.0.0.0/8, ::1, localhost).`);
   }
+  if (url.protocol === 'http:' && namedBy?.protocol === 'https:') throw invalidConfiguration(`${name} (${url.href}) is plain http, named by ${namedBy.href}, which was read over https.`);
   return url;
 }
 

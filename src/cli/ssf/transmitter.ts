@@ -88,7 +88,7 @@ export async function readMetadata({ given, url: issuer }: Issuer): Promise<Tran
   if (metadata['issuer'] !== given) throw new CliError(`${url.href} names issuer ${JSON.stringify(metadata['issuer'])}, not ${given}: pass --transmitter exactly as the transmitter names itself.`);
   const endpoint = (field: string): [string, URL] => {
     try {
-      return [field, checkProviderUrl(metadata[field], `the transmitter's ${field}`)];
+      return [field, checkProviderUrl(metadata[field], `the transmitter's ${field}`, url)];
     } catch (error) {
       throw error instanceof SessionError ? new CliError(error.message) : error;
     }
