@@ -16,7 +16,8 @@ const page = (title: string, body: string): string => `<!doctype html>
 const NOTICES: Record<string, string> = {
   session_revoked: 'You were signed out (from another device, or at the identity provider).',
   session_expired: 'Your session expired.',
-  signed_out: 'You are signed out, here and at the identity provider.',
+  // The app cannot tell whether the provider's own session ended too: its logout page may have been answered "No".
+  signed_out: 'You are signed out of this app.',
   sign_in_failed: 'The sign-in did not complete. Try again.',
 };
 

@@ -125,12 +125,26 @@ describe('npm run example:oidc', () => {
 
     const back = await submit(laptop, confirmation, { logout: 'yes' });
     expect(back.url.href).toBe(`${app}/?reason=signed_out`);
-    expect(await text(back)).toContain('You are signed out, here and at the identity provider.');
+    expect(await text(back)).toContain('You are signed out of this app.');
     // The provider's back-channel logout had ended the session before it sent the browser back.
     expect(output).not.toContain("The provider's back-channel logout did not end session");
     expect((await laptop.fetch(`${app}/security`)).status).toBe(303);
     // And the provider's session is gone: the next sign-in asks for the login again.
     expect((await signIn(laptop, 'linus')).providerPages).toEqual(['login', 'consent']);
+  });
+
+  it('"Sign out this device" answered "No" at the provider: signed out of the app only, which the app says; the next sign-in needs no login', async () => {
+    const laptop = browser(LAPTOP);
+    const { page } = await signIn(laptop, 'grace');
+    const confirmation = await submit(laptop, page);
+    expect(await confirmation.response.clone().text()).toContain('Do you want to sign-out');
+    // The provider's second button: its form without logout=yes.
+    const back = await submit(laptop, confirmation);
+    const shown = await text(back);
+    expect(shown).toContain('You are signed out of this app.');
+    expect(shown).not.toContain('at the identity provider');
+    expect((await laptop.fetch(`${app}/security`)).status).toBe(303);
+    expect((await signIn(laptop, 'grace')).providerPages).not.toContain('login');
   });
 
   it('back at the post-logout page with the session still live (the back-channel request did not arrive), the app ends it there', async () => {
@@ -170,7 +184,7 @@ describe('npm run example:oidc', () => {
     const everywhere = formOf(html.slice(html.indexOf('<form method="post" action="/sign-out-everywhere"')), security.url);
     const confirmation = await laptop.visit(everywhere.action, { form: everywhere.fields });
     expect(confirmation.url.origin).toBe(issuer);
-    expect(await text(await submit(laptop, confirmation, { logout: 'yes' }))).toContain('You are signed out, here and at the identity provider.');
+    expect(await text(await submit(laptop, confirmation, { logout: 'yes' }))).toContain('You are signed out of this app.');
 
     const refused = await phone.fetch(`${app}/security`);
     expect(refused.headers.get('location')).toBe('/?next=/security&reason=session_revoked');
