@@ -1,3 +1,4 @@
+import { withDeadline } from '../../core/timer.js';
 import { codeOf, isSessionError } from '../../errors.js';
 import type { SessionStore } from '../../store.js';
 import { CliError, EXIT } from '../failure.js';
@@ -28,16 +29,12 @@ export async function optionalImport<T>(name: string, load: () => Promise<T>): P
 
 /** Runs a new client's first request; when it fails or goes unanswered, closes the client and says which store is unreachable. */
 export async function firstContact(store: string, label: string, request: () => Promise<unknown>, close: () => Promise<void> | void): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  // A server that takes the connection and never answers is as unreachable as one that refuses it.
-  const silence = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT} ms`)), CONNECT_TIMEOUT)));
   try {
-    await Promise.race([request(), silence]);
+    // A server that takes the connection and never answers is as unreachable as one that refuses it.
+    await withDeadline(request(), CONNECT_TIMEOUT, () => new Error(`no answer within ${CONNECT_TIMEOUT} ms`));
   } catch (error) {
     await close();
     throw new CliError(`cannot connect to ${store} at ${label}`, undefined, { cause: error });
-  } finally {
-    clearTimeout(timer);
   }
 }
 
