@@ -1,4 +1,5 @@
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { text } from 'node:stream/consumers';
 import { parseJson } from '../../parse-json.js';
 
 /** A `Set-Cookie` header taken apart; attribute names in lower case. */
@@ -46,26 +47,21 @@ async function sendFetch(url: URL, init: RequestInit): Promise<RawReply> {
 }
 
 /** One request over `node:http` with exactly the headers given, and the path as written (`fetch()` and `new URL()` would normalise it). */
-export function sendExact(base: string, path: string, init: RequestInit): Promise<RawReply> {
+export async function sendExact(base: string, path: string, init: RequestInit): Promise<RawReply> {
   const { hostname, port } = new URL(base);
   const headers: Record<string, string> = { ...init.headers };
   if (init.body !== undefined) headers['content-length'] = String(Buffer.byteLength(init.body));
-  return new Promise((resolve, reject) => {
-    const request = httpRequest({ host: hostname, port, path, method: init.method ?? 'GET', headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('error', reject);
-      response.on('end', () => {
-        const headers = new Headers();
-        for (const [name, value] of Object.entries(response.headers)) {
-          for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, one);
-        }
-        resolve({ status: response.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') });
-      });
-    });
+  const response = await new Promise<IncomingMessage>((resolve, reject) => {
+    const request = httpRequest({ host: hostname, port, path, method: init.method ?? 'GET', headers }, resolve);
     request.on('error', reject);
     request.end(init.body);
   });
+  const body = await text(response);
+  const received = new Headers();
+  for (const [name, values] of Object.entries(response.headersDistinct)) {
+    for (const value of values ?? []) received.append(name, value);
+  }
+  return { status: response.statusCode ?? 0, headers: received, body };
 }
 
 /** One real HTTP request with fetch (`node:http` with `browser`), redirects not followed. */
