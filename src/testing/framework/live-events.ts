@@ -13,13 +13,12 @@ export interface StreamEvent {
 
 /** An open `text/event-stream` response, read event by event. */
 export class EventReader {
-  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
-  readonly #decoder = new TextDecoder();
+  readonly #reader: ReadableStreamDefaultReader<string>;
   #buffer = '';
   #done = false;
 
   constructor(body: ReadableStream<Uint8Array>) {
-    this.#reader = body.getReader();
+    this.#reader = body.pipeThrough(new TextDecoderStream()).getReader();
   }
 
   /** The next event or comment block; `undefined` once the server ended the stream. */
@@ -34,7 +33,7 @@ export class EventReader {
       if (this.#done) return undefined;
       const { value, done } = await withDeadline(this.#reader.read(), PATIENCE, () => new Error(`The events stream said nothing for ${PATIENCE} ms.`));
       if (done) this.#done = true;
-      else this.#buffer += this.#decoder.decode(value, { stream: true });
+      else this.#buffer += value;
     }
   }
 
