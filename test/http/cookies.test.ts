@@ -21,6 +21,9 @@ describe('cookie parsing', () => {
     expect(cookieValues('Session=x; SESSION=y', 'session')).toEqual([]);
     expect(cookieValues('__Host-session=x; session=y', 'session')).toEqual(['y']);
     expect(cookieValues('session=a=b', 'session')).toEqual(['a=b']);
+    // Tabs are whitespace around a name and a value too (RFC 6265), on either side.
+    expect(cookieValues('\tsession\t=\t"x"\t; other=1', 'session')).toEqual(['x']);
+    expect(cookieValues('a=1;\t session \t=x\t \t', 'session')).toEqual(['x']);
   });
 
   it('copes with junk headers', () => {
@@ -171,5 +174,7 @@ describe("restoredCookies (the layer's cookies an app's own Set-Cookie replaced)
     // Rotated, replaced by the app, then cleared by a sign-out: the clearing cookie must stay last.
     expect(restoredCookies([rotated, cleared], [app, cleared])).toEqual([app, rotated, cleared]);
     expect(restoredCookies([rotated, cleared], [cleared, app])).toEqual([app, rotated, cleared]);
+    // One written before the first missing one keeps its place, before the app's.
+    expect(restoredCookies([cleared, rotated], [cleared, app])).toEqual([cleared, app, rotated]);
   });
 });
