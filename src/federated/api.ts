@@ -67,6 +67,8 @@ export interface RpLogoutUrlOptions {
   readonly endSessionEndpoint?: string | undefined;
   /** The provider's metadata (from discovery), holding `end_session_endpoint`. */
   readonly issuerMetadata?: {
+    /** The provider's issuer: when https, its metadata was read over https and must name an https endpoint. */
+    readonly issuer?: string | undefined;
     /** The provider's RP-initiated logout endpoint. */
     readonly end_session_endpoint?: string | undefined;
   } | undefined;

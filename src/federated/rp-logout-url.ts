@@ -20,7 +20,8 @@ export function rpLogoutUrl(options: RpLogoutUrlOptions): string {
   const endpoint = options.endSessionEndpoint ?? options.issuerMetadata?.end_session_endpoint;
   if (endpoint === undefined) throw new SessionError('INVALID_INPUT', 'rpLogoutUrl(): the provider has no end_session_endpoint (give endSessionEndpoint or issuerMetadata).');
   // The ID token goes in the query: never over plain http to another machine.
-  const url = checkProviderUrl(endpoint, 'rpLogoutUrl(): end_session_endpoint');
+  const issuer = options.endSessionEndpoint === undefined ? options.issuerMetadata?.issuer : undefined;
+  const url = checkProviderUrl(endpoint, 'rpLogoutUrl(): end_session_endpoint', typeof issuer === 'string' && URL.canParse(issuer) ? new URL(issuer) : undefined);
   const parameters: [string, unknown][] = [
     ['id_token_hint', options.idTokenHint],
     ['post_logout_redirect_uri', options.postLogoutRedirectUri],

@@ -70,6 +70,15 @@ describe('rpLogoutUrl() and plain http', () => {
     }
   });
 
+  it("refuses a plain http end-session endpoint on the loopback named by an https issuer's metadata: the ID token would travel unencrypted", () => {
+    const endpoint = 'http://127.0.0.1:4621/session/end';
+    expect(() => rpLogoutUrl({ issuerMetadata: { issuer: 'https://login.example.com', end_session_endpoint: endpoint }, idTokenHint: 'id-token' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_CONFIGURATION', message: `rpLogoutUrl(): end_session_endpoint (${endpoint}) is plain http, named by https://login.example.com/, which was read over https.` }),
+    );
+    // A provider run on this machine over plain http names its own.
+    expect(rpLogoutUrl({ issuerMetadata: { issuer: 'http://127.0.0.1:4621', end_session_endpoint: endpoint }, clientId: 'c' })).toBe(`${endpoint}?client_id=c`);
+  });
+
   it('accepts https, and plain http on the loopback', () => {
     expect(rpLogoutUrl({ endSessionEndpoint: 'http://localhost:4621/session/end', clientId: 'c' })).toBe('http://localhost:4621/session/end?client_id=c');
     expect(rpLogoutUrl({ endSessionEndpoint: 'http://127.0.0.1:4621/session/end', clientId: 'c' })).toBe('http://127.0.0.1:4621/session/end?client_id=c');
