@@ -17,7 +17,11 @@ export interface HttpsServer {
 export async function startHttpsServer(handle: RequestListener): Promise<HttpsServer> {
   const folder = mkdtempSync(join(tmpdir(), 'session-revocation-tls-'));
   const [key, cert] = [join(folder, 'key.pem'), join(folder, 'cert.pem')];
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  } catch (error) {
+    throw new Error('openssl could not make a certificate for the test\'s https server: is it installed (apt-get install openssl)?', { cause: error });
+  }
   const server: Server = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
