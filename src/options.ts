@@ -85,7 +85,7 @@ export interface SessionManagerOptions {
   readonly clock?: () => number;
   /**
    * Receives what goes wrong out of a caller's sight: errors of event listeners, background pruning, and work done after an
-   * action (an activity entry written after a revocation, a tenant sign-out's second raise, a poll's acknowledgement that failed). It may be async: what it
+   * action (an activity entry written after a revocation, a poll's acknowledgement that failed). It may be async: what it
    * throws, or its promise rejects, becomes a process warning. @default a process warning
    */
   readonly onError?: (error: unknown, event?: SessionEvent) => void;

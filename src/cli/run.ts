@@ -49,7 +49,7 @@ export async function runCli(commands: readonly AnyCommand[], { argv, env, outpu
         return manager;
       },
     });
-    // A step the manager finishes on its own (a tenant sign-out's second raise) failed: the run did not.
+    // The manager reported a failure it did not throw (an app would see it in onError): the run did not finish.
     if (unfinished.length > 0) throw new CliError(`not finished, run it again: ${describeFailure(unfinished[0]).message}`);
     return EXIT.done;
   } catch (failure) {

@@ -33,7 +33,7 @@ export interface RevokeTenantSessionsOptions {
 
 /** The result of {@link SessionManager.revokeTenant}. */
 export interface RevokeTenantResult {
-  /** The tenant's epochs of the revoked kinds after the raises (ms); the first raise's when the second failed. */
+  /** The tenant's epochs of the revoked kinds after the raises (ms). */
   readonly epochs: Epochs;
 }
 
@@ -48,8 +48,8 @@ export interface TenantActions {
   revokeUsers(userIds: readonly string[], options?: RevokeAllSessionsOptions): Promise<RevokeUserOutcome[]>;
 
   /**
-   * Signs out every user of a tenant, access tokens included, by one tenant epoch per kind (a sign-in right after works), raised a second time over a sign-in racing the first (its failure goes to `onError`). Event `tenant.sessions_invalidated`.
-   * @throws {@link session-revocation!SessionError} `INVALID_INPUT`; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   * Signs out every user of a tenant, access tokens included, by one tenant epoch per kind (a sign-in right after works), raised a second time over a sign-in racing the first. Event `tenant.sessions_invalidated`.
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT`; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`: when either raise fails (the first may have landed; calling again is safe).
    */
   revokeTenant(tenantId: string, options?: RevokeTenantSessionsOptions): Promise<RevokeTenantResult>;
 }

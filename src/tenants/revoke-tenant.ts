@@ -14,13 +14,10 @@ export async function revokeTenant(context: ManagerContext, tenantId: string, op
   const reason = options.reason ?? 'admin';
   const activity = entryFor(context, { tenantId, type: 'tenant.sessions_invalidated', at, reason, by: options.by });
   const raise = { kinds, everyStoredKind: options.kinds === 'all', at };
-  const first = await calls.call('revokeTenant', (due) => store.revokeTenant(tenantId, { ...raise, activity }, due));
-  // Raised once more for a sign-in stored before the first raise (its batch holds the user's version); a failure is reported, not thrown.
-  const epochs = await calls.call('revokeTenant', (due) => store.revokeTenant(tenantId, raise, due)).catch((error: unknown) => {
-    config.onError(error);
-    return first;
-  });
-  context.afterTenantRevocation(tenantId);
+  await calls.call('revokeTenant', (due) => store.revokeTenant(tenantId, { ...raise, activity }, due));
+  // Raised once more for a sign-in stored before the first raise (its batch holds the user's version). Only the second raise ends
+  // such a sign-in, so its failure is thrown (raising again is safe): the call never answers done while one may be live.
+  const epochs = await calls.call('revokeTenant', (due) => store.revokeTenant(tenantId, raise, due)).finally(() => context.afterTenantRevocation(tenantId));
   hub.emit({ type: 'tenant.sessions_invalidated', at, tenantId, reason, by: options.by, kinds });
   return { epochs };
 }

@@ -5,7 +5,7 @@ import { runCli } from '../../src/cli/run.js';
 import { SessionError } from '../../src/errors.js';
 
 // `revoke-tenant` whose store refuses every read of the tenant after the first sign-out batch held:
-// the second raise of the tenant's epochs fails after the command has printed its result.
+// the second raise of the tenant's epochs fails, and only that raise ends a sign-in racing the first.
 const failingSecondRaise: Command = {
   ...revokeTenant,
   async run(context) {
@@ -19,16 +19,35 @@ const failingSecondRaise: Command = {
   },
 };
 
-describe('a command whose manager fails a step after answering', () => {
-  it('revoke-tenant prints its result, then why it did not finish on stderr, and exits 1', async () => {
-    const stdout: string[] = [];
-    const stderr: string[] = [];
-    const output = { line: (text: string) => void stdout.push(text), progress: () => ({ update() {}, done() {} }), confirm: async () => true };
-    const argv = ['revoke-tenant', 'acme', '--yes', '--store', 'memory', '--by', 'ops'];
-    const code = await runCli([failingSecondRaise], { argv, env: {}, output, error: (line) => void stderr.push(line) });
-    // The memory store holds nothing for acme, which the second line says.
-    expect(stdout).toEqual([expect.stringMatching(/^Signed out tenant acme /), "No session was ever stored for tenant acme: check the spelling (and the store's prefix or schema)."]);
-    expect(stderr).toEqual(['session-revocation: not finished, run it again: connection reset']);
-    expect(code).toBe(1);
+// A command whose manager reports a failure it does not throw (to onError): here a listener's.
+const reportsAfterAnswering: Command = {
+  ...revokeTenant,
+  async run(context) {
+    const sessions = context.manager();
+    sessions.on('tenant.sessions_invalidated', () => {
+      throw new Error('listener failed');
+    });
+    await sessions.revokeTenant('acme');
+    context.output.line('answered');
+  },
+};
+
+const argv = ['revoke-tenant', 'acme', '--yes', '--store', 'memory', '--by', 'ops'];
+
+async function cli(command: Command) {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const output = { line: (text: string) => void stdout.push(text), progress: () => ({ update() {}, done() {} }), confirm: async () => true };
+  const code = await runCli([command], { argv, env: {}, output, error: (line) => void stderr.push(line) });
+  return { stdout, stderr, code };
+}
+
+describe('a command whose store or manager fails part-way', () => {
+  it('revoke-tenant whose second raise fails prints no result, says why on stderr, and exits 1', async () => {
+    expect(await cli(failingSecondRaise)).toEqual({ stdout: [], stderr: ['session-revocation: connection reset'], code: 1 });
+  });
+
+  it('a failure the manager reports after answering: the answer is printed, then "not finished" on stderr, exit 1', async () => {
+    expect(await cli(reportsAfterAnswering)).toEqual({ stdout: ['answered'], stderr: ['session-revocation: not finished, run it again: listener failed'], code: 1 });
   });
 });

@@ -33,38 +33,47 @@ describe('revokeTenant while sign-ins keep landing in the tenant', () => {
     expect(live).toEqual({ 'readTenant 1': false, 'apply 2': false, 'readTenant 3': false, 'apply 4': true });
   });
 
-  it('answers the first raise when the second fails: the error goes to onError, with one activity entry and one event', async () => {
+  // A sign-in another server (its clock ahead) finished after the first read, before the first write: only the second raise ends it.
+  function secondReadFails(failure: () => Promise<never>) {
     const shared = memoryStore();
+    const ahead = createSessionManager({ store: shared, clock: () => Date.now() + 120_000 });
+    let early: CreatedSession | undefined;
     let reads = 0;
     const store: SessionStore = intercepted(shared, (method, call) => {
-      if (method === 'readTenant' && ++reads === 2) return Promise.reject(new SessionError('STORE_UNAVAILABLE', 'connection reset'));
+      if (method === 'readTenant' && ++reads === 2) return failure();
+      if (method === 'apply' && reads === 1 && early === undefined) return ahead.create({ userId: 'ada', tenantId: 'acme' }).then((created) => ((early = created), call()));
       return call();
     });
+    return { shared, store, early: () => early! };
+  }
+
+  it('throws when the second raise fails, not answering done while a sign-in only it ends is live; called again, it ends it', async () => {
+    const { shared, store, early } = secondReadFails(() => Promise.reject(new SessionError('STORE_UNAVAILABLE', 'connection reset')));
     const errors: unknown[] = [];
     const server = createSessionManager({ store, onError: (error) => void errors.push(error) });
     const events: string[] = [];
     server.on('tenant.sessions_invalidated', (event) => void events.push(event.tenantId));
-    const before = await server.create({ userId: 'ada', tenantId: 'acme' });
+    const before = await server.create({ userId: 'bob', tenantId: 'acme' });
 
-    const { epochs } = await server.revokeTenant('acme');
-    expect(epochs['browser']).toBeGreaterThanOrEqual(before.session.createdAt);
-    expect(errors).toEqual([expect.objectContaining({ code: 'STORE_UNAVAILABLE' })]);
-    expect(events).toEqual(['acme']);
-    expect((await shared.listActivity!('nobody', { tenantId: 'acme', limit: 10 })).map((entry) => entry.type)).toEqual(['tenant.sessions_invalidated']);
+    await expect(server.revokeTenant('acme')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    expect(errors).toEqual([]);
+    expect(events).toEqual([]);
+    // The first raise landed: what was stored before it is ended, and its activity entry is written.
     expect(await server.validate(before.token)).toEqual({ ok: false, reason: 'revoked' });
+    expect((await shared.listActivity!('nobody', { tenantId: 'acme', limit: 10 })).map((entry) => entry.type)).toEqual(['tenant.sessions_invalidated']);
+    expect((await server.validate(early().token)).ok).toBe(true);
+
+    await server.revokeTenant('acme');
+    expect(await server.validate(early().token)).toEqual({ ok: false, reason: 'revoked' });
+    expect(events).toEqual(['acme']);
   });
 
-  it('answers the first raise when the second hangs past storeTimeout, with the timeout in onError', async () => {
-    const shared = memoryStore();
-    let reads = 0;
-    const store: SessionStore = intercepted(shared, (method, call) => (method === 'readTenant' && ++reads === 2 ? new Promise(() => undefined) : call()));
-    const errors: unknown[] = [];
-    const server = createSessionManager({ store, storeTimeout: 50, onError: (error) => void errors.push(error) });
-    const before = await server.create({ userId: 'ada', tenantId: 'acme' });
+  it('throws when the second raise hangs past storeTimeout', async () => {
+    const { store } = secondReadFails(() => new Promise<never>(() => undefined));
+    const server = createSessionManager({ store, storeTimeout: 50 });
+    const before = await server.create({ userId: 'bob', tenantId: 'acme' });
 
-    const { epochs } = await server.revokeTenant('acme');
-    expect(epochs).toEqual((await shared.readTenant('acme')).epochs);
-    expect(errors).toEqual([expect.objectContaining({ code: 'STORE_UNAVAILABLE' })]);
+    await expect(server.revokeTenant('acme')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     expect(await server.validate(before.token)).toEqual({ ok: false, reason: 'revoked' });
   });
 });
