@@ -44,7 +44,7 @@ export interface SessionManagerOptions {
   readonly pruneBatchSize?: number;
   /** Kinds beyond the built-in `browser`, `remember` and `api`, and per-kind settings for any of them. */
   readonly kinds?: Readonly<Record<string, KindOptions>>;
-  /** Kinds "sign out everywhere" covers by default (support sessions included, so the user can end one). @default every kind but `api`, the app's own kinds included */
+  /** Kinds "sign out everywhere" covers by default; support sessions (`impersonation`) always, listed or not, so the user can end one. @default every kind but `api`, the app's own kinds included */
   readonly everywhereKinds?: readonly string[];
   /** Revocation policies. */
   readonly policy?: SessionPolicy;
@@ -151,11 +151,13 @@ export function resolveOptions(input: CreateSessionManagerOptions | undefined): 
     kinds.set(kind, resolveKind(kind, own, defaults));
   }
   // An app's own kind is covered unless left out by name: a kind forgotten here would outlive a password reset.
-  const everywhereKinds = options.everywhereKinds ?? [...kinds.keys()].filter((kind) => kind !== 'api');
+  let everywhereKinds = options.everywhereKinds ?? [...kinds.keys()].filter((kind) => kind !== 'api');
   if (!Array.isArray(everywhereKinds) || everywhereKinds.length === 0) throw invalidConfiguration('everywhereKinds must be a non-empty list of kinds.');
   for (const kind of everywhereKinds) {
     if (typeof kind !== 'string' || !kinds.has(kind)) throw invalidConfiguration(`everywhereKinds names unknown kind "${String(kind)}".`);
   }
+  // Support access ends with the user's sign out everywhere, whatever the list: a user must be able to end it.
+  if (!everywhereKinds.includes('impersonation')) everywhereKinds = [...everywhereKinds, 'impersonation'];
   const policy = optionsObject<SessionPolicy>('policy', options.policy, POLICY_OPTIONS);
   const globalLogout = policy.globalLogout ?? false;
   if (typeof globalLogout !== 'boolean' && typeof globalLogout !== 'function') throw invalidConfiguration('policy.globalLogout must be a boolean or a function.');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSessionManager, memoryStore } from '../../src/index.js';
+import { createSessionManager, memoryStore, type SessionManager } from '../../src/index.js';
 
 describe('the kinds "sign out everywhere" covers by default', () => {
   it('are every kind but api, so an app kind not listed anywhere does not outlive a sign-out everywhere or a password reset', async () => {
@@ -28,6 +28,22 @@ describe('the kinds "sign out everywhere" covers by default', () => {
     expect((await sessions.validate(browser.token)).ok).toBe(false);
     expect((await sessions.validate(kiosk.token)).ok).toBe(true);
   });
+
+  for (const [name, end] of [
+    ['sign out everywhere', (sessions: SessionManager) => sessions.revokeAll('ada')],
+    ['a password reset', (sessions: SessionManager) => sessions.passwordReset('ada')],
+  ] as const) {
+    it(`always include support sessions, also when the list leaves them out: ${name} ends one`, async () => {
+      const sessions = createSessionManager({ everywhereKinds: ['browser', 'remember'] });
+      const admin = await sessions.create({ userId: 'root' });
+      const support = await sessions.impersonate(admin.session, 'ada');
+      const own = await sessions.create({ userId: 'ada' });
+      await end(sessions);
+      expect(await sessions.validate(own.token)).toEqual({ ok: false, reason: 'revoked' });
+      expect(await sessions.validate(support.token)).toEqual({ ok: false, reason: 'revoked' });
+      expect((await sessions.validate(admin.token)).ok).toBe(true);
+    });
+  }
 });
 
 describe('"all"', () => {
