@@ -1,6 +1,7 @@
 import { entryFor } from '../activity/activity.js';
 import type { ManagerContext } from '../core/context.js';
 import { sessionLabel } from '../device.js';
+import { isSessionError } from '../errors.js';
 import { DEFAULT_ROTATION_GRACE, matchSecret, successorSecret, TOKEN_REUSED, type RotationPolicy } from '../rotation/index.js';
 import type { SessionRecord } from '../store-records.js';
 
@@ -23,7 +24,9 @@ export function successorToken(record: SessionRecord, previous: string): string 
 
 /** Rotates a due secret in one versioned batch; `undefined` when the row changed under it (revoked, gone, rotated again). */
 export async function rotateSecret(context: ManagerContext, record: SessionRecord, presented: string, now: number): Promise<{ token: string; session: SessionRecord } | undefined> {
-  const rotated = await context.calls.call('rotate', (due) => context.store.rotate(record.userId, record.id, presented, now, due));
+  const rotate = () => context.calls.call('rotate', (due) => context.store.rotate(record.userId, record.id, presented, now, due));
+  // An answer lost once the batch landed: asked again, the row answers the same successor, so the device is not left with a retired cookie.
+  const rotated = await rotate().catch((error: unknown) => (isSessionError(error) && error.code === 'STORE_UNAVAILABLE' ? rotate().catch(() => Promise.reject(error)) : Promise.reject(error)));
   return rotated === null ? undefined : { token: `${record.id}.${rotated.secret}`, session: rotated.session };
 }
 
