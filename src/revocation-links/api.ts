@@ -18,7 +18,7 @@ export interface RedeemedRevocationLink {
   readonly sessionId: string;
   /** Whether every session of the user was signed out too. */
   readonly everywhere: boolean;
-  /** The sessions this redemption ended (without `everywhere`'s): the named one if live, and the live ones of its browser and OS in its tenant, of the kinds that replace devices. */
+  /** The sessions this redemption ended (without `everywhere`'s): the named one if live, and the live ones of its browser and OS in any tenant, of the kinds that replace devices. */
   readonly revokedIds: readonly string[];
   /** Whether the device could be told; `false` (unknown browser or OS, a kind that does not replace devices, a support session): only the named session ended. */
   readonly deviceFound: boolean;

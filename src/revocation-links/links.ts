@@ -32,12 +32,12 @@ export async function issueRevocationLink(context: ManagerContext, sessionId: st
   const found = await readSession(context, sessionId);
   if (found === null) return null;
   const { store, calls, config } = context;
-  const { userId, tenantId } = found.session;
+  const { userId } = found.session;
   // Routed like the user's session ids, so a sharded store keeps the link in the user's shard.
   const minted = mintToken(store.sessionIdPrefix?.(userId));
   // The link carries the device it signs out, and the known device it makes new again: it outlives the session's row.
   const device = deviceOf(found.session);
-  const link: RevocationLinkRecord = { id: minted.id, secretHash: minted.secretHash, userId, sessionId, expiresAt: config.clock() + ttl, deviceKey: deviceKeyOf(context, device), tenantId, deviceHash: device && deviceHash(userId, device, device.ip) };
+  const link: RevocationLinkRecord = { id: minted.id, secretHash: minted.secretHash, userId, sessionId, expiresAt: config.clock() + ttl, deviceKey: deviceKeyOf(context, device), deviceHash: device && deviceHash(userId, device, device.ip) };
   await calls.call('saveRevocationLink', () => store.saveRevocationLink!(link));
   // An erase on any instance since the read deleted the row (and the link, when after the save): the user is gone, and so is the link.
   if ((await readSession(context, sessionId)) !== null) return minted.token;
@@ -79,8 +79,8 @@ export async function redeemRevocationLink(context: ManagerContext, lifecycle: L
 // (its next sign-in alerts again, though it was known); the device is the one the link carries, else its session's row's while stored.
 async function endDevice(context: ManagerContext, lifecycle: Lifecycle, link: RevocationLinkRecord): Promise<{ revokedIds: string[]; deviceFound: boolean }> {
   const stored = link.deviceKey === undefined ? (await storedSessionOf(context, link.userId, link.sessionId))?.session : undefined;
-  const [deviceKey, tenantId] = stored === undefined ? [link.deviceKey, link.tenantId] : [deviceKeyOf(context, stored), stored.tenantId];
+  const deviceKey = stored === undefined ? link.deviceKey : deviceKeyOf(context, stored);
   const kinds = deviceKey === undefined ? [] : [...context.config.kinds].flatMap(([kind, options]) => (options.replaceDevice === true ? [kind] : []));
-  const scope = { sessionId: link.sessionId, kinds, device: deviceKey === undefined ? undefined : { deviceKey, tenantId } };
+  const scope = { sessionId: link.sessionId, kinds, device: deviceKey === undefined ? undefined : { deviceKey } };
   return { revokedIds: await lifecycle.revokeInScope(link.userId, scope, { reason: 'not_me', forgetDevice: link.deviceHash }), deviceFound: deviceKey !== undefined };
 }

@@ -12,7 +12,7 @@ export interface OthersFacts<Row extends OthersRow = SessionRecord> {
   readonly tenantEpochs?: ReadonlyMap<string, Epochs> | undefined;
 }
 
-/** Which of a user's sessions a sign-out of some of them ends: `everyKind` ends kinds no longer declared too; `tenantId` only that tenant's (`orNoTenant`: and those in no tenant); `identities` only those signed in through one of them (`iss`, `sub` and `sid` alike); `device` only the user's own on that device in its tenant (never a support session); `sessionId` that one whatever the rest says. */
+/** Which of a user's sessions a sign-out of some of them ends: `everyKind` ends kinds no longer declared too; `tenantId` only that tenant's (`orNoTenant`: and those in no tenant); `identities` only those signed in through one of them (`iss`, `sub` and `sid` alike); `device` only the user's own on that device, in any tenant (never a support session); `sessionId` that one whatever the rest says. */
 export interface OthersScope {
   readonly keepSessionId?: string | undefined;
   readonly kinds: readonly string[];
@@ -20,7 +20,7 @@ export interface OthersScope {
   readonly tenantId?: string | undefined;
   readonly orNoTenant?: boolean | undefined;
   readonly identities?: readonly FederatedIdentity[] | undefined;
-  readonly device?: { readonly deviceKey: string; readonly tenantId: string | undefined } | undefined;
+  readonly device?: { readonly deviceKey: string } | undefined;
   readonly sessionId?: string | undefined;
 }
 
@@ -34,7 +34,7 @@ export function othersToRevoke<Row extends OthersRow>(facts: OthersFacts<Row>, s
     (everyKind === true || kinds.includes(row.kind)) &&
     inTenantScope(row.tenantId, scope) &&
     (identities === undefined || identities.some(({ iss, sub, sid }) => row.federated?.iss === iss && row.federated.sub === sub && row.federated.sid === sid)) &&
-    (device === undefined || (row.deviceKey === device.deviceKey && row.tenantId === device.tenantId && row.impersonatorId === undefined));
+    (device === undefined || (row.deviceKey === device.deviceKey && row.impersonatorId === undefined));
   return [...facts.sessions].filter(
     (row) =>
       row.id !== keepSessionId &&

@@ -98,7 +98,6 @@ export interface RevocationLinkRecord {
   readonly expiresAt: number;
   /** The device key (browser and OS) the link signs out, when known. */
   readonly deviceKey?: string | undefined;
-  readonly tenantId?: string | undefined;
   /** The known device (browser, OS and network) the link makes new again, so its next sign-in alerts. */
   readonly deviceHash?: string | undefined;
 }

@@ -119,7 +119,7 @@ describe('"This wasn\'t me" once the linked session\'s row is gone', () => {
     expect(await sessions.validate(again.token)).toEqual({ ok: false, reason: 'revoked' });
   });
 
-  it("ends it too, in the linked session's tenant only, when the account activity of that sign-in is gone as well", async () => {
+  it('ends it too, in every tenant, when the account activity of that sign-in is gone as well', async () => {
     const { sessions, advance } = hourLong({ activityRetention: 30 * MINUTE });
     const first = await sessions.create({ userId: 'alice', tenantId: 'acme', userAgent: ATTACKER });
     const link = (await sessions.issueRevocationLink(first.session.id))!;
@@ -132,7 +132,7 @@ describe('"This wasn\'t me" once the linked session\'s row is gone', () => {
     expect((await sessions.activity('alice')).some((entry) => entry.sessionId === first.session.id && entry.type === 'session.created')).toBe(false);
     expect(await pageTitle(sessions, link)).toBe('That device was signed out');
     expect(await sessions.validate(again.token)).toEqual({ ok: false, reason: 'revoked' });
-    expect((await sessions.validate(elsewhere.token)).ok).toBe(true);
+    expect(await sessions.validate(elsewhere.token)).toEqual({ ok: false, reason: 'revoked' });
   });
 
   it('a link of an earlier release (no device on it) says it could not tell the device, never "signed out", and reads no activity', async () => {
@@ -165,7 +165,7 @@ describe('"This wasn\'t me" once the linked session\'s row is gone', () => {
 });
 
 describe('"This wasn\'t me" ends that device only', () => {
-  it("in the linked session's tenant, of the kinds a browser holds, never a support session", async () => {
+  it('in every tenant (one sign-in from it alerted: the next, to another tenant, is a known device), of the kinds a browser holds, never a support session', async () => {
     const sessions = createSessionManager({ store: memoryStore(), kinds: { kiosk: { replaceDevice: false } } });
     const admin = await sessions.create({ userId: 'admin', userAgent: VICTIM });
     const inAcme = await sessions.create({ userId: 'alice', tenantId: 'acme', userAgent: ATTACKER });
@@ -177,9 +177,22 @@ describe('"This wasn\'t me" ends that device only', () => {
     const kiosk = await sessions.create({ userId: 'alice', tenantId: 'acme', kind: 'kiosk', userAgent: ATTACKER });
     const support = await sessions.impersonate(admin.session, 'alice', { tenantId: 'acme', userAgent: ATTACKER });
     const redeemed = await sessions.redeemRevocationLink(link);
-    expect([...(redeemed?.revokedIds ?? [])].sort()).toEqual([inAcme.session.id, inAcmeRemembered.session.id].sort());
+    expect([...(redeemed?.revokedIds ?? [])].sort()).toEqual([inAcme.session.id, inAcmeRemembered.session.id, inGlobex.session.id, alone.session.id].sort());
     expect(redeemed?.deviceFound).toBe(true);
-    for (const { token } of [inGlobex, alone, api, kiosk, support]) expect((await sessions.validate(token)).ok).toBe(true);
+    for (const { token } of [api, kiosk, support]) expect((await sessions.validate(token)).ok).toBe(true);
+  });
+
+  it('says "signed out" only once the intruder is out of every organization it signed in to from that browser', async () => {
+    const sessions = createSessionManager({ store: memoryStore() });
+    const alerts: string[] = [];
+    sessions.on('session.created', (event) => void (event.newDevice === true && alerts.push(event.sessionIds![0]!)));
+    const acme = await sessions.create({ userId: 'alice', tenantId: 'acme', userAgent: ATTACKER, ip: '198.51.100.9' });
+    const globex = await sessions.create({ userId: 'alice', tenantId: 'globex', userAgent: ATTACKER, ip: '198.51.100.9' });
+    // One email, about the first sign-in: the second is from a device now known.
+    expect(alerts).toEqual([acme.session.id]);
+    expect(await pageTitle(sessions, (await sessions.issueRevocationLink(acme.session.id))!)).toBe('That device was signed out');
+    expect(await sessions.validate(acme.token)).toEqual({ ok: false, reason: 'revoked' });
+    expect(await sessions.validate(globex.token)).toEqual({ ok: false, reason: 'revoked' });
   });
 
   it("a link about a support session ends that session alone, never the user's own sessions on the admin's browser", async () => {

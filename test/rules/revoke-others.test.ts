@@ -54,7 +54,7 @@ describe('othersToRevoke for the sessions of provider identities', () => {
 });
 
 describe('othersToRevoke for "This wasn\'t me"', () => {
-  const device = { deviceKey: 'chrome-mac', tenantId: 't' };
+  const device = { deviceKey: 'chrome-mac' };
   const sessions = [
     row('linked', { kind: 'api', deviceKey: 'firefox-linux' }),
     row('on-device', { deviceKey: 'chrome-mac', tenantId: 't' }),
@@ -65,8 +65,8 @@ describe('othersToRevoke for "This wasn\'t me"', () => {
     row('other-device', { deviceKey: 'safari-ios', tenantId: 't' }),
     row('ended-on-device', { deviceKey: 'chrome-mac', tenantId: 't', revokedAt: NOW - 1 }),
   ];
-  it("ends the linked session whatever its kind, and the user's own live ones of the kinds named on that device in its tenant", () => {
-    expect(othersToRevoke({ sessions, epochs: {} }, { sessionId: 'linked', kinds: ['browser'], device }, NOW).map((r) => r.id)).toEqual(['linked', 'on-device']);
+  it("ends the linked session whatever its kind, and the user's own live ones of the kinds named on that device, in any tenant or none", () => {
+    expect(othersToRevoke({ sessions, epochs: {} }, { sessionId: 'linked', kinds: ['browser'], device }, NOW).map((r) => r.id)).toEqual(['linked', 'on-device', 'other-tenant', 'no-tenant']);
   });
   it('ends the linked session alone without a device, and nothing once it has ended', () => {
     expect(othersToRevoke({ sessions, epochs: {} }, { sessionId: 'linked', kinds: [] }, NOW).map((r) => r.id)).toEqual(['linked']);
