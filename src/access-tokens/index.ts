@@ -63,10 +63,9 @@ export class AccessTokens {
     this.#ttl = bounded('accessTokens.ttl', options.ttl ?? 300_000, 1_000, Number.MAX_SAFE_INTEGER);
     this.#maxTtl = bounded('accessTokens.maxTtl', options.maxTtl ?? Math.max(DEFAULT_MAX_TTL, this.#ttl), this.#ttl, Number.MAX_SAFE_INTEGER);
     this.#tolerance = bounded('accessTokens.clockTolerance', options.clockTolerance ?? DEFAULT_TOLERANCE, 0, MAX_CLOCK_TOLERANCE);
-    // A token from a clock ahead lives to revocation + maxTtl + tolerance; entries are honoured to end + tolerance, any instance's. A service that only verifies
-    // knows the issuers' maxTtl only when told it: else its entries last to the session's expiry, as a manager's without access tokens do.
-    const signs = keys.some((key) => key.secret !== undefined || key.privateKey !== undefined);
-    this.denyWindow = signs || options.maxTtl !== undefined ? this.#maxTtl + 2 * MAX_CLOCK_TOLERANCE : Number.POSITIVE_INFINITY;
+    // A token from a clock ahead lives to revocation + maxTtl + tolerance; entries are honoured to end + tolerance, any instance's. Another instance's
+    // tokens may live longer than this one's default: only a maxTtl given shortens entries, else they last to the session's expiry.
+    this.denyWindow = options.maxTtl !== undefined ? this.#maxTtl + 2 * MAX_CLOCK_TOLERANCE : Number.POSITIVE_INFINITY;
     this.#issuer = options.issuer;
     this.#audience = options.audience;
     this.#algorithms = new Set(keys.map((key) => key.alg));

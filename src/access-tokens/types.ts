@@ -14,7 +14,7 @@ export interface AccessTokenOptions {
   readonly keys?: readonly AccessTokenKey[];
   /** Default lifetime of an access token. @default 300_000 (5 minutes) */
   readonly ttl?: number;
-  /** Longest lifetime `issueAccessToken` accepts; bounds how long deny-list entries live. @default 3_600_000 */
+  /** Longest lifetime `issueAccessToken` accepts. Given (the same on every instance), it bounds how long deny-list entries live; left out, they live until the session's expiry. @default 3_600_000 */
   readonly maxTtl?: number;
   /** `iss` claim set and required. */
   readonly issuer?: string;

@@ -4,10 +4,10 @@ import { createSessionManager, memoryStore } from '../../src/index.js';
 import { storeOperations } from '../../src/storage/index.js';
 import { HOUR, TestClock } from '../support/clock.js';
 
-// A service that only verifies (a public key, no private key), configured without maxTtl, cannot
-// know the issuer's: its revocations deny a session until the row's expiry, as an instance
-// without accessTokens does, so the issuer's longer-lived tokens stay refused for their whole life.
-describe('a verify-only instance revoking a session', () => {
+// An instance configured without maxTtl cannot know the issuers': its revocations deny a session
+// until the row's expiry, as an instance without accessTokens does, so the issuers' longer-lived
+// tokens stay refused for their whole life. That holds for one holding the signing secret too.
+describe('an instance without maxTtl revoking a session', () => {
   it("refuses the issuer's tokens for their whole life, whatever the issuer's maxTtl", async () => {
     const clock = new TestClock(1_700_000_000_000);
     const store = memoryStore();
@@ -24,6 +24,19 @@ describe('a verify-only instance revoking a session', () => {
     // Still well inside the token's own 2 h life.
     expect(await verifier.verifyAccessToken(jwt)).toEqual({ ok: false, reason: 'revoked' });
     expect(await issuer.verifyAccessToken(jwt)).toEqual({ ok: false, reason: 'revoked' });
+  });
+
+  it("holding the HS256 secret, with the default maxTtl (1 h), refuses an issuer's day-long token for its whole life", async () => {
+    const clock = new TestClock(1_700_000_000_000);
+    const store = memoryStore();
+    const secret = 'a-test-secret-of-at-least-32-bytes!!';
+    const api = createSessionManager({ store, clock: clock.read, epochCacheTtl: 0, accessTokens: { secret, maxTtl: 24 * HOUR } });
+    const backOffice = createSessionManager({ store, clock: clock.read, epochCacheTtl: 0, accessTokens: { secret } });
+    const { session } = await api.create({ userId: 'u', kind: 'api' });
+    const jwt = await api.issueAccessToken(session, { ttl: 24 * HOUR });
+    expect(await backOffice.revoke(session.id)).toBe(true);
+    clock.advance(2 * HOUR);
+    expect(await api.verifyAccessToken(jwt)).toEqual({ ok: false, reason: 'revoked' });
   });
 
   it("told the issuers' maxTtl, its entries last that long and no longer", async () => {
