@@ -8,12 +8,12 @@ const ROTATION = { rotateAfter: 10 * MINUTE, rotationGrace: MINUTE };
 const T0 = 1_800_000_000_000;
 const lost = () => new SessionError('STORE_UNAVAILABLE', 'The answer was lost.');
 
-// A rotation's batch (the row written with its successor's hash) fails once: `landed` says whether it reached the store first.
-function rotationFailsOnce({ landed, failures = 1 }: { landed: boolean; failures?: number }) {
+// A rotation's batch (the row written with its successor's hash), or a reuse's (`revoke`), fails: `landed` says whether it reached the store first.
+function rotationFailsOnce({ landed, failures = 1, write = 'insert' }: { landed: boolean; failures?: number; write?: 'insert' | 'revoke' }) {
   let now = T0;
   let left = 0;
   const store = intercepted(memoryStore(), (method, call, args) => {
-    if (method !== 'apply' || left === 0 || !(args[0] as Batch).writes.some((write) => write.type === 'insert')) return call();
+    if (method !== 'apply' || left === 0 || !(args[0] as Batch).writes.some((step) => step.type === write)) return call();
     left--;
     return landed ? (call() as Promise<unknown>).then(() => Promise.reject(lost())) : Promise.reject(lost());
   });
@@ -49,4 +49,22 @@ describe('a rotation whose answer is lost', () => {
     await expect(sessions.validate(token)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', message: 'The answer was lost.' });
     expect(await sessions.validate(token)).toMatchObject({ ok: true, rotatedToken: expect.any(String) });
   });
+
+  for (const [landed, name] of [
+    [true, "of a reuse that landed: the retired cookie is refused as reused, not 503, and session.reused is emitted once, for the user's alert"],
+    [false, 'of a reuse that did not land: asked again, it ends the session and tells'],
+  ] as const) {
+    it(name, async () => {
+      const { sessions, events, at, failNext } = rotationFailsOnce({ landed, write: 'revoke' });
+      const { token, session } = await sessions.create({ userId: 'ada', kind: 'remember' });
+      at(ROTATION.rotateAfter);
+      const rotated = await sessions.validate(token);
+      if (!rotated.ok || rotated.rotatedToken === undefined) throw new Error('expected a rotation');
+      at(ROTATION.rotateAfter + 2 * MINUTE);
+      failNext();
+      expect(await sessions.validate(token)).toEqual({ ok: false, reason: 'reused' });
+      expect(await sessions.validate(rotated.rotatedToken)).toEqual({ ok: false, reason: 'reused' });
+      expect(events.filter((event) => event.type === 'session.reused').map((event) => event.sessionIds)).toEqual([[session.id]]);
+    });
+  }
 });
