@@ -10,7 +10,7 @@ export function toResponse(decided: HttpResponse): Response {
 
 /** Headers written while the handler runs, before its `Response` exists. */
 export interface PendingHeaders extends ResponseTarget {
-  /** A copy of the handler's response with the waiting headers on it (the handler's own object is never changed). */
+  /** A copy of the handler's response with the waiting headers on it (the handler's own object is never changed); a `101` as it is. */
   applyTo(response: Response): Response;
 }
 
@@ -21,7 +21,8 @@ export function pendingHeaders(): PendingHeaders {
     setHeader: (name, value) => void replaced.set(name.toLowerCase(), value),
     appendSetCookie: (value) => void cookies.push(value),
     applyTo(response) {
-      if (replaced.size === 0 && cookies.length === 0) return response;
+      // A protocol switch (Deno's WebSocket upgrade, `101`) cannot be copied: it goes as it is, and a rotated cookie on the next request, inside the grace.
+      if ((replaced.size === 0 && cookies.length === 0) || response.status < 200) return response;
       // Always a copy: one Response object may answer many requests (and `Response.redirect()` headers are immutable).
       const copy = new Response(response.body, response);
       // The library's headers win: a response that sets a cookie must stay `no-store` whatever the handler said.

@@ -120,6 +120,22 @@ describe('Fetch responses', () => {
     expect(seeOther.headers.getSetCookie()).toEqual([]);
   });
 
+  it("a WebSocket upgrade (Deno answers 101) on the request a rotation fell due goes as it is; the next request inside the grace gets the cookie", async () => {
+    let now = 1_800_000_000_000;
+    const sessions = createSessionManager({ clock: () => now, kinds: { remember: { rotateAfter: 600_000, rotationGrace: 60_000 } } });
+    const { token } = await sessions.create({ userId: 'carol', kind: 'remember' });
+    // Node builds no 101 Response; Deno.upgradeWebSocket hands the handler one.
+    const upgrade = Object.defineProperty(new Response(null), 'status', { value: 101 });
+    const handle = sessionHandler(sessions)((request) => (new URL(request.url).pathname === '/ws' ? upgrade : new Response('ok')));
+    const request = (path: string) => new Request(`http://app.test${path}`, { headers: { cookie: `session=${token}` } });
+    now += 600_000;
+    expect(await handle(request('/ws'))).toBe(upgrade);
+    now += 30_000;
+    const next = await handle(request('/page'));
+    expect(next.headers.getSetCookie()[0]).toMatch(/^session=[\w-]+\.[\w-]+;/);
+    expect(next.headers.getSetCookie()[0]).not.toContain(token);
+  });
+
   it('a guard used on a request the wrapper did not see is a configuration error, not a pass', () => {
     expect(refusal(() => fetchRequireSession(new Request('http://app.test/'))).code).toBe('INVALID_CONFIGURATION');
   });
