@@ -48,7 +48,7 @@ export interface RequestSessions {
    */
   signOut(options?: { readonly thisDeviceOnly?: boolean | undefined }): Promise<SignOutResult>;
   /**
-   * Signs the user out of every session of the manager's `everywhereKinds`, this one included, and clears the cookie.
+   * Signs the user out of every session of the manager's `everywhereKinds` and of this one, whatever its kind, and clears the cookie.
    * @throws {@link session-revocation!SessionError} `STORE_UNAVAILABLE`
    */
   signOutEverywhere(): Promise<void>;
@@ -218,7 +218,11 @@ export class BoundSessions implements RequestSessions {
     const state = this.#state;
     const who = knownIdentity(state);
     // The user's own "everywhere" covers every organization: a tenantId limits it to one.
-    if (who !== undefined) await state.manager.revokeAll(who.userId, { by: who.impersonatorId, reason: 'sign_out_everywhere', tenantId: supportTenant(who) });
+    if (who !== undefined) {
+      await state.manager.revokeAll(who.userId, { by: who.impersonatorId, reason: 'sign_out_everywhere', tenantId: supportTenant(who) });
+      // This one too, of a kind the everywhere kinds leave (an API token): already ended, it changes nothing.
+      await state.manager.revoke(who.id, { by: who.impersonatorId, reason: 'sign_out_everywhere', userId: who.userId });
+    }
     signedOut(state);
   }
 

@@ -247,6 +247,21 @@ describe('a user of two organizations, each on its own host, in one browser', ()
 });
 
 describe('session routes', () => {
+  it('POST sign-out-everywhere with an API token (kind api, bearer) ends that token too, as a password change made with it does', async () => {
+    const manager = createSessionManager();
+    const http = createSessionHttp(manager);
+    const laptop = await manager.create({ userId: 'ada', userAgent: CHROME });
+    const api = await manager.create({ userId: 'ada', kind: 'api' });
+    const other = await manager.create({ userId: 'ada', kind: 'api' });
+    const sessions = await http.attach(fakeRequest({ method: 'POST', url: '/sessions/sign-out-everywhere', headers: { authorization: `Bearer ${api.token}` } }), recorder());
+    expect((await createSessionRoutes(manager).respond(sessions))?.status).toBe(204);
+    expect(sessions.status).toBe('anonymous');
+    expect(await manager.validate(laptop.token)).toEqual({ ok: false, reason: 'revoked' });
+    expect(await manager.validate(api.token, { bearer: true })).toEqual({ ok: false, reason: 'revoked' });
+    // Another integration's token is no kind "sign out everywhere" covers.
+    expect((await manager.validate(other.token, { bearer: true })).ok).toBe(true);
+  });
+
   it('lists in the Accept-Language locale and passes other paths on', async () => {
     const manager = createSessionManager();
     const { http, cookie } = await signedIn(manager);
