@@ -8,6 +8,8 @@ import { isPostgresJs, resolvePostgresOptions, type PostgresStoreOptions } from 
 import { postgresJsPool } from './postgres-js.js';
 import { schemaSql } from './schema-sql.js';
 
+const SERIALIZATION_ATTEMPTS = 10;
+
 /** A {@link SessionStore} on PostgreSQL with every optional method, and the migration that creates its tables. */
 export interface PostgresStore extends SessionStore {
   /**
@@ -53,12 +55,16 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     applyAll: (check, steps, notice) => {
       const started = performance.now();
       return use('apply', false, async (c) => {
-        // Under a stricter default isolation than READ COMMITTED, a version that moved fails to serialize: rolled back whole, read again.
-        const answer = await c.run(call, applyValues(check, steps, notice, names.channel, routineWait(statementTimeout, started))).catch((error: unknown) => {
-          if (check.version !== undefined && ['40001', '40P01'].includes(sqlState(error) ?? '')) return undefined;
-          throw error;
-        });
-        return answer !== undefined && routineApplied(answer.rows[0]?.['applied'], 'PostgreSQL');
+        for (let attempt = 1; ; attempt++) {
+          try {
+            const answer = await c.run(call, applyValues(check, steps, notice, names.channel, routineWait(statementTimeout, started)));
+            return routineApplied(answer.rows[0]?.['applied'], 'PostgreSQL');
+          } catch (error) {
+            // A batch that failed to serialize (a stricter default isolation than READ COMMITTED) or deadlocked was rolled back whole, which says
+            // nothing of the version: sent again, judged afresh, until the deadline (the function's own) or the last attempt.
+            if (attempt === SERIALIZATION_ATTEMPTS || !['40001', '40P01'].includes(sqlState(error) ?? '')) throw error;
+          }
+        }
       });
     },
   };
