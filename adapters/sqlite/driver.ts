@@ -36,8 +36,9 @@ export function openDatabase(filename: string, busyTimeout: number): BetterSqlit
 
 /** After an erase committed: copies the WAL into the file (where `secure_delete` zeroed the rows) and truncates it; a WAL kept busy keeps the bytes, so the erase fails. */
 export function checkpointAfterErase(db: BetterSqlite3.Database): void {
-  const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
-  if (result !== undefined && result.busy !== 0) {
+  const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number | bigint }>;
+  // A number, or a bigint on a connection that reads safe integers.
+  if (result !== undefined && Number(result.busy) !== 0) {
     throw new SessionError('STORE_UNAVAILABLE', "The user's SQLite rows are deleted, but another connection kept the WAL busy, so their bytes may still be in it: call eraseUser again.");
   }
 }

@@ -5,7 +5,7 @@ import { duration, invalidConfiguration as invalid, MAX_TIMER_DELAY, optionsObje
 export interface SqliteStoreCommonOptions {
   /**
    * Prefix of the store's table names (`<prefix>sessions`, `<prefix>meta`...), so the store can share
-   * the app's database. Letters, digits and `_`, not starting with a digit, at most 48 characters.
+   * the app's database. Lower-case letters, digits and `_`, not starting with a digit, at most 48 characters.
    * @default "session_revocation_"
    */
   readonly tablePrefix?: string;
@@ -39,8 +39,8 @@ export type SqliteStoreOptions = SqliteFileStoreOptions | SqliteDatabaseStoreOpt
 export const DEFAULT_TABLE_PREFIX = 'session_revocation_';
 /** better-sqlite3's own default, kept so both forms behave alike. */
 export const DEFAULT_BUSY_TIMEOUT = 5_000;
-// Spliced into SQL text (identifiers cannot be bound), so only a plain identifier.
-const PREFIX_SHAPE = /^[A-Za-z_][A-Za-z0-9_]{0,47}$/;
+// Spliced into SQL text (identifiers cannot be bound), so only a plain identifier; lower case, as SQLite's names ignore case (`Auth_` is `auth_`).
+const PREFIX_SHAPE = /^[a-z_][a-z0-9_]{0,47}$/;
 
 /** Checks what can be checked before touching the database; `busyTimeout` stays undefined when not given. */
 export function resolveOptions(options: SqliteStoreOptions) {
@@ -52,7 +52,7 @@ export function resolveOptions(options: SqliteStoreOptions) {
   if (hasFile && typeof options.filename !== 'string') throw invalid('sqliteStore(): filename must be a string.');
   if (hasDatabase && typeof options.database?.prepare !== 'function') throw invalid('sqliteStore(): database must be a better-sqlite3 Database.');
   const tablePrefix = options.tablePrefix ?? DEFAULT_TABLE_PREFIX;
-  if (typeof tablePrefix !== 'string' || !PREFIX_SHAPE.test(tablePrefix)) throw invalid('sqliteStore(): tablePrefix must be letters, digits and "_", start with a letter or "_", and be at most 48 characters.');
+  if (typeof tablePrefix !== 'string' || !PREFIX_SHAPE.test(tablePrefix)) throw invalid('sqliteStore(): tablePrefix must be lower-case letters, digits and "_", start with a letter or "_", and be at most 48 characters.');
   const busyTimeout = options.busyTimeout === undefined ? undefined : duration('sqliteStore(): busyTimeout', options.busyTimeout, 0, { min: 0, max: MAX_TIMER_DELAY });
   return { tablePrefix, busyTimeout };
 }

@@ -16,7 +16,9 @@ let queue: Promise<unknown> = Promise.resolve();
  * a batch is one `BEGIN IMMEDIATE` transaction, so concurrent sign-ins never pass the session cap.
  *
  * - A file the store opens is switched to WAL with `secure_delete` on; a `database` of the app's
- *   keeps its settings (only `busy_timeout` is set, when `busyTimeout` is given).
+ *   keeps its settings (only `busy_timeout` is set, when `busyTimeout` is given). A batch's transaction
+ *   stays open across its awaits: a write of the app's on that connection meanwhile joins it (and is
+ *   rolled back with it). Where the app writes while the store works, give the store its own connection.
  * - Writers take turns: a write waits up to `busyTimeout`, blocking the event loop (better-sqlite3
  *   is synchronous), then fails with `STORE_UNAVAILABLE`.
  * - No cross-process notifications: other processes see a revocation in cached epochs when their
@@ -96,7 +98,7 @@ export function sqliteStore(options: SqliteStoreOptions): SessionStore {
     async apply(batch) {
       const applied = await core.apply(batch);
       // After the commit (a checkpoint cannot run in a transaction), on a file the store opened or one the app set `secure_delete` on.
-      if (applied && batch.writes.some((write) => write.type === 'erase') && (owned || db.pragma('secure_delete', { simple: true }) !== 0)) {
+      if (applied && batch.writes.some((write) => write.type === 'erase') && (owned || Number(db.pragma('secure_delete', { simple: true })) !== 0)) {
         await driver.use('erase', false, async () => checkpointAfterErase(db));
       }
       return applied;

@@ -136,6 +136,24 @@ describe('sqlite store: a user erased', () => {
     other.close();
   });
 
+  it("on the app's connection that reads integers as bigints (defaultSafeIntegers): erases, with no checkpoint when secure_delete is off, and one when on", async () => {
+    for (const secureDelete of [false, true]) {
+      const filename = files.next();
+      const database = new Database(filename);
+      database.defaultSafeIntegers(true);
+      database.pragma('journal_mode = WAL');
+      if (secureDelete) database.pragma('secure_delete = ON');
+      const sessions = createSessionManager({ store: sqliteStore({ database }) });
+      const erased = await signInDistinctly(sessions, 'app-erased', 'AppErasedMarker');
+      await sessions.eraseUser('app-erased');
+      expect(await sessions.list('app-erased')).toEqual([]);
+      expect(statSync(`${filename}-wal`).size > 0).toBe(!secureDelete);
+      if (secureDelete) expect(readable(filename, erased)).toEqual([]);
+      await sessions.close();
+      database.close();
+    }
+  });
+
   it("on the app's connection without secure_delete: runs no checkpoint of its own, so the app's WAL is left as it was", async () => {
     const filename = files.next();
     const database = new Database(filename);

@@ -37,7 +37,8 @@ describe('sqlite store: options', () => {
   });
 
   it('refuses a table prefix that is not a plain identifier and a busy timeout that is not a whole number', () => {
-    for (const tablePrefix of ['', '1abc', 'a-b', 'x"; DROP TABLE y; --', 'a'.repeat(49)]) configurationError({ filename: ':memory:', tablePrefix });
+    // Upper case too: SQLite's names ignore it, so `Auth_` would share the tables of `auth_`.
+    for (const tablePrefix of ['', '1abc', 'a-b', 'x"; DROP TABLE y; --', 'a'.repeat(49), 'Auth_']) configurationError({ filename: ':memory:', tablePrefix });
     for (const busyTimeout of [-1, 1.5, Number.NaN, '5']) configurationError({ filename: ':memory:', busyTimeout });
   });
 
