@@ -8,7 +8,7 @@ export type PostgresClient = PostgresPool | PostgresJsSql;
 /** Options of {@link postgresStore}. */
 export interface PostgresStoreOptions {
   /**
-   * The app's client: `new pg.Pool(...)` or postgres.js `postgres(...)`; the store never ends it. While
+   * The app's client: `new pg.Pool(...)` or postgres.js `postgres(...)` (without a column or row `transform`); the store never ends it. While
    * anyone subscribes to revocations (and `listen` names no pool), one of its connections stays in `LISTEN`.
    */
   readonly pool: PostgresClient;
@@ -52,6 +52,11 @@ export function resolvePostgresOptions(options: PostgresStoreOptions) {
     throw invalid('postgresStore needs { pool }: a pg.Pool (npm install pg) or a postgres.js client (npm install postgres).');
   }
   optionsObject('postgresStore() options', options, ['pool', 'schema', 'table', 'statementTimeout', 'preparedStatements', 'listen']);
+  // Raw rows still get the client's column names and row transform: the store would read none of its columns.
+  const transform = isPostgresJs(options.pool) ? options.pool.options?.transform : undefined;
+  if (transform?.column?.from !== undefined || transform?.row?.from !== undefined) {
+    throw invalid('postgresStore needs a postgres.js client without a column or row transform (postgres.camel renames its columns): give it one of its own, made without transform.');
+  }
   return {
     pool: options.pool,
     names: tableNames(options.schema ?? DEFAULT_SCHEMA, options.table ?? DEFAULT_TABLE),

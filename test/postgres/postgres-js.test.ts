@@ -21,6 +21,20 @@ async function failure(promise: Promise<unknown>): Promise<{ code: string; ms: n
   }
 }
 
+describe('postgres store on postgres.js: the client', () => {
+  it('is refused at startup when it renames columns or rows (postgres.camel), whose answers the store could not read', async () => {
+    const { default: postgres } = await import('postgres');
+    for (const transform of [postgres.camel, postgres.toPascal, { row: (row: unknown) => row }]) {
+      const sql = testPostgresJs(undefined, { max: 1, transform });
+      expect(() => postgresStore({ pool: sql, listen: false })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION', message: expect.stringContaining('postgres.camel') }));
+      await sql.end({ timeout: 0 });
+    }
+    // A value transform alone never reaches the raw rows the store reads.
+    const sql = testPostgresJs(undefined, { max: 1, transform: { value: { from: (value: unknown) => value } } });
+    expect(() => postgresStore({ pool: sql, listen: false })).not.toThrow();
+    await sql.end({ timeout: 0 });
+  });
+});
 
 describe('postgres store on postgres.js: PostgreSQL down', () => {
   it('answers STORE_UNAVAILABLE within the deadline when nothing listens on the port', async () => {
