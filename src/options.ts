@@ -53,7 +53,8 @@ export interface SessionManagerOptions {
   /**
    * The longest the manager waits for any one store call before rejecting with `STORE_UNAVAILABLE`
    * (HTTP 503, cookie kept, nobody let in); a store's longer `callTimeout` wins. 0 turns it off. An operation
-   * rejected so sends no batch afterwards (a batch already sent may still land). @default 5_000
+   * rejected so sends no batch afterwards (a batch already sent may still land). A request whose rotation's answer is lost asks once more,
+   * so it may wait about twice as long. @default 5_000
    */
   readonly storeTimeout?: number;
   /**
