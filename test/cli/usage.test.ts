@@ -73,7 +73,7 @@ describe.concurrent('bad usage exits 2 with one line', () => {
   it('a store option the store refuses is bad usage, in the store\'s words', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'session-revocation-cli-'));
     try {
-      expectOneLine(await cli(['migrate', '--store', `sqlite:${join(directory, 's.db')}`, '--table-prefix', 'no-dashes']), 2, /tablePrefix must be letters, digits and "_"/);
+      expectOneLine(await cli(['migrate', '--store', `sqlite:${join(directory, 's.db')}`, '--table-prefix', 'no-dashes']), 2, /tablePrefix must be lower-case letters, digits and "_"/);
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }
