@@ -53,7 +53,8 @@ export function resolvePostgresOptions(options: PostgresStoreOptions) {
   }
   optionsObject('postgresStore() options', options, ['pool', 'schema', 'table', 'statementTimeout', 'preparedStatements', 'listen']);
   // Raw rows still get the client's column names and row transform: the store would read none of its columns.
-  const transform = isPostgresJs(options.pool) ? options.pool.options?.transform : undefined;
+  type Renames = { readonly transform?: { readonly column?: { readonly from?: unknown }; readonly row?: { readonly from?: unknown } } } | undefined;
+  const transform = isPostgresJs(options.pool) ? (options.pool.options as Renames)?.transform : undefined;
   if (transform?.column?.from !== undefined || transform?.row?.from !== undefined) {
     throw invalid('postgresStore needs a postgres.js client without a column or row transform (postgres.camel renames its columns): give it one of its own, made without transform.');
   }

@@ -54,8 +54,8 @@ export interface PostgresJsSql {
   reserve(): Promise<PostgresJsReservedSql>;
   /** LISTENs on a connection of its own; `onlisten` runs each time LISTEN is (re)established. */
   listen(channel: string, onnotify: (payload: string) => void, onlisten?: () => void): Promise<PostgresJsListening>;
-  /** The client's options: the store refuses one that renames columns or rows. */
-  readonly options?: { readonly transform?: { readonly column?: { readonly from?: unknown }; readonly row?: { readonly from?: unknown } } };
+  /** The client's options: the store refuses a client whose `transform` renames columns or rows. */
+  readonly options?: unknown;
 }
 
 /** What postgres.js `listen` resolves to. */
