@@ -21,7 +21,7 @@ export function pendingHeaders(): PendingHeaders {
     setHeader: (name, value) => void replaced.set(name.toLowerCase(), value),
     appendSetCookie: (value) => void cookies.push(value),
     applyTo(response) {
-      // A protocol switch (Deno's WebSocket upgrade, `101`) cannot be copied: it goes as it is, and a rotated cookie on the next request, inside the grace.
+      // A protocol switch (Deno's WebSocket upgrade, `101`) cannot be copied: it goes as it is. An upgrade never rotates; a cookie its handler set is lost.
       if ((replaced.size === 0 && cookies.length === 0) || response.status < 200) return response;
       // Always a copy: one Response object may answer many requests (and `Response.redirect()` headers are immutable).
       const copy = new Response(response.body, response);
