@@ -8,8 +8,6 @@ import { isPostgresJs, resolvePostgresOptions, type PostgresStoreOptions } from 
 import { postgresJsPool } from './postgres-js.js';
 import { schemaSql } from './schema-sql.js';
 
-const SERIALIZATION_ATTEMPTS = 10;
-
 /** A {@link SessionStore} on PostgreSQL with every optional method, and the migration that creates its tables. */
 export interface PostgresStore extends SessionStore {
   /**
@@ -55,14 +53,14 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     applyAll: (check, steps, notice) => {
       const started = performance.now();
       return use('apply', false, async (c) => {
-        for (let attempt = 1; ; attempt++) {
+        for (;;) {
           try {
             const answer = await c.run(call, applyValues(check, steps, notice, names.channel, routineWait(statementTimeout, started)));
             return routineApplied(answer.rows[0]?.['applied'], 'PostgreSQL');
           } catch (error) {
             // A batch that failed to serialize (a stricter default isolation than READ COMMITTED) or deadlocked was rolled back whole, which says
-            // nothing of the version: sent again, judged afresh, until the deadline (the function's own) or the last attempt.
-            if (attempt === SERIALIZATION_ATTEMPTS || !['40001', '40P01'].includes(sqlState(error) ?? '')) throw error;
+            // nothing of the version: sent again, judged afresh, until the deadline ends the loop (past it the connection refuses statements).
+            if (!['40001', '40P01'].includes(sqlState(error) ?? '')) throw error;
           }
         }
       });
