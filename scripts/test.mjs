@@ -43,19 +43,26 @@ const groups = [
 ];
 
 /**
- * Runs a command; `output` is process.stdout (passed through) or an array that collects it.
- * Resolves with its exit status and, when `quiet`, its stdout instead of passing it on.
+ * Runs a command; `output` is process.stdout (passed on as it comes, and kept) or an array that
+ * collects it. Resolves with its exit status, what it printed and, when `quiet`, its stdout
+ * instead of passing it on.
  */
 function run([command, ...args], output, { quiet = false, priority = 0 } = {}) {
   return new Promise((resolve) => {
     const direct = output === process.stdout;
-    const child = spawn(command, args, { stdio: ['ignore', direct && !quiet ? 'inherit' : 'pipe', direct ? 'inherit' : 'pipe'], env: process.env });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
     if (priority !== 0 && child.pid !== undefined) setPriority(child.pid, priority);
     let stdout = '';
-    child.stdout?.on('data', (chunk) => (quiet ? (stdout += chunk) : output.push(chunk)));
-    child.stderr?.on('data', (chunk) => output.push(chunk));
-    child.on('error', (error) => resolve({ status: null, signal: error.message, stdout }));
-    child.on('close', (status, signal) => resolve({ status, signal, stdout }));
+    const printed = [];
+    const keep = (stream) => (chunk) => {
+      printed.push(chunk);
+      if (direct) stream.write(chunk);
+      else output.push(chunk);
+    };
+    child.stdout.on('data', (chunk) => (quiet ? (stdout += chunk) : keep(process.stdout)(chunk)));
+    child.stderr.on('data', keep(process.stderr));
+    child.on('error', (error) => resolve({ status: null, signal: error.message, stdout, printed }));
+    child.on('close', (status, signal) => resolve({ status, signal, stdout, printed }));
   });
 }
 
@@ -68,6 +75,8 @@ async function inTurn(commands, output, priority) {
   }
   return result;
 }
+
+const FAILED_TAIL_LINES = 150;
 
 const titleOf = (step) => `${step.name}: ${step.title ?? step.command.join(' ')}`;
 
@@ -92,6 +101,14 @@ for (const group of groups) {
     const { status, signal, seconds } = results[index];
     if (status === 0) console.log(`✔ ${step.name} (${seconds} s)`);
     else console.error(`\n✖ ${step.name} failed (exit ${status ?? signal}).`);
+  });
+  // The failures are near the end of what a failed step printed, which a later step's output may have pushed far up the log.
+  group.forEach((step, index) => {
+    const { status, printed = [] } = results[index];
+    if (status === 0) return;
+    const lines = Buffer.concat(printed.map((chunk) => Buffer.from(chunk))).toString('utf8').split('\n');
+    console.error(`\n▶ the last ${Math.min(lines.length, FAILED_TAIL_LINES)} lines ${step.name} printed, where it says what failed`);
+    console.error(lines.slice(-FAILED_TAIL_LINES).join('\n'));
   });
   const failed = results.find(({ status }) => status !== 0);
   if (failed) process.exit(failed.status ?? 1);
