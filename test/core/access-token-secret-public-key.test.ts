@@ -10,7 +10,8 @@ async function jwksOrError(accessTokens: CreateSessionManagerOptions['accessToke
     const sessions = createSessionManager({ store: memoryStore(), accessTokens });
     return await sessions.accessTokenJwks();
   } catch (error) {
-    return (error as { code?: string }).code;
+    const { code, message } = error as { code?: string; message?: string };
+    return { code, message };
   }
 }
 
@@ -19,13 +20,13 @@ describe('JWKS never carries a symmetric secret', () => {
     const secret = randomBytes(32);
     const answer = await jwksOrError({ alg: 'ES256', publicKey: createSecretKey(secret) });
     expect(JSON.stringify(answer)).not.toContain(secret.toString('base64url'));
-    expect(answer).toBe('INVALID_CONFIGURATION');
+    expect(answer).toEqual({ code: 'INVALID_CONFIGURATION', message: 'The ES256 publicKey is a secret key.' });
   });
 
   it('an oct JWK given as an EdDSA publicKey in a rotation list is refused, never published', async () => {
     const secret = randomBytes(32);
     const answer = await jwksOrError({ keys: [{ alg: 'EdDSA', kid: 'k1', publicKey: { kty: 'oct', k: secret.toString('base64url') } }] });
     expect(JSON.stringify(answer)).not.toContain(secret.toString('base64url'));
-    expect(answer).toBe('INVALID_CONFIGURATION');
+    expect(answer).toEqual({ code: 'INVALID_CONFIGURATION', message: 'The EdDSA publicKey is a secret key.' });
   });
 });
