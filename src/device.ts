@@ -10,13 +10,14 @@ export type DeviceParser = (userAgent: string) => DeviceInfo;
 /** Longest User-Agent kept in the store or handed to a parser. */
 export const MAX_USER_AGENT_LENGTH = STORE_LIMITS.userAgentLength;
 
-// ua-parser-js names a few mobile browsers differently from how people name them.
+// ua-parser-js names a few mobile browsers differently from how people name them. An app's WebView and headless Chrome keep
+// names of their own: each has its own cookies, so it is another device beside the phone's or computer's Chrome, never its replacement.
 const BROWSER_NAMES: Readonly<Record<string, string>> = {
   'Mobile Safari': 'Safari',
   'Mobile Chrome': 'Chrome',
   'Mobile Firefox': 'Firefox',
-  'Chrome Headless': 'Chrome',
-  'Chrome WebView': 'Chrome',
+  'Chrome Headless': 'Headless Chrome',
+  'Chrome WebView': 'Android WebView',
   'Samsung Browser': 'Samsung Internet',
 };
 const OS_NAMES: Readonly<Record<string, string>> = { 'Chromium OS': 'ChromeOS', macOS: 'Mac OS' };

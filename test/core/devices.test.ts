@@ -3,6 +3,11 @@ import { createSessionManager, deviceLabel, formatLastUsed, memoryStore, uaParse
 import { describeDevice, MAX_USER_AGENT_LENGTH } from '../../src/device.js';
 import { DAY, HOUR, MINUTE, TestClock, UA } from '../support/clock.js';
 
+// An Android app's WebView (the "; wv)" token) and headless Chrome: each keeps cookies of its own.
+const ANDROID_WEBVIEW = 'Mozilla/5.0 (Linux; Android 13; Pixel 7 Build/TQ3A; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/120.0.0.0 Mobile Safari/537.36';
+const CHROME_LINUX = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
+const HEADLESS_CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0.0.0 Safari/537.36';
+
 describe('device labels', () => {
   it.each([
     [UA.chromeMac, 'Chrome on Mac OS', 'desktop'],
@@ -12,6 +17,8 @@ describe('device labels', () => {
     [UA.firefoxWindows, 'Firefox on Windows', 'desktop'],
     [UA.edgeWindows, 'Edge on Windows', 'desktop'],
     [UA.chromeAndroid, 'Chrome on Android', 'mobile'],
+    [ANDROID_WEBVIEW, 'Android WebView on Android', 'mobile'],
+    [HEADLESS_CHROME, 'Headless Chrome on Linux', 'desktop'],
     [UA.oddLinux, 'Unknown browser on Linux', 'desktop'],
   ])('%s is "%s" (%s)', (userAgent, label, deviceType) => {
     const device = describeDevice(userAgent, uaParserDeviceParser);
@@ -76,6 +83,17 @@ describe('one session per browser and OS', () => {
     await sessions.create({ userId: 'a', kind: 'api', userAgent: UA.chromeMac });
     await sessions.create({ userId: 'a', kind: 'api', userAgent: UA.chromeMac });
     expect(await sessions.list('a')).toHaveLength(6);
+  });
+
+  it("an app's WebView on a phone and headless Chrome on a computer sign in beside that device's Chrome, never in its place", async () => {
+    const sessions = createSessionManager();
+    const phoneChrome = await sessions.create({ userId: 'a', userAgent: UA.chromeAndroid });
+    await sessions.create({ userId: 'a', userAgent: ANDROID_WEBVIEW });
+    const linuxChrome = await sessions.create({ userId: 'a', userAgent: CHROME_LINUX });
+    await sessions.create({ userId: 'a', userAgent: HEADLESS_CHROME });
+    expect((await sessions.validate(phoneChrome.token)).ok).toBe(true);
+    expect((await sessions.validate(linuxChrome.token)).ok).toBe(true);
+    expect((await sessions.list('a')).map((row) => row.deviceLabel).sort()).toEqual(['Android WebView on Android', 'Chrome on Android', 'Chrome on Linux', 'Headless Chrome on Linux']);
   });
 
   it('concurrent sign-ins from one browser leave one live session', async () => {
