@@ -3,6 +3,17 @@ import { isIPv4, isIPv6 } from 'node:net';
 /** What is kept of a client's IP: `"full"`, `"truncate"` (IPv4 /24, IPv6 /48, 6to4's IPv4 /24: not one household), or `"none"`. */
 export type IpPolicy = 'full' | 'truncate' | 'none';
 
+/**
+ * The address without the client's port that some proxies write beside it (`203.0.113.7:51234`, `[2001:db8::1]:443`); any other value as given.
+ * A port would make the address unreadable as one: dropped under `"truncate"`, and a network no new-device check could compare.
+ */
+export function withoutPort(ip: string): string {
+  const v4 = /^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/.exec(ip)?.[1];
+  if (v4 !== undefined && isIPv4(v4)) return v4;
+  const v6 = /^\[([^\]]+)\](?::\d{1,5})?$/.exec(ip)?.[1];
+  return v6 !== undefined && isIPv6(v6.split('%')[0]!) ? v6 : ip;
+}
+
 /** Applies an {@link IpPolicy}; under `"truncate"`, what is not an IP address cannot be truncated and is dropped. */
 export function applyIpPolicy(ip: string | undefined, policy: IpPolicy): string | undefined {
   if (ip === undefined || policy === 'none') return undefined;

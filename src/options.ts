@@ -73,7 +73,10 @@ export interface SessionManagerOptions {
    * room is needed, whichever is set: they are never a reason to refuse. @default "evict-oldest"
    */
   readonly onMaxSessions?: 'evict-oldest' | 'refuse';
-  /** What is kept of a client's IP before anything is stored: `"full"`, `"truncate"` (IPv4 /24, IPv6 /48) or `"none"`. @default "full" */
+  /**
+   * What is kept of a client's IP before anything is stored: `"full"`, `"truncate"` (IPv4 /24, IPv6 /48) or `"none"`. Under `"none"` new-device
+   * checks leave the network out too: a device is its browser and OS. @default "full"
+   */
   readonly ipPolicy?: IpPolicy;
   /** How long account activity (`activity()`) is kept before pruning removes it. @default 7_776_000_000 (90 days) */
   readonly activityRetention?: number;

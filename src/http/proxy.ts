@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { withoutPort } from '../ip-policy.js';
 import type { HttpRequest } from './request.js';
 
 // Proxy headers only with `trustProxy` (any client can send them): left-most value first, as Express reads them, or counted from the right.
@@ -25,7 +26,8 @@ export function clientIp(request: HttpRequest, trustProxy: boolean | number): st
   if (trustProxy !== false) {
     const header = request.header('x-forwarded-for');
     // Proxies that append: the address the farthest of them saw; what the client sent is to its left.
-    const forwarded = trustProxy === true ? firstValue(header) : header?.split(',').at(-trustProxy)?.trim();
+    const value = trustProxy === true ? firstValue(header) : header?.split(',').at(-trustProxy)?.trim();
+    const forwarded = value === undefined ? undefined : withoutPort(value);
     if (forwarded !== undefined && isIP(forwarded) !== 0) return unmapped(forwarded);
   }
   return request.remoteAddress === undefined ? undefined : unmapped(request.remoteAddress);

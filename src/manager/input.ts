@@ -1,4 +1,5 @@
 import { invalidInput } from '../errors.js';
+import { withoutPort } from '../ip-policy.js';
 import type { ResolvedOptions } from '../options.js';
 import { STORE_LIMITS } from '../store.js';
 import { checkId, UNSTORABLE } from '../core/checks.js';
@@ -16,10 +17,10 @@ function unstorable(data: object): string | undefined {
   return undefined;
 }
 
-/** The IP as shown in the session list: printable ASCII, at most 64 characters. */
+/** The IP as shown in the session list: printable ASCII, at most 64 characters, without a port. */
 export function cleanIp(ip: unknown): string | undefined {
   if (typeof ip !== 'string') return undefined;
-  const cleaned = ip.replace(/[^\x20-\x7e]/g, '').trim().slice(0, STORE_LIMITS.ipLength);
+  const cleaned = withoutPort(ip.replace(/[^\x20-\x7e]/g, '').trim()).slice(0, STORE_LIMITS.ipLength);
   return cleaned.length > 0 ? cleaned : undefined;
 }
 

@@ -48,6 +48,20 @@ describe('account activity through the manager', () => {
     expect([created.map((event) => event.newDevice), created[0]!.ip]).toEqual([[true, false, true, true, true, true], '198.51.100.4']);
   });
 
+  it('an address given with its port (as some proxies write it) is kept without it, and its network still tells a new device', async () => {
+    const sessions = createSessionManager({ store: memoryStore(), ipPolicy: 'truncate' });
+    const created: { newDevice: boolean; ip?: string | undefined }[] = [];
+    sessions.on('session.created', (event) => void created.push({ newDevice: event.newDevice, ip: event.ip }));
+    await sessions.create({ userId: 'ada', userAgent: UA.chromeMac, ip: '198.51.100.7:50123' });
+    await sessions.create({ userId: 'ada', userAgent: UA.chromeMac, ip: '[2001:db8:1::7]:41234' });
+    await sessions.create({ userId: 'ada', userAgent: UA.chromeMac, ip: '198.51.100.9:443' });
+    expect(created).toEqual([
+      { newDevice: true, ip: '198.51.100.0' },
+      { newDevice: true, ip: '2001:db8:1::' },
+      { newDevice: false, ip: '198.51.100.0' },
+    ]);
+  });
+
   it('eraseUser leaves no activity or device; exportUser lists them without a secret', async () => {
     const sessions = createSessionManager({ store: memoryStore() });
     const { session } = await sessions.create({ userId: 'ada', userAgent: UA.chromeMac, ip: '203.0.113.9' });

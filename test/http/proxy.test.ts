@@ -46,6 +46,13 @@ describe('trustProxy', () => {
     expect([isHttps(appended, 1), ownOrigin(appended, 1)]).toEqual([true, 'https://app.example']);
   });
 
+  it('reads an address a proxy wrote with the client\'s port (as some cloud load balancers do) without the port', () => {
+    expect(clientIp(fakeRequest({ remoteAddress: '10.0.0.2', headers: { 'x-forwarded-for': '203.0.113.7:51234, 10.0.0.1' } }), true)).toBe('203.0.113.7');
+    expect(clientIp(fakeRequest({ remoteAddress: '10.0.0.2', headers: { 'x-forwarded-for': '198.51.100.77, [2001:db8::1]:443' } }), 1)).toBe('2001:db8::1');
+    // Not an address with a port: the connection's peer, as for any junk.
+    expect(clientIp(fakeRequest({ remoteAddress: '10.0.0.2', headers: { 'x-forwarded-for': '999.0.0.1:80' } }), true)).toBe('10.0.0.2');
+  });
+
   it('keeps IPv6 addresses', () => {
     expect(clientIp(fakeRequest({ headers: { 'x-forwarded-for': '2001:db8::1' } }), true)).toBe('2001:db8::1');
     expect(ownOrigin(fakeRequest({ headers: { host: '[::1]:8080' } }), false)).toBe('http://[::1]:8080');
