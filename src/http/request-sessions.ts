@@ -6,6 +6,7 @@ import type { Session, SessionView } from '../session.js';
 import { serializeClearedCookie, serializeSessionCookie } from './cookies.js';
 import { callOptions, optionKeys } from '../option-checks.js';
 import { clientIp } from './proxy.js';
+import { preferredLocale } from './locale.js';
 import type { Authentication, RequestState } from './request-state.js';
 import { isFreshRequest } from './freshness.js';
 import { NO_STORE } from './response.js';
@@ -58,7 +59,8 @@ export interface RequestSessions {
    */
   signOutOthers(): Promise<RevokeOthersResult>;
   /**
-   * The user's live sessions, this one first and marked `current`; `kinds` limits the list, `locale` is the texts'.
+   * The user's live sessions, this one first and marked `current`; `kinds` limits the list, `locale` is the texts' (by default the first language
+   * of the request's `Accept-Language`, as the JSON route's).
    * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `INVALID_INPUT` for unknown `kinds`, `STORE_UNAVAILABLE`
    */
   list(options?: { readonly locale?: string | undefined; readonly kinds?: readonly string[] | undefined }): Promise<SessionView[]>;
@@ -234,7 +236,7 @@ export class BoundSessions implements RequestSessions {
   async list(listOptions?: { readonly locale?: string | undefined; readonly kinds?: readonly string[] | undefined }): Promise<SessionView[]> {
     const { locale, kinds } = callOptions('list()', listOptions, LIST_KEYS);
     const who = signedIn(this.#state, 'list');
-    const rows = await this.#state.manager.list(who.userId, { currentSessionId: who.id, locale, kinds });
+    const rows = await this.#state.manager.list(who.userId, { currentSessionId: who.id, locale: locale ?? preferredLocale(this.#state.request.header('accept-language')), kinds });
     const tenant = supportTenant(who);
     return tenant === undefined ? rows : rows.filter((row) => row.tenantId === tenant);
   }

@@ -39,7 +39,7 @@ interface Route {
 
 const list: Route = {
   methods: ['GET', 'HEAD'],
-  run: async (sessions, request) => jsonResponse(200, (await sessions.list({ locale: preferredLocale(request.header('accept-language')) })).map(browserView)),
+  run: async (sessions) => jsonResponse(200, (await sessions.list()).map(browserView)),
 };
 // Signing this device out never needs a fresh session (a stale one must still leave a shared computer); the global-logout policy ends the other devices only from a fresh one.
 const signOut: Route = {
@@ -93,17 +93,6 @@ async function revocationLinkPage(manager: SessionManager, request: HttpRequest,
 function failClosed(error: unknown, request: HttpRequest, resolved: ResolvedHttpOptions): HttpResponse {
   report(resolved.onError, error);
   return unavailableResponse(request, resolved.retryAfter);
-}
-
-/** The first language tag of Accept-Language when it is a valid locale, for "3 hours ago". */
-function preferredLocale(header: string | undefined): string | undefined {
-  const tag = header?.split(',')[0]?.split(';')[0]?.trim();
-  if (tag === undefined || tag === '' || tag === '*' || tag.length > 35) return undefined;
-  try {
-    return Intl.getCanonicalLocales(tag)[0];
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -275,6 +275,16 @@ describe('session routes', () => {
     }
   });
 
+  it("req.sessions.list() words lastUsed in the request's Accept-Language, as the JSON route does, unless given a locale", async () => {
+    const manager = createSessionManager();
+    const { http, cookie } = await signedIn(manager);
+    const french = await http.attach(fakeRequest({ url: '/account/security', headers: { cookie, 'accept-language': 'fr-FR,fr;q=0.9,en;q=0.7' } }), recorder());
+    expect((await french.list()).map((row) => row.lastUsed)).toEqual(['Maintenant']);
+    expect((await french.list({ locale: 'de' })).map((row) => row.lastUsed)).toEqual(['Jetzt']);
+    const plain = await http.attach(fakeRequest({ url: '/account/security', headers: { cookie } }), recorder());
+    expect((await plain.list()).map((row) => row.lastUsed)).toEqual(['Just now']);
+  });
+
   it('passes other spellings of its paths on, and gives the ones it takes the usual checks', async () => {
     const manager = createSessionManager();
     const alice = await signedIn(manager);
