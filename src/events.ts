@@ -1,7 +1,10 @@
 import { getOrAdd } from './get-or-add.js';
 
-/** Why one session was revoked (`session.revoked`); `not_me` from a "This wasn't me" link, `security_event` from a transmitter's Security Event Token. */
-export type SessionRevokedReason = 'sign_out' | 'revoked' | 'replaced' | 'expired' | 'session_limit' | 'not_me' | 'idp_logout' | 'security_event' | 'token_reused';
+/**
+ * Why one session was revoked (`session.revoked`); `not_me` from a "This wasn't me" link, `security_event` from a transmitter's Security Event Token.
+ * A session that runs out is no event: it is refused as expired, and pruning counts it (`sessions.pruned`).
+ */
+export type SessionRevokedReason = 'sign_out' | 'revoked' | 'replaced' | 'session_limit' | 'not_me' | 'idp_logout' | 'security_event' | 'token_reused';
 
 /** Why many sessions of a user were invalidated (`user.session_invalidated`); `security_event` from a transmitter's Security Event Token. */
 export type InvalidationReason = 'sign_out_everywhere' | 'sign_out_others' | 'global_logout' | 'password_changed' | 'password_reset' | 'email_changed' | 'admin' | 'user_erased' | 'not_me' | 'security_event';

@@ -28,7 +28,6 @@ export function describeActivity(entry: ActivityEntry, nameOf: (userId: string) 
       if (entry.reason === 'sign_out') return by === undefined ? 'Signed out of one device' : `${by} signed out of one device`;
       if (entry.reason === 'session_limit') return 'Signed in on one device too many: the least recently used one was signed out';
       if (entry.reason === 'replaced') return 'Signed in again on the same browser, ending its previous session there';
-      if (entry.reason === 'expired') return 'A session expired';
       if (entry.reason === 'idp_logout') return `Signed out at the identity provider, which ended the session on ${device}`;
       if (entry.reason === 'security_event') return `Signed out by your identity provider's security alert, which ended the session on ${device}`;
       return by === undefined ? 'Logged out one device from the device list' : `${by} logged out one device`;
