@@ -137,7 +137,7 @@ export function sqlStore(dialect: Dialect, names: Names, driver: SqlDriver): Sql
       return row === undefined ? { version: 0 } : { version: num(row['version']), value: text(row['value']), expiresAt: num(row['expires_at']) };
     },
 
-    apply: (batch) => {
+    apply: async (batch) => {
       const { owner } = batch;
       const [scope, id] = ownerId(owner);
       const check: SqlCheck = { scope, owner: id, version: batch.version };

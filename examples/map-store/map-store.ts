@@ -101,12 +101,12 @@ export function mapStore(): SessionStore {
       return found === undefined ? { version: 0 } : { version: found.version, value: found.value, expiresAt: found.expiresAt };
     },
 
-    // Nothing is awaited between the check and the writes: one step, as a transaction would be.
+    // Nothing is awaited between the check and the writes: one step, as a transaction would be. Copied first: a write that cannot be read fails before any lands.
     async apply(batch) {
       open();
       const version = versionOf(batch.owner);
       if (batch.version !== undefined && batch.version !== version) return false;
-      for (const step of batch.writes) write(batch.owner, step);
+      for (const step of structuredClone(batch.writes)) write(batch.owner, step);
       if ('userId' in batch.owner) user(batch.owner.userId).version = version + 1;
       if ('tenantId' in batch.owner) tenant(batch.owner.tenantId).version = version + 1;
       return true;

@@ -123,7 +123,8 @@ export function memoryStore(input: MemoryStoreOptions = {}): SessionStore {
       open();
       const version = versionOf(batch.owner);
       if (batch.version !== undefined && batch.version !== version) return false;
-      for (const step of batch.writes) write(batch.owner, step);
+      // Copied whole first: a write that cannot be read fails the batch before any of it lands.
+      for (const step of structuredClone(batch.writes)) write(batch.owner, step);
       const { owner } = batch;
       if ('userId' in owner) user(owner.userId).version = version + 1;
       if ('tenantId' in owner) tenant(owner.tenantId).version = version + 1;

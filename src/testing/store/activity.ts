@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { activityId } from '../../activity/activity.js';
-import type { ActivityRecord } from '../../store.js';
+import { STORE_LIMITS, type ActivityRecord } from '../../store.js';
 import type { StoreOperations } from '../../storage/index.js';
 import { capabilityTest } from '../runner.js';
 import type { StoreSuiteContext } from './context.js';
@@ -183,6 +183,18 @@ export function describeActivity(suite: StoreSuiteContext): void {
       expect(await list(store(), other)).toHaveLength(1);
       expect(await store().listDevices!(other)).toHaveLength(1);
       expect(await store().consumeRevocationLink!(theirs, secretHash, t)).not.toBeNull();
+    });
+
+    withActivity('keeps a sign-in and its entry with an IP address of 64 characters (IPv6 with a zone) and a User-Agent of 512', async () => {
+      const user = freshUser();
+      const t = Date.now();
+      const ip = '2001:0db8:85a3:0000:0000:8a2e:0370:7334%'.padEnd(STORE_LIMITS.ipLength, 'z');
+      const userAgent = `Mozilla/5.0 ${'x'.repeat(STORE_LIMITS.userAgentLength - 12)}`;
+      const kept = entry(user, 'session.created', t, { ip, deviceLabel: 'Chrome on Mac OS' });
+      const { session } = await store().create(newRecord(store(), user, { createdAt: t, ip, userAgent }), { replaceDevice: false, activity: kept });
+      const read = (await store().get(session.id))!.session;
+      expect([read.ip, read.userAgent]).toEqual([ip, userAgent]);
+      expect(await list(store(), user)).toEqual([kept]);
     });
   });
 

@@ -168,5 +168,31 @@ export function describeContract({ describe, it, expect, store, raw }: StoreSuit
       expect([state.version, state.sessions.length, { ...state.epochs }, { ...state.denied }, { ...state.devices }]).toEqual([2, 0, { browser: 3 }, {}, {}]);
       expect((await raw().readKey(key)).value).toBeUndefined();
     });
+
+    it('a batch that fails part way rejects and leaves nothing of itself: not the row, the revoke, the epochs, the deny-list or the version', async () => {
+      const userId = freshUser('atomic');
+      const kept = row(userId);
+      await raw().apply({ owner: { userId }, writes: [insert(kept)] });
+      const added = row(userId);
+      // The last write cannot be read, as a value too long for its column cannot be written.
+      const cannot = (): never => {
+        throw new Error('this write cannot be applied');
+      };
+      const unreadable = Object.defineProperty({ type: 'activity' }, 'entry', { enumerable: true, get: cannot }) as unknown as Write;
+      const writes: Write[] = [insert(added), { type: 'revoke', sessionId: kept.id, at: kept.createdAt + 1, reason: 'revoked' }, { type: 'epochs', epochs: { browser: 5 } }, { type: 'deny', sessionId: kept.id, until: 9e12 }, unreadable];
+      expect(await codeOf(raw().apply({ owner: { userId }, version: 1, writes }))).not.toBe('created');
+      const state = await raw().readUser(userId);
+      expect([state.version, state.sessions.map((session) => [session.id, session.revokedAt]), { ...state.epochs }, { ...state.denied }]).toEqual([1, [[kept.id, undefined]], {}, {}]);
+      expect(await raw().get(added.id)).toBeNull();
+      expect(await raw().apply({ owner: { userId }, version: 1, writes: [insert(added)] })).toBe(true);
+    });
+
+    it("a user's batch moves that user's version only, though another user is at the same version", async () => {
+      const [a, b] = [freshUser('apart'), freshUser('apart')];
+      for (const userId of [a, b]) expect(await raw().apply({ owner: { userId }, version: 0, writes: [] })).toBe(true);
+      expect(await raw().apply({ owner: { userId: a }, version: 1, writes: [] })).toBe(true);
+      expect([(await raw().readUser(a)).version, (await raw().readUser(b)).version]).toEqual([2, 1]);
+      expect(await raw().apply({ owner: { userId: b }, version: 1, writes: [] })).toBe(true);
+    });
   });
 }

@@ -106,5 +106,17 @@ export function describeFederated({ describe, it, expect, store, raw, sibling }:
       const answers = await Promise.all(Array.from({ length: 10 }, (_, index) => (index % 2 === 0 ? store() : other).claimKey(key, until)));
       expect(answers.filter(Boolean)).toHaveLength(1);
     });
+
+    it('a key is answered as stored until prune deletes it, however long ago it ran out (no clock of the store ends it), and prune deletes it at its expiry, not 1 ms before', async () => {
+      const key = keyName('test', freshIssuer(), 'ran-out');
+      const until = Date.now() - 60 * 60_000;
+      expect(await store().claimKey(key, until, 'first')).toBe(true);
+      expect(await raw().readKey(key)).toEqual({ version: 1, value: 'first', expiresAt: until });
+      expect(await store().claimKey(key, until)).toBe(false);
+      await store().prune({ now: until - 1, limit: 1_000 });
+      expect((await raw().readKey(key)).value).toBe('first');
+      await store().prune({ now: until, limit: 1_000 });
+      expect(await raw().readKey(key)).toEqual({ version: 0 });
+    });
   });
 }

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createSessionManager } from '../../manager/index.js';
 import type { StoreSuiteContext } from './context.js';
-import { CHROME_MAC, freshUser, SECRET } from './fixtures.js';
+import { activityId } from '../../activity/activity.js';
+import { CHROME_MAC, freshUser, insert, SECRET, storedRow } from './fixtures.js';
 
 /** What the manager's privacy tools get out of this store: a user's data, never a secret. */
-export function describePrivacy({ describe, it, expect, store, raw }: StoreSuiteContext): void {
+export function describePrivacy({ describe, it, expect, store, raw, slowTimeout }: StoreSuiteContext): void {
   describe('privacy', () => {
     it('exportUser holds every session of the user, revoked ones too, and no token secret or hash', async () => {
       const sessions = createSessionManager({ store: raw(), ipPolicy: 'truncate' });
@@ -55,6 +56,33 @@ export function describePrivacy({ describe, it, expect, store, raw }: StoreSuite
       expect((await sessions.validate((await sessions.create({ userId: user })).token)).ok).toBe(true);
       expect((await sessions.validate(bystander.token)).ok).toBe(true);
       expect(await store().eraseUser(freshUser('nobody'), Date.now())).toBe(0);
+    });
+
+    it('erase deletes all of a user with 2,500 sessions and 2,500 activity entries', async () => {
+      const user = freshUser('big-erase');
+      const t = Date.now();
+      for (let batch = 0; batch < 5; batch++) {
+        const rows = Array.from({ length: 500 }, () => ({ type: 'insert' as const, session: storedRow(store(), user) }));
+        const entries = Array.from({ length: 500 }, (_, index) => ({ type: 'activity' as const, entry: { id: activityId(t - 1_000 + batch * 500 + index), userId: user, type: 'session.created', at: t, reason: 'sign_in' } }));
+        expect(await raw().apply({ owner: { userId: user }, writes: [...rows, ...entries, { type: 'device', deviceHash: `${batch}`.repeat(43), lastSeenAt: t }] })).toBe(true);
+      }
+      expect(await store().eraseUser(user, Date.now())).toBe(2_500);
+      const state = await raw().readUser(user);
+      expect([state.sessions.length, Object.keys(state.devices).length]).toEqual([0, 0]);
+      if (raw().listActivity !== undefined) expect(await raw().listActivity!(user, { limit: 1_000 })).toEqual([]);
+    }, slowTimeout);
+
+    it('erasing a user erases nobody else: not the ids it begins, nor those its pattern characters would match', async () => {
+      const base = freshUser('prefix');
+      const others = [`${base}0`, `${base}:sessions`, `${base}-x`, `${base}?`, `${base}[0]`, `${base}%`, `${base}_`];
+      const rows = new Map<string, string>();
+      for (const userId of [base, `${base}*`, ...others]) rows.set(userId, (await insert(store(), userId)).id);
+      await store().eraseUser(`${base}*`, Date.now());
+      await store().eraseUser(base, Date.now());
+      for (const userId of others) {
+        expect([userId, (await store().listByUser(userId)).sessions.map((session) => session.id)]).toEqual([userId, [rows.get(userId)]]);
+        expect(await store().get(rows.get(userId)!)).not.toBeNull();
+      }
     });
   });
 }

@@ -7,7 +7,7 @@ import { freshUser, insert, isLive } from './fixtures.js';
 const OBJECT_KEYS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'] as const;
 
 /** Kinds, user and tenant ids named like `Object.prototype` properties: failing open on a name is a bypass an attacker can choose. */
-export function describeTextKeys({ describe, it, expect, store }: StoreSuiteContext): void {
+export function describeTextKeys({ describe, it, expect, store, raw }: StoreSuiteContext): void {
   describe('kinds, user ids and tenant ids named like Object properties', () => {
     it('revokeAll raises and returns exactly the epochs of those kinds', async () => {
       const at = Date.now() + 1_000;
@@ -83,6 +83,38 @@ export function describeTextKeys({ describe, it, expect, store }: StoreSuiteCont
         expect(found!.session.userId).toBe(user);
         expect(isLive(found!.session, found!.epochs, Date.now())).toBe(user !== 'constructor');
         expect(ownEntry(listed, 'browser')).toBe(user === 'constructor' ? epochs['browser'] : undefined);
+      }
+    });
+
+    it('ids of 256 characters differing in the last, and ids canonically equivalent but not equal, are other users and tenants', async () => {
+      const base = freshUser('Long');
+      // é precomposed and e with a combining accent, the ångström sign and Å, the fi ligature and f i: equal only to a store that normalises.
+      const ids = [`${base.padEnd(255, 'x')}a`, `${base.padEnd(255, 'x')}b`, `${base}-jos\u00e9`, `${base}-jose\u0301`, `${base}-\u212b`, `${base}-\u00c5`, `${base}-\ufb01`, `${base}-fi`];
+      const rows: string[] = [];
+      for (const id of ids) rows.push((await insert(store(), id, { tenantId: id })).id);
+      await store().revokeAll(ids[0]!, { kinds: ['browser'], at: Date.now() });
+      await store().revokeTenant!(ids[2]!, { kinds: ['browser'], at: Date.now() });
+      for (const [index, id] of ids.entries()) {
+        expect((await store().listByUser(id)).sessions.map((session) => [session.userId, session.tenantId])).toEqual([[id, id]]);
+        const found = (await store().get(rows[index]!))!;
+        const ended = (found.epochs['browser'] ?? 0) >= found.session.createdAt || (found.tenantEpochs?.['browser'] ?? 0) >= found.session.createdAt;
+        expect([index, ended]).toEqual([index, index === 0 || index === 2]);
+      }
+    });
+
+    it('tenants named like Object properties keep their epochs in every read of a user', async () => {
+      const user = freshUser();
+      const epochs = new Map<string, number>();
+      for (const tenantId of OBJECT_KEYS) {
+        await insert(store(), user, { tenantId });
+        epochs.set(tenantId, (await store().revokeTenant!(tenantId, { kinds: ['browser'], at: Date.now() }))['browser']!);
+      }
+      const listed = await store().listByUser(user);
+      const full = await raw().readUser(user);
+      for (const tenantId of OBJECT_KEYS) {
+        expect(ownEntry(ownEntry(listed.tenantEpochs ?? {}, tenantId) ?? {}, 'browser')).toBe(epochs.get(tenantId));
+        expect(ownEntry(ownEntry(full.tenantEpochs, tenantId) ?? {}, 'browser')).toBe(epochs.get(tenantId));
+        expect((await store().getRevocationState(freshUser('other'), tenantId)).tenantEpochs?.['browser']).toBe(epochs.get(tenantId));
       }
     });
   });
