@@ -20,11 +20,6 @@ export interface RevocationFacts {
   readonly by?: string | undefined;
 }
 
-/** `session.revoked`: the sessions named, revoked one by one. Every revoking path reports through here. */
-export function sessionsRevoked(hub: EventHub, facts: RevocationFacts, sessionIds: readonly string[]): void {
-  hub.emit({ type: 'session.revoked', at: facts.at, userId: facts.userId, tenantId: facts.tenantId, sessionIds, reason: facts.reason, by: facts.by });
-}
-
 /** `user.session_invalidated`: sessions of the kinds revoked in bulk (ids only when known). */
 export function userInvalidated(hub: EventHub, facts: RevocationFacts & { readonly reason: InvalidationReason | (string & {}) }, kinds: readonly string[], sessionIds?: readonly string[]): void {
   hub.emit({ type: 'user.session_invalidated', at: facts.at, userId: facts.userId, tenantId: facts.tenantId, sessionIds, reason: facts.reason, by: facts.by, kinds });

@@ -7,7 +7,7 @@ import { mintToken, parseToken } from '../token.js';
 import { isPresentable } from './rotation.js';
 import type { CreatedSession, CreateSessionInput, ListOptions, ReauthenticateOptions, RevokeAllResult, RevokeAllSessionsOptions, RevokeOthersResult, RevokeOthersSessionsOptions, RevokeSessionOptions } from '../core/shapes.js';
 import { deviceHash, entryFor, isNewDevice } from '../activity/activity.js';
-import { actorOf, sessionsRevoked, userInvalidated } from './audit.js';
+import { actorOf, userInvalidated } from './audit.js';
 import { applyIpPolicy } from '../ip-policy.js';
 import type { ManagerContext } from '../core/context.js';
 import type { CreateHow, Lifecycle } from '../core/lifecycle.js';
@@ -119,12 +119,12 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
       if (landed !== true) throw error;
       created = lost;
     }
-    const { session, replacedIds, evictedIds, signedOutIds } = created;
+    const { session, replaced, evicted, signedOutIds } = created;
     if (created.revoked) context.afterRevocation(input.userId);
     if (change !== undefined) userInvalidated(hub, { at: now, userId: input.userId, tenantId: change.tenantId, reason, by: change.by }, everywhere);
     if (change !== undefined && !everywhere.includes(kind)) hub.emit({ type: 'session.revoked', at: now, userId: input.userId, tenantId: input.tenantId, sessionIds: [change.id], reason, by: change.by, ip: session.ip, deviceLabel: sessionLabel(session) });
-    if (replacedIds.length > 0) sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'replaced', by }, replacedIds);
-    if (evictedIds.length > 0) sessionsRevoked(hub, { at: now, userId: input.userId, tenantId: input.tenantId, reason: 'session_limit', by }, evictedIds);
+    for (const row of replaced) revokedEvent(row, now, 'replaced', by);
+    for (const row of evicted) revokedEvent(row, now, 'session_limit', by);
     const newDevice = isNewDevice(created.previousSighting, now, config.knownDeviceWindow);
     hub.emit({ type: 'session.created', at: now, userId: input.userId, tenantId: input.tenantId, sessionIds: [session.id], reason, kind, deviceLabel: sessionLabel(session), ip: session.ip, by, newDevice });
     // The presented tokens end only with it: a sign-in that fails signs nobody out. Whoever presents a support session's token is its impersonator.

@@ -61,7 +61,7 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
     if (options.deviceHash !== undefined) writes.push({ type: 'device', deviceHash: options.deviceHash, lastSeenAt: Math.max(previousSighting ?? 0, record.createdAt) });
     await indexFederated(store, session, session.createdAt, due);
     const revoked = ended.length > 0 || change !== undefined;
-    const result = { session, replacedIds: decision.replaced.map((row) => row.id), evictedIds: decision.evicted.map((row) => row.id), signedOutIds: signedOut.map(({ row }) => row.id), revoked, previousSighting };
+    const result = { session, replaced: decision.replaced, evicted: decision.evicted, signedOutIds: signedOut.map(({ row }) => row.id), revoked, previousSighting };
     const onSend = (): void => void ((sent = result), options.onSend?.(result));
     return (await apply({ owner: { userId: record.userId }, version: state.version, writes, notify: revoked }, onSend)) ? result : undefined;
   });

@@ -27,10 +27,10 @@ export interface CreateOptions {
 /** What a sign-in stored and ended. */
 export interface CreateResult {
   readonly session: SessionRecord;
-  /** Ids ended as `replaced`. */
-  readonly replacedIds: readonly string[];
-  /** Ids ended as `session_limit`. */
-  readonly evictedIds: readonly string[];
+  /** The rows ended as `replaced`, as read. */
+  readonly replaced: readonly SessionRecord[];
+  /** The rows ended as `session_limit`, as read. */
+  readonly evicted: readonly SessionRecord[];
   /** Ids of `presented` ended as `sign_out`. */
   readonly signedOutIds: readonly string[];
   /** Whether its batch revoked anything (ended a session, raised epochs): what instances and watchers are told of. */

@@ -45,7 +45,7 @@ describe.skipIf(!redisUp)(`Redis store with the empty prefix (database ${DATABAS
       for (let read = 0; read < 2; read++) expect((await store.get(dead.id))!.tenantEpochs?.browser).toBe(t + 10);
       // A sign-in of the tenant with a cap of one: the row its tenant ended does not count.
       const created = await store.create(newRecord(store, user, { tenantId: tenant, createdAt: t + 20 }), { replaceDevice: false, limit: { max: 1, onLimit: 'refuse', idleBefore: 0 } });
-      expect(created.evictedIds).toEqual([]);
+      expect(created.evicted).toEqual([]);
       // Signing out the others ends the live rows, not the one its tenant ended already.
       const revoked = await store.revokeOthers(user, { keepSessionId: created.session.id, kinds: ['browser'], at: t + 30, reason: 'sign_out_others' });
       expect(revoked.map((row) => row.id)).toEqual([live.id]);

@@ -133,15 +133,15 @@ describe('memory store', () => {
     const signedOut = (await create(store, 'u', { ...device, createdAt: T })).session;
     await store.revoke(signedOut.id, { at: T + 1, reason: 'signout' });
     const ended = (await create(store, 'u', { ...device, createdAt: T, maxAge: 10 })).session;
-    const { session, replacedIds } = await create(store, 'u', { ...device, createdAt: T + 10 }, true, T + HOUR);
+    const { session, replaced } = await create(store, 'u', { ...device, createdAt: T + 10 }, true, T + HOUR);
     // `ended` expires exactly when the new session starts: not replaced.
-    expect(replacedIds).toEqual([sameDevice.id]);
+    expect(replaced.map(({ id }) => id)).toEqual([sameDevice.id]);
     expect((await store.get(sameDevice.id))!.session).toMatchObject({ revokedAt: session.createdAt, revokedReason: 'replaced' });
     expect((await store.getRevocationState('u')).denied).toEqual({ [sameDevice.id]: T + HOUR });
     for (const other of [otherKind, otherDevice, ended]) expect((await store.get(other.id))!.session.revokedAt).toBeUndefined();
     expect((await store.get(signedOut.id))!.session.revokedReason).toBe('signout');
-    expect((await create(store, 'u', { ...device, createdAt: T + 20 }, false)).replacedIds).toEqual([]);
-    expect((await create(store, 'u', { createdAt: T + 20 }, true)).replacedIds).toEqual([]);
+    expect((await create(store, 'u', { ...device, createdAt: T + 20 }, false)).replaced).toEqual([]);
+    expect((await create(store, 'u', { createdAt: T + 20 }, true)).replaced).toEqual([]);
   });
 
   it('does not replace a session an epoch already revoked, even one born at the epoch', async () => {
@@ -149,8 +149,8 @@ describe('memory store', () => {
     const device = { deviceKey: 'Chrome|Mac OS' };
     const old = (await create(store, 'u', { ...device, createdAt: T })).session;
     await store.revokeAll('u', { kinds: ['browser'], at: T });
-    const { replacedIds } = await create(store, 'u', { ...device, createdAt: T }, true);
-    expect(replacedIds).toEqual([]);
+    const { replaced } = await create(store, 'u', { ...device, createdAt: T }, true);
+    expect(replaced).toEqual([]);
     expect((await store.get(old.id))!.session.revokedAt).toBeUndefined();
   });
 
@@ -225,8 +225,8 @@ describe('memory store: session caps, tenants and rare fields', () => {
       'SESSION_LIMIT: The session limit of this user and kind is reached.',
     );
     // Last used exactly at idleBefore: idle, ended to make room.
-    const { evictedIds } = await capped(store, 'u', { max: 1, onLimit: 'refuse', idleBefore: T }, { createdAt: T + 1 });
-    expect(evictedIds).toEqual([idle.id]);
+    const { evicted } = await capped(store, 'u', { max: 1, onLimit: 'refuse', idleBefore: T }, { createdAt: T + 1 });
+    expect(evicted.map(({ id }) => id)).toEqual([idle.id]);
     expect((await store.get(idle.id))!.session.revokedReason).toBe('session_limit');
   });
 
@@ -237,11 +237,11 @@ describe('memory store: session caps, tenants and rare fields', () => {
     // Same last use and creation time: the id decides, whatever the order of sign-in.
     for (const letter of ['E', 'B', 'F', 'A', 'D', 'C']) await create(store, 'u', { id: letter.repeat(22) });
     expect(notices).toEqual([]);
-    const { evictedIds } = await capped(store, 'u', { max: 4, onLimit: 'evict-oldest', idleBefore: 0 }, { createdAt: T + 1 });
-    expect([...(evictedIds ?? [])].sort()).toEqual(['A', 'B', 'C'].map((letter) => letter.repeat(22)));
+    const { evicted } = await capped(store, 'u', { max: 4, onLimit: 'evict-oldest', idleBefore: 0 }, { createdAt: T + 1 });
+    expect(evicted.map(({ id }) => id).sort()).toEqual(['A', 'B', 'C'].map((letter) => letter.repeat(22)));
     expect(notices).toEqual(['u']);
-    const evicted = (await store.listByUser('u')).sessions.filter((session) => session.revokedReason === 'session_limit').map((session) => session.id);
-    expect(evicted.sort()).toEqual([...(evictedIds ?? [])].sort());
+    const stored = (await store.listByUser('u')).sessions.filter((session) => session.revokedReason === 'session_limit').map((session) => session.id);
+    expect(stored.sort()).toEqual(evicted.map(({ id }) => id).sort());
   });
 
   it('treats a session born at its tenant epoch as signed out: never replaced, never revoked again', async () => {
@@ -249,8 +249,8 @@ describe('memory store: session caps, tenants and rare fields', () => {
     const device = { deviceKey: 'Chrome|Mac OS', tenantId: 'acme' };
     const old = (await create(store, 'u', device)).session;
     await store.revokeTenant!('acme', { kinds: ['browser'], at: T });
-    const { session, replacedIds } = await create(store, 'u', device, true);
-    expect(replacedIds).toEqual([]);
+    const { session, replaced } = await create(store, 'u', device, true);
+    expect(replaced).toEqual([]);
     expect(session.createdAt).toBe(T + 1);
     expect(await store.revokeOthers('u', { kinds: ['browser'], keepSessionId: session.id, at: T + 2, reason: 'others' })).toEqual([]);
     expect((await store.get(old.id))!.session.revokedAt).toBeUndefined();

@@ -43,7 +43,7 @@ export function describeActivity(suite: StoreSuiteContext): void {
       const signIn = entry(user, 'session.created', t + 100, { deviceLabel: 'Chrome on Mac OS', ip: '203.0.113.0' });
       const activity = { ...signIn, sessionId: 'will-be-the-new-one' };
       const created = await store().create(newRecord(store(), user, { createdAt: t + 100, ...CHROME_MAC_DEVICE }), { replaceDevice: true, limit: evictOldest(2), activity });
-      expect([created.replacedIds, created.evictedIds]).toEqual([[old.id], [idle.id]]);
+      expect([created.replaced, created.evicted].map((rows) => rows.map(({ id }) => id))).toEqual([[old.id], [idle.id]]);
       expect(await list(store(), user)).toEqual([
         { id: `${signIn.id}.1`, userId: user, type: 'session.revoked', at: t + 100, reason: 'session_limit', sessionId: idle.id, deviceLabel: 'Unknown device' },
         { id: `${signIn.id}.0`, userId: user, type: 'session.revoked', at: t + 100, reason: 'replaced', sessionId: old.id, deviceLabel: 'Chrome on Mac OS', ip: '198.51.100.7' },

@@ -9,7 +9,7 @@ export function describeDeviceReplacement({ describe, it, expect, store, sibling
       const user = freshUser();
       const first = await store().create(newRecord(store(), user, CHROME_MAC_DEVICE), { replaceDevice: true });
       const second = await store().create(newRecord(store(), user, CHROME_MAC_DEVICE), { replaceDevice: true });
-      expect(second.replacedIds).toEqual([first.session.id]);
+      expect(second.replaced.map(({ id }) => id)).toEqual([first.session.id]);
       expect((await store().get(first.session.id))!.session.revokedReason).toBe('replaced');
       expect((await store().get(second.session.id))!.session.revokedAt).toBeUndefined();
     });
@@ -22,7 +22,7 @@ export function describeDeviceReplacement({ describe, it, expect, store, sibling
       const { sessions } = await store().listByUser(user);
       expect(sessions.filter((session) => session.revokedAt === undefined)).toHaveLength(1);
       expect(sessions).toHaveLength(12);
-      expect(new Set(results.flatMap((result) => result.replacedIds)).size).toBe(11);
+      expect(new Set(results.flatMap((result) => result.replaced.map(({ id }) => id))).size).toBe(11);
     });
 
     it('records replaced sessions in the deny-list when asked', async () => {

@@ -11,8 +11,8 @@ export function describeLifecycle({ describe, it, expect, store }: StoreSuiteCon
       // Proof an hour before sign-in and a session-only cookie: neither is what a store would default to.
       const proof = { authenticatedAt: Date.now() - 3_600_000, persistent: false };
       const record = newRecord(store(), user, { tenantId: 'tenant-a', ...device, ...support, ...proof, data: { plan: 'pro', seats: 3, nested: { ok: true, list: [1, 'two', null] } } });
-      const { session, replacedIds } = await store().create(record, { replaceDevice: true });
-      expect([replacedIds, session.createdAt, session.expiresAt, session.lastUsedAt]).toEqual([[], record.createdAt, record.createdAt + MAX_AGE, record.createdAt]);
+      const { session, replaced } = await store().create(record, { replaceDevice: true });
+      expect([replaced, session.createdAt, session.expiresAt, session.lastUsedAt]).toEqual([[], record.createdAt, record.createdAt + MAX_AGE, record.createdAt]);
       const found = await store().get(record.id);
       expect(found).not.toBeNull();
       expect(found!.epochs).toEqual({});

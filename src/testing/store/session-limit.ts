@@ -14,7 +14,7 @@ export function describeSessionLimit({ describe, it, expect, store, raw, sibling
       await store().touch(a.id, t + 50_000);
       await store().touch(c.id, t + 40_000);
       const result = await store().create(newRecord(store(), user, { createdAt: t + 3 }), { replaceDevice: false, limit: evictOldest(3), denyUntil: t + 900_000 });
-      expect([result.evictedIds, result.replacedIds]).toEqual([[b.id], []]);
+      expect([result.evicted, result.replaced].map((rows) => rows.map(({ id }) => id))).toEqual([[b.id], []]);
       const evicted = (await store().get(b.id))!.session;
       expect(evicted.revokedReason).toBe('session_limit');
       expect(evicted.revokedAt).toBeDefined();
