@@ -23,7 +23,7 @@ export const targets = [
     name: 'access-tokens',
     // Verification and the revocation-state cache; the option checks at startup are the manager's options' concern.
     mutate: ['src/access-tokens/**/*.ts', '!src/access-tokens/check-options.ts', 'src/epoch-cache.ts'],
-    tests: ['test/core/access-tokens.test.ts', 'test/core/access-token-hostile.test.ts', 'test/core/access-token-verify.test.ts', 'test/core/access-token-state.test.ts', 'test/core/access-token-cache.test.ts', 'test/core/access-token-verify-only-deny.test.ts'],
+    tests: ['test/core/access-tokens.test.ts', 'test/core/access-token-hostile.test.ts', 'test/core/access-token-verify.test.ts', 'test/core/access-token-state.test.ts', 'test/core/access-token-cache.test.ts', 'test/core/access-token-verify-only-deny.test.ts', 'test/core/access-token-secret-public-key.test.ts'],
   },
   // The manager's validation path.
   {
