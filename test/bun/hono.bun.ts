@@ -22,6 +22,7 @@ describeFrameworkConformance(
     app.get('/api/sensitive', requireFresh(), (c) => c.json({ userId: c.var.sessions.userId }));
     app.get('/api/sensitive-hour', requireFresh({ maxAge: 3_600_000 }), (c) => c.json({ userId: c.var.sessions.userId }));
     app.get('/security', requireFresh(), (c) => c.html('<h1>Security</h1>'));
+    app.post('/sign-out-others', requireSameOrigin(), requireFresh(), async (c) => c.json({ revoked: (await c.var.sessions.signOutOthers()).revokedIds.length }));
     app.post('/account', requireSameOrigin(), requireSession(), (c) => c.json({ userId: c.var.sessions.userId }));
     app.get('/api/me', requireSession(), (c) =>
       c.json({ userId: c.var.sessions.userId, sessionId: c.var.sessions.current?.id ?? c.var.sessions.accessToken?.sid }),

@@ -32,6 +32,9 @@ describeFrameworkConformance(
     app.get('/security', requireFresh(), (_req, res) => {
       res.type('html').send('<h1>Security</h1>');
     });
+    app.post('/sign-out-others', requireSameOrigin(), requireFresh(), async (req, res) => {
+      res.json({ revoked: (await req.sessions.signOutOthers()).revokedIds.length });
+    });
     app.post('/account', requireSameOrigin(), requireSession(), (req, res) => {
       res.json({ userId: req.sessions.userId });
     });

@@ -27,6 +27,9 @@ describeFrameworkConformance(
       userId: request.sessions.userId,
     }));
     app.get('/security', { preHandler: app.requireFresh }, async (_request, reply) => reply.type('text/html').send('<h1>Security</h1>'));
+    app.post('/sign-out-others', { preHandler: [app.requireSameOrigin, app.requireFresh] }, async (request) => ({
+      revoked: (await request.sessions.signOutOthers()).revokedIds.length,
+    }));
     app.post('/account', { preHandler: [app.requireSameOrigin, app.requireSession] }, async (request) => ({ userId: request.sessions.userId }));
     app.get('/api/me', { preHandler: app.requireSession }, async (request) => ({
       userId: request.sessions.userId,

@@ -31,6 +31,10 @@ describeFrameworkConformance(
       if (route === 'GET /api/sensitive') return requireFresh(request) ?? Response.json({ userId: sessions.userId });
       if (route === 'GET /api/sensitive-hour') return requireFresh(request, { maxAge: 3_600_000 }) ?? Response.json({ userId: sessions.userId });
       if (route === 'GET /security') return requireFresh(request) ?? html('<h1>Security</h1>');
+      if (route === 'POST /sign-out-others') {
+        const refused = requireSameOrigin(request) ?? requireFresh(request);
+        return refused ?? Response.json({ revoked: (await sessions.signOutOthers()).revokedIds.length });
+      }
       if (route === 'POST /account') return requireSameOrigin(request) ?? requireSession(request) ?? Response.json({ userId: sessions.userId });
       if (route === 'GET /api/me' || route === 'HEAD /api/me') {
         return requireSession(request) ?? Response.json({ userId: sessions.userId, sessionId: sessions.current?.id ?? sessions.accessToken?.sid });

@@ -43,6 +43,12 @@ describeFrameworkConformance(
           ctx.type = 'html';
           ctx.body = '<h1>Security</h1>';
         });
+      } else if (route === 'POST /sign-out-others') {
+        await sameOrigin(ctx, () =>
+          fresh(ctx, async () => {
+            ctx.body = { revoked: (await ctx.sessions.signOutOthers()).revokedIds.length };
+          }),
+        );
       } else if (route === 'POST /account') {
         await sameOrigin(ctx, () =>
           guard(ctx, async () => {

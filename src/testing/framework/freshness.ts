@@ -56,6 +56,21 @@ export function describeFreshness({ describe, it, expect, scenario, expectReply 
       expect((await phone.request('/api/me')).json).toEqual({ error: 'session_revoked' });
     });
 
+    it("a cross-site or stale POST /sign-out-others is 403 and the app's handler never runs: the other device stays signed in", async () => {
+      const [laptop, phone] = await scenario().signedInOn('alice', BROWSERS.chromeMac, BROWSERS.safariIphone);
+      const crossSite = { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' };
+      expectReply(await laptop.request('/sign-out-others', { method: 'POST', headers: crossSite }), 403, { json: { error: 'cross_site_request' } });
+      scenario().advance(TEN_MINUTES);
+      expectReply(await laptop.request('/sign-out-others', { method: 'POST' }), 403, { json: { error: 'reauthentication_required' } });
+      // No wait: a handler run after a refusal starts before the refusal is written, and the store
+      // answers within that turn; by the next request it would have signed the phone out.
+      expect(await meStatuses(laptop, phone)).toEqual([200, 200]);
+      // The route does sign the others out once the session is fresh.
+      expect((await laptop.request('/reauthenticate', { method: 'POST' })).status).toBe(200);
+      expectReply(await laptop.request('/sign-out-others', { method: 'POST' }), 200, { json: { revoked: 1 } });
+      expect(await meStatuses(laptop, phone)).toEqual([200, 'session_revoked']);
+    });
+
     it('answers a request without a session as requireSession does, and a store outage with 503', async () => {
       expectReply(await scenario().request('/api/sensitive'), 401, { json: { error: 'unauthenticated' } });
       expectReply(await scenario().request('/reauthenticate', { method: 'POST' }), 401, { json: { error: 'unauthenticated' } });

@@ -89,6 +89,8 @@ export const STORE_TIMEOUT = 300;
  * - `GET /api/sensitive-hour`, behind `requireFresh({ maxAge: 3_600_000 })` (Fastify:
  *   `fastify.requireFresh` with the route's `config: { requireFresh: { maxAge: 3_600_000 } }`): `200` JSON `{ "userId": sessions.userId }`;
  * - `GET /security`, behind `requireFresh()`: `200` HTML (any);
+ * - `POST /sign-out-others` (body ignored), behind `requireSameOrigin` then `requireFresh()`:
+ *   `200` JSON `{ "revoked": (await sessions.signOutOthers()).revokedIds.length }`;
  * - `POST /account` (body ignored), behind `requireSameOrigin` then `requireSession`:
  *   `200` JSON `{ "userId": sessions.userId }`;
  * - `GET /api/me`, behind `requireSession`: `200` JSON
