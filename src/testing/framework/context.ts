@@ -1,3 +1,4 @@
+import type { SessionHttpOptions } from '../../http/options.js';
 import type { CreateSessionInput, SessionManager } from '../../manager/api.js';
 import type { Session } from '../../session.js';
 import type { SessionStore } from '../../store.js';
@@ -35,6 +36,8 @@ export interface Scenario {
   readonly idp: TestIssuer;
   /** A second app from the same `makeApp`, over a fresh memory store passed through `wrap`; closed after the test. */
   appOver(wrap: (store: SessionStore) => SessionStore): Promise<{ readonly url: string; readonly sessions: SessionManager }>;
+  /** A second app from the same `makeApp`, over a fresh memory store, with these middleware options over the suite's; closed after the test. */
+  appWith(middlewareOptions: Partial<SessionHttpOptions>): Promise<{ readonly url: string; readonly sessions: SessionManager }>;
 }
 
 /** What a reply must be besides its status; only the parts named are checked. */
@@ -87,14 +90,14 @@ export function replyExpectation(expect: CompleteTestRunner['expect']): Framewor
 }
 
 /** Builds the scenario helpers over a started app. */
-export function scenarioOf(url: string, sessions: SessionManager, store: SwitchableStore, policy: Scenario['policy'], clock: { now: number }, idp: TestIssuer, appOver: Scenario['appOver']): Scenario {
+export function scenarioOf(url: string, sessions: SessionManager, store: SwitchableStore, policy: Scenario['policy'], clock: { now: number }, idp: TestIssuer, appOver: Scenario['appOver'], appWith: Scenario['appWith']): Scenario {
   const signedIn = async (userId: string, userAgent: string = BROWSERS.chromeMac) => {
     const device = new Device(url, userAgent);
     await device.signIn(userId);
     return device;
   };
   return {
-    url, idp, appOver, sessions, store, policy,
+    url, idp, appOver, appWith, sessions, store, policy,
     now: () => clock.now,
     advance: (ms) => void (clock.now += ms),
     device: (userAgent, cookieName) => new Device(url, userAgent, cookieName),

@@ -104,7 +104,8 @@ export const STORE_TIMEOUT = 300;
  *   its error handler, Koa's `sessionMiddleware` by itself).
  *
  * (`sessions` is the request's object, `req.sessions` or `ctx.sessions`; the guards are the wrapper's.)
- * A test of a store the app wrapped calls `makeApp` a second time, with another manager.
+ * A test of a store the app wrapped, or of other middleware options (`trustProxy: false`), calls
+ * `makeApp` a second time, with another manager.
  *
  * @param name - Shown in the test report.
  * @param makeApp - Starts the app for one test.
@@ -148,10 +149,10 @@ export function describeFrameworkConformance(name: string, makeApp: (context: Fr
         createSessionManager({ store: over, clock: () => clock.now, policy: { globalLogout: () => (policy.globalLogout === 'failing' ? Promise.reject(new Error('The settings database is down.')) : policy.globalLogout) }, accessTokens: { secret: randomBytes(32) }, kinds: { remember: SUITE_ROTATION }, epochCacheTtl: 0, storeTimeout: STORE_TIMEOUT });
       const sessions = managerOver(store);
       const idp = await startTestIssuer();
-      const start = async (over: SessionManager): Promise<FrameworkApp> =>
+      const start = async (over: SessionManager, middlewareOptions: Partial<SessionHttpOptions> = {}): Promise<FrameworkApp> =>
         makeApp({
           sessions: over,
-          middlewareOptions: { loginPath: '/login', trustProxy: true, accessTokens: true },
+          middlewareOptions: { loginPath: '/login', trustProxy: true, accessTokens: true, ...middlewareOptions },
           routesPrefix: ROUTES_PREFIX,
           // No polling: a revocation must reach the stream by itself.
           routesOptions: {
@@ -166,16 +167,17 @@ export function describeFrameworkConformance(name: string, makeApp: (context: Fr
           },
         });
       const app = await start(sessions);
-      const appOver = async (wrap: (inner: SessionStore) => SessionStore) => {
+      const appOver = async (wrap: (inner: SessionStore) => SessionStore, middlewareOptions?: Partial<SessionHttpOptions>) => {
         const other = managerOver(wrap(memoryStore()));
-        const started = await start(other);
+        const started = await start(other, middlewareOptions);
         extra.push(async () => {
           await started.close();
           await other.close();
         });
         return { url: started.url, sessions: other };
       };
-      current = { scenario: scenarioOf(app.url, sessions, store, policy, clock, idp, appOver), app, idp };
+      const appWith = (middlewareOptions: Partial<SessionHttpOptions>) => appOver((inner) => inner, middlewareOptions);
+      current = { scenario: scenarioOf(app.url, sessions, store, policy, clock, idp, appOver, appWith), app, idp };
     });
     runner.afterEach(async () => {
       for (const close of extra.splice(0).reverse()) await close();

@@ -1,4 +1,4 @@
-import { BROWSERS } from './client.js';
+import { BROWSERS, Device } from './client.js';
 import type { FrameworkSuiteContext } from './context.js';
 
 const THIRTY_DAYS_SECONDS = 30 * 24 * 60 * 60;
@@ -39,6 +39,14 @@ export function describeSignIn({ describe, it, expect, scenario, expectReply }: 
       await scenario().device(BROWSERS.firefoxWindows).signIn('alice', { 'x-forwarded-for': '203.0.113.9, 10.0.0.1' });
       const [view] = await scenario().sessions.list('alice');
       expect([view?.deviceLabel, view?.ip]).toEqual(['Firefox on Windows', '203.0.113.9']);
+    });
+
+    it('without trustProxy, an X-Forwarded-For the client sent is not the address stored for its session', async () => {
+      const app = await scenario().appWith({ trustProxy: false });
+      await new Device(app.url, BROWSERS.firefoxWindows).signIn('alice', { 'x-forwarded-for': '198.51.100.7' });
+      const [view] = await app.sessions.list('alice');
+      // The socket's address, which a dual-stack server may write IPv4-mapped.
+      expect(view?.ip?.replace(/^::ffff:/, '')).toBe('127.0.0.1');
     });
 
     it('signing in with a cookie already present revokes the old token', async () => {
