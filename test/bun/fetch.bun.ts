@@ -2,6 +2,9 @@ import { requireFresh, requireSameOrigin, requireSession, sessionHandler, sessio
 import { describeFrameworkConformance } from '../../src/testing/index.js';
 import { runner, serveOnBun, type BunServer } from './runner.js';
 
+// The app's own answer to a sign-in, one object for every visitor: the wrapper must never write into it.
+const SIGNED_IN = new Response(null, { status: 204 });
+
 const html = (body: string) => new Response(body, { headers: { 'content-type': 'text/html; charset=utf-8' } });
 
 describeFrameworkConformance(
@@ -14,7 +17,10 @@ describeFrameworkConformance(
       const route = `${request.method} ${url.pathname}`;
       if (route === 'POST /login') {
         const input = { userId: String(url.searchParams.get('user')), persistent: url.searchParams.get('remember') !== '0' };
-        return requireSameOrigin(request) ?? Response.json({ sessionId: (await sessions.signIn(input)).session.id });
+        const refused = requireSameOrigin(request);
+        if (refused !== undefined) return refused;
+        const { session } = await sessions.signIn(input);
+        return url.searchParams.get('shared') === '1' ? SIGNED_IN : Response.json({ sessionId: session.id });
       }
       if (route === 'POST /reauthenticate') {
         const denied = requireSession(request);
@@ -35,6 +41,7 @@ describeFrameworkConformance(
       }
       if (route === 'GET /dashboard' || route === 'HEAD /dashboard') return requireSession(request) ?? html('<h1>Dashboard</h1>');
       if (route === 'GET /api/public') return Response.json({ userId: sessions.userId, status: sessions.status });
+      if (route === 'GET /api/theme') return Response.json({ theme: 'dark' }, { headers: { 'set-cookie': 'theme=dark; Path=/' } });
       if (route === 'GET /api/fail') return new Response('Internal Server Error', { status: 500 });
       return (await routes(request)) ?? Response.json({ error: 'not_found' }, { status: 404 });
     }

@@ -4,6 +4,9 @@ import { requireFresh, requireSameOrigin, requireSession, sessionMiddleware, ses
 import { describeFrameworkConformance } from '../../src/testing/index.js';
 import { runner, serveOnBun } from './runner.js';
 
+// The app's own answer to a sign-in, one object for every visitor: the wrapper must never write into it.
+const SIGNED_IN = new Response(null, { status: 204 });
+
 describeFrameworkConformance(
   'hono on Bun',
   ({ sessions, middlewareOptions, routesOptions }) => {
@@ -13,7 +16,7 @@ describeFrameworkConformance(
     app.use(sessionRoutes(sessions, routesOptions));
     app.post('/login', requireSameOrigin(), async (c) => {
       const { session } = await c.var.sessions.signIn({ userId: String(c.req.query('user')), persistent: c.req.query('remember') !== '0' });
-      return c.json({ sessionId: session.id });
+      return c.req.query('shared') === '1' ? SIGNED_IN : c.json({ sessionId: session.id });
     });
     app.post('/reauthenticate', requireSession(), async (c) => {
       const session = await c.var.sessions.reauthenticated();
@@ -29,6 +32,7 @@ describeFrameworkConformance(
     );
     app.get('/dashboard', requireSession(), (c) => c.html('<h1>Dashboard</h1>'));
     app.get('/api/public', (c) => c.json({ userId: c.var.sessions.userId, status: c.var.sessions.status }));
+    app.get('/api/theme', () => Response.json({ theme: 'dark' }, { headers: { 'set-cookie': 'theme=dark; Path=/' } }));
     app.get('/api/fail', () => {
       throw new Error('downstream failure');
     });

@@ -5,10 +5,18 @@ import { describeFrameworkConformance } from '../../src/testing/index.js';
 import { vitestRunner } from '../runner.js';
 import { listen } from './listen.js';
 
+// The app's own constant cookie, one array for every response: the wrapper must never write into it.
+const CONSENT = ['consent=1; Path=/'];
+
 describeFrameworkConformance(
   'express',
   ({ sessions, middlewareOptions, routesOptions }) => {
     const app = express();
+    // Before the session middleware: res.setHeader replaces every cookie set before it.
+    app.use((_req, res, next) => {
+      res.setHeader('Set-Cookie', CONSENT);
+      next();
+    });
     app.use(sessionMiddleware(sessions, middlewareOptions));
     // Form and JSON parsers in front of the routes, as apps have: the back-channel logout and
     // Universal Logout routes read req.body.
@@ -46,6 +54,9 @@ describeFrameworkConformance(
     });
     app.get('/api/public', (req, res) => {
       res.json({ userId: req.sessions.userId, status: req.sessions.status });
+    });
+    app.get('/api/theme', (_req, res) => {
+      res.cookie('theme', 'dark').json({ theme: 'dark' });
     });
     app.get('/api/fail', () => {
       throw new Error('downstream failure');

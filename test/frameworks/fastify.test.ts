@@ -6,10 +6,16 @@ import { createSessionManager } from '../../src/index.js';
 import { describeFrameworkConformance } from '../../src/testing/index.js';
 import { vitestRunner } from '../runner.js';
 
+// The app's own constant cookie, one array for every response: the wrapper must never write into it.
+const CONSENT = ['consent=1; Path=/'];
+
 describeFrameworkConformance(
   'fastify',
   async ({ sessions, middlewareOptions, routesOptions }) => {
     const app = Fastify();
+    app.addHook('onRequest', async (_request, reply) => {
+      reply.header('set-cookie', CONSENT);
+    });
     await app.register(sessionPlugin, { sessions, ...middlewareOptions, routes: routesOptions });
     // Fastify parses form bodies only with @fastify/formbody: take them as text here.
     app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, body));
@@ -37,6 +43,7 @@ describeFrameworkConformance(
     }));
     app.get('/dashboard', { preHandler: app.requireSession }, async (_request, reply) => reply.type('text/html').send('<h1>Dashboard</h1>'));
     app.get('/api/public', async (request) => ({ userId: request.sessions.userId, status: request.sessions.status }));
+    app.get('/api/theme', async (_request, reply) => reply.header('set-cookie', 'theme=dark; Path=/').send({ theme: 'dark' }));
     app.get('/api/fail', async () => {
       throw new Error('downstream failure');
     });

@@ -5,6 +5,9 @@ import { vitestRunner } from '../runner.js';
 import { serveFetch } from './fetch-bridge.js';
 import { listen } from './listen.js';
 
+// The app's own answer to a sign-in, one object for every visitor: the wrapper must never write into it.
+const SIGNED_IN = new Response(null, { status: 204 });
+
 const html = (body: string) => new Response(body, { headers: { 'content-type': 'text/html; charset=utf-8' } });
 
 describeFrameworkConformance(
@@ -17,10 +20,10 @@ describeFrameworkConformance(
       const route = `${request.method} ${pathname}`;
       const query = new URL(request.url).searchParams;
       if (route === 'POST /login') {
-        return (
-          requireSameOrigin(request) ??
-          Response.json({ sessionId: (await sessions.signIn({ userId: String(query.get('user')), persistent: query.get('remember') !== '0' })).session.id })
-        );
+        const refused = requireSameOrigin(request);
+        if (refused !== undefined) return refused;
+        const { session } = await sessions.signIn({ userId: String(query.get('user')), persistent: query.get('remember') !== '0' });
+        return query.get('shared') === '1' ? SIGNED_IN : Response.json({ sessionId: session.id });
       }
       if (route === 'POST /reauthenticate') {
         const denied = requireSession(request);
@@ -41,6 +44,7 @@ describeFrameworkConformance(
       }
       if (route === 'GET /dashboard' || route === 'HEAD /dashboard') return requireSession(request) ?? html('<h1>Dashboard</h1>');
       if (route === 'GET /api/public') return Response.json({ userId: sessions.userId, status: sessions.status });
+      if (route === 'GET /api/theme') return Response.json({ theme: 'dark' }, { headers: { 'set-cookie': 'theme=dark; Path=/' } });
       // A failure the handler answers itself, as docs/rotation.md advises: a runtime's own 500 carries no cookie.
       if (route === 'GET /api/fail') return new Response('Internal Server Error', { status: 500 });
       return (await routes(request)) ?? Response.json({ error: 'not_found' }, { status: 404 });

@@ -9,6 +9,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { vitestRunner } from '../runner.js';
 import { listen } from './listen.js';
 
+// The app's own constant cookie, one array for every response: the wrapper must never write into it.
+const CONSENT = ['consent=1; Path=/'];
+
 describeFrameworkConformance(
   'koa',
   ({ sessions, middlewareOptions, routesOptions }) => {
@@ -17,6 +20,10 @@ describeFrameworkConformance(
     const sameOrigin = requireSameOrigin();
     const fresh = requireFresh();
     const freshHour = requireFresh({ maxAge: 3_600_000 });
+    app.use((ctx, next) => {
+      ctx.set('Set-Cookie', CONSENT);
+      return next();
+    });
     app.use(sessionMiddleware(sessions, middlewareOptions));
     // Form and JSON parsers in front of the routes, as apps have: they read the body and set
     // ctx.request.body, which the back-channel logout and Universal Logout routes then read.
@@ -66,6 +73,9 @@ describeFrameworkConformance(
         });
       } else if (route === 'GET /api/public') {
         ctx.body = { userId: ctx.sessions.userId, status: ctx.sessions.status };
+      } else if (route === 'GET /api/theme') {
+        ctx.set('Set-Cookie', 'theme=dark; Path=/');
+        ctx.body = { theme: 'dark' };
       } else if (route === 'GET /api/fail') {
         throw new Error('downstream failure');
       } else {

@@ -13,6 +13,7 @@ export interface SetCookie {
 export interface Reply {
   readonly status: number;
   readonly headers: Headers;
+  /** The `Set-Cookie` headers but the app's own cookies ({@link APP_COOKIES}); `headers.getSetCookie()` has them all. */
   readonly cookies: readonly SetCookie[];
   readonly body: string;
   /** The body parsed as JSON (`undefined` when it is not JSON). */
@@ -26,6 +27,14 @@ export interface RequestInit {
   readonly body?: string;
   /** Send exactly these headers over `node:http`, as a browser's form does: `fetch()` always adds `Sec-Fetch-Mode: cors`. */
   readonly browser?: boolean;
+}
+
+/** Cookies the suite's apps set themselves (the contract's `consent` on every request, `theme`): never the wrapper's. */
+export const APP_COOKIES: ReadonlySet<string> = new Set(['consent', 'theme']);
+
+/** The raw `Set-Cookie` values of `headers` but the app's own cookies. */
+export function sessionSetCookies(headers: Headers): string[] {
+  return headers.getSetCookie().filter((header) => !APP_COOKIES.has(parseSetCookie(header).name));
 }
 
 export function parseSetCookie(header: string): SetCookie {
@@ -67,7 +76,7 @@ export async function sendExact(base: string, path: string, init: RequestInit): 
 /** One real HTTP request with fetch (`node:http` with `browser`), redirects not followed. */
 export async function send(base: string, path: string, init: RequestInit = {}): Promise<Reply> {
   const response = init.browser === true ? await sendExact(base, path, init) : await sendFetch(new URL(path, base), init);
-  return { status: response.status, headers: response.headers, cookies: response.headers.getSetCookie().map(parseSetCookie), body: response.body, json: parseJson(response.body) };
+  return { status: response.status, headers: response.headers, cookies: sessionSetCookies(response.headers).map(parseSetCookie), body: response.body, json: parseJson(response.body) };
 }
 
 /** User-Agents of distinct browsers, so sessions of one user do not replace each other. */

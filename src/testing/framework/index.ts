@@ -97,6 +97,18 @@ export const STORE_TIMEOUT = 300;
  *   `{ "userId": sessions.userId, "sessionId": sessions.current?.id ?? sessions.accessToken?.sid }`;
  * - `GET /dashboard`, behind `requireSession`: `200` HTML (any);
  * - `GET /api/public`: `200` JSON `{ "userId": sessions.userId, "status": sessions.status }`;
+ * - `GET /api/theme`: sets the app's cookie `theme=dark; Path=/` the framework's usual way (Express
+ *   `res.cookie`, Fastify `reply.header`, Koa `ctx.set('Set-Cookie', …)`, Hono and Fetch a `new Response`
+ *   of its own with the header), then `200` JSON `{ "theme": "dark" }`;
+ * - first on every request, before the session middleware (whose cookies Express's `res.setHeader`
+ *   would replace), where the framework's plain header setter takes an array: the app's cookie
+ *   `consent=1; Path=/`, set with that setter and one module-level array, the same each time
+ *   (`const CONSENT = ['consent=1; Path=/']`; Express `res.setHeader('Set-Cookie', CONSENT)`, Fastify
+ *   `reply.header('set-cookie', CONSENT)` in an `onRequest` hook added before the plugin, Koa
+ *   `ctx.set('Set-Cookie', CONSENT)`; not Hono, whose `c.header` takes a string);
+ * - where a handler returns a `Response` of its own (Hono, Fetch handlers): `POST /login?shared=1`
+ *   answers, after its `signIn`, one module-level `new Response(null, { status: 204 })`, the same
+ *   object each time;
  * - `GET /api/fail`: throws an `Error`, left to the framework's usual error handling (a `500`; on a
  *   Fetch runtime, which answers a thrown error without the wrapper, the handler's own `500` `Response`);
  * - the wrapper's error handler, so that a `SessionError` `STORE_UNAVAILABLE` thrown by the

@@ -1,5 +1,5 @@
 import { withDeadline } from '../../core/timer.js';
-import { BROWSERS } from './client.js';
+import { BROWSERS, sessionSetCookies } from './client.js';
 import type { FrameworkSuiteContext } from './context.js';
 
 /** How long a stream may take to say something before the case fails (generous: shared CI machines). */
@@ -148,7 +148,7 @@ export function describeLiveEvents({ describe, it, expect, scenario }: Framework
       const response = await openEvents(phone.headers());
       expect(response.status).toBe(401);
       expect(await response.json()).toEqual({ error: 'session_revoked' });
-      expect(response.headers.getSetCookie()).toEqual([]);
+      expect(sessionSetCookies(response.headers)).toEqual([]);
     });
   });
 }

@@ -1,4 +1,4 @@
-import { BROWSERS, NAVIGATION, type Device, type Reply } from './client.js';
+import { BROWSERS, NAVIGATION, sessionSetCookies, type Device, type Reply } from './client.js';
 import type { FrameworkSuiteContext } from './context.js';
 
 /** The suite manager's rotation of `remember` sessions (ms); the sign-in route's `browser` sessions never rotate. */
@@ -6,8 +6,8 @@ export const SUITE_ROTATION = { rotateAfter: 60 * 60 * 1000, rotationGrace: 60_0
 
 const HTTPS = { 'x-forwarded-proto': 'https' };
 
-/** The `Set-Cookie` headers of a reply, as sent. */
-const setCookies = (reply: Reply): string[] => reply.headers.getSetCookie();
+/** The `Set-Cookie` headers of a reply as sent, but the app's own. */
+const setCookies = (reply: Reply): string[] => sessionSetCookies(reply.headers);
 
 /** Rotation through the wrapper: the sign-in cookie's name and attributes, the grace, and reuse after it. */
 export function describeRotation({ describe, it, expect, scenario, expectReply }: FrameworkSuiteContext): void {
@@ -61,6 +61,19 @@ export function describeRotation({ describe, it, expect, scenario, expectReply }
       expectReply(refused, 403, { cookies: 1 });
       expect(refused.cookies[0]?.value.split('.')[0]).toBe(old.split('.')[0]);
       expect((await device.request('/sessions/sign-out', { method: 'POST' })).cookies.map((cookie) => cookie.value === '')).toEqual([false, true]);
+    });
+
+    it("a page that sets the app's own cookie still delivers the new one: both arrive, and it works after the grace", async () => {
+      const { device, old } = await remembered();
+      scenario().advance(SUITE_ROTATION.rotateAfter);
+      const reply = await device.request('/api/theme');
+      expectReply(reply, 200, { json: { theme: 'dark' }, cookies: 1 });
+      const sent = reply.headers.getSetCookie().map((header) => header.split('=')[0]);
+      expect(sent.filter((name) => name !== 'consent').sort()).toEqual(['session', 'theme']);
+      expect(reply.cookies[0]?.value.split('.')[0]).toBe(old.split('.')[0]);
+      device.holdToken(reply.cookies[0]!.value);
+      scenario().advance(SUITE_ROTATION.rotationGrace);
+      expectReply(await device.request('/api/me'), 200, { json: { userId: 'alice', sessionId: device.sessionId }, cookies: 0 });
     });
 
     it('the previous cookie inside the grace gets the same new Set-Cookie', async () => {

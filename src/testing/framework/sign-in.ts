@@ -49,6 +49,17 @@ export function describeSignIn({ describe, it, expect, scenario, expectReply }: 
       expect(view?.ip?.replace(/^::ffff:/, '')).toBe('127.0.0.1');
     });
 
+    it("one visitor's session cookie never reaches another through a cookie array or a Response object the app reuses", async () => {
+      // The app's constant consent cookie (Node), or its shared 204 (Fetch runtimes), carries alice's cookie if written to.
+      const alice = scenario().device(BROWSERS.chromeMac);
+      expect((await alice.signIn('alice', {}, '&shared=1')).cookies).toHaveLength(1);
+      for (const path of ['/api/public', '/api/me', '/dashboard']) expect((await scenario().request(path)).cookies).toEqual([]);
+      // The next visitor to sign in gets a cookie of their own only, and is who they signed in as.
+      const bob = scenario().device(BROWSERS.firefoxWindows);
+      expect((await bob.signIn('bob', {}, '&shared=1')).cookies.map((cookie) => cookie.value)).toEqual([bob.token]);
+      expect((await bob.request('/api/me')).json).toEqual({ userId: 'bob', sessionId: bob.sessionId });
+    });
+
     it('signing in with a cookie already present revokes the old token', async () => {
       const device = await scenario().signedIn('alice');
       const oldToken = device.token;
