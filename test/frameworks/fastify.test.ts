@@ -53,7 +53,7 @@ describeFrameworkConformance(
   { runner: vitestRunner },
 );
 
-describe('fastify: an async guard that answers stops the route, even behind an async onSend hook', () => {
+describe('fastify: a guard that answers stops the route, even behind an async onSend hook', () => {
   let close: (() => Promise<unknown>) | undefined;
   afterEach(async () => close?.());
 
@@ -75,20 +75,22 @@ describe('fastify: an async guard that answers stops the route, even behind an a
     app.post('/login', { onRequest: app.requireSameOrigin }, signIn('login'));
     app.post('/transfer', { preHandler: app.requireFresh }, signIn('transfer'));
     app.post('/transfer-hour', { preHandler: requireFresh({ maxAge: 3_600_000 }) }, signIn('transfer-hour'));
+    app.post('/comments', { preHandler: app.requireSession }, signIn('comments'));
     const url = await app.listen({ host: '127.0.0.1', port: 0 });
     close = () => app.close();
     return { url, ran };
   }
 
-  it('requireSameOrigin, fastify.requireFresh and requireFresh(): the refusal carries no session cookie and the handler never ran', async () => {
+  it('requireSameOrigin, fastify.requireFresh, requireFresh() and fastify.requireSession: the refusal carries no session cookie and the handler never ran', async () => {
     const { url, ran } = await start();
     const crossSite = { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' };
     const replies = [
       await fetch(`${url}/login`, { method: 'POST', headers: crossSite }),
       await fetch(`${url}/transfer`, { method: 'POST' }),
       await fetch(`${url}/transfer-hour`, { method: 'POST' }),
+      await fetch(`${url}/comments`, { method: 'POST' }),
     ];
-    expect(replies.map((reply) => [reply.status, reply.headers.getSetCookie()])).toEqual([[403, []], [401, []], [401, []]]);
+    expect(replies.map((reply) => [reply.status, reply.headers.getSetCookie()])).toEqual([[403, []], [401, []], [401, []], [401, []]]);
     expect(ran).toEqual([]);
   });
 });
