@@ -44,10 +44,10 @@ for (let round = 0; round < rounds; round++) {
     const { session } = await store.create(newRecord('shared'), { replaceDevice: false, activity: activity(`${name}-${round}-in`, 'session.created', 'sign_in') });
     created.push(session.id);
     const device = await store.create(newRecord('one-device', { deviceKey: 'Chrome|Mac OS' }), { replaceDevice: true });
-    replaced.push(...device.replacedIds);
+    replaced.push(...device.replaced.map(({ id }) => id));
     created.push(device.session.id);
     const limited = await store.create(newRecord('capped'), { replaceDevice: false, limit: capped });
-    evicted.push(limited.evictedIds);
+    evicted.push(limited.evicted.map(({ id }) => id));
     await store.touch(session.id, Date.now() + 60_000);
     if (round % 5 === 0) {
       const out = activity(`${name}-${round}-out`, 'session.revoked', 'sign_out');
