@@ -65,9 +65,13 @@ class ReplyTarget implements ResponseTarget {
     this.reply.header(name, value);
   }
 
-  // Fastify appends repeated set-cookie values.
+  // Into a new array: Fastify before 5.12.7 pushes a repeated set-cookie into the array it holds, which may be the app's own (a
+  // constant set on every reply), and the session cookie would then go out to every later visitor.
   appendSetCookie(value: string): void {
-    this.reply.header('set-cookie', value);
+    const held = this.reply.getHeader('set-cookie');
+    if (held === undefined) return void this.reply.header('set-cookie', value);
+    this.reply.removeHeader('set-cookie');
+    this.reply.header('set-cookie', [...(Array.isArray(held) ? held : [String(held)]), value]);
   }
 }
 

@@ -1,5 +1,6 @@
 import { runInNewContext } from 'node:vm';
 import Fastify, { type FastifyRequest } from 'fastify';
+import oldestFastify from 'fastify-oldest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { requireFresh, sessionErrorHandler, sessionPlugin } from '../../adapters/fastify/index.js';
 import { createSessionManager } from '../../src/index.js';
@@ -9,49 +10,53 @@ import { vitestRunner } from '../runner.js';
 // The app's own constant cookie, one array for every response: the wrapper must never write into it.
 const CONSENT = ['consent=1; Path=/'];
 
-describeFrameworkConformance(
-  'fastify',
-  async ({ sessions, middlewareOptions, routesOptions }) => {
-    const app = Fastify();
-    app.addHook('onRequest', async (_request, reply) => {
-      reply.header('set-cookie', CONSENT);
-    });
-    await app.register(sessionPlugin, { sessions, ...middlewareOptions, routes: routesOptions });
-    // Fastify parses form bodies only with @fastify/formbody: take them as text here.
-    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, body));
-    app.setErrorHandler(sessionErrorHandler());
-    app.post<{ Querystring: { user?: string; remember?: string } }>('/login', { onRequest: app.requireSameOrigin }, async (request) => {
-      const { session } = await request.sessions.signIn({ userId: String(request.query.user), persistent: request.query.remember !== '0' });
-      return { sessionId: session.id };
-    });
-    app.post('/reauthenticate', { preHandler: app.requireSession }, async (request) => {
-      const session = await request.sessions.reauthenticated();
-      return { fresh: request.sessions.isFresh(), authenticatedAt: session?.authenticatedAt };
-    });
-    app.get('/api/sensitive', { preHandler: app.requireFresh }, async (request) => ({ userId: request.sessions.userId }));
-    app.get('/api/sensitive-hour', { preHandler: app.requireFresh, config: { requireFresh: { maxAge: 3_600_000 } } }, async (request) => ({
-      userId: request.sessions.userId,
-    }));
-    app.get('/security', { preHandler: app.requireFresh }, async (_request, reply) => reply.type('text/html').send('<h1>Security</h1>'));
-    app.post('/sign-out-others', { preHandler: [app.requireSameOrigin, app.requireFresh] }, async (request) => ({
-      revoked: (await request.sessions.signOutOthers()).revokedIds.length,
-    }));
-    app.post('/account', { preHandler: [app.requireSameOrigin, app.requireSession] }, async (request) => ({ userId: request.sessions.userId }));
-    app.get('/api/me', { preHandler: app.requireSession }, async (request) => ({
-      userId: request.sessions.userId,
-      sessionId: request.sessions.current?.id ?? request.sessions.accessToken?.sid,
-    }));
-    app.get('/dashboard', { preHandler: app.requireSession }, async (_request, reply) => reply.type('text/html').send('<h1>Dashboard</h1>'));
-    app.get('/api/public', async (request) => ({ userId: request.sessions.userId, status: request.sessions.status }));
-    app.get('/api/theme', async (_request, reply) => reply.header('set-cookie', 'theme=dark; Path=/').send({ theme: 'dark' }));
-    app.get('/api/fail', async () => {
-      throw new Error('downstream failure');
-    });
-    const url = await app.listen({ host: '127.0.0.1', port: 0 });
-    return { url, close: () => app.close() };
-  },
-  { runner: vitestRunner },
-);
+// Also on the oldest Fastify the peer range allows (typed as the installed one: what differs is the runtime), which keeps an
+// array a header was given and pushes later values into it.
+for (const [name, fastify] of [['fastify', Fastify], ['fastify 5.0.0', oldestFastify as unknown as typeof Fastify]] as const) {
+  describeFrameworkConformance(
+    name,
+    async ({ sessions, middlewareOptions, routesOptions }) => {
+      const app = fastify();
+      app.addHook('onRequest', async (_request, reply) => {
+        reply.header('set-cookie', CONSENT);
+      });
+      await app.register(sessionPlugin, { sessions, ...middlewareOptions, routes: routesOptions });
+      // Fastify parses form bodies only with @fastify/formbody: take them as text here.
+      app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+      app.setErrorHandler(sessionErrorHandler());
+      app.post<{ Querystring: { user?: string; remember?: string } }>('/login', { onRequest: app.requireSameOrigin }, async (request) => {
+        const { session } = await request.sessions.signIn({ userId: String(request.query.user), persistent: request.query.remember !== '0' });
+        return { sessionId: session.id };
+      });
+      app.post('/reauthenticate', { preHandler: app.requireSession }, async (request) => {
+        const session = await request.sessions.reauthenticated();
+        return { fresh: request.sessions.isFresh(), authenticatedAt: session?.authenticatedAt };
+      });
+      app.get('/api/sensitive', { preHandler: app.requireFresh }, async (request) => ({ userId: request.sessions.userId }));
+      app.get('/api/sensitive-hour', { preHandler: app.requireFresh, config: { requireFresh: { maxAge: 3_600_000 } } }, async (request) => ({
+        userId: request.sessions.userId,
+      }));
+      app.get('/security', { preHandler: app.requireFresh }, async (_request, reply) => reply.type('text/html').send('<h1>Security</h1>'));
+      app.post('/sign-out-others', { preHandler: [app.requireSameOrigin, app.requireFresh] }, async (request) => ({
+        revoked: (await request.sessions.signOutOthers()).revokedIds.length,
+      }));
+      app.post('/account', { preHandler: [app.requireSameOrigin, app.requireSession] }, async (request) => ({ userId: request.sessions.userId }));
+      app.get('/api/me', { preHandler: app.requireSession }, async (request) => ({
+        userId: request.sessions.userId,
+        sessionId: request.sessions.current?.id ?? request.sessions.accessToken?.sid,
+      }));
+      app.get('/dashboard', { preHandler: app.requireSession }, async (_request, reply) => reply.type('text/html').send('<h1>Dashboard</h1>'));
+      app.get('/api/public', async (request) => ({ userId: request.sessions.userId, status: request.sessions.status }));
+      app.get('/api/theme', async (_request, reply) => reply.header('set-cookie', 'theme=dark; Path=/').send({ theme: 'dark' }));
+      app.get('/api/fail', async () => {
+        throw new Error('downstream failure');
+      });
+      const url = await app.listen({ host: '127.0.0.1', port: 0 });
+      return { url, close: () => app.close() };
+    },
+    { runner: vitestRunner },
+  );
+}
 
 describe('fastify: a guard that answers stops the route, even behind an async onSend hook', () => {
   let close: (() => Promise<unknown>) | undefined;
