@@ -20,6 +20,11 @@ for (const [name, fastify] of [['fastify', Fastify], ['fastify 5.0.0', oldestFas
       app.addHook('onRequest', async (_request, reply) => {
         reply.header('set-cookie', CONSENT);
       });
+      // A hook after the handler that takes a turn of the event loop (an audit log, a signer), as the contract asks.
+      app.addHook('onSend', async (_request, _reply, payload) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        return payload;
+      });
       await app.register(sessionPlugin, { sessions, ...middlewareOptions, routes: routesOptions });
       // Fastify parses form bodies only with @fastify/formbody: take them as text here.
       app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, body));

@@ -29,8 +29,16 @@ export interface RequestInit {
   readonly browser?: boolean;
 }
 
-/** Cookies the suite's apps set themselves (the contract's `consent` on every request, `theme`): never the wrapper's. */
+/**
+ * Cookies the suite's apps set themselves (the contract's `consent` on every request, `theme`): never the wrapper's. `Reply.cookies` leaves
+ * them out; the tests that set the session's cookie beside them check with {@link appCookieNames} that the wrapper kept them.
+ */
 export const APP_COOKIES: ReadonlySet<string> = new Set(['consent', 'theme']);
+
+/** The names of the app's own cookies among the `Set-Cookie` headers, in order, repeats included. */
+export function appCookieNames(headers: Headers): string[] {
+  return headers.getSetCookie().map((header) => parseSetCookie(header).name).filter((name) => APP_COOKIES.has(name));
+}
 
 /** The raw `Set-Cookie` values of `headers` but the app's own cookies. */
 export function sessionSetCookies(headers: Headers): string[] {

@@ -106,6 +106,9 @@ export const STORE_TIMEOUT = 300;
  *   (`const CONSENT = ['consent=1; Path=/']`; Express `res.setHeader('Set-Cookie', CONSENT)`, Fastify
  *   `reply.header('set-cookie', CONSENT)` in an `onRequest` hook added before the plugin, Koa
  *   `ctx.set('Set-Cookie', CONSENT)`; not Hono, whose `c.header` takes a string);
+ * - on a framework with hooks after the handler (Fastify's `onSend`), one that takes a turn of the
+ *   event loop (`await new Promise((resolve) => setImmediate(resolve))`), as an audit log or a signer
+ *   does: a guard that answers but lets the route go on runs the handler only behind one;
  * - where a handler returns a `Response` of its own (Hono, Fetch handlers): `POST /login?shared=1`
  *   answers, after its `signIn`, one module-level `new Response(null, { status: 204 })`, the same
  *   object each time;
