@@ -76,7 +76,8 @@ export interface RequestSessions {
    */
   emailChanged(): Promise<CredentialChangeResult>;
   /**
-   * Revokes one of the user's own sessions (another user's counts as not found); this device's also clears the cookie.
+   * Revokes one of the user's own sessions (another user's counts as not found); this device's is a {@link RequestSessions.signOut}
+   * (the global-logout policy included), and answers `true`.
    * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` without a session, `STORE_UNAVAILABLE`
    */
   revoke(sessionId: string): Promise<boolean>;
@@ -98,9 +99,10 @@ function writeCookie({ target }: RequestState, value: string): void {
   target.setHeader('cdn-cache-control', NO_STORE);
 }
 
-/** The cookie that deletes the session cookie; none after two different tokens, where it would delete the real one and leave a planted one (another path or domain) to sign the next request in. */
+/** The cookie that deletes the session cookie; none for a `Bearer` credential, nor after two different tokens, where it would delete the real one and leave a planted one (another path or domain) to sign the next request in. */
 export function clearingCookie({ cookie, credential, options }: RequestState): string | undefined {
-  return credential.presented.length < 2 ? serializeClearedCookie(cookie.name, cookie.secure, options.cookie) : undefined;
+  // A request signed in by its Authorization header leaves the browser's cookie, another session's, as it is.
+  return credential.from !== 'bearer' && credential.presented.length < 2 ? serializeClearedCookie(cookie.name, cookie.secure, options.cookie) : undefined;
 }
 
 // This request is signed out from here on, and the browser drops the cookie.
@@ -230,7 +232,8 @@ export class BoundSessions implements RequestSessions {
 
   async signOutOthers(): Promise<RevokeOthersResult> {
     const who = signedIn(this.#state, 'signOutOthers');
-    return this.#state.manager.revokeOthers(who.userId, who.id, { tenantId: supportTenant(who), by: who.impersonatorId });
+    // The manager reads who acts, and a support session's one tenant, from the session kept.
+    return this.#state.manager.revokeOthers(who.userId, who.id);
   }
 
   async list(listOptions?: { readonly locale?: string | undefined; readonly kinds?: readonly string[] | undefined }): Promise<SessionView[]> {
@@ -252,9 +255,9 @@ export class BoundSessions implements RequestSessions {
   async revoke(sessionId: string): Promise<boolean> {
     const state = this.#state;
     const who = signedIn(state, 'revoke');
-    const revoked = await state.manager.revoke(sessionId, { userId: who.userId, tenantId: supportTenant(who), by: who.impersonatorId });
-    if (revoked && sessionId === who.id) signedOut(state);
-    return revoked;
+    // Ending this very session is a sign-out, the global-logout policy included, as the session routes treat it.
+    if (sessionId === who.id) return (await this.signOut(), true);
+    return state.manager.revoke(sessionId, { userId: who.userId, tenantId: supportTenant(who), by: who.impersonatorId });
   }
 }
 

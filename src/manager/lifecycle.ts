@@ -7,7 +7,7 @@ import { mintToken, parseToken } from '../token.js';
 import { isPresentable } from './rotation.js';
 import type { CreatedSession, CreateSessionInput, ListOptions, ReauthenticateOptions, RevokeAllResult, RevokeAllSessionsOptions, RevokeOthersResult, RevokeOthersSessionsOptions, RevokeSessionOptions } from '../core/shapes.js';
 import { deviceHash, entryFor, isNewDevice } from '../activity/activity.js';
-import { actorOf, userInvalidated } from './audit.js';
+import { actorOf, supportTenant, userInvalidated } from './audit.js';
 import { applyIpPolicy } from '../ip-policy.js';
 import type { ManagerContext } from '../core/context.js';
 import type { CreateHow, Lifecycle } from '../core/lifecycle.js';
@@ -216,10 +216,10 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     checkId('keepSessionId', keepSessionId);
     checkActor(options);
     const kinds = kindsOf(options.kinds, config);
-    // The session kept is the one that acts: a support session's "sign out others" is its impersonator's.
-    const kept = options.by === undefined ? await storedSessionOf(context, userId, keepSessionId) : undefined;
-    const by = actorOf(options.by, kept?.session);
-    return { revokedIds: await endOthers(userId, { keepSessionId, kinds, tenantId: options.tenantId }, clock(), options.reason ?? 'sign_out_others', by) };
+    // The session kept is the one that acts: a support session's "sign out others" is its impersonator's, in its one tenant.
+    const kept = (await storedSessionOf(context, userId, keepSessionId))?.session;
+    const scope = { keepSessionId, kinds, everyKind: options.kinds === 'all', tenantId: supportTenant(kept) ?? options.tenantId };
+    return { revokedIds: await endOthers(userId, scope, clock(), options.reason ?? 'sign_out_others', actorOf(options.by, kept)) };
   };
 
   const revokeInScope = async (userId: string, scope: OthersScope, { reason, by, forgetDevice }: { reason: string; by?: string | undefined; forgetDevice?: string | undefined }): Promise<string[]> => {

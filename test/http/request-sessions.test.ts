@@ -355,4 +355,34 @@ describe('session routes', () => {
     expect(response?.status).toBe(503);
     expect(response?.setCookies).toEqual([]);
   });
+  it("revoke() of this very session is a sign-out: under the global-logout policy every device goes, as DELETE /sessions/<own id> does", async () => {
+    const outcome = async (how: 'route' | 'method') => {
+      const manager = createSessionManager({ policy: { globalLogout: true } });
+      const laptop = await manager.create({ userId: 'ada', userAgent: CHROME });
+      const phone = await manager.create({ userId: 'ada', userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1' });
+      const target = recorder();
+      const request = fakeRequest({ method: 'DELETE', url: `/sessions/${laptop.session.id}`, headers: { cookie: `session=${laptop.token}`, 'sec-fetch-site': 'same-origin' } });
+      const sessions = await createSessionHttp(manager).attach(request, target);
+      if (how === 'route') expect((await createSessionRoutes(manager).respond(sessions))?.status).toBe(204);
+      else expect(await sessions.revoke(laptop.session.id)).toBe(true);
+      return { laptop: (await manager.validate(laptop.token)).ok, phone: (await manager.validate(phone.token)).ok, cleared: target.cookies.some((value) => value.startsWith('session=;')), status: sessions.status };
+    };
+    const expected = { laptop: false, phone: false, cleared: true, status: 'anonymous' };
+    expect(await outcome('route')).toEqual(expected);
+    expect(await outcome('method')).toEqual(expected);
+  });
+
+  it("signing out a Bearer API token leaves the browser's cookie, another live session, in place", async () => {
+    const manager = createSessionManager();
+    const browser = await manager.create({ userId: 'ada', userAgent: CHROME });
+    const api = await manager.create({ userId: 'ada', kind: 'api' });
+    const target = recorder();
+    const sessions = await createSessionHttp(manager).attach(fakeRequest({ method: 'POST', headers: { authorization: `Bearer ${api.token}`, cookie: `session=${browser.token}` } }), target);
+    expect(sessions.current?.id).toBe(api.session.id);
+    await sessions.signOut();
+    expect(await manager.validate(api.token)).toEqual({ ok: false, reason: 'revoked' });
+    expect((await manager.validate(browser.token)).ok).toBe(true);
+    expect(target.cookies).toEqual([]);
+    expect(sessions.status).toBe('anonymous');
+  });
 });
