@@ -20,8 +20,8 @@ const MALFORMED: Authentication = { status: 'anonymous', reason: 'malformed' };
 export interface SessionHttp {
   /**
    * Reads and checks the request's cookie or Bearer token and returns the request's `sessions` object; cookie changes made later are written on
-   * `target`. A store failure does not throw: the object's `status` is `"unavailable"`. A `GET` of the routes' `<prefix>/events` asking for
-   * `text/event-stream` is validated with `touch: false`: an open Server-Sent Events stream is no use of the session. So is a request
+   * `target`. A store failure does not throw: the object's `status` is `"unavailable"`. A `GET` of the routes' `<prefix>/events` (served the stream
+   * whatever it accepts) is validated with `touch: false`: an open Server-Sent Events stream is no use of the session. So is a request
    * with `Upgrade` (a WebSocket), which therefore never rotates the cookie its `101` could not carry.
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when `accessTokens` is on but the manager has no `accessTokens` option.
    */
@@ -96,7 +96,7 @@ export function createSessionHttpLayer(manager: SessionManager, options: Session
           } else {
             // A page's live sign-out stream (and its watcher's probes) is no use of the session: it never holds off the idle timeout. Nor does
             // an upgrade (a WebSocket) touch, and so rotate: its `101` cannot carry the new cookie, and the retired one would later read as reuse.
-            const watching = (request.method === 'GET' && request.header('accept') === 'text/event-stream' && isStreamPath(manager, requestPath(request.url))) || request.header('upgrade') !== undefined;
+            const watching = (request.method === 'GET' && isStreamPath(manager, requestPath(request.url))) || request.header('upgrade') !== undefined;
             const validated = await manager.validate(credential.value, credential.from === 'bearer' ? BEARER : watching ? WATCHING : undefined);
             auth = validated.ok ? { status: 'authenticated', session: validated.session, claims: null, rotatedToken: validated.rotatedToken } : { status: 'anonymous', reason: validated.reason };
           }

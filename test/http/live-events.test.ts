@@ -253,6 +253,22 @@ describe('the live sign-out stream', () => {
     expect(await app.sessions.liveness(sessionId)).toEqual({ live: false, reason: 'idle' });
   });
 
+  it('is no use of the session whatever it accepts: the route serves the stream by its path, and so it is judged', async () => {
+    let offset = 0;
+    const app = await start({ ...QUIET, maxPerUser: 1 }, { store: memoryStore(), idleTimeout: 10 * 60_000, clock: () => Date.now() + offset });
+    const { cookie, sessionId } = await app.signIn('alice');
+    const first = await fetch(`${app.url}/sessions/events`, { headers: { cookie, accept: '*/*' } });
+    expect(first.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    onTestFinished(() => first.body?.cancel());
+    const statuses: number[] = [];
+    for (const minute of [4, 8, 12]) {
+      offset = minute * 60_000;
+      statuses.push((await fetch(`${app.url}/sessions/events`, { headers: { cookie } })).status);
+    }
+    expect(statuses).toEqual([429, 429, 401]);
+    expect(await app.sessions.liveness(sessionId)).toEqual({ live: false, reason: 'idle' });
+  });
+
   it('ends with reason "expired" when the session runs out, and "idle" after the idle timeout, with nobody revoking', async () => {
     const app = await start(QUIET, { store: memoryStore(), kinds: { browser: { maxAge: 1_500 }, api: { maxAge: 60_000, idleTimeout: 1_500 } } });
     const { cookie } = await app.signIn('alice');
@@ -270,9 +286,12 @@ describe('the live sign-out stream', () => {
     const app = await start(QUIET, { store: memoryStore(), clock: () => Date.now() + offset, kinds: { browser: { rotateAfter: 60_000, rotationGrace: 1_000 } } });
     const { cookie } = await app.signIn('alice');
     offset = 60_000;
-    // Opening the stream rotates the cookie: the copy is the retired one now.
-    const stream = await app.open(cookie);
-    expect(stream.response.headers.getSetCookie()).toEqual([expect.not.stringContaining(cookie)]);
+    // A use of the session rotates the cookie: the copy is the retired one now, and the page watches with the new one.
+    const used = await app.sessions.validate(cookie.slice('session='.length));
+    if (!used.ok || used.rotatedToken === undefined) throw new Error('the session did not rotate');
+    const stream = await app.open(`session=${used.rotatedToken}`);
+    // The stream itself is no use: it rotates nothing.
+    expect(stream.response.headers.getSetCookie()).toEqual([]);
     offset = 61_000;
     expect(await app.sessions.validate(cookie.slice('session='.length))).toEqual({ ok: false, reason: 'reused' });
     expect(await stream.events.nextEvent()).toEqual({ event: 'revoked', data: '{"reason":"reused"}' });
