@@ -85,7 +85,7 @@ function routeOf(rest: string, events: Route | undefined): { readonly route: Rou
 // "This wasn't me": the link is the proof, no session needed; only a same-origin POST acts.
 async function revocationLinkPage(manager: SessionManager, request: HttpRequest, selfPath: string, resolved: ResolvedHttpOptions): Promise<HttpResponse> {
   if (!['GET', 'HEAD', 'POST'].includes(request.method)) return methodNotAllowedResponse('GET, HEAD, POST');
-  if (request.method === 'POST' && isCrossSiteRequest(request, resolved.trustProxy)) return crossSiteResponse();
+  if (isCrossSiteWrite(request, resolved.trustProxy)) return crossSiteResponse();
   return notMePage(manager, request, selfPath).catch((error: unknown) => failClosed(error, request, resolved));
 }
 
