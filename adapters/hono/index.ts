@@ -30,8 +30,9 @@ import type { SessionManager } from '../../src/manager/api.js';
 import { callable } from '../../src/option-checks.js';
 import { restoredCookies } from '../../src/http/cookies.js';
 import { createSessionHttpLayer } from '../../src/http/session-http.js';
+import { mediaType } from '../../src/http/request.js';
 import { asError, createSessionRoutes, errorResponse, freshMaxAge, fromFetchRequest, requireFreshResponse, requireSameOriginResponse, requireSessionResponse, streamToWeb } from '../../src/http/index.js';
-import type { HttpResponse, RequestSessions, RequireFreshOptions, ResponseTarget, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
+import type { HttpRequest, HttpResponse, RequestSessions, RequireFreshOptions, ResponseTarget, SessionHttpOptions, SessionRoutesOptions } from '../../src/http/index.js';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -85,8 +86,8 @@ function send(c: Context, response: HttpResponse): Response {
 const proceedOrSend = (c: Context, next: Next, denied: HttpResponse | undefined): Promise<void> | Response => (denied === undefined ? next() : send(c, denied));
 
 // What the app's parsing left in Hono's cache: a form as fields (`all` keeps repeats), else the text.
-function parsedBody(c: Context): Promise<unknown> {
-  const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
+function parsedBody(c: Context, request: HttpRequest): Promise<unknown> {
+  const type = mediaType(request);
   return type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data' ? c.req.parseBody({ all: true }) : c.req.text();
 }
 
@@ -100,7 +101,7 @@ export function sessionMiddleware(sessions: SessionManager, options: SessionMidd
   const http = createSessionHttpLayer(sessions, options, 'sessionMiddleware()', ['getConnInfo']);
   const getConnInfo = callable<GetConnInfo, undefined>('sessionMiddleware() option getConnInfo', options.getConnInfo, undefined);
   return async function sessionMiddleware(c, next) {
-    const request = fromFetchRequest(c.req.raw, { remoteAddress: getConnInfo?.(c).remote.address, parsedBody: () => parsedBody(c) });
+    const request = fromFetchRequest(c.req.raw, { remoteAddress: getConnInfo?.(c).remote.address, parsedBody: () => parsedBody(c, request) });
     const written = target(c);
     const requestSessions = await http.attach(request, written);
     c.set('sessions', requestSessions);
