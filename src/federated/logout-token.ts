@@ -8,7 +8,7 @@ import { FEDERATED_LIMITS } from '../store-records.js';
 /** Largest logout token accepted, in characters; a provider's are under 2 KB. */
 export const MAX_LOGOUT_TOKEN_LENGTH = 8 * 1024;
 /** How far a provider's clock may run ahead or behind ours, in ms. */
-export const CLOCK_TOLERANCE = 60_000;
+const CLOCK_TOLERANCE = 60_000;
 const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 /** Asymmetric algorithms only: a provider's keys are public, so HMAC with one would be forgeable. */
 export const DEFAULT_ALGORITHMS: readonly string[] = ['RS256', 'PS256', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519', 'RS384', 'RS512', 'PS384', 'PS512'];

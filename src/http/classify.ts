@@ -24,7 +24,7 @@ function acceptWeights(accept: string): Map<string, number> {
 }
 
 /** Whether an Accept header names HTML explicitly and ranks it at least as high as JSON. */
-export function prefersHtml(accept: string | undefined): boolean {
+function prefersHtml(accept: string | undefined): boolean {
   if (accept === undefined) return false;
   const weights = acceptWeights(accept);
   const html = Math.max(weights.get('text/html') ?? 0, weights.get('application/xhtml+xml') ?? 0);

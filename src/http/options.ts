@@ -94,7 +94,7 @@ const SAME_SITE = { lax: 'Lax', strict: 'Strict', none: 'None' } as const;
 const isSameSite = (value: string): value is keyof typeof SAME_SITE => Object.hasOwn(SAME_SITE, value);
 
 /** Every option of {@link SessionHttpOptions}: anything else is refused. */
-export const HTTP_OPTIONS = ['loginPath', 'reauthPath', 'cookieName', 'secure', 'sameSite', 'domain', 'trustProxy', 'accessTokens', 'retryAfter', 'onError'];
+const HTTP_OPTIONS = ['loginPath', 'reauthPath', 'cookieName', 'secure', 'sameSite', 'domain', 'trustProxy', 'accessTokens', 'retryAfter', 'onError'];
 
 /**
  * Fills defaults and refuses a configuration that contradicts itself, saying what to change.

@@ -7,7 +7,7 @@ import type { Lifecycle } from '../core/lifecycle.js';
 // Enough to overlap round trips, few enough not to flood the store.
 const IN_FLIGHT = 16;
 /** The most users one `revokeUsers` call takes: a bigger list is the caller's loop to page. */
-export const MAX_BULK_USERS = 10_000;
+const MAX_BULK_USERS = 10_000;
 
 /** Signs many users out as `revokeAll` does, `IN_FLIGHT` at once; one user's failure is that user's result. */
 export async function revokeUsers(lifecycle: Lifecycle, userIds: unknown, options: RevokeAllSessionsOptions = {}): Promise<RevokeUserOutcome[]> {
