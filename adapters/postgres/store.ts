@@ -21,6 +21,18 @@ export interface PostgresStore extends SessionStore {
   close(): Promise<void>;
 }
 
+// A statement that failed to serialize (a stricter default isolation than READ COMMITTED) or deadlocked was rolled back whole, which says nothing
+// of the rows or the version: sent again, judged afresh, until the deadline ends the loop (past it the connection refuses statements).
+async function serialized<T>(work: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!['40001', '40P01'].includes(sqlState(error) ?? '')) throw error;
+    }
+  }
+}
+
 /**
  * A session store on PostgreSQL (`pg` 8 or postgres.js 3.4). A batch is one call of the schema's
  * apply function: it checks and bumps its owner's version first, writes, and `pg_notify`s on commit,
@@ -48,22 +60,13 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const notices = listenPool === undefined ? undefined : notifications(listenPool, names.channel, statementTimeout);
   const call = applyCall(names);
   const driver: SqlDriver = {
-    use,
+    use: (operation, transaction, work) => use(operation, transaction, transaction ? work : (c) => serialized(() => work(c))),
     // One statement, so one transaction: its notice is delivered when it commits, never when it rolls back.
     applyAll: (check, steps, notice) => {
       const started = performance.now();
-      return use('apply', false, async (c) => {
-        for (;;) {
-          try {
-            const answer = await c.run(call, applyValues(check, steps, notice, names.channel, routineWait(statementTimeout, started)));
-            return routineApplied(answer.rows[0]?.['applied'], 'PostgreSQL');
-          } catch (error) {
-            // A batch that failed to serialize (a stricter default isolation than READ COMMITTED) or deadlocked was rolled back whole, which says
-            // nothing of the version: sent again, judged afresh, until the deadline ends the loop (past it the connection refuses statements).
-            if (!['40001', '40P01'].includes(sqlState(error) ?? '')) throw error;
-          }
-        }
-      });
+      return use('apply', false, (c) =>
+        serialized(async () => routineApplied((await c.run(call, applyValues(check, steps, notice, names.channel, routineWait(statementTimeout, started)))).rows[0]?.['applied'], 'PostgreSQL')),
+      );
     },
   };
 

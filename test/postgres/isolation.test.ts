@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { postgresStore } from '../../adapters/postgres/index.js';
 import { createSessionManager } from '../../src/index.js';
+import { MINUTE, TestClock } from '../support/clock.js';
 import { EVENTS, startTransmitter } from '../security-events/support/transmitter.js';
 import { dropSchemas, freshSchema, postgresUp, testPool } from '../support/postgres-database.js';
 
@@ -35,6 +36,27 @@ describe.skipIf(!up)('postgres store under a stricter default isolation', () => 
       expect(revocations.map((outcome) => outcome.status)).toEqual(Array.from({ length: 8 }, () => 'fulfilled'));
       expect(await managers[0]!.list('ada')).toEqual([]);
     });
+
+    // A touch and a read are no batch: two requests of one browser that both find the touch due race on one row, and the loser fails to serialize.
+    it(`${isolation}: 8 requests at once of one session, its touch due, are all answered (20 rounds)`, async () => {
+      const pool = testPool({ max: 16, options: `-c default_transaction_isolation=${isolation.replace(' ', '\\ ')}` });
+      pools.push(pool);
+      const schema = freshSchema('isotouch');
+      schemas.push(schema);
+      const store = postgresStore({ pool, schema, listen: false });
+      await store.migrate();
+      const clock = new TestClock();
+      const sessions = createSessionManager({ store, clock: clock.read });
+      const { token } = await sessions.create({ userId: 'ada' });
+      const answers: unknown[] = [];
+      for (let round = 0; round < 20; round++) {
+        clock.advance(2 * MINUTE);
+        const outcomes = await Promise.allSettled(Array.from({ length: 8 }, () => sessions.validate(token)));
+        answers.push(...outcomes.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.ok : (outcome.reason as { code?: string }).code)));
+      }
+      await sessions.close();
+      expect(answers).toEqual(Array.from({ length: 160 }, () => true));
+    }, 60_000);
   }
 
   it('serializable: 16 users asking for a "This wasn\'t me" link at once all get one (a fresh id is never taken for one that exists)', async () => {
