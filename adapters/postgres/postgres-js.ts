@@ -8,19 +8,31 @@ export function postgresJsPool(sql: PostgresJsSql): PostgresPool {
       const reserved = await sql.reserve();
       const pending = new Set<PostgresJsQuery>();
       let released = false;
+      let closed = false;
       const client: PostgresPoolClient = {
         async query(config: PostgresQueryConfig): Promise<PostgresQueryResult> {
+          // postgres.js writes a statement for a closed reserved connection to no socket, and throws where no one can catch it.
+          if (closed) throw Object.assign(new Error('The connection was closed.'), { code: 'CONNECTION_CLOSED' });
           const query = reserved.unsafe(config.text, (config.values ?? []).map(toParameter), { prepare: config.name !== undefined });
           pending.add(query);
           try {
             const result = await query.raw();
             return { rows: toRows(result), rowCount: typeof result.count === 'number' ? result.count : null };
+          } catch (error) {
+            if (!closed && isClosedBy(error)) {
+              closed = true;
+              // The server's reason for the close (a FATAL "terminating connection") comes with the next request of postgres.js's pool; a
+              // reservation that gets it is never answered again. An unreserved statement takes it instead.
+              Promise.resolve(sql.unsafe('SELECT 1')).catch(() => undefined);
+            }
+            throw error;
           } finally {
             pending.delete(query);
           }
         },
         release(destroy?: Error | boolean) {
-          if (released) return;
+          // A connection that closed is back in postgres.js's own pool already: handed back again, it would be given out closed.
+          if (released || closed) return;
           released = true;
           if (destroy === undefined || destroy === false) {
             reserved.release();
@@ -41,6 +53,12 @@ export function postgresJsPool(sql: PostgresJsSql): PostgresPool {
       return client;
     },
   };
+}
+
+// The errors postgres.js raises once it has closed the connection (`CONNECTION_CLOSED`, `CONNECTION_ENDED`, `CONNECTION_DESTROYED`).
+function isClosedBy(error: unknown): boolean {
+  const { code } = (error ?? {}) as { code?: unknown };
+  return typeof code === 'string' && code.startsWith('CONNECTION_');
 }
 
 // A cancel request may never report (postgres.js loses its promise on TLS): the connection goes back anyway after this.
