@@ -39,8 +39,7 @@ export function postgresPool(pool: PostgresPool, preparedStatements: boolean): P
       client.release(destroy || undefined);
     },
     lost: (held) => held.lost,
-    // A plain SQL error leaves the connection usable; a driver error without SQLSTATE retires it, and so does a FATAL one (the server ended
-    // the session: terminated, shut down), which the driver may not have reported yet when the pool is given the client back.
+    // A plain SQL error leaves the connection usable; one without SQLSTATE, or a FATAL one (the server ended the session), retires it.
     breaks: (error) => !isSessionError(error) && (sqlState(error) === undefined || ['FATAL', 'PANIC'].includes(String((error as { severity?: unknown }).severity))),
     // One round trip: a simple query may hold several statements; the timeout is a checked integer.
     begin: (timeoutMs) => [timeoutMs === null ? 'BEGIN' : `BEGIN; SET LOCAL statement_timeout = ${timeoutMs}`],

@@ -21,8 +21,7 @@ export function postgresJsPool(sql: PostgresJsSql): PostgresPool {
           } catch (error) {
             if (!closed && isClosedBy(error)) {
               closed = true;
-              // The server's reason for the close (a FATAL "terminating connection") comes with the next request of postgres.js's pool; a
-              // reservation that gets it is never answered again. An unreserved statement takes it instead.
+              // The server's late FATAL goes to postgres.js's next request; a reservation that gets it is never answered: this statement takes it.
               Promise.resolve(sql.unsafe('SELECT 1')).catch(() => undefined);
             }
             throw error;

@@ -21,8 +21,7 @@ export interface PostgresStore extends SessionStore {
   close(): Promise<void>;
 }
 
-// A statement that failed to serialize (a stricter default isolation than READ COMMITTED) or deadlocked was rolled back whole, which says nothing
-// of the rows or the version: sent again, judged afresh, until the deadline ends the loop (past it the connection refuses statements).
+// Failed to serialize (an isolation above READ COMMITTED) or deadlocked, so rolled back whole: sent again until the deadline stops the connection.
 async function serialized<T>(work: () => Promise<T>): Promise<T> {
   for (;;) {
     try {

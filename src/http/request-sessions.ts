@@ -101,7 +101,6 @@ function writeCookie({ target }: RequestState, value: string): void {
 
 /** The cookie that deletes the session cookie; none for a `Bearer` credential, nor after two different tokens, where it would delete the real one and leave a planted one (another path or domain) to sign the next request in. */
 export function clearingCookie({ cookie, credential, options }: RequestState): string | undefined {
-  // A request signed in by its Authorization header leaves the browser's cookie, another session's, as it is.
   return credential.from !== 'bearer' && credential.presented.length < 2 ? serializeClearedCookie(cookie.name, cookie.secure, options.cookie) : undefined;
 }
 
@@ -232,7 +231,6 @@ export class BoundSessions implements RequestSessions {
 
   async signOutOthers(): Promise<RevokeOthersResult> {
     const who = signedIn(this.#state, 'signOutOthers');
-    // The manager reads who acts, and a support session's one tenant, from the session kept.
     return this.#state.manager.revokeOthers(who.userId, who.id);
   }
 
@@ -255,7 +253,6 @@ export class BoundSessions implements RequestSessions {
   async revoke(sessionId: string): Promise<boolean> {
     const state = this.#state;
     const who = signedIn(state, 'revoke');
-    // Ending this very session is a sign-out, the global-logout policy included, as the session routes treat it.
     if (sessionId === who.id) return (await this.signOut(), true);
     return state.manager.revoke(sessionId, { userId: who.userId, tenantId: supportTenant(who), by: who.impersonatorId });
   }
