@@ -72,6 +72,15 @@ export const codeOf = (error: unknown): string | undefined =>
 export const anyError = (error: unknown, test: (error: unknown) => boolean): boolean =>
   test(error) || (error instanceof AggregateError && error.errors.some((inner: unknown) => anyError(inner, test)));
 
+// A null-prototype object or a throwing toString() has no text: a store failure must not become a TypeError here.
+function textOf(error: unknown): string {
+  try {
+    return error instanceof Error ? String(error.message) : String(error);
+  } catch {
+    return Object.prototype.toString.call(error);
+  }
+}
+
 const isUnreachable = (error: unknown): boolean => SOCKET_CODES.includes(codeOf(error) ?? '') || (error instanceof Error && error.name === 'TimeoutError');
 
 /**
@@ -81,7 +90,7 @@ const isUnreachable = (error: unknown): boolean => SOCKET_CODES.includes(codeOf(
  */
 export function storeFailure(error: unknown): SessionError {
   if (isSessionError(error)) return error;
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = textOf(error);
   if (anyError(error, isUnreachable)) return new SessionError('STORE_UNAVAILABLE', `The session store is unavailable: ${detail}`, { cause: error });
   return new SessionError('STORE_ERROR', `The session store failed: ${detail}`, { cause: error });
 }

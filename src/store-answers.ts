@@ -103,11 +103,19 @@ function checkVersion(answer: Record<string, unknown>, what: string): void {
   if (!Number.isSafeInteger(version) || (version as number) < 0) throw malformed(what, 'a version that is not a whole number >= 0');
 }
 
-/** Checks the answer of `readUser(userId)`: that user's rows only, and every time a finite number. */
-export function checkUserState(answer: unknown, userId: string): UserState {
+/** Checks the answer of `readUser(userId, tenantId, sessionId)`: that user's rows only, each once (with a `sessionId`, that one alone), and every time a finite number. */
+export function checkUserState(answer: unknown, userId: string, sessionId?: string | null): UserState {
   if (!isObject(answer) || !Array.isArray(answer['sessions'])) throw malformed('readUser', 'no list of sessions');
   checkVersion(answer, 'readUser');
-  for (const record of answer['sessions'] as unknown[]) if (checkRecord(record, 'readUser').userId !== userId) throw malformed('readUser', "another user's session");
+  const ids = new Set<string>();
+  for (const record of answer['sessions'] as unknown[]) {
+    const { id, userId: owner } = checkRecord(record, 'readUser');
+    if (owner !== userId) throw malformed('readUser', "another user's session");
+    // A row counted twice would fill the cap; another than the one asked for would read as that one ended.
+    if (ids.has(id)) throw malformed('readUser', 'a session twice');
+    if (typeof sessionId === 'string' && id !== sessionId) throw malformed('readUser', 'another session than the one asked for');
+    ids.add(id);
+  }
   checkAllEpochs(answer['epochs'], 'readUser');
   checkAllEpochs(answer['highWater'], 'readUser');
   const tenants = answer['tenantEpochs'];

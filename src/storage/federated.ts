@@ -1,10 +1,11 @@
 import { SessionError } from '../errors.js';
 import { parseJson } from '../parse-json.js';
-import { checkKeyState, checkUserState } from '../store-answers.js';
+import { checkKeyState } from '../store-answers.js';
 import type { FederatedIdentity, SessionRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
 import { keyName } from './keys.js';
 import type { FederatedLink, FederatedQuery } from './types.js';
+import { readUser } from './read-user.js';
 import { versioned } from './versioned.js';
 
 // A provider's session id and user each have a key listing the local users they signed in, until the last such session expires.
@@ -88,7 +89,7 @@ export async function findFederatedLinks(store: SessionStore, query: FederatedQu
   }
   const links: FederatedLink[] = [];
   for (const userId of userIds) {
-    const state = checkUserState(await store.readUser(userId), userId);
+    const state = await readUser(store, userId);
     for (const session of state.sessions) {
       const { federated } = session;
       if (federated === undefined || session.expiresAt <= now) continue;

@@ -1,11 +1,12 @@
 import { raisedEpochs } from '../rules/epochs.js';
 import { othersToRevoke } from '../rules/revoke-others.js';
-import { checkLookup, checkTenantState, checkUserState } from '../store-answers.js';
+import { checkLookup, checkTenantState } from '../store-answers.js';
 import type { Epochs, SessionRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
 import type { TenantOwner, TenantState, UserOwner, Write } from '../store-writes.js';
 import { inSignInOrder, liveAsRead, mapOf, ownEntry } from './records.js';
 import type { RevokeAllOptions, RevokeOptions, RevokeOthersOptions } from './types.js';
+import { readUser } from './read-user.js';
 import { versioned } from './versioned.js';
 
 /** Ends one session (a tombstone with reason); the record as it was, or `null` when missing or already revoked. */
@@ -13,7 +14,7 @@ export async function revoke(store: SessionStore, sessionId: string, options: Re
   const owner = options.userId ?? checkLookup(await store.get(sessionId), sessionId)?.session.userId;
   if (owner === undefined) return null;
   return versioned(store, { userId: owner }, 'revoke', due, async (apply) => {
-    const state = checkUserState(await store.readUser(owner, undefined, sessionId), owner);
+    const state = await readUser(store, owner, undefined, sessionId);
     // A row ended since the caller judged it (another's sign-out everywhere) is not ended twice; one the caller's own just ended is recorded.
     const found = state.sessions.find((session) => session.id === sessionId);
     const row = options.afterOwnEpoch === true ? (found?.revokedAt === undefined ? found : undefined) : liveAsRead(state, sessionId, options.at);
@@ -24,13 +25,13 @@ export async function revoke(store: SessionStore, sessionId: string, options: Re
 
 /** "Sign out everywhere": raises the user's epochs of the kinds over every session stored (the user's high-water marks); reads no row. */
 export function revokeAll(store: SessionStore, userId: string, options: RevokeAllOptions, due?: number): Promise<Epochs> {
-  return raise(store, { userId }, async () => checkUserState(await store.readUser(userId, undefined, null), userId), options, due);
+  return raise(store, { userId }, async () => readUser(store, userId, undefined, null), options, due);
 }
 
 /** "Sign out my other devices", or a tenant admin's sign-out of the user: every live session in the options' scope but the one kept, as read; `activityOf` adds an entry for each. */
 export function revokeOthers(store: SessionStore, userId: string, options: RevokeOthersOptions, due?: number): Promise<SessionRecord[]> {
   return versioned(store, { userId }, 'revokeOthers', due, async (apply) => {
-    const state = checkUserState(await store.readUser(userId), userId);
+    const state = await readUser(store, userId);
     const others = othersToRevoke({ sessions: inSignInOrder(state.sessions), epochs: state.epochs, tenantEpochs: mapOf(state.tenantEpochs) }, options, options.at);
     const forget = options.forgetDevice !== undefined && ownEntry(state.devices, options.forgetDevice) !== undefined ? [{ type: 'device', deviceHash: options.forgetDevice, lastSeenAt: 0 } as const] : [];
     const writes = [...others.flatMap((row) => [...ending(row, options), ...activity({ activity: options.activityOf?.(row) })]), ...activity(options), ...forget];

@@ -1,11 +1,11 @@
 import { matchSecret, newRotationSalt, retiredAfterRotation, successorSecret } from '../rotation/index.js';
-import { checkUserState } from '../store-answers.js';
 import type { SessionRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
 import { hashSecret, sameHash, storedHash } from '../token.js';
 import { liveAsRead } from './records.js';
 import { activity, ending } from './revoke.js';
 import type { ReusedOptions, RotatedSecret } from './types.js';
+import { readUser } from './read-user.js';
 import { versioned } from './versioned.js';
 
 /**
@@ -17,7 +17,7 @@ import { versioned } from './versioned.js';
 export function rotate(store: SessionStore, userId: string, sessionId: string, presented: string, at: number, due?: number): Promise<RotatedSecret | null> {
   const presentedHash = hashSecret(presented);
   return versioned(store, { userId }, 'rotate', due, async (apply) => {
-    const state = checkUserState(await store.readUser(userId, undefined, sessionId), userId);
+    const state = await readUser(store, userId, undefined, sessionId);
     // Judged again as read here: a revokeAll since the request's own read leaves nothing to rotate.
     const row = liveAsRead(state, sessionId, at);
     if (row === undefined) return null;
@@ -43,7 +43,7 @@ export function rotate(store: SessionStore, userId: string, sessionId: string, p
  */
 export function revokeReused(store: SessionStore, userId: string, sessionId: string, presented: string, options: ReusedOptions, due?: number): Promise<SessionRecord | null> {
   return versioned(store, { userId }, 'revokeReused', due, async (apply) => {
-    const state = checkUserState(await store.readUser(userId, undefined, sessionId), userId);
+    const state = await readUser(store, userId, undefined, sessionId);
     const row = liveAsRead(state, sessionId, options.at);
     if (row === undefined || matchSecret(presented, row, options.rotationGrace, options.at) !== 'reused') return null;
     const writes = [...ending(row, options), ...activity(options)];

@@ -1,9 +1,9 @@
 import { sessionLabel } from '../device-label.js';
+import { readUser } from './read-user.js';
 import { SessionError } from '../errors.js';
 import { epochFor } from '../liveness.js';
 import { raisedEpochs } from '../rules/epochs.js';
 import { decideSignIn, replacesDevice } from '../rules/sign-in.js';
-import { checkUserState } from '../store-answers.js';
 import type { ActivityRecord, SessionRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
 import type { UserState, Write } from '../store-writes.js';
@@ -24,7 +24,7 @@ export function create(store: SessionStore, record: NewSessionRecord, options: C
   let epochAtStart: number | undefined;
   let sent: CreateResult | undefined;
   return versioned(store, { userId: record.userId }, 'create', due, async (apply) => {
-    const state = checkUserState(await store.readUser(record.userId, record.tenantId, alone ? record.id : undefined), record.userId);
+    const state = await readUser(store, record.userId, record.tenantId, alone ? record.id : undefined);
     if (state.sessions.some((row) => row.id === record.id)) {
       // Stored by the batch it sent, though answered as lost (a client that sent it again after a reconnect): it landed.
       if (sent === undefined) throw new SessionError('INVALID_INPUT', 'A session with this id already exists.');
@@ -79,7 +79,7 @@ async function landed<T>(apply: ApplyBatch, userId: string, version: number, rev
  */
 export function settleSignIn(store: SessionStore, userId: string, sessionId: string, revoked: boolean, due?: number): Promise<boolean> {
   const step = async (apply: ApplyBatch): Promise<boolean | undefined> => {
-    const state = checkUserState(await store.readUser(userId, undefined, sessionId), userId);
+    const state = await readUser(store, userId, undefined, sessionId);
     if (state.sessions.some((row) => row.id === sessionId)) return landed(apply, userId, state.version, revoked, true);
     return (await apply({ owner: { userId }, version: state.version, writes: [] })) ? false : undefined;
   };

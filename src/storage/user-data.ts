@@ -1,29 +1,30 @@
 import { raisedEpochs } from '../rules/epochs.js';
-import { checkFlag, checkUserState } from '../store-answers.js';
+import { checkFlag } from '../store-answers.js';
 import type { ActivityRecord } from '../store-records.js';
 import type { SessionStore } from '../store.js';
 import type { Write } from '../store-writes.js';
 import type { KnownDevice, RevocationState, UserSessions } from './types.js';
 import { unindexFederated } from './federated.js';
 import { inSignInOrder, isLiveAsRead, liveAsRead, mapOf, ownEntry } from './records.js';
+import { readUser } from './read-user.js';
 import { versioned } from './versioned.js';
 
 /** The user's rows and the epochs they are judged against. */
 export async function listByUser(store: SessionStore, userId: string): Promise<UserSessions> {
-  const { sessions, epochs, tenantEpochs } = checkUserState(await store.readUser(userId), userId);
+  const { sessions, epochs, tenantEpochs } = await readUser(store, userId);
   return { sessions: inSignInOrder(sessions), epochs, tenantEpochs };
 }
 
 /** The user's epochs and deny-list, and with `tenantId` that tenant's epochs. */
 export async function revocationState(store: SessionStore, userId: string, tenantId?: string): Promise<RevocationState> {
-  const state = checkUserState(await store.readUser(userId, tenantId, null), userId);
+  const state = await readUser(store, userId, tenantId, null);
   return { epochs: state.epochs, denied: state.denied, tenantEpochs: ownEntry(state.tenantEpochs, tenantId) };
 }
 
 /** Deletes the user's rows, deny-list, devices, activity and keys, raising the epochs over every stored session in that batch; the number of rows deleted. */
 export function eraseUser(store: SessionStore, userId: string, now: number, due?: number): Promise<number> {
   return versioned(store, { userId }, 'eraseUser', due, async (apply) => {
-    const state = checkUserState(await store.readUser(userId), userId);
+    const state = await readUser(store, userId);
     // Before the batch, so a sign-in after it is listed again; a session still live here (signed in since the erase's sign-out
     // everywhere) keeps its keys, so its provider's logout finds it should the batch fail.
     const live = state.sessions.filter((row) => isLiveAsRead(state, row, now));
@@ -35,7 +36,7 @@ export function eraseUser(store: SessionStore, userId: string, now: number, due?
 
 /** The user's known devices. */
 export async function listDevices(store: SessionStore, userId: string): Promise<readonly KnownDevice[]> {
-  const { devices } = checkUserState(await store.readUser(userId, undefined, null), userId);
+  const { devices } = await readUser(store, userId, undefined, null);
   return Object.entries(devices).map(([deviceHash, lastSeenAt]) => ({ deviceHash, lastSeenAt }));
 }
 
@@ -45,7 +46,7 @@ export async function listDevices(store: SessionStore, userId: string): Promise<
  */
 export function reauthenticate(store: SessionStore, userId: string, sessionId: string, at: number, entry?: ActivityRecord, due?: number): Promise<boolean> {
   return versioned(store, { userId }, 'reauthenticate', due, async (apply) => {
-    const state = checkUserState(await store.readUser(userId, undefined, sessionId), userId);
+    const state = await readUser(store, userId, undefined, sessionId);
     const row = liveAsRead(state, sessionId, at);
     if (row === undefined) return false;
     // A use too, as a rotation is: a touch that landed since the read (no version moves for one) is not written back over.

@@ -10,9 +10,9 @@ function countingStore() {
   const store = memoryStore();
   const reads: string[] = [];
   const read = store.readUser.bind(store);
-  store.readUser = (userId: string, tenantId?: string) => {
+  store.readUser = (userId: string, tenantId?: string, sessionId?: string | null) => {
     reads.push(tenantId === undefined ? userId : `${userId}@${tenantId}`);
-    return read(userId, tenantId);
+    return read(userId, tenantId, sessionId);
   };
   return { store, reads };
 }

@@ -24,7 +24,7 @@ function cases(name: string, up: boolean, open: () => Promise<SessionStore>) {
       const raw = await open();
       const storeA = intercepted(raw, (method, call, args) => {
         // The erase's read of the user (every row): B's sign-in lands first.
-        if (method === 'readUser' && args[0] === user && args.length === 1 && late === undefined) {
+        if (method === 'readUser' && args[0] === user && args[1] === undefined && args[2] === undefined && late === undefined) {
           return b.create({ userId: user, userAgent: UA.chromeMac, federated }).then((created) => {
             late = created;
             return call();
