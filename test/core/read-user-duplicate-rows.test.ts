@@ -1,22 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createSessionManager, isSessionError, memoryStore } from '../../src/index.js';
 import type { SessionStore, UserState } from '../../src/store.js';
+import { intercepted } from '../../src/testing/store/fixtures.js';
 
 // readUser() answering each row twice: what a SQL adapter answers when its query joins a one-to-many table (tenant epochs, devices)
 // without grouping, or a Redis adapter that merges an index read twice. Same rows, same user, every field well formed.
 function duplicatingReadUser(): { store: SessionStore; duplicate: { now: boolean } } {
-  const inner = memoryStore();
   const duplicate = { now: false };
-  const store = new Proxy(inner, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver) as unknown;
-      if (prop !== 'readUser' || typeof value !== 'function') return value;
-      return async (userId: string, tenantId?: string, sessionId?: string | null): Promise<UserState> => {
-        const state = await inner.readUser(userId, tenantId, sessionId);
-        return duplicate.now ? { ...state, sessions: [...state.sessions, ...state.sessions] } : state;
-      };
-    },
-  });
+  const store = intercepted(memoryStore(), (method, call) =>
+    method === 'readUser' && duplicate.now ? (call() as Promise<UserState>).then((state) => ({ ...state, sessions: [...state.sessions, ...state.sessions] })) : call(),
+  );
   return { store, duplicate };
 }
 

@@ -1,23 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { createSessionManager, isSessionError, memoryStore } from '../../src/index.js';
 import { createSessionHttp, requireSessionResponse } from '../../src/http/index.js';
-import type { SessionStore, UserState } from '../../src/store.js';
+import type { SessionStore } from '../../src/store.js';
+import { intercepted } from '../../src/testing/store/fixtures.js';
 
 // readUser(userId, tenantId, sessionId) must answer "only the user's row with this id (or none)" (store.ts). A store that drops the
 // id from its WHERE clause but keeps a LIMIT, or binds the id to the wrong placeholder, answers another of the user's rows instead.
 function wrongRowReadUser(): { store: SessionStore; wrong: { now: boolean } } {
   const inner = memoryStore();
   const wrong = { now: false };
-  const store = new Proxy(inner, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver) as unknown;
-      if (prop !== 'readUser' || typeof value !== 'function') return value;
-      return async (userId: string, tenantId?: string, sessionId?: string | null): Promise<UserState> => {
-        if (!wrong.now || typeof sessionId !== 'string') return inner.readUser(userId, tenantId, sessionId);
-        const all = await inner.readUser(userId, tenantId);
-        return { ...all, sessions: all.sessions.filter((row) => row.id !== sessionId).slice(0, 1) };
-      };
-    },
+  const store = intercepted(inner, (method, call, args) => {
+    const [userId, tenantId, sessionId] = args as [string, string | undefined, string | null | undefined];
+    if (method !== 'readUser' || !wrong.now || typeof sessionId !== 'string') return call();
+    return inner.readUser(userId, tenantId).then((all) => ({ ...all, sessions: all.sessions.filter((row) => row.id !== sessionId).slice(0, 1) }));
   });
   return { store, wrong };
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSessionManager, isSessionError, memoryStore } from '../../src/index.js';
 import type { SessionStore } from '../../src/store.js';
+import { intercepted } from '../../src/testing/store/fixtures.js';
 
 // A store whose get() fails with a value String() cannot print: a null-prototype object (what a
 // dictionary-style driver error or a deserialised error can be), or an object whose toString throws.
@@ -10,18 +11,11 @@ const unprintable: Array<[string, () => unknown]> = [
 ];
 
 function failingGet(how: 'reject' | 'throw', reason: () => unknown): { store: SessionStore; fail: { now: boolean } } {
-  const inner = memoryStore();
   const fail = { now: false };
-  const store = new Proxy(inner, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver) as unknown;
-      if (prop !== 'get' || typeof value !== 'function') return value;
-      return (sessionId: string) => {
-        if (!fail.now) return inner.get(sessionId);
-        if (how === 'throw') throw reason();
-        return Promise.reject(reason());
-      };
-    },
+  const store = intercepted(memoryStore(), (method, call) => {
+    if (method !== 'get' || !fail.now) return call();
+    if (how === 'throw') throw reason();
+    return Promise.reject(reason());
   });
   return { store, fail };
 }
