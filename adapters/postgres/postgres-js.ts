@@ -54,10 +54,10 @@ export function postgresJsPool(sql: PostgresJsSql): PostgresPool {
   };
 }
 
-// The errors postgres.js raises once it has closed the connection (`CONNECTION_CLOSED`, `CONNECTION_ENDED`, `CONNECTION_DESTROYED`).
+// The errors after which postgres.js has closed the connection: its own (`CONNECTION_CLOSED`, ...) and the socket's (`ECONNRESET`, `EPIPE`, ...).
 function isClosedBy(error: unknown): boolean {
-  const { code } = (error ?? {}) as { code?: unknown };
-  return typeof code === 'string' && code.startsWith('CONNECTION_');
+  const { code, syscall } = (error ?? {}) as { code?: unknown; syscall?: unknown };
+  return typeof code === 'string' && (code.startsWith('CONNECTION_') || typeof syscall === 'string');
 }
 
 // A cancel request may never report (postgres.js loses its promise on TLS): the connection goes back anyway after this.

@@ -75,7 +75,7 @@ export interface RevokeAllSessionsOptions extends ActorOptions {
 
 /** Options of {@link SessionManager.revokeOthers}. */
 export interface RevokeOthersSessionsOptions extends ActorOptions {
-  /** A tenant admin's action: only this tenant's other sessions of the user end (a support session kept is held to its own tenant anyway). */
+  /** A tenant admin's action: only this tenant's other sessions of the user end (without it, a support session kept is held to its own tenant). */
   readonly tenantId?: string | undefined;
   /** @default the `everywhereKinds` option */
   readonly kinds?: readonly string[] | 'all';

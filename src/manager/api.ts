@@ -93,8 +93,8 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
   revokeAll(userId: string, options?: RevokeAllSessionsOptions): Promise<RevokeAllResult>;
   /**
    * Logs out every device of the user but the session `keepSessionId` (an id of none of the user's sessions keeps none);
-   * with `tenantId` (a tenant admin's action) only that tenant's, each revoked on its own. A support session kept acts in its own
-   * tenant only, whatever `tenantId` says, and in its impersonator's name unless `by` is given.
+   * with `tenantId` (a tenant admin's action) only that tenant's, each revoked on its own. Without `tenantId`, a support session kept acts
+   * in its own tenant only; it acts in its impersonator's name unless `by` is given.
    * @param options - The kinds to sign out (default: the `everywhereKinds` option), tenant, reason and actor.
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user or session id, or bad
    * kinds (as {@link SessionManager.revokeAll}); `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.

@@ -216,9 +216,9 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     checkId('keepSessionId', keepSessionId);
     checkActor(options);
     const kinds = kindsOf(options.kinds, config);
-    // The session kept is the one that acts: a support session's "sign out others" is its impersonator's, in its one tenant.
+    // The session kept is the one that acts: a support session's "sign out others" is its impersonator's, in its one tenant unless the caller names one.
     const kept = (await storedSessionOf(context, userId, keepSessionId))?.session;
-    const scope = { keepSessionId, kinds, everyKind: options.kinds === 'all', tenantId: supportTenant(kept) ?? options.tenantId };
+    const scope = { keepSessionId, kinds, everyKind: options.kinds === 'all', tenantId: options.tenantId ?? supportTenant(kept) };
     return { revokedIds: await endOthers(userId, scope, clock(), options.reason ?? 'sign_out_others', actorOf(options.by, kept)) };
   };
 

@@ -24,11 +24,12 @@ describe('revokeOthers: the scope of "sign out my other devices"', () => {
     const { revokedIds } = await sessions.revokeOthers('ada', support.session.id);
     expect(revokedIds).toEqual([acme.session.id]);
     expect((await sessions.validate(globex.token)).ok).toBe(true);
-    // Even when the caller names another tenant.
-    expect((await sessions.revokeOthers('ada', support.session.id, { tenantId: 'globex' })).revokedIds).toEqual([]);
-    expect((await sessions.validate(globex.token)).ok).toBe(true);
+    // A tenant admin's call naming a tenant reaches that tenant only, whichever session it keeps.
+    const other = await sessions.create({ userId: 'ada', tenantId: 'acme', userAgent: UA.firefoxWindows });
+    expect((await sessions.revokeOthers('ada', support.session.id, { tenantId: 'globex', by: 'globex-admin' })).revokedIds).toEqual([globex.session.id]);
+    expect((await sessions.validate(other.token)).ok).toBe(true);
     // The user's own session still reaches every organization, and ends the support session too.
-    const own = await sessions.create({ userId: 'ada', tenantId: 'acme', userAgent: UA.edgeWindows });
-    expect(new Set((await sessions.revokeOthers('ada', own.session.id)).revokedIds)).toEqual(new Set([globex.session.id, support.session.id]));
+    const own = await sessions.create({ userId: 'ada', tenantId: 'globex', userAgent: UA.edgeWindows });
+    expect(new Set((await sessions.revokeOthers('ada', own.session.id)).revokedIds)).toEqual(new Set([other.session.id, support.session.id]));
   });
 });

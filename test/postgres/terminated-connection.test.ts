@@ -1,4 +1,7 @@
+import net from 'node:net';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresPool } from '../../adapters/postgres/connection.js';
 import { postgresStore } from '../../adapters/postgres/index.js';
 import { createSessionManager } from '../../src/index.js';
 import { dropSchemas, freshSchema, postgresUp, testPool, testPostgresJs } from '../support/postgres-database.js';
@@ -61,4 +64,69 @@ describe.skipIf(!up)('postgres store: a connection the server ended during a cal
     await sessions.close();
     expect(answers).toEqual(Array.from({ length: 5 }, () => 'listed 1'));
   }, 60_000);
+});
+
+describe('postgres store: a connection the server ended, as pg reports it', () => {
+  // The severity pg reads is the one PostgreSQL translates under lc_messages: the SQLSTATE says it as well.
+  it.each([['en', 'FATAL'], ['ru', 'ВАЖНО'], ['zh_CN', '致命错误']])('%s: FATAL 57P01 retires the connection; a unique violation does not', (_locale, severity) => {
+    const dialect = postgresPool(new pg.Pool(), true);
+    const ended = Object.assign(new pg.DatabaseError('terminating connection due to administrator command', 0, 'error'), { code: '57P01', severity });
+    const unique = Object.assign(new pg.DatabaseError('duplicate key value violates unique constraint', 0, 'error'), { code: '23505', severity: 'ERROR' });
+    expect([dialect.breaks(ended), dialect.breaks(unique)]).toEqual([true, false]);
+  });
+});
+
+describe.skipIf(!up)('postgres store on postgres.js: a connection the network reset during a call', () => {
+  // A proxy in front of the server, so the test can reset the store's socket (ECONNRESET, not a close postgres.js names).
+  const sockets = new Set<net.Socket>();
+  const proxy = net.createServer((client) => {
+    const server = net.connect(5432, '127.0.0.1');
+    sockets.add(client);
+    client.on('close', () => (sockets.delete(client), server.destroy()));
+    server.on('close', () => client.destroy());
+    client.on('error', () => undefined);
+    server.on('error', () => undefined);
+    client.pipe(server).pipe(client);
+  });
+  const admin = testPool({ max: 2 });
+  const schema = freshSchema('reset');
+  let sql: ReturnType<typeof testPostgresJs> | undefined;
+  afterAll(async () => {
+    await dropSchemas(admin, [schema]);
+    await sql?.end({ timeout: 1 });
+    await admin.end();
+    proxy.close();
+  });
+
+  it('the calls after the reset one are answered', async () => {
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    sql = testPostgresJs(`postgres://postgres@127.0.0.1:${(proxy.address() as net.AddressInfo).port}/test`, { max: 1, onnotice: () => undefined });
+    const store = postgresStore({ pool: sql, schema, listen: false, statementTimeout: 3_000 });
+    await store.migrate();
+    const sessions = createSessionManager({ store, storeTimeout: 3_000 });
+    const { session } = await sessions.create({ userId: 'ada' });
+    const holder = await admin.connect();
+    let first: string;
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM "${schema}".sessions_owners WHERE scope = 'u' AND owner = 'ada' FOR UPDATE`);
+      const call = sessions.revokeOthers('ada', session.id).then(() => 'answered', (error: { code?: string }) => String(error.code));
+      let waiting = false;
+      for (let look = 0; look < 500 && !waiting; look++) {
+        const { rows } = await admin.query("SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1", [`%${schema}%apply%`]);
+        waiting = rows.length > 0;
+      }
+      expect(waiting).toBe(true);
+      for (const socket of sockets) socket.resetAndDestroy();
+      first = await call;
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+    expect(first).toBe('STORE_UNAVAILABLE');
+    const next: string[] = [];
+    for (let round = 0; round < 3; round++) next.push(await sessions.list('ada').then((views) => `listed ${views.length}`, (error: { code?: string }) => String(error.code)));
+    await sessions.close();
+    expect(next).toEqual(['listed 1', 'listed 1', 'listed 1']);
+  }, 30_000);
 });
