@@ -7,6 +7,7 @@ import type { RevocationNotice } from '../store.js';
 import type { ResolvedLiveEventsOptions } from './options.js';
 import { report } from './report.js';
 import type { RequestState } from './request-state.js';
+import { requestPath } from './request.js';
 import { jsonResponse, NO_STORE, type HttpResponse, type StreamSink } from './response.js';
 
 // Live sign-out, a Server-Sent Events stream per page: a notice makes it read its session again; the store's answer, or
@@ -94,8 +95,11 @@ class LiveStream {
 
 const streamPaths = new WeakMap<SessionManager, Set<string>>();
 
-/** Whether `path` serves the live sign-out streams of `manager`'s sessions: only a request there watches its session without using it. */
-export const isStreamPath = (manager: SessionManager, path: string): boolean => streamPaths.get(manager)?.has(path) === true;
+/** Whether a request to `url` is for the live sign-out streams of `manager`'s sessions: only a request there watches its session without using it. */
+export function isStreamRequest(manager: SessionManager, url: string): boolean {
+  const paths = streamPaths.get(manager);
+  return paths !== undefined && paths.has(requestPath(url));
+}
 
 /** The streams of one `createSessionRoutes`, their shared timers and subscription. */
 export class LiveEventsHub {

@@ -4,8 +4,8 @@ import { sessionCookieFor } from './cookies.js';
 import { readCredential } from './credentials.js';
 import { resolveHttpOptions, type SessionHttpOptions } from './options.js';
 import { isHttps } from './proxy.js';
-import { requestPath, type HttpRequest } from './request.js';
-import { isStreamPath } from './live-events.js';
+import type { HttpRequest } from './request.js';
+import { isStreamRequest } from './live-events.js';
 import { report } from './report.js';
 import { BoundSessions, SIGNED_OUT, writeSessionCookie, type RequestSessions } from './request-sessions.js';
 import type { Authentication } from './request-state.js';
@@ -96,7 +96,7 @@ export function createSessionHttpLayer(manager: SessionManager, options: Session
           } else {
             // A page's live sign-out stream (and its watcher's probes) is no use of the session: it never holds off the idle timeout. Nor does
             // an upgrade (a WebSocket) touch, and so rotate: its `101` cannot carry the new cookie, and the retired one would later read as reuse.
-            const watching = (request.method === 'GET' && isStreamPath(manager, requestPath(request.url))) || request.header('upgrade') !== undefined;
+            const watching = (request.method === 'GET' && isStreamRequest(manager, request.url)) || request.header('upgrade') !== undefined;
             const validated = await manager.validate(credential.value, credential.from === 'bearer' ? BEARER : watching ? WATCHING : undefined);
             auth = validated.ok ? { status: 'authenticated', session: validated.session, claims: null, rotatedToken: validated.rotatedToken } : { status: 'anonymous', reason: validated.reason };
           }
