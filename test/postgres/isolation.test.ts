@@ -19,15 +19,22 @@ describe.skipIf(!up)('postgres store under a stricter default isolation', () => 
     await Promise.all(pools.map((pool) => pool.end()));
   });
 
+  // A pool whose connections default to `isolation`, and a migrated schema of its own on it.
+  const isolated = async (isolation: string, max: number, label: string) => {
+    const pool = testPool({ max, options: `-c default_transaction_isolation=${isolation.replace(' ', '\\ ')}` });
+    pools.push(pool);
+    const schema = freshSchema(label);
+    schemas.push(schema);
+    const store = postgresStore({ pool, schema, listen: false });
+    await store.migrate();
+    return { pool, schema, store };
+  };
+
   for (const isolation of ['repeatable read', 'serializable']) {
     it(`${isolation}: 8 instances signing one user in at once all succeed, within the cap of 3`, async () => {
-      const pool = testPool({ max: 8, options: `-c default_transaction_isolation=${isolation.replace(' ', '\\ ')}` });
-      pools.push(pool);
+      const { pool, schema, store } = await isolated(isolation, 8, 'iso');
       expect((await pool.query('SHOW default_transaction_isolation')).rows[0]).toEqual({ default_transaction_isolation: isolation });
-      const schema = freshSchema('iso');
-      schemas.push(schema);
-      const stores = Array.from({ length: 8 }, () => postgresStore({ pool, schema, listen: false }));
-      await stores[0]!.migrate();
+      const stores = [store, ...Array.from({ length: 7 }, () => postgresStore({ pool, schema, listen: false }))];
       const managers = stores.map((store) => createSessionManager({ store, maxSessions: 3 }));
       const signIns = await Promise.allSettled(managers.map((manager) => manager.create({ userId: 'ada' })));
       expect(signIns.map((outcome) => outcome.status)).toEqual(Array.from({ length: 8 }, () => 'fulfilled'));
@@ -39,12 +46,7 @@ describe.skipIf(!up)('postgres store under a stricter default isolation', () => 
 
     // A touch and a read are no batch: two requests of one browser that both find the touch due race on one row, and the loser fails to serialize.
     it(`${isolation}: 8 requests at once of one session, its touch due, are all answered (20 rounds)`, async () => {
-      const pool = testPool({ max: 16, options: `-c default_transaction_isolation=${isolation.replace(' ', '\\ ')}` });
-      pools.push(pool);
-      const schema = freshSchema('isotouch');
-      schemas.push(schema);
-      const store = postgresStore({ pool, schema, listen: false });
-      await store.migrate();
+      const { store } = await isolated(isolation, 16, 'isotouch');
       const clock = new TestClock();
       const sessions = createSessionManager({ store, clock: clock.read });
       const { token } = await sessions.create({ userId: 'ada' });
@@ -60,12 +62,7 @@ describe.skipIf(!up)('postgres store under a stricter default isolation', () => 
   }
 
   it('serializable: 16 users asking for a "This wasn\'t me" link at once all get one (a fresh id is never taken for one that exists)', async () => {
-    const pool = testPool({ max: 16, options: '-c default_transaction_isolation=serializable' });
-    pools.push(pool);
-    const schema = freshSchema('isolink');
-    schemas.push(schema);
-    const store = postgresStore({ pool, schema, listen: false });
-    await store.migrate();
+    const { store } = await isolated('serializable', 16, 'isolink');
     const sessions = createSessionManager({ store });
     try {
       const signedIn = await Promise.all(Array.from({ length: 16 }, (_, i) => sessions.create({ userId: `u${i}` })));
@@ -79,12 +76,7 @@ describe.skipIf(!up)('postgres store under a stricter default isolation', () => 
   });
 
   it('serializable: of 16 different SETs delivered at once none is taken for a replay; each ends its session, or rejects and its next delivery does', async () => {
-    const pool = testPool({ max: 16, options: '-c default_transaction_isolation=serializable' });
-    pools.push(pool);
-    const schema = freshSchema('isoset');
-    schemas.push(schema);
-    const store = postgresStore({ pool, schema, listen: false });
-    await store.migrate();
+    const { store } = await isolated('serializable', 16, 'isoset');
     const tx = await startTransmitter();
     const sessions = createSessionManager({ store });
     try {
