@@ -66,6 +66,64 @@ describe.skipIf(!up)('postgres store: a connection the server ended during a cal
   }, 60_000);
 });
 
+describe.skipIf(!up)('postgres store: connections the server ended during calls, on a pool of three', () => {
+  const admin = testPool({ max: 2 });
+  const schema = freshSchema('terminated_three');
+  const pools = { pg: testPool({ max: 3 }), 'postgres.js': testPostgresJs(undefined, { max: 3, onnotice: () => undefined }) };
+  beforeAll(async () => {
+    await postgresStore({ pool: admin, schema, listen: false }).migrate();
+  });
+  afterAll(async () => {
+    await dropSchemas(admin, [schema]);
+    await pools.pg.end();
+    await pools['postgres.js'].end({ timeout: 1 });
+    await admin.end();
+  });
+
+  // A failover ends every call in flight; a killer may end one while the pool's other connections stay open.
+  it.each([
+    ['pg', 1],
+    ['pg', 3],
+    ['postgres.js', 1],
+    ['postgres.js', 3],
+  ] as const)('%s, %i of three calls ended: the next ten rounds of three calls at once are all answered', async (driver, ended) => {
+    const store = postgresStore({ pool: pools[driver], schema, listen: false, statementTimeout: 10_000 });
+    const sessions = createSessionManager({ store, storeTimeout: 10_000 });
+    const users = ['ada', 'bob', 'cy'].map((name) => `${name}-${driver}-${ended}`);
+    const kept = await Promise.all(users.map(async (userId) => (await sessions.create({ userId })).session.id));
+    const holder = await admin.connect();
+    let first: string[];
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM "${schema}".sessions_owners WHERE scope = 'u' AND owner = ANY($1) FOR UPDATE`, [users]);
+      const calls = users.slice(0, ended).map((userId, index) =>
+        sessions.revokeOthers(userId, kept[index]!).then(
+          () => 'answered',
+          (error: { code?: string }) => String(error.code),
+        ),
+      );
+      let pids: number[] = [];
+      for (let look = 0; look < 500 && pids.length < ended; look++) {
+        const { rows } = await admin.query("SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1", [`%${schema}%apply%`]);
+        pids = rows.map((row: { pid: number }) => row.pid);
+      }
+      expect(pids).toHaveLength(ended);
+      for (const pid of pids) await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+      first = await Promise.all(calls);
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+    expect(first).toEqual(Array.from({ length: ended }, () => 'STORE_UNAVAILABLE'));
+    const rounds: string[][] = [];
+    for (let round = 0; round < 10; round++) {
+      rounds.push(await Promise.all(users.map((userId) => sessions.list(userId).then((views) => `listed ${views.length}`, (error: Error) => error.message))));
+    }
+    await sessions.close();
+    expect(rounds).toEqual(Array.from({ length: 10 }, () => ['listed 1', 'listed 1', 'listed 1']));
+  }, 60_000);
+});
+
 describe('postgres store: a connection the server ended, as pg reports it', () => {
   // The severity pg reads is the one PostgreSQL translates under lc_messages: the SQLSTATE says it as well.
   it.each([['en', 'FATAL'], ['ru', 'ВАЖНО'], ['zh_CN', '致命错误']])('%s: FATAL 57P01 retires the connection; a unique violation does not', (_locale, severity) => {
