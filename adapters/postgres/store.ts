@@ -63,7 +63,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     // One statement, so one transaction: its notice is delivered when it commits, never when it rolls back.
     applyAll: (check, steps, notice) => {
       const started = performance.now();
-      return use('apply', false, (c) =>
+      return run('apply', (c) =>
         serialized(async () => routineApplied((await c.run(call, applyValues(check, steps, notice, names.channel, routineWait(statementTimeout, started)))).rows[0]?.['applied'], 'PostgreSQL')),
       );
     },

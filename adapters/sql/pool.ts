@@ -46,10 +46,10 @@ export interface PoolDialect<C> {
   toSessionError(error: unknown, operation: string, unavailable: boolean): SessionError;
 }
 
-/** A store's runner on a pool: `run` and the store's `use`, both refused (`CLOSED`) after `close`. */
+/** A store's runner on a pool: `run` and the store's `use` (whose work outside a transaction must be idempotent), both refused (`CLOSED`) after `close`. */
 export function poolRunner<C>(d: PoolDialect<C>, defaultTimeoutMs: number): { run: Run; use: SqlDriver['use']; close(): void } {
   let closed = false;
-  const attempt: Run = (operation, work, timeoutMs = defaultTimeoutMs) =>
+  const attempt = <T>(operation: string, work: (connection: PooledConnection) => Promise<T>, timeoutMs: number | null = defaultTimeoutMs, idempotent = false): Promise<T> =>
     new Promise((resolve, reject) => {
       let client: C | undefined;
       let settled = false;
@@ -120,30 +120,42 @@ export function poolRunner<C>(d: PoolDialect<C>, defaultTimeoutMs: number): { ru
           attempt(body).catch((error: unknown) => (d.retry?.(error) === true && !broken ? attempt(body) : Promise.reject(error)));
       const connection: PooledConnection = { run: send, rollback, transaction: again(once), routine: again(alone) };
 
-      d.connect().then(
-        async (checkedOut) => {
-          // The deadline passed while waiting for the pool: give the healthy client back unused.
-          if (settled) return d.release(checkedOut, false);
-          client = checkedOut;
-          try {
-            await d.prepare?.(checkedOut, connection);
-            const value = await work(connection);
-            settle(broken, () => resolve(value));
-          } catch (error) {
-            const lost = d.lost?.(checkedOut) === true;
-            settle(broken || lost, () => reject(d.toSessionError(error, operation, lost)));
-          }
-        },
-        (error: unknown) => settle(false, () => reject(d.toSessionError(error, operation, true))),
-      );
+      const start = (sendAgain: boolean): void =>
+        void d.connect().then(
+          async (checkedOut) => {
+            // The deadline passed while waiting for the pool: give the healthy client back unused.
+            if (settled) return d.release(checkedOut, false);
+            client = checkedOut;
+            broken = false;
+            try {
+              await d.prepare?.(checkedOut, connection);
+              const value = await work(connection);
+              settle(broken, () => resolve(value));
+            } catch (error) {
+              const lost = d.lost?.(checkedOut) === true;
+              // A pool learns that the server ended an idle connection only by using it: idempotent work goes once more, on another, before the deadline.
+              if (sendAgain && (broken || lost) && !settled) {
+                d.release(checkedOut, true);
+                client = undefined;
+                return start(false);
+              }
+              settle(broken || lost, () => reject(d.toSessionError(error, operation, lost)));
+            }
+          },
+          (error: unknown) => settle(false, () => reject(d.toSessionError(error, operation, true))),
+        );
+      start(idempotent);
     });
-  const run: Run = async (operation, work, timeoutMs) => {
-    if (closed) throw new SessionError('CLOSED', `The ${d.database} session store was closed.`);
-    return attempt(operation, work, timeoutMs);
-  };
+  const guarded =
+    (idempotent: boolean): Run =>
+    async (operation, work, timeoutMs) => {
+      if (closed) throw new SessionError('CLOSED', `The ${d.database} session store was closed.`);
+      return attempt(operation, work, timeoutMs, idempotent);
+    };
+  const [run, runIdempotent] = [guarded(false), guarded(true)];
   return {
     run,
-    use: (operation, transaction, work) => run(operation, (c) => (transaction ? c.transaction(() => work(c)) : work(c))),
+    use: (operation, transaction, work) => (transaction ? run(operation, (c) => c.transaction(() => work(c))) : runIdempotent(operation, work)),
     close: () => void (closed = true),
   };
 }

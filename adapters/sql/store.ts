@@ -24,7 +24,7 @@ export interface SqlCheck {
 
 /** The driver glue each SQL store writes: connections, transactions, errors, notices. */
 export interface SqlDriver {
-  /** Runs `work` on one connection, in one transaction when `transaction` (a rejection rolls back); rejects as the contract says. */
+  /** Runs `work` on one connection, in one transaction when `transaction` (a rejection rolls back); work outside one is idempotent (a read, a touch) and may be sent again; rejects as the contract says. */
   use<T>(operation: string, transaction: boolean, work: (connection: SqlConnection) => Promise<T>): Promise<T>;
   /** Applies a whole batch in one call (PostgreSQL's apply function): the check, the steps in order, the notice on commit. Without it a batch is a transaction of statements. */
   applyAll?(check: SqlCheck, steps: readonly SqlStep[], notice: RevocationNotice | undefined): Promise<boolean>;

@@ -115,3 +115,36 @@ describe.skipIf(!up)("mysql store: the app's connections", () => {
     }
   });
 });
+
+describe.skipIf(!up)("mysql store: the server ended the pool's idle connections", () => {
+  const prefix = freshPrefix('idle_ended');
+  const admin = testMysqlPool({ connectionLimit: 1 });
+  afterAll(async () => {
+    await dropPrefixes(admin, [prefix]);
+    await admin.end();
+  });
+
+  // `wait_timeout`, a failover or a proxy ends connections the pool holds idle; the pool learns it only by using them.
+  it('every call right after is answered, on another connection', async () => {
+    const pool = testMysqlPool({ connectionLimit: 6 });
+    const store = mysqlStore({ pool, prefix });
+    await store.migrate();
+    const sessions = createSessionManager({ store });
+    const answers: string[] = [];
+    try {
+      await sessions.create({ userId: 'ada' });
+      for (let round = 0; round < 3; round++) {
+        const opened = await Promise.all(Array.from({ length: 6 }, () => pool.query<RowDataPacket[]>('SELECT CONNECTION_ID() AS id, SLEEP(0.05)')));
+        const ids = new Set(opened.map(([rows]) => Number(rows[0]!['id'])));
+        expect(ids.size).toBe(6);
+        for (const id of ids) await admin.query(`KILL CONNECTION ${id}`);
+        const listed = Array.from({ length: 30 }, () => sessions.list('ada').then((views) => `listed ${views.length}`, (error: { code?: string }) => String(error.code)));
+        answers.push(...(await Promise.all(listed)));
+      }
+    } finally {
+      await sessions.close();
+      await pool.end();
+    }
+    expect(answers).toEqual(Array.from({ length: 90 }, () => 'listed 1'));
+  }, 60_000);
+});

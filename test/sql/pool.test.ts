@@ -98,4 +98,44 @@ describe('SQL pool runner', () => {
       expect(sent).toEqual(rollbackFails ? once : [...once, ...once]);
     }
   });
+
+  // A driver whose first `lost` connections fail every statement as a connection the server ended (a pool holds it idle, unaware).
+  const endedFirst = (lost: number) => {
+    const connections: { id: number; sent: string[]; released?: 'destroyed' | 'kept' }[] = [];
+    const dialect: PoolDialect<(typeof connections)[number]> = {
+      database: 'Test',
+      connect: async () => connections[connections.push({ id: connections.length, sent: [] }) - 1]!,
+      query: async (c, statement: PoolStatement) => {
+        c.sent.push(statement.text);
+        if (c.id < lost) throw new Error('terminating connection due to administrator command');
+        return { rows: [{ id: c.id }], count: 1 };
+      },
+      release: (c, destroy) => void (c.released = destroy ? 'destroyed' : 'kept'),
+      breaks: () => true,
+      begin: () => ['BEGIN'],
+      toSessionError: (_error, _operation, unavailable) => new SessionError(unavailable ? 'STORE_UNAVAILABLE' : 'STORE_ERROR', 'ended'),
+    };
+    return { connections, ...poolRunner(dialect, 1_000) };
+  };
+
+  it('sends work outside a transaction (a read, a touch) once more, on another connection, when the first was one the server had ended', async () => {
+    const { connections, use } = endedFirst(1);
+    expect((await use('readUser', false, (connection) => connection.run({ name: 'read', text: 'SELECT' }, []))).rows).toEqual([{ id: 1 }]);
+    expect(connections.map(({ sent, released }) => [sent, released])).toEqual([
+      [['SELECT'], 'destroyed'],
+      [['SELECT'], 'kept'],
+    ]);
+  });
+
+  it('sends it once more only, and never a transaction or a batch run as one call', async () => {
+    const twice = endedFirst(2);
+    await expect(twice.use('readUser', false, (connection) => connection.run({ name: 'read', text: 'SELECT' }, []))).rejects.toMatchObject({ code: 'STORE_ERROR' });
+    expect(twice.connections.map(({ sent }) => sent)).toEqual([['SELECT'], ['SELECT']]);
+    const transaction = endedFirst(1);
+    await expect(transaction.use('prune', true, (connection) => connection.run({ name: 'delete', text: 'DELETE' }, []))).rejects.toMatchObject({ code: 'STORE_ERROR' });
+    expect(transaction.connections.map(({ sent }) => sent)).toEqual([['BEGIN']]);
+    const batch = endedFirst(1);
+    await expect(batch.run('apply', (connection) => connection.run({ name: 'apply', text: 'CALL' }, []))).rejects.toMatchObject({ code: 'STORE_ERROR' });
+    expect(batch.connections.map(({ sent }) => sent)).toEqual([['CALL']]);
+  });
 });
