@@ -1,13 +1,10 @@
-import { appCookieNames, BROWSERS, NAVIGATION, sessionSetCookies, type Device, type Reply } from './client.js';
+import { appCookieNames, BROWSERS, NAVIGATION, sessionSetCookies, type Device } from './client.js';
 import type { FrameworkSuiteContext } from './context.js';
 
 /** The suite manager's rotation of `remember` sessions (ms); the sign-in route's `browser` sessions never rotate. */
 export const SUITE_ROTATION = { rotateAfter: 60 * 60 * 1000, rotationGrace: 60_000 } as const;
 
 const HTTPS = { 'x-forwarded-proto': 'https' };
-
-/** The `Set-Cookie` headers of a reply as sent, but the app's own. */
-const setCookies = (reply: Reply): string[] => sessionSetCookies(reply.headers);
 
 /** Rotation through the wrapper: the sign-in cookie's name and attributes, the grace, and reuse after it. */
 export function describeRotation({ describe, it, expect, scenario, expectReply }: FrameworkSuiteContext): void {
@@ -24,7 +21,7 @@ export function describeRotation({ describe, it, expect, scenario, expectReply }
         const name = https ? '__Host-session' : 'session';
         const [signInCookie] = (await scenario().device(BROWSERS.firefoxWindows, name).signIn('bob', headers)).cookies;
         const { device, old } = await remembered(name);
-        expect(setCookies(await device.request('/api/me', { headers }))).toEqual([]);
+        expect(sessionSetCookies((await device.request('/api/me', { headers })).headers)).toEqual([]);
         scenario().advance(SUITE_ROTATION.rotateAfter);
         const reply = await device.request('/api/me', { headers });
         expectReply(reply, 200, { headers: { 'cache-control': 'no-store' }, cookies: 1 });
@@ -40,7 +37,7 @@ export function describeRotation({ describe, it, expect, scenario, expectReply }
         expect(Number(maxAge)).toBe(Number(signInMaxAge) - SUITE_ROTATION.rotateAfter / 1000);
         device.holdToken(cookie!.value);
         const next = await device.request('/api/me', { headers });
-        expect([next.status, setCookies(next)]).toEqual([200, []]);
+        expect([next.status, sessionSetCookies(next.headers)]).toEqual([200, []]);
       });
     }
 
@@ -84,8 +81,8 @@ export function describeRotation({ describe, it, expect, scenario, expectReply }
       scenario().advance(SUITE_ROTATION.rotationGrace - 1);
       const late = await tab.request('/api/me', { headers: { cookie: `session=${old}` } });
       expect([first.status, late.status]).toEqual([200, 200]);
-      expect(setCookies(first)).toHaveLength(1);
-      expect(setCookies(late)).toEqual(setCookies(first));
+      expect(sessionSetCookies(first.headers)).toHaveLength(1);
+      expect(sessionSetCookies(late.headers)).toEqual(sessionSetCookies(first.headers));
     });
 
     it('the previous cookie after the grace gets 401 "session_reused", cleared, and the new one is refused as reused too', async () => {
