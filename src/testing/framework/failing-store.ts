@@ -5,10 +5,7 @@ import type { SessionStore } from '../../store.js';
 export interface SwitchableStore extends SessionStore {
   /** While true, every call rejects with `SessionError` `STORE_UNAVAILABLE`. */
   failing: boolean;
-  /**
-   * While true, only batches that insert a session reject (`STORE_UNAVAILABLE`) and the rest
-   * works: a partial outage, as a lock timeout on the sign-in's write alone gives.
-   */
+  /** While true, only batches that insert a session reject (`STORE_UNAVAILABLE`): a partial outage, as a lock timeout on a sign-in's write. */
   failingCreate: boolean;
   /** While true, every call never settles: a store that hangs. */
   hanging: boolean;
