@@ -14,14 +14,8 @@ async function waitFor(done: () => boolean, within: number): Promise<boolean> {
   return done();
 }
 
-/** What another instance heard, from a subscription known to be active. */
-interface Listening {
-  readonly heard: RevocationNotice[];
-  readonly stop: () => void;
-}
-
-/** Subscribes on `listener`; a subscription may take a moment to carry notices, so a probe user is signed out until one arrives. */
-async function listen(writer: StoreOperations, listener: StoreOperations): Promise<Listening> {
+/** Subscribes on `listener`, answering what it hears; a subscription may take a moment to carry notices, so a probe user is signed out until one arrives. */
+async function listen(writer: StoreOperations, listener: StoreOperations): Promise<{ readonly heard: RevocationNotice[]; readonly stop: () => void }> {
   const heard: RevocationNotice[] = [];
   const stop = listener.subscribe!((notice) => void heard.push(notice));
   const probe = freshUser('probe');
