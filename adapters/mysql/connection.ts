@@ -1,6 +1,6 @@
 import { SessionError } from '../../src/errors.js';
 import type { PoolDialect, Row, SqlValue } from '../sql/index.js';
-import { breaksConnection, isLockConflict, toSessionError } from './errors.js';
+import { breaksConnection, isGone, isLockConflict, toSessionError } from './errors.js';
 import type { MysqlField, MysqlPool, MysqlPoolConnection, MysqlStatement } from './types.js';
 
 // Text arrives as its bytes (every text column is VARBINARY), whatever the pool's options.
@@ -24,6 +24,8 @@ export function mysqlPool(pool: MysqlPool): PoolDialect<MysqlPoolConnection> {
     },
     release: (connection, destroy) => (destroy ? connection.destroy() : connection.release()),
     breaks: breaksConnection,
+    gone: isGone,
+    identity: (connection) => connection.connection ?? connection,
     begin: () => ['SET TRANSACTION ISOLATION LEVEL READ COMMITTED', 'START TRANSACTION'],
     retry: isLockConflict,
     // The connection is KILLed even between statements: its open transaction holds locks.

@@ -14,6 +14,13 @@ const MISSING_OBJECT = new Set([1146, 1054, 1305]);
 export const errnoOf = (error: unknown): number | undefined =>
   typeof error === 'object' && error !== null && 'errno' in error && typeof error.errno === 'number' ? error.errno : undefined;
 
+// The connection was lost: the server shut down or killed it, it went away, or the socket closed (not mysql2's own query timeout).
+const LOST = new Set([1053, 1927, 2006, 2013]);
+const LOST_CODES = new Set([...SOCKET_CODES, 'PROTOCOL_CONNECTION_LOST']);
+
+/** Whether a statement failed because its connection was lost, not by what it ran. */
+export const isGone = (error: unknown): boolean => LOST.has(errnoOf(error) ?? 0) || LOST_CODES.has(codeOf(error) ?? '');
+
 /** Whether a transaction that failed this way was rolled back whole by a lock conflict, and may run again at once. */
 export const isLockConflict = (error: unknown): boolean => errnoOf(error) === 1213 || errnoOf(error) === 1205;
 

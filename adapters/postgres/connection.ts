@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { isSessionError } from '../../src/errors.js';
 import { getOrAdd } from '../../src/get-or-add.js';
 import type { PoolDialect, PoolStatement, Row } from '../sql/index.js';
-import { sqlState, toSessionError } from './errors.js';
+import { isGone, sqlState, toSessionError } from './errors.js';
 import type { PostgresPool, PostgresPoolClient } from './types.js';
 
 // Every column arrives as text: an app's global type parsers must not change what the store reads.
@@ -39,6 +39,8 @@ export function postgresPool(pool: PostgresPool, preparedStatements: boolean): P
       client.release(destroy || undefined);
     },
     lost: (held) => held.lost,
+    gone: isGone,
+    identity: (held) => held.client,
     // A plain SQL error leaves the connection usable; one without SQLSTATE, or one that ends the session (the severity is translated), retires it.
     breaks: (error) => !isSessionError(error) && (/^(08|57P0)/.test(sqlState(error) ?? '08') || ['FATAL', 'PANIC'].includes(String((error as { severity?: unknown }).severity))),
     // One round trip: a simple query may hold several statements; the timeout is a checked integer.

@@ -14,6 +14,9 @@ export function sqlState(error: unknown): string | undefined {
   return code !== undefined && !GONE_CODES.has(code) && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
+/** Whether a statement failed because its connection was lost: the server ended it (`08`, `57P0`), or the socket closed. */
+export const isGone = (error: unknown): boolean => GONE_CODES.has(codeOf(error) ?? '') || /^(08|57P0)/.test(sqlState(error) ?? '');
+
 /** Whether PostgreSQL cannot serve us now (an outage, a lock not available, a read-only standby). */
 export const isUnavailable = (error: unknown): boolean =>
   anyError(error, (e) => {

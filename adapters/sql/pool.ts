@@ -32,6 +32,10 @@ export interface PoolDialect<C> {
   release(client: C, destroy: boolean): void;
   /** Whether a failed statement left the connection unfit for the next operation. */
   breaks(error: unknown): boolean;
+  /** Whether a statement failed because its connection was lost (the server ended it, the socket closed), not by what it ran. */
+  gone(error: unknown): boolean;
+  /** The physical connection behind a client, to tell one that served an earlier call from one opened for this call. */
+  identity(client: C): object;
   /** Whether the client reported its connection lost while checked out. */
   lost?(client: C): boolean;
   /** The statements opening a transaction whose statements stop at `timeoutMs`. */
@@ -49,6 +53,8 @@ export interface PoolDialect<C> {
 /** A store's runner on a pool: `run` and the store's `use` (whose work outside a transaction must be idempotent), both refused (`CLOSED`) after `close`. */
 export function poolRunner<C>(d: PoolDialect<C>, defaultTimeoutMs: number): { run: Run; use: SqlDriver['use']; close(): void } {
   let closed = false;
+  // Connections given back healthy: the server may have ended one since, while the pool held it idle.
+  const served = new WeakSet<object>();
   const attempt = <T>(operation: string, work: (connection: PooledConnection) => Promise<T>, timeoutMs: number | null = defaultTimeoutMs, idempotent = false): Promise<T> =>
     new Promise((resolve, reject) => {
       let client: C | undefined;
@@ -72,6 +78,7 @@ export function poolRunner<C>(d: PoolDialect<C>, defaultTimeoutMs: number): { ru
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        if (client !== undefined && !destroy) served.add(d.identity(client));
         if (client !== undefined) d.release(client, destroy);
         outcome();
       };
@@ -120,7 +127,7 @@ export function poolRunner<C>(d: PoolDialect<C>, defaultTimeoutMs: number): { ru
           attempt(body).catch((error: unknown) => (d.retry?.(error) === true && !broken ? attempt(body) : Promise.reject(error)));
       const connection: PooledConnection = { run: send, rollback, transaction: again(once), routine: again(alone) };
 
-      const start = (sendAgain: boolean): void =>
+      const start = (first: boolean): void =>
         void d.connect().then(
           async (checkedOut) => {
             // The deadline passed while waiting for the pool: give the healthy client back unused.
@@ -133,8 +140,9 @@ export function poolRunner<C>(d: PoolDialect<C>, defaultTimeoutMs: number): { ru
               settle(broken, () => resolve(value));
             } catch (error) {
               const lost = d.lost?.(checkedOut) === true;
-              // A pool learns that the server ended an idle connection only by using it: idempotent work goes once more, on another, before the deadline.
-              if (sendAgain && (broken || lost) && !settled) {
+              // A pool learns that the server ended an idle connection only by using it (and may hold several): idempotent work goes again on
+              // another while the lost one had served before, and once for one opened for it; always within the deadline.
+              if (idempotent && (lost || d.gone(error)) && !settled && (first || served.has(d.identity(checkedOut)))) {
                 d.release(checkedOut, true);
                 client = undefined;
                 return start(false);
@@ -144,7 +152,7 @@ export function poolRunner<C>(d: PoolDialect<C>, defaultTimeoutMs: number): { ru
           },
           (error: unknown) => settle(false, () => reject(d.toSessionError(error, operation, true))),
         );
-      start(idempotent);
+      start(true);
     });
   const guarded =
     (idempotent: boolean): Run =>

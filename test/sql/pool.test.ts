@@ -23,6 +23,8 @@ function slowDriver() {
     },
     release: (c, destroy) => void (c.released = destroy ? 'destroyed' : 'kept'),
     breaks: () => false,
+    gone: () => false,
+    identity: (c) => c,
     begin: () => ['BEGIN'],
     toSessionError: (error) => (error instanceof SessionError ? error : new SessionError('STORE_ERROR', String(error))),
   };
@@ -74,6 +76,8 @@ describe('SQL pool runner', () => {
       },
       release: () => undefined,
       breaks: () => false,
+      gone: () => false,
+      identity: (c) => c,
       begin: () => ['BEGIN'],
       retry: (error) => error === conflict,
       toSessionError: () => new SessionError('STORE_UNAVAILABLE', 'conflict'),
@@ -99,43 +103,79 @@ describe('SQL pool runner', () => {
     }
   });
 
-  // A driver whose first `lost` connections fail every statement as a connection the server ended (a pool holds it idle, unaware).
-  const endedFirst = (lost: number) => {
-    const connections: { id: number; sent: string[]; released?: 'destroyed' | 'kept' }[] = [];
-    const dialect: PoolDialect<(typeof connections)[number]> = {
+  // A pool that hands out its idle connections last in, first out, as pg's does; the server may have ended them meanwhile.
+  const endingPool = () => {
+    type Connection = { id: number; sent: string[]; ended: boolean; released?: 'destroyed' | 'kept' };
+    const connections: Connection[] = [];
+    const idle: Connection[] = [];
+    let endNew = false;
+    const lostError = Object.assign(new Error('terminating connection due to administrator command'), { gone: true });
+    const dialect: PoolDialect<Connection> = {
       database: 'Test',
-      connect: async () => connections[connections.push({ id: connections.length, sent: [] }) - 1]!,
+      connect: async () => idle.pop() ?? connections[connections.push({ id: connections.length, sent: [], ended: endNew }) - 1]!,
       query: async (c, statement: PoolStatement) => {
         c.sent.push(statement.text);
-        if (c.id < lost) throw new Error('terminating connection due to administrator command');
+        if (c.ended) throw lostError;
+        if (statement.text === 'SLOW') throw new Error('Query read timeout');
         return { rows: [{ id: c.id }], count: 1 };
       },
-      release: (c, destroy) => void (c.released = destroy ? 'destroyed' : 'kept'),
+      release: (c, destroy) => {
+        c.released = destroy ? 'destroyed' : 'kept';
+        if (!destroy) idle.push(c);
+      },
       breaks: () => true,
+      gone: (error) => error === lostError,
+      identity: (c) => c,
       begin: () => ['BEGIN'],
-      toSessionError: (_error, _operation, unavailable) => new SessionError(unavailable ? 'STORE_UNAVAILABLE' : 'STORE_ERROR', 'ended'),
+      toSessionError: (_error, _operation, unavailable) => new SessionError(unavailable ? 'STORE_UNAVAILABLE' : 'STORE_ERROR', 'failed'),
     };
-    return { connections, ...poolRunner(dialect, 1_000) };
+    const runner = poolRunner(dialect, 1_000);
+    const read = (text = 'SELECT') => runner.use('readUser', false, (connection) => connection.run({ name: 'read', text }, []));
+    return {
+      connections,
+      read,
+      runner,
+      // `count` connections that served a call, idle in the pool, then ended by the server; with `andNew`, every new one too.
+      async endIdle(count: number, andNew = false) {
+        const held = await Promise.all(Array.from({ length: count }, () => runner.use('readUser', false, async (connection) => connection.run({ name: 'read', text: 'SELECT' }, []))));
+        expect(held).toHaveLength(count);
+        for (const c of connections) c.ended = true;
+        endNew = andNew;
+        for (const c of connections) c.sent.length = 0;
+      },
+    };
   };
 
-  it('sends work outside a transaction (a read, a touch) once more, on another connection, when the first was one the server had ended', async () => {
-    const { connections, use } = endedFirst(1);
-    expect((await use('readUser', false, (connection) => connection.run({ name: 'read', text: 'SELECT' }, []))).rows).toEqual([{ id: 1 }]);
-    expect(connections.map(({ sent, released }) => [sent, released])).toEqual([
+  it('sends a read (or a touch) again while the connection it lost had served before, as many as the pool holds ended, then answers it on a new one', async () => {
+    const pool = endingPool();
+    await pool.endIdle(3);
+    expect((await pool.read()).rows).toEqual([{ id: 3 }]);
+    expect(pool.connections.map(({ sent, released }) => [sent, released])).toEqual([
+      [['SELECT'], 'destroyed'],
+      [['SELECT'], 'destroyed'],
       [['SELECT'], 'destroyed'],
       [['SELECT'], 'kept'],
     ]);
   });
 
-  it('sends it once more only, and never a transaction or a batch run as one call', async () => {
-    const twice = endedFirst(2);
-    await expect(twice.use('readUser', false, (connection) => connection.run({ name: 'read', text: 'SELECT' }, []))).rejects.toMatchObject({ code: 'STORE_ERROR' });
-    expect(twice.connections.map(({ sent }) => sent)).toEqual([['SELECT'], ['SELECT']]);
-    const transaction = endedFirst(1);
-    await expect(transaction.use('prune', true, (connection) => connection.run({ name: 'delete', text: 'DELETE' }, []))).rejects.toMatchObject({ code: 'STORE_ERROR' });
+  it('sends it once more only when that was a connection opened for it, and not at all for a failure that is not a lost connection', async () => {
+    const fresh = endingPool();
+    await fresh.endIdle(0, true);
+    await expect(fresh.read()).rejects.toMatchObject({ code: 'STORE_ERROR' });
+    expect(fresh.connections.map(({ sent }) => sent)).toEqual([['SELECT'], ['SELECT']]);
+    const slow = endingPool();
+    await expect(slow.read('SLOW')).rejects.toMatchObject({ code: 'STORE_ERROR' });
+    expect(slow.connections.map(({ sent, released }) => [sent, released])).toEqual([[['SLOW'], 'destroyed']]);
+  });
+
+  it('never sends a transaction or a batch run as one call again', async () => {
+    const transaction = endingPool();
+    await transaction.endIdle(1);
+    await expect(transaction.runner.use('prune', true, (connection) => connection.run({ name: 'delete', text: 'DELETE' }, []))).rejects.toMatchObject({ code: 'STORE_ERROR' });
     expect(transaction.connections.map(({ sent }) => sent)).toEqual([['BEGIN']]);
-    const batch = endedFirst(1);
-    await expect(batch.run('apply', (connection) => connection.run({ name: 'apply', text: 'CALL' }, []))).rejects.toMatchObject({ code: 'STORE_ERROR' });
+    const batch = endingPool();
+    await batch.endIdle(1);
+    await expect(batch.runner.run('apply', (connection) => connection.run({ name: 'apply', text: 'CALL' }, []))).rejects.toMatchObject({ code: 'STORE_ERROR' });
     expect(batch.connections.map(({ sent }) => sent)).toEqual([['CALL']]);
   });
 });
