@@ -134,9 +134,11 @@ describe.skipIf(!up)('postgres store: a stuck or failing database', () => {
     }
   });
 
-  // A read is sent once more on another connection (the first may have been one the server ended while idle): both are killed here.
+  // A read whose connection was lost goes again on another (the first may have been one the server ended while idle); on a pool of
+  // its own, whose one connection never served the store before, it goes again once: both are killed here.
   it('a connection killed mid-statement (57P01), and again for the read sent once more, is STORE_UNAVAILABLE, not STORE_ERROR', async () => {
-    const patient = postgresStore({ pool, schema, statementTimeout: 10_000, listen: false });
+    const own = testPool({ max: 1 });
+    const patient = postgresStore({ pool: own, schema, statementTimeout: 10_000, listen: false });
     await whileLocked(`LOCK TABLE ${names.table('sessions')} IN ACCESS EXCLUSIVE MODE`, [], async () => {
       const pending = failure(patient.get('AAAAAAAAAAAAAAAAAAAAAA'));
       const killed = new Set<number>();
@@ -154,6 +156,7 @@ describe.skipIf(!up)('postgres store: a stuck or failing database', () => {
       expect(ms).toBeLessThan(5_000);
     });
     expect(await patient.get('AAAAAAAAAAAAAAAAAAAAAA')).toBeNull();
+    await own.end();
   });
 
   it('maps a real statement timeout (pg_sleep past statement_timeout) to an outage', async () => {
