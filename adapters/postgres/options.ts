@@ -8,7 +8,7 @@ export type PostgresClient = PostgresPool | PostgresJsSql;
 /** Options of {@link postgresStore}. */
 export interface PostgresStoreOptions {
   /**
-   * The app's client: `new pg.Pool(...)` or postgres.js `postgres(...)` (without a column or row `transform`); the store never ends it. While
+   * The app's client: `new pg.Pool(...)` or postgres.js `postgres(...)` (without a column or row `transform`, nor `fetch_types: false`); the store never ends it. While
    * anyone subscribes to revocations (and `listen` names no pool), one of its connections stays in `LISTEN`.
    */
   readonly pool: PostgresClient;
@@ -53,10 +53,14 @@ export function resolvePostgresOptions(options: PostgresStoreOptions) {
   }
   optionsObject('postgresStore() options', options, ['pool', 'schema', 'table', 'statementTimeout', 'preparedStatements', 'listen']);
   // Raw rows still get the client's column names and row transform: the store would read none of its columns.
-  type Renames = { readonly transform?: { readonly column?: { readonly from?: unknown }; readonly row?: { readonly from?: unknown } } } | undefined;
-  const transform = isPostgresJs(options.pool) ? (options.pool.options as Renames)?.transform : undefined;
-  if (transform?.column?.from !== undefined || transform?.row?.from !== undefined) {
+  type Settings = { readonly transform?: { readonly column?: { readonly from?: unknown }; readonly row?: { readonly from?: unknown } }; readonly fetch_types?: unknown } | undefined;
+  const settings = isPostgresJs(options.pool) ? (options.pool.options as Settings) : undefined;
+  if (settings?.transform?.column?.from !== undefined || settings?.transform?.row?.from !== undefined) {
     throw invalid('postgresStore needs a postgres.js client without a column or row transform (postgres.camel renames its columns): give it one of its own, made without transform.');
+  }
+  // postgres.js 3.4.9's reserve(), which the store uses, never answers when it opens a connection without fetching types.
+  if (settings?.fetch_types === false) {
+    throw invalid('postgresStore needs a postgres.js client made without fetch_types: false (postgres.js then never hands out a new reserved connection): give it one of its own, or a pg.Pool.');
   }
   return {
     pool: options.pool,

@@ -54,7 +54,7 @@ export interface PostgresJsSql {
   reserve(): Promise<PostgresJsReservedSql>;
   /** LISTENs on a connection of its own; `onlisten` runs each time LISTEN is (re)established. */
   listen(channel: string, onnotify: (payload: string) => void, onlisten?: () => void): Promise<PostgresJsListening>;
-  /** The client's options: the store refuses a client whose `transform` renames columns or rows. */
+  /** The client's options: the store refuses a client whose `transform` renames columns or rows, or made with `fetch_types: false`. */
   readonly options?: unknown;
 }
 

@@ -34,6 +34,12 @@ describe('postgres store on postgres.js: the client', () => {
     expect(() => postgresStore({ pool: sql, listen: false })).not.toThrow();
     await sql.end({ timeout: 0 });
   });
+
+  it('is refused at startup when made with fetch_types: false, on which postgres.js never hands out a new reserved connection', async () => {
+    const sql = testPostgresJs(undefined, { max: 1, fetch_types: false });
+    expect(() => postgresStore({ pool: sql, listen: false })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION', message: expect.stringContaining('fetch_types') }));
+    await sql.end({ timeout: 0 });
+  });
 });
 
 describe('postgres store on postgres.js: PostgreSQL down', () => {
