@@ -128,7 +128,9 @@ function pgListener(pool: PostgresPool, channel: string, timeoutMs: number, hook
 /** postgres.js: its `listen` keeps a connection of its own and listens again after a failure, calling `onlisten`. */
 function postgresJsListener(sql: PostgresJsSql, channel: string, timeoutMs: number, hooks: Hooks): Listener {
   let active: Promise<{ unlisten(): Promise<unknown> }> | undefined;
-  const release = (attempt: NonNullable<typeof active>): Promise<unknown> => attempt.then((handle) => handle.unlisten().catch(() => undefined), () => undefined);
+  // Bounded: closing during a partition must not wait for a LISTEN or an UNLISTEN nothing answers (a late LISTEN is still undone).
+  const release = (attempt: NonNullable<typeof active>): Promise<unknown> =>
+    withDeadline(attempt.then((handle) => handle.unlisten()), timeoutMs, noAnswer(timeoutMs)).catch(() => undefined);
   return {
     start() {
       if (active !== undefined) return;

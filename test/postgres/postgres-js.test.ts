@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStore, type PostgresStore } from '../../adapters/postgres/index.js';
 import { storeOperations } from '../../src/storage/index.js';
@@ -226,6 +227,40 @@ describe.skipIf(!up)('postgres store on postgres.js: timeouts and LISTEN', () =>
       await a.close();
       await b.close();
       await listenSql.end();
+    }
+  }, 20_000);
+});
+
+describe.skipIf(!up)('postgres store on postgres.js: closed while the network is cut', () => {
+  const admin = testPool({ max: 2 });
+  const schema = freshSchema('close_cut');
+  afterAll(async () => {
+    await dropSchemas(admin, [schema]);
+    await admin.end();
+  });
+
+  // An app shutting down during a partition must not wait forever for postgres.js to answer its UNLISTEN.
+  it.each(['pg', 'postgres.js'])('%s: close() settles, though the LISTEN it stops answers nothing', async (driver) => {
+    const publisher = postgresStore({ pool: admin, schema, listen: false });
+    await publisher.migrate();
+    const proxy = await startTcpProxy(await closedPort(), 5432);
+    const url = `postgres://postgres@127.0.0.1:${proxy.port}/test`;
+    const sql = driver === 'pg' ? testPool({ connectionString: url, max: 1 }) : testPostgresJs(url, { max: 1 });
+    const store = postgresStore({ pool: sql, schema, statementTimeout: 500 });
+    try {
+      store.subscribe!(() => undefined);
+      await listening(publisher, store);
+      proxy.cut();
+      let bound: NodeJS.Timeout | undefined;
+      const outcome = await Promise.race([
+        store.close().then(() => 'closed'),
+        new Promise((resolve) => (bound = setTimeout(() => resolve('still waiting after 10 s'), 10_000))),
+      ]);
+      clearTimeout(bound);
+      expect(outcome).toBe('closed');
+    } finally {
+      await proxy.close();
+      await (sql instanceof pg.Pool ? sql.end() : sql.end({ timeout: 0 }));
     }
   }, 20_000);
 });
