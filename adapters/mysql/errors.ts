@@ -3,20 +3,19 @@ import { MISSING_TABLES, storeError } from '../sql/errors.js';
 
 // Refused for now, rolled back, the connection fine: lock wait, deadlock, KILL QUERY, read-only, statement time limits.
 const REFUSED = new Set([1205, 1213, 1317, 1290, 1792, 1969, 3024]);
-// The server or the connection is gone (too many connections, shutdown, killed, cannot connect, lost, ended for inactivity).
-const GONE = new Set([1040, 1053, 1927, 2002, 2003, 2006, 2013, 4031]);
+// The connection was lost: the server shut down, killed or timed it out, it went away, or the socket closed (not mysql2's own query timeout).
+const LOST = new Set([1053, 1927, 2006, 2013, 4031]);
+const LOST_CODES = new Set([...SOCKET_CODES, 'PROTOCOL_CONNECTION_LOST']);
+// The server or the connection is gone: lost, or none to be had (too many connections, cannot connect).
+const GONE = new Set([...LOST, 1040, 2002, 2003]);
 // Node's socket errors and mysql2's own codes for a connection that dropped or never opened.
-const GONE_CODES = new Set([...SOCKET_CODES, 'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT', 'POOL_CLOSED']);
+const GONE_CODES = new Set([...LOST_CODES, 'PROTOCOL_SEQUENCE_TIMEOUT', 'POOL_CLOSED']);
 // A table, column or procedure the statements name is missing: tables older than this store, or none.
 const MISSING_OBJECT = new Set([1146, 1054, 1305]);
 
 /** The server's error number (`errno`) of a mysql2 error, if it carries one. */
 export const errnoOf = (error: unknown): number | undefined =>
   typeof error === 'object' && error !== null && 'errno' in error && typeof error.errno === 'number' ? error.errno : undefined;
-
-// The connection was lost: the server shut down, killed or timed it out, it went away, or the socket closed (not mysql2's own query timeout).
-const LOST = new Set([1053, 1927, 2006, 2013, 4031]);
-const LOST_CODES = new Set([...SOCKET_CODES, 'PROTOCOL_CONNECTION_LOST']);
 
 /** Whether a statement failed because its connection was lost, not by what it ran. */
 export const isGone = (error: unknown): boolean => LOST.has(errnoOf(error) ?? 0) || LOST_CODES.has(codeOf(error) ?? '');

@@ -41,8 +41,8 @@ export function postgresPool(pool: PostgresPool, preparedStatements: boolean): P
     lost: (held) => held.lost,
     gone: isGone,
     identity: (held) => held.client,
-    // A plain SQL error leaves the connection usable; one without SQLSTATE, or one that ends the session (the severity is translated), retires it.
-    breaks: (error) => !isSessionError(error) && (/^(08|57P0)/.test(sqlState(error) ?? '08') || ['FATAL', 'PANIC'].includes(String((error as { severity?: unknown }).severity))),
+    // A plain SQL error leaves the connection usable; one without SQLSTATE, a lost connection, or a FATAL one (the severity is translated) retires it.
+    breaks: (error) => !isSessionError(error) && (sqlState(error) === undefined || isGone(error) || ['FATAL', 'PANIC'].includes(String((error as { severity?: unknown }).severity))),
     // One round trip: a simple query may hold several statements; the timeout is a checked integer.
     begin: (timeoutMs) => [timeoutMs === null ? 'BEGIN' : `BEGIN; SET LOCAL statement_timeout = ${timeoutMs}`],
     // Behind a pooler a client's process id is the pooler's: cancelling it could hit a stranger.
