@@ -6,7 +6,8 @@ import { checkActor, checkId } from '../core/checks.js';
 import { callOptions } from '../option-checks.js';
 import { OPTION_KEYS } from './option-keys.js';
 import type { Lifecycle } from '../core/lifecycle.js';
-import { liveSessionOf, storedSessionOf } from '../core/live-session.js';
+import { judgeLookup, liveSessionOf, storedSessionOf } from '../core/live-session.js';
+import type { SessionRecord } from '../store.js';
 
 /** Sign-out policies and what a password or email change does to the user's sessions. */
 export type Credentials = Pick<SessionManager, 'signOut' | 'passwordChanged' | 'passwordReset' | 'emailChanged'>;
@@ -15,13 +16,24 @@ export type Credentials = Pick<SessionManager, 'signOut' | 'passwordChanged' | '
 export function createCredentials(context: ManagerContext, lifecycle: Lifecycle): Credentials {
   const { config } = context;
 
+  // `acting`: the user's session that made the change, live or idle; `current`: the same while live. An idle session acts through access tokens,
+  // which never touch it: read as no session, a support session's change would reach past its tenant and lose its impersonator.
+  const changingSession = async (userId: string, sessionId: string | undefined): Promise<{ current?: SessionRecord | undefined; acting?: SessionRecord | undefined }> => {
+    const found = await storedSessionOf(context, userId, sessionId);
+    if (found === undefined) return {};
+    const refusal = await judgeLookup(context, found, config.clock());
+    if (refusal === undefined) return { current: found.session, acting: found.session };
+    return refusal === 'idle' ? { acting: found.session } : {};
+  };
+
   const changeCredential = async (userId: string, options: CredentialChangeOptions, reason: 'password_changed' | 'email_changed', keepCurrent: boolean): Promise<CredentialChangeResult> => {
     checkId('userId', userId);
     checkActor(options);
-    // The session that made the change counts only when it is a live session of that user.
-    const current = await liveSessionOf(context, userId, options.currentSessionId, config.clock());
-    const by = actorOf(options.by, current);
-    const tenantId = options.tenantId ?? current?.tenantId;
+    // The session that made the change counts only when it is a session of that user, live or only idle (its access tokens still act):
+    // who acts and in which tenant are its own. Only a live one is kept on a fresh token.
+    const { current, acting } = await changingSession(userId, options.currentSessionId);
+    const by = actorOf(options.by, acting);
+    const tenantId = options.tenantId ?? acting?.tenantId;
     // Not a support session (its fresh token would no longer say who acts). The same device, not a new proof of identity: its authenticatedAt, cookie choice
     // and provider session are kept, signed in again in the batch of the sign-out everywhere itself unless another ended it first: nothing comes between.
     let failure: unknown;
@@ -35,10 +47,10 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
       }
     }
     // Other devices out through the epoch (O(1), reaches access tokens and caches); a support session with a tenant ends that tenant's only.
-    const limit = supportTenant(current);
+    const limit = supportTenant(acting);
     await lifecycle.revokeAll(userId, { reason, by, tenantId: limit ?? tenantId }, limit === undefined ? undefined : 'only');
-    // A current session of a kind the epoch did not cover (an API token) goes on its own: its old token must stop.
-    if (current !== undefined && !config.everywhereKinds.includes(current.kind)) await lifecycle.revoke(current.id, { reason, by });
+    // A current session of a kind the epoch did not cover (an API token) goes on its own: its old token, and an idle one's access tokens, must stop.
+    if (acting !== undefined && !config.everywhereKinds.includes(acting.kind)) await lifecycle.revoke(acting.id, { reason, by });
     if (failure !== undefined) throw failure;
     return {};
   };
