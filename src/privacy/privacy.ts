@@ -47,5 +47,8 @@ export async function eraseUser(context: ManagerContext, lifecycle: Lifecycle, u
   await lifecycle.revokeAll(userId, { kinds: 'all', reason: 'user_erased', by: options.by, tenantId: options.tenantId });
   const { store, calls } = context;
   // Before `eraseUser`: its last step may make erased bytes unreadable (SQLite checkpoints its WAL).
-  return { deletedSessions: await calls.call('eraseUser', (due) => store.eraseUser(userId, context.config.clock(), due)) };
+  const deletedSessions = await calls.call('eraseUser', (due) => store.eraseUser(userId, context.config.clock(), due));
+  // Its batch raised the epochs again: what this instance cached during the erase must not outlive it.
+  context.afterRevocation(userId);
+  return { deletedSessions };
 }
