@@ -67,7 +67,9 @@ function target(c: Context): Written {
     },
     // Hono puts prepared headers only on responses the context built: a handler's own Response gets them here.
     ensureOn(c) {
-      if (cookies.length === 0) return;
+      // A protocol switch (Deno's WebSocket upgrade, `101`) cannot be copied: it goes as it is, as the Fetch wrapper sends it. An upgrade never
+      // rotates, but one still carrying the previous cookie inside the grace is handed the new one, which its 101 cannot carry.
+      if (cookies.length === 0 || c.res.status < 200) return;
       const restored = restoredCookies(cookies, c.res.headers.getSetCookie());
       if (restored === undefined) return;
       for (const [name, value] of headers) c.header(name, value);

@@ -145,6 +145,24 @@ describe('Fetch responses', () => {
     expect(reused).toEqual([]);
   });
 
+  it("a WebSocket upgrade still carrying the previous cookie inside the grace goes as it is, on Hono too (its copy of the 101 threw: a 500)", async () => {
+    let now = 1_800_000_000_000;
+    const sessions = createSessionManager({ clock: () => now, kinds: { remember: { rotateAfter: 600_000, rotationGrace: 60_000 } } });
+    const { token } = await sessions.create({ userId: 'carol', kind: 'remember' });
+    now += 600_000;
+    // Another tab's request rotates the cookie while this page's socket is on its way with the previous one.
+    expect((await sessions.validate(token)).ok).toBe(true);
+    now += 1_000;
+    const upgrade = Object.defineProperty(new Response(null), 'status', { value: 101 });
+    const fetchApp = sessionHandler(sessions)(() => upgrade);
+    const honoApp = new Hono().use(sessionMiddleware(sessions)).get('/ws', () => upgrade);
+    const request = () => new Request('http://app.test/ws', { headers: { cookie: `session=${token}`, upgrade: 'websocket', connection: 'Upgrade' } });
+    for (const app of [fetchApp, (request: Request) => honoApp.request(request)]) {
+      const answer = await app(request());
+      expect([answer.status, answer.headers.getSetCookie()]).toEqual([101, []]);
+    }
+  });
+
   it('a guard used on a request the wrapper did not see is a configuration error, not a pass', () => {
     expect(refusal(() => fetchRequireSession(new Request('http://app.test/'))).code).toBe('INVALID_CONFIGURATION');
   });
