@@ -51,6 +51,15 @@ export function describeRotation({ describe, it, expect, scenario, expectReply }
       expectReply(await device.request('/api/me'), 200, { cookies: 1 });
     });
 
+    it('a navigation another site sent (Sec-Fetch-Site: cross-site) rotates nothing; the next request from the site itself does', async () => {
+      const { device, old } = await remembered();
+      scenario().advance(SUITE_ROTATION.rotateAfter);
+      expectReply(await device.request('/dashboard', { headers: { ...NAVIGATION, 'sec-fetch-site': 'cross-site' } }), 200, { cookies: 0 });
+      const own = await device.request('/api/me', { headers: { 'sec-fetch-site': 'same-origin' } });
+      expectReply(own, 200, { cookies: 1 });
+      expect(own.cookies[0]?.value.split('.')[0]).toBe(old.split('.')[0]);
+    });
+
     it("the new cookie rides on a guard's refusal, and beside a sign-out's clearing cookie, each Set-Cookie its own header", async () => {
       const { device, old } = await remembered();
       scenario().advance(SUITE_ROTATION.rotateAfter);
