@@ -7,6 +7,12 @@ import { checkProviderUrl } from './provider-url.js';
 
 const DISCOVERY_TIMEOUT = 5_000;
 
+/**
+ * The most keys a provider may publish for a token without a `kid` to be tried with each key that fits it: a provider signs with one
+ * of a few. Anyone can send such a token, and each key tried is a signature check (and an import): past it, the token must name its key.
+ */
+export const MAX_KEYS_FOR_KIDLESS = 16;
+
 /** Raised when a token names a `kid` the provider's keys lack; `beforeFetch`: fetched (or being fetched) before it came and not again (jose's 30 s refetch cooldown), so a key published since is not seen yet. */
 export class UnknownKey extends Error {
   constructor(readonly beforeFetch: boolean, options: ErrorOptions) {
@@ -33,12 +39,18 @@ function withUnknownKid(remote: ReturnType<typeof createRemoteJWKSet>): JWTVerif
     } catch (error) {
       const kid = header.kid;
       const held = remote.jwks()?.keys ?? [];
-      if (keysUnreadable(error) && held.length > 0 && (typeof kid !== 'string' || held.some((key) => key.kid === kid))) return createLocalJWKSet(remote.jwks()!)(header, token);
+      if (keysUnreadable(error) && held.length > 0 && (typeof kid !== 'string' || held.some((key) => key.kid === kid))) {
+        return createLocalJWKSet(remote.jwks()!)(header, token).catch((failure: unknown) => Promise.reject(triedOnlyIfFew(failure, held.length)));
+      }
       if (error instanceof errors.JWKSNoMatchingKey && typeof kid === 'string' && !held.some((key) => key.kid === kid)) throw new UnknownKey(beforeFetch, { cause: error });
-      throw error;
+      throw triedOnlyIfFew(error, held.length);
     }
   };
 }
+
+// Several keys fit a token without a kid: jose hands them back to be tried in turn, as long as the provider publishes only a few.
+const triedOnlyIfFew = (error: unknown, published: number): unknown =>
+  error instanceof errors.JWKSMultipleMatchingKeys && published > MAX_KEYS_FOR_KIDLESS ? new errors.JWSSignatureVerificationFailed() : error;
 
 function keySet(url: string, json: unknown): unknown {
   if (!isObject(json) || !Array.isArray(json['keys']) || !json['keys'].every(isObject)) throw new KeysUnavailable(`${url} is not a JSON Web Key Set.`);
