@@ -135,4 +135,6 @@ export interface ValidateOptions {
   readonly bearer?: boolean | undefined;
   /** `false`: the request is no use of the session, and `lastUsedAt` is not written. @default true */
   readonly touch?: boolean | undefined;
+  /** `false`: a due rotation waits for the next request (the answer to this one may never reach the browser); a use all the same. @default true */
+  readonly rotate?: boolean | undefined;
 }

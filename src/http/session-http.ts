@@ -13,11 +13,13 @@ import type { ResponseTarget } from './response.js';
 
 const BEARER = { bearer: true } as const;
 const WATCHING = { touch: false } as const;
+const NOT_ROTATING = { rotate: false } as const;
 
 const MALFORMED: Authentication = { status: 'anonymous', reason: 'malformed' };
 
-// A request another site had the browser send (a link, a form, an image) is no use of the session, so it never rotates: that site can stop
-// it before the answer arrives (`window.stop()`, another navigation), and the browser, kept on the retired cookie, would read as reuse later.
+// A navigation another site sent with the `Lax` cookie is use, but never rotates: that site can stop it before the answer arrives (`window.stop()`,
+// another navigation), and the browser, kept on the retired cookie, would read as reuse later. A `None` cookie rides on every request of an app
+// used from another site, so there it rotates as before (or it never would).
 const fromAnotherSite = (request: HttpRequest): boolean => request.header('sec-fetch-site')?.trim().toLowerCase() === 'cross-site';
 
 /** The HTTP layer bound to one manager and one set of options; see {@link createSessionHttp}. */
@@ -26,8 +28,8 @@ export interface SessionHttp {
    * Reads and checks the request's cookie or Bearer token and returns the request's `sessions` object; cookie changes made later are written on
    * `target`. A store failure does not throw: the object's `status` is `"unavailable"`. A `GET` of the routes' `<prefix>/events` (served the stream
    * whatever it accepts) is validated with `touch: false`: an open Server-Sent Events stream is no use of the session. So is a request
-   * with `Upgrade` (a WebSocket), which therefore never rotates the cookie its `101` could not carry, and one another site had the browser
-   * send (`Sec-Fetch-Site: cross-site`), which that site could stop before the new cookie arrives.
+   * with `Upgrade` (a WebSocket), which therefore never rotates the cookie its `101` could not carry. A navigation another site had the browser
+   * send (`Sec-Fetch-Site: cross-site`) with a `Lax` cookie is use but never rotates (`rotate: false`): that site could stop it before the new cookie arrives.
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when `accessTokens` is on but the manager has no `accessTokens` option.
    */
   attach(request: HttpRequest, target: ResponseTarget): Promise<RequestSessions>;
@@ -87,6 +89,7 @@ export function createSessionHttpLayer(manager: SessionManager, options: Session
   const plainCookie = sessionCookieFor(resolved, false);
   const httpsCookie = sessionCookieFor(resolved, true);
   const { trustProxy, accessTokens, onError } = resolved;
+  const laxCookie = resolved.cookie.sameSite !== 'None';
   return {
     async attach(request, target) {
       const cookie = isHttps(request, trustProxy) ? httpsCookie : plainCookie;
@@ -101,8 +104,9 @@ export function createSessionHttpLayer(manager: SessionManager, options: Session
           } else {
             // A page's live sign-out stream (and its watcher's probes) is no use of the session: it never holds off the idle timeout. Nor does
             // an upgrade (a WebSocket) touch, and so rotate: its `101` cannot carry the new cookie, and the retired one would later read as reuse.
-            const watching = (request.method === 'GET' && isStreamRequest(manager, request.url)) || request.header('upgrade') !== undefined || fromAnotherSite(request);
-            const validated = await manager.validate(credential.value, credential.from === 'bearer' ? BEARER : watching ? WATCHING : undefined);
+            const watching = (request.method === 'GET' && isStreamRequest(manager, request.url)) || request.header('upgrade') !== undefined;
+            const options = credential.from === 'bearer' ? BEARER : watching ? WATCHING : laxCookie && fromAnotherSite(request) ? NOT_ROTATING : undefined;
+            const validated = await manager.validate(credential.value, options);
             auth = validated.ok ? { status: 'authenticated', session: validated.session, claims: null, rotatedToken: validated.rotatedToken } : { status: 'anonymous', reason: validated.reason };
           }
         } catch (error) {

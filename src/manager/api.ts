@@ -52,10 +52,11 @@ export interface SessionManager extends TenantActions, ImpersonationActions, Act
   /**
    * Checks a token: one store read, a write only when the touch interval passed. Never throws for a bad token: it returns a refusal.
    * @param options - `bearer: true` for a token presented as `Authorization: Bearer`: a rotating kind's token is then `not_found`, as only a cookie receives new secrets;
-   * `touch: false` for a request that is no use of the session (a page's live sign-out stream): `lastUsedAt` is not written and a due rotation waits for the next use (a rotation counts as use), so it never holds off the idle timeout.
+   * `touch: false` for a request that is no use of the session (a page's live sign-out stream): `lastUsedAt` is not written and a due rotation waits for the next use (a rotation counts as use), so it never holds off the idle timeout;
+   * `rotate: false` for a use whose answer may never reach the browser (a navigation another site sent, which that site can stop): a due rotation waits for the next request.
    * @returns `{ ok: true, session, rotatedToken? }`, or `{ ok: false, reason }` for a missing, malformed, unknown,
    * expired, idle, revoked or reused token.
-   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for `options` other than `{ bearer?: boolean, touch?: boolean }`; `STORE_UNAVAILABLE`,
+   * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for `options` other than `{ bearer?: boolean, touch?: boolean, rotate?: boolean }`; `STORE_UNAVAILABLE`,
    * `STORE_ERROR`; `CLOSED` for a well-formed token after {@link SessionManager.close}.
    */
   validate(token: unknown, options?: ValidateOptions): Promise<ValidationResult>;

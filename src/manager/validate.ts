@@ -19,6 +19,8 @@ const REFUSED = {
   reused: Object.freeze({ ok: false, reason: 'reused' }),
 } as const satisfies Record<string, ValidationResult>;
 
+const OPTION_KEYS: readonly string[] = ['bearer', 'touch', 'rotate'];
+
 /** Builds `validate(token)`; a store failure or malformed answer throws: an outage is never a verdict. */
 export function createValidate(context: ManagerContext): (token: unknown, options?: ValidateOptions) => Promise<ValidationResult> {
   const { store, config, calls, ensureOpen } = context;
@@ -32,8 +34,8 @@ export function createValidate(context: ManagerContext): (token: unknown, option
     return started;
   };
   return async function validate(token, options) {
-    if (options !== undefined && (!isObject(options) || Object.keys(options).some((key) => key !== 'bearer' && key !== 'touch') || [options.bearer, options.touch].some((flag) => !['undefined', 'boolean'].includes(typeof flag)))) {
-      throw invalidInput('validate() options must be { bearer?: boolean, touch?: boolean }.');
+    if (options !== undefined && (!isObject(options) || Object.keys(options).some((key) => !OPTION_KEYS.includes(key)) || OPTION_KEYS.some((key) => !['undefined', 'boolean'].includes(typeof options[key as keyof ValidateOptions])))) {
+      throw invalidInput('validate() options must be { bearer?: boolean, touch?: boolean, rotate?: boolean }.');
     }
     if (token === undefined || token === null || token === '') return REFUSED.missing;
     // The one place a presented token is split: the HTTP layer only checks its shape.
@@ -59,7 +61,7 @@ export function createValidate(context: ManagerContext): (token: unknown, option
       // Inside the grace: the same successor every other presentation got, computed, not stored.
       rotatedToken = successorToken(record, parsed.secret);
       if (!sameHash(hashSecret(rotatedToken.slice(record.id.length + 1)), record.secretHash)) return REFUSED.not_found;
-    } else if (options?.touch !== false && rotationDue(record, config.kinds.get(record.kind), now)) {
+    } else if (options?.touch !== false && options?.rotate !== false && rotationDue(record, config.kinds.get(record.kind), now)) {
       const rotated = await rotateSecret(context, record, parsed.secret, now);
       if (rotated === undefined) return REFUSED.revoked;
       ({ token: rotatedToken, session: record } = rotated);

@@ -156,10 +156,10 @@ describe('rotation in the manager', () => {
     expect(await sessions.validate(mobile.token, { bearer: true })).toMatchObject({ ok: true, session: { kind: 'mobile' } });
   });
 
-  it.each([[false], ['yes'], [null], [[]], [{ bearer: 'yes' }], [{ bearer: 1 }], [{ rotate: false }], [{ Bearer: true }]])('validate() refuses options %j as INVALID_INPUT', async (options) => {
+  it.each([[false], ['yes'], [null], [[]], [{ bearer: 'yes' }], [{ bearer: 1 }], [{ rotate: 'no' }], [{ touch: 0 }], [{ Bearer: true }]])('validate() refuses options %j as INVALID_INPUT', async (options) => {
     const { sessions } = setup();
     const { token } = await sessions.create({ userId: 'ada' });
-    await expect(sessions.validate(token, options as never)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'validate() options must be { bearer?: boolean, touch?: boolean }.' });
+    await expect(sessions.validate(token, options as never)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'validate() options must be { bearer?: boolean, touch?: boolean, rotate?: boolean }.' });
   });
 
   it('validate(): a wrong secret for a known id is not found and changes nothing, inside the grace and after it', async () => {

@@ -10,19 +10,22 @@ function recorder(): ResponseTarget & { cookies: string[] } {
   return { cookies, setHeader: () => undefined, appendSetCookie: (value) => void cookies.push(value) };
 }
 
-async function setup() {
+const MINUTE = 60_000;
+
+async function setup(options: { sameSite?: 'lax' | 'none'; idleTimeout?: number } = {}) {
   let now = 1_800_000_000_000;
-  const manager = createSessionManager({ clock: () => now, kinds: { remember: ROTATION } });
+  const manager = createSessionManager({ clock: () => now, idleTimeout: options.idleTimeout, kinds: { remember: ROTATION } });
   const events: SessionEvent[] = [];
   manager.on('*', (event) => void events.push(event));
   const { token, session } = await manager.create({ userId: 'alice', kind: 'remember' });
-  const http = createSessionHttp(manager);
+  const http = createSessionHttp(manager, options.sameSite === 'none' ? { sameSite: 'none', secure: true } : {});
   const visit = async (site: string, cookie = token) => {
     const target = recorder();
-    const sessions = await http.attach(fakeRequest({ headers: { cookie: `session=${cookie}`, 'sec-fetch-site': site, 'sec-fetch-mode': 'navigate' } }), target);
+    const name = options.sameSite === 'none' ? '__Host-session' : 'session';
+    const sessions = await http.attach(fakeRequest({ headers: { cookie: `${name}=${cookie}`, 'sec-fetch-site': site, 'sec-fetch-mode': 'navigate' } }), target);
     return { sessions, cookies: target.cookies };
   };
-  return { token, session, events, visit, wait: (ms: number) => void (now += ms) };
+  return { manager, token, session, events, visit, now: () => now, wait: (ms: number) => void (now += ms) };
 }
 
 // Another site's page can send the browser to the app with its Lax cookie (a top-level GET) and stop that navigation before the answer
@@ -33,6 +36,8 @@ describe('a request from another site when the cookie is due for rotation', () =
     wait(ROTATION.rotateAfter);
     const crossSite = await visit('cross-site');
     expect([crossSite.sessions.current?.id, crossSite.cookies]).toEqual([session.id, []]);
+    // A use all the same: "last used" moves.
+    expect(crossSite.sessions.current?.lastUsedAt).toBe(session.createdAt + ROTATION.rotateAfter);
     // The user comes back to the site long after, with the cookie the browser kept: still signed in, and now it rotates.
     wait(10 * ROTATION.rotationGrace);
     const back = await visit('none', token);
@@ -58,5 +63,19 @@ describe('a request from another site when the cookie is due for rotation', () =
     expect((await visit('cross-site', token)).sessions.status).toBe('anonymous');
     const successor = rotated!.slice('session='.length).split(';')[0]!;
     expect((await visit('same-origin', successor)).sessions.status).toBe('anonymous');
+  });
+
+  it('is use: a user who comes back through a link near the idle timeout stays signed in on the next click', async () => {
+    const { visit, wait } = await setup({ idleTimeout: 30 * MINUTE });
+    wait(29 * MINUTE);
+    expect((await visit('cross-site')).sessions.status).toBe('authenticated');
+    wait(2 * MINUTE);
+    expect((await visit('same-origin')).sessions.status).toBe('authenticated');
+  });
+
+  it('rotates as before with a SameSite=None cookie, which rides on every request of an app used from another site', async () => {
+    const { session, visit, wait } = await setup({ sameSite: 'none' });
+    wait(ROTATION.rotateAfter);
+    expect((await visit('cross-site')).cookies).toEqual([expect.stringMatching(new RegExp(`^__Host-session=${session.id}\\.`))]);
   });
 });
