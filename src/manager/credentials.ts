@@ -16,21 +16,20 @@ export type Credentials = Pick<SessionManager, 'signOut' | 'passwordChanged' | '
 export function createCredentials(context: ManagerContext, lifecycle: Lifecycle): Credentials {
   const { config } = context;
 
-  // `acting`: the user's session that made the change, live or idle; `current`: the same while live. An idle session acts through access tokens,
-  // which never touch it: read as no session, a support session's change would reach past its tenant and lose its impersonator.
+  // `acting`: the user's session that made the change, whatever its state now; `current`: the same while live. Who acts and in which tenant
+  // are facts of the row: an idle one still acts through its access tokens, and one ended meanwhile (its admin signed out) made the change.
   const changingSession = async (userId: string, sessionId: string | undefined): Promise<{ current?: SessionRecord | undefined; acting?: SessionRecord | undefined }> => {
     const found = await storedSessionOf(context, userId, sessionId);
     if (found === undefined) return {};
-    const refusal = await judgeLookup(context, found, config.clock());
-    if (refusal === undefined) return { current: found.session, acting: found.session };
-    return refusal === 'idle' ? { acting: found.session } : {};
+    const live = (await judgeLookup(context, found, config.clock())) === undefined;
+    return { current: live ? found.session : undefined, acting: found.session };
   };
 
   const changeCredential = async (userId: string, options: CredentialChangeOptions, reason: 'password_changed' | 'email_changed', keepCurrent: boolean): Promise<CredentialChangeResult> => {
     checkId('userId', userId);
     checkActor(options);
-    // The session that made the change counts only when it is a session of that user, live or only idle (its access tokens still act):
-    // who acts and in which tenant are its own. Only a live one is kept on a fresh token.
+    // The session that made the change counts only when it is a session of that user: who acts and in which tenant are its own. Only a live
+    // one is kept on a fresh token.
     const { current, acting } = await changingSession(userId, options.currentSessionId);
     const by = actorOf(options.by, acting);
     const tenantId = options.tenantId ?? acting?.tenantId;
