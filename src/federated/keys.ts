@@ -10,6 +10,7 @@ const DISCOVERY_TIMEOUT = 5_000;
 /**
  * The most keys a provider may publish for a token without a `kid` to be tried with each key that fits it: a provider signs with one
  * of a few. Anyone can send such a token, and each key tried is a signature check (and an import): past it, the token must name its key.
+ * A token naming its `kid` is held to the same bound over the keys of that `kid`.
  */
 export const MAX_KEYS_FOR_KIDLESS = 16;
 
@@ -39,18 +40,21 @@ function withUnknownKid(remote: ReturnType<typeof createRemoteJWKSet>): JWTVerif
     } catch (error) {
       const kid = header.kid;
       const held = remote.jwks()?.keys ?? [];
+      // The keys a token may be tried with: those of its kid (a provider may give two keys one kid), else every key.
+      const tried = typeof kid === 'string' ? held.filter((key) => key.kid === kid).length : held.length;
       if (keysUnreadable(error) && held.length > 0 && (typeof kid !== 'string' || held.some((key) => key.kid === kid))) {
-        return createLocalJWKSet(remote.jwks()!)(header, token).catch((failure: unknown) => Promise.reject(triedOnlyIfFew(failure, held.length)));
+        return createLocalJWKSet(remote.jwks()!)(header, token).catch((failure: unknown) => Promise.reject(triedOnlyIfFew(failure, tried)));
       }
       if (error instanceof errors.JWKSNoMatchingKey && typeof kid === 'string' && !held.some((key) => key.kid === kid)) throw new UnknownKey(beforeFetch, { cause: error });
-      throw triedOnlyIfFew(error, held.length);
+      throw triedOnlyIfFew(error, tried);
     }
   };
 }
 
-// Several keys fit a token without a kid: jose hands them back to be tried in turn, as long as the provider publishes only a few.
-const triedOnlyIfFew = (error: unknown, published: number): unknown =>
-  error instanceof errors.JWKSMultipleMatchingKeys && published > MAX_KEYS_FOR_KIDLESS ? new errors.JWSSignatureVerificationFailed() : error;
+// Several keys fit a token (one without a kid, or one naming a kid two keys share): jose hands them back to be tried in turn, as long as
+// the keys it could be tried with (every published key without a kid, those of its kid with one) are few.
+const triedOnlyIfFew = (error: unknown, candidates: number): unknown =>
+  error instanceof errors.JWKSMultipleMatchingKeys && candidates > MAX_KEYS_FOR_KIDLESS ? new errors.JWSSignatureVerificationFailed() : error;
 
 function keySet(url: string, json: unknown): unknown {
   if (!isObject(json) || !Array.isArray(json['keys']) || !json['keys'].every(isObject)) throw new KeysUnavailable(`${url} is not a JSON Web Key Set.`);
