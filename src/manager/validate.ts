@@ -24,15 +24,6 @@ const OPTION_KEYS: readonly string[] = ['bearer', 'touch', 'rotate'];
 /** Builds `validate(token)`; a store failure or malformed answer throws: an outage is never a verdict. */
 export function createValidate(context: ManagerContext): (token: unknown, options?: ValidateOptions) => Promise<ValidationResult> {
   const { store, config, calls, ensureOpen } = context;
-  // The touches under way, by session: a burst of requests read before the first touch landed shares it, rather than writing once each.
-  const touching = new Map<string, { readonly at: number; readonly done: Promise<boolean> }>();
-  const touch = (sessionId: string, now: number): { readonly at: number; readonly done: Promise<boolean> } => {
-    const running = touching.get(sessionId);
-    if (running !== undefined) return running;
-    const started = { at: now, done: calls.call('touch', () => store.touch(sessionId, now)).finally(() => touching.delete(sessionId)) };
-    touching.set(sessionId, started);
-    return started;
-  };
   return async function validate(token, options) {
     if (options !== undefined && (!isObject(options) || Object.keys(options).some((key) => !OPTION_KEYS.includes(key)) || OPTION_KEYS.some((key) => !['undefined', 'boolean'].includes(typeof options[key as keyof ValidateOptions])))) {
       throw invalidInput('validate() options must be { bearer?: boolean, touch?: boolean, rotate?: boolean }.');
@@ -70,10 +61,9 @@ export function createValidate(context: ManagerContext): (token: unknown, option
     let lastUsedAt = record.lastUsedAt;
     const idle = idleTimeoutOf(config, record.kind);
     if (options?.touch !== false && now - lastUsedAt >= (idle > 0 ? Math.min(config.touchInterval, idle / 2) : config.touchInterval) && now > lastUsedAt) {
-      const touched = touch(record.id, now);
       // No live row to touch: revoked or erased since the read, so this request is refused too.
-      if (!(await touched.done)) return REFUSED.revoked;
-      lastUsedAt = touched.at;
+      if (!(await calls.call('touch', () => store.touch(record.id, now)))) return REFUSED.revoked;
+      lastUsedAt = now;
     }
     const session = toSession(record, lastUsedAt);
     return rotatedToken === undefined ? { ok: true, session } : { ok: true, session, rotatedToken };
