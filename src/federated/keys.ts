@@ -8,9 +8,8 @@ import { checkProviderUrl } from './provider-url.js';
 const DISCOVERY_TIMEOUT = 5_000;
 
 /**
- * The most keys a provider may publish for a token without a `kid` to be tried with each key that fits it: a provider signs with one
- * of a few. Anyone can send such a token, and each key tried is a signature check (and an import): past it, the token must name its key.
- * A token naming its `kid` is held to the same bound over the keys of that `kid`.
+ * The most keys a token is tried with one by one (every published key for one without a `kid`, those of its `kid` for one naming it): anyone
+ * can send such a token, and each key tried is a signature check and an import; past it, the token is refused and must name one key.
  */
 export const MAX_KEYS_FOR_KIDLESS = 16;
 
@@ -40,7 +39,6 @@ function withUnknownKid(remote: ReturnType<typeof createRemoteJWKSet>): JWTVerif
     } catch (error) {
       const kid = header.kid;
       const held = remote.jwks()?.keys ?? [];
-      // The keys a token may be tried with: those of its kid (a provider may give two keys one kid), else every key.
       const tried = typeof kid === 'string' ? held.filter((key) => key.kid === kid).length : held.length;
       if (keysUnreadable(error) && held.length > 0 && (typeof kid !== 'string' || held.some((key) => key.kid === kid))) {
         return createLocalJWKSet(remote.jwks()!)(header, token).catch((failure: unknown) => Promise.reject(triedOnlyIfFew(failure, tried)));
@@ -51,8 +49,7 @@ function withUnknownKid(remote: ReturnType<typeof createRemoteJWKSet>): JWTVerif
   };
 }
 
-// Several keys fit a token (one without a kid, or one naming a kid two keys share): jose hands them back to be tried in turn, as long as
-// the keys it could be tried with (every published key without a kid, those of its kid with one) are few.
+// Several keys fit a token (no kid, or a kid two keys share): jose hands them back to be tried in turn, as long as they are few.
 const triedOnlyIfFew = (error: unknown, candidates: number): unknown =>
   error instanceof errors.JWKSMultipleMatchingKeys && candidates > MAX_KEYS_FOR_KIDLESS ? new errors.JWSSignatureVerificationFailed() : error;
 

@@ -17,9 +17,8 @@ const NOT_ROTATING = { rotate: false } as const;
 
 const MALFORMED: Authentication = { status: 'anonymous', reason: 'malformed' };
 
-// A navigation another site sent with the `Lax` cookie is use, but never rotates: that site can stop it before the answer arrives (`window.stop()`,
-// another navigation), and the browser, kept on the retired cookie, would read as reuse later. A `None` cookie rides on another site's calls to
-// the app too (a credentialed API called only from that site's pages), so there it rotates as before, or such an app never would.
+// A navigation another site sent with the `Lax` cookie never rotates: that site could stop it before the answer, leaving the retired cookie to
+// read as reuse later. A `None` cookie rides on that site's API calls too, where it rotates as before, or an app called only so never would.
 const fromAnotherSite = (request: HttpRequest): boolean => request.header('sec-fetch-site')?.trim().toLowerCase() === 'cross-site';
 
 /** The HTTP layer bound to one manager and one set of options; see {@link createSessionHttp}. */

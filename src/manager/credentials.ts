@@ -16,8 +16,8 @@ export type Credentials = Pick<SessionManager, 'signOut' | 'passwordChanged' | '
 export function createCredentials(context: ManagerContext, lifecycle: Lifecycle): Credentials {
   const { config } = context;
 
-  // `acting`: the user's session that made the change, whatever its state now; `current`: the same while live. Who acts and in which tenant
-  // are facts of the row: an idle one still acts through its access tokens, and one ended meanwhile (its admin signed out) made the change.
+  // `acting`: the user's session that made the change, whatever its state now (an idle one acts through access tokens; one ended meanwhile
+  // made it): who acts and in which tenant are facts of the row. `current`: the same while live, the only one kept on a fresh token.
   const changingSession = async (userId: string, sessionId: string | undefined): Promise<{ current?: SessionRecord | undefined; acting?: SessionRecord | undefined }> => {
     const found = await storedSessionOf(context, userId, sessionId);
     if (found === undefined) return {};
@@ -28,8 +28,6 @@ export function createCredentials(context: ManagerContext, lifecycle: Lifecycle)
   const changeCredential = async (userId: string, options: CredentialChangeOptions, reason: 'password_changed' | 'email_changed', keepCurrent: boolean): Promise<CredentialChangeResult> => {
     checkId('userId', userId);
     checkActor(options);
-    // The session that made the change counts only when it is a session of that user: who acts and in which tenant are its own. Only a live
-    // one is kept on a fresh token.
     const { current, acting } = await changingSession(userId, options.currentSessionId);
     const by = actorOf(options.by, acting);
     const tenantId = options.tenantId ?? acting?.tenantId;
