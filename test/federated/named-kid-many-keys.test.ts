@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSessionManager, type SessionManager } from '../../src/index.js';
 import { serveIssuer, type IssuerServer } from '../../src/testing/framework/test-issuer.js';
 
-// The cap on keys tried one by one is for a token WITHOUT a kid. A token that names its kid is tried against the keys of that kid
-// only (RFC 7517 allows two keys to share one), however many keys the provider publishes.
+// A token that names its kid is tried with the keys of that kid only (RFC 7517 allows two keys to share one), under the same bound as
+// a token without a kid: the other keys the provider publishes do not count.
 
 const LOGOUT_EVENT = { 'http://schemas.openid.net/event/backchannel-logout': {} };
 
