@@ -11,7 +11,7 @@ const DISCOVERY_TIMEOUT = 5_000;
  * The most keys a token is tried with one by one (every published key for one without a `kid`, those of its `kid` for one naming it): anyone
  * can send such a token, and each key tried is a signature check and an import; past it, the token is refused and must name one key.
  */
-export const MAX_KEYS_FOR_KIDLESS = 16;
+const MAX_KEYS_TRIED = 16;
 
 /** Raised when a token names a `kid` the provider's keys lack; `beforeFetch`: fetched (or being fetched) before it came and not again (jose's 30 s refetch cooldown), so a key published since is not seen yet. */
 export class UnknownKey extends Error {
@@ -40,10 +40,10 @@ function withUnknownKid(remote: ReturnType<typeof createRemoteJWKSet>): JWTVerif
       const kid = header.kid;
       const held = remote.jwks()?.keys ?? [];
       const tried = typeof kid === 'string' ? held.filter((key) => key.kid === kid).length : held.length;
-      if (keysUnreadable(error) && held.length > 0 && (typeof kid !== 'string' || held.some((key) => key.kid === kid))) {
+      if (keysUnreadable(error) && tried > 0) {
         return createLocalJWKSet(remote.jwks()!)(header, token).catch((failure: unknown) => Promise.reject(triedOnlyIfFew(failure, tried)));
       }
-      if (error instanceof errors.JWKSNoMatchingKey && typeof kid === 'string' && !held.some((key) => key.kid === kid)) throw new UnknownKey(beforeFetch, { cause: error });
+      if (error instanceof errors.JWKSNoMatchingKey && typeof kid === 'string' && tried === 0) throw new UnknownKey(beforeFetch, { cause: error });
       throw triedOnlyIfFew(error, tried);
     }
   };
@@ -51,7 +51,7 @@ function withUnknownKid(remote: ReturnType<typeof createRemoteJWKSet>): JWTVerif
 
 // Several keys fit a token (no kid, or a kid two keys share): jose hands them back to be tried in turn, as long as they are few.
 const triedOnlyIfFew = (error: unknown, candidates: number): unknown =>
-  error instanceof errors.JWKSMultipleMatchingKeys && candidates > MAX_KEYS_FOR_KIDLESS ? new errors.JWSSignatureVerificationFailed() : error;
+  error instanceof errors.JWKSMultipleMatchingKeys && candidates > MAX_KEYS_TRIED ? new errors.JWSSignatureVerificationFailed() : error;
 
 function keySet(url: string, json: unknown): unknown {
   if (!isObject(json) || !Array.isArray(json['keys']) || !json['keys'].every(isObject)) throw new KeysUnavailable(`${url} is not a JSON Web Key Set.`);

@@ -12,7 +12,7 @@ const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TR
  * @param trustProxy - Whether `X-Forwarded-Proto` and `X-Forwarded-Host` are trusted.
  */
 export function isCrossSiteRequest(request: HttpRequest, trustProxy: boolean | number = false): boolean {
-  const site = request.header('sec-fetch-site')?.trim().toLowerCase();
+  const site = fetchSite(request);
   if (site !== undefined && site !== '') return site !== 'same-origin' && site !== 'none';
   const origin = request.header('origin');
   if (origin === undefined) return false;
@@ -23,6 +23,9 @@ export function isCrossSiteRequest(request: HttpRequest, trustProxy: boolean | n
     return true;
   }
 }
+
+/** The request's `Sec-Fetch-Site` as a browser sends it (`same-origin`, `same-site`, `cross-site`, `none`), lower-cased, or `undefined`. */
+export const fetchSite = (request: HttpRequest): string | undefined => request.header('sec-fetch-site')?.trim().toLowerCase();
 
 /** Whether a state-changing request (not GET, HEAD, OPTIONS or TRACE) comes from another site: the one rule the guard and the routes apply. */
 export function isCrossSiteWrite(request: HttpRequest, trustProxy: boolean | number = false): boolean {

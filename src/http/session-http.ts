@@ -1,6 +1,7 @@
 import { isSessionError, SessionError } from '../errors.js';
 import type { SessionManager } from '../manager/api.js';
 import { sessionCookieFor } from './cookies.js';
+import { fetchSite } from './cross-site.js';
 import { readCredential } from './credentials.js';
 import { resolveHttpOptions, type SessionHttpOptions } from './options.js';
 import { isHttps } from './proxy.js';
@@ -19,7 +20,7 @@ const MALFORMED: Authentication = { status: 'anonymous', reason: 'malformed' };
 
 // A navigation another site sent with the `Lax` cookie never rotates: that site could stop it before the answer, leaving the retired cookie to
 // read as reuse later. A `None` cookie rides on that site's API calls too, where it rotates as before, or an app called only so never would.
-const fromAnotherSite = (request: HttpRequest): boolean => request.header('sec-fetch-site')?.trim().toLowerCase() === 'cross-site';
+const fromAnotherSite = (request: HttpRequest): boolean => fetchSite(request) === 'cross-site';
 
 /** The HTTP layer bound to one manager and one set of options; see {@link createSessionHttp}. */
 export interface SessionHttp {
