@@ -6,8 +6,7 @@ import { SessionError } from '../../src/errors.js';
 export interface NodeRedisClientLike {
   /** The driver's own `sendCommand` method. */ sendCommand(args: string[], options?: { timeout?: number }): Promise<unknown>;
   /** The driver's own `isReady` property. */ readonly isReady: boolean;
-  /** A connection with the same options, for the store's own pub/sub and durable writes. */
-  duplicate(): NodeRedisSubscriberLike;
+  /** A connection with the same options, for the store's own pub/sub and durable writes. */ duplicate(): NodeRedisSubscriberLike;
 }
 
 /** The part of a node-redis 5 cluster client (`createCluster()`, connected) the store uses. */
@@ -15,8 +14,7 @@ export interface NodeRedisClusterLike {
   /** The driver's own `sendCommand` method. */ sendCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[], options?: { timeout?: number }): Promise<unknown>;
   /** The driver's own `masters` property. */ readonly masters: readonly unknown[];
   /** The driver's own `duplicate` method. */ duplicate(): NodeRedisSubscriberLike;
-  /** A batch to `routing`'s master, sent by `execAsPipeline()` (never MULTI), so a write and its `WAIT` share a connection. */
-  multi(routing: string): NodeRedisPipelineLike;
+  /** A batch to `routing`'s master, sent by `execAsPipeline()` (never MULTI), so a write and its `WAIT` share a connection. */ multi(routing: string): NodeRedisPipelineLike;
 }
 
 /** A node-redis batch, sent as a plain pipeline (no MULTI/EXEC). */
@@ -33,13 +31,13 @@ export interface NodeRedisSentinelLike {
   /** The driver's own `getMasterNode` method. */ getMasterNode(): unknown;
   /** The driver's own `subscribe` method. */ subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
   /** The driver's own `unsubscribe` method. */ unsubscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
-  /** `topology-change` (a failover), `error`. */
-  on(event: string, listener: (...args: never[]) => void): unknown;
+  /** `topology-change` (a failover), `error`. */ on(event: string, listener: (...args: never[]) => void): unknown;
   /** The driver's own `off` method. */ off(event: string, listener: (...args: never[]) => void): unknown;
 }
 
 /** What the store does with a node-redis connection it opened (`duplicate()`). */
 export interface NodeRedisSubscriberLike {
+  /** The driver's own `isOpen` property: connected, or connecting again by itself. */ readonly isOpen: boolean;
   /** The driver's own `connect` method. */ connect(): Promise<unknown>;
   /** The driver's own `subscribe` method. */ subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
   /** The driver's own `destroy` method. */ destroy(): void;
@@ -52,8 +50,7 @@ export interface IoRedisLike {
   /** The driver's own `call` method. */ call(command: string, args: string[]): Promise<unknown>;
   /** The driver's own `isCluster` property. */ readonly isCluster: boolean;
   /** The driver's own `duplicate` method: a `Redis` takes options to override, a `Cluster` startup nodes. */ duplicate(override?: object): IoRedisSubscriberLike;
-  /** A plain pipeline (not `multi()`): on a Cluster it goes to its keys' master, `WAIT` included. */
-  pipeline(): IoRedisPipelineLike;
+  /** A plain pipeline (not `multi()`): on a Cluster it goes to its keys' master, `WAIT` included. */ pipeline(): IoRedisPipelineLike;
 }
 
 /** An ioredis pipeline. */
@@ -74,10 +71,7 @@ export interface IoRedisSubscriberLike {
   /** The driver's own `disconnect` method. */ disconnect(): void;
 }
 
-/**
- * A client the store accepts, created, connected and closed by the app: node-redis 5 (`createClient`,
- * `createCluster`, `createSentinel`) or ioredis 5 (`Redis`, `Cluster`, Sentinel).
- */
+/** A client the store accepts, made, connected and closed by the app: node-redis 5 (`createClient`, `createCluster`, `createSentinel`) or ioredis 5 (`Redis`, `Cluster`, Sentinel). */
 export type RedisClientLike = NodeRedisClientLike | NodeRedisClusterLike | NodeRedisSentinelLike | IoRedisLike;
 
 /** Which library a client comes from. */
@@ -91,8 +85,6 @@ export function detectClient(client: unknown): RedisClientKind {
     if (typeof found['getMasterNode'] === 'function' && typeof found['use'] === 'function') return 'node-redis-sentinel';
     return 'masters' in found ? 'node-redis-cluster' : 'node-redis';
   }
-  throw new SessionError(
-    'INVALID_CONFIGURATION',
-    'redisStore(): client must be a node-redis 5 client (createClient / createCluster / createSentinel from "redis") or an ioredis 5 client (Redis / Cluster from "ioredis").',
-  );
+  const message = 'redisStore(): client must be a node-redis 5 client (createClient / createCluster / createSentinel from "redis") or an ioredis 5 client (Redis / Cluster from "ioredis").';
+  throw new SessionError('INVALID_CONFIGURATION', message);
 }

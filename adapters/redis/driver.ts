@@ -106,28 +106,43 @@ function ownNodeRedis(duplicate: NodeRedisSubscriberLike, sendAndWait: SendAndWa
 // Events after which notices may have been missed; names a library never emits cost nothing ('node error' is ioredis's, 'node-error' node-redis's).
 const INTERRUPTIONS = ['reconnecting', 'end', 'close', '-node', 'node error', 'node-error', 'node-reconnecting', 'node-disconnect'];
 
+// A client subscribes again after a reconnect only what was acknowledged: a refused or lost SUBSCRIBE is sent again every
+// 250 ms until acknowledged, the first refusal reported. Answers a canceller.
+function untilSubscribed(subscribe: () => Promise<unknown>, events: SubscriberEvents): () => void {
+  let state: 'trying' | 'refused' | 'cancelled' = 'trying';
+  let timer: NodeJS.Timeout | undefined;
+  const refused = (error: unknown): void => {
+    if (state === 'trying') (state = 'refused'), events.error(error), events.interrupted();
+    if (state === 'refused') timer = setTimeout(attempt, 250).unref();
+  };
+  const attempt = (): void => void subscribe().then(() => void (state === 'cancelled' || events.subscribed()), refused);
+  attempt();
+  return () => void ((state = 'cancelled'), clearTimeout(timer));
+}
+
 /** Subscribes a connection the store duplicated (and so owns): node-redis or ioredis. */
 function subscribeOwn(subscriber: NodeRedisSubscriberLike | IoRedisSubscriberLike, channel: string, events: SubscriberEvents, nodeRedis: boolean): () => void {
   let closed = false;
+  let cancel: (() => void) | undefined;
   const report = (error: unknown): void => void (closed || (events.error(error), events.interrupted()));
-  const subscribed = (): void => void (closed || events.subscribed());
   subscriber.on('error', report);
   for (const event of INTERRUPTIONS) subscriber.on(event, () => void (closed || events.interrupted()));
   if (nodeRedis) {
     const own = subscriber as NodeRedisSubscriberLike;
-    own.connect().then(() => own.subscribe(channel, events.message)).then(subscribed, report);
-    return () => ((closed = true), own.destroy());
+    // connect() retries by itself: it is called again only once the client gave up.
+    cancel = untilSubscribed(async () => (own.isOpen || (await own.connect()), own.subscribe(channel, events.message)), events);
+    return () => ((closed = true), cancel?.(), own.destroy());
   }
   subscriber = subscriber as IoRedisSubscriberLike;
   subscriber.on('message', (from, message) => void (from === channel && events.message(message)));
   // Once ready, whatever the app's offline-queue and lazyConnect settings are.
-  const start = (): void => void (closed || subscriber.subscribe(channel).then(subscribed, report));
+  const start = (): void => void (closed || (cancel = untilSubscribed(() => (subscriber as IoRedisSubscriberLike).subscribe(channel), events)));
   if (subscriber.status === 'ready') start();
   else {
     subscriber.once('ready', start);
     if (subscriber.status === 'wait') subscriber.connect().catch(report);
   }
-  return () => ((closed = true), subscriber.disconnect());
+  return () => ((closed = true), cancel?.(), subscriber.disconnect());
 }
 
 function onceClosed(client: unknown, event: string, listener: () => void): () => void {
@@ -188,8 +203,8 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
           const listener = (message: string): void => void (closed || events.message(message));
           const interrupted = (): void => void (closed || events.interrupted());
           for (const event of ['topology-change', 'error']) sentinel.on(event, interrupted);
-          sentinel.subscribe(channel, listener).then(() => void (closed || events.subscribed()), (error: unknown) => void (closed || (events.error(error), interrupted())));
-          return () => void ((closed = true), ['topology-change', 'error'].forEach((event) => sentinel.off(event, interrupted)), sentinel.unsubscribe(channel, listener).catch(() => undefined));
+          const cancel = untilSubscribed(() => sentinel.subscribe(channel, listener), { ...events, interrupted });
+          return () => void ((closed = true), cancel(), ['topology-change', 'error'].forEach((event) => sentinel.off(event, interrupted)), sentinel.unsubscribe(channel, listener).catch(() => undefined));
         },
         openWriter: () => ({ sendAndWait, close: () => undefined }),
         onClientEnd: () => () => undefined,

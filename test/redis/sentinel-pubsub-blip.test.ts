@@ -98,4 +98,29 @@ describe.skipIf(!canStart)(`Sentinel: a pub/sub connection cut without a failove
       expect({ resynced: resyncs > resyncsBefore, verdict: verdict.ok ? 'accepted' : verdict.reason }).toEqual({ resynced: true, verdict: 'revoked' });
     }, 40_000);
   }
+
+  // node-redis' Sentinel client subscribes on a pub/sub connection of its own, which it subscribes again
+  // after a drop only to what was acknowledged: the store sends a refused SUBSCRIBE again.
+  it('hears notices once a refused first SUBSCRIBE is allowed (node-redis createSentinel, an ACL without the channel)', async () => {
+    const setUser = (rules: string[]): Promise<unknown> => Promise.all(SERVERS.map((port) => redisCli(port, ['ACL', 'SETUSER', 'app', ...rules])));
+    await setUser(['reset', 'on', '>pw', '~*', '+@all', 'resetchannels']);
+    const client = createSentinel({ name: group.name, sentinelRootNodes: sentinels, nodeClientOptions: { username: 'app', password: 'pw', socket: { connectTimeout: 500 }, disableOfflineQueue: true } });
+    client.on('error', () => undefined);
+    await client.connect();
+    const prefix = freshPrefix('sentinel-refused');
+    const errors: string[] = [];
+    const store = redisStore({ client: client as unknown as RedisClientLike, prefix, onError: (error) => errors.push(String(error)) });
+    const notices: string[] = [];
+    let resyncs = 0;
+    const stop = store.subscribe!((notice) => notices.push(notice.userId), () => (resyncs += 1));
+    onTestFinished(() => (stop(), client.destroy()));
+    await eventually(async () => expect(errors.join()).toContain('NOPERM'), 10_000);
+
+    await setUser(['allchannels']);
+    await eventually(async () => {
+      await admin.sendCommand(['PUBLISH', `${prefix}revocations`, 'after']);
+      expect(notices).toContain('after');
+    }, 10_000);
+    expect({ resynced: resyncs >= 1, refusalsReported: errors.filter((error) => error.includes('NOPERM')).length }).toEqual({ resynced: true, refusalsReported: 1 });
+  }, 40_000);
 });
