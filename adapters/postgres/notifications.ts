@@ -3,7 +3,7 @@ import { callBack } from '../../src/events.js';
 import type { RevocationNotice } from '../../src/store.js';
 import { quoteIdentifier } from './names.js';
 import { isPostgresJs, type PostgresClient } from './options.js';
-import type { PostgresJsSql, PostgresNotification, PostgresPool, PostgresPoolClient } from './types.js';
+import type { PostgresJsListening, PostgresJsSql, PostgresNotification, PostgresPool, PostgresPoolClient } from './types.js';
 
 /** Fans the notifications of one channel out to in-process listeners. */
 export interface Notifications {
@@ -127,16 +127,18 @@ function pgListener(pool: PostgresPool, channel: string, timeoutMs: number, hook
 
 /** postgres.js: its `listen` keeps a connection of its own and listens again after a failure, calling `onlisten`. */
 function postgresJsListener(sql: PostgresJsSql, channel: string, timeoutMs: number, hooks: Hooks): Listener {
-  let active: Promise<{ unlisten(): Promise<unknown> }> | undefined;
+  let active: Promise<PostgresJsListening> | undefined;
   // Bounded: closing during a partition must not wait for a LISTEN or an UNLISTEN nothing answers (a late LISTEN is still undone).
-  const release = (attempt: NonNullable<typeof active>): Promise<unknown> =>
+  const release = (attempt: Promise<PostgresJsListening>): Promise<unknown> =>
     withDeadline(attempt.then((handle) => handle.unlisten()), timeoutMs, noAnswer(timeoutMs)).catch(() => undefined);
   return {
     start() {
       if (active !== undefined) return;
-      const attempt = (active = sql.listen(channel, hooks.deliver, hooks.listening));
+      // A try given up on stays registered in postgres.js and may listen later: only the current try speaks.
+      const current = (): boolean => active === attempt;
+      const attempt: Promise<PostgresJsListening> = (active = sql.listen(channel, (payload) => void (current() && hooks.deliver(payload)), () => void (current() && hooks.listening())));
       const giveUp = (): void => {
-        if (active !== attempt) return;
+        if (!current()) return;
         active = undefined;
         void release(attempt);
         hooks.failed();
