@@ -131,7 +131,8 @@ function subscribeOwn(subscriber: NodeRedisSubscriberLike | IoRedisSubscriberLik
     const own = subscriber as NodeRedisSubscriberLike;
     // connect() retries by itself: it is called again only once the client gave up.
     cancel = untilSubscribed(async () => (own.isOpen || (await own.connect()), own.subscribe(channel, events.message)), events);
-    return () => ((closed = true), cancel?.(), own.destroy());
+    // A client that gave up throws on destroy() (nothing is open); a cluster's may still hold node connections.
+    return () => void ((closed = true), cancel?.(), (own.isOpen || 'masters' in own) && own.destroy());
   }
   subscriber = subscriber as IoRedisSubscriberLike;
   subscriber.on('message', (from, message) => void (from === channel && events.message(message)));
@@ -161,8 +162,8 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
       return {
         kind,
         send: (_key, args) => io.call(args[0]!, args.slice(1)),
-        // The store's own connection subscribes again after a reconnect, whatever the app's client was made with.
-        subscribe: (channel, events) => subscribeOwn(io.isCluster ? io.duplicate() : io.duplicate({ autoResubscribe: true }), channel, events, false),
+        // The store's own connection subscribes again after a reconnect, and sends again a SUBSCRIBE a drop left unanswered (else never settled), whatever the app's client was made with.
+        subscribe: (channel, events) => subscribeOwn(io.isCluster ? io.duplicate() : io.duplicate({ autoResubscribe: true, autoResendUnfulfilledCommands: true }), channel, events, false),
         openWriter(onError) {
           const own = io.duplicate() as unknown as IoRedisLike & IoRedisSubscriberLike;
           let closed = false;

@@ -51,7 +51,7 @@ export function createNotices(driver: Driver, channel: string, onError: (error: 
         probe();
         probeTimer = setInterval(probe, PROBE_INTERVAL).unref();
       },
-      subscribed: resync,
+      subscribed: () => void (active || resync()), // a notice read with the acknowledgement resynced already
     });
 
   return {
