@@ -45,8 +45,9 @@ interface Browser {
 }
 
 /**
- * Watches the page's session through an `EventSource` and calls `onRevoked` once when it ends. When the stream fails it backs
- * off (1 s doubling to 30 s, with jitter), asks the route once with `fetch` whether the session ended, and reconnects.
+ * Watches the page's session through an `EventSource` and calls `onRevoked` once when it ends. When the stream fails (or does not open
+ * within 15 s) it backs off (1 s doubling to 30 s, with jitter), asks the route once with `fetch` whether the session ended (an answer
+ * that does not come within 15 s counts as a failure too), and reconnects.
  * The pages of one browser share one stream where they can (Web Locks and `BroadcastChannel`): one page watches and tells the others.
  * @returns A function that stops watching.
  */
@@ -59,12 +60,15 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
   const LEAVING_GRACE = 3_000;
   // How long after its stream's session ended the route is asked about the page's cookie: the browser may hold, or be about to get, a newer session (a password change that kept the device).
   const REPLACED_GRACE = 500;
+  // How long the route's answer (the probe's, the stream's opening) may take: a request nothing answers (a hung instance, a proxy holding the stream) is given up and asked again.
+  const ANSWER_DEADLINE = 15_000;
   const browser = globalThis as unknown as Browser;
   const url = options.url ?? '/sessions/events';
   const loginUrl = options.loginUrl ?? '/login';
   let source: EventSourceLike | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let probing: { abort(): void } | undefined;
+  let opening: ReturnType<typeof setTimeout> | undefined;
   let attempts = 0;
   let rejoins = 0;
   let stopped = false;
@@ -92,6 +96,7 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
     source?.close();
     source = undefined;
     if (timer !== undefined) clearTimeout(timer);
+    clearTimeout(opening);
     probing?.abort();
     queued?.abort();
     queued = undefined;
@@ -141,6 +146,7 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
     if (stopped) return;
     const controller = new browser.AbortController();
     probing = controller;
+    const deadline = setTimeout(() => controller.abort(), ANSWER_DEADLINE);
     try {
       // A redirect (a proxy's login page) is no answer from the route: not followed, so never taken for a 200.
       const response = await browser.fetch(url, { credentials: 'include', headers: { accept: 'text/event-stream' }, signal: controller.signal, redirect: 'manual' });
@@ -155,6 +161,7 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
     } catch {
       later();
     } finally {
+      clearTimeout(deadline);
       probing = undefined;
     }
   };
@@ -166,7 +173,11 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
     const opened = new browser.EventSource(url, { withCredentials: true });
     source = opened;
     let openedAt: number | undefined;
+    clearTimeout(opening);
+    // A stream that never opens fails as one that errs: the browser gives up on no request by itself.
+    opening = setTimeout(() => opened.onerror?.(), ANSWER_DEADLINE);
     opened.onopen = () => {
+      clearTimeout(opening);
       openedAt = Date.now();
     };
     opened.addEventListener('revoked', (event) => {
@@ -185,6 +196,7 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
     // Not the browser's own retry: it never backs off, nor tells a signed-out page from a restart.
     opened.onerror = () => {
       if (source !== opened) return;
+      clearTimeout(opening);
       opened.close();
       source = undefined;
       // A stream that ends as soon as it opens (a proxy that does not stream, a failing store) still backs off.

@@ -77,10 +77,10 @@ describe('watchSession() in a page', () => {
     }
     // 1 s doubling to 30 s: about 25 tries, not one a second.
     expect(FakeSource.opened.length).toBeLessThan(40);
-    // The last try is made; this stream stays open a minute, then fails.
+    // The last try is made, and its stream opens (one that does not open within 15 s is given up); it stays open a minute, then fails.
+    FakeSource.onNew = (source) => source.onopen?.();
     await vi.advanceTimersByTimeAsync(30_000);
     const settled = FakeSource.opened.at(-1)!;
-    settled.onopen!();
     await vi.advanceTimersByTimeAsync(60_000);
     const before = FakeSource.opened.length;
     settled.onerror!();

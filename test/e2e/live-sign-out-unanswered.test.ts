@@ -1,0 +1,65 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import express from 'express';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { sessionMiddleware, sessionRoutes } from '../../adapters/express/index.js';
+import { watchSession } from '../../src/client/index.js';
+import { createSessionManager } from '../../src/index.js';
+import { describeInBrowser, launchBrowser } from './support/browser.js';
+
+// A request to the events route that nothing answers (a hung instance, a proxy holding it): the browser waits for it forever.
+describeInBrowser('live sign-out when the route does not answer', () => {
+  const sessions = createSessionManager();
+  const client = `export const watchSession = ${watchSession.toString()};\n`;
+  // Open streams; while `hold` is set, requests to the route are held, never answered.
+  const open = new Set<ServerResponse>();
+  const held: ServerResponse[] = [];
+  let hold = false;
+  let server: Server;
+  let browser: Browser;
+  const origin = 'http://127.0.0.1:30031';
+
+  beforeAll(async () => {
+    const app = express();
+    app.get('/client.js', (_req, res) => void res.type('text/javascript').send(client));
+    app.use('/sessions/events', (_req, res, next) => {
+      if (hold) return void held.push(res);
+      open.add(res);
+      res.on('close', () => void open.delete(res));
+      next();
+    });
+    app.use(sessionMiddleware(sessions));
+    app.use(sessionRoutes(sessions, { events: true }));
+    app.get('/sign-in', async (req, res) => void (await req.sessions.signIn({ userId: 'ada' }), res.send('signed in')));
+    app.get('/login', (_req, res) => void res.type('html').send('<h1>Sign in</h1>'));
+    app.get('/account', (_req, res) => void res.type('html').send(`<h1>Account</h1><script type="module">import { watchSession } from '/client.js'; watchSession();</script>`));
+    server = createServer(app);
+    await new Promise<void>((resolve) => server.listen(30031, '127.0.0.1', resolve));
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    for (const response of held) response.destroy();
+    server?.closeAllConnections();
+    server?.close();
+    await sessions.close();
+  });
+
+  it('a page whose question to the route is never answered asks again, and still leaves when its session is revoked', async () => {
+    const context = await browser.newContext({ baseURL: origin });
+    const page = await context.newPage();
+    await page.goto('/sign-in');
+    await page.goto('/account');
+    await expect.poll(() => open.size, { timeout: 10_000 }).toBe(1);
+    // The stream drops, and the page's question why reaches an instance that never answers it.
+    hold = true;
+    for (const response of open) response.destroy();
+    await expect.poll(() => held.length, { timeout: 10_000 }).toBe(1);
+    // The app answers again; the session is revoked.
+    hold = false;
+    await sessions.revokeAll('ada');
+    await page.waitForURL((url) => url.pathname === '/login', { timeout: 30_000 });
+    expect(new URL(page.url()).searchParams.get('reason')).toBe('session_revoked');
+    await context.close();
+  });
+});
