@@ -45,9 +45,8 @@ interface Browser {
 }
 
 /**
- * Watches the page's session through an `EventSource` and calls `onRevoked` once when it ends. When the stream fails (or does not open
- * within 15 s) it backs off (1 s doubling to 30 s, with jitter), asks the route once with `fetch` whether the session ended (an answer
- * that does not come within 15 s counts as a failure too), and reconnects.
+ * Watches the page's session through an `EventSource` and calls `onRevoked` once when it ends. When the stream fails or does not open within
+ * 15 s, it backs off (1 s doubling to 30 s, with jitter), asks the route once with `fetch` (15 s at most) whether the session ended, and reconnects.
  * The pages of one browser share one stream where they can (Web Locks and `BroadcastChannel`): one page watches and tells the others.
  * @returns A function that stops watching.
  */
