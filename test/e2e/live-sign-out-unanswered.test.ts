@@ -1,4 +1,5 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ describeInBrowser('live sign-out when the route does not answer', () => {
   let hold = false;
   let server: Server;
   let browser: Browser;
-  const origin = 'http://127.0.0.1:30031';
+  let origin = '';
 
   beforeAll(async () => {
     const app = express();
@@ -34,7 +35,8 @@ describeInBrowser('live sign-out when the route does not answer', () => {
     app.get('/login', (_req, res) => void res.type('html').send('<h1>Sign in</h1>'));
     app.get('/account', (_req, res) => void res.type('html').send(`<h1>Account</h1><script type="module">import { watchSession } from '/client.js'; watchSession();</script>`));
     server = createServer(app);
-    await new Promise<void>((resolve) => server.listen(30031, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await launchBrowser();
   });
   afterAll(async () => {
