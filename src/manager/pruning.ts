@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { invalidInput } from '../errors.js';
 import { isWholeNumber } from '../option-checks.js';
 import { checkCount } from '../store-answers.js';
@@ -33,6 +34,8 @@ export function createPruning(context: ManagerContext): Pruning {
       const deleted = checkCount(await calls.call('prune', (due) => store.prune({ now, limit: batch, ...before, due })), 'prune');
       total += deleted;
       if (deleted === 0) break;
+      // A turn for the app between batches: a synchronous store (SQLite) would hold the event loop until the whole backlog is gone.
+      await setImmediate();
     }
     if (total > 0) context.hub.emit({ type: 'sessions.pruned', at: now, reason: 'expired', count: total });
     return total;

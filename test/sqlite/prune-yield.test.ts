@@ -32,3 +32,28 @@ it('a SQLite prune working through a backlog of activity lets the app run betwee
     database.close();
   }
 });
+
+// Each worker of a cluster prunes on its own timer: a backlog of expired sessions (a first run, a long downtime) went batch after batch
+// with no turn for the app in between, so that worker answered no request until the whole backlog was gone.
+it('a SQLite prune working through a backlog of expired sessions lets the app run between its batches', async () => {
+  const filename = join(folder, 'expired.db');
+  const sessions = createSessionManager({ store: sqliteStore({ filename }), pruneBatchSize: 100 });
+  // Another connection on the file, as another process or the CLI has.
+  const other = new BetterSqlite3(filename);
+  try {
+    await sessions.create({ userId: 'u', userAgent: UA.chromeMac });
+    other.exec(`WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 1000)
+      INSERT INTO session_revocation_sessions (id, user_id, tenant_id, kind, expires_at, last_used_at, authenticated_at, revoked_at, revoked_reason, record)
+      SELECT 'expired-' || n, 'u', NULL, 'browser', 1, 1, 1, NULL, NULL, '{}' FROM g`);
+    const left = () => (other.prepare('SELECT count(*) AS n FROM session_revocation_sessions WHERE expires_at = 1').get() as { n: number }).n;
+    const pruning = sessions.prune();
+    // Queued before the prune's first batch ends: it runs while the backlog is still being deleted.
+    await setImmediate();
+    const midway = left();
+    expect(await pruning).toBe(1000);
+    expect({ midwayPartly: midway > 0 && midway < 1000, after: left(), kept: (await sessions.list('u')).length }).toEqual({ midwayPartly: true, after: 0, kept: 1 });
+  } finally {
+    await sessions.close();
+    other.close();
+  }
+});
