@@ -121,18 +121,18 @@ function untilSubscribed(subscribe: () => Promise<unknown>, events: SubscriberEv
 }
 
 /** Subscribes a connection the store duplicated (and so owns): node-redis or ioredis. */
-function subscribeOwn(subscriber: NodeRedisSubscriberLike | IoRedisSubscriberLike, channel: string, events: SubscriberEvents, nodeRedis: boolean): () => void {
+function subscribeOwn(subscriber: NodeRedisSubscriberLike | IoRedisSubscriberLike, channel: string, events: SubscriberEvents, kind: RedisClientKind): () => void {
   let closed = false;
   let cancel: (() => void) | undefined;
   const report = (error: unknown): void => void (closed || (events.error(error), events.interrupted()));
   subscriber.on('error', report);
   for (const event of INTERRUPTIONS) subscriber.on(event, () => void (closed || events.interrupted()));
-  if (nodeRedis) {
+  if (kind === 'node-redis' || kind === 'node-redis-cluster') {
     const own = subscriber as NodeRedisSubscriberLike;
     // connect() retries by itself: it is called again only once the client gave up.
     cancel = untilSubscribed(async () => (own.isOpen || (await own.connect()), own.subscribe(channel, events.message)), events);
     // A client that gave up throws on destroy() (nothing is open); a cluster's may still hold node connections.
-    return () => void ((closed = true), cancel?.(), (own.isOpen || 'masters' in own) && own.destroy());
+    return () => void ((closed = true), cancel?.(), (own.isOpen || kind === 'node-redis-cluster') && own.destroy());
   }
   subscriber = subscriber as IoRedisSubscriberLike;
   subscriber.on('message', (from, message) => void (from === channel && events.message(message)));
@@ -163,7 +163,7 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
         kind,
         send: (_key, args) => io.call(args[0]!, args.slice(1)),
         // The store's own connection subscribes again after a reconnect, and sends again a SUBSCRIBE a drop left unanswered (else never settled), whatever the app's client was made with.
-        subscribe: (channel, events) => subscribeOwn(io.isCluster ? io.duplicate() : io.duplicate({ autoResubscribe: true, autoResendUnfulfilledCommands: true }), channel, events, false),
+        subscribe: (channel, events) => subscribeOwn(io.isCluster ? io.duplicate() : io.duplicate({ autoResubscribe: true, autoResendUnfulfilledCommands: true }), channel, events, kind),
         openWriter(onError) {
           const own = io.duplicate() as unknown as IoRedisLike & IoRedisSubscriberLike;
           let closed = false;
@@ -182,7 +182,7 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
         kind,
         // Never a replica (isReadonly false): it may not have the latest write yet.
         send: (key, args) => cluster.sendCommand(key, false, args),
-        subscribe: (channel, events) => subscribeOwn(cluster.duplicate(), channel, events, true),
+        subscribe: (channel, events) => subscribeOwn(cluster.duplicate(), channel, events, kind),
         openWriter(onError) {
           const duplicate = cluster.duplicate() as unknown as NodeRedisClusterLike & NodeRedisSubscriberLike;
           return ownNodeRedis(duplicate, followMoved(clusterWait(duplicate), (key) => duplicate.sendCommand(key, false, ['PEXPIRETIME', key])), onError, offlineTimeout);
@@ -218,7 +218,7 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
       return {
         kind,
         send: (_key, args) => single.sendCommand(args, options(single)),
-        subscribe: (channel, events) => subscribeOwn(single.duplicate(), channel, events, true),
+        subscribe: (channel, events) => subscribeOwn(single.duplicate(), channel, events, kind),
         openWriter(onError) {
           const ownClient = single.duplicate() as unknown as NodeRedisClientLike & NodeRedisSubscriberLike;
           return ownNodeRedis(ownClient, nodeRedisWait((args) => ownClient.sendCommand(args, options(ownClient))), onError, offlineTimeout);

@@ -5,23 +5,14 @@
 import { createServer, Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { redisStore } from '../../adapters/redis/index.js';
 import { freshPrefix } from '../support/redis-clients.js';
-import { launchRedis, makeServerDir, removeServerDir, requireRedisBinaries, stopRedis } from '../support/redis-server.js';
+import { eventually, ownRedisServer } from '../support/own-redis.js';
+import { requireRedisBinaries } from '../support/redis-server.js';
 
 const canStart = await requireRedisBinaries();
 const PORT = 30050;
-
-/** Polls `done` every 25 ms for at most 5 s. */
-async function eventually(done: () => Promise<boolean>): Promise<boolean> {
-  const deadline = Date.now() + 5_000;
-  while (Date.now() < deadline) {
-    if (await done()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return false;
-}
 
 /** Forwards to the server; once armed, drops the next connection that sends a SUBSCRIBE, before it reaches the server. */
 async function dropFirstSubscribe(target: number): Promise<{ port: number; arm(): void; dropped(): boolean; close(): Promise<void> }> {
@@ -51,19 +42,7 @@ async function dropFirstSubscribe(target: number): Promise<{ port: number; arm()
 }
 
 describe.skipIf(!canStart)(`redis store whose first SUBSCRIBE is lost in a dropped connection (port ${PORT})`, () => {
-  let dir: string;
-  let pid: number;
-  let admin: Redis;
-  beforeAll(async () => {
-    dir = await makeServerDir('lost-subscribe');
-    pid = await launchRedis(PORT, dir);
-    admin = new Redis({ host: '127.0.0.1', port: PORT, maxRetriesPerRequest: 1 });
-  }, 30_000);
-  afterAll(async () => {
-    admin?.disconnect();
-    if (pid !== undefined) await stopRedis(pid, PORT);
-    if (dir !== undefined) await removeServerDir(dir);
-  }, 30_000);
+  const admin = ownRedisServer(PORT, 'lost-subscribe');
 
   const ioredis = async (port: number, options: object) => {
     const client = new Redis({ host: '127.0.0.1', port, retryStrategy: () => 50, ...options });

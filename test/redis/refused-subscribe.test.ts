@@ -3,40 +3,19 @@
 // store must send it again itself, or that instance hears no revocation until restarted.
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { redisStore } from '../../adapters/redis/index.js';
 import { freshPrefix } from '../support/redis-clients.js';
-import { launchRedis, makeServerDir, removeServerDir, requireRedisBinaries, stopRedis } from '../support/redis-server.js';
+import { eventually, ownRedisServer } from '../support/own-redis.js';
+import { requireRedisBinaries } from '../support/redis-server.js';
 
 const canStart = await requireRedisBinaries();
 // A server of its own: the test changes its users.
 const PORT = 7171;
 const USER = 'app';
 
-/** Polls `done` every 25 ms for at most 5 s. */
-async function eventually(done: () => Promise<boolean>): Promise<boolean> {
-  const deadline = Date.now() + 5_000;
-  while (Date.now() < deadline) {
-    if (await done()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return false;
-}
-
 describe.skipIf(!canStart)(`redis store whose first SUBSCRIBE is refused (port ${PORT})`, () => {
-  let dir: string;
-  let pid: number;
-  let admin: Redis;
-  beforeAll(async () => {
-    dir = await makeServerDir('refused-subscribe');
-    pid = await launchRedis(PORT, dir);
-    admin = new Redis({ host: '127.0.0.1', port: PORT, maxRetriesPerRequest: 1 });
-  }, 30_000);
-  afterAll(async () => {
-    admin?.disconnect();
-    if (pid !== undefined) await stopRedis(pid, PORT);
-    if (dir !== undefined) await removeServerDir(dir);
-  }, 30_000);
+  const admin = ownRedisServer(PORT, 'refused-subscribe');
 
   const clients = {
     ioredis: async () => {
@@ -56,7 +35,7 @@ describe.skipIf(!canStart)(`redis store whose first SUBSCRIBE is refused (port $
   for (const [name, connect] of Object.entries(clients)) {
     it(`${name}: subscribes once the channel is allowed, tells the manager to resync, and reports the refusal once`, async () => {
       // Every command and key, no channel: SUBSCRIBE is refused with NOPERM.
-      await admin.call('ACL', 'SETUSER', USER, 'reset', 'on', '>pw', '~*', '+@all', 'resetchannels');
+      await admin().call('ACL', 'SETUSER', USER, 'reset', 'on', '>pw', '~*', '+@all', 'resetchannels');
       const { client, close } = await connect();
       const prefix = freshPrefix('refused-subscribe');
       const channel = `${prefix}revocations`;
@@ -68,8 +47,8 @@ describe.skipIf(!canStart)(`redis store whose first SUBSCRIBE is refused (port $
       onTestFinished(() => (stop(), close()));
 
       expect(await eventually(async () => errors.some((error) => error.includes('NOPERM')))).toBe(true);
-      await admin.call('ACL', 'SETUSER', USER, 'allchannels');
-      const heard = await eventually(async () => (await admin.call('PUBLISH', channel, 'after'), notices.includes('after')));
+      await admin().call('ACL', 'SETUSER', USER, 'allchannels');
+      const heard = await eventually(async () => (await admin().call('PUBLISH', channel, 'after'), notices.includes('after')));
       expect({ heard, resynced: resyncs >= 1, refusalsReported: errors.filter((error) => error.includes('NOPERM')).length }).toEqual({ heard: true, resynced: true, refusalsReported: 1 });
     }, 30_000);
   }

@@ -3,10 +3,11 @@
 // resync once (here after a refused first SUBSCRIBE, while another instance publishes steadily).
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { redisStore } from '../../adapters/redis/index.js';
 import { freshPrefix } from '../support/redis-clients.js';
-import { launchRedis, makeServerDir, removeServerDir, requireRedisBinaries, stopRedis } from '../support/redis-server.js';
+import { eventually, ownRedisServer } from '../support/own-redis.js';
+import { requireRedisBinaries } from '../support/redis-server.js';
 
 const canStart = await requireRedisBinaries();
 // A server of its own: the test changes its users.
@@ -14,19 +15,7 @@ const PORT = 30052;
 const USER = 'app';
 
 describe.skipIf(!canStart)(`redis store whose subscription becomes active with notices in flight (port ${PORT})`, () => {
-  let dir: string;
-  let pid: number;
-  let admin: Redis;
-  beforeAll(async () => {
-    dir = await makeServerDir('resync-once');
-    pid = await launchRedis(PORT, dir);
-    admin = new Redis({ host: '127.0.0.1', port: PORT, maxRetriesPerRequest: 1 });
-  }, 30_000);
-  afterAll(async () => {
-    admin?.disconnect();
-    if (pid !== undefined) await stopRedis(pid, PORT);
-    if (dir !== undefined) await removeServerDir(dir);
-  }, 30_000);
+  const admin = ownRedisServer(PORT, 'resync-once');
 
   const clients = {
     ioredis: async () => {
@@ -45,7 +34,7 @@ describe.skipIf(!canStart)(`redis store whose subscription becomes active with n
 
   for (const [name, connect] of Object.entries(clients)) {
     it(`${name}: tells the manager to resync once`, async () => {
-      await admin.call('ACL', 'SETUSER', USER, 'reset', 'on', '>pw', '~*', '+@all', 'resetchannels');
+      await admin().call('ACL', 'SETUSER', USER, 'reset', 'on', '>pw', '~*', '+@all', 'resetchannels');
       const { client, close } = await connect();
       const prefix = freshPrefix('resync-once');
       const channel = `${prefix}revocations`;
@@ -55,14 +44,13 @@ describe.skipIf(!canStart)(`redis store whose subscription becomes active with n
       let resyncs = 0;
       const stop = store.subscribe!((notice) => notices.push(notice.userId), () => (resyncs += 1));
       onTestFinished(() => (stop(), close()));
-      const deadline = Date.now() + 5_000;
-      while (!errors.some((error) => error.includes('NOPERM')) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+      await eventually(() => errors.some((error) => error.includes('NOPERM')));
       expect(errors.join()).toContain('NOPERM');
 
       // Another instance publishes back to back (four pipelines in flight) until this one hears it.
       const publisher = new Redis({ host: '127.0.0.1', port: PORT });
       onTestFinished(() => publisher.disconnect());
-      await admin.call('ACL', 'SETUSER', USER, 'allchannels');
+      await admin().call('ACL', 'SETUSER', USER, 'allchannels');
       const publish = async (): Promise<void> => {
         for (let round = 0; round < 400 && !notices.includes('user'); round += 1) {
           const pipeline = publisher.pipeline();
