@@ -14,10 +14,12 @@ const canStart = await requireSentinelBinaries();
 
 const SERVERS = [7130, 7131] as const;
 const SENTINELS = [7135, 7136, 7137] as const;
-// Generous, since the machine running the suite may be loaded and a slow answer is not an outage,
-// yet a sign-in makes up to three bounded store calls and the load gives each request 5 s.
+// Generous, since the machine running the suite may be loaded and a slow answer is not an outage.
 const COMMAND_TIMEOUT = 1_000;
 const DURABILITY = { replicas: 1, timeout: 500 } as const;
+// A sign-in presenting an old cookie makes up to four store calls one after another (the cookie's check, the read, the
+// batch, and a read settling a batch whose answer was lost), each bounded by the store's budget: none may take longer.
+const REQUEST_LIMIT = 4 * (COMMAND_TIMEOUT + DURABILITY.timeout) + 2_000;
 /** How long before the kill a sign-in may have ended and still be lost: sign-ins do not wait for replicas. */
 const SIGN_IN_LOSS_WINDOW = 1_000;
 
@@ -88,7 +90,7 @@ describe.skipIf(!canStart)(`Redis Sentinel failover under load (servers ${SERVER
         },
       },
     ];
-    const result = await runFaults(apps, managers, faults, { clients: 16, warmupMs: 2_000, recoveryTimeoutMs: 20_000, settleMs: 2_500 });
+    const result = await runFaults(apps, managers, faults, { clients: 16, warmupMs: 2_000, recoveryTimeoutMs: 20_000, settleMs: 2_500, requestTimeoutMs: REQUEST_LIMIT });
 
     const counts = tally(result.history);
     // A sign-in does not wait for replicas (documented): one that ended just before the kill may

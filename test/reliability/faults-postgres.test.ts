@@ -15,9 +15,9 @@ const PORT = 5499;
 /** The store's deadline per operation (pool wait included). */
 const STATEMENT_TIMEOUT = 1_000;
 const SLACK = 2_000;
-// A sign-in or revocation request makes up to three store calls one after another (the
-// cookie's check, the read, the batch), each bounded by the timeout: none may hang.
-const CALLS_PER_REQUEST = 3;
+// A sign-in makes up to four store calls one after another (the cookie's check, the read, the
+// batch, and a read settling a batch whose answer was lost), each bounded by the timeout: none may hang.
+const CALLS_PER_REQUEST = 4;
 
 /**
  * A PostgreSQL cluster of the suite's own (fsync and synchronous_commit on): a commit it

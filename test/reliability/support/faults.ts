@@ -106,14 +106,14 @@ export async function runFaults(
   apps: readonly RunningApp[],
   managers: readonly SessionManager[],
   faults: readonly Fault[],
-  options: { readonly clients: number; readonly warmupMs: number; readonly recoveryTimeoutMs: number; readonly settleMs: number },
+  options: { readonly clients: number; readonly warmupMs: number; readonly recoveryTimeoutMs: number; readonly settleMs: number; readonly requestTimeoutMs?: number },
 ): Promise<FaultRunResult> {
   const history = new History();
   const prefix = `faults-${randomBytes(3).toString('hex')}`;
   const watch = await sentinels(apps, history, prefix);
   let done = false;
   const seed = Math.floor(Math.random() * 1_000_000);
-  const load = runLoad(apps, history, { clients: options.clients, durationMs: 10 * 60_000, users: 12, userPrefix: prefix, seed, requestTimeoutMs: 5_000, stop: () => done });
+  const load = runLoad(apps, history, { clients: options.clients, durationMs: 10 * 60_000, users: 12, userPrefix: prefix, seed, requestTimeoutMs: options.requestTimeoutMs ?? 5_000, stop: () => done });
   const outcomes: Array<Omit<FaultOutcome, 'unavailable' | 'slowest503'>> = [];
   try {
     await sleep(options.warmupMs);
