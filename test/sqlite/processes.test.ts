@@ -3,10 +3,10 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteStore } from '../../adapters/sqlite/index.js';
 import { storeOperations } from '../../src/storage/index.js';
+import { bundleForChildren } from './bundle.js';
 import { tempDatabases } from './temp.js';
 
 interface WriterReport {
@@ -30,18 +30,7 @@ let bundle: string;
 // The child processes run plain Node, so they load the adapter compiled to one ES module.
 beforeAll(async () => {
   bundleDir = mkdtempSync(join(tmpdir(), 'session-revocation-sqlite-bundle-'));
-  await build({
-    entry: { sqlite: join(root, 'adapters/sqlite/index.ts'), storage: join(root, 'src/storage/index.ts') },
-    outDir: bundleDir,
-    format: ['esm'],
-    platform: 'node',
-    target: 'node20',
-    external: ['better-sqlite3'],
-    config: false,
-    dts: false,
-    splitting: false,
-    silent: true,
-  });
+  await bundleForChildren(bundleDir, { sqlite: 'adapters/sqlite/index.ts', storage: 'src/storage/index.ts' });
   bundle = join(bundleDir, 'sqlite.js');
 }, 60_000);
 
