@@ -1,8 +1,12 @@
+import { accessSync, constants, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { codeOf, SessionError } from '../../src/errors.js';
 import { storeError } from '../sql/errors.js';
 
+// What a write check answers when the process may not write (EROFS: a read-only mount, which refuses root too).
+const NOT_WRITABLE = new Set(['EACCES', 'EPERM', 'EROFS']);
 // "Try again later": the lock stayed taken past the busy timeout, the disk failed or filled up.
 const UNAVAILABLE = new Set(['SQLITE_BUSY', 'SQLITE_IOERR', 'SQLITE_FULL', 'SQLITE_CANTOPEN']);
 
@@ -21,16 +25,52 @@ export function loadDriver(missing: string, broken: string): typeof BetterSqlite
   }
 }
 
-/** Opens the database file; one that cannot be opened is a configuration problem, not an outage. */
+/** Opens the database file; one that cannot be opened, or only read, is a configuration problem, not an outage. */
 export function openDatabase(filename: string, busyTimeout: number): BetterSqlite3.Database {
   const Database = loadDriver(
     'sqliteStore({ filename }) needs better-sqlite3: install better-sqlite3 (npm install better-sqlite3), or pass { database }.',
     'better-sqlite3 is installed but could not be loaded (its native module may need a rebuild: npm rebuild better-sqlite3).',
   );
+  checkWritable(filename);
   try {
     return new Database(filename, { timeout: busyTimeout });
   } catch (error) {
     throw new SessionError('INVALID_CONFIGURATION', `sqliteStore(): cannot open the SQLite database "${filename}".`, { cause: error });
+  }
+}
+
+// SQLite opens a file it may not write read-only without a word, and fails every write later: refused at startup instead.
+function checkWritable(filename: string): void {
+  if (filename === ':memory:' || filename === '') return;
+  const file = realPath(resolve(filename));
+  const fileDenied = file === undefined ? undefined : writeDenied(file);
+  if (fileDenied !== undefined) throw notWritable(`the SQLite database "${filename}" is not writable by this process: SQLite would open it read-only.`, fileDenied);
+  // The -wal and -shm files (and a new database file) are created next to the file a symlink names.
+  const directory = dirname(file ?? resolve(filename));
+  const directoryDenied = writeDenied(directory);
+  if (directoryDenied === undefined) return;
+  const what = file === undefined ? 'the database file' : 'its -wal and -shm journal files';
+  throw notWritable(`the directory "${directory}" of the SQLite database "${filename}" is not writable by this process, so SQLite cannot create ${what} there.`, directoryDenied);
+}
+
+const notWritable = (message: string, cause: unknown): SessionError => new SessionError('INVALID_CONFIGURATION', `sqliteStore(): ${message}`, { cause });
+
+// Undefined for a path that is missing or unreadable: opening it then fails as "cannot open".
+function realPath(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+// The access error when the process may not write `path`; other failures (a missing directory) are left to the open.
+function writeDenied(path: string): unknown {
+  try {
+    accessSync(path, constants.W_OK);
+    return undefined;
+  } catch (error) {
+    return NOT_WRITABLE.has(codeOf(error) ?? '') ? error : undefined;
   }
 }
 
