@@ -80,6 +80,14 @@ describe('sqlite store: a connection the app owns', () => {
     await expect(tuned.get('AAAAAAAAAAAAAAAAAAAAAA')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
   });
 
+  it('refuses a connection opened read-only, as every call writes', () => {
+    const filename = files.next();
+    new Database(filename).close();
+    const database = new Database(filename, { readonly: true });
+    configurationError({ database });
+    database.close();
+  });
+
   it('closes a database it opened itself, once', async () => {
     const store = storeOperations(sqliteStore({ filename: files.next() }));
     await store.getRevocationState('u');
