@@ -125,8 +125,88 @@ function pgListener(pool: PostgresPool, channel: string, timeoutMs: number, hook
   };
 }
 
-/** postgres.js: its `listen` keeps a connection of its own and listens again after a failure, calling `onlisten`. */
+/**
+ * postgres.js: LISTEN on a client of the store's own, one connection made from the app's client's options (`sql.options`: hosts, TLS,
+ * credentials, `socket`...), ended when it fails or nobody subscribes. postgres.js's `sql.listen()` keeps a refused LISTEN and answers every later
+ * call with it, and reports no refusal after its own reconnection: the app's client is never used to listen, nor changed.
+ */
 function postgresJsListener(sql: PostgresJsSql, channel: string, timeoutMs: number, hooks: Hooks): Listener {
+  const settings = copiedOptions(sql.options);
+  let own: OwnPostgresJs | undefined;
+  let connecting: Promise<void> | undefined;
+  // postgres.js could not be loaded here (or the client's options are not postgres.js's): the app's `sql.listen()`, and its limit.
+  let fallback: Listener | undefined;
+  const drop = (): Promise<unknown> => {
+    const current = own;
+    own = undefined;
+    return current === undefined ? Promise.resolve() : current.end({ timeout: 0 }).catch(() => undefined);
+  };
+  const connect = async (): Promise<void> => {
+    const create = settings === undefined ? undefined : await postgresJs();
+    if (create === undefined || settings === undefined) {
+      fallback ??= appListener(sql, channel, timeoutMs, hooks);
+      if (hooks.wanted()) fallback.start();
+      return;
+    }
+    if (!hooks.wanted()) return;
+    const instance: OwnPostgresJs = create({
+      ...settings,
+      max: 1,
+      idle_timeout: null,
+      max_lifetime: null,
+      fetch_types: false,
+      // Its own retry count and server parameters: nothing of the app's client changes.
+      shared: { retries: 0, typeArrayMap: {} },
+      parameters: {},
+      onnotify: (name: string, payload: string) => void (own === instance && name === channel && hooks.deliver(payload)),
+      // The connection is gone (and with it the LISTEN): the retry makes a new client, which LISTENs again.
+      onclose: () => void (own === instance && (void drop(), hooks.failed())),
+    });
+    own = instance;
+    await withDeadline(Promise.resolve(instance.unsafe(`LISTEN ${quoteIdentifier(channel)}`)), timeoutMs, noAnswer(timeoutMs));
+    // Closed while it answered (its retry may already have come and gone, finding this try pending): a failure, tried again.
+    if (own !== instance) throw new Error('the LISTEN connection closed');
+    hooks.listening();
+  };
+  return {
+    start() {
+      if (fallback !== undefined) return fallback.start();
+      if (own !== undefined || connecting !== undefined) return;
+      connecting = connect()
+        .catch(() => {
+          void drop();
+          hooks.failed();
+        })
+        .finally(() => (connecting = undefined));
+    },
+    async stop() {
+      await connecting;
+      if (fallback !== undefined) return fallback.stop();
+      if (!hooks.wanted()) await drop();
+    },
+  };
+}
+
+// The store's own postgres.js client: it sends only LISTEN, and is ended without waiting for anything.
+type OwnPostgresJs = { unsafe(text: string): PromiseLike<unknown>; end(options: { timeout: number }): Promise<unknown> };
+type PostgresJsFactory = (options: Record<string, unknown>) => OwnPostgresJs;
+let loading: Promise<PostgresJsFactory | undefined> | undefined;
+// Loaded only when a postgres.js client listens, so the app has it installed.
+const postgresJs = (): Promise<PostgresJsFactory | undefined> =>
+  (loading ??= import('postgres').then(
+    (module) => module.default as unknown as PostgresJsFactory,
+    () => undefined,
+  ));
+
+// postgres.js's parsed options (what `postgres(url, options)` made of them, marked by `shared`), which `postgres()` takes back as they are.
+function copiedOptions(options: unknown): Record<string, unknown> | undefined {
+  if (typeof options !== 'object' || options === null) return undefined;
+  const parsed = options as Record<string, unknown>;
+  return typeof parsed['shared'] === 'object' && parsed['shared'] !== null && Array.isArray(parsed['host']) ? { ...parsed } : undefined;
+}
+
+/** postgres.js's own `listen` on the app's client: keeps a connection of its own and listens again after a failure, calling `onlisten`; a refused LISTEN stays refused. */
+function appListener(sql: PostgresJsSql, channel: string, timeoutMs: number, hooks: Hooks): Listener {
   let active: Promise<PostgresJsListening> | undefined;
   // Bounded: closing during a partition must not wait for a LISTEN or an UNLISTEN nothing answers (a late LISTEN is still undone).
   const release = (attempt: Promise<PostgresJsListening>): Promise<unknown> =>

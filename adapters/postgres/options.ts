@@ -9,7 +9,8 @@ export type PostgresClient = PostgresPool | PostgresJsSql;
 export interface PostgresStoreOptions {
   /**
    * The app's client: `new pg.Pool(...)` or postgres.js `postgres(...)` (without a column or row `transform`, nor `fetch_types: false`); the store never ends it. While
-   * anyone subscribes to revocations (and `listen` names no pool), one of its connections stays in `LISTEN`.
+   * anyone subscribes to revocations (and `listen` names no pool), one connection stays in `LISTEN`: with `pg` one of the pool's; with postgres.js one the store
+   * opens itself from the client's `options`, outside its `max` (as `sql.listen()` would), and ends when no one subscribes or on `close()`.
    */
   readonly pool: PostgresClient;
   /** Schema holding the tables; `migrate()` creates it. Lower-case letters, digits and `_`. @default "session_revocation" */
@@ -42,7 +43,7 @@ export interface PostgresStoreOptions {
 
 /** `listen: { pool }`: where the store LISTENs when `pool` cannot (a transaction pooler). */
 export interface PostgresListenOptions {
-  /** A `pg.Pool` or postgres.js client of direct (session) connections, used only for LISTEN. */
+  /** A `pg.Pool` or postgres.js client of direct (session) connections, used only for LISTEN (a postgres.js client lends only its `options`). */
   readonly pool: PostgresClient;
 }
 
