@@ -3,7 +3,7 @@ import { callBack } from '../../src/events.js';
 import type { RevocationNotice } from '../../src/store.js';
 import { quoteIdentifier } from './names.js';
 import { isPostgresJs, type PostgresClient } from './options.js';
-import type { PostgresJsListening, PostgresJsSql, PostgresNotification, PostgresPool, PostgresPoolClient } from './types.js';
+import type { PostgresJsSql, PostgresNotification, PostgresPool, PostgresPoolClient } from './types.js';
 
 /** Fans the notifications of one channel out to in-process listeners. */
 export interface Notifications {
@@ -131,26 +131,18 @@ function pgListener(pool: PostgresPool, channel: string, timeoutMs: number, hook
  * call with it, and reports no refusal after its own reconnection: the app's client is never used to listen, nor changed.
  */
 function postgresJsListener(sql: PostgresJsSql, channel: string, timeoutMs: number, hooks: Hooks): Listener {
-  const settings = copiedOptions(sql.options);
   let own: OwnPostgresJs | undefined;
   let connecting: Promise<void> | undefined;
-  // postgres.js could not be loaded here (or the client's options are not postgres.js's): the app's `sql.listen()`, and its limit.
-  let fallback: Listener | undefined;
   const drop = (): Promise<unknown> => {
     const current = own;
     own = undefined;
     return current === undefined ? Promise.resolve() : current.end({ timeout: 0 }).catch(() => undefined);
   };
   const connect = async (): Promise<void> => {
-    const create = settings === undefined ? undefined : await postgresJs();
-    if (create === undefined || settings === undefined) {
-      fallback ??= appListener(sql, channel, timeoutMs, hooks);
-      if (hooks.wanted()) fallback.start();
-      return;
-    }
+    const create = await postgresJs();
     if (!hooks.wanted()) return;
     const instance: OwnPostgresJs = create({
-      ...settings,
+      ...(sql.options as Record<string, unknown>),
       max: 1,
       idle_timeout: null,
       max_lifetime: null,
@@ -170,7 +162,6 @@ function postgresJsListener(sql: PostgresJsSql, channel: string, timeoutMs: numb
   };
   return {
     start() {
-      if (fallback !== undefined) return fallback.start();
       if (own !== undefined || connecting !== undefined) return;
       connecting = connect()
         .catch(() => {
@@ -181,7 +172,6 @@ function postgresJsListener(sql: PostgresJsSql, channel: string, timeoutMs: numb
     },
     async stop() {
       await connecting;
-      if (fallback !== undefined) return fallback.stop();
       if (!hooks.wanted()) await drop();
     },
   };
@@ -190,45 +180,6 @@ function postgresJsListener(sql: PostgresJsSql, channel: string, timeoutMs: numb
 // The store's own postgres.js client: it sends only LISTEN, and is ended without waiting for anything.
 type OwnPostgresJs = { unsafe(text: string): PromiseLike<unknown>; end(options: { timeout: number }): Promise<unknown> };
 type PostgresJsFactory = (options: Record<string, unknown>) => OwnPostgresJs;
-let loading: Promise<PostgresJsFactory | undefined> | undefined;
-// Loaded only when a postgres.js client listens, so the app has it installed.
-const postgresJs = (): Promise<PostgresJsFactory | undefined> =>
-  (loading ??= import('postgres').then(
-    (module) => module.default as unknown as PostgresJsFactory,
-    () => undefined,
-  ));
-
-// postgres.js's parsed options (what `postgres(url, options)` made of them, marked by `shared`), which `postgres()` takes back as they are.
-function copiedOptions(options: unknown): Record<string, unknown> | undefined {
-  if (typeof options !== 'object' || options === null) return undefined;
-  const parsed = options as Record<string, unknown>;
-  return typeof parsed['shared'] === 'object' && parsed['shared'] !== null && Array.isArray(parsed['host']) ? { ...parsed } : undefined;
-}
-
-/** postgres.js's own `listen` on the app's client: keeps a connection of its own and listens again after a failure, calling `onlisten`; a refused LISTEN stays refused. */
-function appListener(sql: PostgresJsSql, channel: string, timeoutMs: number, hooks: Hooks): Listener {
-  let active: Promise<PostgresJsListening> | undefined;
-  // Bounded: closing during a partition must not wait for a LISTEN or an UNLISTEN nothing answers (a late LISTEN is still undone).
-  const release = (attempt: Promise<PostgresJsListening>): Promise<unknown> =>
-    withDeadline(attempt.then((handle) => handle.unlisten()), timeoutMs, noAnswer(timeoutMs)).catch(() => undefined);
-  return {
-    start() {
-      if (active !== undefined) return;
-      // A try given up on stays registered in postgres.js and may listen later: only the current try speaks.
-      const current = (): boolean => active === attempt;
-      const attempt: Promise<PostgresJsListening> = (active = sql.listen(channel, (payload) => void (current() && hooks.deliver(payload)), () => void (current() && hooks.listening())));
-      const giveUp = (): void => {
-        if (!current()) return;
-        active = undefined;
-        void release(attempt);
-        hooks.failed();
-      };
-      withDeadline(attempt, timeoutMs, noAnswer(timeoutMs)).catch(giveUp);
-    },
-    async stop() {
-      const current = active;
-      active = undefined;
-      if (current !== undefined) await release(current);
-    },
-  };
-}
+let loading: Promise<PostgresJsFactory> | undefined;
+// Loaded only when a postgres.js client listens, so the app has it installed. `postgres()` takes parsed options (marked by `shared`) as they are, as its own `listen()` does.
+const postgresJs = (): Promise<PostgresJsFactory> => (loading ??= import('postgres').then((module) => module.default as unknown as PostgresJsFactory));

@@ -63,12 +63,17 @@ export function resolvePostgresOptions(options: PostgresStoreOptions) {
   if (settings?.fetch_types === false) {
     throw invalid('postgresStore needs a postgres.js client made without fetch_types: false (postgres.js then never hands out a new reserved connection): give it one of its own, or a pg.Pool.');
   }
+  const listenPool = listenPoolOf(options.pool, options.listen ?? true);
+  // The store LISTENs on a postgres.js client of its own, made from the parsed options the app's client keeps (marked by `shared`).
+  if (listenPool !== undefined && isPostgresJs(listenPool) && typeof (listenPool.options as { shared?: unknown } | undefined)?.shared !== 'object') {
+    throw invalid('postgresStore: the postgres.js client to LISTEN through has no parsed options (sql.options): give it a client made by postgres() 3.4, or listen: false.');
+  }
   return {
     pool: options.pool,
     names: tableNames(options.schema ?? DEFAULT_SCHEMA, options.table ?? DEFAULT_TABLE),
     statementTimeout: duration('postgresStore: statementTimeout', options.statementTimeout, 2_000, { min: 1, max: MAX_TIMER_DELAY }),
     preparedStatements: boolean('postgresStore: preparedStatements', options.preparedStatements, true),
-    listenPool: listenPoolOf(options.pool, options.listen ?? true),
+    listenPool,
   };
 }
 
@@ -78,8 +83,8 @@ export function isPostgresJs(value: PostgresClient): value is PostgresJsSql {
 }
 
 function isClient(value: unknown): value is PostgresClient {
-  const { reserve, unsafe, listen, connect } = (value ?? {}) as Partial<PostgresJsSql & PostgresPool>;
-  if (typeof value === 'function') return typeof reserve === 'function' && typeof unsafe === 'function' && typeof listen === 'function';
+  const { reserve, unsafe, connect } = (value ?? {}) as Partial<PostgresJsSql & PostgresPool>;
+  if (typeof value === 'function') return typeof reserve === 'function' && typeof unsafe === 'function';
   return typeof value === 'object' && typeof connect === 'function';
 }
 
