@@ -152,10 +152,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
       guard(async () => {
         const plan = planBatch(batch, layout, clustered);
         evictionChecked ??= checkEviction(plan.owner);
-        await evictionChecked.catch((error: unknown) => {
-          evictionChecked = undefined;
-          throw error;
-        });
+        await evictionChecked.catch((error: unknown) => ((evictionChecked = undefined), Promise.reject(error)));
         const durable = batch.durable === true || batch.writes.some((step) => step.type === 'revoke' || step.type === 'epochs');
         const message = batch.notify !== true || 'key' in batch.owner ? undefined : 'userId' in batch.owner ? batch.owner.userId : tenantMessage(batch.owner.tenantId);
         const announce = message === undefined ? undefined : () => void driver.send(layout.channel, ['PUBLISH', layout.channel, message]).catch(onError);
