@@ -84,7 +84,7 @@ describe.skipIf(!canStart)(`Redis Cluster resharding (127.0.0.1:${PORTS[0]}-${PO
     it(`after a user's slot moved to another master, sign-ins, validations, revoke and sign-out-everywhere work, the store's own durable writer included (${kind})`, async () => {
       const manager = await managerOn(kind);
       const userId = `moved-${kind}`;
-      const [kept, revoked] = [await manager.create({ userId }), await manager.create({ userId })];
+      const [kept, revoked, other] = [await manager.create({ userId }), await manager.create({ userId }), await manager.create({ userId })];
       await manager.revoke(revoked.session.id); // opens the store's durable writer on the old owner
       const { slot, from, to, masters } = await placeOf(cluster, userId);
       await beginMove(slot, from, to);
@@ -92,6 +92,9 @@ describe.skipIf(!canStart)(`Redis Cluster resharding (127.0.0.1:${PORTS[0]}-${PO
       await endMove(slot, to, masters);
       await redisCli(to, ['script', 'flush']); // the new owner has no script cached: NOSCRIPT, then EVAL
 
+      // First on the writer: MOVED, then NOSCRIPT on the new owner.
+      expect(await manager.revoke(other.session.id)).toBe(true);
+      expect(await manager.validate(other.token)).toEqual({ ok: false, reason: 'revoked' });
       expect((await manager.validate(kept.token)).ok).toBe(true);
       expect(await manager.validate(revoked.token)).toEqual({ ok: false, reason: 'revoked' });
       const later = await manager.create({ userId });
