@@ -57,14 +57,15 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
   // Every call: refused once closed, bounded by the budget, errors as SessionError.
   const guard = <T>(operation: () => Promise<T>): Promise<T> =>
     closed ? Promise.reject(new SessionError('CLOSED', 'The Redis session store was closed.')) : withTimeout(operation(), budget);
-  // A server that has not cached a script (it restarted, failed over) answers NOSCRIPT: EVAL then.
+  // A server that has not cached a script (it restarted, failed over) answers NOSCRIPT: EVAL then. A cluster's checks that its slot is not moving.
   const evaluate = async (script: scripts.Script, keys: string[], args: string[], send: (command: string[]) => Promise<unknown>): Promise<unknown> => {
-    const command = [script.readOnly ? 'EVALSHA_RO' : 'EVALSHA', script.sha, String(keys.length), ...keys, ...args];
+    const { readOnly, sha, source } = clustered ? script.cluster : script;
+    const command = [readOnly ? 'EVALSHA_RO' : 'EVALSHA', sha, String(keys.length), ...keys, ...args];
     try {
       return await send(command);
     } catch (error) {
       if (replyCode(error) !== 'NOSCRIPT') throw error;
-      return send([script.readOnly ? 'EVAL_RO' : 'EVAL', script.source, ...command.slice(2)]);
+      return send([readOnly ? 'EVAL_RO' : 'EVAL', source, ...command.slice(2)]);
     }
   };
   const run = (script: scripts.Script, keys: string[], args: string[]): Promise<unknown> => evaluate(script, keys, args, (command) => driver.send(keys[0]!, command));
@@ -84,10 +85,8 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
   let evictionChecked: Promise<void> | undefined;
   let hidingReported = false;
   const hiding = (error: unknown): '' => {
-    if (hidingReported) return '';
-    hidingReported = true;
-    callBack(onError, new SessionError('STORE_ERROR', `Redis hid INFO from the store (${(error as Error).message}): make sure maxmemory-policy is noeviction or volatile-*.`), () => undefined);
-    return '';
+    if (!hidingReported) callBack(onError, new SessionError('STORE_ERROR', `Redis hid INFO from the store (${(error as Error).message}): make sure maxmemory-policy is noeviction or volatile-*.`), () => undefined);
+    return ((hidingReported = true), '');
   };
   const checkEviction = async (key: string): Promise<void> => {
     const info = await driver.send(key, ['INFO', 'memory']).catch((error: unknown) => (replyCode(error) === 'NOPERM' || /^ERR unknown (sub)?command/i.test((error as Error).message) ? hiding(error) : Promise.reject(error)));
