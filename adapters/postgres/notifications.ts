@@ -125,11 +125,8 @@ function pgListener(pool: PostgresPool, channel: string, timeoutMs: number, hook
   };
 }
 
-/**
- * postgres.js: LISTEN on a client of the store's own, one connection made from the app's client's options (`sql.options`: hosts, TLS,
- * credentials, `socket`...), ended when it fails or nobody subscribes. postgres.js's `sql.listen()` keeps a refused LISTEN and answers every later
- * call with it, and reports no refusal after its own reconnection: the app's client is never used to listen, nor changed.
- */
+// postgres.js: LISTEN on a one-connection client of the store's own, made from the app's client's options (never used to listen, nor changed) and
+// ended when it fails or nobody subscribes: `sql.listen()` keeps a refused LISTEN and answers every later call with it, and says nothing.
 function postgresJsListener(sql: PostgresJsSql, channel: string, timeoutMs: number, hooks: Hooks): Listener {
   let own: OwnPostgresJs | undefined;
   let connecting: Promise<void> | undefined;

@@ -1,8 +1,8 @@
 import net from 'node:net';
 import pg from 'pg';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { postgresStore } from '../../adapters/postgres/index.js';
-import { createSessionManager } from '../../src/index.js';
+import { postgresStore, type PostgresStore } from '../../adapters/postgres/index.js';
+import { createSessionManager, type SessionManager } from '../../src/index.js';
 import { freshSchema, testPostgresJs } from '../support/postgres-database.js';
 import { listening, timeUntil } from '../support/postgres-listening.js';
 import { requirePostgresBinaries, startPostgresPair, type PostgresPair } from '../support/postgres-standby.js';
@@ -57,67 +57,61 @@ async function movableProxy(port: number, target: number): Promise<{ moveTo(port
   };
 }
 
+/** A session signed in through the primary (store A's schema), and its access token. */
+async function signedIn(pair: PostgresPair, userId: string): Promise<{ schema: string; onPrimary: PostgresStore; jwt: string }> {
+  const schema = freshSchema(userId.replace('-', '_'));
+  const onPrimary = postgresStore({ pool: pgPool(pair.primaryPort), schema, listen: false });
+  await onPrimary.migrate();
+  const first = createSessionManager({ store: onPrimary, ...managerOptions });
+  onTestFinished(() => first.close());
+  const { session } = await first.create({ userId });
+  return { schema, onPrimary, jwt: await first.issueAccessToken(session) };
+}
+
+/** Store B on postgres.js through `port`, and its manager. */
+function storeOn(port: number, schema: string): { storeB: PostgresStore; b: SessionManager } {
+  const sql = testPostgresJs(url(port), { max: 2 });
+  onTestFinished(() => sql.end({ timeout: 0 }));
+  const storeB = postgresStore({ pool: sql, schema, statementTimeout: 1_000 });
+  const b = createSessionManager({ store: storeB, ...managerOptions });
+  onTestFinished(() => b.close());
+  return { storeB, b };
+}
+
+/** Promotes the standby once it refused B's LISTEN; a revocation made there must reach B's cached access token by its notice. */
+async function revokedAfterPromotion(pair: PostgresPair, schema: string, storeB: PostgresStore, b: SessionManager, userId: string, jwt: string): Promise<void> {
+  await timeUntil(() => pair.standbyLogHas(REFUSED), 10_000);
+  await pair.promote();
+  const storeA = postgresStore({ pool: pgPool(pair.standbyPort), schema, listen: false });
+  const a = createSessionManager({ store: storeA, ...managerOptions });
+  onTestFinished(() => a.close());
+  await expect(listening(storeA, storeB), 'B hears a notice published on the promoted server').resolves.toBeUndefined();
+  expect((await b.verifyAccessToken(jwt)).ok).toBe(true);
+  await a.revokeAll(userId);
+  expect(await timeUntil(async () => !(await b.verifyAccessToken(jwt)).ok, 10_000)).toBeLessThan(10_000);
+}
+
 // B runs on postgres.js and listens while its server refuses LISTEN (a standby); once the standby is promoted, a revocation
 // made there must reach B's cached access token by its notice, long before the 60 s epochCacheTtl.
 describe.skipIf(bin === undefined)('postgres store on postgres.js: LISTEN refused by a standby, then promoted', () => {
   it('a store started on a standby hears revocations once the standby is promoted', async ({ skip }) => {
     const pair = await ownPair(30210, 30211, skip);
-    const schema = freshSchema('standby_start');
-    const onPrimary = postgresStore({ pool: pgPool(pair.primaryPort), schema, listen: false });
-    await onPrimary.migrate();
-    const first = createSessionManager({ store: onPrimary, ...managerOptions });
-    onTestFinished(() => first.close());
-    const { session } = await first.create({ userId: 'standby-user' });
-    const jwt = await first.issueAccessToken(session);
-
-    const sql = testPostgresJs(url(pair.standbyPort), { max: 2 });
-    onTestFinished(() => sql.end({ timeout: 0 }));
-    const storeB = postgresStore({ pool: sql, schema, statementTimeout: 1_000 });
-    const b = createSessionManager({ store: storeB, ...managerOptions });
-    onTestFinished(() => b.close());
+    const { schema, jwt } = await signedIn(pair, 'standby-user');
+    const { storeB, b } = storeOn(pair.standbyPort, schema);
     // Replicated to the standby, then held in B's epoch cache.
     await timeUntil(async () => (await b.verifyAccessToken(jwt)).ok, 10_000);
-    await timeUntil(() => pair.standbyLogHas(REFUSED), 10_000);
-
-    await pair.promote();
-    const storeA = postgresStore({ pool: pgPool(pair.standbyPort), schema, listen: false });
-    const a = createSessionManager({ store: storeA, ...managerOptions });
-    onTestFinished(() => a.close());
-    await expect(listening(storeA, storeB), 'B hears a notice published on the promoted server').resolves.toBeUndefined();
-    expect((await b.verifyAccessToken(jwt)).ok).toBe(true);
-    await a.revokeAll('standby-user');
-    expect(await timeUntil(async () => !(await b.verifyAccessToken(jwt)).ok, 10_000)).toBeLessThan(10_000);
+    await revokedAfterPromotion(pair, schema, storeB, b, 'standby-user', jwt);
   }, 60_000);
 
   it('a LISTEN connection that comes back on a standby during a failover listens again once it is promoted', async ({ skip }) => {
     const pair = await ownPair(30212, 30213, skip);
-    const schema = freshSchema('standby_failover');
-    const onPrimary = postgresStore({ pool: pgPool(pair.primaryPort), schema, listen: false });
-    await onPrimary.migrate();
-    const first = createSessionManager({ store: onPrimary, ...managerOptions });
-    onTestFinished(() => first.close());
-    const { session } = await first.create({ userId: 'failover-user' });
-    const jwt = await first.issueAccessToken(session);
-
+    const { schema, onPrimary, jwt } = await signedIn(pair, 'failover-user');
     // B reaches "the database" through an address that moves from the primary to the standby.
     const proxy = await movableProxy(30214, pair.primaryPort);
-    const sql = testPostgresJs(url(30214), { max: 2 });
-    onTestFinished(() => sql.end({ timeout: 0 }));
-    const storeB = postgresStore({ pool: sql, schema, statementTimeout: 1_000 });
-    const b = createSessionManager({ store: storeB, ...managerOptions });
-    onTestFinished(() => b.close());
+    const { storeB, b } = storeOn(30214, schema);
     await listening(onPrimary, storeB);
     expect((await b.verifyAccessToken(jwt)).ok).toBe(true);
-
     proxy.moveTo(pair.standbyPort);
-    await timeUntil(() => pair.standbyLogHas(REFUSED), 10_000);
-    await pair.promote();
-    const storeA = postgresStore({ pool: pgPool(pair.standbyPort), schema, listen: false });
-    const a = createSessionManager({ store: storeA, ...managerOptions });
-    onTestFinished(() => a.close());
-    await expect(listening(storeA, storeB), 'B hears a notice published on the promoted server').resolves.toBeUndefined();
-    expect((await b.verifyAccessToken(jwt)).ok).toBe(true);
-    await a.revokeAll('failover-user');
-    expect(await timeUntil(async () => !(await b.verifyAccessToken(jwt)).ok, 10_000)).toBeLessThan(10_000);
+    await revokedAfterPromotion(pair, schema, storeB, b, 'failover-user', jwt);
   }, 60_000);
 });
