@@ -3,7 +3,7 @@ import { callBack } from '../../src/events.js';
 import type { RevocationNotice } from '../../src/store.js';
 import { quoteIdentifier } from './names.js';
 import { isPostgresJs, type PostgresClient } from './options.js';
-import type { PostgresJsSql, PostgresNotification, PostgresPool, PostgresPoolClient } from './types.js';
+import type { PostgresJsListening, PostgresJsSql, PostgresNotification, PostgresPool, PostgresPoolClient } from './types.js';
 
 /** Fans the notifications of one channel out to in-process listeners. */
 export interface Notifications {
@@ -125,58 +125,30 @@ function pgListener(pool: PostgresPool, channel: string, timeoutMs: number, hook
   };
 }
 
-// postgres.js: LISTEN on a one-connection client of the store's own, made from the app's client's options (never used to listen, nor changed) and
-// ended when it fails or nobody subscribes: `sql.listen()` keeps a refused LISTEN and answers every later call with it, and says nothing.
+/** postgres.js: its `listen` keeps a connection of its own and listens again after a failure, calling `onlisten`. */
 function postgresJsListener(sql: PostgresJsSql, channel: string, timeoutMs: number, hooks: Hooks): Listener {
-  let own: OwnPostgresJs | undefined;
-  let connecting: Promise<void> | undefined;
-  const drop = (): Promise<unknown> => {
-    const current = own;
-    own = undefined;
-    return current === undefined ? Promise.resolve() : current.end({ timeout: 0 }).catch(() => undefined);
-  };
-  const connect = async (): Promise<void> => {
-    const create = await postgresJs();
-    if (!hooks.wanted()) return;
-    const instance: OwnPostgresJs = create({
-      ...(sql.options as Record<string, unknown>),
-      max: 1,
-      idle_timeout: null,
-      max_lifetime: null,
-      fetch_types: false,
-      // Its own retry count and server parameters: nothing of the app's client changes.
-      shared: { retries: 0, typeArrayMap: {} },
-      parameters: {},
-      onnotify: (name: string, payload: string) => void (own === instance && name === channel && hooks.deliver(payload)),
-      // The connection is gone (and with it the LISTEN): the retry makes a new client, which LISTENs again.
-      onclose: () => void (own === instance && (void drop(), hooks.failed())),
-    });
-    own = instance;
-    await withDeadline(Promise.resolve(instance.unsafe(`LISTEN ${quoteIdentifier(channel)}`)), timeoutMs, noAnswer(timeoutMs));
-    // Closed while it answered (its retry may already have come and gone, finding this try pending): a failure, tried again.
-    if (own !== instance) throw new Error('the LISTEN connection closed');
-    hooks.listening();
-  };
+  let active: Promise<PostgresJsListening> | undefined;
+  // Bounded: closing during a partition must not wait for a LISTEN or an UNLISTEN nothing answers (a late LISTEN is still undone).
+  const release = (attempt: Promise<PostgresJsListening>): Promise<unknown> =>
+    withDeadline(attempt.then((handle) => handle.unlisten()), timeoutMs, noAnswer(timeoutMs)).catch(() => undefined);
   return {
     start() {
-      if (own !== undefined || connecting !== undefined) return;
-      connecting = connect()
-        .catch(() => {
-          void drop();
-          hooks.failed();
-        })
-        .finally(() => (connecting = undefined));
+      if (active !== undefined) return;
+      // A try given up on stays registered in postgres.js and may listen later: only the current try speaks.
+      const current = (): boolean => active === attempt;
+      const attempt: Promise<PostgresJsListening> = (active = sql.listen(channel, (payload) => void (current() && hooks.deliver(payload)), () => void (current() && hooks.listening())));
+      const giveUp = (): void => {
+        if (!current()) return;
+        active = undefined;
+        void release(attempt);
+        hooks.failed();
+      };
+      withDeadline(attempt, timeoutMs, noAnswer(timeoutMs)).catch(giveUp);
     },
     async stop() {
-      await connecting;
-      if (!hooks.wanted()) await drop();
+      const current = active;
+      active = undefined;
+      if (current !== undefined) await release(current);
     },
   };
 }
-
-// The store's own postgres.js client: it sends only LISTEN, and is ended without waiting for anything.
-type OwnPostgresJs = { unsafe(text: string): PromiseLike<unknown>; end(options: { timeout: number }): Promise<unknown> };
-type PostgresJsFactory = (options: Record<string, unknown>) => OwnPostgresJs;
-let loading: Promise<PostgresJsFactory> | undefined;
-// Loaded only when a postgres.js client listens, so the app has it installed. `postgres()` takes parsed options (marked by `shared`) as they are, as its own `listen()` does.
-const postgresJs = (): Promise<PostgresJsFactory> => (loading ??= import('postgres').then((module) => module.default as unknown as PostgresJsFactory));

@@ -9,8 +9,7 @@ export type PostgresClient = PostgresPool | PostgresJsSql;
 export interface PostgresStoreOptions {
   /**
    * The app's client: `new pg.Pool(...)` or postgres.js `postgres(...)` (without a column or row `transform`, nor `fetch_types: false`); the store never ends it. While
-   * anyone subscribes to revocations (and `listen` names no pool), one connection stays in `LISTEN`: with `pg` one of the pool's; with postgres.js one the store
-   * opens itself from the client's `options`, outside its `max` (as `sql.listen()` would), and ends when no one subscribes or on `close()`.
+   * anyone subscribes to revocations (and `listen` names no pool), one of its connections stays in `LISTEN`.
    */
   readonly pool: PostgresClient;
   /** Schema holding the tables; `migrate()` creates it. Lower-case letters, digits and `_`. @default "session_revocation" */
@@ -43,7 +42,7 @@ export interface PostgresStoreOptions {
 
 /** `listen: { pool }`: where the store LISTENs when `pool` cannot (a transaction pooler). */
 export interface PostgresListenOptions {
-  /** A `pg.Pool` or postgres.js client of direct (session) connections, used only for LISTEN (a postgres.js client lends only its `options`). */
+  /** A `pg.Pool` or postgres.js client of direct (session) connections, used only for LISTEN. */
   readonly pool: PostgresClient;
 }
 
@@ -63,17 +62,12 @@ export function resolvePostgresOptions(options: PostgresStoreOptions) {
   if (settings?.fetch_types === false) {
     throw invalid('postgresStore needs a postgres.js client made without fetch_types: false (postgres.js then never hands out a new reserved connection): give it one of its own, or a pg.Pool.');
   }
-  const listenPool = listenPoolOf(options.pool, options.listen ?? true);
-  // The store LISTENs on a postgres.js client of its own, made from the parsed options the app's client keeps (marked by `shared`).
-  if (listenPool !== undefined && isPostgresJs(listenPool) && typeof (listenPool.options as { shared?: unknown } | undefined)?.shared !== 'object') {
-    throw invalid('postgresStore: the postgres.js client to LISTEN through has no parsed options (sql.options): give it a client made by postgres() 3.4, or listen: false.');
-  }
   return {
     pool: options.pool,
     names: tableNames(options.schema ?? DEFAULT_SCHEMA, options.table ?? DEFAULT_TABLE),
     statementTimeout: duration('postgresStore: statementTimeout', options.statementTimeout, 2_000, { min: 1, max: MAX_TIMER_DELAY }),
     preparedStatements: boolean('postgresStore: preparedStatements', options.preparedStatements, true),
-    listenPool,
+    listenPool: listenPoolOf(options.pool, options.listen ?? true),
   };
 }
 
@@ -83,8 +77,8 @@ export function isPostgresJs(value: PostgresClient): value is PostgresJsSql {
 }
 
 function isClient(value: unknown): value is PostgresClient {
-  const { reserve, unsafe, connect } = (value ?? {}) as Partial<PostgresJsSql & PostgresPool>;
-  if (typeof value === 'function') return typeof reserve === 'function' && typeof unsafe === 'function';
+  const { reserve, unsafe, listen, connect } = (value ?? {}) as Partial<PostgresJsSql & PostgresPool>;
+  if (typeof value === 'function') return typeof reserve === 'function' && typeof unsafe === 'function' && typeof listen === 'function';
   return typeof value === 'object' && typeof connect === 'function';
 }
 

@@ -17,7 +17,7 @@ export interface PostgresStore extends SessionStore {
    * `STORE_ERROR` when the script fails (no privilege, a table of the same name with another shape).
    */
   migrate(): Promise<void>;
-  /** Stops listening (on postgres.js, ends the store's own LISTEN connection). The app's pool stays open: it belongs to the app. */
+  /** Stops listening. The app's pool stays open: it belongs to the app. */
   close(): Promise<void>;
 }
 
@@ -35,8 +35,7 @@ async function serialized<T>(work: () => Promise<T>): Promise<T> {
 /**
  * A session store on PostgreSQL (`pg` 8 or postgres.js 3.4). A batch is one call of the schema's
  * apply function: it checks and bumps its owner's version first, writes, and `pg_notify`s on commit,
- * so every instance drops its cached epochs at once. On postgres.js the store LISTENs on one connection of its own, opened from
- * the client's `options` when the first subscriber arrives. Behind a transaction pooler, pass
+ * so every instance drops its cached epochs at once. Behind a transaction pooler, pass
  * `preparedStatements: false` and `listen: { pool }` or `listen: false`. An erased user's bytes stay in dead tuples until `VACUUM`.
  *
  * @returns A {@link PostgresStore}. Call `migrate()` once at startup (or apply `schema.sql`).

@@ -52,8 +52,15 @@ export interface PostgresJsSql {
   unsafe(text: string, values?: unknown[], options?: { prepare?: boolean }): PostgresJsQuery;
   /** Checks one connection out until `release()`. */
   reserve(): Promise<PostgresJsReservedSql>;
-  /** The client's parsed options: the store refuses a client whose `transform` renames columns or rows, or made with `fetch_types: false`; it LISTENs on a client of its own made from them. */
+  /** LISTENs on a connection of its own; `onlisten` runs each time LISTEN is (re)established. */
+  listen(channel: string, onnotify: (payload: string) => void, onlisten?: () => void): Promise<PostgresJsListening>;
+  /** The client's options: the store refuses a client whose `transform` renames columns or rows, or made with `fetch_types: false`. */
   readonly options?: unknown;
+}
+
+/** What postgres.js `listen` resolves to. */
+export interface PostgresJsListening {
+  /** The driver's own `unlisten` method. */ unlisten(): Promise<unknown>;
 }
 
 /** A connection reserved out of a postgres.js client. */

@@ -41,17 +41,6 @@ describe('postgres store on postgres.js: the client', () => {
     expect(() => postgresStore({ pool: sql, listen: false })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION', message: expect.stringContaining('fetch_types') }));
     await sql.end({ timeout: 0 });
   });
-
-  it('is refused at startup when the client it listens through keeps no parsed options, from which the store opens its LISTEN connection', async () => {
-    const sql = testPostgresJs(undefined, { max: 1 });
-    // A wrapper of the client that passes its calls on but not its options.
-    const wrapped = Object.assign((...args: Parameters<typeof sql>) => sql(...args), { reserve: sql.reserve, unsafe: sql.unsafe, options: {} });
-    expect(() => postgresStore({ pool: wrapped as unknown as typeof sql })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION', message: expect.stringContaining('LISTEN') }));
-    expect(() => postgresStore({ pool: sql, listen: { pool: wrapped as unknown as typeof sql } })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION' }));
-    // Not listening, the options are not needed.
-    expect(() => postgresStore({ pool: wrapped as unknown as typeof sql, listen: false })).not.toThrow();
-    await sql.end({ timeout: 0 });
-  });
 });
 
 describe('postgres store on postgres.js: PostgreSQL down', () => {

@@ -22,11 +22,11 @@ describe.skipIf(!up)('postgres store on postgres.js: LISTEN connections refused 
       client.pipe(upstream).pipe(client);
     });
     const pool = testPool({ max: 2 });
-    // Counts the store's tries, each a connection of the client the store makes from these options, `socket` included
-    // (a documented postgres.js option its types leave out).
+    const listenSql = testPostgresJs(`postgres://postgres@127.0.0.1:${port}/test`, { max: 1 });
+    // Counts the store's tries (each a call of postgres.js's listen).
     let tries = 0;
-    const socket = (): net.Socket => ((tries += 1), net.connect(port, '127.0.0.1'));
-    const listenSql = testPostgresJs(`postgres://postgres@127.0.0.1:${port}/test`, { max: 1, ...({ socket } as object) });
+    const listen = listenSql.listen;
+    listenSql.listen = ((...args: Parameters<typeof listen>) => ((tries += 1), listen.apply(listenSql, args))) as typeof listen;
     const schema = freshSchema('refused_listen');
     const publisher = postgresStore({ pool, schema, listen: false });
     const subscriber = postgresStore({ pool, schema, listen: { pool: listenSql }, statementTimeout: 500 });
