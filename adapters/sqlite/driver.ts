@@ -45,6 +45,11 @@ function checkWritable(filename: string): void {
   const file = realPath(resolve(filename));
   const fileDenied = file === undefined ? undefined : writeDenied(file);
   if (fileDenied !== undefined) throw notWritable(`the SQLite database "${filename}" is not writable by this process: SQLite would open it read-only.`, fileDenied);
+  // A -wal or -shm file left by another user (a crashed run as root) makes every write fail as SQLITE_READONLY just the same.
+  for (const journal of file === undefined ? [] : [`${file}-wal`, `${file}-shm`]) {
+    const journalDenied = writeDenied(journal);
+    if (journalDenied !== undefined) throw notWritable(`the journal file "${journal}" of the SQLite database "${filename}" is not writable by this process.`, journalDenied);
+  }
   // The -wal and -shm files (and a new database file) are created next to the file a symlink names.
   const directory = dirname(file ?? resolve(filename));
   const directoryDenied = writeDenied(directory);

@@ -30,7 +30,7 @@ let queue: Promise<unknown> = Promise.resolve();
  * @param options - `{ filename }` to open a file, or `{ database }` for a connection the app opened.
  * @returns A {@link SessionStore}. `close()` closes the database only if the store opened it.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for wrong options, a missing
- * better-sqlite3, a file that cannot be opened, a file or directory the process may not write (SQLite
+ * better-sqlite3, a file that cannot be opened, a file, its `-wal` or `-shm` file or directory the process may not write (SQLite
  * needs to create its `-wal` and `-shm` files next to the file) or a read-only `database`. Calls reject
  * with `STORE_UNAVAILABLE` (lock held past `busyTimeout`, disk failure, the app's connection closed),
  * `CLOSED` or `STORE_ERROR`.

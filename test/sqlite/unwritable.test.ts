@@ -128,6 +128,16 @@ describe('sqlite store: a database the process may not write', () => {
     expect(report.message).toMatch(/not writable/);
   }, 60_000);
 
+  it.for(['-wal', '-shm'])('refuses at startup a database whose %s file, left by another run, is not writable, naming the file', { timeout: 60_000 }, async (suffix, context) => {
+    const filename = databaseFor(context);
+    expect(await signIn(filename)).toMatchObject({ stage: 'done' });
+    // What a crashed run left (as root, owned by root): SQLite then fails every write as SQLITE_READONLY.
+    writeFileSync(`${filename}${suffix}`, Buffer.alloc(suffix === '-shm' ? 32_768 : 0));
+    const report = await withMode(`${filename}${suffix}`, 0o444, () => signIn(filename));
+    expect(report).toEqual(refusedAtStartup(filename));
+    expect(report.message).toMatch(/journal file .* is not writable/);
+  });
+
   it('refuses at startup a database in a directory that is not writable (no room for its -wal file), naming the file', async (context) => {
     const filename = databaseFor(context);
     expect(await signIn(filename)).toMatchObject({ stage: 'done' });
