@@ -2,9 +2,9 @@ import { hash } from 'node:crypto';
 
 /** A Lua script, its SHA-1 (the name EVALSHA calls it by), whether it only reads (`EVALSHA_RO`: Redis refuses a write in it), and its `cluster` variant. */
 export type Script = ReturnType<typeof script>;
-// Cluster: mid-migration a script would read a key still on the other node as empty (epochs lost), or write it apart; Redis refuses two keys of the slot that exist nowhere (ASK, TRYAGAIN) exactly then, so a script on a cluster answers TRYAGAIN first (elsewhere the check would only cost time; a refusal that names neither the cluster nor a slot, an ACL's, is left to the script's own commands).
+// Cluster: mid-migration a script would read a key still on the other node as empty (epochs lost), or write it apart; Redis refuses two keys of the slot that exist nowhere (ASK, TRYAGAIN) exactly then, so a script on a cluster answers TRYAGAIN first. Any other refusal of the probe (an ACL's) is the script's answer: a skipped probe would let a migration through.
 const SLOT_STEADY = `local moving = redis.pcall('EXISTS', KEYS[1] .. '\\0', KEYS[1] .. '\\0\\0')
-if type(moving) == 'table' and (string.find(moving.err, 'cluster', 1, true) or string.find(moving.err, 'slot', 1, true)) then return redis.error_reply('TRYAGAIN the slot of ' .. KEYS[1] .. ' is migrating') end\n`;
+if type(moving) == 'table' then return (string.find(moving.err, 'cluster', 1, true) or string.find(moving.err, 'slot', 1, true)) and redis.error_reply('TRYAGAIN the slot of ' .. KEYS[1] .. ' is migrating') or moving end\n`;
 const variant = (source: string, readOnly: boolean) => ({ source, sha: hash('sha1', source, 'hex'), readOnly });
 const script = (body: string, readOnly = false) => ({ ...variant(body, readOnly), cluster: variant(SLOT_STEADY + body, readOnly) });
 

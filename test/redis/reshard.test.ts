@@ -58,23 +58,23 @@ describe.skipIf(!canStart)(`Redis Cluster resharding (127.0.0.1:${PORTS[0]}-${PO
   }, 90_000);
   afterAll(async () => cluster?.stop(), 30_000);
 
-  /** A manager on a fresh client of `kind`, every validation read from Redis, revocations waiting for a replica. */
-  async function managerOn(kind: 'node-redis' | 'ioredis'): Promise<SessionManager> {
+  /** A manager on a fresh client of `kind` (as `user`, if given), every validation read from Redis, revocations waiting for a replica. */
+  async function managerOn(kind: 'node-redis' | 'ioredis', { user, prefix = freshPrefix('reshard') }: { user?: { username: string; password: string }; prefix?: string } = {}): Promise<SessionManager> {
     let client: RedisClientLike;
     if (kind === 'node-redis') {
-      const nodeRedis = createCluster({ rootNodes: [{ socket: { host, port: PORTS[0] } }], defaults: { socket: { connectTimeout: 1_000 }, disableOfflineQueue: true } });
+      const nodeRedis = createCluster({ rootNodes: [{ socket: { host, port: PORTS[0] } }], defaults: { socket: { connectTimeout: 1_000 }, disableOfflineQueue: true, ...user } });
       nodeRedis.on('error', () => undefined);
       await nodeRedis.connect();
       onTestFinished(() => nodeRedis.destroy());
       client = nodeRedis;
     } else {
-      const io = new Cluster([{ host, port: PORTS[0] }], { lazyConnect: true, enableOfflineQueue: false, redisOptions: { connectTimeout: 1_000, maxRetriesPerRequest: 1, autoResendUnfulfilledCommands: false } });
+      const io = new Cluster([{ host, port: PORTS[0] }], { lazyConnect: true, enableOfflineQueue: false, redisOptions: { connectTimeout: 1_000, maxRetriesPerRequest: 1, autoResendUnfulfilledCommands: false, ...user } });
       io.on('error', () => undefined);
       await io.connect();
       onTestFinished(() => io.disconnect());
       client = io;
     }
-    const store = redisStore({ client, prefix: freshPrefix('reshard'), commandTimeout: 1_000, durability: { replicas: 1, timeout: 1_000 }, onError: () => undefined });
+    const store = redisStore({ client, prefix, commandTimeout: 1_000, durability: { replicas: 1, timeout: 1_000 }, onError: () => undefined });
     const manager = createSessionManager({ store, accessTokens: { secret: 'x'.repeat(32) }, epochCacheTtl: 0, onError: () => undefined });
     onTestFinished(() => manager.close());
     return manager;
@@ -138,6 +138,21 @@ describe.skipIf(!canStart)(`Redis Cluster resharding (127.0.0.1:${PORTS[0]}-${PO
       const signedIn = typeof seen.signIn === 'string' ? [] : [seen.signIn.session.id];
       const stillLive = seen.revoke === true ? [] : [fresh.session.id];
       expect(listed).toEqual([...signedIn, ...stillLive].sort());
+    }, 60_000);
+  }
+
+  for (const kind of ['node-redis', 'ioredis'] as const) {
+    it(`a user the cluster's ACL refuses EXISTS (the slot probe) is refused every call as STORE_ERROR, never let in unprobed (${kind})`, async () => {
+      const username = `no-exists-${kind}`;
+      for (const port of PORTS) await redisCli(port, ['acl', 'setuser', username, 'reset', 'on', '>secret', '~*', '&*', '+@all', '-exists']);
+      onTestFinished(async () => {
+        for (const port of PORTS) await redisCli(port, ['acl', 'deluser', username]);
+      });
+      const prefix = freshPrefix('reshard-acl');
+      const signedIn = await (await managerOn(kind, { prefix })).create({ userId: `acl-${kind}` });
+      const limited = await managerOn(kind, { user: { username, password: 'secret' }, prefix });
+      expect(await outcome(limited.validate(signedIn.token))).toBe('STORE_ERROR');
+      expect(await outcome(limited.create({ userId: `acl-${kind}` }))).toBe('STORE_ERROR');
     }, 60_000);
   }
 });
