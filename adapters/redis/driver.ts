@@ -106,8 +106,7 @@ function ownNodeRedis(duplicate: NodeRedisSubscriberLike, sendAndWait: SendAndWa
 // Events after which notices may have been missed; names a library never emits cost nothing ('node error' is ioredis's, 'node-error' node-redis's).
 const INTERRUPTIONS = ['reconnecting', 'end', 'close', '-node', 'node error', 'node-error', 'node-reconnecting', 'node-disconnect'];
 
-// A client subscribes again after a reconnect only what was acknowledged: a refused or lost SUBSCRIBE is sent again every
-// 250 ms until acknowledged, the first refusal reported. Answers a canceller.
+// A client resubscribes after a reconnect only what was acknowledged: a refused or lost SUBSCRIBE goes again every 250 ms (the first refusal reported). Answers a canceller.
 function untilSubscribed(subscribe: () => Promise<unknown>, events: SubscriberEvents): () => void {
   let state: 'trying' | 'refused' | 'cancelled' = 'trying';
   let timer: NodeJS.Timeout | undefined;
@@ -198,8 +197,7 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
         kind,
         send: (_key, args) => sentinel.sendCommand(false, args),
         subscribe(channel, events) {
-          // Its own pub/sub connection follows the master, and reconnects by itself after a drop it reports only as an
-          // 'error': after either, notices may have been lost.
+          // Its own pub/sub connection follows the master and reconnects alone after a drop (reported only as an 'error'): notices may be lost.
           let closed = false;
           const listener = (message: string): void => void (closed || events.message(message));
           const interrupted = (): void => void (closed || events.interrupted());

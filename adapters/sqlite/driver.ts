@@ -5,7 +5,6 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { codeOf, SessionError } from '../../src/errors.js';
 import { storeError } from '../sql/errors.js';
 
-// What a write check answers when the process may not write (EROFS: a read-only mount, which refuses root too).
 const NOT_WRITABLE = new Set(['EACCES', 'EPERM', 'EROFS']);
 // "Try again later": the lock stayed taken past the busy timeout, the disk failed or filled up.
 const UNAVAILABLE = new Set(['SQLITE_BUSY', 'SQLITE_IOERR', 'SQLITE_FULL', 'SQLITE_CANTOPEN']);
@@ -45,7 +44,6 @@ function checkWritable(filename: string): void {
   const file = realPath(resolve(filename));
   const fileDenied = file === undefined ? undefined : writeDenied(file);
   if (fileDenied !== undefined) throw notWritable(`the SQLite database "${filename}" is not writable by this process: SQLite would open it read-only.`, fileDenied);
-  // A -wal or -shm file left by another user (a crashed run as root) makes every write fail as SQLITE_READONLY just the same.
   for (const journal of file === undefined ? [] : [`${file}-wal`, `${file}-shm`]) {
     const journalDenied = writeDenied(journal);
     if (journalDenied !== undefined) throw notWritable(`the journal file "${journal}" of the SQLite database "${filename}" is not writable by this process.`, journalDenied);
@@ -60,7 +58,6 @@ function checkWritable(filename: string): void {
 
 const notWritable = (message: string, cause: unknown): SessionError => new SessionError('INVALID_CONFIGURATION', `sqliteStore(): ${message}`, { cause });
 
-// Undefined for a path that is missing or unreadable: opening it then fails as "cannot open".
 function realPath(path: string): string | undefined {
   try {
     return realpathSync(path);

@@ -51,7 +51,6 @@ export function resolveOptions(options: SqliteStoreOptions) {
   if (hasFile === hasDatabase) throw invalid('sqliteStore() needs exactly one of { filename } or { database }.');
   if (hasFile && typeof options.filename !== 'string') throw invalid('sqliteStore(): filename must be a string.');
   if (hasDatabase && typeof options.database?.prepare !== 'function') throw invalid('sqliteStore(): database must be a better-sqlite3 Database.');
-  // Every call writes (a sign-in, the first use's tables, a touch on validation), so a read-only connection would fail them all.
   if (hasDatabase && options.database?.readonly === true) throw invalid('sqliteStore(): database was opened read-only ({ readonly: true }); the store needs a writable connection.');
   const tablePrefix = options.tablePrefix ?? DEFAULT_TABLE_PREFIX;
   if (typeof tablePrefix !== 'string' || !PREFIX_SHAPE.test(tablePrefix)) throw invalid('sqliteStore(): tablePrefix must be lower-case letters, digits and "_", start with a letter or "_", and be at most 48 characters.');

@@ -207,7 +207,6 @@ const signedOutUntil = (epochs: Readonly<Record<string, number>>, what: string):
 // A time (ms) as an operator reads it: UTC, to the second.
 const isoTime = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-// Rows as aligned columns under the first.
 function table(rows: ReadonlyArray<readonly string[]>): string[] {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  '));

@@ -138,8 +138,7 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
     timer = setTimeout(() => void probe(), delay / 2 + Math.random() * (delay / 2));
   };
 
-  // An EventSource does not tell why it failed: one fetch of the route does.
-  // `hint`: the end a stream told of, kept when the route confirms it.
+  // An EventSource does not tell why it failed: one fetch of the route does (`hint`, the end a stream told of, kept if it confirms).
   const probe = async (hint?: SessionEndReason): Promise<void> => {
     timer = undefined;
     if (stopped) return;

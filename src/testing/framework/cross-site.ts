@@ -8,8 +8,7 @@ export function describeCrossSite({ describe, it, expect, scenario, expectReply 
   describe('cross-site requests', () => {
     it('a cross-site POST or DELETE gets 403 and signs nobody out', async () => {
       const [laptop, phone] = await scenario().signedInOn('alice', BROWSERS.chromeMac, BROWSERS.safariIphone);
-      // One per fact the wrapper hands over: each header, the connection's scheme, a form body.
-      // Every Origin the rule refuses, and every route it guards, are tested in test/http.
+      // One per fact the wrapper hands over (each header, the scheme, a form body); the rule's Origins and routes are tested in test/http.
       const attacks: Record<string, string>[] = [
         { 'sec-fetch-site': 'cross-site' },
         // Same host name, other scheme: another origin, told apart by whether the connection is TLS.

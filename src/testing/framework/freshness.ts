@@ -62,8 +62,7 @@ export function describeFreshness({ describe, it, expect, scenario, expectReply 
       expectReply(await laptop.request('/sign-out-others', { method: 'POST', headers: crossSite }), 403, { json: { error: 'cross_site_request' } });
       scenario().advance(TEN_MINUTES);
       expectReply(await laptop.request('/sign-out-others', { method: 'POST' }), 403, { json: { error: 'reauthentication_required' } });
-      // No wait: a handler run after a refusal starts before the refusal is written, and the store
-      // answers within that turn; by the next request it would have signed the phone out.
+      // No wait: a handler run after a refusal starts before the refusal is written, and the store answers within that turn.
       expect(await meStatuses(laptop, phone)).toEqual([200, 200]);
       // The route does sign the others out once the session is fresh.
       expect((await laptop.request('/reauthenticate', { method: 'POST' })).status).toBe(200);

@@ -1,5 +1,4 @@
-// The `Origin` of a form POST from a browser without Fetch Metadata (Safari < 16.4, Firefox < 90):
-// the Fetch standard's "serializing a request origin", driven by the page's `Referrer-Policy`.
+// A form POST's `Origin` from a browser without Fetch Metadata (Safari < 16.4, Firefox < 90), as the page's `Referrer-Policy` shapes it.
 
 const POLICIES = new Set([
   'no-referrer',

@@ -1,8 +1,7 @@
 import { BROWSERS } from './client.js';
 import type { FrameworkSuiteContext } from './context.js';
 
-// One case per way a wrapper could mangle the header before src/http reads it: a cookie jar
-// that breaks on a pair without "=", bytes outside ASCII. The parsing rules are tested in test/http.
+// One case per way a wrapper could mangle the header (a jar that breaks on a pair without "=", non-ASCII bytes); parsing is tested in test/http.
 const JUNK_COOKIES = ['session', 'session=caf\u00e9.\u00fc\u00df'];
 
 const JUNK_BEARERS = ['Bearer junk', 'bearer \u00e9\u00e9'];

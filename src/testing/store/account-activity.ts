@@ -52,11 +52,9 @@ export function describeAccountActivity(suite: StoreSuiteContext): void {
       expect([byAdmin?.sessionId, byAdmin?.by, byAdmin?.deviceLabel]).toEqual([phone.session.id, 'support-7', 'Safari on iOS']);
       expect(entries.find((entry) => entry.reason === 'replaced')?.sessionId).toBe(laptop.session.id);
       expect(entries.filter((entry) => entry.sessionId === pc.session.id).map((entry) => entry.type)).toEqual(['session.created']);
-      // Pages: the second starts where the first ended.
       const first = await reader.activity(user, { limit: 4 });
       const second = await reader.activity(user, { limit: 4, before: first.at(-1)!.id });
       expect([...first, ...second].map((entry) => entry.id)).toEqual(entries.slice(0, 8).map((entry) => entry.id));
-      // Another user sees none of it.
       expect(await reader.activity(freshUser('other'))).toEqual([]);
     });
 

@@ -52,8 +52,7 @@ export function describeNotices(suite: StoreSuiteContext): void {
       }
     }, slowTimeout);
 
-  // A store publishes any batch that asks, by its owner alone (the probe above is a user's epochs):
-  // which operations ask is decided in TypeScript and tested once, on the memory store.
+  // A store publishes any batch that asks, by its owner alone; which operations ask is decided once, in TypeScript.
   describe('revocation notices', () => {
     publishes('revoke', (userId) => ({ userId }), async (userId) => {
       // A sign-in that ends nothing asks for no notice.

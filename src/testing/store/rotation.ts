@@ -25,7 +25,6 @@ export function describeRotation({ describe, it, expect, raw, sibling }: StoreSu
     return { one, two, events, userId, token, session, calls: counted.calls, at: (ms: number) => (now = session.createdAt + ms) };
   };
 
-  // What a rotation test looks at in a verdict.
   const verdict = (result: ValidationResult) => (result.ok ? { ok: true, rotatedToken: result.rotatedToken } : result);
 
   // Rotates `token` on `manager` at the due time: the successor.
