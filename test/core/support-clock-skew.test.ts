@@ -69,6 +69,24 @@ describe('support access started on a server whose clock runs ahead of the one t
       await close();
     }
   });
+
+  it("a later revocation of the kind whose epoch a faster server already set past this server's clock ends the admin's session and the support session", async () => {
+    const store = memoryStore();
+    const { ahead, onTime, later, close } = twoServers([store, store], 120_000);
+    try {
+      await ahead.create({ userId: 'admin' });
+      await ahead.revokeAll('admin');
+      later(1_000);
+      const admin = await onTime.create({ userId: 'admin' });
+      const support = await onTime.impersonate(admin.session, 'ada');
+      expect([(await onTime.validate(admin.token)).ok, (await onTime.validate(support.token)).ok]).toEqual([true, true]);
+      later(8_000);
+      await onTime.revokeAll('admin');
+      expect([(await onTime.validate(admin.token)).ok, (await onTime.validate(support.token)).ok, (await onTime.list('ada')).length]).toEqual([false, false, 0]);
+    } finally {
+      await close();
+    }
+  });
 });
 
 for (const kind of SHARED_STORE_KINDS) {
