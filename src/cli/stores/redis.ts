@@ -18,10 +18,14 @@ export async function openRedis(url: string, label: string, values: FlagValues):
 }
 
 // Both clients reject `connect()` with their own words ("Connection is closed."): the socket's last error says why.
+// ioredis resolves `connect()` though the server refused its SELECT (the URL's database), then runs on db 0: its 'error' came first.
 async function connect(label: string, client: { on(event: 'error', listener: (error: unknown) => void): unknown; connect(): Promise<unknown> }, release: () => void): Promise<void> {
   let lastError: unknown;
   client.on('error', (error) => (lastError = error));
-  await firstContact('Redis', label, () => client.connect().catch((error: unknown) => Promise.reject(lastError ?? error)), release);
+  await firstContact('Redis', label, async () => {
+    await client.connect().catch((error: unknown) => Promise.reject(lastError ?? error));
+    if (lastError !== undefined) throw lastError;
+  }, release);
 }
 
 async function connectIoredis(url: string, label: string): Promise<Connected | undefined> {
