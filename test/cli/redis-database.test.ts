@@ -1,4 +1,4 @@
-import type { RedisClientType } from 'redis';
+import { createClient, type RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisStore } from '../../adapters/redis/index.js';
 import { createSessionManager, type SessionManager } from '../../src/index.js';
@@ -17,10 +17,11 @@ describe.skipIf(!redisUp)('session-revocation CLI: the Redis database --store na
   let token: string;
   let bare: ReturnType<typeof barePackage>;
   // The bin as installed here (ioredis), and with node-redis only.
-  const revokeWithEachClient = async (store: string): Promise<Array<CliRun & { client: string }>> => {
-    const args = ['revoke-user', 'dana', '--store', store, '--prefix', prefix];
-    return [{ client: 'ioredis', ...(await cli(args)) }, { client: 'node-redis', ...(await cli(args, { bin: bare.bin })) }];
-  };
+  const withEachClient = async (args: readonly string[]): Promise<Array<CliRun & { client: string }>> => [
+    { client: 'ioredis', ...(await cli(args)) },
+    { client: 'node-redis', ...(await cli(args, { bin: bare.bin })) },
+  ];
+  const revokeWithEachClient = (store: string) => withEachClient(['revoke-user', 'dana', '--store', store, '--prefix', prefix]);
 
   beforeAll(async () => {
     client = await connectNodeRedis(6379);
@@ -42,5 +43,38 @@ describe.skipIf(!redisUp)('session-revocation CLI: the Redis database --store na
       { client: 'node-redis', code: 1, stdout: '', stderr },
     ]);
     expect(await sessions.validate(token)).toMatchObject({ ok: true });
+  });
+
+  it('a database that is not digits only, in the path or ?db=, is bad usage (exit 2) naming it, never another database, with either client', async () => {
+    const usage = (message: string): string => `session-revocation: --store ${message} (see session-revocation --help)\n`;
+    const refused: Array<[string, string]> = [
+      ...['3x', '-1', 'abc', '1.5', '0x1', '1/'].map((db): [string, string] => [`/${db}`, usage(`redis://127.0.0.1:6379/${db}: the Redis database must be a number (digits only), not "${db}"`)]),
+      ...['?db=abc', '/?db=-1', '?db=', '?db=1&db=x'].map((query): [string, string] => [query, usage('redis://127.0.0.1:6379: the Redis database (db in the query) must be a number (digits only; the query is not printed: it may hold a password)')]),
+      ['/1?db=2', usage('redis://127.0.0.1:6379/1 names databases 1 and 2: name one')],
+    ];
+    const answers = await Promise.all(refused.map(([database]) => revokeWithEachClient(`redis://127.0.0.1:6379${database}`)));
+    expect(answers).toEqual(refused.map(([, stderr]) => [
+      { client: 'ioredis', code: 2, stdout: '', stderr },
+      { client: 'node-redis', code: 2, stdout: '', stderr },
+    ]));
+    expect(await sessions.validate(token)).toMatchObject({ ok: true });
+  });
+
+  it('?db= names the database for node-redis too, as for ioredis', async () => {
+    const inOne = createClient({ socket: { host: '127.0.0.1', port: 6379 }, database: 1 });
+    await inOne.connect();
+    const elsewhere = createSessionManager({ store: redisStore({ client: inOne, prefix }) });
+    try {
+      const { session } = await elsewhere.create({ userId: 'erin', userAgent: UA.chromeMac });
+      const listed = await withEachClient(['list', 'erin', '--json', '--store', 'redis://127.0.0.1:6379?db=1', '--prefix', prefix]);
+      expect(listed.map(({ client, code, stdout }) => ({ client, code, ids: code === 0 ? (JSON.parse(stdout) as Array<{ id: string }>).map(({ id }) => id) : stdout }))).toEqual([
+        { client: 'ioredis', code: 0, ids: [session.id] },
+        { client: 'node-redis', code: 0, ids: [session.id] },
+      ]);
+    } finally {
+      await elsewhere.close();
+      await deleteRunKeys(inOne as RedisClientType, `${prefix}*`);
+      await inOne.close();
+    }
   });
 });
