@@ -24,6 +24,8 @@ export interface FakeTransmitterOptions {
   readonly oneStream?: boolean;
   /** The `iss` the stream configurations name (default: the issuer). */
   readonly streamIssuer?: string;
+  /** What every stream id starts with, before its number. @default 'stream-' */
+  readonly streamIdPrefix?: string;
   /** Changes to the metadata document (e.g. a plain-http endpoint elsewhere). */
   readonly metadata?: Record<string, unknown>;
   /** The status every stream reports. */
@@ -104,7 +106,7 @@ export async function startFakeTransmitter(options: FakeTransmitterOptions): Pro
       if (typeof body !== 'object' || body === null) return answer(response, 400);
       if (options.oneStream === true && streams.size > 0) return answer(response, 409);
       const requested = body as { delivery?: Record<string, unknown>; events_requested?: string[]; description?: string };
-      const id = `stream-${++counter}`;
+      const id = `${options.streamIdPrefix ?? 'stream-'}${++counter}`;
       const method = requested.delivery?.['method'] ?? 'urn:ietf:rfc:8936';
       const delivery = method === 'urn:ietf:rfc:8936' ? { method, endpoint_url: `${base}/poll/${id}` } : { method, endpoint_url: requested.delivery?.['endpoint_url'] };
       const stream = {
