@@ -47,12 +47,15 @@ describe.skipIf(!redisUp)('session-revocation CLI: the Redis database --store na
 
   it('a database that is not digits only, in the path or ?db=, is bad usage (exit 2) naming it, never another database, with either client', async () => {
     const usage = (message: string): string => `session-revocation: --store ${message} (see session-revocation --help)\n`;
+    const at = 'redis://127.0.0.1:6379';
     const refused: Array<[string, string]> = [
-      ...['3x', '-1', 'abc', '1.5', '0x1', '1/'].map((db): [string, string] => [`/${db}`, usage(`redis://127.0.0.1:6379/${db}: the Redis database must be a number (digits only), not "${db}"`)]),
-      ...['?db=abc', '/?db=-1', '?db=', '?db=1&db=x'].map((query): [string, string] => [query, usage('redis://127.0.0.1:6379: the Redis database (db in the query) must be a number (digits only; the query is not printed: it may hold a password)')]),
-      ['/1?db=2', usage('redis://127.0.0.1:6379/1 names databases 1 and 2: name one')],
+      ...['3x', '-1', 'abc', '1.5', '0x1', '1/'].map((db): [string, string] => [`${at}/${db}`, usage(`${at}/${db}: the Redis database must be a number (digits only), not "${db}"`)]),
+      ...['?db=abc', '/?db=-1', '?db=', '?db=1&db=x'].map((query): [string, string] => [`${at}${query}`, usage(`${at}: the Redis database (db in the query) must be a number (digits only; the query is not printed: it may hold a password)`)]),
+      [`${at}/1?db=2`, usage(`${at}/1 names databases 1 and 2: name one`)],
+      // A password with an unencoded "/": the URL's path holds its end ("word"), not printed.
+      ['redis://u:p@ss/word@127.0.0.1:6379/1', usage(`${at}/1: the Redis database must be a number (digits only) (the path is not printed: it may hold a password)`)],
     ];
-    const answers = await Promise.all(refused.map(([database]) => revokeWithEachClient(`redis://127.0.0.1:6379${database}`)));
+    const answers = await Promise.all(refused.map(([store]) => revokeWithEachClient(store)));
     expect(answers).toEqual(refused.map(([, stderr]) => [
       { client: 'ioredis', code: 2, stdout: '', stderr },
       { client: 'node-redis', code: 2, stdout: '', stderr },

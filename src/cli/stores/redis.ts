@@ -3,6 +3,7 @@ import { redisStore } from '../../../adapters/redis/store.js';
 import type { RedisClientLike } from '../../../adapters/redis/client.js';
 import { text, type FlagValues } from '../command.js';
 import { CliError, usageError } from '../failure.js';
+import { printableLocation } from '../redact.js';
 import { CONNECT_TIMEOUT, firstContact, optionalImport, storeOptions, type OpenedStore } from './client.js';
 
 type Connected = { readonly client: RedisClientLike; readonly close: () => Promise<void> };
@@ -22,12 +23,13 @@ export async function openRedis(url: string, label: string, values: FlagValues):
 function databaseOf(url: string, label: string): number {
   const { pathname, searchParams } = new URL(url);
   const path = pathname.slice(1);
-  if (!/^\d*$/.test(path)) throw usageError(`--store ${label}: the Redis database must be a number (digits only), not "${path}"`);
+  const named = printableLocation(url) === undefined ? ' (the path is not printed: it may hold a password)' : `, not "${path}"`;
+  if (!/^\d*$/.test(path)) throw usageError(`--store ${label}: the Redis database must be a number (digits only)${named}`);
   const query = searchParams.getAll('db');
   if (query.some((db) => !/^\d+$/.test(db))) throw usageError(`--store ${label}: the Redis database (db in the query) must be a number (digits only; the query is not printed: it may hold a password)`);
-  const named = new Set([path, ...query].filter((db) => db !== '').map(Number));
-  if (named.size > 1) throw usageError(`--store ${label} names databases ${[...named].join(' and ')}: name one`);
-  return [...named][0] ?? 0;
+  const databases = new Set([path, ...query].filter((db) => db !== '').map(Number));
+  if (databases.size > 1) throw usageError(`--store ${label} names databases ${[...databases].join(' and ')}: name one`);
+  return [...databases][0] ?? 0;
 }
 
 // Both clients reject `connect()` with their own words ("Connection is closed."): the socket's last error says why.
