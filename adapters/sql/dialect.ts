@@ -18,6 +18,8 @@ export interface Dialect {
   readonly tableOptions: string;
   /** MySQL has no `CREATE INDEX IF NOT EXISTS`: its indexes go inside `CREATE TABLE`. */
   readonly inlineIndexes: boolean;
+  /** MySQL deletes the rows a subquery picked through a join: its `DELETE ... WHERE key IN (subquery)` runs the subquery once per row. */
+  readonly joinedDelete: boolean;
   /** An INSERT that updates the row of the same key as `set` says. */
   upsert(table: string, columns: readonly string[], key: readonly string[], set: Readonly<Record<string, OnConflict>>): string;
   /** An INSERT that leaves an existing row of the same key as it is (and counts 0 rows). */
@@ -43,6 +45,7 @@ export const sqliteDialect: Dialect = {
   types: { id: 'TEXT', short: 'TEXT', ms: 'INTEGER', json: 'TEXT' },
   tableOptions: '',
   inlineIndexes: false,
+  joinedDelete: false,
   ...standard('MAX'),
 };
 
@@ -66,6 +69,7 @@ export const mysqlDialect: Dialect = {
   types: { id: 'VARBINARY(1024)', short: 'VARBINARY(255)', ms: 'BIGINT', json: 'BLOB' },
   tableOptions: ' ENGINE=InnoDB',
   inlineIndexes: true,
+  joinedDelete: true,
   upsert: (table, columns, _key, set) => `INSERT INTO ${table} ${values(columns)} ON DUPLICATE KEY UPDATE ${assignments(set, 'GREATEST', (c) => c, (c) => `VALUES(${c})`)}`,
   insertIgnore: (table, columns) => `INSERT IGNORE INTO ${table} ${values(columns)}`,
 };

@@ -65,9 +65,11 @@ const SESSION_COLUMNS = ['id', 'user_id', 'tenant_id', 'kind', 'expires_at', 'la
 export function sqlStatements(d: Dialect, n: Names) {
   const [S, O, E, H, D, V, A, K] = TABLE_NAMES.map((name) => n.table(name)) as [string, string, string, string, string, string, string, string];
   const G = d.greatest;
-  // At most `limit` rows past a time, oldest first (wrapped twice for MySQL); tested again outside, so a row renewed meanwhile stays.
+  // At most `limit` rows past a time, oldest first (values: time, limit, time); tested again outside, so a row renewed meanwhile stays.
   const prune = (table: string, key: string, at: string): string =>
-    `DELETE FROM ${table} WHERE ${at} <= ? AND (${key}) IN (SELECT ${key} FROM (SELECT ${key} FROM ${table} WHERE ${at} <= ? ORDER BY ${at} LIMIT ?) p)`;
+    d.joinedDelete
+      ? `DELETE x FROM ${table} x JOIN (SELECT ${key} FROM ${table} WHERE ${at} <= ? ORDER BY ${at} LIMIT ?) p USING (${key}) WHERE x.${at} <= ?`
+      : `DELETE FROM ${table} WHERE (${key}) IN (SELECT ${key} FROM ${table} WHERE ${at} <= ? ORDER BY ${at} LIMIT ?) AND ${at} <= ?`;
   // Every row of the user, or (`row`: ' AND id = ?') one: the tenants' epochs follow the rows read.
   const readUser = (row: string): string => `SELECT 's' AS part, ${session()} FROM ${S} WHERE user_id = ?${row}
       UNION ALL SELECT 'v', NULL, NULL, NULL, NULL, version, NULL, NULL, NULL, NULL FROM ${O} WHERE scope = 'u' AND owner = ?

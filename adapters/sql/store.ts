@@ -159,13 +159,13 @@ export function sqlStore(dialect: Dialect, names: Names, driver: SqlDriver): Sql
     },
 
     async prune({ now, limit, activityBefore, devicesBefore, due }) {
-      const { count } = await driver.use('prune', true, (c) => c.run(st.pruneSessions, [now, now, limit]));
+      const { count } = await driver.use('prune', true, (c) => c.run(st.pruneSessions, [now, limit, now]));
       // The manager calls again only while session rows go: each other table's backlog goes now, `limit` rows a transaction, yielding
       // between them (SQLite's driver is synchronous), none started once half the time to the caller's deadline is gone (the next run goes on).
       const halfway = due === undefined ? Infinity : (performance.now() + due) / 2;
       for (const [statement, before] of [[st.pruneDenied, now], [st.pruneKeys, now], [st.pruneActivity, activityBefore], [st.pruneDevices, devicesBefore]] as const) {
         for (let round = 0; before !== undefined && round < 1_000 && performance.now() < halfway; round++) {
-          if ((await driver.use('prune', true, (c) => c.run(statement, [before, before, limit]))).count < limit) break;
+          if ((await driver.use('prune', true, (c) => c.run(statement, [before, limit, before]))).count < limit) break;
           await setImmediate();
         }
       }
