@@ -28,16 +28,20 @@ export function createPruning(context: ManagerContext): Pruning {
     // Activity and known devices run out with the same batches (stores that keep them).
     const before = context.keepsActivity ? { activityBefore: now - config.activityRetention, devicesBefore: now - config.knownDeviceWindow } : {};
     let total = 0;
-    // Bounded batches, so no call holds the store long; a store may stop one short, so only an empty batch ends.
-    while (total < limit) {
-      const batch = Math.min(config.pruneBatchSize, limit - total);
-      const deleted = checkCount(await calls.call('prune', (due) => store.prune({ now, limit: batch, ...before, due })), 'prune');
-      total += deleted;
-      if (deleted === 0) break;
-      // A turn for the app between batches: a synchronous store (SQLite) would hold the event loop until the whole backlog is gone.
-      await setImmediate();
+    try {
+      // Bounded batches, so no call holds the store long; a store may stop one short, so only an empty batch ends.
+      while (total < limit) {
+        const batch = Math.min(config.pruneBatchSize, limit - total);
+        const deleted = checkCount(await calls.call('prune', (due) => store.prune({ now, limit: batch, ...before, due })), 'prune');
+        total += deleted;
+        if (deleted === 0) break;
+        // A turn for the app between batches: a synchronous store (SQLite) would hold the event loop until the whole backlog is gone.
+        await setImmediate();
+      }
+    } finally {
+      // Also when a later batch failed: the rows of those before are gone, and no later run counts them.
+      if (total > 0) context.hub.emit({ type: 'sessions.pruned', at: now, reason: 'expired', count: total });
     }
-    if (total > 0) context.hub.emit({ type: 'sessions.pruned', at: now, reason: 'expired', count: total });
     return total;
   };
 
