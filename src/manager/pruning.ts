@@ -19,6 +19,7 @@ export interface Pruning {
 export function createPruning(context: ManagerContext): Pruning {
   const { store, config, calls, ensureOpen } = context;
   let stopTimer: (() => void) | undefined;
+  let running: Promise<number> | undefined;
 
   const prune = async (options: { readonly limit?: number } = {}): Promise<number> => {
     ensureOpen();
@@ -48,7 +49,9 @@ export function createPruning(context: ManagerContext): Pruning {
   const start = (): (() => void) => {
     ensureOpen();
     stopTimer?.();
-    const stop = startRepeating({ run: () => prune(), interval: config.pruneInterval, onError: config.onError, isClosed: context.isClosed });
+    // A restarted timer joins the run still going rather than pruning beside it.
+    const run = (): Promise<number> => (running ??= prune().finally(() => (running = undefined)));
+    const stop = startRepeating({ run, interval: config.pruneInterval, onError: config.onError, isClosed: context.isClosed });
     stopTimer = () => {
       stop();
       stopTimer = undefined;
