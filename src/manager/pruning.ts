@@ -49,8 +49,8 @@ export function createPruning(context: ManagerContext): Pruning {
   const start = (): (() => void) => {
     ensureOpen();
     stopTimer?.();
-    // A restarted timer joins the run still going rather than pruning beside it.
-    const run = (): Promise<number> => (running ??= prune().finally(() => (running = undefined)));
+    // A restarted timer joins the run still going rather than pruning beside it; that run's own timer reports its failure.
+    const run = (): Promise<unknown> => (running !== undefined ? running.catch(() => {}) : (running = prune().finally(() => (running = undefined))));
     const stop = startRepeating({ run, interval: config.pruneInterval, onError: config.onError, isClosed: context.isClosed });
     stopTimer = () => {
       stop();
