@@ -2,7 +2,6 @@ import { entryFor } from '../activity/activity.js';
 import type { ManagerContext } from '../core/context.js';
 import { sessionLabel } from '../device.js';
 import { isSessionError } from '../errors.js';
-import { getOrAdd } from '../get-or-add.js';
 import { storedSessionOf } from '../core/live-session.js';
 import { DEFAULT_ROTATION_GRACE, matchSecret, successorSecret, TOKEN_REUSED, type RotationPolicy } from '../rotation/index.js';
 import type { SessionRecord } from '../store-records.js';
@@ -28,24 +27,8 @@ export function successorToken(record: SessionRecord, previous: string): string 
 const settledIfLost = <T>(call: () => Promise<T>, settle: () => Promise<T>): Promise<T> =>
   call().catch((error: unknown) => (isSessionError(error) && error.code === 'STORE_UNAVAILABLE' ? settle().catch(() => Promise.reject(error)) : Promise.reject(error)));
 
-type Rotated = { token: string; session: SessionRecord } | undefined;
-
-// Rotations under way on this server, by session and presented secret.
-const underWay = new WeakMap<ManagerContext, Map<string, Promise<Rotated>>>();
-
 /** Rotates a due secret in one versioned batch; `undefined` when the row changed under it (revoked, gone, rotated again). */
-export function rotateSecret(context: ManagerContext, record: SessionRecord, presented: string, now: number): Promise<Rotated> {
-  const pending = getOrAdd(underWay, context, () => new Map<string, Promise<Rotated>>());
-  const key = `${record.id}.${presented}`;
-  // A burst presenting one due cookie shares its rotation: queued one behind another, the last would wait out the deadline on a slow store.
-  return getOrAdd(pending, key, () => {
-    const rotation = rotateOnce(context, record, presented, now);
-    void rotation.then(() => pending.delete(key), () => pending.delete(key));
-    return rotation;
-  });
-}
-
-async function rotateOnce(context: ManagerContext, record: SessionRecord, presented: string, now: number): Promise<Rotated> {
+export async function rotateSecret(context: ManagerContext, record: SessionRecord, presented: string, now: number): Promise<{ token: string; session: SessionRecord } | undefined> {
   const rotate = () => context.calls.call('rotate', (due) => context.store.rotate(record.userId, record.id, presented, now, due));
   // Asked again, the row answers the successor a landed batch wrote, so the device is not left with a retired cookie.
   const rotated = await settledIfLost(rotate, rotate);

@@ -9,22 +9,23 @@ const codeOf = (promise: Promise<unknown>): Promise<string> =>
     (error: unknown) => (isSessionError(error) ? error.code : String(error)),
   );
 
-/** A memory store whose next `readUser` answers only once the test lets it, as a database stalled for a moment. */
-function stallingReads(): { store: SessionStore; stallNext: () => void; resume: () => void } {
+/** A memory store whose next `readUser`s (one unless told) answer only once the test lets them, as a database stalled for a moment. */
+function stallingReads(): { store: SessionStore; stallNext: (reads?: number) => void; resume: () => void } {
   const inner = memoryStore();
-  let stall = false;
+  let stalls = 0;
+  let resumed: Promise<void> | undefined;
   let resume = (): void => undefined;
   const store = overriding(inner, {
     readUser: async (userId, tenantId, sessionId) => {
-      if (stall) {
-        stall = false;
-        await new Promise<void>((resolve) => (resume = resolve));
+      if (stalls > 0) {
+        stalls -= 1;
+        await (resumed ??= new Promise<void>((resolve) => (resume = resolve)));
       }
       return inner.readUser(userId, tenantId, sessionId);
     },
   });
   // A stall no read reached (a loaded machine gave up earlier) is called off: no later read waits.
-  return { store, stallNext: () => void (stall = true), resume: () => ((stall = false), resume()) };
+  return { store, stallNext: (reads = 1) => void ((stalls = reads), (resumed = undefined)), resume: () => ((stalls = 0), resume()) };
 }
 
 // Two managers over one store object: the patient one's operations on a user queue behind the
@@ -67,7 +68,8 @@ describe('an operation whose caller was answered STORE_UNAVAILABLE', () => {
     const { impatient, patient } = managers(store, { clock: () => now, kinds: { remember: { rotateAfter: 600_000, rotationGrace: 60_000 } } });
     const { token } = await patient.create({ userId: 'ada', kind: 'remember' });
     now += 600_000;
-    stallNext();
+    // The rotation's read and the one that asks again after its answer was lost.
+    stallNext(2);
     expect(await codeOf(impatient.validate(token))).toBe('STORE_UNAVAILABLE');
     resume();
     await patient.create({ userId: 'ada' });
