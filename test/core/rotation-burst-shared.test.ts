@@ -18,14 +18,14 @@ async function dueSession(store: SessionStore, storeTimeout?: number) {
   return { sessions, token };
 }
 
-describe('requests at once with one due cookie, sharing its rotation', () => {
+describe('requests at once with one due cookie, racing for its rotation', () => {
   it("are not failed by one request's lost answers: with two lost in a row, the others still get the new cookie", async () => {
     let losing = 0;
     const store = intercepted(memoryStore(), (method, call, args) => (rotating(method, args) && losing > 0 && losing-- > 0 ? Promise.reject(new SessionError('STORE_UNAVAILABLE', 'The answer was lost.')) : call()));
     const { sessions, token } = await dueSession(store);
     losing = 2;
     const results = await Promise.all([1, 2, 3].map(() => sessions.validate(token).then((result) => (result.ok ? result.rotatedToken : result.reason), (error: unknown) => (isSessionError(error) ? error.code : String(error)))));
-    // Each request has its own second try, as it had its own rotation: at most the one whose both tries were lost is a 503.
+    // Each request has its own tries: at most the one whose both tries were lost is a 503.
     const rotated = results.filter((result) => result !== 'STORE_UNAVAILABLE');
     expect(rotated.length).toBeGreaterThanOrEqual(2);
     expect(new Set(rotated).size).toBe(1);
