@@ -12,9 +12,9 @@ import { planBatch } from './writes.js';
 
 // Cluster: sessions whose tenant hash this process knows, so get() reads it beside the script.
 const TENANTS_KEPT = 20_000;
-// prune(): queues per page, rounds per lane, members per queue and script.
+// prune(): queues per page, rounds per lane (enough for every bucket's queue: users' and keys' 64^3, tenants' 16^4; time bounds a call), members per queue and script.
 const PAGE = 100;
-const ROUNDS = 50;
+const ROUNDS = Math.ceil((64 ** 3 + 16 ** 4) / PAGE);
 const CAP = 1_000;
 
 /**
@@ -175,19 +175,24 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
     touch: (sessionId, times) =>
       guard(async () => numeric(await run(scripts.touchScript, [layout.session(sessionId)], [times.lastUsedAt ?? '', times.authenticatedAt ?? ''].map(String)), 'touch') === 1),
 
-    prune: ({ now, limit: asked, activityBefore, devicesBefore }) =>
+    prune: ({ now, limit: asked, activityBefore, devicesBefore, due: callerDue }) =>
       guard(async () => {
         const limit = Math.floor(asked);
+        // No page starts once half the time to the deadline (this call's budget, or its caller's if sooner) is gone: the next call goes on.
+        const started = performance.now();
+        const end = started + Math.min(budget, (callerDue ?? Infinity) - started) / 2;
         const token = randomUUID();
         if (numeric(await run(scripts.lockScript, [layout.lock], [token, String(pruneLockTtl)]), 'prune') === 0) return 0;
         let deleted = 0;
         try {
-          for (const [lane, by] of [['x', now], ['y', activityBefore], ['w', devicesBefore]] as const) {
-            if (by === undefined) continue;
+          const lanes = ([['x', now], ['y', activityBefore], ['w', devicesBefore]] as const).filter(([, by]) => by !== undefined);
+          // Twice over the lanes: first each its share of the time left, so one lane's backlog never starves the next; then what time is left.
+          for (const [index, [lane, by]] of [...lanes, ...lanes].entries()) {
             const keys = [layout.directory(lane), layout.versions];
-            // The session limit bounds the `now` lane; the others are bounded by ROUNDS and CAP.
+            // The session limit bounds the `now` lane.
             const full = (): boolean => lane === 'x' && deleted >= limit;
-            for (let round = 0; round < ROUNDS && !full(); round++) {
+            const until = index >= lanes.length ? end : performance.now() + (end - performance.now()) / (lanes.length - index);
+            for (let round = 0; round < ROUNDS && !full() && performance.now() < until; round++) {
               const due = list(await run(scripts.dueScript, keys, [String(by), String(PAGE), '0']), 'prune').map((item) => text(item, 'prune'));
               if (due.length === 0) break;
               // A page's queues a slice at a time, each with its share of the rows left, never past the limit (only the `now` lane needs shares).
