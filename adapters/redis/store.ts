@@ -179,8 +179,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
       guard(async () => {
         const limit = Math.floor(asked);
         // No page starts once half the time to the deadline (this call's budget, or its caller's if sooner) is gone: the next call goes on.
-        const started = performance.now();
-        const end = started + Math.min(budget, (callerDue ?? Infinity) - started) / 2;
+        const end = performance.now() + Math.min(budget, (callerDue ?? Infinity) - performance.now()) / 2;
         const token = randomUUID();
         if (numeric(await run(scripts.lockScript, [layout.lock], [token, String(pruneLockTtl)]), 'prune') === 0) return 0;
         let deleted = 0;
@@ -189,7 +188,6 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
           // Twice over the lanes: first each its share of the time left, so one lane's backlog never starves the next; then what time is left.
           for (const [index, [lane, by]] of [...lanes, ...lanes].entries()) {
             const keys = [layout.directory(lane), layout.versions];
-            // The session limit bounds the `now` lane.
             const full = (): boolean => lane === 'x' && deleted >= limit;
             const until = index >= lanes.length ? end : performance.now() + (end - performance.now()) / (lanes.length - index);
             for (let round = 0; round < ROUNDS && !full() && performance.now() < until; round++) {
@@ -208,10 +206,9 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
                     return numeric(count, 'prune');
                   }),
                 );
-                for (const outcome of pruned) {
-                  if (outcome.status === 'rejected') throw outcome.reason;
-                  deleted += outcome.value;
-                }
+                const failed = pruned.find((outcome) => outcome.status === 'rejected');
+                if (failed !== undefined) throw failed.reason;
+                deleted += pruned.reduce((sum, outcome) => sum + (outcome.status === 'fulfilled' ? outcome.value : 0), 0);
                 start += taken;
               }
             }
