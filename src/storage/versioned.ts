@@ -27,8 +27,8 @@ export type ApplyBatch = (batch: Batch, onSend?: () => void) => Promise<boolean>
  * Runs read, decide, apply until a batch holds: `step` answers `undefined` when its batch lost to another instance's (the version moved), and reads
  * again after a short random pause. Past {@link ATTEMPTS} the answer is `STORE_UNAVAILABLE`: nothing was decided, never a decision on stale rows.
  *
- * Within one process the operations on one owner of one store queue instead of racing (a burst of one user's sign-ins
- * would otherwise lose the version to itself); other instances still race, and the version decides.
+ * Within one process the operations on one owner of one store queue instead of racing (a burst of one user's sign-ins would otherwise
+ * lose the version to itself) but for `queued = false` (a rotation, the settling of a sign-in); other instances race, the version decides.
  *
  * @param due - The caller's deadline (`performance.now()` ms), `undefined` for none. Once passed, the caller was answered
  * `STORE_UNAVAILABLE`, so no attempt starts and no batch is sent; a batch already sent may still land.
@@ -41,7 +41,7 @@ export function versioned<T>(store: SessionStore, owner: Owner, what: string, du
     return checkFlag(await store.apply(batch), 'apply');
   };
   const run = (): Promise<T> => attempts(what, name.slice(0, name.indexOf(' ')), due, () => step(apply));
-  // `queued: false` for an operation that must race the one before it (settling a sign-in still on its way).
+  // `queued: false` for an operation that must race the one before it (settling a sign-in still on its way), or that writes once and then only reads (a rotation).
   if (!queued) return run();
   const queue = getOrAdd(queues, store, () => new Map<string, Turn>());
   const before = queue.get(name);

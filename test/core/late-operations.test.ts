@@ -29,7 +29,9 @@ function stallingReads(): { store: SessionStore; stallNext: (reads?: number) => 
 }
 
 // Two managers over one store object: the patient one's operations on a user queue behind the
-// impatient one's, so each test knows the given-up operation is over once its own has run.
+// impatient one's, so each test knows the given-up operation is over once its own has run. A
+// rotation does not queue: its stalled reads are released first, so a batch it sent late would
+// land before the patient sign-in's.
 function managers(store: SessionStore, options: object = {}) {
   return { impatient: createSessionManager({ store, storeTimeout: 100, ...options }), patient: createSessionManager({ store, ...options }) };
 }
