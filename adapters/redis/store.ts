@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { halfwayTo } from '../../src/core/timer.js';
 import { SessionError } from '../../src/errors.js';
 import { callBack } from '../../src/events.js';
 import type { ActivityRecord, Epochs, KindStats, SessionStore } from '../../src/store.js';
@@ -178,8 +179,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
     prune: ({ now, limit: asked, activityBefore, devicesBefore, due: callerDue }) =>
       guard(async () => {
         const limit = Math.floor(asked);
-        // No page starts once half the time to the deadline (this call's budget, or its caller's if sooner) is gone: the next call goes on.
-        const end = performance.now() + Math.min(budget, (callerDue ?? Infinity) - performance.now()) / 2;
+        const end = halfwayTo(Math.min(performance.now() + budget, callerDue ?? Infinity));
         const token = randomUUID();
         if (numeric(await run(scripts.lockScript, [layout.lock], [token, String(pruneLockTtl)]), 'prune') === 0) return 0;
         let deleted = 0;

@@ -1,4 +1,5 @@
 import { setImmediate } from 'node:timers/promises';
+import { halfwayTo } from '../../src/core/timer.js';
 import type { KindStats, Owner, RevocationNotice, SessionLookup, SessionStore, Write } from '../../src/store.js';
 import type { Dialect } from './dialect.js';
 import { activityOf, activityValues, dict, num, sessionOf, sessionValues, text, type Row, type SqlValue } from './records.js';
@@ -162,7 +163,7 @@ export function sqlStore(dialect: Dialect, names: Names, driver: SqlDriver): Sql
       const { count } = await driver.use('prune', true, (c) => c.run(st.pruneSessions, [now, limit, now]));
       // The manager calls again only while session rows go: each other table's backlog goes now, `limit` rows a transaction, yielding
       // between them (SQLite's driver is synchronous), none started once half the time to the caller's deadline is gone (the next run goes on).
-      const halfway = due === undefined ? Infinity : (performance.now() + due) / 2;
+      const halfway = halfwayTo(due);
       for (const [statement, before] of [[st.pruneDenied, now], [st.pruneKeys, now], [st.pruneActivity, activityBefore], [st.pruneDevices, devicesBefore]] as const) {
         for (let round = 0; before !== undefined && round < 1_000 && performance.now() < halfway; round++) {
           if ((await driver.use('prune', true, (c) => c.run(statement, [before, limit, before]))).count < limit) break;

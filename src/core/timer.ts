@@ -32,6 +32,9 @@ export function startRepeating(job: RepeatingJob): () => void {
   };
 }
 
+/** When a store's batched work starts no more batches: halfway to `due` (a deadline in `performance.now()` ms), leaving the other half to finish the one under way. */
+export const halfwayTo = (due: number | undefined): number => (due === undefined ? Infinity : (performance.now() + due) / 2);
+
 /** Settles as `promise` does, or rejects with `expired()` after `ms`; a value arriving later goes to `late` (to give a client back). */
 export function withDeadline<T>(promise: Promise<T>, ms: number, expired: () => Error, late?: (value: T) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
