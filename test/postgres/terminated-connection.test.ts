@@ -143,8 +143,10 @@ describe.skipIf(!up)("postgres store: the server ended the pool's idle connectio
     [1, 10],
     [30, 3],
   ])('pg, %i call(s) at once right after: every call is answered, on a connection the server had not ended', async (calls, rounds) => {
-    const [answers, userId, application] = [[] as string[], `ada-${calls}`, `idle-ended-${calls}`];
+    const [answers, userId] = [[] as string[], `ada-${calls}`];
     for (let round = 0; round < rounds; round++) {
+      // A name per round: the backends of the last round's pool, just closed, may still be listed as idle for a moment.
+      const application = `idle-ended-${calls}-${round}`;
       const pool = testPool({ max: 6, application_name: application });
       const sessions = createSessionManager({ store: postgresStore({ pool, schema, listen: false }) });
       try {
