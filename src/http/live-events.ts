@@ -152,6 +152,7 @@ export class LiveEventsHub {
         'content-type': 'text/event-stream; charset=utf-8',
         // no-transform: a compressor (Express's compression(), a CDN) would hold the events back in its window, as nginx in its buffer.
         'cache-control': `${NO_STORE}, no-transform`,
+        'cdn-cache-control': NO_STORE,
         'x-accel-buffering': 'no',
       },
       setCookies: [],

@@ -49,6 +49,9 @@ export function writeHeaders(response: HttpResponse, target: ResponseTarget): vo
 /** Headers of every response that is private to one user or sets a cookie. */
 export const NO_STORE = 'no-store';
 
+/** `no-store` for every cache: a shared one obeys `CDN-Cache-Control` (RFC 9213) over `Cache-Control`, and an app may set it `public` for every page. */
+export const NOT_STORED = { 'cache-control': NO_STORE, 'cdn-cache-control': NO_STORE } as const;
+
 /** A thrown value as an `Error` of this realm: another realm's with its own fields (`status`, `stack`; no getter called), anything else a plain one (a `500`). */
 export function asError(thrown: unknown): Error {
   if (thrown instanceof Error) return thrown;
@@ -62,7 +65,7 @@ type Extra = { readonly headers?: Readonly<Record<string, string>>; readonly set
 export function jsonResponse(status: number, body: unknown, extra: Extra = {}): HttpResponse {
   return {
     status,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': NO_STORE, ...extra.headers },
+    headers: { 'content-type': 'application/json; charset=utf-8', ...NOT_STORED, ...extra.headers },
     setCookies: extra.setCookies ?? [],
     body: body === undefined ? '' : JSON.stringify(body),
   };
@@ -70,7 +73,7 @@ export function jsonResponse(status: number, body: unknown, extra: Extra = {}): 
 
 /** A response without a body (204, 303), never cached. */
 export function emptyResponse(status: number, extra: Extra = {}): HttpResponse {
-  return { status, headers: { 'cache-control': NO_STORE, ...extra.headers }, setCookies: extra.setCookies ?? [], body: '' };
+  return { status, headers: { ...NOT_STORED, ...extra.headers }, setCookies: extra.setCookies ?? [], body: '' };
 }
 
 /** The `error` of a `401` body. */
@@ -100,7 +103,7 @@ export function unavailableResponse(request: HttpRequest, retryAfter: number): H
   if (isPageNavigation(request)) {
     return {
       status: 503,
-      headers: { ...headers, 'content-type': 'text/plain; charset=utf-8', 'cache-control': NO_STORE },
+      headers: { ...headers, 'content-type': 'text/plain; charset=utf-8', ...NOT_STORED },
       setCookies: [],
       body: 'Service temporarily unavailable. Please try again in a moment.',
     };

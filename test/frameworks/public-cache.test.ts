@@ -4,9 +4,9 @@ import Fastify from 'fastify';
 import { Hono } from 'hono';
 import Koa from 'koa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sessionMiddleware as expressSessions } from '../../adapters/express/index.js';
+import { sessionMiddleware as expressSessions, sessionRoutes as expressRoutes } from '../../adapters/express/index.js';
 import { sessionPlugin } from '../../adapters/fastify/index.js';
-import { sessionMiddleware as honoSessions } from '../../adapters/hono/index.js';
+import { sessionMiddleware as honoSessions, sessionRoutes as honoRoutes } from '../../adapters/hono/index.js';
 import { sessionMiddleware as koaSessions } from '../../adapters/koa/index.js';
 import { createSessionManager, type SessionManager } from '../../src/index.js';
 import { serveFetch } from './fetch-bridge.js';
@@ -49,6 +49,33 @@ describe('a rotated session cookie on a page whose handler marks it public', () 
       const response = await fetch(served.url, { headers: { cookie: `session=${token}` } });
       expect(response.headers.getSetCookie()).toEqual([expect.stringMatching(/^session=/)]);
       expect([response.headers.get('cache-control'), response.headers.get('cdn-cache-control')]).toEqual([PUBLIC, 'no-store']);
+    });
+  }
+});
+
+// An app that tells its CDN to keep every response (RFC 9213), set before the session middleware and routes.
+const EDGE = 'public, max-age=600';
+const edgeApps: ReadonlyArray<readonly [string, Serve]> = [
+  ['Express', (sessions) => listen(createServer(express().use((_req, res, next) => (res.set('CDN-Cache-Control', EDGE), next())).use(expressSessions(sessions)).use(expressRoutes(sessions))))],
+  ['Hono', (sessions) => {
+    const app = new Hono().use(async (c, next) => (c.header('CDN-Cache-Control', EDGE), next())).use(honoSessions(sessions)).use(honoRoutes(sessions));
+    return listen(serveFetch(async (request) => app.fetch(request)));
+  }],
+];
+
+describe("the session list on an app whose CDN-Cache-Control marks every response public", () => {
+  for (const [name, serve] of edgeApps) {
+    it(`${name}: tells the CDN not to store one user's devices`, async () => {
+      const sessions = createSessionManager();
+      const served = await serve(sessions);
+      try {
+        const { token, session } = await sessions.create({ userId: 'ada' });
+        const response = await fetch(`${served.url}/sessions`, { headers: { cookie: `session=${token}` } });
+        expect([response.status, (await response.text()).includes(session.id)]).toEqual([200, true]);
+        expect([response.headers.get('cache-control'), response.headers.get('cdn-cache-control')]).toEqual(['no-store', 'no-store']);
+      } finally {
+        await served.close();
+      }
     });
   }
 });

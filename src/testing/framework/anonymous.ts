@@ -5,7 +5,7 @@ import type { FrameworkSuiteContext } from './context.js';
 export function describeAnonymous({ describe, it, expect, scenario, expectReply }: FrameworkSuiteContext): void {
   describe('anonymous requests', () => {
     it('an API call gets 401 JSON "unauthenticated", not cached, no cookie set', async () => {
-      const headers = { 'content-type': /^application\/json/, 'cache-control': 'no-store' };
+      const headers = { 'content-type': /^application\/json/, 'cache-control': 'no-store', 'cdn-cache-control': 'no-store' };
       expectReply(await scenario().request('/api/me'), 401, { json: { error: 'unauthenticated' }, headers, cookies: 0 });
     });
 

@@ -1,7 +1,8 @@
 import { BROWSERS } from './client.js';
 import { meStatuses, type FrameworkSuiteContext } from './context.js';
 
-const NO_STORE = { 'cache-control': 'no-store' };
+// CDN-Cache-Control too: a shared cache obeys it over Cache-Control, and an app may set it `public` for every page.
+const NO_STORE = { 'cache-control': 'no-store', 'cdn-cache-control': 'no-store' };
 
 /** The JSON session routes: list, revoke one, sign out, sign out others, sign out everywhere. */
 export function describeRoutes({ describe, it, expect, scenario, expectReply }: FrameworkSuiteContext): void {
