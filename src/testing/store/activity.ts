@@ -94,7 +94,7 @@ export function describeActivity(suite: StoreSuiteContext): void {
       expect(await list(store(), freshUser('nobody'))).toEqual([]);
     });
 
-    withActivity('merges the tenant\'s own entries only when asked with the tenant', async () => {
+    withActivity('merges the tenant\'s own entries only when asked with the tenant, never a teammate\'s', async () => {
       const tenant = freshUser('tenant');
       const user = freshUser();
       const t = Date.now();
@@ -102,7 +102,8 @@ export function describeActivity(suite: StoreSuiteContext): void {
       await store().appendActivity!([mine]);
       const tenantWide = entry(undefined, 'tenant.sessions_invalidated', t + 1, { tenantId: tenant, reason: 'admin', by: 'owner-1' });
       await store().revokeTenant!(tenant, { kinds: ['browser'], at: t + 1, activity: tenantWide });
-      await store().appendActivity!([entry(undefined, 'tenant.sessions_invalidated', t + 2, { tenantId: freshUser('tenant') })]);
+      // Another tenant's entry, and a teammate's own: `tenant_id = ?` without `user_id IS NULL` would list another user's devices and addresses.
+      await store().appendActivity!([entry(undefined, 'tenant.sessions_invalidated', t + 2, { tenantId: freshUser('tenant') }), entry(freshUser('teammate'), 'session.created', t + 2, { tenantId: tenant })]);
       expect(await list(store(), user, { tenantId: tenant })).toEqual([tenantWide, mine]);
       expect(await list(store(), user)).toEqual([mine]);
       expect(ids(await list(store(), user, { tenantId: tenant, limit: 1 }))).toEqual([tenantWide.id]);
