@@ -3,8 +3,8 @@ import type { StoreSuiteContext } from './context.js';
 
 const HOUR = 60 * 60 * 1000;
 
-/** Pruning: bounded batches, tombstones included, epochs kept. */
-export function describePruning({ describe, it, expect, store, slowTimeout }: StoreSuiteContext): void {
+/** Pruning: bounded batches, tombstones included, epochs, high-water marks and versions kept. */
+export function describePruning({ describe, it, expect, store, raw, slowTimeout }: StoreSuiteContext): void {
   describe('pruning', () => {
     it('deletes expired rows in bounded batches and keeps the rest', async () => {
       const user = freshUser();
@@ -55,11 +55,18 @@ export function describePruning({ describe, it, expect, store, slowTimeout }: St
       expect(await store().get(session.id)).toBeNull();
     });
 
-    it('never deletes epochs, and a pruned session is not recreated by a late touch or revoke', async () => {
+    it('never deletes epochs, high-water marks or versions, and a pruned session is not recreated by a late touch or revoke', async () => {
       const user = freshUser();
       const session = await insert(store(), user, { maxAge: HOUR });
       const epochs = await store().revokeAll(user, { kinds: ['browser'], at: session.createdAt + 10 });
+      const owner = async () => {
+        const { version, epochs: stored, highWater } = await raw().readUser(user, undefined, null);
+        return [version, { ...stored }, { ...highWater }];
+      };
+      const before = await owner();
       await store().prune({ now: session.expiresAt + 1, limit: 100 });
+      // A version that falls back lets a batch decided on an older read hold; a lost mark lets a slower clock's sign-out miss a session.
+      expect(await owner()).toEqual(before);
       expect(await store().touch(session.id, session.expiresAt + 2)).toBe(false);
       expect(await store().revoke(session.id, { at: session.expiresAt + 3, reason: 'revoked' })).toBeNull();
       expect(await store().get(session.id)).toBeNull();
