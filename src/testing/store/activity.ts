@@ -165,12 +165,12 @@ export function describeActivity(suite: StoreSuiteContext): void {
       expect(await store().consumeRevocationLink!('LIVELINKLIVELINKLIVEL1', secretHash, t)).not.toBeNull();
     });
 
-    withActivity('eraseUser deletes the user\'s entries, devices and links, and nobody else\'s', async () => {
-      const user = freshUser();
-      const other = freshUser('other');
+    withActivity('eraseUser deletes the user\'s entries, devices and links, and nobody else\'s: not a teammate\'s, nor the tenant\'s own', async () => {
+      const [user, other, tenantId] = [freshUser(), freshUser('other'), freshUser('tenant')];
       const t = Date.now();
       await insert(store(), user);
-      await store().appendActivity!([entry(user, 'session.created', t), entry(other, 'session.created', t)]);
+      const tenantWide = entry(undefined, 'tenant.sessions_invalidated', t, { tenantId, reason: 'admin' });
+      await store().appendActivity!([entry(user, 'session.created', t, { tenantId }), entry(other, 'session.created', t, { tenantId }), tenantWide]);
       await signInFrom(store(), user, 'f'.repeat(43), t);
       await signInFrom(store(), other, 'f'.repeat(43), t);
       const secretHash = createHash('sha256').update('y').digest();
@@ -178,7 +178,8 @@ export function describeActivity(suite: StoreSuiteContext): void {
       await store().saveRevocationLink!({ id: mine, secretHash, userId: user, sessionId: 'SSSSSSSSSSSSSSSSSSSSS4', expiresAt: t + 60_000 });
       await store().saveRevocationLink!({ id: theirs, secretHash, userId: other, sessionId: 'SSSSSSSSSSSSSSSSSSSSS5', expiresAt: t + 60_000 });
       await store().eraseUser(user, Date.now());
-      expect(await list(store(), user)).toEqual([]);
+      // The tenant's own entries are its admins' record of tenant-wide sign-outs, not the user's data.
+      expect(await list(store(), user, { tenantId })).toEqual([tenantWide]);
       expect(await store().listDevices!(user)).toEqual([]);
       expect(await store().consumeRevocationLink!(mine, secretHash, t)).toBeNull();
       expect(await list(store(), other)).toHaveLength(1);
