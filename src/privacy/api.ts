@@ -21,6 +21,8 @@ export interface UserExport {
   readonly sessions: readonly ExportedSession[];
   /** The user's revocation epochs: kind to time (ms). */
   readonly epochs: Readonly<Record<string, number>>;
+  /** The latest sign-in time (ms) of each kind, kept with the epochs after the sessions and through an erase, so a later revocation reaches every token. */
+  readonly lastSignIns: Readonly<Record<string, number>>;
   /** Individually revoked sessions still refused to access tokens: session id to "until" (ms). */
   readonly denied: Readonly<Record<string, number>>;
   /** The account activity kept for the user, newest first (empty with a store that keeps none). */
@@ -46,7 +48,7 @@ export interface ExportedDevice {
 /** A user's data: the manager methods of the privacy feature (export, erase). */
 export interface PrivacyActions {
   /**
-   * Everything stored about a user, for a data-access request, as plain JSON: sessions, epochs, deny-list, activity and devices; never a token secret or its hash.
+   * Everything stored about a user, for a data-access request, as plain JSON: sessions, epochs, latest sign-in times, deny-list, activity and devices; never a token secret or its hash.
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   exportUser(userId: string): Promise<UserExport>;

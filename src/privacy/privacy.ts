@@ -23,6 +23,8 @@ export async function exportUser(context: ManagerContext, userId: string): Promi
       .map(({ record, refusal }): ExportedSession => ({ ...withoutUndefined({ ...toSession(record), federated: record.federated && { ...record.federated } }), status: refusal ?? 'live' })),
     // Copied into plain objects: a store may answer prototype-free ones.
     epochs: { ...answer.epochs },
+    // Kept through an erase, as the epochs are: the user is told of them too.
+    lastSignIns: { ...answer.highWater },
     denied: { ...denied },
     activity: context.keepsActivity ? await allActivity(context, userId) : [],
     // Read through the storage layer, which checked them.

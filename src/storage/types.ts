@@ -81,7 +81,7 @@ export interface ReusedOptions extends RevokeOptions {
 }
 
 /** A user's rows (tombstones and expired ones included) and the epochs they are judged against. */
-export type UserSessions = Pick<UserState, 'sessions' | 'epochs'> & Partial<Pick<UserState, 'tenantEpochs'>>;
+export type UserSessions = Pick<UserState, 'sessions' | 'epochs'> & Partial<Pick<UserState, 'tenantEpochs' | 'highWater'>>;
 
 /** What access-token verification reads about a user; `tenantEpochs`: the token's tenant's, when asked with one. */
 export type RevocationState = Pick<UserState, 'epochs' | 'denied'> & { readonly tenantEpochs?: Epochs | undefined };

@@ -9,10 +9,10 @@ import { inSignInOrder, isLiveAsRead, liveAsRead, mapOf, ownEntry } from './reco
 import { readUser } from './read-user.js';
 import { versioned } from './versioned.js';
 
-/** The user's rows and the epochs they are judged against. */
+/** The user's rows, the epochs they are judged against, and the latest sign-in time of each kind. */
 export async function listByUser(store: SessionStore, userId: string): Promise<UserSessions> {
-  const { sessions, epochs, tenantEpochs } = await readUser(store, userId);
-  return { sessions: inSignInOrder(sessions), epochs, tenantEpochs };
+  const { sessions, epochs, tenantEpochs, highWater } = await readUser(store, userId);
+  return { sessions: inSignInOrder(sessions), epochs, tenantEpochs, highWater };
 }
 
 /** The user's epochs and deny-list, and with `tenantId` that tenant's epochs. */

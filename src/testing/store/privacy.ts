@@ -58,6 +58,18 @@ export function describePrivacy({ describe, it, expect, store, raw, slowTimeout 
       expect(await store().eraseUser(freshUser('nobody'), Date.now())).toBe(0);
     });
 
+    it('exportUser holds the latest sign-in time of each kind, which the store keeps through eraseUser', async () => {
+      const sessions = createSessionManager({ store: raw() });
+      const user = freshUser();
+      const browser = await sessions.create({ userId: user, userAgent: CHROME_MAC });
+      const api = await sessions.create({ userId: user, kind: 'api' });
+      const signIns = { browser: browser.session.createdAt, api: api.session.createdAt };
+      expect((await sessions.exportUser(user)).lastSignIns).toEqual(signIns);
+      await sessions.eraseUser(user);
+      expect({ ...(await raw().readUser(user)).highWater }).toEqual(signIns);
+      expect((await sessions.exportUser(user)).lastSignIns).toEqual(signIns);
+    });
+
     it('erase deletes all of a user with 2,500 sessions and 2,500 activity entries', async () => {
       const user = freshUser('big-erase');
       const t = Date.now();
