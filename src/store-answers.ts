@@ -77,8 +77,8 @@ export function checkFlag(answer: unknown, what: string): boolean {
   return answer;
 }
 
-/** Checks a page of `listActivity`: at most `limit` entries, of that user or tenant. */
-export function checkActivity(answer: unknown, userId: string, tenantId: string | undefined, limit: number): readonly ActivityRecord[] {
+/** Checks a page of `listActivity`: at most `limit` entries, of that user or tenant, each older than `before`. */
+export function checkActivity(answer: unknown, userId: string, tenantId: string | undefined, limit: number, before?: string): readonly ActivityRecord[] {
   if (!Array.isArray(answer)) throw malformed('listActivity', 'something that is not a list');
   if (answer.length > limit) throw malformed('listActivity', 'more entries than the limit');
   for (const entry of answer as unknown[]) {
@@ -88,6 +88,8 @@ export function checkActivity(answer: unknown, userId: string, tenantId: string 
     if (typeof entry['id'] !== 'string' || typeof entry['type'] !== 'string' || typeof entry['reason'] !== 'string' || !isTime(entry['at'])) {
       throw malformed('listActivity', 'an entry without a text id, type and reason and a finite time');
     }
+    // A page read again would be answered again: every caller paging on would never end.
+    if (before !== undefined && !(entry['id'] < before)) throw malformed('listActivity', 'an entry not older than `before`');
   }
   return answer as readonly ActivityRecord[];
 }

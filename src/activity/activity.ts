@@ -52,7 +52,7 @@ export async function listActivity(context: ManagerContext, userId: string, opti
   if (options.tenantId !== undefined) checkId('tenantId', options.tenantId);
   const { store, calls } = context;
   const answer = await calls.call('listActivity', () => store.listActivity!(userId, { limit, before: options.before, tenantId: options.tenantId }));
-  return checkActivity(answer, userId, options.tenantId, limit).map(toEntry);
+  return checkActivity(answer, userId, options.tenantId, limit, options.before).map(toEntry);
 }
 
 function toEntry(record: ActivityRecord): ActivityEntry {

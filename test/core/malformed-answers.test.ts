@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createSessionManager, isSessionError, memoryStore } from '../../src/index.js';
 import type { SessionLookup } from '../../src/store.js';
 import { overriding } from '../support/overriding.js';
+import { activityId } from '../../src/activity/activity.js';
 
 // Each check of src/store-answers.ts is unit-tested in store-answers.test.ts; here, that the
 // manager's paths run them: a malformed answer is a STORE_ERROR, never a session nor a TypeError.
@@ -64,6 +65,19 @@ describe('a malformed store answer on the manager paths', () => {
       'STORE_ERROR',
       'STORE_ERROR',
     ]);
+  });
+
+  it('listActivity() answering a page not older than `before` (a store ignoring it): a store error, not the same entries again', async () => {
+    const inner = memoryStore();
+    const at = Date.now();
+    const entries = Array.from({ length: 1_000 }, (_, index) => ({ id: activityId(at - 1_000 + index), userId: 'ada', type: 'session.created', at, reason: 'sign_in' }));
+    await inner.apply({ owner: { userId: 'ada' }, writes: entries.map((entry) => ({ type: 'activity' as const, entry })) });
+    // Bounded: the first few calls answer the newest page whatever `before` says, then nothing.
+    let calls = 0;
+    const store = overriding(inner, { listActivity: async (userId, options) => (++calls > 5 ? [] : inner.listActivity!(userId, { ...options, before: undefined })) });
+    const sessions = createSessionManager({ store });
+    const first = await sessions.activity('ada', { limit: 2 });
+    expect([await outcome(sessions.activity('ada', { limit: 2, before: first.at(-1)!.id })), await outcome(sessions.exportUser('ada'))]).toEqual(['STORE_ERROR', 'STORE_ERROR']);
   });
 });
 

@@ -216,6 +216,7 @@ describe('what the manager accepts from the newer store answers', () => {
     ['listActivity', () => checkActivity([{ ...entry, userId: undefined, tenantId: 'globex' }], 'alice', 'acme', 10), "another user's entry"],
     ['listActivity', () => checkActivity([{ ...entry, id: 1 }], 'alice', undefined, 10), 'an entry without a text id, type and reason and a finite time'],
     ['listActivity', () => checkActivity([{ ...entry, type: undefined }], 'alice', undefined, 10), 'an entry without a text id, type and reason and a finite time'],
+    ['listActivity', () => checkActivity([entry], 'alice', undefined, 10, entry.id), 'an entry not older than `before`'],
     ['listActivity', () => checkActivity([{ ...entry, reason: null }], 'alice', undefined, 10), 'an entry without a text id, type and reason and a finite time'],
     ['listActivity', () => checkActivity([{ ...entry, at: '1000' }], 'alice', undefined, 10), 'an entry without a text id, type and reason and a finite time'],
   ] as const)('%s: %s', (what, check, detail) => {
