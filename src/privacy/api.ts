@@ -27,7 +27,7 @@ export interface UserExport {
   readonly denied: Readonly<Record<string, number>>;
   /** The account activity kept for the user, newest first (empty with a store that keeps none). */
   readonly activity: readonly ActivityEntry[];
-  /** The devices the user signed in from, as kept for new-device alerts. */
+  /** The devices the user signed in from, as kept for new-device alerts, last seen first. */
   readonly devices: readonly ExportedDevice[];
 }
 

@@ -34,10 +34,13 @@ export function eraseUser(store: SessionStore, userId: string, now: number, due?
   });
 }
 
-/** The user's known devices. */
+/** The user's known devices, last seen first. */
 export async function listDevices(store: SessionStore, userId: string): Promise<readonly KnownDevice[]> {
   const { devices } = await readUser(store, userId, undefined, null);
-  return Object.entries(devices).map(([deviceHash, lastSeenAt]) => ({ deviceHash, lastSeenAt }));
+  // Ordered here: each store answers them in an order of its own (by hash, by time, as written).
+  return Object.entries(devices)
+    .map(([deviceHash, lastSeenAt]) => ({ deviceHash, lastSeenAt }))
+    .sort((a, b) => b.lastSeenAt - a.lastSeenAt || (a.deviceHash < b.deviceHash ? -1 : 1));
 }
 
 /**

@@ -70,6 +70,17 @@ export function describePrivacy({ describe, it, expect, store, raw, slowTimeout 
       expect((await sessions.exportUser(user)).lastSignIns).toEqual(signIns);
     });
 
+    it('exportUser lists the known devices last seen first, the same on every store', async () => {
+      let now = Date.now();
+      const sessions = createSessionManager({ store: raw(), clock: () => now });
+      const user = freshUser();
+      for (const ip of ['203.0.113.9', '198.51.100.9', '192.0.2.9', '203.0.114.9']) {
+        now += 1_000;
+        await sessions.create({ userId: user, userAgent: CHROME_MAC, ip });
+      }
+      expect((await sessions.exportUser(user)).devices.map((device) => device.lastSeenAt)).toEqual([now, now - 1_000, now - 2_000, now - 3_000]);
+    });
+
     it('erase deletes all of a user with 2,500 sessions and 2,500 activity entries', async () => {
       const user = freshUser('big-erase');
       const t = Date.now();
