@@ -136,13 +136,13 @@ export const stats: Command = {
 
 const exportUser: Command = {
   name: 'export-user',
-  summary: 'Print everything stored about a user as JSON (sessions, epochs, deny-list)',
+  summary: 'Print everything stored about a user as JSON (sessions, epochs, deny-list, activity, devices)',
   args: ['userId'],
   flags: {},
   details:
     'Every session row (revoked and expired ones too) with every field except the hash of its secret and its\n' +
-    'state now (live, revoked, expired), the revocation epochs per kind and the deny-list of revoked sessions.\n' +
-    'Times are milliseconds since 1970.',
+    'state now (live, revoked, expired), the revocation epochs and latest sign-in time per kind, the deny-list of\n' +
+    'revoked sessions and, from a store that keeps them, the activity and known devices. Times are ms since 1970.',
   async run({ args: [userId], manager, output }) {
     output.line(json(await manager().exportUser(userId!)));
   },
@@ -150,13 +150,14 @@ const exportUser: Command = {
 
 const eraseUser: Command = {
   name: 'erase-user',
-  summary: 'Erase what is stored about a user (sessions, tombstones, deny-list); asks first unless --yes',
+  summary: 'Erase what is stored about a user (sessions, deny-list, activity, devices); asks first unless --yes',
   args: ['userId'],
   flags: { yes: YES_FLAG, by: BY_FLAG('audit trail') },
   details:
     'Every session of every kind is signed out first (the revocation epochs are raised, so no old token or access\n' +
-    'token works again), then every session row, revoked or not, and the deny-list are deleted. The epochs stay:\n' +
-    'a user id and times, which keep old tokens refused. Without --yes it asks on the terminal; "y" goes on.',
+    'token works again), then every session row, revoked or not, the deny-list, activity, known devices and links are\n' +
+    'deleted. The epochs and latest sign-in times stay: a user id and times, which keep old tokens refused.\n' +
+    'Without --yes it asks on the terminal; "y" goes on.',
   async run({ args: [userId], values, manager, output }) {
     await confirmed(values, output, `Erase every session of user ${userId}? This cannot be undone.`, `Nothing erased: user ${userId} was not confirmed`);
     const { deletedSessions } = await manager().eraseUser(userId!, { by: text(values, 'by') ?? 'cli' });

@@ -104,7 +104,7 @@ describe('the memory store', () => {
     expect(await cli(['list', 'u1', '--store', 'memory', '--json'])).toMatchObject({ code: 0, stdout: '[]\n' });
     expect(await cli(['prune', '--store', 'memory'])).toMatchObject({ code: 0, stdout: 'Deleted 0 expired sessions.\n' });
     const exported = await cli(['export-user', 'u1', '--store', 'memory']);
-    expect(JSON.parse(exported.stdout)).toEqual({ userId: 'u1', exportedAt: expect.any(Number), sessions: [], epochs: {}, denied: {}, activity: [], devices: [] });
+    expect(JSON.parse(exported.stdout)).toEqual({ userId: 'u1', exportedAt: expect.any(Number), sessions: [], epochs: {}, lastSignIns: {}, denied: {}, activity: [], devices: [] });
     const revoked = await cli(['revoke-user', 'u1', '--store', 'memory', '--kinds', 'all']);
     expect(revoked).toMatchObject({ code: 0, stderr: '' });
     expect(revoked.stdout).toMatch(/^Signed out user u1 everywhere \(api, browser, impersonation, remember\)/);
