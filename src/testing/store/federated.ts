@@ -57,6 +57,18 @@ export function describeFederated({ describe, it, expect, store, raw, sibling }:
       expect(await store().findFederatedLinks({ by: 'sid', iss, sid: 's' }, session.expiresAt - 1)).toHaveLength(1);
     });
 
+    it("a later, longer sign-in through a provider identity keeps it findable past the first one's end and pruning", async () => {
+      const iss = freshIssuer();
+      const userId = freshUser();
+      const identity = { federated: { iss, sub: 'u', sid: 's' } };
+      const first = await insert(store(), userId, { ...identity, maxAge: DAY });
+      const later = await insert(store(), userId, { ...identity, maxAge: 3 * DAY });
+      // A put replaces the key's expiry too: kept at the first's, prune would delete the key under the later session.
+      const now = first.expiresAt + DAY;
+      await store().prune({ now, limit: 1_000 });
+      expect((await store().findFederatedLinks({ by: 'sid', iss, sid: 's' }, now)).map((link) => link.sessionId)).toEqual([later.id]);
+    });
+
     it("erasing a user deletes that user's federated sessions and their keys only", async () => {
       const iss = freshIssuer();
       const [erased, kept] = [freshUser(), freshUser()];
