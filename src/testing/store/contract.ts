@@ -60,7 +60,7 @@ export function describeContract({ describe, it, expect, store, raw }: StoreSuit
       }
     });
 
-    it("raises a user's high-water marks to the larger, apart from its tenant's, and keeps them when the user is erased", async () => {
+    it("raises a user's high-water marks to the larger, apart from its tenant's, and keeps them when the user is erased or pruned", async () => {
       const userId = freshUser('marks');
       const tenantId = freshUser('tenant');
       const mark = (at: number, tenant?: string): Write => ({ type: 'highWater', tenantId: tenant, kind: 'browser', at });
@@ -71,6 +71,9 @@ export function describeContract({ describe, it, expect, store, raw }: StoreSuit
       await raw().apply({ owner: { userId }, writes: [{ type: 'erase' }] });
       const erased = await raw().readUser(userId);
       expect([erased.sessions, { ...erased.highWater }]).toEqual([[], { browser: 9, api: 4 }]);
+      // A mark is no time that runs out: "sign out everywhere" reads it for the kinds stored and for sessions born on a faster clock.
+      await raw().prune({ now: Date.now(), limit: 100 });
+      expect([{ ...(await raw().readUser(userId)).highWater }, { ...(await raw().readTenant(tenantId)).highWater }]).toEqual([{ browser: 9, api: 4 }, { browser: 20 }]);
     });
 
     it("keeps owners apart: a user, a tenant and a key move alone; a get answers the tenant's epochs; a batch revokes only its user's rows", async () => {
