@@ -1,4 +1,4 @@
-import { freshUser, inBatches, insert, newRecord } from './fixtures.js';
+import { DAY, freshUser, inBatches, insert, isLive, newRecord } from './fixtures.js';
 import type { StoreSuiteContext } from './context.js';
 
 const HOUR = 60 * 60 * 1000;
@@ -71,6 +71,19 @@ export function describePruning({ describe, it, expect, store, raw, slowTimeout 
       expect(await store().revoke(session.id, { at: session.expiresAt + 3, reason: 'revoked' })).toBeNull();
       expect(await store().get(session.id)).toBeNull();
       expect((await store().getRevocationState(user)).epochs['browser']).toBe(epochs['browser']);
+    });
+
+    it('a sign-out everywhere and a tenant-wide one outlive any prune while their sessions live', async () => {
+      const tenantId = freshUser('tenant');
+      const mine = await insert(store(), freshUser());
+      const theirs = await insert(store(), freshUser(), { tenantId });
+      await store().revokeAll(mine.userId, { kinds: ['browser'], at: mine.createdAt + 10 });
+      await store().revokeTenant(tenantId, { kinds: ['browser'], at: theirs.createdAt + 10 });
+      // An epoch is no time that runs out: days later both sessions, 30 days long, still read as signed out.
+      const now = mine.createdAt + 2 * DAY;
+      await store().prune({ now, limit: 100 });
+      const [a, b] = [(await store().get(mine.id))!, (await store().get(theirs.id))!];
+      expect([isLive(a.session, a.epochs, now), isLive(b.session, { ...b.epochs, ...b.tenantEpochs }, now)]).toEqual([false, false]);
     });
 
     it('drops deny-list entries only once they ran out', async () => {
