@@ -134,7 +134,7 @@ export function describeContract({ describe, it, expect, store, raw }: StoreSuit
       expect(await Promise.all(calls.map(codeOf))).toEqual(calls.map(() => 'CLOSED'));
     });
 
-    it('touch only moves times forward, on a row that exists and is not revoked', async () => {
+    it('touch only moves times forward, on a row that exists and is not revoked, and moves no version', async () => {
       const userId = freshUser('touch');
       const session = row(userId);
       await raw().apply({ owner: { userId }, writes: [insert(session)] });
@@ -143,6 +143,8 @@ export function describeContract({ describe, it, expect, store, raw }: StoreSuit
       expect(await raw().touch(session.id, { authenticatedAt: session.createdAt + 3 })).toBe(true);
       const read = (await raw().get(session.id))!.session;
       expect([read.lastUsedAt, read.authenticatedAt]).toEqual([session.createdAt + 10, session.createdAt + 7]);
+      // A touch races no batch: moving the version would make every sign-in and sign-out read before it lose and retry.
+      expect((await raw().readUser(userId)).version).toBe(1);
       await raw().apply({ owner: { userId }, writes: [{ type: 'revoke', sessionId: session.id, at: session.createdAt + 11, reason: 'sign_out' }] });
       expect(await raw().touch(session.id, { lastUsedAt: session.createdAt + 20 })).toBe(false);
       expect(await raw().touch(session.id, { authenticatedAt: session.createdAt + 20 })).toBe(false);
