@@ -11,7 +11,7 @@ export interface ResetLinks {
   peek(token: string): string | undefined;
   /** Uses the token up; the user it belonged to, or `undefined` when it is unknown, used or expired. */
   consume(token: string): string | undefined;
-  /** Ends every link of the user: a new password makes links sent for the old one worthless. */
+  /** Ends every link of the user: a new password or email makes links sent before it worthless. */
   forgetUser(userId: string): void;
 }
 

@@ -164,6 +164,26 @@ describe('examples/express-app', () => {
     expect((await post('/login', { email: 'otto@globex.test', password: 'a-brand-new-password' })).status).toBe(303);
   });
 
+  it('a new email address makes every reset link sent to the old one worthless', async () => {
+    // Its own demo: the address changes for good.
+    const own = await startDemo({ store: 'memory' });
+    try {
+      const send = (path: string, form: Record<string, string>, cookie = '') =>
+        fetch(`${own.url}${path}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body: new URLSearchParams(form) });
+      const cookie = (await send('/login', { email: 'ben@acme.test', password: DEMO_PASSWORD })).headers.getSetCookie()[0]!.split(';')[0]!;
+      // Whoever reads the old mailbox asks for a link; Ben then moves to a new address.
+      const token = /\/reset-password\?token=([\w-]+)/.exec(await (await send('/forgot-password', { email: 'ben@acme.test' })).text())![1]!;
+      const changed = await send('/profile/email', { email: 'ben@new.test', current: DEMO_PASSWORD }, cookie);
+      expect(changed.headers.get('location')).toBe('/profile?notice=email-changed');
+      const reset = await send('/reset-password', { token, password: 'an-attackers-password', confirm: 'an-attackers-password' });
+      expect(reset.status).toBe(404);
+      expect((await send('/login', { email: 'ben@new.test', password: 'an-attackers-password' })).status).toBe(401);
+      expect((await send('/login', { email: 'ben@new.test', password: DEMO_PASSWORD })).status).toBe(303);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('has no identity provider routes without --idp', async () => {
     const start = await post('/login/idp', { next: '/' });
     expect(start.status).toBe(404);

@@ -82,6 +82,8 @@ export function profileRoutes(deps: Deps): Router {
     if (problem !== undefined) return sendPage(res, await render(req, { email: problem }), 422);
     await req.sessions.emailChanged();
     accounts.setEmail(user.id, email);
+    // Links mailed to the old address: whoever still reads it must not reset the password.
+    resetLinks.forgetUser(user.id);
     res.redirect(303, '/profile?notice=email-changed');
   });
 
