@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
 const LIFETIME = 30 * 60 * 1000;
 
 export interface ResetLinks {
-  /** A new single-use token for the user; only its hash is stored. */
+  /** A new single-use token for the user, ending the user's earlier ones; only its hash is stored. */
   issue(userId: string): string;
   /** The user a live token belongs to, without using it up (for showing the form). */
   peek(token: string): string | undefined;
@@ -37,12 +37,18 @@ export function createResetLinks(db: Database.Database, clock: () => number = Da
     return row !== undefined && row.used_at === null && row.expires_at > clock() ? row : undefined;
   };
 
+  // One live link per account: the form posted in a loop keeps one row, not one per request.
+  const replace = db.transaction((userId: string, tokenHash: string, expiresAt: number) => {
+    forgetUser.run(userId);
+    insert.run(tokenHash, userId, expiresAt);
+  });
+
   return {
     issue(userId) {
       const token = randomBytes(32).toString('base64url');
       const now = clock();
       forget.run(now);
-      insert.run(hashOf(token), userId, now + LIFETIME);
+      replace(userId, hashOf(token), now + LIFETIME);
       return token;
     },
     peek: (token) => live(token)?.user_id,

@@ -164,6 +164,18 @@ describe('examples/express-app', () => {
     expect((await post('/login', { email: 'otto@globex.test', password: 'a-brand-new-password' })).status).toBe(303);
   });
 
+  it('only the newest reset link of an account works: asking again and again keeps one', async () => {
+    const linkOf = async () => /\/reset-password\?token=([\w-]+)/.exec(await (await post('/forgot-password', { email: 'alan@acme.test' })).text())![1]!;
+    const links: string[] = [];
+    for (let round = 0; round < 3; round++) links.push(await linkOf());
+    for (const token of links.slice(0, -1)) {
+      const page = await fetch(`${server.url}/reset-password?token=${token}`, { headers: PAGE });
+      expect(page.status).toBe(404);
+      expect(await page.text()).toContain('This link no longer works');
+    }
+    expect((await fetch(`${server.url}/reset-password?token=${links.at(-1)!}`, { headers: PAGE })).status).toBe(200);
+  });
+
   it('a new email address makes every reset link sent to the old one worthless', async () => {
     // Its own demo: the address changes for good.
     const own = await startDemo({ store: 'memory' });

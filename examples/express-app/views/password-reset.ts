@@ -26,7 +26,7 @@ export function resetLinkSentPage(options: { link: string | undefined }): SafeHt
     title: 'Check your email',
     content: html`<section class="card">
   <h1>Check your email</h1>
-  <p>If an account exists for that address, a link to reset the password is on its way. It works once, for 30 minutes.</p>
+  <p>If an account exists for that address, a link to reset the password is on its way. It works once, for 30 minutes, and ends any link sent before it.</p>
   ${
     link === undefined
       ? ''
@@ -64,7 +64,7 @@ export function resetLinkInvalidPage(): SafeHtml {
     title: 'Link expired',
     content: html`<section class="card">
   <h1>This link no longer works</h1>
-  <p>Reset links work once and expire after 30 minutes. Ask for a new one.</p>
+  <p>Reset links work once, expire after 30 minutes, and end when a newer one is sent. Ask for a new one.</p>
   <p><a href="/forgot-password" class="button button-primary">Send a new link</a></p>
 </section>`,
   });
