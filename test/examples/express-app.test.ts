@@ -304,6 +304,24 @@ describe('examples/express-app: actions that need a recent password', () => {
     expect(list).toHaveLength(1);
   });
 
+  it("signing a teammate out needs the admin's recent password too, as ending one's own other devices does", async () => {
+    const owner = await signIn(UA.macChrome);
+    const member = (await form('/login', { email: 'otto@globex.test', password: DEMO_PASSWORD }, '', UA.iphoneSafari)).headers.getSetCookie()[0]!.split(';')[0]!;
+    clock.advance(11 * 60_000);
+    const teamAction = (action: string) => fetch(`${server.url}/team/u-otto/${action}`, { method: 'POST', redirect: 'manual', headers: { cookie: owner } });
+
+    for (const action of ['sign-out', 'revoke-api-tokens']) {
+      const refused = await teamAction(action);
+      expect(refused.status).toBe(403);
+      expect(await refused.json()).toEqual({ error: 'reauthentication_required' });
+    }
+    expect((await fetch(`${server.url}/api/sessions`, { headers: { cookie: member } })).status).toBe(200);
+
+    await form('/login', { reauth: '1', password: DEMO_PASSWORD, next: '/team' }, owner);
+    expect((await teamAction('sign-out')).headers.get('location')).toBe('/team?notice=member-signed-out');
+    expect((await fetch(`${server.url}/api/sessions`, { headers: { cookie: member } })).status).toBe(401);
+  });
+
   it('a reauth form without a session asks to sign in from scratch', async () => {
     const response = await form('/login', { reauth: '1', password: DEMO_PASSWORD, next: '/profile' });
     expect(response.status).toBe(303);

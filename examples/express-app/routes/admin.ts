@@ -1,5 +1,5 @@
-import { Router } from 'express';
-import { requireSession } from '../../../adapters/express/index.js';
+import { Router, type RequestHandler } from 'express';
+import { requireFresh, requireSession } from '../../../adapters/express/index.js';
 import { canManage } from '../../shared/demo-users.js';
 import type { User } from '../accounts.js';
 import { errorPage } from '../views/errors.js';
@@ -65,13 +65,17 @@ export function adminRoutes({ sessions, accounts, activity, clock }: Deps): Rout
     { path: 'sign-out', kinds: ['browser', 'remember'], reason: 'admin', notice: 'member-signed-out' },
     { path: 'revoke-api-tokens', kinds: ['api'], reason: 'admin_api_tokens', notice: 'member-api-tokens-revoked' },
   ] as const;
+  const teammateOnly: RequestHandler = (req, res, next) => {
+    const member = accounts.userById(String(req.params['userId']));
+    if (member !== undefined && maySignOut(viewerOf(req, accounts), member)) return next();
+    sendPage(res, errorPage('Not found', 'There is no teammate you can sign out at that address.'), 404);
+  };
+  // Ending someone else's sessions is at least as sensitive as ending one's own other devices:
+  // an admin's unattended or stolen session must not sign the whole team out.
   for (const action of teammateActions) {
-    router.post(`/team/:userId/${action.path}`, async (req, res) => {
+    router.post(`/team/:userId/${action.path}`, teammateOnly, requireFresh(), async (req, res) => {
       const viewer = viewerOf(req, accounts);
-      const member = accounts.userById(req.params.userId);
-      if (member === undefined || !maySignOut(viewer, member)) {
-        return sendPage(res, errorPage('Not found', 'There is no teammate you can sign out at that address.'), 404);
-      }
+      const member = accounts.userById(String(req.params['userId']))!;
       await sessions.revokeAll(member.id, { kinds: action.kinds, by: viewer.user.id, reason: action.reason, tenantId: member.tenantId });
       res.redirect(303, `/team?notice=${action.notice}`);
     });

@@ -1,5 +1,6 @@
 import type { ActivityEntry } from '../activity.js';
 import type { User } from '../accounts.js';
+import { FRESH_AGE_MINUTES } from '../limits.js';
 import { activityList } from './activity.js';
 import { html, initials, type SafeHtml } from './html.js';
 import { appPage, type Viewer } from './layout.js';
@@ -73,7 +74,7 @@ export function teamPage(options: {
     notice,
     content: html`<div class="page-header">
   <h1>Team</h1>
-  <p class="muted">People in ${viewer.tenant.name}. "Sign out everywhere" ends a teammate's browser and remember-me sessions on every device at once; "Revoke API tokens" ends only the tokens their scripts and integrations use. An owner can "View as" a teammate to see what they see: a support session of an hour at most, listed on their Security page, which cannot change their password or email or sign devices out.</p>
+  <p class="muted">People in ${viewer.tenant.name}. "Sign out everywhere" ends a teammate's browser and remember-me sessions on every device at once; "Revoke API tokens" ends only the tokens their scripts and integrations use; both ask for your password again when you last typed it more than ${FRESH_AGE_MINUTES} minutes ago. An owner can "View as" a teammate to see what they see: a support session of an hour at most, listed on their Security page, which cannot change their password or email or sign devices out.</p>
 </div>
 <section class="card card-flush">
   <table class="table">
