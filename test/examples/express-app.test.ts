@@ -176,6 +176,26 @@ describe('examples/express-app', () => {
     expect((await fetch(`${server.url}/reset-password?token=${links.at(-1)!}`, { headers: PAGE })).status).toBe(200);
   });
 
+  it('a sign-in with the old password still being checked when the password is reset does not outlive the reset', async () => {
+    // Its own demo: the password changes for good.
+    const own = await startDemo({ store: 'memory' });
+    try {
+      const send = (path: string, form: Record<string, string>) =>
+        fetch(`${own.url}${path}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': UA.macChrome }, body: new URLSearchParams(form) });
+      const token = /\/reset-password\?token=([\w-]+)/.exec(await (await send('/forgot-password', { email: 'otto@globex.test' })).text())![1]!;
+      // Whoever knows the old password keeps signing in while Otto resets it: some of those
+      // sign-ins read the old password before the reset and finish after it.
+      const reset = send('/reset-password', { token, password: 'a-brand-new-password', confirm: 'a-brand-new-password' });
+      const attempts = await Promise.all(Array.from({ length: 8 }, () => send('/login', { email: 'otto@globex.test', password: DEMO_PASSWORD })));
+      expect((await reset).headers.get('location')).toBe('/login?notice=password-reset');
+      const cookies = attempts.flatMap((response) => response.headers.getSetCookie().map((line) => line.split(';')[0]!)).filter((cookie) => !cookie.startsWith('session=;'));
+      const live = await Promise.all(cookies.map(async (cookie) => (await fetch(`${own.url}/api/sessions`, { headers: { cookie } })).status));
+      expect(live.filter((status) => status === 200)).toEqual([]);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('a new email address makes every reset link sent to the old one worthless', async () => {
     // Its own demo: the address changes for good.
     const own = await startDemo({ store: 'memory' });

@@ -4,7 +4,10 @@ import { hashPassword, verifyNobody, verifyPassword } from '../../shared/passwor
 import { loginPage, reauthPage } from '../views/login.js';
 import { noticeFor, noticeForLoginReason } from '../views/notices.js';
 import { forgotPasswordPage, resetLinkInvalidPage, resetLinkSentPage, resetPasswordPage } from '../views/password-reset.js';
+import type { User } from '../accounts.js';
 import { field, passwordProblem, sendPage, type Deps } from './context.js';
+
+const sameCredentials = (now: User | undefined, checked: User): boolean => now?.passwordHash === checked.passwordHash && now.email === checked.email;
 
 /** Sign in, sign out of this device, and the "Forgot password?" reset that signs out everywhere. */
 export function authRoutes({ sessions, accounts, resetLinks, federatedSignIn, rememberKind }: Deps): Router {
@@ -54,6 +57,12 @@ export function authRoutes({ sessions, accounts, resetLinks, federatedSignIn, re
     // "Keep me signed in" unticked: a cookie without an expiry, gone when the browser closes.
     const remember = field(req, 'remember') === 'on';
     await req.sessions.signIn({ userId: user.id, tenantId: user.tenantId, persistent: remember, kind: remember && rememberKind ? 'remember' : undefined });
+    // A reset or change that landed while the password was checked signed the account out
+    // before this session existed: the password checked no longer opens it, so neither does this.
+    if (!sameCredentials(accounts.userById(user.id), user)) {
+      await req.sessions.signOut({ thisDeviceOnly: true });
+      return sendPage(res, loginPage({ email, next, identityProvider, error: "That email and password don't match an account." }), 401);
+    }
     res.redirect(303, next);
   });
 
