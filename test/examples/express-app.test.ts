@@ -1,6 +1,8 @@
 import { generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../examples/shared/demo-users.js';
+import { memoryStore, type SessionStore } from '../../src/index.js';
+import type { Batch } from '../../src/store-writes.js';
 import { startDemo, testClock, type RunningDemo } from '../e2e/support/demo-server.js';
 import { UA } from './api-smoke.js';
 
@@ -192,6 +194,72 @@ describe('examples/express-app', () => {
       const live = await Promise.all(cookies.map(async (cookie) => (await fetch(`${own.url}/api/sessions`, { headers: { cookie } })).status));
       expect(live.filter((status) => status === 200)).toEqual([]);
     } finally {
+      await own.close();
+    }
+  });
+
+  /** A demo whose store holds back its answer to the first batch of `reason` once that batch has landed, as a slow network or a wait for replicas does. */
+  const demoHolding = async (reason: string) => {
+    const inner = memoryStore();
+    let landed!: () => void;
+    const held = new Promise<void>((resolve) => (landed = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let holding = true;
+    const sessionStore: SessionStore = {
+      ...inner,
+      apply: async (batch: Batch) => {
+        const applied = await inner.apply(batch);
+        if (applied && holding && batch.writes.some((write) => write.type === 'activity' && write.entry.reason === reason)) {
+          holding = false;
+          landed();
+          await released;
+        }
+        return applied;
+      },
+    };
+    const own = await startDemo({ store: 'memory', sessionStore });
+    const send = (path: string, form: Record<string, string>, cookie = '') =>
+      fetch(`${own.url}${path}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': UA.macChrome, cookie }, body: new URLSearchParams(form) });
+    const isLive = async (response: Response) => {
+      const cookies = response.headers.getSetCookie().map((line) => line.split(';')[0]!).filter((cookie) => !cookie.startsWith('session=;'));
+      const statuses = await Promise.all(cookies.map(async (cookie) => (await fetch(`${own.url}/api/sessions`, { headers: { cookie } })).status));
+      return statuses.includes(200);
+    };
+    return { own, send, held, release, isLive };
+  };
+
+  it('a sign-in started while the reset ends the sessions, before the new password is saved, does not outlive the reset', async () => {
+    const { own, send, held, release, isLive } = await demoHolding('password_reset');
+    try {
+      const token = /\/reset-password\?token=([\w-]+)/.exec(await (await send('/forgot-password', { email: 'otto@globex.test' })).text())![1]!;
+      const reset = send('/reset-password', { token, password: 'a-brand-new-password', confirm: 'a-brand-new-password' });
+      await held;
+      const attempt = await send('/login', { email: 'otto@globex.test', password: DEMO_PASSWORD });
+      release();
+      expect((await reset).headers.get('location')).toBe('/login?notice=password-reset');
+      expect(await isLive(attempt)).toBe(false);
+    } finally {
+      release();
+      await own.close();
+    }
+  });
+
+  it.each([
+    ['password', 'password_changed', { password: 'a-brand-new-password', confirm: 'a-brand-new-password' }],
+    ['email', 'email_changed', { email: 'ben@new.test' }],
+  ])('a sign-in started while a change of %s ends the other sessions, before it is saved, does not outlive it', async (what, reason, form) => {
+    const { own, send, held, release, isLive } = await demoHolding(reason);
+    try {
+      const cookie = (await send('/login', { email: 'ben@acme.test', password: DEMO_PASSWORD })).headers.getSetCookie()[0]!.split(';')[0]!;
+      const change = send(`/profile/${what}`, { ...form, current: DEMO_PASSWORD }, cookie);
+      await held;
+      const attempt = await send('/login', { email: 'ben@acme.test', password: DEMO_PASSWORD });
+      release();
+      expect((await change).headers.get('location')).toBe(`/profile?notice=${what}-changed`);
+      expect(await isLive(attempt)).toBe(false);
+    } finally {
+      release();
       await own.close();
     }
   });

@@ -98,9 +98,11 @@ export function authRoutes({ sessions, accounts, resetLinks, federatedSignIn, re
     const userId = resetLinks.consume(token);
     const user = userId === undefined ? undefined : accounts.userById(userId);
     if (user === undefined) return sendPage(res, resetLinkInvalidPage(), 404);
-    await sessions.passwordReset(user.id, { tenantId: user.tenantId });
+    // The password first: a sign-in that checked the old one and lands after the sessions end
+    // then finds it changed and ends itself; one landing before is ended by the reset.
     accounts.setPasswordHash(user.id, passwordHash);
     resetLinks.forgetUser(user.id);
+    await sessions.passwordReset(user.id, { tenantId: user.tenantId });
     res.redirect(303, '/login?notice=password-reset');
   });
 

@@ -64,11 +64,11 @@ export function profileRoutes(deps: Deps): Router {
     const problem = passwordProblem(field(req, 'password'), field(req, 'confirm'));
     if (problem !== undefined) return sendPage(res, await render(req, { password: problem }), 422);
     const passwordHash = await hashPassword(field(req, 'password'));
-    // Sessions first: if the store fails, the old password still stands and nothing changed.
-    // Every other device is signed out; this one gets a fresh cookie unless the policy is "all".
-    const { token } = await req.sessions.passwordChanged();
+    // The password first: a sign-in that checked the old one and lands after the other devices
+    // are signed out finds it changed and ends itself (this one keeps a fresh cookie unless "all").
     accounts.setPasswordHash(user.id, passwordHash);
     resetLinks.forgetUser(user.id);
+    const { token } = await req.sessions.passwordChanged();
     res.redirect(303, token === undefined ? '/login?notice=password-changed-everywhere' : '/profile?notice=password-changed');
   });
 
@@ -80,10 +80,11 @@ export function profileRoutes(deps: Deps): Router {
     }
     const problem = emailProblem(email, user.email, accounts);
     if (problem !== undefined) return sendPage(res, await render(req, { email: problem }), 422);
-    await req.sessions.emailChanged();
+    // The address first, as the password above. Links mailed to the old address: whoever still
+    // reads it must not reset the password.
     accounts.setEmail(user.id, email);
-    // Links mailed to the old address: whoever still reads it must not reset the password.
     resetLinks.forgetUser(user.id);
+    await req.sessions.emailChanged();
     res.redirect(303, '/profile?notice=email-changed');
   });
 
