@@ -26,7 +26,7 @@
 import type { DefaultContext, DefaultState, Middleware, ParameterizedContext } from 'koa';
 import type { SessionManager } from '../../src/manager/api.js';
 import { NodeRequest } from '../../src/http/request.js';
-import { asError, NO_STORE } from '../../src/http/response.js';
+import { asError, NOT_STORED } from '../../src/http/response.js';
 import { restoredCookies } from '../../src/http/cookies.js';
 import { createSessionHttpLayer } from '../../src/http/session-http.js';
 import { createSessionRoutes, errorResponse, freshMaxAge, requireFreshResponse, requireSameOriginResponse, requireSessionResponse, streamToNode, writeHeaders } from '../../src/http/index.js';
@@ -88,7 +88,7 @@ function keepCookies(ctx: Context, error: unknown): unknown {
   const cookies = ctx.res.getHeader('set-cookie');
   if (cookies === undefined) return error;
   const base = asError(error);
-  const headers = { ...(base as { headers?: object }).headers, 'set-cookie': cookies, 'cache-control': NO_STORE };
+  const headers = { ...(base as { headers?: object }).headers, 'set-cookie': cookies, ...NOT_STORED };
   return Object.create(base, { headers: { value: headers, enumerable: true } }) as Error;
 }
 

@@ -21,7 +21,7 @@ export interface UserExport {
   readonly sessions: readonly ExportedSession[];
   /** The user's revocation epochs: kind to time (ms). */
   readonly epochs: Readonly<Record<string, number>>;
-  /** The latest sign-in time (ms) of each kind, kept with the epochs after the sessions and through an erase, so a later revocation reaches every token. */
+  /** When a session of each kind was last created for the user (ms): a sign-in, a cookie renewed on a password change, a support session. Kept with the epochs after the sessions and through an erase, so a later revocation reaches every token. */
   readonly lastSignIns: Readonly<Record<string, number>>;
   /** Individually revoked sessions still refused to access tokens: session id to "until" (ms). */
   readonly denied: Readonly<Record<string, number>>;
