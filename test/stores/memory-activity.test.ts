@@ -86,14 +86,16 @@ describe('memory activity log', () => {
 });
 
 describe('memory known devices', () => {
-  it('answers the previous sighting and keeps the latest, in order of first sighting', async () => {
+  it('answers the previous sighting and keeps the latest, listed last seen first', async () => {
     for (const count of [1, 2, 20]) {
       const store = storeOperations(memoryStore());
       for (let index = 0; index < count; index++) expect(await signInFrom(store, 'u', `h${index}`, T + index)).toBeNull();
       expect(await signInFrom(store, 'u', 'h0', T + 100)).toBe(T);
       expect(await signInFrom(store, 'u', 'h0', T + 50)).toBe(T + 100);
       if (count > 1) expect(await signInFrom(store, 'u', `h${count - 1}`, T - 5)).toBe(T + count - 1);
-      const expected = Array.from({ length: count }, (_, index) => ({ deviceHash: `h${index}`, lastSeenAt: index === 0 ? T + 100 : T + index }));
+      // h0 seen last (T + 100), then the others from the latest: h1 was seen at T + 1, h2 at T + 2, …
+      const others = Array.from({ length: count - 1 }, (_, index) => count - 1 - index);
+      const expected = [{ deviceHash: 'h0', lastSeenAt: T + 100 }, ...others.map((index) => ({ deviceHash: `h${index}`, lastSeenAt: T + index }))];
       expect(await store.listDevices!('u')).toEqual(expected);
       expect(await store.listDevices!('other')).toEqual([]);
     }
@@ -108,7 +110,8 @@ describe('memory known devices', () => {
       await store.prune({ now: T, limit: 1, devicesBefore: T - 1 });
       expect(await hashes()).toHaveLength(count);
       await store.prune({ now: T, limit: 1, devicesBefore: T });
-      expect(await hashes()).toEqual(Array.from({ length: count }, (_, index) => index).filter((index) => index % 2 === 1).map((index) => `h${index}`));
+      // All seen at T + 100: equal times list by hash, as text ("h11" before "h3").
+      expect(await hashes()).toEqual(Array.from({ length: count }, (_, index) => index).filter((index) => index % 2 === 1).map((index) => `h${index}`).sort());
       expect(await store.listDevices!('v')).toEqual([]);
       // A user whose devices all went comes back as new.
       await store.prune({ now: T, limit: 1_000, devicesBefore: T + 100 });
