@@ -1,6 +1,7 @@
 import { isSessionError } from '../../errors.js';
 import { mintToken } from '../../token.js';
-import type { SessionRecord, SessionStore } from '../../store.js';
+import { ownRefusal } from '../../liveness.js';
+import type { SessionLookup, SessionRecord, SessionStore } from '../../store.js';
 import type { NewSessionRecord, SessionLimit, StoreOperations } from '../../storage/index.js';
 import { BROWSERS } from '../framework/client.js';
 
@@ -76,9 +77,9 @@ export async function codeOf(promise: Promise<unknown>): Promise<string> {
   }
 }
 
-/** Whether a stored row reads as live at `now` given the user's epochs. */
-export function isLive(session: { kind: string; createdAt: number; expiresAt: number; revokedAt?: number | undefined }, epochs: Readonly<Record<string, number>>, now: number): boolean {
-  return session.revokedAt === undefined && session.createdAt > (epochs[session.kind] ?? 0) && now < session.expiresAt;
+/** Whether a stored row reads as live at `now` by the library's own rule, against the epochs (user's and tenant's) it was read with. */
+export function isLive(found: Pick<SessionLookup, 'session' | 'epochs' | 'tenantEpochs'>, now: number): boolean {
+  return ownRefusal(found.session, found, now) === undefined;
 }
 
 /** Runs `count` calls of `task` with at most `width` in flight. */

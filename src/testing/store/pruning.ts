@@ -83,7 +83,7 @@ export function describePruning({ describe, it, expect, store, raw, slowTimeout 
       const now = mine.createdAt + 2 * DAY;
       await store().prune({ now, limit: 100 });
       const [a, b] = [(await store().get(mine.id))!, (await store().get(theirs.id))!];
-      expect([isLive(a.session, a.epochs, now), isLive(b.session, { ...b.epochs, ...b.tenantEpochs }, now)]).toEqual([false, false]);
+      expect([isLive(a, now), isLive(b, now)]).toEqual([false, false]);
     });
 
     it('drops deny-list entries only once they ran out', async () => {

@@ -66,7 +66,7 @@ export function describeTextKeys({ describe, it, expect, store, raw }: StoreSuit
       for (const [index, id] of ids.entries()) {
         expect((await store().listByUser(id)).sessions.map((session) => [session.userId, session.tenantId])).toEqual([[id, id]]);
         const found = (await store().get(rows[index]!.id))!;
-        const live = isLive(found.session, found.epochs, Date.now()) && found.session.createdAt > (found.tenantEpochs?.['browser'] ?? 0);
+        const live = isLive(found, Date.now());
         // Only the user revoked by name (the first) and the tenant revoked by name (the third) are ended.
         expect([found.session.userId, live]).toEqual([id, index !== 0 && index !== 2]);
       }
@@ -81,7 +81,7 @@ export function describeTextKeys({ describe, it, expect, store, raw }: StoreSuit
         expect(sessions.map((session) => [session.id, session.userId, session.tenantId])).toEqual([[ids[index], user, user]]);
         const found = await store().get(ids[index]!);
         expect(found!.session.userId).toBe(user);
-        expect(isLive(found!.session, found!.epochs, Date.now())).toBe(user !== 'constructor');
+        expect(isLive(found!, Date.now())).toBe(user !== 'constructor');
         expect(ownEntry(listed, 'browser')).toBe(user === 'constructor' ? epochs['browser'] : undefined);
       }
     });
