@@ -45,8 +45,8 @@ interface Browser {
 }
 
 /**
- * Watches the page's session through an `EventSource` and calls `onRevoked` once when it ends. When the stream fails or does not open within
- * 15 s, it backs off (1 s doubling to 30 s, with jitter), asks the route once with `fetch` (15 s at most) whether the session ended, and reconnects.
+ * Watches the page's session through an `EventSource` and calls `onRevoked` once when it ends. When the stream fails, does not open within
+ * 15 s, or misses two of its heartbeats and 15 s more, it backs off (1 s doubling to 30 s, with jitter), asks the route once with `fetch` (15 s at most) whether the session ended, and reconnects.
  * The pages of one browser share one stream where they can (Web Locks and `BroadcastChannel`): one page watches and tells the others.
  * @returns A function that stops watching.
  */
@@ -67,7 +67,8 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
   let source: EventSourceLike | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let probing: { abort(): void } | undefined;
-  let opening: ReturnType<typeof setTimeout> | undefined;
+  // The stream's deadline: to open, then to hear its next heartbeat.
+  let silence: ReturnType<typeof setTimeout> | undefined;
   let attempts = 0;
   let rejoins = 0;
   let stopped = false;
@@ -95,7 +96,7 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
     source?.close();
     source = undefined;
     if (timer !== undefined) clearTimeout(timer);
-    clearTimeout(opening);
+    clearTimeout(silence);
     probing?.abort();
     queued?.abort();
     queued = undefined;
@@ -171,13 +172,22 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
     const opened = new browser.EventSource(url, { withCredentials: true });
     source = opened;
     let openedAt: number | undefined;
-    clearTimeout(opening);
-    // A stream that never opens fails as one that errs: the browser gives up on no request by itself.
-    opening = setTimeout(() => opened.onerror?.(), ANSWER_DEADLINE);
+    clearTimeout(silence);
+    // A stream that never opens, or stops hearing heartbeats, fails as one that errs: the browser gives up on no request by itself.
+    const failIn = (ms: number): void => {
+      clearTimeout(silence);
+      silence = setTimeout(() => opened.onerror?.(), ms);
+    };
+    failIn(ANSWER_DEADLINE);
     opened.onopen = () => {
-      clearTimeout(opening);
+      clearTimeout(silence);
       openedAt = Date.now();
     };
+    // Each heartbeat says how often they come: two missed (a connection that died silently, a laptop that slept) and the stream is given up.
+    opened.addEventListener('heartbeat', (event) => {
+      const every = Number(event.data);
+      if (source === opened && every > 0) failIn(Math.min(2 * every + ANSWER_DEADLINE, 2_147_483_647));
+    });
     opened.addEventListener('revoked', (event) => {
       if (source !== opened) return;
       let reason: unknown;
@@ -185,6 +195,7 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
         reason = (JSON.parse(String(event.data)) as { reason?: unknown }).reason;
       } catch {}
       const hint = typeof reason === 'string' && Object.prototype.hasOwnProperty.call(LOGIN_REASONS, reason) ? (reason as SessionEndReason) : 'revoked';
+      clearTimeout(silence);
       opened.close();
       source = undefined;
       // Asked later each time a stream the route's 200 reopened ends again at once (instances that disagree on the session), up to MAX_BACKOFF.
@@ -194,7 +205,7 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
     // Not the browser's own retry: it never backs off, nor tells a signed-out page from a restart.
     opened.onerror = () => {
       if (source !== opened) return;
-      clearTimeout(opening);
+      clearTimeout(silence);
       opened.close();
       source = undefined;
       // A stream that ends as soon as it opens (a proxy that does not stream, a failing store) still backs off.

@@ -18,7 +18,9 @@ export type LiveEndReason = 'revoked' | 'reused' | 'expired' | 'idle';
 
 /** The browser's reconnection delay, and a comment that flushes the headers. */
 const OPENING = 'retry: 3000\n: live\n\n';
-const HEARTBEAT = ': heartbeat\n\n';
+
+// An event, not a comment: the page sees it, so a stream that stops hearing them (a connection dropped without a word) is given up.
+const heartbeatOf = (every: number): string => `event: heartbeat\ndata: ${every}\n\n`;
 
 class LiveStream {
   #checking = false;
@@ -113,13 +115,15 @@ export class LiveEventsHub {
   /** Streams answered but not opened yet count against the limit too. */
   readonly #reserved = new Map<string, number>();
   #unwatch: (() => void) | undefined;
-  #heartbeat: ReturnType<typeof setInterval> | undefined;
+  readonly #heartbeat: string;
+  #heartbeats: ReturnType<typeof setInterval> | undefined;
   #poll: ReturnType<typeof setInterval> | undefined;
   onError: ((error: unknown) => void) | undefined;
 
   constructor(manager: SessionManager, options: ResolvedLiveEventsOptions, path: string) {
     this.manager = manager;
     this.#options = options;
+    this.#heartbeat = heartbeatOf(options.heartbeat);
     getOrAdd(streamPaths, manager, () => new Set<string>()).add(path);
   }
 
@@ -162,7 +166,8 @@ export class LiveEventsHub {
           release();
           const stream = new LiveStream(this, session, sink);
           this.#add(stream);
-          stream.send(OPENING);
+          // The first heartbeat at once: the page knows from the start how long a silence may last.
+          stream.send(OPENING + this.#heartbeat);
           // Closes the gap between the middleware's validation and the subscription above.
           stream.check();
           return () => stream.close();
@@ -181,8 +186,8 @@ export class LiveEventsHub {
       // The manager closed during the validation: the response ends, the hub keeps no stream.
       return stream.fail(error);
     }
-    this.#heartbeat = setInterval(() => {
-      for (const open of this.#all) open.send(HEARTBEAT);
+    this.#heartbeats = setInterval(() => {
+      for (const open of this.#all) open.send(this.#heartbeat);
     }, this.#options.heartbeat);
     // A store that publishes can still lose a notice unheard (a LISTEN or pub/sub connection that died silently): read 12 times less often, never not at all.
     const every = this.#options.pollInterval * (this.manager.revocationsPublished ? 12 : 1);
@@ -198,7 +203,7 @@ export class LiveEventsHub {
     if (this.#all.size > 0) return;
     this.#unwatch?.();
     this.#unwatch = undefined;
-    clearInterval(this.#heartbeat);
+    clearInterval(this.#heartbeats);
     clearInterval(this.#poll);
   }
 

@@ -63,7 +63,7 @@ export interface SessionRoutesOptions {
 
 /** Options of the live sign-out stream, `GET <prefix>/events` (the routes' `events` option). */
 export interface LiveEventsOptions {
-  /** Ms between two heartbeat comments, which keep proxies from closing a quiet stream. @default 25000 */
+  /** Ms between two heartbeat events, which keep proxies from closing a quiet stream and tell a page its stream still lives. @default 25000 */
   readonly heartbeat?: number;
   /** Open streams per user on this instance; one more is refused with `429` and `Retry-After`. @default 5 */
   readonly maxPerUser?: number;

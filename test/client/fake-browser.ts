@@ -20,6 +20,10 @@ export class FakeSource {
   close(): void {
     this.closed = true;
   }
+  /** The route's `event: heartbeat`, saying how often they come (ms). */
+  heartbeat(every: number): void {
+    this.listeners.get('heartbeat')!({ data: String(every) });
+  }
   /** The route's `event: revoked`. */
   revoked(reason = 'revoked'): void {
     this.listeners.get('revoked')!({ data: JSON.stringify({ reason }) });

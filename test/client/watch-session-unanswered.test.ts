@@ -42,6 +42,48 @@ describe('watchSession(): a request nothing answers (a hung instance, a proxy ho
     stop();
   });
 
+  it('a stream that opened and then stops hearing heartbeats (a connection dropped without a word) is given up: the route is asked', async () => {
+    answers = [{ status: 401, body: { error: 'session_revoked' } }];
+    const stop = watchSession();
+    const stream = FakeSource.opened[0]!;
+    stream.onopen!();
+    stream.heartbeat(25_000);
+    // Heartbeats keep it open as long as they come, however long that is.
+    for (let beat = 0; beat < 10; beat++) {
+      await vi.advanceTimersByTimeAsync(25_000);
+      stream.heartbeat(25_000);
+    }
+    expect([stream.closed, probes]).toEqual([false, 0]);
+    // Then silence: two heartbeats missed, and the route's answer time, and the page asks.
+    await vi.advanceTimersByTimeAsync(2 * 25_000 + 14_000);
+    expect([stream.closed, probes]).toEqual([false, 0]);
+    await vi.advanceTimersByTimeAsync(1_000 + 1_000);
+    expect([stream.closed, probes]).toEqual([true, 1]);
+    expect(browser.assigned).toEqual(['/login?next=/account&reason=session_revoked']);
+    stop();
+  });
+
+  it('a heartbeat of a stream given up, or one saying no interval, arms no deadline', async () => {
+    answers = [];
+    const stop = watchSession();
+    const first = FakeSource.opened[0]!;
+    first.onopen!();
+    first.onerror!();
+    // Late words of the closed stream: nothing happens from them.
+    first.heartbeat(10);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(probes).toBe(1);
+    stop();
+    const again = watchSession();
+    const stream = FakeSource.opened.at(-1)!;
+    stream.onopen!();
+    stream.listeners.get('heartbeat')!({ data: 'soon' });
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect([stream.closed, probes]).toEqual([false, 1]);
+    again();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('stopping leaves no timer behind, whether a stream is opening or a probe is waiting', async () => {
     answers = [undefined];
     const stopOpening = watchSession();

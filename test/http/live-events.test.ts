@@ -231,8 +231,8 @@ describe('the live sign-out stream', () => {
     const { cookie } = await app.signIn('alice');
     const stream = await app.open(cookie);
     store.publish({ userId: 'alice' });
-    expect(await stream.events.next()).toEqual({ event: 'comment', data: ': heartbeat' });
-    expect(await stream.events.next()).toEqual({ event: 'comment', data: ': heartbeat' });
+    expect(await stream.events.next()).toEqual({ event: 'heartbeat', data: '50' });
+    expect(await stream.events.next()).toEqual({ event: 'heartbeat', data: '50' });
   });
 
   it('is no use of the session: a page refused 429 asking again and again never holds off the idle timeout', async () => {

@@ -37,11 +37,11 @@ export class EventReader {
     }
   }
 
-  /** Skips comments and reads the next real event (`undefined` at the end of the stream). */
+  /** Skips comments and heartbeats and reads the next event that says something (`undefined` at the end of the stream). */
   async nextEvent(): Promise<StreamEvent | undefined> {
     for (;;) {
       const next = await this.next();
-      if (next === undefined || next.event !== 'comment') return next;
+      if (next === undefined || (next.event !== 'comment' && next.event !== 'heartbeat')) return next;
     }
   }
 
@@ -102,8 +102,9 @@ export function describeLiveEvents({ describe, it, expect, scenario }: Framework
     it('"sign out everywhere" from one device ends the streams of the others, and heartbeats keep a quiet stream going', async () => {
       const [laptop, phone] = await scenario().signedInOn('bob', BROWSERS.chromeMac, BROWSERS.safariIphone);
       await expectRevokedAfter(await openEvents(phone.headers()), async (events) => {
-        // The suite's heartbeat is 100 ms: a comment arrives on a stream with nothing to say.
-        expect(await events.next()).toEqual({ event: 'comment', data: ': heartbeat' });
+        // The suite's heartbeat is 100 ms: one at once, then one each interval on a stream with nothing to say, saying how often they come.
+        expect(await events.next()).toEqual({ event: 'heartbeat', data: '100' });
+        expect(await events.next()).toEqual({ event: 'heartbeat', data: '100' });
         expect((await laptop.request('/sessions/sign-out-everywhere', { method: 'POST' })).status).toBe(204);
       });
     });
