@@ -16,6 +16,9 @@ describeInBrowser('live sign-out when the route does not answer', () => {
   const open = new Set<ServerResponse>();
   const held: ServerResponse[] = [];
   let hold = false;
+  // Nothing more reaches the browser on the streams muted, and they are never ended: a connection that died without a word.
+  const muted = new Set<ServerResponse>();
+  let written = 0;
   let server: Server;
   let browser: Browser;
   let origin = '';
@@ -27,10 +30,13 @@ describeInBrowser('live sign-out when the route does not answer', () => {
       if (hold) return void held.push(res);
       open.add(res);
       res.on('close', () => void open.delete(res));
+      const [write, end] = [res.write.bind(res), res.end.bind(res)];
+      res.write = ((...args: Parameters<typeof write>) => (muted.has(res) ? true : (written++, write(...args)))) as typeof res.write;
+      res.end = ((...args: Parameters<typeof end>) => (muted.has(res) ? res : end(...args))) as typeof res.end;
       next();
     });
     app.use(sessionMiddleware(sessions));
-    app.use(sessionRoutes(sessions, { events: true }));
+    app.use(sessionRoutes(sessions, { events: { heartbeat: 1_000 } }));
     app.get('/sign-in', async (req, res) => void (await req.sessions.signIn({ userId: 'ada' }), res.send('signed in')));
     app.get('/login', (_req, res) => void res.type('html').send('<h1>Sign in</h1>'));
     app.get('/account', (_req, res) => void res.type('html').send(`<h1>Account</h1><script type="module">import { watchSession } from '/client.js'; watchSession();</script>`));
@@ -41,7 +47,7 @@ describeInBrowser('live sign-out when the route does not answer', () => {
   });
   afterAll(async () => {
     await browser?.close();
-    for (const response of held) response.destroy();
+    for (const response of [...held, ...muted]) response.destroy();
     server?.closeAllConnections();
     server?.close();
     await sessions.close();
@@ -61,6 +67,23 @@ describeInBrowser('live sign-out when the route does not answer', () => {
     hold = false;
     await sessions.revokeAll('ada');
     await page.waitForURL((url) => url.pathname === '/login', { timeout: 30_000 });
+    expect(new URL(page.url()).searchParams.get('reason')).toBe('session_revoked');
+    await context.close();
+  });
+
+  it('a page whose open stream goes silent gives it up after two heartbeats, and still leaves when its session is revoked', async () => {
+    await sessions.revokeAll('ada');
+    const context = await browser.newContext({ baseURL: origin });
+    const page = await context.newPage();
+    await page.goto('/sign-in');
+    written = 0;
+    await page.goto('/account');
+    // The stream's first words (its opening and first heartbeat) reached the page; then nothing more does.
+    await expect.poll(() => written, { timeout: 10_000 }).toBeGreaterThan(0);
+    for (const response of open) muted.add(response);
+    await sessions.revokeAll('ada');
+    // The revocation, and the end of the stream, never arrive: only the missed heartbeats (2 x 1 s, and 15 s) tell the page to ask the route.
+    await page.waitForURL((url) => url.pathname === '/login', { timeout: 40_000 });
     expect(new URL(page.url()).searchParams.get('reason')).toBe('session_revoked');
     await context.close();
   });
