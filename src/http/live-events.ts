@@ -8,7 +8,7 @@ import type { ResolvedLiveEventsOptions } from './options.js';
 import { report } from './report.js';
 import type { RequestState } from './request-state.js';
 import { requestPath } from './request.js';
-import { jsonResponse, NO_STORE, type HttpResponse, type StreamSink } from './response.js';
+import { jsonResponse, NO_STORE, NOT_STORED, type HttpResponse, type StreamSink } from './response.js';
 
 // Live sign-out, a Server-Sent Events stream per page: a notice makes it read its session again; the store's answer, or
 // its own timer for expiry and idleness, ends it. Over `maxPerUser` a new stream gets 429 (closing the oldest makes pages take turns).
@@ -154,9 +154,9 @@ export class LiveEventsHub {
       status: 200,
       headers: {
         'content-type': 'text/event-stream; charset=utf-8',
+        ...NOT_STORED,
         // no-transform: a compressor (Express's compression(), a CDN) would hold the events back in its window, as nginx in its buffer.
         'cache-control': `${NO_STORE}, no-transform`,
-        'cdn-cache-control': NO_STORE,
         'x-accel-buffering': 'no',
       },
       setCookies: [],

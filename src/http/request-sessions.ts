@@ -9,7 +9,7 @@ import { clientIp } from './proxy.js';
 import { preferredLocale } from './locale.js';
 import type { Authentication, RequestState } from './request-state.js';
 import { isFreshRequest } from './freshness.js';
-import { NO_STORE } from './response.js';
+import { NOT_STORED } from './response.js';
 
 /** What an app passes to {@link RequestSessions.signIn}; User-Agent and IP come from the request. */
 export type SignInInput = Omit<CreateSessionInput, 'userAgent' | 'ip' | 'previousToken'>;
@@ -94,9 +94,8 @@ export const SIGNED_OUT: Authentication = { status: 'anonymous', reason: 'missin
 
 function writeCookie({ target }: RequestState, value: string): void {
   target.appendSetCookie(value);
-  target.setHeader('cache-control', NO_STORE);
-  // RFC 9213: shared caches obey it even after the handler replaced Cache-Control (a rotation on a public page).
-  target.setHeader('cdn-cache-control', NO_STORE);
+  // Every cache header, CDN-Cache-Control (RFC 9213) included: shared caches obey it even after the handler replaced Cache-Control (a rotation on a public page).
+  for (const [name, value] of Object.entries(NOT_STORED)) target.setHeader(name, value);
 }
 
 /** The cookie that deletes the session cookie; none for a `Bearer` credential, nor after two different tokens, where it would delete the real one and leave a planted one (another path or domain) to sign the next request in. */
