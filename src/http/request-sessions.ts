@@ -16,7 +16,7 @@ export type SignInInput = Omit<CreateSessionInput, 'userAgent' | 'ip' | 'previou
 
 /**
  * The object every wrapper attaches to a request (`req.sessions`, `request.sessions`, `ctx.sessions`): its session and the actions bound to it.
- * Cookie changes are written on the response at once, with `Cache-Control: no-store`.
+ * Cookie changes are written on the response at once, with `no-store` in `Cache-Control`, `CDN-Cache-Control` and `Surrogate-Control`.
  */
 export interface RequestSessions {
   /** The validated session of the cookie (or Bearer session token), or `null`. */
@@ -94,7 +94,7 @@ export const SIGNED_OUT: Authentication = { status: 'anonymous', reason: 'missin
 
 function writeCookie({ target }: RequestState, value: string): void {
   target.appendSetCookie(value);
-  // Every cache header, CDN-Cache-Control (RFC 9213) included: shared caches obey it even after the handler replaced Cache-Control (a rotation on a public page).
+  // Every cache header, CDN-Cache-Control (RFC 9213) and Surrogate-Control included: shared caches obey them even after the handler replaced Cache-Control (a rotation on a public page).
   for (const [name, value] of Object.entries(NOT_STORED)) target.setHeader(name, value);
 }
 

@@ -49,8 +49,11 @@ export function writeHeaders(response: HttpResponse, target: ResponseTarget): vo
 /** Headers of every response that is private to one user or sets a cookie. */
 export const NO_STORE = 'no-store';
 
-/** `no-store` for every cache: a shared one obeys `CDN-Cache-Control` (RFC 9213) over `Cache-Control`, and an app may set it `public` for every page. */
-export const NOT_STORED = { 'cache-control': NO_STORE, 'cdn-cache-control': NO_STORE } as const;
+/**
+ * `no-store` for every cache: a shared one obeys `CDN-Cache-Control` (RFC 9213) or `Surrogate-Control` (Fastly, Akamai, Varnish)
+ * over `Cache-Control`, and an app may set either `public` for every page. Every cache header the library writes is here.
+ */
+export const NOT_STORED = { 'cache-control': NO_STORE, 'cdn-cache-control': NO_STORE, 'surrogate-control': NO_STORE } as const;
 
 /** A thrown value as an `Error` of this realm: another realm's with its own fields (`status`, `stack`; no getter called), anything else a plain one (a `500`). */
 export function asError(thrown: unknown): Error {

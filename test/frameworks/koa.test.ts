@@ -104,10 +104,10 @@ describe('koa: an error thrown on the request that rotates the cookie', () => {
     const quiet = await fetch(started.url, { headers: { cookie: `session=${token}` } });
     clock.now += ROTATION.rotateAfter;
     const rotated = await fetch(started.url, { headers: { cookie: `session=${token}` } });
-    const seen = (reply: Response) => [reply.status, reply.headers.get('www-authenticate'), reply.headers.get('cache-control'), reply.headers.get('cdn-cache-control'), reply.headers.getSetCookie().length];
+    const seen = (reply: Response) => [reply.status, reply.headers.get('www-authenticate'), reply.headers.get('cache-control'), reply.headers.get('cdn-cache-control'), reply.headers.get('surrogate-control'), reply.headers.getSetCookie().length];
     expect([seen(quiet), seen(rotated)]).toEqual([
-      [401, 'Basic realm="files"', null, null, 0],
-      [401, 'Basic realm="files"', 'no-store', 'no-store', 1],
+      [401, 'Basic realm="files"', null, null, null, 0],
+      [401, 'Basic realm="files"', 'no-store', 'no-store', 'no-store', 1],
     ]);
   });
 

@@ -74,7 +74,7 @@ describe('failure responses', () => {
     const clear = 'session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax';
     expect(unauthenticatedResponse(fakeRequest({ url: '/api' }), LOGIN, 'session_revoked', clear)).toEqual({
       status: 401,
-      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'cdn-cache-control': 'no-store' },
+      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'cdn-cache-control': 'no-store', 'surrogate-control': 'no-store' },
       setCookies: [clear],
       body: '{"error":"session_revoked"}',
     });
@@ -82,7 +82,7 @@ describe('failure responses', () => {
 
   it('answers a page navigation with a relative 303, not cached', () => {
     const response = unauthenticatedResponse(fakeRequest({ url: '/a', headers: NAVIGATION }), LOGIN, 'unauthenticated', undefined);
-    expect(response).toEqual({ status: 303, headers: { 'cache-control': 'no-store', 'cdn-cache-control': 'no-store', location: '/login?next=/a' }, setCookies: [], body: '' });
+    expect(response).toEqual({ status: 303, headers: { 'cache-control': 'no-store', 'cdn-cache-control': 'no-store', 'surrogate-control': 'no-store', location: '/login?next=/a' }, setCookies: [], body: '' });
   });
 
   it('answers an HTML form POST with a relative 303 too, clearing the dead cookie', () => {
@@ -94,7 +94,7 @@ describe('failure responses', () => {
     });
     expect(unauthenticatedResponse(request, LOGIN, 'session_revoked', clear)).toEqual({
       status: 303,
-      headers: { 'cache-control': 'no-store', 'cdn-cache-control': 'no-store', location: '/login?next=/profile&reason=session_revoked' },
+      headers: { 'cache-control': 'no-store', 'cdn-cache-control': 'no-store', 'surrogate-control': 'no-store', location: '/login?next=/profile&reason=session_revoked' },
       setCookies: [clear],
       body: '',
     });

@@ -98,6 +98,9 @@ export const BROWSERS = {
 /** What a browser sends for a top-level page load. */
 export const NAVIGATION = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' } as const;
 
+/** What every response of the library private to one user, or that sets a cookie, says to caches: a shared one obeys CDN-Cache-Control (RFC 9213) or Surrogate-Control over Cache-Control, and an app may set any of them `public` for every page. */
+export const NOT_STORED = { 'cache-control': 'no-store', 'cdn-cache-control': 'no-store', 'surrogate-control': 'no-store' } as const;
+
 /** What a browser sends with an HTML form submission (with `browser: true`, see {@link RequestInit.browser}). */
 export const FORM_POST = { ...NAVIGATION, 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', 'content-type': 'application/x-www-form-urlencoded' } as const;
 

@@ -1,4 +1,4 @@
-import { appCookieNames, BROWSERS, NAVIGATION, sessionSetCookies, type Device } from './client.js';
+import { appCookieNames, BROWSERS, NAVIGATION, NOT_STORED, sessionSetCookies, type Device } from './client.js';
 import type { FrameworkSuiteContext } from './context.js';
 
 /** The suite manager's rotation of `remember` sessions (ms); the sign-in route's `browser` sessions never rotate. */
@@ -24,7 +24,7 @@ export function describeRotation({ describe, it, expect, scenario, expectReply }
         expect(sessionSetCookies((await device.request('/api/me', { headers })).headers)).toEqual([]);
         scenario().advance(SUITE_ROTATION.rotateAfter);
         const reply = await device.request('/api/me', { headers });
-        expectReply(reply, 200, { headers: { 'cache-control': 'no-store' }, cookies: 1 });
+        expectReply(reply, 200, { headers: NOT_STORED, cookies: 1 });
         const [cookie] = reply.cookies;
         expect(cookie?.name).toBe(signInCookie?.name);
         expect(cookie?.value).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);

@@ -1,8 +1,6 @@
-import { BROWSERS } from './client.js';
+import { BROWSERS, NOT_STORED } from './client.js';
 import { meStatuses, type FrameworkSuiteContext } from './context.js';
 
-// CDN-Cache-Control too: a shared cache obeys it over Cache-Control, and an app may set it `public` for every page.
-const NO_STORE = { 'cache-control': 'no-store', 'cdn-cache-control': 'no-store' };
 
 /** The JSON session routes: list, revoke one, sign out, sign out others, sign out everywhere. */
 export function describeRoutes({ describe, it, expect, scenario, expectReply }: FrameworkSuiteContext): void {
@@ -11,7 +9,7 @@ export function describeRoutes({ describe, it, expect, scenario, expectReply }: 
       const [phone, laptop] = await scenario().signedInOn('alice', BROWSERS.safariIphone, BROWSERS.chromeMac);
       await scenario().signedIn('bob', BROWSERS.firefoxWindows);
       const reply = await laptop.request('/sessions');
-      expectReply(reply, 200, { headers: NO_STORE });
+      expectReply(reply, 200, { headers: NOT_STORED });
       const views = reply.json as { id: string; current: boolean; deviceLabel: string }[];
       expect(views).toHaveLength(2);
       expect([views[0]?.id, views[0]?.current, views[0]?.deviceLabel]).toEqual([laptop.sessionId, true, 'Chrome on Mac OS']);
@@ -54,7 +52,7 @@ export function describeRoutes({ describe, it, expect, scenario, expectReply }: 
 
     it('POST /sessions/sign-out signs out this device only and clears the cookie', async () => {
       const [laptop, phone] = await scenario().signedInOn('alice', BROWSERS.chromeMac, BROWSERS.safariIphone);
-      expectReply(await laptop.request('/sessions/sign-out', { method: 'POST' }), 200, { json: { global: false }, headers: NO_STORE, clearsCookie: true });
+      expectReply(await laptop.request('/sessions/sign-out', { method: 'POST' }), 200, { json: { global: false }, headers: NOT_STORED, clearsCookie: true });
       expect(await meStatuses(laptop, phone)).toEqual(['session_revoked', 200]);
     });
 
@@ -88,7 +86,7 @@ export function describeRoutes({ describe, it, expect, scenario, expectReply }: 
       expectReply(await laptop.request('/sessions', { method: 'HEAD' }), 200, { body: '' });
       // Every route and method is tested in test/http; these are methods a framework may route apart.
       for (const method of ['PUT', 'OPTIONS']) {
-        expectReply(await laptop.request('/sessions/sign-out-everywhere', { method }), 405, { headers: { allow: 'POST', ...NO_STORE } });
+        expectReply(await laptop.request('/sessions/sign-out-everywhere', { method }), 405, { headers: { allow: 'POST', ...NOT_STORED } });
       }
       expect((await laptop.request('/api/me')).status).toBe(200);
     });

@@ -1,4 +1,4 @@
-import { appCookieNames, BROWSERS, Device } from './client.js';
+import { appCookieNames, BROWSERS, Device, NOT_STORED } from './client.js';
 import type { FrameworkSuiteContext } from './context.js';
 
 const THIRTY_DAYS_SECONDS = 30 * 24 * 60 * 60;
@@ -9,7 +9,7 @@ export function describeSignIn({ describe, it, expect, scenario, expectReply }: 
     it('sets an HttpOnly, SameSite=Lax, Path=/ cookie until absolute expiry, without Domain, never cached', async () => {
       const device = scenario().device(BROWSERS.chromeMac);
       const reply = await device.signIn('alice');
-      expectReply(reply, 200, { json: { sessionId: device.sessionId }, headers: { 'cache-control': 'no-store', 'cdn-cache-control': 'no-store' }, cookies: 1 });
+      expectReply(reply, 200, { json: { sessionId: device.sessionId }, headers: NOT_STORED, cookies: 1 });
       const [cookie] = reply.cookies;
       expect(cookie?.name).toBe('session');
       expect(cookie?.value).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);
