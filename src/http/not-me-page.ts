@@ -1,16 +1,16 @@
 import type { RedeemedRevocationLink, SessionManager } from '../manager/api.js';
 import { isTokenShaped } from '../token.js';
 import type { HttpRequest } from './request.js';
-import { NOT_STORED, type HttpResponse } from './response.js';
+import { NOT_SNIFFED, NOT_STORED, type HttpResponse } from './response.js';
 
 // The "This wasn't me" page: GET only asks (mail scanners follow links), POST acts. Referrer-Policy `same-origin`: with `no-referrer` a browser without Sec-Fetch-Site posts with `Origin: null`, which the same-origin check refuses.
 
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
   ...NOT_STORED,
+  ...NOT_SNIFFED,
   'referrer-policy': 'same-origin',
   'x-frame-options': 'DENY',
-  'x-content-type-options': 'nosniff',
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 } as const;
 

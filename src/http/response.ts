@@ -55,6 +55,9 @@ export const NO_STORE = 'no-store';
  */
 export const NOT_STORED = { 'cache-control': NO_STORE, 'cdn-cache-control': NO_STORE, 'surrogate-control': NO_STORE } as const;
 
+/** On every response with a body: a browser never reads a JSON or text body as HTML or script (a `<script src>` of a JSON route, an old browser sniffing a 503). */
+export const NOT_SNIFFED = { 'x-content-type-options': 'nosniff' } as const;
+
 /** A thrown value as an `Error` of this realm: another realm's with its own fields (`status`, `stack`; no getter called), anything else a plain one (a `500`). */
 export function asError(thrown: unknown): Error {
   if (thrown instanceof Error) return thrown;
@@ -64,17 +67,17 @@ export function asError(thrown: unknown): Error {
 
 type Extra = { readonly headers?: Readonly<Record<string, string>>; readonly setCookies?: readonly string[] };
 
-/** A JSON response, never cached. */
+/** A JSON response, never cached nor sniffed. */
 export function jsonResponse(status: number, body: unknown, extra: Extra = {}): HttpResponse {
   return {
     status,
-    headers: { 'content-type': 'application/json; charset=utf-8', ...NOT_STORED, ...extra.headers },
+    headers: { 'content-type': 'application/json; charset=utf-8', ...NOT_STORED, ...NOT_SNIFFED, ...extra.headers },
     setCookies: extra.setCookies ?? [],
     body: body === undefined ? '' : JSON.stringify(body),
   };
 }
 
-/** A response without a body (204, 303), never cached. */
+/** A response without a body (204, 303), never cached; no `X-Content-Type-Options`, with no body to sniff. */
 export function emptyResponse(status: number, extra: Extra = {}): HttpResponse {
   return { status, headers: { ...NOT_STORED, ...extra.headers }, setCookies: extra.setCookies ?? [], body: '' };
 }
@@ -106,7 +109,7 @@ export function unavailableResponse(request: HttpRequest, retryAfter: number): H
   if (isPageNavigation(request)) {
     return {
       status: 503,
-      headers: { ...headers, 'content-type': 'text/plain; charset=utf-8', ...NOT_STORED },
+      headers: { ...headers, 'content-type': 'text/plain; charset=utf-8', ...NOT_STORED, ...NOT_SNIFFED },
       setCookies: [],
       body: 'Service temporarily unavailable. Please try again in a moment.',
     };

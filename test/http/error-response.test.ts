@@ -11,7 +11,7 @@ describe('errorResponse', () => {
   it('answers STORE_UNAVAILABLE with 503, Retry-After, no cookie, JSON for an API call', () => {
     expect(errorResponse(outage(), fakeRequest({ method: 'POST' }))).toEqual({
       status: 503,
-      headers: { 'retry-after': '5', 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'cdn-cache-control': 'no-store', 'surrogate-control': 'no-store' },
+      headers: { 'retry-after': '5', 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'cdn-cache-control': 'no-store', 'surrogate-control': 'no-store', 'x-content-type-options': 'nosniff' },
       setCookies: [],
       body: '{"error":"unavailable"}',
     });

@@ -74,7 +74,7 @@ describe('failure responses', () => {
     const clear = 'session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax';
     expect(unauthenticatedResponse(fakeRequest({ url: '/api' }), LOGIN, 'session_revoked', clear)).toEqual({
       status: 401,
-      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'cdn-cache-control': 'no-store', 'surrogate-control': 'no-store' },
+      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'cdn-cache-control': 'no-store', 'surrogate-control': 'no-store', 'x-content-type-options': 'nosniff' },
       setCookies: [clear],
       body: '{"error":"session_revoked"}',
     });

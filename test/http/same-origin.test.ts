@@ -17,7 +17,7 @@ describe('requireSameOriginResponse', () => {
       const response = requireSameOriginResponse(await sessionsFor(method, headers));
       expect(response).toEqual({
         status: 403,
-        headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'cdn-cache-control': 'no-store', 'surrogate-control': 'no-store' },
+        headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'cdn-cache-control': 'no-store', 'surrogate-control': 'no-store', 'x-content-type-options': 'nosniff' },
         setCookies: [],
         body: '{"error":"cross_site_request"}',
       });

@@ -1,11 +1,11 @@
-import { NAVIGATION, NOT_STORED } from './client.js';
+import { NAVIGATION, NOT_SNIFFED, NOT_STORED } from './client.js';
 import type { FrameworkSuiteContext } from './context.js';
 
 /** Requests without a session: 401 JSON for API calls, a relative redirect for page navigations. */
 export function describeAnonymous({ describe, it, expect, scenario, expectReply }: FrameworkSuiteContext): void {
   describe('anonymous requests', () => {
     it('an API call gets 401 JSON "unauthenticated", not cached, no cookie set', async () => {
-      const headers = { 'content-type': /^application\/json/, ...NOT_STORED };
+      const headers = { 'content-type': /^application\/json/, ...NOT_STORED, ...NOT_SNIFFED };
       expectReply(await scenario().request('/api/me'), 401, { json: { error: 'unauthenticated' }, headers, cookies: 0 });
     });
 

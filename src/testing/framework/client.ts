@@ -101,6 +101,9 @@ export const NAVIGATION = { accept: 'text/html,application/xhtml+xml,application
 /** What every response of the library private to one user, or that sets a cookie, says to caches: a shared one obeys CDN-Cache-Control (RFC 9213) or Surrogate-Control over Cache-Control, and an app may set any of them `public` for every page. */
 export const NOT_STORED = { 'cache-control': 'no-store', 'cdn-cache-control': 'no-store', 'surrogate-control': 'no-store' } as const;
 
+/** What every response of the library with a body says, so a browser never reads a JSON or text body as HTML or script. */
+export const NOT_SNIFFED = { 'x-content-type-options': 'nosniff' } as const;
+
 /** What a browser sends with an HTML form submission (with `browser: true`, see {@link RequestInit.browser}). */
 export const FORM_POST = { ...NAVIGATION, 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', 'content-type': 'application/x-www-form-urlencoded' } as const;
 

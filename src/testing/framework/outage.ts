@@ -1,4 +1,4 @@
-import { BROWSERS, FORM_POST, NAVIGATION, NOT_STORED } from './client.js';
+import { BROWSERS, FORM_POST, NAVIGATION, NOT_SNIFFED, NOT_STORED } from './client.js';
 import type { FrameworkSuiteContext } from './context.js';
 
 const RETRY_AFTER = { 'retry-after': /^\d+$/ };
@@ -9,8 +9,8 @@ export function describeOutage({ describe, it, expect, scenario, expectReply }: 
     it('gives 503 with Retry-After, keeps the cookie and lets nobody in', async () => {
       const device = await scenario().signedIn('alice');
       scenario().store.failing = true;
-      expectReply(await device.request('/api/me'), 503, { headers: { ...RETRY_AFTER, ...NOT_STORED }, cookies: 0 });
-      expectReply(await device.request('/dashboard', { headers: NAVIGATION }), 503, { headers: { ...RETRY_AFTER, ...NOT_STORED }, cookies: 0 });
+      expectReply(await device.request('/api/me'), 503, { headers: { ...RETRY_AFTER, ...NOT_STORED, ...NOT_SNIFFED }, cookies: 0 });
+      expectReply(await device.request('/dashboard', { headers: NAVIGATION }), 503, { headers: { ...RETRY_AFTER, ...NOT_STORED, ...NOT_SNIFFED }, cookies: 0 });
       for (const [path, method] of [['/sessions', 'GET'], ['/sessions/sign-out', 'POST'], ['/sessions/sign-out-everywhere', 'POST']] as const) {
         expectReply(await device.request(path, { method }), 503, { cookies: 0 });
       }
@@ -30,9 +30,9 @@ export function describeOutage({ describe, it, expect, scenario, expectReply }: 
     it("the store failing inside the app's own sign-in gives 503, never 500, and sets no cookie", async () => {
       scenario().store.failing = true;
       const api = await scenario().device(BROWSERS.chromeMac).signIn('alice');
-      expectReply(api, 503, { json: { error: 'unavailable' }, headers: { ...RETRY_AFTER, ...NOT_STORED }, cookies: 0 });
+      expectReply(api, 503, { json: { error: 'unavailable' }, headers: { ...RETRY_AFTER, ...NOT_STORED, ...NOT_SNIFFED }, cookies: 0 });
       const form = await scenario().request('/login?user=alice', { method: 'POST', headers: FORM_POST, body: 'user=alice', browser: true });
-      expectReply(form, 503, { headers: { 'content-type': /^text\/plain/, ...NOT_STORED }, cookies: 0 });
+      expectReply(form, 503, { headers: { 'content-type': /^text\/plain/, ...NOT_STORED, ...NOT_SNIFFED }, cookies: 0 });
       scenario().store.failing = false;
       expect(await scenario().sessions.list('alice')).toEqual([]);
     });

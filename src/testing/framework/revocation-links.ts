@@ -1,4 +1,4 @@
-import { BROWSERS, NAVIGATION, NOT_STORED } from './client.js';
+import { BROWSERS, NAVIGATION, NOT_SNIFFED, NOT_STORED } from './client.js';
 import { meStatuses, type FrameworkSuiteContext } from './context.js';
 import { originOfFormPost } from './legacy-browser.js';
 import { DAY } from '../store/fixtures.js';
@@ -21,7 +21,7 @@ export function describeRevocationLinks({ describe, it, expect, scenario, expect
       for (const method of ['GET', 'HEAD', 'GET']) {
         const shown = await scenario().request(page(link), { method, headers: NAVIGATION });
         // A Referer goes to this site only: the token in the page's address never leaves it.
-        expectReply(shown, 200, { headers: { ...NOT_STORED, 'referrer-policy': 'same-origin', 'x-content-type-options': 'nosniff' } });
+        expectReply(shown, 200, { headers: { ...NOT_STORED, ...NOT_SNIFFED, 'referrer-policy': 'same-origin' } });
         if (method === 'GET') expect(shown.body).toContain('method="post"');
       }
       expect((await stranger.request('/api/me')).status).toBe(200);

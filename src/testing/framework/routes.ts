@@ -1,4 +1,4 @@
-import { BROWSERS, NOT_STORED } from './client.js';
+import { BROWSERS, NOT_SNIFFED, NOT_STORED } from './client.js';
 import { meStatuses, type FrameworkSuiteContext } from './context.js';
 
 
@@ -9,7 +9,7 @@ export function describeRoutes({ describe, it, expect, scenario, expectReply }: 
       const [phone, laptop] = await scenario().signedInOn('alice', BROWSERS.safariIphone, BROWSERS.chromeMac);
       await scenario().signedIn('bob', BROWSERS.firefoxWindows);
       const reply = await laptop.request('/sessions');
-      expectReply(reply, 200, { headers: NOT_STORED });
+      expectReply(reply, 200, { headers: { ...NOT_STORED, ...NOT_SNIFFED } });
       const views = reply.json as { id: string; current: boolean; deviceLabel: string }[];
       expect(views).toHaveLength(2);
       expect([views[0]?.id, views[0]?.current, views[0]?.deviceLabel]).toEqual([laptop.sessionId, true, 'Chrome on Mac OS']);
