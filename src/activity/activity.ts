@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { activityId } from '../activity-id.js';
 import { SessionError } from '../errors.js';
 import { applyIpPolicy } from '../ip-policy.js';
 import { checkActivity } from '../store-answers.js';
@@ -13,15 +14,6 @@ const MAX_PAGE = 1_000;
 
 /** Whether the store keeps activity, known devices and revocation links: it lists activity. */
 export const keepsActivity = (store: SessionStore): boolean => typeof store.listActivity === 'function';
-
-let sequence = 0;
-const SEQUENCE_SPAN = 36 ** 6;
-
-/** An id that sorts like time: the time, a process counter (one millisecond stays in order), then randomness. */
-export function activityId(at: number): string {
-  sequence = (sequence + 1) % SEQUENCE_SPAN;
-  return [String(Math.max(0, Math.floor(at))).padStart(15, '0'), '-', sequence.toString(36).padStart(6, '0'), randomBytes(6).toString('base64url')].join('');
-}
 
 /** The entry to write with a change, or `undefined` when the store keeps no activity. */
 export function entryFor(context: ManagerContext, fields: Omit<ActivityRecord, 'id'>): ActivityRecord | undefined {

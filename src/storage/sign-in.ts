@@ -1,4 +1,5 @@
 import { sessionLabel } from '../device-label.js';
+import { derivedActivityId } from '../activity-id.js';
 import { readUser } from './read-user.js';
 import { SessionError } from '../errors.js';
 import { epochFor } from '../liveness.js';
@@ -86,9 +87,9 @@ export function settleSignIn(store: SessionStore, userId: string, sessionId: str
   return versioned(store, { userId }, 'create', due, step, false);
 }
 
-/** The entry of each session a sign-in ended, with its device: `<sign-in entry id>.<i>`, in the order ended. */
+/** The entry of each session a sign-in ended, with its device, its id derived from the sign-in's entry's in the order ended. */
 function endedEntries(entry: ActivityRecord, ended: readonly Ended[]): ActivityRecord[] {
-  return ended.map(({ row, reason, by }, index) => ({ id: `${entry.id}.${index}`, userId: entry.userId, tenantId: row.tenantId, type: 'session.revoked', at: entry.at, reason, sessionId: row.id, deviceLabel: sessionLabel(row), ip: row.ip, by: by ?? entry.by }));
+  return ended.map(({ row, reason, by }, index) => ({ id: derivedActivityId(entry.id, index), userId: entry.userId, tenantId: row.tenantId, type: 'session.revoked', at: entry.at, reason, sessionId: row.id, deviceLabel: sessionLabel(row), ip: row.ip, by: by ?? entry.by }));
 }
 
 type Ended = { readonly row: SessionRecord; readonly reason: string; readonly by?: string | undefined };

@@ -12,7 +12,7 @@ export interface CreateOptions {
   /** Deny-list end for every session the sign-in ends, at the latest (see `ending`). */
   readonly denyUntil?: number | undefined;
   readonly limit?: SessionLimit | undefined;
-  /** The sign-in's activity entry; an entry per ended session follows it (`<id>.<i>`). */
+  /** The sign-in's activity entry; an entry per ended session follows it (`derivedActivityId`). */
   readonly activity?: ActivityRecord | undefined;
   /** The sign-in's device among the user's known devices, remembered in the same batch. */
   readonly deviceHash?: string | undefined;

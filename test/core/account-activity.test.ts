@@ -16,6 +16,28 @@ describe('account activity through the manager', () => {
     expect(evicted?.sessionId).toBe(first.session.id);
   });
 
+  it('a sign-in ending a dozen sessions lists their entries once each, last ended first, however small the pages', async () => {
+    const clock = new TestClock();
+    const store = memoryStore();
+    const uncapped = createSessionManager({ store, clock: clock.read, kinds: { browser: { replaceDevice: false } } });
+    const signedIn: string[] = [];
+    for (let i = 0; i < 12; i++, clock.advance(1_000)) signedIn.push((await uncapped.create({ userId: 'ada', userAgent: UA.chromeMac })).session.id);
+    // A lower cap: the next sign-in evicts all twelve in one batch, least recently used first.
+    const capped = createSessionManager({ store, clock: clock.read, maxSessions: { browser: 1 } });
+    const latest = await capped.create({ userId: 'ada', userAgent: UA.safariIphone });
+    const paged: { id: string; sessionId?: string | undefined }[] = [];
+    for (let before: string | undefined; ; ) {
+      const page = await capped.activity('ada', { limit: 5, before });
+      if (page.length === 0) break;
+      paged.push(...page);
+      before = page.at(-1)!.id;
+    }
+    expect(new Set(paged.map((entry) => entry.id)).size).toBe(paged.length);
+    // The evictions, the last ended first, then the sign-in that ended them, then the twelve sign-ins, newest first.
+    const newestFirst = [...signedIn].reverse();
+    expect(paged.map((entry) => entry.sessionId)).toEqual([...newestFirst, latest.session.id, ...newestFirst]);
+  });
+
   it('prunes activity older than activityRetention and devices not seen in knownDeviceWindow, keeps the rest', async () => {
     const clock = new TestClock();
     const start = clock.now;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createSessionManager, isSessionError, memoryStore } from '../../src/index.js';
 import type { SessionLookup } from '../../src/store.js';
 import { overriding } from '../support/overriding.js';
-import { activityId } from '../../src/activity/activity.js';
+import { activityId } from '../../src/activity-id.js';
 
 // Each check of src/store-answers.ts is unit-tested in store-answers.test.ts; here, that the
 // manager's paths run them: a malformed answer is a STORE_ERROR, never a session nor a TypeError.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activityId } from '../../src/activity/activity.js';
+import { activityId } from '../../src/activity-id.js';
 import { storeOperations, type StoreOperations } from '../../src/storage/index.js';
 import type { ActivityRecord } from '../../src/store.js';
 import { memoryStore } from '../../src/stores/memory.js';

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { activityId } from '../../activity/activity.js';
+import { activityId, derivedActivityId } from '../../activity-id.js';
 import { STORE_LIMITS, type ActivityRecord } from '../../store.js';
 import type { StoreOperations } from '../../storage/index.js';
 import { capabilityTest } from '../runner.js';
@@ -45,10 +45,23 @@ export function describeActivity(suite: StoreSuiteContext): void {
       const created = await store().create(newRecord(store(), user, { createdAt: t + 100, ...CHROME_MAC_DEVICE }), { replaceDevice: true, limit: evictOldest(2), activity });
       expect([created.replaced, created.evicted].map((rows) => rows.map(({ id }) => id))).toEqual([[old.id], [idle.id]]);
       expect(await list(store(), user)).toEqual([
-        { id: `${signIn.id}.1`, userId: user, type: 'session.revoked', at: t + 100, reason: 'session_limit', sessionId: idle.id, deviceLabel: 'Unknown device' },
-        { id: `${signIn.id}.0`, userId: user, type: 'session.revoked', at: t + 100, reason: 'replaced', sessionId: old.id, deviceLabel: 'Chrome on Mac OS', ip: '198.51.100.7' },
+        { id: derivedActivityId(signIn.id, 1), userId: user, type: 'session.revoked', at: t + 100, reason: 'session_limit', sessionId: idle.id, deviceLabel: 'Unknown device' },
+        { id: derivedActivityId(signIn.id, 0), userId: user, type: 'session.revoked', at: t + 100, reason: 'replaced', sessionId: old.id, deviceLabel: 'Chrome on Mac OS', ip: '198.51.100.7' },
         { ...signIn, sessionId: 'will-be-the-new-one' },
       ]);
+    });
+
+    withActivity('pages a dozen entries of one create in order, each once: a store ordering ids other than as text shows them out of order', async () => {
+      const user = freshUser();
+      const t = Date.now();
+      const rows = [];
+      for (let index = 0; index < 12; index++) rows.push(await insert(store(), user, { createdAt: t + index }));
+      const signIn = entry(user, 'session.created', t + 100);
+      const created = await store().create(newRecord(store(), user, { createdAt: t + 100 }), { replaceDevice: false, limit: evictOldest(1), activity: signIn });
+      expect(created.evicted.map(({ id }) => id)).toEqual(rows.map(({ id }) => id));
+      const paged: ActivityRecord[] = [];
+      for (let page = await list(store(), user, { limit: 5 }); page.length > 0; page = await list(store(), user, { limit: 5, before: page.at(-1)!.id })) paged.push(...page);
+      expect(ids(paged)).toEqual([...rows.map((_, index) => derivedActivityId(signIn.id, index)).reverse(), signIn.id]);
     });
 
     withActivity('a refused create writes no entry', async () => {

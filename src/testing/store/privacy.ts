@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createSessionManager } from '../../manager/index.js';
 import type { StoreSuiteContext } from './context.js';
-import { activityId } from '../../activity/activity.js';
+import { activityId } from '../../activity-id.js';
 import { CHROME_MAC, freshUser, insert, SECRET, storedRow } from './fixtures.js';
 
 /** What the manager's privacy tools get out of this store: a user's data, never a secret. */
