@@ -1,4 +1,6 @@
+import { NOT_PRINTABLE } from '../core/checks.js';
 import { invalidConfiguration, optionsObject } from '../option-checks.js';
+import { STORE_LIMITS } from '../store-records.js';
 
 const LOOPBACK_IPV4 = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
@@ -32,6 +34,16 @@ export function checkProviderUrl(value: unknown, name: string, namedBy?: URL): U
   }
   if (url.protocol === 'http:' && namedBy?.protocol === 'https:') throw invalidConfiguration(`${name} (${url.href}) is plain http, named by ${namedBy.href}, which was read over https.`);
   return url;
+}
+
+/**
+ * Checks a provider's issuer that names who acted in its revocations (`by`, written with each): an id's length and printable, as
+ * `checkActor` holds an app's `by`. `URL.canParse` takes a control character or an unpaired surrogate in the path.
+ */
+export function checkActingIssuer(name: string, issuer: string): void {
+  if (issuer.length > STORE_LIMITS.idLength || NOT_PRINTABLE.test(issuer)) {
+    throw invalidConfiguration(`${name} must be at most ${STORE_LIMITS.idLength} characters, without control characters or unpaired surrogates.`);
+  }
 }
 
 /**

@@ -20,7 +20,8 @@ export interface SecurityEventSubject {
 export interface SecurityEventTransmitter {
   /**
    * The transmitter's issuer: a SET's `iss` must be exactly this (a trailing slash counts). An
-   * https URL; plain http only on 127.0.0.0/8, ::1 or localhost.
+   * https URL; plain http only on 127.0.0.0/8, ::1 or localhost. It is the `by` of each revocation: at
+   * most 256 characters, without control characters or unpaired surrogates (else `INVALID_CONFIGURATION`).
    */
   readonly issuer: string;
   /** What a SET's `aud` must contain (one of these): the value this app was registered with. */

@@ -1,8 +1,7 @@
 import { SessionError } from '../errors.js';
 import { algorithmsProblem } from '../federated/logout-token.js';
-import { checkProviderEntries, issuerListedTwice } from '../federated/provider-url.js';
+import { checkActingIssuer, checkProviderEntries, issuerListedTwice } from '../federated/provider-url.js';
 import { callable, optionsObject } from '../option-checks.js';
-import { STORE_LIMITS } from '../store-records.js';
 import type { SecurityEventOptions, SecurityEventTransmitter } from './api.js';
 
 const TRANSMITTER_OPTIONS = ['issuer', 'audience', 'jwksUri', 'algorithms', 'authorization', 'resolveSubject'];
@@ -11,16 +10,13 @@ function invalid(what: string, message: string): SessionError {
   return new SessionError('INVALID_CONFIGURATION', `${what}: ${message}`);
 }
 
-const MAX_ISSUER_LENGTH = STORE_LIMITS.idLength;
-
 /** Checks a transmitter list at each call; `what` names the caller in messages. */
 export function checkTransmitters(transmitters: unknown, what: string): readonly SecurityEventTransmitter[] {
   const checked = checkProviderEntries<SecurityEventTransmitter>(what, transmitters, TRANSMITTER_OPTIONS, '{ issuer, audience }', 'transmitters');
   const twice = issuerListedTwice(checked);
   if (twice !== undefined) throw invalid(what, `issuer ${twice.issuer} is listed twice (with or without its trailing /, it is one issuer): give one transmitter with a list of audiences.`);
   for (const { issuer, audience, algorithms, authorization, resolveSubject } of checked) {
-    // It names who acted in each revocation (`by`, an id's length).
-    if (issuer.length > MAX_ISSUER_LENGTH) throw invalid(what, `issuer must be at most ${MAX_ISSUER_LENGTH} characters.`);
+    checkActingIssuer(`${what}: issuer`, issuer);
     const audiences: readonly unknown[] = typeof audience === 'string' ? [audience] : Array.isArray(audience) ? audience : [];
     if (audiences.length === 0 || !audiences.every((value) => typeof value === 'string' && value.length > 0)) {
       throw invalid(what, 'audience must be a non-empty string or a non-empty list of them.');

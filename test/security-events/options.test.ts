@@ -38,6 +38,9 @@ describe('securityEvent(): options', () => {
     ['no audience', () => ({ transmitters: [{ issuer: tx.issuer }] }), /audience must be a non-empty string/],
     // It names who acted in each revocation, which holds an id's length.
     ['an issuer longer than an id', () => ({ transmitters: [{ issuer: `https://idp.example.com/${'a'.repeat(240)}`, audience: 'a' }] }), /issuer must be at most 256 characters/],
+    // The URL parser takes a control character or an unpaired surrogate in the path; no store keeps a `by` holding one as it is.
+    ['an issuer with a control character', () => ({ transmitters: [{ issuer: 'https://idp.example.com/\u0000a', audience: 'a' }] }), /issuer must be at most 256 characters, without control characters/],
+    ['an issuer with an unpaired surrogate', () => ({ transmitters: [{ issuer: 'https://idp.example.com/\ud800', audience: 'a' }] }), /issuer must be at most 256 characters, without control characters/],
     ['algorithm none', () => ({ transmitters: [tx.config({ algorithms: ['none'] })] }), /algorithm "none" is refused/],
     ['algorithm HS256', () => ({ transmitters: [tx.config({ algorithms: ['RS256', 'HS256'] })] }), /algorithm "HS256" is refused/],
     ['an unknown algorithm', () => ({ transmitters: [tx.config({ algorithms: ['RS1'] })] }), /algorithm "RS1" is not supported/],

@@ -56,6 +56,15 @@ describe('globalTokenRevocation', () => {
     }
   });
 
+  it("refuses an issuer that no store keeps as a revocation's `by`: longer than an id, with a control character or an unpaired surrogate", () => {
+    const resolveSubject = () => undefined;
+    for (const issuer of [`https://idp.example.com/${'a'.repeat(240)}`, 'https://idp.example.com/\u0000a', 'https://idp.example.com/a\u0007', 'https://idp.example.com/\udc00']) {
+      expect(() => sessionRoutes(sessions, { globalTokenRevocation: { issuers: [{ issuer, audience: ENDPOINT }], resolveSubject } })).toThrow(
+        expect.objectContaining({ code: 'INVALID_CONFIGURATION', message: expect.stringContaining('issuer must be at most 256 characters, without control characters or unpaired surrogates') }),
+      );
+    }
+  });
+
   it('refuses an issuer listed twice, in the same spelling or with and without its trailing /, with the same error', () => {
     const resolveSubject = () => undefined;
     const refusal = (issuers: readonly string[]) => {

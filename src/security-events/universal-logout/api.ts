@@ -2,7 +2,10 @@
 
 /** An identity provider allowed to sign users out through `POST <prefix>/global-token-revocation`. */
 export interface GlobalTokenRevocationIssuer {
-  /** The provider's issuer, exactly as its bearers' `iss` (a trailing slash counts): https, plain http only on 127.0.0.0/8, ::1 or localhost. */
+  /**
+   * The provider's issuer, exactly as its bearers' `iss` (a trailing slash counts): https, plain http only on 127.0.0.0/8, ::1 or localhost.
+   * It is the `by` of each revocation: at most 256 characters, without control characters or unpaired surrogates (else `INVALID_CONFIGURATION`).
+   */
   readonly issuer: string;
   /** The provider's JWKS URL (https; plain http only on the loopback); without it, `jwks_uri` is read once from its OpenID Connect or OAuth (RFC 8414) metadata. */
   readonly jwksUri?: string | undefined;

@@ -1,4 +1,4 @@
-import { checkProviderEntries, issuerListedTwice } from '../../federated/provider-url.js';
+import { checkActingIssuer, checkProviderEntries, issuerListedTwice } from '../../federated/provider-url.js';
 import { callable, invalidConfiguration, optionsObject, text } from '../../option-checks.js';
 import type { GlobalTokenRevocationIssuer, GlobalTokenRevocationOptions, GlobalTokenRevocationRequestOptions } from './api.js';
 
@@ -25,8 +25,7 @@ export function checkGlobalTokenRevocationRequestOptions(value: unknown): Global
 function checkOptions(name: string, value: unknown, more: readonly string[]): GlobalTokenRevocationOptions {
   const options = optionsObject<GlobalTokenRevocationOptions>(name, value as GlobalTokenRevocationOptions, ['issuers', 'resolveSubject', ...more]);
   const checked = checkProviderEntries<GlobalTokenRevocationIssuer>(name, options.issuers, ['issuer', 'jwksUri', 'audience'], '{ issuer, jwksUri?, audience? }').map(({ issuer, jwksUri, audience }) => {
-    // It names who acted in each revocation (`by`), which holds an id's length.
-    text(`${name}: issuer`, issuer, undefined, 256);
+    checkActingIssuer(`${name}: issuer`, issuer);
     return { issuer, jwksUri, audience: text(`${name}: audience`, audience, undefined) };
   });
   // One issuer, one entry: its keys and audience would otherwise be ambiguous.
