@@ -11,7 +11,7 @@ export type ExportedSession = Session & {
   readonly federated?: FederatedIdentity;
 };
 
-/** What {@link SessionManager.exportUser} returns: plain JSON, no token secret or hash. */
+/** What {@link SessionManager.exportUser} returns: plain JSON, no token secret or hash; neither the user's "This wasn't me" links nor the support sessions they opened for others. */
 export interface UserExport {
   /** The user. */
   readonly userId: string;
@@ -49,6 +49,10 @@ export interface ExportedDevice {
 export interface PrivacyActions {
   /**
    * Everything stored about a user, for a data-access request, as plain JSON: sessions, epochs, latest sign-in times, deny-list, activity and devices; never a token secret or its hash.
+   *
+   * Not in it, as no store reads them by user without a scan of every row (docs/privacy.md): the user's unexpired "This wasn't me" links
+   * (each a one-time key found by its random id alone; `eraseUser` deletes them), and what other users' records say of the user as an admin:
+   * the support sessions they opened (rows of the users they acted for, naming them as `impersonatorId`) and the `by` of those users' activity.
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   exportUser(userId: string): Promise<UserExport>;

@@ -63,6 +63,19 @@ describe('exportUser', () => {
     for (const encoding of ['hex', 'base64', 'base64url'] as const) expect(json).not.toContain(retired.toString(encoding));
   });
 
+  it("holds neither the user's revocation links nor the support sessions they opened for others, as docs/privacy.md says; the other user's export holds those", async () => {
+    const sessions = createSessionManager();
+    const admin = await sessions.create({ userId: 'ada', userAgent: CHROME });
+    const link = (await sessions.issueRevocationLink(admin.session.id))!;
+    await sessions.create({ userId: 'grace', userAgent: FIREFOX });
+    const support = await sessions.impersonate(admin.session, 'grace');
+    const json = JSON.stringify(await sessions.exportUser('ada'));
+    for (const part of link.split('.')) expect(json).not.toContain(part);
+    expect(json).not.toContain(support.session.id);
+    const theirs = await sessions.exportUser('grace');
+    expect(theirs.sessions.find((session) => session.id === support.session.id)).toMatchObject({ impersonatorId: 'ada' });
+  });
+
   it('of an unknown user is empty; a bad id is refused', async () => {
     const sessions = createSessionManager();
     expect(await sessions.exportUser('nobody')).toMatchObject({ userId: 'nobody', sessions: [], epochs: {}, denied: {} });
