@@ -73,7 +73,7 @@ describe('the store conformance suite and a capability the store lacks', () => {
   });
 
   it.each([
-    ['activity, known devices and revocation links', 10, 1],
+    ['activity, known devices and revocation links', 11, 1],
     ['account activity and known devices', 2, 0],
     ['races between two app servers, through the manager', 2, 10],
   ])('marks the activity and link tests of "%s" skipped on a store without activity, and runs the others', async (group, skips, runs) => {
