@@ -1,4 +1,3 @@
-// Activity ids, minted here alone: below the storage steps, which derive the ids of a sign-in's ended sessions' entries.
 import { randomBytes } from 'node:crypto';
 
 let sequence = 0;
@@ -10,10 +9,7 @@ export function activityId(at: number): string {
   return [String(Math.max(0, Math.floor(at))).padStart(15, '0'), '-', sequence.toString(36).padStart(6, '0'), randomBytes(6).toString('base64url')].join('');
 }
 
-/**
- * The id of the `index`th entry an operation derives from its own entry `id` (a session a sign-in ended): `<id>.<index>`, the index 6
- * base-36 digits wide. Pages are ordered and cursored by id as text: `.10` would sort between `.1` and `.2`.
- */
+/** The id of the `index`th entry derived from entry `id` (a session a sign-in ended), 6 base-36 digits wide: ids sort as text, `.10` after `.2`. */
 export function derivedActivityId(id: string, index: number): string {
   return `${id}.${index.toString(36).padStart(6, '0')}`;
 }

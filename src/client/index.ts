@@ -173,7 +173,7 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
     source = opened;
     let openedAt: number | undefined;
     clearTimeout(silence);
-    // A stream that never opens, or stops hearing heartbeats, fails as one that errs: the browser gives up on no request by itself.
+    // A stream that never opens, or misses two heartbeats (a connection that died silently), fails as one that errs: the browser gives up on none.
     const failIn = (ms: number): void => {
       clearTimeout(silence);
       silence = setTimeout(() => opened.onerror?.(), ms);
@@ -183,7 +183,6 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
       clearTimeout(silence);
       openedAt = Date.now();
     };
-    // Each heartbeat says how often they come: two missed (a connection that died silently, a laptop that slept) and the stream is given up.
     opened.addEventListener('heartbeat', (event) => {
       const every = Number(event.data);
       if (source === opened && every > 0) failIn(Math.min(2 * every + ANSWER_DEADLINE, 2_147_483_647));

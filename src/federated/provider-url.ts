@@ -36,10 +36,7 @@ export function checkProviderUrl(value: unknown, name: string, namedBy?: URL): U
   return url;
 }
 
-/**
- * Checks a provider's issuer that names who acted in its revocations (`by`, written with each): an id's length and printable, as
- * `checkActor` holds an app's `by`. `URL.canParse` takes a control character or an unpaired surrogate in the path.
- */
+/** Checks an issuer that is the `by` of its revocations as `checkActor` an app's: an id's length, printable (`URL.canParse` takes controls in a path). */
 export function checkActingIssuer(name: string, issuer: string): void {
   if (issuer.length > STORE_LIMITS.idLength || NOT_PRINTABLE.test(issuer)) {
     throw invalidConfiguration(`${name} must be at most ${STORE_LIMITS.idLength} characters, without control characters or unpaired surrogates.`);

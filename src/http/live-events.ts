@@ -19,7 +19,7 @@ export type LiveEndReason = 'revoked' | 'reused' | 'expired' | 'idle';
 /** The browser's reconnection delay, and a comment that flushes the headers. */
 const OPENING = 'retry: 3000\n: live\n\n';
 
-// An event, not a comment: the page sees it, so a stream that stops hearing them (a connection dropped without a word) is given up.
+// An event, not a comment: a page sees it, so one that stops hearing them gives its stream up. Sent at once too, so it knows from the start.
 const heartbeatOf = (every: number): string => `event: heartbeat\ndata: ${every}\n\n`;
 
 class LiveStream {
@@ -166,7 +166,6 @@ export class LiveEventsHub {
           release();
           const stream = new LiveStream(this, session, sink);
           this.#add(stream);
-          // The first heartbeat at once: the page knows from the start how long a silence may last.
           stream.send(OPENING + this.#heartbeat);
           // Closes the gap between the middleware's validation and the subscription above.
           stream.check();

@@ -50,9 +50,8 @@ export interface PrivacyActions {
   /**
    * Everything stored about a user, for a data-access request, as plain JSON: sessions, epochs, latest sign-in times, deny-list, activity and devices; never a token secret or its hash.
    *
-   * Not in it, as no store reads them by user without a scan of every row (docs/privacy.md): the user's unexpired "This wasn't me" links
-   * (each a one-time key found by its random id alone; `eraseUser` deletes them), and what other users' records say of the user as an admin:
-   * the support sessions they opened (rows of the users they acted for, naming them as `impersonatorId`) and the `by` of those users' activity.
+   * Not in it, as no store reads them by user without a scan of every row (docs/privacy.md): the user's "This wasn't me" links (one-time keys
+   * found by id alone), and the support sessions they opened as an admin and the `by` of those users' activity (other users' records).
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   exportUser(userId: string): Promise<UserExport>;
