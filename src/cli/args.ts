@@ -1,4 +1,7 @@
 import { parseArgs } from 'node:util';
+
+// One item of what `parseArgs` read, in order: an option, a positional, or the `--` terminator.
+type Token = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
 import { optionTable, type AnyCommand, type Flag, type FlagValues, type OptionTable } from './command.js';
 import { usageError } from './failure.js';
 import { STORE_FLAGS } from './stores/open.js';
@@ -46,6 +49,8 @@ function findCommand(commands: readonly AnyCommand[], positionals: readonly stri
 }
 
 function strictParse(argv: readonly string[], options: OptionTable): { values: FlagValues; positionals: string[] } {
+  // Strict parsing takes the last of a repeated flag silently: read the flags as given first.
+  refuseRepeated(parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true }).tokens, options);
   try {
     const { values, positionals } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
     return { values: values as FlagValues, positionals };
@@ -58,6 +63,17 @@ function strictParse(argv: readonly string[], options: OptionTable): { values: F
     }
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) throw usageError((error as Error).message);
     throw error;
+  }
+}
+
+// A flag that takes a value, given twice: the last would win without a word, and `--store` twice may change the wrong database.
+function refuseRepeated(tokens: readonly Token[], options: OptionTable): void {
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || !Object.hasOwn(options, token.name) || options[token.name]!.type !== 'string') continue;
+    // The values are not echoed: either may be a store location with its password.
+    if (seen.has(token.name)) throw usageError(`--${token.name} is given more than once: give it once`);
+    seen.add(token.name);
   }
 }
 

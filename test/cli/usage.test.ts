@@ -66,6 +66,10 @@ describe.concurrent('bad usage exits 2 with one line', () => {
     [['revoke-tenant', 'x'.repeat(300), '--yes', '--store', 'memory'], /tenant/i],
     [['stats', 'sessions', '--store', 'memory'], /stats takes no argument, not 1/],
     [['stats', '--store', 'memory', '--kinds', 'all'], /unknown option --kinds/],
+    // The last of two stores is not taken silently: a revocation could reach the wrong database.
+    [['revoke-user', 'u1', '--store', 'memory', '--store', 'sqlite:/nonexistent/s.db'], /^session-revocation: --store is given more than once: give it once/],
+    [['list', 'u1', '--store=memory', '--store=memory'], /--store is given more than once/],
+    [['revoke-user', 'u1', '--store', 'memory', '--by', 'alice', '--by=bob'], /--by is given more than once/],
   ])('%j', async (args, message) => {
     expectOneLine(await cli(args), 2, message);
   });
