@@ -17,8 +17,10 @@ export type CommandLine = { readonly help: string } | { readonly command: AnyCom
 /** Reads argv with `parseArgs` twice: a lenient pass finds the command among the flags, a strict one with its flags refuses anything else. */
 export function readCommandLine(argv: readonly string[], commands: readonly AnyCommand[]): CommandLine {
   const everyFlag = Object.assign({}, ...commands.map((command) => command.flags), GLOBAL_FLAGS);
-  const first = parseArgs({ args: [...argv], options: optionTable(everyFlag), strict: false, allowPositionals: true });
+  const first = parseArgs({ args: [...argv], options: optionTable(everyFlag), strict: false, allowPositionals: true, tokens: true });
   if (first.positionals[0] === undefined) {
+    // `--store -h` alone: the flag's value is missing, not the command.
+    checkValues(first.tokens, optionTable(everyFlag));
     if (first.values['help'] === true) return { help: programHelp(commands) };
     throw usageError('missing command');
   }
@@ -49,8 +51,8 @@ function findCommand(commands: readonly AnyCommand[], positionals: readonly stri
 }
 
 function strictParse(argv: readonly string[], options: OptionTable): { values: FlagValues; positionals: string[] } {
-  // Strict parsing takes the last of a repeated flag silently: read the flags as given first.
-  refuseRepeated(parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true }).tokens, options);
+  // Strict parsing takes the last of a repeated flag silently, and words a missing value its own way: read the flags as given first.
+  checkValues(parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true }).tokens, options);
   try {
     const { values, positionals } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
     return { values: values as FlagValues, positionals };
@@ -66,12 +68,17 @@ function strictParse(argv: readonly string[], options: OptionTable): { values: F
   }
 }
 
-// A flag that takes a value, given twice: the last would win without a word, and `--store` twice may change the wrong database.
-function refuseRepeated(tokens: readonly Token[], options: OptionTable): void {
+// The flags that take a value, as given; no value is echoed: it may be a store location with its password.
+function checkValues(tokens: readonly Token[], options: OptionTable): void {
   const seen = new Set<string>();
   for (const token of tokens) {
     if (token.kind !== 'option' || !Object.hasOwn(options, token.name) || options[token.name]!.type !== 'string') continue;
-    // The values are not echoed: either may be a store location with its password.
+    // `--by -h`: a value forgotten, neither help nor an id; one that starts with "-" is given as `--by=-x`.
+    if (token.value === undefined) throw usageError(`--${token.name} needs a value`);
+    if (token.inlineValue !== true && token.value.length > 1 && token.value.startsWith('-')) {
+      throw usageError(`--${token.name} needs a value (for one that starts with "-", write --${token.name}=<value>)`);
+    }
+    // Given twice, the last would win without a word, and `--store` twice may change the wrong database.
     if (seen.has(token.name)) throw usageError(`--${token.name} is given more than once: give it once`);
     seen.add(token.name);
   }

@@ -47,7 +47,13 @@ describe.concurrent('bad usage exits 2 with one line', () => {
     [['list', 'u1', '--store', 'memory', '--nope'], /unknown option --nope/],
     [['list', '--store', 'memory'], /list needs <userId>/],
     [['list', 'u1', 'u2', '--store', 'memory'], /list takes 1 argument \(<userId>\), not 2/],
-    [['prune', '--store'], /--store/],
+    [['prune', '--store'], /^session-revocation: --store needs a value \(see/],
+    // A value that looks like a flag is a value forgotten: neither help nor a store, an actor or an id.
+    [['list', 'u1', '--store', '-h'], /^session-revocation: --store needs a value \(for one that starts with "-", write --store=<value>\)/],
+    [['--store', '-h'], /^session-revocation: --store needs a value \(for one/],
+    [['revoke-user', 'u1', '--store', 'memory', '--by', '-h'], /^session-revocation: --by needs a value \(for one/],
+    [['revoke-user', '--by', '--help', 'u1', '--store', 'memory'], /^session-revocation: --by needs a value \(for one/],
+    [['prune', '--store', 'memory', '--batch-size', '-5'], /^session-revocation: --batch-size needs a value \(for one/],
     [['list', 'u1'], /--store is required/],
     [['list', 'u1', '--store', 'mongodb://127.0.0.1/db'], /--store must be memory, sqlite:<file>, redis:\/\/…/],
     [['list', 'u1', '--store', 'sqlite:'], /sqlite:<file> needs a file name/],
@@ -120,6 +126,12 @@ describe('the memory store', () => {
     const declined = await cli(['revoke-tenant', 't1', '--store', 'memory'], { input: 'no\n' });
     expect(declined).toMatchObject({ code: 1, stdout: '' });
     expect(declined.stderr).toMatch(/^Sign out every user of tenant t1\? \[y\/N\] \nsession-revocation: Nothing signed out: tenant t1 was not confirmed \(answer "y", or pass --yes\)\.\n$/);
+  });
+
+  it('takes -h as help where no value is due, and an id that starts with "-" after --', async () => {
+    expect((await cli(['list', '-h', '--store', 'memory'])).stdout).toMatch(/^Usage: session-revocation list <userId>/);
+    expect(await cli(['list', '--store', 'memory', '--', '-h'])).toMatchObject({ code: 0, stdout: 'No live sessions for user -h.\n', stderr: '' });
+    expect(await cli(['revoke-user', 'u1', '--store', 'memory', '--by=-h'])).toMatchObject({ code: 0, stderr: '' });
   });
 
   it('takes the store from SESSION_REVOCATION_STORE when --store is not given', async () => {
