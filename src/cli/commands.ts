@@ -3,6 +3,7 @@ import type { TenantState } from '../store.js';
 import { confirmed, text, type AnyCommand, type Command, type Flag } from './command.js';
 import { CliError, usageError } from './failure.js';
 import { SSF_COMMANDS } from './ssf/commands.js';
+import { printableJson } from './terminal.js';
 
 const DEFAULT_BATCH = 1_000;
 const MAX_BATCH = 100_000;
@@ -208,9 +209,12 @@ const signedOutUntil = (epochs: Readonly<Record<string, number>>, what: string):
 // A time (ms) as an operator reads it: UTC, to the second.
 const isoTime = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-function table(rows: ReadonlyArray<readonly string[]>): string[] {
+// A cell is one line: a newline or tab in a stored value (a device name) would forge a row or shift the columns.
+function table(cells: ReadonlyArray<readonly string[]>): string[] {
+  const rows = cells.map((row) => row.map((cell) => cell.replace(/[\n\t]/g, '?')));
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  '));
 }
 
-const json = (value: unknown): string => JSON.stringify(value, null, 2);
+// Stored strings may hold characters a terminal obeys: escaped, the same value to a parser.
+const json = printableJson;

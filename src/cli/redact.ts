@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { parseJson } from '../parse-json.js';
+import { printable } from './terminal.js';
 
 /** What stands for a hidden secret in every message. */
 const HIDDEN = '***';
@@ -32,10 +33,7 @@ export function printableLocation(value: string): string | undefined {
 const SECRET_FLAGS: readonly string[] = ['--token', '--push-authorization'];
 const SECRET_ENV: readonly string[] = ['SESSION_REVOCATION_SSF_TOKEN', 'SESSION_REVOCATION_SSF_PUSH_AUTHORIZATION'];
 
-// Control characters but newline and tab: C0, DEL and C1, whose escape sequences a terminal would obey (a title, a cleared screen).
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-
-/** Hides in any line about to be printed (a driver may quote its connection string) every secret of the store locations in argv and env, and {@link SECRET_FLAGS} and {@link SECRET_ENV} values whole; prints control characters as `?`. */
+/** Hides in any line about to be printed (a driver may quote its connection string) every secret of the store locations in argv and env, and {@link SECRET_FLAGS} and {@link SECRET_ENV} values whole; prints what a terminal would obey or reorder as `?` ({@link printable}). */
 export function commandLineRedactor(argv: readonly string[], env: NodeJS.ProcessEnv): (text: string) => string {
   const locations = [env['SESSION_REVOCATION_STORE'], ...argv.filter((arg) => /[:=@]/.test(arg))].filter((value) => value !== undefined);
   const given = argv.flatMap((arg, index) => {
@@ -48,7 +46,8 @@ export function commandLineRedactor(argv: readonly string[], env: NodeJS.Process
   const secrets = new Set([...locations.flatMap(secretsOf), ...tokens.flatMap((value) => [value, value.trim().replace(/^Bearer\s+/i, '')]).filter((token) => token !== '')]);
   // Longest first, so a secret that contains another is hidden whole.
   const longestFirst = [...secrets].sort((a, b) => b.length - a.length);
-  return (text) => longestFirst.reduce((line, secret) => line.split(secret).join(HIDDEN), text).replace(CONTROL, '?');
+  // Secrets first: one holding a character shown as `?` would no longer be found whole.
+  return (text) => printable(longestFirst.reduce((line, secret) => line.split(secret).join(HIDDEN), text));
 }
 
 /** A stream writing to `target` through `redact`: for drivers' own console warnings. */

@@ -6,6 +6,7 @@ import type { AnyCommand } from './command.js';
 import { CliError, describeFailure, EXIT } from './failure.js';
 import type { Output } from './output.js';
 import { commandLineRedactor } from './redact.js';
+import { printable } from './terminal.js';
 import { CLOSE_TIMEOUT, type OpenedStore } from './stores/client.js';
 import { openStore } from './stores/open.js';
 
@@ -41,7 +42,8 @@ export async function runCli(commands: readonly AnyCommand[], { argv, env, outpu
       args,
       values,
       store,
-      output,
+      // Stored text (a user agent, a device name, a reason) reaches the terminal shown, never obeyed.
+      output: { ...output, line: (text) => output.line(printable(text)), confirm: (question) => output.confirm(printable(question)) },
       manager: (options) => {
         if (manager !== undefined) throw new Error(`${command.name}: one session manager per run.`);
         // No pruning timer, no access tokens: nothing keeps the process alive.

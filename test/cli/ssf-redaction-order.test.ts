@@ -30,3 +30,13 @@ it('ssf status with --transmitter before "ssf" and the token from the environmen
   expect(run.stdout).toContain('paused');
   expect(run.stdout).not.toContain(TOKEN);
 });
+
+it('a token holding a character printed as "?" (C1) is hidden whole when quoted back, not printed with it as "?"', async () => {
+  const token = 'Tok3n\u0085s3cret-value';
+  running = await startFakeTransmitter({ port: 28192, token, status: { status: 'paused', reason: `bad token ${token}` } });
+  await cli(['ssf', 'create-stream', '--transmitter', running.issuer, '--delivery', 'poll', '--token', token]);
+  const run = await cli(['ssf', 'status', '--transmitter', running.issuer, '--token', token]);
+  expect(run.code).toBe(0);
+  expect(run.stdout).toContain('paused (bad token ***)');
+  expect(run.stdout).not.toContain('s3cret');
+});
