@@ -23,6 +23,8 @@ describe('session-revocation --help', () => {
       for (const command of COMMANDS) expect(run.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
       for (const flag of ['--store', '--prefix', '--schema', '--table', '--prepared-statements=false', '--table-prefix']) expect(run.stdout).toContain(flag);
       expect(run.stdout).toContain('Exit codes: 0 done, 1 refused or failed');
+      // A password on the command line is in `ps` for every user of the machine: the help says where else to put it.
+      expect(run.stdout).toMatch(/--store <where> .*with a password, better: SESSION_REVOCATION_STORE, kept out of ps and shell history/);
     }
   });
 
@@ -33,6 +35,7 @@ describe('session-revocation --help', () => {
       expect(run.stdout).toMatch(new RegExp(`^Usage: session-revocation ${COMMANDS[index]}( <(userId|tenantId)>)? --store <where>`));
     }
     expect((await cli(['list', '--help'])).stdout).toContain('--json');
+    expect((await cli(['prune', '--help'])).stdout).toContain('better: SESSION_REVOCATION_STORE, kept out of ps and shell history');
     expect((await cli(['revoke-user', '--help'])).stdout).toMatch(/--kinds all\|<kind>.*\n.*--by <actor>/);
     expect((await cli(['prune', '--help'])).stdout).toContain('--batch-size <n>');
     expect((await cli(['revoke-tenant', '--help'])).stdout).toMatch(/--kinds all\|<kind>.*\n.*--by <actor>.*\n.*--yes/);

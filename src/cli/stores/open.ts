@@ -15,7 +15,7 @@ type StoreFlag = Flag & { readonly stores?: readonly StoreType[] };
 
 /** Flags every store command takes: where the store is, and the store's own options. */
 export const STORE_FLAGS: Readonly<Record<string, StoreFlag>> = {
-  store: { type: 'string', help: ['--store <where>', 'memory | sqlite:<file> | redis://… | rediss://… | postgres://… | postgresql://… | mysql://… (or SESSION_REVOCATION_STORE)'] },
+  store: { type: 'string', help: ['--store <where>', 'memory | sqlite:<file> | redis://… | rediss://… | postgres://… | postgresql://… | mysql://… (with a password, better: SESSION_REVOCATION_STORE, kept out of ps and shell history)'] },
   prefix: { type: 'string', stores: ['redis'], help: ['--prefix <prefix>', 'Redis: key prefix (default sr:)'] },
   schema: { type: 'string', stores: ['postgres'], help: ['--schema <name>', 'PostgreSQL: schema (default session_revocation)'] },
   table: { type: 'string', stores: ['postgres'], help: ['--table <name>', 'PostgreSQL: sessions table (default sessions)'] },
