@@ -1,10 +1,9 @@
 import { parseArgs } from 'node:util';
-
-// One item of what `parseArgs` read, in order: an option, a positional, or the `--` terminator.
-type Token = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
 import { optionTable, type AnyCommand, type Flag, type FlagValues, type OptionTable } from './command.js';
 import { usageError } from './failure.js';
 import { STORE_FLAGS } from './stores/open.js';
+
+type Token = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
 
 const HELP_FLAG: Flag = { type: 'boolean', short: 'h', help: ['-h, --help', 'Show help'] };
 
@@ -19,7 +18,6 @@ export function readCommandLine(argv: readonly string[], commands: readonly AnyC
   const everyFlag = Object.assign({}, ...commands.map((command) => command.flags), GLOBAL_FLAGS);
   const first = parseArgs({ args: [...argv], options: optionTable(everyFlag), strict: false, allowPositionals: true, tokens: true });
   if (first.positionals[0] === undefined) {
-    // `--store -h` alone: the flag's value is missing, not the command.
     checkValues(first.tokens, optionTable(everyFlag));
     if (first.values['help'] === true) return { help: programHelp(commands) };
     throw usageError('missing command');
@@ -51,7 +49,7 @@ function findCommand(commands: readonly AnyCommand[], positionals: readonly stri
 }
 
 function strictParse(argv: readonly string[], options: OptionTable): { values: FlagValues; positionals: string[] } {
-  // Strict parsing takes the last of a repeated flag silently, and words a missing value its own way: read the flags as given first.
+  // Strict parsing takes the last of a repeated flag silently (`--store` twice: the wrong database) and words a missing value its own way.
   checkValues(parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true }).tokens, options);
   try {
     const { values, positionals } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
@@ -68,17 +66,15 @@ function strictParse(argv: readonly string[], options: OptionTable): { values: F
   }
 }
 
-// The flags that take a value, as given; no value is echoed: it may be a store location with its password.
+// Each flag that takes a value given once, with one (`--by -h` forgot it; `--by=-x` gives one); no value is echoed: it may hold a password.
 function checkValues(tokens: readonly Token[], options: OptionTable): void {
   const seen = new Set<string>();
   for (const token of tokens) {
     if (token.kind !== 'option' || !Object.hasOwn(options, token.name) || options[token.name]!.type !== 'string') continue;
-    // `--by -h`: a value forgotten, neither help nor an id; one that starts with "-" is given as `--by=-x`.
     if (token.value === undefined) throw usageError(`--${token.name} needs a value`);
     if (token.inlineValue !== true && token.value.length > 1 && token.value.startsWith('-')) {
       throw usageError(`--${token.name} needs a value (for one that starts with "-", write --${token.name}=<value>)`);
     }
-    // Given twice, the last would win without a word, and `--store` twice may change the wrong database.
     if (seen.has(token.name)) throw usageError(`--${token.name} is given more than once: give it once`);
     seen.add(token.name);
   }

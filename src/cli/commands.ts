@@ -216,5 +216,4 @@ function table(cells: ReadonlyArray<readonly string[]>): string[] {
   return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  '));
 }
 
-// Stored strings may hold characters a terminal obeys: escaped, the same value to a parser.
 const json = printableJson;
