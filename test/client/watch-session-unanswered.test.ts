@@ -63,24 +63,32 @@ describe('watchSession(): a request nothing answers (a hung instance, a proxy ho
     stop();
   });
 
-  it('a heartbeat of a stream given up, or one saying no interval, arms no deadline', async () => {
-    answers = [];
+  it("a late heartbeat of a stream given up neither clears nor arms the deadline of the stream opened after it", async () => {
+    answers = [{ status: 200 }, { status: 401, body: { error: 'session_revoked' } }];
     const stop = watchSession();
     const first = FakeSource.opened[0]!;
     first.onopen!();
     first.onerror!();
-    // Late words of the closed stream: nothing happens from them.
-    first.heartbeat(10);
     await vi.advanceTimersByTimeAsync(1_000);
-    expect(probes).toBe(1);
+    const second = FakeSource.opened[1]!;
+    expect([probes, second.closed]).toEqual([1, false]);
+    // The closed stream's last words, after the route's 200 opened the next: that one, never opening, is still given up in 15 s.
+    first.heartbeat(60_000);
+    await vi.advanceTimersByTimeAsync(15_000 + 2_000);
+    expect([second.closed, probes]).toEqual([true, 2]);
+    expect(browser.assigned).toEqual(['/login?next=/account&reason=session_revoked']);
     stop();
-    const again = watchSession();
-    const stream = FakeSource.opened.at(-1)!;
+  });
+
+  it('a heartbeat saying no interval arms no deadline', async () => {
+    answers = [];
+    const stop = watchSession();
+    const stream = FakeSource.opened[0]!;
     stream.onopen!();
     stream.listeners.get('heartbeat')!({ data: 'soon' });
     await vi.advanceTimersByTimeAsync(10 * 60_000);
-    expect([stream.closed, probes]).toEqual([false, 1]);
-    again();
+    expect([stream.closed, probes]).toEqual([false, 0]);
+    stop();
     expect(vi.getTimerCount()).toBe(0);
   });
 
