@@ -50,8 +50,8 @@ export interface PrivacyActions {
   /**
    * Everything stored about a user, for a data-access request, as plain JSON: sessions, epochs, latest sign-in times, deny-list, activity and devices; never a token secret or its hash.
    *
-   * Not in it, as no store reads them by user without a scan of every row (docs/privacy.md): the user's "This wasn't me" links (one-time keys
-   * found by id alone), and the support sessions they opened as an admin and the `by` of those users' activity (other users' records).
+   * Not in it (docs/privacy.md): the user's "This wasn't me" links, which no store method reads by user (stores keep them by user to erase them),
+   * and the support sessions they opened as an admin and the `by` of those users' activity: other users' records, found only in a scan of every row.
    * @throws {@link session-revocation!SessionError} `INVALID_INPUT` for a bad user id; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   exportUser(userId: string): Promise<UserExport>;
