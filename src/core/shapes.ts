@@ -55,7 +55,7 @@ export interface ReauthenticateOptions {
 
 /** Options of {@link SessionManager.revoke}. */
 export interface RevokeSessionOptions extends ActorOptions {
-  /** Event and tombstone reason. @default "revoked" */
+  /** Event and tombstone reason: at most 64 characters, printable. @default "revoked" */
   readonly reason?: string;
   /** When set, only a session of this user is revoked (others count as not found). */
   readonly userId?: string;

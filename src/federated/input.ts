@@ -1,11 +1,9 @@
-import { NOT_PRINTABLE } from '../core/checks.js';
+import { isPrintableText } from '../core/checks.js';
 import { invalidInput } from '../errors.js';
 import { FEDERATED_LIMITS, type FederatedIdentity } from '../store-records.js';
 
 /** Whether a value from an ID token is text a store can key by: non-empty, bounded, printable. */
-export function isFederatedText(value: unknown, max: number): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= max && !NOT_PRINTABLE.test(value);
-}
+export const isFederatedText: (value: unknown, max: number) => value is string = isPrintableText;
 
 /** Checks `federated` given to `create`/`signIn`, and answers a copy with only its three fields. */
 export function checkFederated(value: unknown): FederatedIdentity {

@@ -1,4 +1,4 @@
-import { NOT_PRINTABLE } from '../core/checks.js';
+import { isPrintableText } from '../core/checks.js';
 import { invalidConfiguration, optionsObject } from '../option-checks.js';
 import { STORE_LIMITS } from '../store-records.js';
 
@@ -38,7 +38,7 @@ export function checkProviderUrl(value: unknown, name: string, namedBy?: URL): U
 
 /** Checks an issuer that is the `by` of its revocations as `checkActor` an app's: an id's length, printable (`URL.canParse` takes controls in a path). */
 export function checkActingIssuer(name: string, issuer: string): void {
-  if (issuer.length > STORE_LIMITS.idLength || NOT_PRINTABLE.test(issuer)) {
+  if (!isPrintableText(issuer, STORE_LIMITS.idLength)) {
     throw invalidConfiguration(`${name} must be at most ${STORE_LIMITS.idLength} characters, without control characters or unpaired surrogates.`);
   }
 }

@@ -21,7 +21,7 @@ function heldToTheContract(): SessionStore {
 }
 
 describe('ids are printable text', () => {
-  for (const [label, id] of Object.entries({ 'a newline': 'ada\nlovelace', 'a tab': 'ada\tl', 'U+0001': '\u0001', 'DEL': 'ada\u007f' })) {
+  for (const [label, id] of Object.entries({ 'a newline': 'ada\nlovelace', 'a tab': 'ada\tl', 'U+0001': '\u0001', 'DEL': 'ada\u007f', "U+009B (a terminal's CSI)": 'ada\u009b2J', 'U+0085': 'ada\u0085' })) {
     it(`a user or tenant id with ${label} is refused with INVALID_INPUT, before anything is stored`, async () => {
       const sessions = createSessionManager({ store: memoryStore() });
       await expect(sessions.create({ userId: id })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
@@ -30,6 +30,18 @@ describe('ids are printable text', () => {
       expect(await sessions.list('ada')).toEqual([]);
     });
   }
+
+  it('a reason with a control character is refused with INVALID_INPUT, and nothing is revoked; a printable one of any script is kept', async () => {
+    const sessions = createSessionManager({ store: memoryStore() });
+    const { session } = await sessions.create({ userId: 'ada' });
+    for (const reason of ['stolen\nlaptop', 'stolen\u001b[2J', 'stolen\u009b2J', 'stolen\u0085']) {
+      await expect(sessions.revoke(session.id, { reason })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+      await expect(sessions.revokeAll('ada', { reason })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    }
+    expect((await sessions.list('ada')).map((listed) => listed.id)).toEqual([session.id]);
+    await sessions.revoke(session.id, { reason: 'ordinateur volé – 盗まれた' });
+    expect(await sessions.list('ada')).toEqual([]);
+  });
 
   it('the longest ids that JSON escapes most still make a "This wasn\'t me" link within the contract\'s key value size', async () => {
     const sessions = createSessionManager({ store: heldToTheContract() });
