@@ -55,7 +55,7 @@ export const NO_STORE = 'no-store';
  */
 export const NOT_STORED = { 'cache-control': NO_STORE, 'cdn-cache-control': NO_STORE, 'surrogate-control': NO_STORE } as const;
 
-/** On every response with a body: a browser never reads a JSON or text body as HTML or script (a `<script src>` of a JSON route, an old browser sniffing a 503). */
+/** On every response with a body but the event stream (which no browser renders): a browser never reads a JSON or text body as HTML or script (a `<script src>` of a JSON route, an old browser sniffing a 503). */
 export const NOT_SNIFFED = { 'x-content-type-options': 'nosniff' } as const;
 
 /** A thrown value as an `Error` of this realm: another realm's with its own fields (`status`, `stack`; no getter called), anything else a plain one (a `500`). */
