@@ -4,12 +4,12 @@ import { createSessionManager, type SessionManager, type SessionStore } from '..
 import { tempDatabases } from '../sqlite/temp.js';
 import { cli, type CliRun } from './bin.js';
 
-// Stored text a terminal would obey: a C1 CSI and a right-to-left override in the user id (ids refuse C0 only), a window
-// title, a carriage return and a newline (a forged row) in a device name (the app's parser's), hidden text in a revocation's reason.
-const USER = 'eve\u009b2J\u202egpj.exe';
+// Stored text a terminal would obey or reorder: a right-to-left override in the user id and the reason (both refuse control
+// characters, not bidi ones), a window title, a C1 CSI, a carriage return and a newline (a forged row) in a device name (the app's parser's).
+const USER = 'eve\u202egpj.exe';
 const AGENT = 'Mozilla/5.0';
-const BROWSER = 'Chrome\u001b]0;pwned\u0007\r\n\u2066';
-const REASON = 'fraud\u001b[8m\u202d';
+const BROWSER = 'Chrome\u001b]0;pwned\u0007\u009b2J\r\n\u2066';
+const REASON = 'fraud\u202d';
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 const files = tempDatabases();
@@ -43,18 +43,18 @@ it('list prints stored text with control and bidi characters as "?"', async () =
   expectInert(run);
   const [header, row, ...more] = run.stdout.trimEnd().split('\n');
   expect({ header, more }).toEqual({ header: expect.stringMatching(/^DEVICE {2,}LAST USED/), more: [] });
-  expect(row).toMatch(/^Chrome\?\]0;pwned\?{4} on Linux {2}/);
+  expect(row).toMatch(/^Chrome\?\]0;pwned\?\?2J\?{3} on Linux {2}/);
 });
 
 it('list --json and export-user escape them in JSON (\\u202e), read back as stored', async () => {
   const listed = await cli(['list', USER, '--json', ...store()]);
   expectInert(listed);
-  expect(listed.stdout).toContain('"browser": "Chrome\\u001b]0;pwned\\u0007\\r\\n\\u2066"');
+  expect(listed.stdout).toContain('"browser": "Chrome\\u001b]0;pwned\\u0007\\u009b2J\\r\\n\\u2066"');
   expect((JSON.parse(listed.stdout) as Array<{ deviceLabel: string }>)[0]).toMatchObject({ deviceLabel: `${BROWSER} on Linux` });
 
   const exported = await cli(['export-user', USER, ...store()]);
   expectInert(exported);
-  expect(exported.stdout).toContain('"userId": "eve\\u009b2J\\u202egpj.exe"');
+  expect(exported.stdout).toContain('"userId": "eve\\u202egpj.exe"');
   const data = JSON.parse(exported.stdout) as { userId: string; activity: Array<{ reason?: string }> };
   expect(data.userId).toBe(USER);
   expect(data.activity.map((entry) => entry.reason)).toContain(REASON);
@@ -63,5 +63,5 @@ it('list --json and export-user escape them in JSON (\\u202e), read back as stor
 it('a result line naming a stored id prints it as "?" too', async () => {
   const run = await cli(['revoke-user', USER, ...store()]);
   expectInert(run);
-  expect(run.stdout).toMatch(/^Signed out user eve\?2J\?gpj\.exe everywhere /);
+  expect(run.stdout).toMatch(/^Signed out user eve\?gpj\.exe everywhere /);
 });
