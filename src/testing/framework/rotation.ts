@@ -73,7 +73,8 @@ export function describeRotation({ describe, it, expect, scenario, expectReply }
       const { device, old } = await remembered();
       scenario().advance(SUITE_ROTATION.rotateAfter);
       const reply = await device.request('/api/theme');
-      expectReply(reply, 200, { json: { theme: 'dark' }, cookies: 1 });
+      // Never cached either: a shared cache would hand the new cookie to the next visitor of the page.
+      expectReply(reply, 200, { json: { theme: 'dark' }, headers: NOT_STORED, cookies: 1 });
       // The app's theme cookie arrives once beside the new session cookie (a setter that replaces, as Koa's `ctx.set`, may end the app's
       // other cookie: the app's own doing; the sign-in test checks the wrapper keeps that one).
       expect(appCookieNames(reply.headers).filter((name) => name === 'theme')).toEqual(['theme']);

@@ -55,6 +55,8 @@ export function describeSignIn({ describe, it, expect, scenario, expectReply }: 
       const own = appCookieNames((await scenario().request('/api/public')).headers);
       const alice = scenario().device(BROWSERS.chromeMac);
       const signedIn = await alice.signIn('alice', {}, '&shared=1');
+      // A 200 or the app's shared 204: never cached, as it sets a cookie.
+      expect(Object.fromEntries(Object.keys(NOT_STORED).map((name) => [name, signedIn.headers.get(name)]))).toEqual(NOT_STORED);
       expect([signedIn.cookies.length, appCookieNames(signedIn.headers)]).toEqual([1, own]);
       for (const path of ['/api/public', '/api/me', '/dashboard']) expect((await scenario().request(path)).cookies).toEqual([]);
       // The next visitor to sign in gets a cookie of their own only, and is who they signed in as.
