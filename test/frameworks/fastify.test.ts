@@ -57,7 +57,15 @@ for (const [name, fastify] of [['fastify', Fastify], ['fastify 5.0.0', oldestFas
         throw new Error('downstream failure');
       });
       const url = await app.listen({ host: '127.0.0.1', port: 0 });
-      return { url, close: () => app.close() };
+      // As the other apps' close: app.close() alone waits on the connection of an event stream whose client left.
+      return {
+        url,
+        close: () => {
+          const closing = app.close();
+          app.server.closeAllConnections();
+          return closing;
+        },
+      };
     },
     { runner: vitestRunner },
   );

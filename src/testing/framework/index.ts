@@ -16,7 +16,7 @@ import { describeCrossSite } from './cross-site.js';
 import { switchableStore } from './failing-store.js';
 import { describeForms } from './forms.js';
 import { describeFreshness } from './freshness.js';
-import { describeLiveEvents } from './live-events.js';
+import { describeLiveEvents, SUITE_STREAMS_PER_USER } from './live-events.js';
 import { describeMalformed } from './malformed.js';
 import { describeOutage } from './outage.js';
 import { describePathVariants } from './path-variants.js';
@@ -174,7 +174,7 @@ export function describeFrameworkConformance(name: string, makeApp: (context: Fr
             prefix: ROUTES_PREFIX,
             requireFresh: FRESH_FOR,
             revocationLinks: true,
-            events: { heartbeat: 100, pollInterval: 600_000 },
+            events: { heartbeat: 100, pollInterval: 600_000, maxPerUser: SUITE_STREAMS_PER_USER },
             backchannelLogout: { issuers: [{ issuer: idp.issuer, clientId: idp.clientId }] },
             globalTokenRevocation: { issuers: [{ issuer: idp.issuer, audience: SUITE_GTR_AUDIENCE }], resolveSubject: (subject, { issuer }) => suiteUserOf({ ...subject }, issuer) },
             // The suite's provider is its transmitter too.

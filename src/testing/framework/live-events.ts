@@ -5,6 +5,9 @@ import type { FrameworkSuiteContext } from './context.js';
 /** How long a stream may take to say something before the case fails (generous: shared CI machines). */
 const PATIENCE = 5_000;
 
+/** The suite's `events.maxPerUser`: one more open stream of a user is refused (`429`). */
+export const SUITE_STREAMS_PER_USER = 3;
+
 /** One Server-Sent Event, or a comment line (`event` then `"comment"`). */
 export interface StreamEvent {
   readonly event: string;
@@ -126,6 +129,27 @@ export function describeLiveEvents({ describe, it, expect, scenario }: Framework
       scenario().advance(5 * 60_000);
       expect((await device.request('/api/me', { headers: { accept: 'text/event-stream' } })).status).toBe(200);
       expect((await scenario().sessions.list('dan'))[0]?.lastUsed).toBe('Just now');
+    });
+
+    it('a page that leaves frees its place: more streams than a user may hold, each left before the next, all open', async () => {
+      const device = await scenario().signedIn('eve');
+      // The server hears of a client that left a moment later: a 429 is asked again until then.
+      const openWhenFree = async () => {
+        const deadline = Date.now() + PATIENCE;
+        for (;;) {
+          const response = await openEvents(device.headers());
+          if (response.status !== 429 || Date.now() > deadline) return response;
+          await response.body?.cancel();
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      };
+      for (let round = 0; round <= SUITE_STREAMS_PER_USER; round += 1) {
+        const response = await openWhenFree();
+        expect([round, response.status]).toEqual([round, 200]);
+        const events = new EventReader(response.body!);
+        expect((await events.next())?.event).toBe('comment');
+        await events.cancel();
+      }
     });
 
     it('a request without a session gets 401 JSON, not a stream', async () => {
