@@ -1,3 +1,6 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { text } from 'node:stream/consumers';
+import { parseJson } from '../../parse-json.js';
 import { NAVIGATION, NOT_SNIFFED, NOT_STORED } from './client.js';
 import type { FrameworkSuiteContext } from './context.js';
 
@@ -22,6 +25,22 @@ export function describeAnonymous({ describe, it, expect, scenario, expectReply 
 
     it('a request that prefers JSON is an API call even from a browser', async () => {
       expectReply(await scenario().request('/dashboard', { headers: { accept: 'application/json' } }), 401, { json: { error: 'unauthenticated' } });
+    });
+
+    it('a request whose body is still arriving when a signed-in one is answered stays anonymous: no session carries over', async () => {
+      const alice = await scenario().signedIn('alice');
+      const { hostname, port } = new URL(scenario().url);
+      const body = '{"name":"Mallory"}';
+      const headers = { 'content-type': 'application/json', 'content-length': String(body.length), accept: 'application/json' };
+      const slow = httpRequest({ host: hostname, port, path: '/account', method: 'POST', headers });
+      const answered = new Promise<IncomingMessage>((resolve, reject) => slow.on('response', resolve).on('error', reject));
+      // The headers and part of the body: the session middleware runs, the app's body parser waits for the rest.
+      slow.write(body.slice(0, 5));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect((await alice.request('/api/me')).status).toBe(200);
+      slow.end(body.slice(5));
+      const reply = await answered;
+      expect([reply.statusCode, parseJson(await text(reply))]).toEqual([401, { error: 'unauthenticated' }]);
     });
 
     it('public routes still answer, with nobody signed in', async () => {
