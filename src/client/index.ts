@@ -45,8 +45,8 @@ interface Browser {
 }
 
 /**
- * Watches the page's session through an `EventSource` and calls `onRevoked` once when it ends. When the stream fails, does not open within
- * 15 s, or misses two of its heartbeats and 15 s more, it backs off (1 s doubling to 30 s, with jitter), asks the route once with `fetch` (15 s at most) whether the session ended, and reconnects.
+ * Watches the page's session through an `EventSource` and calls `onRevoked` once when it ends. When the stream fails, does not open and bring
+ * its first heartbeat within 15 s, or then misses two heartbeats and 15 s more, it backs off (1 s doubling to 30 s, with jitter), asks the route once with `fetch` (15 s at most) whether the session ended, and reconnects.
  * The pages of one browser share one stream where they can (Web Locks and `BroadcastChannel`): one page watches and tells the others.
  * @returns A function that stops watching.
  */
@@ -179,8 +179,9 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
       silence = setTimeout(() => opened.onerror?.(), ms);
     };
     failIn(ANSWER_DEADLINE);
+    // The first heartbeat comes with the opening: a stream whose body a proxy holds back is given up as one that never opened.
     opened.onopen = () => {
-      clearTimeout(silence);
+      failIn(ANSWER_DEADLINE);
       openedAt = Date.now();
     };
     opened.addEventListener('heartbeat', (event) => {

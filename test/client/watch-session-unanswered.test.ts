@@ -80,14 +80,19 @@ describe('watchSession(): a request nothing answers (a hung instance, a proxy ho
     stop();
   });
 
-  it('a heartbeat saying no interval arms no deadline', async () => {
-    answers = [];
+  it('a stream that opens but never brings its first heartbeat (a proxy holding the body) is given up 15 s after opening: the route is asked', async () => {
+    answers = [{ status: 401, body: { error: 'session_revoked' } }];
     const stop = watchSession();
     const stream = FakeSource.opened[0]!;
+    await vi.advanceTimersByTimeAsync(10_000);
     stream.onopen!();
+    // A heartbeat saying no interval counts for none.
     stream.listeners.get('heartbeat')!({ data: 'soon' });
-    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    await vi.advanceTimersByTimeAsync(14_000);
     expect([stream.closed, probes]).toEqual([false, 0]);
+    await vi.advanceTimersByTimeAsync(1_000 + 1_000);
+    expect([stream.closed, probes]).toEqual([true, 1]);
+    expect(browser.assigned).toEqual(['/login?next=/account&reason=session_revoked']);
     stop();
     expect(vi.getTimerCount()).toBe(0);
   });

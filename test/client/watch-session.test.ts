@@ -77,8 +77,11 @@ describe('watchSession() in a page', () => {
     }
     // 1 s doubling to 30 s: about 25 tries, not one a second.
     expect(FakeSource.opened.length).toBeLessThan(40);
-    // The last try is made, and its stream opens (one that does not open within 15 s is given up); it stays open a minute, then fails.
-    FakeSource.onNew = (source) => source.onopen?.();
+    // The last try is made, and its stream opens with its first heartbeat (one that does not open within 15 s is given up); it stays open a minute, then fails.
+    FakeSource.onNew = (source) => {
+      source.onopen?.();
+      source.heartbeat(60_000);
+    };
     await vi.advanceTimersByTimeAsync(30_000);
     const settled = FakeSource.opened.at(-1)!;
     await vi.advanceTimersByTimeAsync(60_000);

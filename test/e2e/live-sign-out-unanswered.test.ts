@@ -19,6 +19,8 @@ describeInBrowser('live sign-out when the route does not answer', () => {
   // Nothing more reaches the browser on the streams muted, and they are never ended: a connection that died without a word.
   const muted = new Set<ServerResponse>();
   let written = 0;
+  // The next stream is muted from the start: a proxy that passes its headers and holds its body back.
+  let holdNextBody = false;
   let server: Server;
   let browser: Browser;
   let origin = '';
@@ -30,6 +32,8 @@ describeInBrowser('live sign-out when the route does not answer', () => {
       if (hold) return void held.push(res);
       open.add(res);
       res.on('close', () => void open.delete(res));
+      if (holdNextBody) muted.add(res);
+      holdNextBody = false;
       const [write, end] = [res.write.bind(res), res.end.bind(res)];
       res.write = ((...args: Parameters<typeof write>) => (muted.has(res) ? true : (written++, write(...args)))) as typeof res.write;
       res.end = ((...args: Parameters<typeof end>) => (muted.has(res) ? res : end(...args))) as typeof res.end;
@@ -83,6 +87,20 @@ describeInBrowser('live sign-out when the route does not answer', () => {
     for (const response of open) muted.add(response);
     await sessions.revokeAll('ada');
     // The revocation, and the end of the stream, never arrive: only the missed heartbeats (2 x 1 s, and 15 s) tell the page to ask the route.
+    await page.waitForURL((url) => url.pathname === '/login', { timeout: 40_000 });
+    expect(new URL(page.url()).searchParams.get('reason')).toBe('session_revoked');
+    await context.close();
+  });
+
+  it('a page whose stream opens but whose body a proxy holds back gives it up 15 s after it opened, and still leaves when its session is revoked', async () => {
+    await sessions.revokeAll('ada');
+    const context = await browser.newContext({ baseURL: origin });
+    const page = await context.newPage();
+    await page.goto('/sign-in');
+    holdNextBody = true;
+    await page.goto('/account');
+    await expect.poll(() => holdNextBody, { timeout: 10_000 }).toBe(false);
+    await sessions.revokeAll('ada');
     await page.waitForURL((url) => url.pathname === '/login', { timeout: 40_000 });
     expect(new URL(page.url()).searchParams.get('reason')).toBe('session_revoked');
     await context.close();
