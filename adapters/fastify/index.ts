@@ -147,6 +147,11 @@ const plugin: FastifyPluginAsync<SessionPluginOptions> = async (fastify, { sessi
   });
   if (routes === undefined) return;
   const sessionRoutes = createSessionRoutes(sessions, routes);
+  // Before the server waits for open connections: a page's live sign-out stream would hold app.close() (and its onClose hooks) for good.
+  fastify.addHook('preClose', function closeSessionStreams(done) {
+    sessionRoutes.closeStreams();
+    done();
+  });
   // Answered in onRequest, before any body parser can turn a cross-site form post into a 415.
   const onRequest: onRequestAsyncHookHandler = async function answerSessionRoutes(request, reply) {
     return answer(reply, await sessionRoutes.respond(request.sessions));

@@ -195,6 +195,11 @@ export class LiveEventsHub {
     }, every);
   }
 
+  /** Ends every open stream, as the manager closing does. */
+  closeAll(): void {
+    for (const stream of [...this.#all]) stream.close();
+  }
+
   /** Called by a stream as it closes. */
   remove(stream: LiveStream): void {
     if (!this.#all.delete(stream)) return;

@@ -27,6 +27,8 @@ export interface SessionRoutes {
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the session middleware of the same manager did not run before.
    */
   respond(sessions: RequestSessions | undefined): Promise<HttpResponse | undefined>;
+  /** Ends the open live sign-out streams (their pages reconnect): a server closing waits for open connections, and a stream never ends by itself. */
+  closeStreams(): void;
 }
 
 interface Route {
@@ -150,5 +152,5 @@ export function createSessionRoutes(manager: SessionManager, options: SessionRou
     if (!fresh && route.endsOthers?.(sessions!, segment) === true) return reauthenticationResponse(request, resolved);
     return route.run(sessions!, request, segment, fresh).catch((error: unknown) => failClosed(error, request, resolved));
   };
-  return { prefix, respond };
+  return { prefix, respond, closeStreams: () => hub?.closeAll() };
 }
