@@ -3,7 +3,7 @@ import type { SessionManager } from '../../manager/api.js';
 import { createSessionManager } from '../../manager/index.js';
 import type { ValidationResult } from '../../session.js';
 import type { StoreSuiteContext } from './context.js';
-import { CHROME_MAC, counting, freshUser } from './fixtures.js';
+import { CHROME_MAC, counting, freshUser, intercepted } from './fixtures.js';
 
 const ROTATE_AFTER = 10 * 60_000;
 const GRACE = 30_000;
@@ -15,14 +15,22 @@ export function describeRotation({ describe, it, expect, raw, sibling }: StoreSu
     // Near the real clock: some stores expire rows by it.
     let now = Date.now();
     const counted = counting(raw());
+    // `before(method, first)`: the other server acts right before server one's next call of `method`.
+    let next: { method: string; first: () => Promise<unknown> } | undefined;
+    const store = intercepted(counted.store, (method, call) => {
+      const first = next?.method === method ? next.first : undefined;
+      if (first !== undefined) next = undefined;
+      return first === undefined ? call() : first().then(call);
+    });
     const options = { clock: () => now, kinds: { remember: { rotateAfter: ROTATE_AFTER, rotationGrace: GRACE } } };
-    const one = createSessionManager({ ...options, store: counted.store });
+    const one = createSessionManager({ ...options, store });
     const two = createSessionManager({ ...options, store: await sibling() });
     const events: SessionEvent[] = [];
     for (const manager of [one, two]) manager.on('*', (event) => void events.push(event));
     const userId = freshUser();
     const { token, session } = await one.create({ userId, kind: 'remember', userAgent: CHROME_MAC });
-    return { one, two, events, userId, token, session, calls: counted.calls, at: (ms: number) => (now = session.createdAt + ms) };
+    const before = (method: string, first: () => Promise<unknown>): void => void (next = { method, first });
+    return { one, two, events, userId, token, session, before, calls: counted.calls, at: (ms: number) => (now = session.createdAt + ms) };
   };
 
   const verdict = (result: ValidationResult) => (result.ok ? { ok: true, rotatedToken: result.rotatedToken } : result);
@@ -94,6 +102,24 @@ export function describeRotation({ describe, it, expect, raw, sibling }: StoreSu
       // Two rotations back is reuse too (a copy used twice while its owner was away): the session ends.
       expect(await two.validate(token)).toEqual({ ok: false, reason: 'reused' });
       expect(await one.validate(second)).toEqual({ ok: false, reason: 'reused' });
+    });
+
+    it("a sign-out on the other server between a rotation's read and its write: refused, no new cookie, and the session stays ended", async () => {
+      const { one, two, token, session, before, at } = await setup();
+      at(ROTATE_AFTER);
+      before('apply', () => two.revoke(session.id));
+      expect(await one.validate(token)).toEqual({ ok: false, reason: 'revoked' });
+      for (const manager of [one, two]) expect(await manager.validate(token)).toEqual({ ok: false, reason: 'revoked' });
+      expect((await raw().get(session.id))?.session.rotatedAt).toBeUndefined();
+    });
+
+    it("an erasure on the other server between a rotation's read and its write: refused, and nothing of the user is written back", async () => {
+      const { one, two, token, session, userId, before, at } = await setup();
+      at(ROTATE_AFTER);
+      before('apply', () => two.eraseUser(userId));
+      expect((await one.validate(token)).ok).toBe(false);
+      expect(await raw().get(session.id)).toBeNull();
+      expect((await raw().readUser(userId)).sessions).toEqual([]);
     });
   });
 }
