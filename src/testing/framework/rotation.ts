@@ -117,6 +117,17 @@ export function describeRotation({ describe, it, expect, scenario, expectReply }
       expectReply(await device.request('/api/me'), 200, { json: { userId: 'alice', sessionId: old.split('.')[0] }, cookies: 0 });
     });
 
+    it("a rotation whose write fails gives 503 without a new cookie or a cleared one, and the cookie kept works once the store is back, after the grace too", async () => {
+      const { device, old } = await remembered();
+      scenario().advance(SUITE_ROTATION.rotateAfter);
+      scenario().store.failingCreate = true;
+      expectReply(await device.request('/api/me'), 503, { cookies: 0 });
+      scenario().store.failingCreate = false;
+      scenario().advance(SUITE_ROTATION.rotationGrace);
+      const back = await device.request('/api/me');
+      expectReply(back, 200, { json: { userId: 'alice', sessionId: old.split('.')[0] }, cookies: 1 });
+    });
+
     it('the previous cookie after the grace loading a page is sent to the login page with reason=session_reused', async () => {
       const { device } = await remembered();
       scenario().advance(SUITE_ROTATION.rotateAfter);
