@@ -49,6 +49,12 @@ export interface SecurityEventTransmitter {
    * transmitter's subjects only, never with a function shared by every transmitter.
    */
   readonly resolveSubject?: ((subject: SecurityEventSubject, where: { readonly tenant?: SecurityEventSubject }) => string | null | undefined | Promise<string | null | undefined>) | undefined;
+  /**
+   * Maps a complex subject's `tenant` member (the provider's tenant, such as an Okta org id) to your tenant id, which then limits what ends to
+   * that tenant's sessions and those in no tenant; `undefined` (or `null`) when it is none of yours: it limits nothing. Without it an `opaque`
+   * tenant id is taken as yours as sent. What it throws rejects the call.
+   */
+  readonly resolveTenant?: ((tenant: SecurityEventSubject) => string | null | undefined | Promise<string | null | undefined>) | undefined;
 }
 
 /** Options of {@link SecurityEventActions.securityEvent}. */
@@ -118,7 +124,7 @@ export interface SecurityEventActions {
    * `session` that provider session; an `opaque` id of another event (about an account) or in a
    * complex subject's `user` member names a user, not a provider session, so it goes through
    * `resolveSubject` as anything else does; a complex subject's
-   * `tenant` limits the revocation to that tenant's sessions and those in no tenant.
+   * `tenant` (as the transmitter's `resolveTenant` maps it) limits the revocation to that tenant's sessions and those in no tenant.
    *
    * Actions (reason `security_event`, `by` the transmitter): CAEP `session-revoked` ends the
    * provider session or the user's sessions from that provider; CAEP `credential-change` as

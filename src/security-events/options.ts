@@ -4,7 +4,7 @@ import { checkActingIssuer, checkProviderEntries, issuerListedTwice } from '../f
 import { callable, optionsObject } from '../option-checks.js';
 import type { SecurityEventOptions, SecurityEventTransmitter } from './api.js';
 
-const TRANSMITTER_OPTIONS = ['issuer', 'audience', 'jwksUri', 'algorithms', 'authorization', 'resolveSubject'];
+const TRANSMITTER_OPTIONS = ['issuer', 'audience', 'jwksUri', 'algorithms', 'authorization', 'resolveSubject', 'resolveTenant'];
 
 function invalid(what: string, message: string): SessionError {
   return new SessionError('INVALID_CONFIGURATION', `${what}: ${message}`);
@@ -15,7 +15,7 @@ export function checkTransmitters(transmitters: unknown, what: string): readonly
   const checked = checkProviderEntries<SecurityEventTransmitter>(what, transmitters, TRANSMITTER_OPTIONS, '{ issuer, audience }', 'transmitters');
   const twice = issuerListedTwice(checked);
   if (twice !== undefined) throw invalid(what, `issuer ${twice.issuer} is listed twice (with or without its trailing /, it is one issuer): give one transmitter with a list of audiences.`);
-  for (const { issuer, audience, algorithms, authorization, resolveSubject } of checked) {
+  for (const { issuer, audience, algorithms, authorization, resolveSubject, resolveTenant } of checked) {
     checkActingIssuer(`${what}: issuer`, issuer);
     const audiences: readonly unknown[] = typeof audience === 'string' ? [audience] : Array.isArray(audience) ? audience : [];
     if (audiences.length === 0 || !audiences.every((value) => typeof value === 'string' && value.length > 0)) {
@@ -25,6 +25,7 @@ export function checkTransmitters(transmitters: unknown, what: string): readonly
     if (problem !== undefined) throw invalid(what, problem);
     if (authorization !== undefined && (typeof authorization !== 'string' || authorization.length === 0)) throw invalid(what, 'authorization must be a non-empty string.');
     if (resolveSubject !== undefined && typeof resolveSubject !== 'function') throw invalid(what, 'resolveSubject must be a function.');
+    if (resolveTenant !== undefined && typeof resolveTenant !== 'function') throw invalid(what, 'resolveTenant must be a function.');
   }
   return checked;
 }

@@ -56,12 +56,12 @@ export async function readSubject(raw: unknown, transmitter: SecurityEventTransm
   let tenantId: string | undefined;
   if (tenant !== undefined) {
     if (!isObject(tenant) || formatOf(tenant) === undefined) return undefined;
-    // Only an opaque tenant id can be matched with a local one; another format ends more, not less. An unusable opaque id is malformed, not "every tenant".
+    // An unusable opaque id is malformed, not "every tenant".
     if (formatOf(tenant) === 'opaque' && !isFederatedText(tenant['id'], FEDERATED_LIMITS.idLength)) return undefined;
-    tenantId = formatOf(tenant) === 'opaque' ? (tenant['id'] as string) : undefined;
   }
   // Told to resolveSubject beside the user member: an app may keep a user per tenant.
   const member = isObject(tenant) ? ({ ...tenant, format: formatOf(tenant) } as SecurityEventSubject) : undefined;
+  if (member !== undefined) tenantId = await localTenant(member, transmitter);
   const user = raw['user'] === undefined ? undefined : isObject(raw['user']) && formatOf(raw['user']) !== undefined ? await readSimple(raw['user'], formatOf(raw['user'])!, transmitter, true, member) : undefined;
   if (raw['user'] !== undefined && user === undefined) return undefined;
   const session = raw['session'];
@@ -95,6 +95,15 @@ async function readSimple(subject: Record<string, unknown>, format: string, tran
     if (!asUser) return { by: 'provider_session', iss: transmitter.issuer, sid: id };
   }
   return resolvedUser(subject, format, transmitter, tenant);
+}
+
+/** The app's tenant a `tenant` member names: `resolveTenant`'s answer, else an `opaque` id as sent; `undefined` limits nothing (ends more, never less). */
+async function localTenant(tenant: SecurityEventSubject, transmitter: SecurityEventTransmitter): Promise<string | undefined> {
+  if (transmitter.resolveTenant === undefined) return tenant.format === 'opaque' ? (tenant['id'] as string) : undefined;
+  const tenantId = await transmitter.resolveTenant(tenant);
+  if (tenantId === undefined || tenantId === null) return undefined;
+  checkId('the tenant id resolveTenant() answered', tenantId);
+  return tenantId;
 }
 
 /** The local user the transmitter's `resolveSubject` maps the subject (of a complex subject's `tenant`) to, or nobody (without it too); what it throws is thrown. */

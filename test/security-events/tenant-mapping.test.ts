@@ -1,0 +1,56 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSessionManager, memoryStore, SessionError, type SessionManager } from '../../src/index.js';
+import { EVENTS, startTransmitter, type TestTransmitter } from './support/transmitter.js';
+
+// A provider's tenant ids (an Okta org id) are rarely the app's: resolveTenant maps a complex
+// subject's tenant member to the app's tenant, or says it names none of the app's.
+
+describe("securityEvent(): a transmitter's resolveTenant", () => {
+  let tx: TestTransmitter;
+  let sessions: SessionManager;
+  beforeEach(async () => {
+    tx = await startTransmitter();
+    sessions = createSessionManager({ store: memoryStore() });
+  });
+  afterEach(async () => {
+    await sessions.close();
+    await tx.close();
+  });
+  const live = async (token: string) => (await sessions.validate(token)).ok;
+  const inTenant = (tenantId: string) => sessions.create({ userId: 'u1', tenantId, federated: { iss: tx.issuer, sub: 'alice' } });
+  const disabled = (tenant: object) => tx.sign({ type: EVENTS.accountDisabled, subject: { format: 'complex', user: { format: 'iss_sub', iss: tx.issuer, sub: 'alice' }, tenant } });
+
+  it("maps the provider's tenant to the app's: the event ends the subject's sessions in that tenant only", async () => {
+    const acme = await inTenant('acme');
+    const globex = await inTenant('globex');
+    const asked: unknown[] = [];
+    const resolveTenant = (tenant: unknown) => (asked.push(tenant), 'acme');
+    const result = await sessions.securityEvent(await disabled({ format: 'opaque', id: '00o1a2b3c4' }), { transmitters: [tx.config({ resolveTenant })] });
+    expect(result).toMatchObject({ ok: true, revokedIds: [acme.session.id] });
+    expect(asked).toEqual([{ format: 'opaque', id: '00o1a2b3c4' }]);
+    expect([await live(acme.token), await live(globex.token)]).toEqual([false, true]);
+  });
+
+  it('a tenant it maps to none of the app\'s limits nothing: the subject\'s sessions end in every tenant (more, never less)', async () => {
+    const acme = await inTenant('acme');
+    const globex = await inTenant('globex');
+    for (const none of [undefined, null]) {
+      const result = await sessions.securityEvent(await disabled({ format: 'opaque', id: `org-${String(none)}` }), { transmitters: [tx.config({ resolveTenant: () => none })] });
+      expect(result).toMatchObject({ ok: true });
+    }
+    expect([await live(acme.token), await live(globex.token)]).toEqual([false, false]);
+  });
+
+  it('without it an opaque tenant id is taken as the app\'s, as sent', async () => {
+    const acme = await inTenant('acme');
+    expect(await sessions.securityEvent(await disabled({ format: 'opaque', id: 'globex' }), { transmitters: [tx.config()] })).toMatchObject({ ok: true, revokedIds: [] });
+    expect(await live(acme.token)).toBe(true);
+  });
+
+  it('an answer that is not a tenant id rejects the call and ends nothing; a function it must be', async () => {
+    const acme = await inTenant('acme');
+    await expect(sessions.securityEvent(await disabled({ format: 'opaque', id: 'org' }), { transmitters: [tx.config({ resolveTenant: () => 'a\u0000b' })] })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    expect(await live(acme.token)).toBe(true);
+    await expect(sessions.securityEvent(await disabled({ format: 'opaque', id: 'org' }), { transmitters: [tx.config({ resolveTenant: 'acme' as never })] })).rejects.toThrow(SessionError);
+  });
+});
