@@ -1,6 +1,6 @@
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyOptions, type ProtectedHeaderParameters } from 'jose';
 import type { BackchannelIssuer, BackchannelRefusal, BackchannelRefusalReport } from './api.js';
-import { isFederatedText } from './input.js';
+import { isPrintableText } from '../core/checks.js';
 import { isObject } from '../option-checks.js';
 import { keysUnreadable, UnknownKey, type IssuerKeys } from './keys.js';
 import { FEDERATED_LIMITS } from '../store-records.js';
@@ -91,7 +91,7 @@ export async function checkLogoutToken(token: unknown, { issuers, maxTokenAge, n
   const entries = issuers.filter((candidate) => candidate.issuer === claims.iss);
   const issuer = entries[0];
   if (issuer === undefined) {
-    return isFederatedText(claims.iss, FEDERATED_LIMITS.issLength) ? { ok: false, refusal: { reason: 'unknown_issuer', issuer: undefined, tokenIssuer: claims.iss } } : refuse('unknown_issuer');
+    return isPrintableText(claims.iss, FEDERATED_LIMITS.issLength) ? { ok: false, refusal: { reason: 'unknown_issuer', issuer: undefined, tokenIssuer: claims.iss } } : refuse('unknown_issuer');
   }
   named = issuer.issuer;
   const algorithms = [...(issuer.algorithms ?? DEFAULT_ALGORITHMS)];
@@ -107,14 +107,14 @@ export async function checkLogoutToken(token: unknown, { issuers, maxTokenAge, n
     return refuse(reason, reason === 'keys_unavailable' ? error : undefined);
   }
   if (!audienceIsOurs(payload, entries.map((entry) => entry.clientId))) return refuse('bad_audience');
-  if (!isFederatedText(payload.jti, FEDERATED_LIMITS.idLength)) return refuse('missing_jti');
+  if (!isPrintableText(payload.jti, FEDERATED_LIMITS.idLength)) return refuse('missing_jti');
   const events = payload['events'];
   if (!isObject(events) || !Object.hasOwn(events, BACKCHANNEL_LOGOUT_EVENT) || !isObject(events[BACKCHANNEL_LOGOUT_EVENT])) return refuse('missing_event');
   if (Object.hasOwn(payload, 'nonce')) return refuse('nonce_present');
   const { sid, sub } = payload as { sid?: unknown; sub?: unknown };
   if (sid === undefined && sub === undefined) return refuse('missing_subject');
-  if (sid !== undefined && !isFederatedText(sid, FEDERATED_LIMITS.idLength)) return refuse('missing_subject');
-  if (sub !== undefined && !isFederatedText(sub, FEDERATED_LIMITS.subLength)) return refuse('missing_subject');
+  if (sid !== undefined && !isPrintableText(sid, FEDERATED_LIMITS.idLength)) return refuse('missing_subject');
+  if (sub !== undefined && !isPrintableText(sub, FEDERATED_LIMITS.subLength)) return refuse('missing_subject');
   return { ok: true, claims: { iss: issuer.issuer, jti: payload.jti, sid, sub, acceptableUntil: until } };
 }
 

@@ -1,5 +1,4 @@
-import { checkId } from '../core/checks.js';
-import { isFederatedText } from '../federated/input.js';
+import { checkId, isPrintableText } from '../core/checks.js';
 import { isObject } from '../option-checks.js';
 import { sameIssuer } from '../federated/provider-url.js';
 import { FEDERATED_LIMITS } from '../store-records.js';
@@ -57,7 +56,7 @@ export async function readSubject(raw: unknown, transmitter: SecurityEventTransm
   if (tenant !== undefined) {
     if (!isObject(tenant) || formatOf(tenant) === undefined) return undefined;
     // An unusable opaque id is malformed, not "every tenant".
-    if (formatOf(tenant) === 'opaque' && !isFederatedText(tenant['id'], FEDERATED_LIMITS.idLength)) return undefined;
+    if (formatOf(tenant) === 'opaque' && !isPrintableText(tenant['id'], FEDERATED_LIMITS.idLength)) return undefined;
   }
   // Told to resolveSubject beside the user member: an app may keep a user per tenant.
   const member = isObject(tenant) ? ({ ...tenant, format: formatOf(tenant) } as SecurityEventSubject) : undefined;
@@ -66,7 +65,7 @@ export async function readSubject(raw: unknown, transmitter: SecurityEventTransm
   if (raw['user'] !== undefined && user === undefined) return undefined;
   const session = raw['session'];
   if (session !== undefined) {
-    if (!isObject(session) || formatOf(session) !== 'opaque' || !isFederatedText(session['id'], FEDERATED_LIMITS.idLength)) return undefined;
+    if (!isObject(session) || formatOf(session) !== 'opaque' || !isPrintableText(session['id'], FEDERATED_LIMITS.idLength)) return undefined;
     // The provider session of the user's provider when the user member names one, else the transmitter's.
     const iss = user?.by === 'provider_user' ? user.iss : transmitter.issuer;
     return { by: 'provider_session', iss, sid: session['id'], user, tenantId, tenant: member };
@@ -85,13 +84,13 @@ async function readSimple(subject: Record<string, unknown>, format: string, tran
   }
   if (format === 'iss_sub') {
     const { iss, sub } = subject;
-    if (!isFederatedText(iss, FEDERATED_LIMITS.issLength) || !isFederatedText(sub, FEDERATED_LIMITS.subLength)) return undefined;
+    if (!isPrintableText(iss, FEDERATED_LIMITS.issLength) || !isPrintableText(sub, FEDERATED_LIMITS.subLength)) return undefined;
     // A transmitter speaks for its own users: another provider's user is for the app to map, if at all.
     if (sameIssuer(transmitter.issuer, iss)) return { by: 'provider_user', iss, sub };
   }
   if (format === 'opaque') {
     const id = subject['id'];
-    if (!isFederatedText(id, FEDERATED_LIMITS.idLength)) return undefined;
+    if (!isPrintableText(id, FEDERATED_LIMITS.idLength)) return undefined;
     if (!asUser) return { by: 'provider_session', iss: transmitter.issuer, sid: id };
   }
   return resolvedUser(subject, format, transmitter, tenant);

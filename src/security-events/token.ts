@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { JWTPayload } from 'jose';
 import { isSessionError, SessionError } from '../errors.js';
-import { isFederatedText } from '../federated/input.js';
+import { isPrintableText } from '../core/checks.js';
 import { isObject } from '../option-checks.js';
 import { UnknownKey, type IssuerKeys } from '../federated/keys.js';
 import { decodeUnverified, DEFAULT_ALGORITHMS, jwtType, refusalOf as tokenRefusalOf, verifyProviderJwt } from '../federated/logout-token.js';
@@ -95,7 +95,7 @@ export async function checkSecurityEventToken(
   if (Object.hasOwn(payload, 'exp')) return refuse('invalid_request', 'The SET has an exp claim, which the Shared Signals Framework forbids.');
   if (!audienceIsOurs(payload.aud, transmitter.audience)) return refuse('invalid_audience', 'The SET\'s aud does not name this receiver.');
   // Bounded: it becomes a store key.
-  if (!isFederatedText(payload.jti, FEDERATED_LIMITS.idLength)) return refuse('invalid_request', 'The SET has no usable jti.');
+  if (!isPrintableText(payload.jti, FEDERATED_LIMITS.idLength)) return refuse('invalid_request', 'The SET has no usable jti.');
   // SSF 1.0 section 4.2.1: one event.
   const events = isObject(payload['events']) ? payload['events'] : {};
   const types = Object.keys(events);

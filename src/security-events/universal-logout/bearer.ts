@@ -1,5 +1,5 @@
 import { SessionError } from '../../errors.js';
-import { isFederatedText } from '../../federated/input.js';
+import { isPrintableText } from '../../core/checks.js';
 import type { IssuerKeys } from '../../federated/keys.js';
 import { decodeUnverified, DEFAULT_ALGORITHMS, jwtType, refusalOf, verifyProviderJwt } from '../../federated/logout-token.js';
 import { FEDERATED_LIMITS } from '../../store-records.js';
@@ -46,7 +46,7 @@ export async function checkRevocationBearer(
   try {
     const { payload, acceptableUntil } = await verifyProviderJwt(token, keys, { issuer: issuer.issuer, jwksUri: issuer.jwksUri, metadataUrls: providerMetadataUrls(issuer.issuer), now, maxAge: MAX_BEARER_AGE, algorithms: [...DEFAULT_ALGORITHMS], audience, requiredClaims: ['iat', 'exp'] });
     // Without a jti the bearer could be sent again at will while it is valid; bounded, as it becomes a store key.
-    return isFederatedText(payload.jti, FEDERATED_LIMITS.idLength) ? { ok: true, issuer: issuer.issuer, jti: payload.jti, acceptableUntil } : { ok: false, reason: 'invalid_bearer' };
+    return isPrintableText(payload.jti, FEDERATED_LIMITS.idLength) ? { ok: true, issuer: issuer.issuer, jti: payload.jti, acceptableUntil } : { ok: false, reason: 'invalid_bearer' };
   } catch (error) {
     // Answered 503 as a SET is: a provider that signs with a key published since the last fetch sends it again.
     const awaited = keyFetchAwaited(error, 'globalTokenRevocation()', 'the bearer', issuer.issuer);

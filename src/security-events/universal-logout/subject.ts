@@ -1,4 +1,4 @@
-import { isFederatedText } from '../../federated/input.js';
+import { isPrintableText } from '../../core/checks.js';
 import { isObject } from '../../option-checks.js';
 import { FEDERATED_LIMITS } from '../../store-records.js';
 import type { GlobalTokenRevocationSubject } from './api.js';
@@ -13,7 +13,7 @@ export function readSubjectId(body: unknown): GlobalTokenRevocationSubject | und
   const subject = Object.hasOwn(body, 'sub_id') ? body['sub_id'] : body['subject'];
   if (!isObject(subject)) return undefined;
   const { format, email, iss, sub } = subject;
-  if (format === 'email') return isFederatedText(email, EMAIL_LENGTH) ? { format, email } : undefined;
-  if (format === 'iss_sub') return isFederatedText(iss, FEDERATED_LIMITS.issLength) && isFederatedText(sub, FEDERATED_LIMITS.subLength) ? { format, iss, sub } : undefined;
+  if (format === 'email') return isPrintableText(email, EMAIL_LENGTH) ? { format, email } : undefined;
+  if (format === 'iss_sub') return isPrintableText(iss, FEDERATED_LIMITS.issLength) && isPrintableText(sub, FEDERATED_LIMITS.subLength) ? { format, iss, sub } : undefined;
   return undefined;
 }
