@@ -53,4 +53,12 @@ describe("securityEvent(): a transmitter's resolveTenant", () => {
     expect(await live(acme.token)).toBe(true);
     await expect(sessions.securityEvent(await disabled({ format: 'opaque', id: 'org' }), { transmitters: [tx.config({ resolveTenant: 'acme' as never })] })).rejects.toThrow(SessionError);
   });
+
+  it('an answer that is not a tenant id rejects a session-revoked too, before its provider session ends', async () => {
+    const plain = await sessions.create({ userId: 'u1', federated: { iss: tx.issuer, sub: 'alice', sid: 'sid-1' } });
+    const subject = { format: 'complex', session: { format: 'opaque', id: 'sid-1' }, tenant: { format: 'opaque', id: 'org' } };
+    const set = await tx.sign({ type: EVENTS.sessionRevoked, subject });
+    await expect(sessions.securityEvent(set, { transmitters: [tx.config({ resolveTenant: () => '' })] })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    expect(await live(plain.token)).toBe(true);
+  });
 });
