@@ -52,23 +52,24 @@ export async function readSubject(raw: unknown, transmitter: SecurityEventTransm
   if (format !== 'complex') return readSimple(raw, format, transmitter, opaqueNamesUser, undefined);
   // SSF 1.0 section 3.3: a session member is the narrowest; a tenant member scopes the others.
   const tenant = raw['tenant'];
-  let tenantId: string | undefined;
   if (tenant !== undefined) {
     if (!isObject(tenant) || formatOf(tenant) === undefined) return undefined;
     // An unusable opaque id is malformed, not "every tenant".
     if (formatOf(tenant) === 'opaque' && !isPrintableText(tenant['id'], FEDERATED_LIMITS.idLength)) return undefined;
   }
+  const session = raw['session'];
+  // Checked before a resolver is asked: a malformed subject is refused, whatever they would throw.
+  const sid = session === undefined ? undefined : isObject(session) && formatOf(session) === 'opaque' && isPrintableText(session['id'], FEDERATED_LIMITS.idLength) ? session['id'] : null;
+  if (sid === null) return undefined;
   // Told to resolveSubject beside the user member: an app may keep a user per tenant.
   const member = isObject(tenant) ? ({ ...tenant, format: formatOf(tenant) } as SecurityEventSubject) : undefined;
-  if (member !== undefined) tenantId = await localTenant(member, transmitter);
   const user = raw['user'] === undefined ? undefined : isObject(raw['user']) && formatOf(raw['user']) !== undefined ? await readSimple(raw['user'], formatOf(raw['user'])!, transmitter, true, member) : undefined;
   if (raw['user'] !== undefined && user === undefined) return undefined;
-  const session = raw['session'];
-  if (session !== undefined) {
-    if (!isObject(session) || formatOf(session) !== 'opaque' || !isPrintableText(session['id'], FEDERATED_LIMITS.idLength)) return undefined;
+  const tenantId = member === undefined ? undefined : await localTenant(member, transmitter);
+  if (sid !== undefined) {
     // The provider session of the user's provider when the user member names one, else the transmitter's.
     const iss = user?.by === 'provider_user' ? user.iss : transmitter.issuer;
-    return { by: 'provider_session', iss, sid: session['id'], user, tenantId, tenant: member };
+    return { by: 'provider_session', iss, sid, user, tenantId, tenant: member };
   }
   return user === undefined ? { by: 'nobody', tenantId, tenant: member } : { ...user, tenantId, tenant: member };
 }

@@ -61,4 +61,21 @@ describe("securityEvent(): a transmitter's resolveTenant", () => {
     await expect(sessions.securityEvent(set, { transmitters: [tx.config({ resolveTenant: () => '' })] })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     expect(await live(plain.token)).toBe(true);
   });
+
+  it('a malformed subject is refused (400 invalid_request) before the resolvers are asked, so one that throws cannot make it come back forever', async () => {
+    const acme = await inTenant('acme');
+    const asked: string[] = [];
+    const resolveTenant = () => (asked.push('tenant'), Promise.reject(new Error('unknown org')));
+    const resolveSubject = () => (asked.push('subject'), Promise.reject(new Error('directory lookup failed')));
+    const tenant = { format: 'opaque', id: 'org' };
+    for (const subject of [
+      { format: 'complex', user: { format: 'email', email: 'alice@example.com' }, session: { format: 'opaque', id: 7 }, tenant },
+      { format: 'complex', user: { format: 'iss_sub', iss: tx.issuer }, tenant },
+    ]) {
+      const set = await tx.sign({ type: EVENTS.accountDisabled, subject });
+      expect(await sessions.securityEvent(set, { transmitters: [tx.config({ resolveTenant, resolveSubject })] })).toMatchObject({ ok: false, err: 'invalid_request' });
+    }
+    expect(asked).toEqual([]);
+    expect(await live(acme.token)).toBe(true);
+  });
 });
