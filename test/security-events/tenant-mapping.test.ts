@@ -78,4 +78,15 @@ describe("securityEvent(): a transmitter's resolveTenant", () => {
     expect(asked).toEqual([]);
     expect(await live(acme.token)).toBe(true);
   });
+
+  it('a poll round leaves a SET whose resolveTenant throws unacknowledged, ending nothing of it, and acknowledges the others', async () => {
+    const acme = await inTenant('acme');
+    const other = await sessions.create({ userId: 'u2', federated: { iss: tx.issuer, sub: 'bob', sid: 'sid-2' } });
+    const poison = await disabled({ format: 'opaque', id: 'org' });
+    tx.queue(poison, await tx.sign({ type: EVENTS.sessionRevoked, subject: { format: 'opaque', id: 'sid-2' } }));
+    const resolveTenant = () => Promise.reject(new Error('unknown org'));
+    await expect(sessions.pollSecurityEvents({ transmitter: tx.config({ resolveTenant }), endpoint: tx.pollUrl })).rejects.toThrow('unknown org');
+    expect([await live(acme.token), await live(other.token)]).toEqual([true, false]);
+    expect(tx.pending).toEqual([poison]);
+  });
 });
