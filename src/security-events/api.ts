@@ -136,7 +136,8 @@ export interface SecurityEventActions {
    * @throws {@link session-revocation!SessionError} `KEYS_UNAVAILABLE` when the transmitter's
    * metadata or keys cannot be read, or the SET names a key they lacked when fetched less than
    * 30 s ago (answer 503: sent again; nothing ended); `INVALID_CONFIGURATION` for
-   * bad options; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   * bad options; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`; what `resolveSubject` or
+   * `resolveTenant` throws, and `INVALID_INPUT` when one answers no id (nothing ended).
    *
    * @example
    * ```ts

@@ -44,7 +44,7 @@ export interface SecurityEventPollActions {
    * then acknowledges those it accepted and reports those it refused in an acknowledge-only request
    * (one that fails goes to `onError`, and the next round sends it). A SET left unacknowledged is
    * delivered again and ends nothing twice. A SET that cannot be judged is left unacknowledged: an
-   * outage (store, keys) ends the round there; a failure of its own (`resolveSubject` threw) lets
+   * outage (store, keys) ends the round there; a failure of its own (a resolver threw) lets
    * the round judge and acknowledge the others first. Either way the round then rejects (with the
    * outage when both happened; the SET's own error then goes to `onError`).
    *

@@ -78,7 +78,7 @@ export function createSecurityEventPolling(
       try {
         result = await securityEvent(set, { transmitters: [transmitter], onRefused });
       } catch (error) {
-        // Left unacknowledged, it comes again. An outage ends the round; a failure of this SET's own (the app's resolveSubject, a key not fetched yet) does not hold up the others.
+        // Left unacknowledged, it comes again. An outage ends the round; a failure of this SET's own (the app's resolveSubject or resolveTenant, a key not fetched yet) does not hold up the others.
         if (isSessionError(error) && OUTAGES.has(error.code) && !awaitsKeyFetch(error)) {
           outage = error;
           break;
