@@ -89,4 +89,16 @@ describe("securityEvent(): a transmitter's resolveTenant", () => {
     expect([await live(acme.token), await live(other.token)]).toEqual([true, false]);
     expect(tx.pending).toEqual([poison]);
   });
+
+  it('is not asked for a SET already acted on, nor for a type that ends nothing', async () => {
+    let asked = 0;
+    const resolveTenant = () => (++asked === 1 ? 'acme' : Promise.reject(new Error('directory down')));
+    const transmitters = [tx.config({ resolveTenant })];
+    const set = await disabled({ format: 'opaque', id: 'org' });
+    expect(await sessions.securityEvent(set, { transmitters })).toMatchObject({ ok: true, replayed: false });
+    expect(await sessions.securityEvent(set, { transmitters })).toMatchObject({ ok: true, replayed: true });
+    const subject = { format: 'complex', user: { format: 'iss_sub', iss: tx.issuer, sub: 'alice' }, tenant: { format: 'opaque', id: 'org' } };
+    expect(await sessions.securityEvent(await tx.sign({ type: EVENTS.verification, subject }), { transmitters })).toMatchObject({ ok: true, revokedIds: [] });
+    expect(asked).toBe(1);
+  });
 });
