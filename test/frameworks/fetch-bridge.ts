@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 
 /**
@@ -7,16 +8,15 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
  */
 export type FetchApp = (request: Request, connection: { readonly remoteAddress: string | undefined }) => Promise<Response>;
 
-async function toRequest(req: IncomingMessage, origin: string): Promise<Request> {
+function toRequest(req: IncomingMessage, origin: string): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, one);
   }
   const method = req.method ?? 'GET';
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const body = method === 'GET' || method === 'HEAD' ? undefined : Buffer.concat(chunks);
-  return new Request(new URL(req.url ?? '/', origin), { method, headers, body });
+  // The body streams in as it arrives, as the runtimes hand it: the handler starts on the headers.
+  const body = method === 'GET' || method === 'HEAD' ? undefined : (Readable.toWeb(req) as ReadableStream<Uint8Array>);
+  return new Request(new URL(req.url ?? '/', origin), { method, headers, body, duplex: 'half' } as RequestInit);
 }
 
 async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
@@ -50,7 +50,7 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
 export function fetchListener(app: FetchApp, origin = 'http://127.0.0.1'): RequestListener {
   return async function fetchListener(req, res) {
     try {
-      const response = await app(await toRequest(req, origin), { remoteAddress: req.socket.remoteAddress });
+      const response = await app(toRequest(req, origin), { remoteAddress: req.socket.remoteAddress });
       await writeResponse(req, res, response);
     } catch {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
