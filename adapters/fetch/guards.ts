@@ -4,7 +4,7 @@ import type { HttpResponse, RequireFreshOptions, SessionRoutesOptions } from '..
 import { sessionsOf } from './handler.js';
 import { toResponse } from './response.js';
 
-const answer = (decided: HttpResponse | undefined): Response | undefined => decided && toResponse(decided);
+const answer = (decided: HttpResponse | undefined, signal?: AbortSignal): Response | undefined => decided && toResponse(decided, signal);
 
 /**
  * Lets a signed-in request go on (`undefined`); answers the others `303` to the login page (a page navigation), `401` JSON, or `503`.
@@ -42,6 +42,6 @@ export type SessionRoutesHandler = (request: Request) => Promise<Response | unde
 export function sessionRoutes(sessions: SessionManager, options: SessionRoutesOptions = {}): SessionRoutesHandler {
   const routes = createSessionRoutes(sessions, options);
   return async function sessionRoutes(request) {
-    return answer(await routes.respond(sessionsOf(request)));
+    return answer(await routes.respond(sessionsOf(request)), request.signal);
   };
 }

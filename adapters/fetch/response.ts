@@ -1,10 +1,10 @@
 import { streamToWeb, type HttpResponse, type ResponseTarget } from '../../src/http/index.js';
 
-/** A decided {@link HttpResponse} as a Web `Response`; each `Set-Cookie` its own header. */
-export function toResponse(decided: HttpResponse): Response {
+/** A decided {@link HttpResponse} as a Web `Response`; each `Set-Cookie` its own header; a stream ends when `signal` (the request's) aborts. */
+export function toResponse(decided: HttpResponse, signal?: AbortSignal): Response {
   const headers = new Headers(decided.headers);
   for (const cookie of decided.setCookies) headers.append('set-cookie', cookie);
-  const body = decided.stream !== undefined ? streamToWeb(decided.stream) : decided.body === '' ? null : decided.body;
+  const body = decided.stream !== undefined ? streamToWeb(decided.stream, signal) : decided.body === '' ? null : decided.body;
   return new Response(body, { status: decided.status, headers });
 }
 

@@ -81,7 +81,7 @@ function target(c: Context): Written {
 
 function send(c: Context, response: HttpResponse): Response {
   for (const cookie of response.setCookies) c.header('set-cookie', cookie, { append: true });
-  const body = response.stream !== undefined ? streamToWeb(response.stream) : response.body === '' ? null : response.body;
+  const body = response.stream !== undefined ? streamToWeb(response.stream, c.req.raw.signal) : response.body === '' ? null : response.body;
   return c.newResponse(body, response.status as StatusCode, response.headers);
 }
 

@@ -42,13 +42,18 @@ export function streamToNode(stream: HttpStream, res: NodeStreamTarget): void {
   if (res.destroyed === true) close();
 }
 
-/** A streaming response's body as a Web `ReadableStream` for `new Response()`, stopped when the reader cancels. */
-export function streamToWeb(stream: HttpStream): ReadableStream<Uint8Array> {
+/**
+ * A streaming response's body as a Web `ReadableStream` for `new Response()`, stopped when the reader cancels or `signal`
+ * (the request's) aborts: several runtimes tell a client's leaving only that way.
+ */
+export function streamToWeb(stream: HttpStream, signal?: AbortSignal): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let close: (() => void) | undefined;
   return new ReadableStream<Uint8Array>({
     start(controller) {
       close = openUntilClosed(stream, (chunk) => controller.enqueue(encoder.encode(chunk)), () => controller.close());
+      if (signal?.aborted === true) close();
+      else signal?.addEventListener('abort', close, { once: true });
     },
     cancel() {
       close?.();
