@@ -118,6 +118,7 @@ export class LiveEventsHub {
   readonly #heartbeat: string;
   #heartbeats: ReturnType<typeof setInterval> | undefined;
   #poll: ReturnType<typeof setInterval> | undefined;
+  #closed = false;
   onError: ((error: unknown) => void) | undefined;
 
   constructor(manager: SessionManager, options: ResolvedLiveEventsOptions, path: string) {
@@ -164,6 +165,11 @@ export class LiveEventsHub {
       stream: {
         open: (sink) => {
           release();
+          // A request still on its way when the server began closing would otherwise hold the close.
+          if (this.#closed) {
+            sink.end();
+            return () => undefined;
+          }
           const stream = new LiveStream(this, session, sink);
           this.#add(stream);
           stream.send(OPENING + this.#heartbeat);
@@ -195,8 +201,9 @@ export class LiveEventsHub {
     }, every);
   }
 
-  /** Ends every open stream, as the manager closing does. */
+  /** Ends every open stream, as the manager closing does, and every stream opened after. */
   closeAll(): void {
+    this.#closed = true;
     for (const stream of [...this.#all]) stream.close();
   }
 

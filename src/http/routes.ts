@@ -27,7 +27,7 @@ export interface SessionRoutes {
    * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` when the session middleware of the same manager did not run before.
    */
   respond(sessions: RequestSessions | undefined): Promise<HttpResponse | undefined>;
-  /** Ends the open live sign-out streams (their pages reconnect): a server closing waits for open connections, and a stream never ends by itself. */
+  /** Ends the open live sign-out streams, and those opened after (their pages reconnect): a server closing waits for open connections, and a stream never ends by itself. */
   closeStreams(): void;
 }
 
