@@ -44,16 +44,26 @@ export function streamToNode(stream: HttpStream, res: NodeStreamTarget): void {
 
 /**
  * A streaming response's body as a Web `ReadableStream` for `new Response()`, stopped when the reader cancels or `signal`
- * (the request's) aborts: several runtimes tell a client's leaving only that way.
+ * (the request's) aborts, which also ends the body: several runtimes tell a client's leaving only that way.
  */
 export function streamToWeb(stream: HttpStream, signal?: AbortSignal): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let close: (() => void) | undefined;
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      close = openUntilClosed(stream, (chunk) => controller.enqueue(encoder.encode(chunk)), () => controller.close());
-      if (signal?.aborted === true) close();
-      else signal?.addEventListener('abort', close, { once: true });
+      const stop = openUntilClosed(stream, (chunk) => controller.enqueue(encoder.encode(chunk)), () => controller.close());
+      close = stop;
+      // The body ends too: a runtime may still be sending it to a page, which would wait on a stream no event reaches.
+      const abort = (): void => {
+        stop();
+        try {
+          controller.close();
+        } catch {
+          // Already ended or cancelled.
+        }
+      };
+      if (signal?.aborted === true) abort();
+      else signal?.addEventListener('abort', abort, { once: true });
     },
     cancel() {
       close?.();

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sessionHandler, sessionRoutes as fetchRoutes } from '../../adapters/fetch/index.js';
 import { sessionMiddleware, sessionRoutes as honoRoutes } from '../../adapters/hono/index.js';
 import { createSessionManager, type SessionManager } from '../../src/index.js';
+import { EventReader } from '../../src/testing/framework/live-events.js';
 import { serveFetch, type FetchApp } from './fetch-bridge.js';
 import { listen } from './listen.js';
 
@@ -50,6 +51,38 @@ describe.each(wrappers)('%s: a live sign-out stream whose client left, on a runt
       leaving.abort();
       await reader.cancel().catch(() => undefined);
       await gone;
+    }
+  });
+});
+
+// A runtime whose request.signal aborts while its client still reads (one that aborts it once the handler returned).
+const handlers: ReadonlyArray<readonly [string, (sessions: SessionManager) => (request: Request) => Promise<Response>]> = [
+  ['Fetch', (sessions) => {
+    const routes = fetchRoutes(sessions, { events: true });
+    return sessionHandler(sessions)(async (request) => (await routes(request)) ?? new Response(null, { status: 404 }));
+  }],
+  ['Hono', (sessions) => {
+    const app = new Hono().use(sessionMiddleware(sessions)).use(honoRoutes(sessions, { events: true }));
+    return async (request) => app.fetch(request);
+  }],
+];
+
+describe.each(handlers)('%s: a live sign-out stream whose request.signal aborts while its page still reads', (_name, handlerOf) => {
+  it('ends, so the page reconnects and hears its session end, instead of a stream nothing is sent on any more', async () => {
+    const sessions = createSessionManager();
+    try {
+      const { token, session } = await sessions.create({ userId: 'ada' });
+      const aborted = new AbortController();
+      const request = new Request('http://127.0.0.1/sessions/events', { headers: { cookie: `session=${token}`, accept: 'text/event-stream' }, signal: aborted.signal });
+      const response = await handlerOf(sessions)(request);
+      expect(response.status).toBe(200);
+      const events = new EventReader(response.body!);
+      expect((await events.next())?.event).toBe('comment');
+      aborted.abort();
+      await sessions.revoke(session.id);
+      expect(await events.nextEvent()).toBeUndefined();
+    } finally {
+      await sessions.close();
     }
   });
 });
