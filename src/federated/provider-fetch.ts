@@ -3,8 +3,12 @@ import { readLimited } from '../read-limited.js';
 /** How long after a failed fetch a URL is not fetched again, in ms. */
 export const RETRY_AFTER_FAILURE = 10_000;
 
-/** Raised when the provider's metadata or keys cannot be fetched: not the token's fault. */
-export class KeysUnavailable extends Error {}
+/** Raised when the provider's metadata or keys cannot be fetched: not the token's fault. `status`: the HTTP status it answered. */
+export class KeysUnavailable extends Error {
+  constructor(message: string, options?: ErrorOptions, readonly status?: number) {
+    super(message, options);
+  }
+}
 
 /**
  * Fetches a URL's JSON, one fetch at a time and none during a back-off after a failure, so no sender
@@ -52,7 +56,7 @@ export async function readJson(url: string, init: RequestInit, limit = PROVIDER_
   const response = await fetch(url, init).catch(unavailable(`${url} could not be reached.`));
   if (response.status !== 200) {
     await response.body?.cancel().catch(() => undefined);
-    throw new KeysUnavailable(`${url} answered ${response.status}.`);
+    throw new KeysUnavailable(`${url} answered ${response.status}.`, undefined, response.status);
   }
   const text = await boundedText(response, limit).catch(unavailable(`${url} broke off its answer.`));
   if (text === undefined) throw new KeysUnavailable(`${url} answered more than ${limit} bytes.`);

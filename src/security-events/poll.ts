@@ -61,11 +61,19 @@ export function createSecurityEventPolling(
   const queues = new Map<string, Promise<unknown>>();
   const timers = new Set<() => void>();
 
+  // A 4xx but 429 refuses what the request carried and would refuse it again: it is owed no more. Each SET
+  // whose acknowledgement is lost is only delivered again: its jti, done in the store while it is acceptable, is a replay.
+  const forgetIfRefused = (key: string) => (error: unknown): never => {
+    const status = isSessionError(error) && error.cause instanceof KeysUnavailable ? error.cause.status : undefined;
+    if (status !== undefined && status >= 400 && status < 500 && status !== 429) pending.delete(key);
+    throw error;
+  };
+
   // `thenMore`: the timer runs another round at once when the transmitter has more.
   const round = async (key: string, { transmitter, endpoint, authorization, maxEvents, onRefused }: CheckedPollOptions, thenMore: boolean): Promise<RoundOutcome> => {
     context.ensureOpen();
     const owed = pending.get(key) ?? nothingOwed();
-    const answer = await request(endpoint, authorization, { ack: owed.ack, setErrs: owed.setErrs, maxEvents, returnImmediately: true }, answerLimit(maxEvents));
+    const answer = await request(endpoint, authorization, { ack: owed.ack, setErrs: owed.setErrs, maxEvents, returnImmediately: true }, answerLimit(maxEvents)).catch(forgetIfRefused(key));
     // The transmitter has what was owed; this round's outcome is owed now.
     const next = nothingOwed();
     pending.set(key, next);
@@ -99,7 +107,7 @@ export function createSecurityEventPolling(
     const followed = answer.moreAvailable && failure === undefined && outage === undefined && thenMore;
     // A stream owing nothing is forgotten: one whose authorization changed is another stream.
     if (next.ack.length === 0 && Object.keys(next.setErrs).length === 0) pending.delete(key);
-    else if (!followed) await acknowledge(endpoint, authorization, next).then(() => pending.delete(key), (error: unknown) => context.config.onError(error));
+    else if (!followed) await acknowledge(endpoint, authorization, next).then(() => pending.delete(key)).catch(forgetIfRefused(key)).catch((error: unknown) => context.config.onError(error));
     return { result: { accepted, refused, moreAvailable: answer.moreAvailable }, failure, outage };
   };
 
@@ -218,7 +226,10 @@ async function acknowledge(endpoint: URL, authorization: string | undefined, { a
     throw new SessionError('KEYS_UNAVAILABLE', `pollSecurityEvents(): ${endpoint.href} could not be reached to acknowledge SETs.`, { cause: error });
   });
   await response.body?.cancel();
-  if (!response.ok) throw new SessionError('KEYS_UNAVAILABLE', `pollSecurityEvents(): ${endpoint.href} answered ${response.status} to an acknowledgement.`);
+  if (!response.ok) {
+    const reason = `${endpoint.href} answered ${response.status} to an acknowledgement.`;
+    throw new SessionError('KEYS_UNAVAILABLE', `pollSecurityEvents(): ${reason}`, { cause: new KeysUnavailable(reason, undefined, response.status) });
+  }
 }
 
 const headersFor = (authorization: string | undefined): Record<string, string> => ({

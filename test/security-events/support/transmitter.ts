@@ -95,6 +95,8 @@ export interface TestTransmitter {
   readonly polls: readonly PollRequest[];
   /** SETs still queued (not acknowledged nor reported). */
   readonly pending: readonly string[];
+  /** Drops SETs from the queue as unknown: a request acknowledging one is answered 400 `invalid_request` (RFC 8936 section 2.4.4). */
+  forget(...jtis: string[]): void;
   close(): Promise<void>;
 }
 
@@ -117,6 +119,7 @@ export async function startTransmitter({ audience = 'https://receiver.example/ap
   const waiters: Array<() => void> = [];
   const queued: Array<{ jti: string; set: string }> = [];
   const polls: PollRequest[] = [];
+  const forgotten = new Set<string>();
   const fetches = { jwks: 0, ssf: 0, risc: 0 };
   let origin = '';
 
@@ -135,6 +138,9 @@ export async function startTransmitter({ audience = 'https://receiver.example/ap
     const body = JSON.parse((await readBody(request)) || '{}') as { ack?: string[]; setErrs?: PollRequest['setErrs']; maxEvents?: number };
     polls.push({ authorization, ack: body.ack ?? [], setErrs: body.setErrs ?? {}, maxEvents: body.maxEvents });
     if (state.pollAuthorization !== undefined && authorization !== state.pollAuthorization) return void response.writeHead(401).end();
+    if ((body.ack ?? []).some((jti) => forgotten.has(jti))) {
+      return void response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ err: 'invalid_request', description: 'Unknown SET acknowledged.' }));
+    }
     const answer = state.pollAnswers.shift();
     const taken = answer === undefined || (typeof answer === 'number' && answer < 300);
     if (!taken) return fail(response, answer);
@@ -237,6 +243,10 @@ export async function startTransmitter({ audience = 'https://receiver.example/ap
     polls,
     get pending() {
       return queued.map(({ set }) => set);
+    },
+    forget(...jtis: string[]) {
+      for (const jti of jtis) forgotten.add(jti);
+      for (let index = queued.length - 1; index >= 0; index--) if (forgotten.has(queued[index]!.jti)) queued.splice(index, 1);
     },
     close: () =>
       new Promise<void>((resolve) => {
