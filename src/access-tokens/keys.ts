@@ -32,6 +32,9 @@ export interface ResolvedKey {
 }
 
 const ALGORITHMS = new Set<AccessTokenAlgorithm>(['HS256', 'EdDSA', 'ES256']);
+// The one curve each asymmetric algorithm signs on (jose's EdDSA is Ed25519 only).
+const CURVES = { EdDSA: 'Ed25519', ES256: 'P-256' } as const;
+const NODE_CURVES: Readonly<Record<string, string>> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
 const MIN_SECRET_BYTES = 32;
 
 /** Synchronous shape checks, so bad configuration fails at startup, not on first use. */
@@ -47,12 +50,38 @@ export function checkKeys(keys: readonly AccessTokenKey[]): void {
     } else {
       if (key.secret !== undefined) throw invalidConfiguration(`An ${key.alg} key takes a key pair, not a secret.`);
       if (key.publicKey === undefined) throw invalidConfiguration(`An ${key.alg} access-token key needs a publicKey.`);
+      checkCurve(key.alg, 'publicKey', key.publicKey);
+      if (key.privateKey !== undefined) checkCurve(key.alg, 'privateKey', key.privateKey);
     }
     if (key.kid !== undefined) {
       if (kids.has(key.kid)) throw invalidConfiguration(`Two access-token keys share kid "${key.kid}".`);
       kids.add(key.kid);
     }
   }
+}
+
+// A key of another curve would fail every signature and verification, long after startup.
+function checkCurve(alg: 'EdDSA' | 'ES256', name: string, key: KeyLike): void {
+  const found = curveOf(key);
+  if (found === undefined || found === CURVES[alg]) return;
+  const other = alg === 'EdDSA' ? 'ES256' : 'EdDSA';
+  throw invalidConfiguration(`The ${alg} ${name} is a key of ${found}, not ${CURVES[alg]}${found === CURVES[other] ? ` (alg "${other}" takes it)` : ''}.`);
+}
+
+// The curve (or key type) of an asymmetric key, in JWK names; `undefined` for a secret, which resolveKey refuses by name.
+function curveOf(key: KeyLike): string | undefined {
+  if (key instanceof KeyObject) {
+    if (key.type === 'secret') return undefined;
+    const type = key.asymmetricKeyType ?? 'unknown';
+    if (type === 'ed25519') return 'Ed25519';
+    if (type !== 'ec') return type;
+    const curve = key.asymmetricKeyDetails?.namedCurve ?? 'unknown';
+    return NODE_CURVES[curve] ?? curve;
+  }
+  if ('kty' in key) return key.kty === 'oct' ? undefined : (key.crv ?? key.kty);
+  // A CryptoKey (checkKey let only these through): an ECDH key cannot sign, whatever its curve.
+  const { name, namedCurve } = (key as CryptoKey).algorithm as { readonly name: string; readonly namedCurve?: string };
+  return name === 'ECDSA' ? (namedCurve ?? name) : name;
 }
 
 /** Imports one checked key for jose. */
