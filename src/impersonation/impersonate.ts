@@ -15,6 +15,12 @@ const MAX_TTL = 24 * 60 * 60 * 1000;
 export async function impersonate(context: ManagerContext, lifecycle: Lifecycle, adminSession: Pick<Session, 'id' | 'userId'>, userId: string, options: ImpersonateOptions = {}): Promise<CreatedSession> {
   context.ensureOpen();
   checkId('userId', userId);
+  // Options are checked before anything is read: a tenant given as null must not fall back to the admin's, nor a bad ttl wait on the store.
+  if (options.tenantId !== undefined) checkId('tenantId', options.tenantId);
+  const ttl = options.ttl;
+  if (ttl !== undefined && !isWholeNumber(ttl, 1_000, MAX_TTL)) {
+    throw new SessionError('INVALID_INPUT', 'impersonate(): ttl must be a whole number of ms from 1,000 to 86,400,000 (a day).');
+  }
   const adminId = (adminSession as { id?: unknown } | null)?.id;
   if (!isSessionId(adminId)) throw new SessionError('UNAUTHENTICATED', 'impersonate() needs the admin\'s live session, as validate() returned it.');
   const found = await storedSessionOf(context, adminSession.userId, adminId);
@@ -22,10 +28,6 @@ export async function impersonate(context: ManagerContext, lifecycle: Lifecycle,
   const admin = found.session;
   // Support access does not chain: an impersonated session cannot start another.
   if (admin.impersonatorId !== undefined) throw new SessionError('UNAUTHENTICATED', 'impersonate(): a support session cannot start another one.');
-  const ttl = options.ttl;
-  if (ttl !== undefined && !isWholeNumber(ttl, 1_000, MAX_TTL)) {
-    throw new SessionError('INVALID_INPUT', 'impersonate(): ttl must be a whole number of ms from 1,000 to 86,400,000 (a day).');
-  }
   // Never longer than the admin's session: its expiry publishes no notice.
   const maxAge = Math.min(ttl ?? context.config.kinds.get('impersonation')!.maxAge, admin.expiresAt - context.config.clock());
   return lifecycle.create(
