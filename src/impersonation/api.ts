@@ -20,8 +20,8 @@ export interface ImpersonationActions {
    * It ends with the user's "sign out everywhere" and when the admin session ends. The app decides who may impersonate whom.
    * @param adminSession - The admin's live session, as `validate` returned it.
    * @throws {@link session-revocation!SessionError} `UNAUTHENTICATED` when the admin session is not live or is itself a support
-   * session, or the user's sessions were ended while it was under way (the admin may try again); `INVALID_INPUT` for bad ids or ttl;
-   * `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
+   * session, or the user's sessions were ended while it was under way (the admin may try again); `INVALID_INPUT` for bad ids, tenant or ttl;
+   * `SESSION_LIMIT` when the `impersonation` kind is capped with `refuse` and the user has that many; `STORE_UNAVAILABLE`, `STORE_ERROR`, `CLOSED`.
    */
   impersonate(adminSession: Pick<Session, 'id' | 'userId'>, userId: string, options?: ImpersonateOptions): Promise<CreatedSession>;
 }
