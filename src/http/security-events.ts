@@ -8,11 +8,11 @@ import { readBodyText } from './body.js';
 import { callBack } from '../events.js';
 import { report } from './report.js';
 import { mediaType, type HttpRequest } from './request.js';
-import { jsonResponse, methodNotAllowedResponse, temporarilyUnavailableResponse, type HttpResponse } from './response.js';
+import { emptyResponse, jsonResponse, methodNotAllowedResponse, temporarilyUnavailableResponse, type HttpResponse } from './response.js';
 
 const refusal = (err: SecurityEventError, description: string): HttpResponse => jsonResponse(400, { err, description }, { headers: { 'content-type': 'application/json', 'content-language': 'en' } });
-// RFC 8935, section 2.2: no body, and no header beyond what HTTP needs.
-const ACCEPTED: HttpResponse = { status: 202, headers: {}, setCookies: [], body: '' };
+// RFC 8935, section 2.2: no body; `no-store` for every cache, as on every other answer of the routes.
+const ACCEPTED: HttpResponse = emptyResponse(202);
 
 /** Answers `POST <prefix>/security-events` (push-based SET delivery, RFC 8935 section 2) as `createSessionRoutes` documents, with the checked options; `503` only when nothing was decided, so the transmitter retries. */
 export function createSecurityEventsRoute(manager: SessionManager, options: SecurityEventOptions): (request: HttpRequest, resolved: Resolved) => Promise<HttpResponse> {

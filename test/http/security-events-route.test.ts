@@ -86,4 +86,9 @@ describe('the security events route, without a wrapper', () => {
     expect(await respond(await idp.securityEventToken('https://events.example.com/something-new', { format: 'email', email: 'alice@example.com' }))).toMatchObject(accepted);
     expect((await sessions.validate(since.token)).ok).toBe(true);
   });
+
+  it('marks the 202 no-store for every cache, as every other answer of the routes', async () => {
+    const reply = await respond(await idp.securityEventToken(ACCOUNT_DISABLED, { format: 'email', email: 'alice@example.com' }));
+    expect(reply).toMatchObject({ status: 202, headers: { 'cache-control': 'no-store', 'cdn-cache-control': 'no-store', 'surrogate-control': 'no-store' }, body: '' });
+  });
 });
