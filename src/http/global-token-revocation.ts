@@ -21,6 +21,13 @@ const ANSWERS: Record<GlobalTokenRevocationRefusal, () => HttpResponse> = {
       error: 'invalid_request',
       error_description: 'The body must be { "sub_id": { "format": "email", "email" } } or { "sub_id": { "format": "iss_sub", "iss", "sub" } } as application/json, at most 16 KB.',
     }),
+  // A well-formed request the bearer is not allowed to make: the draft's 403, RFC 6750's insufficient_scope.
+  other_issuer: () =>
+    jsonResponse(
+      403,
+      { error: 'insufficient_scope', error_description: "The bearer's issuer signs out only its own users: the iss_sub names a user of another issuer." },
+      { headers: { 'www-authenticate': 'Bearer error="insufficient_scope"' } },
+    ),
   user_not_found: () => jsonResponse(404, { error: 'user_not_found' }),
 };
 

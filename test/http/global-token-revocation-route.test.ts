@@ -60,10 +60,11 @@ describe('the Universal Logout route', () => {
     expect((await sessions.validate(token)).ok).toBe(true);
   });
 
-  it('answers a body it cannot take, or another provider\'s user, with 400, ending nothing', async () => {
+  it('answers a body it cannot take with 400, and another provider\'s user with 403, ending nothing', async () => {
     const { token } = await sessions.create({ userId: 'alice' });
     const otherProvider = { sub_id: { format: 'iss_sub', iss: 'https://another-idp.example', sub: 'alice' } };
-    for (const body of [otherProvider, { sub_id: { format: 'opaque', id: 'alice' } }, { sub_id: { format: 'email' } }, { ...byEmail('alice@example.com'), subject: byEmail('alice@example.com').sub_id }, '{"sub_id":', '[]']) {
+    expect((await post(await idp.revocationBearer(AUDIENCE), otherProvider))?.status).toBe(403);
+    for (const body of [{ sub_id: { format: 'opaque', id: 'alice' } }, { sub_id: { format: 'email' } }, { ...byEmail('alice@example.com'), subject: byEmail('alice@example.com').sub_id }, '{"sub_id":', '[]']) {
       expect((await post(await idp.revocationBearer(AUDIENCE), body))?.status).toBe(400);
     }
     expect((await post(await idp.revocationBearer(AUDIENCE), byEmail('alice@example.com'), 'text/plain'))?.status).toBe(400);

@@ -70,7 +70,7 @@ describe('sessions.globalTokenRevocation()', () => {
       const bob = await sessions.create({ userId: 'bob', federated: { iss: other.issuer, sub: 'bob-at-other' } });
       const named = (iss: string) => ({ sub_id: { format: 'iss_sub', iss, sub: 'bob-at-other' } });
       for (const iss of [other.issuer, `${other.issuer}/`]) {
-        expect(await sessions.globalTokenRevocation(await idp.revocationBearer(AUDIENCE), named(iss), twoProviders)).toEqual({ ok: false, reason: 'invalid_request' });
+        expect(await sessions.globalTokenRevocation(await idp.revocationBearer(AUDIENCE), named(iss), twoProviders)).toEqual({ ok: false, reason: 'other_issuer' });
       }
       expect(asked).toEqual([]);
       expect((await sessions.validate(bob.token)).ok).toBe(true);

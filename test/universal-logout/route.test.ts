@@ -116,6 +116,18 @@ describe('globalTokenRevocation', () => {
     }
   });
 
+  it("answers 403 insufficient_scope (the draft's insufficient authorization), not 400, to a well-formed iss_sub of another issuer; nothing ends", async () => {
+    const url = await serve({ issuers: [{ issuer: idp.issuer, audience: ENDPOINT }], resolveSubject: () => 'alice' });
+    const { token } = await sessions.create({ userId: 'alice', federated: { iss: 'https://other.example', sub: 'alice' } });
+    const reply = await fetch(`${url}${PATH}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await idp.revocationBearer(ENDPOINT)}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ sub_id: { format: 'iss_sub', iss: 'https://other.example', sub: 'alice' } }),
+    });
+    expect([reply.status, reply.headers.get('www-authenticate'), ((await reply.json()) as { error?: unknown }).error]).toEqual([403, 'Bearer error="insufficient_scope"', 'insufficient_scope']);
+    expect((await sessions.validate(token)).ok).toBe(true);
+  });
+
   it('answers 503 and reports to onError when resolveSubject throws; nothing ends', async () => {
     const errors: unknown[] = [];
     const failure = new Error('directory unreachable');

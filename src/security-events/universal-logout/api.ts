@@ -32,7 +32,7 @@ export interface GlobalTokenRevocationOptions {
   /**
    * The local user a request names, or `undefined` (`user_not_found`, `404`); asked once the bearer is valid and claimed, what it throws rejects the call.
    * `request.issuer` is the issuer whose bearer was taken: with several issuers, map an `email` only to a user that issuer may sign out.
-   * An `iss_sub` of another issuer than the bearer's is refused (`invalid_request`) before this is asked.
+   * An `iss_sub` of another issuer than the bearer's is refused (`other_issuer`) before this is asked.
    */
   resolveSubject(subject: GlobalTokenRevocationSubject, request: GlobalTokenRevocationContext): string | undefined | Promise<string | undefined>;
 }
@@ -52,8 +52,8 @@ export interface GlobalTokenRevocationRequestOptions extends GlobalTokenRevocati
   readonly endpointUrl?: string | undefined;
 }
 
-/** Why a request was refused, nothing ended: `missing_bearer`, `invalid_bearer`, `replayed` (`401`); `invalid_request`, no `{ sub_id }` of a known format, or an `iss_sub` of another issuer than the bearer's (`400`); `user_not_found` (`404`). */
-export type GlobalTokenRevocationRefusal = 'missing_bearer' | 'invalid_bearer' | 'replayed' | 'invalid_request' | 'user_not_found';
+/** Why a request was refused, nothing ended: `missing_bearer`, `invalid_bearer`, `replayed` (`401`); `invalid_request`, no `{ sub_id }` of a known format (`400`); `other_issuer`, an `iss_sub` of another issuer than the bearer's (`403`); `user_not_found` (`404`). */
+export type GlobalTokenRevocationRefusal = 'missing_bearer' | 'invalid_bearer' | 'replayed' | 'invalid_request' | 'other_issuer' | 'user_not_found';
 
 /** What {@link GlobalTokenRevocationActions.globalTokenRevocation} did. */
 export type GlobalTokenRevocationResult =

@@ -24,7 +24,7 @@ export async function globalTokenRevocation(
   const endSubject = async (): Promise<GlobalTokenRevocationResult> => {
     if (subject === undefined) return { ok: false, reason: 'invalid_request' };
     // A provider speaks for its own users: another issuer's user is refused, however the app would map it.
-    if (subject.format === 'iss_sub' && !sameIssuer(issuer, subject.iss!)) return { ok: false, reason: 'invalid_request' };
+    if (subject.format === 'iss_sub' && !sameIssuer(issuer, subject.iss!)) return { ok: false, reason: 'other_issuer' };
     const userId = await resolveSubject(subject, { issuer });
     if (userId === undefined || userId === null) return { ok: false, reason: 'user_not_found' };
     await lifecycle.revokeAll(userId, { kinds: 'all', reason: 'security_event', by: issuer });
