@@ -1,3 +1,4 @@
+import { isSessionError } from '../../src/errors.js';
 import type { SessionStore } from '../../src/store.js';
 import { poolRunner, postgresDialect, routineApplied, routineWait, sqlStore, type SqlDriver } from '../sql/index.js';
 import { sqlState } from './errors.js';
@@ -21,13 +22,16 @@ export interface PostgresStore extends SessionStore {
   close(): Promise<void>;
 }
 
-// Failed to serialize (an isolation above READ COMMITTED) or deadlocked, so rolled back whole: sent again until the deadline stops the connection.
+// Failed to serialize (an isolation above READ COMMITTED) or deadlocked, so rolled back whole.
+const failedToSerialize = (error: unknown): boolean => ['40001', '40P01'].includes(sqlState(error) ?? '');
+
+// Sent again until the deadline stops the connection.
 async function serialized<T>(work: () => Promise<T>): Promise<T> {
   for (;;) {
     try {
       return await work();
     } catch (error) {
-      if (!['40001', '40P01'].includes(sqlState(error) ?? '')) throw error;
+      if (!failedToSerialize(error)) throw error;
     }
   }
 }
@@ -67,6 +71,8 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
         serialized(async () => routineApplied((await c.run(call, applyValues(check, steps, notice, names.channel, routineWait(statementTimeout, started)))).rows[0]?.['applied'], 'PostgreSQL')),
       );
     },
+    // A transaction (a prune batch) fails to serialize when another instance changed its rows first; the store's answer carries the driver's error.
+    conflict: (error) => failedToSerialize(isSessionError(error) ? error.cause : error),
   };
 
   const store: PostgresStore = {

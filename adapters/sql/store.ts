@@ -29,6 +29,8 @@ export interface SqlDriver {
   use<T>(operation: string, transaction: boolean, work: (connection: SqlConnection) => Promise<T>): Promise<T>;
   /** Applies a whole batch in one call (PostgreSQL's apply function): the check, the steps in order, the notice on commit. Without it a batch is a transaction of statements. */
   applyAll?(check: SqlCheck, steps: readonly SqlStep[], notice: RevocationNotice | undefined): Promise<boolean>;
+  /** Whether `use` rejected because a concurrent transaction changed the same rows first (a stricter isolation's serialization failure): it got there first. */
+  conflict?(error: unknown): boolean;
 }
 
 /** The store's methods that are the same SQL on every dialect; the store adds `close`, `subscribe`, `callTimeout`. */
@@ -160,13 +162,16 @@ export function sqlStore(dialect: Dialect, names: Names, driver: SqlDriver): Sql
     },
 
     async prune({ now, limit, activityBefore, devicesBefore, due }) {
-      const { count } = await driver.use('prune', true, (c) => c.run(st.pruneSessions, [now, limit, now]));
+      // A batch whose rows another instance deleted first is rolled back whole: that instance is pruning, so this batch deleted none.
+      const batch = (statement: Statement, values: readonly SqlValue[]): Promise<number> =>
+        driver.use('prune', true, (c) => c.run(statement, values)).then(({ count }) => count, (error: unknown) => (driver.conflict?.(error) === true ? 0 : Promise.reject(error)));
+      const count = await batch(st.pruneSessions, [now, limit, now]);
       // The manager calls again only while session rows go: each other table's backlog goes now, `limit` rows a transaction, yielding
       // between them (SQLite's driver is synchronous), none started once half the time to the caller's deadline is gone (the next run goes on).
       const halfway = halfwayTo(due);
       for (const [statement, before] of [[st.pruneDenied, now], [st.pruneKeys, now], [st.pruneActivity, activityBefore], [st.pruneDevices, devicesBefore]] as const) {
         for (let round = 0; before !== undefined && round < 1_000 && performance.now() < halfway; round++) {
-          if ((await driver.use('prune', true, (c) => c.run(statement, [before, limit, before]))).count < limit) break;
+          if ((await batch(statement, [before, limit, before])) < limit) break;
           await setImmediate();
         }
       }

@@ -59,6 +59,28 @@ describe.skipIf(!up)('postgres store under a stricter default isolation', () => 
       await sessions.close();
       expect(answers).toEqual(Array.from({ length: 160 }, () => true));
     }, 60_000);
+
+    // Each instance prunes on its own timer: the second to reach a due row finds it deleted since its snapshot, and fails to serialize.
+    it(`${isolation}: two instances pruning one backlog at once both finish without an error; each due row goes once, no other`, async () => {
+      const { pool, schema, store } = await isolated(isolation, 4, 'isoprune');
+      const sibling = postgresStore({ pool, schema, listen: false });
+      const clock = new TestClock();
+      const managers = [store, sibling].map((s) => createSessionManager({ store: s, clock: clock.read, pruneBatchSize: 100 }));
+      const brief = createSessionManager({ store, clock: clock.read, maxAge: MINUTE });
+      for (let round = 0; round < 3; round++) {
+        const expiring = await Promise.all(Array.from({ length: 600 }, (_, i) => brief.create({ userId: `u${round}-${i}` })));
+        const staying = await managers[0]!.create({ userId: `keep${round}` });
+        clock.advance(2 * MINUTE);
+        const pruned = await Promise.allSettled(managers.map((manager) => manager.prune()));
+        expect(pruned.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled']);
+        // Each deleted its share (one that found the other ahead stops early, as the contract allows); a later run finds what both left.
+        const later = await managers[0]!.prune();
+        expect(pruned.reduce((sum, outcome) => sum + (outcome.status === 'fulfilled' ? outcome.value : 0), later)).toBe(expiring.length);
+        expect((await managers[1]!.validate(staying.token)).ok).toBe(true);
+      }
+      await brief.close();
+      await Promise.all(managers.map((manager) => manager.close()));
+    }, 60_000);
   }
 
   it('serializable: 16 users asking for a "This wasn\'t me" link at once all get one (a fresh id is never taken for one that exists)', async () => {
