@@ -1,7 +1,9 @@
+import { isSessionError } from '../../src/errors.js';
 import type { SessionStore } from '../../src/store.js';
 import { mysqlDialect, poolRunner, routineApplied, routineWait, sqlStore, type SqlDriver } from '../sql/index.js';
 import { applyProcedure, applyValues } from './apply-procedure.js';
 import { mysqlPool } from './connection.js';
+import { errnoOf } from './errors.js';
 import { resolveMysqlOptions, type MysqlStoreOptions } from './options.js';
 import { migrate } from './schema.js';
 
@@ -55,8 +57,10 @@ export function mysqlStore(options: MysqlStoreOptions): MysqlStore {
       }),
     );
   };
+  // A deadlock that outlived its one retry (instances pruning at once lock rows in different orders): the store's answer carries the driver's error.
+  const conflict: SqlDriver['conflict'] = (error) => errnoOf(isSessionError(error) ? error.cause : error) === 1213;
   return {
-    ...sqlStore(mysqlDialect, names, { use, applyAll }),
+    ...sqlStore(mysqlDialect, names, { use, applyAll, conflict }),
     callTimeout: statementTimeout,
     migrate: () => migrate(run, names, procedure),
     close: async () => close(),

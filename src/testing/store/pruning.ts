@@ -1,10 +1,10 @@
-import { DAY, freshUser, inBatches, insert, isLive, newRecord } from './fixtures.js';
+import { DAY, freshUser, inBatches, insert, isLive, newRecord, storedRow } from './fixtures.js';
 import type { StoreSuiteContext } from './context.js';
 
 const HOUR = 60 * 60 * 1000;
 
 /** Pruning: bounded batches, tombstones included, epochs, high-water marks and versions kept. */
-export function describePruning({ describe, it, expect, store, raw, slowTimeout }: StoreSuiteContext): void {
+export function describePruning({ describe, it, expect, store, raw, sibling, slowTimeout }: StoreSuiteContext): void {
   describe('pruning', () => {
     it('deletes expired rows in bounded batches and keeps the rest', async () => {
       const user = freshUser();
@@ -132,6 +132,32 @@ export function describePruning({ describe, it, expect, store, raw, slowTimeout 
       }
       expect(total).toBeGreaterThanOrEqual(40);
       for (const user of users) expect((await store().listByUser(user)).sessions).toHaveLength(0);
+    }, slowTimeout);
+
+    // Each app server prunes on its own timer, so they meet: a database may fail one on rows another deleted first (a deadlock, a serialization failure).
+    it('four app servers pruning one backlog at once: none fails, each due row is counted once, and no row not due goes', async () => {
+      const base = Date.now();
+      const servers = [raw(), await sibling(), await sibling(), await sibling()];
+      for (let round = 0; round < 4; round++) {
+        const users = Array.from({ length: 12 }, () => freshUser('herd'));
+        const kept = await insert(store(), users[0]!, { createdAt: base, maxAge: 3 * HOUR });
+        for (const user of users) {
+          const writes = Array.from({ length: 100 }, (_, index) => ({ type: 'insert' as const, session: { ...storedRow(store(), user), expiresAt: base + HOUR + ((index * 37) % 100) } }));
+          expect(await raw().apply({ owner: { userId: user }, writes })).toBe(true);
+        }
+        // As the manager runs it: batches until one answers 0.
+        const run = async (server: (typeof servers)[number]): Promise<number> => {
+          let total = 0;
+          for (let round = 0, deleted = -1; deleted !== 0 && round < 1_000; round++, total += deleted) deleted = await server.prune({ now: base + 2 * HOUR, limit: 25 });
+          return total;
+        };
+        const counts = await Promise.allSettled(servers.map(run));
+        expect(counts.map((outcome) => (outcome.status === 'rejected' ? String(outcome.reason) : 'ok'))).toEqual(servers.map(() => 'ok'));
+        // One that found another ahead may stop early: a later run deletes what they left.
+        const later = await run(raw());
+        expect(counts.reduce((sum, outcome) => sum + (outcome.status === 'fulfilled' ? outcome.value : 0), later)).toBe(users.length * 100);
+        expect((await store().listByUser(users[0]!)).sessions.map((session) => session.id)).toEqual([kept.id]);
+      }
     }, slowTimeout);
   });
 }
