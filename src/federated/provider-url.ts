@@ -28,6 +28,12 @@ export function checkProviderUrl(value: unknown, name: string, namedBy?: URL): U
   if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
     throw invalidConfiguration(`${name} must be an absolute https URL, not ${JSON.stringify(String(value).slice(0, 200))}.`);
   }
+  // fetch refuses a URL with credentials: caught here, not as a 503 on every later request.
+  if (url.username !== '' || url.password !== '') {
+    const shown = new URL(url.href);
+    if (shown.password !== '') shown.password = '***';
+    throw invalidConfiguration(`${name} (${shown.href}) carries a user name or password, which fetch refuses: give the provider's URL without them.`);
+  }
   // The URL parser has already normalised the host (`127.1`, `0x7f000001`, `[0:0::1]`, `LOCALHOST`).
   if (url.protocol === 'http:' && url.hostname !== 'localhost' && url.hostname !== '[::1]' && !LOOPBACK_IPV4.test(url.hostname)) {
     throw invalidConfiguration(`${name} (${url.href}) is plain http: use the provider's https URL (plain http is accepted only on this machine: 127.0.0.0/8, ::1, localhost).`);

@@ -36,6 +36,18 @@ describe('plain http provider URLs', () => {
     expect(() => express().use(sessionRoutes(sessions, { backchannelLogout: { issuers: [{ issuer: 'http://login.example.com', clientId: 'app' }] } }))).toThrow(PLAIN_HTTP);
   });
 
+  it('refuses a provider URL carrying a user name or password, which fetch would refuse on every request', async () => {
+    for (const [entry, named] of [
+      [{ issuer: 'https://admin:secret@login.example.com', clientId: 'app' }, 'backchannelLogout(): issuer (https://admin:***@login.example.com/)'],
+      [{ issuer: 'https://login.example.com', clientId: 'app', jwksUri: 'https://svc@login.example.com/jwks' }, 'backchannelLogout(): jwksUri (https://svc@login.example.com/jwks)'],
+    ] as const) {
+      const answer = sessions.backchannelLogout('not a token', { issuers: [entry] });
+      await expect(answer).rejects.toMatchObject({ code: 'INVALID_CONFIGURATION' });
+      await expect(answer).rejects.toThrow(`${named} carries a user name or password`);
+      await expect(answer).rejects.not.toThrow('secret');
+    }
+  });
+
   it('accepts https anywhere and plain http on the loopback (127.0.0.0/8, ::1, localhost)', async () => {
     for (const issuer of ['https://login.example.com', 'http://127.0.0.1:4621', 'http://127.0.0.2:4621/', 'http://localhost:4621', 'http://[::1]:4621']) {
       // Refused for the token (before any fetch), not for the issuer.
