@@ -34,14 +34,16 @@ async function readOrParsed(request: HttpRequest, limit: number): Promise<Read> 
   return { kind: 'parsed', parsed: await (request.parsedBody?.() ?? Promise.resolve(undefined)).catch(() => undefined) };
 }
 
-/** The one value of a field of a urlencoded form, from the stream or a parser's plain object; a repeated field or other shape is none. */
+/** The one value of a field of a urlencoded form, from the stream, a parser's kept text or bytes, or its plain object; a repeated field or other shape is none. */
 export async function readFormField(request: HttpRequest, name: string, limit: number): Promise<string | undefined> {
   const read = await readOrParsed(request, limit);
-  if (read.kind === 'stream') {
-    const values = new URLSearchParams(read.text).getAll(name);
+  // The text or bytes a parser kept (`express.text()`, `express.raw()`) are the form as sent, as readBodyText takes them.
+  const text = read.kind === 'stream' ? read.text : textOf(read.parsed);
+  if (text !== undefined) {
+    const values = Buffer.byteLength(text) <= limit ? new URLSearchParams(text).getAll(name) : [];
     return values.length === 1 ? values[0] : undefined;
   }
-  const { parsed } = read;
+  const { parsed } = read as { readonly parsed: unknown };
   if (!isPlainObject(parsed)) return undefined;
   const value = Object.hasOwn(parsed, name) ? parsed[name] : undefined;
   return typeof value === 'string' && formSize(parsed) <= limit ? value : undefined;

@@ -71,3 +71,37 @@ describe('back-channel logout behind express.urlencoded({ limit: "1mb" })', () =
     expect(refusals).toEqual([]);
   });
 });
+
+describe("back-channel logout behind the app's own text or raw parser", () => {
+  let idp: HomeIssuer;
+  let sessions: SessionManager;
+  beforeAll(async () => {
+    idp = await startHomeIssuer();
+    sessions = createSessionManager({ store: memoryStore() });
+  });
+  afterAll(async () => {
+    await sessions.close();
+    await idp.close();
+  });
+
+  it('takes the logout token from the form bytes express.text() or express.raw() kept, within the same 9 KB', async () => {
+    for (const parser of [express.text({ type: '*/*' }), express.raw({ type: '*/*' })]) {
+      const app = express();
+      app.use(parser);
+      app.use(sessionMiddleware(sessions));
+      app.use(sessionRoutes(sessions, { backchannelLogout: { issuers: [{ issuer: idp.issuer, clientId: idp.clientId }] } }));
+      const { url, close } = await listen(createServer(app));
+      try {
+        const post = (body: string) => fetch(`${url}/sessions/backchannel-logout`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+        const signedIn = await sessions.create({ userId: 'u1', federated: { iss: idp.issuer, sub: 'alice', sid: 'sid-1' } });
+        const padded = await post(`logout_token=${await idp.logoutToken()}&padding=${'x'.repeat(10_000)}`);
+        expect([padded.status, await padded.json()]).toEqual([400, { error: 'invalid_request', error_description: 'missing' }]);
+        expect((await sessions.validate(signedIn.token)).ok).toBe(true);
+        expect((await post(`logout_token=${await idp.logoutToken()}`)).status).toBe(200);
+        expect(await sessions.validate(signedIn.token)).toEqual({ ok: false, reason: 'revoked' });
+      } finally {
+        await close();
+      }
+    }
+  });
+});
