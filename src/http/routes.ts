@@ -138,10 +138,11 @@ export function createSessionRoutes(manager: SessionManager, options: SessionRou
     if (matched === undefined) return undefined;
     const { route, segment } = matched;
     if (segment === 'not-me' && revocationLinks) return revocationLinkPage(manager, request, `${prefix}/not-me`, resolved);
-    // Before the cross-site check and the session check: the identity provider's server calls it.
-    if (segment === 'backchannel-logout' && backchannelLogout !== undefined) return backchannelLogoutRoute(manager, request, backchannelLogout, resolved);
-    if (segment === 'global-token-revocation' && universalLogout !== undefined) return universalLogout(request, resolved);
-    if (segment === 'security-events' && pushedEvents !== undefined) return pushedEvents(request, resolved);
+    // Before the cross-site check and the session check: the identity provider's server calls it. One not configured here is
+    // left to the next handler, as the guides mount each under the same prefix with a sessionRoutes() call of its own.
+    if (segment === 'backchannel-logout') return backchannelLogout === undefined ? undefined : backchannelLogoutRoute(manager, request, backchannelLogout, resolved);
+    if (segment === 'global-token-revocation') return universalLogout?.(request, resolved);
+    if (segment === 'security-events') return pushedEvents?.(request, resolved);
     if (!route.methods.includes(request.method)) return methodNotAllowedResponse(route.methods.join(', '));
     // A stream takes one of the user's few places: another site's page (an iframe, a popup) must not hold them, as it must not write.
     if (route === eventsOf ? isCrossSiteRequest(request, resolved.trustProxy) : isCrossSiteWrite(request, resolved.trustProxy)) return crossSiteResponse();
