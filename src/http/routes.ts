@@ -80,7 +80,8 @@ function routeOf(rest: string, events: Route | undefined): { readonly route: Rou
   if (rest === '' || rest === '/') return { route: list, segment: '' };
   const segment = rest.slice(1);
   if (segment.includes('/')) return undefined;
-  if (segment === 'events' && events !== undefined) return { route: events, segment };
+  // Not configured here: left to the next handler, which a sessionRoutes() call of its own may be.
+  if (segment === 'events') return events === undefined ? undefined : { route: events, segment };
   return { route: NAMED.get(segment) ?? revokeOne, segment };
 }
 
@@ -113,7 +114,8 @@ function failClosed(error: unknown, request: HttpRequest, resolved: ResolvedHttp
  * | `POST /global-token-revocation` (with `globalTokenRevocation`) | Universal Logout, as `sessions.globalTokenRevocation()` decides: `204` once every session of the user ends (no session, no same-origin check); `401` with `WWW-Authenticate` for a bearer that is missing, not signed by a configured issuer for this endpoint, without `jti`, or already taken (by any instance sharing the store), `400` for a body that is not `{ sub_id }` (`email` or `iss_sub`) as JSON, `403` for an `iss_sub` of another issuer than the bearer's, `404` when `resolveSubject` finds no user, `503` when the keys, `resolveSubject` or the store fail, reported to `onError` (not for a `kid` that keys fetched less than 30 s before lack) |
  * | `POST /backchannel-logout` (with `backchannelLogout`) | OpenID Connect back-channel logout: `200` (no session, no same-origin check), `400` `{ error }` for a bad token, `503` when the store or the provider's keys cannot be reached, reported to `onError` (the specification asks no provider to send again) |
  *
- * The others need a session (`401`, or the login redirect for a page navigation); another method gets `405` with `Allow`; state-changing routes
+ * A route marked "with" an option not given here is left to the next handler (`undefined`), so a `sessionRoutes()` call of its own under the
+ * same prefix serves it. The others need a session (`401`, or the login redirect for a page navigation); another method gets `405` with `Allow`; state-changing routes
  * refuse cross-site requests (`403`); a store failure gives `503`; nothing is cached. With `requireFresh`, the routes that end other sessions answer
  * `403` `reauthentication_required` (a `303` to `reauthPath` for a page) to a session not fresh, and `POST /sign-out` signs out this device only (`{
  * "global": false }`).
@@ -137,9 +139,9 @@ export function createSessionRoutes(manager: SessionManager, options: SessionRou
     const matched = routeOf(path.slice(prefix.length), eventsOf);
     if (matched === undefined) return undefined;
     const { route, segment } = matched;
-    if (segment === 'not-me' && revocationLinks) return revocationLinkPage(manager, request, `${prefix}/not-me`, resolved);
-    // Before the cross-site check and the session check: the identity provider's server calls it. One not configured here is
-    // left to the next handler, as the guides mount each under the same prefix with a sessionRoutes() call of its own.
+    // Each optional route not configured here is left to the next handler, as the guides mount each under the same prefix with a
+    // sessionRoutes() call of its own. The provider routes come before the cross-site check and the session check: the provider's server calls them.
+    if (segment === 'not-me') return revocationLinks ? revocationLinkPage(manager, request, `${prefix}/not-me`, resolved) : undefined;
     if (segment === 'backchannel-logout') return backchannelLogout === undefined ? undefined : backchannelLogoutRoute(manager, request, backchannelLogout, resolved);
     if (segment === 'global-token-revocation') return universalLogout?.(request, resolved);
     if (segment === 'security-events') return pushedEvents?.(request, resolved);
