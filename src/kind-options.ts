@@ -30,7 +30,7 @@ export function resolveKind(kind: string, own: KindOptions, defaults: { readonly
   const rotateAfter = duration(`${name}.rotateAfter`, own.rotateAfter, 0, { min: 0 });
   const rotationGrace = duration(`${name}.rotationGrace`, own.rotationGrace, DEFAULT_ROTATION_GRACE, { min: 0 });
   if (rotateAfter > 0 && kind === 'api') throw invalidConfiguration(`${name}.rotateAfter: api tokens are bearer tokens, whose holders never receive a rotated one; rotate cookie kinds only.`);
-  if (rotateAfter > 0 && kind === 'impersonation') throw invalidConfiguration(`${name}.rotateAfter: support sessions are not rotated (they last an hour by default, a day at most).`);
+  if (rotateAfter > 0 && kind === 'impersonation') throw invalidConfiguration(`${name}.rotateAfter: support sessions are not rotated (impersonate() gives them an hour by default, a day at most).`);
   // Under a second a browser's own parallel requests are reuse; over half of rotateAfter, on servers whose clocks differ, the next rotation can meet a request from before the last one, then reuse.
   if (rotateAfter > 0 && (rotationGrace < 1_000 || rotationGrace > rotateAfter / 2)) throw invalidConfiguration(`${name}.rotationGrace (${rotationGrace} ms) must be from 1,000 ms to half of ${name}.rotateAfter (${rotateAfter / 2} ms).`);
   return {

@@ -32,7 +32,7 @@ export function checkProviderUrl(value: unknown, name: string, namedBy?: URL): U
   if (url.username !== '' || url.password !== '') {
     const shown = new URL(url.href);
     if (shown.password !== '') shown.password = '***';
-    throw invalidConfiguration(`${name} (${shown.href}) carries a user name or password, which fetch refuses: give the provider's URL without them.`);
+    throw invalidConfiguration(`${name} (${shown.href}) carries a user name or password: give the URL without them (fetch refuses such a URL).`);
   }
   // The URL parser has already normalised the host (`127.1`, `0x7f000001`, `[0:0::1]`, `LOCALHOST`).
   if (url.protocol === 'http:' && url.hostname !== 'localhost' && url.hostname !== '[::1]' && !LOOPBACK_IPV4.test(url.hostname)) {
