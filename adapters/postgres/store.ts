@@ -52,7 +52,9 @@ async function serialized<T>(work: () => Promise<T>): Promise<T> {
  * import { createSessionManager } from 'session-revocation';
  * import { postgresStore } from 'session-revocation/postgres';
  *
- * const store = postgresStore({ pool: new pg.Pool({ connectionString: process.env.DATABASE_URL }) });
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * pool.on('error', (error) => console.error('postgres', error)); // else an idle connection the server ends ends the process
+ * const store = postgresStore({ pool });
  * await store.migrate();
  * const sessions = createSessionManager({ store });
  * ```
