@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -206,6 +206,36 @@ function limited<T>(jobs: ReadonlyArray<() => Promise<T>>, concurrency = 2): Pro
   });
 }
 
+/** The first code block of `lang` in `text` after the line `heading`. */
+function codeBlock(text: string, heading: string, lang: string): string {
+  const section = text.slice(text.indexOf(`\n${heading}\n`));
+  const match = new RegExp('```' + lang + '\\n([\\s\\S]*?)\\n```').exec(section);
+  if (match === null) throw new Error(`no ${lang} block after ${heading}`);
+  return match[1]!;
+}
+
+/**
+ * The Hono quick start's app, as `docs/quick-start-hono.md` has it, in a project configured the
+ * way it says: `tsc --init`'s settings, then what the README's "TypeScript" section adds.
+ */
+function quickStartProject(): string {
+  const guide = readFileSync(join(root, 'docs', 'quick-start-hono.md'), 'utf8');
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const app = `${codeBlock(guide, '# Quick start: Hono 4', 'ts')}
+declare function checkPassword(body: unknown): Promise<{ id: string } | undefined>;
+declare function changeEmail(c: import('hono').Context): Response;`;
+  const folder = project('hono quick start', ['hono', '@hono/node-server'], { type: 'module', module: 'nodenext', source: app });
+  rmSync(join(folder, 'tsconfig.json'));
+  execFileSync(process.execPath, [tsc, '--init'], { cwd: folder, stdio: 'ignore' });
+  renameSync(join(folder, 'tsconfig.json'), join(folder, 'tsconfig.init.json'));
+  const { compilerOptions } = JSON.parse(codeBlock(readme, '### TypeScript', 'json')) as { compilerOptions: object };
+  writeFileSync(
+    join(folder, 'tsconfig.json'),
+    JSON.stringify({ extends: './tsconfig.init.json', compilerOptions: { ...compilerOptions, skipLibCheck: false, noEmit: true }, files: ['index.ts'] }),
+  );
+  return folder;
+}
+
 const SOURCE_CJS = `import { createSessionManager } from 'session-revocation';\nexport const sessions = createSessionManager();`;
 let results: Map<string, Promise<{ status: number | null; errors: string[] }>>;
 
@@ -217,6 +247,7 @@ beforeAll(() => {
     ...Object.entries(CONSUMERS).map(([name, consumer]) => [name, project(name, consumer.install, { type: 'module', module: 'nodenext', source: consumer.source })] as const),
     ['cjs nodenext', project('cjs nodenext', [], { type: 'commonjs', module: 'nodenext', source: SOURCE_CJS })],
     ['cjs node16', project('cjs node sixteen', [], { type: 'commonjs', module: 'node16', source: SOURCE_CJS })],
+    ['hono quick start', quickStartProject()],
   ]);
   const names = [...folders.keys()];
   const pending = limited(names.map((name) => () => typecheck(folders.get(name)!)));
@@ -232,6 +263,13 @@ describe('a TypeScript app (skipLibCheck off, module nodenext) type-checks with 
       expect(await results.get(name)).toEqual({ status: 0, errors: [] });
     }, 300_000);
   }
+});
+
+describe("the Hono quick start's app, with tsc --init's settings and the README's additions", () => {
+  // tsc --init writes "types": [] (the default from TypeScript 6 on): the declarations then need Node's types named.
+  it('type-checks with skipLibCheck off', async () => {
+    expect(await results.get('hono quick start')).toEqual({ status: 0, errors: [] });
+  }, 300_000);
 });
 
 describe('a CommonJS TypeScript app', () => {
