@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Hono } from 'hono';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sessionHandler } from '../../adapters/fetch/index.js';
+import { sessionMiddleware } from '../../adapters/hono/index.js';
+import { createSessionManager } from '../../src/index.js';
+
+// An app behind a proxy that ends TLS sees plain HTTP: the Hono and Fetch guides must say which
+// option gives it a Secure cookie, and those options must do it.
+const guide = (name: string): string => readFileSync(resolve(import.meta.dirname, '../../docs', name), 'utf8').replace(/\s+/g, ' ');
+const sessions = createSessionManager();
+afterAll(() => sessions.close());
+const proxied = { 'sec-fetch-site': 'same-origin', origin: 'https://app.example', host: 'app.example', 'x-forwarded-proto': 'https' };
+
+async function honoCookie(options: object): Promise<string | null> {
+  const app = new Hono();
+  app.use(sessionMiddleware(sessions, options));
+  app.post('/login', async (c) => {
+    await c.var.sessions.signIn({ userId: 'u1' });
+    return c.text('ok');
+  });
+  return (await app.request('http://app.example/login', { method: 'POST', headers: proxied })).headers.get('set-cookie');
+}
+
+async function fetchCookie(options: object): Promise<string | null> {
+  const handler = sessionHandler(sessions, options)(async (_request, requestSessions) => {
+    await requestSessions.signIn({ userId: 'u1' });
+    return new Response('ok');
+  });
+  return (await handler(new Request('http://app.example/login', { method: 'POST', headers: proxied }))).headers.get('set-cookie');
+}
+
+describe.each([
+  ['quick-start-hono.md', honoCookie],
+  ['quick-start-fetch.md', fetchCookie],
+] as const)('%s, behind a proxy that ends TLS', (name, cookieOf) => {
+  it('says the cookie is not Secure without an option, and names secure and trustProxy', () => {
+    const text = guide(name);
+    expect(text).toMatch(/behind a proxy that ends TLS/i);
+    expect(text).toContain('the cookie is `session`, without `Secure`');
+    expect(text).toContain('`secure: true`');
+    expect(text).toContain('reads HTTPS from `X-Forwarded-Proto`; the cookie is then `__Host-session`, with `Secure`');
+  });
+
+  it('behaves as it says', async () => {
+    expect(await cookieOf({})).toMatch(/^session=[^;]+;(?!.*Secure)/);
+    expect(await cookieOf({ secure: true })).toMatch(/^__Host-session=.*; Secure/);
+    expect(await cookieOf({ trustProxy: true })).toMatch(/^__Host-session=.*; Secure/);
+  });
+});
