@@ -30,9 +30,9 @@ export interface NodeRedisSentinelLike {
   use<T>(fn: (client: { sendCommand(isReadonly: boolean | undefined, args: string[]): Promise<unknown> }) => Promise<T>): Promise<T>;
   /** The driver's own `getMasterNode` method. */ getMasterNode(): unknown;
   /** The driver's own `subscribe` method. */ subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
-  /** The driver's own `unsubscribe` method. */ unsubscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
-  /** `topology-change` (a failover), `error`. */ on(event: string, listener: (...args: never[]) => void): unknown;
-  /** The driver's own `off` method. */ off(event: string, listener: (...args: never[]) => void): unknown;
+  /** The driver's own `unsubscribe` method (its listener type admits buffers). */ unsubscribe(channel: string, listener: (message: string | Uint8Array) => void): Promise<unknown>;
+  /** `topology-change` (a failover), `error`. */ on(event: string, listener: () => void): unknown;
+  /** The driver's own `off` method. */ off(event: string, listener: () => void): unknown;
 }
 
 /** What the store does with a node-redis connection it opened (`duplicate()`). */

@@ -55,6 +55,12 @@ export const register = (): void => describeStoreConformance('memory', () => mem
 import { redisStore } from 'session-revocation/redis';
 export const store = redisStore({ client: createClient() });`,
   },
+  'redis (node-redis Sentinel)': {
+    install: ['redis'],
+    source: `import { createSentinel } from 'redis';
+import { redisStore } from 'session-revocation/redis';
+export const store = redisStore({ client: createSentinel({ name: 'mymaster', sentinelRootNodes: [{ host: '127.0.0.1', port: 26379 }] }) });`,
+  },
   'redis (ioredis)': {
     install: ['ioredis'],
     source: `import { Redis } from 'ioredis';

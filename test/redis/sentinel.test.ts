@@ -62,7 +62,7 @@ describe.skipIf(!canStart)(`redis store on Sentinel clients (servers ${SERVERS.j
       client.on('error', () => undefined);
       await client.connect();
       closers.push(() => client.destroy());
-      return client as unknown as RedisClientLike;
+      return client;
     },
   };
 
