@@ -199,7 +199,6 @@ export function createDriver(client: RedisClientLike, offlineTimeout: number): D
         subscribe(channel, events) {
           // Its own pub/sub connection follows the master and reconnects alone after a drop (reported only as an 'error'): notices may be lost.
           let closed = false;
-          // Typed as the driver types unsubscribe listeners; subscribed without bufferMode, it only gets strings.
           const listener = (message: string | Uint8Array): void => void (closed || events.message(String(message)));
           const interrupted = (): void => void (closed || events.interrupted());
           for (const event of ['topology-change', 'error']) sentinel.on(event, interrupted);
