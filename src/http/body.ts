@@ -6,44 +6,41 @@ import type { HttpRequest } from './request.js';
 
 /** The body as text: from the stream, or the text or bytes a body parser kept (`express.text()`, `express.raw()`, Hono's cache). */
 export async function readBodyText(request: HttpRequest, limit: number): Promise<string | undefined> {
-  const read = await readOrParsed(request, limit);
-  if (read.kind === 'stream') return read.text;
-  const text = textOf(read.parsed);
-  return text !== undefined && Buffer.byteLength(text) <= limit ? text : undefined;
+  const sent = await readSent(request, limit);
+  return sent.kind === 'text' ? sent.text : undefined;
 }
 
 /** The body as JSON: parsed from the stream or kept text, or the object or array a JSON parser made of it, measured as JSON again. */
 export async function readJsonBody(request: HttpRequest, limit: number): Promise<unknown> {
-  const read = await readOrParsed(request, limit);
-  const text = read.kind === 'stream' ? read.text : textOf(read.parsed);
-  if (text !== undefined) return Buffer.byteLength(text) <= limit ? parseJson(text) : undefined;
-  const { parsed } = read as { readonly parsed: unknown };
-  if (!Array.isArray(parsed) && !isPlainObject(parsed)) return undefined;
+  const sent = await readSent(request, limit);
+  if (sent.kind === 'text') return sent.text === undefined ? undefined : parseJson(sent.text);
+  if (!Array.isArray(sent.parsed) && !isPlainObject(sent.parsed)) return undefined;
   try {
-    return Buffer.byteLength(JSON.stringify(parsed)) <= limit ? parsed : undefined;
+    return Buffer.byteLength(JSON.stringify(sent.parsed)) <= limit ? sent.parsed : undefined;
   } catch {
     return undefined;
   }
 }
 
-type Read = { readonly kind: 'stream'; readonly text: string } | { readonly kind: 'parsed'; readonly parsed: unknown };
+type Sent = { readonly kind: 'text'; readonly text: string | undefined } | { readonly kind: 'parsed'; readonly parsed: unknown };
 
-async function readOrParsed(request: HttpRequest, limit: number): Promise<Read> {
+// The body as sent when it is text (the stream's, or the text or bytes a parser kept; over `limit` bytes, none), else what a parser made of it.
+async function readSent(request: HttpRequest, limit: number): Promise<Sent> {
   const body = await (request.readBody?.(limit) ?? Promise.resolve(null)).catch(() => null);
-  if (body !== null) return { kind: 'stream', text: body };
-  return { kind: 'parsed', parsed: await (request.parsedBody?.() ?? Promise.resolve(undefined)).catch(() => undefined) };
+  const parsed = body === null ? await (request.parsedBody?.() ?? Promise.resolve(undefined)).catch(() => undefined) : undefined;
+  const text = body ?? textOf(parsed);
+  if (text !== undefined) return { kind: 'text', text: Buffer.byteLength(text) <= limit ? text : undefined };
+  return { kind: 'parsed', parsed };
 }
 
 /** The one value of a field of a urlencoded form, from the stream, a parser's kept text or bytes, or its plain object; a repeated field or other shape is none. */
 export async function readFormField(request: HttpRequest, name: string, limit: number): Promise<string | undefined> {
-  const read = await readOrParsed(request, limit);
-  // The text or bytes a parser kept (`express.text()`, `express.raw()`) are the form as sent, as readBodyText takes them.
-  const text = read.kind === 'stream' ? read.text : textOf(read.parsed);
-  if (text !== undefined) {
-    const values = Buffer.byteLength(text) <= limit ? new URLSearchParams(text).getAll(name) : [];
+  const sent = await readSent(request, limit);
+  if (sent.kind === 'text') {
+    const values = sent.text === undefined ? [] : new URLSearchParams(sent.text).getAll(name);
     return values.length === 1 ? values[0] : undefined;
   }
-  const { parsed } = read as { readonly parsed: unknown };
+  const { parsed } = sent;
   if (!isPlainObject(parsed)) return undefined;
   const value = Object.hasOwn(parsed, name) ? parsed[name] : undefined;
   return typeof value === 'string' && formSize(parsed) <= limit ? value : undefined;
