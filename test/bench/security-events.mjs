@@ -17,7 +17,7 @@
 //
 // Writes test/bench/results/security-events.md. Needs Redis at REDIS_URL (127.0.0.1:6379) and
 // PostgreSQL at 127.0.0.1:5432/test; a store that cannot be reached is reported as not run.
-// Listens on 127.0.0.1 ports BENCH_PORT (48080) to BENCH_PORT + 2.
+// Listens on 127.0.0.1 ports BENCH_PORT (28080) to BENCH_PORT + 2.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
@@ -33,7 +33,7 @@ import { openStore, STORE_LABELS } from './lib/stores.mjs';
 const rounds = Number(process.argv[2] ?? 50);
 const seconds = Number(process.argv[3] ?? 60);
 if (!(Number.isInteger(rounds) && rounds > 0 && seconds > 0)) throw new Error('Usage: node test/bench/security-events.mjs [rounds per way > 0] [seconds per store > 0]');
-const BASE_PORT = Number(process.env.BENCH_PORT ?? 48080);
+const BASE_PORT = Number(process.env.BENCH_PORT ?? 28080);
 const KINDS = ['redis', 'postgres'];
 const BUDGET_MS = 50;
 const WARMUP_ROUNDS = 3;

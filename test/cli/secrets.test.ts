@@ -6,7 +6,7 @@ import { commandLineRedactor } from '../../src/cli/redact.js';
 import { cli } from './bin.js';
 
 // A loopback port nothing listens on: every client is refused at once.
-const CLOSED = '127.0.0.1:47201';
+const CLOSED = '127.0.0.1:27201';
 
 // A key passphrase and an inline PEM in mysql2's JSON `ssl` option, as a user writes them.
 const SSL = JSON.stringify({ passphrase: 'hunter2', key: '-----BEGIN ENCRYPTED PRIVATE KEY-----MIIFHzBJBgkqKeyBody-----END ENCRYPTED PRIVATE KEY-----' });
@@ -47,7 +47,7 @@ describe.concurrent('a store URL with secrets in its password, query and fragmen
     const run = await cli(['list', 'u1', '--store', `mysql://root:Pass1word@${CLOSED}/test?timezone=Opt7Secret`]);
     expect(run).toMatchObject({ code: 1, stdout: '' });
     expect(run.stderr).toMatch(/Ignoring invalid timezone passed to Connection: \*\*\*/);
-    expect(run.stderr).toMatch(/\nsession-revocation: cannot connect to MySQL at mysql:\/\/root@127\.0\.0\.1:47201\/test \(.*ECONNREFUSED.*\)\n$/);
+    expect(run.stderr).toMatch(/\nsession-revocation: cannot connect to MySQL at mysql:\/\/root@127\.0\.0\.1:27201\/test \(.*ECONNREFUSED.*\)\n$/);
     expect(run.stderr).not.toContain('Opt7Secret');
   });
 
@@ -64,9 +64,9 @@ describe.concurrent('a store URL with secrets in its password, query and fragmen
 });
 
 describe('a password of digits only, given in a query or a keyword string', () => {
-  it.each([`postgres://app@${CLOSED}/test?password=123456`, `postgres://app@${CLOSED}/te@st?sslpassword=123456`, `host=127.0.0.1 port=47201 password=123456`])('%s: hidden in what a driver prints, other numbers kept', (store) => {
+  it.each([`postgres://app@${CLOSED}/test?password=123456`, `postgres://app@${CLOSED}/te@st?sslpassword=123456`, `host=127.0.0.1 port=27201 password=123456`])('%s: hidden in what a driver prints, other numbers kept', (store) => {
     const redact = commandLineRedactor(['list', 'u1', '--store', store], {});
-    expect(redact('could not use password 123456 on port 47201')).toBe('could not use password *** on port 47201');
+    expect(redact('could not use password 123456 on port 27201')).toBe('could not use password *** on port 27201');
   });
 });
 

@@ -10,7 +10,7 @@ import { redisCli, requireRedisBinaries } from '../support/redis-server.js';
 
 const canStart = await requireRedisBinaries();
 // 3 masters with a replica each, for `durability`; bus ports +10000.
-const PORTS = [30220, 30221, 30222, 30223, 30224, 30225] as const;
+const PORTS = [7200, 7201, 7202, 7203, 7204, 7205] as const;
 const host = '127.0.0.1';
 
 /** The slot of a user's keys, its master, and another master to move it to. */

@@ -1,4 +1,22 @@
+import { readFileSync } from 'node:fs';
 import { launchRedis, makeServerDir, redisCli, removeServerDir, stopRedis } from './redis-server.js';
+
+/**
+ * Refuses cluster ports whose bus port (port + 10000) lies in the kernel's range of ports for
+ * outgoing connections: a client socket may hold it, the node then exits after opening its own
+ * port, and the suite fails now and then instead of always.
+ */
+export function checkBusPorts(ports: readonly number[]): void {
+  let range = '32768 60999';
+  try {
+    range = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8');
+  } catch {
+    // Not Linux: the common default stands.
+  }
+  const [low, high] = range.trim().split(/\s+/).map(Number) as [number, number];
+  const clash = ports.filter((port) => port + 10_000 >= low && port + 10_000 <= high);
+  if (clash.length > 0) throw new Error(`Cluster ports ${clash.join(', ')} have bus ports in the outgoing range ${low}-${high}; choose ports below ${low - 10_000}.`);
+}
 
 /** A Redis Cluster of masters on loopback ports, started and stopped by a test. */
 export interface LocalCluster {
@@ -13,6 +31,7 @@ export interface LocalCluster {
  * are stopped before the error is thrown.
  */
 export async function startCluster(ports: readonly number[] = [7101, 7102, 7103]): Promise<LocalCluster> {
+  checkBusPorts(ports);
   const dir = await makeServerDir('cluster');
   const pids = new Map<number, number>();
   const stop = async (): Promise<void> => {
@@ -67,6 +86,7 @@ export interface ReplicatedCluster extends LocalCluster {
  * seconds. Not 1 s: a loaded machine can stall a healthy node that long, and a failover follows.
  */
 export async function startReplicatedCluster(ports: readonly number[], options: { nodeTimeoutMs?: number } = {}): Promise<ReplicatedCluster> {
+  checkBusPorts(ports);
   const dir = await makeServerDir('cluster-replicated');
   const pids = new Map<number, number>();
   const live = new Set<number>();
