@@ -4,7 +4,7 @@ import type { AccessTokenKey, KeyLike } from './keys.js';
 export interface AccessTokenOptions {
   /** HS256 shared secret, at least 32 bytes. Shorthand for one HS256 key. */
   readonly secret?: string | Uint8Array;
-  /** Private key (omit on services that only verify). Shorthand for one key pair. */
+  /** Private key (omit on services that only verify: such a manager needs the issuer's `store`, where it reads revocations). Shorthand for one key pair. */
   readonly privateKey?: KeyLike;
   /** Public key of `privateKey`. */
   readonly publicKey?: KeyLike;

@@ -1,4 +1,5 @@
 import { AccessTokens } from '../access-tokens/index.js';
+import { canSign } from '../access-tokens/check-options.js';
 import { invalidInput, SessionError } from '../errors.js';
 import { EventHub, type SessionEventListener } from '../events.js';
 import { resolveOptions, type CreateSessionManagerOptions } from '../options.js';
@@ -23,7 +24,7 @@ import { createIssuerKeys } from '../federated/keys.js';
 import { securityEvent } from '../security-events/receive.js';
 import { createSecurityEventPolling } from '../security-events/poll.js';
 import { globalTokenRevocation } from '../security-events/universal-logout/revoke.js';
-import { callOptions, isWholeNumber } from '../option-checks.js';
+import { callOptions, invalidConfiguration, isWholeNumber } from '../option-checks.js';
 import { OPTION_KEYS } from './option-keys.js';
 
 /**
@@ -60,6 +61,12 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
           cacheSize: config.epochCacheSize,
           liveSession: (sessionId, userId, countIdle) => liveSessionOf(context, userId, sessionId, config.clock(), countIdle),
         });
+  // A verifier learns of revocations only from the issuer's store: on a memory store of its own it would accept every revoked token until it expires.
+  if (options.accessTokens !== undefined && options.store === undefined && !canSign(options.accessTokens)) {
+    throw invalidConfiguration(
+      "accessTokens without a private key or secret only verifies the tokens another service mints: give this manager that service's store (the store option), or it never sees their revocations and accepts a revoked token until it expires.",
+    );
+  }
   // Written whether or not this manager issues tokens: another instance on the store may, with a maxTtl this one cannot know, so without its own the entry lasts as long as the row could.
   const denyWindow = accessTokens?.denyWindow ?? Number.POSITIVE_INFINITY;
   let closed = false;

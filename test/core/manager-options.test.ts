@@ -69,7 +69,7 @@ describe('createSessionManager refuses what it cannot honour, at startup', () =>
     const pair = generateKeyPairSync('ed25519');
     expect(() => createSessionManager({ accessTokens: { privateKey: pair.privateKey, publicKey: pair.publicKey } })).not.toThrow();
     const jwk = pair.publicKey.export({ format: 'jwk' });
-    expect(() => createSessionManager({ accessTokens: { publicKey: jwk } })).not.toThrow();
+    expect(() => createSessionManager({ store: memoryStore(), accessTokens: { publicKey: jwk } })).not.toThrow();
   });
 });
 
