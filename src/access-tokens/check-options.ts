@@ -41,8 +41,3 @@ export function checkAccessTokenOptions(value: AccessTokenOptions): void {
   text('accessTokens.issuer', options.issuer, undefined);
   text('accessTokens.audience', options.audience, undefined);
 }
-
-/** Whether the options hold what signs a token (a secret or a private key), on the option itself or on one of its keys; without it the manager only verifies. */
-export function canSign({ secret, privateKey, keys }: AccessTokenOptions): boolean {
-  return secret !== undefined || privateKey !== undefined || (keys ?? []).some((key) => key.secret !== undefined || key.privateKey !== undefined);
-}

@@ -49,6 +49,8 @@ export class AccessTokens {
   readonly #issuer: string | undefined;
   readonly #audience: string | undefined;
   readonly #keys: Promise<ResolvedKey[]>;
+  /** Whether this manager mints tokens: `issue` signs with the first key, so that key must hold a secret or a private key. */
+  readonly signs: boolean;
   readonly #algorithms: ReadonlySet<AccessTokenAlgorithm>;
   readonly #clock: () => number;
   readonly #states: EpochCache;
@@ -60,6 +62,7 @@ export class AccessTokens {
   constructor(options: AccessTokenOptions, dependencies: AccessTokenDependencies) {
     const keys = keyList(options);
     checkKeys(keys);
+    this.signs = keys[0]?.secret !== undefined || keys[0]?.privateKey !== undefined;
     this.#ttl = bounded('accessTokens.ttl', options.ttl ?? 300_000, 1_000, Number.MAX_SAFE_INTEGER);
     this.#maxTtl = bounded('accessTokens.maxTtl', options.maxTtl ?? Math.max(DEFAULT_MAX_TTL, this.#ttl), this.#ttl, Number.MAX_SAFE_INTEGER);
     this.#tolerance = bounded('accessTokens.clockTolerance', options.clockTolerance ?? DEFAULT_TOLERANCE, 0, MAX_CLOCK_TOLERANCE);

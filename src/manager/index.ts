@@ -1,5 +1,4 @@
 import { AccessTokens } from '../access-tokens/index.js';
-import { canSign } from '../access-tokens/check-options.js';
 import { invalidInput, SessionError } from '../errors.js';
 import { EventHub, type SessionEventListener } from '../events.js';
 import { resolveOptions, type CreateSessionManagerOptions } from '../options.js';
@@ -62,7 +61,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
           liveSession: (sessionId, userId, countIdle) => liveSessionOf(context, userId, sessionId, config.clock(), countIdle),
         });
   // A verifier learns of revocations only from the issuer's store: on a memory store of its own it would accept every revoked token until it expires.
-  if (options.accessTokens !== undefined && options.store === undefined && !canSign(options.accessTokens)) {
+  if (accessTokens !== undefined && !accessTokens.signs && options.store === undefined) {
     throw invalidConfiguration(
       "accessTokens without a private key or secret only verifies the tokens another service mints: give this manager that service's store (the store option), or it never sees their revocations and accepts a revoked token until it expires.",
     );
