@@ -44,7 +44,7 @@ export interface SessionHttpOptions {
 export interface SessionRoutesOptions {
   /** Path the routes are mounted under, from the root of the app. @default "/sessions" */
   readonly prefix?: string;
-  /** Ms within which a session must have proved who it is to end other sessions (see `requireFresh`). Off by default. */
+  /** Ms within which a session must have proved who it is to end other sessions (see `requireFresh`). Off by default. Holds for every `sessionRoutes()` call with the same manager and prefix: the smallest given. */
   readonly requireFresh?: number;
   /** Serves the "This wasn't me" page of `sessions.issueRevocationLink` at `<prefix>/not-me?token=`. Off by default. */
   readonly revocationLinks?: boolean;

@@ -17,6 +17,7 @@ import { requestPath, type HttpRequest } from './request.js';
 import type { RequestSessions } from './request-sessions.js';
 import { crossSiteResponse, emptyResponse, reauthenticationResponse, jsonResponse, methodNotAllowedResponse, notFoundResponse, unavailableResponse, type HttpResponse } from './response.js';
 import { checkManager } from './session-http.js';
+import { sharedRequireFresh } from './shared-fresh.js';
 
 /** The built-in JSON session routes; see {@link createSessionRoutes}. */
 export interface SessionRoutes {
@@ -118,14 +119,16 @@ function failClosed(error: unknown, request: HttpRequest, resolved: ResolvedHttp
  * same prefix serves it. The others need a session (`401`, or the login redirect for a page navigation); another method gets `405` with `Allow`; state-changing routes
  * refuse cross-site requests (`403`); a store failure gives `503`; nothing is cached. With `requireFresh`, the routes that end other sessions answer
  * `403` `reauthentication_required` (a `303` to `reauthPath` for a page) to a session not fresh, and `POST /sign-out` signs out this device only (`{
- * "global": false }`).
+ * "global": false }`). `requireFresh` holds for every `sessionRoutes()` call with this manager and prefix, the smallest given, whichever call
+ * answers the request.
  *
  * @param manager - The manager the session middleware was given.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for options out of range.
  */
 export function createSessionRoutes(manager: SessionManager, options: SessionRoutesOptions = {}): SessionRoutes {
   checkManager(manager, 'The session routes');
-  const { prefix, requireFresh, revocationLinks, events, backchannelLogout, globalTokenRevocation, securityEvents } = resolveRoutesOptions(options);
+  const { prefix, requireFresh: ownRequireFresh, revocationLinks, events, backchannelLogout, globalTokenRevocation, securityEvents } = resolveRoutesOptions(options);
+  const requireFreshOf = sharedRequireFresh(manager, prefix, ownRequireFresh);
   const hub = events === undefined ? undefined : new LiveEventsHub(manager, events, `${prefix}/events`);
   const eventsOf: Route | undefined = hub && { methods: ['GET'], run: async (sessions) => hub.respond(requestStateOf(sessions, 'The session routes')) };
   const pushedEvents = securityEvents === undefined ? undefined : createSecurityEventsRoute(manager, securityEvents);
@@ -151,6 +154,7 @@ export function createSessionRoutes(manager: SessionManager, options: SessionRou
     const denied = requireSessionResponse(sessions);
     // An EventSource cannot read the refusal, so the page asks again with fetch: the cookie is kept to tell it why.
     if (denied !== undefined) return route === eventsOf ? { ...denied, setCookies: [] } : denied;
+    const requireFresh = requireFreshOf();
     const fresh = requireFresh === undefined || isFreshRequest(state, requireFresh);
     if (!fresh && route.endsOthers?.(sessions!, segment) === true) return reauthenticationResponse(request, resolved);
     return route.run(sessions!, request, segment, fresh).catch((error: unknown) => failClosed(error, request, resolved));
