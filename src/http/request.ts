@@ -8,7 +8,7 @@ export interface HttpRequest {
   readonly method: string;
   /** The request target as received from the client: path and query, e.g. `"/dashboard?tab=2"`. */
   readonly url: string;
-  /** Looks up a header by its lower-case name; repeated headers come back joined as Node.js joins them. */
+  /** Looks up a header by its lower-case name; a repeated header comes back with its lines joined by `", "`, as `Headers.get()` joins them (`cookie` as Node.js joins it). */
   header(name: string): string | undefined;
   /** The peer address of the connection (the proxy's, behind one). */
   readonly remoteAddress?: string | undefined;
@@ -47,7 +47,8 @@ export class NodeRequest implements HttpRequest {
 
   header(name: string): string | undefined {
     const value = this.#headers[name];
-    return Array.isArray(value) ? value.join(', ') : value;
+    if (Array.isArray(value)) return value.join(', ');
+    return value !== undefined && KEPT_ONCE.has(name) ? (joinedLines(this.#raw.rawHeaders ?? [], name) ?? value) : value;
   }
 
   get remoteAddress(): string | undefined {
@@ -80,6 +81,19 @@ export class NodeRequest implements HttpRequest {
   parsedBody(): Promise<unknown> {
     return Promise.resolve(this.#bodyHolder === undefined ? undefined : (this.#bodyHolder as { body?: unknown }).body);
   }
+}
+
+// Node.js keeps the first line of these when a client repeats one, a Fetch runtime joins them: joined here too, so every wrapper judges one value.
+const KEPT_ONCE = new Set(['authorization', 'content-type', 'host', 'referer', 'user-agent']);
+
+/** Every line of header `name` (lower case) joined with `", "` as `Headers.get()` joins them, or `undefined` when it came once. */
+function joinedLines(rawHeaders: readonly string[], name: string): string | undefined {
+  const lines: string[] = [];
+  for (let index = 0; index < rawHeaders.length; index += 2) {
+    const raw = rawHeaders[index]!;
+    if (raw.length === name.length && raw.toLowerCase() === name) lines.push(rawHeaders[index + 1]!);
+  }
+  return lines.length > 1 ? lines.join(', ') : undefined;
 }
 
 /** What a Fetch runtime knows about the connection that the `Request` itself does not carry. */

@@ -9,10 +9,9 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 export type FetchApp = (request: Request, connection: { readonly remoteAddress: string | undefined }) => Promise<Response>;
 
 function toRequest(req: IncomingMessage, origin: string, signal: AbortSignal): Request {
+  // Every line as received, as the runtimes build their Headers (Node's req.headers keeps one line of a repeated Authorization).
   const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, one);
-  }
+  for (let index = 0; index < req.rawHeaders.length; index += 2) headers.append(req.rawHeaders[index]!, req.rawHeaders[index + 1]!);
   const method = req.method ?? 'GET';
   // The body streams in as it arrives, as the runtimes hand it: the handler starts on the headers.
   const body = method === 'GET' || method === 'HEAD' ? undefined : (Readable.toWeb(req) as ReadableStream<Uint8Array>);
