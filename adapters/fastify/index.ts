@@ -152,9 +152,10 @@ const plugin: FastifyPluginAsync<SessionPluginOptions> = async (fastify, { sessi
     sessionRoutes.closeStreams();
     done();
   });
-  // Answered in onRequest, before any body parser can turn a cross-site form post into a 415.
+  // Answered in onRequest, before any body parser can turn a cross-site form post, or a path no route serves, into a 415.
   const onRequest: onRequestAsyncHookHandler = async function answerSessionRoutes(request, reply) {
-    return answer(reply, await sessionRoutes.respond(request.sessions));
+    const response = await sessionRoutes.respond(request.sessions);
+    return response === undefined ? reply.callNotFound() : send(reply, response);
   };
   // Every method, so the 405s come from the routes as in the other frameworks.
   for (const url of [sessionRoutes.prefix, `${sessionRoutes.prefix}/*`]) {

@@ -71,6 +71,13 @@ export function describeRoutes({ describe, it, expect, scenario, expectReply }: 
       expect((await laptop.request('/api/me')).status).toBe(200);
     });
 
+    it('a path under the prefix that no route serves is the app\'s 404, whatever body type it carries', async () => {
+      const laptop = await scenario().signedIn('alice');
+      for (const type of ['application/json', 'application/x-protobuf']) {
+        expect((await laptop.request('/sessions/a/b', { method: 'POST', headers: { 'content-type': type }, body: '{}' })).status).toBe(404);
+      }
+    });
+
     it('every route needs a session', async () => {
       const anonymous = scenario();
       expect((await anonymous.request('/sessions')).status).toBe(401);
