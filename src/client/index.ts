@@ -88,7 +88,10 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
   };
   // Into the back-forward cache: a page that cannot run must neither hold the stream nor be next in line for it.
   const onHide = (event: { readonly persisted?: boolean }): void => {
-    if (event.persisted === true && channel !== undefined && !stopped) quiet();
+    if (event.persisted !== true || channel === undefined) return;
+    if (!stopped) quiet();
+    // Its session ended while it was leaving: the end still waits for it (stopped, so it never takes a place again), the stream does not.
+    else release();
   };
 
   // Stops listening, and leaves the line for the stream or gives the stream up.
@@ -100,9 +103,13 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
     probing?.abort();
     queued?.abort();
     queued = undefined;
+    release();
+  };
+
+  function release(): void {
     unlock?.();
     unlock = undefined;
-  };
+  }
 
   const stop = (): void => {
     stopped = true;
@@ -122,14 +129,18 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
   // `told`: heard from the page that watches, which told every page.
   const ended = (reason: SessionEndReason, told = false): void => {
     if (stopped) return;
-    if (!told) channel?.postMessage(reason);
-    const wasLeaving = leaving;
-    stop();
-    const act = (): void => (options.onRevoked ?? toLogin)(reason);
-    // A page whose own request ended its session (its sign-out form) lets that answer speak; should it stay (a download), the end is acted on then.
-    // Kept in `timer`, so the app's own stop() still cancels it.
-    if (wasLeaving) timer = setTimeout(act, LEAVING_GRACE);
-    else act();
+    const act = (): void => {
+      if (!told) channel?.postMessage(reason);
+      stop();
+      (options.onRevoked ?? toLogin)(reason);
+    };
+    if (!leaving) return act();
+    // A page whose own request ended its session (its sign-out form) lets that answer speak, and until it is gone keeps its place for the
+    // stream and tells the other pages nothing: they then watch with the cookie that answer left, never "signed out from another device".
+    // Should it stay (a download), the end is acted on and told then. Kept in `timer`, so the app's own stop() still cancels it.
+    stopped = true;
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(act, LEAVING_GRACE);
   };
 
   const later = (): void => {
@@ -139,7 +150,8 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
     timer = setTimeout(() => void probe(), delay / 2 + Math.random() * (delay / 2));
   };
 
-  // An EventSource does not tell why it failed: one fetch of the route does (`hint`, the end a stream told of, kept if it confirms).
+  // An EventSource does not tell why it failed: one fetch of the route does (`hint`, the end a stream told of, kept if it confirms an ended
+  // session; a browser without one, its cookie cleared by its own sign-out in another tab, is `unauthenticated`, as the middleware says it).
   const probe = async (hint?: SessionEndReason): Promise<void> => {
     timer = undefined;
     if (stopped) return;
@@ -151,7 +163,8 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
       const response = await browser.fetch(url, { credentials: 'include', headers: { accept: 'text/event-stream' }, signal: controller.signal, redirect: 'manual' });
       if (response.status === 401) {
         const body = (await response.json().catch(() => undefined)) as { error?: unknown } | undefined;
-        ended(hint ?? (body?.error === 'session_revoked' ? 'revoked' : body?.error === 'session_reused' ? 'reused' : body?.error === 'session_expired' ? 'expired' : 'unauthenticated'));
+        const confirmed = body?.error === 'session_revoked' ? 'revoked' : body?.error === 'session_reused' ? 'reused' : body?.error === 'session_expired' ? 'expired' : undefined;
+        ended(confirmed === undefined ? 'unauthenticated' : (hint ?? confirmed));
         return;
       }
       controller.abort();

@@ -98,6 +98,40 @@ describe('watchSession() in several pages of one browser', () => {
     expect(browser.assigned).toEqual(['/login?next=/account&reason=session_expired']);
   });
 
+  it("this browser's own sign-out in another tab, whose answer cleared the cookie, is not \"signed out from another device\" in the page that watches", async () => {
+    watchSession();
+    // The tab where the user clicks "Sign out": it does not watch, and is leaving.
+    watchSession();
+    await vi.advanceTimersByTimeAsync(0);
+    browser.listeners.get('beforeunload')!();
+    // Its sign-out ended the session, which the watching page's stream tells; the answer to the form cleared the cookie meanwhile.
+    answer = { status: 401, body: { error: 'unauthenticated' } };
+    FakeSource.opened[0]!.revoked('revoked');
+    await vi.advanceTimersByTimeAsync(4_000);
+    // Both as the middleware sends a browser without a session: no reason, so no notice of another device.
+    expect(browser.assigned).toEqual(['/login?next=/account', '/login?next=/account']);
+  });
+
+  it("the tab that signs out and watches never tells the browser's other tabs \"signed out from another device\" while its own answer is on its way", async () => {
+    const signingOut = watchSession();
+    const leave = browser.listeners.get('beforeunload')!;
+    watchSession();
+    await vi.advanceTimersByTimeAsync(0);
+    leave();
+    // The stream tells the end, and the route still has the cookie (the answer to the form has not come back yet): the session was revoked.
+    answer = { status: 401, body: { error: 'session_revoked' } };
+    FakeSource.opened[0]!.revoked('revoked');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(browser.assigned).toEqual([]);
+    // The answer arrives: the cookie is cleared and the tab goes to the login page, which ends its script and frees the stream.
+    answer = { status: 401, body: { error: 'unauthenticated' } };
+    FakeSource.onNew = (source) => source.onerror?.();
+    signingOut();
+    await vi.advanceTimersByTimeAsync(2_000);
+    // The other tab, watching now, finds no session: the login page without a notice of another device.
+    expect(browser.assigned).toEqual(['/login?next=/account']);
+  });
+
   it('where a page cannot share (no Web Locks: plain http), each page watches on its own', async () => {
     vi.stubGlobal('navigator', {});
     answer = { status: 200 };
