@@ -6,7 +6,8 @@ import type { SessionView } from './session.js';
  * - `STORE_UNAVAILABLE`: the store could not be reached or timed out. Nobody was let in; a
  *   change asked for may or may not be made, and every operation is safe to call again.
  * - `INVALID_INPUT`: an argument has the wrong shape (empty user id, unknown kind, ...).
- * - `INVALID_CONFIGURATION`: options that contradict themselves, found at startup.
+ * - `INVALID_CONFIGURATION`: options that contradict themselves, found at startup; or an app wired wrong, found on a request (a guard
+ *   without the session middleware, a session cookie set after the response was sent: a call the app did not `await`).
  * - `UNAUTHENTICATED`: an action that needs a signed-in request was called without one, or a sign-in was overtaken by a sign-out
  *   of the user's sessions (a password change elsewhere) while under way: check the credentials again.
  * - `STORE_ERROR`: the store failed in a way that is not an outage (a bug, a schema problem, a malformed answer).

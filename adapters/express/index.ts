@@ -51,6 +51,10 @@ class ResTarget implements ResponseTarget {
   appendSetCookie(value: string): void {
     this.res.append('Set-Cookie', value);
   }
+
+  get headersSent(): boolean {
+    return this.res.headersSent;
+  }
 }
 
 // `originalUrl`: a mounted router cuts `req.url` down; `req` holds what a body parser made of the body.

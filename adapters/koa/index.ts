@@ -57,6 +57,10 @@ class ContextTarget implements ResponseTarget {
     this.ctx.append('Set-Cookie', value);
   }
 
+  get headersSent(): boolean {
+    return this.ctx.headerSent;
+  }
+
   // An app's `ctx.set('Set-Cookie', …)` after this layer's replaces a rotated or cleared session cookie: it is put back, last.
   restoreCookies(): void {
     if (this.#cookies.length === 0 || this.ctx.headerSent) return;

@@ -16,7 +16,8 @@ export type SignInInput = Omit<CreateSessionInput, 'userAgent' | 'ip' | 'previou
 
 /**
  * The object every wrapper attaches to a request (`req.sessions`, `request.sessions`, `ctx.sessions`): its session and the actions bound to it.
- * Cookie changes are written on the response at once, with `no-store` in `Cache-Control`, `CDN-Cache-Control` and `Surrogate-Control`.
+ * Cookie changes are written on the response at once, with `no-store` in `Cache-Control`, `CDN-Cache-Control` and `Surrogate-Control`;
+ * one that would come after the response was sent (an action not awaited) rejects with `INVALID_CONFIGURATION` instead, where the wrapper can tell.
  */
 export interface RequestSessions {
   /** The validated session of the cookie (or Bearer session token), or `null`. */
@@ -92,7 +93,12 @@ const LIST_KEYS = optionKeys<Parameters<RequestSessions['list']>[0] & object>({ 
 /** The state of a request that presented no session, or whose session just ended. */
 export const SIGNED_OUT: Authentication = { status: 'anonymous', reason: 'missing' };
 
-function writeCookie({ target }: RequestState, value: string): void {
+// `action` names the call in the error: written once the response went out, the cookie would never arrive (Express throws
+// ERR_HTTP_HEADERS_SENT from inside this layer, Koa drops it), and the usual cause is the app's missing `await`.
+function writeCookie({ target }: RequestState, value: string, action: string): void {
+  if (target.headersSent === true) {
+    throw new SessionError('INVALID_CONFIGURATION', `${action} ended after the response was sent, so the session cookie it sets or clears never reaches the browser: await ${action} before sending the response.`);
+  }
   target.appendSetCookie(value);
   // Every cache header, CDN-Cache-Control (RFC 9213) and Surrogate-Control included: shared caches obey them even after the handler replaced Cache-Control (a rotation on a public page).
   for (const [name, value] of Object.entries(NOT_STORED)) target.setHeader(name, value);
@@ -104,10 +110,10 @@ export function clearingCookie({ cookie, credential, options }: RequestState): s
 }
 
 // This request is signed out from here on, and the browser drops the cookie.
-function signedOut(state: RequestState): void {
+function signedOut(state: RequestState, action: string): void {
   state.auth = SIGNED_OUT;
   const clear = clearingCookie(state);
-  if (clear !== undefined) writeCookie(state, clear);
+  if (clear !== undefined) writeCookie(state, clear, action);
 }
 
 function identity({ auth }: RequestState): Identity | undefined {
@@ -129,15 +135,15 @@ function signedIn(state: RequestState, action: string): Identity {
   return who;
 }
 
-/** Writes `token` as the session cookie, living as long as the session has from its sign-in or last rotation. */
-export function writeSessionCookie(state: RequestState, token: string, session: Session): void {
+/** Writes `token` as the session cookie, living as long as the session has from its sign-in or last rotation; `action` is named should the response be sent already. */
+export function writeSessionCookie(state: RequestState, token: string, session: Session, action: string): void {
   const { cookie, options } = state;
   const maxAge = session.persistent === false ? undefined : (session.expiresAt - (session.rotatedAt ?? session.lastUsedAt)) / 1000;
-  writeCookie(state, serializeSessionCookie(cookie.name, token, maxAge, cookie.secure, options.cookie));
+  writeCookie(state, serializeSessionCookie(cookie.name, token, maxAge, cookie.secure, options.cookie), action);
 }
 
-function setCookie(state: RequestState, created: CreatedSession): void {
-  writeSessionCookie(state, created.token, created.session);
+function setCookie(state: RequestState, created: CreatedSession, action: string): void {
+  writeSessionCookie(state, created.token, created.session, action);
   state.auth = { status: 'authenticated', session: created.session, claims: null };
 }
 
@@ -145,8 +151,8 @@ function setCookie(state: RequestState, created: CreatedSession): void {
 async function credentialChanged(state: RequestState, change: 'passwordChanged' | 'emailChanged'): Promise<CredentialChangeResult> {
   const who = signedIn(state, change);
   const result = await state.manager[change](who.userId, { currentSessionId: who.id, tenantId: who.tenantId, by: who.impersonatorId });
-  if (result.token !== undefined && result.session !== undefined) setCookie(state, { token: result.token, session: result.session });
-  else signedOut(state);
+  if (result.token !== undefined && result.session !== undefined) setCookie(state, { token: result.token, session: result.session }, `${change}()`);
+  else signedOut(state, `${change}()`);
   return result;
 }
 
@@ -190,7 +196,7 @@ export class BoundSessions implements RequestSessions {
     const given = callOptions('signIn()', input, SIGN_IN_KEYS);
     // Every session token this request presented ends once the new session exists.
     const created = await manager.create({ ...given, userAgent: request.header('user-agent'), ip: clientIp(request, options.trustProxy), previousToken: state.credential.presented });
-    setCookie(state, created);
+    setCookie(state, created, 'signIn()');
     return created;
   }
 
@@ -212,7 +218,7 @@ export class BoundSessions implements RequestSessions {
     const { thisDeviceOnly } = callOptions('signOut()', options, THIS_DEVICE_KEYS);
     const who = knownIdentity(state);
     const result = who === undefined ? { global: false } : await state.manager.signOut(who, { by: who.impersonatorId, thisDeviceOnly });
-    signedOut(state);
+    signedOut(state, 'signOut()');
     return result;
   }
 
@@ -225,7 +231,7 @@ export class BoundSessions implements RequestSessions {
       // This one too, of a kind the everywhere kinds leave (an API token): already ended, it changes nothing.
       await state.manager.revoke(who.id, { by: who.impersonatorId, reason: 'sign_out_everywhere', userId: who.userId });
     }
-    signedOut(state);
+    signedOut(state, 'signOutEverywhere()');
   }
 
   async signOutOthers(): Promise<RevokeOthersResult> {

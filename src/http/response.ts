@@ -38,6 +38,11 @@ export interface ResponseTarget {
   setHeader(name: string, value: string): void;
   /** Adds one `Set-Cookie` header, keeping those already set. */
   appendSetCookie(value: string): void;
+  /**
+   * Whether the response's headers already went out (Node's `res.headersSent`): a cookie written then never reaches the browser, and
+   * the layer refuses to write it (a session action the app did not await). Left out where the framework cannot tell.
+   */
+  readonly headersSent?: boolean;
 }
 
 /** Writes the headers and cookies of `response` on `target`; the wrapper then sends the status and body. */

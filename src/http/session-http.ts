@@ -116,7 +116,7 @@ export function createSessionHttpLayer(manager: SessionManager, options: Session
         }
       }
       const state = { manager, options: resolved, request, target, cookie, credential, auth };
-      if (auth.status === 'authenticated' && auth.rotatedToken !== undefined && auth.session !== null) writeSessionCookie(state, auth.rotatedToken, auth.session);
+      if (auth.status === 'authenticated' && auth.rotatedToken !== undefined && auth.session !== null) writeSessionCookie(state, auth.rotatedToken, auth.session, caller);
       return new BoundSessions(state);
     },
   };

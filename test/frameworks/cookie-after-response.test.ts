@@ -1,0 +1,78 @@
+import { createServer } from 'node:http';
+import express from 'express';
+import Koa from 'koa';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sessionMiddleware } from '../../adapters/express/index.js';
+import * as koaAdapter from '../../adapters/koa/index.js';
+import { createSessionManager, isSessionError, type SessionManager } from '../../src/index.js';
+import type { RequestSessions } from '../../src/http/index.js';
+import type { FrameworkApp } from '../../src/testing/index.js';
+import { listen } from './listen.js';
+
+// An app that forgets `await` sends its answer before signIn() (or signOut()) has written the cookie. The cookie can never reach the
+// browser; the app must be told so by the library's own error, naming the missing await, not by the framework's (Express:
+// ERR_HTTP_HEADERS_SENT thrown from inside the library, the process down) nor by silence (Koa drops the header).
+
+type Action = (sessions: RequestSessions) => Promise<unknown>;
+const SIGN_IN: Action = (sessions) => sessions.signIn({ userId: 'ada' });
+const SIGN_OUT: Action = (sessions) => sessions.signOut();
+
+let manager: SessionManager;
+let app: FrameworkApp | undefined;
+afterEach(async () => {
+  await app?.close();
+  await manager?.close();
+});
+
+/** Serves `/act`, which starts `action` and answers before it settles, as an app missing its `await` does; `outcome`: how `action` ended. */
+async function serve(framework: 'express' | 'koa', action: Action): Promise<{ outcome: Promise<unknown> }> {
+  manager = createSessionManager();
+  let settle: (outcome: unknown) => void = () => undefined;
+  const outcome = new Promise<unknown>((resolve) => (settle = resolve));
+  // Kept, not left unhandled: the app's bug, which this test plays, would leave the rejection unhandled.
+  const observe = (pending: Promise<unknown>) => pending.then(() => settle('fulfilled'), settle);
+  if (framework === 'express') {
+    const server = express();
+    server.use(sessionMiddleware(manager));
+    server.post('/act', (req, res) => {
+      observe(action(req.sessions));
+      res.send('done');
+    });
+    app = await listen(createServer(server));
+  } else {
+    const server = new Koa();
+    server.use(koaAdapter.sessionMiddleware(manager));
+    server.use((ctx) => {
+      observe(action(ctx.sessions));
+      ctx.body = 'done';
+    });
+    app = await listen(createServer(server.callback()));
+  }
+  return { outcome };
+}
+
+const signedIn = async () => `session=${(await manager.create({ userId: 'ada' })).token}`;
+
+describe('a session action not awaited before the response was sent', () => {
+  for (const framework of ['express', 'koa'] as const) {
+    it(`${framework}: signIn() rejects with a SessionError saying the response was already sent and naming the missing await`, async () => {
+      const { outcome } = await serve(framework, SIGN_IN);
+      const response = await fetch(`${app!.url}/act`, { method: 'POST', headers: { 'sec-fetch-site': 'same-origin' } });
+      expect([response.status, await response.text(), response.headers.get('set-cookie')]).toEqual([200, 'done', null]);
+      const error = await outcome;
+      expect(isSessionError(error) && [error.code, error.message]).toEqual([
+        'INVALID_CONFIGURATION',
+        'signIn() ended after the response was sent, so the session cookie it sets or clears never reaches the browser: await signIn() before sending the response.',
+      ]);
+    });
+  }
+
+  it('express: signOut() signs the session out, then rejects the same way for the cookie it could not clear', async () => {
+    const { outcome } = await serve('express', SIGN_OUT);
+    const cookie = await signedIn();
+    await fetch(`${app!.url}/act`, { method: 'POST', headers: { cookie, 'sec-fetch-site': 'same-origin' } });
+    const error = await outcome;
+    expect(isSessionError(error) && error.message).toMatch(/^signOut\(\) ended after the response was sent.*: await signOut\(\) before sending the response\.$/);
+    expect(await manager.validate(cookie.slice('session='.length))).toMatchObject({ ok: false, reason: 'revoked' });
+  });
+});
