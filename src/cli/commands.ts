@@ -26,7 +26,7 @@ const migrate: Command = {
 
 const list: Command = {
   name: 'list',
-  summary: "List a user's live sessions (device, last used, created, IP, id)",
+  summary: "List a user's live sessions (device, last used, created, IP, tenant, kind, id)",
   args: ['userId'],
   flags: { json: { type: 'boolean', help: ['--json', 'Print the sessions as JSON'] } },
   details:
@@ -36,8 +36,8 @@ const list: Command = {
     const sessions = await manager().list(userId!);
     if (values['json'] === true) return output.line(json(sessions));
     if (sessions.length === 0) return output.line(`No live sessions for user ${userId}.`);
-    const rows = sessions.map((session) => [session.deviceLabel, session.lastUsed, isoTime(session.createdAt), session.ip ?? '-', session.kind, session.id]);
-    for (const line of table([['DEVICE', 'LAST USED', 'CREATED', 'IP', 'KIND', 'ID'], ...rows])) output.line(line);
+    const rows = sessions.map((session) => [session.deviceLabel, session.lastUsed, isoTime(session.createdAt), session.ip ?? '-', session.tenantId ?? '-', session.kind, session.id]);
+    for (const line of table([['DEVICE', 'LAST USED', 'CREATED', 'IP', 'TENANT', 'KIND', 'ID'], ...rows])) output.line(line);
   },
 };
 

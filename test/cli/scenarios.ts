@@ -59,7 +59,7 @@ export function describeCliOnStore(
 
     it('list prints the live sessions like the Security page, and as JSON with --json', async () => {
       const sessions = await manager();
-      const mac = await sessions.create({ userId: 'alice', userAgent: UA.chromeMac, ip: '203.0.113.9' });
+      const mac = await sessions.create({ userId: 'alice', userAgent: UA.chromeMac, ip: '203.0.113.9', tenantId: 'acme' });
       const windows = await sessions.create({ userId: 'alice', userAgent: UA.firefoxWindows });
       await sessions.revoke((await sessions.create({ userId: 'alice', kind: 'api' })).session.id);
 
@@ -67,16 +67,16 @@ export function describeCliOnStore(
       expect(table).toMatchObject({ code: 0, stderr: '' });
       const lines = table.stdout.trimEnd().split('\n');
       expect(lines).toHaveLength(3);
-      expect(lines[0]).toMatch(/^DEVICE +LAST USED +CREATED +IP +KIND +ID$/);
+      expect(lines[0]).toMatch(/^DEVICE +LAST USED +CREATED +IP +TENANT +KIND +ID$/);
       const macLine = lines.find((line) => line.includes(mac.session.id));
-      expect(macLine).toMatch(/^Chrome on Mac OS +Just now +\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ +203\.0\.113\.9 +browser +/);
-      expect(lines.find((line) => line.includes(windows.session.id))).toMatch(/^Firefox on Windows +Just now +\S+ +- +browser +/);
+      expect(macLine).toMatch(/^Chrome on Mac OS +Just now +\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ +203\.0\.113\.9 +acme +browser +/);
+      expect(lines.find((line) => line.includes(windows.session.id))).toMatch(/^Firefox on Windows +Just now +\S+ +- +- +browser +/);
 
       const json = await run('list', 'alice', '--json');
       expect(json.code).toBe(0);
-      const listed = JSON.parse(json.stdout) as Array<{ id: string; deviceLabel: string; ip?: string }>;
+      const listed = JSON.parse(json.stdout) as Array<{ id: string; deviceLabel: string; ip?: string; tenantId?: string }>;
       expect(listed.map((session) => session.id).sort()).toEqual([mac.session.id, windows.session.id].sort());
-      expect(listed.find((session) => session.id === mac.session.id)).toMatchObject({ deviceLabel: 'Chrome on Mac OS', ip: '203.0.113.9' });
+      expect(listed.find((session) => session.id === mac.session.id)).toMatchObject({ deviceLabel: 'Chrome on Mac OS', ip: '203.0.113.9', tenantId: 'acme' });
 
       expect(await run('list', 'nobody')).toMatchObject({ code: 0, stdout: 'No live sessions for user nobody.\n' });
     });
