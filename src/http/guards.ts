@@ -11,7 +11,8 @@ import { crossSiteResponse, reauthenticationResponse, unauthenticatedError, unau
 /** The state behind a request's `sessions` object; throws `INVALID_CONFIGURATION` naming `caller` without the middleware. */
 export function requestStateOf(sessions: RequestSessions | undefined, caller: string): RequestState {
   const state = stateOf(sessions);
-  if (state === undefined) throw new SessionError('INVALID_CONFIGURATION', `${caller} needs the session middleware mounted before it.`);
+  // Worded so that any caller agrees with its verb: "requireSession()" and "The session routes" alike.
+  if (state === undefined) throw new SessionError('INVALID_CONFIGURATION', `${caller} must be mounted after the session middleware.`);
   return state;
 }
 

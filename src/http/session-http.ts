@@ -39,7 +39,7 @@ export interface SessionHttp {
 export function checkManager(manager: unknown, caller: string): asserts manager is SessionManager {
   const candidate = manager as Partial<SessionManager> | null | undefined;
   if (typeof candidate?.validate !== 'function' || typeof candidate.create !== 'function' || typeof candidate.verifyAccessToken !== 'function') {
-    throw new SessionError('INVALID_CONFIGURATION', `${caller} needs the manager returned by createSessionManager() as its first argument.`);
+    throw new SessionError('INVALID_CONFIGURATION', `${caller} must be given the manager returned by createSessionManager() as the first argument.`);
   }
 }
 

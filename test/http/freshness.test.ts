@@ -89,7 +89,7 @@ describe('requireFresh in the HTTP layer', () => {
     } catch (caught) {
       error = caught;
     }
-    expect(isSessionError(error) && [error.code, error.message]).toEqual(['INVALID_CONFIGURATION', 'requireFresh() needs the session middleware mounted before it.']);
+    expect(isSessionError(error) && [error.code, error.message]).toEqual(['INVALID_CONFIGURATION', 'requireFresh() must be mounted after the session middleware.']);
   });
 
   it('reauthenticated() without a session is refused, like every action that needs one', async () => {

@@ -18,9 +18,9 @@ describe('the guards', () => {
   it('name themselves when the session middleware did not run before them', () => {
     const session = thrown(() => requireSessionResponse(undefined));
     expect(isSessionError(session) && session.code).toBe('INVALID_CONFIGURATION');
-    expect((session as Error).message).toBe('requireSession() needs the session middleware mounted before it.');
+    expect((session as Error).message).toBe('requireSession() must be mounted after the session middleware.');
     const origin = thrown(() => requireSameOriginResponse(undefined));
-    expect((origin as Error).message).toBe('requireSameOrigin() needs the session middleware mounted before it.');
+    expect((origin as Error).message).toBe('requireSameOrigin() must be mounted after the session middleware.');
   });
 
   it('clear the cookie of a refused cookie session, and set no cookie for a refused bearer token', async () => {

@@ -207,6 +207,13 @@ describe('the per-request sessions object', () => {
     expect(() => createSessionRoutes(null as unknown as SessionManager)).toThrow(/createSessionManager/);
   });
 
+  it('the routes say in a sentence that agrees with them what they need: the session middleware before them, a manager', async () => {
+    const manager = createSessionManager();
+    const routes = createSessionRoutes(manager);
+    await expect(routes.respond(undefined)).rejects.toMatchObject({ code: 'INVALID_CONFIGURATION', message: 'The session routes must be mounted after the session middleware.' });
+    expect(() => createSessionRoutes(null as unknown as SessionManager)).toThrow('The session routes must be given the manager returned by createSessionManager() as the first argument.');
+  });
+
   it('requireSession and the routes need the middleware of the same manager', async () => {
     const manager = createSessionManager();
     expect(() => requireSessionResponse(undefined)).toThrow(/middleware/);

@@ -47,6 +47,6 @@ describe('requireSameOriginResponse', () => {
       thrown = error;
     }
     expect(isSessionError(thrown) && thrown.code).toBe('INVALID_CONFIGURATION');
-    expect((thrown as Error).message).toBe('requireSameOrigin() needs the session middleware mounted before it.');
+    expect((thrown as Error).message).toBe('requireSameOrigin() must be mounted after the session middleware.');
   });
 });
