@@ -11,6 +11,8 @@ export interface SetCookie {
 
 /** A response as the scenarios read it. */
 export interface Reply {
+  /** What was sent, for failure messages: `"POST /login?user=alice"`. */
+  readonly request: string;
   readonly status: number;
   readonly headers: Headers;
   /** The `Set-Cookie` headers but the app's own cookies ({@link APP_COOKIES}); `headers.getSetCookie()` has them all. */
@@ -84,7 +86,7 @@ export async function sendExact(base: string, path: string, init: RequestInit): 
 /** One real HTTP request with fetch (`node:http` with `browser`), redirects not followed. */
 export async function send(base: string, path: string, init: RequestInit = {}): Promise<Reply> {
   const response = init.browser === true ? await sendExact(base, path, init) : await sendFetch(new URL(path, base), init);
-  return { status: response.status, headers: response.headers, cookies: sessionSetCookies(response.headers).map(parseSetCookie), body: response.body, json: parseJson(response.body) };
+  return { request: `${init.method ?? 'GET'} ${path}`, status: response.status, headers: response.headers, cookies: sessionSetCookies(response.headers).map(parseSetCookie), body: response.body, json: parseJson(response.body) };
 }
 
 /** User-Agents of distinct browsers, so sessions of one user do not replace each other. */

@@ -3,8 +3,10 @@ import type { CreateSessionInput, SessionManager } from '../../manager/api.js';
 import type { Session } from '../../session.js';
 import type { SessionStore } from '../../store.js';
 import type { CompleteTestRunner } from '../runner.js';
+import { AssertionError } from 'node:assert';
 import { BROWSERS, Device, send, type Reply, type RequestInit } from './client.js';
 import type { SwitchableStore } from './failing-store.js';
+import { statusMismatch } from './status-mismatch.js';
 import type { TestIssuer } from './test-issuer.js';
 
 /** The world of one scenario: a fresh manager, store and app. */
@@ -77,6 +79,8 @@ export async function meStatuses(...devices: readonly Device[]): Promise<unknown
 /** The suite's {@link FrameworkSuiteContext.expectReply} over the runner's `expect`. */
 export function replyExpectation(expect: CompleteTestRunner['expect']): FrameworkSuiteContext['expectReply'] {
   return (reply, status, expected = {}) => {
+    // The runner's `expect` would say only "expected 500 to be 503": the author of the wrapper needs the request and the cause.
+    if (reply.status !== status) throw new AssertionError({ message: statusMismatch(reply, status), actual: reply.status, expected: status, operator: 'strictEqual' });
     expect(reply.status).toBe(status);
     if ('json' in expected) expect(reply.json).toEqual(expected.json);
     if (expected.body !== undefined) expect(reply.body).toBe(expected.body);
