@@ -95,7 +95,7 @@ export const STORE_TIMEOUT = 300;
  *   `200` JSON `{ "userId": sessions.userId }`;
  * - `GET /api/me`, behind `requireSession`: `200` JSON
  *   `{ "userId": sessions.userId, "sessionId": sessions.current?.id ?? sessions.accessToken?.sid }`;
- * - `GET /dashboard`, behind `requireSession`: `200` HTML (any);
+ * - `GET /dashboard` (the suite sends `HEAD` too: route it as the `GET`), behind `requireSession`: `200` HTML (any);
  * - `GET /api/public`: `200` JSON `{ "userId": sessions.userId, "status": sessions.status }`;
  * - `GET /api/theme`: sets the app's cookie `theme=dark; Path=/` the framework's usual way (Express
  *   `res.cookie`, Fastify `reply.header`, Koa `ctx.set('Set-Cookie', …)`, Hono and Fetch a `new Response`
