@@ -94,7 +94,19 @@ export function sessionCookieFor(options: Pick<ResolvedHttpOptions, 'cookieName'
 /**
  * The response's `Set-Cookie` list with this layer's cookies that an app's later header write replaced put back, or `undefined`
  * when none is missing. From the first missing one on, the layer's cookies go last in the order written: its newest cookie of
- * a name (a sign-out's clearing one after a rotated one) stays the one a browser keeps.
+ * a name (a sign-out's clearing one after a rotated one) stays the one a browser keeps. A wrapper calls it where its framework
+ * runs code of the wrapper's after the app's handlers (Koa and Hono after `next()`).
+ *
+ * @param written - Every value the layer passed to the request's `ResponseTarget.appendSetCookie`, in order.
+ * @param sent - The response's `Set-Cookie` header as it stands (`res.getHeader('set-cookie')`).
+ * @returns The list to set as the response's `Set-Cookie`, or `undefined` to leave it as it is.
+ *
+ * @example
+ * ```ts
+ * await next(); // the app's handlers, which may have replaced every Set-Cookie
+ * const restored = restoredCookies(written, res.getHeader('set-cookie'));
+ * if (restored !== undefined) res.setHeader('set-cookie', restored);
+ * ```
  */
 export function restoredCookies(written: readonly string[], sent: readonly string[] | string | number | undefined): string[] | undefined {
   const present = Array.isArray(sent) ? sent : sent === undefined ? [] : [String(sent)];

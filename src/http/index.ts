@@ -30,6 +30,7 @@ export type { NodeStreamTarget } from './streams.js';
 export { fromFetchRequest, fromNodeRequest } from './request.js';
 export type { FetchRequestInfo, HttpRequest } from './request.js';
 export { asError, writeHeaders } from './response.js';
+export { restoredCookies } from './cookies.js';
 export type { HttpResponse, HttpStream, ResponseTarget, StreamSink, UnauthenticatedError } from './response.js';
 export { safeNextPath } from './next-path.js';
 export { isPageNavigation } from './classify.js';
