@@ -61,8 +61,8 @@ export function checkManager(manager: unknown, caller: string): asserts manager 
  * const http = createSessionHttp(sessions, { loginPath: '/login' });
  * server.on('request', async (req, res) => {
  *   // A new array: `res.appendHeader` would push onto an array the app set and shares.
- *   const appendSetCookie = (v) => res.setHeader('set-cookie', [...[res.getHeader('set-cookie') ?? []].flat(), v]);
- *   const target = { setHeader: (n, v) => res.setHeader(n, v), appendSetCookie };
+ *   const appendSetCookie = (value: string) => res.setHeader('set-cookie', [...[res.getHeader('set-cookie') ?? []].flat().map(String), value]);
+ *   const target = { setHeader: (name: string, value: string) => res.setHeader(name, value), appendSetCookie };
  *   const requestSessions = await http.attach(fromNodeRequest(req), target);
  *   const denied = requireSessionResponse(requestSessions);
  *   if (denied) {
