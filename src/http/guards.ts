@@ -62,8 +62,9 @@ const UNAVAILABLE_CODES = new Set(['STORE_UNAVAILABLE', 'STORE_ERROR', 'CLOSED']
  * middleware's `503` with no `Set-Cookie` of its own, so an outage is never a `500` and signs nobody out; `undefined` for anything else.
  * With `sessions`, the middleware's `retryAfter` and `onError` are used.
  *
- * @param error - The value the app's handler threw, as thrown: a framework that wraps it before its error handler sees it
- * (h3's `H3Error`) holds it as `cause`, which is what to pass. A `SessionError` the app wrapped itself is the app's to answer.
+ * @param error - The value the app's handler threw, as thrown. Where a framework re-wraps it before its error handler sees it
+ * (h3 v1 keeps only its `cause`: for a store's outage, the driver's error), catch it around the app's handlers instead.
+ * A `SessionError` the app wrapped itself is the app's to answer.
  * @param sessions - The request's `sessions` object, when the session middleware ran.
  *
  * @example

@@ -46,7 +46,7 @@ describe("the framework suite's status failures", () => {
     const message = failureOf(() => expectReply(reply, 503));
     expect(message).toContain('POST /login?user=alice answered 500, expected 503');
     expect(message).toContain('errorResponse(');
-    expect(message).toContain('cause');
+    expect(message).toContain('re-wraps');
     expect(message).toContain('{"statusCode":500}');
   });
 });

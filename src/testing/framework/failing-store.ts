@@ -1,4 +1,4 @@
-import { SessionError } from '../../errors.js';
+import { storeFailure } from '../../errors.js';
 import type { SessionStore } from '../../store.js';
 
 /** A store whose every call can be made to fail, as a store does when its server is down. */
@@ -13,7 +13,9 @@ export interface SwitchableStore extends SessionStore {
 
 /** Wraps `inner` so that a flag turns it into an unreachable store; nothing is lost meanwhile. */
 export function switchableStore(inner: SessionStore): SwitchableStore {
-  const down = (): Promise<never> => Promise.reject(new SessionError('STORE_UNAVAILABLE', 'The store is down (simulated).'));
+  // As a real store rejects: the driver's socket error as `cause` (a framework that re-wraps errors by their cause must not lose it).
+  const down = (): Promise<never> =>
+    Promise.reject(storeFailure(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379 (simulated)'), { code: 'ECONNREFUSED' })));
   const guard = <T>(call: () => Promise<T>): Promise<T> => (wrapper.hanging ? new Promise<T>(() => undefined) : wrapper.failing ? down() : call());
   const wrapper: SwitchableStore = {
     failing: false,

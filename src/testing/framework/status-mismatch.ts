@@ -9,8 +9,8 @@ const CAUSES: ReadonlyArray<readonly [(actual: number, expected: number) => bool
   [
     (actual, expected) => actual === 500 && expected === 503,
     "a SessionError STORE_UNAVAILABLE thrown by the app's handler reached the framework's own error handling: where your framework catches errors, " +
-      'pass the error as the handler threw it to errorResponse(error, request, requestSessions) and send what it returns (a framework that wraps ' +
-      "thrown values, such as h3's H3Error, holds it as `cause`)",
+      'pass the error as the handler threw it to errorResponse(error, request, requestSessions) and send what it returns (where a framework ' +
+      "re-wraps thrown errors keeping only their `cause`, as h3 v1 does, catch it around the app's handlers, before it is lost)",
   ],
   [(actual) => actual === 500, "the app threw: the server's log has the error"],
   [
