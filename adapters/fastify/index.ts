@@ -73,6 +73,10 @@ class ReplyTarget implements ResponseTarget {
     this.reply.removeHeader('set-cookie');
     this.reply.header('set-cookie', [...(Array.isArray(held) ? held : [String(held)]), value]);
   }
+
+  get headersSent(): boolean {
+    return this.reply.sent;
+  }
 }
 
 function send(reply: FastifyReply, response: HttpResponse): FastifyReply {

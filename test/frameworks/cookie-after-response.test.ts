@@ -1,8 +1,10 @@
 import { createServer } from 'node:http';
 import express from 'express';
+import Fastify from 'fastify';
 import Koa from 'koa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sessionMiddleware } from '../../adapters/express/index.js';
+import * as fastifyAdapter from '../../adapters/fastify/index.js';
 import * as koaAdapter from '../../adapters/koa/index.js';
 import { createSessionManager, isSessionError, type SessionManager } from '../../src/index.js';
 import type { RequestSessions } from '../../src/http/index.js';
@@ -25,7 +27,7 @@ afterEach(async () => {
 });
 
 /** Serves `/act`, which starts `action` and answers before it settles, as an app missing its `await` does; `outcome`: how `action` ended. */
-async function serve(framework: 'express' | 'koa', action: Action): Promise<{ outcome: Promise<unknown> }> {
+async function serve(framework: 'express' | 'fastify' | 'koa', action: Action): Promise<{ outcome: Promise<unknown> }> {
   manager = createSessionManager();
   let settle: (outcome: unknown) => void = () => undefined;
   const outcome = new Promise<unknown>((resolve) => (settle = resolve));
@@ -39,6 +41,15 @@ async function serve(framework: 'express' | 'koa', action: Action): Promise<{ ou
       res.send('done');
     });
     app = await listen(createServer(server));
+  } else if (framework === 'fastify') {
+    const server = Fastify();
+    await server.register(fastifyAdapter.sessionPlugin, { sessions: manager });
+    server.post('/act', (request, reply) => {
+      observe(action(request.sessions));
+      return reply.send('done');
+    });
+    await server.ready();
+    app = await listen(server.server);
   } else {
     const server = new Koa();
     server.use(koaAdapter.sessionMiddleware(manager));
@@ -54,7 +65,7 @@ async function serve(framework: 'express' | 'koa', action: Action): Promise<{ ou
 const signedIn = async () => `session=${(await manager.create({ userId: 'ada' })).token}`;
 
 describe('a session action not awaited before the response was sent', () => {
-  for (const framework of ['express', 'koa'] as const) {
+  for (const framework of ['express', 'fastify', 'koa'] as const) {
     it(`${framework}: signIn() rejects with a SessionError saying the response was already sent and naming the missing await`, async () => {
       const { outcome } = await serve(framework, SIGN_IN);
       const response = await fetch(`${app!.url}/act`, { method: 'POST', headers: { 'sec-fetch-site': 'same-origin' } });
