@@ -74,8 +74,9 @@ class ReplyTarget implements ResponseTarget {
     this.reply.header('set-cookie', [...(Array.isArray(held) ? held : [String(held)]), value]);
   }
 
+  // Not `reply.sent`: it is true from `reply.hijack()` on, while an app that then copies `reply.getHeaders()` onto `reply.raw` still sends the cookie.
   get headersSent(): boolean {
-    return this.reply.sent;
+    return this.reply.raw.headersSent;
   }
 }
 

@@ -87,3 +87,26 @@ describe('a session action not awaited before the response was sent', () => {
     expect(await manager.validate(cookie.slice('session='.length))).toMatchObject({ ok: false, reason: 'revoked' });
   });
 });
+
+describe('a session action after Fastify reply.hijack(), before the app writes the raw response', () => {
+  // reply.hijack() only tells Fastify the app writes reply.raw itself; an app that copies reply.getHeaders() onto it, as the
+  // plugin's own live stream does, still sends the cookie, so nothing was sent yet and signIn() must set it.
+  it('fastify: signIn() sets the cookie the app then sends with the reply headers', async () => {
+    manager = createSessionManager();
+    const server = Fastify();
+    await server.register(fastifyAdapter.sessionPlugin, { sessions: manager });
+    server.post('/act', async (request, reply) => {
+      reply.hijack();
+      const failure = await request.sessions.signIn({ userId: 'ada' }).then(() => undefined, (error: unknown) => String(error));
+      for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) reply.raw.setHeader(name, value);
+      reply.raw.writeHead(failure === undefined ? 200 : 500);
+      reply.raw.end(failure ?? 'done');
+    });
+    await server.ready();
+    app = await listen(server.server);
+    const response = await fetch(`${app.url}/act`, { method: 'POST', headers: { 'sec-fetch-site': 'same-origin' } });
+    expect([response.status, await response.text()]).toEqual([200, 'done']);
+    const token = /^session=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')?.[1];
+    expect(await manager.validate(token ?? '')).toMatchObject({ ok: true, session: { userId: 'ada' } });
+  });
+});
