@@ -81,6 +81,8 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
   // Set from the moment this page starts navigating away (a form posted, a link followed).
   let leaving = false;
   const onLeave = (): void => void (leaving = true);
+  // Set when a page whose end waits goes into the back-forward cache: it then tells the other pages nothing.
+  let cachedWhileEnding = false;
   // Back from the back-forward cache, or a navigation that did not happen after all.
   const onShow = (event: { readonly persisted?: boolean }): void => {
     leaving = false;
@@ -91,7 +93,11 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
     if (event.persisted !== true || channel === undefined) return;
     if (!stopped) quiet();
     // Its session ended while it was leaving: the end still waits for it (stopped, so it never takes a place again), the stream does not.
-    else release();
+    else {
+      release();
+      // The others watch for themselves from now on: shown again, perhaps long after, this page's end is stale news to them.
+      cachedWhileEnding = true;
+    }
   };
 
   // Stops listening, and leaves the line for the stream or gives the stream up.
@@ -130,7 +136,7 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
   const ended = (reason: SessionEndReason, told = false): void => {
     if (stopped) return;
     const act = (): void => {
-      if (!told) channel?.postMessage(reason);
+      if (!told && !cachedWhileEnding) channel?.postMessage(reason);
       stop();
       (options.onRevoked ?? toLogin)(reason);
     };

@@ -132,6 +132,30 @@ describe('watchSession() in several pages of one browser', () => {
     expect(browser.assigned).toEqual(['/login?next=/account']);
   });
 
+  it('a tab that signed out and went into the back-forward cache does not, shown again, send the tab watching a newer session to the login page', async () => {
+    answer = { status: 200 };
+    watchSession();
+    const leave = browser.listeners.get('beforeunload')!;
+    const [hide, show] = ['pagehide', 'pageshow'].map((type) => browser.listeners.get(type) as (event: { persisted: boolean }) => void);
+    watchSession();
+    await vi.advanceTimersByTimeAsync(0);
+    // Its sign-out form: the stream tells the end, and the route still has the revoked cookie.
+    leave();
+    answer = { status: 401, body: { error: 'session_revoked' } };
+    FakeSource.opened[0]!.revoked('revoked');
+    await vi.advanceTimersByTimeAsync(1_000);
+    // Its answer is the login page, where the user signs in again; the page before goes into the cache and gives the stream up.
+    answer = { status: 200 };
+    hide!({ persisted: true });
+    await vi.advanceTimersByTimeAsync(100);
+    // The other tab watches the new session.
+    expect(FakeSource.opened.map((source) => source.closed)).toEqual([true, false]);
+    // Back to the cached page: its own session ended, so it goes to the login page; the other tab's session did not.
+    show!({ persisted: true });
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(browser.assigned).toEqual(['/login?next=/account&reason=session_revoked']);
+  });
+
   it('where a page cannot share (no Web Locks: plain http), each page watches on its own', async () => {
     vi.stubGlobal('navigator', {});
     answer = { status: 200 };
