@@ -97,7 +97,7 @@ export const SIGNED_OUT: Authentication = { status: 'anonymous', reason: 'missin
 // ERR_HTTP_HEADERS_SENT from inside this layer, Koa drops it), and the usual cause is the app's missing `await`.
 function writeCookie({ target }: RequestState, value: string, action: string): void {
   if (target.headersSent === true) {
-    throw new SessionError('INVALID_CONFIGURATION', `${action} ended after the response was sent, so the session cookie it sets or clears never reaches the browser: await ${action} before sending the response.`);
+    throw new SessionError('INVALID_CONFIGURATION', `${action} ended after the response was sent, so the session cookie it sets never reaches the browser: await ${action} before sending the response.`);
   }
   target.appendSetCookie(value);
   // Every cache header, CDN-Cache-Control (RFC 9213) and Surrogate-Control included: shared caches obey them even after the handler replaced Cache-Control (a rotation on a public page).
@@ -109,11 +109,12 @@ export function clearingCookie({ cookie, credential, options }: RequestState): s
   return credential.from !== 'bearer' && credential.presented.length < 2 ? serializeClearedCookie(cookie.name, cookie.secure, options.cookie) : undefined;
 }
 
-// This request is signed out from here on, and the browser drops the cookie.
+// This request is signed out from here on, and the browser drops the cookie. Once the response went out (a sign-out not awaited) the
+// session is ended all the same and its cookie is cleared at its next request: nothing failed, so nothing rejects (an app would crash).
 function signedOut(state: RequestState, action: string): void {
   state.auth = SIGNED_OUT;
   const clear = clearingCookie(state);
-  if (clear !== undefined) writeCookie(state, clear, action);
+  if (clear !== undefined && state.target.headersSent !== true) writeCookie(state, clear, action);
 }
 
 function identity({ auth }: RequestState): Identity | undefined {
