@@ -65,8 +65,7 @@ class ReplyTarget implements ResponseTarget {
     this.reply.header(name, value);
   }
 
-  // Into a new array: Fastify before 5.12.7 pushes a repeated set-cookie into the array it holds, which may be the app's own (a
-  // constant set on every reply), and the session cookie would then go out to every later visitor.
+  // A new array: Fastify before 5.12.7 pushes into the one it holds, maybe the app's constant, and the cookie would reach later visitors.
   appendSetCookie(value: string): void {
     const held = this.reply.getHeader('set-cookie');
     if (held === undefined) return void this.reply.header('set-cookie', value);

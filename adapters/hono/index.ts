@@ -67,8 +67,7 @@ function target(c: Context): Written {
     },
     // Hono puts prepared headers only on responses the context built: a handler's own Response gets them here.
     ensureOn(c) {
-      // A protocol switch (Deno's WebSocket upgrade, `101`) cannot be copied: it goes as it is, as the Fetch wrapper sends it. An upgrade never
-      // rotates, but one still carrying the previous cookie inside the grace is handed the new one, which its 101 cannot carry.
+      // A protocol switch (Deno's WebSocket `101`) cannot be copied and goes as it is, as in the Fetch wrapper: a cookie handed to it is lost.
       if (cookies.length === 0 || c.res.status < 200) return;
       const restored = restoredCookies(cookies, c.res.headers.getSetCookie());
       if (restored === undefined) return;

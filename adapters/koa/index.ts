@@ -86,8 +86,7 @@ function send(ctx: Context, response: HttpResponse): void {
 const proceedOrSend = (ctx: Context, next: () => Promise<unknown>, denied: HttpResponse | undefined): Promise<unknown> =>
   denied === undefined ? next() : Promise.resolve(send(ctx, denied));
 
-// Koa's onerror clears every header but the error's own: a cookie rotated on this request rides on those of an error
-// derived from the app's (as an Error of this realm), which is never written to (one error object may be thrown on every user's request).
+// Koa's onerror keeps only the error's headers: a rotated cookie rides on an error derived from the app's, never on the app's own (shared by every request).
 function keepCookies(ctx: Context, error: unknown): unknown {
   const cookies = ctx.res.getHeader('set-cookie');
   if (cookies === undefined) return error;

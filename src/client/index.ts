@@ -141,9 +141,7 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
       (options.onRevoked ?? toLogin)(reason);
     };
     if (!leaving) return act();
-    // A page whose own request ended its session (its sign-out form) lets that answer speak, and until it is gone keeps its place for the
-    // stream and tells the other pages nothing: they then watch with the cookie that answer left, never "signed out from another device".
-    // Should it stay (a download), the end is acted on and told then. Kept in `timer`, so the app's own stop() still cancels it.
+    // Its own sign-out form's answer speaks; until it is gone it holds the stream and tells no page (they then watch with that answer's cookie).
     stopped = true;
     if (timer !== undefined) clearTimeout(timer);
     timer = setTimeout(act, LEAVING_GRACE);
@@ -156,8 +154,7 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
     timer = setTimeout(() => void probe(), delay / 2 + Math.random() * (delay / 2));
   };
 
-  // An EventSource does not tell why it failed: one fetch of the route does (`hint`, the end a stream told of, kept if it confirms an ended
-  // session; a browser without one, its cookie cleared by its own sign-out in another tab, is `unauthenticated`, as the middleware says it).
+  // An EventSource does not tell why: one fetch does (`hint`, the stream's end, kept if confirmed; no session at all is `unauthenticated`).
   const probe = async (hint?: SessionEndReason): Promise<void> => {
     timer = undefined;
     if (stopped) return;

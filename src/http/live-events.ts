@@ -10,8 +10,7 @@ import type { RequestState } from './request-state.js';
 import { requestPath } from './request.js';
 import { jsonResponse, NO_STORE, NOT_STORED, type HttpResponse, type StreamSink } from './response.js';
 
-// Live sign-out, a Server-Sent Events stream per page: a notice makes it read its session again; the store's answer, or
-// its own timer for expiry and idleness, ends it. Over `maxPerUser` a new stream gets 429 (closing the oldest makes pages take turns).
+// Live sign-out, a Server-Sent Events stream per page, ended by the store's answer or its own expiry timer; past `maxPerUser`, 429 (not the oldest closed: pages would take turns).
 
 /** The `reason` of `event: revoked`: `revoked` (a revocation, or gone from the store), `reused` (a retired token came back), `expired`, or `idle`. */
 export type LiveEndReason = 'revoked' | 'reused' | 'expired' | 'idle';

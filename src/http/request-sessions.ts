@@ -93,8 +93,7 @@ const LIST_KEYS = optionKeys<Parameters<RequestSessions['list']>[0] & object>({ 
 /** The state of a request that presented no session, or whose session just ended. */
 export const SIGNED_OUT: Authentication = { status: 'anonymous', reason: 'missing' };
 
-// `action` names the call in the error: written once the response went out, the cookie would never arrive (Express throws
-// ERR_HTTP_HEADERS_SENT from inside this layer, Koa drops it), and the usual cause is the app's missing `await`.
+// After the response went out the cookie would never arrive: the usual cause is the app's missing `await`, which `action` names.
 function writeCookie({ target }: RequestState, value: string, action: string): void {
   if (target.headersSent === true) {
     throw new SessionError('INVALID_CONFIGURATION', `${action} ended after the response was sent, so the session cookie it sets never reaches the browser: await ${action} before sending the response.`);
@@ -109,8 +108,7 @@ export function clearingCookie({ cookie, credential, options }: RequestState): s
   return credential.from !== 'bearer' && credential.presented.length < 2 ? serializeClearedCookie(cookie.name, cookie.secure, options.cookie) : undefined;
 }
 
-// This request is signed out from here on, and the browser drops the cookie. Once the response went out (a sign-out not awaited) the
-// session is ended all the same and its cookie is cleared at its next request: nothing failed, so nothing rejects (an app would crash).
+// Signed out from here on. After the response went out (not awaited) the session is ended all the same: the cookie goes at its next request.
 function signedOut(state: RequestState, action: string): void {
   state.auth = SIGNED_OUT;
   const clear = clearingCookie(state);

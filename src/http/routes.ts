@@ -142,8 +142,7 @@ export function createSessionRoutes(manager: SessionManager, options: SessionRou
     const matched = routeOf(path.slice(prefix.length), eventsOf);
     if (matched === undefined) return undefined;
     const { route, segment } = matched;
-    // Each optional route not configured here is left to the next handler, as the guides mount each under the same prefix with a
-    // sessionRoutes() call of its own. The provider routes come before the cross-site check and the session check: the provider's server calls them.
+    // An optional route not configured here goes to the next handler (a sessionRoutes() call of its own); a provider's server calls the provider routes, so no cross-site or session check.
     if (segment === 'not-me') return revocationLinks ? revocationLinkPage(manager, request, `${prefix}/not-me`, resolved) : undefined;
     if (segment === 'backchannel-logout') return backchannelLogout === undefined ? undefined : backchannelLogoutRoute(manager, request, backchannelLogout, resolved);
     if (segment === 'global-token-revocation') return universalLogout?.(request, resolved);

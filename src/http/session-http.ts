@@ -102,8 +102,7 @@ export function createSessionHttpLayer(manager: SessionManager, options: Session
             const verified = await manager.verifyAccessToken(credential.value);
             auth = verified.ok ? { status: 'authenticated', session: null, claims: verified.claims } : { status: 'anonymous', reason: verified.reason };
           } else {
-            // A page's live sign-out stream (and its watcher's probes) is no use of the session: it never holds off the idle timeout. Nor does
-            // an upgrade (a WebSocket) touch, and so rotate: its `101` cannot carry the new cookie, and the retired one would later read as reuse.
+            // A live stream (with its probes) is no use of the session; an upgrade neither touches nor rotates: its `101` cannot carry the new cookie.
             const watching = (request.method === 'GET' && isStreamRequest(manager, request.url)) || request.header('upgrade') !== undefined;
             const options = credential.from === 'bearer' ? BEARER : watching ? WATCHING : laxCookie && fromAnotherSite(request) ? NOT_ROTATING : undefined;
             const validated = await manager.validate(credential.value, options);

@@ -1,7 +1,6 @@
 import type { SessionManager } from '../manager/api.js';
 
-// Guides mount the routes under one prefix with several sessionRoutes() calls; the first call answers sign-out-everywhere, so
-// requireFresh given to any of them must hold for all of them.
+// Several sessionRoutes() calls may share a prefix, and any of them answers sign-out-everywhere: requireFresh holds for all.
 const strictest = new WeakMap<SessionManager, Map<string, number>>();
 
 /**

@@ -37,8 +37,7 @@ export function createLifecycle(context: ManagerContext): Lifecycle {
     return new SessionError('SESSION_LIMIT', `This user already has ${sessions.length} live ${kind} sessions${where}, the maxSessions limit: end one first.`, { cause: error, sessions });
   };
 
-  // Only a genuine token (its secret matches) counts, so a guessed id revokes nobody's session.
-  // `live`: those judged as revoke() judges them; one already ended (a support session whose admin signed out) is no one's to end again.
+  // Only a genuine token counts (a guessed id revokes nothing); `live` as revoke() judges it: an ended row is no one's to end again.
   const genuineSessions = async (tokens: readonly unknown[]): Promise<{ found: SessionRecord[]; live: Set<string> }> => {
     const found: SessionRecord[] = [];
     const live = new Set<string>();
