@@ -17,10 +17,15 @@ export interface PendingHeaders extends ResponseTarget {
 export function pendingHeaders(): PendingHeaders {
   const replaced = new Map<string, string>();
   const cookies: string[] = [];
+  let built = false;
   return {
     setHeader: (name, value) => void replaced.set(name.toLowerCase(), value),
     appendSetCookie: (value) => void cookies.push(value),
+    get headersSent() {
+      return built;
+    },
     applyTo(response) {
+      built = true;
       // A protocol switch (Deno's WebSocket upgrade, `101`) cannot be copied: it goes as it is. An upgrade never rotates; a cookie its handler set is lost.
       if ((replaced.size === 0 && cookies.length === 0) || response.status < 200) return response;
       // Always a copy: one Response object may answer many requests (and `Response.redirect()` headers are immutable).

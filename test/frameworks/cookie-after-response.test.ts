@@ -5,6 +5,7 @@ import Koa from 'koa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sessionMiddleware } from '../../adapters/express/index.js';
 import * as fastifyAdapter from '../../adapters/fastify/index.js';
+import * as fetchAdapter from '../../adapters/fetch/index.js';
 import * as koaAdapter from '../../adapters/koa/index.js';
 import { createSessionManager, isSessionError, type SessionManager } from '../../src/index.js';
 import type { RequestSessions } from '../../src/http/index.js';
@@ -23,6 +24,7 @@ let manager: SessionManager;
 let app: FrameworkApp | undefined;
 afterEach(async () => {
   await app?.close();
+  app = undefined;
   await manager?.close();
 });
 
@@ -111,5 +113,33 @@ describe('a session action after Fastify reply.hijack(), before the app writes t
     expect([response.status, await response.text()]).toEqual([200, 'done']);
     const token = /^session=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')?.[1];
     expect(await manager.validate(token ?? '')).toMatchObject({ ok: true, session: { userId: 'ada' } });
+  });
+});
+
+describe('a session action after a Fetch handler returned its Response', () => {
+  // The wrapper puts the cookies on the Response the handler returned; one written later can never reach the browser.
+  const handled = async (action: Action) => {
+    manager = createSessionManager();
+    let later: RequestSessions | undefined;
+    const handle = fetchAdapter.sessionHandler(manager)(async (_request, sessions) => {
+      later = sessions;
+      return new Response('done');
+    });
+    const cookie = await signedIn();
+    const response = await handle(new Request('http://127.0.0.1/act', { method: 'POST', headers: { cookie, 'sec-fetch-site': 'same-origin' } }));
+    return { response, cookie, outcome: action(later!).then(() => 'fulfilled', (error: unknown) => error) };
+  };
+
+  it('fetch: signIn() rejects naming the missing await', async () => {
+    const { response, outcome } = await handled(SIGN_IN);
+    expect([await response.text(), response.headers.get('set-cookie')]).toEqual(['done', null]);
+    const error = await outcome;
+    expect(isSessionError(error) && error.message).toBe('signIn() ended after the response was sent, so the session cookie it sets never reaches the browser: await signIn() before sending the response.');
+  });
+
+  it('fetch: signOut() ends the session and settles', async () => {
+    const { cookie, outcome } = await handled(SIGN_OUT);
+    expect(await outcome).toBe('fulfilled');
+    expect(await manager.validate(cookie.slice('session='.length))).toMatchObject({ ok: false, reason: 'revoked' });
   });
 });
