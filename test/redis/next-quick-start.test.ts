@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,6 +8,7 @@ import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectNodeRedis, deleteRunKeys, freshPrefix } from '../support/redis-clients.js';
 import { requireService } from '../support/services.js';
+import { closedPort } from '../support/tcp-proxy.js';
 
 const redisUp = await requireService('Redis', 6379);
 const root = resolve(import.meta.dirname, '../..');
@@ -42,15 +42,6 @@ process.stdin.setEncoding('utf8').on('data', async () => {
 process.stdin.on('end', () => process.exit(0));
 console.log('loaded');
 `;
-}
-
-/** A loopback port nothing listens on: a Redis the build machine cannot reach. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
 }
 
 // `next build` loads lib/sessions.ts to collect page data: a connect() awaited there, as a plain Node app does, never settles while Redis is out of
