@@ -5,7 +5,7 @@ import { createSessionManager } from '../../src/index.js';
 import { createSessionHttp, createSessionRoutes, type ResponseTarget } from '../../src/http/index.js';
 import type { SessionStore } from '../../src/store.js';
 import { dropSchemas, freshSchema, postgresUp, testPool } from '../support/postgres-database.js';
-import { closedPort, startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { fakeRequest } from '../http/fake-request.js';
 
 const CHROME = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
@@ -25,7 +25,7 @@ describe.skipIf(!up)('POST /sessions/sign-out under the global-logout policy, ac
   let proxy: TcpProxy;
   let pool: pg.Pool;
   beforeAll(async () => {
-    proxy = await startTcpProxy(await closedPort(), 5432);
+    proxy = await startTcpProxy(0, 5432);
     pool = new pg.Pool({ host: '127.0.0.1', port: proxy.port, user: 'postgres', database: 'test', max: 4, connectionTimeoutMillis: 300 });
     pool.on('error', () => undefined);
     await postgresStore({ pool, schema, listen: false }).migrate();

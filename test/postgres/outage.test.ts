@@ -8,7 +8,7 @@ import { createSessionManager, isSessionError } from '../../src/index.js';
 import type { SessionErrorCode } from '../../src/errors.js';
 import { newRecord } from '../../src/testing/store/fixtures.js';
 import { dropSchemas, freshSchema, POSTGRES_URL, postgresUp, testPool } from '../support/postgres-database.js';
-import { closedPort } from '../support/tcp-proxy.js';
+import { CLOSED_PORT } from '../support/tcp-proxy.js';
 
 const up = await postgresUp();
 
@@ -26,7 +26,7 @@ async function failure(promise: Promise<unknown>): Promise<{ code: SessionErrorC
 
 describe('postgres store: PostgreSQL down', () => {
   it('answers STORE_UNAVAILABLE at once when nothing listens on the port', async () => {
-    const pool = new pg.Pool({ host: '127.0.0.1', port: await closedPort(), user: 'postgres', database: 'test' });
+    const pool = new pg.Pool({ host: '127.0.0.1', port: CLOSED_PORT, user: 'postgres', database: 'test' });
     const store = postgresStore({ pool });
     const sessions = createSessionManager({ store });
     try {

@@ -7,7 +7,7 @@ import { createSessionManager, isSessionError } from '../../src/index.js';
 import { newRecord } from '../../src/testing/store/fixtures.js';
 import { dropSchemas, freshSchema, postgresUp, testPool, testPostgresJs } from '../support/postgres-database.js';
 import { listening, timeUntil } from '../support/postgres-listening.js';
-import { closedPort, startTcpProxy } from '../support/tcp-proxy.js';
+import { CLOSED_PORT, startTcpProxy } from '../support/tcp-proxy.js';
 
 const up = await postgresUp();
 
@@ -45,7 +45,7 @@ describe('postgres store on postgres.js: the client', () => {
 
 describe('postgres store on postgres.js: PostgreSQL down', () => {
   it('answers STORE_UNAVAILABLE within the deadline when nothing listens on the port', async () => {
-    const sql = testPostgresJs(`postgres://postgres@127.0.0.1:${await closedPort()}/test`, { max: 1 });
+    const sql = testPostgresJs(`postgres://postgres@127.0.0.1:${CLOSED_PORT}/test`, { max: 1 });
     const store = postgresStore({ pool: sql, listen: false, statementTimeout: 1_000 });
     try {
       for (const attempt of [
@@ -148,7 +148,7 @@ describe.skipIf(!up)('postgres store on postgres.js: timeouts and LISTEN', () =>
     // The store's one connection goes straight through; the cancel request it sends when a
     // read passes its deadline opens a new connection, held back 700 ms, as on a slow path (inside
     // the store's 2 s wait for it). The test checks that the lock was gone before it could arrive.
-    const proxy = await startTcpProxy(await closedPort(), 5432);
+    const proxy = await startTcpProxy(0, 5432);
     const slowSql = testPostgresJs(`postgres://postgres@127.0.0.1:${proxy.port}/test`, { max: 1 });
     const slowStore = postgresStore({ pool: slowSql, schema, statementTimeout: 300, listen: false });
     try {
@@ -178,7 +178,7 @@ describe.skipIf(!up)('postgres store on postgres.js: timeouts and LISTEN', () =>
   }, 15_000);
 
   it('a cancel request that does not report holds its connection back 2 s at most', async () => {
-    const proxy = await startTcpProxy(await closedPort(), 5432);
+    const proxy = await startTcpProxy(0, 5432);
     const slowSql = testPostgresJs(`postgres://postgres@127.0.0.1:${proxy.port}/test`, { max: 1 });
     const slowStore = postgresStore({ pool: slowSql, schema, statementTimeout: 300, listen: false });
     try {
@@ -243,7 +243,7 @@ describe.skipIf(!up)('postgres store on postgres.js: closed while the network is
   it.each(['pg', 'postgres.js'])('%s: close() settles, though the LISTEN it stops answers nothing', async (driver) => {
     const publisher = postgresStore({ pool: admin, schema, listen: false });
     await publisher.migrate();
-    const proxy = await startTcpProxy(await closedPort(), 5432);
+    const proxy = await startTcpProxy(0, 5432);
     const url = `postgres://postgres@127.0.0.1:${proxy.port}/test`;
     const sql = driver === 'pg' ? testPool({ connectionString: url, max: 1 }) : testPostgresJs(url, { max: 1 });
     const store = postgresStore({ pool: sql, schema, statementTimeout: 500 });

@@ -4,7 +4,7 @@ import { postgresStore } from '../../adapters/postgres/index.js';
 import { createSessionManager, type SessionsPrunedEvent } from '../../src/index.js';
 import type { SessionStore } from '../../src/store.js';
 import { dropSchemas, freshSchema, postgresUp, testPool } from '../support/postgres-database.js';
-import { closedPort, startTcpProxy } from '../support/tcp-proxy.js';
+import { startTcpProxy } from '../support/tcp-proxy.js';
 
 const up = await postgresUp();
 
@@ -19,7 +19,7 @@ describe.skipIf(!up)('prune cut off from PostgreSQL after a batch', () => {
   });
 
   it('rejects with STORE_UNAVAILABLE and still counts the rows it deleted in sessions.pruned; the next run deletes the rest', async () => {
-    const proxy = await startTcpProxy(await closedPort(), 5432);
+    const proxy = await startTcpProxy(0, 5432);
     const pool = new pg.Pool({ host: '127.0.0.1', port: proxy.port, user: 'postgres', database: 'test', max: 2, connectionTimeoutMillis: 300 });
     pool.on('error', () => undefined);
     const store = postgresStore({ pool, schema, statementTimeout: 300, listen: false });

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { postgresStore } from '../../adapters/postgres/index.js';
 import { dropSchemas, freshSchema, postgresUp, testPool, testPostgresJs } from '../support/postgres-database.js';
 import { listening, timeUntil } from '../support/postgres-listening.js';
-import { closedPort } from '../support/tcp-proxy.js';
 
 const up = await postgresUp();
 
@@ -11,8 +10,8 @@ const up = await postgresUp();
 // postgres.js. Once it is up, each notice must reach a listener once, and onResync run once, not once per try.
 describe.skipIf(!up)('postgres store on postgres.js: LISTEN connections refused for a while', () => {
   it('once the server is up, a notice reaches the listener once and onResync runs once', async () => {
-    // Nothing listens on `port` until the proxy to the server starts there.
-    const port = await closedPort();
+    // Nothing listens on `port` until the proxy to the server starts there; no other test uses it, and it lies below the outgoing range.
+    const port = 29_998;
     const sockets = new Set<net.Socket>();
     const proxy = net.createServer((client) => {
       const upstream = net.connect(5432, '127.0.0.1');

@@ -5,7 +5,7 @@ import { EventReader } from '../../src/testing/framework/live-events.js';
 import { serveApp } from '../frameworks/five-apps.js';
 import { dropSchemas, freshSchema, postgresUp, testPool } from '../support/postgres-database.js';
 import { listening } from '../support/postgres-listening.js';
-import { closedPort, startTcpProxy } from '../support/tcp-proxy.js';
+import { startTcpProxy } from '../support/tcp-proxy.js';
 
 const up = await postgresUp();
 
@@ -22,7 +22,7 @@ describe.skipIf(!up)('postgres store: a LISTEN connection that died silently', (
   });
 
   it("an open page on B still hears that A ended its session: streams are read again now and then", async () => {
-    const proxy = await startTcpProxy(await closedPort(), 5432);
+    const proxy = await startTcpProxy(0, 5432);
     const listenPool = testPool({ connectionString: `postgres://postgres@127.0.0.1:${proxy.port}/test`, max: 1 });
     const storeA = postgresStore({ pool: poolA, schema });
     await storeA.migrate();

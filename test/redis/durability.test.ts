@@ -8,7 +8,7 @@ import { EventReader } from '../../src/testing/framework/live-events.js';
 import { serveApp } from '../frameworks/five-apps.js';
 import { connectIoredis, connectNodeRedis, deleteRunKeys, freshPrefix } from '../support/redis-clients.js';
 import { requireService } from '../support/services.js';
-import { closedPort, startTcpProxy } from '../support/tcp-proxy.js';
+import { startTcpProxy } from '../support/tcp-proxy.js';
 
 const redisUp = await requireService('Redis', 6379);
 
@@ -178,7 +178,7 @@ describe.skipIf(!redisUp)('durability on a Redis without replicas (127.0.0.1:637
   ];
   for (const [name, connect] of throughProxy) {
     it(`a write refused while the store's own connection is not ready is never sent later (${name})`, async () => {
-      const proxy = await startTcpProxy(await closedPort(), 6379);
+      const proxy = await startTcpProxy(0, 6379);
       const app = await connect(proxy.port);
       try {
         const prefix = freshPrefix('durl');

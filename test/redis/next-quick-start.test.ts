@@ -8,7 +8,7 @@ import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectNodeRedis, deleteRunKeys, freshPrefix } from '../support/redis-clients.js';
 import { requireService } from '../support/services.js';
-import { closedPort } from '../support/tcp-proxy.js';
+import { CLOSED_PORT } from '../support/tcp-proxy.js';
 
 const redisUp = await requireService('Redis', 6379);
 const root = resolve(import.meta.dirname, '../..');
@@ -77,7 +77,7 @@ describe.skipIf(!redisUp)('docs/quick-start-fetch.md: Next.js with Redis', () =>
   }
 
   it('loads during `next build` with Redis out of reach, without hanging', async () => {
-    const { out, code } = await load({ NEXT_PHASE: 'phase-production-build', REDIS_URL: `redis://127.0.0.1:${await closedPort()}` }, 0);
+    const { out, code } = await load({ NEXT_PHASE: 'phase-production-build', REDIS_URL: `redis://127.0.0.1:${CLOSED_PORT}` }, 0);
     expect({ loaded: out.includes('loaded'), code }).toEqual({ loaded: true, code: 0 });
   }, 20_000);
 

@@ -1,14 +1,10 @@
-import { createServer, Socket, type Server } from 'node:net';
+import { createServer, Socket, type AddressInfo, type Server } from 'node:net';
 
-/** A local port nothing listens on (for a proxy to listen on, or a server that is down). */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
+/**
+ * A local port nothing listens on, for a server that is down. It lies below the kernel's range for
+ * outgoing connections, so neither another test's socket nor a self-connect can take it.
+ */
+export const CLOSED_PORT = 29_999;
 
 /**
  * A TCP proxy a test owns, to make a real network partition between two servers on loopback:
@@ -32,7 +28,7 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-/** Listens on 127.0.0.1:`port` and forwards each connection to 127.0.0.1:`target`. */
+/** Listens on 127.0.0.1:`port` (0: one the system picks) and forwards each connection to 127.0.0.1:`target`. */
 export async function startTcpProxy(port: number, target: number): Promise<TcpProxy> {
   let cut = false;
   let newConnectionDelayMs = 0;
@@ -76,7 +72,7 @@ export async function startTcpProxy(port: number, target: number): Promise<TcpPr
     server.listen(port, '127.0.0.1', () => resolve());
   });
   return {
-    port,
+    port: (server.address() as AddressInfo).port,
     cut() {
       cut = true;
     },
