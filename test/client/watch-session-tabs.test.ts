@@ -4,34 +4,46 @@ import { FakeSource, stubPage, unstubPage, type FakePage } from './fake-browser.
 
 // Several pages of one browser, played in one process: the globals are the browser's, shared by its pages.
 
-/** Web Locks as a browser grants them: one holder per name, the others in line, a request taken back by its signal. */
+/** Web Locks as a browser grants them: one holder per name, the others in line, a request taken back by its signal. `page.frozen`: a page in the back-forward cache, granted the lock but running its callback only when `thaw()`ed. */
 function fakeLocks() {
-  const line: { granted: () => Promise<void> | undefined; signal: AbortSignal; done: (value: unknown) => void; failed: (error: unknown) => void }[] = [];
+  const line: { granted: () => Promise<void> | undefined; page: FrozenPage; done: (value: unknown) => void }[] = [];
   let held = false;
   const grantNext = (): void => {
     if (held) return;
     const next = line.shift();
     if (next === undefined) return;
     held = true;
-    void Promise.resolve(next.granted()).then((value) => {
-      held = false;
-      next.done(value);
-      grantNext();
-    });
+    const run = (): void =>
+      void Promise.resolve(next.granted()).then((value) => {
+        held = false;
+        next.done(value);
+        grantNext();
+      });
+    if (next.page.frozen) next.page.thawed = run;
+    else run();
   };
-  return {
+  const forPage = (page: FrozenPage) => ({
     request(_name: string, options: { signal: AbortSignal }, granted: () => Promise<void> | undefined): Promise<unknown> {
       return new Promise((done, failed) => {
-        const entry = { granted, signal: options.signal, done, failed };
+        const entry = { granted, page, done };
+        const aborted = () => failed(new DOMException('The request was aborted.', 'AbortError'));
+        if (options.signal.aborted) return aborted();
         options.signal.addEventListener('abort', () => {
           const at = line.indexOf(entry);
-          if (at >= 0) line.splice(at, 1), failed(new Error('AbortError'));
+          if (at >= 0) line.splice(at, 1), aborted();
         });
         line.push(entry);
         grantNext();
       });
     },
-  };
+  });
+  return { ...forPage({ frozen: false }), forPage };
+}
+
+/** A page the lock manager may find in the back-forward cache. */
+interface FrozenPage {
+  frozen: boolean;
+  thawed?: () => void;
 }
 
 /** BroadcastChannel: a message reaches every other open channel of the name, never its sender. */
@@ -154,6 +166,34 @@ describe('watchSession() in several pages of one browser', () => {
     show!({ persisted: true });
     await vi.advanceTimersByTimeAsync(5_000);
     expect(browser.assigned).toEqual(['/login?next=/account&reason=session_revoked']);
+  });
+
+  it('a page waiting in line for the stream that goes into the back-forward cache gives its place up: when the watching tab closes, an open tab watches', async () => {
+    answer = { status: 200 };
+    const locks = fakeLocks();
+    vi.stubGlobal('navigator', { locks });
+    const closeWatching = watchSession();
+    const cached: FrozenPage = { frozen: false };
+    vi.stubGlobal('navigator', { locks: locks.forPage(cached) });
+    watchSession();
+    const [hide, show] = ['pagehide', 'pageshow'].map((type) => browser.listeners.get(type) as (event: { persisted: boolean }) => void);
+    vi.stubGlobal('navigator', { locks });
+    watchSession();
+    await vi.advanceTimersByTimeAsync(0);
+    // The second tab goes to another page, which the browser caches: the page cannot run until shown again.
+    hide!({ persisted: true });
+    cached.frozen = true;
+    closeWatching();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(FakeSource.opened.map((source) => source.closed)).toEqual([true, false]);
+    // Shown again, it waits in line behind the tab that watches; both hear the end.
+    cached.frozen = false;
+    cached.thawed?.();
+    show!({ persisted: true });
+    answer = { status: 401, body: { error: 'session_revoked' } };
+    FakeSource.opened[1]!.revoked('revoked');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(browser.assigned).toEqual(Array(2).fill('/login?next=/account&reason=session_revoked'));
   });
 
   it('where a page cannot share (no Web Locks: plain http), each page watches on its own', async () => {
