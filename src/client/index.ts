@@ -100,6 +100,11 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
     }
   };
 
+  const after = (run: () => void, ms: number): void => {
+    clearTimeout(timer);
+    timer = setTimeout(run, ms);
+  };
+
   // Stops listening, and leaves the line for the stream or gives the stream up.
   const quiet = (): void => {
     source?.close();
@@ -143,15 +148,14 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
     if (!leaving) return act();
     // Its own sign-out form's answer speaks; until it is gone it holds the stream and tells no page (they then watch with that answer's cookie).
     stopped = true;
-    if (timer !== undefined) clearTimeout(timer);
-    timer = setTimeout(act, LEAVING_GRACE);
+    after(act, LEAVING_GRACE);
   };
 
   const later = (): void => {
     if (stopped) return;
     const delay = Math.min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** attempts);
     attempts += 1;
-    timer = setTimeout(() => void probe(), delay / 2 + Math.random() * (delay / 2));
+    after(() => void probe(), delay / 2 + Math.random() * (delay / 2));
   };
 
   // An EventSource does not tell why: one fetch does (`hint`, the stream's end, kept if confirmed; no session at all is `unauthenticated`).
@@ -215,8 +219,9 @@ export function watchSession(options: WatchSessionOptions = {}): () => void {
       opened.close();
       source = undefined;
       // Asked later each time a stream the route's 200 reopened ends again at once (instances that disagree on the session), up to MAX_BACKOFF.
+      if (stopped) return;
       if (openedAt !== undefined && Date.now() - openedAt >= MAX_BACKOFF) rejoins = 0;
-      timer = setTimeout(() => void probe(hint), Math.min(MAX_BACKOFF, REPLACED_GRACE * 2 ** rejoins++));
+      after(() => void probe(hint), Math.min(MAX_BACKOFF, REPLACED_GRACE * 2 ** rejoins++));
     });
     // Not the browser's own retry: it never backs off, nor tells a signed-out page from a restart.
     opened.onerror = () => {

@@ -3,7 +3,11 @@ import { watchSession } from '../../src/client/index.js';
 import { FakeSource, stubPage, unstubPage, type FakePage } from './fake-browser.js';
 
 class Channel {
-  onmessage: unknown = null;
+  static last: Channel | undefined;
+  onmessage: ((event: { data?: unknown }) => void) | null = null;
+  constructor() {
+    Channel.last = this;
+  }
   postMessage(): void {}
   close(): void {}
 }
@@ -23,5 +27,25 @@ it('a page whose Web Locks refuse the request (a sandboxed frame, an opaque orig
   expect(FakeSource.opened).toHaveLength(1);
   FakeSource.opened[0]?.onerror?.();
   await vi.advanceTimersByTimeAsync(1_000);
+  expect(browser.assigned).toEqual(['/login?next=/account&reason=session_revoked']);
+});
+
+it("an end another tab told while the page was leaving, its own stream then ending too, waits the grace once, and never fires after the app's stop()", async () => {
+  vi.stubGlobal('navigator', { locks: { request: () => Promise.reject(new DOMException('The request was denied.', 'SecurityError')) } });
+  const endedWhileLeaving = async () => {
+    const stop = watchSession();
+    await vi.advanceTimersByTimeAsync(0);
+    browser.listeners.get('beforeunload')!();
+    Channel.last!.onmessage!({ data: 'revoked' });
+    FakeSource.opened.at(-1)!.revoked('revoked');
+    await vi.advanceTimersByTimeAsync(1_000);
+    return stop;
+  };
+  await endedWhileLeaving();
+  await vi.advanceTimersByTimeAsync(5_000);
+  expect(browser.assigned).toEqual(['/login?next=/account&reason=session_revoked']);
+  const stop = await endedWhileLeaving();
+  stop();
+  await vi.advanceTimersByTimeAsync(5_000);
   expect(browser.assigned).toEqual(['/login?next=/account&reason=session_revoked']);
 });
