@@ -37,9 +37,17 @@ const unmapped = (ip: string): string => (ip.startsWith('::ffff:') && isIP(ip.sl
 
 const HOST_SHAPE = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
-/** The request's own origin from the scheme and `Host` (or a trusted `X-Forwarded-Host`), for comparing only; `undefined` without a valid host. */
+/** The host the client addressed: the `Host` line, or HTTP/2's `:authority` without one; `undefined` when both came and differ (RFC 9113: malformed). */
+function requestHost(request: HttpRequest): string | undefined {
+  const host = request.header('host')?.trim();
+  const { authority } = request;
+  if (host === undefined || authority === undefined) return host ?? authority;
+  return host.toLowerCase() === authority.toLowerCase() ? host : undefined;
+}
+
+/** The request's own origin from the scheme and `Host` or `:authority` (or a trusted `X-Forwarded-Host`), for comparing only; `undefined` without a valid host. */
 export function ownOrigin(request: HttpRequest, trustProxy: boolean | number): string | undefined {
-  const host = (trustProxy ? firstValue(request.header('x-forwarded-host')) : undefined) ?? request.header('host')?.trim();
+  const host = (trustProxy ? firstValue(request.header('x-forwarded-host')) : undefined) ?? requestHost(request);
   if (host === undefined || !HOST_SHAPE.test(host)) return undefined;
   const url = `${isHttps(request, trustProxy) ? 'https' : 'http'}://${host}`;
   return URL.canParse(url) ? new URL(url).origin : undefined;

@@ -10,6 +10,8 @@ export interface HttpRequest {
   readonly url: string;
   /** Looks up a header by its lower-case name; a repeated header comes back with its lines joined by `", "`, as `Headers.get()` joins them (`cookie` as Node.js joins it). */
   header(name: string): string | undefined;
+  /** HTTP/2's `:authority` (`"app.example:8443"`), which stands for the `Host` line HTTP/2 clients leave out; `undefined` over HTTP/1. */
+  readonly authority?: string | undefined;
   /** The peer address of the connection (the proxy's, behind one). */
   readonly remoteAddress?: string | undefined;
   /** Whether the connection itself is TLS (not what a proxy says it was). */
@@ -49,6 +51,11 @@ export class NodeRequest implements HttpRequest {
     const value = this.#headers[name];
     if (Array.isArray(value)) return value.join(', ');
     return value !== undefined && KEPT_ONCE.has(name) ? (joinedLines(this.#raw.rawHeaders ?? [], name) ?? value) : value;
+  }
+
+  get authority(): string | undefined {
+    const value = this.#headers[':authority'];
+    return typeof value === 'string' ? value : undefined;
   }
 
   get remoteAddress(): string | undefined {
@@ -133,6 +140,10 @@ export function fromFetchRequest(request: Request, info: FetchRequestInfo = {}):
     method: request.method.toUpperCase(),
     url: url.pathname + url.search,
     header: (name) => headers.get(name) ?? undefined,
+    // A runtime drops the pseudo-headers and builds the URL from `:authority`; with a Host line the URL may carry the framework's own host name.
+    get authority() {
+      return headers.has('host') ? undefined : url.host;
+    },
     remoteAddress: info.remoteAddress,
     encrypted: info.encrypted ?? url.protocol === 'https:',
     readBody: (limit) => readFetchBody(request, limit),

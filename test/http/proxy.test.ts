@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSessionHttp, type ResponseTarget } from '../../src/http/index.js';
+import { createSessionHttp, fromFetchRequest, type ResponseTarget } from '../../src/http/index.js';
 import { clientIp, isHttps, ownOrigin } from '../../src/http/proxy.js';
 import { createSessionManager, memoryStore, type SessionCreatedEvent } from '../../src/index.js';
 import { fakeRequest } from './fake-request.js';
@@ -56,6 +56,14 @@ describe('trustProxy', () => {
   it('keeps IPv6 addresses', () => {
     expect(clientIp(fakeRequest({ headers: { 'x-forwarded-for': '2001:db8::1' } }), true)).toBe('2001:db8::1');
     expect(ownOrigin(fakeRequest({ headers: { host: '[::1]:8080' } }), false)).toBe('http://[::1]:8080');
+  });
+
+  it("a Fetch request's URL host stands for a Host line only without one (HTTP/2); a trusted X-Forwarded-Host still comes first", () => {
+    const fetched = (url: string, headers: Record<string, string>) => fromFetchRequest(new Request(url, { headers }));
+    expect(ownOrigin(fetched('http://127.0.0.1:3000/x', {}), false)).toBe('http://127.0.0.1:3000');
+    // Next.js builds the URL from its own host name (localhost): the Host line the browser sent decides.
+    expect(ownOrigin(fetched('http://localhost:3000/x', { host: 'app.example' }), false)).toBe('http://app.example');
+    expect(ownOrigin(fetched('http://127.0.0.1:3000/x', { 'x-forwarded-host': 'app.example', 'x-forwarded-proto': 'https' }), true)).toBe('https://app.example');
   });
 
   it('behind a load balancer that appends, trustProxy: 1 keeps the address and the new-device check out of the client\'s hands', async () => {
