@@ -17,7 +17,7 @@ export type SignInInput = Omit<CreateSessionInput, 'userAgent' | 'ip' | 'previou
 /**
  * The object every wrapper attaches to a request (`req.sessions`, `request.sessions`, `ctx.sessions`): its session and the actions bound to it.
  * Cookie changes are written on the response at once, with `no-store` in `Cache-Control`, `CDN-Cache-Control` and `Surrogate-Control`;
- * one that would come after the response was sent (an action not awaited) rejects with `INVALID_CONFIGURATION` instead, where the wrapper can tell.
+ * one that would come after the response was sent (an action not awaited) rejects with `INVALID_CONFIGURATION` instead, where the wrapper can tell, and leaves no session nobody holds.
  */
 export interface RequestSessions {
   /** The validated session of the cookie (or Bearer session token), or `null`. */
@@ -94,13 +94,17 @@ const LIST_KEYS = optionKeys<Parameters<RequestSessions['list']>[0] & object>({ 
 export const SIGNED_OUT: Authentication = { status: 'anonymous', reason: 'missing' };
 
 // After the response went out the cookie would never arrive: the usual cause is the app's missing `await`, which `action` names.
-function writeCookie({ target }: RequestState, value: string, action: string): void {
+function refuseOnceSent({ target }: RequestState, action: string, cause?: unknown): void {
   if (target.headersSent === true) {
-    throw new SessionError('INVALID_CONFIGURATION', `${action} ended after the response was sent, so the session cookie it sets never reaches the browser: await ${action} before sending the response.`);
+    throw new SessionError('INVALID_CONFIGURATION', `${action} ended after the response was sent, so the session cookie it sets never reaches the browser: await ${action} before sending the response.`, cause === undefined ? undefined : { cause });
   }
-  target.appendSetCookie(value);
+}
+
+function writeCookie(state: RequestState, value: string, action: string): void {
+  refuseOnceSent(state, action);
+  state.target.appendSetCookie(value);
   // Every cache header, CDN-Cache-Control (RFC 9213) and Surrogate-Control included: shared caches obey them even after the handler replaced Cache-Control (a rotation on a public page).
-  for (const [name, value] of Object.entries(NOT_STORED)) target.setHeader(name, value);
+  for (const [name, value] of Object.entries(NOT_STORED)) state.target.setHeader(name, value);
 }
 
 /** The cookie that deletes the session cookie; none for a `Bearer` credential, nor after two different tokens, where it would delete the real one and leave a planted one (another path or domain) to sign the next request in. */
@@ -141,7 +145,14 @@ export function writeSessionCookie(state: RequestState, token: string, session: 
   writeCookie(state, serializeSessionCookie(cookie.name, token, maxAge, cookie.secure, options.cookie), action);
 }
 
-function setCookie(state: RequestState, created: CreatedSession, action: string): void {
+// A session whose cookie can no longer be sent is ended before the refusal: nobody holds it, yet it would be listed and count against maxSessions.
+async function setCookie(state: RequestState, created: CreatedSession, action: string): Promise<void> {
+  if (state.target.headersSent === true) {
+    state.auth = SIGNED_OUT;
+    const { id, userId } = created.session;
+    const notEnded = await state.manager.revoke(id, { userId }).then(() => undefined, (failure: unknown) => failure);
+    refuseOnceSent(state, action, notEnded);
+  }
   writeSessionCookie(state, created.token, created.session, action);
   state.auth = { status: 'authenticated', session: created.session, claims: null };
 }
@@ -150,7 +161,7 @@ function setCookie(state: RequestState, created: CreatedSession, action: string)
 async function credentialChanged(state: RequestState, change: 'passwordChanged' | 'emailChanged'): Promise<CredentialChangeResult> {
   const who = signedIn(state, change);
   const result = await state.manager[change](who.userId, { currentSessionId: who.id, tenantId: who.tenantId, by: who.impersonatorId });
-  if (result.token !== undefined && result.session !== undefined) setCookie(state, { token: result.token, session: result.session }, `${change}()`);
+  if (result.token !== undefined && result.session !== undefined) await setCookie(state, { token: result.token, session: result.session }, `${change}()`);
   else signedOut(state, `${change}()`);
   return result;
 }
@@ -193,9 +204,10 @@ export class BoundSessions implements RequestSessions {
     const state = this.#state;
     const { manager, request, options } = state;
     const given = callOptions('signIn()', input, SIGN_IN_KEYS);
+    refuseOnceSent(state, 'signIn()');
     // Every session token this request presented ends once the new session exists.
     const created = await manager.create({ ...given, userAgent: request.header('user-agent'), ip: clientIp(request, options.trustProxy), previousToken: state.credential.presented });
-    setCookie(state, created, 'signIn()');
+    await setCookie(state, created, 'signIn()');
     return created;
   }
 

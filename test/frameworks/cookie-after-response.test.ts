@@ -7,9 +7,13 @@ import { sessionMiddleware } from '../../adapters/express/index.js';
 import * as fastifyAdapter from '../../adapters/fastify/index.js';
 import * as fetchAdapter from '../../adapters/fetch/index.js';
 import * as koaAdapter from '../../adapters/koa/index.js';
-import { createSessionManager, isSessionError, type SessionManager } from '../../src/index.js';
+import { createSessionManager, isSessionError, type CreateSessionManagerOptions, type SessionManager } from '../../src/index.js';
 import type { RequestSessions } from '../../src/http/index.js';
 import type { FrameworkApp } from '../../src/testing/index.js';
+import Database from 'better-sqlite3';
+import { sqliteStore } from '../../adapters/sqlite/index.js';
+import { faultySqlite } from '../support/faults.js';
+import { sharedStores } from '../support/shared-stores.js';
 import { listen } from './listen.js';
 
 // An app that forgets `await` sends its answer before signIn() (or signOut()) has written the cookie. The cookie can never reach the
@@ -28,18 +32,35 @@ afterEach(async () => {
   await manager?.close();
 });
 
-/** Serves `/act`, which starts `action` and answers before it settles, as an app missing its `await` does; `outcome`: how `action` ended. */
-async function serve(framework: 'express' | 'fastify' | 'koa', action: Action): Promise<{ outcome: Promise<unknown> }> {
-  manager = createSessionManager();
+type Framework = 'express' | 'fastify' | 'koa' | 'fetch';
+
+/**
+ * Serves `/act`, which starts `action` (if any) and answers before it settles, as an app missing its `await` does; `outcome`: how `action`
+ * ended; `sessions()`: the request's sessions, for an action the app starts once the answer went out; `send`: a request to `/act`.
+ */
+async function serve(framework: Framework, action?: Action, options: CreateSessionManagerOptions = {}): Promise<{ outcome: Promise<unknown>; sessions: () => RequestSessions; send: (init: RequestInit) => Promise<Response> }> {
+  manager = createSessionManager(options);
   let settle: (outcome: unknown) => void = () => undefined;
   const outcome = new Promise<unknown>((resolve) => (settle = resolve));
+  let later: RequestSessions | undefined;
   // Kept, not left unhandled: the app's bug, which this test plays, would leave the rejection unhandled.
-  const observe = (pending: Promise<unknown>) => pending.then(() => settle('fulfilled'), settle);
+  const play = (sessions: RequestSessions) => {
+    later = sessions;
+    if (action !== undefined) action(sessions).then(() => settle('fulfilled'), settle);
+  };
+  const sessions = () => later!;
+  if (framework === 'fetch') {
+    const handle = fetchAdapter.sessionHandler(manager)(async (_request, requestSessions) => {
+      play(requestSessions);
+      return new Response('done');
+    });
+    return { outcome, sessions, send: (init) => handle(new Request('http://127.0.0.1/act', init)) };
+  }
   if (framework === 'express') {
     const server = express();
     server.use(sessionMiddleware(manager));
     server.post('/act', (req, res) => {
-      observe(action(req.sessions));
+      play(req.sessions);
       res.send('done');
     });
     app = await listen(createServer(server));
@@ -47,7 +68,7 @@ async function serve(framework: 'express' | 'fastify' | 'koa', action: Action): 
     const server = Fastify();
     await server.register(fastifyAdapter.sessionPlugin, { sessions: manager });
     server.post('/act', (request, reply) => {
-      observe(action(request.sessions));
+      play(request.sessions);
       return reply.send('done');
     });
     await server.ready();
@@ -56,13 +77,16 @@ async function serve(framework: 'express' | 'fastify' | 'koa', action: Action): 
     const server = new Koa();
     server.use(koaAdapter.sessionMiddleware(manager));
     server.use((ctx) => {
-      observe(action(ctx.sessions));
+      play(ctx.sessions);
       ctx.body = 'done';
     });
     app = await listen(createServer(server.callback()));
   }
-  return { outcome };
+  return { outcome, sessions, send: (init) => fetch(`${app!.url}/act`, init) };
 }
+
+const postgres = (await sharedStores('latecookie')).find((store) => store.name === 'postgres')!;
+const run = Math.random().toString(36).slice(2, 8);
 
 const signedIn = async () => `session=${(await manager.create({ userId: 'ada' })).token}`;
 
@@ -142,4 +166,61 @@ describe('a session action after a Fetch handler returned its Response', () => {
     expect(await outcome).toBe('fulfilled');
     expect(await manager.validate(cookie.slice('session='.length))).toMatchObject({ ok: false, reason: 'revoked' });
   });
+});
+
+describe.skipIf(!postgres.up)('a sign-in refused after the response was sent leaves no session behind (PostgreSQL, and SQLite for a failing store)', () => {
+  // A session nobody holds would stay on the user's Security page for 30 days and count against maxSessions (evicting a real device).
+  const LATE_MESSAGE = (action: string) => `${action} ended after the response was sent, so the session cookie it sets never reaches the browser: await ${action} before sending the response.`;
+  let users = 0;
+  const user = () => `late-${run}-${(users += 1)}`;
+  const post = (cookie?: string): RequestInit => ({ method: 'POST', headers: { 'sec-fetch-site': 'same-origin', ...(cookie === undefined ? {} : { cookie }) } });
+  const liveIds = async (userId: string) => (await manager.list(userId)).map((view) => view.id);
+  const described = (outcome: unknown) => (isSessionError(outcome) ? [outcome.code, outcome.message] : outcome);
+  const settled = (pending: Promise<unknown>) => pending.then(() => 'fulfilled', described);
+
+  for (const framework of ['express', 'fastify', 'koa', 'fetch'] as const) {
+    it(`${framework}: signIn() started once the answer went out stores nothing; under maxSessions 1 the user's device stays signed in`, async () => {
+      const userId = user();
+      const { sessions, send } = await serve(framework, undefined, { store: await postgres.open(), maxSessions: 1 });
+      const device = await manager.create({ userId });
+      await (await send(post())).text();
+      expect(await settled(sessions().signIn({ userId }))).toEqual(['INVALID_CONFIGURATION', LATE_MESSAGE('signIn()')]);
+      expect(await liveIds(userId)).toEqual([device.session.id]);
+    });
+
+    it(`${framework}: signIn() under way when the answer went out ends the session it made before it rejects`, async () => {
+      const userId = user();
+      const { outcome, send } = await serve(framework, (sessions) => sessions.signIn({ userId }), { store: await postgres.open() });
+      const device = await manager.create({ userId });
+      await (await send(post())).text();
+      expect(described(await outcome)).toEqual(['INVALID_CONFIGURATION', LATE_MESSAGE('signIn()')]);
+      expect(await liveIds(userId)).toEqual([device.session.id]);
+    });
+
+    it(`${framework}: a store that fails to end the session it made is the refusal's cause`, async () => {
+      const userId = user();
+      const faulty = faultySqlite();
+      const store = sqliteStore({ database: faulty.wrap(new Database(':memory:')) });
+      const { outcome, send } = await serve(framework, (sessions) => sessions.signIn({ userId }), { store });
+      manager.on('session.created', () => faulty.faults.inject(store, 'refused'));
+      await (await send(post())).text();
+      const refusal = await outcome;
+      expect([described(refusal), isSessionError(refusal) && isSessionError(refusal.cause) && refusal.cause.code]).toEqual([['INVALID_CONFIGURATION', LATE_MESSAGE('signIn()')], 'STORE_UNAVAILABLE']);
+      faulty.faults.heal(store);
+    });
+
+    for (const started of ['once the answer went out', 'under way when the answer went out'] as const) {
+      it(`${framework}: passwordChanged() ${started} signs the other devices out and leaves no fresh session for this one`, async () => {
+        const userId = user();
+        const change: Action = (sessions) => sessions.passwordChanged();
+        const { outcome, sessions, send } = await serve(framework, started === 'once the answer went out' ? undefined : change, { store: await postgres.open() });
+        const here = await manager.create({ userId });
+        await manager.create({ userId });
+        await (await send(post(`session=${here.token}`))).text();
+        const result = started === 'once the answer went out' ? settled(change(sessions())) : outcome.then(described);
+        expect(await result).toEqual(['INVALID_CONFIGURATION', LATE_MESSAGE('passwordChanged()')]);
+        expect(await liveIds(userId)).toEqual([]);
+      });
+    }
+  }
 });
