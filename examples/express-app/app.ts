@@ -172,8 +172,8 @@ export async function createDemo(options: DemoOptions): Promise<Demo> {
   // where the provider pushes Security Event Tokens (its console's "Push session-revoked").
   app.use(sessionRoutes(sessions, { prefix: SESSION_ROUTES, requireFresh: FRESH_AGE, events: true, revocationLinks: true, backchannelLogout, securityEvents }));
   // The library's cross-site check on the demo's own forms too (its JSON routes apply it
-  // themselves): SameSite=Lax already keeps the session cookie off cross-site posts, and this
-  // also stops forged sign-ins and sign-outs, which need no cookie.
+  // themselves): SameSite=Lax still sends the session cookie with a sibling subdomain's post,
+  // and forged sign-ins and sign-outs need no cookie.
   app.use(requireSameOrigin());
   app.use(express.urlencoded({ extended: false, limit: '16kb' }));
   app.use(pageRoutes(deps));
