@@ -51,11 +51,13 @@ export interface SessionMiddlewareOptions extends SessionHttpOptions {
 
 interface Written extends ResponseTarget {
   ensureOn(c: Context): void;
+  handedOn(): void;
 }
 
 function target(c: Context): Written {
   const headers = new Map<string, string>();
   const cookies: string[] = [];
+  let sent = false;
   return {
     setHeader(name, value) {
       headers.set(name, value);
@@ -65,6 +67,11 @@ function target(c: Context): Written {
       cookies.push(value);
       c.header('set-cookie', value, { append: true });
     },
+    // Once this middleware returned, Hono hands the Response on: a cookie written later (an action not awaited) reaches nobody.
+    get headersSent() {
+      return sent;
+    },
+    handedOn: () => void (sent = true),
     // Hono puts prepared headers only on responses the context built: a handler's own Response gets them here.
     ensureOn(c) {
       // A protocol switch (Deno's WebSocket `101`) cannot be copied and goes as it is, as in the Fetch wrapper: a cookie handed to it is lost.
@@ -106,15 +113,19 @@ export function sessionMiddleware(sessions: SessionManager, options: SessionMidd
     const written = target(c);
     const requestSessions = await http.attach(request, written);
     c.set('sessions', requestSessions);
-    // Hono hands only an Error of this realm to `app.onError`; anything else would reject past it, and the cookie with it.
-    await next().catch((error: unknown) => Promise.reject(asError(error)));
-    // Hono hands a thrown error to `app.onError` before this middleware sees it: replace that answer.
-    const unavailable = c.error === undefined ? undefined : errorResponse(c.error, request, requestSessions);
-    if (unavailable === undefined) return written.ensureOn(c);
-    c.res = send(c, unavailable);
-    written.ensureOn(c);
-    // Hono's setter keeps the replaced page's headers (a CORS middleware's too) over the 503's own: those are written again.
-    for (const [name, value] of Object.entries(unavailable.headers)) c.res.headers.set(name, value);
+    try {
+      // Hono hands only an Error of this realm to `app.onError`; anything else would reject past it, and the cookie with it.
+      await next().catch((error: unknown) => Promise.reject(asError(error)));
+      // Hono hands a thrown error to `app.onError` before this middleware sees it: replace that answer.
+      const unavailable = c.error === undefined ? undefined : errorResponse(c.error, request, requestSessions);
+      if (unavailable === undefined) return written.ensureOn(c);
+      c.res = send(c, unavailable);
+      written.ensureOn(c);
+      // Hono's setter keeps the replaced page's headers (a CORS middleware's too) over the 503's own: those are written again.
+      for (const [name, value] of Object.entries(unavailable.headers)) c.res.headers.set(name, value);
+    } finally {
+      written.handedOn();
+    }
   };
 }
 

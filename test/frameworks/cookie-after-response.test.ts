@@ -1,11 +1,13 @@
 import { createServer } from 'node:http';
 import express from 'express';
 import Fastify from 'fastify';
+import { Hono } from 'hono';
 import Koa from 'koa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sessionMiddleware } from '../../adapters/express/index.js';
 import * as fastifyAdapter from '../../adapters/fastify/index.js';
 import * as fetchAdapter from '../../adapters/fetch/index.js';
+import * as honoAdapter from '../../adapters/hono/index.js';
 import * as koaAdapter from '../../adapters/koa/index.js';
 import { createSessionManager, isSessionError, type CreateSessionManagerOptions, type SessionManager } from '../../src/index.js';
 import type { RequestSessions } from '../../src/http/index.js';
@@ -32,7 +34,7 @@ afterEach(async () => {
   await manager?.close();
 });
 
-type Framework = 'express' | 'fastify' | 'koa' | 'fetch';
+type Framework = 'express' | 'fastify' | 'koa' | 'fetch' | 'hono';
 
 /**
  * Serves `/act`, which starts `action` (if any) and answers before it settles, as an app missing its `await` does; `outcome`: how `action`
@@ -55,6 +57,15 @@ async function serve(framework: Framework, action?: Action, options: CreateSessi
       return new Response('done');
     });
     return { outcome, sessions, send: (init) => handle(new Request('http://127.0.0.1/act', init)) };
+  }
+  if (framework === 'hono') {
+    const server = new Hono();
+    server.use(honoAdapter.sessionMiddleware(manager));
+    server.post('/act', (c) => {
+      play(c.var.sessions);
+      return c.text('done');
+    });
+    return { outcome, sessions, send: async (init) => server.fetch(new Request('http://127.0.0.1/act', init)) };
   }
   if (framework === 'express') {
     const server = express();
@@ -178,7 +189,7 @@ describe.skipIf(!postgres.up)('a sign-in refused after the response was sent lea
   const described = (outcome: unknown) => (isSessionError(outcome) ? [outcome.code, outcome.message] : outcome);
   const settled = (pending: Promise<unknown>) => pending.then(() => 'fulfilled', described);
 
-  for (const framework of ['express', 'fastify', 'koa', 'fetch'] as const) {
+  for (const framework of ['express', 'fastify', 'koa', 'fetch', 'hono'] as const) {
     it(`${framework}: signIn() started once the answer went out stores nothing; under maxSessions 1 the user's device stays signed in`, async () => {
       const userId = user();
       const { sessions, send } = await serve(framework, undefined, { store: await postgres.open(), maxSessions: 1 });
