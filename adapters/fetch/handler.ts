@@ -60,7 +60,10 @@ export function sessionHandler(sessions: SessionManager, options: SessionHttpOpt
         response = await handler(request, requestSessions, ...args);
       } catch (error) {
         const unavailable = errorResponse(error, httpRequest, requestSessions);
-        if (unavailable === undefined) throw error;
+        if (unavailable === undefined) {
+          pending.handedOn();
+          throw error;
+        }
         response = toResponse(unavailable);
       }
       return pending.applyTo(response);

@@ -12,6 +12,8 @@ export function toResponse(decided: HttpResponse, signal?: AbortSignal): Respons
 export interface PendingHeaders extends ResponseTarget {
   /** A copy of the handler's response with the waiting headers on it (the handler's own object is never changed); a `101` as it is. */
   applyTo(response: Response): Response;
+  /** No `Response` will get the waiting headers (the handler threw): a cookie written from now on is refused. */
+  handedOn(): void;
 }
 
 export function pendingHeaders(): PendingHeaders {
@@ -24,6 +26,7 @@ export function pendingHeaders(): PendingHeaders {
     get headersSent() {
       return built;
     },
+    handedOn: () => void (built = true),
     applyTo(response) {
       built = true;
       // A protocol switch (Deno's WebSocket upgrade, `101`) cannot be copied: it goes as it is. An upgrade never rotates; a cookie its handler set is lost.

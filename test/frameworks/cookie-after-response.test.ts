@@ -172,6 +172,17 @@ describe('a session action after a Fetch handler returned its Response', () => {
     expect(isSessionError(error) && error.message).toBe('signIn() ended after the response was sent, so the session cookie it sets never reaches the browser: await signIn() before sending the response.');
   });
 
+  it('fetch: signIn() the handler did not await before it threw rejects, and leaves no session behind', async () => {
+    manager = createSessionManager();
+    let pending: Promise<unknown> = Promise.resolve();
+    const handle = fetchAdapter.sessionHandler(manager)(async (_request, sessions) => {
+      pending = sessions.signIn({ userId: 'ada' }).then(() => 'fulfilled', (error: unknown) => (isSessionError(error) ? error.code : error));
+      throw new Error('the handler failed');
+    });
+    await expect(handle(new Request('http://127.0.0.1/act', { method: 'POST', headers: { 'sec-fetch-site': 'same-origin' } }))).rejects.toThrow('the handler failed');
+    expect([await pending, await manager.list('ada')]).toEqual(['INVALID_CONFIGURATION', []]);
+  });
+
   it('fetch: signOut() ends the session and settles', async () => {
     const { cookie, outcome } = await handled(SIGN_OUT);
     expect(await outcome).toBe('fulfilled');
