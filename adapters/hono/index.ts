@@ -101,7 +101,8 @@ function parsedBody(c: Context, request: HttpRequest): Promise<unknown> {
 
 /**
  * Sets `c.var.sessions` from the session cookie or `Authorization: Bearer`; never refuses a request itself.
- * A `STORE_UNAVAILABLE` thrown further down becomes the library's `503`.
+ * A `STORE_UNAVAILABLE` thrown further down becomes the library's `503`. Sign in within it (a handler, or a middleware mounted after it):
+ * once it returns, its cookies are on the `Response`, and a `signIn()` then rejects with `INVALID_CONFIGURATION`.
  * @throws {@link session-revocation!SessionError} `INVALID_CONFIGURATION` for an unknown option or options that contradict themselves.
  */
 export function sessionMiddleware(sessions: SessionManager, options: SessionMiddlewareOptions = {}): MiddlewareHandler {
