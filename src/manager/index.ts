@@ -130,7 +130,7 @@ export function createSessionManager(options: CreateSessionManagerOptions = {}):
     validate: lifecycle.validate,
     revoke: async (sessionId, revokeOptions) => lifecycle.revoke(sessionId, callOptions('revoke()', revokeOptions, OPTION_KEYS.revoke)),
     revokeAll: async (userId, revokeOptions) => lifecycle.revokeAll(userId, callOptions('revokeAll()', revokeOptions, OPTION_KEYS.revokeAll), 'only'),
-    revokeUsers: async (userIds, revokeOptions) => revokeUsers(lifecycle, userIds, callOptions('revokeUsers()', revokeOptions, OPTION_KEYS.revokeAll)),
+    revokeUsers: async (userIds, revokeOptions) => revokeUsers(lifecycle, config, userIds, callOptions('revokeUsers()', revokeOptions, OPTION_KEYS.revokeAll)),
     revokeOthers: async (userId, keepSessionId, revokeOptions) => lifecycle.revokeOthers(userId, keepSessionId, callOptions('revokeOthers()', revokeOptions, OPTION_KEYS.revokeAll)),
     revokeTenant: async (tenantId, revokeOptions) => revokeTenant(context, tenantId, callOptions('revokeTenant()', revokeOptions, OPTION_KEYS.revokeTenant)),
     impersonate: async (adminSession, userId, impersonateOptions) => impersonate(context, lifecycle, adminSession, userId, callOptions('impersonate()', impersonateOptions, OPTION_KEYS.impersonate)),

@@ -73,4 +73,13 @@ describe('revokeUsers', () => {
     expect(isSessionError(badKinds) && badKinds.code).toBe('INVALID_INPUT');
     expect((await sessions.validate(token)).ok).toBe(true);
   });
+
+  it('checks its options when the list is empty too: a misspelt kind is an error, not an empty success', async () => {
+    const sessions = createSessionManager();
+    for (const kinds of [['nope'], [], 'browser']) {
+      const error = await sessions.revokeUsers([], { kinds } as never).catch((caught: unknown) => caught);
+      expect(isSessionError(error) && [error.code, error.message]).toEqual(['INVALID_INPUT', expect.stringMatching(/kind/)]);
+    }
+    expect(await sessions.revokeUsers([], { kinds: ['browser'] })).toEqual([]);
+  });
 });
